@@ -1,0 +1,29 @@
+/**
+ * What the gateway does with a message (per recipient). Core never knows SMTP codes:
+ * protocols map actions to replies in one table.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+
+export type Action =
+  /** Deliver, optionally adding headers and a subject prefix. */
+  | { readonly _tag: "Deliver"; readonly addHeaders: ReadonlyArray<readonly [string, string]>; readonly subjectPrefix?: string | undefined }
+  /** Store in the quarantine (with envelope and verdict) and accept. */
+  | { readonly _tag: "Quarantine"; readonly reason: string }
+  /** Permanent rejection (5xx). */
+  | { readonly _tag: "Reject"; readonly reason: string }
+  /** Accept and discard: no delivery, no bounce. */
+  | { readonly _tag: "Drop"; readonly reason: string }
+  /** Temporary rejection (4xx); the sender retries. */
+  | { readonly _tag: "Tempfail"; readonly reason: string }
+
+export const deliver = (addHeaders: ReadonlyArray<readonly [string, string]> = [], subjectPrefix?: string): Action => ({
+  _tag: "Deliver",
+  addHeaders,
+  subjectPrefix
+})
+export const quarantine = (reason: string): Action => ({ _tag: "Quarantine", reason })
+export const reject = (reason: string): Action => ({ _tag: "Reject", reason })
+export const drop = (reason: string): Action => ({ _tag: "Drop", reason })
+export const tempfail = (reason: string): Action => ({ _tag: "Tempfail", reason })

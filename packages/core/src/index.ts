@@ -1,0 +1,13 @@
+/**
+ * @mailmoat/core: the engine. Namespaced exports, like `effect`.
+ * @since 0.1.0
+ */
+export * as Action from "./Action.ts"
+export * as Envelope from "./Envelope.ts"
+export type { BodyFacts, Header, Headers, Message, MimePart, ReceivedHop } from "./MessageTypes.ts"
+export type { Decision, Phase, Stage, StageInput, StageResult } from "./Stage.ts"
+export { StageError } from "./StageError.ts"
+export type { SymbolDefinition, SymbolHit, SymbolTable } from "./SymbolHit.ts"
+export type { StageOutcome, StageTrace, Verdict, VerdictClass } from "./Verdict.ts"
+
+export const VERSION = "0.1.0"

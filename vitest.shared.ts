@@ -1,0 +1,22 @@
+// Shared vitest settings: tests resolve @mailmoat/* to the packages' src, so they never wait for a build.
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL(".", import.meta.url))
+const src = (p: string) => `${root}${p}`
+
+export const alias = [
+  { find: /^@mailmoat\/core\/node$/, replacement: src("packages/core/src/node.ts") },
+  { find: /^@mailmoat\/core\/testing$/, replacement: src("packages/core/src/testing.ts") },
+  { find: /^@mailmoat\/core$/, replacement: src("packages/core/src/index.ts") },
+  { find: /^@mailmoat\/protocols$/, replacement: src("packages/protocols/src/index.ts") },
+  { find: /^@mailmoat\/antispam$/, replacement: src("packages/antispam/src/index.ts") },
+  { find: /^@mailmoat\/sdk\/testing$/, replacement: src("packages/sdk/src/testing.ts") },
+  { find: /^@mailmoat\/sdk$/, replacement: src("packages/sdk/src/index.ts") },
+  { find: /^@mailmoat\/gateway$/, replacement: src("apps/gateway/src/index.ts") }
+]
+
+export const sharedTest = {
+  alias,
+  testTimeout: 30_000,
+  hookTimeout: 60_000
+}

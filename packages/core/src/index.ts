@@ -3,6 +3,7 @@
  * @since 0.1.0
  */
 export * as Action from "./Action.ts"
+export type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, QueryKind, UnknownReason } from "./Blocklist.ts"
 export * as Envelope from "./Envelope.ts"
 export type { BodyFacts, Header, Headers, Message, MimePart, ReceivedHop } from "./MessageTypes.ts"
 export type { Decision, Phase, Stage, StageInput, StageResult } from "./Stage.ts"

@@ -1,0 +1,47 @@
+/**
+ * The blocklist provider contract. Built-in RBL/DNSBL/end-user lists and third-party providers
+ * (through `@mailmoat/sdk`) all implement it; the engine's runner gives every provider the same
+ * timeouts, cancellation, TTL caching, concurrency limits and error isolation.
+ *
+ * An answer has exactly three shapes. Only `Listed` may add spam weight; `Unknown` (resolver
+ * blocked, broken answer, timeout, provider error) is a zero-weight observation, never a listing.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import type { Effect } from "effect"
+
+export type QueryKind = "ip" | "domain" | "address"
+
+export interface BlocklistQuery {
+  readonly kind: QueryKind
+  /** Normalised value: IPs without `::ffff:`, domains lower-case without trailing dot, addresses lower-case. */
+  readonly value: string
+}
+
+export type UnknownReason = "Timeout" | "Unavailable" | "ResolverBlocked" | "Broken" | "ProviderError"
+
+export type BlocklistAnswer =
+  | { readonly _tag: "NotListed"; readonly ttlSeconds?: number | undefined }
+  | {
+      readonly _tag: "Listed"
+      /** Return codes (e.g. "127.0.0.2") or provider-specific codes. */
+      readonly codes: ReadonlyArray<string>
+      /** Suggested score; the policy may override it. */
+      readonly score?: number | undefined
+      readonly reason?: string | undefined
+      readonly ttlSeconds?: number | undefined
+    }
+  | { readonly _tag: "Unknown"; readonly reason: UnknownReason; readonly detail?: string | undefined }
+
+export interface BlocklistProvider<R = never> {
+  readonly name: string
+  readonly kinds: ReadonlyArray<QueryKind>
+  /** Milliseconds the runner waits for an answer; 0 = no timeout. */
+  readonly timeoutMillis: number
+  /**
+   * Looks one value up. Failures are expressed as `Unknown`, never as an Effect failure; the
+   * runner still guards against defects, hangs and malformed answers.
+   */
+  readonly lookup: (query: BlocklistQuery) => Effect.Effect<BlocklistAnswer, never, R>
+}

@@ -5,6 +5,7 @@
 export * as Action from "./Action.ts"
 export type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, QueryKind, UnknownReason } from "./Blocklist.ts"
 export * as Envelope from "./Envelope.ts"
+export type { MessageEvaluator, RecipientOutcome } from "./Evaluation.ts"
 export type { BodyFacts, Header, Headers, Message, MimePart, ReceivedHop } from "./MessageTypes.ts"
 export type { Decision, Phase, Stage, StageInput, StageResult } from "./Stage.ts"
 export { StageError } from "./StageError.ts"

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm test`: every test of every package and app, the integration tests with real servers
+// included, then the same engine on Node 24, Bun and Deno.
+//   1. install the workspace (first run) and the Debian peers the integration tests start
+//   2. build, typecheck and lint every package (turbo)
+//   3. vitest in every package and app, one package at a time (the integration suites start real
+//      servers; two cores do not run two of them well at once)
+//   4. runtimes: core's unit suite under Node 24, and the smoke suite (engine + an SMTP round trip
+//      through the built gateway) under Node 20, Node 24, Bun and Deno
+// Ends with one closing line "N passed, N failed" summed over every suite.
+import { spawnSync } from "node:child_process"
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const turbo = `${root}node_modules/.bin/turbo`
+process.env.TURBO_TELEMETRY_DISABLED = "1"
+process.env.DO_NOT_TRACK = "1"
+let passed = 0
+let failed = 0
+const problems = []
+
+const run = (label, command, args, options = {}) => {
+  console.log(`\n[mailmoat test] ${label}`)
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options })
+  if (result.status !== 0) problems.push(`${label} (exit ${result.status ?? result.signal})`)
+  return result.status === 0
+}
+
+run("install workspace", process.execPath, [`${root}scripts/bootstrap.mjs`])
+if (!run("install test peers", process.execPath, [`${root}scripts/peers.mjs`])) finish()
+if (!run("build", turbo, ["run", "build", "--output-logs=errors-only"])) finish()
+run("typecheck + lint", turbo, ["run", "typecheck", "lint", "--output-logs=errors-only"])
+
+// Vitest writes a JSON report per package; we sum them for the closing line.
+const packageDirs = ["packages", "apps", "examples"].flatMap((group) =>
+  existsSync(`${root}${group}`) ? readdirSync(`${root}${group}`).map((name) => `${root}${group}/${name}/`) : []
+).filter((dir) => existsSync(`${dir}package.json`) && JSON.parse(readFileSync(`${dir}package.json`, "utf8")).scripts?.test)
+for (const dir of packageDirs) rmSync(`${dir}test-results.json`, { force: true })
+run("vitest (all packages, integration included)", turbo, [
+  "run", "test", "--concurrency=1", "--continue", "--", "--reporter=default", "--reporter=json", "--outputFile.json=test-results.json"
+])
+for (const dir of packageDirs) {
+  const file = `${dir}test-results.json`
+  if (!existsSync(file)) continue
+  const report = JSON.parse(readFileSync(file, "utf8"))
+  passed += report.numPassedTests
+  failed += report.numFailedTests
+}
+
+// Other runtimes.
+const runtimesOk = run("install Node 24, Bun, Deno (npm packages)", process.execPath, [`${root}scripts/runtimes.mjs`])
+if (runtimesOk) {
+  const { runtimes } = await import(`${root}scripts/runtimes.mjs`)
+  const vitest = `${root}node_modules/vitest/vitest.mjs`
+  const suites = [
+    ["core unit suite on Node 24", runtimes.node, [vitest, "run", "--root", "packages/core"]],
+    ["smoke on Node 20", process.execPath, ["runtime-tests/smoke.mjs"]],
+    ["smoke on Node 24", runtimes.node, ["runtime-tests/smoke.mjs"]],
+    ["smoke on Bun", runtimes.bun, ["runtime-tests/smoke.mjs"]],
+    ["smoke on Deno", runtimes.deno, ["run", "-A", "runtime-tests/smoke.mjs"]]
+  ]
+  for (const [label, command, args] of suites) {
+    if (run(label, command, args)) passed += 1
+    else failed += 1
+  }
+}
+finish()
+
+function finish() {
+  if (problems.length > 0) console.log(`\n[mailmoat test] failed steps:\n  ${problems.join("\n  ")}`)
+  console.log(`\n${passed} passed, ${failed} failed`)
+  process.exit(problems.length === 0 && failed === 0 ? 0 : 1)
+}

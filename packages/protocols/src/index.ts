@@ -1,1 +1,1 @@
-export {}
+export * as Smtp from "./smtp/index.ts"

@@ -1,0 +1,108 @@
+/**
+ * Encodes a message body for the SMTP DATA phase of a client (the relay), so that we are never an
+ * outbound smuggling carrier (TESTING.md A2, R4).
+ *
+ * For every input, the output:
+ * - has no CR or LF outside CRLF pairs (a bare CR or bare LF becomes CRLF, the same rule the
+ *   DataDecoder applies, so decode(encode(x)) is x with its line ends normalised);
+ * - has no NUL (removed);
+ * - has every line that starts with `.` dot-stuffed (RFC 5321 §4.5.2), including a line that starts
+ *   with `.` after a removed NUL or a normalised line end;
+ * - (`end`/`encodeForWire`) ends with `CRLF . CRLF`, adding the CRLF when the body lacks it.
+ *
+ * **Gotchas**
+ * Streaming: a CR at the end of a chunk is held back until the next byte tells whether it was part
+ * of CRLF; `end()` releases it. Output never depends on the chunking.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+
+const CR = 0x0d
+const LF = 0x0a
+const DOT = 0x2e
+
+export class WireEncoder {
+  private lineStart = true
+  private pendingCr = false
+  private empty = true
+
+  /** Encodes a chunk; the returned bytes are freshly allocated. */
+  push(chunk: Uint8Array): Uint8Array {
+    const out = new Uint8Array(chunk.length * 2 + 2)
+    let o = 0
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!
+      if (this.pendingCr) {
+        this.pendingCr = false
+        out[o++] = CR
+        out[o++] = LF
+        this.lineStart = true
+        if (b === LF) continue
+      }
+      if (b === CR) {
+        this.pendingCr = true
+        this.empty = false
+      } else if (b === LF) {
+        out[o++] = CR
+        out[o++] = LF
+        this.lineStart = true
+        this.empty = false
+      } else if (b !== 0) {
+        if (this.lineStart && b === DOT) out[o++] = DOT
+        out[o++] = b
+        this.lineStart = false
+        this.empty = false
+      }
+    }
+    return out.subarray(0, o)
+  }
+
+  /** Releases a held CR (as CRLF); no terminator. */
+  flush(): Uint8Array {
+    if (!this.pendingCr) return new Uint8Array(0)
+    this.pendingCr = false
+    this.lineStart = true
+    return new Uint8Array([CR, LF])
+  }
+
+  /** Releases a held CR, closes the last line and appends the `.CRLF` terminator. */
+  end(): Uint8Array {
+    const held = this.flush()
+    const needCrlf = !this.empty && !this.lineStart
+    const tail = needCrlf ? [CR, LF, DOT, CR, LF] : [DOT, CR, LF]
+    const out = new Uint8Array(held.length + tail.length)
+    out.set(held, 0)
+    out.set(tail, held.length)
+    return out
+  }
+}
+
+const join = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}
+
+/** Normalises line ends, removes NUL and dot-stuffs; no terminator is added. */
+export const dotStuff = (body: Uint8Array): Uint8Array => {
+  const encoder = new WireEncoder()
+  return join(encoder.push(body), encoder.flush())
+}
+
+/** The complete DATA payload for `body`, terminator included. */
+export const encodeForWire = (body: Uint8Array): Uint8Array => {
+  const encoder = new WireEncoder()
+  return join(encoder.push(body), encoder.end())
+}
+
+/** Streams `source` as a DATA payload, terminator included. */
+export async function* encodeStream(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const encoder = new WireEncoder()
+  for await (const chunk of source) {
+    const out = encoder.push(chunk)
+    if (out.length > 0) yield out
+  }
+  yield encoder.end()
+}

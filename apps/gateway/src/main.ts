@@ -1,1 +1,122 @@
-export {}
+/**
+ * The gateway's command line: `node apps/gateway/dist/main.js [--config FILE]` (what `npm start`
+ * runs). Loads the configuration (embedded defaults without `--config`), starts the gateway,
+ * prints where it listens and where mail goes, and shuts down gracefully on SIGINT/SIGTERM (a
+ * second signal exits at once).
+ *
+ * Exit codes: 0 after a clean shutdown, 2 for a bad command line or configuration (nothing is
+ * started), 1 when the gateway cannot start (port in use, unwritable data directory).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import { realpathSync } from "node:fs"
+import { dirname, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { ConfigError, readConfigFile } from "./ConfigFile.ts"
+import { startGateway } from "./index.ts"
+
+const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]"
+
+/** Runs the gateway until a signal; resolves with the process exit code. */
+export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  let configPath: string | undefined
+  let verbose = false
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === "--config" || arg === "-c") configPath = argv[++i]
+    else if (arg.startsWith("--config=")) configPath = arg.slice("--config=".length)
+    else if (arg === "--verbose" || arg === "-v") verbose = true
+    else if (arg === "--help" || arg === "-h") {
+      console.log(USAGE)
+      return 0
+    } else {
+      console.error(`unknown argument ${JSON.stringify(arg)}\n${USAGE}`)
+      return 2
+    }
+    if (configPath === "") {
+      console.error(`--config needs a file name\n${USAGE}`)
+      return 2
+    }
+  }
+  if (argv.includes("--config") && configPath === undefined) {
+    console.error(`--config needs a file name\n${USAGE}`)
+    return 2
+  }
+
+  let config: unknown = {}
+  let base = process.cwd()
+  if (configPath !== undefined) {
+    try {
+      config = readConfigFile(configPath)
+      base = dirname(resolve(configPath))
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      console.error(`mailmoat: invalid configuration, the gateway was not started:\n  ${error.problems.join("\n  ")}`)
+      return 2
+    }
+  }
+
+  let gateway: Awaited<ReturnType<typeof startGateway>>
+  try {
+    gateway = await startGateway(config, { base, log: verbose ? (line) => console.log(line) : undefined })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    // Settings problems (an unreadable certificate file) are configuration errors too.
+    const code = /^[a-z]+(\.[a-zA-Z]+)+: /.test(message) ? 2 : 1
+    console.error(`mailmoat: the gateway could not start: ${message}`)
+    return code
+  }
+  const s = gateway.status()
+  console.log(`mailmoat gateway ${s.version}`)
+  console.log(`  SMTP        ${gateway.smtp.host}:${gateway.smtp.port}${s.smtp.tls ? " (STARTTLS offered)" : ""}`)
+  console.log(`  mail goes   ${gateway.delivery}`)
+  console.log(`  quarantine  ${gateway.quarantine}`)
+  console.log(`  admin       ${gateway.admin ? `http://${gateway.admin.host}:${gateway.admin.port}/status` : "disabled"}`)
+  console.log(`  antispam    ${JSON.stringify(s.modules.antispam)}`)
+  console.log("Press Ctrl+C to stop.")
+
+  return new Promise<number>((resolveExit) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) {
+        console.error(`mailmoat: ${signal} again, exiting now`)
+        process.exit(1)
+      }
+      stopping = true
+      console.log(`mailmoat: ${signal}, finishing sessions in flight...`)
+      gateway.close().then(
+        () => {
+          console.log("mailmoat: stopped")
+          resolveExit(0)
+        },
+        (error: unknown) => {
+          console.error(`mailmoat: shutdown failed: ${(error as Error).message}`)
+          resolveExit(1)
+        }
+      )
+    }
+    process.on("SIGINT", () => stop("SIGINT"))
+    process.on("SIGTERM", () => stop("SIGTERM"))
+  })
+}
+
+const invokedDirectly = (): boolean => {
+  const script = process.argv[1]
+  if (script === undefined) return false
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (invokedDirectly()) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error)
+      process.exit(1)
+    }
+  )
+}

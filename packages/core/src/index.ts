@@ -12,4 +12,8 @@ export { StageError } from "./StageError.ts"
 export type { SymbolDefinition, SymbolHit, SymbolTable } from "./SymbolHit.ts"
 export type { StageOutcome, StageTrace, Verdict, VerdictClass } from "./Verdict.ts"
 
+export * as BlocklistRunner from "./blocklist/index.ts"
+export * as Dns from "./dns/index.ts"
+export * as IpAddress from "./dns/IpAddress.ts"
+
 export const VERSION = "0.1.0"

@@ -1,1 +1,1 @@
-export {}
+export * as NodeDns from "./node/NodeDns.ts"

@@ -1,1 +1,2 @@
 export * as Smtp from "./smtp/index.ts"
+export * as Delivery from "./delivery/index.ts"

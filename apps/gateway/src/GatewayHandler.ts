@@ -1,0 +1,121 @@
+/**
+ * The gateway's `SmtpHandler`: the policy side of an SMTP session. RCPT asks the hand-off (relay
+ * mode opens the downstream transaction there, so refusals go back per recipient); DATA adds our
+ * Received header, asks the evaluator for per-recipient outcomes, plans, executes and answers.
+ *
+ * **Gotchas**
+ * - An evaluator that throws or rejects is handled like one that timed out: 451 4.7.1 (never a
+ *   silent 250, never a 5xx; TESTING.md R2). The ingress applies its own deadline around onData.
+ * - MAIL parameters (SIZE, BODY, SMTPUTF8) are remembered per session from onMailFrom: the
+ *   downstream transaction is opened with the matching parameters.
+ * - Every end of a transaction (DATA answered, RSET, QUIT, disconnect) releases the session's
+ *   downstream connection.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import type { Envelope, RecipientOutcome } from "@mailmoat/core"
+import { Smtp } from "@mailmoat/protocols"
+import { executePlan } from "./ExecutePlan.ts"
+import type { Quarantine } from "./FileQuarantine.ts"
+import type { Handoff, Transaction } from "./Handoff.ts"
+import type { Metrics } from "./Metrics.ts"
+import { deliverAll, type Plan, plan } from "./RecipientPlan.ts"
+import { receivedHeader } from "./TraceHeaders.ts"
+
+/** Per-recipient outcomes for a received message (the antispam module, when it is active). */
+export type Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool) => Promise<ReadonlyArray<RecipientOutcome>>
+
+export interface HandlerDeps {
+  readonly hostname: string
+  readonly handoff: Handoff
+  readonly quarantine: Quarantine
+  readonly metrics: Metrics
+  /** Undefined: nothing is scanned, every recipient gets the message. */
+  readonly evaluate?: Evaluate | undefined
+  readonly log: (line: string) => void
+}
+
+interface MailParams {
+  readonly size: number
+  readonly eightBitMime: boolean
+  readonly smtputf8: boolean
+}
+
+export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
+  const params = new Map<string, MailParams>()
+  let counter = 0
+  const log = (id: string, event: string, fields: Record<string, string | number | boolean> = {}) =>
+    deps.log(Smtp.formatLogLine(id, event, fields))
+
+  const transaction = (session: Smtp.SmtpSessionInfo, mailFrom: string): Transaction => {
+    const p = params.get(session.id)
+    return { sessionId: session.id, mailFrom, size: p?.size ?? 0, eightBitMime: p?.eightBitMime ?? false, smtputf8: p?.smtputf8 ?? false }
+  }
+
+  const end = (sessionId: string): void => {
+    params.delete(sessionId)
+    deps.handoff.end(sessionId)
+  }
+
+  const decide = async (envelope: Envelope.Envelope, spool: Smtp.Spool, id: string): Promise<Plan> => {
+    if (deps.evaluate === undefined) return deliverAll(envelope.rcptTo)
+    try {
+      const outcomes = await deps.evaluate(envelope, spool)
+      for (const o of outcomes) log(id, "verdict", { rcpt: o.recipient, class: o.verdict.class, score: o.verdict.score, action: o.action._tag, rule: o.rule })
+      return plan(envelope.rcptTo, outcomes)
+    } catch (error) {
+      log(id, "evaluation_failed", { error: error instanceof Error ? error.message : String(error) })
+      return { _tag: "Tempfail", reason: "message could not be checked" }
+    }
+  }
+
+  return {
+    onConnect: async () => {
+      deps.metrics.add("connections")
+      return undefined
+    },
+
+    onMailFrom: async (session, _address, p) => {
+      const size = Number(p.get("SIZE") ?? "0")
+      params.set(session.id, {
+        size: Number.isSafeInteger(size) ? size : 0,
+        eightBitMime: (p.get("BODY") ?? "").toUpperCase() === "8BITMIME",
+        smtputf8: p.has("SMTPUTF8")
+      })
+      return undefined
+    },
+
+    onRcptTo: (session, mailFrom, recipient) => deps.handoff.recipient(transaction(session, mailFrom), recipient),
+
+    onData: async (session, envelope, spool) => {
+      const queueId = `${session.id}.${(++counter).toString(36)}`
+      try {
+        const received = receivedHeader({ envelope, hostname: deps.hostname, id: queueId, now: Date.now() })
+        const decided = await decide(envelope, spool, queueId)
+        const reply = await executePlan(decided, {
+          tx: transaction(session, envelope.mailFrom),
+          envelope,
+          spool,
+          received,
+          queueId,
+          handoff: deps.handoff,
+          quarantine: deps.quarantine,
+          metrics: deps.metrics,
+          log: (event, fields) => log(queueId, event, fields)
+        })
+        deps.metrics.reply(reply.code)
+        log(queueId, "reply", { from: envelope.mailFrom, rcpts: envelope.rcptTo.length, size: spool.size, code: reply.code, plan: decided._tag })
+        return reply
+      } catch (error) {
+        deps.metrics.reply(451)
+        log(queueId, "internal_error", { error: error instanceof Error ? error.message : String(error) })
+        return { code: 451, enhanced: "4.3.0", text: "Temporary local problem, try again later" }
+      } finally {
+        end(session.id)
+      }
+    },
+
+    onTransactionAbort: (session) => end(session.id)
+  }
+}

@@ -1,0 +1,71 @@
+// The command line: configuration errors exit with 2 and start nothing; settings are resolved
+// with defaults and relative paths taken from the configuration file's directory.
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
+import { ConfigError, readConfigFile } from "../src/ConfigFile.ts"
+import { main } from "../src/main.ts"
+import { resolveSettings } from "../src/Settings.ts"
+import { tempDir } from "./support/peers.ts"
+
+describe("main: bad command lines and configurations exit 2", () => {
+  let errors: Array<string>
+  beforeEach(() => {
+    errors = []
+    vi.spyOn(console, "error").mockImplementation((...a: Array<unknown>) => void errors.push(a.join(" ")))
+  })
+  afterEach(() => vi.restoreAllMocks())
+
+  test("unknown argument", async () => {
+    expect(await main(["--bogus"])).toBe(2)
+    expect(errors.join()).toContain('unknown argument "--bogus"')
+  })
+
+  test("missing file", async () => {
+    expect(await main(["--config", "/nonexistent/mailmoat.yaml"])).toBe(2)
+    expect(errors.join()).toMatch(/invalid configuration, the gateway was not started:\n {2}\/nonexistent\/mailmoat\.yaml: cannot read/)
+  })
+
+  test("YAML syntax error names the line", async () => {
+    const file = join(tempDir(), "bad.yaml")
+    writeFileSync(file, "smtp:\n  port: 25\n   host: [unclosed\n")
+    expect(await main(["--config", file])).toBe(2)
+    expect(errors.join()).toMatch(/bad\.yaml:\d+: /)
+  })
+
+  test("an unreadable certificate file is a configuration error", async () => {
+    const dir = tempDir()
+    const file = join(dir, "tls.yaml")
+    writeFileSync(file, `dataDir: ${dir}/data\nsmtp: { port: 0 }\nadmin: { enabled: false }\nsmtp:\n  port: 0\n  tls: { certFile: missing.pem, keyFile: missing.key }\n`)
+    // duplicate key: YAML error first
+    expect(await main(["--config", file])).toBe(2)
+    writeFileSync(file, `dataDir: ${dir}/data\nadmin: { enabled: false }\nsmtp:\n  port: 0\n  tls: { certFile: missing.pem, keyFile: missing.key }\n`)
+    expect(await main(["--config", file])).toBe(2)
+    expect(errors.at(-1)).toContain("smtp.tls.certFile: cannot read missing.pem")
+  })
+
+  test("a list at the top level", () => {
+    const file = join(tempDir(), "list.yaml")
+    writeFileSync(file, "- a\n- b\n")
+    expect(() => readConfigFile(file)).toThrow(ConfigError)
+  })
+})
+
+describe("Settings", () => {
+  test("embedded defaults: 127.0.0.1:2525, Maildir and quarantine under ./data, admin on 8025", () => {
+    const s = resolveSettings({}, "/srv/mm")
+    expect(s).toMatchObject({
+      dataDir: "/srv/mm/data",
+      smtp: { host: "127.0.0.1", port: 2525, maxMessageSize: 64 * 1024 * 1024 },
+      delivery: { mode: "maildir", path: "/srv/mm/data/maildir" },
+      quarantine: { path: "/srv/mm/data/quarantine" },
+      admin: { enabled: true, host: "127.0.0.1", port: 8025 },
+      antispam: { enabled: true }
+    })
+  })
+
+  test("a downstream switches to relay mode", () => {
+    const s = resolveSettings({ delivery: { downstream: { host: "10.0.0.5", port: 10025, protocol: "lmtp", tls: "required", servername: "mx.example" } } })
+    expect(s.delivery).toMatchObject({ mode: "relay", host: "10.0.0.5", port: 10025, protocol: "lmtp", tls: "required", servername: "mx.example", dataEndMs: 120_000 })
+  })
+})

@@ -1,0 +1,60 @@
+// Test peers for the gateway: re-exports the real-peer helpers of the protocols tests (smtp-sink,
+// our raw sink, swaks, a raw SMTP client, certificates) and adds gateway-specific ones.
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { type GatewayOptions, type RunningGateway, startGateway } from "../../src/index.ts"
+
+export { freePort, makeCert, RawSink, SmtpSink } from "../../../../packages/protocols/test/delivery/support/peers.ts"
+export { RawClient, swaks } from "../../../../packages/protocols/test/smtp/support/peers.ts"
+
+export const tempDir = (prefix = "mailmoat-gw-"): string => mkdtempSync(join(tmpdir(), prefix))
+
+/** A gateway on 127.0.0.1:0 with its data under a fresh temp dir and the admin API on port 0. */
+export const gateway = (config: Record<string, unknown> = {}, options: GatewayOptions = {}): Promise<RunningGateway> => {
+  const dataDir = tempDir()
+  return startGateway(
+    {
+      dataDir,
+      ...config,
+      smtp: { host: "127.0.0.1", port: 0, hostname: "gw.test", ...(config.smtp as object | undefined) },
+      admin: { host: "127.0.0.1", port: 0, ...(config.admin as object | undefined) }
+    },
+    { shutdownTimeoutMs: 5000, ...options }
+  )
+}
+
+/** Sends one message over a raw socket; resolves with every reply line the gateway sent. */
+export const sendRaw = async (
+  port: number,
+  envelope: { from: string; to: ReadonlyArray<string> },
+  body: string
+): Promise<{ rcpt: ReadonlyArray<string>; data: string; transcript: string }> => {
+  const { RawClient } = await import("../../../../packages/protocols/test/smtp/support/peers.ts")
+  const c = await RawClient.connect(port)
+  try {
+    await c.waitFor(/^220 .*\r\n/m)
+    c.write("EHLO client.test\r\n")
+    await c.waitFor(/^250 .*\r\n/m, 10_000, c.received.indexOf("\r\n") + 2)
+    let mark = c.received.length
+    c.write(`MAIL FROM:<${envelope.from}>\r\n`)
+    await c.waitFor(/^\d{3} .*\r\n/m, 10_000, mark)
+    const rcpt: Array<string> = []
+    for (const to of envelope.to) {
+      mark = c.received.length
+      c.write(`RCPT TO:<${to}>\r\n`)
+      rcpt.push((await c.waitFor(/^\d{3} .*\r\n/m, 20_000, mark)).trim())
+    }
+    mark = c.received.length
+    c.write("DATA\r\n")
+    const go = (await c.waitFor(/^\d{3} .*\r\n/m, 10_000, mark)).trim()
+    if (!go.startsWith("354")) return { rcpt, data: go, transcript: c.received }
+    mark = c.received.length
+    c.write(`${body}\r\n.\r\n`)
+    const data = (await c.waitFor(/^\d{3} .*\r\n/m, 30_000, mark)).trim()
+    c.write("QUIT\r\n")
+    return { rcpt, data, transcript: c.received }
+  } finally {
+    c.close()
+  }
+}

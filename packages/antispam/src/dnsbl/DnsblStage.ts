@@ -1,0 +1,49 @@
+/**
+ * DNSBL: IPs and registrable domains found in the text and HTML bodies, against each DNSBL
+ * zone (`dnsbl.servers`, same `zone[:127.0.0.x]` format as RBL).
+ *
+ * @category stages
+ * @since 0.1.0
+ */
+import type { BlocklistProvider, BlocklistRunner, Stage, StageResult } from "@mailmoat/core"
+import { Effect } from "effect"
+import * as ListCheck from "../rbl/ListCheck.ts"
+import { DnsblSymbols } from "../Symbols.ts"
+import * as BodyTargets from "./BodyTargets.ts"
+
+export interface DnsblStageOptions {
+  readonly providers: ReadonlyArray<BlocklistProvider>
+  readonly runner: BlocklistRunner.BlocklistRunner
+  readonly limits: BodyTargets.TargetLimits
+  readonly isSuspended: (zone: string) => boolean
+  readonly budgetMillis: number
+}
+
+export const make = (options: DnsblStageOptions): Stage => ({
+  name: "dnsbl",
+  phase: "data",
+  order: 1,
+  budgetMillis: options.budgetMillis,
+  symbols: DnsblSymbols,
+  run: (input) =>
+    Effect.gen(function* () {
+      if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+      const targets = BodyTargets.extract(input.message.body, options.limits)
+      const result = yield* ListCheck.run({
+        runner: options.runner,
+        providers: options.providers,
+        queries: [
+          ...targets.ips.map((value) => ({ kind: "ip" as const, value, origin: "body" })),
+          ...targets.domains.map((value) => ({ kind: "domain" as const, value, origin: "body" }))
+        ],
+        isSuspended: options.isSuspended,
+        names: { listed: "DNSBL_LISTED", unknown: "DNSBL_UNKNOWN", errorAnswer: "DNSBL_ERROR_ANSWER", zoneDown: "DNSBL_ZONE_DOWN" },
+        weights: DnsblSymbols,
+        source: "dnsbl"
+      })
+      return {
+        symbols: result.symbols,
+        facts: { ips: targets.ips, domains: targets.domains, dropped: targets.dropped, lists: result.accounting }
+      } satisfies StageResult
+    })
+})

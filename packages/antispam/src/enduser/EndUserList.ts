@@ -1,0 +1,56 @@
+/**
+ * The local end-user blocklist as a `BlocklistProvider` (kinds ip, address, domain), so it is
+ * expressible through the same contract as DNS zones and third-party providers.
+ *
+ * Entries: an IP or CIDR (`198.51.100.0/24`), a mail address (`user@example.net`), or a domain
+ * (`example.net`, which also covers its subdomains). Matching is case-insensitive.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import type { BlocklistAnswer, BlocklistProvider } from "@mailmoat/core"
+import { Effect } from "effect"
+import * as CidrSet from "../net/CidrSet.ts"
+
+export type EntryKind = "ip" | "address" | "domain"
+
+const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/
+
+/** Classifies and normalises one entry; throws with the reason on bad input. */
+export const parseEntry = (raw: string): { readonly kind: EntryKind; readonly value: string } => {
+  const v = raw.trim().toLowerCase()
+  if (v.includes("@")) {
+    const at = v.lastIndexOf("@")
+    if (at === 0 || !DOMAIN.test(v.slice(at + 1)) || /\s/.test(v)) throw new Error(`"${raw}" is not a mail address`)
+    return { kind: "address", value: v }
+  }
+  if (/^[\d.]+(\/\d+)?$/.test(v) || v.includes(":")) {
+    return { kind: "ip", value: CidrSet.parseNetwork(v).text }
+  }
+  if (!DOMAIN.test(v)) throw new Error(`"${raw}" is not an IP, network, address or domain`)
+  return { kind: "domain", value: v }
+}
+
+export const make = (entries: ReadonlyArray<string>, name = "enduser-local"): BlocklistProvider => {
+  const parsed = entries.map(parseEntry)
+  const nets = CidrSet.compile(parsed.filter((e) => e.kind === "ip").map((e) => e.value))
+  const addresses = new Set(parsed.filter((e) => e.kind === "address").map((e) => e.value))
+  const domains = new Set(parsed.filter((e) => e.kind === "domain").map((e) => e.value))
+  const domainListed = (d: string) => {
+    const labels = d.toLowerCase().split(".")
+    for (let i = 0; i < labels.length - 1; i++) if (domains.has(labels.slice(i).join("."))) return labels.slice(i).join(".")
+    return undefined
+  }
+  return {
+    name,
+    kinds: ["ip", "address", "domain"],
+    timeoutMillis: 0,
+    lookup: (q) =>
+      Effect.sync((): BlocklistAnswer => {
+        const v = q.value.toLowerCase()
+        const found =
+          q.kind === "ip" ? nets.match(v)?.text : q.kind === "address" ? (addresses.has(v) ? v : domainListed(v.slice(v.lastIndexOf("@") + 1))) : domainListed(v)
+        return found ? { _tag: "Listed", codes: [found], ttlSeconds: 0 } : { _tag: "NotListed", ttlSeconds: 0 }
+      })
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * End-user blocklist: for a message that did not come from a mail server (see
+ * `MailServerEvidence.ts` for the rule), check the sender against the end-user blocklist
+ * (local entries and/or DNS zones): the sending IP, the MAIL FROM address and its domain.
+ *
+ * Precedence: when the sending IP was taken from a Received header and an external RBL zone
+ * gave a definite answer for it (listed or not listed), that answer stands and the end-user
+ * list is not applied to the IP. This stage runs after the RBL stage (order 2) and reads its
+ * records for the same message.
+ *
+ * @category stages
+ * @since 0.1.0
+ */
+import type { BlocklistProvider, BlocklistRunner, Dns, Message, Stage, StageResult, SymbolHit } from "@mailmoat/core"
+import { Effect } from "effect"
+import * as ListCheck from "../rbl/ListCheck.ts"
+import type { ChainOptions } from "../received/ReceivedChain.ts"
+import * as ReceivedChain from "../received/ReceivedChain.ts"
+import { EndUserSymbols, hit } from "../Symbols.ts"
+import * as MailServerEvidence from "./MailServerEvidence.ts"
+
+export interface EndUserStageOptions {
+  readonly providers: ReadonlyArray<BlocklistProvider>
+  readonly runner: BlocklistRunner.BlocklistRunner
+  readonly dns: Dns.DnsShape
+  readonly chain: (message: Message) => ChainOptions
+  readonly rblResults: WeakMap<Message, ReadonlyArray<BlocklistRunner.LookupRecord>>
+  readonly isSuspended: (zone: string) => boolean
+  readonly timeoutMillis: number
+  readonly budgetMillis: number
+}
+
+export const make = (options: EndUserStageOptions): Stage => ({
+  name: "enduser",
+  phase: "data",
+  order: 2,
+  budgetMillis: options.budgetMillis,
+  symbols: EndUserSymbols,
+  run: (input) =>
+    Effect.gen(function* () {
+      if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+      const message = input.message
+      const env = message.envelope
+      const chain = ReceivedChain.analyse(env, message.received, options.chain(message))
+      const senderRow = chain.hops.find((h) => h.status === "sender")
+      if (senderRow?.ip === undefined) return { symbols: [], facts: { skipped: "no identified sender" } } satisfies StageResult
+      const ip = senderRow.ip
+      const fromReceived = senderRow.source !== "client"
+      const helo = fromReceived ? senderRow.helo : env.helo
+
+      // RBL precedence for IPs from Received headers.
+      const rbl = options.rblResults.get(message) ?? []
+      const definite = rbl.find((r) => r.query.value === ip && r.answer._tag !== "Unknown")
+      const ipPrecedence = fromReceived && definite !== undefined
+
+      const ipCheck = yield* ListCheck.run({
+        runner: options.runner,
+        providers: options.providers,
+        queries: ipPrecedence ? [] : [{ kind: "ip", value: ip, origin: senderRow.source }],
+        isSuspended: options.isSuspended,
+        names: { listed: "ENDUSER_LISTED", unknown: "ENDUSER_UNKNOWN", errorAnswer: "ENDUSER_UNKNOWN", zoneDown: "ENDUSER_UNKNOWN" },
+        weights: EndUserSymbols,
+        source: "enduser"
+      })
+      const ipListed = ipCheck.records.some((r) => r.answer._tag === "Listed")
+      const evidence: Array<string> = []
+      if (ipListed) evidence.push(`IP ${ip} is on the end-user list`)
+      if (!MailServerEvidence.isFqdnHelo(helo)) evidence.push(`HELO "${helo ?? ""}" is not a fully qualified domain name`)
+      const fc =
+        !fromReceived && env.clientHostname
+          ? ({ _tag: "Confirmed", name: env.clientHostname } as const)
+          : yield* MailServerEvidence.fcrdns(options.dns, ip, options.timeoutMillis)
+      if (fc._tag === "NotConfirmed") evidence.push(`no forward-confirmed reverse DNS (${fc.why})`)
+
+      const symbols: Array<SymbolHit> = ipCheck.symbols.filter((s) => s.name !== "ENDUSER_LISTED")
+      let senderCheck: ListCheck.ListCheckResult | undefined
+      if (evidence.length > 0) {
+        symbols.push(hit(EndUserSymbols, "ENDUSER_NOT_MAILSERVER", "enduser", evidence.join("; ")))
+        const from = env.mailFrom.toLowerCase()
+        senderCheck = yield* ListCheck.run({
+          runner: options.runner,
+          providers: options.providers,
+          queries: from.includes("@") ? [{ kind: "address", value: from, origin: "mail-from" }, { kind: "domain", value: from.slice(from.lastIndexOf("@") + 1), origin: "mail-from" }] : [],
+          isSuspended: () => false,
+          names: { listed: "ENDUSER_LISTED", unknown: "ENDUSER_UNKNOWN", errorAnswer: "ENDUSER_UNKNOWN", zoneDown: "ENDUSER_UNKNOWN" },
+          weights: EndUserSymbols,
+          source: "enduser"
+        })
+        symbols.push(...ipCheck.symbols.filter((s) => s.name === "ENDUSER_LISTED"), ...senderCheck.symbols)
+      }
+      return {
+        symbols,
+        facts: {
+          ip,
+          source: senderRow.source,
+          notMailServer: evidence.length > 0,
+          evidence,
+          fcrdns: fc,
+          rblPrecedence: ipPrecedence ? `${definite!.provider} answered ${ListCheck.describe(definite!)}; end-user list not applied to ${ip}` : undefined,
+          lists: [...ipCheck.accounting, ...(senderCheck?.accounting ?? [])]
+        }
+      } satisfies StageResult
+    })
+})

@@ -1,0 +1,93 @@
+/**
+ * Runs list providers over values and turns the runner's records into symbols and the
+ * per-list accounting every verdict carries (answered in time?, answer, latency).
+ *
+ * Shared by the RBL, DNSBL and end-user stages: each passes its symbol names. Suspended zones
+ * (list health) are not queried; they get one `*_ZONE_DOWN` symbol each.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import type { BlocklistProvider, BlocklistQuery, SymbolHit } from "@mailmoat/core"
+import type { BlocklistRunner } from "@mailmoat/core"
+import { Effect } from "effect"
+
+export interface AccountRow {
+  readonly list: string
+  readonly kind: string
+  readonly value: string
+  /** Where the value came from (`client`, `received[2]`, `body`). */
+  readonly origin: string
+  readonly answeredInTime: boolean
+  readonly answer: string
+  readonly millis: number
+  readonly cached: boolean
+}
+
+export interface SymbolNames {
+  readonly listed: string
+  readonly unknown: string
+  readonly errorAnswer: string
+  readonly zoneDown: string
+}
+
+export interface ListCheckResult {
+  readonly records: ReadonlyArray<BlocklistRunner.LookupRecord>
+  readonly accounting: ReadonlyArray<AccountRow>
+  readonly symbols: ReadonlyArray<SymbolHit>
+}
+
+export interface ListCheckInput {
+  readonly runner: BlocklistRunner.BlocklistRunner
+  readonly providers: ReadonlyArray<BlocklistProvider>
+  readonly queries: ReadonlyArray<BlocklistQuery & { readonly origin: string }>
+  readonly isSuspended: (zone: string) => boolean
+  readonly names: SymbolNames
+  readonly weights: Readonly<Record<string, { readonly weight: number }>>
+  readonly source: string
+}
+
+export const describe = (r: BlocklistRunner.LookupRecord): string => {
+  const a = r.answer
+  switch (a._tag) {
+    case "Listed":
+      return `listed ${a.codes.join(",")}`
+    case "NotListed":
+      return "not listed"
+    case "Unknown":
+      return `unknown: ${a.reason}${a.detail ? ` (${a.detail})` : ""}`
+  }
+}
+
+export const run = (input: ListCheckInput): Effect.Effect<ListCheckResult> =>
+  Effect.gen(function* () {
+    const active = input.providers.filter((p) => !input.isSuspended(p.name))
+    const down = input.providers.filter((p) => input.isSuspended(p.name))
+    const origin = new Map(input.queries.map((q) => [`${q.kind}\u0000${q.value}`, q.origin]))
+    const records = yield* input.runner.run(
+      active,
+      input.queries.map((q) => ({ kind: q.kind, value: q.value }))
+    )
+    const hit = (name: string, detail: string): SymbolHit => ({ name, score: input.weights[name]?.weight ?? 0, source: input.source, detail })
+    const symbols: Array<SymbolHit> = down.map((p) => hit(input.names.zoneDown, `${p.name} suspended by list health`))
+    const accounting = records.map((r): AccountRow => {
+      const from = origin.get(`${r.query.kind}\u0000${r.query.value}`) ?? "?"
+      const a = r.answer
+      if (a._tag === "Listed") symbols.push(hit(input.names.listed, `${r.query.value} (${from}) via ${r.provider} -> ${a.codes.join(",")}`))
+      else if (a._tag === "Unknown") {
+        const errorAnswer = a.reason === "ResolverBlocked" || a.reason === "Broken"
+        symbols.push(hit(errorAnswer ? input.names.errorAnswer : input.names.unknown, `${r.query.value} via ${r.provider}: ${a.reason}${a.detail ? ` ${a.detail}` : ""}`))
+      }
+      return {
+        list: r.provider,
+        kind: r.query.kind,
+        value: r.query.value,
+        origin: from,
+        answeredInTime: r.inTime,
+        answer: describe(r),
+        millis: r.millis,
+        cached: r.cached
+      }
+    })
+    return { records, accounting, symbols }
+  })

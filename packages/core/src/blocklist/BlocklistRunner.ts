@@ -1,0 +1,154 @@
+/**
+ * Runs `BlocklistProvider`s over queries with the guarantees every provider gets, built-in or
+ * third-party:
+ *
+ * - **Timeout per provider** (`timeoutMillis`, 0 = none). Only answers that arrive in time count;
+ *   a late answer is interrupted away and reported as `Unknown: Timeout`.
+ * - **Validation**: an answer is untrusted input. Anything that is not one of the three shapes
+ *   (or carries bad codes / TTLs) becomes `Unknown: Broken`.
+ * - **Isolation**: a defect or throw inside `lookup` becomes `Unknown: ProviderError`;
+ *   interruption of the caller is never swallowed.
+ * - **TTL cache** keyed by provider, kind and value (`Listed` / `NotListed` only, for their
+ *   `ttlSeconds`, capped by `maxTtlSeconds`; `Unknown` is never cached).
+ * - **Concurrency limit** over all lookups of one `run`.
+ * - **Latency**: each record says how long the answer took (0 for cache hits).
+ *
+ * A provider whose `kinds` do not include a query's kind is not asked.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { Cause, Clock, Effect, Option } from "effect"
+import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery } from "../Blocklist.ts"
+
+/** One lookup's accounting, copied into stage facts. */
+export interface LookupRecord {
+  readonly provider: string
+  readonly query: BlocklistQuery
+  readonly answer: BlocklistAnswer
+  /** False when the provider did not answer within its timeout. */
+  readonly inTime: boolean
+  readonly cached: boolean
+  readonly millis: number
+}
+
+export interface AnswerCache {
+  readonly get: (key: string, now: number) => BlocklistAnswer | undefined
+  readonly set: (key: string, answer: BlocklistAnswer, expiresAt: number) => void
+}
+
+/** An in-memory answer cache bounded to `maxEntries`. */
+export const makeAnswerCache = (maxEntries = 10_000): AnswerCache => {
+  const map = new Map<string, { answer: BlocklistAnswer; expiresAt: number }>()
+  return {
+    get: (key, now) => {
+      const e = map.get(key)
+      if (e === undefined) return undefined
+      if (e.expiresAt <= now) {
+        map.delete(key)
+        return undefined
+      }
+      return e.answer
+    },
+    set: (key, answer, expiresAt) => {
+      map.delete(key)
+      map.set(key, { answer, expiresAt })
+      if (map.size > maxEntries) map.delete(map.keys().next().value!)
+    }
+  }
+}
+
+export interface RunnerOptions {
+  /** Lookups in flight at once per `run` (default 16). */
+  readonly concurrency?: number | undefined
+  readonly cache?: AnswerCache | false | undefined
+  /** Cache time for answers without `ttlSeconds` (default 300) and the cap (default 86400). */
+  readonly defaultTtlSeconds?: number | undefined
+  readonly maxTtlSeconds?: number | undefined
+}
+
+const UNKNOWN_REASONS = new Set(["Timeout", "Unavailable", "ResolverBlocked", "Broken", "ProviderError"])
+const isTtl = (t: unknown) => t === undefined || (typeof t === "number" && Number.isFinite(t) && t >= 0)
+const isOptString = (t: unknown) => t === undefined || typeof t === "string"
+
+/** Returns the answer if well-formed, else `Unknown: Broken` saying what was wrong. */
+export const validateAnswer = (raw: unknown): BlocklistAnswer => {
+  const broken = (detail: string): BlocklistAnswer => ({ _tag: "Unknown", reason: "Broken", detail })
+  if (typeof raw !== "object" || raw === null) return broken("answer is not an object")
+  const a = raw as Record<string, unknown>
+  switch (a._tag) {
+    case "NotListed":
+      return isTtl(a.ttlSeconds) ? { _tag: "NotListed", ttlSeconds: a.ttlSeconds as number | undefined } : broken("bad ttlSeconds")
+    case "Listed": {
+      const codes = a.codes
+      if (!Array.isArray(codes) || codes.length > 64 || !codes.every((c) => typeof c === "string" && c.length <= 255)) return broken("bad codes")
+      if (!isTtl(a.ttlSeconds)) return broken("bad ttlSeconds")
+      if (a.score !== undefined && (typeof a.score !== "number" || !Number.isFinite(a.score))) return broken("bad score")
+      if (!isOptString(a.reason)) return broken("bad reason")
+      return { _tag: "Listed", codes: [...codes], score: a.score as number | undefined, reason: a.reason as string | undefined, ttlSeconds: a.ttlSeconds as number | undefined }
+    }
+    case "Unknown":
+      if (typeof a.reason !== "string" || !UNKNOWN_REASONS.has(a.reason)) return broken("bad Unknown reason")
+      return { _tag: "Unknown", reason: a.reason as "Broken", detail: isOptString(a.detail) ? (a.detail as string | undefined) : undefined }
+    default:
+      return broken("unknown answer tag")
+  }
+}
+
+export interface BlocklistRunner {
+  /** Asks one provider about one value, with all guarantees above. */
+  readonly lookup: <R>(provider: BlocklistProvider<R>, query: BlocklistQuery) => Effect.Effect<LookupRecord, never, R>
+  /** Asks every provider about every query of a kind it handles; records in (provider, query) order. */
+  readonly run: <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) => Effect.Effect<ReadonlyArray<LookupRecord>, never, R>
+}
+
+export const make = (options: RunnerOptions = {}): BlocklistRunner => {
+  const cache = options.cache === false ? undefined : (options.cache ?? makeAnswerCache())
+  const defaultTtl = options.defaultTtlSeconds ?? 300
+  const maxTtl = options.maxTtlSeconds ?? 86_400
+  const concurrency = Math.max(1, options.concurrency ?? 16)
+
+  const guarded = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<{ answer: BlocklistAnswer; inTime: boolean }, never, R> => {
+    const call = Effect.suspend(() => provider.lookup(Object.freeze({ ...query }))).pipe(
+      Effect.map((raw) => ({ answer: validateAnswer(raw), inTime: true })),
+      // Defects and throws are isolated; an interruption of the caller is not swallowed.
+      Effect.catchCause((cause) =>
+        Cause.hasInterruptsOnly(cause)
+          ? Effect.failCause(cause as Cause.Cause<never>)
+          : Effect.succeed({ answer: { _tag: "Unknown", reason: "ProviderError", detail: String(Cause.squash(cause)).slice(0, 200) } as BlocklistAnswer, inTime: true })
+      )
+    )
+    if (provider.timeoutMillis <= 0) return call
+    return call.pipe(
+      Effect.timeoutOption(provider.timeoutMillis),
+      Effect.map(
+        Option.getOrElse(() => ({
+          answer: { _tag: "Unknown", reason: "Timeout", detail: `no answer within ${provider.timeoutMillis} ms` } as BlocklistAnswer,
+          inTime: false
+        }))
+      )
+    )
+  }
+
+  const lookup = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<LookupRecord, never, R> =>
+    Effect.gen(function* () {
+      const key = `${provider.name}\u0000${query.kind}\u0000${query.value}`
+      const start = yield* Clock.currentTimeMillis
+      const hit = cache?.get(key, start)
+      if (hit !== undefined) return { provider: provider.name, query, answer: hit, inTime: true, cached: true, millis: 0 }
+      const { answer, inTime } = yield* guarded(provider, query)
+      const end = yield* Clock.currentTimeMillis
+      if (cache !== undefined && answer._tag !== "Unknown") {
+        const ttl = Math.min(maxTtl, answer.ttlSeconds ?? defaultTtl)
+        if (ttl > 0) cache.set(key, answer, end + ttl * 1000)
+      }
+      return { provider: provider.name, query, answer, inTime, cached: false, millis: end - start }
+    })
+
+  const run = <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) => {
+    const pairs = providers.flatMap((p) => queries.filter((q) => p.kinds.includes(q.kind)).map((q) => [p, q] as const))
+    return Effect.forEach(pairs, ([p, q]) => lookup(p, q), { concurrency })
+  }
+
+  return { lookup, run }
+}

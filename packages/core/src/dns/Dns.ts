@@ -1,0 +1,86 @@
+/**
+ * The Dns service: A / AAAA / TXT / PTR lookups that return TTLs and typed outcomes.
+ *
+ * Every lookup either succeeds with at least one record and a TTL, or fails with a `DnsError`
+ * whose `reason` says exactly what happened. Blocklists need that distinction: `NotFound`
+ * (NXDOMAIN or NODATA) means "not listed", every other reason means "unknown".
+ *
+ * **Gotchas**
+ * - `effect/net/Dns` has no TTLs and folds NXDOMAIN and NODATA together with nothing to tell a
+ *   timeout from a refusal at the type level, so we keep our own small contract.
+ * - `timeoutMillis` is per call. A lookup that times out is reported as `Timeout`; an answer
+ *   arriving later is dropped (never cached, never counted).
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { Context, Effect, Option, Schema } from "effect"
+
+export type RecordType = "A" | "AAAA" | "TXT" | "PTR"
+
+/** `NotFound` = NXDOMAIN or NODATA; everything else means the answer is unknown. */
+export const DnsErrorReasons = ["NotFound", "ServerFailure", "Refused", "Timeout", "BadName", "Other"] as const
+export type DnsErrorReason = (typeof DnsErrorReasons)[number]
+
+/** @category errors */
+export class DnsError extends Schema.TaggedError<DnsError>()("DnsError", {
+  reason: Schema.Literals(DnsErrorReasons),
+  name: Schema.String,
+  type: Schema.Literals(["A", "AAAA", "TXT", "PTR"]),
+  detail: Schema.optional(Schema.String)
+}) {
+  /** True for every reason but `NotFound` and `BadName`: asking again later may give an answer. */
+  get isTemporary(): boolean {
+    return this.reason !== "NotFound" && this.reason !== "BadName"
+  }
+  override get message(): string {
+    return `DNS ${this.type} ${this.name}: ${this.reason}${this.detail ? ` (${this.detail})` : ""}`
+  }
+}
+
+/** A positive answer: the records (addresses, TXT strings joined per record, PTR names) and the smallest TTL. */
+export interface DnsAnswer {
+  readonly records: ReadonlyArray<string>
+  readonly ttlSeconds: number
+}
+
+export interface LookupOptions {
+  /** Give up after this many milliseconds (0 or absent = the service default). */
+  readonly timeoutMillis?: number | undefined
+}
+
+export interface DnsShape {
+  /** Looks `name` up. `PTR` takes a reverse name (`4.3.2.1.in-addr.arpa`) or an IP address. */
+  readonly resolve: (type: RecordType, name: string, options?: LookupOptions) => Effect.Effect<DnsAnswer, DnsError>
+}
+
+/** @category services */
+export class Dns extends Context.Service<Dns, DnsShape>()("@mailmoat/core/Dns") {}
+
+/** Lower-cases a name and strips one trailing dot; the cache and static zones key on this form. */
+export const normaliseName = (name: string): string => {
+  const lower = name.trim().toLowerCase()
+  return lower.endsWith(".") ? lower.slice(0, -1) : lower
+}
+
+/**
+ * Applies a per-call timeout: `timeoutMillis` absent or 0 leaves `self` unbounded. The lookup is
+ * interrupted at the deadline, so a late answer is never seen by the caller.
+ */
+export const withTimeout = (
+  self: Effect.Effect<DnsAnswer, DnsError>,
+  type: RecordType,
+  name: string,
+  timeoutMillis: number | undefined
+): Effect.Effect<DnsAnswer, DnsError> =>
+  timeoutMillis === undefined || timeoutMillis <= 0
+    ? self
+    : self.pipe(
+        Effect.timeoutOption(timeoutMillis),
+        Effect.flatMap(
+          Option.match({
+            onNone: () => Effect.fail(new DnsError({ reason: "Timeout", name, type, detail: `no answer within ${timeoutMillis} ms` })),
+            onSome: Effect.succeed
+          })
+        )
+      )

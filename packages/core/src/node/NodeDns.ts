@@ -1,0 +1,127 @@
+/**
+ * The Node implementation of `Dns`, on `node:dns` `Resolver` (c-ares), with a TTL cache.
+ *
+ * `servers` takes `host:port` strings: `127.0.0.1:5353`, `[::1]:53`, or a bare address (port 53).
+ * Without servers the system resolvers are used. Invalid server strings fail the layer at
+ * startup (fail fast, never a silent fallback to the system resolver).
+ *
+ * **Gotchas**
+ * - c-ares has no per-query cancellation: when our per-call timeout fires, the query keeps
+ *   running inside c-ares until its own `attemptTimeoutMillis x tries` runs out; its answer is
+ *   dropped. Keep those two small (defaults 2000 ms x 2).
+ * - A / AAAA carry real TTLs (`{ ttl: true }`); TXT and PTR answers do not expose TTLs in
+ *   Node, so they are cached for `unknownTtlSeconds` (default 300).
+ * - `NotFound` covers both ENOTFOUND (NXDOMAIN) and ENODATA (NODATA).
+ * - Bun and Deno run this through their `node:dns` compatibility; Deno's `Resolver` honours
+ *   `setServers` since 1.40.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+import { promises as dnsPromises } from "node:dns"
+import { Effect, Layer } from "effect"
+import { type DnsAnswer, Dns, DnsError, type DnsErrorReason, type DnsShape, normaliseName, type RecordType, withTimeout } from "../dns/Dns.ts"
+import { type CacheOptions, withCache } from "../dns/DnsCache.ts"
+import * as IpAddress from "../dns/IpAddress.ts"
+
+export interface NodeDnsOptions {
+  /** Resolvers as `host:port` (`127.0.0.1:5353`, `[::1]:53`) or bare addresses; empty = system. */
+  readonly servers?: ReadonlyArray<string> | undefined
+  /** Timeout applied to calls that give none (ms, default 5000; 0 = none). */
+  readonly defaultTimeoutMillis?: number | undefined
+  /** c-ares per-attempt timeout (ms, default 2000) and attempts (default 2). */
+  readonly attemptTimeoutMillis?: number | undefined
+  readonly tries?: number | undefined
+  /** TTL used for TXT / PTR answers, whose TTLs Node does not expose (default 300). */
+  readonly unknownTtlSeconds?: number | undefined
+  /** Cache options; `false` disables the cache. */
+  readonly cache?: CacheOptions | false | undefined
+}
+
+/** Validates one `servers` entry and returns the form `Resolver.setServers` accepts. */
+export const parseServer = (input: string): string => {
+  const s = input.trim()
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(s)
+  const v4port = /^([\d.]+):(\d{1,5})$/.exec(s)
+  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : v4port ? [v4port[1]!, v4port[2]] : [s, undefined]
+  const ip = IpAddress.parse(host)
+  if (!ip) throw new Error(`dns.servers: "${input}" is not an IP address (use 127.0.0.1:5353 or [::1]:53)`)
+  const p = port === undefined ? 53 : Number(port)
+  if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`dns.servers: bad port in "${input}"`)
+  return ip.family === 4 ? `${ip.text}:${p}` : `[${ip.text}]:${p}`
+}
+
+const reasonOf = (code: unknown): DnsErrorReason => {
+  switch (code) {
+    case "ENOTFOUND":
+    case "ENODATA":
+      return "NotFound"
+    case "ESERVFAIL":
+      return "ServerFailure"
+    case "EREFUSED":
+      return "Refused"
+    case "ETIMEOUT":
+      return "Timeout"
+    case "EBADNAME":
+    case "EBADQUERY":
+    case "EBADFAMILY":
+      return "BadName"
+    default:
+      return "Other"
+  }
+}
+
+/** Builds the uncached resolver-backed implementation. */
+export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
+  const resolver = new dnsPromises.Resolver({ timeout: options.attemptTimeoutMillis ?? 2000, tries: options.tries ?? 2 })
+  const servers = (options.servers ?? []).map(parseServer)
+  if (servers.length > 0) resolver.setServers(servers)
+  const unknownTtl = options.unknownTtlSeconds ?? 300
+  const defaultTimeout = options.defaultTimeoutMillis ?? 5000
+
+  const query = (type: RecordType, name: string): Promise<DnsAnswer> => {
+    switch (type) {
+      case "A":
+      case "AAAA": {
+        const p = type === "A" ? resolver.resolve4(name, { ttl: true }) : resolver.resolve6(name, { ttl: true })
+        return p.then((rs) => ({ records: rs.map((r) => r.address), ttlSeconds: Math.min(...rs.map((r) => r.ttl)) }))
+      }
+      case "TXT":
+        return resolver.resolveTxt(name).then((rs) => ({ records: rs.map((chunks) => chunks.join("")), ttlSeconds: unknownTtl }))
+      case "PTR":
+        return resolver.resolvePtr(name).then((rs) => ({ records: rs, ttlSeconds: unknownTtl }))
+    }
+  }
+
+  return {
+    resolve: (type, rawName, lookup) => {
+      const ip = type === "PTR" ? IpAddress.parse(rawName) : undefined
+      const name = ip ? IpAddress.ptrName(ip) : normaliseName(rawName)
+      const call = Effect.tryPromise({
+        try: () => query(type, name),
+        catch: (e) => {
+          const code = (e as { code?: unknown }).code
+          return new DnsError({ reason: reasonOf(code), name, type, detail: typeof code === "string" ? code : String(e) })
+        }
+      }).pipe(
+        Effect.flatMap((a) =>
+          a.records.length === 0 ? Effect.fail(new DnsError({ reason: "NotFound", name, type, detail: "empty answer" })) : Effect.succeed(a)
+        )
+      )
+      return withTimeout(call, type, name, lookup?.timeoutMillis ?? defaultTimeout)
+    }
+  }
+}
+
+/** Resolver plus cache (unless `cache: false`). Throws on invalid `servers`. */
+export const make = (options: NodeDnsOptions = {}): DnsShape => {
+  const inner = makeUncached(options)
+  return options.cache === false ? inner : withCache(inner, options.cache ?? {})
+}
+
+/** A layer providing `Dns`; invalid options fail the layer with the reason. */
+export const layer = (options: NodeDnsOptions = {}): Layer.Layer<Dns, Error> =>
+  Layer.effect(
+    Dns,
+    Effect.try({ try: () => make(options), catch: (e) => (e instanceof Error ? e : new Error(String(e))) })
+  )

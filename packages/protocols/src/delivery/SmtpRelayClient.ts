@@ -1,0 +1,308 @@
+/**
+ * Our SMTP / LMTP client for the hand-off to the downstream server (before-queue relay): greeting,
+ * EHLO (LHLO), STARTTLS, MAIL FROM, one RCPT per recipient with its own reply, DATA streamed
+ * through the dot-stuffing `WireEncoder`, and the final reply (one per recipient in LMTP,
+ * RFC 2033 §4.2).
+ *
+ * Two ways to use it: step by step (`connect`, `mailFrom`, `rcptTo`, `data`, `reset`, `quit`;
+ * the gateway opens the downstream transaction while the client is still sending RCPT so a
+ * downstream refusal goes back per recipient), or `send` for a whole transaction.
+ *
+ * **Gotchas**
+ * - TLS modes: `none` never upgrades; `starttls` upgrades when the server offers STARTTLS and
+ *   otherwise stays in clear; `required` fails (temporary) when STARTTLS is not offered. Whenever
+ *   we do upgrade, the certificate chain and the name (`servername`, default `host`) are verified
+ *   and a failure is a temporary error: we never fall back to clear text after an attempt
+ *   (TESTING.md R7).
+ * - Every step has a deadline (`timeouts`); a timeout, a lost connection, a malformed reply or a
+ *   4xx is a temporary `DeliveryError`, only a 5xx is permanent. `data` does not throw for the
+ *   final reply: it returns it per recipient, since LMTP may accept some and refuse others.
+ * - What goes on the wire after DATA has no CR/LF outside CRLF pairs, no NUL, and is dot-stuffed
+ *   (the WireEncoder, TESTING.md A2/R4), whatever the source contains.
+ * - `SIZE=` is sent when the server advertises SIZE and a size is known; `BODY=8BITMIME` and
+ *   `SMTPUTF8` only when asked for and advertised.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import * as net from "node:net"
+import { hostname as osHostname } from "node:os"
+import * as tls from "node:tls"
+import type { SmtpReply } from "../smtp/Handler.ts"
+import { encodeStream } from "../smtp/WireEncoder.ts"
+import { DeliveryError } from "./DeliveryError.ts"
+import type { ParsedReply } from "./ReplyParser.ts"
+import { ReplyChannel } from "./ReplyChannel.ts"
+
+export type RelayTlsMode = "none" | "starttls" | "required"
+
+export interface RelayTimeouts {
+  /** TCP connect (default 30 s). */
+  readonly connectMs?: number
+  /** Greeting, EHLO, STARTTLS handshake (default 60 s). */
+  readonly greetingMs?: number
+  /** MAIL, RCPT, DATA, RSET replies (default 60 s). */
+  readonly commandMs?: number
+  /** Each wait for the socket to drain while sending the message (default 60 s). */
+  readonly dataBlockMs?: number
+  /** The final reply(ies) after the terminating dot (default 120 s, under the ingress's 300 s). */
+  readonly dataEndMs?: number
+}
+
+export interface RelayOptions {
+  readonly host: string
+  readonly port: number
+  /** Default "smtp". */
+  readonly protocol?: "smtp" | "lmtp"
+  /** Default "none". */
+  readonly tls?: RelayTlsMode
+  /** Name the certificate must carry (default `host`). */
+  readonly servername?: string
+  /** Extra trust anchors (PEM), e.g. a private CA for the downstream. */
+  readonly ca?: string | ReadonlyArray<string>
+  /** Our name in EHLO/LHLO (default `os.hostname()`). */
+  readonly heloName?: string
+  readonly timeouts?: RelayTimeouts
+}
+
+export interface MailParams {
+  /** Message size in bytes, sent as SIZE= when advertised. */
+  readonly size?: number | undefined
+  readonly eightBitMime?: boolean | undefined
+  readonly smtputf8?: boolean | undefined
+}
+
+export interface RecipientResult {
+  readonly recipient: string
+  readonly accepted: boolean
+  readonly reply: SmtpReply
+}
+
+const plainReply = (r: ParsedReply): SmtpReply => ({ code: r.code, enhanced: r.enhanced, text: r.text })
+
+export class SmtpRelayClient {
+  private readonly extensions = new Map<string, string>()
+  private recipients: Array<string> = []
+  private secure = false
+
+  private constructor(
+    private readonly channel: ReplyChannel,
+    private readonly options: RelayOptions,
+    private readonly t: Required<RelayTimeouts>
+  ) {}
+
+  /** Connects, reads the greeting, says EHLO/LHLO and upgrades to TLS as configured. */
+  static async connect(options: RelayOptions): Promise<SmtpRelayClient> {
+    const t: Required<RelayTimeouts> = {
+      connectMs: options.timeouts?.connectMs ?? 30_000,
+      greetingMs: options.timeouts?.greetingMs ?? 60_000,
+      commandMs: options.timeouts?.commandMs ?? 60_000,
+      dataBlockMs: options.timeouts?.dataBlockMs ?? 60_000,
+      dataEndMs: options.timeouts?.dataEndMs ?? 120_000
+    }
+    const socket = await openSocket(options.host, options.port, t.connectMs)
+    const client = new SmtpRelayClient(new ReplyChannel(socket), options, t)
+    try {
+      await client.expect(await client.channel.reply(t.greetingMs, "the greeting"), 2, "greeting")
+      await client.hello()
+      await client.maybeStartTls()
+      return client
+    } catch (error) {
+      client.close()
+      throw error
+    }
+  }
+
+  /** True when the session runs over TLS. */
+  get tls(): boolean {
+    return this.secure
+  }
+
+  /** EHLO keywords (upper case) and their parameters. */
+  get advertised(): ReadonlyMap<string, string> {
+    return this.extensions
+  }
+
+  /** Recipients the downstream accepted in the current transaction, in order. */
+  get acceptedRecipients(): ReadonlyArray<string> {
+    return this.recipients
+  }
+
+  /** False once the connection failed; a failed client must not be reused. */
+  get usable(): boolean {
+    return this.channel.failed === undefined
+  }
+
+  private async hello(): Promise<void> {
+    const verb = this.options.protocol === "lmtp" ? "LHLO" : "EHLO"
+    this.channel.command(`${verb} ${this.options.heloName ?? osHostname()}`)
+    const reply = await this.expect(await this.channel.reply(this.t.greetingMs, verb), 2, verb)
+    this.extensions.clear()
+    for (const line of reply.lines.slice(1)) {
+      const [keyword = "", ...rest] = line.trim().split(/\s+/)
+      if (keyword !== "") this.extensions.set(keyword.toUpperCase(), rest.join(" "))
+    }
+  }
+
+  private async maybeStartTls(): Promise<void> {
+    const mode = this.options.tls ?? "none"
+    if (mode === "none") return
+    if (!this.extensions.has("STARTTLS")) {
+      if (mode === "required") throw new DeliveryError("TlsFailed", "downstream does not offer STARTTLS (tls: required)")
+      return
+    }
+    this.channel.command("STARTTLS")
+    const reply = await this.channel.reply(this.t.greetingMs, "STARTTLS")
+    if (reply.code !== 220) throw new DeliveryError("TlsFailed", `downstream refused STARTTLS: ${reply.code} ${reply.text}`, plainReply(reply))
+    const plain = this.channel.release()
+    const secure = await upgrade(plain, this.options, this.t.greetingMs)
+    this.channel.swap(secure)
+    this.secure = true
+    // RFC 3207 §4.2: forget everything learnt before TLS and ask again.
+    await this.hello()
+  }
+
+  /** Starts a transaction; a refusal throws (`Rejected`, temporary for 4xx). */
+  async mailFrom(address: string, params: MailParams = {}): Promise<void> {
+    let line = `MAIL FROM:<${address}>`
+    if (params.size !== undefined && this.extensions.has("SIZE")) line += ` SIZE=${params.size}`
+    if (params.eightBitMime === true && this.extensions.has("8BITMIME")) line += " BODY=8BITMIME"
+    if (params.smtputf8 === true && this.extensions.has("SMTPUTF8")) line += " SMTPUTF8"
+    this.channel.command(line)
+    this.recipients = []
+    await this.expect(await this.channel.reply(this.t.commandMs, "MAIL FROM"), 2, "MAIL FROM")
+  }
+
+  /** Adds a recipient; the downstream's answer is returned, not thrown. */
+  async rcptTo(recipient: string): Promise<RecipientResult> {
+    this.channel.command(`RCPT TO:<${recipient}>`)
+    const reply = await this.channel.reply(this.t.commandMs, "RCPT TO")
+    const accepted = reply.code >= 200 && reply.code < 300
+    if (accepted) this.recipients.push(recipient)
+    return { recipient, accepted, reply: plainReply(reply) }
+  }
+
+  /**
+   * Sends the message to the accepted recipients and returns one result per recipient: the same
+   * reply for all in SMTP, each recipient's own reply in LMTP. Transport failures throw.
+   */
+  async data(source: AsyncIterable<Uint8Array>): Promise<ReadonlyArray<RecipientResult>> {
+    const recipients = this.recipients
+    if (recipients.length === 0) throw new DeliveryError("Protocol", "DATA without an accepted recipient")
+    this.channel.command("DATA")
+    await this.expect(await this.channel.reply(this.t.commandMs, "DATA"), 3, "DATA")
+    for await (const chunk of encodeStream(source)) await this.channel.writeData(chunk, this.t.dataBlockMs, "while sending the message")
+    this.recipients = []
+    if (this.options.protocol !== "lmtp") {
+      const reply = plainReply(await this.channel.reply(this.t.dataEndMs, "the end of data"))
+      return recipients.map((recipient) => ({ recipient, accepted: reply.code >= 200 && reply.code < 300, reply }))
+    }
+    const results: Array<RecipientResult> = []
+    for (const recipient of recipients) {
+      const reply = plainReply(await this.channel.reply(this.t.dataEndMs, `the end of data for ${recipient}`))
+      results.push({ recipient, accepted: reply.code >= 200 && reply.code < 300, reply })
+    }
+    return results
+  }
+
+  /** Ends the current transaction without sending (RSET). */
+  async reset(): Promise<void> {
+    this.channel.command("RSET")
+    this.recipients = []
+    await this.expect(await this.channel.reply(this.t.commandMs, "RSET"), 2, "RSET")
+  }
+
+  /** Says QUIT (best effort, short wait) and closes. Never throws. */
+  async quit(): Promise<void> {
+    try {
+      if (this.usable) {
+        this.channel.command("QUIT")
+        await this.channel.reply(Math.min(this.t.commandMs, 5000), "QUIT")
+      }
+    } catch {
+      // The hand-off is already decided; a missing 221 changes nothing.
+    } finally {
+      this.close()
+    }
+  }
+
+  close(): void {
+    this.channel.close()
+  }
+
+  private async expect(reply: ParsedReply, cls: 2 | 3, what: string): Promise<ParsedReply> {
+    if (Math.floor(reply.code / 100) === cls) return reply
+    const error = new DeliveryError("Rejected", `downstream refused ${what}: ${reply.code} ${reply.text}`, plainReply(reply))
+    if (reply.code === 421) this.channel.fail(error)
+    throw error
+  }
+}
+
+const openSocket = (host: string, port: number, timeoutMs: number): Promise<net.Socket> =>
+  new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port })
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new DeliveryError("Timeout", `connect to ${host}:${port} timed out after ${timeoutMs} ms`))
+    }, timeoutMs)
+    socket.once("connect", () => {
+      clearTimeout(timer)
+      socket.removeAllListeners("error")
+      resolve(socket)
+    })
+    socket.once("error", (error: Error) => {
+      clearTimeout(timer)
+      socket.destroy()
+      reject(new DeliveryError("ConnectFailed", `connect to ${host}:${port} failed: ${error.message}`, undefined, error))
+    })
+  })
+
+const upgrade = (plain: net.Socket, options: RelayOptions, timeoutMs: number): Promise<net.Socket> =>
+  new Promise((resolve, reject) => {
+    const name = options.servername ?? options.host
+    // SNI must not carry an IP address (RFC 6066 §3); the identity check still uses `host`.
+    const secure = tls.connect({
+      socket: plain,
+      host: name,
+      servername: net.isIP(name) === 0 ? name : undefined,
+      ca: options.ca === undefined ? undefined : typeof options.ca === "string" ? [options.ca] : [...options.ca],
+      minVersion: "TLSv1.2"
+    })
+    const timer = setTimeout(() => {
+      secure.destroy()
+      reject(new DeliveryError("Timeout", `TLS handshake with ${options.host}:${options.port} timed out`))
+    }, timeoutMs)
+    secure.once("secureConnect", () => {
+      clearTimeout(timer)
+      secure.removeAllListeners("error")
+      resolve(secure)
+    })
+    secure.once("error", (error: Error) => {
+      clearTimeout(timer)
+      secure.destroy()
+      reject(new DeliveryError("TlsFailed", `TLS with ${options.host}:${options.port} failed: ${error.message}`, undefined, error))
+    })
+  })
+
+/** One whole transaction on a fresh connection, closed afterwards. */
+export const send = async (
+  options: RelayOptions,
+  envelope: { readonly mailFrom: string; readonly rcptTo: ReadonlyArray<string> } & MailParams,
+  source: AsyncIterable<Uint8Array>
+): Promise<ReadonlyArray<RecipientResult>> => {
+  const client = await SmtpRelayClient.connect(options)
+  try {
+    await client.mailFrom(envelope.mailFrom, envelope)
+    const refused: Array<RecipientResult> = []
+    for (const rcpt of envelope.rcptTo) {
+      const result = await client.rcptTo(rcpt)
+      if (!result.accepted) refused.push(result)
+    }
+    if (client.acceptedRecipients.length === 0) return refused
+    const delivered = await client.data(source)
+    const byRecipient = new Map([...refused, ...delivered].map((r) => [r.recipient, r]))
+    return envelope.rcptTo.map((r) => byRecipient.get(r)!)
+  } finally {
+    await client.quit()
+  }
+}

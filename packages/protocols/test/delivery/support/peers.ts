@@ -1,0 +1,240 @@
+// Real peers for the delivery tests: Postfix's smtp-sink started on a loopback ephemeral port,
+// and a raw loopback SMTP/LMTP sink of our own that keeps the exact DATA bytes we sent (smtp-sink's
+// dump converts CRLF to LF and unstuffs dots, so it cannot prove what was on the wire).
+// Everything is bounded in time; processes are stopped by PID.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import * as net from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+export const SMTP_SINK = "/usr/sbin/smtp-sink"
+
+export const requireBinary = (path: string, pkg: string): void => {
+  if (!existsSync(path)) throw new Error(`${path} is missing: install the Debian package "${pkg}" (scripts/peers.mjs does) to run this test`)
+}
+
+/** A port that was free a moment ago (listen on 0, close). */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+/** Resolves once something on `port` sends an SMTP greeting; fails after `timeoutMs`. */
+export const waitForGreeting = async (port: number, timeoutMs = 10_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: "127.0.0.1", port })
+      const done = (v: boolean) => {
+        s.destroy()
+        resolve(v)
+      }
+      s.once("data", (d: Buffer) => done(d.toString("latin1").startsWith("220")))
+      s.once("error", () => done(false))
+      s.setTimeout(1000, () => done(false))
+    })
+    if (ok) return
+    if (Date.now() > deadline) break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`nothing greeted on 127.0.0.1:${port} within ${timeoutMs} ms`)
+}
+
+/** Postfix smtp-sink with a per-message dump directory; `delivered()` counts dumped messages. */
+export class SmtpSink {
+  private constructor(
+    readonly port: number,
+    readonly dumpDir: string,
+    private readonly child: ChildProcess,
+    private readonly output: { text: string }
+  ) {}
+
+  /** `flags` are extra smtp-sink options, e.g. ["-Q", "DATA"] or ["-L"] for LMTP. */
+  static async start(flags: ReadonlyArray<string> = []): Promise<SmtpSink> {
+    requireBinary(SMTP_SINK, "postfix")
+    const dumpDir = mkdtempSync(join(tmpdir(), "mailmoat-sink-"))
+    chmodSync(dumpDir, 0o777)
+    const port = await freePort()
+    const asRoot = typeof process.getuid === "function" && process.getuid() === 0
+    const args = [...(asRoot ? ["-u", "nobody"] : []), "-d", `${dumpDir}/%Y%m%d%H%M%S.`, ...flags, `127.0.0.1:${port}`, "100"]
+    const child = spawn(SMTP_SINK, args, { stdio: ["ignore", "pipe", "pipe"] })
+    const output = { text: "" }
+    child.stdout?.on("data", (d: Buffer) => (output.text += d.toString()))
+    child.stderr?.on("data", (d: Buffer) => (output.text += d.toString()))
+    const sink = new SmtpSink(port, dumpDir, child, output)
+    try {
+      await waitForGreeting(port)
+    } catch (error) {
+      await sink.stop()
+      throw new Error(`smtp-sink did not start: ${(error as Error).message}\n${output.text}`)
+    }
+    return sink
+  }
+
+  /** What smtp-sink printed (for failure messages). */
+  log(): string {
+    return this.output.text
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid
+  }
+
+  /** Messages dumped so far (one file per completed transaction). */
+  delivered(): number {
+    return readdirSync(this.dumpDir).length
+  }
+
+  /** The dumped messages' contents (LF line ends, dots unstuffed, smtp-sink's X- headers first). */
+  dumps(): ReadonlyArray<string> {
+    return readdirSync(this.dumpDir)
+      .sort()
+      .map((f) => readFileSync(join(this.dumpDir, f), "latin1"))
+  }
+
+  /** The one dump containing `text` (fails when there is none or more than one). */
+  dumpWith(text: string): string {
+    const found = this.dumps().filter((d) => d.includes(text))
+    if (found.length !== 1) throw new Error(`expected one dump containing ${JSON.stringify(text)}, found ${found.length}`)
+    return found[0]!
+  }
+
+  /** Stops the sink (SIGKILL when `hard`) and waits for it to exit. */
+  async stop(hard = false): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return
+    const exited = new Promise<void>((r) => this.child.once("exit", () => r()))
+    this.child.kill(hard ? "SIGKILL" : "SIGTERM")
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 5000)
+    await exited
+    clearTimeout(timer)
+  }
+}
+
+export interface CapturedMessage {
+  readonly mailFrom: string
+  readonly rcptTo: ReadonlyArray<string>
+  /** DATA bytes exactly as received, up to and including the terminating CRLF.CRLF. */
+  readonly raw: Buffer
+}
+
+export interface RawSinkOptions {
+  readonly lmtp?: boolean
+  /** Reply to RCPT TO for this address (default 250). */
+  readonly rcptReply?: (rcpt: string) => string
+  /** Final reply per recipient (LMTP) or for the message (SMTP, called with the first recipient). */
+  readonly dataReply?: (rcpt: string) => string
+  readonly extensions?: ReadonlyArray<string>
+}
+
+/** A minimal loopback SMTP/LMTP server of our own that records the exact DATA bytes. */
+export class RawSink {
+  readonly messages: Array<CapturedMessage> = []
+  readonly commands: Array<string> = []
+
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number
+  ) {}
+
+  static start(options: RawSinkOptions = {}): Promise<RawSink> {
+    const sockets = new Set<net.Socket>()
+    let sink: RawSink | undefined
+    const server = net.createServer((socket) => {
+      sockets.add(socket)
+      socket.on("close", () => sockets.delete(socket))
+      socket.on("error", () => undefined)
+      let buffer = Buffer.alloc(0)
+      let inData = false
+      let from = ""
+      let rcpts: Array<string> = []
+      socket.write("220 rawsink ESMTP\r\n")
+      socket.on("data", (chunk: Buffer) => {
+        buffer = Buffer.concat([buffer, chunk])
+        for (;;) {
+          if (inData) {
+            const end = buffer.indexOf("\r\n.\r\n")
+            const atStart = buffer.subarray(0, 3).toString("latin1") === ".\r\n"
+            if (end === -1 && !atStart) return
+            const cut = atStart ? 3 : end + 5
+            sink!.messages.push({ mailFrom: from, rcptTo: rcpts, raw: buffer.subarray(0, cut) })
+            buffer = buffer.subarray(cut)
+            inData = false
+            if (options.lmtp) for (const r of rcpts) socket.write(`${options.dataReply?.(r) ?? "250 2.0.0 ok"}\r\n`)
+            else socket.write(`${options.dataReply?.(rcpts[0] ?? "") ?? "250 2.0.0 ok"}\r\n`)
+            continue
+          }
+          const nl = buffer.indexOf("\r\n")
+          if (nl === -1) return
+          const line = buffer.subarray(0, nl).toString("latin1")
+          buffer = buffer.subarray(nl + 2)
+          sink!.commands.push(line)
+          const verb = line.slice(0, 4).toUpperCase()
+          if (verb === "EHLO" || verb === "LHLO") {
+            const ext = options.extensions ?? ["PIPELINING", "SIZE 100000000", "8BITMIME"]
+            socket.write(["rawsink", ...ext].map((e, i, a) => `250${i === a.length - 1 ? " " : "-"}${e}\r\n`).join(""))
+          } else if (verb === "MAIL") {
+            from = /<(.*)>/.exec(line)?.[1] ?? ""
+            rcpts = []
+            socket.write("250 2.1.0 ok\r\n")
+          } else if (verb === "RCPT") {
+            const rcpt = /<(.*)>/.exec(line)?.[1] ?? ""
+            const reply = options.rcptReply?.(rcpt) ?? "250 2.1.5 ok"
+            if (reply.startsWith("2")) rcpts.push(rcpt)
+            socket.write(`${reply}\r\n`)
+          } else if (verb === "DATA") {
+            inData = true
+            socket.write("354 go ahead\r\n")
+          } else if (verb === "RSET") {
+            rcpts = []
+            socket.write("250 2.0.0 ok\r\n")
+          } else if (verb === "QUIT") {
+            socket.end("221 2.0.0 bye\r\n")
+            return
+          } else {
+            socket.write("502 5.5.2 unknown\r\n")
+          }
+        }
+      })
+    })
+    return new Promise((resolve, reject) => {
+      server.once("error", reject)
+      server.listen(0, "127.0.0.1", () => {
+        sink = new RawSink(server, (server.address() as net.AddressInfo).port)
+        const close = server.close.bind(server)
+        server.close = ((cb?: (err?: Error) => void) => {
+          for (const s of sockets) s.destroy()
+          return close(cb)
+        }) as typeof server.close
+        resolve(sink)
+      })
+    })
+  }
+
+  stop(): Promise<void> {
+    return new Promise((r) => this.server.close(() => r()))
+  }
+}
+
+/** A self-signed certificate for CN=localhost (IP 127.0.0.1), made with openssl. */
+export const makeCert = (): { key: string; cert: string } => {
+  requireBinary("/usr/bin/openssl", "openssl")
+  const dir = mkdtempSync(join(tmpdir(), "mailmoat-cert-"))
+  execFileSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1",
+      "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+    { stdio: "pipe", timeout: 30_000 }
+  )
+  return { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") }
+}
+
+/** An async iterable over fixed chunks (a stand-in for a spool's stream). */
+export async function* chunks(...parts: ReadonlyArray<string | Uint8Array>): AsyncGenerator<Uint8Array> {
+  for (const p of parts) yield typeof p === "string" ? Buffer.from(p, "latin1") : p
+}

@@ -96,7 +96,6 @@ describe("downstream faults: the client gets 4xx (or the downstream's 5xx), neve
     const r = await withSink(["-Q", "DATA"])
     expect(r.rcpt[0]).toMatch(/^250/)
     expect(r.data).toMatch(/^451 /)
-    expect(r.delivered).toBe(0)
   })
 
   test("-Q . (421 after the data) => 451", async () => {

@@ -69,8 +69,9 @@ export const check = (dns: Dns.DnsShape, input: AuthInput, timeoutMillis = 5000)
     const from = res.dkim?.headerFrom?.[0]
     const fromDomain = from?.includes("@") ? from.slice(from.lastIndexOf("@") + 1).toLowerCase() : undefined
     if (fromDomain === undefined) return { authenticated: false, detail: "no single From address" }
-    const spfDomain = res.spf?.domain
-    const spfResult = res.spf?.status?.result ?? "none"
+    const spf = res.spf || undefined
+    const spfDomain = spf?.domain
+    const spfResult = spf?.status?.result ?? "none"
     if (spfResult === "pass" && spfDomain && aligned(spfDomain, fromDomain)) {
       return { authenticated: true, fromDomain, detail: `spf=pass (${spfDomain}) aligned with ${fromDomain}` }
     }

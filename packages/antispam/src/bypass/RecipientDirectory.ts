@@ -1,0 +1,138 @@
+/**
+ * The recipient directory (`antispam.bypass.directory`): per recipient, a `bypassAntispam`
+ * flag and a `safeSenders` list. YAML (or JSON, which is YAML):
+ *
+ * ```yaml
+ * recipients:
+ *   alice@example.org:
+ *     bypassAntispam: true
+ *   bob@example.org:
+ *     safeSenders: [friend@example.net, partner.example]   # address or whole domain
+ * ```
+ *
+ * Reloading: the file's modification time and size are checked at most once per
+ * `checkIntervalMillis` (default 1000) when the directory is consulted, so a change applies to
+ * the next message without a restart, a watcher or a timer. A file that no longer parses
+ * keeps the previous directory in force and logs the error (and retries on the next change).
+ * A missing file at startup is an error; a file deleted later keeps the last directory.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { readFileSync, statSync } from "node:fs"
+import { parse as parseYaml } from "yaml"
+
+export interface RecipientEntry {
+  readonly bypassAntispam: boolean
+  /** Lower-case addresses and domains. */
+  readonly safeSenders: ReadonlyArray<string>
+}
+
+export interface Directory {
+  readonly get: (recipient: string) => RecipientEntry | undefined
+  /** Number of successful loads, for tests and status. */
+  readonly generation: () => number
+  readonly lastError: () => string | undefined
+}
+
+/** Parses directory text; throws an Error naming the bad path. */
+export const parseDirectory = (text: string): ReadonlyMap<string, RecipientEntry> => {
+  const doc = parseYaml(text) as unknown
+  const root = doc !== null && typeof doc === "object" && "recipients" in doc ? (doc as { recipients: unknown }).recipients : doc
+  if (root === null || root === undefined) return new Map()
+  if (typeof root !== "object" || Array.isArray(root)) throw new Error("directory: expected a map of recipients")
+  const out = new Map<string, RecipientEntry>()
+  for (const [addr, raw] of Object.entries(root as Record<string, unknown>)) {
+    const where = `directory.recipients["${addr}"]`
+    if (!addr.includes("@")) throw new Error(`${where}: not a mail address`)
+    const v = (raw ?? {}) as Record<string, unknown>
+    if (typeof v !== "object" || Array.isArray(v)) throw new Error(`${where}: expected a map`)
+    for (const k of Object.keys(v)) if (k !== "bypassAntispam" && k !== "safeSenders") throw new Error(`${where}: unknown key "${k}"`)
+    if (v.bypassAntispam !== undefined && typeof v.bypassAntispam !== "boolean") throw new Error(`${where}.bypassAntispam: expected true or false`)
+    const ss = v.safeSenders ?? []
+    if (!Array.isArray(ss) || !ss.every((s) => typeof s === "string" && s.trim().length > 0)) throw new Error(`${where}.safeSenders: expected a list of addresses or domains`)
+    out.set(addr.trim().toLowerCase(), {
+      bypassAntispam: v.bypassAntispam === true,
+      safeSenders: ss.map((s: string) => s.trim().toLowerCase().replace(/^@/, ""))
+    })
+  }
+  return out
+}
+
+/** True when `sender` (an address) matches an entry: the address itself, or its domain or a parent domain. */
+export const isSafeSender = (entry: RecipientEntry, sender: string): string | undefined => {
+  const s = sender.trim().toLowerCase()
+  if (s.length === 0) return undefined
+  if (entry.safeSenders.includes(s)) return s
+  const domain = s.slice(s.lastIndexOf("@") + 1)
+  const labels = domain.split(".")
+  for (let i = 0; i < labels.length - 1; i++) {
+    const d = labels.slice(i).join(".")
+    if (entry.safeSenders.includes(d)) return d
+  }
+  return undefined
+}
+
+export interface FileDirectoryOptions {
+  readonly checkIntervalMillis?: number | undefined
+  readonly log?: ((line: string) => void) | undefined
+  readonly now?: (() => number) | undefined
+}
+
+/** Loads `path` now (throws if it cannot) and reloads it on change. */
+export const fromFile = (path: string, options: FileDirectoryOptions = {}): Directory => {
+  const interval = options.checkIntervalMillis ?? 1000
+  const log = options.log ?? (() => {})
+  const now = options.now ?? Date.now
+  const stamp = () => {
+    const st = statSync(path)
+    return `${st.mtimeMs}:${st.size}:${st.ino}`
+  }
+  let current = parseDirectory(readFileSync(path, "utf8"))
+  let seen = stamp()
+  let checkedAt = now()
+  let generation = 1
+  let lastError: string | undefined
+
+  const refresh = () => {
+    if (now() - checkedAt < interval) return
+    checkedAt = now()
+    let s: string
+    try {
+      s = stamp()
+    } catch (e) {
+      lastError = `directory ${path}: ${(e as Error).message}; keeping the previous directory`
+      return
+    }
+    if (s === seen) return
+    seen = s
+    try {
+      current = parseDirectory(readFileSync(path, "utf8"))
+      generation++
+      lastError = undefined
+      log(`recipient directory ${path} reloaded (${current.size} recipients)`)
+    } catch (e) {
+      lastError = `directory ${path}: ${(e as Error).message}; keeping the previous directory`
+      log(lastError)
+    }
+  }
+
+  return {
+    get: (recipient) => {
+      refresh()
+      return current.get(recipient.trim().toLowerCase())
+    },
+    generation: () => {
+      refresh()
+      return generation
+    },
+    lastError: () => lastError
+  }
+}
+
+/** A fixed directory (tests, CLI). */
+export const fromMap = (entries: ReadonlyMap<string, RecipientEntry>): Directory => ({
+  get: (r) => entries.get(r.trim().toLowerCase()),
+  generation: () => 1,
+  lastError: () => undefined
+})

@@ -1,0 +1,69 @@
+/**
+ * Store-backed lists for `mailmoat lists import|export`: one file per kind
+ * (`<dir>/<kind>.list`) in the list file format. The antispam module adds these entries to the
+ * ones in the configuration (RBL/DNSBL zones, end-user entries, allowed IPs) and picks up a new
+ * import on the next message.
+ *
+ * `importList` replaces the stored list atomically (temp file + rename) only if every line is
+ * valid; otherwise it throws `ListImportError` carrying each bad line's number and nothing is
+ * written.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { formatErrors, formatListFile, type LineError, type ListKind, parseListFile } from "./ListFile.ts"
+
+export class ListImportError extends Error {
+  constructor(
+    readonly kind: ListKind,
+    readonly errors: ReadonlyArray<LineError>
+  ) {
+    super(`lists import ${kind}: nothing imported\n${formatErrors(errors)}`)
+    this.name = "ListImportError"
+  }
+}
+
+export interface ListStore {
+  /** Validates `text` and replaces the stored list; returns the number of entries. */
+  readonly importList: (kind: ListKind, text: string) => number
+  /** The stored list in the list file format (empty list when nothing was imported). */
+  readonly exportList: (kind: ListKind) => string
+  /** The stored entries (re-read when the file changed). */
+  readonly entries: (kind: ListKind) => ReadonlyArray<string>
+}
+
+export const makeFileListStore = (dir: string): ListStore => {
+  const cache = new Map<ListKind, { stamp: string; entries: ReadonlyArray<string> }>()
+  const file = (kind: ListKind) => join(dir, `${kind}.list`)
+  const entries = (kind: ListKind): ReadonlyArray<string> => {
+    let stamp: string
+    try {
+      const st = statSync(file(kind))
+      stamp = `${st.mtimeMs}:${st.size}:${st.ino}`
+    } catch {
+      return []
+    }
+    const hit = cache.get(kind)
+    if (hit?.stamp === stamp) return hit.entries
+    const parsed = parseListFile(kind, readFileSync(file(kind), "utf8"))
+    // A stored file is written only after validation; if someone broke it by hand, say so.
+    if (!parsed.ok) throw new ListImportError(kind, parsed.errors)
+    cache.set(kind, { stamp, entries: parsed.entries })
+    return parsed.entries
+  }
+  return {
+    importList: (kind, text) => {
+      const parsed = parseListFile(kind, text)
+      if (!parsed.ok) throw new ListImportError(kind, parsed.errors)
+      mkdirSync(dir, { recursive: true })
+      const tmp = `${file(kind)}.${process.pid}.tmp`
+      writeFileSync(tmp, formatListFile(kind, parsed.entries))
+      renameSync(tmp, file(kind))
+      return parsed.entries.length
+    },
+    exportList: (kind) => formatListFile(kind, entries(kind)),
+    entries
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The module's compiled lists: providers for RBL, DNSBL and end-user zones, the local end-user
+ * list, the allowed-IP set, and the list health monitor over every zone.
+ *
+ * Entries come from the configuration plus the list store (`mailmoat lists import`). The set is
+ * rebuilt only when those entries change (checked per message, cheap), so an import applies to
+ * the next message; health state restarts for a rebuilt set.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import type { BlocklistProvider, Dns } from "@mailmoat/core"
+import * as EndUserList from "../enduser/EndUserList.ts"
+import * as ListHealth from "../health/ListHealth.ts"
+import type { ListKind } from "../lists/ListFile.ts"
+import type { ListStore } from "../lists/ListStore.ts"
+import * as CidrSet from "../net/CidrSet.ts"
+import * as DnsZoneProvider from "../rbl/DnsZoneProvider.ts"
+import type { AntispamSettings } from "../Settings.ts"
+
+export interface Lists {
+  readonly rbl: ReadonlyArray<BlocklistProvider>
+  readonly dnsbl: ReadonlyArray<BlocklistProvider>
+  readonly endUser: ReadonlyArray<BlocklistProvider>
+  readonly allowed: CidrSet.CidrSet
+  readonly health: ListHealth.ListHealth
+}
+
+export interface ListSetOptions {
+  readonly settings: AntispamSettings
+  readonly dns: Dns.DnsShape
+  readonly store?: ListStore | undefined
+  readonly log: (line: string) => void
+  /** 0 = no periodic probing. */
+  readonly healthIntervalMillis: number
+}
+
+const unique = (xs: ReadonlyArray<string>) => [...new Set(xs.map((x) => x.trim()).filter((x) => x.length > 0))]
+
+export const make = (options: ListSetOptions) => {
+  const s = options.settings
+  const stored = (kind: ListKind) => options.store?.entries(kind) ?? []
+  let key = ""
+  let current: Lists | undefined
+  let stopHealth: (() => void) | undefined
+
+  const zoneProviders = (entries: ReadonlyArray<string>, kinds: ReadonlyArray<"ip" | "domain">, timeoutSeconds: number) =>
+    unique(entries).map((e) =>
+      DnsZoneProvider.make({ spec: DnsZoneProvider.parseZoneSpec(e), kinds, timeoutMillis: Math.round(timeoutSeconds * 1000), dns: options.dns })
+    )
+
+  /** The lists in force now (rebuilt when configuration + store entries changed). */
+  const get = (): Lists => {
+    const entries = {
+      rbl: [...s.rbl.servers, ...stored("rbl")],
+      dnsbl: [...s.dnsbl.servers, ...stored("dnsbl")],
+      enduser: [...s.endUserBlocklist.entries, ...stored("enduser")],
+      allowed: [...s.bypass.allowedIps, ...stored("allowedIps")]
+    }
+    const k = JSON.stringify(entries)
+    if (current !== undefined && k === key) return current
+    const rbl = zoneProviders(entries.rbl, ["ip"], s.rbl.timeoutSeconds)
+    const dnsbl = zoneProviders(entries.dnsbl, ["ip", "domain"], s.dnsbl.timeoutSeconds)
+    const zones = s.endUserBlocklist.enabled ? zoneProviders(s.endUserBlocklist.zones, ["ip"], s.rbl.timeoutSeconds) : []
+    const endUser = s.endUserBlocklist.enabled ? [EndUserList.make(unique(entries.enduser)), ...zones] : []
+    const health = ListHealth.make([...rbl, ...dnsbl, ...zones], { log: options.log })
+    stopHealth?.()
+    stopHealth = options.healthIntervalMillis > 0 ? health.start(options.healthIntervalMillis) : undefined
+    current = { rbl, dnsbl, endUser, allowed: CidrSet.compile(unique(entries.allowed)), health }
+    key = k
+    return current
+  }
+
+  return {
+    get,
+    close: () => {
+      stopHealth?.()
+      stopHealth = undefined
+    }
+  }
+}

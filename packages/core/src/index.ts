@@ -14,6 +14,8 @@ export type { StageOutcome, StageTrace, Verdict, VerdictClass } from "./Verdict.
 
 export * as BlocklistRunner from "./blocklist/index.ts"
 export * as Dns from "./dns/index.ts"
+// Also top-level: the d.ts bundler declares shared-chunk interfaces inside namespaces as values.
+export type { DnsShape } from "./dns/Dns.ts"
 export * as IpAddress from "./dns/IpAddress.ts"
 
 export const VERSION = "0.1.0"

@@ -18,10 +18,15 @@
  * @category services
  * @since 0.1.0
  */
-import type { Dns } from "@mailmoat/core"
+import type { DnsShape } from "@mailmoat/core"
 import { Effect } from "effect"
-import { authenticate } from "mailauth"
+import { createRequire } from "node:module"
 import { getDomain } from "tldts"
+
+// mailauth 4.x is CommonJS and ships no types: load it with require and type what we use.
+const { authenticate } = createRequire(import.meta.url)("mailauth") as {
+  readonly authenticate: (input: Uint8Array, options: Readonly<Record<string, unknown>>) => Promise<unknown>
+}
 
 export interface AuthResult {
   readonly authenticated: boolean
@@ -42,7 +47,7 @@ export const aligned = (a: string, b: string) => orgDomain(a) === orgDomain(b)
 
 /** A `dns.resolve`-compatible resolver over our Dns (errors carry Node's codes). */
 const resolverFor =
-  (dns: Dns.DnsShape, timeoutMillis: number) =>
+  (dns: DnsShape, timeoutMillis: number) =>
   async (name: string, type = "A"): Promise<unknown> => {
     const t = type.toUpperCase()
     if (t !== "A" && t !== "AAAA" && t !== "TXT" && t !== "PTR") throw Object.assign(new Error(`${t} not supported`), { code: "ENOTFOUND" })
@@ -54,7 +59,7 @@ const resolverFor =
     return t === "TXT" ? result.success.records.map((r) => [r]) : [...result.success.records]
   }
 
-export const check = (dns: Dns.DnsShape, input: AuthInput, timeoutMillis = 5000): Effect.Effect<AuthResult> =>
+export const check = (dns: DnsShape, input: AuthInput, timeoutMillis = 5000): Effect.Effect<AuthResult> =>
   Effect.tryPromise(async () => {
     const res = (await authenticate(Buffer.from(input.message), {
       ip: input.ip,

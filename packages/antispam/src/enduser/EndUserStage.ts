@@ -11,7 +11,7 @@
  * @category stages
  * @since 0.1.0
  */
-import type { BlocklistProvider, BlocklistRunner, Dns, Message, Stage, StageResult, SymbolHit } from "@mailmoat/core"
+import type { BlocklistProvider, BlocklistRunner, DnsShape, Message, Stage, StageResult, SymbolHit } from "@mailmoat/core"
 import { Effect } from "effect"
 import * as ListCheck from "../rbl/ListCheck.ts"
 import type { ChainOptions } from "../received/ReceivedChain.ts"
@@ -22,7 +22,7 @@ import * as MailServerEvidence from "./MailServerEvidence.ts"
 export interface EndUserStageOptions {
   readonly providers: ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
-  readonly dns: Dns.DnsShape
+  readonly dns: DnsShape
   readonly chain: (message: Message) => ChainOptions
   readonly rblResults: WeakMap<Message, ReadonlyArray<BlocklistRunner.LookupRecord>>
   readonly isSuspended: (zone: string) => boolean

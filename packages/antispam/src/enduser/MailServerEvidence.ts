@@ -13,7 +13,7 @@
  * @category models
  * @since 0.1.0
  */
-import type { Dns } from "@mailmoat/core"
+import type { DnsShape } from "@mailmoat/core"
 import { IpAddress } from "@mailmoat/core"
 import { Effect } from "effect"
 
@@ -28,7 +28,7 @@ export const isFqdnHelo = (helo: string | undefined): boolean => {
 export type FcrdnsResult = { readonly _tag: "Confirmed"; readonly name: string } | { readonly _tag: "NotConfirmed"; readonly why: string } | { readonly _tag: "Unknown"; readonly why: string }
 
 /** Forward-confirmed reverse DNS: some PTR name of `ip` resolves back to `ip` (at most 3 names tried). */
-export const fcrdns = (dns: Dns.DnsShape, ip: string, timeoutMillis: number): Effect.Effect<FcrdnsResult> =>
+export const fcrdns = (dns: DnsShape, ip: string, timeoutMillis: number): Effect.Effect<FcrdnsResult> =>
   Effect.gen(function* () {
     const parsed = IpAddress.parse(ip)
     if (!parsed) return { _tag: "NotConfirmed", why: "not an IP" } as const

@@ -31,6 +31,8 @@ export type ParseResult = { readonly ok: true; readonly entries: ReadonlyArray<s
 
 /** Validates and normalises one entry of a kind; throws with the reason. */
 export const normaliseEntry = (kind: ListKind, entry: string): string => {
+  // `#` starts a comment and whitespace separates entries: neither can be part of an entry.
+  if (/[#\s]/.test(entry.trim())) throw new Error(`"${entry}": an entry cannot contain "#" or spaces`)
   switch (kind) {
     case "rbl":
     case "dnsbl":

@@ -9,7 +9,7 @@
  * @category services
  * @since 0.1.0
  */
-import type { BlocklistProvider, Dns } from "@mailmoat/core"
+import type { BlocklistProvider, DnsShape } from "@mailmoat/core"
 import * as EndUserList from "../enduser/EndUserList.ts"
 import * as ListHealth from "../health/ListHealth.ts"
 import type { ListKind } from "../lists/ListFile.ts"
@@ -28,7 +28,7 @@ export interface Lists {
 
 export interface ListSetOptions {
   readonly settings: AntispamSettings
-  readonly dns: Dns.DnsShape
+  readonly dns: DnsShape
   readonly store?: ListStore | undefined
   readonly log: (line: string) => void
   /** 0 = no periodic probing. */
@@ -44,9 +44,9 @@ export const make = (options: ListSetOptions) => {
   let current: Lists | undefined
   let stopHealth: (() => void) | undefined
 
-  const zoneProviders = (entries: ReadonlyArray<string>, kinds: ReadonlyArray<"ip" | "domain">, timeoutSeconds: number) =>
+  const zoneProviders = (entries: ReadonlyArray<string>, kinds: ReadonlyArray<"ip" | "domain">, timeoutSeconds: number, fresh = false) =>
     unique(entries).map((e) =>
-      DnsZoneProvider.make({ spec: DnsZoneProvider.parseZoneSpec(e), kinds, timeoutMillis: Math.round(timeoutSeconds * 1000), dns: options.dns })
+      DnsZoneProvider.make({ spec: DnsZoneProvider.parseZoneSpec(e), kinds, timeoutMillis: Math.round(timeoutSeconds * 1000), dns: options.dns, fresh })
     )
 
   /** The lists in force now (rebuilt when configuration + store entries changed). */
@@ -63,7 +63,13 @@ export const make = (options: ListSetOptions) => {
     const dnsbl = zoneProviders(entries.dnsbl, ["ip", "domain"], s.dnsbl.timeoutSeconds)
     const zones = s.endUserBlocklist.enabled ? zoneProviders(s.endUserBlocklist.zones, ["ip"], s.rbl.timeoutSeconds) : []
     const endUser = s.endUserBlocklist.enabled ? [EndUserList.make(unique(entries.enduser)), ...zones] : []
-    const health = ListHealth.make([...rbl, ...dnsbl, ...zones], { log: options.log })
+    // Health probes use their own providers that bypass the DNS cache, so a cached answer never hides a change.
+    const probes = [
+      ...zoneProviders(entries.rbl, ["ip"], s.rbl.timeoutSeconds, true),
+      ...zoneProviders(entries.dnsbl, ["ip", "domain"], s.dnsbl.timeoutSeconds, true),
+      ...(s.endUserBlocklist.enabled ? zoneProviders(s.endUserBlocklist.zones, ["ip"], s.rbl.timeoutSeconds, true) : [])
+    ]
+    const health = ListHealth.make(probes, { log: options.log })
     stopHealth?.()
     stopHealth = options.healthIntervalMillis > 0 ? health.start(options.healthIntervalMillis) : undefined
     current = { rbl, dnsbl, endUser, allowed: CidrSet.compile(unique(entries.allowed)), health }

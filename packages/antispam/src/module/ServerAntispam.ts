@@ -17,7 +17,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import type { Dns, Message, MessageEvaluator, RecipientOutcome, Stage, StageTrace, SymbolHit, Verdict } from "@mailmoat/core"
+import type { DnsShape, Message, MessageEvaluator, RecipientOutcome, Stage, StageTrace, SymbolHit, Verdict } from "@mailmoat/core"
 import { Action, BlocklistRunner } from "@mailmoat/core"
 import { NodeDns } from "@mailmoat/core/node"
 import { Cause, Effect } from "effect"
@@ -43,7 +43,7 @@ import { runStages } from "./StageRunner.ts"
 
 export interface AntispamServices {
   /** Resolver; default: Node resolver on `antispam.dns.servers` with a TTL cache. */
-  readonly dns?: Dns.DnsShape | undefined
+  readonly dns?: DnsShape | undefined
   /** Temporary-rejection records; default embedded memory. Use `RecordStore.makeRedis` to share. */
   readonly stateStore?: RecordStore.RecordStore | undefined
   /** Recipient directory; default: loaded from `bypass.directory` when set. */
@@ -97,13 +97,14 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
   const settings = resolve(config ?? {})
   const log = services.log ?? (() => {})
   const dns = services.dns ?? NodeDns.make({ servers: settings.dns.servers })
-  const directory = services.directory ?? (settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory, { log }) : undefined)
+  const directory = services.directory ?? (settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory, { log, now: services.now }) : undefined)
   const store = services.stateStore ?? RecordStore.makeMemory(services.now)
   const tempReject = TempReject.make({ store, periodMinutes: settings.tempReject.periodMinutes, now: services.now })
   const trusted = CidrSet.compile(settings.received.trustedNetworks)
   const skip = CidrSet.compile(settings.rbl.skip)
   const runner = BlocklistRunner.make({ concurrency: 32 })
   const lists = ListSet.make({ settings, dns, store: services.listStore, log, healthIntervalMillis: services.healthIntervalMillis ?? 300_000 })
+  lists.get() // build now: bad zone entries fail at startup, and health probing starts
   const rblResults = new WeakMap<Message, ReadonlyArray<BlocklistRunner.LookupRecord>>()
   const analysisUrl = settings.tempReject.analysisUrl
   const analysis =

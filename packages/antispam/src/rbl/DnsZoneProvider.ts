@@ -14,7 +14,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, Dns, QueryKind } from "@mailmoat/core"
+import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, DnsShape, QueryKind } from "@mailmoat/core"
 import { IpAddress } from "@mailmoat/core"
 import { Effect } from "effect"
 
@@ -39,7 +39,7 @@ export const parseZoneSpec = (input: string): ZoneSpec => {
   }
   if (code !== undefined) {
     const ip = IpAddress.parse(code)
-    if (!ip || ip.family !== 4 || ip.bytes[0] !== 127) throw new Error(`"${input}": return code must be an address in 127.0.0.0/8`)
+    if (ip?.family !== 4 || ip.bytes[0] !== 127) throw new Error(`"${input}": return code must be an address in 127.0.0.0/8`)
     return { zone, returnCode: ip.text, text: `${zone}:${ip.text}` }
   }
   return { zone, text: zone }
@@ -71,7 +71,9 @@ export interface ZoneProviderOptions {
   readonly spec: ZoneSpec
   readonly kinds: ReadonlyArray<QueryKind>
   readonly timeoutMillis: number
-  readonly dns: Dns.DnsShape
+  readonly dns: DnsShape
+  /** Ask the resolver even when it has a cached answer (health probes). */
+  readonly fresh?: boolean | undefined
   /** Cache time of a NotFound answer (default 60 s). */
   readonly negativeTtlSeconds?: number | undefined
 }
@@ -83,7 +85,7 @@ export const make = (options: ZoneProviderOptions): BlocklistProvider => ({
   lookup: (query) => {
     const name = queryName(options.spec.zone, query)
     if (name === undefined) return Effect.succeed({ _tag: "Unknown", reason: "Broken", detail: `cannot query ${query.value}` })
-    return options.dns.resolve("A", name, { timeoutMillis: options.timeoutMillis }).pipe(
+    return options.dns.resolve("A", name, { timeoutMillis: options.timeoutMillis, fresh: options.fresh }).pipe(
       Effect.map((a): BlocklistAnswer => classify(a.records, a.ttlSeconds, options.spec.returnCode)),
       Effect.catchTag("DnsError", (e): Effect.Effect<BlocklistAnswer> => {
         switch (e.reason) {

@@ -26,7 +26,7 @@ export interface LookupRecord {
   readonly provider: string
   readonly query: BlocklistQuery
   readonly answer: BlocklistAnswer
-  /** False when the provider did not answer within its timeout. */
+  /** False when no answer arrived within the timeout (the runner's or the provider's own). */
   readonly inTime: boolean
   readonly cached: boolean
   readonly millis: number
@@ -110,7 +110,11 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
 
   const guarded = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<{ answer: BlocklistAnswer; inTime: boolean }, never, R> => {
     const call = Effect.suspend(() => provider.lookup(Object.freeze({ ...query }))).pipe(
-      Effect.map((raw) => ({ answer: validateAnswer(raw), inTime: true })),
+      Effect.map((raw) => {
+        const answer = validateAnswer(raw)
+        // A provider's own timeout (e.g. its DNS deadline) is also "no answer in time".
+        return { answer, inTime: !(answer._tag === "Unknown" && answer.reason === "Timeout") }
+      }),
       // Defects and throws are isolated; an interruption of the caller is not swallowed.
       Effect.catchCause((cause) =>
         Cause.hasInterruptsOnly(cause)

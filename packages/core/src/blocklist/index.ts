@@ -4,4 +4,5 @@
  *
  * @since 0.1.0
  */
-export { type AnswerCache, type BlocklistRunner, type LookupRecord, make, makeAnswerCache, type RunnerOptions, validateAnswer } from "./BlocklistRunner.ts"
+export type { AnswerCache, BlocklistRunner, LookupRecord, RunnerOptions } from "./BlocklistRunner.ts"
+export { make, makeAnswerCache, validateAnswer } from "./BlocklistRunner.ts"

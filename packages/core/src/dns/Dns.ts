@@ -47,6 +47,8 @@ export interface DnsAnswer {
 export interface LookupOptions {
   /** Give up after this many milliseconds (0 or absent = the service default). */
   readonly timeoutMillis?: number | undefined
+  /** Skip cached answers and ask the resolver (health probes); the answer still refreshes the cache. */
+  readonly fresh?: boolean | undefined
 }
 
 export interface DnsShape {

@@ -69,7 +69,7 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape
     Effect.gen(function* () {
       const key = `${type} ${normaliseName(name)}`
       const now = yield* Clock.currentTimeMillis
-      const hit = yield* store.get(key)
+      const hit = lookup?.fresh ? undefined : yield* store.get(key)
       if (hit !== undefined && hit.expiresAt > now) {
         if (hit.outcome._tag === "Answer") {
           const remaining = Math.max(0, Math.floor((hit.expiresAt - now) / 1000))

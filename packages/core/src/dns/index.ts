@@ -2,8 +2,14 @@
  * DNS: the `Dns` service contract, a TTL cache, IP parsing / reverse names, and a static
  * implementation for tests. The Node layer lives in `@mailmoat/core/node` (`NodeDns`).
  *
+ * (Type and value exports are kept in separate statements: the d.ts bundler mis-declares
+ * inline `type` specifiers inside namespace re-exports.)
+ *
  * @since 0.1.0
  */
-export { type DnsAnswer, Dns, DnsError, type DnsErrorReason, DnsErrorReasons, type DnsShape, type LookupOptions, normaliseName, type RecordType, withTimeout } from "./Dns.ts"
-export { type CachedEntry, type CachedOutcome, type CacheOptions, type DnsCacheStore, makeMemoryStore, withCache } from "./DnsCache.ts"
-export { layerStatic, makeStatic, type StaticDns, type StaticEntry, type StaticRecords, type StaticZone } from "./StaticDns.ts"
+export type { DnsAnswer, DnsErrorReason, DnsShape, LookupOptions, RecordType } from "./Dns.ts"
+export { Dns, DnsError, DnsErrorReasons, normaliseName, withTimeout } from "./Dns.ts"
+export type { CachedEntry, CachedOutcome, CacheOptions, DnsCacheStore } from "./DnsCache.ts"
+export { makeMemoryStore, withCache } from "./DnsCache.ts"
+export type { StaticDns, StaticEntry, StaticRecords, StaticZone } from "./StaticDns.ts"
+export { layerStatic, makeStatic } from "./StaticDns.ts"

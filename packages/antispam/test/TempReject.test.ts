@@ -1,0 +1,124 @@
+// Temporary rejection: unit behaviour with the embedded store, then two module instances
+// sharing a real redis-server, and fail-open when Redis is gone.
+import { Dns, type Message } from "@mailmoat/core"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type AntispamServices, makeServerAntispam, RecordStore } from "../src/index.ts"
+import { makeMessage } from "./support/messages.ts"
+import { type RedisPeer, startRedis } from "./support/redis.ts"
+
+// A Dns whose zone can be switched between tests (the list "starts answering").
+const switchable = (initial: Dns.StaticZone) => {
+  let current = Dns.makeStatic(initial)
+  const dns: Dns.DnsShape = { resolve: (t, n, o) => current.resolve(t, n, o) }
+  return { dns, set: (z: Dns.StaticZone) => (current = Dns.makeStatic(z)) }
+}
+const hanging: Dns.StaticZone = { "7.2.0.192.bl.test": "hang" }
+const listedZone: Dns.StaticZone = { "7.2.0.192.bl.test": { A: ["127.0.0.2"] } }
+const config = { rbl: { servers: ["bl.test"], timeoutSeconds: 0.05 }, endUserBlocklist: { enabled: false }, tempReject: { enabled: true, periodMinutes: 15 } }
+const message = (clientAddress = "192.0.2.7", body = "same content\r\n"): Message =>
+  makeMessage({ envelope: { clientAddress, mailFrom: "a@example.net", rcptTo: ["u@example.org", "v@example.org"] }, body })
+const actions = async (m: ReturnType<typeof makeServerAntispam>, msg: Message) => (await Effect.runPromise(m.evaluate(msg))).map((o) => o.action._tag)
+
+describe("temporary rejection (embedded store)", () => {
+  it("defers unsure mail with 451 until the period ends, then handles it by the first classification", async () => {
+    let now = 1_000_000
+    const { dns } = switchable(hanging)
+    const m = makeServerAntispam(config, { dns, now: () => now, healthIntervalMillis: 0 })
+    const [first] = await Effect.runPromise(m.evaluate(message()))
+    expect(first!.action).toMatchObject({ _tag: "Tempfail" })
+    expect(first!.verdict.symbols.map((s) => s.name)).toEqual(expect.arrayContaining(["RBL_UNKNOWN", "TEMPREJECT_DEFERRED"]))
+    now += 14 * 60_000
+    expect(await actions(m, message())).toEqual(["Tempfail", "Tempfail"])
+    now += 2 * 60_000
+    const [after] = await Effect.runPromise(m.evaluate(message()))
+    expect(after!.action._tag).toBe("Deliver")
+    expect(after!.rule).toMatch(/first retry after the period: handled by the first classification \(unsure\)/)
+    // The record is gone: the next copy starts over.
+    expect(await actions(m, message())).toEqual(["Tempfail", "Tempfail"])
+    expect(m.counters().deferred).toBe(3)
+    await m.close()
+  })
+
+  it("acts at once when the classification becomes definite at a retry", async () => {
+    let now = 0
+    const z = switchable(hanging)
+    const m = makeServerAntispam({ ...config, onSpam: "reject" }, { dns: z.dns, now: () => now, healthIntervalMillis: 0 })
+    expect(await actions(m, message())).toEqual(["Tempfail", "Tempfail"])
+    now += 60_000
+    z.set(listedZone)
+    const [o] = await Effect.runPromise(m.evaluate(message()))
+    expect(o!.action._tag).toBe("Reject")
+    expect(o!.rule).toMatch(/classification became spam/)
+    await m.close()
+  })
+
+  it("the same fingerprint from many sources becomes definite (bulk)", async () => {
+    const { dns } = switchable({ "1.2.0.192.bl.test": "hang", "2.2.0.192.bl.test": "hang", "3.2.0.192.bl.test": "hang" })
+    const m = makeServerAntispam(config, { dns, healthIntervalMillis: 0 })
+    expect(await actions(m, message("192.0.2.1"))).toEqual(["Tempfail", "Tempfail"])
+    expect(await actions(m, message("192.0.2.2"))).toEqual(["Tempfail", "Tempfail"])
+    const [o] = await Effect.runPromise(m.evaluate(message("192.0.2.3")))
+    expect(o!.action._tag).toBe("Quarantine")
+    expect(o!.rule).toMatch(/seen from 3 sources/)
+    await m.close()
+  })
+
+  it("ham and spam are never deferred; tempReject disabled delivers unsure mail", async () => {
+    const m = makeServerAntispam(config, { dns: Dns.makeStatic({}), healthIntervalMillis: 0 })
+    expect(await actions(m, message())).toEqual(["Deliver", "Deliver"])
+    await m.close()
+    const off = makeServerAntispam({ ...config, tempReject: { enabled: false } }, { dns: switchable(hanging).dns, healthIntervalMillis: 0 })
+    expect(await actions(off, message())).toEqual(["Deliver", "Deliver"])
+    await off.close()
+  })
+})
+
+describe("temporary rejection with a real redis-server", () => {
+  let redis: RedisPeer
+  beforeAll(async () => {
+    redis = await startRedis()
+  })
+  afterAll(async () => {
+    await redis?.stop()
+  })
+
+  it("two instances share records: a retry on the other instance is recognised", async () => {
+    let now = 5_000_000
+    const services = (): AntispamServices => ({ dns: switchable(hanging).dns, now: () => now, healthIntervalMillis: 0, stateStore: RecordStore.makeRedis({ url: redis.url }) })
+    const sa = services()
+    const sb = services()
+    const a = makeServerAntispam(config, sa)
+    const b = makeServerAntispam(config, sb)
+    try {
+      expect(await actions(a, message())).toEqual(["Tempfail", "Tempfail"])
+      now += 5 * 60_000
+      const [retry] = await Effect.runPromise(b.evaluate(message()))
+      expect(retry!.rule).toMatch(/retry 2 within the period/)
+      now += 11 * 60_000
+      const [done] = await Effect.runPromise(b.evaluate(message()))
+      expect(done!.action._tag).toBe("Deliver")
+      expect(done!.rule).toMatch(/first retry after the period/)
+    } finally {
+      await sa.stateStore!.close()
+      await sb.stateStore!.close()
+    }
+  })
+
+  it("Redis unreachable: mail keeps flowing (fail open), logged and counted", async () => {
+    const logs: Array<string> = []
+    const store = RecordStore.makeRedis({ url: redis.url, timeoutMillis: 300 })
+    const m = makeServerAntispam(config, { dns: switchable(hanging).dns, healthIntervalMillis: 0, stateStore: store, log: (l) => logs.push(l) })
+    try {
+      expect(await actions(m, message("192.0.2.7", "before stop\r\n"))).toEqual(["Tempfail", "Tempfail"])
+      await redis.stop()
+      const [o] = await Effect.runPromise(m.evaluate(message("192.0.2.7", "after stop\r\n")))
+      expect(o!.action._tag).toBe("Deliver")
+      expect(o!.verdict.symbols.map((s) => s.name)).toContain("TEMPREJECT_STORE_DOWN")
+      expect(m.counters().stateStoreErrors).toBe(1)
+      expect(logs.some((l) => /state store unreachable, failing open/.test(l))).toBe(true)
+    } finally {
+      await store.close()
+    }
+  })
+})

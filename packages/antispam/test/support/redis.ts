@@ -1,0 +1,51 @@
+// A real redis-server on 127.0.0.1 and a free port, in a temp dir, stopped by PID.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+export const freeTcpPort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once("error", reject)
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+
+export interface RedisPeer {
+  readonly url: string
+  readonly stop: () => Promise<void>
+}
+
+export const startRedis = async (): Promise<RedisPeer> => {
+  if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0) throw new Error('redis-server is not installed: install the Debian package "redis-server"')
+  const dir = mkdtempSync(join(tmpdir(), "mailmoat-redis-"))
+  const port = await freeTcpPort()
+  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  let out = ""
+  child.stdout?.on("data", (d) => {
+    out += String(d)
+  })
+  for (let i = 0; i < 100 && !out.includes("Ready to accept connections") && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50))
+  if (!out.includes("Ready to accept connections")) {
+    child.kill("SIGKILL")
+    throw new Error(`redis-server did not start: ${out}`)
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r))
+        child.kill("SIGTERM")
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))])
+        if (child.exitCode === null) child.kill("SIGKILL")
+      }
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs the stages of one phase and records a trace per stage.
+ *
+ * - Only stages of the input's phase run. Stages with the same `order` run concurrently, lower
+ *   orders first (a later group may read what an earlier one found, e.g. the end-user stage
+ *   reads the RBL answers).
+ * - Each stage gets its own `budgetMillis`, cut to what is left of the phase deadline, so one
+ *   slow stage can never hold a message longer than the deadline.
+ * - A stage that times out, fails with `StageError`, or dies with a defect yields a trace entry
+ *   (`timeout`, `failed:<reason>`) and no symbols: a failure is never spam. The policy decides
+ *   what an unknown means (fail-open by default).
+ * - A stage that returns a decision other than `Continue` ends the phase: stages of later groups
+ *   are traced as `skipped`. Stages of the same group finish (they were already running).
+ * - Interruption of the caller is not swallowed.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { Cause, Clock, Effect, Option } from "effect"
+import type { Decision, Stage, StageInput, StageResult } from "../Stage.ts"
+import type { StageTrace } from "../Verdict.ts"
+
+export interface StageRun {
+  readonly trace: StageTrace
+  /** The stage's result when it finished in time without failing. */
+  readonly result?: StageResult | undefined
+}
+
+export interface PhaseRun {
+  /** One entry per stage of the phase, in the order the stages were given. */
+  readonly runs: ReadonlyArray<StageRun>
+  /** The first decision other than `Continue`, and the stage that made it. */
+  readonly decided?: { readonly stage: string; readonly decision: Exclude<Decision, { _tag: "Continue" }> } | undefined
+}
+
+export interface PipelineOptions {
+  /** Overall deadline for the phase in milliseconds (0 or absent: only the stage budgets). */
+  readonly deadlineMillis?: number | undefined
+}
+
+const failureReason = (cause: Cause.Cause<unknown>): { outcome: `failed:${string}`; detail: string } => {
+  const error = Cause.squash(cause) as { readonly reason?: unknown; readonly message?: unknown } | undefined
+  const reason = typeof error?.reason === "string" && error.reason.length > 0 ? error.reason : "Defect"
+  return { outcome: `failed:${reason.slice(0, 60)}`, detail: String(error?.message ?? error).slice(0, 200) }
+}
+
+const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): Effect.Effect<StageRun, never, R> =>
+  Effect.gen(function* () {
+    const start = yield* Clock.currentTimeMillis
+    const guarded = Effect.suspend(() => stage.run(input)).pipe(
+      Effect.map((result) => ({ ok: true as const, result })),
+      Effect.catchCause((cause) =>
+        Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : Effect.succeed({ ok: false as const, ...failureReason(cause) })
+      )
+    )
+    const out = limitMillis > 0 && Number.isFinite(limitMillis) ? yield* Effect.timeoutOption(guarded, limitMillis) : Option.some(yield* guarded)
+    const millis = (yield* Clock.currentTimeMillis) - start
+    const base = { stage: stage.name, phase: stage.phase, millis }
+    if (Option.isNone(out)) return { trace: { ...base, outcome: "timeout" as const, symbols: [] } }
+    const value = out.value
+    if (!value.ok) return { trace: { ...base, outcome: value.outcome, symbols: [], facts: { error: value.detail } } }
+    const result = value.result
+    return { trace: { ...base, outcome: "ok" as const, symbols: result.symbols, facts: result.facts }, result }
+  })
+
+const skipped = (stage: Stage<unknown>): StageRun => ({ trace: { stage: stage.name, phase: stage.phase, outcome: "skipped", millis: 0, symbols: [] } })
+
+/** Runs the stages of `input.phase` (see the module comment for the rules). */
+export const runPhase = <R>(stages: ReadonlyArray<Stage<R>>, input: StageInput, options: PipelineOptions = {}): Effect.Effect<PhaseRun, never, R> =>
+  Effect.gen(function* () {
+    const phaseStages = stages.filter((s) => s.phase === input.phase)
+    const orders = [...new Set(phaseStages.map((s) => s.order ?? 0))].sort((a, b) => a - b)
+    const started = yield* Clock.currentTimeMillis
+    const deadline = options.deadlineMillis !== undefined && options.deadlineMillis > 0 ? started + options.deadlineMillis : Number.POSITIVE_INFINITY
+    const byStage = new Map<Stage<R>, StageRun>()
+    let decided: PhaseRun["decided"]
+    for (const order of orders) {
+      const group = phaseStages.filter((s) => (s.order ?? 0) === order)
+      const now = yield* Clock.currentTimeMillis
+      const left = deadline - now
+      if (decided !== undefined || left <= 0) {
+        for (const s of group) byStage.set(s, decided !== undefined ? skipped(s) : { trace: { ...skipped(s).trace, outcome: "timeout" } })
+        continue
+      }
+      const runs = yield* Effect.forEach(
+        group,
+        (s) => runStage(s, input, Math.min(s.budgetMillis > 0 ? s.budgetMillis : Number.POSITIVE_INFINITY, left)),
+        { concurrency: "unbounded" }
+      )
+      group.forEach((s, i) => {
+        const run = runs[i] as StageRun
+        byStage.set(s, run)
+        const decision = run.result?.decision
+        if (decided === undefined && decision !== undefined && decision._tag !== "Continue") decided = { stage: s.name, decision }
+      })
+    }
+    return { runs: phaseStages.map((s) => byStage.get(s) as StageRun), decided }
+  })

@@ -1,0 +1,89 @@
+/**
+ * The policy: traces -> verdict, verdict -> action. Weights and cut-offs live here, never in
+ * stages (a stage reports what it saw; the policy decides what that means).
+ *
+ * Verdict rules:
+ * - score = sum of symbol scores, each bounded to ±1000, non-finite ones counted 0 (rounded to
+ *   1/100).
+ * - `spam` at or above `spamScore`, or when a classifier probability is at or above `spamAbove`.
+ * - `unsure` when not spam and the message could not be classified: a list did not answer
+ *   (a symbol ending in `_UNKNOWN`), a stage timed out or failed, or the classifier probability
+ *   lies between `hamBelow` and `spamAbove`.
+ * - otherwise `ham`.
+ *
+ * Action rules: spam -> `onSpam` (none: deliver with verdict headers, plus `subjectPrefix` when
+ * set; quarantine; reject; drop). ham and unsure -> deliver with verdict headers (temporary
+ * rejection of unsure messages is the antispam module's business, before this step).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import * as A from "../Action.ts"
+import type { SymbolHit } from "../SymbolHit.ts"
+import type { StageTrace, Verdict } from "../Verdict.ts"
+
+export type OnSpam = "none" | "quarantine" | "reject" | "drop"
+
+export interface PolicyOptions {
+  /** Score at or above which a message is spam (default 5). */
+  readonly spamScore?: number | undefined
+  /** Classifier probability below which a message is ham (default 0.2). */
+  readonly hamBelow?: number | undefined
+  /** Classifier probability at or above which a message is spam (default 0.9). */
+  readonly spamAbove?: number | undefined
+  readonly onSpam?: OnSpam | undefined
+  /** Subject prefix added to spam delivered with `onSpam: none` (none by default). */
+  readonly subjectPrefix?: string | undefined
+}
+
+const UNKNOWN = /_UNKNOWN$/
+
+/** A symbol scores at most this much either way: one misbehaving plugin cannot swamp the sum. */
+const MAX_SYMBOL_SCORE = 1000
+const boundedScore = (score: number): number => (Number.isFinite(score) ? Math.max(-MAX_SYMBOL_SCORE, Math.min(MAX_SYMBOL_SCORE, score)) : 0)
+
+const defaults = { spamScore: 5, hamBelow: 0.2, spamAbove: 0.9, onSpam: "quarantine" as OnSpam }
+
+/** The verdict of one message from the traces of the stages that ran. */
+export const verdictOf = (traces: ReadonlyArray<StageTrace>, extra: ReadonlyArray<SymbolHit>, options: PolicyOptions = {}, probability?: number): Verdict => {
+  const spamScore = options.spamScore ?? defaults.spamScore
+  const hamBelow = options.hamBelow ?? defaults.hamBelow
+  const spamAbove = options.spamAbove ?? defaults.spamAbove
+  const symbols = [...extra, ...traces.flatMap((t) => t.symbols)]
+  const score = Math.round(symbols.reduce((s, h) => s + boundedScore(h.score), 0) * 100) / 100
+  const failed = traces.some((t) => t.outcome !== "ok" && t.outcome !== "skipped")
+  const unknown = symbols.some((s) => UNKNOWN.test(s.name))
+  const p = probability !== undefined && Number.isFinite(probability) ? probability : undefined
+  const spam = score >= spamScore || (p !== undefined && p >= spamAbove)
+  const middle = p !== undefined && p >= hamBelow && p < spamAbove
+  const cls = spam ? "spam" : unknown || failed || middle ? "unsure" : "ham"
+  return { class: cls, score, probability: p, symbols, trace: traces }
+}
+
+/** The `X-Mailmoat-*` headers added when a message is delivered. */
+export const verdictHeaders = (verdict: Verdict, rule: string): ReadonlyArray<readonly [string, string]> => {
+  const names = [...new Set(verdict.symbols.map((s) => s.name))].join(", ").slice(0, 900)
+  return [
+    ["X-Mailmoat-Verdict", verdict.decidedBy ? "bypass" : verdict.class],
+    ["X-Mailmoat-Score", verdict.score.toFixed(2)],
+    ...(verdict.probability !== undefined ? ([["X-Mailmoat-Probability", verdict.probability.toFixed(4)]] as const) : []),
+    ...(names.length > 0 ? ([["X-Mailmoat-Symbols", names]] as const) : []),
+    ["X-Mailmoat-Rule", rule.slice(0, 200)]
+  ]
+}
+
+/** The action for a verdict under `options.onSpam`. */
+export const actionOf = (verdict: Verdict, options: PolicyOptions, rule: string): A.Action => {
+  if (verdict.class !== "spam") return A.deliver(verdictHeaders(verdict, rule))
+  const reason = `spam (score ${verdict.score.toFixed(2)}${verdict.probability !== undefined ? `, probability ${verdict.probability.toFixed(2)}` : ""})`
+  switch (options.onSpam ?? defaults.onSpam) {
+    case "none":
+      return A.deliver(verdictHeaders(verdict, rule), options.subjectPrefix)
+    case "quarantine":
+      return A.quarantine(reason)
+    case "reject":
+      return A.reject(reason)
+    case "drop":
+      return A.drop(reason)
+  }
+}

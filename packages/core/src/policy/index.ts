@@ -1,0 +1,6 @@
+/**
+ * The policy: verdict from traces, action from verdict.
+ *
+ * @since 0.1.0
+ */
+export { actionOf, type OnSpam, type PolicyOptions, verdictHeaders, verdictOf } from "./Policy.ts"

@@ -1,0 +1,101 @@
+import { fc, test } from "@fast-check/vitest"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { Envelope, Pipeline, Policy, StageError } from "../../src/index.ts"
+import type { Stage, StageInput, StageResult } from "../../src/Stage.ts"
+import type { StageTrace } from "../../src/Verdict.ts"
+
+const envelope = Envelope.make({ clientAddress: "192.0.2.1", rcptTo: ["a@example.org"] })
+const connect: StageInput = { phase: "connect", envelope }
+
+const stage = (name: string, run: Stage["run"], extra: Partial<Stage> = {}): Stage => ({ name, phase: "connect", budgetMillis: 1000, symbols: {}, run, ...extra })
+const ok = (symbols: StageResult["symbols"] = [], decision?: StageResult["decision"]) => Effect.succeed<StageResult>({ symbols, decision })
+
+describe("Pipeline.runPhase", () => {
+  it("runs only the input's phase, traces every stage in the given order", async () => {
+    const other = stage("rcpt-only", () => ok(), { phase: "rcpt" })
+    const a = stage("a", () => ok([{ name: "A", score: 1, source: "a" }]))
+    const b = stage("b", () => ok([{ name: "B", score: 2, source: "b" }]), { order: -1 })
+    const run = await Effect.runPromise(Pipeline.runPhase([a, other, b], connect))
+    expect(run.runs.map((r) => r.trace.stage)).toEqual(["a", "b"])
+    expect(run.runs.map((r) => r.trace.outcome)).toEqual(["ok", "ok"])
+    expect(run.decided).toBeUndefined()
+  })
+
+  it("stages of one order run concurrently; later orders wait", async () => {
+    const events: Array<string> = []
+    const slow = (name: string, order: number) =>
+      stage(name, () => Effect.sync(() => events.push(`start ${name}`)).pipe(Effect.andThen(Effect.sleep("30 millis")), Effect.andThen(Effect.sync(() => events.push(`end ${name}`))), Effect.andThen(ok())), { order })
+    await Effect.runPromise(Pipeline.runPhase([slow("x", 0), slow("y", 0), slow("z", 1)], connect))
+    expect(events.slice(0, 2).sort()).toEqual(["start x", "start y"])
+    expect(events.indexOf("start z")).toBeGreaterThan(events.indexOf("end x"))
+    expect(events.indexOf("start z")).toBeGreaterThan(events.indexOf("end y"))
+  })
+
+  it("a failing, dying or slow stage is traced, never turns into symbols", async () => {
+    const failing = stage("failing", () => Effect.fail(new StageError({ stage: "failing", reason: "DnsDown", temporary: true })))
+    const dying = stage("dying", () => Effect.die(new Error("boom")))
+    const throwing = stage("throwing", () => {
+      throw new Error("sync throw")
+    })
+    const slow = stage("slow", () => Effect.sleep("5 seconds").pipe(Effect.andThen(ok([{ name: "LATE", score: 100, source: "slow" }]))), { budgetMillis: 20 })
+    const run = await Effect.runPromise(Pipeline.runPhase([failing, dying, throwing, slow], connect))
+    expect(run.runs.map((r) => r.trace.outcome)).toEqual(["failed:DnsDown", "failed:Defect", "failed:Defect", "timeout"])
+    expect(run.runs.flatMap((r) => r.trace.symbols)).toEqual([])
+  })
+
+  it("one deadline bounds the whole phase, whatever the stage budgets", async () => {
+    const slow = (name: string, order: number) => stage(name, () => Effect.sleep("200 millis").pipe(Effect.andThen(ok())), { order, budgetMillis: 10_000 })
+    const started = Date.now()
+    const run = await Effect.runPromise(Pipeline.runPhase([slow("first", 0), slow("second", 1)], connect, { deadlineMillis: 50 }))
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(run.runs.map((r) => r.trace.outcome)).toEqual(["timeout", "timeout"])
+  })
+
+  it("a decision ends the phase: later groups are skipped", async () => {
+    const bypass = stage("bypass", () => ok([], { _tag: "Bypass", rule: "allowedIps", reason: "192.0.2.0/24" }))
+    let ran = false
+    const later = stage("later", () => Effect.sync(() => (ran = true)).pipe(Effect.andThen(ok())), { order: 1 })
+    const run = await Effect.runPromise(Pipeline.runPhase([bypass, later], connect))
+    expect(run.decided).toMatchObject({ stage: "bypass", decision: { _tag: "Bypass", rule: "allowedIps" } })
+    expect(run.runs[1]?.trace.outcome).toBe("skipped")
+    expect(ran).toBe(false)
+  })
+})
+
+const trace = (outcome: StageTrace["outcome"], symbols: StageTrace["symbols"] = []): StageTrace => ({ stage: "s", phase: "data", outcome, millis: 1, symbols })
+
+describe("Policy", () => {
+  it("classifies by score, unknowns, failures and classifier bands", () => {
+    const listed = trace("ok", [{ name: "RBL_LISTED", score: 6, source: "rbl" }])
+    expect(Policy.verdictOf([listed], []).class).toBe("spam")
+    expect(Policy.verdictOf([trace("ok")], []).class).toBe("ham")
+    expect(Policy.verdictOf([trace("timeout")], []).class).toBe("unsure")
+    expect(Policy.verdictOf([trace("ok", [{ name: "RBL_UNKNOWN", score: 0, source: "rbl" }])], []).class).toBe("unsure")
+    expect(Policy.verdictOf([trace("ok")], [], {}, 0.1).class).toBe("ham")
+    expect(Policy.verdictOf([trace("ok")], [], {}, 0.5).class).toBe("unsure")
+    expect(Policy.verdictOf([trace("ok")], [], {}, 0.95).class).toBe("spam")
+    expect(Policy.verdictOf([trace("ok")], [], { hamBelow: 0.6 }, 0.5).class).toBe("ham")
+  })
+
+  it("maps spam to onSpam and everything else to deliver with verdict headers", () => {
+    const spam = Policy.verdictOf([trace("ok", [{ name: "X", score: 9, source: "x" }])], [])
+    expect(Policy.actionOf(spam, { onSpam: "reject" }, "policy")._tag).toBe("Reject")
+    expect(Policy.actionOf(spam, { onSpam: "drop" }, "policy")._tag).toBe("Drop")
+    expect(Policy.actionOf(spam, { onSpam: "quarantine" }, "policy")._tag).toBe("Quarantine")
+    const tagged = Policy.actionOf(spam, { onSpam: "none", subjectPrefix: "[SPAM]" }, "policy")
+    expect(tagged).toMatchObject({ _tag: "Deliver", subjectPrefix: "[SPAM]" })
+    const ham = Policy.actionOf(Policy.verdictOf([trace("ok")], []), { onSpam: "reject" }, "policy")
+    expect(ham._tag).toBe("Deliver")
+    expect(ham._tag === "Deliver" && ham.addHeaders.find(([n]) => n === "X-Mailmoat-Verdict")?.[1]).toBe("ham")
+  })
+
+  test.prop([fc.array(fc.record({ name: fc.string(), score: fc.double(), source: fc.string() })), fc.option(fc.double(), { nil: undefined })])(
+    "the verdict is always one of three classes with a finite score",
+    (symbols, probability) => {
+      const v = Policy.verdictOf([trace("ok", symbols)], [], {}, probability)
+      expect(["ham", "spam", "unsure"]).toContain(v.class)
+      expect(Number.isFinite(v.score)).toBe(true)
+    }
+  )
+})

@@ -44,6 +44,9 @@ export interface ConnectionOptions {
   readonly commandTimeoutMs: number
   readonly dataTimeoutMs: number
   readonly tlsHandshakeTimeoutMs: number
+  /** Bytes/s below which a DATA transfer is cut after the grace period (0 = off). */
+  readonly minDataRate: number
+  readonly minDataRateGraceMs: number
   readonly greetingDelayMs: number
   readonly secureContext: tls.SecureContext | undefined
   readonly spool: SpoolOptions
@@ -66,6 +69,9 @@ export class Connection {
   private closed = false
   private queue: Promise<void> = Promise.resolve()
   private idleTimer: ReturnType<typeof setTimeout> | undefined
+  /** Start of the current DATA transfer and bytes received since, for the minimum data rate. */
+  private dataStartedAt = 0
+  private dataBytes = 0
   private readonly onClosed: Array<() => void> = []
 
   constructor(
@@ -112,7 +118,15 @@ export class Connection {
       this.earlyTalker = true
       return
     }
-    if (this.mode === "data") this.armIdle()
+    if (this.mode === "data") {
+      this.armIdle()
+      if (this.tooSlow(chunk.length)) {
+        this.socket.pause()
+        this.mode = "closed"
+        this.enqueue(() => this.run({ _tag: "DataTooSlow" }))
+        return
+      }
+    }
     const socket = this.socket
     socket.pause()
     this.enqueue(async () => {
@@ -221,6 +235,8 @@ export class Connection {
         this.decoder = new DataDecoder(this.options.config.maxMessageSize)
         this.writer = new SpoolWriter(this.options.spool)
         this.mode = "data"
+        this.dataStartedAt = Date.now()
+        this.dataBytes = 0
         this.armIdle()
         return
       }
@@ -337,6 +353,15 @@ export class Connection {
     this.enqueue(() => this.run({ _tag: "Disconnected" }))
     this.log("close")
     for (const f of this.onClosed.splice(0)) f()
+  }
+
+  /** Counts DATA bytes; true when the transfer has fallen below the minimum rate. */
+  private tooSlow(bytes: number): boolean {
+    this.dataBytes += bytes
+    const { minDataRate, minDataRateGraceMs } = this.options
+    if (minDataRate <= 0) return false
+    const elapsed = Date.now() - this.dataStartedAt
+    return elapsed > minDataRateGraceMs && (this.dataBytes * 1000) / elapsed < minDataRate
   }
 
   private armIdle(): void {

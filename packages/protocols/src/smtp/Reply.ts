@@ -67,5 +67,6 @@ export const Common = {
   lineTooLong: make(500, "5.5.2", "Line too long"),
   handlerFailed: make(451, "4.3.0", "Temporary local problem, please try again later"),
   shuttingDown: make(421, "4.3.2", "Service shutting down, closing connection"),
-  idle: make(421, "4.4.2", "Idle timeout, closing connection")
+  idle: make(421, "4.4.2", "Idle timeout, closing connection"),
+  tooSlow: make(421, "4.4.2", "Data transfer too slow, closing connection")
 } as const

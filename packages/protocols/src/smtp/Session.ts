@@ -148,6 +148,8 @@ const dispatch = (s: SessionState, ev: SessionEvent): Step => {
       return s.phase._tag === "Upgrading" ? StartTls.tlsEstablished(s) : internalError(s)
     case "IdleTimeout":
       return closing(s, Reply.Common.idle, "idle_timeout")
+    case "DataTooSlow":
+      return closing(s, Reply.Common.tooSlow, "data_too_slow")
     case "Shutdown":
       return to({ ...s, draining: true }, [])
     case "Disconnected":

@@ -59,6 +59,13 @@ export interface SmtpServerOptions {
   readonly dataTimeoutMs?: number
   /** Default 30 000. */
   readonly tlsHandshakeTimeoutMs?: number
+  /**
+   * Minimum DATA transfer rate in bytes/s, measured from the 354 once `minDataRateGraceMs`
+   * (default 30 000) has passed; a slower client gets 421 4.4.2 and is disconnected, so a
+   * trickling client cannot hold a connection slot for hours. Default 200; 0 disables.
+   */
+  readonly minDataRate?: number
+  readonly minDataRateGraceMs?: number
   /** Pause before the greeting to catch early talkers (default 0). */
   readonly greetingDelayMs?: number
   /** Stray CR/LF: "normalise" (default) or "reject" (550 5.5.2 for DATA, 500 5.5.2 for commands). */
@@ -110,6 +117,8 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
     commandTimeoutMs: options.commandTimeoutMs ?? 120_000,
     dataTimeoutMs: options.dataTimeoutMs ?? 300_000,
     tlsHandshakeTimeoutMs: options.tlsHandshakeTimeoutMs ?? 30_000,
+    minDataRate: options.minDataRate ?? 200,
+    minDataRateGraceMs: options.minDataRateGraceMs ?? 30_000,
     greetingDelayMs: options.greetingDelayMs ?? 0,
     secureContext,
     spool: options.spool ?? {},

@@ -1,0 +1,53 @@
+// TESTING.md #48 (b): a client trickling DATA below the minimum rate is cut off with 421 once the
+// grace period has passed; a client at normal speed is unaffected. Loopback raw sockets.
+import { describe, expect, it } from "vitest"
+import { SmtpServer } from "../../src/smtp/index.ts"
+import { RawClient, recorder } from "./support/peers.ts"
+
+const session = async (port: number) => {
+  const c = await RawClient.connect(port)
+  await c.waitFor(/^220 .*\r\n/)
+  for (const line of ["EHLO c.test", "MAIL FROM:<s@a.test>", "RCPT TO:<r@b.test>", "DATA"]) {
+    const from = c.received.length
+    c.write(`${line}\r\n`)
+    await c.waitFor(/\d{3} .*\r\n/, 5000, from)
+  }
+  return c
+}
+
+describe("minimum DATA rate", () => {
+  it("cuts a trickling client with 421 4.4.2 and stores nothing", async () => {
+    const rec = recorder()
+    const server = await SmtpServer.listen({ hostname: "mx.test", minDataRate: 1000, minDataRateGraceMs: 300 }, rec.handler)
+    try {
+      const c = await session(server.address.port)
+      const from = c.received.length
+      const timer = setInterval(() => c.write("a"), 100)
+      try {
+        expect(await c.waitFor(/^421 4\.4\.2 Data transfer too slow.*\r\n/m, 5000, from)).toContain("421 4.4.2")
+        await c.waitClosed()
+      } finally {
+        clearInterval(timer)
+      }
+      expect(rec.messages).toHaveLength(0)
+    } finally {
+      await server.close({ graceful: false })
+    }
+  })
+
+  it("a client sending at normal speed after the grace period is served", async () => {
+    const rec = recorder()
+    const server = await SmtpServer.listen({ hostname: "mx.test", minDataRate: 1000, minDataRateGraceMs: 200 }, rec.handler)
+    try {
+      const c = await session(server.address.port)
+      c.write(`Subject: t\r\n\r\n${"x".repeat(4000)}\r\n`)
+      await new Promise((r) => setTimeout(r, 300))
+      const from = c.received.length
+      c.write(`${"y".repeat(2000)}\r\n.\r\n`)
+      expect(await c.waitFor(/\d{3} .*\r\n/, 5000, from)).toMatch(/^250 /)
+      expect(rec.messages).toHaveLength(1)
+    } finally {
+      await server.close({ graceful: false })
+    }
+  })
+})

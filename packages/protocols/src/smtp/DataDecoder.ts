@@ -30,6 +30,8 @@ export interface DataStats {
   readonly bareLf: number
   readonly bareCr: number
   readonly nul: number
+  /** Longest line seen, in bytes without its CRLF (RFC 5322 §2.1.1 allows 998). */
+  readonly longestLine: number
 }
 
 const CR = 0x0d
@@ -47,6 +49,8 @@ export class DataDecoder {
   private bareLf = 0
   private bareCr = 0
   private nul = 0
+  private lineLength = 0
+  private longestLine = 0
 
   constructor(readonly maxSize: number = Number.POSITIVE_INFINITY) {}
 
@@ -55,7 +59,7 @@ export class DataDecoder {
   }
 
   stats(): DataStats {
-    return { size: this.size, tooBig: this.size > this.maxSize, bareLf: this.bareLf, bareCr: this.bareCr, nul: this.nul }
+    return { size: this.size, tooBig: this.size > this.maxSize, bareLf: this.bareLf, bareCr: this.bareCr, nul: this.nul, longestLine: this.longestLine }
   }
 
   /**
@@ -143,10 +147,27 @@ export class DataDecoder {
   }
 
   private out(bytes: Uint8Array, emit: (b: Uint8Array) => void): void {
+    this.measureLines(bytes)
     const room = this.maxSize - this.size
     this.size += bytes.length
     if (room <= 0) return
     emit(bytes.length <= room ? bytes : bytes.subarray(0, room))
+  }
+
+  /** Output is canonical (every LF follows a CR), so a line's length is up to its LF minus one. */
+  private measureLines(bytes: Uint8Array): void {
+    let start = 0
+    for (;;) {
+      const lf = bytes.indexOf(LF, start)
+      if (lf < 0) {
+        this.lineLength += bytes.length - start
+        return
+      }
+      const length = this.lineLength + (lf - start) - 1
+      if (length > this.longestLine) this.longestLine = length
+      this.lineLength = 0
+      start = lf + 1
+    }
   }
 }
 

@@ -29,6 +29,8 @@ export interface SessionConfig {
   /** AUTH is offered (the handler has `onAuth`); only ever over TLS. */
   readonly authAvailable: boolean
   readonly bareLineEndings: BareLineEndings
+  /** Longest message line accepted, without CRLF (0 = no limit). */
+  readonly maxDataLineLength: number
 }
 
 export interface ConnectionFacts {

@@ -70,6 +70,12 @@ export interface SmtpServerOptions {
   readonly greetingDelayMs?: number
   /** Stray CR/LF: "normalise" (default) or "reject" (550 5.5.2 for DATA, 500 5.5.2 for commands). */
   readonly bareLineEndings?: BareLineEndings
+  /**
+   * Longest message line accepted in DATA, without its CRLF (default 998, RFC 5322 §2.1.1; 0 = no
+   * limit). Longer lines get 550 5.6.0: we neither split them (that breaks DKIM) nor relay what
+   * the downstream may truncate.
+   */
+  readonly maxDataLineLength?: number
   /** Enables STARTTLS (and AUTH inside TLS when the handler has `onAuth`). */
   readonly tls?: TlsOptions
   readonly spool?: SpoolOptions
@@ -107,7 +113,8 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
     maxBadCommands: options.maxBadCommands ?? 10,
     tlsAvailable: secureContext !== undefined,
     authAvailable: handler.onAuth !== undefined,
-    bareLineEndings: options.bareLineEndings ?? "normalise"
+    bareLineEndings: options.bareLineEndings ?? "normalise",
+    maxDataLineLength: options.maxDataLineLength ?? 998
   }
   const connectionOptions = {
     config,

@@ -107,6 +107,18 @@ describe("DataDecoder properties", () => {
     }
   )
 
+  test.prop([anyBytes], { numRuns: 1000 })("longestLine is the longest output line without its CRLF", (input) => {
+    const r = decodeAll([input])
+    const lines = latin1(r.body).split("\r\n").slice(0, -1)
+    expect(r.stats.longestLine).toBe(Math.max(0, ...lines.map((l) => l.length)))
+  })
+
+  it("measures lines across chunks: 998 characters fit, 999 are reported", () => {
+    const line = (n: number) => `${"x".repeat(n)}\r\n`
+    expect(decodeAll([bytes(`a\r\n${line(998).slice(0, 500)}`), bytes(`${line(998).slice(500)}.\r\n`)]).stats.longestLine).toBe(998)
+    expect(decode(`${line(999)}.\r\n`).stats.longestLine).toBe(999)
+  })
+
   test.prop([anyBytes], { numRuns: 1000 })("output is canonical: CR/LF only in pairs, no NUL, empty or ending in CRLF", (input) => {
     const r = decodeAll([input])
     const text = latin1(r.body)

@@ -40,11 +40,31 @@ describe("minimum DATA rate", () => {
     const server = await SmtpServer.listen({ hostname: "mx.test", minDataRate: 1000, minDataRateGraceMs: 200 }, rec.handler)
     try {
       const c = await session(server.address.port)
-      c.write(`Subject: t\r\n\r\n${"x".repeat(4000)}\r\n`)
+      c.write(`Subject: t\r\n\r\n${`${"x".repeat(78)}\r\n`.repeat(50)}`)
       await new Promise((r) => setTimeout(r, 300))
       const from = c.received.length
-      c.write(`${"y".repeat(2000)}\r\n.\r\n`)
+      c.write(`${`${"y".repeat(78)}\r\n`.repeat(25)}.\r\n`)
       expect(await c.waitFor(/\d{3} .*\r\n/, 5000, from)).toMatch(/^250 /)
+      expect(rec.messages).toHaveLength(1)
+    } finally {
+      await server.close({ graceful: false })
+    }
+  })
+})
+
+describe("message line length (TESTING #7)", () => {
+  it("accepts 998-character lines and answers 550 5.6.0 to a 999-character line", async () => {
+    const rec = recorder()
+    const server = await SmtpServer.listen({ hostname: "mx.test" }, rec.handler)
+    try {
+      const ok = await session(server.address.port)
+      let from = ok.received.length
+      ok.write(`Subject: t\r\n\r\n${"x".repeat(998)}\r\n.\r\n`)
+      expect(await ok.waitFor(/\d{3} .*\r\n/, 5000, from)).toMatch(/^250 /)
+      const long = await session(server.address.port)
+      from = long.received.length
+      long.write(`Subject: t\r\n\r\n${"x".repeat(999)}\r\n.\r\n`)
+      expect(await long.waitFor(/\d{3} .*\r\n/, 5000, from)).toMatch(/^550 5\.6\.0 /)
       expect(rec.messages).toHaveLength(1)
     } finally {
       await server.close({ graceful: false })

@@ -99,6 +99,12 @@ export const dataEnded = (s: SessionState, stats: DataStats, storeFailed: boolea
   if (s.config.bareLineEndings === "reject" && stats.bareCr + stats.bareLf > 0) {
     return to(reset, Reply.make(550, "5.5.2", "Bare CR or LF not allowed in message data"), { aborted: true, log: "bare_line_ending" })
   }
+  if (s.config.maxDataLineLength > 0 && stats.longestLine > s.config.maxDataLineLength) {
+    return to(reset, Reply.make(550, "5.6.0", `Message line too long (over ${s.config.maxDataLineLength} characters, RFC 5322 2.1.1)`), {
+      aborted: true,
+      log: "line_too_long_in_data"
+    })
+  }
   if (storeFailed) return to(reset, Reply.make(451, "4.3.0", "Temporary local problem storing the message"), { aborted: true, log: "spool_failed" })
   const c = s.connection
   const envelope = Envelope.make({

@@ -23,6 +23,7 @@ export const baseConfig: SessionConfig = {
   maxBadCommands: 5,
   tlsAvailable: true,
   authAvailable: true,
+  maxDataLineLength: 998,
   bareLineEndings: "normalise"
 }
 

@@ -24,6 +24,7 @@ import type { Quarantine } from "./FileQuarantine.ts"
 import type { Handoff, Transaction } from "./Handoff.ts"
 import type { Metrics } from "./Metrics.ts"
 import type { Plan, QuarantineGroup } from "./RecipientPlan.ts"
+import { deliverySource } from "./DeliverySource.ts"
 import { prefixBytes, withPrefix } from "./TraceHeaders.ts"
 
 export interface ExecuteContext {
@@ -48,7 +49,7 @@ export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp
   const delivered: Array<string> = []
   const failed: Array<Delivery.RecipientResult> = []
   for (const group of plan.deliver) {
-    const source = withPrefix(prefixBytes(ctx.received, group.addHeaders), () => ctx.spool.stream())
+    const source = deliverySource(ctx.spool, ctx.received, group)
     try {
       for (const r of await ctx.handoff.deliver(ctx.tx, group.recipients, source)) {
         if (r.accepted) delivered.push(r.recipient)

@@ -20,6 +20,7 @@ import { fileQuarantine } from "./FileQuarantine.ts"
 import { type Evaluate, makeHandler } from "./GatewayHandler.ts"
 import { type Handoff, maildirHandoff } from "./Handoff.ts"
 import { Metrics } from "./Metrics.ts"
+import { type Protection, type StateSettings, startProtection } from "./Protection.ts"
 import { relayHandoff } from "./RelayHandoff.ts"
 import { type GatewaySettings, resolveSettings } from "./Settings.ts"
 
@@ -34,7 +35,10 @@ export interface GatewayOptions {
   readonly base?: string
   /** One line per event (default: discard). */
   readonly log?: (line: string) => void
-  /** The antispam evaluation; without it nothing is scanned. */
+  /**
+   * The antispam evaluation. Default: the server antispam module built from the configuration's
+   * `antispam` and `state` sections (nothing is scanned when `antispam.enabled` is false).
+   */
   readonly evaluate?: Evaluate
   /** Extra module states for /status (lists health, classifier). */
   readonly moduleStatus?: () => Readonly<Record<string, unknown>>
@@ -93,9 +97,31 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     })
   }
   const quarantine = fileQuarantine(settings.quarantine.path, settings.smtp.hostname)
-  const evaluate = settings.antispam.enabled ? options.evaluate : undefined
+  let protection: Protection | undefined
+  if (settings.antispam.enabled && options.evaluate === undefined) {
+    const section = (key: string): Readonly<Record<string, unknown>> => {
+      const value = (config as Record<string, unknown> | null | undefined)?.[key]
+      return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+    }
+    const state = section("state")
+    protection = startProtection(
+      {
+        dataDir: settings.dataDir,
+        antispam: section("antispam"),
+        state: {
+          backend: state.backend === "redis" ? "redis" : "embedded",
+          url: typeof state.url === "string" ? state.url : undefined,
+          keyPrefix: typeof state.keyPrefix === "string" ? state.keyPrefix : undefined
+        } satisfies StateSettings
+      },
+      log
+    )
+  }
+  const evaluate = settings.antispam.enabled ? (options.evaluate ?? protection?.evaluate) : undefined
   const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, log })
-  const smtp = await Smtp.SmtpServer.listen(
+  let smtp: Awaited<ReturnType<typeof Smtp.SmtpServer.listen>>
+  try {
+    smtp = await Smtp.SmtpServer.listen(
     {
       host: settings.smtp.host,
       port: settings.smtp.port,
@@ -111,6 +137,10 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     },
     handler
   )
+  } catch (error) {
+    await protection?.close()
+    throw error
+  }
   let closing = false
   const antispamState = !settings.antispam.enabled ? "off" : evaluate !== undefined ? "on" : "unavailable"
   const status = (): GatewayStatus => ({
@@ -120,7 +150,10 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     smtp: { ...smtp.address, tls: settings.smtp.tls !== undefined, connections: smtp.connections() },
     delivery: handoff.describe,
     quarantine: settings.quarantine.path,
-    modules: { antispam: { enabled: settings.antispam.enabled, state: antispamState }, ...(options.moduleStatus?.() ?? {}) },
+    modules: {
+      antispam: { enabled: settings.antispam.enabled, state: antispamState, ...(protection?.status() ?? {}) },
+      ...(options.moduleStatus?.() ?? {})
+    },
     counters: metrics.snapshot() as unknown as Record<string, number>
   })
   let admin: AdminServer | undefined
@@ -128,6 +161,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     if (settings.admin.enabled) admin = await startAdmin(settings.admin.host, settings.admin.port, { status, metrics: () => metrics.prometheus() })
   } catch (error) {
     await smtp.close({ graceful: false })
+    await protection?.close()
     throw error
   }
   let closed: Promise<void> | undefined
@@ -143,6 +177,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
       closed ??= (async () => {
         await smtp.close({ graceful: true, timeoutMs: options.shutdownTimeoutMs ?? 30_000 })
         await handoff.close()
+        await protection?.close()
         await admin?.close()
       })()
       return closed

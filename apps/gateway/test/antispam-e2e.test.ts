@@ -2,40 +2,17 @@
 // at a real rbldnsd) -> smtp-sink / quarantine / SMTP reply. Every `onSpam` action, a bypass,
 // and temporary rejection are observed on the wire and at the destination.
 //
-// The bytes -> Message step uses a small test-side builder until the message model's
-// `Message.fromBytes` is available; the evaluator under test is the real module.
+// Most cases inject the module with list-health probing off (a zone that never answers must stay
+// unsuspended for the temporary-rejection case); the last case runs the gateway's own wiring
+// from the configuration file's `antispam` section.
 import { readdirSync } from "node:fs"
-import type { Envelope, Message, ReceivedHop } from "@mailmoat/core"
+import { MessageModel } from "@mailmoat/core"
 import { type AntispamInput, makeServerAntispam } from "@mailmoat/antispam"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import type { Evaluate, RunningGateway } from "../src/index.ts"
 import { gateway, SmtpSink, swaks } from "./support/peers.ts"
-
-const toMessage = (envelope: Envelope.Envelope, head: Uint8Array, size: number): Message => {
-  const text = new TextDecoder("latin1").decode(head)
-  const end = text.indexOf("\r\n\r\n")
-  const block = (end < 0 ? text : text.slice(0, end)).replace(/\r\n[ \t]+/g, " ")
-  const list = block.split("\r\n").map((l) => ({ name: l.slice(0, l.indexOf(":")), value: l.slice(l.indexOf(":") + 1).trim() }))
-  const headers = {
-    list,
-    get: (n: string) => list.find((h) => h.name.toLowerCase() === n.toLowerCase())?.value,
-    getAll: (n: string) => list.filter((h) => h.name.toLowerCase() === n.toLowerCase()).map((h) => h.value),
-    decoded: (n: string) => list.find((h) => h.name.toLowerCase() === n.toLowerCase())?.value
-  }
-  const received: Array<ReceivedHop> = headers.getAll("received").map((raw, index) => ({ index, raw, ip: /\[([0-9a-f.:]+)\]/i.exec(raw)?.[1] }))
-  return {
-    envelope,
-    size,
-    headers,
-    scanView: head,
-    scanTruncated: head.length < size,
-    received,
-    mime: { contentType: "text/plain", headers, body: head, children: [], start: 0, end: head.length },
-    body: { texts: [], htmls: [], urls: [], hosts: [], ips: [], attachments: [], limitsHit: false }
-  }
-}
 
 describe("antispam actions through a real SMTP session", () => {
   let rbl: Rbldnsd
@@ -56,7 +33,7 @@ describe("antispam actions through a real SMTP session", () => {
       { rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] }, ...antispam },
       { healthIntervalMillis: 0 }
     )
-    const evaluate: Evaluate = (envelope, spool) => Effect.runPromise(module.evaluate(toMessage(envelope, spool.head, spool.size)))
+    const evaluate: Evaluate = (envelope, spool) => Effect.runPromise(module.evaluate(MessageModel.fromBytes(spool.head, { envelope, size: spool.size })))
     const gw = await gateway({ delivery: { downstream: { host: "127.0.0.1", port: sink.port } } }, { evaluate })
     running.push(gw)
     return gw
@@ -110,5 +87,16 @@ describe("antispam actions through a real SMTP session", () => {
     const gw = await start({ rbl: { servers: ["nozone.test"], skip: [], timeoutSeconds: 2 }, tempReject: { enabled: true } })
     const r = await send(gw, "e2e tempfail")
     expect(r.out).toMatch(/<\*\* +451 4\.7\.1/)
+  })
+
+  test("the gateway's own wiring from the configuration: a listed client is rejected, status shows the lists", async () => {
+    const gw = await gateway({
+      delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
+      antispam: { onSpam: "reject", rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] } }
+    })
+    running.push(gw)
+    const r = await send(gw, "e2e wired")
+    expect(r.out).toMatch(/<\*\* +550 5\.7\.1/)
+    expect(gw.status().modules.antispam).toMatchObject({ state: "on", rbl: { zones: ["bl.test"] } })
   })
 })

@@ -25,7 +25,9 @@ const byLocalPart: Evaluate = async (envelope) =>
             ? Action.drop("spam")
             : local === "unsure"
               ? Action.tempfail("unsure")
-              : Action.deliver([["X-Mailmoat-Verdict", "ham"]])
+              : local === "tag"
+                ? Action.deliver([["X-Mailmoat-Verdict", "spam"]], "[SPAM]")
+                : Action.deliver([["X-Mailmoat-Verdict", "ham"]])
     return { recipient, verdict: verdict(local === "ham" ? "ham" : "spam"), action, rule: `test: ${local}` }
   })
 
@@ -63,10 +65,10 @@ describe("Maildir mode (embedded default)", () => {
     expect(gw.status().counters.deliveryFailures).toBeGreaterThanOrEqual(1)
   })
 
-  test("status: antispam enabled but no module wired => not protected, state says why", () => {
+  test("status: the embedded defaults run the antispam module => protected, each part listed", () => {
     const s = gw.status()
-    expect(s.modules.antispam).toEqual({ enabled: true, state: "unavailable" })
-    expect(s.protected).toBe(false)
+    expect(s.modules.antispam).toMatchObject({ enabled: true, state: "on", tempReject: { enabled: false, store: expect.any(String) } })
+    expect(s.protected).toBe(true)
   })
 })
 
@@ -84,6 +86,16 @@ describe("per-recipient actions through SMTP", () => {
     const [name] = newMail(gw, "ham@example.test")
     const text = readFileSync(join(gw.settings.dataDir, "maildir", "ham@example.test", "new", name!), "latin1")
     expect(text).toMatch(/^Received: [\s\S]*?\r\nX-Mailmoat-Verdict: ham\r\nSubject: ham\r\n/)
+  })
+
+  test("tag: subject prefixed, forged X-Mailmoat-* headers from the client removed, body untouched", async () => {
+    const body = `Subject: cheap pills\r\nX-Mailmoat-Verdict: ham\r\nx-mailmoat-score: -100\r\nFrom: a@b.test\r\n\r\n${"line\r\n".repeat(3000)}end`
+    expect((await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["tag@example.test"] }, body)).data).toMatch(/^250 /)
+    const [name] = newMail(gw, "tag@example.test")
+    const text = readFileSync(join(gw.settings.dataDir, "maildir", "tag@example.test", "new", name!), "latin1")
+    expect(text).toMatch(/^Received: [\s\S]*?\r\nX-Mailmoat-Verdict: spam\r\nSubject: \[SPAM\] cheap pills\r\nFrom: a@b\.test\r\n\r\n/)
+    expect(text.match(/x-mailmoat-/gi)).toHaveLength(1)
+    expect(text.endsWith(`${"line\r\n".repeat(3000)}end\r\n`)).toBe(true)
   })
 
   test("quarantine => 250, message and metadata stored, not delivered", async () => {

@@ -10,5 +10,5 @@ import { Pipeline } from "@mailmoat/core"
 import { Effect } from "effect"
 
 /** Runs `stages` (sorted by order, same order concurrently); returns traces in stage order. */
-export const runStages = (stages: ReadonlyArray<Stage>, input: StageInput, deadlineMillis?: number) =>
+export const runStages = (stages: ReadonlyArray<Stage>, input: StageInput, deadlineMillis?: number): Effect.Effect<ReadonlyArray<Pipeline.StageRun>> =>
   Pipeline.runPhase(stages, input, { deadlineMillis }).pipe(Effect.map((phase) => phase.runs))

@@ -1,0 +1,51 @@
+/**
+ * The bytes the gateway hands off for one delivery group: our Received header and the action's
+ * `X-Mailmoat-*` headers on top, then the client's header block with forged `X-Mailmoat-*`
+ * fields removed and the subject prefix applied, then the body streamed from the spool.
+ *
+ * Only the header block is rewritten, from the spool's head (the scan view); the body is never
+ * held in memory. When the header block does not end inside the head (a header block over the
+ * scan view's size), the message is passed through unedited behind our prepended headers.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import { MessageModel } from "@mailmoat/core"
+import type { Smtp } from "@mailmoat/protocols"
+import { prefixBytes } from "./TraceHeaders.ts"
+
+/** Header fields only this gateway may write: a copy arriving from outside is removed. */
+export const OWN_HEADERS: ReadonlyArray<string> = ["X-Mailmoat-Verdict", "X-Mailmoat-Score", "X-Mailmoat-Probability", "X-Mailmoat-Symbols", "X-Mailmoat-Rule"]
+
+export interface DeliveryEdit {
+  readonly addHeaders: ReadonlyArray<readonly [string, string]>
+  readonly subjectPrefix?: string | undefined
+}
+
+async function* skip(stream: AsyncIterable<Uint8Array>, count: number): AsyncGenerator<Uint8Array> {
+  let left = count
+  for await (const chunk of stream) {
+    if (left >= chunk.length) {
+      left -= chunk.length
+      continue
+    }
+    yield left > 0 ? chunk.subarray(left) : chunk
+    left = 0
+  }
+}
+
+/** A fresh iterable of the message to hand off, each call. */
+export const deliverySource = (spool: Smtp.Spool, received: string, edit: DeliveryEdit): (() => AsyncIterable<Uint8Array>) => {
+  const prefix = prefixBytes(received, edit.addHeaders)
+  const end = MessageModel.HeaderEdit.headerBlockEnd(spool.head)
+  const block = end === undefined ? undefined : MessageModel.HeaderEdit.editHeaderBlock(spool.head.subarray(0, end), { subjectPrefix: edit.subjectPrefix, remove: OWN_HEADERS })
+  return async function* () {
+    yield prefix
+    if (block === undefined || end === undefined) {
+      yield* spool.stream()
+      return
+    }
+    yield block
+    yield* skip(spool.stream(), end)
+  }
+}

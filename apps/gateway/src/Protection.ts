@@ -1,0 +1,74 @@
+/**
+ * The gateway's protection: the server antispam module built from the configuration, with the
+ * state store the configuration names (embedded memory, or Redis shared by several gateways),
+ * the imported lists under the data directory, and the content classifier stage when a model
+ * is available. `evaluate` turns the spooled message's scan view into a core `Message` and asks
+ * the module for one outcome per recipient.
+ *
+ * **Gotchas**
+ * - The module never fails (a failing stage is a symbol, a failing module answers tempfail), so
+ *   `evaluate` only rejects on a bug; the SMTP handler answers 451 then.
+ * - With `state.backend: redis` an unreachable Redis never stops mail: the temporary-rejection
+ *   step fails open, logged and counted (issue 3).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import { type AntispamInput, ListStore, makeServerAntispam, RecordStore, type ServerAntispam } from "@mailmoat/antispam"
+import type { Envelope, Stage } from "@mailmoat/core"
+import { MessageModel } from "@mailmoat/core"
+import type { Smtp } from "@mailmoat/protocols"
+import { Effect } from "effect"
+import { join } from "node:path"
+import type { Evaluate } from "./GatewayHandler.ts"
+
+export interface StateSettings {
+  readonly backend: "embedded" | "redis"
+  readonly url?: string | undefined
+  readonly keyPrefix?: string | undefined
+}
+
+export interface ProtectionSettings {
+  readonly dataDir: string
+  readonly antispam: AntispamInput
+  readonly state: StateSettings
+  /** Extra data-phase stages (content classifier, plugins). */
+  readonly stages?: ReadonlyArray<Stage> | undefined
+  /** Addresses of this gateway besides the connection's local address (Received walk). */
+  readonly ownAddresses?: ReadonlyArray<string> | undefined
+}
+
+export interface Protection {
+  readonly evaluate: Evaluate
+  readonly module: ServerAntispam
+  readonly status: () => Readonly<Record<string, unknown>>
+  readonly close: () => Promise<void>
+}
+
+export const startProtection = (settings: ProtectionSettings, log: (line: string) => void): Protection => {
+  const stateStore =
+    settings.state.backend === "redis" && settings.state.url !== undefined
+      ? RecordStore.makeRedis({ url: settings.state.url, prefix: `${settings.state.keyPrefix ?? "mailmoat:"}tempreject:` })
+      : undefined
+  const module = makeServerAntispam(settings.antispam, {
+    stateStore,
+    listStore: ListStore.makeFileListStore(join(settings.dataDir, "lists")),
+    stages: settings.stages,
+    ownAddresses: settings.ownAddresses,
+    log
+  })
+  const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool) =>
+    Effect.runPromise(module.evaluate(MessageModel.fromBytes(spool.head, { envelope, size: spool.size })))
+  return {
+    evaluate,
+    module,
+    status: () => {
+      const s = module.status()
+      return { state: s.state, ...s.modules, lists: s.lists, counters: s.counters }
+    },
+    close: async () => {
+      await module.close()
+      await stateStore?.close()
+    }
+  }
+}

@@ -1,8 +1,8 @@
 /**
  * The gateway's protection: the server antispam module built from the configuration, with the
  * state store the configuration names (embedded memory, or Redis shared by several gateways),
- * the imported lists under the data directory, and the content classifier stage when a model
- * is available. `evaluate` turns the spooled message's scan view into a core `Message` and asks
+ * the imported lists under the data directory, and the content classifier stage (the shipped
+ * model, a configured one, or the last verified download). `evaluate` turns the spooled message's scan view into a core `Message` and asks
  * the module for one outcome per recipient.
  *
  * **Gotchas**
@@ -14,7 +14,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import { type AntispamInput, ListStore, makeServerAntispam, RecordStore, type ServerAntispam } from "@mailmoat/antispam"
+import { type AntispamInput, Classifier, ListStore, makeServerAntispam, RecordStore, type ServerAntispam } from "@mailmoat/antispam"
 import type { Envelope, Stage } from "@mailmoat/core"
 import { MessageModel } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
@@ -32,7 +32,9 @@ export interface ProtectionSettings {
   readonly dataDir: string
   readonly antispam: AntispamInput
   readonly state: StateSettings
-  /** Extra data-phase stages (content classifier, plugins). */
+  /** The `classifier` section; `enabled: false` runs without the content classifier. */
+  readonly classifier: Classifier.ClassifierInput & { readonly enabled?: boolean | undefined }
+  /** Extra data-phase stages (plugins). */
   readonly stages?: ReadonlyArray<Stage> | undefined
   /** Addresses of this gateway besides the connection's local address (Received walk). */
   readonly ownAddresses?: ReadonlyArray<string> | undefined
@@ -50,10 +52,11 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
     settings.state.backend === "redis" && settings.state.url !== undefined
       ? RecordStore.makeRedis({ url: settings.state.url, prefix: `${settings.state.keyPrefix ?? "mailmoat:"}tempreject:` })
       : undefined
+  const classifier = settings.classifier.enabled === false ? undefined : Classifier.setup(settings.classifier, settings.state, { dataDir: settings.dataDir, log })
   const module = makeServerAntispam(settings.antispam, {
     stateStore,
     listStore: ListStore.makeFileListStore(join(settings.dataDir, "lists")),
-    stages: settings.stages,
+    stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],
     ownAddresses: settings.ownAddresses,
     log
   })
@@ -64,10 +67,12 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
     module,
     status: () => {
       const s = module.status()
-      return { state: s.state, ...s.modules, lists: s.lists, counters: s.counters }
+      const model = classifier ? { classifier: { model: classifier.modelPath, ...(classifier.updater ? { updates: classifier.updater.status() } : {}) } } : { classifier: "off" }
+      return { state: s.state, ...s.modules, ...model, lists: s.lists, counters: s.counters }
     },
     close: async () => {
       await module.close()
+      await classifier?.close()
       await stateStore?.close()
     }
   }

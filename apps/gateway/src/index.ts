@@ -108,6 +108,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
       {
         dataDir: settings.dataDir,
         antispam: section("antispam"),
+        classifier: section("classifier"),
         state: {
           backend: state.backend === "redis" ? "redis" : "embedded",
           url: typeof state.url === "string" ? state.url : undefined,

@@ -1,24 +1,15 @@
 /**
- * The gateway's resolved view of its configuration: every value it needs, defaults filled in,
- * paths made absolute. `resolveSettings` reads the decoded configuration object (from the core
- * loader, or the embedded defaults when there is no file) and is the only place that knows the
- * configuration's key names, so a schema change touches this file only.
+ * The gateway's resolved view of its configuration: the decoded `GatewayConfig.Config` (core's
+ * schema: keys, defaults, validation) mapped to what the listeners need, with paths made
+ * absolute, sizes in bytes, timeouts in ms and PEM files read. Key names and defaults live in
+ * the schema (`packages/core/src/config/`); this file only maps.
  *
- * Keys read (all optional):
- * ```yaml
- * dataDir: ./data
- * smtp: { host: 127.0.0.1, port: 2525, hostname: mx.example, maxMessageSizeKB: 65536,
- *         maxRecipients: 100, maxConnections: 100, maxConnectionsPerIp: 20,
- *         bareLineEndings: normalise, tls: { certFile: cert.pem, keyFile: key.pem } }
- * delivery:                        # default: maildir under <dataDir>/maildir
- *   maildir: ./data/maildir        # or:
- *   downstream: { host: 127.0.0.1, port: 10025, protocol: smtp|lmtp,
- *                 tls: none|starttls|required, servername: mx.example, caFile: ca.pem,
- *                 timeoutSeconds: 120 }
- * quarantine: { path: ./data/quarantine }
- * admin: { enabled: true, host: 127.0.0.1, port: 8025 }
- * antispam: { enabled: true }
- * ```
+ * **Gotchas**
+ * - `resolveSettings` also accepts a raw configuration object (tests, bench, the runtime smoke):
+ *   it decodes it first, and throws a `ConfigError` with every problem when it does not decode.
+ *   Decoding an already decoded `Config` is a no-op.
+ * - An unreadable PEM file throws an Error whose message starts with the key
+ *   (`smtp.tls.certFile: cannot read ...`), which `main` reports as a configuration error.
  *
  * @category models
  * @since 0.1.0
@@ -26,6 +17,7 @@
 import { readFileSync } from "node:fs"
 import { hostname as osHostname } from "node:os"
 import { resolve } from "node:path"
+import { GatewayConfig } from "@mailmoat/core"
 
 export type DeliverySettings =
   | { readonly mode: "maildir"; readonly path: string }
@@ -57,16 +49,19 @@ export interface GatewaySettings {
   readonly delivery: DeliverySettings
   readonly quarantine: { readonly path: string }
   readonly admin: { readonly enabled: boolean; readonly host: string; readonly port: number }
-  readonly antispam: { readonly enabled: boolean }
+  /** The decoded `antispam` section: assignable to `@mailmoat/antispam`'s `AntispamInput`. */
+  readonly antispam: GatewayConfig.AntispamConfig
+  /** The whole decoded configuration (state, classifier, protocols, plugins, log). */
+  readonly config: GatewayConfig.Config
 }
 
-type Obj = Readonly<Record<string, unknown>>
-
-const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {})
-const str = (v: unknown, d: string): string => (typeof v === "string" && v !== "" ? v : d)
-const num = (v: unknown, d: number): number => (typeof v === "number" && Number.isFinite(v) ? v : d)
-const bool = (v: unknown, d: boolean): boolean => (typeof v === "boolean" ? v : d)
-const oneOf = <A extends string>(v: unknown, options: ReadonlyArray<A>, d: A): A => (options.includes(v as A) ? (v as A) : d)
+/** A configuration that does not decode; `problems` has one line each. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError"
+  constructor(readonly problems: ReadonlyArray<string>) {
+    super(problems.join("\n"))
+  }
+}
 
 /** Reads a PEM file named in the configuration, with an error that names the key. */
 const readPem = (path: string, key: string, base: string): string => {
@@ -77,49 +72,50 @@ const readPem = (path: string, key: string, base: string): string => {
   }
 }
 
+const delivery = (c: GatewayConfig.Config, dataDir: string, base: string): DeliverySettings => {
+  const d = c.delivery.downstream
+  if (d === undefined) return { mode: "maildir", path: resolve(base, c.delivery.maildir ?? `${dataDir}/maildir`) }
+  return {
+    mode: "relay",
+    host: d.host,
+    port: d.port,
+    protocol: d.protocol,
+    tls: d.tls,
+    servername: d.servername,
+    ca: d.caFile === undefined ? undefined : readPem(d.caFile, "delivery.downstream.caFile", base),
+    dataEndMs: d.timeoutSeconds * 1000
+  }
+}
+
 /**
- * Resolves settings from a decoded configuration object; relative paths are taken from `base`
- * (the working directory, or the configuration file's directory).
+ * Resolves settings from the decoded configuration (or a raw object, decoded here); relative
+ * paths are taken from `base` (the working directory, or the configuration file's directory).
  */
-export const resolveSettings = (config: unknown, base = process.cwd()): GatewaySettings => {
-  const c = obj(config)
-  const dataDir = resolve(base, str(c.dataDir, "./data"))
-  const smtp = obj(c.smtp)
-  const smtpTls = obj(smtp.tls)
-  const delivery = obj(c.delivery)
-  const downstream = delivery.downstream === undefined ? undefined : obj(delivery.downstream)
-  const admin = obj(c.admin)
+export function resolveSettings(config: GatewayConfig.Config, base?: string): GatewaySettings
+export function resolveSettings(config: unknown, base?: string): GatewaySettings
+export function resolveSettings(config: unknown, base = process.cwd()): GatewaySettings {
+  const decoded = GatewayConfig.decode(config)
+  if (!decoded.ok) throw new ConfigError(decoded.problems)
+  const c = decoded.config
+  const dataDir = resolve(base, c.dataDir)
+  const tls = c.smtp.tls
   return {
     dataDir,
     smtp: {
-      host: str(smtp.host, "127.0.0.1"),
-      port: num(smtp.port, 2525),
-      hostname: str(smtp.hostname, osHostname()),
-      maxMessageSize: num(smtp.maxMessageSizeKB, 64 * 1024) * 1024,
-      maxRecipients: num(smtp.maxRecipients, 100),
-      maxConnections: num(smtp.maxConnections, 100),
-      maxConnectionsPerIp: num(smtp.maxConnectionsPerIp, 20),
-      bareLineEndings: oneOf(smtp.bareLineEndings, ["normalise", "reject"], "normalise"),
-      tls:
-        typeof smtpTls.certFile === "string" && typeof smtpTls.keyFile === "string"
-          ? { cert: readPem(smtpTls.certFile, "smtp.tls.certFile", base), key: readPem(smtpTls.keyFile, "smtp.tls.keyFile", base) }
-          : undefined
+      host: c.smtp.host,
+      port: c.smtp.port,
+      hostname: c.smtp.hostname ?? osHostname(),
+      maxMessageSize: c.smtp.maxMessageSizeKB * 1024,
+      maxRecipients: c.smtp.maxRecipients,
+      maxConnections: c.smtp.maxConnections,
+      maxConnectionsPerIp: c.smtp.maxConnectionsPerIp,
+      bareLineEndings: c.smtp.bareLineEndings,
+      tls: tls && { cert: readPem(tls.certFile, "smtp.tls.certFile", base), key: readPem(tls.keyFile, "smtp.tls.keyFile", base) }
     },
-    delivery:
-      downstream === undefined
-        ? { mode: "maildir", path: resolve(base, str(delivery.maildir, `${dataDir}/maildir`)) }
-        : {
-            mode: "relay",
-            host: str(downstream.host, "127.0.0.1"),
-            port: num(downstream.port, 25),
-            protocol: oneOf(downstream.protocol, ["smtp", "lmtp"], "smtp"),
-            tls: oneOf(downstream.tls, ["none", "starttls", "required"], "none"),
-            servername: typeof downstream.servername === "string" ? downstream.servername : undefined,
-            ca: typeof downstream.caFile === "string" ? readPem(downstream.caFile, "delivery.downstream.caFile", base) : undefined,
-            dataEndMs: num(downstream.timeoutSeconds, 120) * 1000
-          },
-    quarantine: { path: resolve(base, str(obj(c.quarantine).path, `${dataDir}/quarantine`)) },
-    admin: { enabled: bool(admin.enabled, true), host: str(admin.host, "127.0.0.1"), port: num(admin.port, 8025) },
-    antispam: { enabled: bool(obj(c.antispam).enabled, true) }
+    delivery: delivery(c, dataDir, base),
+    quarantine: { path: resolve(base, c.quarantine.path ?? `${dataDir}/quarantine`) },
+    admin: c.admin,
+    antispam: c.antispam,
+    config: c
   }
 }

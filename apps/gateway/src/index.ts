@@ -99,21 +99,13 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   const quarantine = fileQuarantine(settings.quarantine.path, settings.smtp.hostname)
   let protection: Protection | undefined
   if (settings.antispam.enabled && options.evaluate === undefined) {
-    const section = (key: string): Readonly<Record<string, unknown>> => {
-      const value = (config as Record<string, unknown> | null | undefined)?.[key]
-      return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
-    }
-    const state = section("state")
+    const c = settings.config
     protection = startProtection(
       {
         dataDir: settings.dataDir,
-        antispam: section("antispam"),
-        classifier: section("classifier"),
-        state: {
-          backend: state.backend === "redis" ? "redis" : "embedded",
-          url: typeof state.url === "string" ? state.url : undefined,
-          keyPrefix: typeof state.keyPrefix === "string" ? state.keyPrefix : undefined
-        } satisfies StateSettings
+        antispam: c.antispam,
+        classifier: c.classifier,
+        state: { backend: c.state.backend, url: c.state.url, keyPrefix: c.state.keyPrefix } satisfies StateSettings
       },
       log
     )

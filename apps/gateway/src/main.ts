@@ -1,11 +1,13 @@
 /**
  * The gateway's command line: `node apps/gateway/dist/main.js [--config FILE]` (what `npm start`
- * runs). Loads the configuration (embedded defaults without `--config`), starts the gateway,
+ * runs). Loads the configuration with core's `GatewayConfig.load` (the file, or the defaults
+ * without `--config`, plus `MAILMOAT_*` environment overrides), starts the gateway,
  * prints where it listens and where mail goes, and shuts down gracefully on SIGINT/SIGTERM (a
  * second signal exits at once).
  *
  * Exit codes: 0 after a clean shutdown, 2 for a bad command line or configuration (nothing is
- * started), 1 when the gateway cannot start (port in use, unwritable data directory).
+ * started; each problem is printed as `mailmoat: config: <problem>`), 1 when the gateway cannot
+ * start (port in use, unwritable data directory).
  *
  * @category constructors
  * @since 0.1.0
@@ -13,7 +15,7 @@
 import { realpathSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { ConfigError, readConfigFile } from "./ConfigFile.ts"
+import { GatewayConfig } from "@mailmoat/core"
 import { startGateway } from "./index.ts"
 
 const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]"
@@ -44,18 +46,14 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     return 2
   }
 
-  let config: unknown = {}
-  let base = process.cwd()
-  if (configPath !== undefined) {
-    try {
-      config = readConfigFile(configPath)
-      base = dirname(resolve(configPath))
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error
-      console.error(`mailmoat: invalid configuration, the gateway was not started:\n  ${error.problems.join("\n  ")}`)
-      return 2
-    }
+  const loaded = GatewayConfig.load({ file: configPath, env: process.env })
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) console.error(`mailmoat: config: ${problem}`)
+    console.error("mailmoat: the gateway was not started (invalid configuration)")
+    return 2
   }
+  const config = loaded.config
+  const base = configPath === undefined ? process.cwd() : dirname(resolve(configPath))
 
   let gateway: Awaited<ReturnType<typeof startGateway>>
   try {
@@ -67,15 +65,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.error(`mailmoat: the gateway could not start: ${message}`)
     return code
   }
-  const s = gateway.status()
-  console.log(`mailmoat gateway ${s.version}`)
-  console.log(`  SMTP        ${gateway.smtp.host}:${gateway.smtp.port}${s.smtp.tls ? " (STARTTLS offered)" : ""}`)
-  console.log(`  mail goes   ${gateway.delivery}`)
-  console.log(`  quarantine  ${gateway.quarantine}`)
-  console.log(`  admin       ${gateway.admin ? `http://${gateway.admin.host}:${gateway.admin.port}/status` : "disabled"}`)
-  console.log(`  antispam    ${JSON.stringify(s.modules.antispam)}`)
-  console.log("Press Ctrl+C to stop.")
-
+  // Signal handlers first: a supervisor may stop us as soon as the banner shows.
   return new Promise<number>((resolveExit) => {
     let stopping = false
     const stop = (signal: string) => {
@@ -98,6 +88,14 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     }
     process.on("SIGINT", () => stop("SIGINT"))
     process.on("SIGTERM", () => stop("SIGTERM"))
+    const s = gateway.status()
+    console.log(`mailmoat gateway ${s.version}`)
+    console.log(`  SMTP        ${gateway.smtp.host}:${gateway.smtp.port}${s.smtp.tls ? " (STARTTLS offered)" : ""}`)
+    console.log(`  mail goes   ${gateway.delivery}`)
+    console.log(`  quarantine  ${gateway.quarantine}`)
+    console.log(`  admin       ${gateway.admin ? `http://${gateway.admin.host}:${gateway.admin.port}/status` : "disabled"}`)
+    console.log(`  antispam    ${JSON.stringify(s.modules.antispam)}`)
+    console.log("Press Ctrl+C to stop.")
   })
 }
 

@@ -3,9 +3,9 @@
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
-import { ConfigError, readConfigFile } from "../src/ConfigFile.ts"
+import { GatewayConfig } from "@mailmoat/core"
 import { main } from "../src/main.ts"
-import { resolveSettings } from "../src/Settings.ts"
+import { ConfigError, resolveSettings } from "../src/Settings.ts"
 import { tempDir } from "./support/peers.ts"
 
 describe("main: bad command lines and configurations exit 2", () => {
@@ -23,14 +23,15 @@ describe("main: bad command lines and configurations exit 2", () => {
 
   test("missing file", async () => {
     expect(await main(["--config", "/nonexistent/mailmoat.yaml"])).toBe(2)
-    expect(errors.join()).toMatch(/invalid configuration, the gateway was not started:\n {2}\/nonexistent\/mailmoat\.yaml: cannot read/)
+    expect(errors[0]).toMatch(/^mailmoat: config: \/nonexistent\/mailmoat\.yaml: cannot read the configuration file: ENOENT/)
+    expect(errors.at(-1)).toBe("mailmoat: the gateway was not started (invalid configuration)")
   })
 
   test("YAML syntax error names the line", async () => {
     const file = join(tempDir(), "bad.yaml")
     writeFileSync(file, "smtp:\n  port: 25\n   host: [unclosed\n")
     expect(await main(["--config", file])).toBe(2)
-    expect(errors.join()).toMatch(/bad\.yaml:\d+: /)
+    expect(errors[0]).toMatch(/^mailmoat: config: .*bad\.yaml:\d+: .+ \(column \d+\)$/)
   })
 
   test("an unreadable certificate file is a configuration error", async () => {
@@ -44,10 +45,27 @@ describe("main: bad command lines and configurations exit 2", () => {
     expect(errors.at(-1)).toContain("smtp.tls.certFile: cannot read missing.pem")
   })
 
-  test("a list at the top level", () => {
+  test("a list at the top level", async () => {
     const file = join(tempDir(), "list.yaml")
     writeFileSync(file, "- a\n- b\n")
-    expect(() => readConfigFile(file)).toThrow(ConfigError)
+    expect(await main(["--config", file])).toBe(2)
+    expect(errors[0]).toBe("mailmoat: config: (top level): expected a mapping of settings, got a list (2 entries)")
+  })
+
+  test("every schema problem on its own line, environment overrides included", async () => {
+    const file = join(tempDir(), "problems.yaml")
+    writeFileSync(file, "smtp:\n  prot: 25\nantispam:\n  onSpam: bounce\n")
+    vi.stubEnv("MAILMOAT_ADMIN__PORT", "abc")
+    try {
+      expect(await main(["--config", file])).toBe(2)
+    } finally {
+      vi.unstubAllEnvs()
+    }
+    expect(errors.slice(0, -1)).toEqual([
+      expect.stringMatching(/^mailmoat: config: smtp\.prot: unknown key \(did you mean port\?\)/),
+      'mailmoat: config: admin.port: expected an integer from 0 to 65535 (0 = any free port), got "abc" (set by MAILMOAT_ADMIN__PORT)',
+      'mailmoat: config: antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"'
+    ])
   })
 })
 
@@ -62,6 +80,26 @@ describe("Settings", () => {
       admin: { enabled: true, host: "127.0.0.1", port: 8025 },
       antispam: { enabled: true }
     })
+  })
+
+  test("relative paths are taken from the base; the decoded sections are kept", () => {
+    const s = resolveSettings({ dataDir: "var", delivery: { maildir: "mail" }, quarantine: { path: "/q" }, antispam: { onSpam: "reject" } }, "/srv/mm")
+    expect([s.dataDir, s.delivery, s.quarantine.path]).toEqual(["/srv/mm/var", { mode: "maildir", path: "/srv/mm/mail" }, "/q"])
+    expect(s.antispam.onSpam).toBe("reject")
+    expect(s.config.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:" })
+  })
+
+  test("accepts the decoded Config, and throws every problem of a raw object that does not decode", () => {
+    const decoded = GatewayConfig.decode({ smtp: { port: 2626 } })
+    expect(decoded.ok && resolveSettings(decoded.config).smtp.port).toBe(2626)
+    let thrown: unknown
+    try {
+      resolveSettings({ smtp: { port: "x" }, log: { level: "loud" } })
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(ConfigError)
+    expect((thrown as ConfigError).problems).toHaveLength(2)
   })
 
   test("a downstream switches to relay mode", () => {

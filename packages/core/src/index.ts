@@ -17,7 +17,11 @@ export * as Dns from "./dns/index.ts"
 // Also top-level: the d.ts bundler declares shared-chunk interfaces inside namespaces as values.
 export type { DnsShape } from "./dns/Dns.ts"
 export * as IpAddress from "./dns/IpAddress.ts"
+export * as MessageModel from "./message/index.ts"
+export * as GatewayConfig from "./config/index.ts"
 export * as Pipeline from "./pipeline/index.ts"
+export * as Plugins from "./plugins/index.ts"
 export * as Policy from "./policy/index.ts"
+export * as Quarantine from "./quarantine/index.ts"
 
 export const VERSION = "0.1.0"

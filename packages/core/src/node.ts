@@ -1,1 +1,2 @@
 export * as NodeDns from "./node/NodeDns.ts"
+export * as FileQuarantineStore from "./quarantine/FileQuarantineStore.ts"

@@ -1,2 +1,6 @@
 export * as Smtp from "./smtp/index.ts"
 export * as Delivery from "./delivery/index.ts"
+export * as Interception from "./tls/index.ts"
+export * as Imap from "./imap/index.ts"
+export * as Pop3 from "./pop3/index.ts"
+export * as MailProxy from "./proxy/index.ts"

@@ -1,1 +1,18 @@
-export {}
+/**
+ * `@mailmoat/sdk/testing`: the conformance kit and helpers for plugin test suites.
+ * Needs `vitest` and `@fast-check/vitest` (peer dependencies).
+ *
+ * ```ts
+ * import { providerConformance, testMessage, runStage } from "@mailmoat/sdk/testing"
+ * providerConformance(myProvider, { cases: [{ query: { kind: "ip", value: "192.0.2.1" }, expect: "listed" }] })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export type { Expectation, ProviderConformanceOptions, StageConformanceOptions } from "./testing/Conformance.ts"
+export { providerConformance, stageConformance } from "./testing/Conformance.ts"
+export type { LoadedForTest, LookupResult } from "./testing/Run.ts"
+export { cachedLookup, loadPlugin, lookup, runStage, stageInput } from "./testing/Run.ts"
+export type { TestMessageSpec } from "./testing/TestMessage.ts"
+export { testMessage } from "./testing/TestMessage.ts"
+export * as Arbitraries from "./testing/Arbitraries.ts"

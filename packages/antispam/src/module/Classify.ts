@@ -4,8 +4,9 @@
  *
  * - score = sum of symbol scores; `spam` at or above `spamScore` (default 5).
  * - `unsure` when not spam and the message could not be classified: a list did not answer
- *   (`*_UNKNOWN`), a stage timed out or failed, or a classifier stage reported a probability
- *   in the middle band (0.35..0.65).
+ *   (`*_UNKNOWN`), a stage timed out or failed, a classifier stage reported a probability
+ *   in the middle band (0.35..0.65), or a classifier stage said unsure by its own cutoffs
+ *   (`*_UNSURE`, e.g. CLASSIFIER_UNSURE between classifier.hamBelow and spamAbove).
  * - otherwise `ham`.
  *
  * Actions: spam -> `onSpam` (none: deliver with headers; quarantine; reject = 550 5.7.1;
@@ -20,12 +21,13 @@ import { Action as A } from "@mailmoat/core"
 import type { OnSpam } from "../Settings.ts"
 
 const UNKNOWN = /_UNKNOWN$/
+const UNSURE = /_UNSURE$/
 
 export const classify = (traces: ReadonlyArray<StageTrace>, extra: ReadonlyArray<SymbolHit>, spamScore: number, probability?: number): Verdict => {
   const symbols = [...extra, ...traces.flatMap((t) => t.symbols)]
   const score = Math.round(symbols.reduce((s, h) => s + h.score, 0) * 100) / 100
   const failed = traces.some((t) => t.outcome !== "ok" && t.outcome !== "skipped")
-  const unknown = symbols.some((s) => UNKNOWN.test(s.name))
+  const unknown = symbols.some((s) => UNKNOWN.test(s.name) || UNSURE.test(s.name))
   const middle = probability !== undefined && probability >= 0.35 && probability <= 0.65
   const cls = score >= spamScore ? "spam" : unknown || failed || middle ? "unsure" : "ham"
   return { class: cls, score, probability, symbols, trace: traces }

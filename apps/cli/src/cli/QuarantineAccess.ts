@@ -1,0 +1,21 @@
+/**
+ * Opens the quarantine the configuration names (the same one the gateway writes): the embedded
+ * file store under `quarantine.path` (default `<dataDir>/quarantine`), or the Redis store when
+ * `state.backend: redis` (keys under `<state.keyPrefix>quarantine:`).
+ *
+ * @since 0.1.0
+ */
+import { RedisQuarantineStore } from "@mailmoat/antispam"
+import type { Quarantine } from "@mailmoat/core"
+import { FileQuarantineStore } from "@mailmoat/core/node"
+import { type LoadedConfig, stateSettings } from "./Config.ts"
+import { InputError } from "./Errors.ts"
+
+export const openQuarantine = (config: LoadedConfig): Quarantine.QuarantineStoreShape => {
+  const state = stateSettings(config)
+  if (state.backend === "redis") {
+    if (state.url === undefined) throw new InputError([`${config.file ?? "configuration"}: state.backend is redis but state.url is not set`])
+    return RedisQuarantineStore.make({ url: state.url, prefix: `${state.keyPrefix}quarantine:` })
+  }
+  return FileQuarantineStore.make({ root: config.settings.quarantine.path })
+}

@@ -1,0 +1,45 @@
+/**
+ * Re-injects a quarantined message where the gateway would have delivered it, with the original
+ * envelope (MAIL FROM and the recipients it was quarantined for): to the configured downstream
+ * through the protocols relay client, or into the local Maildir.
+ *
+ * @since 0.1.0
+ */
+import type { Quarantine } from "@mailmoat/core"
+import { Delivery } from "@mailmoat/protocols"
+import type { LoadedConfig } from "./Config.ts"
+
+export interface ReleaseResult {
+  readonly destination: string
+  readonly accepted: ReadonlyArray<string>
+  readonly refused: ReadonlyArray<{ readonly recipient: string; readonly reply: string }>
+}
+
+export const release = async (config: LoadedConfig, entry: Quarantine.StoredMessage): Promise<ReleaseResult> => {
+  const d = config.settings.delivery
+  const recipients = entry.meta.recipients.length > 0 ? entry.meta.recipients : entry.meta.envelope.rcptTo
+  if (d.mode === "maildir") {
+    const maildir = new Delivery.MaildirDelivery({ root: d.path, hostname: config.settings.smtp.hostname })
+    const results = await maildir.deliver(recipients, entry.stream)
+    return { destination: `maildir ${d.path}`, accepted: results.map((r) => r.recipient), refused: [] }
+  }
+  const results = await Delivery.send(
+    {
+      host: d.host,
+      port: d.port,
+      protocol: d.protocol,
+      tls: d.tls,
+      ...(d.servername ? { servername: d.servername } : {}),
+      ...(d.ca ? { ca: d.ca } : {}),
+      heloName: config.settings.smtp.hostname,
+      timeouts: { connectMs: 10_000, greetingMs: 30_000, dataEndMs: d.dataEndMs }
+    },
+    { mailFrom: entry.meta.envelope.mailFrom, rcptTo: recipients, size: entry.meta.size },
+    entry.stream()
+  )
+  return {
+    destination: `${d.protocol} ${d.host}:${d.port}`,
+    accepted: results.filter((r) => r.accepted).map((r) => r.recipient),
+    refused: results.filter((r) => !r.accepted).map((r) => ({ recipient: r.recipient, reply: `${r.reply.code} ${r.reply.enhanced ?? ""} ${r.reply.text}`.replace(/\s+/g, " ").trim() }))
+  }
+}

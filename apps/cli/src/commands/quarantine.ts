@@ -1,0 +1,63 @@
+/**
+ * `mailmoat quarantine list|show|release|delete|confirm`: the quarantine the gateway writes
+ * (embedded files, or Redis with `state.backend: redis`).
+ *
+ * `release` re-injects the message with its original envelope (downstream or Maildir) and only
+ * then removes it; `confirm` marks it as spam. Both feed the content classifier when one is
+ * available (release = ham, confirm = spam).
+ *
+ * @since 0.1.0
+ */
+import { configOption, jsonOption } from "../cli/Common.ts"
+import type { CommandSpec } from "../cli/Spec.ts"
+
+const idArg = { name: "ID", help: "quarantine id (from quarantine list)" }
+
+const list: CommandSpec = {
+  name: "list",
+  summary: "list quarantined messages, newest first",
+  options: [configOption, { name: "limit", value: "N", help: "at most N entries (default 50)" }, { name: "offset", value: "N", help: "skip the N newest entries (default 0)" }, jsonOption],
+  run: (a) => import("../run/quarantine.ts").then((m) => m.runList(a))
+}
+
+const show: CommandSpec = {
+  name: "show",
+  summary: "show one entry: envelope, verdict, symbols (or the raw message)",
+  positionals: [idArg],
+  options: [configOption, { name: "raw", help: "print the message itself instead" }, jsonOption],
+  run: (a) => import("../run/quarantine.ts").then((m) => m.runShow(a))
+}
+
+const releaseCommand: CommandSpec = {
+  name: "release",
+  summary: "deliver a quarantined message with its original envelope, then remove it",
+  description:
+    "Re-injects the message to the configured downstream (delivery.downstream) or into the Maildir, with the original MAIL FROM and the recipients it was quarantined for, and removes it from the quarantine once every recipient is accepted. The classifier learns it as ham when one is available.",
+  positionals: [idArg],
+  options: [configOption, jsonOption],
+  exitCodes: ["1  the downstream refused a recipient or could not be reached (the entry is kept)"],
+  run: (a) => import("../run/quarantine.ts").then((m) => m.runRelease(a))
+}
+
+const deleteCommand: CommandSpec = {
+  name: "delete",
+  summary: "remove a quarantined message without delivering it",
+  positionals: [idArg],
+  options: [configOption, jsonOption],
+  run: (a) => import("../run/quarantine.ts").then((m) => m.runDelete(a))
+}
+
+const confirm: CommandSpec = {
+  name: "confirm",
+  summary: "mark a quarantined message as spam (the classifier learns it)",
+  positionals: [idArg],
+  options: [configOption, jsonOption],
+  run: (a) => import("../run/quarantine.ts").then((m) => m.runConfirm(a))
+}
+
+export const quarantineCommand: CommandSpec = {
+  name: "quarantine",
+  summary: "list, inspect, release, delete or confirm quarantined messages",
+  description: "Works on the quarantine the gateway writes: files under quarantine.path (default <dataDir>/quarantine), or Redis when state.backend is redis.",
+  subcommands: [list, show, releaseCommand, deleteCommand, confirm]
+}

@@ -1,0 +1,35 @@
+/**
+ * `mailmoat train` and `mailmoat eval`: thin wrappers over the antispam classifier's `train`
+ * and `evaluate`, with paths from the command line and the configuration.
+ *
+ * @since 0.1.0
+ */
+import { configOption, jsonOption } from "../cli/Common.ts"
+import type { CommandSpec } from "../cli/Spec.ts"
+
+const corpusOptions = [
+  { name: "ham", value: "DIR", help: "directory of ham messages, one per file (required)" },
+  { name: "spam", value: "DIR", help: "directory of spam messages, one per file (required)" }
+]
+
+const train: CommandSpec = {
+  name: "train",
+  summary: "train a classifier model from a ham and a spam directory",
+  description:
+    "Trains a content classifier model from one message per file in DIRs (a leading mbox From line is ignored) and writes it to --out (default: classifier.model from the configuration, else <dataDir>/classifier.model.gz). Point classifier.model at the file to use it.",
+  options: [...corpusOptions, { name: "out", alias: "o", value: "FILE", help: "model file to write (.gz = compressed)" }, configOption, jsonOption],
+  examples: ["mailmoat train --ham corpus/ham --spam corpus/spam --out data/model.gz"],
+  run: (a) => import("../run/train.ts").then((m) => m.runTrain(a))
+}
+
+const evalCommand: CommandSpec = {
+  name: "eval",
+  summary: "measure a classifier model on a ham and a spam directory",
+  description:
+    "Classifies every message of DIRs with the model (--model, else classifier.model, else the bundled model) and the configured cutoffs, and prints precision, spam recall, false-positive rate (ham called spam) and unsure rate.",
+  options: [...corpusOptions, { name: "model", value: "FILE", help: "model file (default: classifier.model, else the bundled model)" }, configOption, jsonOption],
+  examples: ["mailmoat eval --ham corpus/eval/ham --spam corpus/eval/spam --json"],
+  run: (a) => import("../run/train.ts").then((m) => m.runEval(a))
+}
+
+export { evalCommand, train as trainCommand }

@@ -1,0 +1,88 @@
+/**
+ * Implementation of the commands declared in ../commands/train.ts (loaded on use).
+ *
+ * `mailmoat train` and `mailmoat eval`: thin wrappers over the antispam classifier's `train`
+ * and `evaluate`, with paths from the command line and the configuration.
+ *
+ * @since 0.1.0
+ */
+import { statSync } from "node:fs"
+import { join, resolve } from "node:path"
+import { Classifier } from "@mailmoat/antispam"
+import { classifierSetup, loadModel } from "../cli/ClassifierAccess.ts"
+import { messageOf } from "../cli/Common.ts"
+import { loadConfig } from "../cli/Config.ts"
+import { EXIT_OK, InputError } from "../cli/Errors.ts"
+import { print, printJson, warn } from "../cli/Io.ts"
+import { opt, type Parsed } from "../cli/Spec.ts"
+
+const dirs = (a: Parsed) => {
+  const out = { hamDir: opt.string(a, "ham")!, spamDir: opt.string(a, "spam")! }
+  const problems: Array<string> = []
+  for (const [flag, dir] of [
+    ["--ham", out.hamDir],
+    ["--spam", out.spamDir]
+  ] as const) {
+    if (dir === undefined) problems.push(`${flag} DIR is required`)
+    else {
+      try {
+        if (!statSync(dir).isDirectory()) problems.push(`${flag}: ${dir} is not a directory`)
+      } catch {
+        problems.push(`${flag}: ${dir} does not exist`)
+      }
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems)
+  return out
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`
+
+export const runTrain = async (a: Parsed): Promise<number> => {
+    const config = loadConfig(opt.string(a, "config"))
+    const { hamDir, spamDir } = dirs(a)
+    const setup = classifierSetup(config)
+    const outArg = opt.string(a, "out")
+    const out = outArg !== undefined ? resolve(outArg) : setup.configured ? setup.modelPath : join(config.settings.dataDir, "classifier.model.gz")
+    const started = Date.now()
+    let model: Classifier.Model
+    try {
+      model = Classifier.train({ hamDir, spamDir, out, gzip: out.endsWith(".gz"), log: opt.flag(a, "json") ? undefined : (line) => warn(line) })
+    } catch (e) {
+      throw new InputError([messageOf(e)], "mailmoat: training failed:")
+    }
+    const summary = { out, ham: model.nham, spam: model.nspam, tokens: model.tokens.size, logistic: model.logistic !== undefined, seconds: (Date.now() - started) / 1000 }
+    if (opt.flag(a, "json")) printJson(summary)
+    else {
+      print(`trained on ${summary.ham} ham and ${summary.spam} spam messages: ${summary.tokens} tokens kept (${summary.seconds.toFixed(1)} s)`)
+      print(`model written to ${out}`)
+      if (!setup.configured || setup.modelPath !== out) print(`use it with: classifier: { model: ${out} }`)
+    }
+    return EXIT_OK
+  }
+
+export const runEval = async (a: Parsed): Promise<number> => {
+    const config = loadConfig(opt.string(a, "config"))
+    const { hamDir, spamDir } = dirs(a)
+    const setup = classifierSetup(config)
+    const modelArg = opt.string(a, "model")
+    const modelPath = modelArg !== undefined ? resolve(modelArg) : setup.modelPath
+    const model = loadModel(modelPath)
+    let e: Classifier.Evaluation
+    try {
+      e = Classifier.evaluate({ hamDir, spamDir, model, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove } })
+    } catch (err) {
+      throw new InputError([messageOf(err)], "mailmoat: evaluation failed:")
+    }
+    if (opt.flag(a, "json")) printJson({ model: modelPath, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove }, ...e })
+    else {
+      print(`model ${modelPath} (hamBelow ${setup.hamBelow}, spamAbove ${setup.spamAbove})`)
+      print(`messages             ${e.counts.ham} ham, ${e.counts.spam} spam`)
+      print(`precision            ${pct(e.precision)}`)
+      print(`spam recall          ${pct(e.recall)}`)
+      print(`false-positive rate  ${pct(e.falsePositiveRate)}  (${e.counts.falsePositives} ham called spam)`)
+      print(`unsure rate          ${pct(e.unsureRate)}  (${e.counts.hamAsUnsure} ham, ${e.counts.spamAsUnsure} spam)`)
+      print(`throughput           ${e.throughput.messagesPerSecond.toFixed(0)} messages/s`)
+    }
+    return EXIT_OK
+  }

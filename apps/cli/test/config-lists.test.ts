@@ -1,0 +1,115 @@
+// config validate / defaults and lists import / export through the built binary.
+import { readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { ListFile } from "@mailmoat/antispam"
+import { describe, expect, test } from "vitest"
+import { listKinds } from "../src/commands/lists.ts"
+import { hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
+
+describe("config", () => {
+  test("config defaults prints YAML that validates as it is", async () => {
+    const r = await mailmoat(["config", "defaults"])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^dataDir: /m)
+    expect(r.stdout).toMatch(/^antispam:/m)
+    const dir = tmp()
+    writeFileSync(join(dir, "defaults.yaml"), r.stdout)
+    const v = await mailmoat(["config", "validate", "defaults.yaml"], { cwd: dir })
+    expect(v).toMatchObject({ code: 0, stdout: "defaults.yaml: valid\n" })
+  })
+
+  test("a bad configuration: every problem on its own line, exit 2, no stack trace", async () => {
+    const dir = tmp()
+    writeFileSync(join(dir, "bad.yaml"), "smtp:\n  port: seventy\n  prot: 25\nantispam:\n  onSpam: explode\n")
+    const r = await mailmoat(["config", "validate", "bad.yaml"], { cwd: dir })
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe("")
+    const lines = r.stderr.trim().split("\n")
+    expect(lines[0]).toBe("bad.yaml: 3 problems")
+    expect(r.stderr).toMatch(/^ {2}smtp\.port: expected .*got "seventy"$/m)
+    expect(r.stderr).toMatch(/^ {2}smtp\.prot: unknown key \(did you mean port\?\)/m)
+    expect(r.stderr).toMatch(/^ {2}antispam\.onSpam: expected .*got "explode"$/m)
+    expect(hasStackTrace(r.stderr)).toBe(false)
+    const j = await mailmoat(["config", "validate", "bad.yaml", "--json"], { cwd: dir })
+    expect(j.code).toBe(2)
+    expect(JSON.parse(j.stdout)).toMatchObject({ file: "bad.yaml", valid: false, problems: expect.arrayContaining([expect.stringMatching(/^smtp\.port:/)]) })
+  })
+
+  test("YAML syntax errors name the line; a missing file is exit 2 too", async () => {
+    const dir = tmp()
+    writeFileSync(join(dir, "broken.yaml"), "smtp:\n  port: [1, 2\n")
+    const r = await mailmoat(["config", "validate", "broken.yaml"], { cwd: dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/broken\.yaml:\d+/)
+    const missing = await mailmoat(["config", "validate", "nope.yaml"], { cwd: dir })
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/nope\.yaml: cannot read the configuration file/)
+    expect(hasStackTrace(r.stderr + missing.stderr)).toBe(false)
+  })
+
+  test("every command refuses a bad --config with exit 2 and the problems", { timeout: 60_000 }, async () => {
+    const config = writeConfig({ dataDir: 5, antispam: { rbl: { timeoutSeconds: -1 } } })
+    for (const args of [["quarantine", "list"], ["lists", "export", "rbl"], ["check", "ip", "192.0.2.1"], ["scan", "-"], ["ca", "show"]]) {
+      const r = await mailmoat([...args, "--config", config])
+      expect(r.code, args.join(" ")).toBe(2)
+      expect(r.stderr).toMatch(/^mailmoat: invalid configuration /)
+      expect(r.stderr).toMatch(/dataDir: expected/)
+      expect(hasStackTrace(r.stderr)).toBe(false)
+    }
+  })
+})
+
+describe("lists import / export", () => {
+  test("the CLI offers exactly antispam's list kinds", () => {
+    expect([...listKinds]).toEqual([...ListFile.listKinds])
+  })
+
+  test("round trip for every kind: export(import(x)) keeps the entries", { timeout: 90_000 }, async () => {
+    const dir = tmp()
+    const config = writeConfig({ dataDir: join(dir, "data") }, dir)
+    const lists: Record<string, string> = {
+      rbl: "# our zones\nbl.example\nzen.example:127.0.0.4  # only code 4\n\nbl.example\n",
+      dnsbl: "dbl.example\nuri.example:127.0.1.2\n",
+      enduser: "192.0.2.0/24\n2001:db8::1\nspammer@example.net\nbad.example\n",
+      allowedIps: "10.0.0.0/8\n2001:db8::/32\n"
+    }
+    for (const [kind, text] of Object.entries(lists)) {
+      writeFileSync(join(dir, `${kind}.txt`), text)
+      const r = await mailmoat(["lists", "import", kind, join(dir, `${kind}.txt`), "--config", config])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toMatch(new RegExp(`^imported \\d+ ${kind} entr`))
+      const e = await mailmoat(["lists", "export", kind, "--config", config])
+      expect(e.code).toBe(0)
+      const parsed = ListFile.parseListFile(kind as ListFile.ListKind, text)
+      const exported = ListFile.parseListFile(kind as ListFile.ListKind, e.stdout)
+      expect(exported).toEqual(parsed)
+    }
+    // Importing an export (from stdin) changes nothing.
+    const before = await mailmoat(["lists", "export", "enduser", "--config", config])
+    expect((await mailmoat(["lists", "import", "enduser", "-", "--config", config], { input: before.stdout })).code).toBe(0)
+    expect((await mailmoat(["lists", "export", "enduser", "--config", config])).stdout).toBe(before.stdout)
+    expect(readFileSync(join(dir, "data", "lists", "rbl.list"), "utf8")).toContain("zen.example:127.0.0.4")
+  })
+
+  test("a bad line is reported with its number, exit 2, and nothing is imported", async () => {
+    const dir = tmp()
+    const config = writeConfig({ dataDir: join(dir, "data") }, dir)
+    writeFileSync(join(dir, "good.txt"), "bl.example\n")
+    expect((await mailmoat(["lists", "import", "rbl", join(dir, "good.txt"), "--config", config])).code).toBe(0)
+    writeFileSync(join(dir, "bad.txt"), "new.example\n# comment\nnot a zone\nzen.example:999.0.0.1\nok.example\n")
+    const r = await mailmoat(["lists", "import", "rbl", join(dir, "bad.txt"), "--config", config])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/bad\.txt: 2 bad lines, nothing imported/)
+    expect(r.stderr).toMatch(/bad\.txt:3: "not a zone"/)
+    expect(r.stderr).toMatch(/bad\.txt:4: "zen\.example:999\.0\.0\.1"/)
+    expect(hasStackTrace(r.stderr)).toBe(false)
+    const e = await mailmoat(["lists", "export", "rbl", "--config", config])
+    expect(ListFile.parseListFile("rbl", e.stdout)).toEqual({ ok: true, entries: ["bl.example"] })
+  })
+
+  test("an unreadable list file is exit 2", async () => {
+    const r = await mailmoat(["lists", "import", "enduser", "/nonexistent/list.txt"])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^mailmoat: \/nonexistent\/list\.txt: cannot read: ENOENT/)
+  })
+})

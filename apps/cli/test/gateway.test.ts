@@ -1,0 +1,70 @@
+// `mailmoat gateway` end to end: the same gateway as npm start, quarantining a message from a
+// listed client (rbldnsd), which `mailmoat quarantine` then lists and releases to smtp-sink.
+import { type ChildProcess, spawn } from "node:child_process"
+import { join } from "node:path"
+import { afterAll, beforeAll, expect, test } from "vitest"
+import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
+import { SmtpSink } from "../../../packages/protocols/test/delivery/support/peers.ts"
+import { swaks } from "../../../packages/protocols/test/smtp/support/peers.ts"
+import { bin, hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
+
+let dns: Rbldnsd
+let sink: SmtpSink
+let child: ChildProcess | undefined
+beforeAll(async () => {
+  dns = await startRbldnsd([{ zone: "bl.test", type: "ip4set", data: "127.0.0.2\n" }])
+  sink = await SmtpSink.start()
+})
+afterAll(async () => {
+  if (child?.exitCode === null) child.kill("SIGKILL")
+  await sink?.stop()
+  await dns?.stop()
+})
+
+test("gateway runs until SIGTERM; what it quarantines, quarantine list/release handle", async () => {
+  const dir = tmp()
+  const config = writeConfig(
+    {
+      dataDir: join(dir, "data"),
+      smtp: { host: "127.0.0.1", port: 0, hostname: "gw.test" },
+      admin: { enabled: false },
+      delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
+      antispam: { onSpam: "quarantine", rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [dns.server] } }
+    },
+    dir
+  )
+  child = spawn(process.execPath, [bin, "gateway", "--config", config], { stdio: ["ignore", "pipe", "pipe"] })
+  let out = ""
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()))
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()))
+  const deadline = Date.now() + 30_000
+  while (!/SMTP +127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100))
+  const port = Number(/SMTP +127\.0\.0\.1:(\d+)/.exec(out)?.[1])
+  expect(port, out).toBeGreaterThan(0)
+
+  const sent = await swaks(port, ["--local-interface", "127.0.0.2", "--from", "sender@client.test", "--helo", "client.test", "--to", "user@example.test", "--header", "Subject: via the gateway"])
+  expect(sent.out).toMatch(/<- {2}250 /)
+  expect(sink.delivered()).toBe(0)
+
+  const list = await mailmoat(["quarantine", "list", "--config", config, "--json"])
+  expect(list.code, list.stderr).toBe(0)
+  const page = JSON.parse(list.stdout)
+  expect(page.total).toBe(1)
+  expect(page.entries[0]).toMatchObject({ subject: "via the gateway", recipients: ["user@example.test"], envelope: { mailFrom: "sender@client.test", clientAddress: "127.0.0.2" } })
+  const released = await mailmoat(["quarantine", "release", page.entries[0].id, "--config", config])
+  expect(released.code, released.stderr).toBe(0)
+  expect(sink.dumpWith("Subject: via the gateway")).toMatch(/X-Rcpt-Args: <user@example\.test>/)
+
+  const exited = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)))
+  child.kill("SIGTERM")
+  expect(await exited).toBe(0)
+  expect(out).toMatch(/mailmoat: stopped/)
+}, 90_000)
+
+test("gateway with a bad configuration exits 2 without starting or a stack trace", async () => {
+  const config = writeConfig({ smtp: { port: "twenty-five" } })
+  const r = await mailmoat(["gateway", "--config", config])
+  expect(r.code).toBe(2)
+  expect(r.stderr).toMatch(/smtp\.port/)
+  expect(hasStackTrace(r.stderr)).toBe(false)
+})

@@ -1,0 +1,89 @@
+// Runs the BUILT `mailmoat` binary as a user would (node apps/cli/bin/mailmoat.mjs ...), with
+// stdin, a working directory and extra environment, and collects its output and exit code.
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url))
+export const bin = join(repoRoot, "apps/cli/bin/mailmoat.mjs")
+
+export interface Result {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export const mailmoat = (args: ReadonlyArray<string>, options: { input?: string | Uint8Array; cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Result> => {
+  if (!existsSync(join(repoRoot, "apps/cli/dist/main.js"))) throw new Error("apps/cli is not built: run `npx turbo run build` first")
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? tmp(), env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`mailmoat ${args.join(" ")} timed out\nstdout: ${stdout}\nstderr: ${stderr}`))
+    }, options.timeoutMs ?? 30_000)
+    child.on("error", reject)
+    child.on("close", (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+    child.stdin.end(options.input ?? "")
+  })
+}
+
+export const tmp = (prefix = "mailmoat-cli-"): string => mkdtempSync(join(tmpdir(), prefix))
+
+/** Writes a YAML/JSON configuration into a fresh directory; returns its path. */
+export const writeConfig = (config: unknown, dir = tmp()): string => {
+  const file = join(dir, "mailmoat.json")
+  writeFileSync(file, JSON.stringify(config, null, 2))
+  return file
+}
+
+/** No output line of a user error may look like a stack frame. */
+export const hasStackTrace = (text: string): boolean => /^\s+at .+[(:]\d+/m.test(text) || text.includes("node:internal")
+
+export const GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+
+export const spamMessage = (subject = "gtube test") =>
+  [
+    "Return-Path: <spammer@example.net>",
+    "Received: from mail.example.net (mail.example.net [192.0.2.7])",
+    "\tby mx.example.org with ESMTP id 1; Mon, 1 Jan 2024 00:00:00 +0000",
+    "From: Spammer <spammer@example.net>",
+    "To: user@example.org",
+    "Cc: other@example.org",
+    `Subject: ${subject}`,
+    "Message-ID: <1@example.net>",
+    "",
+    GTUBE,
+    ""
+  ].join("\n")
+
+export const hamMessage = (subject = "Minutes of Tuesday's project meeting") =>
+  [
+    "Received: from colleague.example.org (colleague.example.org [198.51.100.20])",
+    "\tby mx.example.org with ESMTP id 2; Tue, 2 Jan 2024 09:00:00 +0000",
+    "From: Alice Martin <alice@example.org>",
+    "To: Bob Jones <bob@example.org>",
+    `Subject: ${subject}`,
+    "Date: Tue, 2 Jan 2024 09:00:00 +0000",
+    "Message-ID: <minutes-2@example.org>",
+    "Content-Type: text/plain; charset=us-ascii",
+    "",
+    "Hi Bob,",
+    "",
+    "here are the minutes of Tuesday's meeting. We agreed to move the release review to",
+    "Thursday afternoon, and Carol will send the updated test plan before then. The build",
+    "server upgrade is scheduled for next week; please check that your branch still compiles",
+    "with the new compiler version and let me know if anything breaks.",
+    "",
+    "Thanks,",
+    "Alice",
+    ""
+  ].join("\n")

@@ -1,0 +1,117 @@
+/**
+ * The classifier at run time: a model reference (swapped by the updater), optional shared
+ * learned counts (TokenStore) and the cutoffs. `classify` never needs the network when no store
+ * is given; with a store it adds the learned counts, and falls back to the model alone (with a
+ * note) when the store cannot be reached, so Redis trouble never blocks mail.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import type { Message } from "@mailmoat/core"
+import * as ModelData from "./Model.ts"
+import type { Label, Model } from "./Model.ts"
+import { type ClassName, type Cutoffs, classOf, defaultCutoffs, type Score, score } from "./Score.ts"
+import type { TokenStore } from "./TokenStore.ts"
+import { GTUBE, tokenize } from "./Tokenizer.ts"
+
+/** A swappable holder for the current model (the updater replaces it atomically). */
+export interface ModelRef {
+  readonly get: () => Model
+  readonly set: (model: Model) => void
+}
+
+export const ref = (model: Model): ModelRef => {
+  let current = model
+  return {
+    get: () => current,
+    set: (m) => {
+      current = m
+    }
+  }
+}
+
+export const isRef = (m: Model | ModelRef): m is ModelRef => typeof (m as ModelRef).get === "function"
+
+export interface Classification {
+  readonly probability: number
+  readonly class: ClassName
+  readonly gtube: boolean
+  readonly score?: Score | undefined
+  /** Set when learned counts could not be read and the model alone decided. */
+  readonly storeError?: string | undefined
+}
+
+const gtubeBytes = Buffer.from(GTUBE, "latin1")
+
+/** GTUBE anywhere in the scan view or the decoded texts. */
+export const hasGtube = (message: Message): boolean => {
+  const view = message.scanView
+  if (view instanceof Uint8Array && Buffer.from(view.buffer, view.byteOffset, view.byteLength).includes(gtubeBytes)) return true
+  return message.body.texts.some((t) => typeof t === "string" && t.includes(GTUBE))
+}
+
+/** Classifies with the model alone (synchronous; used by evaluation and the stage without a store). */
+export const classifyWith = (model: Model, message: Message, cutoffs: Cutoffs = defaultCutoffs): Classification => {
+  if (hasGtube(message)) return { probability: 1, class: "spam", gtube: true }
+  const s = score(model, tokenize(message))
+  return { probability: s.probability, class: classOf(s.probability, cutoffs), gtube: false, score: s }
+}
+
+export interface Classifier {
+  readonly model: ModelRef
+  readonly store?: TokenStore | undefined
+  readonly cutoffs: Cutoffs
+  readonly classify: (message: Message) => Promise<Classification>
+  /** Incremental learning: quarantine release = "ham", confirm = "spam". */
+  readonly learn: (message: Message, label: Label) => Promise<void>
+}
+
+export interface ClassifierOptions {
+  readonly model: Model | ModelRef
+  readonly store?: TokenStore | undefined
+  readonly cutoffs?: Partial<Cutoffs> | undefined
+}
+
+export const make = (options: ClassifierOptions): Classifier => {
+  const model = isRef(options.model) ? options.model : ref(options.model)
+  const cutoffs = { ...defaultCutoffs, ...options.cutoffs }
+  if (!(cutoffs.hamBelow >= 0 && cutoffs.hamBelow <= cutoffs.spamAbove && cutoffs.spamAbove <= 1)) {
+    throw new Error(`classifier cutoffs need 0 <= hamBelow <= spamAbove <= 1 (got ${cutoffs.hamBelow}, ${cutoffs.spamAbove})`)
+  }
+  const store = options.store
+  return {
+    model,
+    store,
+    cutoffs,
+    classify: async (message) => {
+      if (hasGtube(message)) return { probability: 1, class: "spam", gtube: true }
+      const tokens = tokenize(message)
+      let extra: Awaited<ReturnType<TokenStore["lookup"]>> | undefined
+      let storeError: string | undefined
+      if (store) {
+        try {
+          extra = await store.lookup(tokens.tokens)
+        } catch (e) {
+          storeError = `learned counts unavailable (${store.describe}): ${(e as Error).message}`
+        }
+      }
+      const s = score(model.get(), tokens, extra)
+      return { probability: s.probability, class: classOf(s.probability, cutoffs), gtube: false, score: s, storeError }
+    },
+    learn: async (message, label) => {
+      const tokens = tokenize(message).tokens
+      if (store) await store.add(tokens, label, 1)
+      else ModelData.addMessage(model.get(), tokens, label)
+    }
+  }
+}
+
+/**
+ * Learns one message: into the classifier's store when it has one (shared by every gateway),
+ * otherwise into the in-memory model's counts.
+ */
+export const learn = (target: Model | Classifier, message: Message, label: Label): Promise<void> => {
+  if ("classify" in target) return target.learn(message, label)
+  ModelData.addMessage(target, tokenize(message).tokens, label)
+  return Promise.resolve()
+}

@@ -1,0 +1,66 @@
+/**
+ * The `classifier` data-phase stage: spam probability from the content classifier, reported as
+ * `probability` and as one of three symbols. CLASSIFIER_SPAM carries a weight at or above the
+ * module's default spam score (5), so the classifier alone can call a message spam;
+ * CLASSIFIER_UNSURE has weight 0 and marks the message unsure (temporary rejection acts on it);
+ * CLASSIFIER_HAM has weight 0: a ham opinion never cancels a list hit.
+ *
+ * @category stages
+ * @since 0.1.0
+ */
+import type { Message, Stage, StageResult, SymbolTable } from "@mailmoat/core"
+import { Effect } from "effect"
+import * as Classifier from "./Classifier.ts"
+import type { Model } from "./Model.ts"
+import type { TokenStore } from "./TokenStore.ts"
+
+export const ClassifierSymbols = {
+  CLASSIFIER_SPAM: { weight: 6, group: "classifier", description: "Content classifier: spam probability above classifier.spamAbove" },
+  CLASSIFIER_UNSURE: { weight: 0, group: "classifier", description: "Content classifier: probability between hamBelow and spamAbove; unsure" },
+  CLASSIFIER_HAM: { weight: 0, group: "classifier", description: "Content classifier: spam probability below classifier.hamBelow" }
+} as const satisfies SymbolTable
+
+export interface ClassifierStageOptions {
+  /** A model, a swappable model reference (updater), or a ready classifier (shared learning). */
+  readonly model: Model | Classifier.ModelRef | Classifier.Classifier
+  readonly store?: TokenStore | undefined
+  readonly hamBelow?: number | undefined
+  readonly spamAbove?: number | undefined
+  readonly budgetMillis?: number | undefined
+}
+
+const NAMES = { spam: "CLASSIFIER_SPAM", unsure: "CLASSIFIER_UNSURE", ham: "CLASSIFIER_HAM" } as const
+
+export const make = (options: ClassifierStageOptions): Stage => {
+  const classifier =
+    "classify" in options.model
+      ? options.model
+      : Classifier.make({ model: options.model, store: options.store, cutoffs: { hamBelow: options.hamBelow ?? 0.2, spamAbove: options.spamAbove ?? 0.9 } })
+  return {
+    name: "classifier",
+    phase: "data",
+    order: 1,
+    budgetMillis: options.budgetMillis ?? 2000,
+    symbols: ClassifierSymbols,
+    run: (input) =>
+      Effect.gen(function* () {
+        if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+        const message: Message = input.message
+        const c = yield* Effect.promise(() => classifier.classify(message))
+        const name = NAMES[c.class]
+        const clues = c.score?.clues.slice(0, 5).map(([t, f]) => `${t}=${f.toFixed(2)}`) ?? []
+        const detail = c.gtube ? "GTUBE test string" : `p=${c.probability.toFixed(3)}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`
+        return {
+          symbols: [{ name, score: ClassifierSymbols[name].weight, detail, source: "classifier" }],
+          probability: c.probability,
+          facts: {
+            class: c.class,
+            probability: c.probability,
+            cutoffs: classifier.cutoffs,
+            ...(c.score ? { chi: c.score.chi, features: c.score.features } : {}),
+            ...(c.storeError ? { storeError: c.storeError } : {})
+          }
+        } satisfies StageResult
+      })
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Evidence from a whitelist of header fields. Only fields a sender controls are read (Subject,
+ * From, Reply-To, To/Cc, Received `from` hosts, Content-Type, X-Mailer/User-Agent, Message-ID,
+ * Date, In-Reply-To/References); everything a filter or list server may add on the way
+ * (`X-Spam-*`, `X-Virus-*`, list headers, subject tags) is ignored or stripped, so a model
+ * trained on a filtered corpus never learns the filter's verdicts.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import type { Headers, ReceivedHop } from "@mailmoat/core"
+import { getDomain } from "tldts"
+import { isCorpusArtefactHost } from "./Urls.ts"
+import { bucket, hasInvisible, shape, words } from "./Words.ts"
+
+export interface HeaderEvidence {
+  readonly tokens: ReadonlyArray<string>
+  readonly features: ReadonlyArray<string>
+}
+
+const ADDRESS = /[^\s<>,;:"()[\]]+@[^\s<>,;:"()[\]]+/g
+/** Tags filters and list servers put in front of a subject; stripped before tokenizing. */
+const FILTER_TAGS = /^(?:\s*(?:\[[^\]]{0,40}\]|\*{2,}\s*SPAM\s*\*{2,}|\{SPAM\??\}|SPAM:|(?:re|fwd?|aw|sv|wg)\s*(?:\[\d+\])?\s*:))+\s*/i
+const COMMON_CHARSETS = /^(?:us-ascii|utf-8|iso-8859-\d{1,2}|windows-125\d|cp125\d)$/i
+
+const domainOf = (address: string): string => {
+  const host = address.slice(address.lastIndexOf("@") + 1).toLowerCase().replace(/[>.]+$/, "")
+  return getDomain(host, { allowPrivateDomains: true }) ?? host.slice(0, 60)
+}
+
+const addresses = (value: string | undefined): Array<string> => (value ? (value.slice(0, 20_000).match(ADDRESS) ?? []).slice(0, 500) : [])
+
+/** Share of upper-case letters among letters, and the letter count. */
+export const caps = (text: string): { ratio: number; letters: number } => {
+  let upper = 0
+  let letters = 0
+  const n = Math.min(text.length, 50_000)
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    // ASCII fast path; other characters go through the Unicode classes.
+    if (c < 0x80) {
+      if (c >= 65 && c <= 90) {
+        letters++
+        upper++
+      } else if (c >= 97 && c <= 122) letters++
+    } else if (c >= 0xc0) {
+      const ch = text[i]!
+      if (UPPER.test(ch)) {
+        letters++
+        upper++
+      } else if (LETTER.test(ch)) letters++
+    }
+  }
+  return { ratio: letters === 0 ? 0 : upper / letters, letters }
+}
+
+const UPPER = /\p{Lu}/u
+const LETTER = /\p{L}/u
+const NON_LATIN_LETTER = /[\p{Script=Cyrillic}\p{Script=Greek}]/u
+
+/** True when a word mixes Latin letters with Cyrillic or Greek ones (homoglyph obfuscation). */
+export const mixedScripts = (text: string): boolean => {
+  const sample = text.slice(0, 50_000)
+  if (!NON_LATIN_LETTER.test(sample)) return false
+  for (const w of sample.split(/[^\p{L}]+/u)) {
+    if (w.length < 3) continue
+    if (/\p{Script=Latin}/u.test(w) && NON_LATIN_LETTER.test(w)) return true
+  }
+  return false
+}
+
+export const subjectEvidence = (raw: string | undefined, decoded: string | undefined, tokens: Set<string>, features: Set<string>): void => {
+  if (raw === undefined) {
+    features.add("subject_missing")
+    return
+  }
+  const subject = (decoded ?? raw).slice(0, 1000)
+  if (/^\s*(?:\[[^\]]{0,40}\]\s*)*(?:re|aw|sv)\s*(?:\[\d+\])?\s*:/i.test(subject)) tokens.add("subj:is-reply")
+  const stripped = subject.replace(FILTER_TAGS, "")
+  if (stripped.trim().length === 0) features.add("subject_empty")
+  for (const w of words(stripped, { prefix: "subj:", maxWords: 40 })) tokens.add(w)
+  const c = caps(stripped)
+  if (c.letters >= 8 && c.ratio >= 0.8) features.add("subject_all_caps")
+  if (/!{2,}|\?{2,}/.test(stripped)) features.add("subject_exclaim")
+  if (/\$\s?\d|\d\s?%|\bfree\b/i.test(stripped)) tokens.add("subj:money")
+  if (hasInvisible(stripped)) features.add("subject_invisible")
+  if (mixedScripts(stripped)) features.add("subject_mixed_scripts")
+  const charsets = [...raw.matchAll(/=\?([^?*]{1,40})(?:\*[^?]*)?\?[bq]\?/gi)].map((m) => m[1]!.toLowerCase())
+  if (charsets.length > 0) {
+    tokens.add(`subj:charset:${charsets[0]!.slice(0, 20)}`)
+    // Encoding plain ASCII words hides them from naive filters; MUAs only encode what needs it.
+    if (/^[\x20-\x7e]*$/.test(subject)) features.add("subject_encoded_ascii")
+    if (!COMMON_CHARSETS.test(charsets[0]!)) tokens.add("subj:odd-charset")
+  } else if (/[^\x00-\x7f]/.test(raw)) tokens.add("subj:raw-8bit")
+}
+
+export const analyseHeaders = (headers: Headers, received: ReadonlyArray<ReceivedHop>): HeaderEvidence => {
+  const tokens = new Set<string>()
+  const features = new Set<string>()
+  subjectEvidence(headers.get("subject"), headers.decoded("subject"), tokens, features)
+
+  const fromRaw = headers.get("from")
+  const fromAddr = addresses(fromRaw)[0]
+  if (fromRaw === undefined || fromAddr === undefined) features.add("from_missing")
+  const fromDomain = fromAddr ? domainOf(fromAddr) : undefined
+  if (fromDomain) tokens.add(`from:dom:${fromDomain}`)
+  if (fromAddr && /\d{4,}/.test(fromAddr.slice(0, fromAddr.indexOf("@")))) tokens.add("from:local-digits")
+  const display = (headers.decoded("from") ?? "").replace(/<[^>]*>/g, "").replace(/"/g, "").trim().slice(0, 200)
+  if (display.length === 0 || display === fromAddr) tokens.add("from:no-display")
+  else {
+    for (const w of words(display, { prefix: "from:name:", maxWords: 8 })) tokens.add(w)
+    const shown = addresses(display)[0]
+    if (shown && fromDomain && domainOf(shown) !== fromDomain) features.add("from_display_other_address")
+  }
+  const replyTo = addresses(headers.get("reply-to"))[0]
+  if (replyTo && fromDomain && domainOf(replyTo) !== fromDomain) features.add("reply_to_other_domain")
+
+  const rcpts = [...addresses(headers.get("to")), ...addresses(headers.get("cc"))]
+  tokens.add(`to:count:${bucket(rcpts.length, [0, 1, 2, 5, 10])}`)
+  if (rcpts.length > 10) features.add("to_many")
+  if (/undisclosed|recipient list suppressed/i.test(headers.get("to") ?? "")) features.add("to_undisclosed")
+  if (headers.get("to") === undefined) tokens.add("to:missing")
+  if (fromAddr && rcpts.some((r) => r.toLowerCase() === fromAddr.toLowerCase())) tokens.add("to:is-from")
+
+  const mid = headers.get("message-id")
+  if (mid === undefined) features.add("message_id_missing")
+  else {
+    const m = /<?([^<>@\s]*)@?([^<>\s]*)>?/.exec(mid.trim())
+    tokens.add(`mid:shape:${shape(m?.[1] ?? "")}`)
+    const midDomain = m?.[2] ? domainOf(`x@${m[2]}`) : undefined
+    if (!midDomain) tokens.add("mid:no-domain")
+    else if (fromDomain && midDomain === fromDomain) tokens.add("mid:from-domain")
+  }
+  const date = headers.get("date")
+  if (date === undefined) features.add("date_missing")
+  else if (Number.isNaN(Date.parse(date.replace(/\([^)]*\)/g, "").trim()))) tokens.add("date:unparsable")
+  if (headers.get("in-reply-to") !== undefined || headers.get("references") !== undefined) features.add("has_references")
+
+  const mailer = headers.get("x-mailer") ?? headers.get("user-agent")
+  if (mailer) {
+    const name = mailer.toLowerCase().replace(/[\d.]+/g, " ").replace(/[()[\];,/]/g, " ").trim().split(/\s+/).slice(0, 2).join("_")
+    tokens.add(`mailer:${name.slice(0, 40)}`)
+  } else tokens.add("mailer:none")
+
+  const ct = (headers.get("content-type") ?? "").toLowerCase()
+  const type = /^\s*([a-z0-9.+-]+\/[a-z0-9.+-]+)/.exec(ct)?.[1]
+  const charset = /charset\s*=\s*"?([^";\s]{1,30})/.exec(ct)?.[1]
+  if (charset) tokens.add(`charset:${charset}`)
+  if (headers.get("mime-version") === undefined && type?.startsWith("multipart/")) features.add("mime_version_missing")
+
+  // No hop-count token: the count depends on where a corpus was collected (in the training corpus
+  // mail with no Received header at all was ham), while a bot talking straight to the gateway
+  // also arrives with none.
+  for (const hop of received.slice(0, 10)) {
+    for (const name of [hop.helo, hop.rdns]) {
+      if (!name || isCorpusArtefactHost(name)) continue
+      const host = name.toLowerCase()
+      if (/^\[?\d{1,3}(?:\.\d{1,3}){3}\]?$/.test(host)) tokens.add("rcvd:helo-ip")
+      else if (host !== "localhost" && host !== "unknown") {
+        const reg = getDomain(host, { allowPrivateDomains: true })
+        if (reg && !isCorpusArtefactHost(reg)) tokens.add(`rcvd:dom:${reg}`)
+      }
+    }
+  }
+  return { tokens: [...tokens], features: [...features] }
+}

@@ -1,0 +1,68 @@
+/**
+ * Fits the logistic layer: L2-regularised logistic regression by full-batch gradient descent
+ * with Adam steps (few inputs, a few thousand samples: a second or two, deterministic).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import type { Logistic } from "./Model.ts"
+import { sigmoid } from "./Score.ts"
+
+export interface Sample {
+  readonly x: ReadonlyMap<string, number>
+  readonly y: 0 | 1
+  /** Sample weight (default 1). */
+  readonly weight?: number | undefined
+}
+
+export interface FitOptions {
+  /** L2 penalty on the weights (not the bias), per sample. */
+  readonly l2?: number | undefined
+  readonly iterations?: number | undefined
+  readonly learningRate?: number | undefined
+  /** Weight of a ham sample relative to a spam sample (>1 makes false positives costlier). */
+  readonly hamWeight?: number | undefined
+  /** Inputs whose weight must stay >= 0 (1) or <= 0 (-1); projected after every step. */
+  readonly signs?: Readonly<Record<string, 1 | -1>> | undefined
+}
+
+export const fit = (samples: ReadonlyArray<Sample>, options: FitOptions = {}): Logistic => {
+  const l2 = options.l2 ?? 0.001
+  const iterations = options.iterations ?? 3000
+  const lr = options.learningRate ?? 0.05
+  const hamWeight = options.hamWeight ?? 1
+  const names = [...new Set(samples.flatMap((s) => [...s.x.keys()]))].sort()
+  const index = new Map(names.map((n, i) => [n, i]))
+  const rows = samples.map((s) => ({ idx: [...s.x.keys()].map((k) => index.get(k)!), val: [...s.x.values()], y: s.y, w: (s.weight ?? 1) * (s.y === 0 ? hamWeight : 1) }))
+  const sign = names.map((n) => options.signs?.[n] ?? 0)
+  const total = rows.reduce((a, r) => a + r.w, 0) || 1
+  const dim = names.length + 1 // last = bias
+  const w = new Float64Array(dim)
+  const m = new Float64Array(dim)
+  const v = new Float64Array(dim)
+  const g = new Float64Array(dim)
+  for (let it = 1; it <= iterations; it++) {
+    g.fill(0)
+    for (const r of rows) {
+      let z = w[dim - 1]!
+      for (let j = 0; j < r.idx.length; j++) z += w[r.idx[j]!]! * r.val[j]!
+      const err = (sigmoid(z) - r.y) * r.w
+      for (let j = 0; j < r.idx.length; j++) g[r.idx[j]!]! += err * r.val[j]!
+      g[dim - 1]! += err
+    }
+    for (let j = 0; j < dim; j++) {
+      const grad = g[j]! / total + (j < dim - 1 ? l2 * w[j]! : 0)
+      m[j] = 0.9 * m[j]! + 0.1 * grad
+      v[j] = 0.999 * v[j]! + 0.001 * grad * grad
+      const mh = m[j]! / (1 - 0.9 ** it)
+      const vh = v[j]! / (1 - 0.999 ** it)
+      w[j]! -= (lr * mh) / (Math.sqrt(vh) + 1e-8)
+      if (j < dim - 1 && sign[j]! * w[j]! < 0) w[j] = 0
+    }
+  }
+  const weights: Record<string, number> = {}
+  names.forEach((n, i) => {
+    weights[n] = Math.round(w[i]! * 1e4) / 1e4
+  })
+  return { bias: Math.round(w[dim - 1]! * 1e4) / 1e4, weights }
+}

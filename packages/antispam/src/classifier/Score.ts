@@ -1,0 +1,135 @@
+/**
+ * Scores a tokenized message against a model: chi-square combining over the token table,
+ * then (when the model has one) the logistic layer over the chi-square evidence and the
+ * structural features. Also the cutoffs that turn a probability into ham / unsure / spam.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import { type ChiResult, combine, tokenProbability } from "./Chi2.ts"
+import type { Logistic, Model } from "./Model.ts"
+import type { Tokens } from "./Tokenizer.ts"
+
+export type ClassName = "ham" | "unsure" | "spam"
+
+export interface Cutoffs {
+  /** Below this probability: ham (default 0.2). */
+  readonly hamBelow: number
+  /** At or above this probability: spam (default 0.9). */
+  readonly spamAbove: number
+}
+
+export const defaultCutoffs: Cutoffs = { hamBelow: 0.2, spamAbove: 0.9 }
+
+export interface Score {
+  readonly probability: number
+  readonly chi: ChiResult
+  readonly features: ReadonlyArray<string>
+  /** The most telling tokens with their f(w), strongest first (at most 10), for traces. */
+  readonly clues: ReadonlyArray<readonly [string, number]>
+}
+
+/** Extra counts to add to the table (learned counts shared through a TokenStore). */
+export interface Extra {
+  readonly nham: number
+  readonly nspam: number
+  readonly counts: ReadonlyMap<string, readonly [number, number]>
+}
+
+export const classOf = (probability: number, cutoffs: Cutoffs = defaultCutoffs): ClassName =>
+  probability < cutoffs.hamBelow ? "ham" : probability >= cutoffs.spamAbove ? "spam" : "unsure"
+
+/**
+ * Structural features the logistic layer reads, with the sign their weight is held to: +1 can
+ * only push towards spam, -1 only towards ham. The signs are prior knowledge about what each
+ * trick means in any era; they keep a corpus quirk (say, list mail setting Reply-To) from
+ * teaching the layer a rule that flips on other mail. Features not listed stay tokens only.
+ */
+export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
+  attachment_double_extension: 1,
+  attachment_executable: 1,
+  body_caps: 1,
+  body_exclaim: 1,
+  body_invisible: 1,
+  body_mixed_scripts: 1,
+  date_missing: 1,
+  from_display_other_address: 1,
+  from_missing: 1,
+  html_big_font: 1,
+  html_comment_in_word: 1,
+  html_form: 1,
+  html_hidden_text: 1,
+  html_only: 1,
+  image_only: 1,
+  message_id_missing: 1,
+  mime_version_missing: 1,
+  no_text: 1,
+  subject_all_caps: 1,
+  subject_empty: 1,
+  subject_encoded_ascii: 1,
+  subject_exclaim: 1,
+  subject_invisible: 1,
+  subject_mixed_scripts: 1,
+  to_many: 1,
+  to_undisclosed: 1,
+  url_encoded_host: 1,
+  url_ip_literal: 1,
+  url_numeric_host: 1,
+  url_odd_port: 1,
+  url_text_mismatch: 1,
+  url_userinfo: 1,
+  has_references: -1,
+  quoted_reply: -1
+}
+
+/** Sign constraints of the logistic inputs by input name (chi-square inputs are free). */
+export const INPUT_SIGNS: Readonly<Record<string, 1 | -1>> = Object.fromEntries(Object.entries(FEATURE_SIGNS).map(([k, v]) => [`feat:${k}`, v]))
+
+/** The named inputs of the logistic layer for one message. */
+export const inputs = (chi: ChiResult, features: ReadonlyArray<string>): Map<string, number> => {
+  const x = new Map<string, number>()
+  // The chi-square probability on the logit scale: a confident table stays decisive, a table
+  // that knows little (p near 0.5) leaves the decision to the structural features.
+  const p = Math.min(Math.max(chi.probability, 0.001), 0.999)
+  x.set("chi:logit", Math.log(p / (1 - p)))
+  // Both S and H high: the tokens disagree. The layer learns how much that should hold back.
+  x.set("chi:conflict", Math.min(chi.spam, chi.ham))
+  x.set("chi:evidence", Math.min(1, chi.used / 50))
+  for (const f of features) if (FEATURE_SIGNS[f] !== undefined) x.set(`feat:${f}`, 1)
+  return x
+}
+
+export const logit = (layer: Logistic, x: ReadonlyMap<string, number>): number => {
+  let z = layer.bias
+  for (const [k, v] of x) z += (layer.weights[k] ?? 0) * v
+  return z
+}
+
+export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
+
+export const chiScore = (model: Model, tokens: ReadonlyArray<string>, extra?: Extra): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
+  const nham = model.nham + (extra?.nham ?? 0)
+  const nspam = model.nspam + (extra?.nspam ?? 0)
+  const probs: Array<number> = []
+  const named: Array<readonly [string, number]> = []
+  for (const t of tokens) {
+    const base = model.tokens.get(t)
+    const more = extra?.counts.get(t)
+    if (!base && !more) continue
+    const f = tokenProbability((base?.[0] ?? 0) + (more?.[0] ?? 0), (base?.[1] ?? 0) + (more?.[1] ?? 0), nham, nspam, model.options)
+    probs.push(f)
+    named.push([t, f])
+  }
+  const chi = combine(probs, model.options)
+  const clues = named
+    .filter(([, f]) => Math.abs(f - 0.5) >= model.options.minDev)
+    .sort((a, b) => Math.abs(b[1] - 0.5) - Math.abs(a[1] - 0.5))
+    .slice(0, 10)
+  return { chi, clues }
+}
+
+export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {
+  const { chi, clues } = chiScore(model, tokens.tokens, extra)
+  const probability = model.logistic ? sigmoid(logit(model.logistic, inputs(chi, tokens.features))) : chi.probability
+  return { probability, chi, features: tokens.features, clues }
+}

@@ -1,0 +1,64 @@
+/**
+ * Evidence from the URLs found in a message: host and registrable-domain tokens (learned by the
+ * token table) and URL tricks as features (IP-literal hosts, user-info before the host, numeric
+ * or percent-encoded hosts, odd ports, many distinct URLs).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import { getDomain, getPublicSuffix } from "tldts"
+import { bucket } from "./Words.ts"
+
+export interface UrlEvidence {
+  readonly tokens: ReadonlyArray<string>
+  readonly features: ReadonlyArray<string>
+}
+
+const MAX_URLS = 100
+const PARTS = /^([a-z][a-z0-9+.-]{0,15}):\/\/([^/?#]*)([^?#]*)/i
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
+const NUMERIC_HOST = /^(?:0x[0-9a-f]+|\d{8,10})$/i
+
+/** Host names that were rewritten in the corpus the shipped model is trained on; never a feature. */
+export const isCorpusArtefactHost = (host: string): boolean => /(?:^|\.)spamassassin\.taint\.org$/i.test(host) || /(?:^|\.)taint\.org$/i.test(host)
+
+export const analyseUrls = (urls: ReadonlyArray<string>, hosts: ReadonlyArray<string>): UrlEvidence => {
+  const tokens = new Set<string>()
+  const features = new Set<string>()
+  let count = 0
+  for (const url of urls) {
+    if (count >= MAX_URLS) break
+    count++
+    const m = PARTS.exec(url)
+    if (!m) continue
+    const scheme = m[1]!.toLowerCase()
+    const authority = m[2]!
+    tokens.add(`url:scheme:${scheme.slice(0, 10)}`)
+    if (authority.includes("@")) features.add("url_userinfo")
+    const hostPort = authority.slice(authority.lastIndexOf("@") + 1).toLowerCase()
+    const host = hostPort.startsWith("[") ? hostPort.slice(0, hostPort.indexOf("]") + 1) : hostPort.split(":")[0]!
+    const port = hostPort.startsWith("[") ? hostPort.slice(hostPort.indexOf("]") + 2) : hostPort.split(":")[1]
+    if (port && port !== "80" && port !== "443") features.add("url_odd_port")
+    if (IPV4.test(host) || host.startsWith("[")) features.add("url_ip_literal")
+    else if (NUMERIC_HOST.test(host)) features.add("url_numeric_host")
+    if (host.includes("%")) features.add("url_encoded_host")
+    if (/%[0-9a-f]{2}/i.test(m[3] ?? "") && (m[3]!.match(/%[0-9a-f]{2}/gi)?.length ?? 0) > 5) tokens.add("url:path-encoded")
+    const path = (m[3] ?? "").toLowerCase()
+    for (const part of path.split(/[/._=&-]+/).slice(0, 8)) if (part.length >= 3 && part.length <= 20 && !/\d{4,}/.test(part)) tokens.add(`url:path:${part}`)
+  }
+  let distinct = 0
+  for (const h of hosts) {
+    if (distinct >= MAX_URLS) break
+    const host = h.toLowerCase().slice(0, 253)
+    if (isCorpusArtefactHost(host) || IPV4.test(host)) continue
+    distinct++
+    const reg = getDomain(host, { allowPrivateDomains: true })
+    if (reg) tokens.add(`url:dom:${reg}`)
+    if (reg && reg !== host) tokens.add(`url:host:${host.slice(0, 80)}`)
+    const suffix = getPublicSuffix(host)
+    if (suffix) tokens.add(`url:tld:${suffix.slice(0, 20)}`)
+  }
+  tokens.add(`url:count:${bucket(count, [0, 1, 3, 10, 30])}`)
+  if (count >= 15) features.add("many_urls")
+  return { tokens: [...tokens], features: [...features] }
+}

@@ -1,0 +1,68 @@
+/**
+ * Word tokens from decoded text, SpamBayes style: split on white space, trim punctuation,
+ * lower-case, keep words of 3..12 characters, summarise longer ones as `skip:<c> <len>`.
+ * Tokens never contain tabs or newlines (the model file is tab separated).
+ *
+ * Bounded: at most `maxChars` characters of input and `maxWords` tokens of output.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+
+/** Zero-width and invisible format characters used to break up words for filters. */
+export const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u206A-\u206F\uFEFF]/g
+
+/** True when the text contains an invisible character (non-global twin of `INVISIBLE`). */
+export const hasInvisible = (text: string): boolean => new RegExp(INVISIBLE.source).test(text)
+
+const EDGE = /^[^\p{L}\p{N}$€£]+|[^\p{L}\p{N}%!?]+$/gu
+const URLISH = /^(?:https?:|ftp:|www\.|mailto:)/i
+const CONTROL = /[\u0000-\u001F\u007F]/g
+
+export interface WordOptions {
+  readonly prefix?: string | undefined
+  readonly maxChars?: number | undefined
+  readonly maxWords?: number | undefined
+}
+
+/** Splits text into word tokens; e-mail addresses become `email:<domain>`, URLs are skipped (URL facts have their own tokens). */
+export const words = (text: string, options: WordOptions = {}): Array<string> => {
+  const prefix = options.prefix ?? ""
+  const maxWords = options.maxWords ?? 5000
+  const input = text.length > (options.maxChars ?? 100_000) ? text.slice(0, options.maxChars ?? 100_000) : text
+  const out: Array<string> = []
+  for (const raw of input.replace(INVISIBLE, "").split(/\s+/)) {
+    if (out.length >= maxWords) break
+    if (raw.length === 0 || URLISH.test(raw)) continue
+    const w = raw.replace(EDGE, "").replace(CONTROL, "").toLowerCase()
+    if (w.length === 0) continue
+    const at = w.indexOf("@")
+    if (at > 0 && at < w.length - 1) {
+      out.push(`${prefix}email:${w.slice(at + 1).slice(0, 40)}`)
+      continue
+    }
+    // Count code points, not UTF-16 units, so non-Latin words get the same limits.
+    const len = [...w].length
+    if (len < 3) continue
+    if (len <= 12) out.push(prefix + w)
+    else out.push(`${prefix}skip:${[...w][0]} ${Math.min(10 * Math.floor(len / 10), 100)}`)
+  }
+  return out
+}
+
+/** Letters and digits mapped to `a` and `9`, runs collapsed: the shape of an identifier. */
+export const shape = (s: string, maxLength = 24): string =>
+  s
+    .slice(0, 200)
+    .replace(/\p{Lu}/gu, "A")
+    .replace(/\p{Ll}/gu, "a")
+    .replace(/\p{N}/gu, "9")
+    .replace(/(.)\1+/g, "$1")
+    .replace(/[\s\t]/g, "_")
+    .slice(0, maxLength)
+
+/** Numeric value in one of a few buckets, so counts become tokens that generalise. */
+export const bucket = (n: number, edges: ReadonlyArray<number>): string => {
+  for (const e of edges) if (n <= e) return `${e}`
+  return `${edges[edges.length - 1]}+`
+}

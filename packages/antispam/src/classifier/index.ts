@@ -1,0 +1,50 @@
+/**
+ * The content classifier (issue 6): tokenizer, Robinson/Fisher chi-square token statistics with
+ * a logistic layer over structural features, the model file, training and evaluation, shared
+ * learning (memory / Redis), the updater and the `classifier` stage.
+ *
+ * @since 0.1.0
+ */
+import { fileURLToPath } from "node:url"
+import * as ModelFile from "./ModelFile.ts"
+import * as Setup from "./Setup.ts"
+import type { ClassifierInput, ClassifierRuntime, StateInput } from "./Setup.ts"
+
+export { type ChiOptions, type ChiResult, chi2Q, combine, defaultChiOptions, tokenProbability } from "./Chi2.ts"
+export { type Classification, type Classifier, type ClassifierOptions, classifyWith, hasGtube, learn, make, type ModelRef, ref } from "./Classifier.ts"
+export { ClassifierSymbols, type ClassifierStageOptions, make as makeClassifierStage } from "./ClassifierStage.ts"
+export { listFiles, parseMessage, stripMboxFrom } from "./Corpus.ts"
+export { addMessage, empty, type Label, type Logistic, MODEL_VERSION, type Model, prune } from "./Model.ts"
+export { FORMAT, ModelFormatError, parse as parseModel, serialise as serialiseModel } from "./ModelFile.ts"
+export { type ClassName, type Cutoffs, classOf, defaultCutoffs, type Score, score } from "./Score.ts"
+export type { ClassifierInput, ClassifierRuntime, StateInput } from "./Setup.ts"
+export { type LearnedCounts, makeMemory as makeMemoryTokenStore, type TokenStore } from "./TokenStore.ts"
+export { makeRedis as makeRedisTokenStore, type RedisTokenStoreOptions } from "./RedisTokenStore.ts"
+export { GTUBE, MAX_TOKENS, type Tokens, tokenize } from "./Tokenizer.ts"
+export { type Evaluation, type EvaluateOptions, evaluate, type TrainOptions, train, trainTokens } from "./Train.ts"
+export { make as makeUpdater, type UpdateResult, type Updater, type UpdaterOptions, type UpdaterStatus, writeAtomic } from "./Updater.ts"
+
+/** File name of the shipped model inside the package's `model/` directory. */
+export const SHIPPED_MODEL = "mailmoat-classifier.model.gz"
+
+/**
+ * Path of the model shipped with the package. Works from `src/classifier/` (tests) and from
+ * `dist/` (the built package): both sit two or one levels under the package root.
+ */
+export const shippedModelPath = (): string => {
+  const here = import.meta.url
+  const up = here.includes("/src/classifier/") ? "../../model/" : "../model/"
+  return fileURLToPath(new URL(up + SHIPPED_MODEL, here))
+}
+
+/** Loads a model file (plain or gzip), checking format, version and checksum. */
+export const loadModel = (path: string = shippedModelPath()) => ModelFile.load(path)
+
+/**
+ * A running classifier from the `classifier` and `state` config sections: model (configured,
+ * previously downloaded, or shipped), learned counts (Redis with `state.backend: redis`), the
+ * `classifier` stage for `makeServerAntispam(config, { stages: [runtime.stage] })`, and the
+ * updater when `classifier.updateUrl` is set.
+ */
+export const setup = (config: ClassifierInput, state: StateInput = {}, options: { dataDir?: string; log?: (line: string) => void } = {}): ClassifierRuntime =>
+  Setup.setup(config, state, { ...options, shippedModel: shippedModelPath() })

@@ -1,0 +1,182 @@
+/**
+ * The quarantine in Redis, for several gateway nodes sharing one Redis: any node (or the CLI on
+ * any machine) can list, release or confirm what any node quarantined, because the message
+ * bytes are in Redis too, not on the node that received them.
+ *
+ * Keys (prefix default `mailmoat:quarantine:`):
+ * - `<p>meta:<id>` hash: `json` (the `QuarantineMeta` without `confirmedAt`), `confirmedAt`
+ * - `<p>msg:<id>` string: the message bytes
+ * - `<p>index` sorted set: id scored by the store time (ms), for newest-first paging
+ * A put writes all three in one MULTI/EXEC, so no reader sees half an entry; remove deletes
+ * them the same way.
+ *
+ * **Gotchas**
+ * - The message is gathered in memory before the MULTI (Redis has no streaming SET); the gateway
+ *   bounds message size (`smtp.maxMessageSizeKB`). Reads stream in 1 MiB GETRANGE slices.
+ * - Unlike the temporary-rejection records, this is not soft state: Redis must be configured to
+ *   persist (AOF or RDB) if quarantined mail must survive a Redis restart.
+ * - Commands fail fast when Redis is unreachable (`Unavailable`): the gateway then answers 4xx
+ *   for a message it wanted to quarantine, so nothing is lost.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import type { Quarantine as Q } from "@mailmoat/core"
+import { Quarantine } from "@mailmoat/core"
+import { Redis } from "ioredis"
+
+export interface RedisQuarantineOptions {
+  readonly url: string
+  readonly prefix?: string | undefined
+  /** Connect and command timeout (default 5000 ms). */
+  readonly timeoutMillis?: number | undefined
+  readonly now?: (() => number) | undefined
+}
+
+const SLICE = 1024 * 1024
+
+// Sets confirmedAt only on an entry that exists (a concurrent remove must not resurrect it).
+const CONFIRM = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'confirmedAt', ARGV[1]) return 1 else return 0 end`
+
+export const make = (options: RedisQuarantineOptions): Q.QuarantineStoreShape => {
+  const p = options.prefix ?? "mailmoat:quarantine:"
+  const now = options.now ?? Date.now
+  const timeout = options.timeoutMillis ?? 5000
+  const client = new Redis(options.url, {
+    lazyConnect: true,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: timeout,
+    commandTimeout: timeout,
+    retryStrategy: (times) => (times > 3 ? null : Math.min(200 * times, 1000))
+  })
+  client.on("error", () => {}) // surfaced per command as QuarantineError("Unavailable")
+  const metaKey = (id: string) => `${p}meta:${Quarantine.checkId(id)}`
+  const msgKey = (id: string) => `${p}msg:${Quarantine.checkId(id)}`
+  const describe = `redis ${options.url.replace(/\/\/[^@]*@/, "//***@")} (prefix ${p})`
+
+  const call = async <A>(what: string, f: () => Promise<A>, id?: string): Promise<A> => {
+    try {
+      if (client.status === "wait" || client.status === "end") await client.connect().catch(() => {})
+      return await f()
+    } catch (e) {
+      if (e instanceof Quarantine.QuarantineError) throw e
+      throw new Quarantine.QuarantineError("Unavailable", `quarantine (${describe}): ${what}: ${(e as Error).message}`, id, e)
+    }
+  }
+  const notFound = (id: string) => new Quarantine.QuarantineError("NotFound", `no quarantined message with id ${id}`, id)
+
+  const decode = (id: string, h: Record<string, string>): Q.QuarantineMeta => {
+    let meta: Q.QuarantineMeta
+    try {
+      meta = JSON.parse(h.json ?? "") as Q.QuarantineMeta
+    } catch (e) {
+      throw new Quarantine.QuarantineError("Corrupt", `quarantine: metadata of ${id} is not valid JSON`, id, e)
+    }
+    return h.confirmedAt ? { ...meta, confirmedAt: h.confirmedAt } : meta
+  }
+
+  const readMeta = async (id: string): Promise<Q.QuarantineMeta> => {
+    const h = await call("reading metadata", () => client.hgetall(metaKey(id)), id)
+    if (!h || Object.keys(h).length === 0) throw notFound(id)
+    return decode(id, h)
+  }
+
+  return {
+    describe,
+
+    put: async (entry) => {
+      const parts: Array<Uint8Array> = []
+      let size = 0
+      for await (const c of Quarantine.toStream(entry.message)()) {
+        parts.push(c)
+        size += c.length
+      }
+      const bytes = Buffer.concat(parts, size)
+      const id = Quarantine.newId(now())
+      const envelope = Quarantine.storeEnvelope(entry.envelope)
+      const meta: Q.QuarantineMeta = {
+        id,
+        storedAt: new Date(now()).toISOString(),
+        envelope,
+        recipients: [...(entry.recipients ?? envelope.rcptTo)],
+        reason: entry.reason,
+        ...(entry.verdict ? { verdict: Quarantine.summarise(entry.verdict) } : {}),
+        size,
+        ...Quarantine.headerSummary(bytes.subarray(0, Quarantine.HEAD_BYTES))
+      }
+      const result = await call(
+        "storing a message",
+        () => client.multi().set(msgKey(id), bytes).hset(metaKey(id), "json", JSON.stringify(meta)).zadd(`${p}index`, Date.parse(meta.storedAt), id).exec(),
+        id
+      )
+      const failed = result?.find(([err]) => err !== null)
+      if (!result || failed) throw new Quarantine.QuarantineError("Unavailable", `quarantine (${describe}): storing ${id} failed: ${failed?.[0]?.message ?? "transaction aborted"}`, id)
+      return id
+    },
+
+    list: async (o = {}) => {
+      const offset = Math.max(0, o.offset ?? 0)
+      const limit = Math.max(0, o.limit ?? 50)
+      const [total, ids] = await call("listing", async () => {
+        const total = await client.zcard(`${p}index`)
+        const ids = limit === 0 ? [] : await client.zrevrange(`${p}index`, offset, offset + limit - 1)
+        return [total, ids] as const
+      })
+      if (ids.length === 0) return { total, entries: [] }
+      const hashes = await call("listing", async () => {
+        const pipe = client.pipeline()
+        for (const id of ids) pipe.hgetall(metaKey(id))
+        return (await pipe.exec()) ?? []
+      })
+      const entries: Array<Q.QuarantineMeta> = []
+      ids.forEach((id, i) => {
+        const h = hashes[i]?.[1] as Record<string, string> | undefined
+        if (h && Object.keys(h).length > 0) {
+          try {
+            entries.push(decode(id, h))
+          } catch {
+            // A damaged entry must not hide the others; `show` on it reports the damage.
+          }
+        }
+      })
+      return { total, entries }
+    },
+
+    get: async (id) => {
+      const meta = await readMeta(id)
+      const key = msgKey(id)
+      const stream = async function* (): AsyncIterable<Uint8Array> {
+        const length = await call("reading a message", () => client.strlen(key), id)
+        if (length === 0 && meta.size > 0) throw notFound(id)
+        for (let start = 0; start < length; start += SLICE) {
+          const end = Math.min(length, start + SLICE) - 1
+          yield await call("reading a message", () => client.getrangeBuffer(key, start, end), id)
+        }
+      }
+      return { meta, stream }
+    },
+
+    remove: async (id) => {
+      Quarantine.checkId(id)
+      const result = await call("removing", () => client.multi().del(metaKey(id)).del(msgKey(id)).zrem(`${p}index`, id).exec(), id)
+      const removed = (result ?? []).reduce((n, [, v]) => n + Number(v ?? 0), 0)
+      if (removed === 0) throw notFound(id)
+    },
+
+    markConfirmed: async (id) => {
+      const confirmedAt = new Date(now()).toISOString()
+      const ok = await call("confirming", () => client.eval(CONFIRM, 1, metaKey(id), confirmedAt), id)
+      if (Number(ok) !== 1) throw notFound(id)
+      return readMeta(id)
+    },
+
+    close: async () => {
+      if (client.status === "end" || client.status === "wait") {
+        client.disconnect()
+        return
+      }
+      await client.quit().catch(() => client.disconnect())
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { fc, test } from "@fast-check/vitest"
+import type { Message } from "@mailmoat/core"
+import { describe, expect, it } from "vitest"
+import { MAX_TOKENS, tokenize } from "../../src/classifier/Tokenizer.ts"
+import { parse, rfc822 } from "./support.ts"
+
+const headerLine = fc.tuple(fc.constantFrom("Subject", "From", "To", "Cc", "Reply-To", "Content-Type", "Message-ID", "Date", "X-Mailer", "Received", "References", "X-Spam-Status"), fc.string({ maxLength: 200 }))
+const messageText = fc
+  .tuple(fc.array(headerLine, { maxLength: 12 }), fc.string({ unit: "grapheme", maxLength: 3000 }))
+  .map(([hs, body]) => `${hs.map(([n, v]) => `${n}: ${v}`).join("\r\n")}\r\n\r\n${body}`)
+
+describe("tokenize", () => {
+  test.prop([fc.uint8Array({ maxLength: 4000 })])("never throws on arbitrary bytes, bounded and deterministic", (bytes) => {
+    const a = tokenize(parse(bytes))
+    const b = tokenize(parse(bytes))
+    expect(a.tokens.length).toBeLessThanOrEqual(MAX_TOKENS)
+    expect(a).toEqual(b)
+    for (const t of a.tokens) expect(t).not.toMatch(/[\t\r\n]/)
+  })
+
+  test.prop([messageText])("never throws on arbitrary header/body text; tokens are distinct", (text) => {
+    const t = tokenize(parse(text))
+    expect(new Set(t.tokens).size).toBe(t.tokens.length)
+    expect(t.tokens.length).toBeLessThanOrEqual(MAX_TOKENS)
+    expect(tokenize(parse(text))).toEqual(t)
+  })
+
+  test.prop([
+    fc.record({
+      subject: fc.option(fc.string({ maxLength: 100 }), { nil: undefined }),
+      texts: fc.array(fc.string({ maxLength: 500 }), { maxLength: 4 }),
+      htmls: fc.array(fc.string({ maxLength: 500 }), { maxLength: 3 }),
+      urls: fc.array(fc.webUrl(), { maxLength: 20 }),
+      hosts: fc.array(fc.domain(), { maxLength: 20 }),
+      names: fc.array(fc.string({ maxLength: 40 }), { maxLength: 5 })
+    })
+  ])("never throws on arbitrary Message-like values", (r) => {
+    const headers = {
+      list: [],
+      get: (n: string) => (n.toLowerCase() === "subject" ? r.subject : undefined),
+      getAll: () => [],
+      decoded: (n: string) => (n.toLowerCase() === "subject" ? r.subject : undefined)
+    }
+    const message = {
+      envelope: parse("").envelope,
+      size: 0,
+      headers,
+      scanView: new Uint8Array(),
+      scanTruncated: false,
+      received: [],
+      mime: { contentType: "text/html", headers, body: new Uint8Array(), children: [], start: 0, end: 0 },
+      body: { texts: r.texts, htmls: r.htmls, urls: r.urls, hosts: r.hosts, ips: [], attachments: r.names.map((filename) => ({ filename, contentType: "application/octet-stream", size: 1 })), limitsHit: false }
+    } satisfies Message
+    const t = tokenize(message)
+    expect(t.tokens.length).toBeLessThanOrEqual(MAX_TOKENS)
+    expect(t.features).toEqual([...t.features].sort())
+  })
+
+  it("bounds a huge body", () => {
+    const body = Array.from({ length: 200_000 }, (_, i) => `w${i.toString(36)}x`).join(" ")
+    const t = tokenize(parse(rfc822({ subject: "big", body })))
+    expect(t.tokens.length).toBe(MAX_TOKENS)
+    expect(t.tokens).toContain("subj:big") // headers come first, a long body cannot crowd them out
+  })
+
+  it("ignores filter artefacts: X-Spam headers and subject tags never become tokens", () => {
+    const text = rfc822({ subject: "[SPAM] [ILUG] *****SPAM***** hello world", body: "plain words here", extra: "X-Spam-Status: Yes, score=99\r\nX-Virus-Scanned: clean" })
+    const t = tokenize(parse(text))
+    expect(t.tokens.some((x) => /spam|ilug|virus/i.test(x))).toBe(false)
+    expect(t.tokens).toContain("subj:hello")
+    expect(t.tokens).toContain("subj:world")
+  })
+
+  it("strips nothing it should keep and finds structural tricks", () => {
+    const html = `<html><body><p>Buy n<!-- x -->ow</p><a href="http://198.51.100.9/login">http://www.mybank.example</a><span style="display:none">hidden words</span></body></html>`
+    const t = tokenize(parse(rfc822({ subject: "FREE MONEY FOR YOU NOW", body: html, html: true, extra: "To: undisclosed-recipients:;" })))
+    expect(t.features).toEqual(expect.arrayContaining(["html_only", "url_ip_literal", "url_text_mismatch", "html_comment_in_word", "html_hidden_text", "subject_all_caps"]))
+    expect(t.tokens).toContain("feat:url_ip_literal")
+  })
+
+  it("sees invisible characters and mixed scripts", () => {
+    const t = tokenize(parse(rfc822({ subject: "p\u0430yp\u0430l account", body: "ver\u200Bify your acc\u200Bount" })))
+    expect(t.features).toEqual(expect.arrayContaining(["subject_mixed_scripts", "body_invisible"]))
+  })
+})

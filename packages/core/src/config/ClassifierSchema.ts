@@ -1,0 +1,26 @@
+/**
+ * The `classifier` section: the statistical classifier's thresholds and model updates.
+ * A probability below `hamBelow` is ham, at or above `spamAbove` spam, in between unsure.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { boolean, doc, int, number, optional, path, string, withDefault } from "./Fields.ts"
+import { isUrl } from "./Formats.ts"
+
+export const Classifier = Schema.Struct({
+  enabled: boolean.pipe(doc("Run the classifier."), withDefault(true)),
+  hamBelow: number(0, 1).pipe(doc("Probability below which a message is ham."), withDefault(0.2)),
+  spamAbove: number(0, 1).pipe(doc("Probability at or above which a message is spam."), withDefault(0.9)),
+  model: path.pipe(doc("Model file; default: the bundled model.", "./data/model.json"), optional),
+  updateUrl: string("an http:// or https:// URL", (s) => isUrl(s, ["http", "https"])).pipe(doc("Where model updates are fetched from.", "https://models.example/mailmoat.json"), optional),
+  updateIntervalMinutes: int(1).pipe(doc("Minutes between update checks."), withDefault(360)),
+  updateSha256: string("64 hexadecimal digits (a SHA-256 digest)", (s) => /^[0-9a-f]{64}$/i.test(s)).pipe(doc("Expected SHA-256 of the downloaded model."), optional)
+})
+  .annotate({ description: "Statistical classifier." })
+  .check(
+    Schema.makeFilter((c) =>
+      c.hamBelow < c.spamAbove ? undefined : { path: ["spamAbove"], issue: `a number greater than hamBelow (${c.hamBelow})` }
+    )
+  )

@@ -1,0 +1,83 @@
+/**
+ * The gateway's own sections: SMTP listener, delivery (Maildir or before-queue relay),
+ * quarantine, admin API, shared state, logging. Paths are kept as written; the gateway resolves
+ * them against the configuration file's directory.
+ *
+ * **Gotchas**
+ * - `smtp.hostname`, `delivery.maildir` and `quarantine.path` have runtime defaults (the machine's
+ *   host name, `<dataDir>/maildir`, `<dataDir>/quarantine`), so they stay absent when not set.
+ * - `delivery` takes `maildir` or `downstream`, not both.
+ * - `state.url` is required when `state.backend` is `redis`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { boolean, doc, int, listenPort, literals, number, optional, path, port, string, withDefault } from "./Fields.ts"
+import { isHost, isUrl } from "./Formats.ts"
+
+const host = string("a host name or IP address", isHost)
+
+const SmtpTls = Schema.Struct({
+  certFile: path.pipe(doc("PEM certificate chain.")),
+  keyFile: path.pipe(doc("PEM private key."))
+})
+
+export const Smtp = Schema.Struct({
+  host: host.pipe(doc("Address the SMTP listener binds to."), withDefault("127.0.0.1")),
+  port: listenPort.pipe(doc("SMTP listen port."), withDefault(2525)),
+  hostname: host.pipe(doc("Name in the greeting and Received headers; default: this machine's host name.", "mx.example"), optional),
+  maxMessageSizeKB: int(1).pipe(doc("Largest message accepted (SIZE), in KB."), withDefault(65536)),
+  maxRecipients: int(1).pipe(doc("Most recipients per message."), withDefault(100)),
+  maxConnections: int(1).pipe(doc("Most simultaneous connections."), withDefault(100)),
+  maxConnectionsPerIp: int(1).pipe(doc("Most simultaneous connections from one client IP."), withDefault(20)),
+  bareLineEndings: literals(["normalise", "reject"]).pipe(doc("A stray CR or LF in DATA is normalised or rejected (550 5.5.2)."), withDefault("normalise")),
+  tls: SmtpTls.pipe(doc("Offer STARTTLS with this certificate.", { certFile: "cert.pem", keyFile: "key.pem" }), optional)
+}).annotate({ description: "SMTP listener." })
+
+const Downstream = Schema.Struct({
+  host: host.pipe(doc("Downstream mail server."), withDefault("127.0.0.1")),
+  port: port.pipe(doc("Downstream port."), withDefault(25)),
+  protocol: literals(["smtp", "lmtp"]).pipe(doc("Relay protocol."), withDefault("smtp")),
+  tls: literals(["none", "starttls", "required"]).pipe(doc("TLS to the downstream."), withDefault("none")),
+  servername: host.pipe(doc("Name the downstream certificate must match.", "mx.example"), optional),
+  caFile: path.pipe(doc("CA bundle for the downstream certificate.", "ca.pem"), optional),
+  timeoutSeconds: number(1).pipe(doc("Deadline for the downstream's final reply."), withDefault(120))
+})
+
+export const Delivery = Schema.Struct({
+  maildir: path.pipe(doc("Local Maildir (the default delivery): default <dataDir>/maildir.", "./data/maildir"), optional),
+  downstream: Downstream.pipe(doc("Before-queue relay instead of the Maildir.", { host: "127.0.0.1", port: 10025, protocol: "smtp" }), optional)
+})
+  .annotate({ description: "Where accepted mail goes: a local Maildir, or a downstream server (before-queue)." })
+  .check(
+    Schema.makeFilter((d) =>
+      d.maildir !== undefined && d.downstream !== undefined ? { path: ["downstream"], issue: "no downstream when maildir is set (use one of them)" } : undefined
+    )
+  )
+
+export const Quarantine = Schema.Struct({
+  path: path.pipe(doc("Quarantine directory: default <dataDir>/quarantine.", "./data/quarantine"), optional)
+})
+
+export const Admin = Schema.Struct({
+  enabled: boolean.pipe(doc("Serve /status and /metrics."), withDefault(true)),
+  host: host.pipe(doc("Admin API address."), withDefault("127.0.0.1")),
+  port: listenPort.pipe(doc("Admin API port."), withDefault(8025))
+}).annotate({ description: "Admin HTTP API." })
+
+export const State = Schema.Struct({
+  backend: literals(["embedded", "redis"]).pipe(doc("Where shared state lives: embedded (memory + files) or redis (several gateways)."), withDefault("embedded")),
+  url: string("a redis:// or rediss:// URL", (s) => isUrl(s, ["redis", "rediss"])).pipe(doc("Redis server, required for backend redis.", "redis://127.0.0.1:6379/0"), optional),
+  keyPrefix: string("a non-empty key prefix").pipe(doc("Prefix of every Redis key."), withDefault("mailmoat:"))
+})
+  .annotate({ description: "Shared state: temporary-rejection records, reputation, DNS cache, quarantine index." })
+  .check(
+    Schema.makeFilter((s) => (s.backend === "redis" && s.url === undefined ? { path: ["url"], issue: "a redis:// URL when state.backend is redis" } : undefined))
+  )
+
+export const Log = Schema.Struct({
+  level: literals(["debug", "info", "warn", "error"]).pipe(doc("Least severe level logged."), withDefault("info"))
+})
+
+export const dataDir = path.pipe(doc("Spool, Maildir and quarantine live under this directory unless set otherwise."), withDefault("./data"))

@@ -1,0 +1,75 @@
+/**
+ * The `protocols` section: client-side IMAP/POP3 protection (scanning proxies, TLS interception
+ * with a local CA, an optional clamd scanner).
+ *
+ * **Gotchas**
+ * - `tlsPorts` is one comma-separated string (`"585, 993, 995"`); each bad entry is reported on
+ *   its own. A bare number (`993`, as YAML or an environment variable gives it) is accepted and
+ *   kept as its string form.
+ * - `clamd` takes `socket` or `host` (with `port`), not both.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import { Schema, SchemaGetter, SchemaIssue } from "effect"
+import { boolean, doc, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
+import { badPortEntries, isHost, isHostPort } from "./Formats.ts"
+
+const portListExpected = "a comma-separated list of ports from 1 to 65535"
+
+/**
+ * Accepts a number too (YAML `tlsPorts: 993`); the decoded value is always the string. The check
+ * runs on the input side so its problems are reported together with every other one.
+ */
+const tlsPorts = Schema.Union([Schema.String, Schema.Number])
+  .annotate({ expected: portListExpected })
+  .pipe(
+    Schema.check(
+      Schema.makeFilter((value: string | number, _ast, options) =>
+        badPortEntries(String(value)).map(
+          ({ position, entry }) => new SchemaIssue.InvalidValue({ message: `a port from 1 to 65535 (entry ${position} of ${JSON.stringify(String(value))})` }, entry, options)
+        )
+      )
+    ),
+    Schema.decodeTo(Schema.String, { decode: SchemaGetter.transform((v: string | number) => String(v)), encode: SchemaGetter.passthrough() })
+  )
+
+const Listener = Schema.Struct({
+  listen: string("host:port to listen on (port 0 = any free port)", (s) => isHostPort(s, 0)).pipe(doc("Address the proxy listens on.")),
+  upstream: string("host:port of the real IMAP/POP3 server", (s) => isHostPort(s, 1)).pipe(doc("The real IMAP/POP3 server.")),
+  protocol: literals(["imap", "pop3", "auto"]).pipe(doc("auto detects the protocol from the greeting."), withDefault("auto"))
+})
+
+const Ca = Schema.Struct({
+  cert: path.pipe(doc("Interception CA certificate (mailmoat ca init)."), withDefault("./data/ca/ca.pem")),
+  key: path.pipe(doc("Interception CA key; it never leaves the machine."), withDefault("./data/ca/ca.key"))
+})
+
+const Clamd = Schema.Struct({
+  socket: path.pipe(doc("clamd Unix socket.", "/run/clamav/clamd.ctl"), optional),
+  host: string("a host name or IP address", isHost).pipe(doc("clamd TCP host.", "127.0.0.1"), optional),
+  port: port.pipe(doc("clamd TCP port.", 3310), optional),
+  timeoutSeconds: number(0).pipe(doc("Scan deadline in seconds."), withDefault(30))
+}).check(
+  Schema.makeFilter((c) =>
+    c.socket === undefined && c.host === undefined
+      ? { path: ["socket"], issue: "a clamd socket path, or a host (with port)" }
+      : c.socket !== undefined && c.host !== undefined
+        ? { path: ["host"], issue: "no host when socket is set (use one of them)" }
+        : undefined
+  )
+)
+
+export const Protocols = Schema.Struct({
+  filtering: boolean.pipe(doc("Scan messages fetched over IMAP/POP3."), withDefault(true)),
+  tlsFiltering: boolean.pipe(doc("Intercept implicit-TLS connections with the local CA."), withDefault(true)),
+  tlsPorts: tlsPorts.pipe(doc("Ports treated as implicit TLS."), withDefault("585, 993, 995")),
+  listeners: Schema.Array(Listener)
+    .annotate({ expected: "a list of { listen, upstream, protocol } entries" })
+    .pipe(doc("Proxy listeners.", [{ listen: "127.0.0.1:1143", upstream: "imap.example:143", protocol: "imap" }]), withDefault([])),
+  ca: Ca.pipe(section),
+  upstreamCa: string("system or a CA file path").pipe(doc("Trust for upstream certificates: system or a PEM file."), withDefault("system")),
+  onSpam: literals(["tag", "none"]).pipe(doc("Spam fetched by a client is tagged (header and subject) or left alone."), withDefault("tag")),
+  onThreat: literals(["replace", "block"]).pipe(doc("Dangerous content is replaced by a notice or the fetch is blocked."), withDefault("replace")),
+  clamd: Clamd.pipe(doc("External content scanner.", { socket: "/run/clamav/clamd.ctl" }), optional)
+}).annotate({ description: "Client-side IMAP/POP3 protection." })

@@ -1,0 +1,87 @@
+/**
+ * `fromBytes`: a `Message` over the scan view, parsed lazily. The header block is parsed on the
+ * first `headers` read; the Received chain, the MIME tree and the body facts on their first
+ * read, each once. A stage that only looks at headers never pays for MIME.
+ *
+ * Never throws on any bytes. CRLF and bare LF line ends are both accepted; the scan view is
+ * used as given (not copied or rewritten), so MIME byte ranges index into it directly.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import type { Envelope } from "../Envelope.ts"
+import type { BodyFacts, Headers, Message, MimePart, ReceivedHop } from "../MessageTypes.ts"
+import { toBinary } from "./Binary.ts"
+import * as BodyFactsModule from "./BodyFacts.ts"
+import { decodeHeaderBytes } from "./Charset.ts"
+import { blockEnd } from "./HeaderBlock.ts"
+import * as HeadersModule from "./Headers.ts"
+import * as Limits from "./Limits.ts"
+import * as Mime from "./Mime.ts"
+import * as Received from "./Received.ts"
+
+export interface FromBytesOptions {
+  readonly envelope: Envelope
+  /** Full size of the message; defaults to the scan view's length. */
+  readonly size?: number | undefined
+  readonly limits?: Partial<Limits.MimeLimits> | undefined
+}
+
+class LazyMessage implements Message {
+  readonly size: number
+  private readonly limits: Limits.MimeLimits
+  private headerEnd = 0
+  private headersCache: Headers | undefined
+  private receivedCache: ReadonlyArray<ReceivedHop> | undefined
+  private walkCache: Mime.Walk | undefined
+  private bodyCache: BodyFacts | undefined
+
+  constructor(
+    readonly envelope: Envelope,
+    readonly scanView: Uint8Array,
+    size: number | undefined,
+    limits: Partial<Limits.MimeLimits> | undefined
+  ) {
+    this.size = typeof size === "number" && Number.isFinite(size) && size >= scanView.length ? size : scanView.length
+    this.limits = Limits.resolve(limits)
+  }
+
+  get scanTruncated(): boolean {
+    return this.size > this.scanView.length
+  }
+
+  get headers(): Headers {
+    if (!this.headersCache) {
+      const end = blockEnd(this.scanView) ?? this.scanView.length
+      this.headerEnd = end
+      this.headersCache = HeadersModule.parse(decodeHeaderBytes(this.scanView.subarray(0, end)))
+    }
+    return this.headersCache
+  }
+
+  get received(): ReadonlyArray<ReceivedHop> {
+    this.receivedCache ??= this.headers.getAll("received").map((raw, i) => Received.parse(raw, i))
+    return this.receivedCache
+  }
+
+  private get walk(): Mime.Walk {
+    if (!this.walkCache) {
+      const headers = this.headers
+      this.walkCache = Mime.walk(toBinary(this.scanView), this.scanView, headers, this.headerEnd, this.limits)
+    }
+    return this.walkCache
+  }
+
+  get mime(): MimePart {
+    return this.walk.root
+  }
+
+  get body(): BodyFacts {
+    this.bodyCache ??= BodyFactsModule.compute(this.walk, this.limits)
+    return this.bodyCache
+  }
+}
+
+/** A lazily parsed `Message` over `scanView` (the start of the message, maybe truncated). */
+export const fromBytes = (scanView: Uint8Array, options: FromBytesOptions): Message =>
+  new LazyMessage(options.envelope, scanView, options.size, options.limits)

@@ -1,0 +1,192 @@
+// The configuration schema: defaults, one clear line per problem (path, expected, got), every
+// error kind, and properties (decoding never throws, is idempotent, and survives YAML).
+import { fc, test } from "@fast-check/vitest"
+import { describe, expect, it } from "vitest"
+import { stringify } from "yaml"
+import * as GatewayConfig from "../../src/config/index.ts"
+import { configLike } from "./support/arbitrary.ts"
+
+const problems = (input: unknown): ReadonlyArray<string> => {
+  const r = GatewayConfig.decode(input)
+  if (r.ok) throw new Error(`expected problems, got a valid configuration: ${JSON.stringify(input)}`)
+  return r.problems
+}
+
+describe("defaults", () => {
+  it("an empty file is the documented defaults", () => {
+    const d = GatewayConfig.defaults()
+    expect(d.dataDir).toBe("./data")
+    expect(d.smtp).toEqual({ host: "127.0.0.1", port: 2525, maxMessageSizeKB: 65536, maxRecipients: 100, maxConnections: 100, maxConnectionsPerIp: 20, bareLineEndings: "normalise" })
+    expect(d.delivery).toEqual({})
+    expect(d.admin).toEqual({ enabled: true, host: "127.0.0.1", port: 8025 })
+    expect(d.antispam).toMatchObject({
+      enabled: true,
+      onSpam: "quarantine",
+      maxScanSizeKB: 0,
+      spamScore: 5,
+      rbl: { servers: [], timeoutSeconds: 5, maxAddresses: 0, skip: ["127.0.0.0/8"] },
+      dnsbl: { timeoutSeconds: 5, maxAddresses: 10, maxDomains: 20 },
+      tempReject: { enabled: false, periodMinutes: 15, submitForAnalysis: false, analysisTimeoutSeconds: 10, analysisQueueSize: 100 }
+    })
+    expect(d.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:" })
+    expect(d.classifier).toEqual({ enabled: true, hamBelow: 0.2, spamAbove: 0.9, updateIntervalMinutes: 360 })
+    expect(d.protocols).toEqual({
+      filtering: true,
+      tlsFiltering: true,
+      tlsPorts: "585, 993, 995",
+      listeners: [],
+      ca: { cert: "./data/ca/ca.pem", key: "./data/ca/ca.key" },
+      upstreamCa: "system",
+      onSpam: "tag",
+      onThreat: "replace"
+    })
+    expect(d.plugins).toEqual([])
+    expect(d.log).toEqual({ level: "info" })
+    expect(GatewayConfig.decode(null)).toEqual({ ok: true, config: d })
+  })
+
+  it("defaultsYaml decodes to defaults(), documents every key, and every commented example decodes", () => {
+    const text = GatewayConfig.defaultsYaml()
+    expect(GatewayConfig.decodeText(text)).toEqual({ ok: true, config: GatewayConfig.defaults() })
+    expect(text).toContain("# SMTP listen port. Accepts an integer from 0 to 65535 (0 = any free port).\n  port: 2525\n")
+    expect(text).toContain('keyPrefix: "mailmoat:"')
+    const lines = text.split("\n")
+    const examples = lines.map((l, i) => ({ l, i })).filter(({ l }) => /^\s*# [a-z]\w*: \S/.test(l))
+    expect(examples.length).toBeGreaterThanOrEqual(10)
+    for (const { l, i } of examples) {
+      const uncommented = lines.map((x, j) => (j === i ? l.replace("# ", "") : x)).join("\n")
+      const r = GatewayConfig.decodeText(uncommented)
+      expect(r.ok ? "ok" : r.problems, l).toBe("ok")
+    }
+  })
+
+  it("antispam.maxScanSizeKB: 0 is unlimited, 1..12 is raised to 12, larger stays", () => {
+    const kb = (n: number) => {
+      const r = GatewayConfig.decode({ antispam: { maxScanSizeKB: n } })
+      return r.ok ? r.config.antispam.maxScanSizeKB : r.problems
+    }
+    expect([kb(0), kb(1), kb(11), kb(12), kb(13), kb(500)]).toEqual([0, 12, 12, 12, 13, 500])
+  })
+
+  it("an empty value (YAML `key:`) means the default", () => {
+    const r = GatewayConfig.decodeText("smtp:\n  port:\nantispam:\nplugins:\n  - use: x\n    options: { keep: null }\n")
+    expect(r.ok && r.config.smtp.port).toBe(2525)
+    expect(r.ok && r.config.plugins).toEqual([{ use: "x", options: { keep: null } }])
+  })
+})
+
+describe("one line per problem: <path>: expected <what>, got <value>", () => {
+  it("wrong type", () => {
+    expect(problems({ smtp: { port: "abc" } })).toEqual(['smtp.port: expected an integer from 0 to 65535 (0 = any free port), got "abc"'])
+    expect(problems({ admin: { enabled: "yes" } })).toEqual(['admin.enabled: expected true or false, got "yes"'])
+    expect(problems({ antispam: { rbl: { servers: "bl.example" } } })).toEqual(['antispam.rbl.servers: expected a list of DNS zones, got "bl.example"'])
+    expect(problems({ smtp: [] })).toEqual(["smtp: expected a mapping of settings, got an empty list"])
+    expect(problems([1])).toEqual(["(top level): expected a mapping of settings, got a list (1 entry)"])
+  })
+
+  it("out of range", () => {
+    expect(problems({ smtp: { port: 70000 } })).toEqual(["smtp.port: expected an integer from 0 to 65535 (0 = any free port), got 70000"])
+    expect(problems({ delivery: { downstream: { port: 0 } } })).toEqual(["delivery.downstream.port: expected an integer from 1 to 65535, got 0"])
+    expect(problems({ smtp: { maxRecipients: 2.5 } })).toEqual(["smtp.maxRecipients: expected an integer >= 1, got 2.5"])
+    expect(problems({ classifier: { hamBelow: 1.5 } })).toEqual(["classifier.hamBelow: expected a number from 0 to 1, got 1.5"])
+    expect(problems({ antispam: { rbl: { timeoutSeconds: -1 } } })).toEqual(["antispam.rbl.timeoutSeconds: expected a number >= 0, got -1"])
+  })
+
+  it("bad enum", () => {
+    expect(problems({ antispam: { onSpam: "bounce" } })).toEqual(['antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"'])
+    expect(problems({ state: { backend: "postgres" } })).toEqual(['state.backend: expected one of embedded | redis, got "postgres"'])
+    expect(problems({ log: { level: 3 } })).toEqual(["log.level: expected one of debug | info | warn | error, got 3"])
+  })
+
+  it("bad formats: CIDR, zone, resolver, host:port, URL, digest, port list", () => {
+    expect(problems({ antispam: { bypass: { allowedIps: ["10.0.0.0/8", "300.1.1.1/33"] } } })).toEqual([
+      'antispam.bypass.allowedIps[1]: expected an IP address or CIDR range, got "300.1.1.1/33"'
+    ])
+    expect(problems({ antispam: { rbl: { servers: ["zen.example:10.0.0.2"] } } })).toEqual([
+      'antispam.rbl.servers[0]: expected a DNS zone, optionally with :127.x.y.z (e.g. zen.example:127.0.0.4), got "zen.example:10.0.0.2"'
+    ])
+    expect(problems({ antispam: { dns: { servers: ["dns.example"] } } })).toEqual([
+      'antispam.dns.servers[0]: expected a resolver address host:port (127.0.0.1:5353, [::1]:53) or an IP, got "dns.example"'
+    ])
+    expect(problems({ protocols: { listeners: [{ listen: "127.0.0.1", upstream: "imap.example:143" }] } })).toEqual([
+      'protocols.listeners[0].listen: expected host:port to listen on (port 0 = any free port), got "127.0.0.1"'
+    ])
+    expect(problems({ classifier: { updateUrl: "ftp://models.example/m", updateSha256: "abc" } })).toEqual([
+      'classifier.updateUrl: expected an http:// or https:// URL, got "ftp://models.example/m"',
+      'classifier.updateSha256: expected 64 hexadecimal digits (a SHA-256 digest), got "abc"'
+    ])
+    expect(problems({ protocols: { tlsPorts: "993, abc, 70000" } })).toEqual([
+      'protocols.tlsPorts: expected a port from 1 to 65535 (entry 2 of "993, abc, 70000"), got "abc"',
+      'protocols.tlsPorts: expected a port from 1 to 65535 (entry 3 of "993, abc, 70000"), got "70000"'
+    ])
+  })
+
+  it("unknown keys are named, with the closest known key", () => {
+    expect(problems({ smtp: { prot: 25 } })).toEqual([
+      'smtp.prot: unknown key (did you mean port?); expected one of host | port | hostname | maxMessageSizeKB | maxRecipients | maxConnections | maxConnectionsPerIp | bareLineEndings | tls, got "prot"'
+    ])
+    expect(problems({ antispm: {} })[0]).toMatch(/^antispm: unknown key \(did you mean antispam\?\); expected one of dataDir \| smtp/)
+    expect(problems({ plugins: [{ use: "x", opts: {} }] })[0]).toMatch(/^plugins\[0\]\.opts: unknown key \(did you mean options\?\)/)
+  })
+
+  it("missing required keys", () => {
+    expect(problems({ smtp: { tls: { certFile: "c.pem" } } })).toEqual(["smtp.tls.keyFile: expected a file path, got nothing (this key is required)"])
+    expect(problems({ plugins: [{ options: {} }] })).toEqual(["plugins[0].use: expected a plugin module name or path, got nothing (this key is required)"])
+  })
+
+  it("cross-field checks", () => {
+    expect(problems({ state: { backend: "redis" } })).toEqual(["state.url: expected a redis:// URL when state.backend is redis, got nothing"])
+    expect(problems({ classifier: { hamBelow: 0.95 } })).toEqual(["classifier.spamAbove: expected a number greater than hamBelow (0.95), got 0.9"])
+    expect(problems({ antispam: { tempReject: { submitForAnalysis: true } } })).toEqual([
+      "antispam.tempReject.analysisUrl: expected an http:// or https:// URL when submitForAnalysis is true, got nothing"
+    ])
+    expect(problems({ delivery: { maildir: "./m", downstream: { host: "10.0.0.5" } } })).toEqual([
+      "delivery.downstream: expected no downstream when maildir is set (use one of them), got a mapping"
+    ])
+    expect(problems({ protocols: { clamd: { timeoutSeconds: 5 } } })).toEqual(["protocols.clamd.socket: expected a clamd socket path, or a host (with port), got nothing"])
+    expect(problems({ protocols: { clamd: { socket: "/run/c", host: "127.0.0.1" } } })).toEqual([
+      'protocols.clamd.host: expected no host when socket is set (use one of them), got "127.0.0.1"'
+    ])
+  })
+
+  it("collects every problem, not only the first", () => {
+    const all = problems({ smtp: { port: "x", host: 5, prot: 1 }, antispam: { onSpam: "bounce" }, log: { level: "loud" }, state: { backend: "redis" } })
+    expect(all.map((p) => p.split(":")[0])).toEqual(["smtp.prot", "smtp.host", "smtp.port", "antispam.onSpam", "state.url", "log.level"])
+  })
+
+  it("valid values in every section decode, and the antispam section keeps its formats", () => {
+    const r = GatewayConfig.decode({
+      smtp: { port: 25, hostname: "mx.example", tls: { certFile: "c.pem", keyFile: "k.pem" } },
+      delivery: { downstream: { host: "10.0.0.5", port: 10025, protocol: "lmtp", tls: "required", servername: "mx.example" } },
+      antispam: { rbl: { servers: ["bl.example", "zen.example:127.0.0.4"] }, dns: { servers: ["127.0.0.1:5353", "[::1]:53", "192.0.2.53"] }, bypass: { allowedIps: ["::ffff:10.0.0.0/104", "2001:db8::/32"] }, endUserBlocklist: { entries: ["198.51.100.0/24", "user@example.net", "example.net"] } },
+      state: { backend: "redis", url: "redis://127.0.0.1:6379/0" },
+      protocols: { tlsPorts: 993, listeners: [{ listen: "[::1]:0", upstream: "imap.example:993", protocol: "imap" }], clamd: { host: "127.0.0.1", port: 3310 } },
+      plugins: [{ use: "@example/plugin", options: { anything: [1, null] } }]
+    })
+    expect(r.ok ? "ok" : r.problems).toBe("ok")
+    if (!r.ok) return
+    expect(r.config.protocols.tlsPorts).toBe("993")
+    expect(r.config.protocols.listeners[0]).toEqual({ listen: "[::1]:0", upstream: "imap.example:993", protocol: "imap" })
+    expect(r.config.antispam.rbl.servers).toEqual(["bl.example", "zen.example:127.0.0.4"])
+  })
+})
+
+describe("properties", () => {
+  const line = /^(\(top level\)|[A-Za-z_$][\w$]*(\[\d+\])*(\.[^.:\s[]+(\[\d+\])*)*): \S/
+
+  test.prop([fc.jsonValue()])("decode never throws on arbitrary JSON; problems are one line each", (input) => {
+    const r = GatewayConfig.decode(input)
+    if (!r.ok) for (const p of r.problems) expect(p).not.toContain("\n")
+  })
+
+  test.prop([configLike], { numRuns: 300 })("configuration-shaped input: decoding is total, idempotent and survives YAML", (input) => {
+    const r = GatewayConfig.decode(input)
+    if (!r.ok) {
+      expect(r.problems.length).toBeGreaterThan(0)
+      for (const p of r.problems) expect(p).toMatch(line)
+      return
+    }
+    expect(GatewayConfig.decode(r.config)).toEqual(r)
+    expect(GatewayConfig.decodeText(stringify(r.config))).toEqual(r)
+  })
+})

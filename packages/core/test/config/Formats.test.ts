@@ -1,0 +1,52 @@
+// The value formats agree with the parsers that consume them at start-up (antispam CidrSet,
+// DnsZoneProvider, EndUserList, core NodeDns); these examples pin that agreement.
+import { fc, test } from "@fast-check/vitest"
+import { describe, expect, it } from "vitest"
+import * as F from "../../src/config/Formats.ts"
+import { parseServer } from "../../src/node/NodeDns.ts"
+
+describe("formats", () => {
+  it("networks", () => {
+    for (const ok of ["10.0.0.0/8", "192.0.2.1", "2001:db8::/32", "::1", "::ffff:10.0.0.0/104", "0.0.0.0/0"]) expect(F.isNetwork(ok), ok).toBe(true)
+    for (const bad of ["300.1.1.1/33", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/8/8", "::/129", "::ffff:10.0.0.0/95", "bl.example", ""]) expect(F.isNetwork(bad), bad).toBe(false)
+  })
+
+  it("zones and zone specs", () => {
+    for (const ok of ["bl.example", "zen.example.", "zen.example:127.0.0.4", "a_b.example"]) expect(F.isZoneSpec(ok), ok).toBe(true)
+    for (const bad of ["example", "zen.example:10.0.0.1", "zen.example:", "-a.example", "a..example", ""]) expect(F.isZoneSpec(bad), bad).toBe(false)
+  })
+
+  it("host:port for listeners and upstreams", () => {
+    for (const ok of ["127.0.0.1:1143", "imap.example:143", "[::1]:993", "localhost:0"]) expect(F.isHostPort(ok, 0), ok).toBe(true)
+    expect(F.isHostPort("127.0.0.1:0", 1)).toBe(false)
+    for (const bad of ["127.0.0.1", "::1:993", "[10.0.0.1]:1", "host:70000", ":143", "a b:1"]) expect(F.isHostPort(bad, 0), bad).toBe(false)
+  })
+
+  it("end-user entries and port lists", () => {
+    for (const ok of ["198.51.100.0/24", "user@example.net", "example.net", "2001:db8::1"]) expect(F.isEndUserEntry(ok), ok).toBe(true)
+    for (const bad of ["@example.net", "user@", "not a domain", "300.0.0.0/8"]) expect(F.isEndUserEntry(bad), bad).toBe(false)
+    expect(F.badPortEntries("585, 993, 995")).toEqual([])
+    expect(F.badPortEntries("")).toEqual([])
+    expect(F.badPortEntries("993,,0, x")).toEqual([
+      { position: 2, entry: "" },
+      { position: 3, entry: "0" },
+      { position: 4, entry: "x" }
+    ])
+  })
+
+  const serverLike = fc.oneof(
+    fc.constantFrom("127.0.0.1:5353", "[::1]:53", "192.0.2.53", "::1", "dns.example", "1.2.3.4:0", "1.2.3.4:99999", "[1.2.3.4]:53", "[::1]"),
+    fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 70_000 })).map(([ip, p]) => `${ip}:${p}`),
+    fc.ipV6().map((ip) => `[${ip}]:53`),
+    fc.string({ maxLength: 12 })
+  )
+  test.prop([serverLike])("dns.servers: the schema accepts exactly what NodeDns.parseServer accepts", (s) => {
+    let accepted = true
+    try {
+      parseServer(s)
+    } catch {
+      accepted = false
+    }
+    expect(F.isDnsServer(s)).toBe(accepted)
+  })
+})

@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fc, test as propTest } from "@fast-check/vitest"
+import { describe, expect, test } from "vitest"
+import { Quarantine } from "../../src/index.ts"
+import { FileQuarantineStore } from "../../src/node.ts"
+import { quarantineContract } from "./support/contract.ts"
+
+const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-q-"))
+
+quarantineContract("files", async () => FileQuarantineStore.make({ root: fresh() }))
+
+describe("FileQuarantineStore layout", () => {
+  test("one directory per entry with message.eml (0600) and meta.json; nothing left in tmp", async () => {
+    const root = fresh()
+    const store = FileQuarantineStore.make({ root })
+    const id = await store.put({ envelope: { clientAddress: "192.0.2.1", helo: "h", mailFrom: "", rcptTo: ["u@x.test"], tls: false, sessionFlags: [], receivedAt: 1 }, reason: "r", message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n") })
+    expect(readdirSync(join(root, "entries", id)).sort()).toEqual(["message.eml", "meta.json"])
+    expect(statSync(join(root, "entries", id, "message.eml")).mode & 0o777).toBe(0o600)
+    expect(readdirSync(join(root, "tmp"))).toEqual([])
+    await store.remove(id)
+    expect(readdirSync(join(root, "entries"))).toEqual([])
+    expect(readdirSync(join(root, "tmp"))).toEqual([])
+  })
+
+  test("a half-built entry in tmp/ is never listed", async () => {
+    const root = fresh()
+    const store = FileQuarantineStore.make({ root })
+    mkdirSync(join(root, "tmp", "20240101T000000000-aaaaaaaaaaaa"), { recursive: true })
+    writeFileSync(join(root, "tmp", "20240101T000000000-aaaaaaaaaaaa", "message.eml"), "x")
+    expect((await store.list()).total).toBe(0)
+  })
+
+  test("reads, confirms and removes entries written by the gateway's Maildir + meta/ layout", async () => {
+    const root = fresh()
+    const id = "1700000000.M1P2Q3Rabcdef.gw.test,S=40"
+    mkdirSync(join(root, "messages", "new"), { recursive: true })
+    mkdirSync(join(root, "meta"), { recursive: true })
+    const file = join(root, "messages", "new", id)
+    writeFileSync(file, "From: a@b.test\r\nSubject: legacy\r\n\r\nbody\r\n")
+    const envelope = { clientAddress: "192.0.2.9", helo: "c.test", mailFrom: "a@b.test", rcptTo: ["u@x.test", "v@x.test"], tls: false, sessionFlags: [], receivedAt: 5 }
+    const verdict = { class: "spam", score: 7, symbols: [{ name: "X", score: 7, source: "rbl" }], trace: [{ stage: "rbl" }] }
+    writeFileSync(join(root, "meta", `${id}.json`), JSON.stringify({ id, file, storedAt: "2024-01-01T00:00:00.000Z", reason: "spam", recipients: ["u@x.test"], envelope, verdict }))
+    const store = FileQuarantineStore.make({ root })
+    const page = await store.list()
+    expect(page.total).toBe(1)
+    expect(page.entries[0]).toMatchObject({ id, subject: "legacy", recipients: ["u@x.test"], size: 41, verdict: { class: "spam", score: 7 } })
+    expect((await store.markConfirmed(id)).confirmedAt).toBeDefined()
+    expect((await store.get(id)).meta.confirmedAt).toBeDefined()
+    await store.remove(id)
+    expect(readdirSync(join(root, "meta"))).toEqual([])
+    expect(readdirSync(join(root, "messages", "new"))).toEqual([])
+    await expect(store.get(id)).rejects.toMatchObject({ reason: "NotFound" })
+  })
+})
+
+describe("quarantine ids and header summary", () => {
+  test("new ids are valid, unique and sort by time", () => {
+    const a = Quarantine.newId(1_700_000_000_000)
+    const b = Quarantine.newId(1_700_000_000_001)
+    expect(Quarantine.isValidId(a)).toBe(true)
+    expect(a < b).toBe(true)
+    expect(Quarantine.newId(5)).not.toBe(Quarantine.newId(5))
+  })
+
+  propTest.prop([fc.uint8Array({ maxLength: 20_000 })])("headerSummary never throws and bounds its values", (bytes) => {
+    const s = Quarantine.headerSummary(bytes)
+    expect((s.subject ?? "").length).toBeLessThanOrEqual(200)
+    expect((s.from ?? "").length).toBeLessThanOrEqual(200)
+  })
+
+  test("headerSummary unfolds and stops at the body", () => {
+    const s = Quarantine.headerSummary(new TextEncoder().encode("Subject: a\r\n b\r\nX: y\r\n\r\nFrom: body@x\r\n"))
+    expect(s).toEqual({ subject: "a b" })
+  })
+})

@@ -1,0 +1,109 @@
+/**
+ * The IMAP side of a proxy connection: the response tokenizer for server bytes, the command
+ * tracker for client bytes, and the STARTTLS exchange between them.
+ *
+ * **Gotchas**
+ * - While a STARTTLS is outstanding the plain bytes of each server response are held until the
+ *   response ends, so the tagged answer can be handed over as a `TlsReply` (the connection sends it
+ *   only once the upstream leg is TLS). Bytes the server sends after its OK are dropped.
+ * - A tagged response also cancels a synchronising client literal the server refused.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import { type ClientStep, EMPTY_BYTES, type ProxyEvent, type ProxySession } from "../proxy/ProxySession.ts"
+import { ImapCommandTracker } from "./CommandTracker.ts"
+import { formatMarker } from "./Literal.ts"
+import { ImapResponseTokenizer } from "./ResponseTokenizer.ts"
+
+export interface ImapSessionOptions {
+  readonly maxLineLength?: number
+  /** Whether STARTTLS can be served to the client (default true). */
+  readonly startTls?: boolean
+}
+
+export class ImapSession implements ProxySession {
+  readonly protocol = "imap"
+  private tokenizer = new ImapResponseTokenizer()
+  private tracker: ImapCommandTracker
+  private pendingTls: string | undefined
+  private held: Array<Uint8Array> = []
+
+  constructor(private readonly options: ImapSessionOptions = {}) {
+    this.tracker = new ImapCommandTracker(options.maxLineLength, options.startTls)
+  }
+
+  fromClient(chunk: Uint8Array): ClientStep {
+    const step = this.tracker.push(chunk)
+    if (step.action === "starttls") this.pendingTls = this.tracker.currentTag()
+    return step
+  }
+
+  fromServer(chunk: Uint8Array): Array<ProxyEvent> {
+    const out: Array<ProxyEvent> = []
+    for (const event of this.tokenizer.push(chunk)) {
+      switch (event._tag) {
+        case "Bytes":
+          if (this.pendingTls !== undefined) this.held.push(event.bytes)
+          else out.push(event)
+          break
+        case "MessageStart":
+          this.flushHeld(out)
+          out.push({
+            _tag: "MessageStart",
+            header: event.marker,
+            size: event.literal.size,
+            frame: (content) => [formatMarker(content.length, event.literal), content]
+          })
+          break
+        case "MessageData":
+          out.push({ _tag: "MessageData", raw: event.bytes, content: [event.bytes] })
+          break
+        case "MessageEnd":
+          out.push({ _tag: "MessageEnd", raw: EMPTY_BYTES })
+          break
+        case "ResponseEnd":
+          this.tracker.serverResponse(event.tag)
+          if (this.pendingTls !== undefined && event.tag === this.pendingTls) {
+            const bytes = Buffer.concat(this.held)
+            this.held = []
+            const ok = event.status === "OK"
+            if (!ok) this.pendingTls = undefined
+            out.push({ _tag: "TlsReply", ok, bytes })
+            // On OK nothing after the reply may be used (it was sent in plaintext before TLS).
+            if (ok) return out
+          } else {
+            this.flushHeld(out)
+          }
+          break
+      }
+    }
+    return out
+  }
+
+  serverEnded(): Uint8Array {
+    const held = Buffer.concat([...this.held, this.tokenizer.flush()])
+    this.held = []
+    return held
+  }
+
+  tlsEstablished(): void {
+    this.pendingTls = undefined
+    this.held = []
+    this.tokenizer = new ImapResponseTokenizer()
+    this.tracker = new ImapCommandTracker(this.options.maxLineLength, this.options.startTls)
+  }
+
+  tlsRefused(): void {
+    this.pendingTls = undefined
+  }
+
+  farewell(text: string): Uint8Array {
+    return Buffer.from(`* BYE ${text}\r\n`, "latin1")
+  }
+
+  private flushHeld(out: Array<ProxyEvent>): void {
+    for (const bytes of this.held) out.push({ _tag: "Bytes", bytes })
+    this.held = []
+  }
+}

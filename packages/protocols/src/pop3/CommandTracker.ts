@@ -1,0 +1,89 @@
+/**
+ * Follows the POP3 client-to-server stream line by line and records each command, in order, so
+ * the server side knows which reply belongs to which command and whether it is multi-line.
+ *
+ * - Lines are held until their LF (bounded by `maxLineLength`; a longer line is passed on in
+ *   pieces and recorded as an unknown command).
+ * - `STLS` (RFC 2595): the bytes up to and including it are forwarded, everything after it in the
+ *   same read is discarded (CVE-2011-0411 class).
+ * - During a SASL exchange (`AUTH mech`, until the server's final +OK/-ERR) client lines are SASL
+ *   responses, not commands.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import type { ClientStep } from "../proxy/ProxySession.ts"
+
+export interface Pop3Command {
+  /** Upper-case verb (`RETR`, `TOP`, ...); "" for a line that is not a command. */
+  readonly verb: string
+  readonly hasArgs: boolean
+}
+
+const LF = 0x0a
+const EMPTY = new Uint8Array(0)
+const COMMAND = /^([A-Za-z]{1,16})(?: +([^\r\n]*?))? *\r?\n$/
+
+export class Pop3CommandTracker {
+  private line: Uint8Array = EMPTY
+  private overlong = false
+  /** Commands sent and not yet answered, oldest first. */
+  readonly pending: Array<Pop3Command> = []
+  /** True while a SASL exchange is open (set by the session from server replies too). */
+  sasl = false
+
+  /** @param startTls whether the proxy can serve STLS; when not, STLS is forwarded as a command the server rejects. */
+  constructor(private readonly maxLineLength = 65_536, private readonly startTls = true) {}
+
+  push(chunk: Uint8Array): ClientStep {
+    const forward: Array<Uint8Array> = []
+    let pos = 0
+    while (pos < chunk.length) {
+      const lf = chunk.indexOf(LF, pos)
+      const end = lf === -1 ? chunk.length : lf + 1
+      this.append(chunk.subarray(pos, end), forward)
+      pos = end
+      if (lf === -1) break
+      if (this.lineDone(forward)) return { forward, action: "starttls", discarded: chunk.length - pos }
+    }
+    return { forward, action: "none", discarded: 0 }
+  }
+
+  private append(piece: Uint8Array, forward: Array<Uint8Array>): void {
+    if (this.overlong) {
+      forward.push(piece)
+      return
+    }
+    if (this.line.length + piece.length > this.maxLineLength) {
+      forward.push(this.line, piece)
+      this.line = EMPTY
+      this.overlong = true
+      return
+    }
+    this.line = this.line.length === 0 ? piece : Buffer.concat([this.line, piece])
+  }
+
+  /** Records the finished line; true when it was STLS. */
+  private lineDone(forward: Array<Uint8Array>): boolean {
+    const line = this.line
+    const wasOverlong = this.overlong
+    this.line = EMPTY
+    this.overlong = false
+    if (this.sasl) {
+      if (!wasOverlong) forward.push(line)
+      return false
+    }
+    const m = wasOverlong ? null : COMMAND.exec(Buffer.from(line).toString("latin1"))
+    let verb = m?.[1]?.toUpperCase() ?? ""
+    const hasArgs = (m?.[2] ?? "") !== ""
+    if (verb === "STLS" && !this.startTls) {
+      forward.push(Buffer.from("X-MAILMOAT-STLS-UNAVAILABLE\r\n", "latin1"))
+      verb = ""
+    } else if (!wasOverlong) {
+      forward.push(line)
+    }
+    this.pending.push({ verb, hasArgs })
+    if (verb === "AUTH" && hasArgs) this.sasl = true
+    return verb === "STLS" && !hasArgs
+  }
+}

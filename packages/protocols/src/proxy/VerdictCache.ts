@@ -1,0 +1,81 @@
+/**
+ * Least-recently-used cache of scan outcomes by message key, bounded by entry count and by the
+ * bytes of rewritten messages it holds, so a client re-fetching a mailbox does not rescan it.
+ * Concurrent scans of the same key (two connections fetching one message) share one scanner call.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import type { ScanOutcome } from "./Scanner.ts"
+
+export interface VerdictCacheOptions {
+  /** Default 10 000. */
+  readonly maxEntries?: number
+  /** Bytes of rewritten content kept (default 64 MiB); "pass" entries count 0. */
+  readonly maxBytes?: number
+}
+
+const weight = (outcome: ScanOutcome): number => (outcome.kind === "rewrite" ? outcome.bytes.length : 0)
+
+export class VerdictCache {
+  private readonly entries = new Map<string, ScanOutcome>()
+  private readonly inFlight = new Map<string, Promise<ScanOutcome | undefined>>()
+  private bytes = 0
+  private readonly maxEntries: number
+  private readonly maxBytes: number
+
+  constructor(options: VerdictCacheOptions = {}) {
+    this.maxEntries = options.maxEntries ?? 10_000
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+
+  get(key: string): ScanOutcome | undefined {
+    const hit = this.entries.get(key)
+    if (hit === undefined) return undefined
+    this.entries.delete(key)
+    this.entries.set(key, hit)
+    return hit
+  }
+
+  set(key: string, outcome: ScanOutcome): void {
+    const old = this.entries.get(key)
+    if (old !== undefined) {
+      this.bytes -= weight(old)
+      this.entries.delete(key)
+    }
+    if (weight(outcome) > this.maxBytes) return
+    this.entries.set(key, outcome)
+    this.bytes += weight(outcome)
+    for (const [k, v] of this.entries) {
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break
+      this.entries.delete(k)
+      this.bytes -= weight(v)
+    }
+  }
+
+  /**
+   * The cached outcome, or the result of `compute` (shared with concurrent callers for the same
+   * key). `compute` resolving `undefined` means "no verdict" (e.g. the scanner failed): nothing is
+   * cached.
+   */
+  async resolve(key: string, compute: () => Promise<ScanOutcome | undefined>): Promise<ScanOutcome | undefined> {
+    const hit = this.get(key)
+    if (hit !== undefined) return hit
+    const running = this.inFlight.get(key)
+    if (running !== undefined) return running
+    const promise = compute().then((outcome) => {
+      if (outcome !== undefined) this.set(key, outcome)
+      return outcome
+    })
+    this.inFlight.set(key, promise)
+    try {
+      return await promise
+    } finally {
+      this.inFlight.delete(key)
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { fc, test } from "@fast-check/vitest"
+import { describe, expect, it } from "vitest"
+import { ImapCommandTracker } from "../../src/imap/index.ts"
+
+const b = (s: string) => Buffer.from(s, "latin1")
+const text = (parts: ReadonlyArray<Uint8Array>) => Buffer.concat(parts).toString("latin1")
+
+describe("ImapCommandTracker", () => {
+  it("stops at STARTTLS and discards what was pipelined after it", () => {
+    const t = new ImapCommandTracker()
+    const step = t.push(b("a NOOP\r\nb STARTTLS\r\nc LOGIN u p\r\n"))
+    expect(step.action).toBe("starttls")
+    expect(text(step.forward)).toBe("a NOOP\r\nb STARTTLS\r\n")
+    expect(step.discarded).toBe("c LOGIN u p\r\n".length)
+    expect(t.currentTag()).toBe("b")
+  })
+
+  it("never reads a command inside a literal (LITERAL+ or accepted synchronising literal)", () => {
+    const t = new ImapCommandTracker()
+    const step = t.push(b("a APPEND INBOX {14+}\r\nx STARTTLS\r\n\r\n"))
+    expect(step.action).toBe("none")
+    expect(text(step.forward)).toBe("a APPEND INBOX {14+}\r\nx STARTTLS\r\n\r\n")
+    const sync = new ImapCommandTracker()
+    expect(sync.push(b("a APPEND INBOX {12}\r\n")).action).toBe("none")
+    expect(sync.push(b("x STARTTLS\r\n")).action).toBe("none")
+    expect(sync.push(b("\r\n")).action).toBe("none")
+    expect(sync.push(b("b STARTTLS\r\n")).action).toBe("starttls")
+  })
+
+  it("a synchronising literal refused by the server is cancelled", () => {
+    const t = new ImapCommandTracker()
+    t.push(b("a APPEND INBOX {99}\r\n"))
+    t.serverResponse("a")
+    expect(t.push(b("b STARTTLS\r\n")).action).toBe("starttls")
+  })
+
+  it("neutralises COMPRESS and, without TLS on offer, STARTTLS", () => {
+    expect(text(new ImapCommandTracker().push(b("z COMPRESS DEFLATE\r\n")).forward)).toBe("z COMPRESS X-MAILMOAT-UNSUPPORTED\r\n")
+    const noTls = new ImapCommandTracker(65_536, false).push(b("z STARTTLS\r\n"))
+    expect(noTls.action).toBe("none")
+    expect(text(noTls.forward)).toBe("z X-MAILMOAT-STARTTLS-UNAVAILABLE\r\n")
+  })
+
+  test.prop([fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 20 })])(
+    "never throws; forwards the input unchanged up to a STARTTLS",
+    (input, cuts) => {
+      const t = new ImapCommandTracker(256)
+      const points = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((x, y) => x - y)
+      const out: Array<Uint8Array> = []
+      let last = 0
+      let discarded = 0
+      for (const p of [...points, input.length]) {
+        const step = t.push(input.subarray(last, p))
+        out.push(...step.forward)
+        last = p
+        if (step.action === "starttls") {
+          discarded = step.discarded + (input.length - p)
+          break
+        }
+      }
+      if (discarded === 0) out.push(t.flush())
+      const forwarded = Buffer.concat(out)
+      // COMPRESS lines are rewritten; everything else is forwarded verbatim.
+      if (!/COMPRESS/i.test(Buffer.from(input).toString("latin1"))) {
+        expect(forwarded.equals(Buffer.from(input).subarray(0, input.length - discarded))).toBe(true)
+      }
+    }
+  )
+})

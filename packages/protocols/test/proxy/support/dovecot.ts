@@ -1,0 +1,169 @@
+// Starts a real Dovecot (imapd + pop3d) on 127.0.0.1 and ephemeral ports, unprivileged where
+// possible, with a CA-signed certificate and a Maildir the test fills. Stopped by PID.
+// When the tests run as root, Dovecot refuses root login processes, so login runs as `dovenull`
+// and mail as `nobody` (the temp tree is handed to that user).
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
+import * as net from "node:net"
+import { tmpdir, userInfo } from "node:os"
+import { join } from "node:path"
+import { type Pki, makePki } from "./pki.ts"
+
+export interface Dovecot {
+  readonly dir: string
+  readonly ports: { readonly imap: number; readonly imaps: number; readonly pop3: number; readonly pop3s: number }
+  readonly pki: Pki
+  readonly user: string
+  readonly password: string
+  stop(): Promise<void>
+}
+
+const DOVECOT = "/usr/sbin/dovecot"
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+const idOf = (name: string): number => Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim())
+const gidOf = (name: string): number => Number(execFileSync("id", ["-g", name], { encoding: "utf8" }).trim())
+
+const waitForGreeting = async (port: number, deadlineMs: number): Promise<void> => {
+  const deadline = Date.now() + deadlineMs
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: "127.0.0.1", port })
+      s.once("data", (d: Buffer) => {
+        s.destroy()
+        resolve(d.toString("latin1").startsWith("* OK"))
+      })
+      s.once("error", () => resolve(false))
+      setTimeout(() => {
+        s.destroy()
+        resolve(false)
+      }, 1000)
+    })
+    if (ok) return
+    if (Date.now() > deadline) throw new Error("dovecot did not come up")
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** Writes messages into `new/` (in order, so UIDs follow the array order). */
+export const fillMaildir = (maildir: string, messages: ReadonlyArray<Uint8Array>): void => {
+  const base = Date.now()
+  messages.forEach((m, i) => {
+    writeFileSync(join(maildir, "cur", `${base + i}.M${i}P1.mmtest:2,`), m)
+  })
+}
+
+export const startDovecot = async (messages: ReadonlyArray<Uint8Array>): Promise<Dovecot> => {
+  statSync(DOVECOT)
+  const dir = mkdtempSync(join(tmpdir(), "mailmoat-dovecot-"))
+  chmodSync(dir, 0o755)
+  const pki = makePki(join(dir, "pki"))
+  const maildir = join(dir, "Maildir")
+  for (const sub of ["cur", "new", "tmp"]) mkdirSync(join(maildir, sub), { recursive: true })
+  fillMaildir(maildir, messages)
+  const root = process.getuid?.() === 0
+  const me = userInfo().username
+  const mailUser = root ? "nobody" : me
+  const loginUser = root ? "dovenull" : me
+  if (root) {
+    const uid = idOf(mailUser)
+    const gid = gidOf(mailUser)
+    chownSync(maildir, uid, gid)
+    for (const sub of ["cur", "new", "tmp"]) {
+      chownSync(join(maildir, sub), uid, gid)
+      for (const f of readdirSync(join(maildir, sub))) chownSync(join(maildir, sub, f), uid, gid)
+    }
+  }
+  const ports = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() }
+  const password = "secret-pass"
+  writeFileSync(join(dir, "passwd"), `user:{PLAIN}${password}::::::\n`)
+  mkdirSync(join(dir, "base"))
+  mkdirSync(join(dir, "state"))
+  const conf = `
+base_dir = ${dir}/base
+state_dir = ${dir}/state
+instance_name = mailmoat-test-${ports.imap}
+protocols = imap pop3
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <${pki.serverCertFile}
+ssl_key = <${pki.serverKeyFile}
+ssl_min_protocol = TLSv1.2
+default_internal_user = ${mailUser}
+default_internal_group = ${root ? "nogroup" : execFileSync("id", ["-gn"], { encoding: "utf8" }).trim()}
+default_login_user = ${loginUser}
+first_valid_uid = 1
+login_trusted_networks = 127.0.0.0/8
+auth_mechanisms = plain login
+disable_plaintext_auth = no
+mail_location = maildir:${maildir}
+log_path = ${dir}/dovecot.log
+pop3_uidl_format = %f
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN ${dir}/passwd
+}
+userdb {
+  driver = static
+  args = uid=${mailUser} gid=${root ? "nogroup" : mailUser} home=${dir}
+}
+service imap-login {
+  chroot =
+  inet_listener imap {
+    port = ${ports.imap}
+  }
+  inet_listener imaps {
+    port = ${ports.imaps}
+    ssl = yes
+  }
+}
+service pop3-login {
+  chroot =
+  inet_listener pop3 {
+    port = ${ports.pop3}
+  }
+  inet_listener pop3s {
+    port = ${ports.pop3s}
+    ssl = yes
+  }
+}
+service anvil {
+  chroot =
+}
+`
+  writeFileSync(join(dir, "dovecot.conf"), conf)
+  const child: ChildProcess = spawn(DOVECOT, ["-F", "-c", join(dir, "dovecot.conf")], { stdio: ["ignore", "pipe", "pipe"] })
+  let output = ""
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()))
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()))
+  const exited = new Promise<void>((r) => child.once("exit", () => r()))
+  try {
+    await waitForGreeting(ports.imap, 15_000)
+  } catch (error) {
+    child.kill("SIGKILL")
+    throw new Error(`${(error as Error).message}: ${output}`)
+  }
+  return {
+    dir,
+    ports,
+    pki,
+    user: "user",
+    password,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM")
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000)
+      await exited
+      clearTimeout(timer)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}

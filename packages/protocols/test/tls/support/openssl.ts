@@ -1,0 +1,34 @@
+// Runs the real `openssl` binary against files and listeners the tests create (loopback only).
+import { execFile, execFileSync } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+export const requireOpenssl = (): void => {
+  try {
+    execFileSync("sh", ["-c", "command -v openssl"], { stdio: "pipe" })
+  } catch {
+    throw new Error('openssl is not installed: install the Debian package "openssl" to run the TLS interception tests')
+  }
+}
+
+export interface Run {
+  readonly code: number
+  readonly out: string
+}
+
+/** openssl with `args`; stdin is `input` (then closed); never rejects on a non-zero exit. */
+export const openssl = (args: ReadonlyArray<string>, input = "", timeoutMs = 20_000): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = execFile("openssl", [...args], { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code as number) : -1
+      if (error !== null && code === -1 && (error as { killed?: boolean }).killed) reject(new Error(`openssl ${args[0]} timed out:\n${stdout}${stderr}`))
+      else resolve({ code, out: `${stdout}${stderr}` })
+    })
+    child.stdin?.end(input)
+  })
+
+export const tempDir = (): { dir: string; path: (name: string) => string; remove: () => void } => {
+  const dir = mkdtempSync(join(tmpdir(), "mailmoat-tls-"))
+  return { dir, path: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) }
+}

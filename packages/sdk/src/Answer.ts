@@ -1,0 +1,86 @@
+/**
+ * What a provider's `check` returns, and how the SDK turns it into the engine's answer.
+ *
+ * A plugin's return value is untrusted input: anything that is not exactly one of the shapes
+ * below (wrong types, NaN or infinite score, negative TTL, over-long strings, too many codes)
+ * becomes `Unknown: ProviderError` with a detail saying what was wrong. It is never a listing.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import type { BlocklistAnswer } from "@mailmoat/core"
+
+/** Why a provider could not answer. Only `listed: true` can add spam weight. */
+export type UnknownReason = "Unavailable" | "Timeout" | "ResolverBlocked" | "Broken"
+
+/**
+ * A provider's answer.
+ *
+ * - `null` / `undefined`: not listed (cached for the provider's `defaultTtlSeconds`).
+ * - `{ listed: false, ttlSeconds? }`: not listed, cacheable for `ttlSeconds`.
+ * - `{ listed: true, codes?, score?, reason?, ttlSeconds? }`: listed. `score` is a suggestion
+ *   the policy may override; `codes` are the list's return codes (e.g. `"127.0.0.2"`).
+ * - `{ unknown: reason, detail? }`: no answer (the list is down, refused us, answered nonsense).
+ *   Never cached, never spam weight.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Answer =
+  | null
+  | undefined
+  | { readonly listed: false; readonly ttlSeconds?: number | undefined }
+  | {
+      readonly listed: true
+      readonly codes?: ReadonlyArray<string> | undefined
+      readonly score?: number | undefined
+      readonly reason?: string | undefined
+      readonly ttlSeconds?: number | undefined
+    }
+  | { readonly unknown: UnknownReason; readonly detail?: string | undefined }
+
+/** Limits an answer must respect. */
+export const LIMITS = { codes: 64, codeLength: 255, text: 500, maxScore: 1000, maxTtlSeconds: 7 * 86_400 } as const
+
+const UNKNOWN: ReadonlySet<string> = new Set<UnknownReason>(["Unavailable", "Timeout", "ResolverBlocked", "Broken"])
+
+const bad = (detail: string): BlocklistAnswer => ({ _tag: "Unknown", reason: "ProviderError", detail: `invalid answer: ${detail}` })
+
+const ttlProblem = (t: unknown): string | undefined =>
+  t === undefined || (typeof t === "number" && Number.isFinite(t) && t >= 0 && t <= LIMITS.maxTtlSeconds) ? undefined : `ttlSeconds must be a number of seconds in 0..${LIMITS.maxTtlSeconds}`
+
+const textProblem = (field: string, t: unknown): string | undefined =>
+  t === undefined || (typeof t === "string" && t.length <= LIMITS.text) ? undefined : `${field} must be a string of at most ${LIMITS.text} characters`
+
+/** Converts an untrusted SDK answer into an engine answer. Never throws. */
+export const toEngineAnswer = (raw: unknown, defaultTtlSeconds: number | undefined): BlocklistAnswer => {
+  if (raw === null || raw === undefined) return { _tag: "NotListed", ttlSeconds: defaultTtlSeconds }
+  if (typeof raw !== "object" || Array.isArray(raw)) return bad(`expected an object or null, got ${Array.isArray(raw) ? "an array" : typeof raw}`)
+  const a = raw as Record<string, unknown>
+  if ("unknown" in a) {
+    if ("listed" in a) return bad("an answer is either listed or unknown, not both")
+    if (typeof a.unknown !== "string" || !UNKNOWN.has(a.unknown)) return bad(`unknown must be one of ${[...UNKNOWN].join(", ")}`)
+    const p = textProblem("detail", a.detail)
+    if (p !== undefined) return bad(p)
+    return { _tag: "Unknown", reason: a.unknown as UnknownReason, detail: a.detail as string | undefined }
+  }
+  if (a.listed === false) {
+    const p = ttlProblem(a.ttlSeconds)
+    return p === undefined ? { _tag: "NotListed", ttlSeconds: (a.ttlSeconds as number | undefined) ?? defaultTtlSeconds } : bad(p)
+  }
+  if (a.listed !== true) return bad("listed must be true or false")
+  const codes = a.codes ?? []
+  if (!Array.isArray(codes) || codes.length > LIMITS.codes || !codes.every((c) => typeof c === "string" && c.length <= LIMITS.codeLength))
+    return bad(`codes must be at most ${LIMITS.codes} strings of at most ${LIMITS.codeLength} characters`)
+  if (a.score !== undefined && !(typeof a.score === "number" && Number.isFinite(a.score) && Math.abs(a.score) <= LIMITS.maxScore))
+    return bad(`score must be a finite number in -${LIMITS.maxScore}..${LIMITS.maxScore}`)
+  const p = ttlProblem(a.ttlSeconds) ?? textProblem("reason", a.reason)
+  if (p !== undefined) return bad(p)
+  return {
+    _tag: "Listed",
+    codes: [...(codes as ReadonlyArray<string>)],
+    score: a.score as number | undefined,
+    reason: a.reason as string | undefined,
+    ttlSeconds: (a.ttlSeconds as number | undefined) ?? defaultTtlSeconds
+  }
+}

@@ -23,5 +23,16 @@ export * as Pipeline from "./pipeline/index.ts"
 export * as Plugins from "./plugins/index.ts"
 export * as Policy from "./policy/index.ts"
 export * as Quarantine from "./quarantine/index.ts"
+// Also top-level, for the same d.ts bundler reason as DnsShape above.
+export type {
+  ListOptions as QuarantineListOptions,
+  ListPage as QuarantineListPage,
+  PutEntry as QuarantinePutEntry,
+  QuarantineMeta,
+  QuarantineStoreShape,
+  StoredEnvelope as QuarantineStoredEnvelope,
+  StoredMessage as QuarantineStoredMessage,
+  VerdictSummary as QuarantineVerdictSummary
+} from "./quarantine/QuarantineStore.ts"
 
 export const VERSION = "0.1.0"

@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import { Classifier } from "@mailmoat/antispam"
-import type { Quarantine } from "@mailmoat/core"
+import type { QuarantineStoredMessage } from "@mailmoat/core"
 import { classifierSetup, openClassifier } from "./ClassifierAccess.ts"
 import { messageOf } from "./Common.ts"
 import { type LoadedConfig, stateSettings } from "./Config.ts"
@@ -25,7 +25,7 @@ const collect = async (s: AsyncIterable<Uint8Array>): Promise<Uint8Array> => {
 }
 
 /** Returns a short note of what was learned (or why not). */
-export const learnFromQuarantine = async (config: LoadedConfig, entry: Quarantine.StoredMessage, label: "ham" | "spam"): Promise<string> => {
+export const learnFromQuarantine = async (config: LoadedConfig, entry: QuarantineStoredMessage, label: "ham" | "spam"): Promise<string> => {
   const setup = classifierSetup(config)
   if (!setup.enabled) return "classifier disabled, nothing learned"
   try {

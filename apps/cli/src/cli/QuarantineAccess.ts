@@ -6,12 +6,12 @@
  * @since 0.1.0
  */
 import { RedisQuarantineStore } from "@mailmoat/antispam"
-import type { Quarantine } from "@mailmoat/core"
+import type { QuarantineStoreShape } from "@mailmoat/core"
 import { FileQuarantineStore } from "@mailmoat/core/node"
 import { type LoadedConfig, stateSettings } from "./Config.ts"
 import { InputError } from "./Errors.ts"
 
-export const openQuarantine = (config: LoadedConfig): Quarantine.QuarantineStoreShape => {
+export const openQuarantine = (config: LoadedConfig): QuarantineStoreShape => {
   const state = stateSettings(config)
   if (state.backend === "redis") {
     if (state.url === undefined) throw new InputError([`${config.file ?? "configuration"}: state.backend is redis but state.url is not set`])

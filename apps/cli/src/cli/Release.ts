@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Quarantine } from "@mailmoat/core"
+import type { QuarantineStoredMessage } from "@mailmoat/core"
 import { Delivery } from "@mailmoat/protocols"
 import type { LoadedConfig } from "./Config.ts"
 
@@ -15,7 +15,7 @@ export interface ReleaseResult {
   readonly refused: ReadonlyArray<{ readonly recipient: string; readonly reply: string }>
 }
 
-export const release = async (config: LoadedConfig, entry: Quarantine.StoredMessage): Promise<ReleaseResult> => {
+export const release = async (config: LoadedConfig, entry: QuarantineStoredMessage): Promise<ReleaseResult> => {
   const d = config.settings.delivery
   const recipients = entry.meta.recipients.length > 0 ? entry.meta.recipients : entry.meta.envelope.rcptTo
   if (d.mode === "maildir") {

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import type { Quarantine } from "@mailmoat/core"
+import type { QuarantineMeta, QuarantineStoreShape } from "@mailmoat/core"
 import { messageOf } from "../cli/Common.ts"
 import { type LoadedConfig, loadConfig } from "../cli/Config.ts"
 import { EXIT_OK, InputError, RuntimeFailure, UsageError } from "../cli/Errors.ts"
@@ -21,13 +21,13 @@ import { release } from "../cli/Release.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
 /** Opens the store, runs `f`, always closes; store errors become clear one-line failures. */
-const withStore = async (a: Parsed, f: (store: Quarantine.QuarantineStoreShape, config: LoadedConfig) => Promise<number>): Promise<number> => {
+const withStore = async (a: Parsed, f: (store: QuarantineStoreShape, config: LoadedConfig) => Promise<number>): Promise<number> => {
   const config = loadConfig(opt.string(a, "config"))
   const store = openQuarantine(config)
   try {
     return await f(store, config)
   } catch (e) {
-    const reason = (e as Quarantine.QuarantineError).reason
+    const reason = (e as { reason?: string }).reason
     if (reason === "NotFound" || reason === "BadId") throw new InputError([messageOf(e)])
     if (e instanceof UsageError || e instanceof InputError || e instanceof RuntimeFailure) throw e
     if (reason !== undefined) throw new RuntimeFailure(messageOf(e))
@@ -37,7 +37,7 @@ const withStore = async (a: Parsed, f: (store: Quarantine.QuarantineStoreShape, 
   }
 }
 
-const verdictText = (m: Quarantine.QuarantineMeta) => (m.verdict ? `${m.verdict.class} ${m.verdict.score.toFixed(1)}` : "-")
+const verdictText = (m: QuarantineMeta) => (m.verdict ? `${m.verdict.class} ${m.verdict.score.toFixed(1)}` : "-")
 
 const nonNegativeInt = (a: Parsed, name: string, d: number): number => {
   const v = opt.string(a, name)

@@ -18,7 +18,8 @@ export interface HeaderEvidence {
   readonly features: ReadonlyArray<string>
 }
 
-const ADDRESS = /[^\s<>,;:"()[\]]+@[^\s<>,;:"()[\]]+/g
+// Bounded parts: an unbounded local part makes a long header without "@" quadratic.
+const ADDRESS = /[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g
 /** Tags filters and list servers put in front of a subject; stripped before tokenizing. */
 const FILTER_TAGS = /^(?:\s*(?:\[[^\]]{0,40}\]|\*{2,}\s*SPAM\s*\*{2,}|\{SPAM\??\}|SPAM:|(?:re|fwd?|aw|sv|wg)\s*(?:\[\d+\])?\s*:))+\s*/i
 const COMMON_CHARSETS = /^(?:us-ascii|utf-8|iso-8859-\d{1,2}|windows-125\d|cp125\d)$/i

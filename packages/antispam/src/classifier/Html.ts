@@ -18,8 +18,9 @@ export interface HtmlEvidence {
 }
 
 const MAX_HTML = 200_000
-const TAG = /<\s*([a-zA-Z][a-zA-Z0-9]{0,15})\b([^>]{0,500})>/g
-const ANCHOR = /<a\b[^>]{0,500}?href\s*=\s*["']?([^"'\s>]{1,500})[^>]{0,500}>([\s\S]{0,300}?)<\/a\s*>/gi
+const TAG = /<\s*([a-zA-Z][a-zA-Z0-9]{0,15})\b([^>]{0,300})>/g
+const A_OPEN = /<a\s([^>]{0,1000})>/gi
+const HREF = /\bhref\s*=\s*["']?([^"'\s>]{1,500})/i
 const VISIBLE_HOST = /(?:https?:\/\/|www\.)([a-z0-9.-]+\.[a-z]{2,})/i
 const HOST_OF_HREF = /^https?:\/\/(?:[^@/?#]*@)?([^/:?#]+)/i
 
@@ -52,11 +53,18 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
     }
     if (/\p{L}<!--[^>]{0,200}-->\p{L}/u.test(html)) features.add("html_comment_in_word")
     if (/&#x?[0-9a-f]{2,6};/i.test(html) && (html.match(/&#x?[0-9a-f]{2,6};/gi)?.length ?? 0) > 20) features.add("html_entity_heavy")
+    // Anchors: the opening tag by a bounded regex, the text up to `</a` by indexOf, so a
+    // hostile part costs linear time.
+    const lower = html.toLowerCase()
     let anchors = 0
-    for (const m of html.matchAll(ANCHOR)) {
+    for (const m of html.matchAll(A_OPEN)) {
       if (++anchors > 300) break
-      const href = m[1]!
-      const text = m[2]!.replace(/<[^>]*>/g, "")
+      const href = HREF.exec(m[1] ?? "")?.[1]
+      if (!href) continue
+      const start = m.index + m[0].length
+      const end = lower.indexOf("</a", start)
+      if (end < 0 || end - start > 300) continue
+      const text = html.slice(start, end).replace(/<[^>]*>/g, "")
       const shown = VISIBLE_HOST.exec(text)?.[1]?.toLowerCase()
       const target = HOST_OF_HREF.exec(href)?.[1]?.toLowerCase()
       if (shown && target && registrable(shown) !== registrable(target)) features.add("url_text_mismatch")

@@ -34,6 +34,12 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
   for (const raw of input.replace(INVISIBLE, "").split(/\s+/)) {
     if (out.length >= maxWords) break
     if (raw.length === 0 || URLISH.test(raw)) continue
+    // A very long run is a skip token whatever its edges; trimming it with EDGE would be
+    // quadratic on a long run of punctuation.
+    if (raw.length > 60) {
+      out.push(`${prefix}skip:${[...raw.slice(0, 2)][0]!.toLowerCase()} ${Math.min(10 * Math.floor(raw.length / 10), 100)}`)
+      continue
+    }
     const w = raw.replace(EDGE, "").replace(CONTROL, "").toLowerCase()
     if (w.length === 0) continue
     const at = w.indexOf("@")

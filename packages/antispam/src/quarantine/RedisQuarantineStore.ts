@@ -21,7 +21,7 @@
  * @category services
  * @since 0.1.0
  */
-import type { Quarantine as Q } from "@mailmoat/core"
+import type { QuarantineMeta, QuarantineStoreShape } from "@mailmoat/core"
 import { Quarantine } from "@mailmoat/core"
 import { Redis } from "ioredis"
 
@@ -38,7 +38,7 @@ const SLICE = 1024 * 1024
 // Sets confirmedAt only on an entry that exists (a concurrent remove must not resurrect it).
 const CONFIRM = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'confirmedAt', ARGV[1]) return 1 else return 0 end`
 
-export const make = (options: RedisQuarantineOptions): Q.QuarantineStoreShape => {
+export const make = (options: RedisQuarantineOptions): QuarantineStoreShape => {
   const p = options.prefix ?? "mailmoat:quarantine:"
   const now = options.now ?? Date.now
   const timeout = options.timeoutMillis ?? 5000
@@ -66,17 +66,17 @@ export const make = (options: RedisQuarantineOptions): Q.QuarantineStoreShape =>
   }
   const notFound = (id: string) => new Quarantine.QuarantineError("NotFound", `no quarantined message with id ${id}`, id)
 
-  const decode = (id: string, h: Record<string, string>): Q.QuarantineMeta => {
-    let meta: Q.QuarantineMeta
+  const decode = (id: string, h: Record<string, string>): QuarantineMeta => {
+    let meta: QuarantineMeta
     try {
-      meta = JSON.parse(h.json ?? "") as Q.QuarantineMeta
+      meta = JSON.parse(h.json ?? "") as QuarantineMeta
     } catch (e) {
       throw new Quarantine.QuarantineError("Corrupt", `quarantine: metadata of ${id} is not valid JSON`, id, e)
     }
     return h.confirmedAt ? { ...meta, confirmedAt: h.confirmedAt } : meta
   }
 
-  const readMeta = async (id: string): Promise<Q.QuarantineMeta> => {
+  const readMeta = async (id: string): Promise<QuarantineMeta> => {
     const h = await call("reading metadata", () => client.hgetall(metaKey(id)), id)
     if (!h || Object.keys(h).length === 0) throw notFound(id)
     return decode(id, h)
@@ -95,7 +95,7 @@ export const make = (options: RedisQuarantineOptions): Q.QuarantineStoreShape =>
       const bytes = Buffer.concat(parts, size)
       const id = Quarantine.newId(now())
       const envelope = Quarantine.storeEnvelope(entry.envelope)
-      const meta: Q.QuarantineMeta = {
+      const meta: QuarantineMeta = {
         id,
         storedAt: new Date(now()).toISOString(),
         envelope,
@@ -129,7 +129,7 @@ export const make = (options: RedisQuarantineOptions): Q.QuarantineStoreShape =>
         for (const id of ids) pipe.hgetall(metaKey(id))
         return (await pipe.exec()) ?? []
       })
-      const entries: Array<Q.QuarantineMeta> = []
+      const entries: Array<QuarantineMeta> = []
       ids.forEach((id, i) => {
         const h = hashes[i]?.[1] as Record<string, string> | undefined
         if (h && Object.keys(h).length > 0) {

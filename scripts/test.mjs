@@ -5,7 +5,8 @@
 //   2. build, typecheck and lint every package (turbo)
 //   3. vitest in every package and app, one package at a time (the integration suites start real
 //      servers; two cores do not run two of them well at once)
-//   4. runtimes: core's unit suite under Node 24, and the smoke suite (engine + an SMTP round trip
+//   4. npm pack of every package installed into an empty project, imported and run
+//   5. runtimes: core's unit suite under Node 24, and the smoke suite (engine + an SMTP round trip
 //      through the built gateway) under Node 20, Node 24, Bun and Deno
 // Ends with one closing line "N passed, N failed" summed over every suite.
 import { spawnSync } from "node:child_process"
@@ -47,6 +48,10 @@ for (const dir of packageDirs) {
   passed += report.numPassedTests
   failed += report.numFailedTests
 }
+
+// The packages as users get them: npm pack, install into an empty project, import and run.
+if (run("packed packages install and run (npm pack)", process.execPath, [`${root}scripts/pack-check.mjs`])) passed += 1
+else failed += 1
 
 // Other runtimes.
 const runtimesOk = run("install Node 24, Bun, Deno (npm packages)", process.execPath, [`${root}scripts/runtimes.mjs`])

@@ -110,6 +110,22 @@ try {
     assert(s.counters.messagesAccepted === 1 && s.counters.recipientsDelivered === 1, JSON.stringify(s.counters))
   })
 
+  await check("message model: headers, RFC 2047, Received hop, body hosts (core dist)", () => {
+    const text = "Received: from a (a [203.0.113.5]) by b\r\nSubject: =?utf-8?q?h=C3=A9?=\r\n\r\nsee http://spam.example.com/x\r\n"
+    const m = core.MessageModel.fromBytes(new TextEncoder().encode(text), { envelope: core.Envelope.make({ clientAddress: "192.0.2.1" }) })
+    assert(m.headers.decoded("subject") === "h\u00e9", `subject: ${m.headers.decoded("subject")}`)
+    assert(m.received[0]?.ip === "203.0.113.5", `received: ${JSON.stringify(m.received[0])}`)
+    assert(m.body.hosts.includes("spam.example.com"), `hosts: ${m.body.hosts}`)
+  })
+
+  await check("antispam + classifier: a GTUBE message is quarantined, not delivered", async () => {
+    const gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+    const replies = await smtp(gateway.smtp.port, "sender@example.test", ["victim@example.test"], `Subject: offer\r\n\r\n${gtube}`)
+    assert(replies.at(-2)?.startsWith("250 "), `DATA reply: ${JSON.stringify(replies)}`)
+    assert(!existsSync(join(dataDir, "maildir", "victim@example.test")), "GTUBE was delivered")
+    assert(gateway.status().counters.recipientsQuarantined === 1, JSON.stringify(gateway.status().counters))
+  })
+
   await check("graceful shutdown", async () => {
     await gateway.close()
     gateway = undefined

@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import { type AntispamInput, Classifier, ListStore, makeServerAntispam, RecordStore, type ServerAntispam } from "@mailmoat/antispam"
-import type { Envelope, Stage } from "@mailmoat/core"
+import type { BlocklistProvider, Envelope, Stage } from "@mailmoat/core"
 import { MessageModel } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect } from "effect"
@@ -36,6 +36,8 @@ export interface ProtectionSettings {
   readonly classifier: Classifier.ClassifierInput & { readonly enabled?: boolean | undefined }
   /** Extra data-phase stages (plugins). */
   readonly stages?: ReadonlyArray<Stage> | undefined
+  /** Plugin blocklist providers (the module's plugin-lists stage). */
+  readonly providers?: ReadonlyArray<BlocklistProvider> | undefined
   /** Addresses of this gateway besides the connection's local address (Received walk). */
   readonly ownAddresses?: ReadonlyArray<string> | undefined
 }
@@ -43,6 +45,8 @@ export interface ProtectionSettings {
 export interface Protection {
   readonly evaluate: Evaluate
   readonly module: ServerAntispam
+  /** The classifier stage (shared with the IMAP/POP3 client protection), when enabled. */
+  readonly classifierStage?: Stage | undefined
   readonly status: () => Readonly<Record<string, unknown>>
   readonly close: () => Promise<void>
 }
@@ -57,6 +61,7 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
     stateStore,
     listStore: ListStore.makeFileListStore(join(settings.dataDir, "lists")),
     stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],
+    providers: settings.providers,
     ownAddresses: settings.ownAddresses,
     log
   })
@@ -65,6 +70,7 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
   return {
     evaluate,
     module,
+    classifierStage: classifier?.stage,
     status: () => {
       const s = module.status()
       const model = classifier ? { classifier: { model: classifier.modelPath, ...(classifier.updater ? { updates: classifier.updater.status() } : {}) } } : { classifier: "off" }

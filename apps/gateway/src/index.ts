@@ -1,7 +1,7 @@
 /**
  * The bundled gateway: configuration -> hand-off (Maildir or before-queue relay), quarantine,
- * evaluator -> SMTP listener + admin API. `startGateway` is what `npm start`, `mailmoat gateway`,
- * the smoke test and the benchmark run.
+ * evaluator -> SMTP listener + IMAP/POP3 proxies + admin API. `startGateway` is what
+ * `npm start`, `mailmoat gateway`, the smoke test and the benchmark run.
  *
  * **Gotchas**
  * - Graceful `close()`: stop accepting, let transactions in flight finish (idle sessions get
@@ -20,12 +20,16 @@ import { fileQuarantine } from "./FileQuarantine.ts"
 import { type Evaluate, makeHandler } from "./GatewayHandler.ts"
 import { type Handoff, maildirHandoff } from "./Handoff.ts"
 import { Metrics } from "./Metrics.ts"
+import { loadPlugins } from "./Plugins.ts"
 import { type Protection, type StateSettings, startProtection } from "./Protection.ts"
+import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
 import { relayHandoff } from "./RelayHandoff.ts"
 import { type GatewaySettings, resolveSettings } from "./Settings.ts"
 
 export type { Evaluate } from "./GatewayHandler.ts"
 export type { Counters } from "./Metrics.ts"
+export { PluginLoadError } from "./Plugins.ts"
+export type { ProxyListenerInfo } from "./ProxyListeners.ts"
 export { type DeliverGroup, type Plan, plan, type QuarantineGroup } from "./RecipientPlan.ts"
 export { type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
@@ -63,6 +67,8 @@ export interface RunningGateway {
   /** Where accepted mail goes ("maildir /path" or the downstream). */
   readonly delivery: string
   readonly quarantine: string
+  /** The IMAP/POP3 proxy listeners (`protocols.listeners`; none when `protocols.filtering` is off). */
+  readonly proxies: ReadonlyArray<ProxyListenerInfo>
   readonly settings: GatewaySettings
   status(): GatewayStatus
   close(): Promise<void>
@@ -97,6 +103,8 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     })
   }
   const quarantine = fileQuarantine(settings.quarantine.path, settings.smtp.hostname)
+  // Before anything listens: a plugin problem refuses the start (PluginLoadError, exit 2).
+  const plugins = await loadPlugins(settings.config.plugins, { baseDir: options.base ?? process.cwd(), log })
   let protection: Protection | undefined
   if (settings.antispam.enabled && options.evaluate === undefined) {
     const c = settings.config
@@ -105,7 +113,9 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
         dataDir: settings.dataDir,
         antispam: c.antispam,
         classifier: c.classifier,
-        state: { backend: c.state.backend, url: c.state.url, keyPrefix: c.state.keyPrefix } satisfies StateSettings
+        state: { backend: c.state.backend, url: c.state.url, keyPrefix: c.state.keyPrefix } satisfies StateSettings,
+        providers: plugins.providers,
+        stages: plugins.stages
       },
       log
     )
@@ -132,6 +142,17 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   )
   } catch (error) {
     await protection?.close()
+    await plugins.close()
+    throw error
+  }
+  // The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start.
+  let proxies: ProxyListeners | undefined
+  try {
+    proxies = await startProxies(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, log, classifierStage: protection?.classifierStage })
+  } catch (error) {
+    await smtp.close({ graceful: false })
+    await protection?.close()
+    await plugins.close()
     throw error
   }
   let closing = false
@@ -145,6 +166,8 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     quarantine: settings.quarantine.path,
     modules: {
       antispam: { enabled: settings.antispam.enabled, state: antispamState, ...(protection?.status() ?? {}) },
+      plugins: plugins.status(),
+      protocols: proxies?.status() ?? { filtering: settings.config.protocols.filtering, listeners: [] },
       ...(options.moduleStatus?.() ?? {})
     },
     counters: metrics.snapshot() as unknown as Record<string, number>
@@ -154,7 +177,9 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     if (settings.admin.enabled) admin = await startAdmin(settings.admin.host, settings.admin.port, { status, metrics: () => metrics.prometheus() })
   } catch (error) {
     await smtp.close({ graceful: false })
+    await proxies?.close()
     await protection?.close()
+    await plugins.close()
     throw error
   }
   let closed: Promise<void> | undefined
@@ -163,14 +188,17 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     admin: admin?.address,
     delivery: handoff.describe,
     quarantine: settings.quarantine.path,
+    proxies: proxies?.listeners ?? [],
     settings,
     status,
     close: () => {
       closing = true
       closed ??= (async () => {
         await smtp.close({ graceful: true, timeoutMs: options.shutdownTimeoutMs ?? 30_000 })
+        await proxies?.close()
         await handoff.close()
         await protection?.close()
+        await plugins.close()
         await admin?.close()
       })()
       return closed

@@ -7,7 +7,8 @@
  *
  * Exit codes: 0 after a clean shutdown, 2 for a bad command line or configuration (nothing is
  * started; each problem is printed as `mailmoat: config: <problem>`), 1 when the gateway cannot
- * start (port in use, unwritable data directory).
+ * start (port in use, unwritable data directory). Plugin problems (`plugins[i] ...`) are
+ * configuration errors: one `mailmoat: config:` line each, exit 2.
  *
  * @category constructors
  * @since 0.1.0
@@ -16,7 +17,7 @@ import { realpathSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { GatewayConfig } from "@mailmoat/core"
-import { startGateway } from "./index.ts"
+import { PluginLoadError, startGateway } from "./index.ts"
 
 const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]"
 
@@ -59,6 +60,11 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   try {
     gateway = await startGateway(config, { base, log: verbose ? (line) => console.log(line) : undefined })
   } catch (error) {
+    if (error instanceof PluginLoadError) {
+      for (const problem of error.problems) console.error(`mailmoat: config: ${problem}`)
+      console.error("mailmoat: the gateway was not started (invalid plugin configuration)")
+      return 2
+    }
     const message = error instanceof Error ? error.message : String(error)
     // Settings problems (an unreadable certificate file) are configuration errors too.
     const code = /^[a-z]+(\.[a-zA-Z]+)+: /.test(message) ? 2 : 1
@@ -94,6 +100,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.log(`  mail goes   ${gateway.delivery}`)
     console.log(`  quarantine  ${gateway.quarantine}`)
     console.log(`  admin       ${gateway.admin ? `http://${gateway.admin.host}:${gateway.admin.port}/status` : "disabled"}`)
+    for (const p of gateway.proxies) console.log(`  ${`${p.protocol} proxy`.padEnd(11)} ${p.listen.host}:${p.listen.port} -> ${p.upstream} (${p.mode})`)
     console.log(`  antispam    ${JSON.stringify(s.modules.antispam)}`)
     console.log("Press Ctrl+C to stop.")
   })

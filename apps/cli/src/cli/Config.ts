@@ -1,7 +1,12 @@
 /**
  * The configuration as the commands use it: the file given with `--config` (or the embedded
- * defaults), decoded and validated once, plus the gateway's resolved settings (data directory,
- * quarantine path, delivery) so every command finds the same places the gateway uses.
+ * defaults) with the `MAILMOAT_*` environment overrides, decoded and validated once by core's
+ * `GatewayConfig`, plus the places every command shares with the gateway (data directory,
+ * quarantine directory).
+ *
+ * The gateway's full settings (delivery target, TLS files read) come from the gateway app's own
+ * `resolveSettings`, loaded only by the commands that need them (`config validate`,
+ * `quarantine release`): importing the gateway costs more start-up time than the rest.
  *
  * A configuration problem is an `InputError` listing every problem on its own line (exit 2).
  *
@@ -9,44 +14,62 @@
  */
 import { dirname, join, resolve } from "node:path"
 import { GatewayConfig } from "@mailmoat/core"
-import { type GatewaySettings, resolveSettings } from "@mailmoat/gateway"
+import type { GatewaySettings } from "@mailmoat/gateway"
 import { InputError } from "./Errors.ts"
 
+type Obj = Readonly<Record<string, unknown>>
+
 export interface LoadedConfig {
-  /** The decoded configuration object (defaults filled where the schema has them). */
-  readonly raw: Readonly<Record<string, unknown>>
+  /** The decoded configuration (every default filled in by the schema). */
+  readonly config: GatewayConfig.Config
+  /** The same, as a plain object for section lookups. */
+  readonly raw: Obj
   /** Directory relative paths are resolved against (the file's, or the working directory). */
   readonly base: string
   readonly file?: string | undefined
-  readonly settings: GatewaySettings
+  /** `dataDir`, absolute. */
+  readonly dataDir: string
+  /** `quarantine.path`, absolute (schema-documented default `<dataDir>/quarantine`). */
+  readonly quarantinePath: string
 }
 
-type Obj = Readonly<Record<string, unknown>>
 export const section = (v: unknown, key: string): Obj => {
   const s = (v as Obj | undefined)?.[key]
   return typeof s === "object" && s !== null && !Array.isArray(s) ? (s as Obj) : {}
 }
 
-/**
- * Loads the configuration through core's `GatewayConfig` (file + `MAILMOAT_*` environment
- * overrides), throwing an `InputError` with every problem when it does not decode.
- */
+const heading = (file: string | undefined) => `mailmoat: invalid configuration${file ? ` ${file}` : ""}:`
+
+/** Loads and decodes the configuration; throws an `InputError` with every problem. */
 export const loadConfig = (file: string | undefined): LoadedConfig => {
   const loaded = GatewayConfig.load({ file, env: process.env })
-  if (!loaded.ok) throw new InputError(loaded.problems, `mailmoat: invalid configuration${file ? ` ${file}` : ""}:`)
-  const raw = loaded.config as unknown as Obj
+  if (!loaded.ok) throw new InputError(loaded.problems, heading(file))
+  const config = loaded.config
   const base = file === undefined ? process.cwd() : dirname(resolve(file))
-  let settings: GatewaySettings
-  try {
-    settings = resolveSettings(raw, base)
-  } catch (e) {
-    throw new InputError([(e as Error).message], `mailmoat: invalid configuration${file ? ` ${file}` : ""}:`)
+  const dataDir = resolve(base, config.dataDir)
+  return {
+    config,
+    raw: config as unknown as Obj,
+    base,
+    file,
+    dataDir,
+    quarantinePath: resolve(base, config.quarantine.path ?? `${dataDir}/quarantine`)
   }
-  return { raw, base, file, settings }
+}
+
+/** The gateway's resolved settings (reads the TLS files the configuration names). */
+export const gatewaySettings = async (c: LoadedConfig): Promise<GatewaySettings> => {
+  const { resolveSettings } = await import("@mailmoat/gateway")
+  try {
+    return resolveSettings(c.config, c.base)
+  } catch (e) {
+    const problems = (e as { problems?: ReadonlyArray<string> }).problems
+    throw new InputError(problems ?? [(e as Error).message], heading(c.file))
+  }
 }
 
 /** Where `mailmoat lists import` stores lists (the gateway reads them from the same place). */
-export const listsDir = (c: LoadedConfig): string => join(c.settings.dataDir, "lists")
+export const listsDir = (c: LoadedConfig): string => join(c.dataDir, "lists")
 
 export interface StateSettings {
   readonly backend: "embedded" | "redis"

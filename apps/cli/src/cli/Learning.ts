@@ -12,9 +12,7 @@
  *
  * @since 0.1.0
  */
-import { Classifier } from "@mailmoat/antispam"
 import type { QuarantineStoredMessage } from "@mailmoat/core"
-import { classifierSetup, openClassifier } from "./ClassifierAccess.ts"
 import { messageOf } from "./Common.ts"
 import { type LoadedConfig, stateSettings } from "./Config.ts"
 
@@ -26,6 +24,9 @@ const collect = async (s: AsyncIterable<Uint8Array>): Promise<Uint8Array> => {
 
 /** Returns a short note of what was learned (or why not). */
 export const learnFromQuarantine = async (config: LoadedConfig, entry: QuarantineStoredMessage, label: "ham" | "spam"): Promise<string> => {
+  // Loaded on use: the classifier (and @mailmoat/antispam) only when something is learned.
+  const { classifierSetup, openClassifier } = await import("./ClassifierAccess.ts")
+  const { Classifier } = await import("@mailmoat/antispam")
   const setup = classifierSetup(config)
   if (!setup.enabled) return "classifier disabled, nothing learned"
   try {

@@ -5,17 +5,18 @@
  *
  * @since 0.1.0
  */
-import { RedisQuarantineStore } from "@mailmoat/antispam"
 import type { QuarantineStoreShape } from "@mailmoat/core"
 import { FileQuarantineStore } from "@mailmoat/core/node"
 import { type LoadedConfig, stateSettings } from "./Config.ts"
 import { InputError } from "./Errors.ts"
 
-export const openQuarantine = (config: LoadedConfig): QuarantineStoreShape => {
+export const openQuarantine = async (config: LoadedConfig): Promise<QuarantineStoreShape> => {
   const state = stateSettings(config)
   if (state.backend === "redis") {
     if (state.url === undefined) throw new InputError([`${config.file ?? "configuration"}: state.backend is redis but state.url is not set`])
+    // Loaded on use: @mailmoat/antispam is the heaviest import of the CLI.
+    const { RedisQuarantineStore } = await import("@mailmoat/antispam")
     return RedisQuarantineStore.make({ url: state.url, prefix: `${state.keyPrefix}quarantine:` })
   }
-  return FileQuarantineStore.make({ root: config.settings.quarantine.path })
+  return FileQuarantineStore.make({ root: config.quarantinePath })
 }

@@ -7,7 +7,7 @@
  */
 import type { QuarantineStoredMessage } from "@mailmoat/core"
 import { Delivery } from "@mailmoat/protocols"
-import type { LoadedConfig } from "./Config.ts"
+import { gatewaySettings, type LoadedConfig } from "./Config.ts"
 
 export interface ReleaseResult {
   readonly destination: string
@@ -16,10 +16,11 @@ export interface ReleaseResult {
 }
 
 export const release = async (config: LoadedConfig, entry: QuarantineStoredMessage): Promise<ReleaseResult> => {
-  const d = config.settings.delivery
+  const settings = await gatewaySettings(config)
+  const d = settings.delivery
   const recipients = entry.meta.recipients.length > 0 ? entry.meta.recipients : entry.meta.envelope.rcptTo
   if (d.mode === "maildir") {
-    const maildir = new Delivery.MaildirDelivery({ root: d.path, hostname: config.settings.smtp.hostname })
+    const maildir = new Delivery.MaildirDelivery({ root: d.path, hostname: settings.smtp.hostname })
     const results = await maildir.deliver(recipients, entry.stream)
     return { destination: `maildir ${d.path}`, accepted: results.map((r) => r.recipient), refused: [] }
   }
@@ -31,7 +32,7 @@ export const release = async (config: LoadedConfig, entry: QuarantineStoredMessa
       tls: d.tls,
       ...(d.servername ? { servername: d.servername } : {}),
       ...(d.ca ? { ca: d.ca } : {}),
-      heloName: config.settings.smtp.hostname,
+      heloName: settings.smtp.hostname,
       timeouts: { connectMs: 10_000, greetingMs: 30_000, dataEndMs: d.dataEndMs }
     },
     { mailFrom: entry.meta.envelope.mailFrom, rcptTo: recipients, size: entry.meta.size },

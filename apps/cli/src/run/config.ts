@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { GatewayConfig } from "@mailmoat/core"
-import { loadConfig } from "../cli/Config.ts"
+import { gatewaySettings, loadConfig } from "../cli/Config.ts"
 import { EXIT_OK, EXIT_USAGE } from "../cli/Errors.ts"
 import { print, printJson, warn } from "../cli/Io.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
@@ -17,7 +17,8 @@ export const runValidate = async (a: Parsed): Promise<number> => {
     const file = a.positionals.FILE!
     let problems: ReadonlyArray<string> = []
     try {
-      loadConfig(file)
+      // The gateway's own settings step too: it reads the TLS files the configuration names.
+      await gatewaySettings(loadConfig(file))
     } catch (e) {
       problems = (e as { problems?: ReadonlyArray<string> }).problems ?? [(e as Error).message]
     }

@@ -23,7 +23,7 @@ import { opt, type Parsed } from "../cli/Spec.ts"
 /** Opens the store, runs `f`, always closes; store errors become clear one-line failures. */
 const withStore = async (a: Parsed, f: (store: QuarantineStoreShape, config: LoadedConfig) => Promise<number>): Promise<number> => {
   const config = loadConfig(opt.string(a, "config"))
-  const store = openQuarantine(config)
+  const store = await openQuarantine(config)
   try {
     return await f(store, config)
   } catch (e) {

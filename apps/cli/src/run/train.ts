@@ -43,7 +43,7 @@ export const runTrain = async (a: Parsed): Promise<number> => {
     const { hamDir, spamDir } = dirs(a)
     const setup = classifierSetup(config)
     const outArg = opt.string(a, "out")
-    const out = outArg !== undefined ? resolve(outArg) : setup.configured ? setup.modelPath : join(config.settings.dataDir, "classifier.model.gz")
+    const out = outArg !== undefined ? resolve(outArg) : setup.configured ? setup.modelPath : join(config.dataDir, "classifier.model.gz")
     const started = Date.now()
     let model: Classifier.Model
     try {

@@ -55,16 +55,15 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
     if (/&#x?[0-9a-f]{2,6};/i.test(html) && (html.match(/&#x?[0-9a-f]{2,6};/gi)?.length ?? 0) > 20) features.add("html_entity_heavy")
     // Anchors: the opening tag by a bounded regex, the text up to `</a` by indexOf, so a
     // hostile part costs linear time.
-    const lower = html.toLowerCase()
     let anchors = 0
     for (const m of html.matchAll(A_OPEN)) {
       if (++anchors > 300) break
       const href = HREF.exec(m[1] ?? "")?.[1]
       if (!href) continue
       const start = m.index + m[0].length
-      const end = lower.indexOf("</a", start)
-      if (end < 0 || end - start > 300) continue
-      const text = html.slice(start, end).replace(/<[^>]*>/g, "")
+      const close = html.slice(start, start + 310).toLowerCase().indexOf("</a")
+      if (close < 0) continue
+      const text = html.slice(start, start + close).replace(/<[^>]*>/g, "")
       const shown = VISIBLE_HOST.exec(text)?.[1]?.toLowerCase()
       const target = HOST_OF_HREF.exec(href)?.[1]?.toLowerCase()
       if (shown && target && registrable(shown) !== registrable(target)) features.add("url_text_mismatch")

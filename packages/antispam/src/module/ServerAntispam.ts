@@ -17,7 +17,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import type { DnsShape, Message, MessageEvaluator, RecipientOutcome, Stage, StageTrace, SymbolHit, Verdict } from "@mailmoat/core"
+import type { BlocklistProvider, DnsShape, Message, MessageEvaluator, RecipientOutcome, Stage, StageTrace, SymbolHit, Verdict } from "@mailmoat/core"
 import { Action, BlocklistRunner } from "@mailmoat/core"
 import { NodeDns } from "@mailmoat/core/node"
 import { Cause, Effect } from "effect"
@@ -30,6 +30,7 @@ import * as EndUserStage from "../enduser/EndUserStage.ts"
 import type { ZoneHealth } from "../health/ListHealth.ts"
 import type { ListStore } from "../lists/ListStore.ts"
 import * as CidrSet from "../net/CidrSet.ts"
+import * as PluginListsStage from "../plugins/PluginListsStage.ts"
 import * as RblStage from "../rbl/RblStage.ts"
 import * as ReceivedChain from "../received/ReceivedChain.ts"
 import { type AntispamInput, resolve } from "../Settings.ts"
@@ -52,6 +53,8 @@ export interface AntispamServices {
   readonly listStore?: ListStore | undefined
   /** Extra data-phase stages (the classifier), run concurrently with RBL/DNSBL. */
   readonly stages?: ReadonlyArray<Stage> | undefined
+  /** Plugin blocklist providers (`Plugins.load`); non-empty adds the plugin-lists stage. */
+  readonly providers?: ReadonlyArray<BlocklistProvider> | undefined
   /** Our own addresses besides the connection's local address (for the Received walk). */
   readonly ownAddresses?: ReadonlyArray<string> | undefined
   readonly log?: ((line: string) => void) | undefined
@@ -125,6 +128,7 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
     ownAddresses: [...(m.envelope.localAddress ? [m.envelope.localAddress] : []), ...(services.ownAddresses ?? [])],
     maxIps: settings.received.maxIps
   })
+  const pluginProviders = services.providers ?? []
   const budget = (seconds: number) => (seconds > 0 ? Math.round(seconds * 1000) + 2000 : 0)
 
   const bypassVerdict = (symbol: SymbolHit, trace: ReadonlyArray<StageTrace>, rule: string): Verdict => ({
@@ -237,6 +241,16 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
         }),
         ...(settings.endUserBlocklist.enabled
           ? [EndUserStage.make({ providers: current.endUser, runner, dns, chain, rblResults, isSuspended: current.health.isSuspended, timeoutMillis: Math.max(1000, settings.rbl.timeoutSeconds * 1000), budgetMillis: budget(settings.rbl.timeoutSeconds * 2) })]
+          : []),
+        ...(pluginProviders.length > 0
+          ? [
+              PluginListsStage.make({
+                providers: pluginProviders,
+                runner,
+                chain,
+                limits: { maxAddresses: settings.dnsbl.maxAddresses, maxDomains: settings.dnsbl.maxDomains, skip }
+              })
+            ]
           : []),
         ...(services.stages ?? [])
       ]

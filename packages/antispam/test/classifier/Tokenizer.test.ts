@@ -1,6 +1,7 @@
 import { fc, test } from "@fast-check/vitest"
 import type { Message } from "@mailmoat/core"
 import { describe, expect, it } from "vitest"
+import { parseMessage, stripMboxFrom } from "../../src/classifier/Corpus.ts"
 import { MAX_TOKENS, tokenize } from "../../src/classifier/Tokenizer.ts"
 import { parse, rfc822 } from "./support.ts"
 
@@ -54,6 +55,25 @@ describe("tokenize", () => {
     const t = tokenize(message)
     expect(t.tokens.length).toBeLessThanOrEqual(MAX_TOKENS)
     expect(t.features).toEqual([...t.features].sort())
+  })
+
+  it("stays linear on hostile runs (long words, punctuation, tags without '>', headers without '@')", () => {
+    const run = (s: string, n: number) => s.repeat(n)
+    const html = `<html><body>${run("<a href=x ", 20_000)}${run("<font size=7 ", 10_000)}${run("-", 100_000)}</body></html>`
+    const text = rfc822({ subject: run("[", 5000), body: html, html: true, extra: `Cc: ${run("a", 100_000)}\r\nReply-To: ${run("x.", 50_000)}` })
+    const t = tokenize(parse(text))
+    expect(t.tokens.length).toBeLessThanOrEqual(MAX_TOKENS)
+    const plain = tokenize(parse(rfc822({ subject: "x", body: `${run("!", 150_000)} ${run("word", 40_000)}` })))
+    expect(plain.tokens).toContain("skip:! 100")
+  })
+
+  it("strips the mbox From line of corpus files before parsing", () => {
+    const text = `From spammer@bulk.example  Mon Jun  3 10:00:00 2002\n${rfc822({ subject: "quarterly report", body: "numbers attached" })}`
+    const bytes = new TextEncoder().encode(text)
+    expect(new TextDecoder().decode(stripMboxFrom(bytes)).startsWith("From: Alice")).toBe(true)
+    const t = tokenize(parseMessage(bytes))
+    expect(t.tokens).toContain("subj:quarterly")
+    expect(t.tokens.some((x) => x.includes("bulk.example") || x.includes("spammer"))).toBe(false)
   })
 
   it("bounds a huge body", () => {

@@ -1,0 +1,218 @@
+/**
+ * Client protection: the `MessageScanner` the IMAP/POP3 proxies call for every whole message a
+ * mail client fetches. Spam checks (content classifier, RBL on the Received chain, DNSBL on the
+ * body, end-user blocklist) run through the server antispam module; the threat scanner (clamd,
+ * when `protocols.clamd` is set) runs beside it. Then the `protocols` actions:
+ *
+ * - threat + `onThreat: replace`: each infected MIME part becomes a text notice
+ *   (`Threat.replaceThreatParts`); a threat that cannot be tied to a part, or a part that cannot
+ *   be replaced, blocks the whole message instead.
+ * - threat + `onThreat: block`: the message becomes `Threat.blockNotice`.
+ * - spam + `onSpam: tag`: our `X-Mailmoat-*` verdict headers on top, `[SPAM] ` in front of the
+ *   Subject, forged `X-Mailmoat-*` fields removed; the body bytes are untouched.
+ * - anything else passes byte-identical (nothing is added to ham).
+ *
+ * **Why the threat scan is not a stage of the antispam module.** The module skips every stage
+ * for messages over `antispam.maxScanSizeKB` and when `antispam.enabled` is false; a virus in a
+ * large attachment must still be found. So the module only decides spam, and the threat scan
+ * (which never fails: clamd problems are `THREAT_SCAN_UNAVAILABLE`) runs on its own.
+ *
+ * **Gotchas**
+ * - Fail open: a fetch cannot be retried, so any error here passes the original bytes (logged).
+ *   The proxy adds a deadline and a verdict cache on top (`MailProxy` ScanPolicy).
+ * - The module is built with the SMTP-only parts switched off: bypass by client IP or session
+ *   flag and the recipient directory (the "client" of a download is always this proxy, and
+ *   `allowedIps: [127.0.0.1]` would otherwise exempt every fetched message), temporary
+ *   rejection (a download cannot be deferred), and its own action (`onSpam: none`; the tag is
+ *   applied here).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import { type AntispamInput, Classifier, ListStore, makeServerAntispam, type ServerAntispam, Threat } from "@mailmoat/antispam"
+import { Envelope, type GatewayConfig, type Message, MessageModel, Policy, type Stage, type Verdict } from "@mailmoat/core"
+import type { MailProxy } from "@mailmoat/protocols"
+import { Effect } from "effect"
+import { join } from "node:path"
+
+export interface ClientProtectionServices {
+  /** Imported lists (`<dataDir>/lists`) and downloaded classifier models live here. */
+  readonly dataDir: string
+  readonly log?: ((line: string) => void) | undefined
+  /**
+   * The SMTP side's classifier stage, to share one model, one updater and one learning store.
+   * Without it the scanner sets up its own from the `classifier` section (when enabled).
+   */
+  readonly classifierStage?: Stage | undefined
+}
+
+export interface ClientScannerCounters {
+  scanned: number
+  passed: number
+  tagged: number
+  threatsReplaced: number
+  threatsBlocked: number
+  threatScanUnavailable: number
+  failures: number
+}
+
+export interface ClientScanner {
+  readonly scanner: MailProxy.MessageScanner
+  readonly status: () => Readonly<Record<string, unknown>>
+  readonly close: () => Promise<void>
+}
+
+const SUBJECT_PREFIX = "[SPAM] "
+const RULE = "client protection: spam, onSpam=tag"
+/** The module answers per recipient; a download has one mailbox, named here only for the trace. */
+const MAILBOX = "mailbox@proxy.invalid"
+const PASS: MailProxy.ScanOutcome = { kind: "pass" }
+const rewrite = (bytes: Uint8Array): MailProxy.ScanOutcome => ({ kind: "rewrite", bytes })
+
+/**
+ * The envelope of a fetched message. The proxy is the "client" and our own address, so the
+ * Received walk (SpamAssassin trust path) treats that first hop as ours and steps into the top
+ * Received header: the one the user's mail provider wrote when it accepted the message. The
+ * provider is the party the user trusts with their mail, so the IP it recorded is the last
+ * identified sender, the address RBLs judge (further provider-internal hops belong in
+ * `antispam.received.trustedNetworks`).
+ */
+const downloadEnvelope = (): Envelope.Envelope =>
+  Envelope.make({ clientAddress: "127.0.0.1", localAddress: "127.0.0.1", rcptTo: [MAILBOX] })
+
+/** The antispam section with the SMTP-only parts off (see the module doc). */
+const downloadAntispam = (config: GatewayConfig.Config): AntispamInput => ({
+  ...config.antispam,
+  enabled: true,
+  onSpam: "none",
+  bypass: { ...config.antispam.bypass, allowedIps: [], acceptSessionBypass: false, directory: undefined },
+  tempReject: { ...config.antispam.tempReject, enabled: false, submitForAnalysis: false }
+})
+
+const clamdOptions = (clamd: NonNullable<GatewayConfig.ProtocolsConfig["clamd"]>) =>
+  clamd.socket !== undefined
+    ? { socket: clamd.socket, timeoutSeconds: clamd.timeoutSeconds }
+    : { host: clamd.host, port: clamd.port ?? 3310, timeoutSeconds: clamd.timeoutSeconds }
+
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}
+
+/** `bytes` with the tag applied to its header block; the body bytes follow unchanged. */
+const tagged = (bytes: Uint8Array, message: Message, verdict: Verdict): Uint8Array => {
+  const end = MessageModel.HeaderEdit.headerBlockEnd(bytes) ?? bytes.length
+  const forged = [...new Set(message.headers.list.map((h) => h.name.toLowerCase()).filter((n) => n.startsWith("x-mailmoat-")))]
+  const block = MessageModel.HeaderEdit.editHeaderBlock(bytes.subarray(0, end), {
+    prepend: Policy.verdictHeaders(verdict, RULE),
+    subjectPrefix: SUBJECT_PREFIX,
+    remove: forged
+  })
+  return concat(block, bytes.subarray(end))
+}
+
+/**
+ * `onThreat: replace`: the message with every infected part swapped for a notice, or undefined
+ * when some threat cannot be replaced (not isolated to a part, or outside the bytes).
+ */
+const replaced = (bytes: Uint8Array, message: Message, threats: ReadonlyArray<Threat.Threat>): Uint8Array | undefined => {
+  if (threats.some((t) => t.partIndex === undefined)) return undefined
+  const bySignature = new Map(threats.map((t) => [t.partIndex!, t.signature]))
+  const result = Threat.replaceThreatParts(bytes, message.mime, [...bySignature.keys()], (index, part) => Threat.partNotice(bySignature.get(index)!, part.filename))
+  return result.replaced.length === bySignature.size ? result.bytes : undefined
+}
+
+export const makeClientScanner = (config: GatewayConfig.Config, services: ClientProtectionServices): ClientScanner => {
+  const log = services.log ?? (() => undefined)
+  const p = config.protocols
+  const counters: ClientScannerCounters = { scanned: 0, passed: 0, tagged: 0, threatsReplaced: 0, threatsBlocked: 0, threatScanUnavailable: 0, failures: 0 }
+
+  // Spam checks only matter when spam is acted on: with `onSpam: none` nothing is scanned for it.
+  const ownClassifier =
+    p.onSpam === "tag" && services.classifierStage === undefined && config.classifier.enabled
+      ? Classifier.setup(config.classifier, config.state, { dataDir: services.dataDir, log })
+      : undefined
+  const classifierStage = services.classifierStage ?? ownClassifier?.stage
+  let module: ServerAntispam | undefined
+  try {
+    module =
+      p.onSpam === "tag"
+        ? makeServerAntispam(downloadAntispam(config), {
+            listStore: ListStore.makeFileListStore(join(services.dataDir, "lists")),
+            stages: classifierStage ? [classifierStage] : [],
+            log
+          })
+        : undefined
+  } catch (error) {
+    void ownClassifier?.close()
+    throw error
+  }
+  const clamd = p.clamd ? new Threat.ClamdClient(clamdOptions(p.clamd)) : undefined
+
+  const spamVerdict = async (message: Message): Promise<Verdict | undefined> => {
+    if (module === undefined) return undefined
+    const outcomes = await Effect.runPromise(module.evaluate(message))
+    return outcomes[0]?.verdict
+  }
+
+  const threatFacts = async (message: Message): Promise<Threat.ThreatFacts | undefined> => {
+    if (clamd === undefined) return undefined
+    const result = await Threat.scanMessage(clamd, message, { clamd })
+    const facts = result.facts as Threat.ThreatFacts | undefined
+    if (facts?.unavailable) {
+      counters.threatScanUnavailable++
+      log(`client-protection: threat scanner ${clamd.address} unavailable (${facts.unavailable.reason}: ${facts.unavailable.detail}); message passed without a threat scan`)
+    }
+    return facts
+  }
+
+  const scanner: MailProxy.MessageScanner = async ({ bytes, key }) => {
+    counters.scanned++
+    try {
+      const message = MessageModel.fromBytes(bytes, { envelope: downloadEnvelope(), size: bytes.length })
+      const [verdict, threat] = await Promise.all([spamVerdict(message), threatFacts(message)])
+      let out: Uint8Array | undefined
+      const threats = threat?.threats ?? []
+      if (threats.length > 0) {
+        out = p.onThreat === "replace" ? replaced(bytes, message, threats) : undefined
+        if (out === undefined) {
+          counters.threatsBlocked++
+          log(`client-protection: message ${key.slice(0, 16)} blocked: ${threats.map((t) => t.signature).join(", ")}`)
+          return rewrite(Threat.blockNotice({ headers: message.headers, threats }))
+        }
+        counters.threatsReplaced++
+        log(`client-protection: message ${key.slice(0, 16)}: ${threats.length} infected part(s) replaced: ${threats.map((t) => t.signature).join(", ")}`)
+      }
+      if (verdict?.class === "spam") {
+        counters.tagged++
+        out = tagged(out ?? bytes, message, verdict)
+      }
+      if (out === undefined) {
+        counters.passed++
+        return PASS
+      }
+      return rewrite(out)
+    } catch (error) {
+      counters.failures++
+      log(`client-protection: scan failed, message passed unchanged: ${error instanceof Error ? error.message : String(error)}`)
+      return PASS
+    }
+  }
+
+  return {
+    scanner,
+    status: () => ({
+      onSpam: p.onSpam,
+      onThreat: p.onThreat,
+      classifier: classifierStage ? "on" : "off",
+      threatScanner: clamd ? clamd.address : "off",
+      counters: { ...counters }
+    }),
+    close: async () => {
+      await module?.close()
+      await ownClassifier?.close()
+    }
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * The IMAP/POP3 proxy listeners of the `protocols` section: one `MailProxy` per entry of
+ * `protocols.listeners`, all sharing the client-protection scanner and one leaf minter.
+ * `startProxies` is what the gateway calls: scanner + listeners, or nothing when
+ * `protocols.filtering` is off or no listener is configured.
+ *
+ * Per listener:
+ * - **Implicit TLS** when the *upstream* port is in `tlsPorts`: whether the first byte is a TLS
+ *   ClientHello is a property of the real server (993, 995, 585), while the listen port is
+ *   whatever the admin picked for the proxy (the issue's example listens on 1993 for 993).
+ *   - `tlsFiltering: true`: the client's TLS ends here with a certificate minted by our CA, the
+ *     upstream is connected over verified TLS, and messages are scanned.
+ *   - `tlsFiltering: false`: a raw TCP pipe, nothing decrypted or scanned.
+ * - **Clear** otherwise: scanned; with `tlsFiltering: true` STARTTLS/STLS is intercepted on both
+ *   legs (client leg with a minted certificate). With `tlsFiltering: false` Mailmoat never
+ *   terminates TLS: STARTTLS/STLS is not offered and the session stays in plaintext.
+ *
+ * The minted certificate names the upstream host, plus the listen address and `localhost` for a
+ * loopback listener (clients pointed at the proxy by address); clients that reach the proxy
+ * under the upstream's own name (hosts file, DNS) verify it as they verified the real server.
+ * Upstream certificates are always verified: system store, or `upstreamCa` (a PEM file).
+ *
+ * **Gotchas**
+ * - The CA is needed as soon as one listener intercepts TLS; a missing one stops start-up with
+ *   the `mailmoat ca init` hint (the message starts with `protocols.ca:`, so `main` reports it
+ *   as a configuration error).
+ * - `MailProxy` takes one certificate per listener, fixed at start: the leaves of this minter
+ *   are therefore valid for `LEAF_VALIDITY_DAYS`, and a warning is logged when one comes within
+ *   a week of expiry (a restart mints fresh ones).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import { readFileSync } from "node:fs"
+import * as net from "node:net"
+import { resolve } from "node:path"
+import type { GatewayConfig, Stage } from "@mailmoat/core"
+import { Interception, MailProxy } from "@mailmoat/protocols"
+import { makeClientScanner } from "./ClientProtection.ts"
+
+export type ListenerMode = "clear" | "clear+starttls" | "implicit-tls" | "passthrough"
+
+export interface ProxyListenerInfo {
+  readonly listen: { readonly host: string; readonly port: number }
+  readonly upstream: string
+  readonly protocol: "imap" | "pop3" | "auto"
+  /** clear: scanned in plaintext; clear+starttls: STARTTLS/STLS intercepted; implicit-tls: intercepted; passthrough: raw TCP, unscanned. */
+  readonly mode: ListenerMode
+}
+
+export interface ProxyListeners {
+  readonly listeners: ReadonlyArray<ProxyListenerInfo>
+  readonly status: () => Readonly<Record<string, unknown>>
+  readonly close: () => Promise<void>
+}
+
+export interface ProxyListenerOptions {
+  /** Base directory for `protocols.ca.*` and `upstreamCa` (the configuration file's directory). */
+  readonly base: string
+  readonly scanner: MailProxy.MessageScanner
+  readonly log?: ((line: string) => void) | undefined
+  readonly limits?: MailProxy.ProxyLimits | undefined
+}
+
+/**
+ * 397 days: the CA/Browser Forum maximum for TLS server certificates, well under Apple's 825-day
+ * limit for user-trusted roots. Longer than the minter's 30-day default because a listener's
+ * certificate cannot be swapped while it runs (see Gotchas).
+ */
+export const LEAF_VALIDITY_DAYS = 397
+const EXPIRY_WARNING_MS = 7 * 24 * 3600_000
+
+interface HostPort {
+  readonly host: string
+  readonly port: number
+}
+
+/** `host:port` or `[v6]:port` (the schema has validated the form). */
+export const parseHostPort = (text: string): HostPort => {
+  const bracketed = /^\[([^\]]+)\]:(\d+)$/.exec(text)
+  if (bracketed) return { host: bracketed[1]!, port: Number(bracketed[2]) }
+  const colon = text.lastIndexOf(":")
+  return { host: text.slice(0, colon), port: Number(text.slice(colon + 1)) }
+}
+
+/** `"585, 993, 995"` → the port set (bad entries were reported by the schema; ignored here). */
+export const parseTlsPorts = (text: string): ReadonlySet<number> =>
+  new Set(
+    text
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => /^\d{1,5}$/.test(s))
+      .map(Number)
+  )
+
+const isLoopback = (host: string): boolean => host === "localhost" || host === "::1" || /^127\./.test(host)
+const isWildcard = (host: string): boolean => host === "0.0.0.0" || host === "::" || host === ""
+
+/** Names the minted leaf certifies for one listener. */
+const certifiedNames = (listen: HostPort, upstream: HostPort): ReadonlyArray<string> => {
+  const names = [upstream.host]
+  if (!isWildcard(listen.host)) names.push(listen.host)
+  if (isLoopback(listen.host)) names.push("localhost")
+  return [...new Set(names.map((n) => n.toLowerCase()))]
+}
+
+const loadCaOrExplain = async (ca: GatewayConfig.ProtocolsConfig["ca"], base: string): Promise<Interception.LoadedCa> => {
+  const certPath = resolve(base, ca.cert)
+  const keyPath = resolve(base, ca.key)
+  try {
+    return await Interception.loadCa({ certPath, keyPath })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    if (error instanceof Interception.CaError && error.reason === "Io")
+      throw new Error(
+        `protocols.ca: the interception CA cannot be read (${certPath}, ${keyPath}): ${message}; ` +
+          "create it with `npx mailmoat ca init`, or set protocols.tlsFiltering: false to pass TLS through unscanned"
+      )
+    throw new Error(`protocols.ca: ${message}`)
+  }
+}
+
+const readUpstreamCa = (upstreamCa: string, base: string): string | undefined => {
+  if (upstreamCa === "system") return undefined
+  try {
+    return readFileSync(resolve(base, upstreamCa), "utf8")
+  } catch (error) {
+    throw new Error(`protocols.upstreamCa: cannot read ${upstreamCa}: ${(error as Error).message}`)
+  }
+}
+
+/**
+ * The proxy's scan deadline (default 30 s) must outlast a clamd scan that finds something: the
+ * whole message, then its parts, each bounded by `clamd.timeoutSeconds` (the threat stage's own
+ * budget is three timeouts plus a second).
+ */
+const scanLimits = (protocols: GatewayConfig.ProtocolsConfig, limits: MailProxy.ProxyLimits | undefined): MailProxy.ProxyLimits => {
+  if (limits?.scanTimeoutMs !== undefined || protocols.clamd === undefined) return limits ?? {}
+  return { ...limits, scanTimeoutMs: Math.max(30_000, (protocols.clamd.timeoutSeconds * 3 + 5) * 1000) }
+}
+
+interface Running {
+  readonly address: HostPort
+  connections(): number
+  close(): Promise<void>
+}
+
+/** `tlsFiltering: false` on a TLS port: bytes are relayed as they are, both ways. */
+const startPipe = (listen: HostPort, upstream: HostPort, log: (line: string) => void, connectTimeoutMs: number): Promise<Running> => {
+  const open = new Set<net.Socket>()
+  const server = net.createServer((client) => {
+    const up = net.connect({ host: upstream.host, port: upstream.port })
+    open.add(client)
+    let done = false
+    const end = (why?: string) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      if (why) log(`proxy passthrough ${listen.host}:${listen.port}: ${why}`)
+      client.destroy()
+      up.destroy()
+      open.delete(client)
+    }
+    const timer = setTimeout(() => end(`upstream ${upstream.host}:${upstream.port} connect timed out`), connectTimeoutMs)
+    up.once("connect", () => clearTimeout(timer))
+    client.on("error", () => end())
+    up.on("error", (error: Error) => end(`upstream error: ${error.message}`))
+    client.once("close", () => end())
+    up.once("close", () => end())
+    client.pipe(up)
+    up.pipe(client)
+  })
+  return new Promise((resolveListen, reject) => {
+    server.once("error", reject)
+    server.listen(listen.port, listen.host, () => {
+      server.removeListener("error", reject)
+      const bound = server.address() as net.AddressInfo
+      resolveListen({
+        address: { host: bound.address, port: bound.port },
+        connections: () => open.size,
+        close: async () => {
+          const stopped = new Promise<void>((r) => server.close(() => r()))
+          for (const s of [...open]) s.destroy()
+          await stopped
+        }
+      })
+    })
+  })
+}
+
+/** Starts every configured listener; on any failure the ones already started are closed. */
+export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConfig, options: ProxyListenerOptions): Promise<ProxyListeners> => {
+  const log = options.log ?? (() => undefined)
+  const tlsPorts = parseTlsPorts(protocols.tlsPorts)
+  const plans = protocols.listeners.map((l) => {
+    const upstream = parseHostPort(l.upstream)
+    return { listen: parseHostPort(l.listen), upstream, upstreamText: l.upstream, protocol: l.protocol, implicit: tlsPorts.has(upstream.port) }
+  })
+  const intercept = protocols.tlsFiltering && plans.length > 0
+  const minter = intercept ? await Interception.LeafMinter.make(await loadCaOrExplain(protocols.ca, options.base), { validityDays: LEAF_VALIDITY_DAYS }) : undefined
+  const upstreamCa = readUpstreamCa(protocols.upstreamCa, options.base)
+  const limits = scanLimits(protocols, options.limits)
+  const leaves: Array<Interception.Leaf> = []
+  const running: Array<{ info: ProxyListenerInfo; handle: Running }> = []
+  try {
+    for (const plan of plans) {
+      const mode: ListenerMode = plan.implicit ? (minter ? "implicit-tls" : "passthrough") : minter ? "clear+starttls" : "clear"
+      let handle: Running
+      if (mode === "passthrough") {
+        handle = await startPipe(plan.listen, plan.upstream, log, limits.connectTimeoutMs ?? 15_000)
+      } else {
+        const leaf = minter ? await minter.mint(certifiedNames(plan.listen, plan.upstream)) : undefined
+        if (leaf) leaves.push(leaf)
+        handle = await MailProxy.listen({
+          listen: plan.listen,
+          upstream: plan.upstream,
+          protocol: plan.protocol,
+          mode: mode === "implicit-tls" ? "implicit-tls" : "plain",
+          ...(leaf ? { clientTls: { key: leaf.keyPem, cert: leaf.certPem } } : {}),
+          upstreamTls: upstreamCa === undefined ? {} : { ca: upstreamCa },
+          scanner: options.scanner,
+          limits,
+          log
+        })
+      }
+      running.push({ info: { listen: handle.address, upstream: plan.upstreamText, protocol: plan.protocol, mode }, handle })
+    }
+  } catch (error) {
+    await Promise.all(running.map((r) => r.handle.close()))
+    throw error
+  }
+  const checkExpiry = () => {
+    for (const leaf of leaves)
+      if (leaf.notAfter.getTime() - Date.now() < EXPIRY_WARNING_MS)
+        log(`protocols: the certificate minted for ${leaf.names.join(", ")} expires ${leaf.notAfter.toISOString()}; restart the gateway to mint a new one`)
+  }
+  const expiryTimer = leaves.length > 0 ? setInterval(checkExpiry, 12 * 3600_000) : undefined
+  expiryTimer?.unref()
+  return {
+    listeners: running.map((r) => r.info),
+    status: () => ({
+      tlsFiltering: protocols.tlsFiltering,
+      listeners: running.map((r) => ({ ...r.info, listen: `${r.info.listen.host}:${r.info.listen.port}`, connections: r.handle.connections() })),
+      ...(minter ? { certificates: minter.stats() } : {})
+    }),
+    close: async () => {
+      clearInterval(expiryTimer)
+      await Promise.all(running.map((r) => r.handle.close()))
+    }
+  }
+}
+
+/**
+ * The `protocols` section at start-up: when `filtering` is on and listeners are configured, the
+ * client-protection scanner and its listeners; otherwise undefined (nothing listens).
+ */
+export const startProxies = async (
+  config: GatewayConfig.Config,
+  options: { readonly base: string; readonly dataDir: string; readonly log?: ((line: string) => void) | undefined; readonly classifierStage?: Stage | undefined }
+): Promise<ProxyListeners | undefined> => {
+  if (!config.protocols.filtering || config.protocols.listeners.length === 0) return undefined
+  const client = makeClientScanner(config, { dataDir: options.dataDir, log: options.log, classifierStage: options.classifierStage })
+  let listeners: ProxyListeners
+  try {
+    listeners = await startProxyListeners(config.protocols, { base: options.base, scanner: client.scanner, log: options.log })
+  } catch (error) {
+    await client.close()
+    throw error
+  }
+  return {
+    listeners: listeners.listeners,
+    status: () => ({ filtering: true, ...listeners.status(), scanner: client.status() }),
+    close: async () => {
+      await listeners.close()
+      await client.close()
+    }
+  }
+}

@@ -1,0 +1,215 @@
+// The gateway's IMAP/POP3 proxies from its configuration, with the real client-protection scanner:
+// a real Dovecot behind them (IMAP, POP3, IMAPS), a real clamd (EICAR signature), a real rbldnsd
+// (RBL on the Received header the mail provider wrote) and curl as the mail client. Every fetch
+// through the gateway is compared with the same fetch made directly to Dovecot.
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Envelope, MessageModel } from "@mailmoat/core"
+import { Interception } from "@mailmoat/protocols"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { type ClamdPeer, eicar, startClamd } from "../../../packages/antispam/test/threat/support/clamd.ts"
+import { eicarAttachmentMessage } from "../../../packages/antispam/test/threat/support/messages.ts"
+import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
+import { type Dovecot, freePort, startDovecot } from "../../../packages/protocols/test/proxy/support/dovecot.ts"
+import { curl } from "../../../packages/protocols/test/proxy/support/tools.ts"
+import type { ProxyListenerInfo, RunningGateway } from "../src/index.ts"
+import { gateway } from "./support/peers.ts"
+
+const GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+const LISTED_IP = "192.0.2.99"
+
+const message = (subject: string, received: string, body: ReadonlyArray<string>): Buffer =>
+  Buffer.from(
+    [
+      `Received: from relay.sender.test (relay.sender.test [${received}]) by mx.provider.test with ESMTPS id 4Xa1; Tue, 1 Dec 2026 09:59:58 +0000`,
+      "From: Carol <carol@sender.test>",
+      "To: user@provider.test",
+      `Subject: ${subject}`,
+      "Date: Tue, 1 Dec 2026 10:00:00 +0000",
+      `Message-ID: <${subject.replace(/\W/g, "")}@sender.test>`,
+      "X-Mailmoat-Verdict: ham",
+      "MIME-Version: 1.0",
+      "Content-Type: text/plain; charset=us-ascii",
+      "",
+      ...body,
+      ""
+    ].join("\r\n"),
+    "latin1"
+  )
+
+// UIDs follow this order.
+const MESSAGES = [
+  message("Lunch on Thursday", "192.0.2.10", ["Hi,", "", "are we still on for lunch on Thursday? The usual place at noon.", "", "Carol"]),
+  message("You have won", "192.0.2.10", ["This is the GTUBE test:", GTUBE]),
+  message("Minutes of the meeting", LISTED_IP, ["Hi,", "", "the minutes of yesterday's meeting are below.", "", "Carol"]),
+  Buffer.from(eicarAttachmentMessage())
+]
+const UID = { ham: 1, gtube: 2, listed: 3, eicar: 4 } as const
+
+const headerBlock = (b: Buffer) => b.subarray(0, b.indexOf("\r\n\r\n") + 4).toString("latin1")
+const body = (b: Buffer) => b.subarray(b.indexOf("\r\n\r\n") + 4)
+const parse = (b: Buffer) => MessageModel.fromBytes(b, { envelope: Envelope.make({ clientAddress: "127.0.0.1" }) })
+
+describe("gateway IMAP/POP3 proxies with client protection", () => {
+  let dovecot: Dovecot
+  let clamd: ClamdPeer
+  let rbl: Rbldnsd
+  let caDir: string
+  let caCert: string
+  const running: Array<RunningGateway> = []
+
+  beforeAll(async () => {
+    caDir = mkdtempSync(join(tmpdir(), "mailmoat-gw-ca-"))
+    caCert = join(caDir, "ca.pem")
+    ;[dovecot, clamd, rbl] = await Promise.all([
+      startDovecot(MESSAGES),
+      startClamd(),
+      startRbldnsd([{ zone: "bl.test", type: "ip4set", data: `127.0.0.2\n${LISTED_IP}\n` }]),
+      Interception.initCa({ certPath: caCert, keyPath: join(caDir, "ca.key") })
+    ])
+  }, 90_000)
+  afterAll(async () => {
+    for (const g of running) await g.close()
+    await Promise.all([dovecot?.stop(), clamd?.stop(), rbl?.stop()])
+    rmSync(caDir, { recursive: true, force: true })
+  })
+
+  const start = async (protocols: Record<string, unknown>, log?: (line: string) => void) => {
+    const gw = await gateway({
+      antispam: { rbl: { servers: ["bl.test"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] } },
+      protocols: {
+        tlsPorts: `${dovecot.ports.imaps}, ${dovecot.ports.pop3s}`,
+        listeners: [
+          { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.imap}`, protocol: "imap" },
+          { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.pop3}`, protocol: "pop3" },
+          { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.imaps}`, protocol: "imap" }
+        ],
+        ca: { cert: caCert, key: join(caDir, "ca.key") },
+        upstreamCa: dovecot.pki.caFile,
+        clamd: { host: "127.0.0.1", port: clamd.port, timeoutSeconds: 10 },
+        ...protocols
+      }
+    }, log ? { log } : {})
+    running.push(gw)
+    return gw
+  }
+  const auth = () => ["--user", `${dovecot.user}:${dovecot.password}`]
+  const byUpstream = (gw: RunningGateway, port: number): ProxyListenerInfo => gw.proxies.find((p) => p.upstream === `127.0.0.1:${port}`)!
+  const fetchOk = async (url: string, args: ReadonlyArray<string> = []) => {
+    const r = await curl(url, [...auth(), ...args])
+    expect(r.code, r.stderr).toBe(0)
+    return r.stdout
+  }
+  const direct = (uid: number) => fetchOk(`imap://127.0.0.1:${dovecot.ports.imap}/INBOX;UID=${uid}`)
+
+  let gw: RunningGateway
+  beforeAll(async () => {
+    gw = await start({})
+  })
+
+  test("the listeners and their modes are reported (banner data and status)", () => {
+    expect(gw.proxies.map((p) => p.mode)).toEqual(["clear+starttls", "clear+starttls", "implicit-tls"])
+    expect(gw.proxies.every((p) => p.listen.host === "127.0.0.1" && p.listen.port > 0)).toBe(true)
+    const protocols = gw.status().modules.protocols as { filtering: boolean; listeners: ReadonlyArray<unknown>; scanner: { threatScanner: string } }
+    expect(protocols.filtering).toBe(true)
+    expect(protocols.listeners).toHaveLength(3)
+    expect(protocols.scanner.threatScanner).toBe(`127.0.0.1:${clamd.port}`)
+  })
+
+  test("IMAP (clear): ham byte-identical, GTUBE and RBL-listed spam tagged, EICAR part replaced", async () => {
+    const port = byUpstream(gw, dovecot.ports.imap).listen.port
+    const via = (uid: number) => fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${uid}`)
+
+    const ham = await direct(UID.ham)
+    expect((await via(UID.ham)).equals(ham)).toBe(true)
+
+    for (const uid of [UID.gtube, UID.listed]) {
+      const original = await direct(uid)
+      const tagged = await via(uid)
+      const head = headerBlock(tagged)
+      expect(head).toMatch(/^X-Mailmoat-Verdict: spam\r\n/)
+      expect(head).toMatch(/\r\nSubject: \[SPAM\] /)
+      // The forged verdict the message arrived with is gone; only ours is left.
+      expect(head.match(/^X-Mailmoat-Verdict:/gim)).toHaveLength(1)
+      expect(head).toContain(uid === UID.gtube ? "CLASSIFIER_SPAM" : "RBL_LISTED")
+      expect(body(tagged).equals(body(original))).toBe(true)
+    }
+
+    const infected = await direct(UID.eicar)
+    expect(infected.includes(Buffer.from(eicar()).toString("base64").slice(0, 40))).toBe(true)
+    const cleaned = await via(UID.eicar)
+    expect(cleaned.includes(Buffer.from(eicar()).toString("base64").slice(0, 40))).toBe(false)
+    const parsed = parse(cleaned)
+    expect(parsed.body.texts.some((t) => t.includes("Mailmoat removed this part") && t.includes("Mailmoat.Test.EICAR"))).toBe(true)
+    // The text part and the clean attachment are untouched.
+    expect(cleaned.includes("Please find the report attached.")).toBe(true)
+    expect(cleaned.includes('filename="clean.pdf"')).toBe(true)
+    expect(cleaned.includes('filename="report.com"')).toBe(false)
+  })
+
+  test("POP3 (clear, and STLS intercepted with our CA): ham identical, spam tagged", async () => {
+    const port = byUpstream(gw, dovecot.ports.pop3).listen.port
+    const directHam = await fetchOk(`pop3://127.0.0.1:${dovecot.ports.pop3}/${UID.ham}`)
+    expect((await fetchOk(`pop3://127.0.0.1:${port}/${UID.ham}`)).equals(directHam)).toBe(true)
+    const tls = ["--ssl-reqd", "--cacert", caCert]
+    expect((await fetchOk(`pop3://127.0.0.1:${port}/${UID.ham}`, tls)).equals(directHam)).toBe(true)
+    const spam = await fetchOk(`pop3://127.0.0.1:${port}/${UID.gtube}`, tls)
+    expect(headerBlock(spam)).toMatch(/^X-Mailmoat-Verdict: spam\r\n/)
+    expect(headerBlock(spam)).toContain("Subject: [SPAM] You have won")
+  })
+
+  test("IMAPS (implicit TLS, certificate minted by our CA): ham identical, spam tagged, EICAR replaced", async () => {
+    const port = byUpstream(gw, dovecot.ports.imaps).listen.port
+    const via = (uid: number) => fetchOk(`imaps://127.0.0.1:${port}/INBOX;UID=${uid}`, ["--cacert", caCert])
+    expect((await via(UID.ham)).equals(await direct(UID.ham))).toBe(true)
+    expect(headerBlock(await via(UID.gtube))).toContain("Subject: [SPAM] You have won")
+    expect(parse(await via(UID.eicar)).body.texts.some((t) => t.includes("Mailmoat removed this part"))).toBe(true)
+    // A client that does not trust our CA refuses the minted certificate.
+    const untrusted = await curl(`imaps://127.0.0.1:${port}/INBOX;UID=${UID.ham}`, auth())
+    expect(untrusted.code).not.toBe(0)
+  })
+
+  test("onThreat: block replaces the whole infected message with the notice; onSpam: none leaves spam alone", async () => {
+    const g = await start({ onThreat: "block", onSpam: "none" })
+    const port = byUpstream(g, dovecot.ports.imap).listen.port
+    const blocked = await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.eicar}`)
+    expect(headerBlock(blocked)).toContain("Subject: [Blocked: threat found] Quarterly report")
+    expect(headerBlock(blocked)).toContain("X-Mailmoat-Blocked: threat")
+    expect(blocked.includes("Please find the report attached.")).toBe(false)
+    expect((await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.gtube}`)).equals(await direct(UID.gtube))).toBe(true)
+  })
+
+  test("clamd down: messages pass unchanged with a warning, spam is still tagged", async () => {
+    const logs: Array<string> = []
+    const g = await start({ clamd: { host: "127.0.0.1", port: await freePort(), timeoutSeconds: 2 } }, (l) => logs.push(l))
+    const port = byUpstream(g, dovecot.ports.imap).listen.port
+    expect((await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.eicar}`)).equals(await direct(UID.eicar))).toBe(true)
+    expect(logs.some((l) => /threat scanner 127\.0\.0\.1:\d+ unavailable \(connect/.test(l))).toBe(true)
+    expect(headerBlock(await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.gtube}`))).toMatch(/^X-Mailmoat-Verdict: spam\r\n/)
+    expect((g.status().modules.protocols as { scanner: { counters: { threatScanUnavailable: number } } }).scanner.counters.threatScanUnavailable).toBeGreaterThanOrEqual(1)
+  })
+
+  test("tlsFiltering: false passes the TLS port through unscanned (Dovecot's own certificate); no CA needed", async () => {
+    const g = await start({ tlsFiltering: false, ca: { cert: join(caDir, "missing.pem"), key: join(caDir, "missing.key") } })
+    const imaps = byUpstream(g, dovecot.ports.imaps)
+    expect(imaps.mode).toBe("passthrough")
+    expect(byUpstream(g, dovecot.ports.imap).mode).toBe("clear")
+    const url = `imaps://127.0.0.1:${imaps.listen.port}/INBOX;UID=${UID.gtube}`
+    // Our CA does not sign what the client sees: the upstream's certificate arrives untouched.
+    expect((await curl(url, [...auth(), "--cacert", caCert])).code).not.toBe(0)
+    expect((await fetchOk(url, ["--cacert", dovecot.pki.caFile])).equals(await direct(UID.gtube))).toBe(true)
+  })
+
+  test("a missing interception CA stops the start with the `mailmoat ca init` hint", async () => {
+    await expect(start({ ca: { cert: join(caDir, "missing.pem"), key: join(caDir, "missing.key") } })).rejects.toThrow(
+      /^protocols\.ca: .*missing\.pem.*npx mailmoat ca init/
+    )
+  })
+
+  test("protocols.filtering: false starts no proxy", async () => {
+    const g = await start({ filtering: false })
+    expect(g.proxies).toEqual([])
+    expect(g.status().modules.protocols).toEqual({ filtering: false, listeners: [] })
+  })
+})

@@ -72,16 +72,37 @@ export const makeRedis = (options: RedisStoreOptions): RecordStore => {
     retryStrategy: (times) => Math.min(200 * times, 2000)
   })
   client.on("error", () => {}) // errors surface per command; the module logs and counts them
+  // Without the offline queue a command sent while the client is still making its first connection
+  // fails at once, so the first message after start would fail open. Wait for that connection, up
+  // to the timeout; a Redis that went away (reconnecting) fails fast instead, so mail never waits.
+  const connected = (): Promise<void> =>
+    client.status !== "wait" && client.status !== "connecting" && client.status !== "connect"
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const done = () => {
+            clearTimeout(timer)
+            client.off("ready", done)
+            resolve()
+          }
+          const timer = setTimeout(done, timeout)
+          client.once("ready", done)
+        })
   return {
     describe: `redis ${options.url.replace(/\/\/[^@]*@/, "//***@")}`,
-    get: async (key) => (await client.get(prefix + key)) ?? undefined,
+    get: async (key) => {
+      await connected()
+      return (await client.get(prefix + key)) ?? undefined
+    },
     set: async (key, value, ttl) => {
+      await connected()
       await client.set(prefix + key, value, "EX", Math.max(1, Math.ceil(ttl)))
     },
     delete: async (key) => {
+      await connected()
       await client.del(prefix + key)
     },
     addToSet: async (key, member, ttl) => {
+      await connected()
       const k = prefix + key
       const res = await client.multi().sadd(k, member).expire(k, Math.max(1, Math.ceil(ttl))).scard(k).exec()
       const card = res?.[2]?.[1]

@@ -6,9 +6,10 @@
  * - score = sum of symbol scores, each bounded to ±1000, non-finite ones counted 0 (rounded to
  *   1/100).
  * - `spam` at or above `spamScore`, or when a classifier probability is at or above `spamAbove`.
- * - `unsure` when not spam and the message could not be classified: a list did not answer
- *   (a symbol ending in `_UNKNOWN`), a stage timed out or failed, or the classifier probability
- *   lies between `hamBelow` and `spamAbove`.
+ * - `unsure` when not spam and the message could not be classified: a list did not answer or a
+ *   stage could not decide (a symbol ending in `_UNKNOWN` or `_UNSURE`), a stage timed out or
+ *   failed, or a classifier probability given to the policy lies between `hamBelow` and
+ *   `spamAbove`.
  * - otherwise `ham`.
  *
  * Action rules: spam -> `onSpam` (none: deliver with verdict headers, plus `subjectPrefix` when
@@ -36,7 +37,8 @@ export interface PolicyOptions {
   readonly subjectPrefix?: string | undefined
 }
 
-const UNKNOWN = /_UNKNOWN$/
+/** A list that did not answer, or a stage that could not decide (the classifier's middle band). */
+const UNDECIDED = /_(UNKNOWN|UNSURE)$/
 
 /** A symbol scores at most this much either way: one misbehaving plugin cannot swamp the sum. */
 const MAX_SYMBOL_SCORE = 1000
@@ -52,7 +54,7 @@ export const verdictOf = (traces: ReadonlyArray<StageTrace>, extra: ReadonlyArra
   const symbols = [...extra, ...traces.flatMap((t) => t.symbols)]
   const score = Math.round(symbols.reduce((s, h) => s + boundedScore(h.score), 0) * 100) / 100
   const failed = traces.some((t) => t.outcome !== "ok" && t.outcome !== "skipped")
-  const unknown = symbols.some((s) => UNKNOWN.test(s.name))
+  const unknown = symbols.some((s) => UNDECIDED.test(s.name))
   const p = probability !== undefined && Number.isFinite(probability) ? probability : undefined
   const spam = score >= spamScore || (p !== undefined && p >= spamAbove)
   const middle = p !== undefined && p >= hamBelow && p < spamAbove

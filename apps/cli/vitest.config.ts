@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: sharedTest.testTimeout,
-    hookTimeout: sharedTest.hookTimeout
+    hookTimeout: sharedTest.hookTimeout,
+    // The suites mostly wait on the binaries they spawn and on real peers: run files side by side.
+    maxWorkers: 4
   }
 })

@@ -10,7 +10,13 @@
  * - threat + `onThreat: block`: the message becomes `Threat.blockNotice`.
  * - spam + `onSpam: tag`: our `X-Mailmoat-*` verdict headers on top, `[SPAM] ` in front of the
  *   Subject, forged `X-Mailmoat-*` fields removed; the body bytes are untouched.
+ * - threat scanner unavailable (clamd down, timeout, size limit): the message passes with an
+ *   `X-Mailmoat-Warning` header saying it was not scanned for threats (TESTING.md "Failures":
+ *   a fetch cannot be retried, so the IMAP/POP3 path never holds it back).
  * - anything else passes byte-identical (nothing is added to ham).
+ *
+ * Whenever the header block is edited, forged `X-Mailmoat-*` fields are removed first, so the
+ * client only ever sees ours.
  *
  * **Why the threat scan is not a stage of the antispam module.** The module skips every stage
  * for messages over `antispam.maxScanSizeKB` and when `antispam.enabled` is false; a virus in a
@@ -101,15 +107,11 @@ const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   return out
 }
 
-/** `bytes` with the tag applied to its header block; the body bytes follow unchanged. */
-const tagged = (bytes: Uint8Array, message: Message, verdict: Verdict): Uint8Array => {
+/** `bytes` with its header block edited (forged `X-Mailmoat-*` removed); the body bytes follow unchanged. */
+const editHeaders = (bytes: Uint8Array, message: Message, edit: { readonly prepend: ReadonlyArray<readonly [string, string]>; readonly subjectPrefix?: string | undefined }): Uint8Array => {
   const end = MessageModel.HeaderEdit.headerBlockEnd(bytes) ?? bytes.length
   const forged = [...new Set(message.headers.list.map((h) => h.name.toLowerCase()).filter((n) => n.startsWith("x-mailmoat-")))]
-  const block = MessageModel.HeaderEdit.editHeaderBlock(bytes.subarray(0, end), {
-    prepend: Policy.verdictHeaders(verdict, RULE),
-    subjectPrefix: SUBJECT_PREFIX,
-    remove: forged
-  })
+  const block = MessageModel.HeaderEdit.editHeaderBlock(bytes.subarray(0, end), { ...edit, remove: forged })
   return concat(block, bytes.subarray(end))
 }
 
@@ -163,7 +165,7 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
     const facts = result.facts as Threat.ThreatFacts | undefined
     if (facts?.unavailable) {
       counters.threatScanUnavailable++
-      log(`client-protection: threat scanner ${clamd.address} unavailable (${facts.unavailable.reason}: ${facts.unavailable.detail}); message passed without a threat scan`)
+      log(`client-protection: threat scanner ${clamd.address} unavailable (${facts.unavailable.reason}: ${facts.unavailable.detail}); message passed with a warning header`)
     }
     return facts
   }
@@ -185,10 +187,11 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
         counters.threatsReplaced++
         log(`client-protection: message ${key.slice(0, 16)}: ${threats.length} infected part(s) replaced: ${threats.map((t) => t.signature).join(", ")}`)
       }
-      if (verdict?.class === "spam") {
-        counters.tagged++
-        out = tagged(out ?? bytes, message, verdict)
-      }
+      const spam = verdict?.class === "spam" ? verdict : undefined
+      const warning = threat?.unavailable ? ([["X-Mailmoat-Warning", `not scanned for threats (scanner unavailable: ${threat.unavailable.reason})`]] as const) : []
+      if (spam) counters.tagged++
+      if (spam || warning.length > 0)
+        out = editHeaders(out ?? bytes, message, { prepend: [...(spam ? Policy.verdictHeaders(spam, RULE) : []), ...warning], subjectPrefix: spam ? SUBJECT_PREFIX : undefined })
       if (out === undefined) {
         counters.passed++
         return PASS

@@ -26,7 +26,9 @@
  *   as a configuration error).
  * - `MailProxy` takes one certificate per listener, fixed at start: the leaves of this minter
  *   are therefore valid for `LEAF_VALIDITY_DAYS`, and a warning is logged when one comes within
- *   a week of expiry (a restart mints fresh ones).
+ *   a week of expiry (a restart mints fresh ones). The leaf certifies the configured names
+ *   only, never anything taken from an upstream certificate; the upstream is verified on every
+ *   connection before any message flows (MailProxy: implicit TLS connects upstream first).
  *
  * @category constructors
  * @since 0.1.0

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Envelope, MessageModel } from "@mailmoat/core"
 import { Interception } from "@mailmoat/protocols"
+import { fc, test as property } from "@fast-check/vitest"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type ClamdPeer, eicar, startClamd } from "../../../packages/antispam/test/threat/support/clamd.ts"
 import { eicarAttachmentMessage } from "../../../packages/antispam/test/threat/support/messages.ts"
@@ -14,6 +15,7 @@ import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/supp
 import { type Dovecot, freePort, startDovecot } from "../../../packages/protocols/test/proxy/support/dovecot.ts"
 import { curl } from "../../../packages/protocols/test/proxy/support/tools.ts"
 import type { ProxyListenerInfo, RunningGateway } from "../src/index.ts"
+import { parseHostPort, parseTlsPorts } from "../src/ProxyListeners.ts"
 import { gateway } from "./support/peers.ts"
 
 const GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
@@ -180,11 +182,15 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
     expect((await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.gtube}`)).equals(await direct(UID.gtube))).toBe(true)
   })
 
-  test("clamd down: messages pass unchanged with a warning, spam is still tagged", async () => {
+  test("clamd down: messages pass with a warning header, spam is still tagged", async () => {
     const logs: Array<string> = []
     const g = await start({ clamd: { host: "127.0.0.1", port: await freePort(), timeoutSeconds: 2 } }, (l) => logs.push(l))
     const port = byUpstream(g, dovecot.ports.imap).listen.port
-    expect((await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.eicar}`)).equals(await direct(UID.eicar))).toBe(true)
+    const unscanned = await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.eicar}`)
+    expect(headerBlock(unscanned)).toMatch(/^X-Mailmoat-Warning: /)
+    expect(parse(unscanned).headers.get("X-Mailmoat-Warning")).toBe("not scanned for threats (scanner unavailable: connect)")
+    // Only the warning is added: the message itself (the attachment included) is unchanged.
+    expect(unscanned.subarray(unscanned.indexOf("\r\nFrom: ") + 2).equals(await direct(UID.eicar))).toBe(true)
     expect(logs.some((l) => /threat scanner 127\.0\.0\.1:\d+ unavailable \(connect/.test(l))).toBe(true)
     expect(headerBlock(await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.gtube}`))).toMatch(/^X-Mailmoat-Verdict: spam\r\n/)
     expect((g.status().modules.protocols as { scanner: { counters: { threatScanUnavailable: number } } }).scanner.counters.threatScanUnavailable).toBeGreaterThanOrEqual(1)
@@ -211,5 +217,31 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
     const g = await start({ filtering: false })
     expect(g.proxies).toEqual([])
     expect(g.status().modules.protocols).toEqual({ filtering: false, listeners: [] })
+  })
+})
+
+describe("listener address parsers", () => {
+  property.prop([fc.string()])("parseHostPort and parseTlsPorts never throw", (text) => {
+    parseHostPort(text)
+    for (const port of parseTlsPorts(text)) expect(Number.isInteger(port)).toBe(true)
+  })
+
+  property.prop([fc.oneof(fc.ipV4(), fc.domain(), fc.ipV6().map((v6) => `[${v6}]`)), fc.integer({ min: 0, max: 65535 })])(
+    "host:port round trips (IPv6 in brackets)",
+    (host, port) => {
+      expect(parseHostPort(`${host}:${port}`)).toEqual({ host: host.replace(/^\[|\]$/g, ""), port })
+    }
+  )
+
+  property.prop([fc.array(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 8 }), fc.constantFrom(",", ", ", " , ")])(
+    "tlsPorts as admins type it",
+    (ports, separator) => {
+      expect([...parseTlsPorts(ports.join(separator))].sort((a, b) => a - b)).toEqual([...new Set(ports)].sort((a, b) => a - b))
+    }
+  )
+
+  test("tlsPorts: entries that are not ports are ignored (the schema reports them)", () => {
+    expect([...parseTlsPorts("993, x, 995")]).toEqual([993, 995])
+    expect([...parseTlsPorts("993")]).toEqual([993])
   })
 })

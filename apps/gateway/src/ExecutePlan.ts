@@ -20,7 +20,7 @@
  */
 import type { Envelope } from "@mailmoat/core"
 import { Delivery, type Smtp } from "@mailmoat/protocols"
-import type { Quarantine } from "./FileQuarantine.ts"
+import type { Quarantine } from "./Quarantine.ts"
 import type { Handoff, Transaction } from "./Handoff.ts"
 import type { Metrics } from "./Metrics.ts"
 import type { Plan, QuarantineGroup } from "./RecipientPlan.ts"

@@ -17,7 +17,7 @@
 import type { Envelope, RecipientOutcome } from "@mailmoat/core"
 import { Smtp } from "@mailmoat/protocols"
 import { executePlan } from "./ExecutePlan.ts"
-import type { Quarantine } from "./FileQuarantine.ts"
+import type { Quarantine } from "./Quarantine.ts"
 import type { Handoff, Transaction } from "./Handoff.ts"
 import type { Metrics } from "./Metrics.ts"
 import { deliverAll, type Plan, plan } from "./RecipientPlan.ts"

@@ -16,10 +16,10 @@ import { Smtp } from "@mailmoat/protocols"
 import { mkdir } from "node:fs/promises"
 import { join } from "node:path"
 import { type AdminServer, startAdmin } from "./AdminServer.ts"
-import { fileQuarantine } from "./FileQuarantine.ts"
 import { type Evaluate, makeHandler } from "./GatewayHandler.ts"
 import { type Handoff, maildirHandoff } from "./Handoff.ts"
 import { Metrics } from "./Metrics.ts"
+import { openQuarantine } from "./Quarantine.ts"
 import { loadPlugins } from "./Plugins.ts"
 import { type Protection, type StateSettings, startProtection } from "./Protection.ts"
 import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
@@ -102,7 +102,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
       timeouts: { dataEndMs: d.dataEndMs }
     })
   }
-  const quarantine = fileQuarantine(settings.quarantine.path, settings.smtp.hostname)
+  const quarantine = openQuarantine({ path: settings.quarantine.path, state: settings.config.state })
   // Before anything listens: a plugin problem refuses the start (PluginLoadError, exit 2).
   const plugins = await loadPlugins(settings.config.plugins, { baseDir: options.base ?? process.cwd(), log })
   let protection: Protection | undefined
@@ -143,6 +143,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   } catch (error) {
     await protection?.close()
     await plugins.close()
+    await quarantine.close()
     throw error
   }
   // The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start.
@@ -153,6 +154,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     await smtp.close({ graceful: false })
     await protection?.close()
     await plugins.close()
+    await quarantine.close()
     throw error
   }
   let closing = false
@@ -163,7 +165,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     uptimeSeconds: Math.round((Date.now() - started) / 1000),
     smtp: { ...smtp.address, tls: settings.smtp.tls !== undefined, connections: smtp.connections() },
     delivery: handoff.describe,
-    quarantine: settings.quarantine.path,
+    quarantine: quarantine.describe,
     modules: {
       antispam: { enabled: settings.antispam.enabled, state: antispamState, ...(protection?.status() ?? {}) },
       plugins: plugins.status(),
@@ -180,6 +182,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     await proxies?.close()
     await protection?.close()
     await plugins.close()
+    await quarantine.close()
     throw error
   }
   let closed: Promise<void> | undefined
@@ -187,7 +190,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     smtp: smtp.address,
     admin: admin?.address,
     delivery: handoff.describe,
-    quarantine: settings.quarantine.path,
+    quarantine: quarantine.describe,
     proxies: proxies?.listeners ?? [],
     settings,
     status,
@@ -199,6 +202,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
         await handoff.close()
         await protection?.close()
         await plugins.close()
+        await quarantine.close()
         await admin?.close()
       })()
       return closed

@@ -5,6 +5,7 @@ import { Action } from "@mailmoat/core"
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
 import { join } from "node:path"
+import { FileQuarantineStore } from "@mailmoat/core/node"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import type { Evaluate } from "../src/GatewayHandler.ts"
 import type { RunningGateway } from "../src/index.ts"
@@ -33,7 +34,18 @@ const byLocalPart: Evaluate = async (envelope) =>
 
 const files = (dir: string): Array<string> => (existsSync(dir) ? readdirSync(dir) : [])
 const newMail = (gw: RunningGateway, rcpt: string) => files(join(gw.settings.dataDir, "maildir", rcpt, "new"))
-const quarantined = (gw: RunningGateway) => files(join(gw.settings.quarantine.path, "meta")).map((f) => JSON.parse(readFileSync(join(gw.settings.quarantine.path, "meta", f), "utf8")))
+/** The quarantine as `mailmoat quarantine` sees it: each entry's metadata and message text. */
+const quarantined = async (gw: RunningGateway) => {
+  const store = FileQuarantineStore.make({ root: gw.settings.quarantine.path })
+  const page = await store.list({ limit: 1000 })
+  return Promise.all(
+    page.entries.map(async (meta) => {
+      const chunks: Array<Uint8Array> = []
+      for await (const c of (await store.get(meta.id)).stream()) chunks.push(c)
+      return { ...meta, text: Buffer.concat(chunks).toString("latin1") }
+    })
+  )
+}
 
 describe("Maildir mode (embedded default)", () => {
   let gw: RunningGateway
@@ -101,17 +113,17 @@ describe("per-recipient actions through SMTP", () => {
   test("quarantine => 250, message and metadata stored, not delivered", async () => {
     expect((await send(["quarantine@example.test"], "q1")).data).toMatch(/^250 /)
     expect(newMail(gw, "quarantine@example.test")).toEqual([])
-    const q = quarantined(gw).find((m) => m.recipients.includes("quarantine@example.test"))
+    const q = (await quarantined(gw)).find((m) => m.recipients.includes("quarantine@example.test"))
     expect(q).toMatchObject({ reason: "spam", envelope: { mailFrom: "s@client.test", clientAddress: "127.0.0.1" }, verdict: { class: "spam" } })
-    expect(readFileSync(q.file, "latin1")).toContain("Subject: q1")
+    expect(q?.text).toContain("Subject: q1")
   })
 
   test("reject => 550 5.7.1; drop => 250 and nothing kept; tempfail => 451 4.7.1", async () => {
     expect((await send(["reject@example.test"], "r")).data).toMatch(/^550 5\.7\.1 /)
-    const before = quarantined(gw).length
+    const before = (await quarantined(gw)).length
     expect((await send(["drop@example.test"], "d")).data).toMatch(/^250 /)
     expect(newMail(gw, "drop@example.test")).toEqual([])
-    expect(quarantined(gw).length).toBe(before)
+    expect((await quarantined(gw)).length).toBe(before)
     expect((await send(["unsure@example.test"], "u")).data).toMatch(/^451 4\.7\.1 /)
     expect(gw.status().counters).toMatchObject({ messagesRejected: 1, messagesTempfailed: 1 })
   })
@@ -119,15 +131,15 @@ describe("per-recipient actions through SMTP", () => {
   test("split recipients: one delivered, one quarantined => 250 and both done", async () => {
     expect((await send(["ham2@example.test", "quarantine@example.test"], "split")).data).toMatch(/^250 /)
     expect(newMail(gw, "ham2@example.test")).toHaveLength(1)
-    expect(quarantined(gw).some((m) => m.recipients.join() === "quarantine@example.test" && readFileSync(m.file, "latin1").includes("Subject: split"))).toBe(true)
+    expect((await quarantined(gw)).some((m) => m.recipients.join() === "quarantine@example.test" && m.text.includes("Subject: split"))).toBe(true)
   })
 
   test("split recipients: reject for one, deliver for another => 250, the rejected one is quarantined (no bounce, no loss)", async () => {
     expect((await send(["ham3@example.test", "reject@example.test"], "mixed-reject")).data).toMatch(/^250 /)
     expect(newMail(gw, "ham3@example.test")).toHaveLength(1)
-    const q = quarantined(gw).find((m) => readFileSync(m.file, "latin1").includes("Subject: mixed-reject"))
-    expect(q.recipients).toEqual(["reject@example.test"])
-    expect(q.reason).toMatch(/^rejected for this recipient/)
+    const q = (await quarantined(gw)).find((m) => m.text.includes("Subject: mixed-reject"))
+    expect(q?.recipients).toEqual(["reject@example.test"])
+    expect(q?.reason).toMatch(/^rejected for this recipient/)
   })
 
   test("a tempfail for any recipient => 451 for the message, nothing stored for anyone", async () => {

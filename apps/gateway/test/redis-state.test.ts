@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
+import { RedisQuarantineStore } from "@mailmoat/antispam"
 import type { RunningGateway } from "../src/index.ts"
 import { gateway, sendRaw } from "./support/peers.ts"
 
@@ -57,5 +58,21 @@ describe("two gateways sharing Redis state", () => {
     expect((await send(a)).data).toMatch(/^451 4\.7\.1 /)
     await new Promise((r) => setTimeout(r, 1500))
     expect((await send(b)).data).toMatch(/^451 4\.7\.1 /)
+  })
+
+  test("quarantined mail goes to the Redis quarantine, where any node (and the CLI) finds it", async () => {
+    const gw = await gateway({ state: { backend: "redis", url: redis.url }, antispam: { endUserBlocklist: { enabled: false } } })
+    running.push(gw)
+    const gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+    const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["victim@example.test"] }, `Subject: redis quarantine\r\n\r\n${gtube}\r\n`)
+    expect(r.data).toMatch(/^250 /)
+    const store = RedisQuarantineStore.make({ url: redis.url, prefix: "mailmoat:quarantine:" })
+    try {
+      const page = await store.list()
+      expect(page.entries.map((e) => e.recipients)).toContainEqual(["victim@example.test"])
+      expect(gw.status().quarantine).toMatch(/^redis /)
+    } finally {
+      await store.close()
+    }
   })
 })

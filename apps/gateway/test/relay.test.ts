@@ -207,12 +207,11 @@ describe("LMTP downstream: per-recipient replies after the data", () => {
       expect(r.data).toMatch(/^250 /)
       expect(sink.messages).toHaveLength(1)
       expect(sink.commands.some((c) => c.startsWith("LHLO "))).toBe(true)
-      const { readdirSync, readFileSync } = await import("node:fs")
-      const metaDir = `${gw.settings.quarantine.path}/meta`
-      const metas = readdirSync(metaDir).map((f) => JSON.parse(readFileSync(`${metaDir}/${f}`, "utf8")))
+      const { FileQuarantineStore } = await import("@mailmoat/core/node")
+      const metas = (await FileQuarantineStore.make({ root: gw.settings.quarantine.path }).list()).entries
       expect(metas).toHaveLength(1)
       expect(metas[0]).toMatchObject({ recipients: ["full@example.test"] })
-      expect(metas[0].reason).toContain("552 Quota exceeded")
+      expect(metas[0]?.reason).toContain("552 Quota exceeded")
     } finally {
       await gw.close()
       await sink.stop()

@@ -1,0 +1,49 @@
+/**
+ * The gateway's quarantine: the core `QuarantineStore` the configuration names, the embedded
+ * file store under `quarantine.path` by default, or the Redis store with `state.backend: redis`
+ * (message bytes in Redis too, so `mailmoat quarantine release` works from any node). `put`
+ * resolves only once the message and its metadata are durable; any failure rejects, and the SMTP
+ * handler answers 451 so nothing is lost.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { RedisQuarantineStore } from "@mailmoat/antispam"
+import type { Envelope, Quarantine as Q, Verdict } from "@mailmoat/core"
+import { FileQuarantineStore } from "@mailmoat/core/node"
+
+export interface QuarantineEntry {
+  readonly envelope: Envelope.Envelope
+  /** The recipients this copy was quarantined for. */
+  readonly recipients: ReadonlyArray<string>
+  readonly reason: string
+  readonly verdict?: Verdict | undefined
+}
+
+export interface Quarantine {
+  /** Where entries live, for the start banner and the status. */
+  readonly describe: string
+  /** Stores the message durably; resolves with its id. */
+  readonly put: (entry: QuarantineEntry, source: () => AsyncIterable<Uint8Array>) => Promise<string>
+  readonly close: () => Promise<void>
+}
+
+export interface QuarantineSettings {
+  readonly path: string
+  readonly state: { readonly backend: "embedded" | "redis"; readonly url?: string | undefined; readonly keyPrefix?: string | undefined }
+}
+
+export const openQuarantine = (settings: QuarantineSettings): Quarantine => {
+  const redisUrl = settings.state.backend === "redis" ? settings.state.url : undefined
+  const store: Q.QuarantineStoreShape =
+    redisUrl !== undefined
+      ? RedisQuarantineStore.make({ url: redisUrl, prefix: `${settings.state.keyPrefix ?? "mailmoat:"}quarantine:` })
+      : FileQuarantineStore.make({ root: settings.path })
+  return {
+    describe: redisUrl !== undefined ? `redis ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}` : settings.path,
+    put: (entry, source) => store.put({ envelope: entry.envelope, recipients: entry.recipients, reason: entry.reason, verdict: entry.verdict, message: source }),
+    close: async () => {
+      await (store as { close?: () => Promise<void> }).close?.()
+    }
+  }
+}

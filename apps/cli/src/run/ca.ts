@@ -51,33 +51,33 @@ const caFailure = (e: unknown): Error => {
 }
 
 export const runInit = async (a: Parsed): Promise<number> => {
-    const paths = caPaths(loadConfig(opt.string(a, "config")))
-    let d: Interception.CaDescription
-    try {
-      d = await Interception.initCa({ ...paths, force: opt.flag(a, "force") })
-    } catch (e) {
-      throw caFailure(e)
-    }
-    if (opt.flag(a, "json")) printJson({ ...asJson(d), keyPath: paths.keyPath })
-    else {
-      print("created the Mailmoat interception CA")
-      printDescription(d)
-      print(`key          ${paths.keyPath} (mode 0600)`)
-      print("")
-      print(Interception.trustInstructions(d.certPath))
-    }
-    return EXIT_OK
+  const paths = caPaths(loadConfig(opt.string(a, "config")))
+  let d: Interception.CaDescription
+  try {
+    d = await Interception.initCa({ ...paths, force: opt.flag(a, "force") })
+  } catch (e) {
+    throw caFailure(e)
   }
+  if (opt.flag(a, "json")) printJson({ ...asJson(d), keyPath: paths.keyPath })
+  else {
+    print("created the Mailmoat interception CA")
+    printDescription(d)
+    print(`key          ${paths.keyPath} (mode 0600)`)
+    print("")
+    print(Interception.trustInstructions(d.certPath))
+  }
+  return EXIT_OK
+}
 
 export const runShow = async (a: Parsed): Promise<number> => {
-    const paths = caPaths(loadConfig(opt.string(a, "config")))
-    let d: Interception.CaDescription
-    try {
-      d = await Interception.showCa({ certPath: paths.certPath })
-    } catch (e) {
-      throw caFailure(e)
-    }
-    if (opt.flag(a, "json")) printJson(asJson(d))
-    else printDescription(d)
-    return EXIT_OK
+  const paths = caPaths(loadConfig(opt.string(a, "config")))
+  let d: Interception.CaDescription
+  try {
+    d = await Interception.showCa({ certPath: paths.certPath })
+  } catch (e) {
+    throw caFailure(e)
   }
+  if (opt.flag(a, "json")) printJson(asJson(d))
+  else printDescription(d)
+  return EXIT_OK
+}

@@ -85,12 +85,17 @@ export const runCheck = async (kind: "ip" | "domain", a: Parsed): Promise<number
   else {
     const n = answers.filter((x) => x.answer === "listed").length
     print(`${value}: ${listed ? `LISTED on ${n} of ${answers.length}` : `not listed on any of ${answers.length}`} ${answers.length === 1 ? "list" : "lists"}`)
-    if (answers.length === 0) print(`no ${kind === "ip" ? "RBL, DNSBL or end-user" : "DNSBL or end-user"} list is configured (antispam.rbl/dnsbl/endUserBlocklist, or mailmoat lists import)`)
+    if (answers.length === 0)
+      print(`no ${kind === "ip" ? "RBL, DNSBL or end-user" : "DNSBL or end-user"} list is configured (antispam.rbl/dnsbl/endUserBlocklist, or mailmoat lists import)`)
     else {
       const rows = answers.map((x) => [
         x.list,
         x.type,
-        x.answer === "listed" ? `LISTED ${(x.codes ?? []).join(",")}${x.reason ? ` (${x.reason})` : ""}` : x.answer === "unknown" ? `unknown: ${x.reason}${x.detail ? ` (${x.detail})` : ""}` : "not listed",
+        x.answer === "listed"
+          ? `LISTED ${(x.codes ?? []).join(",")}${x.reason ? ` (${x.reason})` : ""}`
+          : x.answer === "unknown"
+            ? `unknown: ${x.reason}${x.detail ? ` (${x.detail})` : ""}`
+            : "not listed",
         `${x.millis} ms${x.inTime ? "" : " (late)"}`
       ])
       for (const line of table(["list", "type", "answer", "time"], rows, 80)) print(`  ${line}`)
@@ -98,4 +103,3 @@ export const runCheck = async (kind: "ip" | "domain", a: Parsed): Promise<number
   }
   return listed ? EXIT_FINDINGS : EXIT_OK
 }
-

@@ -14,24 +14,24 @@ import { print, printJson, warn } from "../cli/Io.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
 export const runValidate = async (a: Parsed): Promise<number> => {
-    const file = a.positionals.FILE!
-    let problems: ReadonlyArray<string> = []
-    try {
-      // The gateway's own settings step too: it reads the TLS files the configuration names.
-      await gatewaySettings(loadConfig(file))
-    } catch (e) {
-      problems = (e as { problems?: ReadonlyArray<string> }).problems ?? [(e as Error).message]
-    }
-    if (opt.flag(a, "json")) printJson({ file, valid: problems.length === 0, problems })
-    else if (problems.length === 0) print(`${file}: valid`)
-    else {
-      warn(`${file}: ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`)
-      for (const p of problems) warn(`  ${p}`)
-    }
-    return problems.length === 0 ? EXIT_OK : EXIT_USAGE
+  const file = a.positionals.FILE!
+  let problems: ReadonlyArray<string> = []
+  try {
+    // The gateway's own settings step too: it reads the TLS files the configuration names.
+    await gatewaySettings(loadConfig(file))
+  } catch (e) {
+    problems = (e as { problems?: ReadonlyArray<string> }).problems ?? [(e as Error).message]
   }
+  if (opt.flag(a, "json")) printJson({ file, valid: problems.length === 0, problems })
+  else if (problems.length === 0) print(`${file}: valid`)
+  else {
+    warn(`${file}: ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`)
+    for (const p of problems) warn(`  ${p}`)
+  }
+  return problems.length === 0 ? EXIT_OK : EXIT_USAGE
+}
 
 export const runDefaults = async (_a: Parsed): Promise<number> => {
-    process.stdout.write(GatewayConfig.defaultsYaml())
-    return EXIT_OK
-  }
+  process.stdout.write(GatewayConfig.defaultsYaml())
+  return EXIT_OK
+}

@@ -17,40 +17,44 @@ import { print, readStdin, warn } from "../cli/Io.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
 export const runImport = async (a: Parsed): Promise<number> => {
-    const config = loadConfig(opt.string(a, "config"))
-    const kind = a.positionals.KIND as ListFile.ListKind
-    const file = a.positionals.FILE!
-    let text: string
-    try {
-      text = file === "-" ? new TextDecoder().decode(await readStdin()) : readFileSync(file, "utf8")
-    } catch (e) {
-      throw new InputError([`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}`])
-    }
-    const store = ListStore.makeFileListStore(listsDir(config))
-    try {
-      const n = store.importList(kind, text)
-      print(`imported ${n} ${kind} ${n === 1 ? "entry" : "entries"} into ${listsDir(config)}`)
-      return EXIT_OK
-    } catch (e) {
-      if (e instanceof ListStore.ListImportError) {
-        throw new InputError(
-          e.errors.map((x) => `${file}:${x.line}: ${JSON.stringify(x.text.trim())}: ${x.message}`),
-          `mailmoat: ${file}: ${e.errors.length} bad ${e.errors.length === 1 ? "line" : "lines"}, nothing imported`
-        )
-      }
-      throw e
-    }
+  const config = loadConfig(opt.string(a, "config"))
+  const kind = a.positionals.KIND as ListFile.ListKind
+  const file = a.positionals.FILE!
+  let text: string
+  try {
+    text = file === "-" ? new TextDecoder().decode(await readStdin()) : readFileSync(file, "utf8")
+  } catch (e) {
+    throw new InputError([`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}`])
   }
+  const store = ListStore.makeFileListStore(listsDir(config))
+  try {
+    const n = store.importList(kind, text)
+    print(`imported ${n} ${kind} ${n === 1 ? "entry" : "entries"} into ${listsDir(config)}`)
+    return EXIT_OK
+  } catch (e) {
+    if (e instanceof ListStore.ListImportError) {
+      throw new InputError(
+        e.errors.map((x) => `${file}:${x.line}: ${JSON.stringify(x.text.trim())}: ${x.message}`),
+        `mailmoat: ${file}: ${e.errors.length} bad ${e.errors.length === 1 ? "line" : "lines"}, nothing imported`
+      )
+    }
+    throw e
+  }
+}
 
 export const runExport = async (a: Parsed): Promise<number> => {
-    const config = loadConfig(opt.string(a, "config"))
-    const store = ListStore.makeFileListStore(listsDir(config))
-    try {
-      process.stdout.write(store.exportList(a.positionals.KIND as ListFile.ListKind))
-    } catch (e) {
-      if (e instanceof ListStore.ListImportError) throw new InputError(e.errors.map((x) => `line ${x.line}: ${x.message}`), `mailmoat: the stored ${e.kind} list is damaged:`)
-      throw e
-    }
-    warn(`# from ${listsDir(config)}`)
-    return EXIT_OK
+  const config = loadConfig(opt.string(a, "config"))
+  const store = ListStore.makeFileListStore(listsDir(config))
+  try {
+    process.stdout.write(store.exportList(a.positionals.KIND as ListFile.ListKind))
+  } catch (e) {
+    if (e instanceof ListStore.ListImportError)
+      throw new InputError(
+        e.errors.map((x) => `line ${x.line}: ${x.message}`),
+        `mailmoat: the stored ${e.kind} list is damaged:`
+      )
+    throw e
   }
+  warn(`# from ${listsDir(config)}`)
+  return EXIT_OK
+}

@@ -47,86 +47,99 @@ const nonNegativeInt = (a: Parsed, name: string, d: number): number => {
 }
 
 export const runList = (a: Parsed): Promise<number> =>
-    withStore(a, async (store) => {
-      const page = await store.list({ limit: nonNegativeInt(a, "limit", 50), offset: nonNegativeInt(a, "offset", 0) })
-      if (opt.flag(a, "json")) {
-        printJson({ store: store.describe, total: page.total, entries: page.entries })
-        return EXIT_OK
-      }
-      print(`${page.total} quarantined ${page.total === 1 ? "message" : "messages"} (${store.describe})`)
-      if (page.entries.length > 0) {
-        const rows = page.entries.map((m) => [m.id, m.storedAt.replace("T", " ").slice(0, 19), m.envelope.mailFrom || "<>", m.recipients.join(","), m.subject ?? "", verdictText(m), m.confirmedAt ? "yes" : ""])
-        for (const line of table(["id", "stored (UTC)", "from", "to", "subject", "verdict", "confirmed"], rows, 40)) print(line)
-      }
+  withStore(a, async (store) => {
+    const page = await store.list({ limit: nonNegativeInt(a, "limit", 50), offset: nonNegativeInt(a, "offset", 0) })
+    if (opt.flag(a, "json")) {
+      printJson({ store: store.describe, total: page.total, entries: page.entries })
       return EXIT_OK
-    })
+    }
+    print(`${page.total} quarantined ${page.total === 1 ? "message" : "messages"} (${store.describe})`)
+    if (page.entries.length > 0) {
+      const rows = page.entries.map((m) => [
+        m.id,
+        m.storedAt.replace("T", " ").slice(0, 19),
+        m.envelope.mailFrom || "<>",
+        m.recipients.join(","),
+        m.subject ?? "",
+        verdictText(m),
+        m.confirmedAt ? "yes" : ""
+      ])
+      for (const line of table(["id", "stored (UTC)", "from", "to", "subject", "verdict", "confirmed"], rows, 40)) print(line)
+    }
+    return EXIT_OK
+  })
 
 export const runShow = (a: Parsed): Promise<number> =>
-    withStore(a, async (store) => {
-      const entry = await store.get(a.positionals.ID!)
-      if (opt.flag(a, "raw")) {
-        for await (const chunk of entry.stream()) process.stdout.write(chunk)
-        return EXIT_OK
-      }
-      const m = entry.meta
-      if (opt.flag(a, "json")) {
-        printJson(m)
-        return EXIT_OK
-      }
-      print(`id          ${m.id}`)
-      print(`stored      ${m.storedAt}${m.confirmedAt ? `   confirmed spam ${m.confirmedAt}` : ""}`)
-      print(`reason      ${m.reason}`)
-      print(`client      ${m.envelope.clientAddress}${m.envelope.helo ? ` (HELO ${m.envelope.helo})` : ""}`)
-      print(`mail from   <${m.envelope.mailFrom}>`)
-      print(`recipients  ${m.recipients.join(", ")}${m.recipients.length !== m.envelope.rcptTo.length ? ` (of ${m.envelope.rcptTo.join(", ")})` : ""}`)
-      print(`from        ${m.from ?? ""}`)
-      print(`subject     ${m.subject ?? ""}`)
-      print(`size        ${m.size} bytes`)
-      print(`verdict     ${verdictText(m)}${m.verdict?.probability !== undefined ? ` (p=${m.verdict.probability.toFixed(3)})` : ""}`)
-      for (const line of table(["symbol", "score", "source", "detail"], (m.verdict?.symbols ?? []).map((s) => [s.name, s.score.toFixed(2), s.source, s.detail ?? ""]), 70)) print(`  ${line}`)
+  withStore(a, async (store) => {
+    const entry = await store.get(a.positionals.ID!)
+    if (opt.flag(a, "raw")) {
+      for await (const chunk of entry.stream()) process.stdout.write(chunk)
       return EXIT_OK
-    })
+    }
+    const m = entry.meta
+    if (opt.flag(a, "json")) {
+      printJson(m)
+      return EXIT_OK
+    }
+    print(`id          ${m.id}`)
+    print(`stored      ${m.storedAt}${m.confirmedAt ? `   confirmed spam ${m.confirmedAt}` : ""}`)
+    print(`reason      ${m.reason}`)
+    print(`client      ${m.envelope.clientAddress}${m.envelope.helo ? ` (HELO ${m.envelope.helo})` : ""}`)
+    print(`mail from   <${m.envelope.mailFrom}>`)
+    print(`recipients  ${m.recipients.join(", ")}${m.recipients.length !== m.envelope.rcptTo.length ? ` (of ${m.envelope.rcptTo.join(", ")})` : ""}`)
+    print(`from        ${m.from ?? ""}`)
+    print(`subject     ${m.subject ?? ""}`)
+    print(`size        ${m.size} bytes`)
+    print(`verdict     ${verdictText(m)}${m.verdict?.probability !== undefined ? ` (p=${m.verdict.probability.toFixed(3)})` : ""}`)
+    for (const line of table(
+      ["symbol", "score", "source", "detail"],
+      (m.verdict?.symbols ?? []).map((s) => [s.name, s.score.toFixed(2), s.source, s.detail ?? ""]),
+      70
+    ))
+      print(`  ${line}`)
+    return EXIT_OK
+  })
 
 export const runRelease = (a: Parsed): Promise<number> =>
-    withStore(a, async (store, config) => {
-      const id = a.positionals.ID!
-      const entry = await store.get(id)
-      let result: Awaited<ReturnType<typeof release>>
-      try {
-        result = await release(config, entry)
-      } catch (e) {
-        throw new RuntimeFailure(`release of ${id} failed, the message stays in the quarantine: ${messageOf(e)}`)
-      }
-      if (result.refused.length > 0) {
-        const detail = result.refused.map((r) => `${r.recipient}: ${r.reply}`).join("; ")
-        throw new RuntimeFailure(
-          `release of ${id}: ${result.destination} refused ${detail}${result.accepted.length > 0 ? `; delivered to ${result.accepted.join(", ")}` : ""}; the message stays in the quarantine`
-        )
-      }
-      // Learn before removing: the message bytes are read from the entry.
-      const learned = await learnFromQuarantine(config, entry, "ham")
-      await store.remove(id)
-      if (opt.flag(a, "json")) printJson({ id, released: true, destination: result.destination, recipients: result.accepted, learned })
-      else print(`released ${id} to ${result.destination} for ${result.accepted.join(", ")}; ${learned}`)
-      return EXIT_OK
-    })
+  withStore(a, async (store, config) => {
+    const id = a.positionals.ID!
+    const entry = await store.get(id)
+    let result: Awaited<ReturnType<typeof release>>
+    try {
+      result = await release(config, entry)
+    } catch (e) {
+      throw new RuntimeFailure(`release of ${id} failed, the message stays in the quarantine: ${messageOf(e)}`)
+    }
+    if (result.refused.length > 0) {
+      const detail = result.refused.map((r) => `${r.recipient}: ${r.reply}`).join("; ")
+      throw new RuntimeFailure(
+        `release of ${id}: ${result.destination} refused ${detail}${result.accepted.length > 0 ? `; delivered to ${result.accepted.join(", ")}` : ""}; the message stays in the quarantine`
+      )
+    }
+    // Learn before removing: the message bytes are read from the entry.
+    const learned = await learnFromQuarantine(config, entry, "ham")
+    await store.remove(id)
+    if (opt.flag(a, "json")) printJson({ id, released: true, destination: result.destination, recipients: result.accepted, learned })
+    else print(`released ${id} to ${result.destination} for ${result.accepted.join(", ")}; ${learned}`)
+    return EXIT_OK
+  })
 
 export const runDelete = (a: Parsed): Promise<number> =>
-    withStore(a, async (store) => {
-      const id = a.positionals.ID!
-      await store.remove(id)
-      if (opt.flag(a, "json")) printJson({ id, deleted: true })
-      else print(`deleted ${id}`)
-      return EXIT_OK
-    })
+  withStore(a, async (store) => {
+    const id = a.positionals.ID!
+    await store.remove(id)
+    if (opt.flag(a, "json")) printJson({ id, deleted: true })
+    else print(`deleted ${id}`)
+    return EXIT_OK
+  })
 
 export const runConfirm = (a: Parsed): Promise<number> =>
-    withStore(a, async (store, config) => {
-      const id = a.positionals.ID!
-      const entry = await store.get(id)
-      const meta = await store.markConfirmed(id)
-      const learned = await learnFromQuarantine(config, entry, "spam")
-      if (opt.flag(a, "json")) printJson({ id, confirmedAt: meta.confirmedAt, learned })
-      else print(`confirmed ${id} as spam; ${learned}`)
-      return EXIT_OK
-    })
+  withStore(a, async (store, config) => {
+    const id = a.positionals.ID!
+    const entry = await store.get(id)
+    const meta = await store.markConfirmed(id)
+    const learned = await learnFromQuarantine(config, entry, "spam")
+    if (opt.flag(a, "json")) printJson({ id, confirmedAt: meta.confirmedAt, learned })
+    else print(`confirmed ${id} as spam; ${learned}`)
+    return EXIT_OK
+  })

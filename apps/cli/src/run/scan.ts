@@ -62,7 +62,8 @@ export const runScan = async (a: Parsed): Promise<number> => {
   const clientIpArg = opt.string(a, "client-ip")
   if (clientIpArg !== undefined && !IpAddress.parse(clientIpArg)) throw new UsageError(`--client-ip: ${JSON.stringify(clientIpArg)} is not an IP address`, "scan")
   const fromArg = opt.string(a, "from")
-  if (fromArg !== undefined && fromArg !== "<>" && !ADDRESS.test(fromArg)) throw new UsageError(`--from: ${JSON.stringify(fromArg)} is not a mail address (use <> for the null sender)`, "scan")
+  if (fromArg !== undefined && fromArg !== "<>" && !ADDRESS.test(fromArg))
+    throw new UsageError(`--from: ${JSON.stringify(fromArg)} is not a mail address (use <> for the null sender)`, "scan")
   const rcptArgs = opt.list(a, "rcpt")
   for (const r of rcptArgs) if (!ADDRESS.test(r)) throw new UsageError(`--rcpt: ${JSON.stringify(r)} is not a mail address`, "scan")
 
@@ -106,19 +107,33 @@ export const runScan = async (a: Parsed): Promise<number> => {
   const verdict = headline(outcomes)
   const trace = outcomes.flatMap((o) => o.verdict.trace).filter((t, i, all) => all.indexOf(t) === i)
   const hops = factsOf(trace, "hops").flatMap((f) => f.value as ReadonlyArray<Record<string, unknown>>)
-  const lists = factsOf(trace, "lists").flatMap((f) => (f.value as ReadonlyArray<Record<string, unknown>>).map((row): Record<string, unknown> & { stage: string } => ({ stage: f.stage, ...row })))
+  const lists = factsOf(trace, "lists").flatMap((f) =>
+    (f.value as ReadonlyArray<Record<string, unknown>>).map((row): Record<string, unknown> & { stage: string } => ({ stage: f.stage, ...row }))
+  )
   const symbols = verdict.symbols
 
   if (opt.flag(a, "json")) {
     printJson({
       file,
       envelope: { clientAddress: envelope.clientAddress, helo: envelope.helo, mailFrom: envelope.mailFrom, rcptTo: envelope.rcptTo },
-      verdict: { class: verdict.class, score: verdict.score, ...(verdict.probability !== undefined ? { probability: verdict.probability } : {}), ...(verdict.decidedBy ? { decidedBy: verdict.decidedBy } : {}) },
+      verdict: {
+        class: verdict.class,
+        score: verdict.score,
+        ...(verdict.probability !== undefined ? { probability: verdict.probability } : {}),
+        ...(verdict.decidedBy ? { decidedBy: verdict.decidedBy } : {})
+      },
       recipients: outcomes.map((o) => ({ recipient: o.recipient, class: o.verdict.class, score: o.verdict.score, action: o.action, rule: o.rule })),
       symbols,
       hops,
       lists,
-      trace: trace.map((t) => ({ stage: t.stage, phase: t.phase, outcome: t.outcome, millis: t.millis, symbols: t.symbols.map((s) => s.name), ...(t.facts ? { facts: t.facts } : {}) })),
+      trace: trace.map((t) => ({
+        stage: t.stage,
+        phase: t.phase,
+        outcome: t.outcome,
+        millis: t.millis,
+        symbols: t.symbols.map((s) => s.name),
+        ...(t.facts ? { facts: t.facts } : {})
+      })),
       ...(classifier.note ? { classifier: classifier.note } : {})
     })
   } else {
@@ -130,21 +145,47 @@ export const runScan = async (a: Parsed): Promise<number> => {
     for (const o of outcomes) print(`  ${o.recipient}: ${describeAction(o.action)}  [${o.rule}]`)
     print("")
     print(`symbols (${symbols.length}):`)
-    if (symbols.length > 0) for (const l of table(["symbol", "score", "source", "detail"], symbols.map((s) => [s.name, s.score.toFixed(2), s.source, s.detail ?? ""]), 70)) print(`  ${l}`)
+    if (symbols.length > 0)
+      for (const l of table(
+        ["symbol", "score", "source", "detail"],
+        symbols.map((s) => [s.name, s.score.toFixed(2), s.source, s.detail ?? ""]),
+        70
+      ))
+        print(`  ${l}`)
     print("")
     print("hops (Received chain, newest first):")
     if (hops.length === 0) print("  (none analysed)")
     else
-      for (const l of table(["source", "ip", "helo", "trusted", "status", "checked", "why"], hops.map((h) => [String(h.source ?? ""), String(h.ip ?? "-"), String(h.helo ?? ""), h.trusted ? "yes" : "no", String(h.status ?? ""), h.selected ? "yes" : "no", String(h.why ?? "")]), 50))
+      for (const l of table(
+        ["source", "ip", "helo", "trusted", "status", "checked", "why"],
+        hops.map((h) => [
+          String(h.source ?? ""),
+          String(h.ip ?? "-"),
+          String(h.helo ?? ""),
+          h.trusted ? "yes" : "no",
+          String(h.status ?? ""),
+          h.selected ? "yes" : "no",
+          String(h.why ?? "")
+        ]),
+        50
+      ))
         print(`  ${l}`)
     print("")
     print("list answers:")
     if (lists.length === 0) print("  (no list was asked)")
     else
-      for (const l of table(["stage", "list", "query", "answer", "time"], lists.map((r) => [r.stage, String(r.list ?? ""), `${String(r.value ?? "")} (${String(r.origin ?? r.kind ?? "")})`, String(r.answer ?? ""), `${String(r.millis ?? "")} ms${r.answeredInTime === false ? " (late)" : ""}`]), 60))
+      for (const l of table(
+        ["stage", "list", "query", "answer", "time"],
+        lists.map((r) => [
+          r.stage,
+          String(r.list ?? ""),
+          `${String(r.value ?? "")} (${String(r.origin ?? r.kind ?? "")})`,
+          String(r.answer ?? ""),
+          `${String(r.millis ?? "")} ms${r.answeredInTime === false ? " (late)" : ""}`
+        ]),
+        60
+      ))
         print(`  ${l}`)
   }
   return verdict.class === "spam" ? EXIT_FINDINGS : EXIT_OK
 }
-
-

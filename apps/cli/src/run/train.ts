@@ -39,50 +39,50 @@ const dirs = (a: Parsed) => {
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`
 
 export const runTrain = async (a: Parsed): Promise<number> => {
-    const config = loadConfig(opt.string(a, "config"))
-    const { hamDir, spamDir } = dirs(a)
-    const setup = classifierSetup(config)
-    const outArg = opt.string(a, "out")
-    const out = outArg !== undefined ? resolve(outArg) : setup.configured ? setup.modelPath : join(config.dataDir, "classifier.model.gz")
-    const started = Date.now()
-    let model: Classifier.Model
-    try {
-      model = Classifier.train({ hamDir, spamDir, out, gzip: out.endsWith(".gz"), log: opt.flag(a, "json") ? undefined : (line) => warn(line) })
-    } catch (e) {
-      throw new InputError([messageOf(e)], "mailmoat: training failed:")
-    }
-    const summary = { out, ham: model.nham, spam: model.nspam, tokens: model.tokens.size, logistic: model.logistic !== undefined, seconds: (Date.now() - started) / 1000 }
-    if (opt.flag(a, "json")) printJson(summary)
-    else {
-      print(`trained on ${summary.ham} ham and ${summary.spam} spam messages: ${summary.tokens} tokens kept (${summary.seconds.toFixed(1)} s)`)
-      print(`model written to ${out}`)
-      if (!setup.configured || setup.modelPath !== out) print(`use it with: classifier: { model: ${out} }`)
-    }
-    return EXIT_OK
+  const config = loadConfig(opt.string(a, "config"))
+  const { hamDir, spamDir } = dirs(a)
+  const setup = classifierSetup(config)
+  const outArg = opt.string(a, "out")
+  const out = outArg !== undefined ? resolve(outArg) : setup.configured ? setup.modelPath : join(config.dataDir, "classifier.model.gz")
+  const started = Date.now()
+  let model: Classifier.Model
+  try {
+    model = Classifier.train({ hamDir, spamDir, out, gzip: out.endsWith(".gz"), log: opt.flag(a, "json") ? undefined : (line) => warn(line) })
+  } catch (e) {
+    throw new InputError([messageOf(e)], "mailmoat: training failed:")
   }
+  const summary = { out, ham: model.nham, spam: model.nspam, tokens: model.tokens.size, logistic: model.logistic !== undefined, seconds: (Date.now() - started) / 1000 }
+  if (opt.flag(a, "json")) printJson(summary)
+  else {
+    print(`trained on ${summary.ham} ham and ${summary.spam} spam messages: ${summary.tokens} tokens kept (${summary.seconds.toFixed(1)} s)`)
+    print(`model written to ${out}`)
+    if (!setup.configured || setup.modelPath !== out) print(`use it with: classifier: { model: ${out} }`)
+  }
+  return EXIT_OK
+}
 
 export const runEval = async (a: Parsed): Promise<number> => {
-    const config = loadConfig(opt.string(a, "config"))
-    const { hamDir, spamDir } = dirs(a)
-    const setup = classifierSetup(config)
-    const modelArg = opt.string(a, "model")
-    const modelPath = modelArg !== undefined ? resolve(modelArg) : setup.modelPath
-    const model = loadModel(modelPath)
-    let e: Classifier.Evaluation
-    try {
-      e = Classifier.evaluate({ hamDir, spamDir, model, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove } })
-    } catch (err) {
-      throw new InputError([messageOf(err)], "mailmoat: evaluation failed:")
-    }
-    if (opt.flag(a, "json")) printJson({ model: modelPath, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove }, ...e })
-    else {
-      print(`model ${modelPath} (hamBelow ${setup.hamBelow}, spamAbove ${setup.spamAbove})`)
-      print(`messages             ${e.counts.ham} ham, ${e.counts.spam} spam`)
-      print(`precision            ${pct(e.precision)}`)
-      print(`spam recall          ${pct(e.recall)}`)
-      print(`false-positive rate  ${pct(e.falsePositiveRate)}  (${e.counts.falsePositives} ham called spam)`)
-      print(`unsure rate          ${pct(e.unsureRate)}  (${e.counts.hamAsUnsure} ham, ${e.counts.spamAsUnsure} spam)`)
-      print(`throughput           ${e.throughput.messagesPerSecond.toFixed(0)} messages/s`)
-    }
-    return EXIT_OK
+  const config = loadConfig(opt.string(a, "config"))
+  const { hamDir, spamDir } = dirs(a)
+  const setup = classifierSetup(config)
+  const modelArg = opt.string(a, "model")
+  const modelPath = modelArg !== undefined ? resolve(modelArg) : setup.modelPath
+  const model = loadModel(modelPath)
+  let e: Classifier.Evaluation
+  try {
+    e = Classifier.evaluate({ hamDir, spamDir, model, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove } })
+  } catch (err) {
+    throw new InputError([messageOf(err)], "mailmoat: evaluation failed:")
   }
+  if (opt.flag(a, "json")) printJson({ model: modelPath, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove }, ...e })
+  else {
+    print(`model ${modelPath} (hamBelow ${setup.hamBelow}, spamAbove ${setup.spamAbove})`)
+    print(`messages             ${e.counts.ham} ham, ${e.counts.spam} spam`)
+    print(`precision            ${pct(e.precision)}`)
+    print(`spam recall          ${pct(e.recall)}`)
+    print(`false-positive rate  ${pct(e.falsePositiveRate)}  (${e.counts.falsePositives} ham called spam)`)
+    print(`unsure rate          ${pct(e.unsureRate)}  (${e.counts.hamAsUnsure} ham, ${e.counts.spamAsUnsure} spam)`)
+    print(`throughput           ${e.throughput.messagesPerSecond.toFixed(0)} messages/s`)
+  }
+  return EXIT_OK
+}

@@ -4,22 +4,18 @@
  *
  * @since 0.1.0
  */
-export {
-  checkId,
-  isValidId,
-  type ListOptions,
-  type ListPage,
-  newId,
-  type PutEntry,
-  QuarantineError,
-  type QuarantineErrorReason,
-  type QuarantineMeta,
-  QuarantineStore,
-  type QuarantineStoreShape,
-  type StoredEnvelope,
-  type StoredMessage,
-  storeEnvelope,
-  summarise,
-  type VerdictSummary
-} from "./QuarantineStore.ts"
+import type * as S from "./QuarantineStore.ts"
+
+// Types are declared here as aliases, not re-exported: the d.ts bundler turns interfaces
+// re-exported from a chunk shared with another entry (`node`) into values inside the namespace.
+export type ListOptions = S.ListOptions
+export type ListPage = S.ListPage
+export type PutEntry = S.PutEntry
+export type QuarantineErrorReason = S.QuarantineErrorReason
+export type QuarantineMeta = S.QuarantineMeta
+export type QuarantineStoreShape = S.QuarantineStoreShape
+export type StoredEnvelope = S.StoredEnvelope
+export type StoredMessage = S.StoredMessage
+export type VerdictSummary = S.VerdictSummary
+export { checkId, isValidId, newId, QuarantineError, QuarantineStore, storeEnvelope, summarise } from "./QuarantineStore.ts"
 export { HEAD_BYTES, headCollector, headerSummary, type HeaderSummary, toStream } from "./HeaderSummary.ts"

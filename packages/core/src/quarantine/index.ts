@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type * as H from "./HeaderSummary.ts"
 import type * as S from "./QuarantineStore.ts"
 
 // Types are declared here as aliases, not re-exported: the d.ts bundler turns interfaces
@@ -17,5 +18,6 @@ export type QuarantineStoreShape = S.QuarantineStoreShape
 export type StoredEnvelope = S.StoredEnvelope
 export type StoredMessage = S.StoredMessage
 export type VerdictSummary = S.VerdictSummary
+export type HeaderSummary = H.HeaderSummary
 export { checkId, isValidId, newId, QuarantineError, QuarantineStore, storeEnvelope, summarise } from "./QuarantineStore.ts"
-export { HEAD_BYTES, headCollector, headerSummary, type HeaderSummary, toStream } from "./HeaderSummary.ts"
+export { HEAD_BYTES, headCollector, headerSummary, toStream } from "./HeaderSummary.ts"

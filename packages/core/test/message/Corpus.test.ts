@@ -1,14 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { fromBytes } from "../../src/message/index.ts"
 import { envelope } from "./support.ts"
 
+import { corpusDir } from "../support/corpus.ts"
+
 // The shared SpamAssassin corpus (read in place, never copied into the repo).
-const CORPUS = "/work/shared/corpus/train"
 
 const files = (label: "spam" | "ham", n: number): Array<string> => {
-  const dir = `${CORPUS}/${label}`
-  if (!existsSync(dir)) throw new Error(`corpus directory ${dir} is missing: the message-model corpus test needs /work/shared/corpus`)
+  const dir = `${corpusDir("train")}/${label}`
   return readdirSync(dir)
     .sort()
     .slice(0, n)

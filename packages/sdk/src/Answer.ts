@@ -5,6 +5,9 @@
  * below (wrong types, NaN or infinite score, negative TTL, over-long strings, too many codes)
  * becomes `Unknown: ProviderError` with a detail saying what was wrong. It is never a listing.
  *
+ * A TTL longer than 7 days is not an error: a real DNS TTL may be as large as 2^31-1 seconds.
+ * It is cut to 7 days (the engine caps cache times further, 1 day by default).
+ *
  * @category models
  * @since 0.1.0
  */
@@ -17,7 +20,8 @@ export type UnknownReason = "Unavailable" | "Timeout" | "ResolverBlocked" | "Bro
  * A provider's answer.
  *
  * - `null` / `undefined`: not listed (cached for the provider's `defaultTtlSeconds`).
- * - `{ listed: false, ttlSeconds? }`: not listed, cacheable for `ttlSeconds`.
+ * - `{ listed: false, ttlSeconds? }`: not listed, cacheable for `ttlSeconds` (longer than 7 days
+ *   is cut to 7 days).
  * - `{ listed: true, codes?, score?, reason?, ttlSeconds? }`: listed. `score` is a suggestion
  *   the policy may override; `codes` are the list's return codes (e.g. `"127.0.0.2"`).
  * - `{ unknown: reason, detail? }`: no answer (the list is down, refused us, answered nonsense).
@@ -39,7 +43,7 @@ export type Answer =
     }
   | { readonly unknown: UnknownReason; readonly detail?: string | undefined }
 
-/** Limits an answer must respect. */
+/** Limits an answer must respect; `maxTtlSeconds` is a cut, not a limit (longer TTLs are shortened). */
 export const LIMITS = { codes: 64, codeLength: 255, text: 500, maxScore: 1000, maxTtlSeconds: 7 * 86_400 } as const
 
 const UNKNOWN: ReadonlySet<string> = new Set<UnknownReason>(["Unavailable", "Timeout", "ResolverBlocked", "Broken"])
@@ -47,14 +51,20 @@ const UNKNOWN: ReadonlySet<string> = new Set<UnknownReason>(["Unavailable", "Tim
 const bad = (detail: string): BlocklistAnswer => ({ _tag: "Unknown", reason: "ProviderError", detail: `invalid answer: ${detail}` })
 
 const ttlProblem = (t: unknown): string | undefined =>
-  t === undefined || (typeof t === "number" && Number.isFinite(t) && t >= 0 && t <= LIMITS.maxTtlSeconds) ? undefined : `ttlSeconds must be a number of seconds in 0..${LIMITS.maxTtlSeconds}`
+  t === undefined || (typeof t === "number" && Number.isFinite(t) && t >= 0) ? undefined : "ttlSeconds must be a finite number of seconds >= 0"
+
+/** The cache time an answer asks for, cut to `LIMITS.maxTtlSeconds`; `ttl` has passed `ttlProblem`. */
+const cacheTime = (ttl: unknown, defaultTtlSeconds: number | undefined): number | undefined => {
+  const t = (ttl as number | undefined) ?? defaultTtlSeconds
+  return t === undefined ? undefined : Math.min(t, LIMITS.maxTtlSeconds)
+}
 
 const textProblem = (field: string, t: unknown): string | undefined =>
   t === undefined || (typeof t === "string" && t.length <= LIMITS.text) ? undefined : `${field} must be a string of at most ${LIMITS.text} characters`
 
 /** Converts an untrusted SDK answer into an engine answer. Never throws. */
 export const toEngineAnswer = (raw: unknown, defaultTtlSeconds: number | undefined): BlocklistAnswer => {
-  if (raw === null || raw === undefined) return { _tag: "NotListed", ttlSeconds: defaultTtlSeconds }
+  if (raw === null || raw === undefined) return { _tag: "NotListed", ttlSeconds: cacheTime(undefined, defaultTtlSeconds) }
   if (typeof raw !== "object" || Array.isArray(raw)) return bad(`expected an object or null, got ${Array.isArray(raw) ? "an array" : typeof raw}`)
   const a = raw as Record<string, unknown>
   if ("unknown" in a) {
@@ -66,7 +76,7 @@ export const toEngineAnswer = (raw: unknown, defaultTtlSeconds: number | undefin
   }
   if (a.listed === false) {
     const p = ttlProblem(a.ttlSeconds)
-    return p === undefined ? { _tag: "NotListed", ttlSeconds: (a.ttlSeconds as number | undefined) ?? defaultTtlSeconds } : bad(p)
+    return p === undefined ? { _tag: "NotListed", ttlSeconds: cacheTime(a.ttlSeconds, defaultTtlSeconds) } : bad(p)
   }
   if (a.listed !== true) return bad("listed must be true or false")
   const codes = a.codes ?? []
@@ -81,6 +91,6 @@ export const toEngineAnswer = (raw: unknown, defaultTtlSeconds: number | undefin
     codes: [...(codes as ReadonlyArray<string>)],
     score: a.score as number | undefined,
     reason: a.reason as string | undefined,
-    ttlSeconds: (a.ttlSeconds as number | undefined) ?? defaultTtlSeconds
+    ttlSeconds: cacheTime(a.ttlSeconds, defaultTtlSeconds)
   }
 }

@@ -14,6 +14,8 @@
  * - A throw, a rejected promise or an Effect failure becomes `Unknown: ProviderError`; a
  *   malformed answer too (see `Answer`). Neither is ever a listing.
  * - The query is frozen: normalise into new strings, do not mutate it.
+ * - `timeoutMillis: 0` (no deadline) is accepted here for the built-in lists, but the gateway
+ *   refuses it from a plugin: give a plugin provider a deadline.
  *
  * @category constructors
  * @since 0.1.0
@@ -33,11 +35,19 @@ export interface CheckContext {
 }
 
 interface ProviderSpecBase<K extends QueryKind> {
-  /** Unique provider name, shown in traces and `mailmoat check` (letters, digits, `@._/:-`). */
+  /**
+   * Unique provider name, shown in traces and `mailmoat check` (letters, digits, `@._/:-`; at
+   * most 253 characters, so a DNS zone with its return code, `zen.example:127.0.0.4`, fits).
+   */
   readonly name: string
   /** Which query kinds this provider answers; it is never asked about others. */
   readonly kinds: ReadonlyArray<K>
-  /** Milliseconds the engine waits for an answer (default 2000, at most 60000). */
+  /**
+   * Milliseconds the engine waits for an answer (default 2000, at most 60000). `0` means no
+   * deadline: the engine never cuts the lookup off. That is for lists the operator trusts and
+   * configured without one (the built-in lists with `timeoutSeconds: 0`); the gateway refuses
+   * it from a plugin, whose providers must always have a deadline.
+   */
   readonly timeoutMillis?: number | undefined
   /** Most lookups of this provider in flight at once, across all messages (default unlimited). */
   readonly concurrency?: number | undefined
@@ -100,7 +110,9 @@ export const defineBlocklistProvider = <K extends QueryKind>(spec: ProviderSpec<
   const problem = specProblem(spec as unknown as ProviderSpec<QueryKind>)
   const timeoutMillis = spec.timeoutMillis ?? 2000
   const provider = { name: spec.name, kinds: Object.freeze([...(spec.kinds ?? [])]), timeoutMillis }
-  const shape = problem === undefined ? Plugins.checkProvider({ ...provider, lookup: () => undefined }) : [problem]
+  // The host's own shape check, so whatever the SDK accepts the gateway's loader accepts too
+  // (except a missing deadline, which the loader refuses from plugins on purpose).
+  const shape = problem === undefined ? Plugins.checkProvider({ ...provider, lookup: () => undefined }, { allowNoDeadline: true }) : [problem]
   if (shape.length > 0) throw new TypeError(`defineBlocklistProvider(${JSON.stringify(spec?.name)}): ${shape.join("; ")}`)
 
   const call = (query: Query): Effect.Effect<unknown, unknown> => {

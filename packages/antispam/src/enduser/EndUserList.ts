@@ -1,6 +1,10 @@
 /**
- * The local end-user blocklist as a `BlocklistProvider` (kinds ip, address, domain), so it is
- * expressible through the same contract as DNS zones and third-party providers.
+ * The local end-user blocklist (configured entries plus `mailmoat lists import`) as a
+ * `BlocklistProvider` (kinds ip, address, domain), built with the SDK's `defineBlocklistProvider`
+ * like DNS zones and third-party providers.
+ *
+ * It answers from memory, so it has no deadline (`timeoutMillis: 0`) and its answers are never
+ * cached (`ttlSeconds: 0`): a rebuilt list applies to the very next lookup.
  *
  * Entries: an IP or CIDR (`198.51.100.0/24`), a mail address (`user@example.net`), or a domain
  * (`example.net`, which also covers its subdomains). Matching is case-insensitive.
@@ -8,7 +12,8 @@
  * @category constructors
  * @since 0.1.0
  */
-import type { BlocklistAnswer, BlocklistProvider } from "@mailmoat/core"
+import type { BlocklistProvider } from "@mailmoat/core"
+import { type Answer, defineBlocklistProvider } from "@mailmoat/sdk"
 import { Effect } from "effect"
 import * as CidrSet from "../net/CidrSet.ts"
 
@@ -41,16 +46,18 @@ export const make = (entries: ReadonlyArray<string>, name = "enduser-local"): Bl
     for (let i = 0; i < labels.length - 1; i++) if (domains.has(labels.slice(i).join("."))) return labels.slice(i).join(".")
     return undefined
   }
-  return {
+  return defineBlocklistProvider({
     name,
     kinds: ["ip", "address", "domain"],
     timeoutMillis: 0,
-    lookup: (q) =>
-      Effect.sync((): BlocklistAnswer => {
+    defaultTtlSeconds: 0,
+    // The Effect form keeps the lookup synchronous (no promise per query).
+    checkEffect: (q) =>
+      Effect.sync((): Answer => {
         const v = q.value.toLowerCase()
         const found =
           q.kind === "ip" ? nets.match(v)?.text : q.kind === "address" ? (addresses.has(v) ? v : domainListed(v.slice(v.lastIndexOf("@") + 1))) : domainListed(v)
-        return found ? { _tag: "Listed", codes: [found], ttlSeconds: 0 } : { _tag: "NotListed", ttlSeconds: 0 }
+        return found ? { listed: true, codes: [found], ttlSeconds: 0 } : { listed: false, ttlSeconds: 0 }
       })
-  }
+  })
 }

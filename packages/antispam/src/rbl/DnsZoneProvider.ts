@@ -1,6 +1,7 @@
 /**
- * A DNS list zone (RBL, DNSBL, end-user zone) as a `BlocklistProvider`, so built-in lists get
- * the same runner guarantees as third-party providers.
+ * A DNS list zone (RBL, DNSBL, end-user zone) as a `BlocklistProvider`, built with the SDK's
+ * `defineBlocklistProvider` exactly as a third party would write it, so built-in lists get the
+ * same runner guarantees (and answer checks) as plugin providers.
  *
  * Server entries are `zone` or `zone:127.0.0.x` (count only that answer). The five meanings of
  * an answer (P17, TESTING #35-37):
@@ -11,11 +12,16 @@
  * - Any answer outside 127/8 (a hijacking resolver's wildcard): `Unknown: Broken`.
  * - SERVFAIL / REFUSED / other errors: `Unknown: Unavailable`; timeout: `Unknown: Timeout`.
  *
+ * `timeoutMillis: 0` (config `timeoutSeconds: 0`) is no deadline: neither the runner nor the DNS
+ * call cuts the lookup off. DNS TTLs over 7 days are cached as 7 days (the SDK's cut; the
+ * runner's cap is lower still).
+ *
  * @category constructors
  * @since 0.1.0
  */
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, DnsShape, QueryKind } from "@mailmoat/core"
-import { IpAddress } from "@mailmoat/core"
+import { IpAddress, Plugins } from "@mailmoat/core"
+import { type Answer, defineBlocklistProvider } from "@mailmoat/sdk"
 import { Effect } from "effect"
 
 export interface ZoneSpec {
@@ -57,19 +63,37 @@ export const queryName = (zone: string, query: BlocklistQuery): string | undefin
 
 const isErrorCode = (a: string) => a.startsWith("127.255.255.") || a === "127.0.1.255"
 
-/** Classifies the A records of a positive answer. */
-export const classify = (records: ReadonlyArray<string>, ttlSeconds: number, returnCode: string | undefined): BlocklistAnswer => {
+// The SDK's answer limits: more codes or longer details are a malformed answer, not a listing.
+const MAX_CODES = 64
+const MAX_DETAIL = 500
+const unknown = (reason: "Unavailable" | "Timeout" | "ResolverBlocked" | "Broken", detail: string | undefined): Answer => ({
+  unknown: reason,
+  detail: detail !== undefined && detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL - 3)}...` : detail
+})
+
+/** Classifies the A records of a positive answer, as the SDK answer the provider gives. */
+export const answerFor = (records: ReadonlyArray<string>, ttlSeconds: number, returnCode: string | undefined): Answer => {
   const errors = records.filter(isErrorCode)
-  if (errors.length > 0) return { _tag: "Unknown", reason: "ResolverBlocked", detail: errors.join(",") }
+  if (errors.length > 0) return unknown("ResolverBlocked", errors.join(","))
   const outside = records.filter((a) => IpAddress.parse(a)?.bytes[0] !== 127 || IpAddress.parse(a)?.family !== 4)
-  if (outside.length > 0) return { _tag: "Unknown", reason: "Broken", detail: `answer outside 127.0.0.0/8: ${outside.join(",")}` }
+  if (outside.length > 0) return unknown("Broken", `answer outside 127.0.0.0/8: ${outside.join(",")}`)
   const codes = returnCode === undefined ? records : records.filter((a) => a === returnCode)
-  return codes.length > 0 ? { _tag: "Listed", codes: [...codes], ttlSeconds } : { _tag: "NotListed", ttlSeconds }
+  if (codes.length > MAX_CODES) return unknown("Broken", `${codes.length} answers (at most ${MAX_CODES} return codes)`)
+  return codes.length > 0 ? { listed: true, codes: [...codes], ttlSeconds } : { listed: false, ttlSeconds }
+}
+
+/** `answerFor` in the engine's answer form. */
+export const classify = (records: ReadonlyArray<string>, ttlSeconds: number, returnCode: string | undefined): BlocklistAnswer => {
+  const a = answerFor(records, ttlSeconds, returnCode)
+  if (a === null || a === undefined) return { _tag: "NotListed" }
+  if ("unknown" in a) return { _tag: "Unknown", reason: a.unknown, detail: a.detail }
+  return a.listed ? { _tag: "Listed", codes: [...(a.codes ?? [])], ttlSeconds: a.ttlSeconds } : { _tag: "NotListed", ttlSeconds: a.ttlSeconds }
 }
 
 export interface ZoneProviderOptions {
   readonly spec: ZoneSpec
   readonly kinds: ReadonlyArray<QueryKind>
+  /** Deadline of a lookup; 0 = none. */
   readonly timeoutMillis: number
   readonly dns: DnsShape
   /** Ask the resolver even when it has a cached answer (health probes). */
@@ -78,28 +102,34 @@ export interface ZoneProviderOptions {
   readonly negativeTtlSeconds?: number | undefined
 }
 
-export const make = (options: ZoneProviderOptions): BlocklistProvider => ({
-  name: options.spec.text,
-  kinds: options.kinds,
-  timeoutMillis: options.timeoutMillis,
-  lookup: (query) => {
-    const name = queryName(options.spec.zone, query)
-    if (name === undefined) return Effect.succeed({ _tag: "Unknown", reason: "Broken", detail: `cannot query ${query.value}` })
-    return options.dns.resolve("A", name, { timeoutMillis: options.timeoutMillis, fresh: options.fresh }).pipe(
-      Effect.map((a): BlocklistAnswer => classify(a.records, a.ttlSeconds, options.spec.returnCode)),
-      Effect.catchTag("DnsError", (e): Effect.Effect<BlocklistAnswer> => {
-        switch (e.reason) {
-          case "NotFound":
-            return Effect.succeed({ _tag: "NotListed", ttlSeconds: options.negativeTtlSeconds ?? 60 })
-          case "Timeout":
-            return Effect.succeed({ _tag: "Unknown", reason: "Timeout", detail: e.detail })
-          case "BadName":
-            return Effect.succeed({ _tag: "Unknown", reason: "Broken", detail: e.detail })
-          default:
-            return Effect.succeed({ _tag: "Unknown", reason: "Unavailable", detail: e.reason })
-        }
-      })
-    )
-  }
-})
-
+/**
+ * The zone's provider. The DNS call always carries the configured deadline; the engine's runner
+ * gets it too when it is within the SDK's range (at most 60 s). A longer configured deadline
+ * (the config does not bound it) is left to the DNS call alone, which answers `Unknown: Timeout`
+ * at the same moment the runner would have.
+ */
+export const make = (options: ZoneProviderOptions): BlocklistProvider =>
+  defineBlocklistProvider({
+    name: options.spec.text,
+    kinds: options.kinds,
+    timeoutMillis: options.timeoutMillis <= Plugins.MAX_MILLIS ? options.timeoutMillis : 0,
+    checkEffect: (query): Effect.Effect<Answer> => {
+      const name = queryName(options.spec.zone, query)
+      if (name === undefined) return Effect.succeed(unknown("Broken", `cannot query ${query.value}`))
+      return options.dns.resolve("A", name, { timeoutMillis: options.timeoutMillis, fresh: options.fresh }).pipe(
+        Effect.map(({ records, ttlSeconds }) => answerFor(records, ttlSeconds, options.spec.returnCode)),
+        Effect.catchTag("DnsError", (e) => {
+          switch (e.reason) {
+            case "NotFound":
+              return Effect.succeed<Answer>({ listed: false, ttlSeconds: options.negativeTtlSeconds ?? 60 })
+            case "Timeout":
+              return Effect.succeed(unknown("Timeout", e.detail))
+            case "BadName":
+              return Effect.succeed(unknown("Broken", e.detail))
+            default:
+              return Effect.succeed(unknown("Unavailable", e.reason))
+          }
+        })
+      )
+    }
+  })

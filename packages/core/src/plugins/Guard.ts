@@ -33,19 +33,31 @@ const KINDS: ReadonlySet<QueryKind> = new Set(["ip", "domain", "address"])
 const PHASES = new Set(["connect", "rcpt", "data"])
 const DECISIONS = new Set(["Continue", "Bypass", "Accept", "Reject", "Tempfail"])
 export const NAME = /^[A-Za-z0-9@][A-Za-z0-9@._/:-]{0,99}$/
+/** Provider names may be whole DNS zones with a return code (`_x.bl.example:127.0.0.4`): up to 253 characters. */
+export const PROVIDER_NAME = /^[A-Za-z0-9@_][A-Za-z0-9@._/:-]{0,252}$/
 const SYMBOL = /^[A-Z][A-Z0-9_]{0,63}$/
 
 const isMillis = (n: unknown, min: number) => typeof n === "number" && Number.isFinite(n) && n >= min && n <= MAX_MILLIS
 const isText = (s: unknown) => s === undefined || (typeof s === "string" && s.length <= MAX_TEXT)
 
+export interface ProviderCheckOptions {
+  /**
+   * Accept `timeoutMillis: 0` (no deadline). Only for providers the host trusts (the built-in
+   * lists, whose operator configured no deadline); the plugin loader never sets it, so a plugin
+   * provider always has a deadline.
+   */
+  readonly allowNoDeadline?: boolean | undefined
+}
+
 /** Problems with a provider's shape; empty when it is usable. */
-export const checkProvider = (p: unknown): ReadonlyArray<string> => {
+export const checkProvider = (p: unknown, options: ProviderCheckOptions = {}): ReadonlyArray<string> => {
   if (typeof p !== "object" || p === null) return ["provider is not an object"]
   const v = p as Record<string, unknown>
   const out: Array<string> = []
-  if (typeof v.name !== "string" || !NAME.test(v.name)) out.push(`provider name ${JSON.stringify(v.name)} is not a name (letters, digits, @ . _ / : -; at most 100)`)
+  if (typeof v.name !== "string" || !PROVIDER_NAME.test(v.name)) out.push(`provider name ${JSON.stringify(v.name)} is not a name (letters, digits, @ . _ / : -; at most 253)`)
   if (!Array.isArray(v.kinds) || v.kinds.length === 0 || !v.kinds.every((k) => KINDS.has(k))) out.push(`provider ${String(v.name)}: kinds must be a non-empty list of "ip", "domain", "address"`)
-  if (!isMillis(v.timeoutMillis, 1)) out.push(`provider ${String(v.name)}: timeoutMillis must be between 1 and ${MAX_MILLIS}`)
+  if (!(isMillis(v.timeoutMillis, 1) || (options.allowNoDeadline === true && v.timeoutMillis === 0)))
+    out.push(`provider ${String(v.name)}: timeoutMillis must be between 1 and ${MAX_MILLIS}${v.timeoutMillis === 0 ? " (0, no deadline, is for built-in lists only)" : ""}`)
   if (typeof v.lookup !== "function") out.push(`provider ${String(v.name)}: lookup is not a function`)
   return out
 }

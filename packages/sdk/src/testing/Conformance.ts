@@ -9,6 +9,11 @@
  * - stops when the engine gives up (`slowQuery`: a query it cannot answer in time ends as
  *   `Unknown: Timeout`, and the lookup returns when interrupted).
  *
+ * A provider without a deadline (`timeoutMillis: 0`, the built-in lists configured with
+ * `timeoutSeconds: 0`) fails the shape check unless `allowNoDeadline` is set, because the gateway
+ * refuses it from a plugin. With it, "within its timeout" means within `graceMillis`, and a
+ * `slowQuery` is only checked to stop when interrupted (the engine never gives up on it).
+ *
  * `stageConformance` checks that the stage, on arbitrary messages and envelopes, never fails,
  * emits only declared symbols with finite scores, and stays within its budget.
  *
@@ -38,6 +43,8 @@ export interface ProviderConformanceOptions {
   /** Arbitrary queries per property (default 50). */
   readonly numRuns?: number | undefined
   readonly graceMillis?: number | undefined
+  /** Built-in lists only: accept `timeoutMillis: 0` (no deadline), which the gateway refuses from a plugin. */
+  readonly allowNoDeadline?: boolean | undefined
 }
 
 const TAG = { listed: "Listed", notListed: "NotListed", unknown: "Unknown" } as const
@@ -57,8 +64,9 @@ const checkedLookup = async (provider: BlocklistProvider, q: BlocklistQuery, gra
 export const providerConformance = (provider: BlocklistProvider, options: ProviderConformanceOptions = {}): void => {
   const grace = options.graceMillis ?? 1000
   describe(`conformance: provider ${provider.name}`, () => {
-    it("has a shape the gateway accepts (name, kinds, timeout, lookup)", () => {
-      expect(Plugins.checkProvider(provider)).toEqual([])
+    const noDeadline = options.allowNoDeadline === true
+    it(`has a shape the gateway accepts${noDeadline ? " from a built-in list" : ""} (name, kinds, timeout, lookup)`, () => {
+      expect(Plugins.checkProvider(provider, { allowNoDeadline: noDeadline })).toEqual([])
     })
 
     test.prop([Arb.query(provider.kinds)], { numRuns: options.numRuns ?? 50 })(
@@ -79,7 +87,13 @@ export const providerConformance = (provider: BlocklistProvider, options: Provid
       })
     }
 
-    if (options.slowQuery !== undefined) {
+    if (options.slowQuery !== undefined && provider.timeoutMillis <= 0) {
+      const slow = options.slowQuery
+      it("a query it cannot answer stops when interrupted (no deadline: the engine never gives up on it)", async () => {
+        const interrupted = await Effect.runPromise(Effect.timeoutOption(provider.lookup(slow), 20))
+        expect(Option.isNone(interrupted)).toBe(true)
+      })
+    } else if (options.slowQuery !== undefined) {
       const slow = options.slowQuery
       it("a query it cannot answer in time ends as Unknown: Timeout, and the lookup stops when interrupted", async () => {
         const record = await Effect.runPromise(BlocklistRunner.make({ cache: false }).lookup(provider, slow))

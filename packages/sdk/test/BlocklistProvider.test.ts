@@ -1,8 +1,9 @@
-import { BlocklistRunner } from "@mailmoat/core"
-import { Effect } from "effect"
+import { BlocklistRunner, Plugins } from "@mailmoat/core"
+import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
-import { defineBlocklistProvider } from "../src/index.ts"
+import { defineBlocklistProvider, definePlugin, SDK_API_VERSION } from "../src/index.ts"
+import { loadPlugin } from "../src/testing.ts"
 
 const q = (value: string) => ({ kind: "ip" as const, value })
 
@@ -103,8 +104,70 @@ describe("defineBlocklistProvider", () => {
     expect(() => defineBlocklistProvider({ name: "", kinds: ["ip"], check })).toThrow(TypeError)
     expect(() => defineBlocklistProvider({ name: "x", kinds: [], check })).toThrow(/kinds/)
     expect(() => defineBlocklistProvider({ name: "x", kinds: ["url" as "ip"], check })).toThrow(/kinds/)
-    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], timeoutMillis: 0, check })).toThrow(/timeoutMillis/)
+    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], timeoutMillis: -1, check })).toThrow(/timeoutMillis/)
+    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], timeoutMillis: 60_001, check })).toThrow(/timeoutMillis/)
+    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], timeoutMillis: Number.NaN, check })).toThrow(/timeoutMillis/)
+    expect(() => defineBlocklistProvider({ name: "x".repeat(254), kinds: ["ip"], check })).toThrow(/at most 253/)
+    expect(() => defineBlocklistProvider({ name: "bl.example:127.0.0.2 ", kinds: ["ip"], check })).toThrow(/not a name/)
     expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"] } as never)).toThrow(/check/)
     expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], check, checkEffect: () => Effect.succeed(null) } as never)).toThrow(/either/)
+  })
+
+  it("names can be whole DNS zones with a return code (up to 253 characters)", () => {
+    const check = async () => null
+    const zone = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(45)}:127.255.255.255`
+    expect(zone).toHaveLength(253)
+    expect(defineBlocklistProvider({ name: zone, kinds: ["ip"], check }).name).toBe(zone)
+    expect(defineBlocklistProvider({ name: "_bl.example", kinds: ["ip"], check }).name).toBe("_bl.example")
+  })
+
+  it("timeoutMillis 0 is no deadline: the engine waits for the answer", async () => {
+    const p = defineBlocklistProvider({
+      name: "no-deadline",
+      kinds: ["ip"],
+      timeoutMillis: 0,
+      checkEffect: () => Effect.sleep("10 minutes").pipe(Effect.as({ listed: true as const, codes: ["late"] }))
+    })
+    expect(p.timeoutMillis).toBe(0)
+    // Ten minutes of TestClock time: any deadline the SDK or the runner added would have fired.
+    const program = Effect.gen(function* () {
+      const fiber = yield* Effect.forkChild(BlocklistRunner.make({ cache: false }).lookup(p, q("192.0.2.1")))
+      yield* TestClock.adjust("10 minutes")
+      return yield* Fiber.join(fiber)
+    })
+    const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
+    expect(r.answer).toMatchObject({ _tag: "Listed", codes: ["late"] })
+    expect(r.inTime).toBe(true)
+  })
+
+  it("the gateway refuses a plugin provider without a deadline, with a message saying why", async () => {
+    const p = defineBlocklistProvider({ name: "no-deadline", kinds: ["ip"], timeoutMillis: 0, check: async () => null })
+    expect(Plugins.checkProvider(p)).toEqual(["provider no-deadline: timeoutMillis must be between 1 and 60000 (0, no deadline, is for built-in lists only)"])
+    expect(Plugins.checkProvider(p, { allowNoDeadline: true })).toEqual([])
+    const plugin = definePlugin({ name: "@acme/no-deadline", apiVersion: SDK_API_VERSION, setup: () => ({ providers: [p] }) })
+    const loaded = await loadPlugin(plugin)
+    expect(loaded.providers).toEqual([])
+    expect(loaded.problems).toEqual(["plugins[0] (@acme/no-deadline).providers[0]: provider no-deadline: timeoutMillis must be between 1 and 60000 (0, no deadline, is for built-in lists only)"])
+  })
+
+  it("a DNS-sized TTL is cached for the engine's cap, not rejected", async () => {
+    let calls = 0
+    const p = defineBlocklistProvider({
+      name: "long-ttl",
+      kinds: ["ip"],
+      checkEffect: () => Effect.sync(() => ({ listed: true as const, codes: [String(++calls)], ttlSeconds: 2 ** 31 - 1 }))
+    })
+    const runner = BlocklistRunner.make({ maxTtlSeconds: 3600 })
+    const program = Effect.gen(function* () {
+      const first = yield* runner.lookup(p, q("192.0.2.1"))
+      yield* TestClock.adjust("59 minutes")
+      const cached = yield* runner.lookup(p, q("192.0.2.1"))
+      yield* TestClock.adjust("2 minutes")
+      const fresh = yield* runner.lookup(p, q("192.0.2.1"))
+      return [first.answer, cached.cached, fresh.cached]
+    })
+    const [first, cached, fresh] = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
+    expect(first).toMatchObject({ _tag: "Listed", ttlSeconds: 7 * 86_400 })
+    expect([cached, fresh]).toEqual([true, false])
   })
 })

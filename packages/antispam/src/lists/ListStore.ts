@@ -36,8 +36,19 @@ export interface ListStore {
 
 export const makeFileListStore = (dir: string): ListStore => {
   const cache = new Map<ListKind, { stamp: string; entries: ReadonlyArray<string> }>()
+  // The lists are read on every message: look at the files at most once a second (an import
+  // through this store applies at once, an edit by hand within a second).
+  const checked = new Map<ListKind, { at: number; entries: ReadonlyArray<string> }>()
   const file = (kind: ListKind) => join(dir, `${kind}.list`)
   const entries = (kind: ListKind): ReadonlyArray<string> => {
+    const now = Date.now()
+    const recent = checked.get(kind)
+    if (recent !== undefined && now - recent.at < 1000) return recent.entries
+    const current = read(kind)
+    checked.set(kind, { at: now, entries: current })
+    return current
+  }
+  const read = (kind: ListKind): ReadonlyArray<string> => {
     let stamp: string
     try {
       const st = statSync(file(kind))
@@ -61,6 +72,7 @@ export const makeFileListStore = (dir: string): ListStore => {
       const tmp = `${file(kind)}.${process.pid}.tmp`
       writeFileSync(tmp, formatListFile(kind, parsed.entries))
       renameSync(tmp, file(kind))
+      checked.delete(kind)
       return parsed.entries.length
     },
     exportList: (kind) => formatListFile(kind, entries(kind)),

@@ -16,18 +16,17 @@
  * @category models
  * @since 0.1.0
  */
+import { HeldLine } from "../proxy/HeldLine.ts"
 import type { ClientStep } from "../proxy/ProxySession.ts"
 import { markerAtEnd } from "./Literal.ts"
 
 type ClientAction = ClientStep["action"]
 
 const LF = 0x0a
-const EMPTY = new Uint8Array(0)
 const COMMAND = /^([^ \r\n]+) ([A-Za-z0-9-]+)(?: ([^\r\n]*))?\r?\n$/
 
 export class ImapCommandTracker {
-  private line: Uint8Array = EMPTY
-  private overlong = false
+  private readonly held: HeldLine
   private literalLeft = 0
   private literalSync = false
   private literalStarted = false
@@ -38,7 +37,9 @@ export class ImapCommandTracker {
    * @param startTls whether the proxy can serve STARTTLS; when not, the command is forwarded under
    *   a name the server rejects, so the client gets a NO/BAD and stays in plaintext knowingly.
    */
-  constructor(private readonly maxLineLength = 65_536, private readonly startTls = true) {}
+  constructor(maxLineLength = 65_536, private readonly startTls = true) {
+    this.held = new HeldLine(maxLineLength)
+  }
 
   push(chunk: Uint8Array): ClientStep {
     const forward: Array<Uint8Array> = []
@@ -54,7 +55,7 @@ export class ImapCommandTracker {
       }
       const lf = chunk.indexOf(LF, pos)
       const end = lf === -1 ? chunk.length : lf + 1
-      this.append(chunk.subarray(pos, end), forward)
+      this.held.append(chunk.subarray(pos, end), forward)
       pos = end
       if (lf === -1) break
       const action = this.lineDone(forward)
@@ -73,9 +74,7 @@ export class ImapCommandTracker {
 
   /** End of stream: an unfinished command line that was being held. */
   flush(): Uint8Array {
-    const held = this.line
-    this.line = EMPTY
-    return held
+    return this.held.flush()
   }
 
   /** Tag of the command being read (or last read). */
@@ -85,31 +84,13 @@ export class ImapCommandTracker {
 
   /** Starts over (after a TLS upgrade the command stream is new). */
   reset(): void {
-    this.line = EMPTY
-    this.overlong = false
+    this.held.reset()
     this.literalLeft = 0
     this.continued = false
   }
 
-  private append(piece: Uint8Array, forward: Array<Uint8Array>): void {
-    if (this.overlong) {
-      forward.push(piece)
-      return
-    }
-    if (this.line.length + piece.length > this.maxLineLength) {
-      forward.push(this.line, piece)
-      this.line = EMPTY
-      this.overlong = true
-      return
-    }
-    this.line = this.line.length === 0 ? piece : Buffer.concat([this.line, piece])
-  }
-
   private lineDone(forward: Array<Uint8Array>): ClientAction {
-    const line = this.line
-    const wasOverlong = this.overlong
-    this.line = EMPTY
-    this.overlong = false
+    const { line, overlong: wasOverlong } = this.held.take()
     const marker = wasOverlong ? undefined : markerAtEnd(line)
     const first = !this.continued
     if (marker !== undefined) {

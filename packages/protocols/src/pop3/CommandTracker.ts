@@ -12,6 +12,7 @@
  * @category models
  * @since 0.1.0
  */
+import { HeldLine } from "../proxy/HeldLine.ts"
 import type { ClientStep } from "../proxy/ProxySession.ts"
 
 export interface Pop3Command {
@@ -21,19 +22,19 @@ export interface Pop3Command {
 }
 
 const LF = 0x0a
-const EMPTY = new Uint8Array(0)
 const COMMAND = /^([A-Za-z]{1,16})(?: +([^\r\n]*?))? *\r?\n$/
 
 export class Pop3CommandTracker {
-  private line: Uint8Array = EMPTY
-  private overlong = false
+  private readonly held: HeldLine
   /** Commands sent and not yet answered, oldest first. */
   readonly pending: Array<Pop3Command> = []
   /** True while a SASL exchange is open (set by the session from server replies too). */
   sasl = false
 
   /** @param startTls whether the proxy can serve STLS; when not, STLS is forwarded as a command the server rejects. */
-  constructor(private readonly maxLineLength = 65_536, private readonly startTls = true) {}
+  constructor(maxLineLength = 65_536, private readonly startTls = true) {
+    this.held = new HeldLine(maxLineLength)
+  }
 
   push(chunk: Uint8Array): ClientStep {
     const forward: Array<Uint8Array> = []
@@ -41,7 +42,7 @@ export class Pop3CommandTracker {
     while (pos < chunk.length) {
       const lf = chunk.indexOf(LF, pos)
       const end = lf === -1 ? chunk.length : lf + 1
-      this.append(chunk.subarray(pos, end), forward)
+      this.held.append(chunk.subarray(pos, end), forward)
       pos = end
       if (lf === -1) break
       if (this.lineDone(forward)) return { forward, action: "starttls", discarded: chunk.length - pos }
@@ -49,26 +50,9 @@ export class Pop3CommandTracker {
     return { forward, action: "none", discarded: 0 }
   }
 
-  private append(piece: Uint8Array, forward: Array<Uint8Array>): void {
-    if (this.overlong) {
-      forward.push(piece)
-      return
-    }
-    if (this.line.length + piece.length > this.maxLineLength) {
-      forward.push(this.line, piece)
-      this.line = EMPTY
-      this.overlong = true
-      return
-    }
-    this.line = this.line.length === 0 ? piece : Buffer.concat([this.line, piece])
-  }
-
   /** Records the finished line; true when it was STLS. */
   private lineDone(forward: Array<Uint8Array>): boolean {
-    const line = this.line
-    const wasOverlong = this.overlong
-    this.line = EMPTY
-    this.overlong = false
+    const { line, overlong: wasOverlong } = this.held.take()
     if (this.sasl) {
       if (!wasOverlong) forward.push(line)
       return false

@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: sharedTest.testTimeout,
-    hookTimeout: sharedTest.hookTimeout
+    hookTimeout: sharedTest.hookTimeout,
+    isolate: sharedTest.isolate
   }
 })

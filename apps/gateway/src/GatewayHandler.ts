@@ -21,6 +21,7 @@ import type { Quarantine } from "./Quarantine.ts"
 import type { Handoff, Transaction } from "./Handoff.ts"
 import type { Metrics } from "./Metrics.ts"
 import { deliverAll, type Plan, plan } from "./RecipientPlan.ts"
+import type { SessionStages } from "./SessionStages.ts"
 import { receivedHeader } from "./TraceHeaders.ts"
 
 /** Per-recipient outcomes for a received message (the antispam module, when it is active). */
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   readonly metrics: Metrics
   /** Undefined: nothing is scanned, every recipient gets the message. */
   readonly evaluate?: Evaluate | undefined
+  /** Connect- and rcpt-phase stages (plugins), when any are configured. */
+  readonly sessionStages?: SessionStages | undefined
   readonly log: (line: string) => void
 }
 
@@ -71,9 +74,9 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
   }
 
   return {
-    onConnect: async () => {
+    onConnect: async (session) => {
       deps.metrics.add("connections")
-      return undefined
+      return deps.sessionStages?.connect(session)
     },
 
     onMailFrom: async (session, _address, p) => {
@@ -86,7 +89,10 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
       return undefined
     },
 
-    onRcptTo: (session, mailFrom, recipient) => deps.handoff.recipient(transaction(session, mailFrom), recipient),
+    onRcptTo: async (session, mailFrom, recipient, accepted) => {
+      const refused = await deps.sessionStages?.rcpt(session, mailFrom, recipient, accepted)
+      return refused ?? deps.handoff.recipient(transaction(session, mailFrom), recipient)
+    },
 
     onData: async (session, envelope, spool) => {
       const queueId = `${session.id}.${(++counter).toString(36)}`

@@ -9,8 +9,9 @@
  *   bad provider/stage shape) refuses the whole start: `PluginLoadError` lists every problem
  *   with its config path, one per line (`plugins[0] (./x).options.url: ...`); `main` prints
  *   them like configuration errors and exits 2. Plugins that did load are closed first.
- * - The gateway runs plugin stages in the data phase only (the module evaluates whole
- *   messages); a `connect` or `rcpt` stage is loaded but logged as not run.
+ * - Data-phase stages run with the antispam module's data stages; connect- and rcpt-phase
+ *   stages run from the SMTP handler when a client connects and at each RCPT TO
+ *   (`SessionStages.ts`), so they can refuse a connection or a recipient.
  *
  * @category services
  * @since 0.1.0
@@ -28,8 +29,10 @@ export class PluginLoadError extends Error {
 
 export interface LoadedPlugins {
   readonly providers: ReadonlyArray<BlocklistProvider>
-  /** Data-phase stages (the ones the gateway runs). */
+  /** Data-phase stages (run by the antispam module). */
   readonly stages: ReadonlyArray<Stage>
+  /** Connect- and rcpt-phase stages (run by the SMTP handler). */
+  readonly sessionStages: ReadonlyArray<Stage>
   /** For `/status` (`modules.plugins`). */
   readonly status: () => ReadonlyArray<Readonly<Record<string, unknown>>>
   /** Closes every plugin (idempotent, never rejects). */
@@ -53,19 +56,19 @@ export const loadPlugins = async (specs: ReadonlyArray<GatewayConfig.PluginConfi
   }
   for (const p of loaded.plugins) {
     options.log(`plugin ${p.name} (${p.use}): providers [${p.providers.map((x) => x.name).join(", ")}], stages [${p.stages.map((s) => s.name).join(", ")}]`)
-    for (const s of p.stages.filter((x) => x.phase !== "data")) options.log(`plugin ${p.name}: stage ${s.name} is a ${s.phase} stage; the gateway runs data-phase plugin stages only, it is not run`)
   }
   const status = loaded.plugins.map((p) =>
     Object.freeze({
       use: p.use,
       name: p.name,
       providers: p.providers.map((x) => ({ name: x.name, kinds: x.kinds, timeoutMillis: x.timeoutMillis })),
-      stages: p.stages.map((s) => ({ name: s.name, phase: s.phase, run: s.phase === "data" }))
+      stages: p.stages.map((s) => ({ name: s.name, phase: s.phase }))
     })
   )
   return {
     providers: loaded.providers,
     stages: loaded.stages.filter((s) => s.phase === "data"),
+    sessionStages: loaded.stages.filter((s) => s.phase !== "data"),
     status: () => status,
     close: loaded.close
   }

@@ -21,6 +21,7 @@ import { type Handoff, maildirHandoff } from "./Handoff.ts"
 import { Metrics } from "./Metrics.ts"
 import { openQuarantine } from "./Quarantine.ts"
 import { loadPlugins } from "./Plugins.ts"
+import { makeSessionStages } from "./SessionStages.ts"
 import { type Protection, type StateSettings, startProtection } from "./Protection.ts"
 import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
 import { relayHandoff } from "./RelayHandoff.ts"
@@ -121,7 +122,8 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     )
   }
   const evaluate = settings.antispam.enabled ? (options.evaluate ?? protection?.evaluate) : undefined
-  const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, log })
+  const sessionStages = makeSessionStages(plugins.sessionStages, log)
+  const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, sessionStages, log })
   let smtp: Awaited<ReturnType<typeof Smtp.SmtpServer.listen>>
   try {
     smtp = await Smtp.SmtpServer.listen(

@@ -179,6 +179,55 @@ describe("plugin failures never make mail spam", () => {
   })
 })
 
+describe("connect- and rcpt-phase plugin stages run in the SMTP session", () => {
+  test("a rcpt stage refuses one recipient (550 5.7.1) and tempfails another; the rest get the message", async () => {
+    const dir = tempDir()
+    writeFileSync(
+      join(dir, "rcpt.mjs"),
+      [
+        `import { definePlugin, defineStage, SDK_API_VERSION } from ${JSON.stringify(pathToFileURL(SDK_DIST).href)}`,
+        "export default definePlugin({",
+        '  name: "rcpt-policy", apiVersion: SDK_API_VERSION,',
+        "  setup: () => ({",
+        '    stages: [defineStage({ name: "rcpt-policy", phase: "rcpt", symbols: {}, run: (ctx) =>',
+        '      ctx.recipient.startsWith("gone@") ? { decision: { action: "reject", reason: "no such mailbox here" } }',
+        '      : ctx.recipient.startsWith("busy@") ? { decision: { action: "tempfail", reason: "mailbox busy" } } : undefined })]',
+        "  })",
+        "})",
+        ""
+      ].join("\n")
+    )
+    const gw = await start([{ use: "./rcpt.mjs" }], dir)
+    const r = await sendRaw(gw.smtp.port, { from: "alice@sender.example", to: ["gone@example.test", "busy@example.test", "user@example.test"] }, "Subject: rcpt stage\r\n\r\nhello\r\n")
+    expect(r.rcpt[0]).toMatch(/^550 5\.7\.1 Recipient refused: no such mailbox here/)
+    expect(r.rcpt[1]).toMatch(/^451 4\.7\.1 /)
+    expect(r.rcpt[2]).toMatch(/^250 /)
+    expect(r.data).toMatch(/^250 /)
+    expect(delivered(gw, "Subject: rcpt stage")).toHaveLength(1)
+  })
+
+  test("a connect stage that rejects the client: 554 instead of the greeting", async () => {
+    const dir = tempDir()
+    writeFileSync(
+      join(dir, "connect.mjs"),
+      [
+        `import { definePlugin, defineStage, SDK_API_VERSION } from ${JSON.stringify(pathToFileURL(SDK_DIST).href)}`,
+        "export default definePlugin({",
+        '  name: "no-loopback", apiVersion: SDK_API_VERSION,',
+        '  setup: () => ({ stages: [defineStage({ name: "no-loopback", phase: "connect", symbols: {}, run: (ctx) =>',
+        '    ctx.envelope.clientAddress === "127.0.0.1" ? { decision: { action: "reject", reason: "not from here" } } : undefined })] })',
+        "})",
+        ""
+      ].join("\n")
+    )
+    const gw = await start([{ use: "./connect.mjs" }], dir)
+    const { RawClient } = await import("../../../packages/protocols/test/smtp/support/peers.ts")
+    const c = await RawClient.connect(gw.smtp.port)
+    expect(await c.waitFor(/^\d{3} .*\r\n/m)).toMatch(/^554 5\.7\.1 Connection refused: not from here/)
+    await c.waitClosed()
+  })
+})
+
 describe("plugin configuration problems refuse the start", () => {
   test("a bad option: startGateway rejects naming plugins[0] and the option, nothing listens", async () => {
     const error = await start([{ use: HTTP_PLUGIN, options: { url: "ftp://nope", timeoutMillis: "soon" } }], tempDir()).catch((e: unknown) => e)

@@ -101,9 +101,25 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.log(`  quarantine  ${gateway.quarantine}`)
     console.log(`  admin       ${gateway.admin ? `http://${gateway.admin.host}:${gateway.admin.port}/status` : "disabled"}`)
     for (const p of gateway.proxies) console.log(`  ${`${p.protocol} proxy`.padEnd(11)} ${p.listen.host}:${p.listen.port} -> ${p.upstream} (${p.mode})`)
-    console.log(`  antispam    ${JSON.stringify(s.modules.antispam)}`)
+    console.log(`  antispam    ${antispamSummary(s.modules.antispam)}`)
     console.log("Press Ctrl+C to stop.")
   })
+}
+
+/** One line for the start banner: what is scanned with what (the full picture is in /status). */
+const antispamSummary = (module: unknown): string => {
+  const m = (module ?? {}) as {
+    state?: string
+    rbl?: { zones?: ReadonlyArray<string> }
+    dnsbl?: { zones?: ReadonlyArray<string> }
+    classifier?: unknown
+    tempReject?: { enabled?: boolean; store?: string }
+  }
+  if (m.state !== "on") return m.state ?? "off"
+  const zones = (z?: ReadonlyArray<string>) => (z === undefined || z.length === 0 ? "none" : z.join(", "))
+  const classifier = typeof m.classifier === "object" && m.classifier !== null ? `model ${(m.classifier as { model?: string }).model ?? "?"}` : "off"
+  const tempReject = m.tempReject?.enabled ? `on (${m.tempReject.store ?? "?"})` : "off"
+  return `on; RBL ${zones(m.rbl?.zones)}; DNSBL ${zones(m.dnsbl?.zones)}; classifier ${classifier}; temporary rejection ${tempReject}`
 }
 
 const invokedDirectly = (): boolean => {

@@ -6,7 +6,7 @@
 //                                     [--workers N] [--json]
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam` for "ours"; SpamAssassin 4 (Debian
-// package spamassassin) and bogofilter for the others (scripts/peers.mjs installs them).
+// package spamassassin) and bogofilter for the others (`node scripts/peers.mjs --bench` installs them).
 // SpamAssassin: sa-learn --ham/--spam on train/ into a temporary --dbpath, then every eval/
 // message is checked with local tests only (what `spamassassin -L -t` does), by a Perl loop over
 // the Mail::SpamAssassin API so rules compile once per worker instead of once per message.

@@ -23,6 +23,7 @@
  */
 import type { QuarantineMeta, QuarantineStoreShape } from "@mailmoat/core"
 import { Quarantine } from "@mailmoat/core"
+import { Effect, Layer } from "effect"
 import { Redis } from "ioredis"
 
 export interface RedisQuarantineOptions {
@@ -180,3 +181,13 @@ export const make = (options: RedisQuarantineOptions): QuarantineStoreShape => {
     }
   }
 }
+
+/** A layer providing core's `QuarantineStore` with the Redis store, disconnected with its scope. */
+export const layer = (options: RedisQuarantineOptions): Layer.Layer<Quarantine.QuarantineStore> =>
+  Layer.effect(
+    Quarantine.QuarantineStore,
+    Effect.acquireRelease(
+      Effect.sync(() => make(options)),
+      (store) => Effect.promise(() => store.close())
+    )
+  )

@@ -20,6 +20,7 @@
 import { createReadStream } from "node:fs"
 import * as fsp from "node:fs/promises"
 import { join } from "node:path"
+import { Effect, Layer } from "effect"
 import { headCollector, headerSummary, toStream } from "./HeaderSummary.ts"
 import {
   checkId,
@@ -28,6 +29,7 @@ import {
   type PutEntry,
   type QuarantineMeta,
   QuarantineError,
+  QuarantineStore,
   type QuarantineStoreShape,
   type StoredMessage,
   storeEnvelope,
@@ -295,3 +297,13 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
     close: async () => {}
   }
 }
+
+/** A layer providing `QuarantineStore` with the embedded file store, closed with its scope. */
+export const layer = (options: FileQuarantineOptions): Layer.Layer<QuarantineStore> =>
+  Layer.effect(
+    QuarantineStore,
+    Effect.acquireRelease(
+      Effect.sync(() => make(options)),
+      (store) => Effect.promise(() => store.close())
+    )
+  )

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "no
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fc, test as propTest } from "@fast-check/vitest"
+import { Effect } from "effect"
 import { describe, expect, test } from "vitest"
 import { Quarantine } from "../../src/index.ts"
 import { FileQuarantineStore } from "../../src/node.ts"
@@ -73,5 +74,23 @@ describe("quarantine ids and header summary", () => {
   test("headerSummary unfolds and stops at the body", () => {
     const s = Quarantine.headerSummary(new TextEncoder().encode("Subject: a\r\n b\r\nX: y\r\n\r\nFrom: body@x\r\n"))
     expect(s).toEqual({ subject: "a b" })
+  })
+})
+
+describe("FileQuarantineStore.layer", () => {
+  test("provides the QuarantineStore service to an Effect program, closed with its scope", async () => {
+    const root = mkdtempSync(join(tmpdir(), "mailmoat-q-layer-"))
+    const program = Effect.gen(function* () {
+      const store = yield* Quarantine.QuarantineStore
+      const id = yield* Effect.promise(() =>
+        store.put({
+          envelope: { clientAddress: "192.0.2.1", helo: "h", mailFrom: "a@b.test", rcptTo: ["c@d.test"], tls: false, sessionFlags: [], receivedAt: 0 },
+          reason: "test",
+          message: new TextEncoder().encode("Subject: x\r\n\r\nbody\r\n")
+        })
+      )
+      return (yield* Effect.promise(() => store.list())).entries.map((e) => e.id).includes(id)
+    })
+    expect(await Effect.runPromise(Effect.scoped(program.pipe(Effect.provide(FileQuarantineStore.layer({ root })))))).toBe(true)
   })
 })

@@ -23,6 +23,8 @@ export * as Pipeline from "./pipeline/index.ts"
 export * as Plugins from "./plugins/index.ts"
 export * as Policy from "./policy/index.ts"
 export * as Quarantine from "./quarantine/index.ts"
+// The service tag also at the top level: declaration bundling cannot name classes inside namespaces.
+export { QuarantineStore } from "./quarantine/QuarantineStore.ts"
 // Also top-level, for the same d.ts bundler reason as DnsShape above.
 export type {
   ListOptions as QuarantineListOptions,

@@ -22,7 +22,7 @@
  * @since 0.1.0
  */
 import type { QuarantineMeta, QuarantineStoreShape } from "@mailmoat/core"
-import { Quarantine } from "@mailmoat/core"
+import { Quarantine, QuarantineStore } from "@mailmoat/core"
 import { Effect, Layer } from "effect"
 import { Redis } from "ioredis"
 
@@ -183,9 +183,9 @@ export const make = (options: RedisQuarantineOptions): QuarantineStoreShape => {
 }
 
 /** A layer providing core's `QuarantineStore` with the Redis store, disconnected with its scope. */
-export const layer = (options: RedisQuarantineOptions): Layer.Layer<Quarantine.QuarantineStore> =>
+export const layer = (options: RedisQuarantineOptions): Layer.Layer<QuarantineStore> =>
   Layer.effect(
-    Quarantine.QuarantineStore,
+    QuarantineStore,
     Effect.acquireRelease(
       Effect.sync(() => make(options)),
       (store) => Effect.promise(() => store.close())

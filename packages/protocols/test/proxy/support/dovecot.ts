@@ -30,6 +30,24 @@ export const freePort = (): Promise<number> =>
     })
   })
 
+/** `count` distinct free ports: every listener stays open until all are known, so none repeats. */
+export const freePorts = async (count: number): Promise<Array<number>> => {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer()
+          server.once("error", reject)
+          server.listen(0, "127.0.0.1", () => resolve(server))
+        })
+    )
+  )
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port)
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))))
+  return ports
+}
+
 const idOf = (name: string): number => Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim())
 const gidOf = (name: string): number => Number(execFileSync("id", ["-g", name], { encoding: "utf8" }).trim())
 
@@ -62,7 +80,21 @@ export const fillMaildir = (maildir: string, messages: ReadonlyArray<Uint8Array>
   })
 }
 
+/**
+ * Starts Dovecot; a port taken by another process between our probe and Dovecot's bind (tests
+ * run side by side) is retried with fresh ports, twice at most.
+ */
 export const startDovecot = async (messages: ReadonlyArray<Uint8Array>): Promise<Dovecot> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDovecotOnce(messages)
+    } catch (error) {
+      if (attempt >= 3 || !/duplicate listener|Address already in use|did not come up/.test((error as Error).message)) throw error
+    }
+  }
+}
+
+const startDovecotOnce = async (messages: ReadonlyArray<Uint8Array>): Promise<Dovecot> => {
   statSync(DOVECOT)
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-dovecot-"))
   chmodSync(dir, 0o755)
@@ -83,7 +115,8 @@ export const startDovecot = async (messages: ReadonlyArray<Uint8Array>): Promise
       for (const f of readdirSync(join(maildir, sub))) chownSync(join(maildir, sub, f), uid, gid)
     }
   }
-  const ports = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() }
+  const [imap, imaps, pop3, pop3s] = (await freePorts(4)) as [number, number, number, number]
+  const ports = { imap, imaps, pop3, pop3s }
   const password = "secret-pass"
   writeFileSync(join(dir, "passwd"), `user:{PLAIN}${password}::::::\n`)
   mkdirSync(join(dir, "base"))
@@ -150,6 +183,7 @@ service anvil {
     await waitForGreeting(ports.imap, 15_000)
   } catch (error) {
     child.kill("SIGKILL")
+    rmSync(dir, { recursive: true, force: true })
     throw new Error(`${(error as Error).message}: ${output}`)
   }
   return {

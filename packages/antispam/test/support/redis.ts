@@ -20,7 +20,18 @@ export interface RedisPeer {
   readonly stop: () => Promise<void>
 }
 
+/** Starts redis-server; a port taken between our probe and its bind is retried with a new one. */
 export const startRedis = async (): Promise<RedisPeer> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedisOnce()
+    } catch (error) {
+      if (attempt >= 3 || !/did not start/.test((error as Error).message)) throw error
+    }
+  }
+}
+
+const startRedisOnce = async (): Promise<RedisPeer> => {
   if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0) throw new Error('redis-server is not installed: install the Debian package "redis-server"')
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-redis-"))
   const port = await freeTcpPort()
@@ -34,6 +45,7 @@ export const startRedis = async (): Promise<RedisPeer> => {
   for (let i = 0; i < 100 && !out.includes("Ready to accept connections") && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50))
   if (!out.includes("Ready to accept connections")) {
     child.kill("SIGKILL")
+    rmSync(dir, { recursive: true, force: true })
     throw new Error(`redis-server did not start: ${out}`)
   }
   return {

@@ -57,6 +57,17 @@ export class SmtpSink {
 
   /** `flags` are extra smtp-sink options, e.g. ["-Q", "DATA"] or ["-L"] for LMTP. */
   static async start(flags: ReadonlyArray<string> = []): Promise<SmtpSink> {
+    // A port taken between our probe and smtp-sink's bind (tests run side by side): try again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await SmtpSink.startOnce(flags)
+      } catch (error) {
+        if (attempt >= 3) throw error
+      }
+    }
+  }
+
+  private static async startOnce(flags: ReadonlyArray<string>): Promise<SmtpSink> {
     requireBinary(SMTP_SINK, "postfix")
     const dumpDir = mkdtempSync(join(tmpdir(), "mailmoat-sink-"))
     chmodSync(dumpDir, 0o777)

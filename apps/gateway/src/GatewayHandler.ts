@@ -15,6 +15,7 @@
  * @since 0.1.0
  */
 import type { Envelope, RecipientOutcome } from "@mailmoat/core"
+import { createHash, timingSafeEqual } from "node:crypto"
 import { Smtp } from "@mailmoat/protocols"
 import { executePlan } from "./ExecutePlan.ts"
 import type { Quarantine } from "./Quarantine.ts"
@@ -34,6 +35,8 @@ export interface HandlerDeps {
   readonly metrics: Metrics
   /** Undefined: nothing is scanned, every recipient gets the message. */
   readonly evaluate?: Evaluate | undefined
+  /** SMTP AUTH accounts; AUTH is offered (inside TLS) only when there are some. */
+  readonly users?: ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }> | undefined
   /** Connect- and rcpt-phase stages (plugins), when any are configured. */
   readonly sessionStages?: SessionStages | undefined
   readonly log: (line: string) => void
@@ -43,6 +46,26 @@ interface MailParams {
   readonly size: number
   readonly eightBitMime: boolean
   readonly smtputf8: boolean
+}
+
+/** Constant-time comparison of UTF-8 strings (no early exit on the first differing byte). */
+const sameSecret = (a: string, b: string): boolean => {
+  const x = createHash("sha256").update(a).digest()
+  const y = createHash("sha256").update(b).digest()
+  return timingSafeEqual(x, y)
+}
+
+const checkLogin = async (
+  users: NonNullable<HandlerDeps["users"]>,
+  session: Smtp.SmtpSessionInfo,
+  request: Smtp.AuthRequest,
+  log: (id: string, event: string, fields?: Record<string, string | number | boolean>) => void
+): Promise<Smtp.AuthResult> => {
+  // Every account is compared, whether or not the name matches, so timing says nothing about names.
+  let found: (typeof users)[number] | undefined
+  for (const u of users) if (sameSecret(u.username, request.username) && sameSecret(u.password, request.password)) found = u
+  log(session.id, found ? "auth_ok" : "auth_failed", { user: request.username.slice(0, 64), mechanism: request.mechanism })
+  return found ? { ok: true, flags: found.bypassAntispam ? ["bypassAntispam"] : [] } : { ok: false }
 }
 
 export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
@@ -73,7 +96,9 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     }
   }
 
+  const users = deps.users ?? []
   return {
+    ...(users.length > 0 ? { onAuth: async (session: Smtp.SmtpSessionInfo, request: Smtp.AuthRequest) => checkLogin(users, session, request, log) } : {}),
     onConnect: async (session) => {
       deps.metrics.add("connections")
       return deps.sessionStages?.connect(session)

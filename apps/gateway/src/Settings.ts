@@ -45,6 +45,8 @@ export interface GatewaySettings {
     readonly maxConnectionsPerIp: number
     readonly bareLineEndings: "normalise" | "reject"
     readonly tls?: { readonly key: string; readonly cert: string } | undefined
+    /** SMTP AUTH accounts (offered inside TLS only); empty: AUTH is not offered. */
+    readonly users: ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }>
   }
   readonly delivery: DeliverySettings
   readonly quarantine: { readonly path: string }
@@ -91,6 +93,13 @@ const delivery = (c: GatewayConfig.Config, dataDir: string, base: string): Deliv
  * Resolves settings from the decoded configuration (or a raw object, decoded here); relative
  * paths are taken from `base` (the working directory, or the configuration file's directory).
  */
+/** AUTH needs TLS (credentials never cross in clear): accounts without `smtp.tls` are a config error. */
+const authUsers = (c: GatewayConfig.Config): GatewaySettings["smtp"]["users"] => {
+  const users = c.smtp.auth?.users ?? []
+  if (users.length > 0 && c.smtp.tls === undefined) throw new ConfigError(["smtp.auth: expected smtp.tls to be set too (AUTH is offered inside TLS only), got accounts without a certificate"])
+  return users
+}
+
 export function resolveSettings(config: GatewayConfig.Config, base?: string): GatewaySettings
 export function resolveSettings(config: unknown, base?: string): GatewaySettings
 export function resolveSettings(config: unknown, base = process.cwd()): GatewaySettings {
@@ -110,7 +119,8 @@ export function resolveSettings(config: unknown, base = process.cwd()): GatewayS
       maxConnections: c.smtp.maxConnections,
       maxConnectionsPerIp: c.smtp.maxConnectionsPerIp,
       bareLineEndings: c.smtp.bareLineEndings,
-      tls: tls && { cert: readPem(tls.certFile, "smtp.tls.certFile", base), key: readPem(tls.keyFile, "smtp.tls.keyFile", base) }
+      tls: tls && { cert: readPem(tls.certFile, "smtp.tls.certFile", base), key: readPem(tls.keyFile, "smtp.tls.keyFile", base) },
+      users: authUsers(c)
     },
     delivery: delivery(c, dataDir, base),
     quarantine: { path: resolve(base, c.quarantine.path ?? `${dataDir}/quarantine`) },

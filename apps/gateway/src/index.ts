@@ -123,7 +123,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   }
   const evaluate = settings.antispam.enabled ? (options.evaluate ?? protection?.evaluate) : undefined
   const sessionStages = makeSessionStages(plugins.sessionStages, log)
-  const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, sessionStages, log })
+  const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, sessionStages, users: settings.smtp.users, log })
   let smtp: Awaited<ReturnType<typeof Smtp.SmtpServer.listen>>
   try {
     smtp = await Smtp.SmtpServer.listen(

@@ -5,14 +5,14 @@
 // Most cases inject the module with list-health probing off (a zone that never answers must stay
 // unsuspended for the temporary-rejection case); the last case runs the gateway's own wiring
 // from the configuration file's `antispam` section.
-import { readdirSync } from "node:fs"
+import { readdirSync, writeFileSync } from "node:fs"
 import { MessageModel } from "@mailmoat/core"
 import { type AntispamInput, makeServerAntispam } from "@mailmoat/antispam"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import type { Evaluate, RunningGateway } from "../src/index.ts"
-import { gateway, SmtpSink, swaks } from "./support/peers.ts"
+import { gateway, makeCert, SmtpSink, swaks, tempDir } from "./support/peers.ts"
 
 describe("antispam actions through a real SMTP session", () => {
   let rbl: Rbldnsd
@@ -98,5 +98,49 @@ describe("antispam actions through a real SMTP session", () => {
     const r = await send(gw, "e2e wired")
     expect(r.out).toMatch(/<\*\* +550 5\.7\.1/)
     expect(gw.status().modules.antispam).toMatchObject({ state: "on", rbl: { zones: ["bl.test"] } })
+  })
+
+  describe("session bypass of authenticated trusted relays (AUTH inside STARTTLS)", () => {
+    const startWithAuth = async (acceptSessionBypass: boolean) => {
+      const cert = makeCert()
+      const dir = tempDir()
+      writeFileSync(`${dir}/cert.pem`, cert.cert)
+      writeFileSync(`${dir}/key.pem`, cert.key)
+      const gw = await gateway({
+        smtp: {
+          tls: { certFile: `${dir}/cert.pem`, keyFile: `${dir}/key.pem` },
+          auth: { users: [{ username: "edge1", password: "edge-secret", bypassAntispam: true }, { username: "client", password: "client-secret" }] }
+        },
+        delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
+        classifier: { enabled: false },
+        antispam: { onSpam: "reject", bypass: { acceptSessionBypass }, rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] } }
+      })
+      running.push(gw)
+      return gw
+    }
+    const sendAuth = (gw: RunningGateway, user: string, password: string, subject: string) =>
+      swaks(gw.smtp.port, ["--local-interface", "127.0.0.2", "--from", "sender@client.test", "--helo", "client.test", "--to", "user@example.test", "--header", `Subject: ${subject}`, "--tls", "--auth", "PLAIN", "--auth-user", user, "--auth-password", password])
+
+    test("a relay account with bypassAntispam: a listed client is delivered as bypass", async () => {
+      const gw = await startWithAuth(true)
+      const r = await sendAuth(gw, "edge1", "edge-secret", "e2e session bypass")
+      expect(r.out).toMatch(/<~ {2}235 /)
+      expect(r.out).toMatch(/<~ {2}250 2\.0\.0 /)
+      expect(sink.dumpWith("Subject: e2e session bypass")).toContain("X-Mailmoat-Verdict: bypass")
+    })
+
+    test("an account without the flag, or acceptSessionBypass off: scanned like any other (550)", async () => {
+      const on = await startWithAuth(true)
+      expect((await sendAuth(on, "client", "client-secret", "e2e no flag")).out).toMatch(/<~\* +550 5\.7\.1/)
+      const off = await startWithAuth(false)
+      expect((await sendAuth(off, "edge1", "edge-secret", "e2e bypass ignored")).out).toMatch(/<~\* +550 5\.7\.1/)
+    })
+
+    test("a wrong password is refused (535) and AUTH is not offered before STARTTLS", async () => {
+      const gw = await startWithAuth(true)
+      expect((await sendAuth(gw, "edge1", "wrong", "e2e wrong password")).out).toMatch(/<~\* +535 /)
+      const clear = await swaks(gw.smtp.port, ["--to", "user@example.test", "--quit-after", "EHLO"])
+      expect(clear.out).not.toMatch(/250[- ]AUTH/)
+    })
   })
 })

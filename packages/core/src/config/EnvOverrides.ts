@@ -87,7 +87,8 @@ export const parseEnv = (env: Readonly<Record<string, string | undefined>>, root
     }
     const parsed = parse(raw, variable)
     if (!parsed.ok) {
-      problems.push(...parsed.problems.map((p) => `${p}; expected a YAML value (a scalar, [a, b] or { key: value })`))
+      // One problem per variable: the first syntax error is the one to fix.
+      problems.push(`${parsed.problems[0]}; expected a YAML value (a scalar, [a, b] or { key: value })`)
       continue
     }
     if (parsed.value !== null && parsed.value !== undefined) overrides.push({ variable, path: resolved.path, value: parsed.value })

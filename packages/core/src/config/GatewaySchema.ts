@@ -23,6 +23,16 @@ const SmtpTls = Schema.Struct({
   keyFile: path.pipe(doc("PEM private key."))
 })
 
+const SmtpUser = Schema.Struct({
+  username: string("a user name").pipe(doc("Login of a trusted relay or submission client.")),
+  password: string("a password").pipe(doc("Its password (keep this file readable by the gateway only).")),
+  bypassAntispam: boolean.pipe(doc("Sessions of this user carry the bypass flag (edge -> hub); honoured when antispam.bypass.acceptSessionBypass is on."), withDefault(false))
+})
+
+const SmtpAuth = Schema.Struct({
+  users: Schema.Array(SmtpUser).pipe(doc("Accounts allowed to authenticate (AUTH PLAIN/LOGIN, offered inside TLS only)."), withDefault([]))
+})
+
 export const Smtp = Schema.Struct({
   host: host.pipe(doc("Address the SMTP listener binds to."), withDefault("127.0.0.1")),
   port: listenPort.pipe(doc("SMTP listen port."), withDefault(2525)),
@@ -32,7 +42,8 @@ export const Smtp = Schema.Struct({
   maxConnections: int(1).pipe(doc("Most simultaneous connections."), withDefault(100)),
   maxConnectionsPerIp: int(1).pipe(doc("Most simultaneous connections from one client IP."), withDefault(20)),
   bareLineEndings: literals(["normalise", "reject"]).pipe(doc("A stray CR or LF in DATA is normalised or rejected (550 5.5.2)."), withDefault("normalise")),
-  tls: SmtpTls.pipe(doc("Offer STARTTLS with this certificate.", { certFile: "cert.pem", keyFile: "key.pem" }), optional)
+  tls: SmtpTls.pipe(doc("Offer STARTTLS with this certificate.", { certFile: "cert.pem", keyFile: "key.pem" }), optional),
+  auth: SmtpAuth.pipe(doc("SMTP AUTH accounts; needs smtp.tls.", { users: [{ username: "edge1", password: "change-me", bypassAntispam: true }] }), optional)
 }).annotate({ description: "SMTP listener." })
 
 const Downstream = Schema.Struct({

@@ -123,7 +123,7 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
 
   it("unknown keys are named, with the closest known key", () => {
     expect(problems({ smtp: { prot: 25 } })).toEqual([
-      'smtp.prot: unknown key (did you mean port?); expected one of host | port | hostname | maxMessageSizeKB | maxRecipients | maxConnections | maxConnectionsPerIp | bareLineEndings | tls, got "prot"'
+      'smtp.prot: unknown key (did you mean port?); expected one of host | port | hostname | maxMessageSizeKB | maxRecipients | maxConnections | maxConnectionsPerIp | bareLineEndings | tls | auth, got "prot"'
     ])
     expect(problems({ antispm: {} })[0]).toMatch(/^antispm: unknown key \(did you mean antispam\?\); expected one of dataDir \| smtp/)
     expect(problems({ plugins: [{ use: "x", opts: {} }] })[0]).toMatch(/^plugins\[0\]\.opts: unknown key \(did you mean options\?\)/)

@@ -42,8 +42,6 @@ export const openQuarantine = (settings: QuarantineSettings): Quarantine => {
   return {
     describe: redisUrl !== undefined ? `redis ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}` : settings.path,
     put: (entry, source) => store.put({ envelope: entry.envelope, recipients: entry.recipients, reason: entry.reason, verdict: entry.verdict, message: source }),
-    close: async () => {
-      await (store as { close?: () => Promise<void> }).close?.()
-    }
+    close: () => store.close()
   }
 }

@@ -20,15 +20,7 @@ export interface Dovecot {
 
 const DOVECOT = "/usr/sbin/dovecot"
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
+export const freePort = async (): Promise<number> => (await freePorts(1))[0] as number
 
 /** `count` distinct free ports: every listener stays open until all are known, so none repeats. */
 export const freePorts = async (count: number): Promise<Array<number>> => {

@@ -27,14 +27,14 @@ export const ReceivedSymbols = {
 
 export const RblSymbols = {
   RBL_LISTED: { weight: 6, group: "rbl", description: "A sender IP is listed on an RBL zone" },
-  RBL_UNKNOWN: { weight: 0, group: "rbl", description: "An RBL zone did not answer in time or failed (SERVFAIL/REFUSED); result unknown" },
+  RBL_UNKNOWN: { weight: 0, undecided: true, group: "rbl", description: "An RBL zone did not answer in time or failed (SERVFAIL/REFUSED); result unknown" },
   RBL_ERROR_ANSWER: { weight: 0, group: "rbl", description: "An RBL zone answered an error code (127.255.255.x) or outside 127/8; not a listing" },
   RBL_ZONE_DOWN: { weight: 0, group: "rbl", description: "An RBL zone is suspended by the health check; skipped" }
 } as const satisfies SymbolTable
 
 export const DnsblSymbols = {
   DNSBL_LISTED: { weight: 6, group: "dnsbl", description: "A domain or IP found in the body is listed on a DNSBL zone" },
-  DNSBL_UNKNOWN: { weight: 0, group: "dnsbl", description: "A DNSBL zone did not answer in time or failed; result unknown" },
+  DNSBL_UNKNOWN: { weight: 0, undecided: true, group: "dnsbl", description: "A DNSBL zone did not answer in time or failed; result unknown" },
   DNSBL_ERROR_ANSWER: { weight: 0, group: "dnsbl", description: "A DNSBL zone answered an error code or outside 127/8; not a listing" },
   DNSBL_ZONE_DOWN: { weight: 0, group: "dnsbl", description: "A DNSBL zone is suspended by the health check; skipped" }
 } as const satisfies SymbolTable
@@ -42,7 +42,7 @@ export const DnsblSymbols = {
 export const EndUserSymbols = {
   ENDUSER_LISTED: { weight: 6, group: "enduser", description: "Message not from a mail server and the sender is on the end-user blocklist" },
   ENDUSER_NOT_MAILSERVER: { weight: 0, group: "enduser", description: "The sending host does not look like a mail server (evidence in detail)" },
-  ENDUSER_UNKNOWN: { weight: 0, group: "enduser", description: "The end-user blocklist zone did not answer; result unknown" }
+  ENDUSER_UNKNOWN: { weight: 0, undecided: true, group: "enduser", description: "The end-user blocklist zone did not answer; result unknown" }
 } as const satisfies SymbolTable
 
 export const TempRejectSymbols = {

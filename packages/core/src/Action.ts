@@ -5,10 +5,19 @@
  * @category models
  * @since 0.1.0
  */
+import type { HeaderChange } from "./Stage.ts"
 
 export type Action =
-  /** Deliver, optionally adding headers and a subject prefix. */
-  | { readonly _tag: "Deliver"; readonly addHeaders: ReadonlyArray<readonly [string, string]>; readonly subjectPrefix?: string | undefined }
+  /**
+   * Deliver, optionally adding headers and a subject prefix; `changes` are the header changes
+   * stages asked for, applied after `addHeaders`.
+   */
+  | {
+      readonly _tag: "Deliver"
+      readonly addHeaders: ReadonlyArray<readonly [string, string]>
+      readonly subjectPrefix?: string | undefined
+      readonly changes?: ReadonlyArray<HeaderChange> | undefined
+    }
   /** Store in the quarantine (with envelope and verdict) and accept. */
   | { readonly _tag: "Quarantine"; readonly reason: string }
   /** Permanent rejection (5xx). */

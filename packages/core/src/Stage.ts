@@ -8,11 +8,16 @@
  */
 import type { Effect } from "effect"
 import type { Envelope } from "./Envelope.ts"
+import type { Facts } from "./Facts.ts"
 import type { Message } from "./MessageTypes.ts"
 import type { StageError } from "./StageError.ts"
 import type { SymbolHit, SymbolTable } from "./SymbolHit.ts"
 
-export type Phase = "connect" | "rcpt" | "data"
+/** SMTP order: connect, MAIL FROM (`mail`), each RCPT TO (`rcpt`), then the message (`data`). */
+export type Phase = "connect" | "mail" | "rcpt" | "data"
+
+/** Phases in the order a transaction goes through them. */
+export const phases: ReadonlyArray<Phase> = ["connect", "mail", "rcpt", "data"]
 
 export type Decision =
   | { readonly _tag: "Continue" }
@@ -22,10 +27,31 @@ export type Decision =
   | { readonly _tag: "Reject"; readonly reason: string }
   | { readonly _tag: "Tempfail"; readonly reason: string }
 
+/**
+ * What a stage is given. `facts` is the message's fact cache (for `rcpt`, the message's; use
+ * `facts.recipient(recipient)` for the recipient's own); the engine always passes it, a stage
+ * run on its own reads it through `Facts.of(input)`.
+ */
 export type StageInput =
-  | { readonly phase: "connect"; readonly envelope: Envelope }
-  | { readonly phase: "rcpt"; readonly envelope: Envelope; readonly recipient: string }
-  | { readonly phase: "data"; readonly message: Message; readonly recipients: ReadonlyArray<string> }
+  | { readonly phase: "connect"; readonly envelope: Envelope; readonly facts?: Facts | undefined }
+  | { readonly phase: "mail"; readonly envelope: Envelope; readonly facts?: Facts | undefined }
+  | { readonly phase: "rcpt"; readonly envelope: Envelope; readonly recipient: string; readonly facts?: Facts | undefined }
+  | { readonly phase: "data"; readonly message: Message; readonly recipients: ReadonlyArray<string>; readonly facts?: Facts | undefined }
+
+/**
+ * A header change a stage asks for; applied at delivery, after the verdict headers. `add`
+ * prepends a field, `set` replaces every field of that name (or adds it), `remove` deletes them.
+ */
+export type HeaderChange =
+  | { readonly op: "add"; readonly name: string; readonly value: string }
+  | { readonly op: "set"; readonly name: string; readonly value: string }
+  | { readonly op: "remove"; readonly name: string }
+
+/** A decision for some recipients only (data phase): the others go on being scanned. */
+export interface RecipientDecision {
+  readonly recipient: string
+  readonly decision: Exclude<Decision, { _tag: "Continue" }>
+}
 
 export interface StageResult {
   readonly symbols: ReadonlyArray<SymbolHit>
@@ -34,6 +60,10 @@ export interface StageResult {
   readonly probability?: number | undefined
   /** Structured detail copied into the trace (hop tables, per-list answers...). */
   readonly facts?: Readonly<Record<string, unknown>> | undefined
+  /** Header changes for delivered copies of the message (data phase). */
+  readonly headers?: ReadonlyArray<HeaderChange> | undefined
+  /** Data phase: decisions for single recipients (a recipient's safe sender). */
+  readonly recipientDecisions?: ReadonlyArray<RecipientDecision> | undefined
 }
 
 export interface Stage<R = never> {

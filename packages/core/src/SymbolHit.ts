@@ -10,6 +10,11 @@ export interface SymbolDefinition {
   readonly weight: number
   readonly description: string
   readonly group?: string | undefined
+  /**
+   * The stage could not tell (a list did not answer, a classifier's middle band): a message
+   * with such a symbol and no spam score is `unsure`, never `ham`.
+   */
+  readonly undecided?: boolean | undefined
 }
 
 export type SymbolTable = Readonly<Record<string, SymbolDefinition>>

@@ -5,6 +5,7 @@
  * @category models
  * @since 0.1.0
  */
+import type { Phase } from "./Stage.ts"
 import type { SymbolHit } from "./SymbolHit.ts"
 
 export type VerdictClass = "ham" | "spam" | "unsure"
@@ -14,7 +15,7 @@ export type StageOutcome = "ok" | "timeout" | "skipped" | `failed:${string}`
 /** What one stage did: its symbols, how long it took, how it ended, free-form facts. */
 export interface StageTrace {
   readonly stage: string
-  readonly phase: "connect" | "rcpt" | "data"
+  readonly phase: Phase
   readonly outcome: StageOutcome
   readonly millis: number
   readonly symbols: ReadonlyArray<SymbolHit>

@@ -24,6 +24,8 @@ export interface SymbolSpec {
   readonly weight: number
   readonly description: string
   readonly group?: string | undefined
+  /** The stage could not tell (a lookup did not answer): the message is `unsure`, never `ham`. */
+  readonly undecided?: boolean | undefined
 }
 
 /** One observation; build it with `ctx.hit`. */

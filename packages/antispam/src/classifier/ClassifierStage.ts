@@ -16,7 +16,7 @@ import type { TokenStore } from "./TokenStore.ts"
 
 export const ClassifierSymbols = {
   CLASSIFIER_SPAM: { weight: 6, group: "classifier", description: "Content classifier: spam probability above classifier.spamAbove" },
-  CLASSIFIER_UNSURE: { weight: 0, group: "classifier", description: "Content classifier: probability between hamBelow and spamAbove; unsure" },
+  CLASSIFIER_UNSURE: { weight: 0, undecided: true, group: "classifier", description: "Content classifier: probability between hamBelow and spamAbove; unsure" },
   CLASSIFIER_HAM: { weight: 0, group: "classifier", description: "Content classifier: spam probability below classifier.hamBelow" }
 } as const satisfies SymbolTable
 

@@ -19,8 +19,14 @@ import type { OnSpam } from "../Settings.ts"
  * (its `CLASSIFIER_SPAM` / `_UNSURE` / `_HAM` symbol says which band), so the probability is
  * recorded in the verdict but not banded a second time.
  */
-export const classify = (traces: ReadonlyArray<StageTrace>, extra: ReadonlyArray<SymbolHit>, spamScore: number, probability?: number): Verdict => ({
-  ...Policy.verdictOf(traces, extra, { spamScore }),
+export const classify = (
+  traces: ReadonlyArray<StageTrace>,
+  extra: ReadonlyArray<SymbolHit>,
+  spamScore: number,
+  probability?: number,
+  undecided?: ReadonlySet<string>
+): Verdict => ({
+  ...Policy.verdictOf(traces, extra, { spamScore, undecided }),
   probability
 })
 

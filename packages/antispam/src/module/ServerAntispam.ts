@@ -19,7 +19,6 @@
  */
 import type { BlocklistProvider, DnsShape, Message, MessageEvaluator, RecipientOutcome, Stage, StageTrace, SymbolHit, Verdict } from "@mailmoat/core"
 import { Action, BlocklistRunner } from "@mailmoat/core"
-import { NodeDns } from "@mailmoat/core/node"
 import { Cause, Effect } from "effect"
 import * as AnalysisSubmitter from "../analysis/AnalysisSubmitter.ts"
 import * as Bypass from "../bypass/Bypass.ts"
@@ -36,17 +35,17 @@ import * as ReceivedChain from "../received/ReceivedChain.ts"
 import { type AntispamInput, resolve } from "../Settings.ts"
 import { notScannedReason } from "../size/SizeLimit.ts"
 import { BypassSymbols, hit, SizeSymbols, TempRejectSymbols } from "../Symbols.ts"
-import * as RecordStore from "../tempreject/RecordStore.ts"
+import { State, type TempRejectStoreShape } from "@mailmoat/core"
 import * as TempReject from "../tempreject/TempReject.ts"
 import { actionFor, classify } from "./Classify.ts"
 import * as ListSet from "./ListSet.ts"
 import { runStages } from "./StageRunner.ts"
 
 export interface AntispamServices {
-  /** Resolver; default: Node resolver on `antispam.dns.servers` with a TTL cache. */
-  readonly dns?: DnsShape | undefined
-  /** Temporary-rejection records; default embedded memory. Use `RecordStore.makeRedis` to share. */
-  readonly stateStore?: RecordStore.RecordStore | undefined
+  /** The resolver (`@mailmoat/platform-node`'s `NodeDns` on a server, static DNS in tests). */
+  readonly dns: DnsShape
+  /** Temporary-rejection records; default embedded memory (`@mailmoat/redis` shares them). */
+  readonly stateStore?: TempRejectStoreShape | undefined
   /** Recipient directory; default: loaded from `bypass.directory` when set. */
   readonly directory?: RecipientDirectory.Directory | undefined
   /** Imported lists (`mailmoat lists import`). */
@@ -96,12 +95,12 @@ export interface ServerAntispam extends MessageEvaluator {
 
 const firstAddress = (v: string | undefined) => /<([^<>@\s]+@[^<>\s]+)>/.exec(v ?? "")?.[1] ?? /([^\s<>,;"]+@[^\s<>,;"]+)/.exec(v ?? "")?.[1]
 
-export const makeServerAntispam = (config: AntispamInput | undefined, services: AntispamServices = {}): ServerAntispam => {
+export const makeServerAntispam = (config: AntispamInput | undefined, services: AntispamServices): ServerAntispam => {
   const settings = resolve(config ?? {})
   const log = services.log ?? (() => {})
-  const dns = services.dns ?? NodeDns.make({ servers: settings.dns.servers })
+  const dns = services.dns
   const directory = services.directory ?? (settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory, { log, now: services.now }) : undefined)
-  const store = services.stateStore ?? RecordStore.makeMemory(services.now)
+  const store = services.stateStore ?? State.makeMemoryTempRejectStore(services.now)
   const tempReject = TempReject.make({ store, periodMinutes: settings.tempReject.periodMinutes, now: services.now })
   const trusted = CidrSet.compile(settings.received.trustedNetworks)
   const skip = CidrSet.compile(settings.rbl.skip)
@@ -256,7 +255,8 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
       ]
       const results = yield* runStages(stages, { phase: "data", message, recipients: remaining })
       const probability = results.find((x) => x.result?.probability !== undefined)?.result?.probability
-      let verdict = classify([firstTrace, ...results.map((x) => x.trace)], [], settings.spamScore, probability)
+      const undecided = new Set(stages.flatMap((s) => Object.entries(s.symbols).filter(([, d]) => d.undecided === true).map(([n]) => n)))
+      let verdict = classify([firstTrace, ...results.map((x) => x.trace)], [], settings.spamScore, probability, undecided)
       let rule = `policy: ${verdict.class}${verdict.class === "spam" ? ` onSpam=${settings.onSpam}` : ""}`
       if (settings.tempReject.enabled) {
         const d = yield* Effect.promise(() =>

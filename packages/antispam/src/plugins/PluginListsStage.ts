@@ -31,7 +31,7 @@ export const DEFAULT_LISTED_SCORE = 5
 
 export const PluginListSymbols = {
   PLUGIN_LISTED: { weight: DEFAULT_LISTED_SCORE, group: "plugins", description: "A plugin blocklist provider listed the sender IP, a domain or an address (score from the answer)" },
-  PLUGIN_UNKNOWN: { weight: 0, group: "plugins", description: "A plugin blocklist provider did not answer in time or failed; result unknown" }
+  PLUGIN_UNKNOWN: { weight: 0, undecided: true, group: "plugins", description: "A plugin blocklist provider did not answer in time or failed; result unknown" }
 } as const satisfies SymbolTable
 
 export interface PluginListsStageOptions {

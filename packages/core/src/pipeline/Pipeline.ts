@@ -11,13 +11,15 @@
  *   what an unknown means (fail-open by default).
  * - A stage that returns a decision other than `Continue` ends the phase: stages of later groups
  *   are traced as `skipped`. Stages of the same group finish (they were already running).
+ * - In the data phase a stage may decide for single recipients (`recipientDecisions`): later
+ *   groups see only the recipients still undecided; when none is left, they are skipped.
  * - Interruption of the caller is not swallowed.
  *
  * @category services
  * @since 0.1.0
  */
 import { Cause, Clock, Effect, Option } from "effect"
-import type { Decision, Stage, StageInput, StageResult } from "../Stage.ts"
+import type { Decision, RecipientDecision, Stage, StageInput, StageResult } from "../Stage.ts"
 import type { StageTrace } from "../Verdict.ts"
 
 export interface StageRun {
@@ -31,6 +33,8 @@ export interface PhaseRun {
   readonly runs: ReadonlyArray<StageRun>
   /** The first decision other than `Continue`, and the stage that made it. */
   readonly decided?: { readonly stage: string; readonly decision: Exclude<Decision, { _tag: "Continue" }> } | undefined
+  /** Data phase: decisions for single recipients, first one per recipient, with the deciding stage. */
+  readonly recipientDecisions: ReadonlyArray<RecipientDecision & { readonly stage: string }>
 }
 
 export interface PipelineOptions {
@@ -74,25 +78,36 @@ export const runPhase = <R>(stages: ReadonlyArray<Stage<R>>, input: StageInput, 
     const deadline = options.deadlineMillis !== undefined && options.deadlineMillis > 0 ? started + options.deadlineMillis : Number.POSITIVE_INFINITY
     const byStage = new Map<Stage<R>, StageRun>()
     let decided: PhaseRun["decided"]
+    const perRecipient: Array<RecipientDecision & { readonly stage: string }> = []
+    let current = input
     for (const order of orders) {
       const group = phaseStages.filter((s) => (s.order ?? 0) === order)
       const now = yield* Clock.currentTimeMillis
       const left = deadline - now
-      if (decided !== undefined || left <= 0) {
-        for (const s of group) byStage.set(s, decided !== undefined ? skipped(s) : { trace: { ...skipped(s).trace, outcome: "timeout" } })
+      const nobodyLeft = current.phase === "data" && current.recipients.length === 0 && perRecipient.length > 0
+      if (decided !== undefined || nobodyLeft || left <= 0) {
+        for (const s of group) byStage.set(s, decided !== undefined || nobodyLeft ? skipped(s) : { trace: { ...skipped(s).trace, outcome: "timeout" } })
         continue
       }
-      const runs = yield* Effect.forEach(
-        group,
-        (s) => runStage(s, input, Math.min(s.budgetMillis > 0 ? s.budgetMillis : Number.POSITIVE_INFINITY, left)),
-        { concurrency: "unbounded" }
-      )
+      const limit = (s: Stage<R>) => Math.min(s.budgetMillis > 0 ? s.budgetMillis : Number.POSITIVE_INFINITY, left)
+      const input = current
+      // A group of one runs in this fiber: no fork for the common case.
+      const runs =
+        group.length === 1
+          ? [yield* runStage(group[0] as Stage<R>, input, limit(group[0] as Stage<R>))]
+          : yield* Effect.forEach(group, (s) => runStage(s, input, limit(s)), { concurrency: "unbounded" })
       group.forEach((s, i) => {
         const run = runs[i] as StageRun
         byStage.set(s, run)
         const decision = run.result?.decision
         if (decided === undefined && decision !== undefined && decision._tag !== "Continue") decided = { stage: s.name, decision }
+        for (const d of run.result?.recipientDecisions ?? [])
+          if (current.phase === "data" && current.recipients.includes(d.recipient) && !perRecipient.some((p) => p.recipient === d.recipient)) perRecipient.push({ ...d, stage: s.name })
       })
+      if (current.phase === "data" && perRecipient.length > 0) {
+        const done = new Set(perRecipient.map((p) => p.recipient))
+        current = { ...current, recipients: current.recipients.filter((r) => !done.has(r)) }
+      }
     }
-    return { runs: phaseStages.map((s) => byStage.get(s) as StageRun), decided }
+    return { runs: phaseStages.map((s) => byStage.get(s) as StageRun), decided, recipientDecisions: perRecipient }
   })

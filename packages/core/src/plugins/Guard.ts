@@ -18,7 +18,7 @@
 import { Effect } from "effect"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, QueryKind } from "../Blocklist.ts"
 import { validateAnswer } from "../blocklist/BlocklistRunner.ts"
-import type { Stage, StageInput, StageResult } from "../Stage.ts"
+import { phases, type Stage, type StageInput, type StageResult } from "../Stage.ts"
 import { StageError } from "../StageError.ts"
 import type { SymbolHit } from "../SymbolHit.ts"
 
@@ -30,7 +30,7 @@ export const MAX_HITS = 100
 export const MAX_MILLIS = 60_000
 
 const KINDS: ReadonlySet<QueryKind> = new Set(["ip", "domain", "address"])
-const PHASES = new Set(["connect", "rcpt", "data"])
+const PHASES = new Set<string>(phases)
 const DECISIONS = new Set(["Continue", "Bypass", "Accept", "Reject", "Tempfail"])
 export const NAME = /^[A-Za-z0-9@][A-Za-z0-9@._/:-]{0,99}$/
 /** Provider names may be whole DNS zones with a return code (`_x.bl.example:127.0.0.4`): up to 253 characters. */
@@ -68,7 +68,7 @@ export const checkStage = (s: unknown): ReadonlyArray<string> => {
   const v = s as Record<string, unknown>
   const out: Array<string> = []
   if (typeof v.name !== "string" || !NAME.test(v.name)) out.push(`stage name ${JSON.stringify(v.name)} is not a name`)
-  if (!PHASES.has(v.phase as string)) out.push(`stage ${String(v.name)}: phase must be "connect", "rcpt" or "data"`)
+  if (!PHASES.has(v.phase as string)) out.push(`stage ${String(v.name)}: phase must be "connect", "mail", "rcpt" or "data"`)
   if (!isMillis(v.budgetMillis, 1)) out.push(`stage ${String(v.name)}: budgetMillis must be between 1 and ${MAX_MILLIS}`)
   if (v.order !== undefined && (typeof v.order !== "number" || !Number.isFinite(v.order))) out.push(`stage ${String(v.name)}: order must be a number`)
   if (typeof v.run !== "function") out.push(`stage ${String(v.name)}: run is not a function`)

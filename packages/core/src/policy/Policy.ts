@@ -7,7 +7,7 @@
  *   1/100).
  * - `spam` at or above `spamScore`, or when a classifier probability is at or above `spamAbove`.
  * - `unsure` when not spam and the message could not be classified: a list did not answer or a
- *   stage could not decide (a symbol ending in `_UNKNOWN` or `_UNSURE`), a stage timed out or
+ *   stage could not decide (a symbol its stage declared `undecided`), a stage timed out or
  *   failed, or a classifier probability given to the policy lies between `hamBelow` and
  *   `spamAbove`.
  * - otherwise `ham`.
@@ -35,16 +35,18 @@ export interface PolicyOptions {
   readonly onSpam?: OnSpam | undefined
   /** Subject prefix added to spam delivered with `onSpam: none` (none by default). */
   readonly subjectPrefix?: string | undefined
+  /** Names of the symbols declared `undecided` (a list did not answer, a classifier's middle band). */
+  readonly undecided?: ReadonlySet<string> | undefined
 }
 
-/** A list that did not answer, or a stage that could not decide (the classifier's middle band). */
-const UNDECIDED = /_(UNKNOWN|UNSURE)$/
+const NONE: ReadonlySet<string> = new Set()
 
 /** A symbol scores at most this much either way: one misbehaving plugin cannot swamp the sum. */
 const MAX_SYMBOL_SCORE = 1000
 const boundedScore = (score: number): number => (Number.isFinite(score) ? Math.max(-MAX_SYMBOL_SCORE, Math.min(MAX_SYMBOL_SCORE, score)) : 0)
 
-const defaults = { spamScore: 5, hamBelow: 0.2, spamAbove: 0.9, onSpam: "quarantine" as OnSpam }
+/** The policy's defaults; the configuration schema declares the same values through these. */
+export const defaults = { spamScore: 5, hamBelow: 0.2, spamAbove: 0.9, onSpam: "quarantine" as OnSpam }
 
 /** The verdict of one message from the traces of the stages that ran. */
 export const verdictOf = (traces: ReadonlyArray<StageTrace>, extra: ReadonlyArray<SymbolHit>, options: PolicyOptions = {}, probability?: number): Verdict => {
@@ -54,7 +56,8 @@ export const verdictOf = (traces: ReadonlyArray<StageTrace>, extra: ReadonlyArra
   const symbols = [...extra, ...traces.flatMap((t) => t.symbols)]
   const score = Math.round(symbols.reduce((s, h) => s + boundedScore(h.score), 0) * 100) / 100
   const failed = traces.some((t) => t.outcome !== "ok" && t.outcome !== "skipped")
-  const unknown = symbols.some((s) => UNDECIDED.test(s.name))
+  const undecided = options.undecided ?? NONE
+  const unknown = undecided.size > 0 && symbols.some((s) => undecided.has(s.name))
   const p = probability !== undefined && Number.isFinite(probability) ? probability : undefined
   const spam = score >= spamScore || (p !== undefined && p >= spamAbove)
   const middle = p !== undefined && p >= hamBelow && p < spamAbove
@@ -66,7 +69,7 @@ export const verdictOf = (traces: ReadonlyArray<StageTrace>, extra: ReadonlyArra
 export const verdictHeaders = (verdict: Verdict, rule: string): ReadonlyArray<readonly [string, string]> => {
   const names = [...new Set(verdict.symbols.map((s) => s.name))].join(", ").slice(0, 900)
   return [
-    ["X-Mailmoat-Verdict", verdict.decidedBy ? "bypass" : verdict.class],
+    ["X-Mailmoat-Verdict", verdict.decidedBy?.decision === "Bypass" ? "bypass" : verdict.class],
     ["X-Mailmoat-Score", verdict.score.toFixed(2)],
     ...(verdict.probability !== undefined ? ([["X-Mailmoat-Probability", verdict.probability.toFixed(4)]] as const) : []),
     ...(names.length > 0 ? ([["X-Mailmoat-Symbols", names]] as const) : []),

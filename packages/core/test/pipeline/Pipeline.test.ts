@@ -69,7 +69,10 @@ describe("Policy", () => {
     expect(Policy.verdictOf([listed], []).class).toBe("spam")
     expect(Policy.verdictOf([trace("ok")], []).class).toBe("ham")
     expect(Policy.verdictOf([trace("timeout")], []).class).toBe("unsure")
-    expect(Policy.verdictOf([trace("ok", [{ name: "RBL_UNKNOWN", score: 0, source: "rbl" }])], []).class).toBe("unsure")
+    const unknown = trace("ok", [{ name: "RBL_UNKNOWN", score: 0, source: "rbl" }])
+    expect(Policy.verdictOf([unknown], [], { undecided: new Set(["RBL_UNKNOWN"]) }).class).toBe("unsure")
+    // Undecided is a flag of the symbol's declaration, not a naming pattern.
+    expect(Policy.verdictOf([unknown], []).class).toBe("ham")
     expect(Policy.verdictOf([trace("ok")], [], {}, 0.1).class).toBe("ham")
     expect(Policy.verdictOf([trace("ok")], [], {}, 0.5).class).toBe("unsure")
     expect(Policy.verdictOf([trace("ok")], [], {}, 0.95).class).toBe("spam")

@@ -53,7 +53,7 @@ export const stageInput = (stage: Stage, message: Message): StageInput =>
     ? { phase: "data", message, recipients: message.envelope.rcptTo }
     : stage.phase === "rcpt"
       ? { phase: "rcpt", envelope: message.envelope, recipient: message.envelope.rcptTo[0] ?? "postmaster@example.org" }
-      : { phase: "connect", envelope: message.envelope }
+      : { phase: stage.phase, envelope: message.envelope }
 
 /** Runs a stage on a message; rejects with the `StageError` when the stage fails. */
 export const runStage = (stage: Stage, message: Message): Promise<StageResult> => Effect.runPromise(stage.run(stageInput(stage, message)))

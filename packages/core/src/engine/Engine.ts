@@ -1,0 +1,226 @@
+/**
+ * The engine: built once per configuration from stage values (built-in and plugin stages are
+ * the same kind of value) and verdict steps; per message it builds only the message's facts.
+ *
+ * A transaction goes through the phases in SMTP order: `connect`, `mail` (MAIL FROM), `rcpt`
+ * (once per recipient), `data`. Every phase's decision is honoured:
+ * - a refusal (`Reject`, `Tempfail`) at connect or mail refuses every recipient, at rcpt that
+ *   recipient; refusals win over bypasses;
+ * - `Bypass` / `Accept` at connect or mail spares every recipient the data phase, at rcpt that
+ *   recipient; in the data phase a stage may decide for single recipients (`recipientDecisions`)
+ *   or for all that are left (`decision`);
+ * - the recipients nobody decided for get the policy's verdict over every trace, then the
+ *   verdict steps (temporary rejection), then the action.
+ *
+ * The gateway runs `connect`, `mail` and `rcpt` while the SMTP session goes on (to refuse early)
+ * and hands what they gave to `data` (`Earlier`); `evaluate` runs every phase at once from the
+ * message's envelope (the CLI and the IMAP/POP3 proxies), so both give the same outcome.
+ *
+ * **Gotchas**
+ * - Nothing here fails: a failing stage is a trace entry (fail open), a failing engine (a bug)
+ *   answers `Tempfail` for every recipient, logged.
+ * - Time comes from `Clock` (stage timings, deadlines); logs go through Effect's logger.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import { Cause, Effect, Schema } from "effect"
+import type { Envelope } from "../Envelope.ts"
+import type { RecipientOutcome } from "../Evaluation.ts"
+import * as Facts from "../Facts.ts"
+import type { Message } from "../MessageTypes.ts"
+import * as Pipeline from "../pipeline/Pipeline.ts"
+import * as Policy from "../policy/Policy.ts"
+import type { HeaderChange, Phase, Stage, StageInput } from "../Stage.ts"
+import type { StageTrace, Verdict } from "../Verdict.ts"
+import * as Outcomes from "./Outcomes.ts"
+import * as SymbolRegistry from "./SymbolRegistry.ts"
+import type { VerdictAdjustment, VerdictStep } from "./VerdictStep.ts"
+
+/** @category errors */
+export class EngineError extends Schema.TaggedError<EngineError>()("EngineError", {
+  reason: Schema.Literals(["UnknownSymbol", "BadStage"]),
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return this.detail
+  }
+}
+
+export interface EngineOptions {
+  readonly stages: ReadonlyArray<Stage>
+  /** Spam score, classifier cut-offs, `onSpam`, subject prefix. */
+  readonly policy?: Policy.PolicyOptions | undefined
+  /** Weight overrides by symbol name (`antispam.scores`); a name no stage declares is an error. */
+  readonly scores?: Readonly<Record<string, number>> | undefined
+  /** Run after the policy, in order (temporary rejection). */
+  readonly verdictSteps?: ReadonlyArray<VerdictStep> | undefined
+  /** False: `data` delivers every recipient unscanned (`antispam.enabled: false`). Default true. */
+  readonly scanning?: boolean | undefined
+  /** Deadline of each connect / mail / rcpt phase (default 10000 ms); stage budgets apply inside. */
+  readonly phaseDeadlineMillis?: number | undefined
+}
+
+/** What one of the connect, mail and rcpt phases gave. */
+export interface PhaseOutcome {
+  readonly phase: Phase
+  readonly traces: ReadonlyArray<StageTrace>
+  readonly decided?: Outcomes.Decided | undefined
+  readonly headers: ReadonlyArray<HeaderChange>
+}
+
+/** Phases the caller already ran during the session, and the facts they were given. */
+export interface Earlier {
+  readonly connect?: PhaseOutcome | undefined
+  readonly mail?: PhaseOutcome | undefined
+  /** By recipient address as given in RCPT TO. */
+  readonly rcpt?: ReadonlyMap<string, PhaseOutcome> | undefined
+  readonly facts?: Facts.Facts | undefined
+}
+
+export interface Engine {
+  readonly stages: ReadonlyArray<Stage>
+  readonly symbols: SymbolRegistry.SymbolRegistry
+  readonly connect: (envelope: Envelope, facts?: Facts.Facts) => Effect.Effect<PhaseOutcome>
+  readonly mail: (envelope: Envelope, facts?: Facts.Facts) => Effect.Effect<PhaseOutcome>
+  readonly rcpt: (envelope: Envelope, recipient: string, facts?: Facts.Facts) => Effect.Effect<PhaseOutcome>
+  /** One outcome per recipient of `message.envelope.rcptTo`, in that order. Never fails. */
+  readonly data: (message: Message, earlier?: Earlier) => Effect.Effect<ReadonlyArray<RecipientOutcome>>
+  /** `data` with every earlier phase run from the message's envelope. */
+  readonly evaluate: (message: Message) => Effect.Effect<ReadonlyArray<RecipientOutcome>>
+}
+
+const EMPTY: ReadonlyArray<never> = []
+
+const hasOwnFindings = (traces: ReadonlyArray<StageTrace>) => traces.some((t) => t.symbols.length > 0 || (t.outcome !== "ok" && t.outcome !== "skipped"))
+
+const adjust = (verdict: Verdict, adjustment: VerdictAdjustment): Verdict => {
+  const added = adjustment.symbols ?? EMPTY
+  if (added.length === 0 && adjustment.class === undefined) return verdict
+  const score = Math.round((verdict.score + added.reduce((s, h) => s + (Number.isFinite(h.score) ? h.score : 0), 0)) * 100) / 100
+  return { ...verdict, class: adjustment.class ?? verdict.class, score, symbols: [...verdict.symbols, ...added] }
+}
+
+const logFailures = (traces: ReadonlyArray<StageTrace>) => {
+  const failed = traces.filter((t) => t.outcome !== "ok" && t.outcome !== "skipped")
+  return failed.length === 0
+    ? Effect.void
+    : Effect.forEach(failed, (t) => Effect.logWarning(`stage ${t.stage} (${t.phase}) ${t.outcome}; failing open`), { discard: true })
+}
+
+/** Builds the engine; fails when `scores` names a symbol no stage or step declares. */
+export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError> =>
+  Effect.gen(function* () {
+    const steps = options.verdictSteps ?? EMPTY
+    const { registry, unknown } = SymbolRegistry.make([...options.stages.map((s) => s.symbols), ...steps.map((s) => s.symbols)], options.scores)
+    if (unknown.length > 0) return yield* new EngineError({ reason: "UnknownSymbol", detail: `scores: no stage declares ${unknown.join(", ")}` })
+    const policy: Policy.PolicyOptions = { ...options.policy, undecided: registry.undecided }
+    const scanning = options.scanning ?? true
+    const deadlineMillis = options.phaseDeadlineMillis ?? 10_000
+    const byPhase = (p: Phase) => options.stages.filter((s) => s.phase === p)
+    const stages = { connect: byPhase("connect"), mail: byPhase("mail"), rcpt: byPhase("rcpt"), data: byPhase("data") }
+
+    const runEarly = (phase: Phase, input: StageInput): Effect.Effect<PhaseOutcome> => {
+      const list = stages[phase]
+      if (list.length === 0) return Effect.succeed({ phase, traces: EMPTY, headers: EMPTY })
+      return Pipeline.runPhase(list, input, { deadlineMillis }).pipe(
+        Effect.map((run) => ({
+          phase,
+          traces: run.runs.map((r) => registry.rescore(r.trace)),
+          decided: run.decided,
+          headers: run.runs.flatMap((r) => r.result?.headers ?? EMPTY)
+        })),
+        Effect.tap((o) => logFailures(o.traces))
+      )
+    }
+    const connect = (envelope: Envelope, facts = Facts.make()) => runEarly("connect", { phase: "connect", envelope, facts })
+    const mail = (envelope: Envelope, facts = Facts.make()) => runEarly("mail", { phase: "mail", envelope, facts })
+    const rcpt = (envelope: Envelope, recipient: string, facts = Facts.make()) => runEarly("rcpt", { phase: "rcpt", envelope, recipient, facts })
+
+    const scan = (message: Message, earlier: Earlier) =>
+      Effect.gen(function* () {
+        const envelope = message.envelope
+        const recipients = envelope.rcptTo
+        if (!scanning) return Outcomes.unscanned(recipients, "antispam disabled")
+        const facts = earlier.facts ?? Facts.make()
+        const c = earlier.connect ?? (yield* connect(envelope, facts))
+        const m = earlier.mail ?? (yield* mail(envelope, facts))
+        const common = [...c.traces, ...m.traces]
+        const commonHeaders = [...c.headers, ...m.headers]
+        const own = new Map<string, PhaseOutcome>()
+        for (const r of recipients) own.set(r, earlier.rcpt?.get(r) ?? (yield* rcpt(envelope, r, facts)))
+        const out = new Map<string, RecipientOutcome>()
+        const toScan: Array<string> = []
+        for (const r of recipients) {
+          const o = own.get(r)!
+          const candidates = [c.decided, m.decided, o.decided].filter((d): d is Outcomes.Decided => d !== undefined)
+          const d = candidates.find(Outcomes.isRefusal) ?? candidates[0]
+          if (d === undefined) toScan.push(r)
+          else out.set(r, Outcomes.decided(r, d, [...common, ...o.traces], policy, [...commonHeaders, ...o.headers]))
+        }
+        const ordered = () => recipients.map((r) => out.get(r)!)
+        if (toScan.length === 0) return ordered()
+
+        const run = yield* Pipeline.runPhase(stages.data, { phase: "data", message, recipients: toScan, facts })
+        const dataTraces = run.runs.map((r) => registry.rescore(r.trace))
+        yield* logFailures(dataTraces)
+        const dataHeaders = run.runs.flatMap((r) => r.result?.headers ?? EMPTY)
+        const tracesOf = (r: string) => [...common, ...own.get(r)!.traces, ...dataTraces]
+        const headersOf = (r: string) => [...commonHeaders, ...own.get(r)!.headers, ...dataHeaders]
+        for (const rd of run.recipientDecisions) out.set(rd.recipient, Outcomes.decided(rd.recipient, rd, tracesOf(rd.recipient), policy, headersOf(rd.recipient)))
+        const remaining = toScan.filter((r) => !out.has(r))
+        if (remaining.length === 0) return ordered()
+        if (run.decided !== undefined) {
+          for (const r of remaining) out.set(r, Outcomes.decided(r, run.decided, tracesOf(r), policy, headersOf(r)))
+          return ordered()
+        }
+
+        const probability = run.runs.find((x) => x.result?.probability !== undefined)?.result?.probability
+        const base = Policy.verdictOf([...common, ...dataTraces], EMPTY, policy, probability)
+        let verdict = base
+        let prefix: string | undefined
+        let suffix: string | undefined
+        let tempfail: VerdictAdjustment["tempfail"]
+        for (const step of steps) {
+          const a = yield* step.run({ message, recipients: remaining, verdict, facts })
+          verdict = adjust(verdict, { ...a, symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols) })
+          prefix = a.rulePrefix ?? prefix
+          suffix = a.ruleSuffix ?? suffix
+          if (a.tempfail !== undefined) {
+            tempfail = a.tempfail
+            break
+          }
+        }
+        const added = verdict.symbols.slice(base.symbols.length)
+        const classChanged = verdict.class !== base.class ? verdict.class : undefined
+        for (const r of remaining) {
+          const ownTraces = own.get(r)!.traces
+          // A recipient's own rcpt findings count for that recipient only.
+          const v = hasOwnFindings(ownTraces)
+            ? adjust(Policy.verdictOf(tracesOf(r), EMPTY, policy, probability), { symbols: added, class: classChanged })
+            : ownTraces.length > 0
+              ? { ...verdict, trace: tracesOf(r) }
+              : verdict
+          if (tempfail !== undefined) {
+            out.set(r, { recipient: r, verdict: v, action: { _tag: "Tempfail", reason: tempfail.reason }, rule: tempfail.rule })
+            continue
+          }
+          const rule = [prefix, Outcomes.policyRule(v, policy), suffix].filter((x) => x !== undefined).join("; ")
+          out.set(r, Outcomes.scanned(r, v, rule, policy, headersOf(r)))
+        }
+        return ordered()
+      })
+
+    const data = (message: Message, earlier: Earlier = {}): Effect.Effect<ReadonlyArray<RecipientOutcome>> =>
+      scan(message, earlier).pipe(
+        Effect.catchCause((cause) =>
+          Cause.hasInterruptsOnly(cause)
+            ? Effect.failCause(cause as Cause.Cause<never>)
+            : Effect.logError(`engine: evaluation failed, answering tempfail: ${Cause.pretty(cause).slice(0, 500)}`).pipe(
+                Effect.as(Outcomes.failed(message.envelope.rcptTo))
+              )
+        )
+      )
+
+    return { stages: options.stages, symbols: registry, connect, mail, rcpt, data, evaluate: (message) => data(message) }
+  })

@@ -5,9 +5,10 @@ const root = fileURLToPath(new URL(".", import.meta.url))
 const src = (p: string) => `${root}${p}`
 
 export const alias = [
-  { find: /^@mailmoat\/core\/node$/, replacement: src("packages/core/src/node.ts") },
   { find: /^@mailmoat\/core\/testing$/, replacement: src("packages/core/src/testing.ts") },
   { find: /^@mailmoat\/core$/, replacement: src("packages/core/src/index.ts") },
+  { find: /^@mailmoat\/platform-node$/, replacement: src("packages/platform-node/src/index.ts") },
+  { find: /^@mailmoat\/redis$/, replacement: src("packages/redis/src/index.ts") },
   { find: /^@mailmoat\/protocols$/, replacement: src("packages/protocols/src/index.ts") },
   { find: /^@mailmoat\/antispam$/, replacement: src("packages/antispam/src/index.ts") },
   { find: /^@mailmoat\/sdk\/testing$/, replacement: src("packages/sdk/src/testing.ts") },

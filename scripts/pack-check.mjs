@@ -11,7 +11,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
-const packages = ["packages/core", "packages/protocols", "packages/antispam", "packages/sdk", "apps/gateway", "apps/cli"]
+const packages = ["packages/core", "packages/protocols", "packages/antispam", "packages/sdk", "packages/platform-node", "packages/redis", "apps/gateway", "apps/cli"]
 const work = mkdtempSync(join(tmpdir(), "mailmoat-pack-"))
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
 let passed = 0
@@ -43,7 +43,7 @@ try {
   })
   check("every entry point imports", () => {
     const script = `
-      const entries = ["@mailmoat/core", "@mailmoat/core/node", "@mailmoat/core/testing", "@mailmoat/protocols", "@mailmoat/antispam", "@mailmoat/sdk", "@mailmoat/gateway"]
+      const entries = ["@mailmoat/core", "@mailmoat/core/testing", "@mailmoat/platform-node", "@mailmoat/redis", "@mailmoat/protocols", "@mailmoat/antispam", "@mailmoat/sdk", "@mailmoat/gateway"]
       for (const e of entries) { const m = await import(e); if (Object.keys(m).length === 0) throw new Error(e + " exports nothing") }
       const { Classifier } = await import("@mailmoat/antispam")
       await Classifier.loadModel()

@@ -4,7 +4,8 @@
 //   1. install the workspace (first run) and the Debian peers the integration tests start
 //   2. build, typecheck and lint every package (turbo)
 //   3. vitest in every package and app, one package at a time (the integration suites start real
-//      servers; two cores do not run two of them well at once)
+//      servers; two cores do not run two of them well at once), then the workspace-level tests
+//      (test/: the import graph between packages)
 //   4. npm pack of every package installed into an empty project, imported and run
 //   5. runtimes: core's unit suite under Node 24, and the smoke suite (engine + an SMTP round trip
 //      through the built gateway) under Node 20, Node 24, Bun and Deno
@@ -40,11 +41,15 @@ run("typecheck + lint", turbo, ["run", "typecheck", "lint", "--output-logs=error
 const packageDirs = ["packages", "apps", "examples"].flatMap((group) =>
   existsSync(`${root}${group}`) ? readdirSync(`${root}${group}`).map((name) => `${root}${group}/${name}/`) : []
 ).filter((dir) => existsSync(`${dir}package.json`) && JSON.parse(readFileSync(`${dir}package.json`, "utf8")).scripts?.test)
-for (const dir of packageDirs) rmSync(`${dir}test-results.json`, { force: true })
+for (const dir of [...packageDirs, root]) rmSync(`${dir}test-results.json`, { force: true })
 run("vitest (all packages, integration included)", turbo, [
   "run", "test", "--concurrency=1", "--continue", "--", "--reporter=default", "--reporter=json", "--outputFile.json=test-results.json"
 ])
-for (const dir of packageDirs) {
+// The workspace-level tests (test/: the import graph between packages).
+run("vitest (workspace: import graph)", `${root}node_modules/.bin/vitest`, [
+  "run", "--root", root, "--reporter=default", "--reporter=json", "--outputFile.json=test-results.json"
+])
+for (const dir of [...packageDirs, root]) {
   const file = `${dir}test-results.json`
   if (!existsSync(file)) continue
   const report = JSON.parse(readFileSync(file, "utf8"))

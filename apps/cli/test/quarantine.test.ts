@@ -2,9 +2,10 @@
 // quarantine and on Redis; release re-injects to a real Postfix smtp-sink and into a Maildir.
 import { copyFileSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
-import { Classifier, RedisQuarantineStore } from "@mailmoat/antispam"
+import { Classifier } from "@mailmoat/antispam"
+import { RedisQuarantineStore } from "@mailmoat/redis"
 import { Envelope } from "@mailmoat/core"
-import { FileQuarantineStore } from "@mailmoat/core/node"
+import { FileQuarantineStore } from "@mailmoat/platform-node"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { freePort, SmtpSink } from "../../../packages/protocols/test/delivery/support/peers.ts"

@@ -1,7 +1,7 @@
 /**
  * Client protection: the `MessageScanner` the IMAP/POP3 proxies call for every whole message a
  * mail client fetches. Spam checks (content classifier, RBL on the Received chain, DNSBL on the
- * body, end-user blocklist) run through the server antispam module; the threat scanner (clamd,
+ * body, end-user blocklist) run through the antispam client profile; the threat scanner (clamd,
  * when `protocols.clamd` is set) runs beside it. Then the `protocols` actions:
  *
  * - threat + `onThreat: replace`: each infected MIME part becomes a text notice
@@ -26,20 +26,19 @@
  * **Gotchas**
  * - Fail open: a fetch cannot be retried, so any error here passes the original bytes (logged).
  *   The proxy adds a deadline and a verdict cache on top (`MailProxy` ScanPolicy).
- * - The module is built with the SMTP-only parts switched off: bypass by client IP or session
- *   flag and the recipient directory (the "client" of a download is always this proxy, and
- *   `allowedIps: [127.0.0.1]` would otherwise exempt every fetched message), temporary
- *   rejection (a download cannot be deferred), and its own action (`onSpam: none`; the tag is
- *   applied here).
+ * - Spam checks use the antispam client profile (`makeClientAntispam`): no bypass by client IP,
+ *   session flag or directory (the "client" of a download is always this proxy), no temporary
+ *   rejection (a download cannot be deferred), and no action of its own (the tag is applied
+ *   here). It judges the message as a whole: a download has no SMTP recipients.
  *
  * @category constructors
  * @since 0.1.0
  */
-import { type AntispamInput, Classifier, ListStore, makeServerAntispam, type ServerAntispam, Threat } from "@mailmoat/antispam"
+import { type ClientAntispam, Classifier, makeClientAntispam, Threat } from "@mailmoat/antispam"
 import { Envelope, type GatewayConfig, type Message, MessageModel, Policy, type Stage, type Verdict } from "@mailmoat/core"
 import type { MailProxy } from "@mailmoat/protocols"
 import { Effect } from "effect"
-import { join } from "node:path"
+import { listStore, resolver, tokenStore } from "./StateStores.ts"
 
 export interface ClientProtectionServices {
   /** Imported lists (`<dataDir>/lists`) and downloaded classifier models live here. */
@@ -70,8 +69,6 @@ export interface ClientScanner {
 
 const SUBJECT_PREFIX = "[SPAM] "
 const RULE = "client protection: spam, onSpam=tag"
-/** The module answers per recipient; a download has one mailbox, named here only for the trace. */
-const MAILBOX = "mailbox@proxy.invalid"
 const PASS: MailProxy.ScanOutcome = { kind: "pass" }
 const rewrite = (bytes: Uint8Array): MailProxy.ScanOutcome => ({ kind: "rewrite", bytes })
 
@@ -84,16 +81,7 @@ const rewrite = (bytes: Uint8Array): MailProxy.ScanOutcome => ({ kind: "rewrite"
  * `antispam.received.trustedNetworks`).
  */
 const downloadEnvelope = (): Envelope.Envelope =>
-  Envelope.make({ clientAddress: "127.0.0.1", localAddress: "127.0.0.1", rcptTo: [MAILBOX] })
-
-/** The antispam section with the SMTP-only parts off (see the module doc). */
-const downloadAntispam = (config: GatewayConfig.Config): AntispamInput => ({
-  ...config.antispam,
-  enabled: true,
-  onSpam: "none",
-  bypass: { ...config.antispam.bypass, allowedIps: [], acceptSessionBypass: false, directory: undefined },
-  tempReject: { ...config.antispam.tempReject, enabled: false, submitForAnalysis: false }
-})
+  Envelope.make({ clientAddress: "127.0.0.1", localAddress: "127.0.0.1" })
 
 const clamdOptions = (clamd: NonNullable<GatewayConfig.ProtocolsConfig["clamd"]>) =>
   clamd.socket !== undefined
@@ -134,15 +122,16 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
   // Spam checks only matter when spam is acted on: with `onSpam: none` nothing is scanned for it.
   const ownClassifier =
     p.onSpam === "tag" && services.classifierStage === undefined && config.classifier.enabled
-      ? Classifier.setup(config.classifier, config.state, { dataDir: services.dataDir, log })
+      ? Classifier.setup(config.classifier, { dataDir: services.dataDir, log, store: tokenStore(config.state) })
       : undefined
   const classifierStage = services.classifierStage ?? ownClassifier?.stage
-  let module: ServerAntispam | undefined
+  let module: ClientAntispam | undefined
   try {
     module =
       p.onSpam === "tag"
-        ? makeServerAntispam(downloadAntispam(config), {
-            listStore: ListStore.makeFileListStore(join(services.dataDir, "lists")),
+        ? makeClientAntispam(config.antispam, {
+            dns: resolver(config.antispam.dns.servers),
+            listStore: listStore(services.dataDir),
             stages: classifierStage ? [classifierStage] : [],
             log
           })
@@ -155,8 +144,7 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
 
   const spamVerdict = async (message: Message): Promise<Verdict | undefined> => {
     if (module === undefined) return undefined
-    const outcomes = await Effect.runPromise(module.evaluate(message))
-    return outcomes[0]?.verdict
+    return (await Effect.runPromise(module.judge(message))).verdict
   }
 
   const threatFacts = async (message: Message): Promise<Threat.ThreatFacts | undefined> => {

@@ -18,6 +18,7 @@
  */
 import type { BlocklistProvider, GatewayConfig, Stage } from "@mailmoat/core"
 import { Plugins } from "@mailmoat/core"
+import { PluginResolve } from "@mailmoat/platform-node"
 
 /** The configuration named plugins that cannot be used; `problems` has one line per problem. */
 export class PluginLoadError extends Error {
@@ -49,7 +50,7 @@ export interface LoadPluginsOptions {
 
 /** Loads the configured plugins; rejects with `PluginLoadError` when any of them has a problem. */
 export const loadPlugins = async (specs: ReadonlyArray<GatewayConfig.PluginConfig>, options: LoadPluginsOptions): Promise<LoadedPlugins> => {
-  const loaded = await Plugins.load(specs, { baseDir: options.baseDir, log: options.log, setupTimeoutMillis: options.setupTimeoutMillis })
+  const loaded = await PluginResolve.loadPlugins(specs, { baseDir: options.baseDir, log: options.log, setupTimeoutMillis: options.setupTimeoutMillis })
   if (loaded.problems.length > 0) {
     await loaded.close()
     throw new PluginLoadError(loaded.problems.map(Plugins.formatProblem))

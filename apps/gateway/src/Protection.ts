@@ -9,24 +9,20 @@
  * - The module never fails (a failing stage is a symbol, a failing module answers tempfail), so
  *   `evaluate` only rejects on a bug; the SMTP handler answers 451 then.
  * - With `state.backend: redis` an unreachable Redis never stops mail: the temporary-rejection
- *   step fails open, logged and counted (issue 3).
+ *   step fails open, logged and counted.
  *
  * @category constructors
  * @since 0.1.0
  */
-import { type AntispamInput, Classifier, ListStore, makeServerAntispam, RecordStore, type ServerAntispam } from "@mailmoat/antispam"
+import { type AntispamInput, Classifier, makeServerAntispam, type ServerAntispam } from "@mailmoat/antispam"
 import type { BlocklistProvider, Envelope, Stage } from "@mailmoat/core"
 import { MessageModel } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect } from "effect"
-import { join } from "node:path"
 import type { Evaluate } from "./GatewayHandler.ts"
+import { listStore, resolver, type StateSettings, tempRejectStore, tokenStore } from "./StateStores.ts"
 
-export interface StateSettings {
-  readonly backend: "embedded" | "redis"
-  readonly url?: string | undefined
-  readonly keyPrefix?: string | undefined
-}
+export type { StateSettings } from "./StateStores.ts"
 
 export interface ProtectionSettings {
   readonly dataDir: string
@@ -52,14 +48,13 @@ export interface Protection {
 }
 
 export const startProtection = (settings: ProtectionSettings, log: (line: string) => void): Protection => {
-  const stateStore =
-    settings.state.backend === "redis" && settings.state.url !== undefined
-      ? RecordStore.makeRedis({ url: settings.state.url, prefix: `${settings.state.keyPrefix ?? "mailmoat:"}tempreject:` })
-      : undefined
-  const classifier = settings.classifier.enabled === false ? undefined : Classifier.setup(settings.classifier, settings.state, { dataDir: settings.dataDir, log })
+  const stateStore = tempRejectStore(settings.state)
+  const classifier =
+    settings.classifier.enabled === false ? undefined : Classifier.setup(settings.classifier, { dataDir: settings.dataDir, log, store: tokenStore(settings.state) })
   const module = makeServerAntispam(settings.antispam, {
+    dns: resolver(settings.antispam.dns?.servers),
     stateStore,
-    listStore: ListStore.makeFileListStore(join(settings.dataDir, "lists")),
+    listStore: listStore(settings.dataDir),
     stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],
     providers: settings.providers,
     ownAddresses: settings.ownAddresses,

@@ -8,9 +8,8 @@
  * @category services
  * @since 0.1.0
  */
-import { RedisQuarantineStore } from "@mailmoat/antispam"
-import type { Envelope, Quarantine as Q, Verdict } from "@mailmoat/core"
-import { FileQuarantineStore } from "@mailmoat/core/node"
+import type { Envelope, Verdict } from "@mailmoat/core"
+import { quarantineStore } from "./StateStores.ts"
 
 export interface QuarantineEntry {
   readonly envelope: Envelope.Envelope
@@ -35,10 +34,7 @@ export interface QuarantineSettings {
 
 export const openQuarantine = (settings: QuarantineSettings): Quarantine => {
   const redisUrl = settings.state.backend === "redis" ? settings.state.url : undefined
-  const store: Q.QuarantineStoreShape =
-    redisUrl !== undefined
-      ? RedisQuarantineStore.make({ url: redisUrl, prefix: `${settings.state.keyPrefix ?? "mailmoat:"}quarantine:` })
-      : FileQuarantineStore.make({ root: settings.path })
+  const store = quarantineStore(settings.path, settings.state)
   return {
     describe: redisUrl !== undefined ? `redis ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}` : settings.path,
     put: (entry, source) => store.put({ envelope: entry.envelope, recipients: entry.recipients, reason: entry.reason, verdict: entry.verdict, message: source }),

@@ -33,6 +33,7 @@ export { PluginLoadError } from "./Plugins.ts"
 export type { ProxyListenerInfo } from "./ProxyListeners.ts"
 export { type DeliverGroup, type Plan, plan, type QuarantineGroup } from "./RecipientPlan.ts"
 export { type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
+export * as StateStores from "./StateStores.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
 
 export interface GatewayOptions {

@@ -16,7 +16,7 @@
 import { realpathSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { GatewayConfig } from "@mailmoat/core"
+import { ConfigFile } from "@mailmoat/platform-node"
 import { PluginLoadError, startGateway } from "./index.ts"
 
 const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]"
@@ -47,7 +47,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     return 2
   }
 
-  const loaded = GatewayConfig.load({ file: configPath, env: process.env })
+  const loaded = ConfigFile.load({ file: configPath, env: process.env })
   if (!loaded.ok) {
     for (const problem of loaded.problems) console.error(`mailmoat: config: ${problem}`)
     console.error("mailmoat: the gateway was not started (invalid configuration)")

@@ -10,6 +10,7 @@ import { MessageModel } from "@mailmoat/core"
 import { type AntispamInput, makeServerAntispam } from "@mailmoat/antispam"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { NodeDns } from "@mailmoat/platform-node"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import type { Evaluate, RunningGateway } from "../src/index.ts"
 import { gateway, makeCert, SmtpSink, swaks, tempDir } from "./support/peers.ts"
@@ -31,7 +32,7 @@ describe("antispam actions through a real SMTP session", () => {
   const start = async (antispam: AntispamInput) => {
     const module = makeServerAntispam(
       { rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] }, ...antispam },
-      { healthIntervalMillis: 0 }
+      { dns: NodeDns.make({ servers: [rbl.server] }), healthIntervalMillis: 0 }
     )
     const evaluate: Evaluate = (envelope, spool) => Effect.runPromise(module.evaluate(MessageModel.fromBytes(spool.head, { envelope, size: spool.size })))
     const gw = await gateway({ delivery: { downstream: { host: "127.0.0.1", port: sink.port } } }, { evaluate })

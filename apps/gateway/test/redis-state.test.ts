@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
-import { RedisQuarantineStore } from "@mailmoat/antispam"
+import { RedisQuarantineStore } from "@mailmoat/redis"
 import type { RunningGateway } from "../src/index.ts"
 import { gateway, sendRaw } from "./support/peers.ts"
 

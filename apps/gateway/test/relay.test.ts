@@ -207,7 +207,7 @@ describe("LMTP downstream: per-recipient replies after the data", () => {
       expect(r.data).toMatch(/^250 /)
       expect(sink.messages).toHaveLength(1)
       expect(sink.commands.some((c) => c.startsWith("LHLO "))).toBe(true)
-      const { FileQuarantineStore } = await import("@mailmoat/core/node")
+      const { FileQuarantineStore } = await import("@mailmoat/platform-node")
       const metas = (await FileQuarantineStore.make({ root: gw.settings.quarantine.path }).list()).entries
       expect(metas).toHaveLength(1)
       expect(metas[0]).toMatchObject({ recipients: ["full@example.test"] })

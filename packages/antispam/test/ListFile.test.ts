@@ -4,7 +4,8 @@ import { join } from "node:path"
 import { fc, test } from "@fast-check/vitest"
 import { afterAll, describe, expect, it } from "vitest"
 import { formatListFile, type ListKind, normaliseEntry, parseListFile } from "../src/lists/ListFile.ts"
-import { ListImportError, makeFileListStore } from "../src/lists/ListStore.ts"
+import { FileListDocuments } from "@mailmoat/platform-node"
+import { ListImportError, make as makeListStore } from "../src/lists/ListStore.ts"
 
 const zone = fc
   .tuple(fc.array(fc.stringMatching(/^[a-z0-9]{1,10}$/), { minLength: 2, maxLength: 4 }), fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }))
@@ -48,7 +49,7 @@ describe("list file format", () => {
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-lists-"))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   it("store-backed import/export: import(export(x)) = x, a bad import changes nothing", () => {
-    const store = makeFileListStore(dir)
+    const store = makeListStore(FileListDocuments.make(dir))
     expect(store.exportList("dnsbl")).toBe(formatListFile("dnsbl", []))
     expect(store.importList("dnsbl", "dbl.example\nuri.example:127.0.1.2\n")).toBe(2)
     const exported = store.exportList("dnsbl")
@@ -61,7 +62,7 @@ describe("list file format", () => {
       expect((e as Error).message).toMatch(/line 3/)
     }
     expect(store.exportList("dnsbl")).toBe(exported)
-    expect(makeFileListStore(dir).importList("dnsbl", exported)).toBe(2)
+    expect(makeListStore(FileListDocuments.make(dir)).importList("dnsbl", exported)).toBe(2)
     expect(store.entries("dnsbl")).toEqual(["dbl.example", "uri.example:127.0.1.2"])
   })
 })

@@ -6,6 +6,7 @@ import { join } from "node:path"
 import type { RecipientOutcome } from "@mailmoat/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { NodeDns } from "@mailmoat/platform-node"
 import { type Rbldnsd, startRbldnsd, startSilentDns } from "../../core/test/dns/support/rbldnsd.ts"
 import { type AntispamInput, makeServerAntispam } from "../src/index.ts"
 import { type MessageSpec, makeMessage } from "./support/messages.ts"
@@ -40,7 +41,7 @@ afterAll(async () => {
 })
 
 const evaluate = async (config: AntispamInput, spec: MessageSpec): Promise<ReadonlyArray<RecipientOutcome>> => {
-  const m = makeServerAntispam({ endUserBlocklist: { enabled: false }, ...config, dns: { servers: [rbl.server] } }, { healthIntervalMillis: 0 })
+  const m = makeServerAntispam({ endUserBlocklist: { enabled: false }, ...config, dns: { servers: [rbl.server] } }, { dns: NodeDns.make({ servers: [rbl.server] }), healthIntervalMillis: 0 })
   try {
     return await Effect.runPromise(m.evaluate(makeMessage(spec)))
   } finally {
@@ -66,7 +67,7 @@ describe("RBL against rbldnsd", () => {
   })
 
   it("answers are cached by TTL: a second message from the same IP sends no query", async () => {
-    const m = makeServerAntispam({ rbl: { servers: ["bl.test"] }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] } }, { healthIntervalMillis: 0 })
+    const m = makeServerAntispam({ rbl: { servers: ["bl.test"] }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] } }, { dns: NodeDns.make({ servers: [rbl.server] }), healthIntervalMillis: 0 })
     try {
       rbl.resetQueries()
       for (let i = 0; i < 3; i++) await Effect.runPromise(m.evaluate(makeMessage({ envelope: { clientAddress: "192.0.2.7" } })))
@@ -103,7 +104,7 @@ describe("RBL against rbldnsd", () => {
   it("a zone whose server never answers: timeout honoured, unknown symbol, no false positive", async () => {
     const silent = await startSilentDns()
     try {
-      const m = makeServerAntispam({ rbl: { servers: ["bl.test"], timeoutSeconds: 0.3 }, endUserBlocklist: { enabled: false }, dns: { servers: [silent.server] } }, { healthIntervalMillis: 0 })
+      const m = makeServerAntispam({ rbl: { servers: ["bl.test"], timeoutSeconds: 0.3 }, endUserBlocklist: { enabled: false }, dns: { servers: [silent.server] } }, { dns: NodeDns.make({ servers: [silent.server] }), healthIntervalMillis: 0 })
       const [o] = await Effect.runPromise(m.evaluate(makeMessage({ envelope: { clientAddress: "192.0.2.7" } })))
       await m.close()
       const lists = (o!.verdict.trace.find((t) => t.stage === "rbl")!.facts as { lists: Array<{ answeredInTime: boolean; answer: string }> }).lists
@@ -176,7 +177,7 @@ describe("RBL against rbldnsd", () => {
 
 describe("list health against rbldnsd (RFC 5782 test points)", () => {
   it("suspends zones that list everything or answer errors, skips them, and resumes a fixed zone", async () => {
-    const m = makeServerAntispam({ rbl: { servers: ["bl.test", "all.test", "err.test"] }, dnsbl: { servers: ["dbl.test"] }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] } }, { healthIntervalMillis: 0 })
+    const m = makeServerAntispam({ rbl: { servers: ["bl.test", "all.test", "err.test"] }, dnsbl: { servers: ["dbl.test"] }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] } }, { dns: NodeDns.make({ servers: [rbl.server] }), healthIntervalMillis: 0 })
     try {
       const health = Object.fromEntries((await m.probeHealth()).map((h) => [h.zone, h]))
       expect(health["bl.test"]!.state).toBe("healthy")
@@ -199,7 +200,7 @@ describe("list health against rbldnsd (RFC 5782 test points)", () => {
 
   it("a zone that keeps timing out is suspended after 3 failed probes", async () => {
     const silent = await startSilentDns()
-    const m = makeServerAntispam({ rbl: { servers: ["bl.test"], timeoutSeconds: 0.1 }, dns: { servers: [silent.server] } }, { healthIntervalMillis: 0 })
+    const m = makeServerAntispam({ rbl: { servers: ["bl.test"], timeoutSeconds: 0.1 }, dns: { servers: [silent.server] } }, { dns: NodeDns.make({ servers: [silent.server] }), healthIntervalMillis: 0 })
     try {
       expect((await m.probeHealth())[0]!.state).toBe("unknown")
       expect((await m.probeHealth())[0]!.state).toBe("unknown")

@@ -16,7 +16,7 @@ const zone: Dns.StaticZone = {
   "spam.example.dbl.test": { A: ["127.0.1.2"] },
   "7.2.0.192.slow.bl.test": "hang"
 }
-const evaluate = async (config: AntispamInput, message: Message, extra: Parameters<typeof makeServerAntispam>[1] = {}) => {
+const evaluate = async (config: AntispamInput, message: Message, extra: Partial<Parameters<typeof makeServerAntispam>[1]> = {}) => {
   const m = makeServerAntispam(config, { dns: Dns.makeStatic(zone), healthIntervalMillis: 0, ...extra })
   try {
     return await Effect.runPromise(m.evaluate(message))
@@ -86,7 +86,7 @@ describe("server antispam module", () => {
     expect(out["vip@example.org"]!.rule).toMatch(/^bypass: recipient/)
     expect(out["vip@example.org"]!.action._tag).toBe("Deliver")
     expect(out["friend@example.org"]!.action._tag).toBe("Quarantine")
-    const trace = out["friend@example.org"]!.verdict.trace.find((t) => t.stage === "bypass")!
+    const trace = out["friend@example.org"]!.verdict.trace.find((t) => t.stage === "safe-senders")!
     expect(JSON.stringify(trace.facts)).toMatch(/safe sender, not applied: unauthenticated/)
     expect(out["other@example.org"]!.action._tag).toBe("Quarantine")
     // Admin turned the requirement off: the safe sender applies.

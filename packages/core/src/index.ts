@@ -39,4 +39,13 @@ export type {
   VerdictSummary as QuarantineVerdictSummary
 } from "./quarantine/QuarantineStore.ts"
 
+export * as State from "./state/index.ts"
+// The service tags and shapes also at the top level, for the same d.ts bundler reason.
+export { ListDocuments } from "./state/ListDocuments.ts"
+export type { ListDocumentsShape } from "./state/ListDocuments.ts"
+export { TempRejectStore } from "./state/TempRejectStore.ts"
+export type { TempRejectStoreShape } from "./state/TempRejectStore.ts"
+export { TokenStore } from "./state/TokenStore.ts"
+export type { Label as TokenLabel, LearnedCounts, TokenStoreShape } from "./state/TokenStore.ts"
+
 export const VERSION = "0.1.0"

@@ -13,7 +13,8 @@
  * @since 0.1.0
  */
 import { dirname, join, resolve } from "node:path"
-import { GatewayConfig } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/core"
+import { ConfigFile } from "@mailmoat/platform-node"
 import type { GatewaySettings } from "@mailmoat/gateway"
 import { InputError } from "./Errors.ts"
 
@@ -42,7 +43,7 @@ const heading = (file: string | undefined) => `mailmoat: invalid configuration${
 
 /** Loads and decodes the configuration; throws an `InputError` with every problem. */
 export const loadConfig = (file: string | undefined): LoadedConfig => {
-  const loaded = GatewayConfig.load({ file, env: process.env })
+  const loaded = ConfigFile.load({ file, env: process.env })
   if (!loaded.ok) throw new InputError(loaded.problems, heading(file))
   const config = loaded.config
   const base = file === undefined ? process.cwd() : dirname(resolve(file))

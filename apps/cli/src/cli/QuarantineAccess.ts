@@ -6,7 +6,6 @@
  * @since 0.1.0
  */
 import type { QuarantineStoreShape } from "@mailmoat/core"
-import { FileQuarantineStore } from "@mailmoat/core/node"
 import { type LoadedConfig, stateSettings } from "./Config.ts"
 import { InputError } from "./Errors.ts"
 
@@ -14,9 +13,8 @@ export const openQuarantine = async (config: LoadedConfig): Promise<QuarantineSt
   const state = stateSettings(config)
   if (state.backend === "redis") {
     if (state.url === undefined) throw new InputError([`${config.file ?? "configuration"}: state.backend is redis but state.url is not set`])
-    // Loaded on use: @mailmoat/antispam is the heaviest import of the CLI.
-    const { RedisQuarantineStore } = await import("@mailmoat/antispam")
-    return RedisQuarantineStore.make({ url: state.url, prefix: `${state.keyPrefix}quarantine:` })
   }
-  return FileQuarantineStore.make({ root: config.quarantinePath })
+  // Loaded on use: the gateway (with the Redis client) is the heaviest import of the CLI.
+  const { StateStores } = await import("@mailmoat/gateway")
+  return StateStores.quarantineStore(config.quarantinePath, state)
 }

@@ -8,9 +8,9 @@
  * @since 0.1.0
  */
 import { DnsZoneProvider, EndUserList, ListStore, resolveAntispamSettings } from "@mailmoat/antispam"
+import { FileListDocuments, NodeDns } from "@mailmoat/platform-node"
 import type { BlocklistProvider, BlocklistQuery } from "@mailmoat/core"
 import { BlocklistRunner, IpAddress } from "@mailmoat/core"
-import { NodeDns } from "@mailmoat/core/node"
 import { Effect } from "effect"
 import { messageOf } from "../cli/Common.ts"
 import { type LoadedConfig, listsDir, loadConfig, section } from "../cli/Config.ts"
@@ -31,7 +31,7 @@ const listsFor = (config: LoadedConfig, kind: "ip" | "domain"): ReadonlyArray<Li
     throw new InputError([messageOf(e)])
   }
   const dns = NodeDns.make({ servers: s.dns.servers, cache: false })
-  const stored = ListStore.makeFileListStore(listsDir(config))
+  const stored = ListStore.make(FileListDocuments.make(listsDir(config)))
   const zones = (type: ListUnderTest["type"], entries: ReadonlyArray<string>, kinds: ReadonlyArray<"ip" | "domain">, timeoutSeconds: number) =>
     [...new Set(entries)].map((e): ListUnderTest => {
       try {

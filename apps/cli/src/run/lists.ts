@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs"
 import { type ListFile, ListStore } from "@mailmoat/antispam"
+import { FileListDocuments } from "@mailmoat/platform-node"
 import { messageOf } from "../cli/Common.ts"
 import { listsDir, loadConfig } from "../cli/Config.ts"
 import { EXIT_OK, InputError } from "../cli/Errors.ts"
@@ -26,7 +27,7 @@ export const runImport = async (a: Parsed): Promise<number> => {
   } catch (e) {
     throw new InputError([`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}`])
   }
-  const store = ListStore.makeFileListStore(listsDir(config))
+  const store = ListStore.make(FileListDocuments.make(listsDir(config)))
   try {
     const n = store.importList(kind, text)
     print(`imported ${n} ${kind} ${n === 1 ? "entry" : "entries"} into ${listsDir(config)}`)
@@ -44,7 +45,7 @@ export const runImport = async (a: Parsed): Promise<number> => {
 
 export const runExport = async (a: Parsed): Promise<number> => {
   const config = loadConfig(opt.string(a, "config"))
-  const store = ListStore.makeFileListStore(listsDir(config))
+  const store = ListStore.make(FileListDocuments.make(listsDir(config)))
   try {
     process.stdout.write(store.exportList(a.positionals.KIND as ListFile.ListKind))
   } catch (e) {

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from "node:fs"
 import { ListStore, makeServerAntispam } from "@mailmoat/antispam"
+import { FileListDocuments, NodeDns } from "@mailmoat/platform-node"
 import type { Action, RecipientOutcome, StageTrace, Verdict } from "@mailmoat/core"
 import { Envelope, IpAddress, MessageModel } from "@mailmoat/core"
 import { Effect } from "effect"
@@ -88,7 +89,8 @@ export const runScan = async (a: Parsed): Promise<number> => {
   const module = (() => {
     try {
       return makeServerAntispam(section(config.raw, "antispam"), {
-        listStore: ListStore.makeFileListStore(listsDir(config)),
+        dns: NodeDns.make({ servers: config.config.antispam.dns.servers }),
+        listStore: ListStore.make(FileListDocuments.make(listsDir(config))),
         stages: classifier.stages,
         healthIntervalMillis: 0,
         log: opt.flag(a, "verbose") ? (line) => warn(line) : undefined

@@ -1,7 +1,8 @@
 /**
  * Wiring from configuration (`classifier` and `state` sections) to a running classifier: the
  * model (configured file, else an update downloaded earlier, else the shipped model), learned
- * counts (Redis when `state.backend` is `redis`, else memory), the stage and the updater.
+ * counts (the store the caller passes, Redis when `state.backend` is `redis`; else memory), the
+ * stage and the updater.
  * The input types are structural, so the gateway passes its decoded config as is.
  *
  * @category constructors
@@ -14,7 +15,7 @@ import * as Classifier from "./Classifier.ts"
 import { make as makeStage } from "./ClassifierStage.ts"
 import type { Model } from "./Model.ts"
 import { load } from "./ModelFile.ts"
-import { makeRedis } from "./RedisTokenStore.ts"
+import { defaultCutoffs } from "./Score.ts"
 import { makeMemory, type TokenStore } from "./TokenStore.ts"
 import { make as makeUpdater, type Updater } from "./Updater.ts"
 
@@ -27,18 +28,14 @@ export interface ClassifierInput {
   readonly updateSha256?: string | undefined
 }
 
-export interface StateInput {
-  readonly backend?: "embedded" | "redis" | undefined
-  readonly url?: string | undefined
-  readonly keyPrefix?: string | undefined
-}
-
 export interface SetupOptions {
   /** Where downloaded updates are kept when `classifier.model` is not set (default `./data`). */
   readonly dataDir?: string | undefined
   /** The shipped model's path (default: the package's). */
   readonly shippedModel: string
   readonly log?: ((line: string) => void) | undefined
+  /** Where learned counts live (default: memory, this process only). */
+  readonly store?: TokenStore | undefined
 }
 
 export interface ClassifierRuntime {
@@ -53,7 +50,7 @@ export interface ClassifierRuntime {
 
 const UPDATED_NAME = "classifier.model.gz"
 
-export const setup = (config: ClassifierInput, state: StateInput, options: SetupOptions): ClassifierRuntime => {
+export const setup = (config: ClassifierInput, options: SetupOptions): ClassifierRuntime => {
   const log = options.log ?? (() => {})
   const updatePath = config.model ?? join(options.dataDir ?? "./data", UPDATED_NAME)
   let model: Model
@@ -70,9 +67,9 @@ export const setup = (config: ClassifierInput, state: StateInput, options: Setup
       model = load(options.shippedModel)
     }
   } else model = load(options.shippedModel)
-  const store = state.backend === "redis" && state.url ? makeRedis({ url: state.url, prefix: `${state.keyPrefix ?? "mailmoat:"}classifier:` }) : makeMemory()
+  const store = options.store ?? makeMemory()
   const ref = Classifier.ref(model)
-  const classifier = Classifier.make({ model: ref, store, cutoffs: { hamBelow: config.hamBelow ?? 0.2, spamAbove: config.spamAbove ?? 0.9 } })
+  const classifier = Classifier.make({ model: ref, store, cutoffs: { hamBelow: config.hamBelow ?? defaultCutoffs.hamBelow, spamAbove: config.spamAbove ?? defaultCutoffs.spamAbove } })
   const updater = config.updateUrl
     ? makeUpdater({ url: config.updateUrl, path: updatePath, model: ref, sha256: config.updateSha256, intervalMillis: (config.updateIntervalMinutes ?? 360) * 60_000, log })
     : undefined

@@ -1,53 +1,10 @@
 /**
- * Where learned token counts live (incremental learning: quarantine release = ham, confirm =
- * spam). The shipped model stays read-only; learned counts are added on top of it when scoring.
- * The memory store is for one gateway; `RedisTokenStore` shares them between gateways
- * (`state.backend: redis`), so every instance learns from every release.
+ * The classifier's view of the learned-counts store: the contract and memory store live in core
+ * (`TokenStore`), the Redis store in `@mailmoat/redis`.
  *
- * @category services
  * @since 0.1.0
  */
-import type { Label } from "./Model.ts"
+import { State } from "@mailmoat/core"
 
-export interface LearnedCounts {
-  readonly nham: number
-  readonly nspam: number
-  /** Learned [ham, spam] counts of the asked tokens that have any. */
-  readonly counts: ReadonlyMap<string, readonly [number, number]>
-}
-
-export interface TokenStore {
-  /** Learned message totals and the learned counts of `tokens`. */
-  readonly lookup: (tokens: ReadonlyArray<string>) => Promise<LearnedCounts>
-  /** Adds (delta 1) or removes (delta -1) one message's distinct tokens under `label`. */
-  readonly add: (tokens: ReadonlyArray<string>, label: Label, delta: 1 | -1) => Promise<void>
-  readonly close: () => Promise<void>
-  readonly describe: string
-}
-
-export const makeMemory = (): TokenStore => {
-  const counts = new Map<string, [number, number]>()
-  const totals = { ham: 0, spam: 0 }
-  return {
-    describe: "memory",
-    lookup: async (tokens) => {
-      const found = new Map<string, readonly [number, number]>()
-      for (const t of tokens) {
-        const c = counts.get(t)
-        if (c) found.set(t, [c[0], c[1]])
-      }
-      return { nham: totals.ham, nspam: totals.spam, counts: found }
-    },
-    add: async (tokens, label, delta) => {
-      const i = label === "ham" ? 0 : 1
-      totals[label] = Math.max(0, totals[label] + delta)
-      for (const t of new Set(tokens)) {
-        const c = counts.get(t) ?? [0, 0]
-        c[i] = Math.max(0, c[i]! + delta)
-        if (c[0] === 0 && c[1] === 0) counts.delete(t)
-        else counts.set(t, c)
-      }
-    },
-    close: async () => {}
-  }
-}
+export type { LearnedCounts, TokenStoreShape as TokenStore } from "@mailmoat/core"
+export const makeMemory = State.makeMemoryTokenStore

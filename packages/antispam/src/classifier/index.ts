@@ -8,7 +8,8 @@
 import { fileURLToPath } from "node:url"
 import * as ModelFile from "./ModelFile.ts"
 import * as Setup from "./Setup.ts"
-import type { ClassifierInput, ClassifierRuntime, StateInput } from "./Setup.ts"
+import type { ClassifierInput, ClassifierRuntime } from "./Setup.ts"
+import type { TokenStore } from "./TokenStore.ts"
 
 export { type ChiOptions, type ChiResult, chi2Q, combine, defaultChiOptions, tokenProbability } from "./Chi2.ts"
 export { type Classification, type Classifier, type ClassifierOptions, classifyWith, hasGtube, learn, make, type ModelRef, ref } from "./Classifier.ts"
@@ -17,9 +18,8 @@ export { listFiles, parseMessage, stripMboxFrom } from "./Corpus.ts"
 export { addMessage, empty, type Label, type Logistic, MODEL_VERSION, type Model, prune } from "./Model.ts"
 export { FORMAT, ModelFormatError, parse as parseModel, serialise as serialiseModel } from "./ModelFile.ts"
 export { type ClassName, type Cutoffs, classOf, defaultCutoffs, type Score, score } from "./Score.ts"
-export type { ClassifierInput, ClassifierRuntime, StateInput } from "./Setup.ts"
+export type { ClassifierInput, ClassifierRuntime } from "./Setup.ts"
 export { type LearnedCounts, makeMemory as makeMemoryTokenStore, type TokenStore } from "./TokenStore.ts"
-export { makeRedis as makeRedisTokenStore, type RedisTokenStoreOptions } from "./RedisTokenStore.ts"
 export { GTUBE, MAX_TOKENS, type Tokens, tokenize } from "./Tokenizer.ts"
 export { type Evaluation, type EvaluateOptions, evaluate, type TrainOptions, train, trainTokens } from "./Train.ts"
 export { make as makeUpdater, type UpdateResult, type Updater, type UpdaterOptions, type UpdaterStatus, writeAtomic } from "./Updater.ts"
@@ -41,10 +41,10 @@ export const shippedModelPath = (): string => {
 export const loadModel = (path: string = shippedModelPath()) => ModelFile.load(path)
 
 /**
- * A running classifier from the `classifier` and `state` config sections: model (configured,
- * previously downloaded, or shipped), learned counts (Redis with `state.backend: redis`), the
+ * A running classifier from the `classifier` config section: model (configured, previously
+ * downloaded, or shipped), learned counts (`options.store`, default memory), the
  * `classifier` stage for `makeServerAntispam(config, { stages: [runtime.stage] })`, and the
  * updater when `classifier.updateUrl` is set.
  */
-export const setup = (config: ClassifierInput, state: StateInput = {}, options: { dataDir?: string; log?: (line: string) => void } = {}): ClassifierRuntime =>
-  Setup.setup(config, state, { ...options, shippedModel: shippedModelPath() })
+export const setup = (config: ClassifierInput, options: { dataDir?: string; log?: (line: string) => void; store?: TokenStore } = {}): ClassifierRuntime =>
+  Setup.setup(config, { ...options, shippedModel: shippedModelPath() })

@@ -1,18 +1,18 @@
 /**
- * Store-backed lists for `mailmoat lists import|export`: one file per kind
- * (`<dir>/<kind>.list`) in the list file format. The antispam module adds these entries to the
+ * Store-backed lists for `mailmoat lists import|export`: one document per kind in the list file
+ * format, kept by a `ListDocuments` store (files under `dataDir/lists` from
+ * `@mailmoat/platform-node`, or memory). The antispam module adds these entries to the
  * ones in the configuration (RBL/DNSBL zones, end-user entries, allowed IPs) and picks up a new
  * import on the next message.
  *
- * `importList` replaces the stored list atomically (temp file + rename) only if every line is
+ * `importList` replaces the stored list atomically (the store's `write`) only if every line is
  * valid; otherwise it throws `ListImportError` carrying each bad line's number and nothing is
  * written.
  *
  * @category services
  * @since 0.1.0
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
+import type { ListDocumentsShape } from "@mailmoat/core"
 import { formatErrors, formatListFile, type LineError, type ListKind, parseListFile } from "./ListFile.ts"
 
 export class ListImportError extends Error {
@@ -34,12 +34,11 @@ export interface ListStore {
   readonly entries: (kind: ListKind) => ReadonlyArray<string>
 }
 
-export const makeFileListStore = (dir: string): ListStore => {
+export const make = (documents: ListDocumentsShape): ListStore => {
   const cache = new Map<ListKind, { stamp: string; entries: ReadonlyArray<string> }>()
   // The lists are read on every message: look at the files at most once a second (an import
   // through this store applies at once, an edit by hand within a second).
   const checked = new Map<ListKind, { at: number; entries: ReadonlyArray<string> }>()
-  const file = (kind: ListKind) => join(dir, `${kind}.list`)
   const entries = (kind: ListKind): ReadonlyArray<string> => {
     const now = Date.now()
     const recent = checked.get(kind)
@@ -49,16 +48,13 @@ export const makeFileListStore = (dir: string): ListStore => {
     return current
   }
   const read = (kind: ListKind): ReadonlyArray<string> => {
-    let stamp: string
-    try {
-      const st = statSync(file(kind))
-      stamp = `${st.mtimeMs}:${st.size}:${st.ino}`
-    } catch {
-      return []
-    }
+    const stamp = documents.stamp(kind)
+    if (stamp === undefined) return []
     const hit = cache.get(kind)
     if (hit?.stamp === stamp) return hit.entries
-    const parsed = parseListFile(kind, readFileSync(file(kind), "utf8"))
+    const text = documents.read(kind)
+    if (text === undefined) return []
+    const parsed = parseListFile(kind, text)
     // A stored file is written only after validation; if someone broke it by hand, say so.
     if (!parsed.ok) throw new ListImportError(kind, parsed.errors)
     cache.set(kind, { stamp, entries: parsed.entries })
@@ -68,10 +64,7 @@ export const makeFileListStore = (dir: string): ListStore => {
     importList: (kind, text) => {
       const parsed = parseListFile(kind, text)
       if (!parsed.ok) throw new ListImportError(kind, parsed.errors)
-      mkdirSync(dir, { recursive: true })
-      const tmp = `${file(kind)}.${process.pid}.tmp`
-      writeFileSync(tmp, formatListFile(kind, parsed.entries))
-      renameSync(tmp, file(kind))
+      documents.write(kind, formatListFile(kind, parsed.entries))
       checked.delete(kind)
       return parsed.entries.length
     },

@@ -16,8 +16,7 @@
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
-import type { Message, VerdictClass } from "@mailmoat/core"
-import type { RecordStore } from "./RecordStore.ts"
+import type { Message, TempRejectStoreShape, VerdictClass } from "@mailmoat/core"
 
 export type TempDecision =
   | { readonly _tag: "Defer"; readonly first: boolean; readonly retryInSeconds: number; readonly detail: string }
@@ -31,7 +30,7 @@ interface StoredRecord {
 }
 
 export interface TempRejectOptions {
-  readonly store: RecordStore
+  readonly store: TempRejectStoreShape
   readonly periodMinutes: number
   /** Distinct source IPs of one fingerprint that make it bulk (spam); default 3. */
   readonly bulkSources?: number | undefined

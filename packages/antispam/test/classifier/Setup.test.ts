@@ -11,7 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe("setup from configuration", () => {
   it("uses the shipped model and memory learning by default, with the configured cutoffs", async () => {
-    const rt = setup({ hamBelow: 0.1, spamAbove: 0.95 }, {}, { dataDir: join(dir, "none") })
+    const rt = setup({ hamBelow: 0.1, spamAbove: 0.95 }, { dataDir: join(dir, "none") })
     expect(rt.modelPath).toBe(shippedModelPath())
     expect(rt.store.describe).toBe("memory")
     expect(rt.classifier.cutoffs).toEqual({ hamBelow: 0.1, spamAbove: 0.95 })
@@ -24,13 +24,13 @@ describe("setup from configuration", () => {
     const m = Model.empty({}, undefined, { name: "downloaded" })
     Model.addMessage(m, ["x"], "spam")
     writeFileSync(join(dir, "classifier.model.gz"), serialise(m, { gzip: true }))
-    const rt = setup({}, {}, { dataDir: dir })
+    const rt = setup({}, { dataDir: dir })
     expect(rt.modelPath).toBe(join(dir, "classifier.model.gz"))
     expect(rt.classifier.model.get().meta.name).toBe("downloaded")
     await rt.close()
     writeFileSync(join(dir, "classifier.model.gz"), "damaged")
     const logs: Array<string> = []
-    const rt2 = setup({}, {}, { dataDir: dir, log: (l) => logs.push(l) })
+    const rt2 = setup({}, { dataDir: dir, log: (l) => logs.push(l) })
     expect(rt2.modelPath).toBe(shippedModelPath())
     expect(logs.join("\n")).toMatch(/ignoring downloaded model/)
     await rt2.close()

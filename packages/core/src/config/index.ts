@@ -4,7 +4,7 @@
  * `<path>: expected <what>, got <value>`.
  *
  * ```ts
- * const loaded = GatewayConfig.load({ file: "mailmoat.yaml", env: process.env })
+ * const loaded = GatewayConfig.decodeText(text, { source: "mailmoat.yaml", env })
  * if (!loaded.ok) for (const p of loaded.problems) console.error(`mailmoat: config: ${p}`)
  * ```
  *
@@ -17,8 +17,8 @@
  *   decode (Effect checks a struct after its fields), so they show up after those are fixed.
  * - Listen ports (`smtp.port`, `admin.port`, listener `listen`) accept 0 = any free port; ports
  *   we connect to are 1..65535.
- * - `load` reads the file with `node:fs` (Node, Bun and Deno all provide it); `decode` and
- *   `decodeText` do no I/O.
+ * - Nothing here does I/O: `@mailmoat/platform-node`'s `ConfigFile.load` reads the file and
+ *   hands the text to `decodeText` (or its read error to `unreadable`).
  *
  * @since 0.1.0
  */
@@ -26,7 +26,6 @@ import { Result, Schema } from "effect"
 import { type Config, Config as ConfigSchema } from "./ConfigSchema.ts"
 import { toYaml } from "./DefaultsYaml.ts"
 import { apply, origin, type Override, parseEnv } from "./EnvOverrides.ts"
-import { readText } from "./ReadFile.ts"
 import { isMapping, normalise } from "./Normalise.ts"
 import { fromIssue, render } from "./Problems.ts"
 import { parse } from "./Yaml.ts"
@@ -45,6 +44,7 @@ export type {
   StateConfig
 } from "./ConfigSchema.ts"
 export { ConfigSchema as schema }
+export { Antispam as antispamSchema } from "./AntispamSchema.ts"
 export { PREFIX as ENV_PREFIX } from "./EnvOverrides.ts"
 
 export type Decoded = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: ReadonlyArray<string> }
@@ -114,17 +114,5 @@ export const decodeText = (text: string, options: TextOptions = {}): Decoded => 
   return parsed.ok ? combine(parsed.value ?? {}, [], options.env) : combine(undefined, parsed.problems, options.env)
 }
 
-export interface LoadOptions {
-  /** YAML or JSON file; without it, the defaults (plus `env`). */
-  readonly file?: string | undefined
-  /** Usually `process.env`; only `MAILMOAT_*` variables are read. */
-  readonly env?: Readonly<Record<string, string | undefined>> | undefined
-}
-
-/** Reads, parses and decodes the configuration file, then applies the environment overrides. */
-export const load = (options: LoadOptions = {}): Decoded => {
-  if (options.file === undefined) return combine({}, [], options.env)
-  const text = readText(options.file)
-  if (!text.ok) return combine(undefined, [`${options.file}: cannot read the configuration file: ${text.error}`], options.env)
-  return decodeText(text.text, { source: options.file, env: options.env })
-}
+/** The outcome for a configuration file that could not be read (`problem` names the file). */
+export const unreadable = (problem: string, env?: TextOptions["env"]): Decoded => combine(undefined, [problem], env)

@@ -15,7 +15,8 @@ import type { BlocklistProvider } from "../Blocklist.ts"
 import type { Stage } from "../Stage.ts"
 import { checkProvider, checkStage, guardProvider, guardStage } from "./Guard.ts"
 import { API_VERSION, isPlugin, type OptionIssue, type PluginContribution, type PluginShape } from "./PluginShape.ts"
-import { type Importer, importModule } from "./Resolve.ts"
+/** Loads a module given its `use` string; rejects with a message meant for the user. */
+export type Importer = (use: string, baseDir: string) => Promise<unknown>
 
 export interface PluginSpec {
   /** npm package name (resolved from `baseDir`'s node_modules) or a path relative to `baseDir`. */
@@ -30,8 +31,9 @@ export interface LoadOptions {
   readonly configPath?: string | undefined
   /** Override the host API version (tests). */
   readonly apiVersion?: string | undefined
-  /** Override module loading (tests, bundlers). */
-  readonly importer?: Importer | undefined
+  /** Loads a module by its `use` string: `@mailmoat/platform-node`'s `PluginResolve.importModule`
+   * on a server, a table of modules in tests and bundles. */
+  readonly importer: Importer
   readonly log?: ((line: string) => void) | undefined
   /** Longest a plugin's `setup` may take (default 10000 ms). */
   readonly setupTimeoutMillis?: number | undefined
@@ -113,7 +115,7 @@ const closer = (name: string, close: unknown, log: (line: string) => void): (() 
 
 export const load = async (specs: ReadonlyArray<PluginSpec>, options: LoadOptions): Promise<LoadResult> => {
   const hostVersion = options.apiVersion ?? API_VERSION
-  const importer = options.importer ?? importModule
+  const importer = options.importer
   const root = options.configPath ?? "plugins"
   const log = options.log ?? (() => {})
   const problems: Array<PluginProblem> = []

@@ -7,9 +7,7 @@
  */
 export type { OptionIssue, OptionsResult, PluginContribution, PluginHost, PluginShape } from "./PluginShape.ts"
 export { API_VERSION, isPlugin, PluginTypeId } from "./PluginShape.ts"
-export type { LoadedPlugin, LoadOptions, LoadResult, PluginProblem, PluginSpec } from "./Load.ts"
+export type { Importer, LoadedPlugin, LoadOptions, LoadResult, PluginProblem, PluginSpec } from "./Load.ts"
 export { formatPath, formatProblem, load } from "./Load.ts"
 export type { ProviderCheckOptions } from "./Guard.ts"
 export { checkAnswer, checkProvider, checkStage, guardProvider, guardStage, MAX_HITS, MAX_MILLIS, MAX_TEXT } from "./Guard.ts"
-export type { Importer } from "./Resolve.ts"
-export { importModule, resolveFile } from "./Resolve.ts"

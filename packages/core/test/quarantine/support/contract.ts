@@ -1,5 +1,5 @@
-// The QuarantineStore contract, run against every implementation (file store here, Redis store
-// in packages/antispam/test). `make` returns a fresh, empty store.
+// The QuarantineStore contract, run against every implementation (file store in
+// packages/platform-node/test, Redis store in packages/redis/test). `make` returns a fresh, empty store.
 import { fc, test as propTest } from "@fast-check/vitest"
 import { describe, expect, test } from "vitest"
 import { Envelope, Quarantine } from "../../../src/index.ts"

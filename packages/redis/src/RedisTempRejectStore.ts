@@ -1,65 +1,26 @@
 /**
- * Where temporary-rejection records live: embedded (memory) by default, Redis when several
- * gateways share state. Both implement the same four operations; values are JSON strings.
+ * Temporary-rejection records in Redis, shared by every gateway pointing at the same server, so
+ * a retry that lands on another node is recognised.
  *
- * The Redis store is built for failing open: no offline queue, one retry, short connect and
- * command timeouts (default 1000 ms), so an unreachable Redis costs one short error, never a
- * hanging SMTP reply (TESTING #40). Redis holds soft state only: losing it loses no mail.
+ * Built for failing open: no offline queue, one retry, short connect and command timeouts
+ * (default 1000 ms), so an unreachable Redis costs one short error, never a hanging SMTP reply.
+ * Redis holds soft state only: losing it loses no mail.
  *
  * @category services
  * @since 0.1.0
  */
+import { TempRejectStore, type TempRejectStoreShape } from "@mailmoat/core"
+import { Effect, Layer } from "effect"
 import { Redis } from "ioredis"
 
-export interface RecordStore {
-  readonly get: (key: string) => Promise<string | undefined>
-  readonly set: (key: string, value: string, ttlSeconds: number) => Promise<void>
-  readonly delete: (key: string) => Promise<void>
-  /** Adds `member` to the set at `key` (refreshing its TTL) and returns the set's size. */
-  readonly addToSet: (key: string, member: string, ttlSeconds: number) => Promise<number>
-  readonly close: () => Promise<void>
-  readonly describe: string
-}
-
-export const makeMemory = (now: () => number = Date.now): RecordStore => {
-  const values = new Map<string, { value: string; expiresAt: number }>()
-  const sets = new Map<string, { members: Set<string>; expiresAt: number }>()
-  const live = <T extends { expiresAt: number }>(m: Map<string, T>, key: string) => {
-    const e = m.get(key)
-    if (e && e.expiresAt <= now()) {
-      m.delete(key)
-      return undefined
-    }
-    return e
-  }
-  return {
-    describe: "memory",
-    get: async (key) => live(values, key)?.value,
-    set: async (key, value, ttl) => {
-      values.set(key, { value, expiresAt: now() + ttl * 1000 })
-    },
-    delete: async (key) => {
-      values.delete(key)
-    },
-    addToSet: async (key, member, ttl) => {
-      const e = live(sets, key) ?? { members: new Set<string>(), expiresAt: 0 }
-      e.members.add(member)
-      e.expiresAt = now() + ttl * 1000
-      sets.set(key, e)
-      return e.members.size
-    },
-    close: async () => {}
-  }
-}
-
-export interface RedisStoreOptions {
+export interface RedisTempRejectOptions {
   readonly url: string
   /** Key prefix (default `mailmoat:tempreject:`). */
   readonly prefix?: string | undefined
   readonly timeoutMillis?: number | undefined
 }
 
-export const makeRedis = (options: RedisStoreOptions): RecordStore => {
+export const make = (options: RedisTempRejectOptions): TempRejectStoreShape => {
   const prefix = options.prefix ?? "mailmoat:tempreject:"
   const timeout = options.timeoutMillis ?? 1000
   const client = new Redis(options.url, {
@@ -114,3 +75,13 @@ export const makeRedis = (options: RedisStoreOptions): RecordStore => {
     }
   }
 }
+
+/** The Redis store as the `TempRejectStore` service, disconnected when the scope closes. */
+export const layer = (options: RedisTempRejectOptions): Layer.Layer<TempRejectStore> =>
+  Layer.effect(
+    TempRejectStore,
+    Effect.acquireRelease(
+      Effect.sync(() => make(options)),
+      (store) => Effect.promise(() => store.close())
+    )
+  )

@@ -12,7 +12,7 @@
  * pointing at a Maildir file under `<root>/messages/`): those entries are listed, shown,
  * released, confirmed and removed like the others, so switching writers loses nothing.
  *
- * Node only (`node:fs`); exported from `@mailmoat/core/node`.
+ * Node only (`node:fs`).
  *
  * @category services
  * @since 0.1.0
@@ -21,21 +21,18 @@ import { createReadStream } from "node:fs"
 import * as fsp from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
-import { headCollector, headerSummary, toStream } from "./HeaderSummary.ts"
 import {
-  checkId,
-  type ListOptions,
-  newId,
-  type PutEntry,
+  type QuarantineListOptions as ListOptions,
+  type QuarantinePutEntry as PutEntry,
+  Quarantine,
   type QuarantineMeta,
-  QuarantineError,
   QuarantineStore,
   type QuarantineStoreShape,
-  type StoredMessage,
-  storeEnvelope,
-  summarise,
-  type VerdictSummary
-} from "./QuarantineStore.ts"
+  type QuarantineStoredMessage as StoredMessage,
+  type QuarantineVerdictSummary as VerdictSummary
+} from "@mailmoat/core"
+
+const { checkId, headCollector, headerSummary, newId, QuarantineError, storeEnvelope, summarise, toStream } = Quarantine
 
 const fsyncPath = async (path: string): Promise<void> => {
   const h = await fsp.open(path, "r")

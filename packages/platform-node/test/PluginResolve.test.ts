@@ -3,10 +3,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { BlocklistRunner, Plugins } from "../../src/index.ts"
+import { BlocklistRunner, Plugins } from "@mailmoat/core"
+import { loadPlugins } from "../src/PluginResolve.ts"
 
 // Plugins are written as plain ESM files carrying the brand, as the SDK would build them:
-// core's tests must not depend on the SDK (the dependency points the other way).
+// these tests must not depend on the SDK (the dependency points the other way).
 const plugin = (body: string) => `
 const brand = Symbol.for("@mailmoat/core/Plugin")
 export default { [brand]: brand, ${body} }
@@ -36,7 +37,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }))
 describe("Plugins.load", () => {
   it("loads a package from node_modules (walking up from baseDir) and a path relative to baseDir", async () => {
     const lines: Array<string> = []
-    const r = await Plugins.load([{ use: "@acme/feed" }, { use: "../../local.mjs", options: { url: "http://127.0.0.1" } }], { baseDir: join(dir, "config", "deep"), log: (l) => lines.push(l) })
+    const r = await loadPlugins([{ use: "@acme/feed" }, { use: "../../local.mjs", options: { url: "http://127.0.0.1" } }], { baseDir: join(dir, "config", "deep"), log: (l) => lines.push(l) })
     expect(r.problems).toEqual([])
     expect(r.plugins.map((p) => p.name)).toEqual(["@acme/feed", "local"])
     expect(r.providers.map((p) => p.name)).toEqual(["fixture"])
@@ -55,7 +56,7 @@ describe("Plugins.load", () => {
       { use: "./setup-throws.mjs" },
       { use: "./bad-shape.mjs" }
     ]
-    const r = await Plugins.load(specs, { baseDir: dir })
+    const r = await loadPlugins(specs, { baseDir: dir })
     const lines = r.problems.map(Plugins.formatProblem)
     expect(lines[0]).toBe("plugins[0] (./future.mjs): plugin @acme/x was built for SDK API 2, this gateway provides 1")
     expect(lines[1]).toBe("plugins[1] (./local.mjs).options.url: Expected string, got number")
@@ -70,12 +71,12 @@ describe("Plugins.load", () => {
   })
 
   it("a setup that never finishes is a problem after setupTimeoutMillis", async () => {
-    const r = await Plugins.load([{ use: "./setup-hangs.mjs" }], { baseDir: dir, setupTimeoutMillis: 50 })
+    const r = await loadPlugins([{ use: "./setup-hangs.mjs" }], { baseDir: dir, setupTimeoutMillis: 50 })
     expect(r.problems.map(Plugins.formatProblem)).toEqual(["plugins[0] (./setup-hangs.mjs): setup failed: setup did not finish within 50 ms"])
   })
 
   it("refuses duplicate provider names across plugins", async () => {
-    const r = await Plugins.load([{ use: "@acme/feed" }, { use: "@acme/feed" }], { baseDir: dir })
+    const r = await loadPlugins([{ use: "@acme/feed" }, { use: "@acme/feed" }], { baseDir: dir })
     expect(r.plugins).toHaveLength(1)
     expect(r.problems.map(Plugins.formatProblem)).toEqual(["plugins[1] (@acme/feed): provider name fixture is already used by another plugin"])
   })
@@ -87,7 +88,7 @@ describe("Plugins.load", () => {
 
   it("the host guard turns a provider's non-answers into Unknown, never Listed", async () => {
     const runner = BlocklistRunner.make({ cache: false })
-    const loaded = await Plugins.load([{ use: "@acme/feed" }], { baseDir: dir })
+    const loaded = await loadPlugins([{ use: "@acme/feed" }], { baseDir: dir })
     // The fixture's lookup returns something that is not an Effect at all: a defect, isolated.
     const r = await Effect.runPromise(runner.lookup(loaded.providers[0]!, { kind: "ip", value: "192.0.2.1" }))
     expect(r.answer).toMatchObject({ _tag: "Unknown", reason: "ProviderError" })

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { quarantineContract } from "../../core/test/quarantine/support/contract.ts"
 import { RedisQuarantineStore } from "../src/index.ts"
-import { freeTcpPort, type RedisPeer, startRedis } from "./support/redis.ts"
+import { freeTcpPort, type RedisPeer, startRedis } from "../../antispam/test/support/redis.ts"
 
 let redis: RedisPeer
 let n = 0

@@ -20,9 +20,13 @@
  */
 import { promises as dnsPromises } from "node:dns"
 import { Effect, Layer } from "effect"
-import { type DnsAnswer, Dns, DnsError, type DnsErrorReason, type DnsShape, normaliseName, type RecordType, withTimeout } from "../dns/Dns.ts"
-import { type CacheOptions, withCache } from "../dns/DnsCache.ts"
-import * as IpAddress from "../dns/IpAddress.ts"
+import { Dns as CoreDns, type DnsShape, IpAddress } from "@mailmoat/core"
+
+type DnsAnswer = CoreDns.DnsAnswer
+type DnsErrorReason = CoreDns.DnsErrorReason
+type RecordType = CoreDns.RecordType
+type CacheOptions = CoreDns.CacheOptions
+const { Dns, DnsError, normaliseName, withCache, withTimeout } = CoreDns
 
 export interface NodeDnsOptions {
   /** Resolvers as `host:port` (`127.0.0.1:5353`, `[::1]:53`) or bare addresses; empty = system. */
@@ -120,7 +124,7 @@ export const make = (options: NodeDnsOptions = {}): DnsShape => {
 }
 
 /** A layer providing `Dns`; invalid options fail the layer with the reason. */
-export const layer = (options: NodeDnsOptions = {}): Layer.Layer<Dns, Error> =>
+export const layer = (options: NodeDnsOptions = {}): Layer.Layer<CoreDns.Dns, Error> =>
   Layer.effect(
     Dns,
     Effect.try({ try: () => make(options), catch: (e) => (e instanceof Error ? e : new Error(String(e))) })

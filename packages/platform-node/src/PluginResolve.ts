@@ -9,23 +9,23 @@
  * packages, and `import.meta.resolve(name, parent)` needs a flag on Node 20.
  *
  * **Gotchas**
- * Core has no static `node:` imports (it also runs on Bun and Deno); this module loads
- * `node:fs/promises`, `node:path` and `node:url` dynamically, which all three runtimes provide.
+ * `node:fs/promises`, `node:path` and `node:url` are provided by Node, Bun and Deno alike.
  * Exports patterns (`"./*"`) and nested condition arrays are not supported for the package root.
  *
  * @category services
  * @since 0.1.0
  */
-
-/** Loads a module given its `use` string; rejects with a message meant for the user. */
-export type Importer = (use: string, baseDir: string) => Promise<unknown>
+import * as fsp from "node:fs/promises"
+import * as pathModule from "node:path"
+import * as urlModule from "node:url"
+import { Plugins } from "@mailmoat/core"
 
 const isPath = (use: string) => use.startsWith("./") || use.startsWith("../") || use.startsWith("/") || use.startsWith("file:") || /^[A-Za-z]:[\\/]/.test(use)
 const PACKAGE = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i
 
-const node = async () => ({ fs: await import("node:fs/promises"), path: await import("node:path"), url: await import("node:url") })
+const node = async () => ({ fs: fsp, path: pathModule, url: urlModule })
 
-const exists = async (fs: typeof import("node:fs/promises"), p: string) =>
+const exists = async (fs: typeof fsp, p: string) =>
   fs.stat(p).then(
     (s) => s,
     () => undefined
@@ -74,8 +74,12 @@ export const resolveFile = async (use: string, baseDir: string): Promise<string>
 }
 
 /** The default importer: resolve, then dynamic `import()` of the file URL. */
-export const importModule: Importer = async (use, baseDir) => {
+export const importModule: Plugins.Importer = async (use, baseDir) => {
   const file = await resolveFile(use, baseDir)
   const { url } = await node()
   return import(url.pathToFileURL(file).href)
 }
+
+/** `Plugins.load` with modules resolved from the file system (the gateway's and the CLI's). */
+export const loadPlugins = (specs: ReadonlyArray<Plugins.PluginSpec>, options: Omit<Plugins.LoadOptions, "importer">): Promise<Plugins.LoadResult> =>
+  Plugins.load(specs, { ...options, importer: importModule })

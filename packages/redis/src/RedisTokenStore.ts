@@ -4,15 +4,16 @@
  * Layout under `prefix` (default `mailmoat:classifier:`): hash `ham` and hash `spam`
  * (token -> count), hash `totals` (fields `ham`, `spam`). Learning is one MULTI of HINCRBYs,
  * so concurrent learners never lose an update; lookup is two HMGETs and one HMGET of totals.
- * Connection options follow RecordStore: no offline queue, short timeouts, so an unreachable
+ * Connection options follow the temporary-rejection store: no offline queue, short timeouts, so an unreachable
  * Redis fails the call quickly instead of stalling a message (the stage then scores with the
  * shipped model alone).
  *
  * @category services
  * @since 0.1.0
  */
+import { TokenStore, type TokenStoreShape } from "@mailmoat/core"
+import { Effect, Layer } from "effect"
 import { Redis } from "ioredis"
-import type { TokenStore } from "./TokenStore.ts"
 
 export interface RedisTokenStoreOptions {
   readonly url: string
@@ -25,7 +26,7 @@ const count = (v: string | null | undefined): number => {
   return Number.isFinite(n) && n > 0 ? n : 0
 }
 
-export const makeRedis = (options: RedisTokenStoreOptions): TokenStore => {
+export const make = (options: RedisTokenStoreOptions): TokenStoreShape => {
   const prefix = options.prefix ?? "mailmoat:classifier:"
   const timeout = options.timeoutMillis ?? 1000
   const client = new Redis(options.url, {
@@ -74,3 +75,13 @@ export const makeRedis = (options: RedisTokenStoreOptions): TokenStore => {
     }
   }
 }
+
+/** The Redis store as the `TokenStore` service, disconnected when the scope closes. */
+export const layer = (options: RedisTokenStoreOptions): Layer.Layer<TokenStore> =>
+  Layer.effect(
+    TokenStore,
+    Effect.acquireRelease(
+      Effect.sync(() => make(options)),
+      (store) => Effect.promise(() => store.close())
+    )
+  )

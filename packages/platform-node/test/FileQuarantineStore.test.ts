@@ -4,9 +4,9 @@ import { join } from "node:path"
 import { fc, test as propTest } from "@fast-check/vitest"
 import { Effect } from "effect"
 import { describe, expect, test } from "vitest"
-import { Quarantine } from "../../src/index.ts"
-import { FileQuarantineStore } from "../../src/node.ts"
-import { quarantineContract } from "./support/contract.ts"
+import { Quarantine } from "@mailmoat/core"
+import { quarantineContract } from "../../core/test/quarantine/support/contract.ts"
+import { FileQuarantineStore } from "../src/index.ts"
 
 const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-q-"))
 

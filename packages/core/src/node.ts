@@ -1,2 +1,0 @@
-export * as NodeDns from "./node/NodeDns.ts"
-export * as FileQuarantineStore from "./quarantine/FileQuarantineStore.ts"

@@ -1,0 +1,44 @@
+/**
+ * Where imported lists are kept (`mailmoat lists import|export`): one text document per list
+ * kind, replaced whole. The store knows nothing of the list format; antispam's `ListStore`
+ * validates before writing and parses what it reads. The embedded store (files under
+ * `dataDir/lists`) is in `@mailmoat/platform-node`; the memory store here serves tests and
+ * the CLI without a data directory.
+ *
+ * The calls are synchronous because the lists are consulted on every message from a cache that
+ * only asks `stamp` (cheap) and re-reads when it changed.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { Context, Layer } from "effect"
+
+export interface ListDocumentsShape {
+  /** A value that changes whenever the document changes; `undefined` when there is none. */
+  readonly stamp: (name: string) => string | undefined
+  /** The document's text; `undefined` when there is none. */
+  readonly read: (name: string) => string | undefined
+  /** Replaces the document atomically (a reader sees the old or the new text, never a mix). */
+  readonly write: (name: string, text: string) => void
+  readonly describe: string
+}
+
+export class ListDocuments extends Context.Service<ListDocuments, ListDocumentsShape>()("@mailmoat/core/ListDocuments") {}
+
+export const makeMemory = (): ListDocumentsShape => {
+  const docs = new Map<string, { text: string; version: number }>()
+  let version = 0
+  return {
+    describe: "memory",
+    stamp: (name) => {
+      const d = docs.get(name)
+      return d === undefined ? undefined : String(d.version)
+    },
+    read: (name) => docs.get(name)?.text,
+    write: (name, text) => {
+      docs.set(name, { text, version: ++version })
+    }
+  }
+}
+
+export const layerMemory: Layer.Layer<ListDocuments> = Layer.sync(ListDocuments, () => makeMemory())

@@ -1,0 +1,57 @@
+// The Node DNS layer against a real rbldnsd on loopback.
+import { Effect, Fiber } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { NodeDns } from "../src/index.ts"
+import { type Rbldnsd, startRbldnsd, startSilentDns } from "../../core/test/dns/support/rbldnsd.ts"
+
+const run = <A, E>(e: Effect.Effect<A, E>) => Effect.runPromise(Effect.result(e))
+
+describe("NodeDns against a real rbldnsd", () => {
+  let rbl: Rbldnsd
+  beforeAll(async () => {
+    rbl = await startRbldnsd([
+      { zone: "bl.test", type: "ip4set", data: ":127.0.0.2:listed $\n192.0.2.7\n" },
+      { zone: "bl.test", type: "ip6trie", data: "2001:db8::7\n" }
+    ])
+  })
+  afterAll(async () => {
+    await rbl?.stop()
+  })
+
+  it("parses server strings (IPv4 host:port, [IPv6]:port, bare) and rejects junk", () => {
+    expect(NodeDns.parseServer("127.0.0.1:5353")).toBe("127.0.0.1:5353")
+    expect(NodeDns.parseServer("[::1]:53")).toBe("[::1]:53")
+    expect(NodeDns.parseServer("::1")).toBe("[::1]:53")
+    expect(NodeDns.parseServer("192.0.2.1")).toBe("192.0.2.1:53")
+    expect(() => NodeDns.parseServer("dns.example:53")).toThrow(/not an IP/)
+    expect(() => NodeDns.parseServer("127.0.0.1:99999")).toThrow(/bad port/)
+  })
+
+  it("resolves A with TTL and TXT; NXDOMAIN is NotFound; answers are cached", async () => {
+    const dns = NodeDns.make({ servers: [rbl.server] })
+    expect(await Effect.runPromise(dns.resolve("A", "7.2.0.192.bl.test"))).toEqual({ records: ["127.0.0.2"], ttlSeconds: 60 })
+    const txt = await Effect.runPromise(dns.resolve("TXT", "7.2.0.192.bl.test"))
+    expect(txt.records).toEqual(["listed 192.0.2.7"])
+    const nx = await run(dns.resolve("A", "1.2.0.192.bl.test"))
+    expect(nx._tag === "Failure" && nx.failure.reason).toBe("NotFound")
+    const refused = await run(dns.resolve("A", "x.other.test"))
+    expect(refused._tag === "Failure" && refused.failure.reason).toBe("Refused")
+    rbl.resetQueries()
+    await Effect.runPromise(dns.resolve("A", "7.2.0.192.bl.test"))
+    await run(dns.resolve("A", "1.2.0.192.bl.test"))
+    expect(await rbl.settledQueries()).toEqual([])
+  })
+
+  it("a silent server gives Timeout within the per-call timeout", async () => {
+    const silent = await startSilentDns()
+    try {
+      const dns = NodeDns.make({ servers: [silent.server], attemptTimeoutMillis: 5000, tries: 1 })
+      const fiber = Effect.runFork(Effect.result(dns.resolve("A", "2.0.0.127.bl.test", { timeoutMillis: 300 })))
+      const r = await Effect.runPromise(Fiber.join(fiber))
+      expect(r._tag === "Failure" && r.failure.reason).toBe("Timeout")
+      expect(silent.received()).toBeGreaterThanOrEqual(1)
+    } finally {
+      await silent.stop()
+    }
+  })
+})

@@ -1,0 +1,42 @@
+// The Redis token store against a real redis-server: counts shared between clients, fail fast.
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type RedisPeer, startRedis } from "../../antispam/test/support/redis.ts"
+import { make as makeRedis } from "../src/RedisTokenStore.ts"
+
+describe("Redis token store (real redis-server)", () => {
+  let redis: RedisPeer
+  beforeAll(async () => {
+    redis = await startRedis()
+  })
+  afterAll(async () => {
+    await redis?.stop()
+  })
+
+  it("counts learned by one gateway are seen by another", async () => {
+    const a = makeRedis({ url: redis.url, prefix: "t1:" })
+    const b = makeRedis({ url: redis.url, prefix: "t1:" })
+    try {
+      await a.add(["x", "y", "x"], "spam", 1)
+      await b.add(["x"], "ham", 1)
+      const seen = await b.lookup(["x", "y", "z"])
+      expect(seen.nspam).toBe(1)
+      expect(seen.nham).toBe(1)
+      expect(seen.counts.get("x")).toEqual([1, 1])
+      expect(seen.counts.get("y")).toEqual([0, 1])
+      expect(seen.counts.has("z")).toBe(false)
+      await a.add(["y"], "spam", -1)
+      expect((await a.lookup(["y"])).counts.has("y")).toBe(false)
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+
+  it("an unreachable Redis fails fast", async () => {
+    const s = makeRedis({ url: "redis://127.0.0.1:1", timeoutMillis: 300 })
+    const t0 = Date.now()
+    await expect(s.lookup(["a"])).rejects.toThrow()
+    expect(Date.now() - t0).toBeLessThan(3000)
+    await s.close()
+  })
+})

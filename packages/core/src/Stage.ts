@@ -51,6 +51,8 @@ export type HeaderChange =
 export interface RecipientDecision {
   readonly recipient: string
   readonly decision: Exclude<Decision, { _tag: "Continue" }>
+  /** Observations about this recipient only (they join its verdict, not the others'). */
+  readonly symbols?: ReadonlyArray<SymbolHit> | undefined
 }
 
 export interface StageResult {

@@ -24,25 +24,19 @@ export interface BypassHit {
   readonly reason: string
 }
 
-export interface ConnectDecision {
-  readonly hit?: BypassHit | undefined
-  /** Observations that did not bypass (e.g. session flag ignored). */
-  readonly notes: ReadonlyArray<string>
+/** Message-wide rule at connect: the client IP is in `allowedIps`. */
+export const allowedIp = (envelope: Envelope.Envelope, allowed: CidrSet): BypassHit | undefined => {
+  const net = allowed.match(envelope.clientAddress)
+  return net ? { rule: "allowedIps", symbol: "BYPASS_ALLOWED_IP", reason: `client ${envelope.clientAddress} in allowedIps ${net.text}` } : undefined
 }
 
-/** Message-wide rules: allowed IPs, then the session flag. */
-export const connect = (envelope: Envelope.Envelope, allowed: CidrSet, acceptSessionBypass: boolean): ConnectDecision => {
-  const net = allowed.match(envelope.clientAddress)
-  if (net) return { hit: { rule: "allowedIps", symbol: "BYPASS_ALLOWED_IP", reason: `client ${envelope.clientAddress} in allowedIps ${net.text}` }, notes: [] }
+/** Message-wide rule at MAIL FROM (after AUTH): the session flag; or why the flag was ignored. */
+export const session = (envelope: Envelope.Envelope, acceptSessionBypass: boolean): { readonly hit?: BypassHit | undefined; readonly note?: string | undefined } => {
   const flagged = envelope.sessionFlags.has("bypassAntispam")
-  if (flagged && envelope.authenticatedUser !== undefined) {
-    if (acceptSessionBypass) {
-      return { hit: { rule: "session", symbol: "BYPASS_SESSION", reason: `authenticated relay session (${envelope.authenticatedUser}) set the bypass flag` }, notes: [] }
-    }
-    return { notes: ["session bypass flag ignored: acceptSessionBypass is false"] }
-  }
-  if (flagged) return { notes: ["session bypass flag ignored: session not authenticated"] }
-  return { notes: [] }
+  if (!flagged) return {}
+  if (envelope.authenticatedUser === undefined) return { note: "session bypass flag ignored: session not authenticated" }
+  if (!acceptSessionBypass) return { note: "session bypass flag ignored: acceptSessionBypass is false" }
+  return { hit: { rule: "session", symbol: "BYPASS_SESSION", reason: `authenticated relay session (${envelope.authenticatedUser}) set the bypass flag` } }
 }
 
 /** Per-recipient rule from the directory's `bypassAntispam` flag. */

@@ -18,7 +18,7 @@
  * @category services
  * @since 0.1.0
  */
-import type { DnsShape } from "@mailmoat/core"
+import { type DnsShape, Facts } from "@mailmoat/core"
 import { Effect } from "effect"
 import { createRequire } from "node:module"
 import { getDomain } from "tldts"
@@ -34,6 +34,9 @@ export interface AuthResult {
   /** e.g. "spf=pass (example.net) aligned", "dkim=pass d=example.net aligned". */
   readonly detail: string
 }
+
+/** The From-domain authentication of this message, checked at most once. */
+export const Authentication = Facts.key<AuthResult>("sender.authentication")
 
 export interface AuthInput {
   readonly message: Uint8Array

@@ -12,6 +12,7 @@ import type { Message, Stage, StageResult, SymbolTable } from "@mailmoat/core"
 import { Effect } from "effect"
 import * as Classifier from "./Classifier.ts"
 import type { Model } from "./Model.ts"
+import { defaultCutoffs } from "./Score.ts"
 import type { TokenStore } from "./TokenStore.ts"
 
 export const ClassifierSymbols = {
@@ -35,7 +36,7 @@ export const make = (options: ClassifierStageOptions): Stage => {
   const classifier =
     "classify" in options.model
       ? options.model
-      : Classifier.make({ model: options.model, store: options.store, cutoffs: { hamBelow: options.hamBelow ?? 0.2, spamAbove: options.spamAbove ?? 0.9 } })
+      : Classifier.make({ model: options.model, store: options.store, cutoffs: { hamBelow: options.hamBelow ?? defaultCutoffs.hamBelow, spamAbove: options.spamAbove ?? defaultCutoffs.spamAbove } })
   return {
     name: "classifier",
     phase: "data",

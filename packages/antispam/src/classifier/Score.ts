@@ -6,6 +6,7 @@
  * @category models
  * @since 0.1.0
  */
+import { Policy } from "@mailmoat/core"
 import { type ChiResult, combine, tokenProbability } from "./Chi2.ts"
 import type { Logistic, Model } from "./Model.ts"
 import type { Tokens } from "./Tokenizer.ts"
@@ -13,13 +14,14 @@ import type { Tokens } from "./Tokenizer.ts"
 export type ClassName = "ham" | "unsure" | "spam"
 
 export interface Cutoffs {
-  /** Below this probability: ham (default 0.2). */
+  /** Below this probability: ham. */
   readonly hamBelow: number
-  /** At or above this probability: spam (default 0.9). */
+  /** At or above this probability: spam. */
   readonly spamAbove: number
 }
 
-export const defaultCutoffs: Cutoffs = { hamBelow: 0.2, spamAbove: 0.9 }
+/** The policy's cut-offs (the `classifier` section's defaults are the same values). */
+export const defaultCutoffs: Cutoffs = { hamBelow: Policy.defaults.hamBelow, spamAbove: Policy.defaults.spamAbove }
 
 export interface Score {
   readonly probability: number

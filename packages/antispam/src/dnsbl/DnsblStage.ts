@@ -8,11 +8,12 @@
 import type { BlocklistProvider, BlocklistRunner, Stage, StageResult } from "@mailmoat/core"
 import { Effect } from "effect"
 import * as ListCheck from "../rbl/ListCheck.ts"
-import { DnsblSymbols } from "../Symbols.ts"
+import { listBudget, type StageContext, suspended } from "../stages/StageContext.ts"
 import * as BodyTargets from "./BodyTargets.ts"
+import { DnsblSymbols } from "./symbols.ts"
 
 export interface DnsblStageOptions {
-  readonly providers: ReadonlyArray<BlocklistProvider>
+  readonly providers: () => ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
   readonly limits: BodyTargets.TargetLimits
   readonly isSuspended: (zone: string) => boolean
@@ -31,7 +32,7 @@ export const make = (options: DnsblStageOptions): Stage => ({
       const targets = BodyTargets.extract(input.message.body, options.limits)
       const result = yield* ListCheck.run({
         runner: options.runner,
-        providers: options.providers,
+        providers: options.providers(),
         queries: [
           ...targets.ips.map((value) => ({ kind: "ip" as const, value, origin: "body" })),
           ...targets.domains.map((value) => ({ kind: "domain" as const, value, origin: "body" }))
@@ -47,3 +48,13 @@ export const make = (options: DnsblStageOptions): Stage => ({
       } satisfies StageResult
     })
 })
+
+/** The server profile's DNSBL stage (`antispam.dnsbl`). */
+export const fromContext = (ctx: StageContext): Stage =>
+  make({
+    providers: () => ctx.lists().dnsbl,
+    runner: ctx.runner,
+    limits: { maxAddresses: ctx.settings.dnsbl.maxAddresses, maxDomains: ctx.settings.dnsbl.maxDomains, skip: ctx.skip },
+    isSuspended: suspended(ctx),
+    budgetMillis: listBudget(ctx.settings.dnsbl.timeoutSeconds)
+  })

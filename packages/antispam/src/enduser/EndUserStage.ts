@@ -6,25 +6,26 @@
  * Precedence: when the sending IP was taken from a Received header and an external RBL zone
  * gave a definite answer for it (listed or not listed), that answer stands and the end-user
  * list is not applied to the IP. This stage runs after the RBL stage (order 2) and reads its
- * records for the same message.
+ * records from the message's facts.
  *
  * @category stages
  * @since 0.1.0
  */
-import type { BlocklistProvider, BlocklistRunner, DnsShape, Message, Stage, StageResult, SymbolHit } from "@mailmoat/core"
+import { type BlocklistProvider, type BlocklistRunner, type DnsShape, Facts, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
 import { Effect } from "effect"
 import * as ListCheck from "../rbl/ListCheck.ts"
-import type { ChainOptions } from "../received/ReceivedChain.ts"
-import * as ReceivedChain from "../received/ReceivedChain.ts"
-import { EndUserSymbols, hit } from "../Symbols.ts"
+import { RblRecords } from "../rbl/RblStage.ts"
+import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"
+import { listBudget, type StageContext, suspended } from "../stages/StageContext.ts"
+import { hit } from "../Symbols.ts"
 import * as MailServerEvidence from "./MailServerEvidence.ts"
+import { EndUserSymbols } from "./symbols.ts"
 
 export interface EndUserStageOptions {
-  readonly providers: ReadonlyArray<BlocklistProvider>
+  readonly providers: () => ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
   readonly dns: DnsShape
-  readonly chain: (message: Message) => ChainOptions
-  readonly rblResults: WeakMap<Message, ReadonlyArray<BlocklistRunner.LookupRecord>>
+  readonly chain: ChainConfig
   readonly isSuspended: (zone: string) => boolean
   readonly timeoutMillis: number
   readonly budgetMillis: number
@@ -41,7 +42,9 @@ export const make = (options: EndUserStageOptions): Stage => ({
       if (input.phase !== "data") return { symbols: [] } satisfies StageResult
       const message = input.message
       const env = message.envelope
-      const chain = ReceivedChain.analyse(env, message.received, options.chain(message))
+      const facts = Facts.of(input)
+      const chain = chainOf(facts, options.chain, message)
+      const providers = options.providers()
       const senderRow = chain.hops.find((h) => h.status === "sender")
       if (senderRow?.ip === undefined) return { symbols: [], facts: { skipped: "no identified sender" } } satisfies StageResult
       const ip = senderRow.ip
@@ -49,13 +52,13 @@ export const make = (options: EndUserStageOptions): Stage => ({
       const helo = fromReceived ? senderRow.helo : env.helo
 
       // RBL precedence for IPs from Received headers.
-      const rbl = options.rblResults.get(message) ?? []
+      const rbl = facts.get(RblRecords) ?? []
       const definite = rbl.find((r) => r.query.value === ip && r.answer._tag !== "Unknown")
       const ipPrecedence = fromReceived && definite !== undefined
 
       const ipCheck = yield* ListCheck.run({
         runner: options.runner,
-        providers: options.providers,
+        providers,
         queries: ipPrecedence ? [] : [{ kind: "ip", value: ip, origin: senderRow.source }],
         isSuspended: options.isSuspended,
         names: { listed: "ENDUSER_LISTED", unknown: "ENDUSER_UNKNOWN", errorAnswer: "ENDUSER_UNKNOWN", zoneDown: "ENDUSER_UNKNOWN" },
@@ -79,7 +82,7 @@ export const make = (options: EndUserStageOptions): Stage => ({
         const from = env.mailFrom.toLowerCase()
         senderCheck = yield* ListCheck.run({
           runner: options.runner,
-          providers: options.providers,
+          providers,
           queries: from.includes("@") ? [{ kind: "address", value: from, origin: "mail-from" }, { kind: "domain", value: from.slice(from.lastIndexOf("@") + 1), origin: "mail-from" }] : [],
           isSuspended: () => false,
           names: { listed: "ENDUSER_LISTED", unknown: "ENDUSER_UNKNOWN", errorAnswer: "ENDUSER_UNKNOWN", zoneDown: "ENDUSER_UNKNOWN" },
@@ -102,3 +105,17 @@ export const make = (options: EndUserStageOptions): Stage => ({
       } satisfies StageResult
     })
 })
+
+/** The server profile's end-user blocklist stage (`antispam.endUserBlocklist`); none when it is off. */
+export const fromContext = (ctx: StageContext): Stage | undefined =>
+  ctx.settings.endUserBlocklist.enabled
+    ? make({
+        providers: () => ctx.lists().endUser,
+        runner: ctx.runner,
+        dns: ctx.dns,
+        chain: ctx.chain,
+        isSuspended: suspended(ctx),
+        timeoutMillis: Math.max(1000, ctx.settings.rbl.timeoutSeconds * 1000),
+        budgetMillis: listBudget(ctx.settings.rbl.timeoutSeconds * 2)
+      })
+    : undefined

@@ -1,79 +1,35 @@
 /**
- * The server antispam module: `makeServerAntispam(config.antispam, services)` gives the
- * gateway a `MessageEvaluator` (one outcome per recipient) and a `status()` for its status page.
+ * The server antispam profile: `makeServerAntispam(config.antispam, services)` assembles the
+ * built-in server stage set (`stages/StageSets.ts`), plugin stages, the policy and the
+ * temporary-rejection step into one core `Engine`, once, and gives the gateway a
+ * `MessageEvaluator` (one outcome per recipient), the engine itself (for the SMTP session's
+ * connect, mail and rcpt phases) and a `status()` for its status page.
  *
- * Order of work for one message:
- * 1. `enabled: false`: every recipient is delivered unscanned.
- * 2. Message-wide bypass (allowed IPs, session flag), then per-recipient bypass (directory
- *    flag, safe senders with From authentication). Each recipient gets its own decision.
- * 3. Size limit: a message over `maxScanSizeKB` passes with `SIZE_NOT_SCANNED`.
- * 4. Data stages for the remaining recipients: RBL and DNSBL (and the classifier when given)
- *    concurrently, then the end-user blocklist. Verdict, then temporary rejection for
- *    `unsure`, then the action (`onSpam`).
- *
- * `evaluate` never fails: an unexpected module failure is logged and answered `Tempfail`
- * for every recipient (the sender retries; nothing is lost).
+ * `evaluate` never fails: the engine fails open per stage, and answers `Tempfail` for every
+ * recipient if it fails itself (logged).
  *
  * @category constructors
  * @since 0.1.0
  */
-import type { BlocklistProvider, DnsShape, Message, MessageEvaluator, RecipientOutcome, Stage, StageTrace, SymbolHit, Verdict } from "@mailmoat/core"
-import { Action, BlocklistRunner } from "@mailmoat/core"
-import { Cause, Effect } from "effect"
+import { Engine, type MessageEvaluator, type RecipientOutcome, type Stage, State, type TempRejectStoreShape } from "@mailmoat/core"
+import { Effect } from "effect"
 import * as AnalysisSubmitter from "../analysis/AnalysisSubmitter.ts"
-import * as Bypass from "../bypass/Bypass.ts"
-import * as RecipientDirectory from "../bypass/RecipientDirectory.ts"
-import * as SenderAuth from "../bypass/SenderAuth.ts"
-import * as DnsblStage from "../dnsbl/DnsblStage.ts"
-import * as EndUserStage from "../enduser/EndUserStage.ts"
 import type { ZoneHealth } from "../health/ListHealth.ts"
-import type { ListStore } from "../lists/ListStore.ts"
-import * as CidrSet from "../net/CidrSet.ts"
-import * as PluginListsStage from "../plugins/PluginListsStage.ts"
-import * as RblStage from "../rbl/RblStage.ts"
-import * as ReceivedChain from "../received/ReceivedChain.ts"
 import { type AntispamInput, resolve } from "../Settings.ts"
-import { notScannedReason } from "../size/SizeLimit.ts"
-import { BypassSymbols, hit, SizeSymbols, TempRejectSymbols } from "../Symbols.ts"
-import { State, type TempRejectStoreShape } from "@mailmoat/core"
-import * as TempReject from "../tempreject/TempReject.ts"
-import { actionFor, classify } from "./Classify.ts"
-import * as ListSet from "./ListSet.ts"
-import { runStages } from "./StageRunner.ts"
+import * as StageSets from "../stages/StageSets.ts"
+import * as TempRejectStep from "../tempreject/TempRejectStep.ts"
+import * as Assembly from "./Assembly.ts"
+import * as Counters from "./Counters.ts"
 
-export interface AntispamServices {
-  /** The resolver (`@mailmoat/platform-node`'s `NodeDns` on a server, static DNS in tests). */
-  readonly dns: DnsShape
-  /** Temporary-rejection records; default embedded memory (`@mailmoat/redis` shares them). */
+export type { AntispamCounters } from "./Counters.ts"
+
+export interface AntispamServices extends Assembly.AssemblyServices {
+  /** Temporary-rejection records; default embedded memory (`@mailmoat/redis` to share). */
   readonly stateStore?: TempRejectStoreShape | undefined
-  /** Recipient directory; default: loaded from `bypass.directory` when set. */
-  readonly directory?: RecipientDirectory.Directory | undefined
-  /** Imported lists (`mailmoat lists import`). */
-  readonly listStore?: ListStore | undefined
-  /** Extra data-phase stages (the classifier), run concurrently with RBL/DNSBL. */
+  /** Plugin stages and the classifier: the same kind of value as the built-in stages. */
   readonly stages?: ReadonlyArray<Stage> | undefined
-  /** Plugin blocklist providers (`Plugins.load`); non-empty adds the plugin-lists stage. */
-  readonly providers?: ReadonlyArray<BlocklistProvider> | undefined
-  /** Our own addresses besides the connection's local address (for the Received walk). */
-  readonly ownAddresses?: ReadonlyArray<string> | undefined
-  readonly log?: ((line: string) => void) | undefined
-  readonly now?: (() => number) | undefined
-  /** List health probe interval (default 300000 ms; 0 = only on `probeHealth()`). */
-  readonly healthIntervalMillis?: number | undefined
   /** Analysis submission retry tuning (tests). */
   readonly analysis?: { readonly attempts?: number | undefined; readonly backoffMillis?: number | undefined } | undefined
-}
-
-export interface AntispamCounters {
-  messages: number
-  bypassed: number
-  notScanned: number
-  spam: number
-  ham: number
-  unsure: number
-  deferred: number
-  stateStoreErrors: number
-  moduleErrors: number
 }
 
 export interface AntispamStatus {
@@ -81,241 +37,78 @@ export interface AntispamStatus {
   readonly state: "on" | "off"
   readonly modules: Readonly<Record<string, unknown>>
   readonly lists: ReadonlyArray<ZoneHealth>
-  readonly counters: Readonly<AntispamCounters>
+  readonly counters: Readonly<Counters.AntispamCounters>
 }
 
 export interface ServerAntispam extends MessageEvaluator {
+  /** The engine, built once: the SMTP session runs its connect, mail and rcpt phases. */
+  readonly engine: Engine.Engine
+  /** `engine.data` with the profile's log and clock, counted. */
+  readonly data: (message: Parameters<Engine.Engine["data"]>[0], earlier?: Engine.Earlier) => Effect.Effect<ReadonlyArray<RecipientOutcome>>
   readonly status: () => AntispamStatus
   /** Probes every list zone now (RFC 5782 test points) and returns the health table. */
   readonly probeHealth: () => Promise<ReadonlyArray<ZoneHealth>>
-  readonly counters: () => Readonly<AntispamCounters>
+  readonly counters: () => Readonly<Counters.AntispamCounters>
   readonly analysis?: AnalysisSubmitter.AnalysisSubmitter | undefined
   readonly close: () => Promise<void>
 }
 
-const firstAddress = (v: string | undefined) => /<([^<>@\s]+@[^<>\s]+)>/.exec(v ?? "")?.[1] ?? /([^\s<>,;"]+@[^\s<>,;"]+)/.exec(v ?? "")?.[1]
-
 export const makeServerAntispam = (config: AntispamInput | undefined, services: AntispamServices): ServerAntispam => {
   const settings = resolve(config ?? {})
   const log = services.log ?? (() => {})
-  const dns = services.dns
-  const directory = services.directory ?? (settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory, { log, now: services.now }) : undefined)
+  const assembly = Assembly.make(settings, services, true)
   const store = services.stateStore ?? State.makeMemoryTempRejectStore(services.now)
-  const tempReject = TempReject.make({ store, periodMinutes: settings.tempReject.periodMinutes, now: services.now })
-  const trusted = CidrSet.compile(settings.received.trustedNetworks)
-  const skip = CidrSet.compile(settings.rbl.skip)
-  const runner = BlocklistRunner.make({ concurrency: 32 })
-  const lists = ListSet.make({ settings, dns, store: services.listStore, log, healthIntervalMillis: services.healthIntervalMillis ?? 300_000 })
-  lists.get() // build now: bad zone entries fail at startup, and health probing starts
-  const rblResults = new WeakMap<Message, ReadonlyArray<BlocklistRunner.LookupRecord>>()
-  const analysisUrl = settings.tempReject.analysisUrl
+  const t = settings.tempReject
+  if (t.submitForAnalysis && !t.analysisUrl) throw new Error("antispam.tempReject.submitForAnalysis needs tempReject.analysisUrl")
   const analysis =
-    settings.tempReject.submitForAnalysis && analysisUrl
+    t.submitForAnalysis && t.analysisUrl
       ? AnalysisSubmitter.make({
-          url: analysisUrl,
-          timeoutMillis: settings.tempReject.analysisTimeoutSeconds * 1000,
-          queueSize: settings.tempReject.analysisQueueSize,
+          url: t.analysisUrl,
+          timeoutMillis: t.analysisTimeoutSeconds * 1000,
+          queueSize: t.analysisQueueSize,
           attempts: services.analysis?.attempts,
           backoffMillis: services.analysis?.backoffMillis,
           log
         })
       : undefined
-  if (settings.tempReject.submitForAnalysis && !analysisUrl) throw new Error("antispam.tempReject.submitForAnalysis needs tempReject.analysisUrl")
-  const counters: AntispamCounters = { messages: 0, bypassed: 0, notScanned: 0, spam: 0, ham: 0, unsure: 0, deferred: 0, stateStoreErrors: 0, moduleErrors: 0 }
-  const chain = (m: Message): ReceivedChain.ChainOptions => ({
-    trustedNetworks: trusted,
-    ownAddresses: [...(m.envelope.localAddress ? [m.envelope.localAddress] : []), ...(services.ownAddresses ?? [])],
-    maxIps: settings.received.maxIps
-  })
-  const pluginProviders = services.providers ?? []
-  const budget = (seconds: number) => (seconds > 0 ? Math.round(seconds * 1000) + 2000 : 0)
-
-  const bypassVerdict = (symbol: SymbolHit, trace: ReadonlyArray<StageTrace>, rule: string): Verdict => ({
-    class: "ham",
-    score: 0,
-    symbols: [symbol],
-    trace,
-    decidedBy: { stage: "bypass", decision: "Bypass", reason: rule }
-  })
-  const deliverOutcome = (recipient: string, verdict: Verdict, rule: string): RecipientOutcome => ({
-    recipient,
-    verdict,
-    action: actionFor(verdict, settings.onSpam, rule),
-    rule
-  })
-
-  const scan = (message: Message) =>
-    Effect.gen(function* () {
-      counters.messages++
-      const env = message.envelope
-      const rcpts = env.rcptTo
-      if (!settings.enabled) {
-        const v: Verdict = { class: "ham", score: 0, symbols: [], trace: [] }
-        return rcpts.map((r) => ({ recipient: r, verdict: v, action: Action.deliver(), rule: "antispam disabled" }))
-      }
-      const current = lists.get()
-      // 1. Message-wide bypass.
-      const conn = Bypass.connect(env, current.allowed, settings.bypass.acceptSessionBypass)
-      const connSymbols = conn.hit
-        ? [hit(BypassSymbols, conn.hit.symbol, "bypass", conn.hit.reason)]
-        : conn.notes.map((n) => hit(BypassSymbols, "BYPASS_SESSION_IGNORED", "bypass", n))
-      const bypassTrace = (facts: Record<string, unknown>, symbols: ReadonlyArray<SymbolHit>): StageTrace => ({
-        stage: "bypass",
-        phase: "connect",
-        outcome: "ok",
-        millis: 0,
-        symbols,
-        facts
-      })
-      if (conn.hit) {
-        counters.bypassed++
-        const rule = `bypass: ${conn.hit.rule} (${conn.hit.reason})`
-        const v = bypassVerdict(connSymbols[0]!, [bypassTrace({ rule }, connSymbols)], rule)
-        return rcpts.map((r) => deliverOutcome(r, v, rule))
-      }
-      // 2. Per-recipient bypass: directory flag, then safe senders.
-      const decided = new Map<string, RecipientOutcome>()
-      const perRecipient: Record<string, string> = {}
-      const extra: Array<SymbolHit> = [...connSymbols]
-      const sender = firstAddress(message.headers.get("from")) ?? env.mailFrom
-      const analysed = ReceivedChain.analyse(env, message.received, chain(message))
-      const senderHop = analysed.hops.find((h) => h.status === "sender")
-      let auth: SenderAuth.AuthResult | undefined
-      for (const r of rcpts) {
-        const rh = Bypass.recipient(directory, r)
-        let rule: string | undefined
-        let symbol: SymbolHit | undefined
-        if (rh) {
-          rule = `bypass: recipient (${rh.reason})`
-          symbol = hit(BypassSymbols, rh.symbol, "bypass", rh.reason)
-        } else {
-          const match = Bypass.safeSenderMatch(directory, r, sender)
-          if (match !== undefined) {
-            if (!settings.bypass.safeSendersRequireAuth) {
-              rule = `bypass: safeSender ${match} (authentication not required by configuration)`
-            } else {
-              auth ??= yield* SenderAuth.check(
-                dns,
-                { message: message.scanView, ip: senderHop?.ip ?? env.clientAddress, helo: senderHop?.helo ?? env.helo, mailFrom: env.mailFrom },
-                Math.max(1000, settings.rbl.timeoutSeconds * 1000)
-              )
-              if (auth.authenticated) rule = `bypass: safeSender ${match} (${auth.detail})`
-              else {
-                perRecipient[r] = `safe sender, not applied: unauthenticated (${match}; ${auth.detail})`
-                extra.push(hit(BypassSymbols, "SAFE_SENDER_UNAUTHENTICATED", "bypass", `${r}: ${perRecipient[r]}`))
-              }
-            }
-            if (rule) symbol = hit(BypassSymbols, "BYPASS_SAFE_SENDER", "bypass", `${r}: ${rule}`)
-          }
-        }
-        if (rule && symbol) {
-          perRecipient[r] = rule
-          decided.set(r, deliverOutcome(r, bypassVerdict(symbol, [bypassTrace({ recipient: r, rule }, [symbol])], rule), rule))
-        }
-      }
-      const remaining = rcpts.filter((r) => !decided.has(r))
-      if (decided.size > 0) counters.bypassed++
-      const finish = (make: (r: string) => RecipientOutcome) => rcpts.map((r) => decided.get(r) ?? make(r))
-      if (remaining.length === 0) return finish(() => undefined as never)
-      const firstTrace = bypassTrace({ perRecipient, notes: conn.notes }, extra)
-
-      // 3. Size limit.
-      const tooBig = notScannedReason(message.size, settings.maxScanSizeKB)
-      if (tooBig !== undefined) {
-        counters.notScanned++
-        const v = classify([firstTrace], [hit(SizeSymbols, "SIZE_NOT_SCANNED", "size", tooBig)], settings.spamScore)
-        const verdict: Verdict = { ...v, class: "ham" }
-        return finish((r) => deliverOutcome(r, verdict, "size: not scanned"))
-      }
-
-      // 4. Data stages, verdict, temporary rejection, action.
-      const stages: Array<Stage> = [
-        RblStage.make({ providers: current.rbl, runner, chain, skip, maxAddresses: settings.rbl.maxAddresses, isSuspended: current.health.isSuspended, results: rblResults, budgetMillis: budget(settings.rbl.timeoutSeconds) }),
-        DnsblStage.make({
-          providers: current.dnsbl,
-          runner,
-          limits: { maxAddresses: settings.dnsbl.maxAddresses, maxDomains: settings.dnsbl.maxDomains, skip },
-          isSuspended: current.health.isSuspended,
-          budgetMillis: budget(settings.dnsbl.timeoutSeconds)
-        }),
-        ...(settings.endUserBlocklist.enabled
-          ? [EndUserStage.make({ providers: current.endUser, runner, dns, chain, rblResults, isSuspended: current.health.isSuspended, timeoutMillis: Math.max(1000, settings.rbl.timeoutSeconds * 1000), budgetMillis: budget(settings.rbl.timeoutSeconds * 2) })]
-          : []),
-        ...(pluginProviders.length > 0
-          ? [
-              PluginListsStage.make({
-                providers: pluginProviders,
-                runner,
-                chain,
-                limits: { maxAddresses: settings.dnsbl.maxAddresses, maxDomains: settings.dnsbl.maxDomains, skip }
-              })
-            ]
-          : []),
-        ...(services.stages ?? [])
-      ]
-      const results = yield* runStages(stages, { phase: "data", message, recipients: remaining })
-      const probability = results.find((x) => x.result?.probability !== undefined)?.result?.probability
-      const undecided = new Set(stages.flatMap((s) => Object.entries(s.symbols).filter(([, d]) => d.undecided === true).map(([n]) => n)))
-      let verdict = classify([firstTrace, ...results.map((x) => x.trace)], [], settings.spamScore, probability, undecided)
-      let rule = `policy: ${verdict.class}${verdict.class === "spam" ? ` onSpam=${settings.onSpam}` : ""}`
-      if (settings.tempReject.enabled) {
-        const d = yield* Effect.promise(() =>
-          tempReject.decide({ sender: env.mailFrom, recipients: remaining, fingerprint: TempReject.fingerprint(message), sourceIp: env.clientAddress, current: verdict.class })
-        )
-        if (d._tag === "Defer") {
-          counters.deferred++
-          counters.unsure++
-          const v: Verdict = { ...verdict, symbols: [...verdict.symbols, hit(TempRejectSymbols, "TEMPREJECT_DEFERRED", "tempreject", d.detail)] }
-          if (d.first && analysis) analysis.submit({ bytes: message.scanView, sender: env.mailFrom, recipients: remaining, clientAddress: env.clientAddress })
-          return finish((r) => ({ recipient: r, verdict: v, action: Action.tempfail(`unsure; retry in ${d.retryInSeconds} s`), rule: `tempReject: ${d.detail}` }))
-        }
-        if (d._tag === "StoreDown") {
-          counters.stateStoreErrors++
-          log(`tempReject: state store unreachable, failing open: ${d.detail}`)
-          verdict = { ...verdict, symbols: [...verdict.symbols, hit(TempRejectSymbols, "TEMPREJECT_STORE_DOWN", "tempreject", d.detail)] }
-          rule = `${rule}; tempReject skipped (store down)`
-        } else if (d.retry || d.class !== verdict.class) {
-          verdict = { ...verdict, class: d.class, symbols: [...verdict.symbols, hit(TempRejectSymbols, "TEMPREJECT_RETRY", "tempreject", d.detail)] }
-          rule = `tempReject: ${d.detail}; policy: ${d.class}${d.class === "spam" ? ` onSpam=${settings.onSpam}` : ""}`
-        }
-      }
-      counters[verdict.class]++
-      const final = verdict
-      return finish((r) => deliverOutcome(r, final, rule))
+  const engine = Effect.runSync(
+    Engine.make({
+      stages: [...StageSets.server(assembly.context), ...(services.stages ?? [])],
+      policy: { spamScore: settings.spamScore, onSpam: settings.onSpam },
+      scores: settings.scores,
+      verdictSteps: t.enabled ? [TempRejectStep.make({ store, periodMinutes: t.periodMinutes, analysis })] : [],
+      scanning: settings.enabled
     })
-
-  const evaluate = (message: Message) =>
-    scan(message).pipe(
-      Effect.catchCause((cause) => {
-        if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
-        counters.moduleErrors++
-        log(`antispam: evaluation failed, answering tempfail: ${Cause.pretty(cause).slice(0, 500)}`)
-        const v: Verdict = { class: "unsure", score: 0, symbols: [], trace: [] }
-        return Effect.succeed(message.envelope.rcptTo.map((r) => ({ recipient: r, verdict: v, action: Action.tempfail("message could not be checked"), rule: "module failure" })))
-      })
-    ) as Effect.Effect<ReadonlyArray<RecipientOutcome>>
+  )
+  const counters = Counters.make()
+  const data = (message: Parameters<Engine.Engine["data"]>[0], earlier?: Engine.Earlier) =>
+    assembly.run(engine.data(message, earlier)).pipe(Effect.tap((outcomes) => Effect.sync(() => counters.count(outcomes))))
+  const lists = () => assembly.lists.get()
+  const directory = assembly.context.directory
 
   return {
-    evaluate,
+    engine,
+    data,
+    evaluate: (message) => data(message),
     analysis,
-    counters: () => ({ ...counters }),
-    probeHealth: () => Effect.runPromise(lists.get().health.probeAll),
+    counters: counters.snapshot,
+    probeHealth: () => Effect.runPromise(lists().health.probeAll),
     status: () => ({
       enabled: settings.enabled,
       state: settings.enabled ? "on" : "off",
       modules: {
-        bypass: { allowedIps: lists.get().allowed.networks.length, directory: directory ? { generation: directory.generation(), lastError: directory.lastError() } : "none" },
-        rbl: { zones: lists.get().rbl.map((p) => p.name) },
-        dnsbl: { zones: lists.get().dnsbl.map((p) => p.name) },
-        endUserBlocklist: { enabled: settings.endUserBlocklist.enabled, lists: lists.get().endUser.map((p) => p.name) },
-        tempReject: { enabled: settings.tempReject.enabled, store: store.describe, periodMinutes: settings.tempReject.periodMinutes },
-        analysis: analysis ? { url: analysisUrl, ...analysis.counters() } : "off"
+        bypass: { allowedIps: lists().allowed.networks.length, directory: directory ? { generation: directory.generation(), lastError: directory.lastError() } : "none" },
+        rbl: { zones: lists().rbl.map((p) => p.name) },
+        dnsbl: { zones: lists().dnsbl.map((p) => p.name) },
+        endUserBlocklist: { enabled: settings.endUserBlocklist.enabled, lists: lists().endUser.map((p) => p.name) },
+        tempReject: { enabled: t.enabled, store: store.describe, periodMinutes: t.periodMinutes },
+        analysis: analysis ? { url: t.analysisUrl, ...analysis.counters() } : "off"
       },
-      lists: lists.get().health.status(),
-      counters: { ...counters }
+      lists: lists().health.status(),
+      counters: counters.snapshot()
     }),
     close: async () => {
-      lists.close()
+      assembly.lists.close()
       analysis?.close()
       if (!services.stateStore) await store.close()
     }

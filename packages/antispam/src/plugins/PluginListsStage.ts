@@ -19,11 +19,12 @@
  * @category stages
  * @since 0.1.0
  */
-import type { BlocklistProvider, BlocklistRunner, Message, Stage, StageResult, SymbolHit, SymbolTable } from "@mailmoat/core"
+import { type BlocklistProvider, type BlocklistRunner, Facts, type Stage, type StageResult, type SymbolHit, type SymbolTable } from "@mailmoat/core"
 import { Effect } from "effect"
 import type * as BodyTargets from "../dnsbl/BodyTargets.ts"
 import * as ListCheck from "../rbl/ListCheck.ts"
-import type { ChainOptions } from "../received/ReceivedChain.ts"
+import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"
+import type { StageContext } from "../stages/StageContext.ts"
 import * as PluginTargets from "./PluginTargets.ts"
 
 /** Score of a listing whose answer carries none. */
@@ -37,7 +38,7 @@ export const PluginListSymbols = {
 export interface PluginListsStageOptions {
   readonly providers: ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
-  readonly chain: (message: Message) => ChainOptions
+  readonly chain: ChainConfig
   readonly limits: BodyTargets.TargetLimits
   /** Default: `budgetFor(providers)`. */
   readonly budgetMillis?: number | undefined
@@ -87,7 +88,7 @@ export const make = (options: PluginListsStageOptions): Stage => ({
     Effect.gen(function* () {
       if (input.phase !== "data" || options.providers.length === 0) return { symbols: [] } satisfies StageResult
       const message = input.message
-      const targets = PluginTargets.extract(message, { chain: options.chain(message), limits: options.limits })
+      const targets = PluginTargets.extract(message, { chain: chainOf(Facts.of(input), options.chain, message), limits: options.limits })
       const origin = new Map(targets.queries.map((q) => [`${q.kind}\u0000${q.value}`, q.origin]))
       const records = yield* options.runner.run(
         options.providers,
@@ -107,3 +108,14 @@ export const make = (options: PluginListsStageOptions): Stage => ({
       } satisfies StageResult
     })
 })
+
+/** The server profile's plugin-lists stage; none without plugin providers. */
+export const fromContext = (ctx: StageContext): Stage | undefined =>
+  ctx.providers.length > 0
+    ? make({
+        providers: ctx.providers,
+        runner: ctx.runner,
+        chain: ctx.chain,
+        limits: { maxAddresses: ctx.settings.dnsbl.maxAddresses, maxDomains: ctx.settings.dnsbl.maxDomains, skip: ctx.skip }
+      })
+    : undefined

@@ -22,7 +22,7 @@
 import type { BlocklistQuery, Envelope, Message, QueryKind } from "@mailmoat/core"
 import { IpAddress } from "@mailmoat/core"
 import * as BodyTargets from "../dnsbl/BodyTargets.ts"
-import * as ReceivedChain from "../received/ReceivedChain.ts"
+import type * as ReceivedChain from "../received/ReceivedChain.ts"
 
 export interface PluginQuery extends BlocklistQuery {
   /** Where the value came from (`client`, `received[i]`, `body`, `from`, `mailFrom`). */
@@ -58,7 +58,8 @@ export const headerAddress = (value: string | undefined): string | undefined => 
 }
 
 export interface TargetOptions {
-  readonly chain: ReceivedChain.ChainOptions
+  /** The message's Received-chain analysis (shared with the other stages). */
+  readonly chain: ReceivedChain.ChainResult
   readonly limits: BodyTargets.TargetLimits
 }
 
@@ -75,7 +76,7 @@ export const extract = (message: Pick<Message, "envelope" | "received" | "header
     queries.push({ kind, value, origin })
   }
   const env: Envelope.Envelope = message.envelope
-  const chain = ReceivedChain.analyse(env, message.received, options.chain)
+  const chain = options.chain
   const senderHop = chain.hops.find((h) => h.status === "sender")
   if (chain.sender !== undefined) {
     const skipped = options.limits.skip.match(chain.sender)

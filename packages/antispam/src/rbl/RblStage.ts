@@ -4,28 +4,31 @@
  * IPs come from the Received-chain analysis (the last identified sender, plus up to `maxIps`
  * hops outward). IPs on the `skip` list are dropped first and do not count against
  * `maxAddresses` (0 = unlimited). The facts carry the hop table with, per hop, whether it was
- * checked and why not, and the per-list accounting.
+ * checked and why not, and the per-list accounting. The lookups are left in the message's facts
+ * (`RblRecords`) for the end-user stage, which gives definite RBL answers precedence.
  *
  * @category stages
  * @since 0.1.0
  */
-import type { BlocklistProvider, BlocklistRunner, Message, Stage, StageResult } from "@mailmoat/core"
+import { type BlocklistProvider, type BlocklistRunner, Facts, type Stage, type StageResult } from "@mailmoat/core"
 import { Effect } from "effect"
 import type { CidrSet } from "../net/CidrSet.ts"
-import type { ChainOptions, HopRow } from "../received/ReceivedChain.ts"
-import * as ReceivedChain from "../received/ReceivedChain.ts"
-import { RblSymbols } from "../Symbols.ts"
+import type { HopRow } from "../received/ReceivedChain.ts"
+import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"
+import { listBudget, type StageContext, suspended } from "../stages/StageContext.ts"
 import * as ListCheck from "./ListCheck.ts"
+import { RblSymbols } from "./symbols.ts"
+
+/** The RBL lookups of this message, for later stages. */
+export const RblRecords = Facts.key<ReadonlyArray<BlocklistRunner.LookupRecord>>("rbl.records")
 
 export interface RblStageOptions {
-  readonly providers: ReadonlyArray<BlocklistProvider>
+  readonly providers: () => ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
-  readonly chain: (message: Message) => ChainOptions
+  readonly chain: ChainConfig
   readonly skip: CidrSet
   readonly maxAddresses: number
   readonly isSuspended: (zone: string) => boolean
-  /** Where the stage leaves its records for later stages (end-user precedence). */
-  readonly results: WeakMap<Message, ReadonlyArray<BlocklistRunner.LookupRecord>>
   readonly budgetMillis: number
 }
 
@@ -57,19 +60,31 @@ export const make = (options: RblStageOptions): Stage => ({
   run: (input) =>
     Effect.gen(function* () {
       if (input.phase !== "data") return { symbols: [] } satisfies StageResult
-      const message = input.message
-      const chain = ReceivedChain.analyse(message.envelope, message.received, options.chain(message))
+      const facts = Facts.of(input)
+      const chain = chainOf(facts, options.chain, input.message)
       const { chosen, rows } = chooseIps(chain.hops, options.skip, options.maxAddresses)
       const result = yield* ListCheck.run({
         runner: options.runner,
-        providers: options.providers,
+        providers: options.providers(),
         queries: chosen.map((c) => ({ kind: "ip" as const, value: c.ip, origin: c.source })),
         isSuspended: options.isSuspended,
         names: { listed: "RBL_LISTED", unknown: "RBL_UNKNOWN", errorAnswer: "RBL_ERROR_ANSWER", zoneDown: "RBL_ZONE_DOWN" },
         weights: RblSymbols,
         source: "rbl"
       })
-      options.results.set(message, result.records)
+      facts.set(RblRecords, result.records)
       return { symbols: result.symbols, facts: { sender: chain.sender, hops: rows, lists: result.accounting } } satisfies StageResult
     })
 })
+
+/** The server profile's RBL stage (`antispam.rbl`). */
+export const fromContext = (ctx: StageContext): Stage =>
+  make({
+    providers: () => ctx.lists().rbl,
+    runner: ctx.runner,
+    chain: ctx.chain,
+    skip: ctx.skip,
+    maxAddresses: ctx.settings.rbl.maxAddresses,
+    isSuspended: suspended(ctx),
+    budgetMillis: listBudget(ctx.settings.rbl.timeoutSeconds)
+  })

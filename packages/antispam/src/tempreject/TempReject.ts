@@ -17,6 +17,7 @@
  */
 import { createHash } from "node:crypto"
 import type { Message, TempRejectStoreShape, VerdictClass } from "@mailmoat/core"
+import { Clock, Effect } from "effect"
 
 export type TempDecision =
   | { readonly _tag: "Defer"; readonly first: boolean; readonly retryInSeconds: number; readonly detail: string }
@@ -36,7 +37,6 @@ export interface TempRejectOptions {
   readonly bulkSources?: number | undefined
   /** How long a record lives (default 5 days: RFC 5321 retry horizon). */
   readonly recordTtlSeconds?: number | undefined
-  readonly now?: (() => number) | undefined
 }
 
 /**
@@ -76,9 +76,8 @@ export const make = (options: TempRejectOptions) => {
   const periodMs = options.periodMinutes * 60_000
   const bulk = options.bulkSources ?? 3
   const ttl = options.recordTtlSeconds ?? 5 * 86_400
-  const now = options.now ?? Date.now
 
-  const decide = async (input: TempRejectInput): Promise<TempDecision> => {
+  const decideAt = async (input: TempRejectInput, t: number): Promise<TempDecision> => {
     const key = recordKey(input.sender, input.recipients, input.fingerprint)
     try {
       const sources = await options.store.addToSet(`fp:${input.fingerprint}`, input.sourceIp, ttl)
@@ -86,7 +85,6 @@ export const make = (options: TempRejectOptions) => {
       const bulkNote = current !== input.current ? `; fingerprint seen from ${sources} sources (bulk)` : ""
       const raw = await options.store.get(key)
       const rec = raw === undefined ? undefined : (JSON.parse(raw) as StoredRecord)
-      const t = now()
       if (rec === undefined) {
         if (current !== "unsure") return { _tag: "Act", class: current, detail: `classified ${current}${bulkNote}`, retry: false }
         await options.store.set(key, JSON.stringify({ firstSeen: t, firstClass: current, attempts: 1 } satisfies StoredRecord), ttl)
@@ -107,5 +105,8 @@ export const make = (options: TempRejectOptions) => {
       return { _tag: "StoreDown", detail: `${options.store.describe}: ${(e as Error).message ?? String(e)}` }
     }
   }
+  /** Never fails: a store failure is `StoreDown` (fail open). Time comes from `Clock`. */
+  const decide = (input: TempRejectInput): Effect.Effect<TempDecision> =>
+    Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.promise(() => decideAt(input, t)))
   return { decide }
 }

@@ -5,10 +5,11 @@ import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import * as CidrSet from "../../src/net/CidrSet.ts"
 import * as PluginTargets from "../../src/plugins/PluginTargets.ts"
+import * as ReceivedChain from "../../src/received/ReceivedChain.ts"
 import { makeMessage } from "../support/messages.ts"
 
-const options = (ownAddress = "127.0.0.1") => ({
-  chain: { trustedNetworks: CidrSet.compile([]), ownAddresses: [ownAddress], maxIps: 0 },
+const options = (message: Parameters<typeof PluginTargets.extract>[0], ownAddress = "127.0.0.1") => ({
+  chain: ReceivedChain.analyse(message.envelope, message.received, { trustedNetworks: CidrSet.compile([]), ownAddresses: [ownAddress], maxIps: 0 }),
   limits: { maxAddresses: 10, maxDomains: 20, skip: CidrSet.compile(["127.0.0.0/8"]) }
 })
 
@@ -30,7 +31,7 @@ describe("plugin targets", () => {
       hosts: ["example.org", "www.example.org"],
       ips: ["198.51.100.20"]
     })
-    const t = PluginTargets.extract(m, options())
+    const t = PluginTargets.extract(m, options(m))
     expect(t.sender).toBe("198.51.100.20")
     expect(t.queries).toEqual([
       { kind: "ip", value: "198.51.100.20", origin: "client" },
@@ -41,7 +42,7 @@ describe("plugin targets", () => {
 
   it("a null sender (bounce) asks no envelope address", () => {
     const m = makeMessage({ envelope: { clientAddress: "198.51.100.20", mailFrom: "" }, headers: [["Subject", "x"]] })
-    expect(PluginTargets.extract(m, options()).queries).toEqual([{ kind: "ip", value: "198.51.100.20", origin: "client" }])
+    expect(PluginTargets.extract(m, options(m)).queries).toEqual([{ kind: "ip", value: "198.51.100.20", origin: "client" }])
   })
 
   test.prop([fc.string({ maxLength: 300 })])("headerAddress never throws; a result is a lower-case plain address", (s) => {
@@ -61,7 +62,7 @@ describe("plugin targets", () => {
     fc.array(fc.oneof(fc.ipV4(), fc.string({ maxLength: 20 })), { maxLength: 10 })
   ])("extract never throws; queries are unique and normalised", (client, mailFrom, from, received, hosts, ips) => {
     const m = makeMessage({ envelope: { clientAddress: client, mailFrom }, headers: [["From", from]], received, hosts, ips })
-    const t = PluginTargets.extract(m, options())
+    const t = PluginTargets.extract(m, options(m))
     const keys = t.queries.map((q) => `${q.kind} ${q.value}`)
     expect(new Set(keys).size).toBe(keys.length)
     for (const q of t.queries) {

@@ -1,7 +1,7 @@
 /**
- * The `antispam` section: the server antispam module's `AntispamInput`, with issue 3's defaults.
- * The decoded value is passed straight to `makeServerAntispam`; key names and value formats are
- * the module's (docs/antispam.md).
+ * The `antispam` section: the server antispam module's settings. Every default is declared here
+ * (the policy's through `Policy.defaults`) and nowhere else: the antispam package decodes its
+ * input through this schema. Key names and value formats: docs/antispam.md.
  *
  * **Gotchas**
  * - `maxScanSizeKB`: 0 = unlimited, 1..12 is raised to 12 while decoding (the first 12 KB are
@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 import { Schema, SchemaGetter } from "effect"
+import { defaults as policy } from "../policy/Policy.ts"
 import { boolean, doc, int, list, literals, number, optional, path, section, string, withDefault } from "./Fields.ts"
 import { isDnsServer, isEndUserEntry, isNetwork, isUrl, isZoneSpec } from "./Formats.ts"
 
@@ -86,9 +87,12 @@ const TempReject = Schema.Struct({
 
 export const Antispam = Schema.Struct({
   enabled: boolean.pipe(doc("Off: nothing is scanned, every recipient is delivered."), withDefault(true)),
-  onSpam: literals(["none", "quarantine", "reject", "drop"]).pipe(doc("Action for a spam verdict."), withDefault("quarantine")),
+  onSpam: literals(["none", "quarantine", "reject", "drop"]).pipe(doc("Action for a spam verdict."), withDefault(policy.onSpam)),
   maxScanSizeKB: scanSize.pipe(doc("Larger messages are not scanned; 0 = unlimited, 1..12 is raised to 12."), withDefault(0)),
-  spamScore: number(0).pipe(doc("Score at or above which a message is spam."), withDefault(5)),
+  spamScore: number(0).pipe(doc("Score at or above which a message is spam."), withDefault(policy.spamScore)),
+  scores: Schema.Record(Schema.String, number(-1000, 1000))
+    .annotate({ expected: "a map of symbol names to weights" })
+    .pipe(doc("Weight overrides by symbol name; a name no stage declares is a start-up error.", { RBL_LISTED: 4 }), withDefault({})),
   bypass: Bypass.pipe(section),
   received: Received.pipe(section),
   rbl: Rbl.pipe(section),

@@ -6,13 +6,14 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { defaults as policy } from "../policy/Policy.ts"
 import { boolean, doc, int, number, optional, path, string, withDefault } from "./Fields.ts"
 import { isUrl } from "./Formats.ts"
 
 export const Classifier = Schema.Struct({
   enabled: boolean.pipe(doc("Run the classifier."), withDefault(true)),
-  hamBelow: number(0, 1).pipe(doc("Probability below which a message is ham."), withDefault(0.2)),
-  spamAbove: number(0, 1).pipe(doc("Probability at or above which a message is spam."), withDefault(0.9)),
+  hamBelow: number(0, 1).pipe(doc("Probability below which a message is ham."), withDefault(policy.hamBelow)),
+  spamAbove: number(0, 1).pipe(doc("Probability at or above which a message is spam."), withDefault(policy.spamAbove)),
   model: path.pipe(doc("Model file; default: the bundled model.", "./data/model.json"), optional),
   updateUrl: string("an http:// or https:// URL", (s) => isUrl(s, ["http", "https"])).pipe(doc("Where model updates are fetched from.", "https://models.example/mailmoat.json"), optional),
   updateIntervalMinutes: int(1).pipe(doc("Minutes between update checks."), withDefault(360)),

@@ -88,7 +88,18 @@ export interface Engine {
   readonly data: (message: Message, earlier?: Earlier) => Effect.Effect<ReadonlyArray<RecipientOutcome>>
   /** `data` with every earlier phase run from the message's envelope. */
   readonly evaluate: (message: Message) => Effect.Effect<ReadonlyArray<RecipientOutcome>>
+  /**
+   * One outcome for a message that has no recipients of ours (a message a mail client
+   * downloads): the connect, mail and data phases, the policy and the verdict steps; no rcpt phase.
+   */
+  readonly judge: (message: Message) => Effect.Effect<MessageOutcome>
 }
+
+/** The outcome of a message judged as a whole. */
+export type MessageOutcome = Omit<RecipientOutcome, "recipient">
+
+/** Stands for "the message as a whole" where recipients are keyed; never a real address. */
+const WHOLE = ""
 
 const EMPTY: ReadonlyArray<never> = []
 
@@ -137,10 +148,10 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
     const mail = (envelope: Envelope, facts = Facts.make()) => runEarly("mail", { phase: "mail", envelope, facts })
     const rcpt = (envelope: Envelope, recipient: string, facts = Facts.make()) => runEarly("rcpt", { phase: "rcpt", envelope, recipient, facts })
 
-    const scan = (message: Message, earlier: Earlier) =>
+    const scan = (message: Message, earlier: Earlier, whole: boolean) =>
       Effect.gen(function* () {
         const envelope = message.envelope
-        const recipients = envelope.rcptTo
+        const recipients = whole ? [WHOLE] : envelope.rcptTo
         if (!scanning) return Outcomes.unscanned(recipients, "antispam disabled")
         const facts = earlier.facts ?? Facts.make()
         const c = earlier.connect ?? (yield* connect(envelope, facts))
@@ -148,7 +159,8 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         const common = [...c.traces, ...m.traces]
         const commonHeaders = [...c.headers, ...m.headers]
         const own = new Map<string, PhaseOutcome>()
-        for (const r of recipients) own.set(r, earlier.rcpt?.get(r) ?? (yield* rcpt(envelope, r, facts)))
+        const none: PhaseOutcome = { phase: "rcpt", traces: EMPTY, headers: EMPTY }
+        for (const r of recipients) own.set(r, whole ? none : (earlier.rcpt?.get(r) ?? (yield* rcpt(envelope, r, facts))))
         const out = new Map<string, RecipientOutcome>()
         const toScan: Array<string> = []
         for (const r of recipients) {
@@ -161,13 +173,17 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         const ordered = () => recipients.map((r) => out.get(r)!)
         if (toScan.length === 0) return ordered()
 
-        const run = yield* Pipeline.runPhase(stages.data, { phase: "data", message, recipients: toScan, facts })
+        const scanFor = whole ? EMPTY : toScan
+        const run = yield* Pipeline.runPhase(stages.data, { phase: "data", message, recipients: scanFor, facts })
         const dataTraces = run.runs.map((r) => registry.rescore(r.trace))
         yield* logFailures(dataTraces)
         const dataHeaders = run.runs.flatMap((r) => r.result?.headers ?? EMPTY)
         const tracesOf = (r: string) => [...common, ...own.get(r)!.traces, ...dataTraces]
         const headersOf = (r: string) => [...commonHeaders, ...own.get(r)!.headers, ...dataHeaders]
-        for (const rd of run.recipientDecisions) out.set(rd.recipient, Outcomes.decided(rd.recipient, rd, tracesOf(rd.recipient), policy, headersOf(rd.recipient)))
+        for (const rd of run.recipientDecisions) {
+          const d = { ...rd, symbols: rd.symbols === undefined ? undefined : registry.rescoreHits(rd.symbols) }
+          out.set(rd.recipient, Outcomes.decided(rd.recipient, d, tracesOf(rd.recipient), policy, headersOf(rd.recipient)))
+        }
         const remaining = toScan.filter((r) => !out.has(r))
         if (remaining.length === 0) return ordered()
         if (run.decided !== undefined) {
@@ -176,13 +192,16 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         }
 
         const probability = run.runs.find((x) => x.result?.probability !== undefined)?.result?.probability
-        const base = Policy.verdictOf([...common, ...dataTraces], EMPTY, policy, probability)
+        // A classifier stage bands its probability itself (its symbol says which band): the
+        // probability is recorded, not banded a second time with the policy's defaults.
+        const verdictOf = (traces: ReadonlyArray<StageTrace>): Verdict => ({ ...Policy.verdictOf(traces, EMPTY, policy), probability })
+        const base = verdictOf([...common, ...dataTraces])
         let verdict = base
         let prefix: string | undefined
         let suffix: string | undefined
         let tempfail: VerdictAdjustment["tempfail"]
         for (const step of steps) {
-          const a = yield* step.run({ message, recipients: remaining, verdict, facts })
+          const a = yield* step.run({ message, recipients: whole ? EMPTY : remaining, verdict, facts })
           verdict = adjust(verdict, { ...a, symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols) })
           prefix = a.rulePrefix ?? prefix
           suffix = a.ruleSuffix ?? suffix
@@ -197,7 +216,7 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
           const ownTraces = own.get(r)!.traces
           // A recipient's own rcpt findings count for that recipient only.
           const v = hasOwnFindings(ownTraces)
-            ? adjust(Policy.verdictOf(tracesOf(r), EMPTY, policy, probability), { symbols: added, class: classChanged })
+            ? adjust(verdictOf(tracesOf(r)), { symbols: added, class: classChanged })
             : ownTraces.length > 0
               ? { ...verdict, trace: tracesOf(r) }
               : verdict
@@ -211,16 +230,22 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         return ordered()
       })
 
-    const data = (message: Message, earlier: Earlier = {}): Effect.Effect<ReadonlyArray<RecipientOutcome>> =>
-      scan(message, earlier).pipe(
+    const guarded = (message: Message, earlier: Earlier, whole: boolean): Effect.Effect<ReadonlyArray<RecipientOutcome>> =>
+      scan(message, earlier, whole).pipe(
         Effect.catchCause((cause) =>
           Cause.hasInterruptsOnly(cause)
             ? Effect.failCause(cause as Cause.Cause<never>)
             : Effect.logError(`engine: evaluation failed, answering tempfail: ${Cause.pretty(cause).slice(0, 500)}`).pipe(
-                Effect.as(Outcomes.failed(message.envelope.rcptTo))
+                Effect.as(Outcomes.failed(whole ? [WHOLE] : message.envelope.rcptTo))
               )
         )
       )
+    const data = (message: Message, earlier: Earlier = {}) => guarded(message, earlier, false)
+    const judge = (message: Message): Effect.Effect<MessageOutcome> =>
+      Effect.map(guarded(message, {}, true), (outs) => {
+        const { recipient: _, ...outcome } = outs[0]!
+        return outcome
+      })
 
-    return { stages: options.stages, symbols: registry, connect, mail, rcpt, data, evaluate: (message) => data(message) }
+    return { stages: options.stages, symbols: registry, connect, mail, rcpt, data, evaluate: (message) => data(message), judge }
   })

@@ -25,6 +25,8 @@ export type Terminal = Exclude<Decision, { _tag: "Continue" }>
 export interface Decided {
   readonly stage: string
   readonly decision: Terminal
+  /** Symbols that belong to this decision's recipient only. */
+  readonly symbols?: ReadonlyArray<SymbolHit> | undefined
 }
 
 /** Refusals win over bypasses: a recipient refused at RCPT never gets the message. */
@@ -59,7 +61,7 @@ export const decided = (
   changes: ReadonlyArray<HeaderChange>
 ): RecipientOutcome => {
   const rule = ruleOf(d)
-  const scored = Policy.verdictOf(traces, [], options)
+  const scored = Policy.verdictOf(traces, d.symbols ?? [], options)
   const tag = d.decision._tag
   const verdict: Verdict = {
     ...scored,

@@ -3,4 +3,4 @@
  *
  * @since 0.1.0
  */
-export { actionOf, type OnSpam, type PolicyOptions, verdictHeaders, verdictOf } from "./Policy.ts"
+export { actionOf, defaults, type OnSpam, type PolicyOptions, verdictHeaders, verdictOf } from "./Policy.ts"

@@ -175,3 +175,19 @@ describe("Engine", () => {
     ])
   })
 })
+
+describe("Engine.judge", () => {
+  it("judges a message with no recipients of ours: no rcpt phase, one outcome", async () => {
+    let rcpts = 0
+    const counting = stage("count", "rcpt", () => {
+      rcpts++
+      return { symbols: [] }
+    })
+    const step: Engine.VerdictStep = { name: "seen", symbols: {}, run: ({ recipients }) => Effect.succeed({ rulePrefix: `recipients=${recipients.length}` }) }
+    const engine = build({ stages: [counting, listed], verdictSteps: [step], policy: { onSpam: "none" } })
+    const o = await Effect.runPromise(engine.judge(message({ rcptTo: [] })))
+    expect(rcpts).toBe(0)
+    expect(o).toMatchObject({ verdict: { class: "spam", score: 6 }, action: { _tag: "Deliver" }, rule: "recipients=0; policy: spam onSpam=none" })
+    expect("recipient" in o).toBe(false)
+  })
+})

@@ -1,0 +1,135 @@
+/**
+ * The bypass rules (`Bypass.ts`) as stages, one per phase the rule can be decided in:
+ *
+ * | stage | phase | decides |
+ * | --- | --- | --- |
+ * | `allowed-ips` | connect | every recipient: client IP in `bypass.allowedIps` |
+ * | `session-bypass` | mail | every recipient: the trusted relay's session flag (after AUTH) |
+ * | `recipient-bypass` | rcpt | that recipient: `bypassAntispam` in the directory |
+ * | `safe-senders` | data (first) | single recipients: sender in their `safeSenders`, From authenticated |
+ *
+ * The safe-sender check needs the message (From header, DKIM), so it runs at data, before any
+ * scan; the authentication result is a message fact, checked at most once.
+ *
+ * @category stages
+ * @since 0.1.0
+ */
+import { Facts, type RecipientDecision, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
+import { Effect } from "effect"
+import { chainOf } from "../received/ReceivedFacts.ts"
+import type { StageContext } from "../stages/StageContext.ts"
+import { hit } from "../Symbols.ts"
+import * as Bypass from "./Bypass.ts"
+import * as SenderAuth from "./SenderAuth.ts"
+import { BypassSymbols } from "./symbols.ts"
+
+const SOURCE = "bypass"
+const NOTHING: StageResult = { symbols: [] }
+const bypassed = (h: Bypass.BypassHit): StageResult => ({
+  symbols: [hit(BypassSymbols, h.symbol, SOURCE, h.reason)],
+  decision: { _tag: "Bypass", rule: h.rule, reason: h.reason }
+})
+
+const base = { budgetMillis: 1000, symbols: BypassSymbols } as const
+
+/** `allowed-ips` (connect). */
+export const allowedIps = (ctx: StageContext): Stage => ({
+  ...base,
+  name: "allowed-ips",
+  phase: "connect",
+  run: (input) =>
+    Effect.sync(() => {
+      if (input.phase !== "connect") return NOTHING
+      const h = Bypass.allowedIp(input.envelope, ctx.lists().allowed)
+      return h ? bypassed(h) : NOTHING
+    })
+})
+
+/** `session-bypass` (mail). */
+export const sessionBypass = (ctx: StageContext): Stage => ({
+  ...base,
+  name: "session-bypass",
+  phase: "mail",
+  run: (input) =>
+    Effect.sync(() => {
+      if (input.phase !== "mail") return NOTHING
+      const r = Bypass.session(input.envelope, ctx.settings.bypass.acceptSessionBypass)
+      if (r.hit) return bypassed(r.hit)
+      return r.note ? { symbols: [hit(BypassSymbols, "BYPASS_SESSION_IGNORED", SOURCE, r.note)], facts: { note: r.note } } : NOTHING
+    })
+})
+
+/** `recipient-bypass` (rcpt); none without a directory. */
+export const recipientBypass = (ctx: StageContext): Stage | undefined =>
+  ctx.directory === undefined
+    ? undefined
+    : {
+        ...base,
+        name: "recipient-bypass",
+        phase: "rcpt",
+        run: (input) =>
+          Effect.sync(() => {
+            if (input.phase !== "rcpt") return NOTHING
+            const h = Bypass.recipient(ctx.directory, input.recipient)
+            return h ? bypassed(h) : NOTHING
+          })
+      }
+
+const firstAddress = (v: string | undefined) => /<([^<>@\s]+@[^<>\s]+)>/.exec(v ?? "")?.[1] ?? /([^\s<>,;"]+@[^\s<>,;"]+)/.exec(v ?? "")?.[1]
+
+/** `safe-senders` (data, before every scan); none without a directory. */
+export const safeSenders = (ctx: StageContext): Stage | undefined => {
+  const directory = ctx.directory
+  if (directory === undefined) return undefined
+  const requireAuth = ctx.settings.bypass.safeSendersRequireAuth
+  const timeoutMillis = Math.max(1000, ctx.settings.rbl.timeoutSeconds * 1000)
+  return {
+    name: "safe-senders",
+    phase: "data",
+    order: 0,
+    budgetMillis: timeoutMillis * 3,
+    symbols: BypassSymbols,
+    run: (input) =>
+      Effect.gen(function* () {
+        if (input.phase !== "data") return NOTHING
+        const message = input.message
+        const env = message.envelope
+        const facts = Facts.of(input)
+        const sender = firstAddress(message.headers.get("from")) ?? env.mailFrom
+        const decisions: Array<RecipientDecision> = []
+        const notes: Array<SymbolHit> = []
+        const perRecipient: Record<string, string> = {}
+        for (const r of input.recipients) {
+          const match = Bypass.safeSenderMatch(directory, r, sender)
+          if (match === undefined) continue
+          let reason = "authentication not required by configuration"
+          if (requireAuth) {
+            let auth = facts.get(SenderAuth.Authentication)
+            if (auth === undefined) {
+              const senderHop = chainOf(facts, ctx.chain, message).hops.find((h) => h.status === "sender")
+              auth = yield* SenderAuth.check(
+                ctx.dns,
+                { message: message.scanView, ip: senderHop?.ip ?? env.clientAddress, helo: senderHop?.helo ?? env.helo, mailFrom: env.mailFrom },
+                timeoutMillis
+              )
+              facts.set(SenderAuth.Authentication, auth)
+            }
+            if (!auth.authenticated) {
+              perRecipient[r] = `safe sender, not applied: unauthenticated (${match}; ${auth.detail})`
+              notes.push(hit(BypassSymbols, "SAFE_SENDER_UNAUTHENTICATED", SOURCE, `${r}: ${perRecipient[r]}`))
+              continue
+            }
+            reason = auth.detail
+          }
+          const rule = `safeSender ${match}`
+          perRecipient[r] = `bypass: ${rule} (${reason})`
+          decisions.push({
+            recipient: r,
+            decision: { _tag: "Bypass", rule, reason },
+            symbols: [hit(BypassSymbols, "BYPASS_SAFE_SENDER", SOURCE, `${r}: ${perRecipient[r]}`)]
+          })
+        }
+        return decisions.length === 0 && notes.length === 0 ? NOTHING : { symbols: notes, recipientDecisions: decisions, facts: { perRecipient } }
+      })
+  }
+}

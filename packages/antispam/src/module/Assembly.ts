@@ -1,0 +1,78 @@
+/**
+ * What the server and client profiles share, built once per configuration: the resolved
+ * settings, the compiled list set (with its health monitor), the blocklist runner, the recipient
+ * directory and the Received-chain settings, handed to the stage folders as one `StageContext`.
+ * Also how the profiles run engine effects with the caller's log callback and clock.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import { type BlocklistProvider, BlocklistRunner, type DnsShape } from "@mailmoat/core"
+import { Clock, Effect, Logger } from "effect"
+import * as RecipientDirectory from "../bypass/RecipientDirectory.ts"
+import type { ListStore } from "../lists/ListStore.ts"
+import * as CidrSet from "../net/CidrSet.ts"
+import type { StageContext } from "../stages/StageContext.ts"
+import type { AntispamSettings } from "../Settings.ts"
+import * as ListSet from "./ListSet.ts"
+
+export interface AssemblyServices {
+  /** The resolver every list and authentication check goes through. */
+  readonly dns: DnsShape
+  readonly directory?: RecipientDirectory.Directory | undefined
+  readonly listStore?: ListStore | undefined
+  readonly providers?: ReadonlyArray<BlocklistProvider> | undefined
+  readonly ownAddresses?: ReadonlyArray<string> | undefined
+  readonly log?: ((line: string) => void) | undefined
+  readonly now?: (() => number) | undefined
+  readonly healthIntervalMillis?: number | undefined
+}
+
+export interface Assembly {
+  readonly context: StageContext
+  readonly lists: ReturnType<typeof ListSet.make>
+  /** Runs an engine effect with the caller's log callback and clock (when given). */
+  readonly run: <A>(effect: Effect.Effect<A>) => Effect.Effect<A>
+}
+
+/** A clock whose wall time is `now()`; sleeping and monotonic time stay the runtime's. */
+const wallClock = (now: () => number): Clock.Clock => {
+  const base = Clock.Clock.defaultValue()
+  return {
+    ...base,
+    currentTimeMillisUnsafe: now,
+    currentTimeMillis: Effect.sync(now),
+    currentTimeNanosUnsafe: () => BigInt(now()) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => BigInt(now()) * 1_000_000n)
+  }
+}
+
+const text = (message: unknown): string => (Array.isArray(message) ? message.map(String).join(" ") : String(message))
+
+export const make = (settings: AntispamSettings, services: AssemblyServices, directory: boolean): Assembly => {
+  const log = services.log ?? (() => {})
+  const dir =
+    services.directory ??
+    (directory && settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory, { log, now: services.now }) : undefined)
+  const lists = ListSet.make({ settings, dns: services.dns, store: services.listStore, log, healthIntervalMillis: services.healthIntervalMillis ?? 300_000 })
+  lists.get() // build now: bad zone entries fail at startup, and health probing starts
+  const context: StageContext = {
+    settings,
+    dns: services.dns,
+    lists: lists.get,
+    runner: BlocklistRunner.make({ concurrency: 32 }),
+    directory: dir,
+    chain: { trustedNetworks: CidrSet.compile(settings.received.trustedNetworks), ownAddresses: services.ownAddresses ?? [], maxIps: settings.received.maxIps },
+    skip: CidrSet.compile(settings.rbl.skip),
+    providers: services.providers ?? []
+  }
+  const loggers = services.log ? new Set([Logger.make(({ message }) => log(text(message)))]) : undefined
+  const clock = services.now ? wallClock(services.now) : undefined
+  const run = <A>(effect: Effect.Effect<A>): Effect.Effect<A> => {
+    let e = effect
+    if (loggers) e = Effect.provideService(e, Logger.CurrentLoggers, loggers)
+    if (clock) e = Effect.provideService(e, Clock.Clock, clock)
+    return e
+  }
+  return { context, lists, run }
+}

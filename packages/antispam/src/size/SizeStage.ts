@@ -1,0 +1,34 @@
+/**
+ * `size` (data, before every scan): a message over `antispam.maxScanSizeKB` is accepted
+ * unscanned, with `SIZE_NOT_SCANNED` saying why (see `SizeLimit.ts` for the rule).
+ *
+ * @category stages
+ * @since 0.1.0
+ */
+import type { Stage, StageResult } from "@mailmoat/core"
+import { Effect } from "effect"
+import type { StageContext } from "../stages/StageContext.ts"
+import { hit } from "../Symbols.ts"
+import { notScannedReason } from "./SizeLimit.ts"
+import { SizeSymbols } from "./symbols.ts"
+
+const NOTHING: StageResult = { symbols: [] }
+
+/** None when the limit is 0 (unlimited). */
+export const fromContext = (ctx: StageContext): Stage | undefined => {
+  const limitKB = ctx.settings.maxScanSizeKB
+  if (limitKB <= 0) return undefined
+  return {
+    name: "size",
+    phase: "data",
+    order: 0,
+    budgetMillis: 1000,
+    symbols: SizeSymbols,
+    run: (input) =>
+      Effect.sync(() => {
+        if (input.phase !== "data") return NOTHING
+        const why = notScannedReason(input.message.size, limitKB)
+        return why === undefined ? NOTHING : { symbols: [hit(SizeSymbols, "SIZE_NOT_SCANNED", "size", why)], decision: { _tag: "Accept", reason: "not scanned" } }
+      })
+  }
+}

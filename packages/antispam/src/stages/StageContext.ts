@@ -1,0 +1,37 @@
+/**
+ * What the built-in stages are built from, once per configuration: the resolved `antispam`
+ * settings and the compiled, shared parts (resolver, list set, blocklist runner, recipient
+ * directory, Received-chain settings). A stage folder's `fromContext` reads what it needs.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import type { BlocklistProvider, BlocklistRunner, DnsShape } from "@mailmoat/core"
+import type { Directory } from "../bypass/RecipientDirectory.ts"
+import type { Lists } from "../module/ListSet.ts"
+import type { CidrSet } from "../net/CidrSet.ts"
+import type { ChainConfig } from "../received/ReceivedFacts.ts"
+import type { AntispamSettings } from "../Settings.ts"
+
+export interface StageContext {
+  readonly settings: AntispamSettings
+  readonly dns: DnsShape
+  /** The lists in force (rebuilt when configuration or imported entries change). */
+  readonly lists: () => Lists
+  readonly runner: BlocklistRunner.BlocklistRunner
+  readonly directory?: Directory | undefined
+  readonly chain: ChainConfig
+  /** `antispam.rbl.skip`: IPs never sent to lists. */
+  readonly skip: CidrSet
+  /** Blocklist providers contributed by plugins. */
+  readonly providers: ReadonlyArray<BlocklistProvider>
+}
+
+/** A list stage's budget: its lists' timeout plus 2 s of slack; 0 (no timeout) stays unbounded. */
+export const listBudget = (timeoutSeconds: number): number => (timeoutSeconds > 0 ? Math.round(timeoutSeconds * 1000) + 2000 : 0)
+
+/** The health monitor's verdict on a zone, read from the lists in force. */
+export const suspended =
+  (ctx: StageContext) =>
+  (zone: string): boolean =>
+    ctx.lists().health.isSuspended(zone)

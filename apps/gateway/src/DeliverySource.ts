@@ -1,16 +1,22 @@
 /**
  * The bytes the gateway hands off for one delivery group: our Received header and the action's
  * `X-Mailmoat-*` headers on top, then the client's header block with forged `X-Mailmoat-*`
- * fields removed and the subject prefix applied, then the body streamed from the spool.
+ * fields removed, the stages' header changes and the subject prefix applied, then the body
+ * streamed from the spool.
+ *
+ * Stage header changes: `add` puts a field on top of the client's block, `set` removes every
+ * field of that name and adds one, `remove` deletes them. Our own fields (`OWN_HEADERS`) and
+ * `Received` are never changed by a stage: traces stay trustworthy.
  *
  * Only the header block is rewritten, from the spool's head (the scan view); the body is never
  * held in memory. When the header block does not end inside the head (a header block over the
- * scan view's size), the message is passed through unedited behind our prepended headers.
+ * scan view's size), the message is passed through unedited behind our prepended headers (a
+ * stage's added fields still go on top; its removals cannot apply).
  *
  * @category constructors
  * @since 0.1.0
  */
-import { MessageModel } from "@mailmoat/core"
+import { type HeaderChange, MessageModel } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { prefixBytes } from "./TraceHeaders.ts"
 
@@ -20,6 +26,22 @@ export const OWN_HEADERS: ReadonlyArray<string> = ["X-Mailmoat-Verdict", "X-Mail
 export interface DeliveryEdit {
   readonly addHeaders: ReadonlyArray<readonly [string, string]>
   readonly subjectPrefix?: string | undefined
+  /** Header changes the stages asked for. */
+  readonly changes?: ReadonlyArray<HeaderChange> | undefined
+}
+
+const PROTECTED = new Set([...OWN_HEADERS, "Received"].map((n) => n.toLowerCase()))
+
+/** The stages' changes as fields to add and names to remove; protected names are left alone. */
+export const stageEdits = (changes: ReadonlyArray<HeaderChange> = []) => {
+  const add: Array<readonly [string, string]> = []
+  const remove: Array<string> = []
+  for (const c of changes) {
+    if (PROTECTED.has(c.name.toLowerCase())) continue
+    if (c.op !== "add") remove.push(c.name)
+    if (c.op !== "remove") add.push([c.name, c.value])
+  }
+  return { add, remove }
 }
 
 async function* skip(stream: AsyncIterable<Uint8Array>, count: number): AsyncGenerator<Uint8Array> {
@@ -36,9 +58,13 @@ async function* skip(stream: AsyncIterable<Uint8Array>, count: number): AsyncGen
 
 /** A fresh iterable of the message to hand off, each call. */
 export const deliverySource = (spool: Smtp.Spool, received: string, edit: DeliveryEdit): (() => AsyncIterable<Uint8Array>) => {
-  const prefix = prefixBytes(received, edit.addHeaders)
+  const stage = stageEdits(edit.changes)
   const end = MessageModel.HeaderEdit.headerBlockEnd(spool.head)
-  const block = end === undefined ? undefined : MessageModel.HeaderEdit.editHeaderBlock(spool.head.subarray(0, end), { subjectPrefix: edit.subjectPrefix, remove: OWN_HEADERS })
+  const block =
+    end === undefined
+      ? undefined
+      : MessageModel.HeaderEdit.editHeaderBlock(spool.head.subarray(0, end), { prepend: stage.add, subjectPrefix: edit.subjectPrefix, remove: [...OWN_HEADERS, ...stage.remove] })
+  const prefix = prefixBytes(received, block === undefined ? [...edit.addHeaders, ...stage.add] : edit.addHeaders)
   return async function* () {
     yield prefix
     if (block === undefined || end === undefined) {

@@ -25,6 +25,7 @@ import type { Handoff, Transaction } from "./Handoff.ts"
 import type { Metrics } from "./Metrics.ts"
 import type { Plan, QuarantineGroup } from "./RecipientPlan.ts"
 import { deliverySource } from "./DeliverySource.ts"
+import * as Replies from "./Replies.ts"
 import { prefixBytes, withPrefix } from "./TraceHeaders.ts"
 
 export interface ExecuteContext {
@@ -43,8 +44,7 @@ export interface ExecuteContext {
 const reply = (code: number, enhanced: string, text: string): Smtp.SmtpReply => ({ code, enhanced, text })
 
 export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp.SmtpReply> => {
-  if (plan._tag === "Tempfail") return reply(451, "4.7.1", `Try again later: ${plan.reason}`)
-  if (plan._tag === "Reject") return reply(550, "5.7.1", `Message rejected: ${plan.reason}`)
+  if (plan._tag === "Tempfail" || plan._tag === "Reject") return Replies.refusal("data", plan._tag, plan.reason)
 
   const delivered: Array<string> = []
   const failed: Array<Delivery.RecipientResult> = []
@@ -87,14 +87,14 @@ export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp
       ctx.log("quarantined", { rcpts: group.recipients.join(","), id, reason: group.reason })
     } catch (error) {
       ctx.log("quarantine_failed", { error: error instanceof Error ? error.message : String(error) })
-      return reply(451, "4.3.0", "Temporary local problem storing the message, try again later")
+      return Replies.localProblem("Temporary local problem storing the message")
     }
   }
   if (plan.drop.length > 0) {
     ctx.metrics.add("recipientsDropped", plan.drop.length)
     ctx.log("dropped", { rcpts: plan.drop.join(",") })
   }
-  return reply(250, "2.0.0", `Ok: queued as ${ctx.queueId}`)
+  return Replies.accepted(ctx.queueId)
 }
 
 const asTemporary = (r: Smtp.SmtpReply): Smtp.SmtpReply =>

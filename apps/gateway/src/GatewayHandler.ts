@@ -22,6 +22,7 @@ import type { Quarantine } from "./Quarantine.ts"
 import type { Handoff, Transaction } from "./Handoff.ts"
 import type { Metrics } from "./Metrics.ts"
 import { deliverAll, type Plan, plan } from "./RecipientPlan.ts"
+import * as Replies from "./Replies.ts"
 import type { SessionStages } from "./SessionStages.ts"
 import { receivedHeader } from "./TraceHeaders.ts"
 
@@ -141,7 +142,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
       } catch (error) {
         deps.metrics.reply(451)
         log(queueId, "internal_error", { error: error instanceof Error ? error.message : String(error) })
-        return { code: 451, enhanced: "4.3.0", text: "Temporary local problem, try again later" }
+        return Replies.localProblem()
       } finally {
         end(session.id)
       }

@@ -15,12 +15,14 @@
  * @category models
  * @since 0.1.0
  */
-import type { Action, RecipientOutcome, Verdict } from "@mailmoat/core"
+import type { Action, HeaderChange, RecipientOutcome, Verdict } from "@mailmoat/core"
 
 export interface DeliverGroup {
   readonly recipients: ReadonlyArray<string>
   readonly addHeaders: ReadonlyArray<readonly [string, string]>
   readonly subjectPrefix?: string | undefined
+  /** Header changes the stages asked for (applied at delivery). */
+  readonly changes?: ReadonlyArray<HeaderChange> | undefined
 }
 
 export interface QuarantineGroup {
@@ -61,7 +63,7 @@ export const plan = (recipients: ReadonlyArray<string>, outcomes: ReadonlyArray<
     const first = rejected[0]!.action as Extract<Action.Action, { _tag: "Reject" }>
     return { _tag: "Reject", reason: first.reason }
   }
-  const deliver = new Map<string, { recipients: Array<string>; addHeaders: DeliverGroup["addHeaders"]; subjectPrefix: string | undefined }>()
+  const deliver = new Map<string, { recipients: Array<string> } & Omit<DeliverGroup, "recipients">>()
   const quarantine = new Map<string, { recipients: Array<string>; reason: string; verdict: Verdict | undefined }>()
   const drop: Array<string> = []
   const toQuarantine = (recipient: string, reason: string, verdict: Verdict | undefined) => {
@@ -72,8 +74,8 @@ export const plan = (recipients: ReadonlyArray<string>, outcomes: ReadonlyArray<
   for (const { recipient, action, verdict } of resolved) {
     switch (action._tag) {
       case "Deliver": {
-        const key = JSON.stringify([action.addHeaders, action.subjectPrefix ?? null])
-        const g = deliver.get(key) ?? { recipients: [], addHeaders: action.addHeaders, subjectPrefix: action.subjectPrefix }
+        const key = JSON.stringify([action.addHeaders, action.subjectPrefix ?? null, action.changes ?? null])
+        const g = deliver.get(key) ?? { recipients: [], addHeaders: action.addHeaders, subjectPrefix: action.subjectPrefix, ...(action.changes ? { changes: action.changes } : {}) }
         g.recipients.push(recipient)
         deliver.set(key, g)
         break

@@ -1,13 +1,8 @@
 /**
  * Connect- and rcpt-phase stages (plugin stages declared for those phases): run through the
  * core pipeline when a client connects and at each RCPT TO, before the message exists. A stage
- * may end the phase with a decision; the SMTP reply for it:
- *
- * | decision  | connect                         | rcpt                              |
- * | --------- | ------------------------------- | --------------------------------- |
- * | Reject    | 554 5.7.1, connection closed    | 550 5.7.1 for that recipient      |
- * | Tempfail  | 421 4.7.0, connection closed    | 451 4.7.1 for that recipient      |
- * | other     | accepted (logged)               | accepted (logged)                 |
+ * may end the phase with a decision; a refusal is answered from the reply table (`Replies.ts`),
+ * any other decision is accepted (logged).
  *
  * A stage that fails or runs out of time never refuses anything (the pipeline traces it; fail
  * open), and the phase is bounded by one deadline.
@@ -19,6 +14,7 @@ import type { Stage } from "@mailmoat/core"
 import { Envelope, Pipeline } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect } from "effect"
+import { clean, forDecision } from "./Replies.ts"
 
 export interface SessionStages {
   readonly connect: (session: Smtp.SmtpSessionInfo) => Promise<Smtp.SmtpReply | undefined>
@@ -27,8 +23,6 @@ export interface SessionStages {
 
 /** One phase's deadline (the stages' own budgets apply inside it). */
 const PHASE_DEADLINE_MILLIS = 10_000
-
-const clean = (text: string): string => text.replace(/[\r\n\0]+/g, " ").slice(0, 200)
 
 export const makeSessionStages = (stages: ReadonlyArray<Stage>, log: (line: string) => void): SessionStages | undefined => {
   const connectStages = stages.filter((s) => s.phase === "connect")
@@ -56,16 +50,12 @@ export const makeSessionStages = (stages: ReadonlyArray<Stage>, log: (line: stri
     connect: async (session) => {
       if (connectStages.length === 0) return undefined
       const d = await decide(connectStages, { phase: "connect", envelope: envelopeOf(session) }, `connect ${session.clientAddress}`)
-      if (d?._tag === "Reject") return { code: 554, enhanced: "5.7.1", text: `Connection refused: ${clean(d.reason)}` }
-      if (d?._tag === "Tempfail") return { code: 421, enhanced: "4.7.0", text: `Try again later: ${clean(d.reason)}` }
-      return undefined
+      return forDecision("connect", d)
     },
     rcpt: async (session, mailFrom, recipient, accepted) => {
       if (rcptStages.length === 0) return undefined
       const d = await decide(rcptStages, { phase: "rcpt", envelope: envelopeOf(session, mailFrom, [...accepted, recipient]), recipient }, `rcpt ${recipient}`)
-      if (d?._tag === "Reject") return { code: 550, enhanced: "5.7.1", text: `Recipient refused: ${clean(d.reason)}` }
-      if (d?._tag === "Tempfail") return { code: 451, enhanced: "4.7.1", text: `Try again later: ${clean(d.reason)}` }
-      return undefined
+      return forDecision("rcpt", d)
     }
   }
 }

@@ -39,6 +39,56 @@ const SYMBOL = /^[A-Z][A-Z0-9_]{0,63}$/
 
 const isMillis = (n: unknown, min: number) => typeof n === "number" && Number.isFinite(n) && n >= min && n <= MAX_MILLIS
 const isText = (s: unknown) => s === undefined || (typeof s === "string" && s.length <= MAX_TEXT)
+/** Most header changes one stage run may ask for. */
+export const MAX_HEADER_CHANGES = 20
+/** A header field name (RFC 5322 section 3.6.8: printable ASCII except colon), at most 76 characters. */
+const FIELD_NAME = /^[!-9;-~]{1,76}$/
+const HEADER_OPS = new Set(["add", "set", "remove"])
+
+const decisionProblem = (d: unknown): string | undefined => {
+  const v = d as Record<string, unknown> | null
+  if (typeof v !== "object" || v === null || !DECISIONS.has(v._tag as string)) return "unknown decision"
+  if (v._tag !== "Continue" && !(typeof v.reason === "string" && isText(v.reason))) return "decision without a reason"
+  return undefined
+}
+
+const symbolsProblem = (stage: Stage<unknown>, symbols: unknown): string | undefined => {
+  if (!Array.isArray(symbols)) return "symbols is not a list"
+  if (symbols.length > MAX_HITS) return `more than ${MAX_HITS} symbols`
+  for (const h of symbols as ReadonlyArray<Partial<SymbolHit> | null>) {
+    if (typeof h !== "object" || h === null || typeof h.name !== "string") return "a symbol is not an object with a name"
+    if (!Object.hasOwn(stage.symbols, h.name)) return `undeclared symbol ${h.name.slice(0, 64)}`
+    if (typeof h.score !== "number" || !Number.isFinite(h.score)) return `symbol ${h.name}: score is not a finite number`
+    if (!isText(h.detail)) return `symbol ${h.name}: detail is not a string of at most ${MAX_TEXT} characters`
+  }
+  return undefined
+}
+
+/** Header changes: a bounded list of `{ op, name, value }` with a field name and a one-line value. */
+const headersProblem = (headers: unknown): string | undefined => {
+  if (!Array.isArray(headers) || headers.length > MAX_HEADER_CHANGES) return `headers must be a list of at most ${MAX_HEADER_CHANGES} changes`
+  for (const c of headers as ReadonlyArray<Record<string, unknown> | null>) {
+    if (typeof c !== "object" || c === null || !HEADER_OPS.has(c.op as string)) return 'a header change needs op "add", "set" or "remove"'
+    if (typeof c.name !== "string" || !FIELD_NAME.test(c.name)) return `header name ${JSON.stringify(String(c.name).slice(0, 80))} is not a field name`
+    if (c.op !== "remove" && !(typeof c.value === "string" && isText(c.value))) return `header ${c.name}: value is not a string of at most ${MAX_TEXT} characters`
+  }
+  return undefined
+}
+
+const recipientDecisionsProblem = (stage: Stage<unknown>, list: unknown): string | undefined => {
+  if (!Array.isArray(list)) return "recipientDecisions is not a list"
+  for (const d of list as ReadonlyArray<Record<string, unknown> | null>) {
+    if (typeof d !== "object" || d === null || typeof d.recipient !== "string") return "a recipient decision needs a recipient"
+    const decision = d.decision as Record<string, unknown> | undefined
+    const problem = decisionProblem(decision) ?? (decision?._tag === "Continue" ? "a recipient decision cannot be Continue" : undefined)
+    if (problem !== undefined) return `recipient ${d.recipient.slice(0, 64)}: ${problem}`
+    if (d.symbols !== undefined) {
+      const p = symbolsProblem(stage, d.symbols)
+      if (p !== undefined) return `recipient ${d.recipient.slice(0, 64)}: ${p}`
+    }
+  }
+  return undefined
+}
 
 export interface ProviderCheckOptions {
   /**
@@ -113,18 +163,19 @@ export const guardProvider = <R>(p: BlocklistProvider<R>): BlocklistProvider<R> 
 export const resultProblem = (stage: Stage<unknown>, r: unknown): string | undefined => {
   if (typeof r !== "object" || r === null) return "result is not an object"
   const v = r as Record<string, unknown>
-  if (!Array.isArray(v.symbols)) return "symbols is not a list"
-  if (v.symbols.length > MAX_HITS) return `more than ${MAX_HITS} symbols`
-  for (const h of v.symbols as ReadonlyArray<Partial<SymbolHit> | null>) {
-    if (typeof h !== "object" || h === null || typeof h.name !== "string") return "a symbol is not an object with a name"
-    if (!Object.hasOwn(stage.symbols, h.name)) return `undeclared symbol ${h.name.slice(0, 64)}`
-    if (typeof h.score !== "number" || !Number.isFinite(h.score)) return `symbol ${h.name}: score is not a finite number`
-    if (!isText(h.detail)) return `symbol ${h.name}: detail is not a string of at most ${MAX_TEXT} characters`
-  }
+  const symbols = symbolsProblem(stage, v.symbols)
+  if (symbols !== undefined) return symbols
   if (v.decision !== undefined) {
-    const d = v.decision as Record<string, unknown> | null
-    if (typeof d !== "object" || d === null || !DECISIONS.has(d._tag as string)) return "unknown decision"
-    if (d._tag !== "Continue" && !(typeof d.reason === "string" && isText(d.reason))) return "decision without a reason"
+    const d = decisionProblem(v.decision)
+    if (d !== undefined) return d
+  }
+  if (v.headers !== undefined) {
+    const h = headersProblem(v.headers)
+    if (h !== undefined) return h
+  }
+  if (v.recipientDecisions !== undefined) {
+    const rd = recipientDecisionsProblem(stage, v.recipientDecisions)
+    if (rd !== undefined) return rd
   }
   if (v.probability !== undefined && !(typeof v.probability === "number" && v.probability >= 0 && v.probability <= 1)) return "probability outside 0..1"
   if (v.facts !== undefined && (typeof v.facts !== "object" || v.facts === null)) return "facts is not an object"

@@ -26,7 +26,13 @@ describe("Plugins.guardStage", () => {
     [{ symbols: [{ name: "S_HIT", score: Number.NaN }] }, "score is not a finite number"],
     [{ symbols: [{ name: "S_HIT", score: 1, detail: "x".repeat(501) }] }, "detail"],
     [{ symbols: [], decision: { _tag: "Nuke" } }, "unknown decision"],
-    [{ symbols: [], probability: 7 }, "probability"]
+    [{ symbols: [], probability: 7 }, "probability"],
+    [{ symbols: [], headers: [{ op: "add", name: "X-Acme:\r\nBcc", value: "x" }] }, "is not a field name"],
+    [{ symbols: [], headers: [{ op: "add", name: "X-Acme", value: 7 }] }, "value is not a string"],
+    [{ symbols: [], headers: [{ op: "rename", name: "X-Acme" }] }, 'op "add", "set" or "remove"'],
+    [{ symbols: [], headers: Array.from({ length: 21 }, () => ({ op: "remove", name: "X-A" })) }, "at most 20 changes"],
+    [{ symbols: [], recipientDecisions: [{ recipient: "a@example.org", decision: { _tag: "Continue" } }] }, "cannot be Continue"],
+    [{ symbols: [], recipientDecisions: [{ recipient: "a@example.org", decision: { _tag: "Bypass", rule: "r", reason: "x" }, symbols: [{ name: "NOPE", score: 1 }] }] }, "undeclared symbol NOPE"]
   ])("fails with StageError BadResult for %j", async (raw, why) => {
     const exit = await Effect.runPromiseExit(Plugins.guardStage(stageReturning(raw)).run(input))
     expect(Exit.isFailure(exit)).toBe(true)

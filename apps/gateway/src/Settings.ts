@@ -8,8 +8,8 @@
  * - `resolveSettings` also accepts a raw configuration object (tests, bench, the runtime smoke):
  *   it decodes it first, and throws a `ConfigError` with every problem when it does not decode.
  *   Decoding an already decoded `Config` is a no-op.
- * - An unreadable PEM file throws an Error whose message starts with the key
- *   (`smtp.tls.certFile: cannot read ...`), which `main` reports as a configuration error.
+ * - An unreadable or unusable PEM file, and a recipient directory that cannot be read, throw a
+ *   `StartupError` naming the key (`smtp.tls.certFile: ...`); `main` exits 2 for it.
  *
  * @category models
  * @since 0.1.0
@@ -18,6 +18,8 @@ import { readFileSync } from "node:fs"
 import { hostname as osHostname } from "node:os"
 import { resolve } from "node:path"
 import { GatewayConfig } from "@mailmoat/core"
+import { checkKeyPair, ensureReadable } from "./StartupChecks.ts"
+import { StartupError } from "./StartupError.ts"
 
 export type DeliverySettings =
   | { readonly mode: "maildir"; readonly path: string }
@@ -70,8 +72,24 @@ const readPem = (path: string, key: string, base: string): string => {
   try {
     return readFileSync(resolve(base, path), "utf8")
   } catch (error) {
-    throw new Error(`${key}: cannot read ${path}: ${(error as Error).message}`)
+    throw new StartupError({ key, reason: "MissingFile", detail: `cannot read ${path}: ${(error as Error).message}`, cause: error })
   }
+}
+
+/** The SMTP certificate and key, read and checked (PEM, and the key belongs to the certificate). */
+const smtpTls = (tls: GatewayConfig.SmtpConfig["tls"], base: string): GatewaySettings["smtp"]["tls"] => {
+  if (tls === undefined) return undefined
+  const pair = { cert: readPem(tls.certFile, "smtp.tls.certFile", base), key: readPem(tls.keyFile, "smtp.tls.keyFile", base) }
+  checkKeyPair(pair, { certFile: "smtp.tls.certFile", keyFile: "smtp.tls.keyFile" }, { cert: tls.certFile, key: tls.keyFile })
+  return pair
+}
+
+/** `antispam` with the recipient directory resolved from `base` and checked to be readable. */
+const antispamSection = (a: GatewayConfig.AntispamConfig, base: string): GatewayConfig.AntispamConfig => {
+  if (a.bypass.directory === undefined) return a
+  const directory = resolve(base, a.bypass.directory)
+  ensureReadable(directory, "antispam.bypass.directory")
+  return { ...a, bypass: { ...a.bypass, directory } }
 }
 
 const delivery = (c: GatewayConfig.Config, dataDir: string, base: string): DeliverySettings => {
@@ -119,13 +137,13 @@ export function resolveSettings(config: unknown, base = process.cwd()): GatewayS
       maxConnections: c.smtp.maxConnections,
       maxConnectionsPerIp: c.smtp.maxConnectionsPerIp,
       bareLineEndings: c.smtp.bareLineEndings,
-      tls: tls && { cert: readPem(tls.certFile, "smtp.tls.certFile", base), key: readPem(tls.keyFile, "smtp.tls.keyFile", base) },
+      tls: smtpTls(tls, base),
       users: authUsers(c)
     },
     delivery: delivery(c, dataDir, base),
     quarantine: { path: resolve(base, c.quarantine.path ?? `${dataDir}/quarantine`) },
     admin: c.admin,
-    antispam: c.antispam,
+    antispam: antispamSection(c.antispam, base),
     config: c
   }
 }

@@ -13,7 +13,6 @@
  * @since 0.1.0
  */
 import { Smtp } from "@mailmoat/protocols"
-import { mkdir } from "node:fs/promises"
 import { join } from "node:path"
 import { type AdminServer, startAdmin } from "./AdminServer.ts"
 import { type Evaluate, makeHandler } from "./GatewayHandler.ts"
@@ -26,13 +25,16 @@ import { type Protection, type StateSettings, startProtection } from "./Protecti
 import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
 import { relayHandoff } from "./RelayHandoff.ts"
 import { type GatewaySettings, resolveSettings } from "./Settings.ts"
+import { ensureDirectory } from "./StartupChecks.ts"
+import { listenError } from "./StartupError.ts"
 
 export type { Evaluate } from "./GatewayHandler.ts"
 export type { Counters } from "./Metrics.ts"
 export { PluginLoadError } from "./Plugins.ts"
 export type { ProxyListenerInfo } from "./ProxyListeners.ts"
 export { type DeliverGroup, type Plan, plan, type QuarantineGroup } from "./RecipientPlan.ts"
-export { type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
+export { ConfigError, type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
+export { StartupError, type StartupReason } from "./StartupError.ts"
 export * as StateStores from "./StateStores.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
 
@@ -85,12 +87,13 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   const metrics = new Metrics()
   const started = Date.now()
   const spoolDir = join(settings.dataDir, "spool")
-  await mkdir(spoolDir, { recursive: true })
-  await mkdir(settings.quarantine.path, { recursive: true })
+  await ensureDirectory(settings.dataDir, "dataDir")
+  await ensureDirectory(spoolDir, "dataDir")
+  if (settings.config.state.backend !== "redis") await ensureDirectory(settings.quarantine.path, settings.config.quarantine.path === undefined ? "dataDir" : "quarantine.path")
   const d = settings.delivery
   let handoff: Handoff
   if (d.mode === "maildir") {
-    await mkdir(d.path, { recursive: true })
+    await ensureDirectory(d.path, settings.config.delivery.maildir === undefined ? "dataDir" : "delivery.maildir")
     handoff = maildirHandoff(d.path, settings.smtp.hostname)
   } else {
     handoff = relayHandoff({
@@ -113,7 +116,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     protection = startProtection(
       {
         dataDir: settings.dataDir,
-        antispam: c.antispam,
+        antispam: settings.antispam,
         classifier: c.classifier,
         state: { backend: c.state.backend, url: c.state.url, keyPrefix: c.state.keyPrefix } satisfies StateSettings,
         providers: plugins.providers,
@@ -147,7 +150,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     await protection?.close()
     await plugins.close()
     await quarantine.close()
-    throw error
+    throw listenError(error, { host: "smtp.host", port: "smtp.port" }, `${settings.smtp.host}:${settings.smtp.port}`)
   }
   // The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start.
   let proxies: ProxyListeners | undefined
@@ -179,7 +182,10 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   })
   let admin: AdminServer | undefined
   try {
-    if (settings.admin.enabled) admin = await startAdmin(settings.admin.host, settings.admin.port, { status, metrics: () => metrics.prometheus() })
+    if (settings.admin.enabled)
+      admin = await startAdmin(settings.admin.host, settings.admin.port, { status, metrics: () => metrics.prometheus() }).catch((error: unknown) => {
+        throw listenError(error, { host: "admin.host", port: "admin.port" }, `${settings.admin.host}:${settings.admin.port}`)
+      })
   } catch (error) {
     await smtp.close({ graceful: false })
     await proxies?.close()

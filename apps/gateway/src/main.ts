@@ -1,14 +1,15 @@
 /**
  * The gateway's command line: `node apps/gateway/dist/main.js [--config FILE]` (what `npm start`
- * runs). Loads the configuration with core's `GatewayConfig.load` (the file, or the defaults
+ * runs). Loads the configuration with `ConfigFile.load` (the file, or the defaults
  * without `--config`, plus `MAILMOAT_*` environment overrides), starts the gateway,
  * prints where it listens and where mail goes, and shuts down gracefully on SIGINT/SIGTERM (a
  * second signal exits at once).
  *
- * Exit codes: 0 after a clean shutdown, 2 for a bad command line or configuration (nothing is
- * started; each problem is printed as `mailmoat: config: <problem>`), 1 when the gateway cannot
- * start (port in use, unwritable data directory). Plugin problems (`plugins[i] ...`) are
- * configuration errors: one `mailmoat: config:` line each, exit 2.
+ * Exit codes: 0 after a clean shutdown; 2 when nothing was started: a bad command line or
+ * configuration (each problem printed as `mailmoat: config: <problem>`, plugin problems
+ * included), or a start-up failure (`StartupError`: port in use, unusable certificate, missing
+ * file, data directory that cannot be created), printed with the key to fix; 1 when shutdown
+ * fails.
  *
  * @category constructors
  * @since 0.1.0
@@ -18,6 +19,8 @@ import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { ConfigFile } from "@mailmoat/platform-node"
 import { PluginLoadError, startGateway } from "./index.ts"
+import { ConfigError } from "./Settings.ts"
+import { StartupError } from "./StartupError.ts"
 
 const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]"
 
@@ -60,16 +63,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   try {
     gateway = await startGateway(config, { base, log: verbose ? (line) => console.log(line) : undefined })
   } catch (error) {
-    if (error instanceof PluginLoadError) {
-      for (const problem of error.problems) console.error(`mailmoat: config: ${problem}`)
-      console.error("mailmoat: the gateway was not started (invalid plugin configuration)")
-      return 2
-    }
-    const message = error instanceof Error ? error.message : String(error)
-    // Settings problems (an unreadable certificate file) are configuration errors too.
-    const code = /^[a-z]+(\.[a-zA-Z]+)+: /.test(message) ? 2 : 1
-    console.error(`mailmoat: the gateway could not start: ${message}`)
-    return code
+    return startFailure(error)
   }
   // Signal handlers first: a supervisor may stop us as soon as the banner shows.
   return new Promise<number>((resolveExit) => {
@@ -104,6 +98,19 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.log(`  antispam    ${antispamSummary(s.modules.antispam)}`)
     console.log("Press Ctrl+C to stop.")
   })
+}
+
+/** Every start-up failure exits 2; the typed ones say which key to change. */
+const startFailure = (error: unknown): number => {
+  if (error instanceof PluginLoadError || error instanceof ConfigError) {
+    for (const problem of error.problems) console.error(`mailmoat: config: ${problem}`)
+    console.error(`mailmoat: the gateway was not started (invalid ${error instanceof PluginLoadError ? "plugin " : ""}configuration)`)
+  } else if (error instanceof StartupError) {
+    console.error(`mailmoat: the gateway could not start: ${error.message}`)
+  } else {
+    console.error(`mailmoat: the gateway could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  }
+  return 2
 }
 
 /** One line for the start banner: what is scanned with what (the full picture is in /status). */

@@ -17,7 +17,10 @@ export type { StageOutcome, StageTrace, Verdict, VerdictClass } from "./Verdict.
 export * as BlocklistRunner from "./blocklist/index.ts"
 export * as Dns from "./dns/index.ts"
 // Also top-level: the d.ts bundler declares shared-chunk interfaces inside namespaces as values.
-export type { DnsShape } from "./dns/Dns.ts"
+export type { DnsAnswer, DnsErrorReason, DnsShape, RecordType as DnsRecordType } from "./dns/Dns.ts"
+export type { CacheOptions as DnsCacheOptions } from "./dns/DnsCache.ts"
+// The service tag under another name: `Dns` is the namespace.
+export { Dns as DnsService } from "./dns/Dns.ts"
 export * as IpAddress from "./dns/IpAddress.ts"
 export * as MessageModel from "./message/index.ts"
 export * as GatewayConfig from "./config/index.ts"

@@ -20,12 +20,17 @@
  */
 import { promises as dnsPromises } from "node:dns"
 import { Effect, Layer } from "effect"
-import { Dns as CoreDns, type DnsShape, IpAddress } from "@mailmoat/core"
+import {
+  type DnsCacheOptions as CacheOptions,
+  Dns as CoreDns,
+  type DnsAnswer,
+  type DnsErrorReason,
+  type DnsRecordType as RecordType,
+  DnsService,
+  type DnsShape,
+  IpAddress
+} from "@mailmoat/core"
 
-type DnsAnswer = CoreDns.DnsAnswer
-type DnsErrorReason = CoreDns.DnsErrorReason
-type RecordType = CoreDns.RecordType
-type CacheOptions = CoreDns.CacheOptions
 const { Dns, DnsError, normaliseName, withCache, withTimeout } = CoreDns
 
 export interface NodeDnsOptions {
@@ -124,7 +129,7 @@ export const make = (options: NodeDnsOptions = {}): DnsShape => {
 }
 
 /** A layer providing `Dns`; invalid options fail the layer with the reason. */
-export const layer = (options: NodeDnsOptions = {}): Layer.Layer<CoreDns.Dns, Error> =>
+export const layer = (options: NodeDnsOptions = {}): Layer.Layer<DnsService, Error> =>
   Layer.effect(
     Dns,
     Effect.try({ try: () => make(options), catch: (e) => (e instanceof Error ? e : new Error(String(e))) })

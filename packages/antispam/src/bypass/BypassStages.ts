@@ -15,9 +15,9 @@
  * @since 0.1.0
  */
 import { Facts, type RecipientDecision, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { chainOf } from "../received/ReceivedFacts.ts"
-import type { StageContext } from "../stages/StageContext.ts"
+import { listsOf, type StageContext } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"
 import * as Bypass from "./Bypass.ts"
 import * as SenderAuth from "./SenderAuth.ts"
@@ -33,17 +33,21 @@ const bypassed = (h: Bypass.BypassHit): StageResult => ({
 const base = { budgetMillis: 1000, symbols: BypassSymbols } as const
 
 /** `allowed-ips` (connect). */
-export const allowedIps = (ctx: StageContext): Stage => ({
-  ...base,
-  name: "allowed-ips",
-  phase: "connect",
-  run: (input) =>
-    Effect.sync(() => {
-      if (input.phase !== "connect") return NOTHING
-      const h = Bypass.allowedIp(input.envelope, ctx.lists().allowed)
-      return h ? bypassed(h) : NOTHING
-    })
-})
+export const allowedIps = (ctx: StageContext): Stage => {
+  const lists = listsOf(ctx)
+  return {
+    ...base,
+    name: "allowed-ips",
+    phase: "connect",
+    run: (input) =>
+      input.phase !== "connect"
+        ? Effect.succeed(NOTHING)
+        : Effect.map(lists(input), (l) => {
+            const h = Bypass.allowedIp(input.envelope, l.allowed)
+            return h ? bypassed(h) : NOTHING
+          })
+  }
+}
 
 /** `session-bypass` (mail). */
 export const sessionBypass = (ctx: StageContext): Stage => ({
@@ -68,11 +72,12 @@ export const recipientBypass = (ctx: StageContext): Stage | undefined =>
         name: "recipient-bypass",
         phase: "rcpt",
         run: (input) =>
-          Effect.sync(() => {
-            if (input.phase !== "rcpt") return NOTHING
-            const h = Bypass.recipient(ctx.directory, input.recipient)
-            return h ? bypassed(h) : NOTHING
-          })
+          input.phase !== "rcpt"
+            ? Effect.succeed(NOTHING)
+            : Effect.map(Clock.currentTimeMillis, (at) => {
+                const h = Bypass.recipient(ctx.directory, input.recipient, at)
+                return h ? bypassed(h) : NOTHING
+              })
       }
 
 const firstAddress = (v: string | undefined) => /<([^<>@\s]+@[^<>\s]+)>/.exec(v ?? "")?.[1] ?? /([^\s<>,;"]+@[^\s<>,;"]+)/.exec(v ?? "")?.[1]
@@ -96,11 +101,12 @@ export const safeSenders = (ctx: StageContext): Stage | undefined => {
         const env = message.envelope
         const facts = Facts.of(input)
         const sender = firstAddress(message.headers.get("from")) ?? env.mailFrom
+        const at = yield* Clock.currentTimeMillis
         const decisions: Array<RecipientDecision> = []
         const notes: Array<SymbolHit> = []
         const perRecipient: Record<string, string> = {}
         for (const r of input.recipients) {
-          const match = Bypass.safeSenderMatch(directory, r, sender)
+          const match = Bypass.safeSenderMatch(directory, r, sender, at)
           if (match === undefined) continue
           let reason = "authentication not required by configuration"
           if (requireAuth) {

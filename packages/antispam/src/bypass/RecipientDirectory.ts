@@ -11,7 +11,8 @@
  * ```
  *
  * Reloading: the file's modification time and size are checked at most once per
- * `checkIntervalMillis` (default 1000) when the directory is consulted, so a change applies to
+ * `checkIntervalMillis` (default 1000) when the directory is consulted (at the caller's time:
+ * the stages pass the message's `Clock` time), so a change applies to
  * the next message without a restart, a watcher or a timer. A file that no longer parses
  * keeps the previous directory in force and logs the error (and retries on the next change).
  * A missing file at startup is an error; a file deleted later keeps the last directory.
@@ -29,7 +30,8 @@ export interface RecipientEntry {
 }
 
 export interface Directory {
-  readonly get: (recipient: string) => RecipientEntry | undefined
+  /** The recipient's entry; `at` (epoch ms) is the time the reload check uses. */
+  readonly get: (recipient: string, at?: number) => RecipientEntry | undefined
   /** Number of successful loads, for tests and status. */
   readonly generation: () => number
   readonly lastError: () => string | undefined
@@ -94,9 +96,9 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
   let generation = 1
   let lastError: string | undefined
 
-  const refresh = () => {
-    if (now() - checkedAt < interval) return
-    checkedAt = now()
+  const refresh = (at = now()) => {
+    if (at - checkedAt < interval) return
+    checkedAt = at
     let s: string
     try {
       s = stamp()
@@ -118,8 +120,8 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
   }
 
   return {
-    get: (recipient) => {
-      refresh()
+    get: (recipient, at) => {
+      refresh(at)
       return current.get(recipient.trim().toLowerCase())
     },
     generation: () => {

@@ -5,18 +5,20 @@
  * @category stages
  * @since 0.1.0
  */
-import type { BlocklistProvider, BlocklistRunner, Stage, StageResult } from "@mailmoat/core"
+import type { BlocklistProvider, BlocklistRunner, Stage, StageInput, StageResult } from "@mailmoat/core"
 import { Effect } from "effect"
+import type { Lists } from "../module/ListSet.ts"
 import * as ListCheck from "../rbl/ListCheck.ts"
-import { listBudget, type StageContext, suspended } from "../stages/StageContext.ts"
+import { listBudget, listsOf, type StageContext } from "../stages/StageContext.ts"
 import * as BodyTargets from "./BodyTargets.ts"
 import { DnsblSymbols } from "./symbols.ts"
 
 export interface DnsblStageOptions {
-  readonly providers: () => ReadonlyArray<BlocklistProvider>
+  /** The lists in force for this message. */
+  readonly lists: (input: StageInput) => Effect.Effect<Lists>
+  readonly providers: (lists: Lists) => ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
   readonly limits: BodyTargets.TargetLimits
-  readonly isSuspended: (zone: string) => boolean
   readonly budgetMillis: number
 }
 
@@ -30,14 +32,15 @@ export const make = (options: DnsblStageOptions): Stage => ({
     Effect.gen(function* () {
       if (input.phase !== "data") return { symbols: [] } satisfies StageResult
       const targets = BodyTargets.extract(input.message.body, options.limits)
+      const lists = yield* options.lists(input)
       const result = yield* ListCheck.run({
         runner: options.runner,
-        providers: options.providers(),
+        providers: options.providers(lists),
         queries: [
           ...targets.ips.map((value) => ({ kind: "ip" as const, value, origin: "body" })),
           ...targets.domains.map((value) => ({ kind: "domain" as const, value, origin: "body" }))
         ],
-        isSuspended: options.isSuspended,
+        isSuspended: lists.health.isSuspended,
         names: { listed: "DNSBL_LISTED", unknown: "DNSBL_UNKNOWN", errorAnswer: "DNSBL_ERROR_ANSWER", zoneDown: "DNSBL_ZONE_DOWN" },
         weights: DnsblSymbols,
         source: "dnsbl"
@@ -52,9 +55,9 @@ export const make = (options: DnsblStageOptions): Stage => ({
 /** The server profile's DNSBL stage (`antispam.dnsbl`). */
 export const fromContext = (ctx: StageContext): Stage =>
   make({
-    providers: () => ctx.lists().dnsbl,
+    lists: listsOf(ctx),
+    providers: (lists) => lists.dnsbl,
     runner: ctx.runner,
     limits: { maxAddresses: ctx.settings.dnsbl.maxAddresses, maxDomains: ctx.settings.dnsbl.maxDomains, skip: ctx.skip },
-    isSuspended: suspended(ctx),
     budgetMillis: listBudget(ctx.settings.dnsbl.timeoutSeconds)
   })

@@ -11,22 +11,24 @@
  * @category stages
  * @since 0.1.0
  */
-import { type BlocklistProvider, type BlocklistRunner, type DnsShape, Facts, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
+import { type BlocklistProvider, type BlocklistRunner, type DnsShape, Facts, type Stage, type StageInput, type StageResult, type SymbolHit } from "@mailmoat/core"
 import { Effect } from "effect"
 import * as ListCheck from "../rbl/ListCheck.ts"
 import { RblRecords } from "../rbl/RblStage.ts"
 import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"
-import { listBudget, type StageContext, suspended } from "../stages/StageContext.ts"
+import type { Lists } from "../module/ListSet.ts"
+import { listBudget, listsOf, type StageContext } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"
 import * as MailServerEvidence from "./MailServerEvidence.ts"
 import { EndUserSymbols } from "./symbols.ts"
 
 export interface EndUserStageOptions {
-  readonly providers: () => ReadonlyArray<BlocklistProvider>
+  /** The lists in force for this message. */
+  readonly lists: (input: StageInput) => Effect.Effect<Lists>
+  readonly providers: (lists: Lists) => ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
   readonly dns: DnsShape
   readonly chain: ChainConfig
-  readonly isSuspended: (zone: string) => boolean
   readonly timeoutMillis: number
   readonly budgetMillis: number
 }
@@ -44,7 +46,8 @@ export const make = (options: EndUserStageOptions): Stage => ({
       const env = message.envelope
       const facts = Facts.of(input)
       const chain = chainOf(facts, options.chain, message)
-      const providers = options.providers()
+      const lists = yield* options.lists(input)
+      const providers = options.providers(lists)
       const senderRow = chain.hops.find((h) => h.status === "sender")
       if (senderRow?.ip === undefined) return { symbols: [], facts: { skipped: "no identified sender" } } satisfies StageResult
       const ip = senderRow.ip
@@ -60,7 +63,7 @@ export const make = (options: EndUserStageOptions): Stage => ({
         runner: options.runner,
         providers,
         queries: ipPrecedence ? [] : [{ kind: "ip", value: ip, origin: senderRow.source }],
-        isSuspended: options.isSuspended,
+        isSuspended: lists.health.isSuspended,
         names: { listed: "ENDUSER_LISTED", unknown: "ENDUSER_UNKNOWN", errorAnswer: "ENDUSER_UNKNOWN", zoneDown: "ENDUSER_UNKNOWN" },
         weights: EndUserSymbols,
         source: "enduser"
@@ -110,11 +113,11 @@ export const make = (options: EndUserStageOptions): Stage => ({
 export const fromContext = (ctx: StageContext): Stage | undefined =>
   ctx.settings.endUserBlocklist.enabled
     ? make({
-        providers: () => ctx.lists().endUser,
+        lists: listsOf(ctx),
+        providers: (lists) => lists.endUser,
         runner: ctx.runner,
         dns: ctx.dns,
         chain: ctx.chain,
-        isSuspended: suspended(ctx),
         timeoutMillis: Math.max(1000, ctx.settings.rbl.timeoutSeconds * 1000),
         budgetMillis: listBudget(ctx.settings.rbl.timeoutSeconds * 2)
       })

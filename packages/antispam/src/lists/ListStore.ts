@@ -30,17 +30,23 @@ export interface ListStore {
   readonly importList: (kind: ListKind, text: string) => number
   /** The stored list in the list file format (empty list when nothing was imported). */
   readonly exportList: (kind: ListKind) => string
-  /** The stored entries (re-read when the file changed). */
-  readonly entries: (kind: ListKind) => ReadonlyArray<string>
+  /**
+   * The stored entries (re-read when the document changed); the same array while it has not.
+   * `at` (epoch ms, default now) is the time the once-a-second check uses.
+   */
+  readonly entries: (kind: ListKind, at?: number) => ReadonlyArray<string>
 }
+
+/** One empty list, so "nothing stored" is the same array every time (callers compare by identity). */
+const EMPTY: ReadonlyArray<string> = []
 
 export const make = (documents: ListDocumentsShape): ListStore => {
   const cache = new Map<ListKind, { stamp: string; entries: ReadonlyArray<string> }>()
   // The lists are read on every message: look at the files at most once a second (an import
   // through this store applies at once, an edit by hand within a second).
   const checked = new Map<ListKind, { at: number; entries: ReadonlyArray<string> }>()
-  const entries = (kind: ListKind): ReadonlyArray<string> => {
-    const now = Date.now()
+  const entries = (kind: ListKind, at?: number): ReadonlyArray<string> => {
+    const now = at ?? Date.now()
     const recent = checked.get(kind)
     if (recent !== undefined && now - recent.at < 1000) return recent.entries
     const current = read(kind)
@@ -49,11 +55,11 @@ export const make = (documents: ListDocumentsShape): ListStore => {
   }
   const read = (kind: ListKind): ReadonlyArray<string> => {
     const stamp = documents.stamp(kind)
-    if (stamp === undefined) return []
+    if (stamp === undefined) return EMPTY
     const hit = cache.get(kind)
     if (hit?.stamp === stamp) return hit.entries
     const text = documents.read(kind)
-    if (text === undefined) return []
+    if (text === undefined) return EMPTY
     const parsed = parseListFile(kind, text)
     // A stored file is written only after validation; if someone broke it by hand, say so.
     if (!parsed.ok) throw new ListImportError(kind, parsed.errors)

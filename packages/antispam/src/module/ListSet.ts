@@ -3,8 +3,9 @@
  * list, the allowed-IP set, and the list health monitor over every zone.
  *
  * Entries come from the configuration plus the list store (`mailmoat lists import`). The set is
- * rebuilt only when those entries change (checked per message, cheap), so an import applies to
- * the next message; health state restarts for a rebuilt set.
+ * rebuilt only when those entries change, so an import applies to the next message; health state
+ * restarts for a rebuilt set. The check per message is cheap: the store hands back the same
+ * arrays while nothing changed, so they are compared by identity.
  *
  * @category services
  * @since 0.1.0
@@ -39,8 +40,9 @@ const unique = (xs: ReadonlyArray<string>) => [...new Set(xs.map((x) => x.trim()
 
 export const make = (options: ListSetOptions) => {
   const s = options.settings
-  const stored = (kind: ListKind) => options.store?.entries(kind) ?? []
-  let key = ""
+  const NONE: ReadonlyArray<string> = []
+  const stored = (kind: ListKind, at: number | undefined) => options.store?.entries(kind, at) ?? NONE
+  let key: ReadonlyArray<ReadonlyArray<string>> = []
   let current: Lists | undefined
   let stopHealth: (() => void) | undefined
 
@@ -49,16 +51,17 @@ export const make = (options: ListSetOptions) => {
       DnsZoneProvider.make({ spec: DnsZoneProvider.parseZoneSpec(e), kinds, timeoutMillis: Math.round(timeoutSeconds * 1000), dns: options.dns, fresh })
     )
 
-  /** The lists in force now (rebuilt when configuration + store entries changed). */
-  const get = (): Lists => {
+  /** The lists in force at `at` (epoch ms; rebuilt when the store's entries changed). */
+  const get = (at?: number): Lists => {
+    const k = [stored("rbl", at), stored("dnsbl", at), stored("enduser", at), stored("allowedIps", at)]
+    if (current !== undefined && k.every((e, i) => e === key[i])) return current
+    const [rblStored, dnsblStored, enduserStored, allowedStored] = k as [ReadonlyArray<string>, ReadonlyArray<string>, ReadonlyArray<string>, ReadonlyArray<string>]
     const entries = {
-      rbl: [...s.rbl.servers, ...stored("rbl")],
-      dnsbl: [...s.dnsbl.servers, ...stored("dnsbl")],
-      enduser: [...s.endUserBlocklist.entries, ...stored("enduser")],
-      allowed: [...s.bypass.allowedIps, ...stored("allowedIps")]
+      rbl: [...s.rbl.servers, ...rblStored],
+      dnsbl: [...s.dnsbl.servers, ...dnsblStored],
+      enduser: [...s.endUserBlocklist.entries, ...enduserStored],
+      allowed: [...s.bypass.allowedIps, ...allowedStored]
     }
-    const k = JSON.stringify(entries)
-    if (current !== undefined && k === key) return current
     const rbl = zoneProviders(entries.rbl, ["ip"], s.rbl.timeoutSeconds)
     const dnsbl = zoneProviders(entries.dnsbl, ["ip", "domain"], s.dnsbl.timeoutSeconds)
     const zones = s.endUserBlocklist.enabled ? zoneProviders(s.endUserBlocklist.zones, ["ip"], s.rbl.timeoutSeconds) : []

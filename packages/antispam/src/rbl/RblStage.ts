@@ -10,12 +10,13 @@
  * @category stages
  * @since 0.1.0
  */
-import { type BlocklistProvider, type BlocklistRunner, Facts, type Stage, type StageResult } from "@mailmoat/core"
+import { type BlocklistProvider, type BlocklistRunner, Facts, type Stage, type StageInput, type StageResult } from "@mailmoat/core"
 import { Effect } from "effect"
 import type { CidrSet } from "../net/CidrSet.ts"
 import type { HopRow } from "../received/ReceivedChain.ts"
 import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"
-import { listBudget, type StageContext, suspended } from "../stages/StageContext.ts"
+import type { Lists } from "../module/ListSet.ts"
+import { listBudget, listsOf, type StageContext } from "../stages/StageContext.ts"
 import * as ListCheck from "./ListCheck.ts"
 import { RblSymbols } from "./symbols.ts"
 
@@ -23,12 +24,13 @@ import { RblSymbols } from "./symbols.ts"
 export const RblRecords = Facts.key<ReadonlyArray<BlocklistRunner.LookupRecord>>("rbl.records")
 
 export interface RblStageOptions {
-  readonly providers: () => ReadonlyArray<BlocklistProvider>
+  /** The lists in force for this message. */
+  readonly lists: (input: StageInput) => Effect.Effect<Lists>
+  readonly providers: (lists: Lists) => ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
   readonly chain: ChainConfig
   readonly skip: CidrSet
   readonly maxAddresses: number
-  readonly isSuspended: (zone: string) => boolean
   readonly budgetMillis: number
 }
 
@@ -63,11 +65,12 @@ export const make = (options: RblStageOptions): Stage => ({
       const facts = Facts.of(input)
       const chain = chainOf(facts, options.chain, input.message)
       const { chosen, rows } = chooseIps(chain.hops, options.skip, options.maxAddresses)
+      const lists = yield* options.lists(input)
       const result = yield* ListCheck.run({
         runner: options.runner,
-        providers: options.providers(),
+        providers: options.providers(lists),
         queries: chosen.map((c) => ({ kind: "ip" as const, value: c.ip, origin: c.source })),
-        isSuspended: options.isSuspended,
+        isSuspended: lists.health.isSuspended,
         names: { listed: "RBL_LISTED", unknown: "RBL_UNKNOWN", errorAnswer: "RBL_ERROR_ANSWER", zoneDown: "RBL_ZONE_DOWN" },
         weights: RblSymbols,
         source: "rbl"
@@ -80,11 +83,11 @@ export const make = (options: RblStageOptions): Stage => ({
 /** The server profile's RBL stage (`antispam.rbl`). */
 export const fromContext = (ctx: StageContext): Stage =>
   make({
-    providers: () => ctx.lists().rbl,
+    lists: listsOf(ctx),
+    providers: (lists) => lists.rbl,
     runner: ctx.runner,
     chain: ctx.chain,
     skip: ctx.skip,
     maxAddresses: ctx.settings.rbl.maxAddresses,
-    isSuspended: suspended(ctx),
     budgetMillis: listBudget(ctx.settings.rbl.timeoutSeconds)
   })

@@ -6,7 +6,8 @@
  * @category models
  * @since 0.1.0
  */
-import type { BlocklistProvider, BlocklistRunner, DnsShape } from "@mailmoat/core"
+import { type BlocklistProvider, type BlocklistRunner, type DnsShape, Facts, type StageInput } from "@mailmoat/core"
+import { Clock, Effect } from "effect"
 import type { Directory } from "../bypass/RecipientDirectory.ts"
 import type { Lists } from "../module/ListSet.ts"
 import type { CidrSet } from "../net/CidrSet.ts"
@@ -16,8 +17,8 @@ import type { AntispamSettings } from "../Settings.ts"
 export interface StageContext {
   readonly settings: AntispamSettings
   readonly dns: DnsShape
-  /** The lists in force (rebuilt when configuration or imported entries change). */
-  readonly lists: () => Lists
+  /** The lists in force at a time (rebuilt when configuration or imported entries change). */
+  readonly lists: (at: number) => Lists
   readonly runner: BlocklistRunner.BlocklistRunner
   readonly directory?: Directory | undefined
   readonly chain: ChainConfig
@@ -30,8 +31,13 @@ export interface StageContext {
 /** A list stage's budget: its lists' timeout plus 2 s of slack; 0 (no timeout) stays unbounded. */
 export const listBudget = (timeoutSeconds: number): number => (timeoutSeconds > 0 ? Math.round(timeoutSeconds * 1000) + 2000 : 0)
 
-/** The health monitor's verdict on a zone, read from the lists in force. */
-export const suspended =
+/** The lists a message is checked against: looked up once per message, at its time (`Clock`). */
+export const ListsInForce = Facts.key<Lists>("antispam.lists")
+
+export const listsOf =
   (ctx: StageContext) =>
-  (zone: string): boolean =>
-    ctx.lists().health.isSuspended(zone)
+  (input: StageInput): Effect.Effect<Lists> => {
+    const facts = Facts.of(input)
+    const known = facts.get(ListsInForce)
+    return known !== undefined ? Effect.succeed(known) : Effect.map(Clock.currentTimeMillis, (at) => facts.getOrSet(ListsInForce, () => ctx.lists(at)))
+  }

@@ -105,7 +105,9 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
       return deps.sessionStages?.connect(session)
     },
 
-    onMailFrom: async (session, _address, p) => {
+    onMailFrom: async (session, address, p) => {
+      const refused = await deps.sessionStages?.mail(session, address)
+      if (refused !== undefined) return refused
       const size = Number(p.get("SIZE") ?? "0")
       params.set(session.id, {
         size: Number.isSafeInteger(size) ? size : 0,

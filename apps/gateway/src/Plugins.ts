@@ -9,8 +9,8 @@
  *   bad provider/stage shape) refuses the whole start: `PluginLoadError` lists every problem
  *   with its config path, one per line (`plugins[0] (./x).options.url: ...`); `main` prints
  *   them like configuration errors and exits 2. Plugins that did load are closed first.
- * - Data-phase stages run with the antispam module's data stages; connect- and rcpt-phase
- *   stages run from the SMTP handler when a client connects and at each RCPT TO
+ * - Data-phase stages run with the antispam module's data stages; connect-, mail- and rcpt-phase
+ *   stages run from the SMTP handler when a client connects, at MAIL FROM and at each RCPT TO
  *   (`SessionStages.ts`), so they can refuse a connection or a recipient.
  *
  * @category services
@@ -32,7 +32,7 @@ export interface LoadedPlugins {
   readonly providers: ReadonlyArray<BlocklistProvider>
   /** Data-phase stages (run by the antispam module). */
   readonly stages: ReadonlyArray<Stage>
-  /** Connect- and rcpt-phase stages (run by the SMTP handler). */
+  /** Connect-, mail- and rcpt-phase stages (run by the SMTP handler). */
   readonly sessionStages: ReadonlyArray<Stage>
   /** For `/status` (`modules.plugins`). */
   readonly status: () => ReadonlyArray<Readonly<Record<string, unknown>>>

@@ -1,6 +1,7 @@
 /**
- * Connect- and rcpt-phase stages (plugin stages declared for those phases): run through the
- * core pipeline when a client connects and at each RCPT TO, before the message exists. A stage
+ * Connect-, mail- and rcpt-phase stages (plugin stages declared for those phases): run through
+ * the core pipeline when a client connects, at MAIL FROM and at each RCPT TO, before the message
+ * exists. A stage
  * may end the phase with a decision; a refusal is answered from the reply table (`Replies.ts`),
  * any other decision is accepted (logged).
  *
@@ -18,6 +19,7 @@ import { clean, forDecision } from "./Replies.ts"
 
 export interface SessionStages {
   readonly connect: (session: Smtp.SmtpSessionInfo) => Promise<Smtp.SmtpReply | undefined>
+  readonly mail: (session: Smtp.SmtpSessionInfo, mailFrom: string) => Promise<Smtp.SmtpReply | undefined>
   readonly rcpt: (session: Smtp.SmtpSessionInfo, mailFrom: string, recipient: string, accepted: ReadonlyArray<string>) => Promise<Smtp.SmtpReply | undefined>
 }
 
@@ -26,8 +28,9 @@ const PHASE_DEADLINE_MILLIS = 10_000
 
 export const makeSessionStages = (stages: ReadonlyArray<Stage>, log: (line: string) => void): SessionStages | undefined => {
   const connectStages = stages.filter((s) => s.phase === "connect")
+  const mailStages = stages.filter((s) => s.phase === "mail")
   const rcptStages = stages.filter((s) => s.phase === "rcpt")
-  if (connectStages.length === 0 && rcptStages.length === 0) return undefined
+  if (connectStages.length === 0 && mailStages.length === 0 && rcptStages.length === 0) return undefined
   const envelopeOf = (session: Smtp.SmtpSessionInfo, mailFrom = "", rcptTo: ReadonlyArray<string> = []) =>
     Envelope.make({
       clientAddress: session.clientAddress,
@@ -51,6 +54,11 @@ export const makeSessionStages = (stages: ReadonlyArray<Stage>, log: (line: stri
       if (connectStages.length === 0) return undefined
       const d = await decide(connectStages, { phase: "connect", envelope: envelopeOf(session) }, `connect ${session.clientAddress}`)
       return forDecision("connect", d)
+    },
+    mail: async (session, mailFrom) => {
+      if (mailStages.length === 0) return undefined
+      const d = await decide(mailStages, { phase: "mail", envelope: envelopeOf(session, mailFrom) }, `mail <${mailFrom}>`)
+      return forDecision("mail", d)
     },
     rcpt: async (session, mailFrom, recipient, accepted) => {
       if (rcptStages.length === 0) return undefined

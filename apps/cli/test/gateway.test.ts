@@ -1,12 +1,12 @@
 // `mailmoat gateway` end to end: the same gateway as npm start, quarantining a message from a
 // listed client (rbldnsd), which `mailmoat quarantine` then lists and releases to smtp-sink.
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { join } from "node:path"
 import { afterAll, beforeAll, expect, test } from "vitest"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import { SmtpSink } from "../../../packages/protocols/test/delivery/support/peers.ts"
 import { swaks } from "../../../packages/protocols/test/smtp/support/peers.ts"
-import { bin, hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
+import { hasStackTrace, mailmoat, startGatewayProcess, tmp, writeConfig } from "./support/cli.ts"
 
 let dns: Rbldnsd
 let sink: SmtpSink
@@ -33,14 +33,9 @@ test("gateway runs until SIGTERM; what it quarantines, quarantine list/release h
     },
     dir
   )
-  child = spawn(process.execPath, [bin, "gateway", "--config", config], { stdio: ["ignore", "pipe", "pipe"] })
-  let out = ""
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()))
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()))
-  const deadline = Date.now() + 30_000
-  while (!/SMTP +127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100))
-  const port = Number(/SMTP +127\.0\.0\.1:(\d+)/.exec(out)?.[1])
-  expect(port, out).toBeGreaterThan(0)
+  const started = await startGatewayProcess(config)
+  child = started.child
+  const port = started.port
 
   const sent = await swaks(port, ["--local-interface", "127.0.0.2", "--from", "sender@client.test", "--helo", "client.test", "--to", "user@example.test", "--header", "Subject: via the gateway"])
   expect(sent.out).toMatch(/<- {2}250 /)
@@ -58,7 +53,7 @@ test("gateway runs until SIGTERM; what it quarantines, quarantine list/release h
   const exited = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)))
   child.kill("SIGTERM")
   expect(await exited).toBe(0)
-  expect(out).toMatch(/mailmoat: stopped/)
+  expect(started.output()).toMatch(/mailmoat: stopped/)
 }, 90_000)
 
 test("gateway with a bad configuration exits 2 without starting or a stack trace", async () => {

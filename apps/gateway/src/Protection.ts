@@ -36,6 +36,8 @@ export interface ProtectionSettings {
   readonly providers?: ReadonlyArray<BlocklistProvider> | undefined
   /** Addresses of this gateway besides the connection's local address (Received walk). */
   readonly ownAddresses?: ReadonlyArray<string> | undefined
+  /** How often list health is probed (ms; 0 = never). */
+  readonly healthIntervalMillis?: number | undefined
 }
 
 export interface Protection {
@@ -58,6 +60,7 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
     stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],
     providers: settings.providers,
     ownAddresses: settings.ownAddresses,
+    ...(settings.healthIntervalMillis !== undefined ? { healthIntervalMillis: settings.healthIntervalMillis } : {}),
     log
   })
   const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool) =>

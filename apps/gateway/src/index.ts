@@ -19,9 +19,8 @@ import { type Evaluate, makeHandler } from "./GatewayHandler.ts"
 import { type Handoff, maildirHandoff } from "./Handoff.ts"
 import { Metrics } from "./Metrics.ts"
 import { openQuarantine } from "./Quarantine.ts"
-import { loadPlugins } from "./Plugins.ts"
 import { makeSessionStages } from "./SessionStages.ts"
-import { type Protection, type StateSettings, startProtection } from "./Protection.ts"
+import { type Wiring, wire } from "./Wiring.ts"
 import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
 import { relayHandoff } from "./RelayHandoff.ts"
 import { type GatewaySettings, resolveSettings } from "./Settings.ts"
@@ -36,6 +35,7 @@ export { type DeliverGroup, type Plan, plan, type QuarantineGroup } from "./Reci
 export { ConfigError, type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
 export { StartupError, type StartupReason } from "./StartupError.ts"
 export * as StateStores from "./StateStores.ts"
+export { type Wiring, type WiringOptions, wire } from "./Wiring.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
 
 export interface GatewayOptions {
@@ -109,22 +109,14 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   }
   const quarantine = openQuarantine({ path: settings.quarantine.path, state: settings.config.state })
   // Before anything listens: a plugin problem refuses the start (PluginLoadError, exit 2).
-  const plugins = await loadPlugins(settings.config.plugins, { baseDir: options.base ?? process.cwd(), log })
-  let protection: Protection | undefined
-  if (settings.antispam.enabled && options.evaluate === undefined) {
-    const c = settings.config
-    protection = startProtection(
-      {
-        dataDir: settings.dataDir,
-        antispam: settings.antispam,
-        classifier: c.classifier,
-        state: { backend: c.state.backend, url: c.state.url, keyPrefix: c.state.keyPrefix } satisfies StateSettings,
-        providers: plugins.providers,
-        stages: plugins.stages
-      },
-      log
-    )
+  let wiring: Wiring
+  try {
+    wiring = await wire(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, antispam: settings.antispam, log, withoutProtection: options.evaluate !== undefined })
+  } catch (error) {
+    await quarantine.close()
+    throw error
   }
+  const { plugins, protection } = wiring
   const evaluate = settings.antispam.enabled ? (options.evaluate ?? protection?.evaluate) : undefined
   const sessionStages = makeSessionStages(plugins.sessionStages, log)
   const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, sessionStages, users: settings.smtp.users, log })

@@ -2,7 +2,8 @@
  * Implementation of the commands declared in ../commands/check.ts (loaded on use).
  *
  * `mailmoat check ip|domain VALUE`: asks every configured list (RBL and DNSBL zones, the
- * end-user list and zones, from the configuration plus `lists import`) about one value and
+ * end-user list and zones, from the configuration plus `lists import`; the plugins' providers,
+ * loaded by the gateway's wiring) about one value and
  * prints each answer and how long it took. Exit 1 when any list lists it.
  *
  * @since 0.1.0
@@ -16,10 +17,11 @@ import { messageOf } from "../cli/Common.ts"
 import { type LoadedConfig, listsDir, loadConfig, section } from "../cli/Config.ts"
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from "../cli/Errors.ts"
 import { print, printJson, table } from "../cli/Io.ts"
+import { wireEngine } from "../cli/Wiring.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
 interface ListUnderTest {
-  readonly type: "rbl" | "dnsbl" | "enduser"
+  readonly type: "rbl" | "dnsbl" | "enduser" | "plugin"
   readonly provider: BlocklistProvider
 }
 
@@ -67,10 +69,15 @@ export const runCheck = async (kind: "ip" | "domain", a: Parsed): Promise<number
     if (!DOMAIN.test(value)) throw new UsageError(`${JSON.stringify(raw)} is not a domain name`, "check domain")
   }
   const config = loadConfig(opt.string(a, "config"))
-  const lists = listsFor(config, kind)
+  // The plugins the gateway loads (the same wiring, no antispam module): their lists count too.
+  const wiring = await wireEngine(config, { pluginsOnly: true })
+  const lists = [
+    ...listsFor(config, kind),
+    ...wiring.plugins.providers.filter((p) => p.kinds.includes(kind)).map((provider): ListUnderTest => ({ type: "plugin", provider }))
+  ]
   const query: BlocklistQuery = { kind, value }
   const runner = BlocklistRunner.make({ cache: false })
-  const records = await Effect.runPromise(Effect.forEach(lists, (l) => runner.lookup(l.provider, query), { concurrency: "unbounded" }))
+  const records = await Effect.runPromise(Effect.forEach(lists, (l) => runner.lookup(l.provider, query), { concurrency: "unbounded" })).finally(() => wiring.close())
   const answers = records.map((r, i) => ({
     list: r.provider,
     type: lists[i]!.type,

@@ -2,13 +2,16 @@
  * Implementation of the commands declared in ../commands/config.ts (loaded on use).
  *
  * `mailmoat config validate FILE` and `mailmoat config defaults`: the gateway configuration
- * checked by core's schema (every problem on its own line, exit 2), and every key with its
- * default as a commented YAML file.
+ * checked by core's schema, the gateway's settings step (certificate files, recipient
+ * directory) and the plugin loader (every plugin found, its options valid, its setup run and
+ * closed again) — every problem on its own line, exit 2; and every key with its default as a
+ * commented YAML file.
  *
  * @since 0.1.0
  */
 import { GatewayConfig } from "@mailmoat/core"
-import { gatewaySettings, loadConfig } from "../cli/Config.ts"
+import { loadConfig } from "../cli/Config.ts"
+import { wireEngine } from "../cli/Wiring.ts"
 import { EXIT_OK, EXIT_USAGE } from "../cli/Errors.ts"
 import { print, printJson, warn } from "../cli/Io.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
@@ -17,8 +20,9 @@ export const runValidate = async (a: Parsed): Promise<number> => {
   const file = a.positionals.FILE!
   let problems: ReadonlyArray<string> = []
   try {
-    // The gateway's own settings step too: it reads the TLS files the configuration names.
-    await gatewaySettings(loadConfig(file))
+    // The gateway's own settings step and plugin loading too (the same wiring, no listeners).
+    const wiring = await wireEngine(loadConfig(file), { pluginsOnly: true })
+    await wiring.close()
   } catch (e) {
     problems = (e as { problems?: ReadonlyArray<string> }).problems ?? [(e as Error).message]
   }

@@ -10,14 +10,12 @@
  * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
-import { ListStore, makeServerAntispam } from "@mailmoat/antispam"
-import { FileListDocuments, NodeDns } from "@mailmoat/platform-node"
 import type { Action, RecipientOutcome, StageTrace, Verdict } from "@mailmoat/core"
 import { Envelope, IpAddress, MessageModel } from "@mailmoat/core"
 import { Effect } from "effect"
-import { openClassifier } from "../cli/ClassifierAccess.ts"
 import { messageOf } from "../cli/Common.ts"
-import { listsDir, loadConfig, section } from "../cli/Config.ts"
+import { loadConfig } from "../cli/Config.ts"
+import { classifierNote, wireEngine } from "../cli/Wiring.ts"
 import { envelopeFromHeaders, prepare } from "../cli/Eml.ts"
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from "../cli/Errors.ts"
 import { print, printJson, readStdin, table, warn } from "../cli/Io.ts"
@@ -85,27 +83,16 @@ export const runScan = async (a: Parsed): Promise<number> => {
     receivedAt: Date.now()
   })
   const message = MessageModel.fromBytes(bytes, { envelope, size: bytes.length })
-  const classifier = openClassifier(config)
-  const module = (() => {
-    try {
-      return makeServerAntispam(section(config.raw, "antispam"), {
-        dns: NodeDns.make({ servers: config.config.antispam.dns.servers }),
-        listStore: ListStore.make(FileListDocuments.make(listsDir(config))),
-        stages: classifier.stages,
-        healthIntervalMillis: 0,
-        log: opt.flag(a, "verbose") ? (line) => warn(line) : undefined
-      })
-    } catch (e) {
-      throw new InputError([messageOf(e)], "mailmoat: the antispam configuration cannot be used:")
-    }
-  })()
+  // The gateway's own wiring (plugins, state stores, lists, classifier), without listeners.
+  const wiring = await wireEngine(config, { verbose: opt.flag(a, "verbose") })
+  const protection = wiring.protection!
   let outcomes: ReadonlyArray<RecipientOutcome>
   try {
-    outcomes = await Effect.runPromise(module.evaluate(message))
+    outcomes = await Effect.runPromise(protection.module.evaluate(message))
   } finally {
-    await module.close()
-    await classifier.close()
+    await wiring.close()
   }
+  const classifier = { note: classifierNote(protection.status()) }
   const verdict = headline(outcomes)
   const trace = outcomes.flatMap((o) => o.verdict.trace).filter((t, i, all) => all.indexOf(t) === i)
   const hops = factsOf(trace, "hops").flatMap((f) => f.value as ReadonlyArray<Record<string, unknown>>)

@@ -1,6 +1,6 @@
 // Runs the BUILT `mailmoat` binary as a user would (node apps/cli/bin/mailmoat.mjs ...), with
 // stdin, a working directory and extra environment, and collects its output and exit code.
-import { spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -87,3 +87,16 @@ export const hamMessage = (subject = "Minutes of Tuesday's project meeting") =>
     "Alice",
     ""
   ].join("\n")
+
+/** Starts `mailmoat gateway --config FILE`; resolves with the child, its SMTP port and its output so far. */
+export const startGatewayProcess = async (config: string): Promise<{ child: ChildProcess; port: number; output: () => string }> => {
+  const child = spawn(process.execPath, [bin, "gateway", "--config", config], { stdio: ["ignore", "pipe", "pipe"] })
+  let out = ""
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()))
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()))
+  const deadline = Date.now() + 30_000
+  while (!/SMTP +127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100))
+  const port = Number(/SMTP +127\.0\.0\.1:(\d+)/.exec(out)?.[1])
+  if (!(port > 0)) throw new Error(`the gateway did not start:\n${out}`)
+  return { child, port, output: () => out }
+}

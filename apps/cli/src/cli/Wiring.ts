@@ -1,0 +1,47 @@
+/**
+ * The gateway's composition root (`wire` from `@mailmoat/gateway`) for the commands that judge
+ * mail (`scan`, `check`, `config validate`): the same plugins, state stores, lists, recipient
+ * directory and classifier as the running gateway, without listeners. A configuration or plugin
+ * problem is an `InputError` with one line per problem (exit 2).
+ *
+ * @since 0.1.0
+ */
+import type { Wiring } from "@mailmoat/gateway"
+import { messageOf } from "./Common.ts"
+import { gatewaySettings, type LoadedConfig } from "./Config.ts"
+import { InputError } from "./Errors.ts"
+import { warn } from "./Io.ts"
+
+export interface WireOptions {
+  readonly verbose?: boolean | undefined
+  /** Load the plugins only (no antispam module): `config validate`. */
+  readonly pluginsOnly?: boolean | undefined
+}
+
+export const wireEngine = async (config: LoadedConfig, options: WireOptions = {}): Promise<Wiring> => {
+  const settings = await gatewaySettings(config)
+  const { PluginLoadError, StartupError, wire } = await import("@mailmoat/gateway")
+  try {
+    return await wire(config.config, {
+      base: config.base,
+      dataDir: settings.dataDir,
+      antispam: settings.antispam,
+      log: options.verbose ? (line) => warn(line) : () => undefined,
+      withoutProtection: options.pluginsOnly,
+      evenWhenOff: true,
+      healthIntervalMillis: 0
+    })
+  } catch (e) {
+    if (e instanceof PluginLoadError) throw new InputError(e.problems, `mailmoat: invalid configuration${config.file ? ` ${config.file}` : ""}:`)
+    if (e instanceof StartupError) throw new InputError([e.message], `mailmoat: invalid configuration${config.file ? ` ${config.file}` : ""}:`)
+    throw new InputError([messageOf(e)], "mailmoat: the antispam configuration cannot be used:")
+  }
+}
+
+/** What the classifier runs on, for the scan report (from the protection's status). */
+export const classifierNote = (status: Readonly<Record<string, unknown>>): string | undefined => {
+  const c = status.classifier
+  if (typeof c === "string") return c
+  const model = (c as { model?: unknown } | undefined)?.model
+  return typeof model === "string" ? `model ${model}` : undefined
+}

@@ -6,7 +6,7 @@
  * **Gotchas**
  * - Bind it to loopback (the default 127.0.0.1:8025): it has no authentication.
  * - `protected` is true while the SMTP listener runs: antispam being switched off is a choice,
- *   not a drop in protection (issue 3), and the per-module state says what is on.
+ *   not a drop in protection, and the per-module state says what is on.
  *
  * @category services
  * @since 0.1.0

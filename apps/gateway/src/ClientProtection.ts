@@ -11,8 +11,8 @@
  * - spam + `onSpam: tag`: our `X-Mailmoat-*` verdict headers on top, `[SPAM] ` in front of the
  *   Subject, forged `X-Mailmoat-*` fields removed; the body bytes are untouched.
  * - threat scanner unavailable (clamd down, timeout, size limit): the message passes with an
- *   `X-Mailmoat-Warning` header saying it was not scanned for threats (TESTING.md "Failures":
- *   a fetch cannot be retried, so the IMAP/POP3 path never holds it back).
+ *   `X-Mailmoat-Warning` header saying it was not scanned for threats (a fetch cannot be
+ *   retried, so the IMAP/POP3 path never holds it back).
  * - anything else passes byte-identical (nothing is added to ham).
  *
  * Whenever the header block is edited, forged `X-Mailmoat-*` fields are removed first, so the

@@ -1,6 +1,6 @@
 /**
  * Executes a transaction's plan and chooses the one reply our client gets after DATA. The rule
- * that matters (TESTING.md R1/R2): 250 only when every recipient that should get the message has
+ * that matters: 250 only when every recipient that should get the message has
  * it durably (downstream 250 or Maildir fsync) or is durably quarantined.
  *
  * Order: deliveries first, then quarantine, then drops.

@@ -5,7 +5,7 @@
  *
  * **Gotchas**
  * - An evaluator that throws or rejects is handled like one that timed out: 451 4.7.1 (never a
- *   silent 250, never a 5xx; TESTING.md R2). The ingress applies its own deadline around onData.
+ *   silent 250, never a 5xx). The ingress applies its own deadline around onData.
  * - MAIL parameters (SIZE, BODY, SMTPUTF8) are remembered per session from onMailFrom: the
  *   downstream transaction is opened with the matching parameters.
  * - Every end of a transaction (DATA answered, RSET, QUIT, disconnect) releases the session's

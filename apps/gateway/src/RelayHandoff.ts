@@ -1,5 +1,5 @@
 /**
- * Before-queue relay (TESTING.md "Hand-off"): the downstream transaction is opened while our
+ * Before-queue relay: the downstream transaction is opened while our
  * client is still sending RCPT, so each downstream refusal goes back to the client for that very
  * recipient (the only place SMTP lets us answer per recipient), and our 250 after DATA is sent
  * only after the downstream's 250.

@@ -23,5 +23,5 @@ export type { Hit, StageContext, StageDecision, StageDefinition, StageReturn, St
 export { defineStage } from "./Stage.ts"
 // Options schemas are written with effect's Schema; re-exported so a plugin uses the SDK's copy.
 export { Schema } from "effect"
-// The engine types a plugin's values have (curated: P1 forbids `export *` of core).
+// The engine types a plugin's values have (curated: the SDK never re-exports all of core with `export *`).
 export type { BlocklistProvider, Phase, QueryKind, Stage } from "@mailmoat/core"

@@ -1,5 +1,5 @@
 /**
- * The bypass rules, as one table of decisions (P9), in the order they are tried:
+ * The bypass rules, as one table of decisions, in the order they are tried:
  *
  * | rule | scope | when |
  * | --- | --- | --- |

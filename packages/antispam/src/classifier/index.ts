@@ -1,5 +1,5 @@
 /**
- * The content classifier (issue 6): tokenizer, Robinson/Fisher chi-square token statistics with
+ * The content classifier: tokenizer, Robinson/Fisher chi-square token statistics with
  * a logistic layer over structural features, the model file, training and evaluation, shared
  * learning (memory / Redis), the updater and the `classifier` stage.
  *

@@ -1,5 +1,5 @@
 /**
- * A compiled set of CIDR networks (P9: compile once, look up per message).
+ * A compiled set of CIDR networks (compiled once, looked up per message).
  *
  * Networks are parsed and validated when the set is built (a bad entry throws with the entry
  * text); lookups compare prefixes bytewise with no allocation beyond the address parse.

@@ -4,7 +4,7 @@
  * same runner guarantees (and answer checks) as plugin providers.
  *
  * Server entries are `zone` or `zone:127.0.0.x` (count only that answer). The five meanings of
- * an answer (P17, TESTING #35-37):
+ * an answer:
  * - NXDOMAIN / NODATA: `NotListed`.
  * - 127.0.0.0/8 answers (after the return-code filter): `Listed` with the codes.
  * - 127.255.255.0/24 (Spamhaus "open resolver", "typo", "excessive queries") and 127.0.1.255

@@ -1,7 +1,7 @@
 /**
  * Finds the last identified sender in the Received chain and chooses which hop IPs to check.
  *
- * The walk (SpamAssassin trust path, TESTING #29): start at the connecting client (the only IP
+ * The walk (SpamAssassin trust path): start at the connecting client (the only IP
  * nobody can forge). While the current hop is trusted (in `trustedNetworks`) or is our own
  * address, the Received header that hop wrote is believable, so step to the IP recorded in it.
  * The first hop outside trusted networks and not ours is the **last identified sender**.

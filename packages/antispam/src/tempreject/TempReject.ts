@@ -10,7 +10,7 @@
  * - First retry after the period: accepted and handled by the first classification (or the
  *   current one if that is definite); the record is removed.
  * - Store unreachable (Redis down): fail open. The message is handled by its current verdict,
- *   and the failure is logged and counted; nothing is deferred forever (TESTING #40, #41).
+ *   and the failure is logged and counted; nothing is deferred forever.
  *
  * @category services
  * @since 0.1.0

@@ -28,7 +28,7 @@ export const clean: ScanResult = { _tag: "Clean" }
 
 export const unavailable = (reason: UnavailableReason, detail: string): ScanResult => ({ _tag: "Unavailable", reason, detail })
 
-/** Printable ASCII only, bounded: the reply ends up in logs and headers (TESTING #33). */
+/** Printable ASCII only, bounded: the reply ends up in logs and headers. */
 const sanitize = (text: string): string => text.replace(/[^\x20-\x7e]/g, "?").slice(0, 200)
 
 export const parse = (raw: string): ScanResult => {

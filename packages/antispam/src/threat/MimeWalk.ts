@@ -2,7 +2,7 @@
  * Numbers the parts of a MIME tree: depth-first pre-order, the root is 0. `THREAT_FOUND`
  * details, the stage facts and `replaceThreatParts` all use these indexes.
  *
- * Iterative (no recursion), so a hostile nesting depth cannot overflow the stack (TESTING #23).
+ * Iterative (no recursion), so a hostile nesting depth cannot overflow the stack.
  *
  * @category models
  * @since 0.1.0

@@ -14,7 +14,7 @@
  * **Gotchas**
  * `Message.scanView` may be only the start of the message. Pass `source` so the stage can scan
  * all of it; without `source` a truncated message is reported as THREAT_SCAN_UNAVAILABLE, never
- * as clean (TESTING #24).
+ * as clean.
  *
  * @category stages
  * @since 0.1.0

@@ -1,7 +1,7 @@
 /**
  * Symbols of the threat (virus scanner) stage. A found threat outweighs any spam score on its
  * own; a scanner that could not scan is an observation (weight 0) and a warning, never "clean"
- * and never "spam" (P7).
+ * and never "spam" (fail open, visibly).
  *
  * @category models
  * @since 0.1.0

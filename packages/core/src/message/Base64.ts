@@ -1,7 +1,7 @@
 /**
  * Tolerant base64 (RFC 2045 §6.8): characters outside the alphabet are skipped; `=` ends the
  * current quantum, so concatenated padded chunks (`QQ==QQ==`) decode chunk by chunk instead of
- * shifting bits. Deterministic and linear for any input (TESTING #25).
+ * shifting bits. Deterministic and linear for any input.
  *
  * @category internal
  * @since 0.1.0

@@ -1,6 +1,6 @@
 /**
  * Serialising one header field: CR, LF and NUL in the value become spaces (a value can never
- * start a new field, TESTING #33), then the line is folded before whitespace so lines stay within
+ * start a new field), then the line is folded before whitespace so lines stay within
  * 78 columns where the value allows (RFC 5322 §2.1.1; a word longer than that stays whole).
  * Unfolding (removing the inserted line breaks) gives back the neutralised value exactly.
  *

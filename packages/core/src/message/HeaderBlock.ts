@@ -1,7 +1,7 @@
 /**
  * Header block boundaries and field parsing (RFC 5322 §2.2), tolerant of bare LF.
  *
- * One canonical reading, shared by the scanner and by `HeaderEdit` (TESTING #28):
+ * One canonical reading, shared by the scanner and by `HeaderEdit`:
  * - the block ends at the first empty line (`\r\n\r\n` or `\n\n`); a whitespace-only line is a
  *   continuation (obs-FWS), not the end;
  * - a line starting with SP/HT continues the previous field; one before any field is dropped;

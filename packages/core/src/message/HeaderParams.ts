@@ -3,7 +3,7 @@
  * §5.1 with RFC 2231 continuations (`name*0*=`), charsets and languages (`utf-8'en'%E2%82%AC`),
  * and the common non-standard RFC 2047 words in quoted file names.
  *
- * Bounded (Dovecot CVE-2026-27859, TESTING #22): at most 64 parameters and 64 continuation
+ * Bounded (Dovecot CVE-2026-27859): at most 64 parameters and 64 continuation
  * segments per parameter are used; the rest is ignored. Linear in the header length.
  *
  * @category parsers

@@ -1,5 +1,5 @@
 /**
- * Work bounds for one message (TESTING #20-#25, R6). Hitting a MIME bound sets
+ * Work bounds for one message. Hitting a MIME bound sets
  * `BodyFacts.limitsHit`, which policy must read as "scan incomplete", never as "clean".
  *
  * @category models

@@ -1,6 +1,6 @@
 /**
  * The MIME tree walker (RFC 2045/2046): iterative (an explicit stack, so 10 000 nested parts
- * cannot overflow the call stack, TESTING #23), depth- and part-capped (#22), with decoded
+ * cannot overflow the call stack), depth- and part-capped, with decoded
  * bytes handed out in tree order so the result does not depend on which bodies are read first.
  *
  * `message/rfc822` (and `message/global`) bodies in an identity encoding are walked as one child

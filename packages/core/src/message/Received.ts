@@ -11,7 +11,7 @@
  * The IP the receiving host recorded wins over anything the client claimed: addresses inside
  * comments come first, then a literal after the comments, and the `from` token (which may be the
  * client's own HELO literal) only last. Every `ip` is normalised by `IpAddress.parse`, so it is
- * always a valid address. Only the first 4 KiB of a field is examined (header bombs, TESTING #20).
+ * always a valid address. Only the first 4 KiB of a field is examined (header bombs).
  *
  * @category parsers
  * @since 0.1.0

@@ -1,6 +1,6 @@
 /**
  * RFC 2047 encoded-words, for display and classification only (RFC 2047 §6): never use the
- * decoded text to find an addr-spec (TESTING #26).
+ * decoded text to find an addr-spec.
  *
  * `decode` joins adjacent encoded-words (whitespace between them is dropped, §6.2) and decodes
  * runs of one charset together, so a multi-byte character split across words survives. Unknown

@@ -3,7 +3,7 @@
  *
  * `temporary` is the only thing the gateway needs to choose between 4xx and 5xx: connection
  * refused, timeouts, a lost connection, TLS problems, malformed replies, 4xx replies and local I/O
- * errors are temporary (TESTING.md R2: the client must get 4xx, never 250-and-lost); only an
+ * errors are temporary (the client must get 4xx, never 250-and-lost); only an
  * explicit 5xx from the downstream is permanent.
  *
  * @category errors

@@ -3,7 +3,7 @@
  * Maildir per recipient, `<root>/<recipient>/{tmp,new,cur}`, so a local IMAP server (Dovecot with
  * `mail_location = maildir:<root>/%u`) can serve each mailbox as it is.
  *
- * The durable hand-off (TESTING.md R1): the message is streamed into `tmp/<unique>`, the file is
+ * The durable hand-off: the message is streamed into `tmp/<unique>`, the file is
  * fsync'ed and closed, renamed into `new/<unique>`, and `new/` is fsync'ed; only then does
  * `deliver` resolve. Any error on the way (ENOSPC, EIO, EACCES, a failing fsync) removes the
  * temporary file and rejects with a temporary `DeliveryError` ("LocalIo"): the client gets 451
@@ -19,7 +19,7 @@
  * - Files keep the CRLF line ends of the wire form (Dovecot reads both; DKIM signatures stay
  *   verifiable byte for byte).
  * - A failed fsync is final for that file (never retried on the same descriptor: after an fsync
- *   error the kernel may have dropped the dirty pages, TESTING.md H47).
+ *   error the kernel may have dropped the dirty pages).
  * - Several recipients get one copy each, written one after the other: the spool is streamed
  *   again for each (no full buffering). If a later copy fails, earlier copies stay delivered and
  *   the call rejects; the sender's retry may then duplicate those (never lose one).

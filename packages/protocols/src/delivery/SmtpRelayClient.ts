@@ -12,13 +12,12 @@
  * - TLS modes: `none` never upgrades; `starttls` upgrades when the server offers STARTTLS and
  *   otherwise stays in clear; `required` fails (temporary) when STARTTLS is not offered. Whenever
  *   we do upgrade, the certificate chain and the name (`servername`, default `host`) are verified
- *   and a failure is a temporary error: we never fall back to clear text after an attempt
- *   (TESTING.md R7).
+ *   and a failure is a temporary error: we never fall back to clear text after an attempt.
  * - Every step has a deadline (`timeouts`); a timeout, a lost connection, a malformed reply or a
  *   4xx is a temporary `DeliveryError`, only a 5xx is permanent. `data` does not throw for the
  *   final reply: it returns it per recipient, since LMTP may accept some and refuse others.
  * - What goes on the wire after DATA has no CR/LF outside CRLF pairs, no NUL, and is dot-stuffed
- *   (the WireEncoder, TESTING.md A2/R4), whatever the source contains.
+ *   (the WireEncoder), whatever the source contains.
  * - `SIZE=` is sent when the server advertises SIZE and a size is known; `BODY=8BITMIME` and
  *   `SMTPUTF8` only when asked for and advertised.
  *

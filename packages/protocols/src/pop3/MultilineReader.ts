@@ -9,7 +9,7 @@
  * that does not rewrite the message can pass them on untouched.
  *
  * **Gotchas**
- * - Only CRLF ends a line (our SMTP rule, TESTING.md R4): after a bare LF or bare CR a `.` is
+ * - Only CRLF ends a line (our SMTP rule): after a bare LF or bare CR a `.` is
  *   content, never a terminator and never unstuffed, so `A\n.\r\n` does not end the body.
  * - A line `.x` (a dot not followed by a dot or CRLF) is malformed; as RFC 1939 says, the first dot
  *   is stripped from the content. The raw bytes keep it.

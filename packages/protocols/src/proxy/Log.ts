@@ -1,6 +1,6 @@
 /**
  * Proxy log lines: `proxy conn=ID event=NAME key="value" ...`, every value escaped (mail traffic
- * is attacker-controlled, TESTING.md #33).
+ * is attacker-controlled).
  *
  * @category models
  * @since 0.1.0

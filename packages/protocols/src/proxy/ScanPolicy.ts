@@ -1,8 +1,7 @@
 /**
  * Runs the scanner on one whole message with the shared verdict cache, a deadline, and the
  * IMAP/POP3 failure policy: a fetch cannot be retried, so a scanner that throws, times out or
- * returns garbage lets the original bytes through (fail open) and is logged (TESTING.md
- * "Failures").
+ * returns garbage lets the original bytes through (fail open) and is logged.
  *
  * @category models
  * @since 0.1.0

@@ -1,5 +1,5 @@
 /**
- * TLS toward the real server, always verified (TESTING.md R7, #51, #52): chain against the
+ * TLS toward the real server, always verified: chain against the
  * configured CA (or the system store), identity against `servername` (or the upstream host, which
  * may be an IP address), TLS 1.2 at least. There is deliberately no option to turn verification
  * off.

@@ -1,8 +1,8 @@
 /**
  * Streaming decoder for the SMTP DATA phase (RFC 5321 §4.1.1.4, §4.5.2), a byte-level state
- * machine whose output never depends on how the input was chunked (STYLE P16).
+ * machine whose output never depends on how the input was chunked.
  *
- * Rules (TESTING.md "Our decisions", A1-A5):
+ * Rules:
  * - Only `CRLF . CRLF` ends DATA; at the very start, `. CRLF` right after the 354 does too (the
  *   354 counts as the preceding line end). `\n.\n`, `\r.\r`, `\n.\r\n`, `\r\n.\r`, `\r.\r\n` ...
  *   never end it, so one DATA can never yield two messages (SMTP smuggling, CVE-2023-51764).

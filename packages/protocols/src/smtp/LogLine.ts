@@ -1,7 +1,7 @@
 /**
  * One log event = one line: SMTP input is attacker-controlled, so every value written to a log is
  * escaped (CR, LF, other C0 controls, DEL and backslash) before it reaches the sink. Without this a
- * client could forge log lines ("log injection", TESTING.md #33).
+ * client could forge log lines ("log injection").
  *
  * @category models
  * @since 0.1.0

@@ -1,5 +1,5 @@
 /**
- * The SMTP session as a pure state machine (STYLE P15): `step(state, event)` returns the next
+ * The SMTP session as a pure state machine: `step(state, event)` returns the next
  * state, the replies to send, and at most one request for the driver. No I/O, no clocks, no
  * timers: the driver turns sockets, timers and handler promises into events.
  *
@@ -54,7 +54,7 @@ const handlers: Record<Exclude<Verb, "MAIL" | "RCPT">, VerbHandler> = {
 const internalError = (s: SessionState): Step => closing(s, Reply.make(421, "4.3.0", "Internal error, closing connection"), "internal_error")
 
 const onCommand = (s: SessionState, ev: LineEvent): Step => {
-  // RFC 2920 §3.1 / TESTING A6b: only an EHLO client that saw PIPELINING may send ahead; anyone
+  // RFC 2920 §3.1: only an EHLO client that saw PIPELINING may send ahead; anyone
   // else sending before our reply is out of sync (Postfix 3.9 smtpd_forbid_unauth_pipelining).
   if (ev.pipelined && !s.esmtp) return closing(s, Reply.make(554, "5.5.0", "Protocol error: pipelining not negotiated"), "unnegotiated_pipelining")
   if (ev.bareLf && s.config.bareLineEndings === "reject") return bad(s, Reply.make(500, "5.5.2", "Bare LF not allowed, use CRLF"), "bare_lf_command")

@@ -90,7 +90,7 @@ export type SessionEvent =
   | { readonly _tag: "DataEnded"; readonly stats: DataStats; readonly storeFailed: boolean }
   | { readonly _tag: "TlsEstablished" }
   | { readonly _tag: "IdleTimeout" }
-  /** DATA arrives slower than the minimum data rate (TESTING #48: trickling clients). */
+  /** DATA arrives slower than the minimum data rate (trickling clients). */
   | { readonly _tag: "DataTooSlow" }
   | { readonly _tag: "Shutdown" }
   | { readonly _tag: "Disconnected" }

@@ -4,7 +4,7 @@
  *
  * **Gotchas**
  * - Limits are checked at accept: more than `maxConnections` in total or `maxConnectionsPerIp`
- *   from one address gets `421 4.7.0` and is closed before any session exists (TESTING H48/H49).
+ *   from one address gets `421 4.7.0` and is closed before any session exists.
  *   IPv4-mapped IPv6 addresses count as their IPv4 address.
  * - TLS contexts are built with `minVersion: "TLSv1.2"`; a caller-supplied `secureContext` is used
  *   as it is.

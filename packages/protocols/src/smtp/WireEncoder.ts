@@ -1,6 +1,6 @@
 /**
  * Encodes a message body for the SMTP DATA phase of a client (the relay), so that we are never an
- * outbound smuggling carrier (TESTING.md A2, R4).
+ * outbound smuggling carrier.
  *
  * For every input, the output:
  * - has no CR or LF outside CRLF pairs (a bare CR or bare LF becomes CRLF, the same rule the

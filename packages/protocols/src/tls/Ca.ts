@@ -6,7 +6,7 @@
  * **Gotchas**
  * Replacing the CA (`force`) makes every client that trusted the old one reject the proxy until
  * the new certificate is trusted; `initCa` refuses unless asked explicitly.
- * `loadCa` refuses a key file that group or others can read (TESTING.md #52).
+ * `loadCa` refuses a key file that group or others can read.
  *
  * @category constructors
  * @since 0.1.0

@@ -25,6 +25,8 @@ import { deliverAll, type Plan, plan } from "./RecipientPlan.ts"
 import * as Replies from "./Replies.ts"
 import type { SessionStages } from "./SessionStages.ts"
 import { receivedHeader } from "./TraceHeaders.ts"
+import type { GatewayLog, Level } from "./Log.ts"
+import { messageLine } from "./MessageLine.ts"
 
 /** Per-recipient outcomes for a received message (the antispam module, when it is active). */
 export type Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool) => Promise<ReadonlyArray<RecipientOutcome>>
@@ -40,7 +42,17 @@ export interface HandlerDeps {
   readonly users?: ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }> | undefined
   /** Connect- and rcpt-phase stages (plugins), when any are configured. */
   readonly sessionStages?: SessionStages | undefined
-  readonly log: (line: string) => void
+  readonly logger: GatewayLog
+}
+
+/** How much an SMTP event matters: failures are warn/error, the per-message line info, the rest debug. */
+const LEVELS: Readonly<Record<string, Level>> = {
+  message: "info",
+  auth_failed: "warn",
+  delivery_failed: "warn",
+  quarantine_failed: "error",
+  evaluation_failed: "error",
+  internal_error: "error"
 }
 
 interface MailParams {
@@ -73,7 +85,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
   const params = new Map<string, MailParams>()
   let counter = 0
   const log = (id: string, event: string, fields: Record<string, string | number | boolean> = {}) =>
-    deps.log(Smtp.formatLogLine(id, event, fields))
+    deps.logger.event(LEVELS[event] ?? "debug", event, { queue: id, ...fields })
 
   const transaction = (session: Smtp.SmtpSessionInfo, mailFrom: string): Transaction => {
     const p = params.get(session.id)
@@ -85,15 +97,15 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     deps.handoff.end(sessionId)
   }
 
-  const decide = async (envelope: Envelope.Envelope, spool: Smtp.Spool, id: string): Promise<Plan> => {
-    if (deps.evaluate === undefined) return deliverAll(envelope.rcptTo)
+  const decide = async (envelope: Envelope.Envelope, spool: Smtp.Spool, id: string): Promise<{ plan: Plan; outcomes: ReadonlyArray<RecipientOutcome> }> => {
+    if (deps.evaluate === undefined) return { plan: deliverAll(envelope.rcptTo), outcomes: [] }
     try {
       const outcomes = await deps.evaluate(envelope, spool)
       for (const o of outcomes) log(id, "verdict", { rcpt: o.recipient, class: o.verdict.class, score: o.verdict.score, action: o.action._tag, rule: o.rule })
-      return plan(envelope.rcptTo, outcomes)
+      return { plan: plan(envelope.rcptTo, outcomes), outcomes }
     } catch (error) {
       log(id, "evaluation_failed", { error: error instanceof Error ? error.message : String(error) })
-      return { _tag: "Tempfail", reason: "message could not be checked" }
+      return { plan: { _tag: "Tempfail", reason: "message could not be checked" }, outcomes: [] }
     }
   }
 
@@ -124,9 +136,10 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
 
     onData: async (session, envelope, spool) => {
       const queueId = `${session.id}.${(++counter).toString(36)}`
+      const started = Date.now()
       try {
         const received = receivedHeader({ envelope, hostname: deps.hostname, id: queueId, now: Date.now() })
-        const decided = await decide(envelope, spool, queueId)
+        const { plan: decided, outcomes } = await decide(envelope, spool, queueId)
         const reply = await executePlan(decided, {
           tx: transaction(session, envelope.mailFrom),
           envelope,
@@ -139,7 +152,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
           log: (event, fields) => log(queueId, event, fields)
         })
         deps.metrics.reply(reply.code)
-        log(queueId, "reply", { from: envelope.mailFrom, rcpts: envelope.rcptTo.length, size: spool.size, code: reply.code, plan: decided._tag })
+        log(queueId, "message", messageLine(envelope, outcomes, decided, reply.code, spool.size, Date.now() - started))
         return reply
       } catch (error) {
         deps.metrics.reply(451)

@@ -21,6 +21,8 @@ import { Metrics } from "./Metrics.ts"
 import { openQuarantine } from "./Quarantine.ts"
 import { makeSessionStages } from "./SessionStages.ts"
 import { type Wiring, wire } from "./Wiring.ts"
+import * as Log from "./Log.ts"
+import type { GatewayLog } from "./Log.ts"
 import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
 import { relayHandoff } from "./RelayHandoff.ts"
 import { type GatewaySettings, resolveSettings } from "./Settings.ts"
@@ -35,14 +37,20 @@ export { type DeliverGroup, type Plan, plan, type QuarantineGroup } from "./Reci
 export { ConfigError, type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
 export { StartupError, type StartupReason } from "./StartupError.ts"
 export * as StateStores from "./StateStores.ts"
+export * as Log from "./Log.ts"
 export { type Wiring, type WiringOptions, wire } from "./Wiring.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
 
 export interface GatewayOptions {
   /** Base directory for relative paths in the configuration (default: the working directory). */
   readonly base?: string
-  /** One line per event (default: discard). */
+  /**
+   * Where log lines go. With `logger`, that logger is used as is; with only `log`, every line
+   * (debug included) goes to it, formatted per `log.format`; with neither, nothing is logged.
+   */
   readonly log?: (line: string) => void
+  /** The gateway's logger (`main` builds it from `log.level` / `log.format`, writing to stdout). */
+  readonly logger?: GatewayLog
   /**
    * The antispam evaluation. Default: the server antispam module built from the configuration's
    * `antispam` and `state` sections (nothing is scanned when `antispam.enabled` is false).
@@ -83,7 +91,11 @@ const VERSION = "0.1.0"
 /** Starts the gateway from a decoded configuration object (`{}` = embedded defaults). */
 export const startGateway = async (config: unknown, options: GatewayOptions = {}): Promise<RunningGateway> => {
   const settings = resolveSettings(config, options.base)
-  const log = options.log ?? (() => undefined)
+  const logger =
+    options.logger ?? (options.log !== undefined ? Log.make({ level: "debug", format: settings.config.log.format }, options.log) : Log.silent)
+  // Modules that report free text: what loaded and what failed (plugins, lists, stores) at info;
+  // the session stages and the proxies report failures, refusals and expiring certificates (warn).
+  const log = logger.lines("info")
   const metrics = new Metrics()
   const started = Date.now()
   const spoolDir = join(settings.dataDir, "spool")
@@ -118,8 +130,8 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   }
   const { plugins, protection } = wiring
   const evaluate = settings.antispam.enabled ? (options.evaluate ?? protection?.evaluate) : undefined
-  const sessionStages = makeSessionStages(plugins.sessionStages, log)
-  const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, sessionStages, users: settings.smtp.users, log })
+  const sessionStages = makeSessionStages(plugins.sessionStages, logger.lines("warn"))
+  const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, sessionStages, users: settings.smtp.users, logger })
   let smtp: Awaited<ReturnType<typeof Smtp.SmtpServer.listen>>
   try {
     smtp = await Smtp.SmtpServer.listen(
@@ -147,7 +159,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   // The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start.
   let proxies: ProxyListeners | undefined
   try {
-    proxies = await startProxies(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, log, classifierStage: protection?.classifierStage })
+    proxies = await startProxies(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, log: logger.lines("warn"), classifierStage: protection?.classifierStage })
   } catch (error) {
     await smtp.close({ graceful: false })
     await protection?.close()

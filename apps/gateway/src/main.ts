@@ -19,6 +19,7 @@ import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { ConfigFile } from "@mailmoat/platform-node"
 import { PluginLoadError, startGateway } from "./index.ts"
+import * as Log from "./Log.ts"
 import { ConfigError } from "./Settings.ts"
 import { StartupError } from "./StartupError.ts"
 
@@ -61,7 +62,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
 
   let gateway: Awaited<ReturnType<typeof startGateway>>
   try {
-    gateway = await startGateway(config, { base, log: verbose ? (line) => console.log(line) : undefined })
+    const logger = Log.make({ level: verbose ? "debug" : config.log.level, format: config.log.format }, (line) => console.log(line))
+    gateway = await startGateway(config, { base, logger })
   } catch (error) {
     return startFailure(error)
   }

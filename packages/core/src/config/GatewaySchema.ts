@@ -88,7 +88,8 @@ export const State = Schema.Struct({
   )
 
 export const Log = Schema.Struct({
-  level: literals(["debug", "info", "warn", "error"]).pipe(doc("Least severe level logged."), withDefault("info"))
+  level: literals(["debug", "info", "warn", "error"]).pipe(doc("Least severe level logged."), withDefault("info")),
+  format: literals(["text", "json"]).pipe(doc("One line per event: key=value text, or one JSON object per line."), withDefault("text"))
 })
 
 export const dataDir = path.pipe(doc("Spool, Maildir and quarantine live under this directory unless set otherwise."), withDefault("./data"))

@@ -41,7 +41,7 @@ describe("defaults", () => {
       onThreat: "replace"
     })
     expect(d.plugins).toEqual([])
-    expect(d.log).toEqual({ level: "info" })
+    expect(d.log).toEqual({ level: "info", format: "text" })
     expect(GatewayConfig.decode(null)).toEqual({ ok: true, config: d })
   })
 
@@ -96,6 +96,7 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(problems({ antispam: { onSpam: "bounce" } })).toEqual(['antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"'])
     expect(problems({ state: { backend: "postgres" } })).toEqual(['state.backend: expected one of embedded | redis, got "postgres"'])
     expect(problems({ log: { level: 3 } })).toEqual(["log.level: expected one of debug | info | warn | error, got 3"])
+    expect(problems({ log: { format: "xml" } })).toEqual(['log.format: expected one of text | json, got "xml"'])
   })
 
   it("bad formats: CIDR, zone, resolver, host:port, URL, digest, port list", () => {

@@ -76,5 +76,10 @@ export interface Stage<R = never> {
   readonly symbols: SymbolTable
   /** Stages in the same phase with equal order run concurrently; lower order runs first. */
   readonly order?: number | undefined
+  /**
+   * The stage only looks at memory and returns at once (a set lookup): the pipeline sets no
+   * timer for it. Built-in stages only; the plugin guard does not carry it over.
+   */
+  readonly inline?: boolean | undefined
   readonly run: (input: StageInput) => Effect.Effect<StageResult, StageError, R>
 }

@@ -10,6 +10,9 @@ export type { BodyFacts, Header, Headers, Message, MimePart, ReceivedHop } from 
 export type { Decision, HeaderChange, Phase, RecipientDecision, Stage, StageInput, StageResult } from "./Stage.ts"
 export * as Engine from "./engine/index.ts"
 export * as Facts from "./Facts.ts"
+// Also top-level, for the d.ts bundler (it cannot name types inside namespaces for other packages).
+export type { Facts as FactCache, Key as FactKey } from "./Facts.ts"
+export type { LookupRecord as BlocklistLookupRecord } from "./blocklist/BlocklistRunner.ts"
 export { StageError } from "./StageError.ts"
 export type { SymbolDefinition, SymbolHit, SymbolTable } from "./SymbolHit.ts"
 export type { StageOutcome, StageTrace, Verdict, VerdictClass } from "./Verdict.ts"

@@ -30,7 +30,7 @@ const bypassed = (h: Bypass.BypassHit): StageResult => ({
   decision: { _tag: "Bypass", rule: h.rule, reason: h.reason }
 })
 
-const base = { budgetMillis: 1000, symbols: BypassSymbols } as const
+const base = { budgetMillis: 1000, symbols: BypassSymbols, inline: true } as const
 
 /** `allowed-ips` (connect). */
 export const allowedIps = (ctx: StageContext): Stage => {

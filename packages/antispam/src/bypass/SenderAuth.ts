@@ -18,7 +18,7 @@
  * @category services
  * @since 0.1.0
  */
-import { type DnsShape, Facts } from "@mailmoat/core"
+import { type DnsShape, type FactKey, Facts } from "@mailmoat/core"
 import { Effect } from "effect"
 import { createRequire } from "node:module"
 import { getDomain } from "tldts"
@@ -36,7 +36,7 @@ export interface AuthResult {
 }
 
 /** The From-domain authentication of this message, checked at most once. */
-export const Authentication = Facts.key<AuthResult>("sender.authentication")
+export const Authentication: FactKey<AuthResult> = Facts.key<AuthResult>("sender.authentication")
 
 export interface AuthInput {
   readonly message: Uint8Array

@@ -10,7 +10,7 @@
  * @category stages
  * @since 0.1.0
  */
-import { type BlocklistProvider, type BlocklistRunner, Facts, type Stage, type StageInput, type StageResult } from "@mailmoat/core"
+import { type BlocklistLookupRecord, type BlocklistProvider, type BlocklistRunner, type FactKey, Facts, type Stage, type StageInput, type StageResult } from "@mailmoat/core"
 import { Effect } from "effect"
 import type { CidrSet } from "../net/CidrSet.ts"
 import type { HopRow } from "../received/ReceivedChain.ts"
@@ -21,7 +21,7 @@ import * as ListCheck from "./ListCheck.ts"
 import { RblSymbols } from "./symbols.ts"
 
 /** The RBL lookups of this message, for later stages. */
-export const RblRecords = Facts.key<ReadonlyArray<BlocklistRunner.LookupRecord>>("rbl.records")
+export const RblRecords: FactKey<ReadonlyArray<BlocklistLookupRecord>> = Facts.key<ReadonlyArray<BlocklistLookupRecord>>("rbl.records")
 
 export interface RblStageOptions {
   /** The lists in force for this message. */

@@ -5,12 +5,12 @@
  * @category models
  * @since 0.1.0
  */
-import { Facts, type Message } from "@mailmoat/core"
+import { type FactCache, type FactKey, Facts, type Message } from "@mailmoat/core"
 import type { CidrSet } from "../net/CidrSet.ts"
 import { analyse, type ChainOptions, type ChainResult } from "./ReceivedChain.ts"
 
 /** The analysis of this message's Received chain (`antispam.received`). */
-export const ChainAnalysis = Facts.key<ChainResult>("received.chain")
+export const ChainAnalysis: FactKey<ChainResult> = Facts.key<ChainResult>("received.chain")
 
 /** The `antispam.received` settings, compiled once. */
 export interface ChainConfig {
@@ -28,5 +28,5 @@ export const chainOptions = (config: ChainConfig, message: Message): ChainOption
 })
 
 /** The message's chain analysis, computed on first use. */
-export const chainOf = (facts: Facts.Facts, config: ChainConfig, message: Message): ChainResult =>
+export const chainOf = (facts: FactCache, config: ChainConfig, message: Message): ChainResult =>
   facts.getOrSet(ChainAnalysis, () => analyse(message.envelope, message.received, chainOptions(config, message)))

@@ -23,6 +23,7 @@ export const fromContext = (ctx: StageContext): Stage | undefined => {
     phase: "data",
     order: 0,
     budgetMillis: 1000,
+    inline: true,
     symbols: SizeSymbols,
     run: (input) =>
       Effect.sync(() => {

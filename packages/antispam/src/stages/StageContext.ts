@@ -6,7 +6,7 @@
  * @category models
  * @since 0.1.0
  */
-import { type BlocklistProvider, type BlocklistRunner, type DnsShape, Facts, type StageInput } from "@mailmoat/core"
+import { type BlocklistProvider, type BlocklistRunner, type DnsShape, type FactKey, Facts, type StageInput } from "@mailmoat/core"
 import { Clock, Effect } from "effect"
 import type { Directory } from "../bypass/RecipientDirectory.ts"
 import type { Lists } from "../module/ListSet.ts"
@@ -32,7 +32,7 @@ export interface StageContext {
 export const listBudget = (timeoutSeconds: number): number => (timeoutSeconds > 0 ? Math.round(timeoutSeconds * 1000) + 2000 : 0)
 
 /** The lists a message is checked against: looked up once per message, at its time (`Clock`). */
-export const ListsInForce = Facts.key<Lists>("antispam.lists")
+export const ListsInForce: FactKey<Lists> = Facts.key<Lists>("antispam.lists")
 
 export const listsOf =
   (ctx: StageContext) =>

@@ -48,31 +48,50 @@ const failureReason = (cause: Cause.Cause<unknown>): { outcome: `failed:${string
   return { outcome: `failed:${reason.slice(0, 60)}`, detail: String(error?.message ?? error).slice(0, 200) }
 }
 
+type Guarded = { readonly ok: true; readonly result: StageResult } | { readonly ok: false; readonly outcome: `failed:${string}`; readonly detail: string }
+
+const toTrace = (stage: Stage<unknown>, millis: number, out: Option.Option<Guarded>): StageRun => {
+  const base = { stage: stage.name, phase: stage.phase, millis }
+  if (Option.isNone(out)) return { trace: { ...base, outcome: "timeout" as const, symbols: [] } }
+  const value = out.value
+  if (!value.ok) return { trace: { ...base, outcome: value.outcome, symbols: [], facts: { error: value.detail } } }
+  const result = value.result
+  return { trace: { ...base, outcome: "ok" as const, symbols: result.symbols, facts: result.facts }, result }
+}
+
+// Hot path: no generator, the clock read directly. An inline stage (in-memory work only) gets no
+// timer: setting one would cost more than the stage.
 const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): Effect.Effect<StageRun, never, R> =>
-  Effect.gen(function* () {
-    const start = yield* Clock.currentTimeMillis
-    const guarded = Effect.suspend(() => stage.run(input)).pipe(
-      Effect.map((result) => ({ ok: true as const, result })),
+  Effect.clockWith((clock) => {
+    const start = clock.currentTimeMillisUnsafe()
+    const guarded: Effect.Effect<Guarded, never, R> = Effect.suspend(() => stage.run(input)).pipe(
+      Effect.map((result): Guarded => ({ ok: true, result })),
       Effect.catchCause((cause) =>
-        Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : Effect.succeed({ ok: false as const, ...failureReason(cause) })
+        Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : Effect.succeed<Guarded>({ ok: false, ...failureReason(cause) })
       )
     )
-    const out = limitMillis > 0 && Number.isFinite(limitMillis) ? yield* Effect.timeoutOption(guarded, limitMillis) : Option.some(yield* guarded)
-    const millis = (yield* Clock.currentTimeMillis) - start
-    const base = { stage: stage.name, phase: stage.phase, millis }
-    if (Option.isNone(out)) return { trace: { ...base, outcome: "timeout" as const, symbols: [] } }
-    const value = out.value
-    if (!value.ok) return { trace: { ...base, outcome: value.outcome, symbols: [], facts: { error: value.detail } } }
-    const result = value.result
-    return { trace: { ...base, outcome: "ok" as const, symbols: result.symbols, facts: result.facts }, result }
+    const timed = stage.inline !== true && limitMillis > 0 && Number.isFinite(limitMillis) ? Effect.timeoutOption(guarded, limitMillis) : Effect.map(guarded, Option.some)
+    return Effect.map(timed, (out) => toTrace(stage as Stage<unknown>, clock.currentTimeMillisUnsafe() - start, out))
   })
 
 const skipped = (stage: Stage<unknown>): StageRun => ({ trace: { stage: stage.name, phase: stage.phase, outcome: "skipped", millis: 0, symbols: [] } })
 
 /** Runs the stages of `input.phase` (see the module comment for the rules). */
-export const runPhase = <R>(stages: ReadonlyArray<Stage<R>>, input: StageInput, options: PipelineOptions = {}): Effect.Effect<PhaseRun, never, R> =>
-  Effect.gen(function* () {
-    const phaseStages = stages.filter((s) => s.phase === input.phase)
+export const runPhase = <R>(stages: ReadonlyArray<Stage<R>>, input: StageInput, options: PipelineOptions = {}): Effect.Effect<PhaseRun, never, R> => {
+  const phaseStages = stages.filter((s) => s.phase === input.phase)
+  // One inline stage (the bypass checks of connect, mail and rcpt): no deadline to keep, no group.
+  const only = phaseStages.length === 1 ? phaseStages[0] : undefined
+  if (only?.inline === true)
+    return Effect.map(runStage(only, input, 0), (run) => {
+      const decision = run.result?.decision
+      const recipients = input.phase === "data" ? input.recipients : []
+      return {
+        runs: [run],
+        decided: decision !== undefined && decision._tag !== "Continue" ? { stage: only.name, decision } : undefined,
+        recipientDecisions: (run.result?.recipientDecisions ?? []).filter((d) => recipients.includes(d.recipient)).map((d) => ({ ...d, stage: only.name }))
+      }
+    })
+  return Effect.gen(function* () {
     const orders = [...new Set(phaseStages.map((s) => s.order ?? 0))].sort((a, b) => a - b)
     const started = yield* Clock.currentTimeMillis
     const deadline = options.deadlineMillis !== undefined && options.deadlineMillis > 0 ? started + options.deadlineMillis : Number.POSITIVE_INFINITY
@@ -111,3 +130,4 @@ export const runPhase = <R>(stages: ReadonlyArray<Stage<R>>, input: StageInput, 
     }
     return { runs: phaseStages.map((s) => byStage.get(s) as StageRun), decided, recipientDecisions: perRecipient }
   })
+}

@@ -12,6 +12,15 @@ const stage = (name: string, run: Stage["run"], extra: Partial<Stage> = {}): Sta
 const ok = (symbols: StageResult["symbols"] = [], decision?: StageResult["decision"]) => Effect.succeed<StageResult>({ symbols, decision })
 
 describe("Pipeline.runPhase", () => {
+  it("an inline stage gets no timer (its budget is not enforced); its decision still ends the phase", async () => {
+    const slowInline = stage("inline", () => Effect.as(Effect.sleep(30), { symbols: [], decision: { _tag: "Reject", reason: "r" } }), { budgetMillis: 1, inline: true })
+    const run = await Effect.runPromise(Pipeline.runPhase([slowInline], connect))
+    expect(run.runs[0]!.trace.outcome).toBe("ok")
+    expect(run.decided).toEqual({ stage: "inline", decision: { _tag: "Reject", reason: "r" } })
+    const timed = await Effect.runPromise(Pipeline.runPhase([{ ...slowInline, inline: false }], connect))
+    expect(timed.runs[0]!.trace.outcome).toBe("timeout")
+  })
+
   it("runs only the input's phase, traces every stage in the given order", async () => {
     const other = stage("rcpt-only", () => ok(), { phase: "rcpt" })
     const a = stage("a", () => ok([{ name: "A", score: 1, source: "a" }]))

@@ -4,8 +4,11 @@
  * `npm start`, `mailmoat gateway`, the smoke test and the benchmark run.
  *
  * **Gotchas**
- * - Graceful `close()`: stop accepting, let transactions in flight finish (idle sessions get
- *   421 at once), then close downstream connections and the admin API.
+ * - Everything the gateway opens (delivery, quarantine, plugins and stores, listeners) is owned
+ *   by one Effect `Scope`: a failed start releases what was opened so far, and `close()` closes
+ *   the scope, releasing in reverse order: admin API, proxies, then SMTP gracefully (stop
+ *   accepting, let transactions in flight finish, idle sessions get 421 at once), the engine's
+ *   plugins and stores, the quarantine and the downstream connections.
  * - `protected` in the status is true while SMTP listens and every enabled module is active; an
  *   enabled module that is not available makes it false (antispam switched off does not).
  *
@@ -13,12 +16,13 @@
  * @since 0.1.0
  */
 import { Smtp } from "@mailmoat/protocols"
+import { Effect, Exit, Scope } from "effect"
 import { join } from "node:path"
 import { type AdminServer, startAdmin } from "./AdminServer.ts"
 import { type Evaluate, makeHandler } from "./GatewayHandler.ts"
 import { type Handoff, maildirHandoff } from "./Handoff.ts"
 import { Metrics } from "./Metrics.ts"
-import { openQuarantine } from "./Quarantine.ts"
+import { openQuarantine, type Quarantine } from "./Quarantine.ts"
 import { makeSessionStages } from "./SessionStages.ts"
 import { type Wiring, wire } from "./Wiring.ts"
 import * as Log from "./Log.ts"
@@ -102,69 +106,88 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   await ensureDirectory(settings.dataDir, "dataDir")
   await ensureDirectory(spoolDir, "dataDir")
   if (settings.config.state.backend !== "redis") await ensureDirectory(settings.quarantine.path, settings.config.quarantine.path === undefined ? "dataDir" : "quarantine.path")
-  const d = settings.delivery
-  let handoff: Handoff
-  if (d.mode === "maildir") {
-    await ensureDirectory(d.path, settings.config.delivery.maildir === undefined ? "dataDir" : "delivery.maildir")
-    handoff = maildirHandoff(d.path, settings.smtp.hostname)
-  } else {
-    handoff = relayHandoff({
-      host: d.host,
-      port: d.port,
-      protocol: d.protocol,
-      tls: d.tls,
-      servername: d.servername,
-      ca: d.ca,
-      heloName: settings.smtp.hostname,
-      timeouts: { dataEndMs: d.dataEndMs }
-    })
+  // Everything opened from here on is owned by one scope: a failed start releases what was
+  // opened so far, close() releases it all, in the reverse order (listeners first).
+  const scope = Scope.makeUnsafe("sequential")
+  const own = async <A>(open: () => Promise<A>, release: (a: A, failed: boolean) => Promise<unknown>): Promise<A> => {
+    const a = await open()
+    const finalizer = (exit: Exit.Exit<unknown, unknown>) =>
+      Effect.promise(() => release(a, Exit.isFailure(exit)).catch((error: unknown) => logger.error("close_failed", { error: String(error) })))
+    await Effect.runPromise(Scope.addFinalizerExit(scope, finalizer))
+    return a
   }
-  const quarantine = openQuarantine({ path: settings.quarantine.path, state: settings.config.state })
-  // Before anything listens: a plugin problem refuses the start (PluginLoadError, exit 2).
+  let smtp: Awaited<ReturnType<typeof Smtp.SmtpServer.listen>>
+  let handoff: Handoff
+  let quarantine: Quarantine
   let wiring: Wiring
+  let proxies: ProxyListeners | undefined
   try {
-    wiring = await wire(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, antispam: settings.antispam, log, withoutProtection: options.evaluate !== undefined })
+    const d = settings.delivery
+    if (d.mode === "maildir") await ensureDirectory(d.path, settings.config.delivery.maildir === undefined ? "dataDir" : "delivery.maildir")
+    handoff = await own(
+      async () =>
+        d.mode === "maildir"
+          ? maildirHandoff(d.path, settings.smtp.hostname)
+          : relayHandoff({
+              host: d.host,
+              port: d.port,
+              protocol: d.protocol,
+              tls: d.tls,
+              servername: d.servername,
+              ca: d.ca,
+              heloName: settings.smtp.hostname,
+              timeouts: { dataEndMs: d.dataEndMs }
+            }),
+      (h) => h.close()
+    )
+    quarantine = await own(
+      async () => openQuarantine({ path: settings.quarantine.path, state: settings.config.state }),
+      (q) => q.close()
+    )
+    // Before anything listens: a plugin problem refuses the start (PluginLoadError, exit 2).
+    wiring = await own(
+      () => wire(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, antispam: settings.antispam, log, withoutProtection: options.evaluate !== undefined }),
+      (w) => w.close()
+    )
   } catch (error) {
-    await quarantine.close()
+    await Effect.runPromise(Scope.close(scope, Exit.fail(error)))
     throw error
   }
   const { plugins, protection } = wiring
   const evaluate = settings.antispam.enabled ? (options.evaluate ?? protection?.evaluate) : undefined
   const sessionStages = makeSessionStages(plugins.sessionStages, logger.lines("warn"))
   const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, sessionStages, users: settings.smtp.users, logger })
-  let smtp: Awaited<ReturnType<typeof Smtp.SmtpServer.listen>>
   try {
-    smtp = await Smtp.SmtpServer.listen(
-    {
-      host: settings.smtp.host,
-      port: settings.smtp.port,
-      hostname: settings.smtp.hostname,
-      maxMessageSize: settings.smtp.maxMessageSize,
-      maxRecipients: settings.smtp.maxRecipients,
-      maxConnections: settings.smtp.maxConnections,
-      maxConnectionsPerIp: settings.smtp.maxConnectionsPerIp,
-      bareLineEndings: settings.smtp.bareLineEndings,
-      tls: settings.smtp.tls,
-      spool: { dir: spoolDir },
-      log
-    },
-    handler
-  )
+    smtp = await own(
+      () =>
+        Smtp.SmtpServer.listen(
+          {
+            host: settings.smtp.host,
+            port: settings.smtp.port,
+            hostname: settings.smtp.hostname,
+            maxMessageSize: settings.smtp.maxMessageSize,
+            maxRecipients: settings.smtp.maxRecipients,
+            maxConnections: settings.smtp.maxConnections,
+            maxConnectionsPerIp: settings.smtp.maxConnectionsPerIp,
+            bareLineEndings: settings.smtp.bareLineEndings,
+            tls: settings.smtp.tls,
+            spool: { dir: spoolDir },
+            log
+          },
+          handler
+        ).catch((error: unknown) => {
+          throw listenError(error, { host: "smtp.host", port: "smtp.port" }, `${settings.smtp.host}:${settings.smtp.port}`)
+        }),
+      // Graceful on close (sessions in flight finish); at once when the start failed.
+      (server, failed) => server.close(failed ? { graceful: false } : { graceful: true, timeoutMs: options.shutdownTimeoutMs ?? 30_000 })
+    )
+    // The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start.
+    proxies = await own(
+      () => startProxies(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, log: logger.lines("warn"), classifierStage: protection?.classifierStage }),
+      async (p) => p?.close()
+    )
   } catch (error) {
-    await protection?.close()
-    await plugins.close()
-    await quarantine.close()
-    throw listenError(error, { host: "smtp.host", port: "smtp.port" }, `${settings.smtp.host}:${settings.smtp.port}`)
-  }
-  // The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start.
-  let proxies: ProxyListeners | undefined
-  try {
-    proxies = await startProxies(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, log: logger.lines("warn"), classifierStage: protection?.classifierStage })
-  } catch (error) {
-    await smtp.close({ graceful: false })
-    await protection?.close()
-    await plugins.close()
-    await quarantine.close()
+    await Effect.runPromise(Scope.close(scope, Exit.fail(error)))
     throw error
   }
   let closing = false
@@ -187,15 +210,15 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   let admin: AdminServer | undefined
   try {
     if (settings.admin.enabled)
-      admin = await startAdmin(settings.admin.host, settings.admin.port, { status, metrics: () => metrics.prometheus() }).catch((error: unknown) => {
-        throw listenError(error, { host: "admin.host", port: "admin.port" }, `${settings.admin.host}:${settings.admin.port}`)
-      })
+      admin = await own(
+        () =>
+          startAdmin(settings.admin.host, settings.admin.port, { status, metrics: () => metrics.prometheus() }).catch((error: unknown) => {
+            throw listenError(error, { host: "admin.host", port: "admin.port" }, `${settings.admin.host}:${settings.admin.port}`)
+          }),
+        (server) => server.close()
+      )
   } catch (error) {
-    await smtp.close({ graceful: false })
-    await proxies?.close()
-    await protection?.close()
-    await plugins.close()
-    await quarantine.close()
+    await Effect.runPromise(Scope.close(scope, Exit.fail(error)))
     throw error
   }
   let closed: Promise<void> | undefined
@@ -209,15 +232,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     status,
     close: () => {
       closing = true
-      closed ??= (async () => {
-        await smtp.close({ graceful: true, timeoutMs: options.shutdownTimeoutMs ?? 30_000 })
-        await proxies?.close()
-        await handoff.close()
-        await protection?.close()
-        await plugins.close()
-        await quarantine.close()
-        await admin?.close()
-      })()
+      closed ??= Effect.runPromise(Scope.close(scope, Exit.void))
       return closed
     }
   }

@@ -1,0 +1,45 @@
+// The gateway owns what it opens through one scope: a start that fails half-way releases the
+// listeners it had already bound, and close() releases them too (the ports can be bound again).
+import { createServer, type Server } from "node:net"
+import { describe, expect, test } from "vitest"
+import { StartupError } from "../src/index.ts"
+import { freePort, gateway } from "./support/peers.ts"
+
+const bindable = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = createServer()
+    s.once("error", () => resolve(false))
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)))
+  })
+
+const occupy = async (): Promise<{ server: Server; port: number }> => {
+  const server = createServer()
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()))
+  return { server, port: (server.address() as { port: number }).port }
+}
+
+describe("the gateway's scope", () => {
+  test("admin.port in use: the start fails naming the key, and the SMTP port it bound is released", async () => {
+    const taken = await occupy()
+    const smtpPort = await freePort()
+    try {
+      const error = await gateway({ smtp: { port: smtpPort }, admin: { port: taken.port } }).then(
+        (gw) => gw.close().then(() => undefined),
+        (e: unknown) => e
+      )
+      expect(error).toBeInstanceOf(StartupError)
+      expect((error as StartupError).key).toBe("admin.port")
+      expect(await bindable(smtpPort)).toBe(true)
+    } finally {
+      await new Promise<void>((r) => taken.server.close(() => r()))
+    }
+  })
+
+  test("close() releases the SMTP and admin listeners", async () => {
+    const gw = await gateway()
+    const ports = [gw.smtp.port, gw.admin!.port]
+    for (const p of ports) expect(await bindable(p)).toBe(false)
+    await gw.close()
+    for (const p of ports) expect(await bindable(p)).toBe(true)
+  })
+})

@@ -17,7 +17,7 @@
  */
 import type { BlocklistAnswer, BlocklistProvider, QueryKind } from "@mailmoat/core"
 import { BlocklistRunner } from "@mailmoat/core"
-import { Effect } from "effect"
+import { Duration, Effect, Fiber, Schedule } from "effect"
 
 export type ZoneState = "unknown" | "healthy" | "suspended"
 
@@ -101,19 +101,14 @@ export const make = (providers: ReadonlyArray<BlocklistProvider>, options: Healt
 
   const probeAll = Effect.forEach(providers, probe, { concurrency: 8 })
 
+  // A scheduled fiber: probe now, then `intervalMillis` after each round ends (rounds never
+  // overlap, a slow round delays the next); stopping interrupts it, a probe in flight included.
   const start = (intervalMillis: number) => {
-    let running = false
-    const tick = () => {
-      if (running) return
-      running = true
-      Effect.runPromise(probeAll).finally(() => {
-        running = false
-      })
+    const rounds = probeAll.pipe(Effect.ignore, Effect.repeat(Schedule.spaced(Duration.millis(Math.max(1000, intervalMillis)))))
+    const fiber = Effect.runFork(rounds)
+    return () => {
+      Effect.runFork(Fiber.interrupt(fiber))
     }
-    tick()
-    const timer = setInterval(tick, Math.max(1000, intervalMillis))
-    timer.unref?.()
-    return () => clearInterval(timer)
   }
 
   return {

@@ -49,6 +49,7 @@ export interface HandlerDeps {
 const LEVELS: Readonly<Record<string, Level>> = {
   message: "info",
   auth_failed: "warn",
+  stage_failed: "warn",
   delivery_failed: "warn",
   quarantine_failed: "error",
   evaluation_failed: "error",
@@ -102,6 +103,9 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     try {
       const outcomes = await deps.evaluate(envelope, spool)
       for (const o of outcomes) log(id, "verdict", { rcpt: o.recipient, class: o.verdict.class, score: o.verdict.score, action: o.action._tag, rule: o.rule })
+      // One line per stage (built-in or plugin) that failed or ran out of time: fail open, visibly.
+      const failed = new Map(outcomes.flatMap((o) => o.verdict.trace).filter((t) => t.outcome === "timeout" || t.outcome.startsWith("failed")).map((t) => [t.stage, t.outcome]))
+      for (const [stage, outcome] of failed) log(id, "stage_failed", { stage, outcome: String(outcome) })
       return { plan: plan(envelope.rcptTo, outcomes), outcomes }
     } catch (error) {
       log(id, "evaluation_failed", { error: error instanceof Error ? error.message : String(error) })

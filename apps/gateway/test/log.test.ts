@@ -2,7 +2,8 @@
 // message with queue id, client, recipients, verdict, score, action and milliseconds.
 import { Effect, Logger } from "effect"
 import { afterAll, describe, expect, test } from "vitest"
-import type { RunningGateway } from "../src/index.ts"
+import { Action } from "@mailmoat/core"
+import type { Evaluate, RunningGateway } from "../src/index.ts"
 import * as Log from "../src/Log.ts"
 import { gateway, sendRaw } from "./support/peers.ts"
 
@@ -60,5 +61,24 @@ describe("one info line per message", () => {
     expect(["ham", "unsure"]).toContain(messages[0]!.verdict)
     expect(typeof messages[0]!.score).toBe("number")
     expect(typeof messages[0]!.ms).toBe("number")
+  })
+
+  test("a stage that failed or timed out is a warn line of its own", async () => {
+    const { lines, logger } = collect({ level: "warn", format: "json" })
+    const trace = [
+      { stage: "rbl", phase: "data" as const, symbols: [], millis: 2000, outcome: "timeout" as const },
+      { stage: "acme-feed", phase: "data" as const, symbols: [], millis: 3, outcome: "failed:Defect" as const },
+      { stage: "size", phase: "data" as const, symbols: [], millis: 0, outcome: "ok" as const }
+    ]
+    const evaluate: Evaluate = async (envelope) =>
+      envelope.rcptTo.map((recipient) => ({ recipient, verdict: { class: "unsure" as const, score: 0, symbols: [], trace }, action: Action.deliver(), rule: "policy" }))
+    const gw = await gateway({}, { logger, evaluate })
+    running.push(gw)
+    await sendRaw(gw.smtp.port, { from: "a@client.test", to: ["b@example.test", "c@example.test"] }, "Subject: s\r\n\r\nb\r\n")
+    const failed = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.event === "stage_failed")
+    expect(failed.map((e) => [e.level, e.stage, e.outcome])).toEqual([
+      ["warn", "rbl", "timeout"],
+      ["warn", "acme-feed", "failed:Defect"]
+    ])
   })
 })

@@ -3,7 +3,7 @@
  * @since 0.1.0
  */
 export * as Action from "./Action.ts"
-export type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, QueryKind, UnknownReason } from "./Blocklist.ts"
+export type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, QueryKind, QueryOrigin, UnknownReason } from "./Blocklist.ts"
 export * as Envelope from "./Envelope.ts"
 export type { MessageEvaluator, RecipientOutcome } from "./Evaluation.ts"
 export type { BodyFacts, Header, Headers, Message, MimePart, ReceivedHop } from "./MessageTypes.ts"

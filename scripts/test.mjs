@@ -5,7 +5,8 @@
 //   2. build, typecheck and lint every package (turbo)
 //   3. vitest in every package and app, one package at a time (the integration suites start real
 //      servers; two cores do not run two of them well at once)
-//   4. npm pack of every package installed into an empty project, imported and run
+//   4. the pack check: metadata, npm publish --dry-run, npm pack of every package installed into
+//      an empty project, imported and run, a plugin compiled and tested from the tarballs
 //   5. runtimes: core's unit suite under Node 24, and the smoke suite (engine + an SMTP round trip
 //      through the built gateway) under Node 20, Node 24, Bun and Deno
 // Ends with one closing line "N passed, N failed" summed over every suite (and how many tests
@@ -53,9 +54,21 @@ for (const dir of packageDirs) {
   skipped += report.numPendingTests + (report.numTodoTests ?? 0)
 }
 
-// The packages as users get them: npm pack, install into an empty project, import and run.
-if (run("packed packages install and run (npm pack)", process.execPath, [`${root}scripts/pack-check.mjs`])) passed += 1
-else failed += 1
+// The packages as users get them: metadata, npm pack, install into an empty project, import and
+// run, a plugin compiled (tsc strict without skipLibCheck, deno check) and tested from the tarballs.
+// Each of its checks counts; its closing line is "pack: N passed, M failed".
+{
+  console.log("\n[mailmoat test] packed packages (npm pack, metadata, plugin compile)")
+  const result = spawnSync(process.execPath, [`${root}scripts/pack-check.mjs`], { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
+  process.stdout.write(result.stdout ?? "")
+  const counts = /pack: (\d+) passed, (\d+) failed/.exec(result.stdout ?? "")
+  if (counts === null || result.status !== 0) problems.push(`packed packages (exit ${result.status ?? result.signal})`)
+  if (counts === null) failed += 1
+  else {
+    passed += Number(counts[1])
+    failed += Number(counts[2])
+  }
+}
 
 // Other runtimes.
 const runtimesOk = run("install Node 24, Bun, Deno (npm packages)", process.execPath, [`${root}scripts/runtimes.mjs`])

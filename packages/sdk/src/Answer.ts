@@ -102,7 +102,8 @@ export type LookupUnknownReason = UnknownReason | "ProviderError"
  * An answer as the SDK reports it back (`lookup`, `cachedLookup`, conformance `expect`
  * functions): the same vocabulary a provider returns, normalised (`codes` always present).
  *
- * `_tag` (and `reason` on an unknown answer) is the engine's form, kept so tests written against
+ * `answer.listed` is `true`, `false`, or `undefined` for an unknown answer, so a test may read
+ * it without narrowing first. `_tag` (and `reason` on an unknown answer) is the engine's form, kept so tests written against
  * it still pass. Deprecated: read `listed` / `unknown`.
  */
 export type LookupAnswer =
@@ -112,18 +113,22 @@ export type LookupAnswer =
       readonly score?: number | undefined
       readonly reason?: string | undefined
       readonly ttlSeconds?: number | undefined
+      readonly unknown?: undefined
       /** @deprecated the engine's form; read `listed`. */
       readonly _tag: "Listed"
     }
   | {
       readonly listed: false
       readonly ttlSeconds?: number | undefined
+      readonly unknown?: undefined
       /** @deprecated the engine's form; read `listed`. */
       readonly _tag: "NotListed"
     }
   | {
       readonly unknown: LookupUnknownReason
       readonly detail?: string | undefined
+      /** Absent: read `answer.listed === true` without narrowing first. */
+      readonly listed?: undefined
       /** @deprecated the engine's form; read `unknown`. */
       readonly _tag: "Unknown"
       /** @deprecated the engine's form; read `unknown`. */

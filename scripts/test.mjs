@@ -12,7 +12,7 @@
 //      through the built gateway) under Node 20, Node 24, Bun and Deno
 // Ends with one closing line "N passed, N failed" summed over every suite (and how many tests
 // were skipped, never counted as passed: the corpus tests skip where ../shared/corpus is absent).
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
@@ -63,10 +63,16 @@ for (const dir of packageDirs) {
 // Each of its checks counts; its closing line is "pack: N passed, M failed".
 {
   console.log("\n[mailmoat test] packed packages (npm pack, metadata, plugin compile)")
-  const result = spawnSync(process.execPath, [`${root}scripts/pack-check.mjs`], { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
-  process.stdout.write(result.stdout ?? "")
-  const counts = /pack: (\d+) passed, (\d+) failed/.exec(result.stdout ?? "")
-  if (counts === null || result.status !== 0) problems.push(`packed packages (exit ${result.status ?? result.signal})`)
+  // Streamed as it runs, and kept to read the closing line.
+  const child = spawn(process.execPath, [`${root}scripts/pack-check.mjs`], { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
+  let output = ""
+  child.stdout.on("data", (chunk) => {
+    process.stdout.write(chunk)
+    output += chunk
+  })
+  const status = await new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? signal)))
+  const counts = /pack: (\d+) passed, (\d+) failed/.exec(output)
+  if (counts === null || status !== 0) problems.push(`packed packages (exit ${status})`)
   if (counts === null) failed += 1
   else {
     passed += Number(counts[1])

@@ -60,11 +60,14 @@ try {
   }
 
   const tarballs = []
+  /** Package name -> its tarball. */
+  const packed = new Map()
   for (const dir of packages) {
     check(`${dir}: npm pack holds LICENSE, README and its entry points`, () => {
       const out = execFileSync(npm, ["pack", "--silent", "--pack-destination", work], { cwd: join(root, dir), encoding: "utf8" })
       const tarball = join(work, out.trim().split("\n").pop())
       tarballs.push(tarball)
+      packed.set(JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).name, tarball)
       const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n")
       const text = (name) => (files.includes(`package/${name}`) ? execFileSync("tar", ["-xzOf", tarball, `package/${name}`], { encoding: "utf8" }) : "")
       noProblems(tarballProblems(root, dir, { files, license: text("LICENSE"), readme: text("README.md") }))
@@ -80,9 +83,23 @@ try {
   // The plugin, its tests, its tsconfig and the SMTP round trip (they import our packages, so they
   // run from the project, where the tarballs are installed).
   cpSync(join(root, "scripts/pack-plugin"), project, { recursive: true })
-  check("every entry point imports", () => {
+  // Every export of every library package (apps' `./main` entries start programs: only the
+  // gateway's library entry is imported), and the SDK's testing kit where vitest is installed.
+  const entries = [
+    ...packages
+      .filter((dir) => dir.startsWith("packages/"))
+      .flatMap((dir) => {
+        const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"))
+        return Object.entries(pkg.exports ?? {})
+          .filter(([key, target]) => target !== null && !key.includes("*") && key !== "./package.json")
+          .map(([key]) => (key === "." ? pkg.name : `${pkg.name}/${key.slice(2)}`))
+      })
+      .filter((e) => e !== "@mailmoat/sdk/testing"),
+    "@mailmoat/gateway"
+  ]
+  check(`every entry point imports (${entries.length})`, () => {
     const script = `
-      const entries = ["@mailmoat/core", "@mailmoat/core/node", "@mailmoat/core/testing", "@mailmoat/protocols", "@mailmoat/antispam", "@mailmoat/sdk", "@mailmoat/gateway"]
+      const entries = ${JSON.stringify(entries)}
       for (const e of entries) { const m = await import(e); if (Object.keys(m).length === 0) throw new Error(e + " exports nothing") }
       const { Classifier } = await import("@mailmoat/antispam")
       await Classifier.loadModel()
@@ -124,7 +141,6 @@ try {
   // every type it exports (no TS2742 "cannot be named without a reference to .pnpm/...").
   const strict = join(work, "pnpm-project")
   check("under pnpm's strict layout the plugin (sdk only) compiles and emits its declarations", () => {
-    const tarball = (name) => tarballs.find((t) => t.includes(`mailmoat-${name}-`))
     mkdirSync(join(strict, "src"), { recursive: true })
     writeFileSync(
       join(strict, "package.json"),
@@ -133,10 +149,10 @@ try {
         version: "1.0.0",
         private: true,
         type: "module",
-        dependencies: { "@mailmoat/sdk": `file:${tarball("sdk")}` },
+        dependencies: { "@mailmoat/sdk": `file:${packed.get("@mailmoat/sdk")}` },
         devDependencies: { typescript: "5.9.3", "@types/node": "^20.19.0" },
         // Our other packages come from their tarballs, not the registry.
-        pnpm: { overrides: Object.fromEntries(["core", "protocols", "antispam"].map((n) => [`@mailmoat/${n}`, `file:${tarball(n)}`])) }
+        pnpm: { overrides: Object.fromEntries([...packed].filter(([name]) => name !== "@mailmoat/sdk").map(([name, file]) => [name, `file:${file}`])) }
       })
     )
     cpSync(join(root, "scripts/pack-plugin/src/index.ts"), join(strict, "src/index.ts"))

@@ -5,7 +5,15 @@
  * **Gotchas**
  * - Backpressure: the socket is paused while a chunk is processed (including handler calls and
  *   spool writes) and resumed afterwards; the next command is not read before the previous one is
- *   answered. Lines are handled strictly one at a time.
+ *   answered. Lines are handled strictly one at a time. Output counts too: while more than
+ *   `maxPendingOutput` bytes of replies wait to be sent (a client that pipelines and never reads),
+ *   no further line is run and the socket stays paused until it drains; a client that does not
+ *   read for `idleTimeoutMs` is disconnected. Memory per session stays bounded whatever it sends.
+ * - Lifetime: `maxSessionMs` after the connect the session gets 421 4.4.2 at the next event.
+ * - Stress: while the listener is nearly full (`stressed()`), idle timers are armed with
+ *   `stressIdleTimeoutMs` instead, so silent clients give their slots back quickly.
+ * - `whenFinished` fires as soon as the closing reply (221, 421, ...) has been written, before the
+ *   client has closed its end: the listener frees the connection slot there.
  * - Early talker: bytes that arrive before our greeting are dropped and turn the greeting into
  *   554 + close (`greetingDelayMs` gives a client time to betray itself, as postscreen does).
  * - STARTTLS: the plaintext 'data' listener is removed and every buffered plaintext byte discarded
@@ -31,7 +39,10 @@ import { DataDecoder } from "./DataDecoder.ts"
 import type { SmtpHandler, SmtpSessionInfo } from "./Handler.ts"
 import { SmtpLineReader } from "./LineReader.ts"
 import { formatLogLine } from "./LogLine.ts"
-import { formatReply } from "./Reply.ts"
+import type { AuthLimiter } from "./AuthLimiter.ts"
+import { type FreeSpaceOptions, hasRoomFor } from "./FreeSpace.ts"
+import { HopCounter } from "./HopCounter.ts"
+import { Common, formatReply } from "./Reply.ts"
 import * as Session from "./Session.ts"
 import { type ConnectionFacts, initial, type SessionConfig, type SessionEvent, type SessionRequest, type SessionState, sessionInfo } from "./SessionState.ts"
 import { type SpoolOptions, SpoolWriter } from "./SpoolWriter.ts"
@@ -51,6 +62,17 @@ export interface ConnectionOptions {
   readonly secureContext: tls.SecureContext | undefined
   readonly spool: SpoolOptions
   readonly log: (line: string) => void
+  /** Reply bytes queued for a client before we stop reading its commands. */
+  readonly maxPendingOutput: number
+  /** Total session lifetime (421 4.4.2 past it). */
+  readonly maxSessionMs: number
+  /** True while the listener is nearly full; idle timers then use `stressIdleTimeoutMs`. */
+  readonly stressed: () => boolean
+  readonly stressIdleTimeoutMs: number
+  /** AUTH failure limiting across connections (none: unlimited). */
+  readonly authLimiter: AuthLimiter | undefined
+  /** Free-space check at MAIL (none: no check). */
+  readonly freeSpace: FreeSpaceOptions | undefined
 }
 
 const CLOSE_GRACE_MS = 5000
@@ -69,10 +91,14 @@ export class Connection {
   private closed = false
   private queue: Promise<void> = Promise.resolve()
   private idleTimer: ReturnType<typeof setTimeout> | undefined
+  private lifetimeTimer: ReturnType<typeof setTimeout> | undefined
+  private hops: HopCounter | undefined
   /** Start of the current DATA transfer and bytes received since, for the minimum data rate. */
   private dataStartedAt = 0
   private dataBytes = 0
   private readonly onClosed: Array<() => void> = []
+  private readonly onFinished: Array<() => void> = []
+  private finished = false
 
   constructor(
     private socket: net.Socket,
@@ -92,11 +118,30 @@ export class Connection {
     else this.onClosed.push(f)
   }
 
+  /** Runs `f` once the session is over: its closing reply was written, or the socket closed. */
+  whenFinished(f: () => void): void {
+    if (this.finished) f()
+    else this.onFinished.push(f)
+  }
+
+  private finish(): void {
+    if (this.finished) return
+    this.finished = true
+    clearTimeout(this.lifetimeTimer)
+    for (const f of this.onFinished.splice(0)) f()
+  }
+
   start(): void {
     this.attach(this.socket)
     this.log("connect", { client: this.state.connection.clientAddress, port: this.state.connection.clientPort })
     this.armIdle()
+    this.lifetimeTimer = setTimeout(() => this.enqueue(() => this.run({ _tag: "LifetimeExceeded" })), this.options.maxSessionMs)
     this.enqueue(() => this.run({ _tag: "Connected" }))
+  }
+
+  /** The listener became stressed: re-arm the idle timer now with the short stress timeout. */
+  tighten(): void {
+    if (!this.inFlight) this.armIdle()
   }
 
   /** Graceful shutdown: 421 now if idle, else after the transaction in flight. */
@@ -131,6 +176,7 @@ export class Connection {
     socket.pause()
     this.enqueue(async () => {
       await this.consume(chunk)
+      await this.outputRoom()
       if (socket === this.socket && !this.closed && this.mode !== "tls") socket.resume()
     })
   }
@@ -161,6 +207,7 @@ export class Connection {
   /** Runs the buffered lines until input runs out or the mode changes; returns the mode. */
   private async drainLines(): Promise<Connection["mode"]> {
     while (this.mode === "command" && !this.closed) {
+      await this.outputRoom()
       const ev = this.reader.next()
       if (ev === undefined) break
       if (ev._tag === "TooLong") {
@@ -179,13 +226,18 @@ export class Connection {
     const writer = this.writer!
     const out: Array<Uint8Array> = []
     const rest = decoder.push(input, (bytes) => out.push(bytes))
-    for (const bytes of out) await writer.write(bytes)
+    const hops = this.hops!
+    for (const bytes of out) {
+      hops.push(bytes)
+      // A looping message is refused at the end: storing the rest of it would only cost disk.
+      if (hops.hops <= this.options.config.maxHops) await writer.write(bytes)
+    }
     if (rest === undefined) return undefined
     this.mode = "command"
     this.decoder = undefined
     const stats = decoder.stats()
     this.log("data_end", { size: stats.size, bareLf: stats.bareLf, bareCr: stats.bareCr, nul: stats.nul })
-    await this.run({ _tag: "DataEnded", stats, storeFailed: writer.failed })
+    await this.run({ _tag: "DataEnded", stats, storeFailed: writer.failed, hops: hops.hops })
     await writer.dispose()
     if (this.writer === writer) this.writer = undefined
     return rest
@@ -216,6 +268,7 @@ export class Connection {
           : this.failed(answer.reason)
       }
       case "MailFrom": {
+        if (!(await this.roomFor(request.params))) return this.run({ _tag: "Answered", reply: Common.noStorage })
         const a = await this.call(() => h.onMailFrom?.(info, request.address, request.params) ?? Promise.resolve(undefined), t)
         return a.ok ? this.run({ _tag: "Answered", reply: a.value }) : this.failed(a.reason)
       }
@@ -228,12 +281,19 @@ export class Connection {
       }
       case "Auth": {
         const onAuth = h.onAuth
+        const limiter = this.options.authLimiter
+        const { username } = request.request
+        if (limiter !== undefined && (await limiter.locked(info.clientAddress, username))) return this.run({ _tag: "AuthLocked" })
         const a = await this.call(() => (onAuth ? onAuth(info, request.request) : Promise.resolve({ ok: false })), t)
-        return a.ok ? this.run({ _tag: "AuthAnswered", result: a.value }) : this.failed(a.reason)
+        if (!a.ok) return this.failed(a.reason)
+        if (limiter !== undefined && a.value.ok) await limiter.succeeded(username)
+        if (limiter !== undefined && !a.value.ok) await this.pause(await limiter.failed(info.clientAddress, username))
+        return this.run({ _tag: "AuthAnswered", result: a.value })
       }
       case "ReceiveData": {
         this.decoder = new DataDecoder(this.options.config.maxMessageSize)
         this.writer = new SpoolWriter(this.options.spool)
+        this.hops = new HopCounter()
         this.mode = "data"
         this.dataStartedAt = Date.now()
         this.dataBytes = 0
@@ -254,6 +314,50 @@ export class Connection {
       case "StartTls":
         return this.upgrade()
     }
+  }
+
+  /** The free-space check for a MAIL command (declared SIZE plus the reserve). */
+  private async roomFor(params: ReadonlyMap<string, string>): Promise<boolean> {
+    const free = this.options.freeSpace
+    if (free === undefined) return true
+    const size = Number(params.get("SIZE") ?? "0")
+    const ok = await hasRoomFor(free, Number.isSafeInteger(size) ? size : 0)
+    if (!ok) this.log("insufficient_storage", { size })
+    return ok
+  }
+
+  /** Waits `ms` with the session held (the idle timer does not run meanwhile). */
+  private async pause(ms: number): Promise<void> {
+    if (ms <= 0) return
+    this.inFlight = true
+    await new Promise((r) => setTimeout(r, ms))
+    this.inFlight = false
+    this.armIdle()
+  }
+
+  /**
+   * Waits while too many reply bytes are queued for the client. A client that reads nothing for
+   * the idle timeout is disconnected.
+   */
+  private async outputRoom(): Promise<void> {
+    const socket = this.socket
+    if (this.closed || socket.writableLength <= this.options.maxPendingOutput) return
+    this.log("output_backpressure", { queued: socket.writableLength })
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        socket.removeListener("drain", done)
+        socket.removeListener("close", done)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        this.log("output_stalled")
+        socket.destroy()
+        done()
+      }, this.options.idleTimeoutMs)
+      socket.once("drain", done)
+      socket.once("close", done)
+    })
   }
 
   private failed(reason: string): Promise<void> {
@@ -336,6 +440,7 @@ export class Connection {
   private close(): void {
     this.mode = "closed"
     this.clearIdle()
+    this.finish()
     const socket = this.socket
     socket.end()
     socket.resume()
@@ -347,6 +452,7 @@ export class Connection {
     this.closed = true
     this.mode = "closed"
     this.clearIdle()
+    this.finish()
     const writer = this.writer
     this.writer = undefined
     if (writer !== undefined) void writer.dispose()
@@ -370,7 +476,7 @@ export class Connection {
     this.idleTimer = setTimeout(() => {
       if (this.inFlight) return this.armIdle()
       this.enqueue(() => this.run({ _tag: "IdleTimeout" }))
-    }, this.options.idleTimeoutMs)
+    }, this.options.stressed() ? this.options.stressIdleTimeoutMs : this.options.idleTimeoutMs)
   }
 
   private clearIdle(): void {

@@ -1,0 +1,26 @@
+// Shared steps of the raw-socket listener tests: run a listener for one test, connect and wait
+// for the greeting, send a command and wait for its complete reply.
+import { type SmtpHandler, type SmtpServerHandle, type SmtpServerOptions, SmtpServer } from "../../../src/smtp/index.ts"
+import { RawClient } from "./peers.ts"
+
+export const withServer = async (options: SmtpServerOptions, handler: SmtpHandler, f: (server: SmtpServerHandle) => Promise<void>) => {
+  const server = await SmtpServer.listen({ hostname: "mx.test", ...options }, handler)
+  try {
+    await f(server)
+  } finally {
+    await server.close({ graceful: false })
+  }
+}
+
+export const greeted = async (port: number, localAddress?: string) => {
+  const c = await RawClient.connect(port, localAddress)
+  await c.waitFor(/^220 mx\.test .*\r\n/)
+  return c
+}
+
+/** Sends a line and waits for the complete reply to it (last line `NNN `). */
+export const cmd = async (c: RawClient, line: string): Promise<string> => {
+  const from = c.received.length
+  c.write(`${line}\r\n`)
+  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, 10_000, from)
+}

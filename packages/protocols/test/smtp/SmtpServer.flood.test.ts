@@ -2,22 +2,10 @@
 // stop reading it once a little output is queued, keep its own memory bounded, and go on serving
 // everybody else. Plus the per-session caps on commands, transactions and lifetime.
 import type * as net from "node:net"
-import { setFlagsFromString } from "node:v8"
-import { runInNewContext } from "node:vm"
 import { describe, expect, it } from "vitest"
 import { recorder } from "./support/peers.ts"
-import { cmd, greeted, withServer } from "./support/server.ts"
+import { cmd, greeted, retainedBytes, withServer } from "./support/server.ts"
 
-
-setFlagsFromString("--expose-gc")
-const gc = runInNewContext("gc") as () => void
-
-/** Bytes the listener (in this process) still holds: JS heap and buffers after a full collection. */
-const retained = (): number => {
-  gc()
-  const m = process.memoryUsage()
-  return m.heapUsed + m.external + m.arrayBuffers
-}
 
 /**
  * Writes `NOOP` lines as fast as the socket takes them (never buffering more than one chunk here),
@@ -49,12 +37,12 @@ describe("output back-pressure and session caps", () => {
       await cmd(attacker, "EHLO flood.test")
       // From here on the attacker never reads: its receive window fills, then our send buffer.
       attacker.socket.pause()
-      const before = retained()
+      const before = retainedBytes()
       const result = await flood(attacker.socket, 64 * 1024 * 1024, 1500)
       const other = await greeted(port)
       expect(await cmd(other, "EHLO other.test")).toContain("250 ")
       expect(await cmd(other, "NOOP")).toMatch(/^250 2\.0\.0/)
-      const grown = retained() - before
+      const grown = retainedBytes() - before
       // The listener stopped reading long before 64 MB (10 MB of NOOPs alone would be 1.7 million
       // replies): only the kernel's socket buffers and about one chunk's replies are in flight.
       expect(result.stalled, `written ${result.written}`).toBe(true)

@@ -4,9 +4,12 @@
  * recipient (the only place SMTP lets us answer per recipient), and our 250 after DATA is sent
  * only after the downstream's 250.
  *
- * One downstream connection per client transaction: opened at the first RCPT, closed (QUIT) when
- * the transaction ends (after DATA, RSET, QUIT or a disconnect). Operations of one session run one
- * after the other on a small promise queue.
+ * One downstream connection per client session: opened at the first RCPT and kept for the
+ * session's later transactions (a transaction that ends without DATA is reset downstream with
+ * RSET), closed (QUIT) when the client session ends. A client cycling MAIL/RCPT/RSET therefore
+ * costs one downstream connection, not one per cycle. A connection the downstream dropped in the
+ * meantime is replaced at the next RCPT. Operations of one session run one after the other on a
+ * small promise queue.
  *
  * **Gotchas**
  * - At DATA the recipients to deliver may differ from those the downstream accepted at RCPT
@@ -135,6 +138,20 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
     },
 
     end: (sessionId) => {
+      const d = sessions.get(sessionId)
+      if (d === undefined) return
+      void serial(d, async () => {
+        if (!d.inTransaction || d.client === undefined) return
+        try {
+          await d.client.reset()
+          d.inTransaction = false
+        } catch {
+          drop(d)
+        }
+      })
+    },
+
+    release: (sessionId) => {
       const d = sessions.get(sessionId)
       if (d === undefined) return
       sessions.delete(sessionId)

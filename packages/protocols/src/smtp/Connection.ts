@@ -128,6 +128,11 @@ export class Connection {
     if (this.finished) return
     this.finished = true
     clearTimeout(this.lifetimeTimer)
+    try {
+      this.options.handler.onDisconnect?.(this.info())
+    } catch (error) {
+      this.log("handler_error", { reason: error instanceof Error ? error.message : String(error) })
+    }
     for (const f of this.onFinished.splice(0)) f()
   }
 
@@ -452,11 +457,17 @@ export class Connection {
     this.closed = true
     this.mode = "closed"
     this.clearIdle()
-    this.finish()
     const writer = this.writer
     this.writer = undefined
     if (writer !== undefined) void writer.dispose()
-    this.enqueue(() => this.run({ _tag: "Disconnected" }))
+    // After the work in flight and the transaction's abort: the handler's resources are free then.
+    this.enqueue(async () => {
+      try {
+        await this.run({ _tag: "Disconnected" })
+      } finally {
+        this.finish()
+      }
+    })
     this.log("close")
     for (const f of this.onClosed.splice(0)) f()
   }

@@ -1,0 +1,86 @@
+// The downstream side under client abuse (before-queue relay): one downstream connection per
+// client session however many MAIL/RCPT/RSET cycles the client runs, and a deadline on every
+// downstream step, so a downstream that hangs at its greeting costs the client seconds, not minutes.
+import * as net from "node:net"
+import { afterAll, describe, expect, test } from "vitest"
+import type { RunningGateway } from "../src/index.ts"
+import { gateway, RawClient, RawSink } from "./support/peers.ts"
+
+const relayTo = (port: number, downstream: Record<string, unknown> = {}) => ({
+  delivery: { downstream: { host: "127.0.0.1", port, ...downstream } },
+  classifier: { enabled: false }
+})
+
+const cmd = async (c: RawClient, line: string): Promise<string> => {
+  const from = c.received.length
+  c.write(`${line}\r\n`)
+  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, 20_000, from)
+}
+
+const session = async (port: number): Promise<RawClient> => {
+  const c = await RawClient.connect(port)
+  await c.waitFor(/^220 .*\r\n/)
+  await cmd(c, "EHLO client.test")
+  return c
+}
+
+describe("downstream connections and deadlines", () => {
+  const running: Array<{ close(): Promise<void> }> = []
+  afterAll(async () => {
+    for (const r of running.reverse()) await r.close()
+  })
+
+  test("60 MAIL/RCPT/RSET cycles and a message in one client session use one downstream connection", async () => {
+    const sink = await RawSink.start()
+    running.push({ close: () => sink.stop() })
+    const gw: RunningGateway = await gateway(relayTo(sink.port))
+    running.push(gw)
+    const c = await session(gw.smtp.port)
+    for (let i = 0; i < 60; i++) {
+      expect(await cmd(c, "MAIL FROM:<s@client.test>")).toMatch(/^250 /)
+      expect(await cmd(c, `RCPT TO:<r${i}@example.test>`)).toMatch(/^250 /)
+      expect(await cmd(c, "RSET")).toMatch(/^250 /)
+    }
+    await cmd(c, "MAIL FROM:<s@client.test>")
+    await cmd(c, "RCPT TO:<last@example.test>")
+    expect(await cmd(c, "DATA")).toMatch(/^354 /)
+    expect(await cmd(c, "Subject: last\r\n\r\nbody\r\n.")).toMatch(/^250 /)
+    expect(await cmd(c, "QUIT")).toMatch(/^221 /)
+    await c.waitClosed()
+    expect(sink.messages.map((m) => m.rcptTo)).toEqual([["last@example.test"]])
+    expect(sink.connections).toBe(1)
+    // Each abandoned transaction was reset downstream, in the same connection.
+    expect(sink.commands.filter((l) => l === "RSET")).toHaveLength(60)
+    // A second client session gets its own connection, closed with the session.
+    const d = await session(gw.smtp.port)
+    await cmd(d, "MAIL FROM:<s@client.test>")
+    expect(await cmd(d, "RCPT TO:<x@example.test>")).toMatch(/^250 /)
+    d.close()
+    expect(sink.connections).toBe(2)
+  }, 60_000)
+
+  test("a downstream that accepts the connection and never greets: 451 at RCPT within the step deadline", async () => {
+    const silent = net.createServer(() => undefined)
+    const held = new Set<net.Socket>()
+    silent.on("connection", (s) => {
+      held.add(s)
+      s.on("error", () => undefined)
+    })
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r))
+    running.push({
+      close: () =>
+        new Promise<void>((r) => {
+          for (const s of held) s.destroy()
+          silent.close(() => r())
+        })
+    })
+    const port = (silent.address() as net.AddressInfo).port
+    const gw = await gateway(relayTo(port, { commandTimeoutSeconds: 0.5 }))
+    running.push(gw)
+    const c = await session(gw.smtp.port)
+    await cmd(c, "MAIL FROM:<s@client.test>")
+    // Well within the listener's own 120 s handler deadline and the 20 s wait of `cmd`.
+    expect(await cmd(c, "RCPT TO:<r@example.test>")).toMatch(/^4\d\d 4\.\d\.\d /)
+    c.close()
+  }, 30_000)
+})

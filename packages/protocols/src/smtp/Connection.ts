@@ -27,8 +27,10 @@
  * - A handler that outlives its deadline keeps running (promises cannot be cancelled); its late
  *   answer is ignored and the spool it was given is disposed once the 451 has been sent.
  *
- * Size: ~350 lines, over the 250 aim because request dispatch, TLS upgrade and timers share the
- * same small amount of mutable connection state; splitting them would spread that state around.
+ * Size: ~440 lines, over the 250 aim because request dispatch, TLS upgrade, output back-pressure
+ * and timers share the same small amount of mutable connection state; splitting them would spread
+ * that state around. The pieces without that state live beside it (`OutputGate`, `HopCounter`,
+ * `FreeSpace`, `AuthLimiter`, `ConnectionOptions`).
  *
  * @category models
  * @since 0.1.0
@@ -36,44 +38,20 @@
 import type * as net from "node:net"
 import * as tls from "node:tls"
 import { DataDecoder } from "./DataDecoder.ts"
-import type { SmtpHandler, SmtpSessionInfo } from "./Handler.ts"
+import type { SmtpSessionInfo } from "./Handler.ts"
 import { SmtpLineReader } from "./LineReader.ts"
 import { formatLogLine } from "./LogLine.ts"
-import type { AuthLimiter } from "./AuthLimiter.ts"
-import { type FreeSpaceOptions, hasRoomFor } from "./FreeSpace.ts"
+import { outputRoom } from "./OutputGate.ts"
+import type { ConnectionOptions } from "./ConnectionOptions.ts"
+import { roomForMail } from "./FreeSpace.ts"
 import { HopCounter } from "./HopCounter.ts"
 import { Common, formatReply } from "./Reply.ts"
 import * as Session from "./Session.ts"
-import { type ConnectionFacts, initial, type SessionConfig, type SessionEvent, type SessionRequest, type SessionState, sessionInfo } from "./SessionState.ts"
-import { type SpoolOptions, SpoolWriter } from "./SpoolWriter.ts"
+import { type ConnectionFacts, initial, type SessionEvent, type SessionRequest, type SessionState, sessionInfo } from "./SessionState.ts"
+import { SpoolWriter } from "./SpoolWriter.ts"
 
-export interface ConnectionOptions {
-  readonly config: SessionConfig
-  readonly handler: SmtpHandler
-  readonly maxLineLength: number
-  readonly idleTimeoutMs: number
-  readonly commandTimeoutMs: number
-  readonly dataTimeoutMs: number
-  readonly tlsHandshakeTimeoutMs: number
-  /** Bytes/s below which a DATA transfer is cut after the grace period (0 = off). */
-  readonly minDataRate: number
-  readonly minDataRateGraceMs: number
-  readonly greetingDelayMs: number
-  readonly secureContext: tls.SecureContext | undefined
-  readonly spool: SpoolOptions
-  readonly log: (line: string) => void
-  /** Reply bytes queued for a client before we stop reading its commands. */
-  readonly maxPendingOutput: number
-  /** Total session lifetime (421 4.4.2 past it). */
-  readonly maxSessionMs: number
-  /** True while the listener is nearly full; idle timers then use `stressIdleTimeoutMs`. */
-  readonly stressed: () => boolean
-  readonly stressIdleTimeoutMs: number
-  /** AUTH failure limiting across connections (none: unlimited). */
-  readonly authLimiter: AuthLimiter | undefined
-  /** Free-space check at MAIL (none: no check). */
-  readonly freeSpace: FreeSpaceOptions | undefined
-}
+export type { ConnectionOptions } from "./ConnectionOptions.ts"
+
 
 const CLOSE_GRACE_MS = 5000
 
@@ -181,7 +159,7 @@ export class Connection {
     socket.pause()
     this.enqueue(async () => {
       await this.consume(chunk)
-      await this.outputRoom()
+      await this.outputRoom(socket)
       if (socket === this.socket && !this.closed && this.mode !== "tls") socket.resume()
     })
   }
@@ -212,7 +190,7 @@ export class Connection {
   /** Runs the buffered lines until input runs out or the mode changes; returns the mode. */
   private async drainLines(): Promise<Connection["mode"]> {
     while (this.mode === "command" && !this.closed) {
-      await this.outputRoom()
+      await this.outputRoom(this.socket)
       const ev = this.reader.next()
       if (ev === undefined) break
       if (ev._tag === "TooLong") {
@@ -321,14 +299,20 @@ export class Connection {
     }
   }
 
-  /** The free-space check for a MAIL command (declared SIZE plus the reserve). */
   private async roomFor(params: ReadonlyMap<string, string>): Promise<boolean> {
     const free = this.options.freeSpace
-    if (free === undefined) return true
-    const size = Number(params.get("SIZE") ?? "0")
-    const ok = await hasRoomFor(free, Number.isSafeInteger(size) ? size : 0)
-    if (!ok) this.log("insufficient_storage", { size })
+    const ok = free === undefined || (await roomForMail(free, params))
+    if (!ok) this.log("insufficient_storage", { size: params.get("SIZE") ?? "none" })
     return ok
+  }
+
+  private outputRoom(socket: net.Socket): Promise<void> {
+    if (this.closed) return Promise.resolve()
+    return outputRoom(socket, {
+      maxPending: this.options.maxPendingOutput,
+      stallTimeoutMs: this.options.idleTimeoutMs,
+      onWait: (queued) => this.log(queued < 0 ? "output_stalled" : "output_backpressure", { queued })
+    })
   }
 
   /** Waits `ms` with the session held (the idle timer does not run meanwhile). */
@@ -338,31 +322,6 @@ export class Connection {
     await new Promise((r) => setTimeout(r, ms))
     this.inFlight = false
     this.armIdle()
-  }
-
-  /**
-   * Waits while too many reply bytes are queued for the client. A client that reads nothing for
-   * the idle timeout is disconnected.
-   */
-  private async outputRoom(): Promise<void> {
-    const socket = this.socket
-    if (this.closed || socket.writableLength <= this.options.maxPendingOutput) return
-    this.log("output_backpressure", { queued: socket.writableLength })
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer)
-        socket.removeListener("drain", done)
-        socket.removeListener("close", done)
-        resolve()
-      }
-      const timer = setTimeout(() => {
-        this.log("output_stalled")
-        socket.destroy()
-        done()
-      }, this.options.idleTimeoutMs)
-      socket.once("drain", done)
-      socket.once("close", done)
-    })
   }
 
   private failed(reason: string): Promise<void> {

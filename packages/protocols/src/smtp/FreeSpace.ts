@@ -29,6 +29,12 @@ export const availableBytes = async (path: string): Promise<number> => {
   return Number(s.bavail) * Number(s.bsize)
 }
 
+/** The check for a MAIL command: its declared `SIZE=` (0 when absent) plus the reserve. */
+export const roomForMail = (options: FreeSpaceOptions, params: ReadonlyMap<string, string>): Promise<boolean> => {
+  const size = Number(params.get("SIZE") ?? "0")
+  return hasRoomFor(options, Number.isSafeInteger(size) ? size : 0)
+}
+
 /** True when every path has room for `size` bytes plus the reserve. */
 export const hasRoomFor = async (options: FreeSpaceOptions, size: number): Promise<boolean> => {
   const needed = size + options.reserveBytes

@@ -9,6 +9,8 @@
  *   `maxPendingOutput` bytes of replies wait to be sent (a client that pipelines and never reads),
  *   no further line is run and the socket stays paused until it drains; a client that does not
  *   read for `idleTimeoutMs` is disconnected. Memory per session stays bounded whatever it sends.
+ * - Fairness: after every `LINES_PER_TURN` pipelined lines the session yields to the event loop,
+ *   so a client pipelining thousands of commands per read does not delay everybody else.
  * - Lifetime: `maxSessionMs` after the connect the session gets 421 4.4.2 at the next event.
  * - Stress: while the listener is nearly full (`stressed()`), idle timers are armed with
  *   `stressIdleTimeoutMs` instead, so silent clients give their slots back quickly.
@@ -23,7 +25,8 @@
  *   client trickling one byte at a time into a command still times out (slowloris). It does not
  *   run while a handler call is in flight: handler calls have their own deadlines (451 4.3.0).
  * - After a closing reply the socket is half-closed (`end`) and further input is read and thrown
- *   away, so the client can read our reply; it is destroyed after `CLOSE_GRACE_MS`.
+ *   away, so the client can read our reply; it is destroyed after `CLOSE_GRACE_MS`, or as soon as
+ *   more than `MAX_DISCARD_AFTER_CLOSE` bytes arrive (a flooding client gets no free CPU).
  * - A handler that outlives its deadline keeps running (promises cannot be cancelled); its late
  *   answer is ignored and the spool it was given is disposed once the 451 has been sent.
  *
@@ -54,6 +57,10 @@ export type { ConnectionOptions } from "./ConnectionOptions.ts"
 
 
 const CLOSE_GRACE_MS = 5000
+/** Pipelined command lines run before other connections get a turn of the event loop. */
+const LINES_PER_TURN = 16
+/** Input thrown away after the closing reply before the socket is destroyed (a flood would burn CPU). */
+const MAX_DISCARD_AFTER_CLOSE = 64 * 1024
 
 type Outcome<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly reason: string }
 
@@ -77,6 +84,7 @@ export class Connection {
   private readonly onClosed: Array<() => void> = []
   private readonly onFinished: Array<() => void> = []
   private finished = false
+  private discarded = 0
 
   constructor(
     private socket: net.Socket,
@@ -141,7 +149,11 @@ export class Connection {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    if (this.mode === "closed") return
+    if (this.mode === "closed") {
+      this.discarded += chunk.length
+      if (this.discarded > MAX_DISCARD_AFTER_CLOSE) this.socket.destroy()
+      return
+    }
     if (!this.greeted) {
       this.earlyTalker = true
       return
@@ -189,7 +201,11 @@ export class Connection {
 
   /** Runs the buffered lines until input runs out or the mode changes; returns the mode. */
   private async drainLines(): Promise<Connection["mode"]> {
+    let ran = 0
     while (this.mode === "command" && !this.closed) {
+      // Lines run as microtasks: without a turn of the event loop now and then, one pipelining
+      // client would keep every other connection waiting for its whole chunk.
+      if (++ran % LINES_PER_TURN === 0) await new Promise((r) => setImmediate(r))
       await this.outputRoom(this.socket)
       const ev = this.reader.next()
       if (ev === undefined) break

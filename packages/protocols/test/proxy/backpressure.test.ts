@@ -6,41 +6,17 @@
 import * as net from "node:net"
 import { afterEach, describe, expect, it } from "vitest"
 import { retainedBytes } from "../smtp/support/server.ts"
+import { fakeServer } from "./support/fakeUpstream.ts"
 import { startProxy } from "./support/proxy.ts"
 import { taggingScanner } from "./support/tools.ts"
 
 /** An IMAP-ish upstream answering `tag OK` to every line, pausing its reads while its replies do not drain. */
-const politeServer = async () => {
-  const sockets = new Set<net.Socket>()
-  const server = net.createServer((s) => {
-    sockets.add(s)
-    s.on("error", () => undefined)
-    s.on("close", () => sockets.delete(s))
-    s.write("* OK fake\r\n")
-    let buf = ""
-    s.on("data", (d: Buffer) => {
-      buf += d.toString("latin1")
-      let out = ""
-      for (let i = buf.indexOf("\r\n"); i !== -1; i = buf.indexOf("\r\n")) {
-        out += `${buf.slice(0, i).split(" ")[0]} OK done\r\n`
-        buf = buf.slice(i + 2)
-      }
-      if (out !== "" && !s.write(out)) {
-        s.pause()
-        s.once("drain", () => s.resume())
-      }
-    })
+const politeServer = () =>
+  fakeServer("* OK fake\r\n", (s, line) => {
+    if (s.write(`${line.split(" ")[0]} OK done\r\n`) || s.isPaused()) return
+    s.pause()
+    s.once("drain", () => s.resume())
   })
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()))
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy()
-        server.close(() => r())
-      })
-  }
-}
 
 const connect = (port: number): Promise<net.Socket> =>
   new Promise((resolve, reject) => {

@@ -40,21 +40,20 @@
  */
 import type * as net from "node:net"
 import * as tls from "node:tls"
+import type { ConnectionOptions } from "./ConnectionOptions.ts"
 import { DataDecoder } from "./DataDecoder.ts"
+import { roomForMail } from "./FreeSpace.ts"
 import type { SmtpSessionInfo } from "./Handler.ts"
 import { SmtpLineReader } from "./LineReader.ts"
+import { HopCounter } from "./HopCounter.ts"
 import { formatLogLine } from "./LogLine.ts"
 import { outputRoom } from "./OutputGate.ts"
-import type { ConnectionOptions } from "./ConnectionOptions.ts"
-import { roomForMail } from "./FreeSpace.ts"
-import { HopCounter } from "./HopCounter.ts"
 import { Common, formatReply } from "./Reply.ts"
 import * as Session from "./Session.ts"
 import { type ConnectionFacts, initial, type SessionEvent, type SessionRequest, type SessionState, sessionInfo } from "./SessionState.ts"
 import { SpoolWriter } from "./SpoolWriter.ts"
 
 export type { ConnectionOptions } from "./ConnectionOptions.ts"
-
 
 const CLOSE_GRACE_MS = 5000
 /** Pipelined command lines run before other connections get a turn of the event loop. */

@@ -1,5 +1,5 @@
 // Received-header counting for the mail-loop limit (RFC 5321 §6.3): header section only, case
-// and obsolete-space tolerant, independent of chunking (STYLE P16), never throws.
+// and obsolete-space tolerant, independent of chunking, never throws.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { decodeAll, HopCounter } from "../../src/smtp/index.ts"

@@ -1,4 +1,4 @@
-// Fair connection admission (TESTING H48/H49): per-address and per-network limits keep one
+// Fair connection admission: per-address and per-network limits keep one
 // network from taking every slot, a slot is free again at the 221, and idle sessions are shed
 // quickly once the listener is nearly full. Every 127.x.y.z address is loopback on Linux, so the
 // clients bind distinct source addresses.

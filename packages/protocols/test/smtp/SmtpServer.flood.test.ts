@@ -1,4 +1,4 @@
-// A client that pipelines commands and never reads its replies (TESTING H49, R6): the listener must
+// A client that pipelines commands and never reads its replies: the listener must
 // stop reading it once a little output is queued, keep its own memory bounded, and go on serving
 // everybody else. Plus the per-session caps on commands, transactions and lifetime.
 import type * as net from "node:net"

@@ -1,4 +1,4 @@
-// Mail-loop limit (RFC 5321 §6.3) and the free-space check at MAIL (TESTING H47), over real
+// Mail-loop limit (RFC 5321 §6.3) and the free-space check at MAIL, over real
 // sockets. The free-space test mounts a small tmpfs when it runs as root (unmounted afterwards);
 // the portable variant asks for a reserve larger than the disk has.
 import { execFileSync } from "node:child_process"

@@ -8,7 +8,8 @@
  * session's later transactions (a transaction that ends without DATA is reset downstream with
  * RSET), closed (QUIT) when the client session ends. A client cycling MAIL/RCPT/RSET therefore
  * costs one downstream connection, not one per cycle. A connection the downstream dropped in the
- * meantime is replaced at the next RCPT. Operations of one session run one after the other on a
+ * meantime is replaced at the next RCPT (also when the loss only shows at our MAIL: that one
+ * RCPT is tried once more on a fresh connection). Operations of one session run one after the other on a
  * small promise queue.
  *
  * **Gotchas**
@@ -95,15 +96,20 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
     recipient: (tx, recipient) => {
       const d = of(tx.sessionId)
       return serial(d, async () => {
-        try {
-          const client = await connected(d)
-          await begin(d, client, tx)
-          const result = await client.rcptTo(recipient)
-          return result.accepted ? undefined : refusal(result.reply)
-        } catch (error) {
-          // A refused MAIL FROM leaves a usable connection (MAIL is tried again at the next RCPT).
-          if (d.client?.usable !== true) drop(d)
-          return Delivery.toClientReply(error)
+        for (let attempt = 1; ; attempt++) {
+          // A kept connection the downstream dropped while idle may fail only now, at our MAIL.
+          const idleReuse = d.client?.usable === true && !d.inTransaction
+          try {
+            const client = await connected(d)
+            await begin(d, client, tx)
+            const result = await client.rcptTo(recipient)
+            return result.accepted ? undefined : refusal(result.reply)
+          } catch (error) {
+            // A refused MAIL FROM leaves a usable connection (MAIL is tried again at the next RCPT).
+            if (d.client?.usable !== true) drop(d)
+            const lost = error instanceof Delivery.DeliveryError && error.reason === "ConnectionLost"
+            if (!(attempt === 1 && idleReuse && lost)) return Delivery.toClientReply(error)
+          }
         }
       })
     },

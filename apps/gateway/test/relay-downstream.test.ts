@@ -59,6 +59,47 @@ describe("downstream connections and deadlines", () => {
     expect(sink.connections).toBe(2)
   }, 60_000)
 
+  test("a kept connection the downstream drops at our next MAIL: that RCPT is retried once on a fresh connection", async () => {
+    let connections = 0
+    const sockets = new Set<net.Socket>()
+    // Answers like a server whose idle timer closed the connection right as our MAIL arrived.
+    const flaky = net.createServer((s) => {
+      connections++
+      sockets.add(s)
+      s.on("error", () => undefined)
+      let mails = 0
+      let buf = ""
+      s.write("220 flaky ESMTP\r\n")
+      s.on("data", (d: Buffer) => {
+        buf += d.toString("latin1")
+        for (let i = buf.indexOf("\r\n"); i !== -1; i = buf.indexOf("\r\n")) {
+          const verb = buf.slice(0, 4).toUpperCase()
+          buf = buf.slice(i + 2)
+          if (verb === "MAIL" && ++mails === 2) return void s.destroy()
+          s.write(verb === "EHLO" ? "250-flaky\r\n250 PIPELINING\r\n" : verb === "QUIT" ? "221 bye\r\n" : "250 ok\r\n")
+        }
+      })
+    })
+    await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", r))
+    running.push({
+      close: () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy()
+          flaky.close(() => r())
+        })
+    })
+    const gw = await gateway(relayTo((flaky.address() as net.AddressInfo).port))
+    running.push(gw)
+    const c = await session(gw.smtp.port)
+    await cmd(c, "MAIL FROM:<s@client.test>")
+    expect(await cmd(c, "RCPT TO:<a@example.test>")).toMatch(/^250 /)
+    await cmd(c, "RSET")
+    await cmd(c, "MAIL FROM:<s@client.test>")
+    expect(await cmd(c, "RCPT TO:<b@example.test>")).toMatch(/^250 /)
+    expect(connections).toBe(2)
+    c.close()
+  }, 30_000)
+
   test("a downstream that accepts the connection and never greets: 451 at RCPT within the step deadline", async () => {
     const silent = net.createServer(() => undefined)
     const held = new Set<net.Socket>()

@@ -30,6 +30,25 @@ describe("downstream connections and deadlines", () => {
     for (const r of running.reverse()) await r.close()
   })
 
+  /** A scripted downstream on loopback, stopped after the suite; resolves with its port. */
+  const fakeDownstream = async (onConnection: (socket: net.Socket) => void): Promise<number> => {
+    const sockets = new Set<net.Socket>()
+    const server = net.createServer((s) => {
+      sockets.add(s)
+      s.on("error", () => undefined)
+      onConnection(s)
+    })
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
+    running.push({
+      close: () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy()
+          server.close(() => r())
+        })
+    })
+    return (server.address() as net.AddressInfo).port
+  }
+
   test("60 MAIL/RCPT/RSET cycles and a message in one client session use one downstream connection", async () => {
     const sink = await RawSink.start()
     running.push({ close: () => sink.stop() })
@@ -61,12 +80,9 @@ describe("downstream connections and deadlines", () => {
 
   test("a kept connection the downstream drops at our next MAIL: that RCPT is retried once on a fresh connection", async () => {
     let connections = 0
-    const sockets = new Set<net.Socket>()
     // Answers like a server whose idle timer closed the connection right as our MAIL arrived.
-    const flaky = net.createServer((s) => {
+    const port = await fakeDownstream((s) => {
       connections++
-      sockets.add(s)
-      s.on("error", () => undefined)
       let mails = 0
       let buf = ""
       s.write("220 flaky ESMTP\r\n")
@@ -80,15 +96,7 @@ describe("downstream connections and deadlines", () => {
         }
       })
     })
-    await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", r))
-    running.push({
-      close: () =>
-        new Promise<void>((r) => {
-          for (const s of sockets) s.destroy()
-          flaky.close(() => r())
-        })
-    })
-    const gw = await gateway(relayTo((flaky.address() as net.AddressInfo).port))
+    const gw = await gateway(relayTo(port))
     running.push(gw)
     const c = await session(gw.smtp.port)
     await cmd(c, "MAIL FROM:<s@client.test>")
@@ -101,21 +109,7 @@ describe("downstream connections and deadlines", () => {
   }, 30_000)
 
   test("a downstream that accepts the connection and never greets: 451 at RCPT within the step deadline", async () => {
-    const silent = net.createServer(() => undefined)
-    const held = new Set<net.Socket>()
-    silent.on("connection", (s) => {
-      held.add(s)
-      s.on("error", () => undefined)
-    })
-    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r))
-    running.push({
-      close: () =>
-        new Promise<void>((r) => {
-          for (const s of held) s.destroy()
-          silent.close(() => r())
-        })
-    })
-    const port = (silent.address() as net.AddressInfo).port
+    const port = await fakeDownstream(() => undefined)
     const gw = await gateway(relayTo(port, { commandTimeoutSeconds: 0.5 }))
     running.push(gw)
     const c = await session(gw.smtp.port)

@@ -29,7 +29,7 @@ import * as Log from "./Log.ts"
 import type { GatewayLog } from "./Log.ts"
 import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
 import { relayHandoff } from "./RelayHandoff.ts"
-import { type GatewaySettings, resolveSettings } from "./Settings.ts"
+import { type GatewaySettings, listenerLimits, resolveSettings } from "./Settings.ts"
 import { ensureDirectory } from "./StartupChecks.ts"
 import { listenError } from "./StartupError.ts"
 
@@ -136,7 +136,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
               servername: d.servername,
               ca: d.ca,
               heloName: settings.smtp.hostname,
-              timeouts: { dataEndMs: d.dataEndMs }
+              timeouts: { dataEndMs: d.dataEndMs, connectMs: d.commandMs, greetingMs: d.commandMs, commandMs: d.commandMs, dataBlockMs: d.commandMs }
             }),
       (h) => h.close()
     )
@@ -170,6 +170,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
             maxConnections: settings.smtp.maxConnections,
             maxConnectionsPerIp: settings.smtp.maxConnectionsPerIp,
             bareLineEndings: settings.smtp.bareLineEndings,
+            ...listenerLimits(settings, spoolDir),
             tls: settings.smtp.tls,
             spool: { dir: spoolDir },
             log

@@ -14,7 +14,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import type { Decision, Phase, Stage, StageInput, StageResult, SymbolHit } from "@mailmoat/core"
+import type { Decision, HeaderChange, Phase, Stage, StageInput, StageResult, SymbolHit } from "@mailmoat/core"
 import { Plugins, StageError } from "@mailmoat/core"
 import { Effect, Option, type Schema } from "effect"
 import { type EnvelopeView, envelopeView, type MessageFacts, messageFacts } from "./MessageFacts.ts"
@@ -46,7 +46,17 @@ export type StageReturn<S extends string> =
   // biome-ignore lint/suspicious/noConfusingVoidType: lets `run` be a function that returns nothing
   | void
   | ReadonlyArray<Hit<S>>
-  | { readonly hits?: ReadonlyArray<Hit<S>> | undefined; readonly decision?: StageDecision | undefined; readonly facts?: Readonly<Record<string, unknown>> | undefined }
+  | {
+      readonly hits?: ReadonlyArray<Hit<S>> | undefined
+      readonly decision?: StageDecision | undefined
+      readonly facts?: Readonly<Record<string, unknown>> | undefined
+      /**
+       * Header changes for the delivered message (data phase): `{ op: "add" | "set", name, value }`
+       * or `{ op: "remove", name }`; at most 20, values one line. The gateway's own `X-Mailmoat-*`
+       * fields and `Received` cannot be changed.
+       */
+      readonly headers?: ReadonlyArray<HeaderChange> | undefined
+    }
 
 export interface StageContext<P extends Phase, O, S extends string> {
   readonly stage: string
@@ -92,7 +102,7 @@ const toResult = (stage: string, symbols: Readonly<Record<string, SymbolSpec>>, 
   if (raw === undefined) return { symbols: [] }
   const obj = Array.isArray(raw) ? { hits: raw } : raw
   if (typeof obj !== "object" || obj === null) return "run must return hits, { hits, decision, facts } or nothing"
-  const { hits = [], decision, facts } = obj as { hits?: unknown; decision?: unknown; facts?: unknown }
+  const { hits = [], decision, facts, headers } = obj as { hits?: unknown; decision?: unknown; facts?: unknown; headers?: unknown }
   if (!Array.isArray(hits) || hits.length > Plugins.MAX_HITS) return `hits must be a list of at most ${Plugins.MAX_HITS}`
   const out: Array<SymbolHit> = []
   for (const h of hits as ReadonlyArray<{ symbol?: unknown; detail?: unknown } | null>) {
@@ -109,7 +119,15 @@ const toResult = (stage: string, symbols: Readonly<Record<string, SymbolSpec>>, 
     d = { _tag: tag, reason: v.reason.slice(0, 200) }
   }
   if (facts !== undefined && (typeof facts !== "object" || facts === null || Array.isArray(facts))) return "facts must be an object"
-  return { symbols: out, decision: d, facts: facts === undefined ? undefined : Object.freeze({ ...(facts as object) }) }
+  const headerProblem = headers === undefined ? undefined : Plugins.headerChangesProblem(headers)
+  if (headerProblem !== undefined) return headerProblem
+  const changes =
+    headers === undefined
+      ? undefined
+      : Object.freeze(
+          (headers as ReadonlyArray<HeaderChange>).map((c): HeaderChange => Object.freeze(c.op === "remove" ? { op: c.op, name: c.name } : { op: c.op, name: c.name, value: c.value }))
+        )
+  return { symbols: out, decision: d, facts: facts === undefined ? undefined : Object.freeze({ ...(facts as object) }), ...(changes ? { headers: changes } : {}) }
 }
 
 const makeStage = <P extends Phase, O, S extends string>(spec: StageSpec<P, O, S>, options: O): Stage => {

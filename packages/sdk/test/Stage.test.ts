@@ -105,3 +105,39 @@ describe("defineStage", () => {
     expect(() => defineStage({ name: "x", phase: "data", symbols: { A: { weight: Number.NaN, description: "d" } }, run: () => [] })).toThrow(/finite weight/)
   })
 })
+
+describe("defineStage: the mail phase and header changes", () => {
+  it("a mail-phase stage sees MAIL FROM before any message exists", async () => {
+    const seen: Array<string> = []
+    const mail = defineStage({
+      name: "acme-mail-from",
+      phase: "mail",
+      symbols: { ACME_NULL_SENDER: { weight: 0.5, description: "Bounce" } },
+      run: ({ envelope, message, hit }) => {
+        seen.push(`${envelope.mailFrom}|${message === undefined}`)
+        return envelope.mailFrom === "" ? [hit("ACME_NULL_SENDER")] : []
+      }
+    })
+    const m = testMessage({ envelope: { mailFrom: "" } })
+    const r = await runStage(mail, m)
+    expect(r.symbols.map((s) => s.name)).toEqual(["ACME_NULL_SENDER"])
+    expect(seen).toEqual(["|true"])
+  })
+
+  it("header changes are passed on, checked and frozen", async () => {
+    const tagger = defineStage({
+      name: "acme-tagger",
+      phase: "data",
+      symbols: {},
+      run: () => ({ headers: [{ op: "add", name: "X-Acme-Checked", value: "yes" }, { op: "remove", name: "X-Junk" }] })
+    })
+    const r = await runStage(tagger, testMessage())
+    expect(r.headers).toEqual([
+      { op: "add", name: "X-Acme-Checked", value: "yes" },
+      { op: "remove", name: "X-Junk" }
+    ])
+    expect(Object.isFrozen(r.headers)).toBe(true)
+    const forged = defineStage({ name: "acme-forge", phase: "data", symbols: {}, run: () => ({ headers: [{ op: "add", name: "Bcc:\r\nX", value: "a" }] }) })
+    expect(await failureOf(forged)).toMatchObject({ reason: expect.stringMatching(/^BadResult: header name .* is not a field name/) })
+  })
+})

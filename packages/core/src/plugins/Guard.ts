@@ -64,8 +64,8 @@ const symbolsProblem = (stage: Stage<unknown>, symbols: unknown): string | undef
   return undefined
 }
 
-/** Header changes: a bounded list of `{ op, name, value }` with a field name and a one-line value. */
-const headersProblem = (headers: unknown): string | undefined => {
+/** Why a stage's header changes are unusable: a bounded list of `{ op, name, value }` with a field name and a short value. */
+export const headerChangesProblem = (headers: unknown): string | undefined => {
   if (!Array.isArray(headers) || headers.length > MAX_HEADER_CHANGES) return `headers must be a list of at most ${MAX_HEADER_CHANGES} changes`
   for (const c of headers as ReadonlyArray<Record<string, unknown> | null>) {
     if (typeof c !== "object" || c === null || !HEADER_OPS.has(c.op as string)) return 'a header change needs op "add", "set" or "remove"'
@@ -170,7 +170,7 @@ export const resultProblem = (stage: Stage<unknown>, r: unknown): string | undef
     if (d !== undefined) return d
   }
   if (v.headers !== undefined) {
-    const h = headersProblem(v.headers)
+    const h = headerChangesProblem(v.headers)
     if (h !== undefined) return h
   }
   if (v.recipientDecisions !== undefined) {

@@ -7,7 +7,7 @@
  * @category testing
  * @since 0.1.0
  */
-import type { BlocklistProvider, BlocklistQuery, Decision, Message, Stage, StageInput, StageResult, SymbolHit } from "@mailmoat/core"
+import type { BlocklistProvider, BlocklistQuery, Decision, HeaderChange, Message, Stage, StageInput, StageResult, SymbolHit } from "@mailmoat/core"
 import { BlocklistRunner, Plugins } from "@mailmoat/core"
 import { Effect } from "effect"
 import { fromEngineAnswer, type LookupAnswer } from "../Answer.ts"
@@ -79,6 +79,8 @@ export interface StageRunResult {
   readonly hits: ReadonlyArray<ScoredHit>
   readonly decision?: ReportedDecision | undefined
   readonly facts?: Readonly<Record<string, unknown>> | undefined
+  /** Header changes the stage asked for (applied by the gateway at delivery). */
+  readonly headers?: ReadonlyArray<HeaderChange> | undefined
   /** @deprecated the engine's form (`{ name, score, detail, source }`); read `hits`. */
   readonly symbols: ReadonlyArray<SymbolHit>
 }
@@ -92,6 +94,7 @@ export const fromEngineResult = (r: StageResult): StageRunResult => ({
   hits: r.symbols.map((s) => ({ symbol: s.name, detail: s.detail, score: s.score })),
   decision: r.decision === undefined ? undefined : reported(r.decision),
   facts: r.facts,
+  ...(r.headers ? { headers: r.headers } : {}),
   symbols: r.symbols
 })
 

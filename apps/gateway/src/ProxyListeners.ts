@@ -39,6 +39,7 @@ import { resolve } from "node:path"
 import type { GatewayConfig, Stage } from "@mailmoat/core"
 import { Interception, MailProxy } from "@mailmoat/protocols"
 import { makeClientScanner } from "./ClientProtection.ts"
+import { listenError } from "./StartupError.ts"
 
 export type ListenerMode = "clear" | "clear+starttls" | "implicit-tls" | "passthrough"
 
@@ -205,15 +206,21 @@ export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConf
   const leaves: Array<Interception.Leaf> = []
   const running: Array<{ info: ProxyListenerInfo; handle: Running }> = []
   try {
-    for (const plan of plans) {
+    for (const [index, plan] of plans.entries()) {
       const mode: ListenerMode = plan.implicit ? (minter ? "implicit-tls" : "passthrough") : minter ? "clear+starttls" : "clear"
+      // A listen address in use or not ours names its configuration key (exit 2).
+      const key = `protocols.listeners[${index}].listen`
+      const listening = <A>(started: Promise<A>): Promise<A> =>
+        started.catch((error: unknown) => {
+          throw listenError(error, { host: key, port: key }, `${plan.listen.host}:${plan.listen.port}`)
+        })
       let handle: Running
       if (mode === "passthrough") {
-        handle = await startPipe(plan.listen, plan.upstream, log, limits.connectTimeoutMs ?? 15_000)
+        handle = await listening(startPipe(plan.listen, plan.upstream, log, limits.connectTimeoutMs ?? 15_000))
       } else {
         const leaf = minter ? await minter.mint(certifiedNames(plan.listen, plan.upstream)) : undefined
         if (leaf) leaves.push(leaf)
-        handle = await MailProxy.listen({
+        handle = await listening(MailProxy.listen({
           listen: plan.listen,
           upstream: plan.upstream,
           protocol: plan.protocol,
@@ -223,7 +230,7 @@ export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConf
           scanner: options.scanner,
           limits,
           log
-        })
+        }))
       }
       running.push({ info: { listen: handle.address, upstream: plan.upstreamText, protocol: plan.protocol, mode }, handle })
     }

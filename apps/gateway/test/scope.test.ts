@@ -35,6 +35,23 @@ describe("the gateway's scope", () => {
     }
   })
 
+  test("an IMAP proxy listen address in use names its listener; SMTP, already listening, is released", async () => {
+    const taken = await occupy()
+    const smtpPort = await freePort()
+    try {
+      const listeners = [{ listen: `127.0.0.1:${taken.port}`, upstream: "127.0.0.1:1", protocol: "imap" }]
+      const error = await gateway({ smtp: { port: smtpPort }, protocols: { tlsFiltering: false, listeners } }).then(
+        (gw) => gw.close().then(() => undefined),
+        (e: unknown) => e
+      )
+      expect(error).toBeInstanceOf(StartupError)
+      expect((error as StartupError).message).toBe(`protocols.listeners[0].listen: 127.0.0.1:${taken.port} is already in use by another process`)
+      expect(await bindable(smtpPort)).toBe(true)
+    } finally {
+      await new Promise<void>((r) => taken.server.close(() => r()))
+    }
+  })
+
   test("close() releases the SMTP and admin listeners", async () => {
     const gw = await gateway()
     const ports = [gw.smtp.port, gw.admin!.port]

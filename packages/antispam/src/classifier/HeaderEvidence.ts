@@ -104,7 +104,7 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
   const fromAddr = addresses(fromRaw)[0]
   if (fromRaw === undefined || fromAddr === undefined) features.add("from_missing")
   const fromDomain = fromAddr ? domainOf(fromAddr) : undefined
-  if (fromDomain) tokens.add(`from:dom:${fromDomain}`)
+  if (fromDomain && !isCorpusArtefactHost(fromDomain)) tokens.add(`from:dom:${fromDomain}`)
   if (fromAddr && /\d{4,}/.test(fromAddr.slice(0, fromAddr.indexOf("@")))) tokens.add("from:local-digits")
   const display = (headers.decoded("from") ?? "").replace(/<[^>]*>/g, "").replace(/"/g, "").trim().slice(0, 200)
   if (display.length === 0 || display === fromAddr) tokens.add("from:no-display")
@@ -132,9 +132,8 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
     if (!midDomain) tokens.add("mid:no-domain")
     else if (fromDomain && midDomain === fromDomain) tokens.add("mid:from-domain")
   }
-  const date = headers.get("date")
-  if (date === undefined) features.add("date_missing")
-  else if (Number.isNaN(Date.parse(date.replace(/\([^)]*\)/g, "").trim()))) tokens.add("date:unparsable")
+  // A Date that does not parse is a feature of HeaderAnomalies.
+  if (headers.get("date") === undefined) features.add("date_missing")
   if (headers.get("in-reply-to") !== undefined || headers.get("references") !== undefined) features.add("has_references")
 
   const mailer = headers.get("x-mailer") ?? headers.get("user-agent")

@@ -19,10 +19,11 @@ import type { ChiOptions } from "./Chi2.ts"
 import { classifyWith } from "./Classifier.ts"
 import { listFiles, parseMessage, readMessage } from "./Corpus.ts"
 import { type FitOptions, fit, type Sample } from "./Logistic.ts"
+import { wilson } from "./Interval.ts"
 import * as ModelData from "./Model.ts"
 import type { Label, Model } from "./Model.ts"
 import * as ModelFile from "./ModelFile.ts"
-import { type ClassName, chiScore, type Cutoffs, defaultCutoffs, INPUT_SIGNS, inputs } from "./Score.ts"
+import { type ClassName, chiScore, type Cutoffs, defaultCutoffs, INPUT_PRIORS, INPUT_SIGNS, inputs } from "./Score.ts"
 import { type Tokens, tokenize } from "./Tokenizer.ts"
 import { writeAtomic } from "./Updater.ts"
 
@@ -103,7 +104,7 @@ export const stackedSamples = (items: ReadonlyArray<LabelledTokens>, folds: numb
 /** Trains a model from tokenized messages (see the module header). */
 export const trainTokens = (items: ReadonlyArray<LabelledTokens>, o: Omit<TrainOptions, "hamDir" | "spamDir" | "out"> = {}): Model => {
   const full = countAll(items, o.options)
-  const logistic = o.logistic === false ? undefined : fit(stackedSamples(items, o.folds ?? 5, o.options, o.shift), { signs: INPUT_SIGNS, ...o.fit })
+  const logistic = o.logistic === false ? undefined : fit(stackedSamples(items, o.folds ?? 5, o.options, o.shift), { signs: INPUT_SIGNS, priors: INPUT_PRIORS, ...o.fit })
   const pruned = ModelData.prune(full, o.minCount ?? 2, o.maxTokens ?? 200_000)
   return { ...pruned, logistic, meta: { ...o.meta } }
 }
@@ -152,6 +153,12 @@ export interface Evaluation {
     readonly hamAsUnsure: number
     readonly spamAsUnsure: number
   }
+  /** 95 % Wilson intervals of the three rates. */
+  readonly intervals: {
+    readonly falsePositiveRate: readonly [number, number]
+    readonly recall: readonly [number, number]
+    readonly unsureRate: readonly [number, number]
+  }
   readonly throughput: { readonly messages: number; readonly seconds: number; readonly messagesPerSecond: number }
 }
 
@@ -174,6 +181,7 @@ export const summarise = (ham: ReadonlyArray<ClassName>, spam: ReadonlyArray<Cla
     recall: spam.length === 0 ? 0 : tp / spam.length,
     falsePositiveRate: ham.length === 0 ? 0 : fp / ham.length,
     unsureRate: total === 0 ? 0 : unsure / total,
+    intervals: { falsePositiveRate: wilson(fp, ham.length), recall: wilson(tp, spam.length), unsureRate: wilson(unsure, total) },
     counts: { ham: ham.length, spam: spam.length, truePositives: tp, falsePositives: fp, falseNegatives: n(spam, "ham"), unsure, hamAsUnsure: n(ham, "unsure"), spamAsUnsure: n(spam, "unsure") },
     throughput: { messages: total, seconds, messagesPerSecond: seconds > 0 ? total / seconds : 0 }
   }

@@ -18,11 +18,12 @@
 const MAX_CHARS = 50_000
 
 /**
- * Letters with one or two look-alike digits or symbols inside (not at an edge: `win32`, `mp3`
+ * Letters with one or two look-alike digits or symbols (single or doubled, `pa$$word`) inside (not at an edge: `win32`, `mp3`
  * and `x86` end or start with their digits). At least 5 characters and 4 letters, so `b2b`,
  * `p2p`, `l10n` and `i18n` (two digits in a row) stay out.
  */
-const SUBSTITUTED = /^[a-z]+(?:[013457$!][a-z]+){1,2}$/
+const SUBSTITUTED = /^[a-z]+(?:[013457$!]{1,2}[a-z]+){1,2}$/
+const CANDIDATE = /[a-z][013457$!]{1,2}[a-z]/
 /** Hex strings (hashes, identifiers) are letters a-f with digits: not words. */
 const HEX = /^[0-9a-f]+$/
 
@@ -40,6 +41,8 @@ const isSubstituted = (w: string): boolean => {
 export const substitutedWords = (text: string, limit = 10): number => {
   let n = 0
   const sample = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text
+  // Most text has no letter-symbol-letter run at all: one cheap scan rules it out.
+  if (!CANDIDATE.test(sample)) return 0
   for (const m of sample.matchAll(/[a-z0-9$!]{5,20}/g)) {
     const w = m[0]
     // Part of a longer run (an address, a URL, a hex string): not a word.

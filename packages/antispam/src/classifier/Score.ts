@@ -143,25 +143,33 @@ export const logit = (layer: Logistic, x: ReadonlyMap<string, number>): number =
 
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 
+/** Keeps the `limit` strongest clues (largest |f - 0.5|) in `top`, strongest first, in one pass. */
+const keepClue = (top: Array<readonly [string, number]>, clue: readonly [string, number], limit: number): void => {
+  const d = Math.abs(clue[1] - 0.5)
+  if (top.length === limit && d <= Math.abs(top[limit - 1]![1] - 0.5)) return
+  let i = top.length < limit ? top.length : limit - 1
+  while (i > 0 && Math.abs(top[i - 1]![1] - 0.5) < d) i--
+  top.splice(i, 0, clue)
+  if (top.length > limit) top.pop()
+}
+
 export const chiScore = (model: Model, tokens: ReadonlyArray<string>, extra?: Extra): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
   const nham = model.nham + (extra?.nham ?? 0)
   const nspam = model.nspam + (extra?.nspam ?? 0)
+  const o = model.options
   const probs: Array<number> = []
-  const named: Array<readonly [string, number]> = []
+  const clues: Array<readonly [string, number]> = []
   for (const t of tokens) {
     const base = model.tokens.get(t)
     const more = extra?.counts.get(t)
     if (!base && !more) continue
-    const f = tokenProbability((base?.[0] ?? 0) + (more?.[0] ?? 0), (base?.[1] ?? 0) + (more?.[1] ?? 0), nham, nspam, model.options)
+    const f = tokenProbability((base?.[0] ?? 0) + (more?.[0] ?? 0), (base?.[1] ?? 0) + (more?.[1] ?? 0), nham, nspam, o)
+    // Only tokens far enough from 0.5 count (combine would drop the others anyway).
+    if (Math.abs(f - 0.5) < o.minDev) continue
     probs.push(f)
-    named.push([t, f])
+    keepClue(clues, [t, f], 10)
   }
-  const chi = combine(probs, model.options)
-  const clues = named
-    .filter(([, f]) => Math.abs(f - 0.5) >= model.options.minDev)
-    .sort((a, b) => Math.abs(b[1] - 0.5) - Math.abs(a[1] - 0.5))
-    .slice(0, 10)
-  return { chi, clues }
+  return { chi: combine(probs, o), clues }
 }
 
 export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {

@@ -137,4 +137,5 @@ export const tokenize = (message: Message): Tokens => {
 }
 
 // The model file is line and tab separated: tokens never carry either.
-const clean = (t: string): string => t.replace(/[\t\r\n]/g, " ").slice(0, 120)
+const SEPARATORS = /[\t\r\n]/
+const clean = (t: string): string => (t.length > 120 || SEPARATORS.test(t) ? t.replace(/[\t\r\n]/g, " ").slice(0, 120) : t)

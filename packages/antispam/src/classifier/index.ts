@@ -22,7 +22,9 @@ export type { ClassifierInput, ClassifierRuntime, StateInput } from "./Setup.ts"
 export { type LearnedCounts, makeMemory as makeMemoryTokenStore, type TokenStore } from "./TokenStore.ts"
 export { makeRedis as makeRedisTokenStore, type RedisTokenStoreOptions } from "./RedisTokenStore.ts"
 export { GTUBE, MAX_TOKENS, type Tokens, tokenize } from "./Tokenizer.ts"
-export { type Evaluation, type EvaluateOptions, evaluate, summarise, type TrainOptions, train, trainTokens } from "./Train.ts"
+export { type Explanation, explain } from "./Explain.ts"
+export { type Evaluation, type EvaluateOptions, type EvaluationError, evaluate, type Rate, summarise, type Throughput } from "./Evaluate.ts"
+export { type TrainOptions, train, trainTokens } from "./Train.ts"
 export { make as makeUpdater, type UpdateResult, type Updater, type UpdaterOptions, type UpdaterStatus, writeAtomic } from "./Updater.ts"
 
 /** File name of the shipped model inside the package's `model/` directory. */

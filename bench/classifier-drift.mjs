@@ -5,7 +5,8 @@
 // easy_ham_2 + spam_2 are 2003-2005 (hard_ham is left out of the drift runs: it has no era twin).
 // Nothing here trains or tunes on eval/: the eval/ row uses a model trained on train/ only.
 //
-//   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--json]
+//   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
+//                                  [--json]
 //
 // Also prints where the time goes (parse, tokenize, score), one core, messages already in memory.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
@@ -22,7 +23,12 @@ const opt = (name, fallback) => {
 const corpus = resolve(opt("corpus", join(root, "../shared/corpus")))
 const only = opt("only", "split,old-new,new-old").split(",")
 // Chi-square options to try (defaults: the shipped ones), e.g. --chi s=1,minDev=0.2
-const chiOptions = Object.fromEntries((opt("chi", "") || "").split(",").filter(Boolean).map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])]))
+const pairs = (name) => Object.fromEntries((opt(name, "") || "").split(",").filter(Boolean).map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])]))
+const chiOptions = pairs("chi")
+// Logistic fit options to try, e.g. --fit hamWeight=2,l2=0.01
+const fitOptions = pairs("fit")
+// Shares of the token table known in the vocabulary-shift samples, e.g. --shift 0.3,0.1,0
+const shift = opt("shift", undefined)?.split(",").map(Number)
 const { Classifier } = await import(join(root, "packages/antispam/dist/index.js"))
 
 const timing = { parse: 0, tokenize: 0, messages: 0 }
@@ -31,6 +37,9 @@ const load = (dir, label) =>
     const bytes = readFileSync(path)
     const t0 = performance.now()
     const message = Classifier.parseMessage(bytes)
+    // Core decodes MIME lazily: touch it here so that parse time includes decoding.
+    void message.body
+    void message.received
     const t1 = performance.now()
     const tokens = Classifier.tokenize(message)
     const t2 = performance.now()
@@ -63,7 +72,7 @@ const interleave = (items) => {
 let scoreMillis = 0
 let scored = 0
 const run = (name, trainSet, testSet) => {
-  const model = Classifier.trainTokens(interleave(trainSet), { options: chiOptions })
+  const model = Classifier.trainTokens(interleave(trainSet), { options: chiOptions, fit: fitOptions, shift })
   const classes = { ham: [], spam: [] }
   for (const it of testSet) {
     const t0 = performance.now()

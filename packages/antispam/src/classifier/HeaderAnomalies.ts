@@ -21,7 +21,7 @@
  * @since 0.2.0
  */
 import type { Headers, ReceivedHop } from "@mailmoat/core"
-import { getDomain } from "tldts"
+import { registrableDomain } from "./Domains.ts"
 import { isCorpusArtefactHost } from "./Urls.ts"
 
 const HOUR = 3600_000
@@ -42,7 +42,7 @@ const ENCODED_WORD = /=\?[^?\s]{1,40}\?[bq]\?[^?\s]*\?=/i
 
 const registrable = (host: string): string | undefined => {
   const h = host.toLowerCase().replace(/^\[|\]$/g, "")
-  return getDomain(h, { allowPrivateDomains: true }) ?? undefined
+  return registrableDomain(h) ?? undefined
 }
 
 const addressDomain = (value: string | undefined): string | undefined => {

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import type { Headers, ReceivedHop } from "@mailmoat/core"
-import { getDomain } from "tldts"
+import { registrableDomain } from "./Domains.ts"
 import { isCorpusArtefactHost } from "./Urls.ts"
 import { bucket, hasInvisible, shape, words } from "./Words.ts"
 
@@ -26,7 +26,7 @@ const COMMON_CHARSETS = /^(?:us-ascii|utf-8|iso-8859-\d{1,2}|windows-125\d|cp125
 
 const domainOf = (address: string): string => {
   const host = address.slice(address.lastIndexOf("@") + 1).toLowerCase().replace(/[>.]+$/, "")
-  return getDomain(host, { allowPrivateDomains: true }) ?? host.slice(0, 60)
+  return registrableDomain(host) ?? host.slice(0, 60)
 }
 
 const addresses = (value: string | undefined): Array<string> => (value ? (value.slice(0, 20_000).match(ADDRESS) ?? []).slice(0, 500) : [])
@@ -157,7 +157,7 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
       const host = name.toLowerCase()
       if (/^\[?\d{1,3}(?:\.\d{1,3}){3}\]?$/.test(host)) tokens.add("rcvd:helo-ip")
       else if (host !== "localhost" && host !== "unknown") {
-        const reg = getDomain(host, { allowPrivateDomains: true })
+        const reg = registrableDomain(host)
         if (reg && !isCorpusArtefactHost(reg)) tokens.add(`rcvd:dom:${reg}`)
       }
     }

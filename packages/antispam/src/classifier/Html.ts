@@ -9,7 +9,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import { getDomain } from "tldts"
+import { registrableDomain } from "./Domains.ts"
 
 export interface HtmlEvidence {
   readonly tokens: ReadonlyArray<string>
@@ -28,7 +28,7 @@ const TINY_CSS_FONT = /font-size\s*:\s*[2-5](?:\.\d+)?\s*(?:px|pt)\b/i
 const WHITE_CSS_TEXT = /(?:^|[\s;"'])color\s*:\s*(?:#fff(?:fff)?|white)\b/i
 const HOST_OF_HREF = /^https?:\/\/(?:[^@/?#]*@)?([^/:?#]+)/i
 
-const registrable = (host: string): string => getDomain(host, { allowPrivateDomains: true }) ?? host
+const registrable = (host: string): string => registrableDomain(host) ?? host
 
 export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
   const tokens = new Set<string>()

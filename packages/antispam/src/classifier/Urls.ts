@@ -7,7 +7,8 @@
  * @category constructors
  * @since 0.1.0
  */
-import { getDomain, getPublicSuffix } from "tldts"
+import { getPublicSuffix } from "tldts"
+import { registrableDomain } from "./Domains.ts"
 import { bucket } from "./Words.ts"
 
 export interface UrlEvidence {
@@ -69,11 +70,12 @@ export const analyseUrls = (urls: ReadonlyArray<string>, hosts: ReadonlyArray<st
     const host = h.toLowerCase().slice(0, 253)
     if (isCorpusArtefactHost(host) || IPV4.test(host)) continue
     distinct++
-    const reg = getDomain(host, { allowPrivateDomains: true })
+    const reg = registrableDomain(host)
     hostFeatures(host, reg, features)
     if (reg) tokens.add(`url:dom:${reg}`)
     if (reg && reg !== host) tokens.add(`url:host:${host.slice(0, 80)}`)
-    const suffix = getPublicSuffix(host)
+    // The registrable domain is one label plus the public suffix: no second lookup needed.
+    const suffix = reg ? reg.slice(reg.indexOf(".") + 1) : getPublicSuffix(host)
     if (suffix) tokens.add(`url:tld:${suffix.slice(0, 20)}`)
   }
   tokens.add(`url:count:${bucket(count, [0, 1, 3, 10, 30])}`)

@@ -77,6 +77,18 @@ describe("text statistics", () => {
     expect(overlap("alpha beta gamma", "gamma beta alpha delta")).toBe(1)
   })
 
+  test.prop([fc.string({ unit: "grapheme", maxLength: 3000 }), fc.option(fc.tuple(fc.string({ maxLength: 500 }), fc.string({ maxLength: 500 })), { nil: undefined })])(
+    "never throws; counts are bounded by the text",
+    (text, alternative) => {
+      const s = textStats(text)
+      expect(s.upper).toBeLessThanOrEqual(s.letters)
+      expect(s.currency).toBeLessThanOrEqual(s.digits)
+      expect(s.letters + s.digits + s.punctuation).toBeLessThanOrEqual(text.length)
+      const r = analyseText(text, alternative)
+      for (const f of r.features) expect(["body_currency_dense", "body_exclaim_dense", "text_html_mismatch"]).toContain(f)
+    }
+  )
+
   it("stat tokens bucket capitals, digits and punctuation", () => {
     const r = analyseText("ALL CAPS SHOUTING HERE AND MORE OF IT EVERYWHERE YOU LOOK TODAY 12345 !!!")
     expect(r.tokens).toContain("stat:caps:40+")

@@ -11,16 +11,10 @@
 // Also prints where the time goes (parse, tokenize, score), one core, messages already in memory.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { readFileSync } from "node:fs"
-import { basename, join, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
+import { basename, join } from "node:path"
+import { args, corpusDir, loadClassifier, opt } from "./classifier-common.mjs"
 
-const root = resolve(fileURLToPath(new URL("..", import.meta.url)))
-const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
-const corpus = resolve(opt("corpus", join(root, "../shared/corpus")))
+const corpus = corpusDir()
 const only = opt("only", "split,old-new,new-old").split(",")
 // Chi-square options to try (defaults: the shipped ones), e.g. --chi s=1,minDev=0.2
 const pairs = (name) => Object.fromEntries((opt(name, "") || "").split(",").filter(Boolean).map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])]))
@@ -29,7 +23,7 @@ const chiOptions = pairs("chi")
 const fitOptions = pairs("fit")
 // Shares of the token table known in the vocabulary-shift samples, e.g. --shift 0.3,0.1,0
 const shift = opt("shift", undefined)?.split(",").map(Number)
-const { Classifier } = await import(join(root, "packages/antispam/dist/index.js"))
+const Classifier = await loadClassifier()
 
 const timing = { parse: 0, tokenize: 0, messages: 0 }
 const load = (dir, label) =>

@@ -9,19 +9,13 @@
 // --dist compares another build of @mailmoat/antispam (say, of an older commit) in one sitting.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { readFileSync } from "node:fs"
-import { loadavg } from "node:os"
+import { cpus, loadavg } from "node:os"
 import { join, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
+import { corpusDir, loadClassifier, opt, root } from "./classifier-common.mjs"
 
-const root = resolve(fileURLToPath(new URL("..", import.meta.url)))
-const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
-const corpus = resolve(opt("corpus", join(root, "../shared/corpus")))
+const corpus = corpusDir()
 const rounds = Number(opt("rounds", "3"))
-const { Classifier } = await import(resolve(opt("dist", join(root, "packages/antispam/dist/index.js"))))
+const Classifier = await loadClassifier()
 const model = Classifier.loadModel(resolve(opt("model", join(root, "packages/antispam/model/mailmoat-classifier.model.gz"))))
 
 const cpu = () => {
@@ -47,4 +41,4 @@ for (let r = 0; r < rounds; r++) for (const m of parsed) Classifier.classifyWith
 const n = rounds * parsed.length
 const wall = n / ((performance.now() - w0) / 1000)
 const perCpu = n / (cpu() - c0)
-console.log(`${n} classifications: ${wall.toFixed(0)} msg/s wall, ${perCpu.toFixed(0)} msg per CPU-second (parse + MIME decoding: ${parse.wall.toFixed(0)} msg/s wall, ${parse.cpu.toFixed(0)} per CPU-second); load average ${load.toFixed(1)} on ${(await import("node:os")).cpus().length} cores`)
+console.log(`${n} classifications: ${wall.toFixed(0)} msg/s wall, ${perCpu.toFixed(0)} msg per CPU-second (parse + MIME decoding: ${parse.wall.toFixed(0)} msg/s wall, ${parse.cpu.toFixed(0)} per CPU-second); load average ${load.toFixed(1)} on ${cpus().length} cores`)

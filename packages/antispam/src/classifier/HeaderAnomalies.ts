@@ -22,6 +22,7 @@
  */
 import type { Headers, ReceivedHop } from "@mailmoat/core"
 import { registrableDomain } from "./Domains.ts"
+import { addresses, domainOf } from "./HeaderEvidence.ts"
 import { isCorpusArtefactHost } from "./Urls.ts"
 
 const HOUR = 3600_000
@@ -45,10 +46,10 @@ const registrable = (host: string): string | undefined => {
   return registrableDomain(h) ?? undefined
 }
 
+/** Registrable domain of the first address in a header value. */
 const addressDomain = (value: string | undefined): string | undefined => {
-  if (!value) return undefined
-  const m = /@([^\s<>,;:"()[\]@]{1,255})/.exec(value.slice(0, 2000))
-  return m ? registrable(m[1]!.replace(/[>.]+$/, "")) : undefined
+  const first = addresses(value)[0]
+  return first === undefined ? undefined : domainOf(first)
 }
 
 /** Received-chain anomalies (hops newest first, as core parses them). */

@@ -24,12 +24,12 @@ const ADDRESS = /[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g
 const FILTER_TAGS = /^(?:\s*(?:\[[^\]]{0,40}\]|\*{2,}\s*SPAM\s*\*{2,}|\{SPAM\??\}|SPAM:|(?:re|fwd?|aw|sv|wg)\s*(?:\[\d+\])?\s*:))+\s*/i
 const COMMON_CHARSETS = /^(?:us-ascii|utf-8|iso-8859-\d{1,2}|windows-125\d|cp125\d)$/i
 
-const domainOf = (address: string): string => {
+export const domainOf = (address: string): string => {
   const host = address.slice(address.lastIndexOf("@") + 1).toLowerCase().replace(/[>.]+$/, "")
   return registrableDomain(host) ?? host.slice(0, 60)
 }
 
-const addresses = (value: string | undefined): Array<string> => (value ? (value.slice(0, 20_000).match(ADDRESS) ?? []).slice(0, 500) : [])
+export const addresses = (value: string | undefined): Array<string> => (value ? (value.slice(0, 20_000).match(ADDRESS) ?? []).slice(0, 500) : [])
 
 /** Share of upper-case letters among letters, and the letter count. */
 export const caps = (text: string): { ratio: number; letters: number } => {

@@ -56,12 +56,19 @@ const startGateway = async (config: string): Promise<number> => {
   return started.port
 }
 
-const send = (port: number) =>
-  swaks(port, ["--local-interface", "127.0.0.2", "--helo", "client.test", "--from", SENDER, "--to", "user@example.test", "--header", `Subject: ${SUBJECT}`, "--header", `From: <${SENDER}>`, "--body", "Cheap offers inside."])
+// The same bytes go to the gateway (swaks --data FILE sends the file as the message) and to scan.
+const MESSAGE = `From: <${SENDER}>\r\nTo: user@example.test\r\nSubject: ${SUBJECT}\r\nDate: Thu, 03 Dec 2026 09:00:00 +0000\r\nMessage-ID: <parity-1@listed.example>\r\n\r\nCheap offers inside.\r\n`
+const emlIn = (dir: string) => {
+  const eml = join(dir, "message.eml")
+  writeFileSync(eml, MESSAGE)
+  return eml
+}
+
+const send = (port: number, dir: string) =>
+  swaks(port, ["--local-interface", "127.0.0.2", "--helo", "client.test", "--from", SENDER, "--to", "user@example.test", "--data", emlIn(dir)])
 
 const scan = async (config: string, dir: string) => {
-  const eml = join(dir, "message.eml")
-  writeFileSync(eml, `From: <${SENDER}>\r\nTo: user@example.test\r\nSubject: ${SUBJECT}\r\n\r\nCheap offers inside.\r\n`)
+  const eml = emlIn(dir)
   const r = await mailmoat(["scan", eml, "--config", config, "--json", "--client-ip", "127.0.0.2", "--helo", "client.test", "--from", SENDER, "--rcpt", "user@example.test"])
   expect(r.stderr).toBe("")
   return JSON.parse(r.stdout) as { verdict: { class: string; score: number }; symbols: Array<{ name: string; score: number }>; recipients: Array<{ action: { _tag: string } }> }
@@ -73,7 +80,7 @@ describe("gateway and scan agree, with a plugin loaded", () => {
   test("a plugin-listed sender is quarantined by both, with the same verdict and symbols", async () => {
     const dir = tmp()
     const config = configFor(dir, "quarantine")
-    const sent = await send(await startGateway(config))
+    const sent = await send(await startGateway(config), dir)
     expect(sent.out).toMatch(/<- {2}250 /)
     const entries = (await FileQuarantineStore.make({ root: join(dir, "data", "quarantine") }).list()).entries
     expect(entries).toHaveLength(1)
@@ -87,12 +94,13 @@ describe("gateway and scan agree, with a plugin loaded", () => {
     expect(names(scanned.symbols)).toContain("PLUGIN_LISTED")
     const plugin = (s: ReadonlyArray<{ name: string; score: number }>) => s.find((x) => x.name === "PLUGIN_LISTED")!.score
     expect(plugin(scanned.symbols)).toBe(plugin(atGateway.symbols))
+    expect(scanned.verdict.score).toBeCloseTo(atGateway.score, 6)
   }, 120_000)
 
   test("with onSpam: reject both reject it", async () => {
     const dir = tmp()
     const config = configFor(dir, "reject")
-    const sent = await send(await startGateway(config))
+    const sent = await send(await startGateway(config), dir)
     expect(sent.out).toMatch(/<\*\* +550 /)
     const scanned = await scan(config, dir)
     expect(scanned.recipients.map((r) => r.action._tag)).toEqual(["Reject"])

@@ -70,14 +70,15 @@ export const runCheck = async (kind: "ip" | "domain", a: Parsed): Promise<number
   }
   const config = loadConfig(opt.string(a, "config"))
   // The plugins the gateway loads (the same wiring, no antispam module): their lists count too.
-  const wiring = await wireEngine(config, { pluginsOnly: true })
+  // Without plugins there is nothing to wire (and the gateway module is not loaded at all).
+  const wiring = config.config.plugins.length > 0 ? await wireEngine(config, { pluginsOnly: true }) : undefined
   const lists = [
     ...listsFor(config, kind),
-    ...wiring.plugins.providers.filter((p) => p.kinds.includes(kind)).map((provider): ListUnderTest => ({ type: "plugin", provider }))
+    ...(wiring?.plugins.providers ?? []).filter((p) => p.kinds.includes(kind)).map((provider): ListUnderTest => ({ type: "plugin", provider }))
   ]
   const query: BlocklistQuery = { kind, value }
   const runner = BlocklistRunner.make({ cache: false })
-  const records = await Effect.runPromise(Effect.forEach(lists, (l) => runner.lookup(l.provider, query), { concurrency: "unbounded" })).finally(() => wiring.close())
+  const records = await Effect.runPromise(Effect.forEach(lists, (l) => runner.lookup(l.provider, query), { concurrency: "unbounded" })).finally(() => wiring?.close())
   const answers = records.map((r, i) => ({
     list: r.provider,
     type: lists[i]!.type,

@@ -62,10 +62,3 @@ export const headerLines = (headers: ReadonlyArray<readonly [string, string]>): 
 /** The bytes to stream before the spool: our Received header, then the action's headers. */
 export const prefixBytes = (received: string, headers: ReadonlyArray<readonly [string, string]>): Uint8Array =>
   new TextEncoder().encode(`${received}\r\n${headerLines(headers)}`)
-
-/** The prefix followed by the spool's bytes; a fresh iterable each call. */
-export const withPrefix = (prefix: Uint8Array, stream: () => AsyncIterable<Uint8Array>) =>
-  async function* (): AsyncGenerator<Uint8Array> {
-    yield prefix
-    yield* stream()
-  }

@@ -112,6 +112,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     protection = startProtection(
       {
         dataDir: settings.dataDir,
+        hostname: settings.smtp.hostname,
         antispam: c.antispam,
         classifier: c.classifier,
         state: { backend: c.state.backend, url: c.state.url, keyPrefix: c.state.keyPrefix } satisfies StateSettings,

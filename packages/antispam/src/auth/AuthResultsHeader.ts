@@ -3,8 +3,9 @@
  * an incoming one that claims our authserv-id (RFC 8601 §5: such a header was forged, or is
  * ours from an earlier pass, and must not reach the recipient's reader).
  *
- * The value is one line (no folding) kept well under the RFC 5322 line limit: comments are
- * cut to 80 characters and at most 8 DKIM signatures are listed.
+ * The value is folded after every result (`;` CRLF TAB), so each line stays well under the
+ * RFC 5322 line limit: comments are cut to 100 characters and at most 8 DKIM signatures are
+ * listed. SPF comments lose mailauth's leading "<authserv-id>: ", which the header already says.
  *
  * @category models
  * @since 0.1.0
@@ -15,19 +16,22 @@ const MAX_SIGNATURES = 8
 
 /** RFC 8601 §2.2 comment text: parentheses and backslashes escaped, control characters dropped. */
 const comment = (text: string | undefined): string =>
-  text ? ` (${text.replace(/[\x00-\x1f\x7f]/g, " ").replace(/[()\\]/g, "\\$&").slice(0, 80)})` : ""
+  text ? ` (${text.replace(/[\x00-\x1f\x7f]/g, " ").slice(0, 100).replace(/[()\\]/g, "\\$&")})` : ""
 
 /** A property value: a token as is, anything else as an RFC 2045 quoted-string. */
 const pvalue = (v: string): string => (/^[A-Za-z0-9!#$%&'*+\-.^_`{|}~@]+$/.test(v) ? v : `"${v.replace(/[\x00-\x1f\x7f]/g, "").replace(/["\\]/g, "\\$&")}"`)
 
-const spfEntry = (s: SpfFact): string => `spf=${s.result}${comment(s.comment)} smtp.${s.scope}=${pvalue(s.identity || s.domain)}`
+const spfEntry = (s: SpfFact, authservId: string): string => {
+  const note = s.comment?.startsWith(`${authservId}: `) ? s.comment.slice(authservId.length + 2) : s.comment
+  return `spf=${s.result}${comment(note)} smtp.${s.scope}=${pvalue(s.identity || s.domain)}`
+}
 
 const dkimEntry = (d: DkimFact): string =>
   `dkim=${d.result}${comment(d.comment)} header.d=${pvalue(d.domain)} header.s=${pvalue(d.selector)}${d.algorithm ? ` header.a=${pvalue(d.algorithm)}` : ""}${d.signature ? ` header.b=${pvalue(d.signature)}` : ""}`
 
 /** The header's value (without `Authentication-Results:`). */
 export const format = (authservId: string, facts: AuthFacts): string => {
-  const parts = [spfEntry(facts.spf.mailFrom), ...(facts.spf.helo ? [spfEntry(facts.spf.helo)] : [])]
+  const parts = [spfEntry(facts.spf.mailFrom, authservId), ...(facts.spf.helo ? [spfEntry(facts.spf.helo, authservId)] : [])]
   if (facts.dkim.length === 0) parts.push("dkim=none (message not signed)")
   for (const d of facts.dkim.slice(0, MAX_SIGNATURES)) parts.push(dkimEntry(d))
   const dm = facts.dmarc
@@ -37,8 +41,10 @@ export const format = (authservId: string, facts: AuthFacts): string => {
     parts.push(`dmarc=${dm.result}${comment(policy)} header.from=${pvalue(dm.fromDomain)}`)
   }
   const arc = facts.arc
-  parts.push(`arc=${arc.result}${arc.result === "none" ? "" : comment(`i=${arc.instance}${arc.sealer ? ` sealed by ${arc.sealer}` : ""}${arc.comment ? ` ${arc.comment}` : ""}`)}`)
-  return `${authservId}; ${parts.join("; ")}`
+  // A passing chain's comment repeats what the sealer claimed; only a failure's reason is ours.
+  const why = arc.result === "pass" ? "" : arc.comment ? ` ${arc.comment}` : ""
+  parts.push(`arc=${arc.result}${arc.result === "none" ? "" : comment(`i=${arc.instance}${arc.sealer ? ` sealed by ${arc.sealer}` : ""}${why}`)}`)
+  return [authservId, ...parts].join(";\r\n\t")
 }
 
 /** Skips CFWS (spaces, tabs, line ends and nested comments) from `i`. */

@@ -10,6 +10,8 @@ const peers = [
   ["/usr/bin/swaks", "swaks"],
   ["/usr/sbin/smtp-sink", "postfix"],
   ["/usr/sbin/rbldnsd", "rbldnsd"],
+  // Authoritative TXT/MX/A records for the SPF, DKIM, DMARC and ARC tests (dnsmasq binary only, no service).
+  ["/usr/sbin/dnsmasq", "dnsmasq-base"],
   ["/usr/bin/redis-server", "redis-server"],
   ["/usr/sbin/dovecot", "dovecot-core"],
   ["/usr/lib/dovecot/imap", "dovecot-imapd"],

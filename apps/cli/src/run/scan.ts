@@ -65,7 +65,8 @@ const authRows = (f: Auth.AuthFacts): Array<Array<string>> => {
   const dmarc = dm
     ? [["dmarc", dm.result, dm.fromDomain, dm.policy ? `p=${dm.p} sp=${dm.sp} pct=${dm.pct} applies ${dm.policy}${dm.result === "fail" ? ` -> ${dm.applied}` : ""}; aligned spf=${dm.alignment.spf.domain ?? "-"}${dm.alignment.spf.strict ? " (strict)" : ""} dkim=${dm.alignment.dkim.domain ?? "-"}${dm.alignment.dkim.strict ? " (strict)" : ""}` : (dm.comment ?? "")]]
     : [["dmarc", "none", "", "no single From domain"]]
-  const arc = [["arc", f.arc.result, f.arc.sealer ?? "", `i=${f.arc.instance}${f.arc.comment ? ` ${f.arc.comment}` : ""}`]]
+  // A passing chain's comment only repeats what the sealer claimed.
+  const arc = [["arc", f.arc.result, f.arc.sealer ?? "", `i=${f.arc.instance}${f.arc.comment && f.arc.result !== "pass" ? ` ${f.arc.comment}` : ""}`]]
   return [...spf, ...dkim, ...dmarc, ...arc]
 }
 

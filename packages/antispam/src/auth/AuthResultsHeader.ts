@@ -5,7 +5,7 @@
  *
  * The value is folded after every result (`;` CRLF TAB), so each line stays well under the
  * RFC 5322 line limit: comments are cut to 100 characters and at most 8 DKIM signatures are
- * listed. SPF comments lose mailauth's leading "<authserv-id>: ", which the header already says.
+ * listed.
  *
  * @category models
  * @since 0.1.0
@@ -21,17 +21,14 @@ const comment = (text: string | undefined): string =>
 /** A property value: a token as is, anything else as an RFC 2045 quoted-string. */
 const pvalue = (v: string): string => (/^[A-Za-z0-9!#$%&'*+\-.^_`{|}~@]+$/.test(v) ? v : `"${v.replace(/[\x00-\x1f\x7f]/g, "").replace(/["\\]/g, "\\$&")}"`)
 
-const spfEntry = (s: SpfFact, authservId: string): string => {
-  const note = s.comment?.startsWith(`${authservId}: `) ? s.comment.slice(authservId.length + 2) : s.comment
-  return `spf=${s.result}${comment(note)} smtp.${s.scope}=${pvalue(s.identity || s.domain)}`
-}
+const spfEntry = (s: SpfFact): string => `spf=${s.result}${comment(s.comment)} smtp.${s.scope}=${pvalue(s.identity || s.domain)}`
 
 const dkimEntry = (d: DkimFact): string =>
   `dkim=${d.result}${comment(d.comment)} header.d=${pvalue(d.domain)} header.s=${pvalue(d.selector)}${d.algorithm ? ` header.a=${pvalue(d.algorithm)}` : ""}${d.signature ? ` header.b=${pvalue(d.signature)}` : ""}`
 
 /** The header's value (without `Authentication-Results:`). */
 export const format = (authservId: string, facts: AuthFacts): string => {
-  const parts = [spfEntry(facts.spf.mailFrom, authservId), ...(facts.spf.helo ? [spfEntry(facts.spf.helo, authservId)] : [])]
+  const parts = [spfEntry(facts.spf.mailFrom), ...(facts.spf.helo ? [spfEntry(facts.spf.helo)] : [])]
   if (facts.dkim.length === 0) parts.push("dkim=none (message not signed)")
   for (const d of facts.dkim.slice(0, MAX_SIGNATURES)) parts.push(dkimEntry(d))
   const dm = facts.dmarc

@@ -81,12 +81,12 @@ const run = async (input: AuthInput, options: AuthOptions, resolver: MailauthRes
     isDomainName(helo) ? spf({ ...common, helo, sender: `postmaster@${helo}` }) : Promise.resolve(undefined)
   ])
   const fromDomain = fromDomainOf(res.dkim?.headerFrom)
-  const mailFrom = spfFact("mailfrom", input.mailFrom || `postmaster@${helo}`, res.spf)
+  const mailFrom = spfFact("mailfrom", input.mailFrom || `postmaster@${helo}`, res.spf, options.mta)
   const dkim = dkimFacts(res.dkim?.results ?? [], fromDomain)
   return {
     fromDomain,
     clientIp: input.ip,
-    spf: { mailFrom, helo: heloSpf ? spfFact("helo", helo, heloSpf) : undefined },
+    spf: { mailFrom, helo: heloSpf ? spfFact("helo", helo, heloSpf, options.mta) : undefined },
     dkim,
     dmarc: fromDomain ? dmarcFact(res.dmarc, { fromDomain, spf: mailFrom, dkim, sampleBucket: sampleBucket(input.message) }) : undefined,
     arc: arcFact(res.arc, resolver.temporaryFailures()),

@@ -73,14 +73,16 @@ export const aligns = (domain: string, fromDomain: string, strict: boolean): boo
 
 const SPF_RESULTS: ReadonlySet<string> = new Set(["pass", "fail", "softfail", "neutral", "none", "temperror", "permerror"])
 
-export const spfFact = (scope: SpfFact["scope"], identity: string, r: MailauthSpf | false | undefined): SpfFact => {
+/** `mta`: the host name mailauth puts in front of its SPF comments (dropped: the header names us already). */
+export const spfFact = (scope: SpfFact["scope"], identity: string, r: MailauthSpf | false | undefined, mta: string): SpfFact => {
   const result = r ? (r.status?.result ?? "none") : "none"
+  const comment = r ? r.status?.comment : undefined
   return {
     scope,
     identity,
     domain: (r ? r.domain : undefined) ?? identity.slice(identity.lastIndexOf("@") + 1),
     result: (SPF_RESULTS.has(result) ? result : "temperror") as SpfResult,
-    comment: r ? r.status?.comment : undefined
+    comment: comment?.startsWith(`${mta}: `) ? comment.slice(mta.length + 2) : comment
   }
 }
 

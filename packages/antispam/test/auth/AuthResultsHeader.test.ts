@@ -51,7 +51,7 @@ describe("the header we write", () => {
     const v = format(
       "gw.test",
       facts({
-        spf: { mailFrom: { scope: "mailfrom", identity: 'we"ird (x)@example.org', domain: "example.org", result: "softfail", comment: "gw.test: a (comment) \\ here" } },
+        spf: { mailFrom: { scope: "mailfrom", identity: 'we"ird (x)@example.org', domain: "example.org", result: "softfail", comment: "a (comment) \\ here" } },
         dkim: [{ domain: "example.org", selector: "s1", algorithm: "rsa-sha256", result: "fail", comment: "body hash did not verify", signature: "abcdefgh", aligned: true }],
         arc: { result: "fail", instance: 2, sealer: "list.example", comment: "i=2 no valid signature" }
       })

@@ -67,6 +67,7 @@ export const make = (options: AuthModuleOptions): AuthModule => {
     stage,
     senderAuth: (message) => authenticator.facts(message).pipe(Effect.map(SenderAuth.fromFacts)),
     enforce: (message, recipients, verdict, current) => {
+      if (AuthStage.isSubmission(message)) return {}
       const d = DmarcEnforcement.decide(authenticator.peek(message), enforcement)
       if (d._tag === "None") return { note: d.note }
       if (d._tag === "Quarantine" && current._tag !== "Deliver") return {}
@@ -74,7 +75,7 @@ export const make = (options: AuthModuleOptions): AuthModule => {
       return { outcomes: recipients.map((recipient) => ({ recipient, verdict, action, rule: `dmarc: ${d.reason}` })) }
     },
     decorate: (message, outcomes) => {
-      const facts = settings.auth.enabled ? authenticator.peek(message) : undefined
+      const facts = settings.auth.enabled && !AuthStage.isSubmission(message) ? authenticator.peek(message) : undefined
       if (facts === undefined) return outcomes
       const header = [AUTH_RESULTS, AuthResultsHeader.format(options.authservId, facts)] as const
       return outcomes.map((o) => (o.action._tag === "Deliver" ? { ...o, action: Action.deliver([header, ...o.action.addHeaders], o.action.subjectPrefix) } : o))

@@ -9,6 +9,9 @@
  * The SPF identity is the sender hop of the Received chain (the connecting client unless our
  * own trusted relays handed the message on), the same IP the RBL stage checks.
  *
+ * A message submitted in an authenticated SMTP session is not checked by the stage: it is our
+ * own users' outgoing mail, not mail claiming to come from a domain (the trace says so).
+ *
  * @category stages
  * @since 0.1.0
  */
@@ -58,6 +61,9 @@ export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator 
   }
 }
 
+/** Mail from an authenticated SMTP session (submission): neither scored nor enforced. */
+export const isSubmission = (message: Message): boolean => message.envelope.authenticatedUser !== undefined
+
 export interface AuthStageOptions {
   readonly authenticator: Authenticator
   /** Symbol weight overrides by name. */
@@ -74,6 +80,7 @@ export const make = (options: AuthStageOptions): Stage => ({
   run: (input) =>
     Effect.gen(function* () {
       if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+      if (isSubmission(input.message)) return { symbols: [], facts: { skipped: "authenticated session" } } satisfies StageResult
       const facts = yield* options.authenticator.facts(input.message)
       return { symbols: symbolsOf(facts, options.scores), facts: { auth: facts } } satisfies StageResult
     })

@@ -127,6 +127,17 @@ describe("sender authentication in the antispam module", () => {
     expect(auth.reduce((s, h) => s + h.score, 0)).toBe(0)
   })
 
+  test("an authenticated session's submission is neither checked nor enforced", async () => {
+    const m = MessageModel.fromBytes(new TextEncoder().encode(message({ from: "ceo@sig.test" })), {
+      envelope: Envelope.make({ clientAddress: IP.bad, helo: "laptop", mailFrom: "ceo@sig.test", rcptTo: ["user@rcpt.test"], authenticatedUser: "ceo" })
+    })
+    const { out, queries } = await run({ dmarc: { enforce: true } }, m)
+    expect(out[0]!.action._tag).toBe("Deliver")
+    expect(authResults(out[0]!)).toBeUndefined()
+    expect(out[0]!.verdict.trace.find((t) => t.stage === "auth")?.facts).toEqual({ skipped: "authenticated session" })
+    expect(queries.filter((q) => q.includes("sig.test"))).toEqual([])
+  })
+
   test("auth.enabled: false adds no symbols and no header", async () => {
     const { out } = await run({ auth: { enabled: false }, dmarc: { enforce: true } }, spoof())
     expect(out[0]!.action._tag).toBe("Deliver")

@@ -35,14 +35,14 @@ afterAll(async () => {
 })
 
 /** Sends `text` (with a forged and a foreign Authentication-Results on top) as the scenario's client. */
-const send = (s: Pick<Scenario, "ip" | "helo" | "mailFrom">, text: string, rcpt: string) => {
+const send = (s: Pick<Scenario, "ip" | "helo" | "mailFrom">, text: string, rcpt: string, to: RunningGateway = gw) => {
   const file = join(dir, `${Math.random().toString(36).slice(2)}.eml`)
   writeFileSync(file, `${FORGED}\r\n${FOREIGN}\r\n${text}`)
-  return swaks(gw.smtp.port, ["--local-interface", s.ip, "--helo", s.helo, "--from", s.mailFrom, "--to", rcpt, "--data", file])
+  return swaks(to.smtp.port, ["--local-interface", s.ip, "--helo", s.helo, "--from", s.mailFrom, "--to", rcpt, "--data", file])
 }
 
-const delivered = (rcpt: string): string => {
-  const d = join(gw.settings.dataDir, "maildir", rcpt, "new")
+const delivered = (rcpt: string, from: RunningGateway = gw): string => {
+  const d = join(from.settings.dataDir, "maildir", rcpt, "new")
   const files = existsSync(d) ? readdirSync(d) : []
   expect(files).toHaveLength(1)
   return readFileSync(join(d, files[0]!), "latin1")
@@ -92,5 +92,16 @@ describe("sender authentication through a real SMTP session (swaks)", () => {
     const text = delivered("bypass@rcpt.test")
     expect(text).toContain("X-Mailmoat-Verdict: bypass")
     expect(authResults(text)).toEqual(["upstream.example; spf=pass smtp.mailfrom=sig.test"])
+  })
+
+  test("with antispam off nothing is scanned, and the forged header is still removed", async () => {
+    const off = await gateway({ smtp: { hostname: "GW.test" }, antispam: { enabled: false } })
+    try {
+      const r = await send({ ip: "127.0.0.1", helo: "client.example", mailFrom: "x@nospf.test" }, message({ from: "ceo@sig.test", subject: "auth e2e off" }), "off@rcpt.test", off)
+      expect(r.out).toMatch(/<- {2}250 /)
+      expect(authResults(delivered("off@rcpt.test", off))).toEqual(["upstream.example; spf=pass smtp.mailfrom=sig.test"])
+    } finally {
+      await off.close()
+    }
   })
 })

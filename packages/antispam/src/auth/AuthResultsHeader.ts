@@ -34,7 +34,7 @@ export const format = (authservId: string, facts: AuthFacts): string => {
   const dm = facts.dmarc
   if (dm === undefined) parts.push("dmarc=none (no single From domain)")
   else {
-    const policy = dm.policy ? `p=${dm.p} sp=${dm.sp} pct=${dm.pct}${dm.result === "fail" ? ` applied=${dm.applied}` : ""}` : dm.comment
+    const policy = (dm.result === "pass" || dm.result === "fail") && dm.policy ? `p=${dm.p} sp=${dm.sp} pct=${dm.pct}${dm.result === "fail" ? ` applied=${dm.applied}` : ""}` : dm.comment
     parts.push(`dmarc=${dm.result}${comment(policy)} header.from=${pvalue(dm.fromDomain)}`)
   }
   const arc = facts.arc

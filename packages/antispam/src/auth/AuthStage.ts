@@ -43,7 +43,7 @@ export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator 
   const done = new WeakMap<Message, AuthFacts>()
   const start = (message: Message): Promise<AuthFacts> => {
     const sender = options.senderOf(message)
-    const input = { message: message.scanView, ip: sender.ip, helo: sender.helo, mailFrom: message.envelope.mailFrom }
+    const input = { message: message.scanView, truncated: message.scanTruncated, ip: sender.ip, helo: sender.helo, mailFrom: message.envelope.mailFrom }
     const p = Effect.runPromise(Authenticate.check(options.dns, input, { timeoutMillis: options.timeoutMillis, mta: options.mta })).then((f) => {
       done.set(message, f)
       return f

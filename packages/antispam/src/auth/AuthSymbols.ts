@@ -20,7 +20,7 @@ export const AuthSymbols = {
   SPF_PERMERROR: { weight: 0, group: "auth", description: "SPF: the record is broken (syntax, more than 10 lookups, void lookups)" },
   DKIM_PASS: { weight: -0.2, group: "auth", description: "DKIM: a signature verified" },
   DKIM_FAIL: { weight: 1, group: "auth", description: "DKIM: a signature did not verify (body or signed header altered, bad signature)" },
-  DKIM_PERMERROR: { weight: 0, group: "auth", description: "DKIM: a signature could not be checked (no key, unusable key)" },
+  DKIM_PERMERROR: { weight: 0, group: "auth", description: "DKIM: a signature could not be checked (no key, unusable key, body beyond the scan view)" },
   DKIM_TEMPERROR: { weight: 0, group: "auth", description: "DKIM: the key lookup failed temporarily; result unknown" },
   DMARC_PASS: { weight: -0.5, group: "auth", description: "DMARC: an aligned SPF or DKIM pass for the From domain" },
   DMARC_FAIL_REJECT: { weight: 2, group: "auth", description: "DMARC: failed, the From domain asks to reject (p=reject)" },

@@ -7,8 +7,10 @@
  * slow resolver gives temperror results, never a hung message.
  *
  * **Gotchas**
- * - DKIM needs the whole message: with a truncated scan view (`maxScanSizeKB`) body hashes
- *   fail. The caller passes what it has and the facts say so through `fail` results.
+ * - DKIM needs the whole message. With only its start (the scan view, 1 MiB or `maxScanSizeKB`)
+ *   a body hash mismatch is reported `neutral` ("body not verified"), never `fail`, and a DMARC
+ *   evaluation that such a signature could have passed is a temperror: a large legitimate
+ *   message is never scored or refused for what we did not see.
  * - An unexpected failure inside mailauth gives temperror facts for everything (never a
  *   thrown error, never a spam point).
  *
@@ -43,6 +45,8 @@ export interface AuthInput {
   readonly helo: string
   /** MAIL FROM; empty for the null sender (SPF then checks `postmaster@` the HELO name). */
   readonly mailFrom: string
+  /** `message` is only the start of the message (the scan view): DKIM body hashes cannot be verified. */
+  readonly truncated?: boolean | undefined
 }
 
 export interface AuthOptions {
@@ -82,7 +86,7 @@ const run = async (input: AuthInput, options: AuthOptions, resolver: MailauthRes
   ])
   const fromDomain = fromDomainOf(res.dkim?.headerFrom)
   const mailFrom = spfFact("mailfrom", input.mailFrom || `postmaster@${helo}`, res.spf, options.mta)
-  const dkim = dkimFacts(res.dkim?.results ?? [], fromDomain)
+  const dkim = dkimFacts(res.dkim?.results ?? [], fromDomain, input.truncated === true)
   return {
     fromDomain,
     clientIp: input.ip,

@@ -100,19 +100,27 @@ const dkimResult = (result: string | undefined, comment: string | undefined): Dk
   }
 }
 
-/** Signatures only; mailauth's placeholder for an unsigned message is dropped. */
-export const dkimFacts = (results: ReadonlyArray<MailauthDkim>, fromDomain: string | undefined): ReadonlyArray<DkimFact> =>
+export const BODY_NOT_SCANNED = "body not verified: message larger than the scan view"
+
+/**
+ * Signatures only; mailauth's placeholder for an unsigned message is dropped. `truncated`: the
+ * check saw only the start of the message, so a body hash mismatch proves nothing (`neutral`).
+ */
+export const dkimFacts = (results: ReadonlyArray<MailauthDkim>, fromDomain: string | undefined, truncated = false): ReadonlyArray<DkimFact> =>
   results
     .filter((r) => r.signingDomain)
-    .map((r) => ({
-      domain: r.signingDomain!.toLowerCase(),
-      selector: r.selector ?? "",
-      algorithm: r.algo ?? "",
-      result: dkimResult(r.status?.result, r.status?.comment),
-      comment: r.status?.comment,
-      signature: (r.signature ?? "").slice(0, 8),
-      aligned: fromDomain !== undefined && aligns(r.signingDomain!, fromDomain, false)
-    }))
+    .map((r) => {
+      const bodyUnseen = truncated && r.status?.comment === "body hash did not verify"
+      return {
+        domain: r.signingDomain!.toLowerCase(),
+        selector: r.selector ?? "",
+        algorithm: r.algo ?? "",
+        result: bodyUnseen ? "neutral" : dkimResult(r.status?.result, r.status?.comment),
+        comment: bodyUnseen ? BODY_NOT_SCANNED : r.status?.comment,
+        signature: (r.signature ?? "").slice(0, 8),
+        aligned: fromDomain !== undefined && aligns(r.signingDomain!, fromDomain, false)
+      }
+    })
 
 const policyOf = (v: string | undefined): DmarcPolicy | undefined => {
   const p = v?.trim().toLowerCase()
@@ -144,6 +152,10 @@ export const dmarcFact = (found: MailauthDmarc | false | undefined, input: Dmarc
   const dkimDomain = input.dkim.find((d) => d.result === "pass" && aligns(d.domain, input.fromDomain, strictDkim))?.domain
   const pct = Math.max(0, Math.min(100, typeof r.pct === "number" && Number.isFinite(r.pct) ? r.pct : 100))
   const pass = spfDomain !== undefined || dkimDomain !== undefined
+  // An aligned signature we could not verify (body beyond the scan view) might have passed.
+  if (!pass && input.dkim.some((d) => d.comment === BODY_NOT_SCANNED && aligns(d.domain, input.fromDomain, strictDkim))) {
+    return { ...base, result: "temperror", p, sp: policyOf(r.sp) ?? p, policy, pct, record: r.rr, comment: "aligned DKIM signature not verifiable: message larger than the scan view" }
+  }
   const sampled = input.sampleBucket < pct
   return {
     ...base,

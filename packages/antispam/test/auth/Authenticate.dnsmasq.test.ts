@@ -25,13 +25,14 @@ interface Check {
   readonly helo?: string
   readonly servers?: ReadonlyArray<string>
   readonly timeoutMillis?: number
+  readonly truncated?: boolean
 }
 
 const check = (c: Check): Promise<AuthFacts> =>
   Effect.runPromise(
     Authenticate.check(
       NodeDns.make({ servers: c.servers ?? [dns.server], attemptTimeoutMillis: 300, tries: 1 }),
-      { message: new TextEncoder().encode(c.msg), ip: c.ip ?? IP.good, helo: c.helo ?? "client.example", mailFrom: c.mailFrom },
+      { message: new TextEncoder().encode(c.msg), truncated: c.truncated, ip: c.ip ?? IP.good, helo: c.helo ?? "client.example", mailFrom: c.mailFrom },
       { timeoutMillis: c.timeoutMillis ?? 3000, mta: "gw.test" }
     )
   )
@@ -92,6 +93,20 @@ describe("DKIM with generated keys", () => {
       ["ed", "fail", "body hash did not verify"]
     ])
     expect(names(f)).toContain("DKIM_FAIL")
+  })
+
+  test("only the start of a large message (the scan view): the body is not verified, DMARC is not failed", async () => {
+    const signed = await sign(message({ from: "ceo@sig.test", body: `${"large attachment line\r\n".repeat(2000)}` }))
+    const start = signed.slice(0, 4096)
+    const f = await check({ msg: start, mailFrom: "ceo@sig.test", ip: IP.bad, truncated: true })
+    expect(f.dkim[0]).toMatchObject({ result: "neutral", comment: "body not verified: message larger than the scan view" })
+    expect(f.dmarc).toMatchObject({ result: "temperror" })
+    expect(names(f)).not.toContain("DKIM_FAIL")
+    expect(names(f)).not.toContain("DMARC_FAIL_REJECT")
+    // The same bytes presented as the whole message are a failure.
+    const whole = await check({ msg: start, mailFrom: "ceo@sig.test", ip: IP.bad })
+    expect(whole.dkim[0]!.result).toBe("fail")
+    expect(whole.dmarc?.result).toBe("fail")
   })
 
   test("an altered signed header (Subject) fails the signature", async () => {

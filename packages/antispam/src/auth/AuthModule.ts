@@ -67,7 +67,7 @@ export const make = (options: AuthModuleOptions): AuthModule => {
     stage,
     senderAuth: (message) => authenticator.facts(message).pipe(Effect.map(SenderAuth.fromFacts)),
     enforce: (message, recipients, verdict, current) => {
-      if (AuthStage.isSubmission(message)) return {}
+      if (!settings.auth.enabled || AuthStage.isSubmission(message)) return {}
       const d = DmarcEnforcement.decide(authenticator.peek(message), enforcement)
       if (d._tag === "None") return { note: d.note }
       if (d._tag === "Quarantine" && current._tag !== "Deliver") return {}

@@ -7,9 +7,13 @@
  * 2. Message-wide bypass (allowed IPs, session flag), then per-recipient bypass (directory
  *    flag, safe senders with From authentication). Each recipient gets its own decision.
  * 3. Size limit: a message over `maxScanSizeKB` passes with `SIZE_NOT_SCANNED`.
- * 4. Data stages for the remaining recipients: RBL and DNSBL (and the classifier when given)
- *    concurrently, then the end-user blocklist. Verdict, then temporary rejection for
- *    `unsure`, then the action (`onSpam`).
+ * 4. Data stages for the remaining recipients: sender authentication, RBL and DNSBL (and the
+ *    classifier when given) concurrently, then the end-user blocklist. Verdict, then DMARC
+ *    enforcement (`dmarc.enforce`), then temporary rejection for `unsure`, then the action
+ *    (`onSpam`).
+ * 5. Every delivered outcome of a message whose authentication facts were computed gets our
+ *    `Authentication-Results` header. The safe-sender check of step 2 and the stage share one
+ *    mailauth run per message.
  *
  * `evaluate` never fails: an unexpected module failure is logged and answered `Tempfail`
  * for every recipient (the sender retries; nothing is lost).

@@ -44,5 +44,6 @@ describe("scan: sender authentication", () => {
     expect(human.stdout).toMatch(new RegExp(`spf \\(mailfrom\\)\\s+${s.results.spf}\\s`))
     expect(human.stdout).toMatch(new RegExp(`dmarc\\s+${s.results.dmarc}\\s`))
     expect(human.stdout).toMatch(new RegExp(`arc\\s+${s.results.arc}\\s`))
-  })
+    // Two runs of the binary: each takes seconds on a loaded machine.
+  }, 60_000)
 })

@@ -57,10 +57,10 @@ const quarantined = async (rcpt: string): Promise<string> => {
   return Buffer.concat(chunks).toString("latin1")
 }
 
-/** The unfolded Authentication-Results values of a message's header block. */
+/** The unfolded Authentication-Results values of a message's header block, whitespace runs as one space. */
 const authResults = (text: string): Array<string> => {
   const head = text.slice(0, text.indexOf("\r\n\r\n")).replace(/\r\n[ \t]/g, " ")
-  return head.split("\r\n").flatMap((l) => (/^authentication-results:/i.test(l) ? [l.slice(l.indexOf(":") + 1).trim()] : []))
+  return head.split("\r\n").flatMap((l) => (/^authentication-results:/i.test(l) ? [l.slice(l.indexOf(":") + 1).replace(/\s+/g, " ").trim()] : []))
 }
 
 describe("sender authentication through a real SMTP session (swaks)", () => {

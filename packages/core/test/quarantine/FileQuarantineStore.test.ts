@@ -10,7 +10,11 @@ import { quarantineContract } from "./support/contract.ts"
 
 const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-q-"))
 
-quarantineContract("files", async () => FileQuarantineStore.make({ root: fresh() }))
+quarantineContract(
+  "files",
+  async () => FileQuarantineStore.make({ root: fresh() }),
+  (of) => FileQuarantineStore.make({ root: of.describe.slice("files ".length) })
+)
 
 describe("FileQuarantineStore layout", () => {
   test("one directory per entry with message.eml (0600) and meta.json; nothing left in tmp", async () => {
@@ -92,5 +96,23 @@ describe("FileQuarantineStore.layer", () => {
       return (yield* Effect.promise(() => store.list())).entries.map((e) => e.id).includes(id)
     })
     expect(await Effect.runPromise(Effect.scoped(program.pipe(Effect.provide(FileQuarantineStore.layer({ root })))))).toBe(true)
+  })
+})
+
+describe("FileQuarantineStore release claims", () => {
+  test("a claim whose holder died is taken over after the lease; the old holder can no longer complete", async () => {
+    const root = fresh()
+    let t = Date.parse("2026-01-01T00:00:00Z")
+    const store = FileQuarantineStore.make({ root, now: () => t })
+    const id = await store.put({ envelope: { clientAddress: "192.0.2.1", helo: "h", mailFrom: "", rcptTo: ["u@x.test"], tls: false, sessionFlags: [], receivedAt: 1 }, reason: "r", message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n") })
+    const dead = await store.claim(id)
+    t += Quarantine.CLAIM_LEASE_MS - 1000
+    await expect(store.claim(id)).rejects.toMatchObject({ reason: "Released" })
+    t += 2000
+    const next = await store.claim(id)
+    await expect(dead.complete()).rejects.toMatchObject({ reason: "Released" })
+    expect((await store.get(id)).meta.id).toBe(id)
+    await next.complete()
+    expect(readdirSync(join(root, "claims"))).toEqual([`${id}.json`])
   })
 })

@@ -90,7 +90,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   let handoff: Handoff
   if (d.mode === "maildir") {
     await mkdir(d.path, { recursive: true })
-    handoff = maildirHandoff(d.path, settings.smtp.hostname)
+    handoff = maildirHandoff(d.path, settings.smtp.hostname, d.domains)
   } else {
     handoff = relayHandoff({
       host: d.host,

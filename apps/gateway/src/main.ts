@@ -18,6 +18,7 @@ import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { GatewayConfig } from "@mailmoat/core"
 import { PluginLoadError, startGateway } from "./index.ts"
+import { describeSweep } from "./StartupSweep.ts"
 
 const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]"
 
@@ -104,6 +105,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         `  for         ${d.domains === "every" ? "every domain (set delivery.maildir.domains to your local domains; required off loopback)" : d.domains.join(", ")}`
       )
     console.log(`  quarantine  ${gateway.quarantine}`)
+    const swept = describeSweep(gateway.swept)
+    if (swept !== undefined) console.log(`  recovery    ${swept}`)
     console.log(`  admin       ${gateway.admin ? `http://${gateway.admin.host}:${gateway.admin.port}/status` : "disabled"}`)
     for (const p of gateway.proxies) console.log(`  ${`${p.protocol} proxy`.padEnd(11)} ${p.listen.host}:${p.listen.port} -> ${p.upstream} (${p.mode})`)
     console.log(`  antispam    ${antispamSummary(s.modules.antispam)}`)

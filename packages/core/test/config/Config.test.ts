@@ -38,7 +38,9 @@ describe("defaults", () => {
       ca: { cert: "./data/ca/ca.pem", key: "./data/ca/ca.key" },
       upstreamCa: "system",
       onSpam: "tag",
-      onThreat: "replace"
+      onThreat: "replace",
+      maxLiteralMB: 64,
+      maxScanMB: 25
     })
     expect(d.plugins).toEqual([])
     expect(d.log).toEqual({ level: "info" })

@@ -1,43 +1,163 @@
 #!/usr/bin/env node
-// Installs the real peers the integration tests run against (Debian packages), when missing.
-// Tests start these programs themselves on 127.0.0.1 and ephemeral ports; nothing is enabled
-// as a system service.
-import { execFileSync, execSync } from "node:child_process"
+// Installs and checks the real peers the integration tests run against (Debian packages).
+//
+// A peer counts as present only when it can do what the tests ask of it, not when its binary
+// exists: swaks without Perl's Net::SSLeay is on the PATH but exits 10 on `--tls`. Each
+// capability is probed, every missing one is mapped to the package that brings it, those are
+// installed, and the probes run again. The preflight prints one line per peer and exits 1 naming
+// the package when a capability is still missing, so a test never fails on a bare exit code.
+//
+// Tests start these programs themselves on 127.0.0.1 and ephemeral ports; nothing is enabled as
+// a system service.
+//
+//   node scripts/peers.mjs            install what is missing, then check (npm test runs this)
+//   node scripts/peers.mjs --check    check only, install nothing
+//   node scripts/peers.mjs --bench    also the classifier comparison peers (SpamAssassin, bogofilter)
+import { execSync, spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 
-/** binary that proves the package is there -> Debian package */
+const checkOnly = process.argv.includes("--check")
+const withBench = process.argv.includes("--bench")
+
+/** Runs a command and returns its stdout+stderr ("" when it cannot be run). */
+const output = (command, args) => {
+  const result = spawnSync(command, args, { encoding: "utf8", timeout: 20_000 })
+  return result.error ? "" : `${result.stdout ?? ""}${result.stderr ?? ""}`
+}
+const firstMatch = (text, pattern) => text.match(pattern)?.[1] ?? "?"
+const needFile = (path, pkg) => (existsSync(path) ? [] : [{ what: path, pkg }])
+
+/**
+ * A peer: `probe()` returns its version, the capabilities it showed and what is missing, each
+ * missing capability with the Debian package that brings it.
+ * @type {ReadonlyArray<{ name: string, probe: () => { version: string, shows: string[], missing: { what: string, pkg: string }[] } }>}
+ */
 const peers = [
-  ["/usr/bin/swaks", "swaks"],
-  ["/usr/sbin/smtp-sink", "postfix"],
-  ["/usr/sbin/rbldnsd", "rbldnsd"],
-  ["/usr/bin/redis-server", "redis-server"],
-  ["/usr/sbin/dovecot", "dovecot-core"],
-  ["/usr/lib/dovecot/imap", "dovecot-imapd"],
-  ["/usr/lib/dovecot/pop3", "dovecot-pop3d"],
-  ["/usr/sbin/clamd", "clamav-daemon"],
-  ["/usr/bin/curl", "curl"],
-  ["/usr/bin/openssl", "openssl"],
-  // `--bench`: bench/classifier-compare.mjs only (no test needs them, so npm test skips them).
-  ...(process.argv.includes("--bench")
+  {
+    // protocols SmtpServer.swaks, gateway relay and antispam-e2e: --tls, --auth PLAIN and LOGIN.
+    name: "swaks",
+    probe: () => {
+      if (!existsSync("/usr/bin/swaks")) return { version: "-", shows: [], missing: [{ what: "/usr/bin/swaks", pkg: "swaks" }] }
+      const support = output("swaks", ["--support"])
+      const supported = (feature) => new RegExp(`^=== ${feature} supported`, "m").test(support)
+      // swaks reports PLAIN and LOGIN together as "Basic AUTH" (MIME::Base64, part of Perl).
+      const missing = [
+        // swaks needs IO::Socket::SSL on top of Net::SSLeay for STARTTLS.
+        ...(supported("TLS") ? [] : [{ what: "STARTTLS (Net::SSLeay, IO::Socket::SSL)", pkg: "libnet-ssleay-perl libio-socket-ssl-perl" }]),
+        ...(supported("Basic AUTH") ? [] : [{ what: "AUTH PLAIN/LOGIN (MIME::Base64)", pkg: "perl" }])
+      ]
+      const shows = [...(supported("TLS") ? ["STARTTLS"] : []), ...(supported("Basic AUTH") ? ["AUTH-PLAIN", "AUTH-LOGIN"] : [])]
+      return { version: firstMatch(output("swaks", ["--version"]), /version\s+(\S+)/), shows, missing }
+    }
+  },
+  {
+    name: "postfix smtp-sink/smtp-source",
+    probe: () => ({
+      version: firstMatch(output("/usr/sbin/postconf", ["-d", "mail_version"]), /=\s*(\S+)/),
+      shows: ["smtp-sink", "smtp-source"].filter((b) => existsSync(`/usr/sbin/${b}`)),
+      missing: [...needFile("/usr/sbin/smtp-sink", "postfix"), ...needFile("/usr/sbin/smtp-source", "postfix")]
+    })
+  },
+  {
+    name: "rbldnsd",
+    probe: () => ({
+      version: firstMatch(output("dpkg-query", ["-W", "-f=${Version}", "rbldnsd"]), /^(\S+)/),
+      shows: existsSync("/usr/sbin/rbldnsd") ? ["ip4set", "dnset"] : [],
+      missing: needFile("/usr/sbin/rbldnsd", "rbldnsd")
+    })
+  },
+  {
+    name: "redis",
+    probe: () => ({
+      version: firstMatch(output("/usr/bin/redis-server", ["--version"]), /v=(\S+)/),
+      shows: ["redis-server", "redis-cli"].filter((b) => existsSync(`/usr/bin/${b}`)),
+      missing: [...needFile("/usr/bin/redis-server", "redis-server"), ...needFile("/usr/bin/redis-cli", "redis-tools")]
+    })
+  },
+  {
+    name: "dovecot",
+    probe: () => ({
+      version: firstMatch(output("/usr/sbin/dovecot", ["--version"]), /^(\S+)/),
+      shows: ["imap", "pop3"].filter((b) => existsSync(`/usr/lib/dovecot/${b}`)),
+      missing: [
+        ...needFile("/usr/sbin/dovecot", "dovecot-core"),
+        ...needFile("/usr/lib/dovecot/imap", "dovecot-imapd"),
+        ...needFile("/usr/lib/dovecot/pop3", "dovecot-pop3d")
+      ]
+    })
+  },
+  {
+    name: "clamd",
+    probe: () => ({
+      version: firstMatch(output("/usr/sbin/clamd", ["--version"]), /ClamAV\s+([^/\s]+)/),
+      shows: existsSync("/usr/sbin/clamd") ? ["INSTREAM"] : [],
+      missing: needFile("/usr/sbin/clamd", "clamav-daemon")
+    })
+  },
+  {
+    name: "openssl",
+    probe: () => {
+      const version = firstMatch(output("openssl", ["version"]), /OpenSSL\s+(\S+)/)
+      return { version, shows: version === "?" ? [] : ["s_client", "req"], missing: version === "?" ? [{ what: "openssl", pkg: "openssl" }] : [] }
+    }
+  },
+  {
+    // The proxy tests fetch through curl over IMAP(S) and POP3(S).
+    name: "curl",
+    probe: () => {
+      const text = output("curl", ["--version"])
+      const protocols = (text.match(/^Protocols:(.*)$/m)?.[1] ?? "").trim().split(/\s+/)
+      const wanted = ["imap", "imaps", "pop3", "pop3s"]
+      const missing = text === "" ? [{ what: "curl", pkg: "curl" }] : wanted.filter((p) => !protocols.includes(p)).map((p) => ({ what: `curl ${p}`, pkg: "curl" }))
+      return { version: firstMatch(text, /^curl\s+(\S+)/), shows: wanted.filter((p) => protocols.includes(p)), missing }
+    }
+  },
+  ...(withBench
     ? [
-        ["/usr/bin/spamassassin", "spamassassin"],
-        ["/usr/bin/bogofilter", "bogofilter"]
+        {
+          name: "spamassassin",
+          probe: () => ({ version: "-", shows: [], missing: [...needFile("/usr/bin/spamassassin", "spamassassin"), ...needFile("/usr/bin/sa-learn", "spamassassin")] })
+        },
+        { name: "bogofilter", probe: () => ({ version: "-", shows: [], missing: needFile("/usr/bin/bogofilter", "bogofilter") }) }
       ]
     : [])
 ]
 
-const missing = peers.filter(([bin]) => !existsSync(bin)).map(([, pkg]) => pkg)
-if (missing.length === 0) process.exit(0)
+const probeAll = () => peers.map((peer) => ({ name: peer.name, ...peer.probe() }))
+const packagesFor = (results) => [...new Set(results.flatMap((r) => r.missing.flatMap((m) => m.pkg.split(" "))))]
 
-console.log(`[mailmoat] installing test peers from Debian: ${missing.join(" ")}`)
-const asRoot = typeof process.getuid === "function" && process.getuid() === 0 ? "" : "sudo "
-const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" }
-try {
-  // Postfix asks how to configure itself; the tests only use its smtp-sink/smtp-source tools.
-  execSync(`echo "postfix postfix/main_mailer_type select No configuration" | ${asRoot}debconf-set-selections`, { env, stdio: "inherit" })
-  execSync(`${asRoot}apt-get update -qq`, { env, stdio: "inherit" })
-  execFileSync("sh", ["-c", `${asRoot}apt-get install -y -qq --no-install-recommends ${missing.join(" ")}`], { env, stdio: "inherit" })
-} catch (error) {
-  console.error(`[mailmoat] could not install ${missing.join(" ")}: ${error.message}`)
+let results = probeAll()
+const toInstall = packagesFor(results)
+if (toInstall.length > 0 && !checkOnly) {
+  console.log(`[mailmoat] installing test peers from Debian: ${toInstall.join(" ")}`)
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0
+  const asRoot = isRoot ? "" : "sudo "
+  if (!isRoot && spawnSync("sudo", ["-n", "true"]).status !== 0) {
+    console.error(`[mailmoat] cannot install (${toInstall.join(" ")}): not root and no password-less sudo. Install them with apt-get and run npm test again.`)
+    process.exit(1)
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" }
+  try {
+    // Postfix asks how to configure itself; the tests only use its smtp-sink/smtp-source tools.
+    execSync(`echo "postfix postfix/main_mailer_type select No configuration" | ${asRoot}debconf-set-selections`, { env, stdio: "inherit" })
+    execSync(`${asRoot}apt-get -o DPkg::Lock::Timeout=600 update -qq`, { env, stdio: "inherit" })
+    // No recommends (they pull in MTAs and daemons): every package a test needs is named above.
+    execSync(`${asRoot}apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends ${toInstall.join(" ")}`, { env, stdio: "inherit" })
+  } catch (error) {
+    console.error(`[mailmoat] apt-get failed for ${toInstall.join(" ")}: ${error.message}`)
+  }
+  results = probeAll()
+}
+
+for (const r of results) {
+  const state = r.missing.length === 0 ? "ok" : `MISSING ${r.missing.map((m) => m.what).join(", ")}`
+  console.log(`[mailmoat peers] ${r.name} ${r.version} ${r.shows.join(" ")} ${state}`.replace(/\s+/g, " "))
+}
+const stillMissing = results.filter((r) => r.missing.length > 0)
+if (stillMissing.length > 0) {
+  for (const r of stillMissing) {
+    for (const m of r.missing) console.error(`[mailmoat peers] ${r.name}: ${m.what} is missing; Debian package: ${m.pkg}`)
+  }
+  console.error(`[mailmoat peers] the tests need these; install: apt-get install --no-install-recommends ${packagesFor(stillMissing).join(" ")}`)
   process.exit(1)
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every test of every package and app, the integration tests with real servers
 // included, then the same engine on Node 24, Bun and Deno.
-//   1. install the workspace (first run) and the Debian peers the integration tests start
+//   1. preflight: the Debian peers the integration tests start, installed and checked by what the
+//      tests use (scripts/peers.mjs), then the workspace (first run)
 //   2. build, typecheck and lint every package (turbo)
 //   3. vitest in every package and app, one package at a time (the integration suites start real
 //      servers; two cores do not run two of them well at once)
@@ -31,8 +32,11 @@ const run = (label, command, args, options = {}) => {
   return result.status === 0
 }
 
+// Preflight: every capability the integration tests use (swaks with STARTTLS and AUTH, Dovecot's
+// imap/pop3, ...) is installed and checked, one line per peer; a capability still missing stops
+// the run here, naming its Debian package, instead of failing tests on an exit code.
+if (!run("test peers: install what is missing, check every capability", process.execPath, [`${root}scripts/peers.mjs`])) finish()
 run("install workspace", process.execPath, [`${root}scripts/bootstrap.mjs`])
-if (!run("install test peers", process.execPath, [`${root}scripts/peers.mjs`])) finish()
 if (!run("build", turbo, ["run", "build", "--output-logs=errors-only"])) finish()
 run("typecheck + lint", turbo, ["run", "typecheck", "lint", "--output-logs=errors-only"])
 

@@ -1,9 +1,10 @@
 // Crash leftovers: the BUILT gateway (a child process) is killed with SIGKILL while one client
 // is mid-DATA (its spool file on disk) and while a finished message is being written into the
-// Maildir's tmp/, after other messages were acknowledged. The restarted gateway removes the
+// Maildir's tmp/, after other messages were acknowledged; then again while a spam message is
+// being stored in the quarantine's tmp/. The restarted gateway removes the
 // leftovers before it listens, and every message that got 250 is in new/ exactly once.
 import { type ChildProcess, spawn } from "node:child_process"
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterEach, expect, test } from "vitest"
@@ -48,7 +49,7 @@ const openData = async (port: number, rcpt: string) => {
 
 const body = (subject: string, bytes: number) => `Subject: ${subject}\r\n\r\n${`${"x".repeat(998)}\r\n`.repeat(Math.ceil(bytes / 1000))}`
 
-test("kill -9 mid-DATA and mid-hand-off: the restart sweeps spool and tmp/, nothing acknowledged is lost", async () => {
+test("kill -9 mid-DATA, mid-hand-off and mid-quarantine: the restart sweeps spool and tmp/, nothing acknowledged is lost", async () => {
   const dir = tempDir()
   const data = join(dir, "data")
   const maildir = join(data, "maildir")
@@ -95,18 +96,33 @@ test("kill -9 mid-DATA and mid-hand-off: the restart sweeps spool and tmp/, noth
   expect(bigAcked, "the 40 MB hand-off finished before the kill; the test needs a slower disk or a bigger message").toBe(false)
   expect(files(bigTmp)).toHaveLength(1)
 
-  // A crashed quarantine put leaves a staged entry in tmp/ (planted: this configuration
-  // quarantines nothing, and the quarantine uses the same fsync-then-rename hand-off).
-  const staged = join(data, "quarantine", "tmp", "20260101T000000000-0123456789ab")
-  mkdirSync(staged, { recursive: true })
-  writeFileSync(join(staged, "message.eml"), "Subject: half\r\n")
+  // Second life, antispam on: a 40 MB GTUBE message is quarantined; SIGKILL while its entry is
+  // being assembled in quarantine/tmp/.
+  const spamConfig = join(dir, "spam.json")
+  writeFileSync(spamConfig, JSON.stringify({ ...JSON.parse(readFileSync(config, "utf8")), antispam: { enabled: true, onSpam: "quarantine" } }))
+  const spamLife = await start(spamConfig)
+  // The first crash's leftovers are gone before this life listens.
+  expect(spamLife.output()).toMatch(/recovery +removed crash leftovers: [1-9]\d* spool files \(\d+\.\d MB\), 1 Maildir tmp files, 0 partial quarantine entries/)
+  expect(files(spoolDir)).toEqual([])
+  expect(files(bigTmp)).toEqual([])
+  const quarantineTmp = join(data, "quarantine", "tmp")
+  const spam = await openData(spamLife.port, "spam@example.test")
+  spam.write(`${body(`gtube XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X`, 40_000_000)}.\r\n`)
+  const qDeadline = Date.now() + 60_000
+  while (files(quarantineTmp).length === 0 && Date.now() < qDeadline && !/^250 /m.test(spam.received.split("354")[1] ?? "")) await sleep(1)
+  spamLife.child.kill("SIGKILL")
+  await killed(spamLife.child)
+  spam.socket.destroy()
+  expect(/^250 /m.test(spam.received.split("354")[1] ?? ""), "the quarantine put finished before the kill").toBe(false)
+  expect(files(quarantineTmp)).toHaveLength(1)
 
   const second = await start(config)
   try {
-    expect(second.output()).toMatch(/recovery +removed crash leftovers: [1-9]\d* spool files \(\d+\.\d MB\), 1 Maildir tmp files, 1 partial quarantine entries/)
+    expect(second.output()).toMatch(/recovery +removed crash leftovers: 1 spool files \(\d+\.\d MB\), 0 Maildir tmp files, 1 partial quarantine entries/)
+    expect(files(join(data, "quarantine", "entries"))).toEqual([])
     expect(files(spoolDir)).toEqual([])
     expect(files(bigTmp)).toEqual([])
-    expect(files(join(data, "quarantine", "tmp"))).toEqual([])
+    expect(files(quarantineTmp)).toEqual([])
     // Nothing partial became visible, nothing acknowledged was lost or duplicated.
     expect(files(join(maildir, "big@example.test", "new"))).toEqual([])
     expect(files(join(maildir, "middata@example.test", "new"))).toEqual([])

@@ -75,7 +75,7 @@ const MaildirSection = Schema.Struct({
 
 export const Delivery = Schema.Struct({
   maildir: Schema.Union([path, MaildirSection])
-    .annotate({ expected: "a path, or { path, domains }" })
+    .annotate({ expected: "a path, or { path, domains }", shorthandKey: "path" })
     .pipe(doc("Local Maildir (the default delivery): a path (default <dataDir>/maildir) or { path, domains }.", { path: "./data/maildir", domains: ["example.org"] }), optional),
   downstream: Downstream.pipe(doc("Before-queue relay instead of the Maildir.", { host: "127.0.0.1", port: 10025, protocol: "smtp" }), optional)
 })

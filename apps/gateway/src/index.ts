@@ -26,7 +26,7 @@ import { makeSessionStages } from "./SessionStages.ts"
 import { type Protection, type StateSettings, startProtection } from "./Protection.ts"
 import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
 import { relayHandoff } from "./RelayHandoff.ts"
-import { type GatewaySettings, resolveSettings } from "./Settings.ts"
+import { type GatewaySettings, listenerLimits, resolveSettings } from "./Settings.ts"
 
 export type { Evaluate } from "./GatewayHandler.ts"
 export type { Counters } from "./Metrics.ts"
@@ -104,7 +104,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
       servername: d.servername,
       ca: d.ca,
       heloName: settings.smtp.hostname,
-      timeouts: { dataEndMs: d.dataEndMs }
+      timeouts: { dataEndMs: d.dataEndMs, connectMs: d.commandMs, greetingMs: d.commandMs, commandMs: d.commandMs, dataBlockMs: d.commandMs }
     })
   }
   const quarantine = openQuarantine({ path: settings.quarantine.path, state: settings.config.state })
@@ -140,6 +140,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
       maxConnections: settings.smtp.maxConnections,
       maxConnectionsPerIp: settings.smtp.maxConnectionsPerIp,
       bareLineEndings: settings.smtp.bareLineEndings,
+      ...listenerLimits(settings, spoolDir),
       tls: settings.smtp.tls,
       spool: { dir: spoolDir },
       log

@@ -40,7 +40,10 @@ export class RefusedReplies {
       if (sp === -1 && head.length < 1024) return
       const tag = sp === -1 ? "" : head.subarray(0, sp).toString("latin1")
       this.state = this.pending.has(tag) ? "hold" : "pass"
-      if (this.state === "pass") return this.flush(emit)
+      if (this.state === "pass") {
+        this.flush(emit)
+        return
+      }
     }
     if (this.heldBytes > MAX_HELD) {
       this.state = "pass"

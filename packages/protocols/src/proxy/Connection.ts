@@ -217,7 +217,10 @@ export class ProxyConnection {
     }
     const step = this.session.fromClient(chunk)
     for (const bytes of step.forward) if (bytes.length > 0) this.upstream!.write(bytes)
-    if (step.action === "close") return this.fail(step.reason ?? "protocol error")
+    if (step.action === "close") {
+      this.fail(step.reason ?? "protocol error")
+      return
+    }
     if (step.action === "starttls") {
       this.clientState = "tls-pending"
       if (step.discarded > 0) this.log("starttls_plaintext_discarded", { bytes: step.discarded })

@@ -18,6 +18,7 @@ import { join } from "node:path"
 import { type AdminServer, startAdmin } from "./AdminServer.ts"
 import { type Evaluate, makeHandler } from "./GatewayHandler.ts"
 import { type Handoff, maildirHandoff } from "./Handoff.ts"
+import { type SweepReport, sweepLeftovers } from "./StartupSweep.ts"
 import { Metrics } from "./Metrics.ts"
 import { openQuarantine } from "./Quarantine.ts"
 import { loadPlugins } from "./Plugins.ts"
@@ -71,6 +72,8 @@ export interface RunningGateway {
   /** The IMAP/POP3 proxy listeners (`protocols.listeners`; none when `protocols.filtering` is off). */
   readonly proxies: ReadonlyArray<ProxyListenerInfo>
   readonly settings: GatewaySettings
+  /** Crash leftovers removed at start. */
+  readonly swept: SweepReport
   status(): GatewayStatus
   close(): Promise<void>
 }
@@ -86,11 +89,12 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   const spoolDir = join(settings.dataDir, "spool")
   await mkdir(spoolDir, { recursive: true })
   await mkdir(settings.quarantine.path, { recursive: true })
+  const swept = await sweepLeftovers(settings, spoolDir)
   const d = settings.delivery
   let handoff: Handoff
   if (d.mode === "maildir") {
     await mkdir(d.path, { recursive: true })
-    handoff = maildirHandoff(d.path, settings.smtp.hostname)
+    handoff = maildirHandoff(d.path, settings.smtp.hostname, d.domains)
   } else {
     handoff = relayHandoff({
       host: d.host,
@@ -196,6 +200,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     quarantine: quarantine.describe,
     proxies: proxies?.listeners ?? [],
     settings,
+    swept,
     status,
     close: () => {
       closing = true

@@ -93,7 +93,7 @@ try {
   })
 
   await check("SMTP round trip: 250 only once the file is in new/", async () => {
-    const replies = await smtp(gateway.smtp.port, "sender@example.test", ["rcpt@example.test"], "Subject: smoke\r\n\r\nhello\r\n..dot")
+    const replies = await smtp(gateway.smtp.port, "sender@example.test", ["rcpt@example.test"], `From: Sender <sender@example.test>\r\nDate: Thu, 03 Dec 2026 09:00:00 +0000\r\nMessage-ID: <smoke@example.test>\r\nSubject: smoke\r\n\r\nhello\r\n..dot`)
     assert(replies[0]?.startsWith("220 "), `greeting: ${replies[0]}`)
     const dataReply = replies.at(-2)
     assert(dataReply?.startsWith("250 2.0.0 Ok"), `DATA reply: ${dataReply} (all: ${JSON.stringify(replies)})`)

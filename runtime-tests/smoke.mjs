@@ -93,7 +93,7 @@ try {
   })
 
   await check("SMTP round trip: 250 only once the file is in new/", async () => {
-    const replies = await smtp(gateway.smtp.port, "sender@example.test", ["rcpt@example.test"], "Subject: smoke\r\n\r\nhello\r\n..dot")
+    const replies = await smtp(gateway.smtp.port, "sender@example.test", ["rcpt@example.test"], `From: Sender <sender@example.test>\r\nDate: Thu, 03 Dec 2026 09:00:00 +0000\r\nMessage-ID: <smoke@example.test>\r\nSubject: smoke\r\n\r\nhello\r\n..dot`)
     assert(replies[0]?.startsWith("220 "), `greeting: ${replies[0]}`)
     const dataReply = replies.at(-2)
     assert(dataReply?.startsWith("250 2.0.0 Ok"), `DATA reply: ${dataReply} (all: ${JSON.stringify(replies)})`)
@@ -102,6 +102,8 @@ try {
     assert(files.length === 1, `files in new/: ${files.length}`)
     const text = readFileSync(join(dir, files[0]), "latin1")
     assert(/^Received: from smoke\.test \(\[127\.0\.0\.1\]\)/.test(text), "no Received header")
+    // Sender authentication (mailauth, a CommonJS dependency) ran in this runtime.
+    assert(/^Authentication-Results: smoke\.test;\r\n\tspf=/m.test(text), "no Authentication-Results header")
     assert(text.endsWith("Subject: smoke\r\n\r\nhello\r\n.dot\r\n"), JSON.stringify(text.slice(-60)))
   })
 

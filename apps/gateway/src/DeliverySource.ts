@@ -1,8 +1,10 @@
 /**
  * The bytes the gateway hands off for one delivery group: our Received header and the action's
  * `X-Mailmoat-*` headers on top, then the client's header block with forged `X-Mailmoat-*`
- * fields removed, the stages' header changes and the subject prefix applied, then the body
- * streamed from the spool.
+ * fields and every `Authentication-Results` claiming our authserv-id removed (RFC 8601 §5), the
+ * stages' header changes (our `Authentication-Results` among them) and the subject prefix
+ * applied, then the body streamed from the spool. The removal happens for every message:
+ * scanned, bypassed or quarantined.
  *
  * Stage header changes: `add` puts a field on top of the client's block, `set` removes every
  * field of that name and adds one, `remove` deletes them. Our own fields (`OWN_HEADERS`) and
@@ -16,12 +18,19 @@
  * @category constructors
  * @since 0.1.0
  */
+import { AuthResults } from "@mailmoat/antispam"
 import { type HeaderChange, MessageModel } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { prefixBytes } from "./TraceHeaders.ts"
 
 /** Header fields only this gateway may write: a copy arriving from outside is removed. */
 export const OWN_HEADERS: ReadonlyArray<string> = ["X-Mailmoat-Verdict", "X-Mailmoat-Score", "X-Mailmoat-Probability", "X-Mailmoat-Symbols", "X-Mailmoat-Rule"]
+
+/** An incoming `Authentication-Results` that claims our authserv-id (RFC 8601 §5). */
+const forgedAuthResults =
+  (authservId: string) =>
+  (name: string, value: string): boolean =>
+    name === "authentication-results" && AuthResults.claims(value, authservId)
 
 export interface DeliveryEdit {
   readonly addHeaders: ReadonlyArray<readonly [string, string]>
@@ -56,14 +65,19 @@ async function* skip(stream: AsyncIterable<Uint8Array>, count: number): AsyncGen
   }
 }
 
-/** A fresh iterable of the message to hand off, each call. */
-export const deliverySource = (spool: Smtp.Spool, received: string, edit: DeliveryEdit): (() => AsyncIterable<Uint8Array>) => {
+/** A fresh iterable of the message to hand off, each call; `authservId` is our `smtp.hostname`. */
+export const deliverySource = (spool: Smtp.Spool, received: string, edit: DeliveryEdit, authservId: string): (() => AsyncIterable<Uint8Array>) => {
   const stage = stageEdits(edit.changes)
   const end = MessageModel.HeaderEdit.headerBlockEnd(spool.head)
   const block =
     end === undefined
       ? undefined
-      : MessageModel.HeaderEdit.editHeaderBlock(spool.head.subarray(0, end), { prepend: stage.add, subjectPrefix: edit.subjectPrefix, remove: [...OWN_HEADERS, ...stage.remove] })
+      : MessageModel.HeaderEdit.editHeaderBlock(spool.head.subarray(0, end), {
+          prepend: stage.add,
+          subjectPrefix: edit.subjectPrefix,
+          remove: [...OWN_HEADERS, ...stage.remove],
+          removeIf: forgedAuthResults(authservId)
+        })
   const prefix = prefixBytes(received, block === undefined ? [...edit.addHeaders, ...stage.add] : edit.addHeaders)
   return async function* () {
     yield prefix

@@ -149,6 +149,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
           envelope,
           spool,
           received,
+          hostname: deps.hostname,
           queueId,
           handoff: deps.handoff,
           quarantine: deps.quarantine,

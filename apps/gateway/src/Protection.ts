@@ -26,6 +26,8 @@ export type { StateSettings } from "./StateStores.ts"
 
 export interface ProtectionSettings {
   readonly dataDir: string
+  /** `smtp.hostname`: our authserv-id in Authentication-Results. */
+  readonly hostname: string
   readonly antispam: AntispamInput
   readonly state: StateSettings
   /** The `classifier` section; `enabled: false` runs without the content classifier. */
@@ -61,6 +63,7 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
     providers: settings.providers,
     ownAddresses: settings.ownAddresses,
     ...(settings.healthIntervalMillis !== undefined ? { healthIntervalMillis: settings.healthIntervalMillis } : {}),
+    authservId: settings.hostname,
     log
   })
   const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool) =>

@@ -13,6 +13,7 @@
  * @category constructors
  * @since 0.1.0
  */
+import { hostname as osHostname } from "node:os"
 import type { GatewayConfig } from "@mailmoat/core"
 import { type LoadedPlugins, loadPlugins } from "./Plugins.ts"
 import { type Protection, startProtection } from "./Protection.ts"
@@ -48,6 +49,8 @@ export const wire = async (config: GatewayConfig.Config, options: WiringOptions)
       protection = startProtection(
         {
           dataDir: options.dataDir,
+          // Our authserv-id in Authentication-Results: the name the gateway greets with.
+          hostname: config.smtp.hostname ?? osHostname(),
           antispam: options.antispam ?? config.antispam,
           classifier: config.classifier,
           state: { backend: config.state.backend, url: config.state.url, keyPrefix: config.state.keyPrefix },

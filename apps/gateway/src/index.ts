@@ -21,6 +21,7 @@ import { join } from "node:path"
 import { type AdminServer, startAdmin } from "./AdminServer.ts"
 import { type Evaluate, makeHandler } from "./GatewayHandler.ts"
 import { type Handoff, maildirHandoff } from "./Handoff.ts"
+import { type SweepReport, sweepLeftovers } from "./StartupSweep.ts"
 import { Metrics } from "./Metrics.ts"
 import { openQuarantine, type Quarantine } from "./Quarantine.ts"
 import { makeSessionStages } from "./SessionStages.ts"
@@ -86,6 +87,8 @@ export interface RunningGateway {
   /** The IMAP/POP3 proxy listeners (`protocols.listeners`; none when `protocols.filtering` is off). */
   readonly proxies: ReadonlyArray<ProxyListenerInfo>
   readonly settings: GatewaySettings
+  /** Crash leftovers removed at start. */
+  readonly swept: SweepReport
   status(): GatewayStatus
   close(): Promise<void>
 }
@@ -106,6 +109,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   await ensureDirectory(settings.dataDir, "dataDir")
   await ensureDirectory(spoolDir, "dataDir")
   if (settings.config.state.backend !== "redis") await ensureDirectory(settings.quarantine.path, settings.config.quarantine.path === undefined ? "dataDir" : "quarantine.path")
+  const swept = await sweepLeftovers(settings, spoolDir)
   // Everything opened from here on is owned by one scope: a failed start releases what was
   // opened so far, close() releases it all, in the reverse order (listeners first).
   const scope = Scope.makeUnsafe("sequential")
@@ -127,7 +131,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     handoff = await own(
       async () =>
         d.mode === "maildir"
-          ? maildirHandoff(d.path, settings.smtp.hostname)
+          ? maildirHandoff(d.path, settings.smtp.hostname, d.domains)
           : relayHandoff({
               host: d.host,
               port: d.port,
@@ -230,6 +234,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     quarantine: quarantine.describe,
     proxies: proxies?.listeners ?? [],
     settings,
+    swept,
     status,
     close: () => {
       closing = true

@@ -9,7 +9,11 @@ import { FileQuarantineStore } from "@mailmoat/platform-node"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import type { Evaluate } from "../src/GatewayHandler.ts"
 import type { RunningGateway } from "../src/index.ts"
-import { gateway, RawClient, sendRaw } from "./support/peers.ts"
+import { gateway, RawClient, sendRaw, swaks } from "./support/peers.ts"
+
+// The header block every real client writes (RFC 5322 §3.6: From and Date are required): these
+// tests are about delivery, and a message without From is rightly scored by the classifier.
+const wellFormed = (id: string) => `From: Sender <s@client.test>\r\nDate: Thu, 03 Dec 2026 09:00:00 +0000\r\nMessage-ID: <${id}@client.test>\r\n`
 
 const verdict = (cls: Verdict["class"]): Verdict => ({ class: cls, score: cls === "spam" ? 10 : 0, symbols: [], trace: [] })
 
@@ -55,7 +59,7 @@ describe("Maildir mode (embedded default)", () => {
   afterAll(() => gw?.close())
 
   test("250 after the file is in <maildir>/<rcpt>/new, with our Received header first", async () => {
-    const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["Box@Example.test"] }, "Subject: md\r\n\r\nhello\r\n..dot")
+    const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["Box@Example.test"] }, `${wellFormed("md")}Subject: md\r\n\r\nhello\r\n..dot`)
     expect(r.data).toMatch(/^250 2\.0\.0 Ok: queued as /)
     const [name] = newMail(gw, "box@example.test")
     expect(name).toMatch(/,S=\d+$/)
@@ -67,12 +71,12 @@ describe("Maildir mode (embedded default)", () => {
   })
 
   test("a Maildir that cannot be written => 451, nothing half-delivered", async () => {
-    await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["broken@example.test"] }, "Subject: 1\r\n\r\nx")
+    await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["broken@example.test"] }, `${wellFormed("b1")}Subject: 1\r\n\r\nx`)
     const box = join(gw.settings.dataDir, "maildir", "broken@example.test")
     rmSync(join(box, "new"), { recursive: true })
     writeFileSync(join(box, "new"), "not a directory")
     const failuresBefore = gw.status().counters.deliveryFailures ?? 0
-    const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["broken@example.test"] }, "Subject: 2\r\n\r\nx")
+    const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["broken@example.test"] }, `${wellFormed("b2")}Subject: 2\r\n\r\nx`)
     expect(r.data).toMatch(/^451 4\.3\.0 /)
     expect(files(join(box, "tmp"))).toEqual([])
     expect((gw.status().counters.deliveryFailures ?? 0) - failuresBefore).toBe(1)
@@ -198,7 +202,7 @@ describe("graceful shutdown", () => {
     const closing = gw.close()
     c.write("DATA\r\n")
     await c.waitFor(/^354 /m)
-    c.write("Subject: late\r\n\r\nstill delivered\r\n.\r\n")
+    c.write(`${wellFormed("late")}Subject: late\r\n\r\nstill delivered\r\n.\r\n`)
     await c.waitFor(/^250 2\.0\.0 Ok/m)
     await c.waitFor(/^421 /m)
     await closing
@@ -213,4 +217,25 @@ describe("graceful shutdown", () => {
     })
     expect(refused).toBe(true)
   })
+})
+
+describe("Maildir local domains (delivery.maildir.domains)", () => {
+  test("swaks: a recipient outside the local domains gets 550 5.1.1 at RCPT and no mailbox is made", async () => {
+    const gw = await gateway({ delivery: { maildir: { domains: ["example.test", "Second.Example"] } } })
+    try {
+      const root = join(gw.settings.dataDir, "maildir")
+      const out = await swaks(gw.smtp.port, ["--from", "s@client.test", "--to", "user@elsewhere.test", "--quit-after", "RCPT"])
+      expect(out.out).toMatch(/<\*\* 550 5\.1\.1 <user@elsewhere\.test>: recipient address rejected: not a local domain here/)
+      // One accepted and one refused recipient: the message goes to the local one only.
+      const both = await swaks(gw.smtp.port, ["--from", "s@client.test", "--to", "user@EXAMPLE.test,spoof@example.test.evil.test,box@second.example", "--header", "Subject: domains"])
+      expect(both.out).toMatch(/<\*\* 550 5\.1\.1 <spoof@example\.test\.evil\.test>/)
+      expect(both.out).toMatch(/<- {2}250 2\.0\.0 /)
+      expect(files(root).sort()).toEqual(["box@second.example", "user@example.test"])
+      // The RFC 5321 postmaster without a domain is always taken.
+      const pm = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["postmaster"] }, "Subject: pm\r\n\r\nhi\r\n")
+      expect(pm.rcpt[0]).toMatch(/^250 /)
+    } finally {
+      await gw.close()
+    }
+  }, 60_000)
 })

@@ -89,7 +89,8 @@ describe("start-up failures exit 2 and name the key", () => {
   })
 
   test("smtp.host that does not resolve", async () => {
-    const r = await start(`${base}dataDir: $DIR/data\nsmtp: { host: no-such-host.invalid, port: 0 }\n`)
+    // A listener off loopback must name its Maildir domains, or that error comes first.
+    const r = await start(`${base}dataDir: $DIR/data\nsmtp: { host: no-such-host.invalid, port: 0 }\ndelivery: { maildir: { domains: [example.test] } }\n`)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/mailmoat: the gateway could not start: smtp\.host: cannot resolve the host of no-such-host\.invalid:0/)
   })

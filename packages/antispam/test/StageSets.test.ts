@@ -13,7 +13,7 @@ const server = (config: Parameters<typeof makeServerAntispam>[0]) => makeServerA
 describe("antispam profiles", () => {
   it("the server profile lists its stages by phase; switched-off stages are not built", async () => {
     const m = server({ rbl: { servers: ["bl.test"] }, maxScanSizeKB: 100 })
-    expect(m.engine.stages.map((s) => `${s.phase}:${s.name}`)).toEqual(["connect:allowed-ips", "mail:session-bypass", "data:size", "data:rbl", "data:dnsbl", "data:enduser"])
+    expect(m.engine.stages.map((s) => `${s.phase}:${s.name}`)).toEqual(["connect:allowed-ips", "mail:session-bypass", "data:size", "data:auth", "data:rbl", "data:dnsbl", "data:enduser"])
     await m.close()
     const off = server({ endUserBlocklist: { enabled: false } })
     expect(off.engine.stages.map((s) => s.name)).not.toContain("enduser")

@@ -7,5 +7,6 @@
 export * as ConfigFile from "./ConfigFile.ts"
 export * as FileListDocuments from "./FileListDocuments.ts"
 export * as FileQuarantineStore from "./FileQuarantineStore.ts"
+export * as FileQuarantineSweep from "./FileQuarantineSweep.ts"
 export * as NodeDns from "./NodeDns.ts"
 export * as PluginResolve from "./PluginResolve.ts"

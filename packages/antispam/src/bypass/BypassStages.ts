@@ -9,14 +9,14 @@
  * | `safe-senders` | data (first) | single recipients: sender in their `safeSenders`, From authenticated |
  *
  * The safe-sender check needs the message (From header, DKIM), so it runs at data, before any
- * scan; the authentication result is a message fact, checked at most once.
+ * scan; it reads the sender-authentication facts (auth/AuthStage.ts), computed at most once per
+ * message and shared with the auth stage.
  *
  * @category stages
  * @since 0.1.0
  */
 import { Facts, type RecipientDecision, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
 import { Clock, Effect } from "effect"
-import { chainOf } from "../received/ReceivedFacts.ts"
 import { listsOf, type StageContext } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"
 import * as Bypass from "./Bypass.ts"
@@ -87,12 +87,11 @@ export const safeSenders = (ctx: StageContext): Stage | undefined => {
   const directory = ctx.directory
   if (directory === undefined) return undefined
   const requireAuth = ctx.settings.bypass.safeSendersRequireAuth
-  const timeoutMillis = Math.max(1000, ctx.settings.rbl.timeoutSeconds * 1000)
   return {
     name: "safe-senders",
     phase: "data",
     order: 0,
-    budgetMillis: timeoutMillis * 3,
+    budgetMillis: Math.round(ctx.settings.auth.timeoutSeconds * 1000) + 2000,
     symbols: BypassSymbols,
     run: (input) =>
       Effect.gen(function* () {
@@ -110,16 +109,7 @@ export const safeSenders = (ctx: StageContext): Stage | undefined => {
           if (match === undefined) continue
           let reason = "authentication not required by configuration"
           if (requireAuth) {
-            let auth = facts.get(SenderAuth.Authentication)
-            if (auth === undefined) {
-              const senderHop = chainOf(facts, ctx.chain, message).hops.find((h) => h.status === "sender")
-              auth = yield* SenderAuth.check(
-                ctx.dns,
-                { message: message.scanView, ip: senderHop?.ip ?? env.clientAddress, helo: senderHop?.helo ?? env.helo, mailFrom: env.mailFrom },
-                timeoutMillis
-              )
-              facts.set(SenderAuth.Authentication, auth)
-            }
+            const auth = SenderAuth.fromFacts(yield* ctx.authenticator.facts(message, facts))
             if (!auth.authenticated) {
               perRecipient[r] = `safe sender, not applied: unauthenticated (${match}; ${auth.detail})`
               notes.push(hit(BypassSymbols, "SAFE_SENDER_UNAUTHENTICATED", SOURCE, `${r}: ${perRecipient[r]}`))

@@ -77,7 +77,6 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   message_id_malformed: 1,
   message_id_missing: 1,
   mime_version_missing: 1,
-  no_text: 1,
   priority_high: 1,
   received_forged_helo: 1,
   received_time_disorder: 1,

@@ -9,6 +9,7 @@
  */
 import { type BlocklistProvider, BlocklistRunner, type DnsShape } from "@mailmoat/core"
 import { Clock, Effect, Logger } from "effect"
+import * as AuthStage from "../auth/AuthStage.ts"
 import * as RecipientDirectory from "../bypass/RecipientDirectory.ts"
 import type { ListStore } from "../lists/ListStore.ts"
 import * as CidrSet from "../net/CidrSet.ts"
@@ -23,6 +24,8 @@ export interface AssemblyServices {
   readonly listStore?: ListStore | undefined
   readonly providers?: ReadonlyArray<BlocklistProvider> | undefined
   readonly ownAddresses?: ReadonlyArray<string> | undefined
+  /** Our authserv-id in `Authentication-Results` (the gateway's `smtp.hostname`; default "localhost"). */
+  readonly authservId?: string | undefined
   readonly log?: ((line: string) => void) | undefined
   readonly now?: (() => number) | undefined
   readonly healthIntervalMillis?: number | undefined
@@ -38,13 +41,14 @@ export interface Assembly {
 /** A clock whose wall time is `now()`; sleeping and monotonic time stay the runtime's. */
 const wallClock = (now: () => number): Clock.Clock => {
   const base = Clock.Clock.defaultValue()
-  return {
-    ...base,
+  // The default clock is a class instance whose methods (sleep) live on its prototype: a spread
+  // would drop them, so the copy keeps the prototype.
+  return Object.assign(Object.create(Object.getPrototypeOf(base)) as Clock.Clock, base, {
     currentTimeMillisUnsafe: now,
     currentTimeMillis: Effect.sync(now),
     currentTimeNanosUnsafe: () => BigInt(now()) * 1_000_000n,
     currentTimeNanos: Effect.sync(() => BigInt(now()) * 1_000_000n)
-  }
+  })
 }
 
 const text = (message: unknown): string => (Array.isArray(message) ? message.map(String).join(" ") : String(message))
@@ -56,15 +60,22 @@ export const make = (settings: AntispamSettings, services: AssemblyServices, dir
     (directory && settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory, { log, now: services.now }) : undefined)
   const lists = ListSet.make({ settings, dns: services.dns, store: services.listStore, log, healthIntervalMillis: services.healthIntervalMillis ?? 300_000 })
   lists.get() // build now: bad zone entries fail at startup, and health probing starts
+  const chain = { trustedNetworks: CidrSet.compile(settings.received.trustedNetworks), ownAddresses: services.ownAddresses ?? [], maxIps: settings.received.maxIps }
   const context: StageContext = {
     settings,
     dns: services.dns,
     lists: lists.get,
     runner: BlocklistRunner.make({ concurrency: 32 }),
     directory: dir,
-    chain: { trustedNetworks: CidrSet.compile(settings.received.trustedNetworks), ownAddresses: services.ownAddresses ?? [], maxIps: settings.received.maxIps },
+    chain,
     skip: CidrSet.compile(settings.rbl.skip),
-    providers: services.providers ?? []
+    providers: services.providers ?? [],
+    authenticator: AuthStage.makeAuthenticator({
+      dns: services.dns,
+      timeoutMillis: Math.round(settings.auth.timeoutSeconds * 1000),
+      mta: services.authservId ?? "localhost",
+      senderOf: AuthStage.senderOf({ chain })
+    })
   }
   const loggers = services.log ? new Set([Logger.make(({ message }) => log(text(message)))]) : undefined
   const clock = services.now ? wallClock(services.now) : undefined

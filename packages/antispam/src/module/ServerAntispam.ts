@@ -14,6 +14,7 @@
 import { Engine, type MessageEvaluator, type RecipientOutcome, type Stage, State, type TempRejectStoreShape } from "@mailmoat/core"
 import { Effect } from "effect"
 import * as AnalysisSubmitter from "../analysis/AnalysisSubmitter.ts"
+import * as DmarcStep from "../auth/DmarcStep.ts"
 import type { ZoneHealth } from "../health/ListHealth.ts"
 import { type AntispamInput, resolve } from "../Settings.ts"
 import * as StageSets from "../stages/StageSets.ts"
@@ -76,7 +77,10 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
       stages: [...StageSets.server(assembly.context), ...(services.stages ?? [])],
       policy: { spamScore: settings.spamScore, onSpam: settings.onSpam },
       scores: settings.scores,
-      verdictSteps: t.enabled ? [TempRejectStep.make({ store, periodMinutes: t.periodMinutes, analysis })] : [],
+      verdictSteps: [
+        ...[DmarcStep.fromContext(assembly.context)].filter((s) => s !== undefined),
+        ...(t.enabled ? [TempRejectStep.make({ store, periodMinutes: t.periodMinutes, analysis })] : [])
+      ],
       scanning: settings.enabled
     })
   )
@@ -101,6 +105,7 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
         rbl: { zones: lists().rbl.map((p) => p.name) },
         dnsbl: { zones: lists().dnsbl.map((p) => p.name) },
         endUserBlocklist: { enabled: settings.endUserBlocklist.enabled, lists: lists().endUser.map((p) => p.name) },
+        auth: { enabled: settings.auth.enabled, dmarcEnforce: settings.dmarc.enforce },
         tempReject: { enabled: t.enabled, store: store.describe, periodMinutes: t.periodMinutes },
         analysis: analysis ? { url: t.analysisUrl, ...analysis.counters() } : "off"
       },

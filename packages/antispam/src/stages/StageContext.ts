@@ -8,6 +8,7 @@
  */
 import { type BlocklistProvider, type BlocklistRunner, type DnsShape, type FactKey, Facts, type StageInput } from "@mailmoat/core"
 import { Clock, Effect } from "effect"
+import type { Authenticator } from "../auth/AuthStage.ts"
 import type { Directory } from "../bypass/RecipientDirectory.ts"
 import type { Lists } from "../module/ListSet.ts"
 import type { CidrSet } from "../net/CidrSet.ts"
@@ -26,6 +27,8 @@ export interface StageContext {
   readonly skip: CidrSet
   /** Blocklist providers contributed by plugins. */
   readonly providers: ReadonlyArray<BlocklistProvider>
+  /** Sender authentication, run at most once per message (safe senders, the auth stage, DMARC). */
+  readonly authenticator: Authenticator
 }
 
 /** A list stage's budget: its lists' timeout plus 2 s of slack; 0 (no timeout) stays unbounded. */

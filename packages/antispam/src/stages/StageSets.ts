@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import type { Stage } from "@mailmoat/core"
+import * as AuthStage from "../auth/AuthStage.ts"
 import * as BypassStages from "../bypass/BypassStages.ts"
 import * as DnsblStage from "../dnsbl/DnsblStage.ts"
 import * as EndUserStage from "../enduser/EndUserStage.ts"
@@ -29,6 +30,7 @@ const SERVER: ReadonlyArray<StageFactory> = [
   BypassStages.recipientBypass,
   BypassStages.safeSenders,
   SizeStage.fromContext,
+  AuthStage.fromContext,
   RblStage.fromContext,
   DnsblStage.fromContext,
   EndUserStage.fromContext,

@@ -1,6 +1,6 @@
 /**
  * DNS: the `Dns` service contract, a TTL cache, IP parsing / reverse names, and a static
- * implementation for tests. The Node layer lives in `@mailmoat/core/node` (`NodeDns`).
+ * implementation for tests. The Node layer lives in `@mailmoat/platform-node` (`NodeDns`).
  *
  * @since 0.1.0
  */

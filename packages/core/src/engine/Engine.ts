@@ -10,7 +10,7 @@
  *   recipient; in the data phase a stage may decide for single recipients (`recipientDecisions`)
  *   or for all that are left (`decision`);
  * - the recipients nobody decided for get the policy's verdict over every trace, then the
- *   verdict steps (temporary rejection), then the action.
+ *   verdict steps (DMARC enforcement, temporary rejection), then the action.
  *
  * The gateway runs `connect`, `mail` and `rcpt` while the SMTP session goes on (to refuse early)
  * and hands what they gave to `data` (`Earlier`); `evaluate` runs every phase at once from the
@@ -200,13 +200,15 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         let prefix: string | undefined
         let suffix: string | undefined
         let tempfail: VerdictAdjustment["tempfail"]
+        let enforce: VerdictAdjustment["enforce"]
         for (const step of steps) {
           const a = yield* step.run({ message, recipients: whole ? EMPTY : remaining, verdict, facts })
           verdict = adjust(verdict, { ...a, symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols) })
           prefix = a.rulePrefix ?? prefix
           suffix = a.ruleSuffix ?? suffix
-          if (a.tempfail !== undefined) {
+          if (a.tempfail !== undefined || a.enforce !== undefined) {
             tempfail = a.tempfail
+            enforce = a.enforce
             break
           }
         }
@@ -225,7 +227,8 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
             continue
           }
           const rule = [prefix, Outcomes.policyRule(v, policy), suffix].filter((x) => x !== undefined).join("; ")
-          out.set(r, Outcomes.scanned(r, v, rule, policy, headersOf(r)))
+          const outcome = Outcomes.scanned(r, v, rule, policy, headersOf(r))
+          out.set(r, enforce === undefined ? outcome : Outcomes.enforced(outcome, enforce))
         }
         return ordered()
       })

@@ -81,6 +81,17 @@ export const scanned = (recipient: string, verdict: Verdict, rule: string, optio
   rule
 })
 
+/** A verdict step's enforced policy: `Reject` replaces any action, `Quarantine` a delivery. */
+export const enforced = (
+  outcome: RecipientOutcome,
+  e: { readonly action: "Reject" | "Quarantine"; readonly reason: string; readonly rule: string }
+): RecipientOutcome =>
+  e.action === "Reject"
+    ? { ...outcome, action: A.reject(e.reason), rule: e.rule }
+    : outcome.action._tag === "Deliver"
+      ? { ...outcome, action: A.quarantine(e.reason), rule: e.rule }
+      : outcome
+
 /** Every recipient delivered unscanned (scanning switched off). */
 export const unscanned = (recipients: ReadonlyArray<string>, rule: string): ReadonlyArray<RecipientOutcome> => {
   const verdict: Verdict = { class: "ham", score: 0, symbols: [], trace: [] }

@@ -1,8 +1,9 @@
 /**
  * A verdict step runs after the policy has classified a message and may change what happens to
- * it: temporary rejection of unsure mail is one (it needs a store of first-seen times, so it is
- * a step over a store service, not a stage). Steps run in order; each sees the verdict the
- * previous one left.
+ * it: DMARC enforcement is one (it needs every stage's findings: the forwarder and ARC
+ * exemptions), temporary rejection of unsure mail another (it needs a store of first-seen
+ * times, so it is a step over a store service, not a stage). Steps run in order; each sees the
+ * verdict the previous one left.
  *
  * @category models
  * @since 0.1.0
@@ -29,6 +30,12 @@ export interface VerdictAdjustment {
   readonly class?: VerdictClass | undefined
   /** Answer temporarily: the sender retries later. Ends the steps. */
   readonly tempfail?: { readonly reason: string; readonly rule: string } | undefined
+  /**
+   * A policy the sender's domain asked for (DMARC): `Reject` replaces whatever the verdict would
+   * do, `Quarantine` replaces a delivery (a spam verdict's own reject or drop stands). Ends the
+   * steps.
+   */
+  readonly enforce?: { readonly action: "Reject" | "Quarantine"; readonly reason: string; readonly rule: string } | undefined
   /** Written in front of the policy's rule ("tempReject: retry after 900 s"). */
   readonly rulePrefix?: string | undefined
   /** Written after the policy's rule ("tempReject skipped (store down)"). */

@@ -46,7 +46,10 @@ describe("defaults", () => {
       spamScore: 5,
       rbl: { servers: [], timeoutSeconds: 5, maxAddresses: 0, skip: ["127.0.0.0/8"] },
       dnsbl: { timeoutSeconds: 5, maxAddresses: 10, maxDomains: 20 },
-      tempReject: { enabled: false, periodMinutes: 15, submitForAnalysis: false, analysisTimeoutSeconds: 10, analysisQueueSize: 100 }
+      tempReject: { enabled: false, periodMinutes: 15, submitForAnalysis: false, analysisTimeoutSeconds: 10, analysisQueueSize: 100 },
+      auth: { enabled: true, timeoutSeconds: 5 },
+      dmarc: { enforce: false, trustedForwarders: [] },
+      arc: { trustedSealers: [] }
     })
     expect(d.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:" })
     expect(d.classifier).toEqual({ enabled: true, hamBelow: 0.2, spamAbove: 0.9, updateIntervalMinutes: 360 })
@@ -58,7 +61,9 @@ describe("defaults", () => {
       ca: { cert: "./data/ca/ca.pem", key: "./data/ca/ca.key" },
       upstreamCa: "system",
       onSpam: "tag",
-      onThreat: "replace"
+      onThreat: "replace",
+      maxLiteralMB: 64,
+      maxScanMB: 25
     })
     expect(d.plugins).toEqual([])
     expect(d.log).toEqual({ level: "info", format: "text" })
@@ -155,6 +160,16 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(problems({ plugins: [{ options: {} }] })).toEqual(["plugins[0].use: expected a plugin module name or path, got nothing (this key is required)"])
   })
 
+  it("sender authentication keys name the bad value", () => {
+    expect(problems({ antispam: { dmarc: { trustedForwarders: ["10.0.0.0/33"] }, arc: { trustedSealers: ["not a domain"] }, auth: { timeoutSeconds: 0 } } })).toEqual([
+      "antispam.auth.timeoutSeconds: expected a number >= 0.001, got 0",
+      'antispam.dmarc.trustedForwarders[0]: expected an IP address or CIDR range, got "10.0.0.0/33"',
+      'antispam.arc.trustedSealers[0]: expected a domain name, got "not a domain"'
+    ])
+    const ok = GatewayConfig.decode({ antispam: { dmarc: { enforce: true, trustedForwarders: ["192.0.2.0/24"] }, arc: { trustedSealers: ["lists.example.org."] } } })
+    expect(ok.ok && ok.config.antispam.dmarc).toEqual({ enforce: true, trustedForwarders: ["192.0.2.0/24"] })
+  })
+
   it("cross-field checks", () => {
     expect(problems({ state: { backend: "redis" } })).toEqual(["state.url: expected a redis:// URL when state.backend is redis, got nothing"])
     expect(problems({ classifier: { hamBelow: 0.95 } })).toEqual(["classifier.spamAbove: expected a number greater than hamBelow (0.95), got 0.9"])
@@ -168,6 +183,22 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(problems({ protocols: { clamd: { socket: "/run/c", host: "127.0.0.1" } } })).toEqual([
       'protocols.clamd.host: expected no host when socket is set (use one of them), got "127.0.0.1"'
     ])
+  })
+
+  it("delivery.maildir: a path or { path, domains }, problems named inside the mapping", () => {
+    const ok = (maildir: unknown) => {
+      const r = GatewayConfig.decode({ delivery: { maildir } })
+      return r.ok ? r.config.delivery.maildir : r.problems
+    }
+    expect(ok("./m")).toBe("./m")
+    expect(ok({ path: "./m", domains: ["example.org", "*", "Mail.Example.NET"] })).toEqual({ path: "./m", domains: ["example.org", "*", "Mail.Example.NET"] })
+    expect(ok({ domains: ["example.org"] })).toEqual({ domains: ["example.org"] })
+    expect(problems({ delivery: { maildir: { path: "./m", domains: ["example.org", "192.0.2.1", "bad domain"] } } })).toEqual([
+      'delivery.maildir.domains[1]: expected a domain name or *, got "192.0.2.1"',
+      'delivery.maildir.domains[2]: expected a domain name or *, got "bad domain"'
+    ])
+    expect(problems({ delivery: { maildir: { path: "./m", dommains: [] } } })[0]).toMatch(/^delivery\.maildir\.dommains: unknown key \(did you mean domains\?\)/)
+    expect(problems({ delivery: { maildir: 5 } })).toEqual(["delivery.maildir: expected a path, or { path, domains }, got 5"])
   })
 
   it("collects every problem, not only the first", () => {

@@ -1,0 +1,107 @@
+/**
+ * The sender-authentication stage and the per-message fact it leaves.
+ *
+ * `makeAuthenticator` runs the check at most once per message: the first reader (the safe-sender
+ * stage, or this stage) starts it and keeps it in the message's facts (`AuthCheck`), later
+ * readers share it; `AuthResults` holds the finished facts for the DMARC step and other stages.
+ * `make` is the data-phase stage: symbols with default weights, the facts in its trace, and our
+ * `Authentication-Results` as a header change for every delivered copy (one line: the gateway's
+ * header editor folds it).
+ *
+ * The SPF identity is the sender hop of the Received chain (the connecting client unless our
+ * own trusted relays handed the message on), the same IP the RBL stage checks.
+ *
+ * A message submitted in an authenticated SMTP session is not checked by the stage: it is our
+ * own users' outgoing mail, not mail claiming to come from a domain (the trace says so).
+ *
+ * @category stages
+ * @since 0.1.0
+ */
+import { type DnsShape, Facts, type Message, type Stage, type StageResult } from "@mailmoat/core"
+import { Effect } from "effect"
+import { chainOf } from "../received/ReceivedFacts.ts"
+import type { StageContext } from "../stages/StageContext.ts"
+import type { AuthFacts } from "./AuthFacts.ts"
+import * as AuthResultsHeader from "./AuthResultsHeader.ts"
+import * as Authenticate from "./Authenticate.ts"
+import { AuthSymbols, symbolsOf } from "./AuthSymbols.ts"
+
+/** The running check of this message (shared by every reader). */
+const AuthCheck = Facts.key<Promise<AuthFacts>>("auth.check")
+/** The finished facts of this message. */
+export const AuthResults = Facts.key<AuthFacts>("auth.results")
+
+export const AUTH_RESULTS = "Authentication-Results"
+
+export interface AuthenticatorOptions {
+  readonly dns: DnsShape
+  /** Deadline of one message's whole check. */
+  readonly timeoutMillis: number
+  /** Our authserv-id / host name. */
+  readonly mta: string
+  /** The IP and HELO name SPF should check for a message. */
+  readonly senderOf: (message: Message, facts: Facts.Facts) => { readonly ip: string; readonly helo: string }
+}
+
+export interface Authenticator {
+  readonly authservId: string
+  /** The facts of `message`, computed on the first call for its fact cache. */
+  readonly facts: (message: Message, facts: Facts.Facts) => Effect.Effect<AuthFacts>
+}
+
+export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator => ({
+  authservId: options.mta,
+  facts: (message, facts) =>
+    Effect.suspend(() => {
+      const done = facts.get(AuthResults)
+      if (done) return Effect.succeed(done)
+      const running = facts.getOrSet(AuthCheck, () => {
+        const sender = options.senderOf(message, facts)
+        const input = { message: message.scanView, truncated: message.scanTruncated, ip: sender.ip, helo: sender.helo, mailFrom: message.envelope.mailFrom }
+        return Effect.runPromise(Authenticate.check(options.dns, input, { timeoutMillis: options.timeoutMillis, mta: options.mta })).then((f) => {
+          facts.set(AuthResults, f)
+          return f
+        })
+      })
+      return Effect.promise(() => running)
+    })
+})
+
+/** Mail from an authenticated SMTP session (submission): neither scored nor enforced. */
+export const isSubmission = (message: Message): boolean => message.envelope.authenticatedUser !== undefined
+
+export interface AuthStageOptions {
+  readonly authenticator: Authenticator
+  readonly budgetMillis: number
+}
+
+export const make = (options: AuthStageOptions): Stage => ({
+  name: "auth",
+  phase: "data",
+  order: 1,
+  budgetMillis: options.budgetMillis,
+  symbols: AuthSymbols,
+  run: (input) =>
+    Effect.gen(function* () {
+      if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+      if (isSubmission(input.message)) return { symbols: [], facts: { skipped: "authenticated session" } } satisfies StageResult
+      const facts = yield* options.authenticator.facts(input.message, Facts.of(input))
+      return {
+        symbols: symbolsOf(facts),
+        facts: { auth: facts },
+        headers: [{ op: "add", name: AUTH_RESULTS, value: AuthResultsHeader.format(options.authenticator.authservId, facts, "; ") }]
+      } satisfies StageResult
+    })
+})
+
+/** The sender hop's IP and HELO, from the message's Received-chain analysis. */
+export const senderOf =
+  (ctx: Pick<StageContext, "chain">) =>
+  (message: Message, facts: Facts.Facts): { readonly ip: string; readonly helo: string } => {
+    const hop = chainOf(facts, ctx.chain, message).hops.find((h) => h.status === "sender")
+    return { ip: hop?.ip ?? message.envelope.clientAddress, helo: hop?.helo ?? message.envelope.helo }
+  }
+
+/** The server profile's stage (`antispam.auth.enabled`). */
+export const fromContext = (ctx: StageContext): Stage | undefined =>
+  ctx.settings.auth.enabled ? make({ authenticator: ctx.authenticator, budgetMillis: Math.round(ctx.settings.auth.timeoutSeconds * 1000) + 2000 }) : undefined

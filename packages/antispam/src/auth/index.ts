@@ -1,0 +1,12 @@
+/**
+ * Sender authentication: SPF (MAIL FROM and HELO), DKIM, DMARC and ARC through mailauth and our
+ * `Dns`, as facts, symbols, an `Authentication-Results` header and DMARC enforcement.
+ *
+ * @since 0.1.0
+ */
+export type { ArcFact, AuthFacts, DkimFact, DmarcFact, SpfFact } from "./AuthFacts.ts"
+export { AuthSymbols, symbolsOf } from "./AuthSymbols.ts"
+export * as Authenticate from "./Authenticate.ts"
+export * as AuthStage from "./AuthStage.ts"
+export * as DmarcEnforcement from "./DmarcEnforcement.ts"
+export * as DmarcStep from "./DmarcStep.ts"

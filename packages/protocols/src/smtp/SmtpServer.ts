@@ -51,6 +51,8 @@ export interface SmtpServerOptions {
   readonly maxConnections?: number
   /** Default 20. */
   readonly maxConnectionsPerIp?: number
+  /** Called for each connection refused at accept (`max_connections`, `max_connections_per_ip`). */
+  readonly onRefused?: ((reason: "max_connections" | "max_connections_per_ip") => void) | undefined
   /** Default 300 000 (RFC 5321 §4.5.3.2.7: 5 minutes). */
   readonly idleTimeoutMs?: number
   /** Deadline for onConnect/onMailFrom/onRcptTo/onAuth (default 120 000). */
@@ -150,7 +152,9 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
     })
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1)
     if (sessions.size >= maxConnections || perIp.get(ip)! > maxPerIp) {
-      log(formatLogLine(id, "too_many_connections", { client: ip }))
+      const reason = sessions.size >= maxConnections ? "max_connections" : "max_connections_per_ip"
+      log(formatLogLine(id, "too_many_connections", { client: ip, reason }))
+      options.onRefused?.(reason)
       socket.end("421 4.7.0 Too many connections, try again later\r\n")
       setTimeout(() => socket.destroy(), 5000).unref()
       return

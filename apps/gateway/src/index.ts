@@ -17,6 +17,7 @@ import { Smtp } from "@mailmoat/protocols"
 import { mkdir } from "node:fs/promises"
 import { join } from "node:path"
 import { startAdminSurface } from "./admin/AdminSurface.ts"
+import { startDigestSchedule } from "./digest/DigestSchedule.ts"
 import type { AdminServer } from "./AdminServer.ts"
 import type { Evaluate } from "./GatewayHandler.ts"
 import { Metrics } from "./Metrics.ts"
@@ -35,7 +36,8 @@ export { type DeliverGroup, type Plan, plan, type QuarantineGroup } from "./Reci
 export { type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
 export { collect, learnMessage } from "./admin/Learn.ts"
-export { type ReinjectResult, reinject } from "./admin/Reinject.ts"
+export { deliverMessage, type ReinjectResult, reinject } from "./admin/Reinject.ts"
+export { type DigestResult, runDigest } from "./digest/DigestRun.ts"
 export type { ReloadOutcome } from "./reload/Reloader.ts"
 
 export interface GatewayOptions {
@@ -198,6 +200,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     await quarantine.close()
     throw error
   }
+  const digest = startDigestSchedule(settings, quarantine.store, log)
   let closed: Promise<void> | undefined
   return {
     smtp: smtp.address,
@@ -215,6 +218,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     close: () => {
       closing = true
       closed ??= (async () => {
+        digest.stop()
         await smtp.close({ graceful: true, timeoutMs: options.shutdownTimeoutMs ?? 30_000 })
         await proxies?.close()
         await wiring.close()

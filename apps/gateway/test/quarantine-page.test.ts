@@ -7,15 +7,15 @@
 // 4. opens an HTML message whose HTML has a <script> and remote image/stylesheet/frame: nothing runs
 //    (the marker the script would set is absent) and a loopback server counting requests gets none;
 // 5. ticks two messages and clicks "Delete selected" (bulk action);
-// 6. in a fresh browser profile (no login) opens a signed digest link for bob: only bob's messages
-//    are listed, alice's message cannot be opened through it, and "Release" delivers bob's.
+// 6. sends the digest, takes the signed link out of bob's digest message and opens it in a fresh
+//    browser profile (no login): only bob's messages are listed, alice's message cannot be opened
+//    through it, and "Release" delivers bob's.
 import type { BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { digestKey, signLink } from "../src/digest/DigestLinks.ts"
-import type { RunningGateway } from "../src/index.ts"
+import { type RunningGateway, runDigest } from "../src/index.ts"
 import { adminUrl, api, GTUBE, maildirMessages, quarantineGtube, quietAntispam, TOKEN } from "./support/admin.ts"
 import { launchChromium, requestCounter } from "./support/browser.ts"
-import { gateway, sendRaw } from "./support/peers.ts"
+import { freePort, gateway, sendRaw } from "./support/peers.ts"
 
 const htmlMessage = (port: number) =>
   [
@@ -55,7 +55,12 @@ describe("quarantine page in Chromium", () => {
   let counter: Awaited<ReturnType<typeof requestCounter>>
   beforeAll(async () => {
     counter = await requestCounter()
-    gw = await gateway({ admin: { token: TOKEN }, antispam: quietAntispam })
+    const port = await freePort()
+    gw = await gateway({
+      admin: { token: TOKEN, port },
+      antispam: quietAntispam,
+      quarantine: { digest: { from: "quarantine@gw.test", baseUrl: `http://127.0.0.1:${port}`, linkTtlHours: 24 } }
+    })
     browser = await launchChromium()
   })
   afterAll(async () => {
@@ -133,11 +138,18 @@ describe("quarantine page in Chromium", () => {
   test("a digest link opens that recipient's own quarantine without a login, and nobody else's", async () => {
     const bobId = await quarantineGtube(gw, "bob@example.test", "second for bob")
     const aliceId = await quarantineGtube(gw, "alice@example.test", "private to alice")
-    const link = signLink(digestKey(gw.settings.dataDir), { recipient: "bob@example.test", expires: Math.floor(Date.now() / 1000) + 3600 })
+    // The digest as bob receives it: one message in his Maildir with the signed link.
+    const { FileQuarantineStore } = await import("@mailmoat/core/node")
+    const results = await runDigest(gw.settings, FileQuarantineStore.make({ root: gw.settings.quarantine.path }))
+    expect(results.find((r) => r.recipient === "bob@example.test")).toMatchObject({ sent: true })
+    const digest = maildirMessages(gw, "bob@example.test").find((m) => m.includes("Subject: Quarantine digest:"))!
+    const url = /^(http:\/\/127\.0\.0\.1:\d+\/q\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\r?$/m.exec(digest.replace(/=\r?\n/g, ""))![1]!
+    const link = url.slice(url.indexOf("/q/") + 3)
+    expect(digest).toContain("Subject: second for bob")
     const fresh = await launchChromium()
     try {
       const page = await fresh.newPage()
-      await page.goto(adminUrl(gw, `/q/${link}`))
+      await page.goto(url)
       const listed = await page.locator("tbody").innerText()
       expect(listed).toContain("second for bob")
       expect(listed).toContain("GTUBE for bob")

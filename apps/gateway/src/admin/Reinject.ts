@@ -17,12 +17,17 @@ export interface ReinjectResult {
   readonly refused: ReadonlyArray<{ readonly recipient: string; readonly reply: string }>
 }
 
-export const reinject = async (delivery: DeliverySettings, heloName: string, entry: QuarantineStoredMessage): Promise<ReinjectResult> => {
+/** Hands a message to the configured delivery (Maildir, or the downstream with this envelope). */
+export const deliverMessage = async (
+  delivery: DeliverySettings,
+  heloName: string,
+  envelope: { readonly mailFrom: string; readonly rcptTo: ReadonlyArray<string>; readonly size: number },
+  stream: () => AsyncIterable<Uint8Array>
+): Promise<ReinjectResult> => {
   const d = delivery
-  const recipients = entry.meta.recipients.length > 0 ? entry.meta.recipients : entry.meta.envelope.rcptTo
   if (d.mode === "maildir") {
     const maildir = new Delivery.MaildirDelivery({ root: d.path, hostname: heloName })
-    const results = await maildir.deliver(recipients, entry.stream)
+    const results = await maildir.deliver(envelope.rcptTo, stream)
     return { destination: `maildir ${d.path}`, accepted: results.map((r) => r.recipient), refused: [] }
   }
   const results = await Delivery.send(
@@ -36,8 +41,8 @@ export const reinject = async (delivery: DeliverySettings, heloName: string, ent
       heloName,
       timeouts: { connectMs: 10_000, greetingMs: 30_000, dataEndMs: d.dataEndMs }
     },
-    { mailFrom: entry.meta.envelope.mailFrom, rcptTo: recipients, size: entry.meta.size },
-    entry.stream()
+    { mailFrom: envelope.mailFrom, rcptTo: envelope.rcptTo, size: envelope.size },
+    stream()
   )
   return {
     destination: `${d.protocol} ${d.host}:${d.port}`,
@@ -45,3 +50,12 @@ export const reinject = async (delivery: DeliverySettings, heloName: string, ent
     refused: results.filter((r) => !r.accepted).map((r) => ({ recipient: r.recipient, reply: `${r.reply.code} ${r.reply.enhanced ?? ""} ${r.reply.text}`.replace(/\s+/g, " ").trim() }))
   }
 }
+
+/** Re-injects a quarantined message with its original envelope (the recipients it was quarantined for). */
+export const reinject = (delivery: DeliverySettings, heloName: string, entry: QuarantineStoredMessage): Promise<ReinjectResult> =>
+  deliverMessage(
+    delivery,
+    heloName,
+    { mailFrom: entry.meta.envelope.mailFrom, rcptTo: entry.meta.recipients.length > 0 ? entry.meta.recipients : entry.meta.envelope.rcptTo, size: entry.meta.size },
+    entry.stream
+  )

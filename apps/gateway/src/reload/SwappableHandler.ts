@@ -18,7 +18,16 @@ interface Slot {
   closed: boolean
 }
 
-export const makeSwappableHandler = (initial: Wiring, log: (line: string) => void) => {
+export interface SwappableHandler {
+  readonly handler: Smtp.SmtpHandler
+  readonly current: () => Wiring
+  /** New transactions use `next`; the previous wiring closes when its transactions are done. */
+  readonly swap: (next: Wiring) => void
+  /** Closes every wiring (gateway shutdown, once the SMTP listener has closed). */
+  readonly close: () => Promise<void>
+}
+
+export const makeSwappableHandler = (initial: Wiring, log: (line: string) => void): SwappableHandler => {
   let current: Slot = { wiring: initial, inFlight: 0, retired: false, closed: false }
   const slots = new Set<Slot>([current])
   const bound = new Map<string, Slot>()
@@ -87,7 +96,6 @@ export const makeSwappableHandler = (initial: Wiring, log: (line: string) => voi
   return {
     handler,
     current: (): Wiring => current.wiring,
-    /** New transactions use `next`; the previous wiring closes when its transactions are done. */
     swap: (next: Wiring): void => {
       const previous = current
       current = { wiring: next, inFlight: 0, retired: false, closed: false }
@@ -95,12 +103,9 @@ export const makeSwappableHandler = (initial: Wiring, log: (line: string) => voi
       previous.retired = true
       closeIfDrained(previous)
     },
-    /** Closes every wiring (gateway shutdown, once the SMTP listener has closed). */
     close: async (): Promise<void> => {
       for (const slot of [...slots]) closeSlot(slot)
       await Promise.all(closing)
     }
   }
 }
-
-export type SwappableHandler = ReturnType<typeof makeSwappableHandler>

@@ -44,6 +44,8 @@ export interface TrainOptions {
   readonly gzip?: boolean | undefined
   readonly meta?: Record<string, string | number> | undefined
   readonly log?: ((line: string) => void) | undefined
+  /** Called after each message is read and tokenized (a progress display). */
+  readonly progress?: ((done: number, total: number) => void) | undefined
 }
 
 export interface LabelledTokens {
@@ -51,7 +53,18 @@ export interface LabelledTokens {
   readonly label: Label
 }
 
-export const tokenizeDir = (dir: string, label: Label): Array<LabelledTokens> => listFiles(dir).map((p) => ({ tokens: tokenize(readMessage(p)), label }))
+export const tokenizeDir = (dir: string, label: Label, onMessage?: () => void): Array<LabelledTokens> =>
+  listFiles(dir).map((p) => {
+    const tokens = tokenize(readMessage(p))
+    onMessage?.()
+    return { tokens, label }
+  })
+
+/** Counts messages for `progress` over a known total. */
+const counter = (progress: ((done: number, total: number) => void) | undefined, total: number) => {
+  let done = 0
+  return progress === undefined ? undefined : () => progress(++done, total)
+}
 
 /** Counts a token table from tokenized messages. */
 export const countAll = (items: ReadonlyArray<LabelledTokens>, options?: Partial<ChiOptions>): Model => {
@@ -111,8 +124,9 @@ export const trainTokens = (items: ReadonlyArray<LabelledTokens>, o: Omit<TrainO
 export const train = (o: TrainOptions): Model => {
   const log = o.log ?? (() => {})
   const t0 = Date.now()
-  const ham = tokenizeDir(o.hamDir, "ham")
-  const spam = tokenizeDir(o.spamDir, "spam")
+  const tick = counter(o.progress, o.progress ? listFiles(o.hamDir).length + listFiles(o.spamDir).length : 0)
+  const ham = tokenizeDir(o.hamDir, "ham", tick)
+  const spam = tokenizeDir(o.spamDir, "spam", tick)
   log(`tokenized ${ham.length} ham and ${spam.length} spam in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   // Interleave classes so every fold gets its share of both.
   const items = interleave(ham, spam)
@@ -161,6 +175,8 @@ export interface EvaluateOptions {
   /** A model or the path of a model file. */
   readonly model: Model | string
   readonly cutoffs?: Partial<Cutoffs> | undefined
+  /** Called after each message is classified (a progress display). */
+  readonly progress?: ((done: number, total: number) => void) | undefined
 }
 
 export const summarise = (ham: ReadonlyArray<ClassName>, spam: ReadonlyArray<ClassName>, seconds: number): Evaluation => {
@@ -188,7 +204,13 @@ export const evaluate = (o: EvaluateOptions): Evaluation => {
   const hamBytes = hamFiles.map((p) => readFileSync(p))
   const spamBytes = spamFiles.map((p) => readFileSync(p))
   const t0 = performance.now()
-  const ham = hamBytes.map((b) => classifyWith(model, parseMessage(b), cutoffs).class)
-  const spam = spamBytes.map((b) => classifyWith(model, parseMessage(b), cutoffs).class)
+  const tick = counter(o.progress, hamBytes.length + spamBytes.length)
+  const classify = (b: Uint8Array) => {
+    const c = classifyWith(model, parseMessage(b), cutoffs).class
+    tick?.()
+    return c
+  }
+  const ham = hamBytes.map(classify)
+  const spam = spamBytes.map(classify)
   return summarise(ham, spam, (performance.now() - t0) / 1000)
 }

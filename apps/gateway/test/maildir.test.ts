@@ -71,11 +71,11 @@ describe("Maildir mode (embedded default)", () => {
     const box = join(gw.settings.dataDir, "maildir", "broken@example.test")
     rmSync(join(box, "new"), { recursive: true })
     writeFileSync(join(box, "new"), "not a directory")
-    const failuresBefore = gw.status().counters.deliveryFailures
+    const failuresBefore = gw.status().counters.deliveryFailures ?? 0
     const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["broken@example.test"] }, "Subject: 2\r\n\r\nx")
     expect(r.data).toMatch(/^451 4\.3\.0 /)
     expect(files(join(box, "tmp"))).toEqual([])
-    expect(gw.status().counters.deliveryFailures - failuresBefore).toBe(1)
+    expect((gw.status().counters.deliveryFailures ?? 0) - failuresBefore).toBe(1)
   })
 
   test("status: the embedded defaults run the antispam module => protected, each part listed", () => {

@@ -63,7 +63,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   try {
     gateway = await startGateway(config, {
       base,
-      log: verbose ? (line) => console.log(line) : (line) => (line.startsWith("reload") ? console.error(`mailmoat: ${line}`) : undefined),
+      // Without --verbose only operator events are printed: reloads and digest runs.
+      log: verbose ? (line) => console.log(line) : (line) => (/^(reload|digest)\b/.test(line) ? console.error(`mailmoat: ${line}`) : undefined),
       reloadConfig: () => GatewayConfig.load({ file: configPath, env: process.env })
     })
   } catch (error) {

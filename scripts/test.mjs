@@ -6,12 +6,13 @@
 //   2. build, typecheck and lint every package (turbo)
 //   3. vitest in every package and app, one package at a time (the integration suites start real
 //      servers; two cores do not run two of them well at once)
-//   4. npm pack of every package installed into an empty project, imported and run
+//   4. the pack check: metadata, npm publish --dry-run, npm pack of every package installed into
+//      an empty project, imported and run, a plugin compiled and tested from the tarballs
 //   5. runtimes: core's unit suite under Node 24, and the smoke suite (engine + an SMTP round trip
 //      through the built gateway) under Node 20, Node 24, Bun and Deno
 // Ends with one closing line "N passed, N failed" summed over every suite (and how many tests
 // were skipped, never counted as passed: the corpus tests skip where ../shared/corpus is absent).
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
@@ -57,9 +58,27 @@ for (const dir of packageDirs) {
   skipped += report.numPendingTests + (report.numTodoTests ?? 0)
 }
 
-// The packages as users get them: npm pack, install into an empty project, import and run.
-if (run("packed packages install and run (npm pack)", process.execPath, [`${root}scripts/pack-check.mjs`])) passed += 1
-else failed += 1
+// The packages as users get them: metadata, npm pack, install into an empty project, import and
+// run, a plugin compiled (tsc strict without skipLibCheck, deno check) and tested from the tarballs.
+// Each of its checks counts; its closing line is "pack: N passed, M failed".
+{
+  console.log("\n[mailmoat test] packed packages (npm pack, metadata, plugin compile)")
+  // Streamed as it runs, and kept to read the closing line.
+  const child = spawn(process.execPath, [`${root}scripts/pack-check.mjs`], { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
+  let output = ""
+  child.stdout.on("data", (chunk) => {
+    process.stdout.write(chunk)
+    output += chunk
+  })
+  const status = await new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? signal)))
+  const counts = /pack: (\d+) passed, (\d+) failed/.exec(output)
+  if (counts === null || status !== 0) problems.push(`packed packages (exit ${status})`)
+  if (counts === null) failed += 1
+  else {
+    passed += Number(counts[1])
+    failed += Number(counts[2])
+  }
+}
 
 // Other runtimes.
 const runtimesOk = run("install Node 24, Bun, Deno (npm packages)", process.execPath, [`${root}scripts/runtimes.mjs`])

@@ -60,16 +60,16 @@ describe("reload on change", () => {
     const list = await openWatchedList({ file, pollMillis: 0, log: (l) => lines.push(l) })
     const provider = cidrFileProvider(list, { file })
     try {
-      expect((await lookup(provider, { kind: "ip", value: "192.0.2.1" }))._tag).toBe("Listed")
+      expect((await lookup(provider, { kind: "ip", value: "192.0.2.1" })).listed).toBe(true)
       await writeFile(file, "192.0.2.2\n")
       await until(() => list.generation() >= 2, "reload after an edit")
-      expect((await lookup(provider, { kind: "ip", value: "192.0.2.1" }))._tag).toBe("NotListed")
-      expect((await lookup(provider, { kind: "ip", value: "192.0.2.2" }))._tag).toBe("Listed")
+      expect((await lookup(provider, { kind: "ip", value: "192.0.2.1" })).listed).toBe(false)
+      expect((await lookup(provider, { kind: "ip", value: "192.0.2.2" })).listed).toBe(true)
 
       await writeFile(file, "192.0.2.3\n999.1.1.1/8\n")
       await until(() => lines.some((l) => l.startsWith("reload failed")), "failed reload logged")
       expect(lines.find((l) => l.startsWith("reload failed"))).toMatch(/keeping the previous list \(1 entries\).*line 2/)
-      expect((await lookup(provider, { kind: "ip", value: "192.0.2.2" }))._tag).toBe("Listed")
+      expect((await lookup(provider, { kind: "ip", value: "192.0.2.2" })).listed).toBe(true)
 
       // Editors and deploy scripts replace the file (write + rename): still seen.
       await writeFile(join(dir, "watched.tmp"), "spam.example\n")
@@ -110,7 +110,7 @@ providerConformance(loaded.providers[0]!, {
   cases: [
     { query: { kind: "ip", value: "192.0.2.200" }, expect: "listed" },
     { query: { kind: "ip", value: "203.0.113.1" }, expect: "notListed" },
-    { query: { kind: "domain", value: "x.phish.example" }, expect: (a) => expect(a).toMatchObject({ _tag: "Listed", codes: ["*.phish.example"], score: 5 }) },
+    { query: { kind: "domain", value: "x.phish.example" }, expect: (a) => expect(a).toMatchObject({ listed: true, codes: ["*.phish.example"], score: 5 }) },
     { query: { kind: "address", value: "bad@example.org" }, expect: "listed" }
   ]
 })

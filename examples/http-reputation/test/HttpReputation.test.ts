@@ -59,19 +59,19 @@ const ip = (value: string) => ({ kind: "ip" as const, value })
 describe("http-reputation provider", () => {
   it("maps API answers, TTLs and failures", async () => {
     const p = provider()
-    expect(await lookup(p, ip("192.0.2.1"))).toEqual({ _tag: "Listed", codes: ["C2"], score: 4.5, reason: "botnet C2", ttlSeconds: 120 })
-    expect(await lookup(p, ip("192.0.2.2"))).toMatchObject({ _tag: "Listed", score: 1, ttlSeconds: 30 })
-    expect(await lookup(p, { kind: "domain", value: "bad.example" })).toMatchObject({ _tag: "Listed", reason: "phishing", ttlSeconds: 300 })
-    expect(await lookup(p, ip("198.51.100.1"))).toMatchObject({ _tag: "NotListed" })
-    expect(await lookup(p, ip("192.0.2.50"))).toMatchObject({ _tag: "Unknown", reason: "Unavailable", detail: "HTTP 500" })
-    expect(await lookup(p, ip("192.0.2.51"))).toMatchObject({ _tag: "Unknown", reason: "Broken" })
-    expect(await lookup(p, ip("192.0.2.52"))).toMatchObject({ _tag: "Unknown", reason: "Broken" })
-    expect(await lookup(p, ip("192.0.2.53"))).toMatchObject({ _tag: "Unknown", reason: "Broken" })
+    expect(await lookup(p, ip("192.0.2.1"))).toMatchObject({ listed: true, codes: ["C2"], score: 4.5, reason: "botnet C2", ttlSeconds: 120 })
+    expect(await lookup(p, ip("192.0.2.2"))).toMatchObject({ listed: true, score: 1, ttlSeconds: 30 })
+    expect(await lookup(p, { kind: "domain", value: "bad.example" })).toMatchObject({ listed: true, reason: "phishing", ttlSeconds: 300 })
+    expect(await lookup(p, ip("198.51.100.1"))).toMatchObject({ listed: false })
+    expect(await lookup(p, ip("192.0.2.50"))).toMatchObject({ unknown: "Unavailable", detail: "HTTP 500" })
+    expect(await lookup(p, ip("192.0.2.51"))).toMatchObject({ unknown: "Broken" })
+    expect(await lookup(p, ip("192.0.2.52"))).toMatchObject({ unknown: "Broken" })
+    expect(await lookup(p, ip("192.0.2.53"))).toMatchObject({ unknown: "Broken" })
     expect(seenAuth.every((a) => a === "Bearer s3cret")).toBe(true)
   })
 
   it("a hanging API ends as Unknown: Timeout and the request is aborted", async () => {
-    expect(await lookup(provider(), ip("192.0.2.99"))).toMatchObject({ _tag: "Unknown", reason: "Timeout" })
+    expect(await lookup(provider(), ip("192.0.2.99"))).toMatchObject({ unknown: "Timeout" })
     await expect.poll(() => aborted.includes("192.0.2.99"), { timeout: 5000 }).toBe(true)
   })
 

@@ -13,10 +13,23 @@ import type { Effect } from "effect"
 
 export type QueryKind = "ip" | "domain" | "address"
 
+/**
+ * Where a queried value was found: the connecting client or a Received hop (`received[0]` is the
+ * top-most header), the message body, the envelope sender (MAIL FROM) or the From header.
+ */
+export type QueryOrigin = "client" | `received[${number}]` | "body" | "mail-from" | "from-header"
+
 export interface BlocklistQuery {
   readonly kind: QueryKind
   /** Normalised value: IPs without `::ffff:`, domains lower-case without trailing dot, addresses lower-case. */
   readonly value: string
+  /**
+   * Where the value was first found; absent when the asker has no message (a CLI check, a test).
+   * Plugin providers get a `QueryOrigin`; built-in stages may label their own queries otherwise.
+   */
+  readonly origin?: QueryOrigin | (string & {}) | undefined
+  /** Every place the value was found, `origin` first (a domain can be both the From and the MAIL FROM domain). */
+  readonly origins?: ReadonlyArray<QueryOrigin | (string & {})> | undefined
 }
 
 export type UnknownReason = "Timeout" | "Unavailable" | "ResolverBlocked" | "Broken" | "ProviderError"

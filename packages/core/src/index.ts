@@ -3,7 +3,7 @@
  * @since 0.1.0
  */
 export * as Action from "./Action.ts"
-export type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, QueryKind, UnknownReason } from "./Blocklist.ts"
+export type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, QueryKind, QueryOrigin, UnknownReason } from "./Blocklist.ts"
 export * as Envelope from "./Envelope.ts"
 export type { MessageEvaluator, RecipientOutcome } from "./Evaluation.ts"
 export type { BodyFacts, Header, Headers, Message, MimePart, ReceivedHop } from "./MessageTypes.ts"
@@ -14,7 +14,7 @@ export type { StageOutcome, StageTrace, Verdict, VerdictClass } from "./Verdict.
 
 export * as BlocklistRunner from "./blocklist/index.ts"
 export * as Dns from "./dns/index.ts"
-// Also top-level: the d.ts bundler declares shared-chunk interfaces inside namespaces as values.
+// Also top-level (kept for existing imports; `Dns.DnsShape` is the same type).
 export type { DnsShape } from "./dns/Dns.ts"
 export * as IpAddress from "./dns/IpAddress.ts"
 export * as MessageModel from "./message/index.ts"
@@ -23,9 +23,8 @@ export * as Pipeline from "./pipeline/index.ts"
 export * as Plugins from "./plugins/index.ts"
 export * as Policy from "./policy/index.ts"
 export * as Quarantine from "./quarantine/index.ts"
-// The service tag also at the top level: declaration bundling cannot name classes inside namespaces.
+// The service tag and its types also at the top level (kept for existing imports).
 export { QuarantineStore } from "./quarantine/QuarantineStore.ts"
-// Also top-level, for the same d.ts bundler reason as DnsShape above.
 export type {
   ListOptions as QuarantineListOptions,
   ListPage as QuarantineListPage,

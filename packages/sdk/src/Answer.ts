@@ -94,3 +94,55 @@ export const toEngineAnswer = (raw: unknown, defaultTtlSeconds: number | undefin
     ttlSeconds: cacheTime(a.ttlSeconds, defaultTtlSeconds)
   }
 }
+
+/** Why a lookup has no answer, as the engine reports it: the provider's reasons, or `ProviderError` (it threw, failed or answered malformed). */
+export type LookupUnknownReason = UnknownReason | "ProviderError"
+
+/**
+ * An answer as the SDK reports it back (`lookup`, `cachedLookup`, conformance `expect`
+ * functions): the same vocabulary a provider returns, normalised (`codes` always present).
+ *
+ * `answer.listed` is `true`, `false`, or `undefined` for an unknown answer, so a test may read
+ * it without narrowing first. `_tag` (and `reason` on an unknown answer) is the engine's form, kept so tests written against
+ * it still pass. Deprecated: read `listed` / `unknown`.
+ */
+export type LookupAnswer =
+  | {
+      readonly listed: true
+      readonly codes: ReadonlyArray<string>
+      readonly score?: number | undefined
+      readonly reason?: string | undefined
+      readonly ttlSeconds?: number | undefined
+      readonly unknown?: undefined
+      /** @deprecated the engine's form; read `listed`. */
+      readonly _tag: "Listed"
+    }
+  | {
+      readonly listed: false
+      readonly ttlSeconds?: number | undefined
+      readonly unknown?: undefined
+      /** @deprecated the engine's form; read `listed`. */
+      readonly _tag: "NotListed"
+    }
+  | {
+      readonly unknown: LookupUnknownReason
+      readonly detail?: string | undefined
+      /** Absent: read `answer.listed === true` without narrowing first. */
+      readonly listed?: undefined
+      /** @deprecated the engine's form; read `unknown`. */
+      readonly _tag: "Unknown"
+      /** @deprecated the engine's form; read `unknown`. */
+      readonly reason: LookupUnknownReason
+    }
+
+/** The engine's answer in the SDK's vocabulary. */
+export const fromEngineAnswer = (a: BlocklistAnswer): LookupAnswer => {
+  switch (a._tag) {
+    case "Listed":
+      return { listed: true, codes: a.codes, score: a.score, reason: a.reason, ttlSeconds: a.ttlSeconds, _tag: "Listed" }
+    case "NotListed":
+      return { listed: false, ttlSeconds: a.ttlSeconds, _tag: "NotListed" }
+    case "Unknown":
+      return { unknown: a.reason, detail: a.detail, _tag: "Unknown", reason: a.reason }
+  }
+}

@@ -25,7 +25,12 @@ import { Plugins } from "@mailmoat/core"
 import { Cause, Effect, Semaphore } from "effect"
 import { type Answer, toEngineAnswer } from "./Answer.ts"
 
-/** What a provider is asked: the kind and the normalised value (IP, lower-case domain or address). */
+/**
+ * What a provider is asked: the kind, the normalised value (IP, lower-case domain or address)
+ * and where the value was found (`origin`, first place; `origins`, every place): `client` or
+ * `received[n]` (the sender IP), `body`, `mail-from`, `from-header`. Both are absent when the
+ * asker has no message (`mailmoat check`, a test).
+ */
 export type Query = BlocklistQuery
 
 /** Handed to `check` with every query. */
@@ -124,7 +129,12 @@ export const defineBlocklistProvider = <K extends QueryKind>(spec: ProviderSpec<
   const semaphore = spec.concurrency === undefined ? undefined : Semaphore.makeUnsafe(spec.concurrency)
 
   const lookup = (query: BlocklistQuery): Effect.Effect<BlocklistAnswer> => {
-    const frozen: Query = Object.freeze({ kind: query.kind, value: query.value })
+    const frozen: Query = Object.freeze({
+      kind: query.kind,
+      value: query.value,
+      origin: query.origin,
+      origins: query.origins === undefined ? undefined : Object.freeze([...query.origins])
+    })
     const answered = Effect.suspend(() => call(frozen)).pipe(
       Effect.map((raw) => toEngineAnswer(raw, spec.defaultTtlSeconds)),
       // Failures, throws and defects are "could not answer"; interruption (timeout) passes through.

@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-export type { Answer, UnknownReason } from "./Answer.ts"
+export type { Answer, LookupAnswer, LookupUnknownReason, UnknownReason } from "./Answer.ts"
 export type { AsyncProviderSpec, CheckContext, EffectProviderSpec, ProviderSpec, Query } from "./BlocklistProvider.ts"
 export { defineBlocklistProvider } from "./BlocklistProvider.ts"
 export type { BodyView, EnvelopeView, HeaderView, Hop, MessageFacts } from "./MessageFacts.ts"
@@ -23,5 +23,7 @@ export type { Hit, StageContext, StageDecision, StageDefinition, StageReturn, St
 export { defineStage } from "./Stage.ts"
 // Options schemas are written with effect's Schema; re-exported so a plugin uses the SDK's copy.
 export { Schema } from "effect"
-// The engine types a plugin's values have (curated: P1 forbids `export *` of core).
-export type { BlocklistProvider, Phase, QueryKind, Stage } from "@mailmoat/core"
+// Every engine type that appears in the SDK's signatures, so a plugin names them from the SDK
+// (its only dependency) and its own declarations never need a path into @mailmoat/core.
+// Curated on purpose: the engine's other exports are not part of the plugin surface.
+export type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, Decision, Message, Phase, QueryKind, QueryOrigin, Stage, StageResult, SymbolHit } from "@mailmoat/core"

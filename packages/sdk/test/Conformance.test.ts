@@ -28,12 +28,12 @@ describe("testMessage", () => {
         ["Received", "from helo.example (rdns.example [203.0.113.9]) by mx.example; Mon, 1 Jan 2024"],
         ["Subject", "=?iso-8859-1?Q?caf=E9?="]
       ],
-      body: "go to https://Evil.example/a?b and http://198.51.100.2/x",
+      body: "go to https://Evil.example.com/a?b and http://198.51.100.2/x",
       envelope: { clientAddress: "::ffff:192.0.2.5" }
     })
     expect(m.received[0]).toMatchObject({ helo: "helo.example", rdns: "rdns.example", ip: "203.0.113.9", by: "mx.example" })
     expect(m.headers.decoded("subject")).toBe("café")
-    expect(m.body.hosts).toEqual(["evil.example"])
+    expect(m.body.hosts).toEqual(["evil.example.com"])
     expect(m.body.ips).toEqual(["198.51.100.2"])
     expect(m.envelope.clientAddress).toBe("192.0.2.5")
   })

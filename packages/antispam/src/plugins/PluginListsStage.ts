@@ -89,10 +89,8 @@ export const make = (options: PluginListsStageOptions): Stage => ({
       const message = input.message
       const targets = PluginTargets.extract(message, { chain: options.chain(message), limits: options.limits })
       const origin = new Map(targets.queries.map((q) => [`${q.kind}\u0000${q.value}`, q.origin]))
-      const records = yield* options.runner.run(
-        options.providers,
-        targets.queries.map((q) => ({ kind: q.kind, value: q.value }))
-      )
+      // Providers see where each value was found (`query.origin`, `query.origins`).
+      const records = yield* options.runner.run(options.providers, targets.queries)
       const symbols: Array<SymbolHit> = []
       const providers: Record<string, Array<ProviderRow>> = Object.fromEntries(options.providers.map((p) => [p.name, []]))
       for (const r of records) {

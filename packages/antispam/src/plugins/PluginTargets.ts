@@ -8,8 +8,10 @@
  * - `address`: the MAIL FROM address, then the From header address.
  *
  * Values are normalised (IP text without `::ffff:`, lower-case names without a trailing dot),
- * deduplicated in that order, and carry their origin (`received[2]`, `body`, `from`,
- * `mailFrom`) for the trace. The skip list and the body limits are the DNSBL ones; the
+ * deduplicated in that order, and carry where they were found: `origin` (the first place:
+ * `client` or `received[i]` for the sender, `body`, `from-header`, `mail-from`) and `origins`
+ * (every place, so a provider can ask only about the envelope sender's domain). Providers get
+ * both on their query. The skip list and the body limits are the DNSBL ones; the
  * sender IP is dropped when it is on the skip list, like in the RBL stage.
  *
  * **Gotchas**
@@ -19,14 +21,14 @@
  * @category models
  * @since 0.1.0
  */
-import type { BlocklistQuery, Envelope, Message, QueryKind } from "@mailmoat/core"
+import type { BlocklistQuery, Envelope, Message, QueryKind, QueryOrigin } from "@mailmoat/core"
 import { IpAddress } from "@mailmoat/core"
 import * as BodyTargets from "../dnsbl/BodyTargets.ts"
 import * as ReceivedChain from "../received/ReceivedChain.ts"
 
 export interface PluginQuery extends BlocklistQuery {
-  /** Where the value came from (`client`, `received[i]`, `body`, `from`, `mailFrom`). */
-  readonly origin: string
+  readonly origin: QueryOrigin
+  readonly origins: ReadonlyArray<QueryOrigin>
 }
 
 export interface PluginTargets {
@@ -64,15 +66,14 @@ export interface TargetOptions {
 
 /** The queries for `message`, in kind order ip, domain, address. */
 export const extract = (message: Pick<Message, "envelope" | "received" | "headers" | "body">, options: TargetOptions): PluginTargets => {
-  const queries: Array<PluginQuery> = []
-  const seen = new Set<string>()
+  const byKey = new Map<string, { kind: QueryKind; value: string; origin: QueryOrigin; origins: Array<QueryOrigin> }>()
   const dropped: Array<{ value: string; why: string }> = []
-  const add = (kind: QueryKind, value: string | undefined, origin: string) => {
+  const add = (kind: QueryKind, value: string | undefined, origin: QueryOrigin) => {
     if (value === undefined || value.length === 0) return
     const key = `${kind}\u0000${value}`
-    if (seen.has(key)) return
-    seen.add(key)
-    queries.push({ kind, value, origin })
+    const known = byKey.get(key)
+    if (known === undefined) byKey.set(key, { kind, value, origin, origins: [origin] })
+    else if (!known.origins.includes(origin)) known.origins.push(origin)
   }
   const env: Envelope.Envelope = message.envelope
   const chain = ReceivedChain.analyse(env, message.received, options.chain)
@@ -80,7 +81,7 @@ export const extract = (message: Pick<Message, "envelope" | "received" | "header
   if (chain.sender !== undefined) {
     const skipped = options.limits.skip.match(chain.sender)
     if (skipped) dropped.push({ value: chain.sender, why: `on skip list ${skipped.text}` })
-    else add("ip", IpAddress.parse(chain.sender)?.text, senderHop?.source ?? "sender")
+    else add("ip", IpAddress.parse(chain.sender)?.text, (senderHop?.source ?? "client") as QueryOrigin)
   }
   const body = BodyTargets.extract(message.body, options.limits)
   dropped.push(...body.dropped)
@@ -88,9 +89,10 @@ export const extract = (message: Pick<Message, "envelope" | "received" | "header
   for (const d of body.domains) add("domain", d, "body")
   const from = headerAddress(message.headers.get("from"))
   const mailFrom = normaliseAddress(env.mailFrom)
-  if (from !== undefined) add("domain", domainOf(from), "from")
-  if (mailFrom !== undefined) add("domain", domainOf(mailFrom), "mailFrom")
-  if (mailFrom !== undefined) add("address", mailFrom, "mailFrom")
-  if (from !== undefined) add("address", from, "from")
+  if (from !== undefined) add("domain", domainOf(from), "from-header")
+  if (mailFrom !== undefined) add("domain", domainOf(mailFrom), "mail-from")
+  if (mailFrom !== undefined) add("address", mailFrom, "mail-from")
+  if (from !== undefined) add("address", from, "from-header")
+  const queries = [...byKey.values()].map((q): PluginQuery => Object.freeze({ ...q, origins: Object.freeze(q.origins) }))
   return { queries, sender: chain.sender, dropped }
 }

@@ -70,7 +70,12 @@ describe("plugin lists stage", () => {
     expect(t.facts).toMatchObject({ sender: "192.0.2.7" })
     const rows = (t.facts as { providers: Record<string, Array<Record<string, unknown>>> }).providers
     expect(rows["ip-list"]![0]).toEqual({ kind: "ip", value: "192.0.2.7", origin: "received[0]", answer: "not listed", millis: expect.any(Number), inTime: true, cached: false })
-    expect(rows["address-list"]!.map((r) => r.origin)).toEqual(["mailFrom", "from"])
+    expect(rows["address-list"]!.map((r) => r.origin)).toEqual(["mail-from", "from-header"])
+    // The provider itself sees where each value was found.
+    expect(address.asked.map((q) => [q.origin, q.origins])).toEqual([
+      ["mail-from", ["mail-from"]],
+      ["from-header", ["from-header"]]
+    ])
   })
 
   it("a listing scores the answer's score (default 5) and the detail names provider, value, codes and reason", async () => {
@@ -83,7 +88,7 @@ describe("plugin lists stage", () => {
 
     const plain = tableProvider("plain", ["address"], { "sender@example.net": {} })
     const p = await run([plain.provider])
-    expect(p.verdict.symbols.find((s) => s.name === "PLUGIN_LISTED")).toMatchObject({ score: DEFAULT_LISTED_SCORE, detail: "address sender@example.net (from) via plain" })
+    expect(p.verdict.symbols.find((s) => s.name === "PLUGIN_LISTED")).toMatchObject({ score: DEFAULT_LISTED_SCORE, detail: "address sender@example.net (from-header) via plain" })
     expect(p.verdict.class).toBe("spam")
   })
 

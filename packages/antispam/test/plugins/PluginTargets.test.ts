@@ -32,16 +32,35 @@ describe("plugin targets", () => {
     })
     const t = PluginTargets.extract(m, options())
     expect(t.sender).toBe("198.51.100.20")
+    // The client IP is also in the body, example.org is a body domain and the From and MAIL FROM
+    // domain: one query each, with every origin.
     expect(t.queries).toEqual([
-      { kind: "ip", value: "198.51.100.20", origin: "client" },
-      { kind: "domain", value: "example.org", origin: "body" },
-      { kind: "address", value: "a@example.org", origin: "mailFrom" }
+      { kind: "ip", value: "198.51.100.20", origin: "client", origins: ["client", "body"] },
+      { kind: "domain", value: "example.org", origin: "body", origins: ["body", "from-header", "mail-from"] },
+      { kind: "address", value: "a@example.org", origin: "mail-from", origins: ["mail-from", "from-header"] }
     ])
+  })
+
+  it("names a Received hop as the sender's origin and keeps envelope and header origins apart", () => {
+    const m = makeMessage({
+      envelope: { clientAddress: "127.0.0.1", localAddress: "127.0.0.1", mailFrom: "bounce@lists.example.net" },
+      headers: [["From", "news@example.org"]],
+      received: [{ ip: "198.51.100.20" }]
+    })
+    const t = PluginTargets.extract(m, options())
+    expect(t.queries.map((q) => [q.kind, q.value, q.origins.join(",")])).toEqual([
+      ["ip", "198.51.100.20", "received[0]"],
+      ["domain", "example.org", "from-header"],
+      ["domain", "lists.example.net", "mail-from"],
+      ["address", "bounce@lists.example.net", "mail-from"],
+      ["address", "news@example.org", "from-header"]
+    ])
+    expect(Object.isFrozen(t.queries[0]!.origins)).toBe(true)
   })
 
   it("a null sender (bounce) asks no envelope address", () => {
     const m = makeMessage({ envelope: { clientAddress: "198.51.100.20", mailFrom: "" }, headers: [["Subject", "x"]] })
-    expect(PluginTargets.extract(m, options()).queries).toEqual([{ kind: "ip", value: "198.51.100.20", origin: "client" }])
+    expect(PluginTargets.extract(m, options()).queries).toEqual([{ kind: "ip", value: "198.51.100.20", origin: "client", origins: ["client"] }])
   })
 
   test.prop([fc.string({ maxLength: 300 })])("headerAddress never throws; a result is a lower-case plain address", (s) => {
@@ -67,6 +86,7 @@ describe("plugin targets", () => {
     for (const q of t.queries) {
       expect(q.value).toBe(q.value.toLowerCase())
       expect(q.value.length).toBeGreaterThan(0)
+      expect(q.origins[0]).toBe(q.origin)
       if (q.kind === "address") expect(q.value).toContain("@")
     }
   })

@@ -2,9 +2,6 @@
  * DNS: the `Dns` service contract, a TTL cache, IP parsing / reverse names, and a static
  * implementation for tests. The Node layer lives in `@mailmoat/core/node` (`NodeDns`).
  *
- * (Type and value exports are kept in separate statements: the d.ts bundler mis-declares
- * inline `type` specifiers inside namespace re-exports.)
- *
  * @since 0.1.0
  */
 export type { DnsAnswer, DnsErrorReason, DnsShape, LookupOptions, RecordType } from "./Dns.ts"

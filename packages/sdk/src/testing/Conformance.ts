@@ -30,10 +30,12 @@ import { BlocklistRunner, Plugins } from "@mailmoat/core"
 import { test } from "@fast-check/vitest"
 import { Cause, Effect, Exit, Option } from "effect"
 import { describe, expect, it } from "vitest"
+import { fromEngineAnswer, type LookupAnswer } from "../Answer.ts"
 import * as Arb from "./Arbitraries.ts"
 import { stageInput } from "./Run.ts"
 
-export type Expectation = "listed" | "notListed" | "unknown" | ((answer: BlocklistAnswer) => void)
+/** What a case expects: a kind of answer, or a function checking the answer (the SDK's vocabulary, as `lookup` gives it). */
+export type Expectation = "listed" | "notListed" | "unknown" | ((answer: LookupAnswer) => void)
 
 export interface ProviderConformanceOptions {
   /** Known answers: `{ query: { kind: "ip", value: "192.0.2.1" }, expect: "listed" }`. */
@@ -82,7 +84,7 @@ export const providerConformance = (provider: BlocklistProvider, options: Provid
     for (const c of options.cases ?? []) {
       it(`${c.query.kind} ${c.query.value} -> ${typeof c.expect === "string" ? c.expect : "custom check"}`, async () => {
         const answer = (await Effect.runPromise(BlocklistRunner.make({ cache: false }).lookup(provider, c.query))).answer
-        if (typeof c.expect === "function") c.expect(answer)
+        if (typeof c.expect === "function") c.expect(fromEngineAnswer(answer))
         else expect(answer._tag, JSON.stringify(answer)).toBe(TAG[c.expect])
       })
     }

@@ -1,20 +1,24 @@
 /**
- * Run a provider or a stage the way the engine does, from a plain async test.
+ * Run a provider or a stage the way the engine does, from a plain async test, and read the
+ * result in the SDK's vocabulary: a lookup gives an answer like the one a provider returns
+ * (`{ listed: true, ... }`, `{ listed: false }`, `{ unknown }`), a stage run gives `hits` like
+ * the ones a stage returns, with the score each scored.
  *
  * @category testing
  * @since 0.1.0
  */
-import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, Message, Stage, StageInput, StageResult } from "@mailmoat/core"
+import type { BlocklistProvider, BlocklistQuery, Decision, Message, Stage, StageInput, StageResult, SymbolHit } from "@mailmoat/core"
 import { BlocklistRunner, Plugins } from "@mailmoat/core"
 import { Effect } from "effect"
+import { fromEngineAnswer, type LookupAnswer } from "../Answer.ts"
 
 /** Asks a provider through the engine's runner (timeout, validation, isolation; no cache). */
-export const lookup = async (provider: BlocklistProvider, query: BlocklistQuery): Promise<BlocklistAnswer> =>
-  (await Effect.runPromise(BlocklistRunner.make({ cache: false }).lookup(provider, query))).answer
+export const lookup = async (provider: BlocklistProvider, query: BlocklistQuery): Promise<LookupAnswer> =>
+  fromEngineAnswer((await Effect.runPromise(BlocklistRunner.make({ cache: false }).lookup(provider, query))).answer)
 
 /** What the engine recorded for one lookup. */
 export interface LookupResult {
-  readonly answer: BlocklistAnswer
+  readonly answer: LookupAnswer
   /** Served from the engine's TTL cache. */
   readonly cached: boolean
   /** False when the provider did not answer within its timeout. */
@@ -26,7 +30,7 @@ export const cachedLookup = (): ((provider: BlocklistProvider, query: BlocklistQ
   const runner = BlocklistRunner.make()
   return async (provider, query) => {
     const r = await Effect.runPromise(runner.lookup(provider, query))
-    return { answer: r.answer, cached: r.cached, inTime: r.inTime }
+    return { answer: fromEngineAnswer(r.answer), cached: r.cached, inTime: r.inTime }
   }
 }
 
@@ -55,5 +59,42 @@ export const stageInput = (stage: Stage, message: Message): StageInput =>
       ? { phase: "rcpt", envelope: message.envelope, recipient: message.envelope.rcptTo[0] ?? "postmaster@example.org" }
       : { phase: "connect", envelope: message.envelope }
 
+/** A hit as scored: the symbol a stage emitted, its detail and the weight it scored. */
+export interface ScoredHit {
+  readonly symbol: string
+  readonly detail?: string | undefined
+  readonly score: number
+}
+
+/** A stage's decision as a stage returns it (built-in stages may also `bypass` or `continue`). */
+export interface ReportedDecision {
+  readonly action: "accept" | "reject" | "tempfail" | "bypass" | "continue"
+  readonly reason: string
+  /** @deprecated the engine's form; read `action`. */
+  readonly _tag: Decision["_tag"]
+}
+
+/** What a stage run produced, in the words a stage returns them. */
+export interface StageRunResult {
+  readonly hits: ReadonlyArray<ScoredHit>
+  readonly decision?: ReportedDecision | undefined
+  readonly facts?: Readonly<Record<string, unknown>> | undefined
+  /** @deprecated the engine's form (`{ name, score, detail, source }`); read `hits`. */
+  readonly symbols: ReadonlyArray<SymbolHit>
+}
+
+const ACTION = { Continue: "continue", Bypass: "bypass", Accept: "accept", Reject: "reject", Tempfail: "tempfail" } as const
+
+const reported = (d: Decision): ReportedDecision => ({ action: ACTION[d._tag], reason: d._tag === "Continue" ? "" : d.reason, _tag: d._tag })
+
+/** The engine's stage result in the SDK's vocabulary. */
+export const fromEngineResult = (r: StageResult): StageRunResult => ({
+  hits: r.symbols.map((s) => ({ symbol: s.name, detail: s.detail, score: s.score })),
+  decision: r.decision === undefined ? undefined : reported(r.decision),
+  facts: r.facts,
+  symbols: r.symbols
+})
+
 /** Runs a stage on a message; rejects with the `StageError` when the stage fails. */
-export const runStage = (stage: Stage, message: Message): Promise<StageResult> => Effect.runPromise(stage.run(stageInput(stage, message)))
+export const runStage = async (stage: Stage, message: Message): Promise<StageRunResult> =>
+  fromEngineResult(await Effect.runPromise(stage.run(stageInput(stage, message))))

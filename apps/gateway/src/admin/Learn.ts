@@ -31,9 +31,11 @@ export const learnMessage = async (config: GatewayConfig.Config, base: string, b
     const s = config.state
     if (s.backend === "redis" && s.url !== undefined) {
       if (!existsSync(modelPath)) return `nothing learned: no model (${modelPath} is missing)`
+      // The model first: loading blocks, and the store's connection deadline must not run meanwhile.
+      const model = Classifier.loadModel(modelPath)
       const store = Classifier.makeRedisTokenStore({ url: s.url, prefix: `${s.keyPrefix}classifier:` })
       try {
-        const classifier = Classifier.make({ model: Classifier.loadModel(modelPath), store, cutoffs: { hamBelow: c.hamBelow, spamAbove: c.spamAbove } })
+        const classifier = Classifier.make({ model, store, cutoffs: { hamBelow: c.hamBelow, spamAbove: c.spamAbove } })
         await classifier.learn(message, label)
         return `classifier learned it as ${label} (learned counts in ${store.describe})`
       } finally {

@@ -150,6 +150,11 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
       }
     },
 
-    onTransactionAbort: (session) => end(session.id)
+    onTransactionAbort: (session) => end(session.id),
+
+    onDisconnect: (session) => {
+      params.delete(session.id)
+      deps.handoff.release(session.id)
+    }
   }
 }

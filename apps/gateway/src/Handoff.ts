@@ -33,8 +33,10 @@ export interface Handoff {
     recipients: ReadonlyArray<string>,
     source: () => AsyncIterable<Uint8Array>
   ) => Promise<ReadonlyArray<Delivery.RecipientResult>>
-  /** The session's transaction is over (after DATA, RSET, QUIT, disconnect): release resources. */
+  /** The session's transaction is over (after DATA, RSET, QUIT, disconnect): release its resources. */
   readonly end: (sessionId: string) => void
+  /** The client session is over: release what was kept for the whole session (a downstream connection). */
+  readonly release: (sessionId: string) => void
   /** Closes everything (shutdown). */
   readonly close: () => Promise<void>
 }
@@ -50,6 +52,7 @@ export const maildirHandoff = (root: string, hostname: string): Handoff => {
       return results.map((r) => ({ recipient: r.recipient, accepted: true, reply: { code: 250, enhanced: "2.0.0", text: `stored ${r.path}` } }))
     },
     end: () => undefined,
+    release: () => undefined,
     close: async () => undefined
   }
 }

@@ -4,9 +4,13 @@
  * recipient (the only place SMTP lets us answer per recipient), and our 250 after DATA is sent
  * only after the downstream's 250.
  *
- * One downstream connection per client transaction: opened at the first RCPT, closed (QUIT) when
- * the transaction ends (after DATA, RSET, QUIT or a disconnect). Operations of one session run one
- * after the other on a small promise queue.
+ * One downstream connection per client session: opened at the first RCPT and kept for the
+ * session's later transactions (a transaction that ends without DATA is reset downstream with
+ * RSET), closed (QUIT) when the client session ends. A client cycling MAIL/RCPT/RSET therefore
+ * costs one downstream connection, not one per cycle. A connection the downstream dropped in the
+ * meantime is replaced at the next RCPT (also when the loss only shows at our MAIL: that one
+ * RCPT is tried once more on a fresh connection). Operations of one session run one after the other on a
+ * small promise queue.
  *
  * **Gotchas**
  * - At DATA the recipients to deliver may differ from those the downstream accepted at RCPT
@@ -92,15 +96,20 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
     recipient: (tx, recipient) => {
       const d = of(tx.sessionId)
       return serial(d, async () => {
-        try {
-          const client = await connected(d)
-          await begin(d, client, tx)
-          const result = await client.rcptTo(recipient)
-          return result.accepted ? undefined : refusal(result.reply)
-        } catch (error) {
-          // A refused MAIL FROM leaves a usable connection (MAIL is tried again at the next RCPT).
-          if (d.client?.usable !== true) drop(d)
-          return Delivery.toClientReply(error)
+        for (let attempt = 1; ; attempt++) {
+          // A kept connection the downstream dropped while idle may fail only now, at our MAIL.
+          const idleReuse = d.client?.usable === true && !d.inTransaction
+          try {
+            const client = await connected(d)
+            await begin(d, client, tx)
+            const result = await client.rcptTo(recipient)
+            return result.accepted ? undefined : refusal(result.reply)
+          } catch (error) {
+            // A refused MAIL FROM leaves a usable connection (MAIL is tried again at the next RCPT).
+            if (d.client?.usable !== true) drop(d)
+            const lost = error instanceof Delivery.DeliveryError && error.reason === "ConnectionLost"
+            if (!(attempt === 1 && idleReuse && lost)) return Delivery.toClientReply(error)
+          }
         }
       })
     },
@@ -135,6 +144,20 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
     },
 
     end: (sessionId) => {
+      const d = sessions.get(sessionId)
+      if (d === undefined) return
+      void serial(d, async () => {
+        if (!d.inTransaction || d.client === undefined) return
+        try {
+          await d.client.reset()
+          d.inTransaction = false
+        } catch {
+          drop(d)
+        }
+      })
+    },
+
+    release: (sessionId) => {
       const d = sessions.get(sessionId)
       if (d === undefined) return
       sessions.delete(sessionId)

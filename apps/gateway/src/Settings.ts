@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs"
 import { hostname as osHostname } from "node:os"
 import { resolve } from "node:path"
 import { GatewayConfig } from "@mailmoat/core"
+import type { Smtp } from "@mailmoat/protocols"
 
 export type DeliverySettings =
   | { readonly mode: "maildir"; readonly path: string }
@@ -31,6 +32,8 @@ export type DeliverySettings =
       readonly ca?: string | undefined
       /** Deadline for the downstream's final reply, in ms. */
       readonly dataEndMs: number
+      /** Deadline for every other downstream step (connect, greeting, EHLO, STARTTLS, MAIL, RCPT, DATA, blocks), in ms. */
+      readonly commandMs: number
     }
 
 export interface GatewaySettings {
@@ -45,6 +48,8 @@ export interface GatewaySettings {
     readonly maxConnectionsPerIp: number
     readonly bareLineEndings: "normalise" | "reject"
     readonly tls?: { readonly key: string; readonly cert: string } | undefined
+    /** Listener resource limits, as `SmtpServer.listen` options (free-space paths are added at start). */
+    readonly limits: SmtpLimits
     /** SMTP AUTH accounts (offered inside TLS only); empty: AUTH is not offered. */
     readonly users: ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }>
   }
@@ -85,9 +90,49 @@ const delivery = (c: GatewayConfig.Config, dataDir: string, base: string): Deliv
     tls: d.tls,
     servername: d.servername,
     ca: d.caFile === undefined ? undefined : readPem(d.caFile, "delivery.downstream.caFile", base),
-    dataEndMs: d.timeoutSeconds * 1000
+    dataEndMs: d.timeoutSeconds * 1000,
+    commandMs: d.commandTimeoutSeconds * 1000
   }
 }
+
+export interface SmtpLimits {
+  readonly maxConnectionsPerNetwork: number
+  readonly stressIdleTimeoutMs: number
+  readonly maxSessionMs: number
+  readonly maxCommands: number
+  readonly maxTransactions: number
+  readonly maxHops: number
+  /** Bytes kept free beyond the declared SIZE; 0 turns the check off. */
+  readonly minFreeBytes: number
+  readonly authLimit: { readonly maxFailures: number; readonly windowMs: number; readonly lockoutMs: number }
+}
+
+/** The listener's limit options: `smtp.limits`, with the directories whose free space is checked at MAIL. */
+export const listenerLimits = (s: GatewaySettings, spoolDir: string): Partial<Smtp.SmtpServerOptions> => {
+  const l = s.smtp.limits
+  const stores = [spoolDir, s.quarantine.path, ...(s.delivery.mode === "maildir" ? [s.delivery.path] : [])]
+  return {
+    maxConnectionsPerNetwork: l.maxConnectionsPerNetwork,
+    stressIdleTimeoutMs: l.stressIdleTimeoutMs,
+    maxSessionMs: l.maxSessionMs,
+    maxCommands: l.maxCommands,
+    maxTransactions: l.maxTransactions,
+    maxHops: l.maxHops,
+    authLimit: l.authLimit,
+    freeSpace: l.minFreeBytes > 0 ? { paths: stores, reserveBytes: l.minFreeBytes } : false
+  }
+}
+
+const smtpLimits = (l: GatewayConfig.Config["smtp"]["limits"]): SmtpLimits => ({
+  maxConnectionsPerNetwork: l.maxConnectionsPerNetwork,
+  stressIdleTimeoutMs: l.stressIdleTimeoutSeconds * 1000,
+  maxSessionMs: l.maxSessionSeconds * 1000,
+  maxCommands: l.maxCommandsPerSession,
+  maxTransactions: l.maxTransactionsPerSession,
+  maxHops: l.maxHops,
+  minFreeBytes: l.minFreeSpaceMB * 1024 * 1024,
+  authLimit: { maxFailures: l.authMaxFailures, windowMs: l.authWindowSeconds * 1000, lockoutMs: l.authLockoutSeconds * 1000 }
+})
 
 /**
  * Resolves settings from the decoded configuration (or a raw object, decoded here); relative
@@ -120,7 +165,8 @@ export function resolveSettings(config: unknown, base = process.cwd()): GatewayS
       maxConnectionsPerIp: c.smtp.maxConnectionsPerIp,
       bareLineEndings: c.smtp.bareLineEndings,
       tls: tls && { cert: readPem(tls.certFile, "smtp.tls.certFile", base), key: readPem(tls.keyFile, "smtp.tls.keyFile", base) },
-      users: authUsers(c)
+      users: authUsers(c),
+      limits: smtpLimits(c.smtp.limits)
     },
     delivery: delivery(c, dataDir, base),
     quarantine: { path: resolve(base, c.quarantine.path ?? `${dataDir}/quarantine`) },

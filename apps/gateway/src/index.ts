@@ -26,7 +26,7 @@ import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./Pro
 import { makeReloader, type ReloadOutcome } from "./reload/Reloader.ts"
 import { makeSwappableHandler } from "./reload/SwappableHandler.ts"
 import { buildWiring } from "./reload/Wiring.ts"
-import { type GatewaySettings, resolveSettings } from "./Settings.ts"
+import { type GatewaySettings, listenerLimits, resolveSettings } from "./Settings.ts"
 
 export type { Evaluate } from "./GatewayHandler.ts"
 export type { Counters } from "./Metrics.ts"
@@ -125,9 +125,10 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
         maxConnections: ss.maxConnections,
         maxConnectionsPerIp: ss.maxConnectionsPerIp,
         bareLineEndings: ss.bareLineEndings,
+        ...listenerLimits(initialSettings, spoolDir),
         tls: ss.tls,
         spool: { dir: spoolDir },
-        onRefused: (reason) => metrics.prom.refused(reason),
+        onRefused: (limit) => metrics.prom.refused(limit === "total" ? "max_connections" : `max_connections_per_${limit}`),
         log
       },
       wiring.handler

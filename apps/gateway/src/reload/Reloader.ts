@@ -43,6 +43,7 @@ const FIXED: ReadonlyArray<readonly [string, (s: GatewaySettings) => unknown]> =
   ["smtp.maxConnectionsPerIp", (s) => s.smtp.maxConnectionsPerIp],
   ["smtp.maxRecipients", (s) => s.smtp.maxRecipients],
   ["smtp.bareLineEndings", (s) => s.smtp.bareLineEndings],
+  ["smtp.limits", (s) => s.smtp.limits],
   ["quarantine.path", (s) => s.quarantine.path],
   ["state", (s) => s.config.state],
   ["protocols", (s) => s.config.protocols],

@@ -54,7 +54,7 @@ const makeHandoff = async (settings: GatewaySettings): Promise<Handoff> => {
     servername: d.servername,
     ca: d.ca,
     heloName: settings.smtp.hostname,
-    timeouts: { dataEndMs: d.dataEndMs }
+    timeouts: { dataEndMs: d.dataEndMs, connectMs: d.commandMs, greetingMs: d.commandMs, commandMs: d.commandMs, dataBlockMs: d.commandMs }
   })
 }
 

@@ -33,6 +33,19 @@ const SmtpAuth = Schema.Struct({
   users: Schema.Array(SmtpUser).pipe(doc("Accounts allowed to authenticate (AUTH PLAIN/LOGIN, offered inside TLS only)."), withDefault([]))
 })
 
+const SmtpLimits = Schema.Struct({
+  maxConnectionsPerNetwork: int(1).pipe(doc("Most simultaneous connections from one /24 (IPv4) or /64 (IPv6) network."), withDefault(30)),
+  stressIdleTimeoutSeconds: number(1).pipe(doc("Idle timeout once 70 % of maxConnections are in use (otherwise 300 s)."), withDefault(10)),
+  maxSessionSeconds: number(1).pipe(doc("Total lifetime of a session, then 421 4.4.2."), withDefault(1800)),
+  maxCommandsPerSession: int(1).pipe(doc("Command lines per session, then 421 4.7.0."), withDefault(5000)),
+  maxTransactionsPerSession: int(1).pipe(doc("MAIL commands per session, then 421 4.7.0."), withDefault(100)),
+  maxHops: int(1).pipe(doc("Received headers a message may carry; more is a mail loop (554 5.4.6)."), withDefault(100)),
+  minFreeSpaceMB: int(0).pipe(doc("Free space kept in the spool, Maildir and quarantine beyond the declared SIZE; less gives 452 4.3.1 at MAIL (0 = no check)."), withDefault(64)),
+  authMaxFailures: int(1).pipe(doc("Failed AUTH attempts per client IP or per user name within authWindowSeconds before a lockout (454 4.7.0)."), withDefault(5)),
+  authWindowSeconds: number(1).pipe(doc("Window in which AUTH failures are counted."), withDefault(900)),
+  authLockoutSeconds: number(1).pipe(doc("How long a client IP or user name stays locked out."), withDefault(300))
+}).annotate({ description: "Resource limits of the SMTP listener (per session, per client, per network)." })
+
 export const Smtp = Schema.Struct({
   host: host.pipe(doc("Address the SMTP listener binds to."), withDefault("127.0.0.1")),
   port: listenPort.pipe(doc("SMTP listen port."), withDefault(2525)),
@@ -43,7 +56,8 @@ export const Smtp = Schema.Struct({
   maxConnectionsPerIp: int(1).pipe(doc("Most simultaneous connections from one client IP."), withDefault(20)),
   bareLineEndings: literals(["normalise", "reject"]).pipe(doc("A stray CR or LF in DATA is normalised or rejected (550 5.5.2)."), withDefault("normalise")),
   tls: SmtpTls.pipe(doc("Offer STARTTLS with this certificate.", { certFile: "cert.pem", keyFile: "key.pem" }), optional),
-  auth: SmtpAuth.pipe(doc("SMTP AUTH accounts; needs smtp.tls.", { users: [{ username: "edge1", password: "change-me", bypassAntispam: true }] }), optional)
+  auth: SmtpAuth.pipe(doc("SMTP AUTH accounts; needs smtp.tls.", { users: [{ username: "edge1", password: "change-me", bypassAntispam: true }] }), optional),
+  limits: SmtpLimits.pipe(section)
 }).annotate({ description: "SMTP listener." })
 
 const Downstream = Schema.Struct({
@@ -53,7 +67,11 @@ const Downstream = Schema.Struct({
   tls: literals(["none", "starttls", "required"]).pipe(doc("TLS to the downstream."), withDefault("none")),
   servername: host.pipe(doc("Name the downstream certificate must match.", "mx.example"), optional),
   caFile: path.pipe(doc("CA bundle for the downstream certificate.", "ca.pem"), optional),
-  timeoutSeconds: number(1).pipe(doc("Deadline for the downstream's final reply."), withDefault(120))
+  timeoutSeconds: number(1).pipe(doc("Deadline for the downstream's final reply."), withDefault(120)),
+  commandTimeoutSeconds: number(0.1).pipe(
+    doc("Deadline for every other downstream step: TCP connect, greeting, EHLO, STARTTLS, MAIL, RCPT, DATA, each block of the message."),
+    withDefault(30)
+  )
 })
 
 export const Delivery = Schema.Struct({

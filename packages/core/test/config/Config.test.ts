@@ -16,7 +16,27 @@ describe("defaults", () => {
   it("an empty file is the documented defaults", () => {
     const d = GatewayConfig.defaults()
     expect(d.dataDir).toBe("./data")
-    expect(d.smtp).toEqual({ host: "127.0.0.1", port: 2525, maxMessageSizeKB: 65536, maxRecipients: 100, maxConnections: 100, maxConnectionsPerIp: 20, bareLineEndings: "normalise" })
+    expect(d.smtp).toEqual({
+      host: "127.0.0.1",
+      port: 2525,
+      maxMessageSizeKB: 65536,
+      maxRecipients: 100,
+      maxConnections: 100,
+      maxConnectionsPerIp: 20,
+      bareLineEndings: "normalise",
+      limits: {
+        maxConnectionsPerNetwork: 30,
+        stressIdleTimeoutSeconds: 10,
+        maxSessionSeconds: 1800,
+        maxCommandsPerSession: 5000,
+        maxTransactionsPerSession: 100,
+        maxHops: 100,
+        minFreeSpaceMB: 64,
+        authMaxFailures: 5,
+        authWindowSeconds: 900,
+        authLockoutSeconds: 300
+      }
+    })
     expect(d.delivery).toEqual({})
     expect(d.admin).toEqual({ enabled: true, host: "127.0.0.1", port: 8025 })
     expect(d.antispam).toMatchObject({
@@ -123,7 +143,7 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
 
   it("unknown keys are named, with the closest known key", () => {
     expect(problems({ smtp: { prot: 25 } })).toEqual([
-      'smtp.prot: unknown key (did you mean port?); expected one of host | port | hostname | maxMessageSizeKB | maxRecipients | maxConnections | maxConnectionsPerIp | bareLineEndings | tls | auth, got "prot"'
+      'smtp.prot: unknown key (did you mean port?); expected one of host | port | hostname | maxMessageSizeKB | maxRecipients | maxConnections | maxConnectionsPerIp | bareLineEndings | tls | auth | limits, got "prot"'
     ])
     expect(problems({ antispm: {} })[0]).toMatch(/^antispm: unknown key \(did you mean antispam\?\); expected one of dataDir \| smtp/)
     expect(problems({ plugins: [{ use: "x", opts: {} }] })[0]).toMatch(/^plugins\[0\]\.opts: unknown key \(did you mean options\?\)/)

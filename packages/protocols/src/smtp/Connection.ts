@@ -5,7 +5,17 @@
  * **Gotchas**
  * - Backpressure: the socket is paused while a chunk is processed (including handler calls and
  *   spool writes) and resumed afterwards; the next command is not read before the previous one is
- *   answered. Lines are handled strictly one at a time.
+ *   answered. Lines are handled strictly one at a time. Output counts too: while more than
+ *   `maxPendingOutput` bytes of replies wait to be sent (a client that pipelines and never reads),
+ *   no further line is run and the socket stays paused until it drains; a client that does not
+ *   read for `idleTimeoutMs` is disconnected. Memory per session stays bounded whatever it sends.
+ * - Fairness: after every `LINES_PER_TURN` pipelined lines the session yields to the event loop,
+ *   so a client pipelining thousands of commands per read does not delay everybody else.
+ * - Lifetime: `maxSessionMs` after the connect the session gets 421 4.4.2 at the next event.
+ * - Stress: while the listener is nearly full (`stressed()`), idle timers are armed with
+ *   `stressIdleTimeoutMs` instead, so silent clients give their slots back quickly.
+ * - `whenFinished` fires as soon as the closing reply (221, 421, ...) has been written, before the
+ *   client has closed its end: the listener frees the connection slot there.
  * - Early talker: bytes that arrive before our greeting are dropped and turn the greeting into
  *   554 + close (`greetingDelayMs` gives a client time to betray itself, as postscreen does).
  * - STARTTLS: the plaintext 'data' listener is removed and every buffered plaintext byte discarded
@@ -15,45 +25,41 @@
  *   client trickling one byte at a time into a command still times out (slowloris). It does not
  *   run while a handler call is in flight: handler calls have their own deadlines (451 4.3.0).
  * - After a closing reply the socket is half-closed (`end`) and further input is read and thrown
- *   away, so the client can read our reply; it is destroyed after `CLOSE_GRACE_MS`.
+ *   away, so the client can read our reply; it is destroyed after `CLOSE_GRACE_MS`, or as soon as
+ *   more than `MAX_DISCARD_AFTER_CLOSE` bytes arrive (a flooding client gets no free CPU).
  * - A handler that outlives its deadline keeps running (promises cannot be cancelled); its late
  *   answer is ignored and the spool it was given is disposed once the 451 has been sent.
  *
- * Size: ~350 lines, over the 250 aim because request dispatch, TLS upgrade and timers share the
- * same small amount of mutable connection state; splitting them would spread that state around.
+ * Size: ~440 lines, over the 250 aim because request dispatch, TLS upgrade, output back-pressure
+ * and timers share the same small amount of mutable connection state; splitting them would spread
+ * that state around. The pieces without that state live beside it (`OutputGate`, `HopCounter`,
+ * `FreeSpace`, `AuthLimiter`, `ConnectionOptions`).
  *
  * @category models
  * @since 0.1.0
  */
 import type * as net from "node:net"
 import * as tls from "node:tls"
+import type { ConnectionOptions } from "./ConnectionOptions.ts"
 import { DataDecoder } from "./DataDecoder.ts"
-import type { SmtpHandler, SmtpSessionInfo } from "./Handler.ts"
+import { roomForMail } from "./FreeSpace.ts"
+import type { SmtpSessionInfo } from "./Handler.ts"
 import { SmtpLineReader } from "./LineReader.ts"
+import { HopCounter } from "./HopCounter.ts"
 import { formatLogLine } from "./LogLine.ts"
-import { formatReply } from "./Reply.ts"
+import { outputRoom } from "./OutputGate.ts"
+import { Common, formatReply } from "./Reply.ts"
 import * as Session from "./Session.ts"
-import { type ConnectionFacts, initial, type SessionConfig, type SessionEvent, type SessionRequest, type SessionState, sessionInfo } from "./SessionState.ts"
-import { type SpoolOptions, SpoolWriter } from "./SpoolWriter.ts"
+import { type ConnectionFacts, initial, type SessionEvent, type SessionRequest, type SessionState, sessionInfo } from "./SessionState.ts"
+import { SpoolWriter } from "./SpoolWriter.ts"
 
-export interface ConnectionOptions {
-  readonly config: SessionConfig
-  readonly handler: SmtpHandler
-  readonly maxLineLength: number
-  readonly idleTimeoutMs: number
-  readonly commandTimeoutMs: number
-  readonly dataTimeoutMs: number
-  readonly tlsHandshakeTimeoutMs: number
-  /** Bytes/s below which a DATA transfer is cut after the grace period (0 = off). */
-  readonly minDataRate: number
-  readonly minDataRateGraceMs: number
-  readonly greetingDelayMs: number
-  readonly secureContext: tls.SecureContext | undefined
-  readonly spool: SpoolOptions
-  readonly log: (line: string) => void
-}
+export type { ConnectionOptions } from "./ConnectionOptions.ts"
 
 const CLOSE_GRACE_MS = 5000
+/** Pipelined command lines run before other connections get a turn of the event loop. */
+const LINES_PER_TURN = 16
+/** Input thrown away after the closing reply before the socket is destroyed (a flood would burn CPU). */
+const MAX_DISCARD_AFTER_CLOSE = 64 * 1024
 
 type Outcome<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly reason: string }
 
@@ -69,10 +75,15 @@ export class Connection {
   private closed = false
   private queue: Promise<void> = Promise.resolve()
   private idleTimer: ReturnType<typeof setTimeout> | undefined
+  private lifetimeTimer: ReturnType<typeof setTimeout> | undefined
+  private hops: HopCounter | undefined
   /** Start of the current DATA transfer and bytes received since, for the minimum data rate. */
   private dataStartedAt = 0
   private dataBytes = 0
   private readonly onClosed: Array<() => void> = []
+  private readonly onFinished: Array<() => void> = []
+  private finished = false
+  private discarded = 0
 
   constructor(
     private socket: net.Socket,
@@ -92,11 +103,35 @@ export class Connection {
     else this.onClosed.push(f)
   }
 
+  /** Runs `f` once the session is over: its closing reply was written, or the socket closed. */
+  whenFinished(f: () => void): void {
+    if (this.finished) f()
+    else this.onFinished.push(f)
+  }
+
+  private finish(): void {
+    if (this.finished) return
+    this.finished = true
+    clearTimeout(this.lifetimeTimer)
+    try {
+      this.options.handler.onDisconnect?.(this.info())
+    } catch (error) {
+      this.log("handler_error", { reason: error instanceof Error ? error.message : String(error) })
+    }
+    for (const f of this.onFinished.splice(0)) f()
+  }
+
   start(): void {
     this.attach(this.socket)
     this.log("connect", { client: this.state.connection.clientAddress, port: this.state.connection.clientPort })
     this.armIdle()
+    this.lifetimeTimer = setTimeout(() => this.enqueue(() => this.run({ _tag: "LifetimeExceeded" })), this.options.maxSessionMs)
     this.enqueue(() => this.run({ _tag: "Connected" }))
+  }
+
+  /** The listener became stressed: re-arm the idle timer now with the short stress timeout. */
+  tighten(): void {
+    if (!this.inFlight) this.armIdle()
   }
 
   /** Graceful shutdown: 421 now if idle, else after the transaction in flight. */
@@ -113,7 +148,11 @@ export class Connection {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    if (this.mode === "closed") return
+    if (this.mode === "closed") {
+      this.discarded += chunk.length
+      if (this.discarded > MAX_DISCARD_AFTER_CLOSE) this.socket.destroy()
+      return
+    }
     if (!this.greeted) {
       this.earlyTalker = true
       return
@@ -131,6 +170,7 @@ export class Connection {
     socket.pause()
     this.enqueue(async () => {
       await this.consume(chunk)
+      await this.outputRoom(socket)
       if (socket === this.socket && !this.closed && this.mode !== "tls") socket.resume()
     })
   }
@@ -160,7 +200,12 @@ export class Connection {
 
   /** Runs the buffered lines until input runs out or the mode changes; returns the mode. */
   private async drainLines(): Promise<Connection["mode"]> {
+    let ran = 0
     while (this.mode === "command" && !this.closed) {
+      // Lines run as microtasks: without a turn of the event loop now and then, one pipelining
+      // client would keep every other connection waiting for its whole chunk.
+      if (++ran % LINES_PER_TURN === 0) await new Promise((r) => setImmediate(r))
+      await this.outputRoom(this.socket)
       const ev = this.reader.next()
       if (ev === undefined) break
       if (ev._tag === "TooLong") {
@@ -179,13 +224,18 @@ export class Connection {
     const writer = this.writer!
     const out: Array<Uint8Array> = []
     const rest = decoder.push(input, (bytes) => out.push(bytes))
-    for (const bytes of out) await writer.write(bytes)
+    const hops = this.hops!
+    for (const bytes of out) {
+      hops.push(bytes)
+      // A looping message is refused at the end: storing the rest of it would only cost disk.
+      if (hops.hops <= this.options.config.maxHops) await writer.write(bytes)
+    }
     if (rest === undefined) return undefined
     this.mode = "command"
     this.decoder = undefined
     const stats = decoder.stats()
     this.log("data_end", { size: stats.size, bareLf: stats.bareLf, bareCr: stats.bareCr, nul: stats.nul })
-    await this.run({ _tag: "DataEnded", stats, storeFailed: writer.failed })
+    await this.run({ _tag: "DataEnded", stats, storeFailed: writer.failed, hops: hops.hops })
     await writer.dispose()
     if (this.writer === writer) this.writer = undefined
     return rest
@@ -216,6 +266,7 @@ export class Connection {
           : this.failed(answer.reason)
       }
       case "MailFrom": {
+        if (!(await this.roomFor(request.params))) return this.run({ _tag: "Answered", reply: Common.noStorage })
         const a = await this.call(() => h.onMailFrom?.(info, request.address, request.params) ?? Promise.resolve(undefined), t)
         return a.ok ? this.run({ _tag: "Answered", reply: a.value }) : this.failed(a.reason)
       }
@@ -228,12 +279,19 @@ export class Connection {
       }
       case "Auth": {
         const onAuth = h.onAuth
+        const limiter = this.options.authLimiter
+        const { username } = request.request
+        if (limiter !== undefined && (await limiter.locked(info.clientAddress, username))) return this.run({ _tag: "AuthLocked" })
         const a = await this.call(() => (onAuth ? onAuth(info, request.request) : Promise.resolve({ ok: false })), t)
-        return a.ok ? this.run({ _tag: "AuthAnswered", result: a.value }) : this.failed(a.reason)
+        if (!a.ok) return this.failed(a.reason)
+        if (limiter !== undefined && a.value.ok) await limiter.succeeded(username)
+        if (limiter !== undefined && !a.value.ok) await this.pause(await limiter.failed(info.clientAddress, username))
+        return this.run({ _tag: "AuthAnswered", result: a.value })
       }
       case "ReceiveData": {
         this.decoder = new DataDecoder(this.options.config.maxMessageSize)
         this.writer = new SpoolWriter(this.options.spool)
+        this.hops = new HopCounter()
         this.mode = "data"
         this.dataStartedAt = Date.now()
         this.dataBytes = 0
@@ -254,6 +312,31 @@ export class Connection {
       case "StartTls":
         return this.upgrade()
     }
+  }
+
+  private async roomFor(params: ReadonlyMap<string, string>): Promise<boolean> {
+    const free = this.options.freeSpace
+    const ok = free === undefined || (await roomForMail(free, params))
+    if (!ok) this.log("insufficient_storage", { size: params.get("SIZE") ?? "none" })
+    return ok
+  }
+
+  private outputRoom(socket: net.Socket): Promise<void> {
+    if (this.closed) return Promise.resolve()
+    return outputRoom(socket, {
+      maxPending: this.options.maxPendingOutput,
+      stallTimeoutMs: this.options.idleTimeoutMs,
+      onWait: (queued) => this.log(queued < 0 ? "output_stalled" : "output_backpressure", { queued })
+    })
+  }
+
+  /** Waits `ms` with the session held (the idle timer does not run meanwhile). */
+  private async pause(ms: number): Promise<void> {
+    if (ms <= 0) return
+    this.inFlight = true
+    await new Promise((r) => setTimeout(r, ms))
+    this.inFlight = false
+    this.armIdle()
   }
 
   private failed(reason: string): Promise<void> {
@@ -336,6 +419,7 @@ export class Connection {
   private close(): void {
     this.mode = "closed"
     this.clearIdle()
+    this.finish()
     const socket = this.socket
     socket.end()
     socket.resume()
@@ -350,7 +434,14 @@ export class Connection {
     const writer = this.writer
     this.writer = undefined
     if (writer !== undefined) void writer.dispose()
-    this.enqueue(() => this.run({ _tag: "Disconnected" }))
+    // After the work in flight and the transaction's abort: the handler's resources are free then.
+    this.enqueue(async () => {
+      try {
+        await this.run({ _tag: "Disconnected" })
+      } finally {
+        this.finish()
+      }
+    })
     this.log("close")
     for (const f of this.onClosed.splice(0)) f()
   }
@@ -370,7 +461,7 @@ export class Connection {
     this.idleTimer = setTimeout(() => {
       if (this.inFlight) return this.armIdle()
       this.enqueue(() => this.run({ _tag: "IdleTimeout" }))
-    }, this.options.idleTimeoutMs)
+    }, this.options.stressed() ? this.options.stressIdleTimeoutMs : this.options.idleTimeoutMs)
   }
 
   private clearIdle(): void {

@@ -72,4 +72,9 @@ export interface SmtpHandler {
   readonly onData: (session: SmtpSessionInfo, envelope: Envelope.Envelope, spool: Spool) => Promise<SmtpReply>
   /** Called when a transaction ends without DATA (RSET, QUIT, disconnect), to release resources. */
   readonly onTransactionAbort?: (session: SmtpSessionInfo) => void
+  /**
+   * Called once when the session is over (its closing reply was sent, or the client went away),
+   * after any `onTransactionAbort`: release what was kept for the whole session.
+   */
+  readonly onDisconnect?: (session: SmtpSessionInfo) => void
 }

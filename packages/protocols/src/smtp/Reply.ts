@@ -68,5 +68,11 @@ export const Common = {
   handlerFailed: make(451, "4.3.0", "Temporary local problem, please try again later"),
   shuttingDown: make(421, "4.3.2", "Service shutting down, closing connection"),
   idle: make(421, "4.4.2", "Idle timeout, closing connection"),
-  tooSlow: make(421, "4.4.2", "Data transfer too slow, closing connection")
+  tooSlow: make(421, "4.4.2", "Data transfer too slow, closing connection"),
+  tooManyCommands: make(421, "4.7.0", "Too many commands in one session, closing connection"),
+  tooManyTransactions: make(421, "4.7.0", "Too many transactions in one session, closing connection"),
+  lifetime: make(421, "4.4.2", "Session lasted too long, closing connection"),
+  noStorage: make(452, "4.3.1", "Insufficient system storage, try again later"),
+  authLocked: make(454, "4.7.0", "Too many authentication failures, try again later"),
+  tooManyHops: make(554, "5.4.6", "Too many Received headers, probable mail loop")
 } as const

@@ -77,8 +77,11 @@ const onCommand = (s: SessionState, ev: LineEvent): Step => {
 
 const onLine = (s: SessionState, ev: LineEvent): Step => {
   switch (s.phase._tag) {
-    case "Command":
-      return onCommand(s, ev)
+    case "Command": {
+      const counted = { ...s, commands: s.commands + 1 }
+      if (counted.commands > s.config.maxCommands) return closing(counted, Reply.Common.tooManyCommands, "too_many_commands")
+      return onCommand(counted, ev)
+    }
     case "AuthPlain":
     case "AuthLoginUser":
     case "AuthLoginPassword": {
@@ -143,13 +146,17 @@ const dispatch = (s: SessionState, ev: SessionEvent): Step => {
     case "HandlerFailed":
       return onHandlerFailed(s)
     case "DataEnded":
-      return s.phase._tag === "ReceivingData" ? Transaction.dataEnded(s, ev.stats, ev.storeFailed) : internalError(s)
+      return s.phase._tag === "ReceivingData" ? Transaction.dataEnded(s, ev.stats, ev.storeFailed, ev.hops) : internalError(s)
     case "TlsEstablished":
       return s.phase._tag === "Upgrading" ? StartTls.tlsEstablished(s) : internalError(s)
     case "IdleTimeout":
       return closing(s, Reply.Common.idle, "idle_timeout")
     case "DataTooSlow":
       return closing(s, Reply.Common.tooSlow, "data_too_slow")
+    case "LifetimeExceeded":
+      return closing(s, Reply.Common.lifetime, "session_lifetime")
+    case "AuthLocked":
+      return s.phase._tag === "AwaitAuth" ? bad({ ...s, phase: COMMAND }, Reply.Common.authLocked, "auth_locked") : internalError(s)
     case "Shutdown":
       return to({ ...s, draining: true }, [])
     case "Disconnected":

@@ -31,6 +31,12 @@ export interface SessionConfig {
   readonly bareLineEndings: BareLineEndings
   /** Longest message line accepted, without CRLF (0 = no limit). */
   readonly maxDataLineLength: number
+  /** Command lines in one session before 421 4.7.0 (a flood of NOOP/RSET is cut off). */
+  readonly maxCommands: number
+  /** MAIL commands in one session before 421 4.7.0. */
+  readonly maxTransactions: number
+  /** Received headers a message may carry (RFC 5321 §6.3); more is a mail loop: 554 5.4.6. */
+  readonly maxHops: number
 }
 
 export interface ConnectionFacts {
@@ -74,6 +80,10 @@ export interface SessionState {
   readonly flags: ReadonlySet<"bypassAntispam">
   readonly transaction: Transaction | undefined
   readonly badCommands: number
+  /** Command lines read in this session (against `maxCommands`). */
+  readonly commands: number
+  /** MAIL commands in this session (against `maxTransactions`). */
+  readonly transactions: number
   /** Set by a graceful shutdown: close with 421 as soon as no transaction is in flight. */
   readonly draining: boolean
 }
@@ -87,11 +97,16 @@ export type SessionEvent =
   | { readonly _tag: "Answered"; readonly reply: SmtpReply | undefined }
   | { readonly _tag: "AuthAnswered"; readonly result: AuthResult }
   | { readonly _tag: "HandlerFailed"; readonly reason: string }
-  | { readonly _tag: "DataEnded"; readonly stats: DataStats; readonly storeFailed: boolean }
+  /** `hops`: Received headers counted in the message's header section. */
+  | { readonly _tag: "DataEnded"; readonly stats: DataStats; readonly storeFailed: boolean; readonly hops: number }
   | { readonly _tag: "TlsEstablished" }
   | { readonly _tag: "IdleTimeout" }
   /** DATA arrives slower than the minimum data rate (TESTING #48: trickling clients). */
   | { readonly _tag: "DataTooSlow" }
+  /** The session outlived its total lifetime. */
+  | { readonly _tag: "LifetimeExceeded" }
+  /** AUTH refused without asking the handler: too many recent failures from this client or for this user. */
+  | { readonly _tag: "AuthLocked" }
   | { readonly _tag: "Shutdown" }
   | { readonly _tag: "Disconnected" }
 
@@ -129,6 +144,8 @@ export const initial = (config: SessionConfig, connection: ConnectionFacts): Ses
   flags: new Set(),
   transaction: undefined,
   badCommands: 0,
+  commands: 0,
+  transactions: 0,
   draining: false
 })
 

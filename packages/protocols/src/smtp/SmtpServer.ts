@@ -3,9 +3,15 @@
  * (the socket driver around the pure `Session`) for each one, calling the gateway's `SmtpHandler`.
  *
  * **Gotchas**
- * - Limits are checked at accept: more than `maxConnections` in total or `maxConnectionsPerIp`
- *   from one address gets `421 4.7.0` and is closed before any session exists (TESTING H48/H49).
- *   IPv4-mapped IPv6 addresses count as their IPv4 address.
+ * - Limits are checked at accept (`Admission`): more than `maxConnections` in total,
+ *   `maxConnectionsPerIp` from one address or `maxConnectionsPerNetwork` from one /24 (IPv4) or
+ *   /64 (IPv6) gets `421 4.7.0` and is closed before any session exists. IPv4-mapped IPv6
+ *   addresses count as their IPv4 address. A slot is freed when the session's closing reply is
+ *   written (221 to QUIT), not when the client gets round to closing its socket.
+ * - Stress: from `stressThreshold` of `maxConnections` in use, idle timers use
+ *   `stressIdleTimeoutMs` (Postfix smtpd stress mode), so silent sockets are shed quickly.
+ * - AUTH failures are limited across connections per address and user name (`authLimit`, an
+ *   in-memory store unless another `AuthFailureStore` is given).
  * - TLS contexts are built with `minVersion: "TLSv1.2"`; a caller-supplied `secureContext` is used
  *   as it is.
  * - `close({ graceful: true })` stops accepting, lets transactions in flight finish (idle sessions
@@ -18,9 +24,13 @@
 import { Envelope } from "@mailmoat/core"
 import { randomBytes } from "node:crypto"
 import * as net from "node:net"
-import { hostname as osHostname } from "node:os"
+import { hostname as osHostname, tmpdir } from "node:os"
 import * as tls from "node:tls"
+import { Admission } from "./Admission.ts"
+import { type AuthFailureStore, MemoryAuthFailureStore } from "./AuthFailureStore.ts"
+import { AuthLimiter, type AuthLimitOptions } from "./AuthLimiter.ts"
 import { Connection } from "./Connection.ts"
+import type { FreeSpaceOptions } from "./FreeSpace.ts"
 import type { SmtpHandler } from "./Handler.ts"
 import { formatLogLine } from "./LogLine.ts"
 import type { BareLineEndings } from "./SessionState.ts"
@@ -51,8 +61,35 @@ export interface SmtpServerOptions {
   readonly maxConnections?: number
   /** Default 20. */
   readonly maxConnectionsPerIp?: number
-  /** Called for each connection refused at accept (`max_connections`, `max_connections_per_ip`). */
-  readonly onRefused?: ((reason: "max_connections" | "max_connections_per_ip") => void) | undefined
+  /** Connections from one /24 (IPv4) or /64 (IPv6) network (default 30). */
+  readonly maxConnectionsPerNetwork?: number
+  /** Called for each connection refused at accept, with the limit it hit. */
+  readonly onRefused?: ((limit: "total" | "ip" | "network") => void) | undefined
+  /** Fraction of `maxConnections` in use from which idle timers shorten (default 0.7). */
+  readonly stressThreshold?: number
+  /** Idle timeout while stressed (default 10 000, Postfix's stress value). */
+  readonly stressIdleTimeoutMs?: number
+  /** Total lifetime of a session (default 1 800 000: 30 minutes), then 421 4.4.2. */
+  readonly maxSessionMs?: number
+  /** Command lines per session (default 5 000), then 421 4.7.0. */
+  readonly maxCommands?: number
+  /** MAIL commands per session (default 100), then 421 4.7.0. */
+  readonly maxTransactions?: number
+  /** Reply bytes queued for a client that does not read before we stop reading (default 65 536). */
+  readonly maxPendingOutput?: number
+  /** Received headers allowed in a message (default 100, RFC 5321 §6.3); more gets 554 5.4.6. */
+  readonly maxHops?: number
+  /**
+   * AUTH failure limiting across connections (defaults: 5 failures in 15 minutes lock the
+   * address or user name out for 5 minutes; replies to failures wait 500 ms, doubling up to 8 s).
+   * `false` turns it off.
+   */
+  readonly authLimit?: Partial<Omit<AuthLimitOptions, "store" | "onStoreError">> & { readonly store?: AuthFailureStore } | false
+  /**
+   * Free-space check at MAIL: 452 4.3.1 when a directory lacks room for the declared SIZE plus
+   * `reserveBytes`. Default: the spool directory with a 64 MiB reserve; `false` turns it off.
+   */
+  readonly freeSpace?: { readonly paths?: ReadonlyArray<string>; readonly reserveBytes?: number } | false
   /** Default 300 000 (RFC 5321 §4.5.3.2.7: 5 minutes). */
   readonly idleTimeoutMs?: number
   /** Deadline for onConnect/onMailFrom/onRcptTo/onAuth (default 120 000). */
@@ -101,12 +138,39 @@ const secureContextOf = (options: TlsOptions | undefined): tls.SecureContext | u
 
 const toKey = (v: string | Uint8Array): string | Buffer => (typeof v === "string" ? v : Buffer.from(v))
 
+const authLimiterOf = (limit: SmtpServerOptions["authLimit"], log: (line: string) => void): AuthLimiter | undefined =>
+  limit === false
+    ? undefined
+    : new AuthLimiter({
+        store: limit?.store ?? new MemoryAuthFailureStore(),
+        maxFailures: limit?.maxFailures ?? 5,
+        windowMs: limit?.windowMs ?? 900_000,
+        lockoutMs: limit?.lockoutMs ?? 300_000,
+        baseDelayMs: limit?.baseDelayMs ?? 500,
+        maxDelayMs: limit?.maxDelayMs ?? 8000,
+        onStoreError: (error) => log(formatLogLine("-", "auth_limit_store_error", { error: error instanceof Error ? error.message : String(error) }))
+      })
+
+const freeSpaceOf = (options: SmtpServerOptions, log: (line: string) => void): FreeSpaceOptions | undefined => {
+  const free = options.freeSpace
+  if (free === false) return undefined
+  return {
+    paths: free?.paths ?? [options.spool?.dir ?? tmpdir()],
+    reserveBytes: free?.reserveBytes ?? 64 * 1024 * 1024,
+    onError: (path, error) => log(formatLogLine("-", "free_space_unknown", { path, error: error instanceof Error ? error.message : String(error) }))
+  }
+}
+
 /** Starts listening; resolves once the port is bound. */
 export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promise<SmtpServerHandle> => {
   const log = options.log ?? (() => undefined)
   const secureContext = secureContextOf(options.tls)
-  const maxConnections = options.maxConnections ?? 100
-  const maxPerIp = options.maxConnectionsPerIp ?? 20
+  const admission = new Admission({
+    maxConnections: options.maxConnections ?? 100,
+    maxPerIp: options.maxConnectionsPerIp ?? 20,
+    maxPerNetwork: options.maxConnectionsPerNetwork ?? 30,
+    stressThreshold: options.stressThreshold ?? 0.7
+  })
   const config = {
     hostname: options.hostname ?? osHostname(),
     banner: options.banner ?? "ESMTP Mailmoat",
@@ -116,7 +180,10 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
     tlsAvailable: secureContext !== undefined,
     authAvailable: handler.onAuth !== undefined,
     bareLineEndings: options.bareLineEndings ?? "normalise",
-    maxDataLineLength: options.maxDataLineLength ?? 998
+    maxDataLineLength: options.maxDataLineLength ?? 998,
+    maxCommands: options.maxCommands ?? 5000,
+    maxTransactions: options.maxTransactions ?? 100,
+    maxHops: options.maxHops ?? 100
   }
   const connectionOptions = {
     config,
@@ -131,30 +198,31 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
     greetingDelayMs: options.greetingDelayMs ?? 0,
     secureContext,
     spool: options.spool ?? {},
-    log
+    log,
+    maxPendingOutput: options.maxPendingOutput ?? 64 * 1024,
+    maxSessionMs: options.maxSessionMs ?? 1_800_000,
+    stressed: () => admission.stressed,
+    stressIdleTimeoutMs: options.stressIdleTimeoutMs ?? 10_000,
+    authLimiter: authLimiterOf(options.authLimit, log),
+    freeSpace: freeSpaceOf(options, log)
   }
   const sessions = new Set<Connection>()
   const sockets = new Set<net.Socket>()
-  const perIp = new Map<string, number>()
   const prefix = randomBytes(3).toString("hex")
   let counter = 0
+  let stressed = false
 
   const server = net.createServer((socket) => {
     sockets.add(socket)
     const ip = Envelope.normaliseIp(socket.remoteAddress ?? "unknown")
     const id = `${prefix}${(++counter).toString(36)}`
     socket.on("error", () => undefined)
-    socket.once("close", () => {
-      sockets.delete(socket)
-      const n = (perIp.get(ip) ?? 1) - 1
-      if (n <= 0) perIp.delete(ip)
-      else perIp.set(ip, n)
-    })
-    perIp.set(ip, (perIp.get(ip) ?? 0) + 1)
-    if (sessions.size >= maxConnections || perIp.get(ip)! > maxPerIp) {
-      const reason = sessions.size >= maxConnections ? "max_connections" : "max_connections_per_ip"
-      log(formatLogLine(id, "too_many_connections", { client: ip, reason }))
-      options.onRefused?.(reason)
+    socket.once("close", () => sockets.delete(socket))
+    stressed = admission.stressed
+    const admitted = admission.admit(ip)
+    if (!admitted.ok) {
+      log(formatLogLine(id, "too_many_connections", { client: ip, limit: admitted.reason }))
+      options.onRefused?.(admitted.reason)
       socket.end("421 4.7.0 Too many connections, try again later\r\n")
       setTimeout(() => socket.destroy(), 5000).unref()
       return
@@ -167,7 +235,11 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
       localPort: socket.localPort ?? 0
     }
     const connection = new Connection(socket, facts, connectionOptions)
+    // Entering stress shortens the idle timers of the sessions already waiting, not only new ones.
+    if (admission.stressed && !stressed) for (const c of sessions) c.tighten()
+    stressed = admission.stressed
     sessions.add(connection)
+    connection.whenFinished(() => admitted.ticket.release())
     connection.whenClosed(() => sessions.delete(connection))
     connection.start()
   })

@@ -1,43 +1,12 @@
 // The proxy against a scripted fake IMAP/POP3 upstream: big literals stream through without being
 // buffered whole, a mid-literal upstream close never hands the client a "complete" partial
 // message, and POP3 messages over the limit are streamed once they pass it.
-import * as net from "node:net"
 import { afterEach, describe, expect, it } from "vitest"
+import { fakeServer } from "./support/fakeUpstream.ts"
 import { ImapClient } from "./support/imapClient.ts"
 import { Pop3Client } from "./support/pop3Client.ts"
 import { startProxy } from "./support/proxy.ts"
 import { taggingScanner } from "./support/tools.ts"
-
-type Script = (socket: net.Socket, line: string) => void
-
-const fakeServer = async (greeting: string, onLine: Script) => {
-  const sockets = new Set<net.Socket>()
-  const server = net.createServer((s) => {
-    sockets.add(s)
-    s.on("error", () => undefined)
-    s.on("close", () => sockets.delete(s))
-    s.write(greeting)
-    let buf = ""
-    s.on("data", (d: Buffer) => {
-      buf += d.toString("latin1")
-      let i: number
-      while ((i = buf.indexOf("\r\n")) !== -1) {
-        const line = buf.slice(0, i)
-        buf = buf.slice(i + 2)
-        onLine(s, line)
-      }
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()))
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy()
-        server.close(() => r())
-      })
-  }
-}
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {

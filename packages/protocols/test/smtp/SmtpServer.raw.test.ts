@@ -4,33 +4,12 @@ import { createHash } from "node:crypto"
 import { rmSync } from "node:fs"
 import * as net from "node:net"
 import { afterAll, describe, expect, it } from "vitest"
-import { type SmtpHandler, type SmtpServerHandle, type SmtpServerOptions, SmtpServer } from "../../src/smtp/index.ts"
+import { type SmtpHandler, SmtpServer } from "../../src/smtp/index.ts"
 import { makeCert, RawClient, recorder } from "./support/peers.ts"
+import { cmd, greeted, withServer } from "./support/server.ts"
 
 const cert = makeCert()
 afterAll(() => rmSync(cert.dir, { recursive: true, force: true }))
-
-const withServer = async (options: SmtpServerOptions, handler: SmtpHandler, f: (server: SmtpServerHandle) => Promise<void>) => {
-  const server = await SmtpServer.listen({ hostname: "mx.test", ...options }, handler)
-  try {
-    await f(server)
-  } finally {
-    await server.close({ graceful: false })
-  }
-}
-
-const greeted = async (port: number) => {
-  const c = await RawClient.connect(port)
-  await c.waitFor(/^220 mx\.test .*\r\n/)
-  return c
-}
-
-/** Sends a line and waits for the complete reply to it (last line `NNN `). */
-const cmd = async (c: RawClient, line: string): Promise<string> => {
-  const from = c.received.length
-  c.write(`${line}\r\n`)
-  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, 10_000, from)
-}
 
 describe("SmtpServer over raw sockets", () => {
   it("accepts a message and passes the envelope and body", async () => {

@@ -9,6 +9,10 @@
  *   bytes could be read either as commands or as message content.
  * - SIZE: the declared size is checked at MAIL (552 5.3.4), the real size while streaming.
  * - Non-ASCII addresses need SMTPUTF8 on MAIL (RFC 6531 §3.4: 553 5.6.7).
+ * - Past `maxTransactions` MAIL commands the session is closed with 421 4.7.0, so one connection
+ *   cannot cycle MAIL/RSET forever (each cycle may cost a downstream round trip).
+ * - A message with more than `maxHops` Received headers is refused with 554 5.4.6 after the final
+ *   dot (RFC 5321 §6.3 loop detection); the driver stops storing it once the count is exceeded.
  *
  * @category models
  * @since 0.1.0
@@ -46,12 +50,13 @@ const checkMailParams = (s: SessionState, params: ReadonlyMap<string, string>): 
 export const mail = (s: SessionState, cmd: PathCommand, inv: Invocation): Step => {
   if (s.helo === "") return bad(s, Reply.Common.badSequence("Send HELO/EHLO first"))
   if (s.transaction !== undefined) return bad(s, Reply.Common.badSequence("Nested MAIL command"))
+  if (s.transactions >= s.config.maxTransactions) return closing(s, Reply.Common.tooManyTransactions, "too_many_transactions")
   const problem = checkMailParams(s, cmd.params)
   if (problem !== undefined) return bad(s, problem)
   const smtputf8 = cmd.params.has("SMTPUTF8")
   if (!smtputf8 && !isAscii(cmd.address)) return bad(s, Reply.make(553, "5.6.7", "Non-ASCII address requires SMTPUTF8"))
   const transaction: Transaction = { mailFrom: cmd.address, params: cmd.params, smtputf8, rcptTo: [], receivedAt: inv.at }
-  return to({ ...s, phase: { _tag: "AwaitMail", transaction } }, [], {
+  return to({ ...s, transactions: s.transactions + 1, phase: { _tag: "AwaitMail", transaction } }, [], {
     request: { _tag: "MailFrom", address: cmd.address, params: cmd.params }
   })
 }
@@ -91,10 +96,11 @@ export const data = (s: SessionState, inv: Invocation): Step => {
   })
 }
 
-export const dataEnded = (s: SessionState, stats: DataStats, storeFailed: boolean): Step => {
+export const dataEnded = (s: SessionState, stats: DataStats, storeFailed: boolean, hops: number): Step => {
   const t = s.transaction
   const reset: SessionState = { ...s, phase: COMMAND, transaction: undefined }
   if (t === undefined) return to(reset, Reply.Common.handlerFailed)
+  if (hops > s.config.maxHops) return to(reset, Reply.Common.tooManyHops, { aborted: true, log: "too_many_hops" })
   if (stats.tooBig) return to(reset, Reply.make(552, "5.3.4", "Message size exceeds fixed maximum message size"), { aborted: true, log: "too_big" })
   if (s.config.bareLineEndings === "reject" && stats.bareCr + stats.bareLf > 0) {
     return to(reset, Reply.make(550, "5.5.2", "Bare CR or LF not allowed in message data"), { aborted: true, log: "bare_line_ending" })

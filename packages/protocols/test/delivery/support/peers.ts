@@ -147,6 +147,8 @@ export interface RawSinkOptions {
 export class RawSink {
   readonly messages: Array<CapturedMessage> = []
   readonly commands: Array<string> = []
+  /** TCP connections accepted so far. */
+  connections = 0
 
   private constructor(
     private readonly server: net.Server,
@@ -158,6 +160,7 @@ export class RawSink {
     let sink: RawSink | undefined
     const server = net.createServer((socket) => {
       sockets.add(socket)
+      sink!.connections++
       socket.on("close", () => sockets.delete(socket))
       socket.on("error", () => undefined)
       let buffer = Buffer.alloc(0)

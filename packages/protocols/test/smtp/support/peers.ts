@@ -105,9 +105,10 @@ export class RawClient {
     this.listen(socket)
   }
 
-  static connect(port: number): Promise<RawClient> {
+  /** `localAddress` binds the client end (any 127.x.y.z is loopback on Linux). */
+  static connect(port: number, localAddress?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: "127.0.0.1", port }, () => resolve(new RawClient(socket)))
+      const socket = net.connect({ host: "127.0.0.1", port, ...(localAddress === undefined ? {} : { localAddress }) }, () => resolve(new RawClient(socket)))
       socket.once("error", reject)
     })
   }

@@ -5,6 +5,7 @@ import type { Envelope } from "@mailmoat/core"
 import {
   concat,
   DataDecoder,
+  HopCounter,
   initialState,
   Reply,
   Session,
@@ -24,7 +25,10 @@ export const baseConfig: SessionConfig = {
   tlsAvailable: true,
   authAvailable: true,
   maxDataLineLength: 998,
-  bareLineEndings: "normalise"
+  bareLineEndings: "normalise",
+  maxCommands: 1000,
+  maxTransactions: 50,
+  maxHops: 100
 }
 
 export interface Simulation {
@@ -56,6 +60,7 @@ export const simulate = (
   let aborted = 0
   let reader = new SmtpLineReader(512)
   let decoder: DataDecoder | undefined
+  let hops = new HopCounter()
   let body: Array<Uint8Array> = []
 
   const apply = (ev: SessionEvent): void => {
@@ -77,6 +82,7 @@ export const simulate = (
         return
       case "ReceiveData":
         decoder = new DataDecoder(config.maxMessageSize)
+        hops = new HopCounter()
         body = []
         return
       case "StartTls":
@@ -101,12 +107,15 @@ export const simulate = (
     let input: Uint8Array | undefined = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk
     while (input !== undefined && input.length > 0 && !closed) {
       if (decoder !== undefined) {
-        const rest: Uint8Array | undefined = decoder.push(input, (b) => body.push(b.slice()))
+        const rest: Uint8Array | undefined = decoder.push(input, (b) => {
+          hops.push(b)
+          body.push(b.slice())
+        })
         input = rest
         if (rest !== undefined) {
           const d = decoder
           decoder = undefined
-          apply({ _tag: "DataEnded", stats: d.stats(), storeFailed: options.storeFailed ?? false })
+          apply({ _tag: "DataEnded", stats: d.stats(), storeFailed: options.storeFailed ?? false, hops: hops.hops })
         }
         continue
       }

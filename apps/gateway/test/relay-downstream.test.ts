@@ -1,0 +1,121 @@
+// The downstream side under client abuse (before-queue relay): one downstream connection per
+// client session however many MAIL/RCPT/RSET cycles the client runs, and a deadline on every
+// downstream step, so a downstream that hangs at its greeting costs the client seconds, not minutes.
+import * as net from "node:net"
+import { afterAll, describe, expect, test } from "vitest"
+import type { RunningGateway } from "../src/index.ts"
+import { gateway, RawClient, RawSink } from "./support/peers.ts"
+
+const relayTo = (port: number, downstream: Record<string, unknown> = {}) => ({
+  delivery: { downstream: { host: "127.0.0.1", port, ...downstream } },
+  classifier: { enabled: false }
+})
+
+const cmd = async (c: RawClient, line: string): Promise<string> => {
+  const from = c.received.length
+  c.write(`${line}\r\n`)
+  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, 20_000, from)
+}
+
+const session = async (port: number): Promise<RawClient> => {
+  const c = await RawClient.connect(port)
+  await c.waitFor(/^220 .*\r\n/)
+  await cmd(c, "EHLO client.test")
+  return c
+}
+
+describe("downstream connections and deadlines", () => {
+  const running: Array<{ close(): Promise<void> }> = []
+  afterAll(async () => {
+    for (const r of running.reverse()) await r.close()
+  })
+
+  /** A scripted downstream on loopback, stopped after the suite; resolves with its port. */
+  const fakeDownstream = async (onConnection: (socket: net.Socket) => void): Promise<number> => {
+    const sockets = new Set<net.Socket>()
+    const server = net.createServer((s) => {
+      sockets.add(s)
+      s.on("error", () => undefined)
+      onConnection(s)
+    })
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
+    running.push({
+      close: () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy()
+          server.close(() => r())
+        })
+    })
+    return (server.address() as net.AddressInfo).port
+  }
+
+  test("60 MAIL/RCPT/RSET cycles and a message in one client session use one downstream connection", async () => {
+    const sink = await RawSink.start()
+    running.push({ close: () => sink.stop() })
+    const gw: RunningGateway = await gateway(relayTo(sink.port))
+    running.push(gw)
+    const c = await session(gw.smtp.port)
+    for (let i = 0; i < 60; i++) {
+      expect(await cmd(c, "MAIL FROM:<s@client.test>")).toMatch(/^250 /)
+      expect(await cmd(c, `RCPT TO:<r${i}@example.test>`)).toMatch(/^250 /)
+      expect(await cmd(c, "RSET")).toMatch(/^250 /)
+    }
+    await cmd(c, "MAIL FROM:<s@client.test>")
+    await cmd(c, "RCPT TO:<last@example.test>")
+    expect(await cmd(c, "DATA")).toMatch(/^354 /)
+    expect(await cmd(c, "Subject: last\r\n\r\nbody\r\n.")).toMatch(/^250 /)
+    expect(await cmd(c, "QUIT")).toMatch(/^221 /)
+    await c.waitClosed()
+    expect(sink.messages.map((m) => m.rcptTo)).toEqual([["last@example.test"]])
+    expect(sink.connections).toBe(1)
+    // Each abandoned transaction was reset downstream, in the same connection.
+    expect(sink.commands.filter((l) => l === "RSET")).toHaveLength(60)
+    // A second client session gets its own connection, closed with the session.
+    const d = await session(gw.smtp.port)
+    await cmd(d, "MAIL FROM:<s@client.test>")
+    expect(await cmd(d, "RCPT TO:<x@example.test>")).toMatch(/^250 /)
+    d.close()
+    expect(sink.connections).toBe(2)
+  }, 60_000)
+
+  test("a kept connection the downstream drops at our next MAIL: that RCPT is retried once on a fresh connection", async () => {
+    let connections = 0
+    // Answers like a server whose idle timer closed the connection right as our MAIL arrived.
+    const port = await fakeDownstream((s) => {
+      connections++
+      let mails = 0
+      let buf = ""
+      s.write("220 flaky ESMTP\r\n")
+      s.on("data", (d: Buffer) => {
+        buf += d.toString("latin1")
+        for (let i = buf.indexOf("\r\n"); i !== -1; i = buf.indexOf("\r\n")) {
+          const verb = buf.slice(0, 4).toUpperCase()
+          buf = buf.slice(i + 2)
+          if (verb === "MAIL" && ++mails === 2) return void s.destroy()
+          s.write(verb === "EHLO" ? "250-flaky\r\n250 PIPELINING\r\n" : verb === "QUIT" ? "221 bye\r\n" : "250 ok\r\n")
+        }
+      })
+    })
+    const gw = await gateway(relayTo(port))
+    running.push(gw)
+    const c = await session(gw.smtp.port)
+    await cmd(c, "MAIL FROM:<s@client.test>")
+    expect(await cmd(c, "RCPT TO:<a@example.test>")).toMatch(/^250 /)
+    await cmd(c, "RSET")
+    await cmd(c, "MAIL FROM:<s@client.test>")
+    expect(await cmd(c, "RCPT TO:<b@example.test>")).toMatch(/^250 /)
+    expect(connections).toBe(2)
+    c.close()
+  }, 30_000)
+
+  test("a downstream that accepts the connection and never greets: 451 at RCPT within the step deadline", async () => {
+    const port = await fakeDownstream(() => undefined)
+    const gw = await gateway(relayTo(port, { commandTimeoutSeconds: 0.5 }))
+    running.push(gw)
+    const c = await session(gw.smtp.port)
+    await cmd(c, "MAIL FROM:<s@client.test>")
+    // Well within the listener's own 120 s handler deadline and the 20 s wait of `cmd`.
+    expect(await cmd(c, "RCPT TO:<r@example.test>")).toMatch(/^4\d\d 4\.\d\.\d /)
+    c.close()
+  }, 30_000)
+})

@@ -1,0 +1,52 @@
+/**
+ * The free-space check at MAIL: before a client uploads a message, every directory the message
+ * will be written to must have room for the declared `SIZE=` plus a reserve (Postfix
+ * `queue_minfree`, Exim `check_spool_space`); otherwise 452 4.3.1 at MAIL instead of 451 after the
+ * whole upload.
+ *
+ * **Gotchas**
+ * - `statfs` reports blocks available to unprivileged users (`bavail`), so a root-run gateway
+ *   still keeps the file system's reserved blocks free.
+ * - When a directory cannot be examined (missing, or a runtime without `statfs`) the check passes
+ *   and the problem is reported through `onError`: writing will then fail loudly (451) if it must.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { statfs } from "node:fs/promises"
+
+export interface FreeSpaceOptions {
+  /** Directories the message will be written to (spool, Maildir, quarantine). */
+  readonly paths: ReadonlyArray<string>
+  /** Bytes that must stay free beyond the declared message size. */
+  readonly reserveBytes: number
+  readonly onError?: (path: string, error: unknown) => void
+}
+
+/** Bytes available to the gateway under `path`; throws when it cannot be examined. */
+export const availableBytes = async (path: string): Promise<number> => {
+  const s = await statfs(path)
+  return Number(s.bavail) * Number(s.bsize)
+}
+
+/** The check for a MAIL command: its declared `SIZE=` (0 when absent) plus the reserve. */
+export const roomForMail = (options: FreeSpaceOptions, params: ReadonlyMap<string, string>): Promise<boolean> => {
+  const size = Number(params.get("SIZE") ?? "0")
+  return hasRoomFor(options, Number.isSafeInteger(size) ? size : 0)
+}
+
+/** True when every path has room for `size` bytes plus the reserve. */
+export const hasRoomFor = async (options: FreeSpaceOptions, size: number): Promise<boolean> => {
+  const needed = size + options.reserveBytes
+  const results = await Promise.all(
+    options.paths.map(async (path) => {
+      try {
+        return (await availableBytes(path)) >= needed
+      } catch (error) {
+        options.onError?.(path, error)
+        return true
+      }
+    })
+  )
+  return results.every(Boolean)
+}

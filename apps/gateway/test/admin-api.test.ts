@@ -7,7 +7,7 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RunningGateway, startGateway } from "../src/index.ts"
 import { api, adminUrl, GTUBE, maildirMessages, quarantineGtube, quietAntispam, TOKEN } from "./support/admin.ts"
-import { gateway, sendRaw, tempDir } from "./support/peers.ts"
+import { gateway, RawClient, sendRaw, tempDir } from "./support/peers.ts"
 
 describe("admin API", () => {
   let gw: RunningGateway
@@ -154,5 +154,26 @@ describe("admin API without a token", () => {
     await expect(startGateway({ dataDir: tempDir(), smtp: { port: 0 }, admin: { host: "0.0.0.0", port: 0 } })).rejects.toThrow(
       /admin\.token: expected a token \(admin\.token or admin\.tokenFile\) when admin\.host is not a loopback address/
     )
+  })
+})
+
+describe("metrics of refused connections", () => {
+  test("a connection over smtp.maxConnectionsPerIp is counted by its reason", async () => {
+    const gw = await gateway({ smtp: { maxConnectionsPerIp: 1 }, antispam: quietAntispam })
+    const first = await RawClient.connect(gw.smtp.port)
+    try {
+      await first.waitFor(/^220 .*\r\n/m)
+      const second = await RawClient.connect(gw.smtp.port)
+      try {
+        expect(await second.waitFor(/^421 .*\r\n/m)).toMatch(/^421 4\.7\.0 Too many connections/)
+      } finally {
+        second.close()
+      }
+      const text = await (await fetch(adminUrl(gw, "/metrics"))).text()
+      expect(text).toMatch(/^mailmoat_connections_refused_total\{reason="max_connections_per_ip"\} 1$/m)
+    } finally {
+      first.close()
+      await gw.close()
+    }
   })
 })

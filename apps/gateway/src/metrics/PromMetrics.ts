@@ -5,7 +5,8 @@
  * - `mailmoat_verdicts_total{class,action}`: one per recipient outcome of a scanned message;
  * - `mailmoat_stage_duration_seconds{stage}` and `mailmoat_stage_failures_total{stage,outcome}`
  *   (timeouts and failures, plugins' stages included), from each verdict's trace;
- * - `mailmoat_list_lookup_duration_seconds{list}` (uncached lookups) and `mailmoat_list_up{list}`
+ * - `mailmoat_list_lookup_duration_seconds{list}` (uncached lookups, plugin providers included)
+ *   and `mailmoat_list_up{list}`
  *   (1 = answering, 0 = suspended or failing, from the list health monitor);
  * - `mailmoat_delivery_outcomes_total{class}`: downstream or Maildir results by reply class;
  * - `mailmoat_connections_refused_total{reason}`: connection limits and connect-phase refusals;
@@ -77,10 +78,13 @@ export const makePromMetrics = () => {
         if (t.outcome === "skipped") continue
         stageSeconds.observe({ stage: t.stage }, t.millis / 1000)
         if (t.outcome !== "ok") stageFailures.inc({ stage: t.stage, outcome: t.outcome === "timeout" ? "timeout" : "failed" })
-        const lists = (t.facts as { lists?: unknown } | undefined)?.lists
-        if (!Array.isArray(lists)) continue
-        for (const row of lists as ReadonlyArray<ListRow>) {
-          if (typeof row.list === "string" && typeof row.millis === "number" && row.cached !== true) listSeconds.observe({ list: row.list }, row.millis / 1000)
+        const facts = t.facts as { lists?: unknown; providers?: unknown } | undefined
+        // Built-in lists: rows naming their list; plugin providers: rows per provider name.
+        const rows: Array<readonly [unknown, ListRow]> = Array.isArray(facts?.lists) ? (facts.lists as ReadonlyArray<ListRow>).map((r) => [r.list, r] as const) : []
+        if (typeof facts?.providers === "object" && facts.providers !== null)
+          for (const [name, list] of Object.entries(facts.providers)) if (Array.isArray(list)) for (const r of list as ReadonlyArray<ListRow>) rows.push([name, r])
+        for (const [list, row] of rows) {
+          if (typeof list === "string" && typeof row.millis === "number" && row.cached !== true) listSeconds.observe({ list }, row.millis / 1000)
         }
       }
     },

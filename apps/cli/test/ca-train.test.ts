@@ -54,8 +54,25 @@ describe("train and eval", () => {
     expect(j.recall).toBeGreaterThan(0.8)
     expect(j.falsePositiveRate).toBe(0)
     const text = await mailmoat(["eval", "--ham", c.ham, "--spam", c.spam, "--model", out])
-    expect(text.stdout).toMatch(/^spam recall +\d+\.\d\d%$/m)
-    expect(text.stdout).toMatch(/^false-positive rate +0\.00% /m)
+    expect(text.stdout).toMatch(/^spam recall +\d+\.\d\d% {2}95% CI \[\d+\.\d\d%, \d+\.\d\d%\]$/m)
+    expect(text.stdout).toMatch(/^false-positive rate +0\.00% {2}95% CI \[0\.00%, \d+\.\d\d%\] /m)
+    expect(text.stdout).toMatch(/^unsure rate +\d+\.\d\d% {2}95% CI /m)
+    expect(text.stdout).toMatch(/^throughput +\d+ messages\/s classification alone \(\d+ per CPU-second\), \d+ messages\/s with parsing, one core$/m)
+    expect(text.stdout).not.toMatch(/FALSE POSITIVE|MISSED SPAM/)
+    expect(j.intervals.recall).toHaveLength(2)
+    expect(j.throughput.classification.messagesPerSecond).toBeGreaterThan(0)
+
+    // Swapped directories: every message is an error, and --explain says why.
+    const swapped = await mailmoat(["eval", "--ham", c.spam, "--spam", c.ham, "--model", out, "--explain"])
+    expect(swapped.code, swapped.stderr).toBe(0)
+    expect(swapped.stdout).toMatch(/^\d+ errors \(false positives, then spam not called spam\):$/m)
+    expect(swapped.stdout).toMatch(/^FALSE POSITIVE spam\.\d{3} {2}p=[01]\.\d{3} \(tokens alone [01]\.\d{3}\)$/m)
+    expect(swapped.stdout).toMatch(/^MISSED SPAM {4}ham\.\d{3} /m)
+    expect(swapped.stdout).toMatch(/^ {2}inputs: chi:logit [+-]\d/m)
+    expect(swapped.stdout).toMatch(/^ {2}tokens: \S+=0\.\d\d/m)
+    const explained = JSON.parse((await mailmoat(["eval", "--ham", c.spam, "--spam", c.ham, "--model", out, "--explain", "--json"])).stdout)
+    expect(explained.errors.length).toBe(explained.counts.falsePositives + explained.counts.spam - explained.counts.truePositives)
+    expect(explained.errors[0].explanation.clues.length).toBeGreaterThan(0)
   }, 90_000)
 
   test("missing directories are exit 2, each named", async () => {

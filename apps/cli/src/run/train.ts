@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { statSync } from "node:fs"
-import { join, resolve } from "node:path"
+import { basename, join, resolve } from "node:path"
 import { Classifier } from "@mailmoat/antispam"
 import { classifierSetup, loadModel } from "../cli/ClassifierAccess.ts"
 import { messageOf } from "../cli/Common.ts"
@@ -76,6 +76,7 @@ export const runEval = async (a: Parsed): Promise<number> => {
   const modelArg = opt.string(a, "model")
   const modelPath = modelArg !== undefined ? resolve(modelArg) : setup.modelPath
   const model = loadModel(modelPath)
+  const explain = opt.flag(a, "explain")
   let e: Classifier.Evaluation
   try {
     e = Classifier.evaluate({
@@ -83,20 +84,40 @@ export const runEval = async (a: Parsed): Promise<number> => {
       spamDir,
       model,
       cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove },
+      explain,
       progress: makeProgress("classifying", { enabled: !opt.flag(a, "json") })
     })
   } catch (err) {
     throw new InputError([messageOf(err)], "mailmoat: evaluation failed:")
   }
-  if (opt.flag(a, "json")) printJson({ model: modelPath, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove }, ...e })
-  else {
-    print(`model ${modelPath} (hamBelow ${setup.hamBelow}, spamAbove ${setup.spamAbove})`)
-    print(`messages             ${e.counts.ham} ham, ${e.counts.spam} spam`)
-    print(`precision            ${pct(e.precision)}`)
-    print(`spam recall          ${pct(e.recall)}`)
-    print(`false-positive rate  ${pct(e.falsePositiveRate)}  (${e.counts.falsePositives} ham called spam)`)
-    print(`unsure rate          ${pct(e.unsureRate)}  (${e.counts.hamAsUnsure} ham, ${e.counts.spamAsUnsure} spam)`)
-    print(`throughput           ${e.throughput.messagesPerSecond.toFixed(0)} messages/s`)
+  if (opt.flag(a, "json")) {
+    printJson({ model: modelPath, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove }, ...e })
+    return EXIT_OK
   }
+  const t = e.throughput
+  print(`model ${modelPath} (hamBelow ${setup.hamBelow}, spamAbove ${setup.spamAbove})`)
+  print(`messages             ${e.counts.ham} ham, ${e.counts.spam} spam`)
+  print(`precision            ${pct(e.precision)}`)
+  print(`spam recall          ${pct(e.recall)}  95% CI ${interval(e.intervals.recall)}`)
+  print(`false-positive rate  ${pct(e.falsePositiveRate)}  95% CI ${interval(e.intervals.falsePositiveRate)}  (${e.counts.falsePositives} ham called spam)`)
+  print(`unsure rate          ${pct(e.unsureRate)}  95% CI ${interval(e.intervals.unsureRate)}  (${e.counts.hamAsUnsure} ham, ${e.counts.spamAsUnsure} spam)`)
+  print(`throughput           ${t.classification.messagesPerSecond.toFixed(0)} messages/s classification alone (${t.classification.messagesPerCpuSecond.toFixed(0)} per CPU-second), ${t.messagesPerSecond.toFixed(0)} messages/s with parsing, one core`)
+  if (explain) for (const line of explanationLines(e.errors ?? [])) print(line)
   return EXIT_OK
+}
+
+const interval = ([lo, hi]: readonly [number, number]) => `[${pct(lo)}, ${pct(hi)}]`
+const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(2)}`
+
+/** One block per error: what it is, the logistic contributions, the strongest tokens. */
+const explanationLines = (errors: ReadonlyArray<Classifier.EvaluationError>): Array<string> => {
+  const lines = ["", errors.length === 0 ? "no false positives or missed spam" : `${errors.length} errors (false positives, then spam not called spam):`]
+  const ordered = [...errors.filter((x) => x.label === "ham"), ...errors.filter((x) => x.label === "spam")]
+  for (const x of ordered) {
+    const ex = x.explanation
+    lines.push(`${x.label === "ham" ? "FALSE POSITIVE" : x.class === "ham" ? "MISSED SPAM   " : "UNSURE SPAM   "} ${basename(x.file)}  p=${ex.probability.toFixed(3)} (tokens alone ${ex.tokenProbability.toFixed(3)})`)
+    lines.push(`  inputs: ${ex.contributions.map(([k, v]) => `${k} ${signed(v)}`).join(", ")}`)
+    lines.push(`  tokens: ${ex.clues.map(([k, f]) => `${k}=${f.toFixed(2)}`).join(" ") || "(none known)"}`)
+  }
+  return lines
 }

@@ -59,7 +59,13 @@ export const tokenProbability = (ham: number, spam: number, nham: number, nspam:
 
 /** Combines token probabilities (already f(w)) into one probability. */
 export const combine = (probabilities: ReadonlyArray<number>, o: ChiOptions): ChiResult => {
-  const clues = probabilities.filter((p) => Math.abs(p - 0.5) >= o.minDev)
+  let clues = probabilities
+  for (const p of probabilities) {
+    if (Math.abs(p - 0.5) < o.minDev) {
+      clues = probabilities.filter((q) => Math.abs(q - 0.5) >= o.minDev)
+      break
+    }
+  }
   // Most extreme first; ties keep input order (stable sort), so the result is deterministic.
   const chosen = clues.length > o.maxTokens ? [...clues].sort((a, b) => Math.abs(b - 0.5) - Math.abs(a - 0.5)).slice(0, o.maxTokens) : clues
   if (chosen.length === 0) return { probability: 0.5, spam: 0, ham: 0, used: 0 }

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import type { Headers, ReceivedHop } from "@mailmoat/core"
-import { getDomain } from "tldts"
+import { registrableDomain } from "./Domains.ts"
 import { isCorpusArtefactHost } from "./Urls.ts"
 import { bucket, hasInvisible, shape, words } from "./Words.ts"
 
@@ -24,12 +24,12 @@ const ADDRESS = /[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g
 const FILTER_TAGS = /^(?:\s*(?:\[[^\]]{0,40}\]|\*{2,}\s*SPAM\s*\*{2,}|\{SPAM\??\}|SPAM:|(?:re|fwd?|aw|sv|wg)\s*(?:\[\d+\])?\s*:))+\s*/i
 const COMMON_CHARSETS = /^(?:us-ascii|utf-8|iso-8859-\d{1,2}|windows-125\d|cp125\d)$/i
 
-const domainOf = (address: string): string => {
+export const domainOf = (address: string): string => {
   const host = address.slice(address.lastIndexOf("@") + 1).toLowerCase().replace(/[>.]+$/, "")
-  return getDomain(host, { allowPrivateDomains: true }) ?? host.slice(0, 60)
+  return registrableDomain(host) ?? host.slice(0, 60)
 }
 
-const addresses = (value: string | undefined): Array<string> => (value ? (value.slice(0, 20_000).match(ADDRESS) ?? []).slice(0, 500) : [])
+export const addresses = (value: string | undefined): Array<string> => (value ? (value.slice(0, 20_000).match(ADDRESS) ?? []).slice(0, 500) : [])
 
 /** Share of upper-case letters among letters, and the letter count. */
 export const caps = (text: string): { ratio: number; letters: number } => {
@@ -104,7 +104,7 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
   const fromAddr = addresses(fromRaw)[0]
   if (fromRaw === undefined || fromAddr === undefined) features.add("from_missing")
   const fromDomain = fromAddr ? domainOf(fromAddr) : undefined
-  if (fromDomain) tokens.add(`from:dom:${fromDomain}`)
+  if (fromDomain && !isCorpusArtefactHost(fromDomain)) tokens.add(`from:dom:${fromDomain}`)
   if (fromAddr && /\d{4,}/.test(fromAddr.slice(0, fromAddr.indexOf("@")))) tokens.add("from:local-digits")
   const display = (headers.decoded("from") ?? "").replace(/<[^>]*>/g, "").replace(/"/g, "").trim().slice(0, 200)
   if (display.length === 0 || display === fromAddr) tokens.add("from:no-display")
@@ -132,9 +132,8 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
     if (!midDomain) tokens.add("mid:no-domain")
     else if (fromDomain && midDomain === fromDomain) tokens.add("mid:from-domain")
   }
-  const date = headers.get("date")
-  if (date === undefined) features.add("date_missing")
-  else if (Number.isNaN(Date.parse(date.replace(/\([^)]*\)/g, "").trim()))) tokens.add("date:unparsable")
+  // A Date that does not parse is a feature of HeaderAnomalies.
+  if (headers.get("date") === undefined) features.add("date_missing")
   if (headers.get("in-reply-to") !== undefined || headers.get("references") !== undefined) features.add("has_references")
 
   const mailer = headers.get("x-mailer") ?? headers.get("user-agent")
@@ -158,7 +157,7 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
       const host = name.toLowerCase()
       if (/^\[?\d{1,3}(?:\.\d{1,3}){3}\]?$/.test(host)) tokens.add("rcvd:helo-ip")
       else if (host !== "localhost" && host !== "unknown") {
-        const reg = getDomain(host, { allowPrivateDomains: true })
+        const reg = registrableDomain(host)
         if (reg && !isCorpusArtefactHost(reg)) tokens.add(`rcvd:dom:${reg}`)
       }
     }

@@ -1,14 +1,15 @@
 /**
  * Evidence from raw HTML parts: a few telling attribute tricks (as tokens), and tricks
- * that generalise across eras (as features): text hidden from the reader, comments splitting
- * words, links whose visible text names another host than their target, forms and scripts.
+ * that generalise across eras (as features): text hidden from the reader (display:none, tiny
+ * fonts, white text), comments splitting words, links whose visible text names another host
+ * than their target, forms and scripts.
  *
  * Works with regular expressions over a bounded prefix of each part; it never builds a DOM.
  *
  * @category constructors
  * @since 0.1.0
  */
-import { getDomain } from "tldts"
+import { registrableDomain } from "./Domains.ts"
 
 export interface HtmlEvidence {
   readonly tokens: ReadonlyArray<string>
@@ -22,9 +23,12 @@ const TAG = /<\s*([a-zA-Z][a-zA-Z0-9]{0,15})\b([^>]{0,300})>/g
 const A_OPEN = /<a\s([^>]{0,1000})>/gi
 const HREF = /\bhref\s*=\s*["']?([^"'\s>]{1,500})/i
 const VISIBLE_HOST = /(?:https?:\/\/|www\.)([a-z0-9.-]+\.[a-z]{2,})/i
+/** CSS font sizes from 2 to 5 px/pt: readable by a filter, not by a person (0-1 is hidden text). */
+const TINY_CSS_FONT = /font-size\s*:\s*[2-5](?:\.\d+)?\s*(?:px|pt)\b/i
+const WHITE_CSS_TEXT = /(?:^|[\s;"'])color\s*:\s*(?:#fff(?:fff)?|white)\b/i
 const HOST_OF_HREF = /^https?:\/\/(?:[^@/?#]*@)?([^/:?#]+)/i
 
-const registrable = (host: string): string => getDomain(host, { allowPrivateDomains: true }) ?? host
+const registrable = (host: string): string => registrableDomain(host) ?? host
 
 export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
   const tokens = new Set<string>()
@@ -36,6 +40,7 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
     const html = whole.length > budget ? whole.slice(0, budget) : whole
     budget -= html.length
     let tagCount = 0
+    let white = false
     for (const m of html.matchAll(TAG)) {
       if (++tagCount > 3000) break
       const tag = m[1]!.toLowerCase()
@@ -47,10 +52,13 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
       if (tag === "script") features.add("html_script")
       if (tag === "iframe" || tag === "object" || tag === "embed") features.add("html_embed")
       if (tag === "font" && /\bsize\s*=\s*["']?\+?[4-7]/i.test(attrs)) features.add("html_big_font")
-      if (tag === "font" && /\bsize\s*=\s*["']?(?:1|-[1-9])\b/i.test(attrs)) tokens.add("html:font-tiny")
+      if ((tag === "font" && /\bsize\s*=\s*["']?(?:1|-[1-9])\b/i.test(attrs)) || TINY_CSS_FONT.test(attrs)) features.add("html_tiny_font")
       if (/\bdisplay\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt)?\s*[;"']/i.test(attrs)) features.add("html_hidden_text")
-      if (/\bcolor\s*=\s*["']?#?(?:fff|ffffff|white)\b/i.test(attrs) && tag === "font") tokens.add("html:white-font")
+      if ((tag === "font" && /\bcolor\s*=\s*["']?#?(?:fff|ffffff|white)\b/i.test(attrs)) || WHITE_CSS_TEXT.test(attrs)) white = true
     }
+    // White text with no background colour anywhere: invisible on the white page mail readers
+    // default to (newsletters with white text on a coloured cell set a background, inline or in a style sheet).
+    if (white && !/bgcolor|background/i.test(html)) features.add("html_white_text")
     if (/\p{L}<!--[^>]{0,200}-->\p{L}/u.test(html)) features.add("html_comment_in_word")
     if (/&#x?[0-9a-f]{2,6};/i.test(html) && (html.match(/&#x?[0-9a-f]{2,6};/gi)?.length ?? 0) > 20) features.add("html_entity_heavy")
     // Anchors: the opening tag by a bounded regex, the text up to `</a` by indexOf, so a

@@ -24,6 +24,12 @@ export interface FitOptions {
   readonly hamWeight?: number | undefined
   /** Inputs whose weight must stay >= 0 (1) or <= 0 (-1); projected after every step. */
   readonly signs?: Readonly<Record<string, 1 | -1>> | undefined
+  /**
+   * Prior weights: the L2 penalty pulls a weight towards its prior instead of 0, and fitting
+   * starts there. An input the training data never or seldom shows keeps its prior; one the
+   * data contradicts moves away from it. Inputs without a prior are pulled towards 0.
+   */
+  readonly priors?: Readonly<Record<string, number>> | undefined
 }
 
 export const fit = (samples: ReadonlyArray<Sample>, options: FitOptions = {}): Logistic => {
@@ -31,13 +37,17 @@ export const fit = (samples: ReadonlyArray<Sample>, options: FitOptions = {}): L
   const iterations = options.iterations ?? 3000
   const lr = options.learningRate ?? 0.05
   const hamWeight = options.hamWeight ?? 1
-  const names = [...new Set(samples.flatMap((s) => [...s.x.keys()]))].sort()
+  const names = [...new Set([...samples.flatMap((s) => [...s.x.keys()]), ...Object.keys(options.priors ?? {})])].sort()
   const index = new Map(names.map((n, i) => [n, i]))
   const rows = samples.map((s) => ({ idx: [...s.x.keys()].map((k) => index.get(k)!), val: [...s.x.values()], y: s.y, w: (s.weight ?? 1) * (s.y === 0 ? hamWeight : 1) }))
   const sign = names.map((n) => options.signs?.[n] ?? 0)
+  const prior = names.map((n) => options.priors?.[n] ?? 0)
   const total = rows.reduce((a, r) => a + r.w, 0) || 1
   const dim = names.length + 1 // last = bias
   const w = new Float64Array(dim)
+  prior.forEach((p, j) => {
+    w[j] = p
+  })
   const m = new Float64Array(dim)
   const v = new Float64Array(dim)
   const g = new Float64Array(dim)
@@ -51,7 +61,7 @@ export const fit = (samples: ReadonlyArray<Sample>, options: FitOptions = {}): L
       g[dim - 1]! += err
     }
     for (let j = 0; j < dim; j++) {
-      const grad = g[j]! / total + (j < dim - 1 ? l2 * w[j]! : 0)
+      const grad = g[j]! / total + (j < dim - 1 ? l2 * (w[j]! - prior[j]!) : 0)
       m[j] = 0.9 * m[j]! + 0.1 * grad
       v[j] = 0.999 * v[j]! + 0.001 * grad * grad
       const mh = m[j]! / (1 - 0.9 ** it)

@@ -13,8 +13,11 @@
  * @since 0.1.0
  */
 import type { Message, MimePart } from "@mailmoat/core"
-import { analyseHeaders, caps, mixedScripts } from "./HeaderEvidence.ts"
+import { analyseAnomalies } from "./HeaderAnomalies.ts"
+import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml } from "./Html.ts"
+import { analyseObfuscation } from "./Obfuscation.ts"
+import { analyseText, textStats } from "./TextStats.ts"
 import { analyseUrls } from "./Urls.ts"
 import { bucket, hasInvisible, words } from "./Words.ts"
 
@@ -71,20 +74,26 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
     if (text.length >= MAX_TEXT) break
     text += `${String(t).slice(0, MAX_TEXT - text.length)}\n`
   }
-  const letters = caps(text)
+  const stats = textStats(text)
   const images = htmlImages + shape.images
-  if (letters.letters < 20 && images === 0) features.add("no_text")
+  if (stats.letters < 20 && images === 0) features.add("no_text")
   // Pictures with next to no words: the image-spam trick. Receipts and invitations carry a
   // logo and a few sentences, so the text limit stays low.
-  if (images > 0 && letters.letters < 100) features.add("image_only")
-  if (letters.letters >= 200 && letters.ratio >= 0.5) features.add("body_caps")
+  if (images > 0 && stats.letters < 100) features.add("image_only")
+  if (stats.letters >= 200 && stats.upper * 2 >= stats.letters) features.add("body_caps")
+  const texts = message.body.texts
+  const alternative = shape.textPlain === 1 && shape.textHtml === 1 && texts.length === 2 ? ([String(texts[0]), String(texts[1])] as const) : undefined
+  const textEvidence = analyseText(text, alternative, stats)
+  for (const f of textEvidence.features) features.add(f)
+  for (const t of textEvidence.tokens) tokens.push(t)
+  for (const f of analyseObfuscation(message.headers.decoded("subject") ?? "", text)) features.add(f)
   if (hasInvisible(text)) features.add("body_invisible")
   if (mixedScripts(text)) features.add("body_mixed_scripts")
   if ((text.match(/!{3,}/g)?.length ?? 0) >= 3) features.add("body_exclaim")
   if ((text.match(/^>/gm)?.length ?? 0) >= 2) features.add("quoted_reply")
   if (/\n-- ?\n/.test(text)) tokens.push("body:signature")
   if (text.includes(GTUBE)) tokens.push("body:gtube")
-  tokens.push(`body:letters:${bucket(letters.letters, [0, 100, 500, 2000, 10000])}`)
+  tokens.push(`body:letters:${bucket(stats.letters, [0, 100, 500, 2000, 10000])}`)
   for (const w of words(text, { maxChars: MAX_TEXT, maxWords: MAX_TOKENS })) tokens.push(w)
 
   let attachments = 0
@@ -107,6 +116,7 @@ export const tokenize = (message: Message): Tokens => {
   const headers = analyseHeaders(message.headers, message.received ?? [])
   head.push(...headers.tokens)
   for (const f of headers.features) features.add(f)
+  for (const f of analyseAnomalies(message.headers, message.received ?? [], message.envelope?.mailFrom || undefined)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)
@@ -127,4 +137,5 @@ export const tokenize = (message: Message): Tokens => {
 }
 
 // The model file is line and tab separated: tokens never carry either.
-const clean = (t: string): string => t.replace(/[\t\r\n]/g, " ").slice(0, 120)
+const SEPARATORS = /[\t\r\n]/
+const clean = (t: string): string => (t.length > 120 || SEPARATORS.test(t) ? t.replace(/[\t\r\n]/g, " ").slice(0, 120) : t)

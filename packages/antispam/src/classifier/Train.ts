@@ -1,5 +1,5 @@
 /**
- * Training and evaluation from labelled directories.
+ * Training from labelled directories.
  *
  * `train` counts tokens of every message, then fits the logistic layer by stacking: the
  * training set is cut into `folds` parts; each part is scored by a token table counted on the
@@ -7,22 +7,18 @@
  * (as in production), never from the optimistic scores of training messages. The final table is
  * counted on everything, pruned, and written as a model file.
  *
- * `evaluate` classifies two directories with a model and reports precision, recall,
- * false-positive rate, unsure rate, counts and throughput (one core: parse + tokenize + score).
- *
  * @category constructors
  * @since 0.1.0
  */
-import { mkdirSync, readFileSync } from "node:fs"
+import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import type { ChiOptions } from "./Chi2.ts"
-import { classifyWith } from "./Classifier.ts"
-import { listFiles, parseMessage, readMessage } from "./Corpus.ts"
+import { counter, listFiles, readMessage } from "./Corpus.ts"
 import { type FitOptions, fit, type Sample } from "./Logistic.ts"
 import * as ModelData from "./Model.ts"
 import type { Label, Model } from "./Model.ts"
 import * as ModelFile from "./ModelFile.ts"
-import { type ClassName, chiScore, type Cutoffs, defaultCutoffs, INPUT_SIGNS, inputs } from "./Score.ts"
+import { chiScore, INPUT_PRIORS, INPUT_SIGNS, inputs } from "./Score.ts"
 import { type Tokens, tokenize } from "./Tokenizer.ts"
 import { writeAtomic } from "./Updater.ts"
 
@@ -60,11 +56,6 @@ export const tokenizeDir = (dir: string, label: Label, onMessage?: () => void): 
     return { tokens, label }
   })
 
-/** Counts messages for `progress` over a known total. */
-const counter = (progress: ((done: number, total: number) => void) | undefined, total: number) => {
-  let done = 0
-  return progress === undefined ? undefined : () => progress(++done, total)
-}
 
 /** Counts a token table from tokenized messages. */
 export const countAll = (items: ReadonlyArray<LabelledTokens>, options?: Partial<ChiOptions>): Model => {
@@ -116,7 +107,7 @@ export const stackedSamples = (items: ReadonlyArray<LabelledTokens>, folds: numb
 /** Trains a model from tokenized messages (see the module header). */
 export const trainTokens = (items: ReadonlyArray<LabelledTokens>, o: Omit<TrainOptions, "hamDir" | "spamDir" | "out"> = {}): Model => {
   const full = countAll(items, o.options)
-  const logistic = o.logistic === false ? undefined : fit(stackedSamples(items, o.folds ?? 5, o.options, o.shift), { signs: INPUT_SIGNS, ...o.fit })
+  const logistic = o.logistic === false ? undefined : fit(stackedSamples(items, o.folds ?? 5, o.options, o.shift), { signs: INPUT_SIGNS, priors: INPUT_PRIORS, ...o.fit })
   const pruned = ModelData.prune(full, o.minCount ?? 2, o.maxTokens ?? 200_000)
   return { ...pruned, logistic, meta: { ...o.meta } }
 }
@@ -149,68 +140,4 @@ export const interleave = <T>(a: ReadonlyArray<T>, b: ReadonlyArray<T>): Array<T
     else out.push(b[j++]!)
   }
   return out
-}
-
-export interface Evaluation {
-  readonly precision: number
-  readonly recall: number
-  readonly falsePositiveRate: number
-  readonly unsureRate: number
-  readonly counts: {
-    readonly ham: number
-    readonly spam: number
-    readonly truePositives: number
-    readonly falsePositives: number
-    readonly falseNegatives: number
-    readonly unsure: number
-    readonly hamAsUnsure: number
-    readonly spamAsUnsure: number
-  }
-  readonly throughput: { readonly messages: number; readonly seconds: number; readonly messagesPerSecond: number }
-}
-
-export interface EvaluateOptions {
-  readonly hamDir: string
-  readonly spamDir: string
-  /** A model or the path of a model file. */
-  readonly model: Model | string
-  readonly cutoffs?: Partial<Cutoffs> | undefined
-  /** Called after each message is classified (a progress display). */
-  readonly progress?: ((done: number, total: number) => void) | undefined
-}
-
-export const summarise = (ham: ReadonlyArray<ClassName>, spam: ReadonlyArray<ClassName>, seconds: number): Evaluation => {
-  const n = (xs: ReadonlyArray<ClassName>, c: ClassName) => xs.filter((x) => x === c).length
-  const tp = n(spam, "spam")
-  const fp = n(ham, "spam")
-  const unsure = n(ham, "unsure") + n(spam, "unsure")
-  const total = ham.length + spam.length
-  return {
-    precision: tp + fp === 0 ? 1 : tp / (tp + fp),
-    recall: spam.length === 0 ? 0 : tp / spam.length,
-    falsePositiveRate: ham.length === 0 ? 0 : fp / ham.length,
-    unsureRate: total === 0 ? 0 : unsure / total,
-    counts: { ham: ham.length, spam: spam.length, truePositives: tp, falsePositives: fp, falseNegatives: n(spam, "ham"), unsure, hamAsUnsure: n(ham, "unsure"), spamAsUnsure: n(spam, "unsure") },
-    throughput: { messages: total, seconds, messagesPerSecond: seconds > 0 ? total / seconds : 0 }
-  }
-}
-
-export const evaluate = (o: EvaluateOptions): Evaluation => {
-  const model = typeof o.model === "string" ? ModelFile.load(o.model) : o.model
-  const cutoffs = { ...defaultCutoffs, ...o.cutoffs }
-  const hamFiles = listFiles(o.hamDir)
-  const spamFiles = listFiles(o.spamDir)
-  // Read first, so throughput measures classification, not the disk.
-  const hamBytes = hamFiles.map((p) => readFileSync(p))
-  const spamBytes = spamFiles.map((p) => readFileSync(p))
-  const t0 = performance.now()
-  const tick = counter(o.progress, hamBytes.length + spamBytes.length)
-  const classify = (b: Uint8Array) => {
-    const c = classifyWith(model, parseMessage(b), cutoffs).class
-    tick?.()
-    return c
-  }
-  const ham = hamBytes.map(classify)
-  const spam = spamBytes.map(classify)
-  return summarise(ham, spam, (performance.now() - t0) / 1000)
 }

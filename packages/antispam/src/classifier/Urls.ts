@@ -1,12 +1,14 @@
 /**
  * Evidence from the URLs found in a message: host and registrable-domain tokens (learned by the
  * token table) and URL tricks as features (IP-literal hosts, user-info before the host, numeric
- * or percent-encoded hosts, odd ports, many distinct URLs).
+ * or percent-encoded hosts, odd ports, many distinct URLs, link shorteners, hosts buried under
+ * many subdomains, punycode and non-ASCII look-alike hosts, redirects to another URL).
  *
  * @category constructors
  * @since 0.1.0
  */
-import { getDomain, getPublicSuffix } from "tldts"
+import { getPublicSuffix } from "tldts"
+import { registrableDomain } from "./Domains.ts"
 import { bucket } from "./Words.ts"
 
 export interface UrlEvidence {
@@ -18,9 +20,24 @@ const MAX_URLS = 100
 const PARTS = /^([a-z][a-z0-9+.-]{0,15}):\/\/([^/?#]*)([^?#]*)/i
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
 const NUMERIC_HOST = /^(?:0x[0-9a-f]+|\d{8,10})$/i
+/** Public link shorteners: the target is hidden until the click. */
+const SHORTENERS = new Set(["bit.ly", "bitly.com", "tinyurl.com", "goo.gl", "ow.ly", "t.co", "is.gd", "tiny.cc", "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "rb.gy", "bit.do", "x.co", "s.id", "v.gd", "qr.net", "tr.im", "snipurl.com", "shorl.com", "urlz.fr", "t.ly"])
+/** A query value or path segment that is itself a URL: an open redirect on someone else's site. */
+const REDIRECT = /[?&][a-z_]{0,20}=(?:https?(?::|%3a)|%68%74%74%70)|\/(?:https?:|https?%3a)\/?\//i
 
 /** Host names that were rewritten in the corpus the shipped model is trained on; never a feature. */
 export const isCorpusArtefactHost = (host: string): boolean => /(?:^|\.)spamassassin\.taint\.org$/i.test(host) || /(?:^|\.)taint\.org$/i.test(host)
+
+/** Tricks in one host name: shorteners, deep subdomains, punycode, non-ASCII look-alikes. */
+export const hostFeatures = (host: string, reg: string | null, features: Set<string>): void => {
+  if (reg && SHORTENERS.has(reg)) features.add("url_shortener")
+  // Four or more labels above the registrable domain (`paypal.com.secure.login.example.net`):
+  // a familiar name in front of the real one. `www.mail.example.com` has two.
+  if (reg && host.endsWith(reg) && host.slice(0, host.length - reg.length).split(".").length - 1 >= 4) features.add("url_many_subdomains")
+  if (host.includes("xn--")) features.add("url_punycode")
+  // A host written in non-ASCII letters (an IDN not yet in punycode): look-alikes of Latin names.
+  if (/[^\x00-\x7f]/.test(host)) features.add("url_confusable_host")
+}
 
 export const analyseUrls = (urls: ReadonlyArray<string>, hosts: ReadonlyArray<string>): UrlEvidence => {
   const tokens = new Set<string>()
@@ -43,6 +60,7 @@ export const analyseUrls = (urls: ReadonlyArray<string>, hosts: ReadonlyArray<st
     else if (NUMERIC_HOST.test(host)) features.add("url_numeric_host")
     if (host.includes("%")) features.add("url_encoded_host")
     if (/%[0-9a-f]{2}/i.test(m[3] ?? "") && (m[3]!.match(/%[0-9a-f]{2}/gi)?.length ?? 0) > 5) tokens.add("url:path-encoded")
+    if (REDIRECT.test(url.slice(m[0].length - (m[3]?.length ?? 0), 2000))) features.add("url_redirect")
     const path = (m[3] ?? "").toLowerCase()
     for (const part of path.split(/[/._=&-]+/).slice(0, 8)) if (part.length >= 3 && part.length <= 20 && !/\d{4,}/.test(part)) tokens.add(`url:path:${part}`)
   }
@@ -52,10 +70,12 @@ export const analyseUrls = (urls: ReadonlyArray<string>, hosts: ReadonlyArray<st
     const host = h.toLowerCase().slice(0, 253)
     if (isCorpusArtefactHost(host) || IPV4.test(host)) continue
     distinct++
-    const reg = getDomain(host, { allowPrivateDomains: true })
+    const reg = registrableDomain(host)
+    hostFeatures(host, reg, features)
     if (reg) tokens.add(`url:dom:${reg}`)
     if (reg && reg !== host) tokens.add(`url:host:${host.slice(0, 80)}`)
-    const suffix = getPublicSuffix(host)
+    // The registrable domain is one label plus the public suffix: no second lookup needed.
+    const suffix = reg ? reg.slice(reg.indexOf(".") + 1) : getPublicSuffix(host)
     if (suffix) tokens.add(`url:tld:${suffix.slice(0, 20)}`)
   }
   tokens.add(`url:count:${bucket(count, [0, 1, 3, 10, 30])}`)

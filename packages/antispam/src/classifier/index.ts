@@ -15,13 +15,16 @@ export { type Classification, type Classifier, type ClassifierOptions, classifyW
 export { ClassifierSymbols, type ClassifierStageOptions, make as makeClassifierStage } from "./ClassifierStage.ts"
 export { listFiles, parseMessage, stripMboxFrom } from "./Corpus.ts"
 export { addMessage, empty, type Label, type Logistic, MODEL_VERSION, type Model, prune } from "./Model.ts"
+export { wilson } from "./Interval.ts"
 export { FORMAT, ModelFormatError, parse as parseModel, serialise as serialiseModel } from "./ModelFile.ts"
 export { type ClassName, type Cutoffs, classOf, defaultCutoffs, type Score, score } from "./Score.ts"
 export type { ClassifierInput, ClassifierRuntime, StateInput } from "./Setup.ts"
 export { type LearnedCounts, makeMemory as makeMemoryTokenStore, type TokenStore } from "./TokenStore.ts"
 export { makeRedis as makeRedisTokenStore, type RedisTokenStoreOptions } from "./RedisTokenStore.ts"
 export { GTUBE, MAX_TOKENS, type Tokens, tokenize } from "./Tokenizer.ts"
-export { type Evaluation, type EvaluateOptions, evaluate, type TrainOptions, train, trainTokens } from "./Train.ts"
+export { type Explanation, explain } from "./Explain.ts"
+export { type Evaluation, type EvaluateOptions, type EvaluationError, evaluate, type Rate, summarise, type Throughput } from "./Evaluate.ts"
+export { type TrainOptions, train, trainTokens } from "./Train.ts"
 export { make as makeUpdater, type UpdateResult, type Updater, type UpdaterOptions, type UpdaterStatus, writeAtomic } from "./Updater.ts"
 
 /** File name of the shipped model inside the package's `model/` directory. */

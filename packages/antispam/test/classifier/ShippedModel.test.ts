@@ -3,7 +3,7 @@
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { loadModel, shippedModelPath } from "../../src/classifier/index.ts"
-import { evaluate } from "../../src/classifier/Train.ts"
+import { evaluate } from "../../src/classifier/Evaluate.ts"
 
 import { corpusDir, corpusMissing, findCorpus } from "../../../core/test/support/corpus.ts"
 

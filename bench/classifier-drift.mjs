@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Measures how the classifier holds up when the mail changes: trains on one era of the training
+// split and evaluates on the other, in both directions, plus the usual train/ -> eval/ figure.
+// Subsets are the file-name prefixes of ../shared/corpus/train: easy_ham + spam are 2002 mail,
+// easy_ham_2 + spam_2 are 2003-2005 (hard_ham is left out of the drift runs: it has no era twin).
+// Nothing here trains or tunes on eval/: the eval/ row uses a model trained on train/ only.
+//
+//   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
+//                                  [--json]
+//
+// Also prints where the time goes (parse, tokenize, score), one core, messages already in memory.
+// Needs `npx turbo run build --filter=@mailmoat/antispam`.
+import { readFileSync } from "node:fs"
+import { basename, join } from "node:path"
+import { args, corpusDir, loadClassifier, opt } from "./classifier-common.mjs"
+
+const corpus = corpusDir()
+const only = opt("only", "split,old-new,new-old").split(",")
+// Chi-square options to try (defaults: the shipped ones), e.g. --chi s=1,minDev=0.2
+const pairs = (name) => Object.fromEntries((opt(name, "") || "").split(",").filter(Boolean).map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])]))
+const chiOptions = pairs("chi")
+// Logistic fit options to try, e.g. --fit hamWeight=2,l2=0.01
+const fitOptions = pairs("fit")
+// Shares of the token table known in the vocabulary-shift samples, e.g. --shift 0.3,0.1,0
+const shift = opt("shift", undefined)?.split(",").map(Number)
+const Classifier = await loadClassifier()
+
+const timing = { parse: 0, tokenize: 0, messages: 0 }
+const load = (dir, label) =>
+  Classifier.listFiles(dir).map((path) => {
+    const bytes = readFileSync(path)
+    const t0 = performance.now()
+    const message = Classifier.parseMessage(bytes)
+    // Core decodes MIME lazily: touch it here so that parse time includes decoding.
+    void message.body
+    void message.received
+    const t1 = performance.now()
+    const tokens = Classifier.tokenize(message)
+    const t2 = performance.now()
+    timing.parse += t1 - t0
+    timing.tokenize += t2 - t1
+    timing.messages++
+    return { name: basename(path), label, tokens, gtube: Classifier.hasGtube(message) }
+  })
+
+const subset = (name) => name.slice(0, name.indexOf("."))
+const train = [...load(join(corpus, "train/ham"), "ham"), ...load(join(corpus, "train/spam"), "spam")]
+const evalItems = only.includes("split") ? [...load(join(corpus, "eval/ham"), "ham"), ...load(join(corpus, "eval/spam"), "spam")] : []
+const OLD = new Set(["easy_ham", "spam"])
+const NEW = new Set(["easy_ham_2", "spam_2"])
+
+const interleave = (items) => {
+  const ham = items.filter((i) => i.label === "ham")
+  const spam = items.filter((i) => i.label === "spam")
+  const out = []
+  const ratio = ham.length / Math.max(1, items.length)
+  let i = 0
+  let j = 0
+  while (i < ham.length || j < spam.length) {
+    if (j >= spam.length || (i < ham.length && i / (i + j + 1) <= ratio)) out.push(ham[i++])
+    else out.push(spam[j++])
+  }
+  return out
+}
+
+let scoreMillis = 0
+let scored = 0
+const run = (name, trainSet, testSet) => {
+  const model = Classifier.trainTokens(interleave(trainSet), { options: chiOptions, fit: fitOptions, shift })
+  const classes = { ham: [], spam: [] }
+  for (const it of testSet) {
+    const t0 = performance.now()
+    const p = it.gtube ? 1 : Classifier.score(model, it.tokens).probability
+    scoreMillis += performance.now() - t0
+    scored++
+    classes[it.label].push(Classifier.classOf(p))
+  }
+  const e = Classifier.summarise(classes.ham, classes.spam, 0)
+  return { experiment: name, train: { ham: model.nham, spam: model.nspam }, ...e }
+}
+
+const results = []
+if (only.includes("split")) results.push(run("train/ -> eval/", train, evalItems))
+if (only.includes("old-new")) results.push(run("2002 -> 2003-05", train.filter((i) => OLD.has(subset(i.name))), train.filter((i) => NEW.has(subset(i.name)))))
+if (only.includes("new-old")) results.push(run("2003-05 -> 2002", train.filter((i) => NEW.has(subset(i.name))), train.filter((i) => OLD.has(subset(i.name)))))
+
+const pct = (x) => `${(x * 100).toFixed(2)}%`
+const ci = ([lo, hi]) => `[${(lo * 100).toFixed(2)}, ${(hi * 100).toFixed(2)}]`
+const perSecond = (ms, n) => (ms > 0 ? Math.round((n * 1000) / ms) : 0)
+const speed = {
+  parse: perSecond(timing.parse, timing.messages),
+  tokenize: perSecond(timing.tokenize, timing.messages),
+  score: perSecond(scoreMillis, scored),
+  classify: perSecond(timing.tokenize + (scoreMillis * timing.messages) / Math.max(1, scored), timing.messages)
+}
+if (args.includes("--json")) console.log(JSON.stringify({ results, speed }, null, 2))
+else {
+  for (const r of results) {
+    const c = r.counts
+    console.log(`${r.experiment}  (trained on ${r.train.ham} ham, ${r.train.spam} spam; tested on ${c.ham} ham, ${c.spam} spam)`)
+    console.log(`  FPR    ${pct(r.falsePositiveRate)} ${ci(r.intervals.falsePositiveRate)}  (${c.falsePositives})`)
+    console.log(`  recall ${pct(r.recall)} ${ci(r.intervals.recall)}`)
+    console.log(`  unsure ${pct(r.unsureRate)} ${ci(r.intervals.unsureRate)}  (${c.hamAsUnsure} ham, ${c.spamAsUnsure} spam)`)
+  }
+  console.log(`msg/s per core: parse ${speed.parse}, tokenize ${speed.tokenize}, score ${speed.score}; classification (tokenize + score) ${speed.classify}`)
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Classification speed on one core: tokenize + score of messages already parsed and decoded
+// (the gateway parses once for every stage), after a warm-up, over the corpus's eval/ and
+// train/ messages. Prints messages per wall-clock second and per CPU-second of this process,
+// and the machine's load average: on a shared machine wall time also counts waiting for a CPU.
+//
+//   node bench/classifier-throughput.mjs [--corpus DIR] [--rounds N] [--dist PATH/index.js] [--model FILE]
+//
+// --dist compares another build of @mailmoat/antispam (say, of an older commit) in one sitting.
+// Needs `npx turbo run build --filter=@mailmoat/antispam`.
+import { readFileSync } from "node:fs"
+import { cpus, loadavg } from "node:os"
+import { join, resolve } from "node:path"
+import { corpusDir, loadClassifier, opt, root } from "./classifier-common.mjs"
+
+const corpus = corpusDir()
+const rounds = Number(opt("rounds", "3"))
+const Classifier = await loadClassifier()
+const model = Classifier.loadModel(resolve(opt("model", join(root, "packages/antispam/model/mailmoat-classifier.model.gz"))))
+
+const cpu = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
+const messages = []
+for (const split of ["eval", "train"]) for (const label of ["ham", "spam"]) for (const f of Classifier.listFiles(join(corpus, split, label))) messages.push(readFileSync(f))
+let c0 = cpu()
+let w0 = performance.now()
+const parsed = messages.map((b) => {
+  const m = Classifier.parseMessage(b)
+  void m.body
+  void m.received
+  return m
+})
+const parse = { wall: messages.length / ((performance.now() - w0) / 1000), cpu: messages.length / (cpu() - c0) }
+for (const m of parsed.slice(0, 500)) Classifier.classifyWith(model, m)
+const load = loadavg()[0]
+c0 = cpu()
+w0 = performance.now()
+for (let r = 0; r < rounds; r++) for (const m of parsed) Classifier.classifyWith(model, m)
+const n = rounds * parsed.length
+const wall = n / ((performance.now() - w0) / 1000)
+const perCpu = n / (cpu() - c0)
+console.log(`${n} classifications: ${wall.toFixed(0)} msg/s wall, ${perCpu.toFixed(0)} msg per CPU-second (parse + MIME decoding: ${parse.wall.toFixed(0)} msg/s wall, ${parse.cpu.toFixed(0)} per CPU-second); load average ${load.toFixed(1)} on ${cpus().length} cores`)

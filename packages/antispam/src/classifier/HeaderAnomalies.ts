@@ -1,0 +1,124 @@
+/**
+ * Structural header anomalies: facts about how a message was put together that mean the same in
+ * any language and decade, so they hold up where the token table knows none of the words.
+ *
+ * - dates: a Date header that does not parse, or that lies far from when the message was
+ *   received (bulk tools stamp stale or future dates);
+ * - Message-ID without the `<local@domain>` form of RFC 5322;
+ * - Received chains that cannot be true: a hop stamped long after the hop that received it from
+ *   it, or a HELO claiming a big mail provider's bare domain from a host whose reverse DNS
+ *   names another domain;
+ * - sender mismatch: the bounce address (Return-Path, else the envelope sender) on another
+ *   domain than From;
+ * - bulk-mailer fingerprints: known mass-mailing tools, a forged Outlook Express (which always
+ *   writes X-MimeOLE), high priority flags;
+ * - encoded-word abuse (RFC 2047): a From name encoded though it is plain ASCII, an encoded word
+ *   glued to letters to split a word.
+ *
+ * Only fields the sender controls or the receiving hops wrote are read; no filter verdicts.
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+import type { Headers, ReceivedHop } from "@mailmoat/core"
+import { registrableDomain } from "./Domains.ts"
+import { addresses, domainOf } from "./HeaderEvidence.ts"
+import { isCorpusArtefactHost } from "./Urls.ts"
+
+const HOUR = 3600_000
+const DAY = 24 * HOUR
+
+/** Date header parsing: comments such as `(PST)` are dropped first. */
+export const parseDate = (value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined
+  const t = Date.parse(value.replace(/\([^)]*\)/g, "").trim().slice(0, 200))
+  return Number.isNaN(t) ? undefined : t
+}
+
+const MESSAGE_ID = /^\s*<[^<>\s@]{1,250}@[^<>\s@]{1,250}>\s*$/
+const BULK_MAILER = /mass ?mail|bulk ?mail|send-?safe|dark ?mailer|group ?mail|atomic ?mail|worldmerge|mailking|massmailer|e-?mail ?blaster|stealth ?mail|express ?mailer|mail ?bomber|extractor|advanced ?mass/i
+/** Providers whose bare domain bots announce as HELO. */
+const BIG_PROVIDERS = new Set(["hotmail.com", "yahoo.com", "aol.com", "msn.com", "gmail.com", "outlook.com", "live.com", "mail.ru", "yandex.ru", "comcast.net", "earthlink.net"])
+const ENCODED_WORD = /=\?[^?\s]{1,40}\?[bq]\?[^?\s]*\?=/i
+
+const registrable = (host: string): string | undefined => {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "")
+  return registrableDomain(h) ?? undefined
+}
+
+/** Registrable domain of the first address in a header value. */
+const addressDomain = (value: string | undefined): string | undefined => {
+  const first = addresses(value)[0]
+  return first === undefined ? undefined : domainOf(first)
+}
+
+/** Received-chain anomalies (hops newest first, as core parses them). */
+export const receivedAnomalies = (received: ReadonlyArray<ReceivedHop>, features: Set<string>): void => {
+  const hops = received.slice(0, 20)
+  let newerTime: number | undefined
+  for (const hop of hops) {
+    const t = parseDate(hop.date)
+    // An older hop (further down) stamped half a day after the newer hop that took the
+    // message from it: clocks drift by minutes, forged lower hops by whatever the tool wrote.
+    if (t !== undefined && newerTime !== undefined && t - newerTime > 12 * HOUR) features.add("received_time_disorder")
+    if (t !== undefined) newerTime = t
+    const helo = hop.helo?.toLowerCase()
+    if (!helo || isCorpusArtefactHost(helo)) continue
+    if (BIG_PROVIDERS.has(helo) && hop.rdns) {
+      const rdns = registrable(hop.rdns)
+      if (rdns && rdns !== helo && !isCorpusArtefactHost(hop.rdns)) features.add("received_forged_helo")
+    }
+  }
+}
+
+/** Date vs the newest Received stamp: far in the future or long stale. */
+export const dateAnomalies = (headers: Headers, received: ReadonlyArray<ReceivedHop>, features: Set<string>): void => {
+  const raw = headers.get("date")
+  if (raw === undefined) return
+  const date = parseDate(raw)
+  if (date === undefined) {
+    features.add("date_malformed")
+    return
+  }
+  const stamp = received.map((h) => parseDate(h.date)).find((t) => t !== undefined)
+  if (stamp === undefined) return
+  if (date - stamp > DAY) features.add("date_future")
+  else if (stamp - date > 7 * DAY) features.add("date_stale")
+}
+
+/** Bulk-mailer fingerprints and priority flags. */
+export const mailerAnomalies = (headers: Headers, features: Set<string>): void => {
+  const mailer = (headers.get("x-mailer") ?? headers.get("user-agent") ?? "").slice(0, 300)
+  if (BULK_MAILER.test(mailer)) features.add("mailer_bulk")
+  if (/outlook express/i.test(mailer) && headers.get("x-mimeole") === undefined) features.add("mailer_forged_outlook_express")
+  const priority = `${headers.get("x-priority") ?? ""} ${headers.get("x-msmail-priority") ?? ""}`
+  if (/^\s*1\b|\bhigh\b/i.test(priority)) features.add("priority_high")
+}
+
+/** RFC 2047 encoded words where no mail program would put them. */
+export const encodedWordAnomalies = (headers: Headers, features: Set<string>): void => {
+  const from = headers.get("from")
+  const decodedFrom = headers.decoded("from")
+  if (from && decodedFrom && ENCODED_WORD.test(from) && /^[\x20-\x7e]*$/.test(decodedFrom)) features.add("from_encoded_ascii")
+  for (const name of ["subject", "from"]) {
+    const raw = headers.get(name)?.slice(0, 2000)
+    // An encoded word must be separated from adjacent text by white space (RFC 2047 section 5);
+    // one glued to letters splits a word to hide it.
+    if (raw && /[\p{L}\p{N}]=\?[^?\s]{1,40}\?[bq]\?|\?=[\p{L}\p{N}]/iu.test(raw)) features.add("encoded_word_split")
+  }
+}
+
+/** All structural header anomalies of a message (feature names without prefix). */
+export const analyseAnomalies = (headers: Headers, received: ReadonlyArray<ReceivedHop>, envelopeSender: string | undefined): Array<string> => {
+  const features = new Set<string>()
+  const mid = headers.get("message-id")
+  if (mid !== undefined && !MESSAGE_ID.test(mid.slice(0, 600))) features.add("message_id_malformed")
+  dateAnomalies(headers, received, features)
+  receivedAnomalies(received, features)
+  mailerAnomalies(headers, features)
+  encodedWordAnomalies(headers, features)
+  const fromDomain = addressDomain(headers.get("from"))
+  const bounceDomain = addressDomain(headers.get("return-path") ?? envelopeSender)
+  if (fromDomain && bounceDomain && fromDomain !== bounceDomain && !isCorpusArtefactHost(bounceDomain) && !isCorpusArtefactHost(fromDomain)) features.add("return_path_other_domain")
+  return [...features]
+}

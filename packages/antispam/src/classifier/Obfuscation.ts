@@ -1,0 +1,75 @@
+/**
+ * Word obfuscation: tricks that keep a word readable to people but unknown to a token table.
+ * They are evidence in any language because ordinary writing has no reason for them.
+ *
+ * - character substitution: a digit or symbol standing in for a letter inside a word
+ *   (`v1agra`, `m0rtgage`, `pa$$word`, `v!agra`); `|` and `@` are left out, as shell
+ *   pipes and local addresses use them between letters;
+ * - spacing: a word spelled out with a separator between every letter (`V I A G R A`,
+ *   `v.i.a.g.r.a`, `f-r-e-e-e`);
+ * - zero-width and mixed-script words are found where the text is read (Words, HeaderEvidence).
+ *
+ * Linear in the input: one pass of bounded regular expressions over a bounded prefix.
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+
+const MAX_CHARS = 50_000
+
+/**
+ * Letters with one or two look-alike digits or symbols (single or doubled, `pa$$word`) inside (not at an edge: `win32`, `mp3`
+ * and `x86` end or start with their digits). At least 5 characters and 4 letters, so `b2b`,
+ * `p2p`, `l10n` and `i18n` (two digits in a row) stay out.
+ */
+const SUBSTITUTED = /^[a-z]+(?:[013457$!]{1,2}[a-z]+){1,2}$/
+const CANDIDATE = /[a-z][013457$!]{1,2}[a-z]/
+/** Hex strings (hashes, identifiers) are letters a-f with digits: not words. */
+const HEX = /^[0-9a-f]+$/
+
+const isSubstituted = (w: string): boolean => {
+  if (w.length < 5 || w.length > 20 || !SUBSTITUTED.test(w) || HEX.test(w)) return false
+  let letters = 0
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i)
+    if (c >= 97 && c <= 122) letters++
+  }
+  return letters >= 4
+}
+
+/** Words with substituted characters in lower-cased `text` (counted up to `limit`). */
+export const substitutedWords = (text: string, limit = 10): number => {
+  let n = 0
+  const sample = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text
+  // Most text has no letter-symbol-letter run at all: one cheap scan rules it out.
+  if (!CANDIDATE.test(sample)) return 0
+  for (const m of sample.matchAll(/[a-z0-9$!]{5,20}/g)) {
+    const w = m[0]
+    // Part of a longer run (an address, a URL, a hex string): not a word.
+    const before = sample.charCodeAt(m.index - 1)
+    const after = sample.charCodeAt(m.index + w.length)
+    if (isWordChar(before) || isWordChar(after)) continue
+    if (isSubstituted(w) && ++n >= limit) break
+  }
+  return n
+}
+
+const isWordChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 95 || c === 45 || c === 64 || c === 61
+
+/**
+ * Five or more single letters with the same separator between each (`V I A G R A`). Checked
+ * per separator so that prose such as "a b c" or initials like "U.S.A." do not count.
+ */
+const SPACED = /(?:^|[\s(])(\p{L})([ .*_\-+~])\p{L}(?:\2\p{L}){3,}(?=$|[\s).,!?:;])/u
+
+export const hasSpacedWord = (text: string): boolean => SPACED.test(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text)
+
+/** Obfuscation features for a subject and a body text (feature names without prefix). */
+export const analyseObfuscation = (subject: string, body: string): Array<string> => {
+  const features: Array<string> = []
+  const lowerSubject = subject.toLowerCase()
+  const lowerBody = (body.length > MAX_CHARS ? body.slice(0, MAX_CHARS) : body).toLowerCase()
+  if (substitutedWords(lowerSubject, 1) >= 1 || substitutedWords(lowerBody, 2) >= 2) features.push("word_substitution")
+  if (hasSpacedWord(subject) || hasSpacedWord(body)) features.push("word_spacing")
+  return features
+}

@@ -1,0 +1,106 @@
+/**
+ * Language-independent statistics of the decoded text: how much of it is money, shouting and
+ * punctuation, and whether the plain and HTML versions of one message say the same thing. A
+ * table of words learns nothing from a language it has not seen; these numbers mean the same
+ * in any of them.
+ *
+ * - features: `body_currency_dense` (many amounts of money for the length), `body_exclaim_dense`
+ *   (exclamation marks as sentence ends), `text_html_mismatch` (a multipart/alternative whose
+ *   text and HTML versions share few words: filters read one, people the other);
+ * - tokens `stat:<name>:<bucket>` (capitals, digits, punctuation per letter), which the token
+ *   table weighs like any other token.
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+import { bucket } from "./Words.ts"
+
+const MAX_CHARS = 50_000
+
+export interface TextStats {
+  readonly letters: number
+  readonly upper: number
+  readonly digits: number
+  readonly exclaims: number
+  readonly punctuation: number
+  readonly currency: number
+}
+
+const isCurrency = (c: number): boolean => c === 0x24 || c === 0xa3 || c === 0xa5 || c === 0x20ac || c === 0x20b9
+
+/** One pass over a bounded prefix of `text` (ASCII fast path, Unicode letters via the class). */
+export const textStats = (text: string): TextStats => {
+  let letters = 0
+  let upper = 0
+  let digits = 0
+  let exclaims = 0
+  let punctuation = 0
+  let currency = 0
+  const n = Math.min(text.length, MAX_CHARS)
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 97 && c <= 122) letters++
+    else if (c >= 65 && c <= 90) {
+      letters++
+      upper++
+    } else if (c >= 48 && c <= 57) {
+      digits++
+      // An amount: a currency sign right before the number (`$5`, `€ 20`) or a code after it.
+      const prev = text.charCodeAt(i - 1)
+      const prev2 = text.charCodeAt(i - 2)
+      if (!(prev >= 48 && prev <= 57) && prev !== 46 && prev !== 44 && (isCurrency(prev) || (prev === 32 && isCurrency(prev2)))) currency++
+    } else if (c === 33) {
+      exclaims++
+      punctuation++
+    } else if (c === 63 || c === 42 || c === 35 || c === 37 || c === 126) punctuation++
+    else if (c >= 0xc0 && /\p{L}/u.test(text[i]!)) {
+      letters++
+      if (/\p{Lu}/u.test(text[i]!)) upper++
+    }
+  }
+  return { letters, upper, digits, exclaims, punctuation, currency }
+}
+
+/** Distinct words of 3+ letters (first 400), for comparing two versions of one text. */
+const wordSet = (text: string): Set<string> => {
+  const out = new Set<string>()
+  for (const m of text.slice(0, 20_000).toLowerCase().matchAll(/\p{L}{3,}/gu)) {
+    out.add(m[0])
+    if (out.size >= 400) break
+  }
+  return out
+}
+
+/** Share of the smaller word set found in the larger one (1 = same words). */
+export const overlap = (a: string, b: string): number => {
+  const x = wordSet(a)
+  const y = wordSet(b)
+  const [small, large] = x.size <= y.size ? [x, y] : [y, x]
+  if (small.size === 0) return 1
+  let shared = 0
+  for (const w of small) if (large.has(w)) shared++
+  return shared / small.size
+}
+
+/**
+ * Features and stat tokens of a message's text. `alternative` holds the plain and the
+ * HTML-reduced text of a message with exactly one of each, when it has them.
+ */
+export const analyseText = (text: string, alternative?: readonly [string, string], stats?: TextStats): { features: Array<string>; tokens: Array<string> } => {
+  const s = stats ?? textStats(text)
+  const features: Array<string> = []
+  const tokens: Array<string> = []
+  if (s.currency >= 4 && s.currency * 500 >= s.letters) features.push("body_currency_dense")
+  if (s.exclaims >= 5 && s.exclaims * 150 >= s.letters) features.push("body_exclaim_dense")
+  if (alternative) {
+    const [plain, html] = alternative
+    // Both versions need some words: an empty text part is lazy software, not a trick.
+    if (wordSet(plain).size >= 15 && wordSet(html).size >= 15 && overlap(plain, html) < 0.3) features.push("text_html_mismatch")
+  }
+  if (s.letters >= 50) {
+    tokens.push(`stat:caps:${bucket(Math.round((100 * s.upper) / s.letters), [2, 5, 10, 20, 40])}`)
+    tokens.push(`stat:digits:${bucket(Math.round((100 * s.digits) / s.letters), [1, 3, 10, 30])}`)
+    tokens.push(`stat:punct:${bucket(Math.round((1000 * s.punctuation) / s.letters), [1, 3, 10, 30])}`)
+  }
+  return { features, tokens }
+}

@@ -1,0 +1,90 @@
+// Structural header anomalies, each shown on a synthetic message with and without the trick.
+import { fc, test } from "@fast-check/vitest"
+import { describe, expect, it } from "vitest"
+import { analyseAnomalies, parseDate } from "../../src/classifier/HeaderAnomalies.ts"
+import { tokenize } from "../../src/classifier/Tokenizer.ts"
+import { parse } from "./support.ts"
+
+const message = (headers: ReadonlyArray<string>, body = "Hello Bob, the minutes are attached as promised.") => [...headers, "", body, ""].join("\r\n")
+
+const base = [
+  "Received: from mail.example.net (mail.example.net [192.0.2.10]) by mx.example.org with ESMTP; Mon, 1 Jun 2026 10:01:00 +0000",
+  "From: Alice <alice@example.net>",
+  "To: bob@example.org",
+  "Subject: minutes",
+  "Date: Mon, 1 Jun 2026 10:00:00 +0000",
+  "Message-ID: <abc123@example.net>"
+]
+const replace = (name: string, value: string | undefined) => [...base.filter((h) => !h.toLowerCase().startsWith(`${name.toLowerCase()}:`)), ...(value === undefined ? [] : [`${name}: ${value}`])]
+const features = (headers: ReadonlyArray<string>) => tokenize(parse(message(headers))).features
+
+describe("header anomalies", () => {
+  it("an ordinary message has none of them", () => {
+    const f = features(base)
+    for (const name of ["message_id_malformed", "date_malformed", "date_future", "date_stale", "received_time_disorder", "received_forged_helo", "mailer_bulk", "mailer_forged_outlook_express", "priority_high", "from_encoded_ascii", "encoded_word_split", "return_path_other_domain"]) {
+      expect(f).not.toContain(name)
+    }
+  })
+
+  it("message_id_malformed: a Message-ID without <local@domain>", () => {
+    expect(features(replace("Message-ID", "1234567890.JavaMail"))).toContain("message_id_malformed")
+    expect(features(replace("Message-ID", "<a b@example.net>"))).toContain("message_id_malformed")
+    expect(features(replace("Message-ID", "<20260601.x@mail.example.net>"))).not.toContain("message_id_malformed")
+  })
+
+  it("date_malformed: a Date that does not parse", () => {
+    expect(features(replace("Date", "sometime next week"))).toContain("date_malformed")
+    expect(features(replace("Date", "Mon, 1 Jun 2026 03:00:00 -0700 (PDT)"))).not.toContain("date_malformed")
+  })
+
+  it("date_future and date_stale: Date far from the newest Received stamp", () => {
+    expect(features(replace("Date", "Fri, 5 Jun 2026 10:00:00 +0000"))).toContain("date_future")
+    expect(features(replace("Date", "Mon, 1 Jun 2026 12:00:00 +0000"))).not.toContain("date_future")
+    expect(features(replace("Date", "Mon, 4 May 2026 10:00:00 +0000"))).toContain("date_stale")
+    expect(features(replace("Date", "Fri, 29 May 2026 10:00:00 +0000"))).not.toContain("date_stale")
+  })
+
+  it("received_time_disorder: an older hop stamped long after the newer one", () => {
+    const forged = ["Received: from relay.example.com (relay.example.com [198.51.100.2]) by mx.example.org; Wed, 3 Jun 2026 10:00:00 +0000", "Received: from pc (pc.example.com [198.51.100.9]) by relay.example.com; Sat, 6 Jun 2026 10:00:00 +0000"]
+    expect(features([...forged, ...base.slice(1)])).toContain("received_time_disorder")
+    const honest = ["Received: from relay.example.com (relay.example.com [198.51.100.2]) by mx.example.org; Mon, 1 Jun 2026 10:05:00 +0000", "Received: from pc (pc.example.com [198.51.100.9]) by relay.example.com; Mon, 1 Jun 2026 10:03:00 +0000"]
+    expect(features([...honest, ...base.slice(1)])).not.toContain("received_time_disorder")
+  })
+
+  it("received_forged_helo: a big provider's bare domain as HELO from another host", () => {
+    const forged = "Received: from hotmail.com (dsl-42.broadband.example.com [203.0.113.42]) by mx.example.org; Mon, 1 Jun 2026 10:01:00 +0000"
+    expect(features([forged, ...base.slice(1)])).toContain("received_forged_helo")
+    const real = "Received: from hotmail.com (mail.hotmail.com [203.0.113.42]) by mx.example.org; Mon, 1 Jun 2026 10:01:00 +0000"
+    expect(features([real, ...base.slice(1)])).not.toContain("received_forged_helo")
+  })
+
+  it("return_path_other_domain: the bounce address on another domain than From", () => {
+    expect(features([...base, "Return-Path: <bounce@mailer.example.com>"])).toContain("return_path_other_domain")
+    expect(features([...base, "Return-Path: <alice@example.net>"])).not.toContain("return_path_other_domain")
+    // Without Return-Path the envelope sender counts.
+    expect(analyseAnomalies(parse(message(base)).headers, [], "bounces@lists.example.com")).toContain("return_path_other_domain")
+    expect(analyseAnomalies(parse(message(base)).headers, [], "alice@example.net")).not.toContain("return_path_other_domain")
+  })
+
+  it("mailer_bulk, mailer_forged_outlook_express, priority_high: bulk-mailer fingerprints", () => {
+    expect(features([...base, "X-Mailer: Advanced Mass Sender v 3.21b"])).toContain("mailer_bulk")
+    expect(features([...base, "X-Mailer: Mutt 1.5"])).not.toContain("mailer_bulk")
+    expect(features([...base, "X-Mailer: Microsoft Outlook Express 6.00.2600.0000"])).toContain("mailer_forged_outlook_express")
+    expect(features([...base, "X-Mailer: Microsoft Outlook Express 6.00.2600.0000", "X-MimeOLE: Produced By Microsoft MimeOLE V6.00.2600.0000"])).not.toContain("mailer_forged_outlook_express")
+    expect(features([...base, "X-Priority: 1 (Highest)"])).toContain("priority_high")
+    expect(features([...base, "X-MSMail-Priority: High"])).toContain("priority_high")
+    expect(features([...base, "X-Priority: 3 (Normal)"])).not.toContain("priority_high")
+  })
+
+  it("from_encoded_ascii and encoded_word_split: RFC 2047 abuse", () => {
+    expect(features(replace("From", "=?utf-8?B?QWxpY2U=?= <alice@example.net>"))).toContain("from_encoded_ascii")
+    expect(features(replace("From", "=?utf-8?Q?J=C3=B6rg?= <joerg@example.net>"))).not.toContain("from_encoded_ascii")
+    expect(features(replace("Subject", "V=?utf-8?Q?iag?=ra for you"))).toContain("encoded_word_split")
+    expect(features(replace("Subject", "=?utf-8?Q?Gr=C3=BC=C3=9Fe?= aus Berlin"))).not.toContain("encoded_word_split")
+  })
+
+  test.prop([fc.string({ maxLength: 300 })])("parseDate never throws", (s) => {
+    const t = parseDate(s)
+    expect(t === undefined || Number.isFinite(t)).toBe(true)
+  })
+})

@@ -35,6 +35,26 @@ const setup = async (config: Record<string, unknown> = {}, subject = "quarantine
   return { dir, file, id, bytes, store }
 }
 
+
+/** Releases `id` from `n` CLI processes at once; exactly one delivers into `mail`, the others say so. */
+const releaseConcurrently = async (file: string, id: string, mail: string, n = 6) => {
+  const results = await Promise.all(Array.from({ length: n }, () => mailmoat(["quarantine", "release", id, "--config", file], { timeoutMs: 60_000 })))
+  const winners = results.filter((r) => r.code === 0)
+  expect(winners, results.map((r) => `${r.code} ${r.stdout}${r.stderr}`).join("\n")).toHaveLength(1)
+  expect(winners[0]!.stdout).toMatch(new RegExp(`^released ${id} to maildir `))
+  for (const r of results.filter((r) => r.code !== 0)) {
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(new RegExp(`^mailmoat: ${id} (was already released \\(at \\d{4}-|is already being released by another process \\(since \\d{4}-)`))
+    expect(r.stderr.trim().split("\n")).toHaveLength(1)
+    expect(hasStackTrace(r.stderr)).toBe(false)
+  }
+  expect(readdirSync(join(mail, "user@example.org", "new"))).toHaveLength(1)
+  const late = await mailmoat(["quarantine", "release", id, "--config", file])
+  expect(late.code).toBe(1)
+  expect(late.stderr).toMatch(new RegExp(`^mailmoat: ${id} was already released \\(at `))
+  expect(JSON.parse((await mailmoat(["quarantine", "list", "--config", file, "--json"])).stdout).total).toBe(0)
+}
+
 describe("quarantine on the embedded file store", () => {
   test("list, show (text, JSON, raw) and delete", async () => {
     const { file, id, bytes, store } = await setup()
@@ -110,6 +130,12 @@ describe("quarantine on the embedded file store", () => {
     expect(JSON.parse((await mailmoat(["quarantine", "show", id, "--config", file, "--json"])).stdout).confirmedAt).toEqual(expect.any(String))
   }, 60_000)
 
+  test("concurrent releases of one id: one delivers, the others say already released", async () => {
+    const dir = tmp()
+    const { file, id } = await setup({ delivery: { maildir: join(dir, "mail") } }, "race files")
+    await releaseConcurrently(file, id, join(dir, "mail"))
+  }, 120_000)
+
   test("a release the downstream cannot take is exit 1 and keeps the entry", async () => {
     const port = await freePort()
     const { file, id } = await setup({ delivery: { downstream: { host: "127.0.0.1", port } } })
@@ -122,6 +148,16 @@ describe("quarantine on the embedded file store", () => {
 })
 
 describe("quarantine on Redis (state.backend: redis)", () => {
+  test("concurrent releases of one id: one delivers, the others say already released", async () => {
+    const dir = tmp()
+    const prefix = `race${Date.now()}:`
+    const file = writeConfig({ dataDir: join(dir, "data"), state: { backend: "redis", url: redis.url, keyPrefix: prefix }, delivery: { maildir: join(dir, "mail") } }, dir)
+    const node = RedisQuarantineStore.make({ url: redis.url, prefix: `${prefix}quarantine:` })
+    const id = await node.put({ envelope, recipients: ["user@example.org"], reason: "spam", verdict, message: crlf(spamMessage("race redis")) })
+    await node.close()
+    await releaseConcurrently(file, id, join(dir, "mail"))
+  }, 120_000)
+
   test("list, confirm (shared learning) and release of an entry another node stored", async () => {
     const dir = tmp()
     const prefix = `cli${Date.now()}:`

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { Delivery, type Smtp } from "@mailmoat/protocols"
+import { isLocal, notLocal } from "./LocalDomains.ts"
 
 export interface Transaction {
   readonly sessionId: string
@@ -41,12 +42,15 @@ export interface Handoff {
   readonly close: () => Promise<void>
 }
 
-/** Local Maildir delivery: every recipient is accepted at RCPT; DATA writes one copy each. */
-export const maildirHandoff = (root: string, hostname: string): Handoff => {
+/**
+ * Local Maildir delivery: a recipient in one of `domains` (or any, with "every") is accepted at
+ * RCPT, others get 550 5.1.1; DATA writes one copy each.
+ */
+export const maildirHandoff = (root: string, hostname: string, domains: ReadonlyArray<string> | "every"): Handoff => {
   const maildir = new Delivery.MaildirDelivery({ root, hostname })
   return {
     describe: `maildir ${root}`,
-    recipient: async () => undefined,
+    recipient: async (_tx, recipient) => (domains === "every" || isLocal(recipient, domains) ? undefined : notLocal(recipient)),
     deliver: async (_tx, recipients, source) => {
       const results = await maildir.deliver(recipients, source)
       return results.map((r) => ({ recipient: r.recipient, accepted: true, reply: { code: 250, enhanced: "2.0.0", text: `stored ${r.path}` } }))

@@ -136,10 +136,13 @@ const readUpstreamCa = (upstreamCa: string, base: string): string | undefined =>
  * whole message, then its parts, each bounded by `clamd.timeoutSeconds` (the threat stage's own
  * budget is three timeouts plus a second).
  */
-const scanLimits = (protocols: GatewayConfig.ProtocolsConfig, limits: MailProxy.ProxyLimits | undefined): MailProxy.ProxyLimits => {
-  if (limits?.scanTimeoutMs !== undefined || protocols.clamd === undefined) return limits ?? {}
+const scanLimits = (protocols: GatewayConfig.ProtocolsConfig, given: MailProxy.ProxyLimits | undefined): MailProxy.ProxyLimits => {
+  const limits = { maxLiteralBytes: protocols.maxLiteralMB * MB, maxMessageBytes: protocols.maxScanMB * MB, ...given }
+  if (given?.scanTimeoutMs !== undefined || protocols.clamd === undefined) return limits
   return { ...limits, scanTimeoutMs: Math.max(30_000, (protocols.clamd.timeoutSeconds * 3 + 5) * 1000) }
 }
+
+const MB = 1024 * 1024
 
 interface Running {
   readonly address: HostPort

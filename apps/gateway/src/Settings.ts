@@ -21,7 +21,12 @@ import { GatewayConfig } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 
 export type DeliverySettings =
-  | { readonly mode: "maildir"; readonly path: string }
+  | {
+      readonly mode: "maildir"
+      readonly path: string
+      /** Lower-case local domains; `"every"` when the Maildir takes every domain (see `maildirDomains`). */
+      readonly domains: ReadonlyArray<string> | "every"
+    }
   | {
       readonly mode: "relay"
       readonly host: string
@@ -79,9 +84,31 @@ const readPem = (path: string, key: string, base: string): string => {
   }
 }
 
+const isLoopback = (host: string) => /^(127\.|::1$|::ffff:127\.|localhost$)/i.test(host)
+
+/**
+ * The Maildir's local domains. Unset is allowed only while the listener is on loopback (a test
+ * or a quick start, nobody else can reach it); on a reachable listener it is a configuration
+ * error, because a Maildir that takes every domain lets anyone create mailboxes on our disk.
+ */
+const maildirDomains = (c: GatewayConfig.Config, configured: ReadonlyArray<string> | undefined): ReadonlyArray<string> | "every" => {
+  if (configured === undefined) {
+    if (isLoopback(c.smtp.host)) return "every"
+    throw new ConfigError([
+      `delivery.maildir.domains: expected the local domains (or ["*"] for every domain) when smtp.host (${c.smtp.host}) is not a loopback address, got nothing`
+    ])
+  }
+  if (configured.includes("*")) return "every"
+  return configured.map((d) => d.toLowerCase().replace(/\.$/, ""))
+}
+
 const delivery = (c: GatewayConfig.Config, dataDir: string, base: string): DeliverySettings => {
   const d = c.delivery.downstream
-  if (d === undefined) return { mode: "maildir", path: resolve(base, c.delivery.maildir ?? `${dataDir}/maildir`) }
+  if (d === undefined) {
+    const m = c.delivery.maildir
+    const section = typeof m === "string" ? { path: m } : (m ?? {})
+    return { mode: "maildir", path: resolve(base, section.path ?? `${dataDir}/maildir`), domains: maildirDomains(c, section.domains) }
+  }
   return {
     mode: "relay",
     host: d.host,

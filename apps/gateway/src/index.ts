@@ -20,6 +20,7 @@ import { startAdminSurface } from "./admin/AdminSurface.ts"
 import { startDigestSchedule } from "./digest/DigestSchedule.ts"
 import type { AdminServer } from "./AdminServer.ts"
 import type { Evaluate } from "./GatewayHandler.ts"
+import { type SweepReport, sweepLeftovers } from "./StartupSweep.ts"
 import { Metrics } from "./Metrics.ts"
 import { openQuarantine } from "./Quarantine.ts"
 import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
@@ -82,6 +83,8 @@ export interface RunningGateway {
   readonly proxies: ReadonlyArray<ProxyListenerInfo>
   /** The settings in force (a reload replaces them). */
   readonly settings: GatewaySettings
+  /** Crash leftovers removed at start. */
+  readonly swept: SweepReport
   status(): GatewayStatus
   /** Re-reads the configuration; a valid one applies to new sessions, an invalid one is refused. */
   reload(): Promise<ReloadOutcome>
@@ -100,6 +103,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   const spoolDir = join(initialSettings.dataDir, "spool")
   await mkdir(spoolDir, { recursive: true })
   await mkdir(initialSettings.quarantine.path, { recursive: true })
+  const swept = await sweepLeftovers(initialSettings, spoolDir)
   const quarantine = openQuarantine({ path: initialSettings.quarantine.path, state: initialSettings.config.state })
   const context = { base, log, quarantine, metrics, evaluate: options.evaluate }
   // Before anything listens: a plugin problem refuses the start (PluginLoadError, exit 2).
@@ -214,6 +218,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     get settings() {
       return settings()
     },
+    swept,
     status,
     reload: reloader.reload,
     close: () => {

@@ -19,6 +19,7 @@ import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { GatewayConfig } from "@mailmoat/core"
 import { PluginLoadError, startGateway } from "./index.ts"
+import { describeSweep } from "./StartupSweep.ts"
 
 const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]   (default --config: $MAILMOAT_CONFIG)"
 
@@ -110,7 +111,14 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.log(`mailmoat gateway ${s.version}`)
     console.log(`  SMTP        ${gateway.smtp.host}:${gateway.smtp.port}${s.smtp.tls ? " (STARTTLS offered)" : ""}`)
     console.log(`  mail goes   ${gateway.delivery}`)
+    const d = gateway.settings.delivery
+    if (d.mode === "maildir")
+      console.log(
+        `  for         ${d.domains === "every" ? "every domain (set delivery.maildir.domains to your local domains; required off loopback)" : d.domains.join(", ")}`
+      )
     console.log(`  quarantine  ${gateway.quarantine}`)
+    const swept = describeSweep(gateway.swept)
+    if (swept !== undefined) console.log(`  recovery    ${swept}`)
     console.log(`  admin       ${gateway.admin ? `http://${gateway.admin.host}:${gateway.admin.port}/status` : "disabled"}`)
     for (const p of gateway.proxies) console.log(`  ${`${p.protocol} proxy`.padEnd(11)} ${p.listen.host}:${p.listen.port} -> ${p.upstream} (${p.mode})`)
     console.log(`  antispam    ${antispamSummary(s.modules.antispam)}`)

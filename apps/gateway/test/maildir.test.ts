@@ -9,7 +9,7 @@ import { FileQuarantineStore } from "@mailmoat/core/node"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import type { Evaluate } from "../src/GatewayHandler.ts"
 import type { RunningGateway } from "../src/index.ts"
-import { gateway, RawClient, sendRaw } from "./support/peers.ts"
+import { gateway, RawClient, sendRaw, swaks } from "./support/peers.ts"
 
 const verdict = (cls: Verdict["class"]): Verdict => ({ class: cls, score: cls === "spam" ? 10 : 0, symbols: [], trace: [] })
 
@@ -213,4 +213,25 @@ describe("graceful shutdown", () => {
     })
     expect(refused).toBe(true)
   })
+})
+
+describe("Maildir local domains (delivery.maildir.domains)", () => {
+  test("swaks: a recipient outside the local domains gets 550 5.1.1 at RCPT and no mailbox is made", async () => {
+    const gw = await gateway({ delivery: { maildir: { domains: ["example.test", "Second.Example"] } } })
+    try {
+      const root = join(gw.settings.dataDir, "maildir")
+      const out = await swaks(gw.smtp.port, ["--from", "s@client.test", "--to", "user@elsewhere.test", "--quit-after", "RCPT"])
+      expect(out.out).toMatch(/<\*\* 550 5\.1\.1 <user@elsewhere\.test>: recipient address rejected: not a local domain here/)
+      // One accepted and one refused recipient: the message goes to the local one only.
+      const both = await swaks(gw.smtp.port, ["--from", "s@client.test", "--to", "user@EXAMPLE.test,spoof@example.test.evil.test,box@second.example", "--header", "Subject: domains"])
+      expect(both.out).toMatch(/<\*\* 550 5\.1\.1 <spoof@example\.test\.evil\.test>/)
+      expect(both.out).toMatch(/<- {2}250 2\.0\.0 /)
+      expect(files(root).sort()).toEqual(["box@second.example", "user@example.test"])
+      // The RFC 5321 postmaster without a domain is always taken.
+      const pm = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["postmaster"] }, "Subject: pm\r\n\r\nhi\r\n")
+      expect(pm.rcpt[0]).toMatch(/^250 /)
+    } finally {
+      await gw.close()
+    }
+  }, 60_000)
 })

@@ -82,9 +82,25 @@ describe("Settings", () => {
     })
   })
 
+  test("Maildir local domains: listed (lower case), * for every one, unset only on a loopback listener", () => {
+    expect(resolveSettings({ delivery: { maildir: { domains: ["Example.ORG", "mail.example.net."] } } }, "/srv/mm").delivery).toEqual({
+      mode: "maildir",
+      path: "/srv/mm/data/maildir",
+      domains: ["example.org", "mail.example.net"]
+    })
+    expect(resolveSettings({ smtp: { host: "0.0.0.0" }, delivery: { maildir: { path: "m", domains: ["*"] } } }, "/srv/mm").delivery).toMatchObject({ domains: "every" })
+    expect(resolveSettings({ smtp: { host: "::1" } }).delivery).toMatchObject({ domains: "every" })
+    for (const host of ["0.0.0.0", "192.0.2.10", "::"])
+      expect(() => resolveSettings({ smtp: { host }, delivery: { maildir: "m" } })).toThrow(
+        `delivery.maildir.domains: expected the local domains (or ["*"] for every domain) when smtp.host (${host}) is not a loopback address, got nothing`
+      )
+    // A downstream decides its own recipients: no domains needed.
+    expect(resolveSettings({ smtp: { host: "0.0.0.0" }, delivery: { downstream: { host: "10.0.0.5" } } }).delivery.mode).toBe("relay")
+  })
+
   test("relative paths are taken from the base; the decoded sections are kept", () => {
     const s = resolveSettings({ dataDir: "var", delivery: { maildir: "mail" }, quarantine: { path: "/q" }, antispam: { onSpam: "reject" } }, "/srv/mm")
-    expect([s.dataDir, s.delivery, s.quarantine.path]).toEqual(["/srv/mm/var", { mode: "maildir", path: "/srv/mm/mail" }, "/q"])
+    expect([s.dataDir, s.delivery, s.quarantine.path]).toEqual(["/srv/mm/var", { mode: "maildir", path: "/srv/mm/mail", domains: "every" }, "/q"])
     expect(s.antispam.onSpam).toBe("reject")
     expect(s.config.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:" })
   })

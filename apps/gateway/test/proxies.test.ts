@@ -16,7 +16,7 @@ import { type Dovecot, freePort, startDovecot } from "../../../packages/protocol
 import { curl } from "../../../packages/protocols/test/proxy/support/tools.ts"
 import type { ProxyListenerInfo, RunningGateway } from "../src/index.ts"
 import { parseHostPort, parseTlsPorts } from "../src/ProxyListeners.ts"
-import { gateway } from "./support/peers.ts"
+import { gateway, RawClient } from "./support/peers.ts"
 
 const GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 const LISTED_IP = "192.0.2.99"
@@ -211,6 +211,22 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
     await expect(start({ ca: { cert: join(caDir, "missing.pem"), key: join(caDir, "missing.key") } })).rejects.toThrow(
       /^protocols\.ca: .*missing\.pem.*npx mailmoat ca init/
     )
+  })
+
+  test("protocols.maxLiteralMB reaches the IMAP proxy: a bigger APPEND gets NO [TOOBIG]", async () => {
+    const g = await start({ maxLiteralMB: 1 })
+    const port = byUpstream(g, dovecot.ports.imap).listen.port
+    const c = await RawClient.connect(port)
+    try {
+      await c.waitFor(/^\* OK .*\r\n/m)
+      c.write(`l LOGIN ${dovecot.user} ${dovecot.password}\r\n`)
+      await c.waitFor(/^l OK /m)
+      c.write(`a APPEND INBOX {${1024 * 1024 + 1}}\r\n`)
+      expect(await c.waitFor(/^a .*\r\n/m)).toBe(`a NO [TOOBIG] literal of ${1024 * 1024 + 1} octets is over this proxy's limit of ${1024 * 1024}\r\n`)
+      expect(c.received).not.toMatch(/^\+ /m)
+    } finally {
+      c.socket.destroy()
+    }
   })
 
   test("protocols.filtering: false starts no proxy", async () => {

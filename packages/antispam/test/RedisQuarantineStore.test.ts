@@ -15,7 +15,11 @@ afterAll(async () => {
   await redis?.stop()
 })
 
-quarantineContract("redis", async () => RedisQuarantineStore.make({ url: redis.url, prefix: `t${++n}:` }))
+quarantineContract(
+  "redis",
+  async () => RedisQuarantineStore.make({ url: redis.url, prefix: `t${++n}:` }),
+  (of) => RedisQuarantineStore.make({ url: redis.url, prefix: /\(prefix (.*)\)$/.exec(of.describe)![1]! })
+)
 
 describe("RedisQuarantineStore", () => {
   test("an entry stored by one node is read and removed by another", async () => {

@@ -32,6 +32,7 @@ export type {
   QuarantineMeta,
   QuarantineStoreShape,
   StoredEnvelope as QuarantineStoredEnvelope,
+  ReleaseClaim as QuarantineReleaseClaim,
   StoredMessage as QuarantineStoredMessage,
   VerdictSummary as QuarantineVerdictSummary
 } from "./quarantine/QuarantineStore.ts"

@@ -1,2 +1,3 @@
 export * as NodeDns from "./node/NodeDns.ts"
 export * as FileQuarantineStore from "./quarantine/FileQuarantineStore.ts"
+export * as FileQuarantineSweep from "./quarantine/FileQuarantineSweep.ts"

@@ -29,6 +29,8 @@ const withStore = async (a: Parsed, f: (store: QuarantineStoreShape, config: Loa
   } catch (e) {
     const reason = (e as { reason?: string }).reason
     if (reason === "NotFound" || reason === "BadId") throw new InputError([messageOf(e)])
+    // Another release delivered it (or is delivering it): the operation did not happen here.
+    if (reason === "Released") throw new RuntimeFailure(messageOf(e))
     if (e instanceof UsageError || e instanceof InputError || e instanceof RuntimeFailure) throw e
     if (reason !== undefined) throw new RuntimeFailure(messageOf(e))
     throw e
@@ -103,25 +105,33 @@ export const runShow = (a: Parsed): Promise<number> =>
 export const runRelease = (a: Parsed): Promise<number> =>
   withStore(a, async (store, config) => {
     const id = a.positionals.ID!
-    const entry = await store.get(id)
-    let result: Awaited<ReturnType<typeof release>>
+    // The claim makes one of several concurrent releases deliver; the others end here.
+    const claim = await store.claim(id)
+    let done = false
     try {
-      result = await release(config, entry)
-    } catch (e) {
-      throw new RuntimeFailure(`release of ${id} failed, the message stays in the quarantine: ${messageOf(e)}`)
+      const entry = await store.get(id)
+      let result: Awaited<ReturnType<typeof release>>
+      try {
+        result = await release(config, entry)
+      } catch (e) {
+        throw new RuntimeFailure(`release of ${id} failed, the message stays in the quarantine: ${messageOf(e)}`)
+      }
+      if (result.refused.length > 0) {
+        const detail = result.refused.map((r) => `${r.recipient}: ${r.reply}`).join("; ")
+        throw new RuntimeFailure(
+          `release of ${id}: ${result.destination} refused ${detail}${result.accepted.length > 0 ? `; delivered to ${result.accepted.join(", ")}` : ""}; the message stays in the quarantine`
+        )
+      }
+      // Learn before removing: the message bytes are read from the entry.
+      const learned = await learnFromQuarantine(config, entry, "ham")
+      await claim.complete()
+      done = true
+      if (opt.flag(a, "json")) printJson({ id, released: true, destination: result.destination, recipients: result.accepted, learned })
+      else print(`released ${id} to ${result.destination} for ${result.accepted.join(", ")}; ${learned}`)
+      return EXIT_OK
+    } finally {
+      if (!done) await claim.abandon().catch(() => {})
     }
-    if (result.refused.length > 0) {
-      const detail = result.refused.map((r) => `${r.recipient}: ${r.reply}`).join("; ")
-      throw new RuntimeFailure(
-        `release of ${id}: ${result.destination} refused ${detail}${result.accepted.length > 0 ? `; delivered to ${result.accepted.join(", ")}` : ""}; the message stays in the quarantine`
-      )
-    }
-    // Learn before removing: the message bytes are read from the entry.
-    const learned = await learnFromQuarantine(config, entry, "ham")
-    await store.remove(id)
-    if (opt.flag(a, "json")) printJson({ id, released: true, destination: result.destination, recipients: result.accepted, learned })
-    else print(`released ${id} to ${result.destination} for ${result.accepted.join(", ")}; ${learned}`)
-    return EXIT_OK
   })
 
 export const runDelete = (a: Parsed): Promise<number> =>

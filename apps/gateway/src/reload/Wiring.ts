@@ -44,7 +44,7 @@ const makeHandoff = async (settings: GatewaySettings): Promise<Handoff> => {
   const d = settings.delivery
   if (d.mode === "maildir") {
     await mkdir(d.path, { recursive: true })
-    return maildirHandoff(d.path, settings.smtp.hostname)
+    return maildirHandoff(d.path, settings.smtp.hostname, d.domains)
   }
   return relayHandoff({
     host: d.host,

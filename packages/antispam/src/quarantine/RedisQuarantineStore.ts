@@ -9,6 +9,8 @@
  * - `<p>index` sorted set: id scored by the store time (ms), for newest-first paging
  * A put writes all three in one MULTI/EXEC, so no reader sees half an entry; remove deletes
  * them the same way.
+ * - `<p>claim:<id>` string: who is releasing the entry, then for a while that it was released
+ *   (`RedisReleaseClaim.ts`), so one of several concurrent releases delivers
  *
  * **Gotchas**
  * - The message is gathered in memory before the MULTI (Redis has no streaming SET); the gateway
@@ -25,6 +27,7 @@ import type { QuarantineMeta, QuarantineStoreShape } from "@mailmoat/core"
 import { Quarantine, QuarantineStore } from "@mailmoat/core"
 import { Effect, Layer } from "effect"
 import { Redis } from "ioredis"
+import { claim } from "./RedisReleaseClaim.ts"
 
 export interface RedisQuarantineOptions {
   readonly url: string
@@ -170,6 +173,11 @@ export const make = (options: RedisQuarantineOptions): QuarantineStoreShape => {
       const ok = await call("confirming", () => client.eval(CONFIRM, 1, metaKey(id), confirmedAt), id)
       if (Number(ok) !== 1) throw notFound(id)
       return readMeta(id)
+    },
+
+    claim: async (id) => {
+      Quarantine.checkId(id)
+      return claim(client, call, { claim: `${p}claim:${id}`, meta: metaKey(id), msg: msgKey(id), index: `${p}index` }, id, now())
     },
 
     close: async () => {

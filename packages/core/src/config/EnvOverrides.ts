@@ -8,6 +8,9 @@
  * scalars or flow values (`2626`, `true`, `[a, b]`, `{ listen: ..., upstream: ... }`). An empty
  * value sets nothing. An override replaces the file's value at its path (lists are
  * replaced, not appended). Unknown paths and unparsable values are problems naming the variable.
+ * A setting that is a value or a mapping (`delivery.maildir`: a path or `{ path, domains }`)
+ * takes overrides of its keys; a value written in the file then becomes the mapping's
+ * `shorthandKey` (the union's annotation), so `MAILMOAT_DELIVERY__MAILDIR__DOMAINS` keeps the path.
  *
  * @category constructors
  * @since 0.1.0
@@ -27,6 +30,8 @@ export interface Override {
   /** Key names as the schema spells them. */
   readonly path: ReadonlyArray<string>
   readonly value: unknown
+  /** Depths of `path` where a plain value in the input stands for the mapping key named. */
+  readonly shorthands?: ReadonlyArray<{ readonly depth: number; readonly key: string }> | undefined
 }
 
 export interface Parsed {
@@ -36,7 +41,10 @@ export interface Parsed {
 
 const canonical = (s: string): string => s.replace(/_/g, "").toLowerCase()
 
-type Resolved = { readonly ok: true; readonly path: ReadonlyArray<string>; readonly leaf: SchemaAST.AST } | { readonly ok: false; readonly problem: string }
+type Shorthand = { readonly depth: number; readonly key: string }
+type Resolved =
+  | { readonly ok: true; readonly path: ReadonlyArray<string>; readonly leaf: SchemaAST.AST; readonly shorthands: ReadonlyArray<Shorthand> }
+  | { readonly ok: false; readonly problem: string }
 
 /** Text settings take the value verbatim, so `gw1:` or `123` stay strings. */
 const isText = (ast: SchemaAST.AST): boolean =>
@@ -48,8 +56,15 @@ const isText = (ast: SchemaAST.AST): boolean =>
 const resolvePath = (variable: string, segments: ReadonlyArray<string>, root: SchemaAST.AST): Resolved => {
   let node: SchemaAST.AST = root
   const path: Array<string> = []
+  const shorthands: Array<Shorthand> = []
   for (const segment of segments) {
     const where = path.length === 0 ? "at the top level" : `under ${path.join(".")}`
+    const mapping = node._tag === "Union" ? node.types.filter((t) => t._tag === "Objects") : []
+    if (node._tag === "Union" && mapping.length === 1) {
+      const key = node.annotations?.shorthandKey
+      if (typeof key === "string") shorthands.push({ depth: path.length, key })
+      node = mapping[0]!
+    }
     if (node._tag !== "Objects") {
       const what = node._tag === "Arrays" ? "a list: set the whole list as a flow value, e.g. [a, b]" : "a single value"
       return { ok: false, problem: `${variable}: ${path.join(".")} is ${what}; it has no setting ${JSON.stringify(segment)}` }
@@ -66,7 +81,7 @@ const resolvePath = (variable: string, segments: ReadonlyArray<string>, root: Sc
     path.push(String(match.name))
     node = match.type
   }
-  return { ok: true, path, leaf: node }
+  return { ok: true, path, leaf: node, shorthands }
 }
 
 /** Reads every `MAILMOAT_*` variable; other variables are ignored. Never throws. */
@@ -85,7 +100,7 @@ export const parseEnv = (env: Readonly<Record<string, string | undefined>>, root
       continue
     }
     if (isText(resolved.leaf)) {
-      overrides.push({ variable, path: resolved.path, value: raw })
+      overrides.push({ variable, path: resolved.path, value: raw, shorthands: resolved.shorthands })
       continue
     }
     const parsed = parse(raw, variable)
@@ -94,21 +109,22 @@ export const parseEnv = (env: Readonly<Record<string, string | undefined>>, root
       problems.push(`${parsed.problems[0]}; expected a YAML value (a scalar, [a, b] or { key: value })`)
       continue
     }
-    if (parsed.value !== null && parsed.value !== undefined) overrides.push({ variable, path: resolved.path, value: parsed.value })
+    if (parsed.value !== null && parsed.value !== undefined) overrides.push({ variable, path: resolved.path, value: parsed.value, shorthands: resolved.shorthands })
   }
   return { overrides, problems }
 }
 
-const setIn = (target: unknown, path: ReadonlyArray<string>, value: unknown): unknown => {
+const setIn = (target: unknown, path: ReadonlyArray<string>, value: unknown, shorthands: ReadonlyArray<Shorthand>, depth = 0): unknown => {
   const [head, ...rest] = path
   if (head === undefined) return value
-  const base = isMapping(target) ? target : {}
-  return Object.fromEntries([...Object.entries(base).filter(([k]) => k !== head), [head, setIn(base[head], rest, value)]])
+  const shorthand = shorthands.find((s) => s.depth === depth)
+  const base = isMapping(target) ? target : shorthand !== undefined && target !== undefined && target !== null ? { [shorthand.key]: target } : {}
+  return Object.fromEntries([...Object.entries(base).filter(([k]) => k !== head), [head, setIn(base[head], rest, value, shorthands, depth + 1)]])
 }
 
 /** The input with every override applied (later variables win on the same path). */
 export const apply = (input: unknown, overrides: ReadonlyArray<Override>): unknown =>
-  overrides.reduce((acc, o) => setIn(acc, o.path, o.value), input)
+  overrides.reduce((acc, o) => setIn(acc, o.path, o.value, o.shorthands ?? []), input)
 
 /** The variable that set the value at `path` (or one of its parents), for problem messages. */
 export const origin = (path: ReadonlyArray<PropertyKey>, overrides: ReadonlyArray<Override>): string | undefined =>

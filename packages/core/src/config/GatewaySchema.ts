@@ -6,17 +6,21 @@
  * **Gotchas**
  * - `smtp.hostname`, `delivery.maildir` and `quarantine.path` have runtime defaults (the machine's
  *   host name, `<dataDir>/maildir`, `<dataDir>/quarantine`), so they stay absent when not set.
- * - `delivery` takes `maildir` or `downstream`, not both.
+ * - `delivery` takes `maildir` or `downstream`, not both. `delivery.maildir` is a path, or
+ *   `{ path, domains }` to name the local domains (recipients elsewhere get 550 5.1.1 at RCPT).
  * - `state.url` is required when `state.backend` is `redis`.
  *
  * @category models
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { boolean, doc, int, listenPort, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
+import { boolean, doc, int, list, listenPort, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
 import { isHost, isLoopbackHost, isUrl } from "./Formats.ts"
 
 const host = string("a host name or IP address", isHost)
+
+/** A domain is a host name that is not an IP literal. */
+const HOSTNAME_ONLY = /[a-z-]/i
 
 const SmtpTls = Schema.Struct({
   certFile: path.pipe(doc("PEM certificate chain.")),
@@ -74,8 +78,23 @@ const Downstream = Schema.Struct({
   )
 })
 
+const maildirDomain = string("a domain name or *", (s) => s === "*" || (HOSTNAME_ONLY.test(s) && isHost(s)))
+
+const MaildirSection = Schema.Struct({
+  path: path.pipe(doc("Maildir root: default <dataDir>/maildir.", "./data/maildir"), optional),
+  domains: list(maildirDomain, "a list of domain names (or * for every domain)").pipe(
+    doc(
+      "Local domains: recipients at other domains get 550 5.1.1 at RCPT. Unset: every domain while smtp.host is a loopback address, else a configuration error. [\"*\"]: every domain.",
+      ["example.org", "example.net"]
+    ),
+    optional
+  )
+})
+
 export const Delivery = Schema.Struct({
-  maildir: path.pipe(doc("Local Maildir (the default delivery): default <dataDir>/maildir.", "./data/maildir"), optional),
+  maildir: Schema.Union([path, MaildirSection])
+    .annotate({ expected: "a path, or { path, domains }", shorthandKey: "path" })
+    .pipe(doc("Local Maildir (the default delivery): a path (default <dataDir>/maildir) or { path, domains }.", { path: "./data/maildir", domains: ["example.org"] }), optional),
   downstream: Downstream.pipe(doc("Before-queue relay instead of the Maildir.", { host: "127.0.0.1", port: 10025, protocol: "smtp" }), optional)
 })
   .annotate({ description: "Where accepted mail goes: a local Maildir, or a downstream server (before-queue)." })

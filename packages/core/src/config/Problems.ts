@@ -137,8 +137,15 @@ const walk = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, owner:
       else walk(issue.issue, path, owner, { input: inputOf(issue), rel: [] }, out)
       return
     }
+    case "AnyOf": {
+      // A union whose members differ in kind (a path or a mapping): the member of the input's
+      // kind names the problem inside it, e.g. `delivery.maildir.domains[1]`.
+      const inner = issue.issues.filter((i) => i._tag !== "InvalidType")
+      if (inner.length === 1) walk(inner[0]!, path, owner, scope, out)
+      else expectedGot(expectedOf(issue.ast), inputOf(issue))
+      return
+    }
     case "InvalidType":
-    case "AnyOf":
       expectedGot(expectedOf(issue.ast), inputOf(issue))
       return
     case "OneOf":

@@ -71,5 +71,10 @@ export const Protocols = Schema.Struct({
   upstreamCa: string("system or a CA file path").pipe(doc("Trust for upstream certificates: system or a PEM file."), withDefault("system")),
   onSpam: literals(["tag", "none"]).pipe(doc("Spam fetched by a client is tagged (header and subject) or left alone."), withDefault("tag")),
   onThreat: literals(["replace", "block"]).pipe(doc("Dangerous content is replaced by a notice or the fetch is blocked."), withDefault("replace")),
-  clamd: Clamd.pipe(doc("External content scanner.", { socket: "/run/clamav/clamd.ctl" }), optional)
+  clamd: Clamd.pipe(doc("External content scanner.", { socket: "/run/clamav/clamd.ctl" }), optional),
+  maxLiteralMB: number(0).pipe(
+    doc("Largest IMAP literal a client may send (APPEND), in MiB: above it {n} gets NO [TOOBIG] and {n+} closes the connection."),
+    withDefault(64)
+  ),
+  maxScanMB: number(0).pipe(doc("Largest fetched message buffered and scanned, in MiB; a larger one streams through unscanned."), withDefault(25))
 }).annotate({ description: "Client-side IMAP/POP3 protection." })

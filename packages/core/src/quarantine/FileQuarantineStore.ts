@@ -6,7 +6,8 @@
  * closed, then the directory fsync'ed) and renamed into `entries/` in one step, followed by an
  * fsync of `entries/`. A crash leaves either nothing visible or a complete entry; leftovers in
  * `tmp/` are never listed. Removal renames the entry out of `entries/` first, so it disappears
- * atomically too.
+ * atomically too. Releases take the entry with a claim file under `<root>/claims/` first
+ * (`FileReleaseClaim.ts`), so one of several concurrent releases delivers.
  *
  * It also reads what the gateway's earlier quarantine writer stored (`<root>/meta/<id>.json`
  * pointing at a Maildir file under `<root>/messages/`): those entries are listed, shown,
@@ -21,6 +22,7 @@ import { createReadStream } from "node:fs"
 import * as fsp from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
+import { claim } from "./FileReleaseClaim.ts"
 import { headCollector, headerSummary, toStream } from "./HeaderSummary.ts"
 import {
   checkId,
@@ -197,7 +199,7 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
     await fsyncPath(dir)
   }
 
-  return {
+  const store: QuarantineStoreShape = {
     describe: `files ${root}`,
 
     put: async (entry: PutEntry) => {
@@ -294,8 +296,20 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
       return { ...legacy.meta, confirmedAt }
     },
 
+    claim: async (id) =>
+      claim(
+        {
+          dir: join(root, "claims"),
+          exists: async (id) => (await readEntry(checkId(id))) !== undefined || (await readLegacy(id)) !== undefined,
+          remove: (id) => store.remove(id),
+          now
+        },
+        checkId(id)
+      ),
+
     close: async () => {}
   }
+  return store
 }
 
 /** A layer providing `QuarantineStore` with the embedded file store, closed with its scope. */

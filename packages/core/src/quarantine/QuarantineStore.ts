@@ -13,6 +13,9 @@
  * - `list` is newest first; `get`, `remove` and `markConfirmed` of an unknown id fail with
  *   `QuarantineError` reason `NotFound`; an id that could name a path elsewhere is `BadId`.
  * - `remove` is idempotent only in the sense that a second call reports `NotFound`.
+ * - `claim` is atomic across processes and nodes: of concurrent claims of one id exactly one
+ *   succeeds; the others fail with reason `Released` (released, or being released by a claim
+ *   younger than the lease). A claim whose holder died expires after the lease.
  *
  * @category services
  * @since 0.1.0
@@ -91,7 +94,8 @@ export interface ListPage {
   readonly entries: ReadonlyArray<QuarantineMeta>
 }
 
-export type QuarantineErrorReason = "NotFound" | "BadId" | "Io" | "Unavailable" | "Corrupt"
+/** `Released`: another release took (or is taking) the entry. */
+export type QuarantineErrorReason = "NotFound" | "BadId" | "Io" | "Unavailable" | "Corrupt" | "Released"
 
 export class QuarantineError extends Error {
   override readonly name = "QuarantineError"
@@ -118,8 +122,32 @@ export interface QuarantineStoreShape {
   readonly remove: (id: string) => Promise<void>
   /** Marks the entry as confirmed spam; returns the updated metadata. */
   readonly markConfirmed: (id: string) => Promise<QuarantineMeta>
+  /**
+   * Takes the entry for a release, so that one release delivers it: the holder delivers, then
+   * `complete`s (the entry is removed and remembered as released) or `abandon`s (it stays).
+   */
+  readonly claim: (id: string) => Promise<ReleaseClaim>
   readonly close: () => Promise<void>
 }
+
+/** A release in progress; see `QuarantineStoreShape.claim`. */
+export interface ReleaseClaim {
+  readonly complete: () => Promise<void>
+  readonly abandon: () => Promise<void>
+}
+
+/** How long a claim holds when its holder neither completes nor abandons it (it crashed). */
+export const CLAIM_LEASE_MS = 10 * 60_000
+/** How long a completed release is remembered, to answer "already released" rather than "not found". */
+export const RELEASED_MEMORY_MS = 7 * 24 * 3600_000
+
+/** The error a claim that lost the race ends with. */
+export const alreadyReleased = (id: string, state: { readonly releasedAt?: string | undefined; readonly since?: string | undefined }): QuarantineError =>
+  new QuarantineError(
+    "Released",
+    state.releasedAt !== undefined ? `${id} was already released (at ${state.releasedAt})` : `${id} is already being released by another process (since ${state.since ?? "just now"})`,
+    id
+  )
 
 /** The quarantine as an Effect service, for layers that choose an implementation from config. */
 export class QuarantineStore extends Context.Service<QuarantineStore, QuarantineStoreShape>()("@mailmoat/core/QuarantineStore") {}

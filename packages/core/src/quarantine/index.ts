@@ -15,9 +15,10 @@ export type PutEntry = S.PutEntry
 export type QuarantineErrorReason = S.QuarantineErrorReason
 export type QuarantineMeta = S.QuarantineMeta
 export type QuarantineStoreShape = S.QuarantineStoreShape
+export type ReleaseClaim = S.ReleaseClaim
 export type StoredEnvelope = S.StoredEnvelope
 export type StoredMessage = S.StoredMessage
 export type VerdictSummary = S.VerdictSummary
 export type HeaderSummary = H.HeaderSummary
-export { checkId, isValidId, newId, QuarantineError, QuarantineStore, storeEnvelope, summarise } from "./QuarantineStore.ts"
+export { alreadyReleased, CLAIM_LEASE_MS, checkId, isValidId, newId, QuarantineError, QuarantineStore, RELEASED_MEMORY_MS, storeEnvelope, summarise } from "./QuarantineStore.ts"
 export { HEAD_BYTES, headCollector, headerSummary, toStream } from "./HeaderSummary.ts"

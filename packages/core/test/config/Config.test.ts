@@ -58,7 +58,9 @@ describe("defaults", () => {
       ca: { cert: "./data/ca/ca.pem", key: "./data/ca/ca.key" },
       upstreamCa: "system",
       onSpam: "tag",
-      onThreat: "replace"
+      onThreat: "replace",
+      maxLiteralMB: 64,
+      maxScanMB: 25
     })
     expect(d.plugins).toEqual([])
     expect(d.log).toEqual({ level: "info" })
@@ -167,6 +169,22 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(problems({ protocols: { clamd: { socket: "/run/c", host: "127.0.0.1" } } })).toEqual([
       'protocols.clamd.host: expected no host when socket is set (use one of them), got "127.0.0.1"'
     ])
+  })
+
+  it("delivery.maildir: a path or { path, domains }, problems named inside the mapping", () => {
+    const ok = (maildir: unknown) => {
+      const r = GatewayConfig.decode({ delivery: { maildir } })
+      return r.ok ? r.config.delivery.maildir : r.problems
+    }
+    expect(ok("./m")).toBe("./m")
+    expect(ok({ path: "./m", domains: ["example.org", "*", "Mail.Example.NET"] })).toEqual({ path: "./m", domains: ["example.org", "*", "Mail.Example.NET"] })
+    expect(ok({ domains: ["example.org"] })).toEqual({ domains: ["example.org"] })
+    expect(problems({ delivery: { maildir: { path: "./m", domains: ["example.org", "192.0.2.1", "bad domain"] } } })).toEqual([
+      'delivery.maildir.domains[1]: expected a domain name or *, got "192.0.2.1"',
+      'delivery.maildir.domains[2]: expected a domain name or *, got "bad domain"'
+    ])
+    expect(problems({ delivery: { maildir: { path: "./m", dommains: [] } } })[0]).toMatch(/^delivery\.maildir\.dommains: unknown key \(did you mean domains\?\)/)
+    expect(problems({ delivery: { maildir: 5 } })).toEqual(["delivery.maildir: expected a path, or { path, domains }, got 5"])
   })
 
   it("collects every problem, not only the first", () => {

@@ -42,6 +42,20 @@ describe("environment overrides", () => {
     expect(r.ok && r.config.smtp.hostname).toBeUndefined()
   })
 
+  it("delivery.maildir (a path or { path, domains }): its keys can be set; a path from the file is kept", () => {
+    const domains = { MAILMOAT_DELIVERY__MAILDIR__DOMAINS: "[example.org, example.net]" }
+    const fromPath = withEnv("delivery:\n  maildir: /srv/mail\n", domains)
+    expect(fromPath.ok && fromPath.config.delivery.maildir).toEqual({ path: "/srv/mail", domains: ["example.org", "example.net"] })
+    const fromMapping = withEnv("delivery:\n  maildir: { path: /srv/mail, domains: [a.test] }\n", domains)
+    expect(fromMapping.ok && fromMapping.config.delivery.maildir).toEqual({ path: "/srv/mail", domains: ["example.org", "example.net"] })
+    const fromNothing = withEnv("", domains)
+    expect(fromNothing.ok && fromNothing.config.delivery.maildir).toEqual({ domains: ["example.org", "example.net"] })
+    const whole = withEnv("delivery:\n  maildir: { path: /srv/mail, domains: [a.test] }\n", { MAILMOAT_DELIVERY__MAILDIR: "/other" })
+    expect(whole.ok && whole.config.delivery.maildir).toBe("/other")
+    const typo = withEnv("", { MAILMOAT_DELIVERY__MAILDIR__DOMAIN: "[a.test]" })
+    expect(typo.ok ? [] : typo.problems).toEqual([expect.stringMatching(/^MAILMOAT_DELIVERY__MAILDIR__DOMAIN: unknown setting "DOMAIN" under delivery\.maildir \(did you mean domains\?\)/)])
+  })
+
   it("an unknown path names the variable and suggests the key", () => {
     const r = withEnv("", { MAILMOAT_SMTP__PROT: "25", MAILMOAT_NOPE: "1", MAILMOAT_PLUGINS__0__USE: "x", MAILMOAT_SMTP__PORT__X: "1" })
     expect(r.ok ? [] : r.problems).toEqual([

@@ -1,16 +1,20 @@
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fc, test as propTest } from "@fast-check/vitest"
 import { Effect } from "effect"
 import { describe, expect, test } from "vitest"
 import { Quarantine } from "../../src/index.ts"
-import { FileQuarantineStore } from "../../src/node.ts"
+import { FileQuarantineStore, FileQuarantineSweep } from "../../src/node.ts"
 import { quarantineContract } from "./support/contract.ts"
 
 const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-q-"))
 
-quarantineContract("files", async () => FileQuarantineStore.make({ root: fresh() }))
+quarantineContract(
+  "files",
+  async () => FileQuarantineStore.make({ root: fresh() }),
+  (of) => FileQuarantineStore.make({ root: of.describe.slice("files ".length) })
+)
 
 describe("FileQuarantineStore layout", () => {
   test("one directory per entry with message.eml (0600) and meta.json; nothing left in tmp", async () => {
@@ -92,5 +96,49 @@ describe("FileQuarantineStore.layer", () => {
       return (yield* Effect.promise(() => store.list())).entries.map((e) => e.id).includes(id)
     })
     expect(await Effect.runPromise(Effect.scoped(program.pipe(Effect.provide(FileQuarantineStore.layer({ root })))))).toBe(true)
+  })
+})
+
+describe("FileQuarantineStore release claims", () => {
+  test("a claim whose holder died is taken over after the lease; the old holder can no longer complete", async () => {
+    const root = fresh()
+    let t = Date.parse("2026-01-01T00:00:00Z")
+    const store = FileQuarantineStore.make({ root, now: () => t })
+    const id = await store.put({ envelope: { clientAddress: "192.0.2.1", helo: "h", mailFrom: "", rcptTo: ["u@x.test"], tls: false, sessionFlags: [], receivedAt: 1 }, reason: "r", message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n") })
+    const dead = await store.claim(id)
+    t += Quarantine.CLAIM_LEASE_MS - 1000
+    await expect(store.claim(id)).rejects.toMatchObject({ reason: "Released" })
+    t += 2000
+    const next = await store.claim(id)
+    await expect(dead.complete()).rejects.toMatchObject({ reason: "Released" })
+    expect((await store.get(id)).meta.id).toBe(id)
+    await next.complete()
+    expect(readdirSync(join(root, "claims"))).toEqual([`${id}.json`])
+  })
+})
+
+describe("FileQuarantineSweep (start-up)", () => {
+  test("removes everything in tmp/ and forgets releases older than the memory; entries and recent claims stay", async () => {
+    const root = fresh()
+    const store = FileQuarantineStore.make({ root })
+    const envelope = { clientAddress: "192.0.2.1", helo: "h", mailFrom: "", rcptTo: ["u@x.test"], tls: false, sessionFlags: [], receivedAt: 1 }
+    const kept = await store.put({ envelope, reason: "r", message: new TextEncoder().encode("Subject: kept\r\n\r\nb\r\n") })
+    const released = await store.put({ envelope, reason: "r", message: new TextEncoder().encode("Subject: gone\r\n\r\nb\r\n") })
+    await (await store.claim(released)).complete()
+    mkdirSync(join(root, "tmp", "20260101T000000000-aaaaaaaaaaaa"))
+    writeFileSync(join(root, "tmp", "20260101T000000000-aaaaaaaaaaaa", "message.eml"), "half")
+    mkdirSync(join(root, "tmp", ".removed-x-1-2"))
+    writeFileSync(join(root, "claims", ".stale-0011"), "{}")
+    const old = (Date.now() - Quarantine.CLAIM_LEASE_MS - 60_000) / 1000
+    utimesSync(join(root, "claims", ".stale-0011"), old, old)
+    const soon = await FileQuarantineSweep.sweep(root)
+    expect(soon).toEqual({ partial: 2, claims: 1 })
+    expect(readdirSync(join(root, "tmp"))).toEqual([])
+    expect(readdirSync(join(root, "claims"))).toEqual([`${released}.json`])
+    expect((await store.list()).entries.map((e) => e.id)).toEqual([kept])
+    const later = await FileQuarantineSweep.sweep(root, Date.now() + Quarantine.RELEASED_MEMORY_MS + 60_000)
+    expect(later).toEqual({ partial: 0, claims: 1 })
+    expect(readdirSync(join(root, "claims"))).toEqual([])
+    expect(await FileQuarantineSweep.sweep(join(root, "missing"))).toEqual({ partial: 0, claims: 0 })
   })
 })

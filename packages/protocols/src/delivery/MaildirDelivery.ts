@@ -71,7 +71,7 @@ export interface MaildirResult {
 
 let counter = 0
 
-const escapeHost = (host: string): string => host.replace(/\//g, "\\057").replace(/:/g, "\\072")
+export const escapeHost = (host: string): string => host.replace(/\//g, "\\057").replace(/:/g, "\\072")
 
 /** The Maildir directory name for a recipient (see the module header). */
 export const mailboxName = (recipient: string): string => {

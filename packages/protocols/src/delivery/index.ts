@@ -6,6 +6,7 @@
  */
 export { DeliveryError, type DeliveryErrorReason, toClientReply } from "./DeliveryError.ts"
 export { type MaildirFile, type MaildirFs, type MaildirOptions, type MaildirResult, MaildirDelivery, mailboxName, uniqueName } from "./MaildirDelivery.ts"
+export { MAILDIR_TMP_MAX_AGE_MS, sweepMaildirTmp } from "./MaildirSweep.ts"
 export { type ParsedReply, ReplyParser, type ReplyEvent } from "./ReplyParser.ts"
 export {
   type MailParams,

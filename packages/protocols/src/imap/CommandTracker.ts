@@ -12,13 +12,18 @@
  * - Synchronising literals (`{n}`): the client sends the octets only after the server's `+`. If the
  *   server answers the command with a tagged response instead, the literal is cancelled
  *   (`serverResponse`), so the next line is read as a command again.
+ * - Literal limits (LiteralLimit.ts): a command whose first line announces a bad or too big
+ *   synchronising literal is not forwarded; the server gets `<tag> NOOP` instead, and
+ *   `takeRefusals` hands the session the reply that must replace the server's answer to that
+ *   tag, so the refusal reaches the client in order. A bad or too big literal later in a command
+ *   (the server already has its start) or a too big `{n+}` closes the connection.
  *
  * @category models
  * @since 0.1.0
  */
 import { HeldLine } from "../proxy/HeldLine.ts"
 import type { ClientStep } from "../proxy/ProxySession.ts"
-import { markerAtEnd } from "./Literal.ts"
+import { checkLiteral } from "./LiteralLimit.ts"
 
 type ClientAction = ClientStep["action"]
 
@@ -32,12 +37,19 @@ export class ImapCommandTracker {
   private literalStarted = false
   private tag = ""
   private continued = false
+  private refusals: Array<{ readonly tag: string; readonly reply: string }> = []
+  private closeReason: string | undefined
 
   /**
    * @param startTls whether the proxy can serve STARTTLS; when not, the command is forwarded under
    *   a name the server rejects, so the client gets a NO/BAD and stays in plaintext knowingly.
    */
-  constructor(maxLineLength = 65_536, private readonly startTls = true) {
+  constructor(
+    maxLineLength = 65_536,
+    private readonly startTls = true,
+    /** Largest client literal passed to the server. */
+    private readonly maxLiteralBytes = Number.POSITIVE_INFINITY
+  ) {
     this.held = new HeldLine(maxLineLength)
   }
 
@@ -60,6 +72,7 @@ export class ImapCommandTracker {
       if (lf === -1) break
       const action = this.lineDone(forward)
       if (action === "starttls") return { forward, action, discarded: chunk.length - pos }
+      if (this.closeReason !== undefined) return { forward, action: "close", reason: this.closeReason, discarded: chunk.length - pos }
     }
     return { forward, action: "none", discarded: 0 }
   }
@@ -77,6 +90,11 @@ export class ImapCommandTracker {
     return this.held.flush()
   }
 
+  /** Commands refused here (replaced by NOOP upstream): the reply each tag must get instead. */
+  takeRefusals(): Array<{ readonly tag: string; readonly reply: string }> {
+    return this.refusals.splice(0)
+  }
+
   /** Tag of the command being read (or last read). */
   currentTag(): string {
     return this.tag
@@ -91,8 +109,10 @@ export class ImapCommandTracker {
 
   private lineDone(forward: Array<Uint8Array>): ClientAction {
     const { line, overlong: wasOverlong } = this.held.take()
-    const marker = wasOverlong ? undefined : markerAtEnd(line)
+    const check = wasOverlong ? ({ _tag: "none" } as const) : checkLiteral(line, this.maxLiteralBytes)
+    const marker = check._tag === "ok" ? check.marker : undefined
     const first = !this.continued
+    if (check._tag !== "none" && check._tag !== "ok") return this.refuse(check, first, line, forward)
     if (marker !== undefined) {
       this.continued = true
       this.literalLeft = marker.size
@@ -119,5 +139,22 @@ export class ImapCommandTracker {
     }
     forward.push(line)
     return verb === "STARTTLS" && m[3] === undefined ? "starttls" : "none"
+  }
+
+  private refuse(check: Exclude<ReturnType<typeof checkLiteral>, { _tag: "none" | "ok" }>, first: boolean, line: Uint8Array, forward: Array<Uint8Array>): ClientAction {
+    this.continued = false
+    const tag = first ? COMMAND.exec(Buffer.from(line).toString("latin1"))?.[1] : undefined
+    if (check._tag === "close" || tag === undefined) {
+      this.closeReason =
+        check._tag === "bad"
+          ? check.text
+          : `literal of ${check.size} octets is over this proxy's limit of ${this.maxLiteralBytes}${check._tag === "close" ? " (non-synchronising, cannot be refused)" : ""}`
+      return "none"
+    }
+    this.tag = tag
+    forward.push(Buffer.from(`${tag} NOOP\r\n`, "latin1"))
+    const reply = check._tag === "bad" ? `${tag} BAD ${check.text}` : `${tag} NO [TOOBIG] literal of ${check.size} octets is over this proxy's limit of ${this.maxLiteralBytes}`
+    this.refusals.push({ tag, reply: `${reply}\r\n` })
+    return "none"
   }
 }

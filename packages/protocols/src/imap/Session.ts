@@ -7,6 +7,8 @@
  *   response ends, so the tagged answer can be handed over as a `TlsReply` (the connection sends it
  *   only once the upstream leg is TLS). Bytes the server sends after its OK are dropped.
  * - A tagged response also cancels a synchronising client literal the server refused.
+ * - A command the tracker refused (literal limits) reaches the server as NOOP; the answer to its
+ *   tag is replaced by the refusal (`RefusedReplies`), so it reaches the client in order.
  *
  * @category models
  * @since 0.1.0
@@ -14,12 +16,15 @@
 import { type ClientStep, EMPTY_BYTES, type ProxyEvent, type ProxySession } from "../proxy/ProxySession.ts"
 import { ImapCommandTracker } from "./CommandTracker.ts"
 import { formatMarker } from "./Literal.ts"
+import { RefusedReplies } from "./RefusedReplies.ts"
 import { ImapResponseTokenizer } from "./ResponseTokenizer.ts"
 
 export interface ImapSessionOptions {
   readonly maxLineLength?: number
   /** Whether STARTTLS can be served to the client (default true). */
   readonly startTls?: boolean
+  /** Largest literal a client may send (default: no limit of our own). */
+  readonly maxLiteralBytes?: number
 }
 
 export class ImapSession implements ProxySession {
@@ -28,26 +33,36 @@ export class ImapSession implements ProxySession {
   private tracker: ImapCommandTracker
   private pendingTls: string | undefined
   private held: Array<Uint8Array> = []
+  private refused = new RefusedReplies()
 
   constructor(private readonly options: ImapSessionOptions = {}) {
-    this.tracker = new ImapCommandTracker(options.maxLineLength, options.startTls)
+    this.tracker = this.newTracker()
+  }
+
+  private newTracker(): ImapCommandTracker {
+    return new ImapCommandTracker(this.options.maxLineLength, this.options.startTls, this.options.maxLiteralBytes)
   }
 
   fromClient(chunk: Uint8Array): ClientStep {
     const step = this.tracker.push(chunk)
+    for (const r of this.tracker.takeRefusals()) this.refused.add(r.tag, r.reply)
     if (step.action === "starttls") this.pendingTls = this.tracker.currentTag()
     return step
   }
 
   fromServer(chunk: Uint8Array): Array<ProxyEvent> {
     const out: Array<ProxyEvent> = []
+    const emit = (bytes: Uint8Array) => {
+      if (this.pendingTls !== undefined) this.held.push(bytes)
+      else out.push({ _tag: "Bytes", bytes })
+    }
     for (const event of this.tokenizer.push(chunk)) {
       switch (event._tag) {
         case "Bytes":
-          if (this.pendingTls !== undefined) this.held.push(event.bytes)
-          else out.push(event)
+          this.refused.bytes(event.bytes, emit)
           break
         case "MessageStart":
+          this.refused.flush(emit)
           this.flushHeld(out)
           out.push({
             _tag: "MessageStart",
@@ -63,6 +78,7 @@ export class ImapSession implements ProxySession {
           out.push({ _tag: "MessageEnd", raw: EMPTY_BYTES })
           break
         case "ResponseEnd":
+          this.refused.responseEnd(event.tag, emit)
           this.tracker.serverResponse(event.tag)
           if (this.pendingTls !== undefined && event.tag === this.pendingTls) {
             const bytes = Buffer.concat(this.held)
@@ -82,6 +98,7 @@ export class ImapSession implements ProxySession {
   }
 
   serverEnded(): Uint8Array {
+    this.refused.flush((b) => this.held.push(b))
     const held = Buffer.concat([...this.held, this.tokenizer.flush()])
     this.held = []
     return held
@@ -91,7 +108,8 @@ export class ImapSession implements ProxySession {
     this.pendingTls = undefined
     this.held = []
     this.tokenizer = new ImapResponseTokenizer()
-    this.tracker = new ImapCommandTracker(this.options.maxLineLength, this.options.startTls)
+    this.tracker = this.newTracker()
+    this.refused = new RefusedReplies()
   }
 
   tlsRefused(): void {

@@ -45,6 +45,8 @@ export interface ConnectionConfig {
   readonly scan: ScanPolicy
   readonly maxMessageBytes: number
   readonly maxLineLength: number
+  /** Largest literal a client may send upstream (IMAP). */
+  readonly maxLiteralBytes: number
   readonly idleTimeoutMs: number
   readonly connectTimeoutMs: number
   readonly tlsHandshakeTimeoutMs: number
@@ -123,7 +125,11 @@ export class ProxyConnection {
   }
 
   private makeSession(protocol: "imap" | "pop3"): ProxySession {
-    const options = { maxLineLength: this.config.maxLineLength, startTls: this.config.clientTls !== undefined && this.config.mode === "plain" }
+    const options = {
+      maxLineLength: this.config.maxLineLength,
+      maxLiteralBytes: this.config.maxLiteralBytes,
+      startTls: this.config.clientTls !== undefined && this.config.mode === "plain"
+    }
     return protocol === "imap" ? new ImapSession(options) : new Pop3Session(options)
   }
 
@@ -211,6 +217,10 @@ export class ProxyConnection {
     }
     const step = this.session.fromClient(chunk)
     for (const bytes of step.forward) if (bytes.length > 0) this.upstream!.write(bytes)
+    if (step.action === "close") {
+      this.fail(step.reason ?? "protocol error")
+      return
+    }
     if (step.action === "starttls") {
       this.clientState = "tls-pending"
       if (step.discarded > 0) this.log("starttls_plaintext_discarded", { bytes: step.discarded })

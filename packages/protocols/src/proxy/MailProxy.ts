@@ -43,6 +43,11 @@ export interface ProxyLimits {
   readonly maxMessageBytes?: number
   /** Longest command/status line held for parsing (default 64 KiB). */
   readonly maxLineLength?: number
+  /**
+   * Largest IMAP literal a client may send (APPEND): above it a synchronising literal gets
+   * `NO [TOOBIG]` and a non-synchronising one closes the connection (default 64 MiB).
+   */
+  readonly maxLiteralBytes?: number
   /** Default 500. */
   readonly maxConnections?: number
   /** No traffic in either direction for this long closes the connection (default 35 min, > IMAP IDLE's 29). */
@@ -113,6 +118,7 @@ export const listen = (options: MailProxyOptions): Promise<MailProxyHandle> => {
     },
     maxMessageBytes: limits.maxMessageBytes ?? 25 * 1024 * 1024,
     maxLineLength: limits.maxLineLength ?? 65_536,
+    maxLiteralBytes: limits.maxLiteralBytes ?? 64 * 1024 * 1024,
     idleTimeoutMs: limits.idleTimeoutMs ?? 35 * 60_000,
     connectTimeoutMs: limits.connectTimeoutMs ?? 15_000,
     tlsHandshakeTimeoutMs: limits.tlsHandshakeTimeoutMs ?? 30_000,

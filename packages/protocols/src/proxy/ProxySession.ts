@@ -30,8 +30,13 @@ export type ProxyEvent =
 
 export interface ClientStep {
   readonly forward: Array<Uint8Array>
-  /** `starttls`: forward, then stop reading the client until the server's `TlsReply`. */
-  readonly action: "none" | "starttls"
+  /**
+   * `starttls`: forward, then stop reading the client until the server's `TlsReply`.
+   * `close`: forward, then give up on the connection (`reason`), e.g. an oversized `{n+}` literal
+   * that can be neither refused nor skipped without losing the command stream.
+   */
+  readonly action: "none" | "starttls" | "close"
+  readonly reason?: string | undefined
   /** Bytes received after STARTTLS/STLS in the same read, thrown away. */
   readonly discarded: number
 }

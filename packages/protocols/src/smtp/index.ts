@@ -31,5 +31,6 @@ export type {
 export { initial as initialState, sessionInfo } from "./SessionState.ts"
 export * as SmtpServer from "./SmtpServer.ts"
 export type { SmtpServerHandle, SmtpServerOptions, TlsOptions } from "./SmtpServer.ts"
+export { processGone, type SweepResult, sweepSpool } from "./SpoolSweep.ts"
 export { type SpoolOptions, SpoolWriter, type StoredSpool } from "./SpoolWriter.ts"
 export { dotStuff, encodeForWire, encodeStream, WireEncoder } from "./WireEncoder.ts"

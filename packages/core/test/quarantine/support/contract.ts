@@ -1,5 +1,6 @@
 // The QuarantineStore contract, run against every implementation (file store here, Redis store
-// in packages/antispam/test). `make` returns a fresh, empty store.
+// in packages/antispam/test). `make` returns a fresh, empty store; `peer` another handle on the
+// same storage (as another process or node would open it).
 import { fc, test as propTest } from "@fast-check/vitest"
 import { describe, expect, test } from "vitest"
 import { Envelope, Quarantine } from "../../../src/index.ts"
@@ -21,7 +22,11 @@ const message = (subject: string, body = "hello\r\n") => text(`From: Spammer <sp
 const envelope = Envelope.make({ clientAddress: "::ffff:192.0.2.7", helo: "mx.example.net", mailFrom: "bounce@example.net", rcptTo: ["a@example.org", "b@example.org"], sessionFlags: new Set(["bypassAntispam"]) })
 const verdict = { class: "spam" as const, score: 9.5, symbols: [{ name: "RBL_LISTED", score: 6, source: "rbl", detail: "192.0.2.7 via bl.test" }], trace: [] }
 
-export const quarantineContract = (name: string, make: () => Promise<Quarantine.QuarantineStoreShape>) =>
+export const quarantineContract = (
+  name: string,
+  make: () => Promise<Quarantine.QuarantineStoreShape>,
+  peer: (of: Quarantine.QuarantineStoreShape) => Quarantine.QuarantineStoreShape
+) =>
   describe(`QuarantineStore contract: ${name}`, () => {
     test("put then get returns the bytes, the envelope, the verdict summary and header summary", async () => {
       const store = await make()
@@ -104,6 +109,44 @@ export const quarantineContract = (name: string, make: () => Promise<Quarantine.
         await expect(store.remove(id)).rejects.toMatchObject({ reason: "NotFound" })
         await expect(store.markConfirmed(id)).rejects.toMatchObject({ reason: "NotFound" })
         expect((await store.list()).total).toBe(0)
+      } finally {
+        await store.close()
+      }
+    })
+
+    test("of 8 concurrent claims exactly one holds; complete removes and is remembered as released", async () => {
+      const store = await make()
+      const others = Array.from({ length: 7 }, () => peer(store))
+      try {
+        const id = await store.put({ envelope, reason: "r", message: message("claim me") })
+        const outcomes = await Promise.allSettled([store, ...others].map((s) => s.claim(id)))
+        const held = outcomes.filter((o) => o.status === "fulfilled")
+        expect(held).toHaveLength(1)
+        for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toMatchObject({ reason: "Released", message: expect.stringContaining("already being released") })
+        await (held[0] as PromiseFulfilledResult<Quarantine.ReleaseClaim>).value.complete()
+        await expect(store.get(id)).rejects.toMatchObject({ reason: "NotFound" })
+        expect((await store.list()).total).toBe(0)
+        await expect(others[0]!.claim(id)).rejects.toMatchObject({ reason: "Released", message: expect.stringMatching(/was already released \(at \d{4}-/) })
+        await expect(store.claim("20990101T000000000-000000000000")).rejects.toMatchObject({ reason: "NotFound" })
+        await expect(store.claim("../x")).rejects.toMatchObject({ reason: "BadId" })
+      } finally {
+        await Promise.all([store, ...others].map((s) => s.close()))
+      }
+    })
+
+    test("an abandoned claim leaves the entry, which can be claimed again", async () => {
+      const store = await make()
+      try {
+        const id = await store.put({ envelope, reason: "r", message: message("abandon me") })
+        const first = await store.claim(id)
+        await expect(store.claim(id)).rejects.toMatchObject({ reason: "Released" })
+        await first.abandon()
+        expect((await store.get(id)).meta.id).toBe(id)
+        const second = await store.claim(id)
+        await first.abandon() // no longer the holder: must not free the second claim
+        await expect(store.claim(id)).rejects.toMatchObject({ reason: "Released" })
+        await second.complete()
+        await expect(store.get(id)).rejects.toMatchObject({ reason: "NotFound" })
       } finally {
         await store.close()
       }

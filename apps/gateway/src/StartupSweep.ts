@@ -1,0 +1,33 @@
+/**
+ * What a crash left behind, removed before the listener opens (docs/durability.md): spool files
+ * of dead gateway processes, Maildir `tmp/` files that never reached `new/`, and partial entries
+ * of the embedded quarantine. None of them is mail we acknowledged and still owe: the reply to
+ * DATA comes only after the hand-off, so there is nothing to re-deliver, only disk to free.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { FileQuarantineSweep } from "@mailmoat/core/node"
+import { Delivery, Smtp } from "@mailmoat/protocols"
+import type { GatewaySettings } from "./Settings.ts"
+
+export interface SweepReport {
+  readonly spoolFiles: number
+  readonly spoolBytes: number
+  readonly maildirTmpFiles: number
+  readonly quarantinePartial: number
+}
+
+export const sweepLeftovers = async (settings: GatewaySettings, spoolDir: string): Promise<SweepReport> => {
+  const spool = await Smtp.sweepSpool(spoolDir)
+  const d = settings.delivery
+  const maildir = d.mode === "maildir" ? await Delivery.sweepMaildirTmp(d.path, settings.smtp.hostname) : { files: 0 }
+  const quarantine = settings.config.state.backend === "redis" ? { partial: 0 } : await FileQuarantineSweep.sweep(settings.quarantine.path)
+  return { spoolFiles: spool.files, spoolBytes: spool.bytes, maildirTmpFiles: maildir.files, quarantinePartial: quarantine.partial }
+}
+
+/** One line for the start banner, or undefined when nothing was left. */
+export const describeSweep = (r: SweepReport): string | undefined =>
+  r.spoolFiles + r.maildirTmpFiles + r.quarantinePartial === 0
+    ? undefined
+    : `removed crash leftovers: ${r.spoolFiles} spool files (${(r.spoolBytes / 1048576).toFixed(1)} MB), ${r.maildirTmpFiles} Maildir tmp files, ${r.quarantinePartial} partial quarantine entries`

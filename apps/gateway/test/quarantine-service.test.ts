@@ -6,7 +6,6 @@ import { Envelope } from "@mailmoat/core"
 import { FileQuarantineStore } from "@mailmoat/core/node"
 import { describe, expect, test } from "vitest"
 import { makeQuarantineService, statusOf } from "../src/admin/QuarantineService.ts"
-import { makeReleaseClaims } from "../src/admin/ReleaseClaims.ts"
 import { tempDir } from "./support/peers.ts"
 
 const setup = async (n: number) => {
@@ -22,7 +21,6 @@ const setup = async (n: number) => {
   }
   const service = makeQuarantineService({
     store,
-    claims: makeReleaseClaims(store),
     reinject: async () => ({ destination: "test", accepted: [], refused: [] }),
     learn: async () => "",
     log: () => undefined

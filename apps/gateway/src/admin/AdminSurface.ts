@@ -17,7 +17,6 @@ import { resolveAdminToken } from "./AdminToken.ts"
 import { learnMessage } from "./Learn.ts"
 import { makeQuarantineService, type QuarantineService } from "./QuarantineService.ts"
 import { reinject } from "./Reinject.ts"
-import { makeReleaseClaims } from "./ReleaseClaims.ts"
 import { makeUserLists } from "./UserLists.ts"
 import { digestKey } from "../digest/DigestLinks.ts"
 import { makeQuarantinePages } from "../quarantine-web/Routes.ts"
@@ -36,7 +35,6 @@ export interface AdminSurfaceDeps {
 export const makeQuarantineOperations = (deps: Pick<AdminSurfaceDeps, "settings" | "base" | "store" | "log">): QuarantineService =>
   makeQuarantineService({
     store: deps.store,
-    claims: makeReleaseClaims(deps.store),
     reinject: (entry) => reinject(deps.settings().delivery, deps.settings().smtp.hostname, entry),
     learn: (bytes, label) => learnMessage(deps.settings().config, deps.base, bytes, label),
     log: deps.log

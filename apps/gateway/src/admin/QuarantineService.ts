@@ -15,7 +15,6 @@ import { Quarantine, type QuarantineMeta, type QuarantineStoreShape } from "@mai
 import { collect } from "./Learn.ts"
 import { type MessagePreview, previewMessage } from "./MessagePreview.ts"
 import type { ReinjectResult } from "./Reinject.ts"
-import type { ReleaseClaims } from "./ReleaseClaims.ts"
 
 export interface QuarantineItem {
   readonly id: string
@@ -62,7 +61,6 @@ export class OperationError extends Error {
 
 export interface QuarantineServiceDeps {
   readonly store: QuarantineStoreShape
-  readonly claims: ReleaseClaims
   /** Delivers the entry with its original envelope (the current configuration's delivery). */
   readonly reinject: (entry: Awaited<ReturnType<QuarantineStoreShape["get"]>>) => Promise<ReinjectResult>
   /** Teaches the classifier; resolves with a note. */
@@ -123,8 +121,9 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
   }
 
   const release = async (id: string, scope: string | undefined, learnAs?: "ham") => {
-    // Claim first: a release that lost the race, or came after it, is a 409, not a 404.
-    const claim = await deps.claims.claim(id)
+    // Claim first (atomic in the store, across processes and nodes): a release that lost the
+    // race, or came after it, is a 409, not a 404.
+    const claim = await deps.store.claim(id)
     try {
       const stored = await owned(id, scope)
       const result = await deps.reinject(stored)

@@ -102,6 +102,8 @@ try {
     assert(files.length === 1, `files in new/: ${files.length}`)
     const text = readFileSync(join(dir, files[0]), "latin1")
     assert(/^Received: from smoke\.test \(\[127\.0\.0\.1\]\)/.test(text), "no Received header")
+    // Sender authentication (mailauth, a CommonJS dependency) ran in this runtime.
+    assert(/^Authentication-Results: smoke\.test;\r\n\tspf=/m.test(text), "no Authentication-Results header")
     assert(text.endsWith("Subject: smoke\r\n\r\nhello\r\n.dot\r\n"), JSON.stringify(text.slice(-60)))
   })
 

@@ -67,6 +67,16 @@ const peers = [
     })
   },
   {
+    // antispam auth tests (SPF, DKIM, DMARC, ARC): an authoritative server for TXT, MX and A records
+    // (dnsmasq-base is the binary only, no system service).
+    name: "dnsmasq",
+    probe: () => ({
+      version: firstMatch(output("/usr/sbin/dnsmasq", ["--version"]), /version\s+(\S+)/),
+      shows: existsSync("/usr/sbin/dnsmasq") ? ["txt-record", "mx-host", "host-record"] : [],
+      missing: needFile("/usr/sbin/dnsmasq", "dnsmasq-base")
+    })
+  },
+  {
     name: "redis",
     probe: () => ({
       version: firstMatch(output("/usr/bin/redis-server", ["--version"]), /v=(\S+)/),

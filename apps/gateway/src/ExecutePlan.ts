@@ -25,7 +25,6 @@ import type { Handoff, Transaction } from "./Handoff.ts"
 import type { Metrics } from "./Metrics.ts"
 import type { Plan, QuarantineGroup } from "./RecipientPlan.ts"
 import { deliverySource } from "./DeliverySource.ts"
-import { prefixBytes, withPrefix } from "./TraceHeaders.ts"
 
 export interface ExecuteContext {
   readonly tx: Transaction
@@ -33,6 +32,8 @@ export interface ExecuteContext {
   readonly spool: Smtp.Spool
   /** Our Received header (no CRLF). */
   readonly received: string
+  /** Our authserv-id (`smtp.hostname`): incoming Authentication-Results naming it are removed. */
+  readonly hostname: string
   readonly queueId: string
   readonly handoff: Handoff
   readonly quarantine: Quarantine
@@ -49,7 +50,7 @@ export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp
   const delivered: Array<string> = []
   const failed: Array<Delivery.RecipientResult> = []
   for (const group of plan.deliver) {
-    const source = deliverySource(ctx.spool, ctx.received, group)
+    const source = deliverySource(ctx.spool, ctx.received, group, ctx.hostname)
     try {
       for (const r of await ctx.handoff.deliver(ctx.tx, group.recipients, source)) {
         if (r.accepted) delivered.push(r.recipient)
@@ -85,7 +86,7 @@ export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp
     try {
       const id = await ctx.quarantine.put(
         { envelope: ctx.envelope, recipients: group.recipients, reason: group.reason, verdict: group.verdict },
-        withPrefix(prefixBytes(ctx.received, []), () => ctx.spool.stream())
+        deliverySource(ctx.spool, ctx.received, { addHeaders: [] }, ctx.hostname)
       )
       ctx.metrics.add("recipientsQuarantined", group.recipients.length)
       ctx.log("quarantined", { rcpts: group.recipients.join(","), id, reason: group.reason })

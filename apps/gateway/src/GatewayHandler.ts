@@ -132,6 +132,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
           envelope,
           spool,
           received,
+          hostname: deps.hostname,
           queueId,
           handoff: deps.handoff,
           quarantine: deps.quarantine,

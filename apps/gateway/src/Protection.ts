@@ -30,6 +30,8 @@ export interface StateSettings {
 
 export interface ProtectionSettings {
   readonly dataDir: string
+  /** `smtp.hostname`: our authserv-id in Authentication-Results. */
+  readonly hostname: string
   readonly antispam: AntispamInput
   readonly state: StateSettings
   /** The `classifier` section; `enabled: false` runs without the content classifier. */
@@ -63,6 +65,7 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
     stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],
     providers: settings.providers,
     ownAddresses: settings.ownAddresses,
+    authservId: settings.hostname,
     log
   })
   const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool) =>

@@ -52,7 +52,16 @@ export const receivedHeader = ({ envelope, hostname, id, now }: ReceivedFacts): 
   )
 }
 
-const cleanValue = (v: string): string => v.replace(/[\r\n\0]+/g, " ")
+/**
+ * A value's folds (CRLF followed by a space or tab, then text) are kept; every other CR, LF or
+ * NUL becomes a space, so a value can neither start a header nor end the header block (a line
+ * of only whitespace).
+ */
+const cleanValue = (v: string): string =>
+  v
+    .split("\r\n")
+    .map((line) => line.replace(/[\r\n\0]+/g, " "))
+    .reduce((out, line, i) => (i > 0 && out.trim() !== "" && /^[ \t]+\S/.test(line) ? `${out}\r\n${line}` : `${out}${i > 0 ? " " : ""}${line}`), "")
 const cleanName = (n: string): string => n.replace(/[^\x21-\x39\x3b-\x7e]/g, "-")
 
 /** `Name: value` lines (CRLF-terminated) for headers to prepend. */
@@ -62,10 +71,3 @@ export const headerLines = (headers: ReadonlyArray<readonly [string, string]>): 
 /** The bytes to stream before the spool: our Received header, then the action's headers. */
 export const prefixBytes = (received: string, headers: ReadonlyArray<readonly [string, string]>): Uint8Array =>
   new TextEncoder().encode(`${received}\r\n${headerLines(headers)}`)
-
-/** The prefix followed by the spool's bytes; a fresh iterable each call. */
-export const withPrefix = (prefix: Uint8Array, stream: () => AsyncIterable<Uint8Array>) =>
-  async function* (): AsyncGenerator<Uint8Array> {
-    yield prefix
-    yield* stream()
-  }

@@ -6,15 +6,18 @@
  *
  * Keys beyond issue 3 (all optional, documented in docs/antispam.md):
  * `bypass.safeSendersRequireAuth`, `endUserBlocklist.entries` / `.zones`,
- * `tempReject.analysisTimeoutSeconds`, `tempReject.analysisQueueSize`, `spamScore`.
+ * `tempReject.analysisTimeoutSeconds`, `tempReject.analysisQueueSize`, `spamScore`, and the
+ * sender-authentication keys `auth.*`, `dmarc.*`, `arc.*` (auth/AuthSettings.ts).
  *
  * @category models
  * @since 0.1.0
  */
 
+import { type AuthInput, resolveAuth } from "./auth/AuthSettings.ts"
+
 export type OnSpam = "none" | "quarantine" | "reject" | "drop"
 
-export interface AntispamInput {
+export interface AntispamInput extends AuthInput {
   readonly enabled?: boolean | undefined
   readonly onSpam?: OnSpam | undefined
   readonly maxScanSizeKB?: number | undefined
@@ -110,6 +113,7 @@ export const resolve = (input: AntispamInput = {}) => {
       zones: input.endUserBlocklist?.zones ?? []
     },
     dns: { servers: input.dns?.servers ?? ([] as ReadonlyArray<string>) },
+    ...resolveAuth(input),
     tempReject: {
       enabled: t.enabled ?? false,
       periodMinutes: nonNegative("tempReject.periodMinutes", t.periodMinutes ?? 15),

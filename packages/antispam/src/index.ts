@@ -3,6 +3,8 @@ export { type AntispamCounters, type AntispamServices, type AntispamStatus, make
 export { type AntispamInput, type AntispamSettings, type OnSpam, resolve as resolveAntispamSettings } from "./Settings.ts"
 export * as AntispamSymbols from "./Symbols.ts"
 export * as AnalysisSubmitter from "./analysis/AnalysisSubmitter.ts"
+export * as Auth from "./auth/index.ts"
+export * as AuthResults from "./auth/AuthResultsHeader.ts"
 export * as RecipientDirectory from "./bypass/RecipientDirectory.ts"
 export * as SenderAuth from "./bypass/SenderAuth.ts"
 export * as BodyTargets from "./dnsbl/BodyTargets.ts"

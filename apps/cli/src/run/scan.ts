@@ -10,7 +10,8 @@
  * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
-import { ListStore, makeServerAntispam } from "@mailmoat/antispam"
+import { hostname } from "node:os"
+import { type Auth, ListStore, makeServerAntispam } from "@mailmoat/antispam"
 import type { Action, RecipientOutcome, StageTrace, Verdict } from "@mailmoat/core"
 import { Envelope, IpAddress, MessageModel } from "@mailmoat/core"
 import { Effect } from "effect"
@@ -56,6 +57,19 @@ const readInput = async (file: string): Promise<Uint8Array> => {
   }
 }
 
+/** One row per SPF identity, DKIM signature, DMARC and ARC. */
+const authRows = (f: Auth.AuthFacts): Array<Array<string>> => {
+  const spf = [f.spf.mailFrom, ...(f.spf.helo ? [f.spf.helo] : [])].map((s) => [`spf (${s.scope})`, s.result, s.identity, `${s.domain} for ${f.clientIp}`])
+  const dkim = f.dkim.length === 0 ? [["dkim", "none", "", "message not signed"]] : f.dkim.map((d) => ["dkim", d.result, `d=${d.domain} s=${d.selector}`, `${d.algorithm}${d.aligned ? " aligned" : ""}${d.comment ? ` ${d.comment}` : ""}`])
+  const dm = f.dmarc
+  const dmarc = dm
+    ? [["dmarc", dm.result, dm.fromDomain, dm.policy ? `p=${dm.p} sp=${dm.sp} pct=${dm.pct} applies ${dm.policy}${dm.result === "fail" ? ` -> ${dm.applied}` : ""}; aligned spf=${dm.alignment.spf.domain ?? "-"}${dm.alignment.spf.strict ? " (strict)" : ""} dkim=${dm.alignment.dkim.domain ?? "-"}${dm.alignment.dkim.strict ? " (strict)" : ""}` : (dm.comment ?? "")]]
+    : [["dmarc", "none", "", "no single From domain"]]
+  // A passing chain's comment only repeats what the sealer claimed.
+  const arc = [["arc", f.arc.result, f.arc.sealer ?? "", `i=${f.arc.instance}${f.arc.comment && f.arc.result !== "pass" ? ` ${f.arc.comment}` : ""}`]]
+  return [...spf, ...dkim, ...dmarc, ...arc]
+}
+
 export const runScan = async (a: Parsed): Promise<number> => {
   const file = a.positionals.FILE!
   const config = loadConfig(opt.string(a, "config"))
@@ -91,6 +105,7 @@ export const runScan = async (a: Parsed): Promise<number> => {
         listStore: ListStore.makeFileListStore(listsDir(config)),
         stages: classifier.stages,
         healthIntervalMillis: 0,
+        authservId: typeof section(config.raw, "smtp").hostname === "string" ? (section(config.raw, "smtp").hostname as string) : hostname(),
         log: opt.flag(a, "verbose") ? (line) => warn(line) : undefined
       })
     } catch (e) {
@@ -111,6 +126,7 @@ export const runScan = async (a: Parsed): Promise<number> => {
     (f.value as ReadonlyArray<Record<string, unknown>>).map((row): Record<string, unknown> & { stage: string } => ({ stage: f.stage, ...row }))
   )
   const symbols = verdict.symbols
+  const auth = factsOf(trace, "auth")[0]?.value as Auth.AuthFacts | undefined
 
   if (opt.flag(a, "json")) {
     printJson({
@@ -126,6 +142,7 @@ export const runScan = async (a: Parsed): Promise<number> => {
       symbols,
       hops,
       lists,
+      ...(auth ? { auth } : {}),
       trace: trace.map((t) => ({
         stage: t.stage,
         phase: t.phase,
@@ -152,6 +169,10 @@ export const runScan = async (a: Parsed): Promise<number> => {
         70
       ))
         print(`  ${l}`)
+    print("")
+    print("sender authentication:")
+    if (auth === undefined) print("  (not checked)")
+    else for (const l of table(["method", "result", "identity", "detail"], authRows(auth), 70)) print(`  ${l}`)
     print("")
     print("hops (Received chain, newest first):")
     if (hops.length === 0) print("  (none analysed)")

@@ -74,6 +74,7 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     protection = startProtection(
       {
         dataDir: settings.dataDir,
+        hostname: settings.smtp.hostname,
         antispam: c.antispam,
         classifier: c.classifier,
         state: { backend: c.state.backend, url: c.state.url, keyPrefix: c.state.keyPrefix } satisfies StateSettings,

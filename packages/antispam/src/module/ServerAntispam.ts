@@ -7,9 +7,13 @@
  * 2. Message-wide bypass (allowed IPs, session flag), then per-recipient bypass (directory
  *    flag, safe senders with From authentication). Each recipient gets its own decision.
  * 3. Size limit: a message over `maxScanSizeKB` passes with `SIZE_NOT_SCANNED`.
- * 4. Data stages for the remaining recipients: RBL and DNSBL (and the classifier when given)
- *    concurrently, then the end-user blocklist. Verdict, then temporary rejection for
- *    `unsure`, then the action (`onSpam`).
+ * 4. Data stages for the remaining recipients: sender authentication, RBL and DNSBL (and the
+ *    classifier when given) concurrently, then the end-user blocklist. Verdict, then DMARC
+ *    enforcement (`dmarc.enforce`), then temporary rejection for `unsure`, then the action
+ *    (`onSpam`).
+ * 5. Every delivered outcome of a message whose authentication facts were computed gets our
+ *    `Authentication-Results` header. The safe-sender check of step 2 and the stage share one
+ *    mailauth run per message.
  *
  * `evaluate` never fails: an unexpected module failure is logged and answered `Tempfail`
  * for every recipient (the sender retries; nothing is lost).
@@ -22,9 +26,10 @@ import { Action, BlocklistRunner } from "@mailmoat/core"
 import { NodeDns } from "@mailmoat/core/node"
 import { Cause, Effect } from "effect"
 import * as AnalysisSubmitter from "../analysis/AnalysisSubmitter.ts"
+import * as AuthModule from "../auth/AuthModule.ts"
 import * as Bypass from "../bypass/Bypass.ts"
 import * as RecipientDirectory from "../bypass/RecipientDirectory.ts"
-import * as SenderAuth from "../bypass/SenderAuth.ts"
+import type * as SenderAuth from "../bypass/SenderAuth.ts"
 import * as DnsblStage from "../dnsbl/DnsblStage.ts"
 import * as EndUserStage from "../enduser/EndUserStage.ts"
 import type { ZoneHealth } from "../health/ListHealth.ts"
@@ -55,6 +60,10 @@ export interface AntispamServices {
   readonly stages?: ReadonlyArray<Stage> | undefined
   /** Plugin blocklist providers (`Plugins.load`); non-empty adds the plugin-lists stage. */
   readonly providers?: ReadonlyArray<BlocklistProvider> | undefined
+  /** Our authserv-id in `Authentication-Results` (the gateway's `smtp.hostname`; default "localhost"). */
+  readonly authservId?: string | undefined
+  /** Symbol weight overrides by name (sender authentication symbols). */
+  readonly scores?: Readonly<Record<string, number>> | undefined
   /** Our own addresses besides the connection's local address (for the Received walk). */
   readonly ownAddresses?: ReadonlyArray<string> | undefined
   readonly log?: ((line: string) => void) | undefined
@@ -75,6 +84,8 @@ export interface AntispamCounters {
   deferred: number
   stateStoreErrors: number
   moduleErrors: number
+  /** Messages refused or quarantined under `antispam.dmarc.enforce`. */
+  dmarcEnforced: number
 }
 
 export interface AntispamStatus {
@@ -122,13 +133,18 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
         })
       : undefined
   if (settings.tempReject.submitForAnalysis && !analysisUrl) throw new Error("antispam.tempReject.submitForAnalysis needs tempReject.analysisUrl")
-  const counters: AntispamCounters = { messages: 0, bypassed: 0, notScanned: 0, spam: 0, ham: 0, unsure: 0, deferred: 0, stateStoreErrors: 0, moduleErrors: 0 }
+  const counters: AntispamCounters = { messages: 0, bypassed: 0, notScanned: 0, spam: 0, ham: 0, unsure: 0, deferred: 0, stateStoreErrors: 0, moduleErrors: 0, dmarcEnforced: 0 }
   const chain = (m: Message): ReceivedChain.ChainOptions => ({
     trustedNetworks: trusted,
     ownAddresses: [...(m.envelope.localAddress ? [m.envelope.localAddress] : []), ...(services.ownAddresses ?? [])],
     maxIps: settings.received.maxIps
   })
   const pluginProviders = services.providers ?? []
+  const senderOf = (m: Message) => {
+    const hop = ReceivedChain.analyse(m.envelope, m.received, chain(m)).hops.find((h) => h.status === "sender")
+    return { ip: hop?.ip ?? m.envelope.clientAddress, helo: hop?.helo ?? m.envelope.helo }
+  }
+  const auth = AuthModule.make({ settings, dns, authservId: services.authservId ?? "localhost", senderOf, scores: services.scores })
   const budget = (seconds: number) => (seconds > 0 ? Math.round(seconds * 1000) + 2000 : 0)
 
   const bypassVerdict = (symbol: SymbolHit, trace: ReadonlyArray<StageTrace>, rule: string): Verdict => ({
@@ -179,9 +195,7 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
       const perRecipient: Record<string, string> = {}
       const extra: Array<SymbolHit> = [...connSymbols]
       const sender = firstAddress(message.headers.get("from")) ?? env.mailFrom
-      const analysed = ReceivedChain.analyse(env, message.received, chain(message))
-      const senderHop = analysed.hops.find((h) => h.status === "sender")
-      let auth: SenderAuth.AuthResult | undefined
+      let fromAuth: SenderAuth.AuthResult | undefined
       for (const r of rcpts) {
         const rh = Bypass.recipient(directory, r)
         let rule: string | undefined
@@ -195,14 +209,10 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
             if (!settings.bypass.safeSendersRequireAuth) {
               rule = `bypass: safeSender ${match} (authentication not required by configuration)`
             } else {
-              auth ??= yield* SenderAuth.check(
-                dns,
-                { message: message.scanView, ip: senderHop?.ip ?? env.clientAddress, helo: senderHop?.helo ?? env.helo, mailFrom: env.mailFrom },
-                Math.max(1000, settings.rbl.timeoutSeconds * 1000)
-              )
-              if (auth.authenticated) rule = `bypass: safeSender ${match} (${auth.detail})`
+              fromAuth ??= yield* auth.senderAuth(message)
+              if (fromAuth.authenticated) rule = `bypass: safeSender ${match} (${fromAuth.detail})`
               else {
-                perRecipient[r] = `safe sender, not applied: unauthenticated (${match}; ${auth.detail})`
+                perRecipient[r] = `safe sender, not applied: unauthenticated (${match}; ${fromAuth.detail})`
                 extra.push(hit(BypassSymbols, "SAFE_SENDER_UNAUTHENTICATED", "bypass", `${r}: ${perRecipient[r]}`))
               }
             }
@@ -231,6 +241,7 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
 
       // 4. Data stages, verdict, temporary rejection, action.
       const stages: Array<Stage> = [
+        ...(auth.stage ? [auth.stage] : []),
         RblStage.make({ providers: current.rbl, runner, chain, skip, maxAddresses: settings.rbl.maxAddresses, isSuspended: current.health.isSuspended, results: rblResults, budgetMillis: budget(settings.rbl.timeoutSeconds) }),
         DnsblStage.make({
           providers: current.dnsbl,
@@ -258,6 +269,13 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
       const probability = results.find((x) => x.result?.probability !== undefined)?.result?.probability
       let verdict = classify([firstTrace, ...results.map((x) => x.trace)], [], settings.spamScore, probability)
       let rule = `policy: ${verdict.class}${verdict.class === "spam" ? ` onSpam=${settings.onSpam}` : ""}`
+      const dmarc = auth.enforce(message, remaining, verdict, actionFor(verdict, settings.onSpam, rule))
+      if (dmarc.outcomes) {
+        counters.dmarcEnforced++
+        const byRecipient = new Map(dmarc.outcomes.map((o) => [o.recipient, o]))
+        return finish((r) => byRecipient.get(r)!)
+      }
+      if (dmarc.note) rule = `${rule}; ${dmarc.note}`
       if (settings.tempReject.enabled) {
         const d = yield* Effect.promise(() =>
           tempReject.decide({ sender: env.mailFrom, recipients: remaining, fingerprint: TempReject.fingerprint(message), sourceIp: env.clientAddress, current: verdict.class })
@@ -286,6 +304,7 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
 
   const evaluate = (message: Message) =>
     scan(message).pipe(
+      Effect.map((outcomes) => auth.decorate(message, outcomes)),
       Effect.catchCause((cause) => {
         if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
         counters.moduleErrors++
@@ -308,6 +327,7 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
         rbl: { zones: lists.get().rbl.map((p) => p.name) },
         dnsbl: { zones: lists.get().dnsbl.map((p) => p.name) },
         endUserBlocklist: { enabled: settings.endUserBlocklist.enabled, lists: lists.get().endUser.map((p) => p.name) },
+        auth: { enabled: settings.auth.enabled, dmarcEnforce: settings.dmarc.enforce },
         tempReject: { enabled: settings.tempReject.enabled, store: store.describe, periodMinutes: settings.tempReject.periodMinutes },
         analysis: analysis ? { url: analysisUrl, ...analysis.counters() } : "off"
       },

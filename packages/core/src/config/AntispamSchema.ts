@@ -84,6 +84,22 @@ const TempReject = Schema.Struct({
   )
 )
 
+const Auth = Schema.Struct({
+  enabled: boolean.pipe(doc("Check SPF, DKIM, DMARC and ARC of scanned mail and add Authentication-Results."), withDefault(true)),
+  timeoutSeconds: number(0.001).pipe(doc("Deadline for all of one message's authentication lookups together."), withDefault(5))
+})
+
+const Dmarc = Schema.Struct({
+  enforce: boolean.pipe(doc("Refuse DMARC failures under p=reject (550 5.7.1) and quarantine them under p=quarantine."), withDefault(false)),
+  trustedForwarders: networks.pipe(doc("Mail from these IPs is never refused or quarantined for DMARC."), withDefault([]))
+})
+
+const domain = string("a domain name", (s) => /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*\.?$/i.test(s.trim()))
+
+const Arc = Schema.Struct({
+  trustedSealers: list(domain, "a list of domain names").pipe(doc("A valid ARC chain last sealed by one of these domains exempts a message from DMARC enforcement."), withDefault([]))
+})
+
 export const Antispam = Schema.Struct({
   enabled: boolean.pipe(doc("Off: nothing is scanned, every recipient is delivered."), withDefault(true)),
   onSpam: literals(["none", "quarantine", "reject", "drop"]).pipe(doc("Action for a spam verdict."), withDefault("quarantine")),
@@ -95,7 +111,10 @@ export const Antispam = Schema.Struct({
   dnsbl: Dnsbl.pipe(section),
   endUserBlocklist: EndUserBlocklist.pipe(section),
   dns: Dns.pipe(section),
-  tempReject: TempReject.pipe(section)
+  tempReject: TempReject.pipe(section),
+  auth: Auth.pipe(section),
+  dmarc: Dmarc.pipe(section),
+  arc: Arc.pipe(section)
 }).annotate({ description: "Server antispam (docs/antispam.md)." })
 
 export type Antispam = typeof Antispam.Type

@@ -1,5 +1,5 @@
 /**
- * The Dns service: A / AAAA / TXT / PTR lookups that return TTLs and typed outcomes.
+ * The Dns service: A / AAAA / TXT / PTR / MX lookups that return TTLs and typed outcomes.
  *
  * Every lookup either succeeds with at least one record and a TTL, or fails with a `DnsError`
  * whose `reason` says exactly what happened. Blocklists need that distinction: `NotFound`
@@ -16,7 +16,7 @@
  */
 import { Context, Effect, Option, Schema } from "effect"
 
-export type RecordType = "A" | "AAAA" | "TXT" | "PTR"
+export type RecordType = "A" | "AAAA" | "TXT" | "PTR" | "MX"
 
 /** `NotFound` = NXDOMAIN or NODATA; everything else means the answer is unknown. */
 export const DnsErrorReasons = ["NotFound", "ServerFailure", "Refused", "Timeout", "BadName", "Other"] as const
@@ -26,7 +26,7 @@ export type DnsErrorReason = (typeof DnsErrorReasons)[number]
 export class DnsError extends Schema.TaggedError<DnsError>()("DnsError", {
   reason: Schema.Literals(DnsErrorReasons),
   name: Schema.String,
-  type: Schema.Literals(["A", "AAAA", "TXT", "PTR"]),
+  type: Schema.Literals(["A", "AAAA", "TXT", "PTR", "MX"]),
   detail: Schema.optional(Schema.String)
 }) {
   /** True for every reason but `NotFound` and `BadName`: asking again later may give an answer. */
@@ -38,7 +38,10 @@ export class DnsError extends Schema.TaggedError<DnsError>()("DnsError", {
   }
 }
 
-/** A positive answer: the records (addresses, TXT strings joined per record, PTR names) and the smallest TTL. */
+/**
+ * A positive answer: the records (addresses, TXT strings joined per record, PTR names, MX as
+ * `"preference exchange"` such as `"10 mx.example.org"`) and the smallest TTL.
+ */
 export interface DnsAnswer {
   readonly records: ReadonlyArray<string>
   readonly ttlSeconds: number

@@ -18,6 +18,8 @@ export interface StaticRecords {
   readonly AAAA?: ReadonlyArray<string> | undefined
   readonly TXT?: ReadonlyArray<string> | undefined
   readonly PTR?: ReadonlyArray<string> | undefined
+  /** `"preference exchange"`, e.g. `"10 mx.example.org"`. */
+  readonly MX?: ReadonlyArray<string> | undefined
   /** TTL of every record of this name (default 300). */
   readonly ttl?: number | undefined
 }

@@ -24,6 +24,11 @@ export interface HeaderBlockEdit {
   readonly subjectPrefix?: string | undefined
   /** Field names to remove, case-insensitive (e.g. forged incoming X-Mailmoat-*). */
   readonly remove?: ReadonlyArray<string> | undefined
+  /**
+   * Removes every field for which this returns true, given the lower-cased name and the
+   * unfolded value (e.g. an incoming Authentication-Results that claims our authserv-id).
+   */
+  readonly removeIf?: ((name: string, value: string) => boolean) | undefined
 }
 
 /** Offset just after the blank line that ends the header block; undefined when not (yet) seen. */
@@ -100,7 +105,9 @@ export const editHeaderBlock = (headerBlock: Uint8Array, edit: HeaderBlockEdit):
   const eol = firstLf > 0 && s.charCodeAt(firstLf - 1) === 0x0d ? "\r\n" : firstLf >= 0 ? "\n" : "\r\n"
   const { fields: all, tail } = split(s)
   const remove = new Set((edit.remove ?? []).map((n) => n.toLowerCase()))
-  const fields = remove.size === 0 ? all : all.filter((f) => f.key === undefined || !remove.has(f.key))
+  const removeIf = edit.removeIf
+  const kept = (f: Field): boolean => f.key === undefined || (!remove.has(f.key) && !(removeIf?.(f.key, fieldValue(f)) ?? false))
+  const fields = remove.size === 0 && removeIf === undefined ? all : all.filter(kept)
 
   const prefix = neutralise(edit.subjectPrefix ?? "").trim()
   if (prefix !== "") {

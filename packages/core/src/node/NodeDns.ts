@@ -9,7 +9,7 @@
  * - c-ares has no per-query cancellation: when our per-call timeout fires, the query keeps
  *   running inside c-ares until its own `attemptTimeoutMillis x tries` runs out; its answer is
  *   dropped. Keep those two small (defaults 2000 ms x 2).
- * - A / AAAA carry real TTLs (`{ ttl: true }`); TXT and PTR answers do not expose TTLs in
+ * - A / AAAA carry real TTLs (`{ ttl: true }`); TXT, PTR and MX answers do not expose TTLs in
  *   Node, so they are cached for `unknownTtlSeconds` (default 300).
  * - `NotFound` covers both ENOTFOUND (NXDOMAIN) and ENODATA (NODATA).
  * - Bun and Deno run this through their `node:dns` compatibility; Deno's `Resolver` honours
@@ -32,7 +32,7 @@ export interface NodeDnsOptions {
   /** c-ares per-attempt timeout (ms, default 2000) and attempts (default 2). */
   readonly attemptTimeoutMillis?: number | undefined
   readonly tries?: number | undefined
-  /** TTL used for TXT / PTR answers, whose TTLs Node does not expose (default 300). */
+  /** TTL used for TXT / PTR / MX answers, whose TTLs Node does not expose (default 300). */
   readonly unknownTtlSeconds?: number | undefined
   /** Cache options; `false` disables the cache. */
   readonly cache?: CacheOptions | false | undefined
@@ -90,6 +90,8 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
         return resolver.resolveTxt(name).then((rs) => ({ records: rs.map((chunks) => chunks.join("")), ttlSeconds: unknownTtl }))
       case "PTR":
         return resolver.resolvePtr(name).then((rs) => ({ records: rs, ttlSeconds: unknownTtl }))
+      case "MX":
+        return resolver.resolveMx(name).then((rs) => ({ records: rs.map((r) => `${r.priority} ${r.exchange}`), ttlSeconds: unknownTtl }))
     }
   }
 

@@ -46,7 +46,10 @@ describe("defaults", () => {
       spamScore: 5,
       rbl: { servers: [], timeoutSeconds: 5, maxAddresses: 0, skip: ["127.0.0.0/8"] },
       dnsbl: { timeoutSeconds: 5, maxAddresses: 10, maxDomains: 20 },
-      tempReject: { enabled: false, periodMinutes: 15, submitForAnalysis: false, analysisTimeoutSeconds: 10, analysisQueueSize: 100 }
+      tempReject: { enabled: false, periodMinutes: 15, submitForAnalysis: false, analysisTimeoutSeconds: 10, analysisQueueSize: 100 },
+      auth: { enabled: true, timeoutSeconds: 5 },
+      dmarc: { enforce: false, trustedForwarders: [] },
+      arc: { trustedSealers: [] }
     })
     expect(d.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:" })
     expect(d.classifier).toEqual({ enabled: true, hamBelow: 0.2, spamAbove: 0.9, updateIntervalMinutes: 360 })
@@ -154,6 +157,16 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
   it("missing required keys", () => {
     expect(problems({ smtp: { tls: { certFile: "c.pem" } } })).toEqual(["smtp.tls.keyFile: expected a file path, got nothing (this key is required)"])
     expect(problems({ plugins: [{ options: {} }] })).toEqual(["plugins[0].use: expected a plugin module name or path, got nothing (this key is required)"])
+  })
+
+  it("sender authentication keys name the bad value", () => {
+    expect(problems({ antispam: { dmarc: { trustedForwarders: ["10.0.0.0/33"] }, arc: { trustedSealers: ["not a domain"] }, auth: { timeoutSeconds: 0 } } })).toEqual([
+      "antispam.auth.timeoutSeconds: expected a number >= 0.001, got 0",
+      'antispam.dmarc.trustedForwarders[0]: expected an IP address or CIDR range, got "10.0.0.0/33"',
+      'antispam.arc.trustedSealers[0]: expected a domain name, got "not a domain"'
+    ])
+    const ok = GatewayConfig.decode({ antispam: { dmarc: { enforce: true, trustedForwarders: ["192.0.2.0/24"] }, arc: { trustedSealers: ["lists.example.org."] } } })
+    expect(ok.ok && ok.config.antispam.dmarc).toEqual({ enforce: true, trustedForwarders: ["192.0.2.0/24"] })
   })
 
   it("cross-field checks", () => {

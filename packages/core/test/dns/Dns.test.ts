@@ -9,7 +9,7 @@ const run = <A, E>(e: Effect.Effect<A, E>) => Effect.runPromise(Effect.result(e)
 
 describe("static Dns", () => {
   const zone: Dns.StaticZone = {
-    "a.test": { A: ["192.0.2.1"], TXT: ["hello"], ttl: 30 },
+    "a.test": { A: ["192.0.2.1"], TXT: ["hello"], MX: ["10 mx.a.test"], ttl: 30 },
     "fail.test": { fail: "ServerFailure" },
     "hang.test": "hang",
     "1.2.0.192.in-addr.arpa": { PTR: ["a.test"] }
@@ -28,6 +28,7 @@ describe("static Dns", () => {
     const to = await run(dns.resolve("A", "hang.test", { timeoutMillis: 20 }))
     expect(to._tag === "Failure" && to.failure.reason).toBe("Timeout")
     expect(await Effect.runPromise(dns.resolve("PTR", "192.0.2.1"))).toEqual({ records: ["a.test"], ttlSeconds: 300 })
+    expect(await Effect.runPromise(dns.resolve("MX", "a.test"))).toEqual({ records: ["10 mx.a.test"], ttlSeconds: 30 })
   })
 
   it("cache serves positive answers for their TTL and NotFound for the negative TTL, never failures", async () => {

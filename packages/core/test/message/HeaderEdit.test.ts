@@ -48,6 +48,21 @@ describe("HeaderEdit", () => {
     expect(m.headers.get("x-mailmoat-symbols")).toBe(Array.from({ length: 20 }, (_, i) => `SYMBOL_NUMBER_${i}(1.5)`).join(" "))
   })
 
+  it("removeIf drops the fields it selects by name and unfolded value, keeping the rest byte for byte", () => {
+    const message = bytes("Authentication-Results: gw.test;\r\n\tdmarc=pass\r\nAuthentication-Results: other.test; spf=pass\r\nSubject: s\r\n\r\nbody")
+    const seen: Array<[string, string]> = []
+    const out = str(
+      apply(message, {
+        removeIf: (name, value) => {
+          seen.push([name, value])
+          return name === "authentication-results" && value.startsWith("gw.test;")
+        }
+      })
+    )
+    expect(out).toBe("Authentication-Results: other.test; spf=pass\r\nSubject: s\r\n\r\nbody")
+    expect(seen[0]).toEqual(["authentication-results", "gw.test;\tdmarc=pass"])
+  })
+
   it("adds a Subject when missing, never double-prefixes, encodes non-ASCII prefixes, keeps LF style", () => {
     const added = str(apply(bytes("From: a@example.com\n\nbody"), { subjectPrefix: "[SPAM]" }))
     expect(added).toBe("From: a@example.com\nSubject: [SPAM]\n\nbody")

@@ -89,6 +89,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     try {
       const outcomes = await deps.evaluate(envelope, spool)
       for (const o of outcomes) log(id, "verdict", { rcpt: o.recipient, class: o.verdict.class, score: o.verdict.score, action: o.action._tag, rule: o.rule })
+      deps.metrics.scanned(outcomes)
       return plan(envelope.rcptTo, outcomes)
     } catch (error) {
       log(id, "evaluation_failed", { error: error instanceof Error ? error.message : String(error) })
@@ -101,7 +102,9 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     ...(users.length > 0 ? { onAuth: async (session: Smtp.SmtpSessionInfo, request: Smtp.AuthRequest) => checkLogin(users, session, request, log) } : {}),
     onConnect: async (session) => {
       deps.metrics.add("connections")
-      return deps.sessionStages?.connect(session)
+      const refused = await deps.sessionStages?.connect(session)
+      if (refused !== undefined) deps.metrics.prom.refused("connect_stage")
+      return refused
     },
 
     onMailFrom: async (session, _address, p) => {

@@ -25,6 +25,8 @@ export interface Quarantine {
   readonly describe: string
   /** Stores the message durably; resolves with its id. */
   readonly put: (entry: QuarantineEntry, source: () => AsyncIterable<Uint8Array>) => Promise<string>
+  /** The store itself, for the admin API, the quarantine pages and the digest. */
+  readonly store: Q.QuarantineStoreShape
   readonly close: () => Promise<void>
 }
 
@@ -41,6 +43,7 @@ export const openQuarantine = (settings: QuarantineSettings): Quarantine => {
       : FileQuarantineStore.make({ root: settings.path })
   return {
     describe: redisUrl !== undefined ? `redis ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}` : settings.path,
+    store,
     put: (entry, source) => store.put({ envelope: entry.envelope, recipients: entry.recipients, reason: entry.reason, verdict: entry.verdict, message: source }),
     close: () => store.close()
   }

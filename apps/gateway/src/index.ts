@@ -12,20 +12,21 @@
  * @category services
  * @since 0.1.0
  */
+import { GatewayConfig } from "@mailmoat/core"
 import { Smtp } from "@mailmoat/protocols"
 import { mkdir } from "node:fs/promises"
 import { join } from "node:path"
-import { type AdminServer, startAdmin } from "./AdminServer.ts"
-import { type Evaluate, makeHandler } from "./GatewayHandler.ts"
-import { type Handoff, maildirHandoff } from "./Handoff.ts"
+import { startAdminSurface } from "./admin/AdminSurface.ts"
+import { startDigestSchedule } from "./digest/DigestSchedule.ts"
+import type { AdminServer } from "./AdminServer.ts"
+import type { Evaluate } from "./GatewayHandler.ts"
 import { type SweepReport, sweepLeftovers } from "./StartupSweep.ts"
 import { Metrics } from "./Metrics.ts"
 import { openQuarantine } from "./Quarantine.ts"
-import { loadPlugins } from "./Plugins.ts"
-import { makeSessionStages } from "./SessionStages.ts"
-import { type Protection, type StateSettings, startProtection } from "./Protection.ts"
 import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
-import { relayHandoff } from "./RelayHandoff.ts"
+import { makeReloader, type ReloadOutcome } from "./reload/Reloader.ts"
+import { makeSwappableHandler } from "./reload/SwappableHandler.ts"
+import { buildWiring } from "./reload/Wiring.ts"
 import { type GatewaySettings, listenerLimits, resolveSettings } from "./Settings.ts"
 
 export type { Evaluate } from "./GatewayHandler.ts"
@@ -35,6 +36,10 @@ export type { ProxyListenerInfo } from "./ProxyListeners.ts"
 export { type DeliverGroup, type Plan, plan, type QuarantineGroup } from "./RecipientPlan.ts"
 export { type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
+export { collect, learnMessage } from "./admin/Learn.ts"
+export { deliverMessage, type ReinjectResult, reinject } from "./admin/Reinject.ts"
+export { type DigestResult, runDigest } from "./digest/DigestRun.ts"
+export type { ReloadOutcome } from "./reload/Reloader.ts"
 
 export interface GatewayOptions {
   /** Base directory for relative paths in the configuration (default: the working directory). */
@@ -50,6 +55,11 @@ export interface GatewayOptions {
   readonly moduleStatus?: () => Readonly<Record<string, unknown>>
   /** Graceful shutdown deadline (default 30 s). */
   readonly shutdownTimeoutMs?: number
+  /**
+   * Reads the configuration again for a reload (SIGHUP, `POST /api/reload`); `main` re-reads the
+   * file. Default: the configuration object given to `startGateway`.
+   */
+  readonly reloadConfig?: (() => GatewayConfig.Decoded) | undefined
 }
 
 export interface GatewayStatus {
@@ -71,10 +81,13 @@ export interface RunningGateway {
   readonly quarantine: string
   /** The IMAP/POP3 proxy listeners (`protocols.listeners`; none when `protocols.filtering` is off). */
   readonly proxies: ReadonlyArray<ProxyListenerInfo>
+  /** The settings in force (a reload replaces them). */
   readonly settings: GatewaySettings
   /** Crash leftovers removed at start. */
   readonly swept: SweepReport
   status(): GatewayStatus
+  /** Re-reads the configuration; a valid one applies to new sessions, an invalid one is refused. */
+  reload(): Promise<ReloadOutcome>
   close(): Promise<void>
 }
 
@@ -82,135 +95,139 @@ const VERSION = "0.1.0"
 
 /** Starts the gateway from a decoded configuration object (`{}` = embedded defaults). */
 export const startGateway = async (config: unknown, options: GatewayOptions = {}): Promise<RunningGateway> => {
-  const settings = resolveSettings(config, options.base)
+  const base = options.base ?? process.cwd()
+  const initialSettings = resolveSettings(config, options.base)
   const log = options.log ?? (() => undefined)
   const metrics = new Metrics()
   const started = Date.now()
-  const spoolDir = join(settings.dataDir, "spool")
+  const spoolDir = join(initialSettings.dataDir, "spool")
   await mkdir(spoolDir, { recursive: true })
-  await mkdir(settings.quarantine.path, { recursive: true })
-  const swept = await sweepLeftovers(settings, spoolDir)
-  const d = settings.delivery
-  let handoff: Handoff
-  if (d.mode === "maildir") {
-    await mkdir(d.path, { recursive: true })
-    handoff = maildirHandoff(d.path, settings.smtp.hostname, d.domains)
-  } else {
-    handoff = relayHandoff({
-      host: d.host,
-      port: d.port,
-      protocol: d.protocol,
-      tls: d.tls,
-      servername: d.servername,
-      ca: d.ca,
-      heloName: settings.smtp.hostname,
-      timeouts: { dataEndMs: d.dataEndMs, connectMs: d.commandMs, greetingMs: d.commandMs, commandMs: d.commandMs, dataBlockMs: d.commandMs }
-    })
-  }
-  const quarantine = openQuarantine({ path: settings.quarantine.path, state: settings.config.state })
+  await mkdir(initialSettings.quarantine.path, { recursive: true })
+  const swept = await sweepLeftovers(initialSettings, spoolDir)
+  const quarantine = openQuarantine({ path: initialSettings.quarantine.path, state: initialSettings.config.state })
+  const context = { base, log, quarantine, metrics, evaluate: options.evaluate }
   // Before anything listens: a plugin problem refuses the start (PluginLoadError, exit 2).
-  const plugins = await loadPlugins(settings.config.plugins, { baseDir: options.base ?? process.cwd(), log })
-  let protection: Protection | undefined
-  if (settings.antispam.enabled && options.evaluate === undefined) {
-    const c = settings.config
-    protection = startProtection(
-      {
-        dataDir: settings.dataDir,
-        hostname: settings.smtp.hostname,
-        antispam: c.antispam,
-        classifier: c.classifier,
-        state: { backend: c.state.backend, url: c.state.url, keyPrefix: c.state.keyPrefix } satisfies StateSettings,
-        providers: plugins.providers,
-        stages: plugins.stages
-      },
-      log
-    )
+  let first: Awaited<ReturnType<typeof buildWiring>>
+  try {
+    first = await buildWiring(initialSettings, context)
+  } catch (error) {
+    await quarantine.close()
+    throw error
   }
-  const evaluate = settings.antispam.enabled ? (options.evaluate ?? protection?.evaluate) : undefined
-  const sessionStages = makeSessionStages(plugins.sessionStages, log)
-  const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, sessionStages, users: settings.smtp.users, log })
+  const wiring = makeSwappableHandler(first, log)
+  const settings = () => wiring.current().settings
+  const ss = initialSettings.smtp
   let smtp: Awaited<ReturnType<typeof Smtp.SmtpServer.listen>>
   try {
     smtp = await Smtp.SmtpServer.listen(
-    {
-      host: settings.smtp.host,
-      port: settings.smtp.port,
-      hostname: settings.smtp.hostname,
-      maxMessageSize: settings.smtp.maxMessageSize,
-      maxRecipients: settings.smtp.maxRecipients,
-      maxConnections: settings.smtp.maxConnections,
-      maxConnectionsPerIp: settings.smtp.maxConnectionsPerIp,
-      bareLineEndings: settings.smtp.bareLineEndings,
-      ...listenerLimits(settings, spoolDir),
-      tls: settings.smtp.tls,
-      spool: { dir: spoolDir },
-      log
-    },
-    handler
-  )
+      {
+        host: ss.host,
+        port: ss.port,
+        hostname: ss.hostname,
+        maxMessageSize: ss.maxMessageSize,
+        maxRecipients: ss.maxRecipients,
+        maxConnections: ss.maxConnections,
+        maxConnectionsPerIp: ss.maxConnectionsPerIp,
+        bareLineEndings: ss.bareLineEndings,
+        ...listenerLimits(initialSettings, spoolDir),
+        tls: ss.tls,
+        spool: { dir: spoolDir },
+        onRefused: (limit) => metrics.prom.refused(limit === "total" ? "max_connections" : `max_connections_per_${limit}`),
+        log
+      },
+      wiring.handler
+    )
   } catch (error) {
-    await protection?.close()
-    await plugins.close()
+    await wiring.close()
     await quarantine.close()
     throw error
   }
   // The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start.
   let proxies: ProxyListeners | undefined
   try {
-    proxies = await startProxies(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, log, classifierStage: protection?.classifierStage })
+    proxies = await startProxies(initialSettings.config, { base, dataDir: initialSettings.dataDir, log, classifierStage: first.protection?.classifierStage })
   } catch (error) {
     await smtp.close({ graceful: false })
-    await protection?.close()
-    await plugins.close()
+    await wiring.close()
     await quarantine.close()
     throw error
   }
+  // Scrape-time values read the wiring in force, so they follow a reload.
+  metrics.prom.sources.listHealth = () =>
+    (wiring.current().protection?.module.status().lists ?? []).map((z) => ({ list: z.zone, up: z.state !== "suspended" }))
   let closing = false
-  const antispamState = !settings.antispam.enabled ? "off" : evaluate !== undefined ? "on" : "unavailable"
-  const status = (): GatewayStatus => ({
-    protected: !closing && antispamState !== "unavailable",
-    version: VERSION,
-    uptimeSeconds: Math.round((Date.now() - started) / 1000),
-    smtp: { ...smtp.address, tls: settings.smtp.tls !== undefined, connections: smtp.connections() },
-    delivery: handoff.describe,
-    quarantine: quarantine.describe,
-    modules: {
-      antispam: { enabled: settings.antispam.enabled, state: antispamState, ...(protection?.status() ?? {}) },
-      plugins: plugins.status(),
-      protocols: proxies?.status() ?? { filtering: settings.config.protocols.filtering, listeners: [] },
-      ...(options.moduleStatus?.() ?? {})
-    },
-    counters: metrics.snapshot() as unknown as Record<string, number>
+  const status = (): GatewayStatus => {
+    const w = wiring.current()
+    const s = w.settings
+    return {
+      protected: !closing && w.antispamState !== "unavailable",
+      version: VERSION,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      smtp: { ...smtp.address, tls: ss.tls !== undefined, connections: smtp.connections() },
+      delivery: w.handoff.describe,
+      quarantine: quarantine.describe,
+      modules: {
+        antispam: { enabled: s.antispam.enabled, state: w.antispamState, ...(w.protection?.status() ?? {}) },
+        plugins: w.plugins.status(),
+        protocols: proxies?.status() ?? { filtering: s.config.protocols.filtering, listeners: [] },
+        ...(options.moduleStatus?.() ?? {})
+      },
+      counters: metrics.snapshot() as unknown as Record<string, number>
+    }
+  }
+  const reloader = makeReloader({
+    load: options.reloadConfig ?? (() => GatewayConfig.decode(config)),
+    base,
+    current: settings,
+    build: (next) => buildWiring(next, context),
+    install: (next) => wiring.swap(next),
+    log
   })
   let admin: AdminServer | undefined
   try {
-    if (settings.admin.enabled) admin = await startAdmin(settings.admin.host, settings.admin.port, { status, metrics: () => metrics.prometheus() })
+    if (initialSettings.admin.enabled) {
+      const surface = await startAdminSurface({
+        settings,
+        base,
+        store: quarantine.store,
+        status,
+        metrics: () => metrics.prometheus(),
+        reload: reloader.reload,
+        log
+      })
+      admin = surface.server
+      metrics.prom.sources.quarantineSize = surface.quarantine.size
+    }
   } catch (error) {
     await smtp.close({ graceful: false })
     await proxies?.close()
-    await protection?.close()
-    await plugins.close()
+    await wiring.close()
     await quarantine.close()
     throw error
   }
+  const digest = startDigestSchedule(settings, quarantine.store, log)
   let closed: Promise<void> | undefined
   return {
     smtp: smtp.address,
     admin: admin?.address,
-    delivery: handoff.describe,
+    get delivery() {
+      return wiring.current().handoff.describe
+    },
     quarantine: quarantine.describe,
     proxies: proxies?.listeners ?? [],
-    settings,
+    get settings() {
+      return settings()
+    },
     swept,
     status,
+    reload: reloader.reload,
     close: () => {
       closing = true
       closed ??= (async () => {
+        digest.stop()
         await smtp.close({ graceful: true, timeoutMs: options.shutdownTimeoutMs ?? 30_000 })
         await proxies?.close()
-        await handoff.close()
-        await protection?.close()
-        await plugins.close()
+        await wiring.close()
         await quarantine.close()
         await admin?.close()
       })()

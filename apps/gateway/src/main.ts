@@ -3,7 +3,8 @@
  * runs). Loads the configuration with core's `GatewayConfig.load` (the file, or the defaults
  * without `--config`, plus `MAILMOAT_*` environment overrides), starts the gateway,
  * prints where it listens and where mail goes, and shuts down gracefully on SIGINT/SIGTERM (a
- * second signal exits at once).
+ * second signal exits at once). SIGHUP re-reads the configuration file (a refused reload keeps
+ * the running configuration and prints why).
  *
  * Exit codes: 0 after a clean shutdown, 2 for a bad command line or configuration (nothing is
  * started; each problem is printed as `mailmoat: config: <problem>`), 1 when the gateway cannot
@@ -20,7 +21,7 @@ import { GatewayConfig } from "@mailmoat/core"
 import { PluginLoadError, startGateway } from "./index.ts"
 import { describeSweep } from "./StartupSweep.ts"
 
-const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]"
+const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]   (default --config: $MAILMOAT_CONFIG)"
 
 /** Runs the gateway until a signal; resolves with the process exit code. */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
@@ -47,6 +48,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.error(`--config needs a file name\n${USAGE}`)
     return 2
   }
+  // MAILMOAT_CONFIG is the default --config.
+  configPath ??= process.env.MAILMOAT_CONFIG || undefined
 
   const loaded = GatewayConfig.load({ file: configPath, env: process.env })
   if (!loaded.ok) {
@@ -59,7 +62,12 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
 
   let gateway: Awaited<ReturnType<typeof startGateway>>
   try {
-    gateway = await startGateway(config, { base, log: verbose ? (line) => console.log(line) : undefined })
+    gateway = await startGateway(config, {
+      base,
+      // Without --verbose only operator events are printed: reloads and digest runs.
+      log: verbose ? (line) => console.log(line) : (line) => (/^(reload|digest)\b/.test(line) ? console.error(`mailmoat: ${line}`) : undefined),
+      reloadConfig: () => GatewayConfig.load({ file: configPath, env: process.env })
+    })
   } catch (error) {
     if (error instanceof PluginLoadError) {
       for (const problem of error.problems) console.error(`mailmoat: config: ${problem}`)
@@ -95,6 +103,10 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     }
     process.on("SIGINT", () => stop("SIGINT"))
     process.on("SIGTERM", () => stop("SIGTERM"))
+    // SIGHUP re-reads the configuration; the reload logs its outcome (refused: one line per problem).
+    process.on("SIGHUP", () => {
+      if (!stopping) void gateway.reload()
+    })
     const s = gateway.status()
     console.log(`mailmoat gateway ${s.version}`)
     console.log(`  SMTP        ${gateway.smtp.host}:${gateway.smtp.port}${s.smtp.tls ? " (STARTTLS offered)" : ""}`)

@@ -122,6 +122,14 @@ const peers = [
       return { version: firstMatch(text, /^curl\s+(\S+)/), shows: wanted.filter((p) => protocols.includes(p)), missing }
     }
   },
+  {
+    // The quarantine page test drives Debian's Chromium headless through playwright-core.
+    name: "chromium",
+    probe: () => {
+      const version = firstMatch(output("/usr/bin/chromium", ["--version"]), /Chromium\s+(\S+)/)
+      return { version, shows: version === "?" ? [] : ["headless"], missing: version === "?" ? [{ what: "/usr/bin/chromium", pkg: "chromium" }] : [] }
+    }
+  },
   ...(withBench
     ? [
         {

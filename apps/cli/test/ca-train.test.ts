@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
-import { hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
+import { corpus, hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
 
 describe("ca", () => {
   test("init makes a 0600 key and a CA certificate; show prints the same fingerprint openssl sees", async () => {
@@ -37,24 +37,6 @@ describe("ca", () => {
     expect(hasStackTrace(r.stderr)).toBe(false)
   })
 })
-
-/** A small generated corpus: ham about meetings, spam about pills and prizes. */
-const corpus = () => {
-  const dir = tmp()
-  const words = {
-    ham: ["meeting", "agenda", "review", "project", "schedule", "minutes", "build", "release", "team", "notes"],
-    spam: ["viagra", "winner", "prize", "cheap", "pills", "casino", "free", "money", "offer", "unsubscribe"]
-  }
-  for (const label of ["ham", "spam"] as const) {
-    mkdirSync(join(dir, label))
-    for (let i = 0; i < 30; i++) {
-      const w = words[label]
-      const body = Array.from({ length: 40 }, (_, k) => w[(i * 7 + k * 3) % w.length]).join(" ")
-      writeFileSync(join(dir, label, `${label}.${String(i).padStart(3, "0")}`), `From: ${label}${i}@example.net\nTo: user@example.org\nSubject: ${w[i % w.length]} ${w[(i + 3) % w.length]}\n\n${body}\n`)
-    }
-  }
-  return { ham: join(dir, "ham"), spam: join(dir, "spam"), dir }
-}
 
 describe("train and eval", () => {
   test("train writes a model; eval measures it (JSON and text)", async () => {

@@ -55,12 +55,16 @@ export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp
       for (const r of await ctx.handoff.deliver(ctx.tx, group.recipients, source)) {
         if (r.accepted) delivered.push(r.recipient)
         else failed.push(r)
+        ctx.metrics.prom.delivery(r.reply.code)
         ctx.log(r.accepted ? "delivered" : "delivery_refused", { rcpt: r.recipient, code: r.reply.code, text: r.reply.text })
       }
     } catch (error) {
       const mapped = Delivery.toClientReply(error)
       ctx.log("delivery_failed", { rcpts: group.recipients.join(","), error: error instanceof Error ? error.message : String(error) })
-      for (const recipient of group.recipients) failed.push({ recipient, accepted: false, reply: mapped })
+      for (const recipient of group.recipients) {
+        failed.push({ recipient, accepted: false, reply: mapped })
+        ctx.metrics.prom.delivery(mapped.code)
+      }
       // Nothing handed off yet: stop here, the client retries everything.
       if (delivered.length === 0) break
     }

@@ -106,6 +106,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
       // One line per stage (built-in or plugin) that failed or ran out of time: fail open, visibly.
       const failed = new Map(outcomes.flatMap((o) => o.verdict.trace).filter((t) => t.outcome === "timeout" || t.outcome.startsWith("failed")).map((t) => [t.stage, t.outcome]))
       for (const [stage, outcome] of failed) log(id, "stage_failed", { stage, outcome: String(outcome) })
+      deps.metrics.scanned(outcomes)
       return { plan: plan(envelope.rcptTo, outcomes), outcomes }
     } catch (error) {
       log(id, "evaluation_failed", { error: error instanceof Error ? error.message : String(error) })
@@ -118,7 +119,9 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     ...(users.length > 0 ? { onAuth: async (session: Smtp.SmtpSessionInfo, request: Smtp.AuthRequest) => checkLogin(users, session, request, log) } : {}),
     onConnect: async (session) => {
       deps.metrics.add("connections")
-      return deps.sessionStages?.connect(session)
+      const refused = await deps.sessionStages?.connect(session)
+      if (refused !== undefined) deps.metrics.prom.refused("connect_stage")
+      return refused
     },
 
     onMailFrom: async (session, address, p) => {

@@ -1,7 +1,9 @@
 /**
- * The gateway's counters, served by the admin API as Prometheus text (`GET /metrics`) and as
- * JSON inside `GET /status`. Plain numbers in one object: one process, one event loop, so no
- * locking is needed, and nothing here can block mail processing.
+ * The gateway's counters: plain numbers for `GET /status` (one process, one event loop, so no
+ * locking is needed, and nothing here can block mail processing), mirrored into prom-client
+ * counters served as Prometheus text on `GET /metrics` with the rest of the gateway's metrics
+ * (`metrics/PromMetrics.ts`: verdicts, stage and list latencies, delivery outcomes, refusals,
+ * quarantine size).
  *
  * Message counters count SMTP transactions by the reply our client got (accepted = 250,
  * rejected = 5xx, tempfailed = 4xx); recipient counters count what happened to each recipient
@@ -10,6 +12,8 @@
  * @category models
  * @since 0.1.0
  */
+import type { Verdict } from "@mailmoat/core"
+import { makePromMetrics } from "./metrics/PromMetrics.ts"
 
 export interface Counters {
   connections: number
@@ -47,8 +51,14 @@ export class Metrics {
     deliveryFailures: 0
   }
 
+  readonly prom = makePromMetrics()
+  private readonly mirrored = Object.fromEntries(
+    (Object.keys(HELP) as Array<keyof Counters>).map((k) => [k, this.prom.counter(`mailmoat_${snake(k)}_total`, HELP[k])])
+  ) as Record<keyof Counters, ReturnType<typeof this.prom.counter>>
+
   add(name: keyof Counters, n = 1): void {
     this.counters[name] += n
+    if (n > 0) this.mirrored[name].inc(n)
   }
 
   /** Counts a final DATA reply by its class. */
@@ -58,17 +68,18 @@ export class Metrics {
     else this.add("messagesRejected")
   }
 
+  /** One scanned message: each recipient's class and action, and the verdict's trace. */
+  scanned(outcomes: ReadonlyArray<{ readonly verdict: Verdict; readonly action: { readonly _tag: string } }>): void {
+    for (const o of outcomes) this.prom.verdict(o.verdict.class, o.action._tag.toLowerCase())
+    if (outcomes[0] !== undefined) this.prom.trace(outcomes[0].verdict)
+  }
+
   snapshot(): Readonly<Counters> {
     return { ...this.counters }
   }
 
-  /** Prometheus text exposition format (version 0.0.4). */
-  prometheus(): string {
-    return (Object.keys(this.counters) as Array<keyof Counters>)
-      .map((k) => {
-        const name = `mailmoat_${snake(k)}_total`
-        return `# HELP ${name} ${HELP[k]}\n# TYPE ${name} counter\n${name} ${this.counters[k]}\n`
-      })
-      .join("")
+  /** Prometheus text exposition format. */
+  prometheus(): Promise<string> {
+    return this.prom.text()
   }
 }

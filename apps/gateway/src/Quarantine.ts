@@ -8,7 +8,7 @@
  * @category services
  * @since 0.1.0
  */
-import type { Envelope, Verdict } from "@mailmoat/core"
+import type { Envelope, Quarantine as Q, Verdict } from "@mailmoat/core"
 import { quarantineStore } from "./StateStores.ts"
 
 export interface QuarantineEntry {
@@ -24,6 +24,8 @@ export interface Quarantine {
   readonly describe: string
   /** Stores the message durably; resolves with its id. */
   readonly put: (entry: QuarantineEntry, source: () => AsyncIterable<Uint8Array>) => Promise<string>
+  /** The store itself, for the admin API, the quarantine pages and the digest. */
+  readonly store: Q.QuarantineStoreShape
   readonly close: () => Promise<void>
 }
 
@@ -37,6 +39,7 @@ export const openQuarantine = (settings: QuarantineSettings): Quarantine => {
   const store = quarantineStore(settings.path, settings.state)
   return {
     describe: redisUrl !== undefined ? `redis ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}` : settings.path,
+    store,
     put: (entry, source) => store.put({ envelope: entry.envelope, recipients: entry.recipients, reason: entry.reason, verdict: entry.verdict, message: source }),
     close: () => store.close()
   }

@@ -15,21 +15,23 @@
  * @category services
  * @since 0.1.0
  */
+import { GatewayConfig } from "@mailmoat/core"
 import { Smtp } from "@mailmoat/protocols"
 import { Effect, Exit, Scope } from "effect"
 import { join } from "node:path"
-import { type AdminServer, startAdmin } from "./AdminServer.ts"
-import { type Evaluate, makeHandler } from "./GatewayHandler.ts"
-import { type Handoff, maildirHandoff } from "./Handoff.ts"
+import { startAdminSurface } from "./admin/AdminSurface.ts"
+import { startDigestSchedule } from "./digest/DigestSchedule.ts"
+import type { AdminServer } from "./AdminServer.ts"
+import type { Evaluate } from "./GatewayHandler.ts"
 import { type SweepReport, sweepLeftovers } from "./StartupSweep.ts"
 import { Metrics } from "./Metrics.ts"
 import { openQuarantine, type Quarantine } from "./Quarantine.ts"
-import { makeSessionStages } from "./SessionStages.ts"
-import { type Wiring, wire } from "./Wiring.ts"
 import * as Log from "./Log.ts"
 import type { GatewayLog } from "./Log.ts"
 import { type ProxyListenerInfo, type ProxyListeners, startProxies } from "./ProxyListeners.ts"
-import { relayHandoff } from "./RelayHandoff.ts"
+import { makeReloader, type ReloadOutcome } from "./reload/Reloader.ts"
+import { makeSwappableHandler, type SwappableHandler } from "./reload/SwappableHandler.ts"
+import { buildWiring } from "./reload/Wiring.ts"
 import { type GatewaySettings, listenerLimits, resolveSettings } from "./Settings.ts"
 import { ensureDirectory } from "./StartupChecks.ts"
 import { listenError } from "./StartupError.ts"
@@ -45,6 +47,10 @@ export * as StateStores from "./StateStores.ts"
 export * as Log from "./Log.ts"
 export { type Wiring, type WiringOptions, wire } from "./Wiring.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
+export { collect, learnMessage } from "./admin/Learn.ts"
+export { deliverMessage, type ReinjectResult, reinject } from "./admin/Reinject.ts"
+export { type DigestResult, runDigest } from "./digest/DigestRun.ts"
+export type { ReloadOutcome } from "./reload/Reloader.ts"
 
 export interface GatewayOptions {
   /** Base directory for relative paths in the configuration (default: the working directory). */
@@ -65,6 +71,11 @@ export interface GatewayOptions {
   readonly moduleStatus?: () => Readonly<Record<string, unknown>>
   /** Graceful shutdown deadline (default 30 s). */
   readonly shutdownTimeoutMs?: number
+  /**
+   * Reads the configuration again for a reload (SIGHUP, `POST /api/reload`); `main` re-reads the
+   * file. Default: the configuration object given to `startGateway`.
+   */
+  readonly reloadConfig?: (() => GatewayConfig.Decoded) | undefined
 }
 
 export interface GatewayStatus {
@@ -86,10 +97,13 @@ export interface RunningGateway {
   readonly quarantine: string
   /** The IMAP/POP3 proxy listeners (`protocols.listeners`; none when `protocols.filtering` is off). */
   readonly proxies: ReadonlyArray<ProxyListenerInfo>
+  /** The settings in force (a reload replaces them). */
   readonly settings: GatewaySettings
   /** Crash leftovers removed at start. */
   readonly swept: SweepReport
   status(): GatewayStatus
+  /** Re-reads the configuration; a valid one applies to new sessions, an invalid one is refused. */
+  reload(): Promise<ReloadOutcome>
   close(): Promise<void>
 }
 
@@ -97,19 +111,21 @@ const VERSION = "0.1.0"
 
 /** Starts the gateway from a decoded configuration object (`{}` = embedded defaults). */
 export const startGateway = async (config: unknown, options: GatewayOptions = {}): Promise<RunningGateway> => {
-  const settings = resolveSettings(config, options.base)
+  const base = options.base ?? process.cwd()
+  const initialSettings = resolveSettings(config, options.base)
   const logger =
-    options.logger ?? (options.log !== undefined ? Log.make({ level: "debug", format: settings.config.log.format }, options.log) : Log.silent)
-  // Modules that report free text: what loaded and what failed (plugins, lists, stores) at info;
-  // the session stages and the proxies report failures, refusals and expiring certificates (warn).
+    options.logger ?? (options.log !== undefined ? Log.make({ level: "debug", format: initialSettings.config.log.format }, options.log) : Log.silent)
+  // Modules that report free text: what loaded and what failed (plugins, lists, stores), reloads
+  // and digest runs at info; the proxies report failures, refusals and expiring certificates (warn).
   const log = logger.lines("info")
   const metrics = new Metrics()
   const started = Date.now()
-  const spoolDir = join(settings.dataDir, "spool")
-  await ensureDirectory(settings.dataDir, "dataDir")
+  const spoolDir = join(initialSettings.dataDir, "spool")
+  await ensureDirectory(initialSettings.dataDir, "dataDir")
   await ensureDirectory(spoolDir, "dataDir")
-  if (settings.config.state.backend !== "redis") await ensureDirectory(settings.quarantine.path, settings.config.quarantine.path === undefined ? "dataDir" : "quarantine.path")
-  const swept = await sweepLeftovers(settings, spoolDir)
+  if (initialSettings.config.state.backend !== "redis")
+    await ensureDirectory(initialSettings.quarantine.path, initialSettings.config.quarantine.path === undefined ? "dataDir" : "quarantine.path")
+  const swept = await sweepLeftovers(initialSettings, spoolDir)
   // Everything opened from here on is owned by one scope: a failed start releases what was
   // opened so far, close() releases it all, in the reverse order (listeners first).
   const scope = Scope.makeUnsafe("sequential")
@@ -120,122 +136,143 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     await Effect.runPromise(Scope.addFinalizerExit(scope, finalizer))
     return a
   }
-  let smtp: Awaited<ReturnType<typeof Smtp.SmtpServer.listen>>
-  let handoff: Handoff
-  let quarantine: Quarantine
-  let wiring: Wiring
-  let proxies: ProxyListeners | undefined
-  try {
-    const d = settings.delivery
-    if (d.mode === "maildir") await ensureDirectory(d.path, settings.config.delivery.maildir === undefined ? "dataDir" : "delivery.maildir")
-    handoff = await own(
-      async () =>
-        d.mode === "maildir"
-          ? maildirHandoff(d.path, settings.smtp.hostname, d.domains)
-          : relayHandoff({
-              host: d.host,
-              port: d.port,
-              protocol: d.protocol,
-              tls: d.tls,
-              servername: d.servername,
-              ca: d.ca,
-              heloName: settings.smtp.hostname,
-              timeouts: { dataEndMs: d.dataEndMs, connectMs: d.commandMs, greetingMs: d.commandMs, commandMs: d.commandMs, dataBlockMs: d.commandMs }
-            }),
-      (h) => h.close()
-    )
-    quarantine = await own(
-      async () => openQuarantine({ path: settings.quarantine.path, state: settings.config.state }),
-      (q) => q.close()
-    )
-    // Before anything listens: a plugin problem refuses the start (PluginLoadError, exit 2).
-    wiring = await own(
-      () => wire(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, antispam: settings.antispam, log, withoutProtection: options.evaluate !== undefined }),
-      (w) => w.close()
-    )
-  } catch (error) {
+  const failStart = async (error: unknown): Promise<never> => {
     await Effect.runPromise(Scope.close(scope, Exit.fail(error)))
     throw error
   }
-  const { plugins, protection } = wiring
-  const evaluate = settings.antispam.enabled ? (options.evaluate ?? protection?.evaluate) : undefined
-  const sessionStages = makeSessionStages(plugins.sessionStages, logger.lines("warn"))
-  const handler = makeHandler({ hostname: settings.smtp.hostname, handoff, quarantine, metrics, evaluate, sessionStages, users: settings.smtp.users, logger })
+  let quarantine: Quarantine
+  let wiring: SwappableHandler
+  try {
+    quarantine = await own(
+      async () => openQuarantine({ path: initialSettings.quarantine.path, state: initialSettings.config.state }),
+      (q) => q.close()
+    )
+    const context = { base, logger, quarantine, metrics, evaluate: options.evaluate }
+    // Before anything listens: a plugin problem refuses the start (PluginLoadError, exit 2).
+    // The swappable handler owns the first wiring and every wiring a reload installs.
+    wiring = await own(
+      async () => makeSwappableHandler(await buildWiring(initialSettings, context), log),
+      (w) => w.close()
+    )
+  } catch (error) {
+    return failStart(error)
+  }
+  const first = wiring.current()
+  const settings = () => wiring.current().settings
+  const ss = initialSettings.smtp
+  let smtp: Awaited<ReturnType<typeof Smtp.SmtpServer.listen>>
+  let proxies: ProxyListeners | undefined
   try {
     smtp = await own(
       () =>
         Smtp.SmtpServer.listen(
           {
-            host: settings.smtp.host,
-            port: settings.smtp.port,
-            hostname: settings.smtp.hostname,
-            maxMessageSize: settings.smtp.maxMessageSize,
-            maxRecipients: settings.smtp.maxRecipients,
-            maxConnections: settings.smtp.maxConnections,
-            maxConnectionsPerIp: settings.smtp.maxConnectionsPerIp,
-            bareLineEndings: settings.smtp.bareLineEndings,
-            ...listenerLimits(settings, spoolDir),
-            tls: settings.smtp.tls,
+            host: ss.host,
+            port: ss.port,
+            hostname: ss.hostname,
+            maxMessageSize: ss.maxMessageSize,
+            maxRecipients: ss.maxRecipients,
+            maxConnections: ss.maxConnections,
+            maxConnectionsPerIp: ss.maxConnectionsPerIp,
+            bareLineEndings: ss.bareLineEndings,
+            ...listenerLimits(initialSettings, spoolDir),
+            tls: ss.tls,
             spool: { dir: spoolDir },
+            onRefused: (limit) => metrics.prom.refused(limit === "total" ? "max_connections" : `max_connections_per_${limit}`),
             log
           },
-          handler
+          wiring.handler
         ).catch((error: unknown) => {
-          throw listenError(error, { host: "smtp.host", port: "smtp.port" }, `${settings.smtp.host}:${settings.smtp.port}`)
+          throw listenError(error, { host: "smtp.host", port: "smtp.port" }, `${ss.host}:${ss.port}`)
         }),
       // Graceful on close (sessions in flight finish); at once when the start failed.
       (server, failed) => server.close(failed ? { graceful: false } : { graceful: true, timeoutMs: options.shutdownTimeoutMs ?? 30_000 })
     )
     // The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start.
     proxies = await own(
-      () => startProxies(settings.config, { base: options.base ?? process.cwd(), dataDir: settings.dataDir, log: logger.lines("warn"), classifierStage: protection?.classifierStage }),
+      () => startProxies(initialSettings.config, { base, dataDir: initialSettings.dataDir, log: logger.lines("warn"), classifierStage: first.protection?.classifierStage }),
       async (p) => p?.close()
     )
   } catch (error) {
-    await Effect.runPromise(Scope.close(scope, Exit.fail(error)))
-    throw error
+    return failStart(error)
   }
+  // Scrape-time values read the wiring in force, so they follow a reload.
+  metrics.prom.sources.listHealth = () =>
+    (wiring.current().protection?.module.status().lists ?? []).map((z) => ({ list: z.zone, up: z.state !== "suspended" }))
   let closing = false
-  const antispamState = !settings.antispam.enabled ? "off" : evaluate !== undefined ? "on" : "unavailable"
-  const status = (): GatewayStatus => ({
-    protected: !closing && antispamState !== "unavailable",
-    version: VERSION,
-    uptimeSeconds: Math.round((Date.now() - started) / 1000),
-    smtp: { ...smtp.address, tls: settings.smtp.tls !== undefined, connections: smtp.connections() },
-    delivery: handoff.describe,
-    quarantine: quarantine.describe,
-    modules: {
-      antispam: { enabled: settings.antispam.enabled, state: antispamState, ...(protection?.status() ?? {}) },
-      plugins: plugins.status(),
-      protocols: proxies?.status() ?? { filtering: settings.config.protocols.filtering, listeners: [] },
-      ...(options.moduleStatus?.() ?? {})
-    },
-    counters: metrics.snapshot() as unknown as Record<string, number>
+  const status = (): GatewayStatus => {
+    const w = wiring.current()
+    const s = w.settings
+    return {
+      protected: !closing && w.antispamState !== "unavailable",
+      version: VERSION,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      smtp: { ...smtp.address, tls: ss.tls !== undefined, connections: smtp.connections() },
+      delivery: w.handoff.describe,
+      quarantine: quarantine.describe,
+      modules: {
+        antispam: { enabled: s.antispam.enabled, state: w.antispamState, ...(w.protection?.status() ?? {}) },
+        plugins: w.plugins.status(),
+        protocols: proxies?.status() ?? { filtering: s.config.protocols.filtering, listeners: [] },
+        ...(options.moduleStatus?.() ?? {})
+      },
+      counters: metrics.snapshot() as unknown as Record<string, number>
+    }
+  }
+  const context = { base, logger, quarantine, metrics, evaluate: options.evaluate }
+  const reloader = makeReloader({
+    load: options.reloadConfig ?? (() => GatewayConfig.decode(config)),
+    base,
+    current: settings,
+    build: (next) => buildWiring(next, context),
+    install: (next) => wiring.swap(next),
+    log
   })
   let admin: AdminServer | undefined
   try {
-    if (settings.admin.enabled)
-      admin = await own(
+    if (initialSettings.admin.enabled) {
+      const a = initialSettings.admin
+      const surface = await own(
         () =>
-          startAdmin(settings.admin.host, settings.admin.port, { status, metrics: () => metrics.prometheus() }).catch((error: unknown) => {
-            throw listenError(error, { host: "admin.host", port: "admin.port" }, `${settings.admin.host}:${settings.admin.port}`)
+          startAdminSurface({
+            settings,
+            base,
+            store: quarantine.store,
+            status,
+            metrics: () => metrics.prometheus(),
+            reload: reloader.reload,
+            log
+          }).catch((error: unknown) => {
+            throw listenError(error, { host: "admin.host", port: "admin.port" }, `${a.host}:${a.port}`)
           }),
-        (server) => server.close()
+        (s) => s.server.close()
       )
+      admin = surface.server
+      metrics.prom.sources.quarantineSize = surface.quarantine.size
+    }
+    // Closed first on shutdown: no digest run starts while the rest closes.
+    await own(
+      async () => startDigestSchedule(settings, quarantine.store, log),
+      async (d) => d.stop()
+    )
   } catch (error) {
-    await Effect.runPromise(Scope.close(scope, Exit.fail(error)))
-    throw error
+    return failStart(error)
   }
   let closed: Promise<void> | undefined
   return {
     smtp: smtp.address,
     admin: admin?.address,
-    delivery: handoff.describe,
+    get delivery() {
+      return wiring.current().handoff.describe
+    },
     quarantine: quarantine.describe,
     proxies: proxies?.listeners ?? [],
-    settings,
+    get settings() {
+      return settings()
+    },
     swept,
     status,
+    reload: reloader.reload,
     close: () => {
       closing = true
       closed ??= Effect.runPromise(Scope.close(scope, Exit.void))

@@ -3,7 +3,8 @@
  * runs). Loads the configuration with `ConfigFile.load` (the file, or the defaults
  * without `--config`, plus `MAILMOAT_*` environment overrides), starts the gateway,
  * prints where it listens and where mail goes, and shuts down gracefully on SIGINT/SIGTERM (a
- * second signal exits at once).
+ * second signal exits at once). SIGHUP re-reads the configuration file (a refused reload keeps
+ * the running configuration and prints why).
  *
  * Exit codes: 0 after a clean shutdown; 2 when nothing was started: a bad command line or
  * configuration (each problem printed as `mailmoat: config: <problem>`, plugin problems
@@ -24,7 +25,7 @@ import { ConfigError } from "./Settings.ts"
 import { StartupError } from "./StartupError.ts"
 import { describeSweep } from "./StartupSweep.ts"
 
-const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]"
+const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]   (default --config: $MAILMOAT_CONFIG)"
 
 /** Runs the gateway until a signal; resolves with the process exit code. */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
@@ -51,6 +52,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.error(`--config needs a file name\n${USAGE}`)
     return 2
   }
+  // MAILMOAT_CONFIG is the default --config.
+  configPath ??= process.env.MAILMOAT_CONFIG || undefined
 
   const loaded = ConfigFile.load({ file: configPath, env: process.env })
   if (!loaded.ok) {
@@ -64,7 +67,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   let gateway: Awaited<ReturnType<typeof startGateway>>
   try {
     const logger = Log.make({ level: verbose ? "debug" : config.log.level, format: config.log.format }, (line) => console.log(line))
-    gateway = await startGateway(config, { base, logger })
+    gateway = await startGateway(config, { base, logger, reloadConfig: () => ConfigFile.load({ file: configPath, env: process.env }) })
   } catch (error) {
     return startFailure(error)
   }
@@ -91,6 +94,10 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     }
     process.on("SIGINT", () => stop("SIGINT"))
     process.on("SIGTERM", () => stop("SIGTERM"))
+    // SIGHUP re-reads the configuration; the reload logs its outcome (refused: one line per problem).
+    process.on("SIGHUP", () => {
+      if (!stopping) void gateway.reload()
+    })
     const s = gateway.status()
     console.log(`mailmoat gateway ${s.version}`)
     console.log(`  SMTP        ${gateway.smtp.host}:${gateway.smtp.port}${s.smtp.tls ? " (STARTTLS offered)" : ""}`)

@@ -41,8 +41,10 @@ export const section = (v: unknown, key: string): Obj => {
 
 const heading = (file: string | undefined) => `mailmoat: invalid configuration${file ? ` ${file}` : ""}:`
 
-/** Loads and decodes the configuration; throws an `InputError` with every problem. */
-export const loadConfig = (file: string | undefined): LoadedConfig => {
+/** Loads and decodes the configuration (`--config`, else `$MAILMOAT_CONFIG`, else the defaults); throws an `InputError` with every problem. */
+export const loadConfig = (given: string | undefined): LoadedConfig => {
+  // MAILMOAT_CONFIG is the default --config.
+  const file = given ?? (process.env.MAILMOAT_CONFIG || undefined)
   const loaded = ConfigFile.load({ file, env: process.env })
   if (!loaded.ok) throw new InputError(loaded.problems, heading(file))
   const config = loaded.config

@@ -55,9 +55,20 @@ const confirm: CommandSpec = {
   run: (a) => import("../run/quarantine.ts").then((m) => m.runConfirm(a))
 }
 
+const digest: CommandSpec = {
+  name: "digest",
+  summary: "send the quarantine digest now (one message per recipient with new quarantined mail)",
+  description:
+    "Sends what the gateway sends daily at quarantine.digest.at: each recipient with mail quarantined since their last digest gets one message listing it (sender, subject, date) with a signed link ({baseUrl}/q/...) to their own quarantine page, valid for quarantine.digest.linkTtlHours. Needs quarantine.digest.from and baseUrl (enabled only switches the daily run).",
+  options: [configOption, jsonOption],
+  exitCodes: ["1  a digest could not be delivered (retried by the next run)"],
+  examples: ["mailmoat quarantine digest --config mailmoat.yaml"],
+  run: (a) => import("../run/digest.ts").then((m) => m.runDigestNow(a))
+}
+
 export const quarantineCommand: CommandSpec = {
   name: "quarantine",
-  summary: "list, inspect, release, delete or confirm quarantined messages",
+  summary: "list, inspect, release, delete or confirm quarantined messages; send the digest",
   description: "Works on the quarantine the gateway writes: files under quarantine.path (default <dataDir>/quarantine), or Redis when state.backend is redis.",
-  subcommands: [list, show, releaseCommand, deleteCommand, confirm]
+  subcommands: [list, show, releaseCommand, deleteCommand, confirm, digest]
 }

@@ -14,6 +14,7 @@ import { messageOf } from "../cli/Common.ts"
 import { loadConfig } from "../cli/Config.ts"
 import { EXIT_OK, InputError } from "../cli/Errors.ts"
 import { print, printJson, warn } from "../cli/Io.ts"
+import { makeProgress } from "../cli/Progress.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
 const dirs = (a: Parsed) => {
@@ -47,7 +48,14 @@ export const runTrain = async (a: Parsed): Promise<number> => {
   const started = Date.now()
   let model: Classifier.Model
   try {
-    model = Classifier.train({ hamDir, spamDir, out, gzip: out.endsWith(".gz"), log: opt.flag(a, "json") ? undefined : (line) => warn(line) })
+    model = Classifier.train({
+      hamDir,
+      spamDir,
+      out,
+      gzip: out.endsWith(".gz"),
+      log: opt.flag(a, "json") ? undefined : (line) => warn(line),
+      progress: makeProgress("tokenizing", { enabled: !opt.flag(a, "json") })
+    })
   } catch (e) {
     throw new InputError([messageOf(e)], "mailmoat: training failed:")
   }
@@ -71,7 +79,14 @@ export const runEval = async (a: Parsed): Promise<number> => {
   const explain = opt.flag(a, "explain")
   let e: Classifier.Evaluation
   try {
-    e = Classifier.evaluate({ hamDir, spamDir, model, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove }, explain })
+    e = Classifier.evaluate({
+      hamDir,
+      spamDir,
+      model,
+      cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove },
+      explain,
+      progress: makeProgress("classifying", { enabled: !opt.flag(a, "json") })
+    })
   } catch (err) {
     throw new InputError([messageOf(err)], "mailmoat: evaluation failed:")
   }

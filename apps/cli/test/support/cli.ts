@@ -1,7 +1,7 @@
 // Runs the BUILT `mailmoat` binary as a user would (node apps/cli/bin/mailmoat.mjs ...), with
 // stdin, a working directory and extra environment, and collects its output and exit code.
 import { type ChildProcess, spawn } from "node:child_process"
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -99,4 +99,22 @@ export const startGatewayProcess = async (config: string): Promise<{ child: Chil
   const port = Number(/SMTP +127\.0\.0\.1:(\d+)/.exec(out)?.[1])
   if (!(port > 0)) throw new Error(`the gateway did not start:\n${out}`)
   return { child, port, output: () => out }
+}
+
+/** A small generated corpus: ham about meetings, spam about pills and prizes. */
+export const corpus = () => {
+  const dir = tmp()
+  const words = {
+    ham: ["meeting", "agenda", "review", "project", "schedule", "minutes", "build", "release", "team", "notes"],
+    spam: ["viagra", "winner", "prize", "cheap", "pills", "casino", "free", "money", "offer", "unsubscribe"]
+  }
+  for (const label of ["ham", "spam"] as const) {
+    mkdirSync(join(dir, label))
+    for (let i = 0; i < 30; i++) {
+      const w = words[label]
+      const body = Array.from({ length: 40 }, (_, k) => w[(i * 7 + k * 3) % w.length]).join(" ")
+      writeFileSync(join(dir, label, `${label}.${String(i).padStart(3, "0")}`), `From: ${label}${i}@example.net\nTo: user@example.org\nSubject: ${w[i % w.length]} ${w[(i + 3) % w.length]}\n\n${body}\n`)
+    }
+  }
+  return { ham: join(dir, "ham"), spam: join(dir, "spam"), dir }
 }

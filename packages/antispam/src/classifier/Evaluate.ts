@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs"
 import { classifyWith } from "./Classifier.ts"
-import { listFiles, parseMessage } from "./Corpus.ts"
+import { counter, listFiles, parseMessage } from "./Corpus.ts"
 import { type Explanation, explain } from "./Explain.ts"
 import { wilson } from "./Interval.ts"
 import type { Label, Model } from "./Model.ts"
@@ -80,6 +80,8 @@ export interface EvaluateOptions {
   readonly cutoffs?: Partial<Cutoffs> | undefined
   /** Explain every error (false positive, spam not called spam) in `errors`. */
   readonly explain?: boolean | undefined
+  /** Called after each message is classified (a progress display). */
+  readonly progress?: ((done: number, total: number) => void) | undefined
 }
 
 export const summarise = (ham: ReadonlyArray<ClassName>, spam: ReadonlyArray<ClassName>, seconds: number): Evaluation => {
@@ -133,7 +135,12 @@ export const evaluate = (o: EvaluateOptions): Evaluation => {
   for (const m of messages.slice(0, WARM_UP)) classifyWith(model, m, cutoffs)
   const w1 = performance.now()
   const c1 = cpuNow()
-  const classes = messages.map((m) => classifyWith(model, m, cutoffs).class)
+  const tick = counter(o.progress, messages.length)
+  const classes = messages.map((m) => {
+    const c = classifyWith(model, m, cutoffs).class
+    tick?.()
+    return c
+  })
   const w2 = performance.now()
   const c2 = cpuNow()
   const ham = classes.filter((_, i) => files[i]!.label === "ham")

@@ -13,7 +13,7 @@
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import type { ChiOptions } from "./Chi2.ts"
-import { listFiles, readMessage } from "./Corpus.ts"
+import { counter, listFiles, readMessage } from "./Corpus.ts"
 import { type FitOptions, fit, type Sample } from "./Logistic.ts"
 import * as ModelData from "./Model.ts"
 import type { Label, Model } from "./Model.ts"
@@ -40,6 +40,8 @@ export interface TrainOptions {
   readonly gzip?: boolean | undefined
   readonly meta?: Record<string, string | number> | undefined
   readonly log?: ((line: string) => void) | undefined
+  /** Called after each message is read and tokenized (a progress display). */
+  readonly progress?: ((done: number, total: number) => void) | undefined
 }
 
 export interface LabelledTokens {
@@ -47,7 +49,13 @@ export interface LabelledTokens {
   readonly label: Label
 }
 
-export const tokenizeDir = (dir: string, label: Label): Array<LabelledTokens> => listFiles(dir).map((p) => ({ tokens: tokenize(readMessage(p)), label }))
+export const tokenizeDir = (dir: string, label: Label, onMessage?: () => void): Array<LabelledTokens> =>
+  listFiles(dir).map((p) => {
+    const tokens = tokenize(readMessage(p))
+    onMessage?.()
+    return { tokens, label }
+  })
+
 
 /** Counts a token table from tokenized messages. */
 export const countAll = (items: ReadonlyArray<LabelledTokens>, options?: Partial<ChiOptions>): Model => {
@@ -107,8 +115,9 @@ export const trainTokens = (items: ReadonlyArray<LabelledTokens>, o: Omit<TrainO
 export const train = (o: TrainOptions): Model => {
   const log = o.log ?? (() => {})
   const t0 = Date.now()
-  const ham = tokenizeDir(o.hamDir, "ham")
-  const spam = tokenizeDir(o.spamDir, "spam")
+  const tick = counter(o.progress, o.progress ? listFiles(o.hamDir).length + listFiles(o.spamDir).length : 0)
+  const ham = tokenizeDir(o.hamDir, "ham", tick)
+  const spam = tokenizeDir(o.spamDir, "spam", tick)
   log(`tokenized ${ham.length} ham and ${spam.length} spam in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   // Interleave classes so every fold gets its share of both.
   const items = interleave(ham, spam)

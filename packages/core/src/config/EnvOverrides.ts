@@ -22,6 +22,9 @@ import { parse } from "./Yaml.ts"
 
 export const PREFIX = "MAILMOAT_"
 
+/** Variables with the prefix that are not settings: `MAILMOAT_CONFIG` names the file itself. */
+const NOT_SETTINGS: ReadonlySet<string> = new Set(["MAILMOAT_CONFIG"])
+
 export interface Override {
   readonly variable: string
   /** Key names as the schema spells them. */
@@ -86,7 +89,7 @@ export const parseEnv = (env: Readonly<Record<string, string | undefined>>, root
   const overrides: Array<Override> = []
   const problems: Array<string> = []
   const names = Object.keys(env)
-    .filter((name) => name.startsWith(PREFIX))
+    .filter((name) => name.startsWith(PREFIX) && !NOT_SETTINGS.has(name))
     .sort()
   for (const variable of names) {
     const raw = env[variable]

@@ -103,3 +103,11 @@ export const badPortEntries = (list: string): ReadonlyArray<{ readonly position:
     .map((raw, i) => ({ position: i + 1, entry: raw.trim() }))
     .filter(({ entry }) => !isPort(entry, 1))
 }
+
+/** 127.0.0.0/8, ::1 or localhost: addresses only this machine can reach. */
+export const isLoopbackHost = (input: string): boolean => {
+  if (input.toLowerCase() === "localhost") return true
+  const ip = IpAddress.parse(input)
+  if (ip === undefined) return false
+  return ip.family === 4 ? ip.bytes[0] === 127 : ip.bytes.every((b, i) => b === (i === 15 ? 1 : 0))
+}

@@ -15,7 +15,7 @@
  */
 import { Schema } from "effect"
 import { boolean, doc, int, list, listenPort, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
-import { isHost, isUrl } from "./Formats.ts"
+import { isHost, isLoopbackHost, isUrl } from "./Formats.ts"
 
 const host = string("a host name or IP address", isHost)
 
@@ -104,15 +104,52 @@ export const Delivery = Schema.Struct({
     )
   )
 
+const Digest = Schema.Struct({
+  enabled: boolean.pipe(doc("Send each recipient with newly quarantined mail one message a day."), withDefault(false)),
+  at: string("a time of day HH:MM (24 h, UTC)", (s) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s)).pipe(doc("When the digest goes out (UTC)."), withDefault("08:00")),
+  from: string("a mail address", (s) => /^[^\s@<>]+@[^\s@<>]+$/.test(s)).pipe(doc("Sender of the digest messages.", "quarantine@example.org"), optional),
+  baseUrl: string("an http:// or https:// URL", (s) => isUrl(s, ["http", "https"])).pipe(
+    doc("Public address of the quarantine pages; links are {baseUrl}/q/{token}.", "https://mail.example.org:8025"),
+    optional
+  ),
+  linkTtlHours: int(1, 24 * 90).pipe(doc("How long a digest link works."), withDefault(72))
+})
+  .annotate({ description: "Daily quarantine digest with signed links to each recipient's own quarantine page." })
+  .check(
+    Schema.makeFilter((d) =>
+      d.enabled && d.from === undefined
+        ? { path: ["from"], issue: "a sender address when quarantine.digest.enabled is true" }
+        : d.enabled && d.baseUrl === undefined
+          ? { path: ["baseUrl"], issue: "the public URL of the quarantine pages when quarantine.digest.enabled is true" }
+          : undefined
+    )
+  )
+
 export const Quarantine = Schema.Struct({
-  path: path.pipe(doc("Quarantine directory: default <dataDir>/quarantine.", "./data/quarantine"), optional)
+  path: path.pipe(doc("Quarantine directory: default <dataDir>/quarantine.", "./data/quarantine"), optional),
+  digest: Digest.pipe(section)
 })
 
 export const Admin = Schema.Struct({
-  enabled: boolean.pipe(doc("Serve /status and /metrics."), withDefault(true)),
-  host: host.pipe(doc("Admin API address."), withDefault("127.0.0.1")),
-  port: listenPort.pipe(doc("Admin API port."), withDefault(8025))
-}).annotate({ description: "Admin HTTP API." })
+  enabled: boolean.pipe(doc("Serve /status, /metrics, the /api/* endpoints and the /quarantine page."), withDefault(true)),
+  host: host.pipe(doc("Admin API address (a non-loopback address needs a token)."), withDefault("127.0.0.1")),
+  port: listenPort.pipe(doc("Admin API port."), withDefault(8025)),
+  token: string("a token of at least 16 characters", (s) => s.trim().length >= 16).pipe(
+    doc("Bearer token for /api/* and the /quarantine login; without one, /api/* and /quarantine are not served.", "change-me-to-a-long-random-string"),
+    optional
+  ),
+  tokenFile: path.pipe(doc("File holding the token (first line), instead of admin.token.", "/etc/mailmoat/admin.token"), optional)
+})
+  .annotate({ description: "Admin HTTP API." })
+  .check(
+    Schema.makeFilter((a) =>
+      a.token !== undefined && a.tokenFile !== undefined
+        ? { path: ["tokenFile"], issue: "no tokenFile when token is set (use one of them)" }
+        : a.enabled && !isLoopbackHost(a.host) && a.token === undefined && a.tokenFile === undefined
+          ? { path: ["token"], issue: `a token (admin.token or admin.tokenFile) when admin.host is not a loopback address, got host ${a.host} without one` }
+          : undefined
+    )
+  )
 
 export const State = Schema.Struct({
   backend: literals(["embedded", "redis"]).pipe(doc("Where shared state lives: embedded (memory + files) or redis (several gateways)."), withDefault("embedded")),

@@ -8,6 +8,11 @@ import { parseEnv } from "../../src/config/EnvOverrides.ts"
 const withEnv = (text: string, env: Record<string, string | undefined>) => GatewayConfig.decodeText(text, { source: "mailmoat.yaml", env })
 
 describe("environment overrides", () => {
+  it("MAILMOAT_CONFIG names the file; it is not a setting", () => {
+    const r = withEnv("smtp: { port: 25 }\n", { MAILMOAT_CONFIG: "/etc/mailmoat/mailmoat.yaml" })
+    expect(r.ok && r.config.smtp.port).toBe(25)
+  })
+
   it("set nested camelCase keys, in any case, with or without underscores; env wins over the file", () => {
     const r = withEnv("smtp:\n  port: 25\n  maxRecipients: 10\nantispam:\n  onSpam: drop\n", {
       MAILMOAT_SMTP__PORT: "2626",

@@ -32,3 +32,10 @@ describe("formats", () => {
     ])
   })
 })
+
+describe("isLoopbackHost", () => {
+  it("127.0.0.0/8, ::1 and localhost are loopback; anything else is not", () => {
+    for (const h of ["127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "localhost", "LOCALHOST"]) expect(F.isLoopbackHost(h), h).toBe(true)
+    for (const h of ["0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "::2", "mx.example", "127.example"]) expect(F.isLoopbackHost(h), h).toBe(false)
+  })
+})

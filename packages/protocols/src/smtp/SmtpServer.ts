@@ -63,6 +63,8 @@ export interface SmtpServerOptions {
   readonly maxConnectionsPerIp?: number
   /** Connections from one /24 (IPv4) or /64 (IPv6) network (default 30). */
   readonly maxConnectionsPerNetwork?: number
+  /** Called for each connection refused at accept, with the limit it hit. */
+  readonly onRefused?: ((limit: "total" | "ip" | "network") => void) | undefined
   /** Fraction of `maxConnections` in use from which idle timers shorten (default 0.7). */
   readonly stressThreshold?: number
   /** Idle timeout while stressed (default 10 000, Postfix's stress value). */
@@ -220,6 +222,7 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
     const admitted = admission.admit(ip)
     if (!admitted.ok) {
       log(formatLogLine(id, "too_many_connections", { client: ip, limit: admitted.reason }))
+      options.onRefused?.(admitted.reason)
       socket.end("421 4.7.0 Too many connections, try again later\r\n")
       setTimeout(() => socket.destroy(), 5000).unref()
       return

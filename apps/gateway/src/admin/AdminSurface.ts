@@ -1,0 +1,66 @@
+/**
+ * The operations surface of a running gateway, assembled: the quarantine service (with one
+ * release per entry), the end-user lists, the JSON API, the quarantine pages and the admin HTTP
+ * server. Everything that depends on the configuration (token, delivery, classifier, lists,
+ * digest links) is read from the current settings at each request, so a reload applies at once.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import { join, resolve } from "node:path"
+import type { QuarantineStoreShape } from "@mailmoat/core"
+import type { ReloadOutcome } from "../reload/Reloader.ts"
+import type { GatewaySettings } from "../Settings.ts"
+import { makeAdminApp } from "./AdminApp.ts"
+import { type AdminServer, startAdmin } from "../AdminServer.ts"
+import { resolveAdminToken } from "./AdminToken.ts"
+import { learnMessage } from "./Learn.ts"
+import { makeQuarantineService, type QuarantineService } from "./QuarantineService.ts"
+import { reinject } from "./Reinject.ts"
+import { makeUserLists } from "./UserLists.ts"
+import { digestKey } from "../digest/DigestLinks.ts"
+import { makeQuarantinePages } from "../quarantine-web/Routes.ts"
+
+export interface AdminSurfaceDeps {
+  /** The settings in force (they change with a reload). */
+  readonly settings: () => GatewaySettings
+  readonly base: string
+  readonly store: QuarantineStoreShape
+  readonly status: () => unknown
+  readonly metrics: () => Promise<string>
+  readonly reload: () => Promise<ReloadOutcome>
+  readonly log: (line: string) => void
+}
+
+export const makeQuarantineOperations = (deps: Pick<AdminSurfaceDeps, "settings" | "base" | "store" | "log">): QuarantineService =>
+  makeQuarantineService({
+    store: deps.store,
+    reinject: (entry) => reinject(deps.settings().delivery, deps.settings().smtp.hostname, entry),
+    learn: (bytes, label) => learnMessage(deps.settings().config, deps.base, bytes, label),
+    log: deps.log
+  })
+
+export const startAdminSurface = async (deps: AdminSurfaceDeps): Promise<{ server: AdminServer; quarantine: QuarantineService }> => {
+  const tokens = new WeakMap<GatewaySettings, string | undefined>()
+  const token = (): string | undefined => {
+    const s = deps.settings()
+    if (!tokens.has(s)) tokens.set(s, resolveAdminToken(s.config.admin, deps.base))
+    return tokens.get(s)
+  }
+  token() // an unreadable token file refuses the start
+  const quarantine = makeQuarantineOperations(deps)
+  const lists = () => {
+    const s = deps.settings()
+    const directory = s.config.antispam.bypass.directory
+    return makeUserLists({ listsDir: join(s.dataDir, "lists"), directoryFile: directory === undefined ? undefined : resolve(deps.base, directory) })
+  }
+  const handle = makeAdminApp({
+    status: deps.status,
+    metrics: deps.metrics,
+    token,
+    api: { quarantine, lists, reload: deps.reload },
+    pages: makeQuarantinePages(quarantine, { token, digestKey: () => digestKey(deps.settings().dataDir) })
+  })
+  const { host, port } = deps.settings().admin
+  return { server: await startAdmin(host, port, handle), quarantine }
+}

@@ -1,0 +1,110 @@
+/**
+ * The JSON admin API under `/api/` (the caller is already authenticated):
+ *
+ * | method + path | does |
+ * |---|---|
+ * | `GET /api/quarantine?recipient=&q=&since=&until=&limit=&cursor=` | `{ items, next, total }`, newest first |
+ * | `GET /api/quarantine/{id}` | metadata, header fields, text preview |
+ * | `POST /api/quarantine/{id}/release` | re-inject with the original envelope (409 when already released) |
+ * | `POST /api/quarantine/{id}/delete` | remove without delivering |
+ * | `POST /api/quarantine/{id}/not-spam` | release, then learn as ham |
+ * | `GET /api/lists` | both lists |
+ * | `GET, POST /api/lists/blocklist`, `DELETE /api/lists/blocklist/{entry}` | end-user blocklist (`{ "entry": ... }`) |
+ * | `GET, POST /api/lists/safe-senders`, `DELETE /api/lists/safe-senders/{recipient}/{sender}` | safe senders (`{ "recipient", "sender" }`) |
+ * | `POST /api/reload` | re-read the configuration (422 with `problems` when it is refused) |
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import type * as http from "node:http"
+import { BadRequest, readJson, sendError, sendJson } from "./Http.ts"
+import type { ReloadOutcome } from "../reload/Reloader.ts"
+import { type QuarantineService, statusOf } from "./QuarantineService.ts"
+import type { UserLists } from "./UserLists.ts"
+
+export interface ApiDeps {
+  readonly quarantine: QuarantineService
+  readonly lists: () => UserLists
+  readonly reload: () => Promise<ReloadOutcome>
+}
+
+const stringField = (body: Record<string, unknown>, key: string): string => {
+  const v = body[key]
+  if (typeof v !== "string" || v.trim() === "") throw new BadRequest(`${key}: expected a non-empty string`)
+  return v
+}
+
+const intParam = (url: URL, key: string): number | undefined => {
+  const v = url.searchParams.get(key)
+  if (v === null || v === "") return undefined
+  if (!/^\d+$/.test(v)) throw new BadRequest(`${key}: expected a whole number, got ${JSON.stringify(v)}`)
+  return Number(v)
+}
+
+/** The path with its variable segments as ":" (the quarantine id; list entries). */
+const routePattern = (parts: ReadonlyArray<string>): string =>
+  parts.map((p, i) => ((parts[0] === "quarantine" && i === 1) || (parts[0] === "lists" && i >= 2) ? ":" : p)).join("/")
+
+const param = (url: URL, key: string) => url.searchParams.get(key) || undefined
+
+export const handleApi = async (deps: ApiDeps, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
+  const method = req.method ?? "GET"
+  const parts = url.pathname.split("/").slice(2).map(decodeURIComponent)
+  const route = `${method} ${routePattern(parts)}`
+  try {
+    const q = deps.quarantine
+    switch (route) {
+      case "GET quarantine":
+        return sendJson(
+          res,
+          200,
+          await q.list({ recipient: param(url, "recipient"), q: param(url, "q"), since: param(url, "since"), until: param(url, "until"), limit: intParam(url, "limit"), cursor: param(url, "cursor") })
+        )
+      case "GET quarantine/:":
+        return sendJson(res, 200, await q.detail(parts[1]!))
+      case "POST quarantine/:/release":
+        return sendJson(res, 200, await q.release(parts[1]!))
+      case "POST quarantine/:/delete":
+        return sendJson(res, 200, await q.remove(parts[1]!))
+      case "POST quarantine/:/not-spam":
+        return sendJson(res, 200, await q.notSpam(parts[1]!))
+      case "GET lists":
+        return sendJson(res, 200, { blocklist: deps.lists().blocklist(), safeSenders: safeSendersOrNull(deps.lists()) })
+      case "GET lists/blocklist":
+        return sendJson(res, 200, { entries: deps.lists().blocklist() })
+      case "POST lists/blocklist":
+        return sendJson(res, 201, { entries: deps.lists().addBlocked(stringField(await readJson(req), "entry")) })
+      case "DELETE lists/blocklist/:":
+        return sendJson(res, 200, { entries: deps.lists().removeBlocked(parts[2]!) })
+      case "GET lists/safe-senders": {
+        const all = deps.lists().safeSenders()
+        const r = param(url, "recipient")?.toLowerCase()
+        return sendJson(res, 200, { recipients: r === undefined ? all : { [r]: all[r] ?? [] } })
+      }
+      case "POST lists/safe-senders": {
+        const body = await readJson(req)
+        const recipient = stringField(body, "recipient")
+        return sendJson(res, 201, { recipient: recipient.toLowerCase(), safeSenders: deps.lists().addSafeSender(recipient, stringField(body, "sender")) })
+      }
+      case "DELETE lists/safe-senders/:/:":
+        return sendJson(res, 200, { recipient: parts[2]!.toLowerCase(), safeSenders: deps.lists().removeSafeSender(parts[2]!, parts[3]!) })
+      case "POST reload": {
+        const outcome = await deps.reload()
+        return outcome.ok ? sendJson(res, 200, outcome) : sendJson(res, 422, outcome)
+      }
+      default:
+        return sendError(res, 404, `no such API endpoint: ${method} ${url.pathname}`)
+    }
+  } catch (e) {
+    if (e instanceof BadRequest) return sendError(res, e.status, e.message)
+    return sendError(res, statusOf(e), (e as Error).message)
+  }
+}
+
+const safeSendersOrNull = (lists: UserLists) => {
+  try {
+    return lists.safeSenders()
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Sends the digest once a day at `quarantine.digest.at` (UTC) while `quarantine.digest.enabled`
+ * is on. The clock is looked at once a minute against the settings in force, so a reload that
+ * changes the time or switches the digest on or off applies without a restart. A gateway that
+ * starts after the day's time sends that day's digest at once, unless it was sent already (the
+ * run is recorded in the data directory; gateways sharing a quarantine should enable it on one).
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import type { QuarantineStoreShape } from "@mailmoat/core"
+import type { GatewaySettings } from "../Settings.ts"
+import { lastDigestRun, runDigest } from "./DigestRun.ts"
+
+export const startDigestSchedule = (settings: () => GatewaySettings, store: QuarantineStoreShape, log: (line: string) => void, now: () => number = Date.now) => {
+  let running = false
+  const tick = async () => {
+    const s = settings()
+    const d = s.config.quarantine.digest
+    const t = new Date(now())
+    const day = t.toISOString().slice(0, 10)
+    if (!d.enabled || running || t.toISOString().slice(11, 16) < d.at || lastDigestRun(s.dataDir)?.slice(0, 10) === day) return
+    running = true
+    try {
+      const results = await runDigest(s, store, t.getTime())
+      for (const r of results) log(`digest ${r.sent ? "sent" : "failed"} to=${r.recipient} messages=${r.messages}${r.error ? ` error=${JSON.stringify(r.error)}` : ""}`)
+    } catch (e) {
+      log(`digest failed: ${(e as Error).message}`)
+    } finally {
+      running = false
+    }
+  }
+  const timer = setInterval(() => void tick(), 60_000)
+  timer.unref()
+  void tick()
+  return { stop: () => clearInterval(timer), tick }
+}

@@ -1,0 +1,111 @@
+/**
+ * The SMTP handler the listener keeps for its whole life, delegating to the current wiring.
+ * Each transaction (MAIL FROM to the DATA reply, RSET, QUIT or disconnect) stays on the wiring
+ * it began with, so a configuration reload never changes the rules in the middle of a message
+ * and never drops a session in flight; new transactions and new connections take the new wiring.
+ * A replaced wiring is closed once its last transaction ends.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import type { Smtp } from "@mailmoat/protocols"
+import type { Wiring } from "./Wiring.ts"
+
+interface Slot {
+  readonly wiring: Wiring
+  inFlight: number
+  retired: boolean
+  closed: boolean
+}
+
+export interface SwappableHandler {
+  readonly handler: Smtp.SmtpHandler
+  readonly current: () => Wiring
+  /** New transactions use `next`; the previous wiring closes when its transactions are done. */
+  readonly swap: (next: Wiring) => void
+  /** Closes every wiring (gateway shutdown, once the SMTP listener has closed). */
+  readonly close: () => Promise<void>
+}
+
+export const makeSwappableHandler = (initial: Wiring, log: (line: string) => void): SwappableHandler => {
+  let current: Slot = { wiring: initial, inFlight: 0, retired: false, closed: false }
+  const slots = new Set<Slot>([current])
+  const bound = new Map<string, Slot>()
+  const closing: Array<Promise<void>> = []
+
+  const closeSlot = (slot: Slot) => {
+    if (slot.closed) return
+    slot.closed = true
+    slots.delete(slot)
+    closing.push(slot.wiring.close().catch((e: unknown) => log(`reload: closing the previous configuration failed: ${(e as Error).message}`)))
+  }
+  const closeIfDrained = (slot: Slot) => {
+    if (slot.retired && slot.inFlight === 0) closeSlot(slot)
+  }
+  const begin = (sessionId: string): Slot => {
+    const existing = bound.get(sessionId)
+    if (existing) return existing
+    current.inFlight++
+    bound.set(sessionId, current)
+    return current
+  }
+  const end = (sessionId: string) => {
+    const slot = bound.get(sessionId)
+    if (!slot) return
+    bound.delete(sessionId)
+    slot.inFlight--
+    closeIfDrained(slot)
+  }
+  const of = (sessionId: string): Wiring => (bound.get(sessionId) ?? current).wiring
+
+  const handler: Smtp.SmtpHandler = {
+    onConnect: async (session) => current.wiring.handler.onConnect?.(session),
+    // AUTH is advertised from the listener's start: only when the first configuration had accounts.
+    ...(initial.handler.onAuth
+      ? {
+          onAuth: async (session: Smtp.SmtpSessionInfo, request: Smtp.AuthRequest) => {
+            const h = current.wiring.handler
+            return h.onAuth ? h.onAuth(session, request) : { ok: false }
+          }
+        }
+      : {}),
+    onMailFrom: async (session, address, params) => {
+      const slot = begin(session.id)
+      const reply = await slot.wiring.handler.onMailFrom?.(session, address, params)
+      // A refused MAIL starts no transaction (no abort will follow).
+      if (reply !== undefined && reply.code >= 400) end(session.id)
+      return reply
+    },
+    onRcptTo: async (session, mailFrom, recipient, accepted) => of(session.id).handler.onRcptTo?.(session, mailFrom, recipient, accepted),
+    onData: async (session, envelope, spool) => {
+      try {
+        return await of(session.id).handler.onData(session, envelope, spool)
+      } finally {
+        end(session.id)
+      }
+    },
+    onTransactionAbort: (session) => {
+      try {
+        of(session.id).handler.onTransactionAbort?.(session)
+      } finally {
+        end(session.id)
+      }
+    }
+  }
+
+  return {
+    handler,
+    current: (): Wiring => current.wiring,
+    swap: (next: Wiring): void => {
+      const previous = current
+      current = { wiring: next, inFlight: 0, retired: false, closed: false }
+      slots.add(current)
+      previous.retired = true
+      closeIfDrained(previous)
+    },
+    close: async (): Promise<void> => {
+      for (const slot of [...slots]) closeSlot(slot)
+      await Promise.all(closing)
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * One configuration's mail path: hand-off (Maildir or before-queue relay), the engine wiring
+ * (plugins and antispam protection, from `wire`) and the SMTP handler built on them. The gateway
+ * builds one at start and a new one for each accepted configuration reload; the listeners, the
+ * quarantine store and the metrics outlive every wiring.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import type { Smtp } from "@mailmoat/protocols"
+import { type Evaluate, makeHandler } from "../GatewayHandler.ts"
+import { type Handoff, maildirHandoff } from "../Handoff.ts"
+import type { GatewayLog } from "../Log.ts"
+import type { Metrics } from "../Metrics.ts"
+import type { LoadedPlugins } from "../Plugins.ts"
+import type { Protection } from "../Protection.ts"
+import type { Quarantine } from "../Quarantine.ts"
+import { relayHandoff } from "../RelayHandoff.ts"
+import { makeSessionStages } from "../SessionStages.ts"
+import type { GatewaySettings } from "../Settings.ts"
+import { ensureDirectory } from "../StartupChecks.ts"
+import { wire } from "../Wiring.ts"
+
+export interface WiringContext {
+  /** The configuration file's directory. */
+  readonly base: string
+  readonly logger: GatewayLog
+  readonly quarantine: Quarantine
+  readonly metrics: Metrics
+  /** A fixed evaluation instead of the antispam module (tests, embedders). */
+  readonly evaluate?: Evaluate | undefined
+}
+
+export interface Wiring {
+  readonly settings: GatewaySettings
+  readonly handler: Smtp.SmtpHandler
+  readonly handoff: Handoff
+  readonly plugins: LoadedPlugins
+  readonly protection?: Protection | undefined
+  /** off (switched off), on, or unavailable (enabled but not running). */
+  readonly antispamState: "off" | "on" | "unavailable"
+  readonly close: () => Promise<void>
+}
+
+const makeHandoff = async (settings: GatewaySettings): Promise<Handoff> => {
+  const d = settings.delivery
+  if (d.mode === "maildir") {
+    await ensureDirectory(d.path, settings.config.delivery.maildir === undefined ? "dataDir" : "delivery.maildir")
+    return maildirHandoff(d.path, settings.smtp.hostname, d.domains)
+  }
+  return relayHandoff({
+    host: d.host,
+    port: d.port,
+    protocol: d.protocol,
+    tls: d.tls,
+    servername: d.servername,
+    ca: d.ca,
+    heloName: settings.smtp.hostname,
+    timeouts: { dataEndMs: d.dataEndMs, connectMs: d.commandMs, greetingMs: d.commandMs, commandMs: d.commandMs, dataBlockMs: d.commandMs }
+  })
+}
+
+/** Builds the mail path; a plugin problem rejects with `PluginLoadError` and nothing stays open. */
+export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext): Promise<Wiring> => {
+  const handoff = await makeHandoff(settings)
+  // Modules that report free text (what loaded, what failed) at info.
+  const engine = await wire(settings.config, {
+    base: ctx.base,
+    dataDir: settings.dataDir,
+    antispam: settings.antispam,
+    log: ctx.logger.lines("info"),
+    withoutProtection: ctx.evaluate !== undefined
+  }).catch(async (error: unknown) => {
+    await handoff.close()
+    throw error
+  })
+  const { plugins, protection } = engine
+  const evaluate = settings.antispam.enabled ? (ctx.evaluate ?? protection?.evaluate) : undefined
+  const handler = makeHandler({
+    hostname: settings.smtp.hostname,
+    handoff,
+    quarantine: ctx.quarantine,
+    metrics: ctx.metrics,
+    evaluate,
+    // Session stages report failures and refusals (warn).
+    sessionStages: makeSessionStages(plugins.sessionStages, ctx.logger.lines("warn")),
+    users: settings.smtp.users,
+    logger: ctx.logger
+  })
+  return {
+    settings,
+    handler,
+    handoff,
+    plugins,
+    protection,
+    antispamState: !settings.antispam.enabled ? "off" : evaluate !== undefined ? "on" : "unavailable",
+    close: async () => {
+      await handoff.close()
+      await engine.close()
+    }
+  }
+}

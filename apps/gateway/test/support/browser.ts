@@ -1,0 +1,35 @@
+// Debian's Chromium driven by playwright-core (no downloaded browsers): headless, no network
+// services of its own (no sync, component updates, background fetches, QUIC), a fresh profile.
+import { existsSync, mkdtempSync } from "node:fs"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { type BrowserContext, chromium } from "playwright-core"
+
+export const CHROMIUM = "/usr/bin/chromium"
+
+export const launchChromium = async (): Promise<BrowserContext> => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install --no-install-recommends chromium (node scripts/peers.mjs installs it)`)
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "mailmoat-chromium-")), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+  })
+}
+
+/** A loopback HTTP server that counts every request it gets (what a message tries to fetch). */
+export const requestCounter = async () => {
+  const seen: Array<string> = []
+  const server = http.createServer((req, res) => {
+    seen.push(req.url ?? "")
+    res.writeHead(200, { "content-type": "image/gif" })
+    res.end()
+  })
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
+  return {
+    port: (server.address() as AddressInfo).port,
+    seen,
+    close: () => new Promise<void>((r) => server.close(() => r()))
+  }
+}

@@ -4,25 +4,12 @@
 import * as net from "node:net"
 import { afterAll, describe, expect, test } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
-import { gateway, RawClient, RawSink } from "./support/peers.ts"
+import { cmd, gateway, type RawClient, RawSink, session } from "./support/peers.ts"
 
 const relayTo = (port: number, downstream: Record<string, unknown> = {}) => ({
   delivery: { downstream: { host: "127.0.0.1", port, ...downstream } },
   classifier: { enabled: false }
 })
-
-const cmd = async (c: RawClient, line: string): Promise<string> => {
-  const from = c.received.length
-  c.write(`${line}\r\n`)
-  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, 20_000, from)
-}
-
-const session = async (port: number): Promise<RawClient> => {
-  const c = await RawClient.connect(port)
-  await c.waitFor(/^220 .*\r\n/)
-  await cmd(c, "EHLO client.test")
-  return c
-}
 
 describe("downstream connections and deadlines", () => {
   const running: Array<{ close(): Promise<void> }> = []

@@ -3,20 +3,7 @@
 // the Received-hop limit.
 import { afterAll, describe, expect, test } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
-import { gateway, RawClient } from "./support/peers.ts"
-
-const cmd = async (c: RawClient, line: string): Promise<string> => {
-  const from = c.received.length
-  c.write(`${line}\r\n`)
-  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, 20_000, from)
-}
-
-const session = async (port: number): Promise<RawClient> => {
-  const c = await RawClient.connect(port)
-  await c.waitFor(/^220 .*\r\n/)
-  await cmd(c, "EHLO client.test")
-  return c
-}
+import { cmd, gateway, session } from "./support/peers.ts"
 
 describe("smtp.limits in the gateway", () => {
   const running: Array<RunningGateway> = []

@@ -7,6 +7,22 @@ import { type GatewayOptions, type RunningGateway, startGateway } from "../../sr
 
 export { freePort, makeCert, RawSink, SmtpSink } from "../../../../packages/protocols/test/delivery/support/peers.ts"
 export { RawClient, swaks } from "../../../../packages/protocols/test/smtp/support/peers.ts"
+import { RawClient as Client } from "../../../../packages/protocols/test/smtp/support/peers.ts"
+
+/** Sends one command line and waits for its whole (possibly multi-line) reply. */
+export const cmd = async (c: Client, line: string): Promise<string> => {
+  const from = c.received.length
+  c.write(`${line}\r\n`)
+  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, 20_000, from)
+}
+
+/** A raw session past the greeting and EHLO. */
+export const session = async (port: number): Promise<Client> => {
+  const c = await Client.connect(port)
+  await c.waitFor(/^220 .*\r\n/)
+  await cmd(c, "EHLO client.test")
+  return c
+}
 
 export const tempDir = (prefix = "mailmoat-gw-"): string => mkdtempSync(join(tmpdir(), prefix))
 

@@ -2,7 +2,7 @@
 // swaks -> gateway -> Postfix smtp-sink (plain and STARTTLS client sessions), counts, downstream
 // faults (TESTING.md H43/H44), downstream stopped mid-way, per-recipient RCPT refusals, and the
 // exact wire bytes relayed (our raw sink).
-import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
 import { freePort, gateway, makeCert, RawSink, SmtpSink, sendRaw, swaks, tempDir } from "./support/peers.ts"
 
@@ -203,6 +203,14 @@ describe("relay wire bytes (raw sink): no bare CR/LF/NUL, dot-stuffed", () => {
     }
     expect(sink.messages.at(-1)!.raw.toString("latin1")).toContain("\r\n\r\n..x\r\ny\r\nA\r\n..\r\nZ\r\n.\r\n")
     expect(sink.commands.filter((c) => c.startsWith("MAIL")).every((c) => c.includes("<s@client.test>"))).toBe(true)
+  })
+
+  test("a client session that ends releases its downstream connection (QUIT downstream): none is kept after the session", async () => {
+    const quits = () => sink.commands.filter((c) => c.toUpperCase() === "QUIT").length
+    const before = { quits: quits(), connections: sink.connections }
+    for (let i = 0; i < 5; i++) expect((await sendRaw(gw.smtp.port, { from: "s@client.test", to: [`q${i}@example.test`] }, "Subject: q\r\n\r\nx")).data).toMatch(/^250 /)
+    expect(sink.connections - before.connections).toBe(5)
+    await vi.waitFor(() => expect(quits() - before.quits).toBe(5))
   })
 })
 

@@ -18,6 +18,8 @@ export interface SweepReport {
   readonly quarantinePartial: number
 }
 
+export const NOTHING_SWEPT: SweepReport = { spoolFiles: 0, spoolBytes: 0, maildirTmpFiles: 0, quarantinePartial: 0 }
+
 export const sweepLeftovers = async (settings: GatewaySettings, spoolDir: string): Promise<SweepReport> => {
   const spool = await Smtp.sweepSpool(spoolDir)
   const d = settings.delivery

@@ -11,6 +11,7 @@ import type { QuarantineStoreShape, TempRejectStoreShape, TokenStoreShape } from
 import { FileListDocuments, FileQuarantineStore, NodeDns } from "@mailmoat/platform-node"
 import { RedisQuarantineStore, RedisTempRejectStore, RedisTokenStore } from "@mailmoat/redis"
 import { join } from "node:path"
+import * as SharedState from "./cluster/SharedState.ts"
 
 export interface StateSettings {
   readonly backend: "embedded" | "redis"
@@ -20,16 +21,19 @@ export interface StateSettings {
 
 const redisOf = (state: StateSettings) => (state.backend === "redis" && state.url !== undefined ? { url: state.url, prefix: state.keyPrefix ?? "mailmoat:" } : undefined)
 
-/** Shared temporary-rejection records; `undefined` = the engine's embedded memory store. */
+/**
+ * Shared temporary-rejection records: Redis, or in a multi-process gateway the primary's memory;
+ * `undefined` = the engine's embedded memory store.
+ */
 export const tempRejectStore = (state: StateSettings): TempRejectStoreShape | undefined => {
   const redis = redisOf(state)
-  return redis && RedisTempRejectStore.make({ url: redis.url, prefix: `${redis.prefix}tempreject:` })
+  return redis ? RedisTempRejectStore.make({ url: redis.url, prefix: `${redis.prefix}tempreject:` }) : SharedState.tempRejectStore()
 }
 
-/** Shared learned classifier counts; `undefined` = memory, this process only. */
+/** Shared learned classifier counts (as above); `undefined` = memory, this process only. */
 export const tokenStore = (state: StateSettings): TokenStoreShape | undefined => {
   const redis = redisOf(state)
-  return redis && RedisTokenStore.make({ url: redis.url, prefix: `${redis.prefix}classifier:` })
+  return redis ? RedisTokenStore.make({ url: redis.url, prefix: `${redis.prefix}classifier:` }) : SharedState.tokenStore()
 }
 
 /** The quarantine: files under `path`, or Redis. */

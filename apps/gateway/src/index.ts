@@ -23,7 +23,7 @@ import { startAdminSurface } from "./admin/AdminSurface.ts"
 import { startDigestSchedule } from "./digest/DigestSchedule.ts"
 import type { AdminServer } from "./AdminServer.ts"
 import type { Evaluate } from "./GatewayHandler.ts"
-import { type SweepReport, sweepLeftovers } from "./StartupSweep.ts"
+import { NOTHING_SWEPT, type SweepReport, sweepLeftovers } from "./StartupSweep.ts"
 import { Metrics } from "./Metrics.ts"
 import { openQuarantine, type Quarantine } from "./Quarantine.ts"
 import * as Log from "./Log.ts"
@@ -76,6 +76,11 @@ export interface GatewayOptions {
    * file. Default: the configuration object given to `startGateway`.
    */
   readonly reloadConfig?: (() => GatewayConfig.Decoded) | undefined
+  /**
+   * Remove crash leftovers before listening (default true). A worker of the multi-process mode
+   * says false: its siblings' messages are in flight, and the primary swept before forking.
+   */
+  readonly sweep?: boolean | undefined
 }
 
 export interface GatewayStatus {
@@ -125,7 +130,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   await ensureDirectory(spoolDir, "dataDir")
   if (initialSettings.config.state.backend !== "redis")
     await ensureDirectory(initialSettings.quarantine.path, initialSettings.config.quarantine.path === undefined ? "dataDir" : "quarantine.path")
-  const swept = await sweepLeftovers(initialSettings, spoolDir)
+  const swept = options.sweep === false ? NOTHING_SWEPT : await sweepLeftovers(initialSettings, spoolDir)
   // Everything opened from here on is owned by one scope: a failed start releases what was
   // opened so far, close() releases it all, in the reverse order (listeners first).
   const scope = Scope.makeUnsafe("sequential")

@@ -4,7 +4,8 @@
  * without `--config`, plus `MAILMOAT_*` environment overrides), starts the gateway,
  * prints where it listens and where mail goes, and shuts down gracefully on SIGINT/SIGTERM (a
  * second signal exits at once). SIGHUP re-reads the configuration file (a refused reload keeps
- * the running configuration and prints why).
+ * the running configuration and prints why). With `smtp.processes` > 1 this process becomes the
+ * primary of the multi-process mode (`cluster/Primary.ts`) and each worker runs this same file.
  *
  * Exit codes: 0 after a clean shutdown; 2 when nothing was started: a bad command line or
  * configuration (each problem printed as `mailmoat: config: <problem>`, plugin problems
@@ -18,12 +19,18 @@
 import { realpathSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import type { GatewayConfig } from "@mailmoat/core"
 import { ConfigFile } from "@mailmoat/platform-node"
 import { PluginLoadError, startGateway } from "./index.ts"
 import * as Log from "./Log.ts"
-import { ConfigError } from "./Settings.ts"
+import { processCount, shouldSupervise, workerIndex } from "./cluster/Role.ts"
+import { runPrimary } from "./cluster/Primary.ts"
+import { onDrainRequest, workerConfig, workerDecoded } from "./cluster/Worker.ts"
+import { ConfigError, resolveSettings } from "./Settings.ts"
 import { StartupError } from "./StartupError.ts"
 import { describeSweep } from "./StartupSweep.ts"
+
+type ConfigDecoded = GatewayConfig.Decoded
 
 const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]   (default --config: $MAILMOAT_CONFIG)"
 
@@ -61,13 +68,29 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.error("mailmoat: the gateway was not started (invalid configuration)")
     return 2
   }
-  const config = loaded.config
   const base = configPath === undefined ? process.cwd() : dirname(resolve(configPath))
+  // Multi-process mode (smtp.processes > 1): this process supervises, the workers serve.
+  const processes = processCount(loaded.config.smtp.processes)
+  if (shouldSupervise(processes)) {
+    try {
+      return await runPrimary({ processes, settings: resolveSettings(loaded.config, base) })
+    } catch (error) {
+      return startFailure(error)
+    }
+  }
+  const worker = workerIndex()
+  const asWorker = (d: ConfigDecoded) => (worker === undefined ? d : workerDecoded(d, worker))
+  const config = worker === undefined ? loaded.config : workerConfig(loaded.config, worker)
 
   let gateway: Awaited<ReturnType<typeof startGateway>>
   try {
     const logger = Log.make({ level: verbose ? "debug" : config.log.level, format: config.log.format }, (line) => console.log(line))
-    gateway = await startGateway(config, { base, logger, reloadConfig: () => ConfigFile.load({ file: configPath, env: process.env }) })
+    gateway = await startGateway(config, {
+      base,
+      logger,
+      sweep: worker === undefined,
+      reloadConfig: () => asWorker(ConfigFile.load({ file: configPath, env: process.env }))
+    })
   } catch (error) {
     return startFailure(error)
   }
@@ -94,12 +117,20 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     }
     process.on("SIGINT", () => stop("SIGINT"))
     process.on("SIGTERM", () => stop("SIGTERM"))
+    if (worker !== undefined)
+      onDrainRequest(() => {
+        if (!stopping) stop("drain request from the primary")
+      })
     // SIGHUP re-reads the configuration; the reload logs its outcome (refused: one line per problem).
     process.on("SIGHUP", () => {
       if (!stopping) void gateway.reload()
     })
     const s = gateway.status()
-    console.log(`mailmoat gateway ${s.version}`)
+    if (worker !== undefined && worker > 0) {
+      console.log(`mailmoat: worker ${worker} (pid ${process.pid}) serving SMTP on ${gateway.smtp.host}:${gateway.smtp.port}`)
+      return
+    }
+    console.log(`mailmoat gateway ${s.version}${worker === undefined ? "" : ` (worker 0, pid ${process.pid})`}`)
     console.log(`  SMTP        ${gateway.smtp.host}:${gateway.smtp.port}${s.smtp.tls ? " (STARTTLS offered)" : ""}`)
     console.log(`  mail goes   ${gateway.delivery}`)
     const d = gateway.settings.delivery

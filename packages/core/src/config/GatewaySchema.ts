@@ -22,6 +22,12 @@ const host = string("a host name or IP address", isHost)
 /** A domain is a host name that is not an IP literal. */
 const HOSTNAME_ONLY = /[a-z-]/i
 
+/** `smtp.processes`: one check, so every bad value gets the same message. */
+const PROCESSES = 'an integer from 1 to 256 or "auto"'
+const processCount = Schema.Union([Schema.Number, Schema.Literal("auto")])
+  .annotate({ expected: PROCESSES })
+  .pipe(Schema.check(Schema.makeFilter<number | "auto">((v) => v === "auto" || (Number.isInteger(v) && v >= 1 && v <= 256), { expected: PROCESSES })))
+
 const SmtpTls = Schema.Struct({
   certFile: path.pipe(doc("PEM certificate chain.")),
   keyFile: path.pipe(doc("PEM private key."))
@@ -59,6 +65,7 @@ export const Smtp = Schema.Struct({
   maxConnections: int(1).pipe(doc("Most simultaneous connections."), withDefault(100)),
   maxConnectionsPerIp: int(1).pipe(doc("Most simultaneous connections from one client IP."), withDefault(20)),
   bareLineEndings: literals(["normalise", "reject"]).pipe(doc("A stray CR or LF in DATA is normalised or rejected (550 5.5.2)."), withDefault("normalise")),
+  processes: processCount.pipe(doc('Gateway processes sharing the listening sockets ("auto" = one per core); connection limits apply per process.', 2), withDefault(1)),
   tls: SmtpTls.pipe(doc("Offer STARTTLS with this certificate.", { certFile: "cert.pem", keyFile: "key.pem" }), optional),
   auth: SmtpAuth.pipe(doc("SMTP AUTH accounts; needs smtp.tls.", { users: [{ username: "edge1", password: "change-me", bypassAntispam: true }] }), optional),
   limits: SmtpLimits.pipe(section)

@@ -24,6 +24,7 @@ describe("defaults", () => {
       maxConnections: 100,
       maxConnectionsPerIp: 20,
       bareLineEndings: "normalise",
+      processes: 1,
       limits: {
         maxConnectionsPerNetwork: 30,
         stressIdleTimeoutSeconds: 10,
@@ -117,6 +118,13 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(problems({ antispam: { rbl: { timeoutSeconds: -1 } } })).toEqual(["antispam.rbl.timeoutSeconds: expected a number >= 0, got -1"])
   })
 
+  it("smtp.processes: an integer from 1 to 256 or auto", () => {
+    expect(GatewayConfig.decode({ smtp: { processes: 2 } })).toMatchObject({ ok: true, config: { smtp: { processes: 2 } } })
+    expect(GatewayConfig.decode({ smtp: { processes: "auto" } })).toMatchObject({ ok: true, config: { smtp: { processes: "auto" } } })
+    for (const bad of [0, 1.5, 300, "many", "2"])
+      expect(problems({ smtp: { processes: bad } })).toEqual([`smtp.processes: expected an integer from 1 to 256 or "auto", got ${JSON.stringify(bad)}`])
+  })
+
   it("bad enum", () => {
     expect(problems({ antispam: { onSpam: "bounce" } })).toEqual(['antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"'])
     expect(problems({ state: { backend: "postgres" } })).toEqual(['state.backend: expected one of embedded | redis, got "postgres"'])
@@ -149,7 +157,7 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
 
   it("unknown keys are named, with the closest known key", () => {
     expect(problems({ smtp: { prot: 25 } })).toEqual([
-      'smtp.prot: unknown key (did you mean port?); expected one of host | port | hostname | maxMessageSizeKB | maxRecipients | maxConnections | maxConnectionsPerIp | bareLineEndings | tls | auth | limits, got "prot"'
+      'smtp.prot: unknown key (did you mean port?); expected one of host | port | hostname | maxMessageSizeKB | maxRecipients | maxConnections | maxConnectionsPerIp | bareLineEndings | processes | tls | auth | limits, got "prot"'
     ])
     expect(problems({ antispm: {} })[0]).toMatch(/^antispm: unknown key \(did you mean antispam\?\); expected one of dataDir \| smtp/)
     expect(problems({ plugins: [{ use: "x", opts: {} }] })[0]).toMatch(/^plugins\[0\]\.opts: unknown key \(did you mean options\?\)/)

@@ -62,7 +62,7 @@ describe("environment overrides", () => {
       'MAILMOAT_NOPE: unknown setting "NOPE" at the top level; expected one of dataDir | smtp | delivery | quarantine | admin | antispam | state | classifier | protocols | plugins | log',
       'MAILMOAT_PLUGINS__0__USE: plugins is a list: set the whole list as a flow value, e.g. [a, b]; it has no setting "0"',
       'MAILMOAT_SMTP__PORT__X: smtp.port is a single value; it has no setting "X"',
-      'MAILMOAT_SMTP__PROT: unknown setting "PROT" under smtp (did you mean port?); expected one of host | port | hostname | maxMessageSizeKB | maxRecipients | maxConnections | maxConnectionsPerIp | bareLineEndings | tls | auth | limits'
+      'MAILMOAT_SMTP__PROT: unknown setting "PROT" under smtp (did you mean port?); expected one of host | port | hostname | maxMessageSizeKB | maxRecipients | maxConnections | maxConnectionsPerIp | bareLineEndings | processes | tls | auth | limits'
     ])
   })
 

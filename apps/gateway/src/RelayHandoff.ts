@@ -4,13 +4,16 @@
  * recipient (the only place SMTP lets us answer per recipient), and our 250 after DATA is sent
  * only after the downstream's 250.
  *
- * One downstream connection per client session: opened at the first RCPT and kept for the
+ * One downstream connection per client session: taken at the first RCPT and kept for the
  * session's later transactions (a transaction that ends without DATA is reset downstream with
- * RSET), closed (QUIT) when the client session ends. A client cycling MAIL/RCPT/RSET therefore
- * costs one downstream connection, not one per cycle. A connection the downstream dropped in the
- * meantime is replaced at the next RCPT (also when the loss only shows at our MAIL: that one
- * RCPT is tried once more on a fresh connection). Operations of one session run one after the other on a
- * small promise queue.
+ * RSET). When the client session ends, a connection with no transaction open goes back to a
+ * small pool of idle connections (at most `POOL_MAX`, each closed with QUIT after `IDLE_MS`
+ * unused) for the next session, instead of a QUIT and a new TCP connection, greeting and EHLO
+ * per client session (RFC 5321 §3.3 lets one SMTP session carry any number of transactions).
+ * A connection the downstream dropped in the meantime is replaced at the next RCPT (also when
+ * the loss only shows at our MAIL on a kept or pooled connection: that one RCPT is tried once
+ * more on a fresh connection). Operations of one session run one after the other on a small
+ * promise queue.
  *
  * **Gotchas**
  * - At DATA the recipients to deliver may differ from those the downstream accepted at RCPT
@@ -35,6 +38,9 @@ interface Downstream {
 }
 
 const HEADER_ROOM = 4096
+/** Idle downstream connections kept for later sessions, and how long one may stay idle. */
+const POOL_MAX = 32
+const IDLE_MS = 30_000
 
 const sameSet = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
   if (a.length !== b.length) return false
@@ -50,6 +56,7 @@ const refusal = (reply: Smtp.SmtpReply): Smtp.SmtpReply => ({
 
 export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
   const sessions = new Map<string, Downstream>()
+  let closed = false
 
   const of = (sessionId: string): Downstream => {
     let d = sessions.get(sessionId)
@@ -73,11 +80,42 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
     d.inTransaction = false
   }
 
-  const connected = async (d: Downstream): Promise<Delivery.SmtpRelayClient> => {
-    if (d.client?.usable) return d.client
+  // Idle connections, most recently used last (the freshest is taken first).
+  const idle: Array<{ readonly client: Delivery.SmtpRelayClient; readonly timer: ReturnType<typeof setTimeout> }> = []
+  const park = (client: Delivery.SmtpRelayClient): boolean => {
+    if (!client.usable || idle.length >= POOL_MAX) return false
+    const entry = {
+      client,
+      timer: setTimeout(() => {
+        const i = idle.indexOf(entry)
+        if (i >= 0) idle.splice(i, 1)
+        void client.quit()
+      }, IDLE_MS)
+    }
+    entry.timer.unref?.()
+    idle.push(entry)
+    return true
+  }
+  const takeIdle = (): Delivery.SmtpRelayClient | undefined => {
+    for (let entry = idle.pop(); entry !== undefined; entry = idle.pop()) {
+      clearTimeout(entry.timer)
+      if (entry.client.usable) return entry.client
+      entry.client.close()
+    }
+    return undefined
+  }
+
+  /** The session's connection; `reused` when it had been idle (kept or pooled) and may be stale. */
+  const connected = async (d: Downstream): Promise<{ readonly client: Delivery.SmtpRelayClient; readonly reused: boolean }> => {
+    if (d.client?.usable) return { client: d.client, reused: !d.inTransaction }
     drop(d)
+    const pooled = takeIdle()
+    if (pooled !== undefined) {
+      d.client = pooled
+      return { client: pooled, reused: true }
+    }
     d.client = await Delivery.SmtpRelayClient.connect(options)
-    return d.client
+    return { client: d.client, reused: false }
   }
 
   const begin = async (d: Downstream, client: Delivery.SmtpRelayClient, tx: Transaction): Promise<void> => {
@@ -97,10 +135,11 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
       const d = of(tx.sessionId)
       return serial(d, async () => {
         for (let attempt = 1; ; attempt++) {
-          // A kept connection the downstream dropped while idle may fail only now, at our MAIL.
-          const idleReuse = d.client?.usable === true && !d.inTransaction
+          // A kept or pooled connection the downstream dropped while idle may fail only now, at our MAIL.
+          let idleReuse = false
           try {
-            const client = await connected(d)
+            const { client, reused } = await connected(d)
+            idleReuse = reused
             await begin(d, client, tx)
             const result = await client.rcptTo(recipient)
             return result.accepted ? undefined : refusal(result.reply)
@@ -118,7 +157,7 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
       const d = of(tx.sessionId)
       return serial(d, async () => {
         try {
-          const client = await connected(d)
+          const { client } = await connected(d)
           const refused: Array<Delivery.RecipientResult> = []
           if (!(d.inTransaction && sameSet(client.acceptedRecipients, recipients))) {
             if (d.inTransaction) {
@@ -164,14 +203,20 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
       void serial(d, async () => {
         const client = d.client
         d.client = undefined
-        await client?.quit()
+        if (client === undefined) return
+        // A connection in the middle of a transaction (an RSET that failed) is not handed on.
+        if (!d.inTransaction && !closed && park(client)) return
+        await client.quit()
       })
     },
 
     close: async () => {
+      closed = true
       const all = [...sessions.values()]
       sessions.clear()
-      await Promise.all(all.map((d) => serial(d, async () => d.client?.quit())))
+      const parked = idle.splice(0)
+      for (const p of parked) clearTimeout(p.timer)
+      await Promise.all([...all.map((d) => serial(d, async () => d.client?.quit())), ...parked.map((p) => p.client.quit())])
     }
   }
 }

@@ -113,6 +113,7 @@ export interface RunningGateway {
 }
 
 const VERSION = "0.1.0"
+const ROUTINE_SMTP_NOTE = / event=(connect|close|data_end|socket_error)\b/
 
 /** Starts the gateway from a decoded configuration object (`{}` = embedded defaults). */
 export const startGateway = async (config: unknown, options: GatewayOptions = {}): Promise<RunningGateway> => {
@@ -123,6 +124,11 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   // Modules that report free text: what loaded and what failed (plugins, lists, stores), reloads
   // and digest runs at info; the proxies report failures, refusals and expiring certificates (warn).
   const log = logger.lines("info")
+  // The SMTP listener's routine session notes (connect, data_end, close, a client's reset) are
+  // debug: the one info line per message is the handler's `message` event. Its other notes
+  // (storage, TLS, handler errors) stay info.
+  const routine = logger.lines("debug")
+  const smtpLog = (line: string) => (ROUTINE_SMTP_NOTE.test(line) ? routine(line) : log(line))
   const metrics = new Metrics()
   const started = Date.now()
   const spoolDir = join(initialSettings.dataDir, "spool")
@@ -184,7 +190,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
             tls: ss.tls,
             spool: { dir: spoolDir },
             onRefused: (limit) => metrics.prom.refused(limit === "total" ? "max_connections" : `max_connections_per_${limit}`),
-            log
+            log: smtpLog
           },
           wiring.handler
         ).catch((error: unknown) => {

@@ -2,7 +2,7 @@
 // client session however many MAIL/RCPT/RSET cycles the client runs, and a deadline on every
 // downstream step, so a downstream that hangs at its greeting costs the client seconds, not minutes.
 import * as net from "node:net"
-import { afterAll, describe, expect, test } from "vitest"
+import { afterAll, describe, expect, test, vi } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
 import { cmd, gateway, type RawClient, RawSink, session } from "./support/peers.ts"
 
@@ -57,11 +57,23 @@ describe("downstream connections and deadlines", () => {
     expect(sink.connections).toBe(1)
     // Each abandoned transaction was reset downstream, in the same connection.
     expect(sink.commands.filter((l) => l === "RSET")).toHaveLength(60)
-    // A second client session gets its own connection, closed with the session.
+    // A second client session takes the connection the first one handed back (the pool).
     const d = await session(gw.smtp.port)
     await cmd(d, "MAIL FROM:<s@client.test>")
     expect(await cmd(d, "RCPT TO:<x@example.test>")).toMatch(/^250 /)
     d.close()
+    expect(sink.connections).toBe(1)
+    // Its abandoned transaction is reset before the connection goes back to the pool.
+    await vi.waitFor(() => expect(sink.commands.filter((l) => l === "RSET")).toHaveLength(61))
+    // ... and while it is in use, a third session opens another one.
+    const e = await session(gw.smtp.port)
+    const f = await session(gw.smtp.port)
+    for (const s of [e, f]) {
+      await cmd(s, "MAIL FROM:<s@client.test>")
+      expect(await cmd(s, "RCPT TO:<y@example.test>")).toMatch(/^250 /)
+    }
+    e.close()
+    f.close()
     expect(sink.connections).toBe(2)
   }, 60_000)
 

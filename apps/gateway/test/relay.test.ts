@@ -2,7 +2,7 @@
 // swaks -> gateway -> Postfix smtp-sink (plain and STARTTLS client sessions), counts, downstream
 // faults (TESTING.md H43/H44), downstream stopped mid-way, per-recipient RCPT refusals, and the
 // exact wire bytes relayed (our raw sink).
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
 import { freePort, gateway, makeCert, RawSink, SmtpSink, sendRaw, swaks, tempDir } from "./support/peers.ts"
 
@@ -205,12 +205,12 @@ describe("relay wire bytes (raw sink): no bare CR/LF/NUL, dot-stuffed", () => {
     expect(sink.commands.filter((c) => c.startsWith("MAIL")).every((c) => c.includes("<s@client.test>"))).toBe(true)
   })
 
-  test("a client session that ends releases its downstream connection (QUIT downstream): none is kept after the session", async () => {
-    const quits = () => sink.commands.filter((c) => c.toUpperCase() === "QUIT").length
-    const before = { quits: quits(), connections: sink.connections }
+  test("a client session that ends hands its downstream connection on: five sessions in a row use one connection", async () => {
+    const before = { connections: sink.connections, messages: sink.messages.length }
     for (let i = 0; i < 5; i++) expect((await sendRaw(gw.smtp.port, { from: "s@client.test", to: [`q${i}@example.test`] }, "Subject: q\r\n\r\nx")).data).toMatch(/^250 /)
-    expect(sink.connections - before.connections).toBe(5)
-    await vi.waitFor(() => expect(quits() - before.quits).toBe(5))
+    expect(sink.messages.length - before.messages).toBe(5)
+    expect(sink.connections - before.connections).toBeLessThanOrEqual(1)
+    expect(sink.commands.filter((c) => c.toUpperCase() === "RSET")).toEqual([])
   })
 })
 

@@ -20,7 +20,7 @@ export type { StageOutcome, StageTrace, Verdict, VerdictClass } from "./Verdict.
 export * as BlocklistRunner from "./blocklist/index.ts"
 export * as Dns from "./dns/index.ts"
 // Also top-level, for imports by other packages (`Dns.DnsShape` is the same type).
-export type { DnsAnswer, DnsErrorReason, DnsShape, RecordType as DnsRecordType } from "./dns/Dns.ts"
+export type { DnsAnswer, DnsErrorReason, DnsOutcome, DnsShape, LookupOptions as DnsLookupOptions, RecordType as DnsRecordType } from "./dns/Dns.ts"
 export type { CacheOptions as DnsCacheOptions } from "./dns/DnsCache.ts"
 // The service tag under another name: `Dns` is the namespace.
 export { Dns as DnsService } from "./dns/Dns.ts"

@@ -11,7 +11,8 @@
  *   dropped. Keep those two small (defaults 2000 ms x 2).
  * - A / AAAA carry real TTLs (`{ ttl: true }`); TXT, PTR and MX answers do not expose TTLs in
  *   Node, so they are cached for `unknownTtlSeconds` (default 300).
- * - `NotFound` covers both ENOTFOUND (NXDOMAIN) and ENODATA (NODATA).
+ * - `NotFound` covers both ENOTFOUND (NXDOMAIN) and ENODATA (NODATA); `lookup` answers it as a
+ *   value, `resolve` as the contract's `DnsError`.
  * - Bun and Deno run this through their `node:dns` compatibility; Deno's `Resolver` honours
  *   `setServers` since 1.40.
  *
@@ -25,13 +26,15 @@ import {
   Dns as CoreDns,
   type DnsAnswer,
   type DnsErrorReason,
+  type DnsOutcome,
+  type DnsLookupOptions as LookupOptions,
   type DnsRecordType as RecordType,
   DnsService,
   type DnsShape,
   IpAddress
 } from "@mailmoat/core"
 
-const { Dns, DnsError, normaliseName, withCache, withTimeout } = CoreDns
+const { Dns, DnsError, normaliseName, resolveFromLookup, withCache, withTimeout } = CoreDns
 
 export interface NodeDnsOptions {
   /** Resolvers as `host:port` (`127.0.0.1:5353`, `[::1]:53`) or bare addresses; empty = system. */
@@ -104,24 +107,25 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
     }
   }
 
-  return {
-    resolve: (type, rawName, lookup) => {
-      const ip = type === "PTR" ? IpAddress.parse(rawName) : undefined
-      const name = ip ? IpAddress.ptrName(ip) : normaliseName(rawName)
-      const call = Effect.tryPromise({
-        try: () => query(type, name),
-        catch: (e) => {
+  // NXDOMAIN / NODATA (most blocklist lookups) resolve to a value: no DnsError, no failure
+  // through the runtime.
+  const lookup = (type: RecordType, rawName: string, options?: LookupOptions): Effect.Effect<DnsOutcome, InstanceType<typeof DnsError>> => {
+    const ip = type === "PTR" ? IpAddress.parse(rawName) : undefined
+    const name = ip ? IpAddress.ptrName(ip) : normaliseName(rawName)
+    const call = Effect.callback<DnsOutcome, InstanceType<typeof DnsError>>((resume) => {
+      query(type, name).then(
+        (a) => resume(Effect.succeed(a.records.length === 0 ? { _tag: "NotFound", detail: "empty answer" } : { _tag: "Answer", records: a.records, ttlSeconds: a.ttlSeconds })),
+        (e: unknown) => {
           const code = (e as { code?: unknown }).code
-          return new DnsError({ reason: reasonOf(code), name, type, detail: typeof code === "string" ? code : String(e) })
+          const reason = reasonOf(code)
+          if (reason === "NotFound") resume(Effect.succeed({ _tag: "NotFound", detail: String(code) }))
+          else resume(Effect.fail(new DnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) })))
         }
-      }).pipe(
-        Effect.flatMap((a) =>
-          a.records.length === 0 ? Effect.fail(new DnsError({ reason: "NotFound", name, type, detail: "empty answer" })) : Effect.succeed(a)
-        )
       )
-      return withTimeout(call, type, name, lookup?.timeoutMillis ?? defaultTimeout)
-    }
+    })
+    return withTimeout(call, type, name, options?.timeoutMillis ?? defaultTimeout)
   }
+  return { lookup, resolve: resolveFromLookup(lookup) }
 }
 
 /** Resolver plus cache (unless `cache: false`). Throws on invalid `servers`. */

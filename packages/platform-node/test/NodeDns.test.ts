@@ -42,6 +42,20 @@ describe("NodeDns against a real rbldnsd", () => {
     expect(await rbl.settledQueries()).toEqual([])
   })
 
+  it("lookup: NXDOMAIN is a NotFound value (uncached and cached); a REFUSED answer is asked once within 5 s", async () => {
+    const uncached = NodeDns.makeUncached({ servers: [rbl.server] })
+    expect(await Effect.runPromise(uncached.lookup!("A", "1.2.0.192.bl.test"))).toEqual({ _tag: "NotFound", detail: "ENOTFOUND" })
+    const dns = NodeDns.make({ servers: [rbl.server] })
+    expect(await Effect.runPromise(dns.lookup!("A", "1.2.0.192.bl.test"))).toMatchObject({ _tag: "NotFound" })
+    expect(await Effect.runPromise(dns.lookup!("A", "7.2.0.192.bl.test"))).toEqual({ _tag: "Answer", records: ["127.0.0.2"], ttlSeconds: 60 })
+    rbl.resetQueries()
+    for (let i = 0; i < 3; i++) {
+      const refused = await run(dns.resolve("TXT", "y.other.test"))
+      expect(refused._tag === "Failure" && refused.failure.reason).toBe("Refused")
+    }
+    expect(await rbl.settledQueries()).toEqual(["y.other.test TXT"])
+  })
+
   it("a silent server gives Timeout within the per-call timeout", async () => {
     const silent = await startSilentDns()
     try {

@@ -20,7 +20,7 @@
  * @since 0.1.0
  */
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, DnsShape, QueryKind } from "@mailmoat/core"
-import { IpAddress, Plugins } from "@mailmoat/core"
+import { Dns, IpAddress, Plugins } from "@mailmoat/core"
 import { type Answer, defineBlocklistProvider } from "@mailmoat/sdk"
 import { Effect } from "effect"
 
@@ -116,8 +116,12 @@ export const make = (options: ZoneProviderOptions): BlocklistProvider =>
     checkEffect: (query): Effect.Effect<Answer> => {
       const name = queryName(options.spec.zone, query)
       if (name === undefined) return Effect.succeed(unknown("Broken", `cannot query ${query.value}`))
-      return options.dns.resolve("A", name, { timeoutMillis: options.timeoutMillis, fresh: options.fresh }).pipe(
-        Effect.map(({ records, ttlSeconds }) => answerFor(records, ttlSeconds, options.spec.returnCode)),
+      // "Not listed" (NXDOMAIN) is the usual answer: it comes as a value, not as an error.
+      return Dns.lookup(options.dns, "A", name, { timeoutMillis: options.timeoutMillis, fresh: options.fresh }).pipe(
+        Effect.map(
+          (o): Answer =>
+            o._tag === "Answer" ? answerFor(o.records, o.ttlSeconds, options.spec.returnCode) : { listed: false, ttlSeconds: options.negativeTtlSeconds ?? 60 }
+        ),
         Effect.catchTag("DnsError", (e) => {
           switch (e.reason) {
             case "NotFound":

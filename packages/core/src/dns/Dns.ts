@@ -54,10 +54,46 @@ export interface LookupOptions {
   readonly fresh?: boolean | undefined
 }
 
+/**
+ * A lookup's outcome with "no such name / no such record" as a value: `NotFound` (NXDOMAIN or
+ * NODATA) is the normal "not listed" answer of a blocklist, asked for most lookups of a message,
+ * so it is not worth an error (and a failure through the runtime) each time.
+ */
+export type DnsOutcome =
+  | { readonly _tag: "Answer"; readonly records: ReadonlyArray<string>; readonly ttlSeconds: number }
+  | { readonly _tag: "NotFound"; readonly detail?: string | undefined }
+
 export interface DnsShape {
   /** Looks `name` up. `PTR` takes a reverse name (`4.3.2.1.in-addr.arpa`) or an IP address. */
   readonly resolve: (type: RecordType, name: string, options?: LookupOptions) => Effect.Effect<DnsAnswer, DnsError>
+  /**
+   * The same lookup with `NotFound` as a value; the error channel carries only "unknown"
+   * outcomes. Optional for implementations: `lookup` below derives it from `resolve`.
+   */
+  readonly lookup?: ((type: RecordType, name: string, options?: LookupOptions) => Effect.Effect<DnsOutcome, DnsError>) | undefined
 }
+
+/** `dns.lookup` when the implementation has it, else `resolve` with `NotFound` caught. */
+export const lookup = (dns: DnsShape, type: RecordType, name: string, options?: LookupOptions): Effect.Effect<DnsOutcome, DnsError> =>
+  dns.lookup !== undefined
+    ? dns.lookup(type, name, options)
+    : dns.resolve(type, name, options).pipe(
+        Effect.map((a): DnsOutcome => ({ _tag: "Answer", records: a.records, ttlSeconds: a.ttlSeconds })),
+        Effect.catchIf(
+          (e) => e.reason === "NotFound",
+          (e) => Effect.succeed<DnsOutcome>({ _tag: "NotFound", detail: e.detail })
+        )
+      )
+
+/** `resolve` from a `lookup`: `NotFound` becomes the `DnsError` the contract promises. */
+export const resolveFromLookup =
+  (lookupFn: NonNullable<DnsShape["lookup"]>): DnsShape["resolve"] =>
+  (type, name, options) =>
+    Effect.flatMap(lookupFn(type, name, options), (o) =>
+      o._tag === "Answer"
+        ? Effect.succeed({ records: o.records, ttlSeconds: o.ttlSeconds })
+        : Effect.fail(new DnsError({ reason: "NotFound", name: normaliseName(name), type, detail: o.detail }))
+    )
 
 /** @category services */
 export class Dns extends Context.Service<Dns, DnsShape>()("@mailmoat/core/Dns") {}
@@ -72,12 +108,12 @@ export const normaliseName = (name: string): string => {
  * Applies a per-call timeout: `timeoutMillis` absent or 0 leaves `self` unbounded. The lookup is
  * interrupted at the deadline, so a late answer is never seen by the caller.
  */
-export const withTimeout = (
-  self: Effect.Effect<DnsAnswer, DnsError>,
+export const withTimeout = <A>(
+  self: Effect.Effect<A, DnsError>,
   type: RecordType,
   name: string,
   timeoutMillis: number | undefined
-): Effect.Effect<DnsAnswer, DnsError> =>
+): Effect.Effect<A, DnsError> =>
   timeoutMillis === undefined || timeoutMillis <= 0
     ? self
     : self.pipe(

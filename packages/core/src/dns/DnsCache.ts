@@ -4,8 +4,10 @@
  * The cache is an interface (`DnsCacheStore`) so several gateways can share one (a Redis store
  * implements the same three-method shape); `makeMemoryStore` is the embedded default.
  * Positive answers are kept for their TTL (capped by `maxTtlSeconds`); `NotFound` is kept for
- * `negativeTtlSeconds` (the Node resolver does not expose the SOA minimum). Temporary failures
- * (timeout, SERVFAIL, REFUSED) are never cached: the next message asks again.
+ * `negativeTtlSeconds` (the Node resolver does not expose the SOA minimum). A server's failure
+ * (SERVFAIL, REFUSED) is kept for `failureTtlSeconds` (default 5 s; RFC 2308 §7.1 allows up to
+ * five minutes), so a burst of messages asking a name the resolver will not answer asks it once,
+ * not once per message; a timeout is never cached (the next message asks again).
  *
  * **Gotchas**
  * - A TTL of 0 is honoured: the answer is used for the current lookup only.
@@ -15,12 +17,14 @@
  * @since 0.1.0
  */
 import { Clock, Effect } from "effect"
-import { type DnsAnswer, DnsError, type DnsShape, type LookupOptions, normaliseName, type RecordType } from "./Dns.ts"
+import * as Dns from "./Dns.ts"
+import { type DnsAnswer, DnsError, type DnsOutcome, type DnsShape, type LookupOptions, normaliseName, type RecordType } from "./Dns.ts"
 
 /** What is stored per key: a positive answer or a negative ("NotFound") one. */
 export type CachedOutcome =
   | { readonly _tag: "Answer"; readonly answer: DnsAnswer }
   | { readonly _tag: "NotFound"; readonly detail?: string | undefined }
+  | { readonly _tag: "Failure"; readonly reason: "ServerFailure" | "Refused"; readonly detail?: string | undefined }
 
 export interface CachedEntry {
   readonly outcome: CachedOutcome
@@ -58,6 +62,8 @@ export interface CacheOptions {
   readonly store?: DnsCacheStore | undefined
   readonly negativeTtlSeconds?: number | undefined
   readonly maxTtlSeconds?: number | undefined
+  /** How long SERVFAIL / REFUSED is kept (default 5; 0 = never). */
+  readonly failureTtlSeconds?: number | undefined
 }
 
 /** Wraps a Dns implementation with a cache; returns the same shape. */
@@ -65,29 +71,30 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape
   const store = options.store ?? makeMemoryStore()
   const negativeTtl = options.negativeTtlSeconds ?? 60
   const maxTtl = options.maxTtlSeconds ?? 86_400
-  const resolve = (type: RecordType, name: string, lookup?: LookupOptions): Effect.Effect<DnsAnswer, DnsError> =>
+  const failureTtl = options.failureTtlSeconds ?? 5
+  const keep = (key: string, outcome: CachedOutcome, seconds: number, now: number) =>
+    seconds > 0 ? store.set(key, { outcome, expiresAt: now + seconds * 1000 }) : Effect.void
+  const lookup = (type: RecordType, name: string, options?: LookupOptions): Effect.Effect<DnsOutcome, DnsError> =>
     Effect.gen(function* () {
       const key = `${type} ${normaliseName(name)}`
       const now = yield* Clock.currentTimeMillis
-      const hit = lookup?.fresh ? undefined : yield* store.get(key)
+      const hit = options?.fresh ? undefined : yield* store.get(key)
       if (hit !== undefined && hit.expiresAt > now) {
-        if (hit.outcome._tag === "Answer") {
-          const remaining = Math.max(0, Math.floor((hit.expiresAt - now) / 1000))
-          return { records: hit.outcome.answer.records, ttlSeconds: remaining }
-        }
-        return yield* new DnsError({ reason: "NotFound", name, type, detail: hit.outcome.detail ?? "cached" })
+        const o = hit.outcome
+        if (o._tag === "Answer") return { _tag: "Answer", records: o.answer.records, ttlSeconds: Math.max(0, Math.floor((hit.expiresAt - now) / 1000)) }
+        if (o._tag === "NotFound") return { _tag: "NotFound", detail: o.detail ?? "cached" }
+        return yield* new DnsError({ reason: o.reason, name, type, detail: `${o.detail ?? o.reason} (cached)` })
       }
-      return yield* inner.resolve(type, name, lookup).pipe(
-        Effect.tap((answer) => {
-          const ttl = Math.min(maxTtl, Math.max(0, answer.ttlSeconds))
-          return ttl > 0 ? store.set(key, { outcome: { _tag: "Answer", answer }, expiresAt: now + ttl * 1000 }) : Effect.void
-        }),
+      return yield* Dns.lookup(inner, type, name, options).pipe(
+        Effect.tap((o) =>
+          o._tag === "Answer"
+            ? keep(key, { _tag: "Answer", answer: { records: o.records, ttlSeconds: o.ttlSeconds } }, Math.min(maxTtl, Math.max(0, o.ttlSeconds)), now)
+            : keep(key, { _tag: "NotFound", detail: o.detail }, negativeTtl, now)
+        ),
         Effect.tapError((error) =>
-          error.reason === "NotFound" && negativeTtl > 0
-            ? store.set(key, { outcome: { _tag: "NotFound", detail: error.detail }, expiresAt: now + negativeTtl * 1000 })
-            : Effect.void
+          error.reason === "ServerFailure" || error.reason === "Refused" ? keep(key, { _tag: "Failure", reason: error.reason, detail: error.detail }, failureTtl, now) : Effect.void
         )
       )
     })
-  return { resolve }
+  return { lookup, resolve: Dns.resolveFromLookup(lookup) }
 }

@@ -29,7 +29,7 @@ describe("static Dns", () => {
     expect(await Effect.runPromise(dns.resolve("MX", "a.test"))).toEqual({ records: ["10 mx.a.test"], ttlSeconds: 30 })
   })
 
-  it("cache serves positive answers for their TTL and NotFound for the negative TTL, never failures", async () => {
+  it("cache serves positive answers for their TTL, NotFound for the negative TTL, a server failure for 5 s", async () => {
     const inner = Dns.makeStatic(zone)
     const dns = Dns.withCache(inner, { negativeTtlSeconds: 10 })
     const program = Effect.gen(function* () {
@@ -49,9 +49,53 @@ describe("static Dns", () => {
       return { before, mid, after: inner.queries.length, again }
     })
     const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
-    expect(r.before).toBe(4) // a, nope, fail, fail
-    expect(r.mid).toBe(5)
-    expect(r.after).toBe(6)
+    expect(r.before).toBe(3) // a, nope, fail (the second fail comes from the cache)
+    expect(r.mid).toBe(4)
+    expect(r.after).toBe(5)
     expect(r.again.records).toEqual(["192.0.2.1"])
+  })
+
+  it("cache: a cached server failure fails the same way; timeouts are never cached; failureTtlSeconds 0 asks every time", async () => {
+    const inner = Dns.makeStatic(zone)
+    const dns = Dns.withCache(inner)
+    const program = Effect.gen(function* () {
+      const first = yield* Effect.result(dns.resolve("A", "fail.test"))
+      const second = yield* Effect.result(dns.resolve("A", "fail.test"))
+      const counted = inner.queries.length
+      yield* TestClock.adjust("6 seconds")
+      yield* Effect.result(dns.resolve("A", "fail.test"))
+      return { first, second, counted, after: inner.queries.length }
+    })
+    const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
+    expect(r.first._tag === "Failure" && r.first.failure.reason).toBe("ServerFailure")
+    expect(r.second._tag === "Failure" && r.second.failure.reason).toBe("ServerFailure")
+    expect(r.second._tag === "Failure" && r.second.failure.isTemporary).toBe(true)
+    expect(r.counted).toBe(1)
+    expect(r.after).toBe(2)
+
+    const hang = Dns.makeStatic(zone)
+    const timing = Dns.withCache(hang)
+    await run(timing.resolve("A", "hang.test", { timeoutMillis: 10 }))
+    await run(timing.resolve("A", "hang.test", { timeoutMillis: 10 }))
+    expect(hang.queries).toHaveLength(2)
+
+    const plain = Dns.makeStatic(zone)
+    const uncachedFailures = Dns.withCache(plain, { failureTtlSeconds: 0 })
+    await run(uncachedFailures.resolve("A", "fail.test"))
+    await run(uncachedFailures.resolve("A", "fail.test"))
+    expect(plain.queries).toHaveLength(2)
+  })
+
+  it("lookup gives NotFound as a value, through the cache and from a resolve-only implementation", async () => {
+    const inner = Dns.makeStatic(zone)
+    for (const dns of [inner, Dns.withCache(inner)]) {
+      expect(await Effect.runPromise(Dns.lookup(dns, "A", "nope.test"))).toEqual({ _tag: "NotFound", detail: "NXDOMAIN" })
+      expect(await Effect.runPromise(Dns.lookup(dns, "A", "a.test"))).toEqual({ _tag: "Answer", records: ["192.0.2.1"], ttlSeconds: 30 })
+      const sf = await run(Dns.lookup(dns, "A", "fail.test"))
+      expect(sf._tag === "Failure" && sf.failure.reason).toBe("ServerFailure")
+    }
+    // resolve keeps its contract: NotFound is the DnsError.
+    const nx = await run(Dns.withCache(inner).resolve("A", "nope.test"))
+    expect(nx._tag === "Failure" && nx.failure.reason).toBe("NotFound")
   })
 })

@@ -83,10 +83,21 @@ export class ReplyChannel {
     this.write(`${line}\r\n`)
   }
 
-  /** Writes bytes; resolves when the socket can take more (backpressure), within `timeoutMs`. */
-  async writeData(bytes: Uint8Array | string, timeoutMs: number, what: string): Promise<void> {
-    if (this.write(bytes)) return
+  /**
+   * Writes the chunks as one write to the socket (corked) and resolves when the socket can take
+   * more (backpressure), within `timeoutMs`.
+   */
+  async writeBatch(chunks: ReadonlyArray<Uint8Array | string>, timeoutMs: number, what: string): Promise<void> {
+    if (this.failure !== undefined) throw this.failure
     const socket = this.socket
+    socket.cork()
+    let ready = true
+    try {
+      for (const chunk of chunks) ready = socket.write(chunk)
+    } finally {
+      socket.uncork()
+    }
+    if (ready) return
     await this.until((resolve) => {
       socket.once("drain", resolve)
       return () => socket.removeListener("drain", resolve)

@@ -77,6 +77,8 @@ export interface RecipientResult {
   readonly reply: SmtpReply
 }
 
+const BATCH_BYTES = 64 * 1024
+
 const plainReply = (r: ParsedReply): SmtpReply => ({ code: r.code, enhanced: r.enhanced, text: r.text })
 
 export class SmtpRelayClient {
@@ -190,7 +192,19 @@ export class SmtpRelayClient {
     if (recipients.length === 0) throw new DeliveryError("Protocol", "DATA without an accepted recipient")
     this.channel.command("DATA")
     await this.expect(await this.channel.reply(this.t.commandMs, "DATA"), 3, "DATA")
-    for await (const chunk of encodeStream(source)) await this.channel.writeData(chunk, this.t.dataBlockMs, "while sending the message")
+    // The encoded chunks (our headers, the header block, the body, the terminator) go out in
+    // batches of up to BATCH_BYTES, one write each: a small message is one write, not five.
+    let batch: Array<Uint8Array> = []
+    let batched = 0
+    for await (const chunk of encodeStream(source)) {
+      batch.push(chunk)
+      batched += chunk.length
+      if (batched < BATCH_BYTES) continue
+      await this.channel.writeBatch(batch, this.t.dataBlockMs, "while sending the message")
+      batch = []
+      batched = 0
+    }
+    if (batch.length > 0) await this.channel.writeBatch(batch, this.t.dataBlockMs, "while sending the message")
     this.recipients = []
     if (this.options.protocol !== "lmtp") {
       const reply = plainReply(await this.channel.reply(this.t.dataEndMs, "the end of data"))

@@ -9,9 +9,9 @@
  *   still keeps the file system's reserved blocks free.
  * - When a directory cannot be examined (missing, or a runtime without `statfs`) the check passes
  *   and the problem is reported through `onError`: writing will then fail loudly (451) if it must.
- * - A directory's free space is asked at most once per `FRESH_MS` (MAIL commands arriving
- *   meanwhile share the answer): `statfs` per MAIL was a measurable part of the per-message cost,
- *   and the reserve is there to cover what a second's worth of uploads can take.
+ * - A directory with plenty of room (`HEADROOM` beyond what the MAIL needs) is asked at most
+ *   once per `FRESH_MS`: `statfs` at every MAIL was a measurable part of the per-message cost.
+ *   One nearer its limit is asked at every MAIL, so a disk filling up is seen at once.
  *
  * @category services
  * @since 0.1.0
@@ -33,21 +33,17 @@ export const availableBytes = async (path: string): Promise<number> => {
 }
 
 const FRESH_MS = 1000
-const recent = new Map<string, { readonly at: number; readonly bytes: Promise<number> }>()
+const HEADROOM = 1024 ** 3
+const recent = new Map<string, { readonly at: number; readonly bytes: number }>()
 
-/** `availableBytes`, answered from the last second's look when there is one. */
-const freshAvailableBytes = (path: string): Promise<number> => {
+/** Whether `path` has `needed` bytes; a recent look answers when it showed plenty of room. */
+const roomAt = async (path: string, needed: number): Promise<boolean> => {
   const now = Date.now()
   const seen = recent.get(path)
-  if (seen !== undefined && now - seen.at < FRESH_MS && now >= seen.at) return seen.bytes
-  const bytes = availableBytes(path)
-  const entry = { at: now, bytes }
-  recent.set(path, entry)
-  // A failed look is not remembered: the next MAIL asks again.
-  bytes.catch(() => {
-    if (recent.get(path) === entry) recent.delete(path)
-  })
-  return bytes
+  if (seen !== undefined && now - seen.at < FRESH_MS && now >= seen.at && seen.bytes >= needed + HEADROOM) return true
+  const bytes = await availableBytes(path)
+  recent.set(path, { at: now, bytes })
+  return bytes >= needed
 }
 
 /** The check for a MAIL command: its declared `SIZE=` (0 when absent) plus the reserve. */
@@ -62,7 +58,7 @@ export const hasRoomFor = async (options: FreeSpaceOptions, size: number): Promi
   const results = await Promise.all(
     options.paths.map(async (path) => {
       try {
-        return (await freshAvailableBytes(path)) >= needed
+        return await roomAt(path, needed)
       } catch (error) {
         options.onError?.(path, error)
         return true

@@ -1,15 +1,15 @@
 /**
  * The `antispam` configuration section as the antispam profiles consume it. Its schema (keys,
- * formats, documentation and every default) is the gateway configuration's `antispam` section
- * in core; this module only decodes a caller's object through it, so tests, the CLI and the
- * gateway all get the same defaults from one declaration.
+ * formats, documentation and every default) is composed from the stage folders' options
+ * (`config/AntispamSection.ts`); this module only decodes a caller's object through it, so
+ * tests, the CLI and the gateway all get the same defaults from one declaration.
  *
  * @category models
  * @since 0.1.0
  */
-import { GatewayConfig } from "@mailmoat/core"
+import * as GatewayConfig from "./config/GatewayConfig.ts"
 
-export type OnSpam = "none" | "quarantine" | "reject" | "drop"
+export type OnSpam = GatewayConfig.AntispamConfig["onSpam"]
 
 /** The section as written in a configuration file: every key optional. */
 export type AntispamInput = typeof GatewayConfig.antispamSchema.Encoded

@@ -22,6 +22,8 @@ import { hit } from "../Symbols.ts"
 import * as Bypass from "./Bypass.ts"
 import * as SenderAuth from "./SenderAuth.ts"
 import { BypassSymbols } from "./symbols.ts"
+import { define } from "../stages/Builtin.ts"
+import { options } from "./options.ts"
 
 const SOURCE = "bypass"
 const NOTHING: StageResult = { symbols: [] }
@@ -129,3 +131,9 @@ export const safeSenders = (ctx: StageContext): Stage | undefined => {
       })
   }
 }
+
+/**
+ * The folder's entry in the stage sets: the SMTP profile only (in a download the "client" would
+ * be the proxy itself).
+ */
+export const builtin = define({ options, server: [allowedIps, sessionBypass, recipientBypass, safeSenders] })

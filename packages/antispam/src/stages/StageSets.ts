@@ -18,6 +18,7 @@ import * as AuthStage from "../auth/AuthStage.ts"
 import * as BypassStages from "../bypass/BypassStages.ts"
 import * as DnsblStage from "../dnsbl/DnsblStage.ts"
 import * as EndUserStage from "../enduser/EndUserStage.ts"
+import * as HeloStage from "../helo/HeloStage.ts"
 import * as PluginListsStage from "../plugins/PluginListsStage.ts"
 import * as RblStage from "../rbl/RblStage.ts"
 import * as ReceivedOptions from "../received/options.ts"
@@ -40,7 +41,8 @@ export const BUILTINS = [
   EndUserStage.builtin,
   PluginListsStage.builtin,
   TempRejectOptions.builtin,
-  ContextOptions.builtin
+  ContextOptions.builtin,
+  HeloStage.builtin
 ] as const
 
 const SERVER: ReadonlyArray<StageFactory> = BUILTINS.flatMap((b) => b.server ?? [])

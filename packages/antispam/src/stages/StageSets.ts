@@ -18,7 +18,6 @@ import * as AuthStage from "../auth/AuthStage.ts"
 import * as BypassStages from "../bypass/BypassStages.ts"
 import * as DnsblStage from "../dnsbl/DnsblStage.ts"
 import * as EndUserStage from "../enduser/EndUserStage.ts"
-import * as HeloStage from "../helo/HeloStage.ts"
 import * as PluginListsStage from "../plugins/PluginListsStage.ts"
 import * as RblStage from "../rbl/RblStage.ts"
 import * as ReceivedOptions from "../received/options.ts"
@@ -41,8 +40,7 @@ export const BUILTINS = [
   EndUserStage.builtin,
   PluginListsStage.builtin,
   TempRejectOptions.builtin,
-  ContextOptions.builtin,
-  HeloStage.builtin
+  ContextOptions.builtin
 ] as const
 
 const SERVER: ReadonlyArray<StageFactory> = BUILTINS.flatMap((b) => b.server ?? [])

@@ -7,12 +7,13 @@
  * @category models
  * @since 0.1.0
  */
+import type { AntispamSection } from "./config/AntispamSection.ts"
 import * as GatewayConfig from "./config/GatewayConfig.ts"
 
 export type OnSpam = GatewayConfig.AntispamConfig["onSpam"]
 
 /** The section as written in a configuration file: every key optional. */
-export type AntispamInput = typeof GatewayConfig.antispamSchema.Encoded
+export type AntispamInput = AntispamSection["Encoded"]
 
 /** The decoded section: every default filled in. */
 export type AntispamSettings = GatewayConfig.AntispamConfig

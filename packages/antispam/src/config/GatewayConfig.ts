@@ -31,5 +31,4 @@ export type TextOptions = Core.TextOptions
 export const codec: ConfigCodec<Config> = Core.make(AntispamSection)
 
 export const { schema, decode, decodeText, unreadable, defaults, defaultsYaml } = codec
-export const antispamSchema = AntispamSection
 export const ENV_PREFIX = Core.ENV_PREFIX

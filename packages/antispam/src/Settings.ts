@@ -7,6 +7,7 @@
  * @category models
  * @since 0.1.0
  */
+import { AntispamConfigError } from "./config/AntispamConfigError.ts"
 import type { AntispamSection } from "./config/AntispamSection.ts"
 import * as GatewayConfig from "./config/GatewayConfig.ts"
 
@@ -18,9 +19,9 @@ export type AntispamInput = AntispamSection["Encoded"]
 /** The decoded section: every default filled in. */
 export type AntispamSettings = GatewayConfig.AntispamConfig
 
-/** Decodes the section; throws an Error naming every bad path (`antispam.rbl.timeoutSeconds: ...`). */
+/** Decodes the section; throws an `AntispamConfigError` naming every bad path (`antispam.rbl.timeoutSeconds: ...`). */
 export const resolve = (input: AntispamInput | AntispamSettings = {}): AntispamSettings => {
   const decoded = GatewayConfig.decode({ antispam: input })
-  if (!decoded.ok) throw new Error(decoded.problems.join("; "))
+  if (!decoded.ok) throw new AntispamConfigError(decoded.problems)
   return decoded.config.antispam
 }

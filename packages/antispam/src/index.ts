@@ -6,6 +6,7 @@ export { type AntispamInput, type AntispamSettings, type OnSpam, resolve as reso
 /** The gateway configuration with the built-in stages' `antispam` section (decode, defaults, types). */
 export * as GatewayConfig from "./config/GatewayConfig.ts"
 export { AntispamSection } from "./config/AntispamSection.ts"
+export { AntispamConfigError } from "./config/AntispamConfigError.ts"
 export * as AntispamSymbols from "./Symbols.ts"
 export * as AnalysisSubmitter from "./analysis/AnalysisSubmitter.ts"
 export * as Auth from "./auth/index.ts"

@@ -7,10 +7,11 @@
  * @category constructors
  * @since 0.1.0
  */
-import { type BlocklistProvider, BlocklistRunner, type DnsShape } from "@mailmoat/core"
+import { type BlocklistProvider, BlocklistRunner, type DnsShape, Engine } from "@mailmoat/core"
 import { Clock, Effect, Logger } from "effect"
 import * as AuthStage from "../auth/AuthStage.ts"
 import * as RecipientDirectory from "../bypass/RecipientDirectory.ts"
+import { AntispamConfigError } from "../config/AntispamConfigError.ts"
 import type { ListStore } from "../lists/ListStore.ts"
 import * as CidrSet from "../net/CidrSet.ts"
 import type { StageContext } from "../stages/StageContext.ts"
@@ -86,4 +87,12 @@ export const make = (settings: AntispamSettings, services: AssemblyServices, dir
     return e
   }
   return { context, lists, run }
+}
+
+/** The engine for a profile, built once; weights naming no declared symbol are a configuration error. */
+export const engineOf = (options: Engine.EngineOptions): Engine.Engine => {
+  const built = Effect.runSync(Effect.result(Engine.make(options)))
+  if (built._tag === "Success") return built.success
+  const e = built.failure
+  throw e.reason === "UnknownSymbol" ? new AntispamConfigError([`antispam.${e.detail}`]) : e
 }

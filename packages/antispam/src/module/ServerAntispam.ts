@@ -11,7 +11,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import { Engine, type MessageEvaluator, type RecipientOutcome, type Stage, State, type TempRejectStoreShape } from "@mailmoat/core"
+import { type Engine, type MessageEvaluator, type RecipientOutcome, type Stage, State, type TempRejectStoreShape } from "@mailmoat/core"
 import { Effect } from "effect"
 import * as AnalysisSubmitter from "../analysis/AnalysisSubmitter.ts"
 import * as DmarcStep from "../auth/DmarcStep.ts"
@@ -60,7 +60,6 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
   const assembly = Assembly.make(settings, services, true)
   const store = services.stateStore ?? State.makeMemoryTempRejectStore(services.now)
   const t = settings.tempReject
-  if (t.submitForAnalysis && !t.analysisUrl) throw new Error("antispam.tempReject.submitForAnalysis needs tempReject.analysisUrl")
   const analysis =
     t.submitForAnalysis && t.analysisUrl
       ? AnalysisSubmitter.make({
@@ -72,18 +71,16 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
           log
         })
       : undefined
-  const engine = Effect.runSync(
-    Engine.make({
-      stages: [...StageSets.server(assembly.context), ...(services.stages ?? [])],
-      policy: { spamScore: settings.spamScore, onSpam: settings.onSpam },
-      scores: settings.scores,
-      verdictSteps: [
-        ...[DmarcStep.fromContext(assembly.context)].filter((s) => s !== undefined),
-        ...(t.enabled ? [TempRejectStep.make({ store, periodMinutes: t.periodMinutes, analysis })] : [])
-      ],
-      scanning: settings.enabled
-    })
-  )
+  const engine = Assembly.engineOf({
+    stages: [...StageSets.server(assembly.context), ...(services.stages ?? [])],
+    policy: { spamScore: settings.spamScore, onSpam: settings.onSpam },
+    scores: settings.scores,
+    verdictSteps: [
+      ...[DmarcStep.fromContext(assembly.context)].filter((s) => s !== undefined),
+      ...(t.enabled ? [TempRejectStep.make({ store, periodMinutes: t.periodMinutes, analysis })] : [])
+    ],
+    scanning: settings.enabled
+  })
   const counters = Counters.make()
   const data = (message: Parameters<Engine.Engine["data"]>[0], earlier?: Engine.Earlier) =>
     assembly.run(engine.data(message, earlier)).pipe(Effect.tap((outcomes) => Effect.sync(() => counters.count(outcomes))))

@@ -1,7 +1,8 @@
 // The built-in configuration: the antispam section composed from the stage folders' options
 // (defaults, formats, cross-field checks, env overrides), decoded by core's codec.
 import { describe, expect, it } from "vitest"
-import { GatewayConfig } from "../../src/index.ts"
+import { Dns } from "@mailmoat/core"
+import { AntispamConfigError, GatewayConfig, makeClientAntispam, resolveAntispamSettings } from "../../src/index.ts"
 
 const problems = (input: unknown): ReadonlyArray<string> => {
   const r = GatewayConfig.decode(input)
@@ -98,5 +99,27 @@ describe("the built-in antispam section", () => {
     expect(bad.ok ? [] : bad.problems).toEqual([
       'antispam.bypass.allowedIps[0]: expected an IP address or CIDR range, got "300.1.1.1/33" (set by MAILMOAT_ANTISPAM__BYPASS__ALLOWED_IPS)'
     ])
+  })
+})
+
+describe("AntispamConfigError", () => {
+  it("a section that does not decode, or scores naming no declared symbol, is a typed error with one problem per line", () => {
+    const caught = (f: () => unknown) => {
+      try {
+        f()
+      } catch (e) {
+        return e
+      }
+      throw new Error("expected a throw")
+    }
+    const bad = caught(() => resolveAntispamSettings({ rbl: { timeoutSeconds: -1 }, onSpam: "bounce" as never }))
+    expect(bad).toBeInstanceOf(AntispamConfigError)
+    expect((bad as AntispamConfigError).problems).toEqual([
+      'antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"',
+      "antispam.rbl.timeoutSeconds: expected a number >= 0, got -1"
+    ])
+    const scores = caught(() => makeClientAntispam({ scores: { RBL_LISTD: 4 } }, { dns: Dns.makeStatic({}), healthIntervalMillis: 0 }))
+    expect(scores).toBeInstanceOf(AntispamConfigError)
+    expect((scores as AntispamConfigError).problems).toEqual(["antispam.scores: no stage declares RBL_LISTD"])
   })
 })

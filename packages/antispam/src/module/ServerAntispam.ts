@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import { type Engine, type MessageEvaluator, type RecipientOutcome, type Stage, State, type TempRejectStoreShape } from "@mailmoat/core"
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import * as AnalysisSubmitter from "../analysis/AnalysisSubmitter.ts"
 import * as DmarcStep from "../auth/DmarcStep.ts"
 import type { ZoneHealth } from "../health/ListHealth.ts"
@@ -56,9 +56,9 @@ export interface ServerAntispam extends MessageEvaluator {
 
 export const makeServerAntispam = (config: AntispamInput | undefined, services: AntispamServices): ServerAntispam => {
   const settings = resolve(config ?? {})
-  const log = services.log ?? (() => {})
   const assembly = Assembly.make(settings, services, true)
-  const store = services.stateStore ?? State.makeMemoryTempRejectStore(services.now)
+  // Without a store from the caller, records expire by the profile's clock (\`now\`, else the default Clock).
+  const store = services.stateStore ?? State.makeMemoryTempRejectStore(services.now ?? (() => Clock.Clock.defaultValue().currentTimeMillisUnsafe()))
   const t = settings.tempReject
   const analysis =
     t.submitForAnalysis && t.analysisUrl
@@ -67,8 +67,7 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
           timeoutMillis: t.analysisTimeoutSeconds * 1000,
           queueSize: t.analysisQueueSize,
           attempts: services.analysis?.attempts,
-          backoffMillis: services.analysis?.backoffMillis,
-          log
+          backoffMillis: services.analysis?.backoffMillis
         })
       : undefined
   const engine = Assembly.engineOf({

@@ -133,7 +133,7 @@ export interface HostedWorker {
 
 /** The primary's stores and the IPC answering side; `attach` each worker as it is forked. */
 export const makeStateHost = () => {
-  const tempReject = State.makeMemoryTempRejectStore()
+  const tempReject = State.makeMemoryTempRejectStore(() => Date.now())
   const tokens = State.makeMemoryTokenStore()
   const workers = new Set<HostedWorker>()
   let learned = false

@@ -7,7 +7,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import type { GatewayConfig } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/antispam"
 
 /** The configuration worker `index` runs: the same, minus the once-only surfaces after worker 0. */
 export const workerConfig = (config: GatewayConfig.Config, index: number): GatewayConfig.Config =>

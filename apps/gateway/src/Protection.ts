@@ -2,8 +2,9 @@
  * The gateway's protection: the server antispam module built from the configuration, with the
  * state store the configuration names (embedded memory, or Redis shared by several gateways),
  * the imported lists under the data directory, and the content classifier stage (the shipped
- * model, a configured one, or the last verified download). `evaluate` turns the spooled message's scan view into a core `Message` and asks
- * the module for one outcome per recipient.
+ * model, a configured one, or the last verified download). `evaluate` turns the spooled message's
+ * scan view into a core `Message` and asks the module for one outcome per recipient, with what
+ * the session's connect, mail and rcpt phases gave (the module's `engine` runs those).
  *
  * **Gotchas**
  * - The module never fails (a failing stage is a symbol, a failing module answers tempfail), so
@@ -15,7 +16,7 @@
  * @since 0.1.0
  */
 import { type AntispamInput, Classifier, makeServerAntispam, type ServerAntispam } from "@mailmoat/antispam"
-import type { BlocklistProvider, Envelope, Stage } from "@mailmoat/core"
+import type { BlocklistProvider, Engine, Envelope, Stage } from "@mailmoat/core"
 import { MessageModel } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect } from "effect"
@@ -32,7 +33,7 @@ export interface ProtectionSettings {
   readonly state: StateSettings
   /** The `classifier` section; `enabled: false` runs without the content classifier. */
   readonly classifier: Classifier.ClassifierInput & { readonly enabled?: boolean | undefined }
-  /** Extra data-phase stages (plugins). */
+  /** Extra stages of any phase (plugins). */
   readonly stages?: ReadonlyArray<Stage> | undefined
   /** Plugin blocklist providers (the module's plugin-lists stage). */
   readonly providers?: ReadonlyArray<BlocklistProvider> | undefined
@@ -66,8 +67,8 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
     authservId: settings.hostname,
     log
   })
-  const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool) =>
-    Effect.runPromise(module.evaluate(MessageModel.fromBytes(spool.head, { envelope, size: spool.size })))
+  const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool, earlier?: Engine.Earlier) =>
+    Effect.runPromise(module.data(MessageModel.fromBytes(spool.head, { envelope, size: spool.size }), earlier))
   return {
     evaluate,
     module,

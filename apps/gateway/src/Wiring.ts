@@ -8,17 +8,19 @@
  * verdict for the same message and configuration.
  *
  * **Gotchas**
- * - A plugin problem fails with `PluginLoadError` before anything is built; whatever was opened
- *   is released with the scope, in reverse order (protection, stores, plugins).
+ * - A plugin problem fails with `PluginLoadError` before anything is built; weights for symbols
+ *   no stage declares (`antispam.scores`) fail with a `ConfigError` naming the key; whatever was
+ *   opened is released with the scope, in reverse order (protection, stores, plugins).
  *
  * @category constructors
  * @since 0.1.0
  */
 import { hostname as osHostname } from "node:os"
-import type { GatewayConfig } from "@mailmoat/core"
+import { Engine, type GatewayConfig } from "@mailmoat/core"
 import { Cause, Context, Effect, Exit, Layer, Scope } from "effect"
 import { type LoadedPlugins, loadPlugins } from "./Plugins.ts"
 import { type Protection, startProtection } from "./Protection.ts"
+import { ConfigError } from "./Settings.ts"
 import * as StateStores from "./StateStores.ts"
 
 export interface WiringOptions {
@@ -75,6 +77,9 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
         options.log
       ).pipe(Effect.provideContext(services)),
       (p) => Effect.promise(() => p.close())
+    ).pipe(
+      // The engine refuses weights for symbols no stage declares: a configuration problem.
+      Effect.catchDefect((defect) => Effect.fail(defect instanceof Engine.EngineError ? new ConfigError([`antispam.${defect.detail}`]) : defect))
     )
     return { plugins, protection }
   })

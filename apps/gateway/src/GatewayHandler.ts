@@ -48,6 +48,8 @@ export interface HandlerDeps {
   /** The engine's connect, mail and rcpt phases. */
   readonly phases: SessionPhases
   readonly logger: GatewayLog
+  /** The gateway's clock (the `Clock` service). */
+  readonly now: () => number
 }
 
 /** How much an SMTP event matters: failures are warn/error, the per-message line info, the rest debug. */
@@ -163,9 +165,9 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
 
     onData: async (session, envelope, spool) => {
       const queueId = `${session.id}.${(++counter).toString(36)}`
-      const started = Date.now()
+      const started = deps.now()
       try {
-        const received = receivedHeader({ envelope, hostname: deps.hostname, id: queueId, now: Date.now() })
+        const received = receivedHeader({ envelope, hostname: deps.hostname, id: queueId, now: started })
         const { plan: decided, outcomes } = await decide(envelope, spool, queueId, deps.phases.earlier(session.id))
         const reply = await executePlan(decided, {
           tx: transaction(session, envelope.mailFrom),
@@ -180,7 +182,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
           log: (event, fields) => log(queueId, event, fields)
         })
         deps.metrics.reply(reply.code)
-        log(queueId, "message", messageLine(envelope, outcomes, decided, reply.code, spool.size, Date.now() - started))
+        log(queueId, "message", messageLine(envelope, outcomes, decided, reply.code, spool.size, deps.now() - started))
         return reply
       } catch (error) {
         deps.metrics.reply(451)

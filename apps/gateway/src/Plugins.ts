@@ -17,6 +17,7 @@
  * @category services
  * @since 0.1.0
  */
+import type { GatewayLog } from "./Log.ts"
 import type { BlocklistProvider, GatewayConfig, Stage } from "@mailmoat/core"
 import { Plugins } from "@mailmoat/core"
 import { PluginResolve } from "@mailmoat/platform-node"
@@ -42,20 +43,21 @@ export interface LoadedPlugins {
 export interface LoadPluginsOptions {
   /** The configuration file's directory. */
   readonly baseDir: string
-  readonly log: (line: string) => void
+  readonly logger: GatewayLog
   /** Longest a plugin's setup may take (default: the loader's 10 s). */
   readonly setupTimeoutMillis?: number | undefined
 }
 
 /** Loads the configured plugins; rejects with `PluginLoadError` when any of them has a problem. */
 export const loadPlugins = async (specs: ReadonlyArray<GatewayConfig.PluginConfig>, options: LoadPluginsOptions): Promise<LoadedPlugins> => {
-  const loaded = await PluginResolve.loadPlugins(specs, { baseDir: options.baseDir, log: options.log, setupTimeoutMillis: options.setupTimeoutMillis })
+  // The resolver reports free text (what it found, what it could not use).
+  const loaded = await PluginResolve.loadPlugins(specs, { baseDir: options.baseDir, log: options.logger.lines("info"), setupTimeoutMillis: options.setupTimeoutMillis })
   if (loaded.problems.length > 0) {
     await loaded.close()
     throw new PluginLoadError(loaded.problems.map(Plugins.formatProblem))
   }
   for (const p of loaded.plugins) {
-    options.log(`plugin ${p.name} (${p.use}): providers [${p.providers.map((x) => x.name).join(", ")}], stages [${p.stages.map((s) => s.name).join(", ")}]`)
+    options.logger.info("plugin_loaded", { plugin: p.name, use: p.use, providers: p.providers.map((x) => x.name).join(","), stages: p.stages.map((s) => s.name).join(",") })
   }
   const status = loaded.plugins.map((p) =>
     Object.freeze({

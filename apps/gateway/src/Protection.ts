@@ -16,6 +16,7 @@
  * @category constructors
  * @since 0.1.0
  */
+import type { GatewayLog } from "./Log.ts"
 import { type AntispamInput, Classifier, ListStore, makeServerAntispam, type ServerAntispam } from "@mailmoat/antispam"
 import type { BlocklistProvider, DnsShape, Engine, Envelope, Stage, TempRejectStoreShape, TokenStoreShape } from "@mailmoat/core"
 import { DnsService, ListDocuments, MessageModel, TempRejectStore, TokenStore } from "@mailmoat/core"
@@ -54,13 +55,14 @@ export interface Protection {
 }
 
 /** Builds the protection on the engine's services; the stores themselves close with their layer. */
-export const startProtection = (settings: ProtectionSettings, log: (line: string) => void): Effect.Effect<Protection, never, EngineServices> =>
+export const startProtection = (settings: ProtectionSettings, logger: GatewayLog): Effect.Effect<Protection, never, EngineServices> =>
   Effect.gen(function* () {
     const dns = yield* DnsService
     const stateStore = yield* TempRejectStore
     const tokens = yield* TokenStore
     const documents = yield* ListDocuments
-    return build(settings, { dns, stateStore, tokens, lists: ListStore.make(documents) }, log)
+    // The antispam package reports free text (lists loaded, health, failures).
+    return build(settings, { dns, stateStore, tokens, lists: ListStore.make(documents) }, logger.lines("info"))
   })
 
 interface Services {

@@ -15,6 +15,7 @@
  * @category constructors
  * @since 0.1.0
  */
+import type { GatewayLog } from "./Log.ts"
 import { hostname as osHostname } from "node:os"
 import { Engine, type GatewayConfig } from "@mailmoat/core"
 import { Cause, Context, Effect, Exit, Layer, Scope } from "effect"
@@ -30,8 +31,8 @@ export interface WiringOptions {
   readonly dataDir: string
   /** The `antispam` section as resolved by the gateway settings (paths absolute). */
   readonly antispam?: GatewayConfig.AntispamConfig | undefined
-  /** Free-text progress of the modules (what loaded, what failed). */
-  readonly log: (line: string) => void
+  /** What loaded and what failed (plugins, lists, stores). */
+  readonly logger: GatewayLog
   /** Build no protection (antispam off, or the caller evaluates itself); plugins still load. */
   readonly withoutProtection?: boolean | undefined
   /** Build the protection even with `antispam.enabled: false` (`mailmoat scan` explains what it would do). */
@@ -57,7 +58,7 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
   const antispam = options.antispam ?? config.antispam
   const wanted = (config.antispam.enabled || options.evenWhenOff === true) && options.withoutProtection !== true
   const build = Effect.gen(function* () {
-    const plugins = yield* Effect.acquireRelease(attempt(() => loadPlugins(config.plugins, { baseDir: options.base, log: options.log })), (p) => Effect.promise(() => p.close()))
+    const plugins = yield* Effect.acquireRelease(attempt(() => loadPlugins(config.plugins, { baseDir: options.base, logger: options.logger })), (p) => Effect.promise(() => p.close()))
     if (!wanted) return { plugins, protection: undefined }
     // Built in the wiring's scope: the stores stay open until the wiring is released.
     const services = yield* Layer.build(StateStores.layer(config.state, options.dataDir, antispam.dns?.servers))
@@ -74,7 +75,7 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
           stages: plugins.stages,
           healthIntervalMillis: options.healthIntervalMillis
         },
-        options.log
+        options.logger
       ).pipe(Effect.provideContext(services)),
       (p) => Effect.promise(() => p.close())
     ).pipe(

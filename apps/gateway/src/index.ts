@@ -20,7 +20,7 @@
 import type { GatewayConfig } from "@mailmoat/core"
 import { Cause, Context, Effect, Exit, Layer, Scope } from "effect"
 import type { Evaluate } from "./GatewayHandler.ts"
-import type { GatewayLog } from "./Log.ts"
+import type { GatewayLog, Level } from "./Log.ts"
 import type { ProxyListenerInfo } from "./ProxyListeners.ts"
 import type { ReloadOutcome } from "./reload/Reloader.ts"
 import { gateway } from "./runtime/Gateway.ts"
@@ -49,11 +49,13 @@ export interface GatewayOptions {
   /** Base directory for relative paths in the configuration (default: the working directory). */
   readonly base?: string
   /**
-   * Where log lines go. With `logger`, that logger is used as is; with only `log`, every line
-   * (debug included) goes to it, formatted per `log.format`; with neither, nothing is logged.
+   * Where log lines go, formatted per `log.format` and stamped by the gateway's clock; with
+   * neither this nor `logger`, nothing is logged.
    */
   readonly log?: (line: string) => void
-  /** The gateway's logger (`main` builds it from `log.level` / `log.format`, writing to stdout). */
+  /** The least severe level written to `log` (default debug: every line). */
+  readonly logLevel?: Level
+  /** A logger of the caller's own, used as is instead of `log`. */
   readonly logger?: GatewayLog
   /**
    * The antispam evaluation. Default: the server antispam module built from the configuration's
@@ -102,6 +104,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     reloadConfig: options.reloadConfig,
     logger: options.logger,
     log: options.log,
+    logLevel: options.logLevel,
     moduleStatus: options.moduleStatus
   })
   const built = await Effect.runPromiseExit(Layer.buildWithScope(layer, scope))

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 const start = async (config: Record<string, unknown>, base: string) => {
   const lines: Array<string> = []
-  const logger = Log.make({ level: "debug", format: "json" }, (l) => lines.push(l))
+  const logger = Log.make({ level: "debug", format: "json" }, (l) => lines.push(l), Date.now)
   const gw = await gateway({ ...config, antispam: { endUserBlocklist: { enabled: false }, ...(config.antispam as object) } }, { base, logger })
   running.push(gw)
   return { gw, events: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) }

@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { now } from "./Time.ts"
 import type { Wiring } from "@mailmoat/gateway"
 import { gatewaySettings, type LoadedConfig } from "./Config.ts"
 import { InputError } from "./Errors.ts"
@@ -21,13 +22,14 @@ export interface WireOptions {
 
 export const wireEngine = async (config: LoadedConfig, options: WireOptions = {}): Promise<Wiring> => {
   const settings = await gatewaySettings(config)
-  const { ConfigError, PluginLoadError, StartupError, wire } = await import("@mailmoat/gateway")
+  const { ConfigError, Log, PluginLoadError, StartupError, wire } = await import("@mailmoat/gateway")
   try {
     return await wire(config.config, {
       base: config.base,
       dataDir: settings.dataDir,
       antispam: settings.antispam,
-      log: options.verbose ? (line) => warn(line) : () => undefined,
+      // --verbose: what loaded and what failed, on stderr; else nothing.
+      logger: options.verbose ? Log.make({ level: "debug", format: "text" }, (line) => warn(line), now) : Log.silent,
       withoutProtection: options.pluginsOnly,
       evenWhenOff: true,
       healthIntervalMillis: 0

@@ -8,11 +8,13 @@
  * @category services
  * @since 0.1.0
  */
+import type { GatewayLog } from "../Log.ts"
 import type { QuarantineStoreShape } from "@mailmoat/core"
 import type { GatewaySettings } from "../Settings.ts"
 import { lastDigestRun, runDigest } from "./DigestRun.ts"
 
-export const startDigestSchedule = (settings: () => GatewaySettings, store: QuarantineStoreShape, log: (line: string) => void, now: () => number = Date.now) => {
+/** `now` is the gateway's clock (the `Clock` service). */
+export const startDigestSchedule = (settings: () => GatewaySettings, store: QuarantineStoreShape, logger: GatewayLog, now: () => number) => {
   let running = false
   const tick = async () => {
     const s = settings()
@@ -23,9 +25,11 @@ export const startDigestSchedule = (settings: () => GatewaySettings, store: Quar
     running = true
     try {
       const results = await runDigest(s, store, t.getTime())
-      for (const r of results) log(`digest ${r.sent ? "sent" : "failed"} to=${r.recipient} messages=${r.messages}${r.error ? ` error=${JSON.stringify(r.error)}` : ""}`)
+      for (const r of results)
+        if (r.sent) logger.info("digest_sent", { to: r.recipient, messages: r.messages })
+        else logger.warn("digest_failed", { to: r.recipient, messages: r.messages, error: r.error })
     } catch (e) {
-      log(`digest failed: ${(e as Error).message}`)
+      logger.warn("digest_failed", { error: (e as Error).message })
     } finally {
       running = false
     }

@@ -27,6 +27,8 @@ export interface WiringContext {
   /** The configuration file's directory. */
   readonly base: string
   readonly logger: GatewayLog
+  /** The gateway's clock (the `Clock` service): trace headers, the message line's milliseconds. */
+  readonly now: () => number
   readonly quarantine: Quarantine
   readonly metrics: Metrics
   /** A fixed evaluation instead of the antispam module (tests, embedders). */
@@ -65,12 +67,11 @@ const makeHandoff = async (settings: GatewaySettings): Promise<Handoff> => {
 /** Builds the mail path; a plugin problem rejects with `PluginLoadError` and nothing stays open. */
 export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext): Promise<Wiring> => {
   const handoff = await makeHandoff(settings)
-  // Modules that report free text (what loaded, what failed) at info.
   const wired = await wire(settings.config, {
     base: ctx.base,
     dataDir: settings.dataDir,
     antispam: settings.antispam,
-    log: ctx.logger.lines("info"),
+    logger: ctx.logger,
     withoutProtection: ctx.evaluate !== undefined
   }).catch(async (error: unknown) => {
     await handoff.close()
@@ -92,7 +93,8 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     evaluate,
     phases,
     users: settings.smtp.users,
-    logger: ctx.logger
+    logger: ctx.logger,
+    now: ctx.now
   })
   return {
     settings,

@@ -46,7 +46,7 @@ export const input = (given: GatewayInput) =>
     )
   )
 
-/** The caller's logger, or one writing every line to `log` (formatted per `log.format`), or none. */
+/** The caller's logger, or one writing each line to `log` (from `logLevel`, default every line; formatted per `log.format`), or none. */
 export const logger = Layer.effect(
   Logger,
   Effect.gen(function* () {
@@ -54,7 +54,7 @@ export const logger = Layer.effect(
     const clock = yield* Clock.Clock
     if (i.logger !== undefined) return i.logger
     if (i.log === undefined) return Log.silent
-    return Log.make({ level: "debug", format: i.settings.config.log.format }, i.log, () => clock.currentTimeMillisUnsafe())
+    return Log.make({ level: i.logLevel ?? "debug", format: i.settings.config.log.format }, i.log, () => clock.currentTimeMillisUnsafe())
   })
 )
 
@@ -96,7 +96,15 @@ export const quarantine = Layer.effect(
 
 export const wiringContext = Effect.gen(function* () {
   const i = yield* Input
-  const context: WiringContext = { base: i.base, logger: yield* Logger, quarantine: yield* QuarantineService, metrics: yield* GatewayMetrics, evaluate: i.evaluate }
+  const clock = yield* Clock.Clock
+  const context: WiringContext = {
+    base: i.base,
+    logger: yield* Logger,
+    now: () => clock.currentTimeMillisUnsafe(),
+    quarantine: yield* QuarantineService,
+    metrics: yield* GatewayMetrics,
+    evaluate: i.evaluate
+  }
   return context
 })
 
@@ -107,7 +115,7 @@ export const mailPath = Layer.effect(
     const { settings } = yield* Input
     const context = yield* wiringContext
     return yield* resource(
-      async () => makeSwappableHandler(await buildWiring(settings, context), context.logger.lines("info")),
+      async () => makeSwappableHandler(await buildWiring(settings, context), context.logger),
       (w) => w.close()
     )
   })

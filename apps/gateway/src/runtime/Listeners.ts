@@ -63,10 +63,18 @@ export const proxies = Layer.effect(
   Proxies,
   Effect.gen(function* () {
     const { settings, base } = yield* Input
-    const log = (yield* Logger).lines("warn")
+    const logger = yield* Logger
+    const clock = yield* Clock.Clock
     const first = (yield* MailPath).current()
     return yield* resource(
-      () => startProxies(settings.config, { base, dataDir: settings.dataDir, log, classifierStage: first.protection?.classifierStage }),
+      () =>
+        startProxies(settings.config, {
+          base,
+          dataDir: settings.dataDir,
+          logger,
+          now: () => clock.currentTimeMillisUnsafe(),
+          classifierStage: first.protection?.classifierStage
+        }),
       async (p) => p?.close()
     )
   })
@@ -84,7 +92,7 @@ export const reloader = Layer.effect(
       current: () => wiring.current().settings,
       build: (next) => buildWiring(next, context),
       install: (next) => wiring.swap(next),
-      log: context.logger.lines("info")
+      logger: context.logger
     })
   })
 )
@@ -149,7 +157,7 @@ export const admin = Layer.effect(
     const metrics = yield* GatewayMetrics
     const { status: current } = yield* Status
     const { reload } = yield* Reloader
-    const log = (yield* Logger).lines("info")
+    const logger = yield* Logger
     const a = i.settings.admin
     const surface = yield* resource(
       () =>
@@ -160,7 +168,7 @@ export const admin = Layer.effect(
           status: current,
           metrics: () => metrics.prometheus(),
           reload,
-          log
+          logger
         }).catch((error: unknown) => {
           throw listenError(error, { host: "admin.host", port: "admin.port" }, `${a.host}:${a.port}`)
         }),
@@ -176,10 +184,10 @@ export const digest = Layer.effectDiscard(
   Effect.gen(function* () {
     const wiring = yield* MailPath
     const quarantine = yield* QuarantineService
-    const log = (yield* Logger).lines("info")
+    const logger = yield* Logger
     const clock = yield* Clock.Clock
     yield* resource(
-      async () => startDigestSchedule(() => wiring.current().settings, quarantine.store, log, () => clock.currentTimeMillisUnsafe()),
+      async () => startDigestSchedule(() => wiring.current().settings, quarantine.store, logger, () => clock.currentTimeMillisUnsafe()),
       async (d) => d.stop()
     )
   })

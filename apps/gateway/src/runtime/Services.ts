@@ -11,7 +11,7 @@ import type { Smtp } from "@mailmoat/protocols"
 import { Context } from "effect"
 import type { AdminServer } from "../AdminServer.ts"
 import type { Evaluate } from "../GatewayHandler.ts"
-import type { GatewayLog } from "../Log.ts"
+import type { GatewayLog, Level } from "../Log.ts"
 import type { Metrics } from "../Metrics.ts"
 import type { ProxyListeners } from "../ProxyListeners.ts"
 import type { Quarantine } from "../Quarantine.ts"
@@ -35,6 +35,7 @@ export interface StartInput {
   /** A logger given by the caller (`main`); else one is made from `log` or nothing is logged. */
   readonly logger?: GatewayLog | undefined
   readonly log?: ((line: string) => void) | undefined
+  readonly logLevel?: Level | undefined
   /** Extra module states for /status. */
   readonly moduleStatus?: (() => Readonly<Record<string, unknown>>) | undefined
 }

@@ -156,7 +156,9 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
     const facts = result.facts as Threat.ThreatFacts | undefined
     if (facts?.unavailable) {
       counters.threatScanUnavailable++
-      logger.warn("threat_scan_unavailable", { scanner: clamd.address, reason: facts.unavailable.reason, error: facts.unavailable.detail, text: "message passed with a warning header" })
+      logger.warn("threat_scan_unavailable", {
+        text: `client-protection: threat scanner ${clamd.address} unavailable (${facts.unavailable.reason}: ${facts.unavailable.detail}); message passed with a warning header`
+      })
     }
     return facts
   }

@@ -54,6 +54,14 @@ export class EngineWiring extends Context.Service<EngineWiring, Omit<Wiring, "cl
 /** Fails with the error as thrown (a `PluginLoadError`, a `StartupError`), not wrapped. */
 const attempt = <A>(f: () => Promise<A>): Effect.Effect<A, unknown> => Effect.tryPromise({ try: f, catch: (e) => e })
 
+/** The problems of a configuration error of the engine or the antispam module, by type. */
+const configProblems = (error: unknown): ConfigError | undefined => {
+  if (error instanceof Engine.EngineError) return new ConfigError([`antispam.${error.detail}`])
+  const tagged = error as { readonly _tag?: unknown; readonly problems?: unknown }
+  if (tagged?._tag === "AntispamConfigError" && Array.isArray(tagged.problems)) return new ConfigError(tagged.problems.map(String))
+  return undefined
+}
+
 export const layer = (config: GatewayConfig.Config, options: WiringOptions): Layer.Layer<EngineWiring, unknown> => {
   const antispam = options.antispam ?? config.antispam
   const wanted = (config.antispam.enabled || options.evenWhenOff === true) && options.withoutProtection !== true
@@ -79,8 +87,9 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
       ).pipe(Effect.provideContext(services)),
       (p) => Effect.promise(() => p.close())
     ).pipe(
-      // The engine refuses weights for symbols no stage declares: a configuration problem.
-      Effect.catchDefect((defect) => Effect.fail(defect instanceof Engine.EngineError ? new ConfigError([`antispam.${defect.detail}`]) : defect))
+      // Configuration problems only the assembly can see (weights for symbols no stage declares)
+      // are typed: they become a ConfigError naming their keys; anything else stays as it is.
+      Effect.catchDefect((defect) => Effect.fail(configProblems(defect) ?? defect))
     )
     return { plugins, protection }
   })

@@ -64,6 +64,8 @@ export interface GatewayOptions {
   readonly evaluate?: Evaluate
   /** Extra module states for /status (lists health, classifier). */
   readonly moduleStatus?: () => Readonly<Record<string, unknown>>
+  /** False: leave crash leftovers alone (default true: swept before the listener opens). */
+  readonly sweep?: boolean
   /** Graceful shutdown deadline (default 30 s). */
   readonly shutdownTimeoutMs?: number
   /**
@@ -105,7 +107,8 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
     logger: options.logger,
     log: options.log,
     logLevel: options.logLevel,
-    moduleStatus: options.moduleStatus
+    moduleStatus: options.moduleStatus,
+    sweep: options.sweep
   })
   const built = await Effect.runPromiseExit(Layer.buildWithScope(layer, scope))
   if (Exit.isFailure(built)) {

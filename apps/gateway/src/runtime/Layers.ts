@@ -66,11 +66,14 @@ export const effectLogger = Layer.unwrap(
   })
 )
 
-/** Data, spool and quarantine directories exist; crash leftovers are swept. */
+const NOTHING_SWEPT = { spoolFiles: 0, spoolBytes: 0, maildirTmpFiles: 0, quarantinePartial: 0 }
+
+/** Data, spool and quarantine directories exist; crash leftovers are swept (unless `sweep: false`). */
 export const started = Layer.effect(
   Started,
   Effect.gen(function* () {
-    const { settings, spoolDir } = yield* Input
+    const i = yield* Input
+    const { settings, spoolDir } = i
     const at = yield* Clock.currentTimeMillis
     yield* attempt(async () => {
       await ensureDirectory(settings.dataDir, "dataDir")
@@ -78,7 +81,7 @@ export const started = Layer.effect(
       if (settings.config.state.backend !== "redis")
         await ensureDirectory(settings.quarantine.path, settings.config.quarantine.path === undefined ? "dataDir" : "quarantine.path")
     })
-    const swept = yield* attempt(() => sweepLeftovers(settings, spoolDir))
+    const swept = i.sweep === false ? NOTHING_SWEPT : yield* attempt(() => sweepLeftovers(settings, spoolDir))
     return { swept, at }
   })
 )

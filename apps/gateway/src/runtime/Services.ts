@@ -36,6 +36,8 @@ export interface StartInput {
   readonly logger?: GatewayLog | undefined
   readonly log?: ((line: string) => void) | undefined
   readonly logLevel?: Level | undefined
+  /** False: leave crash leftovers alone (a process that shares the data directory with others). */
+  readonly sweep?: boolean | undefined
   /** Extra module states for /status. */
   readonly moduleStatus?: (() => Readonly<Record<string, unknown>>) | undefined
 }

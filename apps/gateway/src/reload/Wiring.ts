@@ -29,6 +29,8 @@ export interface WiringContext {
   readonly logger: GatewayLog
   /** The gateway's clock (the `Clock` service): trace headers, the message line's milliseconds. */
   readonly now: () => number
+  /** Runs an effect in the gateway's runtime (its clock and logger). */
+  readonly run: <A>(effect: Effect.Effect<A>) => Promise<A>
   readonly quarantine: Quarantine
   readonly metrics: Metrics
   /** A fixed evaluation instead of the antispam module (tests, embedders). */
@@ -84,7 +86,7 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
   const engine = protection?.module.engine ?? Effect.runSync(Engine.make({ stages: plugins.stages, scanning: false }))
   // The engine's own notes (a stage failing open) are debug: the phases log `stage_failed`.
   const notes = Logger.layer([Logger.make((o) => ctx.logger.debug("note", { text: String(o.message) }))])
-  const phases = makeSessionPhases(engine, { logger: ctx.logger, run: (effect) => Effect.runPromise(Effect.provide(effect, notes)) })
+  const phases = makeSessionPhases(engine, { logger: ctx.logger, run: (effect) => ctx.run(Effect.provide(effect, notes)) })
   const handler = makeHandler({
     hostname: settings.smtp.hostname,
     handoff,

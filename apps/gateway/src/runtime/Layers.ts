@@ -100,10 +100,12 @@ export const quarantine = Layer.effect(
 export const wiringContext = Effect.gen(function* () {
   const i = yield* Input
   const clock = yield* Clock.Clock
+  const services = yield* Effect.context<never>()
   const context: WiringContext = {
     base: i.base,
     logger: yield* Logger,
     now: () => clock.currentTimeMillisUnsafe(),
+    run: (effect) => Effect.runPromiseWith(services)(effect),
     quarantine: yield* QuarantineService,
     metrics: yield* GatewayMetrics,
     evaluate: i.evaluate

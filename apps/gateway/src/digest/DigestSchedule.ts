@@ -4,17 +4,19 @@
  * changes the time or switches the digest on or off applies without a restart. A gateway that
  * starts after the day's time sends that day's digest at once, unless it was sent already (the
  * run is recorded in the data directory; gateways sharing a quarantine should enable it on one).
+ * `schedule` is that minute tick as a fiber of the caller's scope: closing the scope stops it.
  *
  * @category services
  * @since 0.1.0
  */
 import type { GatewayLog } from "../Log.ts"
 import type { QuarantineStoreShape } from "@mailmoat/core"
+import { Effect, Schedule, type Scope } from "effect"
 import type { GatewaySettings } from "../Settings.ts"
 import { lastDigestRun, runDigest } from "./DigestRun.ts"
 
-/** `now` is the gateway's clock (the `Clock` service). */
-export const startDigestSchedule = (settings: () => GatewaySettings, store: QuarantineStoreShape, logger: GatewayLog, now: () => number) => {
+/** One look at the clock: sends the day's digest when it is due. `now` is the gateway's `Clock`. */
+export const digestTick = (settings: () => GatewaySettings, store: QuarantineStoreShape, logger: GatewayLog, now: () => number): (() => Promise<void>) => {
   let running = false
   const tick = async () => {
     const s = settings()
@@ -34,8 +36,9 @@ export const startDigestSchedule = (settings: () => GatewaySettings, store: Quar
       running = false
     }
   }
-  const timer = setInterval(() => void tick(), 60_000)
-  timer.unref()
-  void tick()
-  return { stop: () => clearInterval(timer), tick }
+  return tick
 }
+
+/** The tick at once and then once a minute, forked into the scope (interrupted when it closes). */
+export const schedule = (tick: () => Promise<void>): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.asVoid(Effect.forkScoped(Effect.repeat(Effect.promise(tick), Schedule.spaced("1 minute"))))

@@ -11,7 +11,7 @@ import { GatewayConfig } from "@mailmoat/core"
 import { Smtp } from "@mailmoat/protocols"
 import { Clock, Effect, Layer } from "effect"
 import { startAdminSurface } from "../admin/AdminSurface.ts"
-import { startDigestSchedule } from "../digest/DigestSchedule.ts"
+import { digestTick, schedule } from "../digest/DigestSchedule.ts"
 import { startProxies } from "../ProxyListeners.ts"
 import { makeReloader } from "../reload/Reloader.ts"
 import { buildWiring } from "../reload/Wiring.ts"
@@ -186,9 +186,6 @@ export const digest = Layer.effectDiscard(
     const quarantine = yield* QuarantineService
     const logger = yield* Logger
     const clock = yield* Clock.Clock
-    yield* resource(
-      async () => startDigestSchedule(() => wiring.current().settings, quarantine.store, logger, () => clock.currentTimeMillisUnsafe()),
-      async (d) => d.stop()
-    )
+    yield* schedule(digestTick(() => wiring.current().settings, quarantine.store, logger, () => clock.currentTimeMillisUnsafe()))
   })
 )

@@ -99,6 +99,20 @@ describe("phases during the SMTP session", () => {
     expect(r.data).toMatch(/^550 5\.7\.1 /)
   })
 
+  test("a rcpt stage that throws refuses nothing and is one stage_failed line, not a second one at DATA", async () => {
+    const dir = tempDir()
+    const use = plugin(dir, "boom", `defineStage({ name: "boom", phase: "rcpt", symbols: {}, run: () => { throw new Error("kaputt") } })`)
+    const { gw, events } = await start({ classifier: { enabled: false }, plugins: [{ use }] }, dir)
+    const r = await sendRaw(gw.smtp.port, { from: "alice@client.test", to: ["user@example.test", "carol@example.test"] }, "Subject: boom\r\n\r\nhello\r\n")
+    expect(r.rcpt).toEqual([expect.stringMatching(/^250 /), expect.stringMatching(/^250 /)])
+    expect(r.data).toMatch(/^250 /)
+    const failed = events().filter((e) => e.event === "stage_failed")
+    expect(failed.map((e) => [e.level, e.phase, e.stage])).toEqual([
+      ["warn", "rcpt", "boom"],
+      ["warn", "rcpt", "boom"]
+    ])
+  })
+
   test("a connect-phase tempfail: 421 instead of the greeting, the connection closed; a mail-phase reject: 550 at MAIL FROM", async () => {
     const dir = tempDir()
     const tempfail = plugin(

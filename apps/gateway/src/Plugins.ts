@@ -18,7 +18,8 @@
  * @since 0.1.0
  */
 import type { GatewayLog } from "./Log.ts"
-import type { BlocklistProvider, GatewayConfig, Stage } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/antispam"
+import type { BlocklistProvider, Stage } from "@mailmoat/core"
 import { Plugins } from "@mailmoat/core"
 import { PluginResolve } from "@mailmoat/platform-node"
 

@@ -17,7 +17,8 @@
  */
 import type { GatewayLog } from "./Log.ts"
 import { hostname as osHostname } from "node:os"
-import { Engine, type GatewayConfig } from "@mailmoat/core"
+import { AntispamConfigError, type GatewayConfig } from "@mailmoat/antispam"
+import { Engine } from "@mailmoat/core"
 import { Cause, Context, Effect, Exit, Layer, Scope } from "effect"
 import { type LoadedPlugins, loadPlugins } from "./Plugins.ts"
 import { type Protection, startProtection } from "./Protection.ts"
@@ -56,9 +57,8 @@ const attempt = <A>(f: () => Promise<A>): Effect.Effect<A, unknown> => Effect.tr
 
 /** The problems of a configuration error of the engine or the antispam module, by type. */
 const configProblems = (error: unknown): ConfigError | undefined => {
+  if (error instanceof AntispamConfigError) return new ConfigError(error.problems)
   if (error instanceof Engine.EngineError) return new ConfigError([`antispam.${error.detail}`])
-  const tagged = error as { readonly _tag?: unknown; readonly problems?: unknown }
-  if (tagged?._tag === "AntispamConfigError" && Array.isArray(tagged.problems)) return new ConfigError(tagged.problems.map(String))
   return undefined
 }
 

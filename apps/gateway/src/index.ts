@@ -17,7 +17,7 @@
  * @category services
  * @since 0.1.0
  */
-import type { GatewayConfig } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/antispam"
 import { Cause, Context, Effect, Exit, Layer, Scope } from "effect"
 import type { Evaluate } from "./GatewayHandler.ts"
 import type { GatewayLog, Level } from "./Log.ts"

@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import type { GatewayLog } from "../Log.ts"
-import type { GatewayConfig } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/antispam"
 import { resolveAdminToken } from "../admin/AdminToken.ts"
 import { PluginLoadError } from "../Plugins.ts"
 import { ConfigError, type GatewaySettings, resolveSettings } from "../Settings.ts"

@@ -7,7 +7,7 @@
  * @category layers
  * @since 0.1.0
  */
-import { GatewayConfig } from "@mailmoat/core"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { Smtp } from "@mailmoat/protocols"
 import { Clock, Effect, Layer } from "effect"
 import { startAdminSurface } from "../admin/AdminSurface.ts"

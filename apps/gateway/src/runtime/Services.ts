@@ -19,7 +19,7 @@ import type { makeReloader } from "../reload/Reloader.ts"
 import type { SwappableHandler } from "../reload/SwappableHandler.ts"
 import type { GatewaySettings } from "../Settings.ts"
 import type { SweepReport } from "../StartupSweep.ts"
-import type { GatewayConfig } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/antispam"
 
 export interface StartInput {
   /** The configuration object given to `startGateway`. */

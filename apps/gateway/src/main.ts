@@ -22,7 +22,6 @@ import { fileURLToPath } from "node:url"
 import { GatewayConfig } from "@mailmoat/antispam"
 import { ConfigFile } from "@mailmoat/platform-node"
 import { PluginLoadError, startGateway } from "./index.ts"
-import * as Log from "./Log.ts"
 import { processCount, shouldSupervise, workerIndex } from "./cluster/Role.ts"
 import { runPrimary } from "./cluster/Primary.ts"
 import { onDrainRequest, workerConfig, workerDecoded } from "./cluster/Worker.ts"
@@ -84,10 +83,11 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
 
   let gateway: Awaited<ReturnType<typeof startGateway>>
   try {
-    const logger = Log.make({ level: verbose ? "debug" : config.log.level, format: config.log.format }, (line) => console.log(line))
+    // Lines go to stdout at `log.level` (debug with --verbose), stamped by the gateway's clock.
     gateway = await startGateway(config, {
       base,
-      logger,
+      log: (line) => console.log(line),
+      logLevel: verbose ? "debug" : config.log.level,
       sweep: worker === undefined,
       reloadConfig: () => asWorker(ConfigFile.load(GatewayConfig.codec, { file: configPath, env: process.env }))
     })

@@ -75,17 +75,6 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
   return out
 }
 
-/** Letters and digits mapped to `a` and `9`, runs collapsed: the shape of an identifier. */
-export const shape = (s: string, maxLength = 24): string =>
-  s
-    .slice(0, 200)
-    .replace(/\p{Lu}/gu, "A")
-    .replace(/\p{Ll}/gu, "a")
-    .replace(/\p{N}/gu, "9")
-    .replace(/(.)\1+/g, "$1")
-    .replace(/[\s\t]/g, "_")
-    .slice(0, maxLength)
-
 /** Numeric value in one of a few buckets, so counts become tokens that generalise. */
 export const bucket = (n: number, edges: ReadonlyArray<number>): string => {
   for (const e of edges) if (n <= e) return `${e}`

@@ -1,0 +1,41 @@
+/**
+ * A deadline for one Redis call, on top of the client's own command timeout: a call that has
+ * not settled within `millis` rejects with `RedisDeadlineError`, so a paused (`SIGSTOP`) or
+ * partitioned server costs a bounded wait, never a hanging SMTP reply. The call itself is not
+ * cancelled (ioredis cannot withdraw a sent command); its late result is dropped.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+import type { Cluster, Redis } from "ioredis"
+
+/** What every store here takes: one standalone, Sentinel or Cluster client owned by the caller. */
+export type RedisClient = Redis | Cluster
+
+/** @category errors */
+export class RedisDeadlineError extends Error {
+  constructor(
+    readonly what: string,
+    readonly millis: number
+  ) {
+    super(`redis ${what}: no answer within ${millis} ms`)
+    this.name = "RedisDeadlineError"
+  }
+}
+
+export const withDeadline = <A>(what: string, millis: number, call: () => Promise<A>): Promise<A> =>
+  new Promise<A>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new RedisDeadlineError(what, millis)), millis)
+    const settle = <T>(f: (v: T) => void) => (v: T) => {
+      clearTimeout(timer)
+      f(v)
+    }
+    let pending: Promise<A>
+    try {
+      pending = call()
+    } catch (error) {
+      settle(reject)(error)
+      return
+    }
+    pending.then(settle(resolve), settle(reject))
+  })

@@ -39,3 +39,21 @@ export const withDeadline = <A>(what: string, millis: number, call: () => Promis
     }
     pending.then(settle(resolve), settle(reject))
   })
+
+/**
+ * Resolves once `client` is ready, or after `millis` (the next call then fails fast on its own):
+ * without an offline queue, a command sent while the first connection is still being made
+ * fails at once.
+ */
+export const whenReady = (client: RedisClient, millis: number): Promise<void> =>
+  client.status === "ready"
+    ? Promise.resolve()
+    : new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer)
+          client.off("ready", done)
+          resolve()
+        }
+        const timer = setTimeout(done, millis)
+        client.once("ready", done)
+      })

@@ -20,7 +20,7 @@
  * @since 0.1.0
  */
 import type { ListDocumentsShape } from "@mailmoat/core"
-import { type RedisClient, withDeadline } from "./Deadline.ts"
+import { type RedisClient, whenReady, withDeadline } from "./Deadline.ts"
 
 export interface RedisListDocumentsOptions {
   readonly client: RedisClient
@@ -90,7 +90,10 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
   })
   subscriber.on("error", () => {})
   const ready = Promise.all([
-    withDeadline("lists subscribe", timeout, () => subscriber.subscribe(channel)).then(
+    withDeadline("lists subscribe", timeout, async () => {
+      await whenReady(subscriber, timeout)
+      await subscriber.subscribe(channel)
+    }).then(
       () => {
         subscribedOnce = true
       },
@@ -121,6 +124,7 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
     read: (name) => entry(name).text,
     write: (name, text) => {
       // Applied here at once (this node answers with the new list), then stored and announced.
+      const previous = local.get(name)
       local.set(name, { text, stamp: `w${++localWrites}` })
       const stored = withDeadline("lists write", timeout, async () => {
         await client.eval(WRITE_SCRIPT, 1, keyOf(name), text)
@@ -128,6 +132,9 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
       }).catch(async (error: Error) => {
         lastError = `lists ${name}: write refused (${error.message})`
         log(lastError)
+        // Back to what Redis holds: the copy before this write, then a reload if Redis answers.
+        if (previous !== undefined) local.set(name, { ...previous, stamp: `w${++localWrites}` })
+        else local.delete(name)
         await load(name)
         throw error
       })

@@ -14,13 +14,14 @@
  * @category constructors
  * @since 0.1.0
  */
-import { type AntispamInput, Classifier, makeServerAntispam, type ServerAntispam } from "@mailmoat/antispam"
+import { type AntispamInput, Classifier, ListStore, makeServerAntispam, type ServerAntispam } from "@mailmoat/antispam"
 import type { BlocklistProvider, Envelope, Stage } from "@mailmoat/core"
 import { MessageModel } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect } from "effect"
 import type { Evaluate } from "./GatewayHandler.ts"
-import { listStore, resolver, type StateSettings, tempRejectStore, tokenStore } from "./StateStores.ts"
+import { type SharedState, sharedDirectory } from "./SharedState.ts"
+import { type DnsCacheSettings, listStore, resolver, type StateSettings, tempRejectStore, tokenStore } from "./StateStores.ts"
 
 export type { StateSettings } from "./StateStores.ts"
 
@@ -40,6 +41,10 @@ export interface ProtectionSettings {
   readonly ownAddresses?: ReadonlyArray<string> | undefined
   /** How often list health is probed (ms; 0 = never). */
   readonly healthIntervalMillis?: number | undefined
+  /** The fleet's shared state (DNS cache, lists, directory); absent: files and this process's memory. */
+  readonly shared?: SharedState | undefined
+  /** `state.dnsCache`. */
+  readonly dnsCache?: DnsCacheSettings["limits"]
 }
 
 export interface Protection {
@@ -56,9 +61,10 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
   const classifier =
     settings.classifier.enabled === false ? undefined : Classifier.setup(settings.classifier, { dataDir: settings.dataDir, log, store: tokenStore(settings.state) })
   const module = makeServerAntispam(settings.antispam, {
-    dns: resolver(settings.antispam.dns?.servers),
+    dns: resolver(settings.antispam.dns?.servers, { limits: settings.dnsCache, shared: settings.shared?.dnsCache }),
     stateStore,
-    listStore: listStore(settings.dataDir),
+    listStore: settings.shared?.lists !== undefined ? ListStore.make(settings.shared.lists) : listStore(settings.dataDir),
+    directory: sharedDirectory(settings.shared, log),
     stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],
     providers: settings.providers,
     ownAddresses: settings.ownAddresses,

@@ -21,6 +21,7 @@ import { GatewayConfig } from "@mailmoat/core"
 import { checkKeyPair, ensureReadable } from "./StartupChecks.ts"
 import { StartupError } from "./StartupError.ts"
 import type { Smtp } from "@mailmoat/protocols"
+import type { RateLimitSettings } from "./RateLimits.ts"
 
 export type DeliverySettings =
   | {
@@ -150,10 +151,12 @@ export interface SmtpLimits {
   /** Bytes kept free beyond the declared SIZE; 0 turns the check off. */
   readonly minFreeBytes: number
   readonly authLimit: { readonly maxFailures: number; readonly windowMs: number; readonly lockoutMs: number }
+  /** Connection and message rates per client IP and network (0 = no limit), counted in the shared state. */
+  readonly rates: RateLimitSettings
 }
 
 /** The listener's limit options: `smtp.limits`, with the directories whose free space is checked at MAIL. */
-export const listenerLimits = (s: GatewaySettings, spoolDir: string): Partial<Smtp.SmtpServerOptions> => {
+export const listenerLimits = (s: GatewaySettings, spoolDir: string, authFailures?: Smtp.AuthFailureStore): Partial<Smtp.SmtpServerOptions> => {
   const l = s.smtp.limits
   const stores = [spoolDir, s.quarantine.path, ...(s.delivery.mode === "maildir" ? [s.delivery.path] : [])]
   return {
@@ -163,7 +166,7 @@ export const listenerLimits = (s: GatewaySettings, spoolDir: string): Partial<Sm
     maxCommands: l.maxCommands,
     maxTransactions: l.maxTransactions,
     maxHops: l.maxHops,
-    authLimit: l.authLimit,
+    authLimit: authFailures === undefined ? l.authLimit : { ...l.authLimit, store: authFailures },
     freeSpace: l.minFreeBytes > 0 ? { paths: stores, reserveBytes: l.minFreeBytes } : false
   }
 }
@@ -176,7 +179,14 @@ const smtpLimits = (l: GatewayConfig.Config["smtp"]["limits"]): SmtpLimits => ({
   maxTransactions: l.maxTransactionsPerSession,
   maxHops: l.maxHops,
   minFreeBytes: l.minFreeSpaceMB * 1024 * 1024,
-  authLimit: { maxFailures: l.authMaxFailures, windowMs: l.authWindowSeconds * 1000, lockoutMs: l.authLockoutSeconds * 1000 }
+  authLimit: { maxFailures: l.authMaxFailures, windowMs: l.authWindowSeconds * 1000, lockoutMs: l.authLockoutSeconds * 1000 },
+  rates: {
+    windowMs: l.rateWindowSeconds * 1000,
+    connectionsPerIp: l.connectionRatePerIp,
+    connectionsPerNetwork: l.connectionRatePerNetwork,
+    messagesPerIp: l.messageRatePerIp,
+    messagesPerNetwork: l.messageRatePerNetwork
+  }
 })
 
 /**

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { ListStore } from "@mailmoat/antispam"
-import type { QuarantineStoreShape, TempRejectStoreShape, TokenStoreShape } from "@mailmoat/core"
+import { Dns, type DnsCacheStore, type QuarantineStoreShape, type TempRejectStoreShape, type TokenStoreShape } from "@mailmoat/core"
 import { FileListDocuments, FileQuarantineStore, NodeDns } from "@mailmoat/platform-node"
 import { RedisQuarantineStore, RedisTempRejectStore, RedisTokenStore } from "@mailmoat/redis"
 import { join } from "node:path"
@@ -41,6 +41,21 @@ export const quarantineStore = (path: string, state: StateSettings): QuarantineS
 /** The imported lists (`mailmoat lists import`) under `<dataDir>/lists`. */
 export const listStore = (dataDir: string): ListStore.ListStore => ListStore.make(FileListDocuments.make(join(dataDir, "lists")))
 
-/** The resolver on `antispam.dns.servers` (empty = the system resolvers), with a TTL cache. */
-export const resolver = (servers: ReadonlyArray<string> | undefined, options: { readonly cache?: boolean } = {}) =>
-  NodeDns.make({ servers, ...(options.cache === false ? { cache: false } : {}) })
+export interface DnsCacheSettings {
+  /** `state.dnsCache`: TTL cap, negative TTL and local entries (defaults 86400, 60, 10000). */
+  readonly limits?: { readonly maxTtlSeconds: number; readonly negativeTtlSeconds: number; readonly localEntries: number } | undefined
+  /** The fleet's cache (Redis), behind this process's memory. */
+  readonly shared?: DnsCacheStore | undefined
+}
+
+/**
+ * The resolver on `antispam.dns.servers` (empty = the system resolvers), with a TTL cache: this
+ * process's memory, in front of the fleet's cache when there is one.
+ */
+export const resolver = (servers: ReadonlyArray<string> | undefined, options: { readonly cache?: boolean } & DnsCacheSettings = {}) => {
+  if (options.cache === false) return NodeDns.make({ servers, cache: false })
+  const limits = options.limits
+  const local = limits?.localEntries === 0 ? undefined : Dns.makeMemoryStore(limits?.localEntries)
+  const store = options.shared === undefined ? local : local === undefined ? options.shared : Dns.makeLayeredStore(local, options.shared)
+  return NodeDns.make({ servers, cache: { store, maxTtlSeconds: limits?.maxTtlSeconds, negativeTtlSeconds: limits?.negativeTtlSeconds } })
+}

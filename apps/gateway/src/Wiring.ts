@@ -17,6 +17,7 @@ import { hostname as osHostname } from "node:os"
 import type { GatewayConfig } from "@mailmoat/core"
 import { type LoadedPlugins, loadPlugins } from "./Plugins.ts"
 import { type Protection, startProtection } from "./Protection.ts"
+import type { SharedState } from "./SharedState.ts"
 
 export interface WiringOptions {
   /** Directory relative paths and plugin names are resolved from (the configuration file's). */
@@ -32,6 +33,8 @@ export interface WiringOptions {
   readonly evenWhenOff?: boolean | undefined
   /** How often list health is probed (ms; 0 = never, for one-shot commands). */
   readonly healthIntervalMillis?: number | undefined
+  /** The fleet's shared state (the gateway opens it once per process); absent: files and memory. */
+  readonly shared?: SharedState | undefined
 }
 
 export interface Wiring {
@@ -56,7 +59,9 @@ export const wire = async (config: GatewayConfig.Config, options: WiringOptions)
           state: { backend: config.state.backend, url: config.state.url, keyPrefix: config.state.keyPrefix },
           providers: plugins.providers,
           stages: plugins.stages,
-          healthIntervalMillis: options.healthIntervalMillis
+          healthIntervalMillis: options.healthIntervalMillis,
+          shared: options.shared,
+          dnsCache: config.state.dnsCache
         },
         options.log
       )

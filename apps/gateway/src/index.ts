@@ -33,6 +33,7 @@ import { makeReloader, type ReloadOutcome } from "./reload/Reloader.ts"
 import { makeSwappableHandler, type SwappableHandler } from "./reload/SwappableHandler.ts"
 import { buildWiring } from "./reload/Wiring.ts"
 import { type GatewaySettings, listenerLimits, resolveSettings } from "./Settings.ts"
+import { openSharedState, type SharedState, sharedStateSettings } from "./SharedState.ts"
 import { ensureDirectory } from "./StartupChecks.ts"
 import { listenError } from "./StartupError.ts"
 
@@ -44,6 +45,7 @@ export { type DeliverGroup, type Plan, plan, type QuarantineGroup } from "./Reci
 export { ConfigError, type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
 export { StartupError, type StartupReason } from "./StartupError.ts"
 export * as StateStores from "./StateStores.ts"
+export * as SharedState from "./SharedState.ts"
 export * as Log from "./Log.ts"
 export { type Wiring, type WiringOptions, wire } from "./Wiring.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
@@ -142,12 +144,18 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   }
   let quarantine: Quarantine
   let wiring: SwappableHandler
+  let shared: SharedState
   try {
+    // Before the wirings: the shared lists are loaded before anything listens.
+    shared = await own(
+      () => openSharedState(sharedStateSettings(initialSettings, base), logger),
+      (s) => s.close()
+    )
     quarantine = await own(
       async () => openQuarantine({ path: initialSettings.quarantine.path, state: initialSettings.config.state }),
       (q) => q.close()
     )
-    const context = { base, logger, quarantine, metrics, evaluate: options.evaluate }
+    const context = { base, logger, quarantine, metrics, evaluate: options.evaluate, shared }
     // Before anything listens: a plugin problem refuses the start (PluginLoadError, exit 2).
     // The swappable handler owns the first wiring and every wiring a reload installs.
     wiring = await own(
@@ -175,7 +183,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
             maxConnections: ss.maxConnections,
             maxConnectionsPerIp: ss.maxConnectionsPerIp,
             bareLineEndings: ss.bareLineEndings,
-            ...listenerLimits(initialSettings, spoolDir),
+            ...listenerLimits(initialSettings, spoolDir, shared.authFailures),
             tls: ss.tls,
             spool: { dir: spoolDir },
             onRefused: (limit) => metrics.prom.refused(limit === "total" ? "max_connections" : `max_connections_per_${limit}`),
@@ -219,7 +227,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
       counters: metrics.snapshot() as unknown as Record<string, number>
     }
   }
-  const context = { base, logger, quarantine, metrics, evaluate: options.evaluate }
+  const context = { base, logger, quarantine, metrics, evaluate: options.evaluate, shared }
   const reloader = makeReloader({
     load: options.reloadConfig ?? (() => GatewayConfig.decode(config)),
     base,
@@ -241,6 +249,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
             status,
             metrics: () => metrics.prometheus(),
             reload: reloader.reload,
+            sharedLists: shared.lists,
             log
           }).catch((error: unknown) => {
             throw listenError(error, { host: "admin.host", port: "admin.port" }, `${a.host}:${a.port}`)

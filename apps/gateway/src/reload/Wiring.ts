@@ -15,8 +15,10 @@ import type { Metrics } from "../Metrics.ts"
 import type { LoadedPlugins } from "../Plugins.ts"
 import type { Protection } from "../Protection.ts"
 import type { Quarantine } from "../Quarantine.ts"
+import { makeRateLimits } from "../RateLimits.ts"
 import { relayHandoff } from "../RelayHandoff.ts"
 import { makeSessionStages } from "../SessionStages.ts"
+import type { SharedState } from "../SharedState.ts"
 import type { GatewaySettings } from "../Settings.ts"
 import { ensureDirectory } from "../StartupChecks.ts"
 import { wire } from "../Wiring.ts"
@@ -29,6 +31,8 @@ export interface WiringContext {
   readonly metrics: Metrics
   /** A fixed evaluation instead of the antispam module (tests, embedders). */
   readonly evaluate?: Evaluate | undefined
+  /** The process's shared state (DNS cache, counters, lists); outlives every wiring. */
+  readonly shared: SharedState
 }
 
 export interface Wiring {
@@ -69,7 +73,8 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     dataDir: settings.dataDir,
     antispam: settings.antispam,
     log: ctx.logger.lines("info"),
-    withoutProtection: ctx.evaluate !== undefined
+    withoutProtection: ctx.evaluate !== undefined,
+    shared: ctx.shared
   }).catch(async (error: unknown) => {
     await handoff.close()
     throw error
@@ -85,6 +90,7 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     // Session stages report failures and refusals (warn).
     sessionStages: makeSessionStages(plugins.sessionStages, ctx.logger.lines("warn")),
     users: settings.smtp.users,
+    rateLimits: makeRateLimits(ctx.shared.rateCounter, settings.smtp.limits.rates, ctx.logger),
     logger: ctx.logger
   })
   return {

@@ -47,7 +47,12 @@ const SmtpLimits = Schema.Struct({
   minFreeSpaceMB: int(0).pipe(doc("Free space kept in the spool, Maildir and quarantine beyond the declared SIZE; less gives 452 4.3.1 at MAIL (0 = no check)."), withDefault(64)),
   authMaxFailures: int(1).pipe(doc("Failed AUTH attempts per client IP or per user name within authWindowSeconds before a lockout (454 4.7.0)."), withDefault(5)),
   authWindowSeconds: number(1).pipe(doc("Window in which AUTH failures are counted."), withDefault(900)),
-  authLockoutSeconds: number(1).pipe(doc("How long a client IP or user name stays locked out."), withDefault(300))
+  authLockoutSeconds: number(1).pipe(doc("How long a client IP or user name stays locked out."), withDefault(300)),
+  rateWindowSeconds: number(1).pipe(doc("Window of the connection and message rate limits (counted across the fleet with state.backend redis)."), withDefault(60)),
+  connectionRatePerIp: int(0).pipe(doc("New connections from one client IP per rateWindowSeconds; more get 421 4.7.0 (0 = no limit)."), withDefault(0)),
+  connectionRatePerNetwork: int(0).pipe(doc("New connections from one /24 (IPv4) or /64 (IPv6) per rateWindowSeconds; more get 421 4.7.0 (0 = no limit)."), withDefault(0)),
+  messageRatePerIp: int(0).pipe(doc("Transactions (MAIL FROM) from one client IP per rateWindowSeconds; more get 451 4.7.1 (0 = no limit)."), withDefault(0)),
+  messageRatePerNetwork: int(0).pipe(doc("Transactions (MAIL FROM) from one /24 or /64 per rateWindowSeconds; more get 451 4.7.1 (0 = no limit)."), withDefault(0))
 }).annotate({ description: "Resource limits of the SMTP listener (per session, per client, per network)." })
 
 export const Smtp = Schema.Struct({
@@ -151,10 +156,17 @@ export const Admin = Schema.Struct({
     )
   )
 
+const DnsCache = Schema.Struct({
+  maxTtlSeconds: int(0).pipe(doc("Longest time a DNS answer is kept, whatever TTL it came with (a hostile or huge TTL is cut to this)."), withDefault(86400)),
+  negativeTtlSeconds: int(0).pipe(doc("How long an NXDOMAIN / NODATA answer is kept (Node's resolver does not expose the zone's SOA minimum); 0 = not kept."), withDefault(60)),
+  localEntries: int(0).pipe(doc("Answers each gateway keeps in memory in front of the shared cache (0 = none: every lookup asks the shared cache)."), withDefault(10000))
+}).annotate({ description: "The DNS answer cache: each gateway's memory, in front of Redis with state.backend redis." })
+
 export const State = Schema.Struct({
   backend: literals(["embedded", "redis"]).pipe(doc("Where shared state lives: embedded (memory + files) or redis (several gateways)."), withDefault("embedded")),
   url: string("a redis:// or rediss:// URL", (s) => isUrl(s, ["redis", "rediss"])).pipe(doc("Redis server, required for backend redis.", "redis://127.0.0.1:6379/0"), optional),
-  keyPrefix: string("a non-empty key prefix").pipe(doc("Prefix of every Redis key."), withDefault("mailmoat:"))
+  keyPrefix: string("a non-empty key prefix").pipe(doc("Prefix of every Redis key."), withDefault("mailmoat:")),
+  dnsCache: DnsCache.pipe(section)
 })
   .annotate({ description: "Shared state: temporary-rejection records, reputation, DNS cache, quarantine index." })
   .check(

@@ -34,7 +34,12 @@ describe("defaults", () => {
         minFreeSpaceMB: 64,
         authMaxFailures: 5,
         authWindowSeconds: 900,
-        authLockoutSeconds: 300
+        authLockoutSeconds: 300,
+        rateWindowSeconds: 60,
+        connectionRatePerIp: 0,
+        connectionRatePerNetwork: 0,
+        messageRatePerIp: 0,
+        messageRatePerNetwork: 0
       }
     })
     expect(d.delivery).toEqual({})
@@ -51,7 +56,7 @@ describe("defaults", () => {
       dmarc: { enforce: false, trustedForwarders: [] },
       arc: { trustedSealers: [] }
     })
-    expect(d.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:" })
+    expect(d.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:", dnsCache: { maxTtlSeconds: 86400, negativeTtlSeconds: 60, localEntries: 10000 } })
     expect(d.classifier).toEqual({ enabled: true, hamBelow: 0.2, spamAbove: 0.9, updateIntervalMinutes: 360 })
     expect(d.protocols).toEqual({
       filtering: true,

@@ -1,17 +1,8 @@
-// A client as the gateway's connection would configure it: no offline queue, short timeouts.
-import { Redis } from "ioredis"
+// A client as the gateway opens it (no offline queue, short timeouts), and waiting helpers.
+import type { Redis } from "ioredis"
+import { open } from "../../src/SharedClient.ts"
 
-export const client = (url: string, timeoutMillis = 1000): Redis => {
-  const c = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: timeoutMillis,
-    commandTimeout: timeoutMillis,
-    retryStrategy: (times) => Math.min(100 * times, 500)
-  })
-  c.on("error", () => {})
-  return c
-}
+export const client = (url: string, timeoutMillis = 1000): Redis => open(url, timeoutMillis)
 
 /** Waits until the client is ready (bounded). */
 export const ready = async (c: Redis, millis = 3000): Promise<void> => {

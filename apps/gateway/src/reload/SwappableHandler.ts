@@ -90,6 +90,12 @@ export const makeSwappableHandler = (initial: Wiring, log: (line: string) => voi
       } finally {
         end(session.id)
       }
+    },
+    // What a session kept (its downstream connection) lives in the wiring of its last
+    // transaction, which may be a retired one: every live wiring is told, the others own nothing.
+    onDisconnect: (session) => {
+      end(session.id)
+      for (const slot of [...slots]) slot.wiring.handler.onDisconnect?.(session)
     }
   }
 

@@ -41,12 +41,24 @@ export const withDeadline = <A>(what: string, millis: number, call: () => Promis
   })
 
 /**
- * Resolves once `client` is ready, or after `millis` (the next call then fails fast on its own):
- * without an offline queue, a command sent while the first connection is still being made
- * fails at once.
+ * One call on `client` within `millis`, the wait for a (re)connection included: right after
+ * start the client may still be connecting, and without an offline queue a command sent then
+ * would fail at once.
+ */
+export const callWithin = <A>(client: RedisClient, what: string, millis: number, f: () => Promise<A>): Promise<A> =>
+  withDeadline(what, millis, async () => {
+    await whenReady(client, millis)
+    return f()
+  })
+
+/**
+ * Resolves once `client` is ready, or after `millis` (the next call then fails on its own):
+ * without an offline queue, a command sent while a connection is still being made fails at once.
  */
 export const whenReady = (client: RedisClient, millis: number): Promise<void> =>
-  client.status === "ready"
+  // Only a connection being made is waited for; a client that lost its server (reconnecting,
+  // closed) fails its call at once instead of holding every caller for the deadline.
+  client.status !== "wait" && client.status !== "connecting" && client.status !== "connect"
     ? Promise.resolve()
     : new Promise((resolve) => {
         const done = () => {

@@ -17,7 +17,7 @@
  * @category services
  * @since 0.1.0
  */
-import { type RedisClient, withDeadline } from "./Deadline.ts"
+import { callWithin, type RedisClient } from "./Deadline.ts"
 import { HIT_SCRIPT } from "./RedisRateCounter.ts"
 
 export interface RedisAuthFailureOptions {
@@ -51,23 +51,23 @@ export const make = (options: RedisAuthFailureOptions): RedisAuthFailureStore =>
   }
   return {
     addFailure: async (key, _now, windowMs) => {
-      const n = await withDeadline("auth addFailure", timeout, () => client.eval(HIT_SCRIPT, 1, keys(key).fails, String(Math.max(1, Math.ceil(windowMs)))))
+      const n = await callWithin(client, "auth addFailure", timeout, () => client.eval(HIT_SCRIPT, 1, keys(key).fails, String(Math.max(1, Math.ceil(windowMs)))))
       const count = Array.isArray(n) ? n[0] : undefined
       if (typeof count !== "number") throw new Error("redis auth addFailure: unexpected reply")
       return count
     },
     lock: async (key, until) => {
       const ms = Math.max(1, Math.ceil(until - Date.now()))
-      await withDeadline("auth lock", timeout, () => client.eval(LOCK_SCRIPT, 1, keys(key).lock, String(Math.floor(until)), String(ms)))
+      await callWithin(client, "auth lock", timeout, () => client.eval(LOCK_SCRIPT, 1, keys(key).lock, String(Math.floor(until)), String(ms)))
     },
     lockedUntil: async (key, now) => {
-      const v = await withDeadline("auth lockedUntil", timeout, () => client.get(keys(key).lock))
+      const v = await callWithin(client, "auth lockedUntil", timeout, () => client.get(keys(key).lock))
       const until = Number(v ?? 0)
       return Number.isFinite(until) && until > now ? until : 0
     },
     clear: async (key) => {
       const k = keys(key)
-      await withDeadline("auth clear", timeout, () => client.del(k.fails, k.lock))
+      await callWithin(client, "auth clear", timeout, () => client.del(k.fails, k.lock))
     }
   }
 }

@@ -20,7 +20,7 @@
  */
 import type { DnsCachedEntry, DnsCachedOutcome, DnsCacheStore } from "@mailmoat/core"
 import { Cause, Clock, Effect } from "effect"
-import { type RedisClient, withDeadline } from "./Deadline.ts"
+import { callWithin, type RedisClient } from "./Deadline.ts"
 
 export interface RedisDnsCacheOptions {
   readonly client: RedisClient
@@ -77,7 +77,7 @@ export const make = (options: RedisDnsCacheOptions): DnsCacheStore => {
   const get = (key: string): Effect.Effect<DnsCachedEntry | undefined> =>
     Effect.gen(function* () {
       const k = redisKey(prefix, key)
-      const replies = yield* Effect.tryPromise(() => withDeadline("dns get", timeout, () => client.pipeline().get(k).pttl(k).exec()))
+      const replies = yield* Effect.tryPromise(() => callWithin(client, "dns get", timeout, () => client.pipeline().get(k).pttl(k).exec()))
       const [value, ttl] = (replies ?? []).map(([error, v]) => {
         if (error) throw error
         return v
@@ -92,7 +92,7 @@ export const make = (options: RedisDnsCacheOptions): DnsCacheStore => {
       const now = yield* Clock.currentTimeMillis
       const ms = Math.floor(entry.expiresAt - now)
       if (ms <= 0) return
-      yield* Effect.tryPromise(() => withDeadline("dns set", timeout, () => client.set(redisKey(prefix, key), JSON.stringify(entry.outcome), "PX", ms)))
+      yield* Effect.tryPromise(() => callWithin(client, "dns set", timeout, () => client.set(redisKey(prefix, key), JSON.stringify(entry.outcome), "PX", ms)))
     }).pipe(failedAs(undefined, (cause) => report(Cause.squash(cause), "set")))
   return { get, set, size: () => 0 }
 }

@@ -20,7 +20,7 @@
  * @since 0.1.0
  */
 import type { ListDocumentsShape } from "@mailmoat/core"
-import { type RedisClient, whenReady, withDeadline } from "./Deadline.ts"
+import { callWithin, type RedisClient } from "./Deadline.ts"
 
 export interface RedisListDocumentsOptions {
   readonly client: RedisClient
@@ -67,7 +67,7 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
 
   const load = async (name: string): Promise<void> => {
     try {
-      const h = await withDeadline("lists load", timeout, () => client.hgetall(keyOf(name)))
+      const h = await callWithin(client, "lists load", timeout, () => client.hgetall(keyOf(name)))
       const text = typeof h.text === "string" ? h.text : undefined
       local.set(name, { text, stamp: text === undefined ? undefined : `v${h.version ?? "0"}` })
     } catch (error) {
@@ -90,10 +90,7 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
   })
   subscriber.on("error", () => {})
   const ready = Promise.all([
-    withDeadline("lists subscribe", timeout, async () => {
-      await whenReady(subscriber, timeout)
-      await subscriber.subscribe(channel)
-    }).then(
+    callWithin(subscriber, "lists subscribe", timeout, () => subscriber.subscribe(channel)).then(
       () => {
         subscribedOnce = true
       },
@@ -126,7 +123,7 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
       // Applied here at once (this node answers with the new list), then stored and announced.
       const previous = local.get(name)
       local.set(name, { text, stamp: `w${++localWrites}` })
-      const stored = withDeadline("lists write", timeout, async () => {
+      const stored = callWithin(client, "lists write", timeout, async () => {
         await client.eval(WRITE_SCRIPT, 1, keyOf(name), text)
         await client.publish(channel, name)
       }).catch(async (error: Error) => {

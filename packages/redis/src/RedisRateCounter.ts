@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import type { RateCounterShape } from "@mailmoat/core"
-import { type RedisClient, withDeadline } from "./Deadline.ts"
+import { callWithin, type RedisClient } from "./Deadline.ts"
 
 export interface RedisRateCounterOptions {
   readonly client: RedisClient
@@ -51,7 +51,7 @@ export const make = (options: RedisRateCounterOptions): RateCounterShape => {
       if (names.length === 0) return []
       const keys = counterKeys(prefix, group, names)
       const window = String(Math.max(1, Math.ceil(windowMs)))
-      const counts = await withDeadline("limits hit", timeout, () => client.eval(HIT_SCRIPT, keys.length, ...keys, window))
+      const counts = await callWithin(client, "limits hit", timeout, () => client.eval(HIT_SCRIPT, keys.length, ...keys, window))
       if (!Array.isArray(counts) || counts.length !== names.length || !counts.every((n) => typeof n === "number")) throw new Error("redis limits hit: unexpected reply")
       return counts as ReadonlyArray<number>
     }

@@ -40,9 +40,14 @@ describe("lists in Redis with change messages (real redis-server)", () => {
     await a.lists.settled()
     await eventually(() => b.lists.entries("enduser").length === 2, 2000)
     expect(b.lists.exportList("enduser")).toBe(a.lists.exportList("enduser"))
-    // A node started later loads it before it is ready.
-    const c = await node("l1:")
-    expect(c.lists.entries("enduser")).toEqual(["spammer@bad.example", "203.0.113.0/24"])
+    // A node started later loads it before it is ready, even on a client still connecting.
+    const fresh = client(redis.url)
+    clients.push(fresh)
+    expect(fresh.status).not.toBe("ready")
+    const late = makeDocuments({ client: fresh, prefix: "l1:", names: ["enduser"] })
+    stores.push(late)
+    await late.ready
+    expect(ListStore.make(late).entries("enduser")).toEqual(["spammer@bad.example", "203.0.113.0/24"])
   })
 
   it("the recipient directory (safe senders) follows an edit on another node", async () => {

@@ -64,7 +64,7 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
     dns: resolver(settings.antispam.dns?.servers, { limits: settings.dnsCache, shared: settings.shared?.dnsCache }),
     stateStore,
     listStore: settings.shared?.lists !== undefined ? ListStore.make(settings.shared.lists) : listStore(settings.dataDir),
-    directory: sharedDirectory(settings.shared, log),
+    directory: sharedDirectory(settings.shared),
     stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],
     providers: settings.providers,
     ownAddresses: settings.ownAddresses,

@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs"
 import { hostname as osHostname } from "node:os"
 import { resolve } from "node:path"
-import { GatewayConfig } from "@mailmoat/core"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { checkKeyPair, ensureReadable } from "./StartupChecks.ts"
 import { StartupError } from "./StartupError.ts"
 import type { Smtp } from "@mailmoat/protocols"

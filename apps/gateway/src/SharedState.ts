@@ -18,8 +18,8 @@
  */
 import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { ListFile, RecipientDirectory } from "@mailmoat/antispam"
-import { type DnsCacheStore, type GatewayConfig, type ListDocumentsShape, type RateCounterShape, State } from "@mailmoat/core"
+import { type GatewayConfig, ListFile, RecipientDirectory } from "@mailmoat/antispam"
+import { type DnsCacheStore, type ListDocumentsShape, type RateCounterShape, State } from "@mailmoat/core"
 import { FileListDocuments } from "@mailmoat/platform-node"
 import type { Smtp } from "@mailmoat/protocols"
 import { RedisAuthFailureStore, RedisDnsCacheStore, RedisListDocuments, RedisRateCounter, SharedClient } from "@mailmoat/redis"
@@ -118,5 +118,5 @@ const seedDirectory = (lists: RedisListDocuments.RedisListDocuments, file: strin
 }
 
 /** The recipient directory the antispam module consults: the shared document with Redis. */
-export const sharedDirectory = (shared: SharedState | undefined, log: (line: string) => void): RecipientDirectory.Directory | undefined =>
-  shared?.lists === undefined ? undefined : RecipientDirectory.fromDocument(shared.lists, DIRECTORY_DOCUMENT, { log })
+export const sharedDirectory = (shared: SharedState | undefined): RecipientDirectory.Directory | undefined =>
+  shared?.lists === undefined ? undefined : RecipientDirectory.fromDocument(shared.lists, DIRECTORY_DOCUMENT)

@@ -25,6 +25,7 @@
  */
 import { readFileSync, statSync } from "node:fs"
 import type { ListDocumentsShape } from "@mailmoat/core"
+import { Clock, Effect } from "effect"
 import { parse as parseYaml } from "yaml"
 
 export interface RecipientEntry {
@@ -34,8 +35,14 @@ export interface RecipientEntry {
 }
 
 export interface Directory {
-  /** The recipient's entry; `at` (epoch ms) is the time the reload check uses. */
-  readonly get: (recipient: string, at?: number) => RecipientEntry | undefined
+  /** The recipient's entry, as of the last `refresh`. */
+  readonly get: (recipient: string) => RecipientEntry | undefined
+  /**
+   * Looks at the source at most once per check interval (the fiber's `Clock`) and reloads it
+   * when it changed; a reload is logged (info), a problem too (warning, the previous directory
+   * is kept). The stages run it before they look recipients up.
+   */
+  readonly refresh: Effect.Effect<void>
   /** Number of successful loads, for tests and status. */
   readonly generation: () => number
   readonly lastError: () => string | undefined
@@ -81,57 +88,51 @@ export const isSafeSender = (entry: RecipientEntry, sender: string): string | un
 
 export interface FileDirectoryOptions {
   readonly checkIntervalMillis?: number | undefined
-  readonly log?: ((line: string) => void) | undefined
-  readonly now?: (() => number) | undefined
 }
 
 /** Loads `path` now (throws if it cannot) and reloads it on change. */
 export const fromFile = (path: string, options: FileDirectoryOptions = {}): Directory => {
   const interval = options.checkIntervalMillis ?? 1000
-  const log = options.log ?? (() => {})
-  const now = options.now ?? Date.now
   const stamp = () => {
     const st = statSync(path)
     return `${st.mtimeMs}:${st.size}:${st.ino}`
   }
   let current = parseDirectory(readFileSync(path, "utf8"))
   let seen = stamp()
-  let checkedAt = now()
+  let checkedAt: number | undefined
   let generation = 1
   let lastError: string | undefined
 
-  const refresh = (at = now()) => {
-    if (at - checkedAt < interval) return
+  const problem = (e: unknown): Effect.Effect<void> => {
+    lastError = `directory ${path}: ${(e as Error).message}; keeping the previous directory`
+    return Effect.logWarning(lastError)
+  }
+
+  const check = (at: number): Effect.Effect<void> => {
+    if (checkedAt !== undefined && at - checkedAt < interval) return Effect.void
     checkedAt = at
     let s: string
     try {
       s = stamp()
     } catch (e) {
-      lastError = `directory ${path}: ${(e as Error).message}; keeping the previous directory`
-      return
+      return problem(e)
     }
-    if (s === seen) return
+    if (s === seen) return Effect.void
     seen = s
     try {
       current = parseDirectory(readFileSync(path, "utf8"))
       generation++
       lastError = undefined
-      log(`recipient directory ${path} reloaded (${current.size} recipients)`)
+      return Effect.logInfo(`recipient directory ${path} reloaded (${current.size} recipients)`)
     } catch (e) {
-      lastError = `directory ${path}: ${(e as Error).message}; keeping the previous directory`
-      log(lastError)
+      return problem(e)
     }
   }
 
   return {
-    get: (recipient, at) => {
-      refresh(at)
-      return current.get(recipient.trim().toLowerCase())
-    },
-    generation: () => {
-      refresh()
-      return generation
-    },
+    get: (recipient) => current.get(recipient.trim().toLowerCase()),
+    refresh: Effect.flatMap(Clock.currentTimeMillis, check),
+    generation: () => generation,
     lastError: () => lastError
   }
 }
@@ -141,35 +142,30 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
  * fleet): re-parsed when the document's stamp changes; a text that no longer parses keeps the
  * previous directory in force, like the file. No document yet: an empty directory.
  */
-export const fromDocument = (documents: ListDocumentsShape, name: string, options: Pick<FileDirectoryOptions, "log"> = {}): Directory => {
-  const log = options.log ?? (() => {})
+export const fromDocument = (documents: ListDocumentsShape, name: string): Directory => {
   let seen: string | undefined
   let current: ReadonlyMap<string, RecipientEntry> = new Map()
   let generation = 0
   let lastError: string | undefined
-  const refresh = () => {
+  // The store's stamp is a memory read (its copy is kept current by change messages): no throttle.
+  const check = Effect.suspend((): Effect.Effect<void> => {
     const stamp = documents.stamp(name)
-    if (stamp === seen) return
+    if (stamp === seen) return Effect.void
     seen = stamp
     try {
       current = parseDirectory(documents.read(name) ?? "recipients: {}\n")
       generation++
       lastError = undefined
-      log(`recipient directory (${documents.describe}) reloaded (${current.size} recipients)`)
+      return Effect.logInfo(`recipient directory (${documents.describe}) reloaded (${current.size} recipients)`)
     } catch (e) {
       lastError = `directory (${documents.describe}): ${(e as Error).message}; keeping the previous directory`
-      log(lastError)
+      return Effect.logWarning(lastError)
     }
-  }
+  })
   return {
-    get: (recipient) => {
-      refresh()
-      return current.get(recipient.trim().toLowerCase())
-    },
-    generation: () => {
-      refresh()
-      return generation
-    },
+    get: (recipient) => current.get(recipient.trim().toLowerCase()),
+    refresh: check,
+    generation: () => generation,
     lastError: () => lastError
   }
 }
@@ -177,6 +173,7 @@ export const fromDocument = (documents: ListDocumentsShape, name: string, option
 /** A fixed directory (tests, CLI). */
 export const fromMap = (entries: ReadonlyMap<string, RecipientEntry>): Directory => ({
   get: (r) => entries.get(r.trim().toLowerCase()),
+  refresh: Effect.void,
   generation: () => 1,
   lastError: () => undefined
 })

@@ -17,6 +17,7 @@ import { hostname as osHostname } from "node:os"
 import type { GatewayConfig } from "@mailmoat/core"
 import { type LoadedPlugins, loadPlugins } from "./Plugins.ts"
 import { type Protection, startProtection } from "./Protection.ts"
+import { stateSettings } from "./StateStores.ts"
 
 export interface WiringOptions {
   /** Directory relative paths and plugin names are resolved from (the configuration file's). */
@@ -53,7 +54,7 @@ export const wire = async (config: GatewayConfig.Config, options: WiringOptions)
           hostname: config.smtp.hostname ?? osHostname(),
           antispam: options.antispam ?? config.antispam,
           classifier: config.classifier,
-          state: { backend: config.state.backend, url: config.state.url, keyPrefix: config.state.keyPrefix },
+          state: stateSettings(config.state, options.base),
           providers: plugins.providers,
           stages: plugins.stages,
           healthIntervalMillis: options.healthIntervalMillis

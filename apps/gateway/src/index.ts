@@ -44,6 +44,7 @@ export { type DeliverGroup, type Plan, plan, type QuarantineGroup } from "./Reci
 export { ConfigError, type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
 export { StartupError, type StartupReason } from "./StartupError.ts"
 export * as StateStores from "./StateStores.ts"
+export type { StateSettings } from "./StateStores.ts"
 export * as Log from "./Log.ts"
 export { type Wiring, type WiringOptions, wire } from "./Wiring.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
@@ -144,7 +145,7 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   let wiring: SwappableHandler
   try {
     quarantine = await own(
-      async () => openQuarantine({ path: initialSettings.quarantine.path, state: initialSettings.config.state }),
+      async () => openQuarantine({ path: initialSettings.quarantine.path, state: initialSettings.state }),
       (q) => q.close()
     )
     const context = { base, logger, quarantine, metrics, evaluate: options.evaluate }

@@ -56,7 +56,7 @@ describe("the built gateway and its configuration", () => {
       'mailmoat: config: smtp.port: expected an integer from 0 to 65535 (0 = any free port), got "abc"',
       'mailmoat: config: antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"',
       'mailmoat: config: antispam.bypass.allowedIps[1]: expected an IP address or CIDR range, got "300.1.1.1/33"',
-      "mailmoat: config: state.url: expected a redis:// URL when state.backend is redis, got nothing",
+      "mailmoat: config: state.url: expected a redis:// URL (or state.redis.sentinel or state.redis.cluster) when state.backend is redis, got nothing",
       'mailmoat: config: log.level: expected one of debug | info | warn | error, got "loud" (set by MAILMOAT_LOG__LEVEL)',
       "mailmoat: the gateway was not started (invalid configuration)"
     ])

@@ -1,0 +1,265 @@
+/**
+ * The process's one Redis connection: a standalone server (`redis://`, `rediss://`), a master
+ * found through Sentinel, or a Cluster, with ACL credentials, TLS and a deadline on every call.
+ * Every store of this package (and any store taking a `Redis | Cluster`) runs on it.
+ *
+ * `call(what, f)` is how a store talks to Redis: it waits for the connection to be ready (at most
+ * the connect deadline before the first connection, the command deadline after), runs `f`, and
+ * turns any failure into a `RedisUnavailable` naming the step. The client never queues commands
+ * while disconnected (no offline queue, no resend after a reconnect), so an outage costs each
+ * caller one bounded wait, never a growing backlog.
+ *
+ * **Gotchas**
+ * - A server that accepts but never answers (paused, SIGSTOP) keeps the TCP connection up, so
+ *   ioredis would keep writing into it. After `HUNG_AFTER` timed-out calls in a row with no reply
+ *   in between, the connection is dropped and made again, which fails what was waiting and
+ *   bounds the queue.
+ * - A call that timed out may still run on the server later (the bytes were sent): writes must
+ *   be safe to repeat, as a sender's retry repeats them anyway.
+ * - `describe` never shows a password; options are never logged.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer } from "effect"
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis"
+import type { ConnectionOptions } from "node:tls"
+
+export type RedisClient = Redis | Cluster
+
+export interface HostPort {
+  readonly host: string
+  readonly port: number
+}
+
+/** TLS material already read from files (PEM text). */
+export interface RedisTls {
+  readonly ca?: string | undefined
+  readonly cert?: string | undefined
+  readonly key?: string | undefined
+  readonly servername?: string | undefined
+}
+
+export interface RedisConnectionOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://...`; not with `sentinel` or `cluster`. */
+  readonly url?: string | undefined
+  readonly username?: string | undefined
+  readonly password?: string | undefined
+  /** TLS towards the servers (and the sentinels); a `rediss://` URL turns it on too. */
+  readonly tls?: RedisTls | undefined
+  readonly sentinel?:
+    | {
+        readonly masterName: string
+        readonly nodes: ReadonlyArray<HostPort>
+        readonly username?: string | undefined
+        readonly password?: string | undefined
+      }
+    | undefined
+  readonly cluster?: { readonly nodes: ReadonlyArray<HostPort> } | undefined
+  /** Prefix of every key (default `mailmoat:`); see `RedisKeys`. */
+  readonly keyPrefix?: string | undefined
+  /** Deadline of one call (default 1000 ms). */
+  readonly commandTimeoutMillis?: number | undefined
+  /** Deadline of a (re)connection (default 2000 ms). */
+  readonly connectTimeoutMillis?: number | undefined
+}
+
+export interface RedisConnection {
+  readonly client: RedisClient
+  readonly keyPrefix: string
+  /** Where it points, without secrets: `redis redis://127.0.0.1:6379/0`, `redis sentinel mymaster via ...`. */
+  readonly describe: string
+  /** The deadline of one call, in ms. */
+  readonly commandTimeoutMillis: number
+  /** Runs `f` once the connection is ready, within the deadlines; failures become `RedisUnavailable`. */
+  readonly call: <A>(what: string, f: (client: RedisClient) => Promise<A>) => Promise<A>
+  readonly close: () => Promise<void>
+}
+
+/** A Redis call that failed or ran out of time: a temporary condition (answer 4xx, or fail open). */
+export class RedisUnavailable extends Error {
+  override readonly name = "RedisUnavailable"
+  readonly isTemporary = true
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/** Timed-out calls in a row (no reply in between) after which the connection is made again. */
+export const HUNG_AFTER = 3
+
+const hidePassword = (url: string) => url.replace(/\/\/[^@/]*@/, "//***@")
+const list = (nodes: ReadonlyArray<HostPort>) => nodes.map((n) => `${n.host}:${n.port}`).join(",")
+
+export const describeOptions = (o: RedisConnectionOptions): string =>
+  o.sentinel !== undefined
+    ? `redis sentinel ${o.sentinel.masterName} via ${list(o.sentinel.nodes)}`
+    : o.cluster !== undefined
+      ? `redis cluster ${list(o.cluster.nodes)}`
+      : `redis ${hidePassword(o.url ?? "")}`
+
+const tlsOf = (o: RedisConnectionOptions): ConnectionOptions | undefined => {
+  const wanted = o.tls !== undefined || o.url?.startsWith("rediss:") === true
+  if (!wanted) return undefined
+  const t = o.tls ?? {}
+  return {
+    ...(t.ca !== undefined ? { ca: t.ca } : {}),
+    ...(t.cert !== undefined ? { cert: t.cert } : {}),
+    ...(t.key !== undefined ? { key: t.key } : {}),
+    ...(t.servername !== undefined ? { servername: t.servername } : {})
+  }
+}
+
+/** The ioredis client for the options, connecting at once. */
+const clientOf = (o: RedisConnectionOptions, commandTimeout: number, connectTimeout: number): RedisClient => {
+  const tls = tlsOf(o)
+  const node: RedisOptions = {
+    connectTimeout,
+    commandTimeout,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    // Reconnect for ever with a capped backoff: the gateway recovers by itself when Redis returns.
+    retryStrategy: (times) => Math.min(100 * times, 2000),
+    // A master demoted by a failover answers READONLY: reconnect (Sentinel then finds the new one).
+    reconnectOnError: (error) => error.message.startsWith("READONLY"),
+    ...(o.username !== undefined ? { username: o.username } : {}),
+    ...(o.password !== undefined ? { password: o.password } : {}),
+    ...(tls !== undefined ? { tls } : {})
+  }
+  if (o.cluster !== undefined) {
+    const options: ClusterOptions = {
+      redisOptions: node,
+      enableOfflineQueue: false,
+      clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+      slotsRefreshTimeout: connectTimeout,
+      // Node addresses come from the cluster itself; with TLS they must not be re-resolved.
+      ...(tls !== undefined ? { dnsLookup: (address, done) => done(null, address) } : {})
+    }
+    return new Cluster(
+      o.cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
+      options
+    )
+  }
+  if (o.sentinel !== undefined) {
+    const s = o.sentinel
+    return new Redis({
+      ...node,
+      sentinels: s.nodes.map((n) => ({ host: n.host, port: n.port })),
+      name: s.masterName,
+      failoverDetector: true,
+      sentinelRetryStrategy: (times) => Math.min(100 * times, 2000),
+      ...(s.username !== undefined ? { sentinelUsername: s.username } : {}),
+      ...(s.password !== undefined ? { sentinelPassword: s.password } : {}),
+      ...(tls !== undefined ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {})
+    })
+  }
+  if (o.url === undefined) throw new Error("redis: a URL, sentinels or cluster nodes are needed")
+  return new Redis(o.url, node)
+}
+
+export const make = (options: RedisConnectionOptions): RedisConnection => {
+  const keyPrefix = options.keyPrefix ?? "mailmoat:"
+  if (/[{}]/.test(keyPrefix)) throw new Error(`redis key prefix ${JSON.stringify(keyPrefix)} must not contain { or }`)
+  const commandTimeout = options.commandTimeoutMillis ?? 1000
+  const connectTimeout = options.connectTimeoutMillis ?? 2000
+  const describe = `${describeOptions(options)} (prefix ${keyPrefix})`
+  const client = clientOf(options, commandTimeout, connectTimeout)
+  // Errors surface per call as RedisUnavailable; without a listener ioredis would print them.
+  client.on("error", () => {})
+  let everReady = false
+  client.on("ready", () => {
+    everReady = true
+  })
+  let closed = false
+  let timeoutsInARow = 0
+
+  const whenReady = (millis: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        client.off("ready", done)
+        resolve()
+      }
+      const timer = setTimeout(done, millis)
+      client.once("ready", done)
+    })
+
+  const call = async <A>(what: string, f: (client: RedisClient) => Promise<A>): Promise<A> => {
+    if (closed) throw new RedisUnavailable(`${describe}: ${what}: the connection is closed`)
+    if (client.status !== "ready") await whenReady(everReady ? commandTimeout : connectTimeout)
+    if (client.status !== "ready") throw new RedisUnavailable(`${describe}: ${what}: not connected (${client.status})`)
+    try {
+      const result = await f(client)
+      timeoutsInARow = 0
+      return result
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      if (/timed out/i.test(message) && ++timeoutsInARow >= HUNG_AFTER) {
+        timeoutsInARow = 0
+        client.disconnect(true)
+      }
+      throw new RedisUnavailable(`${describe}: ${what}: ${message}`, { cause: error })
+    }
+  }
+
+  return {
+    client,
+    keyPrefix,
+    describe,
+    commandTimeoutMillis: commandTimeout,
+    call,
+    close: async () => {
+      if (closed) return
+      closed = true
+      if (client.status !== "ready") {
+        client.disconnect()
+        return
+      }
+      await Promise.race([client.quit(), new Promise((resolve) => setTimeout(resolve, commandTimeout).unref?.())]).catch(() => {})
+      client.disconnect()
+    }
+  }
+}
+
+/** The connection as a service, for Effect-built wiring. */
+export class RedisConnectionService extends Context.Service<RedisConnectionService, RedisConnection>()("@mailmoat/redis/RedisConnection") {}
+
+/** The process's shared connection for `options` (see `acquire`), released when the scope closes. */
+export const layer = (options: RedisConnectionOptions): Layer.Layer<RedisConnectionService> =>
+  Layer.effect(
+    RedisConnectionService,
+    Effect.acquireRelease(
+      Effect.sync(() => acquire(options)),
+      (connection) => Effect.promise(() => connection.close())
+    )
+  )
+
+const shared = new Map<string, { readonly connection: RedisConnection; users: number }>()
+
+/**
+ * The one connection of this process for `options`: the first caller opens it, later callers with
+ * the same options share it, and it closes when the last of them closes its handle. The stores a
+ * configuration reload rebuilds thus keep the connection instead of opening another.
+ */
+export const acquire = (options: RedisConnectionOptions): RedisConnection => {
+  const id = JSON.stringify(options)
+  let entry = shared.get(id)
+  if (entry === undefined) {
+    entry = { connection: make(options), users: 0 }
+    shared.set(id, entry)
+  }
+  entry.users++
+  const held = entry
+  let released = false
+  return {
+    ...held.connection,
+    close: async () => {
+      if (released) return
+      released = true
+      if (--held.users > 0) return
+      shared.delete(id)
+      await held.connection.close()
+    }
+  }
+}

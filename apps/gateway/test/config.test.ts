@@ -62,6 +62,32 @@ describe("the built gateway and its configuration", () => {
     ])
   })
 
+  test("state.redis files and variables are checked at start: exit 2 naming each key, no secret printed", async () => {
+    const dir = tempDir()
+    const file = join(dir, "redis.yaml")
+    writeFileSync(
+      file,
+      [
+        `dataDir: ${join(dir, "data")}`,
+        "state:",
+        "  backend: redis",
+        "  url: redis://gw:not-this-one@127.0.0.1:1",
+        "  redis:",
+        "    passwordFile: missing.pass",
+        "    tls: { caFile: missing-ca.pem }",
+        ""
+      ].join("\n")
+    )
+    const r = await run(["--config", file])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      "mailmoat: config: state.redis.passwordFile: cannot read missing.pass (ENOENT)",
+      "mailmoat: config: state.redis.tls.caFile: cannot read missing-ca.pem (ENOENT)",
+      "mailmoat: the gateway was not started (invalid configuration)"
+    ])
+    expect(r.stdout + r.stderr).not.toContain("not-this-one")
+  })
+
   test("a YAML syntax error names the file and the line; an unknown variable is named", async () => {
     const file = join(tempDir(), "syntax.yaml")
     writeFileSync(file, "smtp:\n  port: 25\n  host: [127.0.0.1\n")

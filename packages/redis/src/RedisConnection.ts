@@ -168,9 +168,17 @@ export const make = (options: RedisConnectionOptions): RedisConnection => {
   // Errors surface per call as RedisUnavailable; without a listener ioredis would print them.
   client.on("error", () => {})
   let everReady = false
+  // Ready to take a call: set by "ready", cleared by "close" and by our own reset, so a call made
+  // between a socket closing and the status changing waits instead of failing at once.
+  let usable = false
   client.on("ready", () => {
     everReady = true
+    usable = true
   })
+  client.on("close", () => {
+    usable = false
+  })
+  const ready = () => usable && client.status === "ready"
   let closed = false
   let timeoutsInARow = 0
 
@@ -187,8 +195,8 @@ export const make = (options: RedisConnectionOptions): RedisConnection => {
 
   const call = async <A>(what: string, f: (client: RedisClient) => Promise<A>): Promise<A> => {
     if (closed) throw new RedisUnavailable(`${describe}: ${what}: the connection is closed`)
-    if (client.status !== "ready") await whenReady(everReady ? commandTimeout : connectTimeout)
-    if (client.status !== "ready") throw new RedisUnavailable(`${describe}: ${what}: not connected (${client.status})`)
+    if (!ready()) await whenReady(everReady ? commandTimeout : connectTimeout)
+    if (!ready()) throw new RedisUnavailable(`${describe}: ${what}: not connected (${client.status})`)
     try {
       const result = await f(client)
       timeoutsInARow = 0
@@ -197,6 +205,7 @@ export const make = (options: RedisConnectionOptions): RedisConnection => {
       const message = error instanceof Error ? error.message : String(error)
       if (/timed out/i.test(message) && ++timeoutsInARow >= HUNG_AFTER) {
         timeoutsInARow = 0
+        usable = false
         client.disconnect(true)
       }
       throw new RedisUnavailable(`${describe}: ${what}: ${message}`, { cause: error })

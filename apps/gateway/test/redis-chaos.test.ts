@@ -12,6 +12,10 @@ import { sentinel } from "../../../packages/redis/test/support/RedisTopologies.t
 import { type ChildGateway, delivered, type Kind, makeSender, startChildGateway, type Tally } from "./support/chaos.ts"
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+// Phase lengths are multiplied by MAILMOAT_CHAOS_SCALE (bench/redis-chaos.mjs runs a longer soak).
+const SCALE = Math.max(1, Number(process.env.MAILMOAT_CHAOS_SCALE ?? 1) || 1)
+const hold = (ms: number) => sleep(ms * SCALE)
+const budget = 120_000 * SCALE
 
 let rbl: Rbldnsd
 const gateways: Array<ChildGateway> = []
@@ -96,19 +100,19 @@ describe("two gateways sharing one Redis, under faults", () => {
         gateways.map((g) => g.port),
         { concurrency: 4, retryMillis: 700 }
       )
-      await sleep(3000)
+      await hold(3000)
       sender.setPhase("redis stopped")
       await redis.kill()
-      await sleep(5000)
+      await hold(5000)
       await redis.restart()
       sender.setPhase("after restart")
-      await sleep(4000)
+      await hold(4000)
       sender.setPhase("redis paused")
       redis.pause()
-      await sleep(5000)
+      await hold(5000)
       redis.resume()
       sender.setPhase("after resume")
-      await sleep(4000)
+      await hold(4000)
       sender.setPhase("drain")
       const left = await sender.drain(20_000)
       const result = await account(sender, connection)
@@ -121,7 +125,7 @@ describe("two gateways sharing one Redis, under faults", () => {
       await Promise.all(gateways.splice(0).map((g) => g.stop()))
       await redis.stop()
     }
-  }, 120_000)
+  }, budget)
 
   test("Sentinel failover during load (quarantine puts wait for the replica)", async () => {
     const t = await sentinel()
@@ -134,11 +138,11 @@ describe("two gateways sharing one Redis, under faults", () => {
         gateways.map((g) => g.port),
         { concurrency: 4, retryMillis: 700 }
       )
-      await sleep(3000)
+      await hold(3000)
       sender.setPhase("failing over")
       await t.failover()
       sender.setPhase("after failover")
-      await sleep(4000)
+      await hold(4000)
       sender.setPhase("drain")
       const left = await sender.drain(20_000)
       const result = await account(sender, connection)
@@ -149,5 +153,5 @@ describe("two gateways sharing one Redis, under faults", () => {
       await Promise.all(gateways.splice(0).map((g) => g.stop()))
       await t.stop()
     }
-  }, 120_000)
+  }, budget)
 })

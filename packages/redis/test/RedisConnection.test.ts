@@ -1,12 +1,9 @@
 // The process's Redis connection against a real redis-server: deadlines when Redis is down or
 // paused, the hung-connection reset, recovery by itself, one shared connection per options, the
-// key scheme, and the configuration section turned into options (files, environment, errors).
-import { mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { GatewayConfig } from "@mailmoat/core"
+// key scheme and the layer.
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { RedisConnection, RedisKeys, RedisSettings } from "../src/index.ts"
+import { RedisConnection, RedisKeys } from "../src/index.ts"
 import { type RedisProcess, startRedisProcess } from "./support/RedisProcess.ts"
 
 const ping = (c: RedisConnection.RedisConnection) => c.call("ping", (client) => client.ping())
@@ -75,55 +72,29 @@ describe("RedisConnection (real redis-server)", () => {
     }
   })
 
+  test("the layer provides the shared connection and releases it with its scope", async () => {
+    const options = { url: `redis://127.0.0.1:${redis.port}`, keyPrefix: "layer:" }
+    const outside = RedisConnection.acquire(options)
+    try {
+      const answer = await Effect.runPromise(
+        Effect.gen(function* () {
+          const connection = yield* RedisConnection.RedisConnectionService
+          expect(connection.client).toBe(outside.client)
+          return yield* Effect.promise(() => ping(connection))
+        }).pipe(Effect.provide(RedisConnection.layer(options)))
+      )
+      expect(answer).toBe("PONG")
+      // The layer's handle is released with its scope; ours still works.
+      expect(await ping(outside)).toBe("PONG")
+    } finally {
+      await outside.close()
+    }
+  })
+
   test("a key prefix with braces is refused (it would become every key's hash tag)", () => {
     expect(() => RedisConnection.make({ url: "redis://127.0.0.1:1", keyPrefix: "{x}:" })).toThrow(/must not contain/)
     expect(RedisKeys.key("p:", "tempreject", "a", "b")).toBe("p:tempreject:a:b")
     expect(RedisKeys.tagged("p:", "limits", "auth:192.0.2.1")).toBe("{p:limits:auth:192.0.2.1}")
     expect(RedisKeys.channel("p:", "lists")).toBe("p:lists:events")
-  })
-})
-
-describe("RedisSettings.fromConfig", () => {
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-redis-settings-"))
-  writeFileSync(join(dir, "pass"), "from-file\n")
-  writeFileSync(join(dir, "empty"), "")
-  writeFileSync(join(dir, "ca.pem"), "CA PEM")
-  const state = (raw: Record<string, unknown>) => {
-    const d = GatewayConfig.decode({ state: { backend: "redis", ...raw } })
-    if (!d.ok) throw new Error(d.problems.join("\n"))
-    return d.config.state
-  }
-  const context = { base: dir, env: { REDIS_PW: "from-env" } }
-
-  test("password from a file (first line) or a variable, TLS files read relative to the base, nodes split", () => {
-    expect(RedisSettings.fromConfig(state({ url: "rediss://h:6380", redis: { passwordFile: "pass", tls: { caFile: "ca.pem", serverName: "redis.test" } } }), context)).toMatchObject({
-      url: "rediss://h:6380",
-      password: "from-file",
-      tls: { ca: "CA PEM", servername: "redis.test" },
-      keyPrefix: "mailmoat:"
-    })
-    expect(RedisSettings.fromConfig(state({ url: "redis://h", redis: { passwordEnv: "REDIS_PW", username: "gw" } }), context)).toMatchObject({ username: "gw", password: "from-env" })
-    expect(
-      RedisSettings.fromConfig(state({ redis: { sentinel: { masterName: "m", nodes: ["10.0.0.1:26379", "[::1]:26380"], passwordFile: "pass" } } }), context)?.sentinel
-    ).toEqual({ masterName: "m", nodes: [{ host: "10.0.0.1", port: 26379 }, { host: "::1", port: 26380 }], username: undefined, password: "from-file" })
-    expect(RedisSettings.fromConfig(GatewayConfig.defaults().state, context)).toBeUndefined()
-  })
-
-  test("every unusable file or variable is one problem naming its key, without the secret", () => {
-    const error = (() => {
-      try {
-        RedisSettings.fromConfig(
-          state({ url: "redis://h", redis: { passwordEnv: "MISSING_PW", tls: { caFile: "nope.pem" } } }),
-          context
-        )
-      } catch (e) {
-        return e
-      }
-    })() as RedisSettings.RedisConfigError
-    expect(error).toBeInstanceOf(RedisSettings.RedisConfigError)
-    expect(error.problems).toEqual(["state.redis.passwordEnv: the environment variable MISSING_PW is not set", "state.redis.tls.caFile: cannot read nope.pem (ENOENT)"])
-    expect(() => RedisSettings.fromConfig(state({ url: "redis://h", redis: { passwordFile: "empty" } }), context)).toThrow(
-      "state.redis.passwordFile: empty is empty (the password goes on its first line)"
-    )
   })
 })

@@ -44,6 +44,31 @@ const connectionOf = (state: StateSettings) => (state.backend === "redis" && sta
 export const describeState = (state: StateSettings): string =>
   state.backend === "redis" && state.redis !== undefined ? `${RedisConnection.describeOptions(state.redis)} (prefix ${state.redis.keyPrefix ?? "mailmoat:"})` : "embedded"
 
+/**
+ * The gateway's own handle on the Redis connection, held for the process's life, so the stores
+ * (rebuilt on reload) always find it open, and its changes are logged: `redis_ready`,
+ * `redis_restored`, `redis_lost` (once per outage), `redis_hung` (no replies; rebuilt).
+ */
+export const watchRedis = (
+  state: StateSettings,
+  log: { readonly info: (event: string, fields?: Record<string, string | number>) => void; readonly warn: (event: string, fields?: Record<string, string | number>) => void }
+): { readonly close: () => Promise<void> } => {
+  const connection = connectionOf(state)
+  if (connection === undefined) return { close: async () => {} }
+  const redis = connection.describe
+  const stop = connection.watch((e) => {
+    if (e.type === "ready") log.info(e.restored ? "redis_restored" : "redis_ready", { redis })
+    else if (e.type === "lost") log.warn("redis_lost", { redis, reason: e.reason })
+    else log.warn("redis_hung", { redis, timeouts: e.timeouts })
+  })
+  return {
+    close: async () => {
+      stop()
+      await connection.close()
+    }
+  }
+}
+
 /** Shared temporary-rejection records; `undefined` = the engine's embedded memory store. */
 export const tempRejectStore = (state: StateSettings): TempRejectStoreShape | undefined => {
   const connection = connectionOf(state)

@@ -34,6 +34,7 @@ import { makeSwappableHandler, type SwappableHandler } from "./reload/SwappableH
 import { buildWiring } from "./reload/Wiring.ts"
 import { type GatewaySettings, listenerLimits, resolveSettings } from "./Settings.ts"
 import { ensureDirectory } from "./StartupChecks.ts"
+import { watchRedis } from "./StateStores.ts"
 import { listenError } from "./StartupError.ts"
 
 export type { Evaluate } from "./GatewayHandler.ts"
@@ -144,6 +145,11 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   let quarantine: Quarantine
   let wiring: SwappableHandler
   try {
+    // First holder of the Redis connection (state.backend: redis): open for the gateway's life, changes logged.
+    await own(
+      async () => watchRedis(initialSettings.state, logger),
+      (w) => w.close()
+    )
     quarantine = await own(
       async () => openQuarantine({ path: initialSettings.quarantine.path, state: initialSettings.state }),
       (q) => q.close()

@@ -121,6 +121,8 @@ describe("two gateways sharing one Redis, under faults", () => {
       // The faults were felt: something was deferred or failed open while Redis was away.
       const during = result.rows.filter((r) => r.phase === "redis stopped" || r.phase === "redis paused")
       expect(during.every((r) => r.accepted + r.deferred > 0)).toBe(true)
+      // And each gateway said so in its log: lost, rebuilt when hung, restored.
+      for (const g of gateways) for (const event of ["redis_lost", "redis_hung", "redis_restored"]) expect(g.output()).toContain(event)
     } finally {
       await Promise.all(gateways.splice(0).map((g) => g.stop()))
       await redis.stop()

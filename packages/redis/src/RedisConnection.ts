@@ -73,8 +73,19 @@ export interface RedisConnection {
   readonly commandTimeoutMillis: number
   /** Runs `f` once the connection is ready, within the deadlines; failures become `RedisUnavailable`. */
   readonly call: <A>(what: string, f: (client: RedisClient) => Promise<A>) => Promise<A>
+  /** Reports connection changes to `watcher` until the returned function is called. */
+  readonly watch: (watcher: (event: RedisConnectionEvent) => void) => () => void
   readonly close: () => Promise<void>
 }
+
+/**
+ * What happened to the connection: `ready` (connected, or back after a loss), `lost` (once per
+ * outage, with the last error), `hung` (calls timed out in a row on an open socket; it is rebuilt).
+ */
+export type RedisConnectionEvent =
+  | { readonly type: "ready"; readonly restored: boolean }
+  | { readonly type: "lost"; readonly reason: string }
+  | { readonly type: "hung"; readonly timeouts: number }
 
 /** A Redis call that failed or ran out of time: a temporary condition (answer 4xx, or fail open). */
 export class RedisUnavailable extends Error {
@@ -165,21 +176,34 @@ export const make = (options: RedisConnectionOptions): RedisConnection => {
   const connectTimeout = options.connectTimeoutMillis ?? 2000
   const describe = `${describeOptions(options)} (prefix ${keyPrefix})`
   const client = clientOf(options, commandTimeout, connectTimeout)
-  // Errors surface per call as RedisUnavailable; without a listener ioredis would print them.
-  client.on("error", () => {})
+  const watchers = new Set<(event: RedisConnectionEvent) => void>()
+  const emit = (event: RedisConnectionEvent) => {
+    for (const w of watchers) w(event)
+  }
+  // Errors surface per call as RedisUnavailable (and in the `lost` event); without a listener
+  // ioredis would print them.
+  let lastError = "connection closed"
+  client.on("error", (error: Error) => {
+    lastError = error.message
+  })
+  let closed = false
+  let down = false
   let everReady = false
   // Ready to take a call: set by "ready", cleared by "close" and by our own reset, so a call made
   // between a socket closing and the status changing waits instead of failing at once.
   let usable = false
   client.on("ready", () => {
+    emit({ type: "ready", restored: everReady })
     everReady = true
     usable = true
+    down = false
   })
   client.on("close", () => {
     usable = false
+    if (!down && !closed && everReady) emit({ type: "lost", reason: lastError })
+    down = true
   })
   const ready = () => usable && client.status === "ready"
-  let closed = false
   let timeoutsInARow = 0
 
   const whenReady = (millis: number): Promise<void> =>
@@ -204,6 +228,7 @@ export const make = (options: RedisConnectionOptions): RedisConnection => {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       if (/timed out/i.test(message) && ++timeoutsInARow >= HUNG_AFTER) {
+        emit({ type: "hung", timeouts: timeoutsInARow })
         timeoutsInARow = 0
         usable = false
         client.disconnect(true)
@@ -218,6 +243,10 @@ export const make = (options: RedisConnectionOptions): RedisConnection => {
     describe,
     commandTimeoutMillis: commandTimeout,
     call,
+    watch: (watcher) => {
+      watchers.add(watcher)
+      return () => void watchers.delete(watcher)
+    },
     close: async () => {
       if (closed) return
       closed = true

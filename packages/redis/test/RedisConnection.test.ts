@@ -19,6 +19,8 @@ describe("RedisConnection (real redis-server)", () => {
 
   test("paused Redis: every call fails at its deadline, the hung connection is replaced, and it recovers by itself", async () => {
     const c = RedisConnection.make({ url: `redis://127.0.0.1:${redis.port}`, commandTimeoutMillis: 300, connectTimeoutMillis: 300 })
+    const events: Array<string> = []
+    c.watch((e) => events.push(e.type === "ready" ? `ready${e.restored ? " again" : ""}` : e.type))
     try {
       expect(await ping(c)).toBe("PONG")
       redis.pause()
@@ -33,6 +35,7 @@ describe("RedisConnection (real redis-server)", () => {
       let answer: unknown
       for (let i = 0; i < 50 && answer !== "PONG"; i++) answer = await ping(c).catch(() => new Promise((r) => setTimeout(r, 100)))
       expect(answer).toBe("PONG")
+      expect(events).toEqual(["ready", "hung", "lost", "ready again"])
     } finally {
       redis.resume()
       await c.close()

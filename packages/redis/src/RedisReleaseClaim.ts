@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto"
 import { Quarantine, type QuarantineReleaseClaim } from "@mailmoat/core"
-import type { RedisClient } from "./RedisConnection.ts"
+import type { RedisClient } from "./RedisClient.ts"
 
 // KEYS: claim, meta. ARGV: value, lease ms. Returns {1} when taken, {0, current} otherwise,
 // {-1} when there is no such entry and no claim.

@@ -35,7 +35,8 @@
  * @since 0.1.0
  */
 import { type ClientAntispam, Classifier, makeClientAntispam, Threat } from "@mailmoat/antispam"
-import { Envelope, type GatewayConfig, type Message, MessageModel, Policy, type Stage, type Verdict } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/antispam"
+import { Envelope, type Message, MessageModel, Policy, type Stage, type Verdict } from "@mailmoat/core"
 import type { MailProxy } from "@mailmoat/protocols"
 import { Effect } from "effect"
 import { listStore, resolver, stateSettings, tokenStore } from "./StateStores.ts"

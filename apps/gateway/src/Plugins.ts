@@ -16,7 +16,8 @@
  * @category services
  * @since 0.1.0
  */
-import type { BlocklistProvider, GatewayConfig, Stage } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/antispam"
+import type { BlocklistProvider, Stage } from "@mailmoat/core"
 import { Plugins } from "@mailmoat/core"
 import { PluginResolve } from "@mailmoat/platform-node"
 

@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs"
 import { hostname as osHostname } from "node:os"
 import { resolve } from "node:path"
-import { GatewayConfig } from "@mailmoat/core"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { ConfigError } from "./ConfigError.ts"
 import { checkKeyPair, ensureReadable } from "./StartupChecks.ts"
 import { type StateSettings, stateSettings } from "./StateStores.ts"

@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import { hostname as osHostname } from "node:os"
-import type { GatewayConfig } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/antispam"
 import { type LoadedPlugins, loadPlugins } from "./Plugins.ts"
 import { type Protection, startProtection } from "./Protection.ts"
 import { stateSettings } from "./StateStores.ts"

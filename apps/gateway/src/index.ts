@@ -15,7 +15,7 @@
  * @category services
  * @since 0.1.0
  */
-import { GatewayConfig } from "@mailmoat/core"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { Smtp } from "@mailmoat/protocols"
 import { Effect, Exit, Scope } from "effect"
 import { join } from "node:path"

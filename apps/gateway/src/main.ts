@@ -1,6 +1,6 @@
 /**
  * The gateway's command line: `node apps/gateway/dist/main.js [--config FILE]` (what `npm start`
- * runs). Loads the configuration with `ConfigFile.load` (the file, or the defaults
+ * runs). Loads the configuration with `ConfigFile.load` and the built-in codec (the file, or the defaults
  * without `--config`, plus `MAILMOAT_*` environment overrides), starts the gateway,
  * prints where it listens and where mail goes, and shuts down gracefully on SIGINT/SIGTERM (a
  * second signal exits at once). SIGHUP re-reads the configuration file (a refused reload keeps
@@ -18,6 +18,7 @@
 import { realpathSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { ConfigFile } from "@mailmoat/platform-node"
 import { PluginLoadError, startGateway } from "./index.ts"
 import * as Log from "./Log.ts"
@@ -55,7 +56,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   // MAILMOAT_CONFIG is the default --config.
   configPath ??= process.env.MAILMOAT_CONFIG || undefined
 
-  const loaded = ConfigFile.load({ file: configPath, env: process.env })
+  const loaded = ConfigFile.load(GatewayConfig.codec, { file: configPath, env: process.env })
   if (!loaded.ok) {
     for (const problem of loaded.problems) console.error(`mailmoat: config: ${problem}`)
     console.error("mailmoat: the gateway was not started (invalid configuration)")
@@ -67,7 +68,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   let gateway: Awaited<ReturnType<typeof startGateway>>
   try {
     const logger = Log.make({ level: verbose ? "debug" : config.log.level, format: config.log.format }, (line) => console.log(line))
-    gateway = await startGateway(config, { base, logger, reloadConfig: () => ConfigFile.load({ file: configPath, env: process.env }) })
+    gateway = await startGateway(config, { base, logger, reloadConfig: () => ConfigFile.load(GatewayConfig.codec, { file: configPath, env: process.env }) })
   } catch (error) {
     return startFailure(error)
   }

@@ -2,7 +2,7 @@
 // `mailmoat: config: <problem>` line per problem on stderr, nothing started; environment
 // overrides reach the running gateway. Needs the build (`npx turbo run build`).
 import type { AntispamInput } from "@mailmoat/antispam"
-import { GatewayConfig } from "@mailmoat/core"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { spawn } from "node:child_process"
 import { existsSync, writeFileSync } from "node:fs"
 import { join } from "node:path"

@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
-import { GatewayConfig } from "@mailmoat/core"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { main } from "../src/main.ts"
 import { ConfigError, resolveSettings } from "../src/Settings.ts"
 import { tempDir } from "./support/peers.ts"

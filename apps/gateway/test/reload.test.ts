@@ -5,6 +5,7 @@ import { spawn } from "node:child_process"
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { ConfigFile } from "@mailmoat/platform-node"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RunningGateway, startGateway } from "../src/index.ts"
@@ -36,7 +37,7 @@ describe("reload through the API", () => {
     dir = tempDir()
     file = join(dir, "mailmoat.yaml")
     writeFileSync(file, yaml(dir, "quarantine"))
-    const load = () => ConfigFile.load({ file })
+    const load = () => ConfigFile.load(GatewayConfig.codec, { file })
     const first = load()
     if (!first.ok) throw new Error(first.problems.join("\n"))
     gw = await startGateway(first.config, { base: dir, log: (l) => logged.push(l), reloadConfig: load, shutdownTimeoutMs: 5000 })

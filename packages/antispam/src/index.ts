@@ -3,6 +3,10 @@ export { type ClientAntispam, type ClientAntispamServices, makeClientAntispam } 
 export * as StageSets from "./stages/StageSets.ts"
 export type { StageContext } from "./stages/StageContext.ts"
 export { type AntispamInput, type AntispamSettings, type OnSpam, resolve as resolveAntispamSettings } from "./Settings.ts"
+/** The gateway configuration with the built-in stages' `antispam` section (decode, defaults, types). */
+export * as GatewayConfig from "./config/GatewayConfig.ts"
+export { AntispamSection } from "./config/AntispamSection.ts"
+export { AntispamConfigError } from "./config/AntispamConfigError.ts"
 export * as AntispamSymbols from "./Symbols.ts"
 export * as AnalysisSubmitter from "./analysis/AnalysisSubmitter.ts"
 export * as Auth from "./auth/index.ts"

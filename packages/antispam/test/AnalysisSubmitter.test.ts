@@ -1,7 +1,7 @@
 // Analysis submission against a local node:http server (loopback only).
 import { createServer, type IncomingMessage, type Server } from "node:http"
 import { Dns } from "@mailmoat/core"
-import { Effect } from "effect"
+import { Effect, Logger } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { AnalysisSubmitter, makeServerAntispam } from "../src/index.ts"
 import { makeMessage } from "./support/messages.ts"
@@ -35,7 +35,7 @@ describe("analysis submission", () => {
   it("POSTs the message with the envelope, retrying with backoff after failures", async () => {
     const peer = await start([500, 503])
     const s = AnalysisSubmitter.make({ url: peer.url, backoffMillis: 10, attempts: 3 })
-    expect(s.submit(item)).toBe(true)
+    expect(Effect.runSync(s.submit(item))).toBe(true)
     await s.drain()
     expect(s.counters()).toMatchObject({ sent: 1, retries: 2, failed: 0 })
     expect(peer.received).toHaveLength(3)
@@ -50,13 +50,17 @@ describe("analysis submission", () => {
     await new Promise<void>((r) => server!.close(() => r()))
     server = undefined
     const logs: Array<string> = []
-    const s = AnalysisSubmitter.make({ url, backoffMillis: 5, attempts: 2, queueSize: 2, concurrency: 1, log: (l) => logs.push(l) })
-    const accepted = [s.submit(item), s.submit(item), s.submit(item), s.submit(item)]
+    // The submitting fiber's logger gets the lines, also those written after the retries.
+    const logger = Logger.layer([Logger.make(({ message }) => logs.push(String(message)))])
+    const s = AnalysisSubmitter.make({ url, backoffMillis: 5, attempts: 2, queueSize: 2, concurrency: 1 })
+    const accepted = [1, 2, 3, 4].map(() => Effect.runSync(s.submit(item).pipe(Effect.provide(logger))))
     expect(accepted.filter(Boolean).length).toBeLessThanOrEqual(3) // one may already be in flight
     expect(s.counters().dropped).toBeGreaterThanOrEqual(1)
     await s.drain()
     expect(s.counters().failed).toBe(accepted.filter(Boolean).length)
+    await new Promise((r) => setTimeout(r, 50)) // the failure lines are forked log effects
     expect(logs.some((l) => /analysis submission failed after 2 attempt/.test(l))).toBe(true)
+    expect(logs).toContain("analysis queue full (2); submission dropped")
   })
 
   it("the module submits a deferred message only when enabled, without waiting for the endpoint", async () => {

@@ -1,6 +1,8 @@
 /**
- * What the gateway does with a message (per recipient). Core never knows SMTP codes:
- * protocols map actions to replies in one table.
+ * What happens to a message for one recipient: the engine's outcome, after the stages'
+ * decisions (`Decision`), the policy and the verdict steps. Core never knows SMTP codes: the
+ * gateway groups a transaction's actions into one plan (one reply after DATA) and answers from
+ * its reply table (docs/architecture.md, "What to do").
  *
  * @category models
  * @since 0.1.0

@@ -19,6 +19,11 @@ export type Phase = "connect" | "mail" | "rcpt" | "data"
 /** Phases in the order a transaction goes through them. */
 export const phases: ReadonlyArray<Phase> = ["connect", "mail", "rcpt", "data"]
 
+/**
+ * A stage's say at one phase (not yet what happens to the mail): go on (`Continue`), stop
+ * scanning and let the mail through (`Bypass`, `Accept`), or refuse (`Reject`, `Tempfail`). The
+ * engine turns decisions and the policy's verdict into one `Action` per recipient.
+ */
 export type Decision =
   | { readonly _tag: "Continue" }
   /** Skip antispam (for the recipient in the rcpt phase, for all recipients otherwise). */

@@ -27,6 +27,8 @@ export { Dns as DnsService } from "./dns/Dns.ts"
 export * as IpAddress from "./dns/IpAddress.ts"
 export * as MessageModel from "./message/index.ts"
 export * as GatewayConfig from "./config/index.ts"
+// Also top-level, for the d.ts bundler of packages that make a configuration codec.
+export type { Codec as ConfigCodec, ConfigOf, Decoded as ConfigDecoded } from "./config/index.ts"
 export * as Pipeline from "./pipeline/index.ts"
 export * as Plugins from "./plugins/index.ts"
 export * as Policy from "./policy/index.ts"

@@ -1,12 +1,14 @@
 /**
- * Reads the gateway configuration file (YAML or JSON) and decodes it with core's schema plus the
- * `MAILMOAT_*` environment overrides. `node:fs` is available on Node, Bun and Deno.
+ * Reads the gateway configuration file (YAML or JSON) and decodes it with a configuration codec
+ * (core's `GatewayConfig.make` for a stage set; the built-in one is `@mailmoat/antispam`'s
+ * `GatewayConfig.codec`) plus the `MAILMOAT_*` environment overrides. `node:fs` is available on
+ * Node, Bun and Deno.
  *
  * @category constructors
  * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
-import { GatewayConfig } from "@mailmoat/core"
+import type { ConfigCodec, ConfigDecoded } from "@mailmoat/core"
 
 export interface LoadOptions {
   /** YAML or JSON file; without it, the defaults (plus `env`). */
@@ -24,9 +26,9 @@ export const readText = (file: string): { readonly ok: true; readonly text: stri
 }
 
 /** Reads, parses and decodes the configuration file, then applies the environment overrides. */
-export const load = (options: LoadOptions = {}): GatewayConfig.Decoded => {
-  if (options.file === undefined) return GatewayConfig.decodeText("", { env: options.env })
+export const load = <C>(codec: ConfigCodec<C>, options: LoadOptions = {}): ConfigDecoded<C> => {
+  if (options.file === undefined) return codec.decodeText("", { env: options.env })
   const text = readText(options.file)
-  if (!text.ok) return GatewayConfig.unreadable(`${options.file}: cannot read the configuration file: ${text.error}`, options.env)
-  return GatewayConfig.decodeText(text.text, { source: options.file, env: options.env })
+  if (!text.ok) return codec.unreadable(`${options.file}: cannot read the configuration file: ${text.error}`, options.env)
+  return codec.decodeText(text.text, { source: options.file, env: options.env })
 }

@@ -5,7 +5,7 @@ import { fc, test as propTest } from "@fast-check/vitest"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { GatewayConfig } from "@mailmoat/core"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { describe, expect, test } from "vitest"
 import { RedisSettings } from "../src/index.ts"
 

@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import { dirname, join, resolve } from "node:path"
-import type { GatewayConfig } from "@mailmoat/core"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { ConfigFile } from "@mailmoat/platform-node"
 import type { GatewaySettings, StateSettings } from "@mailmoat/gateway"
 import { RedisSettings } from "@mailmoat/redis"
@@ -46,7 +46,7 @@ const heading = (file: string | undefined) => `mailmoat: invalid configuration${
 export const loadConfig = (given: string | undefined): LoadedConfig => {
   // MAILMOAT_CONFIG is the default --config.
   const file = given ?? (process.env.MAILMOAT_CONFIG || undefined)
-  const loaded = ConfigFile.load({ file, env: process.env })
+  const loaded = ConfigFile.load(GatewayConfig.codec, { file, env: process.env })
   if (!loaded.ok) throw new InputError(loaded.problems, heading(file))
   const config = loaded.config
   const base = file === undefined ? process.cwd() : dirname(resolve(file))

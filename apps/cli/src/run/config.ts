@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { GatewayConfig } from "@mailmoat/core"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { loadConfig } from "../cli/Config.ts"
 import { wireEngine } from "../cli/Wiring.ts"
 import { EXIT_OK, EXIT_USAGE } from "../cli/Errors.ts"

@@ -17,7 +17,7 @@
 import { existsSync } from "node:fs"
 import { resolve } from "node:path"
 import { Classifier } from "@mailmoat/antispam"
-import type { GatewayConfig } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/antispam"
 import { stateSettings, tokenStore } from "../StateStores.ts"
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e))

@@ -11,7 +11,7 @@
  * @category services
  * @since 0.1.0
  */
-import type { GatewayConfig } from "@mailmoat/core"
+import type { GatewayConfig } from "@mailmoat/antispam"
 import { resolveAdminToken } from "../admin/AdminToken.ts"
 import { PluginLoadError } from "../Plugins.ts"
 import { ConfigError, type GatewaySettings, resolveSettings } from "../Settings.ts"

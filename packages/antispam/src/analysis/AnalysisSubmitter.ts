@@ -6,11 +6,13 @@
  * POSTs each item with undici (`Content-Type: message/rfc822`, envelope in `X-Mailmoat-*`
  * headers), with a per-attempt timeout and retries with exponential backoff. The queue is
  * bounded: when full, the new item is dropped and counted. A dead endpoint costs one log line
- * per message and a counter, nothing else.
+ * per message and a counter, nothing else. Log lines (warnings) go to the logger of the fiber
+ * that submitted the item, also for failures after the retries, long after `submit` returned.
  *
  * @category services
  * @since 0.1.0
  */
+import { type Context, Effect } from "effect"
 import { request } from "undici"
 
 export interface AnalysisItem {
@@ -28,7 +30,6 @@ export interface SubmitterOptions {
   readonly attempts?: number | undefined
   readonly backoffMillis?: number | undefined
   readonly concurrency?: number | undefined
-  readonly log?: ((line: string) => void) | undefined
 }
 
 export interface SubmitterCounters {
@@ -40,8 +41,8 @@ export interface SubmitterCounters {
 }
 
 export interface AnalysisSubmitter {
-  /** Enqueues; false when the queue was full and the item was dropped. */
-  readonly submit: (item: AnalysisItem) => boolean
+  /** Enqueues and returns at once; false when the queue was full and the item was dropped. */
+  readonly submit: (item: AnalysisItem) => Effect.Effect<boolean>
   readonly counters: () => Readonly<SubmitterCounters>
   /** Resolves when the queue is empty and no item is in flight (tests, shutdown). */
   readonly drain: () => Promise<void>
@@ -56,9 +57,9 @@ export const make = (options: SubmitterOptions): AnalysisSubmitter => {
   const attempts = Math.max(1, options.attempts ?? 3)
   const backoff = options.backoffMillis ?? 500
   const concurrency = Math.max(1, options.concurrency ?? 2)
-  const log = options.log ?? (() => {})
   const counters: SubmitterCounters = { queued: 0, sent: 0, failed: 0, dropped: 0, retries: 0 }
-  const queue: Array<AnalysisItem> = []
+  /** Each item with the context of the fiber that submitted it (its logger). */
+  const queue: Array<{ readonly item: AnalysisItem; readonly context: Context.Context<never> }> = []
   let active = 0
   let closed = false
   let idle: Array<() => void> = []
@@ -83,7 +84,7 @@ export const make = (options: SubmitterOptions): AnalysisSubmitter => {
 
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.())
 
-  const work = async (item: AnalysisItem) => {
+  const work = async ({ item, context }: (typeof queue)[number]) => {
     for (let i = 1; i <= attempts; i++) {
       try {
         await post(item)
@@ -92,7 +93,7 @@ export const make = (options: SubmitterOptions): AnalysisSubmitter => {
       } catch (e) {
         if (i === attempts || closed) {
           counters.failed++
-          log(`analysis submission failed after ${i} attempt(s): ${(e as Error).message}`)
+          Effect.runForkWith(context)(Effect.logWarning(`analysis submission failed after ${i} attempt(s): ${(e as Error).message}`))
           return
         }
         counters.retries++
@@ -118,17 +119,17 @@ export const make = (options: SubmitterOptions): AnalysisSubmitter => {
   }
 
   return {
-    submit: (item) => {
-      if (closed || queue.length >= maxQueue) {
-        counters.dropped++
-        log(`analysis queue full (${maxQueue}); submission dropped`)
-        return false
-      }
-      counters.queued++
-      queue.push(item)
-      queueMicrotask(pump)
-      return true
-    },
+    submit: (item) =>
+      Effect.flatMap(Effect.context<never>(), (context) => {
+        if (closed || queue.length >= maxQueue) {
+          counters.dropped++
+          return Effect.as(Effect.logWarning(`analysis queue full (${maxQueue}); submission dropped`), false)
+        }
+        counters.queued++
+        queue.push({ item, context })
+        queueMicrotask(pump)
+        return Effect.succeed(true)
+      }),
     counters: () => ({ ...counters }),
     drain: () => (active === 0 && queue.length === 0 ? Promise.resolve() : new Promise<void>((r) => idle.push(r))),
     close: () => {

@@ -25,6 +25,8 @@ import type { AuthFacts } from "./AuthFacts.ts"
 import * as AuthResultsHeader from "./AuthResultsHeader.ts"
 import * as Authenticate from "./Authenticate.ts"
 import { AuthSymbols, symbolsOf } from "./AuthSymbols.ts"
+import { define } from "../stages/Builtin.ts"
+import { options } from "./options.ts"
 
 /** The running check of this message (shared by every reader). */
 const AuthCheck = Facts.key<Promise<AuthFacts>>("auth.check")
@@ -105,3 +107,10 @@ export const senderOf =
 /** The server profile's stage (`antispam.auth.enabled`). */
 export const fromContext = (ctx: StageContext): Stage | undefined =>
   ctx.settings.auth.enabled ? make({ authenticator: ctx.authenticator, budgetMillis: Math.round(ctx.settings.auth.timeoutSeconds * 1000) + 2000 }) : undefined
+
+/**
+ * The folder's entry in the stage sets: the auth stage in the SMTP profile (a download has no
+ * SMTP client to authenticate). DMARC enforcement is a verdict step (`DmarcStep.ts`) on the same
+ * options.
+ */
+export const builtin = define({ options, server: [fromContext] })

@@ -100,8 +100,10 @@ const run = async (input: AuthInput, options: AuthOptions, resolver: MailauthRes
 }
 
 export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Effect.Effect<AuthFacts> =>
-  Effect.suspend(() => {
-    const resolver = MailauthResolver.make(dns, options.timeoutMillis, Date.now() + options.timeoutMillis)
+  Effect.clockWith((clock) => {
+    // The deadline and mailauth's lookups (Promise callbacks) read the fiber's Clock.
+    const now = () => clock.currentTimeMillisUnsafe()
+    const resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
     return Effect.tryPromise(() => run(input, options, resolver)).pipe(
       // mailauth's lookups end at the deadline; the grace covers its CPU work (key parsing, hashing).
       Effect.timeoutOption(options.timeoutMillis + 1000),

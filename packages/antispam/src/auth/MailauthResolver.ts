@@ -28,8 +28,11 @@ const SUPPORTED: ReadonlySet<string> = new Set(["A", "AAAA", "TXT", "PTR", "MX"]
 
 const failure = (message: string, code: string) => Object.assign(new Error(message), { code })
 
-/** `deadline` is an epoch-millisecond instant after which every lookup fails with ETIMEOUT. */
-export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now: () => number = Date.now): MailauthResolver => {
+/**
+ * `deadline` is an epoch-millisecond instant after which every lookup fails with ETIMEOUT;
+ * `now` reads the caller's clock (the fiber's `Clock`).
+ */
+export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now: () => number): MailauthResolver => {
   let count = 0
   const temporary = new Set<string>()
   const resolve = async (name: string, type = "A"): Promise<unknown> => {

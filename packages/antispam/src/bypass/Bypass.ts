@@ -40,11 +40,11 @@ export const session = (envelope: Envelope.Envelope, acceptSessionBypass: boolea
 }
 
 /** Per-recipient rule from the directory's `bypassAntispam` flag. */
-export const recipient = (directory: Directory | undefined, rcpt: string, at?: number): BypassHit | undefined =>
-  directory?.get(rcpt, at)?.bypassAntispam ? { rule: "recipient", symbol: "BYPASS_RECIPIENT", reason: `recipient ${rcpt} has bypassAntispam` } : undefined
+export const recipient = (directory: Directory | undefined, rcpt: string): BypassHit | undefined =>
+  directory?.get(rcpt)?.bypassAntispam ? { rule: "recipient", symbol: "BYPASS_RECIPIENT", reason: `recipient ${rcpt} has bypassAntispam` } : undefined
 
 /** The safe-sender entry matching `sender` for this recipient, if any (authentication is checked by the caller). */
-export const safeSenderMatch = (directory: Directory | undefined, rcpt: string, sender: string, at?: number): string | undefined => {
-  const entry = directory?.get(rcpt, at)
+export const safeSenderMatch = (directory: Directory | undefined, rcpt: string, sender: string): string | undefined => {
+  const entry = directory?.get(rcpt)
   return entry ? isSafeSender(entry, sender) : undefined
 }

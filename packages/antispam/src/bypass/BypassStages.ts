@@ -16,12 +16,14 @@
  * @since 0.1.0
  */
 import { Facts, type RecipientDecision, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
-import { Clock, Effect } from "effect"
+import { Effect } from "effect"
 import { listsOf, type StageContext } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"
 import * as Bypass from "./Bypass.ts"
 import * as SenderAuth from "./SenderAuth.ts"
 import { BypassSymbols } from "./symbols.ts"
+import { define } from "../stages/Builtin.ts"
+import { options } from "./options.ts"
 
 const SOURCE = "bypass"
 const NOTHING: StageResult = { symbols: [] }
@@ -64,21 +66,22 @@ export const sessionBypass = (ctx: StageContext): Stage => ({
 })
 
 /** `recipient-bypass` (rcpt); none without a directory. */
-export const recipientBypass = (ctx: StageContext): Stage | undefined =>
-  ctx.directory === undefined
-    ? undefined
-    : {
+export const recipientBypass = (ctx: StageContext): Stage | undefined => {
+  const directory = ctx.directory
+  if (directory === undefined) return undefined
+  return {
         ...base,
         name: "recipient-bypass",
         phase: "rcpt",
         run: (input) =>
           input.phase !== "rcpt"
             ? Effect.succeed(NOTHING)
-            : Effect.map(Clock.currentTimeMillis, (at) => {
-                const h = Bypass.recipient(ctx.directory, input.recipient, at)
+            : Effect.map(directory.refresh, () => {
+                const h = Bypass.recipient(directory, input.recipient)
                 return h ? bypassed(h) : NOTHING
               })
-      }
+  }
+}
 
 const firstAddress = (v: string | undefined) => /<([^<>@\s]+@[^<>\s]+)>/.exec(v ?? "")?.[1] ?? /([^\s<>,;"]+@[^\s<>,;"]+)/.exec(v ?? "")?.[1]
 
@@ -100,12 +103,12 @@ export const safeSenders = (ctx: StageContext): Stage | undefined => {
         const env = message.envelope
         const facts = Facts.of(input)
         const sender = firstAddress(message.headers.get("from")) ?? env.mailFrom
-        const at = yield* Clock.currentTimeMillis
+        yield* directory.refresh
         const decisions: Array<RecipientDecision> = []
         const notes: Array<SymbolHit> = []
         const perRecipient: Record<string, string> = {}
         for (const r of input.recipients) {
-          const match = Bypass.safeSenderMatch(directory, r, sender, at)
+          const match = Bypass.safeSenderMatch(directory, r, sender)
           if (match === undefined) continue
           let reason = "authentication not required by configuration"
           if (requireAuth) {
@@ -129,3 +132,9 @@ export const safeSenders = (ctx: StageContext): Stage | undefined => {
       })
   }
 }
+
+/**
+ * The folder's entry in the stage sets: the SMTP profile only (in a download the "client" would
+ * be the proxy itself).
+ */
+export const builtin = define({ options, server: [allowedIps, sessionBypass, recipientBypass, safeSenders] })

@@ -21,6 +21,7 @@
  * @since 0.1.0
  */
 import { readFileSync, statSync } from "node:fs"
+import { Clock, Effect } from "effect"
 import { parse as parseYaml } from "yaml"
 
 export interface RecipientEntry {
@@ -30,8 +31,14 @@ export interface RecipientEntry {
 }
 
 export interface Directory {
-  /** The recipient's entry; `at` (epoch ms) is the time the reload check uses. */
-  readonly get: (recipient: string, at?: number) => RecipientEntry | undefined
+  /** The recipient's entry, as of the last `refresh`. */
+  readonly get: (recipient: string) => RecipientEntry | undefined
+  /**
+   * Looks at the source at most once per check interval (the fiber's `Clock`) and reloads it
+   * when it changed; a reload is logged (info), a problem too (warning, the previous directory
+   * is kept). The stages run it before they look recipients up.
+   */
+  readonly refresh: Effect.Effect<void>
   /** Number of successful loads, for tests and status. */
   readonly generation: () => number
   readonly lastError: () => string | undefined
@@ -77,57 +84,51 @@ export const isSafeSender = (entry: RecipientEntry, sender: string): string | un
 
 export interface FileDirectoryOptions {
   readonly checkIntervalMillis?: number | undefined
-  readonly log?: ((line: string) => void) | undefined
-  readonly now?: (() => number) | undefined
 }
 
 /** Loads `path` now (throws if it cannot) and reloads it on change. */
 export const fromFile = (path: string, options: FileDirectoryOptions = {}): Directory => {
   const interval = options.checkIntervalMillis ?? 1000
-  const log = options.log ?? (() => {})
-  const now = options.now ?? Date.now
   const stamp = () => {
     const st = statSync(path)
     return `${st.mtimeMs}:${st.size}:${st.ino}`
   }
   let current = parseDirectory(readFileSync(path, "utf8"))
   let seen = stamp()
-  let checkedAt = now()
+  let checkedAt: number | undefined
   let generation = 1
   let lastError: string | undefined
 
-  const refresh = (at = now()) => {
-    if (at - checkedAt < interval) return
+  const problem = (e: unknown): Effect.Effect<void> => {
+    lastError = `directory ${path}: ${(e as Error).message}; keeping the previous directory`
+    return Effect.logWarning(lastError)
+  }
+
+  const check = (at: number): Effect.Effect<void> => {
+    if (checkedAt !== undefined && at - checkedAt < interval) return Effect.void
     checkedAt = at
     let s: string
     try {
       s = stamp()
     } catch (e) {
-      lastError = `directory ${path}: ${(e as Error).message}; keeping the previous directory`
-      return
+      return problem(e)
     }
-    if (s === seen) return
+    if (s === seen) return Effect.void
     seen = s
     try {
       current = parseDirectory(readFileSync(path, "utf8"))
       generation++
       lastError = undefined
-      log(`recipient directory ${path} reloaded (${current.size} recipients)`)
+      return Effect.logInfo(`recipient directory ${path} reloaded (${current.size} recipients)`)
     } catch (e) {
-      lastError = `directory ${path}: ${(e as Error).message}; keeping the previous directory`
-      log(lastError)
+      return problem(e)
     }
   }
 
   return {
-    get: (recipient, at) => {
-      refresh(at)
-      return current.get(recipient.trim().toLowerCase())
-    },
-    generation: () => {
-      refresh()
-      return generation
-    },
+    get: (recipient) => current.get(recipient.trim().toLowerCase()),
+    refresh: Effect.flatMap(Clock.currentTimeMillis, check),
+    generation: () => generation,
     lastError: () => lastError
   }
 }
@@ -135,6 +136,7 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
 /** A fixed directory (tests, CLI). */
 export const fromMap = (entries: ReadonlyMap<string, RecipientEntry>): Directory => ({
   get: (r) => entries.get(r.trim().toLowerCase()),
+  refresh: Effect.void,
   generation: () => 1,
   lastError: () => undefined
 })

@@ -12,6 +12,8 @@ import * as ListCheck from "../rbl/ListCheck.ts"
 import { listBudget, listsOf, type StageContext } from "../stages/StageContext.ts"
 import * as BodyTargets from "./BodyTargets.ts"
 import { DnsblSymbols } from "./symbols.ts"
+import { define } from "../stages/Builtin.ts"
+import { options } from "./options.ts"
 
 export interface DnsblStageOptions {
   /** The lists in force for this message. */
@@ -61,3 +63,6 @@ export const fromContext = (ctx: StageContext): Stage =>
     limits: { maxAddresses: ctx.settings.dnsbl.maxAddresses, maxDomains: ctx.settings.dnsbl.maxDomains, skip: ctx.skip },
     budgetMillis: listBudget(ctx.settings.dnsbl.timeoutSeconds)
   })
+
+/** The folder's entry in the stage sets: both profiles. */
+export const builtin = define({ options, server: [fromContext], client: [fromContext] })

@@ -21,6 +21,8 @@ import { listBudget, listsOf, type StageContext } from "../stages/StageContext.t
 import { hit } from "../Symbols.ts"
 import * as MailServerEvidence from "./MailServerEvidence.ts"
 import { EndUserSymbols } from "./symbols.ts"
+import { define } from "../stages/Builtin.ts"
+import { options } from "./options.ts"
 
 export interface EndUserStageOptions {
   /** The lists in force for this message. */
@@ -122,3 +124,6 @@ export const fromContext = (ctx: StageContext): Stage | undefined =>
         budgetMillis: listBudget(ctx.settings.rbl.timeoutSeconds * 2)
       })
     : undefined
+
+/** The folder's entry in the stage sets: both profiles. */
+export const builtin = define({ options, server: [fromContext], client: [fromContext] })

@@ -10,14 +10,16 @@
  * It **resumes** after one clean probe. A zone that does not list its must-list point is only
  * noted (`missingTestPoint`), not suspended: that is harmless for us.
  *
- * Probes go through an uncached runner, so a cached answer never hides a broken zone.
+ * Probes go through an uncached runner, so a cached answer never hides a broken zone. Time is
+ * the fiber's `Clock`; suspensions (warning) and resumptions (info) go to the fiber's logger,
+ * so the owner's logger gets them when it runs the rounds (`start`'s `fork`).
  *
  * @category services
  * @since 0.1.0
  */
 import type { BlocklistAnswer, BlocklistProvider, QueryKind } from "@mailmoat/core"
 import { BlocklistRunner } from "@mailmoat/core"
-import { Duration, Effect, Fiber, Schedule } from "effect"
+import { Clock, Duration, Effect, Fiber, Schedule } from "effect"
 
 export type ZoneState = "unknown" | "healthy" | "suspended"
 
@@ -33,9 +35,10 @@ export interface ZoneHealth {
 
 export interface HealthOptions {
   readonly failuresToSuspend?: number | undefined
-  readonly log?: ((line: string) => void) | undefined
-  readonly now?: (() => number) | undefined
 }
+
+/** Runs the probing rounds in the owner's context (its logger and Clock); returns the fiber. */
+export type Fork = (rounds: Effect.Effect<void>) => Fiber.Fiber<void>
 
 const points = (kinds: ReadonlyArray<QueryKind>) =>
   kinds.includes("ip")
@@ -49,20 +52,21 @@ export interface ListHealth {
   readonly probeAll: Effect.Effect<ReadonlyArray<ZoneHealth>>
   readonly isSuspended: (zone: string) => boolean
   readonly status: () => ReadonlyArray<ZoneHealth>
-  /** Probes now and then every `intervalMillis` until the returned stop function is called. */
-  readonly start: (intervalMillis: number) => () => void
+  /**
+   * Probes now and then every `intervalMillis` until the returned stop function is called;
+   * `fork` runs the rounds (default: a fiber of the default runtime, no logger of the owner's).
+   */
+  readonly start: (intervalMillis: number, fork?: Fork) => () => void
 }
 
 export const make = (providers: ReadonlyArray<BlocklistProvider>, options: HealthOptions = {}): ListHealth => {
   const runner = BlocklistRunner.make({ cache: false })
   const limit = options.failuresToSuspend ?? 3
-  const now = options.now ?? Date.now
-  const log = options.log ?? (() => {})
   const state = new Map<string, ZoneHealth>(
     providers.map((p) => [p.name, { zone: p.name, state: "unknown", consecutiveFailures: 0, missingTestPoint: false, suspensions: 0 }])
   )
 
-  const update = (p: BlocklistProvider, listed: BlocklistAnswer, unlisted: BlocklistAnswer): ZoneHealth => {
+  const update = (p: BlocklistProvider, listed: BlocklistAnswer, unlisted: BlocklistAnswer, at: number): Effect.Effect<ZoneHealth> => {
     const prev = state.get(p.name)!
     let verdict: { bad: true; reason: string; immediate: boolean } | { bad: false }
     if (unlisted._tag === "Listed") verdict = { bad: true, reason: "lists everything (lists its must-not-list test point)", immediate: true }
@@ -77,35 +81,36 @@ export const make = (providers: ReadonlyArray<BlocklistProvider>, options: Healt
     const failures = verdict.bad ? prev.consecutiveFailures + 1 : 0
     const suspend = verdict.bad && (verdict.immediate || failures >= limit)
     const nextState: ZoneState = suspend ? "suspended" : verdict.bad ? prev.state : "healthy"
-    if (nextState === "suspended" && prev.state !== "suspended") log(`list health: zone ${p.name} suspended: ${verdict.bad ? verdict.reason : ""}`)
-    if (nextState === "healthy" && prev.state === "suspended") log(`list health: zone ${p.name} resumed`)
     const next: ZoneHealth = {
       zone: p.name,
       state: nextState,
       reason: verdict.bad ? verdict.reason : undefined,
       consecutiveFailures: failures,
       missingTestPoint: listed._tag === "NotListed",
-      lastProbeAt: now(),
+      lastProbeAt: at,
       suspensions: prev.suspensions + (nextState === "suspended" && prev.state !== "suspended" ? 1 : 0)
     }
     state.set(p.name, next)
-    return next
+    if (nextState === "suspended" && prev.state !== "suspended")
+      return Effect.as(Effect.logWarning(`list health: zone ${p.name} suspended: ${verdict.bad ? verdict.reason : ""}`), next)
+    if (nextState === "healthy" && prev.state === "suspended") return Effect.as(Effect.logInfo(`list health: zone ${p.name} resumed`), next)
+    return Effect.succeed(next)
   }
 
   const probe = (p: BlocklistProvider) => {
     const pt = points(p.kinds)
     return Effect.all([runner.lookup(p, { kind: pt.kind, value: pt.listed }), runner.lookup(p, { kind: pt.kind, value: pt.unlisted })], {
       concurrency: 2
-    }).pipe(Effect.map(([a, b]) => update(p, a.answer, b.answer)))
+    }).pipe(Effect.flatMap(([a, b]) => Effect.flatMap(Clock.currentTimeMillis, (at) => update(p, a.answer, b.answer, at))))
   }
 
   const probeAll = Effect.forEach(providers, probe, { concurrency: 8 })
 
   // A scheduled fiber: probe now, then `intervalMillis` after each round ends (rounds never
   // overlap, a slow round delays the next); stopping interrupts it, a probe in flight included.
-  const start = (intervalMillis: number) => {
-    const rounds = probeAll.pipe(Effect.ignore, Effect.repeat(Schedule.spaced(Duration.millis(Math.max(1000, intervalMillis)))))
-    const fiber = Effect.runFork(rounds)
+  const start = (intervalMillis: number, fork: Fork = Effect.runFork) => {
+    const rounds = probeAll.pipe(Effect.ignore, Effect.repeat(Schedule.spaced(Duration.millis(Math.max(1000, intervalMillis)))), Effect.asVoid)
+    const fiber = fork(rounds)
     return () => {
       Effect.runFork(Fiber.interrupt(fiber))
     }

@@ -32,7 +32,8 @@ export interface ListStore {
   readonly exportList: (kind: ListKind) => string
   /**
    * The stored entries (re-read when the document changed); the same array while it has not.
-   * `at` (epoch ms, default now) is the time the once-a-second check uses.
+   * `at` (epoch ms, from the caller's `Clock`): the per-message path passes it and the store
+   * looks at the files at most once a second; without it (status, admin) it looks now.
    */
   readonly entries: (kind: ListKind, at?: number) => ReadonlyArray<string>
 }
@@ -46,11 +47,11 @@ export const make = (documents: ListDocumentsShape): ListStore => {
   // through this store applies at once, an edit by hand within a second).
   const checked = new Map<ListKind, { at: number; entries: ReadonlyArray<string> }>()
   const entries = (kind: ListKind, at?: number): ReadonlyArray<string> => {
-    const now = at ?? Date.now()
+    if (at === undefined) return read(kind)
     const recent = checked.get(kind)
-    if (recent !== undefined && now - recent.at < 1000) return recent.entries
+    if (recent !== undefined && at - recent.at < 1000) return recent.entries
     const current = read(kind)
-    checked.set(kind, { at: now, entries: current })
+    checked.set(kind, { at, entries: current })
     return current
   }
   const read = (kind: ListKind): ReadonlyArray<string> => {

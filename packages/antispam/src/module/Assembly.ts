@@ -7,10 +7,11 @@
  * @category constructors
  * @since 0.1.0
  */
-import { type BlocklistProvider, BlocklistRunner, type DnsShape } from "@mailmoat/core"
+import { type BlocklistProvider, BlocklistRunner, type DnsShape, Engine } from "@mailmoat/core"
 import { Clock, Effect, Logger } from "effect"
 import * as AuthStage from "../auth/AuthStage.ts"
 import * as RecipientDirectory from "../bypass/RecipientDirectory.ts"
+import { AntispamConfigError } from "../config/AntispamConfigError.ts"
 import type { ListStore } from "../lists/ListStore.ts"
 import * as CidrSet from "../net/CidrSet.ts"
 import type { StageContext } from "../stages/StageContext.ts"
@@ -53,12 +54,32 @@ const wallClock = (now: () => number): Clock.Clock => {
 
 const text = (message: unknown): string => (Array.isArray(message) ? message.map(String).join(" ") : String(message))
 
+/**
+ * Runs an effect with the caller's log callback as its logger and `now` as its wall clock (when
+ * given): the one place the profiles' callback services meet Effect's logger and `Clock`.
+ */
+const runner = (services: AssemblyServices): Assembly["run"] => {
+  const log = services.log
+  const loggers = log ? new Set([Logger.make(({ message }) => log(text(message)))]) : undefined
+  const clock = services.now ? wallClock(services.now) : undefined
+  return <A>(effect: Effect.Effect<A>): Effect.Effect<A> => {
+    let e = effect
+    if (loggers) e = Effect.provideService(e, Logger.CurrentLoggers, loggers)
+    if (clock) e = Effect.provideService(e, Clock.Clock, clock)
+    return e
+  }
+}
+
 export const make = (settings: AntispamSettings, services: AssemblyServices, directory: boolean): Assembly => {
-  const log = services.log ?? (() => {})
-  const dir =
-    services.directory ??
-    (directory && settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory, { log, now: services.now }) : undefined)
-  const lists = ListSet.make({ settings, dns: services.dns, store: services.listStore, log, healthIntervalMillis: services.healthIntervalMillis ?? 300_000 })
+  const run = runner(services)
+  const dir = services.directory ?? (directory && settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory) : undefined)
+  const lists = ListSet.make({
+    settings,
+    dns: services.dns,
+    store: services.listStore,
+    fork: (rounds) => Effect.runFork(run(rounds)),
+    healthIntervalMillis: services.healthIntervalMillis ?? 300_000
+  })
   lists.get() // build now: bad zone entries fail at startup, and health probing starts
   const chain = { trustedNetworks: CidrSet.compile(settings.received.trustedNetworks), ownAddresses: services.ownAddresses ?? [], maxIps: settings.received.maxIps }
   const context: StageContext = {
@@ -77,13 +98,13 @@ export const make = (settings: AntispamSettings, services: AssemblyServices, dir
       senderOf: AuthStage.senderOf({ chain })
     })
   }
-  const loggers = services.log ? new Set([Logger.make(({ message }) => log(text(message)))]) : undefined
-  const clock = services.now ? wallClock(services.now) : undefined
-  const run = <A>(effect: Effect.Effect<A>): Effect.Effect<A> => {
-    let e = effect
-    if (loggers) e = Effect.provideService(e, Logger.CurrentLoggers, loggers)
-    if (clock) e = Effect.provideService(e, Clock.Clock, clock)
-    return e
-  }
   return { context, lists, run }
+}
+
+/** The engine for a profile, built once; weights naming no declared symbol are a configuration error. */
+export const engineOf = (options: Engine.EngineOptions): Engine.Engine => {
+  const built = Effect.runSync(Effect.result(Engine.make(options)))
+  if (built._tag === "Success") return built.success
+  const e = built.failure
+  throw e.reason === "UnknownSymbol" ? new AntispamConfigError([`antispam.${e.detail}`]) : e
 }

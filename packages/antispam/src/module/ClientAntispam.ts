@@ -11,8 +11,8 @@
  * @category constructors
  * @since 0.1.0
  */
-import { Engine, type Message, type Stage } from "@mailmoat/core"
-import { Effect } from "effect"
+import type { Engine, Message, Stage } from "@mailmoat/core"
+import type { Effect } from "effect"
 import { type AntispamInput, resolve } from "../Settings.ts"
 import * as StageSets from "../stages/StageSets.ts"
 import * as Assembly from "./Assembly.ts"
@@ -31,13 +31,11 @@ export interface ClientAntispam {
 export const makeClientAntispam = (config: AntispamInput | undefined, services: ClientAntispamServices): ClientAntispam => {
   const settings = resolve(config ?? {})
   const assembly = Assembly.make(settings, services, false)
-  const engine = Effect.runSync(
-    Engine.make({
-      stages: [...StageSets.client(assembly.context), ...(services.stages ?? [])],
-      policy: { spamScore: settings.spamScore, onSpam: "none" },
-      scores: settings.scores
-    })
-  )
+  const engine = Assembly.engineOf({
+    stages: [...StageSets.client(assembly.context), ...(services.stages ?? [])],
+    policy: { spamScore: settings.spamScore, onSpam: "none" },
+    scores: settings.scores
+  })
   return {
     engine,
     judge: (message) => assembly.run(engine.judge(message)),

@@ -31,7 +31,8 @@ export interface ListSetOptions {
   readonly settings: AntispamSettings
   readonly dns: DnsShape
   readonly store?: ListStore | undefined
-  readonly log: (line: string) => void
+  /** Runs the health rounds in the owner's context (its logger and Clock). */
+  readonly fork?: ListHealth.Fork | undefined
   /** 0 = no periodic probing. */
   readonly healthIntervalMillis: number
 }
@@ -72,9 +73,9 @@ export const make = (options: ListSetOptions) => {
       ...zoneProviders(entries.dnsbl, ["ip", "domain"], s.dnsbl.timeoutSeconds, true),
       ...(s.endUserBlocklist.enabled ? zoneProviders(s.endUserBlocklist.zones, ["ip"], s.rbl.timeoutSeconds, true) : [])
     ]
-    const health = ListHealth.make(probes, { log: options.log })
+    const health = ListHealth.make(probes)
     stopHealth?.()
-    stopHealth = options.healthIntervalMillis > 0 ? health.start(options.healthIntervalMillis) : undefined
+    stopHealth = options.healthIntervalMillis > 0 ? health.start(options.healthIntervalMillis, options.fork) : undefined
     current = { rbl, dnsbl, endUser, allowed: CidrSet.compile(unique(entries.allowed)), health }
     key = k
     return current

@@ -11,8 +11,8 @@
  * @category constructors
  * @since 0.1.0
  */
-import { Engine, type MessageEvaluator, type RecipientOutcome, type Stage, State, type TempRejectStoreShape } from "@mailmoat/core"
-import { Effect } from "effect"
+import { type Engine, type MessageEvaluator, type RecipientOutcome, type Stage, State, type TempRejectStoreShape } from "@mailmoat/core"
+import { Clock, Effect } from "effect"
 import * as AnalysisSubmitter from "../analysis/AnalysisSubmitter.ts"
 import * as DmarcStep from "../auth/DmarcStep.ts"
 import type { ZoneHealth } from "../health/ListHealth.ts"
@@ -56,11 +56,10 @@ export interface ServerAntispam extends MessageEvaluator {
 
 export const makeServerAntispam = (config: AntispamInput | undefined, services: AntispamServices): ServerAntispam => {
   const settings = resolve(config ?? {})
-  const log = services.log ?? (() => {})
   const assembly = Assembly.make(settings, services, true)
-  const store = services.stateStore ?? State.makeMemoryTempRejectStore(services.now)
+  // Without a store from the caller, records expire by the profile's clock (\`now\`, else the default Clock).
+  const store = services.stateStore ?? State.makeMemoryTempRejectStore(services.now ?? (() => Clock.Clock.defaultValue().currentTimeMillisUnsafe()))
   const t = settings.tempReject
-  if (t.submitForAnalysis && !t.analysisUrl) throw new Error("antispam.tempReject.submitForAnalysis needs tempReject.analysisUrl")
   const analysis =
     t.submitForAnalysis && t.analysisUrl
       ? AnalysisSubmitter.make({
@@ -68,22 +67,19 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
           timeoutMillis: t.analysisTimeoutSeconds * 1000,
           queueSize: t.analysisQueueSize,
           attempts: services.analysis?.attempts,
-          backoffMillis: services.analysis?.backoffMillis,
-          log
+          backoffMillis: services.analysis?.backoffMillis
         })
       : undefined
-  const engine = Effect.runSync(
-    Engine.make({
-      stages: [...StageSets.server(assembly.context), ...(services.stages ?? [])],
-      policy: { spamScore: settings.spamScore, onSpam: settings.onSpam },
-      scores: settings.scores,
-      verdictSteps: [
-        ...[DmarcStep.fromContext(assembly.context)].filter((s) => s !== undefined),
-        ...(t.enabled ? [TempRejectStep.make({ store, periodMinutes: t.periodMinutes, analysis })] : [])
-      ],
-      scanning: settings.enabled
-    })
-  )
+  const engine = Assembly.engineOf({
+    stages: [...StageSets.server(assembly.context), ...(services.stages ?? [])],
+    policy: { spamScore: settings.spamScore, onSpam: settings.onSpam },
+    scores: settings.scores,
+    verdictSteps: [
+      ...[DmarcStep.fromContext(assembly.context)].filter((s) => s !== undefined),
+      ...(t.enabled ? [TempRejectStep.make({ store, periodMinutes: t.periodMinutes, analysis })] : [])
+    ],
+    scanning: settings.enabled
+  })
   const counters = Counters.make()
   const data = (message: Parameters<Engine.Engine["data"]>[0], earlier?: Engine.Earlier) =>
     assembly.run(engine.data(message, earlier)).pipe(Effect.tap((outcomes) => Effect.sync(() => counters.count(outcomes))))

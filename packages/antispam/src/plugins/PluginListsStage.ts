@@ -26,6 +26,7 @@ import * as ListCheck from "../rbl/ListCheck.ts"
 import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"
 import type { StageContext } from "../stages/StageContext.ts"
 import * as PluginTargets from "./PluginTargets.ts"
+import { define } from "../stages/Builtin.ts"
 
 /** Score of a listing whose answer carries none. */
 export const DEFAULT_LISTED_SCORE = 5
@@ -117,3 +118,6 @@ export const fromContext = (ctx: StageContext): Stage | undefined =>
         limits: { maxAddresses: ctx.settings.dnsbl.maxAddresses, maxDomains: ctx.settings.dnsbl.maxDomains, skip: ctx.skip }
       })
     : undefined
+
+/** The folder's entry in the stage sets: both profiles; its lists come from plugins, so no options. */
+export const builtin = define({ options: {}, server: [fromContext], client: [fromContext] })

@@ -19,6 +19,8 @@ import type { Lists } from "../module/ListSet.ts"
 import { listBudget, listsOf, type StageContext } from "../stages/StageContext.ts"
 import * as ListCheck from "./ListCheck.ts"
 import { RblSymbols } from "./symbols.ts"
+import { define } from "../stages/Builtin.ts"
+import { options } from "./options.ts"
 
 /** The RBL lookups of this message, for later stages. */
 export const RblRecords: FactKey<ReadonlyArray<BlocklistLookupRecord>> = Facts.key<ReadonlyArray<BlocklistLookupRecord>>("rbl.records")
@@ -91,3 +93,6 @@ export const fromContext = (ctx: StageContext): Stage =>
     maxAddresses: ctx.settings.rbl.maxAddresses,
     budgetMillis: listBudget(ctx.settings.rbl.timeoutSeconds)
   })
+
+/** The folder's entry in the stage sets: both profiles. */
+export const builtin = define({ options, server: [fromContext], client: [fromContext] })

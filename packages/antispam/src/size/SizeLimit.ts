@@ -1,7 +1,8 @@
 /**
- * The scan size limit (`antispam.maxScanSizeKB`): 0 = unlimited; values 1..12 were raised to
- * 12 by the settings; a message larger than the limit is not scanned for spam. It passes, with
- * the `SIZE_NOT_SCANNED` symbol saying why (size and limit), so the trace is honest.
+ * The scan size limit (`antispam.maxScanSizeKB`): 0 = unlimited; a value below `MIN_SCAN_KB`
+ * was raised to it while decoding (`options.ts`). A message larger than the limit is not
+ * scanned for spam. It passes, with the `SIZE_NOT_SCANNED` symbol saying why (size and limit),
+ * so the trace is honest.
  *
  * @category models
  * @since 0.1.0

@@ -11,6 +11,8 @@ import type { StageContext } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"
 import { notScannedReason } from "./SizeLimit.ts"
 import { SizeSymbols } from "./symbols.ts"
+import { define } from "../stages/Builtin.ts"
+import { options } from "./options.ts"
 
 const NOTHING: StageResult = { symbols: [] }
 
@@ -33,3 +35,6 @@ export const fromContext = (ctx: StageContext): Stage | undefined => {
       })
   }
 }
+
+/** The folder's entry in the stage sets: both profiles. */
+export const builtin = define({ options, server: [fromContext], client: [fromContext] })

@@ -1,8 +1,9 @@
 /**
- * The built-in stage sets. Each entry builds one stage folder's stage from the shared context
- * (or nothing, when the configuration switches it off). Adding a built-in stage is its folder
- * plus one line in a list below; plugin stages are appended by the caller (they are the same
- * kind of value).
+ * The built-in stage sets. Each entry is one folder's `builtin`: its options (composed into the
+ * `antispam` configuration section, `AntispamSection.ts`) and its stages per profile, built from
+ * the shared context (or not, when the configuration switches them off). Adding a built-in
+ * stage is its folder plus one entry (and its import) below; plugin stages are appended by the
+ * caller (they are the same kind of value).
  *
  * - `server`: the SMTP gateway profile, every phase.
  * - `client`: what a mail client downloads through the IMAP/POP3 proxies. There is no SMTP
@@ -19,25 +20,31 @@ import * as DnsblStage from "../dnsbl/DnsblStage.ts"
 import * as EndUserStage from "../enduser/EndUserStage.ts"
 import * as PluginListsStage from "../plugins/PluginListsStage.ts"
 import * as RblStage from "../rbl/RblStage.ts"
+import * as ReceivedOptions from "../received/options.ts"
 import * as SizeStage from "../size/SizeStage.ts"
+import * as TempRejectOptions from "../tempreject/options.ts"
+import type { StageFactory } from "./Builtin.ts"
+import * as ContextOptions from "./ContextOptions.ts"
 import type { StageContext } from "./StageContext.ts"
 
-export type StageFactory = (ctx: StageContext) => Stage | undefined
+export type { StageFactory } from "./Builtin.ts"
 
-const SERVER: ReadonlyArray<StageFactory> = [
-  BypassStages.allowedIps,
-  BypassStages.sessionBypass,
-  BypassStages.recipientBypass,
-  BypassStages.safeSenders,
-  SizeStage.fromContext,
-  AuthStage.fromContext,
-  RblStage.fromContext,
-  DnsblStage.fromContext,
-  EndUserStage.fromContext,
-  PluginListsStage.fromContext
-]
+/** Every built-in folder, in stage order (and in the order of the commented defaults file). */
+export const BUILTINS = [
+  BypassStages.builtin,
+  SizeStage.builtin,
+  AuthStage.builtin,
+  ReceivedOptions.builtin,
+  RblStage.builtin,
+  DnsblStage.builtin,
+  EndUserStage.builtin,
+  PluginListsStage.builtin,
+  TempRejectOptions.builtin,
+  ContextOptions.builtin
+] as const
 
-const CLIENT: ReadonlyArray<StageFactory> = [SizeStage.fromContext, RblStage.fromContext, DnsblStage.fromContext, EndUserStage.fromContext, PluginListsStage.fromContext]
+const SERVER: ReadonlyArray<StageFactory> = BUILTINS.flatMap((b) => b.server ?? [])
+const CLIENT: ReadonlyArray<StageFactory> = BUILTINS.flatMap((b) => b.client ?? [])
 
 const build = (factories: ReadonlyArray<StageFactory>, ctx: StageContext): ReadonlyArray<Stage> =>
   factories.map((f) => f(ctx)).filter((s): s is Stage => s !== undefined)

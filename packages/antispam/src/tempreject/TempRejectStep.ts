@@ -41,7 +41,7 @@ export const make = (options: TempRejectStepOptions): Engine.VerdictStep => {
         switch (d._tag) {
           case "Defer":
             if (d.first && options.analysis)
-              options.analysis.submit({ bytes: message.scanView, sender: env.mailFrom, recipients, clientAddress: env.clientAddress })
+              yield* options.analysis.submit({ bytes: message.scanView, sender: env.mailFrom, recipients, clientAddress: env.clientAddress })
             return {
               symbols: [hit(TempRejectSymbols, "TEMPREJECT_DEFERRED", SOURCE, d.detail)],
               tempfail: { reason: `unsure; retry in ${d.retryInSeconds} s`, rule: `tempReject: ${d.detail}` }

@@ -14,7 +14,7 @@ const code = (p: Promise<unknown>) => p.then(() => "ok", (e: { code?: string }) 
 
 describe("MailauthResolver", () => {
   it("answers in node:dns shapes", async () => {
-    const r = MailauthResolver.make(Dns.makeStatic(zone), 1000, Date.now() + 10_000)
+    const r = MailauthResolver.make(Dns.makeStatic(zone), 1000, Date.now() + 10_000, Date.now)
     expect(await r.resolve("a.test", "TXT")).toEqual([["v=spf1 -all"], ["other"]])
     expect(await r.resolve("a.test", "MX")).toEqual([
       { priority: 10, exchange: "mx1.a.test" },
@@ -25,7 +25,7 @@ describe("MailauthResolver", () => {
   })
 
   it("maps failures to Node's codes and remembers temporary ones", async () => {
-    const r = MailauthResolver.make(Dns.makeStatic(zone), 50, Date.now() + 10_000)
+    const r = MailauthResolver.make(Dns.makeStatic(zone), 50, Date.now() + 10_000, Date.now)
     expect(await code(r.resolve("nx.test", "TXT"))).toBe("ENOTFOUND")
     expect(await code(r.resolve("a.test", "AAAA"))).toBe("ENOTFOUND")
     expect(await code(r.resolve("fail.test", "TXT"))).toBe("ESERVFAIL")

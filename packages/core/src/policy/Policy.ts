@@ -26,11 +26,11 @@ import type { StageTrace, Verdict } from "../Verdict.ts"
 export type OnSpam = "none" | "quarantine" | "reject" | "drop"
 
 export interface PolicyOptions {
-  /** Score at or above which a message is spam (default 5). */
+  /** Score at or above which a message is spam (default: `defaults.spamScore`). */
   readonly spamScore?: number | undefined
-  /** Classifier probability below which a message is ham (default 0.2). */
+  /** Classifier probability below which a message is ham (default: `defaults.hamBelow`). */
   readonly hamBelow?: number | undefined
-  /** Classifier probability at or above which a message is spam (default 0.9). */
+  /** Classifier probability at or above which a message is spam (default: `defaults.spamAbove`). */
   readonly spamAbove?: number | undefined
   readonly onSpam?: OnSpam | undefined
   /** Subject prefix added to spam delivered with `onSpam: none` (none by default). */
@@ -45,7 +45,7 @@ const NONE: ReadonlySet<string> = new Set()
 const MAX_SYMBOL_SCORE = 1000
 const boundedScore = (score: number): number => (Number.isFinite(score) ? Math.max(-MAX_SYMBOL_SCORE, Math.min(MAX_SYMBOL_SCORE, score)) : 0)
 
-/** The policy's defaults; the configuration schema declares the same values through these. */
+/** The policy's defaults, declared once: the configuration schema and the classifier's cut-offs use these. */
 export const defaults = { spamScore: 5, hamBelow: 0.2, spamAbove: 0.9, onSpam: "quarantine" as OnSpam }
 
 /** The verdict of one message from the traces of the stages that ran. */

@@ -161,7 +161,7 @@ export const checkId = (id: string): string => {
 }
 
 /** A sortable, unique id: UTC time to the millisecond plus 12 random hex digits. */
-export const newId = (now: number = Date.now()): string => {
+export const newId = (now: number): string => {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, "").replace(".", "")
   const random = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, "0")).join("")
   return `${stamp.slice(0, -1)}-${random}`

@@ -7,7 +7,7 @@
  * @category services
  * @since 0.1.0
  */
-import { Context, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 
 export interface TempRejectStoreShape {
   readonly get: (key: string) => Promise<string | undefined>
@@ -19,7 +19,8 @@ export interface TempRejectStoreShape {
   readonly describe: string
 }
 
-export const makeMemory = (now: () => number = Date.now): TempRejectStoreShape => {
+/** `now` is the wall clock records expire by (the layer reads the building fiber's `Clock`). */
+export const makeMemory = (now: () => number): TempRejectStoreShape => {
   const values = new Map<string, { value: string; expiresAt: number }>()
   const sets = new Map<string, { members: Set<string>; expiresAt: number }>()
   const live = <T extends { expiresAt: number }>(m: Map<string, T>, key: string) => {
@@ -53,4 +54,4 @@ export const makeMemory = (now: () => number = Date.now): TempRejectStoreShape =
 /** The store as an Effect service; the composition root picks memory or Redis. */
 export class TempRejectStore extends Context.Service<TempRejectStore, TempRejectStoreShape>()("@mailmoat/core/TempRejectStore") {}
 
-export const layerMemory: Layer.Layer<TempRejectStore> = Layer.sync(TempRejectStore, () => makeMemory())
+export const layerMemory: Layer.Layer<TempRejectStore> = Layer.effect(TempRejectStore, Effect.clockWith((clock) => Effect.succeed(makeMemory(() => clock.currentTimeMillisUnsafe()))))

@@ -3,7 +3,9 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { stringify } from "yaml"
-import * as GatewayConfig from "../../src/config/index.ts"
+import { number, withDefault } from "../../src/config/Fields.ts"
+import * as Config from "../../src/config/index.ts"
+import { GatewayConfig } from "./support/codec.ts"
 import { configLike } from "./support/arbitrary.ts"
 
 const problems = (input: unknown): ReadonlyArray<string> => {
@@ -39,17 +41,12 @@ describe("defaults", () => {
     })
     expect(d.delivery).toEqual({})
     expect(d.admin).toEqual({ enabled: true, host: "127.0.0.1", port: 8025 })
-    expect(d.antispam).toMatchObject({
+    expect(d.antispam).toEqual({
       enabled: true,
       onSpam: "quarantine",
-      maxScanSizeKB: 0,
       spamScore: 5,
-      rbl: { servers: [], timeoutSeconds: 5, maxAddresses: 0, skip: ["127.0.0.0/8"] },
-      dnsbl: { timeoutSeconds: 5, maxAddresses: 10, maxDomains: 20 },
-      tempReject: { enabled: false, periodMinutes: 15, submitForAnalysis: false, analysisTimeoutSeconds: 10, analysisQueueSize: 100 },
-      auth: { enabled: true, timeoutSeconds: 5 },
-      dmarc: { enforce: false, trustedForwarders: [] },
-      arc: { trustedSealers: [] }
+      scores: {},
+      lists: { enabled: false, servers: [], allowedIps: [], timeoutSeconds: 5 }
     })
     expect(d.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:" })
     expect(d.classifier).toEqual({ enabled: true, hamBelow: 0.2, spamAbove: 0.9, updateIntervalMinutes: 360 })
@@ -85,14 +82,6 @@ describe("defaults", () => {
     }
   })
 
-  it("antispam.maxScanSizeKB: 0 is unlimited, 1..12 is raised to 12, larger stays", () => {
-    const kb = (n: number) => {
-      const r = GatewayConfig.decode({ antispam: { maxScanSizeKB: n } })
-      return r.ok ? r.config.antispam.maxScanSizeKB : r.problems
-    }
-    expect([kb(0), kb(1), kb(11), kb(12), kb(13), kb(500)]).toEqual([0, 12, 12, 12, 13, 500])
-  })
-
   it("an empty value (YAML `key:`) means the default", () => {
     const r = GatewayConfig.decodeText("smtp:\n  port:\nantispam:\nplugins:\n  - use: x\n    options: { keep: null }\n")
     expect(r.ok && r.config.smtp.port).toBe(2525)
@@ -104,7 +93,7 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
   it("wrong type", () => {
     expect(problems({ smtp: { port: "abc" } })).toEqual(['smtp.port: expected an integer from 0 to 65535 (0 = any free port), got "abc"'])
     expect(problems({ admin: { enabled: "yes" } })).toEqual(['admin.enabled: expected true or false, got "yes"'])
-    expect(problems({ antispam: { rbl: { servers: "bl.example" } } })).toEqual(['antispam.rbl.servers: expected a list of DNS zones, got "bl.example"'])
+    expect(problems({ antispam: { lists: { servers: "bl.example" } } })).toEqual(['antispam.lists.servers: expected a list of DNS zones, got "bl.example"'])
     expect(problems({ smtp: [] })).toEqual(["smtp: expected a mapping of settings, got an empty list"])
     expect(problems([1])).toEqual(["(top level): expected a mapping of settings, got a list (1 entry)"])
   })
@@ -114,7 +103,7 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(problems({ delivery: { downstream: { port: 0 } } })).toEqual(["delivery.downstream.port: expected an integer from 1 to 65535, got 0"])
     expect(problems({ smtp: { maxRecipients: 2.5 } })).toEqual(["smtp.maxRecipients: expected an integer >= 1, got 2.5"])
     expect(problems({ classifier: { hamBelow: 1.5 } })).toEqual(["classifier.hamBelow: expected a number from 0 to 1, got 1.5"])
-    expect(problems({ antispam: { rbl: { timeoutSeconds: -1 } } })).toEqual(["antispam.rbl.timeoutSeconds: expected a number >= 0, got -1"])
+    expect(problems({ antispam: { lists: { timeoutSeconds: -1 } } })).toEqual(["antispam.lists.timeoutSeconds: expected a number >= 0, got -1"])
   })
 
   it("bad enum", () => {
@@ -124,16 +113,11 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(problems({ log: { format: "xml" } })).toEqual(['log.format: expected one of text | json, got "xml"'])
   })
 
-  it("bad formats: CIDR, zone, resolver, host:port, URL, digest, port list", () => {
-    expect(problems({ antispam: { bypass: { allowedIps: ["10.0.0.0/8", "300.1.1.1/33"] } } })).toEqual([
-      'antispam.bypass.allowedIps[1]: expected an IP address or CIDR range, got "300.1.1.1/33"'
+  it("bad formats: CIDR, zone, host:port, URL, digest, port list", () => {
+    expect(problems({ antispam: { lists: { allowedIps: ["10.0.0.0/8", "300.1.1.1/33"] } } })).toEqual([
+      'antispam.lists.allowedIps[1]: expected an IP address or CIDR range, got "300.1.1.1/33"'
     ])
-    expect(problems({ antispam: { rbl: { servers: ["zen.example:10.0.0.2"] } } })).toEqual([
-      'antispam.rbl.servers[0]: expected a DNS zone, optionally with :127.x.y.z (e.g. zen.example:127.0.0.4), got "zen.example:10.0.0.2"'
-    ])
-    expect(problems({ antispam: { dns: { servers: ["dns.example"] } } })).toEqual([
-      'antispam.dns.servers[0]: expected a resolver address host:port (127.0.0.1:5353, [::1]:53) or an IP, got "dns.example"'
-    ])
+    expect(problems({ antispam: { lists: { servers: ["zen.example:10.0.0.2"] } } })).toEqual(['antispam.lists.servers[0]: expected a DNS zone, got "zen.example:10.0.0.2"'])
     expect(problems({ protocols: { listeners: [{ listen: "127.0.0.1", upstream: "imap.example:143" }] } })).toEqual([
       'protocols.listeners[0].listen: expected host:port to listen on (port 0 = any free port), got "127.0.0.1"'
     ])
@@ -160,16 +144,6 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(problems({ plugins: [{ options: {} }] })).toEqual(["plugins[0].use: expected a plugin module name or path, got nothing (this key is required)"])
   })
 
-  it("sender authentication keys name the bad value", () => {
-    expect(problems({ antispam: { dmarc: { trustedForwarders: ["10.0.0.0/33"] }, arc: { trustedSealers: ["not a domain"] }, auth: { timeoutSeconds: 0 } } })).toEqual([
-      "antispam.auth.timeoutSeconds: expected a number >= 0.001, got 0",
-      'antispam.dmarc.trustedForwarders[0]: expected an IP address or CIDR range, got "10.0.0.0/33"',
-      'antispam.arc.trustedSealers[0]: expected a domain name, got "not a domain"'
-    ])
-    const ok = GatewayConfig.decode({ antispam: { dmarc: { enforce: true, trustedForwarders: ["192.0.2.0/24"] }, arc: { trustedSealers: ["lists.example.org."] } } })
-    expect(ok.ok && ok.config.antispam.dmarc).toEqual({ enforce: true, trustedForwarders: ["192.0.2.0/24"] })
-  })
-
   it("state.redis: Sentinel, Cluster, secrets and TLS, each problem at its key", () => {
     const sentinel = GatewayConfig.decode({ state: { backend: "redis", redis: { sentinel: { masterName: "mymaster", nodes: ["10.0.0.1:26379", "[::1]:26380"] }, passwordEnv: "REDIS_PW" } } })
     expect(sentinel.ok && sentinel.config.state.redis?.sentinel?.nodes).toEqual(["10.0.0.1:26379", "[::1]:26380"])
@@ -192,9 +166,6 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
   it("cross-field checks", () => {
     expect(problems({ state: { backend: "redis" } })).toEqual(["state.url: expected a redis:// URL (or state.redis.sentinel or state.redis.cluster) when state.backend is redis, got nothing"])
     expect(problems({ classifier: { hamBelow: 0.95 } })).toEqual(["classifier.spamAbove: expected a number greater than hamBelow (0.95), got 0.9"])
-    expect(problems({ antispam: { tempReject: { submitForAnalysis: true } } })).toEqual([
-      "antispam.tempReject.analysisUrl: expected an http:// or https:// URL when submitForAnalysis is true, got nothing"
-    ])
     expect(problems({ delivery: { maildir: "./m", downstream: { host: "10.0.0.5" } } })).toEqual([
       "delivery.downstream: expected no downstream when maildir is set (use one of them), got a mapping"
     ])
@@ -229,7 +200,7 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     const r = GatewayConfig.decode({
       smtp: { port: 25, hostname: "mx.example", tls: { certFile: "c.pem", keyFile: "k.pem" } },
       delivery: { downstream: { host: "10.0.0.5", port: 10025, protocol: "lmtp", tls: "required", servername: "mx.example" } },
-      antispam: { rbl: { servers: ["bl.example", "zen.example:127.0.0.4"] }, dns: { servers: ["127.0.0.1:5353", "[::1]:53", "192.0.2.53"] }, bypass: { allowedIps: ["::ffff:10.0.0.0/104", "2001:db8::/32"] }, endUserBlocklist: { entries: ["198.51.100.0/24", "user@example.net", "example.net"] } },
+      antispam: { lists: { servers: ["bl.example", "zen.example:127.0.0.4"], allowedIps: ["::ffff:10.0.0.0/104", "2001:db8::/32"] } },
       state: { backend: "redis", url: "redis://127.0.0.1:6379/0" },
       protocols: { tlsPorts: 993, listeners: [{ listen: "[::1]:0", upstream: "imap.example:993", protocol: "imap" }], clamd: { host: "127.0.0.1", port: 3310 } },
       plugins: [{ use: "@example/plugin", options: { anything: [1, null] } }]
@@ -238,7 +209,7 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     if (!r.ok) return
     expect(r.config.protocols.tlsPorts).toBe("993")
     expect(r.config.protocols.listeners[0]).toEqual({ listen: "[::1]:0", upstream: "imap.example:993", protocol: "imap" })
-    expect(r.config.antispam.rbl.servers).toEqual(["bl.example", "zen.example:127.0.0.4"])
+    expect(r.config.antispam.lists.servers).toEqual(["bl.example", "zen.example:127.0.0.4"])
   })
 })
 
@@ -259,5 +230,15 @@ describe("properties", () => {
     }
     expect(GatewayConfig.decode(r.config)).toEqual(r)
     expect(GatewayConfig.decodeText(stringify(r.config))).toEqual(r)
+  })
+})
+
+describe("composing the antispam section", () => {
+  it("a contribution's keys join the policy's; a key declared twice is a programming error", () => {
+    const own = { options: { size: number(0).pipe(withDefault(3)) } }
+    const codec = Config.make(Config.composeAntispam([own]))
+    expect(codec.defaults().antispam).toEqual({ enabled: true, onSpam: "quarantine", spamScore: 5, scores: {}, size: 3 })
+    expect(() => Config.composeAntispam([own, own])).toThrow("antispam.size is declared twice")
+    expect(() => Config.composeAntispam([{ options: { onSpam: number(0) } }])).toThrow("antispam.onSpam is declared twice")
   })
 })

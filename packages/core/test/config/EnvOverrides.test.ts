@@ -2,7 +2,7 @@
 // ignoring case and underscores, values parsed as YAML, env winning over the file.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import * as GatewayConfig from "../../src/config/index.ts"
+import { GatewayConfig } from "./support/codec.ts"
 import { parseEnv } from "../../src/config/EnvOverrides.ts"
 
 const withEnv = (text: string, env: Record<string, string | undefined>) => GatewayConfig.decodeText(text, { source: "mailmoat.yaml", env })
@@ -18,8 +18,8 @@ describe("environment overrides", () => {
       MAILMOAT_SMTP__PORT: "2626",
       MAILMOAT_SMTP__MAX_RECIPIENTS: "50",
       MAILMOAT_ANTISPAM__ONSPAM: "reject",
-      MAILMOAT_ANTISPAM__TEMPREJECT__ENABLED: "true",
-      MAILMOAT_ANTISPAM__RBL__SERVERS: "[bl.example, zen.example:127.0.0.4]",
+      MAILMOAT_ANTISPAM__LISTS__ENABLED: "true",
+      MAILMOAT_ANTISPAM__LISTS__SERVERS: "[bl.example, zen.example:127.0.0.4]",
       MAILMOAT_PROTOCOLS__LISTENERS: "[{ listen: 127.0.0.1:1143, upstream: imap.example:143 }]",
       MAILMOAT_STATE__KEY_PREFIX: "gw1:",
       PATH: "/usr/bin",
@@ -30,8 +30,8 @@ describe("environment overrides", () => {
     expect(r.config.smtp.port).toBe(2626)
     expect(r.config.smtp.maxRecipients).toBe(50)
     expect(r.config.antispam.onSpam).toBe("reject")
-    expect(r.config.antispam.tempReject.enabled).toBe(true)
-    expect(r.config.antispam.rbl.servers).toEqual(["bl.example", "zen.example:127.0.0.4"])
+    expect(r.config.antispam.lists.enabled).toBe(true)
+    expect(r.config.antispam.lists.servers).toEqual(["bl.example", "zen.example:127.0.0.4"])
     expect(r.config.protocols.listeners).toEqual([{ listen: "127.0.0.1:1143", upstream: "imap.example:143", protocol: "auto" }])
     expect(r.config.state.keyPrefix).toBe("gw1:")
   })
@@ -67,17 +67,17 @@ describe("environment overrides", () => {
   })
 
   it("a bad value names the path and the variable that set it", () => {
-    const r = withEnv("smtp:\n  port: 25\n", { MAILMOAT_SMTP__PORT: "abc", MAILMOAT_ANTISPAM__BYPASS__ALLOWED_IPS: "[10.0.0.0/8, 300.1.1.1/33]" })
+    const r = withEnv("smtp:\n  port: 25\n", { MAILMOAT_SMTP__PORT: "abc", MAILMOAT_ANTISPAM__LISTS__ALLOWED_IPS: "[10.0.0.0/8, 300.1.1.1/33]" })
     expect(r.ok ? [] : r.problems).toEqual([
       'smtp.port: expected an integer from 0 to 65535 (0 = any free port), got "abc" (set by MAILMOAT_SMTP__PORT)',
-      'antispam.bypass.allowedIps[1]: expected an IP address or CIDR range, got "300.1.1.1/33" (set by MAILMOAT_ANTISPAM__BYPASS__ALLOWED_IPS)'
+      'antispam.lists.allowedIps[1]: expected an IP address or CIDR range, got "300.1.1.1/33" (set by MAILMOAT_ANTISPAM__LISTS__ALLOWED_IPS)'
     ])
   })
 
   it("an unparsable value is a problem naming the variable", () => {
-    const r = withEnv("", { MAILMOAT_ANTISPAM__RBL__SERVERS: "[bl.example" })
+    const r = withEnv("", { MAILMOAT_ANTISPAM__LISTS__SERVERS: "[bl.example" })
     expect(r.ok ? [] : r.problems).toHaveLength(1)
-    expect(r.ok ? "" : r.problems[0]).toMatch(/^MAILMOAT_ANTISPAM__RBL__SERVERS:1: .*expected a YAML value/)
+    expect(r.ok ? "" : r.problems[0]).toMatch(/^MAILMOAT_ANTISPAM__LISTS__SERVERS:1: .*expected a YAML value/)
   })
 
   it("env problems are reported with the file's syntax errors", () => {
@@ -85,7 +85,7 @@ describe("environment overrides", () => {
     expect(r.ok ? [] : r.problems.map((p) => p.split(":")[0])).toEqual(["mailmoat.yaml", "MAILMOAT_NOPE"])
   })
 
-  const segment = fc.oneof(fc.constantFrom("SMTP", "PORT", "ANTISPAM", "RBL", "SERVERS", "PLUGINS", "0", "", "MAX_RECIPIENTS", "LISTENERS", "__proto__", "constructor"), fc.string({ maxLength: 6 }))
+  const segment = fc.oneof(fc.constantFrom("SMTP", "PORT", "ANTISPAM", "LISTS", "SERVERS", "PLUGINS", "0", "", "MAX_RECIPIENTS", "LISTENERS", "__proto__", "constructor"), fc.string({ maxLength: 6 }))
   const name = fc.array(segment, { minLength: 0, maxLength: 4 }).map((s) => `MAILMOAT_${s.join("__")}`)
   const value = fc.oneof(fc.string(), fc.constantFrom("[a, b", "{x: 1}", "*alias", "&a [*a]", "2626", "true", "~", "- a\n- b", ": :"))
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { ListFile, ListStore } from "@mailmoat/antispam"
-import { RedisListDocuments, SharedClient } from "@mailmoat/redis"
+import { RedisConnection, RedisListDocuments } from "@mailmoat/redis"
 import { describe, expect, test } from "vitest"
 import { listKinds } from "../src/commands/lists.ts"
 import { startRedis } from "../../../packages/antispam/test/support/redis.ts"
@@ -95,8 +95,8 @@ describe("lists import / export", () => {
 
   test("with state.backend redis an import lands in Redis and reaches a running node at once", { timeout: 90_000 }, async () => {
     const redis = await startRedis()
-    const client = SharedClient.open(redis.url)
-    const node = RedisListDocuments.make({ client, names: ["enduser"] })
+    const connection = RedisConnection.make({ url: redis.url })
+    const node = RedisListDocuments.make({ client: connection.client, names: ["enduser"] })
     try {
       await node.ready
       const dir = tmp()
@@ -112,7 +112,7 @@ describe("lists import / export", () => {
       expect(existsSync(join(dir, "data", "lists"))).toBe(false)
     } finally {
       await node.close()
-      client.disconnect()
+      await connection.close()
       await redis.stop()
     }
   })

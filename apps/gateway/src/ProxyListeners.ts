@@ -272,7 +272,7 @@ export const startProxies = async (
   options: { readonly base: string; readonly dataDir: string; readonly log?: ((line: string) => void) | undefined; readonly classifierStage?: Stage | undefined }
 ): Promise<ProxyListeners | undefined> => {
   if (!config.protocols.filtering || config.protocols.listeners.length === 0) return undefined
-  const client = makeClientScanner(config, { dataDir: options.dataDir, log: options.log, classifierStage: options.classifierStage })
+  const client = makeClientScanner(config, { dataDir: options.dataDir, base: options.base, log: options.log, classifierStage: options.classifierStage })
   let listeners: ProxyListeners
   try {
     listeners = await startProxyListeners(config.protocols, { base: options.base, scanner: client.scanner, log: options.log })

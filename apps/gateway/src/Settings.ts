@@ -18,7 +18,9 @@ import { readFileSync } from "node:fs"
 import { hostname as osHostname } from "node:os"
 import { resolve } from "node:path"
 import { GatewayConfig } from "@mailmoat/antispam"
+import { ConfigError } from "./ConfigError.ts"
 import { checkKeyPair, ensureReadable } from "./StartupChecks.ts"
+import { type StateSettings, stateSettings } from "./StateStores.ts"
 import { StartupError } from "./StartupError.ts"
 import type { Smtp } from "@mailmoat/protocols"
 import type { RateLimitSettings } from "./RateLimits.ts"
@@ -66,17 +68,13 @@ export interface GatewaySettings {
   readonly admin: { readonly enabled: boolean; readonly host: string; readonly port: number }
   /** The decoded `antispam` section: assignable to `@mailmoat/antispam`'s `AntispamInput`. */
   readonly antispam: GatewayConfig.AntispamConfig
+  /** `state`, resolved: how to reach Redis with its secrets read (`state.redis` files checked at start). */
+  readonly state: StateSettings
   /** The whole decoded configuration (state, classifier, protocols, plugins, log). */
   readonly config: GatewayConfig.Config
 }
 
-/** A configuration that does not decode; `problems` has one line each. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError"
-  constructor(readonly problems: ReadonlyArray<string>) {
-    super(problems.join("\n"))
-  }
-}
+export { ConfigError } from "./ConfigError.ts"
 
 /** Reads a PEM file named in the configuration, with an error that names the key. */
 const readPem = (path: string, key: string, base: string): string => {
@@ -227,6 +225,7 @@ export function resolveSettings(config: unknown, base = process.cwd()): GatewayS
     quarantine: { path: resolve(base, c.quarantine.path ?? `${dataDir}/quarantine`) },
     admin: c.admin,
     antispam: antispamSection(c.antispam, base),
+    state: stateSettings(c.state, base),
     config: c
   }
 }

@@ -18,18 +18,18 @@
  */
 import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { type GatewayConfig, ListFile, RecipientDirectory } from "@mailmoat/antispam"
+import { ListFile, RecipientDirectory } from "@mailmoat/antispam"
 import { type DnsCacheStore, type ListDocumentsShape, type RateCounterShape, State } from "@mailmoat/core"
 import { FileListDocuments } from "@mailmoat/platform-node"
 import type { Smtp } from "@mailmoat/protocols"
-import { RedisAuthFailureStore, RedisDnsCacheStore, RedisListDocuments, RedisRateCounter, SharedClient } from "@mailmoat/redis"
+import { RedisAuthFailureStore, RedisConnection, RedisDnsCacheStore, RedisListDocuments, RedisRateCounter } from "@mailmoat/redis"
 import type { GatewayLog } from "./Log.ts"
 import type { GatewaySettings } from "./Settings.ts"
+import type { StateSettings } from "./StateStores.ts"
 
 export interface SharedStateSettings {
-  readonly backend: "embedded" | "redis"
-  readonly url?: string | undefined
-  readonly keyPrefix?: string | undefined
+  /** `state`, resolved (`StateStores.stateSettings`): how to reach Redis, secrets read. */
+  readonly state: StateSettings
   /** `antispam.bypass.directory` (absolute), the seed of the shared directory. */
   readonly directoryFile?: string | undefined
 }
@@ -37,7 +37,7 @@ export interface SharedStateSettings {
 /** The shared state's settings from the gateway's: `state`, and the directory file to seed from. */
 export const sharedStateSettings = (s: GatewaySettings, base: string): SharedStateSettings => {
   const directory = s.config.antispam.bypass.directory
-  return { backend: s.config.state.backend, url: s.config.state.url, keyPrefix: s.config.state.keyPrefix, directoryFile: directory === undefined ? undefined : resolve(base, directory) }
+  return { state: s.state, directoryFile: directory === undefined ? undefined : resolve(base, directory) }
 }
 
 /** The recipient directory's document name in the shared list store. */
@@ -58,9 +58,11 @@ export interface SharedState {
 export const embedded = (): SharedState => ({ backend: "embedded", rateCounter: State.makeMemoryRateCounter(), close: async () => {} })
 
 export const openSharedState = async (settings: SharedStateSettings, logger: GatewayLog): Promise<SharedState> => {
-  if (settings.backend !== "redis" || settings.url === undefined) return embedded()
-  const client = SharedClient.open(settings.url)
-  const prefix = settings.keyPrefix ?? "mailmoat:"
+  const options = settings.state.backend === "redis" ? settings.state.redis : undefined
+  if (options === undefined) return embedded()
+  // A handle on the process's one connection (standalone, TLS, ACL, Sentinel or Cluster).
+  const connection = RedisConnection.acquire(options)
+  const { client, keyPrefix: prefix } = connection
   const lists = RedisListDocuments.make({
     client,
     prefix,
@@ -77,7 +79,7 @@ export const openSharedState = async (settings: SharedStateSettings, logger: Gat
     lists,
     close: async () => {
       await lists.close()
-      client.disconnect()
+      await connection.close()
     }
   }
 }
@@ -87,23 +89,22 @@ export const openSharedState = async (settings: SharedStateSettings, logger: Gat
  * `<dataDir>/lists`, or the shared store in Redis (loaded; `close` when done).
  */
 export const openListDocuments = async (
-  config: GatewayConfig.Config,
+  state: StateSettings,
   dataDir: string
 ): Promise<{ readonly documents: ListDocumentsShape; readonly where: string; readonly close: () => Promise<void> }> => {
-  const state = config.state
-  if (state.backend !== "redis" || state.url === undefined) {
+  if (state.backend !== "redis" || state.redis === undefined) {
     const dir = join(dataDir, "lists")
     return { documents: FileListDocuments.make(dir), where: dir, close: async () => {} }
   }
-  const client = SharedClient.open(state.url)
-  const documents = RedisListDocuments.make({ client, prefix: state.keyPrefix, names: [...ListFile.listKinds] })
+  const connection = RedisConnection.acquire(state.redis)
+  const documents = RedisListDocuments.make({ client: connection.client, prefix: connection.keyPrefix, names: [...ListFile.listKinds] })
   await documents.ready
   return {
     documents,
-    where: `redis (prefix ${state.keyPrefix})`,
+    where: `redis (prefix ${connection.keyPrefix})`,
     close: async () => {
       await documents.close()
-      client.disconnect()
+      await connection.close()
     }
   }
 }

@@ -3,39 +3,88 @@
  * embedded (memory records, files under `dataDir`) by default, Redis (`@mailmoat/redis`) with
  * `state.backend: redis`, keys under `state.keyPrefix` (default `mailmoat:`).
  *
+ * Every Redis store runs on the process's one connection for the configuration
+ * (`RedisConnection.acquire`): each store holds a handle, and the connection closes with the last.
+ *
+ * **Gotchas**
+ * - `stateSettings` reads the password and TLS files `state.redis` names; a file that cannot be
+ *   read is a `ConfigError` naming the key (the gateway exits 2).
+ *
  * @category constructors
  * @since 0.1.0
  */
 import { ListStore } from "@mailmoat/antispam"
-import { Dns, type DnsCacheStore, type QuarantineStoreShape, type TempRejectStoreShape, type TokenStoreShape } from "@mailmoat/core"
+import { Dns, type DnsCacheStore, type GatewayConfig, type QuarantineStoreShape, type TempRejectStoreShape, type TokenStoreShape } from "@mailmoat/core"
 import { FileListDocuments, FileQuarantineStore, NodeDns } from "@mailmoat/platform-node"
-import { RedisQuarantineStore, RedisTempRejectStore, RedisTokenStore } from "@mailmoat/redis"
+import { RedisConnection, RedisQuarantineStore, RedisSettings, RedisTempRejectStore, RedisTokenStore } from "@mailmoat/redis"
 import { join } from "node:path"
+import { ConfigError } from "./ConfigError.ts"
 
 export interface StateSettings {
   readonly backend: "embedded" | "redis"
-  readonly url?: string | undefined
-  readonly keyPrefix?: string | undefined
+  /** How to reach Redis, secrets read; set when `backend` is `redis`. */
+  readonly redis?: RedisConnection.RedisConnectionOptions | undefined
+  /** `state.redis.waitReplicas`: replicas a quarantined message must reach. */
+  readonly waitReplicas?: number | undefined
 }
 
-const redisOf = (state: StateSettings) => (state.backend === "redis" && state.url !== undefined ? { url: state.url, prefix: state.keyPrefix ?? "mailmoat:" } : undefined)
+/** The `state` section resolved: files relative to `base`, the password variable from `env`. */
+export const stateSettings = (state: GatewayConfig.StateConfig, base: string, env: Readonly<Record<string, string | undefined>> = process.env): StateSettings => {
+  try {
+    return { backend: state.backend, redis: RedisSettings.fromConfig(state, { base, env }), waitReplicas: state.redis?.waitReplicas }
+  } catch (error) {
+    if (error instanceof RedisSettings.RedisConfigError) throw new ConfigError(error.problems)
+    throw error
+  }
+}
+
+const connectionOf = (state: StateSettings) => (state.backend === "redis" && state.redis !== undefined ? RedisConnection.acquire(state.redis) : undefined)
+
+/** Where the state lives, without secrets: `embedded`, or the Redis connection's description. */
+export const describeState = (state: StateSettings): string =>
+  state.backend === "redis" && state.redis !== undefined ? `${RedisConnection.describeOptions(state.redis)} (prefix ${state.redis.keyPrefix ?? "mailmoat:"})` : "embedded"
+
+/**
+ * The gateway's own handle on the Redis connection, held for the process's life, so the stores
+ * (rebuilt on reload) always find it open, and its changes are logged: `redis_ready`,
+ * `redis_restored`, `redis_lost` (once per outage), `redis_hung` (no replies; rebuilt).
+ */
+export const watchRedis = (
+  state: StateSettings,
+  log: { readonly info: (event: string, fields?: Record<string, string | number>) => void; readonly warn: (event: string, fields?: Record<string, string | number>) => void }
+): { readonly close: () => Promise<void> } => {
+  const connection = connectionOf(state)
+  if (connection === undefined) return { close: async () => {} }
+  const redis = connection.describe
+  const stop = connection.watch((e) => {
+    if (e.type === "ready") log.info(e.restored ? "redis_restored" : "redis_ready", { redis })
+    else if (e.type === "lost") log.warn("redis_lost", { redis, reason: e.reason })
+    else log.warn("redis_hung", { redis, timeouts: e.timeouts })
+  })
+  return {
+    close: async () => {
+      stop()
+      await connection.close()
+    }
+  }
+}
 
 /** Shared temporary-rejection records; `undefined` = the engine's embedded memory store. */
 export const tempRejectStore = (state: StateSettings): TempRejectStoreShape | undefined => {
-  const redis = redisOf(state)
-  return redis && RedisTempRejectStore.make({ url: redis.url, prefix: `${redis.prefix}tempreject:` })
+  const connection = connectionOf(state)
+  return connection && RedisTempRejectStore.make(connection)
 }
 
 /** Shared learned classifier counts; `undefined` = memory, this process only. */
 export const tokenStore = (state: StateSettings): TokenStoreShape | undefined => {
-  const redis = redisOf(state)
-  return redis && RedisTokenStore.make({ url: redis.url, prefix: `${redis.prefix}classifier:` })
+  const connection = connectionOf(state)
+  return connection && RedisTokenStore.make(connection)
 }
 
 /** The quarantine: files under `path`, or Redis. */
 export const quarantineStore = (path: string, state: StateSettings): QuarantineStoreShape => {
-  const redis = redisOf(state)
-  return redis ? RedisQuarantineStore.make({ url: redis.url, prefix: `${redis.prefix}quarantine:` }) : FileQuarantineStore.make({ root: path })
+  const connection = connectionOf(state)
+  return connection ? RedisQuarantineStore.make(connection, { waitReplicas: state.waitReplicas }) : FileQuarantineStore.make({ root: path })
 }
 
 /** The imported lists (`mailmoat lists import`) under `<dataDir>/lists`. */

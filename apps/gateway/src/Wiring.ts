@@ -18,6 +18,7 @@ import type { GatewayConfig } from "@mailmoat/antispam"
 import { type LoadedPlugins, loadPlugins } from "./Plugins.ts"
 import { type Protection, startProtection } from "./Protection.ts"
 import type { SharedState } from "./SharedState.ts"
+import { stateSettings } from "./StateStores.ts"
 
 export interface WiringOptions {
   /** Directory relative paths and plugin names are resolved from (the configuration file's). */
@@ -56,7 +57,7 @@ export const wire = async (config: GatewayConfig.Config, options: WiringOptions)
           hostname: config.smtp.hostname ?? osHostname(),
           antispam: options.antispam ?? config.antispam,
           classifier: config.classifier,
-          state: { backend: config.state.backend, url: config.state.url, keyPrefix: config.state.keyPrefix },
+          state: stateSettings(config.state, options.base),
           providers: plugins.providers,
           stages: plugins.stages,
           healthIntervalMillis: options.healthIntervalMillis,

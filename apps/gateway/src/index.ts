@@ -35,6 +35,7 @@ import { buildWiring } from "./reload/Wiring.ts"
 import { type GatewaySettings, listenerLimits, resolveSettings } from "./Settings.ts"
 import { openSharedState, type SharedState, sharedStateSettings } from "./SharedState.ts"
 import { ensureDirectory } from "./StartupChecks.ts"
+import { watchRedis } from "./StateStores.ts"
 import { listenError } from "./StartupError.ts"
 
 export type { Evaluate } from "./GatewayHandler.ts"
@@ -46,6 +47,7 @@ export { ConfigError, type DeliverySettings, type GatewaySettings, resolveSettin
 export { StartupError, type StartupReason } from "./StartupError.ts"
 export * as StateStores from "./StateStores.ts"
 export * as SharedState from "./SharedState.ts"
+export type { StateSettings } from "./StateStores.ts"
 export * as Log from "./Log.ts"
 export { type Wiring, type WiringOptions, wire } from "./Wiring.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
@@ -146,13 +148,18 @@ export const startGateway = async (config: unknown, options: GatewayOptions = {}
   let wiring: SwappableHandler
   let shared: SharedState
   try {
+    // First holder of the Redis connection (state.backend: redis): open for the gateway's life, changes logged.
+    await own(
+      async () => watchRedis(initialSettings.state, logger),
+      (w) => w.close()
+    )
     // Before the wirings: the shared lists are loaded before anything listens.
     shared = await own(
       () => openSharedState(sharedStateSettings(initialSettings, base), logger),
       (s) => s.close()
     )
     quarantine = await own(
-      async () => openQuarantine({ path: initialSettings.quarantine.path, state: initialSettings.config.state }),
+      async () => openQuarantine({ path: initialSettings.quarantine.path, state: initialSettings.state }),
       (q) => q.close()
     )
     const context = { base, logger, quarantine, metrics, evaluate: options.evaluate, shared }

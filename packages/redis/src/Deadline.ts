@@ -7,10 +7,9 @@
  * @category constructors
  * @since 0.1.0
  */
-import type { Cluster, Redis } from "ioredis"
+import type { RedisClient } from "./RedisClient.ts"
 
-/** What every store here takes: one standalone, Sentinel or Cluster client owned by the caller. */
-export type RedisClient = Redis | Cluster
+export type { RedisClient } from "./RedisClient.ts"
 
 /** @category errors */
 export class RedisDeadlineError extends Error {

@@ -49,8 +49,8 @@ export const runImport = async (a: Parsed): Promise<number> => {
 
 /** The files under `<dataDir>/lists`, or the shared store in Redis. */
 const openLists = async (config: LoadedConfig) => {
-  const { SharedState } = await import("@mailmoat/gateway")
-  return SharedState.openListDocuments(config.config, config.dataDir)
+  const { SharedState, StateStores } = await import("@mailmoat/gateway")
+  return SharedState.openListDocuments(StateStores.stateSettings(config.config.state, config.base), config.dataDir)
 }
 
 export const runExport = async (a: Parsed): Promise<number> => {

@@ -8,7 +8,8 @@
  *   host name, `<dataDir>/maildir`, `<dataDir>/quarantine`), so they stay absent when not set.
  * - `delivery` takes `maildir` or `downstream`, not both. `delivery.maildir` is a path, or
  *   `{ path, domains }` to name the local domains (recipients elsewhere get 550 5.1.1 at RCPT).
- * - `state.url` is required when `state.backend` is `redis`.
+ * - With `state.backend: redis`, exactly one of `state.url`, `state.redis.sentinel` and
+ *   `state.redis.cluster` names the Redis servers.
  *
  * @category models
  * @since 0.1.0
@@ -16,6 +17,7 @@
 import { Schema } from "effect"
 import { boolean, doc, int, list, listenPort, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
 import { isHost, isLoopbackHost, isUrl } from "./Formats.ts"
+import { Redis } from "./RedisSchema.ts"
 
 const host = string("a host name or IP address", isHost)
 
@@ -162,16 +164,30 @@ const DnsCache = Schema.Struct({
   localEntries: int(0).pipe(doc("Answers each gateway keeps in memory in front of the shared cache (0 = none: every lookup asks the shared cache)."), withDefault(10000))
 }).annotate({ description: "The DNS answer cache: each gateway's memory, in front of Redis with state.backend redis." })
 
+/** The servers of a Redis backend: a URL, or sentinels, or cluster seeds; one of them. */
+const stateServers = (s: { readonly backend: string; readonly url?: string | undefined; readonly redis?: { readonly sentinel?: unknown; readonly cluster?: unknown } | undefined }) => {
+  const topology = s.redis?.sentinel !== undefined ? "sentinel" : s.redis?.cluster !== undefined ? "cluster" : undefined
+  if (s.url !== undefined && topology !== undefined) return { path: ["url"], issue: `no state.url with state.redis.${topology} (the ${topology === "sentinel" ? "sentinels name the master" : "seed nodes name the servers"})` }
+  if (s.backend === "redis" && s.url === undefined && topology === undefined)
+    return { path: ["url"], issue: "a redis:// URL (or state.redis.sentinel or state.redis.cluster) when state.backend is redis" }
+  return undefined
+}
+
 export const State = Schema.Struct({
   backend: literals(["embedded", "redis"]).pipe(doc("Where shared state lives: embedded (memory + files) or redis (several gateways)."), withDefault("embedded")),
-  url: string("a redis:// or rediss:// URL", (s) => isUrl(s, ["redis", "rediss"])).pipe(doc("Redis server, required for backend redis.", "redis://127.0.0.1:6379/0"), optional),
-  keyPrefix: string("a non-empty key prefix").pipe(doc("Prefix of every Redis key."), withDefault("mailmoat:")),
+  url: string("a redis:// or rediss:// URL", (s) => isUrl(s, ["redis", "rediss"])).pipe(
+    doc("Redis server (rediss:// for TLS), unless state.redis.sentinel or state.redis.cluster names the servers.", "redis://127.0.0.1:6379/0"),
+    optional
+  ),
+  keyPrefix: string("a non-empty key prefix without { or }", (s) => s.trim() !== "" && !/[{}]/.test(s)).pipe(
+    doc("Prefix of every Redis key (braces are reserved for the Cluster hash tags the stores add)."),
+    withDefault("mailmoat:")
+  ),
+  redis: Redis.pipe(doc("Credentials, TLS, Sentinel or Cluster, deadlines (see docs/scale-out.md).", { passwordFile: "/etc/mailmoat/redis.pass" }), optional),
   dnsCache: DnsCache.pipe(section)
 })
   .annotate({ description: "Shared state: temporary-rejection records, reputation, DNS cache, quarantine index." })
-  .check(
-    Schema.makeFilter((s) => (s.backend === "redis" && s.url === undefined ? { path: ["url"], issue: "a redis:// URL when state.backend is redis" } : undefined))
-  )
+  .check(Schema.makeFilter(stateServers))
 
 export const Log = Schema.Struct({
   level: literals(["debug", "info", "warn", "error"]).pipe(doc("Least severe level logged."), withDefault("info")),

@@ -1,8 +1,13 @@
-// A client as the gateway opens it (no offline queue, short timeouts), and waiting helpers.
+// A client as the process's connection builds it (no offline queue, short timeouts), and
+// waiting helpers.
 import type { Redis } from "ioredis"
-import { open } from "../../src/SharedClient.ts"
+import { clientOf } from "../../src/RedisClient.ts"
 
-export const client = (url: string, timeoutMillis = 1000): Redis => open(url, timeoutMillis)
+export const client = (url: string, timeoutMillis = 1000): Redis => {
+  const c = clientOf({ url }, timeoutMillis, timeoutMillis) as Redis
+  c.on("error", () => {})
+  return c
+}
 
 /** Waits until the client is ready (bounded). */
 export const ready = async (c: Redis, millis = 3000): Promise<void> => {

@@ -1,6 +1,7 @@
 // Longer chaos soak for the Redis scale-out: runs apps/gateway/test/redis-chaos.test.ts (two
 // built gateways sharing Redis through a stop, a pause and a Sentinel failover) with every phase
-// --scale times longer, and prints its per-fault table (accepted, delivered, quarantined,
+// --scale times longer (REDIS_CHAOS_SCALE: not a MAILMOAT_* name, which the gateways would read as
+// configuration), and prints its per-fault table (accepted, delivered, quarantined,
 // deferred, lost). The test itself fails when anything accepted is lost.
 //
 // Run: pnpm exec turbo run build && node bench/redis-chaos.mjs [--scale=10]
@@ -19,7 +20,7 @@ const gateway = join(dirname(fileURLToPath(import.meta.url)), "..", "apps", "gat
 console.log(`redis chaos soak: phases x${scale}`)
 const r = spawnSync("npx", ["vitest", "run", "test/redis-chaos.test.ts"], {
   cwd: gateway,
-  env: { ...process.env, MAILMOAT_CHAOS_SCALE: String(scale) },
+  env: { ...process.env, REDIS_CHAOS_SCALE: String(scale) },
   stdio: "inherit"
 })
 process.exit(r.status ?? 1)

@@ -12,8 +12,8 @@ import { sentinel } from "../../../packages/redis/test/support/RedisTopologies.t
 import { type ChildGateway, delivered, type Kind, makeSender, startChildGateway, type Tally } from "./support/chaos.ts"
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-// Phase lengths are multiplied by MAILMOAT_CHAOS_SCALE (bench/redis-chaos.mjs runs a longer soak).
-const SCALE = Math.max(1, Number(process.env.MAILMOAT_CHAOS_SCALE ?? 1) || 1)
+// Phase lengths are multiplied by REDIS_CHAOS_SCALE (bench/redis-chaos.mjs runs a longer soak).
+const SCALE = Math.max(1, Number(process.env.REDIS_CHAOS_SCALE ?? 1) || 1)
 const hold = (ms: number) => sleep(ms * SCALE)
 const budget = 120_000 * SCALE
 

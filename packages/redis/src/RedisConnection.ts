@@ -54,9 +54,6 @@ export type RedisConnectionEvent =
 export class RedisUnavailable extends Error {
   override readonly name = "RedisUnavailable"
   readonly isTemporary = true
-  constructor(message: string, options?: { readonly cause?: unknown }) {
-    super(message, options)
-  }
 }
 
 /** Timed-out calls in a row (no reply in between) after which the connection is made again. */

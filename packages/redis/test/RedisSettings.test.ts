@@ -2,15 +2,16 @@
 // the configuration's directory, the password variable, host:port lists; every problem names its
 // key and never shows a secret.
 import { fc, test as propTest } from "@fast-check/vitest"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { GatewayConfig } from "@mailmoat/antispam"
-import { describe, expect, test } from "vitest"
+import { afterAll, describe, expect, test } from "vitest"
 import { RedisSettings } from "../src/index.ts"
 
 describe("RedisSettings.fromConfig", () => {
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-redis-settings-"))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
   writeFileSync(join(dir, "pass"), "from-file\n")
   writeFileSync(join(dir, "empty"), "")
   writeFileSync(join(dir, "ca.pem"), "CA PEM")

@@ -1,7 +1,8 @@
 // The built-in configuration: the antispam section composed from the stage folders' options
 // (defaults, formats, cross-field checks, env overrides), decoded by core's codec.
+import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { Dns } from "@mailmoat/core"
+import { Dns, GatewayConfig as CoreConfig } from "@mailmoat/core"
 import { AntispamConfigError, GatewayConfig, makeClientAntispam, resolveAntispamSettings } from "../../src/index.ts"
 
 const problems = (input: unknown): ReadonlyArray<string> => {
@@ -121,5 +122,14 @@ describe("AntispamConfigError", () => {
     const scores = caught(() => makeClientAntispam({ scores: { RBL_LISTD: 4 } }, { dns: Dns.makeStatic({}), healthIntervalMillis: 0 }))
     expect(scores).toBeInstanceOf(AntispamConfigError)
     expect((scores as AntispamConfigError).problems).toEqual(["antispam.scores: no stage declares RBL_LISTD"])
+  })
+})
+
+describe("formats", () => {
+  // Together with platform-node's DnsServerFormat test (isDnsServer accepts exactly what NodeDns
+  // can use), this proves antispam.dns.servers accepts exactly what the resolver can use.
+  const serverLike = fc.oneof(fc.constantFrom("127.0.0.1:5353", "[::1]:53", "192.0.2.53", "dns.example", "1.2.3.4:0", "[::1]"), fc.string({ maxLength: 12 }))
+  test.prop([serverLike])("antispam.dns.servers entries are checked by core's isDnsServer", (s) => {
+    expect(GatewayConfig.decode({ antispam: { dns: { servers: [s] } } }).ok).toBe(CoreConfig.Formats.isDnsServer(s))
   })
 })

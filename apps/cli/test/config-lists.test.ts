@@ -6,7 +6,7 @@ import { RedisConnection, RedisListDocuments } from "@mailmoat/redis"
 import { describe, expect, test } from "vitest"
 import { listKinds } from "../src/commands/lists.ts"
 import { startRedis } from "../../../packages/antispam/test/support/redis.ts"
-import { hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
+import { hamMessage, hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
 
 describe("config", () => {
   test("config defaults prints YAML that validates as it is", async () => {
@@ -58,6 +58,16 @@ describe("config", () => {
       expect(r.stderr).toMatch(/dataDir: expected/)
       expect(hasStackTrace(r.stderr)).toBe(false)
     }
+  })
+
+  test("a weight for a symbol no stage declares: scan exits 2 naming antispam.scores (a typed error, not a crash)", async () => {
+    const config = writeConfig({ dataDir: `${tmp()}/data`, antispam: { scores: { NO_SUCH_SYMBOL: 3 }, endUserBlocklist: { enabled: false } }, classifier: { enabled: false } })
+    const r = await mailmoat(["scan", "-", "--config", config], { input: hamMessage() })
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toMatch(/^mailmoat: invalid configuration /)
+    expect(r.stderr).toContain("antispam.scores: no stage declares NO_SUCH_SYMBOL")
+    expect(r.stderr).not.toContain("internal error")
+    expect(hasStackTrace(r.stderr)).toBe(false)
   })
 })
 

@@ -34,6 +34,7 @@
  * @category constructors
  * @since 0.1.0
  */
+import type { GatewayLog } from "./Log.ts"
 import { type ClientAntispam, Classifier, makeClientAntispam, Threat } from "@mailmoat/antispam"
 import type { GatewayConfig } from "@mailmoat/antispam"
 import { Envelope, type Message, MessageModel, Policy, type Stage, type Verdict } from "@mailmoat/core"
@@ -46,7 +47,7 @@ export interface ClientProtectionServices {
   readonly dataDir: string
   /** Directory the `state.redis` files are read from (the configuration file's; default the working directory). */
   readonly base?: string | undefined
-  readonly log?: ((line: string) => void) | undefined
+  readonly logger: GatewayLog
   /**
    * The SMTP side's classifier stage, to share one model, one updater and one learning store.
    * Without it the scanner sets up its own from the `classifier` section (when enabled).
@@ -118,7 +119,9 @@ const replaced = (bytes: Uint8Array, message: Message, threats: ReadonlyArray<Th
 }
 
 export const makeClientScanner = (config: GatewayConfig.Config, services: ClientProtectionServices): ClientScanner => {
-  const log = services.log ?? (() => undefined)
+  const { logger } = services
+  // The antispam package reports free text (what loaded, what failed).
+  const log = logger.lines("info")
   const p = config.protocols
   const counters: ClientScannerCounters = { scanned: 0, passed: 0, tagged: 0, threatsReplaced: 0, threatsBlocked: 0, threatScanUnavailable: 0, failures: 0 }
 
@@ -156,7 +159,9 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
     const facts = result.facts as Threat.ThreatFacts | undefined
     if (facts?.unavailable) {
       counters.threatScanUnavailable++
-      log(`client-protection: threat scanner ${clamd.address} unavailable (${facts.unavailable.reason}: ${facts.unavailable.detail}); message passed with a warning header`)
+      logger.warn("threat_scan_unavailable", {
+        text: `client-protection: threat scanner ${clamd.address} unavailable (${facts.unavailable.reason}: ${facts.unavailable.detail}); message passed with a warning header`
+      })
     }
     return facts
   }
@@ -172,11 +177,11 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
         out = p.onThreat === "replace" ? replaced(bytes, message, threats) : undefined
         if (out === undefined) {
           counters.threatsBlocked++
-          log(`client-protection: message ${key.slice(0, 16)} blocked: ${threats.map((t) => t.signature).join(", ")}`)
+          logger.info("threat_blocked", { message: key.slice(0, 16), threats: threats.map((t) => t.signature).join(", ") })
           return rewrite(Threat.blockNotice({ headers: message.headers, threats }))
         }
         counters.threatsReplaced++
-        log(`client-protection: message ${key.slice(0, 16)}: ${threats.length} infected part(s) replaced: ${threats.map((t) => t.signature).join(", ")}`)
+        logger.info("threat_replaced", { message: key.slice(0, 16), parts: threats.length, threats: threats.map((t) => t.signature).join(", ") })
       }
       const spam = verdict?.class === "spam" ? verdict : undefined
       const warning = threat?.unavailable ? ([["X-Mailmoat-Warning", `not scanned for threats (scanner unavailable: ${threat.unavailable.reason})`]] as const) : []
@@ -190,7 +195,7 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
       return rewrite(out)
     } catch (error) {
       counters.failures++
-      log(`client-protection: scan failed, message passed unchanged: ${error instanceof Error ? error.message : String(error)}`)
+      logger.error("client_scan_failed", { error: error instanceof Error ? error.message : String(error), text: "message passed unchanged" })
       return PASS
     }
   }

@@ -42,8 +42,6 @@ export interface ExecuteContext {
   readonly log: (event: string, fields: Record<string, string | number | boolean>) => void
 }
 
-const reply = (code: number, enhanced: string, text: string): Smtp.SmtpReply => ({ code, enhanced, text })
-
 export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp.SmtpReply> => {
   if (plan._tag === "Tempfail" || plan._tag === "Reject") return Replies.refusal("data", plan._tag, plan.reason)
 
@@ -75,8 +73,8 @@ export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp
   const quarantine: Array<QuarantineGroup> = [...plan.quarantine]
   if (failed.length > 0) {
     const temporary = failed.find((f) => f.reply.code < 500)
-    if (delivered.length === 0 && temporary !== undefined) return asTemporary(temporary.reply)
-    if (delivered.length === 0 && quarantine.length === 0) return asPermanent(failed[0]!.reply)
+    if (delivered.length === 0 && temporary !== undefined) return Replies.downstreamTemporary(temporary.reply)
+    if (delivered.length === 0 && quarantine.length === 0) return Replies.downstreamPermanent(failed[0]!.reply)
     for (const f of failed) {
       quarantine.push({ recipients: [f.recipient], reason: `hand-off failed after other recipients were delivered: ${f.reply.code} ${f.reply.text}` })
     }
@@ -101,9 +99,3 @@ export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp
   }
   return Replies.accepted(ctx.queueId)
 }
-
-const asTemporary = (r: Smtp.SmtpReply): Smtp.SmtpReply =>
-  r.code >= 400 && r.code < 500 && r.code !== 421 ? r : reply(451, r.enhanced?.startsWith("4.") ? r.enhanced : "4.4.0", r.text)
-
-const asPermanent = (r: Smtp.SmtpReply): Smtp.SmtpReply =>
-  r.code >= 500 ? { code: r.code, enhanced: r.enhanced ?? "5.0.0", text: r.text.startsWith("Downstream") ? r.text : `Downstream: ${r.text}` } : asTemporary(r)

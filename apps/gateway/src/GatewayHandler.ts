@@ -1,7 +1,9 @@
 /**
- * The gateway's `SmtpHandler`: the policy side of an SMTP session. RCPT asks the hand-off (relay
- * mode opens the downstream transaction there, so refusals go back per recipient); DATA adds our
- * Received header, asks the evaluator for per-recipient outcomes, plans, executes and answers.
+ * The gateway's `SmtpHandler`: the policy side of an SMTP session. The engine's connect, mail and
+ * rcpt phases run at connection, MAIL FROM and each RCPT TO (`SessionPhases.ts`); RCPT then asks
+ * the hand-off (relay mode opens the downstream transaction there, so refusals go back per
+ * recipient); DATA adds our Received header, asks the evaluator for per-recipient outcomes with
+ * what the earlier phases gave, plans, executes and answers.
  *
  * **Gotchas**
  * - An evaluator that throws or rejects is handled like one that timed out: 451 4.7.1 (never a
@@ -14,23 +16,26 @@
  * @category services
  * @since 0.1.0
  */
-import type { Envelope, RecipientOutcome } from "@mailmoat/core"
+import type { Engine, Envelope, RecipientOutcome } from "@mailmoat/core"
 import { createHash, timingSafeEqual } from "node:crypto"
-import { Smtp } from "@mailmoat/protocols"
+import type { Smtp } from "@mailmoat/protocols"
 import { executePlan } from "./ExecutePlan.ts"
 import type { Quarantine } from "./Quarantine.ts"
 import type { Handoff, Transaction } from "./Handoff.ts"
 import type { Metrics } from "./Metrics.ts"
 import { deliverAll, type Plan, plan } from "./RecipientPlan.ts"
 import * as Replies from "./Replies.ts"
-import type { SessionStages } from "./SessionStages.ts"
+import type { SessionPhases } from "./SessionPhases.ts"
 import { receivedHeader } from "./TraceHeaders.ts"
 import type { GatewayLog, Level } from "./Log.ts"
 import { messageLine } from "./MessageLine.ts"
 import type { RateLimits } from "./RateLimits.ts"
 
-/** Per-recipient outcomes for a received message (the antispam module, when it is active). */
-export type Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool) => Promise<ReadonlyArray<RecipientOutcome>>
+/**
+ * Per-recipient outcomes for a received message (the antispam module, when it is active);
+ * `earlier` is what the session's connect, mail and rcpt phases gave.
+ */
+export type Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool, earlier?: Engine.Earlier) => Promise<ReadonlyArray<RecipientOutcome>>
 
 export interface HandlerDeps {
   readonly hostname: string
@@ -41,11 +46,13 @@ export interface HandlerDeps {
   readonly evaluate?: Evaluate | undefined
   /** SMTP AUTH accounts; AUTH is offered (inside TLS) only when there are some. */
   readonly users?: ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }> | undefined
-  /** Connect- and rcpt-phase stages (plugins), when any are configured. */
-  readonly sessionStages?: SessionStages | undefined
+  /** The engine's connect, mail and rcpt phases. */
+  readonly phases: SessionPhases
   /** Connection and message rate limits (shared across the fleet with Redis). */
   readonly rateLimits?: RateLimits | undefined
   readonly logger: GatewayLog
+  /** The gateway's clock (the `Clock` service). */
+  readonly now: () => number
 }
 
 /** How much an SMTP event matters: failures are warn/error, the per-message line info, the rest debug. */
@@ -98,16 +105,31 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
 
   const end = (sessionId: string): void => {
     params.delete(sessionId)
+    deps.phases.endTransaction(sessionId)
     deps.handoff.end(sessionId)
   }
 
-  const decide = async (envelope: Envelope.Envelope, spool: Smtp.Spool, id: string): Promise<{ plan: Plan; outcomes: ReadonlyArray<RecipientOutcome> }> => {
+  const decide = async (envelope: Envelope.Envelope, spool: Smtp.Spool, id: string, earlier: Engine.Earlier): Promise<{ plan: Plan; outcomes: ReadonlyArray<RecipientOutcome> }> => {
     if (deps.evaluate === undefined) return { plan: deliverAll(envelope.rcptTo), outcomes: [] }
     try {
-      const outcomes = await deps.evaluate(envelope, spool)
-      for (const o of outcomes) log(id, "verdict", { rcpt: o.recipient, class: o.verdict.class, score: o.verdict.score, action: o.action._tag, rule: o.rule })
-      // One line per stage (built-in or plugin) that failed or ran out of time: fail open, visibly.
-      const failed = new Map(outcomes.flatMap((o) => o.verdict.trace).filter((t) => t.outcome === "timeout" || t.outcome.startsWith("failed")).map((t) => [t.stage, t.outcome]))
+      const outcomes = await deps.evaluate(envelope, spool, earlier)
+      for (const o of outcomes)
+        log(id, "verdict", {
+          rcpt: o.recipient,
+          class: o.verdict.class,
+          score: o.verdict.score,
+          action: o.action._tag,
+          rule: o.rule,
+          stages: o.verdict.trace.map((t) => `${t.phase}:${t.stage}`).join(",")
+        })
+      // One line per data-phase stage (built-in or plugin) that failed or ran out of time: fail
+      // open, visibly. The session's phases logged their own when they ran.
+      const failed = new Map(
+        outcomes
+          .flatMap((o) => o.verdict.trace)
+          .filter((t) => t.phase === "data" && (t.outcome === "timeout" || t.outcome.startsWith("failed")))
+          .map((t) => [t.stage, t.outcome])
+      )
       for (const [stage, outcome] of failed) log(id, "stage_failed", { stage, outcome: String(outcome) })
       deps.metrics.scanned(outcomes)
       return { plan: plan(envelope.rcptTo, outcomes), outcomes }
@@ -127,7 +149,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
         deps.metrics.prom.refused("connection_rate")
         return limited
       }
-      const refused = await deps.sessionStages?.connect(session)
+      const refused = await deps.phases.connect(session)
       if (refused !== undefined) deps.metrics.prom.refused("connect_stage")
       return refused
     },
@@ -136,7 +158,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
       // Authenticated clients (our own relays and submission accounts) are not rate limited.
       const limited = session.authenticatedUser === undefined ? await deps.rateLimits?.message(session.clientAddress) : undefined
       if (limited !== undefined) return limited
-      const refused = await deps.sessionStages?.mail(session, address)
+      const refused = await deps.phases.mail(session, address)
       if (refused !== undefined) return refused
       const size = Number(p.get("SIZE") ?? "0")
       params.set(session.id, {
@@ -148,16 +170,16 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     },
 
     onRcptTo: async (session, mailFrom, recipient, accepted) => {
-      const refused = await deps.sessionStages?.rcpt(session, mailFrom, recipient, accepted)
+      const refused = await deps.phases.rcpt(session, mailFrom, recipient, accepted)
       return refused ?? deps.handoff.recipient(transaction(session, mailFrom), recipient)
     },
 
     onData: async (session, envelope, spool) => {
       const queueId = `${session.id}.${(++counter).toString(36)}`
-      const started = Date.now()
+      const started = deps.now()
       try {
-        const received = receivedHeader({ envelope, hostname: deps.hostname, id: queueId, now: Date.now() })
-        const { plan: decided, outcomes } = await decide(envelope, spool, queueId)
+        const received = receivedHeader({ envelope, hostname: deps.hostname, id: queueId, now: started })
+        const { plan: decided, outcomes } = await decide(envelope, spool, queueId, deps.phases.earlier(session.id))
         const reply = await executePlan(decided, {
           tx: transaction(session, envelope.mailFrom),
           envelope,
@@ -171,7 +193,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
           log: (event, fields) => log(queueId, event, fields)
         })
         deps.metrics.reply(reply.code)
-        log(queueId, "message", messageLine(envelope, outcomes, decided, reply.code, spool.size, Date.now() - started))
+        log(queueId, "message", messageLine(envelope, outcomes, decided, reply.code, spool.size, deps.now() - started))
         return reply
       } catch (error) {
         deps.metrics.reply(451)
@@ -186,6 +208,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
 
     onDisconnect: (session) => {
       params.delete(session.id)
+      deps.phases.endSession(session.id)
       deps.handoff.release(session.id)
     }
   }

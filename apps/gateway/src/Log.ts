@@ -55,7 +55,8 @@ const levelOf = (l: LogLevel.LogLevel): Level => {
 }
 
 /** A logger writing each line to `write` (stdout in `main`, a test's array in tests). */
-export const make = (settings: LogSettings, write: (line: string) => void, now: () => number = Date.now): GatewayLog => {
+/** `now` is the clock the timestamps come from (the runtime's `Clock` service). */
+export const make = (settings: LogSettings, write: (line: string) => void, now: () => number): GatewayLog => {
   const format = settings.format === "json" ? json : text
   const event = (level: Level, name: string, fields: Fields = {}) => {
     if (RANK[level] < RANK[settings.level]) return
@@ -77,4 +78,4 @@ export const make = (settings: LogSettings, write: (line: string) => void, now: 
 }
 
 /** Discards everything (a library caller that gave no sink). */
-export const silent: GatewayLog = make({ level: "error", format: "text" }, () => undefined)
+export const silent: GatewayLog = make({ level: "error", format: "text" }, () => undefined, () => 0)

@@ -1,7 +1,8 @@
 /**
  * The fields of the one info line logged per message: client, sender, recipients, the verdict
- * that counts (the worst over recipients), its score, what was done (the actions per recipient,
- * or the plan when nothing was scanned), the SMTP reply, the size and the milliseconds taken.
+ * that counts (the worst over recipients), its score and the rule that decided it (a bypass says
+ * which), what was done (the actions per recipient, or the plan when nothing was scanned), the
+ * SMTP reply, the size and the milliseconds taken.
  *
  * @category models
  * @since 0.1.0
@@ -27,6 +28,7 @@ export const messageLine = (
     rcpts: envelope.rcptTo.join(","),
     verdict: worst?.verdict.class ?? "not scanned",
     score: worst?.verdict.score ?? 0,
+    ...(worst !== undefined ? { rule: worst.rule } : {}),
     action: actions.length > 0 ? actions.join(",") : plan._tag,
     code,
     size,

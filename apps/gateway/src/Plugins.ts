@@ -2,20 +2,22 @@
  * The gateway's plugins: `plugins: [{ use, options }]` from the configuration, loaded with
  * core's `Plugins.load` (paths and packages resolved from the configuration file's directory)
  * before anything listens. Their blocklist providers go to the antispam module's plugin-lists
- * stage, their data-phase stages run with the module's other data stages.
+ * stage, their stages join the engine's built-in ones (the same kind of value), whatever their
+ * phase.
  *
  * **Gotchas**
  * - Any problem (cannot resolve, not a plugin, wrong SDK API version, bad options, setup failed,
  *   bad provider/stage shape) refuses the whole start: `PluginLoadError` lists every problem
  *   with its config path, one per line (`plugins[0] (./x).options.url: ...`); `main` prints
  *   them like configuration errors and exits 2. Plugins that did load are closed first.
- * - Data-phase stages run with the antispam module's data stages; connect-, mail- and rcpt-phase
- *   stages run from the SMTP handler when a client connects, at MAIL FROM and at each RCPT TO
- *   (`SessionStages.ts`), so they can refuse a connection or a recipient.
+ * - Connect-, mail- and rcpt-phase stages run while the SMTP session goes on, when a client
+ *   connects, at MAIL FROM and at each RCPT TO (`SessionPhases.ts`), so they can refuse a
+ *   connection or a recipient; data-phase stages run with the built-in data stages.
  *
  * @category services
  * @since 0.1.0
  */
+import type { GatewayLog } from "./Log.ts"
 import type { GatewayConfig } from "@mailmoat/antispam"
 import type { BlocklistProvider, Stage } from "@mailmoat/core"
 import { Plugins } from "@mailmoat/core"
@@ -31,10 +33,8 @@ export class PluginLoadError extends Error {
 
 export interface LoadedPlugins {
   readonly providers: ReadonlyArray<BlocklistProvider>
-  /** Data-phase stages (run by the antispam module). */
+  /** Every plugin stage, of every phase (the engine runs them with the built-in ones). */
   readonly stages: ReadonlyArray<Stage>
-  /** Connect-, mail- and rcpt-phase stages (run by the SMTP handler). */
-  readonly sessionStages: ReadonlyArray<Stage>
   /** For `/status` (`modules.plugins`). */
   readonly status: () => ReadonlyArray<Readonly<Record<string, unknown>>>
   /** Closes every plugin (idempotent, never rejects). */
@@ -44,20 +44,21 @@ export interface LoadedPlugins {
 export interface LoadPluginsOptions {
   /** The configuration file's directory. */
   readonly baseDir: string
-  readonly log: (line: string) => void
+  readonly logger: GatewayLog
   /** Longest a plugin's setup may take (default: the loader's 10 s). */
   readonly setupTimeoutMillis?: number | undefined
 }
 
 /** Loads the configured plugins; rejects with `PluginLoadError` when any of them has a problem. */
 export const loadPlugins = async (specs: ReadonlyArray<GatewayConfig.PluginConfig>, options: LoadPluginsOptions): Promise<LoadedPlugins> => {
-  const loaded = await PluginResolve.loadPlugins(specs, { baseDir: options.baseDir, log: options.log, setupTimeoutMillis: options.setupTimeoutMillis })
+  // The resolver reports free text (what it found, what it could not use).
+  const loaded = await PluginResolve.loadPlugins(specs, { baseDir: options.baseDir, log: options.logger.lines("info"), setupTimeoutMillis: options.setupTimeoutMillis })
   if (loaded.problems.length > 0) {
     await loaded.close()
     throw new PluginLoadError(loaded.problems.map(Plugins.formatProblem))
   }
   for (const p of loaded.plugins) {
-    options.log(`plugin ${p.name} (${p.use}): providers [${p.providers.map((x) => x.name).join(", ")}], stages [${p.stages.map((s) => s.name).join(", ")}]`)
+    options.logger.info("plugin_loaded", { plugin: p.name, use: p.use, providers: p.providers.map((x) => x.name).join(","), stages: p.stages.map((s) => s.name).join(",") })
   }
   const status = loaded.plugins.map((p) =>
     Object.freeze({
@@ -69,8 +70,7 @@ export const loadPlugins = async (specs: ReadonlyArray<GatewayConfig.PluginConfi
   )
   return {
     providers: loaded.providers,
-    stages: loaded.stages.filter((s) => s.phase === "data"),
-    sessionStages: loaded.stages.filter((s) => s.phase !== "data"),
+    stages: loaded.stages,
     status: () => status,
     close: loaded.close
   }

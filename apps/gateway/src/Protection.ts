@@ -1,9 +1,11 @@
 /**
- * The gateway's protection: the server antispam module built from the configuration, with the
- * state store the configuration names (embedded memory, or Redis shared by several gateways),
- * the imported lists under the data directory, and the content classifier stage (the shipped
- * model, a configured one, or the last verified download). `evaluate` turns the spooled message's scan view into a core `Message` and asks
- * the module for one outcome per recipient.
+ * The gateway's protection: the server antispam module built from the configuration, on the
+ * engine's services from the context (`StateStores.layer`: the resolver, the temporary-rejection
+ * and learned-count stores, embedded or Redis shared by several gateways, and the imported
+ * lists), with the content classifier stage (the shipped
+ * model, a configured one, or the last verified download). `evaluate` turns the spooled message's
+ * scan view into a core `Message` and asks the module for one outcome per recipient, with what
+ * the session's connect, mail and rcpt phases gave (the module's `engine` runs those).
  *
  * **Gotchas**
  * - The module never fails (a failing stage is a symbol, a failing module answers tempfail), so
@@ -14,14 +16,15 @@
  * @category constructors
  * @since 0.1.0
  */
+import type { GatewayLog } from "./Log.ts"
 import { type AntispamInput, Classifier, ListStore, makeServerAntispam, type ServerAntispam } from "@mailmoat/antispam"
-import type { BlocklistProvider, Envelope, Stage } from "@mailmoat/core"
-import { MessageModel } from "@mailmoat/core"
+import type { BlocklistProvider, DnsShape, Engine, Envelope, Stage, TempRejectStoreShape, TokenStoreShape } from "@mailmoat/core"
+import { DnsService, ListDocuments, MessageModel, TempRejectStore, TokenStore } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect } from "effect"
 import type { Evaluate } from "./GatewayHandler.ts"
 import { type SharedState, sharedDirectory } from "./SharedState.ts"
-import { type DnsCacheSettings, listStore, resolver, type StateSettings, tempRejectStore, tokenStore } from "./StateStores.ts"
+import type { EngineServices, StateSettings } from "./StateStores.ts"
 
 export type { StateSettings } from "./StateStores.ts"
 
@@ -33,7 +36,7 @@ export interface ProtectionSettings {
   readonly state: StateSettings
   /** The `classifier` section; `enabled: false` runs without the content classifier. */
   readonly classifier: Classifier.ClassifierInput & { readonly enabled?: boolean | undefined }
-  /** Extra data-phase stages (plugins). */
+  /** Extra stages of any phase (plugins). */
   readonly stages?: ReadonlyArray<Stage> | undefined
   /** Plugin blocklist providers (the module's plugin-lists stage). */
   readonly providers?: ReadonlyArray<BlocklistProvider> | undefined
@@ -41,10 +44,8 @@ export interface ProtectionSettings {
   readonly ownAddresses?: ReadonlyArray<string> | undefined
   /** How often list health is probed (ms; 0 = never). */
   readonly healthIntervalMillis?: number | undefined
-  /** The fleet's shared state (DNS cache, lists, directory); absent: files and this process's memory. */
+  /** The fleet's shared state (its recipient directory); absent: the directory file. */
   readonly shared?: SharedState | undefined
-  /** `state.dnsCache`. */
-  readonly dnsCache?: DnsCacheSettings["limits"]
 }
 
 export interface Protection {
@@ -56,14 +57,30 @@ export interface Protection {
   readonly close: () => Promise<void>
 }
 
-export const startProtection = (settings: ProtectionSettings, log: (line: string) => void): Protection => {
-  const stateStore = tempRejectStore(settings.state)
-  const classifier =
-    settings.classifier.enabled === false ? undefined : Classifier.setup(settings.classifier, { dataDir: settings.dataDir, log, store: tokenStore(settings.state) })
+/** Builds the protection on the engine's services; the stores themselves close with their layer. */
+export const startProtection = (settings: ProtectionSettings, logger: GatewayLog): Effect.Effect<Protection, never, EngineServices> =>
+  Effect.gen(function* () {
+    const dns = yield* DnsService
+    const stateStore = yield* TempRejectStore
+    const tokens = yield* TokenStore
+    const documents = yield* ListDocuments
+    // The antispam package reports free text (lists loaded, health, failures).
+    return build(settings, { dns, stateStore, tokens, lists: ListStore.make(documents) }, logger.lines("info"))
+  })
+
+interface Services {
+  readonly dns: DnsShape
+  readonly stateStore: TempRejectStoreShape
+  readonly tokens: TokenStoreShape
+  readonly lists: ListStore.ListStore
+}
+
+const build = (settings: ProtectionSettings, services: Services, log: (line: string) => void): Protection => {
+  const classifier = settings.classifier.enabled === false ? undefined : Classifier.setup(settings.classifier, { dataDir: settings.dataDir, log, store: services.tokens })
   const module = makeServerAntispam(settings.antispam, {
-    dns: resolver(settings.antispam.dns?.servers, { limits: settings.dnsCache, shared: settings.shared?.dnsCache }),
-    stateStore,
-    listStore: settings.shared?.lists !== undefined ? ListStore.make(settings.shared.lists) : listStore(settings.dataDir),
+    dns: services.dns,
+    stateStore: services.stateStore,
+    listStore: services.lists,
     directory: sharedDirectory(settings.shared),
     stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],
     providers: settings.providers,
@@ -72,8 +89,8 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
     authservId: settings.hostname,
     log
   })
-  const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool) =>
-    Effect.runPromise(module.evaluate(MessageModel.fromBytes(spool.head, { envelope, size: spool.size })))
+  const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool, earlier?: Engine.Earlier) =>
+    Effect.runPromise(module.data(MessageModel.fromBytes(spool.head, { envelope, size: spool.size }), earlier))
   return {
     evaluate,
     module,
@@ -86,7 +103,6 @@ export const startProtection = (settings: ProtectionSettings, log: (line: string
     close: async () => {
       await module.close()
       await classifier?.close()
-      await stateStore?.close()
     }
   }
 }

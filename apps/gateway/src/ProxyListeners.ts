@@ -33,6 +33,7 @@
  * @category constructors
  * @since 0.1.0
  */
+import type { GatewayLog } from "./Log.ts"
 import { readFileSync } from "node:fs"
 import * as net from "node:net"
 import { resolve } from "node:path"
@@ -62,7 +63,9 @@ export interface ProxyListenerOptions {
   /** Base directory for `protocols.ca.*` and `upstreamCa` (the configuration file's directory). */
   readonly base: string
   readonly scanner: MailProxy.MessageScanner
-  readonly log?: ((line: string) => void) | undefined
+  readonly logger: GatewayLog
+  /** The gateway's clock (the `Clock` service): when minted certificates count as expiring. */
+  readonly now: () => number
   readonly limits?: MailProxy.ProxyLimits | undefined
 }
 
@@ -153,7 +156,7 @@ interface Running {
 }
 
 /** `tlsFiltering: false` on a TLS port: bytes are relayed as they are, both ways. */
-const startPipe = (listen: HostPort, upstream: HostPort, log: (line: string) => void, connectTimeoutMs: number): Promise<Running> => {
+const startPipe = (listen: HostPort, upstream: HostPort, logger: GatewayLog, connectTimeoutMs: number): Promise<Running> => {
   const open = new Set<net.Socket>()
   const server = net.createServer((client) => {
     const up = net.connect({ host: upstream.host, port: upstream.port })
@@ -163,7 +166,7 @@ const startPipe = (listen: HostPort, upstream: HostPort, log: (line: string) => 
       if (done) return
       done = true
       clearTimeout(timer)
-      if (why) log(`proxy passthrough ${listen.host}:${listen.port}: ${why}`)
+      if (why) logger.warn("proxy_failed", { listen: `${listen.host}:${listen.port}`, mode: "passthrough", error: why })
       client.destroy()
       up.destroy()
       open.delete(client)
@@ -197,7 +200,9 @@ const startPipe = (listen: HostPort, upstream: HostPort, log: (line: string) => 
 
 /** Starts every configured listener; on any failure the ones already started are closed. */
 export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConfig, options: ProxyListenerOptions): Promise<ProxyListeners> => {
-  const log = options.log ?? (() => undefined)
+  const { logger } = options
+  // The proxies of the protocols package report free text: failures and refusals (warn).
+  const log = logger.lines("warn")
   const tlsPorts = parseTlsPorts(protocols.tlsPorts)
   const plans = protocols.listeners.map((l) => {
     const upstream = parseHostPort(l.upstream)
@@ -220,7 +225,7 @@ export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConf
         })
       let handle: Running
       if (mode === "passthrough") {
-        handle = await listening(startPipe(plan.listen, plan.upstream, log, limits.connectTimeoutMs ?? 15_000))
+        handle = await listening(startPipe(plan.listen, plan.upstream, logger, limits.connectTimeoutMs ?? 15_000))
       } else {
         const leaf = minter ? await minter.mint(certifiedNames(plan.listen, plan.upstream)) : undefined
         if (leaf) leaves.push(leaf)
@@ -244,8 +249,8 @@ export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConf
   }
   const checkExpiry = () => {
     for (const leaf of leaves)
-      if (leaf.notAfter.getTime() - Date.now() < EXPIRY_WARNING_MS)
-        log(`protocols: the certificate minted for ${leaf.names.join(", ")} expires ${leaf.notAfter.toISOString()}; restart the gateway to mint a new one`)
+      if (leaf.notAfter.getTime() - options.now() < EXPIRY_WARNING_MS)
+        logger.warn("certificate_expiring", { names: leaf.names.join(", "), expires: leaf.notAfter.toISOString(), text: "restart the gateway to mint a new one" })
   }
   const expiryTimer = leaves.length > 0 ? setInterval(checkExpiry, 12 * 3600_000) : undefined
   expiryTimer?.unref()
@@ -269,13 +274,13 @@ export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConf
  */
 export const startProxies = async (
   config: GatewayConfig.Config,
-  options: { readonly base: string; readonly dataDir: string; readonly log?: ((line: string) => void) | undefined; readonly classifierStage?: Stage | undefined }
+  options: { readonly base: string; readonly dataDir: string; readonly logger: GatewayLog; readonly now: () => number; readonly classifierStage?: Stage | undefined }
 ): Promise<ProxyListeners | undefined> => {
   if (!config.protocols.filtering || config.protocols.listeners.length === 0) return undefined
-  const client = makeClientScanner(config, { dataDir: options.dataDir, base: options.base, log: options.log, classifierStage: options.classifierStage })
+  const client = makeClientScanner(config, { dataDir: options.dataDir, base: options.base, logger: options.logger, classifierStage: options.classifierStage })
   let listeners: ProxyListeners
   try {
-    listeners = await startProxyListeners(config.protocols, { base: options.base, scanner: client.scanner, log: options.log })
+    listeners = await startProxyListeners(config.protocols, { base: options.base, scanner: client.scanner, logger: options.logger, now: options.now })
   } catch (error) {
     await client.close()
     throw error

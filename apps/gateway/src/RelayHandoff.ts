@@ -25,8 +25,9 @@
  * @category services
  * @since 0.1.0
  */
-import { Delivery, type Smtp } from "@mailmoat/protocols"
+import { Delivery } from "@mailmoat/protocols"
 import type { Handoff, Transaction } from "./Handoff.ts"
+import * as Replies from "./Replies.ts"
 
 interface Downstream {
   client: Delivery.SmtpRelayClient | undefined
@@ -41,12 +42,6 @@ const sameSet = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
   const s = new Set(a.map((x) => x.toLowerCase()))
   return b.every((x) => s.has(x.toLowerCase()))
 }
-
-const refusal = (reply: Smtp.SmtpReply): Smtp.SmtpReply => ({
-  code: reply.code === 421 ? 451 : reply.code,
-  enhanced: reply.enhanced,
-  text: `Downstream: ${reply.text}`
-})
 
 export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
   const sessions = new Map<string, Downstream>()
@@ -103,7 +98,7 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
             const client = await connected(d)
             await begin(d, client, tx)
             const result = await client.rcptTo(recipient)
-            return result.accepted ? undefined : refusal(result.reply)
+            return result.accepted ? undefined : Replies.downstreamRefusal(result.reply)
           } catch (error) {
             // A refused MAIL FROM leaves a usable connection (MAIL is tried again at the next RCPT).
             if (d.client?.usable !== true) drop(d)

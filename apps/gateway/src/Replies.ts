@@ -11,7 +11,8 @@
  * | data | 550 5.7.1 Message rejected | 451 4.7.1 Try again later |
  *
  * Accepted mail is 250 2.0.0 once it is durably handed off (RFC 5321 section 6.1); a local
- * failure before that is 451 4.3.0. Enhanced codes: RFC 3463 (x.7.1 delivery not authorized,
+ * failure before that is 451 4.3.0. A downstream server's answer in relay mode is passed on
+ * marked `Downstream:`; its 421 (which would close our client's session) becomes 451. Enhanced codes: RFC 3463 (x.7.1 delivery not authorized,
  * x.7.0 other security, x.3.0 other mail system problem). Reasons come from stages and plugins:
  * line breaks and NULs are removed and the text is cut, so a reason cannot forge a reply line.
  *
@@ -46,3 +47,14 @@ export const forDecision = (phase: Phase, decision: { readonly _tag: string; rea
 export const accepted = (queueId: string): Smtp.SmtpReply => ({ code: 250, enhanced: "2.0.0", text: `Ok: queued as ${queueId}` })
 
 export const localProblem = (what = "Temporary local problem"): Smtp.SmtpReply => ({ code: 451, enhanced: "4.3.0", text: `${what}, try again later` })
+
+/** The downstream's refusal of one recipient at RCPT TO, passed on. */
+export const downstreamRefusal = (r: Smtp.SmtpReply): Smtp.SmtpReply => ({ code: r.code === 421 ? 451 : r.code, enhanced: r.enhanced, text: `Downstream: ${r.text}` })
+
+/** DATA when the downstream deferred (some) recipients: a 4xx that keeps our session open. */
+export const downstreamTemporary = (r: Smtp.SmtpReply): Smtp.SmtpReply =>
+  r.code >= 400 && r.code < 500 && r.code !== 421 ? r : { code: 451, enhanced: r.enhanced?.startsWith("4.") ? r.enhanced : "4.4.0", text: r.text }
+
+/** DATA when the downstream refused every recipient: its 5xx, marked as the downstream's. */
+export const downstreamPermanent = (r: Smtp.SmtpReply): Smtp.SmtpReply =>
+  r.code >= 500 ? { code: r.code, enhanced: r.enhanced ?? "5.0.0", text: r.text.startsWith("Downstream") ? r.text : `Downstream: ${r.text}` } : downstreamTemporary(r)

@@ -1,7 +1,9 @@
 /**
  * The state stores the configuration names, in one place for the gateway and the CLI:
  * embedded (memory records, files under `dataDir`) by default, Redis (`@mailmoat/redis`) with
- * `state.backend: redis`, keys under `state.keyPrefix` (default `mailmoat:`).
+ * `state.backend: redis`, keys under `state.keyPrefix` (default `mailmoat:`). `layer` gives the
+ * engine's services (resolver, temporary-rejection records, learned counts, imported lists) as
+ * one scoped layer: the Redis connections close with its scope.
  *
  * Every Redis store runs on the process's one connection for the configuration
  * (`RedisConnection.acquire`): each store holds a handle, and the connection closes with the last.
@@ -14,9 +16,10 @@
  * @since 0.1.0
  */
 import { ListStore } from "@mailmoat/antispam"
-import { Dns, type DnsCacheStore, type GatewayConfig, type QuarantineStoreShape, type TempRejectStoreShape, type TokenStoreShape } from "@mailmoat/core"
+import { Dns, type DnsCacheStore, DnsService, type GatewayConfig, ListDocuments, type ListDocumentsShape, type QuarantineStoreShape, State, TempRejectStore, type TempRejectStoreShape, TokenStore, type TokenStoreShape } from "@mailmoat/core"
 import { FileListDocuments, FileQuarantineStore, NodeDns } from "@mailmoat/platform-node"
 import { RedisConnection, RedisQuarantineStore, RedisSettings, RedisTempRejectStore, RedisTokenStore } from "@mailmoat/redis"
+import { Effect, Layer } from "effect"
 import { join } from "node:path"
 import { ConfigError } from "./ConfigError.ts"
 
@@ -107,4 +110,38 @@ export const resolver = (servers: ReadonlyArray<string> | undefined, options: { 
   const local = limits?.localEntries === 0 ? undefined : Dns.makeMemoryStore(limits?.localEntries)
   const store = options.shared === undefined ? local : local === undefined ? options.shared : Dns.makeLayeredStore(local, options.shared)
   return NodeDns.make({ servers, cache: { store, maxTtlSeconds: limits?.maxTtlSeconds, negativeTtlSeconds: limits?.negativeTtlSeconds } })
+}
+
+/** What the engine's stages and steps are given: every one a core service contract. */
+export type EngineServices = DnsService | TempRejectStore | TokenStore | ListDocuments
+
+/** A Redis store held for the layer's life: closed (its connection handle released) with the scope. */
+const heldTempReject = (state: StateSettings): Layer.Layer<TempRejectStore> =>
+  Layer.effect(TempRejectStore, Effect.acquireRelease(Effect.sync(() => tempRejectStore(state)!), (store) => Effect.promise(() => store.close())))
+const heldTokens = (state: StateSettings): Layer.Layer<TokenStore> =>
+  Layer.effect(TokenStore, Effect.acquireRelease(Effect.sync(() => tokenStore(state)!), (store) => Effect.promise(() => store.close())))
+
+/**
+ * The engine's services as the configuration picks them: the resolver on `antispam.dns.servers`
+ * with its answer cache (memory, in front of the fleet's Redis cache with shared state),
+ * temporary-rejection records and learned counts (memory, or Redis on the process's connection)
+ * and the imported lists (files under `<dataDir>/lists`, or the shared copy kept from Redis).
+ * Bad resolver addresses fail the layer.
+ */
+export const layer = (
+  state: StateSettings,
+  dataDir: string,
+  dnsServers: ReadonlyArray<string> | undefined,
+  shared: { readonly dnsCache?: DnsCacheSettings | undefined; readonly lists?: ListDocumentsShape | undefined } = {}
+): Layer.Layer<EngineServices, Error> => {
+  const redis = state.backend === "redis" && state.redis !== undefined
+  return Layer.mergeAll(
+    Layer.effect(
+      DnsService,
+      Effect.try({ try: () => resolver(dnsServers, shared.dnsCache ?? {}), catch: (e) => (e instanceof Error ? e : new Error(String(e))) })
+    ),
+    redis ? heldTempReject(state) : State.layerMemoryTempRejectStore,
+    redis ? heldTokens(state) : State.layerMemoryTokenStore,
+    shared.lists !== undefined ? Layer.succeed(ListDocuments, shared.lists) : FileListDocuments.layer(join(dataDir, "lists"))
+  )
 }

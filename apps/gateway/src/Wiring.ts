@@ -1,24 +1,30 @@
 /**
  * The one composition root of the engine side: from a decoded configuration to the protection
- * the gateway runs, with the plugins the configuration names, the state stores it picks
- * (embedded or Redis), the imported lists, the recipient directory and the classifier. The
- * gateway adds the listeners on top; `mailmoat scan` / `check` / `config validate` use exactly
- * this (no listeners), so the CLI and the gateway give the same verdict for the same message
- * and configuration.
+ * the gateway runs, with the plugins the configuration names, the engine's services it picks
+ * (`StateStores.layer`: resolver, embedded or Redis stores, imported lists), the recipient
+ * directory and the classifier. `layer` is the scoped `EngineWiring` service; the gateway adds
+ * the listeners on top; `mailmoat scan` / `check` / `config validate` use exactly this (`wire`:
+ * the layer built in a scope of its own, no listeners), so the CLI and the gateway give the same
+ * verdict for the same message and configuration.
  *
  * **Gotchas**
- * - A plugin problem rejects with `PluginLoadError` before anything is built; `close` releases
- *   everything that was opened, in reverse order, and never rejects.
+ * - A plugin problem fails with `PluginLoadError` before anything is built; weights for symbols
+ *   no stage declares (`antispam.scores`) fail with a `ConfigError` naming the key; whatever was
+ *   opened is released with the scope, in reverse order (protection, stores, plugins).
  *
  * @category constructors
  * @since 0.1.0
  */
+import type { GatewayLog } from "./Log.ts"
 import { hostname as osHostname } from "node:os"
-import type { GatewayConfig } from "@mailmoat/antispam"
+import { AntispamConfigError, type GatewayConfig } from "@mailmoat/antispam"
+import { Engine } from "@mailmoat/core"
+import { Cause, Context, Effect, Exit, Layer, Scope } from "effect"
 import { type LoadedPlugins, loadPlugins } from "./Plugins.ts"
 import { type Protection, startProtection } from "./Protection.ts"
+import { ConfigError } from "./Settings.ts"
 import type { SharedState } from "./SharedState.ts"
-import { stateSettings } from "./StateStores.ts"
+import * as StateStores from "./StateStores.ts"
 
 export interface WiringOptions {
   /** Directory relative paths and plugin names are resolved from (the configuration file's). */
@@ -27,7 +33,8 @@ export interface WiringOptions {
   readonly dataDir: string
   /** The `antispam` section as resolved by the gateway settings (paths absolute). */
   readonly antispam?: GatewayConfig.AntispamConfig | undefined
-  readonly log: (line: string) => void
+  /** What loaded and what failed (plugins, lists, stores). */
+  readonly logger: GatewayLog
   /** Build no protection (antispam off, or the caller evaluates itself); plugins still load. */
   readonly withoutProtection?: boolean | undefined
   /** Build the protection even with `antispam.enabled: false` (`mailmoat scan` explains what it would do). */
@@ -45,37 +52,70 @@ export interface Wiring {
   readonly close: () => Promise<void>
 }
 
-export const wire = async (config: GatewayConfig.Config, options: WiringOptions): Promise<Wiring> => {
-  const plugins = await loadPlugins(config.plugins, { baseDir: options.base, log: options.log })
-  let protection: Protection | undefined
-  try {
-    if ((config.antispam.enabled || options.evenWhenOff === true) && options.withoutProtection !== true)
-      protection = startProtection(
+/** The engine side of one configuration, released with the scope that built it. */
+export class EngineWiring extends Context.Service<EngineWiring, Omit<Wiring, "close">>()("@mailmoat/gateway/EngineWiring") {}
+
+/** Fails with the error as thrown (a `PluginLoadError`, a `StartupError`), not wrapped. */
+const attempt = <A>(f: () => Promise<A>): Effect.Effect<A, unknown> => Effect.tryPromise({ try: f, catch: (e) => e })
+
+/** The problems of a configuration error of the engine or the antispam module, by type. */
+const configProblems = (error: unknown): ConfigError | undefined => {
+  if (error instanceof AntispamConfigError) return new ConfigError(error.problems)
+  if (error instanceof Engine.EngineError) return new ConfigError([`antispam.${error.detail}`])
+  return undefined
+}
+
+export const layer = (config: GatewayConfig.Config, options: WiringOptions): Layer.Layer<EngineWiring, unknown> => {
+  const antispam = options.antispam ?? config.antispam
+  const wanted = (config.antispam.enabled || options.evenWhenOff === true) && options.withoutProtection !== true
+  const build = Effect.gen(function* () {
+    const plugins = yield* Effect.acquireRelease(attempt(() => loadPlugins(config.plugins, { baseDir: options.base, logger: options.logger })), (p) => Effect.promise(() => p.close()))
+    if (!wanted) return { plugins, protection: undefined }
+    // Built in the wiring's scope: the stores stay open until the wiring is released.
+    const state = StateStores.stateSettings(config.state, options.base)
+    const shared = { dnsCache: { limits: config.state.dnsCache, shared: options.shared?.dnsCache }, lists: options.shared?.lists }
+    const services = yield* Layer.build(StateStores.layer(state, options.dataDir, antispam.dns?.servers, shared))
+    const protection = yield* Effect.acquireRelease(
+      startProtection(
         {
           dataDir: options.dataDir,
           // Our authserv-id in Authentication-Results: the name the gateway greets with.
           hostname: config.smtp.hostname ?? osHostname(),
-          antispam: options.antispam ?? config.antispam,
+          antispam,
           classifier: config.classifier,
-          state: stateSettings(config.state, options.base),
+          state,
           providers: plugins.providers,
           stages: plugins.stages,
           healthIntervalMillis: options.healthIntervalMillis,
-          shared: options.shared,
-          dnsCache: config.state.dnsCache
+          shared: options.shared
         },
-        options.log
-      )
-  } catch (error) {
-    await plugins.close()
-    throw error
+        options.logger
+      ).pipe(Effect.provideContext(services)),
+      (p) => Effect.promise(() => p.close())
+    ).pipe(
+      // Configuration problems only the assembly can see (weights for symbols no stage declares)
+      // are typed: they become a ConfigError naming their keys; anything else stays as it is.
+      Effect.catchDefect((defect) => Effect.fail(configProblems(defect) ?? defect))
+    )
+    return { plugins, protection }
+  })
+  return Layer.effect(EngineWiring, build)
+}
+
+/** The wiring in a scope of its own (the CLI, a configuration reload); `close` closes that scope. */
+export const wire = async (config: GatewayConfig.Config, options: WiringOptions): Promise<Wiring> => {
+  const scope = Scope.makeUnsafe("sequential")
+  const built = await Effect.runPromiseExit(Layer.buildWithScope(layer(config, options), scope))
+  if (Exit.isFailure(built)) {
+    await Effect.runPromise(Scope.close(scope, built))
+    throw Cause.squash(built.cause)
   }
+  let closed: Promise<void> | undefined
   return {
-    plugins,
-    protection,
-    close: async () => {
-      await protection?.close()
-      await plugins.close()
+    ...Context.get(built.value, EngineWiring),
+    close: () => {
+      closed ??= Effect.runPromise(Scope.close(scope, Exit.void))
+      return closed
     }
   }
 }

@@ -21,7 +21,6 @@ import { fileURLToPath } from "node:url"
 import { GatewayConfig } from "@mailmoat/antispam"
 import { ConfigFile } from "@mailmoat/platform-node"
 import { PluginLoadError, startGateway } from "./index.ts"
-import * as Log from "./Log.ts"
 import { ConfigError } from "./Settings.ts"
 import { StartupError } from "./StartupError.ts"
 import { describeSweep } from "./StartupSweep.ts"
@@ -67,8 +66,13 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
 
   let gateway: Awaited<ReturnType<typeof startGateway>>
   try {
-    const logger = Log.make({ level: verbose ? "debug" : config.log.level, format: config.log.format }, (line) => console.log(line))
-    gateway = await startGateway(config, { base, logger, reloadConfig: () => ConfigFile.load(GatewayConfig.codec, { file: configPath, env: process.env }) })
+    // Lines go to stdout at `log.level` (debug with --verbose), stamped by the gateway's clock.
+    gateway = await startGateway(config, {
+      base,
+      log: (line) => console.log(line),
+      logLevel: verbose ? "debug" : config.log.level,
+      reloadConfig: () => ConfigFile.load(GatewayConfig.codec, { file: configPath, env: process.env })
+    })
   } catch (error) {
     return startFailure(error)
   }

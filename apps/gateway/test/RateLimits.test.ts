@@ -6,7 +6,7 @@ import { makeRateLimits } from "../src/RateLimits.ts"
 
 const logged = () => {
   const lines: Array<string> = []
-  return { lines, logger: Log.make({ level: "debug", format: "text" }, (l) => lines.push(l)) }
+  return { lines, logger: Log.make({ level: "debug", format: "text" }, (l) => lines.push(l), () => Date.UTC(2026, 11, 3, 9, 0, 0)) }
 }
 const limits = { windowMs: 60_000, connectionsPerIp: 2, connectionsPerNetwork: 3, messagesPerIp: 0, messagesPerNetwork: 0 }
 

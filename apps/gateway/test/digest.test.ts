@@ -1,5 +1,6 @@
 // Digest links (HMAC-signed recipient + expiry) and the daily schedule: property tests of the link
 // parser, expiry, tampering, and one digest a day at quarantine.digest.at even across restarts.
+import * as Log from "../src/Log.ts"
 import { fc, test as prop } from "@fast-check/vitest"
 import { Envelope } from "@mailmoat/core"
 import { FileQuarantineStore } from "@mailmoat/platform-node"
@@ -8,7 +9,7 @@ import { readdirSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
 import { signLink, verifyLink } from "../src/digest/DigestLinks.ts"
-import { startDigestSchedule } from "../src/digest/DigestSchedule.ts"
+import { digestTick } from "../src/digest/DigestSchedule.ts"
 import { resolveSettings } from "../src/Settings.ts"
 import { tempDir } from "./support/peers.ts"
 
@@ -49,24 +50,22 @@ describe("digest schedule", () => {
       }
     }
     const logged: Array<string> = []
-    const first = startDigestSchedule(() => settings, store, (l) => logged.push(l), () => now)
-    await first.tick()
+    const first = digestTick(() => settings, store, Log.make({ level: "info", format: "json" }, (l) => logged.push(l), () => now), () => now)
+    await first()
     expect(inbox()).toBe(0) // 07:00, before the time
     now = Date.parse("2026-03-02T08:01:00Z")
-    await first.tick()
+    await first()
     expect(inbox()).toBe(1)
-    expect(logged).toEqual(["digest sent to=u@example.test messages=1"])
-    first.stop()
+    expect(logged.map((l) => JSON.parse(l))).toEqual([{ time: "2026-03-02T08:01:00.000Z", level: "info", event: "digest_sent", to: "u@example.test", messages: 1 }])
     // A restart the same day with new mail waiting: no second digest that day.
     await store.put({ envelope: Envelope.make({ clientAddress: "192.0.2.1", mailFrom: "s@spam.test", rcptTo: ["u@example.test"] }), reason: "spam", message: new TextEncoder().encode("Subject: t\r\n\r\ny\r\n") })
     now = Date.parse("2026-03-02T09:00:00Z")
-    const second = startDigestSchedule(() => settings, store, () => undefined, () => now)
-    await second.tick()
+    const second = digestTick(() => settings, store, Log.silent, () => now)
+    await second()
     expect(inbox()).toBe(1)
     now = Date.parse("2026-03-03T08:00:00Z")
-    await second.tick()
+    await second()
     expect(inbox()).toBe(2)
-    second.stop()
     await store.close()
   })
 })

@@ -140,7 +140,7 @@ describe("quarantine page in Chromium", () => {
     const aliceId = await quarantineGtube(gw, "alice@example.test", "private to alice")
     // The digest as bob receives it: one message in his Maildir with the signed link.
     const { FileQuarantineStore } = await import("@mailmoat/platform-node")
-    const results = await runDigest(gw.settings, FileQuarantineStore.make({ root: gw.settings.quarantine.path }))
+    const results = await runDigest(gw.settings, FileQuarantineStore.make({ root: gw.settings.quarantine.path }), Date.now())
     expect(results.find((r) => r.recipient === "bob@example.test")).toMatchObject({ sent: true })
     const digest = maildirMessages(gw, "bob@example.test").find((m) => m.includes("Subject: Quarantine digest:"))!
     const url = /^(http:\/\/127\.0\.0\.1:\d+\/q\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\r?$/m.exec(digest.replace(/=\r?\n/g, ""))![1]!

@@ -1,6 +1,7 @@
 // The quarantine service under the API and the pages: the listing's cursor and date parameters
 // never fail with anything but a 400 on any input, pages never overlap or skip, and a recipient's
 // scope hides everyone else's entries.
+import * as Log from "../src/Log.ts"
 import { fc, test as prop } from "@fast-check/vitest"
 import { Envelope } from "@mailmoat/core"
 import { FileQuarantineStore } from "@mailmoat/platform-node"
@@ -23,7 +24,7 @@ const setup = async (n: number) => {
     store,
     reinject: async () => ({ destination: "test", accepted: [], refused: [] }),
     learn: async () => "",
-    log: () => undefined
+    logger: Log.silent
   })
   return { store, service }
 }

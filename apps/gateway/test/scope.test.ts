@@ -2,7 +2,7 @@
 // listeners it had already bound, and close() releases them too (the ports can be bound again).
 import { createServer, type Server } from "node:net"
 import { describe, expect, test } from "vitest"
-import { StartupError } from "../src/index.ts"
+import { ConfigError, StartupError } from "../src/index.ts"
 import { freePort, gateway } from "./support/peers.ts"
 
 const bindable = (port: number): Promise<boolean> =>
@@ -50,6 +50,17 @@ describe("the gateway's scope", () => {
     } finally {
       await new Promise<void>((r) => taken.server.close(() => r()))
     }
+  })
+
+  test("a weight for a symbol no stage declares: a ConfigError naming antispam.scores, nothing left listening", async () => {
+    const smtpPort = await freePort()
+    const error = await gateway({ smtp: { port: smtpPort }, antispam: { scores: { NO_SUCH_SYMBOL: 2 } } }).then(
+      (gw) => gw.close().then(() => undefined),
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).problems).toEqual(["antispam.scores: no stage declares NO_SUCH_SYMBOL"])
+    expect(await bindable(smtpPort)).toBe(true)
   })
 
   test("close() releases the SMTP and admin listeners", async () => {

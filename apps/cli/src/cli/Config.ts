@@ -63,12 +63,13 @@ export const loadConfig = (given: string | undefined): LoadedConfig => {
 
 /** The gateway's resolved settings (reads the TLS files the configuration names). */
 export const gatewaySettings = async (c: LoadedConfig): Promise<GatewaySettings> => {
-  const { resolveSettings } = await import("@mailmoat/gateway")
+  const { ConfigError, resolveSettings, StartupError } = await import("@mailmoat/gateway")
   try {
     return resolveSettings(c.config, c.base)
   } catch (e) {
-    const problems = (e as { problems?: ReadonlyArray<string> }).problems
-    throw new InputError(problems ?? [(e as Error).message], heading(c.file))
+    if (e instanceof ConfigError) throw new InputError(e.problems, heading(c.file))
+    if (e instanceof StartupError) throw new InputError([e.message], heading(c.file))
+    throw e
   }
 }
 

@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { now as clockNow } from "./Time.ts"
 
 export interface ProgressStream {
   readonly isTTY?: boolean | undefined
@@ -33,7 +34,7 @@ export const makeProgress = (
 ): ((done: number, total: number) => void) | undefined => {
   const stream = options.stream ?? process.stderr
   if (options.enabled === false || stream.isTTY !== true) return undefined
-  const now = options.now ?? Date.now
+  const now = options.now ?? clockNow
   const started = now()
   let drawn = 0
   return (done, total) => {

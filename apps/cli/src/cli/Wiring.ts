@@ -1,13 +1,15 @@
 /**
  * The gateway's composition root (`wire` from `@mailmoat/gateway`) for the commands that judge
  * mail (`scan`, `check`, `config validate`): the same plugins, state stores, lists, recipient
- * directory and classifier as the running gateway, without listeners. A configuration or plugin
- * problem is an `InputError` with one line per problem (exit 2).
+ * directory and classifier as the running gateway, without listeners. The gateway's typed
+ * start-up errors (`ConfigError`, `PluginLoadError`, `StartupError`) become an `InputError` with
+ * one line per problem (exit 2); anything else is not a configuration problem and goes on as it
+ * is (an internal error).
  *
  * @since 0.1.0
  */
+import { now } from "./Time.ts"
 import type { Wiring } from "@mailmoat/gateway"
-import { messageOf } from "./Common.ts"
 import { gatewaySettings, type LoadedConfig } from "./Config.ts"
 import { InputError } from "./Errors.ts"
 import { warn } from "./Io.ts"
@@ -20,21 +22,23 @@ export interface WireOptions {
 
 export const wireEngine = async (config: LoadedConfig, options: WireOptions = {}): Promise<Wiring> => {
   const settings = await gatewaySettings(config)
-  const { PluginLoadError, StartupError, wire } = await import("@mailmoat/gateway")
+  const { ConfigError, Log, PluginLoadError, StartupError, wire } = await import("@mailmoat/gateway")
   try {
     return await wire(config.config, {
       base: config.base,
       dataDir: settings.dataDir,
       antispam: settings.antispam,
-      log: options.verbose ? (line) => warn(line) : () => undefined,
+      // --verbose: what loaded and what failed, on stderr; else nothing.
+      logger: options.verbose ? Log.make({ level: "debug", format: "text" }, (line) => warn(line), now) : Log.silent,
       withoutProtection: options.pluginsOnly,
       evenWhenOff: true,
       healthIntervalMillis: 0
     })
   } catch (e) {
-    if (e instanceof PluginLoadError) throw new InputError(e.problems, `mailmoat: invalid configuration${config.file ? ` ${config.file}` : ""}:`)
-    if (e instanceof StartupError) throw new InputError([e.message], `mailmoat: invalid configuration${config.file ? ` ${config.file}` : ""}:`)
-    throw new InputError([messageOf(e)], "mailmoat: the antispam configuration cannot be used:")
+    const heading = `mailmoat: invalid configuration${config.file ? ` ${config.file}` : ""}:`
+    if (e instanceof PluginLoadError || e instanceof ConfigError) throw new InputError(e.problems, heading)
+    if (e instanceof StartupError) throw new InputError([e.message], heading)
+    throw e
   }
 }
 

@@ -12,7 +12,7 @@
 import { GatewayConfig } from "@mailmoat/antispam"
 import { loadConfig } from "../cli/Config.ts"
 import { wireEngine } from "../cli/Wiring.ts"
-import { EXIT_OK, EXIT_USAGE } from "../cli/Errors.ts"
+import { EXIT_OK, EXIT_USAGE, InputError } from "../cli/Errors.ts"
 import { print, printJson, warn } from "../cli/Io.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
@@ -24,7 +24,9 @@ export const runValidate = async (a: Parsed): Promise<number> => {
     const wiring = await wireEngine(loadConfig(file), { pluginsOnly: true })
     await wiring.close()
   } catch (e) {
-    problems = (e as { problems?: ReadonlyArray<string> }).problems ?? [(e as Error).message]
+    // Configuration problems are typed (`InputError`); anything else is not the file's fault.
+    if (!(e instanceof InputError)) throw e
+    problems = e.problems
   }
   if (opt.flag(a, "json")) printJson({ file, valid: problems.length === 0, problems })
   else if (problems.length === 0) print(`${file}: valid`)

@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { now } from "../cli/Time.ts"
 import { messageOf } from "../cli/Common.ts"
 import { gatewaySettings, loadConfig } from "../cli/Config.ts"
 import { EXIT_OK, InputError, RuntimeFailure } from "../cli/Errors.ts"
@@ -23,7 +24,7 @@ export const runDigestNow = async (a: Parsed): Promise<number> => {
   const store = await openQuarantine(config)
   let results: Awaited<ReturnType<typeof runDigest>>
   try {
-    results = await runDigest(settings, store)
+    results = await runDigest(settings, store, now())
   } catch (e) {
     throw new RuntimeFailure(`digest failed: ${messageOf(e)}`)
   } finally {

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import { now } from "../cli/Time.ts"
 import { readFileSync } from "node:fs"
 import type { Auth } from "@mailmoat/antispam"
 import type { Action, RecipientOutcome, StageTrace, Verdict } from "@mailmoat/core"
@@ -94,7 +95,7 @@ export const runScan = async (a: Parsed): Promise<number> => {
     helo: opt.string(a, "helo") ?? (clientIpArg === undefined ? top?.helo : undefined) ?? "unknown",
     mailFrom: fromArg === "<>" ? "" : (fromArg ?? fromHeaders.mailFrom ?? ""),
     rcptTo,
-    receivedAt: Date.now()
+    receivedAt: now()
   })
   const message = MessageModel.fromBytes(bytes, { envelope, size: bytes.length })
   // The gateway's own wiring (plugins, state stores, lists, classifier), without listeners.

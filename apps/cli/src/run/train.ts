@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { now } from "../cli/Time.ts"
 import { statSync } from "node:fs"
 import { basename, join, resolve } from "node:path"
 import { Classifier } from "@mailmoat/antispam"
@@ -45,7 +46,7 @@ export const runTrain = async (a: Parsed): Promise<number> => {
   const setup = classifierSetup(config)
   const outArg = opt.string(a, "out")
   const out = outArg !== undefined ? resolve(outArg) : setup.configured ? setup.modelPath : join(config.dataDir, "classifier.model.gz")
-  const started = Date.now()
+  const started = now()
   let model: Classifier.Model
   try {
     model = Classifier.train({
@@ -59,7 +60,7 @@ export const runTrain = async (a: Parsed): Promise<number> => {
   } catch (e) {
     throw new InputError([messageOf(e)], "mailmoat: training failed:")
   }
-  const summary = { out, ham: model.nham, spam: model.nspam, tokens: model.tokens.size, logistic: model.logistic !== undefined, seconds: (Date.now() - started) / 1000 }
+  const summary = { out, ham: model.nham, spam: model.nspam, tokens: model.tokens.size, logistic: model.logistic !== undefined, seconds: (now() - started) / 1000 }
   if (opt.flag(a, "json")) printJson(summary)
   else {
     print(`trained on ${summary.ham} ham and ${summary.spam} spam messages: ${summary.tokens} tokens kept (${summary.seconds.toFixed(1)} s)`)

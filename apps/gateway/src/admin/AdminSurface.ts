@@ -7,6 +7,7 @@
  * @category constructors
  * @since 0.1.0
  */
+import type { GatewayLog } from "../Log.ts"
 import { join, resolve } from "node:path"
 import type { ListDocumentsShape, QuarantineStoreShape } from "@mailmoat/core"
 import type { ReloadOutcome } from "../reload/Reloader.ts"
@@ -32,15 +33,15 @@ export interface AdminSurfaceDeps {
   readonly reload: () => Promise<ReloadOutcome>
   /** The shared list store (Redis), when the state is shared: the end-user lists are edited there. */
   readonly sharedLists?: ListDocumentsShape | undefined
-  readonly log: (line: string) => void
+  readonly logger: GatewayLog
 }
 
-export const makeQuarantineOperations = (deps: Pick<AdminSurfaceDeps, "settings" | "base" | "store" | "log">): QuarantineService =>
+export const makeQuarantineOperations = (deps: Pick<AdminSurfaceDeps, "settings" | "base" | "store" | "logger">): QuarantineService =>
   makeQuarantineService({
     store: deps.store,
     reinject: (entry) => reinject(deps.settings().delivery, deps.settings().smtp.hostname, entry),
     learn: (bytes, label) => learnMessage(deps.settings().config, deps.base, bytes, label),
-    log: deps.log
+    logger: deps.logger
   })
 
 export const startAdminSurface = async (deps: AdminSurfaceDeps): Promise<{ server: AdminServer; quarantine: QuarantineService }> => {

@@ -11,6 +11,7 @@
  * @category services
  * @since 0.1.0
  */
+import type { GatewayLog } from "../Log.ts"
 import { Quarantine, type QuarantineMeta, type QuarantineStoreShape } from "@mailmoat/core"
 import { collect } from "./Learn.ts"
 import { type MessagePreview, previewMessage } from "./MessagePreview.ts"
@@ -65,7 +66,7 @@ export interface QuarantineServiceDeps {
   readonly reinject: (entry: Awaited<ReturnType<QuarantineStoreShape["get"]>>) => Promise<ReinjectResult>
   /** Teaches the classifier; resolves with a note. */
   readonly learn: (bytes: Uint8Array, label: "ham" | "spam") => Promise<string>
-  readonly log: (line: string) => void
+  readonly logger: GatewayLog
 }
 
 export const toItem = (m: QuarantineMeta): QuarantineItem => ({
@@ -133,7 +134,7 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
       }
       const learned = learnAs ? await deps.learn(await collect(stored.stream()), learnAs) : undefined
       await claim.complete()
-      deps.log(`quarantine release id=${id} to=${JSON.stringify(result.accepted.join(","))}${scope ? ` by=${JSON.stringify(scope)}` : ""}`)
+      deps.logger.info("quarantine_released", { id, to: result.accepted.join(","), by: scope })
       return { id, released: true, destination: result.destination, recipients: result.accepted, ...(learned ? { learned } : {}) }
     } catch (e) {
       await claim.abandon()
@@ -179,7 +180,7 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
     remove: async (id: string, scope?: string) => {
       await owned(id, scope)
       await deps.store.remove(id)
-      deps.log(`quarantine delete id=${id}${scope ? ` by=${JSON.stringify(scope)}` : ""}`)
+      deps.logger.info("quarantine_deleted", { id, by: scope })
       return { id, deleted: true }
     },
 

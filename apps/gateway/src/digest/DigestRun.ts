@@ -53,7 +53,7 @@ const writeState = (dataDir: string, state: DigestState) => {
 
 const isAddress = (s: string) => /^[^\s@<>"]+@[^\s@<>"]+$/.test(s)
 
-export const runDigest = async (settings: GatewaySettings, store: QuarantineStoreShape, now: number = Date.now()): Promise<ReadonlyArray<DigestResult>> => {
+export const runDigest = async (settings: GatewaySettings, store: QuarantineStoreShape, now: number): Promise<ReadonlyArray<DigestResult>> => {
   const d = settings.config.quarantine.digest
   if (d.from === undefined || d.baseUrl === undefined) throw new Error("quarantine.digest: set from and baseUrl to send digests")
   const runAt = new Date(now).toISOString()

@@ -4,15 +4,19 @@
  * changes the time or switches the digest on or off applies without a restart. A gateway that
  * starts after the day's time sends that day's digest at once, unless it was sent already (the
  * run is recorded in the data directory; gateways sharing a quarantine should enable it on one).
+ * `schedule` is that minute tick as a fiber of the caller's scope: closing the scope stops it.
  *
  * @category services
  * @since 0.1.0
  */
+import type { GatewayLog } from "../Log.ts"
 import type { QuarantineStoreShape } from "@mailmoat/core"
+import { Effect, Schedule, type Scope } from "effect"
 import type { GatewaySettings } from "../Settings.ts"
 import { lastDigestRun, runDigest } from "./DigestRun.ts"
 
-export const startDigestSchedule = (settings: () => GatewaySettings, store: QuarantineStoreShape, log: (line: string) => void, now: () => number = Date.now) => {
+/** One look at the clock: sends the day's digest when it is due. `now` is the gateway's `Clock`. */
+export const digestTick = (settings: () => GatewaySettings, store: QuarantineStoreShape, logger: GatewayLog, now: () => number): (() => Promise<void>) => {
   let running = false
   const tick = async () => {
     const s = settings()
@@ -23,15 +27,18 @@ export const startDigestSchedule = (settings: () => GatewaySettings, store: Quar
     running = true
     try {
       const results = await runDigest(s, store, t.getTime())
-      for (const r of results) log(`digest ${r.sent ? "sent" : "failed"} to=${r.recipient} messages=${r.messages}${r.error ? ` error=${JSON.stringify(r.error)}` : ""}`)
+      for (const r of results)
+        if (r.sent) logger.info("digest_sent", { to: r.recipient, messages: r.messages })
+        else logger.warn("digest_failed", { to: r.recipient, messages: r.messages, error: r.error })
     } catch (e) {
-      log(`digest failed: ${(e as Error).message}`)
+      logger.warn("digest_failed", { error: (e as Error).message })
     } finally {
       running = false
     }
   }
-  const timer = setInterval(() => void tick(), 60_000)
-  timer.unref()
-  void tick()
-  return { stop: () => clearInterval(timer), tick }
+  return tick
 }
+
+/** The tick at once and then once a minute, forked into the scope (interrupted when it closes). */
+export const schedule = (tick: () => Promise<void>): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.asVoid(Effect.forkScoped(Effect.repeat(Effect.promise(tick), Schedule.spaced("1 minute"))))

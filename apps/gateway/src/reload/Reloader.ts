@@ -11,6 +11,7 @@
  * @category services
  * @since 0.1.0
  */
+import type { GatewayLog } from "../Log.ts"
 import type { GatewayConfig } from "@mailmoat/antispam"
 import { resolveAdminToken } from "../admin/AdminToken.ts"
 import { PluginLoadError } from "../Plugins.ts"
@@ -28,7 +29,7 @@ export interface ReloaderOptions<W> {
   /** Builds everything a new configuration needs; rejects with the problems. */
   readonly build: (settings: GatewaySettings) => Promise<W>
   readonly install: (wiring: W, settings: GatewaySettings) => void
-  readonly log: (line: string) => void
+  readonly logger: GatewayLog
 }
 
 /** Keys fixed at start: [name shown, what is compared]. */
@@ -69,14 +70,14 @@ export const makeReloader = <W>(options: ReloaderOptions<W>) => {
       wiring = await options.build(settings)
     } catch (e) {
       const problems = problemsOf(e)
-      for (const p of problems) options.log(`reload refused: ${p}`)
-      options.log("reload refused: the running configuration stays in force")
+      for (const p of problems) options.logger.warn("reload_refused", { text: `reload refused: ${p}` })
+      options.logger.warn("reload_refused", { text: "reload refused: the running configuration stays in force" })
       return { ok: false, problems }
     }
     const before = options.current()
     const restartNeeded = FIXED.filter(([, pick]) => JSON.stringify(pick(before)) !== JSON.stringify(pick(settings))).map(([name]) => name)
     options.install(wiring, settings)
-    options.log(`reload: configuration applied to new sessions${restartNeeded.length > 0 ? `; needs a restart to change: ${restartNeeded.join(", ")}` : ""}`)
+    options.logger.info("reload_applied", { text: `reload: configuration applied to new sessions${restartNeeded.length > 0 ? `; needs a restart to change: ${restartNeeded.join(", ")}` : ""}` })
     return { ok: true, restartNeeded }
   }
 

@@ -8,6 +8,7 @@
  * @category services
  * @since 0.1.0
  */
+import type { GatewayLog } from "../Log.ts"
 import type { Smtp } from "@mailmoat/protocols"
 import type { Wiring } from "./Wiring.ts"
 
@@ -27,7 +28,7 @@ export interface SwappableHandler {
   readonly close: () => Promise<void>
 }
 
-export const makeSwappableHandler = (initial: Wiring, log: (line: string) => void): SwappableHandler => {
+export const makeSwappableHandler = (initial: Wiring, logger: GatewayLog): SwappableHandler => {
   let current: Slot = { wiring: initial, inFlight: 0, retired: false, closed: false }
   const slots = new Set<Slot>([current])
   const bound = new Map<string, Slot>()
@@ -37,7 +38,7 @@ export const makeSwappableHandler = (initial: Wiring, log: (line: string) => voi
     if (slot.closed) return
     slot.closed = true
     slots.delete(slot)
-    closing.push(slot.wiring.close().catch((e: unknown) => log(`reload: closing the previous configuration failed: ${(e as Error).message}`)))
+    closing.push(slot.wiring.close().catch((e: unknown) => logger.error("close_failed", { text: `reload: closing the previous configuration failed: ${(e as Error).message}` })))
   }
   const closeIfDrained = (slot: Slot) => {
     if (slot.retired && slot.inFlight === 0) closeSlot(slot)

@@ -7,7 +7,9 @@
  * @category constructors
  * @since 0.1.0
  */
+import { Engine } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
+import { Effect, Logger } from "effect"
 import { type Evaluate, makeHandler } from "../GatewayHandler.ts"
 import { type Handoff, maildirHandoff } from "../Handoff.ts"
 import type { GatewayLog } from "../Log.ts"
@@ -17,7 +19,7 @@ import type { Protection } from "../Protection.ts"
 import type { Quarantine } from "../Quarantine.ts"
 import { makeRateLimits } from "../RateLimits.ts"
 import { relayHandoff } from "../RelayHandoff.ts"
-import { makeSessionStages } from "../SessionStages.ts"
+import { makeSessionPhases } from "../SessionPhases.ts"
 import type { SharedState } from "../SharedState.ts"
 import type { GatewaySettings } from "../Settings.ts"
 import { ensureDirectory } from "../StartupChecks.ts"
@@ -27,6 +29,10 @@ export interface WiringContext {
   /** The configuration file's directory. */
   readonly base: string
   readonly logger: GatewayLog
+  /** The gateway's clock (the `Clock` service): trace headers, the message line's milliseconds. */
+  readonly now: () => number
+  /** Runs an effect in the gateway's runtime (its clock and logger). */
+  readonly run: <A>(effect: Effect.Effect<A>) => Promise<A>
   readonly quarantine: Quarantine
   readonly metrics: Metrics
   /** A fixed evaluation instead of the antispam module (tests, embedders). */
@@ -67,31 +73,36 @@ const makeHandoff = async (settings: GatewaySettings): Promise<Handoff> => {
 /** Builds the mail path; a plugin problem rejects with `PluginLoadError` and nothing stays open. */
 export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext): Promise<Wiring> => {
   const handoff = await makeHandoff(settings)
-  // Modules that report free text (what loaded, what failed) at info.
-  const engine = await wire(settings.config, {
+  const wired = await wire(settings.config, {
     base: ctx.base,
     dataDir: settings.dataDir,
     antispam: settings.antispam,
-    log: ctx.logger.lines("info"),
+    logger: ctx.logger,
     withoutProtection: ctx.evaluate !== undefined,
     shared: ctx.shared
   }).catch(async (error: unknown) => {
     await handoff.close()
     throw error
   })
-  const { plugins, protection } = engine
+  const { plugins, protection } = wired
   const evaluate = settings.antispam.enabled ? (ctx.evaluate ?? protection?.evaluate) : undefined
+  // The session's phases run on the protection's engine; without one (antispam off, or a fixed
+  // evaluation) on an engine of the plugin stages alone, so a plugin can still refuse early.
+  const engine = protection?.module.engine ?? Effect.runSync(Engine.make({ stages: plugins.stages, scanning: false }))
+  // The engine's own notes (a stage failing open) are debug: the phases log `stage_failed`.
+  const notes: ReadonlySet<Logger.Logger<unknown, unknown>> = new Set([Logger.make((o) => ctx.logger.debug("note", { text: String(o.message) }))])
+  const phases = makeSessionPhases(engine, { logger: ctx.logger, run: (effect) => ctx.run(Effect.provideService(effect, Logger.CurrentLoggers, notes)) })
   const handler = makeHandler({
     hostname: settings.smtp.hostname,
     handoff,
     quarantine: ctx.quarantine,
     metrics: ctx.metrics,
     evaluate,
-    // Session stages report failures and refusals (warn).
-    sessionStages: makeSessionStages(plugins.sessionStages, ctx.logger.lines("warn")),
+    phases,
     users: settings.smtp.users,
     rateLimits: makeRateLimits(ctx.shared.rateCounter, settings.smtp.limits.rates, ctx.logger),
-    logger: ctx.logger
+    logger: ctx.logger,
+    now: ctx.now
   })
   return {
     settings,
@@ -102,7 +113,7 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     antispamState: !settings.antispam.enabled ? "off" : evaluate !== undefined ? "on" : "unavailable",
     close: async () => {
       await handoff.close()
-      await engine.close()
+      await wired.close()
     }
   }
 }

@@ -1,0 +1,132 @@
+/**
+ * The engine's connect, mail and rcpt phases, run while the SMTP session goes on: `connect` when
+ * a client connects, `mail` at MAIL FROM, `rcpt` at each RCPT TO. A refusal (`Reject`,
+ * `Tempfail`) is answered at that phase from the reply table (`Replies.ts`): at connect instead
+ * of the greeting, at RCPT TO for that recipient only. Any other decision (a bypass of an allowed
+ * IP, a trusted relay's session, a recipient's directory entry) is kept, and `earlier` hands
+ * everything the phases gave to the engine's data phase, so nothing is decided twice.
+ *
+ * **Gotchas**
+ * - The connect phase runs once per connection with its own facts; each transaction (MAIL FROM
+ *   to DATA, RSET or QUIT) has fresh facts, shared by its mail, rcpt and data phases, so what a
+ *   stage learnt about one message never leaks into the next message of the session.
+ * - A stage that fails or runs out of time refuses nothing (the engine traces it; fail open); it
+ *   is logged once here (`stage_failed`), the data phase logs only its own stages.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import { type Engine, Envelope, Facts, type Phase } from "@mailmoat/core"
+import type { Smtp } from "@mailmoat/protocols"
+import type { Effect } from "effect"
+import type { GatewayLog } from "./Log.ts"
+import { clean, forDecision } from "./Replies.ts"
+
+export interface SessionPhases {
+  readonly connect: (session: Smtp.SmtpSessionInfo) => Promise<Smtp.SmtpReply | undefined>
+  readonly mail: (session: Smtp.SmtpSessionInfo, mailFrom: string) => Promise<Smtp.SmtpReply | undefined>
+  readonly rcpt: (session: Smtp.SmtpSessionInfo, mailFrom: string, recipient: string, accepted: ReadonlyArray<string>) => Promise<Smtp.SmtpReply | undefined>
+  /** What the session's phases gave, for the data phase of its current transaction. */
+  readonly earlier: (sessionId: string) => Engine.Earlier
+  /** The transaction is over (DATA answered, RSET, QUIT): its mail and rcpt results go. */
+  readonly endTransaction: (sessionId: string) => void
+  /** The session is over: everything kept for it goes. */
+  readonly endSession: (sessionId: string) => void
+}
+
+interface SessionState {
+  connect?: Engine.PhaseOutcome | undefined
+  mail?: Engine.PhaseOutcome | undefined
+  rcpt: Map<string, Engine.PhaseOutcome>
+  facts: Facts.Facts
+}
+
+export interface SessionPhasesOptions {
+  readonly logger: GatewayLog
+  /** Runs an engine effect in the gateway's runtime (logger, clock). */
+  readonly run: <A>(effect: Effect.Effect<A>) => Promise<A>
+}
+
+const envelopeOf = (session: Smtp.SmtpSessionInfo, mailFrom = "", rcptTo: ReadonlyArray<string> = []) =>
+  Envelope.make({
+    clientAddress: session.clientAddress,
+    clientPort: session.clientPort,
+    localAddress: session.localAddress,
+    helo: session.helo,
+    mailFrom,
+    rcptTo,
+    tls: session.tls,
+    authenticatedUser: session.authenticatedUser,
+    sessionFlags: new Set(session.sessionFlags)
+  })
+
+export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesOptions): SessionPhases => {
+  const sessions = new Map<string, SessionState>()
+  const stateOf = (id: string): SessionState => {
+    let s = sessions.get(id)
+    if (s === undefined) {
+      s = { rcpt: new Map(), facts: Facts.make() }
+      sessions.set(id, s)
+    }
+    return s
+  }
+  const { logger } = options
+
+  /** Logs what went wrong and what was decided; the reply when the phase refuses. */
+  const answer = (session: Smtp.SmtpSessionInfo, phase: Phase, outcome: Engine.PhaseOutcome, subject: string): Smtp.SmtpReply | undefined => {
+    for (const t of outcome.traces)
+      if (t.outcome !== "ok" && t.outcome !== "skipped") logger.warn("stage_failed", { queue: session.id, phase, stage: t.stage, outcome: String(t.outcome) })
+    const d = outcome.decided
+    if (d === undefined) return undefined
+    const reply = forDecision(phase, d.decision)
+    logger.event(reply === undefined ? "debug" : "info", "decided", {
+      queue: session.id,
+      client: session.clientAddress,
+      phase,
+      subject,
+      stage: d.stage,
+      decision: d.decision._tag,
+      reason: clean(d.decision.reason),
+      code: reply?.code
+    })
+    return reply
+  }
+
+  return {
+    connect: async (session) => {
+      const outcome = await options.run(engine.connect(envelopeOf(session), Facts.make()))
+      stateOf(session.id).connect = outcome
+      return answer(session, "connect", outcome, session.clientAddress)
+    },
+    mail: async (session, mailFrom) => {
+      const state = stateOf(session.id)
+      // A new transaction: fresh facts and no recipients yet.
+      state.facts = Facts.make()
+      state.rcpt = new Map()
+      const outcome = await options.run(engine.mail(envelopeOf(session, mailFrom), state.facts))
+      state.mail = outcome
+      return answer(session, "mail", outcome, mailFrom)
+    },
+    rcpt: async (session, mailFrom, recipient, accepted) => {
+      const state = stateOf(session.id)
+      const outcome = await options.run(engine.rcpt(envelopeOf(session, mailFrom, [...accepted, recipient]), recipient, state.facts))
+      const reply = answer(session, "rcpt", outcome, recipient)
+      if (reply === undefined) state.rcpt.set(recipient, outcome)
+      return reply
+    },
+    earlier: (sessionId) => {
+      const s = sessions.get(sessionId)
+      return s === undefined ? {} : { connect: s.connect, mail: s.mail, rcpt: s.rcpt, facts: s.facts }
+    },
+    endTransaction: (sessionId) => {
+      const s = sessions.get(sessionId)
+      if (s === undefined) return
+      s.mail = undefined
+      s.rcpt = new Map()
+      s.facts = Facts.make()
+    },
+    endSession: (sessionId) => {
+      sessions.delete(sessionId)
+    }
+  }
+}

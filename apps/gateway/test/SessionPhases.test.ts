@@ -1,0 +1,71 @@
+// The session's phases keep what they gave per session and per transaction: a rcpt refusal is
+// not handed to DATA, a transaction's facts are fresh at MAIL FROM (nothing learnt about one
+// message reaches the next one of the session), and the end of the session forgets it all.
+import { Engine, Envelope, Facts, MessageModel, type Stage, type StageResult } from "@mailmoat/core"
+import type { Smtp } from "@mailmoat/protocols"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import * as Log from "../src/Log.ts"
+import { makeSessionPhases } from "../src/SessionPhases.ts"
+
+const session: Smtp.SmtpSessionInfo = { id: "s1", clientAddress: "192.0.2.1", clientPort: 1234, localAddress: "127.0.0.1", localPort: 25, helo: "client.test", tls: false, sessionFlags: new Set() }
+const stage = (name: string, phase: Stage["phase"], run: (input: Parameters<Stage["run"]>[0]) => StageResult): Stage => ({
+  name,
+  phase,
+  budgetMillis: 1000,
+  symbols: {},
+  run: (input) => Effect.sync(() => run(input))
+})
+
+const Seen = Facts.key<string>("test.seen")
+
+describe("SessionPhases", () => {
+  it("hands connect, mail and accepted rcpt results to DATA; facts do not outlive their transaction", async () => {
+    const sawEarlier: Array<string | undefined> = []
+    const engine = Effect.runSync(
+      Engine.make({
+        scanning: false,
+        stages: [
+          stage("mail-notes", "mail", (i) => {
+            if (i.phase === "mail") {
+              sawEarlier.push(Facts.of(i).get(Seen))
+              Facts.of(i).set(Seen, i.envelope.mailFrom)
+            }
+            return { symbols: [] }
+          }),
+          stage("no-gone", "rcpt", (i) => ({ symbols: [], decision: i.phase === "rcpt" && i.recipient.startsWith("gone@") ? { _tag: "Reject", reason: "no such user" } : undefined }))
+        ]
+      })
+    )
+    const phases = makeSessionPhases(engine, { logger: Log.silent, run: Effect.runPromise })
+    expect(await phases.connect(session)).toBeUndefined()
+    expect(await phases.mail(session, "a@example.org")).toBeUndefined()
+    expect(await phases.rcpt(session, "a@example.org", "gone@example.test", [])).toMatchObject({ code: 550, enhanced: "5.7.1" })
+    expect(await phases.rcpt(session, "a@example.org", "user@example.test", [])).toBeUndefined()
+    const first = phases.earlier(session.id)
+    expect(first.connect?.phase).toBe("connect")
+    expect(first.mail?.traces.map((t) => t.stage)).toEqual(["mail-notes"])
+    expect([...(first.rcpt?.keys() ?? [])]).toEqual(["user@example.test"])
+    expect(first.facts?.get(Seen)).toBe("a@example.org")
+
+    phases.endTransaction(session.id)
+    expect(await phases.mail(session, "b@example.org")).toBeUndefined()
+    const second = phases.earlier(session.id)
+    expect(second.connect).toBe(first.connect)
+    expect(second.rcpt?.size).toBe(0)
+    expect(second.facts?.get(Seen)).toBe("b@example.org")
+    // The second transaction's mail stage did not see the first one's fact.
+    expect(sawEarlier).toEqual([undefined, undefined])
+
+    // The data phase runs nothing again: an engine that would run mail-notes does not.
+    const message = MessageModel.fromBytes(new TextEncoder().encode("Subject: x\r\n\r\nbody\r\n"), {
+      envelope: Envelope.make({ clientAddress: session.clientAddress, mailFrom: "b@example.org", rcptTo: ["user@example.test"] })
+    })
+    const scanning = Effect.runSync(Engine.make({ stages: engine.stages }))
+    await Effect.runPromise(scanning.data(message, second))
+    expect(sawEarlier).toEqual([undefined, undefined])
+
+    phases.endSession(session.id)
+    expect(phases.earlier(session.id)).toEqual({})
+  })
+})

@@ -1,6 +1,6 @@
 /**
  * Evidence from a whitelist of header fields. Only fields a sender controls are read (Subject,
- * From, Reply-To, To/Cc, Received `from` hosts, Content-Type, X-Mailer/User-Agent, Message-ID,
+ * From, Reply-To, To/Cc, Received `from` hosts, Content-Type, X-Mailer/User-Agent, Message-ID domain,
  * Date, In-Reply-To/References); everything a filter or list server may add on the way
  * (`X-Spam-*`, `X-Virus-*`, list headers, subject tags) is ignored or stripped, so a model
  * trained on a filtered corpus never learns the filter's verdicts.
@@ -11,7 +11,7 @@
 import type { Headers, ReceivedHop } from "@mailmoat/core"
 import { registrableDomain } from "./Domains.ts"
 import { isCorpusArtefactHost } from "./Urls.ts"
-import { bucket, hasInvisible, shape, words } from "./Words.ts"
+import { bucket, hasInvisible, words } from "./Words.ts"
 
 export interface HeaderEvidence {
   readonly tokens: ReadonlyArray<string>
@@ -126,8 +126,9 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
   const mid = headers.get("message-id")
   if (mid === undefined) features.add("message_id_missing")
   else {
+    // No token for the shape of the local part: it names the sending software of one source
+    // and era, and on the other era of the training mail it turned newsletters into spam.
     const m = /<?([^<>@\s]*)@?([^<>\s]*)>?/.exec(mid.trim())
-    tokens.add(`mid:shape:${shape(m?.[1] ?? "")}`)
     const midDomain = m?.[2] ? domainOf(`x@${m[2]}`) : undefined
     if (!midDomain) tokens.add("mid:no-domain")
     else if (fromDomain && midDomain === fromDomain) tokens.add("mid:from-domain")

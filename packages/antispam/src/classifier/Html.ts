@@ -2,7 +2,8 @@
  * Evidence from raw HTML parts: a few telling attribute tricks (as tokens), and tricks
  * that generalise across eras (as features): text hidden from the reader (display:none, tiny
  * fonts, white text), comments splitting words, links whose visible text names another host
- * than their target, forms and scripts.
+ * than their target, forms and scripts; and HTML tags in a message that has no HTML part
+ * (`text_plain_markup`: bulk tools sending HTML as text/plain, so the reader sees `<br>`).
  *
  * Works with regular expressions over a bounded prefix of each part; it never builds a DOM.
  *
@@ -29,6 +30,19 @@ const WHITE_CSS_TEXT = /(?:^|[\s;"'])color\s*:\s*(?:#fff(?:fff)?|white)\b/i
 const HOST_OF_HREF = /^https?:\/\/(?:[^@/?#]*@)?([^/:?#]+)/i
 
 const registrable = (host: string): string => registrableDomain(host) ?? host
+
+/** Tags that lay out or link a page; code and mail addresses in angle brackets are not among them. */
+const LAYOUT_TAG = /<\s*(?:br|p|a\s+href|font|img|table|td|tr|div|b|center)\b[^<>]{0,300}>/gi
+
+/**
+ * True when plain text carries five or more layout tags: HTML sent as text/plain. A person who
+ * quotes a tag or two while discussing a page stays below that.
+ */
+export const plainTextMarkup = (text: string): boolean => {
+  let n = 0
+  for (const _ of text.slice(0, 50_000).matchAll(LAYOUT_TAG)) if (++n >= 5) return true
+  return false
+}
 
 export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
   const tokens = new Set<string>()

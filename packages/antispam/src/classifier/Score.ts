@@ -88,6 +88,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   subject_invisible: 1,
   subject_mixed_scripts: 1,
   text_html_mismatch: 1,
+  text_plain_markup: 1,
   to_many: 1,
   to_undisclosed: 1,
   url_confusable_host: 1,
@@ -109,6 +110,9 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
 
 /** Sign constraints of the logistic inputs by input name (chi-square inputs are free). */
 export const INPUT_SIGNS: Readonly<Record<string, 1 | -1>> = Object.fromEntries(Object.entries(FEATURE_SIGNS).map(([k, v]) => [`feat:${k}`, v]))
+
+/** The same signs by token (feature tokens are named like the inputs); a Map, so any token string is a safe key. */
+const TOKEN_SIGNS: ReadonlyMap<string, 1 | -1> = new Map(Object.entries(INPUT_SIGNS))
 
 /**
  * Prior weight of every signed feature (its sign times this). A trick the training mail never
@@ -167,6 +171,10 @@ export const chiScore = (model: Model, tokens: ReadonlyArray<string>, extra?: Ex
     const f = tokenProbability((base?.[0] ?? 0) + (more?.[0] ?? 0), (base?.[1] ?? 0) + (more?.[1] ?? 0), nham, nspam, o)
     // Only tokens far enough from 0.5 count (combine would drop the others anyway).
     if (Math.abs(f - 0.5) < o.minDev) continue
+    // A signed feature's token obeys its sign here too: otherwise the table would learn what the
+    // layer may not, e.g. a Return-Path on another domain as ham evidence because lists set one.
+    const sign = TOKEN_SIGNS.get(t)
+    if (sign !== undefined && (f - 0.5) * sign < 0) continue
     probs.push(f)
     keepClue(clues, [t, f], 10)
   }

@@ -15,7 +15,7 @@
 import type { Message, MimePart } from "@mailmoat/core"
 import { analyseAnomalies } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
-import { analyseHtml } from "./Html.ts"
+import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { analyseText, textStats } from "./TextStats.ts"
 import { analyseUrls } from "./Urls.ts"
@@ -75,6 +75,7 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
     text += `${String(t).slice(0, MAX_TEXT - text.length)}\n`
   }
   const stats = textStats(text)
+  if (shape.textHtml === 0 && shape.textPlain > 0 && plainTextMarkup(text)) features.add("text_plain_markup")
   const images = htmlImages + shape.images
   // A short text is not evidence: replies ("ok, thanks"), "see attached" and an admin's first
   // test message are ham; only pictures standing in for text are (image_only below).

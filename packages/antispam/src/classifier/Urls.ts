@@ -1,6 +1,6 @@
 /**
  * Evidence from the URLs found in a message: host and registrable-domain tokens (learned by the
- * token table) and URL tricks as features (IP-literal hosts, user-info before the host, numeric
+ * token table; never path words) and URL tricks as features (IP-literal hosts, user-info before the host, numeric
  * or percent-encoded hosts, odd ports, many distinct URLs, link shorteners, hosts buried under
  * many subdomains, punycode and non-ASCII look-alike hosts, redirects to another URL).
  *
@@ -61,8 +61,9 @@ export const analyseUrls = (urls: ReadonlyArray<string>, hosts: ReadonlyArray<st
     if (host.includes("%")) features.add("url_encoded_host")
     if (/%[0-9a-f]{2}/i.test(m[3] ?? "") && (m[3]!.match(/%[0-9a-f]{2}/gi)?.length ?? 0) > 5) tokens.add("url:path-encoded")
     if (REDIRECT.test(url.slice(m[0].length - (m[3]?.length ?? 0), 2000))) features.add("url_redirect")
-    const path = (m[3] ?? "").toLowerCase()
-    for (const part of path.split(/[/._=&-]+/).slice(0, 8)) if (part.length >= 3 && part.length <= 20 && !/\d{4,}/.test(part)) tokens.add(`url:path:${part}`)
+    // No tokens from path words (`click`, `images`, `jpg`): newsletters and spam share them, and
+    // a table counted on one era's list mail called the other era's newsletters spam on them
+    // (docs/classifier.md, round 3).
   }
   let distinct = 0
   for (const h of hosts) {

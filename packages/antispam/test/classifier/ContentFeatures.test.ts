@@ -2,6 +2,7 @@
 // without the trick, through the whole tokenizer (so the wiring is tested too).
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
+import { plainTextMarkup } from "../../src/classifier/Html.ts"
 import { analyseObfuscation, hasSpacedWord, substitutedWords } from "../../src/classifier/Obfuscation.ts"
 import { analyseText, overlap, textStats } from "../../src/classifier/TextStats.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
@@ -116,6 +117,17 @@ describe("HTML features", () => {
     expect(html(`<p>${prose}</p><a href="https://www.mybank.com/login">https://www.mybank.com/login</a>`)).not.toContain("url_text_mismatch")
     expect(html(`<p>${prose}</p><div style="display:none">hidden words</div>`)).toContain("html_hidden_text")
     expect(html(`<p>${prose}</p>`)).not.toContain("html_hidden_text")
+  })
+
+  it("text_plain_markup: HTML layout tags in a message with no HTML part", () => {
+    const sent = `${prose}<br>\n<br><a href="http://offers.example.com">Click Here</a>\n<br><font size=4>Act now</font><p>`
+    expect(plain(sent)).toContain("text_plain_markup")
+    // Four tags, code in angle brackets, or addresses: someone discussing a page or a header.
+    expect(plain(`${prose} Use <br> or <p> and <b>, not <div>. See <alice@example.net>, #include <stdio.h>, <T extends X>.`)).not.toContain("text_plain_markup")
+    // The same tags in a real HTML part are HTML, not a trick.
+    expect(html(`<p>${prose}</p><br><br><a href="http://example.com/">more</a><br><p>`)).not.toContain("text_plain_markup")
+    expect(plainTextMarkup("<br><br><br><br><br>")).toBe(true)
+    expect(plainTextMarkup("<br><br><br><br>")).toBe(false)
   })
 })
 

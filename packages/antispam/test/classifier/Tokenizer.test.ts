@@ -3,6 +3,7 @@ import type { Message } from "@mailmoat/core"
 import { describe, expect, it } from "vitest"
 import { parseMessage, stripMboxFrom } from "../../src/classifier/Corpus.ts"
 import { MAX_TOKENS, tokenize } from "../../src/classifier/Tokenizer.ts"
+import { words } from "../../src/classifier/Words.ts"
 import { parse, rfc822 } from "./support.ts"
 
 const headerLine = fc.tuple(fc.constantFrom("Subject", "From", "To", "Cc", "Reply-To", "Content-Type", "Message-ID", "Date", "X-Mailer", "Received", "References", "X-Spam-Status"), fc.string({ maxLength: 200 }))
@@ -96,6 +97,15 @@ describe("tokenize", () => {
     const t = tokenize(parse(rfc822({ subject: "FREE MONEY FOR YOU NOW", body: html, html: true, extra: "To: undisclosed-recipients:;" })))
     expect(t.features).toEqual(expect.arrayContaining(["html_only", "url_ip_literal", "url_text_mismatch", "html_comment_in_word", "html_hidden_text", "subject_all_caps"]))
     expect(t.tokens).toContain("feat:url_ip_literal")
+  })
+
+  it("keeps no era markers: URL path words, Message-ID shapes, long numbers", () => {
+    const body = `Order 20021104123456789 shipped, ref ${"7".repeat(80)}. Track http://shop.example.com/click/images/track.jpg?id=1 antidisestablishment`
+    const t = tokenize(parse(rfc822({ subject: "your order", body })))
+    expect(t.tokens).toContain("url:dom:example.com")
+    expect(t.tokens).toContain("skip:a 20") // a long word still counts; a long number does not
+    expect(t.tokens.filter((x) => /^(?:url:path:|mid:shape|skip:\d)/.test(x))).toEqual([])
+    expect(words("call 0800123456789 or visit unbelievably-cheap-offers")).toEqual(["call", "visit", "skip:u 20"])
   })
 
   it("sees invisible characters and mixed scripts", () => {

@@ -77,10 +77,15 @@ const peers = [
     })
   },
   {
+    // Scale-out tests also run it as a Cluster node and as a sentinel (`--sentinel`, the same
+    // binary: no redis-sentinel package needed) and with TLS (Debian builds it in).
     name: "redis",
     probe: () => ({
       version: firstMatch(output("/usr/bin/redis-server", ["--version"]), /v=(\S+)/),
-      shows: ["redis-server", "redis-cli"].filter((b) => existsSync(`/usr/bin/${b}`)),
+      shows: [
+        ...["redis-server", "redis-cli"].filter((b) => existsSync(`/usr/bin/${b}`)),
+        ...(/not listen anywhere/.test(output("/usr/bin/redis-server", ["--port", "0", "--tls-port", "0"])) ? ["tls"] : [])
+      ],
       missing: [...needFile("/usr/bin/redis-server", "redis-server"), ...needFile("/usr/bin/redis-cli", "redis-tools")]
     })
   },

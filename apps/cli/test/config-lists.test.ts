@@ -1,9 +1,11 @@
 // config validate / defaults and lists import / export through the built binary.
-import { readFileSync, writeFileSync } from "node:fs"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { ListFile } from "@mailmoat/antispam"
+import { ListFile, ListStore } from "@mailmoat/antispam"
+import { RedisConnection, RedisListDocuments } from "@mailmoat/redis"
 import { describe, expect, test } from "vitest"
 import { listKinds } from "../src/commands/lists.ts"
+import { startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { hamMessage, hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
 
 describe("config", () => {
@@ -99,6 +101,30 @@ describe("lists import / export", () => {
     expect((await mailmoat(["lists", "import", "enduser", "-", "--config", config], { input: before.stdout })).code).toBe(0)
     expect((await mailmoat(["lists", "export", "enduser", "--config", config])).stdout).toBe(before.stdout)
     expect(readFileSync(join(dir, "data", "lists", "rbl.list"), "utf8")).toContain("zen.example:127.0.0.4")
+  })
+
+  test("with state.backend redis an import lands in Redis and reaches a running node at once", { timeout: 90_000 }, async () => {
+    const redis = await startRedis()
+    const connection = RedisConnection.make({ url: redis.url })
+    const node = RedisListDocuments.make({ client: connection.client, names: ["enduser"] })
+    try {
+      await node.ready
+      const dir = tmp()
+      const config = writeConfig({ dataDir: join(dir, "data"), state: { backend: "redis", url: redis.url } }, dir)
+      writeFileSync(join(dir, "enduser.txt"), "spammer@example.net\n192.0.2.0/24\n")
+      const r = await mailmoat(["lists", "import", "enduser", join(dir, "enduser.txt"), "--config", config])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toMatch(/^imported 2 enduser entries into redis/)
+      for (let i = 0; i < 100 && node.read("enduser") === undefined; i++) await new Promise((res) => setTimeout(res, 20))
+      expect(ListStore.make(node).entries("enduser")).toEqual(["spammer@example.net", "192.0.2.0/24"])
+      const exported = (await mailmoat(["lists", "export", "enduser", "--config", config])).stdout
+      expect(ListFile.parseListFile("enduser", exported)).toEqual({ ok: true, entries: ["spammer@example.net", "192.0.2.0/24"] })
+      expect(existsSync(join(dir, "data", "lists"))).toBe(false)
+    } finally {
+      await node.close()
+      await connection.close()
+      await redis.stop()
+    }
   })
 
   test("a bad line is reported with its number, exit 2, and nothing is imported", async () => {

@@ -3,7 +3,7 @@
 import { copyFileSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { Classifier } from "@mailmoat/antispam"
-import { RedisQuarantineStore } from "@mailmoat/redis"
+import { RedisConnection, RedisQuarantineStore } from "@mailmoat/redis"
 import { Envelope } from "@mailmoat/core"
 import { FileQuarantineStore } from "@mailmoat/platform-node"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
@@ -153,7 +153,7 @@ describe("quarantine on Redis (state.backend: redis)", () => {
     const dir = tmp()
     const prefix = `race${Date.now()}:`
     const file = writeConfig({ dataDir: join(dir, "data"), state: { backend: "redis", url: redis.url, keyPrefix: prefix }, delivery: { maildir: join(dir, "mail") } }, dir)
-    const node = RedisQuarantineStore.make({ url: redis.url, prefix: `${prefix}quarantine:` })
+    const node = RedisQuarantineStore.make(RedisConnection.make({ url: redis.url, keyPrefix: prefix }))
     const id = await node.put({ envelope, recipients: ["user@example.org"], reason: "spam", verdict, message: crlf(spamMessage("race redis")) })
     await node.close()
     await releaseConcurrently(file, id, join(dir, "mail"))
@@ -163,7 +163,7 @@ describe("quarantine on Redis (state.backend: redis)", () => {
     const dir = tmp()
     const prefix = `cli${Date.now()}:`
     const file = writeConfig({ dataDir: join(dir, "data"), state: { backend: "redis", url: redis.url, keyPrefix: prefix }, delivery: { maildir: join(dir, "mail") } }, dir)
-    const node = RedisQuarantineStore.make({ url: redis.url, prefix: `${prefix}quarantine:` })
+    const node = RedisQuarantineStore.make(RedisConnection.make({ url: redis.url, keyPrefix: prefix }))
     const id = await node.put({ envelope, reason: "spam", verdict, message: crlf(spamMessage("from redis")) })
     await node.close()
     const l = await mailmoat(["quarantine", "list", "--config", file, "--json"])

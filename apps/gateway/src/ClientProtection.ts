@@ -40,11 +40,13 @@ import type { GatewayConfig } from "@mailmoat/antispam"
 import { Envelope, type Message, MessageModel, Policy, type Stage, type Verdict } from "@mailmoat/core"
 import type { MailProxy } from "@mailmoat/protocols"
 import { Effect } from "effect"
-import { listStore, resolver, tokenStore } from "./StateStores.ts"
+import { listStore, resolver, stateSettings, tokenStore } from "./StateStores.ts"
 
 export interface ClientProtectionServices {
   /** Imported lists (`<dataDir>/lists`) and downloaded classifier models live here. */
   readonly dataDir: string
+  /** Directory the `state.redis` files are read from (the configuration file's; default the working directory). */
+  readonly base?: string | undefined
   readonly logger: GatewayLog
   /**
    * The SMTP side's classifier stage, to share one model, one updater and one learning store.
@@ -126,7 +128,7 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
   // Spam checks only matter when spam is acted on: with `onSpam: none` nothing is scanned for it.
   const ownClassifier =
     p.onSpam === "tag" && services.classifierStage === undefined && config.classifier.enabled
-      ? Classifier.setup(config.classifier, { dataDir: services.dataDir, log, store: tokenStore(config.state) })
+      ? Classifier.setup(config.classifier, { dataDir: services.dataDir, log, store: tokenStore(stateSettings(config.state, services.base ?? process.cwd())) })
       : undefined
   const classifierStage = services.classifierStage ?? ownClassifier?.stage
   let module: ClientAntispam | undefined

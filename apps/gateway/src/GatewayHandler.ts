@@ -29,6 +29,7 @@ import type { SessionPhases } from "./SessionPhases.ts"
 import { receivedHeader } from "./TraceHeaders.ts"
 import type { GatewayLog, Level } from "./Log.ts"
 import { messageLine } from "./MessageLine.ts"
+import type { RateLimits } from "./RateLimits.ts"
 
 /**
  * Per-recipient outcomes for a received message (the antispam module, when it is active);
@@ -47,6 +48,8 @@ export interface HandlerDeps {
   readonly users?: ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }> | undefined
   /** The engine's connect, mail and rcpt phases. */
   readonly phases: SessionPhases
+  /** Connection and message rate limits (shared across the fleet with Redis). */
+  readonly rateLimits?: RateLimits | undefined
   readonly logger: GatewayLog
   /** The gateway's clock (the `Clock` service). */
   readonly now: () => number
@@ -141,12 +144,20 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     ...(users.length > 0 ? { onAuth: async (session: Smtp.SmtpSessionInfo, request: Smtp.AuthRequest) => checkLogin(users, session, request, log) } : {}),
     onConnect: async (session) => {
       deps.metrics.add("connections")
+      const limited = await deps.rateLimits?.connection(session.clientAddress)
+      if (limited !== undefined) {
+        deps.metrics.prom.refused("connection_rate")
+        return limited
+      }
       const refused = await deps.phases.connect(session)
       if (refused !== undefined) deps.metrics.prom.refused("connect_stage")
       return refused
     },
 
     onMailFrom: async (session, address, p) => {
+      // Authenticated clients (our own relays and submission accounts) are not rate limited.
+      const limited = session.authenticatedUser === undefined ? await deps.rateLimits?.message(session.clientAddress) : undefined
+      if (limited !== undefined) return limited
       const refused = await deps.phases.mail(session, address)
       if (refused !== undefined) return refused
       const size = Number(p.get("SIZE") ?? "0")

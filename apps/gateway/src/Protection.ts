@@ -23,6 +23,7 @@ import { DnsService, ListDocuments, MessageModel, TempRejectStore, TokenStore } 
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect } from "effect"
 import type { Evaluate } from "./GatewayHandler.ts"
+import { type SharedState, sharedDirectory } from "./SharedState.ts"
 import type { EngineServices, StateSettings } from "./StateStores.ts"
 
 export type { StateSettings } from "./StateStores.ts"
@@ -43,6 +44,8 @@ export interface ProtectionSettings {
   readonly ownAddresses?: ReadonlyArray<string> | undefined
   /** How often list health is probed (ms; 0 = never). */
   readonly healthIntervalMillis?: number | undefined
+  /** The fleet's shared state (its recipient directory); absent: the directory file. */
+  readonly shared?: SharedState | undefined
 }
 
 export interface Protection {
@@ -78,6 +81,7 @@ const build = (settings: ProtectionSettings, services: Services, log: (line: str
     dns: services.dns,
     stateStore: services.stateStore,
     listStore: services.lists,
+    directory: sharedDirectory(settings.shared),
     stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],
     providers: settings.providers,
     ownAddresses: settings.ownAddresses,

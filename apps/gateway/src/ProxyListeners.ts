@@ -277,7 +277,7 @@ export const startProxies = async (
   options: { readonly base: string; readonly dataDir: string; readonly logger: GatewayLog; readonly now: () => number; readonly classifierStage?: Stage | undefined }
 ): Promise<ProxyListeners | undefined> => {
   if (!config.protocols.filtering || config.protocols.listeners.length === 0) return undefined
-  const client = makeClientScanner(config, { dataDir: options.dataDir, logger: options.logger, classifierStage: options.classifierStage })
+  const client = makeClientScanner(config, { dataDir: options.dataDir, base: options.base, logger: options.logger, classifierStage: options.classifierStage })
   let listeners: ProxyListeners
   try {
     listeners = await startProxyListeners(config.protocols, { base: options.base, scanner: client.scanner, logger: options.logger, now: options.now })

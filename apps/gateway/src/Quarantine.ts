@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import type { Envelope, Quarantine as Q, Verdict } from "@mailmoat/core"
-import { quarantineStore } from "./StateStores.ts"
+import { describeState, quarantineStore, type StateSettings } from "./StateStores.ts"
 
 export interface QuarantineEntry {
   readonly envelope: Envelope.Envelope
@@ -31,14 +31,13 @@ export interface Quarantine {
 
 export interface QuarantineSettings {
   readonly path: string
-  readonly state: { readonly backend: "embedded" | "redis"; readonly url?: string | undefined; readonly keyPrefix?: string | undefined }
+  readonly state: StateSettings
 }
 
 export const openQuarantine = (settings: QuarantineSettings): Quarantine => {
-  const redisUrl = settings.state.backend === "redis" ? settings.state.url : undefined
   const store = quarantineStore(settings.path, settings.state)
   return {
-    describe: redisUrl !== undefined ? `redis ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}` : settings.path,
+    describe: settings.state.backend === "redis" ? describeState(settings.state) : settings.path,
     store,
     put: (entry, source) => store.put({ envelope: entry.envelope, recipients: entry.recipients, reason: entry.reason, verdict: entry.verdict, message: source }),
     close: () => store.close()

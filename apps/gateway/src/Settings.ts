@@ -18,9 +18,12 @@ import { readFileSync } from "node:fs"
 import { hostname as osHostname } from "node:os"
 import { resolve } from "node:path"
 import { GatewayConfig } from "@mailmoat/antispam"
+import { ConfigError } from "./ConfigError.ts"
 import { checkKeyPair, ensureReadable } from "./StartupChecks.ts"
+import { type StateSettings, stateSettings } from "./StateStores.ts"
 import { StartupError } from "./StartupError.ts"
 import type { Smtp } from "@mailmoat/protocols"
+import type { RateLimitSettings } from "./RateLimits.ts"
 
 export type DeliverySettings =
   | {
@@ -65,17 +68,13 @@ export interface GatewaySettings {
   readonly admin: { readonly enabled: boolean; readonly host: string; readonly port: number }
   /** The decoded `antispam` section: assignable to `@mailmoat/antispam`'s `AntispamInput`. */
   readonly antispam: GatewayConfig.AntispamConfig
+  /** `state`, resolved: how to reach Redis with its secrets read (`state.redis` files checked at start). */
+  readonly state: StateSettings
   /** The whole decoded configuration (state, classifier, protocols, plugins, log). */
   readonly config: GatewayConfig.Config
 }
 
-/** A configuration that does not decode; `problems` has one line each. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError"
-  constructor(readonly problems: ReadonlyArray<string>) {
-    super(problems.join("\n"))
-  }
-}
+export { ConfigError } from "./ConfigError.ts"
 
 /** Reads a PEM file named in the configuration, with an error that names the key. */
 const readPem = (path: string, key: string, base: string): string => {
@@ -150,10 +149,12 @@ export interface SmtpLimits {
   /** Bytes kept free beyond the declared SIZE; 0 turns the check off. */
   readonly minFreeBytes: number
   readonly authLimit: { readonly maxFailures: number; readonly windowMs: number; readonly lockoutMs: number }
+  /** Connection and message rates per client IP and network (0 = no limit), counted in the shared state. */
+  readonly rates: RateLimitSettings
 }
 
 /** The listener's limit options: `smtp.limits`, with the directories whose free space is checked at MAIL. */
-export const listenerLimits = (s: GatewaySettings, spoolDir: string): Partial<Smtp.SmtpServerOptions> => {
+export const listenerLimits = (s: GatewaySettings, spoolDir: string, authFailures?: Smtp.AuthFailureStore): Partial<Smtp.SmtpServerOptions> => {
   const l = s.smtp.limits
   const stores = [spoolDir, s.quarantine.path, ...(s.delivery.mode === "maildir" ? [s.delivery.path] : [])]
   return {
@@ -163,7 +164,7 @@ export const listenerLimits = (s: GatewaySettings, spoolDir: string): Partial<Sm
     maxCommands: l.maxCommands,
     maxTransactions: l.maxTransactions,
     maxHops: l.maxHops,
-    authLimit: l.authLimit,
+    authLimit: authFailures === undefined ? l.authLimit : { ...l.authLimit, store: authFailures },
     freeSpace: l.minFreeBytes > 0 ? { paths: stores, reserveBytes: l.minFreeBytes } : false
   }
 }
@@ -176,7 +177,14 @@ const smtpLimits = (l: GatewayConfig.Config["smtp"]["limits"]): SmtpLimits => ({
   maxTransactions: l.maxTransactionsPerSession,
   maxHops: l.maxHops,
   minFreeBytes: l.minFreeSpaceMB * 1024 * 1024,
-  authLimit: { maxFailures: l.authMaxFailures, windowMs: l.authWindowSeconds * 1000, lockoutMs: l.authLockoutSeconds * 1000 }
+  authLimit: { maxFailures: l.authMaxFailures, windowMs: l.authWindowSeconds * 1000, lockoutMs: l.authLockoutSeconds * 1000 },
+  rates: {
+    windowMs: l.rateWindowSeconds * 1000,
+    connectionsPerIp: l.connectionRatePerIp,
+    connectionsPerNetwork: l.connectionRatePerNetwork,
+    messagesPerIp: l.messageRatePerIp,
+    messagesPerNetwork: l.messageRatePerNetwork
+  }
 })
 
 /**
@@ -217,6 +225,7 @@ export function resolveSettings(config: unknown, base = process.cwd()): GatewayS
     quarantine: { path: resolve(base, c.quarantine.path ?? `${dataDir}/quarantine`) },
     admin: c.admin,
     antispam: antispamSection(c.antispam, base),
+    state: stateSettings(c.state, base),
     config: c
   }
 }

@@ -23,6 +23,7 @@ import { Cause, Context, Effect, Exit, Layer, Scope } from "effect"
 import { type LoadedPlugins, loadPlugins } from "./Plugins.ts"
 import { type Protection, startProtection } from "./Protection.ts"
 import { ConfigError } from "./Settings.ts"
+import type { SharedState } from "./SharedState.ts"
 import * as StateStores from "./StateStores.ts"
 
 export interface WiringOptions {
@@ -40,6 +41,8 @@ export interface WiringOptions {
   readonly evenWhenOff?: boolean | undefined
   /** How often list health is probed (ms; 0 = never, for one-shot commands). */
   readonly healthIntervalMillis?: number | undefined
+  /** The fleet's shared state (the gateway opens it once per process); absent: files and memory. */
+  readonly shared?: SharedState | undefined
 }
 
 export interface Wiring {
@@ -69,7 +72,9 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
     const plugins = yield* Effect.acquireRelease(attempt(() => loadPlugins(config.plugins, { baseDir: options.base, logger: options.logger })), (p) => Effect.promise(() => p.close()))
     if (!wanted) return { plugins, protection: undefined }
     // Built in the wiring's scope: the stores stay open until the wiring is released.
-    const services = yield* Layer.build(StateStores.layer(config.state, options.dataDir, antispam.dns?.servers))
+    const state = StateStores.stateSettings(config.state, options.base)
+    const shared = { dnsCache: { limits: config.state.dnsCache, shared: options.shared?.dnsCache }, lists: options.shared?.lists }
+    const services = yield* Layer.build(StateStores.layer(state, options.dataDir, antispam.dns?.servers, shared))
     const protection = yield* Effect.acquireRelease(
       startProtection(
         {
@@ -78,10 +83,11 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
           hostname: config.smtp.hostname ?? osHostname(),
           antispam,
           classifier: config.classifier,
-          state: { backend: config.state.backend, url: config.state.url, keyPrefix: config.state.keyPrefix },
+          state,
           providers: plugins.providers,
           stages: plugins.stages,
-          healthIntervalMillis: options.healthIntervalMillis
+          healthIntervalMillis: options.healthIntervalMillis,
+          shared: options.shared
         },
         options.logger
       ).pipe(Effect.provideContext(services)),

@@ -36,6 +36,8 @@ export { type DeliverGroup, type Plan, plan, type QuarantineGroup } from "./Reci
 export { ConfigError, type DeliverySettings, type GatewaySettings, resolveSettings } from "./Settings.ts"
 export { StartupError, type StartupReason } from "./StartupError.ts"
 export * as StateStores from "./StateStores.ts"
+export type { StateSettings } from "./StateStores.ts"
+export * as SharedState from "./SharedState.ts"
 export * as Log from "./Log.ts"
 export { type Wiring, type WiringOptions, wire } from "./Wiring.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"

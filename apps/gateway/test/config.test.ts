@@ -56,10 +56,36 @@ describe("the built gateway and its configuration", () => {
       'mailmoat: config: smtp.port: expected an integer from 0 to 65535 (0 = any free port), got "abc"',
       'mailmoat: config: antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"',
       'mailmoat: config: antispam.bypass.allowedIps[1]: expected an IP address or CIDR range, got "300.1.1.1/33"',
-      "mailmoat: config: state.url: expected a redis:// URL when state.backend is redis, got nothing",
+      "mailmoat: config: state.url: expected a redis:// URL (or state.redis.sentinel or state.redis.cluster) when state.backend is redis, got nothing",
       'mailmoat: config: log.level: expected one of debug | info | warn | error, got "loud" (set by MAILMOAT_LOG__LEVEL)',
       "mailmoat: the gateway was not started (invalid configuration)"
     ])
+  })
+
+  test("state.redis files and variables are checked at start: exit 2 naming each key, no secret printed", async () => {
+    const dir = tempDir()
+    const file = join(dir, "redis.yaml")
+    writeFileSync(
+      file,
+      [
+        `dataDir: ${join(dir, "data")}`,
+        "state:",
+        "  backend: redis",
+        "  url: redis://gw:not-this-one@127.0.0.1:1",
+        "  redis:",
+        "    passwordFile: missing.pass",
+        "    tls: { caFile: missing-ca.pem }",
+        ""
+      ].join("\n")
+    )
+    const r = await run(["--config", file])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      "mailmoat: config: state.redis.passwordFile: cannot read missing.pass (ENOENT)",
+      "mailmoat: config: state.redis.tls.caFile: cannot read missing-ca.pem (ENOENT)",
+      "mailmoat: the gateway was not started (invalid configuration)"
+    ])
+    expect(r.stdout + r.stderr).not.toContain("not-this-one")
   })
 
   test("a YAML syntax error names the file and the line; an unknown variable is named", async () => {

@@ -102,7 +102,7 @@ describe("Settings", () => {
     const s = resolveSettings({ dataDir: "var", delivery: { maildir: "mail" }, quarantine: { path: "/q" }, antispam: { onSpam: "reject" } }, "/srv/mm")
     expect([s.dataDir, s.delivery, s.quarantine.path]).toEqual(["/srv/mm/var", { mode: "maildir", path: "/srv/mm/mail", domains: "every" }, "/q"])
     expect(s.antispam.onSpam).toBe("reject")
-    expect(s.config.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:" })
+    expect(s.config.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:", dnsCache: { maxTtlSeconds: 86400, negativeTtlSeconds: 60, localEntries: 10000 } })
   })
 
   test("accepts the decoded Config, and throws every problem of a raw object that does not decode", () => {

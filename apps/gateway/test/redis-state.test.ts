@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
-import { RedisQuarantineStore } from "@mailmoat/redis"
+import { RedisConnection, RedisQuarantineStore } from "@mailmoat/redis"
 import type { RunningGateway } from "../src/index.ts"
 import { gateway, sendRaw } from "./support/peers.ts"
 
@@ -66,7 +66,7 @@ describe("two gateways sharing Redis state", () => {
     const gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
     const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["victim@example.test"] }, `Subject: redis quarantine\r\n\r\n${gtube}\r\n`)
     expect(r.data).toMatch(/^250 /)
-    const store = RedisQuarantineStore.make({ url: redis.url, prefix: "mailmoat:quarantine:" })
+    const store = RedisQuarantineStore.make(RedisConnection.make({ url: redis.url }))
     try {
       const page = await store.list()
       expect(page.entries.map((e) => e.recipients)).toContainEqual(["victim@example.test"])

@@ -3,7 +3,7 @@
 import { Dns, type Message } from "@mailmoat/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { RedisTempRejectStore } from "@mailmoat/redis"
+import { RedisConnection, RedisTempRejectStore } from "@mailmoat/redis"
 import { type AntispamServices, makeServerAntispam } from "../src/index.ts"
 import { makeMessage } from "./support/messages.ts"
 import { type RedisPeer, startRedis } from "./support/redis.ts"
@@ -86,7 +86,7 @@ describe("temporary rejection with a real redis-server", () => {
 
   it("two instances share records: a retry on the other instance is recognised", async () => {
     let now = 5_000_000
-    const services = (): AntispamServices => ({ dns: switchable(hanging).dns, now: () => now, healthIntervalMillis: 0, stateStore: RedisTempRejectStore.make({ url: redis.url }) })
+    const services = (): AntispamServices => ({ dns: switchable(hanging).dns, now: () => now, healthIntervalMillis: 0, stateStore: RedisTempRejectStore.make(RedisConnection.make({ url: redis.url })) })
     const sa = services()
     const sb = services()
     const a = makeServerAntispam(config, sa)
@@ -108,7 +108,7 @@ describe("temporary rejection with a real redis-server", () => {
 
   it("Redis unreachable: mail keeps flowing (fail open), logged and counted", async () => {
     const logs: Array<string> = []
-    const store = RedisTempRejectStore.make({ url: redis.url, timeoutMillis: 300 })
+    const store = RedisTempRejectStore.make(RedisConnection.make({ url: redis.url, connectTimeoutMillis: 300, commandTimeoutMillis: 300 }))
     const m = makeServerAntispam(config, { dns: switchable(hanging).dns, healthIntervalMillis: 0, stateStore: store, log: (l) => logs.push(l) })
     try {
       expect(await actions(m, message("192.0.2.7", "before stop\r\n"))).toEqual(["Tempfail", "Tempfail"])

@@ -21,7 +21,7 @@ export * as BlocklistRunner from "./blocklist/index.ts"
 export * as Dns from "./dns/index.ts"
 // Also top-level, for imports by other packages (`Dns.DnsShape` is the same type).
 export type { DnsAnswer, DnsErrorReason, DnsOutcome, DnsShape, LookupOptions as DnsLookupOptions, RecordType as DnsRecordType } from "./dns/Dns.ts"
-export type { CacheOptions as DnsCacheOptions } from "./dns/DnsCache.ts"
+export type { CachedEntry as DnsCachedEntry, CachedOutcome as DnsCachedOutcome, CacheOptions as DnsCacheOptions, DnsCacheStore } from "./dns/DnsCache.ts"
 // The service tag under another name: `Dns` is the namespace.
 export { Dns as DnsService } from "./dns/Dns.ts"
 export * as IpAddress from "./dns/IpAddress.ts"
@@ -51,6 +51,8 @@ export * as State from "./state/index.ts"
 // The service tags and shapes also at the top level, for the same d.ts bundler reason.
 export { ListDocuments } from "./state/ListDocuments.ts"
 export type { ListDocumentsShape } from "./state/ListDocuments.ts"
+export { RateCounter } from "./state/RateCounter.ts"
+export type { RateCounterShape } from "./state/RateCounter.ts"
 export { TempRejectStore } from "./state/TempRejectStore.ts"
 export type { TempRejectStoreShape } from "./state/TempRejectStore.ts"
 export { TokenStore } from "./state/TokenStore.ts"

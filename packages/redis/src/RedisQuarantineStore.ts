@@ -3,13 +3,14 @@
  * any machine) can list, release or confirm what any node quarantined, because the message
  * bytes are in Redis too, not on the node that received them.
  *
- * Keys (prefix default `mailmoat:quarantine:`):
- * - `<p>meta:<id>` hash: `json` (the `QuarantineMeta` without `confirmedAt`), `confirmedAt`
- * - `<p>msg:<id>` string: the message bytes
- * - `<p>index` sorted set: id scored by the store time (ms), for newest-first paging
+ * Keys, all under the stem `<s>` = `{<prefix>quarantine}` (one Cluster hash slot, because a put,
+ * a remove and a release touch an entry and the index together):
+ * - `<s>:meta:<id>` hash: `json` (the `QuarantineMeta` without `confirmedAt`), `confirmedAt`
+ * - `<s>:msg:<id>` string: the message bytes
+ * - `<s>:index` sorted set: id scored by the store time (ms), for newest-first paging
  * A put writes all three in one MULTI/EXEC, so no reader sees half an entry; remove deletes
  * them the same way.
- * - `<p>claim:<id>` string: who is releasing the entry, then for a while that it was released
+ * - `<s>:claim:<id>` string: who is releasing the entry, then for a while that it was released
  *   (`RedisReleaseClaim.ts`), so one of several concurrent releases delivers
  *
  * **Gotchas**
@@ -17,8 +18,10 @@
  *   bounds message size (`smtp.maxMessageSizeKB`). Reads stream in 1 MiB GETRANGE slices.
  * - Unlike the temporary-rejection records, this is not soft state: Redis must be configured to
  *   persist (AOF or RDB) if quarantined mail must survive a Redis restart.
- * - Commands fail fast when Redis is unreachable (`Unavailable`): the gateway then answers 4xx
- *   for a message it wanted to quarantine, so nothing is lost.
+ * - Commands fail within the connection's deadlines when Redis is unreachable or paused
+ *   (`Unavailable`): the gateway then answers 4xx for a message it wanted to quarantine, so
+ *   nothing is lost.
+ * - On a Cluster the whole quarantine lives on the shard owning its slot.
  *
  * @category services
  * @since 0.1.0
@@ -26,14 +29,17 @@
 import type { QuarantineMeta, QuarantineStoreShape } from "@mailmoat/core"
 import { Quarantine, QuarantineStore } from "@mailmoat/core"
 import { Effect, Layer } from "effect"
-import { Redis } from "ioredis"
+import { acquire, type RedisConnection, type RedisConnectionOptions } from "./RedisConnection.ts"
 import { claim } from "./RedisReleaseClaim.ts"
+import { tagged } from "./RedisKeys.ts"
 
 export interface RedisQuarantineOptions {
-  readonly url: string
-  readonly prefix?: string | undefined
-  /** Connect and command timeout (default 5000 ms). */
-  readonly timeoutMillis?: number | undefined
+  /**
+   * Replicas a stored message must reach (Redis WAIT) before `put` succeeds; fewer in time is
+   * `Unavailable`, so the gateway answers 4xx. 0 (default) does not wait. With Sentinel, 1 keeps
+   * a failover from losing a message the gateway already took (replication is asynchronous).
+   */
+  readonly waitReplicas?: number | undefined
   readonly now?: (() => number) | undefined
 }
 
@@ -42,30 +48,23 @@ const SLICE = 1024 * 1024
 // Sets confirmedAt only on an entry that exists (a concurrent remove must not resurrect it).
 const CONFIRM = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'confirmedAt', ARGV[1]) return 1 else return 0 end`
 
-export const make = (options: RedisQuarantineOptions): QuarantineStoreShape => {
-  const p = options.prefix ?? "mailmoat:quarantine:"
+/** The store on `connection`; `close` closes that connection handle. */
+export const make = (connection: RedisConnection, options: RedisQuarantineOptions = {}): QuarantineStoreShape => {
+  const stem = tagged(connection.keyPrefix, "quarantine")
   const now = options.now ?? Date.now
-  const timeout = options.timeoutMillis ?? 5000
-  const client = new Redis(options.url, {
-    lazyConnect: true,
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: timeout,
-    commandTimeout: timeout,
-    retryStrategy: (times) => (times > 3 ? null : Math.min(200 * times, 1000))
-  })
-  client.on("error", () => {}) // surfaced per command as QuarantineError("Unavailable")
-  const metaKey = (id: string) => `${p}meta:${Quarantine.checkId(id)}`
-  const msgKey = (id: string) => `${p}msg:${Quarantine.checkId(id)}`
-  const describe = `redis ${options.url.replace(/\/\/[^@]*@/, "//***@")} (prefix ${p})`
+  const client = connection.client
+  const metaKey = (id: string) => `${stem}:meta:${Quarantine.checkId(id)}`
+  const msgKey = (id: string) => `${stem}:msg:${Quarantine.checkId(id)}`
+  const indexKey = `${stem}:index`
+  const describe = connection.describe
 
   const call = async <A>(what: string, f: () => Promise<A>, id?: string): Promise<A> => {
     try {
-      if (client.status === "wait" || client.status === "end") await client.connect().catch(() => {})
-      return await f()
+      return await connection.call(what, f)
     } catch (e) {
-      if (e instanceof Quarantine.QuarantineError) throw e
-      throw new Quarantine.QuarantineError("Unavailable", `quarantine (${describe}): ${what}: ${(e as Error).message}`, id, e)
+      const cause = (e as { cause?: unknown }).cause ?? e
+      if (cause instanceof Quarantine.QuarantineError) throw cause
+      throw new Quarantine.QuarantineError("Unavailable", `quarantine (${describe}): ${what}: ${(cause as Error).message}`, id, e)
     }
   }
   const notFound = (id: string) => new Quarantine.QuarantineError("NotFound", `no quarantined message with id ${id}`, id)
@@ -78,6 +77,19 @@ export const make = (options: RedisQuarantineOptions): QuarantineStoreShape => {
       throw new Quarantine.QuarantineError("Corrupt", `quarantine: metadata of ${id} is not valid JSON`, id, e)
     }
     return h.confirmedAt ? { ...meta, confirmedAt: h.confirmedAt } : meta
+  }
+
+  // A pipeline whose keyed command routes the WAIT to the node (Cluster shard) holding the entry.
+  const waitReplicas = options.waitReplicas ?? 0
+  const replicated = async (id: string): Promise<void> => {
+    const waitMillis = Math.max(1, Math.floor(connection.commandTimeoutMillis / 2))
+    const result = await call("waiting for replicas", () => client.pipeline().zscore(indexKey, id).wait(waitReplicas, waitMillis).exec(), id)
+    const reached = Number(result?.[1]?.[1] ?? 0)
+    if (reached < waitReplicas) {
+      // Not taken after all (the sender retries): best effort, so the retry leaves no duplicate.
+      await client.multi().del(metaKey(id)).del(msgKey(id)).zrem(indexKey, id).exec().catch(() => undefined)
+      throw new Quarantine.QuarantineError("Unavailable", `quarantine (${describe}): ${id} reached ${reached} of ${waitReplicas} replicas in ${waitMillis} ms`, id)
+    }
   }
 
   const readMeta = async (id: string): Promise<QuarantineMeta> => {
@@ -111,11 +123,12 @@ export const make = (options: RedisQuarantineOptions): QuarantineStoreShape => {
       }
       const result = await call(
         "storing a message",
-        () => client.multi().set(msgKey(id), bytes).hset(metaKey(id), "json", JSON.stringify(meta)).zadd(`${p}index`, Date.parse(meta.storedAt), id).exec(),
+        () => client.multi().set(msgKey(id), bytes).hset(metaKey(id), "json", JSON.stringify(meta)).zadd(indexKey, Date.parse(meta.storedAt), id).exec(),
         id
       )
       const failed = result?.find(([err]) => err !== null)
       if (!result || failed) throw new Quarantine.QuarantineError("Unavailable", `quarantine (${describe}): storing ${id} failed: ${failed?.[0]?.message ?? "transaction aborted"}`, id)
+      if (waitReplicas > 0) await replicated(id)
       return id
     },
 
@@ -123,8 +136,8 @@ export const make = (options: RedisQuarantineOptions): QuarantineStoreShape => {
       const offset = Math.max(0, o.offset ?? 0)
       const limit = Math.max(0, o.limit ?? 50)
       const [total, ids] = await call("listing", async () => {
-        const total = await client.zcard(`${p}index`)
-        const ids = limit === 0 ? [] : await client.zrevrange(`${p}index`, offset, offset + limit - 1)
+        const total = await client.zcard(indexKey)
+        const ids = limit === 0 ? [] : await client.zrevrange(indexKey, offset, offset + limit - 1)
         return [total, ids] as const
       })
       if (ids.length === 0) return { total, entries: [] }
@@ -163,7 +176,7 @@ export const make = (options: RedisQuarantineOptions): QuarantineStoreShape => {
 
     remove: async (id) => {
       Quarantine.checkId(id)
-      const result = await call("removing", () => client.multi().del(metaKey(id)).del(msgKey(id)).zrem(`${p}index`, id).exec(), id)
+      const result = await call("removing", () => client.multi().del(metaKey(id)).del(msgKey(id)).zrem(indexKey, id).exec(), id)
       const removed = (result ?? []).reduce((n, [, v]) => n + Number(v ?? 0), 0)
       if (removed === 0) throw notFound(id)
     },
@@ -177,25 +190,19 @@ export const make = (options: RedisQuarantineOptions): QuarantineStoreShape => {
 
     claim: async (id) => {
       Quarantine.checkId(id)
-      return claim(client, call, { claim: `${p}claim:${id}`, meta: metaKey(id), msg: msgKey(id), index: `${p}index` }, id, now())
+      return claim(client, call, { claim: `${stem}:claim:${id}`, meta: metaKey(id), msg: msgKey(id), index: indexKey }, id, now())
     },
 
-    close: async () => {
-      if (client.status === "end" || client.status === "wait") {
-        client.disconnect()
-        return
-      }
-      await client.quit().catch(() => client.disconnect())
-    }
+    close: () => connection.close()
   }
 }
 
-/** A layer providing core's `QuarantineStore` with the Redis store, disconnected with its scope. */
-export const layer = (options: RedisQuarantineOptions): Layer.Layer<QuarantineStore> =>
+/** A layer providing core's `QuarantineStore` with the Redis store on the process's shared connection for `options`. */
+export const layer = (options: RedisConnectionOptions): Layer.Layer<QuarantineStore> =>
   Layer.effect(
     QuarantineStore,
     Effect.acquireRelease(
-      Effect.sync(() => make(options)),
+      Effect.sync(() => make(acquire(options))),
       (store) => Effect.promise(() => store.close())
     )
   )

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto"
 import { Quarantine, type QuarantineReleaseClaim } from "@mailmoat/core"
-import type { Redis } from "ioredis"
+import type { RedisClient } from "./RedisClient.ts"
 
 // KEYS: claim, meta. ARGV: value, lease ms. Returns {1} when taken, {0, current} otherwise,
 // {-1} when there is no such entry and no claim.
@@ -51,7 +51,7 @@ const parse = (value: string): { releasedAt?: string; since?: string } => {
 
 /** `call` wraps each command so that an unreachable Redis is reported as `Unavailable`. */
 export const claim = async (
-  client: Redis,
+  client: RedisClient,
   call: <A>(what: string, f: () => Promise<A>, id?: string) => Promise<A>,
   keys: RedisClaimKeys,
   id: string,

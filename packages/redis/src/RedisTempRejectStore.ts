@@ -2,8 +2,8 @@
  * Temporary-rejection records in Redis, shared by every gateway pointing at the same server, so
  * a retry that lands on another node is recognised.
  *
- * Built for failing open: no offline queue, one retry, short connect and command timeouts
- * (default 1000 ms), so an unreachable Redis costs one short error, never a hanging SMTP reply.
+ * Built for failing open: every call runs through the connection's deadlines (`RedisConnection`),
+ * so an unreachable or paused Redis costs one short error, never a hanging SMTP reply.
  * Redis holds soft state only: losing it loses no mail.
  *
  * @category services
@@ -11,77 +11,39 @@
  */
 import { TempRejectStore, type TempRejectStoreShape } from "@mailmoat/core"
 import { Effect, Layer } from "effect"
-import { Redis } from "ioredis"
+import { acquire, type RedisConnection, type RedisConnectionOptions } from "./RedisConnection.ts"
+import { key as keyOf } from "./RedisKeys.ts"
 
-export interface RedisTempRejectOptions {
-  readonly url: string
-  /** Key prefix (default `mailmoat:tempreject:`). */
-  readonly prefix?: string | undefined
-  readonly timeoutMillis?: number | undefined
-}
-
-export const make = (options: RedisTempRejectOptions): TempRejectStoreShape => {
-  const prefix = options.prefix ?? "mailmoat:tempreject:"
-  const timeout = options.timeoutMillis ?? 1000
-  const client = new Redis(options.url, {
-    lazyConnect: false,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: timeout,
-    commandTimeout: timeout,
-    // Reconnect with capped backoff so a Redis restart is picked up without a thundering herd.
-    retryStrategy: (times) => Math.min(200 * times, 2000)
-  })
-  client.on("error", () => {}) // errors surface per command; the module logs and counts them
-  // Without the offline queue a command sent while the client is still making its first connection
-  // fails at once, so the first message after start would fail open. Wait for that connection, up
-  // to the timeout; a Redis that went away (reconnecting) fails fast instead, so mail never waits.
-  const connected = (): Promise<void> =>
-    client.status !== "wait" && client.status !== "connecting" && client.status !== "connect"
-      ? Promise.resolve()
-      : new Promise((resolve) => {
-          const done = () => {
-            clearTimeout(timer)
-            client.off("ready", done)
-            resolve()
-          }
-          const timer = setTimeout(done, timeout)
-          client.once("ready", done)
-        })
+/** The store on `connection` (keys `<prefix>tempreject:<key>`); `close` closes that connection handle. */
+export const make = (connection: RedisConnection): TempRejectStoreShape => {
+  const k = (key: string) => keyOf(connection.keyPrefix, "tempreject", key)
+  const ttlOf = (ttl: number) => Math.max(1, Math.ceil(ttl))
   return {
-    describe: `redis ${options.url.replace(/\/\/[^@]*@/, "//***@")}`,
-    get: async (key) => {
-      await connected()
-      return (await client.get(prefix + key)) ?? undefined
-    },
+    describe: connection.describe,
+    get: async (key) => (await connection.call("reading a record", (c) => c.get(k(key)))) ?? undefined,
     set: async (key, value, ttl) => {
-      await connected()
-      await client.set(prefix + key, value, "EX", Math.max(1, Math.ceil(ttl)))
+      await connection.call("writing a record", (c) => c.set(k(key), value, "EX", ttlOf(ttl)))
     },
     delete: async (key) => {
-      await connected()
-      await client.del(prefix + key)
+      await connection.call("deleting a record", (c) => c.del(k(key)))
     },
+    // One key, so the MULTI is fine on a Cluster.
     addToSet: async (key, member, ttl) => {
-      await connected()
-      const k = prefix + key
-      const res = await client.multi().sadd(k, member).expire(k, Math.max(1, Math.ceil(ttl))).scard(k).exec()
+      const res = await connection.call("adding to a set", (c) => c.multi().sadd(k(key), member).expire(k(key), ttlOf(ttl)).scard(k(key)).exec())
       const card = res?.[2]?.[1]
-      if (typeof card !== "number") throw new Error("redis: SCARD failed")
+      if (typeof card !== "number") throw new Error(`${connection.describe}: SCARD failed`)
       return card
     },
-    close: async () => {
-      client.disconnect()
-    }
+    close: () => connection.close()
   }
 }
 
-/** The Redis store as the `TempRejectStore` service, disconnected when the scope closes. */
-export const layer = (options: RedisTempRejectOptions): Layer.Layer<TempRejectStore> =>
+/** The store as the `TempRejectStore` service, on the process's shared connection for `options`. */
+export const layer = (options: RedisConnectionOptions): Layer.Layer<TempRejectStore> =>
   Layer.effect(
     TempRejectStore,
     Effect.acquireRelease(
-      Effect.sync(() => make(options)),
+      Effect.sync(() => make(acquire(options))),
       (store) => Effect.promise(() => store.close())
     )
   )

@@ -1,58 +1,41 @@
 /**
  * Learned token counts in Redis, shared by every gateway pointing at the same server.
  *
- * Layout under `prefix` (default `mailmoat:classifier:`): hash `ham` and hash `spam`
- * (token -> count), hash `totals` (fields `ham`, `spam`). Learning is one MULTI of HINCRBYs,
- * so concurrent learners never lose an update; lookup is two HMGETs and one HMGET of totals.
- * Connection options follow the temporary-rejection store: no offline queue, short timeouts, so an unreachable
- * Redis fails the call quickly instead of stalling a message (the stage then scores with the
- * shipped model alone).
+ * Layout under the stem `{<prefix>classifier}` (one Cluster hash slot): hash `:ham` and hash
+ * `:spam` (token -> count), hash `:totals` (fields `ham`, `spam`). Learning is one MULTI of
+ * HINCRBYs, so concurrent learners never lose an update; lookup is two HMGETs and one HMGET of
+ * totals. Calls run within the connection's deadlines, so an unreachable Redis fails the call
+ * quickly instead of stalling a message (the stage then scores with the shipped model alone).
  *
  * @category services
  * @since 0.1.0
  */
 import { TokenStore, type TokenStoreShape } from "@mailmoat/core"
 import { Effect, Layer } from "effect"
-import { Redis } from "ioredis"
-
-export interface RedisTokenStoreOptions {
-  readonly url: string
-  readonly prefix?: string | undefined
-  readonly timeoutMillis?: number | undefined
-}
+import { acquire, type RedisConnection, type RedisConnectionOptions } from "./RedisConnection.ts"
+import { tagged } from "./RedisKeys.ts"
 
 const count = (v: string | null | undefined): number => {
   const n = Number(v ?? 0)
   return Number.isFinite(n) && n > 0 ? n : 0
 }
 
-export const make = (options: RedisTokenStoreOptions): TokenStoreShape => {
-  const prefix = options.prefix ?? "mailmoat:classifier:"
-  const timeout = options.timeoutMillis ?? 1000
-  const client = new Redis(options.url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: timeout,
-    commandTimeout: timeout,
-    retryStrategy: (times) => Math.min(200 * times, 2000)
-  })
-  client.on("error", () => {}) // surfaced per command
-  const ready = new Promise<void>((resolve) => {
-    if (client.status === "ready") resolve()
-    else client.once("ready", () => resolve())
-    setTimeout(resolve, timeout).unref?.()
-  })
-  const keys = { ham: `${prefix}ham`, spam: `${prefix}spam`, totals: `${prefix}totals` }
+/** The store on `connection`; `close` closes that connection handle. */
+export const make = (connection: RedisConnection): TokenStoreShape => {
+  // One hash tag: learning is one MULTI over totals and a count hash, which a Cluster runs only within one slot.
+  const stem = tagged(connection.keyPrefix, "classifier")
+  const keys = { ham: `${stem}:ham`, spam: `${stem}:spam`, totals: `${stem}:totals` }
   return {
-    describe: `redis ${options.url.replace(/\/\/[^@]*@/, "//***@")}`,
+    describe: connection.describe,
     lookup: async (tokens) => {
-      await ready
       const list = [...new Set(tokens)]
-      const [totals, ham, spam] = await Promise.all([
-        client.hmget(keys.totals, "ham", "spam"),
-        list.length > 0 ? client.hmget(keys.ham, ...list) : Promise.resolve([]),
-        list.length > 0 ? client.hmget(keys.spam, ...list) : Promise.resolve([])
-      ])
+      const [totals, ham, spam] = await connection.call("reading learned counts", (c) =>
+        Promise.all([
+          c.hmget(keys.totals, "ham", "spam"),
+          list.length > 0 ? c.hmget(keys.ham, ...list) : Promise.resolve([]),
+          list.length > 0 ? c.hmget(keys.spam, ...list) : Promise.resolve([])
+        ])
+      )
       const counts = new Map<string, readonly [number, number]>()
       list.forEach((t, i) => {
         const h = count(ham[i])
@@ -62,26 +45,25 @@ export const make = (options: RedisTokenStoreOptions): TokenStoreShape => {
       return { nham: count(totals[0]), nspam: count(totals[1]), counts }
     },
     add: async (tokens, label, delta) => {
-      await ready
       const key = keys[label]
-      const multi = client.multi().hincrby(keys.totals, label, delta)
-      for (const t of new Set(tokens)) multi.hincrby(key, t, delta)
-      const res = await multi.exec()
+      const res = await connection.call("learning", (c) => {
+        const multi = c.multi().hincrby(keys.totals, label, delta)
+        for (const t of new Set(tokens)) multi.hincrby(key, t, delta)
+        return multi.exec()
+      })
       const failed = res?.find(([e]) => e)
-      if (!res || failed) throw new Error(`redis: learning failed${failed ? `: ${failed[0]?.message}` : ""}`)
+      if (!res || failed) throw new Error(`${connection.describe}: learning failed${failed ? `: ${failed[0]?.message}` : ""}`)
     },
-    close: async () => {
-      client.disconnect()
-    }
+    close: () => connection.close()
   }
 }
 
-/** The Redis store as the `TokenStore` service, disconnected when the scope closes. */
-export const layer = (options: RedisTokenStoreOptions): Layer.Layer<TokenStore> =>
+/** The store as the `TokenStore` service, on the process's shared connection for `options`. */
+export const layer = (options: RedisConnectionOptions): Layer.Layer<TokenStore> =>
   Layer.effect(
     TokenStore,
     Effect.acquireRelease(
-      Effect.sync(() => make(options)),
+      Effect.sync(() => make(acquire(options))),
       (store) => Effect.promise(() => store.close())
     )
   )

@@ -1,7 +1,9 @@
 // The Redis token store against a real redis-server: counts shared between clients, fail fast.
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RedisPeer, startRedis } from "../../antispam/test/support/redis.ts"
-import { make as makeRedis } from "../src/RedisTokenStore.ts"
+import { RedisConnection, RedisTokenStore } from "../src/index.ts"
+
+const makeRedis = (o: RedisConnection.RedisConnectionOptions) => RedisTokenStore.make(RedisConnection.make(o))
 
 describe("Redis token store (real redis-server)", () => {
   let redis: RedisPeer
@@ -13,8 +15,8 @@ describe("Redis token store (real redis-server)", () => {
   })
 
   it("counts learned by one gateway are seen by another", async () => {
-    const a = makeRedis({ url: redis.url, prefix: "t1:" })
-    const b = makeRedis({ url: redis.url, prefix: "t1:" })
+    const a = makeRedis({ url: redis.url, keyPrefix: "t1:" })
+    const b = makeRedis({ url: redis.url, keyPrefix: "t1:" })
     try {
       await a.add(["x", "y", "x"], "spam", 1)
       await b.add(["x"], "ham", 1)
@@ -33,7 +35,7 @@ describe("Redis token store (real redis-server)", () => {
   })
 
   it("an unreachable Redis fails fast", async () => {
-    const s = makeRedis({ url: "redis://127.0.0.1:1", timeoutMillis: 300 })
+    const s = makeRedis({ url: "redis://127.0.0.1:1", connectTimeoutMillis: 300, commandTimeoutMillis: 300 })
     const t0 = Date.now()
     await expect(s.lookup(["a"])).rejects.toThrow()
     expect(Date.now() - t0).toBeLessThan(3000)

@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs"
 import { resolve } from "node:path"
 import { Classifier } from "@mailmoat/antispam"
-import { RedisTokenStore } from "@mailmoat/redis"
+import { RedisConnection, RedisTokenStore } from "@mailmoat/redis"
 import type { Stage } from "@mailmoat/core"
 import { messageOf } from "./Common.ts"
 import { type LoadedConfig, section, stateSettings } from "./Config.ts"
@@ -64,7 +64,7 @@ export const openClassifier = (config: LoadedConfig): OpenClassifier => {
   }
   const model = loadModel(setup.modelPath)
   const state = stateSettings(config)
-  const store = state.backend === "redis" && state.url !== undefined ? RedisTokenStore.make({ url: state.url, prefix: `${state.keyPrefix}classifier:` }) : undefined
+  const store = state.backend === "redis" && state.redis !== undefined ? RedisTokenStore.make(RedisConnection.acquire(state.redis)) : undefined
   const classifier = Classifier.make({ model, store, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove } })
   return {
     classifier,

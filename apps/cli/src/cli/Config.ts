@@ -15,7 +15,8 @@
 import { dirname, join, resolve } from "node:path"
 import { GatewayConfig } from "@mailmoat/antispam"
 import { ConfigFile } from "@mailmoat/platform-node"
-import type { GatewaySettings } from "@mailmoat/gateway"
+import type { GatewaySettings, StateSettings } from "@mailmoat/gateway"
+import { RedisSettings } from "@mailmoat/redis"
 import { InputError } from "./Errors.ts"
 
 type Obj = Readonly<Record<string, unknown>>
@@ -75,17 +76,12 @@ export const gatewaySettings = async (c: LoadedConfig): Promise<GatewaySettings>
 /** Where `mailmoat lists import` stores lists (the gateway reads them from the same place). */
 export const listsDir = (c: LoadedConfig): string => join(c.dataDir, "lists")
 
-export interface StateSettings {
-  readonly backend: "embedded" | "redis"
-  readonly url?: string | undefined
-  readonly keyPrefix: string
-}
-
+/** The `state` section resolved (Redis password and TLS files read); a problem is an `InputError`. */
 export const stateSettings = (c: LoadedConfig): StateSettings => {
-  const s = section(c.raw, "state")
-  return {
-    backend: s.backend === "redis" ? "redis" : "embedded",
-    url: typeof s.url === "string" ? s.url : undefined,
-    keyPrefix: typeof s.keyPrefix === "string" ? s.keyPrefix : "mailmoat:"
+  try {
+    return { backend: c.config.state.backend, redis: RedisSettings.fromConfig(c.config.state, { base: c.base, env: process.env }), waitReplicas: c.config.state.redis?.waitReplicas }
+  } catch (e) {
+    if (e instanceof RedisSettings.RedisConfigError) throw new InputError(e.problems, heading(c.file))
+    throw e
   }
 }

@@ -3,16 +3,16 @@
  *
  * `mailmoat lists import|export KIND`: the lists the gateway adds to its configured ones
  * (RBL/DNSBL zones, end-user entries, allowed IPs), stored under `<dataDir>/lists/` through the
- * antispam `ListStore`. An import is all or nothing: a bad line is reported with its number and
+ * antispam `ListStore`, or in Redis with `state.backend: redis` (every gateway of the fleet
+ * applies an import at once). An import is all or nothing: a bad line is reported with its number and
  * nothing is imported (exit 2).
  *
  * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
 import { type ListFile, ListStore } from "@mailmoat/antispam"
-import { FileListDocuments } from "@mailmoat/platform-node"
 import { messageOf } from "../cli/Common.ts"
-import { listsDir, loadConfig } from "../cli/Config.ts"
+import { type LoadedConfig, loadConfig } from "../cli/Config.ts"
 import { EXIT_OK, InputError } from "../cli/Errors.ts"
 import { print, readStdin, warn } from "../cli/Io.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
@@ -27,10 +27,12 @@ export const runImport = async (a: Parsed): Promise<number> => {
   } catch (e) {
     throw new InputError([`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}`])
   }
-  const store = ListStore.make(FileListDocuments.make(listsDir(config)))
+  const lists = await openLists(config)
+  const store = ListStore.make(lists.documents)
   try {
     const n = store.importList(kind, text)
-    print(`imported ${n} ${kind} ${n === 1 ? "entry" : "entries"} into ${listsDir(config)}`)
+    await store.settled()
+    print(`imported ${n} ${kind} ${n === 1 ? "entry" : "entries"} into ${lists.where}`)
     return EXIT_OK
   } catch (e) {
     if (e instanceof ListStore.ListImportError) {
@@ -40,12 +42,21 @@ export const runImport = async (a: Parsed): Promise<number> => {
       )
     }
     throw e
+  } finally {
+    await lists.close()
   }
+}
+
+/** The files under `<dataDir>/lists`, or the shared store in Redis. */
+const openLists = async (config: LoadedConfig) => {
+  const { SharedState, StateStores } = await import("@mailmoat/gateway")
+  return SharedState.openListDocuments(StateStores.stateSettings(config.config.state, config.base), config.dataDir)
 }
 
 export const runExport = async (a: Parsed): Promise<number> => {
   const config = loadConfig(opt.string(a, "config"))
-  const store = ListStore.make(FileListDocuments.make(listsDir(config)))
+  const lists = await openLists(config)
+  const store = ListStore.make(lists.documents)
   try {
     process.stdout.write(store.exportList(a.positionals.KIND as ListFile.ListKind))
   } catch (e) {
@@ -55,7 +66,9 @@ export const runExport = async (a: Parsed): Promise<number> => {
         `mailmoat: the stored ${e.kind} list is damaged:`
       )
     throw e
+  } finally {
+    await lists.close()
   }
-  warn(`# from ${listsDir(config)}`)
+  warn(`# from ${lists.where}`)
   return EXIT_OK
 }

@@ -9,7 +9,7 @@
  */
 import type { GatewayLog } from "../Log.ts"
 import { join, resolve } from "node:path"
-import type { QuarantineStoreShape } from "@mailmoat/core"
+import type { ListDocumentsShape, QuarantineStoreShape } from "@mailmoat/core"
 import type { ReloadOutcome } from "../reload/Reloader.ts"
 import type { GatewaySettings } from "../Settings.ts"
 import { makeAdminApp } from "./AdminApp.ts"
@@ -19,6 +19,7 @@ import { learnMessage } from "./Learn.ts"
 import { makeQuarantineService, type QuarantineService } from "./QuarantineService.ts"
 import { reinject } from "./Reinject.ts"
 import { makeUserLists } from "./UserLists.ts"
+import { DIRECTORY_DOCUMENT } from "../SharedState.ts"
 import { digestKey } from "../digest/DigestLinks.ts"
 import { makeQuarantinePages } from "../quarantine-web/Routes.ts"
 
@@ -30,6 +31,8 @@ export interface AdminSurfaceDeps {
   readonly status: () => unknown
   readonly metrics: () => Promise<string>
   readonly reload: () => Promise<ReloadOutcome>
+  /** The shared list store (Redis), when the state is shared: the end-user lists are edited there. */
+  readonly sharedLists?: ListDocumentsShape | undefined
   readonly logger: GatewayLog
 }
 
@@ -53,7 +56,11 @@ export const startAdminSurface = async (deps: AdminSurfaceDeps): Promise<{ serve
   const lists = () => {
     const s = deps.settings()
     const directory = s.config.antispam.bypass.directory
-    return makeUserLists({ listsDir: join(s.dataDir, "lists"), directoryFile: directory === undefined ? undefined : resolve(deps.base, directory) })
+    return makeUserLists({
+      listsDir: join(s.dataDir, "lists"),
+      directoryFile: directory === undefined ? undefined : resolve(deps.base, directory),
+      shared: deps.sharedLists === undefined ? undefined : { documents: deps.sharedLists, directory: DIRECTORY_DOCUMENT }
+    })
   }
   const handle = makeAdminApp({
     status: deps.status,

@@ -73,9 +73,9 @@ export const handleApi = async (deps: ApiDeps, req: http.IncomingMessage, res: h
       case "GET lists/blocklist":
         return sendJson(res, 200, { entries: deps.lists().blocklist() })
       case "POST lists/blocklist":
-        return sendJson(res, 201, { entries: deps.lists().addBlocked(stringField(await readJson(req), "entry")) })
+        return sendJson(res, 201, { entries: await deps.lists().addBlocked(stringField(await readJson(req), "entry")) })
       case "DELETE lists/blocklist/:":
-        return sendJson(res, 200, { entries: deps.lists().removeBlocked(parts[2]!) })
+        return sendJson(res, 200, { entries: await deps.lists().removeBlocked(parts[2]!) })
       case "GET lists/safe-senders": {
         const all = deps.lists().safeSenders()
         const r = param(url, "recipient")?.toLowerCase()
@@ -84,10 +84,10 @@ export const handleApi = async (deps: ApiDeps, req: http.IncomingMessage, res: h
       case "POST lists/safe-senders": {
         const body = await readJson(req)
         const recipient = stringField(body, "recipient")
-        return sendJson(res, 201, { recipient: recipient.toLowerCase(), safeSenders: deps.lists().addSafeSender(recipient, stringField(body, "sender")) })
+        return sendJson(res, 201, { recipient: recipient.toLowerCase(), safeSenders: await deps.lists().addSafeSender(recipient, stringField(body, "sender")) })
       }
       case "DELETE lists/safe-senders/:/:":
-        return sendJson(res, 200, { recipient: parts[2]!.toLowerCase(), safeSenders: deps.lists().removeSafeSender(parts[2]!, parts[3]!) })
+        return sendJson(res, 200, { recipient: parts[2]!.toLowerCase(), safeSenders: await deps.lists().removeSafeSender(parts[2]!, parts[3]!) })
       case "POST reload": {
         const outcome = await deps.reload()
         return outcome.ok ? sendJson(res, 200, outcome) : sendJson(res, 422, outcome)

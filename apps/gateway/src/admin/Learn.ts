@@ -18,7 +18,7 @@ import { existsSync } from "node:fs"
 import { resolve } from "node:path"
 import { Classifier } from "@mailmoat/antispam"
 import type { GatewayConfig } from "@mailmoat/antispam"
-import { RedisTokenStore } from "@mailmoat/redis"
+import { stateSettings, tokenStore } from "../StateStores.ts"
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e))
 
@@ -29,12 +29,12 @@ export const learnMessage = async (config: GatewayConfig.Config, base: string, b
   const modelPath = c.model === undefined ? Classifier.shippedModelPath() : resolve(base, c.model)
   try {
     const message = Classifier.parseMessage(bytes)
-    const s = config.state
-    if (s.backend === "redis" && s.url !== undefined) {
+    if (config.state.backend === "redis") {
       if (!existsSync(modelPath)) return `nothing learned: no model (${modelPath} is missing)`
       // The model first: loading blocks, and the store's connection deadline must not run meanwhile.
       const model = Classifier.loadModel(modelPath)
-      const store = RedisTokenStore.make({ url: s.url, prefix: `${s.keyPrefix}classifier:` })
+      const store = tokenStore(stateSettings(config.state, base))
+      if (store === undefined) return "nothing learned: state.backend is redis but no Redis is configured"
       try {
         const classifier = Classifier.make({ model, store, cutoffs: { hamBelow: c.hamBelow, spamAbove: c.spamAbove } })
         await classifier.learn(message, label)

@@ -8,6 +8,10 @@
  *   (`antispam.bypass.directory`), edited in place with its comments kept and rewritten
  *   atomically (the directory reloads itself on change).
  *
+ * With `state.backend: redis` both live in Redis instead (the `enduser` list and the `directory`
+ * document of the shared list store): an edit on one gateway is in force on every gateway at
+ * once, and a reply is sent only once Redis has it (503 when Redis refused it: nothing changed).
+ *
  * Entries are validated like an import: a bad one is refused and nothing is written.
  *
  * @category services
@@ -15,6 +19,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { ListFile, ListStore } from "@mailmoat/antispam"
+import type { ListDocumentsShape } from "@mailmoat/core"
 import { FileListDocuments } from "@mailmoat/platform-node"
 import { isMap, isSeq, parseDocument } from "yaml"
 import { OperationError } from "./QuarantineService.ts"
@@ -28,22 +33,56 @@ export interface UserListsOptions {
   readonly listsDir: string
   /** The recipient directory file, when `antispam.bypass.directory` is set (absolute). */
   readonly directoryFile?: string | undefined
+  /** The shared list store (Redis): the blocklist and the `directory` document live there. */
+  readonly shared?: { readonly documents: ListDocumentsShape; readonly directory: string } | undefined
+}
+
+/** Where the directory text is read and written: the file, or the shared document. */
+interface DirectoryText {
+  readonly where: string
+  readonly read: () => string | undefined
+  readonly write: (text: string) => void
+}
+
+const fileText = (file: string): DirectoryText => ({
+  where: file,
+  read: () => (existsSync(file) ? readFileSync(file, "utf8") : undefined),
+  write: (text) => {
+    const tmp = `${file}.${process.pid}.tmp`
+    writeFileSync(tmp, text)
+    renameSync(tmp, file)
+  }
+})
+
+/** Waits until an edit is where every gateway reads it; a refusal is a 503 (the edit was undone). */
+const stored = async (documents: ListDocumentsShape | undefined): Promise<void> => {
+  try {
+    await documents?.settled?.()
+  } catch (error) {
+    throw new OperationError(503, `shared state unavailable, nothing changed: ${(error as Error).message}`)
+  }
 }
 
 export const makeUserLists = (options: UserListsOptions) => {
-  const store = ListStore.make(FileListDocuments.make(options.listsDir))
+  const documents = options.shared?.documents
+  const store = ListStore.make(documents ?? FileListDocuments.make(options.listsDir))
 
   const blocklist = (): ReadonlyArray<string> => store.entries("enduser")
-  const writeBlocklist = (entries: ReadonlyArray<string>) => store.importList("enduser", entries.join("\n"))
+  const writeBlocklist = async (entries: ReadonlyArray<string>) => {
+    store.importList("enduser", entries.join("\n"))
+    await stored(documents)
+  }
 
-  const directoryFile = (): string => {
+  const directoryText = (): DirectoryText => {
+    const shared = options.shared
+    if (shared !== undefined) return { where: `${shared.documents.describe} ${shared.directory}`, read: () => shared.documents.read(shared.directory), write: (text) => shared.documents.write(shared.directory, text) }
     if (options.directoryFile === undefined) throw new OperationError(409, "safe senders live in the recipient directory: set antispam.bypass.directory first")
-    return options.directoryFile
+    return fileText(options.directoryFile)
   }
   const readDirectory = () => {
-    const file = directoryFile()
-    const doc = parseDocument(existsSync(file) ? readFileSync(file, "utf8") : "recipients: {}\n")
-    if (doc.errors.length > 0) throw new OperationError(409, `${file}: ${doc.errors[0]!.message}`)
+    const file = directoryText()
+    const doc = parseDocument(file.read() ?? "recipients: {}\n")
+    if (doc.errors.length > 0) throw new OperationError(409, `${file.where}: ${doc.errors[0]!.message}`)
     if (!isMap(doc.get("recipients"))) doc.set("recipients", doc.createNode({}))
     return { file, doc }
   }
@@ -58,7 +97,7 @@ export const makeUserLists = (options: UserListsOptions) => {
     }
     return out
   }
-  const editSafeSenders = (recipient: string, edit: (current: Array<string>) => Array<string>) => {
+  const editSafeSenders = async (recipient: string, edit: (current: Array<string>) => Array<string>): Promise<ReadonlyArray<string>> => {
     const { file, doc } = readDirectory()
     const recipients = doc.get("recipients")
     const key = isMap(recipients)
@@ -68,25 +107,24 @@ export const makeUserLists = (options: UserListsOptions) => {
     const current = isSeq(seq) ? seq.items.map((i) => lower(String((i as { value?: unknown }).value ?? i))) : []
     const next = edit(current)
     doc.setIn(["recipients", key, "safeSenders"], doc.createNode(next, { flow: true }))
-    const tmp = `${file}.${process.pid}.tmp`
-    writeFileSync(tmp, doc.toString())
-    renameSync(tmp, file)
+    file.write(doc.toString())
+    await stored(documents)
     return next
   }
 
   return {
     blocklist,
-    addBlocked: (entry: string): ReadonlyArray<string> => {
+    addBlocked: async (entry: string): Promise<ReadonlyArray<string>> => {
       let normal: string
       try {
         normal = ListFile.normaliseEntry("enduser", entry)
       } catch (e) {
         throw new OperationError(422, `enduser entry: ${(e as Error).message}`)
       }
-      if (!blocklist().includes(normal)) writeBlocklist([...blocklist(), normal])
+      if (!blocklist().includes(normal)) await writeBlocklist([...blocklist(), normal])
       return blocklist()
     },
-    removeBlocked: (entry: string): ReadonlyArray<string> => {
+    removeBlocked: async (entry: string): Promise<ReadonlyArray<string>> => {
       const current = blocklist()
       let normal = entry.trim()
       try {
@@ -95,18 +133,18 @@ export const makeUserLists = (options: UserListsOptions) => {
         // Not a valid entry: it cannot be on the list either (404 below).
       }
       if (!current.includes(normal)) throw new OperationError(404, `${JSON.stringify(entry)} is not on the end-user blocklist`)
-      writeBlocklist(current.filter((e) => e !== normal))
+      await writeBlocklist(current.filter((e) => e !== normal))
       return blocklist()
     },
     safeSenders,
-    addSafeSender: (recipient: string, sender: string): ReadonlyArray<string> => {
+    addSafeSender: async (recipient: string, sender: string): Promise<ReadonlyArray<string>> => {
       const r = lower(recipient)
       const s = lower(sender).replace(/^@/, "")
       if (!isAddress(r)) throw new OperationError(422, `recipient: expected a mail address, got ${JSON.stringify(recipient)}`)
       if (!isSafeSenderEntry(s)) throw new OperationError(422, `sender: expected a mail address or a domain, got ${JSON.stringify(sender)}`)
       return editSafeSenders(r, (current) => (current.includes(s) ? current : [...current, s]))
     },
-    removeSafeSender: (recipient: string, sender: string): ReadonlyArray<string> => {
+    removeSafeSender: async (recipient: string, sender: string): Promise<ReadonlyArray<string>> => {
       const r = lower(recipient)
       const s = lower(sender).replace(/^@/, "")
       if (!(safeSenders()[r] ?? []).includes(s)) throw new OperationError(404, `${JSON.stringify(sender)} is not a safe sender of ${r}`)

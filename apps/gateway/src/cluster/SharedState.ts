@@ -109,6 +109,9 @@ export const connectStores = (port: WorkerPort): { readonly tempReject: TempReje
   }
 }
 
+/** True in a worker of the multi-process mode: its embedded state lives in the primary. */
+export const inWorker = (): boolean => workerIndex() !== undefined
+
 let stores: ReturnType<typeof connectStores> | undefined
 const workerStores = () => {
   if (workerIndex() === undefined) return undefined

@@ -17,8 +17,10 @@ import type { Metrics } from "../Metrics.ts"
 import type { LoadedPlugins } from "../Plugins.ts"
 import type { Protection } from "../Protection.ts"
 import type { Quarantine } from "../Quarantine.ts"
+import { makeRateLimits } from "../RateLimits.ts"
 import { relayHandoff } from "../RelayHandoff.ts"
 import { makeSessionPhases } from "../SessionPhases.ts"
+import type { SharedState } from "../SharedState.ts"
 import type { GatewaySettings } from "../Settings.ts"
 import { ensureDirectory } from "../StartupChecks.ts"
 import { wire } from "../Wiring.ts"
@@ -35,6 +37,8 @@ export interface WiringContext {
   readonly metrics: Metrics
   /** A fixed evaluation instead of the antispam module (tests, embedders). */
   readonly evaluate?: Evaluate | undefined
+  /** The process's shared state (DNS cache, counters, lists); outlives every wiring. */
+  readonly shared: SharedState
 }
 
 export interface Wiring {
@@ -74,7 +78,8 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     dataDir: settings.dataDir,
     antispam: settings.antispam,
     logger: ctx.logger,
-    withoutProtection: ctx.evaluate !== undefined
+    withoutProtection: ctx.evaluate !== undefined,
+    shared: ctx.shared
   }).catch(async (error: unknown) => {
     await handoff.close()
     throw error
@@ -95,6 +100,7 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     evaluate,
     phases,
     users: settings.smtp.users,
+    rateLimits: makeRateLimits(ctx.shared.rateCounter, settings.smtp.limits.rates, ctx.logger),
     logger: ctx.logger,
     now: ctx.now
   })

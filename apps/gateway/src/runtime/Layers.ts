@@ -22,7 +22,9 @@ import { buildWiring, type WiringContext } from "../reload/Wiring.ts"
 import { resolveSettings } from "../Settings.ts"
 import { ensureDirectory } from "../StartupChecks.ts"
 import { NOTHING_SWEPT, sweepLeftovers } from "../StartupSweep.ts"
-import { GatewayMetrics, Input, Logger, MailPath, QuarantineService, Started, type StartInput } from "./Services.ts"
+import { openSharedState, sharedStateSettings } from "../SharedState.ts"
+import { watchRedis } from "../StateStores.ts"
+import { GatewayMetrics, Input, Logger, MailPath, QuarantineService, SharedStateService, Started, type StartInput } from "./Services.ts"
 
 /** The error as thrown, unwrapped: its type decides the exit code. */
 export const attempt = <A>(f: () => Promise<A>): Effect.Effect<A, unknown> => Effect.tryPromise({ try: f, catch: (e) => e })
@@ -84,12 +86,32 @@ export const started = Layer.effect(
   })
 )
 
+/**
+ * The shared state, after the process's Redis connection (state.backend: redis) is held for the
+ * gateway's life with its changes logged: the shared lists are loaded before anything listens.
+ */
+export const sharedState = Layer.effect(
+  SharedStateService,
+  Effect.gen(function* () {
+    const { settings, base } = yield* Input
+    const log = yield* Logger
+    yield* resource(
+      async () => watchRedis(settings.state, log),
+      (w) => w.close()
+    )
+    return yield* resource(
+      () => openSharedState(sharedStateSettings(settings, base), log),
+      (s) => s.close()
+    )
+  })
+)
+
 export const quarantine = Layer.effect(
   QuarantineService,
   Effect.gen(function* () {
     const { settings } = yield* Input
     return yield* resource(
-      async () => openQuarantine({ path: settings.quarantine.path, state: settings.config.state }),
+      async () => openQuarantine({ path: settings.quarantine.path, state: settings.state }),
       (q) => q.close()
     )
   })
@@ -106,7 +128,8 @@ export const wiringContext = Effect.gen(function* () {
     run: (effect) => Effect.runPromiseWith(services)(effect),
     quarantine: yield* QuarantineService,
     metrics: yield* GatewayMetrics,
-    evaluate: i.evaluate
+    evaluate: i.evaluate,
+    shared: yield* SharedStateService
   }
   return context
 })

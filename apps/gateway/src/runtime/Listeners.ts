@@ -18,7 +18,7 @@ import { buildWiring } from "../reload/Wiring.ts"
 import { listenerLimits } from "../Settings.ts"
 import { listenError } from "../StartupError.ts"
 import { resource, wiringContext } from "./Layers.ts"
-import { Admin, GatewayMetrics, type GatewayStatus, Input, Logger, MailPath, Proxies, QuarantineService, Reloader, SmtpListener, Started, Status } from "./Services.ts"
+import { Admin, GatewayMetrics, type GatewayStatus, Input, Logger, MailPath, Proxies, QuarantineService, Reloader, SharedStateService, SmtpListener, Started, Status } from "./Services.ts"
 
 export const VERSION = "0.1.0"
 const ROUTINE_SMTP_NOTE = / event=(connect|close|data_end|socket_error)\b/
@@ -29,6 +29,7 @@ export const smtp = Layer.effect(
     const { settings, spoolDir, shutdownTimeoutMs } = yield* Input
     const metrics = yield* GatewayMetrics
     const handler = (yield* MailPath).handler
+    const shared = yield* SharedStateService
     // The listener's routine session notes (connect, data_end, close, a client's reset) are
     // debug: the one info line per message is the handler's `message` event. Its other notes
     // (storage, TLS, handler errors) stay info.
@@ -48,7 +49,7 @@ export const smtp = Layer.effect(
             maxConnections: ss.maxConnections,
             maxConnectionsPerIp: ss.maxConnectionsPerIp,
             bareLineEndings: ss.bareLineEndings,
-            ...listenerLimits(settings, spoolDir),
+            ...listenerLimits(settings, spoolDir, shared.authFailures),
             tls: ss.tls,
             spool: { dir: spoolDir },
             onRefused: (limit) => metrics.prom.refused(limit === "total" ? "max_connections" : `max_connections_per_${limit}`),
@@ -164,6 +165,7 @@ export const admin = Layer.effect(
     const { status: current } = yield* Status
     const { reload } = yield* Reloader
     const logger = yield* Logger
+    const shared = yield* SharedStateService
     const a = i.settings.admin
     const surface = yield* resource(
       () =>
@@ -174,6 +176,7 @@ export const admin = Layer.effect(
           status: current,
           metrics: () => metrics.prometheus(),
           reload,
+          sharedLists: shared.lists,
           logger
         }).catch((error: unknown) => {
           throw listenError(error, { host: "admin.host", port: "admin.port" }, `${a.host}:${a.port}`)

@@ -7,6 +7,7 @@
  * @category services
  * @since 0.1.0
  */
+import type { SharedState } from "../SharedState.ts"
 import type { Smtp } from "@mailmoat/protocols"
 import { Context } from "effect"
 import type { AdminServer } from "../AdminServer.ts"
@@ -50,6 +51,9 @@ export class GatewayMetrics extends Context.Service<GatewayMetrics, Metrics>()("
 
 /** What the start found and when it began. */
 export class Started extends Context.Service<Started, { readonly swept: SweepReport; readonly at: number }>()("@mailmoat/gateway/Started") {}
+
+/** The fleet's shared state (DNS cache, counters, lists), opened once per process. */
+export class SharedStateService extends Context.Service<SharedStateService, SharedState>()("@mailmoat/gateway/SharedState") {}
 
 export class QuarantineService extends Context.Service<QuarantineService, Quarantine>()("@mailmoat/gateway/Quarantine") {}
 

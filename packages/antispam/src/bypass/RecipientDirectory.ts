@@ -17,10 +17,14 @@
  * keeps the previous directory in force and logs the error (and retries on the next change).
  * A missing file at startup is an error; a file deleted later keeps the last directory.
  *
+ * With shared state (Redis) the directory is a document of the list documents store instead
+ * (`fromDocument`): an edit on any gateway reaches every gateway with the store's change message.
+ *
  * @category services
  * @since 0.1.0
  */
 import { readFileSync, statSync } from "node:fs"
+import type { ListDocumentsShape } from "@mailmoat/core"
 import { Clock, Effect } from "effect"
 import { parse as parseYaml } from "yaml"
 
@@ -128,6 +132,39 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
   return {
     get: (recipient) => current.get(recipient.trim().toLowerCase()),
     refresh: Effect.flatMap(Clock.currentTimeMillis, check),
+    generation: () => generation,
+    lastError: () => lastError
+  }
+}
+
+/**
+ * The directory held as the document `name` of a list documents store (Redis, shared by a
+ * fleet): re-parsed when the document's stamp changes; a text that no longer parses keeps the
+ * previous directory in force, like the file. No document yet: an empty directory.
+ */
+export const fromDocument = (documents: ListDocumentsShape, name: string): Directory => {
+  let seen: string | undefined
+  let current: ReadonlyMap<string, RecipientEntry> = new Map()
+  let generation = 0
+  let lastError: string | undefined
+  // The store's stamp is a memory read (its copy is kept current by change messages): no throttle.
+  const check = Effect.suspend((): Effect.Effect<void> => {
+    const stamp = documents.stamp(name)
+    if (stamp === seen) return Effect.void
+    seen = stamp
+    try {
+      current = parseDirectory(documents.read(name) ?? "recipients: {}\n")
+      generation++
+      lastError = undefined
+      return Effect.logInfo(`recipient directory (${documents.describe}) reloaded (${current.size} recipients)`)
+    } catch (e) {
+      lastError = `directory (${documents.describe}): ${(e as Error).message}; keeping the previous directory`
+      return Effect.logWarning(lastError)
+    }
+  })
+  return {
+    get: (recipient) => current.get(recipient.trim().toLowerCase()),
+    refresh: check,
     generation: () => generation,
     lastError: () => lastError
   }

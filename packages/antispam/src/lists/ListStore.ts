@@ -5,6 +5,9 @@
  * ones in the configuration (RBL/DNSBL zones, end-user entries, allowed IPs) and picks up a new
  * import on the next message.
  *
+ * A store whose stamp is a memory read (memory, Redis with its local copy) is asked on every
+ * call; files at most once a second.
+ *
  * `importList` replaces the stored list atomically (the store's `write`) only if every line is
  * valid; otherwise it throws `ListImportError` carrying each bad line's number and nothing is
  * written.
@@ -36,6 +39,8 @@ export interface ListStore {
    * looks at the files at most once a second; without it (status, admin) it looks now.
    */
   readonly entries: (kind: ListKind, at?: number) => ReadonlyArray<string>
+  /** Resolves when every import so far is stored where every gateway reads it (Redis); rejects if one was refused. */
+  readonly settled: () => Promise<void>
 }
 
 /** One empty list, so "nothing stored" is the same array every time (callers compare by identity). */
@@ -47,7 +52,7 @@ export const make = (documents: ListDocumentsShape): ListStore => {
   // through this store applies at once, an edit by hand within a second).
   const checked = new Map<ListKind, { at: number; entries: ReadonlyArray<string> }>()
   const entries = (kind: ListKind, at?: number): ReadonlyArray<string> => {
-    if (at === undefined) return read(kind)
+    if (at === undefined || documents.stampIsLocal === true) return read(kind)
     const recent = checked.get(kind)
     if (recent !== undefined && at - recent.at < 1000) return recent.entries
     const current = read(kind)
@@ -76,6 +81,9 @@ export const make = (documents: ListDocumentsShape): ListStore => {
       return parsed.entries.length
     },
     exportList: (kind) => formatListFile(kind, entries(kind)),
-    entries
+    entries,
+    settled: async () => {
+      await documents.settled?.()
+    }
   }
 }

@@ -1,12 +1,12 @@
 // Learning shared through Redis: what one gateway's classifier learns changes another's verdict.
-import { RedisTokenStore } from "@mailmoat/redis"
+import { RedisConnection, RedisTokenStore } from "@mailmoat/redis"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Classifier from "../../src/classifier/Classifier.ts"
 import * as Model from "../../src/classifier/Model.ts"
 import { type RedisPeer, startRedis } from "../support/redis.ts"
 import { parse, rfc822 } from "./support.ts"
 
-const makeRedis = RedisTokenStore.make
+const makeRedis = (o: { url: string; prefix: string }) => RedisTokenStore.make(RedisConnection.make({ url: o.url, keyPrefix: o.prefix }))
 
 describe("classifier learning shared through Redis (real redis-server)", () => {
   let redis: RedisPeer

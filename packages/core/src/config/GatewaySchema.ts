@@ -8,7 +8,8 @@
  *   host name, `<dataDir>/maildir`, `<dataDir>/quarantine`), so they stay absent when not set.
  * - `delivery` takes `maildir` or `downstream`, not both. `delivery.maildir` is a path, or
  *   `{ path, domains }` to name the local domains (recipients elsewhere get 550 5.1.1 at RCPT).
- * - `state.url` is required when `state.backend` is `redis`.
+ * - With `state.backend: redis`, exactly one of `state.url`, `state.redis.sentinel` and
+ *   `state.redis.cluster` names the Redis servers.
  *
  * @category models
  * @since 0.1.0
@@ -16,6 +17,7 @@
 import { Schema } from "effect"
 import { boolean, doc, int, list, listenPort, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
 import { isHost, isLoopbackHost, isUrl } from "./Formats.ts"
+import { Redis } from "./RedisSchema.ts"
 
 const host = string("a host name or IP address", isHost)
 
@@ -53,7 +55,12 @@ const SmtpLimits = Schema.Struct({
   minFreeSpaceMB: int(0).pipe(doc("Free space kept in the spool, Maildir and quarantine beyond the declared SIZE; less gives 452 4.3.1 at MAIL (0 = no check)."), withDefault(64)),
   authMaxFailures: int(1).pipe(doc("Failed AUTH attempts per client IP or per user name within authWindowSeconds before a lockout (454 4.7.0)."), withDefault(5)),
   authWindowSeconds: number(1).pipe(doc("Window in which AUTH failures are counted."), withDefault(900)),
-  authLockoutSeconds: number(1).pipe(doc("How long a client IP or user name stays locked out."), withDefault(300))
+  authLockoutSeconds: number(1).pipe(doc("How long a client IP or user name stays locked out."), withDefault(300)),
+  rateWindowSeconds: number(1).pipe(doc("Window of the connection and message rate limits (counted across the fleet with state.backend redis)."), withDefault(60)),
+  connectionRatePerIp: int(0).pipe(doc("New connections from one client IP per rateWindowSeconds; more get 421 4.7.0 (0 = no limit)."), withDefault(0)),
+  connectionRatePerNetwork: int(0).pipe(doc("New connections from one /24 (IPv4) or /64 (IPv6) per rateWindowSeconds; more get 421 4.7.0 (0 = no limit)."), withDefault(0)),
+  messageRatePerIp: int(0).pipe(doc("Transactions (MAIL FROM) from one client IP per rateWindowSeconds; more get 451 4.7.1 (0 = no limit)."), withDefault(0)),
+  messageRatePerNetwork: int(0).pipe(doc("Transactions (MAIL FROM) from one /24 or /64 per rateWindowSeconds; more get 451 4.7.1 (0 = no limit)."), withDefault(0))
 }).annotate({ description: "Resource limits of the SMTP listener (per session, per client, per network)." })
 
 export const Smtp = Schema.Struct({
@@ -158,15 +165,36 @@ export const Admin = Schema.Struct({
     )
   )
 
+const DnsCache = Schema.Struct({
+  maxTtlSeconds: int(0).pipe(doc("Longest time a DNS answer is kept, whatever TTL it came with (a hostile or huge TTL is cut to this)."), withDefault(86400)),
+  negativeTtlSeconds: int(0).pipe(doc("How long an NXDOMAIN / NODATA answer is kept (Node's resolver does not expose the zone's SOA minimum); 0 = not kept."), withDefault(60)),
+  localEntries: int(0).pipe(doc("Answers each gateway keeps in memory in front of the shared cache (0 = none: every lookup asks the shared cache)."), withDefault(10000))
+}).annotate({ description: "The DNS answer cache: each gateway's memory, in front of Redis with state.backend redis." })
+
+/** The servers of a Redis backend: a URL, or sentinels, or cluster seeds; one of them. */
+const stateServers = (s: { readonly backend: string; readonly url?: string | undefined; readonly redis?: { readonly sentinel?: unknown; readonly cluster?: unknown } | undefined }) => {
+  const topology = s.redis?.sentinel !== undefined ? "sentinel" : s.redis?.cluster !== undefined ? "cluster" : undefined
+  if (s.url !== undefined && topology !== undefined) return { path: ["url"], issue: `no state.url with state.redis.${topology} (the ${topology === "sentinel" ? "sentinels name the master" : "seed nodes name the servers"})` }
+  if (s.backend === "redis" && s.url === undefined && topology === undefined)
+    return { path: ["url"], issue: "a redis:// URL (or state.redis.sentinel or state.redis.cluster) when state.backend is redis" }
+  return undefined
+}
+
 export const State = Schema.Struct({
   backend: literals(["embedded", "redis"]).pipe(doc("Where shared state lives: embedded (memory + files) or redis (several gateways)."), withDefault("embedded")),
-  url: string("a redis:// or rediss:// URL", (s) => isUrl(s, ["redis", "rediss"])).pipe(doc("Redis server, required for backend redis.", "redis://127.0.0.1:6379/0"), optional),
-  keyPrefix: string("a non-empty key prefix").pipe(doc("Prefix of every Redis key."), withDefault("mailmoat:"))
+  url: string("a redis:// or rediss:// URL", (s) => isUrl(s, ["redis", "rediss"])).pipe(
+    doc("Redis server (rediss:// for TLS), unless state.redis.sentinel or state.redis.cluster names the servers.", "redis://127.0.0.1:6379/0"),
+    optional
+  ),
+  keyPrefix: string("a non-empty key prefix without { or }", (s) => s.trim() !== "" && !/[{}]/.test(s)).pipe(
+    doc("Prefix of every Redis key (braces are reserved for the Cluster hash tags the stores add)."),
+    withDefault("mailmoat:")
+  ),
+  redis: Redis.pipe(doc("Credentials, TLS, Sentinel or Cluster, deadlines (see docs/scale-out.md).", { passwordFile: "/etc/mailmoat/redis.pass" }), optional),
+  dnsCache: DnsCache.pipe(section)
 })
   .annotate({ description: "Shared state: temporary-rejection records, reputation, DNS cache, quarantine index." })
-  .check(
-    Schema.makeFilter((s) => (s.backend === "redis" && s.url === undefined ? { path: ["url"], issue: "a redis:// URL when state.backend is redis" } : undefined))
-  )
+  .check(Schema.makeFilter(stateServers))
 
 export const Log = Schema.Struct({
   level: literals(["debug", "info", "warn", "error"]).pipe(doc("Least severe level logged."), withDefault("info")),

@@ -1,5 +1,5 @@
 /**
- * DNS: the `Dns` service contract, a TTL cache, IP parsing / reverse names, and a static
+ * DNS: the `Dns` service contract, a TTL cache (with a local layer in front of a shared store), IP parsing / reverse names, and a static
  * implementation for tests. The Node layer lives in `@mailmoat/platform-node` (`NodeDns`).
  *
  * @since 0.1.0
@@ -8,5 +8,6 @@ export type { DnsAnswer, DnsErrorReason, DnsOutcome, DnsShape, LookupOptions, Re
 export { Dns, DnsError, DnsErrorReasons, lookup, normaliseName, resolveFromLookup, withTimeout } from "./Dns.ts"
 export type { CachedEntry, CachedOutcome, CacheOptions, DnsCacheStore } from "./DnsCache.ts"
 export { makeMemoryStore, withCache } from "./DnsCache.ts"
+export { makeLayeredStore } from "./LayeredDnsCache.ts"
 export type { StaticDns, StaticEntry, StaticRecords, StaticZone } from "./StaticDns.ts"
 export { layerStatic, makeStatic } from "./StaticDns.ts"

@@ -6,7 +6,9 @@
  * the CLI without a data directory.
  *
  * The calls are synchronous because the lists are consulted on every message from a cache that
- * only asks `stamp` (cheap) and re-reads when it changed.
+ * only asks `stamp` (cheap) and re-reads when it changed. A store whose documents live elsewhere
+ * (Redis) keeps a local copy for these calls and stores a write in the background: `settled`
+ * says when (and whether) it got there.
  *
  * @category services
  * @since 0.1.0
@@ -20,6 +22,10 @@ export interface ListDocumentsShape {
   readonly read: (name: string) => string | undefined
   /** Replaces the document atomically (a reader sees the old or the new text, never a mix). */
   readonly write: (name: string, text: string) => void
+  /** Resolves when every write so far is stored where every reader sees it; rejects if one was refused. Absent: writes are stored when `write` returns. */
+  readonly settled?: (() => Promise<void>) | undefined
+  /** True when `stamp` reads memory only (no I/O), so callers need not throttle it. */
+  readonly stampIsLocal?: boolean | undefined
   readonly describe: string
 }
 
@@ -30,6 +36,7 @@ export const makeMemory = (): ListDocumentsShape => {
   let version = 0
   return {
     describe: "memory",
+    stampIsLocal: true,
     stamp: (name) => {
       const d = docs.get(name)
       return d === undefined ? undefined : String(d.version)

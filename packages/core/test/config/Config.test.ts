@@ -37,7 +37,12 @@ describe("defaults", () => {
         minFreeSpaceMB: 64,
         authMaxFailures: 5,
         authWindowSeconds: 900,
-        authLockoutSeconds: 300
+        authLockoutSeconds: 300,
+        rateWindowSeconds: 60,
+        connectionRatePerIp: 0,
+        connectionRatePerNetwork: 0,
+        messageRatePerIp: 0,
+        messageRatePerNetwork: 0
       }
     })
     expect(d.delivery).toEqual({})
@@ -49,7 +54,7 @@ describe("defaults", () => {
       scores: {},
       lists: { enabled: false, servers: [], allowedIps: [], timeoutSeconds: 5 }
     })
-    expect(d.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:" })
+    expect(d.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:", dnsCache: { maxTtlSeconds: 86400, negativeTtlSeconds: 60, localEntries: 10000 } })
     expect(d.classifier).toEqual({ enabled: true, hamBelow: 0.2, spamAbove: 0.9, updateIntervalMinutes: 360 })
     expect(d.protocols).toEqual({
       filtering: true,
@@ -152,8 +157,27 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(problems({ plugins: [{ options: {} }] })).toEqual(["plugins[0].use: expected a plugin module name or path, got nothing (this key is required)"])
   })
 
+  it("state.redis: Sentinel, Cluster, secrets and TLS, each problem at its key", () => {
+    const sentinel = GatewayConfig.decode({ state: { backend: "redis", redis: { sentinel: { masterName: "mymaster", nodes: ["10.0.0.1:26379", "[::1]:26380"] }, passwordEnv: "REDIS_PW" } } })
+    expect(sentinel.ok && sentinel.config.state.redis?.sentinel?.nodes).toEqual(["10.0.0.1:26379", "[::1]:26380"])
+    const cluster = GatewayConfig.decode({ state: { backend: "redis", redis: { cluster: { nodes: ["10.0.0.1:7000"] }, tls: { caFile: "ca.pem" }, waitReplicas: 1 } } })
+    expect(cluster.ok).toBe(true)
+    expect(problems({ state: { backend: "redis", url: "redis://h:6379", redis: { sentinel: { masterName: "m", nodes: ["h:26379"] } } } })).toEqual([
+      'state.url: expected no state.url with state.redis.sentinel (the sentinels name the master), got "redis://h:6379"'
+    ])
+    expect(problems({ state: { backend: "redis", redis: { cluster: { nodes: [] } } } })).toEqual(["state.redis.cluster.nodes: expected at least one host:port, got an empty list"])
+    expect(problems({ state: { backend: "redis", redis: { cluster: { nodes: ["h"] } } } })).toEqual(['state.redis.cluster.nodes[0]: expected host:port, got "h"'])
+    expect(problems({ state: { backend: "redis", url: "redis://h", redis: { password: "x", passwordFile: "/p" } } })).toEqual([
+      'state.redis.passwordFile: expected only one of password, passwordFile, passwordEnv (got password and passwordFile), got "/p"'
+    ])
+    expect(problems({ state: { backend: "redis", url: "redis://h", redis: { tls: { certFile: "c.pem" } } } })).toEqual([
+      "state.redis.tls.keyFile: expected certFile and keyFile together (a client certificate needs its key), got nothing"
+    ])
+    expect(problems({ state: { keyPrefix: "{tag}:" } })).toEqual(['state.keyPrefix: expected a non-empty key prefix without { or }, got "{tag}:"'])
+  })
+
   it("cross-field checks", () => {
-    expect(problems({ state: { backend: "redis" } })).toEqual(["state.url: expected a redis:// URL when state.backend is redis, got nothing"])
+    expect(problems({ state: { backend: "redis" } })).toEqual(["state.url: expected a redis:// URL (or state.redis.sentinel or state.redis.cluster) when state.backend is redis, got nothing"])
     expect(problems({ classifier: { hamBelow: 0.95 } })).toEqual(["classifier.spamAbove: expected a number greater than hamBelow (0.95), got 0.9"])
     expect(problems({ delivery: { maildir: "./m", downstream: { host: "10.0.0.5" } } })).toEqual([
       "delivery.downstream: expected no downstream when maildir is set (use one of them), got a mapping"

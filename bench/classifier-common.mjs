@@ -15,4 +15,5 @@ export const opt = (name, fallback) => {
 export const corpusDir = () => resolve(opt("corpus", join(root, "../shared/corpus")))
 
 /** The `Classifier` namespace of the build under test. */
-export const loadClassifier = async () => (await import(resolve(opt("dist", join(root, "packages/antispam/dist/index.js"))))).Classifier
+export const loadClassifier = async () =>
+  (await import(resolve(opt("dist", join(root, "packages/antispam/dist/index.js"))))).Classifier

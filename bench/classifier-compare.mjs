@@ -28,7 +28,10 @@ const engines = opt("engines", "ours,sa,bogofilter").split(",")
 const corpus = resolve(opt("corpus", join(root, "../shared/corpus")))
 const workers = Number(opt("workers", "2"))
 const asJson = args.includes("--json")
-const files = (dir) => readdirSync(dir).sort().map((f) => join(dir, f))
+const files = (dir) =>
+  readdirSync(dir)
+    .sort()
+    .map((f) => join(dir, f))
 const split = (s) => ({ ham: join(corpus, s, "ham"), spam: join(corpus, s, "spam") })
 const train = split("train")
 const evalSet = split("eval")
@@ -45,7 +48,15 @@ const figures = (name, hamClasses, spamClasses, seconds) => {
     recall: tp / spamClasses.length,
     precision: tp + fp === 0 ? 1 : tp / (tp + fp),
     unsureRate: unsure / total,
-    counts: { ham: hamClasses.length, spam: spamClasses.length, falsePositives: fp, truePositives: tp, unsure, hamAsUnsure: n(hamClasses, "unsure"), spamAsUnsure: n(spamClasses, "unsure") },
+    counts: {
+      ham: hamClasses.length,
+      spam: spamClasses.length,
+      falsePositives: fp,
+      truePositives: tp,
+      unsure,
+      hamAsUnsure: n(hamClasses, "unsure"),
+      spamAsUnsure: n(spamClasses, "unsure")
+    },
     messagesPerSecond: seconds > 0 ? total / seconds : undefined,
     seconds
   }
@@ -82,13 +93,26 @@ const runSa = async () => {
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-sa-"))
   try {
     const prefs = join(dir, "user_prefs")
-    writeFileSync(prefs, `use_bayes 1\nbayes_auto_learn 0\nbayes_path ${dir}/bayes\nuse_auto_whitelist 0\nlock_method flock\n`)
+    writeFileSync(
+      prefs,
+      `use_bayes 1\nbayes_auto_learn 0\nbayes_path ${dir}/bayes\nuse_auto_whitelist 0\nlock_method flock\n`
+    )
     const env = { ...process.env, HOME: dir }
     const t0 = Date.now()
-    for (const [kind, d] of [["--ham", train.ham], ["--spam", train.spam]]) {
-      execFileSync("sa-learn", ["--dbpath", dir, "--prefspath", prefs, "--no-sync", kind, d], { env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 })
+    for (const [kind, d] of [
+      ["--ham", train.ham],
+      ["--spam", train.spam]
+    ]) {
+      execFileSync("sa-learn", ["--dbpath", dir, "--prefspath", prefs, "--no-sync", kind, d], {
+        env,
+        stdio: ["ignore", "pipe", "inherit"],
+        maxBuffer: 1 << 26
+      })
     }
-    execFileSync("sa-learn", ["--dbpath", dir, "--prefspath", prefs, "--sync"], { env, stdio: ["ignore", "pipe", "inherit"] })
+    execFileSync("sa-learn", ["--dbpath", dir, "--prefspath", prefs, "--sync"], {
+      env,
+      stdio: ["ignore", "pipe", "inherit"]
+    })
     if (!asJson) console.error(`sa-learn: ${((Date.now() - t0) / 1000).toFixed(0)} s`)
     const all = [...files(evalSet.ham), ...files(evalSet.spam)]
     const chunks = Array.from({ length: workers }, (_, i) => all.filter((_, j) => j % workers === i))
@@ -118,7 +142,12 @@ const runSa = async () => {
     )
     const seconds = (Date.now() - t1) / 1000
     return {
-      ...figures("spamassassin", files(evalSet.ham).map((f) => results.get(f)), files(evalSet.spam).map((f) => results.get(f)), seconds),
+      ...figures(
+        "spamassassin",
+        files(evalSet.ham).map((f) => results.get(f)),
+        files(evalSet.spam).map((f) => results.get(f)),
+        seconds
+      ),
       messagesPerSecond: all.length / seconds / workers,
       note: `local tests + Bayes, required_score 5 (no unsure class); throughput per worker (${workers} workers)`
     }
@@ -137,13 +166,24 @@ const runBogofilter = async () => {
       const r = spawnSync("bogofilter", ["-d", dir, "-o", "0.99,0.45", "-T", "-B", ...list], { maxBuffer: 1 << 26 })
       if (r.status === null || r.status > 2) throw new Error(`bogofilter -T failed: ${String(r.stderr).slice(0, 500)}`)
       const out = r.stdout.toString()
-      const byFile = new Map(out.split("\n").filter(Boolean).map((l) => { const [f, c] = l.split(" "); return [f, c] }))
+      const byFile = new Map(
+        out
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => {
+            const [f, c] = l.split(" ")
+            return [f, c]
+          })
+      )
       return list.map((f) => ({ S: "spam", H: "ham", U: "unsure" })[byFile.get(f)] ?? "ham")
     }
     const t0 = Date.now()
     const ham = classify(files(evalSet.ham))
     const spam = classify(files(evalSet.spam))
-    return { ...figures("bogofilter", ham, spam, (Date.now() - t0) / 1000), note: "ternary cutoffs spam 0.99 / ham 0.45" }
+    return {
+      ...figures("bogofilter", ham, spam, (Date.now() - t0) / 1000),
+      note: "ternary cutoffs spam 0.99 / ham 0.45"
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -17,7 +17,13 @@ import { args, corpusDir, loadClassifier, opt } from "./classifier-common.mjs"
 const corpus = corpusDir()
 const only = opt("only", "split,old-new,new-old").split(",")
 // Chi-square options to try (defaults: the shipped ones), e.g. --chi s=1,minDev=0.2
-const pairs = (name) => Object.fromEntries((opt(name, "") || "").split(",").filter(Boolean).map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])]))
+const pairs = (name) =>
+  Object.fromEntries(
+    (opt(name, "") || "")
+      .split(",")
+      .filter(Boolean)
+      .map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])])
+  )
 const chiOptions = pairs("chi")
 // Logistic fit options to try, e.g. --fit hamWeight=2,l2=0.01
 const fitOptions = pairs("fit")
@@ -45,7 +51,9 @@ const load = (dir, label) =>
 
 const subset = (name) => name.slice(0, name.indexOf("."))
 const train = [...load(join(corpus, "train/ham"), "ham"), ...load(join(corpus, "train/spam"), "spam")]
-const evalItems = only.includes("split") ? [...load(join(corpus, "eval/ham"), "ham"), ...load(join(corpus, "eval/spam"), "spam")] : []
+const evalItems = only.includes("split")
+  ? [...load(join(corpus, "eval/ham"), "ham"), ...load(join(corpus, "eval/spam"), "spam")]
+  : []
 const OLD = new Set(["easy_ham", "spam"])
 const NEW = new Set(["easy_ham_2", "spam_2"])
 
@@ -81,8 +89,22 @@ const run = (name, trainSet, testSet) => {
 
 const results = []
 if (only.includes("split")) results.push(run("train/ -> eval/", train, evalItems))
-if (only.includes("old-new")) results.push(run("2002 -> 2003-05", train.filter((i) => OLD.has(subset(i.name))), train.filter((i) => NEW.has(subset(i.name)))))
-if (only.includes("new-old")) results.push(run("2003-05 -> 2002", train.filter((i) => NEW.has(subset(i.name))), train.filter((i) => OLD.has(subset(i.name)))))
+if (only.includes("old-new"))
+  results.push(
+    run(
+      "2002 -> 2003-05",
+      train.filter((i) => OLD.has(subset(i.name))),
+      train.filter((i) => NEW.has(subset(i.name)))
+    )
+  )
+if (only.includes("new-old"))
+  results.push(
+    run(
+      "2003-05 -> 2002",
+      train.filter((i) => NEW.has(subset(i.name))),
+      train.filter((i) => OLD.has(subset(i.name)))
+    )
+  )
 
 const pct = (x) => `${(x * 100).toFixed(2)}%`
 const ci = ([lo, hi]) => `[${(lo * 100).toFixed(2)}, ${(hi * 100).toFixed(2)}]`
@@ -97,10 +119,16 @@ if (args.includes("--json")) console.log(JSON.stringify({ results, speed }, null
 else {
   for (const r of results) {
     const c = r.counts
-    console.log(`${r.experiment}  (trained on ${r.train.ham} ham, ${r.train.spam} spam; tested on ${c.ham} ham, ${c.spam} spam)`)
+    console.log(
+      `${r.experiment}  (trained on ${r.train.ham} ham, ${r.train.spam} spam; tested on ${c.ham} ham, ${c.spam} spam)`
+    )
     console.log(`  FPR    ${pct(r.falsePositiveRate)} ${ci(r.intervals.falsePositiveRate)}  (${c.falsePositives})`)
     console.log(`  recall ${pct(r.recall)} ${ci(r.intervals.recall)}`)
-    console.log(`  unsure ${pct(r.unsureRate)} ${ci(r.intervals.unsureRate)}  (${c.hamAsUnsure} ham, ${c.spamAsUnsure} spam)`)
+    console.log(
+      `  unsure ${pct(r.unsureRate)} ${ci(r.intervals.unsureRate)}  (${c.hamAsUnsure} ham, ${c.spamAsUnsure} spam)`
+    )
   }
-  console.log(`msg/s per core: parse ${speed.parse}, tokenize ${speed.tokenize}, score ${speed.score}; classification (tokenize + score) ${speed.classify}`)
+  console.log(
+    `msg/s per core: parse ${speed.parse}, tokenize ${speed.tokenize}, score ${speed.score}; classification (tokenize + score) ${speed.classify}`
+  )
 }

@@ -16,14 +16,18 @@ import { corpusDir, loadClassifier, opt, root } from "./classifier-common.mjs"
 const corpus = corpusDir()
 const rounds = Number(opt("rounds", "3"))
 const Classifier = await loadClassifier()
-const model = Classifier.loadModel(resolve(opt("model", join(root, "packages/antispam/model/mailmoat-classifier.model.gz"))))
+const model = Classifier.loadModel(
+  resolve(opt("model", join(root, "packages/antispam/model/mailmoat-classifier.model.gz")))
+)
 
 const cpu = () => {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1e6
 }
 const messages = []
-for (const split of ["eval", "train"]) for (const label of ["ham", "spam"]) for (const f of Classifier.listFiles(join(corpus, split, label))) messages.push(readFileSync(f))
+for (const split of ["eval", "train"])
+  for (const label of ["ham", "spam"])
+    for (const f of Classifier.listFiles(join(corpus, split, label))) messages.push(readFileSync(f))
 let c0 = cpu()
 let w0 = performance.now()
 const parsed = messages.map((b) => {
@@ -41,4 +45,6 @@ for (let r = 0; r < rounds; r++) for (const m of parsed) Classifier.classifyWith
 const n = rounds * parsed.length
 const wall = n / ((performance.now() - w0) / 1000)
 const perCpu = n / (cpu() - c0)
-console.log(`${n} classifications: ${wall.toFixed(0)} msg/s wall, ${perCpu.toFixed(0)} msg per CPU-second (parse + MIME decoding: ${parse.wall.toFixed(0)} msg/s wall, ${parse.cpu.toFixed(0)} per CPU-second); load average ${load.toFixed(1)} on ${cpus().length} cores`)
+console.log(
+  `${n} classifications: ${wall.toFixed(0)} msg/s wall, ${perCpu.toFixed(0)} msg per CPU-second (parse + MIME decoding: ${parse.wall.toFixed(0)} msg/s wall, ${parse.cpu.toFixed(0)} per CPU-second); load average ${load.toFixed(1)} on ${cpus().length} cores`
+)

@@ -22,14 +22,28 @@ for (let i = 0; i < 256; i += 4) zone[`${i}.2.0.192.bl.test`] = { A: ["127.0.0.2
 zone["spam.example.dbl.test"] = { A: ["127.0.1.2"] }
 const dns = Dns.makeStatic(zone)
 const antispam = makeServerAntispam(
-  { rbl: { servers: ["bl.test"] }, dnsbl: { servers: ["dbl.test"] }, bypass: { directory }, tempReject: { enabled: true }, endUserBlocklist: { enabled: false } },
+  {
+    rbl: { servers: ["bl.test"] },
+    dnsbl: { servers: ["dbl.test"] },
+    bypass: { directory },
+    tempReject: { enabled: true },
+    endUserBlocklist: { enabled: false }
+  },
   { dns, healthIntervalMillis: 0 }
 )
 const rcptTo = Array.from({ length: RECIPIENTS }, (_, i) => `user${i}@example.org`)
 const messages = Array.from({ length: 64 }, (_, i) => {
   const text = `Received: from mx${i}.sender.example (mx${i}.sender.example [192.0.2.${i * 3}])\r\n\tby relay.example; Mon, 1 Dec 2025 00:00:00 +0000\r\nFrom: a${i}@sender.example\r\nTo: user@example.org\r\nSubject: hello ${i}\r\nMessage-ID: <${i}@sender.example>\r\n\r\nSee https://www${i % 3}.${i % 5 === 0 ? "spam" : "ham"}.example/x and 198.51.100.${i}\r\n${"Lorem ipsum dolor sit amet.\r\n".repeat(60)}`
   const bytes = new TextEncoder().encode(text)
-  return MessageModel.fromBytes(bytes, { envelope: Envelope.make({ clientAddress: "198.51.100.7", helo: "relay.example", mailFrom: `a${i}@sender.example`, rcptTo }), size: bytes.length })
+  return MessageModel.fromBytes(bytes, {
+    envelope: Envelope.make({
+      clientAddress: "198.51.100.7",
+      helo: "relay.example",
+      mailFrom: `a${i}@sender.example`,
+      rcptTo
+    }),
+    size: bytes.length
+  })
 })
 const run = async (n) => {
   for (let i = 0; i < n; i++) await Effect.runPromise(antispam.evaluate(messages[i % messages.length]))
@@ -42,4 +56,6 @@ const used = process.cpuUsage(cpu)
 const wall = performance.now() - t0
 await antispam.close()
 rmSync(dir, { recursive: true, force: true })
-console.log(`${MESSAGES} messages x ${RECIPIENTS} recipients: ${((used.user + used.system) / MESSAGES).toFixed(1)} us CPU/message, ${(MESSAGES / (wall / 1000)).toFixed(0)} msgs/s`)
+console.log(
+  `${MESSAGES} messages x ${RECIPIENTS} recipients: ${((used.user + used.system) / MESSAGES).toFixed(1)} us CPU/message, ${(MESSAGES / (wall / 1000)).toFixed(0)} msgs/s`
+)

@@ -44,7 +44,9 @@ const freePort = () =>
 const startSink = async () => {
   const port = await freePort()
   const asRoot = typeof process.getuid === "function" && process.getuid() === 0
-  const child = spawn("/usr/sbin/smtp-sink", [...(asRoot ? ["-u", "nobody"] : []), "-c", `127.0.0.1:${port}`, "10"], { stdio: ["ignore", "pipe", "pipe"] })
+  const child = spawn("/usr/sbin/smtp-sink", [...(asRoot ? ["-u", "nobody"] : []), "-c", `127.0.0.1:${port}`, "10"], {
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   for (let i = 0; i < 100; i++) {
     const up = await new Promise((resolve) => {
       const s = net.connect(port, "127.0.0.1", () => {

@@ -74,17 +74,25 @@ for (const system of systems) {
   const mm = mailmoatSystem(system)
   if (mm) {
     // Each system gets its own data folder, so that one's spool or stores never meet another's.
-    let yaml = readFileSync(join(work, "mailmoat.yaml"), "utf8").replace(/^dataDir: .*$/m, `dataDir: ./data-${mm.label}`)
+    let yaml = readFileSync(join(work, "mailmoat.yaml"), "utf8").replace(
+      /^dataDir: .*$/m,
+      `dataDir: ./data-${mm.label}`
+    )
     if (mm.processes !== undefined) yaml = yaml.replace(/^smtp:\n/m, `smtp:\n  processes: ${mm.processes}\n`)
     const config = join(work, `${mm.label}.yaml`)
     writeFileSync(config, yaml)
     labels.push(mm.label)
-    sh(`${mm.label} (${mm.main})`, `./run-smtp.sh external ${runs}`, {
-      CONCS: conc,
-      LABEL: mm.label,
-      GW_PORT: "2727",
-      GW_START: `node ${process.env.GW_NODE_FLAGS ?? ""} ${mm.main} --config ${config}`
-    }, { mustSucceed: false })
+    sh(
+      `${mm.label} (${mm.main})`,
+      `./run-smtp.sh external ${runs}`,
+      {
+        CONCS: conc,
+        LABEL: mm.label,
+        GW_PORT: "2727",
+        GW_START: `node ${process.env.GW_NODE_FLAGS ?? ""} ${mm.main} --config ${config}`
+      },
+      { mustSucceed: false }
+    )
   } else {
     labels.push(system)
     sh(system, `./run-smtp.sh ${system} ${runs}`, { CONCS: conc }, { mustSucceed: false })
@@ -97,7 +105,11 @@ const rows = new Map()
 for (const label of labels) {
   const file = join(work, "results", `${label}.jsonl`)
   if (!existsSync(file)) continue
-  const records = readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
+  const records = readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
   const load = records.filter((r) => r.kind === "smtp-source" && r.conc === Number(conc))
   const replay = records.find((r) => r.kind === "replay" && r.conc === Number(conc))
   if (load.length === 0) continue
@@ -113,10 +125,14 @@ for (const label of labels) {
   })
 }
 const fmt = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? "-" : Number(n).toFixed(digits))
-console.log(`\n| system (conc ${conc}, ${runs} runs) | msgs/s | CPU ms/msg | peak RSS MB | p99 ms | delivered | DNS q/msg | foreign CPU % |`)
+console.log(
+  `\n| system (conc ${conc}, ${runs} runs) | msgs/s | CPU ms/msg | peak RSS MB | p99 ms | delivered | DNS q/msg | foreign CPU % |`
+)
 console.log("|---|---|---|---|---|---|---|---|")
 for (const [label, r] of rows) {
-  console.log(`| ${label} | ${fmt(r.mps, 0)} | ${fmt(r.cpuMsPerMsg, 2)} | ${r.rssMb} | ${fmt(r.p99, 0)} | ${r.delivered} | ${fmt(r.dnsPerMsg, 2)} | ${r.foreign} |`)
+  console.log(
+    `| ${label} | ${fmt(r.mps, 0)} | ${fmt(r.cpuMsPerMsg, 2)} | ${r.rssMb} | ${fmt(r.p99, 0)} | ${r.delivered} | ${fmt(r.dnsPerMsg, 2)} | ${r.foreign} |`
+  )
 }
 const haraka = rows.get("haraka-nodelay")
 const ceiling = rows.get("ceiling")
@@ -124,8 +140,13 @@ for (const [label, mm] of rows) {
   if (!label.startsWith("mailmoat")) continue
   console.log(`\n${label}'s ratios (same sitting):`)
   if (haraka) {
-    console.log(`  vs Haraka+nodelay: msgs/s x${fmt(mm.mps / haraka.mps, 2)} (goal >= 3), CPU ms/msg x${fmt(mm.cpuMsPerMsg / haraka.cpuMsPerMsg, 2)} (goal <= 0.33), RSS x${fmt(mm.rssMb / haraka.rssMb, 2)}`)
+    console.log(
+      `  vs Haraka+nodelay: msgs/s x${fmt(mm.mps / haraka.mps, 2)} (goal >= 3), CPU ms/msg x${fmt(mm.cpuMsPerMsg / haraka.cpuMsPerMsg, 2)} (goal <= 0.33), RSS x${fmt(mm.rssMb / haraka.rssMb, 2)}`
+    )
   }
-  if (ceiling) console.log(`  vs ceiling: msgs/s x${fmt(mm.mps / ceiling.mps, 3)} (goal with 2 processes >= 0.5), p99 x${fmt(mm.p99 / ceiling.p99, 2)} (goal <= 2)`)
+  if (ceiling)
+    console.log(
+      `  vs ceiling: msgs/s x${fmt(mm.mps / ceiling.mps, 3)} (goal with 2 processes >= 0.5), p99 x${fmt(mm.p99 / ceiling.p99, 2)} (goal <= 2)`
+    )
 }
 console.log(`\nraw results: ${join(work, "results")}`)

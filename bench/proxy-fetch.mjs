@@ -27,7 +27,10 @@ const freePort = () =>
   })
 
 const message = (i) => {
-  const body = Array.from({ length: 60 }, (_, k) => `line ${k} of message ${i}: lorem ipsum dolor sit amet, consectetur adipiscing`).join("\r\n")
+  const body = Array.from(
+    { length: 60 },
+    (_, k) => `line ${k} of message ${i}: lorem ipsum dolor sit amet, consectetur adipiscing`
+  ).join("\r\n")
   return `From: s${i}@example.test\r\nTo: u@example.test\r\nSubject: bench ${i}\r\nMessage-ID: <b${i}@example.test>\r\n\r\n${i % 17 === 0 ? "SPAMWORD\r\n" : ""}${body}\r\n`
 }
 
@@ -165,7 +168,10 @@ const realish = async ({ bytes }) => {
   let score = 0
   for (const word of text.slice(split + 4).split(/\s+/)) if (word === "SPAMWORD" || word === "viagra") score += 5
   if (score < 5) return { kind: "pass" }
-  return { kind: "rewrite", bytes: Buffer.from(`X-Spam: yes\r\n${text.replace(/^Subject: /m, "Subject: [SPAM] ")}`, "latin1") }
+  return {
+    kind: "rewrite",
+    bytes: Buffer.from(`X-Spam: yes\r\n${text.replace(/^Subject: /m, "Subject: [SPAM] ")}`, "latin1")
+  }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -181,12 +187,20 @@ const time = async (label, makePort) => {
     bytes = s.bytes
   }
   const m = median(samples)
-  console.log(`${label.padEnd(28)} median ${m.toFixed(1)} ms  min ${Math.min(...samples).toFixed(1)} ms  (${COUNT} messages, ${(bytes / 1024).toFixed(0)} KiB reply)`)
+  console.log(
+    `${label.padEnd(28)} median ${m.toFixed(1)} ms  min ${Math.min(...samples).toFixed(1)} ms  (${COUNT} messages, ${(bytes / 1024).toFixed(0)} KiB reply)`
+  )
   return m
 }
 
 const viaProxy = (scanner) => async () => {
-  const proxy = await MailProxy.listen({ listen: { host: "127.0.0.1", port: 0 }, upstream: { host: "127.0.0.1", port }, protocol: "imap", mode: "plain", scanner })
+  const proxy = await MailProxy.listen({
+    listen: { host: "127.0.0.1", port: 0 },
+    upstream: { host: "127.0.0.1", port },
+    protocol: "imap",
+    mode: "plain",
+    scanner
+  })
   return { p: proxy.address.port, close: () => proxy.close() }
 }
 
@@ -194,7 +208,9 @@ try {
   const direct = await time("direct to Dovecot", async () => ({ p: port, close: async () => undefined }))
   const pass = await time("proxy, pass-through scanner", viaProxy(MailProxy.passThrough))
   const real = await time("proxy, real-ish scanner", viaProxy(realish))
-  console.log(`ratio proxy/direct: pass-through ${(pass / direct).toFixed(2)}x, real-ish ${(real / direct).toFixed(2)}x`)
+  console.log(
+    `ratio proxy/direct: pass-through ${(pass / direct).toFixed(2)}x, real-ish ${(real / direct).toFixed(2)}x`
+  )
 } finally {
   clearTimeout(killer)
   dovecot.kill("SIGTERM")

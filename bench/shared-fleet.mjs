@@ -39,7 +39,12 @@ const conc = arg("conc", "20")
 const negativeTtl = arg("negative-ttl", "60")
 const harness = resolve(arg("harness", join(root, "..", "shared", "peers-bench")))
 const gatewayMain = join(root, "apps/gateway/dist/main.js")
-for (const [what, path] of [["harness", join(harness, "run-smtp.sh")], ["gateway build (pnpm exec turbo run build)", gatewayMain], ["rbldnsd", "/usr/sbin/rbldnsd"], ["smtp-source", "/usr/sbin/smtp-source"]]) {
+for (const [what, path] of [
+  ["harness", join(harness, "run-smtp.sh")],
+  ["gateway build (pnpm exec turbo run build)", gatewayMain],
+  ["rbldnsd", "/usr/sbin/rbldnsd"],
+  ["smtp-source", "/usr/sbin/smtp-source"]
+]) {
   if (!existsSync(path)) {
     console.error(`bench/shared-fleet: ${what} missing (${path})`)
     process.exit(2)
@@ -152,14 +157,22 @@ const configFor = (port, dataDir, state) => {
 }
 
 const replay = (port) => {
-  const r = spawnSync("node", [join(work, "lib/smtp-replay.js"), "--target", `127.0.0.1:${port}`, "--conc", conc], { cwd: work, encoding: "utf8", timeout: 700_000 })
+  const r = spawnSync("node", [join(work, "lib/smtp-replay.js"), "--target", `127.0.0.1:${port}`, "--conc", conc], {
+    cwd: work,
+    encoding: "utf8",
+    timeout: 700_000
+  })
   if (r.status !== 0) throw new Error(`replay: ${r.stderr}`)
   return JSON.parse(r.stdout.trim().split("\n").pop())
 }
 
 const monitor = (pids) => {
   const out = join(run, `mon-${Date.now()}.json`)
-  const own = [process.pid, ...children.map((c) => c.child.pid), ...["rbldnsd", "sink"].map((n) => readFileSync(join(run, `${n}.pid`), "utf8").trim())].join(",")
+  const own = [
+    process.pid,
+    ...children.map((c) => c.child.pid),
+    ...["rbldnsd", "sink"].map((n) => readFileSync(join(run, `${n}.pid`), "utf8").trim())
+  ].join(",")
   const m = spawn("node", [join(work, "lib/procmon.js"), out, ...pids.map(String), "--own", own], { stdio: "ignore" })
   return async () => {
     await sleep(300)
@@ -176,33 +189,62 @@ try {
   harnessUp = true
   const redisPort = await freePort()
   const redisDir = mkdtempSync(join(tmpdir(), "mailmoat-fleet-redis-"))
-  const redis = startChild("redis", "redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", redisDir])
+  const redis = startChild("redis", "redis-server", [
+    "--port",
+    String(redisPort),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    redisDir
+  ])
   await waitPort(redisPort)
   const backends = Array.from({ length: rounds }, () => ["embedded", "redis"]).flat()
   for (const [round, backend] of backends.entries()) {
     spawnSync("redis-cli", ["-p", String(redisPort), "flushall"], { stdio: "ignore" })
     const dir = mkdtempSync(join(run, `${backend}-`))
     const cache = ["dnsCache:", `  negativeTtlSeconds: ${negativeTtl}`]
-    const state = [...(backend === "redis" ? ["backend: redis", `url: redis://127.0.0.1:${redisPort}`] : ["backend: embedded"]), ...cache]
+    const state = [
+      ...(backend === "redis" ? ["backend: redis", `url: redis://127.0.0.1:${redisPort}`] : ["backend: embedded"]),
+      ...cache
+    ]
     const gws = []
     for (const name of ["A", "B"]) {
       const port = await freePort()
       const dataDir = join(dir, name)
       mkdirSync(dataDir, { recursive: true })
-      const gw = startChild(`gateway ${name}`, "node", [gatewayMain, "--config", configFor(port, dataDir, state)], { cwd: dir })
+      const gw = startChild(`gateway ${name}`, "node", [gatewayMain, "--config", configFor(port, dataDir, state)], {
+        cwd: dir
+      })
       gws.push({ ...gw, port })
     }
-    for (const gw of gws) await waitPort(gw.port).catch((e) => Promise.reject(new Error(`${gw.name}: ${e.message}\n${gw.output()}`)))
+    for (const gw of gws)
+      await waitPort(gw.port).catch((e) => Promise.reject(new Error(`${gw.name}: ${e.message}\n${gw.output()}`)))
     const [a, b] = gws
     const row = { round: Math.floor(round / 2) + 1, backend, passes: [] }
-    for (const [label, gw] of [["1. A, cold", a], ["2. B (A warmed)", b], ["3. A again", a]]) {
+    for (const [label, gw] of [
+      ["1. A, cold", a],
+      ["2. B (A warmed)", b],
+      ["3. A again", a]
+    ]) {
       const q0 = await settledDnsTotal()
       const l0 = listQueries()
       const s0 = sinkCount()
       const r = replay(gw.port)
       const q1 = await settledDnsTotal()
       const listPerMsg = +((listQueries() - l0) / 2000).toFixed(3)
-      row.passes.push({ label, sent: 2000, ok: r.sent_ok, delivered: sinkCount() - s0, dnsPerMsg: +((q1 - q0) / 2000).toFixed(3), listPerMsg, p99: r.p99_ms })
+      row.passes.push({
+        label,
+        sent: 2000,
+        ok: r.sent_ok,
+        delivered: sinkCount() - s0,
+        dnsPerMsg: +((q1 - q0) / 2000).toFixed(3),
+        listPerMsg,
+        p99: r.p99_ms
+      })
       console.log(`[shared-fleet] ${backend} ${JSON.stringify(row.passes.at(-1))}`)
     }
     // CPU per message under smtp-source load at A (both gateways up; Redis counted apart).
@@ -231,10 +273,23 @@ try {
 }
 
 // One table: DNS queries per message per pass, and the per-message CPU.
-console.log("\n| round | state | pass | DNS queries / msg | of which list lookups (bl.test, dbl.test) | delivered | p99 ms |")
+console.log(
+  "\n| round | state | pass | DNS queries / msg | of which list lookups (bl.test, dbl.test) | delivered | p99 ms |"
+)
 console.log("|---|---|---|---|---|---|---|")
-for (const r of results) for (const p of r.passes) console.log(`| ${r.round} | ${r.backend} | ${p.label} | ${p.dnsPerMsg} | ${p.listPerMsg} | ${p.delivered}/${p.sent} | ${p.p99} |`)
-console.log("\n| round | state | msgs/s (smtp-source, conc " + conc + ") | gateway CPU ms/msg | redis-server CPU ms/msg | delivered | foreign CPU % |")
+for (const r of results)
+  for (const p of r.passes)
+    console.log(
+      `| ${r.round} | ${r.backend} | ${p.label} | ${p.dnsPerMsg} | ${p.listPerMsg} | ${p.delivered}/${p.sent} | ${p.p99} |`
+    )
+console.log(
+  "\n| round | state | msgs/s (smtp-source, conc " +
+    conc +
+    ") | gateway CPU ms/msg | redis-server CPU ms/msg | delivered | foreign CPU % |"
+)
 console.log("|---|---|---|---|---|---|---|")
-for (const r of results) console.log(`| ${r.round} | ${r.backend} | ${r.load.msgsPerS} | ${r.load.gatewayCpuMsPerMsg} | ${r.load.redisCpuMsPerMsg} | ${r.load.delivered}/2000 | ${r.load.foreignCpuPct} |`)
+for (const r of results)
+  console.log(
+    `| ${r.round} | ${r.backend} | ${r.load.msgsPerS} | ${r.load.gatewayCpuMsPerMsg} | ${r.load.redisCpuMsPerMsg} | ${r.load.delivered}/2000 | ${r.load.foreignCpuPct} |`
+  )
 console.log(`\n(work files in ${work})`)

@@ -77,5 +77,7 @@ console.log(`2 000 small messages over 4 connections: ${(2000 / ((performance.no
 const heapBefore = process.memoryUsage().heapUsed
 t = performance.now()
 await session(1, wire)
-console.log(`one 50 MB message (socket -> decoder -> disk spool -> re-read): ${ms(t)} ms; heapUsed ${((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1)} MB delta`)
+console.log(
+  `one 50 MB message (socket -> decoder -> disk spool -> re-read): ${ms(t)} ms; heapUsed ${((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1)} MB delta`
+)
 await server.close({ graceful: false })

@@ -17,7 +17,11 @@ const DEADLINE_MS = 300_000
 const body = `From: bench@example.test\r\nTo: rcpt@example.test\r\nSubject: bench\r\n\r\n${"Lorem ipsum dolor sit amet, consectetur adipiscing elit.\r\n".repeat(40)}`
 
 const dataDir = mkdtempSync(join(tmpdir(), "mailmoat-bench-"))
-const gateway = await startGateway({ dataDir, smtp: { host: "127.0.0.1", port: 0, hostname: "bench.test", maxConnectionsPerIp: CONNECTIONS + 1 }, admin: { enabled: false } })
+const gateway = await startGateway({
+  dataDir,
+  smtp: { host: "127.0.0.1", port: 0, hostname: "bench.test", maxConnectionsPerIp: CONNECTIONS + 1 },
+  admin: { enabled: false }
+})
 
 /** One connection sending `count` messages; resolves with the number of 250s after DATA. */
 const connection = (id, count) =>
@@ -76,15 +80,25 @@ const timer = setTimeout(() => {
   console.error("benchmark exceeded its time limit")
   process.exit(1)
 }, DEADLINE_MS)
-const perConnection = Array.from({ length: CONNECTIONS }, (_, i) => Math.floor(MESSAGES / CONNECTIONS) + (i < MESSAGES % CONNECTIONS ? 1 : 0))
+const perConnection = Array.from(
+  { length: CONNECTIONS },
+  (_, i) => Math.floor(MESSAGES / CONNECTIONS) + (i < MESSAGES % CONNECTIONS ? 1 : 0)
+)
 const t0 = performance.now()
 const oks = await Promise.all(perConnection.map((n, i) => connection(i, n)))
 const seconds = (performance.now() - t0) / 1000
 clearTimeout(timer)
 const accepted = oks.reduce((a, b) => a + b, 0)
-const stored = perConnection.reduce((sum, _, i) => sum + readdirSync(join(dataDir, "maildir", `c${i}@example.test`, "new")).length, 0)
+const stored = perConnection.reduce(
+  (sum, _, i) => sum + readdirSync(join(dataDir, "maildir", `c${i}@example.test`, "new")).length,
+  0
+)
 await gateway.close()
 rmSync(dataDir, { recursive: true, force: true })
-console.log(`smtp round trip (maildir + fsync, antispam ${JSON.stringify(gateway.status().modules.antispam)}, ${body.length} B messages)`)
-console.log(`  ${MESSAGES} messages over ${CONNECTIONS} connections: ${accepted} accepted, ${stored} stored, ${seconds.toFixed(2)} s, ${(accepted / seconds).toFixed(0)} messages/s`)
+console.log(
+  `smtp round trip (maildir + fsync, antispam ${JSON.stringify(gateway.status().modules.antispam)}, ${body.length} B messages)`
+)
+console.log(
+  `  ${MESSAGES} messages over ${CONNECTIONS} connections: ${accepted} accepted, ${stored} stored, ${seconds.toFixed(2)} s, ${(accepted / seconds).toFixed(0)} messages/s`
+)
 if (accepted !== MESSAGES || stored !== MESSAGES) process.exit(1)

@@ -25,7 +25,25 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const dir = mkdtempSync(join(tmpdir(), "mailmoat-soak-"))
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=localhost"], { stdio: "pipe" })
+execFileSync(
+  "openssl",
+  [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    join(dir, "key.pem"),
+    "-out",
+    join(dir, "cert.pem"),
+    "-days",
+    "1",
+    "-subj",
+    "/CN=localhost"
+  ],
+  { stdio: "pipe" }
+)
 const config = {
   dataDir: join(dir, "data"),
   smtp: {
@@ -41,7 +59,11 @@ const config = {
 }
 writeFileSync(join(dir, "gateway.yaml"), JSON.stringify(config))
 
-const gateway = spawn(process.execPath, [join(root, "apps/gateway/dist/main.js"), "--config", join(dir, "gateway.yaml")], { stdio: ["ignore", "pipe", "inherit"] })
+const gateway = spawn(
+  process.execPath,
+  [join(root, "apps/gateway/dist/main.js"), "--config", join(dir, "gateway.yaml")],
+  { stdio: ["ignore", "pipe", "inherit"] }
+)
 const port = await new Promise((resolve, reject) => {
   let out = ""
   gateway.stdout.on("data", (d) => {
@@ -247,14 +269,18 @@ const workers = [normalClient()]
 await sleep(baselineS * 1000)
 const rssBefore = rss()
 workers.push(flooder("127.0.0.2"), flooder("127.0.0.3"))
-for (let net24 = 1; net24 <= 3; net24++) for (let i = 1; i <= 40; i++) workers.push(slowloris(`127.0.${10 + net24}.${i}`))
+for (let net24 = 1; net24 <= 3; net24++)
+  for (let i = 1; i <= 40; i++) workers.push(slowloris(`127.0.${10 + net24}.${i}`))
 workers.push(bruteForce("127.0.20.1"), bruteForce("127.0.20.2"))
 await sleep(durationS * 1000)
 stopping = true
 const rssEnd = rss()
 clearInterval(rssTimer)
 gateway.kill("SIGTERM")
-const exited = await Promise.race([new Promise((r) => gateway.once("exit", () => r(true))), sleep(10_000).then(() => false)])
+const exited = await Promise.race([
+  new Promise((r) => gateway.once("exit", () => r(true))),
+  sleep(10_000).then(() => false)
+])
 if (!exited) gateway.kill("SIGKILL")
 await Promise.race([Promise.allSettled(workers), sleep(5000)])
 rmSync(dir, { recursive: true, force: true })
@@ -264,8 +290,12 @@ console.log(`soak: baseline ${baselineS} s, under attack ${durationS} s (node ${
 console.log(`  normal client, alone:        ${fmt(normal.baseline)}`)
 console.log(`  normal client, under attack: ${fmt(normal.attack)}`)
 console.log(`  normal client failures:      ${JSON.stringify(normal.failures)}`)
-console.log(`  flood: ${flood.connections} connections, ${(flood.bytes / 1e6).toFixed(1)} MB of NOOPs handed to the client sockets (replies never read)`)
+console.log(
+  `  flood: ${flood.connections} connections, ${(flood.bytes / 1e6).toFixed(1)} MB of NOOPs handed to the client sockets (replies never read)`
+)
 console.log(`  slowloris: ${slow.admitted} sessions admitted, ${slow.refused} refused (421)`)
 console.log(`  auth brute force: ${auth.attempts} attempts, replies ${JSON.stringify(auth.replies)}`)
-console.log(`  gateway RSS: start ${rssSamples[0].toFixed(0)} MB, before attack ${rssBefore.toFixed(0)} MB, max ${Math.max(...rssSamples).toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB`)
+console.log(
+  `  gateway RSS: start ${rssSamples[0].toFixed(0)} MB, before attack ${rssBefore.toFixed(0)} MB, max ${Math.max(...rssSamples).toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB`
+)
 process.exit(0)

@@ -37,10 +37,13 @@ try {
     console.log(`${keyType}: ca init ${initMs.toFixed(1)} ms, minter (leaf key) ${makeMs.toFixed(1)} ms`)
     console.log(`  mint cold ${rate(MINTS, coldMs)}; cache hit ${rate(MINTS, hitMs)}`)
 
-    const server = tls.createServer(await Interception.serverOptions(minter, { fallbackName: "imap.example.test" }), (s) => {
-      s.on("error", () => undefined)
-      s.end("* OK\r\n")
-    })
+    const server = tls.createServer(
+      await Interception.serverOptions(minter, { fallbackName: "imap.example.test" }),
+      (s) => {
+        s.on("error", () => undefined)
+        s.end("* OK\r\n")
+      }
+    )
     await new Promise((r) => server.listen(0, "127.0.0.1", r))
     const port = server.address().port
     const once = (name) =>

@@ -11,7 +11,12 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
-const runtime = typeof globalThis.Deno !== "undefined" ? `deno ${globalThis.Deno.version.deno}` : typeof globalThis.Bun !== "undefined" ? `bun ${globalThis.Bun.version}` : `node ${process.versions.node}`
+const runtime =
+  typeof globalThis.Deno !== "undefined"
+    ? `deno ${globalThis.Deno.version.deno}`
+    : typeof globalThis.Bun !== "undefined"
+      ? `bun ${globalThis.Bun.version}`
+      : `node ${process.versions.node}`
 for (const dist of ["packages/core/dist/index.js", "packages/protocols/dist/index.js", "apps/gateway/dist/index.js"]) {
   if (!existsSync(join(root, dist))) {
     console.error(`missing ${dist}: build first (npm run build)`)
@@ -42,7 +47,15 @@ const assert = (cond, message) => {
 const smtp = (port, from, to, body) =>
   new Promise((resolve, reject) => {
     const socket = net.connect({ host: "127.0.0.1", port })
-    const steps = [null, "EHLO smoke.test", `MAIL FROM:<${from}>`, ...to.map((r) => `RCPT TO:<${r}>`), "DATA", `${body}\r\n.`, "QUIT"]
+    const steps = [
+      null,
+      "EHLO smoke.test",
+      `MAIL FROM:<${from}>`,
+      ...to.map((r) => `RCPT TO:<${r}>`),
+      "DATA",
+      `${body}\r\n.`,
+      "QUIT"
+    ]
     const replies = []
     let buffer = ""
     const timer = setTimeout(() => {
@@ -87,13 +100,22 @@ try {
   })
 
   await check("gateway starts on 127.0.0.1:0 with a temporary Maildir", async () => {
-    gateway = await startGateway({ dataDir, smtp: { host: "127.0.0.1", port: 0, hostname: "smoke.test" }, admin: { enabled: false } })
+    gateway = await startGateway({
+      dataDir,
+      smtp: { host: "127.0.0.1", port: 0, hostname: "smoke.test" },
+      admin: { enabled: false }
+    })
     assert(gateway.smtp.port > 0, "no port")
     assert(gateway.delivery === `maildir ${join(dataDir, "maildir")}`, gateway.delivery)
   })
 
   await check("SMTP round trip: 250 only once the file is in new/", async () => {
-    const replies = await smtp(gateway.smtp.port, "sender@example.test", ["rcpt@example.test"], `From: Sender <sender@example.test>\r\nDate: Thu, 03 Dec 2026 09:00:00 +0000\r\nMessage-ID: <smoke@example.test>\r\nSubject: smoke\r\n\r\nhello\r\n..dot`)
+    const replies = await smtp(
+      gateway.smtp.port,
+      "sender@example.test",
+      ["rcpt@example.test"],
+      `From: Sender <sender@example.test>\r\nDate: Thu, 03 Dec 2026 09:00:00 +0000\r\nMessage-ID: <smoke@example.test>\r\nSubject: smoke\r\n\r\nhello\r\n..dot`
+    )
     assert(replies[0]?.startsWith("220 "), `greeting: ${replies[0]}`)
     const dataReply = replies.at(-2)
     assert(dataReply?.startsWith("250 2.0.0 Ok"), `DATA reply: ${dataReply} (all: ${JSON.stringify(replies)})`)
@@ -104,7 +126,10 @@ try {
     assert(/^Received: from smoke\.test \(\[127\.0\.0\.1\]\)/.test(text), "no Received header")
     // Sender authentication (mailauth, a CommonJS dependency) ran in this runtime.
     // (the header writer folds the value itself, at 78 columns)
-    assert(/^Authentication-Results: smoke\.test;\s+spf=/m.test(text), `no Authentication-Results header: ${JSON.stringify(text.slice(0, 400))}`)
+    assert(
+      /^Authentication-Results: smoke\.test;\s+spf=/m.test(text),
+      `no Authentication-Results header: ${JSON.stringify(text.slice(0, 400))}`
+    )
     assert(text.endsWith("Subject: smoke\r\n\r\nhello\r\n.dot\r\n"), JSON.stringify(text.slice(-60)))
   })
 
@@ -114,8 +139,11 @@ try {
   })
 
   await check("message model: headers, RFC 2047, Received hop, body hosts (core dist)", () => {
-    const text = "Received: from a (a [203.0.113.5]) by b\r\nSubject: =?utf-8?q?h=C3=A9?=\r\n\r\nsee http://spam.example.com/x\r\n"
-    const m = core.MessageModel.fromBytes(new TextEncoder().encode(text), { envelope: core.Envelope.make({ clientAddress: "192.0.2.1" }) })
+    const text =
+      "Received: from a (a [203.0.113.5]) by b\r\nSubject: =?utf-8?q?h=C3=A9?=\r\n\r\nsee http://spam.example.com/x\r\n"
+    const m = core.MessageModel.fromBytes(new TextEncoder().encode(text), {
+      envelope: core.Envelope.make({ clientAddress: "192.0.2.1" })
+    })
     assert(m.headers.decoded("subject") === "h\u00e9", `subject: ${m.headers.decoded("subject")}`)
     assert(m.received[0]?.ip === "203.0.113.5", `received: ${JSON.stringify(m.received[0])}`)
     assert(m.body.hosts.includes("spam.example.com"), `hosts: ${m.body.hosts}`)
@@ -123,7 +151,12 @@ try {
 
   await check("antispam + classifier: a GTUBE message is quarantined, not delivered", async () => {
     const gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
-    const replies = await smtp(gateway.smtp.port, "sender@example.test", ["victim@example.test"], `Subject: offer\r\n\r\n${gtube}`)
+    const replies = await smtp(
+      gateway.smtp.port,
+      "sender@example.test",
+      ["victim@example.test"],
+      `Subject: offer\r\n\r\n${gtube}`
+    )
     assert(replies.at(-2)?.startsWith("250 "), `DATA reply: ${JSON.stringify(replies)}`)
     assert(!existsSync(join(dataDir, "maildir", "victim@example.test")), "GTUBE was delivered")
     assert(gateway.status().counters.recipientsQuarantined === 1, JSON.stringify(gateway.status().counters))

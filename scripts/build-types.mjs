@@ -38,7 +38,10 @@ writeFileSync(
   })
 )
 try {
-  execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", config], { cwd: dir, stdio: "inherit" })
+  execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", config], {
+    cwd: dir,
+    stdio: "inherit"
+  })
 } finally {
   rmSync(config, { force: true })
 }

@@ -51,7 +51,9 @@ const walk = (dir) => {
 
 /** The workspace packages under `root`: directory, package name, declared dependencies. */
 export const packagesOf = (root) =>
-  GROUPS.flatMap((group) => (existsSync(join(root, group)) ? readdirSync(join(root, group)).map((n) => `${group}/${n}`) : []))
+  GROUPS.flatMap((group) =>
+    existsSync(join(root, group)) ? readdirSync(join(root, group)).map((n) => `${group}/${n}`) : []
+  )
     .filter((dir) => existsSync(join(root, dir, "package.json")))
     .map((dir) => {
       const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"))
@@ -75,24 +77,32 @@ export const checkGraph = (root) => {
         const rel = relative(root, file).split(sep).join("/")
         for (const spec of importsOf(readFileSync(file, "utf8"))) {
           if (spec.startsWith(".")) {
-            const target = relative(root, resolve(dirname(file), spec)).split(sep).join("/")
+            const target = relative(root, resolve(dirname(file), spec))
+              .split(sep)
+              .join("/")
             const owner = packages.find((p) => target === p.dir || target.startsWith(`${p.dir}/`))
             if (owner !== undefined && owner.dir !== from.dir) {
-              if (kind === "src") problems.push(`${rel}: reaches into ${owner.dir} by path (${spec}); import ${owner.name} instead`)
-              else if (target.startsWith(`${owner.dir}/src/`)) problems.push(`${rel}: reaches into ${owner.dir}/src (${spec}); import ${owner.name} instead`)
+              if (kind === "src")
+                problems.push(`${rel}: reaches into ${owner.dir} by path (${spec}); import ${owner.name} instead`)
+              else if (target.startsWith(`${owner.dir}/src/`))
+                problems.push(`${rel}: reaches into ${owner.dir}/src (${spec}); import ${owner.name} instead`)
             }
             continue
           }
           if (kind !== "src") continue
-          if (from.dir === "packages/core" && spec.startsWith("node:")) problems.push(`${rel}: core imports ${spec} (core runs on every runtime; Node code goes to platform-node)`)
+          if (from.dir === "packages/core" && spec.startsWith("node:"))
+            problems.push(`${rel}: core imports ${spec} (core runs on every runtime; Node code goes to platform-node)`)
           const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]
           const to = byName.get(name)
           if (to === undefined || to.dir === from.dir) continue
           if (spec !== name && !existsSync(join(root, to.dir, "package.json"))) continue
           if (spec.includes("/src/")) problems.push(`${rel}: imports ${spec}, another package's src/`)
-          const allowed = from.dir.startsWith("examples/") ? to.dir === "packages/sdk" : tierOf(to.dir) < tierOf(from.dir) || EXTRA.has(`${from.dir} -> ${to.dir}`)
+          const allowed = from.dir.startsWith("examples/")
+            ? to.dir === "packages/sdk"
+            : tierOf(to.dir) < tierOf(from.dir) || EXTRA.has(`${from.dir} -> ${to.dir}`)
           if (!allowed) problems.push(`${rel}: wrong arrow ${from.dir} -> ${to.dir} (${spec})`)
-          if (!from.dependencies.includes(name)) problems.push(`${rel}: imports ${name}, which ${from.dir}/package.json does not list in dependencies`)
+          if (!from.dependencies.includes(name))
+            problems.push(`${rel}: imports ${name}, which ${from.dir}/package.json does not list in dependencies`)
         }
       }
     }
@@ -103,6 +113,10 @@ export const checkGraph = (root) => {
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const problems = checkGraph(fileURLToPath(new URL("..", import.meta.url)))
   for (const p of problems) console.log(p)
-  console.log(problems.length === 0 ? "import graph: every arrow points the right way" : `import graph: ${problems.length} wrong import(s)`)
+  console.log(
+    problems.length === 0
+      ? "import graph: every arrow points the right way"
+      : `import graph: ${problems.length} wrong import(s)`
+  )
   process.exit(problems.length === 0 ? 0 : 1)
 }

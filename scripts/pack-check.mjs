@@ -30,7 +30,13 @@ const work = mkdtempSync(join(tmpdir(), "mailmoat-pack-"))
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
 const quiet = { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }
 // Versions the plugin project installs next to our tarballs (what a plugin author would).
-const DEV = ["typescript@5.9.3", "@types/node@^20.19.0", "vitest@4.1.12", "@fast-check/vitest@0.5.0", "fast-check@^4.10.2"]
+const DEV = [
+  "typescript@5.9.3",
+  "@types/node@^20.19.0",
+  "vitest@4.1.12",
+  "@fast-check/vitest@0.5.0",
+  "fast-check@^4.10.2"
+]
 let passed = 0
 let failed = 0
 const check = (name, f) => {
@@ -52,10 +58,16 @@ try {
   for (const dir of packages) {
     check(`${dir}: metadata and dependencies`, () => noProblems(manifestProblems(root, dir)))
     check(`${dir}: npm publish --dry-run is clean`, () => {
-      const r = spawnSync(npm, ["publish", "--dry-run", "--ignore-scripts", "--tag", "pack-check"], { cwd: join(root, dir), encoding: "utf8" })
+      const r = spawnSync(npm, ["publish", "--dry-run", "--ignore-scripts", "--tag", "pack-check"], {
+        cwd: join(root, dir),
+        encoding: "utf8"
+      })
       // Without an npm login the dry run warns that publishing needs one: that is this machine, not the package.
-      const warnings = `${r.stderr}`.split("\n").filter((l) => /npm (?:warn|WARN|error|ERR)/.test(l) && !/requires you to be logged in/.test(l))
-      if (r.status !== 0 || warnings.length > 0) throw new Error(`exit ${r.status}\n${warnings.join("\n") || r.stderr.slice(-2000)}`)
+      const warnings = `${r.stderr}`
+        .split("\n")
+        .filter((l) => /npm (?:warn|WARN|error|ERR)/.test(l) && !/requires you to be logged in/.test(l))
+      if (r.status !== 0 || warnings.length > 0)
+        throw new Error(`exit ${r.status}\n${warnings.join("\n") || r.stderr.slice(-2000)}`)
     })
   }
 
@@ -64,12 +76,18 @@ try {
   const packed = new Map()
   for (const dir of packages) {
     check(`${dir}: npm pack holds LICENSE, README and its entry points`, () => {
-      const out = execFileSync(npm, ["pack", "--silent", "--pack-destination", work], { cwd: join(root, dir), encoding: "utf8" })
+      const out = execFileSync(npm, ["pack", "--silent", "--pack-destination", work], {
+        cwd: join(root, dir),
+        encoding: "utf8"
+      })
       const tarball = join(work, out.trim().split("\n").pop())
       tarballs.push(tarball)
       packed.set(JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).name, tarball)
       const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n")
-      const text = (name) => (files.includes(`package/${name}`) ? execFileSync("tar", ["-xzOf", tarball, `package/${name}`], { encoding: "utf8" }) : "")
+      const text = (name) =>
+        files.includes(`package/${name}`)
+          ? execFileSync("tar", ["-xzOf", tarball, `package/${name}`], { encoding: "utf8" })
+          : ""
       noProblems(tarballProblems(root, dir, { files, license: text("LICENSE"), readme: text("README.md") }))
     })
   }
@@ -77,8 +95,15 @@ try {
   const project = join(work, "project")
   check("install the tarballs into an empty project", () => {
     mkdirSync(project, { recursive: true })
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "pack-check", version: "1.0.0", private: true, type: "module" }))
-    execFileSync(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...tarballs, ...DEV], { cwd: project, ...quiet })
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "pack-check", version: "1.0.0", private: true, type: "module" })
+    )
+    execFileSync(
+      npm,
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...tarballs, ...DEV],
+      { cwd: project, ...quiet }
+    )
   })
   // The plugin, its tests, its tsconfig and the SMTP round trip (they import our packages, so they
   // run from the project, where the tarballs are installed).
@@ -122,18 +147,35 @@ try {
   for (const dir of packages) {
     const readme = readFileSync(join(root, dir, "README.md"), "utf8")
     const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
-    blocks.forEach((code, i) => writeFileSync(join(project, "readme", `${dir.replace("/", "-")}-${i}.ts`), `${code}\nexport {}\n`))
+    blocks.forEach((code, i) =>
+      writeFileSync(join(project, "readme", `${dir.replace("/", "-")}-${i}.ts`), `${code}\nexport {}\n`)
+    )
   }
   check("the plugin and every README example compile: tsc --noEmit, strict, skipLibCheck false (Node 20)", () => {
-    execFileSync(process.execPath, [join(project, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: project, ...quiet })
+    execFileSync(process.execPath, [join(project, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], {
+      cwd: project,
+      ...quiet
+    })
   })
   check("the plugin's tests pass through @mailmoat/sdk/testing (vitest)", () => {
-    execFileSync(process.execPath, [join(project, "node_modules/vitest/vitest.mjs"), "run", "src/plugin.test.ts"], { cwd: project, ...quiet })
+    execFileSync(process.execPath, [join(project, "node_modules/vitest/vitest.mjs"), "run", "src/plugin.test.ts"], {
+      cwd: project,
+      ...quiet
+    })
   })
   check("Deno's type checker accepts the plugin and its tests (deno check)", () => {
     // scripts/runtimes.mjs installs Deno under .runtimes/ when it is missing and prints the paths.
-    const { deno } = JSON.parse(execFileSync(process.execPath, [join(root, "scripts/runtimes.mjs")], { encoding: "utf8" }).trim().split("\n").pop())
-    execFileSync(deno, ["check", "src/index.ts", "src/plugin.test.ts"], { cwd: project, ...quiet, env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" } })
+    const { deno } = JSON.parse(
+      execFileSync(process.execPath, [join(root, "scripts/runtimes.mjs")], { encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .pop()
+    )
+    execFileSync(deno, ["check", "src/index.ts", "src/plugin.test.ts"], {
+      cwd: project,
+      ...quiet,
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" }
+    })
   })
 
   // pnpm's strict layout: the plugin depends on @mailmoat/sdk only, so @mailmoat/core is not
@@ -152,42 +194,93 @@ try {
         dependencies: { "@mailmoat/sdk": `file:${packed.get("@mailmoat/sdk")}` },
         devDependencies: { typescript: "5.9.3", "@types/node": "^20.19.0" },
         // Our other packages come from their tarballs, not the registry.
-        pnpm: { overrides: Object.fromEntries([...packed].filter(([name]) => name !== "@mailmoat/sdk").map(([name, file]) => [name, `file:${file}`])) }
+        pnpm: {
+          overrides: Object.fromEntries(
+            [...packed].filter(([name]) => name !== "@mailmoat/sdk").map(([name, file]) => [name, `file:${file}`])
+          )
+        }
       })
     )
     cpSync(join(root, "scripts/pack-plugin/src/index.ts"), join(strict, "src/index.ts"))
     cpSync(join(root, "scripts/pack-plugin/tsconfig.json"), join(strict, "tsconfig.json"))
-    execFileSync(process.execPath, [join(root, "node_modules/pnpm/bin/pnpm.cjs"), "install", "--prefer-offline", "--reporter=silent"], { cwd: strict, ...quiet })
-    if (existsSync(join(strict, "node_modules/@mailmoat/core"))) throw new Error("@mailmoat/core is visible to the plugin: not a strict layout")
-    execFileSync(process.execPath, [join(strict, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit", "false", "--declaration", "--emitDeclarationOnly", "--outDir", "out"], { cwd: strict, ...quiet })
+    execFileSync(
+      process.execPath,
+      [join(root, "node_modules/pnpm/bin/pnpm.cjs"), "install", "--prefer-offline", "--reporter=silent"],
+      { cwd: strict, ...quiet }
+    )
+    if (existsSync(join(strict, "node_modules/@mailmoat/core")))
+      throw new Error("@mailmoat/core is visible to the plugin: not a strict layout")
+    execFileSync(
+      process.execPath,
+      [
+        join(strict, "node_modules/typescript/bin/tsc"),
+        "-p",
+        "tsconfig.json",
+        "--noEmit",
+        "false",
+        "--declaration",
+        "--emitDeclarationOnly",
+        "--outDir",
+        "out"
+      ],
+      { cwd: strict, ...quiet }
+    )
     const emitted = readFileSync(join(strict, "out/index.d.ts"), "utf8")
-    if (/\.pnpm|@mailmoat\/core/.test(emitted)) throw new Error(`the plugin's declarations reach past the SDK:\n${emitted}`)
+    if (/\.pnpm|@mailmoat\/core/.test(emitted))
+      throw new Error(`the plugin's declarations reach past the SDK:\n${emitted}`)
   })
 
   check("the metadata check finds what it is for (a pinned, unused dependency; missing fields; no LICENSE)", () => {
     const fake = join(work, "fake")
     mkdirSync(join(fake, "apps/bad/src"), { recursive: true })
-    writeFileSync(join(fake, "apps/bad/package.json"), JSON.stringify({ name: "@mailmoat/bad", version: "0.1.0", sideEffects: false, dependencies: { "left-pad": "1.3.0" } }))
+    writeFileSync(
+      join(fake, "apps/bad/package.json"),
+      JSON.stringify({
+        name: "@mailmoat/bad",
+        version: "0.1.0",
+        sideEffects: false,
+        dependencies: { "left-pad": "1.3.0" }
+      })
+    )
     writeFileSync(join(fake, "apps/bad/src/main.ts"), 'import { x } from "right-pad"\n')
     writeFileSync(join(fake, "LICENSE"), "MIT")
     const found = manifestProblems(fake, "apps/bad").join("\n")
-    const tar = tarballProblems(fake, "apps/bad", { files: ["package/package.json"], license: "", readme: "" }).join("\n")
-    const expected = [/keywords/, /repository\.directory/, /sideEffects/, /left-pad is pinned/, /left-pad is not imported/]
+    const tar = tarballProblems(fake, "apps/bad", { files: ["package/package.json"], license: "", readme: "" }).join(
+      "\n"
+    )
+    const expected = [
+      /keywords/,
+      /repository\.directory/,
+      /sideEffects/,
+      /left-pad is pinned/,
+      /left-pad is not imported/
+    ]
     const missing = expected.filter((r) => !r.test(found))
-    if (missing.length > 0 || !/LICENSE missing/.test(tar) || !/README\.md missing/.test(tar)) throw new Error(`not found: ${missing.join(", ")}\n${found}\n${tar}`)
+    if (missing.length > 0 || !/LICENSE missing/.test(tar) || !/README\.md missing/.test(tar))
+      throw new Error(`not found: ${missing.join(", ")}\n${found}\n${tar}`)
   })
 
   check("scripts/release.mjs bumps every package together and updates our ranges", () => {
     const copy = join(work, "release")
-    for (const dir of [...packages, "examples"]) if (existsSync(join(root, dir))) cpSync(join(root, dir), join(copy, dir), { recursive: true, filter: (p) => !p.includes("node_modules") && !p.includes("/dist") })
+    for (const dir of [...packages, "examples"])
+      if (existsSync(join(root, dir)))
+        cpSync(join(root, dir), join(copy, dir), {
+          recursive: true,
+          filter: (p) => !p.includes("node_modules") && !p.includes("/dist")
+        })
     execFileSync(process.execPath, [join(root, "scripts/release.mjs"), "minor", "--root", copy], quiet)
     const problems = packages.flatMap((dir) => {
       const before = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"))
       const after = JSON.parse(readFileSync(join(copy, dir, "package.json"), "utf8"))
       const [major, minor] = before.version.split(".").map(Number)
       const next = `${major}.${minor + 1}.0`
-      const ranges = Object.entries(after.dependencies ?? {}).filter(([n]) => n.startsWith("@mailmoat/") && after.dependencies[n] !== `^${next}`)
-      return [...(after.version === next ? [] : [`${dir}: version ${after.version}, expected ${next}`]), ...ranges.map(([n, r]) => `${dir}: ${n} ${r}, expected ^${next}`)]
+      const ranges = Object.entries(after.dependencies ?? {}).filter(
+        ([n]) => n.startsWith("@mailmoat/") && after.dependencies[n] !== `^${next}`
+      )
+      return [
+        ...(after.version === next ? [] : [`${dir}: version ${after.version}, expected ${next}`]),
+        ...ranges.map(([n, r]) => `${dir}: ${n} ${r}, expected ^${next}`)
+      ]
     })
     noProblems(problems)
   })

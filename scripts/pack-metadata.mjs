@@ -16,7 +16,11 @@ export const publishable = (root) =>
     existsSync(join(root, group))
       ? readdirSync(join(root, group))
           .map((name) => `${group}/${name}`)
-          .filter((dir) => existsSync(join(root, dir, "package.json")) && JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).private !== true)
+          .filter(
+            (dir) =>
+              existsSync(join(root, dir, "package.json")) &&
+              JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).private !== true
+          )
           .sort()
       : []
   )
@@ -40,7 +44,12 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")
 /** Problems with a package.json and its sources; [] when it is publishable. */
 export const manifestProblems = (root, dir) => {
   const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"))
-  const versions = new Map(publishable(root).map((d) => [JSON.parse(readFileSync(join(root, d, "package.json"), "utf8")).name, JSON.parse(readFileSync(join(root, d, "package.json"), "utf8")).version]))
+  const versions = new Map(
+    publishable(root).map((d) => [
+      JSON.parse(readFileSync(join(root, d, "package.json"), "utf8")).name,
+      JSON.parse(readFileSync(join(root, d, "package.json"), "utf8")).version
+    ])
+  )
   const problems = []
   const need = (ok, what) => {
     if (!ok) problems.push(what)
@@ -55,16 +64,24 @@ export const manifestProblems = (root, dir) => {
   need(typeof pkg.author === "string" && pkg.author.length > 0, "author")
   need(typeof pkg.engines?.node === "string", "engines.node")
   need(pkg.publishConfig?.access === "public", "publishConfig.access public")
-  need(!(dir.startsWith("apps/") && pkg.sideEffects === false), "no sideEffects: false on an app (its main starts a server)")
+  need(
+    !(dir.startsWith("apps/") && pkg.sideEffects === false),
+    "no sideEffects: false on an app (its main starts a server)"
+  )
   const text = sourceText(join(root, dir))
   for (const [name, range] of Object.entries(pkg.dependencies ?? {})) {
     if (EXACT.test(range)) problems.push(`dependency ${name} is pinned to ${range}: give a range`)
-    if (range.startsWith("workspace:")) problems.push(`dependency ${name} is ${range}: npm cannot install that from a tarball`)
-    if (versions.has(name) && range !== `^${versions.get(name)}`) problems.push(`dependency ${name} must be ^${versions.get(name)} (released together), is ${range}`)
-    const used = new RegExp(`(?:from\\s*|import\\s*\\(\\s*|require\\s*\\(\\s*|\\)\\s*\\(\\s*)["']${escape(name)}(?:/[^"']*)?["']`).test(text)
+    if (range.startsWith("workspace:"))
+      problems.push(`dependency ${name} is ${range}: npm cannot install that from a tarball`)
+    if (versions.has(name) && range !== `^${versions.get(name)}`)
+      problems.push(`dependency ${name} must be ^${versions.get(name)} (released together), is ${range}`)
+    const used = new RegExp(
+      `(?:from\\s*|import\\s*\\(\\s*|require\\s*\\(\\s*|\\)\\s*\\(\\s*)["']${escape(name)}(?:/[^"']*)?["']`
+    ).test(text)
     if (!used) problems.push(`dependency ${name} is not imported anywhere in src/ or bin/`)
   }
-  for (const [name, range] of Object.entries(pkg.peerDependencies ?? {})) if (EXACT.test(range)) problems.push(`peer dependency ${name} is pinned to ${range}`)
+  for (const [name, range] of Object.entries(pkg.peerDependencies ?? {}))
+    if (EXACT.test(range)) problems.push(`peer dependency ${name} is pinned to ${range}`)
   return problems
 }
 
@@ -86,14 +103,17 @@ export const tarballProblems = (root, dir, { files, license, readme }) => {
   const problems = []
   const has = new Set(files)
   if (!has.has("package/LICENSE")) problems.push("LICENSE missing from the tarball")
-  else if (license !== readFileSync(join(root, "LICENSE"), "utf8")) problems.push("LICENSE differs from the repository's")
+  else if (license !== readFileSync(join(root, "LICENSE"), "utf8"))
+    problems.push("LICENSE differs from the repository's")
   if (!has.has("package/README.md")) problems.push("README.md missing from the tarball")
   else {
     if (!readme.startsWith(`# ${pkg.name}`)) problems.push(`README.md must start with "# ${pkg.name}"`)
     if (!/npm install (?:-g )?\S*@mailmoat\//.test(readme)) problems.push("README.md has no install line")
-    if (!/\]\(https:\/\/\S+\/docs\/\S+\.md\)|\]\(https:\/\/\S+README\.md\)/.test(readme)) problems.push("README.md links to no documentation")
+    if (!/\]\(https:\/\/\S+\/docs\/\S+\.md\)|\]\(https:\/\/\S+README\.md\)/.test(readme))
+      problems.push("README.md links to no documentation")
     if (!/```(?:ts|sh)\n/.test(readme)) problems.push("README.md has no example")
   }
-  for (const f of entryFiles(pkg)) if (!has.has(f)) problems.push(`${f.slice("package/".length)} (named in exports/bin) missing from the tarball`)
+  for (const f of entryFiles(pkg))
+    if (!has.has(f)) problems.push(`${f.slice("package/".length)} (named in exports/bin) missing from the tarball`)
   return problems
 }

@@ -37,16 +37,22 @@ const peers = [
     // protocols SmtpServer.swaks, gateway relay and antispam-e2e: --tls, --auth PLAIN and LOGIN.
     name: "swaks",
     probe: () => {
-      if (!existsSync("/usr/bin/swaks")) return { version: "-", shows: [], missing: [{ what: "/usr/bin/swaks", pkg: "swaks" }] }
+      if (!existsSync("/usr/bin/swaks"))
+        return { version: "-", shows: [], missing: [{ what: "/usr/bin/swaks", pkg: "swaks" }] }
       const support = output("swaks", ["--support"])
       const supported = (feature) => new RegExp(`^=== ${feature} supported`, "m").test(support)
       // swaks reports PLAIN and LOGIN together as "Basic AUTH" (MIME::Base64, part of Perl).
       const missing = [
         // swaks needs IO::Socket::SSL on top of Net::SSLeay for STARTTLS.
-        ...(supported("TLS") ? [] : [{ what: "STARTTLS (Net::SSLeay, IO::Socket::SSL)", pkg: "libnet-ssleay-perl libio-socket-ssl-perl" }]),
+        ...(supported("TLS")
+          ? []
+          : [{ what: "STARTTLS (Net::SSLeay, IO::Socket::SSL)", pkg: "libnet-ssleay-perl libio-socket-ssl-perl" }]),
         ...(supported("Basic AUTH") ? [] : [{ what: "AUTH PLAIN/LOGIN (MIME::Base64)", pkg: "perl" }])
       ]
-      const shows = [...(supported("TLS") ? ["STARTTLS"] : []), ...(supported("Basic AUTH") ? ["AUTH-PLAIN", "AUTH-LOGIN"] : [])]
+      const shows = [
+        ...(supported("TLS") ? ["STARTTLS"] : []),
+        ...(supported("Basic AUTH") ? ["AUTH-PLAIN", "AUTH-LOGIN"] : [])
+      ]
       return { version: firstMatch(output("swaks", ["--version"]), /version\s+(\S+)/), shows, missing }
     }
   },
@@ -84,7 +90,9 @@ const peers = [
       version: firstMatch(output("/usr/bin/redis-server", ["--version"]), /v=(\S+)/),
       shows: [
         ...["redis-server", "redis-cli"].filter((b) => existsSync(`/usr/bin/${b}`)),
-        ...(/not listen anywhere/.test(output("/usr/bin/redis-server", ["--port", "0", "--tls-port", "0"])) ? ["tls"] : [])
+        ...(/not listen anywhere/.test(output("/usr/bin/redis-server", ["--port", "0", "--tls-port", "0"]))
+          ? ["tls"]
+          : [])
       ],
       missing: [...needFile("/usr/bin/redis-server", "redis-server"), ...needFile("/usr/bin/redis-cli", "redis-tools")]
     })
@@ -113,7 +121,11 @@ const peers = [
     name: "openssl",
     probe: () => {
       const version = firstMatch(output("openssl", ["version"]), /OpenSSL\s+(\S+)/)
-      return { version, shows: version === "?" ? [] : ["s_client", "req"], missing: version === "?" ? [{ what: "openssl", pkg: "openssl" }] : [] }
+      return {
+        version,
+        shows: version === "?" ? [] : ["s_client", "req"],
+        missing: version === "?" ? [{ what: "openssl", pkg: "openssl" }] : []
+      }
     }
   },
   {
@@ -123,7 +135,10 @@ const peers = [
       const text = output("curl", ["--version"])
       const protocols = (text.match(/^Protocols:(.*)$/m)?.[1] ?? "").trim().split(/\s+/)
       const wanted = ["imap", "imaps", "pop3", "pop3s"]
-      const missing = text === "" ? [{ what: "curl", pkg: "curl" }] : wanted.filter((p) => !protocols.includes(p)).map((p) => ({ what: `curl ${p}`, pkg: "curl" }))
+      const missing =
+        text === ""
+          ? [{ what: "curl", pkg: "curl" }]
+          : wanted.filter((p) => !protocols.includes(p)).map((p) => ({ what: `curl ${p}`, pkg: "curl" }))
       return { version: firstMatch(text, /^curl\s+(\S+)/), shows: wanted.filter((p) => protocols.includes(p)), missing }
     }
   },
@@ -132,16 +147,30 @@ const peers = [
     name: "chromium",
     probe: () => {
       const version = firstMatch(output("/usr/bin/chromium", ["--version"]), /Chromium\s+(\S+)/)
-      return { version, shows: version === "?" ? [] : ["headless"], missing: version === "?" ? [{ what: "/usr/bin/chromium", pkg: "chromium" }] : [] }
+      return {
+        version,
+        shows: version === "?" ? [] : ["headless"],
+        missing: version === "?" ? [{ what: "/usr/bin/chromium", pkg: "chromium" }] : []
+      }
     }
   },
   ...(withBench
     ? [
         {
           name: "spamassassin",
-          probe: () => ({ version: "-", shows: [], missing: [...needFile("/usr/bin/spamassassin", "spamassassin"), ...needFile("/usr/bin/sa-learn", "spamassassin")] })
+          probe: () => ({
+            version: "-",
+            shows: [],
+            missing: [
+              ...needFile("/usr/bin/spamassassin", "spamassassin"),
+              ...needFile("/usr/bin/sa-learn", "spamassassin")
+            ]
+          })
         },
-        { name: "bogofilter", probe: () => ({ version: "-", shows: [], missing: needFile("/usr/bin/bogofilter", "bogofilter") }) }
+        {
+          name: "bogofilter",
+          probe: () => ({ version: "-", shows: [], missing: needFile("/usr/bin/bogofilter", "bogofilter") })
+        }
       ]
     : [])
 ]
@@ -156,16 +185,24 @@ if (toInstall.length > 0 && !checkOnly) {
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0
   const asRoot = isRoot ? "" : "sudo "
   if (!isRoot && spawnSync("sudo", ["-n", "true"]).status !== 0) {
-    console.error(`[mailmoat] cannot install (${toInstall.join(" ")}): not root and no password-less sudo. Install them with apt-get and run npm test again.`)
+    console.error(
+      `[mailmoat] cannot install (${toInstall.join(" ")}): not root and no password-less sudo. Install them with apt-get and run npm test again.`
+    )
     process.exit(1)
   }
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" }
   try {
     // Postfix asks how to configure itself; the tests only use its smtp-sink/smtp-source tools.
-    execSync(`echo "postfix postfix/main_mailer_type select No configuration" | ${asRoot}debconf-set-selections`, { env, stdio: "inherit" })
+    execSync(`echo "postfix postfix/main_mailer_type select No configuration" | ${asRoot}debconf-set-selections`, {
+      env,
+      stdio: "inherit"
+    })
     execSync(`${asRoot}apt-get -o DPkg::Lock::Timeout=600 update -qq`, { env, stdio: "inherit" })
     // No recommends (they pull in MTAs and daemons): every package a test needs is named above.
-    execSync(`${asRoot}apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends ${toInstall.join(" ")}`, { env, stdio: "inherit" })
+    execSync(
+      `${asRoot}apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends ${toInstall.join(" ")}`,
+      { env, stdio: "inherit" }
+    )
   } catch (error) {
     console.error(`[mailmoat] apt-get failed for ${toInstall.join(" ")}: ${error.message}`)
   }
@@ -179,8 +216,11 @@ for (const r of results) {
 const stillMissing = results.filter((r) => r.missing.length > 0)
 if (stillMissing.length > 0) {
   for (const r of stillMissing) {
-    for (const m of r.missing) console.error(`[mailmoat peers] ${r.name}: ${m.what} is missing; Debian package: ${m.pkg}`)
+    for (const m of r.missing)
+      console.error(`[mailmoat peers] ${r.name}: ${m.what} is missing; Debian package: ${m.pkg}`)
   }
-  console.error(`[mailmoat peers] the tests need these; install: apt-get install --no-install-recommends ${packagesFor(stillMissing).join(" ")}`)
+  console.error(
+    `[mailmoat peers] the tests need these; install: apt-get install --no-install-recommends ${packagesFor(stillMissing).join(" ")}`
+  )
   process.exit(1)
 }

@@ -31,7 +31,11 @@ const SEMVER = /^(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$/
 
 const manifests = ["packages", "apps", "examples"].flatMap((group) => {
   const dir = join(root, group)
-  return existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name, "package.json")).filter(existsSync) : []
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .map((name) => join(dir, name, "package.json"))
+        .filter(existsSync)
+    : []
 })
 const read = (file) => ({ file, json: JSON.parse(readFileSync(file, "utf8")) })
 const all = manifests.map(read)
@@ -58,7 +62,9 @@ for (const m of all) {
 }
 const VERSION_CONSTANT = new RegExp(`(\\bVERSION = ")${current[0].replace(/\./g, "\\.")}(")`, "g")
 const sources = (dir) =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []))
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []
+  )
 for (const m of released) {
   const src = join(m.file, "..", "src")
   for (const file of existsSync(src) ? sources(src) : []) {

@@ -14,7 +14,10 @@ if (!Object.keys(wanted).every((name) => existsSync(bin(name)))) {
   mkdirSync(dir, { recursive: true })
   writeFileSync(`${dir}package.json`, JSON.stringify({ name: "mailmoat-runtimes", private: true }))
   const specs = Object.entries(wanted).map(([name, version]) => `${name}@${version}`)
-  execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", ...specs], { cwd: dir, stdio: "inherit" })
+  execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", ...specs], {
+    cwd: dir,
+    stdio: "inherit"
+  })
 }
 export const runtimes = Object.fromEntries(Object.keys(wanted).map((name) => [name, bin(name)]))
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(runtimes))

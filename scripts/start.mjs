@@ -7,10 +7,17 @@ import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 execFileSync(process.execPath, [`${root}scripts/bootstrap.mjs`], { cwd: root, stdio: "inherit" })
-execFileSync(`${root}node_modules/.bin/turbo`, ["run", "build", "--filter=@mailmoat/gateway...", "--output-logs=errors-only"], {
+execFileSync(
+  `${root}node_modules/.bin/turbo`,
+  ["run", "build", "--filter=@mailmoat/gateway...", "--output-logs=errors-only"],
+  {
+    cwd: root,
+    stdio: "inherit"
+  }
+)
+const child = spawn(process.execPath, [`${root}apps/gateway/dist/main.js`, ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit"
 })
-const child = spawn(process.execPath, [`${root}apps/gateway/dist/main.js`, ...process.argv.slice(2)], { cwd: root, stdio: "inherit" })
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal))
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

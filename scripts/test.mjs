@@ -37,22 +37,39 @@ const run = (label, command, args, options = {}) => {
 // Preflight: every capability the integration tests use (swaks with STARTTLS and AUTH, Dovecot's
 // imap/pop3, ...) is installed and checked, one line per peer; a capability still missing stops
 // the run here, naming its Debian package, instead of failing tests on an exit code.
-if (!run("test peers: install what is missing, check every capability", process.execPath, [`${root}scripts/peers.mjs`])) finish()
+if (!run("test peers: install what is missing, check every capability", process.execPath, [`${root}scripts/peers.mjs`]))
+  finish()
 run("install workspace", process.execPath, [`${root}scripts/bootstrap.mjs`])
 if (!run("build", turbo, ["run", "build", "--output-logs=errors-only"])) finish()
 run("typecheck + lint", turbo, ["run", "typecheck", "lint", "--output-logs=errors-only"])
 
 // Vitest writes a JSON report per package; we sum them for the closing line.
-const packageDirs = ["packages", "apps", "examples"].flatMap((group) =>
-  existsSync(`${root}${group}`) ? readdirSync(`${root}${group}`).map((name) => `${root}${group}/${name}/`) : []
-).filter((dir) => existsSync(`${dir}package.json`) && JSON.parse(readFileSync(`${dir}package.json`, "utf8")).scripts?.test)
+const packageDirs = ["packages", "apps", "examples"]
+  .flatMap((group) =>
+    existsSync(`${root}${group}`) ? readdirSync(`${root}${group}`).map((name) => `${root}${group}/${name}/`) : []
+  )
+  .filter(
+    (dir) => existsSync(`${dir}package.json`) && JSON.parse(readFileSync(`${dir}package.json`, "utf8")).scripts?.test
+  )
 for (const dir of [...packageDirs, root]) rmSync(`${dir}test-results.json`, { force: true })
 run("vitest (all packages, integration included)", turbo, [
-  "run", "test", "--concurrency=1", "--continue", "--", "--reporter=default", "--reporter=json", "--outputFile.json=test-results.json"
+  "run",
+  "test",
+  "--concurrency=1",
+  "--continue",
+  "--",
+  "--reporter=default",
+  "--reporter=json",
+  "--outputFile.json=test-results.json"
 ])
 // The workspace-level tests (test/: the import graph between packages).
 run("vitest (workspace: import graph)", `${root}node_modules/.bin/vitest`, [
-  "run", "--root", root, "--reporter=default", "--reporter=json", "--outputFile.json=test-results.json"
+  "run",
+  "--root",
+  root,
+  "--reporter=default",
+  "--reporter=json",
+  "--outputFile.json=test-results.json"
 ])
 for (const dir of [...packageDirs, root]) {
   const file = `${dir}test-results.json`
@@ -69,7 +86,10 @@ for (const dir of [...packageDirs, root]) {
 {
   console.log("\n[mailmoat test] packed packages (npm pack, metadata, plugin compile)")
   // Streamed as it runs, and kept to read the closing line.
-  const child = spawn(process.execPath, [`${root}scripts/pack-check.mjs`], { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
+  const child = spawn(process.execPath, [`${root}scripts/pack-check.mjs`], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"]
+  })
   let output = ""
   child.stdout.on("data", (chunk) => {
     process.stdout.write(chunk)
@@ -106,6 +126,8 @@ finish()
 
 function finish() {
   if (problems.length > 0) console.log(`\n[mailmoat test] failed steps:\n  ${problems.join("\n  ")}`)
-  console.log(`\n${passed} passed, ${failed} failed${skipped > 0 ? ` (${skipped} skipped: not counted as passed, see "skipped" above)` : ""}`)
+  console.log(
+    `\n${passed} passed, ${failed} failed${skipped > 0 ? ` (${skipped} skipped: not counted as passed, see "skipped" above)` : ""}`
+  )
   process.exit(problems.length === 0 && failed === 0 ? 0 : 1)
 }

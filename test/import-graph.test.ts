@@ -16,7 +16,8 @@ const write = (path: string, text: string) => {
   mkdirSync(dirname(join(fixture, path)), { recursive: true })
   writeFileSync(join(fixture, path), text)
 }
-const pkg = (dir: string, name: string, dependencies: Record<string, string> = {}) => write(`${dir}/package.json`, JSON.stringify({ name, dependencies }))
+const pkg = (dir: string, name: string, dependencies: Record<string, string> = {}) =>
+  write(`${dir}/package.json`, JSON.stringify({ name, dependencies }))
 
 describe("import graph", () => {
   it("the workspace: apps -> {antispam, protocols, platform-node, redis} -> sdk -> core, no reach into src/", () => {
@@ -36,10 +37,16 @@ describe("import graph", () => {
     pkg("apps/gateway", "@mailmoat/gateway", { "@mailmoat/antispam": "0.1.0" })
     write("packages/core/src/index.ts", `import { readFileSync } from "node:fs"\nimport { x } from "@mailmoat/sdk"\n`)
     write("packages/sdk/src/index.ts", `import { Dns } from "@mailmoat/core"\n`)
-    write("packages/antispam/src/index.ts", `import { NodeDns } from "@mailmoat/platform-node"\nimport { y } from "../../core/src/index.ts"\nimport { G } from "@mailmoat/gateway"\n`)
+    write(
+      "packages/antispam/src/index.ts",
+      `import { NodeDns } from "@mailmoat/platform-node"\nimport { y } from "../../core/src/index.ts"\nimport { G } from "@mailmoat/gateway"\n`
+    )
     write("packages/platform-node/src/index.ts", `import { Dns } from "@mailmoat/core"\n`)
     write("apps/gateway/src/index.ts", `import { Stage } from "@mailmoat/core"\n`)
-    write("apps/gateway/test/a.test.ts", `import { z } from "../../../packages/antispam/src/index.ts"\nimport { peer } from "../../../packages/core/test/support.ts"\n`)
+    write(
+      "apps/gateway/test/a.test.ts",
+      `import { z } from "../../../packages/antispam/src/index.ts"\nimport { peer } from "../../../packages/core/test/support.ts"\n`
+    )
     expect(checkGraph(fixture)).toEqual([
       "apps/gateway/src/index.ts: imports @mailmoat/core, which apps/gateway/package.json does not list in dependencies",
       "apps/gateway/test/a.test.ts: reaches into packages/antispam/src (../../../packages/antispam/src/index.ts); import @mailmoat/antispam instead",

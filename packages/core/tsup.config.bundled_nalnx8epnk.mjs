@@ -1,15 +1,13 @@
 // tsup.config.ts
-import { defineConfig } from "tsup";
+import { defineConfig } from "tsup"
 var tsup_config_default = defineConfig({
-  entry: { "index": "src/index.ts", "testing": "src/testing.ts" },
+  entry: { index: "src/index.ts", testing: "src/testing.ts" },
   format: "esm",
   target: "node20",
   dts: false,
   clean: true,
   sourcemap: true,
   splitting: true
-});
-export {
-  tsup_config_default as default
-};
+})
+export { tsup_config_default as default }
 //# sourceMappingURL=data:application/json;base64,ewogICJ2ZXJzaW9uIjogMywKICAic291cmNlcyI6IFsidHN1cC5jb25maWcudHMiXSwKICAic291cmNlc0NvbnRlbnQiOiBbImNvbnN0IF9faW5qZWN0ZWRfZmlsZW5hbWVfXyA9IFwiL3dvcmsvd3QtZW5naW5lL3BhY2thZ2VzL2NvcmUvdHN1cC5jb25maWcudHNcIjtjb25zdCBfX2luamVjdGVkX2Rpcm5hbWVfXyA9IFwiL3dvcmsvd3QtZW5naW5lL3BhY2thZ2VzL2NvcmVcIjtjb25zdCBfX2luamVjdGVkX2ltcG9ydF9tZXRhX3VybF9fID0gXCJmaWxlOi8vL3dvcmsvd3QtZW5naW5lL3BhY2thZ2VzL2NvcmUvdHN1cC5jb25maWcudHNcIjtpbXBvcnQgeyBkZWZpbmVDb25maWcgfSBmcm9tIFwidHN1cFwiXG5cbmV4cG9ydCBkZWZhdWx0IGRlZmluZUNvbmZpZyh7XG4gIGVudHJ5OiB7IFwiaW5kZXhcIjogXCJzcmMvaW5kZXgudHNcIiwgXCJ0ZXN0aW5nXCI6IFwic3JjL3Rlc3RpbmcudHNcIiB9LFxuICBmb3JtYXQ6IFwiZXNtXCIsXG4gIHRhcmdldDogXCJub2RlMjBcIixcbiAgZHRzOiBmYWxzZSxcbiAgY2xlYW46IHRydWUsXG4gIHNvdXJjZW1hcDogdHJ1ZSxcbiAgc3BsaXR0aW5nOiB0cnVlXG59KVxuIl0sCiAgIm1hcHBpbmdzIjogIjtBQUFxTyxTQUFTLG9CQUFvQjtBQUVsUSxJQUFPLHNCQUFRLGFBQWE7QUFBQSxFQUMxQixPQUFPLEVBQUUsU0FBUyxnQkFBZ0IsV0FBVyxpQkFBaUI7QUFBQSxFQUM5RCxRQUFRO0FBQUEsRUFDUixRQUFRO0FBQUEsRUFDUixLQUFLO0FBQUEsRUFDTCxPQUFPO0FBQUEsRUFDUCxXQUFXO0FBQUEsRUFDWCxXQUFXO0FBQ2IsQ0FBQzsiLAogICJuYW1lcyI6IFtdCn0K

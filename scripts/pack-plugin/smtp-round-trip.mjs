@@ -6,14 +6,37 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as net from "node:net"
 const dataDir = mkdtempSync(join(tmpdir(), "pack-gw-"))
-const gw = await startGateway({ dataDir, smtp: { host: "127.0.0.1", port: 0, hostname: "pack.test" }, admin: { enabled: false } })
-const lines = ["EHLO pack.test", "MAIL FROM:<a@pack.test>", "RCPT TO:<b@pack.test>", "DATA",
-  "From: a@pack.test\r\nTo: b@pack.test\r\nSubject: lunch on Friday\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMessage-ID: <p1@pack.test>\r\n\r\nShall we meet at noon at the usual place?\r\n.", "QUIT"]
+const gw = await startGateway({
+  dataDir,
+  smtp: { host: "127.0.0.1", port: 0, hostname: "pack.test" },
+  admin: { enabled: false }
+})
+const lines = [
+  "EHLO pack.test",
+  "MAIL FROM:<a@pack.test>",
+  "RCPT TO:<b@pack.test>",
+  "DATA",
+  "From: a@pack.test\r\nTo: b@pack.test\r\nSubject: lunch on Friday\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMessage-ID: <p1@pack.test>\r\n\r\nShall we meet at noon at the usual place?\r\n.",
+  "QUIT"
+]
 const replies = await new Promise((resolve, reject) => {
-  const s = net.connect(gw.smtp.port, "127.0.0.1"); let buf = ""; const out = []; let i = -1
+  const s = net.connect(gw.smtp.port, "127.0.0.1")
+  let buf = ""
+  const out = []
+  let i = -1
   s.setTimeout(15000, () => reject(new Error("timeout " + JSON.stringify(out))))
-  s.on("data", (d) => { buf += d; let m; while ((m = /^(\d{3}) .*\r\n/m.exec(buf))) { out.push(m[0].trim()); buf = buf.slice(m.index + m[0].length); i++; if (i < lines.length) s.write(lines[i] + "\r\n") } })
-  s.on("close", () => resolve(out)); s.on("error", reject)
+  s.on("data", (d) => {
+    buf += d
+    let m
+    while ((m = /^(\d{3}) .*\r\n/m.exec(buf))) {
+      out.push(m[0].trim())
+      buf = buf.slice(m.index + m[0].length)
+      i++
+      if (i < lines.length) s.write(lines[i] + "\r\n")
+    }
+  })
+  s.on("close", () => resolve(out))
+  s.on("error", reject)
 })
 await gw.close()
 if (!replies.some((r) => r.startsWith("250 2.0.0"))) throw new Error("no 250 after DATA: " + JSON.stringify(replies))

@@ -25,7 +25,17 @@ export const root: CommandSpec = {
   name: "mailmoat",
   summary: "Mailmoat mail security gateway",
   description: `mailmoat ${VERSION}: the Mailmoat mail security gateway and its tools.`,
-  subcommands: [gatewayCommand, configCommand, scanCommand, checkCommand, listsCommand, quarantineCommand, caCommand, trainCommand, evalCommand],
+  subcommands: [
+    gatewayCommand,
+    configCommand,
+    scanCommand,
+    checkCommand,
+    listsCommand,
+    quarantineCommand,
+    caCommand,
+    trainCommand,
+    evalCommand
+  ],
   exitCodes: ["1  findings (spam, listed) or an operation that failed (downstream, Redis)"]
 }
 

@@ -17,7 +17,11 @@ describe("ca", () => {
     const show = await mailmoat(["ca", "show", "--config", file, "--json"])
     expect(show.code).toBe(0)
     const j = JSON.parse(show.stdout)
-    const openssl = execFileSync("openssl", ["x509", "-noout", "-fingerprint", "-sha256", "-in", join(dir, "ca", "ca.pem")], { encoding: "utf8" })
+    const openssl = execFileSync(
+      "openssl",
+      ["x509", "-noout", "-fingerprint", "-sha256", "-in", join(dir, "ca", "ca.pem")],
+      { encoding: "utf8" }
+    )
     expect(openssl.trim().split("=")[1]).toBe(j.fingerprintSha256)
     expect(j.certPath).toBe(join(dir, "ca", "ca.pem"))
 
@@ -57,7 +61,9 @@ describe("train and eval", () => {
     expect(text.stdout).toMatch(/^spam recall +\d+\.\d\d% {2}95% CI \[\d+\.\d\d%, \d+\.\d\d%\]$/m)
     expect(text.stdout).toMatch(/^false-positive rate +0\.00% {2}95% CI \[0\.00%, \d+\.\d\d%\] /m)
     expect(text.stdout).toMatch(/^unsure rate +\d+\.\d\d% {2}95% CI /m)
-    expect(text.stdout).toMatch(/^throughput +\d+ messages\/s classification alone \(\d+ per CPU-second\), \d+ messages\/s with parsing, one core$/m)
+    expect(text.stdout).toMatch(
+      /^throughput +\d+ messages\/s classification alone \(\d+ per CPU-second\), \d+ messages\/s with parsing, one core$/m
+    )
     expect(text.stdout).not.toMatch(/FALSE POSITIVE|MISSED SPAM/)
     expect(j.intervals.recall).toHaveLength(2)
     expect(j.throughput.classification.messagesPerSecond).toBeGreaterThan(0)
@@ -70,8 +76,12 @@ describe("train and eval", () => {
     expect(swapped.stdout).toMatch(/^MISSED SPAM {4}ham\.\d{3} /m)
     expect(swapped.stdout).toMatch(/^ {2}inputs: chi:logit [+-]\d/m)
     expect(swapped.stdout).toMatch(/^ {2}tokens: \S+=0\.\d\d/m)
-    const explained = JSON.parse((await mailmoat(["eval", "--ham", c.spam, "--spam", c.ham, "--model", out, "--explain", "--json"])).stdout)
-    expect(explained.errors.length).toBe(explained.counts.falsePositives + explained.counts.spam - explained.counts.truePositives)
+    const explained = JSON.parse(
+      (await mailmoat(["eval", "--ham", c.spam, "--spam", c.ham, "--model", out, "--explain", "--json"])).stdout
+    )
+    expect(explained.errors.length).toBe(
+      explained.counts.falsePositives + explained.counts.spam - explained.counts.truePositives
+    )
     expect(explained.errors[0].explanation.clues.length).toBeGreaterThan(0)
   }, 90_000)
 

@@ -34,7 +34,11 @@ describe("config", () => {
     expect(hasStackTrace(r.stderr)).toBe(false)
     const j = await mailmoat(["config", "validate", "bad.yaml", "--json"], { cwd: dir })
     expect(j.code).toBe(2)
-    expect(JSON.parse(j.stdout)).toMatchObject({ file: "bad.yaml", valid: false, problems: expect.arrayContaining([expect.stringMatching(/^smtp\.port:/)]) })
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      file: "bad.yaml",
+      valid: false,
+      problems: expect.arrayContaining([expect.stringMatching(/^smtp\.port:/)])
+    })
   })
 
   test("YAML syntax errors name the line; a missing file is exit 2 too", async () => {
@@ -51,7 +55,13 @@ describe("config", () => {
 
   test("every command refuses a bad --config with exit 2 and the problems", { timeout: 60_000 }, async () => {
     const config = writeConfig({ dataDir: 5, antispam: { rbl: { timeoutSeconds: -1 } } })
-    for (const args of [["quarantine", "list"], ["lists", "export", "rbl"], ["check", "ip", "192.0.2.1"], ["scan", "-"], ["ca", "show"]]) {
+    for (const args of [
+      ["quarantine", "list"],
+      ["lists", "export", "rbl"],
+      ["check", "ip", "192.0.2.1"],
+      ["scan", "-"],
+      ["ca", "show"]
+    ]) {
       const r = await mailmoat([...args, "--config", config])
       expect(r.code, args.join(" ")).toBe(2)
       expect(r.stderr).toMatch(/^mailmoat: invalid configuration /)
@@ -61,7 +71,11 @@ describe("config", () => {
   })
 
   test("a weight for a symbol no stage declares: scan exits 2 naming antispam.scores (a typed error, not a crash)", async () => {
-    const config = writeConfig({ dataDir: `${tmp()}/data`, antispam: { scores: { NO_SUCH_SYMBOL: 3 }, endUserBlocklist: { enabled: false } }, classifier: { enabled: false } })
+    const config = writeConfig({
+      dataDir: `${tmp()}/data`,
+      antispam: { scores: { NO_SUCH_SYMBOL: 3 }, endUserBlocklist: { enabled: false } },
+      classifier: { enabled: false }
+    })
     const r = await mailmoat(["scan", "-", "--config", config], { input: hamMessage() })
     expect(r.code, r.stderr).toBe(2)
     expect(r.stderr).toMatch(/^mailmoat: invalid configuration /)
@@ -98,12 +112,16 @@ describe("lists import / export", () => {
     }
     // Importing an export (from stdin) changes nothing.
     const before = await mailmoat(["lists", "export", "enduser", "--config", config])
-    expect((await mailmoat(["lists", "import", "enduser", "-", "--config", config], { input: before.stdout })).code).toBe(0)
+    expect(
+      (await mailmoat(["lists", "import", "enduser", "-", "--config", config], { input: before.stdout })).code
+    ).toBe(0)
     expect((await mailmoat(["lists", "export", "enduser", "--config", config])).stdout).toBe(before.stdout)
     expect(readFileSync(join(dir, "data", "lists", "rbl.list"), "utf8")).toContain("zen.example:127.0.0.4")
   })
 
-  test("with state.backend redis an import lands in Redis and reaches a running node at once", { timeout: 90_000 }, async () => {
+  test("with state.backend redis an import lands in Redis and reaches a running node at once", {
+    timeout: 90_000
+  }, async () => {
     const redis = await startRedis()
     const connection = RedisConnection.make({ url: redis.url })
     const node = RedisListDocuments.make({ client: connection.client, names: ["enduser"] })
@@ -115,10 +133,14 @@ describe("lists import / export", () => {
       const r = await mailmoat(["lists", "import", "enduser", join(dir, "enduser.txt"), "--config", config])
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout).toMatch(/^imported 2 enduser entries into redis/)
-      for (let i = 0; i < 100 && node.read("enduser") === undefined; i++) await new Promise((res) => setTimeout(res, 20))
+      for (let i = 0; i < 100 && node.read("enduser") === undefined; i++)
+        await new Promise((res) => setTimeout(res, 20))
       expect(ListStore.make(node).entries("enduser")).toEqual(["spammer@example.net", "192.0.2.0/24"])
       const exported = (await mailmoat(["lists", "export", "enduser", "--config", config])).stdout
-      expect(ListFile.parseListFile("enduser", exported)).toEqual({ ok: true, entries: ["spammer@example.net", "192.0.2.0/24"] })
+      expect(ListFile.parseListFile("enduser", exported)).toEqual({
+        ok: true,
+        entries: ["spammer@example.net", "192.0.2.0/24"]
+      })
       expect(existsSync(join(dir, "data", "lists"))).toBe(false)
     } finally {
       await node.close()

@@ -29,7 +29,12 @@ test("gateway runs until SIGTERM; what it quarantines, quarantine list/release h
       smtp: { host: "127.0.0.1", port: 0, hostname: "gw.test" },
       admin: { enabled: false },
       delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
-      antispam: { onSpam: "quarantine", rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [dns.server] } }
+      antispam: {
+        onSpam: "quarantine",
+        rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 },
+        endUserBlocklist: { enabled: false },
+        dns: { servers: [dns.server] }
+      }
     },
     dir
   )
@@ -37,7 +42,18 @@ test("gateway runs until SIGTERM; what it quarantines, quarantine list/release h
   child = started.child
   const port = started.port
 
-  const sent = await swaks(port, ["--local-interface", "127.0.0.2", "--from", "sender@client.test", "--helo", "client.test", "--to", "user@example.test", "--header", "Subject: via the gateway"])
+  const sent = await swaks(port, [
+    "--local-interface",
+    "127.0.0.2",
+    "--from",
+    "sender@client.test",
+    "--helo",
+    "client.test",
+    "--to",
+    "user@example.test",
+    "--header",
+    "Subject: via the gateway"
+  ])
   expect(sent.out).toMatch(/<- {2}250 /)
   expect(sink.delivered()).toBe(0)
 
@@ -45,7 +61,11 @@ test("gateway runs until SIGTERM; what it quarantines, quarantine list/release h
   expect(list.code, list.stderr).toBe(0)
   const page = JSON.parse(list.stdout)
   expect(page.total).toBe(1)
-  expect(page.entries[0]).toMatchObject({ subject: "via the gateway", recipients: ["user@example.test"], envelope: { mailFrom: "sender@client.test", clientAddress: "127.0.0.2" } })
+  expect(page.entries[0]).toMatchObject({
+    subject: "via the gateway",
+    recipients: ["user@example.test"],
+    envelope: { mailFrom: "sender@client.test", clientAddress: "127.0.0.2" }
+  })
   const released = await mailmoat(["quarantine", "release", page.entries[0].id, "--config", config])
   expect(released.code, released.stderr).toBe(0)
   expect(sink.dumpWith("Subject: via the gateway")).toMatch(/X-Rcpt-Args: <user@example\.test>/)

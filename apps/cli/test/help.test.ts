@@ -33,7 +33,8 @@ describe("help", () => {
     const r = await mailmoat(["--help"])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^usage: mailmoat <command>/)
-    for (const c of ["gateway", "config", "scan", "check", "lists", "quarantine", "ca", "train", "eval"]) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, "m"))
+    for (const c of ["gateway", "config", "scan", "check", "lists", "quarantine", "ca", "train", "eval"])
+      expect(r.stdout).toMatch(new RegExp(`^  ${c} `, "m"))
     expect(r.stdout).toContain("2  usage or configuration error")
   })
 
@@ -47,7 +48,8 @@ describe("help", () => {
 
   test("scan --help documents every option", async () => {
     const r = await mailmoat(["scan", "--help"])
-    for (const o of ["--config FILE", "--client-ip IP", "--helo NAME", "--from ADDR", "--rcpt ADDR", "--json"]) expect(r.stdout).toContain(o)
+    for (const o of ["--config FILE", "--client-ip IP", "--helo NAME", "--from ADDR", "--rcpt ADDR", "--json"])
+      expect(r.stdout).toContain(o)
     expect(r.stdout).toContain("1  the verdict is spam")
   })
 
@@ -82,7 +84,11 @@ describe("usage errors exit 2 with one clear message", () => {
 })
 
 test("npx mailmoat --help works from the repository root", () => {
-  const r = spawnSync("npx", ["--no-install", "mailmoat", "--help"], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 })
+  const r = spawnSync("npx", ["--no-install", "mailmoat", "--help"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    timeout: 60_000
+  })
   expect(r.status).toBe(0)
   expect(r.stdout).toMatch(/^usage: mailmoat <command>/)
 })

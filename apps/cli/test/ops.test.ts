@@ -11,19 +11,44 @@ import { makeProgress, progressLine } from "../src/cli/Progress.ts"
 import { bin, corpus, mailmoat, spamMessage, tmp, writeConfig } from "./support/cli.ts"
 
 const crlf = (s: string) => new TextEncoder().encode(s.replace(/\r?\n/g, "\r\n"))
-const decodeQp = (s: string) => Buffer.from(s.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))), "latin1").toString("utf8")
+const decodeQp = (s: string) =>
+  Buffer.from(
+    s.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+    "latin1"
+  ).toString("utf8")
 
 describe("quarantine digest", () => {
   test("MAILMOAT_CONFIG names the configuration; each recipient gets one digest with a signed link; nothing twice", async () => {
     const dir = tmp()
     const file = writeConfig(
-      { dataDir: join(dir, "data"), smtp: { hostname: "gw.test" }, quarantine: { digest: { from: "quarantine@gw.test", baseUrl: "https://mail.example.org:8025/", linkTtlHours: 48 } } },
+      {
+        dataDir: join(dir, "data"),
+        smtp: { hostname: "gw.test" },
+        quarantine: {
+          digest: { from: "quarantine@gw.test", baseUrl: "https://mail.example.org:8025/", linkTtlHours: 48 }
+        }
+      },
       dir
     )
     const store = FileQuarantineStore.make({ root: join(dir, "data", "quarantine") })
-    const envelope = Envelope.make({ clientAddress: "192.0.2.7", helo: "mail.example.net", mailFrom: "bounce@example.net", rcptTo: ["user@example.org", "boss@example.org"] })
-    await store.put({ envelope, recipients: ["user@example.org"], reason: "spam", message: crlf(spamMessage("cheap pills")) })
-    await store.put({ envelope, recipients: ["user@example.org", "boss@example.org"], reason: "spam", message: crlf(spamMessage("you won a prize")) })
+    const envelope = Envelope.make({
+      clientAddress: "192.0.2.7",
+      helo: "mail.example.net",
+      mailFrom: "bounce@example.net",
+      rcptTo: ["user@example.org", "boss@example.org"]
+    })
+    await store.put({
+      envelope,
+      recipients: ["user@example.org"],
+      reason: "spam",
+      message: crlf(spamMessage("cheap pills"))
+    })
+    await store.put({
+      envelope,
+      recipients: ["user@example.org", "boss@example.org"],
+      reason: "spam",
+      message: crlf(spamMessage("you won a prize"))
+    })
     const r = await mailmoat(["quarantine", "digest"], { env: { MAILMOAT_CONFIG: file }, timeoutMs: 90_000 })
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toBe("sent boss@example.org: 1 message\nsent user@example.org: 2 messages\n")
@@ -57,7 +82,12 @@ describe("quarantine digest", () => {
 const onTerminal = (args: ReadonlyArray<string>): Promise<string> =>
   new Promise((resolve, reject) => {
     const command = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ")
-    execFile("script", ["-qec", command, "/dev/null"], { timeout: 60_000, env: { ...process.env, TERM: "dumb" } }, (error, stdout) => (error ? reject(error) : resolve(stdout)))
+    execFile(
+      "script",
+      ["-qec", command, "/dev/null"],
+      { timeout: 60_000, env: { ...process.env, TERM: "dumb" } },
+      (error, stdout) => (error ? reject(error) : resolve(stdout))
+    )
   })
 
 describe("progress over a directory", () => {

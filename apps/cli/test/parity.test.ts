@@ -19,7 +19,8 @@ const SUBJECT = "parity of gateway and scan"
 let dns: Rbldnsd
 let child: ChildProcess | undefined
 beforeAll(async () => {
-  if (!existsSync(join(CIDR_PLUGIN, "dist/index.js"))) execFileSync("npx", ["tsup"], { cwd: CIDR_PLUGIN, stdio: "ignore" })
+  if (!existsSync(join(CIDR_PLUGIN, "dist/index.js")))
+    execFileSync("npx", ["tsup"], { cwd: CIDR_PLUGIN, stdio: "ignore" })
   // Every DNS question goes to this loopback server (REFUSED outside its zone): no outside traffic.
   dns = await startRbldnsd([{ zone: "bl.test", type: "ip4set", data: "127.0.0.2\n" }])
 })
@@ -65,13 +66,42 @@ const emlIn = (dir: string) => {
 }
 
 const send = (port: number, dir: string) =>
-  swaks(port, ["--local-interface", "127.0.0.2", "--helo", "client.test", "--from", SENDER, "--to", "user@example.test", "--data", emlIn(dir)])
+  swaks(port, [
+    "--local-interface",
+    "127.0.0.2",
+    "--helo",
+    "client.test",
+    "--from",
+    SENDER,
+    "--to",
+    "user@example.test",
+    "--data",
+    emlIn(dir)
+  ])
 
 const scan = async (config: string, dir: string) => {
   const eml = emlIn(dir)
-  const r = await mailmoat(["scan", eml, "--config", config, "--json", "--client-ip", "127.0.0.2", "--helo", "client.test", "--from", SENDER, "--rcpt", "user@example.test"])
+  const r = await mailmoat([
+    "scan",
+    eml,
+    "--config",
+    config,
+    "--json",
+    "--client-ip",
+    "127.0.0.2",
+    "--helo",
+    "client.test",
+    "--from",
+    SENDER,
+    "--rcpt",
+    "user@example.test"
+  ])
   expect(r.stderr).toBe("")
-  return JSON.parse(r.stdout) as { verdict: { class: string; score: number }; symbols: Array<{ name: string; score: number }>; recipients: Array<{ action: { _tag: string } }> }
+  return JSON.parse(r.stdout) as {
+    verdict: { class: string; score: number }
+    symbols: Array<{ name: string; score: number }>
+    recipients: Array<{ action: { _tag: string } }>
+  }
 }
 
 const names = (symbols: ReadonlyArray<{ name: string }>) => symbols.map((s) => s.name).sort()
@@ -92,7 +122,8 @@ describe("gateway and scan agree, with a plugin loaded", () => {
     expect(scanned.verdict.class).toBe("spam")
     expect(names(scanned.symbols)).toEqual(names(atGateway.symbols))
     expect(names(scanned.symbols)).toContain("PLUGIN_LISTED")
-    const plugin = (s: ReadonlyArray<{ name: string; score: number }>) => s.find((x) => x.name === "PLUGIN_LISTED")!.score
+    const plugin = (s: ReadonlyArray<{ name: string; score: number }>) =>
+      s.find((x) => x.name === "PLUGIN_LISTED")!.score
     expect(plugin(scanned.symbols)).toBe(plugin(atGateway.symbols))
     expect(scanned.verdict.score).toBeCloseTo(atGateway.score, 6)
   }, 120_000)

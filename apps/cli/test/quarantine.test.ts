@@ -12,8 +12,18 @@ import { freePort, SmtpSink } from "../../../packages/protocols/test/delivery/su
 import { hasStackTrace, mailmoat, spamMessage, tmp, writeConfig } from "./support/cli.ts"
 
 const crlf = (s: string) => new TextEncoder().encode(s.replace(/\r?\n/g, "\r\n"))
-const envelope = Envelope.make({ clientAddress: "192.0.2.7", helo: "mail.example.net", mailFrom: "bounce@example.net", rcptTo: ["user@example.org", "other@example.org"] })
-const verdict = { class: "spam" as const, score: 9, symbols: [{ name: "RBL_LISTED", score: 6, source: "rbl", detail: "192.0.2.7 via bl.test" }], trace: [] }
+const envelope = Envelope.make({
+  clientAddress: "192.0.2.7",
+  helo: "mail.example.net",
+  mailFrom: "bounce@example.net",
+  rcptTo: ["user@example.org", "other@example.org"]
+})
+const verdict = {
+  class: "spam" as const,
+  score: 9,
+  symbols: [{ name: "RBL_LISTED", score: 6, source: "rbl", detail: "192.0.2.7 via bl.test" }],
+  trace: []
+}
 
 let sink: SmtpSink
 let redis: RedisPeer
@@ -32,20 +42,31 @@ const setup = async (config: Record<string, unknown> = {}, subject = "quarantine
   const file = writeConfig({ dataDir: join(dir, "data"), smtp: { hostname: "gw.test" }, ...config }, dir)
   const store = FileQuarantineStore.make({ root: join(dir, "data", "quarantine") })
   const bytes = crlf(spamMessage(subject))
-  const id = await store.put({ envelope, recipients: ["user@example.org"], reason: "spam (score 9.0)", verdict, message: bytes })
+  const id = await store.put({
+    envelope,
+    recipients: ["user@example.org"],
+    reason: "spam (score 9.0)",
+    verdict,
+    message: bytes
+  })
   return { dir, file, id, bytes, store }
 }
 
-
 /** Releases `id` from `n` CLI processes at once; exactly one delivers into `mail`, the others say so. */
 const releaseConcurrently = async (file: string, id: string, mail: string, n = 6) => {
-  const results = await Promise.all(Array.from({ length: n }, () => mailmoat(["quarantine", "release", id, "--config", file], { timeoutMs: 60_000 })))
+  const results = await Promise.all(
+    Array.from({ length: n }, () => mailmoat(["quarantine", "release", id, "--config", file], { timeoutMs: 60_000 }))
+  )
   const winners = results.filter((r) => r.code === 0)
   expect(winners, results.map((r) => `${r.code} ${r.stdout}${r.stderr}`).join("\n")).toHaveLength(1)
   expect(winners[0]!.stdout).toMatch(new RegExp(`^released ${id} to maildir `))
   for (const r of results.filter((r) => r.code !== 0)) {
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(new RegExp(`^mailmoat: ${id} (was already released \\(at \\d{4}-|is already being released by another process \\(since \\d{4}-)`))
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^mailmoat: ${id} (was already released \\(at \\d{4}-|is already being released by another process \\(since \\d{4}-)`
+      )
+    )
     expect(r.stderr.trim().split("\n")).toHaveLength(1)
     expect(hasStackTrace(r.stderr)).toBe(false)
   }
@@ -77,11 +98,20 @@ describe("quarantine on the embedded file store", () => {
     expect(show.stdout).toMatch(/^subject {5}quarantined one$/m)
     expect(show.stdout).toMatch(/RBL_LISTED +6\.00 +rbl +192\.0\.2\.7 via bl\.test/)
     const json = JSON.parse((await mailmoat(["quarantine", "show", id, "--config", file, "--json"])).stdout)
-    expect(json).toMatchObject({ id, reason: "spam (score 9.0)", recipients: ["user@example.org"], envelope: { mailFrom: "bounce@example.net" }, verdict: { class: "spam", score: 9 } })
+    expect(json).toMatchObject({
+      id,
+      reason: "spam (score 9.0)",
+      recipients: ["user@example.org"],
+      envelope: { mailFrom: "bounce@example.net" },
+      verdict: { class: "spam", score: 9 }
+    })
     const raw = await mailmoat(["quarantine", "show", id, "--config", file, "--raw"])
     expect(raw.stdout).toBe(new TextDecoder().decode(bytes))
 
-    expect(await mailmoat(["quarantine", "delete", id, "--config", file])).toMatchObject({ code: 0, stdout: `deleted ${id}\n` })
+    expect(await mailmoat(["quarantine", "delete", id, "--config", file])).toMatchObject({
+      code: 0,
+      stdout: `deleted ${id}\n`
+    })
     const again = await mailmoat(["quarantine", "delete", id, "--config", file])
     expect(again.code).toBe(2)
     expect(again.stderr).toBe(`mailmoat: no quarantined message with id ${id}\n`)
@@ -91,10 +121,17 @@ describe("quarantine on the embedded file store", () => {
   }, 90_000)
 
   test("release to a real smtp-sink with the original envelope, then the entry is gone", async () => {
-    const { file, id } = await setup({ delivery: { downstream: { host: "127.0.0.1", port: sink.port } } }, "release to sink")
+    const { file, id } = await setup(
+      { delivery: { downstream: { host: "127.0.0.1", port: sink.port } } },
+      "release to sink"
+    )
     const r = await mailmoat(["quarantine", "release", id, "--config", file])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(new RegExp(`^released ${id} to smtp 127\\.0\\.0\\.1:${sink.port} for user@example\\.org; nothing learned: the bundled model is read-only`))
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^released ${id} to smtp 127\\.0\\.0\\.1:${sink.port} for user@example\\.org; nothing learned: the bundled model is read-only`
+      )
+    )
     const dump = sink.dumpWith("Subject: release to sink")
     expect(dump).toMatch(/X-Mail-Args: <bounce@example\.net>/)
     expect(dump).toMatch(/^X-Rcpt-Args: <user@example\.org>$/m)
@@ -108,10 +145,19 @@ describe("quarantine on the embedded file store", () => {
     const model = join(dir, "model.gz")
     copyFileSync(Classifier.shippedModelPath(), model)
     const before = readFileSync(model)
-    const { file, id, bytes } = await setup({ delivery: { maildir: join(dir, "mail") }, classifier: { model } }, "release to maildir")
+    const { file, id, bytes } = await setup(
+      { delivery: { maildir: join(dir, "mail") }, classifier: { model } },
+      "release to maildir"
+    )
     const r = await mailmoat(["quarantine", "release", id, "--config", file, "--json"])
     expect(r.code, r.stderr).toBe(0)
-    expect(JSON.parse(r.stdout)).toMatchObject({ id, released: true, destination: `maildir ${join(dir, "mail")}`, recipients: ["user@example.org"], learned: `classifier learned it as ham (${model})` })
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      id,
+      released: true,
+      destination: `maildir ${join(dir, "mail")}`,
+      recipients: ["user@example.org"],
+      learned: `classifier learned it as ham (${model})`
+    })
     const delivered = readdirSync(join(dir, "mail", "user@example.org", "new"))
     expect(delivered).toHaveLength(1)
     expect(readFileSync(join(dir, "mail", "user@example.org", "new", delivered[0]!))).toEqual(Buffer.from(bytes))
@@ -128,7 +174,9 @@ describe("quarantine on the embedded file store", () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toBe(`confirmed ${id} as spam; classifier learned it as spam (${model})\n`)
     expect(Classifier.loadModel(model).nspam).toBe(nspam + 1)
-    expect(JSON.parse((await mailmoat(["quarantine", "show", id, "--config", file, "--json"])).stdout).confirmedAt).toEqual(expect.any(String))
+    expect(
+      JSON.parse((await mailmoat(["quarantine", "show", id, "--config", file, "--json"])).stdout).confirmedAt
+    ).toEqual(expect.any(String))
   }, 60_000)
 
   test("concurrent releases of one id: one delivers, the others say already released", async () => {
@@ -152,9 +200,22 @@ describe("quarantine on Redis (state.backend: redis)", () => {
   test("concurrent releases of one id: one delivers, the others say already released", async () => {
     const dir = tmp()
     const prefix = `race${Date.now()}:`
-    const file = writeConfig({ dataDir: join(dir, "data"), state: { backend: "redis", url: redis.url, keyPrefix: prefix }, delivery: { maildir: join(dir, "mail") } }, dir)
+    const file = writeConfig(
+      {
+        dataDir: join(dir, "data"),
+        state: { backend: "redis", url: redis.url, keyPrefix: prefix },
+        delivery: { maildir: join(dir, "mail") }
+      },
+      dir
+    )
     const node = RedisQuarantineStore.make(RedisConnection.make({ url: redis.url, keyPrefix: prefix }))
-    const id = await node.put({ envelope, recipients: ["user@example.org"], reason: "spam", verdict, message: crlf(spamMessage("race redis")) })
+    const id = await node.put({
+      envelope,
+      recipients: ["user@example.org"],
+      reason: "spam",
+      verdict,
+      message: crlf(spamMessage("race redis"))
+    })
     await node.close()
     await releaseConcurrently(file, id, join(dir, "mail"))
   }, 120_000)
@@ -162,7 +223,14 @@ describe("quarantine on Redis (state.backend: redis)", () => {
   test("list, confirm (shared learning) and release of an entry another node stored", async () => {
     const dir = tmp()
     const prefix = `cli${Date.now()}:`
-    const file = writeConfig({ dataDir: join(dir, "data"), state: { backend: "redis", url: redis.url, keyPrefix: prefix }, delivery: { maildir: join(dir, "mail") } }, dir)
+    const file = writeConfig(
+      {
+        dataDir: join(dir, "data"),
+        state: { backend: "redis", url: redis.url, keyPrefix: prefix },
+        delivery: { maildir: join(dir, "mail") }
+      },
+      dir
+    )
     const node = RedisQuarantineStore.make(RedisConnection.make({ url: redis.url, keyPrefix: prefix }))
     const id = await node.put({ envelope, reason: "spam", verdict, message: crlf(spamMessage("from redis")) })
     await node.close()

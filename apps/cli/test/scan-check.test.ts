@@ -14,7 +14,12 @@ beforeAll(async () => {
   ])
   config = writeConfig({
     dataDir: `${tmp()}/data`,
-    antispam: { rbl: { servers: ["bl.test"], timeoutSeconds: 2 }, dnsbl: { servers: ["dbl.test"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: true }, dns: { servers: [dns.server] } }
+    antispam: {
+      rbl: { servers: ["bl.test"], timeoutSeconds: 2 },
+      dnsbl: { servers: ["dbl.test"], timeoutSeconds: 2 },
+      endUserBlocklist: { enabled: true },
+      dns: { servers: [dns.server] }
+    }
   })
 })
 afterAll(async () => {
@@ -23,23 +28,53 @@ afterAll(async () => {
 
 describe("scan", () => {
   test("a GTUBE message from a listed IP: spam, exit 1, symbols, hops and list answers in the JSON", async () => {
-    const r = await mailmoat(["scan", "-", "--config", config, "--json"], { input: `From spammer@example.net Mon Jan  1 00:00:00 2024\n${spamMessage()}` })
+    const r = await mailmoat(["scan", "-", "--config", config, "--json"], {
+      input: `From spammer@example.net Mon Jan  1 00:00:00 2024\n${spamMessage()}`
+    })
     expect(r.code, r.stderr).toBe(1)
     const j = JSON.parse(r.stdout)
-    expect(Object.keys(j)).toEqual(expect.arrayContaining(["file", "envelope", "verdict", "recipients", "symbols", "hops", "lists", "trace"]))
+    expect(Object.keys(j)).toEqual(
+      expect.arrayContaining(["file", "envelope", "verdict", "recipients", "symbols", "hops", "lists", "trace"])
+    )
     // Envelope defaults from the headers (eml-format) and the top Received header.
-    expect(j.envelope).toEqual({ clientAddress: "192.0.2.7", helo: "mail.example.net", mailFrom: "spammer@example.net", rcptTo: ["user@example.org", "other@example.org"] })
+    expect(j.envelope).toEqual({
+      clientAddress: "192.0.2.7",
+      helo: "mail.example.net",
+      mailFrom: "spammer@example.net",
+      rcptTo: ["user@example.org", "other@example.org"]
+    })
     expect(j.verdict.class).toBe("spam")
     const names = j.symbols.map((s: { name: string }) => s.name)
     expect(names).toContain("CLASSIFIER_SPAM")
     expect(names).toContain("RBL_LISTED")
-    for (const s of j.symbols) expect(s).toEqual(expect.objectContaining({ name: expect.any(String), score: expect.any(Number), source: expect.any(String) }))
+    for (const s of j.symbols)
+      expect(s).toEqual(
+        expect.objectContaining({ name: expect.any(String), score: expect.any(Number), source: expect.any(String) })
+      )
     expect(j.recipients).toEqual([
-      expect.objectContaining({ recipient: "user@example.org", class: "spam", action: expect.objectContaining({ _tag: "Quarantine" }) }),
-      expect.objectContaining({ recipient: "other@example.org", class: "spam", action: expect.objectContaining({ _tag: "Quarantine" }) })
+      expect.objectContaining({
+        recipient: "user@example.org",
+        class: "spam",
+        action: expect.objectContaining({ _tag: "Quarantine" })
+      }),
+      expect.objectContaining({
+        recipient: "other@example.org",
+        class: "spam",
+        action: expect.objectContaining({ _tag: "Quarantine" })
+      })
     ])
     expect(j.hops[0]).toMatchObject({ source: "client", ip: "192.0.2.7", status: "sender", selected: true })
-    expect(j.lists).toEqual(expect.arrayContaining([expect.objectContaining({ stage: "rbl", list: "bl.test", value: "192.0.2.7", answer: expect.stringMatching(/^listed/), answeredInTime: true })]))
+    expect(j.lists).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          stage: "rbl",
+          list: "bl.test",
+          value: "192.0.2.7",
+          answer: expect.stringMatching(/^listed/),
+          answeredInTime: true
+        })
+      ])
+    )
   })
 
   test("a ham message: exit 0, human output with verdict, action, symbols, hops and lists", async () => {
@@ -56,11 +91,37 @@ describe("scan", () => {
   })
 
   test("--client-ip, --helo, --from <> and repeated --rcpt set the envelope; the action follows onSpam", async () => {
-    const rejecting = writeConfig({ antispam: { onSpam: "reject", rbl: { servers: ["bl.test"] }, dns: { servers: [dns.server] } } })
-    const r = await mailmoat(["scan", "-", "--config", rejecting, "--json", "--client-ip", "203.0.113.5", "--helo", "relay.test", "--from", "<>", "--rcpt", "a@x.test", "--rcpt", "b@x.test"], { input: spamMessage() })
+    const rejecting = writeConfig({
+      antispam: { onSpam: "reject", rbl: { servers: ["bl.test"] }, dns: { servers: [dns.server] } }
+    })
+    const r = await mailmoat(
+      [
+        "scan",
+        "-",
+        "--config",
+        rejecting,
+        "--json",
+        "--client-ip",
+        "203.0.113.5",
+        "--helo",
+        "relay.test",
+        "--from",
+        "<>",
+        "--rcpt",
+        "a@x.test",
+        "--rcpt",
+        "b@x.test"
+      ],
+      { input: spamMessage() }
+    )
     expect(r.code).toBe(1)
     const j = JSON.parse(r.stdout)
-    expect(j.envelope).toEqual({ clientAddress: "203.0.113.5", helo: "relay.test", mailFrom: "", rcptTo: ["a@x.test", "b@x.test"] })
+    expect(j.envelope).toEqual({
+      clientAddress: "203.0.113.5",
+      helo: "relay.test",
+      mailFrom: "",
+      rcptTo: ["a@x.test", "b@x.test"]
+    })
     expect(j.recipients.map((o: { action: { _tag: string } }) => o.action._tag)).toEqual(["Reject", "Reject"])
   })
 
@@ -84,7 +145,14 @@ describe("check", () => {
     expect(j.listed).toBe(true)
     expect(j.answers).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ list: "bl.test", type: "rbl", answer: "listed", codes: ["127.0.0.2"], millis: expect.any(Number), inTime: true }),
+        expect.objectContaining({
+          list: "bl.test",
+          type: "rbl",
+          answer: "listed",
+          codes: ["127.0.0.2"],
+          millis: expect.any(Number),
+          inTime: true
+        }),
         expect.objectContaining({ list: "dbl.test", type: "dnsbl", answer: "not listed" }),
         expect.objectContaining({ list: "enduser-local", type: "enduser", answer: "not listed" })
       ])
@@ -101,13 +169,19 @@ describe("check", () => {
   test("check domain: DNSBL and imported end-user entries", async () => {
     const listed = await mailmoat(["check", "domain", "SPAM.example.", "--config", config, "--json"])
     expect(listed.code).toBe(1)
-    expect(JSON.parse(listed.stdout).answers).toEqual(expect.arrayContaining([expect.objectContaining({ list: "dbl.test", answer: "listed" })]))
+    expect(JSON.parse(listed.stdout).answers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ list: "dbl.test", answer: "listed" })])
+    )
     const dir = tmp()
     const withList = writeConfig({ dataDir: `${dir}/data`, antispam: { dns: { servers: [dns.server] } } }, dir)
-    expect((await mailmoat(["lists", "import", "enduser", "-", "--config", withList], { input: "bad.example\n" })).code).toBe(0)
+    expect(
+      (await mailmoat(["lists", "import", "enduser", "-", "--config", withList], { input: "bad.example\n" })).code
+    ).toBe(0)
     const r = await mailmoat(["check", "domain", "bad.example", "--config", withList, "--json"])
     expect(r.code).toBe(1)
-    expect(JSON.parse(r.stdout).answers).toEqual([expect.objectContaining({ list: "enduser-local", type: "enduser", answer: "listed" })])
+    expect(JSON.parse(r.stdout).answers).toEqual([
+      expect.objectContaining({ list: "enduser-local", type: "enduser", answer: "listed" })
+    ])
     const clean = await mailmoat(["check", "domain", "good.example", "--config", withList])
     expect(clean.code).toBe(0)
   })

@@ -14,18 +14,34 @@ const tree: CommandSpec = {
       name: "scan",
       summary: "scan",
       positionals: [{ name: "FILE", help: "file" }],
-      options: [{ name: "config", alias: "c", value: "FILE", help: "c" }, { name: "rcpt", value: "ADDR", repeat: true, help: "r" }, { name: "json", help: "j" }],
+      options: [
+        { name: "config", alias: "c", value: "FILE", help: "c" },
+        { name: "rcpt", value: "ADDR", repeat: true, help: "r" },
+        { name: "json", help: "j" }
+      ],
       run
     },
-    { name: "lists", summary: "lists", subcommands: [{ name: "export", summary: "e", positionals: [{ name: "KIND", help: "k", choices: ["rbl", "dnsbl"] }], run }] }
+    {
+      name: "lists",
+      summary: "lists",
+      subcommands: [
+        { name: "export", summary: "e", positionals: [{ name: "KIND", help: "k", choices: ["rbl", "dnsbl"] }], run }
+      ]
+    }
   ]
 }
 
 describe("Spec.resolve", () => {
   test("options, repeats, = form, -- and - positionals", () => {
     const r = resolve(tree, ["scan", "-c", "x.yaml", "--rcpt=a@b", "--rcpt", "c@d", "--json", "--", "-"])
-    expect(r).toMatchObject({ _tag: "Run", args: { positionals: { FILE: "-" }, options: { config: "x.yaml", rcpt: ["a@b", "c@d"], json: true } } })
-    expect(resolve(tree, ["lists", "export", "rbl"])).toMatchObject({ _tag: "Run", args: { positionals: { KIND: "rbl" } } })
+    expect(r).toMatchObject({
+      _tag: "Run",
+      args: { positionals: { FILE: "-" }, options: { config: "x.yaml", rcpt: ["a@b", "c@d"], json: true } }
+    })
+    expect(resolve(tree, ["lists", "export", "rbl"])).toMatchObject({
+      _tag: "Run",
+      args: { positionals: { KIND: "rbl" } }
+    })
     expect(resolve(tree, ["lists", "export", "--help"])._tag).toBe("Help")
     expect(resolve(tree, ["lists"])._tag).toBe("Help")
   })
@@ -42,16 +58,21 @@ describe("Spec.resolve", () => {
     expect(() => resolve(tree, argv)).toThrow(expect.objectContaining({ name: "UsageError", message }))
   })
 
-  propTest.prop([fc.array(fc.oneof(fc.constantFrom("scan", "lists", "export", "rbl", "-", "--", "--json", "-c", "--rcpt", "--help", "--x=1"), fc.string()), { maxLength: 8 })])(
-    "any argv resolves or fails with a UsageError, never anything else",
-    (argv) => {
-      try {
-        resolve(tree, argv)
-      } catch (e) {
-        expect(e).toBeInstanceOf(UsageError)
-      }
+  propTest.prop([
+    fc.array(
+      fc.oneof(
+        fc.constantFrom("scan", "lists", "export", "rbl", "-", "--", "--json", "-c", "--rcpt", "--help", "--x=1"),
+        fc.string()
+      ),
+      { maxLength: 8 }
+    )
+  ])("any argv resolves or fails with a UsageError, never anything else", (argv) => {
+    try {
+      resolve(tree, argv)
+    } catch (e) {
+      expect(e).toBeInstanceOf(UsageError)
     }
-  )
+  })
 
   test("help shows usage, options and exit codes", () => {
     const text = help([tree, tree.subcommands![0]!])
@@ -71,22 +92,35 @@ describe("Eml", () => {
     expect(text(stripMboxFrom(bytes("From: a@b\n")))).toBe("From: a@b\n")
   })
 
-  propTest.prop([fc.uint8Array({ maxLength: 2000 })])("toCrlf leaves no bare CR or LF, is idempotent, and keeps the other bytes", (input) => {
-    const out = toCrlf(input)
-    const s = text(out)
-    expect(/\r(?!\n)|(?<!\r)\n/.test(s)).toBe(false)
-    expect(toCrlf(out)).toEqual(out)
-    expect(s.replace(/[\r\n]/g, "")).toBe(text(input).replace(/[\r\n]/g, ""))
-  })
+  propTest.prop([fc.uint8Array({ maxLength: 2000 })])(
+    "toCrlf leaves no bare CR or LF, is idempotent, and keeps the other bytes",
+    (input) => {
+      const out = toCrlf(input)
+      const s = text(out)
+      expect(/\r(?!\n)|(?<!\r)\n/.test(s)).toBe(false)
+      expect(toCrlf(out)).toEqual(out)
+      expect(s.replace(/[\r\n]/g, "")).toBe(text(input).replace(/[\r\n]/g, ""))
+    }
+  )
 
-  propTest.prop([fc.uint8Array({ maxLength: 3000 })])("envelopeFromHeaders never throws on arbitrary bytes", (input) => {
-    const e = envelopeFromHeaders(prepare(input))
-    expect(Array.isArray(e.rcptTo)).toBe(true)
-  })
+  propTest.prop([fc.uint8Array({ maxLength: 3000 })])(
+    "envelopeFromHeaders never throws on arbitrary bytes",
+    (input) => {
+      const e = envelopeFromHeaders(prepare(input))
+      expect(Array.isArray(e.rcptTo)).toBe(true)
+    }
+  )
 
   test("envelope defaults: Return-Path, else From; To and Cc deduplicated", () => {
-    expect(envelopeFromHeaders(prepare(bytes("Return-Path: <b@x.test>\nFrom: A <a@x.test>\nTo: u@y.test, V <v@y.test>\nCc: u@y.test\n\nhi\n")))).toEqual({ mailFrom: "b@x.test", rcptTo: ["u@y.test", "v@y.test"] })
-    expect(envelopeFromHeaders(prepare(bytes("Return-Path: <>\nFrom: a@x.test\nTo: u@y.test\n\n")))).toEqual({ mailFrom: "", rcptTo: ["u@y.test"] })
+    expect(
+      envelopeFromHeaders(
+        prepare(bytes("Return-Path: <b@x.test>\nFrom: A <a@x.test>\nTo: u@y.test, V <v@y.test>\nCc: u@y.test\n\nhi\n"))
+      )
+    ).toEqual({ mailFrom: "b@x.test", rcptTo: ["u@y.test", "v@y.test"] })
+    expect(envelopeFromHeaders(prepare(bytes("Return-Path: <>\nFrom: a@x.test\nTo: u@y.test\n\n")))).toEqual({
+      mailFrom: "",
+      rcptTo: ["u@y.test"]
+    })
     expect(envelopeFromHeaders(prepare(bytes("From: A <a@x.test>\n\n")))).toEqual({ mailFrom: "a@x.test", rcptTo: [] })
   })
 })

@@ -100,9 +100,15 @@ const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
 }
 
 /** `bytes` with its header block edited (forged `X-Mailmoat-*` removed); the body bytes follow unchanged. */
-const editHeaders = (bytes: Uint8Array, message: Message, edit: { readonly prepend: ReadonlyArray<readonly [string, string]>; readonly subjectPrefix?: string | undefined }): Uint8Array => {
+const editHeaders = (
+  bytes: Uint8Array,
+  message: Message,
+  edit: { readonly prepend: ReadonlyArray<readonly [string, string]>; readonly subjectPrefix?: string | undefined }
+): Uint8Array => {
   const end = MessageModel.HeaderEdit.headerBlockEnd(bytes) ?? bytes.length
-  const forged = [...new Set(message.headers.list.map((h) => h.name.toLowerCase()).filter((n) => n.startsWith("x-mailmoat-")))]
+  const forged = [
+    ...new Set(message.headers.list.map((h) => h.name.toLowerCase()).filter((n) => n.startsWith("x-mailmoat-")))
+  ]
   const block = MessageModel.HeaderEdit.editHeaderBlock(bytes.subarray(0, end), { ...edit, remove: forged })
   return concat(block, bytes.subarray(end))
 }
@@ -111,10 +117,16 @@ const editHeaders = (bytes: Uint8Array, message: Message, edit: { readonly prepe
  * `onThreat: replace`: the message with every infected part swapped for a notice, or undefined
  * when some threat cannot be replaced (not isolated to a part, or outside the bytes).
  */
-const replaced = (bytes: Uint8Array, message: Message, threats: ReadonlyArray<Threat.Threat>): Uint8Array | undefined => {
+const replaced = (
+  bytes: Uint8Array,
+  message: Message,
+  threats: ReadonlyArray<Threat.Threat>
+): Uint8Array | undefined => {
   if (threats.some((t) => t.partIndex === undefined)) return undefined
   const bySignature = new Map(threats.map((t) => [t.partIndex!, t.signature]))
-  const result = Threat.replaceThreatParts(bytes, message.mime, [...bySignature.keys()], (index, part) => Threat.partNotice(bySignature.get(index)!, part.filename))
+  const result = Threat.replaceThreatParts(bytes, message.mime, [...bySignature.keys()], (index, part) =>
+    Threat.partNotice(bySignature.get(index)!, part.filename)
+  )
   return result.replaced.length === bySignature.size ? result.bytes : undefined
 }
 
@@ -123,12 +135,24 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
   // The antispam package reports free text (what loaded, what failed).
   const log = logger.lines("info")
   const p = config.protocols
-  const counters: ClientScannerCounters = { scanned: 0, passed: 0, tagged: 0, threatsReplaced: 0, threatsBlocked: 0, threatScanUnavailable: 0, failures: 0 }
+  const counters: ClientScannerCounters = {
+    scanned: 0,
+    passed: 0,
+    tagged: 0,
+    threatsReplaced: 0,
+    threatsBlocked: 0,
+    threatScanUnavailable: 0,
+    failures: 0
+  }
 
   // Spam checks only matter when spam is acted on: with `onSpam: none` nothing is scanned for it.
   const ownClassifier =
     p.onSpam === "tag" && services.classifierStage === undefined && config.classifier.enabled
-      ? Classifier.setup(config.classifier, { dataDir: services.dataDir, log, store: tokenStore(stateSettings(config.state, services.base ?? process.cwd())) })
+      ? Classifier.setup(config.classifier, {
+          dataDir: services.dataDir,
+          log,
+          store: tokenStore(stateSettings(config.state, services.base ?? process.cwd()))
+        })
       : undefined
   const classifierStage = services.classifierStage ?? ownClassifier?.stage
   let module: ClientAntispam | undefined
@@ -177,17 +201,31 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
         out = p.onThreat === "replace" ? replaced(bytes, message, threats) : undefined
         if (out === undefined) {
           counters.threatsBlocked++
-          logger.info("threat_blocked", { message: key.slice(0, 16), threats: threats.map((t) => t.signature).join(", ") })
+          logger.info("threat_blocked", {
+            message: key.slice(0, 16),
+            threats: threats.map((t) => t.signature).join(", ")
+          })
           return rewrite(Threat.blockNotice({ headers: message.headers, threats }))
         }
         counters.threatsReplaced++
-        logger.info("threat_replaced", { message: key.slice(0, 16), parts: threats.length, threats: threats.map((t) => t.signature).join(", ") })
+        logger.info("threat_replaced", {
+          message: key.slice(0, 16),
+          parts: threats.length,
+          threats: threats.map((t) => t.signature).join(", ")
+        })
       }
       const spam = verdict?.class === "spam" ? verdict : undefined
-      const warning = threat?.unavailable ? ([["X-Mailmoat-Warning", `not scanned for threats (scanner unavailable: ${threat.unavailable.reason})`]] as const) : []
+      const warning = threat?.unavailable
+        ? ([
+            ["X-Mailmoat-Warning", `not scanned for threats (scanner unavailable: ${threat.unavailable.reason})`]
+          ] as const)
+        : []
       if (spam) counters.tagged++
       if (spam || warning.length > 0)
-        out = editHeaders(out ?? bytes, message, { prepend: [...(spam ? Policy.verdictHeaders(spam, RULE) : []), ...warning], subjectPrefix: spam ? SUBJECT_PREFIX : undefined })
+        out = editHeaders(out ?? bytes, message, {
+          prepend: [...(spam ? Policy.verdictHeaders(spam, RULE) : []), ...warning],
+          subjectPrefix: spam ? SUBJECT_PREFIX : undefined
+        })
       if (out === undefined) {
         counters.passed++
         return PASS
@@ -195,7 +233,10 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
       return rewrite(out)
     } catch (error) {
       counters.failures++
-      logger.error("client_scan_failed", { error: error instanceof Error ? error.message : String(error), text: "message passed unchanged" })
+      logger.error("client_scan_failed", {
+        error: error instanceof Error ? error.message : String(error),
+        text: "message passed unchanged"
+      })
       return PASS
     }
   }

@@ -24,7 +24,13 @@ import type { Smtp } from "@mailmoat/protocols"
 import { prefixBytes } from "./TraceHeaders.ts"
 
 /** Header fields only this gateway may write: a copy arriving from outside is removed. */
-export const OWN_HEADERS: ReadonlyArray<string> = ["X-Mailmoat-Verdict", "X-Mailmoat-Score", "X-Mailmoat-Probability", "X-Mailmoat-Symbols", "X-Mailmoat-Rule"]
+export const OWN_HEADERS: ReadonlyArray<string> = [
+  "X-Mailmoat-Verdict",
+  "X-Mailmoat-Score",
+  "X-Mailmoat-Probability",
+  "X-Mailmoat-Symbols",
+  "X-Mailmoat-Rule"
+]
 
 /** An incoming `Authentication-Results` that claims our authserv-id (RFC 8601 §5). */
 const forgedAuthResults =
@@ -66,7 +72,12 @@ async function* skip(stream: AsyncIterable<Uint8Array>, count: number): AsyncGen
 }
 
 /** A fresh iterable of the message to hand off, each call; `authservId` is our `smtp.hostname`. */
-export const deliverySource = (spool: Smtp.Spool, received: string, edit: DeliveryEdit, authservId: string): (() => AsyncIterable<Uint8Array>) => {
+export const deliverySource = (
+  spool: Smtp.Spool,
+  received: string,
+  edit: DeliveryEdit,
+  authservId: string
+): (() => AsyncIterable<Uint8Array>) => {
   const stage = stageEdits(edit.changes)
   const end = MessageModel.HeaderEdit.headerBlockEnd(spool.head)
   const block =

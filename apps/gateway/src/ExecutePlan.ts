@@ -54,11 +54,18 @@ export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp
         if (r.accepted) delivered.push(r.recipient)
         else failed.push(r)
         ctx.metrics.prom.delivery(r.reply.code)
-        ctx.log(r.accepted ? "delivered" : "delivery_refused", { rcpt: r.recipient, code: r.reply.code, text: r.reply.text })
+        ctx.log(r.accepted ? "delivered" : "delivery_refused", {
+          rcpt: r.recipient,
+          code: r.reply.code,
+          text: r.reply.text
+        })
       }
     } catch (error) {
       const mapped = Delivery.toClientReply(error)
-      ctx.log("delivery_failed", { rcpts: group.recipients.join(","), error: error instanceof Error ? error.message : String(error) })
+      ctx.log("delivery_failed", {
+        rcpts: group.recipients.join(","),
+        error: error instanceof Error ? error.message : String(error)
+      })
       for (const recipient of group.recipients) {
         failed.push({ recipient, accepted: false, reply: mapped })
         ctx.metrics.prom.delivery(mapped.code)
@@ -76,7 +83,10 @@ export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp
     if (delivered.length === 0 && temporary !== undefined) return Replies.downstreamTemporary(temporary.reply)
     if (delivered.length === 0 && quarantine.length === 0) return Replies.downstreamPermanent(failed[0]!.reply)
     for (const f of failed) {
-      quarantine.push({ recipients: [f.recipient], reason: `hand-off failed after other recipients were delivered: ${f.reply.code} ${f.reply.text}` })
+      quarantine.push({
+        recipients: [f.recipient],
+        reason: `hand-off failed after other recipients were delivered: ${f.reply.code} ${f.reply.text}`
+      })
     }
   }
 

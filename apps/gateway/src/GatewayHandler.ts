@@ -35,7 +35,11 @@ import type { RateLimits } from "./RateLimits.ts"
  * Per-recipient outcomes for a received message (the antispam module, when it is active);
  * `earlier` is what the session's connect, mail and rcpt phases gave.
  */
-export type Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool, earlier?: Engine.Earlier) => Promise<ReadonlyArray<RecipientOutcome>>
+export type Evaluate = (
+  envelope: Envelope.Envelope,
+  spool: Smtp.Spool,
+  earlier?: Engine.Earlier
+) => Promise<ReadonlyArray<RecipientOutcome>>
 
 export interface HandlerDeps {
   readonly hostname: string
@@ -45,7 +49,9 @@ export interface HandlerDeps {
   /** Undefined: nothing is scanned, every recipient gets the message. */
   readonly evaluate?: Evaluate | undefined
   /** SMTP AUTH accounts; AUTH is offered (inside TLS) only when there are some. */
-  readonly users?: ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }> | undefined
+  readonly users?:
+    | ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }>
+    | undefined
   /** The engine's connect, mail and rcpt phases. */
   readonly phases: SessionPhases
   /** Connection and message rate limits (shared across the fleet with Redis). */
@@ -87,8 +93,12 @@ const checkLogin = async (
 ): Promise<Smtp.AuthResult> => {
   // Every account is compared, whether or not the name matches, so timing says nothing about names.
   let found: (typeof users)[number] | undefined
-  for (const u of users) if (sameSecret(u.username, request.username) && sameSecret(u.password, request.password)) found = u
-  log(session.id, found ? "auth_ok" : "auth_failed", { user: request.username.slice(0, 64), mechanism: request.mechanism })
+  for (const u of users)
+    if (sameSecret(u.username, request.username) && sameSecret(u.password, request.password)) found = u
+  log(session.id, found ? "auth_ok" : "auth_failed", {
+    user: request.username.slice(0, 64),
+    mechanism: request.mechanism
+  })
   return found ? { ok: true, flags: found.bypassAntispam ? ["bypassAntispam"] : [] } : { ok: false }
 }
 
@@ -100,7 +110,13 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
 
   const transaction = (session: Smtp.SmtpSessionInfo, mailFrom: string): Transaction => {
     const p = params.get(session.id)
-    return { sessionId: session.id, mailFrom, size: p?.size ?? 0, eightBitMime: p?.eightBitMime ?? false, smtputf8: p?.smtputf8 ?? false }
+    return {
+      sessionId: session.id,
+      mailFrom,
+      size: p?.size ?? 0,
+      eightBitMime: p?.eightBitMime ?? false,
+      smtputf8: p?.smtputf8 ?? false
+    }
   }
 
   const end = (sessionId: string): void => {
@@ -109,7 +125,12 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     deps.handoff.end(sessionId)
   }
 
-  const decide = async (envelope: Envelope.Envelope, spool: Smtp.Spool, id: string, earlier: Engine.Earlier): Promise<{ plan: Plan; outcomes: ReadonlyArray<RecipientOutcome> }> => {
+  const decide = async (
+    envelope: Envelope.Envelope,
+    spool: Smtp.Spool,
+    id: string,
+    earlier: Engine.Earlier
+  ): Promise<{ plan: Plan; outcomes: ReadonlyArray<RecipientOutcome> }> => {
     if (deps.evaluate === undefined) return { plan: deliverAll(envelope.rcptTo), outcomes: [] }
     try {
       const outcomes = await deps.evaluate(envelope, spool, earlier)
@@ -141,7 +162,12 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
 
   const users = deps.users ?? []
   return {
-    ...(users.length > 0 ? { onAuth: async (session: Smtp.SmtpSessionInfo, request: Smtp.AuthRequest) => checkLogin(users, session, request, log) } : {}),
+    ...(users.length > 0
+      ? {
+          onAuth: async (session: Smtp.SmtpSessionInfo, request: Smtp.AuthRequest) =>
+            checkLogin(users, session, request, log)
+        }
+      : {}),
     onConnect: async (session) => {
       deps.metrics.add("connections")
       const limited = await deps.rateLimits?.connection(session.clientAddress)
@@ -156,7 +182,8 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
 
     onMailFrom: async (session, address, p) => {
       // Authenticated clients (our own relays and submission accounts) are not rate limited.
-      const limited = session.authenticatedUser === undefined ? await deps.rateLimits?.message(session.clientAddress) : undefined
+      const limited =
+        session.authenticatedUser === undefined ? await deps.rateLimits?.message(session.clientAddress) : undefined
       if (limited !== undefined) return limited
       const refused = await deps.phases.mail(session, address)
       if (refused !== undefined) return refused

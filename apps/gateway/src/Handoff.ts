@@ -50,10 +50,15 @@ export const maildirHandoff = (root: string, hostname: string, domains: Readonly
   const maildir = new Delivery.MaildirDelivery({ root, hostname })
   return {
     describe: `maildir ${root}`,
-    recipient: async (_tx, recipient) => (domains === "every" || isLocal(recipient, domains) ? undefined : notLocal(recipient)),
+    recipient: async (_tx, recipient) =>
+      domains === "every" || isLocal(recipient, domains) ? undefined : notLocal(recipient),
     deliver: async (_tx, recipients, source) => {
       const results = await maildir.deliver(recipients, source)
-      return results.map((r) => ({ recipient: r.recipient, accepted: true, reply: { code: 250, enhanced: "2.0.0", text: `stored ${r.path}` } }))
+      return results.map((r) => ({
+        recipient: r.recipient,
+        accepted: true,
+        reply: { code: 250, enhanced: "2.0.0", text: `stored ${r.path}` }
+      }))
     },
     end: () => undefined,
     release: () => undefined,

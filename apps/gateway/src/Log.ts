@@ -47,11 +47,18 @@ const text = (time: string, level: Level, event: string, fields: Fields): string
   return line
 }
 
-const json = (time: string, level: Level, event: string, fields: Fields): string => JSON.stringify({ time, level, event, ...fields })
+const json = (time: string, level: Level, event: string, fields: Fields): string =>
+  JSON.stringify({ time, level, event, ...fields })
 
 const levelOf = (l: LogLevel.LogLevel): Level => {
   const s = String(l).toLowerCase()
-  return s.startsWith("debug") || s.startsWith("trace") ? "debug" : s.startsWith("warn") ? "warn" : s.startsWith("error") || s.startsWith("fatal") ? "error" : "info"
+  return s.startsWith("debug") || s.startsWith("trace")
+    ? "debug"
+    : s.startsWith("warn")
+      ? "warn"
+      : s.startsWith("error") || s.startsWith("fatal")
+        ? "error"
+        : "info"
 }
 
 /** A logger writing each line to `write` (stdout in `main`, a test's array in tests). */
@@ -69,7 +76,10 @@ export const make = (settings: LogSettings, write: (line: string) => void, now: 
     info: (name, fields) => event("info", name, fields),
     warn: (name, fields) => event("warn", name, fields),
     error: (name, fields) => event("error", name, fields),
-    lines: (level = "debug") => (line) => event(level, "note", { text: line }),
+    lines:
+      (level = "debug") =>
+      (line) =>
+        event(level, "note", { text: line }),
     effectLogger: Logger.make((options) => {
       const message = Array.isArray(options.message) ? options.message.map(String).join(" ") : String(options.message)
       event(levelOf(options.logLevel), "note", { text: message })
@@ -78,4 +88,8 @@ export const make = (settings: LogSettings, write: (line: string) => void, now: 
 }
 
 /** Discards everything (a library caller that gave no sink). */
-export const silent: GatewayLog = make({ level: "error", format: "text" }, () => undefined, () => 0)
+export const silent: GatewayLog = make(
+  { level: "error", format: "text" },
+  () => undefined,
+  () => 0
+)

@@ -20,7 +20,10 @@ export const messageLine = (
   size: number,
   millis: number
 ): Record<string, string | number> => {
-  const worst = outcomes.reduce<RecipientOutcome | undefined>((w, o) => (w === undefined || RANK[o.verdict.class] > RANK[w.verdict.class] ? o : w), undefined)
+  const worst = outcomes.reduce<RecipientOutcome | undefined>(
+    (w, o) => (w === undefined || RANK[o.verdict.class] > RANK[w.verdict.class] ? o : w),
+    undefined
+  )
   const actions = [...new Set(outcomes.map((o) => o.action._tag))]
   return {
     client: envelope.clientAddress,

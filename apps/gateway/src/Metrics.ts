@@ -53,7 +53,10 @@ export class Metrics {
 
   readonly prom = makePromMetrics()
   private readonly mirrored = Object.fromEntries(
-    (Object.keys(HELP) as Array<keyof Counters>).map((k) => [k, this.prom.counter(`mailmoat_${snake(k)}_total`, HELP[k])])
+    (Object.keys(HELP) as Array<keyof Counters>).map((k) => [
+      k,
+      this.prom.counter(`mailmoat_${snake(k)}_total`, HELP[k])
+    ])
   ) as Record<keyof Counters, ReturnType<typeof this.prom.counter>>
 
   add(name: keyof Counters, n = 1): void {

@@ -50,15 +50,27 @@ export interface LoadPluginsOptions {
 }
 
 /** Loads the configured plugins; rejects with `PluginLoadError` when any of them has a problem. */
-export const loadPlugins = async (specs: ReadonlyArray<GatewayConfig.PluginConfig>, options: LoadPluginsOptions): Promise<LoadedPlugins> => {
+export const loadPlugins = async (
+  specs: ReadonlyArray<GatewayConfig.PluginConfig>,
+  options: LoadPluginsOptions
+): Promise<LoadedPlugins> => {
   // The resolver reports free text (what it found, what it could not use).
-  const loaded = await PluginResolve.loadPlugins(specs, { baseDir: options.baseDir, log: options.logger.lines("info"), setupTimeoutMillis: options.setupTimeoutMillis })
+  const loaded = await PluginResolve.loadPlugins(specs, {
+    baseDir: options.baseDir,
+    log: options.logger.lines("info"),
+    setupTimeoutMillis: options.setupTimeoutMillis
+  })
   if (loaded.problems.length > 0) {
     await loaded.close()
     throw new PluginLoadError(loaded.problems.map(Plugins.formatProblem))
   }
   for (const p of loaded.plugins) {
-    options.logger.info("plugin_loaded", { plugin: p.name, use: p.use, providers: p.providers.map((x) => x.name).join(","), stages: p.stages.map((s) => s.name).join(",") })
+    options.logger.info("plugin_loaded", {
+      plugin: p.name,
+      use: p.use,
+      providers: p.providers.map((x) => x.name).join(","),
+      stages: p.stages.map((s) => s.name).join(",")
+    })
   }
   const status = loaded.plugins.map((p) =>
     Object.freeze({

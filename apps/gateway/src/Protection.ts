@@ -18,7 +18,15 @@
  */
 import type { GatewayLog } from "./Log.ts"
 import { type AntispamInput, Classifier, ListStore, makeServerAntispam, type ServerAntispam } from "@mailmoat/antispam"
-import type { BlocklistProvider, DnsShape, Engine, Envelope, Stage, TempRejectStoreShape, TokenStoreShape } from "@mailmoat/core"
+import type {
+  BlocklistProvider,
+  DnsShape,
+  Engine,
+  Envelope,
+  Stage,
+  TempRejectStoreShape,
+  TokenStoreShape
+} from "@mailmoat/core"
 import { DnsService, ListDocuments, MessageModel, TempRejectStore, TokenStore } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect } from "effect"
@@ -58,7 +66,10 @@ export interface Protection {
 }
 
 /** Builds the protection on the engine's services; the stores themselves close with their layer. */
-export const startProtection = (settings: ProtectionSettings, logger: GatewayLog): Effect.Effect<Protection, never, EngineServices> =>
+export const startProtection = (
+  settings: ProtectionSettings,
+  logger: GatewayLog
+): Effect.Effect<Protection, never, EngineServices> =>
   Effect.gen(function* () {
     const dns = yield* DnsService
     const stateStore = yield* TempRejectStore
@@ -76,7 +87,10 @@ interface Services {
 }
 
 const build = (settings: ProtectionSettings, services: Services, log: (line: string) => void): Protection => {
-  const classifier = settings.classifier.enabled === false ? undefined : Classifier.setup(settings.classifier, { dataDir: settings.dataDir, log, store: services.tokens })
+  const classifier =
+    settings.classifier.enabled === false
+      ? undefined
+      : Classifier.setup(settings.classifier, { dataDir: settings.dataDir, log, store: services.tokens })
   const module = makeServerAntispam(settings.antispam, {
     dns: services.dns,
     stateStore: services.stateStore,
@@ -97,7 +111,14 @@ const build = (settings: ProtectionSettings, services: Services, log: (line: str
     classifierStage: classifier?.stage,
     status: () => {
       const s = module.status()
-      const model = classifier ? { classifier: { model: classifier.modelPath, ...(classifier.updater ? { updates: classifier.updater.status() } : {}) } } : { classifier: "off" }
+      const model = classifier
+        ? {
+            classifier: {
+              model: classifier.modelPath,
+              ...(classifier.updater ? { updates: classifier.updater.status() } : {})
+            }
+          }
+        : { classifier: "off" }
       return { state: s.state, ...s.modules, ...model, lists: s.lists, counters: s.counters }
     },
     close: async () => {

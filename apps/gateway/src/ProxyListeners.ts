@@ -111,7 +111,10 @@ const certifiedNames = (listen: HostPort, upstream: HostPort): ReadonlyArray<str
   return [...new Set(names.map((n) => n.toLowerCase()))]
 }
 
-const loadCaOrExplain = async (ca: GatewayConfig.ProtocolsConfig["ca"], base: string): Promise<Interception.LoadedCa> => {
+const loadCaOrExplain = async (
+  ca: GatewayConfig.ProtocolsConfig["ca"],
+  base: string
+): Promise<Interception.LoadedCa> => {
   const certPath = resolve(base, ca.cert)
   const keyPath = resolve(base, ca.key)
   try {
@@ -141,7 +144,10 @@ const readUpstreamCa = (upstreamCa: string, base: string): string | undefined =>
  * whole message, then its parts, each bounded by `clamd.timeoutSeconds` (the threat stage's own
  * budget is three timeouts plus a second).
  */
-const scanLimits = (protocols: GatewayConfig.ProtocolsConfig, given: MailProxy.ProxyLimits | undefined): MailProxy.ProxyLimits => {
+const scanLimits = (
+  protocols: GatewayConfig.ProtocolsConfig,
+  given: MailProxy.ProxyLimits | undefined
+): MailProxy.ProxyLimits => {
   const limits = { maxLiteralBytes: protocols.maxLiteralMB * MB, maxMessageBytes: protocols.maxScanMB * MB, ...given }
   if (given?.scanTimeoutMs !== undefined || protocols.clamd === undefined) return limits
   return { ...limits, scanTimeoutMs: Math.max(30_000, (protocols.clamd.timeoutSeconds * 3 + 5) * 1000) }
@@ -156,7 +162,12 @@ interface Running {
 }
 
 /** `tlsFiltering: false` on a TLS port: bytes are relayed as they are, both ways. */
-const startPipe = (listen: HostPort, upstream: HostPort, logger: GatewayLog, connectTimeoutMs: number): Promise<Running> => {
+const startPipe = (
+  listen: HostPort,
+  upstream: HostPort,
+  logger: GatewayLog,
+  connectTimeoutMs: number
+): Promise<Running> => {
   const open = new Set<net.Socket>()
   const server = net.createServer((client) => {
     const up = net.connect({ host: upstream.host, port: upstream.port })
@@ -171,7 +182,10 @@ const startPipe = (listen: HostPort, upstream: HostPort, logger: GatewayLog, con
       up.destroy()
       open.delete(client)
     }
-    const timer = setTimeout(() => end(`upstream ${upstream.host}:${upstream.port} connect timed out`), connectTimeoutMs)
+    const timer = setTimeout(
+      () => end(`upstream ${upstream.host}:${upstream.port} connect timed out`),
+      connectTimeoutMs
+    )
     up.once("connect", () => clearTimeout(timer))
     client.on("error", () => end())
     up.on("error", (error: Error) => end(`upstream error: ${error.message}`))
@@ -199,24 +213,43 @@ const startPipe = (listen: HostPort, upstream: HostPort, logger: GatewayLog, con
 }
 
 /** Starts every configured listener; on any failure the ones already started are closed. */
-export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConfig, options: ProxyListenerOptions): Promise<ProxyListeners> => {
+export const startProxyListeners = async (
+  protocols: GatewayConfig.ProtocolsConfig,
+  options: ProxyListenerOptions
+): Promise<ProxyListeners> => {
   const { logger } = options
   // The proxies of the protocols package report free text: failures and refusals (warn).
   const log = logger.lines("warn")
   const tlsPorts = parseTlsPorts(protocols.tlsPorts)
   const plans = protocols.listeners.map((l) => {
     const upstream = parseHostPort(l.upstream)
-    return { listen: parseHostPort(l.listen), upstream, upstreamText: l.upstream, protocol: l.protocol, implicit: tlsPorts.has(upstream.port) }
+    return {
+      listen: parseHostPort(l.listen),
+      upstream,
+      upstreamText: l.upstream,
+      protocol: l.protocol,
+      implicit: tlsPorts.has(upstream.port)
+    }
   })
   const intercept = protocols.tlsFiltering && plans.length > 0
-  const minter = intercept ? await Interception.LeafMinter.make(await loadCaOrExplain(protocols.ca, options.base), { validityDays: LEAF_VALIDITY_DAYS }) : undefined
+  const minter = intercept
+    ? await Interception.LeafMinter.make(await loadCaOrExplain(protocols.ca, options.base), {
+        validityDays: LEAF_VALIDITY_DAYS
+      })
+    : undefined
   const upstreamCa = readUpstreamCa(protocols.upstreamCa, options.base)
   const limits = scanLimits(protocols, options.limits)
   const leaves: Array<Interception.Leaf> = []
   const running: Array<{ info: ProxyListenerInfo; handle: Running }> = []
   try {
     for (const [index, plan] of plans.entries()) {
-      const mode: ListenerMode = plan.implicit ? (minter ? "implicit-tls" : "passthrough") : minter ? "clear+starttls" : "clear"
+      const mode: ListenerMode = plan.implicit
+        ? minter
+          ? "implicit-tls"
+          : "passthrough"
+        : minter
+          ? "clear+starttls"
+          : "clear"
       // A listen address in use or not ours names its configuration key (exit 2).
       const key = `protocols.listeners[${index}].listen`
       const listening = <A>(started: Promise<A>): Promise<A> =>
@@ -229,19 +262,24 @@ export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConf
       } else {
         const leaf = minter ? await minter.mint(certifiedNames(plan.listen, plan.upstream)) : undefined
         if (leaf) leaves.push(leaf)
-        handle = await listening(MailProxy.listen({
-          listen: plan.listen,
-          upstream: plan.upstream,
-          protocol: plan.protocol,
-          mode: mode === "implicit-tls" ? "implicit-tls" : "plain",
-          ...(leaf ? { clientTls: { key: leaf.keyPem, cert: leaf.certPem } } : {}),
-          upstreamTls: upstreamCa === undefined ? {} : { ca: upstreamCa },
-          scanner: options.scanner,
-          limits,
-          log
-        }))
+        handle = await listening(
+          MailProxy.listen({
+            listen: plan.listen,
+            upstream: plan.upstream,
+            protocol: plan.protocol,
+            mode: mode === "implicit-tls" ? "implicit-tls" : "plain",
+            ...(leaf ? { clientTls: { key: leaf.keyPem, cert: leaf.certPem } } : {}),
+            upstreamTls: upstreamCa === undefined ? {} : { ca: upstreamCa },
+            scanner: options.scanner,
+            limits,
+            log
+          })
+        )
       }
-      running.push({ info: { listen: handle.address, upstream: plan.upstreamText, protocol: plan.protocol, mode }, handle })
+      running.push({
+        info: { listen: handle.address, upstream: plan.upstreamText, protocol: plan.protocol, mode },
+        handle
+      })
     }
   } catch (error) {
     await Promise.all(running.map((r) => r.handle.close()))
@@ -250,7 +288,11 @@ export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConf
   const checkExpiry = () => {
     for (const leaf of leaves)
       if (leaf.notAfter.getTime() - options.now() < EXPIRY_WARNING_MS)
-        logger.warn("certificate_expiring", { names: leaf.names.join(", "), expires: leaf.notAfter.toISOString(), text: "restart the gateway to mint a new one" })
+        logger.warn("certificate_expiring", {
+          names: leaf.names.join(", "),
+          expires: leaf.notAfter.toISOString(),
+          text: "restart the gateway to mint a new one"
+        })
   }
   const expiryTimer = leaves.length > 0 ? setInterval(checkExpiry, 12 * 3600_000) : undefined
   expiryTimer?.unref()
@@ -258,7 +300,11 @@ export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConf
     listeners: running.map((r) => r.info),
     status: () => ({
       tlsFiltering: protocols.tlsFiltering,
-      listeners: running.map((r) => ({ ...r.info, listen: `${r.info.listen.host}:${r.info.listen.port}`, connections: r.handle.connections() })),
+      listeners: running.map((r) => ({
+        ...r.info,
+        listen: `${r.info.listen.host}:${r.info.listen.port}`,
+        connections: r.handle.connections()
+      })),
       ...(minter ? { certificates: minter.stats() } : {})
     }),
     close: async () => {
@@ -274,13 +320,29 @@ export const startProxyListeners = async (protocols: GatewayConfig.ProtocolsConf
  */
 export const startProxies = async (
   config: GatewayConfig.Config,
-  options: { readonly base: string; readonly dataDir: string; readonly logger: GatewayLog; readonly now: () => number; readonly classifierStage?: Stage | undefined }
+  options: {
+    readonly base: string
+    readonly dataDir: string
+    readonly logger: GatewayLog
+    readonly now: () => number
+    readonly classifierStage?: Stage | undefined
+  }
 ): Promise<ProxyListeners | undefined> => {
   if (!config.protocols.filtering || config.protocols.listeners.length === 0) return undefined
-  const client = makeClientScanner(config, { dataDir: options.dataDir, base: options.base, logger: options.logger, classifierStage: options.classifierStage })
+  const client = makeClientScanner(config, {
+    dataDir: options.dataDir,
+    base: options.base,
+    logger: options.logger,
+    classifierStage: options.classifierStage
+  })
   let listeners: ProxyListeners
   try {
-    listeners = await startProxyListeners(config.protocols, { base: options.base, scanner: client.scanner, logger: options.logger, now: options.now })
+    listeners = await startProxyListeners(config.protocols, {
+      base: options.base,
+      scanner: client.scanner,
+      logger: options.logger,
+      now: options.now
+    })
   } catch (error) {
     await client.close()
     throw error

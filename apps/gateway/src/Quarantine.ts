@@ -39,7 +39,14 @@ export const openQuarantine = (settings: QuarantineSettings): Quarantine => {
   return {
     describe: settings.state.backend === "redis" ? describeState(settings.state) : settings.path,
     store,
-    put: (entry, source) => store.put({ envelope: entry.envelope, recipients: entry.recipients, reason: entry.reason, verdict: entry.verdict, message: source }),
+    put: (entry, source) =>
+      store.put({
+        envelope: entry.envelope,
+        recipients: entry.recipients,
+        reason: entry.reason,
+        verdict: entry.verdict,
+        message: source
+      }),
     close: () => store.close()
   }
 }

@@ -38,8 +38,17 @@ export interface RateLimits {
 
 const unmapped = (ip: string): string => (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip)
 
-export const makeRateLimits = (counter: RateCounterShape, limits: RateLimitSettings, logger: GatewayLog): RateLimits => {
-  const check = async (kind: "connection" | "message", rawIp: string, perIp: number, perNetwork: number): Promise<Smtp.SmtpReply | undefined> => {
+export const makeRateLimits = (
+  counter: RateCounterShape,
+  limits: RateLimitSettings,
+  logger: GatewayLog
+): RateLimits => {
+  const check = async (
+    kind: "connection" | "message",
+    rawIp: string,
+    perIp: number,
+    perNetwork: number
+  ): Promise<Smtp.SmtpReply | undefined> => {
     if (perIp <= 0 && perNetwork <= 0) return undefined
     const ip = unmapped(rawIp)
     const network = Smtp.networkOf(ip)
@@ -51,7 +60,12 @@ export const makeRateLimits = (counter: RateCounterShape, limits: RateLimitSetti
       return undefined
     }
     const [byIp = 0, byNetwork = 0] = counts
-    const over = perIp > 0 && byIp > perIp ? { scope: "ip", count: byIp, limit: perIp } : perNetwork > 0 && byNetwork > perNetwork ? { scope: "network", count: byNetwork, limit: perNetwork } : undefined
+    const over =
+      perIp > 0 && byIp > perIp
+        ? { scope: "ip", count: byIp, limit: perIp }
+        : perNetwork > 0 && byNetwork > perNetwork
+          ? { scope: "network", count: byNetwork, limit: perNetwork }
+          : undefined
     if (over === undefined) return undefined
     logger.warn("rate_limited", { kind, ip, network, ...over, windowSeconds: Math.round(limits.windowMs / 1000) })
     const what = kind === "connection" ? "connections" : "messages"

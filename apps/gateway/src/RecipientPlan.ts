@@ -75,7 +75,12 @@ export const plan = (recipients: ReadonlyArray<string>, outcomes: ReadonlyArray<
     switch (action._tag) {
       case "Deliver": {
         const key = JSON.stringify([action.addHeaders, action.subjectPrefix ?? null, action.changes ?? null])
-        const g = deliver.get(key) ?? { recipients: [], addHeaders: action.addHeaders, subjectPrefix: action.subjectPrefix, ...(action.changes ? { changes: action.changes } : {}) }
+        const g = deliver.get(key) ?? {
+          recipients: [],
+          addHeaders: action.addHeaders,
+          subjectPrefix: action.subjectPrefix,
+          ...(action.changes ? { changes: action.changes } : {})
+        }
         g.recipients.push(recipient)
         deliver.set(key, g)
         break
@@ -84,7 +89,11 @@ export const plan = (recipients: ReadonlyArray<string>, outcomes: ReadonlyArray<
         toQuarantine(recipient, action.reason, verdict)
         break
       case "Reject":
-        toQuarantine(recipient, `rejected for this recipient, quarantined because other recipients accept the message: ${action.reason}`, verdict)
+        toQuarantine(
+          recipient,
+          `rejected for this recipient, quarantined because other recipients accept the message: ${action.reason}`,
+          verdict
+        )
         break
       case "Drop":
         drop.push(recipient)

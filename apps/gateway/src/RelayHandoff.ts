@@ -101,7 +101,9 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
   }
 
   /** The session's connection; `reused` when it had been idle (kept or pooled) and may be stale. */
-  const connected = async (d: Downstream): Promise<{ readonly client: Delivery.SmtpRelayClient; readonly reused: boolean }> => {
+  const connected = async (
+    d: Downstream
+  ): Promise<{ readonly client: Delivery.SmtpRelayClient; readonly reused: boolean }> => {
     if (d.client?.usable) return { client: d.client, reused: !d.inTransaction }
     drop(d)
     const pooled = takeIdle()
@@ -169,7 +171,14 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
           const delivered = await client.data(source())
           d.inTransaction = false
           const all = new Map([...refused, ...delivered].map((r) => [r.recipient.toLowerCase(), r]))
-          return recipients.map((r) => all.get(r.toLowerCase()) ?? { recipient: r, accepted: false, reply: { code: 451, enhanced: "4.3.0", text: "not sent" } })
+          return recipients.map(
+            (r) =>
+              all.get(r.toLowerCase()) ?? {
+                recipient: r,
+                accepted: false,
+                reply: { code: 451, enhanced: "4.3.0", text: "not sent" }
+              }
+          )
         } catch (error) {
           drop(d)
           throw error
@@ -211,7 +220,10 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
       sessions.clear()
       const parked = idle.splice(0)
       for (const p of parked) clearTimeout(p.timer)
-      await Promise.all([...all.map((d) => serial(d, async () => d.client?.quit())), ...parked.map((p) => p.client.quit())])
+      await Promise.all([
+        ...all.map((d) => serial(d, async () => d.client?.quit())),
+        ...parked.map((p) => p.client.quit())
+      ])
     }
   }
 }

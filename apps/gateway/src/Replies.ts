@@ -41,20 +41,45 @@ export const refusal = (phase: Phase, refusal: Refusal, reason: string): Smtp.Sm
 }
 
 /** The reply to a decision at `phase`, or undefined when the decision does not refuse. */
-export const forDecision = (phase: Phase, decision: { readonly _tag: string; readonly reason?: string } | undefined): Smtp.SmtpReply | undefined =>
-  decision?._tag === "Reject" || decision?._tag === "Tempfail" ? refusal(phase, decision._tag, decision.reason ?? "") : undefined
+export const forDecision = (
+  phase: Phase,
+  decision: { readonly _tag: string; readonly reason?: string } | undefined
+): Smtp.SmtpReply | undefined =>
+  decision?._tag === "Reject" || decision?._tag === "Tempfail"
+    ? refusal(phase, decision._tag, decision.reason ?? "")
+    : undefined
 
-export const accepted = (queueId: string): Smtp.SmtpReply => ({ code: 250, enhanced: "2.0.0", text: `Ok: queued as ${queueId}` })
+export const accepted = (queueId: string): Smtp.SmtpReply => ({
+  code: 250,
+  enhanced: "2.0.0",
+  text: `Ok: queued as ${queueId}`
+})
 
-export const localProblem = (what = "Temporary local problem"): Smtp.SmtpReply => ({ code: 451, enhanced: "4.3.0", text: `${what}, try again later` })
+export const localProblem = (what = "Temporary local problem"): Smtp.SmtpReply => ({
+  code: 451,
+  enhanced: "4.3.0",
+  text: `${what}, try again later`
+})
 
 /** The downstream's refusal of one recipient at RCPT TO, passed on. */
-export const downstreamRefusal = (r: Smtp.SmtpReply): Smtp.SmtpReply => ({ code: r.code === 421 ? 451 : r.code, enhanced: r.enhanced, text: `Downstream: ${r.text}` })
+export const downstreamRefusal = (r: Smtp.SmtpReply): Smtp.SmtpReply => ({
+  code: r.code === 421 ? 451 : r.code,
+  enhanced: r.enhanced,
+  text: `Downstream: ${r.text}`
+})
 
 /** DATA when the downstream deferred (some) recipients: a 4xx that keeps our session open. */
 export const downstreamTemporary = (r: Smtp.SmtpReply): Smtp.SmtpReply =>
-  r.code >= 400 && r.code < 500 && r.code !== 421 ? r : { code: 451, enhanced: r.enhanced?.startsWith("4.") ? r.enhanced : "4.4.0", text: r.text }
+  r.code >= 400 && r.code < 500 && r.code !== 421
+    ? r
+    : { code: 451, enhanced: r.enhanced?.startsWith("4.") ? r.enhanced : "4.4.0", text: r.text }
 
 /** DATA when the downstream refused every recipient: its 5xx, marked as the downstream's. */
 export const downstreamPermanent = (r: Smtp.SmtpReply): Smtp.SmtpReply =>
-  r.code >= 500 ? { code: r.code, enhanced: r.enhanced ?? "5.0.0", text: r.text.startsWith("Downstream") ? r.text : `Downstream: ${r.text}` } : downstreamTemporary(r)
+  r.code >= 500
+    ? {
+        code: r.code,
+        enhanced: r.enhanced ?? "5.0.0",
+        text: r.text.startsWith("Downstream") ? r.text : `Downstream: ${r.text}`
+      }
+    : downstreamTemporary(r)

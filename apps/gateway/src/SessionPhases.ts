@@ -25,7 +25,12 @@ import { clean, forDecision } from "./Replies.ts"
 export interface SessionPhases {
   readonly connect: (session: Smtp.SmtpSessionInfo) => Promise<Smtp.SmtpReply | undefined>
   readonly mail: (session: Smtp.SmtpSessionInfo, mailFrom: string) => Promise<Smtp.SmtpReply | undefined>
-  readonly rcpt: (session: Smtp.SmtpSessionInfo, mailFrom: string, recipient: string, accepted: ReadonlyArray<string>) => Promise<Smtp.SmtpReply | undefined>
+  readonly rcpt: (
+    session: Smtp.SmtpSessionInfo,
+    mailFrom: string,
+    recipient: string,
+    accepted: ReadonlyArray<string>
+  ) => Promise<Smtp.SmtpReply | undefined>
   /** What the session's phases gave, for the data phase of its current transaction. */
   readonly earlier: (sessionId: string) => Engine.Earlier
   /** The transaction is over (DATA answered, RSET, QUIT): its mail and rcpt results go. */
@@ -73,9 +78,15 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
   const { logger } = options
 
   /** Logs what went wrong and what was decided; the reply when the phase refuses. */
-  const answer = (session: Smtp.SmtpSessionInfo, phase: Phase, outcome: Engine.PhaseOutcome, subject: string): Smtp.SmtpReply | undefined => {
+  const answer = (
+    session: Smtp.SmtpSessionInfo,
+    phase: Phase,
+    outcome: Engine.PhaseOutcome,
+    subject: string
+  ): Smtp.SmtpReply | undefined => {
     for (const t of outcome.traces)
-      if (t.outcome !== "ok" && t.outcome !== "skipped") logger.warn("stage_failed", { queue: session.id, phase, stage: t.stage, outcome: String(t.outcome) })
+      if (t.outcome !== "ok" && t.outcome !== "skipped")
+        logger.warn("stage_failed", { queue: session.id, phase, stage: t.stage, outcome: String(t.outcome) })
     const d = outcome.decided
     if (d === undefined) return undefined
     const reply = forDecision(phase, d.decision)
@@ -109,7 +120,9 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
     },
     rcpt: async (session, mailFrom, recipient, accepted) => {
       const state = stateOf(session.id)
-      const outcome = await options.run(engine.rcpt(envelopeOf(session, mailFrom, [...accepted, recipient]), recipient, state.facts))
+      const outcome = await options.run(
+        engine.rcpt(envelopeOf(session, mailFrom, [...accepted, recipient]), recipient, state.facts)
+      )
       const reply = answer(session, "rcpt", outcome, recipient)
       if (reply === undefined) state.rcpt.set(recipient, outcome)
       return reply

@@ -61,7 +61,11 @@ export interface GatewaySettings {
     /** Listener resource limits, as `SmtpServer.listen` options (free-space paths are added at start). */
     readonly limits: SmtpLimits
     /** SMTP AUTH accounts (offered inside TLS only); empty: AUTH is not offered. */
-    readonly users: ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }>
+    readonly users: ReadonlyArray<{
+      readonly username: string
+      readonly password: string
+      readonly bypassAntispam: boolean
+    }>
   }
   readonly delivery: DeliverySettings
   readonly quarantine: { readonly path: string }
@@ -81,15 +85,27 @@ const readPem = (path: string, key: string, base: string): string => {
   try {
     return readFileSync(resolve(base, path), "utf8")
   } catch (error) {
-    throw new StartupError({ key, reason: "MissingFile", detail: `cannot read ${path}: ${(error as Error).message}`, cause: error })
+    throw new StartupError({
+      key,
+      reason: "MissingFile",
+      detail: `cannot read ${path}: ${(error as Error).message}`,
+      cause: error
+    })
   }
 }
 
 /** The SMTP certificate and key, read and checked (PEM, and the key belongs to the certificate). */
 const smtpTls = (tls: GatewayConfig.SmtpConfig["tls"], base: string): GatewaySettings["smtp"]["tls"] => {
   if (tls === undefined) return undefined
-  const pair = { cert: readPem(tls.certFile, "smtp.tls.certFile", base), key: readPem(tls.keyFile, "smtp.tls.keyFile", base) }
-  checkKeyPair(pair, { certFile: "smtp.tls.certFile", keyFile: "smtp.tls.keyFile" }, { cert: tls.certFile, key: tls.keyFile })
+  const pair = {
+    cert: readPem(tls.certFile, "smtp.tls.certFile", base),
+    key: readPem(tls.keyFile, "smtp.tls.keyFile", base)
+  }
+  checkKeyPair(
+    pair,
+    { certFile: "smtp.tls.certFile", keyFile: "smtp.tls.keyFile" },
+    { cert: tls.certFile, key: tls.keyFile }
+  )
   return pair
 }
 
@@ -108,7 +124,10 @@ const isLoopback = (host: string) => /^(127\.|::1$|::ffff:127\.|localhost$)/i.te
  * or a quick start, nobody else can reach it); on a reachable listener it is a configuration
  * error, because a Maildir that takes every domain lets anyone create mailboxes on our disk.
  */
-const maildirDomains = (c: GatewayConfig.Config, configured: ReadonlyArray<string> | undefined): ReadonlyArray<string> | "every" => {
+const maildirDomains = (
+  c: GatewayConfig.Config,
+  configured: ReadonlyArray<string> | undefined
+): ReadonlyArray<string> | "every" => {
   if (configured === undefined) {
     if (isLoopback(c.smtp.host)) return "every"
     throw new ConfigError([
@@ -124,7 +143,11 @@ const delivery = (c: GatewayConfig.Config, dataDir: string, base: string): Deliv
   if (d === undefined) {
     const m = c.delivery.maildir
     const section = typeof m === "string" ? { path: m } : (m ?? {})
-    return { mode: "maildir", path: resolve(base, section.path ?? `${dataDir}/maildir`), domains: maildirDomains(c, section.domains) }
+    return {
+      mode: "maildir",
+      path: resolve(base, section.path ?? `${dataDir}/maildir`),
+      domains: maildirDomains(c, section.domains)
+    }
   }
   return {
     mode: "relay",
@@ -154,7 +177,11 @@ export interface SmtpLimits {
 }
 
 /** The listener's limit options: `smtp.limits`, with the directories whose free space is checked at MAIL. */
-export const listenerLimits = (s: GatewaySettings, spoolDir: string, authFailures?: Smtp.AuthFailureStore): Partial<Smtp.SmtpServerOptions> => {
+export const listenerLimits = (
+  s: GatewaySettings,
+  spoolDir: string,
+  authFailures?: Smtp.AuthFailureStore
+): Partial<Smtp.SmtpServerOptions> => {
   const l = s.smtp.limits
   const stores = [spoolDir, s.quarantine.path, ...(s.delivery.mode === "maildir" ? [s.delivery.path] : [])]
   return {
@@ -177,7 +204,11 @@ const smtpLimits = (l: GatewayConfig.Config["smtp"]["limits"]): SmtpLimits => ({
   maxTransactions: l.maxTransactionsPerSession,
   maxHops: l.maxHops,
   minFreeBytes: l.minFreeSpaceMB * 1024 * 1024,
-  authLimit: { maxFailures: l.authMaxFailures, windowMs: l.authWindowSeconds * 1000, lockoutMs: l.authLockoutSeconds * 1000 },
+  authLimit: {
+    maxFailures: l.authMaxFailures,
+    windowMs: l.authWindowSeconds * 1000,
+    lockoutMs: l.authLockoutSeconds * 1000
+  },
   rates: {
     windowMs: l.rateWindowSeconds * 1000,
     connectionsPerIp: l.connectionRatePerIp,
@@ -194,7 +225,10 @@ const smtpLimits = (l: GatewayConfig.Config["smtp"]["limits"]): SmtpLimits => ({
 /** AUTH needs TLS (credentials never cross in clear): accounts without `smtp.tls` are a config error. */
 const authUsers = (c: GatewayConfig.Config): GatewaySettings["smtp"]["users"] => {
   const users = c.smtp.auth?.users ?? []
-  if (users.length > 0 && c.smtp.tls === undefined) throw new ConfigError(["smtp.auth: expected smtp.tls to be set too (AUTH is offered inside TLS only), got accounts without a certificate"])
+  if (users.length > 0 && c.smtp.tls === undefined)
+    throw new ConfigError([
+      "smtp.auth: expected smtp.tls to be set too (AUTH is offered inside TLS only), got accounts without a certificate"
+    ])
   return users
 }
 

@@ -22,7 +22,13 @@ import { ListFile, RecipientDirectory } from "@mailmoat/antispam"
 import { type DnsCacheStore, type ListDocumentsShape, type RateCounterShape, State } from "@mailmoat/core"
 import { FileListDocuments } from "@mailmoat/platform-node"
 import type { Smtp } from "@mailmoat/protocols"
-import { RedisAuthFailureStore, RedisConnection, RedisDnsCacheStore, RedisListDocuments, RedisRateCounter } from "@mailmoat/redis"
+import {
+  RedisAuthFailureStore,
+  RedisConnection,
+  RedisDnsCacheStore,
+  RedisListDocuments,
+  RedisRateCounter
+} from "@mailmoat/redis"
 import type { GatewayLog } from "./Log.ts"
 import type { GatewaySettings } from "./Settings.ts"
 import type { StateSettings } from "./StateStores.ts"
@@ -55,7 +61,11 @@ export interface SharedState {
   readonly close: () => Promise<void>
 }
 
-export const embedded = (): SharedState => ({ backend: "embedded", rateCounter: State.makeMemoryRateCounter(), close: async () => {} })
+export const embedded = (): SharedState => ({
+  backend: "embedded",
+  rateCounter: State.makeMemoryRateCounter(),
+  close: async () => {}
+})
 
 export const openSharedState = async (settings: SharedStateSettings, logger: GatewayLog): Promise<SharedState> => {
   const options = settings.state.backend === "redis" ? settings.state.redis : undefined
@@ -73,7 +83,11 @@ export const openSharedState = async (settings: SharedStateSettings, logger: Gat
   seedDirectory(lists, settings.directoryFile, logger)
   return {
     backend: "redis",
-    dnsCache: RedisDnsCacheStore.make({ client, prefix, onError: (error, operation) => logger.debug("dns_cache_failed", { operation, error: String(error) }) }),
+    dnsCache: RedisDnsCacheStore.make({
+      client,
+      prefix,
+      onError: (error, operation) => logger.debug("dns_cache_failed", { operation, error: String(error) })
+    }),
     rateCounter: RedisRateCounter.make({ client, prefix }),
     authFailures: RedisAuthFailureStore.make({ client, prefix }),
     lists,
@@ -97,7 +111,11 @@ export const openListDocuments = async (
     return { documents: FileListDocuments.make(dir), where: dir, close: async () => {} }
   }
   const connection = RedisConnection.acquire(state.redis)
-  const documents = RedisListDocuments.make({ client: connection.client, prefix: connection.keyPrefix, names: [...ListFile.listKinds] })
+  const documents = RedisListDocuments.make({
+    client: connection.client,
+    prefix: connection.keyPrefix,
+    names: [...ListFile.listKinds]
+  })
   await documents.ready
   return {
     documents,
@@ -110,7 +128,11 @@ export const openListDocuments = async (
 }
 
 /** An empty shared directory takes the configured file's text (once, by the first node up). */
-const seedDirectory = (lists: RedisListDocuments.RedisListDocuments, file: string | undefined, logger: GatewayLog): void => {
+const seedDirectory = (
+  lists: RedisListDocuments.RedisListDocuments,
+  file: string | undefined,
+  logger: GatewayLog
+): void => {
   if (file === undefined || lists.read(DIRECTORY_DOCUMENT) !== undefined || !existsSync(file)) return
   const text = readFileSync(file, "utf8")
   RecipientDirectory.parseDirectory(text) // a broken file refuses the start, as it does without Redis

@@ -31,10 +31,16 @@ export const ensureDirectory = async (path: string, key: string): Promise<void> 
     try {
       st = await stat(dir)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw fail(`cannot use ${dir} (${reasonOf(error)})`, error)
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+        throw fail(`cannot use ${dir} (${reasonOf(error)})`, error)
     }
     if (st !== undefined) {
-      if (!st.isDirectory()) throw fail(dir === path ? `${path} is a file, not a directory` : `cannot create ${path}: ${dir} is a file, not a directory`)
+      if (!st.isDirectory())
+        throw fail(
+          dir === path
+            ? `${path} is a file, not a directory`
+            : `cannot create ${path}: ${dir} is a file, not a directory`
+        )
       return
     }
     const parent = dirname(dir)
@@ -43,7 +49,8 @@ export const ensureDirectory = async (path: string, key: string): Promise<void> 
     try {
       await mkdir(dir)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fail(`cannot create ${dir} (${reasonOf(error)})`, error)
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST")
+        throw fail(`cannot create ${dir} (${reasonOf(error)})`, error)
     }
   }
   await create(path, 0)
@@ -59,27 +66,51 @@ export const ensureReadable = (path: string, key: string): void => {
   try {
     accessSync(path, constants.R_OK)
   } catch (error) {
-    throw new StartupError({ key, reason: "MissingFile", detail: `cannot read ${path} (${reasonOf(error)})`, cause: error })
+    throw new StartupError({
+      key,
+      reason: "MissingFile",
+      detail: `cannot read ${path} (${reasonOf(error)})`,
+      cause: error
+    })
   }
 }
 
 const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0]
 
 /** Checks a certificate and its key: each parses as PEM, and they belong together. */
-export const checkKeyPair = (pair: { readonly cert: string; readonly key: string }, keys: { readonly certFile: string; readonly keyFile: string }, files: { readonly cert: string; readonly key: string }): void => {
+export const checkKeyPair = (
+  pair: { readonly cert: string; readonly key: string },
+  keys: { readonly certFile: string; readonly keyFile: string },
+  files: { readonly cert: string; readonly key: string }
+): void => {
   try {
     new X509Certificate(pair.cert)
   } catch (error) {
-    throw new StartupError({ key: keys.certFile, reason: "BadCertificate", detail: `${files.cert} is not a PEM certificate (${firstLine(error)})`, cause: error })
+    throw new StartupError({
+      key: keys.certFile,
+      reason: "BadCertificate",
+      detail: `${files.cert} is not a PEM certificate (${firstLine(error)})`,
+      cause: error
+    })
   }
   try {
     createPrivateKey(pair.key)
   } catch (error) {
-    throw new StartupError({ key: keys.keyFile, reason: "BadCertificate", detail: `${files.key} is not a PEM private key (${firstLine(error)})`, cause: error })
+    throw new StartupError({
+      key: keys.keyFile,
+      reason: "BadCertificate",
+      detail: `${files.key} is not a PEM private key (${firstLine(error)})`,
+      cause: error
+    })
   }
   try {
     createSecureContext({ cert: pair.cert, key: pair.key })
   } catch (error) {
-    throw new StartupError({ key: keys.keyFile, reason: "BadCertificate", detail: `${files.key} does not belong to the certificate ${files.cert} (${firstLine(error)})`, cause: error })
+    throw new StartupError({
+      key: keys.keyFile,
+      reason: "BadCertificate",
+      detail: `${files.key} does not belong to the certificate ${files.cert} (${firstLine(error)})`,
+      cause: error
+    })
   }
 }

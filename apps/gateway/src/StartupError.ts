@@ -37,23 +37,52 @@ export class StartupError extends Data.TaggedError("StartupError")<{
 }
 
 /** What a failed `listen` means for the keys naming its host and port. */
-export const listenError = (error: unknown, keys: { readonly host: string; readonly port: string }, where: string): StartupError => {
+export const listenError = (
+  error: unknown,
+  keys: { readonly host: string; readonly port: string },
+  where: string
+): StartupError => {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   const text = error instanceof Error ? error.message : String(error)
   switch (code) {
     case "EADDRINUSE":
-      return new StartupError({ key: keys.port, reason: "PortInUse", detail: `${where} is already in use by another process`, cause: error })
+      return new StartupError({
+        key: keys.port,
+        reason: "PortInUse",
+        detail: `${where} is already in use by another process`,
+        cause: error
+      })
     case "EACCES":
     case "EPERM":
-      return new StartupError({ key: keys.port, reason: "PortNotAllowed", detail: `not allowed to listen on ${where} (ports below 1024 need privileges)`, cause: error })
+      return new StartupError({
+        key: keys.port,
+        reason: "PortNotAllowed",
+        detail: `not allowed to listen on ${where} (ports below 1024 need privileges)`,
+        cause: error
+      })
     case "ENOTFOUND":
     case "EAI_AGAIN":
     case "EAI_NONAME":
     case "EAI_FAIL":
-      return new StartupError({ key: keys.host, reason: "BadHost", detail: `cannot resolve the host of ${where} (${code})`, cause: error })
+      return new StartupError({
+        key: keys.host,
+        reason: "BadHost",
+        detail: `cannot resolve the host of ${where} (${code})`,
+        cause: error
+      })
     case "EADDRNOTAVAIL":
-      return new StartupError({ key: keys.host, reason: "BadHost", detail: `${where} is not an address of this machine`, cause: error })
+      return new StartupError({
+        key: keys.host,
+        reason: "BadHost",
+        detail: `${where} is not an address of this machine`,
+        cause: error
+      })
     default:
-      return new StartupError({ key: keys.port, reason: "PortNotAllowed", detail: `cannot listen on ${where}: ${text}`, cause: error })
+      return new StartupError({
+        key: keys.port,
+        reason: "PortNotAllowed",
+        detail: `cannot listen on ${where}: ${text}`,
+        cause: error
+      })
   }
 }

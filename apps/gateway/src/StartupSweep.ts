@@ -24,8 +24,16 @@ export const sweepLeftovers = async (settings: GatewaySettings, spoolDir: string
   const spool = await Smtp.sweepSpool(spoolDir)
   const d = settings.delivery
   const maildir = d.mode === "maildir" ? await Delivery.sweepMaildirTmp(d.path, settings.smtp.hostname) : { files: 0 }
-  const quarantine = settings.config.state.backend === "redis" ? { partial: 0 } : await FileQuarantineSweep.sweep(settings.quarantine.path)
-  return { spoolFiles: spool.files, spoolBytes: spool.bytes, maildirTmpFiles: maildir.files, quarantinePartial: quarantine.partial }
+  const quarantine =
+    settings.config.state.backend === "redis"
+      ? { partial: 0 }
+      : await FileQuarantineSweep.sweep(settings.quarantine.path)
+  return {
+    spoolFiles: spool.files,
+    spoolBytes: spool.bytes,
+    maildirTmpFiles: maildir.files,
+    quarantinePartial: quarantine.partial
+  }
 }
 
 /** One line for the start banner, or undefined when nothing was left. */

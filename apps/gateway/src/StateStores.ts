@@ -16,9 +16,28 @@
  * @since 0.1.0
  */
 import { ListStore } from "@mailmoat/antispam"
-import { Dns, type DnsCacheStore, DnsService, type GatewayConfig, ListDocuments, type ListDocumentsShape, type QuarantineStoreShape, State, TempRejectStore, type TempRejectStoreShape, TokenStore, type TokenStoreShape } from "@mailmoat/core"
+import {
+  Dns,
+  type DnsCacheStore,
+  DnsService,
+  type GatewayConfig,
+  ListDocuments,
+  type ListDocumentsShape,
+  type QuarantineStoreShape,
+  State,
+  TempRejectStore,
+  type TempRejectStoreShape,
+  TokenStore,
+  type TokenStoreShape
+} from "@mailmoat/core"
 import { FileListDocuments, FileQuarantineStore, NodeDns } from "@mailmoat/platform-node"
-import { RedisConnection, RedisQuarantineStore, RedisSettings, RedisTempRejectStore, RedisTokenStore } from "@mailmoat/redis"
+import {
+  RedisConnection,
+  RedisQuarantineStore,
+  RedisSettings,
+  RedisTempRejectStore,
+  RedisTokenStore
+} from "@mailmoat/redis"
 import { Effect, Layer } from "effect"
 import { join } from "node:path"
 import * as ClusterState from "./cluster/SharedState.ts"
@@ -33,20 +52,31 @@ export interface StateSettings {
 }
 
 /** The `state` section resolved: files relative to `base`, the password variable from `env`. */
-export const stateSettings = (state: GatewayConfig.StateConfig, base: string, env: Readonly<Record<string, string | undefined>> = process.env): StateSettings => {
+export const stateSettings = (
+  state: GatewayConfig.StateConfig,
+  base: string,
+  env: Readonly<Record<string, string | undefined>> = process.env
+): StateSettings => {
   try {
-    return { backend: state.backend, redis: RedisSettings.fromConfig(state, { base, env }), waitReplicas: state.redis?.waitReplicas }
+    return {
+      backend: state.backend,
+      redis: RedisSettings.fromConfig(state, { base, env }),
+      waitReplicas: state.redis?.waitReplicas
+    }
   } catch (error) {
     if (error instanceof RedisSettings.RedisConfigError) throw new ConfigError(error.problems)
     throw error
   }
 }
 
-const connectionOf = (state: StateSettings) => (state.backend === "redis" && state.redis !== undefined ? RedisConnection.acquire(state.redis) : undefined)
+const connectionOf = (state: StateSettings) =>
+  state.backend === "redis" && state.redis !== undefined ? RedisConnection.acquire(state.redis) : undefined
 
 /** Where the state lives, without secrets: `embedded`, or the Redis connection's description. */
 export const describeState = (state: StateSettings): string =>
-  state.backend === "redis" && state.redis !== undefined ? `${RedisConnection.describeOptions(state.redis)} (prefix ${state.redis.keyPrefix ?? "mailmoat:"})` : "embedded"
+  state.backend === "redis" && state.redis !== undefined
+    ? `${RedisConnection.describeOptions(state.redis)} (prefix ${state.redis.keyPrefix ?? "mailmoat:"})`
+    : "embedded"
 
 /**
  * The gateway's own handle on the Redis connection, held for the process's life, so the stores
@@ -55,7 +85,10 @@ export const describeState = (state: StateSettings): string =>
  */
 export const watchRedis = (
   state: StateSettings,
-  log: { readonly info: (event: string, fields?: Record<string, string | number>) => void; readonly warn: (event: string, fields?: Record<string, string | number>) => void }
+  log: {
+    readonly info: (event: string, fields?: Record<string, string | number>) => void
+    readonly warn: (event: string, fields?: Record<string, string | number>) => void
+  }
 ): { readonly close: () => Promise<void> } => {
   const connection = connectionOf(state)
   if (connection === undefined) return { close: async () => {} }
@@ -91,15 +124,20 @@ export const tokenStore = (state: StateSettings): TokenStoreShape | undefined =>
 /** The quarantine: files under `path`, or Redis. */
 export const quarantineStore = (path: string, state: StateSettings): QuarantineStoreShape => {
   const connection = connectionOf(state)
-  return connection ? RedisQuarantineStore.make(connection, { waitReplicas: state.waitReplicas }) : FileQuarantineStore.make({ root: path })
+  return connection
+    ? RedisQuarantineStore.make(connection, { waitReplicas: state.waitReplicas })
+    : FileQuarantineStore.make({ root: path })
 }
 
 /** The imported lists (`mailmoat lists import`) under `<dataDir>/lists`. */
-export const listStore = (dataDir: string): ListStore.ListStore => ListStore.make(FileListDocuments.make(join(dataDir, "lists")))
+export const listStore = (dataDir: string): ListStore.ListStore =>
+  ListStore.make(FileListDocuments.make(join(dataDir, "lists")))
 
 export interface DnsCacheSettings {
   /** `state.dnsCache`: TTL cap, negative TTL and local entries (defaults 86400, 60, 10000). */
-  readonly limits?: { readonly maxTtlSeconds: number; readonly negativeTtlSeconds: number; readonly localEntries: number } | undefined
+  readonly limits?:
+    | { readonly maxTtlSeconds: number; readonly negativeTtlSeconds: number; readonly localEntries: number }
+    | undefined
   /** The fleet's cache (Redis), behind this process's memory. */
   readonly shared?: DnsCacheStore | undefined
 }
@@ -108,12 +146,23 @@ export interface DnsCacheSettings {
  * The resolver on `antispam.dns.servers` (empty = the system resolvers), with a TTL cache: this
  * process's memory, in front of the fleet's cache when there is one.
  */
-export const resolver = (servers: ReadonlyArray<string> | undefined, options: { readonly cache?: boolean } & DnsCacheSettings = {}) => {
+export const resolver = (
+  servers: ReadonlyArray<string> | undefined,
+  options: { readonly cache?: boolean } & DnsCacheSettings = {}
+) => {
   if (options.cache === false) return NodeDns.make({ servers, cache: false })
   const limits = options.limits
   const local = limits?.localEntries === 0 ? undefined : Dns.makeMemoryStore(limits?.localEntries)
-  const store = options.shared === undefined ? local : local === undefined ? options.shared : Dns.makeLayeredStore(local, options.shared)
-  return NodeDns.make({ servers, cache: { store, maxTtlSeconds: limits?.maxTtlSeconds, negativeTtlSeconds: limits?.negativeTtlSeconds } })
+  const store =
+    options.shared === undefined
+      ? local
+      : local === undefined
+        ? options.shared
+        : Dns.makeLayeredStore(local, options.shared)
+  return NodeDns.make({
+    servers,
+    cache: { store, maxTtlSeconds: limits?.maxTtlSeconds, negativeTtlSeconds: limits?.negativeTtlSeconds }
+  })
 }
 
 /** What the engine's stages and steps are given: every one a core service contract. */
@@ -121,9 +170,21 @@ export type EngineServices = DnsService | TempRejectStore | TokenStore | ListDoc
 
 /** A shared store held for the layer's life: closed (a Redis connection handle released) with the scope. */
 const heldTempReject = (state: StateSettings): Layer.Layer<TempRejectStore> =>
-  Layer.effect(TempRejectStore, Effect.acquireRelease(Effect.sync(() => tempRejectStore(state)!), (store) => Effect.promise(() => store.close())))
+  Layer.effect(
+    TempRejectStore,
+    Effect.acquireRelease(
+      Effect.sync(() => tempRejectStore(state)!),
+      (store) => Effect.promise(() => store.close())
+    )
+  )
 const heldTokens = (state: StateSettings): Layer.Layer<TokenStore> =>
-  Layer.effect(TokenStore, Effect.acquireRelease(Effect.sync(() => tokenStore(state)!), (store) => Effect.promise(() => store.close())))
+  Layer.effect(
+    TokenStore,
+    Effect.acquireRelease(
+      Effect.sync(() => tokenStore(state)!),
+      (store) => Effect.promise(() => store.close())
+    )
+  )
 
 /**
  * The engine's services as the configuration picks them: the resolver on `antispam.dns.servers`
@@ -143,10 +204,15 @@ export const layer = (
   return Layer.mergeAll(
     Layer.effect(
       DnsService,
-      Effect.try({ try: () => resolver(dnsServers, shared.dnsCache ?? {}), catch: (e) => (e instanceof Error ? e : new Error(String(e))) })
+      Effect.try({
+        try: () => resolver(dnsServers, shared.dnsCache ?? {}),
+        catch: (e) => (e instanceof Error ? e : new Error(String(e)))
+      })
     ),
     held ? heldTempReject(state) : State.layerMemoryTempRejectStore,
     held ? heldTokens(state) : State.layerMemoryTokenStore,
-    shared.lists !== undefined ? Layer.succeed(ListDocuments, shared.lists) : FileListDocuments.layer(join(dataDir, "lists"))
+    shared.lists !== undefined
+      ? Layer.succeed(ListDocuments, shared.lists)
+      : FileListDocuments.layer(join(dataDir, "lists"))
   )
 }

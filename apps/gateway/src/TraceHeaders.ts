@@ -61,7 +61,11 @@ const cleanValue = (v: string): string =>
   v
     .split("\r\n")
     .map((line) => line.replace(/[\r\n\0]+/g, " "))
-    .reduce((out, line, i) => (i > 0 && out.trim() !== "" && /^[ \t]+\S/.test(line) ? `${out}\r\n${line}` : `${out}${i > 0 ? " " : ""}${line}`), "")
+    .reduce(
+      (out, line, i) =>
+        i > 0 && out.trim() !== "" && /^[ \t]+\S/.test(line) ? `${out}\r\n${line}` : `${out}${i > 0 ? " " : ""}${line}`,
+      ""
+    )
 const cleanName = (n: string): string => n.replace(/[^\x21-\x39\x3b-\x7e]/g, "-")
 
 /** `Name: value` lines (CRLF-terminated) for headers to prepend. */

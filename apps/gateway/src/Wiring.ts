@@ -53,7 +53,9 @@ export interface Wiring {
 }
 
 /** The engine side of one configuration, released with the scope that built it. */
-export class EngineWiring extends Context.Service<EngineWiring, Omit<Wiring, "close">>()("@mailmoat/gateway/EngineWiring") {}
+export class EngineWiring extends Context.Service<EngineWiring, Omit<Wiring, "close">>()(
+  "@mailmoat/gateway/EngineWiring"
+) {}
 
 /** Fails with the error as thrown (a `PluginLoadError`, a `StartupError`), not wrapped. */
 const attempt = <A>(f: () => Promise<A>): Effect.Effect<A, unknown> => Effect.tryPromise({ try: f, catch: (e) => e })
@@ -69,11 +71,17 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
   const antispam = options.antispam ?? config.antispam
   const wanted = (config.antispam.enabled || options.evenWhenOff === true) && options.withoutProtection !== true
   const build = Effect.gen(function* () {
-    const plugins = yield* Effect.acquireRelease(attempt(() => loadPlugins(config.plugins, { baseDir: options.base, logger: options.logger })), (p) => Effect.promise(() => p.close()))
+    const plugins = yield* Effect.acquireRelease(
+      attempt(() => loadPlugins(config.plugins, { baseDir: options.base, logger: options.logger })),
+      (p) => Effect.promise(() => p.close())
+    )
     if (!wanted) return { plugins, protection: undefined }
     // Built in the wiring's scope: the stores stay open until the wiring is released.
     const state = StateStores.stateSettings(config.state, options.base)
-    const shared = { dnsCache: { limits: config.state.dnsCache, shared: options.shared?.dnsCache }, lists: options.shared?.lists }
+    const shared = {
+      dnsCache: { limits: config.state.dnsCache, shared: options.shared?.dnsCache },
+      lists: options.shared?.lists
+    }
     const services = yield* Layer.build(StateStores.layer(state, options.dataDir, antispam.dns?.servers, shared))
     const protection = yield* Effect.acquireRelease(
       startProtection(

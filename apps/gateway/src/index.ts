@@ -24,7 +24,17 @@ import type { GatewayLog, Level } from "./Log.ts"
 import type { ProxyListenerInfo } from "./ProxyListeners.ts"
 import type { ReloadOutcome } from "./reload/Reloader.ts"
 import { gateway } from "./runtime/Gateway.ts"
-import { Admin, type GatewayStatus, MailPath, Proxies, QuarantineService, Reloader, SmtpListener, Started, Status } from "./runtime/Services.ts"
+import {
+  Admin,
+  type GatewayStatus,
+  MailPath,
+  Proxies,
+  QuarantineService,
+  Reloader,
+  SmtpListener,
+  Started,
+  Status
+} from "./runtime/Services.ts"
 import type { GatewaySettings } from "./Settings.ts"
 import type { SweepReport } from "./StartupSweep.ts"
 

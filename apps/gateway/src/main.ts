@@ -127,7 +127,9 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     })
     const s = gateway.status()
     if (worker !== undefined && worker > 0) {
-      console.log(`mailmoat: worker ${worker} (pid ${process.pid}) serving SMTP on ${gateway.smtp.host}:${gateway.smtp.port}`)
+      console.log(
+        `mailmoat: worker ${worker} (pid ${process.pid}) serving SMTP on ${gateway.smtp.host}:${gateway.smtp.port}`
+      )
       return
     }
     console.log(`mailmoat gateway ${s.version}${worker === undefined ? "" : ` (worker 0, pid ${process.pid})`}`)
@@ -141,8 +143,13 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.log(`  quarantine  ${gateway.quarantine}`)
     const swept = describeSweep(gateway.swept)
     if (swept !== undefined) console.log(`  recovery    ${swept}`)
-    console.log(`  admin       ${gateway.admin ? `http://${gateway.admin.host}:${gateway.admin.port}/status` : "disabled"}`)
-    for (const p of gateway.proxies) console.log(`  ${`${p.protocol} proxy`.padEnd(11)} ${p.listen.host}:${p.listen.port} -> ${p.upstream} (${p.mode})`)
+    console.log(
+      `  admin       ${gateway.admin ? `http://${gateway.admin.host}:${gateway.admin.port}/status` : "disabled"}`
+    )
+    for (const p of gateway.proxies)
+      console.log(
+        `  ${`${p.protocol} proxy`.padEnd(11)} ${p.listen.host}:${p.listen.port} -> ${p.upstream} (${p.mode})`
+      )
     console.log(`  antispam    ${antispamSummary(s.modules.antispam)}`)
     console.log("Press Ctrl+C to stop.")
   })
@@ -152,11 +159,15 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
 const startFailure = (error: unknown): number => {
   if (error instanceof PluginLoadError || error instanceof ConfigError) {
     for (const problem of error.problems) console.error(`mailmoat: config: ${problem}`)
-    console.error(`mailmoat: the gateway was not started (invalid ${error instanceof PluginLoadError ? "plugin " : ""}configuration)`)
+    console.error(
+      `mailmoat: the gateway was not started (invalid ${error instanceof PluginLoadError ? "plugin " : ""}configuration)`
+    )
   } else if (error instanceof StartupError) {
     console.error(`mailmoat: the gateway could not start: ${error.message}`)
   } else {
-    console.error(`mailmoat: the gateway could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    console.error(
+      `mailmoat: the gateway could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+    )
   }
   return 2
 }
@@ -172,7 +183,10 @@ const antispamSummary = (module: unknown): string => {
   }
   if (m.state !== "on") return m.state ?? "off"
   const zones = (z?: ReadonlyArray<string>) => (z === undefined || z.length === 0 ? "none" : z.join(", "))
-  const classifier = typeof m.classifier === "object" && m.classifier !== null ? `model ${(m.classifier as { model?: string }).model ?? "?"}` : "off"
+  const classifier =
+    typeof m.classifier === "object" && m.classifier !== null
+      ? `model ${(m.classifier as { model?: string }).model ?? "?"}`
+      : "off"
   const tempReject = m.tempReject?.enabled ? `on (${m.tempReject.store ?? "?"})` : "off"
   return `on; RBL ${zones(m.rbl?.zones)}; DNSBL ${zones(m.dnsbl?.zones)}; classifier ${classifier}; temporary rejection ${tempReject}`
 }

@@ -6,9 +6,22 @@ import { makeRateLimits } from "../src/RateLimits.ts"
 
 const logged = () => {
   const lines: Array<string> = []
-  return { lines, logger: Log.make({ level: "debug", format: "text" }, (l) => lines.push(l), () => Date.UTC(2026, 11, 3, 9, 0, 0)) }
+  return {
+    lines,
+    logger: Log.make(
+      { level: "debug", format: "text" },
+      (l) => lines.push(l),
+      () => Date.UTC(2026, 11, 3, 9, 0, 0)
+    )
+  }
 }
-const limits = { windowMs: 60_000, connectionsPerIp: 2, connectionsPerNetwork: 3, messagesPerIp: 0, messagesPerNetwork: 0 }
+const limits = {
+  windowMs: 60_000,
+  connectionsPerIp: 2,
+  connectionsPerNetwork: 3,
+  messagesPerIp: 0,
+  messagesPerNetwork: 0
+}
 
 describe("rate limits", () => {
   it("per address, then per /24, with a 421 from the reply table and one warn line", async () => {
@@ -16,15 +29,29 @@ describe("rate limits", () => {
     const r = makeRateLimits(State.makeMemoryRateCounter(), limits, logger)
     expect(await r.connection("192.0.2.1")).toBeUndefined()
     expect(await r.connection("192.0.2.1")).toBeUndefined()
-    expect(await r.connection("192.0.2.1")).toEqual({ code: 421, enhanced: "4.7.0", text: "Try again later: too many connections from your address" })
-    expect(await r.connection("::ffff:192.0.2.2")).toEqual({ code: 421, enhanced: "4.7.0", text: "Try again later: too many connections from your network" })
+    expect(await r.connection("192.0.2.1")).toEqual({
+      code: 421,
+      enhanced: "4.7.0",
+      text: "Try again later: too many connections from your address"
+    })
+    expect(await r.connection("::ffff:192.0.2.2")).toEqual({
+      code: 421,
+      enhanced: "4.7.0",
+      text: "Try again later: too many connections from your network"
+    })
     expect(await r.connection("198.51.100.1")).toBeUndefined()
     expect(lines.filter((l) => l.includes("rate_limited"))).toHaveLength(2)
-    expect(lines[0]).toMatch(/warn rate_limited kind="connection" ip="192\.0\.2\.1" network="192\.0\.2\/24" scope="ip" count=3 limit=2 windowSeconds=60/)
+    expect(lines[0]).toMatch(
+      /warn rate_limited kind="connection" ip="192\.0\.2\.1" network="192\.0\.2\/24" scope="ip" count=3 limit=2 windowSeconds=60/
+    )
   })
 
   it("IPv6 clients count per /64", async () => {
-    const r = makeRateLimits(State.makeMemoryRateCounter(), { ...limits, connectionsPerIp: 0, connectionsPerNetwork: 1 }, Log.silent)
+    const r = makeRateLimits(
+      State.makeMemoryRateCounter(),
+      { ...limits, connectionsPerIp: 0, connectionsPerNetwork: 1 },
+      Log.silent
+    )
     expect(await r.connection("2001:db8:1:2::5")).toBeUndefined()
     expect((await r.connection("2001:db8:1:2:ffff::9"))?.code).toBe(421)
     expect(await r.connection("2001:db8:1:3::5")).toBeUndefined()
@@ -33,7 +60,10 @@ describe("rate limits", () => {
   it("messages get 451 4.7.1; limits at 0 never ask the counter", async () => {
     let asked = 0
     const counter = State.makeMemoryRateCounter()
-    const counting = { describe: "x", hit: (g: string, n: ReadonlyArray<string>, w: number) => (asked++, counter.hit(g, n, w)) }
+    const counting = {
+      describe: "x",
+      hit: (g: string, n: ReadonlyArray<string>, w: number) => (asked++, counter.hit(g, n, w))
+    }
     const r = makeRateLimits(counting, { ...limits, messagesPerIp: 1 }, Log.silent)
     expect(await r.message("192.0.2.1")).toBeUndefined()
     expect(await r.message("192.0.2.1")).toMatchObject({ code: 451, enhanced: "4.7.1" })
@@ -45,7 +75,11 @@ describe("rate limits", () => {
 
   it("a counter that fails lets the client through (fail open) with a warn line", async () => {
     const { lines, logger } = logged()
-    const r = makeRateLimits({ describe: "down", hit: async () => Promise.reject(new Error("redis: no answer within 500 ms")) }, limits, logger)
+    const r = makeRateLimits(
+      { describe: "down", hit: async () => Promise.reject(new Error("redis: no answer within 500 ms")) },
+      limits,
+      logger
+    )
     expect(await r.connection("192.0.2.1")).toBeUndefined()
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/warn.*rate_limit_unavailable.*no answer within 500 ms/)

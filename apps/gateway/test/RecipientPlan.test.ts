@@ -4,7 +4,11 @@ import { describe, expect } from "vitest"
 import { deliverAll, plan } from "../src/RecipientPlan.ts"
 
 const actionArb = fc.oneof(
-  fc.constantFrom(Action.deliver(), Action.deliver([["X-Mailmoat-Verdict", "ham"]]), Action.deliver([["X-Mailmoat-Verdict", "spam"]])),
+  fc.constantFrom(
+    Action.deliver(),
+    Action.deliver([["X-Mailmoat-Verdict", "ham"]]),
+    Action.deliver([["X-Mailmoat-Verdict", "spam"]])
+  ),
   fc.constant(Action.quarantine("spam")),
   fc.constant(Action.reject("spam")),
   fc.constant(Action.drop("spam")),
@@ -18,37 +22,61 @@ const outcome = (recipient: string, action: Action.Action): RecipientOutcome => 
 })
 
 describe("RecipientPlan", () => {
-  test.prop([fc.array(actionArb, { minLength: 1, maxLength: 8 })])("every recipient is accounted for exactly once, or the whole message is refused", (actions) => {
-    const rcpts = actions.map((_, i) => `r${i}@example.test`)
-    const p = plan(rcpts, actions.map((a, i) => outcome(rcpts[i]!, a)))
-    if (actions.some((a) => a._tag === "Tempfail")) {
-      expect(p._tag).toBe("Tempfail")
-      return
+  test.prop([fc.array(actionArb, { minLength: 1, maxLength: 8 })])(
+    "every recipient is accounted for exactly once, or the whole message is refused",
+    (actions) => {
+      const rcpts = actions.map((_, i) => `r${i}@example.test`)
+      const p = plan(
+        rcpts,
+        actions.map((a, i) => outcome(rcpts[i]!, a))
+      )
+      if (actions.some((a) => a._tag === "Tempfail")) {
+        expect(p._tag).toBe("Tempfail")
+        return
+      }
+      if (actions.every((a) => a._tag === "Reject")) {
+        expect(p._tag).toBe("Reject")
+        return
+      }
+      if (p._tag !== "Accept") throw new Error(`expected Accept, got ${p._tag}`)
+      const placed = [
+        ...p.deliver.flatMap((g) => g.recipients),
+        ...p.quarantine.flatMap((g) => g.recipients),
+        ...p.drop
+      ]
+      expect([...placed].sort()).toEqual([...rcpts].sort())
+      // Rejected recipients among accepted ones are quarantined, never lost.
+      actions.forEach((a, i) => {
+        if (a._tag === "Reject") expect(p.quarantine.some((g) => g.recipients.includes(rcpts[i]!))).toBe(true)
+      })
+      // Recipients in one delivery group share the same headers.
+      for (const g of p.deliver)
+        for (const r of g.recipients) {
+          const a = actions[rcpts.indexOf(r)]!
+          expect(a._tag === "Deliver" && JSON.stringify(a.addHeaders) === JSON.stringify(g.addHeaders)).toBe(true)
+        }
     }
-    if (actions.every((a) => a._tag === "Reject")) {
-      expect(p._tag).toBe("Reject")
-      return
-    }
-    if (p._tag !== "Accept") throw new Error(`expected Accept, got ${p._tag}`)
-    const placed = [...p.deliver.flatMap((g) => g.recipients), ...p.quarantine.flatMap((g) => g.recipients), ...p.drop]
-    expect([...placed].sort()).toEqual([...rcpts].sort())
-    // Rejected recipients among accepted ones are quarantined, never lost.
-    actions.forEach((a, i) => {
-      if (a._tag === "Reject") expect(p.quarantine.some((g) => g.recipients.includes(rcpts[i]!))).toBe(true)
-    })
-    // Recipients in one delivery group share the same headers.
-    for (const g of p.deliver) for (const r of g.recipients) {
-      const a = actions[rcpts.indexOf(r)]!
-      expect(a._tag === "Deliver" && JSON.stringify(a.addHeaders) === JSON.stringify(g.addHeaders)).toBe(true)
-    }
-  })
+  )
 
-  test.prop([fc.array(fc.emailAddress(), { minLength: 1, maxLength: 5 })])("a recipient without an outcome means tempfail", (rcpts) => {
-    expect(plan(rcpts, [])._tag).toBe("Tempfail")
-  })
+  test.prop([fc.array(fc.emailAddress(), { minLength: 1, maxLength: 5 })])(
+    "a recipient without an outcome means tempfail",
+    (rcpts) => {
+      expect(plan(rcpts, [])._tag).toBe("Tempfail")
+    }
+  )
 
   test("matching is case-insensitive; deliverAll puts everyone in one group", () => {
-    expect(plan(["A@X.test"], [outcome("a@x.test", Action.drop("x"))])).toEqual({ _tag: "Accept", deliver: [], quarantine: [], drop: ["A@X.test"] })
-    expect(deliverAll(["a@x", "b@x"])).toEqual({ _tag: "Accept", deliver: [{ recipients: ["a@x", "b@x"], addHeaders: [] }], quarantine: [], drop: [] })
+    expect(plan(["A@X.test"], [outcome("a@x.test", Action.drop("x"))])).toEqual({
+      _tag: "Accept",
+      deliver: [],
+      quarantine: [],
+      drop: ["A@X.test"]
+    })
+    expect(deliverAll(["a@x", "b@x"])).toEqual({
+      _tag: "Accept",
+      deliver: [{ recipients: ["a@x", "b@x"], addHeaders: [] }],
+      quarantine: [],
+      drop: []
+    })
   })
 })

@@ -23,12 +23,19 @@ describe("reply table", () => {
     expect(Replies.forDecision("connect", { _tag: "Accept", reason: "x" })).toBeUndefined()
     expect(Replies.forDecision("connect", undefined)).toBeUndefined()
     expect(Replies.accepted("q1")).toEqual({ code: 250, enhanced: "2.0.0", text: "Ok: queued as q1" })
-    expect(Replies.localProblem()).toEqual({ code: 451, enhanced: "4.3.0", text: "Temporary local problem, try again later" })
+    expect(Replies.localProblem()).toEqual({
+      code: 451,
+      enhanced: "4.3.0",
+      text: "Temporary local problem, try again later"
+    })
   })
 
-  test.prop([fc.string({ maxLength: 400 })])("a reason is one line of at most 200 characters after the prefix", (reason) => {
-    const r = Replies.refusal("rcpt", "Reject", reason)
-    expect(r.text).not.toMatch(/[\r\n\0]/)
-    expect(r.text.length).toBeLessThanOrEqual("Recipient refused: ".length + 200)
-  })
+  test.prop([fc.string({ maxLength: 400 })])(
+    "a reason is one line of at most 200 characters after the prefix",
+    (reason) => {
+      const r = Replies.refusal("rcpt", "Reject", reason)
+      expect(r.text).not.toMatch(/[\r\n\0]/)
+      expect(r.text.length).toBeLessThanOrEqual("Recipient refused: ".length + 200)
+    }
+  )
 })

@@ -8,8 +8,21 @@ import { describe, expect, it } from "vitest"
 import * as Log from "../src/Log.ts"
 import { makeSessionPhases } from "../src/SessionPhases.ts"
 
-const session: Smtp.SmtpSessionInfo = { id: "s1", clientAddress: "192.0.2.1", clientPort: 1234, localAddress: "127.0.0.1", localPort: 25, helo: "client.test", tls: false, sessionFlags: new Set() }
-const stage = (name: string, phase: Stage["phase"], run: (input: Parameters<Stage["run"]>[0]) => StageResult): Stage => ({
+const session: Smtp.SmtpSessionInfo = {
+  id: "s1",
+  clientAddress: "192.0.2.1",
+  clientPort: 1234,
+  localAddress: "127.0.0.1",
+  localPort: 25,
+  helo: "client.test",
+  tls: false,
+  sessionFlags: new Set()
+}
+const stage = (
+  name: string,
+  phase: Stage["phase"],
+  run: (input: Parameters<Stage["run"]>[0]) => StageResult
+): Stage => ({
   name,
   phase,
   budgetMillis: 1000,
@@ -33,14 +46,23 @@ describe("SessionPhases", () => {
             }
             return { symbols: [] }
           }),
-          stage("no-gone", "rcpt", (i) => ({ symbols: [], decision: i.phase === "rcpt" && i.recipient.startsWith("gone@") ? { _tag: "Reject", reason: "no such user" } : undefined }))
+          stage("no-gone", "rcpt", (i) => ({
+            symbols: [],
+            decision:
+              i.phase === "rcpt" && i.recipient.startsWith("gone@")
+                ? { _tag: "Reject", reason: "no such user" }
+                : undefined
+          }))
         ]
       })
     )
     const phases = makeSessionPhases(engine, { logger: Log.silent, run: Effect.runPromise })
     expect(await phases.connect(session)).toBeUndefined()
     expect(await phases.mail(session, "a@example.org")).toBeUndefined()
-    expect(await phases.rcpt(session, "a@example.org", "gone@example.test", [])).toMatchObject({ code: 550, enhanced: "5.7.1" })
+    expect(await phases.rcpt(session, "a@example.org", "gone@example.test", [])).toMatchObject({
+      code: 550,
+      enhanced: "5.7.1"
+    })
     expect(await phases.rcpt(session, "a@example.org", "user@example.test", [])).toBeUndefined()
     const first = phases.earlier(session.id)
     expect(first.connect?.phase).toBe("connect")
@@ -59,7 +81,11 @@ describe("SessionPhases", () => {
 
     // The data phase runs nothing again: an engine that would run mail-notes does not.
     const message = MessageModel.fromBytes(new TextEncoder().encode("Subject: x\r\n\r\nbody\r\n"), {
-      envelope: Envelope.make({ clientAddress: session.clientAddress, mailFrom: "b@example.org", rcptTo: ["user@example.test"] })
+      envelope: Envelope.make({
+        clientAddress: session.clientAddress,
+        mailFrom: "b@example.org",
+        rcptTo: ["user@example.test"]
+      })
     })
     const scanning = Effect.runSync(Engine.make({ stages: engine.stages }))
     await Effect.runPromise(scanning.data(message, second))

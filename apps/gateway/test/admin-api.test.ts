@@ -15,7 +15,10 @@ describe("admin API", () => {
   beforeAll(async () => {
     directory = join(tempDir(), "recipients.yaml")
     // bypass@ is never scanned: its mail is delivered whatever the classifier thinks of it.
-    writeFileSync(directory, "# who trusts whom\nrecipients:\n  carol@example.test:\n    safeSenders: [old.example]\n  bypass@example.test:\n    bypassAntispam: true\n")
+    writeFileSync(
+      directory,
+      "# who trusts whom\nrecipients:\n  carol@example.test:\n    safeSenders: [old.example]\n  bypass@example.test:\n    bypassAntispam: true\n"
+    )
     gw = await gateway({ admin: { token: TOKEN }, antispam: { ...quietAntispam, bypass: { directory } } })
   })
   afterAll(() => gw?.close())
@@ -44,7 +47,11 @@ describe("admin API", () => {
     const b1 = await quarantineGtube(gw, "bob@example.test", "list three")
     const alice = await api(gw, "GET", "/api/quarantine?recipient=alice@example.test&q=list")
     expect(alice.json.items!.map((i) => i.id)).toEqual([a2, a1])
-    expect(alice.json.items![0]).toMatchObject({ sender: "sender@spam.test", recipients: ["alice@example.test"], subject: "list invoice two" })
+    expect(alice.json.items![0]).toMatchObject({
+      sender: "sender@spam.test",
+      recipients: ["alice@example.test"],
+      subject: "list invoice two"
+    })
     expect(alice.json.items![0]!.score).toBeGreaterThan(5)
     expect(typeof alice.json.items![0]!.size).toBe("number")
     expect((await api(gw, "GET", "/api/quarantine?q=INVOICE")).json.items!.map((i) => i.id)).toEqual([a2])
@@ -111,17 +118,27 @@ describe("admin API", () => {
   })
 
   test("safe senders live in the recipient directory: added and removed with its comments kept", async () => {
-    const add = await api(gw, "POST", "/api/lists/safe-senders", { recipient: "Carol@example.test", sender: "friend@example.net" })
+    const add = await api(gw, "POST", "/api/lists/safe-senders", {
+      recipient: "Carol@example.test",
+      sender: "friend@example.net"
+    })
     expect(add.status).toBe(201)
     expect(add.json.safeSenders).toEqual(["old.example", "friend@example.net"])
-    expect((await api(gw, "POST", "/api/lists/safe-senders", { recipient: "dave@example.test", sender: "partner.example" })).status).toBe(201)
+    expect(
+      (await api(gw, "POST", "/api/lists/safe-senders", { recipient: "dave@example.test", sender: "partner.example" }))
+        .status
+    ).toBe(201)
     expect((await api(gw, "GET", "/api/lists/safe-senders")).json.recipients).toEqual({
       "carol@example.test": ["old.example", "friend@example.net"],
       "bypass@example.test": [],
       "dave@example.test": ["partner.example"]
     })
-    expect((await api(gw, "POST", "/api/lists/safe-senders", { recipient: "nobody", sender: "x.example" })).status).toBe(422)
-    expect((await api(gw, "DELETE", "/api/lists/safe-senders/carol%40example.test/old.example")).json.safeSenders).toEqual(["friend@example.net"])
+    expect(
+      (await api(gw, "POST", "/api/lists/safe-senders", { recipient: "nobody", sender: "x.example" })).status
+    ).toBe(422)
+    expect(
+      (await api(gw, "DELETE", "/api/lists/safe-senders/carol%40example.test/old.example")).json.safeSenders
+    ).toEqual(["friend@example.net"])
     expect((await api(gw, "DELETE", "/api/lists/safe-senders/carol%40example.test/old.example")).status).toBe(404)
     const { readFileSync } = await import("node:fs")
     expect(readFileSync(directory, "utf8")).toMatch(/^# who trusts whom\n/)
@@ -129,7 +146,15 @@ describe("admin API", () => {
 
   test("metrics: verdict classes and actions, stage latencies, delivery outcomes, quarantine size (prom-client text)", async () => {
     await quarantineGtube(gw, "metrics@example.test", "metrics")
-    expect((await sendRaw(gw.smtp.port, { from: "friend@ham.test", to: ["bypass@example.test"] }, "Subject: hello\r\n\r\nlunch at noon?\r\n")).data).toMatch(/^250 /)
+    expect(
+      (
+        await sendRaw(
+          gw.smtp.port,
+          { from: "friend@ham.test", to: ["bypass@example.test"] },
+          "Subject: hello\r\n\r\nlunch at noon?\r\n"
+        )
+      ).data
+    ).toMatch(/^250 /)
     const text = await (await fetch(adminUrl(gw, "/metrics"))).text()
     expect(text).toMatch(/^mailmoat_verdicts_total\{class="spam",action="quarantine"\} [1-9]\d*$/m)
     expect(text).toMatch(/^mailmoat_stage_duration_seconds_bucket\{le="[^"]+",stage="[^"]+"\} \d+$/m)
@@ -153,7 +178,9 @@ describe("admin API without a token", () => {
     } finally {
       await gw.close()
     }
-    await expect(startGateway({ dataDir: tempDir(), smtp: { port: 0 }, admin: { host: "0.0.0.0", port: 0 } })).rejects.toThrow(
+    await expect(
+      startGateway({ dataDir: tempDir(), smtp: { port: 0 }, admin: { host: "0.0.0.0", port: 0 } })
+    ).rejects.toThrow(
       /admin\.token: expected a token \(admin\.token or admin\.tokenFile\) when admin\.host is not a loopback address/
     )
   })

@@ -31,16 +31,33 @@ describe("antispam actions through a real SMTP session", () => {
 
   const start = async (antispam: AntispamInput) => {
     const module = makeServerAntispam(
-      { rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] }, ...antispam },
+      {
+        rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 },
+        endUserBlocklist: { enabled: false },
+        dns: { servers: [rbl.server] },
+        ...antispam
+      },
       { dns: NodeDns.make({ servers: [rbl.server] }), healthIntervalMillis: 0 }
     )
-    const evaluate: Evaluate = (envelope, spool) => Effect.runPromise(module.evaluate(MessageModel.fromBytes(spool.head, { envelope, size: spool.size })))
+    const evaluate: Evaluate = (envelope, spool) =>
+      Effect.runPromise(module.evaluate(MessageModel.fromBytes(spool.head, { envelope, size: spool.size })))
     const gw = await gateway({ delivery: { downstream: { host: "127.0.0.1", port: sink.port } } }, { evaluate })
     running.push(gw)
     return gw
   }
   const send = (gw: RunningGateway, subject: string, to = "user@example.test") =>
-    swaks(gw.smtp.port, ["--local-interface", "127.0.0.2", "--from", "sender@client.test", "--helo", "client.test", "--to", to, "--header", `Subject: ${subject}`])
+    swaks(gw.smtp.port, [
+      "--local-interface",
+      "127.0.0.2",
+      "--from",
+      "sender@client.test",
+      "--helo",
+      "client.test",
+      "--to",
+      to,
+      "--header",
+      `Subject: ${subject}`
+    ])
 
   test("onSpam: none delivers with X-Mailmoat headers", async () => {
     const gw = await start({ onSpam: "none" })
@@ -85,7 +102,10 @@ describe("antispam actions through a real SMTP session", () => {
   })
 
   test("temporary rejection answers 451 4.7.1 for an unsure message", async () => {
-    const gw = await start({ rbl: { servers: ["nozone.test"], skip: [], timeoutSeconds: 2 }, tempReject: { enabled: true } })
+    const gw = await start({
+      rbl: { servers: ["nozone.test"], skip: [], timeoutSeconds: 2 },
+      tempReject: { enabled: true }
+    })
     const r = await send(gw, "e2e tempfail")
     expect(r.out).toMatch(/<\*\* +451 4\.7\.1/)
   })
@@ -93,7 +113,12 @@ describe("antispam actions through a real SMTP session", () => {
   test("the gateway's own wiring from the configuration: a listed client is rejected, status shows the lists", async () => {
     const gw = await gateway({
       delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
-      antispam: { onSpam: "reject", rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] } }
+      antispam: {
+        onSpam: "reject",
+        rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 },
+        endUserBlocklist: { enabled: false },
+        dns: { servers: [rbl.server] }
+      }
     })
     running.push(gw)
     const r = await send(gw, "e2e wired")
@@ -110,17 +135,46 @@ describe("antispam actions through a real SMTP session", () => {
       const gw = await gateway({
         smtp: {
           tls: { certFile: `${dir}/cert.pem`, keyFile: `${dir}/key.pem` },
-          auth: { users: [{ username: "edge1", password: "edge-secret", bypassAntispam: true }, { username: "client", password: "client-secret" }] }
+          auth: {
+            users: [
+              { username: "edge1", password: "edge-secret", bypassAntispam: true },
+              { username: "client", password: "client-secret" }
+            ]
+          }
         },
         delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
         classifier: { enabled: false },
-        antispam: { onSpam: "reject", bypass: { acceptSessionBypass }, rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] } }
+        antispam: {
+          onSpam: "reject",
+          bypass: { acceptSessionBypass },
+          rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 },
+          endUserBlocklist: { enabled: false },
+          dns: { servers: [rbl.server] }
+        }
       })
       running.push(gw)
       return gw
     }
     const sendAuth = (gw: RunningGateway, user: string, password: string, subject: string) =>
-      swaks(gw.smtp.port, ["--local-interface", "127.0.0.2", "--from", "sender@client.test", "--helo", "client.test", "--to", "user@example.test", "--header", `Subject: ${subject}`, "--tls", "--auth", "PLAIN", "--auth-user", user, "--auth-password", password])
+      swaks(gw.smtp.port, [
+        "--local-interface",
+        "127.0.0.2",
+        "--from",
+        "sender@client.test",
+        "--helo",
+        "client.test",
+        "--to",
+        "user@example.test",
+        "--header",
+        `Subject: ${subject}`,
+        "--tls",
+        "--auth",
+        "PLAIN",
+        "--auth-user",
+        user,
+        "--auth-password",
+        password
+      ])
 
     test("a relay account with bypassAntispam: a listed client is delivered as bypass", async () => {
       const gw = await startWithAuth(true)

@@ -38,7 +38,18 @@ afterAll(async () => {
 const send = (s: Pick<Scenario, "ip" | "helo" | "mailFrom">, text: string, rcpt: string, to: RunningGateway = gw) => {
   const file = join(dir, `${Math.random().toString(36).slice(2)}.eml`)
   writeFileSync(file, `${FORGED}\r\n${FOREIGN}\r\n${text}`)
-  return swaks(to.smtp.port, ["--local-interface", s.ip, "--helo", s.helo, "--from", s.mailFrom, "--to", rcpt, "--data", file])
+  return swaks(to.smtp.port, [
+    "--local-interface",
+    s.ip,
+    "--helo",
+    s.helo,
+    "--from",
+    s.mailFrom,
+    "--to",
+    rcpt,
+    "--data",
+    file
+  ])
 }
 
 const delivered = (rcpt: string, from: RunningGateway = gw): string => {
@@ -60,7 +71,16 @@ const quarantined = async (rcpt: string): Promise<string> => {
 /** The unfolded Authentication-Results values of a message's header block, whitespace runs as one space. */
 const authResults = (text: string): Array<string> => {
   const head = text.slice(0, text.indexOf("\r\n\r\n")).replace(/\r\n[ \t]/g, " ")
-  return head.split("\r\n").flatMap((l) => (/^authentication-results:/i.test(l) ? [l.slice(l.indexOf(":") + 1).replace(/\s+/g, " ").trim()] : []))
+  return head.split("\r\n").flatMap((l) =>
+    /^authentication-results:/i.test(l)
+      ? [
+          l
+            .slice(l.indexOf(":") + 1)
+            .replace(/\s+/g, " ")
+            .trim()
+        ]
+      : []
+  )
 }
 
 describe("sender authentication through a real SMTP session (swaks)", () => {
@@ -80,14 +100,19 @@ describe("sender authentication through a real SMTP session (swaks)", () => {
     if (s.outcome === "deliver") {
       const ours = ars.filter((v) => v.startsWith("gw.test;"))
       expect(ours).toHaveLength(1)
-      for (const [method, result] of Object.entries(s.results)) expect(ours[0]).toMatch(new RegExp(`; ${method}=${result}\\b`))
+      for (const [method, result] of Object.entries(s.results))
+        expect(ours[0]).toMatch(new RegExp(`; ${method}=${result}\\b`))
       const symbols = /^X-Mailmoat-Symbols: (.*)$/m.exec(text)?.[1] ?? ""
       for (const name of s.symbols) expect(symbols).toContain(name)
     }
   })
 
   test("a bypassed client's message is not scanned, and the forged header is still removed", async () => {
-    const r = await send({ ip: BYPASS_IP, helo: "client.example", mailFrom: "x@nospf.test" }, message({ from: "ceo@sig.test", subject: "auth e2e bypass" }), "bypass@rcpt.test")
+    const r = await send(
+      { ip: BYPASS_IP, helo: "client.example", mailFrom: "x@nospf.test" },
+      message({ from: "ceo@sig.test", subject: "auth e2e bypass" }),
+      "bypass@rcpt.test"
+    )
     expect(r.out).toMatch(/<- {2}250 /)
     const text = delivered("bypass@rcpt.test")
     expect(text).toContain("X-Mailmoat-Verdict: bypass")
@@ -97,9 +122,16 @@ describe("sender authentication through a real SMTP session (swaks)", () => {
   test("with antispam off nothing is scanned, and the forged header is still removed", async () => {
     const off = await gateway({ smtp: { hostname: "GW.test" }, antispam: { enabled: false } })
     try {
-      const r = await send({ ip: "127.0.0.1", helo: "client.example", mailFrom: "x@nospf.test" }, message({ from: "ceo@sig.test", subject: "auth e2e off" }), "off@rcpt.test", off)
+      const r = await send(
+        { ip: "127.0.0.1", helo: "client.example", mailFrom: "x@nospf.test" },
+        message({ from: "ceo@sig.test", subject: "auth e2e off" }),
+        "off@rcpt.test",
+        off
+      )
       expect(r.out).toMatch(/<- {2}250 /)
-      expect(authResults(delivered("off@rcpt.test", off))).toEqual(["upstream.example; spf=pass smtp.mailfrom=sig.test"])
+      expect(authResults(delivered("off@rcpt.test", off))).toEqual([
+        "upstream.example; spf=pass smtp.mailfrom=sig.test"
+      ])
     } finally {
       await off.close()
     }

@@ -21,7 +21,10 @@ interface Run {
 /** Runs the built main; `until` (a stdout pattern) makes it send SIGTERM once the pattern shows. */
 const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}, until?: RegExp): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
     let stdout = ""
     let stderr = ""
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000)
@@ -46,13 +49,26 @@ describe("the built gateway and its configuration", () => {
     const file = join(tempDir(), "bad.yaml")
     writeFileSync(
       file,
-      ["smtp:", "  port: abc", "  prot: 25", "antispam:", "  onSpam: bounce", "  bypass:", "    allowedIps: [10.0.0.0/8, 300.1.1.1/33]", "state:", "  backend: redis", ""].join("\n")
+      [
+        "smtp:",
+        "  port: abc",
+        "  prot: 25",
+        "antispam:",
+        "  onSpam: bounce",
+        "  bypass:",
+        "    allowedIps: [10.0.0.0/8, 300.1.1.1/33]",
+        "state:",
+        "  backend: redis",
+        ""
+      ].join("\n")
     )
     const r = await run(["--config", file], { MAILMOAT_LOG__LEVEL: "loud" })
     expect(r.code).toBe(2)
     expect(r.stdout).toBe("")
     expect(r.stderr.trimEnd().split("\n")).toEqual([
-      expect.stringMatching(/^mailmoat: config: smtp\.prot: unknown key \(did you mean port\?\); expected one of host \| port/),
+      expect.stringMatching(
+        /^mailmoat: config: smtp\.prot: unknown key \(did you mean port\?\); expected one of host \| port/
+      ),
       'mailmoat: config: smtp.port: expected an integer from 0 to 65535 (0 = any free port), got "abc"',
       'mailmoat: config: antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"',
       'mailmoat: config: antispam.bypass.allowedIps[1]: expected an IP address or CIDR range, got "300.1.1.1/33"',
@@ -94,14 +110,25 @@ describe("the built gateway and its configuration", () => {
     const r = await run(["--config", file], { MAILMOAT_SMTP__PROT: "25" })
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(new RegExp(`^mailmoat: config: ${file.replace(/[.\\/]/g, "\\$&")}:\\d+: `, "m"))
-    expect(r.stderr).toMatch(/^mailmoat: config: MAILMOAT_SMTP__PROT: unknown setting "PROT" under smtp \(did you mean port\?\)/m)
+    expect(r.stderr).toMatch(
+      /^mailmoat: config: MAILMOAT_SMTP__PROT: unknown setting "PROT" under smtp \(did you mean port\?\)/m
+    )
   })
 
   test("environment overrides reach the running gateway (env wins over the file)", async () => {
     const dir = tempDir()
     const file = join(dir, "ok.yaml")
     writeFileSync(file, `dataDir: ${dir}/data\nsmtp:\n  port: 1\n  hostname: file.test\nadmin:\n  enabled: true\n`)
-    const r = await run(["--config", file], { MAILMOAT_SMTP__PORT: "0", MAILMOAT_SMTP__HOST: "127.0.0.1", MAILMOAT_ADMIN__ENABLED: "false", MAILMOAT_ANTISPAM__ENABLED: "false" }, /Press Ctrl\+C/)
+    const r = await run(
+      ["--config", file],
+      {
+        MAILMOAT_SMTP__PORT: "0",
+        MAILMOAT_SMTP__HOST: "127.0.0.1",
+        MAILMOAT_ADMIN__ENABLED: "false",
+        MAILMOAT_ANTISPAM__ENABLED: "false"
+      },
+      /Press Ctrl\+C/
+    )
     expect(r.stderr).toBe("")
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/SMTP\s+127\.0\.0\.1:\d+/)

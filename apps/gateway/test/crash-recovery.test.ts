@@ -34,7 +34,8 @@ const start = async (config: string) => {
   return { child, port, output: () => out }
 }
 
-const killed = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", () => r())))
+const killed = (child: ChildProcess) =>
+  new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", () => r())))
 
 /** Opens a transaction up to DATA's 354. */
 const openData = async (port: number, rcpt: string) => {
@@ -47,7 +48,8 @@ const openData = async (port: number, rcpt: string) => {
   return c
 }
 
-const body = (subject: string, bytes: number) => `Subject: ${subject}\r\n\r\n${`${"x".repeat(998)}\r\n`.repeat(Math.ceil(bytes / 1000))}`
+const body = (subject: string, bytes: number) =>
+  `Subject: ${subject}\r\n\r\n${`${"x".repeat(998)}\r\n`.repeat(Math.ceil(bytes / 1000))}`
 
 test("kill -9 mid-DATA, mid-hand-off and mid-quarantine: the restart sweeps spool and tmp/, nothing acknowledged is lost", async () => {
   const dir = tempDir()
@@ -69,7 +71,11 @@ test("kill -9 mid-DATA, mid-hand-off and mid-quarantine: the restart sweeps spoo
   // Acknowledged before the crash: these must survive it.
   const acknowledged: Array<string> = []
   for (let i = 0; i < 5; i++) {
-    const r = await sendRaw(first.port, { from: "s@client.test", to: ["user@example.test"] }, `Subject: acked ${i}\r\n\r\nbody ${i}\r\n`)
+    const r = await sendRaw(
+      first.port,
+      { from: "s@client.test", to: ["user@example.test"] },
+      `Subject: acked ${i}\r\n\r\nbody ${i}\r\n`
+    )
     expect(r.data).toMatch(/^250 /)
     acknowledged.push(`acked ${i}`)
   }
@@ -79,7 +85,8 @@ test("kill -9 mid-DATA, mid-hand-off and mid-quarantine: the restart sweeps spoo
   const midData = await openData(first.port, "middata@example.test")
   midData.write(body("never acknowledged", 3_000_000))
   const spoolDeadline = Date.now() + 30_000
-  while (!files(spoolDir).some((f) => statSync(join(spoolDir, f)).size > 1_000_000) && Date.now() < spoolDeadline) await sleep(10)
+  while (!files(spoolDir).some((f) => statSync(join(spoolDir, f)).size > 1_000_000) && Date.now() < spoolDeadline)
+    await sleep(10)
   expect(files(spoolDir).length).toBeGreaterThan(0)
 
   // Mid-hand-off: a whole 40 MB message; SIGKILL as soon as its Maildir tmp/ file exists.
@@ -89,27 +96,45 @@ test("kill -9 mid-DATA, mid-hand-off and mid-quarantine: the restart sweeps spoo
   })
   handoff.write(`${body("killed in hand-off", 40_000_000)}.\r\n`)
   const tmpDeadline = Date.now() + 60_000
-  while (files(bigTmp).length === 0 && Date.now() < tmpDeadline && !/\r\n250 /.test(handoff.received.split("354")[1] ?? "")) await sleep(1)
+  while (
+    files(bigTmp).length === 0 &&
+    Date.now() < tmpDeadline &&
+    !/\r\n250 /.test(handoff.received.split("354")[1] ?? "")
+  )
+    await sleep(1)
   first.child.kill("SIGKILL")
   await killed(first.child)
   const bigAcked = /^250 /m.test(handoff.received.split("354")[1] ?? "")
-  expect(bigAcked, "the 40 MB hand-off finished before the kill; the test needs a slower disk or a bigger message").toBe(false)
+  expect(
+    bigAcked,
+    "the 40 MB hand-off finished before the kill; the test needs a slower disk or a bigger message"
+  ).toBe(false)
   expect(files(bigTmp)).toHaveLength(1)
 
   // Second life, antispam on: a 40 MB GTUBE message is quarantined; SIGKILL while its entry is
   // being assembled in quarantine/tmp/.
   const spamConfig = join(dir, "spam.json")
-  writeFileSync(spamConfig, JSON.stringify({ ...JSON.parse(readFileSync(config, "utf8")), antispam: { enabled: true, onSpam: "quarantine" } }))
+  writeFileSync(
+    spamConfig,
+    JSON.stringify({ ...JSON.parse(readFileSync(config, "utf8")), antispam: { enabled: true, onSpam: "quarantine" } })
+  )
   const spamLife = await start(spamConfig)
   // The first crash's leftovers are gone before this life listens.
-  expect(spamLife.output()).toMatch(/recovery +removed crash leftovers: [1-9]\d* spool files \(\d+\.\d MB\), 1 Maildir tmp files, 0 partial quarantine entries/)
+  expect(spamLife.output()).toMatch(
+    /recovery +removed crash leftovers: [1-9]\d* spool files \(\d+\.\d MB\), 1 Maildir tmp files, 0 partial quarantine entries/
+  )
   expect(files(spoolDir)).toEqual([])
   expect(files(bigTmp)).toEqual([])
   const quarantineTmp = join(data, "quarantine", "tmp")
   const spam = await openData(spamLife.port, "spam@example.test")
   spam.write(`${body(`gtube XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X`, 40_000_000)}.\r\n`)
   const qDeadline = Date.now() + 60_000
-  while (files(quarantineTmp).length === 0 && Date.now() < qDeadline && !/^250 /m.test(spam.received.split("354")[1] ?? "")) await sleep(1)
+  while (
+    files(quarantineTmp).length === 0 &&
+    Date.now() < qDeadline &&
+    !/^250 /m.test(spam.received.split("354")[1] ?? "")
+  )
+    await sleep(1)
   spamLife.child.kill("SIGKILL")
   await killed(spamLife.child)
   spam.socket.destroy()
@@ -118,7 +143,9 @@ test("kill -9 mid-DATA, mid-hand-off and mid-quarantine: the restart sweeps spoo
 
   const second = await start(config)
   try {
-    expect(second.output()).toMatch(/recovery +removed crash leftovers: 1 spool files \(\d+\.\d MB\), 0 Maildir tmp files, 1 partial quarantine entries/)
+    expect(second.output()).toMatch(
+      /recovery +removed crash leftovers: 1 spool files \(\d+\.\d MB\), 0 Maildir tmp files, 1 partial quarantine entries/
+    )
     expect(files(join(data, "quarantine", "entries"))).toEqual([])
     expect(files(spoolDir)).toEqual([])
     expect(files(bigTmp)).toEqual([])
@@ -126,10 +153,16 @@ test("kill -9 mid-DATA, mid-hand-off and mid-quarantine: the restart sweeps spoo
     // Nothing partial became visible, nothing acknowledged was lost or duplicated.
     expect(files(join(maildir, "big@example.test", "new"))).toEqual([])
     expect(files(join(maildir, "middata@example.test", "new"))).toEqual([])
-    const delivered = files(join(maildir, "user@example.test", "new")).map((f) => /^Subject: (.*)$/m.exec(readFileSync(join(maildir, "user@example.test", "new", f), "latin1"))?.[1])
+    const delivered = files(join(maildir, "user@example.test", "new")).map(
+      (f) => /^Subject: (.*)$/m.exec(readFileSync(join(maildir, "user@example.test", "new", f), "latin1"))?.[1]
+    )
     expect(delivered.sort()).toEqual(acknowledged)
     // The restarted gateway takes mail again.
-    const after = await sendRaw(second.port, { from: "s@client.test", to: ["user@example.test"] }, "Subject: after restart\r\n\r\nok\r\n")
+    const after = await sendRaw(
+      second.port,
+      { from: "s@client.test", to: ["user@example.test"] },
+      "Subject: after restart\r\n\r\nok\r\n"
+    )
     expect(after.data).toMatch(/^250 /)
     // A second restart finds nothing left to sweep (the sweep is idempotent).
     second.child.kill("SIGKILL")

@@ -20,28 +20,44 @@ describe("digest links", () => {
     expect(verifyLink(key, s, 0)).toBeUndefined()
   })
 
-  prop.prop([fc.emailAddress(), fc.integer({ min: 1, max: 2 ** 31 }), fc.integer({ min: 0, max: 2 ** 31 })])("a signed link round-trips until it expires", (recipient, expires, now) => {
-    const token = signLink(key, { recipient, expires })
-    expect(verifyLink(key, token, now)).toEqual(now < expires ? { recipient: recipient.toLowerCase(), expires } : undefined)
-    expect(verifyLink(randomBytes(32), token, 0)).toBeUndefined()
-  })
+  prop.prop([fc.emailAddress(), fc.integer({ min: 1, max: 2 ** 31 }), fc.integer({ min: 0, max: 2 ** 31 })])(
+    "a signed link round-trips until it expires",
+    (recipient, expires, now) => {
+      const token = signLink(key, { recipient, expires })
+      expect(verifyLink(key, token, now)).toEqual(
+        now < expires ? { recipient: recipient.toLowerCase(), expires } : undefined
+      )
+      expect(verifyLink(randomBytes(32), token, 0)).toBeUndefined()
+    }
+  )
 
-  prop.prop([fc.emailAddress(), fc.nat({ max: 200 }), fc.integer({ min: 0, max: 255 })])("flipping any character of a link breaks it", (recipient, at, code) => {
-    const token = signLink(key, { recipient, expires: 2 ** 31 })
-    const i = at % token.length
-    const c = String.fromCharCode(code)
-    fc.pre(token[i] !== c)
-    expect(verifyLink(key, `${token.slice(0, i)}${c}${token.slice(i + 1)}`, 0)).toBeUndefined()
-  })
+  prop.prop([fc.emailAddress(), fc.nat({ max: 200 }), fc.integer({ min: 0, max: 255 })])(
+    "flipping any character of a link breaks it",
+    (recipient, at, code) => {
+      const token = signLink(key, { recipient, expires: 2 ** 31 })
+      const i = at % token.length
+      const c = String.fromCharCode(code)
+      fc.pre(token[i] !== c)
+      expect(verifyLink(key, `${token.slice(0, i)}${c}${token.slice(i + 1)}`, 0)).toBeUndefined()
+    }
+  )
 })
 
 describe("digest schedule", () => {
   test("sends at quarantine.digest.at (UTC), once a day, also after a restart", async () => {
     const dir = tempDir()
-    const settings = resolveSettings({ dataDir: dir, smtp: { hostname: "gw.test" }, quarantine: { digest: { enabled: true, at: "08:00", from: "q@gw.test", baseUrl: "https://gw.test" } } })
+    const settings = resolveSettings({
+      dataDir: dir,
+      smtp: { hostname: "gw.test" },
+      quarantine: { digest: { enabled: true, at: "08:00", from: "q@gw.test", baseUrl: "https://gw.test" } }
+    })
     let now = Date.parse("2026-03-02T07:00:00Z")
     const store = FileQuarantineStore.make({ root: settings.quarantine.path, now: () => now })
-    await store.put({ envelope: Envelope.make({ clientAddress: "192.0.2.1", mailFrom: "s@spam.test", rcptTo: ["u@example.test"] }), reason: "spam", message: new TextEncoder().encode("Subject: s\r\n\r\nx\r\n") })
+    await store.put({
+      envelope: Envelope.make({ clientAddress: "192.0.2.1", mailFrom: "s@spam.test", rcptTo: ["u@example.test"] }),
+      reason: "spam",
+      message: new TextEncoder().encode("Subject: s\r\n\r\nx\r\n")
+    })
     const inbox = () => {
       try {
         return readdirSync(join(dir, "maildir", "u@example.test", "new")).length
@@ -50,17 +66,37 @@ describe("digest schedule", () => {
       }
     }
     const logged: Array<string> = []
-    const first = digestTick(() => settings, store, Log.make({ level: "info", format: "json" }, (l) => logged.push(l), () => now), () => now)
+    const first = digestTick(
+      () => settings,
+      store,
+      Log.make(
+        { level: "info", format: "json" },
+        (l) => logged.push(l),
+        () => now
+      ),
+      () => now
+    )
     await first()
     expect(inbox()).toBe(0) // 07:00, before the time
     now = Date.parse("2026-03-02T08:01:00Z")
     await first()
     expect(inbox()).toBe(1)
-    expect(logged.map((l) => JSON.parse(l))).toEqual([{ time: "2026-03-02T08:01:00.000Z", level: "info", event: "digest_sent", to: "u@example.test", messages: 1 }])
+    expect(logged.map((l) => JSON.parse(l))).toEqual([
+      { time: "2026-03-02T08:01:00.000Z", level: "info", event: "digest_sent", to: "u@example.test", messages: 1 }
+    ])
     // A restart the same day with new mail waiting: no second digest that day.
-    await store.put({ envelope: Envelope.make({ clientAddress: "192.0.2.1", mailFrom: "s@spam.test", rcptTo: ["u@example.test"] }), reason: "spam", message: new TextEncoder().encode("Subject: t\r\n\r\ny\r\n") })
+    await store.put({
+      envelope: Envelope.make({ clientAddress: "192.0.2.1", mailFrom: "s@spam.test", rcptTo: ["u@example.test"] }),
+      reason: "spam",
+      message: new TextEncoder().encode("Subject: t\r\n\r\ny\r\n")
+    })
     now = Date.parse("2026-03-02T09:00:00Z")
-    const second = digestTick(() => settings, store, Log.silent, () => now)
+    const second = digestTick(
+      () => settings,
+      store,
+      Log.silent,
+      () => now
+    )
     await second()
     expect(inbox()).toBe(1)
     now = Date.parse("2026-03-03T08:00:00Z")

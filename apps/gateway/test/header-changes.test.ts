@@ -31,13 +31,15 @@ describe("stage header changes at delivery", () => {
   let gw: RunningGateway
   beforeAll(async () => {
     const engine = Effect.runSync(Engine.make({ stages: [tagger], policy: { spamScore: 5 } }))
-    const evaluate: Evaluate = (envelope, spool) => Effect.runPromise(engine.data(MessageModel.fromBytes(spool.head, { envelope, size: spool.size })))
+    const evaluate: Evaluate = (envelope, spool) =>
+      Effect.runPromise(engine.data(MessageModel.fromBytes(spool.head, { envelope, size: spool.size })))
     gw = await gateway({}, { evaluate })
   })
   afterAll(() => gw?.close())
 
   test("added, set and removed fields; our fields and Received untouched", async () => {
-    const body = "Received: from upstream.example (upstream.example [192.0.2.5])\r\n\tby relay.example; Mon, 1 Dec 2025 00:00:00 +0000\r\nX-Junk: 1\r\nX-Acme-Class: old\r\nSubject: hi\r\n\r\nhello\r\n"
+    const body =
+      "Received: from upstream.example (upstream.example [192.0.2.5])\r\n\tby relay.example; Mon, 1 Dec 2025 00:00:00 +0000\r\nX-Junk: 1\r\nX-Acme-Class: old\r\nSubject: hi\r\n\r\nhello\r\n"
     const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["box@example.test"] }, body)
     expect(r.data).toMatch(/^250 /)
     const dir = join(gw.settings.dataDir, "maildir", "box@example.test", "new")

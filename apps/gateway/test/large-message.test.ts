@@ -11,10 +11,19 @@ import { expect, test } from "vitest"
 const root = fileURLToPath(new URL("../../../", import.meta.url))
 
 test("a 24 MB message is relayed with the live heap growing by at most 16 MB", () => {
-  if (!existsSync(`${root}apps/gateway/dist/index.js`)) throw new Error("apps/gateway is not built: run `pnpm exec turbo run build` first")
-  const run = spawnSync(process.execPath, ["--expose-gc", `${root}bench/large-message.mjs`, "--size-mb", "24", "--json"], { encoding: "utf8" })
+  if (!existsSync(`${root}apps/gateway/dist/index.js`))
+    throw new Error("apps/gateway is not built: run `pnpm exec turbo run build` first")
+  const run = spawnSync(
+    process.execPath,
+    ["--expose-gc", `${root}bench/large-message.mjs`, "--size-mb", "24", "--json"],
+    { encoding: "utf8" }
+  )
   expect(run.status, run.stderr).toBe(0)
-  const result = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { reply: string; bodyBytes: number; heapGrowthMb: number }
+  const result = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as {
+    reply: string
+    bodyBytes: number
+    heapGrowthMb: number
+  }
   expect(result.reply).toMatch(/^250 /)
   expect(result.bodyBytes).toBeGreaterThanOrEqual(24 * 1024 * 1024)
   expect(result.heapGrowthMb).toBeLessThanOrEqual(16)

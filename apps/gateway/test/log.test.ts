@@ -9,7 +9,14 @@ import { gateway, sendRaw } from "./support/peers.ts"
 
 const collect = (settings: Log.LogSettings) => {
   const lines: Array<string> = []
-  return { lines, logger: Log.make(settings, (l) => lines.push(l), () => Date.UTC(2026, 11, 3, 9, 0, 0)) }
+  return {
+    lines,
+    logger: Log.make(
+      settings,
+      (l) => lines.push(l),
+      () => Date.UTC(2026, 11, 3, 9, 0, 0)
+    )
+  }
 }
 
 describe("Log", () => {
@@ -49,15 +56,29 @@ describe("one info line per message", () => {
   test("json lines: the message line has what an operator needs, and nothing at debug", async () => {
     const { lines, logger } = collect({ level: "info", format: "json" })
     // No classifier: the verdict does not depend on the shipped model's view of a two-line message.
-    const gw = await gateway({ antispam: { endUserBlocklist: { enabled: false } }, classifier: { enabled: false } }, { logger })
+    const gw = await gateway(
+      { antispam: { endUserBlocklist: { enabled: false } }, classifier: { enabled: false } },
+      { logger }
+    )
     running.push(gw)
-    const sent = await sendRaw(gw.smtp.port, { from: "alice@client.test", to: ["bob@example.test", "carol@example.test"] }, "Subject: lunch\r\n\r\nAt noon?\r\n")
+    const sent = await sendRaw(
+      gw.smtp.port,
+      { from: "alice@client.test", to: ["bob@example.test", "carol@example.test"] },
+      "Subject: lunch\r\n\r\nAt noon?\r\n"
+    )
     expect(sent.data).toMatch(/^250 /)
     const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(events.filter((e) => e.level === "debug")).toEqual([])
     const messages = events.filter((e) => e.event === "message")
     expect(messages).toHaveLength(1)
-    expect(messages[0]).toMatchObject({ level: "info", client: "127.0.0.1", from: "alice@client.test", rcpts: "bob@example.test,carol@example.test", action: "Deliver", code: 250 })
+    expect(messages[0]).toMatchObject({
+      level: "info",
+      client: "127.0.0.1",
+      from: "alice@client.test",
+      rcpts: "bob@example.test,carol@example.test",
+      action: "Deliver",
+      code: 250
+    })
     expect(messages[0]!.queue).toMatch(/\S+/)
     expect(["ham", "unsure"]).toContain(messages[0]!.verdict)
     expect(typeof messages[0]!.score).toBe("number")
@@ -72,10 +93,19 @@ describe("one info line per message", () => {
       { stage: "size", phase: "data" as const, symbols: [], millis: 0, outcome: "ok" as const }
     ]
     const evaluate: Evaluate = async (envelope) =>
-      envelope.rcptTo.map((recipient) => ({ recipient, verdict: { class: "unsure" as const, score: 0, symbols: [], trace }, action: Action.deliver(), rule: "policy" }))
+      envelope.rcptTo.map((recipient) => ({
+        recipient,
+        verdict: { class: "unsure" as const, score: 0, symbols: [], trace },
+        action: Action.deliver(),
+        rule: "policy"
+      }))
     const gw = await gateway({}, { logger, evaluate })
     running.push(gw)
-    await sendRaw(gw.smtp.port, { from: "a@client.test", to: ["b@example.test", "c@example.test"] }, "Subject: s\r\n\r\nb\r\n")
+    await sendRaw(
+      gw.smtp.port,
+      { from: "a@client.test", to: ["b@example.test", "c@example.test"] },
+      "Subject: s\r\n\r\nb\r\n"
+    )
     const failed = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.event === "stage_failed")
     expect(failed.map((e) => [e.level, e.stage, e.outcome])).toEqual([
       ["warn", "rbl", "timeout"],

@@ -13,9 +13,15 @@ import { gateway, RawClient, sendRaw, swaks } from "./support/peers.ts"
 
 // The header block every real client writes (RFC 5322 §3.6: From and Date are required): these
 // tests are about delivery, and a message without From is rightly scored by the classifier.
-const wellFormed = (id: string) => `From: Sender <s@client.test>\r\nDate: Thu, 03 Dec 2026 09:00:00 +0000\r\nMessage-ID: <${id}@client.test>\r\n`
+const wellFormed = (id: string) =>
+  `From: Sender <s@client.test>\r\nDate: Thu, 03 Dec 2026 09:00:00 +0000\r\nMessage-ID: <${id}@client.test>\r\n`
 
-const verdict = (cls: Verdict["class"]): Verdict => ({ class: cls, score: cls === "spam" ? 10 : 0, symbols: [], trace: [] })
+const verdict = (cls: Verdict["class"]): Verdict => ({
+  class: cls,
+  score: cls === "spam" ? 10 : 0,
+  symbols: [],
+  trace: []
+})
 
 /** A test evaluator: the recipient's local part says what to do. */
 const byLocalPart: Evaluate = async (envelope) =>
@@ -59,24 +65,38 @@ describe("Maildir mode (embedded default)", () => {
   afterAll(() => gw?.close())
 
   test("250 after the file is in <maildir>/<rcpt>/new, with our Received header first", async () => {
-    const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["Box@Example.test"] }, `${wellFormed("md")}Subject: md\r\n\r\nhello\r\n..dot`)
+    const r = await sendRaw(
+      gw.smtp.port,
+      { from: "s@client.test", to: ["Box@Example.test"] },
+      `${wellFormed("md")}Subject: md\r\n\r\nhello\r\n..dot`
+    )
     expect(r.data).toMatch(/^250 2\.0\.0 Ok: queued as /)
     const [name] = newMail(gw, "box@example.test")
     expect(name).toMatch(/,S=\d+$/)
     const text = readFileSync(join(gw.settings.dataDir, "maildir", "box@example.test", "new", name!), "latin1")
-    expect(text).toMatch(/^Received: from client\.test \(\[127\.0\.0\.1\]\)\r\n\tby gw\.test \(Mailmoat\) with ESMTP id /)
+    expect(text).toMatch(
+      /^Received: from client\.test \(\[127\.0\.0\.1\]\)\r\n\tby gw\.test \(Mailmoat\) with ESMTP id /
+    )
     expect(text.endsWith("Subject: md\r\n\r\nhello\r\n.dot\r\n")).toBe(true)
     expect(files(join(gw.settings.dataDir, "maildir", "box@example.test", "tmp"))).toEqual([])
     expect(gw.status().delivery).toBe(`maildir ${join(gw.settings.dataDir, "maildir")}`)
   })
 
   test("a Maildir that cannot be written => 451, nothing half-delivered", async () => {
-    await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["broken@example.test"] }, `${wellFormed("b1")}Subject: 1\r\n\r\nx`)
+    await sendRaw(
+      gw.smtp.port,
+      { from: "s@client.test", to: ["broken@example.test"] },
+      `${wellFormed("b1")}Subject: 1\r\n\r\nx`
+    )
     const box = join(gw.settings.dataDir, "maildir", "broken@example.test")
     rmSync(join(box, "new"), { recursive: true })
     writeFileSync(join(box, "new"), "not a directory")
     const failuresBefore = gw.status().counters.deliveryFailures ?? 0
-    const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["broken@example.test"] }, `${wellFormed("b2")}Subject: 2\r\n\r\nx`)
+    const r = await sendRaw(
+      gw.smtp.port,
+      { from: "s@client.test", to: ["broken@example.test"] },
+      `${wellFormed("b2")}Subject: 2\r\n\r\nx`
+    )
     expect(r.data).toMatch(/^451 4\.3\.0 /)
     expect(files(join(box, "tmp"))).toEqual([])
     expect((gw.status().counters.deliveryFailures ?? 0) - failuresBefore).toBe(1)
@@ -84,7 +104,11 @@ describe("Maildir mode (embedded default)", () => {
 
   test("status: the embedded defaults run the antispam module => protected, each part listed", () => {
     const s = gw.status()
-    expect(s.modules.antispam).toMatchObject({ enabled: true, state: "on", tempReject: { enabled: false, store: expect.any(String) } })
+    expect(s.modules.antispam).toMatchObject({
+      enabled: true,
+      state: "on",
+      tempReject: { enabled: false, store: expect.any(String) }
+    })
     expect(s.protected).toBe(true)
   })
 })
@@ -96,7 +120,8 @@ describe("per-recipient actions through SMTP", () => {
   })
   afterAll(() => gw?.close())
 
-  const send = (to: ReadonlyArray<string>, subject: string) => sendRaw(gw.smtp.port, { from: "s@client.test", to }, `Subject: ${subject}\r\n\r\nbody`)
+  const send = (to: ReadonlyArray<string>, subject: string) =>
+    sendRaw(gw.smtp.port, { from: "s@client.test", to }, `Subject: ${subject}\r\n\r\nbody`)
 
   test("deliver adds the action's headers", async () => {
     expect((await send(["ham@example.test"], "ham")).data).toMatch(/^250 /)
@@ -107,10 +132,14 @@ describe("per-recipient actions through SMTP", () => {
 
   test("tag: subject prefixed, forged X-Mailmoat-* headers from the client removed, body untouched", async () => {
     const body = `Subject: cheap pills\r\nX-Mailmoat-Verdict: ham\r\nx-mailmoat-score: -100\r\nFrom: a@b.test\r\n\r\n${"line\r\n".repeat(3000)}end`
-    expect((await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["tag@example.test"] }, body)).data).toMatch(/^250 /)
+    expect((await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["tag@example.test"] }, body)).data).toMatch(
+      /^250 /
+    )
     const [name] = newMail(gw, "tag@example.test")
     const text = readFileSync(join(gw.settings.dataDir, "maildir", "tag@example.test", "new", name!), "latin1")
-    expect(text).toMatch(/^Received: [\s\S]*?\r\nX-Mailmoat-Verdict: spam\r\nSubject: \[SPAM\] cheap pills\r\nFrom: a@b\.test\r\n\r\n/)
+    expect(text).toMatch(
+      /^Received: [\s\S]*?\r\nX-Mailmoat-Verdict: spam\r\nSubject: \[SPAM\] cheap pills\r\nFrom: a@b\.test\r\n\r\n/
+    )
     expect(text.match(/x-mailmoat-/gi)).toHaveLength(1)
     expect(text.endsWith(`${"line\r\n".repeat(3000)}end\r\n`)).toBe(true)
   })
@@ -119,7 +148,11 @@ describe("per-recipient actions through SMTP", () => {
     expect((await send(["quarantine@example.test"], "q1")).data).toMatch(/^250 /)
     expect(newMail(gw, "quarantine@example.test")).toEqual([])
     const q = (await quarantined(gw)).find((m) => m.recipients.includes("quarantine@example.test"))
-    expect(q).toMatchObject({ reason: "spam", envelope: { mailFrom: "s@client.test", clientAddress: "127.0.0.1" }, verdict: { class: "spam" } })
+    expect(q).toMatchObject({
+      reason: "spam",
+      envelope: { mailFrom: "s@client.test", clientAddress: "127.0.0.1" },
+      verdict: { class: "spam" }
+    })
     expect(q?.text).toContain("Subject: q1")
   })
 
@@ -136,7 +169,11 @@ describe("per-recipient actions through SMTP", () => {
   test("split recipients: one delivered, one quarantined => 250 and both done", async () => {
     expect((await send(["ham2@example.test", "quarantine@example.test"], "split")).data).toMatch(/^250 /)
     expect(newMail(gw, "ham2@example.test")).toHaveLength(1)
-    expect((await quarantined(gw)).some((m) => m.recipients.join() === "quarantine@example.test" && m.text.includes("Subject: split"))).toBe(true)
+    expect(
+      (await quarantined(gw)).some(
+        (m) => m.recipients.join() === "quarantine@example.test" && m.text.includes("Subject: split")
+      )
+    ).toBe(true)
   })
 
   test("split recipients: reject for one, deliver for another => 250, the rejected one is quarantined (no bounce, no loss)", async () => {
@@ -171,14 +208,21 @@ describe("evaluator failures and antispam off", () => {
 
   test("antispam.enabled false: nothing scanned, delivered as is, still protected", async () => {
     let called = 0
-    const gw = await gateway({ antispam: { enabled: false } }, {
-      evaluate: async (e, s) => {
-        called++
-        return byLocalPart(e, s)
+    const gw = await gateway(
+      { antispam: { enabled: false } },
+      {
+        evaluate: async (e, s) => {
+          called++
+          return byLocalPart(e, s)
+        }
       }
-    })
+    )
     try {
-      const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["reject@example.test"] }, "Subject: t\r\n\r\nb")
+      const r = await sendRaw(
+        gw.smtp.port,
+        { from: "s@client.test", to: ["reject@example.test"] },
+        "Subject: t\r\n\r\nb"
+      )
       expect(r.data).toMatch(/^250 /)
       expect(called).toBe(0)
       expect(gw.status()).toMatchObject({ protected: true, modules: { antispam: { enabled: false, state: "off" } } })
@@ -224,10 +268,26 @@ describe("Maildir local domains (delivery.maildir.domains)", () => {
     const gw = await gateway({ delivery: { maildir: { domains: ["example.test", "Second.Example"] } } })
     try {
       const root = join(gw.settings.dataDir, "maildir")
-      const out = await swaks(gw.smtp.port, ["--from", "s@client.test", "--to", "user@elsewhere.test", "--quit-after", "RCPT"])
-      expect(out.out).toMatch(/<\*\* 550 5\.1\.1 <user@elsewhere\.test>: recipient address rejected: not a local domain here/)
+      const out = await swaks(gw.smtp.port, [
+        "--from",
+        "s@client.test",
+        "--to",
+        "user@elsewhere.test",
+        "--quit-after",
+        "RCPT"
+      ])
+      expect(out.out).toMatch(
+        /<\*\* 550 5\.1\.1 <user@elsewhere\.test>: recipient address rejected: not a local domain here/
+      )
       // One accepted and one refused recipient: the message goes to the local one only.
-      const both = await swaks(gw.smtp.port, ["--from", "s@client.test", "--to", "user@EXAMPLE.test,spoof@example.test.evil.test,box@second.example", "--header", "Subject: domains"])
+      const both = await swaks(gw.smtp.port, [
+        "--from",
+        "s@client.test",
+        "--to",
+        "user@EXAMPLE.test,spoof@example.test.evil.test,box@second.example",
+        "--header",
+        "Subject: domains"
+      ])
       expect(both.out).toMatch(/<\*\* 550 5\.1\.1 <spoof@example\.test\.evil\.test>/)
       expect(both.out).toMatch(/<- {2}250 2\.0\.0 /)
       expect(files(root).sort()).toEqual(["box@second.example", "user@example.test"])

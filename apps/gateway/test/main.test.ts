@@ -23,7 +23,9 @@ describe("main: bad command lines and configurations exit 2", () => {
 
   test("missing file", async () => {
     expect(await main(["--config", "/nonexistent/mailmoat.yaml"])).toBe(2)
-    expect(errors[0]).toMatch(/^mailmoat: config: \/nonexistent\/mailmoat\.yaml: cannot read the configuration file: ENOENT/)
+    expect(errors[0]).toMatch(
+      /^mailmoat: config: \/nonexistent\/mailmoat\.yaml: cannot read the configuration file: ENOENT/
+    )
     expect(errors.at(-1)).toBe("mailmoat: the gateway was not started (invalid configuration)")
   })
 
@@ -37,10 +39,16 @@ describe("main: bad command lines and configurations exit 2", () => {
   test("an unreadable certificate file is a configuration error", async () => {
     const dir = tempDir()
     const file = join(dir, "tls.yaml")
-    writeFileSync(file, `dataDir: ${dir}/data\nsmtp: { port: 0 }\nadmin: { enabled: false }\nsmtp:\n  port: 0\n  tls: { certFile: missing.pem, keyFile: missing.key }\n`)
+    writeFileSync(
+      file,
+      `dataDir: ${dir}/data\nsmtp: { port: 0 }\nadmin: { enabled: false }\nsmtp:\n  port: 0\n  tls: { certFile: missing.pem, keyFile: missing.key }\n`
+    )
     // duplicate key: YAML error first
     expect(await main(["--config", file])).toBe(2)
-    writeFileSync(file, `dataDir: ${dir}/data\nadmin: { enabled: false }\nsmtp:\n  port: 0\n  tls: { certFile: missing.pem, keyFile: missing.key }\n`)
+    writeFileSync(
+      file,
+      `dataDir: ${dir}/data\nadmin: { enabled: false }\nsmtp:\n  port: 0\n  tls: { certFile: missing.pem, keyFile: missing.key }\n`
+    )
     expect(await main(["--config", file])).toBe(2)
     expect(errors.at(-1)).toContain("smtp.tls.certFile: cannot read missing.pem")
   })
@@ -83,26 +91,44 @@ describe("Settings", () => {
   })
 
   test("Maildir local domains: listed (lower case), * for every one, unset only on a loopback listener", () => {
-    expect(resolveSettings({ delivery: { maildir: { domains: ["Example.ORG", "mail.example.net."] } } }, "/srv/mm").delivery).toEqual({
+    expect(
+      resolveSettings({ delivery: { maildir: { domains: ["Example.ORG", "mail.example.net."] } } }, "/srv/mm").delivery
+    ).toEqual({
       mode: "maildir",
       path: "/srv/mm/data/maildir",
       domains: ["example.org", "mail.example.net"]
     })
-    expect(resolveSettings({ smtp: { host: "0.0.0.0" }, delivery: { maildir: { path: "m", domains: ["*"] } } }, "/srv/mm").delivery).toMatchObject({ domains: "every" })
+    expect(
+      resolveSettings({ smtp: { host: "0.0.0.0" }, delivery: { maildir: { path: "m", domains: ["*"] } } }, "/srv/mm")
+        .delivery
+    ).toMatchObject({ domains: "every" })
     expect(resolveSettings({ smtp: { host: "::1" } }).delivery).toMatchObject({ domains: "every" })
     for (const host of ["0.0.0.0", "192.0.2.10", "::"])
       expect(() => resolveSettings({ smtp: { host }, delivery: { maildir: "m" } })).toThrow(
         `delivery.maildir.domains: expected the local domains (or ["*"] for every domain) when smtp.host (${host}) is not a loopback address, got nothing`
       )
     // A downstream decides its own recipients: no domains needed.
-    expect(resolveSettings({ smtp: { host: "0.0.0.0" }, delivery: { downstream: { host: "10.0.0.5" } } }).delivery.mode).toBe("relay")
+    expect(
+      resolveSettings({ smtp: { host: "0.0.0.0" }, delivery: { downstream: { host: "10.0.0.5" } } }).delivery.mode
+    ).toBe("relay")
   })
 
   test("relative paths are taken from the base; the decoded sections are kept", () => {
-    const s = resolveSettings({ dataDir: "var", delivery: { maildir: "mail" }, quarantine: { path: "/q" }, antispam: { onSpam: "reject" } }, "/srv/mm")
-    expect([s.dataDir, s.delivery, s.quarantine.path]).toEqual(["/srv/mm/var", { mode: "maildir", path: "/srv/mm/mail", domains: "every" }, "/q"])
+    const s = resolveSettings(
+      { dataDir: "var", delivery: { maildir: "mail" }, quarantine: { path: "/q" }, antispam: { onSpam: "reject" } },
+      "/srv/mm"
+    )
+    expect([s.dataDir, s.delivery, s.quarantine.path]).toEqual([
+      "/srv/mm/var",
+      { mode: "maildir", path: "/srv/mm/mail", domains: "every" },
+      "/q"
+    ])
     expect(s.antispam.onSpam).toBe("reject")
-    expect(s.config.state).toEqual({ backend: "embedded", keyPrefix: "mailmoat:", dnsCache: { maxTtlSeconds: 86400, negativeTtlSeconds: 60, localEntries: 10000 } })
+    expect(s.config.state).toEqual({
+      backend: "embedded",
+      keyPrefix: "mailmoat:",
+      dnsCache: { maxTtlSeconds: 86400, negativeTtlSeconds: 60, localEntries: 10000 }
+    })
   })
 
   test("accepts the decoded Config, and throws every problem of a raw object that does not decode", () => {
@@ -119,7 +145,19 @@ describe("Settings", () => {
   })
 
   test("a downstream switches to relay mode", () => {
-    const s = resolveSettings({ delivery: { downstream: { host: "10.0.0.5", port: 10025, protocol: "lmtp", tls: "required", servername: "mx.example" } } })
-    expect(s.delivery).toMatchObject({ mode: "relay", host: "10.0.0.5", port: 10025, protocol: "lmtp", tls: "required", servername: "mx.example", dataEndMs: 120_000 })
+    const s = resolveSettings({
+      delivery: {
+        downstream: { host: "10.0.0.5", port: 10025, protocol: "lmtp", tls: "required", servername: "mx.example" }
+      }
+    })
+    expect(s.delivery).toMatchObject({
+      mode: "relay",
+      host: "10.0.0.5",
+      port: 10025,
+      protocol: "lmtp",
+      tls: "required",
+      servername: "mx.example",
+      dataEndMs: 120_000
+    })
   })
 })

@@ -9,8 +9,27 @@ const verdict: Verdict = {
   score: 9,
   symbols: [],
   trace: [
-    { stage: "rbl", phase: "data", outcome: "ok", millis: 40, symbols: [], facts: { lists: [{ list: "bl.test", millis: 30, cached: false }, { list: "bl.test", millis: 0, cached: true }] } },
-    { stage: "plugin-lists", phase: "data", outcome: "timeout", millis: 2000, symbols: [], facts: { providers: { "acme-feed": [{ millis: 1500, cached: false }] } } },
+    {
+      stage: "rbl",
+      phase: "data",
+      outcome: "ok",
+      millis: 40,
+      symbols: [],
+      facts: {
+        lists: [
+          { list: "bl.test", millis: 30, cached: false },
+          { list: "bl.test", millis: 0, cached: true }
+        ]
+      }
+    },
+    {
+      stage: "plugin-lists",
+      phase: "data",
+      outcome: "timeout",
+      millis: 2000,
+      symbols: [],
+      facts: { providers: { "acme-feed": [{ millis: 1500, cached: false }] } }
+    },
     { stage: "classifier", phase: "data", outcome: "failed:boom", millis: 3, symbols: [] },
     { stage: "dnsbl", phase: "data", outcome: "skipped", millis: 0, symbols: [] }
   ]

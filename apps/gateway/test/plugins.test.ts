@@ -34,7 +34,8 @@ let api: Server
 let apiUrl: string
 const asked: Array<string> = []
 
-const received = (ip: string) => `Received: from relay.example (relay.example [${ip}])\r\n\tby mx.example with ESMTP; Mon, 1 Dec 2025 00:00:00 +0000`
+const received = (ip: string) =>
+  `Received: from relay.example (relay.example [${ip}])\r\n\tby mx.example with ESMTP; Mon, 1 Dec 2025 00:00:00 +0000`
 const message = (subject: string, ip: string, from = "alice@sender.example") =>
   `${received(ip)}\r\nFrom: Alice <${from}>\r\nTo: user@example.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, "")}@sender.example>\r\n\r\nhello\r\n`
 
@@ -103,7 +104,10 @@ describe("example plugins in the gateway", () => {
   })
 
   test("the status shows both plugins and their providers", () => {
-    const plugins = gw.status().modules.plugins as ReadonlyArray<{ name: string; providers: ReadonlyArray<{ name: string }> }>
+    const plugins = gw.status().modules.plugins as ReadonlyArray<{
+      name: string
+      providers: ReadonlyArray<{ name: string }>
+    }>
     expect(plugins.map((p) => [p.name, p.providers.map((x) => x.name)])).toEqual([
       ["@mailmoat/example-http-reputation", ["http-reputation"]],
       ["@mailmoat/example-cidr-file", ["cidr-file"]]
@@ -142,7 +146,10 @@ describe("plugin failures never make mail spam", () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve))
     const port = (probe.address() as AddressInfo).port
     await new Promise((resolve) => probe.close(resolve))
-    const gw = await start([{ use: HTTP_PLUGIN, options: { url: `http://127.0.0.1:${port}/v1`, timeoutMillis: 1000 } }], tempDir())
+    const gw = await start(
+      [{ use: HTTP_PLUGIN, options: { url: `http://127.0.0.1:${port}/v1`, timeoutMillis: 1000 } }],
+      tempDir()
+    )
     const r = await send(gw, "plugin api down", "192.0.2.7")
     expect(r.data).toMatch(/^250 /)
     const [copy] = delivered(gw, "Subject: plugin api down")
@@ -198,7 +205,11 @@ describe("connect- and rcpt-phase plugin stages run in the SMTP session", () => 
       ].join("\n")
     )
     const gw = await start([{ use: "./rcpt.mjs" }], dir)
-    const r = await sendRaw(gw.smtp.port, { from: "alice@sender.example", to: ["gone@example.test", "busy@example.test", "user@example.test"] }, "Subject: rcpt stage\r\n\r\nhello\r\n")
+    const r = await sendRaw(
+      gw.smtp.port,
+      { from: "alice@sender.example", to: ["gone@example.test", "busy@example.test", "user@example.test"] },
+      "Subject: rcpt stage\r\n\r\nhello\r\n"
+    )
     expect(r.rcpt[0]).toMatch(/^550 5\.7\.1 Recipient refused: no such mailbox here/)
     expect(r.rcpt[1]).toMatch(/^451 4\.7\.1 /)
     expect(r.rcpt[2]).toMatch(/^250 /)
@@ -230,16 +241,23 @@ describe("connect- and rcpt-phase plugin stages run in the SMTP session", () => 
 
 describe("plugin configuration problems refuse the start", () => {
   test("a bad option: startGateway rejects naming plugins[0] and the option, nothing listens", async () => {
-    const error = await start([{ use: HTTP_PLUGIN, options: { url: "ftp://nope", timeoutMillis: "soon" } }], tempDir()).catch((e: unknown) => e)
+    const error = await start(
+      [{ use: HTTP_PLUGIN, options: { url: "ftp://nope", timeoutMillis: "soon" } }],
+      tempDir()
+    ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(PluginLoadError)
     const problems = (error as PluginLoadError).problems
     expect(problems.length).toBe(2)
-    for (const p of problems) expect(p).toMatch(/^plugins\[0\] \(.*examples\/http-reputation\)\.options\.(url|timeoutMillis): /)
+    for (const p of problems)
+      expect(p).toMatch(/^plugins\[0\] \(.*examples\/http-reputation\)\.options\.(url|timeoutMillis): /)
     expect((error as Error).message.split("\n")).toEqual(problems)
   })
 
   test("a missing plugin and a second bad one: every problem is listed", async () => {
-    const error = await start([{ use: "./missing.mjs" }, { use: CIDR_PLUGIN, options: { file: "x", bogus: 1 } }], tempDir()).catch((e: unknown) => e)
+    const error = await start(
+      [{ use: "./missing.mjs" }, { use: CIDR_PLUGIN, options: { file: "x", bogus: 1 } }],
+      tempDir()
+    ).catch((e: unknown) => e)
     expect((error as PluginLoadError).problems).toEqual([
       expect.stringMatching(/^plugins\[0\] \(\.\/missing\.mjs\): cannot load: no file or directory /),
       expect.stringMatching(/^plugins\[1\] \(.*examples\/cidr-file\)\.options\.bogus: /)
@@ -252,10 +270,21 @@ describe("plugin configuration problems refuse the start", () => {
     const file = join(dir, "gateway.yaml")
     writeFileSync(
       file,
-      [`dataDir: ${dir}/data`, "smtp: { host: 127.0.0.1, port: 0 }", "admin: { enabled: false }", "plugins:", `  - use: ${JSON.stringify(HTTP_PLUGIN)}`, "    options: { url: 3 }", ""].join("\n")
+      [
+        `dataDir: ${dir}/data`,
+        "smtp: { host: 127.0.0.1, port: 0 }",
+        "admin: { enabled: false }",
+        "plugins:",
+        `  - use: ${JSON.stringify(HTTP_PLUGIN)}`,
+        "    options: { url: 3 }",
+        ""
+      ].join("\n")
     )
     const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [MAIN, "--config", file], { env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] })
+      const child = spawn(process.execPath, [MAIN, "--config", file], {
+        env: { PATH: process.env.PATH ?? "" },
+        stdio: ["ignore", "pipe", "pipe"]
+      })
       let stdout = ""
       let stderr = ""
       const timer = setTimeout(() => child.kill("SIGKILL"), 20_000)
@@ -270,7 +299,9 @@ describe("plugin configuration problems refuse the start", () => {
     expect(r.code).toBe(2)
     expect(r.stdout).toBe("")
     expect(r.stderr.trimEnd().split("\n")).toEqual([
-      expect.stringMatching(/^mailmoat: config: plugins\[0\] \(.*examples\/http-reputation\)\.options\.url: Expected string, got 3$/),
+      expect.stringMatching(
+        /^mailmoat: config: plugins\[0\] \(.*examples\/http-reputation\)\.options\.url: Expected string, got 3$/
+      ),
       "mailmoat: the gateway was not started (invalid plugin configuration)"
     ])
   })

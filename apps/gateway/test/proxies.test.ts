@@ -42,9 +42,21 @@ const message = (subject: string, received: string, body: ReadonlyArray<string>)
 
 // UIDs follow this order.
 const MESSAGES = [
-  message("Lunch on Thursday", "192.0.2.10", ["Hi,", "", "are we still on for lunch on Thursday? The usual place at noon.", "", "Carol"]),
+  message("Lunch on Thursday", "192.0.2.10", [
+    "Hi,",
+    "",
+    "are we still on for lunch on Thursday? The usual place at noon.",
+    "",
+    "Carol"
+  ]),
   message("You have won", "192.0.2.10", ["This is the GTUBE test:", GTUBE]),
-  message("Minutes of the meeting", LISTED_IP, ["Hi,", "", "the minutes of yesterday's meeting are below.", "", "Carol"]),
+  message("Minutes of the meeting", LISTED_IP, [
+    "Hi,",
+    "",
+    "the minutes of yesterday's meeting are below.",
+    "",
+    "Carol"
+  ]),
   Buffer.from(eicarAttachmentMessage())
 ]
 const UID = { ham: 1, gtube: 2, listed: 3, eicar: 4 } as const
@@ -78,26 +90,34 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
   })
 
   const start = async (protocols: Record<string, unknown>, log?: (line: string) => void) => {
-    const gw = await gateway({
-      antispam: { rbl: { servers: ["bl.test"], timeoutSeconds: 2 }, endUserBlocklist: { enabled: false }, dns: { servers: [rbl.server] } },
-      protocols: {
-        tlsPorts: `${dovecot.ports.imaps}, ${dovecot.ports.pop3s}`,
-        listeners: [
-          { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.imap}`, protocol: "imap" },
-          { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.pop3}`, protocol: "pop3" },
-          { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.imaps}`, protocol: "imap" }
-        ],
-        ca: { cert: caCert, key: join(caDir, "ca.key") },
-        upstreamCa: dovecot.pki.caFile,
-        clamd: { host: "127.0.0.1", port: clamd.port, timeoutSeconds: 10 },
-        ...protocols
-      }
-    }, log ? { log } : {})
+    const gw = await gateway(
+      {
+        antispam: {
+          rbl: { servers: ["bl.test"], timeoutSeconds: 2 },
+          endUserBlocklist: { enabled: false },
+          dns: { servers: [rbl.server] }
+        },
+        protocols: {
+          tlsPorts: `${dovecot.ports.imaps}, ${dovecot.ports.pop3s}`,
+          listeners: [
+            { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.imap}`, protocol: "imap" },
+            { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.pop3}`, protocol: "pop3" },
+            { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.imaps}`, protocol: "imap" }
+          ],
+          ca: { cert: caCert, key: join(caDir, "ca.key") },
+          upstreamCa: dovecot.pki.caFile,
+          clamd: { host: "127.0.0.1", port: clamd.port, timeoutSeconds: 10 },
+          ...protocols
+        }
+      },
+      log ? { log } : {}
+    )
     running.push(gw)
     return gw
   }
   const auth = () => ["--user", `${dovecot.user}:${dovecot.password}`]
-  const byUpstream = (gw: RunningGateway, port: number): ProxyListenerInfo => gw.proxies.find((p) => p.upstream === `127.0.0.1:${port}`)!
+  const byUpstream = (gw: RunningGateway, port: number): ProxyListenerInfo =>
+    gw.proxies.find((p) => p.upstream === `127.0.0.1:${port}`)!
   const fetchOk = async (url: string, args: ReadonlyArray<string> = []) => {
     const r = await curl(url, [...auth(), ...args])
     expect(r.code, r.stderr).toBe(0)
@@ -113,7 +133,11 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
   test("the listeners and their modes are reported (banner data and status)", () => {
     expect(gw.proxies.map((p) => p.mode)).toEqual(["clear+starttls", "clear+starttls", "implicit-tls"])
     expect(gw.proxies.every((p) => p.listen.host === "127.0.0.1" && p.listen.port > 0)).toBe(true)
-    const protocols = gw.status().modules.protocols as { filtering: boolean; listeners: ReadonlyArray<unknown>; scanner: { threatScanner: string } }
+    const protocols = gw.status().modules.protocols as {
+      filtering: boolean
+      listeners: ReadonlyArray<unknown>
+      scanner: { threatScanner: string }
+    }
     expect(protocols.filtering).toBe(true)
     expect(protocols.listeners).toHaveLength(3)
     expect(protocols.scanner.threatScanner).toBe(`127.0.0.1:${clamd.port}`)
@@ -143,7 +167,9 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
     const cleaned = await via(UID.eicar)
     expect(cleaned.includes(Buffer.from(eicar()).toString("base64").slice(0, 40))).toBe(false)
     const parsed = parse(cleaned)
-    expect(parsed.body.texts.some((t) => t.includes("Mailmoat removed this part") && t.includes("Mailmoat.Test.EICAR"))).toBe(true)
+    expect(
+      parsed.body.texts.some((t) => t.includes("Mailmoat removed this part") && t.includes("Mailmoat.Test.EICAR"))
+    ).toBe(true)
     // The text part and the clean attachment are untouched.
     expect(cleaned.includes("Please find the report attached.")).toBe(true)
     expect(cleaned.includes('filename="clean.pdf"')).toBe(true)
@@ -179,25 +205,39 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
     expect(headerBlock(blocked)).toContain("Subject: [Blocked: threat found] Quarterly report")
     expect(headerBlock(blocked)).toContain("X-Mailmoat-Blocked: threat")
     expect(blocked.includes("Please find the report attached.")).toBe(false)
-    expect((await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.gtube}`)).equals(await direct(UID.gtube))).toBe(true)
+    expect((await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.gtube}`)).equals(await direct(UID.gtube))).toBe(
+      true
+    )
   })
 
   test("clamd down: messages pass with a warning header, spam is still tagged", async () => {
     const logs: Array<string> = []
-    const g = await start({ clamd: { host: "127.0.0.1", port: await freePort(), timeoutSeconds: 2 } }, (l) => logs.push(l))
+    const g = await start({ clamd: { host: "127.0.0.1", port: await freePort(), timeoutSeconds: 2 } }, (l) =>
+      logs.push(l)
+    )
     const port = byUpstream(g, dovecot.ports.imap).listen.port
     const unscanned = await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.eicar}`)
     expect(headerBlock(unscanned)).toMatch(/^X-Mailmoat-Warning: /)
-    expect(parse(unscanned).headers.get("X-Mailmoat-Warning")).toBe("not scanned for threats (scanner unavailable: connect)")
+    expect(parse(unscanned).headers.get("X-Mailmoat-Warning")).toBe(
+      "not scanned for threats (scanner unavailable: connect)"
+    )
     // Only the warning is added: the message itself (the attachment included) is unchanged.
     expect(unscanned.subarray(unscanned.indexOf("\r\nFrom: ") + 2).equals(await direct(UID.eicar))).toBe(true)
     expect(logs.some((l) => /threat scanner 127\.0\.0\.1:\d+ unavailable \(connect/.test(l))).toBe(true)
-    expect(headerBlock(await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.gtube}`))).toMatch(/^X-Mailmoat-Verdict: spam\r\n/)
-    expect((g.status().modules.protocols as { scanner: { counters: { threatScanUnavailable: number } } }).scanner.counters.threatScanUnavailable).toBeGreaterThanOrEqual(1)
+    expect(headerBlock(await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.gtube}`))).toMatch(
+      /^X-Mailmoat-Verdict: spam\r\n/
+    )
+    expect(
+      (g.status().modules.protocols as { scanner: { counters: { threatScanUnavailable: number } } }).scanner.counters
+        .threatScanUnavailable
+    ).toBeGreaterThanOrEqual(1)
   })
 
   test("tlsFiltering: false passes the TLS port through unscanned (Dovecot's own certificate); no CA needed", async () => {
-    const g = await start({ tlsFiltering: false, ca: { cert: join(caDir, "missing.pem"), key: join(caDir, "missing.key") } })
+    const g = await start({
+      tlsFiltering: false,
+      ca: { cert: join(caDir, "missing.pem"), key: join(caDir, "missing.key") }
+    })
     const imaps = byUpstream(g, dovecot.ports.imaps)
     expect(imaps.mode).toBe("passthrough")
     expect(byUpstream(g, dovecot.ports.imap).mode).toBe("clear")
@@ -222,7 +262,9 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
       c.write(`l LOGIN ${dovecot.user} ${dovecot.password}\r\n`)
       await c.waitFor(/^l OK /m)
       c.write(`a APPEND INBOX {${1024 * 1024 + 1}}\r\n`)
-      expect(await c.waitFor(/^a .*\r\n/m)).toBe(`a NO [TOOBIG] literal of ${1024 * 1024 + 1} octets is over this proxy's limit of ${1024 * 1024}\r\n`)
+      expect(await c.waitFor(/^a .*\r\n/m)).toBe(
+        `a NO [TOOBIG] literal of ${1024 * 1024 + 1} octets is over this proxy's limit of ${1024 * 1024}\r\n`
+      )
       expect(c.received).not.toMatch(/^\+ /m)
     } finally {
       c.socket.destroy()
@@ -242,19 +284,25 @@ describe("listener address parsers", () => {
     for (const port of parseTlsPorts(text)) expect(Number.isInteger(port)).toBe(true)
   })
 
-  property.prop([fc.oneof(fc.ipV4(), fc.domain(), fc.ipV6().map((v6) => `[${v6}]`)), fc.integer({ min: 0, max: 65535 })])(
-    "host:port round trips (IPv6 in brackets)",
-    (host, port) => {
-      expect(parseHostPort(`${host}:${port}`)).toEqual({ host: host.replace(/^\[|\]$/g, ""), port })
-    }
-  )
+  property.prop([
+    fc.oneof(
+      fc.ipV4(),
+      fc.domain(),
+      fc.ipV6().map((v6) => `[${v6}]`)
+    ),
+    fc.integer({ min: 0, max: 65535 })
+  ])("host:port round trips (IPv6 in brackets)", (host, port) => {
+    expect(parseHostPort(`${host}:${port}`)).toEqual({ host: host.replace(/^\[|\]$/g, ""), port })
+  })
 
-  property.prop([fc.array(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 8 }), fc.constantFrom(",", ", ", " , ")])(
-    "tlsPorts as admins type it",
-    (ports, separator) => {
-      expect([...parseTlsPorts(ports.join(separator))].sort((a, b) => a - b)).toEqual([...new Set(ports)].sort((a, b) => a - b))
-    }
-  )
+  property.prop([
+    fc.array(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 8 }),
+    fc.constantFrom(",", ", ", " , ")
+  ])("tlsPorts as admins type it", (ports, separator) => {
+    expect([...parseTlsPorts(ports.join(separator))].sort((a, b) => a - b)).toEqual(
+      [...new Set(ports)].sort((a, b) => a - b)
+    )
+  })
 
   test("tlsPorts: entries that are not ports are ignored (the schema reports them)", () => {
     expect([...parseTlsPorts("993, x, 995")]).toEqual([993, 995])

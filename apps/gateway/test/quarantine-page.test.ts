@@ -84,7 +84,8 @@ describe("quarantine page in Chromium", () => {
     await page.getByRole("button", { name: "Filter" }).click()
     await expect.poll(() => page.locator("tbody").innerText()).toContain("GTUBE for alice")
     expect(await page.locator("tbody").innerText()).not.toContain("GTUBE for bob")
-    if (process.env.MAILMOAT_SCREENSHOT) await page.screenshot({ path: process.env.MAILMOAT_SCREENSHOT, fullPage: true })
+    if (process.env.MAILMOAT_SCREENSHOT)
+      await page.screenshot({ path: process.env.MAILMOAT_SCREENSHOT, fullPage: true })
 
     await page.getByRole("link", { name: "GTUBE for alice" }).click()
     await expect.poll(() => page.locator("#text-preview").innerText()).toContain(GTUBE)
@@ -98,7 +99,10 @@ describe("quarantine page in Chromium", () => {
   })
 
   test("an HTML message with a script and remote content runs nothing and fetches nothing", async () => {
-    expect((await sendRaw(gw.smtp.port, { from: "tricky@spam.test", to: ["alice@example.test"] }, htmlMessage(counter.port))).data).toMatch(/^250 /)
+    expect(
+      (await sendRaw(gw.smtp.port, { from: "tricky@spam.test", to: ["alice@example.test"] }, htmlMessage(counter.port)))
+        .data
+    ).toMatch(/^250 /)
     const page = await browser.newPage()
     const answered: Array<string> = []
     const failed: Array<string> = []
@@ -116,7 +120,8 @@ describe("quarantine page in Chromium", () => {
     expect(counter.seen).toEqual([])
     // Chromium may start a request the policy then blocks: none got an answer, each was blocked.
     expect(answered.filter((u) => u.includes(`:${counter.port}/`))).toEqual([])
-    for (const f of failed.filter((u) => u.includes(`:${counter.port}/`))) expect(f).toMatch(/ (csp|net::ERR_BLOCKED_BY_CSP)$/)
+    for (const f of failed.filter((u) => u.includes(`:${counter.port}/`)))
+      expect(f).toMatch(/ (csp|net::ERR_BLOCKED_BY_CSP)$/)
     await page.close()
   })
 
@@ -140,10 +145,16 @@ describe("quarantine page in Chromium", () => {
     const aliceId = await quarantineGtube(gw, "alice@example.test", "private to alice")
     // The digest as bob receives it: one message in his Maildir with the signed link.
     const { FileQuarantineStore } = await import("@mailmoat/platform-node")
-    const results = await runDigest(gw.settings, FileQuarantineStore.make({ root: gw.settings.quarantine.path }), Date.now())
+    const results = await runDigest(
+      gw.settings,
+      FileQuarantineStore.make({ root: gw.settings.quarantine.path }),
+      Date.now()
+    )
     expect(results.find((r) => r.recipient === "bob@example.test")).toMatchObject({ sent: true })
     const digest = maildirMessages(gw, "bob@example.test").find((m) => m.includes("Subject: Quarantine digest:"))!
-    const url = /^(http:\/\/127\.0\.0\.1:\d+\/q\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\r?$/m.exec(digest.replace(/=\r?\n/g, ""))![1]!
+    const url = /^(http:\/\/127\.0\.0\.1:\d+\/q\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\r?$/m.exec(
+      digest.replace(/=\r?\n/g, "")
+    )![1]!
     const link = url.slice(url.indexOf("/q/") + 3)
     expect(digest).toContain("Subject: second for bob")
     const fresh = await launchChromium()
@@ -172,4 +183,3 @@ describe("quarantine page in Chromium", () => {
     }
   })
 })
-

@@ -15,7 +15,12 @@ const setup = async (n: number) => {
   for (let i = 0; i < n; i++) {
     const rcpt = i % 2 === 0 ? "even@example.test" : "odd@example.test"
     await store.put({
-      envelope: Envelope.make({ clientAddress: "192.0.2.1", mailFrom: `s${i}@spam.test`, rcptTo: [rcpt], receivedAt: Date.parse("2026-01-01T00:00:00Z") + i * 60_000 }),
+      envelope: Envelope.make({
+        clientAddress: "192.0.2.1",
+        mailFrom: `s${i}@spam.test`,
+        rcptTo: [rcpt],
+        receivedAt: Date.parse("2026-01-01T00:00:00Z") + i * 60_000
+      }),
       reason: "spam",
       message: new TextEncoder().encode(`Subject: message ${i}\r\n\r\nbody ${i}\r\n`)
     })
@@ -42,25 +47,44 @@ describe("quarantine listing", () => {
       } while (cursor !== undefined)
       expect(seen).toEqual(Array.from({ length: 9 }, (_, i) => `message ${8 - i}`))
     }
-    expect((await service.list({}, "odd@example.test")).items.map((i) => i.subject)).toEqual(["message 7", "message 5", "message 3", "message 1"])
-    expect((await service.list({ recipient: "even@example.test" }, "odd@example.test")).items.every((i) => i.recipients[0] === "odd@example.test")).toBe(true)
-    expect((await service.list({ since: "2026-01-01T00:03:00Z", until: "2026-01-01T00:05:00Z" })).items.map((i) => i.subject)).toEqual(["message 4", "message 3"])
+    expect((await service.list({}, "odd@example.test")).items.map((i) => i.subject)).toEqual([
+      "message 7",
+      "message 5",
+      "message 3",
+      "message 1"
+    ])
+    expect(
+      (await service.list({ recipient: "even@example.test" }, "odd@example.test")).items.every(
+        (i) => i.recipients[0] === "odd@example.test"
+      )
+    ).toBe(true)
+    expect(
+      (await service.list({ since: "2026-01-01T00:03:00Z", until: "2026-01-01T00:05:00Z" })).items.map((i) => i.subject)
+    ).toEqual(["message 4", "message 3"])
     const even = (await service.list({ recipient: "even@example.test" })).items[0]!.id
     await expect(service.detail(even, "odd@example.test")).rejects.toSatisfy((e) => statusOf(e) === 404)
     await expect(service.release(even, "odd@example.test")).rejects.toSatisfy((e) => statusOf(e) === 404)
     await expect(service.remove(even, "odd@example.test")).rejects.toSatisfy((e) => statusOf(e) === 404)
   })
 
-  prop.prop([fc.option(fc.string({ maxLength: 200 })), fc.option(fc.string({ maxLength: 40 })), fc.option(fc.string({ maxLength: 40 }))], { numRuns: 60 })(
-    "any cursor, since and until: a page or a 400, never another failure",
-    async (cursor, since, until) => {
-      const { service } = await setup(3)
-      try {
-        const page = await service.list({ cursor: cursor ?? undefined, since: since ?? undefined, until: until ?? undefined })
-        expect(page.items.length).toBeLessThanOrEqual(3)
-      } catch (e) {
-        expect(statusOf(e)).toBe(400)
-      }
+  prop.prop(
+    [
+      fc.option(fc.string({ maxLength: 200 })),
+      fc.option(fc.string({ maxLength: 40 })),
+      fc.option(fc.string({ maxLength: 40 }))
+    ],
+    { numRuns: 60 }
+  )("any cursor, since and until: a page or a 400, never another failure", async (cursor, since, until) => {
+    const { service } = await setup(3)
+    try {
+      const page = await service.list({
+        cursor: cursor ?? undefined,
+        since: since ?? undefined,
+        until: until ?? undefined
+      })
+      expect(page.items.length).toBeLessThanOrEqual(3)
+    } catch (e) {
+      expect(statusOf(e)).toBe(400)
     }
-  )
+  })
 })

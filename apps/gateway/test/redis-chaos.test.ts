@@ -90,70 +90,95 @@ const check = (result: Awaited<ReturnType<typeof account>>, left: number) => {
 }
 
 describe("two gateways sharing one Redis, under faults", () => {
-  test("standalone Redis stopped (SIGKILL, restart from AOF) and paused (SIGSTOP)", async () => {
-    const redis = await startRedisProcess(["appendonly yes", "appendfsync always"])
-    const connection = { url: `redis://127.0.0.1:${redis.port}`, commandTimeoutMillis: 500, connectTimeoutMillis: 1000 }
-    try {
-      const state = { url: connection.url, redis: { commandTimeoutMillis: 500, connectTimeoutMillis: 1000 } }
-      gateways.push(await startChildGateway("gw1", configFor(state)), await startChildGateway("gw2", configFor(state)))
-      const sender = makeSender(
-        gateways.map((g) => g.port),
-        { concurrency: 4, retryMillis: 700 }
-      )
-      await hold(3000)
-      sender.setPhase("redis stopped")
-      await redis.kill()
-      await hold(5000)
-      await redis.restart()
-      sender.setPhase("after restart")
-      await hold(4000)
-      sender.setPhase("redis paused")
-      redis.pause()
-      await hold(5000)
-      redis.resume()
-      sender.setPhase("after resume")
-      await hold(4000)
-      sender.setPhase("drain")
-      const left = await sender.drain(20_000)
-      const result = await account(sender, connection)
-      report("chaos: standalone Redis", result.rows)
-      check(result, left)
-      // The faults were felt: something was deferred or failed open while Redis was away.
-      const during = result.rows.filter((r) => r.phase === "redis stopped" || r.phase === "redis paused")
-      expect(during.every((r) => r.accepted + r.deferred > 0)).toBe(true)
-      // And each gateway said so in its log: lost, rebuilt when hung, restored.
-      for (const g of gateways) for (const event of ["redis_lost", "redis_hung", "redis_restored"]) expect(g.output()).toContain(event)
-    } finally {
-      await Promise.all(gateways.splice(0).map((g) => g.stop()))
-      await redis.stop()
-    }
-  }, budget)
+  test(
+    "standalone Redis stopped (SIGKILL, restart from AOF) and paused (SIGSTOP)",
+    async () => {
+      const redis = await startRedisProcess(["appendonly yes", "appendfsync always"])
+      const connection = {
+        url: `redis://127.0.0.1:${redis.port}`,
+        commandTimeoutMillis: 500,
+        connectTimeoutMillis: 1000
+      }
+      try {
+        const state = { url: connection.url, redis: { commandTimeoutMillis: 500, connectTimeoutMillis: 1000 } }
+        gateways.push(
+          await startChildGateway("gw1", configFor(state)),
+          await startChildGateway("gw2", configFor(state))
+        )
+        const sender = makeSender(
+          gateways.map((g) => g.port),
+          { concurrency: 4, retryMillis: 700 }
+        )
+        await hold(3000)
+        sender.setPhase("redis stopped")
+        await redis.kill()
+        await hold(5000)
+        await redis.restart()
+        sender.setPhase("after restart")
+        await hold(4000)
+        sender.setPhase("redis paused")
+        redis.pause()
+        await hold(5000)
+        redis.resume()
+        sender.setPhase("after resume")
+        await hold(4000)
+        sender.setPhase("drain")
+        const left = await sender.drain(20_000)
+        const result = await account(sender, connection)
+        report("chaos: standalone Redis", result.rows)
+        check(result, left)
+        // The faults were felt: something was deferred or failed open while Redis was away.
+        const during = result.rows.filter((r) => r.phase === "redis stopped" || r.phase === "redis paused")
+        expect(during.every((r) => r.accepted + r.deferred > 0)).toBe(true)
+        // And each gateway said so in its log: lost, rebuilt when hung, restored.
+        for (const g of gateways)
+          for (const event of ["redis_lost", "redis_hung", "redis_restored"]) expect(g.output()).toContain(event)
+      } finally {
+        await Promise.all(gateways.splice(0).map((g) => g.stop()))
+        await redis.stop()
+      }
+    },
+    budget
+  )
 
-  test("Sentinel failover during load (quarantine puts wait for the replica)", async () => {
-    const t = await sentinel()
-    const s = t.options.sentinel!
-    const connection = { ...t.options, commandTimeoutMillis: 500, connectTimeoutMillis: 1000 }
-    try {
-      const state = { redis: { sentinel: { masterName: s.masterName, nodes: s.nodes.map((n) => `${n.host}:${n.port}`) }, waitReplicas: 1, commandTimeoutMillis: 500 } }
-      gateways.push(await startChildGateway("gw3", configFor(state)), await startChildGateway("gw4", configFor(state)))
-      const sender = makeSender(
-        gateways.map((g) => g.port),
-        { concurrency: 4, retryMillis: 700 }
-      )
-      await hold(3000)
-      sender.setPhase("failing over")
-      await t.failover()
-      sender.setPhase("after failover")
-      await hold(4000)
-      sender.setPhase("drain")
-      const left = await sender.drain(20_000)
-      const result = await account(sender, connection)
-      report("chaos: Sentinel failover", result.rows)
-      check(result, left)
-      expect(result.rows.find((r) => r.phase === "after failover")?.accepted ?? 0).toBeGreaterThan(0)
-    } finally {
-      await Promise.all(gateways.splice(0).map((g) => g.stop()))
-      await t.stop()
-    }
-  }, budget)
+  test(
+    "Sentinel failover during load (quarantine puts wait for the replica)",
+    async () => {
+      const t = await sentinel()
+      const s = t.options.sentinel!
+      const connection = { ...t.options, commandTimeoutMillis: 500, connectTimeoutMillis: 1000 }
+      try {
+        const state = {
+          redis: {
+            sentinel: { masterName: s.masterName, nodes: s.nodes.map((n) => `${n.host}:${n.port}`) },
+            waitReplicas: 1,
+            commandTimeoutMillis: 500
+          }
+        }
+        gateways.push(
+          await startChildGateway("gw3", configFor(state)),
+          await startChildGateway("gw4", configFor(state))
+        )
+        const sender = makeSender(
+          gateways.map((g) => g.port),
+          { concurrency: 4, retryMillis: 700 }
+        )
+        await hold(3000)
+        sender.setPhase("failing over")
+        await t.failover()
+        sender.setPhase("after failover")
+        await hold(4000)
+        sender.setPhase("drain")
+        const left = await sender.drain(20_000)
+        const result = await account(sender, connection)
+        report("chaos: Sentinel failover", result.rows)
+        check(result, left)
+        expect(result.rows.find((r) => r.phase === "after failover")?.accepted ?? 0).toBeGreaterThan(0)
+      } finally {
+        await Promise.all(gateways.splice(0).map((g) => g.stop()))
+        await t.stop()
+      }
+    },
+    budget
+  )
 })

@@ -39,7 +39,8 @@ describe("two gateways sharing Redis state", () => {
     return gw
   }
   // The client is 127.0.0.1, our own address, so the walk moves to the hop recorded below it.
-  const message = "Received: from relay.client.test (relay.client.test [192.0.2.7]) by gw.test; Tue, 1 Dec 2026 00:00:00 +0000\r\nSubject: shared state\r\nMessage-ID: <shared-1@client.test>\r\n\r\nsame body\r\n"
+  const message =
+    "Received: from relay.client.test (relay.client.test [192.0.2.7]) by gw.test; Tue, 1 Dec 2026 00:00:00 +0000\r\nSubject: shared state\r\nMessage-ID: <shared-1@client.test>\r\n\r\nsame body\r\n"
   const send = (gw: RunningGateway) => sendRaw(gw.smtp.port, { from: "s@client.test", to: ["u@example.test"] }, message)
 
   test("the first attempt is deferred on A; the retry after the period is accepted on B", async () => {
@@ -49,7 +50,9 @@ describe("two gateways sharing Redis state", () => {
     expect((await send(b)).data).toMatch(/^451 4\.7\.1 /)
     await new Promise((r) => setTimeout(r, 1500))
     expect((await send(b)).data).toMatch(/^250 /)
-    expect(b.status().modules.antispam).toMatchObject({ tempReject: { enabled: true, store: expect.stringMatching(/redis/i) } })
+    expect(b.status().modules.antispam).toMatchObject({
+      tempReject: { enabled: true, store: expect.stringMatching(/redis/i) }
+    })
   })
 
   test("control: embedded state is not shared, so the other gateway defers the message again", async () => {
@@ -61,10 +64,17 @@ describe("two gateways sharing Redis state", () => {
   })
 
   test("quarantined mail goes to the Redis quarantine, where any node (and the CLI) finds it", async () => {
-    const gw = await gateway({ state: { backend: "redis", url: redis.url }, antispam: { endUserBlocklist: { enabled: false } } })
+    const gw = await gateway({
+      state: { backend: "redis", url: redis.url },
+      antispam: { endUserBlocklist: { enabled: false } }
+    })
     running.push(gw)
     const gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
-    const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["victim@example.test"] }, `Subject: redis quarantine\r\n\r\n${gtube}\r\n`)
+    const r = await sendRaw(
+      gw.smtp.port,
+      { from: "s@client.test", to: ["victim@example.test"] },
+      `Subject: redis quarantine\r\n\r\n${gtube}\r\n`
+    )
     expect(r.data).toMatch(/^250 /)
     const store = RedisQuarantineStore.make(RedisConnection.make({ url: redis.url }))
     try {

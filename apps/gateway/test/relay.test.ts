@@ -24,7 +24,10 @@ describe("relay to smtp-sink", () => {
     writeFileSync(`${certDir}/cert.pem`, cert.cert)
     writeFileSync(`${certDir}/key.pem`, cert.key)
     sink = await SmtpSink.start()
-    gw = await gateway({ ...relayTo(sink.port), smtp: { tls: { certFile: `${certDir}/cert.pem`, keyFile: `${certDir}/key.pem` } } })
+    gw = await gateway({
+      ...relayTo(sink.port),
+      smtp: { tls: { certFile: `${certDir}/cert.pem`, keyFile: `${certDir}/key.pem` } }
+    })
   })
   afterAll(async () => {
     await gw?.close()
@@ -38,7 +41,9 @@ describe("relay to smtp-sink", () => {
     expect(r.out).toMatch(/<- {2}250 2\.0\.0 Ok: queued as /)
     expect(sink.delivered()).toBe(before + 1)
     const dump = sink.dumpWith("Subject: plain")
-    expect(dump).toMatch(/Received: from client\.test \(\[127\.0\.0\.1\]\)\n\tby gw\.test \(Mailmoat\) with ESMTP id \S+\n\tfor <rcpt@example\.test>;/)
+    expect(dump).toMatch(
+      /Received: from client\.test \(\[127\.0\.0\.1\]\)\n\tby gw\.test \(Mailmoat\) with ESMTP id \S+\n\tfor <rcpt@example\.test>;/
+    )
     expect(dump).toContain("X-Mail-Args: <sender@client.test>")
     expect(dump).toContain("Subject: plain")
   })
@@ -55,16 +60,32 @@ describe("relay to smtp-sink", () => {
   test("N = 30 messages sent == 30 delivered at the sink", async () => {
     const before = sink.delivered()
     const results = []
-    for (let i = 0; i < 30; i++) results.push(await sendRaw(gw.smtp.port, { from: "s@client.test", to: [`n${i}@example.test`] }, `Subject: n${i}\r\n\r\nbody ${i}`))
+    for (let i = 0; i < 30; i++)
+      results.push(
+        await sendRaw(
+          gw.smtp.port,
+          { from: "s@client.test", to: [`n${i}@example.test`] },
+          `Subject: n${i}\r\n\r\nbody ${i}`
+        )
+      )
     expect(results.filter((r) => r.data.startsWith("250"))).toHaveLength(30)
     expect(sink.delivered()).toBe(before + 30)
-    const subjects = sink.dumps().map((d) => /Subject: (n\d+)/.exec(d)?.[1]).filter((s) => s !== undefined)
+    const subjects = sink
+      .dumps()
+      .map((d) => /Subject: (n\d+)/.exec(d)?.[1])
+      .filter((s) => s !== undefined)
     for (let i = 0; i < 30; i++) expect(subjects).toContain(`n${i}`)
   })
 
   test("multi-recipient message: one downstream transaction, all recipients", async () => {
     const before = sink.delivered()
-    const r = await swaks(gw.smtp.port, [...base, "--to", "a@example.test,b@example.test,c@example.test", "--header", "Subject: multi"])
+    const r = await swaks(gw.smtp.port, [
+      ...base,
+      "--to",
+      "a@example.test,b@example.test,c@example.test",
+      "--header",
+      "Subject: multi"
+    ])
     expect(r.code, r.out).toBe(0)
     expect(sink.delivered()).toBe(before + 1)
     const dump = sink.dumpWith("Subject: multi")
@@ -74,11 +95,16 @@ describe("relay to smtp-sink", () => {
 
   test("admin API: /status says where mail goes, /metrics counts what this test sent", async () => {
     const admin = `http://127.0.0.1:${gw.admin!.port}`
-    const counter = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1] ?? Number.NaN)
+    const counter = (text: string, name: string) =>
+      Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1] ?? Number.NaN)
     const statusBefore = (await (await fetch(`${admin}/status`)).json()) as Record<string, any>
     const metricsBefore = await (await fetch(`${admin}/metrics`)).text()
     for (let i = 0; i < 2; i++) {
-      const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: [`count${i}@example.test`] }, `Subject: count ${i}\r\n\r\nx`)
+      const r = await sendRaw(
+        gw.smtp.port,
+        { from: "s@client.test", to: [`count${i}@example.test`] },
+        `Subject: count ${i}\r\n\r\nx`
+      )
       expect(r.data).toMatch(/^250 /)
     }
     const status = (await (await fetch(`${admin}/status`)).json()) as Record<string, any>
@@ -86,8 +112,12 @@ describe("relay to smtp-sink", () => {
     expect(status.smtp.tls).toBe(true)
     expect(status.counters.messagesAccepted - statusBefore.counters.messagesAccepted).toBe(2)
     const metrics = await (await fetch(`${admin}/metrics`)).text()
-    expect(counter(metrics, "mailmoat_messages_accepted_total") - counter(metricsBefore, "mailmoat_messages_accepted_total")).toBe(2)
-    expect(counter(metrics, "mailmoat_connections_total") - counter(metricsBefore, "mailmoat_connections_total")).toBe(2)
+    expect(
+      counter(metrics, "mailmoat_messages_accepted_total") - counter(metricsBefore, "mailmoat_messages_accepted_total")
+    ).toBe(2)
+    expect(counter(metrics, "mailmoat_connections_total") - counter(metricsBefore, "mailmoat_connections_total")).toBe(
+      2
+    )
     expect((await fetch(`${admin}/nope`)).status).toBe(404)
   })
 })
@@ -134,7 +164,10 @@ describe("downstream faults: the client gets 4xx (or the downstream's 5xx), neve
 
   test("-f RCPT: the downstream's refusal is passed back at RCPT, per recipient", async () => {
     const r = await withSink(["-f", "RCPT"], ["a@example.test", "b@example.test"])
-    expect(r.rcpt).toEqual([expect.stringMatching(/^500 5\.3\.0 Downstream: /), expect.stringMatching(/^500 5\.3\.0 Downstream: /)])
+    expect(r.rcpt).toEqual([
+      expect.stringMatching(/^500 5\.3\.0 Downstream: /),
+      expect.stringMatching(/^500 5\.3\.0 Downstream: /)
+    ])
     expect(r.data).toMatch(/^554 5\.5\.1/)
   })
 
@@ -160,7 +193,11 @@ describe("downstream faults: the client gets 4xx (or the downstream's 5xx), neve
       const replies: Array<string> = []
       for (let i = 0; i < 20; i++) {
         if (i === 10) await sink.stop(true)
-        const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: [`k${i}@example.test`] }, `Subject: k${i}\r\n\r\nx`)
+        const r = await sendRaw(
+          gw.smtp.port,
+          { from: "s@client.test", to: [`k${i}@example.test`] },
+          `Subject: k${i}\r\n\r\nx`
+        )
         replies.push(r.rcpt[0]!.startsWith("250") ? r.data : r.rcpt[0]!)
       }
       const ok = replies.filter((r) => r.startsWith("250")).length
@@ -187,7 +224,11 @@ describe("relay wire bytes (raw sink): no bare CR/LF/NUL, dot-stuffed", () => {
   })
 
   test("smuggling forms sent by the client are neutralised before relay (TESTING.md A2)", async () => {
-    const bodies = ["Subject: s\r\n\r\nA\n.\r\nMAIL FROM:<evil@x>\r\nB", "Subject: s\r\n\r\nA\r.\rB\n.\nC", "Subject: s\r\n\r\n..x\r\n.y\r\nA\r\n\x00.\r\nZ"]
+    const bodies = [
+      "Subject: s\r\n\r\nA\n.\r\nMAIL FROM:<evil@x>\r\nB",
+      "Subject: s\r\n\r\nA\r.\rB\n.\nC",
+      "Subject: s\r\n\r\n..x\r\n.y\r\nA\r\n\x00.\r\nZ"
+    ]
     for (const body of bodies) {
       const before = sink.messages.length
       const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["w@example.test"] }, body)
@@ -207,7 +248,10 @@ describe("relay wire bytes (raw sink): no bare CR/LF/NUL, dot-stuffed", () => {
 
   test("a client session that ends hands its downstream connection on: five sessions in a row use one connection", async () => {
     const before = { connections: sink.connections, messages: sink.messages.length }
-    for (let i = 0; i < 5; i++) expect((await sendRaw(gw.smtp.port, { from: "s@client.test", to: [`q${i}@example.test`] }, "Subject: q\r\n\r\nx")).data).toMatch(/^250 /)
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await sendRaw(gw.smtp.port, { from: "s@client.test", to: [`q${i}@example.test`] }, "Subject: q\r\n\r\nx")).data
+      ).toMatch(/^250 /)
     expect(sink.messages.length - before.messages).toBe(5)
     expect(sink.connections - before.connections).toBeLessThanOrEqual(1)
     expect(sink.commands.filter((c) => c.toUpperCase() === "RSET")).toEqual([])
@@ -216,10 +260,17 @@ describe("relay wire bytes (raw sink): no bare CR/LF/NUL, dot-stuffed", () => {
 
 describe("LMTP downstream: per-recipient replies after the data", () => {
   test("one recipient refused after the data while another was delivered => 250, the refused copy is quarantined", async () => {
-    const sink = await RawSink.start({ lmtp: true, dataReply: (r) => (r.startsWith("full") ? "552 5.2.2 Quota exceeded" : "250 2.0.0 ok") })
+    const sink = await RawSink.start({
+      lmtp: true,
+      dataReply: (r) => (r.startsWith("full") ? "552 5.2.2 Quota exceeded" : "250 2.0.0 ok")
+    })
     const gw = await gateway(relayTo(sink.port, { protocol: "lmtp" }))
     try {
-      const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["ok@example.test", "full@example.test"] }, "Subject: lmtp\r\n\r\nx")
+      const r = await sendRaw(
+        gw.smtp.port,
+        { from: "s@client.test", to: ["ok@example.test", "full@example.test"] },
+        "Subject: lmtp\r\n\r\nx"
+      )
       expect(r.data).toMatch(/^250 /)
       expect(sink.messages).toHaveLength(1)
       expect(sink.commands.some((c) => c.startsWith("LHLO "))).toBe(true)
@@ -238,7 +289,11 @@ describe("LMTP downstream: per-recipient replies after the data", () => {
     const sink = await RawSink.start({ lmtp: true, dataReply: () => "554 5.6.0 Content rejected" })
     const gw = await gateway(relayTo(sink.port, { protocol: "lmtp" }))
     try {
-      const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["a@example.test", "b@example.test"] }, "Subject: lmtp\r\n\r\nx")
+      const r = await sendRaw(
+        gw.smtp.port,
+        { from: "s@client.test", to: ["a@example.test", "b@example.test"] },
+        "Subject: lmtp\r\n\r\nx"
+      )
       expect(r.data).toBe("554 5.6.0 Downstream: Content rejected")
     } finally {
       await gw.close()

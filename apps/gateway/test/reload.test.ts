@@ -40,7 +40,12 @@ describe("reload through the API", () => {
     const load = () => ConfigFile.load(GatewayConfig.codec, { file })
     const first = load()
     if (!first.ok) throw new Error(first.problems.join("\n"))
-    gw = await startGateway(first.config, { base: dir, log: (l) => logged.push(l), reloadConfig: load, shutdownTimeoutMs: 5000 })
+    gw = await startGateway(first.config, {
+      base: dir,
+      log: (l) => logged.push(l),
+      reloadConfig: load,
+      shutdownTimeoutMs: 5000
+    })
   })
   afterAll(() => gw?.close())
 
@@ -50,11 +55,20 @@ describe("reload through the API", () => {
     expect(r.status).toBe(422)
     expect(r.json).toEqual({
       ok: false,
-      problems: ["antispam.onSpam: expected one of none | quarantine | reject | drop, got \"bounce\"", "log.level: expected one of debug | info | warn | error, got \"loud\""]
+      problems: [
+        'antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"',
+        'log.level: expected one of debug | info | warn | error, got "loud"'
+      ]
     })
-    expect(logged.join("\n")).toContain("reload refused: antispam.onSpam: expected one of none | quarantine | reject | drop, got ")
+    expect(logged.join("\n")).toContain(
+      "reload refused: antispam.onSpam: expected one of none | quarantine | reject | drop, got "
+    )
     expect(logged.join("\n")).toContain("reload refused: the running configuration stays in force")
-    const sent = await sendRaw(gw.smtp.port, { from: "s@spam.test", to: ["u@example.test"] }, gtube("after a bad reload"))
+    const sent = await sendRaw(
+      gw.smtp.port,
+      { from: "s@spam.test", to: ["u@example.test"] },
+      gtube("after a bad reload")
+    )
     expect(sent.data).toMatch(/^250 /)
     expect((await api(gw, "GET", "/api/quarantine?q=after+a+bad+reload")).json.total).toBe(1)
   })
@@ -64,7 +78,9 @@ describe("reload through the API", () => {
     const r = await api(gw, "POST", "/api/reload")
     expect(r.status).toBe(422)
     expect((r.json.problems as Array<string>)[0]).toMatch(/^plugins\[0\]/)
-    expect((await sendRaw(gw.smtp.port, { from: "s@spam.test", to: ["u@example.test"] }, gtube("still quarantining"))).data).toMatch(/^250 /)
+    expect(
+      (await sendRaw(gw.smtp.port, { from: "s@spam.test", to: ["u@example.test"] }, gtube("still quarantining"))).data
+    ).toMatch(/^250 /)
   })
 
   test("a good file applies to new sessions; a transaction in flight finishes under the old configuration", async () => {
@@ -87,7 +103,9 @@ describe("reload through the API", () => {
       expect(logged.join("\n")).toContain("reload: configuration applied to new sessions")
 
       // A new session already gets the new rules.
-      expect((await sendRaw(gw.smtp.port, { from: "s@spam.test", to: ["new@example.test"] }, gtube("new session"))).data).toMatch(/^550 5\.7\.1 /)
+      expect(
+        (await sendRaw(gw.smtp.port, { from: "s@spam.test", to: ["new@example.test"] }, gtube("new session"))).data
+      ).toMatch(/^550 5\.7\.1 /)
       // The session that began before finishes under the old rules (quarantine, 250).
       mark = c.received.length
       c.write("DATA\r\n")
@@ -100,10 +118,20 @@ describe("reload through the API", () => {
     }
     expect((await api(gw, "GET", "/api/quarantine?q=in+flight")).json.total).toBe(1)
     // What needs a restart is named, and the rest still applies.
-    writeFileSync(file, yaml(dir, "quarantine", `dataDir: ${tempDir()}`).replace(`dataDir: ${dir}/data\n`, "").replace("smtp: { host: 127.0.0.1, port: 0, hostname: gw.test }", "smtp: { host: 127.0.0.1, port: 0, hostname: gw.test, maxConnections: 7 }"))
+    writeFileSync(
+      file,
+      yaml(dir, "quarantine", `dataDir: ${tempDir()}`)
+        .replace(`dataDir: ${dir}/data\n`, "")
+        .replace(
+          "smtp: { host: 127.0.0.1, port: 0, hostname: gw.test }",
+          "smtp: { host: 127.0.0.1, port: 0, hostname: gw.test, maxConnections: 7 }"
+        )
+    )
     const moved = await api(gw, "POST", "/api/reload")
     expect(moved.json).toEqual({ ok: true, restartNeeded: ["dataDir", "smtp.maxConnections", "quarantine.path"] })
-    expect((await sendRaw(gw.smtp.port, { from: "s@spam.test", to: ["u@example.test"] }, gtube("quarantine again"))).data).toMatch(/^250 /)
+    expect(
+      (await sendRaw(gw.smtp.port, { from: "s@spam.test", to: ["u@example.test"] }, gtube("quarantine again"))).data
+    ).toMatch(/^250 /)
   })
 })
 
@@ -126,7 +154,7 @@ describe("reload on SIGHUP (the built gateway)", () => {
       writeFileSync(file, yaml(dir, "bounce"))
       child.kill("SIGHUP")
       await until(() => out.includes("the running configuration stays in force"), "the refusal")
-      expect(out).toContain('reload refused: antispam.onSpam: expected one of none | quarantine | reject | drop, got ')
+      expect(out).toContain("reload refused: antispam.onSpam: expected one of none | quarantine | reject | drop, got ")
       writeFileSync(file, yaml(dir, "reject"))
       child.kill("SIGHUP")
       await until(() => out.includes("reload: configuration applied to new sessions"), "the reload")

@@ -45,7 +45,9 @@ describe("the gateway's scope", () => {
         (e: unknown) => e
       )
       expect(error).toBeInstanceOf(StartupError)
-      expect((error as StartupError).message).toBe(`protocols.listeners[0].listen: 127.0.0.1:${taken.port} is already in use by another process`)
+      expect((error as StartupError).message).toBe(
+        `protocols.listeners[0].listen: 127.0.0.1:${taken.port} is already in use by another process`
+      )
       expect(await bindable(smtpPort)).toBe(true)
     } finally {
       await new Promise<void>((r) => taken.server.close(() => r()))

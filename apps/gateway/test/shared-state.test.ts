@@ -31,18 +31,37 @@ describe("two gateways sharing Redis: lists, limits, DNS answers", () => {
       admin: { enabled: true, token: TOKEN },
       classifier: { enabled: false },
       ...config,
-      antispam: { onSpam: "reject", rbl: { servers: ["bl.test"], skip: [], timeoutSeconds: 2 }, dns: { servers: [rbl.server] }, ...(config.antispam as object | undefined) }
+      antispam: {
+        onSpam: "reject",
+        rbl: { servers: ["bl.test"], skip: [], timeoutSeconds: 2 },
+        dns: { servers: [rbl.server] },
+        ...(config.antispam as object | undefined)
+      }
     })
     running.push(gw)
     return gw
   }
-  const fleet = async (keyPrefix: string, config: Record<string, unknown> = {}) => [await start(keyPrefix, config), await start(keyPrefix, config)] as const
+  const fleet = async (keyPrefix: string, config: Record<string, unknown> = {}) =>
+    [await start(keyPrefix, config), await start(keyPrefix, config)] as const
 
   test("a blocklist entry added through node A's admin API: node B rejects the sender at once; removed on B: A accepts again", async () => {
     const [a, b] = await fleet("fleet1:")
     // A HELO that is not a host name: an end-user client, so the end-user blocklist applies.
     const send = async (gw: RunningGateway) =>
-      (await swaks(gw.smtp.port, ["--local-interface", "127.0.0.8", "--helo", "laptop", "--from", "spammer@bad.test", "--to", "user@example.test", "--header", "Subject: hello"])).out
+      (
+        await swaks(gw.smtp.port, [
+          "--local-interface",
+          "127.0.0.8",
+          "--helo",
+          "laptop",
+          "--from",
+          "spammer@bad.test",
+          "--to",
+          "user@example.test",
+          "--header",
+          "Subject: hello"
+        ])
+      ).out
     expect(await send(b)).toMatch(/<- {2}250 /)
     expect((await api(a, "POST", "/api/lists/blocklist", { entry: "spammer@bad.test" })).status).toBe(201)
     expect(await send(b)).toMatch(/<\*\* +550 5\.7\.1 /)
@@ -54,12 +73,25 @@ describe("two gateways sharing Redis: lists, limits, DNS answers", () => {
   test("a safe sender added on node A lets the sender's spam through on node B at once", async () => {
     // The content classifier is what calls GTUBE spam.
     // No SPF/DKIM in this little world: safe senders apply without sender authentication.
-    const [a, b] = await fleet("fleet2:", { classifier: { enabled: true }, antispam: { bypass: { safeSendersRequireAuth: false } } })
-    const send = (gw: RunningGateway) => sendRaw(gw.smtp.port, { from: "friend@partner.test", to: ["bob@example.test"] }, `Subject: gtube\r\n\r\n${GTUBE}\r\n`)
+    const [a, b] = await fleet("fleet2:", {
+      classifier: { enabled: true },
+      antispam: { bypass: { safeSendersRequireAuth: false } }
+    })
+    const send = (gw: RunningGateway) =>
+      sendRaw(
+        gw.smtp.port,
+        { from: "friend@partner.test", to: ["bob@example.test"] },
+        `Subject: gtube\r\n\r\n${GTUBE}\r\n`
+      )
     expect((await send(b)).data).toMatch(/^550 5\.7\.1 /)
-    expect((await api(a, "POST", "/api/lists/safe-senders", { recipient: "bob@example.test", sender: "partner.test" })).status).toBe(201)
+    expect(
+      (await api(a, "POST", "/api/lists/safe-senders", { recipient: "bob@example.test", sender: "partner.test" }))
+        .status
+    ).toBe(201)
     expect((await send(b)).data).toMatch(/^250 /)
-    expect((await api(b, "GET", "/api/lists/safe-senders")).json.recipients).toEqual({ "bob@example.test": ["partner.test"] })
+    expect((await api(b, "GET", "/api/lists/safe-senders")).json.recipients).toEqual({
+      "bob@example.test": ["partner.test"]
+    })
   })
 
   test("connections and messages from one client are limited in total over the fleet (421 / 451)", async () => {
@@ -76,7 +108,16 @@ describe("two gateways sharing Redis: lists, limits, DNS answers", () => {
     // Messages: 127.0.0.4 has its own counters; two transactions in total, then 451 at MAIL FROM.
     const replies: Array<string> = []
     for (let i = 0; i < 3; i++) {
-      const r = await swaks((i % 2 === 0 ? a : b).smtp.port, ["--local-interface", "127.0.0.4", "--from", "s@client.test", "--to", "u@example.test", "--quit-after", "MAIL"])
+      const r = await swaks((i % 2 === 0 ? a : b).smtp.port, [
+        "--local-interface",
+        "127.0.0.4",
+        "--from",
+        "s@client.test",
+        "--to",
+        "u@example.test",
+        "--quit-after",
+        "MAIL"
+      ])
       replies.push(r.out)
     }
     expect(replies.slice(0, 2).every((o) => /<- {2}250 /.test(o))).toBe(true)
@@ -110,24 +151,64 @@ describe("two gateways sharing Redis: lists, limits, DNS answers", () => {
     const [a, b] = await fleet("fleet4:", { smtp })
     const outcomes: Array<string> = []
     for (let i = 0; i < 5; i++) {
-      const r = await swaks((i % 2 === 0 ? a : b).smtp.port, ["--local-interface", "127.0.0.6", "--to", "u@example.test", "--tls", "--auth", "PLAIN", "--auth-user", "edge1", "--auth-password", `guess-${i}`, "--quit-after", "AUTH"])
+      const r = await swaks((i % 2 === 0 ? a : b).smtp.port, [
+        "--local-interface",
+        "127.0.0.6",
+        "--to",
+        "u@example.test",
+        "--tls",
+        "--auth",
+        "PLAIN",
+        "--auth-user",
+        "edge1",
+        "--auth-password",
+        `guess-${i}`,
+        "--quit-after",
+        "AUTH"
+      ])
       outcomes.push(/<~?\* +(\d{3})/.exec(r.out)?.[1] ?? r.out)
     }
     expect(outcomes).toEqual(["535", "535", "535", "454", "454"])
     // Locked out on both nodes, even with the right password.
-    const right = await swaks(b.smtp.port, ["--local-interface", "127.0.0.6", "--to", "u@example.test", "--tls", "--auth", "PLAIN", "--auth-user", "edge1", "--auth-password", "edge-secret", "--quit-after", "AUTH"])
+    const right = await swaks(b.smtp.port, [
+      "--local-interface",
+      "127.0.0.6",
+      "--to",
+      "u@example.test",
+      "--tls",
+      "--auth",
+      "PLAIN",
+      "--auth-user",
+      "edge1",
+      "--auth-password",
+      "edge-secret",
+      "--quit-after",
+      "AUTH"
+    ])
     expect(right.out).toMatch(/<~?\* +454 /)
   })
 
   test("DNS answers node A got serve node B: no query at the list for the same client", async () => {
     const [a, b] = await fleet("fleet5:", { antispam: { endUserBlocklist: { enabled: false } } })
     const send = (gw: RunningGateway, ip: string) =>
-      swaks(gw.smtp.port, ["--local-interface", ip, "--from", "s@client.test", "--helo", "client.test", "--to", "u@example.test", "--header", "Subject: dns"])
+      swaks(gw.smtp.port, [
+        "--local-interface",
+        ip,
+        "--from",
+        "s@client.test",
+        "--helo",
+        "client.test",
+        "--to",
+        "u@example.test",
+        "--header",
+        "Subject: dns"
+      ])
     rbl.resetQueries()
     expect((await send(a, "127.0.0.99")).out).toMatch(/<\*\* +550 5\.7\.1/)
     expect((await send(a, "127.0.0.7")).out).toMatch(/<- {2}250 /)
     // The zone's health probes (127.0.0.1 and 127.0.0.2, always asked afresh) are not lookups of a client.
-    const lookups = (qs: ReadonlyArray<string>) => qs.filter((q) => q.endsWith(".bl.test A") && !/^[12]\.0\.0\.127\./.test(q))
+    const lookups = (qs: ReadonlyArray<string>) =>
+      qs.filter((q) => q.endsWith(".bl.test A") && !/^[12]\.0\.0\.127\./.test(q))
     const first = lookups(await rbl.settledQueries())
     expect(first.sort()).toEqual(["7.0.0.127.bl.test A", "99.0.0.127.bl.test A"])
     rbl.resetQueries()

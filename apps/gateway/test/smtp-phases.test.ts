@@ -37,7 +37,10 @@ afterAll(async () => {
 const start = async (config: Record<string, unknown>, base: string) => {
   const lines: Array<string> = []
   const logger = Log.make({ level: "debug", format: "json" }, (l) => lines.push(l), Date.now)
-  const gw = await gateway({ ...config, antispam: { endUserBlocklist: { enabled: false }, ...(config.antispam as object) } }, { base, logger })
+  const gw = await gateway(
+    { ...config, antispam: { endUserBlocklist: { enabled: false }, ...(config.antispam as object) } },
+    { base, logger }
+  )
   running.push(gw)
   return { gw, events: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) }
 }
@@ -56,7 +59,11 @@ describe("phases during the SMTP session", () => {
       ].join(", ")
     )
     const { gw, events } = await start({ classifier: { enabled: false }, plugins: [{ use }] }, dir)
-    const r = await sendRaw(gw.smtp.port, { from: "alice@client.test", to: ["user@example.test", "gone@example.test", "carol@example.test"] }, "Subject: phases\r\n\r\nhello\r\n")
+    const r = await sendRaw(
+      gw.smtp.port,
+      { from: "alice@client.test", to: ["user@example.test", "gone@example.test", "carol@example.test"] },
+      "Subject: phases\r\n\r\nhello\r\n"
+    )
     expect(r.rcpt[0]).toMatch(/^250 /)
     expect(r.rcpt[1]).toMatch(/^550 5\.7\.1 Recipient refused: no such mailbox/)
     expect(r.rcpt[2]).toMatch(/^250 /)
@@ -69,24 +76,50 @@ describe("phases during the SMTP session", () => {
     expect(maildirMessages(gw, "user@example.test")[0]).toMatch(/X-Mailmoat-Symbols: .*CONNECT_SEEN/)
     const all = events()
     expect(all.filter((e) => e.event === "decided" && e.phase === "rcpt")).toEqual([
-      expect.objectContaining({ level: "info", stage: "no-gone", decision: "Reject", code: 550, subject: "gone@example.test" })
+      expect.objectContaining({
+        level: "info",
+        stage: "no-gone",
+        decision: "Reject",
+        code: 550,
+        subject: "gone@example.test"
+      })
     ])
     const verdicts = all.filter((e) => e.event === "verdict")
     expect(verdicts.map((v) => v.rcpt)).toEqual(["user@example.test", "carol@example.test"])
-    for (const v of verdicts) expect(String(v.stages).split(",").filter((s) => s === "connect:connect-seen")).toHaveLength(1)
-    expect(all.filter((e) => e.event === "message")).toEqual([expect.objectContaining({ rcpts: "user@example.test,carol@example.test", code: 250 })])
+    for (const v of verdicts)
+      expect(
+        String(v.stages)
+          .split(",")
+          .filter((s) => s === "connect:connect-seen")
+      ).toHaveLength(1)
+    expect(all.filter((e) => e.event === "message")).toEqual([
+      expect.objectContaining({ rcpts: "user@example.test,carol@example.test", code: 250 })
+    ])
   })
 
   test("an allowed IP is bypassed at connect: GTUBE under onSpam reject is delivered, the bypass recorded once", async () => {
-    const { gw, events } = await start({ antispam: { onSpam: "reject", bypass: { allowedIps: ["127.0.0.1/32"] } } }, tempDir())
-    const r = await sendRaw(gw.smtp.port, { from: "alice@client.test", to: ["user@example.test"] }, `Subject: allowed\r\n\r\n${GTUBE}\r\n`)
+    const { gw, events } = await start(
+      { antispam: { onSpam: "reject", bypass: { allowedIps: ["127.0.0.1/32"] } } },
+      tempDir()
+    )
+    const r = await sendRaw(
+      gw.smtp.port,
+      { from: "alice@client.test", to: ["user@example.test"] },
+      `Subject: allowed\r\n\r\n${GTUBE}\r\n`
+    )
     expect(r.data).toMatch(/^250 /)
     const [copy] = maildirMessages(gw, "user@example.test")
     expect(copy).toContain("X-Mailmoat-Verdict: bypass")
     const all = events()
-    expect(all.filter((e) => e.event === "decided")).toEqual([expect.objectContaining({ phase: "connect", stage: "allowed-ips", decision: "Bypass" })])
+    expect(all.filter((e) => e.event === "decided")).toEqual([
+      expect.objectContaining({ phase: "connect", stage: "allowed-ips", decision: "Bypass" })
+    ])
     const [verdict] = all.filter((e) => e.event === "verdict")
-    expect(String(verdict!.stages).split(",").filter((s) => s.endsWith(":allowed-ips"))).toEqual(["connect:allowed-ips"])
+    expect(
+      String(verdict!.stages)
+        .split(",")
+        .filter((s) => s.endsWith(":allowed-ips"))
+    ).toEqual(["connect:allowed-ips"])
     const [line] = all.filter((e) => e.event === "message")
     expect(line).toMatchObject({ verdict: "ham", action: "Deliver", code: 250 })
     expect(String(line!.rule).match(/bypass/g)).toHaveLength(1)
@@ -95,15 +128,27 @@ describe("phases during the SMTP session", () => {
 
   test("the same GTUBE from a client that is not allowed is refused at DATA (the bypass above was the connect phase's)", async () => {
     const { gw } = await start({ antispam: { onSpam: "reject", bypass: { allowedIps: ["192.0.2.0/24"] } } }, tempDir())
-    const r = await sendRaw(gw.smtp.port, { from: "alice@client.test", to: ["user@example.test"] }, `Subject: not allowed\r\n\r\n${GTUBE}\r\n`)
+    const r = await sendRaw(
+      gw.smtp.port,
+      { from: "alice@client.test", to: ["user@example.test"] },
+      `Subject: not allowed\r\n\r\n${GTUBE}\r\n`
+    )
     expect(r.data).toMatch(/^550 5\.7\.1 /)
   })
 
   test("a rcpt stage that throws refuses nothing and is one stage_failed line, not a second one at DATA", async () => {
     const dir = tempDir()
-    const use = plugin(dir, "boom", `defineStage({ name: "boom", phase: "rcpt", symbols: {}, run: () => { throw new Error("kaputt") } })`)
+    const use = plugin(
+      dir,
+      "boom",
+      `defineStage({ name: "boom", phase: "rcpt", symbols: {}, run: () => { throw new Error("kaputt") } })`
+    )
     const { gw, events } = await start({ classifier: { enabled: false }, plugins: [{ use }] }, dir)
-    const r = await sendRaw(gw.smtp.port, { from: "alice@client.test", to: ["user@example.test", "carol@example.test"] }, "Subject: boom\r\n\r\nhello\r\n")
+    const r = await sendRaw(
+      gw.smtp.port,
+      { from: "alice@client.test", to: ["user@example.test", "carol@example.test"] },
+      "Subject: boom\r\n\r\nhello\r\n"
+    )
     expect(r.rcpt).toEqual([expect.stringMatching(/^250 /), expect.stringMatching(/^250 /)])
     expect(r.data).toMatch(/^250 /)
     const failed = events().filter((e) => e.event === "stage_failed")

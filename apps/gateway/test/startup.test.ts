@@ -54,16 +54,22 @@ describe("start-up failures exit 2 and name the key", () => {
   test("smtp.port in use", async () => {
     const r = await start(`${base}dataDir: $DIR/data\nsmtp: { host: 127.0.0.1, port: ${takenPort} }\n`)
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain(`mailmoat: the gateway could not start: smtp.port: 127.0.0.1:${takenPort} is already in use`)
+    expect(r.stderr).toContain(
+      `mailmoat: the gateway could not start: smtp.port: 127.0.0.1:${takenPort} is already in use`
+    )
   })
 
   test("smtp.tls.certFile that is not PEM", async () => {
     const dir = tempDir()
     writeFileSync(join(dir, "cert.pem"), "this is not a certificate\n")
     writeFileSync(join(dir, "key.pem"), makeCert().key)
-    const r = await start(`${base}dataDir: $DIR/data\nsmtp: { port: 0, tls: { certFile: ${dir}/cert.pem, keyFile: ${dir}/key.pem } }\n`)
+    const r = await start(
+      `${base}dataDir: $DIR/data\nsmtp: { port: 0, tls: { certFile: ${dir}/cert.pem, keyFile: ${dir}/key.pem } }\n`
+    )
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/mailmoat: the gateway could not start: smtp\.tls\.certFile: .*cert\.pem is not a PEM certificate/)
+    expect(r.stderr).toMatch(
+      /mailmoat: the gateway could not start: smtp\.tls\.certFile: .*cert\.pem is not a PEM certificate/
+    )
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
@@ -71,28 +77,40 @@ describe("start-up failures exit 2 and name the key", () => {
     const dir = tempDir()
     writeFileSync(join(dir, "cert.pem"), makeCert().cert)
     writeFileSync(join(dir, "key.pem"), makeCert().key)
-    const r = await start(`${base}dataDir: $DIR/data\nsmtp: { port: 0, tls: { certFile: ${dir}/cert.pem, keyFile: ${dir}/key.pem } }\n`)
+    const r = await start(
+      `${base}dataDir: $DIR/data\nsmtp: { port: 0, tls: { certFile: ${dir}/cert.pem, keyFile: ${dir}/key.pem } }\n`
+    )
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/smtp\.tls\.keyFile: .*key\.pem does not belong to the certificate/)
   })
 
   test("a missing recipients file (antispam.bypass.directory)", async () => {
-    const r = await start(`${base}dataDir: $DIR/data\nsmtp: { port: 0 }\nantispam: { bypass: { directory: ./recipients.yaml } }\n`)
+    const r = await start(
+      `${base}dataDir: $DIR/data\nsmtp: { port: 0 }\nantispam: { bypass: { directory: ./recipients.yaml } }\n`
+    )
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/mailmoat: the gateway could not start: antispam\.bypass\.directory: cannot read .*recipients\.yaml \(ENOENT\)/)
+    expect(r.stderr).toMatch(
+      /mailmoat: the gateway could not start: antispam\.bypass\.directory: cannot read .*recipients\.yaml \(ENOENT\)/
+    )
   })
 
   test("dataDir that is a file", async () => {
     const r = await start(`${base}dataDir: ./mailmoat.yaml\nsmtp: { port: 0 }\n`)
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/mailmoat: the gateway could not start: dataDir: .*mailmoat\.yaml is a file, not a directory/)
+    expect(r.stderr).toMatch(
+      /mailmoat: the gateway could not start: dataDir: .*mailmoat\.yaml is a file, not a directory/
+    )
   })
 
   test("smtp.host that does not resolve", async () => {
     // A listener off loopback must name its Maildir domains, or that error comes first.
-    const r = await start(`${base}dataDir: $DIR/data\nsmtp: { host: no-such-host.invalid, port: 0 }\ndelivery: { maildir: { domains: [example.test] } }\n`)
+    const r = await start(
+      `${base}dataDir: $DIR/data\nsmtp: { host: no-such-host.invalid, port: 0 }\ndelivery: { maildir: { domains: [example.test] } }\n`
+    )
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/mailmoat: the gateway could not start: smtp\.host: cannot resolve the host of no-such-host\.invalid:0/)
+    expect(r.stderr).toMatch(
+      /mailmoat: the gateway could not start: smtp\.host: cannot resolve the host of no-such-host\.invalid:0/
+    )
   })
 
   test("dataDir under /proc fails fast instead of spinning", async () => {

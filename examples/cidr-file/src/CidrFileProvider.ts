@@ -25,6 +25,8 @@ export const cidrFileProvider = (list: WatchedList, options: CidrFileProviderOpt
     timeoutMillis: 100,
     check: (query) => {
       const entry = match(list.current(), query.kind, query.value)
-      return entry === undefined ? { listed: false, ttlSeconds: 0 } : { listed: true, codes: [entry], score: options.score, reason: `listed in ${options.file}`, ttlSeconds: 0 }
+      return entry === undefined
+        ? { listed: false, ttlSeconds: 0 }
+        : { listed: true, codes: [entry], score: options.score, reason: `listed in ${options.file}`, ttlSeconds: 0 }
     }
   })

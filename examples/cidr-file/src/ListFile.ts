@@ -24,7 +24,9 @@ export interface CompiledList {
   readonly entries: number
 }
 
-export type ParseResult = { readonly ok: true; readonly list: CompiledList } | { readonly ok: false; readonly errors: ReadonlyArray<string> }
+export type ParseResult =
+  | { readonly ok: true; readonly list: CompiledList }
+  | { readonly ok: false; readonly errors: ReadonlyArray<string> }
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/
 const LOCAL = /^[^\s@]{1,64}$/
@@ -47,7 +49,13 @@ export const parseListFile = (text: string): ParseResult => {
       const net = entry.slice(0, slash)
       const bits = Number(entry.slice(slash + 1))
       const family = isIP(net)
-      if (family === 0 || !Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128) || !/^\d+$/.test(entry.slice(slash + 1))) {
+      if (
+        family === 0 ||
+        !Number.isInteger(bits) ||
+        bits < 0 ||
+        bits > (family === 4 ? 32 : 128) ||
+        !/^\d+$/.test(entry.slice(slash + 1))
+      ) {
         bad("not a CIDR")
         continue
       }
@@ -73,7 +81,9 @@ export const parseListFile = (text: string): ParseResult => {
       ;(wildcard === undefined ? domains : suffixes).add(domain)
     }
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, list: { ips, domains, suffixes, addresses, addressDomains, entries } }
+  return errors.length > 0
+    ? { ok: false, errors }
+    : { ok: true, list: { ips, domains, suffixes, addresses, addressDomains, entries } }
 }
 
 /** The entry that lists `domain`, if any (exact, then the nearest wildcard parent). */

@@ -46,7 +46,9 @@ export const openWatchedList = async (options: WatchedListOptions): Promise<Watc
       return `cannot read ${options.file}: ${(e as Error).message}`
     }
     const r = parseListFile(text)
-    return r.ok ? r.list : `${options.file}: ${r.errors.slice(0, 5).join("; ")}${r.errors.length > 5 ? ` (and ${r.errors.length - 5} more)` : ""}`
+    return r.ok
+      ? r.list
+      : `${options.file}: ${r.errors.slice(0, 5).join("; ")}${r.errors.length > 5 ? ` (and ${r.errors.length - 5} more)` : ""}`
   }
 
   const first = await load()

@@ -40,7 +40,10 @@ describe("list file", () => {
   it("rejects a file with any bad line, saying which", () => {
     const r = parseListFile("192.0.2.0/24\n10.0.0.0/33\nnot a domain!\n")
     expect(r.ok).toBe(false)
-    expect(!r.ok && r.errors).toEqual([expect.stringMatching(/^line 2: .*not a CIDR/), expect.stringMatching(/^line 3: /)])
+    expect(!r.ok && r.errors).toEqual([
+      expect.stringMatching(/^line 2: .*not a CIDR/),
+      expect.stringMatching(/^line 3: /)
+    ])
   })
 
   test.prop([fc.string({ maxLength: 2000 })])("parsing never throws", (text) => {
@@ -68,7 +71,9 @@ describe("reload on change", () => {
 
       await writeFile(file, "192.0.2.3\n999.1.1.1/8\n")
       await until(() => lines.some((l) => l.startsWith("reload failed")), "failed reload logged")
-      expect(lines.find((l) => l.startsWith("reload failed"))).toMatch(/keeping the previous list \(1 entries\).*line 2/)
+      expect(lines.find((l) => l.startsWith("reload failed"))).toMatch(
+        /keeping the previous list \(1 entries\).*line 2/
+      )
       expect((await lookup(provider, { kind: "ip", value: "192.0.2.2" })).listed).toBe(true)
 
       // Editors and deploy scripts replace the file (write + rename): still seen.
@@ -95,7 +100,9 @@ describe("reload on change", () => {
   it("the first load must succeed: a broken file fails the plugin at startup, naming the line", async () => {
     writeFileSync(join(dir, "broken.txt"), "nope nope\n")
     const r = await loadPlugin(plugin, { file: "broken.txt" }, { baseDir: dir })
-    expect(r.problems).toEqual([expect.stringMatching(/^plugins\[0\] \(@mailmoat\/example-cidr-file\): setup failed: .*broken\.txt: line 1/)])
+    expect(r.problems).toEqual([
+      expect.stringMatching(/^plugins\[0\] \(@mailmoat\/example-cidr-file\): setup failed: .*broken\.txt: line 1/)
+    ])
   })
 })
 
@@ -110,7 +117,10 @@ providerConformance(loaded.providers[0]!, {
   cases: [
     { query: { kind: "ip", value: "192.0.2.200" }, expect: "listed" },
     { query: { kind: "ip", value: "203.0.113.1" }, expect: "notListed" },
-    { query: { kind: "domain", value: "x.phish.example" }, expect: (a) => expect(a).toMatchObject({ listed: true, codes: ["*.phish.example"], score: 5 }) },
+    {
+      query: { kind: "domain", value: "x.phish.example" },
+      expect: (a) => expect(a).toMatchObject({ listed: true, codes: ["*.phish.example"], score: 5 })
+    },
     { query: { kind: "address", value: "bad@example.org" }, expect: "listed" }
   ]
 })

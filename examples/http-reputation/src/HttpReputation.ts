@@ -39,7 +39,9 @@ const maxAge = (cacheControl: string | ReadonlyArray<string> | undefined): numbe
   return m ? Number(m[1]) : undefined
 }
 
-const readLimited = async (body: AsyncIterable<Uint8Array> & { destroy: () => unknown }): Promise<string | undefined> => {
+const readLimited = async (
+  body: AsyncIterable<Uint8Array> & { destroy: () => unknown }
+): Promise<string | undefined> => {
   const chunks: Array<Uint8Array> = []
   let size = 0
   for await (const chunk of body) {
@@ -60,17 +62,30 @@ export const answerOf = (json: unknown, ttl: number | undefined): Answer => {
   const ttlSeconds = typeof b.ttl === "number" && Number.isFinite(b.ttl) && b.ttl >= 0 ? b.ttl : ttl
   if (b.listed === false) return { listed: false, ttlSeconds }
   if (b.listed !== true) return { unknown: "Broken", detail: "listed is not a boolean" }
-  if (b.score !== undefined && typeof b.score !== "number") return { unknown: "Broken", detail: "score is not a number" }
-  if (b.reason !== undefined && typeof b.reason !== "string") return { unknown: "Broken", detail: "reason is not a string" }
+  if (b.score !== undefined && typeof b.score !== "number")
+    return { unknown: "Broken", detail: "score is not a number" }
+  if (b.reason !== undefined && typeof b.reason !== "string")
+    return { unknown: "Broken", detail: "reason is not a string" }
   const codes = Array.isArray(b.codes) ? b.codes.filter((c): c is string => typeof c === "string").slice(0, 16) : []
-  return { listed: true, score: b.score as number | undefined, reason: (b.reason as string | undefined)?.slice(0, 200), codes, ttlSeconds }
+  return {
+    listed: true,
+    score: b.score as number | undefined,
+    reason: (b.reason as string | undefined)?.slice(0, 200),
+    codes,
+    ttlSeconds
+  }
 }
 
 export const httpReputation = (options: HttpReputationOptions) => {
   const timeoutMillis = options.timeoutMillis ?? 2000
   const base = options.url.endsWith("/") ? options.url : `${options.url}/`
   // One pool per provider; idle sockets close on their own, so no teardown is needed.
-  const dispatcher = new Agent({ connections: options.concurrency ?? 8, keepAliveTimeout: 4000, headersTimeout: timeoutMillis, bodyTimeout: timeoutMillis })
+  const dispatcher = new Agent({
+    connections: options.concurrency ?? 8,
+    keepAliveTimeout: 4000,
+    headersTimeout: timeoutMillis,
+    bodyTimeout: timeoutMillis
+  })
   const headers: Record<string, string> = { accept: "application/json" }
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`
 

@@ -18,7 +18,9 @@ export { answerOf, type HttpReputationOptions, httpReputation } from "./HttpRepu
 const Kind = Schema.Literals(["ip", "domain", "address"])
 
 export const Options = Schema.Struct({
-  url: Schema.String.check(Schema.isPattern(/^https?:\/\//)).annotate({ description: "Base URL of the reputation API" }),
+  url: Schema.String.check(Schema.isPattern(/^https?:\/\//)).annotate({
+    description: "Base URL of the reputation API"
+  }),
   name: Schema.optional(Schema.String),
   kinds: Schema.optional(Schema.Array(Kind)),
   token: Schema.optional(Schema.String),

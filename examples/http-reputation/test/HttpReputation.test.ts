@@ -59,9 +59,19 @@ const ip = (value: string) => ({ kind: "ip" as const, value })
 describe("http-reputation provider", () => {
   it("maps API answers, TTLs and failures", async () => {
     const p = provider()
-    expect(await lookup(p, ip("192.0.2.1"))).toMatchObject({ listed: true, codes: ["C2"], score: 4.5, reason: "botnet C2", ttlSeconds: 120 })
+    expect(await lookup(p, ip("192.0.2.1"))).toMatchObject({
+      listed: true,
+      codes: ["C2"],
+      score: 4.5,
+      reason: "botnet C2",
+      ttlSeconds: 120
+    })
     expect(await lookup(p, ip("192.0.2.2"))).toMatchObject({ listed: true, score: 1, ttlSeconds: 30 })
-    expect(await lookup(p, { kind: "domain", value: "bad.example" })).toMatchObject({ listed: true, reason: "phishing", ttlSeconds: 300 })
+    expect(await lookup(p, { kind: "domain", value: "bad.example" })).toMatchObject({
+      listed: true,
+      reason: "phishing",
+      ttlSeconds: 300
+    })
     expect(await lookup(p, ip("198.51.100.1"))).toMatchObject({ listed: false })
     expect(await lookup(p, ip("192.0.2.50"))).toMatchObject({ unknown: "Unavailable", detail: "HTTP 500" })
     expect(await lookup(p, ip("192.0.2.51"))).toMatchObject({ unknown: "Broken" })

@@ -11,7 +11,12 @@
 import type { SymbolHit, SymbolTable } from "@mailmoat/core"
 
 /** Builds a hit for a declared symbol; the score is the declared default weight. */
-export const hit = <T extends SymbolTable>(table: T, name: keyof T & string, source: string, detail?: string): SymbolHit => ({
+export const hit = <T extends SymbolTable>(
+  table: T,
+  name: keyof T & string,
+  source: string,
+  detail?: string
+): SymbolHit => ({
   name,
   score: table[name]!.weight,
   source,

@@ -1,8 +1,19 @@
-export { type AntispamCounters, type AntispamServices, type AntispamStatus, makeServerAntispam, type ServerAntispam } from "./module/ServerAntispam.ts"
+export {
+  type AntispamCounters,
+  type AntispamServices,
+  type AntispamStatus,
+  makeServerAntispam,
+  type ServerAntispam
+} from "./module/ServerAntispam.ts"
 export { type ClientAntispam, type ClientAntispamServices, makeClientAntispam } from "./module/ClientAntispam.ts"
 export * as StageSets from "./stages/StageSets.ts"
 export type { StageContext } from "./stages/StageContext.ts"
-export { type AntispamInput, type AntispamSettings, type OnSpam, resolve as resolveAntispamSettings } from "./Settings.ts"
+export {
+  type AntispamInput,
+  type AntispamSettings,
+  type OnSpam,
+  resolve as resolveAntispamSettings
+} from "./Settings.ts"
 /** The gateway configuration with the built-in stages' `antispam` section (decode, defaults, types). */
 export * as GatewayConfig from "./config/GatewayConfig.ts"
 export { AntispamSection } from "./config/AntispamSection.ts"

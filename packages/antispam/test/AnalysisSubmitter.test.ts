@@ -29,7 +29,12 @@ afterEach(async () => {
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()))
   server = undefined
 })
-const item = { bytes: new TextEncoder().encode("Subject: x\r\n\r\nbody\r\n"), sender: "a@example.net", recipients: ["u@example.org"], clientAddress: "192.0.2.7" }
+const item = {
+  bytes: new TextEncoder().encode("Subject: x\r\n\r\nbody\r\n"),
+  sender: "a@example.net",
+  recipients: ["u@example.org"],
+  clientAddress: "192.0.2.7"
+}
 
 describe("analysis submission", () => {
   it("POSTs the message with the envelope, retrying with backoff after failures", async () => {
@@ -67,14 +72,22 @@ describe("analysis submission", () => {
     const peer = await start([])
     const dns = Dns.makeStatic({ "7.2.0.192.bl.test": "hang" })
     const cfg = { rbl: { servers: ["bl.test"], timeoutSeconds: 0.05 }, endUserBlocklist: { enabled: false } }
-    const m = makeServerAntispam({ ...cfg, tempReject: { enabled: true, submitForAnalysis: true, analysisUrl: peer.url } }, { dns, healthIntervalMillis: 0 })
-    const [o] = await Effect.runPromise(m.evaluate(makeMessage({ envelope: { clientAddress: "192.0.2.7" }, body: "analyse me\r\n" })))
+    const m = makeServerAntispam(
+      { ...cfg, tempReject: { enabled: true, submitForAnalysis: true, analysisUrl: peer.url } },
+      { dns, healthIntervalMillis: 0 }
+    )
+    const [o] = await Effect.runPromise(
+      m.evaluate(makeMessage({ envelope: { clientAddress: "192.0.2.7" }, body: "analyse me\r\n" }))
+    )
     expect(o!.action._tag).toBe("Tempfail")
     await m.analysis!.drain()
     expect(peer.received).toHaveLength(1)
     expect(peer.received[0]!.body).toMatch(/analyse me/)
     await m.close()
-    const off = makeServerAntispam({ ...cfg, tempReject: { enabled: true, analysisUrl: peer.url } }, { dns, healthIntervalMillis: 0 })
+    const off = makeServerAntispam(
+      { ...cfg, tempReject: { enabled: true, analysisUrl: peer.url } },
+      { dns, healthIntervalMillis: 0 }
+    )
     expect(off.analysis).toBeUndefined()
     await off.close()
   })

@@ -16,7 +16,10 @@ describe("DNSBL body targets", () => {
 
   it("moves IP hosts to IPs, drops skip-listed IPs before counting, applies limits", () => {
     const t = BodyTargets.extract(
-      { hosts: ["a.spam.example", "b.spam.example", "192.0.2.5", "c.other.example", "d.third.example"], ips: ["127.0.0.1", "192.0.2.4", "192.0.2.5", "192.0.2.6"] },
+      {
+        hosts: ["a.spam.example", "b.spam.example", "192.0.2.5", "c.other.example", "d.third.example"],
+        ips: ["127.0.0.1", "192.0.2.4", "192.0.2.5", "192.0.2.6"]
+      },
       { maxAddresses: 2, maxDomains: 2, skip }
     )
     expect(t.ips).toEqual(["192.0.2.4", "192.0.2.5"])
@@ -25,7 +28,12 @@ describe("DNSBL body targets", () => {
   })
 
   const host = fc.domain()
-  test.prop([fc.array(host, { maxLength: 30 }), fc.array(fc.oneof(fc.ipV4(), fc.ipV6()), { maxLength: 30 }), fc.nat(8), fc.nat(8)])(
+  test.prop([
+    fc.array(host, { maxLength: 30 }),
+    fc.array(fc.oneof(fc.ipV4(), fc.ipV6()), { maxLength: 30 }),
+    fc.nat(8),
+    fc.nat(8)
+  ])(
     "limits hold, results are unique, and nothing is both checked and dropped",
     (hosts, ips, maxAddresses, maxDomains) => {
       const t = BodyTargets.extract({ hosts, ips }, { maxAddresses, maxDomains, skip })

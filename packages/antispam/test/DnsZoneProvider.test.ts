@@ -16,12 +16,23 @@ const dns = Dns.makeStatic({
   "spam.example.bl.test": { A: ["127.0.1.2"] }
 })
 const lookup = (spec: string, kind: "ip" | "domain", value: string) =>
-  Effect.runPromise(DnsZoneProvider.make({ spec: DnsZoneProvider.parseZoneSpec(spec), kinds: ["ip", "domain"], timeoutMillis: 50, dns }).lookup({ kind, value }))
+  Effect.runPromise(
+    DnsZoneProvider.make({
+      spec: DnsZoneProvider.parseZoneSpec(spec),
+      kinds: ["ip", "domain"],
+      timeoutMillis: 50,
+      dns
+    }).lookup({ kind, value })
+  )
 
 describe("DNS zone answers have five meanings (TESTING #35-37, P17)", () => {
   it("parses zone specs", () => {
     expect(DnsZoneProvider.parseZoneSpec("ZEN.example.")).toEqual({ zone: "zen.example", text: "zen.example" })
-    expect(DnsZoneProvider.parseZoneSpec("zen.example:127.0.0.4")).toEqual({ zone: "zen.example", returnCode: "127.0.0.4", text: "zen.example:127.0.0.4" })
+    expect(DnsZoneProvider.parseZoneSpec("zen.example:127.0.0.4")).toEqual({
+      zone: "zen.example",
+      returnCode: "127.0.0.4",
+      text: "zen.example:127.0.0.4"
+    })
     for (const bad of ["", "nodot", "bl.example:10.0.0.1", "bl.example:127.0.0", "bad_zone!.example", "-x.example"]) {
       expect(() => DnsZoneProvider.parseZoneSpec(bad), bad).toThrow()
     }
@@ -41,9 +52,15 @@ describe("DNS zone answers have five meanings (TESTING #35-37, P17)", () => {
   })
 
   it("zone:127.0.0.x counts only that answer", async () => {
-    expect(await lookup("bl.test:127.0.0.10", "ip", "127.0.0.4")).toMatchObject({ _tag: "Listed", codes: ["127.0.0.10"] })
+    expect(await lookup("bl.test:127.0.0.10", "ip", "127.0.0.4")).toMatchObject({
+      _tag: "Listed",
+      codes: ["127.0.0.10"]
+    })
     expect(await lookup("bl.test:127.0.0.2", "ip", "127.0.0.4")).toMatchObject({ _tag: "NotListed" })
     // An error code is never turned into "not listed" by the filter.
-    expect(await lookup("bl.test:127.0.0.2", "ip", "127.0.0.254")).toMatchObject({ _tag: "Unknown", reason: "ResolverBlocked" })
+    expect(await lookup("bl.test:127.0.0.2", "ip", "127.0.0.254")).toMatchObject({
+      _tag: "Unknown",
+      reason: "ResolverBlocked"
+    })
   })
 })

@@ -8,9 +8,17 @@ import { FileListDocuments } from "@mailmoat/platform-node"
 import { ListImportError, make as makeListStore } from "../src/lists/ListStore.ts"
 
 const zone = fc
-  .tuple(fc.array(fc.stringMatching(/^[a-z0-9]{1,10}$/), { minLength: 2, maxLength: 4 }), fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }))
+  .tuple(
+    fc.array(fc.stringMatching(/^[a-z0-9]{1,10}$/), { minLength: 2, maxLength: 4 }),
+    fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined })
+  )
   .map(([labels, code]) => `${labels.join(".")}${code === undefined ? "" : `:127.0.0.${code}`}`)
-const endUser = fc.oneof(fc.ipV4(), fc.emailAddress(), fc.domain(), fc.tuple(fc.ipV4(), fc.integer({ min: 8, max: 32 })).map(([ip, n]) => `${ip}/${n}`))
+const endUser = fc.oneof(
+  fc.ipV4(),
+  fc.emailAddress(),
+  fc.domain(),
+  fc.tuple(fc.ipV4(), fc.integer({ min: 8, max: 32 })).map(([ip, n]) => `${ip}/${n}`)
+)
 const entriesOf = (kind: ListKind, raw: ReadonlyArray<string>) => {
   const out: Array<string> = []
   for (const r of raw) {

@@ -22,7 +22,9 @@ describe("ListHealth.start", () => {
       lookup: (q) =>
         Effect.sync(() => {
           lookups++
-          return q.value === "127.0.0.2" ? { _tag: "Listed" as const, codes: ["127.0.0.2"] } : { _tag: "NotListed" as const }
+          return q.value === "127.0.0.2"
+            ? { _tag: "Listed" as const, codes: ["127.0.0.2"] }
+            : { _tag: "NotListed" as const }
         })
     }
     const health = ListHealth.make([provider])
@@ -55,6 +57,8 @@ describe("ListHealth logging and time", () => {
     }).pipe(Effect.provide(TestClock.layer()), Effect.provide(Logger.layer([logger])))
     const [zone] = await Effect.runPromise(program)
     expect(zone).toMatchObject({ state: "suspended", lastProbeAt: 1_700_000_000_000 })
-    expect(lines).toEqual(["Warn: list health: zone wild.test suspended: lists everything (lists its must-not-list test point)"])
+    expect(lines).toEqual([
+      "Warn: list health: zone wild.test suspended: lists everything (lists its must-not-list test point)"
+    ])
   })
 })

@@ -5,7 +5,12 @@ import * as ReceivedChain from "../src/received/ReceivedChain.ts"
 import { makeMessage } from "./support/messages.ts"
 
 const trusted = CidrSet.compile(["10.0.0.0/8", "2001:db8:ffff::/48"])
-const analyse = (client: string, hops: ReadonlyArray<string | undefined>, maxIps = 0, own: ReadonlyArray<string> = ["10.9.9.9"]) => {
+const analyse = (
+  client: string,
+  hops: ReadonlyArray<string | undefined>,
+  maxIps = 0,
+  own: ReadonlyArray<string> = ["10.9.9.9"]
+) => {
   const m = makeMessage({ envelope: { clientAddress: client }, received: hops.map((ip) => ({ ip })) })
   return ReceivedChain.analyse(m.envelope, m.received, { trustedNetworks: trusted, ownAddresses: own, maxIps })
 }
@@ -51,7 +56,8 @@ describe("Received chain (TESTING #29)", () => {
       const all = [client, ...hops]
       const firstOutside = all.find((x) => x !== undefined && !trusted.has(x) && x !== "10.9.9.9")
       // The walk stops at hops without IP only if nothing outside comes after; compare the normalised form.
-      if (r.sender !== undefined) expect(CidrSet.parseNetwork(r.sender).text).toBe(CidrSet.parseNetwork(firstOutside!).text)
+      if (r.sender !== undefined)
+        expect(CidrSet.parseNetwork(r.sender).text).toBe(CidrSet.parseNetwork(firstOutside!).text)
       else expect(firstOutside).toBeUndefined()
       expect(r.selected.length).toBeLessThanOrEqual(Math.max(1, maxIps))
       expect(new Set(r.selected.map((s) => s.ip)).size).toBe(r.selected.length)

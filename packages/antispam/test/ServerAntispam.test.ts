@@ -16,7 +16,11 @@ const zone: Dns.StaticZone = {
   "spam.example.dbl.test": { A: ["127.0.1.2"] },
   "7.2.0.192.slow.bl.test": "hang"
 }
-const evaluate = async (config: AntispamInput, message: Message, extra: Partial<Parameters<typeof makeServerAntispam>[1]> = {}) => {
+const evaluate = async (
+  config: AntispamInput,
+  message: Message,
+  extra: Partial<Parameters<typeof makeServerAntispam>[1]> = {}
+) => {
   const m = makeServerAntispam(config, { dns: Dns.makeStatic(zone), healthIntervalMillis: 0, ...extra })
   try {
     return await Effect.runPromise(m.evaluate(message))
@@ -25,8 +29,10 @@ const evaluate = async (config: AntispamInput, message: Message, extra: Partial<
   }
 }
 const byRcpt = (out: ReadonlyArray<RecipientOutcome>) => Object.fromEntries(out.map((o) => [o.recipient, o]))
-const listed = (rcptTo: ReadonlyArray<string> = ["user@example.org"], extra: Partial<Parameters<typeof makeMessage>[0]> = {}) =>
-  makeMessage({ envelope: { clientAddress: "192.0.2.7", rcptTo }, ...extra })
+const listed = (
+  rcptTo: ReadonlyArray<string> = ["user@example.org"],
+  extra: Partial<Parameters<typeof makeMessage>[0]> = {}
+) => makeMessage({ envelope: { clientAddress: "192.0.2.7", rcptTo }, ...extra })
 
 describe("server antispam module", () => {
   it("lists a listed client and applies onSpam (quarantine, reject, drop, none)", async () => {
@@ -45,11 +51,18 @@ describe("server antispam module", () => {
   it("the verdict carries the hop table and per-list accounting", async () => {
     const [o] = await evaluate({ rbl: { servers: ["bl.test", "slow.bl.test"], timeoutSeconds: 0.05 } }, listed())
     const rbl = o!.verdict.trace.find((t) => t.stage === "rbl")!
-    const facts = rbl.facts as { hops: Array<{ source: string; checked: boolean }>; lists: Array<{ list: string; answeredInTime: boolean; answer: string }> }
+    const facts = rbl.facts as {
+      hops: Array<{ source: string; checked: boolean }>
+      lists: Array<{ list: string; answeredInTime: boolean; answer: string }>
+    }
     expect(facts.hops[0]).toMatchObject({ source: "client", checked: true })
     expect(facts.lists).toEqual([
       expect.objectContaining({ list: "bl.test", answeredInTime: true, answer: "listed 127.0.0.2" }),
-      expect.objectContaining({ list: "slow.bl.test", answeredInTime: false, answer: expect.stringMatching(/^unknown: Timeout/) })
+      expect.objectContaining({
+        list: "slow.bl.test",
+        answeredInTime: false,
+        answer: expect.stringMatching(/^unknown: Timeout/)
+      })
     ])
   })
 
@@ -60,17 +73,24 @@ describe("server antispam module", () => {
   })
 
   it("bypass: allowedIps (CIDR), session flag honoured or ignored", async () => {
-    const cfg: AntispamInput = { rbl: { servers: ["bl.test"] }, bypass: { allowedIps: ["192.0.2.0/28", "2001:db8::/32"] } }
+    const cfg: AntispamInput = {
+      rbl: { servers: ["bl.test"] },
+      bypass: { allowedIps: ["192.0.2.0/28", "2001:db8::/32"] }
+    }
     const [a] = await evaluate(cfg, listed())
     expect(a!.action._tag).toBe("Deliver")
     expect(a!.rule).toMatch(/allowedIps \(client 192.0.2.7 in allowedIps 192.0.2.0\/28\)/)
-    const session = listed(undefined, { envelope: { clientAddress: "192.0.2.7", authenticatedUser: "edge1", sessionFlags: new Set(["bypassAntispam"]) } })
+    const session = listed(undefined, {
+      envelope: { clientAddress: "192.0.2.7", authenticatedUser: "edge1", sessionFlags: new Set(["bypassAntispam"]) }
+    })
     const [s] = await evaluate({ rbl: { servers: ["bl.test"] } }, session)
     expect(s!.rule).toMatch(/^bypass: session/)
     const [ignored] = await evaluate({ rbl: { servers: ["bl.test"] }, bypass: { acceptSessionBypass: false } }, session)
     expect(ignored!.action._tag).toBe("Quarantine")
     expect(ignored!.verdict.symbols.map((x) => x.name)).toContain("BYPASS_SESSION_IGNORED")
-    const unauth = listed(undefined, { envelope: { clientAddress: "192.0.2.7", sessionFlags: new Set(["bypassAntispam"]) } })
+    const unauth = listed(undefined, {
+      envelope: { clientAddress: "192.0.2.7", sessionFlags: new Set(["bypassAntispam"]) }
+    })
     expect((await evaluate({ rbl: { servers: ["bl.test"] } }, unauth))[0]!.action._tag).toBe("Quarantine")
   })
 
@@ -90,13 +110,25 @@ describe("server antispam module", () => {
     expect(JSON.stringify(trace.facts)).toMatch(/safe sender, not applied: unauthenticated/)
     expect(out["other@example.org"]!.action._tag).toBe("Quarantine")
     // Admin turned the requirement off: the safe sender applies.
-    const off = byRcpt(await evaluate({ rbl: { servers: ["bl.test"] }, bypass: { directory: file, safeSendersRequireAuth: false } }, listed(rcpts)))
+    const off = byRcpt(
+      await evaluate(
+        { rbl: { servers: ["bl.test"] }, bypass: { directory: file, safeSendersRequireAuth: false } },
+        listed(rcpts)
+      )
+    )
     expect(off["friend@example.org"]!.rule).toMatch(/^bypass: safeSender example.net/)
     // Aligned SPF pass from 192.0.2.8 (which we list too, to prove the bypass wins).
     const z2 = { ...zone, "8.2.0.192.bl.test": { A: ["127.0.0.2"] } }
-    const m = makeServerAntispam({ rbl: { servers: ["bl.test"] }, bypass: { directory: file } }, { dns: Dns.makeStatic(z2), healthIntervalMillis: 0 })
-    const authd = byRcpt(await Effect.runPromise(m.evaluate(makeMessage({ envelope: { clientAddress: "192.0.2.8", rcptTo: rcpts } }))))
-    expect(authd["friend@example.org"]!.rule).toMatch(/^bypass: safeSender example.net \(spf=pass \(example.net\) aligned/)
+    const m = makeServerAntispam(
+      { rbl: { servers: ["bl.test"] }, bypass: { directory: file } },
+      { dns: Dns.makeStatic(z2), healthIntervalMillis: 0 }
+    )
+    const authd = byRcpt(
+      await Effect.runPromise(m.evaluate(makeMessage({ envelope: { clientAddress: "192.0.2.8", rcptTo: rcpts } })))
+    )
+    expect(authd["friend@example.org"]!.rule).toMatch(
+      /^bypass: safeSender example.net \(spf=pass \(example.net\) aligned/
+    )
     expect(authd["other@example.org"]!.action._tag).toBe("Quarantine")
     await m.close()
   })
@@ -106,8 +138,12 @@ describe("server antispam module", () => {
     writeFileSync(file, "recipients:\n  a@example.org: { bypassAntispam: true }\n")
     const logs: Array<string> = []
     let now = 0
-    const m = makeServerAntispam({ rbl: { servers: ["bl.test"] }, bypass: { directory: file } }, { dns: Dns.makeStatic(zone), healthIntervalMillis: 0, log: (l) => logs.push(l), now: () => now })
-    const run = async () => (await Effect.runPromise(m.evaluate(listed(["a@example.org", "b@example.org"])))).map((o) => o.action._tag)
+    const m = makeServerAntispam(
+      { rbl: { servers: ["bl.test"] }, bypass: { directory: file } },
+      { dns: Dns.makeStatic(zone), healthIntervalMillis: 0, log: (l) => logs.push(l), now: () => now }
+    )
+    const run = async () =>
+      (await Effect.runPromise(m.evaluate(listed(["a@example.org", "b@example.org"])))).map((o) => o.action._tag)
     expect(await run()).toEqual(["Deliver", "Quarantine"])
     writeFileSync(file, "recipients:\n  b@example.org: { bypassAntispam: true }\n")
     utimesSync(file, new Date(), new Date(Date.now() + 5000))
@@ -118,7 +154,9 @@ describe("server antispam module", () => {
     utimesSync(file, new Date(), new Date(Date.now() + 10000))
     now = 4000
     expect(await run()).toEqual(["Quarantine", "Deliver"])
-    expect(logs.some((l) => /bypassAntispam: expected true or false; keeping the previous directory/.test(l))).toBe(true)
+    expect(logs.some((l) => /bypassAntispam: expected true or false; keeping the previous directory/.test(l))).toBe(
+      true
+    )
     await m.close()
   })
 
@@ -127,9 +165,15 @@ describe("server antispam module", () => {
     const [o] = await evaluate({ rbl: { servers: ["bl.test"] }, maxScanSizeKB: 12 }, big)
     expect(o!.action._tag).toBe("Deliver")
     expect(o!.verdict.symbols.map((s) => s.name)).toContain("SIZE_NOT_SCANNED")
-    const [raised] = await evaluate({ rbl: { servers: ["bl.test"] }, maxScanSizeKB: 1 }, listed(undefined, { size: 11 * 1024 }))
+    const [raised] = await evaluate(
+      { rbl: { servers: ["bl.test"] }, maxScanSizeKB: 1 },
+      listed(undefined, { size: 11 * 1024 })
+    )
     expect(raised!.action._tag).toBe("Quarantine") // 11 KB < 12 KB: scanned
-    const [unlimited] = await evaluate({ rbl: { servers: ["bl.test"] }, maxScanSizeKB: 0 }, listed(undefined, { size: 50_000_000 }))
+    const [unlimited] = await evaluate(
+      { rbl: { servers: ["bl.test"] }, maxScanSizeKB: 0 },
+      listed(undefined, { size: 50_000_000 })
+    )
     expect(unlimited!.action._tag).toBe("Quarantine")
   })
 
@@ -144,15 +188,24 @@ describe("server antispam module", () => {
     const [o] = await evaluate({ endUserBlocklist: { entries: ["198.51.100.0/24"] } }, m)
     const facts = o!.verdict.trace.find((t) => t.stage === "enduser")!.facts as { evidence: Array<string> }
     expect(facts.evidence.join("; ")).toMatch(/end-user list.*HELO "laptop" is not a fully qualified/)
-    expect(o!.verdict.symbols.map((s) => s.name)).toEqual(expect.arrayContaining(["ENDUSER_NOT_MAILSERVER", "ENDUSER_LISTED"]))
+    expect(o!.verdict.symbols.map((s) => s.name)).toEqual(
+      expect.arrayContaining(["ENDUSER_NOT_MAILSERVER", "ENDUSER_LISTED"])
+    )
     expect(o!.action._tag).toBe("Quarantine")
     const off = await evaluate({ endUserBlocklist: { enabled: false, entries: ["198.51.100.0/24"] } }, m)
     expect(off[0]!.action._tag).toBe("Deliver")
   })
 
   it("end-user: external RBL answers take precedence for IPs from Received headers", async () => {
-    const viaRelay = makeMessage({ envelope: { clientAddress: "10.0.0.5" }, received: [{ ip: "192.0.2.9", helo: "pc" }] })
-    const cfg: AntispamInput = { received: { trustedNetworks: ["10.0.0.0/8"] }, rbl: { servers: ["bl.test"] }, endUserBlocklist: { entries: ["192.0.2.0/24"] } }
+    const viaRelay = makeMessage({
+      envelope: { clientAddress: "10.0.0.5" },
+      received: [{ ip: "192.0.2.9", helo: "pc" }]
+    })
+    const cfg: AntispamInput = {
+      received: { trustedNetworks: ["10.0.0.0/8"] },
+      rbl: { servers: ["bl.test"] },
+      endUserBlocklist: { entries: ["192.0.2.0/24"] }
+    }
     const [o] = await evaluate(cfg, viaRelay)
     const facts = o!.verdict.trace.find((t) => t.stage === "enduser")!.facts as { rblPrecedence?: string }
     expect(facts.rblPrecedence).toMatch(/bl.test answered not listed; end-user list not applied to 192.0.2.9/)

@@ -8,12 +8,21 @@ import { makeMessage } from "./support/messages.ts"
 
 const dns = Dns.makeStatic({ "7.2.0.192.bl.test": { A: ["127.0.0.2"] } })
 const listed = (rcptTo = ["user@example.org"]) => makeMessage({ envelope: { clientAddress: "192.0.2.7", rcptTo } })
-const server = (config: Parameters<typeof makeServerAntispam>[0]) => makeServerAntispam(config, { dns, healthIntervalMillis: 0 })
+const server = (config: Parameters<typeof makeServerAntispam>[0]) =>
+  makeServerAntispam(config, { dns, healthIntervalMillis: 0 })
 
 describe("antispam profiles", () => {
   it("the server profile lists its stages by phase; switched-off stages are not built", async () => {
     const m = server({ rbl: { servers: ["bl.test"] }, maxScanSizeKB: 100 })
-    expect(m.engine.stages.map((s) => `${s.phase}:${s.name}`)).toEqual(["connect:allowed-ips", "mail:session-bypass", "data:size", "data:auth", "data:rbl", "data:dnsbl", "data:enduser"])
+    expect(m.engine.stages.map((s) => `${s.phase}:${s.name}`)).toEqual([
+      "connect:allowed-ips",
+      "mail:session-bypass",
+      "data:size",
+      "data:auth",
+      "data:rbl",
+      "data:dnsbl",
+      "data:enduser"
+    ])
     await m.close()
     const off = server({ endUserBlocklist: { enabled: false } })
     expect(off.engine.stages.map((s) => s.name)).not.toContain("enduser")
@@ -36,7 +45,9 @@ describe("antispam profiles", () => {
     expect(o!.action._tag).toBe("Quarantine") // onSpam's default
     expect(o!.verdict.score).toBe(6) // RBL_LISTED's declared weight, spamScore 5
     await m.close()
-    expect(() => server({ rbl: { timeoutSeconds: -1 } })).toThrow(/antispam\.rbl\.timeoutSeconds: expected a number >= 0/)
+    expect(() => server({ rbl: { timeoutSeconds: -1 } })).toThrow(
+      /antispam\.rbl\.timeoutSeconds: expected a number >= 0/
+    )
   })
 
   it("phases the SMTP session already ran are handed to data and not run again", async () => {
@@ -53,11 +64,19 @@ describe("antispam profiles", () => {
 
   it("the client profile judges a download without recipients: no bypass by the proxy's own address, no deferral", async () => {
     const c = makeClientAntispam(
-      { rbl: { servers: ["bl.test"] }, bypass: { allowedIps: ["127.0.0.0/8"] }, tempReject: { enabled: true }, onSpam: "reject" },
+      {
+        rbl: { servers: ["bl.test"] },
+        bypass: { allowedIps: ["127.0.0.0/8"] },
+        tempReject: { enabled: true },
+        onSpam: "reject"
+      },
       { dns, healthIntervalMillis: 0 }
     )
     expect(c.engine.stages.map((s) => s.name)).toEqual(["rbl", "dnsbl", "enduser"])
-    const download = makeMessage({ envelope: { clientAddress: "127.0.0.1", localAddress: "127.0.0.1" }, received: [{ ip: "192.0.2.7", helo: "mx.sender.example" }] })
+    const download = makeMessage({
+      envelope: { clientAddress: "127.0.0.1", localAddress: "127.0.0.1" },
+      received: [{ ip: "192.0.2.7", helo: "mx.sender.example" }]
+    })
     const o = await Effect.runPromise(c.judge(download))
     expect(o.verdict.class).toBe("spam")
     expect(o.action._tag).toBe("Deliver") // the proxy tags; a download is never refused

@@ -16,10 +16,18 @@ const switchable = (initial: Dns.StaticZone) => {
 }
 const hanging: Dns.StaticZone = { "7.2.0.192.bl.test": "hang" }
 const listedZone: Dns.StaticZone = { "7.2.0.192.bl.test": { A: ["127.0.0.2"] } }
-const config = { rbl: { servers: ["bl.test"], timeoutSeconds: 0.05 }, endUserBlocklist: { enabled: false }, tempReject: { enabled: true, periodMinutes: 15 } }
+const config = {
+  rbl: { servers: ["bl.test"], timeoutSeconds: 0.05 },
+  endUserBlocklist: { enabled: false },
+  tempReject: { enabled: true, periodMinutes: 15 }
+}
 const message = (clientAddress = "192.0.2.7", body = "same content\r\n"): Message =>
-  makeMessage({ envelope: { clientAddress, mailFrom: "a@example.net", rcptTo: ["u@example.org", "v@example.org"] }, body })
-const actions = async (m: ReturnType<typeof makeServerAntispam>, msg: Message) => (await Effect.runPromise(m.evaluate(msg))).map((o) => o.action._tag)
+  makeMessage({
+    envelope: { clientAddress, mailFrom: "a@example.net", rcptTo: ["u@example.org", "v@example.org"] },
+    body
+  })
+const actions = async (m: ReturnType<typeof makeServerAntispam>, msg: Message) =>
+  (await Effect.runPromise(m.evaluate(msg))).map((o) => o.action._tag)
 
 describe("temporary rejection (embedded store)", () => {
   it("defers unsure mail with 451 until the period ends, then handles it by the first classification", async () => {
@@ -28,7 +36,9 @@ describe("temporary rejection (embedded store)", () => {
     const m = makeServerAntispam(config, { dns, now: () => now, healthIntervalMillis: 0 })
     const [first] = await Effect.runPromise(m.evaluate(message()))
     expect(first!.action).toMatchObject({ _tag: "Tempfail" })
-    expect(first!.verdict.symbols.map((s) => s.name)).toEqual(expect.arrayContaining(["RBL_UNKNOWN", "TEMPREJECT_DEFERRED"]))
+    expect(first!.verdict.symbols.map((s) => s.name)).toEqual(
+      expect.arrayContaining(["RBL_UNKNOWN", "TEMPREJECT_DEFERRED"])
+    )
     now += 14 * 60_000
     expect(await actions(m, message())).toEqual(["Tempfail", "Tempfail"])
     now += 2 * 60_000
@@ -44,7 +54,10 @@ describe("temporary rejection (embedded store)", () => {
   it("acts at once when the classification becomes definite at a retry", async () => {
     let now = 0
     const z = switchable(hanging)
-    const m = makeServerAntispam({ ...config, onSpam: "reject" }, { dns: z.dns, now: () => now, healthIntervalMillis: 0 })
+    const m = makeServerAntispam(
+      { ...config, onSpam: "reject" },
+      { dns: z.dns, now: () => now, healthIntervalMillis: 0 }
+    )
     expect(await actions(m, message())).toEqual(["Tempfail", "Tempfail"])
     now += 60_000
     z.set(listedZone)
@@ -55,7 +68,11 @@ describe("temporary rejection (embedded store)", () => {
   })
 
   it("the same fingerprint from many sources becomes definite (bulk)", async () => {
-    const { dns } = switchable({ "1.2.0.192.bl.test": "hang", "2.2.0.192.bl.test": "hang", "3.2.0.192.bl.test": "hang" })
+    const { dns } = switchable({
+      "1.2.0.192.bl.test": "hang",
+      "2.2.0.192.bl.test": "hang",
+      "3.2.0.192.bl.test": "hang"
+    })
     const m = makeServerAntispam(config, { dns, healthIntervalMillis: 0 })
     expect(await actions(m, message("192.0.2.1"))).toEqual(["Tempfail", "Tempfail"])
     expect(await actions(m, message("192.0.2.2"))).toEqual(["Tempfail", "Tempfail"])
@@ -69,7 +86,10 @@ describe("temporary rejection (embedded store)", () => {
     const m = makeServerAntispam(config, { dns: Dns.makeStatic({}), healthIntervalMillis: 0 })
     expect(await actions(m, message())).toEqual(["Deliver", "Deliver"])
     await m.close()
-    const off = makeServerAntispam({ ...config, tempReject: { enabled: false } }, { dns: switchable(hanging).dns, healthIntervalMillis: 0 })
+    const off = makeServerAntispam(
+      { ...config, tempReject: { enabled: false } },
+      { dns: switchable(hanging).dns, healthIntervalMillis: 0 }
+    )
     expect(await actions(off, message())).toEqual(["Deliver", "Deliver"])
     await off.close()
   })
@@ -86,7 +106,12 @@ describe("temporary rejection with a real redis-server", () => {
 
   it("two instances share records: a retry on the other instance is recognised", async () => {
     let now = 5_000_000
-    const services = (): AntispamServices => ({ dns: switchable(hanging).dns, now: () => now, healthIntervalMillis: 0, stateStore: RedisTempRejectStore.make(RedisConnection.make({ url: redis.url })) })
+    const services = (): AntispamServices => ({
+      dns: switchable(hanging).dns,
+      now: () => now,
+      healthIntervalMillis: 0,
+      stateStore: RedisTempRejectStore.make(RedisConnection.make({ url: redis.url }))
+    })
     const sa = services()
     const sb = services()
     const a = makeServerAntispam(config, sa)
@@ -108,8 +133,15 @@ describe("temporary rejection with a real redis-server", () => {
 
   it("Redis unreachable: mail keeps flowing (fail open), logged and counted", async () => {
     const logs: Array<string> = []
-    const store = RedisTempRejectStore.make(RedisConnection.make({ url: redis.url, connectTimeoutMillis: 300, commandTimeoutMillis: 300 }))
-    const m = makeServerAntispam(config, { dns: switchable(hanging).dns, healthIntervalMillis: 0, stateStore: store, log: (l) => logs.push(l) })
+    const store = RedisTempRejectStore.make(
+      RedisConnection.make({ url: redis.url, connectTimeoutMillis: 300, commandTimeoutMillis: 300 })
+    )
+    const m = makeServerAntispam(config, {
+      dns: switchable(hanging).dns,
+      healthIntervalMillis: 0,
+      stateStore: store,
+      log: (l) => logs.push(l)
+    })
     try {
       expect(await actions(m, message("192.0.2.7", "before stop\r\n"))).toEqual(["Tempfail", "Tempfail"])
       await redis.stop()

@@ -69,7 +69,11 @@ export interface BodyFacts {
   readonly hosts: ReadonlyArray<string>
   /** IPv4/IPv6 literals found in the body and in URL hosts, deduplicated. */
   readonly ips: ReadonlyArray<string>
-  readonly attachments: ReadonlyArray<{ readonly filename?: string | undefined; readonly contentType: string; readonly size: number }>
+  readonly attachments: ReadonlyArray<{
+    readonly filename?: string | undefined
+    readonly contentType: string
+    readonly size: number
+  }>
   /** True when a MIME limit (depth, parts) was hit while walking the tree. */
   readonly limitsHit: boolean
 }

@@ -40,8 +40,18 @@ export type Decision =
 export type StageInput =
   | { readonly phase: "connect"; readonly envelope: Envelope; readonly facts?: Facts | undefined }
   | { readonly phase: "mail"; readonly envelope: Envelope; readonly facts?: Facts | undefined }
-  | { readonly phase: "rcpt"; readonly envelope: Envelope; readonly recipient: string; readonly facts?: Facts | undefined }
-  | { readonly phase: "data"; readonly message: Message; readonly recipients: ReadonlyArray<string>; readonly facts?: Facts | undefined }
+  | {
+      readonly phase: "rcpt"
+      readonly envelope: Envelope
+      readonly recipient: string
+      readonly facts?: Facts | undefined
+    }
+  | {
+      readonly phase: "data"
+      readonly message: Message
+      readonly recipients: ReadonlyArray<string>
+      readonly facts?: Facts | undefined
+    }
 
 /**
  * A header change a stage asks for; applied at delivery, after the verdict headers. `add`

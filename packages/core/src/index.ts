@@ -3,7 +3,14 @@
  * @since 0.1.0
  */
 export * as Action from "./Action.ts"
-export type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, QueryKind, QueryOrigin, UnknownReason } from "./Blocklist.ts"
+export type {
+  BlocklistAnswer,
+  BlocklistProvider,
+  BlocklistQuery,
+  QueryKind,
+  QueryOrigin,
+  UnknownReason
+} from "./Blocklist.ts"
 export * as Envelope from "./Envelope.ts"
 export type { MessageEvaluator, RecipientOutcome } from "./Evaluation.ts"
 export type { BodyFacts, Header, Headers, Message, MimePart, ReceivedHop } from "./MessageTypes.ts"
@@ -20,8 +27,20 @@ export type { StageOutcome, StageTrace, Verdict, VerdictClass } from "./Verdict.
 export * as BlocklistRunner from "./blocklist/index.ts"
 export * as Dns from "./dns/index.ts"
 // Also top-level, for imports by other packages (`Dns.DnsShape` is the same type).
-export type { DnsAnswer, DnsErrorReason, DnsOutcome, DnsShape, LookupOptions as DnsLookupOptions, RecordType as DnsRecordType } from "./dns/Dns.ts"
-export type { CachedEntry as DnsCachedEntry, CachedOutcome as DnsCachedOutcome, CacheOptions as DnsCacheOptions, DnsCacheStore } from "./dns/DnsCache.ts"
+export type {
+  DnsAnswer,
+  DnsErrorReason,
+  DnsOutcome,
+  DnsShape,
+  LookupOptions as DnsLookupOptions,
+  RecordType as DnsRecordType
+} from "./dns/Dns.ts"
+export type {
+  CachedEntry as DnsCachedEntry,
+  CachedOutcome as DnsCachedOutcome,
+  CacheOptions as DnsCacheOptions,
+  DnsCacheStore
+} from "./dns/DnsCache.ts"
 // The service tag under another name: `Dns` is the namespace.
 export { Dns as DnsService } from "./dns/Dns.ts"
 export * as IpAddress from "./dns/IpAddress.ts"

@@ -23,7 +23,13 @@ export type { StaticDns, StaticEntry, StaticRecords, StaticZone } from "./dns/St
 
 /** An envelope with test defaults; any field may be given. */
 export const envelope = (fields: Partial<Envelope.Envelope> = {}): Envelope.Envelope =>
-  Envelope.make({ clientAddress: "192.0.2.1", helo: "client.test", mailFrom: "sender@client.test", rcptTo: ["user@example.test"], ...fields })
+  Envelope.make({
+    clientAddress: "192.0.2.1",
+    helo: "client.test",
+    mailFrom: "sender@client.test",
+    rcptTo: ["user@example.test"],
+    ...fields
+  })
 
 /** A parsed message from text; bare LF line ends are turned into CRLF first. */
 export const message = (text: string, fields: Partial<Envelope.Envelope> = {}): Message => {
@@ -35,5 +41,9 @@ export const staticDns = makeStatic
 export const staticDnsLayer = layerStatic
 
 /** Runs one stage as the pipeline would (its budget, failures traced); the stage's phase must match `input`. */
-export const runStage = <R>(stage: Stage<R>, input: StageInput, options: { readonly deadlineMillis?: number } = {}): Effect.Effect<StageRun, never, R> =>
+export const runStage = <R>(
+  stage: Stage<R>,
+  input: StageInput,
+  options: { readonly deadlineMillis?: number } = {}
+): Effect.Effect<StageRun, never, R> =>
   runPhase([stage], input, options).pipe(Effect.map((phase) => phase.runs[0] as StageRun))

@@ -8,7 +8,9 @@ describe("contracts", () => {
     expect(Envelope.make({ clientAddress: "2001:DB8::1" }).clientAddress).toBe("2001:db8::1")
   })
   it("StageError is a tagged, yieldable error", async () => {
-    const exit = await Effect.runPromiseExit(Effect.fail(new StageError({ stage: "x", reason: "Timeout", temporary: true })))
+    const exit = await Effect.runPromiseExit(
+      Effect.fail(new StageError({ stage: "x", reason: "Timeout", temporary: true }))
+    )
     expect(Exit.isFailure(exit)).toBe(true)
   })
 })

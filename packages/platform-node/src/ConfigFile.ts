@@ -17,7 +17,9 @@ export interface LoadOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined
 }
 
-export const readText = (file: string): { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string } => {
+export const readText = (
+  file: string
+): { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string } => {
   try {
     return { ok: true, text: readFileSync(file, "utf8") }
   } catch (error) {
@@ -29,6 +31,7 @@ export const readText = (file: string): { readonly ok: true; readonly text: stri
 export const load = <C>(codec: ConfigCodec<C>, options: LoadOptions = {}): ConfigDecoded<C> => {
   if (options.file === undefined) return codec.decodeText("", { env: options.env })
   const text = readText(options.file)
-  if (!text.ok) return codec.unreadable(`${options.file}: cannot read the configuration file: ${text.error}`, options.env)
+  if (!text.ok)
+    return codec.unreadable(`${options.file}: cannot read the configuration file: ${text.error}`, options.env)
   return codec.decodeText(text.text, { source: options.file, env: options.env })
 }

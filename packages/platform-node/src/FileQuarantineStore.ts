@@ -45,7 +45,11 @@ const fsyncPath = async (path: string): Promise<void> => {
   }
 }
 
-const writeFileDurably = async (path: string, chunks: AsyncIterable<Uint8Array>, onChunk?: (c: Uint8Array) => void): Promise<number> => {
+const writeFileDurably = async (
+  path: string,
+  chunks: AsyncIterable<Uint8Array>,
+  onChunk?: (c: Uint8Array) => void
+): Promise<number> => {
   const h = await fsp.open(path, "wx", 0o600)
   let size = 0
   try {
@@ -70,7 +74,9 @@ const once = (text: string) =>
 const isNotFound = (e: unknown) => (e as { code?: string } | undefined)?.code === "ENOENT"
 
 const ioError = (what: string, error: unknown, id?: string) =>
-  error instanceof QuarantineError ? error : new QuarantineError("Io", `quarantine: ${what}: ${(error as Error)?.message ?? String(error)}`, id, error)
+  error instanceof QuarantineError
+    ? error
+    : new QuarantineError("Io", `quarantine: ${what}: ${(error as Error)?.message ?? String(error)}`, id, error)
 
 /** The earlier gateway writer's metadata file. */
 interface LegacyMeta {
@@ -107,7 +113,9 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
     ready = true
   }
 
-  const readLegacy = async (id: string): Promise<{ meta: QuarantineMeta; file: string; raw: LegacyMeta } | undefined> => {
+  const readLegacy = async (
+    id: string
+  ): Promise<{ meta: QuarantineMeta; file: string; raw: LegacyMeta } | undefined> => {
     let raw: LegacyMeta
     try {
       raw = JSON.parse(await fsp.readFile(join(legacyMetaDir, `${checkId(id)}.json`), "utf8")) as LegacyMeta
@@ -151,7 +159,8 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
       return JSON.parse(await fsp.readFile(join(entryDir(id), "meta.json"), "utf8")) as QuarantineMeta
     } catch (e) {
       if (isNotFound(e)) return undefined
-      if (e instanceof SyntaxError) throw new QuarantineError("Corrupt", `quarantine: metadata of ${id} is not valid JSON`, id, e)
+      if (e instanceof SyntaxError)
+        throw new QuarantineError("Corrupt", `quarantine: metadata of ${id} is not valid JSON`, id, e)
       throw ioError(`reading metadata of ${id}`, e, id)
     }
   }

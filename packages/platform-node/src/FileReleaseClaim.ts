@@ -61,7 +61,9 @@ export interface FileClaimOptions {
   readonly now: () => number
 }
 
-const isStale = (c: ClaimFile, now: number) => c.releasedAt === undefined && (c.since === undefined || now - Date.parse(c.since) > CLAIM_LEASE_MS || Number.isNaN(Date.parse(c.since)))
+const isStale = (c: ClaimFile, now: number) =>
+  c.releasedAt === undefined &&
+  (c.since === undefined || now - Date.parse(c.since) > CLAIM_LEASE_MS || Number.isNaN(Date.parse(c.since)))
 
 export const claim = async (o: FileClaimOptions, id: string): Promise<ReleaseClaim> => {
   const path = join(o.dir, `${id}.json`)
@@ -134,7 +136,8 @@ export const sweepClaims = async (dir: string, now: number): Promise<number> => 
     const c = name.startsWith(".") ? undefined : await readClaim(path).catch(() => undefined)
     const old = c?.releasedAt !== undefined ? now - Date.parse(c.releasedAt) > RELEASED_MEMORY_MS : false
     // Dot files are temporary files and stale-claim moves of a process that died mid-way.
-    const leftover = name.startsWith(".") && now - (await fsp.stat(path).catch(() => ({ mtimeMs: now }))).mtimeMs > CLAIM_LEASE_MS
+    const leftover =
+      name.startsWith(".") && now - (await fsp.stat(path).catch(() => ({ mtimeMs: now }))).mtimeMs > CLAIM_LEASE_MS
     if (old || leftover) {
       await fsp.rm(path, { force: true })
       removed++

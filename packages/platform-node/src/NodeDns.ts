@@ -85,7 +85,10 @@ const reasonOf = (code: unknown): DnsErrorReason => {
 
 /** Builds the uncached resolver-backed implementation. */
 export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
-  const resolver = new dnsPromises.Resolver({ timeout: options.attemptTimeoutMillis ?? 2000, tries: options.tries ?? 2 })
+  const resolver = new dnsPromises.Resolver({
+    timeout: options.attemptTimeoutMillis ?? 2000,
+    tries: options.tries ?? 2
+  })
   const servers = (options.servers ?? []).map(parseServer)
   if (servers.length > 0) resolver.setServers(servers)
   const unknownTtl = options.unknownTtlSeconds ?? 300
@@ -99,27 +102,45 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
         return p.then((rs) => ({ records: rs.map((r) => r.address), ttlSeconds: Math.min(...rs.map((r) => r.ttl)) }))
       }
       case "TXT":
-        return resolver.resolveTxt(name).then((rs) => ({ records: rs.map((chunks) => chunks.join("")), ttlSeconds: unknownTtl }))
+        return resolver
+          .resolveTxt(name)
+          .then((rs) => ({ records: rs.map((chunks) => chunks.join("")), ttlSeconds: unknownTtl }))
       case "PTR":
         return resolver.resolvePtr(name).then((rs) => ({ records: rs, ttlSeconds: unknownTtl }))
       case "MX":
-        return resolver.resolveMx(name).then((rs) => ({ records: rs.map((r) => `${r.priority} ${r.exchange}`), ttlSeconds: unknownTtl }))
+        return resolver
+          .resolveMx(name)
+          .then((rs) => ({ records: rs.map((r) => `${r.priority} ${r.exchange}`), ttlSeconds: unknownTtl }))
     }
   }
 
   // NXDOMAIN / NODATA (most blocklist lookups) resolve to a value: no DnsError, no failure
   // through the runtime.
-  const lookup = (type: RecordType, rawName: string, options?: LookupOptions): Effect.Effect<DnsOutcome, InstanceType<typeof DnsError>> => {
+  const lookup = (
+    type: RecordType,
+    rawName: string,
+    options?: LookupOptions
+  ): Effect.Effect<DnsOutcome, InstanceType<typeof DnsError>> => {
     const ip = type === "PTR" ? IpAddress.parse(rawName) : undefined
     const name = ip ? IpAddress.ptrName(ip) : normaliseName(rawName)
     const call = Effect.callback<DnsOutcome, InstanceType<typeof DnsError>>((resume) => {
       query(type, name).then(
-        (a) => resume(Effect.succeed(a.records.length === 0 ? { _tag: "NotFound", detail: "empty answer" } : { _tag: "Answer", records: a.records, ttlSeconds: a.ttlSeconds })),
+        (a) =>
+          resume(
+            Effect.succeed(
+              a.records.length === 0
+                ? { _tag: "NotFound", detail: "empty answer" }
+                : { _tag: "Answer", records: a.records, ttlSeconds: a.ttlSeconds }
+            )
+          ),
         (e: unknown) => {
           const code = (e as { code?: unknown }).code
           const reason = reasonOf(code)
           if (reason === "NotFound") resume(Effect.succeed({ _tag: "NotFound", detail: String(code) }))
-          else resume(Effect.fail(new DnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) })))
+          else
+            resume(
+              Effect.fail(new DnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) }))
+            )
         }
       )
     })

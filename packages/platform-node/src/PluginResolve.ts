@@ -20,7 +20,12 @@ import * as pathModule from "node:path"
 import * as urlModule from "node:url"
 import { Plugins } from "@mailmoat/core"
 
-const isPath = (use: string) => use.startsWith("./") || use.startsWith("../") || use.startsWith("/") || use.startsWith("file:") || /^[A-Za-z]:[\\/]/.test(use)
+const isPath = (use: string) =>
+  use.startsWith("./") ||
+  use.startsWith("../") ||
+  use.startsWith("/") ||
+  use.startsWith("file:") ||
+  /^[A-Za-z]:[\\/]/.test(use)
 const PACKAGE = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i
 
 const node = async () => ({ fs: fsp, path: pathModule, url: urlModule })
@@ -49,7 +54,9 @@ const packageEntry = (pkg: Record<string, unknown>): string | undefined => {
 const entryOfDirectory = async (dir: string): Promise<string> => {
   const { fs, path } = await node()
   const pkgFile = path.join(dir, "package.json")
-  const pkg = (await exists(fs, pkgFile)) ? (JSON.parse(await fs.readFile(pkgFile, "utf8")) as Record<string, unknown>) : {}
+  const pkg = (await exists(fs, pkgFile))
+    ? (JSON.parse(await fs.readFile(pkgFile, "utf8")) as Record<string, unknown>)
+    : {}
   const entry = packageEntry(pkg)
   if (entry === undefined) throw new Error(`${pkgFile} has no usable "exports" entry for "." (import/default)`)
   return path.resolve(dir, entry)
@@ -64,7 +71,8 @@ export const resolveFile = async (use: string, baseDir: string): Promise<string>
     if (st === undefined) throw new Error(`no file or directory ${file}`)
     return st.isDirectory() ? entryOfDirectory(file) : file
   }
-  if (!PACKAGE.test(use)) throw new Error(`"${use}" is neither a package name nor a path (paths start with ./, ../ or /)`)
+  if (!PACKAGE.test(use))
+    throw new Error(`"${use}" is neither a package name nor a path (paths start with ./, ../ or /)`)
   for (let dir = path.resolve(baseDir); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, "node_modules", use)
     if (await exists(fs, path.join(candidate, "package.json"))) return entryOfDirectory(candidate)
@@ -81,5 +89,7 @@ export const importModule: Plugins.Importer = async (use, baseDir) => {
 }
 
 /** `Plugins.load` with modules resolved from the file system (the gateway's and the CLI's). */
-export const loadPlugins = (specs: ReadonlyArray<Plugins.PluginSpec>, options: Omit<Plugins.LoadOptions, "importer">): Promise<Plugins.LoadResult> =>
-  Plugins.load(specs, { ...options, importer: importModule })
+export const loadPlugins = (
+  specs: ReadonlyArray<Plugins.PluginSpec>,
+  options: Omit<Plugins.LoadOptions, "importer">
+): Promise<Plugins.LoadResult> => Plugins.load(specs, { ...options, importer: importModule })

@@ -9,7 +9,17 @@ const serverAccepted = (s: string) => GatewayConfig.Formats.isDnsServer(s)
 
 describe("dns.servers format", () => {
   const serverLike = fc.oneof(
-    fc.constantFrom("127.0.0.1:5353", "[::1]:53", "192.0.2.53", "::1", "dns.example", "1.2.3.4:0", "1.2.3.4:99999", "[1.2.3.4]:53", "[::1]"),
+    fc.constantFrom(
+      "127.0.0.1:5353",
+      "[::1]:53",
+      "192.0.2.53",
+      "::1",
+      "dns.example",
+      "1.2.3.4:0",
+      "1.2.3.4:99999",
+      "[1.2.3.4]:53",
+      "[::1]"
+    ),
     fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 70_000 })).map(([ip, p]) => `${ip}:${p}`),
     fc.ipV6().map((ip) => `[${ip}]:53`),
     fc.string({ maxLength: 12 })

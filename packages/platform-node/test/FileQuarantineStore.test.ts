@@ -20,7 +20,19 @@ describe("FileQuarantineStore layout", () => {
   test("one directory per entry with message.eml (0600) and meta.json; nothing left in tmp", async () => {
     const root = fresh()
     const store = FileQuarantineStore.make({ root })
-    const id = await store.put({ envelope: { clientAddress: "192.0.2.1", helo: "h", mailFrom: "", rcptTo: ["u@x.test"], tls: false, sessionFlags: [], receivedAt: 1 }, reason: "r", message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n") })
+    const id = await store.put({
+      envelope: {
+        clientAddress: "192.0.2.1",
+        helo: "h",
+        mailFrom: "",
+        rcptTo: ["u@x.test"],
+        tls: false,
+        sessionFlags: [],
+        receivedAt: 1
+      },
+      reason: "r",
+      message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n")
+    })
     expect(readdirSync(join(root, "entries", id)).sort()).toEqual(["message.eml", "meta.json"])
     expect(statSync(join(root, "entries", id, "message.eml")).mode & 0o777).toBe(0o600)
     expect(readdirSync(join(root, "tmp"))).toEqual([])
@@ -44,13 +56,43 @@ describe("FileQuarantineStore layout", () => {
     mkdirSync(join(root, "meta"), { recursive: true })
     const file = join(root, "messages", "new", id)
     writeFileSync(file, "From: a@b.test\r\nSubject: legacy\r\n\r\nbody\r\n")
-    const envelope = { clientAddress: "192.0.2.9", helo: "c.test", mailFrom: "a@b.test", rcptTo: ["u@x.test", "v@x.test"], tls: false, sessionFlags: [], receivedAt: 5 }
-    const verdict = { class: "spam", score: 7, symbols: [{ name: "X", score: 7, source: "rbl" }], trace: [{ stage: "rbl" }] }
-    writeFileSync(join(root, "meta", `${id}.json`), JSON.stringify({ id, file, storedAt: "2024-01-01T00:00:00.000Z", reason: "spam", recipients: ["u@x.test"], envelope, verdict }))
+    const envelope = {
+      clientAddress: "192.0.2.9",
+      helo: "c.test",
+      mailFrom: "a@b.test",
+      rcptTo: ["u@x.test", "v@x.test"],
+      tls: false,
+      sessionFlags: [],
+      receivedAt: 5
+    }
+    const verdict = {
+      class: "spam",
+      score: 7,
+      symbols: [{ name: "X", score: 7, source: "rbl" }],
+      trace: [{ stage: "rbl" }]
+    }
+    writeFileSync(
+      join(root, "meta", `${id}.json`),
+      JSON.stringify({
+        id,
+        file,
+        storedAt: "2024-01-01T00:00:00.000Z",
+        reason: "spam",
+        recipients: ["u@x.test"],
+        envelope,
+        verdict
+      })
+    )
     const store = FileQuarantineStore.make({ root })
     const page = await store.list()
     expect(page.total).toBe(1)
-    expect(page.entries[0]).toMatchObject({ id, subject: "legacy", recipients: ["u@x.test"], size: 41, verdict: { class: "spam", score: 7 } })
+    expect(page.entries[0]).toMatchObject({
+      id,
+      subject: "legacy",
+      recipients: ["u@x.test"],
+      size: 41,
+      verdict: { class: "spam", score: 7 }
+    })
     expect((await store.markConfirmed(id)).confirmedAt).toBeDefined()
     expect((await store.get(id)).meta.confirmedAt).toBeDefined()
     await store.remove(id)
@@ -88,14 +130,24 @@ describe("FileQuarantineStore.layer", () => {
       const store = yield* Quarantine.QuarantineStore
       const id = yield* Effect.promise(() =>
         store.put({
-          envelope: { clientAddress: "192.0.2.1", helo: "h", mailFrom: "a@b.test", rcptTo: ["c@d.test"], tls: false, sessionFlags: [], receivedAt: 0 },
+          envelope: {
+            clientAddress: "192.0.2.1",
+            helo: "h",
+            mailFrom: "a@b.test",
+            rcptTo: ["c@d.test"],
+            tls: false,
+            sessionFlags: [],
+            receivedAt: 0
+          },
           reason: "test",
           message: new TextEncoder().encode("Subject: x\r\n\r\nbody\r\n")
         })
       )
       return (yield* Effect.promise(() => store.list())).entries.map((e) => e.id).includes(id)
     })
-    expect(await Effect.runPromise(Effect.scoped(program.pipe(Effect.provide(FileQuarantineStore.layer({ root })))))).toBe(true)
+    expect(
+      await Effect.runPromise(Effect.scoped(program.pipe(Effect.provide(FileQuarantineStore.layer({ root })))))
+    ).toBe(true)
   })
 })
 
@@ -104,7 +156,19 @@ describe("FileQuarantineStore release claims", () => {
     const root = fresh()
     let t = Date.parse("2026-01-01T00:00:00Z")
     const store = FileQuarantineStore.make({ root, now: () => t })
-    const id = await store.put({ envelope: { clientAddress: "192.0.2.1", helo: "h", mailFrom: "", rcptTo: ["u@x.test"], tls: false, sessionFlags: [], receivedAt: 1 }, reason: "r", message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n") })
+    const id = await store.put({
+      envelope: {
+        clientAddress: "192.0.2.1",
+        helo: "h",
+        mailFrom: "",
+        rcptTo: ["u@x.test"],
+        tls: false,
+        sessionFlags: [],
+        receivedAt: 1
+      },
+      reason: "r",
+      message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n")
+    })
     const dead = await store.claim(id)
     t += Quarantine.CLAIM_LEASE_MS - 1000
     await expect(store.claim(id)).rejects.toMatchObject({ reason: "Released" })
@@ -121,9 +185,25 @@ describe("FileQuarantineSweep (start-up)", () => {
   test("removes everything in tmp/ and forgets releases older than the memory; entries and recent claims stay", async () => {
     const root = fresh()
     const store = FileQuarantineStore.make({ root })
-    const envelope = { clientAddress: "192.0.2.1", helo: "h", mailFrom: "", rcptTo: ["u@x.test"], tls: false, sessionFlags: [], receivedAt: 1 }
-    const kept = await store.put({ envelope, reason: "r", message: new TextEncoder().encode("Subject: kept\r\n\r\nb\r\n") })
-    const released = await store.put({ envelope, reason: "r", message: new TextEncoder().encode("Subject: gone\r\n\r\nb\r\n") })
+    const envelope = {
+      clientAddress: "192.0.2.1",
+      helo: "h",
+      mailFrom: "",
+      rcptTo: ["u@x.test"],
+      tls: false,
+      sessionFlags: [],
+      receivedAt: 1
+    }
+    const kept = await store.put({
+      envelope,
+      reason: "r",
+      message: new TextEncoder().encode("Subject: kept\r\n\r\nb\r\n")
+    })
+    const released = await store.put({
+      envelope,
+      reason: "r",
+      message: new TextEncoder().encode("Subject: gone\r\n\r\nb\r\n")
+    })
     await (await store.claim(released)).complete()
     mkdirSync(join(root, "tmp", "20260101T000000000-aaaaaaaaaaaa"))
     writeFileSync(join(root, "tmp", "20260101T000000000-aaaaaaaaaaaa", "message.eml"), "half")

@@ -29,7 +29,10 @@ describe("NodeDns against a real rbldnsd", () => {
 
   it("resolves A with TTL and TXT; NXDOMAIN is NotFound; answers are cached", async () => {
     const dns = NodeDns.make({ servers: [rbl.server] })
-    expect(await Effect.runPromise(dns.resolve("A", "7.2.0.192.bl.test"))).toEqual({ records: ["127.0.0.2"], ttlSeconds: 60 })
+    expect(await Effect.runPromise(dns.resolve("A", "7.2.0.192.bl.test"))).toEqual({
+      records: ["127.0.0.2"],
+      ttlSeconds: 60
+    })
     const txt = await Effect.runPromise(dns.resolve("TXT", "7.2.0.192.bl.test"))
     expect(txt.records).toEqual(["listed 192.0.2.7"])
     const nx = await run(dns.resolve("A", "1.2.0.192.bl.test"))
@@ -44,10 +47,17 @@ describe("NodeDns against a real rbldnsd", () => {
 
   it("lookup: NXDOMAIN is a NotFound value (uncached and cached); a REFUSED answer is asked once within 5 s", async () => {
     const uncached = NodeDns.makeUncached({ servers: [rbl.server] })
-    expect(await Effect.runPromise(uncached.lookup!("A", "1.2.0.192.bl.test"))).toEqual({ _tag: "NotFound", detail: "ENOTFOUND" })
+    expect(await Effect.runPromise(uncached.lookup!("A", "1.2.0.192.bl.test"))).toEqual({
+      _tag: "NotFound",
+      detail: "ENOTFOUND"
+    })
     const dns = NodeDns.make({ servers: [rbl.server] })
     expect(await Effect.runPromise(dns.lookup!("A", "1.2.0.192.bl.test"))).toMatchObject({ _tag: "NotFound" })
-    expect(await Effect.runPromise(dns.lookup!("A", "7.2.0.192.bl.test"))).toEqual({ _tag: "Answer", records: ["127.0.0.2"], ttlSeconds: 60 })
+    expect(await Effect.runPromise(dns.lookup!("A", "7.2.0.192.bl.test"))).toEqual({
+      _tag: "Answer",
+      records: ["127.0.0.2"],
+      ttlSeconds: 60
+    })
     rbl.resetQueries()
     for (let i = 0; i < 3; i++) {
       const refused = await run(dns.resolve("TXT", "y.other.test"))

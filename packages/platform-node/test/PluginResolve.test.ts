@@ -18,18 +18,45 @@ let dir: string
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mailmoat-plugins-"))
   const decodeUrl = `decodeOptions: (o) => typeof o?.url === "string" ? { ok: true, value: o } : { ok: false, issues: [{ path: ["url"], message: "Expected string, got " + typeof o?.url }] }`
-  await writeFile(join(dir, "local.mjs"), plugin(`name: "local", apiVersion: "1", ${decodeUrl}, setup: (o, host) => ({ stages: [], providers: [] })`))
-  await writeFile(join(dir, "future.mjs"), plugin(`name: "@acme/x", apiVersion: "2", decodeOptions: () => ({ ok: true }), setup: () => ({})`))
+  await writeFile(
+    join(dir, "local.mjs"),
+    plugin(`name: "local", apiVersion: "1", ${decodeUrl}, setup: (o, host) => ({ stages: [], providers: [] })`)
+  )
+  await writeFile(
+    join(dir, "future.mjs"),
+    plugin(`name: "@acme/x", apiVersion: "2", decodeOptions: () => ({ ok: true }), setup: () => ({})`)
+  )
   await writeFile(join(dir, "plain.mjs"), "export default { name: 'not a plugin' }\n")
   await writeFile(join(dir, "throws.mjs"), "throw new Error('top-level boom')\n")
-  await writeFile(join(dir, "setup-throws.mjs"), plugin(`name: "st", apiVersion: "1", decodeOptions: () => ({ ok: true }), setup: () => { throw new Error("no config file") }`))
-  await writeFile(join(dir, "setup-hangs.mjs"), plugin(`name: "sh", apiVersion: "1", decodeOptions: () => ({ ok: true }), setup: () => new Promise(() => {})`))
-  await writeFile(join(dir, "bad-shape.mjs"), plugin(`name: "bs", apiVersion: "1", decodeOptions: () => ({ ok: true }), setup: () => ({ providers: [{ name: "p", kinds: ["url"], timeoutMillis: 0, lookup: 1 }], stages: [{ name: "s", phase: "data", budgetMillis: 10, symbols: { lower: {} }, run: () => null }] })`))
+  await writeFile(
+    join(dir, "setup-throws.mjs"),
+    plugin(
+      `name: "st", apiVersion: "1", decodeOptions: () => ({ ok: true }), setup: () => { throw new Error("no config file") }`
+    )
+  )
+  await writeFile(
+    join(dir, "setup-hangs.mjs"),
+    plugin(`name: "sh", apiVersion: "1", decodeOptions: () => ({ ok: true }), setup: () => new Promise(() => {})`)
+  )
+  await writeFile(
+    join(dir, "bad-shape.mjs"),
+    plugin(
+      `name: "bs", apiVersion: "1", decodeOptions: () => ({ ok: true }), setup: () => ({ providers: [{ name: "p", kinds: ["url"], timeoutMillis: 0, lookup: 1 }], stages: [{ name: "s", phase: "data", budgetMillis: 10, symbols: { lower: {} }, run: () => null }] })`
+    )
+  )
   // An installed ESM-only package: exports only has the "import" condition.
   const pkg = join(dir, "node_modules", "@acme", "feed")
   await mkdir(join(pkg, "dist"), { recursive: true })
-  await writeFile(join(pkg, "package.json"), JSON.stringify({ name: "@acme/feed", type: "module", exports: { ".": { import: "./dist/index.js" } } }))
-  await writeFile(join(pkg, "dist", "index.js"), plugin(`name: "@acme/feed", apiVersion: "1", decodeOptions: (o) => ({ ok: true, value: o }), setup: (o, host) => { host.log("ready"); return { providers: [${provider}] } }`))
+  await writeFile(
+    join(pkg, "package.json"),
+    JSON.stringify({ name: "@acme/feed", type: "module", exports: { ".": { import: "./dist/index.js" } } })
+  )
+  await writeFile(
+    join(pkg, "dist", "index.js"),
+    plugin(
+      `name: "@acme/feed", apiVersion: "1", decodeOptions: (o) => ({ ok: true, value: o }), setup: (o, host) => { host.log("ready"); return { providers: [${provider}] } }`
+    )
+  )
   await mkdir(join(dir, "config", "deep"), { recursive: true })
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))
@@ -37,7 +64,10 @@ afterAll(() => rm(dir, { recursive: true, force: true }))
 describe("Plugins.load", () => {
   it("loads a package from node_modules (walking up from baseDir) and a path relative to baseDir", async () => {
     const lines: Array<string> = []
-    const r = await loadPlugins([{ use: "@acme/feed" }, { use: "../../local.mjs", options: { url: "http://127.0.0.1" } }], { baseDir: join(dir, "config", "deep"), log: (l) => lines.push(l) })
+    const r = await loadPlugins(
+      [{ use: "@acme/feed" }, { use: "../../local.mjs", options: { url: "http://127.0.0.1" } }],
+      { baseDir: join(dir, "config", "deep"), log: (l) => lines.push(l) }
+    )
     expect(r.problems).toEqual([])
     expect(r.plugins.map((p) => p.name)).toEqual(["@acme/feed", "local"])
     expect(r.providers.map((p) => p.name)).toEqual(["fixture"])
@@ -66,19 +96,25 @@ describe("Plugins.load", () => {
     expect(lines[5]).toMatch(/^plugins\[5\] \(\.\/nope\.mjs\): cannot load: no file or directory/)
     expect(lines[6]).toBe('plugins[6]: "use" must name a package or a path')
     expect(lines[7]).toBe("plugins[7] (./setup-throws.mjs): setup failed: no config file")
-    expect(lines.slice(8).join("\n")).toMatch(/providers\[0\]: provider p: kinds[\s\S]*timeoutMillis[\s\S]*lookup is not a function[\s\S]*stages\[0\]: stage s: symbol lower must be UPPER_SNAKE/)
+    expect(lines.slice(8).join("\n")).toMatch(
+      /providers\[0\]: provider p: kinds[\s\S]*timeoutMillis[\s\S]*lookup is not a function[\s\S]*stages\[0\]: stage s: symbol lower must be UPPER_SNAKE/
+    )
     expect(r.plugins).toEqual([])
   })
 
   it("a setup that never finishes is a problem after setupTimeoutMillis", async () => {
     const r = await loadPlugins([{ use: "./setup-hangs.mjs" }], { baseDir: dir, setupTimeoutMillis: 50 })
-    expect(r.problems.map(Plugins.formatProblem)).toEqual(["plugins[0] (./setup-hangs.mjs): setup failed: setup did not finish within 50 ms"])
+    expect(r.problems.map(Plugins.formatProblem)).toEqual([
+      "plugins[0] (./setup-hangs.mjs): setup failed: setup did not finish within 50 ms"
+    ])
   })
 
   it("refuses duplicate provider names across plugins", async () => {
     const r = await loadPlugins([{ use: "@acme/feed" }, { use: "@acme/feed" }], { baseDir: dir })
     expect(r.plugins).toHaveLength(1)
-    expect(r.problems.map(Plugins.formatProblem)).toEqual(["plugins[1] (@acme/feed): provider name fixture is already used by another plugin"])
+    expect(r.problems.map(Plugins.formatProblem)).toEqual([
+      "plugins[1] (@acme/feed): provider name fixture is already used by another plugin"
+    ])
   })
 
   it("formats option paths like config paths", () => {
@@ -92,8 +128,16 @@ describe("Plugins.load", () => {
     // The fixture's lookup returns something that is not an Effect at all: a defect, isolated.
     const r = await Effect.runPromise(runner.lookup(loaded.providers[0]!, { kind: "ip", value: "192.0.2.1" }))
     expect(r.answer).toMatchObject({ _tag: "Unknown", reason: "ProviderError" })
-    const huge = Plugins.guardProvider({ name: "h", kinds: ["ip"], timeoutMillis: 100, lookup: () => Effect.succeed({ _tag: "Listed", codes: [], reason: "x".repeat(10_000) }) })
-    expect((await Effect.runPromise(runner.lookup(huge, { kind: "ip", value: "192.0.2.1" }))).answer).toMatchObject({ _tag: "Unknown", reason: "ProviderError" })
+    const huge = Plugins.guardProvider({
+      name: "h",
+      kinds: ["ip"],
+      timeoutMillis: 100,
+      lookup: () => Effect.succeed({ _tag: "Listed", codes: [], reason: "x".repeat(10_000) })
+    })
+    expect((await Effect.runPromise(runner.lookup(huge, { kind: "ip", value: "192.0.2.1" }))).answer).toMatchObject({
+      _tag: "Unknown",
+      reason: "ProviderError"
+    })
   })
 })
 
@@ -101,11 +145,21 @@ describe("Plugins.load close", () => {
   it("calls each plugin's close once, and a failing close is logged, not thrown", async () => {
     const brand = Symbol.for("@mailmoat/core/Plugin")
     let closed = 0
-    const ok = { [brand]: brand, name: "a", apiVersion: "1", decodeOptions: () => ({ ok: true, value: undefined }), setup: () => ({ close: () => void closed++ }) }
+    const ok = {
+      [brand]: brand,
+      name: "a",
+      apiVersion: "1",
+      decodeOptions: () => ({ ok: true, value: undefined }),
+      setup: () => ({ close: () => void closed++ })
+    }
     const bad = { ...ok, name: "b", setup: () => ({ close: () => Promise.reject(new Error("stuck")) }) }
     const lines: Array<string> = []
     const mods: Record<string, unknown> = { a: { default: ok }, b: { default: bad } }
-    const r = await Plugins.load([{ use: "a" }, { use: "b" }], { baseDir: "/", importer: async (use) => mods[use], log: (l) => lines.push(l) })
+    const r = await Plugins.load([{ use: "a" }, { use: "b" }], {
+      baseDir: "/",
+      importer: async (use) => mods[use],
+      log: (l) => lines.push(l)
+    })
     await r.close()
     await r.close()
     expect(closed).toBe(1)

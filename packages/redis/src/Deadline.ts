@@ -25,10 +25,12 @@ export class RedisDeadlineError extends Error {
 export const withDeadline = <A>(what: string, millis: number, call: () => Promise<A>): Promise<A> =>
   new Promise<A>((resolve, reject) => {
     const timer = setTimeout(() => reject(new RedisDeadlineError(what, millis)), millis)
-    const settle = <T>(f: (v: T) => void) => (v: T) => {
-      clearTimeout(timer)
-      f(v)
-    }
+    const settle =
+      <T>(f: (v: T) => void) =>
+      (v: T) => {
+        clearTimeout(timer)
+        f(v)
+      }
     let pending: Promise<A>
     try {
       pending = call()

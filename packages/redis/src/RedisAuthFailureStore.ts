@@ -51,14 +51,18 @@ export const make = (options: RedisAuthFailureOptions): RedisAuthFailureStore =>
   }
   return {
     addFailure: async (key, _now, windowMs) => {
-      const n = await callWithin(client, "auth addFailure", timeout, () => client.eval(HIT_SCRIPT, 1, keys(key).fails, String(Math.max(1, Math.ceil(windowMs)))))
+      const n = await callWithin(client, "auth addFailure", timeout, () =>
+        client.eval(HIT_SCRIPT, 1, keys(key).fails, String(Math.max(1, Math.ceil(windowMs))))
+      )
       const count = Array.isArray(n) ? n[0] : undefined
       if (typeof count !== "number") throw new Error("redis auth addFailure: unexpected reply")
       return count
     },
     lock: async (key, until) => {
       const ms = Math.max(1, Math.ceil(until - Date.now()))
-      await callWithin(client, "auth lock", timeout, () => client.eval(LOCK_SCRIPT, 1, keys(key).lock, String(Math.floor(until)), String(ms)))
+      await callWithin(client, "auth lock", timeout, () =>
+        client.eval(LOCK_SCRIPT, 1, keys(key).lock, String(Math.floor(until)), String(ms))
+      )
     },
     lockedUntil: async (key, now) => {
       const v = await callWithin(client, "auth lockedUntil", timeout, () => client.get(keys(key).lock))

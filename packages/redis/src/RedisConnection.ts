@@ -144,14 +144,19 @@ export const make = (options: RedisConnectionOptions): RedisConnection => {
         client.disconnect()
         return
       }
-      await Promise.race([client.quit(), new Promise((resolve) => setTimeout(resolve, commandTimeout).unref?.())]).catch(() => {})
+      await Promise.race([
+        client.quit(),
+        new Promise((resolve) => setTimeout(resolve, commandTimeout).unref?.())
+      ]).catch(() => {})
       client.disconnect()
     }
   }
 }
 
 /** The connection as a service, for Effect-built wiring. */
-export class RedisConnectionService extends Context.Service<RedisConnectionService, RedisConnection>()("@mailmoat/redis/RedisConnection") {}
+export class RedisConnectionService extends Context.Service<RedisConnectionService, RedisConnection>()(
+  "@mailmoat/redis/RedisConnection"
+) {}
 
 /** The process's shared connection for `options` (see `acquire`), released when the scope closes. */
 export const layer = (options: RedisConnectionOptions): Layer.Layer<RedisConnectionService> =>

@@ -45,7 +45,14 @@ export const decodeOutcome = (text: string): DnsCachedOutcome | undefined => {
   const o = v as Record<string, unknown>
   if (o._tag === "NotFound") return { _tag: "NotFound", detail: typeof o.detail === "string" ? o.detail : undefined }
   const a = o.answer as Record<string, unknown> | undefined
-  if (o._tag === "Answer" && a !== null && typeof a === "object" && isStrings(a.records) && a.records.length > 0 && typeof a.ttlSeconds === "number")
+  if (
+    o._tag === "Answer" &&
+    a !== null &&
+    typeof a === "object" &&
+    isStrings(a.records) &&
+    a.records.length > 0 &&
+    typeof a.ttlSeconds === "number"
+  )
     return { _tag: "Answer", answer: { records: a.records, ttlSeconds: a.ttlSeconds } }
   return undefined
 }
@@ -77,7 +84,9 @@ export const make = (options: RedisDnsCacheOptions): DnsCacheStore => {
   const get = (key: string): Effect.Effect<DnsCachedEntry | undefined> =>
     Effect.gen(function* () {
       const k = redisKey(prefix, key)
-      const replies = yield* Effect.tryPromise(() => callWithin(client, "dns get", timeout, () => client.pipeline().get(k).pttl(k).exec()))
+      const replies = yield* Effect.tryPromise(() =>
+        callWithin(client, "dns get", timeout, () => client.pipeline().get(k).pttl(k).exec())
+      )
       const [value, ttl] = (replies ?? []).map(([error, v]) => {
         if (error) throw error
         return v
@@ -92,7 +101,11 @@ export const make = (options: RedisDnsCacheOptions): DnsCacheStore => {
       const now = yield* Clock.currentTimeMillis
       const ms = Math.floor(entry.expiresAt - now)
       if (ms <= 0) return
-      yield* Effect.tryPromise(() => callWithin(client, "dns set", timeout, () => client.set(redisKey(prefix, key), JSON.stringify(entry.outcome), "PX", ms)))
+      yield* Effect.tryPromise(() =>
+        callWithin(client, "dns set", timeout, () =>
+          client.set(redisKey(prefix, key), JSON.stringify(entry.outcome), "PX", ms)
+        )
+      )
     }).pipe(failedAs(undefined, (cause) => report(Cause.squash(cause), "set")))
   return { get, set, size: () => 0 }
 }

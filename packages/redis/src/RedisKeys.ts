@@ -27,10 +27,12 @@ const checked = (prefix: string): string => {
 }
 
 /** A key used alone: `<prefix><area>:<part>:<part>...`. */
-export const key = (prefix: string, area: string, ...parts: ReadonlyArray<string>): string => `${checked(prefix)}${area}:${parts.join(":")}`
+export const key = (prefix: string, area: string, ...parts: ReadonlyArray<string>): string =>
+  `${checked(prefix)}${area}:${parts.join(":")}`
 
 /** The stem of keys used together (one hash slot): `{<prefix><area>[:<group>]}`; keys are `${stem}:<name>`. */
-export const tagged = (prefix: string, area: string, group?: string): string => `{${checked(prefix)}${area}${group === undefined ? "" : `:${group}`}}`
+export const tagged = (prefix: string, area: string, group?: string): string =>
+  `{${checked(prefix)}${area}${group === undefined ? "" : `:${group}`}}`
 
 /** A pub/sub channel: `<prefix><area>:events`. */
 export const channel = (prefix: string, area: string): string => `${checked(prefix)}${area}:events`

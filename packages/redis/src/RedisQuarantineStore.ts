@@ -64,10 +64,16 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
     } catch (e) {
       const cause = (e as { cause?: unknown }).cause ?? e
       if (cause instanceof Quarantine.QuarantineError) throw cause
-      throw new Quarantine.QuarantineError("Unavailable", `quarantine (${describe}): ${what}: ${(cause as Error).message}`, id, e)
+      throw new Quarantine.QuarantineError(
+        "Unavailable",
+        `quarantine (${describe}): ${what}: ${(cause as Error).message}`,
+        id,
+        e
+      )
     }
   }
-  const notFound = (id: string) => new Quarantine.QuarantineError("NotFound", `no quarantined message with id ${id}`, id)
+  const notFound = (id: string) =>
+    new Quarantine.QuarantineError("NotFound", `no quarantined message with id ${id}`, id)
 
   const decode = (id: string, h: Record<string, string>): QuarantineMeta => {
     let meta: QuarantineMeta
@@ -83,12 +89,26 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
   const waitReplicas = options.waitReplicas ?? 0
   const replicated = async (id: string): Promise<void> => {
     const waitMillis = Math.max(1, Math.floor(connection.commandTimeoutMillis / 2))
-    const result = await call("waiting for replicas", () => client.pipeline().zscore(indexKey, id).wait(waitReplicas, waitMillis).exec(), id)
+    const result = await call(
+      "waiting for replicas",
+      () => client.pipeline().zscore(indexKey, id).wait(waitReplicas, waitMillis).exec(),
+      id
+    )
     const reached = Number(result?.[1]?.[1] ?? 0)
     if (reached < waitReplicas) {
       // Not taken after all (the sender retries): best effort, so the retry leaves no duplicate.
-      await client.multi().del(metaKey(id)).del(msgKey(id)).zrem(indexKey, id).exec().catch(() => undefined)
-      throw new Quarantine.QuarantineError("Unavailable", `quarantine (${describe}): ${id} reached ${reached} of ${waitReplicas} replicas in ${waitMillis} ms`, id)
+      await client
+        .multi()
+        .del(metaKey(id))
+        .del(msgKey(id))
+        .zrem(indexKey, id)
+        .exec()
+        .catch(() => undefined)
+      throw new Quarantine.QuarantineError(
+        "Unavailable",
+        `quarantine (${describe}): ${id} reached ${reached} of ${waitReplicas} replicas in ${waitMillis} ms`,
+        id
+      )
     }
   }
 
@@ -123,11 +143,22 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
       }
       const result = await call(
         "storing a message",
-        () => client.multi().set(msgKey(id), bytes).hset(metaKey(id), "json", JSON.stringify(meta)).zadd(indexKey, Date.parse(meta.storedAt), id).exec(),
+        () =>
+          client
+            .multi()
+            .set(msgKey(id), bytes)
+            .hset(metaKey(id), "json", JSON.stringify(meta))
+            .zadd(indexKey, Date.parse(meta.storedAt), id)
+            .exec(),
         id
       )
       const failed = result?.find(([err]) => err !== null)
-      if (!result || failed) throw new Quarantine.QuarantineError("Unavailable", `quarantine (${describe}): storing ${id} failed: ${failed?.[0]?.message ?? "transaction aborted"}`, id)
+      if (!result || failed)
+        throw new Quarantine.QuarantineError(
+          "Unavailable",
+          `quarantine (${describe}): storing ${id} failed: ${failed?.[0]?.message ?? "transaction aborted"}`,
+          id
+        )
       if (waitReplicas > 0) await replicated(id)
       return id
     },
@@ -176,7 +207,11 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
 
     remove: async (id) => {
       Quarantine.checkId(id)
-      const result = await call("removing", () => client.multi().del(metaKey(id)).del(msgKey(id)).zrem(indexKey, id).exec(), id)
+      const result = await call(
+        "removing",
+        () => client.multi().del(metaKey(id)).del(msgKey(id)).zrem(indexKey, id).exec(),
+        id
+      )
       const removed = (result ?? []).reduce((n, [, v]) => n + Number(v ?? 0), 0)
       if (removed === 0) throw notFound(id)
     },
@@ -190,7 +225,13 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
 
     claim: async (id) => {
       Quarantine.checkId(id)
-      return claim(client, call, { claim: `${stem}:claim:${id}`, meta: metaKey(id), msg: msgKey(id), index: indexKey }, id, now())
+      return claim(
+        client,
+        call,
+        { claim: `${stem}:claim:${id}`, meta: metaKey(id), msg: msgKey(id), index: indexKey },
+        id,
+        now()
+      )
     },
 
     close: () => connection.close()

@@ -51,8 +51,11 @@ export const make = (options: RedisRateCounterOptions): RateCounterShape => {
       if (names.length === 0) return []
       const keys = counterKeys(prefix, group, names)
       const window = String(Math.max(1, Math.ceil(windowMs)))
-      const counts = await callWithin(client, "limits hit", timeout, () => client.eval(HIT_SCRIPT, keys.length, ...keys, window))
-      if (!Array.isArray(counts) || counts.length !== names.length || !counts.every((n) => typeof n === "number")) throw new Error("redis limits hit: unexpected reply")
+      const counts = await callWithin(client, "limits hit", timeout, () =>
+        client.eval(HIT_SCRIPT, keys.length, ...keys, window)
+      )
+      if (!Array.isArray(counts) || counts.length !== names.length || !counts.every((n) => typeof n === "number"))
+        throw new Error("redis limits hit: unexpected reply")
       return counts as ReadonlyArray<number>
     }
   }

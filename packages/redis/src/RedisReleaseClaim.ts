@@ -58,14 +58,35 @@ export const claim = async (
   now: number
 ): Promise<QuarantineReleaseClaim> => {
   const value = JSON.stringify({ owner: randomBytes(12).toString("hex"), since: new Date(now).toISOString() })
-  const taken = (await call("claiming", () => client.eval(TAKE, 2, keys.claim, keys.meta, value, Quarantine.CLAIM_LEASE_MS), id)) as [number, string?]
+  const taken = (await call(
+    "claiming",
+    () => client.eval(TAKE, 2, keys.claim, keys.meta, value, Quarantine.CLAIM_LEASE_MS),
+    id
+  )) as [number, string?]
   if (taken[0] === -1) throw new Quarantine.QuarantineError("NotFound", `no quarantined message with id ${id}`, id)
   if (taken[0] !== 1) throw Quarantine.alreadyReleased(id, parse(taken[1] ?? "{}"))
   return {
     complete: async () => {
       const released = JSON.stringify({ releasedAt: new Date().toISOString() })
-      const ok = await call("completing a release", () => client.eval(COMPLETE, 4, keys.claim, keys.meta, keys.msg, keys.index, value, released, Quarantine.RELEASED_MEMORY_MS, id), id)
-      if (Number(ok) !== 1) throw Quarantine.alreadyReleased(id, parse((await client.get(keys.claim).catch(() => null)) ?? "{}"))
+      const ok = await call(
+        "completing a release",
+        () =>
+          client.eval(
+            COMPLETE,
+            4,
+            keys.claim,
+            keys.meta,
+            keys.msg,
+            keys.index,
+            value,
+            released,
+            Quarantine.RELEASED_MEMORY_MS,
+            id
+          ),
+        id
+      )
+      if (Number(ok) !== 1)
+        throw Quarantine.alreadyReleased(id, parse((await client.get(keys.claim).catch(() => null)) ?? "{}"))
     },
     abandon: async () => {
       await call("abandoning a release", () => client.eval(ABANDON, 1, keys.claim, value), id)

@@ -37,14 +37,19 @@ const hostPort = (s: string): HostPort => {
 }
 
 /** The connection options for a `state` section with `backend: redis`; undefined for embedded. */
-export const fromConfig = (state: GatewayConfig.StateConfig, context: SettingsContext): RedisConnectionOptions | undefined => {
+export const fromConfig = (
+  state: GatewayConfig.StateConfig,
+  context: SettingsContext
+): RedisConnectionOptions | undefined => {
   if (state.backend !== "redis") return undefined
   const problems: Array<string> = []
   const read = (file: string, key: string): string | undefined => {
     try {
       return readFileSync(resolve(context.base, file), "utf8")
     } catch (error) {
-      problems.push(`${key}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+      problems.push(
+        `${key}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`
+      )
       return undefined
     }
   }
@@ -60,7 +65,8 @@ export const fromConfig = (state: GatewayConfig.StateConfig, context: SettingsCo
   if (r.passwordFile !== undefined) password = firstLine(r.passwordFile, "state.redis.passwordFile")
   if (r.passwordEnv !== undefined) {
     password = context.env[r.passwordEnv]
-    if (password === undefined || password === "") problems.push(`state.redis.passwordEnv: the environment variable ${r.passwordEnv} is not set`)
+    if (password === undefined || password === "")
+      problems.push(`state.redis.passwordEnv: the environment variable ${r.passwordEnv} is not set`)
   }
   const tls = r.tls && {
     ca: r.tls.caFile === undefined ? undefined : read(r.tls.caFile, "state.redis.tls.caFile"),

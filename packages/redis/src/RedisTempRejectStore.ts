@@ -29,7 +29,9 @@ export const make = (connection: RedisConnection): TempRejectStoreShape => {
     },
     // One key, so the MULTI is fine on a Cluster.
     addToSet: async (key, member, ttl) => {
-      const res = await connection.call("adding to a set", (c) => c.multi().sadd(k(key), member).expire(k(key), ttlOf(ttl)).scard(k(key)).exec())
+      const res = await connection.call("adding to a set", (c) =>
+        c.multi().sadd(k(key), member).expire(k(key), ttlOf(ttl)).scard(k(key)).exec()
+      )
       const card = res?.[2]?.[1]
       if (typeof card !== "number") throw new Error(`${connection.describe}: SCARD failed`)
       return card

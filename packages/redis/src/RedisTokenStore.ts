@@ -52,7 +52,8 @@ export const make = (connection: RedisConnection): TokenStoreShape => {
         return multi.exec()
       })
       const failed = res?.find(([e]) => e)
-      if (!res || failed) throw new Error(`${connection.describe}: learning failed${failed ? `: ${failed[0]?.message}` : ""}`)
+      if (!res || failed)
+        throw new Error(`${connection.describe}: learning failed${failed ? `: ${failed[0]?.message}` : ""}`)
     },
     close: () => connection.close()
   }

@@ -11,7 +11,9 @@ describe("withDeadline", () => {
 
   it("answers and failures inside the deadline pass through, a throwing call rejects", async () => {
     expect(await withDeadline("x", 1000, async () => 7)).toBe(7)
-    await expect(withDeadline("x", 1000, async () => Promise.reject(new Error("WRONGTYPE")))).rejects.toThrow("WRONGTYPE")
+    await expect(withDeadline("x", 1000, async () => Promise.reject(new Error("WRONGTYPE")))).rejects.toThrow(
+      "WRONGTYPE"
+    )
     await expect(
       withDeadline("x", 1000, () => {
         throw new Error("sync")

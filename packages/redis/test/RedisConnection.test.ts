@@ -18,7 +18,11 @@ describe("RedisConnection (real redis-server)", () => {
   })
 
   test("paused Redis: every call fails at its deadline, the hung connection is replaced, and it recovers by itself", async () => {
-    const c = RedisConnection.make({ url: `redis://127.0.0.1:${redis.port}`, commandTimeoutMillis: 300, connectTimeoutMillis: 300 })
+    const c = RedisConnection.make({
+      url: `redis://127.0.0.1:${redis.port}`,
+      commandTimeoutMillis: 300,
+      connectTimeoutMillis: 300
+    })
     const events: Array<string> = []
     c.watch((e) => events.push(e.type === "ready" ? `ready${e.restored ? " again" : ""}` : e.type))
     try {
@@ -26,14 +30,19 @@ describe("RedisConnection (real redis-server)", () => {
       redis.pause()
       const errors: Array<unknown> = []
       for (let i = 0; i < RedisConnection.HUNG_AFTER + 2; i++) errors.push(await ping(c).catch((e: unknown) => e))
-      expect(errors.map((e) => (e instanceof RedisConnection.RedisUnavailable ? "unavailable" : String(e)))).toEqual(errors.map(() => "unavailable"))
+      expect(errors.map((e) => (e instanceof RedisConnection.RedisUnavailable ? "unavailable" : String(e)))).toEqual(
+        errors.map(() => "unavailable")
+      )
       expect(String((errors[0] as Error).message)).toMatch(/timed out/i)
       // After HUNG_AFTER timeouts in a row the connection was dropped: later calls no longer queue
       // on the paused socket, they fail while it is not ready.
-      expect(errors.slice(RedisConnection.HUNG_AFTER).some((e) => /not connected/.test((e as Error).message))).toBe(true)
+      expect(errors.slice(RedisConnection.HUNG_AFTER).some((e) => /not connected/.test((e as Error).message))).toBe(
+        true
+      )
       redis.resume()
       let answer: unknown
-      for (let i = 0; i < 50 && answer !== "PONG"; i++) answer = await ping(c).catch(() => new Promise((r) => setTimeout(r, 100)))
+      for (let i = 0; i < 50 && answer !== "PONG"; i++)
+        answer = await ping(c).catch(() => new Promise((r) => setTimeout(r, 100)))
       expect(answer).toBe("PONG")
       expect(events).toEqual(["ready", "hung", "lost", "ready again"])
     } finally {
@@ -43,14 +52,19 @@ describe("RedisConnection (real redis-server)", () => {
   }, 30_000)
 
   test("stopped Redis: calls fail fast, and after a restart on the same port the connection comes back", async () => {
-    const c = RedisConnection.make({ url: `redis://127.0.0.1:${redis.port}`, commandTimeoutMillis: 300, connectTimeoutMillis: 300 })
+    const c = RedisConnection.make({
+      url: `redis://127.0.0.1:${redis.port}`,
+      commandTimeoutMillis: 300,
+      connectTimeoutMillis: 300
+    })
     try {
       expect(await ping(c)).toBe("PONG")
       await redis.kill()
       await expect(ping(c)).rejects.toBeInstanceOf(RedisConnection.RedisUnavailable)
       await redis.restart()
       let answer: unknown
-      for (let i = 0; i < 50 && answer !== "PONG"; i++) answer = await ping(c).catch(() => new Promise((r) => setTimeout(r, 100)))
+      for (let i = 0; i < 50 && answer !== "PONG"; i++)
+        answer = await ping(c).catch(() => new Promise((r) => setTimeout(r, 100)))
       expect(answer).toBe("PONG")
     } finally {
       await c.close()

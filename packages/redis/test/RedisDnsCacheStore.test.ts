@@ -35,9 +35,21 @@ describe("shared DNS answer cache (real redis-server, real rbldnsd)", () => {
     clients.push(c)
     await ready(c)
     const errors: Array<unknown> = []
-    const store = Dns.makeLayeredStore(Dns.makeMemoryStore(), makeShared({ client: c, prefix: options.prefix ?? "t:", onError: (e) => errors.push(e) }))
-    const dns = Dns.withCache(NodeDns.makeUncached({ servers: [dnsd.server] }), { store, maxTtlSeconds: options.maxTtlSeconds, negativeTtlSeconds: options.negativeTtlSeconds })
-    return { dns, client: c, errors, lookup: (name: string) => Effect.runPromise(Effect.result(dns.resolve("A", name))) }
+    const store = Dns.makeLayeredStore(
+      Dns.makeMemoryStore(),
+      makeShared({ client: c, prefix: options.prefix ?? "t:", onError: (e) => errors.push(e) })
+    )
+    const dns = Dns.withCache(NodeDns.makeUncached({ servers: [dnsd.server] }), {
+      store,
+      maxTtlSeconds: options.maxTtlSeconds,
+      negativeTtlSeconds: options.negativeTtlSeconds
+    })
+    return {
+      dns,
+      client: c,
+      errors,
+      lookup: (name: string) => Effect.runPromise(Effect.result(dns.resolve("A", name)))
+    }
   }
 
   it("a node's positive and negative answers serve the other node without a query", async () => {
@@ -92,7 +104,10 @@ describe("shared DNS answer cache (real redis-server, real rbldnsd)", () => {
     clients.push(c)
     await ready(c)
     const errors: Array<unknown> = []
-    const store = Dns.makeLayeredStore(Dns.makeMemoryStore(), makeShared({ client: c, prefix: "down:", timeoutMillis: 300, onError: (e) => errors.push(e) }))
+    const store = Dns.makeLayeredStore(
+      Dns.makeMemoryStore(),
+      makeShared({ client: c, prefix: "down:", timeoutMillis: 300, onError: (e) => errors.push(e) })
+    )
     const dns = Dns.withCache(NodeDns.makeUncached({ servers: [dnsd.server] }), { store })
     await own.stop()
     dnsd.resetQueries()

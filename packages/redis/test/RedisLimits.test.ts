@@ -47,7 +47,10 @@ describe("shared limits (real redis-server)", () => {
 
   it("a group's counters share one hash tag (one Cluster slot), braces in the group cannot split it", () => {
     const keys = counterKeys("mailmoat:", "msg:2001:db8:1:2::/64", ["ip:2001:db8:1:2::5", "net"])
-    expect(keys).toEqual(["{mailmoat:limits:msg:2001:db8:1:2::/64}:ip:2001:db8:1:2::5", "{mailmoat:limits:msg:2001:db8:1:2::/64}:net"])
+    expect(keys).toEqual([
+      "{mailmoat:limits:msg:2001:db8:1:2::/64}:ip:2001:db8:1:2::5",
+      "{mailmoat:limits:msg:2001:db8:1:2::/64}:net"
+    ])
     expect(counterKeys("p:", "a}b{c", ["x"])).toEqual(["{p:limits:a_b_c}:x"])
   })
 
@@ -62,7 +65,12 @@ describe("shared limits (real redis-server)", () => {
     const options = { maxFailures: 5, windowMs: 60_000, lockoutMs: 60_000, baseDelayMs: 0, maxDelayMs: 0 }
     const storeErrors: Array<unknown> = []
     const gateways = [await node(), await node()].map(
-      (c) => new Smtp.AuthLimiter({ ...options, store: makeAuthStore({ client: c, prefix: "auth1:" }), onStoreError: (e) => storeErrors.push(e) })
+      (c) =>
+        new Smtp.AuthLimiter({
+          ...options,
+          store: makeAuthStore({ client: c, prefix: "auth1:" }),
+          onStoreError: (e) => storeErrors.push(e)
+        })
     )
     let tried = 0
     // Alternate nodes, new user name each time: only the address count can stop it.

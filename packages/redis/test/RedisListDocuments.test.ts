@@ -18,7 +18,13 @@ describe("lists in Redis with change messages (real redis-server)", () => {
     clients.push(c)
     await ready(c)
     const logged: Array<string> = []
-    const docs = makeDocuments({ client: c, prefix, names: ["enduser", "directory"], timeoutMillis, log: (l) => logged.push(l) })
+    const docs = makeDocuments({
+      client: c,
+      prefix,
+      names: ["enduser", "directory"],
+      timeoutMillis,
+      log: (l) => logged.push(l)
+    })
     stores.push(docs)
     await docs.ready
     return { docs, lists: ListStore.make(docs), client: c, logged }

@@ -28,7 +28,19 @@ describe("RedisQuarantineStore", () => {
     const a = on("shared:")
     const b = on("shared:")
     try {
-      const id = await a.put({ envelope: { clientAddress: "192.0.2.1", helo: "h", mailFrom: "s@x.test", rcptTo: ["u@y.test"], tls: false, sessionFlags: [], receivedAt: 1 }, reason: "r", message: new TextEncoder().encode("Subject: x\r\n\r\nb\r\n") })
+      const id = await a.put({
+        envelope: {
+          clientAddress: "192.0.2.1",
+          helo: "h",
+          mailFrom: "s@x.test",
+          rcptTo: ["u@y.test"],
+          tls: false,
+          sessionFlags: [],
+          receivedAt: 1
+        },
+        reason: "r",
+        message: new TextEncoder().encode("Subject: x\r\n\r\nb\r\n")
+      })
       expect((await b.list()).entries.map((e) => e.id)).toContain(id)
       await b.remove(id)
       await expect(a.get(id)).rejects.toMatchObject({ reason: "NotFound" })
@@ -40,7 +52,9 @@ describe("RedisQuarantineStore", () => {
 
   test("an unreachable Redis is a temporary Unavailable error", async () => {
     const port = await freeTcpPort()
-    const store = RedisQuarantineStore.make(RedisConnection.make({ url: `redis://127.0.0.1:${port}`, connectTimeoutMillis: 300, commandTimeoutMillis: 300 }))
+    const store = RedisQuarantineStore.make(
+      RedisConnection.make({ url: `redis://127.0.0.1:${port}`, connectTimeoutMillis: 300, commandTimeoutMillis: 300 })
+    )
     try {
       const error = await store.list().catch((e: unknown) => e)
       expect(error).toMatchObject({ reason: "Unavailable", isTemporary: true })

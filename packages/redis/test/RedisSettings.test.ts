@@ -23,16 +23,39 @@ describe("RedisSettings.fromConfig", () => {
   const context = { base: dir, env: { REDIS_PW: "from-env" } }
 
   test("password from a file (first line) or a variable, TLS files read relative to the base, nodes split", () => {
-    expect(RedisSettings.fromConfig(state({ url: "rediss://h:6380", redis: { passwordFile: "pass", tls: { caFile: "ca.pem", serverName: "redis.test" } } }), context)).toMatchObject({
+    expect(
+      RedisSettings.fromConfig(
+        state({
+          url: "rediss://h:6380",
+          redis: { passwordFile: "pass", tls: { caFile: "ca.pem", serverName: "redis.test" } }
+        }),
+        context
+      )
+    ).toMatchObject({
       url: "rediss://h:6380",
       password: "from-file",
       tls: { ca: "CA PEM", servername: "redis.test" },
       keyPrefix: "mailmoat:"
     })
-    expect(RedisSettings.fromConfig(state({ url: "redis://h", redis: { passwordEnv: "REDIS_PW", username: "gw" } }), context)).toMatchObject({ username: "gw", password: "from-env" })
     expect(
-      RedisSettings.fromConfig(state({ redis: { sentinel: { masterName: "m", nodes: ["10.0.0.1:26379", "[::1]:26380"], passwordFile: "pass" } } }), context)?.sentinel
-    ).toEqual({ masterName: "m", nodes: [{ host: "10.0.0.1", port: 26379 }, { host: "::1", port: 26380 }], username: undefined, password: "from-file" })
+      RedisSettings.fromConfig(state({ url: "redis://h", redis: { passwordEnv: "REDIS_PW", username: "gw" } }), context)
+    ).toMatchObject({ username: "gw", password: "from-env" })
+    expect(
+      RedisSettings.fromConfig(
+        state({
+          redis: { sentinel: { masterName: "m", nodes: ["10.0.0.1:26379", "[::1]:26380"], passwordFile: "pass" } }
+        }),
+        context
+      )?.sentinel
+    ).toEqual({
+      masterName: "m",
+      nodes: [
+        { host: "10.0.0.1", port: 26379 },
+        { host: "::1", port: 26380 }
+      ],
+      username: undefined,
+      password: "from-file"
+    })
     expect(RedisSettings.fromConfig(GatewayConfig.defaults().state, context)).toBeUndefined()
   })
 
@@ -48,10 +71,13 @@ describe("RedisSettings.fromConfig", () => {
       }
     })() as RedisSettings.RedisConfigError
     expect(error).toBeInstanceOf(RedisSettings.RedisConfigError)
-    expect(error.problems).toEqual(["state.redis.passwordEnv: the environment variable MISSING_PW is not set", "state.redis.tls.caFile: cannot read nope.pem (ENOENT)"])
-    expect(() => RedisSettings.fromConfig(state({ url: "redis://h", redis: { passwordFile: "empty" } }), context)).toThrow(
-      "state.redis.passwordFile: empty is empty (the password goes on its first line)"
-    )
+    expect(error.problems).toEqual([
+      "state.redis.passwordEnv: the environment variable MISSING_PW is not set",
+      "state.redis.tls.caFile: cannot read nope.pem (ENOENT)"
+    ])
+    expect(() =>
+      RedisSettings.fromConfig(state({ url: "redis://h", redis: { passwordFile: "empty" } }), context)
+    ).toThrow("state.redis.passwordFile: empty is empty (the password goes on its first line)")
   })
 
   const host = fc.oneof(

@@ -5,11 +5,22 @@
 import { Envelope, Quarantine } from "@mailmoat/core"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { quarantineContract } from "../../core/test/quarantine/support/contract.ts"
-import { RedisConnection, RedisKeys, RedisQuarantineStore, RedisTempRejectStore, RedisTokenStore } from "../src/index.ts"
+import {
+  RedisConnection,
+  RedisKeys,
+  RedisQuarantineStore,
+  RedisTempRejectStore,
+  RedisTokenStore
+} from "../src/index.ts"
 import { redisCli } from "./support/RedisProcess.ts"
 import { type Topology, topologies } from "./support/RedisTopologies.ts"
 
-const envelope = Envelope.make({ clientAddress: "192.0.2.1", helo: "h.test", mailFrom: "s@x.test", rcptTo: ["u@y.test"] })
+const envelope = Envelope.make({
+  clientAddress: "192.0.2.1",
+  helo: "h.test",
+  mailFrom: "s@x.test",
+  rcptTo: ["u@y.test"]
+})
 const message = (n: number) => new TextEncoder().encode(`Subject: m${n}\r\n\r\nbody ${n}\r\n`)
 
 for (const start of Object.values(topologies)) {
@@ -100,7 +111,11 @@ describe("what only some topologies can show", () => {
     try {
       for (let i = 0; i < 30; i++) await store.set(`key${i}`, "1", 60)
       for (let i = 0; i < 5; i++) await quarantine.put({ envelope, reason: "spam", message: message(i) })
-      const perNode = t.processes.map((p) => redisCli(p.port, ["--scan", "--pattern", "*"]).split("\n").filter((k) => k !== ""))
+      const perNode = t.processes.map((p) =>
+        redisCli(p.port, ["--scan", "--pattern", "*"])
+          .split("\n")
+          .filter((k) => k !== "")
+      )
       expect(perNode.filter((keys) => keys.some((k) => k.startsWith("spread:tempreject:"))).length).toBeGreaterThan(1)
       const stem = RedisKeys.tagged("spread:", "quarantine")
       expect(perNode.filter((keys) => keys.some((k) => k.startsWith(stem)))).toHaveLength(1)
@@ -113,7 +128,14 @@ describe("what only some topologies can show", () => {
 
   test("ACL: a wrong password is Unavailable and the message does not show it", async () => {
     const t = await topologies.acl()
-    const store = RedisTempRejectStore.make(RedisConnection.make({ ...t.options, password: "wrong-password-1", connectTimeoutMillis: 500, commandTimeoutMillis: 500 }))
+    const store = RedisTempRejectStore.make(
+      RedisConnection.make({
+        ...t.options,
+        password: "wrong-password-1",
+        connectTimeoutMillis: 500,
+        commandTimeoutMillis: 500
+      })
+    )
     try {
       const error = (await store.get("k").catch((e: unknown) => e)) as Error
       expect(error).toBeInstanceOf(RedisConnection.RedisUnavailable)
@@ -126,7 +148,14 @@ describe("what only some topologies can show", () => {
 
   test("TLS: a server certificate from another CA is refused", async () => {
     const t = await topologies.tls()
-    const store = RedisTempRejectStore.make(RedisConnection.make({ ...t.options, tls: { ...t.options.tls, ca: undefined }, connectTimeoutMillis: 500, commandTimeoutMillis: 500 }))
+    const store = RedisTempRejectStore.make(
+      RedisConnection.make({
+        ...t.options,
+        tls: { ...t.options.tls, ca: undefined },
+        connectTimeoutMillis: 500,
+        commandTimeoutMillis: 500
+      })
+    )
     try {
       await expect(store.get("k")).rejects.toBeInstanceOf(RedisConnection.RedisUnavailable)
     } finally {
@@ -159,7 +188,8 @@ describe("what only some topologies can show", () => {
       expect(t.masterPort()).not.toBe(before)
       const afterFailover = acknowledged.length
       // Recovered by itself: puts succeed again against the new master.
-      for (let i = 0; i < 100 && acknowledged.length < afterFailover + 5; i++) await new Promise((r) => setTimeout(r, 100))
+      for (let i = 0; i < 100 && acknowledged.length < afterFailover + 5; i++)
+        await new Promise((r) => setTimeout(r, 100))
       running = false
       await load
       expect(acknowledged.length).toBeGreaterThanOrEqual(afterFailover + 5)

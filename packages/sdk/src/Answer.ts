@@ -48,10 +48,16 @@ export const LIMITS = { codes: 64, codeLength: 255, text: 500, maxScore: 1000, m
 
 const UNKNOWN: ReadonlySet<string> = new Set<UnknownReason>(["Unavailable", "Timeout", "ResolverBlocked", "Broken"])
 
-const bad = (detail: string): BlocklistAnswer => ({ _tag: "Unknown", reason: "ProviderError", detail: `invalid answer: ${detail}` })
+const bad = (detail: string): BlocklistAnswer => ({
+  _tag: "Unknown",
+  reason: "ProviderError",
+  detail: `invalid answer: ${detail}`
+})
 
 const ttlProblem = (t: unknown): string | undefined =>
-  t === undefined || (typeof t === "number" && Number.isFinite(t) && t >= 0) ? undefined : "ttlSeconds must be a finite number of seconds >= 0"
+  t === undefined || (typeof t === "number" && Number.isFinite(t) && t >= 0)
+    ? undefined
+    : "ttlSeconds must be a finite number of seconds >= 0"
 
 /** The cache time an answer asks for, cut to `LIMITS.maxTtlSeconds`; `ttl` has passed `ttlProblem`. */
 const cacheTime = (ttl: unknown, defaultTtlSeconds: number | undefined): number | undefined => {
@@ -60,16 +66,21 @@ const cacheTime = (ttl: unknown, defaultTtlSeconds: number | undefined): number 
 }
 
 const textProblem = (field: string, t: unknown): string | undefined =>
-  t === undefined || (typeof t === "string" && t.length <= LIMITS.text) ? undefined : `${field} must be a string of at most ${LIMITS.text} characters`
+  t === undefined || (typeof t === "string" && t.length <= LIMITS.text)
+    ? undefined
+    : `${field} must be a string of at most ${LIMITS.text} characters`
 
 /** Converts an untrusted SDK answer into an engine answer. Never throws. */
 export const toEngineAnswer = (raw: unknown, defaultTtlSeconds: number | undefined): BlocklistAnswer => {
-  if (raw === null || raw === undefined) return { _tag: "NotListed", ttlSeconds: cacheTime(undefined, defaultTtlSeconds) }
-  if (typeof raw !== "object" || Array.isArray(raw)) return bad(`expected an object or null, got ${Array.isArray(raw) ? "an array" : typeof raw}`)
+  if (raw === null || raw === undefined)
+    return { _tag: "NotListed", ttlSeconds: cacheTime(undefined, defaultTtlSeconds) }
+  if (typeof raw !== "object" || Array.isArray(raw))
+    return bad(`expected an object or null, got ${Array.isArray(raw) ? "an array" : typeof raw}`)
   const a = raw as Record<string, unknown>
   if ("unknown" in a) {
     if ("listed" in a) return bad("an answer is either listed or unknown, not both")
-    if (typeof a.unknown !== "string" || !UNKNOWN.has(a.unknown)) return bad(`unknown must be one of ${[...UNKNOWN].join(", ")}`)
+    if (typeof a.unknown !== "string" || !UNKNOWN.has(a.unknown))
+      return bad(`unknown must be one of ${[...UNKNOWN].join(", ")}`)
     const p = textProblem("detail", a.detail)
     if (p !== undefined) return bad(p)
     return { _tag: "Unknown", reason: a.unknown as UnknownReason, detail: a.detail as string | undefined }
@@ -80,9 +91,16 @@ export const toEngineAnswer = (raw: unknown, defaultTtlSeconds: number | undefin
   }
   if (a.listed !== true) return bad("listed must be true or false")
   const codes = a.codes ?? []
-  if (!Array.isArray(codes) || codes.length > LIMITS.codes || !codes.every((c) => typeof c === "string" && c.length <= LIMITS.codeLength))
+  if (
+    !Array.isArray(codes) ||
+    codes.length > LIMITS.codes ||
+    !codes.every((c) => typeof c === "string" && c.length <= LIMITS.codeLength)
+  )
     return bad(`codes must be at most ${LIMITS.codes} strings of at most ${LIMITS.codeLength} characters`)
-  if (a.score !== undefined && !(typeof a.score === "number" && Number.isFinite(a.score) && Math.abs(a.score) <= LIMITS.maxScore))
+  if (
+    a.score !== undefined &&
+    !(typeof a.score === "number" && Number.isFinite(a.score) && Math.abs(a.score) <= LIMITS.maxScore)
+  )
     return bad(`score must be a finite number in -${LIMITS.maxScore}..${LIMITS.maxScore}`)
   const p = ttlProblem(a.ttlSeconds) ?? textProblem("reason", a.reason)
   if (p !== undefined) return bad(p)
@@ -139,7 +157,14 @@ export type LookupAnswer =
 export const fromEngineAnswer = (a: BlocklistAnswer): LookupAnswer => {
   switch (a._tag) {
     case "Listed":
-      return { listed: true, codes: a.codes, score: a.score, reason: a.reason, ttlSeconds: a.ttlSeconds, _tag: "Listed" }
+      return {
+        listed: true,
+        codes: a.codes,
+        score: a.score,
+        reason: a.reason,
+        ttlSeconds: a.ttlSeconds,
+        _tag: "Listed"
+      }
     case "NotListed":
       return { listed: false, ttlSeconds: a.ttlSeconds, _tag: "NotListed" }
     case "Unknown":

@@ -77,11 +77,16 @@ const KINDS = new Set<QueryKind>(["ip", "domain", "address"])
 
 const specProblem = (spec: ProviderSpec<QueryKind>): string | undefined => {
   if (typeof spec !== "object" || spec === null) return "spec must be an object"
-  if (typeof spec.check === "function" && typeof spec.checkEffect === "function") return "give either check or checkEffect, not both"
-  if (typeof spec.check !== "function" && typeof spec.checkEffect !== "function") return "check (async) or checkEffect (Effect) is required"
-  if (spec.concurrency !== undefined && !(Number.isInteger(spec.concurrency) && spec.concurrency >= 1)) return "concurrency must be a positive integer"
-  if (spec.defaultTtlSeconds !== undefined && !(Number.isFinite(spec.defaultTtlSeconds) && spec.defaultTtlSeconds >= 0)) return "defaultTtlSeconds must be >= 0"
-  if (Array.isArray(spec.kinds) && !spec.kinds.every((k) => KINDS.has(k))) return 'kinds must be "ip", "domain" or "address"'
+  if (typeof spec.check === "function" && typeof spec.checkEffect === "function")
+    return "give either check or checkEffect, not both"
+  if (typeof spec.check !== "function" && typeof spec.checkEffect !== "function")
+    return "check (async) or checkEffect (Effect) is required"
+  if (spec.concurrency !== undefined && !(Number.isInteger(spec.concurrency) && spec.concurrency >= 1))
+    return "concurrency must be a positive integer"
+  if (spec.defaultTtlSeconds !== undefined && !(Number.isFinite(spec.defaultTtlSeconds) && spec.defaultTtlSeconds >= 0))
+    return "defaultTtlSeconds must be >= 0"
+  if (Array.isArray(spec.kinds) && !spec.kinds.every((k) => KINDS.has(k)))
+    return 'kinds must be "ip", "domain" or "address"'
   return undefined
 }
 
@@ -117,14 +122,21 @@ export const defineBlocklistProvider = <K extends QueryKind>(spec: ProviderSpec<
   const provider = { name: spec.name, kinds: Object.freeze([...(spec.kinds ?? [])]), timeoutMillis }
   // The host's own shape check, so whatever the SDK accepts the gateway's loader accepts too
   // (except a missing deadline, which the loader refuses from plugins on purpose).
-  const shape = problem === undefined ? Plugins.checkProvider({ ...provider, lookup: () => undefined }, { allowNoDeadline: true }) : [problem]
-  if (shape.length > 0) throw new TypeError(`defineBlocklistProvider(${JSON.stringify(spec?.name)}): ${shape.join("; ")}`)
+  const shape =
+    problem === undefined
+      ? Plugins.checkProvider({ ...provider, lookup: () => undefined }, { allowNoDeadline: true })
+      : [problem]
+  if (shape.length > 0)
+    throw new TypeError(`defineBlocklistProvider(${JSON.stringify(spec?.name)}): ${shape.join("; ")}`)
 
   const call = (query: Query): Effect.Effect<unknown, unknown> => {
     if (spec.checkEffect !== undefined) return Effect.suspend(() => spec.checkEffect(query as Query & { kind: K }))
     const check = spec.check
     // `(signal) =>` must be declared for Effect to create and abort an AbortSignal.
-    return Effect.tryPromise({ try: async (signal) => check(query as Query & { kind: K }, Object.freeze({ signal })), catch: (e) => e })
+    return Effect.tryPromise({
+      try: async (signal) => check(query as Query & { kind: K }, Object.freeze({ signal })),
+      catch: (e) => e
+    })
   }
   const semaphore = spec.concurrency === undefined ? undefined : Semaphore.makeUnsafe(spec.concurrency)
 

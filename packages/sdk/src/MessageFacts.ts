@@ -57,7 +57,11 @@ export interface BodyView {
   readonly ips: ReadonlyArray<string>
   /** Decoded text of text parts (HTML reduced to text). */
   readonly texts: ReadonlyArray<string>
-  readonly attachments: ReadonlyArray<{ readonly filename: string | undefined; readonly contentType: string; readonly size: number }>
+  readonly attachments: ReadonlyArray<{
+    readonly filename: string | undefined
+    readonly contentType: string
+    readonly size: number
+  }>
   /** True when only the start of the message was scanned (size limit) or a MIME limit was hit. */
   readonly truncated: boolean
 }
@@ -86,7 +90,8 @@ export const envelopeView = (e: Envelope.Envelope): EnvelopeView =>
     receivedAt: e.receivedAt
   })
 
-const hopView = (h: ReceivedHop): Hop => Object.freeze({ index: h.index, raw: h.raw, helo: h.helo, rdns: h.rdns, ip: h.ip, by: h.by, date: h.date })
+const hopView = (h: ReceivedHop): Hop =>
+  Object.freeze({ index: h.index, raw: h.raw, helo: h.helo, rdns: h.rdns, ip: h.ip, by: h.by, date: h.date })
 
 /** Defines a getter that computes its value once, on first read. */
 const lazy = <T extends object, K extends string, V>(target: T, key: K, make: () => V): T & Record<K, V> => {
@@ -113,7 +118,9 @@ export const messageFacts = (m: Message): MessageFacts => {
       hosts: frozen(m.body.hosts),
       ips: frozen(m.body.ips),
       texts: frozen(m.body.texts),
-      attachments: frozen(m.body.attachments.map((a) => Object.freeze({ filename: a.filename, contentType: a.contentType, size: a.size }))),
+      attachments: frozen(
+        m.body.attachments.map((a) => Object.freeze({ filename: a.filename, contentType: a.contentType, size: a.size }))
+      ),
       truncated: m.scanTruncated || m.body.limitsHit
     })
   )

@@ -51,7 +51,10 @@ export interface Plugin extends Plugins.PluginShape {}
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
 const valueAt = (input: unknown, path: ReadonlyArray<PropertyKey>): unknown =>
-  path.reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined), input)
+  path.reduce<unknown>(
+    (v, k) => (typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    input
+  )
 
 const preview = (v: unknown): string => {
   let text: string
@@ -74,7 +77,9 @@ const decoderFor = (schema: Schema.Decoder<unknown> | undefined) => {
     const r = decode(input, { errors: "all", onExcessProperty: "error" })
     if (Result.isSuccess(r)) return { ok: true, value: r.success }
     const issues = formatter(r.failure.issue).issues.map((i) => {
-      const path = (i.path ?? []).map((k) => (typeof k === "object" && k !== null ? (k as { key: PropertyKey }).key : k))
+      const path = (i.path ?? []).map((k) =>
+        typeof k === "object" && k !== null ? (k as { key: PropertyKey }).key : k
+      )
       // Say what was found: config errors are fixed faster when the bad value is shown.
       const shown = /^Expected (?!no excess)/.test(i.message) ? `, got ${preview(valueAt(input, path))}` : ""
       return { path, message: `${i.message}${shown}` }
@@ -102,10 +107,13 @@ const decoderFor = (schema: Schema.Decoder<unknown> | undefined) => {
  * @since 0.1.0
  */
 export const definePlugin = <O = undefined>(spec: PluginSpec<O>): Plugin => {
-  if (typeof spec?.name !== "string" || spec.name.length === 0 || spec.name.length > 214) throw new TypeError("definePlugin: name must be a non-empty string")
-  if (typeof spec.apiVersion !== "string") throw new TypeError(`definePlugin(${spec.name}): apiVersion must be a string (write SDK_API_VERSION)`)
+  if (typeof spec?.name !== "string" || spec.name.length === 0 || spec.name.length > 214)
+    throw new TypeError("definePlugin: name must be a non-empty string")
+  if (typeof spec.apiVersion !== "string")
+    throw new TypeError(`definePlugin(${spec.name}): apiVersion must be a string (write SDK_API_VERSION)`)
   if (typeof spec.setup !== "function") throw new TypeError(`definePlugin(${spec.name}): setup must be a function`)
-  if (spec.options !== undefined && !Schema.isSchema(spec.options)) throw new TypeError(`definePlugin(${spec.name}): options must be an effect Schema`)
+  if (spec.options !== undefined && !Schema.isSchema(spec.options))
+    throw new TypeError(`definePlugin(${spec.name}): options must be an effect Schema`)
   return Object.freeze({
     [Plugins.PluginTypeId]: Plugins.PluginTypeId as typeof Plugins.PluginTypeId,
     name: spec.name,

@@ -95,39 +95,62 @@ export interface StageDefinition<O> {
 
 const DECISION = { accept: "Accept", reject: "Reject", tempfail: "Tempfail" } as const
 
-const failure = (stage: string, reason: string, temporary = false) => new StageError({ stage, reason: reason.slice(0, 500), temporary })
+const failure = (stage: string, reason: string, temporary = false) =>
+  new StageError({ stage, reason: reason.slice(0, 500), temporary })
 
 /** Checks what `run` returned; a string says what is wrong. */
 const toResult = (stage: string, symbols: Readonly<Record<string, SymbolSpec>>, raw: unknown): StageResult | string => {
   if (raw === undefined) return { symbols: [] }
   const obj = Array.isArray(raw) ? { hits: raw } : raw
   if (typeof obj !== "object" || obj === null) return "run must return hits, { hits, decision, facts } or nothing"
-  const { hits = [], decision, facts, headers } = obj as { hits?: unknown; decision?: unknown; facts?: unknown; headers?: unknown }
-  if (!Array.isArray(hits) || hits.length > Plugins.MAX_HITS) return `hits must be a list of at most ${Plugins.MAX_HITS}`
+  const {
+    hits = [],
+    decision,
+    facts,
+    headers
+  } = obj as { hits?: unknown; decision?: unknown; facts?: unknown; headers?: unknown }
+  if (!Array.isArray(hits) || hits.length > Plugins.MAX_HITS)
+    return `hits must be a list of at most ${Plugins.MAX_HITS}`
   const out: Array<SymbolHit> = []
   for (const h of hits as ReadonlyArray<{ symbol?: unknown; detail?: unknown } | null>) {
     const name = h?.symbol
-    if (typeof name !== "string" || !Object.hasOwn(symbols, name)) return `undeclared symbol ${String(name).slice(0, 64)}`
+    if (typeof name !== "string" || !Object.hasOwn(symbols, name))
+      return `undeclared symbol ${String(name).slice(0, 64)}`
     if (h!.detail !== undefined && typeof h!.detail !== "string") return `symbol ${name}: detail must be a string`
-    out.push({ name, score: symbols[name]!.weight, detail: (h!.detail as string | undefined)?.slice(0, 200), source: stage })
+    out.push({
+      name,
+      score: symbols[name]!.weight,
+      detail: (h!.detail as string | undefined)?.slice(0, 200),
+      source: stage
+    })
   }
   let d: Decision | undefined
   if (decision !== undefined) {
     const v = decision as Partial<StageDecision> | null
     const tag = DECISION[v?.action as keyof typeof DECISION]
-    if (tag === undefined || typeof v?.reason !== "string") return 'decision must be { action: "accept" | "reject" | "tempfail", reason }'
+    if (tag === undefined || typeof v?.reason !== "string")
+      return 'decision must be { action: "accept" | "reject" | "tempfail", reason }'
     d = { _tag: tag, reason: v.reason.slice(0, 200) }
   }
-  if (facts !== undefined && (typeof facts !== "object" || facts === null || Array.isArray(facts))) return "facts must be an object"
+  if (facts !== undefined && (typeof facts !== "object" || facts === null || Array.isArray(facts)))
+    return "facts must be an object"
   const headerProblem = headers === undefined ? undefined : Plugins.headerChangesProblem(headers)
   if (headerProblem !== undefined) return headerProblem
   const changes =
     headers === undefined
       ? undefined
       : Object.freeze(
-          (headers as ReadonlyArray<HeaderChange>).map((c): HeaderChange => Object.freeze(c.op === "remove" ? { op: c.op, name: c.name } : { op: c.op, name: c.name, value: c.value }))
+          (headers as ReadonlyArray<HeaderChange>).map(
+            (c): HeaderChange =>
+              Object.freeze(c.op === "remove" ? { op: c.op, name: c.name } : { op: c.op, name: c.name, value: c.value })
+          )
         )
-  return { symbols: out, decision: d, facts: facts === undefined ? undefined : Object.freeze({ ...(facts as object) }), ...(changes ? { headers: changes } : {}) }
+  return {
+    symbols: out,
+    decision: d,
+    facts: facts === undefined ? undefined : Object.freeze({ ...(facts as object) }),
+    ...(changes ? { headers: changes } : {})
+  }
 }
 
 const makeStage = <P extends Phase, O, S extends string>(spec: StageSpec<P, O, S>, options: O): Stage => {
@@ -147,7 +170,9 @@ const makeStage = <P extends Phase, O, S extends string>(spec: StageSpec<P, O, S
       envelope: envelopeView(envelope),
       message: input.phase === "data" ? messageFacts(input.message) : undefined,
       recipient: input.phase === "rcpt" ? input.recipient : undefined,
-      recipients: Object.freeze([...(input.phase === "data" ? input.recipients : input.phase === "rcpt" ? [input.recipient] : envelope.rcptTo)]),
+      recipients: Object.freeze([
+        ...(input.phase === "data" ? input.recipients : input.phase === "rcpt" ? [input.recipient] : envelope.rcptTo)
+      ]),
       options,
       signal,
       hit: (symbol: S, detail?: string): Hit<S> => Object.freeze({ symbol, detail })
@@ -193,12 +218,24 @@ const makeStage = <P extends Phase, O, S extends string>(spec: StageSpec<P, O, S
  * @category constructors
  * @since 0.1.0
  */
-export function defineStage<P extends Phase, S extends string>(spec: StageSpec<P, undefined, S> & { readonly options?: undefined }): Stage
-export function defineStage<P extends Phase, O, S extends string>(spec: StageSpec<P, O, S> & { readonly options: Schema.Decoder<O> }): StageDefinition<O>
-export function defineStage<P extends Phase, O, S extends string>(spec: StageSpec<P, O, S> & { readonly options?: Schema.Decoder<O> | undefined }): Stage | StageDefinition<O> {
+export function defineStage<P extends Phase, S extends string>(
+  spec: StageSpec<P, undefined, S> & { readonly options?: undefined }
+): Stage
+export function defineStage<P extends Phase, O, S extends string>(
+  spec: StageSpec<P, O, S> & { readonly options: Schema.Decoder<O> }
+): StageDefinition<O>
+export function defineStage<P extends Phase, O, S extends string>(
+  spec: StageSpec<P, O, S> & { readonly options?: Schema.Decoder<O> | undefined }
+): Stage | StageDefinition<O> {
   if (spec.options === undefined) return makeStage(spec as StageSpec<P, O, S>, undefined as O)
   // Build once with no options to check the static shape now, at definition time.
-  const check = Plugins.checkStage({ name: spec.name, phase: spec.phase, budgetMillis: spec.budgetMillis ?? 1000, symbols: spec.symbols, run: () => undefined })
+  const check = Plugins.checkStage({
+    name: spec.name,
+    phase: spec.phase,
+    budgetMillis: spec.budgetMillis ?? 1000,
+    symbols: spec.symbols,
+    run: () => undefined
+  })
   if (check.length > 0) throw new TypeError(`defineStage(${JSON.stringify(spec.name)}): ${check.join("; ")}`)
   return Object.freeze({ name: spec.name, options: spec.options, make: (options: O) => makeStage(spec, options) })
 }

@@ -26,4 +26,17 @@ export { Schema } from "effect"
 // Every engine type that appears in the SDK's signatures, so a plugin names them from the SDK
 // (its only dependency) and its own declarations never need a path into @mailmoat/core.
 // Curated on purpose: the engine's other exports are not part of the plugin surface.
-export type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, Decision, HeaderChange, Message, Phase, QueryKind, QueryOrigin, Stage, StageResult, SymbolHit } from "@mailmoat/core"
+export type {
+  BlocklistAnswer,
+  BlocklistProvider,
+  BlocklistQuery,
+  Decision,
+  HeaderChange,
+  Message,
+  Phase,
+  QueryKind,
+  QueryOrigin,
+  Stage,
+  StageResult,
+  SymbolHit
+} from "@mailmoat/core"

@@ -14,12 +14,19 @@ describe("toEngineAnswer (the provider answer boundary)", () => {
       reason: "spam source",
       ttlSeconds: 60
     })
-    expect(toEngineAnswer({ unknown: "ResolverBlocked", detail: "127.255.255.254" }, 60)).toEqual({ _tag: "Unknown", reason: "ResolverBlocked", detail: "127.255.255.254" })
+    expect(toEngineAnswer({ unknown: "ResolverBlocked", detail: "127.255.255.254" }, 60)).toEqual({
+      _tag: "Unknown",
+      reason: "ResolverBlocked",
+      detail: "127.255.255.254"
+    })
   })
 
   it("cuts TTLs over 7 days to 7 days instead of rejecting them (real DNS TTLs can be 2^31-1)", () => {
     const week = 7 * 86_400
-    expect(toEngineAnswer({ listed: true, codes: ["127.0.0.2"], ttlSeconds: 2 ** 31 - 1 }, 60)).toMatchObject({ _tag: "Listed", ttlSeconds: week })
+    expect(toEngineAnswer({ listed: true, codes: ["127.0.0.2"], ttlSeconds: 2 ** 31 - 1 }, 60)).toMatchObject({
+      _tag: "Listed",
+      ttlSeconds: week
+    })
     expect(toEngineAnswer({ listed: false, ttlSeconds: week + 1 }, 60)).toEqual({ _tag: "NotListed", ttlSeconds: week })
     expect(toEngineAnswer({ listed: false, ttlSeconds: week }, 60)).toEqual({ _tag: "NotListed", ttlSeconds: week })
     expect(toEngineAnswer(null, 30 * 86_400)).toEqual({ _tag: "NotListed", ttlSeconds: week })
@@ -55,18 +62,24 @@ describe("toEngineAnswer (the provider answer boundary)", () => {
     expect((a as { detail: string }).detail).toContain(why)
   })
 
-  test.prop([fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true })])("never throws; Listed only for well-formed listed answers", (raw) => {
-    const a = toEngineAnswer(raw, 60)
-    if (a._tag === "Listed") {
-      expect((raw as { listed: unknown }).listed).toBe(true)
-      expect(a.score === undefined || Number.isFinite(a.score)).toBe(true)
+  test.prop([fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true })])(
+    "never throws; Listed only for well-formed listed answers",
+    (raw) => {
+      const a = toEngineAnswer(raw, 60)
+      if (a._tag === "Listed") {
+        expect((raw as { listed: unknown }).listed).toBe(true)
+        expect(a.score === undefined || Number.isFinite(a.score)).toBe(true)
+      }
+      if (a._tag !== "Unknown") expect(a.ttlSeconds).toBeLessThanOrEqual(7 * 86_400)
     }
-    if (a._tag !== "Unknown") expect(a.ttlSeconds).toBeLessThanOrEqual(7 * 86_400)
-  })
+  )
 
-  test.prop([fc.option(fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }), { nil: undefined }), fc.boolean()])("any finite TTL >= 0 is accepted, cut to 7 days", (ttl, listed) => {
-    const a = toEngineAnswer({ listed, ttlSeconds: ttl }, 60)
-    expect(a._tag).toBe(listed ? "Listed" : "NotListed")
-    expect((a as { ttlSeconds: number }).ttlSeconds).toBe(Math.min(ttl ?? 60, 7 * 86_400))
-  })
+  test.prop([fc.option(fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }), { nil: undefined }), fc.boolean()])(
+    "any finite TTL >= 0 is accepted, cut to 7 days",
+    (ttl, listed) => {
+      const a = toEngineAnswer({ listed, ttlSeconds: ttl }, 60)
+      expect(a._tag).toBe(listed ? "Listed" : "NotListed")
+      expect((a as { ttlSeconds: number }).ttlSeconds).toBe(Math.min(ttl ?? 60, 7 * 86_400))
+    }
+  )
 })

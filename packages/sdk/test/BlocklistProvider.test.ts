@@ -9,9 +9,17 @@ const q = (value: string) => ({ kind: "ip" as const, value })
 
 describe("defineBlocklistProvider", () => {
   it("the async form answers through the engine runner", async () => {
-    const p = defineBlocklistProvider({ name: "t", kinds: ["ip"], check: async (query) => (query.value === "192.0.2.1" ? { listed: true, codes: ["bad"], score: 3 } : null) })
+    const p = defineBlocklistProvider({
+      name: "t",
+      kinds: ["ip"],
+      check: async (query) => (query.value === "192.0.2.1" ? { listed: true, codes: ["bad"], score: 3 } : null)
+    })
     const runner = BlocklistRunner.make({ cache: false })
-    expect((await Effect.runPromise(runner.lookup(p, q("192.0.2.1")))).answer).toMatchObject({ _tag: "Listed", codes: ["bad"], score: 3 })
+    expect((await Effect.runPromise(runner.lookup(p, q("192.0.2.1")))).answer).toMatchObject({
+      _tag: "Listed",
+      codes: ["bad"],
+      score: 3
+    })
     expect((await Effect.runPromise(runner.lookup(p, q("192.0.2.2")))).answer).toMatchObject({ _tag: "NotListed" })
     expect(p.timeoutMillis).toBe(2000)
     expect(Object.isFrozen(p)).toBe(true)
@@ -36,11 +44,21 @@ describe("defineBlocklistProvider", () => {
   it("throws, rejections and Effect failures are isolated as Unknown: ProviderError", async () => {
     const runner = BlocklistRunner.make({ cache: false })
     const specs = [
-      defineBlocklistProvider({ name: "throws", kinds: ["ip"], check: () => { throw new Error("boom") } }),
+      defineBlocklistProvider({
+        name: "throws",
+        kinds: ["ip"],
+        check: () => {
+          throw new Error("boom")
+        }
+      }),
       defineBlocklistProvider({ name: "rejects", kinds: ["ip"], check: async () => Promise.reject(new Error("nope")) }),
       defineBlocklistProvider({ name: "fails", kinds: ["ip"], checkEffect: () => Effect.fail("down") }),
       defineBlocklistProvider({ name: "dies", kinds: ["ip"], checkEffect: () => Effect.die(new Error("kaput")) }),
-      defineBlocklistProvider({ name: "garbage", kinds: ["ip"], check: async () => ({ listed: true, score: Number.NaN }) as never })
+      defineBlocklistProvider({
+        name: "garbage",
+        kinds: ["ip"],
+        check: async () => ({ listed: true, score: Number.NaN }) as never
+      })
     ]
     for (const p of specs) {
       const r = await Effect.runPromise(runner.lookup(p, q("192.0.2.1")))
@@ -82,7 +100,12 @@ describe("defineBlocklistProvider", () => {
       }
     })
     const runner = BlocklistRunner.make({ cache: false, concurrency: 16 })
-    await Effect.runPromise(runner.run([p], Array.from({ length: 10 }, (_, i) => q(`192.0.2.${i}`))))
+    await Effect.runPromise(
+      runner.run(
+        [p],
+        Array.from({ length: 10 }, (_, i) => q(`192.0.2.${i}`))
+      )
+    )
     expect(peak).toBe(2)
   })
 
@@ -104,13 +127,21 @@ describe("defineBlocklistProvider", () => {
     expect(() => defineBlocklistProvider({ name: "", kinds: ["ip"], check })).toThrow(TypeError)
     expect(() => defineBlocklistProvider({ name: "x", kinds: [], check })).toThrow(/kinds/)
     expect(() => defineBlocklistProvider({ name: "x", kinds: ["url" as "ip"], check })).toThrow(/kinds/)
-    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], timeoutMillis: -1, check })).toThrow(/timeoutMillis/)
-    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], timeoutMillis: 60_001, check })).toThrow(/timeoutMillis/)
-    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], timeoutMillis: Number.NaN, check })).toThrow(/timeoutMillis/)
+    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], timeoutMillis: -1, check })).toThrow(
+      /timeoutMillis/
+    )
+    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], timeoutMillis: 60_001, check })).toThrow(
+      /timeoutMillis/
+    )
+    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], timeoutMillis: Number.NaN, check })).toThrow(
+      /timeoutMillis/
+    )
     expect(() => defineBlocklistProvider({ name: "x".repeat(254), kinds: ["ip"], check })).toThrow(/at most 253/)
     expect(() => defineBlocklistProvider({ name: "bl.example:127.0.0.2 ", kinds: ["ip"], check })).toThrow(/not a name/)
     expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"] } as never)).toThrow(/check/)
-    expect(() => defineBlocklistProvider({ name: "x", kinds: ["ip"], check, checkEffect: () => Effect.succeed(null) } as never)).toThrow(/either/)
+    expect(() =>
+      defineBlocklistProvider({ name: "x", kinds: ["ip"], check, checkEffect: () => Effect.succeed(null) } as never)
+    ).toThrow(/either/)
   })
 
   it("names can be whole DNS zones with a return code (up to 253 characters)", () => {
@@ -142,12 +173,20 @@ describe("defineBlocklistProvider", () => {
 
   it("the gateway refuses a plugin provider without a deadline, with a message saying why", async () => {
     const p = defineBlocklistProvider({ name: "no-deadline", kinds: ["ip"], timeoutMillis: 0, check: async () => null })
-    expect(Plugins.checkProvider(p)).toEqual(["provider no-deadline: timeoutMillis must be between 1 and 60000 (0, no deadline, is for built-in lists only)"])
+    expect(Plugins.checkProvider(p)).toEqual([
+      "provider no-deadline: timeoutMillis must be between 1 and 60000 (0, no deadline, is for built-in lists only)"
+    ])
     expect(Plugins.checkProvider(p, { allowNoDeadline: true })).toEqual([])
-    const plugin = definePlugin({ name: "@acme/no-deadline", apiVersion: SDK_API_VERSION, setup: () => ({ providers: [p] }) })
+    const plugin = definePlugin({
+      name: "@acme/no-deadline",
+      apiVersion: SDK_API_VERSION,
+      setup: () => ({ providers: [p] })
+    })
     const loaded = await loadPlugin(plugin)
     expect(loaded.providers).toEqual([])
-    expect(loaded.problems).toEqual(["plugins[0] (@acme/no-deadline).providers[0]: provider no-deadline: timeoutMillis must be between 1 and 60000 (0, no deadline, is for built-in lists only)"])
+    expect(loaded.problems).toEqual([
+      "plugins[0] (@acme/no-deadline).providers[0]: provider no-deadline: timeoutMillis must be between 1 and 60000 (0, no deadline, is for built-in lists only)"
+    ])
   })
 
   it("a DNS-sized TTL is cached for the engine's cap, not rejected", async () => {
@@ -155,7 +194,8 @@ describe("defineBlocklistProvider", () => {
     const p = defineBlocklistProvider({
       name: "long-ttl",
       kinds: ["ip"],
-      checkEffect: () => Effect.sync(() => ({ listed: true as const, codes: [String(++calls)], ttlSeconds: 2 ** 31 - 1 }))
+      checkEffect: () =>
+        Effect.sync(() => ({ listed: true as const, codes: [String(++calls)], ttlSeconds: 2 ** 31 - 1 }))
     })
     const runner = BlocklistRunner.make({ maxTtlSeconds: 3600 })
     const program = Effect.gen(function* () {

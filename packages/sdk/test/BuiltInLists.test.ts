@@ -28,13 +28,21 @@ const dns = Dns.makeStatic({
   "2.0.0.127._bl.test": { A: ["127.0.0.2"] }
 })
 
-const zone = (spec: string, timeoutMillis = 50) => DnsZoneProvider.make({ spec: DnsZoneProvider.parseZoneSpec(spec), kinds: ["ip", "domain"], timeoutMillis, dns })
+const zone = (spec: string, timeoutMillis = 50) =>
+  DnsZoneProvider.make({ spec: DnsZoneProvider.parseZoneSpec(spec), kinds: ["ip", "domain"], timeoutMillis, dns })
 const ip = (value: string) => ({ kind: "ip" as const, value })
 
 describe("the built-in DNS zone provider is an SDK provider", () => {
   it("answers RBL/DNSBL codes through the SDK's answer checks", async () => {
-    expect(await lookup(zone("bl.test"), ip("127.0.0.2"))).toMatchObject({ listed: true, codes: ["127.0.0.2"], ttlSeconds: 900 })
-    expect(await lookup(zone("bl.test:127.0.0.10"), ip("127.0.0.4"))).toMatchObject({ listed: true, codes: ["127.0.0.10"] })
+    expect(await lookup(zone("bl.test"), ip("127.0.0.2"))).toMatchObject({
+      listed: true,
+      codes: ["127.0.0.2"],
+      ttlSeconds: 900
+    })
+    expect(await lookup(zone("bl.test:127.0.0.10"), ip("127.0.0.4"))).toMatchObject({
+      listed: true,
+      codes: ["127.0.0.10"]
+    })
     expect(await lookup(zone("bl.test"), ip("127.0.0.1"))).toMatchObject({ listed: false, ttlSeconds: 60 })
     expect(await lookup(zone("bl.test"), ip("127.0.0.254"))).toMatchObject({ unknown: "ResolverBlocked" })
     expect(await lookup(zone("bl.test"), ip("127.0.0.9"))).toMatchObject({ unknown: "Broken" })
@@ -43,7 +51,10 @@ describe("the built-in DNS zone provider is an SDK provider", () => {
   })
 
   it("an answer the SDK would refuse (65 return codes, a huge value) is a zone error, never a provider error", async () => {
-    expect(await lookup(zone("bl.test"), ip("127.0.0.8"))).toMatchObject({ unknown: "Broken", detail: "65 answers (at most 64 return codes)" })
+    expect(await lookup(zone("bl.test"), ip("127.0.0.8"))).toMatchObject({
+      unknown: "Broken",
+      detail: "65 answers (at most 64 return codes)"
+    })
     const huge = await lookup(zone("bl.test"), { kind: "domain", value: "x".repeat(10_000) })
     expect(huge).toMatchObject({ unknown: "Broken" })
     expect((huge as { detail: string }).detail.length).toBeLessThanOrEqual(500)
@@ -89,7 +100,10 @@ describe("the built-in DNS zone provider is an SDK provider", () => {
       yield* TestClock.adjust("2 minutes")
       return yield* Fiber.join(fiber)
     })
-    expect(await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))).toMatchObject({ _tag: "Unknown", reason: "Timeout" })
+    expect(await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))).toMatchObject({
+      _tag: "Unknown",
+      reason: "Timeout"
+    })
   })
 })
 
@@ -115,7 +129,11 @@ providerConformance(zone("bl.test"), {
     { query: ip("127.0.0.254"), expect: "unknown" }
   ]
 })
-providerConformance(zone("bl.test", 0), { allowNoDeadline: true, slowQuery: ip("127.0.0.7"), cases: [{ query: ip("127.0.0.2"), expect: "listed" }] })
+providerConformance(zone("bl.test", 0), {
+  allowNoDeadline: true,
+  slowQuery: ip("127.0.0.7"),
+  cases: [{ query: ip("127.0.0.2"), expect: "listed" }]
+})
 providerConformance(EndUserList.make(["198.51.100.0/24", "bad@example.net", "spam.example"]), {
   allowNoDeadline: true,
   cases: [

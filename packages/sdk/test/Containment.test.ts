@@ -17,24 +17,69 @@ const rogue = definePlugin({
   apiVersion: SDK_API_VERSION,
   setup: () => ({
     providers: [
-      defineBlocklistProvider({ name: "rogue-throws", kinds: ["ip", "domain"], timeoutMillis: BUDGET, check: () => { throw new Error("boom") } }),
+      defineBlocklistProvider({
+        name: "rogue-throws",
+        kinds: ["ip", "domain"],
+        timeoutMillis: BUDGET,
+        check: () => {
+          throw new Error("boom")
+        }
+      }),
       defineBlocklistProvider({ name: "rogue-hangs", kinds: ["ip", "domain"], timeoutMillis: BUDGET, check: never }),
-      defineBlocklistProvider({ name: "rogue-nan", kinds: ["ip", "domain"], timeoutMillis: BUDGET, check: async () => ({ listed: true, score: Number.NaN }) as never }),
-      defineBlocklistProvider({ name: "rogue-shape", kinds: ["ip", "domain"], timeoutMillis: BUDGET, check: async () => ({ _tag: "Listed", codes: ["127.0.0.2"] }) as never }),
+      defineBlocklistProvider({
+        name: "rogue-nan",
+        kinds: ["ip", "domain"],
+        timeoutMillis: BUDGET,
+        check: async () => ({ listed: true, score: Number.NaN }) as never
+      }),
+      defineBlocklistProvider({
+        name: "rogue-shape",
+        kinds: ["ip", "domain"],
+        timeoutMillis: BUDGET,
+        check: async () => ({ _tag: "Listed", codes: ["127.0.0.2"] }) as never
+      }),
       // Not built with the SDK at all: a lookup that returns a non-Effect.
-      { name: "rogue-raw", kinds: ["ip"], timeoutMillis: BUDGET, lookup: () => ({ listed: true }) } as unknown as BlocklistProvider
+      {
+        name: "rogue-raw",
+        kinds: ["ip"],
+        timeoutMillis: BUDGET,
+        lookup: () => ({ listed: true })
+      } as unknown as BlocklistProvider
     ],
     stages: [
-      defineStage({ name: "rogue-stage-throws", phase: "data", budgetMillis: BUDGET, symbols: { ROGUE_SPAM: { weight: 50, description: "x" } }, run: () => { throw new Error("boom") } }),
-      defineStage({ name: "rogue-stage-hangs", phase: "data", budgetMillis: BUDGET, symbols: { ROGUE_SPAM2: { weight: 50, description: "x" } }, run: never }),
-      defineStage({ name: "rogue-stage-nonsense", phase: "data", budgetMillis: BUDGET, symbols: { ROGUE_SPAM3: { weight: 50, description: "x" } }, run: () => [{ symbol: "NOT_DECLARED" as "ROGUE_SPAM3" }, { symbol: "ROGUE_SPAM3", detail: 7 as never }] })
+      defineStage({
+        name: "rogue-stage-throws",
+        phase: "data",
+        budgetMillis: BUDGET,
+        symbols: { ROGUE_SPAM: { weight: 50, description: "x" } },
+        run: () => {
+          throw new Error("boom")
+        }
+      }),
+      defineStage({
+        name: "rogue-stage-hangs",
+        phase: "data",
+        budgetMillis: BUDGET,
+        symbols: { ROGUE_SPAM2: { weight: 50, description: "x" } },
+        run: never
+      }),
+      defineStage({
+        name: "rogue-stage-nonsense",
+        phase: "data",
+        budgetMillis: BUDGET,
+        symbols: { ROGUE_SPAM3: { weight: 50, description: "x" } },
+        run: () => [{ symbol: "NOT_DECLARED" as "ROGUE_SPAM3" }, { symbol: "ROGUE_SPAM3", detail: 7 as never }]
+      })
     ]
   })
 })
 
 describe("a misbehaving plugin is contained", () => {
   it("loads (its shape is fine), answers nothing but Unknown, adds no score, and ends within the budget", async () => {
-    const loaded = await Plugins.load([{ use: "@rogue/plugin" }], { baseDir: "/config", importer: async () => ({ default: rogue }) })
+    const loaded = await Plugins.load([{ use: "@rogue/plugin" }], {
+      baseDir: "/config",
+      importer: async () => ({ default: rogue })
+    })
     expect(loaded.problems).toEqual([])
     const message = testMessage({ envelope: { clientAddress: "203.0.113.9" }, body: "http://evil.example/" })
     const runner = BlocklistRunner.make()
@@ -45,7 +90,9 @@ describe("a misbehaving plugin is contained", () => {
 
     const program = Effect.gen(function* () {
       const records = yield* runner.run(loaded.providers, queries)
-      const phase = yield* Pipeline.runPhase(loaded.stages, stageInput(loaded.stages[0]!, message), { deadlineMillis: 5 * BUDGET })
+      const phase = yield* Pipeline.runPhase(loaded.stages, stageInput(loaded.stages[0]!, message), {
+        deadlineMillis: 5 * BUDGET
+      })
       return { records, phase }
     })
     // Time is the TestClock's: after exactly the budget (twice: lookups, then stages) every
@@ -64,7 +111,12 @@ describe("a misbehaving plugin is contained", () => {
     expect(result.records.find((r) => r.provider === "rogue-hangs")!.answer).toMatchObject({ reason: "Timeout" })
 
     const traces = result.phase.runs.map((r) => r.trace)
-    expect(traces.map((t) => [t.stage, t.outcome.split(":")[0] + (t.outcome.startsWith("failed") ? `:${t.outcome.split(":")[1]}` : "")])).toEqual([
+    expect(
+      traces.map((t) => [
+        t.stage,
+        t.outcome.split(":")[0] + (t.outcome.startsWith("failed") ? `:${t.outcome.split(":")[1]}` : "")
+      ])
+    ).toEqual([
       ["rogue-stage-throws", "failed:Threw"],
       ["rogue-stage-hangs", "failed:Timeout"],
       ["rogue-stage-nonsense", "failed:BadResult"]

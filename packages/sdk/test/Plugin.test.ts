@@ -14,7 +14,14 @@ const feed = definePlugin({
   setup: (options, host) => {
     host.log(`using ${options.url}`)
     return {
-      providers: [defineBlocklistProvider({ name: "acme-x", kinds: ["ip"], timeoutMillis: options.timeoutMillis ?? 500, check: async () => null })],
+      providers: [
+        defineBlocklistProvider({
+          name: "acme-x",
+          kinds: ["ip"],
+          timeoutMillis: options.timeoutMillis ?? 500,
+          check: async () => null
+        })
+      ],
       stages: [defineStage({ name: "acme-x-stage", phase: "data", symbols: {}, run: () => [] })]
     }
   }
@@ -56,17 +63,23 @@ describe("definePlugin + Plugins.load", () => {
   it("refuses a plugin built for another SDK API version with a clear message", async () => {
     const future = definePlugin({ name: "@acme/x", apiVersion: "2", setup: () => ({}) })
     const r = await loadWith({ default: future })
-    expect(r.problems.map(Plugins.formatProblem)).toEqual(["plugins[0] (@acme/x): plugin @acme/x was built for SDK API 2, this gateway provides 1"])
+    expect(r.problems.map(Plugins.formatProblem)).toEqual([
+      "plugins[0] (@acme/x): plugin @acme/x was built for SDK API 2, this gateway provides 1"
+    ])
   })
 
   it("a plugin without options refuses options", async () => {
     const bare = definePlugin({ name: "bare", apiVersion: SDK_API_VERSION, setup: () => ({}) })
     expect((await loadWith({ default: bare })).problems).toEqual([])
-    expect((await loadWith({ default: bare }, { x: 1 })).problems.map(Plugins.formatProblem)).toEqual(["plugins[0] (@acme/x).options: this plugin takes no options"])
+    expect((await loadWith({ default: bare }, { x: 1 })).problems.map(Plugins.formatProblem)).toEqual([
+      "plugins[0] (@acme/x).options: this plugin takes no options"
+    ])
   })
 
   it("rejects wrong definitions", () => {
     expect(() => definePlugin({ name: "", apiVersion: "1", setup: () => ({}) })).toThrow(TypeError)
-    expect(() => definePlugin({ name: "x", apiVersion: "1", options: { url: "string" } as never, setup: () => ({}) })).toThrow(/Schema/)
+    expect(() =>
+      definePlugin({ name: "x", apiVersion: "1", options: { url: "string" } as never, setup: () => ({}) })
+    ).toThrow(/Schema/)
   })
 })

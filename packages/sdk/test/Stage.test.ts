@@ -30,8 +30,20 @@ describe("defineStage", () => {
   })
 
   it("a throw is StageError Threw, a hang is StageError Timeout (with the signal aborted), garbage is BadResult", async () => {
-    const throws = defineStage({ name: "t", phase: "data", symbols: {}, run: () => { throw new Error("boom") } })
-    expect(await failureOf(throws)).toMatchObject({ _tag: "StageError", stage: "t", reason: "Threw: boom", temporary: false })
+    const throws = defineStage({
+      name: "t",
+      phase: "data",
+      symbols: {},
+      run: () => {
+        throw new Error("boom")
+      }
+    })
+    expect(await failureOf(throws)).toMatchObject({
+      _tag: "StageError",
+      stage: "t",
+      reason: "Threw: boom",
+      temporary: false
+    })
 
     let aborted = false
     const hangs = defineStage({
@@ -39,12 +51,22 @@ describe("defineStage", () => {
       phase: "data",
       budgetMillis: 30,
       symbols: {},
-      run: ({ signal }) => new Promise(() => signal.addEventListener("abort", () => { aborted = true }))
+      run: ({ signal }) =>
+        new Promise(() =>
+          signal.addEventListener("abort", () => {
+            aborted = true
+          })
+        )
     })
     expect(await failureOf(hangs)).toMatchObject({ reason: "Timeout", temporary: true })
     expect(aborted).toBe(true)
 
-    const undeclared = defineStage({ name: "u", phase: "data", symbols: { A_B: { weight: 1, description: "x" } }, run: () => [{ symbol: "NOPE" as "A_B" }] })
+    const undeclared = defineStage({
+      name: "u",
+      phase: "data",
+      symbols: { A_B: { weight: 1, description: "x" } },
+      run: () => [{ symbol: "NOPE" as "A_B" }]
+    })
     expect((await failureOf(undeclared)).reason).toBe("BadResult: undeclared symbol NOPE")
     const nonsense = defineStage({ name: "n", phase: "data", symbols: {}, run: () => 42 as never })
     expect((await failureOf(nonsense)).reason).toMatch(/^BadResult/)
@@ -72,7 +94,10 @@ describe("defineStage", () => {
       name: "deny-helo",
       phase: "connect",
       symbols: {},
-      run: ({ envelope, message }) => (message === undefined && envelope.helo === "localhost" ? { decision: { action: "reject", reason: "bad HELO" } } : undefined)
+      run: ({ envelope, message }) =>
+        message === undefined && envelope.helo === "localhost"
+          ? { decision: { action: "reject", reason: "bad HELO" } }
+          : undefined
     })
     const r = await runStage(deny, testMessage({ envelope: { helo: "localhost" } }))
     expect(r.decision).toMatchObject({ action: "reject", reason: "bad HELO" })
@@ -84,14 +109,22 @@ describe("defineStage", () => {
       phase: "data",
       options: Schema.Struct({ max: Schema.Number }),
       symbols: { LONG_SUBJECT: { weight: 0.5, description: "Subject longer than max" } },
-      run: ({ message, options, hit }) => ((message.headers.get("subject")?.length ?? 0) > options.max ? [hit("LONG_SUBJECT")] : [])
+      run: ({ message, options, hit }) =>
+        (message.headers.get("subject")?.length ?? 0) > options.max ? [hit("LONG_SUBJECT")] : []
     })
     expect((await runStage(def.make({ max: 3 }), testMessage())).symbols.map((s) => s.name)).toEqual(["LONG_SUBJECT"])
     expect((await runStage(def.make({ max: 30 }), testMessage())).symbols).toEqual([])
   })
 
   it("in the core pipeline a failing plugin stage is traced failed with no symbols", async () => {
-    const throws = defineStage({ name: "t", phase: "data", symbols: { T_X: { weight: 100, description: "x" } }, run: () => { throw new Error("boom") } })
+    const throws = defineStage({
+      name: "t",
+      phase: "data",
+      symbols: { T_X: { weight: 100, description: "x" } },
+      run: () => {
+        throw new Error("boom")
+      }
+    })
     const m = testMessage()
     const run = await Effect.runPromise(Pipeline.runPhase([throws, shouting], stageInput(throws, m)))
     expect(run.runs[0]!.trace).toMatchObject({ stage: "t", outcome: "failed:Threw: boom", symbols: [] })
@@ -100,9 +133,15 @@ describe("defineStage", () => {
 
   it("rejects wrong definitions with a TypeError naming the stage", () => {
     expect(() => defineStage({ name: "x", phase: "later" as "data", symbols: {}, run: () => [] })).toThrow(/phase/)
-    expect(() => defineStage({ name: "x", phase: "data", symbols: { lower: { weight: 1, description: "d" } }, run: () => [] })).toThrow(/UPPER_SNAKE/)
-    expect(() => defineStage({ name: "x", phase: "data", budgetMillis: -1, symbols: {}, run: () => [] })).toThrow(/budgetMillis/)
-    expect(() => defineStage({ name: "x", phase: "data", symbols: { A: { weight: Number.NaN, description: "d" } }, run: () => [] })).toThrow(/finite weight/)
+    expect(() =>
+      defineStage({ name: "x", phase: "data", symbols: { lower: { weight: 1, description: "d" } }, run: () => [] })
+    ).toThrow(/UPPER_SNAKE/)
+    expect(() => defineStage({ name: "x", phase: "data", budgetMillis: -1, symbols: {}, run: () => [] })).toThrow(
+      /budgetMillis/
+    )
+    expect(() =>
+      defineStage({ name: "x", phase: "data", symbols: { A: { weight: Number.NaN, description: "d" } }, run: () => [] })
+    ).toThrow(/finite weight/)
   })
 })
 
@@ -129,7 +168,12 @@ describe("defineStage: the mail phase and header changes", () => {
       name: "acme-tagger",
       phase: "data",
       symbols: {},
-      run: () => ({ headers: [{ op: "add", name: "X-Acme-Checked", value: "yes" }, { op: "remove", name: "X-Junk" }] })
+      run: () => ({
+        headers: [
+          { op: "add", name: "X-Acme-Checked", value: "yes" },
+          { op: "remove", name: "X-Junk" }
+        ]
+      })
     })
     const r = await runStage(tagger, testMessage())
     expect(r.headers).toEqual([
@@ -137,7 +181,14 @@ describe("defineStage: the mail phase and header changes", () => {
       { op: "remove", name: "X-Junk" }
     ])
     expect(Object.isFrozen(r.headers)).toBe(true)
-    const forged = defineStage({ name: "acme-forge", phase: "data", symbols: {}, run: () => ({ headers: [{ op: "add", name: "Bcc:\r\nX", value: "a" }] }) })
-    expect(await failureOf(forged)).toMatchObject({ reason: expect.stringMatching(/^BadResult: header name .* is not a field name/) })
+    const forged = defineStage({
+      name: "acme-forge",
+      phase: "data",
+      symbols: {},
+      run: () => ({ headers: [{ op: "add", name: "Bcc:\r\nX", value: "a" }] })
+    })
+    expect(await failureOf(forged)).toMatchObject({
+      reason: expect.stringMatching(/^BadResult: header name .* is not a field name/)
+    })
   })
 })

@@ -19,9 +19,18 @@ const table = defineBlocklistProvider({
 
 describe("lookup answers in the provider's vocabulary", () => {
   it("listed, not listed, unknown (with the engine's ProviderError for a throw)", async () => {
-    expect(await lookup(table, { kind: "ip", value: "192.0.2.1" })).toMatchObject({ listed: true, codes: ["bad"], score: 3, reason: "botnet", ttlSeconds: 60 })
+    expect(await lookup(table, { kind: "ip", value: "192.0.2.1" })).toMatchObject({
+      listed: true,
+      codes: ["bad"],
+      score: 3,
+      reason: "botnet",
+      ttlSeconds: 60
+    })
     expect(await lookup(table, { kind: "ip", value: "192.0.2.9" })).toMatchObject({ listed: false, ttlSeconds: 30 })
-    expect(await lookup(table, { kind: "ip", value: "192.0.2.2" })).toMatchObject({ unknown: "Unavailable", detail: "down" })
+    expect(await lookup(table, { kind: "ip", value: "192.0.2.2" })).toMatchObject({
+      unknown: "Unavailable",
+      detail: "down"
+    })
     const threw = await lookup(table, { kind: "ip", value: "192.0.2.3" })
     expect(threw).toMatchObject({ unknown: "ProviderError" })
     expect("listed" in threw).toBe(false)
@@ -29,10 +38,16 @@ describe("lookup answers in the provider's vocabulary", () => {
 
   it("keeps the deprecated engine form readable", async () => {
     expect(await lookup(table, { kind: "ip", value: "192.0.2.1" })).toMatchObject({ _tag: "Listed" })
-    expect(await lookup(table, { kind: "ip", value: "192.0.2.2" })).toMatchObject({ _tag: "Unknown", reason: "Unavailable" })
+    expect(await lookup(table, { kind: "ip", value: "192.0.2.2" })).toMatchObject({
+      _tag: "Unknown",
+      reason: "Unavailable"
+    })
     const cached = cachedLookup()
     await cached(table, { kind: "ip", value: "192.0.2.9" })
-    expect(await cached(table, { kind: "ip", value: "192.0.2.9" })).toMatchObject({ answer: { listed: false, _tag: "NotListed" }, cached: true })
+    expect(await cached(table, { kind: "ip", value: "192.0.2.9" })).toMatchObject({
+      answer: { listed: false, _tag: "NotListed" },
+      cached: true
+    })
   })
 
   it("a provider sees where a value was found, frozen", async () => {
@@ -45,8 +60,17 @@ describe("lookup answers in the provider's vocabulary", () => {
         return q.origins?.includes("mail-from") ? { listed: true } : { listed: false, ttlSeconds: 0 }
       }
     })
-    expect(await lookup(p, { kind: "domain", value: "example.org", origin: "from-header", origins: ["from-header", "mail-from"] })).toMatchObject({ listed: true })
-    expect(await lookup(p, { kind: "domain", value: "example.org", origin: "body", origins: ["body"] })).toMatchObject({ listed: false })
+    expect(
+      await lookup(p, {
+        kind: "domain",
+        value: "example.org",
+        origin: "from-header",
+        origins: ["from-header", "mail-from"]
+      })
+    ).toMatchObject({ listed: true })
+    expect(await lookup(p, { kind: "domain", value: "example.org", origin: "body", origins: ["body"] })).toMatchObject({
+      listed: false
+    })
     expect(await lookup(p, { kind: "domain", value: "example.org" })).toMatchObject({ listed: false })
     expect(seen).toEqual([
       ["from-header", ["from-header", "mail-from"], true],

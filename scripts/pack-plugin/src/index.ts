@@ -1,6 +1,14 @@
 // A third-party plugin as docs/sdk.md describes it, compiled by scripts/pack-check.mjs against the
 // packed packages (tsc strict without skipLibCheck, and deno check). Imports only @mailmoat/sdk.
-import { type Answer, defineBlocklistProvider, definePlugin, defineStage, type Query, SDK_API_VERSION, Schema } from "@mailmoat/sdk"
+import {
+  type Answer,
+  defineBlocklistProvider,
+  definePlugin,
+  defineStage,
+  type Query,
+  SDK_API_VERSION,
+  Schema
+} from "@mailmoat/sdk"
 
 /** Lists envelope sender domains only: values found elsewhere (body, From header) are not asked about. */
 export const senderDomains = (listed: ReadonlySet<string>) =>
@@ -12,7 +20,9 @@ export const senderDomains = (listed: ReadonlySet<string>) =>
       signal.throwIfAborted()
       // The answer depends on the origin, so a "not asked" answer must not be cached for the value.
       if (!query.origins?.includes("mail-from")) return { listed: false, ttlSeconds: 0 }
-      return listed.has(query.value) ? { listed: true, score: 6, reason: "known bad sender domain", ttlSeconds: 300 } : { listed: false, ttlSeconds: 300 }
+      return listed.has(query.value)
+        ? { listed: true, score: 6, reason: "known bad sender domain", ttlSeconds: 300 }
+        : { listed: false, ttlSeconds: 300 }
     }
   })
 

@@ -59,13 +59,21 @@ export const openClassifier = (config: LoadedConfig): OpenClassifier => {
   const none = (note: string): OpenClassifier => ({ stages: [], note, setup, close: async () => {} })
   if (!setup.enabled) return none("disabled (classifier.enabled: false)")
   if (!existsSync(setup.modelPath)) {
-    if (setup.configured) throw new InputError([`classifier.model: ${setup.modelPath} does not exist (make one with mailmoat train)`])
+    if (setup.configured)
+      throw new InputError([`classifier.model: ${setup.modelPath} does not exist (make one with mailmoat train)`])
     return none(`no model (${setup.modelPath} is missing from this installation)`)
   }
   const model = loadModel(setup.modelPath)
   const state = stateSettings(config)
-  const store = state.backend === "redis" && state.redis !== undefined ? RedisTokenStore.make(RedisConnection.acquire(state.redis)) : undefined
-  const classifier = Classifier.make({ model, store, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove } })
+  const store =
+    state.backend === "redis" && state.redis !== undefined
+      ? RedisTokenStore.make(RedisConnection.acquire(state.redis))
+      : undefined
+  const classifier = Classifier.make({
+    model,
+    store,
+    cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove }
+  })
   return {
     classifier,
     stages: [Classifier.makeClassifierStage({ model: classifier })],
@@ -76,4 +84,3 @@ export const openClassifier = (config: LoadedConfig): OpenClassifier => {
     }
   }
 }
-

@@ -5,7 +5,12 @@
  */
 import type { OptionSpec } from "./Spec.ts"
 
-export const configOption: OptionSpec = { name: "config", alias: "c", value: "FILE", help: "gateway configuration file (YAML or JSON; default: $MAILMOAT_CONFIG, else embedded defaults)" }
+export const configOption: OptionSpec = {
+  name: "config",
+  alias: "c",
+  value: "FILE",
+  help: "gateway configuration file (YAML or JSON; default: $MAILMOAT_CONFIG, else embedded defaults)"
+}
 export const jsonOption: OptionSpec = { name: "json", help: "print one JSON object instead of text" }
 
 /** Error message of an unknown thrown value, without a stack. */

@@ -79,7 +79,11 @@ export const listsDir = (c: LoadedConfig): string => join(c.dataDir, "lists")
 /** The `state` section resolved (Redis password and TLS files read); a problem is an `InputError`. */
 export const stateSettings = (c: LoadedConfig): StateSettings => {
   try {
-    return { backend: c.config.state.backend, redis: RedisSettings.fromConfig(c.config.state, { base: c.base, env: process.env }), waitReplicas: c.config.state.redis?.waitReplicas }
+    return {
+      backend: c.config.state.backend,
+      redis: RedisSettings.fromConfig(c.config.state, { base: c.base, env: process.env }),
+      waitReplicas: c.config.state.redis?.waitReplicas
+    }
   } catch (e) {
     if (e instanceof RedisSettings.RedisConfigError) throw new InputError(e.problems, heading(c.file))
     throw e

@@ -14,7 +14,15 @@ import emlFormat from "eml-format"
 
 /** Drops a leading mbox `From ` line (not a `From:` header). */
 export const stripMboxFrom = (bytes: Uint8Array): Uint8Array => {
-  if (bytes.length < 5 || bytes[0] !== 0x46 || bytes[1] !== 0x72 || bytes[2] !== 0x6f || bytes[3] !== 0x6d || bytes[4] !== 0x20) return bytes
+  if (
+    bytes.length < 5 ||
+    bytes[0] !== 0x46 ||
+    bytes[1] !== 0x72 ||
+    bytes[2] !== 0x6f ||
+    bytes[3] !== 0x6d ||
+    bytes[4] !== 0x20
+  )
+    return bytes
   const nl = bytes.indexOf(0x0a)
   return nl < 0 ? new Uint8Array() : bytes.subarray(nl + 1)
 }
@@ -76,6 +84,9 @@ export const envelopeFromHeaders = (bytes: Uint8Array): HeaderEnvelope => {
   const returnPath = data?.headers?.["Return-Path"]
   const rp = (Array.isArray(returnPath) ? returnPath[0] : returnPath) as string | undefined
   const fromReturnPath = rp === undefined ? undefined : /<([^<>]*)>/.exec(rp)?.[1]?.trim()
-  const mailFrom = fromReturnPath !== undefined && (fromReturnPath === "" || ADDRESS.test(fromReturnPath)) ? fromReturnPath : emails(data?.from)[0]
+  const mailFrom =
+    fromReturnPath !== undefined && (fromReturnPath === "" || ADDRESS.test(fromReturnPath))
+      ? fromReturnPath
+      : emails(data?.from)[0]
   return { mailFrom, rcptTo: [...new Set([...emails(data?.to), ...emails(data?.cc)])] }
 }

@@ -18,7 +18,11 @@ export const printJson = (value: unknown): void => {
 }
 
 /** Left-aligned table with a header row; cells are cut to keep lines readable. */
-export const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>, max = 60): Array<string> => {
+export const table = (
+  header: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  max = 60
+): Array<string> => {
   const cut = (s: string) => (s.length > max ? `${s.slice(0, max - 1)}…` : s)
   const all = [header, ...rows].map((r) => r.map(cut))
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)))

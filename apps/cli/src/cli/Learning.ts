@@ -9,7 +9,11 @@ import type { QuarantineStoredMessage } from "@mailmoat/core"
 import type { LoadedConfig } from "./Config.ts"
 
 /** Returns a short note of what was learned (or why not). */
-export const learnFromQuarantine = async (config: LoadedConfig, entry: QuarantineStoredMessage, label: "ham" | "spam"): Promise<string> => {
+export const learnFromQuarantine = async (
+  config: LoadedConfig,
+  entry: QuarantineStoredMessage,
+  label: "ham" | "spam"
+): Promise<string> => {
   // Loaded on use: the classifier (and @mailmoat/antispam) only when something is learned.
   const { collect, learnMessage } = await import("@mailmoat/gateway")
   return learnMessage(config.config, config.base, await collect(entry.stream()), label)

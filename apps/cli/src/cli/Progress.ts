@@ -16,7 +16,11 @@ export interface ProgressStream {
 const duration = (seconds: number): string => {
   if (!Number.isFinite(seconds)) return "?"
   const s = Math.max(0, Math.round(seconds))
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`
+      : `${s}s`
 }
 
 /** One progress line: "label 1200/5000 (24%)  850 msg/s  4s left". */

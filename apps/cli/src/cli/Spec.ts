@@ -76,7 +76,12 @@ export const resolve = (root: CommandSpec, argv: ReadonlyArray<string>): Resolut
     const sub = current.subcommands.find((c) => c.name === arg)
     if (!sub) {
       const name = pathName(path)
-      throw new UsageError(arg.startsWith("-") ? `unknown option ${arg}` : `unknown command ${JSON.stringify(arg)}${name ? ` for ${name}` : ""}`, name)
+      throw new UsageError(
+        arg.startsWith("-")
+          ? `unknown option ${arg}`
+          : `unknown command ${JSON.stringify(arg)}${name ? ` for ${name}` : ""}`,
+        name
+      )
     }
     path.push(sub)
     i++
@@ -111,7 +116,8 @@ export const resolve = (root: CommandSpec, argv: ReadonlyArray<string>): Resolut
     if (eq > 0) value = arg.slice(eq + 1)
     else {
       value = argv[i + 1]
-      if (value === undefined || (value.startsWith("-") && value !== "-")) throw new UsageError(`--${spec.name} needs a value (${spec.value})`, name)
+      if (value === undefined || (value.startsWith("-") && value !== "-"))
+        throw new UsageError(`--${spec.name} needs a value (${spec.value})`, name)
       i++
     }
     if (value === "") throw new UsageError(`--${spec.name} needs a value (${spec.value})`, name)
@@ -125,10 +131,12 @@ export const resolve = (root: CommandSpec, argv: ReadonlyArray<string>): Resolut
   pspecs.forEach((p, k) => {
     const v = positionals[k]
     if (v === undefined && !p.optional) throw new UsageError(`missing argument ${p.name}`, name)
-    if (v !== undefined && p.choices && !p.choices.includes(v)) throw new UsageError(`${p.name} must be one of ${p.choices.join(", ")} (got ${JSON.stringify(v)})`, name)
+    if (v !== undefined && p.choices && !p.choices.includes(v))
+      throw new UsageError(`${p.name} must be one of ${p.choices.join(", ")} (got ${JSON.stringify(v)})`, name)
     named[p.name] = v
   })
-  if (positionals.length > pspecs.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[pspecs.length])}`, name)
+  if (positionals.length > pspecs.length)
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[pspecs.length])}`, name)
   return { _tag: "Run", path, args: { positionals: named, options } }
 }
 
@@ -166,12 +174,16 @@ export const help = (path: ReadonlyArray<CommandSpec>): string => {
     lines.push("", "options:")
     lines.push(
       ...columns([
-        ...opts.map((o): readonly [string, string] => [`${o.alias ? `-${o.alias}, ` : ""}--${o.name}${o.value ? ` ${o.value}` : ""}`, `${o.help}${o.repeat ? " (repeatable)" : ""}`]),
+        ...opts.map((o): readonly [string, string] => [
+          `${o.alias ? `-${o.alias}, ` : ""}--${o.name}${o.value ? ` ${o.value}` : ""}`,
+          `${o.help}${o.repeat ? " (repeatable)" : ""}`
+        ]),
         ["-h, --help", "show this help"]
       ])
     )
   }
-  if (command.examples && command.examples.length > 0) lines.push("", "examples:", ...command.examples.map((e) => `  ${e}`))
+  if (command.examples && command.examples.length > 0)
+    lines.push("", "examples:", ...command.examples.map((e) => `  ${e}`))
   lines.push("", "exit codes:", ...[...GENERAL_EXIT_CODES, ...(command.exitCodes ?? [])].sort().map((e) => `  ${e}`))
   return `${lines.join("\n")}\n`
 }

@@ -13,7 +13,11 @@ const init: CommandSpec = {
   summary: "make the interception CA (key file mode 0600)",
   description:
     "Makes a new CA key and certificate at protocols.ca.key / protocols.ca.cert (default ./data/ca/), the key readable by its owner only, and prints how to make mail clients trust it. Refuses to overwrite existing files without --force.",
-  options: [configOption, { name: "force", help: "replace an existing CA (clients trusting the old one stop trusting the proxy)" }, jsonOption],
+  options: [
+    configOption,
+    { name: "force", help: "replace an existing CA (clients trusting the old one stop trusting the proxy)" },
+    jsonOption
+  ],
   examples: ["mailmoat ca init --config mailmoat.yaml"],
   run: (a) => import("../run/ca.ts").then((m) => m.runInit(a))
 }

@@ -10,7 +10,10 @@ import type { CommandSpec } from "../cli/Spec.ts"
 
 const sub = (kind: "ip" | "domain"): CommandSpec => ({
   name: kind,
-  summary: kind === "ip" ? "ask every RBL, DNSBL and end-user list about an IP address" : "ask every DNSBL and end-user list about a domain",
+  summary:
+    kind === "ip"
+      ? "ask every RBL, DNSBL and end-user list about an IP address"
+      : "ask every DNSBL and end-user list about a domain",
   description:
     kind === "ip"
       ? "Asks every configured RBL and DNSBL zone and the end-user blocklist (local entries and zones) about IP, and prints each answer with its latency."
@@ -18,7 +21,9 @@ const sub = (kind: "ip" | "domain"): CommandSpec => ({
   positionals: [{ name: "VALUE", help: kind === "ip" ? "IPv4 or IPv6 address" : "domain name" }],
   options: [configOption, jsonOption],
   exitCodes: ["1  listed on at least one list"],
-  examples: [kind === "ip" ? "mailmoat check ip 192.0.2.7 --config mailmoat.yaml" : "mailmoat check domain example.net --json"],
+  examples: [
+    kind === "ip" ? "mailmoat check ip 192.0.2.7 --config mailmoat.yaml" : "mailmoat check domain example.net --json"
+  ],
   run: (a) => import("../run/check.ts").then((m) => m.runCheck(kind, a))
 })
 

@@ -12,7 +12,7 @@ const validate: CommandSpec = {
   name: "validate",
   summary: "check a configuration file and print every problem",
   description:
-    "Reads FILE (YAML or JSON) with the MAILMOAT_* environment overrides applied, as the gateway would, and prints every problem on its own line (path: what was expected, what was found). Prints \"valid\" when there is none.",
+    'Reads FILE (YAML or JSON) with the MAILMOAT_* environment overrides applied, as the gateway would, and prints every problem on its own line (path: what was expected, what was found). Prints "valid" when there is none.',
   positionals: [{ name: "FILE", help: "configuration file" }],
   options: [jsonOption],
   examples: ["mailmoat config validate mailmoat.yaml"],
@@ -22,7 +22,8 @@ const validate: CommandSpec = {
 const defaults: CommandSpec = {
   name: "defaults",
   summary: "print every configuration key with its default, as YAML",
-  description: "Prints the complete configuration with its defaults as a commented YAML file; it is a valid configuration as it is.",
+  description:
+    "Prints the complete configuration with its defaults as a commented YAML file; it is a valid configuration as it is.",
   examples: ["mailmoat config defaults > mailmoat.yaml"],
   run: (a) => import("../run/config.ts").then((m) => m.runDefaults(a))
 }

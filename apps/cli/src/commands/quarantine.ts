@@ -16,7 +16,12 @@ const idArg = { name: "ID", help: "quarantine id (from quarantine list)" }
 const list: CommandSpec = {
   name: "list",
   summary: "list quarantined messages, newest first",
-  options: [configOption, { name: "limit", value: "N", help: "at most N entries (default 50)" }, { name: "offset", value: "N", help: "skip the N newest entries (default 0)" }, jsonOption],
+  options: [
+    configOption,
+    { name: "limit", value: "N", help: "at most N entries (default 50)" },
+    { name: "offset", value: "N", help: "skip the N newest entries (default 0)" },
+    jsonOption
+  ],
   run: (a) => import("../run/quarantine.ts").then((m) => m.runList(a))
 }
 
@@ -69,6 +74,7 @@ const digest: CommandSpec = {
 export const quarantineCommand: CommandSpec = {
   name: "quarantine",
   summary: "list, inspect, release, delete or confirm quarantined messages; send the digest",
-  description: "Works on the quarantine the gateway writes: files under quarantine.path (default <dataDir>/quarantine), or Redis when state.backend is redis.",
+  description:
+    "Works on the quarantine the gateway writes: files under quarantine.path (default <dataDir>/quarantine), or Redis when state.backend is redis.",
   subcommands: [list, show, releaseCommand, deleteCommand, confirm, digest]
 }

@@ -27,6 +27,9 @@ export const scanCommand: CommandSpec = {
     { name: "verbose", alias: "v", help: "log the module's events to stderr" }
   ],
   exitCodes: ["1  the verdict is spam (for at least one recipient)"],
-  examples: ["mailmoat scan message.eml --client-ip 203.0.113.9 --rcpt user@example.org", "mailmoat scan - --json < message.eml | jq .verdict"],
+  examples: [
+    "mailmoat scan message.eml --client-ip 203.0.113.9 --rcpt user@example.org",
+    "mailmoat scan - --json < message.eml | jq .verdict"
+  ],
   run: (a) => import("../run/scan.ts").then((m) => m.runScan(a))
 }

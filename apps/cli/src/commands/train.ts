@@ -17,7 +17,12 @@ const train: CommandSpec = {
   summary: "train a classifier model from a ham and a spam directory",
   description:
     "Trains a content classifier model from one message per file in DIRs (a leading mbox From line is ignored) and writes it to --out (default: classifier.model from the configuration, else <dataDir>/classifier.model.gz). Point classifier.model at the file to use it.",
-  options: [...corpusOptions, { name: "out", alias: "o", value: "FILE", help: "model file to write (.gz = compressed)" }, configOption, jsonOption],
+  options: [
+    ...corpusOptions,
+    { name: "out", alias: "o", value: "FILE", help: "model file to write (.gz = compressed)" },
+    configOption,
+    jsonOption
+  ],
   examples: ["mailmoat train --ham corpus/ham --spam corpus/spam --out data/model.gz"],
   run: (a) => import("../run/train.ts").then((m) => m.runTrain(a))
 }
@@ -34,7 +39,10 @@ const evalCommand: CommandSpec = {
     configOption,
     jsonOption
   ],
-  examples: ["mailmoat eval --ham corpus/eval/ham --spam corpus/eval/spam --json", "mailmoat eval --ham corpus/eval/ham --spam corpus/eval/spam --explain"],
+  examples: [
+    "mailmoat eval --ham corpus/eval/ham --spam corpus/eval/spam --json",
+    "mailmoat eval --ham corpus/eval/ham --spam corpus/eval/spam --explain"
+  ],
   run: (a) => import("../run/train.ts").then((m) => m.runEval(a))
 }
 

@@ -45,7 +45,14 @@ const printDescription = (d: Interception.CaDescription) => {
 /** CA errors the user can fix (existing files, missing or malformed ones) are exit 2. */
 const caFailure = (e: unknown): Error => {
   const reason = (e as Interception.CaError).reason
-  if (reason === "Exists" || reason === "Malformed" || reason === "InsecureKeyFile" || reason === "NotUsable" || reason === "KeyMismatch") return new InputError([messageOf(e)])
+  if (
+    reason === "Exists" ||
+    reason === "Malformed" ||
+    reason === "InsecureKeyFile" ||
+    reason === "NotUsable" ||
+    reason === "KeyMismatch"
+  )
+    return new InputError([messageOf(e)])
   if (reason === "Io") return new InputError([`${messageOf(e)} (make one with: mailmoat ca init)`])
   return new RuntimeFailure(messageOf(e))
 }

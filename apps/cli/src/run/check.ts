@@ -34,10 +34,23 @@ const listsFor = (config: LoadedConfig, kind: "ip" | "domain"): ReadonlyArray<Li
   }
   const dns = NodeDns.make({ servers: s.dns.servers, cache: false })
   const stored = ListStore.make(FileListDocuments.make(listsDir(config)))
-  const zones = (type: ListUnderTest["type"], entries: ReadonlyArray<string>, kinds: ReadonlyArray<"ip" | "domain">, timeoutSeconds: number) =>
+  const zones = (
+    type: ListUnderTest["type"],
+    entries: ReadonlyArray<string>,
+    kinds: ReadonlyArray<"ip" | "domain">,
+    timeoutSeconds: number
+  ) =>
     [...new Set(entries)].map((e): ListUnderTest => {
       try {
-        return { type, provider: DnsZoneProvider.make({ spec: DnsZoneProvider.parseZoneSpec(e), kinds, timeoutMillis: Math.round(timeoutSeconds * 1000), dns }) }
+        return {
+          type,
+          provider: DnsZoneProvider.make({
+            spec: DnsZoneProvider.parseZoneSpec(e),
+            kinds,
+            timeoutMillis: Math.round(timeoutSeconds * 1000),
+            dns
+          })
+        }
       } catch (err) {
         throw new InputError([`${type} zone ${JSON.stringify(e)}: ${messageOf(err)}`])
       }
@@ -47,7 +60,10 @@ const listsFor = (config: LoadedConfig, kind: "ip" | "domain"): ReadonlyArray<Li
     ...zones("dnsbl", [...s.dnsbl.servers, ...stored.entries("dnsbl")], ["ip", "domain"], s.dnsbl.timeoutSeconds),
     ...(s.endUserBlocklist.enabled
       ? [
-          { type: "enduser" as const, provider: EndUserList.make([...new Set([...s.endUserBlocklist.entries, ...stored.entries("enduser")])]) },
+          {
+            type: "enduser" as const,
+            provider: EndUserList.make([...new Set([...s.endUserBlocklist.entries, ...stored.entries("enduser")])])
+          },
           ...zones("enduser", s.endUserBlocklist.zones, ["ip"], s.rbl.timeoutSeconds)
         ]
       : [])
@@ -74,17 +90,25 @@ export const runCheck = async (kind: "ip" | "domain", a: Parsed): Promise<number
   const wiring = config.config.plugins.length > 0 ? await wireEngine(config, { pluginsOnly: true }) : undefined
   const lists = [
     ...listsFor(config, kind),
-    ...(wiring?.plugins.providers ?? []).filter((p) => p.kinds.includes(kind)).map((provider): ListUnderTest => ({ type: "plugin", provider }))
+    ...(wiring?.plugins.providers ?? [])
+      .filter((p) => p.kinds.includes(kind))
+      .map((provider): ListUnderTest => ({ type: "plugin", provider }))
   ]
   const query: BlocklistQuery = { kind, value }
   const runner = BlocklistRunner.make({ cache: false })
-  const records = await Effect.runPromise(Effect.forEach(lists, (l) => runner.lookup(l.provider, query), { concurrency: "unbounded" })).finally(() => wiring?.close())
+  const records = await Effect.runPromise(
+    Effect.forEach(lists, (l) => runner.lookup(l.provider, query), { concurrency: "unbounded" })
+  ).finally(() => wiring?.close())
   const answers = records.map((r, i) => ({
     list: r.provider,
     type: lists[i]!.type,
     answer: r.answer._tag === "Listed" ? "listed" : r.answer._tag === "NotListed" ? "not listed" : "unknown",
-    ...(r.answer._tag === "Listed" ? { codes: r.answer.codes, ...(r.answer.reason ? { reason: r.answer.reason } : {}) } : {}),
-    ...(r.answer._tag === "Unknown" ? { reason: r.answer.reason, ...(r.answer.detail ? { detail: r.answer.detail } : {}) } : {}),
+    ...(r.answer._tag === "Listed"
+      ? { codes: r.answer.codes, ...(r.answer.reason ? { reason: r.answer.reason } : {}) }
+      : {}),
+    ...(r.answer._tag === "Unknown"
+      ? { reason: r.answer.reason, ...(r.answer.detail ? { detail: r.answer.detail } : {}) }
+      : {}),
     inTime: r.inTime,
     millis: r.millis
   }))
@@ -92,9 +116,13 @@ export const runCheck = async (kind: "ip" | "domain", a: Parsed): Promise<number
   if (opt.flag(a, "json")) printJson({ query, listed, answers })
   else {
     const n = answers.filter((x) => x.answer === "listed").length
-    print(`${value}: ${listed ? `LISTED on ${n} of ${answers.length}` : `not listed on any of ${answers.length}`} ${answers.length === 1 ? "list" : "lists"}`)
+    print(
+      `${value}: ${listed ? `LISTED on ${n} of ${answers.length}` : `not listed on any of ${answers.length}`} ${answers.length === 1 ? "list" : "lists"}`
+    )
     if (answers.length === 0)
-      print(`no ${kind === "ip" ? "RBL, DNSBL or end-user" : "DNSBL or end-user"} list is configured (antispam.rbl/dnsbl/endUserBlocklist, or mailmoat lists import)`)
+      print(
+        `no ${kind === "ip" ? "RBL, DNSBL or end-user" : "DNSBL or end-user"} list is configured (antispam.rbl/dnsbl/endUserBlocklist, or mailmoat lists import)`
+      )
     else {
       const rows = answers.map((x) => [
         x.list,

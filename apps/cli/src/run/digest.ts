@@ -17,7 +17,12 @@ import { opt, type Parsed } from "../cli/Spec.ts"
 export const runDigestNow = async (a: Parsed): Promise<number> => {
   const config = loadConfig(opt.string(a, "config"))
   const digest = config.config.quarantine.digest
-  const missing = [...(digest.from === undefined ? ["quarantine.digest.from: expected the sender address of the digest"] : []), ...(digest.baseUrl === undefined ? ["quarantine.digest.baseUrl: expected the public URL of the quarantine pages"] : [])]
+  const missing = [
+    ...(digest.from === undefined ? ["quarantine.digest.from: expected the sender address of the digest"] : []),
+    ...(digest.baseUrl === undefined
+      ? ["quarantine.digest.baseUrl: expected the public URL of the quarantine pages"]
+      : [])
+  ]
   if (missing.length > 0) throw new InputError(missing)
   const settings = await gatewaySettings(config)
   const { runDigest } = await import("@mailmoat/gateway")
@@ -34,8 +39,14 @@ export const runDigestNow = async (a: Parsed): Promise<number> => {
   if (opt.flag(a, "json")) printJson({ digests: results })
   else {
     if (results.length === 0) print("no recipient has newly quarantined mail: no digest sent")
-    for (const r of results) print(`${r.sent ? "sent" : "FAILED"} ${r.recipient}: ${r.messages} ${r.messages === 1 ? "message" : "messages"}${r.error ? ` (${r.error})` : ""}`)
+    for (const r of results)
+      print(
+        `${r.sent ? "sent" : "FAILED"} ${r.recipient}: ${r.messages} ${r.messages === 1 ? "message" : "messages"}${r.error ? ` (${r.error})` : ""}`
+      )
   }
-  if (failed.length > 0) throw new RuntimeFailure(`${failed.length} of ${results.length} digests could not be delivered (the next run retries them)`)
+  if (failed.length > 0)
+    throw new RuntimeFailure(
+      `${failed.length} of ${results.length} digests could not be delivered (the next run retries them)`
+    )
   return EXIT_OK
 }

@@ -21,7 +21,10 @@ import { release } from "../cli/Release.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
 /** Opens the store, runs `f`, always closes; store errors become clear one-line failures. */
-const withStore = async (a: Parsed, f: (store: QuarantineStoreShape, config: LoadedConfig) => Promise<number>): Promise<number> => {
+const withStore = async (
+  a: Parsed,
+  f: (store: QuarantineStoreShape, config: LoadedConfig) => Promise<number>
+): Promise<number> => {
   const config = loadConfig(opt.string(a, "config"))
   const store = await openQuarantine(config)
   try {
@@ -44,7 +47,8 @@ const verdictText = (m: QuarantineMeta) => (m.verdict ? `${m.verdict.class} ${m.
 const nonNegativeInt = (a: Parsed, name: string, d: number): number => {
   const v = opt.string(a, name)
   if (v === undefined) return d
-  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number (got ${JSON.stringify(v)})`, "quarantine list")
+  if (!/^\d+$/.test(v))
+    throw new UsageError(`--${name} must be a whole number (got ${JSON.stringify(v)})`, "quarantine list")
   return Number(v)
 }
 
@@ -66,7 +70,8 @@ export const runList = (a: Parsed): Promise<number> =>
         verdictText(m),
         m.confirmedAt ? "yes" : ""
       ])
-      for (const line of table(["id", "stored (UTC)", "from", "to", "subject", "verdict", "confirmed"], rows, 40)) print(line)
+      for (const line of table(["id", "stored (UTC)", "from", "to", "subject", "verdict", "confirmed"], rows, 40))
+        print(line)
     }
     return EXIT_OK
   })
@@ -88,11 +93,15 @@ export const runShow = (a: Parsed): Promise<number> =>
     print(`reason      ${m.reason}`)
     print(`client      ${m.envelope.clientAddress}${m.envelope.helo ? ` (HELO ${m.envelope.helo})` : ""}`)
     print(`mail from   <${m.envelope.mailFrom}>`)
-    print(`recipients  ${m.recipients.join(", ")}${m.recipients.length !== m.envelope.rcptTo.length ? ` (of ${m.envelope.rcptTo.join(", ")})` : ""}`)
+    print(
+      `recipients  ${m.recipients.join(", ")}${m.recipients.length !== m.envelope.rcptTo.length ? ` (of ${m.envelope.rcptTo.join(", ")})` : ""}`
+    )
     print(`from        ${m.from ?? ""}`)
     print(`subject     ${m.subject ?? ""}`)
     print(`size        ${m.size} bytes`)
-    print(`verdict     ${verdictText(m)}${m.verdict?.probability !== undefined ? ` (p=${m.verdict.probability.toFixed(3)})` : ""}`)
+    print(
+      `verdict     ${verdictText(m)}${m.verdict?.probability !== undefined ? ` (p=${m.verdict.probability.toFixed(3)})` : ""}`
+    )
     for (const line of table(
       ["symbol", "score", "source", "detail"],
       (m.verdict?.symbols ?? []).map((s) => [s.name, s.score.toFixed(2), s.source, s.detail ?? ""]),
@@ -126,7 +135,8 @@ export const runRelease = (a: Parsed): Promise<number> =>
       const learned = await learnFromQuarantine(config, entry, "ham")
       await claim.complete()
       done = true
-      if (opt.flag(a, "json")) printJson({ id, released: true, destination: result.destination, recipients: result.accepted, learned })
+      if (opt.flag(a, "json"))
+        printJson({ id, released: true, destination: result.destination, recipients: result.accepted, learned })
       else print(`released ${id} to ${result.destination} for ${result.accepted.join(", ")}; ${learned}`)
       return EXIT_OK
     } finally {

@@ -43,7 +43,10 @@ const describeAction = (a: Action.Action): string => {
 /** The verdict that counts for the exit code and the headline: the worst over recipients. */
 const headline = (outcomes: ReadonlyArray<RecipientOutcome>): Verdict => {
   const rank = { spam: 2, unsure: 1, ham: 0 } as const
-  return outcomes.reduce((worst, o) => (rank[o.verdict.class] > rank[worst.class] ? o.verdict : worst), outcomes[0]!.verdict)
+  return outcomes.reduce(
+    (worst, o) => (rank[o.verdict.class] > rank[worst.class] ? o.verdict : worst),
+    outcomes[0]!.verdict
+  )
 }
 
 const factsOf = (trace: ReadonlyArray<StageTrace>, key: string): Array<{ stage: string; value: unknown }> =>
@@ -59,14 +62,43 @@ const readInput = async (file: string): Promise<Uint8Array> => {
 
 /** One row per SPF identity, DKIM signature, DMARC and ARC. */
 const authRows = (f: Auth.AuthFacts): Array<Array<string>> => {
-  const spf = [f.spf.mailFrom, ...(f.spf.helo ? [f.spf.helo] : [])].map((s) => [`spf (${s.scope})`, s.result, s.identity, `${s.domain} for ${f.clientIp}`])
-  const dkim = f.dkim.length === 0 ? [["dkim", "none", "", "message not signed"]] : f.dkim.map((d) => ["dkim", d.result, `d=${d.domain} s=${d.selector}`, `${d.algorithm}${d.aligned ? " aligned" : ""}${d.comment ? ` ${d.comment}` : ""}`])
+  const spf = [f.spf.mailFrom, ...(f.spf.helo ? [f.spf.helo] : [])].map((s) => [
+    `spf (${s.scope})`,
+    s.result,
+    s.identity,
+    `${s.domain} for ${f.clientIp}`
+  ])
+  const dkim =
+    f.dkim.length === 0
+      ? [["dkim", "none", "", "message not signed"]]
+      : f.dkim.map((d) => [
+          "dkim",
+          d.result,
+          `d=${d.domain} s=${d.selector}`,
+          `${d.algorithm}${d.aligned ? " aligned" : ""}${d.comment ? ` ${d.comment}` : ""}`
+        ])
   const dm = f.dmarc
   const dmarc = dm
-    ? [["dmarc", dm.result, dm.fromDomain, dm.policy ? `p=${dm.p} sp=${dm.sp} pct=${dm.pct} applies ${dm.policy}${dm.result === "fail" ? ` -> ${dm.applied}` : ""}; aligned spf=${dm.alignment.spf.domain ?? "-"}${dm.alignment.spf.strict ? " (strict)" : ""} dkim=${dm.alignment.dkim.domain ?? "-"}${dm.alignment.dkim.strict ? " (strict)" : ""}` : (dm.comment ?? "")]]
+    ? [
+        [
+          "dmarc",
+          dm.result,
+          dm.fromDomain,
+          dm.policy
+            ? `p=${dm.p} sp=${dm.sp} pct=${dm.pct} applies ${dm.policy}${dm.result === "fail" ? ` -> ${dm.applied}` : ""}; aligned spf=${dm.alignment.spf.domain ?? "-"}${dm.alignment.spf.strict ? " (strict)" : ""} dkim=${dm.alignment.dkim.domain ?? "-"}${dm.alignment.dkim.strict ? " (strict)" : ""}`
+            : (dm.comment ?? "")
+        ]
+      ]
     : [["dmarc", "none", "", "no single From domain"]]
   // A passing chain's comment only repeats what the sealer claimed.
-  const arc = [["arc", f.arc.result, f.arc.sealer ?? "", `i=${f.arc.instance}${f.arc.comment && f.arc.result !== "pass" ? ` ${f.arc.comment}` : ""}`]]
+  const arc = [
+    [
+      "arc",
+      f.arc.result,
+      f.arc.sealer ?? "",
+      `i=${f.arc.instance}${f.arc.comment && f.arc.result !== "pass" ? ` ${f.arc.comment}` : ""}`
+    ]
+  ]
   return [...spf, ...dkim, ...dmarc, ...arc]
 }
 
@@ -74,18 +106,24 @@ export const runScan = async (a: Parsed): Promise<number> => {
   const file = a.positionals.FILE!
   const config = loadConfig(opt.string(a, "config"))
   const clientIpArg = opt.string(a, "client-ip")
-  if (clientIpArg !== undefined && !IpAddress.parse(clientIpArg)) throw new UsageError(`--client-ip: ${JSON.stringify(clientIpArg)} is not an IP address`, "scan")
+  if (clientIpArg !== undefined && !IpAddress.parse(clientIpArg))
+    throw new UsageError(`--client-ip: ${JSON.stringify(clientIpArg)} is not an IP address`, "scan")
   const fromArg = opt.string(a, "from")
   if (fromArg !== undefined && fromArg !== "<>" && !ADDRESS.test(fromArg))
-    throw new UsageError(`--from: ${JSON.stringify(fromArg)} is not a mail address (use <> for the null sender)`, "scan")
+    throw new UsageError(
+      `--from: ${JSON.stringify(fromArg)} is not a mail address (use <> for the null sender)`,
+      "scan"
+    )
   const rcptArgs = opt.list(a, "rcpt")
-  for (const r of rcptArgs) if (!ADDRESS.test(r)) throw new UsageError(`--rcpt: ${JSON.stringify(r)} is not a mail address`, "scan")
+  for (const r of rcptArgs)
+    if (!ADDRESS.test(r)) throw new UsageError(`--rcpt: ${JSON.stringify(r)} is not a mail address`, "scan")
 
   const bytes = prepare(await readInput(file))
   if (bytes.length === 0) throw new InputError([`${file}: empty message`])
   const fromHeaders = envelopeFromHeaders(bytes)
   const rcptTo = rcptArgs.length > 0 ? rcptArgs : fromHeaders.rcptTo
-  if (rcptTo.length === 0) throw new InputError([`${file}: no recipient: the message has no To or Cc address; give --rcpt ADDR`])
+  if (rcptTo.length === 0)
+    throw new InputError([`${file}: no recipient: the message has no To or Cc address; give --rcpt ADDR`])
   // Without --client-ip the message is scanned as if it came from the host the top-most
   // Received header recorded (what the receiving server saw), else from the loopback.
   const probe = MessageModel.fromBytes(bytes, { envelope: Envelope.make({ clientAddress: "127.0.0.1" }) })
@@ -112,7 +150,10 @@ export const runScan = async (a: Parsed): Promise<number> => {
   const trace = outcomes.flatMap((o) => o.verdict.trace).filter((t, i, all) => all.indexOf(t) === i)
   const hops = factsOf(trace, "hops").flatMap((f) => f.value as ReadonlyArray<Record<string, unknown>>)
   const lists = factsOf(trace, "lists").flatMap((f) =>
-    (f.value as ReadonlyArray<Record<string, unknown>>).map((row): Record<string, unknown> & { stage: string } => ({ stage: f.stage, ...row }))
+    (f.value as ReadonlyArray<Record<string, unknown>>).map((row): Record<string, unknown> & { stage: string } => ({
+      stage: f.stage,
+      ...row
+    }))
   )
   const symbols = verdict.symbols
   const auth = factsOf(trace, "auth")[0]?.value as Auth.AuthFacts | undefined
@@ -120,14 +161,25 @@ export const runScan = async (a: Parsed): Promise<number> => {
   if (opt.flag(a, "json")) {
     printJson({
       file,
-      envelope: { clientAddress: envelope.clientAddress, helo: envelope.helo, mailFrom: envelope.mailFrom, rcptTo: envelope.rcptTo },
+      envelope: {
+        clientAddress: envelope.clientAddress,
+        helo: envelope.helo,
+        mailFrom: envelope.mailFrom,
+        rcptTo: envelope.rcptTo
+      },
       verdict: {
         class: verdict.class,
         score: verdict.score,
         ...(verdict.probability !== undefined ? { probability: verdict.probability } : {}),
         ...(verdict.decidedBy ? { decidedBy: verdict.decidedBy } : {})
       },
-      recipients: outcomes.map((o) => ({ recipient: o.recipient, class: o.verdict.class, score: o.verdict.score, action: o.action, rule: o.rule })),
+      recipients: outcomes.map((o) => ({
+        recipient: o.recipient,
+        class: o.verdict.class,
+        score: o.verdict.score,
+        action: o.action,
+        rule: o.rule
+      })),
       symbols,
       hops,
       lists,
@@ -143,7 +195,9 @@ export const runScan = async (a: Parsed): Promise<number> => {
       ...(classifier.note ? { classifier: classifier.note } : {})
     })
   } else {
-    print(`verdict    ${verdict.class.toUpperCase()}  score ${verdict.score.toFixed(2)}${verdict.probability !== undefined ? `  p(spam) ${verdict.probability.toFixed(3)}` : ""}`)
+    print(
+      `verdict    ${verdict.class.toUpperCase()}  score ${verdict.score.toFixed(2)}${verdict.probability !== undefined ? `  p(spam) ${verdict.probability.toFixed(3)}` : ""}`
+    )
     print(`envelope   client ${envelope.clientAddress}  HELO ${envelope.helo}  MAIL FROM <${envelope.mailFrom}>`)
     if (classifier.note) print(`classifier ${classifier.note}`)
     print("")

@@ -45,7 +45,12 @@ export const runTrain = async (a: Parsed): Promise<number> => {
   const { hamDir, spamDir } = dirs(a)
   const setup = classifierSetup(config)
   const outArg = opt.string(a, "out")
-  const out = outArg !== undefined ? resolve(outArg) : setup.configured ? setup.modelPath : join(config.dataDir, "classifier.model.gz")
+  const out =
+    outArg !== undefined
+      ? resolve(outArg)
+      : setup.configured
+        ? setup.modelPath
+        : join(config.dataDir, "classifier.model.gz")
   const started = now()
   let model: Classifier.Model
   try {
@@ -60,10 +65,19 @@ export const runTrain = async (a: Parsed): Promise<number> => {
   } catch (e) {
     throw new InputError([messageOf(e)], "mailmoat: training failed:")
   }
-  const summary = { out, ham: model.nham, spam: model.nspam, tokens: model.tokens.size, logistic: model.logistic !== undefined, seconds: (now() - started) / 1000 }
+  const summary = {
+    out,
+    ham: model.nham,
+    spam: model.nspam,
+    tokens: model.tokens.size,
+    logistic: model.logistic !== undefined,
+    seconds: (now() - started) / 1000
+  }
   if (opt.flag(a, "json")) printJson(summary)
   else {
-    print(`trained on ${summary.ham} ham and ${summary.spam} spam messages: ${summary.tokens} tokens kept (${summary.seconds.toFixed(1)} s)`)
+    print(
+      `trained on ${summary.ham} ham and ${summary.spam} spam messages: ${summary.tokens} tokens kept (${summary.seconds.toFixed(1)} s)`
+    )
     print(`model written to ${out}`)
     if (!setup.configured || setup.modelPath !== out) print(`use it with: classifier: { model: ${out} }`)
   }
@@ -100,9 +114,15 @@ export const runEval = async (a: Parsed): Promise<number> => {
   print(`messages             ${e.counts.ham} ham, ${e.counts.spam} spam`)
   print(`precision            ${pct(e.precision)}`)
   print(`spam recall          ${pct(e.recall)}  95% CI ${interval(e.intervals.recall)}`)
-  print(`false-positive rate  ${pct(e.falsePositiveRate)}  95% CI ${interval(e.intervals.falsePositiveRate)}  (${e.counts.falsePositives} ham called spam)`)
-  print(`unsure rate          ${pct(e.unsureRate)}  95% CI ${interval(e.intervals.unsureRate)}  (${e.counts.hamAsUnsure} ham, ${e.counts.spamAsUnsure} spam)`)
-  print(`throughput           ${t.classification.messagesPerSecond.toFixed(0)} messages/s classification alone (${t.classification.messagesPerCpuSecond.toFixed(0)} per CPU-second), ${t.messagesPerSecond.toFixed(0)} messages/s with parsing, one core`)
+  print(
+    `false-positive rate  ${pct(e.falsePositiveRate)}  95% CI ${interval(e.intervals.falsePositiveRate)}  (${e.counts.falsePositives} ham called spam)`
+  )
+  print(
+    `unsure rate          ${pct(e.unsureRate)}  95% CI ${interval(e.intervals.unsureRate)}  (${e.counts.hamAsUnsure} ham, ${e.counts.spamAsUnsure} spam)`
+  )
+  print(
+    `throughput           ${t.classification.messagesPerSecond.toFixed(0)} messages/s classification alone (${t.classification.messagesPerCpuSecond.toFixed(0)} per CPU-second), ${t.messagesPerSecond.toFixed(0)} messages/s with parsing, one core`
+  )
   if (explain) for (const line of explanationLines(e.errors ?? [])) print(line)
   return EXIT_OK
 }
@@ -112,11 +132,18 @@ const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(2)}`
 
 /** One block per error: what it is, the logistic contributions, the strongest tokens. */
 const explanationLines = (errors: ReadonlyArray<Classifier.EvaluationError>): Array<string> => {
-  const lines = ["", errors.length === 0 ? "no false positives or missed spam" : `${errors.length} errors (false positives, then spam not called spam):`]
+  const lines = [
+    "",
+    errors.length === 0
+      ? "no false positives or missed spam"
+      : `${errors.length} errors (false positives, then spam not called spam):`
+  ]
   const ordered = [...errors.filter((x) => x.label === "ham"), ...errors.filter((x) => x.label === "spam")]
   for (const x of ordered) {
     const ex = x.explanation
-    lines.push(`${x.label === "ham" ? "FALSE POSITIVE" : x.class === "ham" ? "MISSED SPAM   " : "UNSURE SPAM   "} ${basename(x.file)}  p=${ex.probability.toFixed(3)} (tokens alone ${ex.tokenProbability.toFixed(3)})`)
+    lines.push(
+      `${x.label === "ham" ? "FALSE POSITIVE" : x.class === "ham" ? "MISSED SPAM   " : "UNSURE SPAM   "} ${basename(x.file)}  p=${ex.probability.toFixed(3)} (tokens alone ${ex.tokenProbability.toFixed(3)})`
+    )
     lines.push(`  inputs: ${ex.contributions.map(([k, v]) => `${k} ${signed(v)}`).join(", ")}`)
     lines.push(`  tokens: ${ex.clues.map(([k, f]) => `${k}=${f.toFixed(2)}`).join(" ") || "(none known)"}`)
   }

@@ -15,10 +15,18 @@ export interface Result {
   readonly stderr: string
 }
 
-export const mailmoat = (args: ReadonlyArray<string>, options: { input?: string | Uint8Array; cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Result> => {
-  if (!existsSync(join(repoRoot, "apps/cli/dist/main.js"))) throw new Error("apps/cli is not built: run `npx turbo run build` first")
+export const mailmoat = (
+  args: ReadonlyArray<string>,
+  options: { input?: string | Uint8Array; cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}
+): Promise<Result> => {
+  if (!existsSync(join(repoRoot, "apps/cli/dist/main.js")))
+    throw new Error("apps/cli is not built: run `npx turbo run build` first")
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? tmp(), env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] })
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: options.cwd ?? tmp(),
+      env: { ...process.env, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"]
+    })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
@@ -89,13 +97,16 @@ export const hamMessage = (subject = "Minutes of Tuesday's project meeting") =>
   ].join("\n")
 
 /** Starts `mailmoat gateway --config FILE`; resolves with the child, its SMTP port and its output so far. */
-export const startGatewayProcess = async (config: string): Promise<{ child: ChildProcess; port: number; output: () => string }> => {
+export const startGatewayProcess = async (
+  config: string
+): Promise<{ child: ChildProcess; port: number; output: () => string }> => {
   const child = spawn(process.execPath, [bin, "gateway", "--config", config], { stdio: ["ignore", "pipe", "pipe"] })
   let out = ""
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()))
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()))
   const deadline = Date.now() + 30_000
-  while (!/SMTP +127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100))
+  while (!/SMTP +127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline && child.exitCode === null)
+    await new Promise((r) => setTimeout(r, 100))
   const port = Number(/SMTP +127\.0\.0\.1:(\d+)/.exec(out)?.[1])
   if (!(port > 0)) throw new Error(`the gateway did not start:\n${out}`)
   return { child, port, output: () => out }
@@ -113,7 +124,10 @@ export const corpus = () => {
     for (let i = 0; i < 30; i++) {
       const w = words[label]
       const body = Array.from({ length: 40 }, (_, k) => w[(i * 7 + k * 3) % w.length]).join(" ")
-      writeFileSync(join(dir, label, `${label}.${String(i).padStart(3, "0")}`), `From: ${label}${i}@example.net\nTo: user@example.org\nSubject: ${w[i % w.length]} ${w[(i + 3) % w.length]}\n\n${body}\n`)
+      writeFileSync(
+        join(dir, label, `${label}.${String(i).padStart(3, "0")}`),
+        `From: ${label}${i}@example.net\nTo: user@example.org\nSubject: ${w[i % w.length]} ${w[(i + 3) % w.length]}\n\n${body}\n`
+      )
     }
   }
   return { ham: join(dir, "ham"), spam: join(dir, "spam"), dir }

@@ -27,7 +27,9 @@ export interface AdminAppDeps {
 }
 
 const unauthorized = (res: http.ServerResponse, message: string) =>
-  send(res, 401, "application/json; charset=utf-8", `${JSON.stringify({ error: message })}\n`, { "www-authenticate": 'Bearer realm="mailmoat"' })
+  send(res, 401, "application/json; charset=utf-8", `${JSON.stringify({ error: message })}\n`, {
+    "www-authenticate": 'Bearer realm="mailmoat"'
+  })
 
 export const makeAdminApp =
   (deps: AdminAppDeps) =>
@@ -38,9 +40,12 @@ export const makeAdminApp =
     const authorized = token !== undefined && bearerMatches(req.headers.authorization, token)
     try {
       if (path === "/status" || path === "/metrics") {
-        if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n")
-        if (!fromLoopback(req) && !authorized) return unauthorized(res, "a bearer token is needed from outside this machine")
-        if (path === "/status") return send(res, 200, "application/json; charset=utf-8", `${JSON.stringify(deps.status(), null, 2)}\n`)
+        if (req.method !== "GET" && req.method !== "HEAD")
+          return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n")
+        if (!fromLoopback(req) && !authorized)
+          return unauthorized(res, "a bearer token is needed from outside this machine")
+        if (path === "/status")
+          return send(res, 200, "application/json; charset=utf-8", `${JSON.stringify(deps.status(), null, 2)}\n`)
         return send(res, 200, "text/plain; version=0.0.4; charset=utf-8", await deps.metrics())
       }
       if (path === "/api" || path.startsWith("/api/")) {
@@ -49,7 +54,12 @@ export const makeAdminApp =
         return await handleApi(deps.api, req, res, url)
       }
       if (deps.pages && (await deps.pages(req, res, url))) return
-      return send(res, 404, "text/plain; charset=utf-8", "not found: try /status, /metrics, /api/quarantine or /quarantine\n")
+      return send(
+        res,
+        404,
+        "text/plain; charset=utf-8",
+        "not found: try /status, /metrics, /api/quarantine or /quarantine\n"
+      )
     } catch (error) {
       if (!res.headersSent) return sendError(res, 500, `admin request failed: ${(error as Error).message}`)
       res.destroy()

@@ -36,7 +36,9 @@ export interface AdminSurfaceDeps {
   readonly logger: GatewayLog
 }
 
-export const makeQuarantineOperations = (deps: Pick<AdminSurfaceDeps, "settings" | "base" | "store" | "logger">): QuarantineService =>
+export const makeQuarantineOperations = (
+  deps: Pick<AdminSurfaceDeps, "settings" | "base" | "store" | "logger">
+): QuarantineService =>
   makeQuarantineService({
     store: deps.store,
     reinject: (entry) => reinject(deps.settings().delivery, deps.settings().smtp.hostname, entry),
@@ -44,7 +46,9 @@ export const makeQuarantineOperations = (deps: Pick<AdminSurfaceDeps, "settings"
     logger: deps.logger
   })
 
-export const startAdminSurface = async (deps: AdminSurfaceDeps): Promise<{ server: AdminServer; quarantine: QuarantineService }> => {
+export const startAdminSurface = async (
+  deps: AdminSurfaceDeps
+): Promise<{ server: AdminServer; quarantine: QuarantineService }> => {
   const tokens = new WeakMap<GatewaySettings, string | undefined>()
   const token = (): string | undefined => {
     const s = deps.settings()
@@ -59,7 +63,8 @@ export const startAdminSurface = async (deps: AdminSurfaceDeps): Promise<{ serve
     return makeUserLists({
       listsDir: join(s.dataDir, "lists"),
       directoryFile: directory === undefined ? undefined : resolve(deps.base, directory),
-      shared: deps.sharedLists === undefined ? undefined : { documents: deps.sharedLists, directory: DIRECTORY_DOCUMENT }
+      shared:
+        deps.sharedLists === undefined ? undefined : { documents: deps.sharedLists, directory: DIRECTORY_DOCUMENT }
     })
   }
   const handle = makeAdminApp({

@@ -27,7 +27,8 @@ export const resolveAdminToken = (admin: AdminTokenSettings, base: string): stri
     throw new Error(`admin.tokenFile: cannot read ${admin.tokenFile}: ${(error as Error).message}`)
   }
   const token = text.split(/\r?\n/, 1)[0]!.trim()
-  if (token.length < 16) throw new Error(`admin.tokenFile: ${admin.tokenFile}: expected a token of at least 16 characters on its first line`)
+  if (token.length < 16)
+    throw new Error(`admin.tokenFile: ${admin.tokenFile}: expected a token of at least 16 characters on its first line`)
   return token
 }
 

@@ -47,7 +47,12 @@ const routePattern = (parts: ReadonlyArray<string>): string =>
 
 const param = (url: URL, key: string) => url.searchParams.get(key) || undefined
 
-export const handleApi = async (deps: ApiDeps, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
+export const handleApi = async (
+  deps: ApiDeps,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL
+): Promise<void> => {
   const method = req.method ?? "GET"
   const parts = url.pathname.split("/").slice(2).map(decodeURIComponent)
   const route = `${method} ${routePattern(parts)}`
@@ -58,7 +63,14 @@ export const handleApi = async (deps: ApiDeps, req: http.IncomingMessage, res: h
         return sendJson(
           res,
           200,
-          await q.list({ recipient: param(url, "recipient"), q: param(url, "q"), since: param(url, "since"), until: param(url, "until"), limit: intParam(url, "limit"), cursor: param(url, "cursor") })
+          await q.list({
+            recipient: param(url, "recipient"),
+            q: param(url, "q"),
+            since: param(url, "since"),
+            until: param(url, "until"),
+            limit: intParam(url, "limit"),
+            cursor: param(url, "cursor")
+          })
         )
       case "GET quarantine/:":
         return sendJson(res, 200, await q.detail(parts[1]!))
@@ -84,10 +96,16 @@ export const handleApi = async (deps: ApiDeps, req: http.IncomingMessage, res: h
       case "POST lists/safe-senders": {
         const body = await readJson(req)
         const recipient = stringField(body, "recipient")
-        return sendJson(res, 201, { recipient: recipient.toLowerCase(), safeSenders: await deps.lists().addSafeSender(recipient, stringField(body, "sender")) })
+        return sendJson(res, 201, {
+          recipient: recipient.toLowerCase(),
+          safeSenders: await deps.lists().addSafeSender(recipient, stringField(body, "sender"))
+        })
       }
       case "DELETE lists/safe-senders/:/:":
-        return sendJson(res, 200, { recipient: parts[2]!.toLowerCase(), safeSenders: await deps.lists().removeSafeSender(parts[2]!, parts[3]!) })
+        return sendJson(res, 200, {
+          recipient: parts[2]!.toLowerCase(),
+          safeSenders: await deps.lists().removeSafeSender(parts[2]!, parts[3]!)
+        })
       case "POST reload": {
         const outcome = await deps.reload()
         return outcome.ok ? sendJson(res, 200, outcome) : sendJson(res, 422, outcome)

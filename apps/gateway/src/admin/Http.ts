@@ -16,16 +16,30 @@ const BASE_HEADERS = {
   "x-frame-options": "DENY"
 } as const
 
-export const send = (res: http.ServerResponse, code: number, type: string, body: string | Uint8Array, headers: Readonly<Record<string, string | ReadonlyArray<string>>> = {}): void => {
+export const send = (
+  res: http.ServerResponse,
+  code: number,
+  type: string,
+  body: string | Uint8Array,
+  headers: Readonly<Record<string, string | ReadonlyArray<string>>> = {}
+): void => {
   res.writeHead(code, { ...BASE_HEADERS, "content-type": type, ...headers })
   res.end(body)
 }
 
-export const sendJson = (res: http.ServerResponse, code: number, value: unknown, headers: Readonly<Record<string, string>> = {}): void =>
-  send(res, code, "application/json; charset=utf-8", `${JSON.stringify(value, null, 2)}\n`, headers)
+export const sendJson = (
+  res: http.ServerResponse,
+  code: number,
+  value: unknown,
+  headers: Readonly<Record<string, string>> = {}
+): void => send(res, code, "application/json; charset=utf-8", `${JSON.stringify(value, null, 2)}\n`, headers)
 
-export const sendError = (res: http.ServerResponse, code: number, message: string, extra: Readonly<Record<string, unknown>> = {}): void =>
-  sendJson(res, code, { error: message, ...extra })
+export const sendError = (
+  res: http.ServerResponse,
+  code: number,
+  message: string,
+  extra: Readonly<Record<string, unknown>> = {}
+): void => sendJson(res, code, { error: message, ...extra })
 
 /** A request body that is too large or not what the route reads. */
 export class BadRequest extends Error {
@@ -60,12 +74,14 @@ export const readJson = async (req: http.IncomingMessage): Promise<Record<string
   } catch {
     throw new BadRequest("the body is not valid JSON")
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new BadRequest("the body must be a JSON object")
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new BadRequest("the body must be a JSON object")
   return value as Record<string, unknown>
 }
 
 /** An `application/x-www-form-urlencoded` body; repeated keys keep every value. */
-export const readForm = async (req: http.IncomingMessage): Promise<URLSearchParams> => new URLSearchParams(await readBody(req))
+export const readForm = async (req: http.IncomingMessage): Promise<URLSearchParams> =>
+  new URLSearchParams(await readBody(req))
 
 export const cookies = (req: http.IncomingMessage): ReadonlyMap<string, string> => {
   const out = new Map<string, string>()

@@ -23,7 +23,12 @@ import { stateSettings, tokenStore } from "../StateStores.ts"
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e))
 
 /** Learns `bytes` (a whole message) as `label`; resolves with a short note of what happened. */
-export const learnMessage = async (config: GatewayConfig.Config, base: string, bytes: Uint8Array, label: "ham" | "spam"): Promise<string> => {
+export const learnMessage = async (
+  config: GatewayConfig.Config,
+  base: string,
+  bytes: Uint8Array,
+  label: "ham" | "spam"
+): Promise<string> => {
   const c = config.classifier
   if (!c.enabled) return "classifier disabled, nothing learned"
   const modelPath = c.model === undefined ? Classifier.shippedModelPath() : resolve(base, c.model)
@@ -43,7 +48,8 @@ export const learnMessage = async (config: GatewayConfig.Config, base: string, b
         await store.close()
       }
     }
-    if (c.model === undefined) return "nothing learned: the bundled model is read-only (set classifier.model to a model file, or use state.backend: redis)"
+    if (c.model === undefined)
+      return "nothing learned: the bundled model is read-only (set classifier.model to a model file, or use state.backend: redis)"
     const model = Classifier.loadModel(modelPath)
     await Classifier.learn(model, message, label)
     Classifier.writeAtomic(modelPath, Classifier.serialiseModel(model, { gzip: modelPath.endsWith(".gz") }))

@@ -21,7 +21,10 @@ export interface MessagePreview {
   readonly truncated: boolean
 }
 
-const readHead = async (stream: AsyncIterable<Uint8Array>, max: number): Promise<{ bytes: Uint8Array; truncated: boolean }> => {
+const readHead = async (
+  stream: AsyncIterable<Uint8Array>,
+  max: number
+): Promise<{ bytes: Uint8Array; truncated: boolean }> => {
   const parts: Array<Uint8Array> = []
   let n = 0
   for await (const chunk of stream) {

@@ -84,7 +84,8 @@ export const toItem = (m: QuarantineMeta): QuarantineItem => ({
 const lower = (s: string) => s.toLowerCase()
 const cursorOf = (i: QuarantineItem) => Buffer.from(`${i.receivedAt}|${i.id}`).toString("base64url")
 /** Newest first by receipt time, then id. */
-const order = (a: QuarantineItem, b: QuarantineItem) => (a.receivedAt === b.receivedAt ? (a.id < b.id ? 1 : -1) : a.receivedAt < b.receivedAt ? 1 : -1)
+const order = (a: QuarantineItem, b: QuarantineItem) =>
+  a.receivedAt === b.receivedAt ? (a.id < b.id ? 1 : -1) : a.receivedAt < b.receivedAt ? 1 : -1
 
 const matches = (i: QuarantineItem, f: ListFilter): boolean => {
   if (f.recipient && !i.recipients.some((r) => lower(r) === lower(f.recipient!))) return false
@@ -98,7 +99,8 @@ const matches = (i: QuarantineItem, f: ListFilter): boolean => {
 }
 
 const validDate = (s: string | undefined, name: string) => {
-  if (s !== undefined && s !== "" && Number.isNaN(Date.parse(s))) throw new OperationError(400, `${name}: expected a date (YYYY-MM-DD), got ${JSON.stringify(s)}`)
+  if (s !== undefined && s !== "" && Number.isNaN(Date.parse(s)))
+    throw new OperationError(400, `${name}: expected a date (YYYY-MM-DD), got ${JSON.stringify(s)}`)
 }
 
 export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
@@ -109,7 +111,8 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
 
   const entry = async (id: string, scope: string | undefined) => {
     const stored = await deps.store.get(id)
-    if (scope !== undefined && !stored.meta.recipients.some((r) => lower(r) === lower(scope))) throw new Quarantine.QuarantineError("NotFound", `no quarantined message with id ${id}`, id)
+    if (scope !== undefined && !stored.meta.recipients.some((r) => lower(r) === lower(scope)))
+      throw new Quarantine.QuarantineError("NotFound", `no quarantined message with id ${id}`, id)
     return stored
   }
 
@@ -135,7 +138,13 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
       const learned = learnAs ? await deps.learn(await collect(stored.stream()), learnAs) : undefined
       await claim.complete()
       deps.logger.info("quarantine_released", { id, to: result.accepted.join(","), by: scope })
-      return { id, released: true, destination: result.destination, recipients: result.accepted, ...(learned ? { learned } : {}) }
+      return {
+        id,
+        released: true,
+        destination: result.destination,
+        recipients: result.accepted,
+        ...(learned ? { learned } : {})
+      }
     } catch (e) {
       await claim.abandon()
       throw e
@@ -143,7 +152,10 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
   }
 
   return {
-    list: async (f: ListFilter, scope?: string): Promise<{ items: ReadonlyArray<QuarantineItem>; next: string | null; total: number }> => {
+    list: async (
+      f: ListFilter,
+      scope?: string
+    ): Promise<{ items: ReadonlyArray<QuarantineItem>; next: string | null; total: number }> => {
       validDate(f.since, "since")
       validDate(f.until, "until")
       const limit = Math.min(Math.max(f.limit ?? 50, 1), 500)
@@ -152,7 +164,8 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
       let start = 0
       if (f.cursor) {
         const [at, id] = Buffer.from(f.cursor, "base64url").toString("utf8").split("|")
-        if (at === undefined || id === undefined) throw new OperationError(400, "cursor: not a cursor from a previous page")
+        if (at === undefined || id === undefined)
+          throw new OperationError(400, "cursor: not a cursor from a previous page")
         start = found.findIndex((i) => order(i, { receivedAt: at, id } as QuarantineItem) > 0)
         if (start < 0) start = found.length
       }

@@ -47,15 +47,28 @@ export const deliverMessage = async (
   return {
     destination: `${d.protocol} ${d.host}:${d.port}`,
     accepted: results.filter((r) => r.accepted).map((r) => r.recipient),
-    refused: results.filter((r) => !r.accepted).map((r) => ({ recipient: r.recipient, reply: `${r.reply.code} ${r.reply.enhanced ?? ""} ${r.reply.text}`.replace(/\s+/g, " ").trim() }))
+    refused: results
+      .filter((r) => !r.accepted)
+      .map((r) => ({
+        recipient: r.recipient,
+        reply: `${r.reply.code} ${r.reply.enhanced ?? ""} ${r.reply.text}`.replace(/\s+/g, " ").trim()
+      }))
   }
 }
 
 /** Re-injects a quarantined message with its original envelope (the recipients it was quarantined for). */
-export const reinject = (delivery: DeliverySettings, heloName: string, entry: QuarantineStoredMessage): Promise<ReinjectResult> =>
+export const reinject = (
+  delivery: DeliverySettings,
+  heloName: string,
+  entry: QuarantineStoredMessage
+): Promise<ReinjectResult> =>
   deliverMessage(
     delivery,
     heloName,
-    { mailFrom: entry.meta.envelope.mailFrom, rcptTo: entry.meta.recipients.length > 0 ? entry.meta.recipients : entry.meta.envelope.rcptTo, size: entry.meta.size },
+    {
+      mailFrom: entry.meta.envelope.mailFrom,
+      rcptTo: entry.meta.recipients.length > 0 ? entry.meta.recipients : entry.meta.envelope.rcptTo,
+      size: entry.meta.size
+    },
     entry.stream
   )

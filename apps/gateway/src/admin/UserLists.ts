@@ -75,8 +75,14 @@ export const makeUserLists = (options: UserListsOptions) => {
 
   const directoryText = (): DirectoryText => {
     const shared = options.shared
-    if (shared !== undefined) return { where: `${shared.documents.describe} ${shared.directory}`, read: () => shared.documents.read(shared.directory), write: (text) => shared.documents.write(shared.directory, text) }
-    if (options.directoryFile === undefined) throw new OperationError(409, "safe senders live in the recipient directory: set antispam.bypass.directory first")
+    if (shared !== undefined)
+      return {
+        where: `${shared.documents.describe} ${shared.directory}`,
+        read: () => shared.documents.read(shared.directory),
+        write: (text) => shared.documents.write(shared.directory, text)
+      }
+    if (options.directoryFile === undefined)
+      throw new OperationError(409, "safe senders live in the recipient directory: set antispam.bypass.directory first")
     return fileText(options.directoryFile)
   }
   const readDirectory = () => {
@@ -93,15 +99,22 @@ export const makeUserLists = (options: UserListsOptions) => {
     if (!isMap(recipients)) return out
     for (const pair of recipients.items) {
       const seq = doc.getIn(["recipients", String((pair.key as { value?: unknown }).value ?? pair.key), "safeSenders"])
-      out[lower(String((pair.key as { value?: unknown }).value ?? pair.key))] = isSeq(seq) ? seq.items.map((i) => String((i as { value?: unknown }).value ?? i)) : []
+      out[lower(String((pair.key as { value?: unknown }).value ?? pair.key))] = isSeq(seq)
+        ? seq.items.map((i) => String((i as { value?: unknown }).value ?? i))
+        : []
     }
     return out
   }
-  const editSafeSenders = async (recipient: string, edit: (current: Array<string>) => Array<string>): Promise<ReadonlyArray<string>> => {
+  const editSafeSenders = async (
+    recipient: string,
+    edit: (current: Array<string>) => Array<string>
+  ): Promise<ReadonlyArray<string>> => {
     const { file, doc } = readDirectory()
     const recipients = doc.get("recipients")
     const key = isMap(recipients)
-      ? (recipients.items.map((p) => String((p.key as { value?: unknown }).value ?? p.key)).find((k) => lower(k) === recipient) ?? recipient)
+      ? (recipients.items
+          .map((p) => String((p.key as { value?: unknown }).value ?? p.key))
+          .find((k) => lower(k) === recipient) ?? recipient)
       : recipient
     const seq = doc.getIn(["recipients", key, "safeSenders"])
     const current = isSeq(seq) ? seq.items.map((i) => lower(String((i as { value?: unknown }).value ?? i))) : []
@@ -132,7 +145,8 @@ export const makeUserLists = (options: UserListsOptions) => {
       } catch {
         // Not a valid entry: it cannot be on the list either (404 below).
       }
-      if (!current.includes(normal)) throw new OperationError(404, `${JSON.stringify(entry)} is not on the end-user blocklist`)
+      if (!current.includes(normal))
+        throw new OperationError(404, `${JSON.stringify(entry)} is not on the end-user blocklist`)
       await writeBlocklist(current.filter((e) => e !== normal))
       return blocklist()
     },
@@ -140,14 +154,17 @@ export const makeUserLists = (options: UserListsOptions) => {
     addSafeSender: async (recipient: string, sender: string): Promise<ReadonlyArray<string>> => {
       const r = lower(recipient)
       const s = lower(sender).replace(/^@/, "")
-      if (!isAddress(r)) throw new OperationError(422, `recipient: expected a mail address, got ${JSON.stringify(recipient)}`)
-      if (!isSafeSenderEntry(s)) throw new OperationError(422, `sender: expected a mail address or a domain, got ${JSON.stringify(sender)}`)
+      if (!isAddress(r))
+        throw new OperationError(422, `recipient: expected a mail address, got ${JSON.stringify(recipient)}`)
+      if (!isSafeSenderEntry(s))
+        throw new OperationError(422, `sender: expected a mail address or a domain, got ${JSON.stringify(sender)}`)
       return editSafeSenders(r, (current) => (current.includes(s) ? current : [...current, s]))
     },
     removeSafeSender: async (recipient: string, sender: string): Promise<ReadonlyArray<string>> => {
       const r = lower(recipient)
       const s = lower(sender).replace(/^@/, "")
-      if (!(safeSenders()[r] ?? []).includes(s)) throw new OperationError(404, `${JSON.stringify(sender)} is not a safe sender of ${r}`)
+      if (!(safeSenders()[r] ?? []).includes(s))
+        throw new OperationError(404, `${JSON.stringify(sender)} is not a safe sender of ${r}`)
       return editSafeSenders(r, (current) => current.filter((x) => x !== s))
     }
   }

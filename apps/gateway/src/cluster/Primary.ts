@@ -72,7 +72,9 @@ export const runPrimary = async (options: PrimaryOptions): Promise<number> => {
       restarts.push(now)
       while (restarts.length > 0 && restarts[0]! < now - RESTART_WINDOW_MS) restarts.shift()
       if (restarts.length > RESTART_LIMIT) {
-        error(`mailmoat: worker ${index} (pid ${worker.process.pid}) exited (${how}); more than ${RESTART_LIMIT} restarts within a minute, stopping the gateway`)
+        error(
+          `mailmoat: worker ${index} (pid ${worker.process.pid}) exited (${how}); more than ${RESTART_LIMIT} restarts within a minute, stopping the gateway`
+        )
         exitCode = 1
         return stop("SIGTERM")
       }

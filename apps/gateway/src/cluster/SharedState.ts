@@ -43,7 +43,8 @@ interface Learned {
   readonly mailmoat: "learned"
 }
 
-const isMessage = (m: unknown, tag: string): boolean => typeof m === "object" && m !== null && (m as { mailmoat?: unknown }).mailmoat === tag
+const isMessage = (m: unknown, tag: string): boolean =>
+  typeof m === "object" && m !== null && (m as { mailmoat?: unknown }).mailmoat === tag
 
 // ---- worker side -------------------------------------------------------------------------------
 
@@ -59,8 +60,13 @@ const processPort: WorkerPort = {
 }
 
 /** Both stores over `port`: what a worker uses instead of its own memory. */
-export const connectStores = (port: WorkerPort): { readonly tempReject: TempRejectStoreShape; readonly tokens: TokenStoreShape } => {
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>()
+export const connectStores = (
+  port: WorkerPort
+): { readonly tempReject: TempRejectStoreShape; readonly tokens: TokenStoreShape } => {
+  const pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
+  >()
   let next = 0
   let learned = false
   const call = (store: StoreName, op: string, args: ReadonlyArray<unknown>) =>
@@ -100,7 +106,11 @@ export const connectStores = (port: WorkerPort): { readonly tempReject: TempReje
       describe,
       lookup: async (tokens) => {
         if (!learned) return { nham: 0, nspam: 0, counts: new Map() }
-        const v = (await call("tokens", "lookup", [tokens])) as { nham: number; nspam: number; counts: Array<[string, [number, number]]> }
+        const v = (await call("tokens", "lookup", [tokens])) as {
+          nham: number
+          nspam: number
+          counts: Array<[string, [number, number]]>
+        }
         return { nham: v.nham, nspam: v.nspam, counts: new Map(v.counts) }
       },
       add: async (tokens, label, delta) => void (await call("tokens", "add", [tokens, label, delta])),
@@ -191,7 +201,11 @@ export const makeStateHost = () => {
             if (worker.isConnected()) worker.send(answer)
           },
           (error: unknown) => {
-            const answer: Answer = { mailmoat: "state-answer", id: call.id, error: error instanceof Error ? error.message : String(error) }
+            const answer: Answer = {
+              mailmoat: "state-answer",
+              id: call.id,
+              error: error instanceof Error ? error.message : String(error)
+            }
             if (worker.isConnected()) worker.send(answer)
           }
         )

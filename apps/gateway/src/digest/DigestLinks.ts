@@ -40,10 +40,13 @@ export const digestKey = (dataDir: string): Buffer => {
   }
 }
 
-const mac = (key: Buffer, payload: string) => createHmac("sha256", key).update(`mailmoat-digest-link:${payload}`).digest()
+const mac = (key: Buffer, payload: string) =>
+  createHmac("sha256", key).update(`mailmoat-digest-link:${payload}`).digest()
 
 export const signLink = (key: Buffer, claims: LinkClaims): string => {
-  const payload = Buffer.from(JSON.stringify({ r: claims.recipient.toLowerCase(), e: claims.expires })).toString("base64url")
+  const payload = Buffer.from(JSON.stringify({ r: claims.recipient.toLowerCase(), e: claims.expires })).toString(
+    "base64url"
+  )
   return `${payload}.${mac(key, payload).toString("base64url")}`
 }
 
@@ -66,4 +69,5 @@ export const verifyLink = (key: Buffer, token: string, nowSeconds: number): Link
 }
 
 /** A CSRF token for the forms of one digest link's page (stateless: derived from the link). */
-export const linkCsrf = (key: Buffer, token: string): string => createHmac("sha256", key).update(`mailmoat-digest-csrf:${token}`).digest("base64url")
+export const linkCsrf = (key: Buffer, token: string): string =>
+  createHmac("sha256", key).update(`mailmoat-digest-csrf:${token}`).digest("base64url")

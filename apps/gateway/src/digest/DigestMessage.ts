@@ -34,7 +34,10 @@ const quotedPrintable = (text: string): string =>
       let out = ""
       let width = 0
       for (const byte of Buffer.from(line, "utf8")) {
-        const c = byte === 0x3d || byte > 0x7e || (byte < 0x20 && byte !== 0x09) ? `=${byte.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(byte)
+        const c =
+          byte === 0x3d || byte > 0x7e || (byte < 0x20 && byte !== 0x09)
+            ? `=${byte.toString(16).toUpperCase().padStart(2, "0")}`
+            : String.fromCharCode(byte)
         if (width + c.length > 75) {
           out += "=\r\n"
           width = 0

@@ -39,7 +39,10 @@ const stateFile = (dataDir: string) => join(dataDir, "digest-state.json")
 const readState = (dataDir: string): DigestState => {
   try {
     const v = JSON.parse(readFileSync(stateFile(dataDir), "utf8")) as Partial<DigestState>
-    return { sentUpTo: typeof v.sentUpTo === "object" && v.sentUpTo !== null ? { ...v.sentUpTo } : {}, lastRun: typeof v.lastRun === "string" ? v.lastRun : undefined }
+    return {
+      sentUpTo: typeof v.sentUpTo === "object" && v.sentUpTo !== null ? { ...v.sentUpTo } : {},
+      lastRun: typeof v.lastRun === "string" ? v.lastRun : undefined
+    }
   } catch {
     return { sentUpTo: {} }
   }
@@ -53,9 +56,14 @@ const writeState = (dataDir: string, state: DigestState) => {
 
 const isAddress = (s: string) => /^[^\s@<>"]+@[^\s@<>"]+$/.test(s)
 
-export const runDigest = async (settings: GatewaySettings, store: QuarantineStoreShape, now: number): Promise<ReadonlyArray<DigestResult>> => {
+export const runDigest = async (
+  settings: GatewaySettings,
+  store: QuarantineStoreShape,
+  now: number
+): Promise<ReadonlyArray<DigestResult>> => {
   const d = settings.config.quarantine.digest
-  if (d.from === undefined || d.baseUrl === undefined) throw new Error("quarantine.digest: set from and baseUrl to send digests")
+  if (d.from === undefined || d.baseUrl === undefined)
+    throw new Error("quarantine.digest: set from and baseUrl to send digests")
   const runAt = new Date(now).toISOString()
   const firstSince = new Date(now - 24 * 3600_000).toISOString()
   const state = readState(settings.dataDir)
@@ -83,9 +91,14 @@ export const runDigest = async (settings: GatewaySettings, store: QuarantineStor
       now
     })
     try {
-      const r = await deliverMessage(settings.delivery, settings.smtp.hostname, { mailFrom: d.from, rcptTo: [recipient], size: bytes.length }, async function* () {
-        yield bytes
-      })
+      const r = await deliverMessage(
+        settings.delivery,
+        settings.smtp.hostname,
+        { mailFrom: d.from, rcptTo: [recipient], size: bytes.length },
+        async function* () {
+          yield bytes
+        }
+      )
       if (r.refused.length > 0) throw new Error(r.refused.map((x) => x.reply).join("; "))
       state.sentUpTo[recipient] = runAt
       writeState(settings.dataDir, state)

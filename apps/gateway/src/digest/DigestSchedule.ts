@@ -16,14 +16,20 @@ import type { GatewaySettings } from "../Settings.ts"
 import { lastDigestRun, runDigest } from "./DigestRun.ts"
 
 /** One look at the clock: sends the day's digest when it is due. `now` is the gateway's `Clock`. */
-export const digestTick = (settings: () => GatewaySettings, store: QuarantineStoreShape, logger: GatewayLog, now: () => number): (() => Promise<void>) => {
+export const digestTick = (
+  settings: () => GatewaySettings,
+  store: QuarantineStoreShape,
+  logger: GatewayLog,
+  now: () => number
+): (() => Promise<void>) => {
   let running = false
   const tick = async () => {
     const s = settings()
     const d = s.config.quarantine.digest
     const t = new Date(now())
     const day = t.toISOString().slice(0, 10)
-    if (!d.enabled || running || t.toISOString().slice(11, 16) < d.at || lastDigestRun(s.dataDir)?.slice(0, 10) === day) return
+    if (!d.enabled || running || t.toISOString().slice(11, 16) < d.at || lastDigestRun(s.dataDir)?.slice(0, 10) === day)
+      return
     running = true
     try {
       const results = await runDigest(s, store, t.getTime())

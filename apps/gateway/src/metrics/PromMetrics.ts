@@ -41,12 +41,35 @@ export const makePromMetrics = () => {
   collectDefaultMetrics({ register: registry })
   const counter = <L extends string>(name: string, help: string, labelNames: ReadonlyArray<L> = []) =>
     new Counter<L>({ name, help, labelNames: [...labelNames], registers: [registry] })
-  const verdicts = counter("mailmoat_verdicts_total", "Recipient outcomes of scanned messages by verdict class and action", ["class", "action"])
-  const stageFailures = counter("mailmoat_stage_failures_total", "Stages (plugins included) that timed out or failed", ["stage", "outcome"])
-  const delivery = counter("mailmoat_delivery_outcomes_total", "Hand-off results per recipient by reply class (2xx, 4xx, 5xx)", ["class"])
+  const verdicts = counter(
+    "mailmoat_verdicts_total",
+    "Recipient outcomes of scanned messages by verdict class and action",
+    ["class", "action"]
+  )
+  const stageFailures = counter("mailmoat_stage_failures_total", "Stages (plugins included) that timed out or failed", [
+    "stage",
+    "outcome"
+  ])
+  const delivery = counter(
+    "mailmoat_delivery_outcomes_total",
+    "Hand-off results per recipient by reply class (2xx, 4xx, 5xx)",
+    ["class"]
+  )
   const refused = counter("mailmoat_connections_refused_total", "SMTP connections refused, by reason", ["reason"])
-  const stageSeconds = new Histogram({ name: "mailmoat_stage_duration_seconds", help: "Time each stage took per message", labelNames: ["stage"], buckets: BUCKETS, registers: [registry] })
-  const listSeconds = new Histogram({ name: "mailmoat_list_lookup_duration_seconds", help: "Uncached DNS list lookups by list", labelNames: ["list"], buckets: BUCKETS, registers: [registry] })
+  const stageSeconds = new Histogram({
+    name: "mailmoat_stage_duration_seconds",
+    help: "Time each stage took per message",
+    labelNames: ["stage"],
+    buckets: BUCKETS,
+    registers: [registry]
+  })
+  const listSeconds = new Histogram({
+    name: "mailmoat_list_lookup_duration_seconds",
+    help: "Uncached DNS list lookups by list",
+    labelNames: ["list"],
+    buckets: BUCKETS,
+    registers: [registry]
+  })
   new Gauge({
     name: "mailmoat_list_up",
     help: "List health: 1 answering, 0 suspended or failing",
@@ -77,14 +100,19 @@ export const makePromMetrics = () => {
       for (const t of verdict.trace) {
         if (t.outcome === "skipped") continue
         stageSeconds.observe({ stage: t.stage }, t.millis / 1000)
-        if (t.outcome !== "ok") stageFailures.inc({ stage: t.stage, outcome: t.outcome === "timeout" ? "timeout" : "failed" })
+        if (t.outcome !== "ok")
+          stageFailures.inc({ stage: t.stage, outcome: t.outcome === "timeout" ? "timeout" : "failed" })
         const facts = t.facts as { lists?: unknown; providers?: unknown } | undefined
         // Built-in lists: rows naming their list; plugin providers: rows per provider name.
-        const rows: Array<readonly [unknown, ListRow]> = Array.isArray(facts?.lists) ? (facts.lists as ReadonlyArray<ListRow>).map((r) => [r.list, r] as const) : []
+        const rows: Array<readonly [unknown, ListRow]> = Array.isArray(facts?.lists)
+          ? (facts.lists as ReadonlyArray<ListRow>).map((r) => [r.list, r] as const)
+          : []
         if (typeof facts?.providers === "object" && facts.providers !== null)
-          for (const [name, list] of Object.entries(facts.providers)) if (Array.isArray(list)) for (const r of list as ReadonlyArray<ListRow>) rows.push([name, r])
+          for (const [name, list] of Object.entries(facts.providers))
+            if (Array.isArray(list)) for (const r of list as ReadonlyArray<ListRow>) rows.push([name, r])
         for (const [list, row] of rows) {
-          if (typeof list === "string" && typeof row.millis === "number" && row.cached !== true) listSeconds.observe({ list }, row.millis / 1000)
+          if (typeof list === "string" && typeof row.millis === "number" && row.cached !== true)
+            listSeconds.observe({ list }, row.millis / 1000)
         }
       }
     },

@@ -7,7 +7,13 @@
  * @since 0.1.0
  */
 
-const ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }
+const ESCAPES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+}
 
 /** Text safe inside element content and quoted attribute values. */
 export const esc = (value: unknown): string => String(value ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c]!)
@@ -43,7 +49,8 @@ export const PAGE_CSP =
  * For a message's own HTML, shown in `<iframe sandbox>`: nothing runs, nothing is fetched
  * (inline styles and data: images only), and the document is sandboxed even if opened directly.
  */
-export const MESSAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'; sandbox"
+export const MESSAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'; sandbox"
 
 export const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f5f6f8; }
@@ -76,5 +83,6 @@ dd { margin: 0; word-break: break-word; }
 
 export const layout = (title: string, body: Html, header: Html = raw("")): string =>
   `<!doctype html>\n${
-    html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><link rel="stylesheet" href="/quarantine/style.css"></head><body><header><h1>${title}</h1>${header}</header><main>${body}</main></body></html>`.html
+    html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><link rel="stylesheet" href="/quarantine/style.css"></head><body><header><h1>${title}</h1>${header}</header><main>${body}</main></body></html>`
+      .html
   }`

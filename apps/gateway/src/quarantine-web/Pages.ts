@@ -23,7 +23,12 @@ export interface ListView {
   readonly items: ReadonlyArray<QuarantineItem>
   readonly total: number
   readonly next: string | null
-  readonly filter: { readonly q?: string | undefined; readonly recipient?: string | undefined; readonly since?: string | undefined; readonly until?: string | undefined }
+  readonly filter: {
+    readonly q?: string | undefined
+    readonly recipient?: string | undefined
+    readonly since?: string | undefined
+    readonly until?: string | undefined
+  }
   readonly notice?: string | undefined
   readonly error?: string | undefined
 }
@@ -64,7 +69,9 @@ export const listPage = (ctx: PageContext, v: ListView): string => {
     (i) =>
       html`<tr><td><input type="checkbox" name="id" value="${i.id}" aria-label="select ${i.subject}"></td><td>${when(i.receivedAt)}</td><td>${i.sender || "<>"}</td><td>${i.recipients.join(", ")}</td><td><a href="${ctx.base}/m/${encodeURIComponent(i.id)}">${i.subject || "(no subject)"}</a></td><td class="score">${i.score === null ? "-" : i.score.toFixed(1)}</td><td>${i.size}</td></tr>`
   )
-  const nextQuery = new URLSearchParams(Object.entries({ ...f, cursor: v.next ?? "" }).filter(([, x]) => x) as Array<[string, string]>)
+  const nextQuery = new URLSearchParams(
+    Object.entries({ ...f, cursor: v.next ?? "" }).filter(([, x]) => x) as Array<[string, string]>
+  )
   return layout(
     title(ctx),
     html`${messages(v)}

@@ -31,16 +31,29 @@ export interface QuarantinePagesOptions {
   readonly now?: (() => number) | undefined
 }
 
-const htmlPage = (res: http.ServerResponse, code: number, body: string, headers: Readonly<Record<string, string>> = {}) =>
-  send(res, code, "text/html; charset=utf-8", body, { "content-security-policy": PAGE_CSP, ...headers })
+const htmlPage = (
+  res: http.ServerResponse,
+  code: number,
+  body: string,
+  headers: Readonly<Record<string, string>> = {}
+) => send(res, code, "text/html; charset=utf-8", body, { "content-security-policy": PAGE_CSP, ...headers })
 
 const redirect = (res: http.ServerResponse, location: string, headers: Readonly<Record<string, string>> = {}) =>
   send(res, 303, "text/plain; charset=utf-8", "", { location, ...headers })
 
-const DONE: Readonly<Record<string, string>> = { release: "released", delete: "deleted", "not-spam": "released as not spam" }
+const DONE: Readonly<Record<string, string>> = {
+  release: "released",
+  delete: "deleted",
+  "not-spam": "released as not spam"
+}
 
 /** Runs one action on every id; the summary names what happened without echoing request text. */
-const runActions = async (service: QuarantineService, action: string, ids: ReadonlyArray<string>, scope: string | undefined) => {
+const runActions = async (
+  service: QuarantineService,
+  action: string,
+  ids: ReadonlyArray<string>,
+  scope: string | undefined
+) => {
   let ok = 0
   const failures: Array<number> = []
   for (const id of ids) {
@@ -82,16 +95,31 @@ export const makeQuarantinePages = (service: QuarantineService, options: Quarant
   }
 
   /** The pages under one base, for an admin (scope undefined) or one recipient. */
-  const serve = async (ctx: PageContext, rest: string, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
+  const serve = async (
+    ctx: PageContext,
+    rest: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL
+  ): Promise<void> => {
     const method = req.method ?? "GET"
     if (method === "GET" && rest === "") {
       const p = url.searchParams
-      const filter = { q: p.get("q") || undefined, recipient: p.get("recipient") || undefined, since: p.get("since") || undefined, until: p.get("until") || undefined }
+      const filter = {
+        q: p.get("q") || undefined,
+        recipient: p.get("recipient") || undefined,
+        since: p.get("since") || undefined,
+        until: p.get("until") || undefined
+      }
       try {
         const page = await service.list({ ...filter, cursor: p.get("cursor") || undefined, limit: 50 }, ctx.scope)
         return htmlPage(res, 200, listPage(ctx, { ...page, filter, notice: p.get("notice") || undefined }))
       } catch (e) {
-        return htmlPage(res, statusOf(e) === 503 ? 503 : 400, listPage(ctx, { items: [], total: 0, next: null, filter, error: (e as Error).message }))
+        return htmlPage(
+          res,
+          statusOf(e) === 503 ? 503 : 400,
+          listPage(ctx, { items: [], total: 0, next: null, filter, error: (e as Error).message })
+        )
       }
     }
     const m = /^\/m\/([^/]+)(\/html)?$/.exec(rest)
@@ -100,21 +128,38 @@ export const makeQuarantinePages = (service: QuarantineService, options: Quarant
         const detail = await service.detail(decodeURIComponent(m[1]!), ctx.scope)
         if (m[2] === undefined) return htmlPage(res, 200, messagePage(ctx, detail))
         // The message's own HTML: never with our page's rights, only inside the sandboxed frame.
-        return send(res, 200, "text/html; charset=utf-8", detail.preview.html ?? "", { "content-security-policy": MESSAGE_CSP, "x-frame-options": "SAMEORIGIN" })
+        return send(res, 200, "text/html; charset=utf-8", detail.preview.html ?? "", {
+          "content-security-policy": MESSAGE_CSP,
+          "x-frame-options": "SAMEORIGIN"
+        })
       } catch (e) {
         const code = statusOf(e)
-        return htmlPage(res, code, listPage(ctx, { items: [], total: 0, next: null, filter: {}, error: code === 404 ? "That message is no longer in the quarantine." : (e as Error).message }))
+        return htmlPage(
+          res,
+          code,
+          listPage(ctx, {
+            items: [],
+            total: 0,
+            next: null,
+            filter: {},
+            error: code === 404 ? "That message is no longer in the quarantine." : (e as Error).message
+          })
+        )
       }
     }
     if (method === "POST" && rest === "/action") {
       const form = await readForm(req)
-      if (!sameOrigin(req) || !csrfMatches(form.get("csrf"), ctx.csrf)) return htmlPage(res, 403, loginPage("The form expired or came from elsewhere; nothing was done."))
+      if (!sameOrigin(req) || !csrfMatches(form.get("csrf"), ctx.csrf))
+        return htmlPage(res, 403, loginPage("The form expired or came from elsewhere; nothing was done."))
       const action = form.get("action") ?? ""
       const allowed = ctx.scope === undefined ? ["release", "delete", "not-spam"] : ["release", "delete"]
       if (!allowed.includes(action)) return htmlPage(res, 400, loginPage("Unknown action; nothing was done."))
       const ids = form.getAll("id").slice(0, 500)
       const { ok, failures } = await runActions(service, action, ids, ctx.scope)
-      return redirect(res, `${ctx.base}?${new URLSearchParams({ notice: ids.length === 0 ? "Select messages first." : summary(action, ok, failures) })}`)
+      return redirect(
+        res,
+        `${ctx.base}?${new URLSearchParams({ notice: ids.length === 0 ? "Select messages first." : summary(action, ok, failures) })}`
+      )
     }
     return htmlPage(res, 404, loginPage("Not found."))
   }
@@ -128,7 +173,11 @@ export const makeQuarantinePages = (service: QuarantineService, options: Quarant
     if (path === "/quarantine" || path.startsWith("/quarantine/")) {
       const token = options.token()
       if (token === undefined) {
-        htmlPage(res, 404, loginPage("The quarantine page is off: set admin.token or admin.tokenFile in the gateway configuration."))
+        htmlPage(
+          res,
+          404,
+          loginPage("The quarantine page is off: set admin.token or admin.tokenFile in the gateway configuration.")
+        )
         return true
       }
       const rest = path.slice("/quarantine".length)
@@ -145,7 +194,8 @@ export const makeQuarantinePages = (service: QuarantineService, options: Quarant
         return true
       }
       // A bearer token works too (scripts that fetch the page).
-      const session = sessions.check(sid, token) ?? (bearerMatches(req.headers.authorization, token) ? { csrf: "" } : undefined)
+      const session =
+        sessions.check(sid, token) ?? (bearerMatches(req.headers.authorization, token) ? { csrf: "" } : undefined)
       if (req.method === "POST" && rest === "/logout") {
         const form = await readForm(req)
         if (session !== undefined && csrfMatches(form.get("csrf"), session.csrf)) sessions.close(sid)

@@ -36,7 +36,11 @@ export const makeSessions = (now: () => number = Date.now) => {
     open: (token: string): string => {
       prune()
       const id = randomBytes(32).toString("base64url")
-      sessions.set(id, { csrf: randomBytes(24).toString("base64url"), tokenDigest: digest(token), expires: now() + TTL_MS })
+      sessions.set(id, {
+        csrf: randomBytes(24).toString("base64url"),
+        tokenDigest: digest(token),
+        expires: now() + TTL_MS
+      })
       return id
     },
     /** The session's CSRF token, when the id names a live session of the current token. */
@@ -60,4 +64,5 @@ export const sessionCookie = (id: string, secure: boolean): string =>
 export const clearedCookie = (): string => `${COOKIE}=; Path=/quarantine; HttpOnly; SameSite=Strict; Max-Age=0`
 
 /** Constant-time check of a posted CSRF token. */
-export const csrfMatches = (posted: string | null, expected: string): boolean => posted !== null && sameSecret(posted, expected)
+export const csrfMatches = (posted: string | null, expected: string): boolean =>
+  posted !== null && sameSecret(posted, expected)

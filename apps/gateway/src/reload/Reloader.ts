@@ -75,9 +75,13 @@ export const makeReloader = <W>(options: ReloaderOptions<W>) => {
       return { ok: false, problems }
     }
     const before = options.current()
-    const restartNeeded = FIXED.filter(([, pick]) => JSON.stringify(pick(before)) !== JSON.stringify(pick(settings))).map(([name]) => name)
+    const restartNeeded = FIXED.filter(
+      ([, pick]) => JSON.stringify(pick(before)) !== JSON.stringify(pick(settings))
+    ).map(([name]) => name)
     options.install(wiring, settings)
-    options.logger.info("reload_applied", { text: `reload: configuration applied to new sessions${restartNeeded.length > 0 ? `; needs a restart to change: ${restartNeeded.join(", ")}` : ""}` })
+    options.logger.info("reload_applied", {
+      text: `reload: configuration applied to new sessions${restartNeeded.length > 0 ? `; needs a restart to change: ${restartNeeded.join(", ")}` : ""}`
+    })
     return { ok: true, restartNeeded }
   }
 

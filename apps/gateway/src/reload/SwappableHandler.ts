@@ -38,7 +38,13 @@ export const makeSwappableHandler = (initial: Wiring, logger: GatewayLog): Swapp
     if (slot.closed) return
     slot.closed = true
     slots.delete(slot)
-    closing.push(slot.wiring.close().catch((e: unknown) => logger.error("close_failed", { text: `reload: closing the previous configuration failed: ${(e as Error).message}` })))
+    closing.push(
+      slot.wiring.close().catch((e: unknown) =>
+        logger.error("close_failed", {
+          text: `reload: closing the previous configuration failed: ${(e as Error).message}`
+        })
+      )
+    )
   }
   const closeIfDrained = (slot: Slot) => {
     if (slot.retired && slot.inFlight === 0) closeSlot(slot)
@@ -77,7 +83,8 @@ export const makeSwappableHandler = (initial: Wiring, logger: GatewayLog): Swapp
       if (reply !== undefined && reply.code >= 400) end(session.id)
       return reply
     },
-    onRcptTo: async (session, mailFrom, recipient, accepted) => of(session.id).handler.onRcptTo?.(session, mailFrom, recipient, accepted),
+    onRcptTo: async (session, mailFrom, recipient, accepted) =>
+      of(session.id).handler.onRcptTo?.(session, mailFrom, recipient, accepted),
     onData: async (session, envelope, spool) => {
       try {
         return await of(session.id).handler.onData(session, envelope, spool)

@@ -66,7 +66,13 @@ const makeHandoff = async (settings: GatewaySettings): Promise<Handoff> => {
     servername: d.servername,
     ca: d.ca,
     heloName: settings.smtp.hostname,
-    timeouts: { dataEndMs: d.dataEndMs, connectMs: d.commandMs, greetingMs: d.commandMs, commandMs: d.commandMs, dataBlockMs: d.commandMs }
+    timeouts: {
+      dataEndMs: d.dataEndMs,
+      connectMs: d.commandMs,
+      greetingMs: d.commandMs,
+      commandMs: d.commandMs,
+      dataBlockMs: d.commandMs
+    }
   })
 }
 
@@ -90,8 +96,13 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
   // evaluation) on an engine of the plugin stages alone, so a plugin can still refuse early.
   const engine = protection?.module.engine ?? Effect.runSync(Engine.make({ stages: plugins.stages, scanning: false }))
   // The engine's own notes (a stage failing open) are debug: the phases log `stage_failed`.
-  const notes: ReadonlySet<Logger.Logger<unknown, unknown>> = new Set([Logger.make((o) => ctx.logger.debug("note", { text: String(o.message) }))])
-  const phases = makeSessionPhases(engine, { logger: ctx.logger, run: (effect) => ctx.run(Effect.provideService(effect, Logger.CurrentLoggers, notes)) })
+  const notes: ReadonlySet<Logger.Logger<unknown, unknown>> = new Set([
+    Logger.make((o) => ctx.logger.debug("note", { text: String(o.message) }))
+  ])
+  const phases = makeSessionPhases(engine, {
+    logger: ctx.logger,
+    run: (effect) => ctx.run(Effect.provideService(effect, Logger.CurrentLoggers, notes))
+  })
   const handler = makeHandler({
     hostname: settings.smtp.hostname,
     handoff,

@@ -8,7 +8,17 @@
  * @since 0.1.0
  */
 import { Layer } from "effect"
-import { effectLogger, type GatewayInput, input, logger, mailPath, metrics, quarantine, sharedState, started } from "./Layers.ts"
+import {
+  effectLogger,
+  type GatewayInput,
+  input,
+  logger,
+  mailPath,
+  metrics,
+  quarantine,
+  sharedState,
+  started
+} from "./Layers.ts"
 import { admin, digest, proxies, reloader, smtp, status } from "./Listeners.ts"
 
 export const gateway = (given: GatewayInput) =>

@@ -24,17 +24,29 @@ import { ensureDirectory } from "../StartupChecks.ts"
 import { NOTHING_SWEPT, sweepLeftovers } from "../StartupSweep.ts"
 import { openSharedState, sharedStateSettings } from "../SharedState.ts"
 import { watchRedis } from "../StateStores.ts"
-import { GatewayMetrics, Input, Logger, MailPath, QuarantineService, SharedStateService, Started, type StartInput } from "./Services.ts"
+import {
+  GatewayMetrics,
+  Input,
+  Logger,
+  MailPath,
+  QuarantineService,
+  SharedStateService,
+  Started,
+  type StartInput
+} from "./Services.ts"
 
 /** The error as thrown, unwrapped: its type decides the exit code. */
-export const attempt = <A>(f: () => Promise<A>): Effect.Effect<A, unknown> => Effect.tryPromise({ try: f, catch: (e) => e })
+export const attempt = <A>(f: () => Promise<A>): Effect.Effect<A, unknown> =>
+  Effect.tryPromise({ try: f, catch: (e) => e })
 
 /** Opens with `open`, closes with `close` when the scope closes (`failed`: the start failed). */
 export const resource = <A>(open: () => Promise<A>, close: (a: A, failed: boolean) => Promise<unknown>) =>
   Effect.gen(function* () {
     const logger = yield* Logger
     return yield* Effect.acquireRelease(attempt(open), (a, exit) =>
-      Effect.promise(() => close(a, Exit.isFailure(exit)).catch((error: unknown) => logger.error("close_failed", { error: String(error) })))
+      Effect.promise(() =>
+        close(a, Exit.isFailure(exit)).catch((error: unknown) => logger.error("close_failed", { error: String(error) }))
+      )
     )
   })
 
@@ -56,7 +68,9 @@ export const logger = Layer.effect(
     const clock = yield* Clock.Clock
     if (i.logger !== undefined) return i.logger
     if (i.log === undefined) return Log.silent
-    return Log.make({ level: i.logLevel ?? "debug", format: i.settings.config.log.format }, i.log, () => clock.currentTimeMillisUnsafe())
+    return Log.make({ level: i.logLevel ?? "debug", format: i.settings.config.log.format }, i.log, () =>
+      clock.currentTimeMillisUnsafe()
+    )
   })
 )
 
@@ -79,7 +93,10 @@ export const started = Layer.effect(
       await ensureDirectory(settings.dataDir, "dataDir")
       await ensureDirectory(spoolDir, "dataDir")
       if (settings.config.state.backend !== "redis")
-        await ensureDirectory(settings.quarantine.path, settings.config.quarantine.path === undefined ? "dataDir" : "quarantine.path")
+        await ensureDirectory(
+          settings.quarantine.path,
+          settings.config.quarantine.path === undefined ? "dataDir" : "quarantine.path"
+        )
     })
     const swept = i.sweep === false ? NOTHING_SWEPT : yield* attempt(() => sweepLeftovers(settings, spoolDir))
     return { swept, at }

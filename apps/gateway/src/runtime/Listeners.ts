@@ -18,7 +18,21 @@ import { buildWiring } from "../reload/Wiring.ts"
 import { listenerLimits } from "../Settings.ts"
 import { listenError } from "../StartupError.ts"
 import { resource, wiringContext } from "./Layers.ts"
-import { Admin, GatewayMetrics, type GatewayStatus, Input, Logger, MailPath, Proxies, QuarantineService, Reloader, SharedStateService, SmtpListener, Started, Status } from "./Services.ts"
+import {
+  Admin,
+  GatewayMetrics,
+  type GatewayStatus,
+  Input,
+  Logger,
+  MailPath,
+  Proxies,
+  QuarantineService,
+  Reloader,
+  SharedStateService,
+  SmtpListener,
+  Started,
+  Status
+} from "./Services.ts"
 
 export const VERSION = "0.1.0"
 const ROUTINE_SMTP_NOTE = / event=(connect|close|data_end|socket_error)\b/
@@ -52,7 +66,8 @@ export const smtp = Layer.effect(
             ...listenerLimits(settings, spoolDir, shared.authFailures),
             tls: ss.tls,
             spool: { dir: spoolDir },
-            onRefused: (limit) => metrics.prom.refused(limit === "total" ? "max_connections" : `max_connections_per_${limit}`),
+            onRefused: (limit) =>
+              metrics.prom.refused(limit === "total" ? "max_connections" : `max_connections_per_${limit}`),
             log
           },
           handler
@@ -128,7 +143,10 @@ export const status = Layer.effect(
     )
     // Scrape-time values read the wiring in force, so they follow a reload.
     metrics.prom.sources.listHealth = () =>
-      (wiring.current().protection?.module.status().lists ?? []).map((z) => ({ list: z.zone, up: z.state !== "suspended" }))
+      (wiring.current().protection?.module.status().lists ?? []).map((z) => ({
+        list: z.zone,
+        up: z.state !== "suspended"
+      }))
     const ss = i.settings.smtp
     return {
       status: (): GatewayStatus => {
@@ -195,6 +213,13 @@ export const digest = Layer.effectDiscard(
     const quarantine = yield* QuarantineService
     const logger = yield* Logger
     const clock = yield* Clock.Clock
-    yield* schedule(digestTick(() => wiring.current().settings, quarantine.store, logger, () => clock.currentTimeMillisUnsafe()))
+    yield* schedule(
+      digestTick(
+        () => wiring.current().settings,
+        quarantine.store,
+        logger,
+        () => clock.currentTimeMillisUnsafe()
+      )
+    )
   })
 )

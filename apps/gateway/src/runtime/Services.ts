@@ -50,22 +50,32 @@ export class Logger extends Context.Service<Logger, GatewayLog>()("@mailmoat/gat
 export class GatewayMetrics extends Context.Service<GatewayMetrics, Metrics>()("@mailmoat/gateway/Metrics") {}
 
 /** What the start found and when it began. */
-export class Started extends Context.Service<Started, { readonly swept: SweepReport; readonly at: number }>()("@mailmoat/gateway/Started") {}
+export class Started extends Context.Service<Started, { readonly swept: SweepReport; readonly at: number }>()(
+  "@mailmoat/gateway/Started"
+) {}
 
 /** The fleet's shared state (DNS cache, counters, lists), opened once per process. */
-export class SharedStateService extends Context.Service<SharedStateService, SharedState>()("@mailmoat/gateway/SharedState") {}
+export class SharedStateService extends Context.Service<SharedStateService, SharedState>()(
+  "@mailmoat/gateway/SharedState"
+) {}
 
-export class QuarantineService extends Context.Service<QuarantineService, Quarantine>()("@mailmoat/gateway/Quarantine") {}
+export class QuarantineService extends Context.Service<QuarantineService, Quarantine>()(
+  "@mailmoat/gateway/Quarantine"
+) {}
 
 /** The wiring in force (handoff, engine, SMTP handler); a reload swaps it. */
 export class MailPath extends Context.Service<MailPath, SwappableHandler>()("@mailmoat/gateway/MailPath") {}
 
-export class SmtpListener extends Context.Service<SmtpListener, Smtp.SmtpServerHandle>()("@mailmoat/gateway/SmtpListener") {}
+export class SmtpListener extends Context.Service<SmtpListener, Smtp.SmtpServerHandle>()(
+  "@mailmoat/gateway/SmtpListener"
+) {}
 
 /** Undefined when `protocols.filtering` is off or no listener is configured. */
 export class Proxies extends Context.Service<Proxies, ProxyListeners | undefined>()("@mailmoat/gateway/Proxies") {}
 
-export class Reloader extends Context.Service<Reloader, ReturnType<typeof makeReloader>>()("@mailmoat/gateway/Reloader") {}
+export class Reloader extends Context.Service<Reloader, ReturnType<typeof makeReloader>>()(
+  "@mailmoat/gateway/Reloader"
+) {}
 
 export interface GatewayStatus {
   readonly protected: boolean
@@ -79,7 +89,9 @@ export interface GatewayStatus {
 }
 
 /** The status `/status` and the start banner show. */
-export class Status extends Context.Service<Status, { readonly status: () => GatewayStatus }>()("@mailmoat/gateway/Status") {}
+export class Status extends Context.Service<Status, { readonly status: () => GatewayStatus }>()(
+  "@mailmoat/gateway/Status"
+) {}
 
 /** Undefined when `admin.enabled` is false. */
 export class Admin extends Context.Service<Admin, AdminServer | undefined>()("@mailmoat/gateway/Admin") {}

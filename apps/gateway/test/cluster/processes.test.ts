@@ -14,7 +14,10 @@ const spawnGateway = (yaml: string) => {
   if (!existsSync(main)) throw new Error("apps/gateway is not built: run `pnpm exec turbo run build` first")
   const dir = tempDir()
   writeFileSync(join(dir, "mailmoat.yaml"), yaml.replaceAll("$DIR", dir))
-  const child = spawn(process.execPath, [main, "--config", join(dir, "mailmoat.yaml")], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] })
+  const child = spawn(process.execPath, [main, "--config", join(dir, "mailmoat.yaml")], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   const out = { text: "" }
   child.stdout!.on("data", (d: Buffer) => (out.text += d.toString()))
   child.stderr!.on("data", (d: Buffer) => (out.text += d.toString()))
@@ -41,7 +44,11 @@ const delivered = (dir: string) => {
 
 const send = async (port: number, n: number, tag: string) => {
   for (let i = 0; i < n; i++) {
-    const r = await sendRaw(port, { from: "s@client.test", to: [`${tag}${i}@example.test`] }, `Subject: ${tag} ${i}\r\n\r\nbody ${i}`)
+    const r = await sendRaw(
+      port,
+      { from: "s@client.test", to: [`${tag}${i}@example.test`] },
+      `Subject: ${tag} ${i}\r\n\r\nbody ${i}`
+    )
     expect(r.data).toMatch(/^250 /)
   }
 }
@@ -57,7 +64,10 @@ describe("smtp.processes: 2", () => {
     gw = spawnGateway(
       `dataDir: $DIR/data\nsmtp: { host: 127.0.0.1, port: ${port}, hostname: gw.test, processes: 2 }\nadmin: { enabled: false }\nantispam: { enabled: false }\nclassifier: { enabled: false }\n`
     )
-    await vi.waitFor(() => expect(worker0Pid() > 0 && worker1Pid() > 0, gw.out.text).toBe(true), { timeout: 60_000, interval: 100 })
+    await vi.waitFor(() => expect(worker0Pid() > 0 && worker1Pid() > 0, gw.out.text).toBe(true), {
+      timeout: 60_000,
+      interval: 100
+    })
   })
   afterAll(async () => {
     if (gw.child.exitCode === null) gw.child.kill("SIGKILL")
@@ -94,7 +104,9 @@ describe("smtp.processes: bad values", () => {
   test("exit 2 naming the key; nothing is forked", async () => {
     const gw = spawnGateway("dataDir: $DIR/data\nadmin: { enabled: false }\nsmtp: { port: 0, processes: 0 }\n")
     expect(await gw.exited).toBe(2)
-    expect(gw.out.text).toContain('mailmoat: config: smtp.processes: expected an integer from 1 to 256 or "auto", got 0')
+    expect(gw.out.text).toContain(
+      'mailmoat: config: smtp.processes: expected an integer from 1 to 256 or "auto", got 0'
+    )
     expect(gw.out.text).not.toContain("worker")
   })
 })

@@ -13,10 +13,19 @@ export const quietAntispam = { endUserBlocklist: { enabled: false } }
 export const adminUrl = (gw: RunningGateway, path: string) => `http://127.0.0.1:${gw.admin!.port}${path}`
 
 /** `token` null sends no Authorization header. */
-export const api = async (gw: RunningGateway, method: string, path: string, body?: unknown, token: string | null = TOKEN) => {
+export const api = async (
+  gw: RunningGateway,
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = TOKEN
+) => {
   const res = await fetch(adminUrl(gw, path), {
     method,
-    headers: { ...(token !== null ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: {
+      ...(token !== null ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { "content-type": "application/json" } : {})
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {})
   })
   const text = await res.text()
@@ -26,12 +35,26 @@ export const api = async (gw: RunningGateway, method: string, path: string, body
   } catch {
     json = undefined
   }
-  return { status: res.status, json: json as Record<string, unknown> & { items?: Array<Record<string, unknown>> }, text, headers: res.headers }
+  return {
+    status: res.status,
+    json: json as Record<string, unknown> & { items?: Array<Record<string, unknown>> },
+    text,
+    headers: res.headers
+  }
 }
 
 /** Sends a GTUBE message; resolves with the quarantine id the API lists for it. */
-export const quarantineGtube = async (gw: RunningGateway, to: string, subject: string, extraBody = ""): Promise<string> => {
-  const r = await sendRaw(gw.smtp.port, { from: "sender@spam.test", to: [to] }, `From: Spammer <sender@spam.test>\r\nTo: ${to}\r\nSubject: ${subject}\r\n\r\n${GTUBE}\r\n${extraBody}`)
+export const quarantineGtube = async (
+  gw: RunningGateway,
+  to: string,
+  subject: string,
+  extraBody = ""
+): Promise<string> => {
+  const r = await sendRaw(
+    gw.smtp.port,
+    { from: "sender@spam.test", to: [to] },
+    `From: Spammer <sender@spam.test>\r\nTo: ${to}\r\nSubject: ${subject}\r\n\r\n${GTUBE}\r\n${extraBody}`
+  )
   if (!r.data.startsWith("250")) throw new Error(`GTUBE not accepted: ${r.data}`)
   const list = await api(gw, "GET", `/api/quarantine?q=${encodeURIComponent(subject)}`)
   const item = list.json.items?.find((i) => i.subject === subject)

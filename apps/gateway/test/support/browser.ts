@@ -10,11 +10,22 @@ import { type BrowserContext, chromium } from "playwright-core"
 export const CHROMIUM = "/usr/bin/chromium"
 
 export const launchChromium = async (): Promise<BrowserContext> => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install --no-install-recommends chromium (node scripts/peers.mjs installs it)`)
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: apt-get install --no-install-recommends chromium (node scripts/peers.mjs installs it)`
+    )
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "mailmoat-chromium-")), {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync"
+    ]
   })
 }
 

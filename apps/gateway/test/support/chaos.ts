@@ -88,7 +88,10 @@ interface Pending {
  * to the gateways in turn, and keep 4xx ones for a retry `retryMillis` later. Each reply is counted
  * in the phase current when it came back.
  */
-export const makeSender = (ports: ReadonlyArray<number>, options: { readonly concurrency: number; readonly retryMillis: number }) => {
+export const makeSender = (
+  ports: ReadonlyArray<number>,
+  options: { readonly concurrency: number; readonly retryMillis: number }
+) => {
   const tallies = new Map<string, Tally>()
   const acceptedIn = new Map<string, { readonly phase: string; readonly kind: Kind }>()
   const retries: Array<{ readonly due: number; readonly message: Pending }> = []
@@ -155,7 +158,9 @@ export const makeSender = (ports: ReadonlyArray<number>, options: { readonly con
 export const delivered = (maildirs: ReadonlyArray<string>): Map<string, Array<string>> => {
   const seen = new Map<string, Array<string>>()
   // One Maildir per recipient under the root: <root>/<address>/new/.
-  const dirs = maildirs.flatMap((root) => (existsSync(root) ? readdirSync(root).map((box) => join(root, box, "new")) : [])).filter((d) => existsSync(d))
+  const dirs = maildirs
+    .flatMap((root) => (existsSync(root) ? readdirSync(root).map((box) => join(root, box, "new")) : []))
+    .filter((d) => existsSync(d))
   for (const dir of dirs) {
     for (const f of readdirSync(dir)) {
       const text = readFileSync(join(dir, f), "latin1")

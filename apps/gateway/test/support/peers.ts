@@ -27,7 +27,10 @@ export const session = async (port: number): Promise<Client> => {
 export const tempDir = (prefix = "mailmoat-gw-"): string => mkdtempSync(join(tmpdir(), prefix))
 
 /** A gateway on 127.0.0.1:0 with its data under a fresh temp dir and the admin API on port 0. */
-export const gateway = (config: Record<string, unknown> = {}, options: GatewayOptions = {}): Promise<RunningGateway> => {
+export const gateway = (
+  config: Record<string, unknown> = {},
+  options: GatewayOptions = {}
+): Promise<RunningGateway> => {
   const dataDir = tempDir()
   return startGateway(
     {

@@ -51,7 +51,8 @@ export interface AnalysisSubmitter {
 
 export const make = (options: SubmitterOptions): AnalysisSubmitter => {
   const url = new URL(options.url)
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`tempReject.analysisUrl: "${options.url}" is not an http(s) URL`)
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new Error(`tempReject.analysisUrl: "${options.url}" is not an http(s) URL`)
   const timeout = options.timeoutMillis ?? 10_000
   const maxQueue = Math.max(1, options.queueSize ?? 100)
   const attempts = Math.max(1, options.attempts ?? 3)
@@ -93,7 +94,9 @@ export const make = (options: SubmitterOptions): AnalysisSubmitter => {
       } catch (e) {
         if (i === attempts || closed) {
           counters.failed++
-          Effect.runForkWith(context)(Effect.logWarning(`analysis submission failed after ${i} attempt(s): ${(e as Error).message}`))
+          Effect.runForkWith(context)(
+            Effect.logWarning(`analysis submission failed after ${i} attempt(s): ${(e as Error).message}`)
+          )
           return
         }
         counters.retries++

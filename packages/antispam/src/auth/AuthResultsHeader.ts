@@ -16,12 +16,19 @@ const MAX_SIGNATURES = 8
 
 /** RFC 8601 §2.2 comment text: parentheses and backslashes escaped, control characters dropped. */
 const comment = (text: string | undefined): string =>
-  text ? ` (${text.replace(/[\x00-\x1f\x7f]/g, " ").slice(0, 100).replace(/[()\\]/g, "\\$&")})` : ""
+  text
+    ? ` (${text
+        .replace(/[\x00-\x1f\x7f]/g, " ")
+        .slice(0, 100)
+        .replace(/[()\\]/g, "\\$&")})`
+    : ""
 
 /** A property value: a token as is, anything else as an RFC 2045 quoted-string. */
-const pvalue = (v: string): string => (/^[A-Za-z0-9!#$%&'*+\-.^_`{|}~@]+$/.test(v) ? v : `"${v.replace(/[\x00-\x1f\x7f]/g, "").replace(/["\\]/g, "\\$&")}"`)
+const pvalue = (v: string): string =>
+  /^[A-Za-z0-9!#$%&'*+\-.^_`{|}~@]+$/.test(v) ? v : `"${v.replace(/[\x00-\x1f\x7f]/g, "").replace(/["\\]/g, "\\$&")}"`
 
-const spfEntry = (s: SpfFact): string => `spf=${s.result}${comment(s.comment)} smtp.${s.scope}=${pvalue(s.identity || s.domain)}`
+const spfEntry = (s: SpfFact): string =>
+  `spf=${s.result}${comment(s.comment)} smtp.${s.scope}=${pvalue(s.identity || s.domain)}`
 
 const dkimEntry = (d: DkimFact): string =>
   `dkim=${d.result}${comment(d.comment)} header.d=${pvalue(d.domain)} header.s=${pvalue(d.selector)}${d.algorithm ? ` header.a=${pvalue(d.algorithm)}` : ""}${d.signature ? ` header.b=${pvalue(d.signature)}` : ""}`
@@ -37,13 +44,18 @@ export const format = (authservId: string, facts: AuthFacts, separator = ";\r\n\
   const dm = facts.dmarc
   if (dm === undefined) parts.push("dmarc=none (no single From domain)")
   else {
-    const policy = (dm.result === "pass" || dm.result === "fail") && dm.policy ? `p=${dm.p} sp=${dm.sp} pct=${dm.pct}${dm.result === "fail" ? ` applied=${dm.applied}` : ""}` : dm.comment
+    const policy =
+      (dm.result === "pass" || dm.result === "fail") && dm.policy
+        ? `p=${dm.p} sp=${dm.sp} pct=${dm.pct}${dm.result === "fail" ? ` applied=${dm.applied}` : ""}`
+        : dm.comment
     parts.push(`dmarc=${dm.result}${comment(policy)} header.from=${pvalue(dm.fromDomain)}`)
   }
   const arc = facts.arc
   // A passing chain's comment repeats what the sealer claimed; only a failure's reason is ours.
   const why = arc.result === "pass" ? "" : arc.comment ? ` ${arc.comment}` : ""
-  parts.push(`arc=${arc.result}${arc.result === "none" ? "" : comment(`i=${arc.instance}${arc.sealer ? ` sealed by ${arc.sealer}` : ""}${why}`)}`)
+  parts.push(
+    `arc=${arc.result}${arc.result === "none" ? "" : comment(`i=${arc.instance}${arc.sealer ? ` sealed by ${arc.sealer}` : ""}${why}`)}`
+  )
   return [authservId, ...parts].join(separator)
 }
 
@@ -85,4 +97,5 @@ export const authservIdOf = (value: string): string | undefined => {
 }
 
 /** True for an incoming `Authentication-Results` value that names `authservId` (case-insensitive). */
-export const claims = (value: string, authservId: string): boolean => authservIdOf(value) === authservId.trim().toLowerCase().replace(/\.$/, "")
+export const claims = (value: string, authservId: string): boolean =>
+  authservIdOf(value) === authservId.trim().toLowerCase().replace(/\.$/, "")

@@ -59,8 +59,16 @@ export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator 
       if (done) return Effect.succeed(done)
       const running = facts.getOrSet(AuthCheck, () => {
         const sender = options.senderOf(message, facts)
-        const input = { message: message.scanView, truncated: message.scanTruncated, ip: sender.ip, helo: sender.helo, mailFrom: message.envelope.mailFrom }
-        return Effect.runPromise(Authenticate.check(options.dns, input, { timeoutMillis: options.timeoutMillis, mta: options.mta })).then((f) => {
+        const input = {
+          message: message.scanView,
+          truncated: message.scanTruncated,
+          ip: sender.ip,
+          helo: sender.helo,
+          mailFrom: message.envelope.mailFrom
+        }
+        return Effect.runPromise(
+          Authenticate.check(options.dns, input, { timeoutMillis: options.timeoutMillis, mta: options.mta })
+        ).then((f) => {
           facts.set(AuthResults, f)
           return f
         })
@@ -86,12 +94,19 @@ export const make = (options: AuthStageOptions): Stage => ({
   run: (input) =>
     Effect.gen(function* () {
       if (input.phase !== "data") return { symbols: [] } satisfies StageResult
-      if (isSubmission(input.message)) return { symbols: [], facts: { skipped: "authenticated session" } } satisfies StageResult
+      if (isSubmission(input.message))
+        return { symbols: [], facts: { skipped: "authenticated session" } } satisfies StageResult
       const facts = yield* options.authenticator.facts(input.message, Facts.of(input))
       return {
         symbols: symbolsOf(facts),
         facts: { auth: facts },
-        headers: [{ op: "add", name: AUTH_RESULTS, value: AuthResultsHeader.format(options.authenticator.authservId, facts, "; ") }]
+        headers: [
+          {
+            op: "add",
+            name: AUTH_RESULTS,
+            value: AuthResultsHeader.format(options.authenticator.authservId, facts, "; ")
+          }
+        ]
       } satisfies StageResult
     })
 })
@@ -106,7 +121,12 @@ export const senderOf =
 
 /** The server profile's stage (`antispam.auth.enabled`). */
 export const fromContext = (ctx: StageContext): Stage | undefined =>
-  ctx.settings.auth.enabled ? make({ authenticator: ctx.authenticator, budgetMillis: Math.round(ctx.settings.auth.timeoutSeconds * 1000) + 2000 }) : undefined
+  ctx.settings.auth.enabled
+    ? make({
+        authenticator: ctx.authenticator,
+        budgetMillis: Math.round(ctx.settings.auth.timeoutSeconds * 1000) + 2000
+      })
+    : undefined
 
 /**
  * The folder's entry in the stage sets: the auth stage in the SMTP profile (a download has no

@@ -22,13 +22,24 @@ import { Effect } from "effect"
 import { createHash } from "node:crypto"
 import { createRequire } from "node:module"
 import type { AuthFacts } from "./AuthFacts.ts"
-import { arcFact, dkimFacts, dmarcFact, type MailauthArc, type MailauthDkim, type MailauthDmarc, type MailauthSpf, spfFact } from "./FromMailauth.ts"
+import {
+  arcFact,
+  dkimFacts,
+  dmarcFact,
+  type MailauthArc,
+  type MailauthDkim,
+  type MailauthDmarc,
+  type MailauthSpf,
+  spfFact
+} from "./FromMailauth.ts"
 import * as MailauthResolver from "./MailauthResolver.ts"
 
 type Options = Readonly<Record<string, unknown>>
 // mailauth 4.x is CommonJS and ships no types: load it with require and type what we use.
 const require = createRequire(import.meta.url)
-const { authenticate } = require("mailauth") as { readonly authenticate: (input: Uint8Array, options: Options) => Promise<MailauthOutput> }
+const { authenticate } = require("mailauth") as {
+  readonly authenticate: (input: Uint8Array, options: Options) => Promise<MailauthOutput>
+}
 const { spf } = require("mailauth/lib/spf") as { readonly spf: (options: Options) => Promise<MailauthSpf> }
 
 interface MailauthOutput {
@@ -56,10 +67,12 @@ export interface AuthOptions {
   readonly mta: string
 }
 
-const isDomainName = (s: string): boolean => /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*$/i.test(s)
+const isDomainName = (s: string): boolean =>
+  /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*$/i.test(s)
 
 /** 0..99, stable for the same message bytes (the DMARC `pct` sample). */
-export const sampleBucket = (message: Uint8Array): number => createHash("sha256").update(message).digest().readUInt32BE(0) % 100
+export const sampleBucket = (message: Uint8Array): number =>
+  createHash("sha256").update(message).digest().readUInt32BE(0) % 100
 
 const fromDomainOf = (headerFrom: ReadonlyArray<string> | undefined): string | undefined => {
   if (headerFrom?.length !== 1) return undefined
@@ -70,18 +83,35 @@ const fromDomainOf = (headerFrom: ReadonlyArray<string> | undefined): string | u
 
 const unavailable = (input: AuthInput, reason: string, lookups: number, timedOut: boolean): AuthFacts => ({
   clientIp: input.ip,
-  spf: { mailFrom: { scope: "mailfrom", identity: input.mailFrom, domain: input.mailFrom.slice(input.mailFrom.lastIndexOf("@") + 1), result: "temperror", comment: reason } },
+  spf: {
+    mailFrom: {
+      scope: "mailfrom",
+      identity: input.mailFrom,
+      domain: input.mailFrom.slice(input.mailFrom.lastIndexOf("@") + 1),
+      result: "temperror",
+      comment: reason
+    }
+  },
   dkim: [],
   arc: { result: "none", instance: 0 },
   lookups,
   timedOut
 })
 
-const run = async (input: AuthInput, options: AuthOptions, resolver: MailauthResolver.MailauthResolver): Promise<AuthFacts> => {
+const run = async (
+  input: AuthInput,
+  options: AuthOptions,
+  resolver: MailauthResolver.MailauthResolver
+): Promise<AuthFacts> => {
   const helo = input.helo.trim()
   const common = { ip: input.ip, mta: options.mta, resolver: resolver.resolve }
   const [res, heloSpf] = await Promise.all([
-    authenticate(Buffer.from(input.message), { ...common, helo: helo || input.ip, sender: input.mailFrom, disableBimi: true }),
+    authenticate(Buffer.from(input.message), {
+      ...common,
+      helo: helo || input.ip,
+      sender: input.mailFrom,
+      disableBimi: true
+    }),
     isDomainName(helo) ? spf({ ...common, helo, sender: `postmaster@${helo}` }) : Promise.resolve(undefined)
   ])
   const fromDomain = fromDomainOf(res.dkim?.headerFrom)
@@ -92,7 +122,9 @@ const run = async (input: AuthInput, options: AuthOptions, resolver: MailauthRes
     clientIp: input.ip,
     spf: { mailFrom, helo: heloSpf ? spfFact("helo", helo, heloSpf, options.mta) : undefined },
     dkim,
-    dmarc: fromDomain ? dmarcFact(res.dmarc, { fromDomain, spf: mailFrom, dkim, sampleBucket: sampleBucket(input.message) }) : undefined,
+    dmarc: fromDomain
+      ? dmarcFact(res.dmarc, { fromDomain, spf: mailFrom, dkim, sampleBucket: sampleBucket(input.message) })
+      : undefined,
     arc: arcFact(res.arc, resolver.temporaryFailures()),
     lookups: resolver.lookups(),
     timedOut: false
@@ -107,7 +139,15 @@ export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Ef
     return Effect.tryPromise(() => run(input, options, resolver)).pipe(
       // mailauth's lookups end at the deadline; the grace covers its CPU work (key parsing, hashing).
       Effect.timeoutOption(options.timeoutMillis + 1000),
-      Effect.map((o) => (o._tag === "Some" ? o.value : unavailable(input, `no result within ${options.timeoutMillis} ms`, resolver.lookups(), true))),
-      Effect.catch((e) => Effect.succeed(unavailable(input, `authentication check failed: ${String(e).slice(0, 120)}`, resolver.lookups(), false)))
+      Effect.map((o) =>
+        o._tag === "Some"
+          ? o.value
+          : unavailable(input, `no result within ${options.timeoutMillis} ms`, resolver.lookups(), true)
+      ),
+      Effect.catch((e) =>
+        Effect.succeed(
+          unavailable(input, `authentication check failed: ${String(e).slice(0, 120)}`, resolver.lookups(), false)
+        )
+      )
     )
   })

@@ -34,11 +34,19 @@ const sealerTrusted = (sealer: string | undefined, trusted: ReadonlySet<string>)
 
 export const decide = (facts: AuthFacts | undefined, settings: EnforcementSettings): Enforcement => {
   const dmarc = facts?.dmarc
-  if (!settings.enforce || facts === undefined || dmarc?.result !== "fail" || dmarc.applied === "none") return { _tag: "None" }
+  if (!settings.enforce || facts === undefined || dmarc?.result !== "fail" || dmarc.applied === "none")
+    return { _tag: "None" }
   const forwarder = settings.trustedForwarders.match(facts.clientIp)
-  if (forwarder) return { _tag: "None", note: `DMARC ${dmarc.applied} not applied: ${facts.clientIp} is a trusted forwarder (${forwarder.text})` }
+  if (forwarder)
+    return {
+      _tag: "None",
+      note: `DMARC ${dmarc.applied} not applied: ${facts.clientIp} is a trusted forwarder (${forwarder.text})`
+    }
   if (facts.arc.result === "pass" && sealerTrusted(facts.arc.sealer, settings.trustedSealers)) {
-    return { _tag: "None", note: `DMARC ${dmarc.applied} not applied: valid ARC chain sealed by trusted ${facts.arc.sealer}` }
+    return {
+      _tag: "None",
+      note: `DMARC ${dmarc.applied} not applied: valid ARC chain sealed by trusted ${facts.arc.sealer}`
+    }
   }
   const reason = `DMARC policy of ${dmarc.fromDomain} is ${dmarc.applied}: no aligned SPF or DKIM pass`
   return dmarc.applied === "reject" ? { _tag: "Reject", reason } : { _tag: "Quarantine", reason }

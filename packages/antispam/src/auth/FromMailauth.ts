@@ -71,10 +71,23 @@ export const aligns = (domain: string, fromDomain: string, strict: boolean): boo
   return strict ? a === b : orgDomain(a) === orgDomain(b)
 }
 
-const SPF_RESULTS: ReadonlySet<string> = new Set(["pass", "fail", "softfail", "neutral", "none", "temperror", "permerror"])
+const SPF_RESULTS: ReadonlySet<string> = new Set([
+  "pass",
+  "fail",
+  "softfail",
+  "neutral",
+  "none",
+  "temperror",
+  "permerror"
+])
 
 /** `mta`: the host name mailauth puts in front of its SPF comments (dropped: the header names us already). */
-export const spfFact = (scope: SpfFact["scope"], identity: string, r: MailauthSpf | false | undefined, mta: string): SpfFact => {
+export const spfFact = (
+  scope: SpfFact["scope"],
+  identity: string,
+  r: MailauthSpf | false | undefined,
+  mta: string
+): SpfFact => {
   const result = r ? (r.status?.result ?? "none") : "none"
   const comment = r ? r.status?.comment : undefined
   return {
@@ -94,7 +107,11 @@ const dkimResult = (result: string | undefined, comment: string | undefined): Dk
     case "temperror":
       return result
     case "neutral":
-      return comment === "body hash did not verify" ? "fail" : comment === "expired" || comment === "invalid expiration" ? "neutral" : "permerror"
+      return comment === "body hash did not verify"
+        ? "fail"
+        : comment === "expired" || comment === "invalid expiration"
+          ? "neutral"
+          : "permerror"
     default:
       return "permerror"
   }
@@ -106,7 +123,11 @@ export const BODY_NOT_SCANNED = "body not verified: message larger than the scan
  * Signatures only; mailauth's placeholder for an unsigned message is dropped. `truncated`: the
  * check saw only the start of the message, so a body hash mismatch proves nothing (`neutral`).
  */
-export const dkimFacts = (results: ReadonlyArray<MailauthDkim>, fromDomain: string | undefined, truncated = false): ReadonlyArray<DkimFact> =>
+export const dkimFacts = (
+  results: ReadonlyArray<MailauthDkim>,
+  fromDomain: string | undefined,
+  truncated = false
+): ReadonlyArray<DkimFact> =>
   results
     .filter((r) => r.signingDomain)
     .map((r) => {
@@ -142,19 +163,41 @@ export const dmarcFact = (found: MailauthDmarc | false | undefined, input: Dmarc
   const status = r?.status?.result
   const strictSpf = r?.alignment?.spf?.strict === true
   const strictDkim = r?.alignment?.dkim?.strict === true
-  const base = { fromDomain: input.fromDomain, pct: 100, applied: "none" as DmarcPolicy, sampled: true, alignment: { spf: { strict: strictSpf }, dkim: { strict: strictDkim } } }
+  const base = {
+    fromDomain: input.fromDomain,
+    pct: 100,
+    applied: "none" as DmarcPolicy,
+    sampled: true,
+    alignment: { spf: { strict: strictSpf }, dkim: { strict: strictDkim } }
+  }
   if (!r || status === "none" || status === undefined) return { ...base, result: "none" }
   if (status === "temperror") return { ...base, result: "temperror", comment: r.error }
   const policy = policyOf(r.policy)
   const p = policyOf(r.p)
-  if (policy === undefined || p === undefined) return { ...base, result: "permerror", record: r.rr, comment: "no valid p= in the record" }
-  const spfDomain = input.spf.result === "pass" && aligns(input.spf.domain, input.fromDomain, strictSpf) ? input.spf.domain : undefined
-  const dkimDomain = input.dkim.find((d) => d.result === "pass" && aligns(d.domain, input.fromDomain, strictDkim))?.domain
+  if (policy === undefined || p === undefined)
+    return { ...base, result: "permerror", record: r.rr, comment: "no valid p= in the record" }
+  const spfDomain =
+    input.spf.result === "pass" && aligns(input.spf.domain, input.fromDomain, strictSpf) ? input.spf.domain : undefined
+  const dkimDomain = input.dkim.find(
+    (d) => d.result === "pass" && aligns(d.domain, input.fromDomain, strictDkim)
+  )?.domain
   const pct = Math.max(0, Math.min(100, typeof r.pct === "number" && Number.isFinite(r.pct) ? r.pct : 100))
   const pass = spfDomain !== undefined || dkimDomain !== undefined
   // An aligned signature we could not verify (body beyond the scan view) might have passed.
-  if (!pass && input.dkim.some((d) => d.comment === BODY_NOT_SCANNED && aligns(d.domain, input.fromDomain, strictDkim))) {
-    return { ...base, result: "temperror", p, sp: policyOf(r.sp) ?? p, policy, pct, record: r.rr, comment: "aligned DKIM signature not verifiable: message larger than the scan view" }
+  if (
+    !pass &&
+    input.dkim.some((d) => d.comment === BODY_NOT_SCANNED && aligns(d.domain, input.fromDomain, strictDkim))
+  ) {
+    return {
+      ...base,
+      result: "temperror",
+      p,
+      sp: policyOf(r.sp) ?? p,
+      policy,
+      pct,
+      record: r.rr,
+      comment: "aligned DKIM signature not verifiable: message larger than the scan view"
+    }
   }
   const sampled = input.sampleBucket < pct
   return {
@@ -182,8 +225,15 @@ export const arcFact = (r: MailauthArc | false | undefined, temporaryFailures: R
   if (result === "pass") return { result: "pass", instance, sealer, comment: r.status?.comment }
   if (result !== "fail") return { result: "none", instance: 0 }
   const keyNames = chain.flatMap((e) =>
-    [e["arc-seal"]?.parsed, e["arc-message-signature"]?.parsed].flatMap((p) => (p?.d?.value && p.s?.value ? [`${p.s.value}._domainkey.${p.d.value}`.toLowerCase()] : []))
+    [e["arc-seal"]?.parsed, e["arc-message-signature"]?.parsed].flatMap((p) =>
+      p?.d?.value && p.s?.value ? [`${p.s.value}._domainkey.${p.d.value}`.toLowerCase()] : []
+    )
   )
   const temporary = keyNames.some((n) => temporaryFailures.has(n))
-  return { result: temporary ? "temperror" : "fail", instance, sealer, comment: temporary ? "sealer key lookup failed temporarily" : r.status?.comment }
+  return {
+    result: temporary ? "temperror" : "fail",
+    instance,
+    sealer,
+    comment: temporary ? "sealer key lookup failed temporarily" : r.status?.comment
+  }
 }

@@ -22,7 +22,14 @@ export interface MailauthResolver {
   readonly temporaryFailures: () => ReadonlySet<string>
 }
 
-const CODES = { NotFound: "ENOTFOUND", Timeout: "ETIMEOUT", ServerFailure: "ESERVFAIL", Refused: "EREFUSED", BadName: "EBADNAME", Other: "EOTHER" } as const
+const CODES = {
+  NotFound: "ENOTFOUND",
+  Timeout: "ETIMEOUT",
+  ServerFailure: "ESERVFAIL",
+  Refused: "EREFUSED",
+  BadName: "EBADNAME",
+  Other: "EOTHER"
+} as const
 
 const SUPPORTED: ReadonlySet<string> = new Set(["A", "AAAA", "TXT", "PTR", "MX"])
 
@@ -44,7 +51,9 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
       temporary.add(name.toLowerCase())
       throw failure(`${t} ${name}: deadline passed`, "ETIMEOUT")
     }
-    const result = await Effect.runPromise(Effect.result(dns.resolve(t as Dns.RecordType, name, { timeoutMillis: Math.min(timeoutMillis, left) })))
+    const result = await Effect.runPromise(
+      Effect.result(dns.resolve(t as Dns.RecordType, name, { timeoutMillis: Math.min(timeoutMillis, left) }))
+    )
     if (result._tag === "Failure") {
       if (result.failure.isTemporary) temporary.add(name.toLowerCase())
       throw failure(`${t} ${name}: ${result.failure.reason}`, CODES[result.failure.reason])

@@ -27,21 +27,39 @@ export interface BypassHit {
 /** Message-wide rule at connect: the client IP is in `allowedIps`. */
 export const allowedIp = (envelope: Envelope.Envelope, allowed: CidrSet): BypassHit | undefined => {
   const net = allowed.match(envelope.clientAddress)
-  return net ? { rule: "allowedIps", symbol: "BYPASS_ALLOWED_IP", reason: `client ${envelope.clientAddress} in allowedIps ${net.text}` } : undefined
+  return net
+    ? {
+        rule: "allowedIps",
+        symbol: "BYPASS_ALLOWED_IP",
+        reason: `client ${envelope.clientAddress} in allowedIps ${net.text}`
+      }
+    : undefined
 }
 
 /** Message-wide rule at MAIL FROM (after AUTH): the session flag; or why the flag was ignored. */
-export const session = (envelope: Envelope.Envelope, acceptSessionBypass: boolean): { readonly hit?: BypassHit | undefined; readonly note?: string | undefined } => {
+export const session = (
+  envelope: Envelope.Envelope,
+  acceptSessionBypass: boolean
+): { readonly hit?: BypassHit | undefined; readonly note?: string | undefined } => {
   const flagged = envelope.sessionFlags.has("bypassAntispam")
   if (!flagged) return {}
-  if (envelope.authenticatedUser === undefined) return { note: "session bypass flag ignored: session not authenticated" }
+  if (envelope.authenticatedUser === undefined)
+    return { note: "session bypass flag ignored: session not authenticated" }
   if (!acceptSessionBypass) return { note: "session bypass flag ignored: acceptSessionBypass is false" }
-  return { hit: { rule: "session", symbol: "BYPASS_SESSION", reason: `authenticated relay session (${envelope.authenticatedUser}) set the bypass flag` } }
+  return {
+    hit: {
+      rule: "session",
+      symbol: "BYPASS_SESSION",
+      reason: `authenticated relay session (${envelope.authenticatedUser}) set the bypass flag`
+    }
+  }
 }
 
 /** Per-recipient rule from the directory's `bypassAntispam` flag. */
 export const recipient = (directory: Directory | undefined, rcpt: string): BypassHit | undefined =>
-  directory?.get(rcpt)?.bypassAntispam ? { rule: "recipient", symbol: "BYPASS_RECIPIENT", reason: `recipient ${rcpt} has bypassAntispam` } : undefined
+  directory?.get(rcpt)?.bypassAntispam
+    ? { rule: "recipient", symbol: "BYPASS_RECIPIENT", reason: `recipient ${rcpt} has bypassAntispam` }
+    : undefined
 
 /** The safe-sender entry matching `sender` for this recipient, if any (authentication is checked by the caller). */
 export const safeSenderMatch = (directory: Directory | undefined, rcpt: string, sender: string): string | undefined => {

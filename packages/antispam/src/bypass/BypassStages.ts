@@ -61,7 +61,9 @@ export const sessionBypass = (ctx: StageContext): Stage => ({
       if (input.phase !== "mail") return NOTHING
       const r = Bypass.session(input.envelope, ctx.settings.bypass.acceptSessionBypass)
       if (r.hit) return bypassed(r.hit)
-      return r.note ? { symbols: [hit(BypassSymbols, "BYPASS_SESSION_IGNORED", SOURCE, r.note)], facts: { note: r.note } } : NOTHING
+      return r.note
+        ? { symbols: [hit(BypassSymbols, "BYPASS_SESSION_IGNORED", SOURCE, r.note)], facts: { note: r.note } }
+        : NOTHING
     })
 })
 
@@ -70,20 +72,21 @@ export const recipientBypass = (ctx: StageContext): Stage | undefined => {
   const directory = ctx.directory
   if (directory === undefined) return undefined
   return {
-        ...base,
-        name: "recipient-bypass",
-        phase: "rcpt",
-        run: (input) =>
-          input.phase !== "rcpt"
-            ? Effect.succeed(NOTHING)
-            : Effect.map(directory.refresh, () => {
-                const h = Bypass.recipient(directory, input.recipient)
-                return h ? bypassed(h) : NOTHING
-              })
+    ...base,
+    name: "recipient-bypass",
+    phase: "rcpt",
+    run: (input) =>
+      input.phase !== "rcpt"
+        ? Effect.succeed(NOTHING)
+        : Effect.map(directory.refresh, () => {
+            const h = Bypass.recipient(directory, input.recipient)
+            return h ? bypassed(h) : NOTHING
+          })
   }
 }
 
-const firstAddress = (v: string | undefined) => /<([^<>@\s]+@[^<>\s]+)>/.exec(v ?? "")?.[1] ?? /([^\s<>,;"]+@[^\s<>,;"]+)/.exec(v ?? "")?.[1]
+const firstAddress = (v: string | undefined) =>
+  /<([^<>@\s]+@[^<>\s]+)>/.exec(v ?? "")?.[1] ?? /([^\s<>,;"]+@[^\s<>,;"]+)/.exec(v ?? "")?.[1]
 
 /** `safe-senders` (data, before every scan); none without a directory. */
 export const safeSenders = (ctx: StageContext): Stage | undefined => {
@@ -128,7 +131,9 @@ export const safeSenders = (ctx: StageContext): Stage | undefined => {
             symbols: [hit(BypassSymbols, "BYPASS_SAFE_SENDER", SOURCE, `${r}: ${perRecipient[r]}`)]
           })
         }
-        return decisions.length === 0 && notes.length === 0 ? NOTHING : { symbols: notes, recipientDecisions: decisions, facts: { perRecipient } }
+        return decisions.length === 0 && notes.length === 0
+          ? NOTHING
+          : { symbols: notes, recipientDecisions: decisions, facts: { perRecipient } }
       })
   }
 }

@@ -51,7 +51,8 @@ export interface Directory {
 /** Parses directory text; throws an Error naming the bad path. */
 export const parseDirectory = (text: string): ReadonlyMap<string, RecipientEntry> => {
   const doc = parseYaml(text) as unknown
-  const root = doc !== null && typeof doc === "object" && "recipients" in doc ? (doc as { recipients: unknown }).recipients : doc
+  const root =
+    doc !== null && typeof doc === "object" && "recipients" in doc ? (doc as { recipients: unknown }).recipients : doc
   if (root === null || root === undefined) return new Map()
   if (typeof root !== "object" || Array.isArray(root)) throw new Error("directory: expected a map of recipients")
   const out = new Map<string, RecipientEntry>()
@@ -60,10 +61,13 @@ export const parseDirectory = (text: string): ReadonlyMap<string, RecipientEntry
     if (!addr.includes("@")) throw new Error(`${where}: not a mail address`)
     const v = (raw ?? {}) as Record<string, unknown>
     if (typeof v !== "object" || Array.isArray(v)) throw new Error(`${where}: expected a map`)
-    for (const k of Object.keys(v)) if (k !== "bypassAntispam" && k !== "safeSenders") throw new Error(`${where}: unknown key "${k}"`)
-    if (v.bypassAntispam !== undefined && typeof v.bypassAntispam !== "boolean") throw new Error(`${where}.bypassAntispam: expected true or false`)
+    for (const k of Object.keys(v))
+      if (k !== "bypassAntispam" && k !== "safeSenders") throw new Error(`${where}: unknown key "${k}"`)
+    if (v.bypassAntispam !== undefined && typeof v.bypassAntispam !== "boolean")
+      throw new Error(`${where}.bypassAntispam: expected true or false`)
     const ss = v.safeSenders ?? []
-    if (!Array.isArray(ss) || !ss.every((s) => typeof s === "string" && s.trim().length > 0)) throw new Error(`${where}.safeSenders: expected a list of addresses or domains`)
+    if (!Array.isArray(ss) || !ss.every((s) => typeof s === "string" && s.trim().length > 0))
+      throw new Error(`${where}.safeSenders: expected a list of addresses or domains`)
     out.set(addr.trim().toLowerCase(), {
       bypassAntispam: v.bypassAntispam === true,
       safeSenders: ss.map((s: string) => s.trim().toLowerCase().replace(/^@/, ""))

@@ -29,7 +29,8 @@ export const fromFacts = (facts: AuthFacts): AuthResult => {
   const fromDomain = facts.fromDomain
   if (fromDomain === undefined) return { authenticated: false, detail: "no single From address" }
   const spf = facts.spf.mailFrom
-  if (facts.timedOut) return { authenticated: false, fromDomain, detail: `authentication check failed: ${spf.comment ?? "timed out"}` }
+  if (facts.timedOut)
+    return { authenticated: false, fromDomain, detail: `authentication check failed: ${spf.comment ?? "timed out"}` }
   if (spf.result === "pass" && aligned(spf.domain, fromDomain)) {
     return { authenticated: true, fromDomain, detail: `spf=pass (${spf.domain}) aligned with ${fromDomain}` }
   }

@@ -14,8 +14,17 @@ const { boolean, doc, optional, path, section, withDefault } = GatewayConfig.Fie
 export const options = {
   bypass: Schema.Struct({
     allowedIps: networks.pipe(doc("Mail from these servers skips antispam for every recipient."), withDefault([])),
-    acceptSessionBypass: boolean.pipe(doc("Honour the bypass flag set by an authenticated session from a trusted relay."), withDefault(true)),
-    directory: path.pipe(doc("Recipient directory (YAML): per recipient bypassAntispam and safeSenders.", "./recipients.yaml"), optional),
-    safeSendersRequireAuth: boolean.pipe(doc("A safe sender applies only when the From domain passes aligned SPF or DKIM."), withDefault(true))
+    acceptSessionBypass: boolean.pipe(
+      doc("Honour the bypass flag set by an authenticated session from a trusted relay."),
+      withDefault(true)
+    ),
+    directory: path.pipe(
+      doc("Recipient directory (YAML): per recipient bypassAntispam and safeSenders.", "./recipients.yaml"),
+      optional
+    ),
+    safeSendersRequireAuth: boolean.pipe(
+      doc("A safe sender applies only when the From domain passes aligned SPF or DKIM."),
+      withDefault(true)
+    )
   }).pipe(section)
 }

@@ -67,7 +67,10 @@ export const combine = (probabilities: ReadonlyArray<number>, o: ChiOptions): Ch
     }
   }
   // Most extreme first; ties keep input order (stable sort), so the result is deterministic.
-  const chosen = clues.length > o.maxTokens ? [...clues].sort((a, b) => Math.abs(b - 0.5) - Math.abs(a - 0.5)).slice(0, o.maxTokens) : clues
+  const chosen =
+    clues.length > o.maxTokens
+      ? [...clues].sort((a, b) => Math.abs(b - 0.5) - Math.abs(a - 0.5)).slice(0, o.maxTokens)
+      : clues
   if (chosen.length === 0) return { probability: 0.5, spam: 0, ham: 0, used: 0 }
   let lnHam = 0
   let lnSpam = 0

@@ -46,7 +46,8 @@ const gtubeBytes = Buffer.from(GTUBE, "latin1")
 /** GTUBE anywhere in the scan view or the decoded texts. */
 export const hasGtube = (message: Message): boolean => {
   const view = message.scanView
-  if (view instanceof Uint8Array && Buffer.from(view.buffer, view.byteOffset, view.byteLength).includes(gtubeBytes)) return true
+  if (view instanceof Uint8Array && Buffer.from(view.buffer, view.byteOffset, view.byteLength).includes(gtubeBytes))
+    return true
   return message.body.texts.some((t) => typeof t === "string" && t.includes(GTUBE))
 }
 
@@ -76,7 +77,9 @@ export const make = (options: ClassifierOptions): Classifier => {
   const model = isRef(options.model) ? options.model : ref(options.model)
   const cutoffs = { ...defaultCutoffs, ...options.cutoffs }
   if (!(cutoffs.hamBelow >= 0 && cutoffs.hamBelow <= cutoffs.spamAbove && cutoffs.spamAbove <= 1)) {
-    throw new Error(`classifier cutoffs need 0 <= hamBelow <= spamAbove <= 1 (got ${cutoffs.hamBelow}, ${cutoffs.spamAbove})`)
+    throw new Error(
+      `classifier cutoffs need 0 <= hamBelow <= spamAbove <= 1 (got ${cutoffs.hamBelow}, ${cutoffs.spamAbove})`
+    )
   }
   const store = options.store
   return {

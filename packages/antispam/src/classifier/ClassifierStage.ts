@@ -16,9 +16,22 @@ import { defaultCutoffs } from "./Score.ts"
 import type { TokenStore } from "./TokenStore.ts"
 
 export const ClassifierSymbols = {
-  CLASSIFIER_SPAM: { weight: 6, group: "classifier", description: "Content classifier: spam probability above classifier.spamAbove" },
-  CLASSIFIER_UNSURE: { weight: 0, undecided: true, group: "classifier", description: "Content classifier: probability between hamBelow and spamAbove; unsure" },
-  CLASSIFIER_HAM: { weight: 0, group: "classifier", description: "Content classifier: spam probability below classifier.hamBelow" }
+  CLASSIFIER_SPAM: {
+    weight: 6,
+    group: "classifier",
+    description: "Content classifier: spam probability above classifier.spamAbove"
+  },
+  CLASSIFIER_UNSURE: {
+    weight: 0,
+    undecided: true,
+    group: "classifier",
+    description: "Content classifier: probability between hamBelow and spamAbove; unsure"
+  },
+  CLASSIFIER_HAM: {
+    weight: 0,
+    group: "classifier",
+    description: "Content classifier: spam probability below classifier.hamBelow"
+  }
 } as const satisfies SymbolTable
 
 export interface ClassifierStageOptions {
@@ -36,7 +49,14 @@ export const make = (options: ClassifierStageOptions): Stage => {
   const classifier =
     "classify" in options.model
       ? options.model
-      : Classifier.make({ model: options.model, store: options.store, cutoffs: { hamBelow: options.hamBelow ?? defaultCutoffs.hamBelow, spamAbove: options.spamAbove ?? defaultCutoffs.spamAbove } })
+      : Classifier.make({
+          model: options.model,
+          store: options.store,
+          cutoffs: {
+            hamBelow: options.hamBelow ?? defaultCutoffs.hamBelow,
+            spamAbove: options.spamAbove ?? defaultCutoffs.spamAbove
+          }
+        })
   return {
     name: "classifier",
     phase: "data",
@@ -50,7 +70,9 @@ export const make = (options: ClassifierStageOptions): Stage => {
         const c = yield* Effect.promise(() => classifier.classify(message))
         const name = NAMES[c.class]
         const clues = c.score?.clues.slice(0, 5).map(([t, f]) => `${t}=${f.toFixed(2)}`) ?? []
-        const detail = c.gtube ? "GTUBE test string" : `p=${c.probability.toFixed(3)}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`
+        const detail = c.gtube
+          ? "GTUBE test string"
+          : `p=${c.probability.toFixed(3)}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`
         return {
           symbols: [{ name, score: ClassifierSymbols[name].weight, detail, source: "classifier" }],
           probability: c.probability,

@@ -48,7 +48,10 @@ export const listFiles = (dir: string): Array<string> => {
 export const readMessage = (path: string): Message => parseMessage(readFileSync(path))
 
 /** Counts processed messages for a `progress(done, total)` callback (undefined: no counting). */
-export const counter = (progress: ((done: number, total: number) => void) | undefined, total: number): (() => void) | undefined => {
+export const counter = (
+  progress: ((done: number, total: number) => void) | undefined,
+  total: number
+): (() => void) | undefined => {
   let done = 0
   return progress === undefined ? undefined : () => progress(++done, total)
 }

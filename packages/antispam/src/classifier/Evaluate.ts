@@ -84,7 +84,11 @@ export interface EvaluateOptions {
   readonly progress?: ((done: number, total: number) => void) | undefined
 }
 
-export const summarise = (ham: ReadonlyArray<ClassName>, spam: ReadonlyArray<ClassName>, seconds: number): Evaluation => {
+export const summarise = (
+  ham: ReadonlyArray<ClassName>,
+  spam: ReadonlyArray<ClassName>,
+  seconds: number
+): Evaluation => {
   const n = (xs: ReadonlyArray<ClassName>, c: ClassName) => xs.filter((x) => x === c).length
   const tp = n(spam, "spam")
   const fp = n(ham, "spam")
@@ -95,9 +99,28 @@ export const summarise = (ham: ReadonlyArray<ClassName>, spam: ReadonlyArray<Cla
     recall: spam.length === 0 ? 0 : tp / spam.length,
     falsePositiveRate: ham.length === 0 ? 0 : fp / ham.length,
     unsureRate: total === 0 ? 0 : unsure / total,
-    intervals: { falsePositiveRate: wilson(fp, ham.length), recall: wilson(tp, spam.length), unsureRate: wilson(unsure, total) },
-    counts: { ham: ham.length, spam: spam.length, truePositives: tp, falsePositives: fp, falseNegatives: n(spam, "ham"), unsure, hamAsUnsure: n(ham, "unsure"), spamAsUnsure: n(spam, "unsure") },
-    throughput: { messages: total, seconds, messagesPerSecond: seconds > 0 ? total / seconds : 0, parse: rate(total, 0, 0), classification: rate(total, seconds, 0) }
+    intervals: {
+      falsePositiveRate: wilson(fp, ham.length),
+      recall: wilson(tp, spam.length),
+      unsureRate: wilson(unsure, total)
+    },
+    counts: {
+      ham: ham.length,
+      spam: spam.length,
+      truePositives: tp,
+      falsePositives: fp,
+      falseNegatives: n(spam, "ham"),
+      unsure,
+      hamAsUnsure: n(ham, "unsure"),
+      spamAsUnsure: n(spam, "unsure")
+    },
+    throughput: {
+      messages: total,
+      seconds,
+      messagesPerSecond: seconds > 0 ? total / seconds : 0,
+      parse: rate(total, 0, 0),
+      classification: rate(total, seconds, 0)
+    }
   }
 }
 
@@ -118,7 +141,10 @@ const cpuNow = (): number => {
 export const evaluate = (o: EvaluateOptions): Evaluation => {
   const model = typeof o.model === "string" ? ModelFile.load(o.model) : o.model
   const cutoffs = { ...defaultCutoffs, ...o.cutoffs }
-  const files = [...listFiles(o.hamDir).map((file) => ({ file, label: "ham" as const })), ...listFiles(o.spamDir).map((file) => ({ file, label: "spam" as const }))]
+  const files = [
+    ...listFiles(o.hamDir).map((file) => ({ file, label: "ham" as const })),
+    ...listFiles(o.spamDir).map((file) => ({ file, label: "spam" as const }))
+  ]
   // Read first, so throughput measures classification, not the disk.
   const bytes = files.map((f) => readFileSync(f.file))
   const w0 = performance.now()
@@ -151,12 +177,18 @@ export const evaluate = (o: EvaluateOptions): Evaluation => {
     ? files.flatMap((f, i) => {
         const c = classes[i]!
         const wrong = f.label === "ham" ? c === "spam" : c !== "spam"
-        return wrong ? [{ file: f.file, label: f.label, class: c, explanation: explain(model, tokenize(messages[i]!)) }] : []
+        return wrong
+          ? [{ file: f.file, label: f.label, class: c, explanation: explain(model, tokenize(messages[i]!)) }]
+          : []
       })
     : undefined
   return {
     ...summary,
-    throughput: { ...summary.throughput, parse: rate(n, (w1 - w0) / 1000, c1 - c0), classification: rate(n, (w2 - w1) / 1000, c2 - c1) },
+    throughput: {
+      ...summary.throughput,
+      parse: rate(n, (w1 - w0) / 1000, c1 - c0),
+      classification: rate(n, (w2 - w1) / 1000, c2 - c1)
+    },
     errors
   }
 }

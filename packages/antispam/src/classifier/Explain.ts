@@ -23,7 +23,14 @@ export interface Explanation {
 
 export const explain = (model: Model, tokens: Tokens, top = 8): Explanation => {
   const { chi, clues } = chiScore(model, tokens.tokens)
-  if (!model.logistic) return { probability: chi.probability, tokenProbability: chi.probability, contributions: [], clues: clues.slice(0, top), features: tokens.features }
+  if (!model.logistic)
+    return {
+      probability: chi.probability,
+      tokenProbability: chi.probability,
+      contributions: [],
+      clues: clues.slice(0, top),
+      features: tokens.features
+    }
   const layer = model.logistic
   const x = inputs(chi, tokens.features)
   const contributions: Array<readonly [string, number]> = [...x]
@@ -32,5 +39,11 @@ export const explain = (model: Model, tokens: Tokens, top = 8): Explanation => {
     .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
     .slice(0, top)
   contributions.push(["bias", layer.bias])
-  return { probability: sigmoid(logit(layer, x)), tokenProbability: chi.probability, contributions, clues: clues.slice(0, top), features: tokens.features }
+  return {
+    probability: sigmoid(logit(layer, x)),
+    tokenProbability: chi.probability,
+    contributions,
+    clues: clues.slice(0, top),
+    features: tokens.features
+  }
 }

@@ -31,14 +31,32 @@ const DAY = 24 * HOUR
 /** Date header parsing: comments such as `(PST)` are dropped first. */
 export const parseDate = (value: string | undefined): number | undefined => {
   if (value === undefined) return undefined
-  const t = Date.parse(value.replace(/\([^)]*\)/g, "").trim().slice(0, 200))
+  const t = Date.parse(
+    value
+      .replace(/\([^)]*\)/g, "")
+      .trim()
+      .slice(0, 200)
+  )
   return Number.isNaN(t) ? undefined : t
 }
 
 const MESSAGE_ID = /^\s*<[^<>\s@]{1,250}@[^<>\s@]{1,250}>\s*$/
-const BULK_MAILER = /mass ?mail|bulk ?mail|send-?safe|dark ?mailer|group ?mail|atomic ?mail|worldmerge|mailking|massmailer|e-?mail ?blaster|stealth ?mail|express ?mailer|mail ?bomber|extractor|advanced ?mass/i
+const BULK_MAILER =
+  /mass ?mail|bulk ?mail|send-?safe|dark ?mailer|group ?mail|atomic ?mail|worldmerge|mailking|massmailer|e-?mail ?blaster|stealth ?mail|express ?mailer|mail ?bomber|extractor|advanced ?mass/i
 /** Providers whose bare domain bots announce as HELO. */
-const BIG_PROVIDERS = new Set(["hotmail.com", "yahoo.com", "aol.com", "msn.com", "gmail.com", "outlook.com", "live.com", "mail.ru", "yandex.ru", "comcast.net", "earthlink.net"])
+const BIG_PROVIDERS = new Set([
+  "hotmail.com",
+  "yahoo.com",
+  "aol.com",
+  "msn.com",
+  "gmail.com",
+  "outlook.com",
+  "live.com",
+  "mail.ru",
+  "yandex.ru",
+  "comcast.net",
+  "earthlink.net"
+])
 const ENCODED_WORD = /=\?[^?\s]{1,40}\?[bq]\?[^?\s]*\?=/i
 
 const registrable = (host: string): string | undefined => {
@@ -90,7 +108,8 @@ export const dateAnomalies = (headers: Headers, received: ReadonlyArray<Received
 export const mailerAnomalies = (headers: Headers, features: Set<string>): void => {
   const mailer = (headers.get("x-mailer") ?? headers.get("user-agent") ?? "").slice(0, 300)
   if (BULK_MAILER.test(mailer)) features.add("mailer_bulk")
-  if (/outlook express/i.test(mailer) && headers.get("x-mimeole") === undefined) features.add("mailer_forged_outlook_express")
+  if (/outlook express/i.test(mailer) && headers.get("x-mimeole") === undefined)
+    features.add("mailer_forged_outlook_express")
   const priority = `${headers.get("x-priority") ?? ""} ${headers.get("x-msmail-priority") ?? ""}`
   if (/^\s*1\b|\bhigh\b/i.test(priority)) features.add("priority_high")
 }
@@ -99,7 +118,8 @@ export const mailerAnomalies = (headers: Headers, features: Set<string>): void =
 export const encodedWordAnomalies = (headers: Headers, features: Set<string>): void => {
   const from = headers.get("from")
   const decodedFrom = headers.decoded("from")
-  if (from && decodedFrom && ENCODED_WORD.test(from) && /^[\x20-\x7e]*$/.test(decodedFrom)) features.add("from_encoded_ascii")
+  if (from && decodedFrom && ENCODED_WORD.test(from) && /^[\x20-\x7e]*$/.test(decodedFrom))
+    features.add("from_encoded_ascii")
   for (const name of ["subject", "from"]) {
     const raw = headers.get(name)?.slice(0, 2000)
     // An encoded word must be separated from adjacent text by white space (RFC 2047 section 5);
@@ -109,7 +129,11 @@ export const encodedWordAnomalies = (headers: Headers, features: Set<string>): v
 }
 
 /** All structural header anomalies of a message (feature names without prefix). */
-export const analyseAnomalies = (headers: Headers, received: ReadonlyArray<ReceivedHop>, envelopeSender: string | undefined): Array<string> => {
+export const analyseAnomalies = (
+  headers: Headers,
+  received: ReadonlyArray<ReceivedHop>,
+  envelopeSender: string | undefined
+): Array<string> => {
   const features = new Set<string>()
   const mid = headers.get("message-id")
   if (mid !== undefined && !MESSAGE_ID.test(mid.slice(0, 600))) features.add("message_id_malformed")
@@ -119,6 +143,13 @@ export const analyseAnomalies = (headers: Headers, received: ReadonlyArray<Recei
   encodedWordAnomalies(headers, features)
   const fromDomain = addressDomain(headers.get("from"))
   const bounceDomain = addressDomain(headers.get("return-path") ?? envelopeSender)
-  if (fromDomain && bounceDomain && fromDomain !== bounceDomain && !isCorpusArtefactHost(bounceDomain) && !isCorpusArtefactHost(fromDomain)) features.add("return_path_other_domain")
+  if (
+    fromDomain &&
+    bounceDomain &&
+    fromDomain !== bounceDomain &&
+    !isCorpusArtefactHost(bounceDomain) &&
+    !isCorpusArtefactHost(fromDomain)
+  )
+    features.add("return_path_other_domain")
   return [...features]
 }

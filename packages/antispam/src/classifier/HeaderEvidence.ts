@@ -21,15 +21,20 @@ export interface HeaderEvidence {
 // Bounded parts: an unbounded local part makes a long header without "@" quadratic.
 const ADDRESS = /[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g
 /** Tags filters and list servers put in front of a subject; stripped before tokenizing. */
-const FILTER_TAGS = /^(?:\s*(?:\[[^\]]{0,40}\]|\*{2,}\s*SPAM\s*\*{2,}|\{SPAM\??\}|SPAM:|(?:re|fwd?|aw|sv|wg)\s*(?:\[\d+\])?\s*:))+\s*/i
+const FILTER_TAGS =
+  /^(?:\s*(?:\[[^\]]{0,40}\]|\*{2,}\s*SPAM\s*\*{2,}|\{SPAM\??\}|SPAM:|(?:re|fwd?|aw|sv|wg)\s*(?:\[\d+\])?\s*:))+\s*/i
 const COMMON_CHARSETS = /^(?:us-ascii|utf-8|iso-8859-\d{1,2}|windows-125\d|cp125\d)$/i
 
 export const domainOf = (address: string): string => {
-  const host = address.slice(address.lastIndexOf("@") + 1).toLowerCase().replace(/[>.]+$/, "")
+  const host = address
+    .slice(address.lastIndexOf("@") + 1)
+    .toLowerCase()
+    .replace(/[>.]+$/, "")
   return registrableDomain(host) ?? host.slice(0, 60)
 }
 
-export const addresses = (value: string | undefined): Array<string> => (value ? (value.slice(0, 20_000).match(ADDRESS) ?? []).slice(0, 500) : [])
+export const addresses = (value: string | undefined): Array<string> =>
+  value ? (value.slice(0, 20_000).match(ADDRESS) ?? []).slice(0, 500) : []
 
 /** Share of upper-case letters among letters, and the letter count. */
 export const caps = (text: string): { ratio: number; letters: number } => {
@@ -70,7 +75,12 @@ export const mixedScripts = (text: string): boolean => {
   return false
 }
 
-export const subjectEvidence = (raw: string | undefined, decoded: string | undefined, tokens: Set<string>, features: Set<string>): void => {
+export const subjectEvidence = (
+  raw: string | undefined,
+  decoded: string | undefined,
+  tokens: Set<string>,
+  features: Set<string>
+): void => {
   if (raw === undefined) {
     features.add("subject_missing")
     return
@@ -106,7 +116,11 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
   const fromDomain = fromAddr ? domainOf(fromAddr) : undefined
   if (fromDomain && !isCorpusArtefactHost(fromDomain)) tokens.add(`from:dom:${fromDomain}`)
   if (fromAddr && /\d{4,}/.test(fromAddr.slice(0, fromAddr.indexOf("@")))) tokens.add("from:local-digits")
-  const display = (headers.decoded("from") ?? "").replace(/<[^>]*>/g, "").replace(/"/g, "").trim().slice(0, 200)
+  const display = (headers.decoded("from") ?? "")
+    .replace(/<[^>]*>/g, "")
+    .replace(/"/g, "")
+    .trim()
+    .slice(0, 200)
   if (display.length === 0 || display === fromAddr) tokens.add("from:no-display")
   else {
     for (const w of words(display, { prefix: "from:name:", maxWords: 8 })) tokens.add(w)
@@ -135,11 +149,19 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
   }
   // A Date that does not parse is a feature of HeaderAnomalies.
   if (headers.get("date") === undefined) features.add("date_missing")
-  if (headers.get("in-reply-to") !== undefined || headers.get("references") !== undefined) features.add("has_references")
+  if (headers.get("in-reply-to") !== undefined || headers.get("references") !== undefined)
+    features.add("has_references")
 
   const mailer = headers.get("x-mailer") ?? headers.get("user-agent")
   if (mailer) {
-    const name = mailer.toLowerCase().replace(/[\d.]+/g, " ").replace(/[()[\];,/]/g, " ").trim().split(/\s+/).slice(0, 2).join("_")
+    const name = mailer
+      .toLowerCase()
+      .replace(/[\d.]+/g, " ")
+      .replace(/[()[\];,/]/g, " ")
+      .trim()
+      .split(/\s+/)
+      .slice(0, 2)
+      .join("_")
     tokens.add(`mailer:${name.slice(0, 40)}`)
   } else tokens.add("mailer:none")
 

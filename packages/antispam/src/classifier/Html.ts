@@ -66,15 +66,19 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
       if (tag === "script") features.add("html_script")
       if (tag === "iframe" || tag === "object" || tag === "embed") features.add("html_embed")
       if (tag === "font" && /\bsize\s*=\s*["']?\+?[4-7]/i.test(attrs)) features.add("html_big_font")
-      if ((tag === "font" && /\bsize\s*=\s*["']?(?:1|-[1-9])\b/i.test(attrs)) || TINY_CSS_FONT.test(attrs)) features.add("html_tiny_font")
-      if (/\bdisplay\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt)?\s*[;"']/i.test(attrs)) features.add("html_hidden_text")
-      if ((tag === "font" && /\bcolor\s*=\s*["']?#?(?:fff|ffffff|white)\b/i.test(attrs)) || WHITE_CSS_TEXT.test(attrs)) white = true
+      if ((tag === "font" && /\bsize\s*=\s*["']?(?:1|-[1-9])\b/i.test(attrs)) || TINY_CSS_FONT.test(attrs))
+        features.add("html_tiny_font")
+      if (/\bdisplay\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt)?\s*[;"']/i.test(attrs))
+        features.add("html_hidden_text")
+      if ((tag === "font" && /\bcolor\s*=\s*["']?#?(?:fff|ffffff|white)\b/i.test(attrs)) || WHITE_CSS_TEXT.test(attrs))
+        white = true
     }
     // White text with no background colour anywhere: invisible on the white page mail readers
     // default to (newsletters with white text on a coloured cell set a background, inline or in a style sheet).
     if (white && !/bgcolor|background/i.test(html)) features.add("html_white_text")
     if (/\p{L}<!--[^>]{0,200}-->\p{L}/u.test(html)) features.add("html_comment_in_word")
-    if (/&#x?[0-9a-f]{2,6};/i.test(html) && (html.match(/&#x?[0-9a-f]{2,6};/gi)?.length ?? 0) > 20) features.add("html_entity_heavy")
+    if (/&#x?[0-9a-f]{2,6};/i.test(html) && (html.match(/&#x?[0-9a-f]{2,6};/gi)?.length ?? 0) > 20)
+      features.add("html_entity_heavy")
     // Anchors: the opening tag by a bounded regex, the text up to `</a` by indexOf, so a
     // hostile part costs linear time.
     let anchors = 0
@@ -83,7 +87,10 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
       const href = HREF.exec(m[1] ?? "")?.[1]
       if (!href) continue
       const start = m.index + m[0].length
-      const close = html.slice(start, start + 310).toLowerCase().indexOf("</a")
+      const close = html
+        .slice(start, start + 310)
+        .toLowerCase()
+        .indexOf("</a")
       if (close < 0) continue
       const text = html.slice(start, start + close).replace(/<[^>]*>/g, "")
       const shown = VISIBLE_HOST.exec(text)?.[1]?.toLowerCase()

@@ -39,7 +39,12 @@ export const fit = (samples: ReadonlyArray<Sample>, options: FitOptions = {}): L
   const hamWeight = options.hamWeight ?? 1
   const names = [...new Set([...samples.flatMap((s) => [...s.x.keys()]), ...Object.keys(options.priors ?? {})])].sort()
   const index = new Map(names.map((n, i) => [n, i]))
-  const rows = samples.map((s) => ({ idx: [...s.x.keys()].map((k) => index.get(k)!), val: [...s.x.values()], y: s.y, w: (s.weight ?? 1) * (s.y === 0 ? hamWeight : 1) }))
+  const rows = samples.map((s) => ({
+    idx: [...s.x.keys()].map((k) => index.get(k)!),
+    val: [...s.x.values()],
+    y: s.y,
+    w: (s.weight ?? 1) * (s.y === 0 ? hamWeight : 1)
+  }))
   const sign = names.map((n) => options.signs?.[n] ?? 0)
   const prior = names.map((n) => options.priors?.[n] ?? 0)
   const total = rows.reduce((a, r) => a + r.w, 0) || 1

@@ -32,7 +32,11 @@ export interface Model {
   readonly meta: Readonly<Record<string, string | number>>
 }
 
-export const empty = (options: Partial<ChiOptions> = {}, logistic?: Logistic, meta: Record<string, string | number> = {}): Model => ({
+export const empty = (
+  options: Partial<ChiOptions> = {},
+  logistic?: Logistic,
+  meta: Record<string, string | number> = {}
+): Model => ({
   version: MODEL_VERSION,
   nham: 0,
   nspam: 0,

@@ -77,13 +77,20 @@ export const parse = (input: Uint8Array): Model => {
   } catch {
     throw new ModelFormatError("model file: header line is not JSON")
   }
-  if (header?.format !== FORMAT) throw new ModelFormatError(`model file: format is ${JSON.stringify(header?.format)}, expected ${FORMAT}`)
-  if (header.version !== MODEL_VERSION) throw new ModelFormatError(`model file: version ${header.version} is not supported (this build reads ${MODEL_VERSION})`)
-  if (!isCount(header.nham) || !isCount(header.nspam) || !isCount(header.tokens)) throw new ModelFormatError("model file: bad counts in header")
+  if (header?.format !== FORMAT)
+    throw new ModelFormatError(`model file: format is ${JSON.stringify(header?.format)}, expected ${FORMAT}`)
+  if (header.version !== MODEL_VERSION)
+    throw new ModelFormatError(
+      `model file: version ${header.version} is not supported (this build reads ${MODEL_VERSION})`
+    )
+  if (!isCount(header.nham) || !isCount(header.nspam) || !isCount(header.tokens))
+    throw new ModelFormatError("model file: bad counts in header")
   const o = header.options
-  if (!o || ![o.s, o.x, o.minDev, o.maxTokens].every((n) => typeof n === "number" && Number.isFinite(n))) throw new ModelFormatError("model file: bad options in header")
+  if (!o || ![o.s, o.x, o.minDev, o.maxTokens].every((n) => typeof n === "number" && Number.isFinite(n)))
+    throw new ModelFormatError("model file: bad options in header")
   const table = bytes.subarray(nl + 1)
-  if (sha256(table) !== header.sha256) throw new ModelFormatError("model file: token table checksum mismatch (truncated or altered)")
+  if (sha256(table) !== header.sha256)
+    throw new ModelFormatError("model file: token table checksum mismatch (truncated or altered)")
   const tokens = new Map<string, [number, number]>()
   const text = table.toString("utf8")
   let start = 0
@@ -95,13 +102,16 @@ export const parse = (input: Uint8Array): Model => {
     if (t1 < 0 || t2 < 0 || t2 > end) throw new ModelFormatError(`model file: bad table line ${tokens.size + 1}`)
     const ham = Number(text.slice(t1 + 1, t2))
     const spam = Number(text.slice(t2 + 1, end))
-    if (!isCount(ham) || !isCount(spam)) throw new ModelFormatError(`model file: bad counts on table line ${tokens.size + 1}`)
+    if (!isCount(ham) || !isCount(spam))
+      throw new ModelFormatError(`model file: bad counts on table line ${tokens.size + 1}`)
     tokens.set(text.slice(start, t1), [ham, spam])
     start = end + 1
   }
-  if (tokens.size !== header.tokens) throw new ModelFormatError(`model file: ${tokens.size} table lines, header says ${header.tokens}`)
+  if (tokens.size !== header.tokens)
+    throw new ModelFormatError(`model file: ${tokens.size} table lines, header says ${header.tokens}`)
   const lg = header.logistic
-  if (lg !== undefined && (typeof lg.bias !== "number" || typeof lg.weights !== "object" || lg.weights === null)) throw new ModelFormatError("model file: bad logistic layer")
+  if (lg !== undefined && (typeof lg.bias !== "number" || typeof lg.weights !== "object" || lg.weights === null))
+    throw new ModelFormatError("model file: bad logistic layer")
   return {
     version: header.version,
     nham: header.nham,

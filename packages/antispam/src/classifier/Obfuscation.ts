@@ -54,7 +54,8 @@ export const substitutedWords = (text: string, limit = 10): number => {
   return n
 }
 
-const isWordChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 95 || c === 45 || c === 64 || c === 61
+const isWordChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 95 || c === 45 || c === 64 || c === 61
 
 /**
  * Five or more single letters with the same separator between each (`V I A G R A`). Checked
@@ -62,7 +63,8 @@ const isWordChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && 
  */
 const SPACED = /(?:^|[\s(])(\p{L})([ .*_\-+~])\p{L}(?:\2\p{L}){3,}(?=$|[\s).,!?:;])/u
 
-export const hasSpacedWord = (text: string): boolean => SPACED.test(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text)
+export const hasSpacedWord = (text: string): boolean =>
+  SPACED.test(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text)
 
 /** Obfuscation features for a subject and a body text (feature names without prefix). */
 export const analyseObfuscation = (subject: string, body: string): Array<string> => {

@@ -109,7 +109,9 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
 }
 
 /** Sign constraints of the logistic inputs by input name (chi-square inputs are free). */
-export const INPUT_SIGNS: Readonly<Record<string, 1 | -1>> = Object.fromEntries(Object.entries(FEATURE_SIGNS).map(([k, v]) => [`feat:${k}`, v]))
+export const INPUT_SIGNS: Readonly<Record<string, 1 | -1>> = Object.fromEntries(
+  Object.entries(FEATURE_SIGNS).map(([k, v]) => [`feat:${k}`, v])
+)
 
 /** The same signs by token (feature tokens are named like the inputs); a Map, so any token string is a safe key. */
 const TOKEN_SIGNS: ReadonlyMap<string, 1 | -1> = new Map(Object.entries(INPUT_SIGNS))
@@ -124,7 +126,9 @@ const TOKEN_SIGNS: ReadonlyMap<string, 1 | -1> = new Map(Object.entries(INPUT_SI
 export const FEATURE_PRIOR = 1
 
 /** Prior weights of the logistic inputs by input name. */
-export const INPUT_PRIORS: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(FEATURE_SIGNS).map(([k, v]) => [`feat:${k}`, v * FEATURE_PRIOR]))
+export const INPUT_PRIORS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(FEATURE_SIGNS).map(([k, v]) => [`feat:${k}`, v * FEATURE_PRIOR])
+)
 
 /** The named inputs of the logistic layer for one message. */
 export const inputs = (chi: ChiResult, features: ReadonlyArray<string>): Map<string, number> => {
@@ -158,7 +162,11 @@ const keepClue = (top: Array<readonly [string, number]>, clue: readonly [string,
   if (top.length > limit) top.pop()
 }
 
-export const chiScore = (model: Model, tokens: ReadonlyArray<string>, extra?: Extra): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
+export const chiScore = (
+  model: Model,
+  tokens: ReadonlyArray<string>,
+  extra?: Extra
+): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
   const nham = model.nham + (extra?.nham ?? 0)
   const nspam = model.nspam + (extra?.nspam ?? 0)
   const o = model.options

@@ -69,9 +69,23 @@ export const setup = (config: ClassifierInput, options: SetupOptions): Classifie
   } else model = load(options.shippedModel)
   const store = options.store ?? makeMemory()
   const ref = Classifier.ref(model)
-  const classifier = Classifier.make({ model: ref, store, cutoffs: { hamBelow: config.hamBelow ?? defaultCutoffs.hamBelow, spamAbove: config.spamAbove ?? defaultCutoffs.spamAbove } })
+  const classifier = Classifier.make({
+    model: ref,
+    store,
+    cutoffs: {
+      hamBelow: config.hamBelow ?? defaultCutoffs.hamBelow,
+      spamAbove: config.spamAbove ?? defaultCutoffs.spamAbove
+    }
+  })
   const updater = config.updateUrl
-    ? makeUpdater({ url: config.updateUrl, path: updatePath, model: ref, sha256: config.updateSha256, intervalMillis: (config.updateIntervalMinutes ?? 360) * 60_000, log })
+    ? makeUpdater({
+        url: config.updateUrl,
+        path: updatePath,
+        model: ref,
+        sha256: config.updateSha256,
+        intervalMillis: (config.updateIntervalMinutes ?? 360) * 60_000,
+        log
+      })
     : undefined
   updater?.start()
   return {

@@ -48,7 +48,13 @@ export const textStats = (text: string): TextStats => {
       // An amount: a currency sign right before the number (`$5`, `€ 20`) or a code after it.
       const prev = text.charCodeAt(i - 1)
       const prev2 = text.charCodeAt(i - 2)
-      if (!(prev >= 48 && prev <= 57) && prev !== 46 && prev !== 44 && (isCurrency(prev) || (prev === 32 && isCurrency(prev2)))) currency++
+      if (
+        !(prev >= 48 && prev <= 57) &&
+        prev !== 46 &&
+        prev !== 44 &&
+        (isCurrency(prev) || (prev === 32 && isCurrency(prev2)))
+      )
+        currency++
     } else if (c === 33) {
       exclaims++
       punctuation++
@@ -64,7 +70,10 @@ export const textStats = (text: string): TextStats => {
 /** Distinct words of 3+ letters (first 400), for comparing two versions of one text. */
 const wordSet = (text: string): Set<string> => {
   const out = new Set<string>()
-  for (const m of text.slice(0, 20_000).toLowerCase().matchAll(/\p{L}{3,}/gu)) {
+  for (const m of text
+    .slice(0, 20_000)
+    .toLowerCase()
+    .matchAll(/\p{L}{3,}/gu)) {
     out.add(m[0])
     if (out.size >= 400) break
   }
@@ -86,7 +95,11 @@ export const overlap = (a: string, b: string): number => {
  * Features and stat tokens of a message's text. `alternative` holds the plain and the
  * HTML-reduced text of a message with exactly one of each, when it has them.
  */
-export const analyseText = (text: string, alternative?: readonly [string, string], stats?: TextStats): { features: Array<string>; tokens: Array<string> } => {
+export const analyseText = (
+  text: string,
+  alternative?: readonly [string, string],
+  stats?: TextStats
+): { features: Array<string>; tokens: Array<string> } => {
   const s = stats ?? textStats(text)
   const features: Array<string> = []
   const tokens: Array<string> = []
@@ -95,7 +108,8 @@ export const analyseText = (text: string, alternative?: readonly [string, string
   if (alternative) {
     const [plain, html] = alternative
     // Both versions need some words: an empty text part is lazy software, not a trick.
-    if (wordSet(plain).size >= 15 && wordSet(html).size >= 15 && overlap(plain, html) < 0.3) features.push("text_html_mismatch")
+    if (wordSet(plain).size >= 15 && wordSet(html).size >= 15 && overlap(plain, html) < 0.3)
+      features.push("text_html_mismatch")
   }
   if (s.letters >= 50) {
     tokens.push(`stat:caps:${bucket(Math.round((100 * s.upper) / s.letters), [2, 5, 10, 20, 40])}`)

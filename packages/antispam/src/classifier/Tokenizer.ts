@@ -58,7 +58,8 @@ const walk = (root: MimePart): MimeShape => {
     if (type === "text/plain" && !/attachment/i.test(part.disposition ?? "")) shape.textPlain++
     if (type === "text/html") shape.textHtml++
     if (type.startsWith("image/")) shape.images++
-    if (depth < 20 && Array.isArray(part.children)) for (let i = part.children.length - 1; i >= 0; i--) stack.push([part.children[i]!, depth + 1])
+    if (depth < 20 && Array.isArray(part.children))
+      for (let i = part.children.length - 1; i >= 0; i--) stack.push([part.children[i]!, depth + 1])
   }
   return shape
 }
@@ -84,7 +85,10 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
   if (images > 0 && stats.letters < 100) features.add("image_only")
   if (stats.letters >= 200 && stats.upper * 2 >= stats.letters) features.add("body_caps")
   const texts = message.body.texts
-  const alternative = shape.textPlain === 1 && shape.textHtml === 1 && texts.length === 2 ? ([String(texts[0]), String(texts[1])] as const) : undefined
+  const alternative =
+    shape.textPlain === 1 && shape.textHtml === 1 && texts.length === 2
+      ? ([String(texts[0]), String(texts[1])] as const)
+      : undefined
   const textEvidence = analyseText(text, alternative, stats)
   for (const f of textEvidence.features) features.add(f)
   for (const t of textEvidence.tokens) tokens.push(t)
@@ -101,9 +105,13 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
   let attachments = 0
   for (const a of message.body.attachments) {
     if (++attachments > 50) break
-    const type = String(a.contentType ?? "").toLowerCase().slice(0, 60)
+    const type = String(a.contentType ?? "")
+      .toLowerCase()
+      .slice(0, 60)
     tokens.push(`att:type:${type}`)
-    const name = String(a.filename ?? "").toLowerCase().slice(0, 200)
+    const name = String(a.filename ?? "")
+      .toLowerCase()
+      .slice(0, 200)
     const ext = /\.([a-z0-9]{1,6})$/.exec(name)?.[1]
     if (ext) tokens.push(`att:ext:${ext}`)
     if (EXECUTABLE.test(name)) features.add("attachment_executable")
@@ -118,7 +126,8 @@ export const tokenize = (message: Message): Tokens => {
   const headers = analyseHeaders(message.headers, message.received ?? [])
   head.push(...headers.tokens)
   for (const f of headers.features) features.add(f)
-  for (const f of analyseAnomalies(message.headers, message.received ?? [], message.envelope?.mailFrom || undefined)) features.add(f)
+  for (const f of analyseAnomalies(message.headers, message.received ?? [], message.envelope?.mailFrom || undefined))
+    features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)
@@ -140,4 +149,5 @@ export const tokenize = (message: Message): Tokens => {
 
 // The model file is line and tab separated: tokens never carry either.
 const SEPARATORS = /[\t\r\n]/
-const clean = (t: string): string => (t.length > 120 || SEPARATORS.test(t) ? t.replace(/[\t\r\n]/g, " ").slice(0, 120) : t)
+const clean = (t: string): string =>
+  t.length > 120 || SEPARATORS.test(t) ? t.replace(/[\t\r\n]/g, " ").slice(0, 120) : t

@@ -56,7 +56,6 @@ export const tokenizeDir = (dir: string, label: Label, onMessage?: () => void): 
     return { tokens, label }
   })
 
-
 /** Counts a token table from tokenized messages. */
 export const countAll = (items: ReadonlyArray<LabelledTokens>, options?: Partial<ChiOptions>): Model => {
   const model = ModelData.empty(options)
@@ -86,7 +85,12 @@ const hash = (s: string, seed: number): number => {
  * then learns what the structural features are worth when the tokens say little, as they do on
  * mail from another era or source, instead of leaning on the tokens alone.
  */
-export const stackedSamples = (items: ReadonlyArray<LabelledTokens>, folds: number, options?: Partial<ChiOptions>, shift: ReadonlyArray<number> = [0.3, 0.1, 0]): Array<Sample> => {
+export const stackedSamples = (
+  items: ReadonlyArray<LabelledTokens>,
+  folds: number,
+  options?: Partial<ChiOptions>,
+  shift: ReadonlyArray<number> = [0.3, 0.1, 0]
+): Array<Sample> => {
   const samples: Array<Sample> = []
   for (let k = 0; k < folds; k++) {
     const model = countAll(
@@ -98,16 +102,27 @@ export const stackedSamples = (items: ReadonlyArray<LabelledTokens>, folds: numb
       if (i % folds !== k) return
       const y = it.label === "spam" ? 1 : 0
       samples.push({ x: inputs(chiScore(model, it.tokens.tokens).chi, it.tokens.features), y })
-      for (const m of shifted) samples.push({ x: inputs(chiScore(m, it.tokens.tokens).chi, it.tokens.features), y, weight: 0.5 })
+      for (const m of shifted)
+        samples.push({ x: inputs(chiScore(m, it.tokens.tokens).chi, it.tokens.features), y, weight: 0.5 })
     })
   }
   return samples
 }
 
 /** Trains a model from tokenized messages (see the module header). */
-export const trainTokens = (items: ReadonlyArray<LabelledTokens>, o: Omit<TrainOptions, "hamDir" | "spamDir" | "out"> = {}): Model => {
+export const trainTokens = (
+  items: ReadonlyArray<LabelledTokens>,
+  o: Omit<TrainOptions, "hamDir" | "spamDir" | "out"> = {}
+): Model => {
   const full = countAll(items, o.options)
-  const logistic = o.logistic === false ? undefined : fit(stackedSamples(items, o.folds ?? 5, o.options, o.shift), { signs: INPUT_SIGNS, priors: INPUT_PRIORS, ...o.fit })
+  const logistic =
+    o.logistic === false
+      ? undefined
+      : fit(stackedSamples(items, o.folds ?? 5, o.options, o.shift), {
+          signs: INPUT_SIGNS,
+          priors: INPUT_PRIORS,
+          ...o.fit
+        })
   const pruned = ModelData.prune(full, o.minCount ?? 2, o.maxTokens ?? 200_000)
   return { ...pruned, logistic, meta: { ...o.meta } }
 }

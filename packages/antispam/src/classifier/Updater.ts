@@ -103,7 +103,8 @@ export const make = (options: UpdaterOptions): Updater => {
   let timer: ReturnType<typeof setInterval> | undefined
   let running: Promise<UpdateResult> | undefined
 
-  const get = (url: string, headers: Record<string, string>) => request(url, { method: "GET", headers, headersTimeout: timeout, bodyTimeout: timeout })
+  const get = (url: string, headers: Record<string, string>) =>
+    request(url, { method: "GET", headers, headersTimeout: timeout, bodyTimeout: timeout })
 
   const expectedDigest = async (): Promise<string> => {
     if (options.sha256) return options.sha256.trim().toLowerCase()
@@ -130,7 +131,8 @@ export const make = (options: UpdaterOptions): Updater => {
     }
     const bytes = await readBody(res.body, maxBytes)
     const length = Number(header(res.headers["content-length"]) ?? Number.NaN)
-    if (Number.isFinite(length) && length !== bytes.byteLength) return { status: "refused", detail: `partial download: ${bytes.byteLength} of ${length} bytes` }
+    if (Number.isFinite(length) && length !== bytes.byteLength)
+      return { status: "refused", detail: `partial download: ${bytes.byteLength} of ${length} bytes` }
     const want = await expectedDigest()
     const got = hex(bytes)
     if (got !== want) return { status: "refused", detail: `SHA-256 mismatch: got ${got}, expected ${want}` }
@@ -139,7 +141,10 @@ export const make = (options: UpdaterOptions): Updater => {
     options.model.set(model)
     etag = header(res.headers.etag)
     lastModified = header(res.headers["last-modified"])
-    return { status: "updated", detail: `model ${got.slice(0, 12)}: ${model.nham} ham, ${model.nspam} spam, ${model.tokens.size} tokens` }
+    return {
+      status: "updated",
+      detail: `model ${got.slice(0, 12)}: ${model.nham} ham, ${model.nspam} spam, ${model.tokens.size} tokens`
+    }
   }
 
   const check = (): Promise<UpdateResult> => {

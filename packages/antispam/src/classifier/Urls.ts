@@ -21,19 +21,45 @@ const PARTS = /^([a-z][a-z0-9+.-]{0,15}):\/\/([^/?#]*)([^?#]*)/i
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
 const NUMERIC_HOST = /^(?:0x[0-9a-f]+|\d{8,10})$/i
 /** Public link shorteners: the target is hidden until the click. */
-const SHORTENERS = new Set(["bit.ly", "bitly.com", "tinyurl.com", "goo.gl", "ow.ly", "t.co", "is.gd", "tiny.cc", "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "rb.gy", "bit.do", "x.co", "s.id", "v.gd", "qr.net", "tr.im", "snipurl.com", "shorl.com", "urlz.fr", "t.ly"])
+const SHORTENERS = new Set([
+  "bit.ly",
+  "bitly.com",
+  "tinyurl.com",
+  "goo.gl",
+  "ow.ly",
+  "t.co",
+  "is.gd",
+  "tiny.cc",
+  "buff.ly",
+  "rebrand.ly",
+  "cutt.ly",
+  "shorturl.at",
+  "rb.gy",
+  "bit.do",
+  "x.co",
+  "s.id",
+  "v.gd",
+  "qr.net",
+  "tr.im",
+  "snipurl.com",
+  "shorl.com",
+  "urlz.fr",
+  "t.ly"
+])
 /** A query value or path segment that is itself a URL: an open redirect on someone else's site. */
 const REDIRECT = /[?&][a-z_]{0,20}=(?:https?(?::|%3a)|%68%74%74%70)|\/(?:https?:|https?%3a)\/?\//i
 
 /** Host names that were rewritten in the corpus the shipped model is trained on; never a feature. */
-export const isCorpusArtefactHost = (host: string): boolean => /(?:^|\.)spamassassin\.taint\.org$/i.test(host) || /(?:^|\.)taint\.org$/i.test(host)
+export const isCorpusArtefactHost = (host: string): boolean =>
+  /(?:^|\.)spamassassin\.taint\.org$/i.test(host) || /(?:^|\.)taint\.org$/i.test(host)
 
 /** Tricks in one host name: shorteners, deep subdomains, punycode, non-ASCII look-alikes. */
 export const hostFeatures = (host: string, reg: string | null, features: Set<string>): void => {
   if (reg && SHORTENERS.has(reg)) features.add("url_shortener")
   // Four or more labels above the registrable domain (`paypal.com.secure.login.example.net`):
   // a familiar name in front of the real one. `www.mail.example.com` has two.
-  if (reg && host.endsWith(reg) && host.slice(0, host.length - reg.length).split(".").length - 1 >= 4) features.add("url_many_subdomains")
+  if (reg && host.endsWith(reg) && host.slice(0, host.length - reg.length).split(".").length - 1 >= 4)
+    features.add("url_many_subdomains")
   if (host.includes("xn--")) features.add("url_punycode")
   // A host written in non-ASCII letters (an IDN not yet in punycode): look-alikes of Latin names.
   if (/[^\x00-\x7f]/.test(host)) features.add("url_confusable_host")
@@ -59,7 +85,8 @@ export const analyseUrls = (urls: ReadonlyArray<string>, hosts: ReadonlyArray<st
     if (IPV4.test(host) || host.startsWith("[")) features.add("url_ip_literal")
     else if (NUMERIC_HOST.test(host)) features.add("url_numeric_host")
     if (host.includes("%")) features.add("url_encoded_host")
-    if (/%[0-9a-f]{2}/i.test(m[3] ?? "") && (m[3]!.match(/%[0-9a-f]{2}/gi)?.length ?? 0) > 5) tokens.add("url:path-encoded")
+    if (/%[0-9a-f]{2}/i.test(m[3] ?? "") && (m[3]!.match(/%[0-9a-f]{2}/gi)?.length ?? 0) > 5)
+      tokens.add("url:path-encoded")
     if (REDIRECT.test(url.slice(m[0].length - (m[3]?.length ?? 0), 2000))) features.add("url_redirect")
     // No tokens from path words (`click`, `images`, `jpg`): newsletters and spam share them, and
     // a table counted on one era's list mail called the other era's newsletters spam on them

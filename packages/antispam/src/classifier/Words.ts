@@ -13,7 +13,8 @@
  */
 
 /** Zero-width and invisible format characters used to break up words for filters. */
-export const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u206A-\u206F\uFEFF]/g
+export const INVISIBLE =
+  /[\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u206A-\u206F\uFEFF]/g
 
 /** True when the text contains an invisible character (non-global twin of `INVISIBLE`). */
 export const hasInvisible = (text: string): boolean => new RegExp(INVISIBLE.source).test(text)
@@ -53,7 +54,10 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
   const prefix = options.prefix ?? ""
   const maxWords = options.maxWords ?? 5000
   const maxChars = options.maxChars ?? 100_000
-  const input = (text.length > maxChars ? text.slice(0, maxChars) : text).replace(INVISIBLE, "").replace(CONTROL, "").toLowerCase()
+  const input = (text.length > maxChars ? text.slice(0, maxChars) : text)
+    .replace(INVISIBLE, "")
+    .replace(CONTROL, "")
+    .toLowerCase()
   const out: Array<string> = []
   for (const raw of input.split(/\s+/)) {
     if (out.length >= maxWords) break
@@ -65,7 +69,8 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
       out.push(`${prefix}skip:${[...raw.slice(0, 2)][0]!} ${Math.min(10 * Math.floor(raw.length / 10), 100)}`)
       continue
     }
-    const w = isAsciiAlnum(raw.charCodeAt(0)) && isAsciiAlnum(raw.charCodeAt(raw.length - 1)) ? raw : raw.replace(EDGE, "")
+    const w =
+      isAsciiAlnum(raw.charCodeAt(0)) && isAsciiAlnum(raw.charCodeAt(raw.length - 1)) ? raw : raw.replace(EDGE, "")
     if (w.length === 0) continue
     const at = w.indexOf("@")
     if (at > 0 && at < w.length - 1) {
@@ -77,7 +82,8 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
     if (len < 3) continue
     if (len <= 12) out.push(prefix + w)
     else if (isDigit(w.charCodeAt(0))) continue
-    else out.push(`${prefix}skip:${String.fromCodePoint(w.codePointAt(0)!)} ${Math.min(10 * Math.floor(len / 10), 100)}`)
+    else
+      out.push(`${prefix}skip:${String.fromCodePoint(w.codePointAt(0)!)} ${Math.min(10 * Math.floor(len / 10), 100)}`)
   }
   return out
 }

@@ -12,7 +12,17 @@ import type { ClassifierInput, ClassifierRuntime } from "./Setup.ts"
 import type { TokenStore } from "./TokenStore.ts"
 
 export { type ChiOptions, type ChiResult, chi2Q, combine, defaultChiOptions, tokenProbability } from "./Chi2.ts"
-export { type Classification, type Classifier, type ClassifierOptions, classifyWith, hasGtube, learn, make, type ModelRef, ref } from "./Classifier.ts"
+export {
+  type Classification,
+  type Classifier,
+  type ClassifierOptions,
+  classifyWith,
+  hasGtube,
+  learn,
+  make,
+  type ModelRef,
+  ref
+} from "./Classifier.ts"
 export { ClassifierSymbols, type ClassifierStageOptions, make as makeClassifierStage } from "./ClassifierStage.ts"
 export { listFiles, parseMessage, stripMboxFrom } from "./Corpus.ts"
 export { addMessage, empty, type Label, type Logistic, MODEL_VERSION, type Model, prune } from "./Model.ts"
@@ -23,9 +33,24 @@ export type { ClassifierInput, ClassifierRuntime } from "./Setup.ts"
 export { type LearnedCounts, makeMemory as makeMemoryTokenStore, type TokenStore } from "./TokenStore.ts"
 export { GTUBE, MAX_TOKENS, type Tokens, tokenize } from "./Tokenizer.ts"
 export { type Explanation, explain } from "./Explain.ts"
-export { type Evaluation, type EvaluateOptions, type EvaluationError, evaluate, type Rate, summarise, type Throughput } from "./Evaluate.ts"
+export {
+  type Evaluation,
+  type EvaluateOptions,
+  type EvaluationError,
+  evaluate,
+  type Rate,
+  summarise,
+  type Throughput
+} from "./Evaluate.ts"
 export { type TrainOptions, train, trainTokens } from "./Train.ts"
-export { make as makeUpdater, type UpdateResult, type Updater, type UpdaterOptions, type UpdaterStatus, writeAtomic } from "./Updater.ts"
+export {
+  make as makeUpdater,
+  type UpdateResult,
+  type Updater,
+  type UpdaterOptions,
+  type UpdaterStatus,
+  writeAtomic
+} from "./Updater.ts"
 
 /** File name of the shipped model inside the package's `model/` directory. */
 export const SHIPPED_MODEL = "mailmoat-classifier.model.gz"
@@ -49,5 +74,7 @@ export const loadModel = (path: string = shippedModelPath()) => ModelFile.load(p
  * `classifier` stage for `makeServerAntispam(config, { stages: [runtime.stage] })`, and the
  * updater when `classifier.updateUrl` is set.
  */
-export const setup = (config: ClassifierInput, options: { dataDir?: string; log?: (line: string) => void; store?: TokenStore } = {}): ClassifierRuntime =>
-  Setup.setup(config, { ...options, shippedModel: shippedModelPath() })
+export const setup = (
+  config: ClassifierInput,
+  options: { dataDir?: string; log?: (line: string) => void; store?: TokenStore } = {}
+): ClassifierRuntime => Setup.setup(config, { ...options, shippedModel: shippedModelPath() })

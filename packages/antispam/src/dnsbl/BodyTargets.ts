@@ -49,7 +49,8 @@ export const extract = (body: Pick<BodyFacts, "hosts" | "ips">, limits: TargetLi
     seenIp.add(ip)
     const skipped = limits.skip.match(ip)
     if (skipped) dropped.push({ value: ip, why: `on skip list ${skipped.text}` })
-    else if (limits.maxAddresses > 0 && ips.length >= limits.maxAddresses) dropped.push({ value: ip, why: `beyond dnsbl.maxAddresses ${limits.maxAddresses}` })
+    else if (limits.maxAddresses > 0 && ips.length >= limits.maxAddresses)
+      dropped.push({ value: ip, why: `beyond dnsbl.maxAddresses ${limits.maxAddresses}` })
     else ips.push(ip)
   }
   for (const ip of body.ips) addIp(ip)
@@ -61,7 +62,8 @@ export const extract = (body: Pick<BodyFacts, "hosts" | "ips">, limits: TargetLi
     const d = registrableDomain(host)
     if (d === undefined || seenDomain.has(d)) continue
     seenDomain.add(d)
-    if (limits.maxDomains > 0 && domains.length >= limits.maxDomains) dropped.push({ value: d, why: `beyond dnsbl.maxDomains ${limits.maxDomains}` })
+    if (limits.maxDomains > 0 && domains.length >= limits.maxDomains)
+      dropped.push({ value: d, why: `beyond dnsbl.maxDomains ${limits.maxDomains}` })
     else domains.push(d)
   }
   return { ips, domains, dropped }

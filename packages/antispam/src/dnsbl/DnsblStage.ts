@@ -43,7 +43,12 @@ export const make = (options: DnsblStageOptions): Stage => ({
           ...targets.domains.map((value) => ({ kind: "domain" as const, value, origin: "body" }))
         ],
         isSuspended: lists.health.isSuspended,
-        names: { listed: "DNSBL_LISTED", unknown: "DNSBL_UNKNOWN", errorAnswer: "DNSBL_ERROR_ANSWER", zoneDown: "DNSBL_ZONE_DOWN" },
+        names: {
+          listed: "DNSBL_LISTED",
+          unknown: "DNSBL_UNKNOWN",
+          errorAnswer: "DNSBL_ERROR_ANSWER",
+          zoneDown: "DNSBL_ZONE_DOWN"
+        },
         weights: DnsblSymbols,
         source: "dnsbl"
       })
@@ -60,7 +65,11 @@ export const fromContext = (ctx: StageContext): Stage =>
     lists: listsOf(ctx),
     providers: (lists) => lists.dnsbl,
     runner: ctx.runner,
-    limits: { maxAddresses: ctx.settings.dnsbl.maxAddresses, maxDomains: ctx.settings.dnsbl.maxDomains, skip: ctx.skip },
+    limits: {
+      maxAddresses: ctx.settings.dnsbl.maxAddresses,
+      maxDomains: ctx.settings.dnsbl.maxDomains,
+      skip: ctx.skip
+    },
     budgetMillis: listBudget(ctx.settings.dnsbl.timeoutSeconds)
   })
 

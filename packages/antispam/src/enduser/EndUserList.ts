@@ -43,7 +43,8 @@ export const make = (entries: ReadonlyArray<string>, name = "enduser-local"): Bl
   const domains = new Set(parsed.filter((e) => e.kind === "domain").map((e) => e.value))
   const domainListed = (d: string) => {
     const labels = d.toLowerCase().split(".")
-    for (let i = 0; i < labels.length - 1; i++) if (domains.has(labels.slice(i).join("."))) return labels.slice(i).join(".")
+    for (let i = 0; i < labels.length - 1; i++)
+      if (domains.has(labels.slice(i).join("."))) return labels.slice(i).join(".")
     return undefined
   }
   return defineBlocklistProvider({
@@ -56,7 +57,13 @@ export const make = (entries: ReadonlyArray<string>, name = "enduser-local"): Bl
       Effect.sync((): Answer => {
         const v = q.value.toLowerCase()
         const found =
-          q.kind === "ip" ? nets.match(v)?.text : q.kind === "address" ? (addresses.has(v) ? v : domainListed(v.slice(v.lastIndexOf("@") + 1))) : domainListed(v)
+          q.kind === "ip"
+            ? nets.match(v)?.text
+            : q.kind === "address"
+              ? addresses.has(v)
+                ? v
+                : domainListed(v.slice(v.lastIndexOf("@") + 1))
+              : domainListed(v)
         return found ? { listed: true, codes: [found], ttlSeconds: 0 } : { listed: false, ttlSeconds: 0 }
       })
   })

@@ -11,7 +11,16 @@
  * @category stages
  * @since 0.1.0
  */
-import { type BlocklistProvider, type BlocklistRunner, type DnsShape, Facts, type Stage, type StageInput, type StageResult, type SymbolHit } from "@mailmoat/core"
+import {
+  type BlocklistProvider,
+  type BlocklistRunner,
+  type DnsShape,
+  Facts,
+  type Stage,
+  type StageInput,
+  type StageResult,
+  type SymbolHit
+} from "@mailmoat/core"
 import { Effect } from "effect"
 import * as ListCheck from "../rbl/ListCheck.ts"
 import { RblRecords } from "../rbl/RblStage.ts"
@@ -51,7 +60,8 @@ export const make = (options: EndUserStageOptions): Stage => ({
       const lists = yield* options.lists(input)
       const providers = options.providers(lists)
       const senderRow = chain.hops.find((h) => h.status === "sender")
-      if (senderRow?.ip === undefined) return { symbols: [], facts: { skipped: "no identified sender" } } satisfies StageResult
+      if (senderRow?.ip === undefined)
+        return { symbols: [], facts: { skipped: "no identified sender" } } satisfies StageResult
       const ip = senderRow.ip
       const fromReceived = senderRow.source !== "client"
       const helo = fromReceived ? senderRow.helo : env.helo
@@ -66,14 +76,20 @@ export const make = (options: EndUserStageOptions): Stage => ({
         providers,
         queries: ipPrecedence ? [] : [{ kind: "ip", value: ip, origin: senderRow.source }],
         isSuspended: lists.health.isSuspended,
-        names: { listed: "ENDUSER_LISTED", unknown: "ENDUSER_UNKNOWN", errorAnswer: "ENDUSER_UNKNOWN", zoneDown: "ENDUSER_UNKNOWN" },
+        names: {
+          listed: "ENDUSER_LISTED",
+          unknown: "ENDUSER_UNKNOWN",
+          errorAnswer: "ENDUSER_UNKNOWN",
+          zoneDown: "ENDUSER_UNKNOWN"
+        },
         weights: EndUserSymbols,
         source: "enduser"
       })
       const ipListed = ipCheck.records.some((r) => r.answer._tag === "Listed")
       const evidence: Array<string> = []
       if (ipListed) evidence.push(`IP ${ip} is on the end-user list`)
-      if (!MailServerEvidence.isFqdnHelo(helo)) evidence.push(`HELO "${helo ?? ""}" is not a fully qualified domain name`)
+      if (!MailServerEvidence.isFqdnHelo(helo))
+        evidence.push(`HELO "${helo ?? ""}" is not a fully qualified domain name`)
       const fc =
         !fromReceived && env.clientHostname
           ? ({ _tag: "Confirmed", name: env.clientHostname } as const)
@@ -88,9 +104,19 @@ export const make = (options: EndUserStageOptions): Stage => ({
         senderCheck = yield* ListCheck.run({
           runner: options.runner,
           providers,
-          queries: from.includes("@") ? [{ kind: "address", value: from, origin: "mail-from" }, { kind: "domain", value: from.slice(from.lastIndexOf("@") + 1), origin: "mail-from" }] : [],
+          queries: from.includes("@")
+            ? [
+                { kind: "address", value: from, origin: "mail-from" },
+                { kind: "domain", value: from.slice(from.lastIndexOf("@") + 1), origin: "mail-from" }
+              ]
+            : [],
           isSuspended: () => false,
-          names: { listed: "ENDUSER_LISTED", unknown: "ENDUSER_UNKNOWN", errorAnswer: "ENDUSER_UNKNOWN", zoneDown: "ENDUSER_UNKNOWN" },
+          names: {
+            listed: "ENDUSER_LISTED",
+            unknown: "ENDUSER_UNKNOWN",
+            errorAnswer: "ENDUSER_UNKNOWN",
+            zoneDown: "ENDUSER_UNKNOWN"
+          },
           weights: EndUserSymbols,
           source: "enduser"
         })
@@ -104,7 +130,9 @@ export const make = (options: EndUserStageOptions): Stage => ({
           notMailServer: evidence.length > 0,
           evidence,
           fcrdns: fc,
-          rblPrecedence: ipPrecedence ? `${definite!.provider} answered ${ListCheck.describe(definite!)}; end-user list not applied to ${ip}` : undefined,
+          rblPrecedence: ipPrecedence
+            ? `${definite!.provider} answered ${ListCheck.describe(definite!)}; end-user list not applied to ${ip}`
+            : undefined,
           lists: [...ipCheck.accounting, ...(senderCheck?.accounting ?? [])]
         }
       } satisfies StageResult

@@ -25,7 +25,10 @@ export const isFqdnHelo = (helo: string | undefined): boolean => {
   return h.length > 0 && !h.startsWith("[") && !IpAddress.isIp(h) && FQDN.test(h)
 }
 
-export type FcrdnsResult = { readonly _tag: "Confirmed"; readonly name: string } | { readonly _tag: "NotConfirmed"; readonly why: string } | { readonly _tag: "Unknown"; readonly why: string }
+export type FcrdnsResult =
+  | { readonly _tag: "Confirmed"; readonly name: string }
+  | { readonly _tag: "NotConfirmed"; readonly why: string }
+  | { readonly _tag: "Unknown"; readonly why: string }
 
 /** Forward-confirmed reverse DNS: some PTR name of `ip` resolves back to `ip` (at most 3 names tried). */
 export const fcrdns = (dns: DnsShape, ip: string, timeoutMillis: number): Effect.Effect<FcrdnsResult> =>
@@ -34,14 +37,19 @@ export const fcrdns = (dns: DnsShape, ip: string, timeoutMillis: number): Effect
     if (!parsed) return { _tag: "NotConfirmed", why: "not an IP" } as const
     const ptr = yield* Effect.result(dns.resolve("PTR", parsed.text, { timeoutMillis }))
     if (ptr._tag === "Failure") {
-      return ptr.failure.reason === "NotFound" ? ({ _tag: "NotConfirmed", why: "no PTR record" } as const) : ({ _tag: "Unknown", why: `PTR ${ptr.failure.reason}` } as const)
+      return ptr.failure.reason === "NotFound"
+        ? ({ _tag: "NotConfirmed", why: "no PTR record" } as const)
+        : ({ _tag: "Unknown", why: `PTR ${ptr.failure.reason}` } as const)
     }
     let unknown: string | undefined
     for (const name of ptr.success.records.slice(0, 3)) {
       const fwd = yield* Effect.result(dns.resolve(parsed.family === 4 ? "A" : "AAAA", name, { timeoutMillis }))
       if (fwd._tag === "Success") {
-        if (fwd.success.records.some((r) => IpAddress.parse(r)?.text === parsed.text)) return { _tag: "Confirmed", name } as const
+        if (fwd.success.records.some((r) => IpAddress.parse(r)?.text === parsed.text))
+          return { _tag: "Confirmed", name } as const
       } else if (fwd.failure.reason !== "NotFound") unknown = `${name}: ${fwd.failure.reason}`
     }
-    return unknown ? ({ _tag: "Unknown", why: unknown } as const) : ({ _tag: "NotConfirmed", why: "PTR names do not resolve back to the IP" } as const)
+    return unknown
+      ? ({ _tag: "Unknown", why: unknown } as const)
+      : ({ _tag: "NotConfirmed", why: "PTR names do not resolve back to the IP" } as const)
   })

@@ -15,8 +15,14 @@ const entry = string("an IP, CIDR range, mail address or domain", GatewayConfig.
 
 export const options = {
   endUserBlocklist: Schema.Struct({
-    enabled: boolean.pipe(doc("Check senders that are not mail servers against the end-user blocklist."), withDefault(true)),
-    entries: list(entry, "a list of IPs, CIDR ranges, mail addresses or domains").pipe(doc("Local end-user list entries."), withDefault([])),
+    enabled: boolean.pipe(
+      doc("Check senders that are not mail servers against the end-user blocklist."),
+      withDefault(true)
+    ),
+    entries: list(entry, "a list of IPs, CIDR ranges, mail addresses or domains").pipe(
+      doc("Local end-user list entries."),
+      withDefault([])
+    ),
     zones: zones.pipe(doc("End-user DNS zones queried for the sending IP."), withDefault([]))
   }).pipe(section)
 }

@@ -45,7 +45,8 @@ const points = (kinds: ReadonlyArray<QueryKind>) =>
     ? { kind: "ip" as const, listed: "127.0.0.2", unlisted: "127.0.0.1" }
     : { kind: "domain" as const, listed: "test", unlisted: "invalid" }
 
-const failureText = (a: BlocklistAnswer) => (a._tag === "Unknown" ? `${a.reason}${a.detail ? ` ${a.detail}` : ""}` : a._tag)
+const failureText = (a: BlocklistAnswer) =>
+  a._tag === "Unknown" ? `${a.reason}${a.detail ? ` ${a.detail}` : ""}` : a._tag
 
 export interface ListHealth {
   /** Probes every zone once; returns the new states. */
@@ -63,19 +64,32 @@ export const make = (providers: ReadonlyArray<BlocklistProvider>, options: Healt
   const runner = BlocklistRunner.make({ cache: false })
   const limit = options.failuresToSuspend ?? 3
   const state = new Map<string, ZoneHealth>(
-    providers.map((p) => [p.name, { zone: p.name, state: "unknown", consecutiveFailures: 0, missingTestPoint: false, suspensions: 0 }])
+    providers.map((p) => [
+      p.name,
+      { zone: p.name, state: "unknown", consecutiveFailures: 0, missingTestPoint: false, suspensions: 0 }
+    ])
   )
 
-  const update = (p: BlocklistProvider, listed: BlocklistAnswer, unlisted: BlocklistAnswer, at: number): Effect.Effect<ZoneHealth> => {
+  const update = (
+    p: BlocklistProvider,
+    listed: BlocklistAnswer,
+    unlisted: BlocklistAnswer,
+    at: number
+  ): Effect.Effect<ZoneHealth> => {
     const prev = state.get(p.name)!
     let verdict: { bad: true; reason: string; immediate: boolean } | { bad: false }
-    if (unlisted._tag === "Listed") verdict = { bad: true, reason: "lists everything (lists its must-not-list test point)", immediate: true }
+    if (unlisted._tag === "Listed")
+      verdict = { bad: true, reason: "lists everything (lists its must-not-list test point)", immediate: true }
     else if (unlisted._tag === "Unknown" && (unlisted.reason === "ResolverBlocked" || unlisted.reason === "Broken"))
       verdict = { bad: true, reason: `error answer: ${failureText(unlisted)}`, immediate: true }
     else if (listed._tag === "Unknown" && (listed.reason === "ResolverBlocked" || listed.reason === "Broken"))
       verdict = { bad: true, reason: `error answer: ${failureText(listed)}`, immediate: true }
     else if (unlisted._tag === "Unknown" || listed._tag === "Unknown")
-      verdict = { bad: true, reason: `no answer: ${failureText(unlisted._tag === "Unknown" ? unlisted : listed)}`, immediate: false }
+      verdict = {
+        bad: true,
+        reason: `no answer: ${failureText(unlisted._tag === "Unknown" ? unlisted : listed)}`,
+        immediate: false
+      }
     else verdict = { bad: false }
 
     const failures = verdict.bad ? prev.consecutiveFailures + 1 : 0
@@ -92,16 +106,25 @@ export const make = (providers: ReadonlyArray<BlocklistProvider>, options: Healt
     }
     state.set(p.name, next)
     if (nextState === "suspended" && prev.state !== "suspended")
-      return Effect.as(Effect.logWarning(`list health: zone ${p.name} suspended: ${verdict.bad ? verdict.reason : ""}`), next)
-    if (nextState === "healthy" && prev.state === "suspended") return Effect.as(Effect.logInfo(`list health: zone ${p.name} resumed`), next)
+      return Effect.as(
+        Effect.logWarning(`list health: zone ${p.name} suspended: ${verdict.bad ? verdict.reason : ""}`),
+        next
+      )
+    if (nextState === "healthy" && prev.state === "suspended")
+      return Effect.as(Effect.logInfo(`list health: zone ${p.name} resumed`), next)
     return Effect.succeed(next)
   }
 
   const probe = (p: BlocklistProvider) => {
     const pt = points(p.kinds)
-    return Effect.all([runner.lookup(p, { kind: pt.kind, value: pt.listed }), runner.lookup(p, { kind: pt.kind, value: pt.unlisted })], {
-      concurrency: 2
-    }).pipe(Effect.flatMap(([a, b]) => Effect.flatMap(Clock.currentTimeMillis, (at) => update(p, a.answer, b.answer, at))))
+    return Effect.all(
+      [runner.lookup(p, { kind: pt.kind, value: pt.listed }), runner.lookup(p, { kind: pt.kind, value: pt.unlisted })],
+      {
+        concurrency: 2
+      }
+    ).pipe(
+      Effect.flatMap(([a, b]) => Effect.flatMap(Clock.currentTimeMillis, (at) => update(p, a.answer, b.answer, at)))
+    )
   }
 
   const probeAll = Effect.forEach(providers, probe, { concurrency: 8 })
@@ -109,7 +132,11 @@ export const make = (providers: ReadonlyArray<BlocklistProvider>, options: Healt
   // A scheduled fiber: probe now, then `intervalMillis` after each round ends (rounds never
   // overlap, a slow round delays the next); stopping interrupts it, a probe in flight included.
   const start = (intervalMillis: number, fork: Fork = Effect.runFork) => {
-    const rounds = probeAll.pipe(Effect.ignore, Effect.repeat(Schedule.spaced(Duration.millis(Math.max(1000, intervalMillis)))), Effect.asVoid)
+    const rounds = probeAll.pipe(
+      Effect.ignore,
+      Effect.repeat(Schedule.spaced(Duration.millis(Math.max(1000, intervalMillis)))),
+      Effect.asVoid
+    )
     const fiber = fork(rounds)
     return () => {
       Effect.runFork(Fiber.interrupt(fiber))

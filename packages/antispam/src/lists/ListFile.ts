@@ -27,7 +27,9 @@ export interface LineError {
   readonly message: string
 }
 
-export type ParseResult = { readonly ok: true; readonly entries: ReadonlyArray<string> } | { readonly ok: false; readonly errors: ReadonlyArray<LineError> }
+export type ParseResult =
+  | { readonly ok: true; readonly entries: ReadonlyArray<string> }
+  | { readonly ok: false; readonly errors: ReadonlyArray<LineError> }
 
 /** Validates and normalises one entry of a kind; throws with the reason. */
 export const normaliseEntry = (kind: ListKind, entry: string): string => {

@@ -72,7 +72,9 @@ const runner = (services: AssemblyServices): Assembly["run"] => {
 
 export const make = (settings: AntispamSettings, services: AssemblyServices, directory: boolean): Assembly => {
   const run = runner(services)
-  const dir = services.directory ?? (directory && settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory) : undefined)
+  const dir =
+    services.directory ??
+    (directory && settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory) : undefined)
   const lists = ListSet.make({
     settings,
     dns: services.dns,
@@ -81,7 +83,11 @@ export const make = (settings: AntispamSettings, services: AssemblyServices, dir
     healthIntervalMillis: services.healthIntervalMillis ?? 300_000
   })
   lists.get() // build now: bad zone entries fail at startup, and health probing starts
-  const chain = { trustedNetworks: CidrSet.compile(settings.received.trustedNetworks), ownAddresses: services.ownAddresses ?? [], maxIps: settings.received.maxIps }
+  const chain = {
+    trustedNetworks: CidrSet.compile(settings.received.trustedNetworks),
+    ownAddresses: services.ownAddresses ?? [],
+    maxIps: settings.received.maxIps
+  }
   const context: StageContext = {
     settings,
     dns: services.dns,

@@ -28,7 +28,10 @@ export interface ClientAntispam {
   readonly close: () => Promise<void>
 }
 
-export const makeClientAntispam = (config: AntispamInput | undefined, services: ClientAntispamServices): ClientAntispam => {
+export const makeClientAntispam = (
+  config: AntispamInput | undefined,
+  services: ClientAntispamServices
+): ClientAntispam => {
   const settings = resolve(config ?? {})
   const assembly = Assembly.make(settings, services, false)
   const engine = Assembly.engineOf({

@@ -24,7 +24,18 @@ export interface AntispamCounters {
 const has = (o: RecipientOutcome, symbol: string) => o.verdict.symbols.some((s) => s.name === symbol)
 
 export const make = () => {
-  const c: AntispamCounters = { messages: 0, bypassed: 0, notScanned: 0, spam: 0, ham: 0, unsure: 0, deferred: 0, stateStoreErrors: 0, moduleErrors: 0, dmarcEnforced: 0 }
+  const c: AntispamCounters = {
+    messages: 0,
+    bypassed: 0,
+    notScanned: 0,
+    spam: 0,
+    ham: 0,
+    unsure: 0,
+    deferred: 0,
+    stateStoreErrors: 0,
+    moduleErrors: 0,
+    dmarcEnforced: 0
+  }
   const count = (outcomes: ReadonlyArray<RecipientOutcome>): void => {
     c.messages++
     if (outcomes.some((o) => o.verdict.decidedBy?.decision === "Bypass")) c.bypassed++
@@ -37,7 +48,9 @@ export const make = () => {
       c.unsure++
       return
     }
-    const scanned = outcomes.find((o) => o.verdict.decidedBy === undefined && o.rule !== "module failure" && o.rule !== "antispam disabled")
+    const scanned = outcomes.find(
+      (o) => o.verdict.decidedBy === undefined && o.rule !== "module failure" && o.rule !== "antispam disabled"
+    )
     if (scanned) c[scanned.verdict.class]++
   }
   return { count, snapshot: (): Readonly<AntispamCounters> => ({ ...c }) }

@@ -47,16 +47,32 @@ export const make = (options: ListSetOptions) => {
   let current: Lists | undefined
   let stopHealth: (() => void) | undefined
 
-  const zoneProviders = (entries: ReadonlyArray<string>, kinds: ReadonlyArray<"ip" | "domain">, timeoutSeconds: number, fresh = false) =>
+  const zoneProviders = (
+    entries: ReadonlyArray<string>,
+    kinds: ReadonlyArray<"ip" | "domain">,
+    timeoutSeconds: number,
+    fresh = false
+  ) =>
     unique(entries).map((e) =>
-      DnsZoneProvider.make({ spec: DnsZoneProvider.parseZoneSpec(e), kinds, timeoutMillis: Math.round(timeoutSeconds * 1000), dns: options.dns, fresh })
+      DnsZoneProvider.make({
+        spec: DnsZoneProvider.parseZoneSpec(e),
+        kinds,
+        timeoutMillis: Math.round(timeoutSeconds * 1000),
+        dns: options.dns,
+        fresh
+      })
     )
 
   /** The lists in force at `at` (epoch ms; rebuilt when the store's entries changed). */
   const get = (at?: number): Lists => {
     const k = [stored("rbl", at), stored("dnsbl", at), stored("enduser", at), stored("allowedIps", at)]
     if (current !== undefined && k.every((e, i) => e === key[i])) return current
-    const [rblStored, dnsblStored, enduserStored, allowedStored] = k as [ReadonlyArray<string>, ReadonlyArray<string>, ReadonlyArray<string>, ReadonlyArray<string>]
+    const [rblStored, dnsblStored, enduserStored, allowedStored] = k as [
+      ReadonlyArray<string>,
+      ReadonlyArray<string>,
+      ReadonlyArray<string>,
+      ReadonlyArray<string>
+    ]
     const entries = {
       rbl: [...s.rbl.servers, ...rblStored],
       dnsbl: [...s.dnsbl.servers, ...dnsblStored],
@@ -65,7 +81,9 @@ export const make = (options: ListSetOptions) => {
     }
     const rbl = zoneProviders(entries.rbl, ["ip"], s.rbl.timeoutSeconds)
     const dnsbl = zoneProviders(entries.dnsbl, ["ip", "domain"], s.dnsbl.timeoutSeconds)
-    const zones = s.endUserBlocklist.enabled ? zoneProviders(s.endUserBlocklist.zones, ["ip"], s.rbl.timeoutSeconds) : []
+    const zones = s.endUserBlocklist.enabled
+      ? zoneProviders(s.endUserBlocklist.zones, ["ip"], s.rbl.timeoutSeconds)
+      : []
     const endUser = s.endUserBlocklist.enabled ? [EndUserList.make(unique(entries.enduser)), ...zones] : []
     // Health probes use their own providers that bypass the DNS cache, so a cached answer never hides a change.
     const probes = [

@@ -11,7 +11,14 @@
  * @category constructors
  * @since 0.1.0
  */
-import { type Engine, type MessageEvaluator, type RecipientOutcome, type Stage, State, type TempRejectStoreShape } from "@mailmoat/core"
+import {
+  type Engine,
+  type MessageEvaluator,
+  type RecipientOutcome,
+  type Stage,
+  State,
+  type TempRejectStoreShape
+} from "@mailmoat/core"
 import { Clock, Effect } from "effect"
 import * as AnalysisSubmitter from "../analysis/AnalysisSubmitter.ts"
 import * as DmarcStep from "../auth/DmarcStep.ts"
@@ -30,7 +37,9 @@ export interface AntispamServices extends Assembly.AssemblyServices {
   /** Plugin stages and the classifier: the same kind of value as the built-in stages. */
   readonly stages?: ReadonlyArray<Stage> | undefined
   /** Analysis submission retry tuning (tests). */
-  readonly analysis?: { readonly attempts?: number | undefined; readonly backoffMillis?: number | undefined } | undefined
+  readonly analysis?:
+    | { readonly attempts?: number | undefined; readonly backoffMillis?: number | undefined }
+    | undefined
 }
 
 export interface AntispamStatus {
@@ -45,7 +54,10 @@ export interface ServerAntispam extends MessageEvaluator {
   /** The engine, built once: the SMTP session runs its connect, mail and rcpt phases. */
   readonly engine: Engine.Engine
   /** `engine.data` with the profile's log and clock, counted. */
-  readonly data: (message: Parameters<Engine.Engine["data"]>[0], earlier?: Engine.Earlier) => Effect.Effect<ReadonlyArray<RecipientOutcome>>
+  readonly data: (
+    message: Parameters<Engine.Engine["data"]>[0],
+    earlier?: Engine.Earlier
+  ) => Effect.Effect<ReadonlyArray<RecipientOutcome>>
   readonly status: () => AntispamStatus
   /** Probes every list zone now (RFC 5782 test points) and returns the health table. */
   readonly probeHealth: () => Promise<ReadonlyArray<ZoneHealth>>
@@ -58,7 +70,9 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
   const settings = resolve(config ?? {})
   const assembly = Assembly.make(settings, services, true)
   // Without a store from the caller, records expire by the profile's clock (\`now\`, else the default Clock).
-  const store = services.stateStore ?? State.makeMemoryTempRejectStore(services.now ?? (() => Clock.Clock.defaultValue().currentTimeMillisUnsafe()))
+  const store =
+    services.stateStore ??
+    State.makeMemoryTempRejectStore(services.now ?? (() => Clock.Clock.defaultValue().currentTimeMillisUnsafe()))
   const t = settings.tempReject
   const analysis =
     t.submitForAnalysis && t.analysisUrl
@@ -82,7 +96,9 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
   })
   const counters = Counters.make()
   const data = (message: Parameters<Engine.Engine["data"]>[0], earlier?: Engine.Earlier) =>
-    assembly.run(engine.data(message, earlier)).pipe(Effect.tap((outcomes) => Effect.sync(() => counters.count(outcomes))))
+    assembly
+      .run(engine.data(message, earlier))
+      .pipe(Effect.tap((outcomes) => Effect.sync(() => counters.count(outcomes))))
   const lists = () => assembly.lists.get()
   const directory = assembly.context.directory
 
@@ -97,7 +113,10 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
       enabled: settings.enabled,
       state: settings.enabled ? "on" : "off",
       modules: {
-        bypass: { allowedIps: lists().allowed.networks.length, directory: directory ? { generation: directory.generation(), lastError: directory.lastError() } : "none" },
+        bypass: {
+          allowedIps: lists().allowed.networks.length,
+          directory: directory ? { generation: directory.generation(), lastError: directory.lastError() } : "none"
+        },
         rbl: { zones: lists().rbl.map((p) => p.name) },
         dnsbl: { zones: lists().dnsbl.map((p) => p.name) },
         endUserBlocklist: { enabled: settings.endUserBlocklist.enabled, lists: lists().endUser.map((p) => p.name) },

@@ -19,7 +19,15 @@
  * @category stages
  * @since 0.1.0
  */
-import { type BlocklistProvider, type BlocklistRunner, Facts, type Stage, type StageResult, type SymbolHit, type SymbolTable } from "@mailmoat/core"
+import {
+  type BlocklistProvider,
+  type BlocklistRunner,
+  Facts,
+  type Stage,
+  type StageResult,
+  type SymbolHit,
+  type SymbolTable
+} from "@mailmoat/core"
 import { Effect } from "effect"
 import type * as BodyTargets from "../dnsbl/BodyTargets.ts"
 import * as ListCheck from "../rbl/ListCheck.ts"
@@ -32,8 +40,17 @@ import { define } from "../stages/Builtin.ts"
 export const DEFAULT_LISTED_SCORE = 5
 
 export const PluginListSymbols = {
-  PLUGIN_LISTED: { weight: DEFAULT_LISTED_SCORE, group: "plugins", description: "A plugin blocklist provider listed the sender IP, a domain or an address (score from the answer)" },
-  PLUGIN_UNKNOWN: { weight: 0, undecided: true, group: "plugins", description: "A plugin blocklist provider did not answer in time or failed; result unknown" }
+  PLUGIN_LISTED: {
+    weight: DEFAULT_LISTED_SCORE,
+    group: "plugins",
+    description: "A plugin blocklist provider listed the sender IP, a domain or an address (score from the answer)"
+  },
+  PLUGIN_UNKNOWN: {
+    weight: 0,
+    undecided: true,
+    group: "plugins",
+    description: "A plugin blocklist provider did not answer in time or failed; result unknown"
+  }
 } as const satisfies SymbolTable
 
 export interface PluginListsStageOptions {
@@ -63,7 +80,8 @@ const SOURCE = "plugins"
  * the runner runs at once needs a second wave) plus 2 s of slack. Each lookup is still cut at
  * its provider's timeout; the budget only bounds the stage as a whole.
  */
-export const budgetFor = (providers: ReadonlyArray<BlocklistProvider>): number => 2 * Math.max(0, ...providers.map((p) => p.timeoutMillis)) + 2000
+export const budgetFor = (providers: ReadonlyArray<BlocklistProvider>): number =>
+  2 * Math.max(0, ...providers.map((p) => p.timeoutMillis)) + 2000
 
 /** The symbol for one record, or undefined for `NotListed`. */
 export const symbolOf = (r: BlocklistRunner.LookupRecord, origin: string): SymbolHit | undefined => {
@@ -72,9 +90,20 @@ export const symbolOf = (r: BlocklistRunner.LookupRecord, origin: string): Symbo
   if (a._tag === "Listed") {
     const codes = a.codes.length > 0 ? ` -> ${a.codes.join(",")}` : ""
     const reason = a.reason ? `: ${a.reason}` : ""
-    return { name: "PLUGIN_LISTED", score: a.score ?? DEFAULT_LISTED_SCORE, source: SOURCE, detail: `${where}${codes}${reason}`.slice(0, 600) }
+    return {
+      name: "PLUGIN_LISTED",
+      score: a.score ?? DEFAULT_LISTED_SCORE,
+      source: SOURCE,
+      detail: `${where}${codes}${reason}`.slice(0, 600)
+    }
   }
-  if (a._tag === "Unknown") return { name: "PLUGIN_UNKNOWN", score: 0, source: SOURCE, detail: `${where}: ${a.reason}${a.detail ? ` ${a.detail}` : ""}`.slice(0, 600) }
+  if (a._tag === "Unknown")
+    return {
+      name: "PLUGIN_UNKNOWN",
+      score: 0,
+      source: SOURCE,
+      detail: `${where}: ${a.reason}${a.detail ? ` ${a.detail}` : ""}`.slice(0, 600)
+    }
   return undefined
 }
 
@@ -89,17 +118,30 @@ export const make = (options: PluginListsStageOptions): Stage => ({
     Effect.gen(function* () {
       if (input.phase !== "data" || options.providers.length === 0) return { symbols: [] } satisfies StageResult
       const message = input.message
-      const targets = PluginTargets.extract(message, { chain: chainOf(Facts.of(input), options.chain, message), limits: options.limits })
+      const targets = PluginTargets.extract(message, {
+        chain: chainOf(Facts.of(input), options.chain, message),
+        limits: options.limits
+      })
       const origin = new Map(targets.queries.map((q) => [`${q.kind}\u0000${q.value}`, q.origin]))
       // Providers see where each value was found (`query.origin`, `query.origins`).
       const records = yield* options.runner.run(options.providers, targets.queries)
       const symbols: Array<SymbolHit> = []
-      const providers: Record<string, Array<ProviderRow>> = Object.fromEntries(options.providers.map((p) => [p.name, []]))
+      const providers: Record<string, Array<ProviderRow>> = Object.fromEntries(
+        options.providers.map((p) => [p.name, []])
+      )
       for (const r of records) {
         const from = origin.get(`${r.query.kind}\u0000${r.query.value}`) ?? "?"
         const s = symbolOf(r, from)
         if (s !== undefined) symbols.push(s)
-        providers[r.provider]?.push({ kind: r.query.kind, value: r.query.value, origin: from, answer: ListCheck.describe(r), millis: r.millis, inTime: r.inTime, cached: r.cached })
+        providers[r.provider]?.push({
+          kind: r.query.kind,
+          value: r.query.value,
+          origin: from,
+          answer: ListCheck.describe(r),
+          millis: r.millis,
+          inTime: r.inTime,
+          cached: r.cached
+        })
       }
       return {
         symbols,
@@ -115,7 +157,11 @@ export const fromContext = (ctx: StageContext): Stage | undefined =>
         providers: ctx.providers,
         runner: ctx.runner,
         chain: ctx.chain,
-        limits: { maxAddresses: ctx.settings.dnsbl.maxAddresses, maxDomains: ctx.settings.dnsbl.maxDomains, skip: ctx.skip }
+        limits: {
+          maxAddresses: ctx.settings.dnsbl.maxAddresses,
+          maxDomains: ctx.settings.dnsbl.maxDomains,
+          skip: ctx.skip
+        }
       })
     : undefined
 

@@ -39,7 +39,8 @@ export interface PluginTargets {
   readonly dropped: ReadonlyArray<{ readonly value: string; readonly why: string }>
 }
 
-const ADDRESS = /^[^\s<>@,;:"()[\]\\]{1,64}@([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+)$/
+const ADDRESS =
+  /^[^\s<>@,;:"()[\]\\]{1,64}@([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+)$/
 
 /** A lower-case `local@domain` address, or undefined when `raw` is not a plain address. */
 export const normaliseAddress = (raw: string | undefined): string | undefined => {
@@ -66,7 +67,10 @@ export interface TargetOptions {
 }
 
 /** The queries for `message`, in kind order ip, domain, address. */
-export const extract = (message: Pick<Message, "envelope" | "received" | "headers" | "body">, options: TargetOptions): PluginTargets => {
+export const extract = (
+  message: Pick<Message, "envelope" | "received" | "headers" | "body">,
+  options: TargetOptions
+): PluginTargets => {
   const byKey = new Map<string, { kind: QueryKind; value: string; origin: QueryOrigin; origins: Array<QueryOrigin> }>()
   const dropped: Array<{ value: string; why: string }> = []
   const add = (kind: QueryKind, value: string | undefined, origin: QueryOrigin) => {
@@ -94,6 +98,8 @@ export const extract = (message: Pick<Message, "envelope" | "received" | "header
   if (mailFrom !== undefined) add("domain", domainOf(mailFrom), "mail-from")
   if (mailFrom !== undefined) add("address", mailFrom, "mail-from")
   if (from !== undefined) add("address", from, "from-header")
-  const queries = [...byKey.values()].map((q): PluginQuery => Object.freeze({ ...q, origins: Object.freeze(q.origins) }))
+  const queries = [...byKey.values()].map(
+    (q): PluginQuery => Object.freeze({ ...q, origins: Object.freeze(q.origins) })
+  )
   return { queries, sender: chain.sender, dropped }
 }

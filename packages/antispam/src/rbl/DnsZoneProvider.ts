@@ -45,7 +45,8 @@ export const parseZoneSpec = (input: string): ZoneSpec => {
   }
   if (code !== undefined) {
     const ip = IpAddress.parse(code)
-    if (ip?.family !== 4 || ip.bytes[0] !== 127) throw new Error(`"${input}": return code must be an address in 127.0.0.0/8`)
+    if (ip?.family !== 4 || ip.bytes[0] !== 127)
+      throw new Error(`"${input}": return code must be an address in 127.0.0.0/8`)
     return { zone, returnCode: ip.text, text: `${zone}:${ip.text}` }
   }
   return { zone, text: zone }
@@ -66,13 +67,20 @@ const isErrorCode = (a: string) => a.startsWith("127.255.255.") || a === "127.0.
 // The SDK's answer limits: more codes or longer details are a malformed answer, not a listing.
 const MAX_CODES = 64
 const MAX_DETAIL = 500
-const unknown = (reason: "Unavailable" | "Timeout" | "ResolverBlocked" | "Broken", detail: string | undefined): Answer => ({
+const unknown = (
+  reason: "Unavailable" | "Timeout" | "ResolverBlocked" | "Broken",
+  detail: string | undefined
+): Answer => ({
   unknown: reason,
   detail: detail !== undefined && detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL - 3)}...` : detail
 })
 
 /** Classifies the A records of a positive answer, as the SDK answer the provider gives. */
-export const answerFor = (records: ReadonlyArray<string>, ttlSeconds: number, returnCode: string | undefined): Answer => {
+export const answerFor = (
+  records: ReadonlyArray<string>,
+  ttlSeconds: number,
+  returnCode: string | undefined
+): Answer => {
   const errors = records.filter(isErrorCode)
   if (errors.length > 0) return unknown("ResolverBlocked", errors.join(","))
   const outside = records.filter((a) => IpAddress.parse(a)?.bytes[0] !== 127 || IpAddress.parse(a)?.family !== 4)
@@ -83,11 +91,17 @@ export const answerFor = (records: ReadonlyArray<string>, ttlSeconds: number, re
 }
 
 /** `answerFor` in the engine's answer form. */
-export const classify = (records: ReadonlyArray<string>, ttlSeconds: number, returnCode: string | undefined): BlocklistAnswer => {
+export const classify = (
+  records: ReadonlyArray<string>,
+  ttlSeconds: number,
+  returnCode: string | undefined
+): BlocklistAnswer => {
   const a = answerFor(records, ttlSeconds, returnCode)
   if (a === null || a === undefined) return { _tag: "NotListed" }
   if ("unknown" in a) return { _tag: "Unknown", reason: a.unknown, detail: a.detail }
-  return a.listed ? { _tag: "Listed", codes: [...(a.codes ?? [])], ttlSeconds: a.ttlSeconds } : { _tag: "NotListed", ttlSeconds: a.ttlSeconds }
+  return a.listed
+    ? { _tag: "Listed", codes: [...(a.codes ?? [])], ttlSeconds: a.ttlSeconds }
+    : { _tag: "NotListed", ttlSeconds: a.ttlSeconds }
 }
 
 export interface ZoneProviderOptions {
@@ -120,7 +134,9 @@ export const make = (options: ZoneProviderOptions): BlocklistProvider =>
       return Dns.lookup(options.dns, "A", name, { timeoutMillis: options.timeoutMillis, fresh: options.fresh }).pipe(
         Effect.map(
           (o): Answer =>
-            o._tag === "Answer" ? answerFor(o.records, o.ttlSeconds, options.spec.returnCode) : { listed: false, ttlSeconds: options.negativeTtlSeconds ?? 60 }
+            o._tag === "Answer"
+              ? answerFor(o.records, o.ttlSeconds, options.spec.returnCode)
+              : { listed: false, ttlSeconds: options.negativeTtlSeconds ?? 60 }
         ),
         Effect.catchTag("DnsError", (e) => {
           switch (e.reason) {

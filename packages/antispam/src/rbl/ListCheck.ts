@@ -68,15 +68,26 @@ export const run = (input: ListCheckInput): Effect.Effect<ListCheckResult> =>
       active,
       input.queries.map((q) => ({ kind: q.kind, value: q.value }))
     )
-    const hit = (name: string, detail: string): SymbolHit => ({ name, score: input.weights[name]?.weight ?? 0, source: input.source, detail })
+    const hit = (name: string, detail: string): SymbolHit => ({
+      name,
+      score: input.weights[name]?.weight ?? 0,
+      source: input.source,
+      detail
+    })
     const symbols: Array<SymbolHit> = down.map((p) => hit(input.names.zoneDown, `${p.name} suspended by list health`))
     const accounting = records.map((r): AccountRow => {
       const from = origin.get(`${r.query.kind}\u0000${r.query.value}`) ?? "?"
       const a = r.answer
-      if (a._tag === "Listed") symbols.push(hit(input.names.listed, `${r.query.value} (${from}) via ${r.provider} -> ${a.codes.join(",")}`))
+      if (a._tag === "Listed")
+        symbols.push(hit(input.names.listed, `${r.query.value} (${from}) via ${r.provider} -> ${a.codes.join(",")}`))
       else if (a._tag === "Unknown") {
         const errorAnswer = a.reason === "ResolverBlocked" || a.reason === "Broken"
-        symbols.push(hit(errorAnswer ? input.names.errorAnswer : input.names.unknown, `${r.query.value} via ${r.provider}: ${a.reason}${a.detail ? ` ${a.detail}` : ""}`))
+        symbols.push(
+          hit(
+            errorAnswer ? input.names.errorAnswer : input.names.unknown,
+            `${r.query.value} via ${r.provider}: ${a.reason}${a.detail ? ` ${a.detail}` : ""}`
+          )
+        )
       }
       return {
         list: r.provider,

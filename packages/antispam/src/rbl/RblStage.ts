@@ -10,7 +10,16 @@
  * @category stages
  * @since 0.1.0
  */
-import { type BlocklistLookupRecord, type BlocklistProvider, type BlocklistRunner, type FactKey, Facts, type Stage, type StageInput, type StageResult } from "@mailmoat/core"
+import {
+  type BlocklistLookupRecord,
+  type BlocklistProvider,
+  type BlocklistRunner,
+  type FactKey,
+  Facts,
+  type Stage,
+  type StageInput,
+  type StageResult
+} from "@mailmoat/core"
 import { Effect } from "effect"
 import type { CidrSet } from "../net/CidrSet.ts"
 import type { HopRow } from "../received/ReceivedChain.ts"
@@ -23,7 +32,8 @@ import { define } from "../stages/Builtin.ts"
 import { options } from "./options.ts"
 
 /** The RBL lookups of this message, for later stages. */
-export const RblRecords: FactKey<ReadonlyArray<BlocklistLookupRecord>> = Facts.key<ReadonlyArray<BlocklistLookupRecord>>("rbl.records")
+export const RblRecords: FactKey<ReadonlyArray<BlocklistLookupRecord>> =
+  Facts.key<ReadonlyArray<BlocklistLookupRecord>>("rbl.records")
 
 export interface RblStageOptions {
   /** The lists in force for this message. */
@@ -48,7 +58,8 @@ export const chooseIps = (hops: ReadonlyArray<HopRow>, skip: CidrSet, maxAddress
     if (!h.selected || h.ip === undefined) return { ...h, checked: false, checkNote: h.why }
     const skipped = skip.match(h.ip)
     if (skipped) return { ...h, checked: false, checkNote: `on rbl.skip ${skipped.text}` }
-    if (maxAddresses > 0 && chosen.length >= maxAddresses) return { ...h, checked: false, checkNote: `beyond rbl.maxAddresses ${maxAddresses}` }
+    if (maxAddresses > 0 && chosen.length >= maxAddresses)
+      return { ...h, checked: false, checkNote: `beyond rbl.maxAddresses ${maxAddresses}` }
     chosen.push({ ip: h.ip, source: h.source })
     return { ...h, checked: true, checkNote: "checked" }
   })
@@ -73,12 +84,20 @@ export const make = (options: RblStageOptions): Stage => ({
         providers: options.providers(lists),
         queries: chosen.map((c) => ({ kind: "ip" as const, value: c.ip, origin: c.source })),
         isSuspended: lists.health.isSuspended,
-        names: { listed: "RBL_LISTED", unknown: "RBL_UNKNOWN", errorAnswer: "RBL_ERROR_ANSWER", zoneDown: "RBL_ZONE_DOWN" },
+        names: {
+          listed: "RBL_LISTED",
+          unknown: "RBL_UNKNOWN",
+          errorAnswer: "RBL_ERROR_ANSWER",
+          zoneDown: "RBL_ZONE_DOWN"
+        },
         weights: RblSymbols,
         source: "rbl"
       })
       facts.set(RblRecords, result.records)
-      return { symbols: result.symbols, facts: { sender: chain.sender, hops: rows, lists: result.accounting } } satisfies StageResult
+      return {
+        symbols: result.symbols,
+        facts: { sender: chain.sender, hops: rows, lists: result.accounting }
+      } satisfies StageResult
     })
 })
 

@@ -50,7 +50,11 @@ export interface ChainOptions {
 
 const norm = (ip: string | undefined) => (ip === undefined ? undefined : IpAddress.parse(ip)?.text)
 
-export const analyse = (envelope: Envelope.Envelope, received: ReadonlyArray<ReceivedHop>, options: ChainOptions): ChainResult => {
+export const analyse = (
+  envelope: Envelope.Envelope,
+  received: ReadonlyArray<ReceivedHop>,
+  options: ChainOptions
+): ChainResult => {
   const own = new Set(options.ownAddresses.map(norm).filter((x): x is string => x !== undefined))
   const limit = options.maxIps <= 0 ? 1 : options.maxIps
   const rows: Array<HopRow> = []
@@ -60,7 +64,12 @@ export const analyse = (envelope: Envelope.Envelope, received: ReadonlyArray<Rec
   let sender: string | undefined
 
   const candidates = [
-    { source: "client", ip: norm(envelope.clientAddress), helo: envelope.helo || undefined, rdns: envelope.clientHostname },
+    {
+      source: "client",
+      ip: norm(envelope.clientAddress),
+      helo: envelope.helo || undefined,
+      rdns: envelope.clientHostname
+    },
     ...received.map((h) => ({ source: `received[${h.index}]`, ip: norm(h.ip), helo: h.helo, rdns: h.rdns }))
   ]
   for (const c of candidates) {
@@ -77,23 +86,47 @@ export const analyse = (envelope: Envelope.Envelope, received: ReadonlyArray<Rec
       }
       if (trusted) {
         const net = options.trustedNetworks.match(c.ip)
-        rows.push({ ...base, trusted: true, status: "trusted", selected: false, why: `in trustedNetworks ${net?.text ?? ""}`.trim() })
+        rows.push({
+          ...base,
+          trusted: true,
+          status: "trusted",
+          selected: false,
+          why: `in trustedNetworks ${net?.text ?? ""}`.trim()
+        })
         continue
       }
       sender = c.ip
       phase = "outward"
       seen.add(c.ip)
       selected.push({ ip: c.ip, source: c.source })
-      rows.push({ ...base, trusted: false, status: "sender", selected: true, why: "last identified sender (first hop outside trusted networks)" })
+      rows.push({
+        ...base,
+        trusted: false,
+        status: "sender",
+        selected: true,
+        why: "last identified sender (first hop outside trusted networks)"
+      })
       continue
     }
     // Outward of the sender: written by untrusted hosts; checked only within maxIps.
     if (selected.length < limit && !seen.has(c.ip)) {
       seen.add(c.ip)
       selected.push({ ip: c.ip, source: c.source })
-      rows.push({ ...base, trusted, status: "outward", selected: true, why: `hop ${selected.length} of maxIps ${options.maxIps}` })
+      rows.push({
+        ...base,
+        trusted,
+        status: "outward",
+        selected: true,
+        why: `hop ${selected.length} of maxIps ${options.maxIps}`
+      })
     } else {
-      rows.push({ ...base, trusted, status: "beyond-limit", selected: false, why: seen.has(c.ip) ? "IP already selected" : `beyond maxIps ${options.maxIps}` })
+      rows.push({
+        ...base,
+        trusted,
+        status: "beyond-limit",
+        selected: false,
+        why: seen.has(c.ip) ? "IP already selected" : `beyond maxIps ${options.maxIps}`
+      })
     }
   }
   return { hops: rows, sender, selected }

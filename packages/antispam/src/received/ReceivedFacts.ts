@@ -23,7 +23,9 @@ export interface ChainConfig {
 /** The walk's options for one message: our addresses include the connection's local address. */
 export const chainOptions = (config: ChainConfig, message: Message): ChainOptions => ({
   trustedNetworks: config.trustedNetworks,
-  ownAddresses: message.envelope.localAddress ? [message.envelope.localAddress, ...config.ownAddresses] : config.ownAddresses,
+  ownAddresses: message.envelope.localAddress
+    ? [message.envelope.localAddress, ...config.ownAddresses]
+    : config.ownAddresses,
   maxIps: config.maxIps
 })
 

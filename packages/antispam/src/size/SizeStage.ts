@@ -31,7 +31,12 @@ export const fromContext = (ctx: StageContext): Stage | undefined => {
       Effect.sync(() => {
         if (input.phase !== "data") return NOTHING
         const why = notScannedReason(input.message.size, limitKB)
-        return why === undefined ? NOTHING : { symbols: [hit(SizeSymbols, "SIZE_NOT_SCANNED", "size", why)], decision: { _tag: "Accept", reason: "not scanned" } }
+        return why === undefined
+          ? NOTHING
+          : {
+              symbols: [hit(SizeSymbols, "SIZE_NOT_SCANNED", "size", why)],
+              decision: { _tag: "Accept", reason: "not scanned" }
+            }
       })
   }
 }

@@ -24,5 +24,8 @@ const scanSize = int(0).pipe(
 )
 
 export const options = {
-  maxScanSizeKB: scanSize.pipe(doc(`Larger messages are not scanned; 0 = unlimited, 1..${MIN_SCAN_KB} is raised to ${MIN_SCAN_KB}.`), withDefault(0))
+  maxScanSizeKB: scanSize.pipe(
+    doc(`Larger messages are not scanned; 0 = unlimited, 1..${MIN_SCAN_KB} is raised to ${MIN_SCAN_KB}.`),
+    withDefault(0)
+  )
 }

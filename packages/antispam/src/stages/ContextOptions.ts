@@ -11,11 +11,17 @@ import { define } from "./Builtin.ts"
 
 const { doc, list, section, string, withDefault } = GatewayConfig.Fields
 
-const resolver = string("a resolver address host:port (127.0.0.1:5353, [::1]:53) or an IP", GatewayConfig.Formats.isDnsServer)
+const resolver = string(
+  "a resolver address host:port (127.0.0.1:5353, [::1]:53) or an IP",
+  GatewayConfig.Formats.isDnsServer
+)
 
 export const options = {
   dns: Schema.Struct({
-    servers: list(resolver, "a list of resolver addresses").pipe(doc("Resolvers as host:port; empty = the system resolvers."), withDefault([]))
+    servers: list(resolver, "a list of resolver addresses").pipe(
+      doc("Resolvers as host:port; empty = the system resolvers."),
+      withDefault([])
+    )
   }).pipe(section)
 }
 

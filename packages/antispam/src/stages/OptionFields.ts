@@ -12,6 +12,9 @@ const { isNetwork, isZoneSpec } = GatewayConfig.Formats
 
 export const networks = list(string("an IP address or CIDR range", isNetwork), "a list of IP addresses or CIDR ranges")
 
-export const zones = list(string("a DNS zone, optionally with :127.x.y.z (e.g. zen.example:127.0.0.4)", isZoneSpec), "a list of DNS zones")
+export const zones = list(
+  string("a DNS zone, optionally with :127.x.y.z (e.g. zen.example:127.0.0.4)", isZoneSpec),
+  "a list of DNS zones"
+)
 
 export const seconds = number(0)

@@ -6,7 +6,14 @@
  * @category models
  * @since 0.1.0
  */
-import { type BlocklistProvider, type BlocklistRunner, type DnsShape, type FactKey, Facts, type StageInput } from "@mailmoat/core"
+import {
+  type BlocklistProvider,
+  type BlocklistRunner,
+  type DnsShape,
+  type FactKey,
+  Facts,
+  type StageInput
+} from "@mailmoat/core"
 import { Clock, Effect } from "effect"
 import type { Authenticator } from "../auth/AuthStage.ts"
 import type { Directory } from "../bypass/RecipientDirectory.ts"
@@ -32,7 +39,8 @@ export interface StageContext {
 }
 
 /** A list stage's budget: its lists' timeout plus 2 s of slack; 0 (no timeout) stays unbounded. */
-export const listBudget = (timeoutSeconds: number): number => (timeoutSeconds > 0 ? Math.round(timeoutSeconds * 1000) + 2000 : 0)
+export const listBudget = (timeoutSeconds: number): number =>
+  timeoutSeconds > 0 ? Math.round(timeoutSeconds * 1000) + 2000 : 0
 
 /** The lists a message is checked against: looked up once per message, at its time (`Clock`). */
 export const ListsInForce: FactKey<Lists> = Facts.key<Lists>("antispam.lists")
@@ -42,5 +50,7 @@ export const listsOf =
   (input: StageInput): Effect.Effect<Lists> => {
     const facts = Facts.of(input)
     const known = facts.get(ListsInForce)
-    return known !== undefined ? Effect.succeed(known) : Effect.map(Clock.currentTimeMillis, (at) => facts.getOrSet(ListsInForce, () => ctx.lists(at)))
+    return known !== undefined
+      ? Effect.succeed(known)
+      : Effect.map(Clock.currentTimeMillis, (at) => facts.getOrSet(ListsInForce, () => ctx.lists(at)))
   }

@@ -60,7 +60,12 @@ export const fingerprint = (message: Pick<Message, "headers" | "scanView">): str
 
 export const recordKey = (sender: string, recipients: ReadonlyArray<string>, fp: string): string =>
   createHash("sha256")
-    .update(`${sender.toLowerCase()}\n${[...recipients].map((r) => r.toLowerCase()).sort().join(",")}\n${fp}`)
+    .update(
+      `${sender.toLowerCase()}\n${[...recipients]
+        .map((r) => r.toLowerCase())
+        .sort()
+        .join(",")}\n${fp}`
+    )
     .digest("hex")
     .slice(0, 40)
 
@@ -86,21 +91,46 @@ export const make = (options: TempRejectOptions) => {
       const raw = await options.store.get(key)
       const rec = raw === undefined ? undefined : (JSON.parse(raw) as StoredRecord)
       if (rec === undefined) {
-        if (current !== "unsure") return { _tag: "Act", class: current, detail: `classified ${current}${bulkNote}`, retry: false }
-        await options.store.set(key, JSON.stringify({ firstSeen: t, firstClass: current, attempts: 1 } satisfies StoredRecord), ttl)
-        return { _tag: "Defer", first: true, retryInSeconds: Math.ceil(periodMs / 1000), detail: "unsure: deferred, record written" }
+        if (current !== "unsure")
+          return { _tag: "Act", class: current, detail: `classified ${current}${bulkNote}`, retry: false }
+        await options.store.set(
+          key,
+          JSON.stringify({ firstSeen: t, firstClass: current, attempts: 1 } satisfies StoredRecord),
+          ttl
+        )
+        return {
+          _tag: "Defer",
+          first: true,
+          retryInSeconds: Math.ceil(periodMs / 1000),
+          detail: "unsure: deferred, record written"
+        }
       }
       if (current !== "unsure") {
         await options.store.delete(key)
-        return { _tag: "Act", class: current, detail: `retry ${rec.attempts + 1}: classification became ${current}${bulkNote}`, retry: true }
+        return {
+          _tag: "Act",
+          class: current,
+          detail: `retry ${rec.attempts + 1}: classification became ${current}${bulkNote}`,
+          retry: true
+        }
       }
       const elapsed = t - rec.firstSeen
       if (elapsed < periodMs) {
         await options.store.set(key, JSON.stringify({ ...rec, attempts: rec.attempts + 1 }), ttl)
-        return { _tag: "Defer", first: false, retryInSeconds: Math.ceil((periodMs - elapsed) / 1000), detail: `retry ${rec.attempts + 1} within the period` }
+        return {
+          _tag: "Defer",
+          first: false,
+          retryInSeconds: Math.ceil((periodMs - elapsed) / 1000),
+          detail: `retry ${rec.attempts + 1} within the period`
+        }
       }
       await options.store.delete(key)
-      return { _tag: "Act", class: rec.firstClass, detail: `first retry after the period: handled by the first classification (${rec.firstClass})`, retry: true }
+      return {
+        _tag: "Act",
+        class: rec.firstClass,
+        detail: `first retry after the period: handled by the first classification (${rec.firstClass})`,
+        retry: true
+      }
     } catch (e) {
       return { _tag: "StoreDown", detail: `${options.store.describe}: ${(e as Error).message ?? String(e)}` }
     }

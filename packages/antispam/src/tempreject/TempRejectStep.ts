@@ -41,17 +41,29 @@ export const make = (options: TempRejectStepOptions): Engine.VerdictStep => {
         switch (d._tag) {
           case "Defer":
             if (d.first && options.analysis)
-              yield* options.analysis.submit({ bytes: message.scanView, sender: env.mailFrom, recipients, clientAddress: env.clientAddress })
+              yield* options.analysis.submit({
+                bytes: message.scanView,
+                sender: env.mailFrom,
+                recipients,
+                clientAddress: env.clientAddress
+              })
             return {
               symbols: [hit(TempRejectSymbols, "TEMPREJECT_DEFERRED", SOURCE, d.detail)],
               tempfail: { reason: `unsure; retry in ${d.retryInSeconds} s`, rule: `tempReject: ${d.detail}` }
             } satisfies Engine.VerdictAdjustment
           case "StoreDown":
             yield* Effect.logWarning(`tempReject: state store unreachable, failing open: ${d.detail}`)
-            return { symbols: [hit(TempRejectSymbols, "TEMPREJECT_STORE_DOWN", SOURCE, d.detail)], ruleSuffix: "tempReject skipped (store down)" }
+            return {
+              symbols: [hit(TempRejectSymbols, "TEMPREJECT_STORE_DOWN", SOURCE, d.detail)],
+              ruleSuffix: "tempReject skipped (store down)"
+            }
           case "Act":
             return d.retry || d.class !== verdict.class
-              ? { symbols: [hit(TempRejectSymbols, "TEMPREJECT_RETRY", SOURCE, d.detail)], class: d.class, rulePrefix: `tempReject: ${d.detail}` }
+              ? {
+                  symbols: [hit(TempRejectSymbols, "TEMPREJECT_RETRY", SOURCE, d.detail)],
+                  class: d.class,
+                  rulePrefix: `tempReject: ${d.detail}`
+                }
               : {}
         }
       })

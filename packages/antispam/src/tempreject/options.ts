@@ -22,13 +22,18 @@ export const options = {
     enabled: boolean.pipe(doc("Answer 451 4.7.1 to unsure messages."), withDefault(false)),
     periodMinutes: number(0).pipe(doc("Retries before this period ends get 451 again."), withDefault(15)),
     submitForAnalysis: boolean.pipe(doc("POST deferred messages to analysisUrl."), withDefault(false)),
-    analysisUrl: httpUrl.pipe(doc("Where deferred messages are submitted.", "https://analysis.example/submit"), optional),
+    analysisUrl: httpUrl.pipe(
+      doc("Where deferred messages are submitted.", "https://analysis.example/submit"),
+      optional
+    ),
     analysisTimeoutSeconds: seconds.pipe(doc("Per-attempt timeout of the submitter."), withDefault(10)),
     analysisQueueSize: int(0).pipe(doc("Queue bound of the submitter."), withDefault(100))
   })
     .check(
       Schema.makeFilter((t) =>
-        t.submitForAnalysis && t.analysisUrl === undefined ? { path: ["analysisUrl"], issue: "an http:// or https:// URL when submitForAnalysis is true" } : undefined
+        t.submitForAnalysis && t.analysisUrl === undefined
+          ? { path: ["analysisUrl"], issue: "an http:// or https:// URL when submitForAnalysis is true" }
+          : undefined
       )
     )
     .pipe(section)

@@ -58,14 +58,18 @@ export class ClamdClient {
 
   /** `signal` (e.g. the pipeline's interruption) closes the connection early: result `timeout`. */
   scan(input: ScanInput, signal?: AbortSignal): Promise<ClamdReply.ScanResult> {
-    return this.exchange("zINSTREAM\0", input, signal).then(({ reply, failure }) => failure ?? ClamdReply.parse(reply ?? ""))
+    return this.exchange("zINSTREAM\0", input, signal).then(
+      ({ reply, failure }) => failure ?? ClamdReply.parse(reply ?? "")
+    )
   }
 
   /** `true` when clamd answers PONG. */
   ping(): Promise<ClamdReply.ScanResult | { readonly _tag: "Pong" }> {
     return this.exchange("zPING\0", undefined).then(({ reply, failure }) => {
       if (failure) return failure
-      return reply?.replace(/\0+$/, "").trim() === "PONG" ? { _tag: "Pong" as const } : ClamdReply.unavailable("protocol", `PING answered ${JSON.stringify(reply)}`)
+      return reply?.replace(/\0+$/, "").trim() === "PONG"
+        ? { _tag: "Pong" as const }
+        : ClamdReply.unavailable("protocol", `PING answered ${JSON.stringify(reply)}`)
     })
   }
 
@@ -74,12 +78,16 @@ export class ClamdClient {
     return this.exchange("zVERSION\0", undefined).then(({ reply, failure }) => {
       if (failure) return failure
       const version = (reply ?? "").replace(/\0+$/, "").trim()
-      return version.startsWith("ClamAV") ? { _tag: "Version" as const, version } : ClamdReply.unavailable("protocol", `VERSION answered ${JSON.stringify(version.slice(0, 100))}`)
+      return version.startsWith("ClamAV")
+        ? { _tag: "Version" as const, version }
+        : ClamdReply.unavailable("protocol", `VERSION answered ${JSON.stringify(version.slice(0, 100))}`)
     })
   }
 
   private connect(): net.Socket {
-    return this.options.socket !== undefined ? net.connect({ path: this.options.socket }) : net.connect({ host: this.options.host ?? "127.0.0.1", port: this.options.port! })
+    return this.options.socket !== undefined
+      ? net.connect({ path: this.options.socket })
+      : net.connect({ host: this.options.host ?? "127.0.0.1", port: this.options.port! })
   }
 
   /** Sends `command` (and the INSTREAM chunks of `input`), resolves with clamd's reply line. */
@@ -98,9 +106,23 @@ export class ClamdClient {
         socket.destroy()
         resolve(result)
       }
-      const onAbort = () => finish({ reply: undefined, failure: ClamdReply.unavailable("timeout", `scan by clamd at ${this.address} aborted by the caller`) })
+      const onAbort = () =>
+        finish({
+          reply: undefined,
+          failure: ClamdReply.unavailable("timeout", `scan by clamd at ${this.address} aborted by the caller`)
+        })
       signal?.addEventListener("abort", onAbort)
-      const timer = setTimeout(() => finish({ reply: undefined, failure: ClamdReply.unavailable("timeout", `clamd at ${this.address} did not answer within ${this.timeoutMs} ms`) }), this.timeoutMs)
+      const timer = setTimeout(
+        () =>
+          finish({
+            reply: undefined,
+            failure: ClamdReply.unavailable(
+              "timeout",
+              `clamd at ${this.address} did not answer within ${this.timeoutMs} ms`
+            )
+          }),
+        this.timeoutMs
+      )
       if (signal?.aborted) onAbort()
       const replyText = () => Buffer.concat(received).toString("latin1")
       socket.on("data", (d: Buffer) => {
@@ -111,7 +133,11 @@ export class ClamdClient {
       socket.on("end", () => {
         // clamd closes after its reply; a reply without the NUL terminator is still a reply.
         if (receivedBytes > 0) finish({ reply: replyText(), failure: undefined })
-        else finish({ reply: undefined, failure: ClamdReply.unavailable("connect", `clamd at ${this.address} closed the connection without a reply`) })
+        else
+          finish({
+            reply: undefined,
+            failure: ClamdReply.unavailable("connect", `clamd at ${this.address} closed the connection without a reply`)
+          })
       })
       socket.on("error", (e: NodeJS.ErrnoException) => {
         // Writes fail once clamd has answered a size-limit ERROR and closed: keep what it said.
@@ -119,12 +145,19 @@ export class ClamdClient {
         else
           finish({
             reply: undefined,
-            failure: ClamdReply.unavailable("connect", `${connected ? "connection to" : "cannot connect to"} clamd at ${this.address}: ${e.code ?? e.message}`)
+            failure: ClamdReply.unavailable(
+              "connect",
+              `${connected ? "connection to" : "cannot connect to"} clamd at ${this.address}: ${e.code ?? e.message}`
+            )
           })
       })
       socket.on("close", () => {
         if (receivedBytes > 0) finish({ reply: replyText(), failure: undefined })
-        else finish({ reply: undefined, failure: ClamdReply.unavailable("connect", `clamd at ${this.address} closed the connection without a reply`) })
+        else
+          finish({
+            reply: undefined,
+            failure: ClamdReply.unavailable("connect", `clamd at ${this.address} closed the connection without a reply`)
+          })
       })
       socket.once("connect", () => {
         connected = true
@@ -134,7 +167,13 @@ export class ClamdClient {
           () => undefined,
           (e: unknown) => {
             // The input itself failed (a broken spool read): nothing was scanned.
-            finish({ reply: undefined, failure: ClamdReply.unavailable("error", `reading the message to scan failed: ${(e as Error)?.message ?? String(e)}`) })
+            finish({
+              reply: undefined,
+              failure: ClamdReply.unavailable(
+                "error",
+                `reading the message to scan failed: ${(e as Error)?.message ?? String(e)}`
+              )
+            })
           }
         )
       })

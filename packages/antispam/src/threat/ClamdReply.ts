@@ -26,7 +26,11 @@ export type ScanResult =
 
 export const clean: ScanResult = { _tag: "Clean" }
 
-export const unavailable = (reason: UnavailableReason, detail: string): ScanResult => ({ _tag: "Unavailable", reason, detail })
+export const unavailable = (reason: UnavailableReason, detail: string): ScanResult => ({
+  _tag: "Unavailable",
+  reason,
+  detail
+})
 
 /** Printable ASCII only, bounded: the reply ends up in logs and headers. */
 const sanitize = (text: string): string => text.replace(/[^\x20-\x7e]/g, "?").slice(0, 200)

@@ -19,7 +19,11 @@ import * as MimeWalk from "./MimeWalk.ts"
 const encoder = new TextEncoder()
 
 /** Offset just past the blank line that ends the header block starting at `start`, and where the header text ends. */
-export const headerEnd = (bytes: Uint8Array, start: number, end: number): { readonly headersEnd: number; readonly bodyStart: number } => {
+export const headerEnd = (
+  bytes: Uint8Array,
+  start: number,
+  end: number
+): { readonly headersEnd: number; readonly bodyStart: number } => {
   // A part that begins with a blank line has no header fields.
   if (bytes[start] === 0x0a) return { headersEnd: start, bodyStart: start + 1 }
   if (bytes[start] === 0x0d && bytes[start + 1] === 0x0a) return { headersEnd: start, bodyStart: start + 2 }
@@ -59,7 +63,11 @@ const base64Lines = (text: string, eol: string): string => {
 const replacement = (bytes: Uint8Array, part: MimePart, notice: string): Uint8Array => {
   const { headersEnd } = headerEnd(bytes, part.start, part.end)
   const headerText = latin1(bytes.subarray(part.start, headersEnd))
-  const eol = headerText.includes("\r\n") || latin1(bytes.subarray(part.start, Math.min(part.end, part.start + 4096))).includes("\r\n") ? "\r\n" : "\n"
+  const eol =
+    headerText.includes("\r\n") ||
+    latin1(bytes.subarray(part.start, Math.min(part.end, part.start + 4096))).includes("\r\n")
+      ? "\r\n"
+      : "\n"
   const kept = fields(headerText)
     .filter((f) => !/^content-/i.test(f))
     .map((f) => (f.endsWith("\n") ? f : f + eol))
@@ -96,7 +104,8 @@ export const replaceThreatParts = (
     .sort((a, b) => a.part.start - b.part.start)
   // Leaves never overlap in a well-formed tree; skip any that would (a defensive no-op).
   const chosen: Array<MimeWalk.IndexedPart> = []
-  for (const t of targets) if (chosen.length === 0 || t.part.start >= chosen[chosen.length - 1]!.part.end) chosen.push(t)
+  for (const t of targets)
+    if (chosen.length === 0 || t.part.start >= chosen[chosen.length - 1]!.part.end) chosen.push(t)
   if (chosen.length === 0) return { bytes, replaced: [] }
   const pieces: Array<Uint8Array> = []
   let at = 0

@@ -35,15 +35,22 @@ const KEEP = ["From", "To", "Cc", "Date", "Subject", "Message-ID", "In-Reply-To"
 const oneLine = (value: string): string => value.replace(/[\r\n\0]+/g, " ").slice(0, 900)
 
 /** A complete message (CRLF line ends) that stands in for a blocked one. */
-export const blockNotice = (options: { readonly headers: Headers; readonly threats: ReadonlyArray<Threat>; readonly date?: Date | undefined }): Uint8Array => {
+export const blockNotice = (options: {
+  readonly headers: Headers
+  readonly threats: ReadonlyArray<Threat>
+  readonly date?: Date | undefined
+}): Uint8Array => {
   const lines: Array<string> = []
   for (const name of KEEP) {
     const value = options.headers.get(name)
     if (value === undefined) continue
-    lines.push(`${name}: ${name === "Subject" ? `[Blocked: threat found] ${oneLine(value)}`.slice(0, 900) : oneLine(value)}`)
+    lines.push(
+      `${name}: ${name === "Subject" ? `[Blocked: threat found] ${oneLine(value)}`.slice(0, 900) : oneLine(value)}`
+    )
   }
   if (options.headers.get("Subject") === undefined) lines.push("Subject: [Blocked: threat found]")
-  if (options.headers.get("Date") === undefined) lines.push(`Date: ${(options.date ?? new Date()).toUTCString().replace("GMT", "+0000")}`)
+  if (options.headers.get("Date") === undefined)
+    lines.push(`Date: ${(options.date ?? new Date()).toUTCString().replace("GMT", "+0000")}`)
   if (options.headers.get("From") === undefined) lines.push("From: Mailmoat <postmaster@localhost>")
   const threats = options.threats.length > 0 ? options.threats : [{ signature: "unknown" }]
   lines.push(
@@ -55,7 +62,10 @@ export const blockNotice = (options: { readonly headers: Headers; readonly threa
     "Mailmoat blocked this message because the virus scanner found a threat in it.",
     "The original message has not been delivered to this mailbox view.",
     "",
-    ...threats.map((t) => `Threat: ${oneLine(t.signature).replace(/[^\x20-\x7e]/g, "?")}${t.partIndex === undefined ? "" : ` (MIME part ${t.partIndex})`}`),
+    ...threats.map(
+      (t) =>
+        `Threat: ${oneLine(t.signature).replace(/[^\x20-\x7e]/g, "?")}${t.partIndex === undefined ? "" : ` (MIME part ${t.partIndex})`}`
+    ),
     "",
     "If you expected this message, contact your administrator.",
     ""

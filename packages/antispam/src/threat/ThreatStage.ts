@@ -62,7 +62,11 @@ const partInput = (view: Uint8Array, part: MimePart): AsyncIterable<Uint8Array> 
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; results keep the input order. */
-const mapLimited = async <A, B>(items: ReadonlyArray<A>, limit: number, task: (a: A) => Promise<B>): Promise<Array<B>> => {
+const mapLimited = async <A, B>(
+  items: ReadonlyArray<A>,
+  limit: number,
+  task: (a: A) => Promise<B>
+): Promise<Array<B>> => {
   const out = new Array<B>(items.length)
   let next = 0
   const worker = async () => {
@@ -83,16 +87,23 @@ const describeThreat = (t: Threat, parts: ReadonlyArray<MimeWalk.IndexedPart>): 
 }
 
 /** Scans `message`; never fails: scanner problems become THREAT_SCAN_UNAVAILABLE. */
-export const scanMessage = async (client: ClamdClient, message: Message, options: ThreatStageOptions, signal?: AbortSignal): Promise<StageResult> => {
+export const scanMessage = async (
+  client: ClamdClient,
+  message: Message,
+  options: ThreatStageOptions,
+  signal?: AbortSignal
+): Promise<StageResult> => {
   const full = options.source?.(message) ?? (message.scanTruncated ? undefined : message.scanView)
   const unavailable = (reason: string, detail: string): StageResult => ({
     symbols: [hit(ThreatSymbols, "THREAT_SCAN_UNAVAILABLE", SOURCE, `${reason}: ${detail}`)],
     facts: { threats: [], scanner: client.address, unavailable: { reason, detail } } satisfies ThreatFacts
   })
-  if (full === undefined) return unavailable("truncated", `only ${message.scanView.length} of ${message.size} bytes available to scan`)
+  if (full === undefined)
+    return unavailable("truncated", `only ${message.scanView.length} of ${message.size} bytes available to scan`)
   const whole = await client.scan(full, signal)
   if (whole._tag === "Unavailable") return unavailable(whole.reason, whole.detail)
-  if (whole._tag === "Clean") return { symbols: [], facts: { threats: [], scanner: client.address } satisfies ThreatFacts }
+  if (whole._tag === "Clean")
+    return { symbols: [], facts: { threats: [], scanner: client.address } satisfies ThreatFacts }
 
   const parts = MimeWalk.walk(message.mime)
   const leaves = parts.filter((p) => p.isLeaf)
@@ -105,15 +116,26 @@ export const scanMessage = async (client: ClamdClient, message: Message, options
     const inView = leaves.filter((p) => p.part.end <= message.scanView.length && p.part.start < p.part.end)
     const scanned = inView.slice(0, options.maxPartScans ?? 64)
     notIsolated = leaves.length - scanned.length
-    const results: Array<ScanResult> = await mapLimited(scanned, options.partConcurrency ?? 4, (p) => client.scan(partInput(message.scanView, p.part), signal))
+    const results: Array<ScanResult> = await mapLimited(scanned, options.partConcurrency ?? 4, (p) =>
+      client.scan(partInput(message.scanView, p.part), signal)
+    )
     threats = []
     results.forEach((r, i) => {
       if (r._tag === "Found") threats.push({ signature: r.signature, partIndex: scanned[i]!.index })
     })
     if (threats.length === 0) threats = [{ signature: whole.signature }]
   }
-  const symbols: Array<SymbolHit> = threats.map((t) => hit(ThreatSymbols, "THREAT_FOUND", SOURCE, describeThreat(t, parts)))
-  return { symbols, facts: { threats, scanner: client.address, ...(notIsolated > 0 ? { partsNotIsolated: notIsolated } : {}) } satisfies ThreatFacts }
+  const symbols: Array<SymbolHit> = threats.map((t) =>
+    hit(ThreatSymbols, "THREAT_FOUND", SOURCE, describeThreat(t, parts))
+  )
+  return {
+    symbols,
+    facts: {
+      threats,
+      scanner: client.address,
+      ...(notIsolated > 0 ? { partsNotIsolated: notIsolated } : {})
+    } satisfies ThreatFacts
+  }
 }
 
 export const makeThreatStage = (options: ThreatStageOptions): Stage => {
@@ -125,6 +147,9 @@ export const makeThreatStage = (options: ThreatStageOptions): Stage => {
     order: options.order ?? 1,
     budgetMillis: options.budgetMillis ?? timeoutMs * 3 + 1000,
     symbols: ThreatSymbols,
-    run: (input) => (input.phase !== "data" ? Effect.succeed({ symbols: [] }) : Effect.promise((signal) => scanMessage(client, input.message, options, signal)))
+    run: (input) =>
+      input.phase !== "data"
+        ? Effect.succeed({ symbols: [] })
+        : Effect.promise((signal) => scanMessage(client, input.message, options, signal))
   }
 }

@@ -9,10 +9,15 @@
 import type { SymbolTable } from "@mailmoat/core"
 
 export const ThreatSymbols = {
-  THREAT_FOUND: { weight: 100, group: "threat", description: "The virus scanner (clamd) found a threat; detail names the signature and MIME part" },
+  THREAT_FOUND: {
+    weight: 100,
+    group: "threat",
+    description: "The virus scanner (clamd) found a threat; detail names the signature and MIME part"
+  },
   THREAT_SCAN_UNAVAILABLE: {
     weight: 0,
     group: "threat",
-    description: "The virus scanner could not scan the message (down, timeout, size limit, error); the message was not checked for threats"
+    description:
+      "The virus scanner could not scan the message (down, timeout, size limit, error); the message was not checked for threats"
   }
 } as const satisfies SymbolTable

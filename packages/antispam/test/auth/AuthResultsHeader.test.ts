@@ -11,7 +11,14 @@ const facts = (over: Partial<AuthFacts> = {}): AuthFacts => ({
   clientIp: "192.0.2.1",
   spf: { mailFrom: { scope: "mailfrom", identity: "a@example.org", domain: "example.org", result: "pass" } },
   dkim: [],
-  dmarc: { result: "none", fromDomain: "example.org", pct: 100, applied: "none", sampled: true, alignment: { spf: { strict: false }, dkim: { strict: false } } },
+  dmarc: {
+    result: "none",
+    fromDomain: "example.org",
+    pct: 100,
+    applied: "none",
+    sampled: true,
+    alignment: { spf: { strict: false }, dkim: { strict: false } }
+  },
   arc: { result: "none", instance: 0 },
   lookups: 3,
   timedOut: false,
@@ -51,8 +58,26 @@ describe("the header we write", () => {
     const v = format(
       "gw.test",
       facts({
-        spf: { mailFrom: { scope: "mailfrom", identity: 'we"ird (x)@example.org', domain: "example.org", result: "softfail", comment: "a (comment) \\ here" } },
-        dkim: [{ domain: "example.org", selector: "s1", algorithm: "rsa-sha256", result: "fail", comment: "body hash did not verify", signature: "abcdefgh", aligned: true }],
+        spf: {
+          mailFrom: {
+            scope: "mailfrom",
+            identity: 'we"ird (x)@example.org',
+            domain: "example.org",
+            result: "softfail",
+            comment: "a (comment) \\ here"
+          }
+        },
+        dkim: [
+          {
+            domain: "example.org",
+            selector: "s1",
+            algorithm: "rsa-sha256",
+            result: "fail",
+            comment: "body hash did not verify",
+            signature: "abcdefgh",
+            aligned: true
+          }
+        ],
         arc: { result: "fail", instance: 2, sealer: "list.example", comment: "i=2 no valid signature" }
       })
     )
@@ -72,21 +97,32 @@ describe("the header we write", () => {
     sigs: fc.integer({ min: 0, max: 20 })
   })
 
-  test.prop([arbFacts])("is recognised as ours, keeps lines short, and every line after the first is a fold", ({ identity, comment, domain, sigs }) => {
-    const v = format(
-      "gw.test",
-      facts({
-        spf: { mailFrom: { scope: "mailfrom", identity, domain, result: "neutral", comment } },
-        dkim: Array.from({ length: sigs }, () => ({ domain, selector: identity, algorithm: "rsa-sha256", result: "pass" as const, comment, signature: "abcdefgh", aligned: false }))
-      })
-    )
-    expect(claims(v, "gw.test")).toBe(true)
-    const lines = v.split("\r\n")
-    expect(lines.length).toBeLessThanOrEqual(13)
-    for (const [i, l] of lines.entries()) {
-      expect(l).not.toMatch(/[\r\n\0]/)
-      expect(l.length).toBeLessThan(998)
-      if (i > 0) expect(l).toMatch(/^\t\S/)
+  test.prop([arbFacts])(
+    "is recognised as ours, keeps lines short, and every line after the first is a fold",
+    ({ identity, comment, domain, sigs }) => {
+      const v = format(
+        "gw.test",
+        facts({
+          spf: { mailFrom: { scope: "mailfrom", identity, domain, result: "neutral", comment } },
+          dkim: Array.from({ length: sigs }, () => ({
+            domain,
+            selector: identity,
+            algorithm: "rsa-sha256",
+            result: "pass" as const,
+            comment,
+            signature: "abcdefgh",
+            aligned: false
+          }))
+        })
+      )
+      expect(claims(v, "gw.test")).toBe(true)
+      const lines = v.split("\r\n")
+      expect(lines.length).toBeLessThanOrEqual(13)
+      for (const [i, l] of lines.entries()) {
+        expect(l).not.toMatch(/[\r\n\0]/)
+        expect(l.length).toBeLessThan(998)
+        if (i > 0) expect(l).toMatch(/^\t\S/)
+      }
     }
-  })
+  )
 })

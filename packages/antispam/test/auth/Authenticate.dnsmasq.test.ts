@@ -32,7 +32,13 @@ const check = (c: Check): Promise<AuthFacts> =>
   Effect.runPromise(
     Authenticate.check(
       NodeDns.make({ servers: c.servers ?? [dns.server], attemptTimeoutMillis: 300, tries: 1 }),
-      { message: new TextEncoder().encode(c.msg), truncated: c.truncated, ip: c.ip ?? IP.good, helo: c.helo ?? "client.example", mailFrom: c.mailFrom },
+      {
+        message: new TextEncoder().encode(c.msg),
+        truncated: c.truncated,
+        ip: c.ip ?? IP.good,
+        helo: c.helo ?? "client.example",
+        mailFrom: c.mailFrom
+      },
       { timeoutMillis: c.timeoutMillis ?? 3000, mta: "gw.test" }
     )
   )
@@ -99,7 +105,10 @@ describe("DKIM with generated keys", () => {
     const signed = await sign(message({ from: "ceo@sig.test", body: `${"large attachment line\r\n".repeat(2000)}` }))
     const start = signed.slice(0, 4096)
     const f = await check({ msg: start, mailFrom: "ceo@sig.test", ip: IP.bad, truncated: true })
-    expect(f.dkim[0]).toMatchObject({ result: "neutral", comment: "body not verified: message larger than the scan view" })
+    expect(f.dkim[0]).toMatchObject({
+      result: "neutral",
+      comment: "body not verified: message larger than the scan view"
+    })
     expect(f.dmarc).toMatchObject({ result: "temperror" })
     expect(names(f)).not.toContain("DKIM_FAIL")
     expect(names(f)).not.toContain("DMARC_FAIL_REJECT")
@@ -120,7 +129,11 @@ describe("DMARC", () => {
   test("aligned DKIM passes even when SPF fails", async () => {
     const f = await check({ msg: await sign(plain("ceo@sig.test")), mailFrom: "ceo@sig.test", ip: IP.bad })
     expect(f.spf.mailFrom.result).toBe("fail")
-    expect(f.dmarc).toMatchObject({ result: "pass", p: "reject", alignment: { dkim: { domain: "sig.test", strict: false } } })
+    expect(f.dmarc).toMatchObject({
+      result: "pass",
+      p: "reject",
+      alignment: { dkim: { domain: "sig.test", strict: false } }
+    })
     expect(names(f)).toContain("DMARC_PASS")
   })
 
@@ -132,7 +145,10 @@ describe("DMARC", () => {
 
   test("relaxed SPF alignment: bounce.relaxed.test aligns with relaxed.test", async () => {
     const f = await check({ msg: plain("a@relaxed.test"), mailFrom: "b@bounce.relaxed.test" })
-    expect(f.dmarc).toMatchObject({ result: "pass", alignment: { spf: { domain: "bounce.relaxed.test", strict: false } } })
+    expect(f.dmarc).toMatchObject({
+      result: "pass",
+      alignment: { spf: { domain: "bounce.relaxed.test", strict: false } }
+    })
   })
 
   test("strict SPF alignment (aspf=s): bounce.strict.test does not align with strict.test", async () => {
@@ -164,7 +180,11 @@ describe("DMARC", () => {
 
 describe("ARC", () => {
   // The list changed the subject (breaking sig.test's signature), then sealed what it sent.
-  const listCopy = async (sealer: "trusted" | "other") => seal(alter(await sign(plain("ceo@sig.test")), "Subject: authentication test", "Subject: [list] authentication test"), sealer)
+  const listCopy = async (sealer: "trusted" | "other") =>
+    seal(
+      alter(await sign(plain("ceo@sig.test")), "Subject: authentication test", "Subject: [list] authentication test"),
+      sealer
+    )
 
   test("a valid chain: ARC_PASS with the sealer; DMARC still fails for the From domain", async () => {
     const f = await check({ msg: await listCopy("trusted"), mailFrom: "bounce@lists.trusted.test", ip: IP.trustedList })
@@ -194,7 +214,9 @@ describe("a failing resolver never makes mail spam", () => {
       expect(f.dkim[0]!.result).toBe("temperror")
       expect(f.dmarc?.result).toBe("temperror")
       expect(f.arc.result).toBe("temperror")
-      expect(names(f)).toEqual(expect.arrayContaining(["SPF_TEMPERROR", "DKIM_TEMPERROR", "DMARC_TEMPERROR", "ARC_TEMPERROR"]))
+      expect(names(f)).toEqual(
+        expect.arrayContaining(["SPF_TEMPERROR", "DKIM_TEMPERROR", "DMARC_TEMPERROR", "ARC_TEMPERROR"])
+      )
       expect(total(f)).toBe(0)
       expect(silent.received()).toBeGreaterThan(0)
     } finally {

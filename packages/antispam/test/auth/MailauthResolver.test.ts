@@ -10,7 +10,11 @@ const zone: Dns.StaticZone = {
   "hang.test": "hang"
 }
 
-const code = (p: Promise<unknown>) => p.then(() => "ok", (e: { code?: string }) => e.code)
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: { code?: string }) => e.code
+  )
 
 describe("MailauthResolver", () => {
   it("answers in node:dns shapes", async () => {

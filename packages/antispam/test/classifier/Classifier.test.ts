@@ -10,8 +10,14 @@ import { trainTokens } from "../../src/classifier/Train.ts"
 import { generated, parse, rfc822 } from "./support.ts"
 
 const corpus = (from: number, n: number) => [
-  ...Array.from({ length: n }, (_, i) => ({ tokens: tokenize(parse(generated("ham", from + i))), label: "ham" as const })),
-  ...Array.from({ length: n }, (_, i) => ({ tokens: tokenize(parse(generated("spam", from + i))), label: "spam" as const }))
+  ...Array.from({ length: n }, (_, i) => ({
+    tokens: tokenize(parse(generated("ham", from + i))),
+    label: "ham" as const
+  })),
+  ...Array.from({ length: n }, (_, i) => ({
+    tokens: tokenize(parse(generated("spam", from + i))),
+    label: "spam" as const
+  }))
 ]
 
 describe("train then classify a generated corpus", () => {
@@ -34,7 +40,10 @@ describe("train then classify a generated corpus", () => {
     const back = parseModel(serialise(model, { gzip: true }))
     for (let i = 200; i < 205; i++) {
       const m = parse(generated("spam", i))
-      expect(Classifier.classifyWith(back, m).probability).toBeCloseTo(Classifier.classifyWith(model, m).probability, 10)
+      expect(Classifier.classifyWith(back, m).probability).toBeCloseTo(
+        Classifier.classifyWith(model, m).probability,
+        10
+      )
     }
   })
 
@@ -44,7 +53,9 @@ describe("train then classify a generated corpus", () => {
   })
 
   it("GTUBE is always spam with probability 1", async () => {
-    const m = parse(rfc822({ subject: "Re: lunch tomorrow", body: `> quoted\r\n> text\r\nmeeting agenda ${GTUBE} thanks` }))
+    const m = parse(
+      rfc822({ subject: "Re: lunch tomorrow", body: `> quoted\r\n> text\r\nmeeting agenda ${GTUBE} thanks` })
+    )
     expect(await c.classify(m)).toMatchObject({ probability: 1, class: "spam", gtube: true })
     expect(Classifier.classifyWith(model, m).class).toBe("spam")
   })

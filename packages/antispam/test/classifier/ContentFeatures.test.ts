@@ -16,7 +16,9 @@ describe("obfuscation", () => {
   it("word_substitution: digits or symbols standing in for letters", () => {
     expect(plain(prose, "Cheap v1agra today")).toContain("word_substitution")
     expect(plain(`${prose} Get m0rtgage quotes and c1alis here.`)).toContain("word_substitution")
-    expect(plain(`${prose} Ports: win32, mp3, x86, b2b, i18n, l10n, deadbeef00cafe, user@localhost.`)).not.toContain("word_substitution")
+    expect(plain(`${prose} Ports: win32, mp3, x86, b2b, i18n, l10n, deadbeef00cafe, user@localhost.`)).not.toContain(
+      "word_substitution"
+    )
     expect(substitutedWords("pa$$word v!agra")).toBe(2)
     expect(substitutedWords("perl5lib", 10)).toBe(1)
   })
@@ -35,9 +37,12 @@ describe("obfuscation", () => {
     expect(plain(prose)).not.toContain("body_invisible")
   })
 
-  test.prop([fc.string({ maxLength: 2000 }), fc.string({ maxLength: 200 })])("never throws; features are known names", (body, subject) => {
-    for (const f of analyseObfuscation(subject, body)) expect(["word_substitution", "word_spacing"]).toContain(f)
-  })
+  test.prop([fc.string({ maxLength: 2000 }), fc.string({ maxLength: 200 })])(
+    "never throws; features are known names",
+    (body, subject) => {
+      for (const f of analyseObfuscation(subject, body)) expect(["word_substitution", "word_spacing"]).toContain(f)
+    }
+  )
 })
 
 describe("text statistics", () => {
@@ -48,7 +53,9 @@ describe("text statistics", () => {
   })
 
   it("body_exclaim_dense: exclamation marks as sentence ends", () => {
-    expect(plain("Act now! Limited offer! Call today! Best price! Do not wait! Amazing!")).toContain("body_exclaim_dense")
+    expect(plain("Act now! Limited offer! Call today! Best price! Do not wait! Amazing!")).toContain(
+      "body_exclaim_dense"
+    )
     expect(plain(`${prose} ${prose} Great work! Thanks!`)).not.toContain("body_exclaim_dense")
   })
 
@@ -72,23 +79,26 @@ describe("text statistics", () => {
         "--b1--",
         ""
       ].join("\r\n")
-    const other = "Lowest prices on replica watches shipped worldwide discreetly, order today using the secure link below and claim your bonus gift certificate instantly without waiting"
-    expect(tokenize(parse(alternative(prose + prose.replace("Tuesday", "Friday morning"), other))).features).toContain("text_html_mismatch")
+    const other =
+      "Lowest prices on replica watches shipped worldwide discreetly, order today using the secure link below and claim your bonus gift certificate instantly without waiting"
+    expect(tokenize(parse(alternative(prose + prose.replace("Tuesday", "Friday morning"), other))).features).toContain(
+      "text_html_mismatch"
+    )
     expect(tokenize(parse(alternative(other, other))).features).not.toContain("text_html_mismatch")
     expect(overlap("alpha beta gamma", "gamma beta alpha delta")).toBe(1)
   })
 
-  test.prop([fc.string({ unit: "grapheme", maxLength: 3000 }), fc.option(fc.tuple(fc.string({ maxLength: 500 }), fc.string({ maxLength: 500 })), { nil: undefined })])(
-    "never throws; counts are bounded by the text",
-    (text, alternative) => {
-      const s = textStats(text)
-      expect(s.upper).toBeLessThanOrEqual(s.letters)
-      expect(s.currency).toBeLessThanOrEqual(s.digits)
-      expect(s.letters + s.digits + s.punctuation).toBeLessThanOrEqual(text.length)
-      const r = analyseText(text, alternative)
-      for (const f of r.features) expect(["body_currency_dense", "body_exclaim_dense", "text_html_mismatch"]).toContain(f)
-    }
-  )
+  test.prop([
+    fc.string({ unit: "grapheme", maxLength: 3000 }),
+    fc.option(fc.tuple(fc.string({ maxLength: 500 }), fc.string({ maxLength: 500 })), { nil: undefined })
+  ])("never throws; counts are bounded by the text", (text, alternative) => {
+    const s = textStats(text)
+    expect(s.upper).toBeLessThanOrEqual(s.letters)
+    expect(s.currency).toBeLessThanOrEqual(s.digits)
+    expect(s.letters + s.digits + s.punctuation).toBeLessThanOrEqual(text.length)
+    const r = analyseText(text, alternative)
+    for (const f of r.features) expect(["body_currency_dense", "body_exclaim_dense", "text_html_mismatch"]).toContain(f)
+  })
 
   it("stat tokens bucket capitals, digits and punctuation", () => {
     const r = analyseText("ALL CAPS SHOUTING HERE AND MORE OF IT EVERYWHERE YOU LOOK TODAY 12345 !!!")
@@ -107,14 +117,20 @@ describe("HTML features", () => {
   it("html_white_text: white text with no background colour", () => {
     expect(html(`<p>${prose}</p><font color="#ffffff">hidden words</font>`)).toContain("html_white_text")
     expect(html(`<p>${prose}</p><span style="color: white">hidden</span>`)).toContain("html_white_text")
-    expect(html(`<table><tr><td bgcolor="#003366"><font color="#ffffff">${prose}</font></td></tr></table>`)).not.toContain("html_white_text")
+    expect(
+      html(`<table><tr><td bgcolor="#003366"><font color="#ffffff">${prose}</font></td></tr></table>`)
+    ).not.toContain("html_white_text")
   })
 
   it("image_only, html_form, url_text_mismatch and html_hidden_text", () => {
     expect(html(`<img src="http://img.example.com/a.gif"> Buy`)).toContain("image_only")
     expect(html(`<p>${prose}</p><form action="http://example.com/x"><input name="card"></form>`)).toContain("html_form")
-    expect(html(`<p>${prose}</p><a href="http://evil.example.com/login">https://www.mybank.com/login</a>`)).toContain("url_text_mismatch")
-    expect(html(`<p>${prose}</p><a href="https://www.mybank.com/login">https://www.mybank.com/login</a>`)).not.toContain("url_text_mismatch")
+    expect(html(`<p>${prose}</p><a href="http://evil.example.com/login">https://www.mybank.com/login</a>`)).toContain(
+      "url_text_mismatch"
+    )
+    expect(
+      html(`<p>${prose}</p><a href="https://www.mybank.com/login">https://www.mybank.com/login</a>`)
+    ).not.toContain("url_text_mismatch")
     expect(html(`<p>${prose}</p><div style="display:none">hidden words</div>`)).toContain("html_hidden_text")
     expect(html(`<p>${prose}</p>`)).not.toContain("html_hidden_text")
   })
@@ -123,9 +139,13 @@ describe("HTML features", () => {
     const sent = `${prose}<br>\n<br><a href="http://offers.example.com">Click Here</a>\n<br><font size=4>Act now</font><p>`
     expect(plain(sent)).toContain("text_plain_markup")
     // Four tags, code in angle brackets, or addresses: someone discussing a page or a header.
-    expect(plain(`${prose} Use <br> or <p> and <b>, not <div>. See <alice@example.net>, #include <stdio.h>, <T extends X>.`)).not.toContain("text_plain_markup")
+    expect(
+      plain(`${prose} Use <br> or <p> and <b>, not <div>. See <alice@example.net>, #include <stdio.h>, <T extends X>.`)
+    ).not.toContain("text_plain_markup")
     // The same tags in a real HTML part are HTML, not a trick.
-    expect(html(`<p>${prose}</p><br><br><a href="http://example.com/">more</a><br><p>`)).not.toContain("text_plain_markup")
+    expect(html(`<p>${prose}</p><br><br><a href="http://example.com/">more</a><br><p>`)).not.toContain(
+      "text_plain_markup"
+    )
     expect(plainTextMarkup("<br><br><br><br><br>")).toBe(true)
     expect(plainTextMarkup("<br><br><br><br>")).toBe(false)
   })
@@ -143,7 +163,11 @@ describe("URL features", () => {
   })
   it("url_punycode and url_confusable_host", () => {
     expect(link("http://xn--pypal-4ve.com/login")).toContain("url_punycode")
-    expect(tokenize(parse(rfc822({ subject: "x", body: `${prose} <a href="http://p\u0430ypal.com/login">login</a>`, html: true }))).features.some((f) => f === "url_punycode" || f === "url_confusable_host")).toBe(true)
+    expect(
+      tokenize(
+        parse(rfc822({ subject: "x", body: `${prose} <a href="http://p\u0430ypal.com/login">login</a>`, html: true }))
+      ).features.some((f) => f === "url_punycode" || f === "url_confusable_host")
+    ).toBe(true)
     expect(link("http://paypal.com/login")).not.toContain("url_punycode")
   })
   it("url_redirect: a URL inside a query or path", () => {

@@ -17,7 +17,9 @@ for (const label of ["ham", "spam"] as const) {
   mkdirSync(join(dir, label))
   for (let i = 0; i < 20; i++) writeFileSync(join(dir, label, `${label}.${100 + i}`), generated(label, 100 + i))
 }
-const items = (["ham", "spam"] as const).flatMap((label) => Array.from({ length: 60 }, (_, i) => ({ tokens: tokenize(parse(generated(label, i))), label })))
+const items = (["ham", "spam"] as const).flatMap((label) =>
+  Array.from({ length: 60 }, (_, i) => ({ tokens: tokenize(parse(generated(label, i))), label }))
+)
 const model = trainTokens(items, { folds: 3, minCount: 1 })
 
 describe("evaluate", () => {

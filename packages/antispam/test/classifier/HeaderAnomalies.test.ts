@@ -5,7 +5,8 @@ import { analyseAnomalies, parseDate } from "../../src/classifier/HeaderAnomalie
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { parse } from "./support.ts"
 
-const message = (headers: ReadonlyArray<string>, body = "Hello Bob, the minutes are attached as promised.") => [...headers, "", body, ""].join("\r\n")
+const message = (headers: ReadonlyArray<string>, body = "Hello Bob, the minutes are attached as promised.") =>
+  [...headers, "", body, ""].join("\r\n")
 
 const base = [
   "Received: from mail.example.net (mail.example.net [192.0.2.10]) by mx.example.org with ESMTP; Mon, 1 Jun 2026 10:01:00 +0000",
@@ -15,13 +16,29 @@ const base = [
   "Date: Mon, 1 Jun 2026 10:00:00 +0000",
   "Message-ID: <abc123@example.net>"
 ]
-const replace = (name: string, value: string | undefined) => [...base.filter((h) => !h.toLowerCase().startsWith(`${name.toLowerCase()}:`)), ...(value === undefined ? [] : [`${name}: ${value}`])]
+const replace = (name: string, value: string | undefined) => [
+  ...base.filter((h) => !h.toLowerCase().startsWith(`${name.toLowerCase()}:`)),
+  ...(value === undefined ? [] : [`${name}: ${value}`])
+]
 const features = (headers: ReadonlyArray<string>) => tokenize(parse(message(headers))).features
 
 describe("header anomalies", () => {
   it("an ordinary message has none of them", () => {
     const f = features(base)
-    for (const name of ["message_id_malformed", "date_malformed", "date_future", "date_stale", "received_time_disorder", "received_forged_helo", "mailer_bulk", "mailer_forged_outlook_express", "priority_high", "from_encoded_ascii", "encoded_word_split", "return_path_other_domain"]) {
+    for (const name of [
+      "message_id_malformed",
+      "date_malformed",
+      "date_future",
+      "date_stale",
+      "received_time_disorder",
+      "received_forged_helo",
+      "mailer_bulk",
+      "mailer_forged_outlook_express",
+      "priority_high",
+      "from_encoded_ascii",
+      "encoded_word_split",
+      "return_path_other_domain"
+    ]) {
       expect(f).not.toContain(name)
     }
   })
@@ -45,16 +62,24 @@ describe("header anomalies", () => {
   })
 
   it("received_time_disorder: an older hop stamped long after the newer one", () => {
-    const forged = ["Received: from relay.example.com (relay.example.com [198.51.100.2]) by mx.example.org; Wed, 3 Jun 2026 10:00:00 +0000", "Received: from pc (pc.example.com [198.51.100.9]) by relay.example.com; Sat, 6 Jun 2026 10:00:00 +0000"]
+    const forged = [
+      "Received: from relay.example.com (relay.example.com [198.51.100.2]) by mx.example.org; Wed, 3 Jun 2026 10:00:00 +0000",
+      "Received: from pc (pc.example.com [198.51.100.9]) by relay.example.com; Sat, 6 Jun 2026 10:00:00 +0000"
+    ]
     expect(features([...forged, ...base.slice(1)])).toContain("received_time_disorder")
-    const honest = ["Received: from relay.example.com (relay.example.com [198.51.100.2]) by mx.example.org; Mon, 1 Jun 2026 10:05:00 +0000", "Received: from pc (pc.example.com [198.51.100.9]) by relay.example.com; Mon, 1 Jun 2026 10:03:00 +0000"]
+    const honest = [
+      "Received: from relay.example.com (relay.example.com [198.51.100.2]) by mx.example.org; Mon, 1 Jun 2026 10:05:00 +0000",
+      "Received: from pc (pc.example.com [198.51.100.9]) by relay.example.com; Mon, 1 Jun 2026 10:03:00 +0000"
+    ]
     expect(features([...honest, ...base.slice(1)])).not.toContain("received_time_disorder")
   })
 
   it("received_forged_helo: a big provider's bare domain as HELO from another host", () => {
-    const forged = "Received: from hotmail.com (dsl-42.broadband.example.com [203.0.113.42]) by mx.example.org; Mon, 1 Jun 2026 10:01:00 +0000"
+    const forged =
+      "Received: from hotmail.com (dsl-42.broadband.example.com [203.0.113.42]) by mx.example.org; Mon, 1 Jun 2026 10:01:00 +0000"
     expect(features([forged, ...base.slice(1)])).toContain("received_forged_helo")
-    const real = "Received: from hotmail.com (mail.hotmail.com [203.0.113.42]) by mx.example.org; Mon, 1 Jun 2026 10:01:00 +0000"
+    const real =
+      "Received: from hotmail.com (mail.hotmail.com [203.0.113.42]) by mx.example.org; Mon, 1 Jun 2026 10:01:00 +0000"
     expect(features([real, ...base.slice(1)])).not.toContain("received_forged_helo")
   })
 
@@ -62,15 +87,27 @@ describe("header anomalies", () => {
     expect(features([...base, "Return-Path: <bounce@mailer.example.com>"])).toContain("return_path_other_domain")
     expect(features([...base, "Return-Path: <alice@example.net>"])).not.toContain("return_path_other_domain")
     // Without Return-Path the envelope sender counts.
-    expect(analyseAnomalies(parse(message(base)).headers, [], "bounces@lists.example.com")).toContain("return_path_other_domain")
-    expect(analyseAnomalies(parse(message(base)).headers, [], "alice@example.net")).not.toContain("return_path_other_domain")
+    expect(analyseAnomalies(parse(message(base)).headers, [], "bounces@lists.example.com")).toContain(
+      "return_path_other_domain"
+    )
+    expect(analyseAnomalies(parse(message(base)).headers, [], "alice@example.net")).not.toContain(
+      "return_path_other_domain"
+    )
   })
 
   it("mailer_bulk, mailer_forged_outlook_express, priority_high: bulk-mailer fingerprints", () => {
     expect(features([...base, "X-Mailer: Advanced Mass Sender v 3.21b"])).toContain("mailer_bulk")
     expect(features([...base, "X-Mailer: Mutt 1.5"])).not.toContain("mailer_bulk")
-    expect(features([...base, "X-Mailer: Microsoft Outlook Express 6.00.2600.0000"])).toContain("mailer_forged_outlook_express")
-    expect(features([...base, "X-Mailer: Microsoft Outlook Express 6.00.2600.0000", "X-MimeOLE: Produced By Microsoft MimeOLE V6.00.2600.0000"])).not.toContain("mailer_forged_outlook_express")
+    expect(features([...base, "X-Mailer: Microsoft Outlook Express 6.00.2600.0000"])).toContain(
+      "mailer_forged_outlook_express"
+    )
+    expect(
+      features([
+        ...base,
+        "X-Mailer: Microsoft Outlook Express 6.00.2600.0000",
+        "X-MimeOLE: Produced By Microsoft MimeOLE V6.00.2600.0000"
+      ])
+    ).not.toContain("mailer_forged_outlook_express")
     expect(features([...base, "X-Priority: 1 (Highest)"])).toContain("priority_high")
     expect(features([...base, "X-MSMail-Priority: High"])).toContain("priority_high")
     expect(features([...base, "X-Priority: 3 (Normal)"])).not.toContain("priority_high")

@@ -33,13 +33,16 @@ describe("model file", () => {
     expect(new Map(back.tokens)).toEqual(new Map(m.tokens))
   })
 
-  test.prop([fc.uint8Array({ maxLength: 2000 })])("parse never throws anything but ModelFormatError on arbitrary bytes", (bytes) => {
-    try {
-      parse(bytes)
-    } catch (e) {
-      expect(e).toBeInstanceOf(ModelFormatError)
+  test.prop([fc.uint8Array({ maxLength: 2000 })])(
+    "parse never throws anything but ModelFormatError on arbitrary bytes",
+    (bytes) => {
+      try {
+        parse(bytes)
+      } catch (e) {
+        expect(e).toBeInstanceOf(ModelFormatError)
+      }
     }
-  })
+  )
 
   it("refuses a truncated or altered table", () => {
     const m = Model.empty()
@@ -76,17 +79,20 @@ describe("chi-square combining", () => {
     expect(chi2Q(10, 4)).toBeCloseTo(Math.exp(-5) * (1 + 5), 10)
   })
 
-  test.prop([fc.array(fc.double({ min: 0.01, max: 0.99, noNaN: true }), { maxLength: 400 })])("probability stays in [0,1] and is symmetric", (ps) => {
-    const a = combine(ps, defaultChiOptions)
-    const b = combine(
-      ps.map((p) => 1 - p),
-      defaultChiOptions
-    )
-    expect(a.probability).toBeGreaterThanOrEqual(0)
-    expect(a.probability).toBeLessThanOrEqual(1)
-    expect(a.used).toBeLessThanOrEqual(defaultChiOptions.maxTokens)
-    expect(a.probability + b.probability).toBeCloseTo(1, 6)
-  })
+  test.prop([fc.array(fc.double({ min: 0.01, max: 0.99, noNaN: true }), { maxLength: 400 })])(
+    "probability stays in [0,1] and is symmetric",
+    (ps) => {
+      const a = combine(ps, defaultChiOptions)
+      const b = combine(
+        ps.map((p) => 1 - p),
+        defaultChiOptions
+      )
+      expect(a.probability).toBeGreaterThanOrEqual(0)
+      expect(a.probability).toBeLessThanOrEqual(1)
+      expect(a.used).toBeLessThanOrEqual(defaultChiOptions.maxTokens)
+      expect(a.probability + b.probability).toBeCloseTo(1, 6)
+    }
+  )
 
   it("conflicting strong evidence is unsure, agreeing evidence is decisive", () => {
     expect(combine([0.99, 0.99, 0.99, 0.01, 0.01, 0.01], defaultChiOptions).probability).toBeCloseTo(0.5, 3)

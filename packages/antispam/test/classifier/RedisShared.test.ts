@@ -6,7 +6,8 @@ import * as Model from "../../src/classifier/Model.ts"
 import { type RedisPeer, startRedis } from "../support/redis.ts"
 import { parse, rfc822 } from "./support.ts"
 
-const makeRedis = (o: { url: string; prefix: string }) => RedisTokenStore.make(RedisConnection.make({ url: o.url, keyPrefix: o.prefix }))
+const makeRedis = (o: { url: string; prefix: string }) =>
+  RedisTokenStore.make(RedisConnection.make({ url: o.url, keyPrefix: o.prefix }))
 
 describe("classifier learning shared through Redis (real redis-server)", () => {
   let redis: RedisPeer
@@ -37,5 +38,4 @@ describe("classifier learning shared through Redis (real redis-server)", () => {
       await two.store?.close()
     }
   })
-
 })

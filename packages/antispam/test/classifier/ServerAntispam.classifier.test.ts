@@ -17,10 +17,20 @@ const model = trainTokens(
   { folds: 3, minCount: 1 }
 )
 const message = (text: string) =>
-  MessageModel.fromBytes(new TextEncoder().encode(text), { envelope: Envelope.make({ clientAddress: "192.0.2.50", helo: "h", mailFrom: "a@example.net", rcptTo: ["user@example.org"] }) })
+  MessageModel.fromBytes(new TextEncoder().encode(text), {
+    envelope: Envelope.make({
+      clientAddress: "192.0.2.50",
+      helo: "h",
+      mailFrom: "a@example.net",
+      rcptTo: ["user@example.org"]
+    })
+  })
 
 const verdict = async (text: string, cutoffs: { hamBelow?: number; spamAbove?: number } = {}) => {
-  const m = makeServerAntispam({ tempReject: { enabled: false } }, { dns: Dns.makeStatic({}), healthIntervalMillis: 0, stages: [makeClassifierStage({ model, ...cutoffs })] })
+  const m = makeServerAntispam(
+    { tempReject: { enabled: false } },
+    { dns: Dns.makeStatic({}), healthIntervalMillis: 0, stages: [makeClassifierStage({ model, ...cutoffs })] }
+  )
   try {
     const [out] = await Effect.runPromise(m.evaluate(message(text)))
     return out!

@@ -19,7 +19,8 @@ describe("shipped model", () => {
     expect(model.logistic).toBeDefined()
   })
 
-  const probability = (text: string) => classifyWith(loadModel(shippedModelPath()), parseMessage(new TextEncoder().encode(text))).probability
+  const probability = (text: string) =>
+    classifyWith(loadModel(shippedModelPath()), parseMessage(new TextEncoder().encode(text))).probability
   const twoLine = (extra: ReadonlyArray<string> = [], subject = "test") =>
     [
       "From: admin@example.org",
@@ -43,19 +44,31 @@ describe("shipped model", () => {
   // collected, not what a sender wrote: adding or stripping them must not move the score.
   it("gives the same score with filter artefacts added or stripped", () => {
     const plain = probability(twoLine([], "quarterly figures"))
-    const artefacts = ["X-Spam-Status: Yes, score=15.2 required=5.0 tests=BAYES_99", "X-Spam-Flag: YES", "X-Spam-Level: ***************", "X-Virus-Scanned: amavisd-new", "X-Spam-Checker-Version: SpamAssassin 4.0.1"]
+    const artefacts = [
+      "X-Spam-Status: Yes, score=15.2 required=5.0 tests=BAYES_99",
+      "X-Spam-Flag: YES",
+      "X-Spam-Level: ***************",
+      "X-Virus-Scanned: amavisd-new",
+      "X-Spam-Checker-Version: SpamAssassin 4.0.1"
+    ]
     expect(probability(twoLine(artefacts, "quarterly figures"))).toBe(plain)
     expect(probability(twoLine(artefacts, "[SPAM] *****SPAM***** quarterly figures"))).toBe(plain)
-    expect(probability(`From spammer@bulk.example  Mon Jun  3 10:00:00 2002\n${twoLine([], "quarterly figures")}`)).toBe(plain)
+    expect(
+      probability(`From spammer@bulk.example  Mon Jun  3 10:00:00 2002\n${twoLine([], "quarterly figures")}`)
+    ).toBe(plain)
   })
 
-  it.skipIf(!present)(`meets the bar on ../shared/corpus/eval: FPR <= 0.5%, recall >= 90%, unsure <= 10%${present ? "" : ` ${corpusMissing("eval")}`}`, () => {
-    const corpus = corpusDir("eval")
-    const r = evaluate({ hamDir: join(corpus, "ham"), spamDir: join(corpus, "spam"), model: shippedModelPath() })
-    expect(r.counts.ham).toBeGreaterThan(500)
-    expect(r.counts.spam).toBeGreaterThan(200)
-    expect(r.falsePositiveRate).toBeLessThanOrEqual(0.005)
-    expect(r.recall).toBeGreaterThanOrEqual(0.9)
-    expect(r.unsureRate).toBeLessThanOrEqual(0.1)
-  }, 120_000)
+  it.skipIf(!present)(
+    `meets the bar on ../shared/corpus/eval: FPR <= 0.5%, recall >= 90%, unsure <= 10%${present ? "" : ` ${corpusMissing("eval")}`}`,
+    () => {
+      const corpus = corpusDir("eval")
+      const r = evaluate({ hamDir: join(corpus, "ham"), spamDir: join(corpus, "spam"), model: shippedModelPath() })
+      expect(r.counts.ham).toBeGreaterThan(500)
+      expect(r.counts.spam).toBeGreaterThan(200)
+      expect(r.falsePositiveRate).toBeLessThanOrEqual(0.005)
+      expect(r.recall).toBeGreaterThanOrEqual(0.9)
+      expect(r.unsureRate).toBeLessThanOrEqual(0.1)
+    },
+    120_000
+  )
 })

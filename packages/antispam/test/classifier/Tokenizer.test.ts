@@ -6,19 +6,38 @@ import { MAX_TOKENS, tokenize } from "../../src/classifier/Tokenizer.ts"
 import { words } from "../../src/classifier/Words.ts"
 import { parse, rfc822 } from "./support.ts"
 
-const headerLine = fc.tuple(fc.constantFrom("Subject", "From", "To", "Cc", "Reply-To", "Content-Type", "Message-ID", "Date", "X-Mailer", "Received", "References", "X-Spam-Status"), fc.string({ maxLength: 200 }))
+const headerLine = fc.tuple(
+  fc.constantFrom(
+    "Subject",
+    "From",
+    "To",
+    "Cc",
+    "Reply-To",
+    "Content-Type",
+    "Message-ID",
+    "Date",
+    "X-Mailer",
+    "Received",
+    "References",
+    "X-Spam-Status"
+  ),
+  fc.string({ maxLength: 200 })
+)
 const messageText = fc
   .tuple(fc.array(headerLine, { maxLength: 12 }), fc.string({ unit: "grapheme", maxLength: 3000 }))
   .map(([hs, body]) => `${hs.map(([n, v]) => `${n}: ${v}`).join("\r\n")}\r\n\r\n${body}`)
 
 describe("tokenize", () => {
-  test.prop([fc.uint8Array({ maxLength: 4000 })])("never throws on arbitrary bytes, bounded and deterministic", (bytes) => {
-    const a = tokenize(parse(bytes))
-    const b = tokenize(parse(bytes))
-    expect(a.tokens.length).toBeLessThanOrEqual(MAX_TOKENS)
-    expect(a).toEqual(b)
-    for (const t of a.tokens) expect(t).not.toMatch(/[\t\r\n]/)
-  })
+  test.prop([fc.uint8Array({ maxLength: 4000 })])(
+    "never throws on arbitrary bytes, bounded and deterministic",
+    (bytes) => {
+      const a = tokenize(parse(bytes))
+      const b = tokenize(parse(bytes))
+      expect(a.tokens.length).toBeLessThanOrEqual(MAX_TOKENS)
+      expect(a).toEqual(b)
+      for (const t of a.tokens) expect(t).not.toMatch(/[\t\r\n]/)
+    }
+  )
 
   test.prop([messageText])("never throws on arbitrary header/body text; tokens are distinct", (text) => {
     const t = tokenize(parse(text))
@@ -51,7 +70,15 @@ describe("tokenize", () => {
       scanTruncated: false,
       received: [],
       mime: { contentType: "text/html", headers, body: new Uint8Array(), children: [], start: 0, end: 0 },
-      body: { texts: r.texts, htmls: r.htmls, urls: r.urls, hosts: r.hosts, ips: [], attachments: r.names.map((filename) => ({ filename, contentType: "application/octet-stream", size: 1 })), limitsHit: false }
+      body: {
+        texts: r.texts,
+        htmls: r.htmls,
+        urls: r.urls,
+        hosts: r.hosts,
+        ips: [],
+        attachments: r.names.map((filename) => ({ filename, contentType: "application/octet-stream", size: 1 })),
+        limitsHit: false
+      }
     } satisfies Message
     const t = tokenize(message)
     expect(t.tokens.length).toBeLessThanOrEqual(MAX_TOKENS)
@@ -61,7 +88,12 @@ describe("tokenize", () => {
   it("stays linear on hostile runs (long words, punctuation, tags without '>', headers without '@')", () => {
     const run = (s: string, n: number) => s.repeat(n)
     const html = `<html><body>${run("<a href=x ", 20_000)}${run("<font size=7 ", 10_000)}${run("-", 100_000)}</body></html>`
-    const text = rfc822({ subject: run("[", 5000), body: html, html: true, extra: `Cc: ${run("a", 100_000)}\r\nReply-To: ${run("x.", 50_000)}` })
+    const text = rfc822({
+      subject: run("[", 5000),
+      body: html,
+      html: true,
+      extra: `Cc: ${run("a", 100_000)}\r\nReply-To: ${run("x.", 50_000)}`
+    })
     const t = tokenize(parse(text))
     expect(t.tokens.length).toBeLessThanOrEqual(MAX_TOKENS)
     const plain = tokenize(parse(rfc822({ subject: "x", body: `${run("!", 150_000)} ${run("word", 40_000)}` })))
@@ -85,7 +117,11 @@ describe("tokenize", () => {
   })
 
   it("ignores filter artefacts: X-Spam headers and subject tags never become tokens", () => {
-    const text = rfc822({ subject: "[SPAM] [ILUG] *****SPAM***** hello world", body: "plain words here", extra: "X-Spam-Status: Yes, score=99\r\nX-Virus-Scanned: clean" })
+    const text = rfc822({
+      subject: "[SPAM] [ILUG] *****SPAM***** hello world",
+      body: "plain words here",
+      extra: "X-Spam-Status: Yes, score=99\r\nX-Virus-Scanned: clean"
+    })
     const t = tokenize(parse(text))
     expect(t.tokens.some((x) => /spam|ilug|virus/i.test(x))).toBe(false)
     expect(t.tokens).toContain("subj:hello")
@@ -94,8 +130,21 @@ describe("tokenize", () => {
 
   it("strips nothing it should keep and finds structural tricks", () => {
     const html = `<html><body><p>Buy n<!-- x -->ow</p><a href="http://198.51.100.9/login">http://www.mybank.example</a><span style="display:none">hidden words</span></body></html>`
-    const t = tokenize(parse(rfc822({ subject: "FREE MONEY FOR YOU NOW", body: html, html: true, extra: "To: undisclosed-recipients:;" })))
-    expect(t.features).toEqual(expect.arrayContaining(["html_only", "url_ip_literal", "url_text_mismatch", "html_comment_in_word", "html_hidden_text", "subject_all_caps"]))
+    const t = tokenize(
+      parse(
+        rfc822({ subject: "FREE MONEY FOR YOU NOW", body: html, html: true, extra: "To: undisclosed-recipients:;" })
+      )
+    )
+    expect(t.features).toEqual(
+      expect.arrayContaining([
+        "html_only",
+        "url_ip_literal",
+        "url_text_mismatch",
+        "html_comment_in_word",
+        "html_hidden_text",
+        "subject_all_caps"
+      ])
+    )
     expect(t.tokens).toContain("feat:url_ip_literal")
   })
 

@@ -22,7 +22,13 @@ describe("model updater (local HTTP server)", () => {
   let base = ""
   let dir = ""
   // What the server answers for /model.gz: bytes, a published digest, an ETag, or a cut-off body.
-  const state = { body: Buffer.alloc(0), digest: "", etag: '"v1"', truncate: false, requests: [] as Array<Record<string, string | undefined>> }
+  const state = {
+    body: Buffer.alloc(0),
+    digest: "",
+    etag: '"v1"',
+    truncate: false,
+    requests: [] as Array<Record<string, string | undefined>>
+  }
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "mailmoat-updater-"))
@@ -36,7 +42,11 @@ describe("model updater (local HTTP server)", () => {
         res.writeHead(304).end()
         return
       }
-      res.writeHead(200, { etag: state.etag, "last-modified": "Mon, 01 Jun 2026 10:00:00 GMT", "content-length": state.body.length })
+      res.writeHead(200, {
+        etag: state.etag,
+        "last-modified": "Mon, 01 Jun 2026 10:00:00 GMT",
+        "content-length": state.body.length
+      })
       if (state.truncate) {
         res.write(state.body.subarray(0, state.body.length >> 1))
         res.destroy() // connection dies mid-body
@@ -119,7 +129,13 @@ describe("model updater (local HTTP server)", () => {
 
   it("an unreachable server keeps the old model", async () => {
     const current = ref(modelWith("old"))
-    const u = make({ url: "http://127.0.0.1:1/model.gz", path: join(dir, "x.gz"), model: current, timeoutMillis: 1000, intervalMillis: 0 })
+    const u = make({
+      url: "http://127.0.0.1:1/model.gz",
+      path: join(dir, "x.gz"),
+      model: current,
+      timeoutMillis: 1000,
+      intervalMillis: 0
+    })
     expect((await u.check()).status).toBe("refused")
     expect(current.get().meta.name).toBe("old")
   })

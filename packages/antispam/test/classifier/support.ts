@@ -1,9 +1,15 @@
 // Small generated corpora and message helpers for the classifier tests (no corpus files needed).
 import { Envelope, type Message, MessageModel } from "@mailmoat/core"
 
-const envelope = Envelope.make({ clientAddress: "192.0.2.1", helo: "mail.example.net", mailFrom: "a@example.net", rcptTo: ["user@example.org"] })
+const envelope = Envelope.make({
+  clientAddress: "192.0.2.1",
+  helo: "mail.example.net",
+  mailFrom: "a@example.net",
+  rcptTo: ["user@example.org"]
+})
 
-export const parse = (text: string | Uint8Array): Message => MessageModel.fromBytes(typeof text === "string" ? new TextEncoder().encode(text) : text, { envelope })
+export const parse = (text: string | Uint8Array): Message =>
+  MessageModel.fromBytes(typeof text === "string" ? new TextEncoder().encode(text) : text, { envelope })
 
 export const rfc822 = (o: { subject: string; from?: string; body: string; html?: boolean; extra?: string }): string =>
   [
@@ -22,15 +28,51 @@ export const rfc822 = (o: { subject: string; from?: string; body: string; html?:
 
 const pick = <T>(xs: ReadonlyArray<T>, i: number): T => xs[i % xs.length]!
 
-const hamWords = ["meeting", "agenda", "project", "review", "patch", "kernel", "compile", "tomorrow", "lunch", "draft", "minutes", "release", "branch", "thanks", "notes"]
-const spamWords = ["viagra", "mortgage", "winner", "casino", "pharmacy", "refinance", "guaranteed", "millions", "lottery", "discount", "bitcoin", "prize", "unclaimed", "cheap", "investment"]
+const hamWords = [
+  "meeting",
+  "agenda",
+  "project",
+  "review",
+  "patch",
+  "kernel",
+  "compile",
+  "tomorrow",
+  "lunch",
+  "draft",
+  "minutes",
+  "release",
+  "branch",
+  "thanks",
+  "notes"
+]
+const spamWords = [
+  "viagra",
+  "mortgage",
+  "winner",
+  "casino",
+  "pharmacy",
+  "refinance",
+  "guaranteed",
+  "millions",
+  "lottery",
+  "discount",
+  "bitcoin",
+  "prize",
+  "unclaimed",
+  "cheap",
+  "investment"
+]
 
 /** A deterministic generated message of one class. */
 export const generated = (label: "ham" | "spam", i: number): string => {
   const ws = label === "ham" ? hamWords : spamWords
   const body = Array.from({ length: 30 }, (_, j) => pick(ws, i * 7 + j * 3)).join(" ")
   return label === "ham"
-    ? rfc822({ subject: `Re: ${pick(ws, i)} ${pick(ws, i + 1)}`, body: `> earlier text\r\n> quoted\r\n${body}`, extra: "In-Reply-To: <x@example.net>" })
+    ? rfc822({
+        subject: `Re: ${pick(ws, i)} ${pick(ws, i + 1)}`,
+        body: `> earlier text\r\n> quoted\r\n${body}`,
+        extra: "In-Reply-To: <x@example.net>"
+      })
     : rfc822({
         subject: `${pick(ws, i).toUpperCase()} ${pick(ws, i + 2).toUpperCase()} NOW!!`,
         from: "Promo <promo@offers.example>",

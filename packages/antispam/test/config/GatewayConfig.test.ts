@@ -27,7 +27,13 @@ describe("the built-in antispam section", () => {
       rbl: { servers: [], timeoutSeconds: 5, maxAddresses: 0, skip: ["127.0.0.0/8"] },
       dnsbl: { servers: [], timeoutSeconds: 5, maxAddresses: 10, maxDomains: 20 },
       endUserBlocklist: { enabled: true, entries: [], zones: [] },
-      tempReject: { enabled: false, periodMinutes: 15, submitForAnalysis: false, analysisTimeoutSeconds: 10, analysisQueueSize: 100 },
+      tempReject: {
+        enabled: false,
+        periodMinutes: 15,
+        submitForAnalysis: false,
+        analysisTimeoutSeconds: 10,
+        analysisQueueSize: 100
+      },
       dns: { servers: [] }
     })
   })
@@ -35,8 +41,12 @@ describe("the built-in antispam section", () => {
   it("the commented defaults file documents the stage keys and decodes to the defaults", () => {
     const text = GatewayConfig.defaultsYaml()
     expect(GatewayConfig.decodeText(text)).toEqual({ ok: true, config: GatewayConfig.defaults() })
-    expect(text).toContain("  # Larger messages are not scanned; 0 = unlimited, 1..12 is raised to 12. Accepts an integer >= 0.\n  maxScanSizeKB: 0\n")
-    expect(text).toContain("    # RBL zones for the sender IPs: zone or zone:127.0.0.x. Accepts a list of DNS zones.\n    servers: []\n")
+    expect(text).toContain(
+      "  # Larger messages are not scanned; 0 = unlimited, 1..12 is raised to 12. Accepts an integer >= 0.\n  maxScanSizeKB: 0\n"
+    )
+    expect(text).toContain(
+      "    # RBL zones for the sender IPs: zone or zone:127.0.0.x. Accepts a list of DNS zones.\n    servers: []\n"
+    )
   })
 
   it("antispam.maxScanSizeKB: 0 is unlimited, 1..12 is raised to 12, larger stays", () => {
@@ -48,9 +58,15 @@ describe("the built-in antispam section", () => {
   })
 
   it("bad values are named by their path", () => {
-    expect(problems({ antispam: { rbl: { servers: "bl.example" } } })).toEqual(['antispam.rbl.servers: expected a list of DNS zones, got "bl.example"'])
-    expect(problems({ antispam: { rbl: { timeoutSeconds: -1 } } })).toEqual(["antispam.rbl.timeoutSeconds: expected a number >= 0, got -1"])
-    expect(problems({ antispam: { onSpam: "bounce" } })).toEqual(['antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"'])
+    expect(problems({ antispam: { rbl: { servers: "bl.example" } } })).toEqual([
+      'antispam.rbl.servers: expected a list of DNS zones, got "bl.example"'
+    ])
+    expect(problems({ antispam: { rbl: { timeoutSeconds: -1 } } })).toEqual([
+      "antispam.rbl.timeoutSeconds: expected a number >= 0, got -1"
+    ])
+    expect(problems({ antispam: { onSpam: "bounce" } })).toEqual([
+      'antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"'
+    ])
     expect(problems({ antispam: { bypass: { allowedIps: ["10.0.0.0/8", "300.1.1.1/33"] } } })).toEqual([
       'antispam.bypass.allowedIps[1]: expected an IP address or CIDR range, got "300.1.1.1/33"'
     ])
@@ -64,12 +80,25 @@ describe("the built-in antispam section", () => {
   })
 
   it("sender authentication keys name the bad value", () => {
-    expect(problems({ antispam: { dmarc: { trustedForwarders: ["10.0.0.0/33"] }, arc: { trustedSealers: ["not a domain"] }, auth: { timeoutSeconds: 0 } } })).toEqual([
+    expect(
+      problems({
+        antispam: {
+          dmarc: { trustedForwarders: ["10.0.0.0/33"] },
+          arc: { trustedSealers: ["not a domain"] },
+          auth: { timeoutSeconds: 0 }
+        }
+      })
+    ).toEqual([
       "antispam.auth.timeoutSeconds: expected a number >= 0.001, got 0",
       'antispam.dmarc.trustedForwarders[0]: expected an IP address or CIDR range, got "10.0.0.0/33"',
       'antispam.arc.trustedSealers[0]: expected a domain name, got "not a domain"'
     ])
-    const ok = GatewayConfig.decode({ antispam: { dmarc: { enforce: true, trustedForwarders: ["192.0.2.0/24"] }, arc: { trustedSealers: ["lists.example.org."] } } })
+    const ok = GatewayConfig.decode({
+      antispam: {
+        dmarc: { enforce: true, trustedForwarders: ["192.0.2.0/24"] },
+        arc: { trustedSealers: ["lists.example.org."] }
+      }
+    })
     expect(ok.ok && ok.config.antispam.dmarc).toEqual({ enforce: true, trustedForwarders: ["192.0.2.0/24"] })
   })
 
@@ -93,9 +122,15 @@ describe("the built-in antispam section", () => {
 
   it("stage keys can be set from the environment", () => {
     const r = GatewayConfig.decodeText("antispam:\n  onSpam: drop\n", {
-      env: { MAILMOAT_ANTISPAM__TEMPREJECT__ENABLED: "true", MAILMOAT_ANTISPAM__RBL__SERVERS: "[bl.example, zen.example:127.0.0.4]", MAILMOAT_ANTISPAM__ON_SPAM: "reject" }
+      env: {
+        MAILMOAT_ANTISPAM__TEMPREJECT__ENABLED: "true",
+        MAILMOAT_ANTISPAM__RBL__SERVERS: "[bl.example, zen.example:127.0.0.4]",
+        MAILMOAT_ANTISPAM__ON_SPAM: "reject"
+      }
     })
-    expect(r.ok && [r.config.antispam.onSpam, r.config.antispam.tempReject.enabled, r.config.antispam.rbl.servers]).toEqual(["reject", true, ["bl.example", "zen.example:127.0.0.4"]])
+    expect(
+      r.ok && [r.config.antispam.onSpam, r.config.antispam.tempReject.enabled, r.config.antispam.rbl.servers]
+    ).toEqual(["reject", true, ["bl.example", "zen.example:127.0.0.4"]])
     const bad = GatewayConfig.decodeText("", { env: { MAILMOAT_ANTISPAM__BYPASS__ALLOWED_IPS: "[300.1.1.1/33]" } })
     expect(bad.ok ? [] : bad.problems).toEqual([
       'antispam.bypass.allowedIps[0]: expected an IP address or CIDR range, got "300.1.1.1/33" (set by MAILMOAT_ANTISPAM__BYPASS__ALLOWED_IPS)'
@@ -119,7 +154,9 @@ describe("AntispamConfigError", () => {
       'antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"',
       "antispam.rbl.timeoutSeconds: expected a number >= 0, got -1"
     ])
-    const scores = caught(() => makeClientAntispam({ scores: { RBL_LISTD: 4 } }, { dns: Dns.makeStatic({}), healthIntervalMillis: 0 }))
+    const scores = caught(() =>
+      makeClientAntispam({ scores: { RBL_LISTD: 4 } }, { dns: Dns.makeStatic({}), healthIntervalMillis: 0 })
+    )
     expect(scores).toBeInstanceOf(AntispamConfigError)
     expect((scores as AntispamConfigError).problems).toEqual(["antispam.scores: no stage declares RBL_LISTD"])
   })
@@ -128,7 +165,10 @@ describe("AntispamConfigError", () => {
 describe("formats", () => {
   // Together with platform-node's DnsServerFormat test (isDnsServer accepts exactly what NodeDns
   // can use), this proves antispam.dns.servers accepts exactly what the resolver can use.
-  const serverLike = fc.oneof(fc.constantFrom("127.0.0.1:5353", "[::1]:53", "192.0.2.53", "dns.example", "1.2.3.4:0", "[::1]"), fc.string({ maxLength: 12 }))
+  const serverLike = fc.oneof(
+    fc.constantFrom("127.0.0.1:5353", "[::1]:53", "192.0.2.53", "dns.example", "1.2.3.4:0", "[::1]"),
+    fc.string({ maxLength: 12 })
+  )
   test.prop([serverLike])("antispam.dns.servers entries are checked by core's isDnsServer", (s) => {
     expect(GatewayConfig.decode({ antispam: { dns: { servers: [s] } } }).ok).toBe(CoreConfig.Formats.isDnsServer(s))
   })

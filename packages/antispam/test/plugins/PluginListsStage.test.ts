@@ -12,7 +12,11 @@ import { makeMessage } from "../support/messages.ts"
 const CONFIG: AntispamInput = { endUserBlocklist: { enabled: false }, onSpam: "reject" }
 
 /** A provider answering from a table and remembering what it was asked. */
-const tableProvider = (name: string, kinds: BlocklistProvider["kinds"], listed: Record<string, Partial<Extract<BlocklistAnswer, { _tag: "Listed" }>>>) => {
+const tableProvider = (
+  name: string,
+  kinds: BlocklistProvider["kinds"],
+  listed: Record<string, Partial<Extract<BlocklistAnswer, { _tag: "Listed" }>>>
+) => {
   const asked: Array<BlocklistQuery> = []
   const provider: BlocklistProvider = {
     name,
@@ -22,13 +26,20 @@ const tableProvider = (name: string, kinds: BlocklistProvider["kinds"], listed: 
       Effect.sync(() => {
         asked.push(q)
         const hit = listed[q.value]
-        return hit ? ({ _tag: "Listed", codes: [], ...hit } as BlocklistAnswer) : ({ _tag: "NotListed", ttlSeconds: 60 } as BlocklistAnswer)
+        return hit
+          ? ({ _tag: "Listed", codes: [], ...hit } as BlocklistAnswer)
+          : ({ _tag: "NotListed", ttlSeconds: 60 } as BlocklistAnswer)
       })
   }
   return { provider, asked }
 }
 
-const hanging: BlocklistProvider = { name: "hangs", kinds: ["ip", "domain", "address"], timeoutMillis: 50, lookup: () => Effect.never }
+const hanging: BlocklistProvider = {
+  name: "hangs",
+  kinds: ["ip", "domain", "address"],
+  timeoutMillis: 50,
+  lookup: () => Effect.never
+}
 
 // Client 127.0.0.1 is our own address, so the Received header names the sender (192.0.2.7).
 const message = (over: Partial<Parameters<typeof makeMessage>[0]> = {}): Message =>
@@ -44,7 +55,11 @@ const message = (over: Partial<Parameters<typeof makeMessage>[0]> = {}): Message
     ...over
   })
 
-const run = async (providers: ReadonlyArray<BlocklistProvider>, m: Message = message(), config: AntispamInput = CONFIG) => {
+const run = async (
+  providers: ReadonlyArray<BlocklistProvider>,
+  m: Message = message(),
+  config: AntispamInput = CONFIG
+) => {
   const module = makeServerAntispam(config, { dns: Dns.makeStatic({}), healthIntervalMillis: 0, providers })
   try {
     const [o] = await Effect.runPromise(module.evaluate(m))
@@ -69,7 +84,15 @@ describe("plugin lists stage", () => {
     expect(t.outcome).toBe("ok")
     expect(t.facts).toMatchObject({ sender: "192.0.2.7" })
     const rows = (t.facts as { providers: Record<string, Array<Record<string, unknown>>> }).providers
-    expect(rows["ip-list"]![0]).toEqual({ kind: "ip", value: "192.0.2.7", origin: "received[0]", answer: "not listed", millis: expect.any(Number), inTime: true, cached: false })
+    expect(rows["ip-list"]![0]).toEqual({
+      kind: "ip",
+      value: "192.0.2.7",
+      origin: "received[0]",
+      answer: "not listed",
+      millis: expect.any(Number),
+      inTime: true,
+      cached: false
+    })
     expect(rows["address-list"]!.map((r) => r.origin)).toEqual(["mail-from", "from-header"])
     // The provider itself sees where each value was found.
     expect(address.asked.map((q) => [q.origin, q.origins])).toEqual([
@@ -84,11 +107,21 @@ describe("plugin lists stage", () => {
     expect(o.verdict.class).toBe("spam")
     expect(o.action._tag).toBe("Reject")
     const listed = o.verdict.symbols.filter((s) => s.name === "PLUGIN_LISTED")
-    expect(listed).toEqual([{ name: "PLUGIN_LISTED", score: 7, source: "plugins", detail: "ip 192.0.2.7 (received[0]) via rep -> bad-ip: botnet" }])
+    expect(listed).toEqual([
+      {
+        name: "PLUGIN_LISTED",
+        score: 7,
+        source: "plugins",
+        detail: "ip 192.0.2.7 (received[0]) via rep -> bad-ip: botnet"
+      }
+    ])
 
     const plain = tableProvider("plain", ["address"], { "sender@example.net": {} })
     const p = await run([plain.provider])
-    expect(p.verdict.symbols.find((s) => s.name === "PLUGIN_LISTED")).toMatchObject({ score: DEFAULT_LISTED_SCORE, detail: "address sender@example.net (from-header) via plain" })
+    expect(p.verdict.symbols.find((s) => s.name === "PLUGIN_LISTED")).toMatchObject({
+      score: DEFAULT_LISTED_SCORE,
+      detail: "address sender@example.net (from-header) via plain"
+    })
     expect(p.verdict.class).toBe("spam")
   })
 
@@ -102,13 +135,24 @@ describe("plugin lists stage", () => {
     expect(unknown.length).toBe(8) // 3 IPs, 3 domains, 2 addresses
     expect(unknown.every((s) => s.score === 0)).toBe(true)
     expect(unknown[0]!.detail).toMatch(/^ip 192\.0\.2\.7 \(received\[0\]\) via hangs: Timeout/)
-    const rows = (pluginTrace(o.verdict.trace)!.facts as { providers: { hangs: Array<{ inTime: boolean }> } }).providers.hangs
+    const rows = (pluginTrace(o.verdict.trace)!.facts as { providers: { hangs: Array<{ inTime: boolean }> } }).providers
+      .hangs
     expect(rows.every((r) => !r.inTime)).toBe(true)
   })
 
   it("a provider that throws or answers garbage is contained (PLUGIN_UNKNOWN, not spam)", async () => {
-    const throws: BlocklistProvider = { name: "throws", kinds: ["ip"], timeoutMillis: 100, lookup: () => Effect.die(new Error("boom")) }
-    const garbage: BlocklistProvider = { name: "garbage", kinds: ["ip"], timeoutMillis: 100, lookup: () => Effect.succeed({ _tag: "Listed", codes: "x" } as unknown as BlocklistAnswer) }
+    const throws: BlocklistProvider = {
+      name: "throws",
+      kinds: ["ip"],
+      timeoutMillis: 100,
+      lookup: () => Effect.die(new Error("boom"))
+    }
+    const garbage: BlocklistProvider = {
+      name: "garbage",
+      kinds: ["ip"],
+      timeoutMillis: 100,
+      lookup: () => Effect.succeed({ _tag: "Listed", codes: "x" } as unknown as BlocklistAnswer)
+    }
     const o = await run([throws, garbage])
     expect(o.verdict.class).toBe("unsure")
     expect(o.verdict.score).toBe(0)
@@ -119,21 +163,32 @@ describe("plugin lists stage", () => {
 
   it("the sender IP is not asked when it is on the skip list; no plugin stage without providers", async () => {
     const ip = tableProvider("ip-list", ["ip"], {})
-    const o = await run([ip.provider], message({ received: [{ ip: "10.1.2.3" }], hosts: [], ips: [] }), { ...CONFIG, rbl: { skip: ["10.0.0.0/8"] } })
+    const o = await run([ip.provider], message({ received: [{ ip: "10.1.2.3" }], hosts: [], ips: [] }), {
+      ...CONFIG,
+      rbl: { skip: ["10.0.0.0/8"] }
+    })
     expect(ip.asked).toEqual([])
-    expect((pluginTrace(o.verdict.trace)!.facts as { dropped: unknown }).dropped).toEqual([{ value: "10.1.2.3", why: "on skip list 10.0.0.0/8" }])
+    expect((pluginTrace(o.verdict.trace)!.facts as { dropped: unknown }).dropped).toEqual([
+      { value: "10.1.2.3", why: "on skip list 10.0.0.0/8" }
+    ])
     const none = await run([])
     expect(pluginTrace(none.verdict.trace)).toBeUndefined()
   })
 
   it("answers are cached by the module's runner across messages (ttlSeconds)", async () => {
     const ip = tableProvider("ip-list", ["ip"], { "192.0.2.7": { ttlSeconds: 60 } })
-    const module = makeServerAntispam(CONFIG, { dns: Dns.makeStatic({}), healthIntervalMillis: 0, providers: [ip.provider] })
+    const module = makeServerAntispam(CONFIG, {
+      dns: Dns.makeStatic({}),
+      healthIntervalMillis: 0,
+      providers: [ip.provider]
+    })
     try {
       await Effect.runPromise(module.evaluate(message({ hosts: [], ips: [] })))
       const [second] = await Effect.runPromise(module.evaluate(message({ hosts: [], ips: [] })))
       expect(ip.asked.map((q) => q.value)).toEqual(["192.0.2.7"])
-      const rows = (pluginTrace(second!.verdict.trace)!.facts as { providers: Record<string, Array<{ cached: boolean }>> }).providers["ip-list"]!
+      const rows = (
+        pluginTrace(second!.verdict.trace)!.facts as { providers: Record<string, Array<{ cached: boolean }>> }
+      ).providers["ip-list"]!
       expect(rows).toEqual([expect.objectContaining({ cached: true, millis: 0 })])
     } finally {
       await module.close()
@@ -143,10 +198,23 @@ describe("plugin lists stage", () => {
 
 describe("plugin lists helpers", () => {
   it("symbolOf: NotListed is no symbol; Listed without score gets the default", () => {
-    const base = { provider: "p", query: { kind: "domain" as const, value: "x.example" }, inTime: true, cached: false, millis: 1 }
+    const base = {
+      provider: "p",
+      query: { kind: "domain" as const, value: "x.example" },
+      inTime: true,
+      cached: false,
+      millis: 1
+    }
     expect(symbolOf({ ...base, answer: { _tag: "NotListed" } }, "body")).toBeUndefined()
-    expect(symbolOf({ ...base, answer: { _tag: "Listed", codes: ["1", "2"] } }, "body")).toEqual({ name: "PLUGIN_LISTED", score: 5, source: "plugins", detail: "domain x.example (body) via p -> 1,2" })
-    expect(symbolOf({ ...base, answer: { _tag: "Unknown", reason: "Unavailable", detail: "HTTP 503" } }, "from")?.detail).toBe("domain x.example (from) via p: Unavailable HTTP 503")
+    expect(symbolOf({ ...base, answer: { _tag: "Listed", codes: ["1", "2"] } }, "body")).toEqual({
+      name: "PLUGIN_LISTED",
+      score: 5,
+      source: "plugins",
+      detail: "domain x.example (body) via p -> 1,2"
+    })
+    expect(
+      symbolOf({ ...base, answer: { _tag: "Unknown", reason: "Unavailable", detail: "HTTP 503" } }, "from")?.detail
+    ).toBe("domain x.example (from) via p: Unavailable HTTP 503")
   })
 
   it("budgetFor: two waves of the slowest provider plus slack", () => {

@@ -9,7 +9,11 @@ import * as ReceivedChain from "../../src/received/ReceivedChain.ts"
 import { makeMessage } from "../support/messages.ts"
 
 const options = (message: Parameters<typeof PluginTargets.extract>[0], ownAddress = "127.0.0.1") => ({
-  chain: ReceivedChain.analyse(message.envelope, message.received, { trustedNetworks: CidrSet.compile([]), ownAddresses: [ownAddress], maxIps: 0 }),
+  chain: ReceivedChain.analyse(message.envelope, message.received, {
+    trustedNetworks: CidrSet.compile([]),
+    ownAddresses: [ownAddress],
+    maxIps: 0
+  }),
   limits: { maxAddresses: 10, maxDomains: 20, skip: CidrSet.compile(["127.0.0.0/8"]) }
 })
 
@@ -61,26 +65,39 @@ describe("plugin targets", () => {
 
   it("a null sender (bounce) asks no envelope address", () => {
     const m = makeMessage({ envelope: { clientAddress: "198.51.100.20", mailFrom: "" }, headers: [["Subject", "x"]] })
-    expect(PluginTargets.extract(m, options(m)).queries).toEqual([{ kind: "ip", value: "198.51.100.20", origin: "client", origins: ["client"] }])
+    expect(PluginTargets.extract(m, options(m)).queries).toEqual([
+      { kind: "ip", value: "198.51.100.20", origin: "client", origins: ["client"] }
+    ])
   })
 
-  test.prop([fc.string({ maxLength: 300 })])("headerAddress never throws; a result is a lower-case plain address", (s) => {
-    const a = PluginTargets.headerAddress(s)
-    if (a !== undefined) {
-      expect(a).toBe(a.toLowerCase())
-      expect(a).toMatch(/^[^\s@<>]+@[a-z0-9.-]+$/)
+  test.prop([fc.string({ maxLength: 300 })])(
+    "headerAddress never throws; a result is a lower-case plain address",
+    (s) => {
+      const a = PluginTargets.headerAddress(s)
+      if (a !== undefined) {
+        expect(a).toBe(a.toLowerCase())
+        expect(a).toMatch(/^[^\s@<>]+@[a-z0-9.-]+$/)
+      }
     }
-  })
+  )
 
   test.prop([
     fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 40 })),
     fc.oneof(fc.emailAddress(), fc.string({ maxLength: 80 })),
     fc.string({ maxLength: 200 }),
-    fc.array(fc.record({ ip: fc.option(fc.oneof(fc.ipV4(), fc.string({ maxLength: 20 })), { nil: undefined }) }), { maxLength: 5 }),
+    fc.array(fc.record({ ip: fc.option(fc.oneof(fc.ipV4(), fc.string({ maxLength: 20 })), { nil: undefined }) }), {
+      maxLength: 5
+    }),
     fc.array(fc.oneof(fc.domain(), fc.string({ maxLength: 30 })), { maxLength: 10 }),
     fc.array(fc.oneof(fc.ipV4(), fc.string({ maxLength: 20 })), { maxLength: 10 })
   ])("extract never throws; queries are unique and normalised", (client, mailFrom, from, received, hosts, ips) => {
-    const m = makeMessage({ envelope: { clientAddress: client, mailFrom }, headers: [["From", from]], received, hosts, ips })
+    const m = makeMessage({
+      envelope: { clientAddress: client, mailFrom },
+      headers: [["From", from]],
+      received,
+      hosts,
+      ips
+    })
     const t = PluginTargets.extract(m, options(m))
     const keys = t.queries.map((q) => `${q.kind} ${q.value}`)
     expect(new Set(keys).size).toBe(keys.length)

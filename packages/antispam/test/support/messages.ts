@@ -31,18 +31,33 @@ export const makeMessage = (spec: MessageSpec): Message => {
   }))
   const hdrs: Array<Header> = [
     ...received.map((h) => ({ name: "Received", value: h.raw })),
-    ...(spec.headers ?? [
-      ["From", "sender@example.net"],
-      ["Subject", "hello"],
-      ["Message-ID", "<1@example.net>"]
-    ]).map(([name, value]) => ({ name, value }))
+    ...(
+      spec.headers ?? [
+        ["From", "sender@example.net"],
+        ["Subject", "hello"],
+        ["Message-ID", "<1@example.net>"]
+      ]
+    ).map(([name, value]) => ({ name, value }))
   ]
   const text = `${hdrs.map((h) => `${h.name}: ${h.value}`).join("\r\n")}\r\n\r\n${spec.body ?? "hello\r\n"}`
   const bytes = new TextEncoder().encode(text)
   const headers = headersOf(hdrs)
-  const body: BodyFacts = { texts: [spec.body ?? ""], htmls: [], urls: [], hosts: spec.hosts ?? [], ips: spec.ips ?? [], attachments: [], limitsHit: false }
+  const body: BodyFacts = {
+    texts: [spec.body ?? ""],
+    htmls: [],
+    urls: [],
+    hosts: spec.hosts ?? [],
+    ips: spec.ips ?? [],
+    attachments: [],
+    limitsHit: false
+  }
   return {
-    envelope: Envelope.make({ helo: "mail.example.net", mailFrom: "sender@example.net", rcptTo: ["user@example.org"], ...spec.envelope }),
+    envelope: Envelope.make({
+      helo: "mail.example.net",
+      mailFrom: "sender@example.net",
+      rcptTo: ["user@example.org"],
+      ...spec.envelope
+    }),
     size: spec.size ?? bytes.length,
     headers,
     scanView: bytes,

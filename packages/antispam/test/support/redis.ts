@@ -32,17 +32,23 @@ export const startRedis = async (): Promise<RedisPeer> => {
 }
 
 const startRedisOnce = async (): Promise<RedisPeer> => {
-  if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0) throw new Error('redis-server is not installed: install the Debian package "redis-server"')
+  if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0)
+    throw new Error('redis-server is not installed: install the Debian package "redis-server"')
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-redis-"))
   const port = await freeTcpPort()
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
-    stdio: ["ignore", "pipe", "pipe"]
-  })
+  const child: ChildProcess = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    {
+      stdio: ["ignore", "pipe", "pipe"]
+    }
+  )
   let out = ""
   child.stdout?.on("data", (d) => {
     out += String(d)
   })
-  for (let i = 0; i < 100 && !out.includes("Ready to accept connections") && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50))
+  for (let i = 0; i < 100 && !out.includes("Ready to accept connections") && child.exitCode === null; i++)
+    await new Promise((r) => setTimeout(r, 50))
   if (!out.includes("Ready to accept connections")) {
     child.kill("SIGKILL")
     rmSync(dir, { recursive: true, force: true })

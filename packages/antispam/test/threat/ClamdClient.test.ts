@@ -20,7 +20,10 @@ async function* chunks(total: number, size: number): AsyncGenerator<Uint8Array> 
 
 describe("ClamdClient against a real clamd", () => {
   it("answers PING and VERSION on the unix socket and TCP", async () => {
-    for (const client of [new ClamdClient({ socket: clamd.socket }), new ClamdClient({ host: "127.0.0.1", port: clamd.port })]) {
+    for (const client of [
+      new ClamdClient({ socket: clamd.socket }),
+      new ClamdClient({ host: "127.0.0.1", port: clamd.port })
+    ]) {
       expect(await client.ping()).toEqual({ _tag: "Pong" })
       const v = await client.version()
       expect(v._tag).toBe("Version")
@@ -35,10 +38,14 @@ describe("ClamdClient against a real clamd", () => {
     if (found._tag === "Found") expect([HASH_SIGNATURE, BODY_SIGNATURE]).toContain(found.signature)
     const bytes = eicar()
     const split = new ClamdClient({ host: "127.0.0.1", port: clamd.port, chunkBytes: 7 })
-    expect(await split.scan((async function* () {
-      yield bytes.subarray(0, 10)
-      yield bytes.subarray(10)
-    })())).toMatchObject({ _tag: "Found" })
+    expect(
+      await split.scan(
+        (async function* () {
+          yield bytes.subarray(0, 10)
+          yield bytes.subarray(10)
+        })()
+      )
+    ).toMatchObject({ _tag: "Found" })
     expect(await client.scan(new TextEncoder().encode("just some clean text\r\n"))).toEqual({ _tag: "Clean" })
     expect(await client.scan(new Uint8Array(0))).toEqual({ _tag: "Clean" })
   })
@@ -88,7 +95,10 @@ describe("ClamdClient when clamd is not there", () => {
   })
 
   it("a missing socket or closed port is unavailable/connect, never a throw", async () => {
-    expect(await new ClamdClient({ socket: "/nonexistent/clamd.sock" }).scan(eicar())).toMatchObject({ _tag: "Unavailable", reason: "connect" })
+    expect(await new ClamdClient({ socket: "/nonexistent/clamd.sock" }).scan(eicar())).toMatchObject({
+      _tag: "Unavailable",
+      reason: "connect"
+    })
     const port = await freeTcpPort()
     expect(await new ClamdClient({ port }).scan(eicar())).toMatchObject({ _tag: "Unavailable", reason: "connect" })
     expect(await new ClamdClient({ port }).ping()).toMatchObject({ _tag: "Unavailable", reason: "connect" })
@@ -108,10 +118,12 @@ describe("ClamdClient when clamd is not there", () => {
   })
 
   it("a failing input stream is unavailable, not clean", async () => {
-    const r = await new ClamdClient({ socket: clamd.socket }).scan((async function* () {
-      yield new Uint8Array(10)
-      throw new Error("spool read failed")
-    })())
+    const r = await new ClamdClient({ socket: clamd.socket }).scan(
+      (async function* () {
+        yield new Uint8Array(10)
+        throw new Error("spool read failed")
+      })()
+    )
     expect(r).toMatchObject({ _tag: "Unavailable", reason: "error" })
   })
 })
@@ -119,9 +131,18 @@ describe("ClamdClient when clamd is not there", () => {
 describe("ClamdReply.parse", () => {
   it("reads the replies clamd sends", () => {
     expect(ClamdReply.parse("stream: OK\0")).toEqual({ _tag: "Clean" })
-    expect(ClamdReply.parse("stream: Win.Test.EICAR_HDB-1 FOUND\0")).toEqual({ _tag: "Found", signature: "Win.Test.EICAR_HDB-1" })
-    expect(ClamdReply.parse("INSTREAM size limit exceeded. ERROR\0")).toMatchObject({ _tag: "Unavailable", reason: "size-limit" })
-    expect(ClamdReply.parse("stream: Can't allocate memory ERROR\0")).toMatchObject({ _tag: "Unavailable", reason: "error" })
+    expect(ClamdReply.parse("stream: Win.Test.EICAR_HDB-1 FOUND\0")).toEqual({
+      _tag: "Found",
+      signature: "Win.Test.EICAR_HDB-1"
+    })
+    expect(ClamdReply.parse("INSTREAM size limit exceeded. ERROR\0")).toMatchObject({
+      _tag: "Unavailable",
+      reason: "size-limit"
+    })
+    expect(ClamdReply.parse("stream: Can't allocate memory ERROR\0")).toMatchObject({
+      _tag: "Unavailable",
+      reason: "error"
+    })
     expect(ClamdReply.parse("hello")).toMatchObject({ _tag: "Unavailable", reason: "protocol" })
   })
 

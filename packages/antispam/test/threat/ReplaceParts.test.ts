@@ -4,32 +4,51 @@ import { describe, expect, it } from "vitest"
 import { headerEnd, MimeWalk, replaceThreatParts } from "../../src/threat/index.ts"
 import { bytesOf, eicarAttachmentMessage, type Node, parse, render, topHeaders } from "./support/messages.ts"
 
-const NOTICE = "Removed by Mailmoat: Test.Threat -- see admin\n--=_outer_42\nboundary-looking text is harmless in base64"
+const NOTICE =
+  "Removed by Mailmoat: Test.Threat -- see admin\n--=_outer_42\nboundary-looking text is harmless in base64"
 
-const lineArb = fc.string({ unit: fc.constantFrom(..."abcdefghij KLMNOP0123456789.,:;=-_/+".split("")), maxLength: 60 }).map((l) => (l.startsWith("-") ? `x${l}` : l))
+const lineArb = fc
+  .string({ unit: fc.constantFrom(..."abcdefghij KLMNOP0123456789.,:;=-_/+".split("")), maxLength: 60 })
+  .map((l) => (l.startsWith("-") ? `x${l}` : l))
 
-const leafArb: fc.Arbitrary<Node> = fc.record({
-  type: fc.constantFrom("text/plain", "text/html", "application/octet-stream", "image/png"),
-  encoding: fc.constantFrom(undefined, "7bit", "base64", "quoted-printable"),
-  extra: fc.constantFrom(undefined, "Content-ID: <cid1@example.test>", 'Content-Disposition: attachment; filename="a.bin"', "X-Custom: kept"),
-  lines: fc.array(lineArb, { maxLength: 6 })
-}).map(({ type, encoding, extra, lines }) => ({
-  kind: "leaf" as const,
-  headers: [`Content-Type: ${type}`, ...(encoding ? [`Content-Transfer-Encoding: ${encoding}`] : []), ...(extra ? [extra] : [])],
-  body: lines.join("\r\n")
-}))
+const leafArb: fc.Arbitrary<Node> = fc
+  .record({
+    type: fc.constantFrom("text/plain", "text/html", "application/octet-stream", "image/png"),
+    encoding: fc.constantFrom(undefined, "7bit", "base64", "quoted-printable"),
+    extra: fc.constantFrom(
+      undefined,
+      "Content-ID: <cid1@example.test>",
+      'Content-Disposition: attachment; filename="a.bin"',
+      "X-Custom: kept"
+    ),
+    lines: fc.array(lineArb, { maxLength: 6 })
+  })
+  .map(({ type, encoding, extra, lines }) => ({
+    kind: "leaf" as const,
+    headers: [
+      `Content-Type: ${type}`,
+      ...(encoding ? [`Content-Transfer-Encoding: ${encoding}`] : []),
+      ...(extra ? [extra] : [])
+    ],
+    body: lines.join("\r\n")
+  }))
 
 let boundaryCounter = 0
 const treeArb: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
   node: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     leafArb,
-    fc.record({ subtype: fc.constantFrom("mixed", "alternative", "related"), children: fc.array(tie("node"), { minLength: 1, maxLength: 4 }) }).map(({ subtype, children }) => ({
-      kind: "multi" as const,
-      subtype,
-      boundary: `b${boundaryCounter++}_${subtype}`,
-      children
-    }))
+    fc
+      .record({
+        subtype: fc.constantFrom("mixed", "alternative", "related"),
+        children: fc.array(tie("node"), { minLength: 1, maxLength: 4 })
+      })
+      .map(({ subtype, children }) => ({
+        kind: "multi" as const,
+        subtype,
+        boundary: `b${boundaryCounter++}_${subtype}`,
+        children
+      }))
   )
 })).node
 
@@ -46,8 +65,13 @@ describe("replaceThreatParts", () => {
       expect(out.replaced).toEqual([...new Set(wanted)].sort((a, b) => a - b))
       const after = parse(out.bytes)
       const replacedSet = new Set(out.replaced)
-      const expected = parts.map((p) => ({ type: replacedSet.has(p.index) ? "text/plain" : p.part.contentType, children: p.part.children.length }))
-      expect(MimeWalk.walk(after.mime).map((p) => ({ type: p.part.contentType, children: p.part.children.length }))).toEqual(expected)
+      const expected = parts.map((p) => ({
+        type: replacedSet.has(p.index) ? "text/plain" : p.part.contentType,
+        children: p.part.children.length
+      }))
+      expect(
+        MimeWalk.walk(after.mime).map((p) => ({ type: p.part.contentType, children: p.part.children.length }))
+      ).toEqual(expected)
       const afterParts = MimeWalk.walk(after.mime)
       expect(afterParts.length).toBe(parts.length)
       for (const p of parts) {
@@ -60,7 +84,8 @@ describe("replaceThreatParts", () => {
           expect(q.part.filename).toBeUndefined()
         } else {
           expect(q.part.contentType).toBe(p.part.contentType)
-          if (p.isLeaf) expect(out.bytes.subarray(q.part.start, q.part.end)).toEqual(bytes.subarray(p.part.start, p.part.end))
+          if (p.isLeaf)
+            expect(out.bytes.subarray(q.part.start, q.part.end)).toEqual(bytes.subarray(p.part.start, p.part.end))
         }
       }
       // Everything outside replaced ranges is kept in order: removing the replaced spans on both sides gives the same bytes.
@@ -81,15 +106,28 @@ describe("replaceThreatParts", () => {
     }
   )
 
-  test.prop([fc.uint8Array({ maxLength: 3000 }), fc.array(fc.integer({ min: -2, max: 50 }), { maxLength: 5 })])("never throws on arbitrary bytes", (bytes, indexes) => {
-    const message = parse(bytes)
-    const out = replaceThreatParts(bytes, message.mime, indexes, NOTICE)
-    if (out.replaced.length === 0) expect(out.bytes).toEqual(bytes)
-    else expect(() => parse(out.bytes).mime).not.toThrow()
-  })
+  test.prop([fc.uint8Array({ maxLength: 3000 }), fc.array(fc.integer({ min: -2, max: 50 }), { maxLength: 5 })])(
+    "never throws on arbitrary bytes",
+    (bytes, indexes) => {
+      const message = parse(bytes)
+      const out = replaceThreatParts(bytes, message.mime, indexes, NOTICE)
+      if (out.replaced.length === 0) expect(out.bytes).toEqual(bytes)
+      else expect(() => parse(out.bytes).mime).not.toThrow()
+    }
+  )
 
   it("keeps non-Content header fields of a replaced single-part message", () => {
-    const bytes = bytesOf([...topHeaders, "Content-Type: application/x-msdownload;", '\tname="x.exe"', "Content-Transfer-Encoding: base64", "", "TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ""].join("\r\n"))
+    const bytes = bytesOf(
+      [
+        ...topHeaders,
+        "Content-Type: application/x-msdownload;",
+        '\tname="x.exe"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        "TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ""
+      ].join("\r\n")
+    )
     const m = parse(bytes)
     const out = replaceThreatParts(bytes, m.mime, [0], "gone")
     const text = new TextDecoder().decode(out.bytes)

@@ -1,7 +1,15 @@
 import { Envelope, MessageModel } from "@mailmoat/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { blockNotice, ClamdClient, makeThreatStage, MimeWalk, partNotice, replaceThreatParts, type ThreatFacts } from "../../src/threat/index.ts"
+import {
+  blockNotice,
+  ClamdClient,
+  makeThreatStage,
+  MimeWalk,
+  partNotice,
+  replaceThreatParts,
+  type ThreatFacts
+} from "../../src/threat/index.ts"
 import { freeTcpPort } from "../support/redis.ts"
 import { BODY_SIGNATURE, type ClamdPeer, eicar, HASH_SIGNATURE, startClamd } from "./support/clamd.ts"
 import { bytesOf, cleanMessage, eicarAttachmentMessage, parse, topHeaders } from "./support/messages.ts"
@@ -41,7 +49,9 @@ describe("threat stage against a real clamd", () => {
 
   it("EICAR inline in a single-part message is part 0", async () => {
     const stage = makeThreatStage({ clamd: { socket: clamd.socket } })
-    const text = [...topHeaders, "Content-Type: text/plain", "", "look:", new TextDecoder().decode(eicar()), ""].join("\r\n")
+    const text = [...topHeaders, "Content-Type: text/plain", "", "look:", new TextDecoder().decode(eicar()), ""].join(
+      "\r\n"
+    )
     const facts = (await run(stage, bytesOf(text))).facts as unknown as ThreatFacts
     expect(facts.threats).toEqual([{ signature: BODY_SIGNATURE, partIndex: 0 }])
   })
@@ -74,7 +84,10 @@ describe("threat stage against a real clamd", () => {
     const view = full.subarray(0, 300)
     const message = parse(view)
     // fromBytes with a size larger than the view marks it truncated
-    const truncated = MessageModel.fromBytes(view, { envelope: Envelope.make({ clientAddress: "192.0.2.1" }), size: full.length })
+    const truncated = MessageModel.fromBytes(view, {
+      envelope: Envelope.make({ clientAddress: "192.0.2.1" }),
+      size: full.length
+    })
     expect(truncated.scanTruncated).toBe(true)
     expect(message.scanTruncated).toBe(false)
     const plain = makeThreatStage({ clamd: { socket: clamd.socket } })
@@ -89,7 +102,11 @@ describe("threat stage against a real clamd", () => {
   })
 
   it("a 20 MB message streams through the stage (source as chunks)", async () => {
-    const head = bytesOf([...topHeaders, "Content-Type: application/octet-stream", "Content-Transfer-Encoding: base64", "", ""].join("\r\n"))
+    const head = bytesOf(
+      [...topHeaders, "Content-Type: application/octet-stream", "Content-Transfer-Encoding: base64", "", ""].join(
+        "\r\n"
+      )
+    )
     const line = bytesOf(`${"QUFB".repeat(19)}\r\n`)
     const lines = Math.ceil((20 * 1024 * 1024) / line.length)
     const stage = makeThreatStage({
@@ -114,10 +131,16 @@ describe("threat stage against a real clamd", () => {
     const bytes = eicarAttachmentMessage()
     const message = parse(bytes)
     const stage = makeThreatStage({ clamd: { socket: clamd.socket } })
-    const facts = (await Effect.runPromise(stage.run({ phase: "data", message, recipients: [] }))).facts as unknown as ThreatFacts
+    const facts = (await Effect.runPromise(stage.run({ phase: "data", message, recipients: [] })))
+      .facts as unknown as ThreatFacts
     const index = facts.threats[0]!.partIndex!
     const parts = MimeWalk.walk(message.mime)
-    const out = replaceThreatParts(bytes, message.mime, [index], partNotice(facts.threats[0]!.signature, parts[index]!.part.filename))
+    const out = replaceThreatParts(
+      bytes,
+      message.mime,
+      [index],
+      partNotice(facts.threats[0]!.signature, parts[index]!.part.filename)
+    )
     expect(out.replaced).toEqual([2])
     const after = parse(out.bytes)
     const leaf = MimeWalk.walk(after.mime)[2]!.part

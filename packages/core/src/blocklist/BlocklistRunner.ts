@@ -78,18 +78,32 @@ export const validateAnswer = (raw: unknown): BlocklistAnswer => {
   const a = raw as Record<string, unknown>
   switch (a._tag) {
     case "NotListed":
-      return isTtl(a.ttlSeconds) ? { _tag: "NotListed", ttlSeconds: a.ttlSeconds as number | undefined } : broken("bad ttlSeconds")
+      return isTtl(a.ttlSeconds)
+        ? { _tag: "NotListed", ttlSeconds: a.ttlSeconds as number | undefined }
+        : broken("bad ttlSeconds")
     case "Listed": {
       const codes = a.codes
-      if (!Array.isArray(codes) || codes.length > 64 || !codes.every((c) => typeof c === "string" && c.length <= 255)) return broken("bad codes")
+      if (!Array.isArray(codes) || codes.length > 64 || !codes.every((c) => typeof c === "string" && c.length <= 255))
+        return broken("bad codes")
       if (!isTtl(a.ttlSeconds)) return broken("bad ttlSeconds")
-      if (a.score !== undefined && (typeof a.score !== "number" || !Number.isFinite(a.score))) return broken("bad score")
+      if (a.score !== undefined && (typeof a.score !== "number" || !Number.isFinite(a.score)))
+        return broken("bad score")
       if (!isOptString(a.reason)) return broken("bad reason")
-      return { _tag: "Listed", codes: [...codes], score: a.score as number | undefined, reason: a.reason as string | undefined, ttlSeconds: a.ttlSeconds as number | undefined }
+      return {
+        _tag: "Listed",
+        codes: [...codes],
+        score: a.score as number | undefined,
+        reason: a.reason as string | undefined,
+        ttlSeconds: a.ttlSeconds as number | undefined
+      }
     }
     case "Unknown":
       if (typeof a.reason !== "string" || !UNKNOWN_REASONS.has(a.reason)) return broken("bad Unknown reason")
-      return { _tag: "Unknown", reason: a.reason as "Broken", detail: isOptString(a.detail) ? (a.detail as string | undefined) : undefined }
+      return {
+        _tag: "Unknown",
+        reason: a.reason as "Broken",
+        detail: isOptString(a.detail) ? (a.detail as string | undefined) : undefined
+      }
     default:
       return broken("unknown answer tag")
   }
@@ -99,7 +113,10 @@ export interface BlocklistRunner {
   /** Asks one provider about one value, with all guarantees above. */
   readonly lookup: <R>(provider: BlocklistProvider<R>, query: BlocklistQuery) => Effect.Effect<LookupRecord, never, R>
   /** Asks every provider about every query of a kind it handles; records in (provider, query) order. */
-  readonly run: <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) => Effect.Effect<ReadonlyArray<LookupRecord>, never, R>
+  readonly run: <R>(
+    providers: ReadonlyArray<BlocklistProvider<R>>,
+    queries: ReadonlyArray<BlocklistQuery>
+  ) => Effect.Effect<ReadonlyArray<LookupRecord>, never, R>
 }
 
 export const make = (options: RunnerOptions = {}): BlocklistRunner => {
@@ -108,7 +125,10 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
   const maxTtl = options.maxTtlSeconds ?? 86_400
   const concurrency = Math.max(1, options.concurrency ?? 16)
 
-  const guarded = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<{ answer: BlocklistAnswer; inTime: boolean }, never, R> => {
+  const guarded = <R>(
+    provider: BlocklistProvider<R>,
+    query: BlocklistQuery
+  ): Effect.Effect<{ answer: BlocklistAnswer; inTime: boolean }, never, R> => {
     const call = Effect.suspend(() => provider.lookup(Object.freeze({ ...query }))).pipe(
       Effect.map((raw) => {
         const answer = validateAnswer(raw)
@@ -119,7 +139,14 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
       Effect.catchCause((cause) =>
         Cause.hasInterruptsOnly(cause)
           ? Effect.failCause(cause as Cause.Cause<never>)
-          : Effect.succeed({ answer: { _tag: "Unknown", reason: "ProviderError", detail: String(Cause.squash(cause)).slice(0, 200) } as BlocklistAnswer, inTime: true })
+          : Effect.succeed({
+              answer: {
+                _tag: "Unknown",
+                reason: "ProviderError",
+                detail: String(Cause.squash(cause)).slice(0, 200)
+              } as BlocklistAnswer,
+              inTime: true
+            })
       )
     )
     if (provider.timeoutMillis <= 0) return call
@@ -127,7 +154,11 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
       Effect.timeoutOption(provider.timeoutMillis),
       Effect.map(
         Option.getOrElse(() => ({
-          answer: { _tag: "Unknown", reason: "Timeout", detail: `no answer within ${provider.timeoutMillis} ms` } as BlocklistAnswer,
+          answer: {
+            _tag: "Unknown",
+            reason: "Timeout",
+            detail: `no answer within ${provider.timeoutMillis} ms`
+          } as BlocklistAnswer,
           inTime: false
         }))
       )
@@ -139,7 +170,8 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
       const key = `${provider.name}\u0000${query.kind}\u0000${query.value}`
       const start = yield* Clock.currentTimeMillis
       const hit = cache?.get(key, start)
-      if (hit !== undefined) return { provider: provider.name, query, answer: hit, inTime: true, cached: true, millis: 0 }
+      if (hit !== undefined)
+        return { provider: provider.name, query, answer: hit, inTime: true, cached: true, millis: 0 }
       const { answer, inTime } = yield* guarded(provider, query)
       const end = yield* Clock.currentTimeMillis
       if (cache !== undefined && answer._tag !== "Unknown") {

@@ -15,11 +15,17 @@ import { boolean, doc, literals, number, withDefault } from "./Fields.ts"
 /** The policy's keys: the same for every stage set. */
 export const policyFields = {
   enabled: boolean.pipe(doc("Off: nothing is scanned, every recipient is delivered."), withDefault(true)),
-  onSpam: literals(["none", "quarantine", "reject", "drop"]).pipe(doc("Action for a spam verdict."), withDefault(policy.onSpam)),
+  onSpam: literals(["none", "quarantine", "reject", "drop"]).pipe(
+    doc("Action for a spam verdict."),
+    withDefault(policy.onSpam)
+  ),
   spamScore: number(0).pipe(doc("Score at or above which a message is spam."), withDefault(policy.spamScore)),
   scores: Schema.Record(Schema.String, number(-1000, 1000))
     .annotate({ expected: "a map of symbol names to weights" })
-    .pipe(doc("Weight overrides by symbol name; a name no stage declares is a start-up error.", { RBL_LISTED: 4 }), withDefault({}))
+    .pipe(
+      doc("Weight overrides by symbol name; a name no stage declares is a start-up error.", { RBL_LISTED: 4 }),
+      withDefault({})
+    )
 }
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never
@@ -30,7 +36,9 @@ export interface Contribution {
 }
 
 /** The keys of several contributions (a union of field records) as one record of fields. */
-export type MergedFields<U extends Schema.Struct.Fields> = { readonly [K in keyof UnionToIntersection<U>]: UnionToIntersection<U>[K] }
+export type MergedFields<U extends Schema.Struct.Fields> = {
+  readonly [K in keyof UnionToIntersection<U>]: UnionToIntersection<U>[K]
+}
 
 /** The schema of a composed section: the policy's keys plus the contributed ones (`U`: their union). */
 export type Section<U extends Schema.Struct.Fields> = Schema.Struct<typeof policyFields & MergedFields<U>>
@@ -40,7 +48,9 @@ export type Section<U extends Schema.Struct.Fields> = Schema.Struct<typeof polic
  * follows it). Two contributions declaring the same key, or one redeclaring a policy key, is a
  * programming error: it throws.
  */
-export const compose = <const L extends ReadonlyArray<Contribution>>(contributions: L): Section<L[number]["options"]> => {
+export const compose = <const L extends ReadonlyArray<Contribution>>(
+  contributions: L
+): Section<L[number]["options"]> => {
   const fields: Record<string, Schema.Struct.Fields[string]> = { ...policyFields }
   for (const { options } of contributions) {
     for (const [key, field] of Object.entries(options)) {
@@ -48,7 +58,9 @@ export const compose = <const L extends ReadonlyArray<Contribution>>(contributio
       fields[key] = field
     }
   }
-  return Schema.Struct(fields).annotate({ description: "Server antispam (docs/antispam.md)." }) as unknown as Section<L[number]["options"]>
+  return Schema.Struct(fields).annotate({ description: "Server antispam (docs/antispam.md)." }) as unknown as Section<
+    L[number]["options"]
+  >
 }
 
 /** What `Config.make` accepts as the `antispam` section: any composed section. */

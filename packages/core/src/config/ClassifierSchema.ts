@@ -15,13 +15,21 @@ export const Classifier = Schema.Struct({
   hamBelow: number(0, 1).pipe(doc("Probability below which a message is ham."), withDefault(policy.hamBelow)),
   spamAbove: number(0, 1).pipe(doc("Probability at or above which a message is spam."), withDefault(policy.spamAbove)),
   model: path.pipe(doc("Model file; default: the bundled model.", "./data/model.json"), optional),
-  updateUrl: string("an http:// or https:// URL", (s) => isUrl(s, ["http", "https"])).pipe(doc("Where model updates are fetched from.", "https://models.example/mailmoat.json"), optional),
+  updateUrl: string("an http:// or https:// URL", (s) => isUrl(s, ["http", "https"])).pipe(
+    doc("Where model updates are fetched from.", "https://models.example/mailmoat.json"),
+    optional
+  ),
   updateIntervalMinutes: int(1).pipe(doc("Minutes between update checks."), withDefault(360)),
-  updateSha256: string("64 hexadecimal digits (a SHA-256 digest)", (s) => /^[0-9a-f]{64}$/i.test(s)).pipe(doc("Expected SHA-256 of the downloaded model."), optional)
+  updateSha256: string("64 hexadecimal digits (a SHA-256 digest)", (s) => /^[0-9a-f]{64}$/i.test(s)).pipe(
+    doc("Expected SHA-256 of the downloaded model."),
+    optional
+  )
 })
   .annotate({ description: "Statistical classifier." })
   .check(
     Schema.makeFilter((c) =>
-      c.hamBelow < c.spamAbove ? undefined : { path: ["spamAbove"], issue: `a number greater than hamBelow (${c.hamBelow})` }
+      c.hamBelow < c.spamAbove
+        ? undefined
+        : { path: ["spamAbove"], issue: `a number greater than hamBelow (${c.hamBelow})` }
     )
   )

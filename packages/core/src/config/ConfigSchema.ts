@@ -42,13 +42,23 @@ const Sections = Schema.Struct({
 type Sections = typeof Sections.Type
 
 /** The decoded configuration for an `antispam` section schema `A`. */
-export type ConfigOf<A extends AnySection> = { readonly [K in keyof Sections | "antispam"]: K extends "antispam" ? A["Type"] : K extends keyof Sections ? Sections[K] : never }
+export type ConfigOf<A extends AnySection> = {
+  readonly [K in keyof Sections | "antispam"]: K extends "antispam"
+    ? A["Type"]
+    : K extends keyof Sections
+      ? Sections[K]
+      : never
+}
 
 /** The configuration schema with `antispam` as its antispam section, after `admin` (file order). */
 export const make = <A extends AnySection>(antispam: A): Schema.Codec<ConfigOf<A>, unknown> => {
   const entries = Object.entries(Sections.fields)
   const at = entries.findIndex(([key]) => key === "admin") + 1
-  const fields = Object.fromEntries([...entries.slice(0, at), ["antispam", antispam.pipe(section)], ...entries.slice(at)])
+  const fields = Object.fromEntries([
+    ...entries.slice(0, at),
+    ["antispam", antispam.pipe(section)],
+    ...entries.slice(at)
+  ])
   return Schema.Struct(fields) as unknown as Schema.Codec<ConfigOf<A>, unknown>
 }
 

@@ -13,9 +13,13 @@ import { isMapping } from "./Normalise.ts"
 import { expectedOf } from "./Problems.ts"
 
 /** One value as flow YAML (`127.0.0.1`, `"mailmoat:"`, `[127.0.0.0/8]`, `{ a: 1 }`). */
-const flow = (value: unknown): string => new Document(value).toString({ collectionStyle: "flow", lineWidth: 0 }).trimEnd()
+const flow = (value: unknown): string =>
+  new Document(value).toString({ collectionStyle: "flow", lineWidth: 0 }).trimEnd()
 
-const annotations = (ast: SchemaAST.AST): Readonly<Record<string, unknown>> => ({ ...ast.annotations, ...ast.checks?.at(-1)?.annotations })
+const annotations = (ast: SchemaAST.AST): Readonly<Record<string, unknown>> => ({
+  ...ast.annotations,
+  ...ast.checks?.at(-1)?.annotations
+})
 
 const comment = (ast: SchemaAST.AST): string | undefined => {
   const a = annotations(ast)

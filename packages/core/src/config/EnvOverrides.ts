@@ -43,7 +43,12 @@ const canonical = (s: string): string => s.replace(/_/g, "").toLowerCase()
 
 type Shorthand = { readonly depth: number; readonly key: string }
 type Resolved =
-  | { readonly ok: true; readonly path: ReadonlyArray<string>; readonly leaf: SchemaAST.AST; readonly shorthands: ReadonlyArray<Shorthand> }
+  | {
+      readonly ok: true
+      readonly path: ReadonlyArray<string>
+      readonly leaf: SchemaAST.AST
+      readonly shorthands: ReadonlyArray<Shorthand>
+    }
   | { readonly ok: false; readonly problem: string }
 
 /** Text settings take the value verbatim, so `gw1:` or `123` stay strings. */
@@ -67,7 +72,10 @@ const resolvePath = (variable: string, segments: ReadonlyArray<string>, root: Sc
     }
     if (node._tag !== "Objects") {
       const what = node._tag === "Arrays" ? "a list: set the whole list as a flow value, e.g. [a, b]" : "a single value"
-      return { ok: false, problem: `${variable}: ${path.join(".")} is ${what}; it has no setting ${JSON.stringify(segment)}` }
+      return {
+        ok: false,
+        problem: `${variable}: ${path.join(".")} is ${what}; it has no setting ${JSON.stringify(segment)}`
+      }
     }
     const keys = node.propertySignatures.map((p) => String(p.name))
     const match = node.propertySignatures.find((p) => canonical(String(p.name)) === canonical(segment))
@@ -109,17 +117,31 @@ export const parseEnv = (env: Readonly<Record<string, string | undefined>>, root
       problems.push(`${parsed.problems[0]}; expected a YAML value (a scalar, [a, b] or { key: value })`)
       continue
     }
-    if (parsed.value !== null && parsed.value !== undefined) overrides.push({ variable, path: resolved.path, value: parsed.value, shorthands: resolved.shorthands })
+    if (parsed.value !== null && parsed.value !== undefined)
+      overrides.push({ variable, path: resolved.path, value: parsed.value, shorthands: resolved.shorthands })
   }
   return { overrides, problems }
 }
 
-const setIn = (target: unknown, path: ReadonlyArray<string>, value: unknown, shorthands: ReadonlyArray<Shorthand>, depth = 0): unknown => {
+const setIn = (
+  target: unknown,
+  path: ReadonlyArray<string>,
+  value: unknown,
+  shorthands: ReadonlyArray<Shorthand>,
+  depth = 0
+): unknown => {
   const [head, ...rest] = path
   if (head === undefined) return value
   const shorthand = shorthands.find((s) => s.depth === depth)
-  const base = isMapping(target) ? target : shorthand !== undefined && target !== undefined && target !== null ? { [shorthand.key]: target } : {}
-  return Object.fromEntries([...Object.entries(base).filter(([k]) => k !== head), [head, setIn(base[head], rest, value, shorthands, depth + 1)]])
+  const base = isMapping(target)
+    ? target
+    : shorthand !== undefined && target !== undefined && target !== null
+      ? { [shorthand.key]: target }
+      : {}
+  return Object.fromEntries([
+    ...Object.entries(base).filter(([k]) => k !== head),
+    [head, setIn(base[head], rest, value, shorthands, depth + 1)]
+  ])
 }
 
 /** The input with every override applied (later variables win on the same path). */

@@ -40,7 +40,8 @@ export const isZoneSpec = (input: string): boolean => {
   return isZone(input.slice(0, colon)) && ip?.family === 4 && ip.bytes[0] === 127
 }
 
-const isPort = (text: string | undefined, min: number): boolean => text !== undefined && /^\d{1,5}$/.test(text) && Number(text) >= min && Number(text) <= 65535
+const isPort = (text: string | undefined, min: number): boolean =>
+  text !== undefined && /^\d{1,5}$/.test(text) && Number(text) >= min && Number(text) <= 65535
 
 /** A resolver: `127.0.0.1:5353`, `[::1]:53`, or a bare address (port 53). */
 export const isDnsServer = (input: string): boolean => {

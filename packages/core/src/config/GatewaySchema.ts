@@ -15,7 +15,21 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { boolean, doc, int, list, listenPort, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
+import {
+  boolean,
+  doc,
+  int,
+  list,
+  listenPort,
+  literals,
+  number,
+  optional,
+  path,
+  port,
+  section,
+  string,
+  withDefault
+} from "./Fields.ts"
 import { isHost, isLoopbackHost, isUrl } from "./Formats.ts"
 import { Redis } from "./RedisSchema.ts"
 
@@ -28,7 +42,13 @@ const HOSTNAME_ONLY = /[a-z-]/i
 const PROCESSES = 'an integer from 1 to 256 or "auto"'
 const processCount = Schema.Union([Schema.Number, Schema.Literal("auto")])
   .annotate({ expected: PROCESSES })
-  .pipe(Schema.check(Schema.makeFilter<number | "auto">((v) => v === "auto" || (Number.isInteger(v) && v >= 1 && v <= 256), { expected: PROCESSES })))
+  .pipe(
+    Schema.check(
+      Schema.makeFilter<number | "auto">((v) => v === "auto" || (Number.isInteger(v) && v >= 1 && v <= 256), {
+        expected: PROCESSES
+      })
+    )
+  )
 
 const SmtpTls = Schema.Struct({
   certFile: path.pipe(doc("PEM certificate chain.")),
@@ -38,43 +58,100 @@ const SmtpTls = Schema.Struct({
 const SmtpUser = Schema.Struct({
   username: string("a user name").pipe(doc("Login of a trusted relay or submission client.")),
   password: string("a password").pipe(doc("Its password (keep this file readable by the gateway only).")),
-  bypassAntispam: boolean.pipe(doc("Sessions of this user carry the bypass flag (edge -> hub); honoured when antispam.bypass.acceptSessionBypass is on."), withDefault(false))
+  bypassAntispam: boolean.pipe(
+    doc(
+      "Sessions of this user carry the bypass flag (edge -> hub); honoured when antispam.bypass.acceptSessionBypass is on."
+    ),
+    withDefault(false)
+  )
 })
 
 const SmtpAuth = Schema.Struct({
-  users: Schema.Array(SmtpUser).pipe(doc("Accounts allowed to authenticate (AUTH PLAIN/LOGIN, offered inside TLS only)."), withDefault([]))
+  users: Schema.Array(SmtpUser).pipe(
+    doc("Accounts allowed to authenticate (AUTH PLAIN/LOGIN, offered inside TLS only)."),
+    withDefault([])
+  )
 })
 
 const SmtpLimits = Schema.Struct({
-  maxConnectionsPerNetwork: int(1).pipe(doc("Most simultaneous connections from one /24 (IPv4) or /64 (IPv6) network."), withDefault(30)),
-  stressIdleTimeoutSeconds: number(1).pipe(doc("Idle timeout once 70 % of maxConnections are in use (otherwise 300 s)."), withDefault(10)),
+  maxConnectionsPerNetwork: int(1).pipe(
+    doc("Most simultaneous connections from one /24 (IPv4) or /64 (IPv6) network."),
+    withDefault(30)
+  ),
+  stressIdleTimeoutSeconds: number(1).pipe(
+    doc("Idle timeout once 70 % of maxConnections are in use (otherwise 300 s)."),
+    withDefault(10)
+  ),
   maxSessionSeconds: number(1).pipe(doc("Total lifetime of a session, then 421 4.4.2."), withDefault(1800)),
   maxCommandsPerSession: int(1).pipe(doc("Command lines per session, then 421 4.7.0."), withDefault(5000)),
   maxTransactionsPerSession: int(1).pipe(doc("MAIL commands per session, then 421 4.7.0."), withDefault(100)),
   maxHops: int(1).pipe(doc("Received headers a message may carry; more is a mail loop (554 5.4.6)."), withDefault(100)),
-  minFreeSpaceMB: int(0).pipe(doc("Free space kept in the spool, Maildir and quarantine beyond the declared SIZE; less gives 452 4.3.1 at MAIL (0 = no check)."), withDefault(64)),
-  authMaxFailures: int(1).pipe(doc("Failed AUTH attempts per client IP or per user name within authWindowSeconds before a lockout (454 4.7.0)."), withDefault(5)),
+  minFreeSpaceMB: int(0).pipe(
+    doc(
+      "Free space kept in the spool, Maildir and quarantine beyond the declared SIZE; less gives 452 4.3.1 at MAIL (0 = no check)."
+    ),
+    withDefault(64)
+  ),
+  authMaxFailures: int(1).pipe(
+    doc("Failed AUTH attempts per client IP or per user name within authWindowSeconds before a lockout (454 4.7.0)."),
+    withDefault(5)
+  ),
   authWindowSeconds: number(1).pipe(doc("Window in which AUTH failures are counted."), withDefault(900)),
   authLockoutSeconds: number(1).pipe(doc("How long a client IP or user name stays locked out."), withDefault(300)),
-  rateWindowSeconds: number(1).pipe(doc("Window of the connection and message rate limits (counted across the fleet with state.backend redis)."), withDefault(60)),
-  connectionRatePerIp: int(0).pipe(doc("New connections from one client IP per rateWindowSeconds; more get 421 4.7.0 (0 = no limit)."), withDefault(0)),
-  connectionRatePerNetwork: int(0).pipe(doc("New connections from one /24 (IPv4) or /64 (IPv6) per rateWindowSeconds; more get 421 4.7.0 (0 = no limit)."), withDefault(0)),
-  messageRatePerIp: int(0).pipe(doc("Transactions (MAIL FROM) from one client IP per rateWindowSeconds; more get 451 4.7.1 (0 = no limit)."), withDefault(0)),
-  messageRatePerNetwork: int(0).pipe(doc("Transactions (MAIL FROM) from one /24 or /64 per rateWindowSeconds; more get 451 4.7.1 (0 = no limit)."), withDefault(0))
+  rateWindowSeconds: number(1).pipe(
+    doc("Window of the connection and message rate limits (counted across the fleet with state.backend redis)."),
+    withDefault(60)
+  ),
+  connectionRatePerIp: int(0).pipe(
+    doc("New connections from one client IP per rateWindowSeconds; more get 421 4.7.0 (0 = no limit)."),
+    withDefault(0)
+  ),
+  connectionRatePerNetwork: int(0).pipe(
+    doc("New connections from one /24 (IPv4) or /64 (IPv6) per rateWindowSeconds; more get 421 4.7.0 (0 = no limit)."),
+    withDefault(0)
+  ),
+  messageRatePerIp: int(0).pipe(
+    doc("Transactions (MAIL FROM) from one client IP per rateWindowSeconds; more get 451 4.7.1 (0 = no limit)."),
+    withDefault(0)
+  ),
+  messageRatePerNetwork: int(0).pipe(
+    doc("Transactions (MAIL FROM) from one /24 or /64 per rateWindowSeconds; more get 451 4.7.1 (0 = no limit)."),
+    withDefault(0)
+  )
 }).annotate({ description: "Resource limits of the SMTP listener (per session, per client, per network)." })
 
 export const Smtp = Schema.Struct({
   host: host.pipe(doc("Address the SMTP listener binds to."), withDefault("127.0.0.1")),
   port: listenPort.pipe(doc("SMTP listen port."), withDefault(2525)),
-  hostname: host.pipe(doc("Name in the greeting and Received headers; default: this machine's host name.", "mx.example"), optional),
+  hostname: host.pipe(
+    doc("Name in the greeting and Received headers; default: this machine's host name.", "mx.example"),
+    optional
+  ),
   maxMessageSizeKB: int(1).pipe(doc("Largest message accepted (SIZE), in KB."), withDefault(65536)),
   maxRecipients: int(1).pipe(doc("Most recipients per message."), withDefault(100)),
   maxConnections: int(1).pipe(doc("Most simultaneous connections."), withDefault(100)),
   maxConnectionsPerIp: int(1).pipe(doc("Most simultaneous connections from one client IP."), withDefault(20)),
-  bareLineEndings: literals(["normalise", "reject"]).pipe(doc("A stray CR or LF in DATA is normalised or rejected (550 5.5.2)."), withDefault("normalise")),
-  processes: processCount.pipe(doc('Gateway processes sharing the listening sockets ("auto" = one per core); connection limits apply per process.', 2), withDefault(1)),
-  tls: SmtpTls.pipe(doc("Offer STARTTLS with this certificate.", { certFile: "cert.pem", keyFile: "key.pem" }), optional),
-  auth: SmtpAuth.pipe(doc("SMTP AUTH accounts; needs smtp.tls.", { users: [{ username: "edge1", password: "change-me", bypassAntispam: true }] }), optional),
+  bareLineEndings: literals(["normalise", "reject"]).pipe(
+    doc("A stray CR or LF in DATA is normalised or rejected (550 5.5.2)."),
+    withDefault("normalise")
+  ),
+  processes: processCount.pipe(
+    doc(
+      'Gateway processes sharing the listening sockets ("auto" = one per core); connection limits apply per process.',
+      2
+    ),
+    withDefault(1)
+  ),
+  tls: SmtpTls.pipe(
+    doc("Offer STARTTLS with this certificate.", { certFile: "cert.pem", keyFile: "key.pem" }),
+    optional
+  ),
+  auth: SmtpAuth.pipe(
+    doc("SMTP AUTH accounts; needs smtp.tls.", {
+      users: [{ username: "edge1", password: "change-me", bypassAntispam: true }]
+    }),
+    optional
+  ),
   limits: SmtpLimits.pipe(section)
 }).annotate({ description: "SMTP listener." })
 
@@ -87,7 +164,9 @@ const Downstream = Schema.Struct({
   caFile: path.pipe(doc("CA bundle for the downstream certificate.", "ca.pem"), optional),
   timeoutSeconds: number(1).pipe(doc("Deadline for the downstream's final reply."), withDefault(120)),
   commandTimeoutSeconds: number(0.1).pipe(
-    doc("Deadline for every other downstream step: TCP connect, greeting, EHLO, STARTTLS, MAIL, RCPT, DATA, each block of the message."),
+    doc(
+      "Deadline for every other downstream step: TCP connect, greeting, EHLO, STARTTLS, MAIL, RCPT, DATA, each block of the message."
+    ),
     withDefault(30)
   )
 })
@@ -98,7 +177,7 @@ const MaildirSection = Schema.Struct({
   path: path.pipe(doc("Maildir root: default <dataDir>/maildir.", "./data/maildir"), optional),
   domains: list(maildirDomain, "a list of domain names (or * for every domain)").pipe(
     doc(
-      "Local domains: recipients at other domains get 550 5.1.1 at RCPT. Unset: every domain while smtp.host is a loopback address, else a configuration error. [\"*\"]: every domain.",
+      'Local domains: recipients at other domains get 550 5.1.1 at RCPT. Unset: every domain while smtp.host is a loopback address, else a configuration error. ["*"]: every domain.',
       ["example.org", "example.net"]
     ),
     optional
@@ -108,20 +187,37 @@ const MaildirSection = Schema.Struct({
 export const Delivery = Schema.Struct({
   maildir: Schema.Union([path, MaildirSection])
     .annotate({ expected: "a path, or { path, domains }", shorthandKey: "path" })
-    .pipe(doc("Local Maildir (the default delivery): a path (default <dataDir>/maildir) or { path, domains }.", { path: "./data/maildir", domains: ["example.org"] }), optional),
-  downstream: Downstream.pipe(doc("Before-queue relay instead of the Maildir.", { host: "127.0.0.1", port: 10025, protocol: "smtp" }), optional)
+    .pipe(
+      doc("Local Maildir (the default delivery): a path (default <dataDir>/maildir) or { path, domains }.", {
+        path: "./data/maildir",
+        domains: ["example.org"]
+      }),
+      optional
+    ),
+  downstream: Downstream.pipe(
+    doc("Before-queue relay instead of the Maildir.", { host: "127.0.0.1", port: 10025, protocol: "smtp" }),
+    optional
+  )
 })
   .annotate({ description: "Where accepted mail goes: a local Maildir, or a downstream server (before-queue)." })
   .check(
     Schema.makeFilter((d) =>
-      d.maildir !== undefined && d.downstream !== undefined ? { path: ["downstream"], issue: "no downstream when maildir is set (use one of them)" } : undefined
+      d.maildir !== undefined && d.downstream !== undefined
+        ? { path: ["downstream"], issue: "no downstream when maildir is set (use one of them)" }
+        : undefined
     )
   )
 
 const Digest = Schema.Struct({
   enabled: boolean.pipe(doc("Send each recipient with newly quarantined mail one message a day."), withDefault(false)),
-  at: string("a time of day HH:MM (24 h, UTC)", (s) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s)).pipe(doc("When the digest goes out (UTC)."), withDefault("08:00")),
-  from: string("a mail address", (s) => /^[^\s@<>]+@[^\s@<>]+$/.test(s)).pipe(doc("Sender of the digest messages.", "quarantine@example.org"), optional),
+  at: string("a time of day HH:MM (24 h, UTC)", (s) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s)).pipe(
+    doc("When the digest goes out (UTC)."),
+    withDefault("08:00")
+  ),
+  from: string("a mail address", (s) => /^[^\s@<>]+@[^\s@<>]+$/.test(s)).pipe(
+    doc("Sender of the digest messages.", "quarantine@example.org"),
+    optional
+  ),
   baseUrl: string("an http:// or https:// URL", (s) => isUrl(s, ["http", "https"])).pipe(
     doc("Public address of the quarantine pages; links are {baseUrl}/q/{token}.", "https://mail.example.org:8025"),
     optional
@@ -134,7 +230,10 @@ const Digest = Schema.Struct({
       d.enabled && d.from === undefined
         ? { path: ["from"], issue: "a sender address when quarantine.digest.enabled is true" }
         : d.enabled && d.baseUrl === undefined
-          ? { path: ["baseUrl"], issue: "the public URL of the quarantine pages when quarantine.digest.enabled is true" }
+          ? {
+              path: ["baseUrl"],
+              issue: "the public URL of the quarantine pages when quarantine.digest.enabled is true"
+            }
           : undefined
     )
   )
@@ -145,14 +244,23 @@ export const Quarantine = Schema.Struct({
 })
 
 export const Admin = Schema.Struct({
-  enabled: boolean.pipe(doc("Serve /status, /metrics, the /api/* endpoints and the /quarantine page."), withDefault(true)),
+  enabled: boolean.pipe(
+    doc("Serve /status, /metrics, the /api/* endpoints and the /quarantine page."),
+    withDefault(true)
+  ),
   host: host.pipe(doc("Admin API address (a non-loopback address needs a token)."), withDefault("127.0.0.1")),
   port: listenPort.pipe(doc("Admin API port."), withDefault(8025)),
   token: string("a token of at least 16 characters", (s) => s.trim().length >= 16).pipe(
-    doc("Bearer token for /api/* and the /quarantine login; without one, /api/* and /quarantine are not served.", "change-me-to-a-long-random-string"),
+    doc(
+      "Bearer token for /api/* and the /quarantine login; without one, /api/* and /quarantine are not served.",
+      "change-me-to-a-long-random-string"
+    ),
     optional
   ),
-  tokenFile: path.pipe(doc("File holding the token (first line), instead of admin.token.", "/etc/mailmoat/admin.token"), optional)
+  tokenFile: path.pipe(
+    doc("File holding the token (first line), instead of admin.token.", "/etc/mailmoat/admin.token"),
+    optional
+  )
 })
   .annotate({ description: "Admin HTTP API." })
   .check(
@@ -160,37 +268,75 @@ export const Admin = Schema.Struct({
       a.token !== undefined && a.tokenFile !== undefined
         ? { path: ["tokenFile"], issue: "no tokenFile when token is set (use one of them)" }
         : a.enabled && !isLoopbackHost(a.host) && a.token === undefined && a.tokenFile === undefined
-          ? { path: ["token"], issue: `a token (admin.token or admin.tokenFile) when admin.host is not a loopback address, got host ${a.host} without one` }
+          ? {
+              path: ["token"],
+              issue: `a token (admin.token or admin.tokenFile) when admin.host is not a loopback address, got host ${a.host} without one`
+            }
           : undefined
     )
   )
 
 const DnsCache = Schema.Struct({
-  maxTtlSeconds: int(0).pipe(doc("Longest time a DNS answer is kept, whatever TTL it came with (a hostile or huge TTL is cut to this)."), withDefault(86400)),
-  negativeTtlSeconds: int(0).pipe(doc("How long an NXDOMAIN / NODATA answer is kept (Node's resolver does not expose the zone's SOA minimum); 0 = not kept."), withDefault(60)),
-  localEntries: int(0).pipe(doc("Answers each gateway keeps in memory in front of the shared cache (0 = none: every lookup asks the shared cache)."), withDefault(10000))
+  maxTtlSeconds: int(0).pipe(
+    doc("Longest time a DNS answer is kept, whatever TTL it came with (a hostile or huge TTL is cut to this)."),
+    withDefault(86400)
+  ),
+  negativeTtlSeconds: int(0).pipe(
+    doc(
+      "How long an NXDOMAIN / NODATA answer is kept (Node's resolver does not expose the zone's SOA minimum); 0 = not kept."
+    ),
+    withDefault(60)
+  ),
+  localEntries: int(0).pipe(
+    doc(
+      "Answers each gateway keeps in memory in front of the shared cache (0 = none: every lookup asks the shared cache)."
+    ),
+    withDefault(10000)
+  )
 }).annotate({ description: "The DNS answer cache: each gateway's memory, in front of Redis with state.backend redis." })
 
 /** The servers of a Redis backend: a URL, or sentinels, or cluster seeds; one of them. */
-const stateServers = (s: { readonly backend: string; readonly url?: string | undefined; readonly redis?: { readonly sentinel?: unknown; readonly cluster?: unknown } | undefined }) => {
+const stateServers = (s: {
+  readonly backend: string
+  readonly url?: string | undefined
+  readonly redis?: { readonly sentinel?: unknown; readonly cluster?: unknown } | undefined
+}) => {
   const topology = s.redis?.sentinel !== undefined ? "sentinel" : s.redis?.cluster !== undefined ? "cluster" : undefined
-  if (s.url !== undefined && topology !== undefined) return { path: ["url"], issue: `no state.url with state.redis.${topology} (the ${topology === "sentinel" ? "sentinels name the master" : "seed nodes name the servers"})` }
+  if (s.url !== undefined && topology !== undefined)
+    return {
+      path: ["url"],
+      issue: `no state.url with state.redis.${topology} (the ${topology === "sentinel" ? "sentinels name the master" : "seed nodes name the servers"})`
+    }
   if (s.backend === "redis" && s.url === undefined && topology === undefined)
-    return { path: ["url"], issue: "a redis:// URL (or state.redis.sentinel or state.redis.cluster) when state.backend is redis" }
+    return {
+      path: ["url"],
+      issue: "a redis:// URL (or state.redis.sentinel or state.redis.cluster) when state.backend is redis"
+    }
   return undefined
 }
 
 export const State = Schema.Struct({
-  backend: literals(["embedded", "redis"]).pipe(doc("Where shared state lives: embedded (memory + files) or redis (several gateways)."), withDefault("embedded")),
+  backend: literals(["embedded", "redis"]).pipe(
+    doc("Where shared state lives: embedded (memory + files) or redis (several gateways)."),
+    withDefault("embedded")
+  ),
   url: string("a redis:// or rediss:// URL", (s) => isUrl(s, ["redis", "rediss"])).pipe(
-    doc("Redis server (rediss:// for TLS), unless state.redis.sentinel or state.redis.cluster names the servers.", "redis://127.0.0.1:6379/0"),
+    doc(
+      "Redis server (rediss:// for TLS), unless state.redis.sentinel or state.redis.cluster names the servers.",
+      "redis://127.0.0.1:6379/0"
+    ),
     optional
   ),
   keyPrefix: string("a non-empty key prefix without { or }", (s) => s.trim() !== "" && !/[{}]/.test(s)).pipe(
     doc("Prefix of every Redis key (braces are reserved for the Cluster hash tags the stores add)."),
     withDefault("mailmoat:")
   ),
-  redis: Redis.pipe(doc("Credentials, TLS, Sentinel or Cluster, deadlines (see docs/scale-out.md).", { passwordFile: "/etc/mailmoat/redis.pass" }), optional),
+  redis: Redis.pipe(
+    doc("Credentials, TLS, Sentinel or Cluster, deadlines (see docs/scale-out.md).", {
+      passwordFile: "/etc/mailmoat/redis.pass"
+    }),
+    optional
+  ),
   dnsCache: DnsCache.pipe(section)
 })
   .annotate({ description: "Shared state: temporary-rejection records, reputation, DNS cache, quarantine index." })
@@ -198,7 +344,13 @@ export const State = Schema.Struct({
 
 export const Log = Schema.Struct({
   level: literals(["debug", "info", "warn", "error"]).pipe(doc("Least severe level logged."), withDefault("info")),
-  format: literals(["text", "json"]).pipe(doc("One line per event: key=value text, or one JSON object per line."), withDefault("text"))
+  format: literals(["text", "json"]).pipe(
+    doc("One line per event: key=value text, or one JSON object per line."),
+    withDefault("text")
+  )
 })
 
-export const dataDir = path.pipe(doc("Spool, Maildir and quarantine live under this directory unless set otherwise."), withDefault("./data"))
+export const dataDir = path.pipe(
+  doc("Spool, Maildir and quarantine live under this directory unless set otherwise."),
+  withDefault("./data")
+)

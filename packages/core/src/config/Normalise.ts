@@ -10,7 +10,8 @@
  * @since 0.1.0
  */
 
-export const isMapping = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === "object" && v !== null && !Array.isArray(v)
+export const isMapping = (v: unknown): v is Readonly<Record<string, unknown>> =>
+  typeof v === "object" && v !== null && !Array.isArray(v)
 
 const dropNulls = (value: unknown, path: ReadonlyArray<string | number>): unknown => {
   // plugins[i].options: opaque here.
@@ -24,4 +25,5 @@ const dropNulls = (value: unknown, path: ReadonlyArray<string | number>): unknow
   )
 }
 
-export const normalise = (input: unknown): unknown => (input === null || input === undefined ? {} : dropNulls(input, []))
+export const normalise = (input: unknown): unknown =>
+  input === null || input === undefined ? {} : dropNulls(input, [])

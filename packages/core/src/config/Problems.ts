@@ -23,7 +23,10 @@ export interface Problem {
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.length === 0
     ? "(top level)"
-    : path.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc === "" ? String(k) : `${acc}.${String(k)}`), "")
+    : path.reduce<string>(
+        (acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc === "" ? String(k) : `${acc}.${String(k)}`),
+        ""
+      )
 
 export const render = (p: Problem): string => `${formatPath(p.path)}: ${p.text}`
 
@@ -31,7 +34,8 @@ export const render = (p: Problem): string => `${formatPath(p.path)}: ${p.text}`
 export const describeValue = (value: unknown): string => {
   if (value === undefined) return "nothing"
   if (value === null) return "an empty value"
-  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list (${value.length} ${value.length === 1 ? "entry" : "entries"})`
+  if (Array.isArray(value))
+    return value.length === 0 ? "an empty list" : `a list (${value.length} ${value.length === 1 ? "entry" : "entries"})`
   if (typeof value === "object") return "a mapping"
   if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value)
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value)
@@ -73,7 +77,9 @@ const keysOf = (ast: SchemaAST.AST | undefined): ReadonlyArray<string> =>
 
 /** Optimal string alignment distance: edits and adjacent transpositions (`prot` -> `port` is 1). */
 const distance = (a: string, b: string): number => {
-  const d: Array<Array<number>> = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  const d: Array<Array<number>> = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0))
+  )
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
@@ -106,7 +112,10 @@ export const suggest = (key: string, known: ReadonlyArray<string>): string | und
 }
 
 const valueAt = (root: unknown, path: ReadonlyArray<PropertyKey>): unknown =>
-  path.reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined), root)
+  path.reduce<unknown>(
+    (v, k) => (typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    root
+  )
 
 /** The object a cross-field check looked at, and the path below it. */
 interface Scope {
@@ -116,13 +125,25 @@ interface Scope {
 
 const inputOf = (issue: SchemaIssue.Issue): unknown => ("input" in issue ? issue.input : undefined)
 
-const walk = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, owner: SchemaAST.AST | undefined, scope: Scope | undefined, out: Array<Problem>): void => {
+const walk = (
+  issue: SchemaIssue.Issue,
+  path: ReadonlyArray<PropertyKey>,
+  owner: SchemaAST.AST | undefined,
+  scope: Scope | undefined,
+  out: Array<Problem>
+): void => {
   const expectedGot = (expected: string, value: unknown): void => {
     out.push({ path, text: `expected ${expected}, got ${describeValue(value)}` })
   }
   switch (issue._tag) {
     case "Pointer":
-      walk(issue.issue, [...path, ...issue.path], owner, scope && { input: scope.input, rel: [...scope.rel, ...issue.path] }, out)
+      walk(
+        issue.issue,
+        [...path, ...issue.path],
+        owner,
+        scope && { input: scope.input, rel: [...scope.rel, ...issue.path] },
+        out
+      )
       return
     case "Composite":
       for (const inner of issue.issues) walk(inner, path, issue.ast, scope, out)
@@ -161,14 +182,20 @@ const walk = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, owner:
     case "MissingKey": {
       const key = path.at(-1)
       const field = owner?._tag === "Objects" ? owner.propertySignatures.find((p) => p.name === key) : undefined
-      out.push({ path, text: `expected ${field ? expectedOf(field.type) : "a value"}, got nothing (this key is required)` })
+      out.push({
+        path,
+        text: `expected ${field ? expectedOf(field.type) : "a value"}, got nothing (this key is required)`
+      })
       return
     }
     case "UnexpectedKey": {
       const key = String(path.at(-1) ?? "")
       const known = keysOf(issue.ast).length > 0 ? keysOf(issue.ast) : keysOf(owner)
       const hint = suggest(key, known)
-      out.push({ path, text: `unknown key${hint ? ` (did you mean ${hint}?)` : ""}; expected one of ${known.join(" | ")}, got ${JSON.stringify(key)}` })
+      out.push({
+        path,
+        text: `unknown key${hint ? ` (did you mean ${hint}?)` : ""}; expected one of ${known.join(" | ")}, got ${JSON.stringify(key)}`
+      })
       return
     }
   }

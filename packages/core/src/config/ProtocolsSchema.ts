@@ -27,17 +27,32 @@ const tlsPorts = Schema.Union([Schema.String, Schema.Number])
     Schema.check(
       Schema.makeFilter((value: string | number, _ast, options) =>
         badPortEntries(String(value)).map(
-          ({ position, entry }) => new SchemaIssue.InvalidValue({ message: `a port from 1 to 65535 (entry ${position} of ${JSON.stringify(String(value))})` }, entry, options)
+          ({ position, entry }) =>
+            new SchemaIssue.InvalidValue(
+              { message: `a port from 1 to 65535 (entry ${position} of ${JSON.stringify(String(value))})` },
+              entry,
+              options
+            )
         )
       )
     ),
-    Schema.decodeTo(Schema.String, { decode: SchemaGetter.transform((v: string | number) => String(v)), encode: SchemaGetter.passthrough() })
+    Schema.decodeTo(Schema.String, {
+      decode: SchemaGetter.transform((v: string | number) => String(v)),
+      encode: SchemaGetter.passthrough()
+    })
   )
 
 const Listener = Schema.Struct({
-  listen: string("host:port to listen on (port 0 = any free port)", (s) => isHostPort(s, 0)).pipe(doc("Address the proxy listens on.")),
-  upstream: string("host:port of the real IMAP/POP3 server", (s) => isHostPort(s, 1)).pipe(doc("The real IMAP/POP3 server.")),
-  protocol: literals(["imap", "pop3", "auto"]).pipe(doc("auto detects the protocol from the greeting."), withDefault("auto"))
+  listen: string("host:port to listen on (port 0 = any free port)", (s) => isHostPort(s, 0)).pipe(
+    doc("Address the proxy listens on.")
+  ),
+  upstream: string("host:port of the real IMAP/POP3 server", (s) => isHostPort(s, 1)).pipe(
+    doc("The real IMAP/POP3 server.")
+  ),
+  protocol: literals(["imap", "pop3", "auto"]).pipe(
+    doc("auto detects the protocol from the greeting."),
+    withDefault("auto")
+  )
 })
 
 const Ca = Schema.Struct({
@@ -66,15 +81,32 @@ export const Protocols = Schema.Struct({
   tlsPorts: tlsPorts.pipe(doc("Ports treated as implicit TLS."), withDefault("585, 993, 995")),
   listeners: Schema.Array(Listener)
     .annotate({ expected: "a list of { listen, upstream, protocol } entries" })
-    .pipe(doc("Proxy listeners.", [{ listen: "127.0.0.1:1143", upstream: "imap.example:143", protocol: "imap" }]), withDefault([])),
+    .pipe(
+      doc("Proxy listeners.", [{ listen: "127.0.0.1:1143", upstream: "imap.example:143", protocol: "imap" }]),
+      withDefault([])
+    ),
   ca: Ca.pipe(section),
-  upstreamCa: string("system or a CA file path").pipe(doc("Trust for upstream certificates: system or a PEM file."), withDefault("system")),
-  onSpam: literals(["tag", "none"]).pipe(doc("Spam fetched by a client is tagged (header and subject) or left alone."), withDefault("tag")),
-  onThreat: literals(["replace", "block"]).pipe(doc("Dangerous content is replaced by a notice or the fetch is blocked."), withDefault("replace")),
+  upstreamCa: string("system or a CA file path").pipe(
+    doc("Trust for upstream certificates: system or a PEM file."),
+    withDefault("system")
+  ),
+  onSpam: literals(["tag", "none"]).pipe(
+    doc("Spam fetched by a client is tagged (header and subject) or left alone."),
+    withDefault("tag")
+  ),
+  onThreat: literals(["replace", "block"]).pipe(
+    doc("Dangerous content is replaced by a notice or the fetch is blocked."),
+    withDefault("replace")
+  ),
   clamd: Clamd.pipe(doc("External content scanner.", { socket: "/run/clamav/clamd.ctl" }), optional),
   maxLiteralMB: number(0).pipe(
-    doc("Largest IMAP literal a client may send (APPEND), in MiB: above it {n} gets NO [TOOBIG] and {n+} closes the connection."),
+    doc(
+      "Largest IMAP literal a client may send (APPEND), in MiB: above it {n} gets NO [TOOBIG] and {n+} closes the connection."
+    ),
     withDefault(64)
   ),
-  maxScanMB: number(0).pipe(doc("Largest fetched message buffered and scanned, in MiB; a larger one streams through unscanned."), withDefault(25))
+  maxScanMB: number(0).pipe(
+    doc("Largest fetched message buffered and scanned, in MiB; a larger one streams through unscanned."),
+    withDefault(25)
+  )
 }).annotate({ description: "Client-side IMAP/POP3 protection." })

@@ -7,10 +7,13 @@
  */
 import { parseDocument } from "yaml"
 
-export type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problems: ReadonlyArray<string> }
+export type Parsed =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly problems: ReadonlyArray<string> }
 
 /** `Nested mappings are not allowed ... at line 2, column 9:\n...` -> the first sentence only. */
-const firstSentence = (message: string): string => (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?\s*$/, "")
+const firstSentence = (message: string): string =>
+  (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?\s*$/, "")
 
 export const parse = (text: string, source: string): Parsed => {
   try {
@@ -20,13 +23,18 @@ export const parse = (text: string, source: string): Parsed => {
         ok: false,
         problems: doc.errors.map((e) => {
           const at = e.linePos?.[0]
-          return at ? `${source}:${at.line}: ${firstSentence(e.message)} (column ${at.col})` : `${source}: ${firstSentence(e.message)}`
+          return at
+            ? `${source}:${at.line}: ${firstSentence(e.message)} (column ${at.col})`
+            : `${source}: ${firstSentence(e.message)}`
         })
       }
     }
     return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) }
   } catch (error) {
     // toJS throws on unresolved or exploding aliases.
-    return { ok: false, problems: [`${source}: ${error instanceof Error ? firstSentence(error.message) : String(error)}`] }
+    return {
+      ok: false,
+      problems: [`${source}: ${error instanceof Error ? firstSentence(error.message) : String(error)}`]
+    }
   }
 }

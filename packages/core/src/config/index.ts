@@ -46,14 +46,23 @@ export type {
   SmtpConfig,
   StateConfig
 } from "./ConfigSchema.ts"
-export { type AnySection, compose as composeAntispam, type Contribution, type MergedFields, policyFields, type Section } from "./AntispamSection.ts"
+export {
+  type AnySection,
+  compose as composeAntispam,
+  type Contribution,
+  type MergedFields,
+  policyFields,
+  type Section
+} from "./AntispamSection.ts"
 export { PREFIX as ENV_PREFIX } from "./EnvOverrides.ts"
 /** The value builders (with the `expected` phrases problems use) for stage option schemas. */
 export * as Fields from "./Fields.ts"
 /** The value formats (CIDR, zone, resolver, URL, ...) shared by the sections. */
 export * as Formats from "./Formats.ts"
 
-export type Decoded<C> = { readonly ok: true; readonly config: C } | { readonly ok: false; readonly problems: ReadonlyArray<string> }
+export type Decoded<C> =
+  | { readonly ok: true; readonly config: C }
+  | { readonly ok: false; readonly problems: ReadonlyArray<string> }
 
 export interface TextOptions {
   /** Name used in syntax-error messages (a file name). */
@@ -96,7 +105,10 @@ export const make = <A extends AnySection>(antispam: A): Codec<ConfigOf<A>> => {
       result = decodeResult(normalise(input), options)
     } catch (error) {
       // Defensive: decoding plain data does not throw, but a getter or proxy in the input could.
-      return { ok: false, problems: [`(top level): cannot be read: ${error instanceof Error ? error.message : String(error)}`] }
+      return {
+        ok: false,
+        problems: [`(top level): cannot be read: ${error instanceof Error ? error.message : String(error)}`]
+      }
     }
     if (Result.isSuccess(result)) return { ok: true, config: result.success }
     return {
@@ -136,7 +148,9 @@ export const make = <A extends AnySection>(antispam: A): Codec<ConfigOf<A>> => {
     defaultsYaml: () => toYaml(schema.ast, defaults(), HEADER),
     decodeText: (text, textOptions = {}) => {
       const parsed = parse(text, textOptions.source ?? "configuration")
-      return parsed.ok ? combine(parsed.value ?? {}, [], textOptions.env) : combine(undefined, parsed.problems, textOptions.env)
+      return parsed.ok
+        ? combine(parsed.value ?? {}, [], textOptions.env)
+        : combine(undefined, parsed.problems, textOptions.env)
     },
     unreadable: (problem, env) => combine(undefined, [problem], env)
   }

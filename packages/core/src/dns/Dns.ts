@@ -70,11 +70,18 @@ export interface DnsShape {
    * The same lookup with `NotFound` as a value; the error channel carries only "unknown"
    * outcomes. Optional for implementations: `lookup` below derives it from `resolve`.
    */
-  readonly lookup?: ((type: RecordType, name: string, options?: LookupOptions) => Effect.Effect<DnsOutcome, DnsError>) | undefined
+  readonly lookup?:
+    | ((type: RecordType, name: string, options?: LookupOptions) => Effect.Effect<DnsOutcome, DnsError>)
+    | undefined
 }
 
 /** `dns.lookup` when the implementation has it, else `resolve` with `NotFound` caught. */
-export const lookup = (dns: DnsShape, type: RecordType, name: string, options?: LookupOptions): Effect.Effect<DnsOutcome, DnsError> =>
+export const lookup = (
+  dns: DnsShape,
+  type: RecordType,
+  name: string,
+  options?: LookupOptions
+): Effect.Effect<DnsOutcome, DnsError> =>
   dns.lookup !== undefined
     ? dns.lookup(type, name, options)
     : dns.resolve(type, name, options).pipe(
@@ -120,7 +127,10 @@ export const withTimeout = <A>(
         Effect.timeoutOption(timeoutMillis),
         Effect.flatMap(
           Option.match({
-            onNone: () => Effect.fail(new DnsError({ reason: "Timeout", name, type, detail: `no answer within ${timeoutMillis} ms` })),
+            onNone: () =>
+              Effect.fail(
+                new DnsError({ reason: "Timeout", name, type, detail: `no answer within ${timeoutMillis} ms` })
+              ),
             onSome: Effect.succeed
           })
         )

@@ -18,7 +18,15 @@
  */
 import { Clock, Effect } from "effect"
 import * as Dns from "./Dns.ts"
-import { type DnsAnswer, DnsError, type DnsOutcome, type DnsShape, type LookupOptions, normaliseName, type RecordType } from "./Dns.ts"
+import {
+  type DnsAnswer,
+  DnsError,
+  type DnsOutcome,
+  type DnsShape,
+  type LookupOptions,
+  normaliseName,
+  type RecordType
+} from "./Dns.ts"
 
 /** What is stored per key: a positive answer or a negative ("NotFound") one. */
 export type CachedOutcome =
@@ -81,18 +89,30 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape
       const hit = options?.fresh ? undefined : yield* store.get(key)
       if (hit !== undefined && hit.expiresAt > now) {
         const o = hit.outcome
-        if (o._tag === "Answer") return { _tag: "Answer", records: o.answer.records, ttlSeconds: Math.max(0, Math.floor((hit.expiresAt - now) / 1000)) }
+        if (o._tag === "Answer")
+          return {
+            _tag: "Answer",
+            records: o.answer.records,
+            ttlSeconds: Math.max(0, Math.floor((hit.expiresAt - now) / 1000))
+          }
         if (o._tag === "NotFound") return { _tag: "NotFound", detail: o.detail ?? "cached" }
         return yield* new DnsError({ reason: o.reason, name, type, detail: `${o.detail ?? o.reason} (cached)` })
       }
       return yield* Dns.lookup(inner, type, name, options).pipe(
         Effect.tap((o) =>
           o._tag === "Answer"
-            ? keep(key, { _tag: "Answer", answer: { records: o.records, ttlSeconds: o.ttlSeconds } }, Math.min(maxTtl, Math.max(0, o.ttlSeconds)), now)
+            ? keep(
+                key,
+                { _tag: "Answer", answer: { records: o.records, ttlSeconds: o.ttlSeconds } },
+                Math.min(maxTtl, Math.max(0, o.ttlSeconds)),
+                now
+              )
             : keep(key, { _tag: "NotFound", detail: o.detail }, negativeTtl, now)
         ),
         Effect.tapError((error) =>
-          error.reason === "ServerFailure" || error.reason === "Refused" ? keep(key, { _tag: "Failure", reason: error.reason, detail: error.detail }, failureTtl, now) : Effect.void
+          error.reason === "ServerFailure" || error.reason === "Refused"
+            ? keep(key, { _tag: "Failure", reason: error.reason, detail: error.detail }, failureTtl, now)
+            : Effect.void
         )
       )
     })

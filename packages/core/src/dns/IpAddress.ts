@@ -109,7 +109,10 @@ const v6Text = (bytes: Uint8Array): string => {
 
 /** Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else. */
 export const parse = (input: string): Ip | undefined => {
-  const s = input.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1")
+  const s = input
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
   if (s.length === 0 || s.length > 45) return undefined
   const v4 = parseV4Bytes(s)
   if (v4) return { family: 4, bytes: v4, text: Array.from(v4).join(".") }

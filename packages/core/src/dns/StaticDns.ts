@@ -10,7 +10,16 @@
  * @since 0.1.0
  */
 import { Effect, Layer } from "effect"
-import { type DnsAnswer, Dns, DnsError, type DnsErrorReason, type DnsShape, normaliseName, type RecordType, withTimeout } from "./Dns.ts"
+import {
+  type DnsAnswer,
+  Dns,
+  DnsError,
+  type DnsErrorReason,
+  type DnsShape,
+  normaliseName,
+  type RecordType,
+  withTimeout
+} from "./Dns.ts"
 import * as IpAddress from "./IpAddress.ts"
 
 export interface StaticRecords {
@@ -42,7 +51,8 @@ export const makeStatic = (zone: StaticZone): StaticDns => {
     if (entry === "hang") return Effect.never
     if ("fail" in entry) return Effect.fail(new DnsError({ reason: entry.fail, name, type }))
     const records = entry[type]
-    if (records === undefined || records.length === 0) return Effect.fail(new DnsError({ reason: "NotFound", name, type, detail: "NODATA" }))
+    if (records === undefined || records.length === 0)
+      return Effect.fail(new DnsError({ reason: "NotFound", name, type, detail: "NODATA" }))
     return Effect.succeed({ records, ttlSeconds: entry.ttl ?? 300 })
   }
   return {

@@ -103,12 +103,14 @@ const WHOLE = ""
 
 const EMPTY: ReadonlyArray<never> = []
 
-const hasOwnFindings = (traces: ReadonlyArray<StageTrace>) => traces.some((t) => t.symbols.length > 0 || (t.outcome !== "ok" && t.outcome !== "skipped"))
+const hasOwnFindings = (traces: ReadonlyArray<StageTrace>) =>
+  traces.some((t) => t.symbols.length > 0 || (t.outcome !== "ok" && t.outcome !== "skipped"))
 
 const adjust = (verdict: Verdict, adjustment: VerdictAdjustment): Verdict => {
   const added = adjustment.symbols ?? EMPTY
   if (added.length === 0 && adjustment.class === undefined) return verdict
-  const score = Math.round((verdict.score + added.reduce((s, h) => s + (Number.isFinite(h.score) ? h.score : 0), 0)) * 100) / 100
+  const score =
+    Math.round((verdict.score + added.reduce((s, h) => s + (Number.isFinite(h.score) ? h.score : 0), 0)) * 100) / 100
   return { ...verdict, class: adjustment.class ?? verdict.class, score, symbols: [...verdict.symbols, ...added] }
 }
 
@@ -116,15 +118,24 @@ const logFailures = (traces: ReadonlyArray<StageTrace>) => {
   const failed = traces.filter((t) => t.outcome !== "ok" && t.outcome !== "skipped")
   return failed.length === 0
     ? Effect.void
-    : Effect.forEach(failed, (t) => Effect.logWarning(`stage ${t.stage} (${t.phase}) ${t.outcome}; failing open`), { discard: true })
+    : Effect.forEach(failed, (t) => Effect.logWarning(`stage ${t.stage} (${t.phase}) ${t.outcome}; failing open`), {
+        discard: true
+      })
 }
 
 /** Builds the engine; fails when `scores` names a symbol no stage or step declares. */
 export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError> =>
   Effect.gen(function* () {
     const steps = options.verdictSteps ?? EMPTY
-    const { registry, unknown } = SymbolRegistry.make([...options.stages.map((s) => s.symbols), ...steps.map((s) => s.symbols)], options.scores)
-    if (unknown.length > 0) return yield* new EngineError({ reason: "UnknownSymbol", detail: `scores: no stage declares ${unknown.join(", ")}` })
+    const { registry, unknown } = SymbolRegistry.make(
+      [...options.stages.map((s) => s.symbols), ...steps.map((s) => s.symbols)],
+      options.scores
+    )
+    if (unknown.length > 0)
+      return yield* new EngineError({
+        reason: "UnknownSymbol",
+        detail: `scores: no stage declares ${unknown.join(", ")}`
+      })
     const policy: Policy.PolicyOptions = { ...options.policy, undecided: registry.undecided }
     const scanning = options.scanning ?? true
     const deadlineMillis = options.phaseDeadlineMillis ?? 10_000
@@ -144,9 +155,11 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         Effect.tap((o) => logFailures(o.traces))
       )
     }
-    const connect = (envelope: Envelope, facts = Facts.make()) => runEarly("connect", { phase: "connect", envelope, facts })
+    const connect = (envelope: Envelope, facts = Facts.make()) =>
+      runEarly("connect", { phase: "connect", envelope, facts })
     const mail = (envelope: Envelope, facts = Facts.make()) => runEarly("mail", { phase: "mail", envelope, facts })
-    const rcpt = (envelope: Envelope, recipient: string, facts = Facts.make()) => runEarly("rcpt", { phase: "rcpt", envelope, recipient, facts })
+    const rcpt = (envelope: Envelope, recipient: string, facts = Facts.make()) =>
+      runEarly("rcpt", { phase: "rcpt", envelope, recipient, facts })
 
     const scan = (message: Message, earlier: Earlier, whole: boolean) =>
       Effect.gen(function* () {
@@ -160,7 +173,8 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         const commonHeaders = [...c.headers, ...m.headers]
         const own = new Map<string, PhaseOutcome>()
         const none: PhaseOutcome = { phase: "rcpt", traces: EMPTY, headers: EMPTY }
-        for (const r of recipients) own.set(r, whole ? none : (earlier.rcpt?.get(r) ?? (yield* rcpt(envelope, r, facts))))
+        for (const r of recipients)
+          own.set(r, whole ? none : (earlier.rcpt?.get(r) ?? (yield* rcpt(envelope, r, facts))))
         const out = new Map<string, RecipientOutcome>()
         const toScan: Array<string> = []
         for (const r of recipients) {
@@ -182,7 +196,10 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         const headersOf = (r: string) => [...commonHeaders, ...own.get(r)!.headers, ...dataHeaders]
         for (const rd of run.recipientDecisions) {
           const d = { ...rd, symbols: rd.symbols === undefined ? undefined : registry.rescoreHits(rd.symbols) }
-          out.set(rd.recipient, Outcomes.decided(rd.recipient, d, tracesOf(rd.recipient), policy, headersOf(rd.recipient)))
+          out.set(
+            rd.recipient,
+            Outcomes.decided(rd.recipient, d, tracesOf(rd.recipient), policy, headersOf(rd.recipient))
+          )
         }
         const remaining = toScan.filter((r) => !out.has(r))
         if (remaining.length === 0) return ordered()
@@ -194,7 +211,10 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         const probability = run.runs.find((x) => x.result?.probability !== undefined)?.result?.probability
         // A classifier stage bands its probability itself (its symbol says which band): the
         // probability is recorded, not banded a second time with the policy's defaults.
-        const verdictOf = (traces: ReadonlyArray<StageTrace>): Verdict => ({ ...Policy.verdictOf(traces, EMPTY, policy), probability })
+        const verdictOf = (traces: ReadonlyArray<StageTrace>): Verdict => ({
+          ...Policy.verdictOf(traces, EMPTY, policy),
+          probability
+        })
         const base = verdictOf([...common, ...dataTraces])
         let verdict = base
         let prefix: string | undefined
@@ -203,7 +223,10 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         let enforce: VerdictAdjustment["enforce"]
         for (const step of steps) {
           const a = yield* step.run({ message, recipients: whole ? EMPTY : remaining, verdict, facts })
-          verdict = adjust(verdict, { ...a, symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols) })
+          verdict = adjust(verdict, {
+            ...a,
+            symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols)
+          })
           prefix = a.rulePrefix ?? prefix
           suffix = a.ruleSuffix ?? suffix
           if (a.tempfail !== undefined || a.enforce !== undefined) {
@@ -223,7 +246,12 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
               ? { ...verdict, trace: tracesOf(r) }
               : verdict
           if (tempfail !== undefined) {
-            out.set(r, { recipient: r, verdict: v, action: { _tag: "Tempfail", reason: tempfail.reason }, rule: tempfail.rule })
+            out.set(r, {
+              recipient: r,
+              verdict: v,
+              action: { _tag: "Tempfail", reason: tempfail.reason },
+              rule: tempfail.rule
+            })
             continue
           }
           const rule = [prefix, Outcomes.policyRule(v, policy), suffix].filter((x) => x !== undefined).join("; ")
@@ -233,14 +261,18 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         return ordered()
       })
 
-    const guarded = (message: Message, earlier: Earlier, whole: boolean): Effect.Effect<ReadonlyArray<RecipientOutcome>> =>
+    const guarded = (
+      message: Message,
+      earlier: Earlier,
+      whole: boolean
+    ): Effect.Effect<ReadonlyArray<RecipientOutcome>> =>
       scan(message, earlier, whole).pipe(
         Effect.catchCause((cause) =>
           Cause.hasInterruptsOnly(cause)
             ? Effect.failCause(cause as Cause.Cause<never>)
-            : Effect.logError(`engine: evaluation failed, answering tempfail: ${Cause.pretty(cause).slice(0, 500)}`).pipe(
-                Effect.as(Outcomes.failed(whole ? [WHOLE] : message.envelope.rcptTo))
-              )
+            : Effect.logError(
+                `engine: evaluation failed, answering tempfail: ${Cause.pretty(cause).slice(0, 500)}`
+              ).pipe(Effect.as(Outcomes.failed(whole ? [WHOLE] : message.envelope.rcptTo)))
         )
       )
     const data = (message: Message, earlier: Earlier = {}) => guarded(message, earlier, false)
@@ -250,5 +282,14 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         return outcome
       })
 
-    return { stages: options.stages, symbols: registry, connect, mail, rcpt, data, evaluate: (message) => data(message), judge }
+    return {
+      stages: options.stages,
+      symbols: registry,
+      connect,
+      mail,
+      rcpt,
+      data,
+      evaluate: (message) => data(message),
+      judge
+    }
   })

@@ -30,7 +30,8 @@ export interface Decided {
 }
 
 /** Refusals win over bypasses: a recipient refused at RCPT never gets the message. */
-export const isRefusal = (d: Decided | undefined): boolean => d !== undefined && (d.decision._tag === "Reject" || d.decision._tag === "Tempfail")
+export const isRefusal = (d: Decided | undefined): boolean =>
+  d !== undefined && (d.decision._tag === "Reject" || d.decision._tag === "Tempfail")
 
 export const policyRule = (verdict: Verdict, options: Policy.PolicyOptions): string =>
   `policy: ${verdict.class}${verdict.class === "spam" ? ` onSpam=${options.onSpam ?? Policy.defaults.onSpam}` : ""}`
@@ -50,7 +51,9 @@ const ruleOf = (d: Decided): string => {
 
 /** Adds stage header changes to a delivery. */
 export const withChanges = (action: A.Action, changes: ReadonlyArray<HeaderChange>): A.Action =>
-  action._tag === "Deliver" && changes.length > 0 ? { ...action, changes: [...(action.changes ?? []), ...changes] } : action
+  action._tag === "Deliver" && changes.length > 0
+    ? { ...action, changes: [...(action.changes ?? []), ...changes] }
+    : action
 
 /** The outcome of a recipient some stage decided for. */
 export const decided = (
@@ -69,12 +72,22 @@ export const decided = (
     decidedBy: { stage: d.stage, decision: tag, reason: tag === "Bypass" ? rule : d.decision.reason }
   }
   const action =
-    tag === "Reject" ? A.reject(d.decision.reason) : tag === "Tempfail" ? A.tempfail(d.decision.reason) : A.deliver(Policy.verdictHeaders(verdict, rule))
+    tag === "Reject"
+      ? A.reject(d.decision.reason)
+      : tag === "Tempfail"
+        ? A.tempfail(d.decision.reason)
+        : A.deliver(Policy.verdictHeaders(verdict, rule))
   return { recipient, verdict, action: withChanges(action, changes), rule }
 }
 
 /** The outcome of a scanned recipient from the (adjusted) verdict. */
-export const scanned = (recipient: string, verdict: Verdict, rule: string, options: Policy.PolicyOptions, changes: ReadonlyArray<HeaderChange>): RecipientOutcome => ({
+export const scanned = (
+  recipient: string,
+  verdict: Verdict,
+  rule: string,
+  options: Policy.PolicyOptions,
+  changes: ReadonlyArray<HeaderChange>
+): RecipientOutcome => ({
   recipient,
   verdict,
   action: withChanges(Policy.actionOf(verdict, options, rule), changes),
@@ -99,7 +112,15 @@ export const unscanned = (recipients: ReadonlyArray<string>, rule: string): Read
 }
 
 /** Every recipient answered temporarily: the engine itself failed (a bug); the sender retries. */
-export const failed = (recipients: ReadonlyArray<string>, extra: ReadonlyArray<SymbolHit> = []): ReadonlyArray<RecipientOutcome> => {
+export const failed = (
+  recipients: ReadonlyArray<string>,
+  extra: ReadonlyArray<SymbolHit> = []
+): ReadonlyArray<RecipientOutcome> => {
   const verdict: Verdict = { class: "unsure", score: 0, symbols: extra, trace: [] }
-  return recipients.map((recipient) => ({ recipient, verdict, action: A.tempfail("message could not be checked"), rule: "module failure" }))
+  return recipients.map((recipient) => ({
+    recipient,
+    verdict,
+    action: A.tempfail("message could not be checked"),
+    rule: "module failure"
+  }))
 }

@@ -35,7 +35,9 @@ export interface VerdictAdjustment {
    * do, `Quarantine` replaces a delivery (a spam verdict's own reject or drop stands). Ends the
    * steps.
    */
-  readonly enforce?: { readonly action: "Reject" | "Quarantine"; readonly reason: string; readonly rule: string } | undefined
+  readonly enforce?:
+    | { readonly action: "Reject" | "Quarantine"; readonly reason: string; readonly rule: string }
+    | undefined
   /** Written in front of the policy's rule ("tempReject: retry after 900 s"). */
   readonly rulePrefix?: string | undefined
   /** Written after the policy's rule ("tempReject skipped (store down)"). */

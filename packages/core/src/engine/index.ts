@@ -3,7 +3,15 @@
  *
  * @since 0.1.0
  */
-export { type Earlier, type Engine, EngineError, type EngineOptions, make, type MessageOutcome, type PhaseOutcome } from "./Engine.ts"
+export {
+  type Earlier,
+  type Engine,
+  EngineError,
+  type EngineOptions,
+  make,
+  type MessageOutcome,
+  type PhaseOutcome
+} from "./Engine.ts"
 export { type Decided, policyRule } from "./Outcomes.ts"
 export type { SymbolRegistry } from "./SymbolRegistry.ts"
 export type { VerdictAdjustment, VerdictStep, VerdictStepInput } from "./VerdictStep.ts"

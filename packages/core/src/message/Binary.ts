@@ -19,7 +19,8 @@ export const toBinary = (bytes: Uint8Array, start = 0, end = bytes.length): stri
     ascii ??= new TextDecoder("utf-8", { ignoreBOM: true })
     return ascii.decode(bytes.subarray(start, end))
   }
-  if (end - start <= CHUNK) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as Array<number>)
+  if (end - start <= CHUNK)
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as Array<number>)
   const parts: Array<string> = []
   for (let i = start; i < end; i += CHUNK) {
     parts.push(String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + CHUNK)) as unknown as Array<number>))

@@ -42,7 +42,8 @@ export const compute = (walk: Walk, limits: MimeLimits): BodyFacts => {
     const type = part.contentType
     const isText = type === "text/plain" || type === "text/html"
     if (part.disposition === "attachment" || (!isText && (!type.startsWith("text/") || part.filename !== undefined))) {
-      if (!type.startsWith("multipart/")) attachments.push({ filename: part.filename, contentType: type, size: part.body.length })
+      if (!type.startsWith("multipart/"))
+        attachments.push({ filename: part.filename, contentType: type, size: part.body.length })
       continue
     }
     if (!isText) continue

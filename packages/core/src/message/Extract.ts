@@ -152,7 +152,12 @@ export const scanBare = (c: Collector, text: string): void => {
     let b = k + 1
     while (b < n && isIpChar(text.charCodeAt(b))) b++
     const len = b - a
-    if (len >= 7 && len <= 47 && !(a > 0 && isWordChar(text.charCodeAt(a - 1))) && !(b < n && isWordChar(text.charCodeAt(b)))) {
+    if (
+      len >= 7 &&
+      len <= 47 &&
+      !(a > 0 && isWordChar(text.charCodeAt(a - 1))) &&
+      !(b < n && isWordChar(text.charCodeAt(b)))
+    ) {
       const ip = ipCandidate(text.slice(a, b))
       if (ip) c.ip(ip)
     }

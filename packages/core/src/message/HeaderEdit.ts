@@ -90,7 +90,8 @@ const prefixSubject = (field: Field, prefix: string, eol: string): void => {
   // of an encoded value carries its own trailing space.
   const encoded = isAscii(prefix) ? prefix : Rfc2047.encode(startsWithEncodedWord(rest) ? `${prefix} ` : prefix)
   const head = fold(field.text.slice(0, colon), encoded, eol)
-  field.text = rest.startsWith("\r\n") || rest.startsWith("\n") || rest === "" ? `${head}${rest || eol}` : `${head} ${rest}`
+  field.text =
+    rest.startsWith("\r\n") || rest.startsWith("\n") || rest === "" ? `${head}${rest || eol}` : `${head} ${rest}`
 }
 
 /**
@@ -99,14 +100,16 @@ const prefixSubject = (field: Field, prefix: string, eol: string): void => {
  * is not a valid RFC 5322 field name (a programming error, not an input error).
  */
 export const editHeaderBlock = (headerBlock: Uint8Array, edit: HeaderBlockEdit): Uint8Array => {
-  for (const [name] of edit.prepend ?? []) if (!isFieldName(name)) throw new RangeError(`invalid header field name: ${JSON.stringify(name)}`)
+  for (const [name] of edit.prepend ?? [])
+    if (!isFieldName(name)) throw new RangeError(`invalid header field name: ${JSON.stringify(name)}`)
   const s = toBinary(headerBlock)
   const firstLf = s.indexOf("\n")
   const eol = firstLf > 0 && s.charCodeAt(firstLf - 1) === 0x0d ? "\r\n" : firstLf >= 0 ? "\n" : "\r\n"
   const { fields: all, tail } = split(s)
   const remove = new Set((edit.remove ?? []).map((n) => n.toLowerCase()))
   const removeIf = edit.removeIf
-  const kept = (f: Field): boolean => f.key === undefined || (!remove.has(f.key) && !(removeIf?.(f.key, fieldValue(f)) ?? false))
+  const kept = (f: Field): boolean =>
+    f.key === undefined || (!remove.has(f.key) && !(removeIf?.(f.key, fieldValue(f)) ?? false))
   const fields = remove.size === 0 && removeIf === undefined ? all : all.filter(kept)
 
   const prefix = neutralise(edit.subjectPrefix ?? "").trim()
@@ -115,7 +118,10 @@ export const editHeaderBlock = (headerBlock: Uint8Array, edit: HeaderBlockEdit):
     if (!subject) {
       const last = fields[fields.length - 1]
       if (last && !last.text.endsWith("\n")) last.text += eol
-      fields.push({ key: "subject", text: `${fold("Subject", isAscii(prefix) ? prefix : Rfc2047.encode(prefix), eol)}${eol}` })
+      fields.push({
+        key: "subject",
+        text: `${fold("Subject", isAscii(prefix) ? prefix : Rfc2047.encode(prefix), eol)}${eol}`
+      })
     } else if (!Rfc2047.decode(fieldValue(subject)).trimStart().startsWith(prefix)) {
       prefixSubject(subject, prefix, eol)
     }

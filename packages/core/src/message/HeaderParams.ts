@@ -42,7 +42,10 @@ const split = (header: string): { head: string; raw: Array<RawParam> } => {
       i = semi
       continue
     }
-    const name = header.slice(i + 1, eq).trim().toLowerCase()
+    const name = header
+      .slice(i + 1, eq)
+      .trim()
+      .toLowerCase()
     let j = eq + 1
     while (j < header.length && (header[j] === " " || header[j] === "\t")) j++
     let value = ""

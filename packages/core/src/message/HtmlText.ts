@@ -20,9 +20,46 @@ export interface Reduced {
 }
 
 const BLOCK = new Set([
-  "address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure",
-  "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
-  "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul"
+  "address",
+  "article",
+  "aside",
+  "blockquote",
+  "br",
+  "caption",
+  "center",
+  "dd",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "footer",
+  "form",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "header",
+  "hr",
+  "li",
+  "main",
+  "nav",
+  "ol",
+  "p",
+  "pre",
+  "section",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "title",
+  "tr",
+  "ul"
 ])
 const RAW_TEXT = new Set(["script", "style", "noscript", "template", "xmp"])
 
@@ -99,7 +136,9 @@ export const reduce = (html: string): Reduced => {
     if (tag.includes("=")) {
       ATTR.lastIndex = 0
       for (let m = ATTR.exec(tag); m !== null; m = ATTR.exec(tag)) {
-        const v = HtmlEntities.decode(m[2] ?? m[3] ?? m[4] ?? "").replace(/[\t\r\n]/g, "").trim()
+        const v = HtmlEntities.decode(m[2] ?? m[3] ?? m[4] ?? "")
+          .replace(/[\t\r\n]/g, "")
+          .trim()
         if (v !== "") links.push(v)
       }
     }

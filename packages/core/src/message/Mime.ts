@@ -72,7 +72,14 @@ interface Context {
   readonly bytes: Uint8Array
 }
 
-const makePart = (ctx: Context, start: number, end: number, headers: Headers | undefined, bodyStart: number | undefined, defaultType: string): Part => {
+const makePart = (
+  ctx: Context,
+  start: number,
+  end: number,
+  headers: Headers | undefined,
+  bodyStart: number | undefined,
+  defaultType: string
+): Part => {
   let hdrs = headers
   let bStart = bodyStart ?? start
   if (!hdrs) {
@@ -118,7 +125,8 @@ export const walk = (raw: string, bytes: Uint8Array, headers: Headers, bodyStart
     const { part, depth } = stack.pop()!
     const type = part.contentType
     const isMultipart = type.startsWith("multipart/") && part.boundary !== undefined
-    const isMessage = (type === "message/rfc822" || type === "message/global") && IDENTITY.has(part.transferEncoding ?? "")
+    const isMessage =
+      (type === "message/rfc822" || type === "message/global") && IDENTITY.has(part.transferEncoding ?? "")
     if ((isMultipart || isMessage) && depth >= limits.maxDepth) limitsHit = true
     else if (isMultipart) {
       part.container = true

@@ -160,11 +160,19 @@ const hostName = (s: string | undefined): string | undefined => {
   const at = t.lastIndexOf("@")
   if (at >= 0) t = t.slice(at + 1)
   while (t.endsWith(".")) t = t.slice(0, -1)
-  if (t === "" || t.length > MAX_NAME || t.toLowerCase() === "unknown" || t.startsWith("[") || (IP_CHARS.test(t) && IpAddress.isIp(t))) return undefined
+  if (
+    t === "" ||
+    t.length > MAX_NAME ||
+    t.toLowerCase() === "unknown" ||
+    t.startsWith("[") ||
+    (IP_CHARS.test(t) && IpAddress.isIp(t))
+  )
+    return undefined
   return t.toLowerCase()
 }
 
-const bounded = (s: string | undefined): string | undefined => (s === undefined || s === "" ? undefined : s.slice(0, MAX_NAME))
+const bounded = (s: string | undefined): string | undefined =>
+  s === undefined || s === "" ? undefined : s.slice(0, MAX_NAME)
 
 const firstToken = (s: string | undefined): string | undefined => {
   if (s === undefined) return undefined

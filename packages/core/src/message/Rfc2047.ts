@@ -85,7 +85,7 @@ export const decode = (value: string): string => {
     }
     const star = m[1]!.indexOf("*")
     const charset = (star >= 0 ? m[1]!.slice(0, star) : m[1]!).toLowerCase()
-    const bytes = (m[2] === "b" || m[2] === "B") ? Base64.decode(m[3]!) : decodeQ(m[3]!)
+    const bytes = m[2] === "b" || m[2] === "B" ? Base64.decode(m[3]!) : decodeQ(m[3]!)
     if (pending.length > 0 && charset !== pendingCharset) flush()
     pendingCharset = charset
     pending.push(bytes)

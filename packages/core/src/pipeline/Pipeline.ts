@@ -48,7 +48,9 @@ const failureReason = (cause: Cause.Cause<unknown>): { outcome: `failed:${string
   return { outcome: `failed:${reason.slice(0, 60)}`, detail: String(error?.message ?? error).slice(0, 200) }
 }
 
-type Guarded = { readonly ok: true; readonly result: StageResult } | { readonly ok: false; readonly outcome: `failed:${string}`; readonly detail: string }
+type Guarded =
+  | { readonly ok: true; readonly result: StageResult }
+  | { readonly ok: false; readonly outcome: `failed:${string}`; readonly detail: string }
 
 const toTrace = (stage: Stage<unknown>, millis: number, out: Option.Option<Guarded>): StageRun => {
   const base = { stage: stage.name, phase: stage.phase, millis }
@@ -67,17 +69,28 @@ const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): E
     const guarded: Effect.Effect<Guarded, never, R> = Effect.suspend(() => stage.run(input)).pipe(
       Effect.map((result): Guarded => ({ ok: true, result })),
       Effect.catchCause((cause) =>
-        Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : Effect.succeed<Guarded>({ ok: false, ...failureReason(cause) })
+        Cause.hasInterruptsOnly(cause)
+          ? Effect.failCause(cause as Cause.Cause<never>)
+          : Effect.succeed<Guarded>({ ok: false, ...failureReason(cause) })
       )
     )
-    const timed = stage.inline !== true && limitMillis > 0 && Number.isFinite(limitMillis) ? Effect.timeoutOption(guarded, limitMillis) : Effect.map(guarded, Option.some)
+    const timed =
+      stage.inline !== true && limitMillis > 0 && Number.isFinite(limitMillis)
+        ? Effect.timeoutOption(guarded, limitMillis)
+        : Effect.map(guarded, Option.some)
     return Effect.map(timed, (out) => toTrace(stage as Stage<unknown>, clock.currentTimeMillisUnsafe() - start, out))
   })
 
-const skipped = (stage: Stage<unknown>): StageRun => ({ trace: { stage: stage.name, phase: stage.phase, outcome: "skipped", millis: 0, symbols: [] } })
+const skipped = (stage: Stage<unknown>): StageRun => ({
+  trace: { stage: stage.name, phase: stage.phase, outcome: "skipped", millis: 0, symbols: [] }
+})
 
 /** Runs the stages of `input.phase` (see the module comment for the rules). */
-export const runPhase = <R>(stages: ReadonlyArray<Stage<R>>, input: StageInput, options: PipelineOptions = {}): Effect.Effect<PhaseRun, never, R> => {
+export const runPhase = <R>(
+  stages: ReadonlyArray<Stage<R>>,
+  input: StageInput,
+  options: PipelineOptions = {}
+): Effect.Effect<PhaseRun, never, R> => {
   const phaseStages = stages.filter((s) => s.phase === input.phase)
   // One inline stage (the bypass checks of connect, mail and rcpt): no deadline to keep, no group.
   const only = phaseStages.length === 1 ? phaseStages[0] : undefined
@@ -88,13 +101,18 @@ export const runPhase = <R>(stages: ReadonlyArray<Stage<R>>, input: StageInput, 
       return {
         runs: [run],
         decided: decision !== undefined && decision._tag !== "Continue" ? { stage: only.name, decision } : undefined,
-        recipientDecisions: (run.result?.recipientDecisions ?? []).filter((d) => recipients.includes(d.recipient)).map((d) => ({ ...d, stage: only.name }))
+        recipientDecisions: (run.result?.recipientDecisions ?? [])
+          .filter((d) => recipients.includes(d.recipient))
+          .map((d) => ({ ...d, stage: only.name }))
       }
     })
   return Effect.gen(function* () {
     const orders = [...new Set(phaseStages.map((s) => s.order ?? 0))].sort((a, b) => a - b)
     const started = yield* Clock.currentTimeMillis
-    const deadline = options.deadlineMillis !== undefined && options.deadlineMillis > 0 ? started + options.deadlineMillis : Number.POSITIVE_INFINITY
+    const deadline =
+      options.deadlineMillis !== undefined && options.deadlineMillis > 0
+        ? started + options.deadlineMillis
+        : Number.POSITIVE_INFINITY
     const byStage = new Map<Stage<R>, StageRun>()
     let decided: PhaseRun["decided"]
     const perRecipient: Array<RecipientDecision & { readonly stage: string }> = []
@@ -105,7 +123,11 @@ export const runPhase = <R>(stages: ReadonlyArray<Stage<R>>, input: StageInput, 
       const left = deadline - now
       const nobodyLeft = current.phase === "data" && current.recipients.length === 0 && perRecipient.length > 0
       if (decided !== undefined || nobodyLeft || left <= 0) {
-        for (const s of group) byStage.set(s, decided !== undefined || nobodyLeft ? skipped(s) : { trace: { ...skipped(s).trace, outcome: "timeout" } })
+        for (const s of group)
+          byStage.set(
+            s,
+            decided !== undefined || nobodyLeft ? skipped(s) : { trace: { ...skipped(s).trace, outcome: "timeout" } }
+          )
         continue
       }
       const limit = (s: Stage<R>) => Math.min(s.budgetMillis > 0 ? s.budgetMillis : Number.POSITIVE_INFINITY, left)
@@ -119,9 +141,15 @@ export const runPhase = <R>(stages: ReadonlyArray<Stage<R>>, input: StageInput, 
         const run = runs[i] as StageRun
         byStage.set(s, run)
         const decision = run.result?.decision
-        if (decided === undefined && decision !== undefined && decision._tag !== "Continue") decided = { stage: s.name, decision }
+        if (decided === undefined && decision !== undefined && decision._tag !== "Continue")
+          decided = { stage: s.name, decision }
         for (const d of run.result?.recipientDecisions ?? [])
-          if (current.phase === "data" && current.recipients.includes(d.recipient) && !perRecipient.some((p) => p.recipient === d.recipient)) perRecipient.push({ ...d, stage: s.name })
+          if (
+            current.phase === "data" &&
+            current.recipients.includes(d.recipient) &&
+            !perRecipient.some((p) => p.recipient === d.recipient)
+          )
+            perRecipient.push({ ...d, stage: s.name })
       })
       if (current.phase === "data" && perRecipient.length > 0) {
         const done = new Set(perRecipient.map((p) => p.recipient))

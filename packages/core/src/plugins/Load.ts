@@ -76,7 +76,13 @@ const IDENT = /^[A-Za-z_$][\w$]*$/
 /** `["lists", 0, "url"]` -> `.lists[0].url`. */
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
   path
-    .map((k) => (typeof k === "number" ? `[${k}]` : typeof k === "string" && IDENT.test(k) ? `.${k}` : `[${JSON.stringify(String(k))}]`))
+    .map((k) =>
+      typeof k === "number"
+        ? `[${k}]`
+        : typeof k === "string" && IDENT.test(k)
+          ? `.${k}`
+          : `[${JSON.stringify(String(k))}]`
+    )
     .join("")
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 500)
@@ -155,19 +161,36 @@ export const load = async (specs: ReadonlyArray<PluginSpec>, options: LoadOption
       continue
     }
     if (!decoded.ok) {
-      for (const issue of decoded.issues as ReadonlyArray<OptionIssue>) problem(issue.message, `.options${formatPath(issue.path)}`)
+      for (const issue of decoded.issues as ReadonlyArray<OptionIssue>)
+        problem(issue.message, `.options${formatPath(issue.path)}`)
       continue
     }
     let contribution: PluginContribution
     try {
-      const host = { apiVersion: hostVersion, baseDir: options.baseDir, log: (line: string) => log(`[plugin ${plugin.name}] ${line}`) }
-      contribution = await withTimeout(Promise.resolve().then(() => plugin.setup(decoded.value, host)), options.setupTimeoutMillis ?? 10_000, "setup")
+      const host = {
+        apiVersion: hostVersion,
+        baseDir: options.baseDir,
+        log: (line: string) => log(`[plugin ${plugin.name}] ${line}`)
+      }
+      contribution = await withTimeout(
+        Promise.resolve().then(() => plugin.setup(decoded.value, host)),
+        options.setupTimeoutMillis ?? 10_000,
+        "setup"
+      )
     } catch (e) {
       problem(`setup failed: ${messageOf(e)}`)
       continue
     }
-    const providers = Array.isArray(contribution?.providers) ? contribution.providers : contribution?.providers === undefined ? [] : undefined
-    const stages = Array.isArray(contribution?.stages) ? contribution.stages : contribution?.stages === undefined ? [] : undefined
+    const providers = Array.isArray(contribution?.providers)
+      ? contribution.providers
+      : contribution?.providers === undefined
+        ? []
+        : undefined
+    const stages = Array.isArray(contribution?.stages)
+      ? contribution.stages
+      : contribution?.stages === undefined
+        ? []
+        : undefined
     if (providers === undefined || stages === undefined) {
       problem("setup must return { providers?: [...], stages?: [...] }")
       continue
@@ -175,8 +198,12 @@ export const load = async (specs: ReadonlyArray<PluginSpec>, options: LoadOption
     const shapeProblems = [
       ...providers.flatMap((p, i) => checkProvider(p).map((m) => [`.providers[${i}]`, m] as const)),
       ...stages.flatMap((s, i) => checkStage(s).map((m) => [`.stages[${i}]`, m] as const)),
-      ...providers.filter((p) => providerNames.has(p.name)).map((p) => ["", `provider name ${p.name} is already used by another plugin`] as const),
-      ...stages.filter((s) => stageNames.has(s.name)).map((s) => ["", `stage name ${s.name} is already used by another plugin`] as const)
+      ...providers
+        .filter((p) => providerNames.has(p.name))
+        .map((p) => ["", `provider name ${p.name} is already used by another plugin`] as const),
+      ...stages
+        .filter((s) => stageNames.has(s.name))
+        .map((s) => ["", `stage name ${s.name} is already used by another plugin`] as const)
     ]
     const close = closer(plugin.name, contribution.close, log)
     if (shapeProblems.length > 0) {
@@ -186,7 +213,14 @@ export const load = async (specs: ReadonlyArray<PluginSpec>, options: LoadOption
     }
     for (const p of providers) providerNames.add(p.name)
     for (const s of stages) stageNames.add(s.name)
-    plugins.push({ index, use, name: plugin.name, providers: providers.map((p) => guardProvider(p)), stages: stages.map((s) => guardStage(s)), close })
+    plugins.push({
+      index,
+      use,
+      name: plugin.name,
+      providers: providers.map((p) => guardProvider(p)),
+      stages: stages.map((s) => guardStage(s)),
+      close
+    })
   }
   return {
     plugins,

@@ -30,7 +30,9 @@ export interface OptionIssue {
   readonly message: string
 }
 
-export type OptionsResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly issues: ReadonlyArray<OptionIssue> }
+export type OptionsResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly issues: ReadonlyArray<OptionIssue> }
 
 /** What the host hands to `setup`. */
 export interface PluginHost {

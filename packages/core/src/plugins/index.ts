@@ -10,4 +10,15 @@ export { API_VERSION, isPlugin, PluginTypeId } from "./PluginShape.ts"
 export type { Importer, LoadedPlugin, LoadOptions, LoadResult, PluginProblem, PluginSpec } from "./Load.ts"
 export { formatPath, formatProblem, load } from "./Load.ts"
 export type { ProviderCheckOptions } from "./Guard.ts"
-export { checkAnswer, checkProvider, checkStage, guardProvider, guardStage, headerChangesProblem, MAX_HEADER_CHANGES, MAX_HITS, MAX_MILLIS, MAX_TEXT } from "./Guard.ts"
+export {
+  checkAnswer,
+  checkProvider,
+  checkStage,
+  guardProvider,
+  guardStage,
+  headerChangesProblem,
+  MAX_HEADER_CHANGES,
+  MAX_HITS,
+  MAX_MILLIS,
+  MAX_TEXT
+} from "./Guard.ts"

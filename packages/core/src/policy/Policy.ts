@@ -43,13 +43,19 @@ const NONE: ReadonlySet<string> = new Set()
 
 /** A symbol scores at most this much either way: one misbehaving plugin cannot swamp the sum. */
 const MAX_SYMBOL_SCORE = 1000
-const boundedScore = (score: number): number => (Number.isFinite(score) ? Math.max(-MAX_SYMBOL_SCORE, Math.min(MAX_SYMBOL_SCORE, score)) : 0)
+const boundedScore = (score: number): number =>
+  Number.isFinite(score) ? Math.max(-MAX_SYMBOL_SCORE, Math.min(MAX_SYMBOL_SCORE, score)) : 0
 
 /** The policy's defaults, declared once: the configuration schema and the classifier's cut-offs use these. */
 export const defaults = { spamScore: 5, hamBelow: 0.2, spamAbove: 0.9, onSpam: "quarantine" as OnSpam }
 
 /** The verdict of one message from the traces of the stages that ran. */
-export const verdictOf = (traces: ReadonlyArray<StageTrace>, extra: ReadonlyArray<SymbolHit>, options: PolicyOptions = {}, probability?: number): Verdict => {
+export const verdictOf = (
+  traces: ReadonlyArray<StageTrace>,
+  extra: ReadonlyArray<SymbolHit>,
+  options: PolicyOptions = {},
+  probability?: number
+): Verdict => {
   const spamScore = options.spamScore ?? defaults.spamScore
   const hamBelow = options.hamBelow ?? defaults.hamBelow
   const spamAbove = options.spamAbove ?? defaults.spamAbove
@@ -71,7 +77,9 @@ export const verdictHeaders = (verdict: Verdict, rule: string): ReadonlyArray<re
   return [
     ["X-Mailmoat-Verdict", verdict.decidedBy?.decision === "Bypass" ? "bypass" : verdict.class],
     ["X-Mailmoat-Score", verdict.score.toFixed(2)],
-    ...(verdict.probability !== undefined ? ([["X-Mailmoat-Probability", verdict.probability.toFixed(4)]] as const) : []),
+    ...(verdict.probability !== undefined
+      ? ([["X-Mailmoat-Probability", verdict.probability.toFixed(4)]] as const)
+      : []),
     ...(names.length > 0 ? ([["X-Mailmoat-Symbols", names]] as const) : []),
     ["X-Mailmoat-Rule", rule.slice(0, 200)]
   ]

@@ -20,5 +20,16 @@ export type StoredEnvelope = S.StoredEnvelope
 export type StoredMessage = S.StoredMessage
 export type VerdictSummary = S.VerdictSummary
 export type HeaderSummary = H.HeaderSummary
-export { alreadyReleased, CLAIM_LEASE_MS, checkId, isValidId, newId, QuarantineError, QuarantineStore, RELEASED_MEMORY_MS, storeEnvelope, summarise } from "./QuarantineStore.ts"
+export {
+  alreadyReleased,
+  CLAIM_LEASE_MS,
+  checkId,
+  isValidId,
+  newId,
+  QuarantineError,
+  QuarantineStore,
+  RELEASED_MEMORY_MS,
+  storeEnvelope,
+  summarise
+} from "./QuarantineStore.ts"
 export { HEAD_BYTES, headCollector, headerSummary, toStream } from "./HeaderSummary.ts"

@@ -29,7 +29,9 @@ export interface ListDocumentsShape {
   readonly describe: string
 }
 
-export class ListDocuments extends Context.Service<ListDocuments, ListDocumentsShape>()("@mailmoat/core/ListDocuments") {}
+export class ListDocuments extends Context.Service<ListDocuments, ListDocumentsShape>()(
+  "@mailmoat/core/ListDocuments"
+) {}
 
 export const makeMemory = (): ListDocumentsShape => {
   const docs = new Map<string, { text: string; version: number }>()

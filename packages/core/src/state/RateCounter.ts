@@ -31,7 +31,9 @@ export interface RateCounterShape {
 export class RateCounter extends Context.Service<RateCounter, RateCounterShape>()("@mailmoat/core/RateCounter") {}
 
 /** @category constructors */
-export const makeMemory = (options: { readonly now?: () => number; readonly maxKeys?: number } = {}): RateCounterShape => {
+export const makeMemory = (
+  options: { readonly now?: () => number; readonly maxKeys?: number } = {}
+): RateCounterShape => {
   const now = options.now ?? Date.now
   const maxKeys = options.maxKeys ?? 100_000
   const windows = new Map<string, { count: number; endsAt: number }>()

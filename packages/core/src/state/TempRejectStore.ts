@@ -52,6 +52,11 @@ export const makeMemory = (now: () => number): TempRejectStoreShape => {
 }
 
 /** The store as an Effect service; the composition root picks memory or Redis. */
-export class TempRejectStore extends Context.Service<TempRejectStore, TempRejectStoreShape>()("@mailmoat/core/TempRejectStore") {}
+export class TempRejectStore extends Context.Service<TempRejectStore, TempRejectStoreShape>()(
+  "@mailmoat/core/TempRejectStore"
+) {}
 
-export const layerMemory: Layer.Layer<TempRejectStore> = Layer.effect(TempRejectStore, Effect.clockWith((clock) => Effect.succeed(makeMemory(() => clock.currentTimeMillisUnsafe()))))
+export const layerMemory: Layer.Layer<TempRejectStore> = Layer.effect(
+  TempRejectStore,
+  Effect.clockWith((clock) => Effect.succeed(makeMemory(() => clock.currentTimeMillisUnsafe())))
+)

@@ -6,10 +6,22 @@
  * @since 0.1.0
  */
 export type { ListDocumentsShape } from "./ListDocuments.ts"
-export { ListDocuments, layerMemory as layerMemoryListDocuments, makeMemory as makeMemoryListDocuments } from "./ListDocuments.ts"
+export {
+  ListDocuments,
+  layerMemory as layerMemoryListDocuments,
+  makeMemory as makeMemoryListDocuments
+} from "./ListDocuments.ts"
 export type { RateCounterShape } from "./RateCounter.ts"
-export { layerMemory as layerMemoryRateCounter, makeMemory as makeMemoryRateCounter, RateCounter } from "./RateCounter.ts"
+export {
+  layerMemory as layerMemoryRateCounter,
+  makeMemory as makeMemoryRateCounter,
+  RateCounter
+} from "./RateCounter.ts"
 export type { TempRejectStoreShape } from "./TempRejectStore.ts"
-export { layerMemory as layerMemoryTempRejectStore, makeMemory as makeMemoryTempRejectStore, TempRejectStore } from "./TempRejectStore.ts"
+export {
+  layerMemory as layerMemoryTempRejectStore,
+  makeMemory as makeMemoryTempRejectStore,
+  TempRejectStore
+} from "./TempRejectStore.ts"
 export type { Label as TokenLabel, LearnedCounts, TokenStoreShape } from "./TokenStore.ts"
 export { layerMemory as layerMemoryTokenStore, makeMemory as makeMemoryTokenStore, TokenStore } from "./TokenStore.ts"

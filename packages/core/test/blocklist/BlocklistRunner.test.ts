@@ -4,13 +4,26 @@ import { describe, expect, it } from "vitest"
 import type { BlocklistAnswer, BlocklistProvider } from "../../src/Blocklist.ts"
 import { BlocklistRunner } from "../../src/index.ts"
 
-const provider = (name: string, lookup: BlocklistProvider["lookup"], timeoutMillis = 100): BlocklistProvider => ({ name, kinds: ["ip"], timeoutMillis, lookup })
+const provider = (name: string, lookup: BlocklistProvider["lookup"], timeoutMillis = 100): BlocklistProvider => ({
+  name,
+  kinds: ["ip"],
+  timeoutMillis,
+  lookup
+})
 const q = (value: string) => ({ kind: "ip" as const, value })
 
 describe("BlocklistRunner", () => {
   it("only answers in time count: a late answer is Unknown: Timeout and never cached", async () => {
     let calls = 0
-    const slow = provider("slow", () => Effect.sync(() => calls++).pipe(Effect.andThen(Effect.sleep("200 millis")), Effect.as({ _tag: "Listed", codes: ["127.0.0.2"] } as BlocklistAnswer)), 50)
+    const slow = provider(
+      "slow",
+      () =>
+        Effect.sync(() => calls++).pipe(
+          Effect.andThen(Effect.sleep("200 millis")),
+          Effect.as({ _tag: "Listed", codes: ["127.0.0.2"] } as BlocklistAnswer)
+        ),
+      50
+    )
     const runner = BlocklistRunner.make()
     const a = await Effect.runPromise(runner.lookup(slow, q("192.0.2.1")))
     expect(a.answer).toMatchObject({ _tag: "Unknown", reason: "Timeout" })
@@ -20,7 +33,11 @@ describe("BlocklistRunner", () => {
   })
 
   it("timeout 0 means no timeout", async () => {
-    const slow = provider("slow", () => Effect.sleep("120 millis").pipe(Effect.as({ _tag: "NotListed" } as BlocklistAnswer)), 0)
+    const slow = provider(
+      "slow",
+      () => Effect.sleep("120 millis").pipe(Effect.as({ _tag: "NotListed" } as BlocklistAnswer)),
+      0
+    )
     const r = await Effect.runPromise(BlocklistRunner.make().lookup(slow, q("192.0.2.1")))
     expect(r.answer._tag).toBe("NotListed")
     expect(r.inTime).toBe(true)
@@ -37,7 +54,12 @@ describe("BlocklistRunner", () => {
       [{ _tag: "Maybe" }, "Broken"]
     ]
     for (const [raw, reason] of cases) {
-      const r = await Effect.runPromise(runner.lookup(provider("bad", () => Effect.succeed(raw as BlocklistAnswer)), q("192.0.2.9")))
+      const r = await Effect.runPromise(
+        runner.lookup(
+          provider("bad", () => Effect.succeed(raw as BlocklistAnswer)),
+          q("192.0.2.9")
+        )
+      )
       expect(r.answer, JSON.stringify(raw)).toMatchObject({ _tag: "Unknown", reason })
     }
     const throwing = provider("throws", () => {
@@ -88,9 +110,20 @@ describe("BlocklistRunner", () => {
       )
     const domainOnly: BlocklistProvider = { ...p("d"), kinds: ["domain"] }
     const runner = BlocklistRunner.make({ concurrency: 3, cache: false })
-    const records = await Effect.runPromise(runner.run([p("a"), p("b"), domainOnly], [q("192.0.2.1"), q("192.0.2.2"), q("192.0.2.3"), { kind: "domain", value: "x.test" }]))
+    const records = await Effect.runPromise(
+      runner.run(
+        [p("a"), p("b"), domainOnly],
+        [q("192.0.2.1"), q("192.0.2.2"), q("192.0.2.3"), { kind: "domain", value: "x.test" }]
+      )
+    )
     expect(records.map((r) => `${r.provider}:${r.query.value}`)).toEqual([
-      "a:192.0.2.1", "a:192.0.2.2", "a:192.0.2.3", "b:192.0.2.1", "b:192.0.2.2", "b:192.0.2.3", "d:x.test"
+      "a:192.0.2.1",
+      "a:192.0.2.2",
+      "a:192.0.2.3",
+      "b:192.0.2.1",
+      "b:192.0.2.2",
+      "b:192.0.2.3",
+      "d:x.test"
     ])
     expect(peak).toBeLessThanOrEqual(3)
     expect(peak).toBeGreaterThan(1)

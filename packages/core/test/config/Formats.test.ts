@@ -5,24 +5,41 @@ import * as F from "../../src/config/Formats.ts"
 
 describe("formats", () => {
   it("networks", () => {
-    for (const ok of ["10.0.0.0/8", "192.0.2.1", "2001:db8::/32", "::1", "::ffff:10.0.0.0/104", "0.0.0.0/0"]) expect(F.isNetwork(ok), ok).toBe(true)
-    for (const bad of ["300.1.1.1/33", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/8/8", "::/129", "::ffff:10.0.0.0/95", "bl.example", ""]) expect(F.isNetwork(bad), bad).toBe(false)
+    for (const ok of ["10.0.0.0/8", "192.0.2.1", "2001:db8::/32", "::1", "::ffff:10.0.0.0/104", "0.0.0.0/0"])
+      expect(F.isNetwork(ok), ok).toBe(true)
+    for (const bad of [
+      "300.1.1.1/33",
+      "10.0.0.0/33",
+      "10.0.0.0/",
+      "10.0.0.0/8/8",
+      "::/129",
+      "::ffff:10.0.0.0/95",
+      "bl.example",
+      ""
+    ])
+      expect(F.isNetwork(bad), bad).toBe(false)
   })
 
   it("zones and zone specs", () => {
-    for (const ok of ["bl.example", "zen.example.", "zen.example:127.0.0.4", "a_b.example"]) expect(F.isZoneSpec(ok), ok).toBe(true)
-    for (const bad of ["example", "zen.example:10.0.0.1", "zen.example:", "-a.example", "a..example", ""]) expect(F.isZoneSpec(bad), bad).toBe(false)
+    for (const ok of ["bl.example", "zen.example.", "zen.example:127.0.0.4", "a_b.example"])
+      expect(F.isZoneSpec(ok), ok).toBe(true)
+    for (const bad of ["example", "zen.example:10.0.0.1", "zen.example:", "-a.example", "a..example", ""])
+      expect(F.isZoneSpec(bad), bad).toBe(false)
   })
 
   it("host:port for listeners and upstreams", () => {
-    for (const ok of ["127.0.0.1:1143", "imap.example:143", "[::1]:993", "localhost:0"]) expect(F.isHostPort(ok, 0), ok).toBe(true)
+    for (const ok of ["127.0.0.1:1143", "imap.example:143", "[::1]:993", "localhost:0"])
+      expect(F.isHostPort(ok, 0), ok).toBe(true)
     expect(F.isHostPort("127.0.0.1:0", 1)).toBe(false)
-    for (const bad of ["127.0.0.1", "::1:993", "[10.0.0.1]:1", "host:70000", ":143", "a b:1"]) expect(F.isHostPort(bad, 0), bad).toBe(false)
+    for (const bad of ["127.0.0.1", "::1:993", "[10.0.0.1]:1", "host:70000", ":143", "a b:1"])
+      expect(F.isHostPort(bad, 0), bad).toBe(false)
   })
 
   it("end-user entries and port lists", () => {
-    for (const ok of ["198.51.100.0/24", "user@example.net", "example.net", "2001:db8::1"]) expect(F.isEndUserEntry(ok), ok).toBe(true)
-    for (const bad of ["@example.net", "user@", "not a domain", "300.0.0.0/8"]) expect(F.isEndUserEntry(bad), bad).toBe(false)
+    for (const ok of ["198.51.100.0/24", "user@example.net", "example.net", "2001:db8::1"])
+      expect(F.isEndUserEntry(ok), ok).toBe(true)
+    for (const bad of ["@example.net", "user@", "not a domain", "300.0.0.0/8"])
+      expect(F.isEndUserEntry(bad), bad).toBe(false)
     expect(F.badPortEntries("585, 993, 995")).toEqual([])
     expect(F.badPortEntries("")).toEqual([])
     expect(F.badPortEntries("993,,0, x")).toEqual([
@@ -35,7 +52,9 @@ describe("formats", () => {
 
 describe("isLoopbackHost", () => {
   it("127.0.0.0/8, ::1 and localhost are loopback; anything else is not", () => {
-    for (const h of ["127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "localhost", "LOCALHOST"]) expect(F.isLoopbackHost(h), h).toBe(true)
-    for (const h of ["0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "::2", "mx.example", "127.example"]) expect(F.isLoopbackHost(h), h).toBe(false)
+    for (const h of ["127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "localhost", "LOCALHOST"])
+      expect(F.isLoopbackHost(h), h).toBe(true)
+    for (const h of ["0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "::2", "mx.example", "127.example"])
+      expect(F.isLoopbackHost(h), h).toBe(false)
   })
 })

@@ -89,8 +89,15 @@ describe("static Dns", () => {
   it("lookup gives NotFound as a value, through the cache and from a resolve-only implementation", async () => {
     const inner = Dns.makeStatic(zone)
     for (const dns of [inner, Dns.withCache(inner)]) {
-      expect(await Effect.runPromise(Dns.lookup(dns, "A", "nope.test"))).toEqual({ _tag: "NotFound", detail: "NXDOMAIN" })
-      expect(await Effect.runPromise(Dns.lookup(dns, "A", "a.test"))).toEqual({ _tag: "Answer", records: ["192.0.2.1"], ttlSeconds: 30 })
+      expect(await Effect.runPromise(Dns.lookup(dns, "A", "nope.test"))).toEqual({
+        _tag: "NotFound",
+        detail: "NXDOMAIN"
+      })
+      expect(await Effect.runPromise(Dns.lookup(dns, "A", "a.test"))).toEqual({
+        _tag: "Answer",
+        records: ["192.0.2.1"],
+        ttlSeconds: 30
+      })
       const sf = await run(Dns.lookup(dns, "A", "fail.test"))
       expect(sf._tag === "Failure" && sf.failure.reason).toBe("ServerFailure")
     }

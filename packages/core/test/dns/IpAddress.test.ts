@@ -5,7 +5,9 @@ import * as IpAddress from "../../src/dns/IpAddress.ts"
 describe("IpAddress", () => {
   it("builds RFC 5782 query labels (TESTING #37)", () => {
     expect(IpAddress.reverseLabel(IpAddress.parse("127.0.0.2")!)).toBe("2.0.0.127")
-    expect(IpAddress.reverseLabel(IpAddress.parse("2001:db8::1")!)).toBe("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2")
+    expect(IpAddress.reverseLabel(IpAddress.parse("2001:db8::1")!)).toBe(
+      "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2"
+    )
     // Node dual-stack remoteAddress form is queried as IPv4.
     expect(IpAddress.reverseLabel(IpAddress.parse("::ffff:192.0.2.1")!)).toBe("1.2.0.192")
     expect(IpAddress.ptrName(IpAddress.parse("192.0.2.1")!)).toBe("1.2.0.192.in-addr.arpa")
@@ -17,7 +19,17 @@ describe("IpAddress", () => {
     expect(IpAddress.parse("::")?.text).toBe("::")
     expect(IpAddress.parse("::192.0.2.1")?.text).toBe("::c000:201")
     expect(IpAddress.parse("[2001:db8::7]")?.text).toBe("2001:db8::7")
-    for (const bad of ["", "1.2.3", "256.1.1.1", "01.2.3.4", "1::2::3", "fe80::1%eth0", "12345::", "1:2:3:4:5:6:7:8:9", "x.y.z.w"]) {
+    for (const bad of [
+      "",
+      "1.2.3",
+      "256.1.1.1",
+      "01.2.3.4",
+      "1::2::3",
+      "fe80::1%eth0",
+      "12345::",
+      "1:2:3:4:5:6:7:8:9",
+      "x.y.z.w"
+    ]) {
       expect(IpAddress.parse(bad), bad).toBeUndefined()
     }
   })

@@ -8,7 +8,12 @@ const RCPTS = ["a@example.org", "b@example.org"]
 const message = (fields: Parameters<typeof Testing.message>[1] = {}) =>
   Testing.message("From: x@example.net\nSubject: hello\n\nbody\n", { rcptTo: RCPTS, ...fields })
 
-const stage = (name: string, phase: Phase, run: (input: StageInput) => StageResult, extra: Partial<Stage> = {}): Stage => ({
+const stage = (
+  name: string,
+  phase: Phase,
+  run: (input: StageInput) => StageResult,
+  extra: Partial<Stage> = {}
+): Stage => ({
   name,
   phase,
   budgetMillis: 1000,
@@ -22,23 +27,34 @@ const listed = stage("list", "data", () => ({ symbols: [hit("LISTED", 6)] }), { 
 
 const build = (options: Engine.EngineOptions) => Effect.runSync(Engine.make(options))
 const evaluate = (engine: Engine.Engine, m = message()) => Effect.runPromise(engine.evaluate(m))
-const byRcpt = (outs: ReadonlyArray<{ recipient: string }>) => Object.fromEntries(outs.map((o) => [o.recipient, o])) as Record<string, Awaited<ReturnType<typeof evaluate>>[number]>
+const byRcpt = (outs: ReadonlyArray<{ recipient: string }>) =>
+  Object.fromEntries(outs.map((o) => [o.recipient, o])) as Record<string, Awaited<ReturnType<typeof evaluate>>[number]>
 
 describe("Engine", () => {
   it("runs the phases in SMTP order and scores the rest through the policy", async () => {
     const seen: Array<string> = []
-    const spy = (phase: Phase) => stage(`spy-${phase}`, phase, (i) => {
-      seen.push(i.phase === "rcpt" ? `rcpt ${i.recipient}` : i.phase)
-      return { symbols: [] }
+    const spy = (phase: Phase) =>
+      stage(`spy-${phase}`, phase, (i) => {
+        seen.push(i.phase === "rcpt" ? `rcpt ${i.recipient}` : i.phase)
+        return { symbols: [] }
+      })
+    const engine = build({
+      stages: [spy("data"), spy("rcpt"), spy("mail"), spy("connect"), listed],
+      policy: { onSpam: "reject" }
     })
-    const engine = build({ stages: [spy("data"), spy("rcpt"), spy("mail"), spy("connect"), listed], policy: { onSpam: "reject" } })
     const out = await evaluate(engine)
     expect(seen).toEqual(["connect", "mail", "rcpt a@example.org", "rcpt b@example.org", "data"])
     expect(out.map((o) => [o.recipient, o.verdict.class, o.action._tag, o.rule])).toEqual([
       ["a@example.org", "spam", "Reject", "policy: spam onSpam=reject"],
       ["b@example.org", "spam", "Reject", "policy: spam onSpam=reject"]
     ])
-    expect(out[0]!.verdict.trace.map((t) => `${t.phase}/${t.stage}`)).toEqual(["connect/spy-connect", "mail/spy-mail", "rcpt/spy-rcpt", "data/spy-data", "data/list"])
+    expect(out[0]!.verdict.trace.map((t) => `${t.phase}/${t.stage}`)).toEqual([
+      "connect/spy-connect",
+      "mail/spy-mail",
+      "rcpt/spy-rcpt",
+      "data/spy-data",
+      "data/list"
+    ])
   })
 
   it("stages share one fact cache per message, and per-recipient facts", async () => {
@@ -81,23 +97,61 @@ describe("Engine", () => {
   })
 
   it("honours every phase's decision; refusals win over bypasses; per recipient at rcpt and data", async () => {
-    const bypassAll = stage("allow", "connect", () => ({ symbols: [], decision: { _tag: "Bypass", rule: "allowedIps", reason: "client in 192.0.2.0/24" } }))
-    const refuseB = stage("refuse", "rcpt", (i) => ({ symbols: [], decision: i.phase === "rcpt" && i.recipient.startsWith("b") ? { _tag: "Reject", reason: "no such user" } : undefined }))
+    const bypassAll = stage("allow", "connect", () => ({
+      symbols: [],
+      decision: { _tag: "Bypass", rule: "allowedIps", reason: "client in 192.0.2.0/24" }
+    }))
+    const refuseB = stage("refuse", "rcpt", (i) => ({
+      symbols: [],
+      decision:
+        i.phase === "rcpt" && i.recipient.startsWith("b") ? { _tag: "Reject", reason: "no such user" } : undefined
+    }))
     const out = byRcpt(await evaluate(build({ stages: [bypassAll, refuseB, listed] })))
-    expect(out["a@example.org"]).toMatchObject({ rule: "bypass: allowedIps (client in 192.0.2.0/24)", action: { _tag: "Deliver" }, verdict: { class: "ham", decidedBy: { stage: "allow", decision: "Bypass" } } })
-    expect(out["b@example.org"]).toMatchObject({ rule: "refuse: reject (no such user)", action: { _tag: "Reject", reason: "no such user" } })
+    expect(out["a@example.org"]).toMatchObject({
+      rule: "bypass: allowedIps (client in 192.0.2.0/24)",
+      action: { _tag: "Deliver" },
+      verdict: { class: "ham", decidedBy: { stage: "allow", decision: "Bypass" } }
+    })
+    expect(out["b@example.org"]).toMatchObject({
+      rule: "refuse: reject (no such user)",
+      action: { _tag: "Reject", reason: "no such user" }
+    })
 
-    const tempfailMail = stage("greet", "mail", () => ({ symbols: [], decision: { _tag: "Tempfail", reason: "slow down" } }))
-    expect((await evaluate(build({ stages: [tempfailMail, listed] }))).map((o) => o.action._tag)).toEqual(["Tempfail", "Tempfail"])
+    const tempfailMail = stage("greet", "mail", () => ({
+      symbols: [],
+      decision: { _tag: "Tempfail", reason: "slow down" }
+    }))
+    expect((await evaluate(build({ stages: [tempfailMail, listed] }))).map((o) => o.action._tag)).toEqual([
+      "Tempfail",
+      "Tempfail"
+    ])
 
-    const safeA = stage("safe", "data", (i) => ({ symbols: [], recipientDecisions: i.phase === "data" ? [{ recipient: "a@example.org", decision: { _tag: "Bypass", rule: "safeSender x", reason: "spf pass" } }] : [] }))
-    const after = stage("after", "data", (i) => ({ symbols: [], facts: { recipients: i.phase === "data" ? i.recipients : [] } }), { order: 1 })
+    const safeA = stage("safe", "data", (i) => ({
+      symbols: [],
+      recipientDecisions:
+        i.phase === "data"
+          ? [{ recipient: "a@example.org", decision: { _tag: "Bypass", rule: "safeSender x", reason: "spf pass" } }]
+          : []
+    }))
+    const after = stage(
+      "after",
+      "data",
+      (i) => ({ symbols: [], facts: { recipients: i.phase === "data" ? i.recipients : [] } }),
+      { order: 1 }
+    )
     const split = byRcpt(await evaluate(build({ stages: [safeA, after, listed] })))
     expect(split["a@example.org"]!.rule).toBe("bypass: safeSender x (spf pass)")
     expect(split["b@example.org"]!.action._tag).toBe("Quarantine")
-    expect(split["b@example.org"]!.verdict.trace.find((t) => t.stage === "after")!.facts).toEqual({ recipients: ["b@example.org"] })
+    expect(split["b@example.org"]!.verdict.trace.find((t) => t.stage === "after")!.facts).toEqual({
+      recipients: ["b@example.org"]
+    })
 
-    const tooBig = stage("size", "data", () => ({ symbols: [hit("SIZE_NOT_SCANNED", 0)], decision: { _tag: "Accept", reason: "not scanned" } }), { order: -1 })
+    const tooBig = stage(
+      "size",
+      "data",
+      () => ({ symbols: [hit("SIZE_NOT_SCANNED", 0)], decision: { _tag: "Accept", reason: "not scanned" } }),
+      { order: -1 }
+    )
     const [big] = await evaluate(build({ stages: [tooBig, listed] }))
     expect(big).toMatchObject({ rule: "size: not scanned", action: { _tag: "Deliver" }, verdict: { class: "ham" } })
     expect(big!.verdict.trace.find((t) => t.stage === "list")!.outcome).toBe("skipped")
@@ -131,23 +185,47 @@ describe("Engine", () => {
   })
 
   it("a symbol declared undecided makes the message unsure, whatever its name", async () => {
-    const symbols = { ZONE_SILENT: { weight: 0, description: "no answer", undecided: true }, ZONE_UNKNOWN: { weight: 0, description: "named like one, is not" } }
+    const symbols = {
+      ZONE_SILENT: { weight: 0, description: "no answer", undecided: true },
+      ZONE_UNKNOWN: { weight: 0, description: "named like one, is not" }
+    }
     const s = (name: string) => stage("z", "data", () => ({ symbols: [hit(name, 0)] }), { symbols })
     expect((await evaluate(build({ stages: [s("ZONE_SILENT")] })))[0]!.verdict.class).toBe("unsure")
     expect((await evaluate(build({ stages: [s("ZONE_UNKNOWN")] })))[0]!.verdict.class).toBe("ham")
   })
 
   it("verdict steps run after the policy: reclassify, add symbols, answer temporarily", async () => {
-    const step = (adjust: Engine.VerdictAdjustment): Engine.VerdictStep => ({ name: "step", symbols: { STEP_NOTE: { weight: 0, description: "note" } }, run: () => Effect.succeed(adjust) })
-    const [retry] = await evaluate(build({ stages: [], verdictSteps: [step({ class: "spam", rulePrefix: "tempReject: retry", symbols: [hit("STEP_NOTE", 0)] })], policy: { onSpam: "drop" } }))
+    const step = (adjust: Engine.VerdictAdjustment): Engine.VerdictStep => ({
+      name: "step",
+      symbols: { STEP_NOTE: { weight: 0, description: "note" } },
+      run: () => Effect.succeed(adjust)
+    })
+    const [retry] = await evaluate(
+      build({
+        stages: [],
+        verdictSteps: [step({ class: "spam", rulePrefix: "tempReject: retry", symbols: [hit("STEP_NOTE", 0)] })],
+        policy: { onSpam: "drop" }
+      })
+    )
     expect(retry).toMatchObject({ rule: "tempReject: retry; policy: spam onSpam=drop", action: { _tag: "Drop" } })
     expect(retry!.verdict.symbols.map((x) => x.name)).toEqual(["STEP_NOTE"])
-    const [deferred] = await evaluate(build({ stages: [], verdictSteps: [step({ tempfail: { reason: "unsure; retry in 900 s", rule: "tempReject: first" } })] }))
-    expect(deferred).toMatchObject({ rule: "tempReject: first", action: { _tag: "Tempfail", reason: "unsure; retry in 900 s" } })
+    const [deferred] = await evaluate(
+      build({
+        stages: [],
+        verdictSteps: [step({ tempfail: { reason: "unsure; retry in 900 s", rule: "tempReject: first" } })]
+      })
+    )
+    expect(deferred).toMatchObject({
+      rule: "tempReject: first",
+      action: { _tag: "Tempfail", reason: "unsure; retry in 900 s" }
+    })
   })
 
   it("stage header changes reach the delivery action", async () => {
-    const tagger = stage("tagger", "data", () => ({ symbols: [], headers: [{ op: "add", name: "X-Acme", value: "1" }] }))
+    const tagger = stage("tagger", "data", () => ({
+      symbols: [],
+      headers: [{ op: "add", name: "X-Acme", value: "1" }]
+    }))
     const [o] = await evaluate(build({ stages: [tagger] }))
     expect(o!.action).toMatchObject({ _tag: "Deliver", changes: [{ op: "add", name: "X-Acme", value: "1" }] })
   })
@@ -183,11 +261,19 @@ describe("Engine.judge", () => {
       rcpts++
       return { symbols: [] }
     })
-    const step: Engine.VerdictStep = { name: "seen", symbols: {}, run: ({ recipients }) => Effect.succeed({ rulePrefix: `recipients=${recipients.length}` }) }
+    const step: Engine.VerdictStep = {
+      name: "seen",
+      symbols: {},
+      run: ({ recipients }) => Effect.succeed({ rulePrefix: `recipients=${recipients.length}` })
+    }
     const engine = build({ stages: [counting, listed], verdictSteps: [step], policy: { onSpam: "none" } })
     const o = await Effect.runPromise(engine.judge(message({ rcptTo: [] })))
     expect(rcpts).toBe(0)
-    expect(o).toMatchObject({ verdict: { class: "spam", score: 6 }, action: { _tag: "Deliver" }, rule: "recipients=0; policy: spam onSpam=none" })
+    expect(o).toMatchObject({
+      verdict: { class: "spam", score: 6 },
+      action: { _tag: "Deliver" },
+      rule: "recipients=0; policy: spam onSpam=none"
+    })
     expect("recipient" in o).toBe(false)
   })
 })

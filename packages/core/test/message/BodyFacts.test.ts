@@ -77,7 +77,9 @@ describe("body facts", () => {
   it("decodes declared charsets, undeclared 8-bit as UTF-8 then latin1", () => {
     const one = (ct: string, body: Uint8Array) =>
       fromBytes(new Uint8Array([...new TextEncoder().encode(`${ct}\r\n\r\n`), ...body]), { envelope }).body.texts[0]
-    expect(one("Content-Type: text/plain; charset=koi8-r", Uint8Array.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]))).toBe("Привет")
+    expect(one("Content-Type: text/plain; charset=koi8-r", Uint8Array.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]))).toBe(
+      "Привет"
+    )
     expect(one("Subject: x", new TextEncoder().encode("naïve"))).toBe("naïve")
     expect(one("Subject: x", latin1("na\u00efve"))).toBe("naïve")
     expect(one("Content-Type: text/plain; charset=x-no-such", latin1("na\u00efve"))).toBe("naïve")
@@ -88,12 +90,18 @@ describe("body facts", () => {
     const m = fromBytes(msg(["Subject: many", "", urls]), { envelope, limits: { maxUrls: 100 } })
     expect(m.body.urls.length).toBe(100)
     expect(m.body.hosts.length).toBe(100)
-    const s = fromBytes(msg(["Subject: s", "", `${"x".repeat(100)} http://late.example.com/`]), { envelope, limits: { maxScanChars: 50 } })
+    const s = fromBytes(msg(["Subject: s", "", `${"x".repeat(100)} http://late.example.com/`]), {
+      envelope,
+      limits: { maxScanChars: 50 }
+    })
     expect(s.body.urls).toEqual([])
   })
 
   it("is lazy: reading headers parses no MIME and decodes no body", () => {
-    const m = fromBytes(msg(["Subject: lazy", "Content-Type: multipart/mixed; boundary=b", "", "--b", "", "x", "--b--"]), { envelope })
+    const m = fromBytes(
+      msg(["Subject: lazy", "Content-Type: multipart/mixed; boundary=b", "", "--b", "", "x", "--b--"]),
+      { envelope }
+    )
     expect(m.headers.get("subject")).toBe("lazy")
     expect(Reflect.get(m, "walkCache")).toBeUndefined()
     expect(Reflect.get(m, "bodyCache")).toBeUndefined()
@@ -119,21 +127,27 @@ describe("body facts", () => {
     fc.string({ maxLength: 30 }),
     fc.constantFrom("www.", "http://", "<a href=", "&#x", "[", "]", "::", "..", "0x", "@")
   )
-  test.prop([fc.array(line, { maxLength: 40 }).map((ls) => ls.join(" "))])("never throws; every IP is normalised and every host lower-case", (body) => {
-    const f = fromBytes(msg(["Content-Type: text/html", "", body]), { envelope }).body
-    const g = fromBytes(msg(["", body]), { envelope }).body
-    for (const facts of [f, g]) {
-      for (const h of facts.hosts) expect(h).toBe(h.toLowerCase())
-      expect(new Set(facts.urls).size).toBe(facts.urls.length)
+  test.prop([fc.array(line, { maxLength: 40 }).map((ls) => ls.join(" "))])(
+    "never throws; every IP is normalised and every host lower-case",
+    (body) => {
+      const f = fromBytes(msg(["Content-Type: text/html", "", body]), { envelope }).body
+      const g = fromBytes(msg(["", body]), { envelope }).body
+      for (const facts of [f, g]) {
+        for (const h of facts.hosts) expect(h).toBe(h.toLowerCase())
+        expect(new Set(facts.urls).size).toBe(facts.urls.length)
+      }
     }
-  })
+  )
 })
 
 describe("charsets that look like ASCII", () => {
   it("decodes 7-bit ISO-2022-JP and UTF-16 text through the decoder", () => {
     const jis = Uint8Array.from([0x1b, 0x24, 0x42, 0x46, 0x7c, 0x4b, 0x5c, 0x1b, 0x28, 0x42]) // 日本
     const one = (cs: string, body: Uint8Array) =>
-      fromBytes(new Uint8Array([...new TextEncoder().encode(`Content-Type: text/plain; charset=${cs}\r\n\r\n`), ...body]), { envelope }).body.texts[0]
+      fromBytes(
+        new Uint8Array([...new TextEncoder().encode(`Content-Type: text/plain; charset=${cs}\r\n\r\n`), ...body]),
+        { envelope }
+      ).body.texts[0]
     expect(one("iso-2022-jp", jis)).toBe("日本")
     expect(one("utf-16le", Uint8Array.from([0x68, 0, 0x69, 0]))).toBe("hi")
   })

@@ -35,7 +35,9 @@ describe(`corpus${present ? "" : ` ${corpusMissing("train")}`}`, () => {
   })
 
   it.skipIf(!present)("finds the URLs, hosts and relays of a known spam", () => {
-    const m = fromBytes(readFileSync(`${corpusDir("train")}/spam/spam.00002.d94f1b97e48ed3b553b3508d116e6a09`), { envelope })
+    const m = fromBytes(readFileSync(`${corpusDir("train")}/spam/spam.00002.d94f1b97e48ed3b553b3508d116e6a09`), {
+      envelope
+    })
     expect(m.headers.get("subject")).toBeDefined()
     expect(m.body.urls).toContain("http://www.adclick.ws/p.cfm?o=315&s=pk007")
     expect(m.body.hosts).toEqual(expect.arrayContaining(["www.adclick.ws", "www.qves.com"]))

@@ -24,7 +24,9 @@ describe("HeaderEdit", () => {
   })
 
   it("prepends folded, neutralised fields, prefixes the Subject and removes forged fields", () => {
-    const message = bytes("Subject: hello\r\nX-Mailmoat-Score: -100\r\nFrom: a@example.com\r\nx-mailmoat-verdict: ham\r\n\tfolded\r\n\r\nbody\r\n.\r\n")
+    const message = bytes(
+      "Subject: hello\r\nX-Mailmoat-Score: -100\r\nFrom: a@example.com\r\nx-mailmoat-verdict: ham\r\n\tfolded\r\n\r\nbody\r\n.\r\n"
+    )
     const out = str(
       apply(message, {
         prepend: [
@@ -45,11 +47,15 @@ describe("HeaderEdit", () => {
     expect(m.headers.get("bcc")).toBeUndefined()
     expect(m.headers.get("x-mailmoat-score")).toBeUndefined()
     expect(m.headers.get("subject")).toBe("[SPAM] hello")
-    expect(m.headers.get("x-mailmoat-symbols")).toBe(Array.from({ length: 20 }, (_, i) => `SYMBOL_NUMBER_${i}(1.5)`).join(" "))
+    expect(m.headers.get("x-mailmoat-symbols")).toBe(
+      Array.from({ length: 20 }, (_, i) => `SYMBOL_NUMBER_${i}(1.5)`).join(" ")
+    )
   })
 
   it("removeIf drops the fields it selects by name and unfolded value, keeping the rest byte for byte", () => {
-    const message = bytes("Authentication-Results: gw.test;\r\n\tdmarc=pass\r\nAuthentication-Results: other.test; spf=pass\r\nSubject: s\r\n\r\nbody")
+    const message = bytes(
+      "Authentication-Results: gw.test;\r\n\tdmarc=pass\r\nAuthentication-Results: other.test; spf=pass\r\nSubject: s\r\n\r\nbody"
+    )
     const seen: Array<[string, string]> = []
     const out = str(
       apply(message, {
@@ -70,7 +76,10 @@ describe("HeaderEdit", () => {
     expect(apply(once, { subjectPrefix: "[SPAM]" })).toEqual(once)
     const encodedOnce = bytes("Subject: =?utf-8?q?=5BSPAM=5D_hi?=\r\n\r\nx")
     expect(apply(encodedOnce, { subjectPrefix: "[SPAM]" })).toEqual(encodedOnce)
-    const umlaut = fromBytes(apply(bytes("Subject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\r\n\r\nx"), { subjectPrefix: "[Verdächtig]" }), { envelope })
+    const umlaut = fromBytes(
+      apply(bytes("Subject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\r\n\r\nx"), { subjectPrefix: "[Verdächtig]" }),
+      { envelope }
+    )
     expect(umlaut.headers.decoded("subject")).toBe("[Verdächtig] grüße")
     const plain = fromBytes(apply(bytes("Subject: plain\r\n\r\nx"), { subjectPrefix: "[Verdächtig]" }), { envelope })
     expect(plain.headers.decoded("subject")).toBe("[Verdächtig] plain")
@@ -84,12 +93,17 @@ describe("HeaderEdit", () => {
   })
 
   it("drops a leading continuation line so it cannot extend a prepended field", () => {
-    const out = fromBytes(apply(bytes(" X-Spam: no\r\nSubject: s\r\n\r\nb"), { prepend: [["X-Mailmoat-Verdict", "spam"]] }), { envelope })
+    const out = fromBytes(
+      apply(bytes(" X-Spam: no\r\nSubject: s\r\n\r\nb"), { prepend: [["X-Mailmoat-Verdict", "spam"]] }),
+      { envelope }
+    )
     expect(out.headers.get("x-mailmoat-verdict")).toBe("spam")
   })
 
   it("rejects invalid field names to prepend", () => {
-    expect(() => HeaderEdit.editHeaderBlock(bytes("A: 1\r\n\r\n"), { prepend: [["Bad Name", "x"]] })).toThrow(RangeError)
+    expect(() => HeaderEdit.editHeaderBlock(bytes("A: 1\r\n\r\n"), { prepend: [["Bad Name", "x"]] })).toThrow(
+      RangeError
+    )
     expect(() => HeaderEdit.editHeaderBlock(bytes("A: 1\r\n\r\n"), { prepend: [["X:Y", "x"]] })).toThrow(RangeError)
   })
 
@@ -100,14 +114,19 @@ describe("HeaderEdit", () => {
     remove: fc.array(fc.constantFrom("subject", "X-Mailmoat-Verdict", "received", "from"), { maxLength: 3 })
   })
   const headerLine = fc.oneof(
-    fc.tuple(fc.constantFrom("Subject", "From", "Received", "X-Mailmoat-Verdict", "To"), fc.string({ maxLength: 60 })).map(([n, v]) => `${n}: ${v.replace(/[\r\n]/g, "")}`),
+    fc
+      .tuple(fc.constantFrom("Subject", "From", "Received", "X-Mailmoat-Verdict", "To"), fc.string({ maxLength: 60 }))
+      .map(([n, v]) => `${n}: ${v.replace(/[\r\n]/g, "")}`),
     fc.string({ maxLength: 40 }).map((v) => ` ${v.replace(/[\r\n]/g, "")}`),
     fc.string({ maxLength: 40 }).map((v) => v.replace(/[\r\n]/g, ""))
   )
   const message = fc
     .tuple(fc.array(headerLine, { maxLength: 10 }), fc.uint8Array({ maxLength: 300 }), fc.constantFrom("\r\n", "\n"))
     .map(([lines, body, eol]) => {
-      const head = lines.filter((l) => l !== "" && l.trim() !== "").map((l) => `${l}${eol}`).join("")
+      const head = lines
+        .filter((l) => l !== "" && l.trim() !== "")
+        .map((l) => `${l}${eol}`)
+        .join("")
       const h = new TextEncoder().encode(`${head}${eol}`)
       const out = new Uint8Array(h.length + body.length)
       out.set(h)
@@ -115,24 +134,29 @@ describe("HeaderEdit", () => {
       return { bytes: out, bodyStart: h.length, eol }
     })
 
-  test.prop([message, edit])("preserves the body bytes exactly and yields a parseable block with the prepended fields", (m, e) => {
-    const original = m.bytes
-    const out = apply(original, e)
-    const end = HeaderEdit.headerBlockEnd(out)
-    expect(end).toBeDefined()
-    expect(out.subarray(end)).toEqual(original.subarray(m.bodyStart))
-    const parsed = fromBytes(out, { envelope })
-    const lower = new Set(e.remove.map((n) => n.toLowerCase()))
-    e.prepend.forEach(([n, v], i) => {
-      expect(parsed.headers.list[i]!.name).toBe(n)
-      expect(parsed.headers.decoded(n) === undefined).toBe(false)
-      expect(parsed.headers.list[i]!.value.length).toBeGreaterThanOrEqual(0)
-      if (/^[\x20-\x7e]*$/.test(v)) expect(parsed.headers.list[i]!.value).toBe(v.trim())
-    })
-    for (const h of parsed.headers.list.slice(e.prepend.length)) if (h.name.toLowerCase() !== "subject") expect(lower.has(h.name.toLowerCase())).toBe(false)
-    const prefix = (e.subjectPrefix ?? "").replace(/[\r\n\0]/g, " ").trim()
-    if (prefix !== "") expect(parsed.headers.decoded("subject")!.trimStart().startsWith(prefix)).toBe(true)
-    // Line ends keep the input's style.
-    if (m.eol === "\n") expect(Array.from(out.subarray(0, end)).includes(13)).toBe(original.subarray(0, m.bodyStart).includes(13))
-  })
+  test.prop([message, edit])(
+    "preserves the body bytes exactly and yields a parseable block with the prepended fields",
+    (m, e) => {
+      const original = m.bytes
+      const out = apply(original, e)
+      const end = HeaderEdit.headerBlockEnd(out)
+      expect(end).toBeDefined()
+      expect(out.subarray(end)).toEqual(original.subarray(m.bodyStart))
+      const parsed = fromBytes(out, { envelope })
+      const lower = new Set(e.remove.map((n) => n.toLowerCase()))
+      e.prepend.forEach(([n, v], i) => {
+        expect(parsed.headers.list[i]!.name).toBe(n)
+        expect(parsed.headers.decoded(n) === undefined).toBe(false)
+        expect(parsed.headers.list[i]!.value.length).toBeGreaterThanOrEqual(0)
+        if (/^[\x20-\x7e]*$/.test(v)) expect(parsed.headers.list[i]!.value).toBe(v.trim())
+      })
+      for (const h of parsed.headers.list.slice(e.prepend.length))
+        if (h.name.toLowerCase() !== "subject") expect(lower.has(h.name.toLowerCase())).toBe(false)
+      const prefix = (e.subjectPrefix ?? "").replace(/[\r\n\0]/g, " ").trim()
+      if (prefix !== "") expect(parsed.headers.decoded("subject")!.trimStart().startsWith(prefix)).toBe(true)
+      // Line ends keep the input's style.
+      if (m.eol === "\n")
+        expect(Array.from(out.subarray(0, end)).includes(13)).toBe(original.subarray(0, m.bodyStart).includes(13))
+    }
+  )
 })

@@ -10,7 +10,19 @@ describe("header block", () => {
   it("unfolds, keeps name case and looks names up case-insensitively (CRLF and bare LF)", () => {
     for (const eol of ["\r\n", "\n"]) {
       const m = fromBytes(
-        msg(["Received: from a by b;", "\tMon, 1 Jan 2024 00:00:00 +0000", "SUBJECT: hello", "  world", "X-Dup: 1", "x-dup: 2", "", "body: not a header"], eol),
+        msg(
+          [
+            "Received: from a by b;",
+            "\tMon, 1 Jan 2024 00:00:00 +0000",
+            "SUBJECT: hello",
+            "  world",
+            "X-Dup: 1",
+            "x-dup: 2",
+            "",
+            "body: not a header"
+          ],
+          eol
+        ),
         { envelope }
       )
       expect(m.headers.list.map((h) => h.name)).toEqual(["Received", "SUBJECT", "X-Dup", "x-dup"])
@@ -54,7 +66,9 @@ describe("header block", () => {
   it("reads raw UTF-8 header values (RFC 6532) and falls back to latin1 for other 8-bit bytes", () => {
     const utf8 = fromBytes(new TextEncoder().encode("Subject: Grüße\r\n\r\n"), { envelope })
     expect(utf8.headers.get("subject")).toBe("Grüße")
-    const latin = fromBytes(Uint8Array.from([...new TextEncoder().encode("Subject: caf"), 0xe9, 13, 10, 13, 10]), { envelope })
+    const latin = fromBytes(Uint8Array.from([...new TextEncoder().encode("Subject: caf"), 0xe9, 13, 10, 13, 10]), {
+      envelope
+    })
     expect(latin.headers.get("subject")).toBe("café")
   })
 
@@ -69,11 +83,9 @@ describe("header block", () => {
 
   const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,20}$/)
   const word = fc.stringMatching(/^[!-~]{1,30}$/)
-  const value = fc.array(fc.tuple(word, fc.constantFrom(" ", "\t", "  ")), { maxLength: 30 }).map((ws) =>
-    ws
-      .map(([w, sep], i) => (i === 0 ? w : sep + w))
-      .join("")
-  )
+  const value = fc
+    .array(fc.tuple(word, fc.constantFrom(" ", "\t", "  ")), { maxLength: 30 })
+    .map((ws) => ws.map(([w, sep], i) => (i === 0 ? w : sep + w)).join(""))
   test.prop([fc.array(fc.tuple(name, value), { minLength: 1, maxLength: 12 }), fc.constantFrom("\r\n", "\n")])(
     "unfold(fold(fields)) round-trips, and folded lines stay within 78 columns (words here are short enough)",
     (fields, eol) => {
@@ -90,7 +102,10 @@ describe("header bombs (TESTING #20): bounded, deterministic results", () => {
     expect(many.headers.getAll("x-a")).toHaveLength(100_000)
     const folded = fromBytes(new TextEncoder().encode(`Subject: a${"\r\n b".repeat(3_500_000)}\r\n\r\n`), { envelope })
     expect(folded.headers.get("subject")).toHaveLength(1 + 2 * 3_500_000)
-    const rcvd = fromBytes(new TextEncoder().encode(`${"Received: from a (a [192.0.2.1]) by b; now\r\n".repeat(50_000)}\r\n`), { envelope })
+    const rcvd = fromBytes(
+      new TextEncoder().encode(`${"Received: from a (a [192.0.2.1]) by b; now\r\n".repeat(50_000)}\r\n`),
+      { envelope }
+    )
     expect(rcvd.received).toHaveLength(50_000)
     expect(rcvd.received[49_999]).toMatchObject({ index: 49_999, ip: "192.0.2.1", by: "b" })
   })

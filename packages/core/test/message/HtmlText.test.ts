@@ -15,7 +15,12 @@ describe("HTML to text", () => {
       ].join("\n")
     )
     expect(r.text).toBe("T&C\nHello world €5 A€©\nClick here or this\nfree money &unknown; a < b")
-    expect(r.links).toEqual(["https://bank.example.com/login?x=1&y=2", "http://bare.example.net/", "//cdn.example.org/i.png", "https://phish.example/post"])
+    expect(r.links).toEqual([
+      "https://bank.example.com/login?x=1&y=2",
+      "http://bare.example.net/",
+      "//cdn.example.org/i.png",
+      "https://phish.example/post"
+    ])
   })
 
   it("an unterminated tag or script swallows the rest, like a browser", () => {
@@ -34,14 +39,35 @@ describe("HTML to text", () => {
   })
 
   const piece = fc.oneof(
-    fc.constantFrom("<p>", "</p>", "<script>", "</script>", "<!--", "-->", "<a href=", '"', "'", ">", "&amp;", "&#", "&#x", ";", "<", "<br/>", "<style"),
+    fc.constantFrom(
+      "<p>",
+      "</p>",
+      "<script>",
+      "</script>",
+      "<!--",
+      "-->",
+      "<a href=",
+      '"',
+      "'",
+      ">",
+      "&amp;",
+      "&#",
+      "&#x",
+      ";",
+      "<",
+      "<br/>",
+      "<style"
+    ),
     fc.string({ maxLength: 10 })
   )
-  test.prop([fc.array(piece, { maxLength: 60 }).map((a) => a.join(""))])("never throws; text never contains tags of its own making", (html) => {
-    const r = Html.reduce(html)
-    expect(typeof r.text).toBe("string")
-    for (const l of r.links) expect(l).toBe(l.trim())
-  })
+  test.prop([fc.array(piece, { maxLength: 60 }).map((a) => a.join(""))])(
+    "never throws; text never contains tags of its own making",
+    (html) => {
+      const r = Html.reduce(html)
+      expect(typeof r.text).toBe("string")
+      for (const l of r.links) expect(l).toBe(l.trim())
+    }
+  )
 
   test.prop([fc.string({ maxLength: 500 })])("never throws on arbitrary strings", (s) => {
     Html.reduce(s)

@@ -8,7 +8,8 @@ import * as QuotedPrintable from "../../src/message/QuotedPrintable.ts"
 import { envelope, msg } from "./support.ts"
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b)
-const shape = (p: MimePart): unknown => (p.children.length === 0 ? p.contentType : { [p.contentType]: p.children.map(shape) })
+const shape = (p: MimePart): unknown =>
+  p.children.length === 0 ? p.contentType : { [p.contentType]: p.children.map(shape) }
 
 const mixed = [
   "From: a@example.com",
@@ -34,7 +35,7 @@ const mixed = [
   "",
   "--outer",
   "Content-Type: application/pdf; name=ignored.pdf",
-  'Content-Disposition: attachment; filename*0*=utf-8\'\'%E2%82%AC%20; filename*1="report.pdf"',
+  "Content-Disposition: attachment; filename*0*=utf-8''%E2%82%AC%20; filename*1=\"report.pdf\"",
   "Content-Transfer-Encoding: base64",
   "",
   "JVBERi0x",
@@ -56,7 +57,11 @@ describe("MIME walker", () => {
       const bytes = msg(mixed, eol)
       const m = fromBytes(bytes, { envelope })
       expect(shape(m.mime)).toEqual({
-        "multipart/mixed": [{ "multipart/alternative": ["text/plain", "text/html"] }, "application/pdf", { "message/rfc822": ["text/plain"] }]
+        "multipart/mixed": [
+          { "multipart/alternative": ["text/plain", "text/html"] },
+          "application/pdf",
+          { "message/rfc822": ["text/plain"] }
+        ]
       })
       const [alt, pdf, rfc822] = m.mime.children
       expect(text(alt!.children[0]!.body)).toBe(`Grüße, see http://example.com/a and more`)
@@ -69,7 +74,9 @@ describe("MIME walker", () => {
       expect(inner.headers.get("subject")).toBe("forwarded")
       expect(text(inner.body)).toBe("inner body")
       // Byte ranges point into the scan view.
-      expect(text(bytes.subarray(inner.start, inner.end))).toBe(["From: inner@example.net", "Subject: forwarded", "", "inner body"].join(eol))
+      expect(text(bytes.subarray(inner.start, inner.end))).toBe(
+        ["From: inner@example.net", "Subject: forwarded", "", "inner body"].join(eol)
+      )
       expect(m.mime.start).toBe(0)
       expect(m.mime.end).toBe(bytes.length)
       expect(m.body.limitsHit).toBe(false)
@@ -78,14 +85,31 @@ describe("MIME walker", () => {
 
   it("tolerates a missing final boundary, boundary look-alikes and transport padding", () => {
     const m = fromBytes(
-      msg(["Content-Type: multipart/mixed; boundary=b", "", "--b  ", "", "one", "--bx not a delimiter", "--b", "Content-Type: text/plain", "", "two (truncated, no close)"]),
+      msg([
+        "Content-Type: multipart/mixed; boundary=b",
+        "",
+        "--b  ",
+        "",
+        "one",
+        "--bx not a delimiter",
+        "--b",
+        "Content-Type: text/plain",
+        "",
+        "two (truncated, no close)"
+      ]),
       { envelope }
     )
-    expect(m.mime.children.map((p) => text(p.body))).toEqual(["one\r\n--bx not a delimiter", "two (truncated, no close)"])
+    expect(m.mime.children.map((p) => text(p.body))).toEqual([
+      "one\r\n--bx not a delimiter",
+      "two (truncated, no close)"
+    ])
   })
 
   it("defaults: text/plain without Content-Type, message/rfc822 inside multipart/digest", () => {
-    const m = fromBytes(msg(["Content-Type: multipart/digest; boundary=d", "", "--d", "", "Subject: in digest", "", "x", "--d--"]), { envelope })
+    const m = fromBytes(
+      msg(["Content-Type: multipart/digest; boundary=d", "", "--d", "", "Subject: in digest", "", "x", "--d--"]),
+      { envelope }
+    )
     expect(shape(m.mime)).toEqual({ "multipart/digest": [{ "message/rfc822": ["text/plain"] }] })
     expect(fromBytes(msg(["Subject: s", "", "hi"]), { envelope }).mime.contentType).toBe("text/plain")
     expect(fromBytes(msg(["Content-Type: garbage", "", "hi"]), { envelope }).mime.contentType).toBe("text/plain")
@@ -93,13 +117,18 @@ describe("MIME walker", () => {
 
   it("stops at the part cap (2 000 000 one-byte-boundary parts, TESTING #22)", () => {
     const body = "--a\r\n\r\n".repeat(200_000)
-    const m = fromBytes(new TextEncoder().encode(`Content-Type: multipart/mixed; boundary=a\r\n\r\n${body}`), { envelope })
+    const m = fromBytes(new TextEncoder().encode(`Content-Type: multipart/mixed; boundary=a\r\n\r\n${body}`), {
+      envelope
+    })
     expect(m.mime.children.length).toBe(499)
     expect(m.body.limitsHit).toBe(true)
   })
 
   it("stops at the depth cap without recursion (10 000 nested multiparts and rfc822, TESTING #23)", () => {
-    const nested = Array.from({ length: 10_000 }, (_, i) => `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n`).join("")
+    const nested = Array.from(
+      { length: 10_000 },
+      (_, i) => `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n`
+    ).join("")
     const m = fromBytes(new TextEncoder().encode(nested), { envelope })
     let depth = 0
     for (let p: MimePart | undefined = m.mime; p && p.children.length > 0; p = p.children[0]) depth++
@@ -111,11 +140,16 @@ describe("MIME walker", () => {
   })
 
   it("bounds decoded bytes per part and in total, in tree order", () => {
-    const parts = ["a", "b", "c"].map((c) => `--x\r\nContent-Type: application/octet-stream\r\n\r\n${c.repeat(100)}`).join("\r\n")
-    const m = fromBytes(new TextEncoder().encode(`Content-Type: multipart/mixed; boundary=x\r\n\r\n${parts}\r\n--x--\r\n`), {
-      envelope,
-      limits: { maxPartBytes: 80, maxTotalBytes: 150 }
-    })
+    const parts = ["a", "b", "c"]
+      .map((c) => `--x\r\nContent-Type: application/octet-stream\r\n\r\n${c.repeat(100)}`)
+      .join("\r\n")
+    const m = fromBytes(
+      new TextEncoder().encode(`Content-Type: multipart/mixed; boundary=x\r\n\r\n${parts}\r\n--x--\r\n`),
+      {
+        envelope,
+        limits: { maxPartBytes: 80, maxTotalBytes: 150 }
+      }
+    )
     expect(m.mime.children.map((p) => p.body.length)).toEqual([80, 70, 0])
     expect(m.body.limitsHit).toBe(true)
     expect(m.body.attachments.map((a) => a.size)).toEqual([80, 70, 0])
@@ -152,30 +186,49 @@ describe("MIME walker", () => {
   })
 
   const token = fc.oneof(
-    fc.constantFrom("--b", "--b--", "--c", "\r\n", "\n", "Content-Type: multipart/mixed; boundary=c\r\n", "Content-Type: message/rfc822\r\n"),
-    fc.constantFrom("Content-Transfer-Encoding: base64\r\n", "Content-Transfer-Encoding: quoted-printable\r\n", "=\r\n", "=4"),
+    fc.constantFrom(
+      "--b",
+      "--b--",
+      "--c",
+      "\r\n",
+      "\n",
+      "Content-Type: multipart/mixed; boundary=c\r\n",
+      "Content-Type: message/rfc822\r\n"
+    ),
+    fc.constantFrom(
+      "Content-Transfer-Encoding: base64\r\n",
+      "Content-Transfer-Encoding: quoted-printable\r\n",
+      "=\r\n",
+      "=4"
+    ),
     fc.string({ maxLength: 20 })
   )
-  test.prop([fc.array(token, { maxLength: 60 })])("never throws on MIME-shaped junk; ranges stay inside the view", (tokens) => {
-    const bytes = new TextEncoder().encode(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${tokens.join("")}`)
-    const m = fromBytes(bytes, { envelope })
-    const visit = (p: MimePart) => {
-      expect(p.start).toBeGreaterThanOrEqual(0)
-      expect(p.end).toBeLessThanOrEqual(bytes.length)
-      expect(p.start).toBeLessThanOrEqual(p.end)
-      expect(p.body.length).toBeLessThanOrEqual(bytes.length)
-      p.children.forEach(visit)
+  test.prop([fc.array(token, { maxLength: 60 })])(
+    "never throws on MIME-shaped junk; ranges stay inside the view",
+    (tokens) => {
+      const bytes = new TextEncoder().encode(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${tokens.join("")}`)
+      const m = fromBytes(bytes, { envelope })
+      const visit = (p: MimePart) => {
+        expect(p.start).toBeGreaterThanOrEqual(0)
+        expect(p.end).toBeLessThanOrEqual(bytes.length)
+        expect(p.start).toBeLessThanOrEqual(p.end)
+        expect(p.body.length).toBeLessThanOrEqual(bytes.length)
+        p.children.forEach(visit)
+      }
+      visit(m.mime)
+      m.body
     }
-    visit(m.mime)
-    m.body
-  })
+  )
 
-  test.prop([fc.uint8Array({ maxLength: 4000 })])("fromBytes never throws on arbitrary bytes (every fact read)", (b) => {
-    const m = fromBytes(b, { envelope })
-    m.headers.list
-    m.received
-    m.mime.body
-    const f = m.body
-    expect(f.texts.length).toBeGreaterThanOrEqual(0)
-  })
+  test.prop([fc.uint8Array({ maxLength: 4000 })])(
+    "fromBytes never throws on arbitrary bytes (every fact read)",
+    (b) => {
+      const m = fromBytes(b, { envelope })
+      m.headers.list
+      m.received
+      m.mime.body
+      const f = m.body
+      expect(f.texts.length).toBeGreaterThanOrEqual(0)
+    }
+  )
 })

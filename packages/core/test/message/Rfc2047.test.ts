@@ -11,7 +11,9 @@ describe("Rfc2047", () => {
     expect(Rfc2047.decode("(=?ISO-8859-1?Q?a_b?=)")).toBe("(a b)")
     expect(Rfc2047.decode("(=?ISO-8859-1?Q?a?= =?ISO-8859-2?Q?_b?=)")).toBe("(a b)")
     expect(Rfc2047.decode("=?US-ASCII?Q?Keith_Moore?= <moore@cs.utk.edu>")).toBe("Keith Moore <moore@cs.utk.edu>")
-    expect(Rfc2047.decode("=?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>")).toBe("André Pirard <PIRARD@vm1.ulg.ac.be>")
+    expect(Rfc2047.decode("=?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>")).toBe(
+      "André Pirard <PIRARD@vm1.ulg.ac.be>"
+    )
   })
 
   it("joins a multi-byte character split across two words, handles lower-case b/q and language tags", () => {
@@ -45,13 +47,14 @@ describe("Rfc2047", () => {
     expect(Rfc2047.decode(s)).not.toMatch(/[\r\n\0]/)
   })
 
-  test.prop([fc.uint8Array({ maxLength: 200 }), fc.constantFrom("b", "q", "B", "Q"), fc.constantFrom("utf-8", "iso-8859-1", "gb2312", "nope", "")])(
-    "decode never throws on arbitrary encoded-word bodies",
-    (b, enc, cs) => {
-      const body = Array.from(b, (x) => String.fromCharCode(x)).join("")
-      expect(typeof Rfc2047.decode(`=?${cs}?${enc}?${body}?= x =?${cs}?${enc}?${body}`)).toBe("string")
-    }
-  )
+  test.prop([
+    fc.uint8Array({ maxLength: 200 }),
+    fc.constantFrom("b", "q", "B", "Q"),
+    fc.constantFrom("utf-8", "iso-8859-1", "gb2312", "nope", "")
+  ])("decode never throws on arbitrary encoded-word bodies", (b, enc, cs) => {
+    const body = Array.from(b, (x) => String.fromCharCode(x)).join("")
+    expect(typeof Rfc2047.decode(`=?${cs}?${enc}?${body}?= x =?${cs}?${enc}?${body}`)).toBe("string")
+  })
 
   const text = fc.string({ unit: "grapheme", maxLength: 120 }).filter((s) => !/[\r\n\0]/.test(s))
   test.prop([text])("decode(encode(s)) === s, and every word fits in 75 characters", (s) => {

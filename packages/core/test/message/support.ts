@@ -1,6 +1,11 @@
 import { Envelope } from "../../src/index.ts"
 
-export const envelope = Envelope.make({ clientAddress: "203.0.113.9", helo: "mx.sender.example", mailFrom: "a@sender.example", rcptTo: ["b@rcpt.example"] })
+export const envelope = Envelope.make({
+  clientAddress: "203.0.113.9",
+  helo: "mx.sender.example",
+  mailFrom: "a@sender.example",
+  rcptTo: ["b@rcpt.example"]
+})
 
 const encoder = new TextEncoder()
 

@@ -8,12 +8,24 @@ import type { StageTrace } from "../../src/Verdict.ts"
 const envelope = Envelope.make({ clientAddress: "192.0.2.1", rcptTo: ["a@example.org"] })
 const connect: StageInput = { phase: "connect", envelope }
 
-const stage = (name: string, run: Stage["run"], extra: Partial<Stage> = {}): Stage => ({ name, phase: "connect", budgetMillis: 1000, symbols: {}, run, ...extra })
-const ok = (symbols: StageResult["symbols"] = [], decision?: StageResult["decision"]) => Effect.succeed<StageResult>({ symbols, decision })
+const stage = (name: string, run: Stage["run"], extra: Partial<Stage> = {}): Stage => ({
+  name,
+  phase: "connect",
+  budgetMillis: 1000,
+  symbols: {},
+  run,
+  ...extra
+})
+const ok = (symbols: StageResult["symbols"] = [], decision?: StageResult["decision"]) =>
+  Effect.succeed<StageResult>({ symbols, decision })
 
 describe("Pipeline.runPhase", () => {
   it("an inline stage gets no timer (its budget is not enforced); its decision still ends the phase", async () => {
-    const slowInline = stage("inline", () => Effect.as(Effect.sleep(30), { symbols: [], decision: { _tag: "Reject", reason: "r" } }), { budgetMillis: 1, inline: true })
+    const slowInline = stage(
+      "inline",
+      () => Effect.as(Effect.sleep(30), { symbols: [], decision: { _tag: "Reject", reason: "r" } }),
+      { budgetMillis: 1, inline: true }
+    )
     const run = await Effect.runPromise(Pipeline.runPhase([slowInline], connect))
     expect(run.runs[0]!.trace.outcome).toBe("ok")
     expect(run.decided).toEqual({ stage: "inline", decision: { _tag: "Reject", reason: "r" } })
@@ -34,7 +46,16 @@ describe("Pipeline.runPhase", () => {
   it("stages of one order run concurrently; later orders wait", async () => {
     const events: Array<string> = []
     const slow = (name: string, order: number) =>
-      stage(name, () => Effect.sync(() => events.push(`start ${name}`)).pipe(Effect.andThen(Effect.sleep("30 millis")), Effect.andThen(Effect.sync(() => events.push(`end ${name}`))), Effect.andThen(ok())), { order })
+      stage(
+        name,
+        () =>
+          Effect.sync(() => events.push(`start ${name}`)).pipe(
+            Effect.andThen(Effect.sleep("30 millis")),
+            Effect.andThen(Effect.sync(() => events.push(`end ${name}`))),
+            Effect.andThen(ok())
+          ),
+        { order }
+      )
     await Effect.runPromise(Pipeline.runPhase([slow("x", 0), slow("y", 0), slow("z", 1)], connect))
     expect(events.slice(0, 2).sort()).toEqual(["start x", "start y"])
     expect(events.indexOf("start z")).toBeGreaterThan(events.indexOf("end x"))
@@ -42,20 +63,34 @@ describe("Pipeline.runPhase", () => {
   })
 
   it("a failing, dying or slow stage is traced, never turns into symbols", async () => {
-    const failing = stage("failing", () => Effect.fail(new StageError({ stage: "failing", reason: "DnsDown", temporary: true })))
+    const failing = stage("failing", () =>
+      Effect.fail(new StageError({ stage: "failing", reason: "DnsDown", temporary: true }))
+    )
     const dying = stage("dying", () => Effect.die(new Error("boom")))
     const throwing = stage("throwing", () => {
       throw new Error("sync throw")
     })
-    const slow = stage("slow", () => Effect.sleep("5 seconds").pipe(Effect.andThen(ok([{ name: "LATE", score: 100, source: "slow" }]))), { budgetMillis: 20 })
+    const slow = stage(
+      "slow",
+      () => Effect.sleep("5 seconds").pipe(Effect.andThen(ok([{ name: "LATE", score: 100, source: "slow" }]))),
+      { budgetMillis: 20 }
+    )
     const run = await Effect.runPromise(Pipeline.runPhase([failing, dying, throwing, slow], connect))
-    expect(run.runs.map((r) => r.trace.outcome)).toEqual(["failed:DnsDown", "failed:Defect", "failed:Defect", "timeout"])
+    expect(run.runs.map((r) => r.trace.outcome)).toEqual([
+      "failed:DnsDown",
+      "failed:Defect",
+      "failed:Defect",
+      "timeout"
+    ])
     expect(run.runs.flatMap((r) => r.trace.symbols)).toEqual([])
   })
 
   it("one deadline bounds the whole phase, whatever the stage budgets", async () => {
-    const slow = (name: string, order: number) => stage(name, () => Effect.sleep("200 millis").pipe(Effect.andThen(ok())), { order, budgetMillis: 10_000 })
-    const run = await Effect.runPromise(Pipeline.runPhase([slow("first", 0), slow("second", 1)], connect, { deadlineMillis: 50 }))
+    const slow = (name: string, order: number) =>
+      stage(name, () => Effect.sleep("200 millis").pipe(Effect.andThen(ok())), { order, budgetMillis: 10_000 })
+    const run = await Effect.runPromise(
+      Pipeline.runPhase([slow("first", 0), slow("second", 1)], connect, { deadlineMillis: 50 })
+    )
     expect(run.runs.map((r) => r.trace.outcome)).toEqual(["timeout", "timeout"])
   })
 
@@ -70,7 +105,13 @@ describe("Pipeline.runPhase", () => {
   })
 })
 
-const trace = (outcome: StageTrace["outcome"], symbols: StageTrace["symbols"] = []): StageTrace => ({ stage: "s", phase: "data", outcome, millis: 1, symbols })
+const trace = (outcome: StageTrace["outcome"], symbols: StageTrace["symbols"] = []): StageTrace => ({
+  stage: "s",
+  phase: "data",
+  outcome,
+  millis: 1,
+  symbols
+})
 
 describe("Policy", () => {
   it("classifies by score, unknowns, failures and classifier bands", () => {
@@ -100,12 +141,12 @@ describe("Policy", () => {
     expect(ham._tag === "Deliver" && ham.addHeaders.find(([n]) => n === "X-Mailmoat-Verdict")?.[1]).toBe("ham")
   })
 
-  test.prop([fc.array(fc.record({ name: fc.string(), score: fc.double(), source: fc.string() })), fc.option(fc.double(), { nil: undefined })])(
-    "the verdict is always one of three classes with a finite score",
-    (symbols, probability) => {
-      const v = Policy.verdictOf([trace("ok", symbols)], [], {}, probability)
-      expect(["ham", "spam", "unsure"]).toContain(v.class)
-      expect(Number.isFinite(v.score)).toBe(true)
-    }
-  )
+  test.prop([
+    fc.array(fc.record({ name: fc.string(), score: fc.double(), source: fc.string() })),
+    fc.option(fc.double(), { nil: undefined })
+  ])("the verdict is always one of three classes with a finite score", (symbols, probability) => {
+    const v = Policy.verdictOf([trace("ok", symbols)], [], {}, probability)
+    expect(["ham", "spam", "unsure"]).toContain(v.class)
+    expect(Number.isFinite(v.score)).toBe(true)
+  })
 })

@@ -15,7 +15,9 @@ const stageReturning = (result: unknown): Stage => ({
 
 describe("Plugins.guardStage", () => {
   it("passes a well-formed result and stamps the source", async () => {
-    const r = await Effect.runPromise(Plugins.guardStage(stageReturning({ symbols: [{ name: "S_HIT", score: 2, source: "other" }] })).run(input))
+    const r = await Effect.runPromise(
+      Plugins.guardStage(stageReturning({ symbols: [{ name: "S_HIT", score: 2, source: "other" }] })).run(input)
+    )
     expect(r.symbols).toEqual([{ name: "S_HIT", score: 2, detail: undefined, source: "s" }])
   })
 
@@ -31,23 +33,48 @@ describe("Plugins.guardStage", () => {
     [{ symbols: [], headers: [{ op: "add", name: "X-Acme", value: 7 }] }, "value is not a string"],
     [{ symbols: [], headers: [{ op: "rename", name: "X-Acme" }] }, 'op "add", "set" or "remove"'],
     [{ symbols: [], headers: Array.from({ length: 21 }, () => ({ op: "remove", name: "X-A" })) }, "at most 20 changes"],
-    [{ symbols: [], recipientDecisions: [{ recipient: "a@example.org", decision: { _tag: "Continue" } }] }, "cannot be Continue"],
-    [{ symbols: [], recipientDecisions: [{ recipient: "a@example.org", decision: { _tag: "Bypass", rule: "r", reason: "x" }, symbols: [{ name: "NOPE", score: 1 }] }] }, "undeclared symbol NOPE"]
+    [
+      { symbols: [], recipientDecisions: [{ recipient: "a@example.org", decision: { _tag: "Continue" } }] },
+      "cannot be Continue"
+    ],
+    [
+      {
+        symbols: [],
+        recipientDecisions: [
+          {
+            recipient: "a@example.org",
+            decision: { _tag: "Bypass", rule: "r", reason: "x" },
+            symbols: [{ name: "NOPE", score: 1 }]
+          }
+        ]
+      },
+      "undeclared symbol NOPE"
+    ]
   ])("fails with StageError BadResult for %j", async (raw, why) => {
     const exit = await Effect.runPromiseExit(Plugins.guardStage(stageReturning(raw)).run(input))
     expect(Exit.isFailure(exit)).toBe(true)
-    expect(String(Exit.isFailure(exit) ? (exit.cause.reasons[0] as { error?: { reason: string } }).error?.reason : "")).toContain(why)
+    expect(
+      String(Exit.isFailure(exit) ? (exit.cause.reasons[0] as { error?: { reason: string } }).error?.reason : "")
+    ).toContain(why)
   })
 
   it("a plain throw in run is StageError Threw, naming the stage", async () => {
-    const s: Stage = { ...stageReturning({}), run: () => { throw new Error("bad plugin") } }
+    const s: Stage = {
+      ...stageReturning({}),
+      run: () => {
+        throw new Error("bad plugin")
+      }
+    }
     const exit = await Effect.runPromiseExit(Plugins.guardStage(s).run(input))
-    expect(Exit.isFailure(exit) && (exit.cause.reasons[0] as { error?: { reason: string; stage: string } }).error).toMatchObject({ stage: "s", reason: "Threw: Error: bad plugin" })
+    expect(
+      Exit.isFailure(exit) && (exit.cause.reasons[0] as { error?: { reason: string; stage: string } }).error
+    ).toMatchObject({ stage: "s", reason: "Threw: Error: bad plugin" })
   })
 
   test.prop([fc.anything()])("never lets an arbitrary result through unless it is well-formed", async (raw) => {
     const exit = await Effect.runPromiseExit(Plugins.guardStage(stageReturning(raw)).run(input))
-    if (Exit.isSuccess(exit)) expect(exit.value.symbols.every((h) => h.name === "S_HIT" && Number.isFinite(h.score))).toBe(true)
+    if (Exit.isSuccess(exit))
+      expect(exit.value.symbols.every((h) => h.name === "S_HIT" && Number.isFinite(h.score))).toBe(true)
   })
 
   test.prop([fc.anything()])("checkAnswer never throws and yields one of the three shapes", (raw) => {

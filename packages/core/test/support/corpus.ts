@@ -8,7 +8,9 @@ import { join, resolve } from "node:path"
 const repoRoot = resolve(import.meta.dirname, "../../../..")
 
 export const corpusCandidates = (): ReadonlyArray<string> =>
-  [process.env.MAILMOAT_CORPUS, join(repoRoot, "../shared/corpus"), "/work/shared/corpus"].filter((d): d is string => d !== undefined && d !== "")
+  [process.env.MAILMOAT_CORPUS, join(repoRoot, "../shared/corpus"), "/work/shared/corpus"].filter(
+    (d): d is string => d !== undefined && d !== ""
+  )
 
 /** The split directory when the corpus is here, else undefined. */
 export const findCorpus = (split: "train" | "eval"): string | undefined => {
@@ -29,5 +31,7 @@ export const corpusDir = (split: "train" | "eval"): string => {
     const dir = join(base, split)
     if (existsSync(join(dir, "ham")) && existsSync(join(dir, "spam"))) return dir
   }
-  throw new Error(`the labelled corpus (${split}/ham, ${split}/spam) was not found in: ${corpusCandidates().join(", ")}; set MAILMOAT_CORPUS`)
+  throw new Error(
+    `the labelled corpus (${split}/ham, ${split}/spam) was not found in: ${corpusCandidates().join(", ")}; set MAILMOAT_CORPUS`
+  )
 }

@@ -5,7 +5,9 @@ import * as Testing from "../../src/testing.ts"
 
 describe("@mailmoat/core/testing", () => {
   it("message() parses text with LF line ends like the gateway parses wire bytes", () => {
-    const m = Testing.message("Received: from a (a [203.0.113.5]) by b\nSubject: =?utf-8?q?h=C3=A9?=\n\nsee http://spam.example.com/x\n")
+    const m = Testing.message(
+      "Received: from a (a [203.0.113.5]) by b\nSubject: =?utf-8?q?h=C3=A9?=\n\nsee http://spam.example.com/x\n"
+    )
     expect(m.headers.decoded("subject")).toBe("hé")
     expect(m.received[0]?.ip).toBe("203.0.113.5")
     expect(m.body.hosts).toContain("spam.example.com")

@@ -49,7 +49,8 @@ export class DeliveryError extends Error {
 
 /** The SMTP reply our client should get for a failed hand-off (451 4.4.x / 4.3.0, or the 5xx). */
 export const toClientReply = (error: unknown): SmtpReply => {
-  if (!(error instanceof DeliveryError)) return { code: 451, enhanced: "4.3.0", text: "Temporary local problem, try again later" }
+  if (!(error instanceof DeliveryError))
+    return { code: 451, enhanced: "4.3.0", text: "Temporary local problem, try again later" }
   switch (error.reason) {
     case "ConnectFailed":
       return { code: 451, enhanced: "4.4.1", text: "Downstream server unavailable, try again later" }

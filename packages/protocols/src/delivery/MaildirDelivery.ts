@@ -139,7 +139,10 @@ export class MaildirDelivery {
    * Delivers one copy per recipient; `source` is called once per copy and must stream the whole
    * message each time. Resolves only when every copy is durable.
    */
-  async deliver(recipients: ReadonlyArray<string>, source: () => AsyncIterable<Uint8Array>): Promise<ReadonlyArray<MaildirResult>> {
+  async deliver(
+    recipients: ReadonlyArray<string>,
+    source: () => AsyncIterable<Uint8Array>
+  ): Promise<ReadonlyArray<MaildirResult>> {
     const results: Array<MaildirResult> = []
     for (const recipient of recipients) results.push({ recipient, path: await this.deliverOne(recipient, source()) })
     return results

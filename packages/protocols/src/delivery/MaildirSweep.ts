@@ -23,8 +23,15 @@ const readdirOrEmpty = (dir: string) =>
     throw e
   })
 
-export const sweepMaildirTmp = async (root: string, host: string, maxAgeMs = MAILDIR_TMP_MAX_AGE_MS, now = Date.now()): Promise<SweepResult> => {
-  const ours = new RegExp(`^\\d+\\.M\\d+P(\\d+)Q\\d+R[0-9a-f]+\\.${escapeHost(host).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`)
+export const sweepMaildirTmp = async (
+  root: string,
+  host: string,
+  maxAgeMs = MAILDIR_TMP_MAX_AGE_MS,
+  now = Date.now()
+): Promise<SweepResult> => {
+  const ours = new RegExp(
+    `^\\d+\\.M\\d+P(\\d+)Q\\d+R[0-9a-f]+\\.${escapeHost(host).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`
+  )
   let files = 0
   let bytes = 0
   for (const mailbox of await readdirOrEmpty(root)) {

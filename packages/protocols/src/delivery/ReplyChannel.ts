@@ -79,7 +79,8 @@ export class ReplyChannel {
 
   /** Writes one command line; CR, LF and NUL in it are refused (command injection). */
   command(line: string): void {
-    if (/[\r\n\0]/.test(line)) throw new DeliveryError("Protocol", "refusing to send a command containing CR, LF or NUL")
+    if (/[\r\n\0]/.test(line))
+      throw new DeliveryError("Protocol", "refusing to send a command containing CR, LF or NUL")
     this.write(`${line}\r\n`)
   }
 
@@ -98,10 +99,14 @@ export class ReplyChannel {
       socket.uncork()
     }
     if (ready) return
-    await this.until((resolve) => {
-      socket.once("drain", resolve)
-      return () => socket.removeListener("drain", resolve)
-    }, timeoutMs, what)
+    await this.until(
+      (resolve) => {
+        socket.once("drain", resolve)
+        return () => socket.removeListener("drain", resolve)
+      },
+      timeoutMs,
+      what
+    )
   }
 
   private write(bytes: Uint8Array | string): boolean {

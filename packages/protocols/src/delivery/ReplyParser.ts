@@ -22,7 +22,9 @@ export interface ParsedReply extends SmtpReply {
   readonly lines: ReadonlyArray<string>
 }
 
-export type ReplyEvent = { readonly _tag: "Reply"; readonly reply: ParsedReply } | { readonly _tag: "Malformed"; readonly detail: string }
+export type ReplyEvent =
+  | { readonly _tag: "Reply"; readonly reply: ParsedReply }
+  | { readonly _tag: "Malformed"; readonly detail: string }
 
 const LINE = /^([2-5]\d\d)([ -])(.*)$/s
 const ENHANCED = /^([245]\.\d{1,3}\.\d{1,3})(?: (.*))?$/s
@@ -56,7 +58,8 @@ export class ReplyParser {
       const m = LINE.exec(text) ?? (/^[2-5]\d\d$/.test(text) ? ([text, text, " ", ""] as const) : null)
       if (m === null) return this.fail(out, `malformed reply line ${JSON.stringify(text.slice(0, 80))}`)
       const [, code, sep, rest] = m as unknown as [string, string, string, string]
-      if (this.code !== undefined && code !== this.code) return this.fail(out, "reply code changed inside a multi-line reply")
+      if (this.code !== undefined && code !== this.code)
+        return this.fail(out, "reply code changed inside a multi-line reply")
       this.code = code
       this.lines.push(rest)
       if (this.lines.length > this.maxLines) return this.fail(out, "reply has too many lines")

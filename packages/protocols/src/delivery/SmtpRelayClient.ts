@@ -149,12 +149,18 @@ export class SmtpRelayClient {
     const mode = this.options.tls ?? "none"
     if (mode === "none") return
     if (!this.extensions.has("STARTTLS")) {
-      if (mode === "required") throw new DeliveryError("TlsFailed", "downstream does not offer STARTTLS (tls: required)")
+      if (mode === "required")
+        throw new DeliveryError("TlsFailed", "downstream does not offer STARTTLS (tls: required)")
       return
     }
     this.channel.command("STARTTLS")
     const reply = await this.channel.reply(this.t.greetingMs, "STARTTLS")
-    if (reply.code !== 220) throw new DeliveryError("TlsFailed", `downstream refused STARTTLS: ${reply.code} ${reply.text}`, plainReply(reply))
+    if (reply.code !== 220)
+      throw new DeliveryError(
+        "TlsFailed",
+        `downstream refused STARTTLS: ${reply.code} ${reply.text}`,
+        plainReply(reply)
+      )
     const plain = this.channel.release()
     const secure = await upgrade(plain, this.options, this.t.greetingMs)
     this.channel.swap(secure)
@@ -245,7 +251,11 @@ export class SmtpRelayClient {
 
   private async expect(reply: ParsedReply, cls: 2 | 3, what: string): Promise<ParsedReply> {
     if (Math.floor(reply.code / 100) === cls) return reply
-    const error = new DeliveryError("Rejected", `downstream refused ${what}: ${reply.code} ${reply.text}`, plainReply(reply))
+    const error = new DeliveryError(
+      "Rejected",
+      `downstream refused ${what}: ${reply.code} ${reply.text}`,
+      plainReply(reply)
+    )
     if (reply.code === 421) this.channel.fail(error)
     throw error
   }
@@ -266,7 +276,9 @@ const openSocket = (host: string, port: number, timeoutMs: number): Promise<net.
     socket.once("error", (error: Error) => {
       clearTimeout(timer)
       socket.destroy()
-      reject(new DeliveryError("ConnectFailed", `connect to ${host}:${port} failed: ${error.message}`, undefined, error))
+      reject(
+        new DeliveryError("ConnectFailed", `connect to ${host}:${port} failed: ${error.message}`, undefined, error)
+      )
     })
   })
 
@@ -293,7 +305,14 @@ const upgrade = (plain: net.Socket, options: RelayOptions, timeoutMs: number): P
     secure.once("error", (error: Error) => {
       clearTimeout(timer)
       secure.destroy()
-      reject(new DeliveryError("TlsFailed", `TLS with ${options.host}:${options.port} failed: ${error.message}`, undefined, error))
+      reject(
+        new DeliveryError(
+          "TlsFailed",
+          `TLS with ${options.host}:${options.port} failed: ${error.message}`,
+          undefined,
+          error
+        )
+      )
     })
   })
 

@@ -5,7 +5,15 @@
  * @since 0.1.0
  */
 export { DeliveryError, type DeliveryErrorReason, toClientReply } from "./DeliveryError.ts"
-export { type MaildirFile, type MaildirFs, type MaildirOptions, type MaildirResult, MaildirDelivery, mailboxName, uniqueName } from "./MaildirDelivery.ts"
+export {
+  type MaildirFile,
+  type MaildirFs,
+  type MaildirOptions,
+  type MaildirResult,
+  MaildirDelivery,
+  mailboxName,
+  uniqueName
+} from "./MaildirDelivery.ts"
 export { MAILDIR_TMP_MAX_AGE_MS, sweepMaildirTmp } from "./MaildirSweep.ts"
 export { type ParsedReply, ReplyParser, type ReplyEvent } from "./ReplyParser.ts"
 export {

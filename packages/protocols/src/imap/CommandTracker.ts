@@ -72,7 +72,8 @@ export class ImapCommandTracker {
       if (lf === -1) break
       const action = this.lineDone(forward)
       if (action === "starttls") return { forward, action, discarded: chunk.length - pos }
-      if (this.closeReason !== undefined) return { forward, action: "close", reason: this.closeReason, discarded: chunk.length - pos }
+      if (this.closeReason !== undefined)
+        return { forward, action: "close", reason: this.closeReason, discarded: chunk.length - pos }
     }
     return { forward, action: "none", discarded: 0 }
   }
@@ -141,7 +142,12 @@ export class ImapCommandTracker {
     return verb === "STARTTLS" && m[3] === undefined ? "starttls" : "none"
   }
 
-  private refuse(check: Exclude<ReturnType<typeof checkLiteral>, { _tag: "none" | "ok" }>, first: boolean, line: Uint8Array, forward: Array<Uint8Array>): ClientAction {
+  private refuse(
+    check: Exclude<ReturnType<typeof checkLiteral>, { _tag: "none" | "ok" }>,
+    first: boolean,
+    line: Uint8Array,
+    forward: Array<Uint8Array>
+  ): ClientAction {
     this.continued = false
     const tag = first ? COMMAND.exec(Buffer.from(line).toString("latin1"))?.[1] : undefined
     if (check._tag === "close" || tag === undefined) {
@@ -153,7 +159,10 @@ export class ImapCommandTracker {
     }
     this.tag = tag
     forward.push(Buffer.from(`${tag} NOOP\r\n`, "latin1"))
-    const reply = check._tag === "bad" ? `${tag} BAD ${check.text}` : `${tag} NO [TOOBIG] literal of ${check.size} octets is over this proxy's limit of ${this.maxLiteralBytes}`
+    const reply =
+      check._tag === "bad"
+        ? `${tag} BAD ${check.text}`
+        : `${tag} NO [TOOBIG] literal of ${check.size} octets is over this proxy's limit of ${this.maxLiteralBytes}`
     this.refusals.push({ tag, reply: `${reply}\r\n` })
     return "none"
   }

@@ -51,7 +51,9 @@ export const checkLiteral = (line: Uint8Array, maxLiteralBytes: number): Literal
     if (inside === undefined) return { _tag: "none" }
     return { _tag: "bad", text: `invalid literal size {${inside.replace(/[^\x20-\x7e]/g, "?")}}` }
   }
-  if (marker.size > (marker.literal8 ? MAX_SIZE_8 : MAX_SIZE)) return { _tag: "bad", text: `literal size ${marker.size} is above the protocol's limit` }
-  if (marker.size > maxLiteralBytes) return marker.nonSync ? { _tag: "close", size: marker.size } : { _tag: "toobig", size: marker.size }
+  if (marker.size > (marker.literal8 ? MAX_SIZE_8 : MAX_SIZE))
+    return { _tag: "bad", text: `literal size ${marker.size} is above the protocol's limit` }
+  if (marker.size > maxLiteralBytes)
+    return marker.nonSync ? { _tag: "close", size: marker.size } : { _tag: "toobig", size: marker.size }
   return { _tag: "ok", marker }
 }

@@ -113,7 +113,11 @@ export class ImapResponseTokenizer {
     this.emitLine(line.subarray(0, line.length - marker.length), out)
     const markerBytes = line.subarray(line.length - marker.length)
     this.inMessage = this.lexer.literalStarts() && FETCH_HEAD.test(this.head)
-    out.push(this.inMessage ? { _tag: "MessageStart", marker: markerBytes, literal: marker } : { _tag: "Bytes", bytes: markerBytes })
+    out.push(
+      this.inMessage
+        ? { _tag: "MessageStart", marker: markerBytes, literal: marker }
+        : { _tag: "Bytes", bytes: markerBytes }
+    )
     this.mode = "literal"
     this.remaining = marker.size
     if (marker.size === 0) this.endLiteral(out)
@@ -128,7 +132,8 @@ export class ImapResponseTokenizer {
 
   private emitLine(bytes: Uint8Array, out: Array<ImapServerEvent>): void {
     if (bytes.length === 0) return
-    if (this.head.length < HEAD_MAX) this.head += Buffer.from(bytes.subarray(0, HEAD_MAX - this.head.length)).toString("latin1")
+    if (this.head.length < HEAD_MAX)
+      this.head += Buffer.from(bytes.subarray(0, HEAD_MAX - this.head.length)).toString("latin1")
     if (!this.isContinuationHead()) this.lexer.feed(bytes)
     out.push({ _tag: "Bytes", bytes })
   }

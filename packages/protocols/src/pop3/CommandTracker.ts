@@ -32,7 +32,10 @@ export class Pop3CommandTracker {
   sasl = false
 
   /** @param startTls whether the proxy can serve STLS; when not, STLS is forwarded as a command the server rejects. */
-  constructor(maxLineLength = 65_536, private readonly startTls = true) {
+  constructor(
+    maxLineLength = 65_536,
+    private readonly startTls = true
+  ) {
     this.held = new HeldLine(maxLineLength)
   }
 

@@ -140,7 +140,12 @@ export class Pop3Session implements ProxySession {
     const multi = ok && command !== undefined && isMultiline(command)
     if (multi && command.verb === "RETR") {
       if (!overlong) out.push({ _tag: "Bytes", bytes: line })
-      out.push({ _tag: "MessageStart", header: EMPTY_BYTES, size: undefined, frame: (content) => [encodeForWire(content)] })
+      out.push({
+        _tag: "MessageStart",
+        header: EMPTY_BYTES,
+        size: undefined,
+        frame: (content) => [encodeForWire(content)]
+      })
       this.body = { reader: new MultilineReader(), message: true }
       return false
     }

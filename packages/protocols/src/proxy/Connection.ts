@@ -77,7 +77,10 @@ export class ProxyConnection {
   private idleTimer: ReturnType<typeof setTimeout> | undefined
   private readonly closeListeners: Array<() => void> = []
 
-  constructor(private client: net.Socket, private readonly config: ConnectionConfig) {}
+  constructor(
+    private client: net.Socket,
+    private readonly config: ConnectionConfig
+  ) {}
 
   whenClosed(listener: () => void): void {
     if (this.closed) listener()
@@ -135,7 +138,8 @@ export class ProxyConnection {
 
   private connectUpstream(): Promise<net.Socket> {
     const { upstream, mode, upstreamTls, connectTimeoutMs } = this.config
-    if (mode === "implicit-tls") return connectUpstreamTls(upstream, { handshakeTimeoutMs: connectTimeoutMs, ...upstreamTls })
+    if (mode === "implicit-tls")
+      return connectUpstreamTls(upstream, { handshakeTimeoutMs: connectTimeoutMs, ...upstreamTls })
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: upstream.host, port: upstream.port })
       const timer = setTimeout(() => {
@@ -357,7 +361,11 @@ export class ProxyConnection {
     plain.removeListener("close", this.onUpstreamClose)
     let secure: tls.TLSSocket
     try {
-      secure = await connectUpstreamTls(this.config.upstream, { handshakeTimeoutMs: this.config.tlsHandshakeTimeoutMs, ...this.config.upstreamTls }, plain)
+      secure = await connectUpstreamTls(
+        this.config.upstream,
+        { handshakeTimeoutMs: this.config.tlsHandshakeTimeoutMs, ...this.config.upstreamTls },
+        plain
+      )
     } catch (error) {
       this.log("upstream_tls_failed", { error: error instanceof Error ? error.message : String(error) })
       return this.fail("upstream TLS verification failed")

@@ -9,7 +9,11 @@ import { escapeForLog } from "../smtp/LogLine.ts"
 
 export type Log = (line: string) => void
 
-export const formatProxyLog = (connection: string, event: string, fields: Record<string, string | number | boolean> = {}): string => {
+export const formatProxyLog = (
+  connection: string,
+  event: string,
+  fields: Record<string, string | number | boolean> = {}
+): string => {
   let line = `proxy conn=${escapeForLog(connection)} event=${escapeForLog(event)}`
   for (const [k, v] of Object.entries(fields)) {
     line += typeof v === "string" ? ` ${k}="${escapeForLog(v).replace(/"/g, '\\"')}"` : ` ${k}=${v}`

@@ -14,14 +14,14 @@
 export type ProxyEvent =
   | { readonly _tag: "Bytes"; readonly bytes: Uint8Array }
   | {
-    readonly _tag: "MessageStart"
-    /** Raw bytes that introduce the message (the IMAP literal marker; empty for POP3). */
-    readonly header: Uint8Array
-    /** The content size when the protocol announces it (IMAP), before any content arrives. */
-    readonly size: number | undefined
-    /** Wire bytes for replacement content (new literal marker, or dot-stuffed body + terminator). */
-    readonly frame: (content: Uint8Array) => Array<Uint8Array>
-  }
+      readonly _tag: "MessageStart"
+      /** Raw bytes that introduce the message (the IMAP literal marker; empty for POP3). */
+      readonly header: Uint8Array
+      /** The content size when the protocol announces it (IMAP), before any content arrives. */
+      readonly size: number | undefined
+      /** Wire bytes for replacement content (new literal marker, or dot-stuffed body + terminator). */
+      readonly frame: (content: Uint8Array) => Array<Uint8Array>
+    }
   /** `raw` is what the server sent; `content` the message bytes it carries (POP3: dot-unstuffed). */
   | { readonly _tag: "MessageData"; readonly raw: Uint8Array; readonly content: ReadonlyArray<Uint8Array> }
   | { readonly _tag: "MessageEnd"; readonly raw: Uint8Array }

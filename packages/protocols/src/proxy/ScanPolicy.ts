@@ -17,10 +17,15 @@ export interface ScanPolicy {
 }
 
 const isOutcome = (v: unknown): v is ScanOutcome =>
-  typeof v === "object" && v !== null &&
-  ((v as ScanOutcome).kind === "pass" || ((v as ScanOutcome).kind === "rewrite" && (v as { bytes?: unknown }).bytes instanceof Uint8Array))
+  typeof v === "object" &&
+  v !== null &&
+  ((v as ScanOutcome).kind === "pass" ||
+    ((v as ScanOutcome).kind === "rewrite" && (v as { bytes?: unknown }).bytes instanceof Uint8Array))
 
-export const scanMessage = async (policy: ScanPolicy, bytes: Uint8Array): Promise<{ outcome: ScanOutcome; key: string }> => {
+export const scanMessage = async (
+  policy: ScanPolicy,
+  bytes: Uint8Array
+): Promise<{ outcome: ScanOutcome; key: string }> => {
   const key = messageKey(bytes)
   const outcome = await policy.cache.resolve(key, async () => {
     let timer: ReturnType<typeof setTimeout> | undefined

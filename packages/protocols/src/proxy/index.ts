@@ -5,7 +5,13 @@
  */
 export type { Mode, Protocol } from "./Connection.ts"
 export { formatProxyLog } from "./Log.ts"
-export { type ClientTlsOptions, listen, type MailProxyHandle, type MailProxyOptions, type ProxyLimits } from "./MailProxy.ts"
+export {
+  type ClientTlsOptions,
+  listen,
+  type MailProxyHandle,
+  type MailProxyOptions,
+  type ProxyLimits
+} from "./MailProxy.ts"
 export type { ClientStep, ProxyEvent, ProxySession } from "./ProxySession.ts"
 export { type MessageScanner, messageKey, PASS, passThrough, type ScanInput, type ScanOutcome } from "./Scanner.ts"
 export type { UpstreamTlsOptions } from "./UpstreamTls.ts"

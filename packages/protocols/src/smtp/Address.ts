@@ -71,14 +71,16 @@ export const isValidMailbox = (mailbox: string): boolean => {
  * `Postmaster` without a domain is valid for RCPT only (`allowPostmaster`).
  */
 export const parsePath = (inner: string, options: { allowNull: boolean; allowPostmaster: boolean }): PathResult => {
-  if (inner === "") return options.allowNull ? { ok: true, address: "" } : { ok: false, reason: "Null path not allowed here" }
+  if (inner === "")
+    return options.allowNull ? { ok: true, address: "" } : { ok: false, reason: "Null path not allowed here" }
   if (octets(inner) > 256) return { ok: false, reason: "Path too long" }
   let mailbox = inner
   if (mailbox.startsWith("@")) {
     const colon = mailbox.indexOf(":")
     if (colon === -1) return { ok: false, reason: "Bad source route" }
     const route = mailbox.slice(0, colon).split(",")
-    if (!route.every((hop) => hop.startsWith("@") && isValidDomain(hop.slice(1)))) return { ok: false, reason: "Bad source route" }
+    if (!route.every((hop) => hop.startsWith("@") && isValidDomain(hop.slice(1))))
+      return { ok: false, reason: "Bad source route" }
     mailbox = mailbox.slice(colon + 1)
   }
   if (options.allowPostmaster && mailbox.toLowerCase() === "postmaster") return { ok: true, address: mailbox }

@@ -29,13 +29,16 @@ export interface Ticket {
   release(): void
 }
 
-export type Admitted = { readonly ok: true; readonly ticket: Ticket } | { readonly ok: false; readonly reason: "total" | "ip" | "network" }
+export type Admitted =
+  | { readonly ok: true; readonly ticket: Ticket }
+  | { readonly ok: false; readonly reason: "total" | "ip" | "network" }
 
 /** Expands an IPv6 address to its eight 16-bit groups (an embedded IPv4 tail counts as two). */
 const ipv6Groups = (ip: string): Array<string> => {
   const bare = ip.split("%")[0]!
   const [head = "", tail] = bare.split("::") as [string, string | undefined]
-  const parts = (s: string): Array<string> => (s === "" ? [] : s.split(":").flatMap((p) => (p.includes(".") ? ["v4", "v4"] : [p])))
+  const parts = (s: string): Array<string> =>
+    s === "" ? [] : s.split(":").flatMap((p) => (p.includes(".") ? ["v4", "v4"] : [p]))
   const left = parts(head)
   const right = tail === undefined ? [] : parts(tail)
   const missing = Math.max(0, 8 - left.length - right.length)

@@ -28,7 +28,10 @@ export interface AuthLimitOptions {
   readonly onStoreError?: (error: unknown) => void
 }
 
-const keysOf = (ip: string, username: string): readonly [string, string] => [`ip:${ip}`, `user:${username.toLowerCase()}`]
+const keysOf = (ip: string, username: string): readonly [string, string] => [
+  `ip:${ip}`,
+  `user:${username.toLowerCase()}`
+]
 
 export class AuthLimiter {
   constructor(private readonly options: AuthLimitOptions) {}
@@ -50,7 +53,9 @@ export class AuthLimiter {
     try {
       const keys = keysOf(ip, username)
       const counts = await Promise.all(keys.map((k) => o.store.addFailure(k, now, o.windowMs)))
-      await Promise.all(keys.filter((_, i) => counts[i]! >= o.maxFailures).map((k) => o.store.lock(k, now + o.lockoutMs)))
+      await Promise.all(
+        keys.filter((_, i) => counts[i]! >= o.maxFailures).map((k) => o.store.lock(k, now + o.lockoutMs))
+      )
       const n = Math.max(...counts)
       return Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.min(30, n - 1))
     } catch (error) {

@@ -18,11 +18,36 @@ import type { SmtpReply } from "./Handler.ts"
 import * as Reply from "./Reply.ts"
 
 export type Verb =
-  | "EHLO" | "HELO" | "MAIL" | "RCPT" | "DATA" | "RSET" | "NOOP" | "QUIT"
-  | "VRFY" | "EXPN" | "HELP" | "STARTTLS" | "AUTH" | "BDAT"
+  | "EHLO"
+  | "HELO"
+  | "MAIL"
+  | "RCPT"
+  | "DATA"
+  | "RSET"
+  | "NOOP"
+  | "QUIT"
+  | "VRFY"
+  | "EXPN"
+  | "HELP"
+  | "STARTTLS"
+  | "AUTH"
+  | "BDAT"
 
 const VERBS: ReadonlySet<string> = new Set<Verb>([
-  "EHLO", "HELO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP", "STARTTLS", "AUTH", "BDAT"
+  "EHLO",
+  "HELO",
+  "MAIL",
+  "RCPT",
+  "DATA",
+  "RSET",
+  "NOOP",
+  "QUIT",
+  "VRFY",
+  "EXPN",
+  "HELP",
+  "STARTTLS",
+  "AUTH",
+  "BDAT"
 ])
 
 export type Command =
@@ -45,7 +70,10 @@ export const decodeUtf8 = (bytes: Uint8Array): string | undefined => {
 
 export const hasControl = (s: string): boolean => /[\u0000-\u001f\u007f]/.test(s)
 
-const invalid = (code: number, enhanced: string, text: string): Command => ({ _tag: "Invalid", reply: Reply.make(code, enhanced, text) })
+const invalid = (code: number, enhanced: string, text: string): Command => ({
+  _tag: "Invalid",
+  reply: Reply.make(code, enhanced, text)
+})
 
 const HTTP_VERBS = new Set(["GET", "POST", "PUT", "HEAD", "CONNECT", "OPTIONS", "DELETE"])
 

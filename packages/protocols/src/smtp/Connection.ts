@@ -50,7 +50,14 @@ import { formatLogLine } from "./LogLine.ts"
 import { outputRoom } from "./OutputGate.ts"
 import { Common, formatReply } from "./Reply.ts"
 import * as Session from "./Session.ts"
-import { type ConnectionFacts, initial, type SessionEvent, type SessionRequest, type SessionState, sessionInfo } from "./SessionState.ts"
+import {
+  type ConnectionFacts,
+  initial,
+  type SessionEvent,
+  type SessionRequest,
+  type SessionState,
+  sessionInfo
+} from "./SessionState.ts"
 import { SpoolWriter } from "./SpoolWriter.ts"
 
 export type { ConnectionOptions } from "./ConnectionOptions.ts"
@@ -125,7 +132,10 @@ export class Connection {
     this.attach(this.socket)
     this.log("connect", { client: this.state.connection.clientAddress, port: this.state.connection.clientPort })
     this.armIdle()
-    this.lifetimeTimer = setTimeout(() => this.enqueue(() => this.run({ _tag: "LifetimeExceeded" })), this.options.maxSessionMs)
+    this.lifetimeTimer = setTimeout(
+      () => this.enqueue(() => this.run({ _tag: "LifetimeExceeded" })),
+      this.options.maxSessionMs
+    )
     this.enqueue(() => this.run({ _tag: "Connected" }))
   }
 
@@ -213,7 +223,13 @@ export class Connection {
         break
       }
       this.armIdle()
-      await this.run({ _tag: "Line", line: ev.line, bareLf: ev.bareLf, pipelined: this.reader.hasPending(), at: Date.now() })
+      await this.run({
+        _tag: "Line",
+        line: ev.line,
+        bareLf: ev.bareLf,
+        pipelined: this.reader.hasPending(),
+        at: Date.now()
+      })
     }
     return this.mode
   }
@@ -260,14 +276,20 @@ export class Connection {
     switch (request._tag) {
       case "Connect": {
         const delay = new Promise((r) => setTimeout(r, this.options.greetingDelayMs))
-        const [answer] = await Promise.all([this.call(() => h.onConnect?.(info) ?? Promise.resolve(undefined), t), delay])
+        const [answer] = await Promise.all([
+          this.call(() => h.onConnect?.(info) ?? Promise.resolve(undefined), t),
+          delay
+        ])
         return answer.ok
           ? this.run({ _tag: "ConnectAnswered", reply: answer.value, earlyTalker: this.earlyTalker })
           : this.failed(answer.reason)
       }
       case "MailFrom": {
         if (!(await this.roomFor(request.params))) return this.run({ _tag: "Answered", reply: Common.noStorage })
-        const a = await this.call(() => h.onMailFrom?.(info, request.address, request.params) ?? Promise.resolve(undefined), t)
+        const a = await this.call(
+          () => h.onMailFrom?.(info, request.address, request.params) ?? Promise.resolve(undefined),
+          t
+        )
         return a.ok ? this.run({ _tag: "Answered", reply: a.value }) : this.failed(a.reason)
       }
       case "RcptTo": {
@@ -281,7 +303,8 @@ export class Connection {
         const onAuth = h.onAuth
         const limiter = this.options.authLimiter
         const { username } = request.request
-        if (limiter !== undefined && (await limiter.locked(info.clientAddress, username))) return this.run({ _tag: "AuthLocked" })
+        if (limiter !== undefined && (await limiter.locked(info.clientAddress, username)))
+          return this.run({ _tag: "AuthLocked" })
         const a = await this.call(() => (onAuth ? onAuth(info, request.request) : Promise.resolve({ ok: false })), t)
         if (!a.ok) return this.failed(a.reason)
         if (limiter !== undefined && a.value.ok) await limiter.succeeded(username)
@@ -357,7 +380,10 @@ export class Connection {
       return await Promise.race([
         work.then(
           (value): Outcome<A> => ({ ok: true, value }),
-          (error: unknown): Outcome<A> => ({ ok: false, reason: error instanceof Error ? error.message : String(error) })
+          (error: unknown): Outcome<A> => ({
+            ok: false,
+            reason: error instanceof Error ? error.message : String(error)
+          })
         ),
         timeout
       ])
@@ -458,10 +484,13 @@ export class Connection {
   private armIdle(): void {
     this.clearIdle()
     if (this.closed || this.mode === "closed" || this.mode === "tls") return
-    this.idleTimer = setTimeout(() => {
-      if (this.inFlight) return this.armIdle()
-      this.enqueue(() => this.run({ _tag: "IdleTimeout" }))
-    }, this.options.stressed() ? this.options.stressIdleTimeoutMs : this.options.idleTimeoutMs)
+    this.idleTimer = setTimeout(
+      () => {
+        if (this.inFlight) return this.armIdle()
+        this.enqueue(() => this.run({ _tag: "IdleTimeout" }))
+      },
+      this.options.stressed() ? this.options.stressIdleTimeoutMs : this.options.idleTimeoutMs
+    )
   }
 
   private clearIdle(): void {

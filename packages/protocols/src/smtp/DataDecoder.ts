@@ -59,7 +59,14 @@ export class DataDecoder {
   }
 
   stats(): DataStats {
-    return { size: this.size, tooBig: this.size > this.maxSize, bareLf: this.bareLf, bareCr: this.bareCr, nul: this.nul, longestLine: this.longestLine }
+    return {
+      size: this.size,
+      tooBig: this.size > this.maxSize,
+      bareLf: this.bareLf,
+      bareCr: this.bareCr,
+      nul: this.nul,
+      longestLine: this.longestLine
+    }
   }
 
   /**

@@ -62,9 +62,18 @@ export interface SmtpHandler {
   readonly onConnect?: (session: SmtpSessionInfo) => Promise<SmtpReply | undefined>
   readonly onAuth?: (session: SmtpSessionInfo, request: AuthRequest) => Promise<AuthResult>
   /** Undefined accepts with 250. */
-  readonly onMailFrom?: (session: SmtpSessionInfo, address: string, params: ReadonlyMap<string, string>) => Promise<SmtpReply | undefined>
+  readonly onMailFrom?: (
+    session: SmtpSessionInfo,
+    address: string,
+    params: ReadonlyMap<string, string>
+  ) => Promise<SmtpReply | undefined>
   /** Undefined accepts with 250. `accepted` lists the recipients accepted so far in this transaction. */
-  readonly onRcptTo?: (session: SmtpSessionInfo, mailFrom: string, recipient: string, accepted: ReadonlyArray<string>) => Promise<SmtpReply | undefined>
+  readonly onRcptTo?: (
+    session: SmtpSessionInfo,
+    mailFrom: string,
+    recipient: string,
+    accepted: ReadonlyArray<string>
+  ) => Promise<SmtpReply | undefined>
   /**
    * Called after the final dot. The reply is sent as is: it must be 250 only when the message is
    * durably handed off. The spool is disposed by the ingress after the promise settles.

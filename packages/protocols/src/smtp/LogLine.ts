@@ -27,7 +27,11 @@ export const escapeBytesForLog = (bytes: Uint8Array, max = 200): string => {
 }
 
 /** `smtp session=ID event=NAME key="value" ...` with every value escaped and quoted. */
-export const formatLogLine = (session: string, event: string, fields: Record<string, string | number | boolean> = {}): string => {
+export const formatLogLine = (
+  session: string,
+  event: string,
+  fields: Record<string, string | number | boolean> = {}
+): string => {
   let line = `smtp session=${escapeForLog(session)} event=${escapeForLog(event)}`
   for (const [k, v] of Object.entries(fields)) {
     line += typeof v === "string" ? ` ${k}="${escapeForLog(v).replace(/"/g, '\\"')}"` : ` ${k}=${v}`

@@ -51,13 +51,16 @@ const handlers: Record<Exclude<Verb, "MAIL" | "RCPT">, VerbHandler> = {
   AUTH: Auth.auth
 }
 
-const internalError = (s: SessionState): Step => closing(s, Reply.make(421, "4.3.0", "Internal error, closing connection"), "internal_error")
+const internalError = (s: SessionState): Step =>
+  closing(s, Reply.make(421, "4.3.0", "Internal error, closing connection"), "internal_error")
 
 const onCommand = (s: SessionState, ev: LineEvent): Step => {
   // RFC 2920 §3.1: only an EHLO client that saw PIPELINING may send ahead; anyone
   // else sending before our reply is out of sync (Postfix 3.9 smtpd_forbid_unauth_pipelining).
-  if (ev.pipelined && !s.esmtp) return closing(s, Reply.make(554, "5.5.0", "Protocol error: pipelining not negotiated"), "unnegotiated_pipelining")
-  if (ev.bareLf && s.config.bareLineEndings === "reject") return bad(s, Reply.make(500, "5.5.2", "Bare LF not allowed, use CRLF"), "bare_lf_command")
+  if (ev.pipelined && !s.esmtp)
+    return closing(s, Reply.make(554, "5.5.0", "Protocol error: pipelining not negotiated"), "unnegotiated_pipelining")
+  if (ev.bareLf && s.config.bareLineEndings === "reject")
+    return bad(s, Reply.make(500, "5.5.2", "Bare LF not allowed, use CRLF"), "bare_lf_command")
   const cmd = parseCommand(ev.line)
   const inv = (arg: string): Invocation => ({ arg, pipelined: ev.pipelined, at: ev.at })
   switch (cmd._tag) {
@@ -79,7 +82,8 @@ const onLine = (s: SessionState, ev: LineEvent): Step => {
   switch (s.phase._tag) {
     case "Command": {
       const counted = { ...s, commands: s.commands + 1 }
-      if (counted.commands > s.config.maxCommands) return closing(counted, Reply.Common.tooManyCommands, "too_many_commands")
+      if (counted.commands > s.config.maxCommands)
+        return closing(counted, Reply.Common.tooManyCommands, "too_many_commands")
       return onCommand(counted, ev)
     }
     case "AuthPlain":
@@ -113,7 +117,9 @@ const onHandlerFailed = (s: SessionState): Step => {
     case "Connecting":
       return closing(s, Reply.make(421, "4.3.0", "Temporary local problem, closing connection"), "handler_failed")
     case "AwaitAuth":
-      return to({ ...s, phase: COMMAND }, Reply.make(454, "4.7.0", "Temporary authentication failure"), { log: "handler_failed" })
+      return to({ ...s, phase: COMMAND }, Reply.make(454, "4.7.0", "Temporary authentication failure"), {
+        log: "handler_failed"
+      })
     case "AwaitMail":
     case "AwaitRcpt":
       return to({ ...s, phase: COMMAND }, Reply.Common.handlerFailed, { log: "handler_failed" })
@@ -130,7 +136,8 @@ const dispatch = (s: SessionState, ev: SessionEvent): Step => {
     case "Connected":
       return to(s, [], { request: { _tag: "Connect" } })
     case "ConnectAnswered": {
-      if (ev.earlyTalker) return closing(s, Reply.make(554, "5.5.1", "Protocol error: input before the greeting"), "early_talker")
+      if (ev.earlyTalker)
+        return closing(s, Reply.make(554, "5.5.1", "Protocol error: input before the greeting"), "early_talker")
       const reply = ev.reply === undefined ? undefined : Reply.fromHandler(ev.reply)
       if (reply !== undefined && reply.code >= 400) return closing(s, reply, "connect_rejected")
       return to({ ...s, phase: COMMAND }, Reply.make(220, undefined, `${s.config.hostname} ${s.config.banner}`))
@@ -146,7 +153,9 @@ const dispatch = (s: SessionState, ev: SessionEvent): Step => {
     case "HandlerFailed":
       return onHandlerFailed(s)
     case "DataEnded":
-      return s.phase._tag === "ReceivingData" ? Transaction.dataEnded(s, ev.stats, ev.storeFailed, ev.hops) : internalError(s)
+      return s.phase._tag === "ReceivingData"
+        ? Transaction.dataEnded(s, ev.stats, ev.storeFailed, ev.hops)
+        : internalError(s)
     case "TlsEstablished":
       return s.phase._tag === "Upgrading" ? StartTls.tlsEstablished(s) : internalError(s)
     case "IdleTimeout":
@@ -156,7 +165,9 @@ const dispatch = (s: SessionState, ev: SessionEvent): Step => {
     case "LifetimeExceeded":
       return closing(s, Reply.Common.lifetime, "session_lifetime")
     case "AuthLocked":
-      return s.phase._tag === "AwaitAuth" ? bad({ ...s, phase: COMMAND }, Reply.Common.authLocked, "auth_locked") : internalError(s)
+      return s.phase._tag === "AwaitAuth"
+        ? bad({ ...s, phase: COMMAND }, Reply.Common.authLocked, "auth_locked")
+        : internalError(s)
     case "Shutdown":
       return to({ ...s, draining: true }, [])
     case "Disconnected":
@@ -170,7 +181,12 @@ export const step = (s: SessionState, ev: SessionEvent): Step => {
   const t = next.state
   const idle = t.phase._tag === "Command" && t.transaction === undefined && next.request === undefined
   if (t.draining && idle && !next.close) {
-    return { ...next, state: { ...t, phase: CLOSED }, replies: [...next.replies, Reply.Common.shuttingDown], close: true }
+    return {
+      ...next,
+      state: { ...t, phase: CLOSED },
+      replies: [...next.replies, Reply.Common.shuttingDown],
+      close: true
+    }
   }
   return next
 }

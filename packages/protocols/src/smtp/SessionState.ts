@@ -92,7 +92,13 @@ export type SessionEvent =
   | { readonly _tag: "Connected" }
   | { readonly _tag: "ConnectAnswered"; readonly reply: SmtpReply | undefined; readonly earlyTalker: boolean }
   /** `pipelined`: more bytes were already buffered after this line when it was read. */
-  | { readonly _tag: "Line"; readonly line: Uint8Array; readonly bareLf: boolean; readonly pipelined: boolean; readonly at: number }
+  | {
+      readonly _tag: "Line"
+      readonly line: Uint8Array
+      readonly bareLf: boolean
+      readonly pipelined: boolean
+      readonly at: number
+    }
   | { readonly _tag: "LineTooLong" }
   | { readonly _tag: "Answered"; readonly reply: SmtpReply | undefined }
   | { readonly _tag: "AuthAnswered"; readonly result: AuthResult }
@@ -113,7 +119,12 @@ export type SessionEvent =
 export type SessionRequest =
   | { readonly _tag: "Connect" }
   | { readonly _tag: "MailFrom"; readonly address: string; readonly params: ReadonlyMap<string, string> }
-  | { readonly _tag: "RcptTo"; readonly mailFrom: string; readonly recipient: string; readonly accepted: ReadonlyArray<string> }
+  | {
+      readonly _tag: "RcptTo"
+      readonly mailFrom: string
+      readonly recipient: string
+      readonly accepted: ReadonlyArray<string>
+    }
   | { readonly _tag: "Auth"; readonly request: AuthRequest }
   /** Send the replies (354), then decode DATA and report `DataEnded`. */
   | { readonly _tag: "ReceiveData" }
@@ -170,7 +181,11 @@ export interface Invocation {
 }
 
 /** Builds a step; `replies` may be one reply or several. */
-export const to = (state: SessionState, replies: SmtpReply | ReadonlyArray<SmtpReply>, extra: Omit<Step, "state" | "replies"> = {}): Step => ({
+export const to = (
+  state: SessionState,
+  replies: SmtpReply | ReadonlyArray<SmtpReply>,
+  extra: Omit<Step, "state" | "replies"> = {}
+): Step => ({
   state,
   replies: Array.isArray(replies) ? replies : [replies as SmtpReply],
   ...extra
@@ -178,12 +193,17 @@ export const to = (state: SessionState, replies: SmtpReply | ReadonlyArray<SmtpR
 
 /** Replies and closes the connection. */
 export const closing = (state: SessionState, replies: SmtpReply | ReadonlyArray<SmtpReply>, log?: string): Step =>
-  to({ ...state, phase: CLOSED, transaction: undefined }, replies, { close: true, aborted: state.transaction !== undefined, log })
+  to({ ...state, phase: CLOSED, transaction: undefined }, replies, {
+    close: true,
+    aborted: state.transaction !== undefined,
+    log
+  })
 
 /** An error reply that counts against `maxBadCommands`; the limit closes with 421. */
 export const bad = (state: SessionState, reply: SmtpReply, log?: string): Step => {
   const badCommands = state.badCommands + 1
-  if (badCommands >= state.config.maxBadCommands) return closing({ ...state, badCommands }, [reply, TOO_MANY_ERRORS], "too_many_errors")
+  if (badCommands >= state.config.maxBadCommands)
+    return closing({ ...state, badCommands }, [reply, TOO_MANY_ERRORS], "too_many_errors")
   return to({ ...state, badCommands }, reply, { log })
 }
 

@@ -84,7 +84,9 @@ export interface SmtpServerOptions {
    * address or user name out for 5 minutes; replies to failures wait 500 ms, doubling up to 8 s).
    * `false` turns it off.
    */
-  readonly authLimit?: Partial<Omit<AuthLimitOptions, "store" | "onStoreError">> & { readonly store?: AuthFailureStore } | false
+  readonly authLimit?:
+    | (Partial<Omit<AuthLimitOptions, "store" | "onStoreError">> & { readonly store?: AuthFailureStore })
+    | false
   /**
    * Free-space check at MAIL: 452 4.3.1 when a directory lacks room for the declared SIZE plus
    * `reserveBytes`. Default: the spool directory with a 64 MiB reserve; `false` turns it off.
@@ -148,7 +150,12 @@ const authLimiterOf = (limit: SmtpServerOptions["authLimit"], log: (line: string
         lockoutMs: limit?.lockoutMs ?? 300_000,
         baseDelayMs: limit?.baseDelayMs ?? 500,
         maxDelayMs: limit?.maxDelayMs ?? 8000,
-        onStoreError: (error) => log(formatLogLine("-", "auth_limit_store_error", { error: error instanceof Error ? error.message : String(error) }))
+        onStoreError: (error) =>
+          log(
+            formatLogLine("-", "auth_limit_store_error", {
+              error: error instanceof Error ? error.message : String(error)
+            })
+          )
       })
 
 const freeSpaceOf = (options: SmtpServerOptions, log: (line: string) => void): FreeSpaceOptions | undefined => {
@@ -157,7 +164,13 @@ const freeSpaceOf = (options: SmtpServerOptions, log: (line: string) => void): F
   return {
     paths: free?.paths ?? [options.spool?.dir ?? tmpdir()],
     reserveBytes: free?.reserveBytes ?? 64 * 1024 * 1024,
-    onError: (path, error) => log(formatLogLine("-", "free_space_unknown", { path, error: error instanceof Error ? error.message : String(error) }))
+    onError: (path, error) =>
+      log(
+        formatLogLine("-", "free_space_unknown", {
+          path,
+          error: error instanceof Error ? error.message : String(error)
+        })
+      )
   }
 }
 

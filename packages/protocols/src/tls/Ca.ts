@@ -71,7 +71,11 @@ export const initCa = async (options: InitCaOptions): Promise<CaDescription> => 
   const force = options.force === true
   if (!force) {
     for (const path of [options.keyPath, options.certPath]) {
-      if (await SecureFile.exists(path)) throw new CaError("Exists", `${path} already exists; refusing to overwrite it without --force (clients that trust the current CA would stop trusting the proxy)`)
+      if (await SecureFile.exists(path))
+        throw new CaError(
+          "Exists",
+          `${path} already exists; refusing to overwrite it without --force (clients that trust the current CA would stop trusting the proxy)`
+        )
     }
   }
   const key = await KeyPair.generate(options.keyType ?? "ecdsa-p256")
@@ -84,7 +88,16 @@ export const initCa = async (options: InitCaOptions): Promise<CaDescription> => 
   // Backdated a day so clients with a slow clock accept it right away.
   const notBefore = new Date(now - 24 * 3600_000)
   const notAfter = new Date(now + (options.validityYears ?? 10) * 365.25 * 24 * 3600_000)
-  const der = await X509.issue({ subject: name, issuer: name, serial: X509.randomSerial(), notBefore, notAfter, spki: key.spki, extensions: X509.caExtensions(ski), signer: key })
+  const der = await X509.issue({
+    subject: name,
+    issuer: name,
+    serial: X509.randomSerial(),
+    notBefore,
+    notAfter,
+    spki: key.spki,
+    extensions: X509.caExtensions(ski),
+    signer: key
+  })
   const certPem = Pem.encode("CERTIFICATE", der)
   const keyPem = Pem.encode("PRIVATE KEY", await KeyPair.exportPkcs8(key.privateKey))
   try {
@@ -92,7 +105,8 @@ export const initCa = async (options: InitCaOptions): Promise<CaDescription> => 
     await SecureFile.ensureDir(options.certPath, 0o755)
     await SecureFile.write(options.keyPath, keyPem, 0o600, force)
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new CaError("Exists", `${options.keyPath} appeared while creating the CA; refusing to overwrite it`, e)
+    if ((e as NodeJS.ErrnoException).code === "EEXIST")
+      throw new CaError("Exists", `${options.keyPath} appeared while creating the CA; refusing to overwrite it`, e)
     throw ioError("write", options.keyPath, e)
   }
   try {
@@ -118,14 +132,23 @@ const readCert = async (certPath: string): Promise<{ pem: string; info: X509.Cer
   return { pem: Pem.encode("CERTIFICATE", der), info: await X509.read(der) }
 }
 
-export const showCa = async (options: { readonly certPath: string }): Promise<CaDescription> => describe(options.certPath, (await readCert(options.certPath)).info)
+export const showCa = async (options: { readonly certPath: string }): Promise<CaDescription> =>
+  describe(options.certPath, (await readCert(options.certPath)).info)
 
-export const loadCa = async (options: { readonly certPath: string; readonly keyPath: string; readonly now?: Date | undefined }): Promise<LoadedCa> => {
+export const loadCa = async (options: {
+  readonly certPath: string
+  readonly keyPath: string
+  readonly now?: Date | undefined
+}): Promise<LoadedCa> => {
   const { pem, info } = await readCert(options.certPath)
-  if (!info.isCa) throw new CaError("NotUsable", `${options.certPath} is not a CA certificate (basicConstraints CA:TRUE missing)`)
+  if (!info.isCa)
+    throw new CaError("NotUsable", `${options.certPath} is not a CA certificate (basicConstraints CA:TRUE missing)`)
   const now = options.now ?? new Date()
   if (info.notAfter <= now || info.notBefore > now)
-    throw new CaError("NotUsable", `${options.certPath} is valid from ${info.notBefore.toISOString()} to ${info.notAfter.toISOString()}; make a new one with \`mailmoat ca init --force\``)
+    throw new CaError(
+      "NotUsable",
+      `${options.certPath} is valid from ${info.notBefore.toISOString()} to ${info.notAfter.toISOString()}; make a new one with \`mailmoat ca init --force\``
+    )
   if (process.platform !== "win32") {
     const mode = await stat(options.keyPath).then(
       (s) => s.mode,
@@ -133,11 +156,20 @@ export const loadCa = async (options: { readonly certPath: string; readonly keyP
         throw ioError("read", options.keyPath, e)
       }
     )
-    if ((mode & 0o077) !== 0) throw new CaError("InsecureKeyFile", `${options.keyPath} is readable by other users (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${options.keyPath}`)
+    if ((mode & 0o077) !== 0)
+      throw new CaError(
+        "InsecureKeyFile",
+        `${options.keyPath} is readable by other users (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${options.keyPath}`
+      )
   }
   const keyText = await readText(options.keyPath)
   const pkcs8 = Pem.decode(keyText, "PRIVATE KEY")
   if (pkcs8 === undefined) throw new CaError("Malformed", `${options.keyPath} holds no PEM PRIVATE KEY (PKCS#8) block`)
   const key = await KeyPair.importPrivateKey(pkcs8, info.spki)
-  return { certPem: pem, cert: info, key, keyIdentifier: info.subjectKeyIdentifier ?? (await X509.keyIdentifier(info.spki)) }
+  return {
+    certPem: pem,
+    cert: info,
+    key,
+    keyIdentifier: info.subjectKeyIdentifier ?? (await X509.keyIdentifier(info.spki))
+  }
 }

@@ -50,7 +50,11 @@ export const generate = async (type: KeyType): Promise<KeyPair> => {
   const pair =
     type === "ecdsa-p256"
       ? await subtle().generateKey(ecParams, true, ["sign", "verify"])
-      : await subtle().generateKey({ ...rsaParams, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ["sign", "verify"])
+      : await subtle().generateKey(
+          { ...rsaParams, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+          true,
+          ["sign", "verify"]
+        )
   const spki = new Uint8Array(await subtle().exportKey("spki", pair.publicKey))
   return { kind: type === "ecdsa-p256" ? "ecdsa-p256" : "rsa", privateKey: pair.privateKey, spki }
 }
@@ -69,7 +73,10 @@ export const kindOfSpki = (spki: Uint8Array): KeyKind => {
     const params = new Uint8Array(info.algorithm.parameters)
     if (params.length === P256_DER.length && params.every((b, i) => b === P256_DER[i])) return "ecdsa-p256"
   }
-  throw new CaError("Malformed", `unsupported public key algorithm ${info.algorithm.algorithm} (use ECDSA P-256 or RSA)`)
+  throw new CaError(
+    "Malformed",
+    `unsupported public key algorithm ${info.algorithm.algorithm} (use ECDSA P-256 or RSA)`
+  )
 }
 
 /** Imports a PKCS#8 private key and proves it belongs to `spki` (sign, then verify). */
@@ -86,15 +93,19 @@ export const importPrivateKey = async (pkcs8: Uint8Array, spki: Uint8Array): Pro
   const probe = new TextEncoder().encode("mailmoat key check")
   const alg = kind === "ecdsa-p256" ? { name: "ECDSA", hash: "SHA-256" } : rsaParams
   const sig = await subtle().sign(alg, privateKey, probe)
-  if (!(await subtle().verify(alg, publicKey, sig, probe))) throw new CaError("KeyMismatch", "the private key does not belong to the certificate")
+  if (!(await subtle().verify(alg, publicKey, sig, probe)))
+    throw new CaError("KeyMismatch", "the private key does not belong to the certificate")
   return { kind, privateKey, spki }
 }
 
-export const exportPkcs8 = async (key: CryptoKey): Promise<Uint8Array> => new Uint8Array(await subtle().exportKey("pkcs8", key))
+export const exportPkcs8 = async (key: CryptoKey): Promise<Uint8Array> =>
+  new Uint8Array(await subtle().exportKey("pkcs8", key))
 
 /** The AlgorithmIdentifier a signature by this key carries (RSA keeps its NULL parameters). */
 export const signatureAlgorithm = (kind: KeyKind): AlgorithmIdentifier =>
-  kind === "ecdsa-p256" ? new AlgorithmIdentifier({ algorithm: OID_ECDSA_SHA256 }) : new AlgorithmIdentifier({ algorithm: OID_RSA_SHA256, parameters: null })
+  kind === "ecdsa-p256"
+    ? new AlgorithmIdentifier({ algorithm: OID_ECDSA_SHA256 })
+    : new AlgorithmIdentifier({ algorithm: OID_RSA_SHA256, parameters: null })
 
 /** INTEGER content: no redundant leading zeros, one 0x00 when the high bit is set (positive). */
 const asPositiveInteger = (raw: Uint8Array): ArrayBuffer => {
@@ -111,8 +122,12 @@ export const sign = async (pair: KeyPair, data: Uint8Array): Promise<Uint8Array>
   if (pair.kind === "rsa") return new Uint8Array(await subtle().sign(rsaParams, pair.privateKey, data))
   const raw = new Uint8Array(await subtle().sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, data))
   const half = raw.length / 2
-  const value = new ECDSASigValue({ r: asPositiveInteger(raw.subarray(0, half)), s: asPositiveInteger(raw.subarray(half)) })
+  const value = new ECDSASigValue({
+    r: asPositiveInteger(raw.subarray(0, half)),
+    s: asPositiveInteger(raw.subarray(half))
+  })
   return new Uint8Array(AsnConvert.serialize(value))
 }
 
-export const sha = async (algorithm: "SHA-1" | "SHA-256", data: Uint8Array): Promise<Uint8Array> => new Uint8Array(await subtle().digest(algorithm, data))
+export const sha = async (algorithm: "SHA-1" | "SHA-256", data: Uint8Array): Promise<Uint8Array> =>
+  new Uint8Array(await subtle().digest(algorithm, data))

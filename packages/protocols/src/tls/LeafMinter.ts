@@ -75,7 +75,11 @@ export const make = async (ca: LoadedCa, options: LeafMinterOptions = {}): Promi
   const renewBefore = options.renewBeforeMillis ?? DAY
   const leafKey = await KeyPair.generate(options.keyType ?? (ca.key.kind === "rsa" ? "rsa-2048" : "ecdsa-p256"))
   const keyPem = Pem.encode("PRIVATE KEY", await KeyPair.exportPkcs8(leafKey.privateKey))
-  const fixedExtensions = X509.leafFixedExtensions(leafKey.kind, await X509.keyIdentifier(leafKey.spki), ca.keyIdentifier)
+  const fixedExtensions = X509.leafFixedExtensions(
+    leafKey.kind,
+    await X509.keyIdentifier(leafKey.spki),
+    ca.keyIdentifier
+  )
   const cache = new Lru<string, Leaf>(options.cacheSize ?? 1000)
   const inflight = new Map<string, Promise<Leaf>>()
   let mints = 0
@@ -89,7 +93,14 @@ export const make = async (ca: LoadedCa, options: LeafMinterOptions = {}): Promi
     const serial = X509.randomSerial()
     const first = names[0]!.value
     // CN is limited to 64 characters (RFC 5280 ub-common-name); the SAN carries the name anyway.
-    const subject = X509.makeName(first.length <= 64 ? [["CN", first], ["O", "Mailmoat interception"]] : [["O", "Mailmoat interception"]])
+    const subject = X509.makeName(
+      first.length <= 64
+        ? [
+            ["CN", first],
+            ["O", "Mailmoat interception"]
+          ]
+        : [["O", "Mailmoat interception"]]
+    )
     const der = await X509.issue({
       subject,
       issuer: ca.cert.subjectName,
@@ -101,7 +112,14 @@ export const make = async (ca: LoadedCa, options: LeafMinterOptions = {}): Promi
       signer: ca.key
     })
     mints++
-    return { names: names.map((n) => n.value), certPem: Pem.encode("CERTIFICATE", der), keyPem, notBefore, notAfter, serialHex: hex(serial) }
+    return {
+      names: names.map((n) => n.value),
+      certPem: Pem.encode("CERTIFICATE", der),
+      keyPem,
+      notBefore,
+      notAfter,
+      serialHex: hex(serial)
+    }
   }
 
   const mint = (input: string | ReadonlyArray<string>): Promise<Leaf> => {
@@ -109,7 +127,10 @@ export const make = async (ca: LoadedCa, options: LeafMinterOptions = {}): Promi
     const names: Array<X509.LeafName> = []
     for (const r of raw) {
       const parsed = LeafName.parse(r)
-      if (parsed === undefined) return Promise.reject(new CaError("BadName", `cannot certify ${JSON.stringify(r.slice(0, 300))}: not a host name or IP address`))
+      if (parsed === undefined)
+        return Promise.reject(
+          new CaError("BadName", `cannot certify ${JSON.stringify(r.slice(0, 300))}: not a host name or IP address`)
+        )
       if (!names.some((n) => n.value === parsed.value)) names.push(parsed)
     }
     if (names.length === 0) return Promise.reject(new CaError("BadName", "no name to certify"))

@@ -10,7 +10,8 @@ export class Lru<K, V> {
   private readonly map = new Map<K, V>()
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`LRU capacity must be a positive integer, got ${capacity}`)
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`LRU capacity must be a positive integer, got ${capacity}`)
   }
 
   get size(): number {

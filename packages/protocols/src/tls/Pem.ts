@@ -50,4 +50,5 @@ export const decodeAll = (text: string): ReadonlyArray<PemBlock> => {
 }
 
 /** The first block with `label`, if any. */
-export const decode = (text: string, label: string): Uint8Array | undefined => decodeAll(text).find((b) => b.label === label)?.der
+export const decode = (text: string, label: string): Uint8Array | undefined =>
+  decodeAll(text).find((b) => b.label === label)?.der

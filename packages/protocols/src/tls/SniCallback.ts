@@ -35,10 +35,16 @@ const contextFor = (leaf: Leaf, options: tls.SecureContextOptions | undefined): 
 }
 
 /** The SecureContext for `names` (minted or cached). */
-export const secureContext = async (minter: LeafMinter, names: string | ReadonlyArray<string>, options?: tls.SecureContextOptions): Promise<tls.SecureContext> =>
-  contextFor(await minter.mint(names), options)
+export const secureContext = async (
+  minter: LeafMinter,
+  names: string | ReadonlyArray<string>,
+  options?: tls.SecureContextOptions
+): Promise<tls.SecureContext> => contextFor(await minter.mint(names), options)
 
-export type SniCallback = (servername: string, callback: (error: Error | null, context?: tls.SecureContext) => void) => void
+export type SniCallback = (
+  servername: string,
+  callback: (error: Error | null, context?: tls.SecureContext) => void
+) => void
 
 export const sniCallback =
   (minter: LeafMinter, options: SniOptions): SniCallback =>

@@ -40,22 +40,32 @@ import * as KeyPair from "./KeyPair.ts"
 
 const OID_CN = "2.5.4.3"
 const OID_O = "2.5.4.10"
-const shortNames: Readonly<Record<string, string>> = { [OID_CN]: "CN", [OID_O]: "O", "2.5.4.11": "OU", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST" }
+const shortNames: Readonly<Record<string, string>> = {
+  [OID_CN]: "CN",
+  [OID_O]: "O",
+  "2.5.4.11": "OU",
+  "2.5.4.6": "C",
+  "2.5.4.7": "L",
+  "2.5.4.8": "ST"
+}
 
 /** A Name from (OID, value) pairs, one attribute per RDN, values as UTF8String. */
 export const makeName = (attributes: ReadonlyArray<readonly [type: "CN" | "O", value: string]>): Name =>
   new Name(
     attributes.map(
       ([type, value]) =>
-        new RelativeDistinguishedName([new AttributeTypeAndValue({ type: type === "CN" ? OID_CN : OID_O, value: new AttributeValue({ utf8String: value }) })])
+        new RelativeDistinguishedName([
+          new AttributeTypeAndValue({
+            type: type === "CN" ? OID_CN : OID_O,
+            value: new AttributeValue({ utf8String: value })
+          })
+        ])
     )
   )
 
 /** `CN=..., O=...` in certificate order (the way `openssl x509 -subject -nameopt RFC2253` reads, reversed). */
 export const formatName = (name: Name): string =>
-  name
-    .flatMap((rdn) => rdn.map((atv) => `${shortNames[atv.type] ?? atv.type}=${atv.value.toString()}`))
-    .join(", ")
+  name.flatMap((rdn) => rdn.map((atv) => `${shortNames[atv.type] ?? atv.type}=${atv.value.toString()}`)).join(", ")
 
 const extension = (extnID: string, critical: boolean, value: unknown): Extension =>
   new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) })
@@ -100,7 +110,11 @@ export const issue = async (p: IssueParams): Promise<Uint8Array> => {
   })
   const tbsDer = new Uint8Array(AsnConvert.serialize(tbs))
   const signatureValue = await KeyPair.sign(p.signer, tbsDer)
-  const cert = new Certificate({ tbsCertificate: tbs, signatureAlgorithm, signatureValue: signatureValue.slice().buffer })
+  const cert = new Certificate({
+    tbsCertificate: tbs,
+    signatureAlgorithm,
+    signatureValue: signatureValue.slice().buffer
+  })
   return new Uint8Array(AsnConvert.serialize(cert))
 }
 
@@ -111,27 +125,43 @@ export const caExtensions = (ski: Uint8Array): ReadonlyArray<Extension> => [
   extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(ski))
 ]
 
-export type LeafName = { readonly kind: "dns"; readonly value: string } | { readonly kind: "ip"; readonly value: string }
+export type LeafName =
+  | { readonly kind: "dns"; readonly value: string }
+  | { readonly kind: "ip"; readonly value: string }
 
 /**
  * Extensions every minted server certificate shares (CA/B Forum style: serverAuth, key ids);
  * built once per minter. `subjectAltName` is added per leaf by `leafExtensions`.
  */
-export const leafFixedExtensions = (keyKind: KeyPair.KeyKind, ski: Uint8Array, caSki: Uint8Array): ReadonlyArray<Extension> => {
+export const leafFixedExtensions = (
+  keyKind: KeyPair.KeyKind,
+  ski: Uint8Array,
+  caSki: Uint8Array
+): ReadonlyArray<Extension> => {
   // RSA key exchange (TLS 1.2 static RSA) needs keyEncipherment; ECDSA keys only sign.
-  const usage = keyKind === "rsa" ? KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment : KeyUsageFlags.digitalSignature
+  const usage =
+    keyKind === "rsa" ? KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment : KeyUsageFlags.digitalSignature
   return [
     extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })),
     extension(id_ce_keyUsage, true, new KeyUsage(usage)),
     extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_serverAuth])),
     extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(ski)),
-    extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(caSki) }))
+    extension(
+      id_ce_authorityKeyIdentifier,
+      false,
+      new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(caSki) })
+    )
   ]
 }
 
 /** The fixed extensions plus subjectAltName for `names` (DNS names and IP addresses). */
-export const leafExtensions = (names: ReadonlyArray<LeafName>, fixed: ReadonlyArray<Extension>): ReadonlyArray<Extension> => {
-  const general = names.map((n) => (n.kind === "dns" ? new GeneralName({ dNSName: n.value }) : new GeneralName({ iPAddress: n.value })))
+export const leafExtensions = (
+  names: ReadonlyArray<LeafName>,
+  fixed: ReadonlyArray<Extension>
+): ReadonlyArray<Extension> => {
+  const general = names.map((n) =>
+    n.kind === "dns" ? new GeneralName({ dNSName: n.value }) : new GeneralName({ iPAddress: n.value })
+  )
   return [...fixed, extension(id_ce_subjectAltName, false, new SubjectAlternativeName(general))]
 }
 
@@ -151,7 +181,8 @@ export interface CertificateInfo {
   readonly fingerprintSha256: string
 }
 
-const hex = (bytes: Uint8Array, sep = ""): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0").toUpperCase()).join(sep)
+const hex = (bytes: Uint8Array, sep = ""): string =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, "0").toUpperCase()).join(sep)
 
 /** Reads the fields we show and check; throws `CaError("Malformed")` on anything that is not a certificate. */
 export const read = async (der: Uint8Array): Promise<CertificateInfo> => {
@@ -175,7 +206,8 @@ export const read = async (der: Uint8Array): Promise<CertificateInfo> => {
     serialHex: hex(new Uint8Array(tbs.serialNumber)),
     spki: new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
     isCa: bc !== undefined && AsnConvert.parse(bc.extnValue, BasicConstraints).cA,
-    subjectKeyIdentifier: ski === undefined ? undefined : new Uint8Array(AsnConvert.parse(ski.extnValue, SubjectKeyIdentifier).buffer),
+    subjectKeyIdentifier:
+      ski === undefined ? undefined : new Uint8Array(AsnConvert.parse(ski.extnValue, SubjectKeyIdentifier).buffer),
     fingerprintSha256: hex(await KeyPair.sha("SHA-256", der), ":")
   }
 }

@@ -74,7 +74,9 @@ describe("MaildirDelivery", () => {
   test("delivers one durable copy per recipient into <root>/<recipient>/new, tmp left empty", async () => {
     const dir = root()
     const maildir = new MaildirDelivery({ root: dir, hostname: "gw.test" })
-    const results = await maildir.deliver(["Alice@Example.test", "bob@example.test"], () => chunks("Subject: hi\r\n", "\r\nbody line\r\n"))
+    const results = await maildir.deliver(["Alice@Example.test", "bob@example.test"], () =>
+      chunks("Subject: hi\r\n", "\r\nbody line\r\n")
+    )
     expect(results.map((r) => r.recipient)).toEqual(["Alice@Example.test", "bob@example.test"])
     for (const r of results) {
       expect(readFileSync(r.path, "latin1")).toBe(message)
@@ -90,7 +92,15 @@ describe("MaildirDelivery", () => {
     // (a sub-directory, so the temp root's own "/tmp" parent is not mistaken for a Maildir tmp/)
     const maildir = new MaildirDelivery({ root: join(root(), "store"), fs: shim(log) })
     await maildir.deliver(["a@example.test"], () => chunks(message))
-    expect(log).toEqual(["fsync <dir>", "fsync <dir>", "write tmp/<file>", "fsync tmp/<file>", "close tmp/<file>", "rename tmp/<file> -> new/<file>", "fsync new/"])
+    expect(log).toEqual([
+      "fsync <dir>",
+      "fsync <dir>",
+      "write tmp/<file>",
+      "fsync tmp/<file>",
+      "close tmp/<file>",
+      "rename tmp/<file> -> new/<file>",
+      "fsync new/"
+    ])
     const steps = log
     const i = (s: string) => steps.indexOf(s)
     expect(i("write tmp/<file>")).toBeGreaterThanOrEqual(0)
@@ -100,7 +110,12 @@ describe("MaildirDelivery", () => {
     expect(steps.lastIndexOf("fsync new/")).toBeGreaterThan(i("rename tmp/<file> -> new/<file>"))
   })
 
-  for (const [op, code] of [["write", "ENOSPC"], ["sync", "EIO"], ["rename", "EACCES"], ["dirsync", "EIO"]] as const) {
+  for (const [op, code] of [
+    ["write", "ENOSPC"],
+    ["sync", "EIO"],
+    ["rename", "EACCES"],
+    ["dirsync", "EIO"]
+  ] as const) {
     test(`${code} on ${op}: temporary failure (451), nothing left in tmp/ or new/`, async () => {
       const dir = root()
       const log: Array<string> = []
@@ -130,7 +145,9 @@ describe("MaildirDelivery", () => {
   test("an unusable root (a regular file): temporary failure", async () => {
     const dir = root()
     writeFileSync(join(dir, "file"), "x")
-    const e = await failure(new MaildirDelivery({ root: join(dir, "file") }).deliver(["a@example.test"], () => chunks(message)))
+    const e = await failure(
+      new MaildirDelivery({ root: join(dir, "file") }).deliver(["a@example.test"], () => chunks(message))
+    )
     expect(e.reason).toBe("LocalIo")
     expect(e.temporary).toBe(true)
   })
@@ -141,11 +158,14 @@ describe("MaildirDelivery", () => {
     expect([...names][0]).toMatch(/^1700000000\.M123\d{3}P\d+Q\d+R[0-9a-f]{16}\.h\\057o\\072st$/)
   })
 
-  propTest.prop([fc.string({ maxLength: 80, unit: "binary" })])("mailbox names never escape the root or hide", (address) => {
-    const name = mailboxName(address)
-    expect(name.length).toBeGreaterThan(0)
-    expect(name).toMatch(/^[a-z0-9._+=@%A-F-]+$/)
-    expect(name.startsWith(".")).toBe(false)
-    expect(name.includes("/")).toBe(false)
-  })
+  propTest.prop([fc.string({ maxLength: 80, unit: "binary" })])(
+    "mailbox names never escape the root or hide",
+    (address) => {
+      const name = mailboxName(address)
+      expect(name.length).toBeGreaterThan(0)
+      expect(name).toMatch(/^[a-z0-9._+=@%A-F-]+$/)
+      expect(name.startsWith(".")).toBe(false)
+      expect(name.includes("/")).toBe(false)
+    }
+  )
 })

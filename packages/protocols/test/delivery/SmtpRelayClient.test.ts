@@ -67,10 +67,17 @@ describe("SmtpRelayClient against smtp-sink", () => {
   })
 
   test("tls: required fails (temporarily) against a server without STARTTLS; starttls stays in clear", async () => {
-    const e = await failure(SmtpRelayClient.connect({ host: "127.0.0.1", port: sink.port, tls: "required", timeouts: fast }))
+    const e = await failure(
+      SmtpRelayClient.connect({ host: "127.0.0.1", port: sink.port, tls: "required", timeouts: fast })
+    )
     expect(e.reason).toBe("TlsFailed")
     expect(e.temporary).toBe(true)
-    const client = await SmtpRelayClient.connect({ host: "127.0.0.1", port: sink.port, tls: "starttls", timeouts: fast })
+    const client = await SmtpRelayClient.connect({
+      host: "127.0.0.1",
+      port: sink.port,
+      tls: "starttls",
+      timeouts: fast
+    })
     expect(client.tls).toBe(false)
     await client.quit()
   })
@@ -174,7 +181,9 @@ describe("SmtpRelayClient: connection failures and timeouts", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r))
     try {
       const port = (silent.address() as net.AddressInfo).port
-      const e = await failure(SmtpRelayClient.connect({ host: "127.0.0.1", port, timeouts: { ...fast, greetingMs: 300 } }))
+      const e = await failure(
+        SmtpRelayClient.connect({ host: "127.0.0.1", port, timeouts: { ...fast, greetingMs: 300 } })
+      )
       expect(e.reason).toBe("Timeout")
       expect(e.temporary).toBe(true)
     } finally {
@@ -202,7 +211,8 @@ describe("SmtpRelayClient: wire bytes and LMTP per recipient (raw sink)", () => 
     sink = await RawSink.start({
       lmtp: true,
       rcptReply: (r) => (r.startsWith("unknown") ? "550 5.1.1 no such user" : "250 2.1.5 ok"),
-      dataReply: (r) => (r.startsWith("full") ? "452 4.2.2 mailbox full" : r.startsWith("bad") ? "554 5.6.0 no" : "250 2.0.0 ok")
+      dataReply: (r) =>
+        r.startsWith("full") ? "452 4.2.2 mailbox full" : r.startsWith("bad") ? "554 5.6.0 no" : "250 2.0.0 ok"
     })
   })
   afterAll(() => sink?.stop())
@@ -210,7 +220,10 @@ describe("SmtpRelayClient: wire bytes and LMTP per recipient (raw sink)", () => 
   test("LMTP: RCPT refusals and per-recipient final replies are reported per recipient", async () => {
     const results = await send(
       { host: "127.0.0.1", port: sink.port, protocol: "lmtp", timeouts: fast },
-      { mailFrom: "a@example.test", rcptTo: ["ok@example.test", "unknown@example.test", "full@example.test", "bad@example.test"] },
+      {
+        mailFrom: "a@example.test",
+        rcptTo: ["ok@example.test", "unknown@example.test", "full@example.test", "bad@example.test"]
+      },
       chunks(message)
     )
     expect(results.map((r) => [r.recipient, r.accepted, r.reply.code, r.reply.enhanced])).toEqual([
@@ -243,7 +256,18 @@ describe("SmtpRelayClient: wire bytes and LMTP per recipient (raw sink)", () => 
     expect(sink.commands).toContain("MAIL FROM:<a@example.test> SIZE=1234 BODY=8BITMIME")
   })
 
-  const smuggling = ["A\n.\r\nMAIL FROM:<x>\r\n", "A\n.\nB", "A\r.\rB", "A\r\n.\rB", "A\r\n\x00.\r\nB", "A\n..\r\nB", ".\r\n", "\r\n.\r\n", "..\n", "x\r"]
+  const smuggling = [
+    "A\n.\r\nMAIL FROM:<x>\r\n",
+    "A\n.\nB",
+    "A\r.\rB",
+    "A\r\n.\rB",
+    "A\r\n\x00.\r\nB",
+    "A\n..\r\nB",
+    ".\r\n",
+    "\r\n.\r\n",
+    "..\n",
+    "x\r"
+  ]
 
   test("smuggling forms are neutralised on the wire (TESTING.md A2/A3)", async () => {
     for (const body of smuggling) {
@@ -272,11 +296,17 @@ describe("SmtpRelayClient: wire bytes and LMTP per recipient (raw sink)", () => 
         prev = p
       }
       const before = sink.messages.length
-      await send({ host: "127.0.0.1", port: sink.port, protocol: "lmtp", timeouts: fast }, { mailFrom: "", rcptTo: ["ok@example.test"] }, chunks(...parts))
+      await send(
+        { host: "127.0.0.1", port: sink.port, protocol: "lmtp", timeouts: fast },
+        { mailFrom: "", rcptTo: ["ok@example.test"] },
+        chunks(...parts)
+      )
       const raw = sink.messages[before]!.raw
       assertCleanWire(raw)
       // What the downstream decodes is our body with its line ends normalised and NULs removed.
-      const expected = Buffer.from(body.filter((b) => b !== 0)).toString("latin1").replace(/\r\n|\r|\n/g, "\r\n")
+      const expected = Buffer.from(body.filter((b) => b !== 0))
+        .toString("latin1")
+        .replace(/\r\n|\r|\n/g, "\r\n")
       const decoded = Buffer.from(decodeAll([raw]).body).toString("latin1")
       expect(decoded).toBe(expected === "" || expected.endsWith("\r\n") ? expected : `${expected}\r\n`)
     }
@@ -333,7 +363,9 @@ describe("SmtpRelayClient: STARTTLS against our own server", () => {
 
   test("tls: starttls with an untrusted certificate fails closed (no fallback to clear text)", async () => {
     const before = received.length
-    const e = await failure(SmtpRelayClient.connect({ host: "127.0.0.1", port: server.address.port, tls: "starttls", timeouts: fast }))
+    const e = await failure(
+      SmtpRelayClient.connect({ host: "127.0.0.1", port: server.address.port, tls: "starttls", timeouts: fast })
+    )
     expect(e.reason).toBe("TlsFailed")
     expect(e.temporary).toBe(true)
     expect(received.length).toBe(before)
@@ -341,7 +373,14 @@ describe("SmtpRelayClient: STARTTLS against our own server", () => {
 
   test("tls: required with the wrong name fails", async () => {
     const e = await failure(
-      SmtpRelayClient.connect({ host: "127.0.0.1", port: server.address.port, tls: "required", servername: "mx.other.test", ca: cert, timeouts: fast })
+      SmtpRelayClient.connect({
+        host: "127.0.0.1",
+        port: server.address.port,
+        tls: "required",
+        servername: "mx.other.test",
+        ca: cert,
+        timeouts: fast
+      })
     )
     expect(e.reason).toBe("TlsFailed")
     expect(e.message).toMatch(/mx\.other\.test|altnames|Hostname/i)

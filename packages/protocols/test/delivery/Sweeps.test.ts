@@ -46,7 +46,8 @@ describe("sweepMaildirTmp", () => {
     const dead = uniqueName(host).replace(/P\d+Q/, `P${deadPid()}Q`)
     const live = uniqueName(host).replace(/P\d+Q/, `P${process.ppid}Q`)
     const otherHost = uniqueName("elsewhere.test").replace(/P\d+Q/, `P${deadPid()}Q`)
-    for (const name of [dead, live, otherHost, "dovecot-fresh", "dovecot-old"]) writeFileSync(join(tmp, name), "partial")
+    for (const name of [dead, live, otherHost, "dovecot-fresh", "dovecot-old"])
+      writeFileSync(join(tmp, name), "partial")
     const old = (Date.now() - 37 * 3600_000) / 1000
     utimesSync(join(tmp, "dovecot-old"), old, old)
     mkdirSync(join(root, "stray-file-not-a-maildir-dir"), { recursive: true })

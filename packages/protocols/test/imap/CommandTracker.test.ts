@@ -35,7 +35,9 @@ describe("ImapCommandTracker", () => {
   })
 
   it("neutralises COMPRESS and, without TLS on offer, STARTTLS", () => {
-    expect(text(new ImapCommandTracker().push(b("z COMPRESS DEFLATE\r\n")).forward)).toBe("z COMPRESS X-MAILMOAT-UNSUPPORTED\r\n")
+    expect(text(new ImapCommandTracker().push(b("z COMPRESS DEFLATE\r\n")).forward)).toBe(
+      "z COMPRESS X-MAILMOAT-UNSUPPORTED\r\n"
+    )
     const noTls = new ImapCommandTracker(65_536, false).push(b("z STARTTLS\r\n"))
     expect(noTls.action).toBe("none")
     expect(text(noTls.forward)).toBe("z X-MAILMOAT-STARTTLS-UNAVAILABLE\r\n")

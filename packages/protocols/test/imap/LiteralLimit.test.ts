@@ -15,14 +15,29 @@ const MB = 1024 * 1024
 describe("checkLiteral", () => {
   it("TESTING catalog 13/14 shapes", () => {
     expect(checkLiteral(b("a APPEND INBOX {4294967295}\r\n"), 64 * MB)).toEqual({ _tag: "toobig", size: 4294967295 })
-    expect(checkLiteral(b("a APPEND INBOX {4294967296}\r\n"), 64 * MB)).toMatchObject({ _tag: "bad", text: "literal size 4294967296 is above the protocol's limit" })
+    expect(checkLiteral(b("a APPEND INBOX {4294967296}\r\n"), 64 * MB)).toMatchObject({
+      _tag: "bad",
+      text: "literal size 4294967296 is above the protocol's limit"
+    })
     expect(checkLiteral(b("a APPEND INBOX ~{4294967296}\r\n"), Number.POSITIVE_INFINITY)).toMatchObject({ _tag: "ok" })
-    expect(checkLiteral(b("a APPEND INBOX {99999999999999999999}\r\n"), 64 * MB)).toEqual({ _tag: "bad", text: "invalid literal size {99999999999999999999}" })
-    expect(checkLiteral(b("a APPEND INBOX {-1}\r\n"), 64 * MB)).toEqual({ _tag: "bad", text: "invalid literal size {-1}" })
-    expect(checkLiteral(b("a APPEND INBOX {abc}\r\n"), 64 * MB)).toEqual({ _tag: "bad", text: "invalid literal size {abc}" })
+    expect(checkLiteral(b("a APPEND INBOX {99999999999999999999}\r\n"), 64 * MB)).toEqual({
+      _tag: "bad",
+      text: "invalid literal size {99999999999999999999}"
+    })
+    expect(checkLiteral(b("a APPEND INBOX {-1}\r\n"), 64 * MB)).toEqual({
+      _tag: "bad",
+      text: "invalid literal size {-1}"
+    })
+    expect(checkLiteral(b("a APPEND INBOX {abc}\r\n"), 64 * MB)).toEqual({
+      _tag: "bad",
+      text: "invalid literal size {abc}"
+    })
     expect(checkLiteral(b("a APPEND INBOX {}\r\n"), 64 * MB)).toEqual({ _tag: "bad", text: "invalid literal size {}" })
     expect(checkLiteral(b("a APPEND INBOX {0001}\r\n"), 64 * MB)).toMatchObject({ _tag: "ok", marker: { size: 1 } })
-    expect(checkLiteral(b("a LOGIN {5+}\r\n"), 64 * MB)).toMatchObject({ _tag: "ok", marker: { size: 5, nonSync: true } })
+    expect(checkLiteral(b("a LOGIN {5+}\r\n"), 64 * MB)).toMatchObject({
+      _tag: "ok",
+      marker: { size: 5, nonSync: true }
+    })
     expect(checkLiteral(b("a APPEND INBOX {100000+}\r\n"), 4096)).toEqual({ _tag: "close", size: 100000 })
     expect(checkLiteral(b("a APPEND INBOX {100000}\r\n"), 4096)).toEqual({ _tag: "toobig", size: 100000 })
     expect(checkLiteral(b("a NOOP\r\n"), 4096)).toEqual({ _tag: "none" })
@@ -30,18 +45,24 @@ describe("checkLiteral", () => {
     expect(checkLiteral(b("a X {5}\n"), 4096)).toEqual({ _tag: "none" })
   })
 
-  test.prop([fc.uint8Array({ maxLength: 200 }), fc.nat()])("never throws; any ok marker is within the limit", (bytes, limit) => {
-    const r = checkLiteral(bytes, limit)
-    if (r._tag === "ok") expect(r.marker.size).toBeLessThanOrEqual(limit)
-    if (r._tag === "toobig" || r._tag === "close") expect(r.size).toBeGreaterThan(limit)
-  })
+  test.prop([fc.uint8Array({ maxLength: 200 }), fc.nat()])(
+    "never throws; any ok marker is within the limit",
+    (bytes, limit) => {
+      const r = checkLiteral(bytes, limit)
+      if (r._tag === "ok") expect(r.marker.size).toBeLessThanOrEqual(limit)
+      if (r._tag === "toobig" || r._tag === "close") expect(r.size).toBeGreaterThan(limit)
+    }
+  )
 
-  test.prop([fc.bigInt({ min: 0n, max: 10n ** 22n }), fc.boolean(), fc.nat({ max: 10_000 })])("a decimal size is classified by its exact value", (size, nonSync, limit) => {
-    const r = checkLiteral(b(`a APPEND INBOX {${size}${nonSync ? "+" : ""}}\r\n`), limit)
-    if (size > 4294967295n) expect(r._tag).toBe("bad")
-    else if (size > BigInt(limit)) expect(r).toEqual({ _tag: nonSync ? "close" : "toobig", size: Number(size) })
-    else expect(r).toMatchObject({ _tag: "ok", marker: { size: Number(size), nonSync } })
-  })
+  test.prop([fc.bigInt({ min: 0n, max: 10n ** 22n }), fc.boolean(), fc.nat({ max: 10_000 })])(
+    "a decimal size is classified by its exact value",
+    (size, nonSync, limit) => {
+      const r = checkLiteral(b(`a APPEND INBOX {${size}${nonSync ? "+" : ""}}\r\n`), limit)
+      if (size > 4294967295n) expect(r._tag).toBe("bad")
+      else if (size > BigInt(limit)) expect(r).toEqual({ _tag: nonSync ? "close" : "toobig", size: Number(size) })
+      else expect(r).toMatchObject({ _tag: "ok", marker: { size: Number(size), nonSync } })
+    }
+  )
 })
 
 describe("ImapCommandTracker with a literal limit", () => {
@@ -50,7 +71,9 @@ describe("ImapCommandTracker with a literal limit", () => {
     const step = t.push(b("a APPEND INBOX {4294967295}\r\nb NOOP\r\n"))
     expect(step.action).toBe("none")
     expect(text(step.forward)).toBe("a NOOP\r\nb NOOP\r\n")
-    expect(t.takeRefusals()).toEqual([{ tag: "a", reply: "a NO [TOOBIG] literal of 4294967295 octets is over this proxy's limit of 1000\r\n" }])
+    expect(t.takeRefusals()).toEqual([
+      { tag: "a", reply: "a NO [TOOBIG] literal of 4294967295 octets is over this proxy's limit of 1000\r\n" }
+    ])
     expect(t.takeRefusals()).toEqual([])
     expect(t.push(b("c STARTTLS\r\n")).action).toBe("starttls")
   })
@@ -84,14 +107,24 @@ const run = (session: ImapSession, client: string, serverChunks: ReadonlyArray<s
   const forwarded = text(session.fromClient(b(client)).forward)
   const toClient = serverChunks
     .flatMap((c) => session.fromServer(b(c)))
-    .map((e: ProxyEvent) => (e._tag === "Bytes" ? Buffer.from(e.bytes).toString("latin1") : e._tag === "MessageStart" ? Buffer.from(e.header).toString("latin1") : e._tag === "MessageData" ? Buffer.from(e.raw).toString("latin1") : ""))
+    .map((e: ProxyEvent) =>
+      e._tag === "Bytes"
+        ? Buffer.from(e.bytes).toString("latin1")
+        : e._tag === "MessageStart"
+          ? Buffer.from(e.header).toString("latin1")
+          : e._tag === "MessageData"
+            ? Buffer.from(e.raw).toString("latin1")
+            : ""
+    )
     .join("")
   return { forwarded, toClient }
 }
 
 describe("ImapSession: the refusal replaces the server's answer to the NOOP, in order", () => {
-  const server = "* 1 FETCH (BODY[] {5}\r\nhello)\r\n* 2 EXISTS\r\nz OK done\r\na OK NOOP completed\r\nb OK NOOP completed\r\n"
-  const expected = "* 1 FETCH (BODY[] {5}\r\nhello)\r\n* 2 EXISTS\r\nz OK done\r\na NO [TOOBIG] literal of 4294967295 octets is over this proxy's limit of 1000\r\nb OK NOOP completed\r\n"
+  const server =
+    "* 1 FETCH (BODY[] {5}\r\nhello)\r\n* 2 EXISTS\r\nz OK done\r\na OK NOOP completed\r\nb OK NOOP completed\r\n"
+  const expected =
+    "* 1 FETCH (BODY[] {5}\r\nhello)\r\n* 2 EXISTS\r\nz OK done\r\na NO [TOOBIG] literal of 4294967295 octets is over this proxy's limit of 1000\r\nb OK NOOP completed\r\n"
 
   it("whole", () => {
     const s = new ImapSession({ maxLiteralBytes: 1000 })
@@ -100,17 +133,26 @@ describe("ImapSession: the refusal replaces the server's answer to the NOOP, in 
     expect(r.toClient).toBe(expected)
   })
 
-  test.prop([fc.array(fc.nat({ max: server.length }), { maxLength: 12 })])("any chunking of the server stream gives the same client stream", (cuts) => {
-    const points = [...new Set(cuts)].sort((x, y) => x - y)
-    const chunks: Array<string> = []
-    let at = 0
-    for (const p of [...points, server.length]) {
-      chunks.push(server.slice(at, p))
-      at = p
+  test.prop([fc.array(fc.nat({ max: server.length }), { maxLength: 12 })])(
+    "any chunking of the server stream gives the same client stream",
+    (cuts) => {
+      const points = [...new Set(cuts)].sort((x, y) => x - y)
+      const chunks: Array<string> = []
+      let at = 0
+      for (const p of [...points, server.length]) {
+        chunks.push(server.slice(at, p))
+        at = p
+      }
+      const s = new ImapSession({ maxLiteralBytes: 1000 })
+      expect(
+        run(
+          s,
+          "a APPEND INBOX {4294967295}\r\nb NOOP\r\n",
+          chunks.filter((c) => c.length > 0)
+        ).toClient
+      ).toBe(expected)
     }
-    const s = new ImapSession({ maxLiteralBytes: 1000 })
-    expect(run(s, "a APPEND INBOX {4294967295}\r\nb NOOP\r\n", chunks.filter((c) => c.length > 0)).toClient).toBe(expected)
-  })
+  )
 
   it("a tag that is a prefix of another is not mistaken for it", () => {
     const s = new ImapSession({ maxLiteralBytes: 10 })

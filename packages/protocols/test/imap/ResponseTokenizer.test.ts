@@ -5,7 +5,9 @@ import { type ImapServerEvent, ImapResponseTokenizer } from "../../src/imap/inde
 const b = (s: string) => Buffer.from(s, "latin1")
 
 const rawOf = (events: ReadonlyArray<ImapServerEvent>): Array<Uint8Array> =>
-  events.flatMap((e) => (e._tag === "Bytes" || e._tag === "MessageData" ? [e.bytes] : e._tag === "MessageStart" ? [e.marker] : []))
+  events.flatMap((e) =>
+    e._tag === "Bytes" || e._tag === "MessageData" ? [e.bytes] : e._tag === "MessageStart" ? [e.marker] : []
+  )
 
 /** Feeds `input` cut at `cuts`; returns the events. */
 const feed = (input: Uint8Array, cuts: ReadonlyArray<number>) => {
@@ -43,7 +45,7 @@ const STREAM = b(
     "* 1 FETCH (UID 7 BODY[] {12}\r\nSubject: a\r\n FLAGS (\\Seen))\r\n" +
     "* 2 FETCH (BODY[]<0> {3}\r\nabc)\r\n" +
     "* 3 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {5}\r\nx\r\n\r\n RFC822 {2}\r\nhi BINARY[] ~{3}\r\n\0\0\0 BODY[1] {1}\r\nz)\r\n" +
-    "* 4 FETCH (ENVELOPE (\"d\" {3}\r\nsub NIL) RFC822.HEADER {2}\r\nab RFC822 {0}\r\n)\r\n" +
+    '* 4 FETCH (ENVELOPE ("d" {3}\r\nsub NIL) RFC822.HEADER {2}\r\nab RFC822 {0}\r\n)\r\n' +
     "+ idling {5}\r\n" +
     "a1 OK FETCH completed\r\n"
 )
@@ -79,11 +81,14 @@ describe("ImapResponseTokenizer", () => {
     expect(messagesOf(events)).toEqual(["x"])
   })
 
-  test.prop([fc.array(fc.nat(), { maxLength: 40 })])("gives the same events' bytes and messages for every chunking of a FETCH stream", (cuts) => {
-    const events = feed(STREAM, cuts)
-    expect(Buffer.concat(rawOf(events)).equals(STREAM)).toBe(true)
-    expect(messagesOf(events)).toEqual(["Subject: a\r\n", "hi", "\0\0\0", ""])
-  })
+  test.prop([fc.array(fc.nat(), { maxLength: 40 })])(
+    "gives the same events' bytes and messages for every chunking of a FETCH stream",
+    (cuts) => {
+      const events = feed(STREAM, cuts)
+      expect(Buffer.concat(rawOf(events)).equals(STREAM)).toBe(true)
+      expect(messagesOf(events)).toEqual(["Subject: a\r\n", "hi", "\0\0\0", ""])
+    }
+  )
 
   test.prop([fc.uint8Array({ maxLength: 2000 }), fc.array(fc.nat(), { maxLength: 30 })])(
     "never throws on arbitrary bytes and reproduces them exactly",
@@ -93,8 +98,32 @@ describe("ImapResponseTokenizer", () => {
     }
   )
 
-  const token = fc.constantFrom("* ", "1 ", "FETCH ", "(", ")", "BODY[] ", "RFC822 ", "BINARY[] ", "BODY[]<0> ", "{3}\r\n", "~{2}\r\n",
-    "{0}\r\n", "{1+}\r\n", "\r\n", "\"q ", "\\", "abc", "[", "]", "+ ", "a1 OK ", "{", "}", "~")
+  const token = fc.constantFrom(
+    "* ",
+    "1 ",
+    "FETCH ",
+    "(",
+    ")",
+    "BODY[] ",
+    "RFC822 ",
+    "BINARY[] ",
+    "BODY[]<0> ",
+    "{3}\r\n",
+    "~{2}\r\n",
+    "{0}\r\n",
+    "{1+}\r\n",
+    "\r\n",
+    '"q ',
+    "\\",
+    "abc",
+    "[",
+    "]",
+    "+ ",
+    "a1 OK ",
+    "{",
+    "}",
+    "~"
+  )
   test.prop([fc.array(token, { maxLength: 80 }), fc.array(fc.nat(), { maxLength: 30 })])(
     "never throws on IMAP-shaped noise; same messages for every chunking",
     (tokens, cuts) => {

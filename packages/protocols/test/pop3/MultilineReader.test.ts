@@ -73,8 +73,11 @@ describe("MultilineReader", () => {
     }
   )
 
-  test.prop([fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 30 })])("never throws on arbitrary bytes", (input, cuts) => {
-    const r = run(input, cuts)
-    expect(Buffer.concat([r.raw, r.rest]).equals(Buffer.from(input))).toBe(true)
-  })
+  test.prop([fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 30 })])(
+    "never throws on arbitrary bytes",
+    (input, cuts) => {
+      const r = run(input, cuts)
+      expect(Buffer.concat([r.raw, r.rest]).equals(Buffer.from(input))).toBe(true)
+    }
+  )
 })

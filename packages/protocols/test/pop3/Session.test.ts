@@ -30,12 +30,18 @@ describe("Pop3Session", () => {
   it("marks RETR bodies as messages (unstuffed) and passes TOP, LIST, CAPA through", () => {
     const s = new Pop3Session()
     s.fromClient(b("RETR 1\r\nTOP 1 0\r\nLIST\r\nSTAT\r\n"))
-    const events = feedServer(s, b("+OK hi\r\n+OK 9 octets\r\n..a\r\nb\r\n.\r\n+OK\r\nh\r\n.\r\n+OK\r\n1 9\r\n.\r\n+OK 1 9\r\n"), [])
+    const events = feedServer(
+      s,
+      b("+OK hi\r\n+OK 9 octets\r\n..a\r\nb\r\n.\r\n+OK\r\nh\r\n.\r\n+OK\r\n1 9\r\n.\r\n+OK 1 9\r\n"),
+      []
+    )
     const content = Buffer.concat(events.flatMap((e) => (e._tag === "MessageData" ? e.content : []))).toString("latin1")
     expect(content).toBe(".a\r\nb\r\n")
     expect(events.filter((e) => e._tag === "MessageStart")).toHaveLength(1)
     const start = events.find((e) => e._tag === "MessageStart")
-    expect(start?._tag === "MessageStart" && Buffer.from(start.frame(b(".x\r\ny"))[0]!).toString("latin1")).toBe("..x\r\ny\r\n.\r\n")
+    expect(start?._tag === "MessageStart" && Buffer.from(start.frame(b(".x\r\ny"))[0]!).toString("latin1")).toBe(
+      "..x\r\ny\r\n.\r\n"
+    )
   })
 
   it("STLS: the OK is a TlsReply and the server's plaintext after it is dropped", () => {
@@ -47,27 +53,54 @@ describe("Pop3Session", () => {
     expect(events.map((e) => e._tag)).toEqual(["Bytes", "TlsReply"])
   })
 
-  const verbs = fc.constantFrom("RETR 1", "TOP 1 2", "LIST", "LIST 1", "UIDL", "CAPA", "NOOP", "STAT", "AUTH", "AUTH PLAIN", "DELE 1", "QUIT")
-  const serverPiece = fc.constantFrom("+OK\r\n", "-ERR no\r\n", "+ \r\n", "line\r\n", ".\r\n", "..x\r\n", "\r\n", "\n", "\r", ".", "abc")
-  test.prop([fc.array(verbs, { maxLength: 10 }), fc.array(serverPiece, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 30 })])(
-    "reproduces any server stream exactly, for any chunking, when nothing is rewritten",
-    (commands, pieces, cuts) => {
-      const s = new Pop3Session()
-      s.fromClient(b(commands.map((c) => `${c}\r\n`).join("")))
-      const input = b(pieces.join(""))
-      expect(rawOf(feedServer(s, input, cuts)).equals(input)).toBe(true)
-    }
+  const verbs = fc.constantFrom(
+    "RETR 1",
+    "TOP 1 2",
+    "LIST",
+    "LIST 1",
+    "UIDL",
+    "CAPA",
+    "NOOP",
+    "STAT",
+    "AUTH",
+    "AUTH PLAIN",
+    "DELE 1",
+    "QUIT"
   )
+  const serverPiece = fc.constantFrom(
+    "+OK\r\n",
+    "-ERR no\r\n",
+    "+ \r\n",
+    "line\r\n",
+    ".\r\n",
+    "..x\r\n",
+    "\r\n",
+    "\n",
+    "\r",
+    ".",
+    "abc"
+  )
+  test.prop([
+    fc.array(verbs, { maxLength: 10 }),
+    fc.array(serverPiece, { maxLength: 60 }),
+    fc.array(fc.nat(), { maxLength: 30 })
+  ])("reproduces any server stream exactly, for any chunking, when nothing is rewritten", (commands, pieces, cuts) => {
+    const s = new Pop3Session()
+    s.fromClient(b(commands.map((c) => `${c}\r\n`).join("")))
+    const input = b(pieces.join(""))
+    expect(rawOf(feedServer(s, input, cuts)).equals(input)).toBe(true)
+  })
 
-  test.prop([fc.uint8Array({ maxLength: 2000 }), fc.uint8Array({ maxLength: 2000 }), fc.array(fc.nat(), { maxLength: 20 })])(
-    "never throws on arbitrary bytes from either side",
-    (client, server, cuts) => {
-      const s = new Pop3Session({ maxLineLength: 300 })
-      s.fromClient(client)
-      const events = feedServer(s, server, cuts)
-      const raw = rawOf(events)
-      // Only an STLS reply may cut the stream short.
-      if (!events.some((e) => e._tag === "TlsReply")) expect(raw.equals(Buffer.from(server))).toBe(true)
-    }
-  )
+  test.prop([
+    fc.uint8Array({ maxLength: 2000 }),
+    fc.uint8Array({ maxLength: 2000 }),
+    fc.array(fc.nat(), { maxLength: 20 })
+  ])("never throws on arbitrary bytes from either side", (client, server, cuts) => {
+    const s = new Pop3Session({ maxLineLength: 300 })
+    s.fromClient(client)
+    const events = feedServer(s, server, cuts)
+    const raw = rawOf(events)
+    // Only an STLS reply may cut the stream short.
+    if (!events.some((e) => e._tag === "TlsReply")) expect(raw.equals(Buffer.from(server))).toBe(true)
+  })
 })

@@ -33,7 +33,12 @@ describe("proxy back-pressure", () => {
   it("a client pipelining NOOPs without reading is stalled; memory bounded; another client is served", async () => {
     const upstream = await politeServer()
     cleanups.push(upstream.close)
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: upstream.port }, protocol: "imap", mode: "plain", scanner: taggingScanner().scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: upstream.port },
+      protocol: "imap",
+      mode: "plain",
+      scanner: taggingScanner().scanner
+    })
     cleanups.push(proxy.close)
     const attacker = await connect(proxy.port)
     attacker.pause()

@@ -29,12 +29,18 @@ const session = async (port: number) => {
 /** Dovecot's tagged OK carries timings ("(0.001 + 0.000 secs)") that differ between two runs. */
 const stable = (raw: Buffer): string => raw.toString("latin1").replace(/ \([0-9.+ ]+ secs\)/g, "")
 
-const bySeq = (literals: ReadonlyArray<{ seq: number; bytes: Buffer }>) => new Map(literals.map((l) => [l.seq, l.bytes]))
+const bySeq = (literals: ReadonlyArray<{ seq: number; bytes: Buffer }>) =>
+  new Map(literals.map((l) => [l.seq, l.bytes]))
 
 describe("IMAP proxy (plain) with Dovecot", () => {
   it("fetches 200 messages in one FETCH: identical to direct except the tagged ones, with correct literal lengths", async () => {
     const { scanner, calls } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.imap }, protocol: "imap", mode: "plain", scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
+      protocol: "imap",
+      mode: "plain",
+      scanner
+    })
     try {
       const direct = await session(dovecot.ports.imap)
       const via = await session(proxy.port)
@@ -59,7 +65,9 @@ describe("IMAP proxy (plain) with Dovecot", () => {
       expect(tagged).toBe(SPAM.size)
       expect(calls).toHaveLength(COUNT)
       // Everything outside the literals is the same too (same server state, same commands).
-      expect(stable(p.raw).length - stable(d.raw).length).toBe(SPAM.size * (tag("Subject: ").length - "Subject: ".length))
+      expect(stable(p.raw).length - stable(d.raw).length).toBe(
+        SPAM.size * (tag("Subject: ").length - "Subject: ".length)
+      )
 
       // A re-fetch is answered from the verdict cache.
       const again = await via.command("FETCH 1:* RFC822")
@@ -75,7 +83,12 @@ describe("IMAP proxy (plain) with Dovecot", () => {
 
   it("handles FETCH variants: BODY[], RFC822, BINARY[] rewritten; partial and section fetches untouched", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.imap }, protocol: "imap", mode: "plain", scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
+      protocol: "imap",
+      mode: "plain",
+      scanner
+    })
     try {
       const direct = await session(dovecot.ports.imap)
       const via = await session(proxy.port)
@@ -119,7 +132,12 @@ describe("IMAP proxy (plain) with Dovecot", () => {
 
   it("curl: ham is byte-identical to the direct fetch, spam is tagged", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.imap }, protocol: "imap", mode: "plain", scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
+      protocol: "imap",
+      mode: "plain",
+      scanner
+    })
     try {
       const auth = ["--user", `${dovecot.user}:${dovecot.password}`]
       for (const uid of [1, 3]) {
@@ -203,7 +221,12 @@ describe("IMAP proxy (plain) with Dovecot", () => {
 
   it("auto mode detects IMAP from the greeting", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.imap }, protocol: "auto", mode: "plain", scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
+      protocol: "auto",
+      mode: "plain",
+      scanner
+    })
     try {
       const via = await session(proxy.port)
       const p = await via.command("FETCH 3 BODY.PEEK[]")

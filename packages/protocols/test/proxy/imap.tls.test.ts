@@ -36,7 +36,12 @@ describe("IMAP proxy TLS", () => {
     try {
       for (const uid of [1, 2]) {
         const direct = await curl(`imap://127.0.0.1:${dovecot.ports.imap}/INBOX;UID=${uid}`, auth())
-        const via = await curl(`imap://localhost:${proxy.port}/INBOX;UID=${uid}`, [...auth(), "--ssl-reqd", "--cacert", dovecot.pki.proxy.certFile])
+        const via = await curl(`imap://localhost:${proxy.port}/INBOX;UID=${uid}`, [
+          ...auth(),
+          "--ssl-reqd",
+          "--cacert",
+          dovecot.pki.proxy.certFile
+        ])
         expect(via.code, via.stderr).toBe(0)
         if (uid === 2) expect(via.stdout.toString("latin1")).toBe(tag(direct.stdout.toString("latin1")))
         else expect(via.stdout.equals(direct.stdout)).toBe(true)
@@ -52,8 +57,23 @@ describe("IMAP proxy TLS", () => {
     try {
       const r = await run(
         "openssl",
-        ["s_client", "-connect", `127.0.0.1:${proxy.port}`, "-starttls", "imap", "-CAfile", dovecot.pki.proxy.certFile, "-verify_return_error", "-quiet", "-servername", "localhost"],
-        { input: `a LOGIN ${dovecot.user} ${dovecot.password}\r\nb EXAMINE INBOX\r\nc FETCH 2 BODY.PEEK[]\r\nd LOGOUT\r\n`, timeoutMs: 20_000 }
+        [
+          "s_client",
+          "-connect",
+          `127.0.0.1:${proxy.port}`,
+          "-starttls",
+          "imap",
+          "-CAfile",
+          dovecot.pki.proxy.certFile,
+          "-verify_return_error",
+          "-quiet",
+          "-servername",
+          "localhost"
+        ],
+        {
+          input: `a LOGIN ${dovecot.user} ${dovecot.password}\r\nb EXAMINE INBOX\r\nc FETCH 2 BODY.PEEK[]\r\nd LOGOUT\r\n`,
+          timeoutMs: 20_000
+        }
       )
       const out = r.stdout.toString("latin1")
       expect(out).toContain("Subject: [SPAM] message 2")
@@ -88,7 +108,12 @@ describe("IMAP proxy TLS", () => {
 
   it("without clientTls, STARTTLS is refused by the server and the session stays usable in plaintext", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.imap }, protocol: "imap", mode: "plain", scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
+      protocol: "imap",
+      mode: "plain",
+      scanner
+    })
     try {
       const c = await ImapClient.connect(proxy.port)
       expect((await c.command("STARTTLS")).status).toMatch(/BAD|NO/)
@@ -103,7 +128,11 @@ describe("IMAP proxy TLS", () => {
     const proxy = await tlsProxy("implicit-tls")
     try {
       const direct = await curl(`imap://127.0.0.1:${dovecot.ports.imap}/INBOX;UID=2`, auth())
-      const via = await curl(`imaps://localhost:${proxy.port}/INBOX;UID=2`, [...auth(), "--cacert", dovecot.pki.proxy.certFile])
+      const via = await curl(`imaps://localhost:${proxy.port}/INBOX;UID=2`, [
+        ...auth(),
+        "--cacert",
+        dovecot.pki.proxy.certFile
+      ])
       expect(via.code, via.stderr).toBe(0)
       expect(via.stdout.toString("latin1")).toBe(tag(direct.stdout.toString("latin1")))
       const c = await ImapClient.connect(proxy.port, { tls: { ca: dovecot.pki.proxy.cert, servername: "localhost" } })
@@ -129,7 +158,9 @@ describe("IMAP proxy TLS", () => {
         await c.wire.rest(3000)
         expect(c.wire.closed).toBe(true)
       }
-      expect(untrusted.logs.some((l) => /upstream_failed.*(self-signed|unable to (get|verify)|certificate)/i.test(l))).toBe(true)
+      expect(
+        untrusted.logs.some((l) => /upstream_failed.*(self-signed|unable to (get|verify)|certificate)/i.test(l))
+      ).toBe(true)
       expect(wrongName.logs.some((l) => /upstream_failed.*(altnames|Hostname)/i.test(l))).toBe(true)
       const c = await ImapClient.connect(starttls.port)
       c.wire.write("a STARTTLS\r\n")
@@ -146,8 +177,18 @@ describe("IMAP proxy TLS", () => {
 
   it("upstream down: the client gets * BYE and a close; other connections are unaffected", async () => {
     const { scanner } = taggingScanner()
-    const dead = await startProxy({ upstream: { host: "127.0.0.1", port: await freePort() }, protocol: "imap", mode: "plain", scanner })
-    const live = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.imap }, protocol: "imap", mode: "plain", scanner })
+    const dead = await startProxy({
+      upstream: { host: "127.0.0.1", port: await freePort() },
+      protocol: "imap",
+      mode: "plain",
+      scanner
+    })
+    const live = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
+      protocol: "imap",
+      mode: "plain",
+      scanner
+    })
     try {
       const ok = await ImapClient.connect(live.port)
       await ok.login(dovecot.user, dovecot.password)

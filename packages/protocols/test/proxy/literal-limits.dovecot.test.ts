@@ -24,7 +24,13 @@ afterAll(async () => {
 })
 
 const proxyFor = (port: number) =>
-  startProxy({ upstream: { host: "127.0.0.1", port }, protocol: "auto", mode: "plain", scanner: taggingScanner().scanner, limits: { maxLiteralBytes: MB, maxMessageBytes: MB } })
+  startProxy({
+    upstream: { host: "127.0.0.1", port },
+    protocol: "auto",
+    mode: "plain",
+    scanner: taggingScanner().scanner,
+    limits: { maxLiteralBytes: MB, maxMessageBytes: MB }
+  })
 
 /** Reads lines until one starts with `tag `; returns every line read. */
 const untilTagged = async (c: ImapClient, tag: string): Promise<Array<string>> => {
@@ -86,9 +92,17 @@ describe("IMAP client literals through the proxy (Dovecot upstream)", () => {
       await c.login(dovecot.user, dovecot.password)
       const filler = Buffer.alloc(2 * MB, 0x61)
       filler.write("\r\nb CREATE Smuggled\r\n", 1000, "latin1")
-      c.wire.write(Buffer.concat([Buffer.from(`z APPEND INBOX {${filler.length}+}\r\n`), filler, Buffer.from("\r\nc CREATE AlsoSmuggled\r\n")]))
+      c.wire.write(
+        Buffer.concat([
+          Buffer.from(`z APPEND INBOX {${filler.length}+}\r\n`),
+          filler,
+          Buffer.from("\r\nc CREATE AlsoSmuggled\r\n")
+        ])
+      )
       const rest = (await c.wire.rest(10_000)).toString("latin1")
-      expect(rest).toMatch(/^\* BYE literal of 2097152 octets is over this proxy's limit of 1048576 \(non-synchronising, cannot be refused\)\r\n$/)
+      expect(rest).toMatch(
+        /^\* BYE literal of 2097152 octets is over this proxy's limit of 1048576 \(non-synchronising, cannot be refused\)\r\n$/
+      )
       expect(c.wire.closed).toBe(true)
       const list = await mailboxes(dovecot.ports.imap)
       expect(list).not.toMatch(/Smuggled/)
@@ -152,7 +166,11 @@ describe("server literals and POP3 messages over the scan limit stream with flat
     try {
       let received = 0
       const growth = await peakGrowth(async () => {
-        received = await countingSession(proxy.port, [`l LOGIN ${dovecot.user} ${dovecot.password}\r\n`, "s SELECT INBOX\r\n", "f FETCH 2 BODY.PEEK[]\r\n"], /\r\nf OK [^\r\n]*\r\n$/)
+        received = await countingSession(
+          proxy.port,
+          [`l LOGIN ${dovecot.user} ${dovecot.password}\r\n`, "s SELECT INBOX\r\n", "f FETCH 2 BODY.PEEK[]\r\n"],
+          /\r\nf OK [^\r\n]*\r\n$/
+        )
       })
       expect(received).toBeGreaterThan(bigMessage.length)
       expect(growth).toBeLessThan(24 * MB)
@@ -167,7 +185,11 @@ describe("server literals and POP3 messages over the scan limit stream with flat
     try {
       let received = 0
       const growth = await peakGrowth(async () => {
-        received = await countingSession(proxy.port, [`USER ${dovecot.user}\r\n`, `PASS ${dovecot.password}\r\n`, "RETR 2\r\n"], /\r\n\.\r\n$/)
+        received = await countingSession(
+          proxy.port,
+          [`USER ${dovecot.user}\r\n`, `PASS ${dovecot.password}\r\n`, "RETR 2\r\n"],
+          /\r\n\.\r\n$/
+        )
       })
       expect(received).toBeGreaterThan(bigMessage.length)
       expect(growth).toBeLessThan(24 * MB)

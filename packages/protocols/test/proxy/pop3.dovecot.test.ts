@@ -27,11 +27,17 @@ const session = async (port: number, tls?: { ca: string }) => {
 describe("POP3 proxy with Dovecot", () => {
   it("RETR of every message: ham identical (raw wire bytes too), spam tagged and correctly dot-stuffed", async () => {
     const { scanner, calls } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 }, protocol: "pop3", mode: "plain", scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 },
+      protocol: "pop3",
+      mode: "plain",
+      scanner
+    })
     try {
       const direct = await session(dovecot.ports.pop3)
       const via = await session(proxy.port)
-      for (const command of ["STAT", "LIST 1", "NOOP"]) expect(await via.single(command)).toBe(await direct.single(command))
+      for (const command of ["STAT", "LIST 1", "NOOP"])
+        expect(await via.single(command)).toBe(await direct.single(command))
       for (const command of ["CAPA", "LIST", "UIDL", "TOP 2 3", "TOP 1 0"]) {
         const d = await direct.multi(command)
         const p = await via.multi(command)
@@ -65,7 +71,12 @@ describe("POP3 proxy with Dovecot", () => {
 
   it("pipelined commands in one write are matched to their replies", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 }, protocol: "pop3", mode: "plain", scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 },
+      protocol: "pop3",
+      mode: "plain",
+      scanner
+    })
     try {
       const direct = await session(dovecot.ports.pop3)
       const via = await session(proxy.port)
@@ -102,8 +113,22 @@ describe("POP3 proxy with Dovecot", () => {
     const { scanner } = taggingScanner()
     const clientTls = { key: dovecot.pki.proxy.key, cert: dovecot.pki.proxy.cert }
     const upstreamTls = { ca: dovecot.pki.caPem, servername: "localhost" }
-    const plain = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 }, protocol: "pop3", mode: "plain", scanner, clientTls, upstreamTls })
-    const implicit = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.pop3s }, protocol: "pop3", mode: "implicit-tls", scanner, clientTls, upstreamTls })
+    const plain = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 },
+      protocol: "pop3",
+      mode: "plain",
+      scanner,
+      clientTls,
+      upstreamTls
+    })
+    const implicit = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3s },
+      protocol: "pop3",
+      mode: "implicit-tls",
+      scanner,
+      clientTls,
+      upstreamTls
+    })
     try {
       const auth = ["--user", `${dovecot.user}:${dovecot.password}`]
       const direct = await curl(`pop3://127.0.0.1:${dovecot.ports.pop3}/2`, auth)
@@ -111,11 +136,20 @@ describe("POP3 proxy with Dovecot", () => {
       const expected = tag(direct.stdout.toString("latin1"))
       const viaPlain = await curl(`pop3://127.0.0.1:${plain.port}/2`, auth)
       expect(viaPlain.stdout.toString("latin1")).toBe(expected)
-      const viaStls = await curl(`pop3://localhost:${plain.port}/2`, [...auth, "--ssl-reqd", "--cacert", dovecot.pki.proxy.certFile])
+      const viaStls = await curl(`pop3://localhost:${plain.port}/2`, [
+        ...auth,
+        "--ssl-reqd",
+        "--cacert",
+        dovecot.pki.proxy.certFile
+      ])
       expect(viaStls.code, viaStls.stderr).toBe(0)
       expect(viaStls.stdout.toString("latin1")).toBe(expected)
       expect(plain.logs.some((l) => l.includes("tls_established"))).toBe(true)
-      const viaPop3s = await curl(`pop3s://localhost:${implicit.port}/2`, [...auth, "--cacert", dovecot.pki.proxy.certFile])
+      const viaPop3s = await curl(`pop3s://localhost:${implicit.port}/2`, [
+        ...auth,
+        "--cacert",
+        dovecot.pki.proxy.certFile
+      ])
       expect(viaPop3s.code, viaPop3s.stderr).toBe(0)
       expect(viaPop3s.stdout.toString("latin1")).toBe(expected)
       const ham = await curl(`pop3s://localhost:${implicit.port}/1`, [...auth, "--cacert", dovecot.pki.proxy.certFile])
@@ -140,7 +174,19 @@ describe("POP3 proxy with Dovecot", () => {
     try {
       const r = await run(
         "openssl",
-        ["s_client", "-connect", `127.0.0.1:${proxy.port}`, "-starttls", "pop3", "-CAfile", dovecot.pki.proxy.certFile, "-verify_return_error", "-quiet", "-servername", "localhost"],
+        [
+          "s_client",
+          "-connect",
+          `127.0.0.1:${proxy.port}`,
+          "-starttls",
+          "pop3",
+          "-CAfile",
+          dovecot.pki.proxy.certFile,
+          "-verify_return_error",
+          "-quiet",
+          "-servername",
+          "localhost"
+        ],
         { input: `USER ${dovecot.user}\r\nPASS ${dovecot.password}\r\nRETR 2\r\nQUIT\r\n`, timeoutMs: 20_000 }
       )
       const out = r.stdout.toString("latin1")
@@ -178,7 +224,12 @@ describe("POP3 proxy with Dovecot", () => {
 
   it("auto mode detects POP3 from the greeting", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 }, protocol: "auto", mode: "plain", scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 },
+      protocol: "auto",
+      mode: "plain",
+      scanner
+    })
     try {
       const via = await session(proxy.port)
       const p = await via.multi("RETR 2")

@@ -26,15 +26,23 @@ describe("proxy streaming and upstream faults", () => {
       if (!line.includes("FETCH")) return void s.write(`${tag} OK done\r\n`)
       void (async () => {
         s.write(`* 1 FETCH (BODY[] {${size}}\r\n`)
-        for (let sent = 0; sent < size / 2; sent += MB) if (!s.write(chunk)) await new Promise((r) => s.once("drain", r))
+        for (let sent = 0; sent < size / 2; sent += MB)
+          if (!s.write(chunk)) await new Promise((r) => s.once("drain", r))
         await released
-        for (let sent = size / 2; sent < size; sent += MB) if (!s.write(chunk)) await new Promise((r) => s.once("drain", r))
+        for (let sent = size / 2; sent < size; sent += MB)
+          if (!s.write(chunk)) await new Promise((r) => s.once("drain", r))
         s.write(`)\r\n${tag} OK FETCH done\r\n`)
       })()
     })
     cleanups.push(upstream.close)
     const { scanner, calls } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: upstream.port }, protocol: "imap", mode: "plain", scanner, limits: { maxMessageBytes: 4 * MB } })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: upstream.port },
+      protocol: "imap",
+      mode: "plain",
+      scanner,
+      limits: { maxMessageBytes: 4 * MB }
+    })
     cleanups.push(proxy.close)
     const client = await ImapClient.connect(proxy.port)
     const reply = client.command("FETCH 1 BODY[]", 60_000)
@@ -62,7 +70,12 @@ describe("proxy streaming and upstream faults", () => {
     })
     cleanups.push(upstream.close)
     const { scanner, calls } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: upstream.port }, protocol: "imap", mode: "plain", scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: upstream.port },
+      protocol: "imap",
+      mode: "plain",
+      scanner
+    })
     cleanups.push(proxy.close)
     const client = await ImapClient.connect(proxy.port)
     client.wire.write("a FETCH 1 BODY[]\r\n")
@@ -80,7 +93,13 @@ describe("proxy streaming and upstream faults", () => {
     })
     cleanups.push(upstream.close)
     const { scanner, calls } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: upstream.port }, protocol: "pop3", mode: "plain", scanner, limits: { maxMessageBytes: 64 * 1024 } })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: upstream.port },
+      protocol: "pop3",
+      mode: "plain",
+      scanner,
+      limits: { maxMessageBytes: 64 * 1024 }
+    })
     cleanups.push(proxy.close)
     const client = await Pop3Client.connect(proxy.port)
     const r = await client.multi("RETR 1")
@@ -99,7 +118,12 @@ describe("proxy streaming and upstream faults", () => {
     })
     cleanups.push(upstream.close)
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({ upstream: { host: "127.0.0.1", port: upstream.port }, protocol: "imap", mode: "plain", scanner })
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: upstream.port },
+      protocol: "imap",
+      mode: "plain",
+      scanner
+    })
     cleanups.push(proxy.close)
     const client = await ImapClient.connect(proxy.port)
     expect((await client.command("APPEND INBOX {5}")).status).toBe("NO")

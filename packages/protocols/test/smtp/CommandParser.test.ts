@@ -23,7 +23,12 @@ describe("parseCommand", () => {
   it("parses MAIL FROM with params, the null sender and a space after the colon", () => {
     const c = parse("MAIL FROM:<a.b@example.test> SIZE=1000 body=8BITMIME SMTPUTF8")
     expect(c).toMatchObject({ _tag: "Mail", address: "a.b@example.test" })
-    if (c._tag === "Mail") expect([...c.params]).toEqual([["SIZE", "1000"], ["BODY", "8BITMIME"], ["SMTPUTF8", ""]])
+    if (c._tag === "Mail")
+      expect([...c.params]).toEqual([
+        ["SIZE", "1000"],
+        ["BODY", "8BITMIME"],
+        ["SMTPUTF8", ""]
+      ])
     expect(parse("mail from:<>")).toMatchObject({ _tag: "Mail", address: "" })
     expect(parse("MAIL FROM: <x@y.test>")).toMatchObject({ _tag: "Mail", address: "x@y.test" })
   })
@@ -72,13 +77,19 @@ describe("parseCommand properties", () => {
     expect(["Mail", "Rcpt", "Other", "Unknown", "Invalid"]).toContain(c._tag)
   })
 
-  test.prop([fc.string({ maxLength: 200 })], { numRuns: 2000 })("never throws on arbitrary strings after MAIL FROM:<", (s) => {
-    expect(() => parse(`MAIL FROM:<${s}`)).not.toThrow()
-    expect(() => parse(`RCPT TO:<${s}> ${s}`)).not.toThrow()
-  })
+  test.prop([fc.string({ maxLength: 200 })], { numRuns: 2000 })(
+    "never throws on arbitrary strings after MAIL FROM:<",
+    (s) => {
+      expect(() => parse(`MAIL FROM:<${s}`)).not.toThrow()
+      expect(() => parse(`RCPT TO:<${s}> ${s}`)).not.toThrow()
+    }
+  )
 
-  test.prop([fc.emailAddress()], { numRuns: 1000 })("round trip: MAIL FROM:<addr> yields addr for valid addresses", (addr) => {
-    expect(parse(`MAIL FROM:<${addr}>`)).toMatchObject({ _tag: "Mail", address: addr })
-    expect(parse(`RCPT TO:<${addr}> `)).toMatchObject({ _tag: "Rcpt", address: addr })
-  })
+  test.prop([fc.emailAddress()], { numRuns: 1000 })(
+    "round trip: MAIL FROM:<addr> yields addr for valid addresses",
+    (addr) => {
+      expect(parse(`MAIL FROM:<${addr}>`)).toMatchObject({ _tag: "Mail", address: addr })
+      expect(parse(`RCPT TO:<${addr}> `)).toMatchObject({ _tag: "Rcpt", address: addr })
+    }
+  )
 })

@@ -88,9 +88,7 @@ describe("DataDecoder", () => {
 })
 
 // Inputs rich in the bytes that matter: CR, LF, dot, NUL.
-const smtpish = fc
-  .array(fc.constantFrom(13, 10, 46, 0, 65, 66, 32), { maxLength: 300 })
-  .map((a) => Uint8Array.from(a))
+const smtpish = fc.array(fc.constantFrom(13, 10, 46, 0, 65, 66, 32), { maxLength: 300 }).map((a) => Uint8Array.from(a))
 const anyBytes = fc.oneof(smtpish, fc.uint8Array({ maxLength: 600 }))
 const cutsArb = fc.array(fc.nat(700), { maxLength: 30 })
 
@@ -115,16 +113,21 @@ describe("DataDecoder properties", () => {
 
   it("measures lines across chunks: 998 characters fit, 999 are reported", () => {
     const line = (n: number) => `${"x".repeat(n)}\r\n`
-    expect(decodeAll([bytes(`a\r\n${line(998).slice(0, 500)}`), bytes(`${line(998).slice(500)}.\r\n`)]).stats.longestLine).toBe(998)
+    expect(
+      decodeAll([bytes(`a\r\n${line(998).slice(0, 500)}`), bytes(`${line(998).slice(500)}.\r\n`)]).stats.longestLine
+    ).toBe(998)
     expect(decode(`${line(999)}.\r\n`).stats.longestLine).toBe(999)
   })
 
-  test.prop([anyBytes], { numRuns: 1000 })("output is canonical: CR/LF only in pairs, no NUL, empty or ending in CRLF", (input) => {
-    const r = decodeAll([input])
-    const text = latin1(r.body)
-    expect(text.replace(/\r\n/g, "")).not.toMatch(/[\r\n\0]/)
-    if (r.done) expect(text === "" || text.endsWith("\r\n")).toBe(true)
-  })
+  test.prop([anyBytes], { numRuns: 1000 })(
+    "output is canonical: CR/LF only in pairs, no NUL, empty or ending in CRLF",
+    (input) => {
+      const r = decodeAll([input])
+      const text = latin1(r.body)
+      expect(text.replace(/\r\n/g, "")).not.toMatch(/[\r\n\0]/)
+      if (r.done) expect(text === "" || text.endsWith("\r\n")).toBe(true)
+    }
+  )
 
   test.prop([anyBytes, smtpish], { numRuns: 1000 })(
     "the terminator is the first CRLF.CRLF on the wire (or .CRLF at the start): never an earlier end",
@@ -147,7 +150,10 @@ describe("DataDecoder properties", () => {
     (before, after) => {
       for (const sep of ["\n.\n", "\r.\r", "\n.\r\n", "\r\n.\r", "\r.\r\n", "\r.\n", "\n.\r"]) {
         // Remove real terminators from the parts so only the smuggling separator could end DATA.
-        const clean = (b: Uint8Array) => latin1(b).replace(/\r\n\.\r\n/g, "").replace(/^\.\r\n/, "")
+        const clean = (b: Uint8Array) =>
+          latin1(b)
+            .replace(/\r\n\.\r\n/g, "")
+            .replace(/^\.\r\n/, "")
         const head = clean(before)
         const wire = `X${head}${sep}MAIL FROM:<e@x>\r\n${clean(after)}`
         if (wire.includes("\r\n.\r\n")) continue

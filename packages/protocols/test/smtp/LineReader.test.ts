@@ -56,9 +56,12 @@ describe("SmtpLineReader properties", () => {
     fc.array(fc.constantFrom(13, 10, 65, 32, 0), { maxLength: 200 }).map((a) => Uint8Array.from(a)),
     fc.uint8Array({ maxLength: 400 })
   )
-  test.prop([input, fc.array(fc.nat(400), { maxLength: 40 })], { numRuns: 1000 })("same lines for every chunking", (bytesIn, cuts) => {
-    expect(readAll(splitAt(bytesIn, cuts))).toEqual(readAll([bytesIn]))
-  })
+  test.prop([input, fc.array(fc.nat(400), { maxLength: 40 })], { numRuns: 1000 })(
+    "same lines for every chunking",
+    (bytesIn, cuts) => {
+      expect(readAll(splitAt(bytesIn, cuts))).toEqual(readAll([bytesIn]))
+    }
+  )
 
   test.prop([input], { numRuns: 500 })("lines never contain LF and re-join to the input", (bytesIn) => {
     const lines = readAll([bytesIn], 1000)

@@ -6,24 +6,49 @@ import { describe, expect } from "vitest"
 import { escapeForLog, formatLogLine, Reply } from "../../src/smtp/index.ts"
 import { simulate, splitAt } from "./support/simulate.ts"
 
-const words = ["EHLO a", "HELO b", "MAIL FROM:<a@b.test>", "RCPT TO:<c@d.test>", "DATA", "RSET", "NOOP", "STARTTLS", "AUTH PLAIN", "AUTH LOGIN", "QUIT", ".", "..x", "VRFY x", "BDAT 10"]
+const words = [
+  "EHLO a",
+  "HELO b",
+  "MAIL FROM:<a@b.test>",
+  "RCPT TO:<c@d.test>",
+  "DATA",
+  "RSET",
+  "NOOP",
+  "STARTTLS",
+  "AUTH PLAIN",
+  "AUTH LOGIN",
+  "QUIT",
+  ".",
+  "..x",
+  "VRFY x",
+  "BDAT 10"
+]
 const seps = ["\r\n", "\n", "\r", "\r\n.\r\n", "\n.\n", "\0", ""]
-const piece = fc.oneof(fc.constantFrom(...words), fc.constantFrom(...seps), fc.string({ maxLength: 20 }), fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b).toString("latin1")))
+const piece = fc.oneof(
+  fc.constantFrom(...words),
+  fc.constantFrom(...seps),
+  fc.string({ maxLength: 20 }),
+  fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b).toString("latin1"))
+)
 const write = fc.array(piece, { maxLength: 12 }).map((ps) => ps.join(""))
 
 describe("Session properties", () => {
-  test.prop([fc.array(write, { maxLength: 10 })], { numRuns: 1000 })("never throws; replies are well-formed; DATA needs a 354", (writes) => {
-    const sim = simulate(writes.map((w) => Buffer.from(w, "latin1")))
-    for (const r of sim.replies) {
-      expect(r.code).toBeGreaterThanOrEqual(200)
-      expect(r.code).toBeLessThan(600)
-      const wire = Reply.formatReply(r)
-      const lines = wire.split("\r\n").slice(0, -1)
-      for (const [i, l] of lines.entries()) expect(l.slice(0, 4)).toBe(`${r.code}${i === lines.length - 1 ? " " : "-"}`)
-      expect(wire.replace(/\r\n/g, "")).not.toMatch(/[\r\n\0]/)
+  test.prop([fc.array(write, { maxLength: 10 })], { numRuns: 1000 })(
+    "never throws; replies are well-formed; DATA needs a 354",
+    (writes) => {
+      const sim = simulate(writes.map((w) => Buffer.from(w, "latin1")))
+      for (const r of sim.replies) {
+        expect(r.code).toBeGreaterThanOrEqual(200)
+        expect(r.code).toBeLessThan(600)
+        const wire = Reply.formatReply(r)
+        const lines = wire.split("\r\n").slice(0, -1)
+        for (const [i, l] of lines.entries())
+          expect(l.slice(0, 4)).toBe(`${r.code}${i === lines.length - 1 ? " " : "-"}`)
+        expect(wire.replace(/\r\n/g, "")).not.toMatch(/[\r\n\0]/)
+      }
+      expect(sim.messages.length).toBeLessThanOrEqual(sim.codes.filter((c) => c === 354).length)
     }
-    expect(sim.messages.length).toBeLessThanOrEqual(sim.codes.filter((c) => c === 354).length)
-  })
+  )
 
   test.prop([fc.array(write, { maxLength: 6 }), fc.array(fc.nat(300), { maxLength: 20 })], { numRuns: 500 })(
     "the DATA phase and what follows it give the same replies and messages for any chunking",
@@ -43,9 +68,12 @@ describe("Session properties", () => {
     }
   )
 
-  test.prop([fc.string({ maxLength: 200 }), fc.string({ maxLength: 50 })], { numRuns: 1000 })("a log line is always one line", (value, event) => {
-    const line = formatLogLine("id", event, { value, other: 3 })
-    expect(line).not.toMatch(/[\r\n\u0000-\u001f\u007f]/)
-    expect(escapeForLog(value)).not.toMatch(/[\u0000-\u001f\u007f]/)
-  })
+  test.prop([fc.string({ maxLength: 200 }), fc.string({ maxLength: 50 })], { numRuns: 1000 })(
+    "a log line is always one line",
+    (value, event) => {
+      const line = formatLogLine("id", event, { value, other: 3 })
+      expect(line).not.toMatch(/[\r\n\u0000-\u001f\u007f]/)
+      expect(escapeForLog(value)).not.toMatch(/[\u0000-\u001f\u007f]/)
+    }
+  )
 })

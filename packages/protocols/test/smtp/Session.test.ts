@@ -9,7 +9,9 @@ describe("Session", () => {
   it("greets, advertises extensions and accepts a message", () => {
     const sim = simulate([...txn, "Subject: hi\r\n\r\nbody\r\n.\r\n", "QUIT\r\n"])
     expect(sim.codes).toEqual([220, 250, 250, 250, 354, 250, 221])
-    expect(sim.wire).toContain("250-PIPELINING\r\n250-SIZE 1000\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-ENHANCEDSTATUSCODES\r\n250 STARTTLS\r\n")
+    expect(sim.wire).toContain(
+      "250-PIPELINING\r\n250-SIZE 1000\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-ENHANCEDSTATUSCODES\r\n250 STARTTLS\r\n"
+    )
     expect(sim.wire).not.toContain("AUTH")
     expect(sim.closed).toBe(true)
     expect(sim.messages).toHaveLength(1)
@@ -32,7 +34,15 @@ describe("Session", () => {
   })
 
   it("enforces command order", () => {
-    const sim = simulate(["MAIL FROM:<a@b.test>\r\n", "HELO x\r\n", "RCPT TO:<a@b.test>\r\n", "DATA\r\n", "MAIL FROM:<a@b.test>\r\n", "DATA\r\n", "MAIL FROM:<c@d.test>\r\n"])
+    const sim = simulate([
+      "MAIL FROM:<a@b.test>\r\n",
+      "HELO x\r\n",
+      "RCPT TO:<a@b.test>\r\n",
+      "DATA\r\n",
+      "MAIL FROM:<a@b.test>\r\n",
+      "DATA\r\n",
+      "MAIL FROM:<c@d.test>\r\n"
+    ])
     // The fifth error reaches maxBadCommands (5): the reply is followed by 421 and close.
     expect(sim.codes).toEqual([220, 503, 250, 503, 503, 250, 554, 503, 421])
     expect(sim.closed).toBe(true)
@@ -41,7 +51,10 @@ describe("Session", () => {
   it("pipelines MAIL/RCPT but rejects input sent after DATA before 354 (554 5.5.0, close)", () => {
     const ok = simulate(["EHLO c\r\n", "MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n", "x\r\n.\r\n"])
     expect(ok.codes).toEqual([220, 250, 250, 250, 354, 250])
-    const abuse = simulate(["EHLO c\r\n", "MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\nSubject: early\r\n\r\n.\r\n"])
+    const abuse = simulate([
+      "EHLO c\r\n",
+      "MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\nSubject: early\r\n\r\n.\r\n"
+    ])
     expect(abuse.codes).toEqual([220, 250, 250, 250, 554])
     expect(abuse.replies.at(-1)).toMatchObject({ enhanced: "5.5.0" })
     expect(abuse.closed).toBe(true)
@@ -55,7 +68,9 @@ describe("Session", () => {
     expect(helo.closed).toBe(true)
     expect(helo.requests.filter((r) => r._tag === "MailFrom")).toHaveLength(0)
     expect(simulate(["EHLO c\r\nMAIL FROM:<a@b.test>\r\n"]).codes).toEqual([220, 554])
-    expect(simulate(["HELO c\r\n", "MAIL FROM:<a@b.test>\r\n", "RCPT TO:<c@d.test>\r\n"]).codes).toEqual([220, 250, 250, 250])
+    expect(simulate(["HELO c\r\n", "MAIL FROM:<a@b.test>\r\n", "RCPT TO:<c@d.test>\r\n"]).codes).toEqual([
+      220, 250, 250, 250
+    ])
   })
 
   it("one DATA with a smuggled transaction gives exactly one message", () => {
@@ -97,13 +112,27 @@ describe("Session", () => {
   })
 
   it("validates ESMTP params", () => {
-    const sim = simulate(["EHLO a\r\n", "MAIL FROM:<a@b.test> BODY=BINARYMIME\r\n", "MAIL FROM:<a@b.test> FOO=1\r\n", "MAIL FROM:<a@b.test> BODY=8BITMIME AUTH=<>\r\n", "RCPT TO:<c@d.test> NOTIFY=NEVER\r\n"])
+    const sim = simulate([
+      "EHLO a\r\n",
+      "MAIL FROM:<a@b.test> BODY=BINARYMIME\r\n",
+      "MAIL FROM:<a@b.test> FOO=1\r\n",
+      "MAIL FROM:<a@b.test> BODY=8BITMIME AUTH=<>\r\n",
+      "RCPT TO:<c@d.test> NOTIFY=NEVER\r\n"
+    ])
     expect(sim.codes).toEqual([220, 250, 501, 555, 250, 555])
     expect(simulate(["HELO a\r\n", "MAIL FROM:<a@b.test> SIZE=10\r\n"]).codes).toEqual([220, 250, 555])
   })
 
   it("requires SMTPUTF8 for non-ASCII addresses (553 5.6.7)", () => {
-    const sim = simulate(["EHLO a\r\n", "MAIL FROM:<ü@b.test>\r\n", "MAIL FROM:<a@b.test>\r\n", "RCPT TO:<ü@b.test>\r\n", "RSET\r\n", "MAIL FROM:<ü@b.test> SMTPUTF8\r\n", "RCPT TO:<ü@b.test>\r\n"])
+    const sim = simulate([
+      "EHLO a\r\n",
+      "MAIL FROM:<ü@b.test>\r\n",
+      "MAIL FROM:<a@b.test>\r\n",
+      "RCPT TO:<ü@b.test>\r\n",
+      "RSET\r\n",
+      "MAIL FROM:<ü@b.test> SMTPUTF8\r\n",
+      "RCPT TO:<ü@b.test>\r\n"
+    ])
     expect(sim.codes).toEqual([220, 250, 553, 250, 553, 250, 250, 250])
     expect(sim.replies[2]).toMatchObject({ enhanced: "5.6.7" })
   })
@@ -130,7 +159,9 @@ describe("Session", () => {
   })
 
   it("turns a rejecting onConnect into its reply + close, and an early talker into 554", () => {
-    const rejected = simulate(["EHLO a\r\n"], { connect: { _tag: "ConnectAnswered", reply: Reply.make(554, "5.7.1", "Go away"), earlyTalker: false } })
+    const rejected = simulate(["EHLO a\r\n"], {
+      connect: { _tag: "ConnectAnswered", reply: Reply.make(554, "5.7.1", "Go away"), earlyTalker: false }
+    })
     expect(rejected.codes).toEqual([554])
     expect(rejected.closed).toBe(true)
     const early = simulate([], { connect: { _tag: "ConnectAnswered", reply: undefined, earlyTalker: true } })
@@ -159,7 +190,14 @@ describe("Session", () => {
   })
 
   it("STARTTLS: rejects args, forgets EHLO, refuses a second STARTTLS", () => {
-    const sim = simulate(["EHLO a\r\n", "STARTTLS now\r\n", "STARTTLS\r\n", "MAIL FROM:<a@b.test>\r\n", "EHLO a\r\n", "STARTTLS\r\n"])
+    const sim = simulate([
+      "EHLO a\r\n",
+      "STARTTLS now\r\n",
+      "STARTTLS\r\n",
+      "MAIL FROM:<a@b.test>\r\n",
+      "EHLO a\r\n",
+      "STARTTLS\r\n"
+    ])
     expect(sim.codes).toEqual([220, 250, 501, 220, 503, 250, 503])
     expect(sim.replies[3]).toMatchObject({ enhanced: "2.0.0" })
     const ehloInTls = sim.replies[5]!.text
@@ -181,22 +219,51 @@ describe("Session", () => {
 
   it("AUTH PLAIN and LOGIN inside TLS; flags and user reach the envelope", () => {
     const plain = Buffer.from("\u0000user\u0000secret").toString("base64")
-    const sim = simulate(["EHLO a\r\n", "STARTTLS\r\n", "EHLO a\r\n", `AUTH PLAIN ${plain}\r\n`, "AUTH PLAIN\r\n", ...txn.slice(1), "x\r\n.\r\n"], {
-      answer: (req) => (req._tag === "Auth" ? { _tag: "AuthAnswered", result: { ok: true, flags: ["bypassAntispam"] } } : undefined)
-    })
+    const sim = simulate(
+      [
+        "EHLO a\r\n",
+        "STARTTLS\r\n",
+        "EHLO a\r\n",
+        `AUTH PLAIN ${plain}\r\n`,
+        "AUTH PLAIN\r\n",
+        ...txn.slice(1),
+        "x\r\n.\r\n"
+      ],
+      {
+        answer: (req) =>
+          req._tag === "Auth" ? { _tag: "AuthAnswered", result: { ok: true, flags: ["bypassAntispam"] } } : undefined
+      }
+    )
     expect(sim.codes).toEqual([220, 250, 220, 250, 235, 503, 250, 250, 354, 250])
     const env = sim.messages[0]!.envelope
     expect(env).toMatchObject({ tls: true, authenticatedUser: "user" })
     expect([...env.sessionFlags]).toEqual(["bypassAntispam"])
 
     const b64 = (s: string) => Buffer.from(s).toString("base64")
-    const login = simulate(["EHLO a\r\n", "STARTTLS\r\n", "EHLO a\r\n", "AUTH LOGIN\r\n", `${b64("user")}\r\n`, `${b64("wrong")}\r\n`, `AUTH LOGIN ${b64("user")}\r\n`, `${b64("secret")}\r\n`])
+    const login = simulate([
+      "EHLO a\r\n",
+      "STARTTLS\r\n",
+      "EHLO a\r\n",
+      "AUTH LOGIN\r\n",
+      `${b64("user")}\r\n`,
+      `${b64("wrong")}\r\n`,
+      `AUTH LOGIN ${b64("user")}\r\n`,
+      `${b64("secret")}\r\n`
+    ])
     expect(login.codes).toEqual([220, 250, 220, 250, 334, 334, 535, 334, 235])
     expect(login.wire).toContain("334 VXNlcm5hbWU6\r\n")
   })
 
   it("AUTH: cancel, bad base64, unknown mechanism", () => {
-    const sim = simulate(["EHLO a\r\n", "STARTTLS\r\n", "EHLO a\r\n", "AUTH PLAIN\r\n", "*\r\n", "AUTH PLAIN !!!\r\n", "AUTH CRAM-MD5\r\n"])
+    const sim = simulate([
+      "EHLO a\r\n",
+      "STARTTLS\r\n",
+      "EHLO a\r\n",
+      "AUTH PLAIN\r\n",
+      "*\r\n",
+      "AUTH PLAIN !!!\r\n",
+      "AUTH CRAM-MD5\r\n"
+    ])
     expect(sim.codes).toEqual([220, 250, 220, 250, 334, 501, 501, 504])
   })
 

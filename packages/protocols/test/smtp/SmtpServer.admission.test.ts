@@ -28,22 +28,26 @@ describe("networkOf", () => {
 describe("connection admission", () => {
   it("200 addresses of one /24 hold connections; a client from another network is still served", async () => {
     const rec = recorder()
-    await withServer({ maxConnections: 100, maxConnectionsPerIp: 20, maxConnectionsPerNetwork: 50 }, rec.handler, async (server) => {
-      const port = server.address.port
-      const attack = await Promise.all(Array.from({ length: 200 }, (_, i) => opening(port, `127.0.0.${i + 1}`)))
-      const admitted = attack.filter((a) => a.code === "220").length
-      expect(admitted).toBe(50)
-      expect(attack.filter((a) => a.code === "421")).toHaveLength(150)
-      const legit = await greeted(port, "127.1.2.3")
-      expect(await cmd(legit, "EHLO legit.test")).toContain("250 ")
-      expect(await cmd(legit, "MAIL FROM:<a@legit.test>")).toMatch(/^250 /)
-      expect(await cmd(legit, "RCPT TO:<b@example.test>")).toMatch(/^250 /)
-      expect(await cmd(legit, "DATA")).toMatch(/^354 /)
-      expect(await cmd(legit, "Subject: hi\r\n\r\nbody\r\n.")).toMatch(/^250 /)
-      expect(rec.messages).toHaveLength(1)
-      for (const a of attack) a.client.close()
-      legit.close()
-    })
+    await withServer(
+      { maxConnections: 100, maxConnectionsPerIp: 20, maxConnectionsPerNetwork: 50 },
+      rec.handler,
+      async (server) => {
+        const port = server.address.port
+        const attack = await Promise.all(Array.from({ length: 200 }, (_, i) => opening(port, `127.0.0.${i + 1}`)))
+        const admitted = attack.filter((a) => a.code === "220").length
+        expect(admitted).toBe(50)
+        expect(attack.filter((a) => a.code === "421")).toHaveLength(150)
+        const legit = await greeted(port, "127.1.2.3")
+        expect(await cmd(legit, "EHLO legit.test")).toContain("250 ")
+        expect(await cmd(legit, "MAIL FROM:<a@legit.test>")).toMatch(/^250 /)
+        expect(await cmd(legit, "RCPT TO:<b@example.test>")).toMatch(/^250 /)
+        expect(await cmd(legit, "DATA")).toMatch(/^354 /)
+        expect(await cmd(legit, "Subject: hi\r\n\r\nbody\r\n.")).toMatch(/^250 /)
+        expect(rec.messages).toHaveLength(1)
+        for (const a of attack) a.client.close()
+        legit.close()
+      }
+    )
   }, 60_000)
 
   it("a slot is free again at the 221: quick reconnects after QUIT at the per-IP limit are served", async () => {
@@ -63,14 +67,20 @@ describe("connection admission", () => {
   }, 60_000)
 
   it("once the listener is nearly full, idle sessions are cut with the short stress timeout", async () => {
-    await withServer({ maxConnections: 10, stressThreshold: 0.5, idleTimeoutMs: 60_000, stressIdleTimeoutMs: 200 }, recorder().handler, async (server) => {
-      const silent = await Promise.all(Array.from({ length: 6 }, (_, i) => greeted(server.address.port, `127.0.7.${i + 1}`)))
-      for (const c of silent) await c.waitFor(/\r\n421 4\.4\.2 Idle timeout.*\r\n/)
-      for (const c of silent) await c.waitClosed()
-      // Below the threshold again: a new session is served normally.
-      const c = await greeted(server.address.port)
-      expect(await cmd(c, "NOOP")).toMatch(/^250 /)
-      c.close()
-    })
+    await withServer(
+      { maxConnections: 10, stressThreshold: 0.5, idleTimeoutMs: 60_000, stressIdleTimeoutMs: 200 },
+      recorder().handler,
+      async (server) => {
+        const silent = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => greeted(server.address.port, `127.0.7.${i + 1}`))
+        )
+        for (const c of silent) await c.waitFor(/\r\n421 4\.4\.2 Idle timeout.*\r\n/)
+        for (const c of silent) await c.waitClosed()
+        // Below the threshold again: a new session is served normally.
+        const c = await greeted(server.address.port)
+        expect(await cmd(c, "NOOP")).toMatch(/^250 /)
+        c.close()
+      }
+    )
   }, 30_000)
 })

@@ -11,9 +11,13 @@ const cert = makeCert()
 afterAll(() => rmSync(cert.dir, { recursive: true, force: true }))
 
 const accounts: Record<string, string> = { user: "secret", victim: "right" }
-const handler: SmtpHandler = { ...recorder().handler, onAuth: async (_s, r) => ({ ok: accounts[r.username] === r.password }) }
+const handler: SmtpHandler = {
+  ...recorder().handler,
+  onAuth: async (_s, r) => ({ ok: accounts[r.username] === r.password })
+}
 const limits = { maxFailures: 3, windowMs: 60_000, lockoutMs: 1500, baseDelayMs: 20, maxDelayMs: 100 }
-const plain = (user: string, password: string) => `AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString("base64")}`
+const plain = (user: string, password: string) =>
+  `AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString("base64")}`
 
 /** One new connection from `from`, upgraded to TLS, one AUTH attempt; returns the reply. */
 const attempt = async (port: number, from: string, user: string, password: string): Promise<string> => {
@@ -45,7 +49,8 @@ describe("AUTH failure limiting across connections", () => {
   it("locks a user name out when guesses come from many addresses", async () => {
     await withServer({ tls: cert, authLimit: limits }, handler, async (server) => {
       const port = server.address.port
-      for (let i = 0; i < 3; i++) expect(await attempt(port, `127.0.3.${i + 1}`, "victim", `guess${i}`)).toMatch(/^535 5\.7\.8/)
+      for (let i = 0; i < 3; i++)
+        expect(await attempt(port, `127.0.3.${i + 1}`, "victim", `guess${i}`)).toMatch(/^535 5\.7\.8/)
       expect(await attempt(port, "127.0.4.1", "VICTIM", "right")).toMatch(/^454 4\.7\.0/)
       expect(await attempt(port, "127.0.4.1", "user", "secret")).toMatch(/^235 /)
     })
@@ -55,7 +60,14 @@ describe("AUTH failure limiting across connections", () => {
 describe("AuthLimiter", () => {
   it("doubles the delay per failure up to the maximum; success clears the user, not the address", async () => {
     const store = new MemoryAuthFailureStore()
-    const limiter = new AuthLimiter({ store, maxFailures: 10, windowMs: 1000, lockoutMs: 1000, baseDelayMs: 100, maxDelayMs: 700 })
+    const limiter = new AuthLimiter({
+      store,
+      maxFailures: 10,
+      windowMs: 1000,
+      lockoutMs: 1000,
+      baseDelayMs: 100,
+      maxDelayMs: 700
+    })
     const delays = []
     for (let i = 0; i < 5; i++) delays.push(await limiter.failed("192.0.2.1", "u", 0))
     expect(delays).toEqual([100, 200, 400, 700, 700])
@@ -68,7 +80,14 @@ describe("AuthLimiter", () => {
 
   it("locks at maxFailures for lockoutMs; a store that fails lets attempts through", async () => {
     const store = new MemoryAuthFailureStore()
-    const limiter = new AuthLimiter({ store, maxFailures: 2, windowMs: 10_000, lockoutMs: 1000, baseDelayMs: 1, maxDelayMs: 1 })
+    const limiter = new AuthLimiter({
+      store,
+      maxFailures: 2,
+      windowMs: 10_000,
+      lockoutMs: 1000,
+      baseDelayMs: 1,
+      maxDelayMs: 1
+    })
     await limiter.failed("192.0.2.1", "u", 0)
     expect(await limiter.locked("192.0.2.1", "x", 10)).toBe(false)
     await limiter.failed("192.0.2.1", "v", 10)
@@ -76,8 +95,18 @@ describe("AuthLimiter", () => {
     expect(await limiter.locked("192.0.2.1", "x", 1011)).toBe(false)
     const errors: Array<unknown> = []
     const broken = new AuthLimiter({
-      store: { addFailure: () => Promise.reject(new Error("down")), lock: () => Promise.reject(new Error("down")), lockedUntil: () => Promise.reject(new Error("down")), clear: () => Promise.reject(new Error("down")) },
-      maxFailures: 1, windowMs: 1, lockoutMs: 1, baseDelayMs: 5, maxDelayMs: 5, onStoreError: (e) => errors.push(e)
+      store: {
+        addFailure: () => Promise.reject(new Error("down")),
+        lock: () => Promise.reject(new Error("down")),
+        lockedUntil: () => Promise.reject(new Error("down")),
+        clear: () => Promise.reject(new Error("down"))
+      },
+      maxFailures: 1,
+      windowMs: 1,
+      lockoutMs: 1,
+      baseDelayMs: 5,
+      maxDelayMs: 5,
+      onStoreError: (e) => errors.push(e)
     })
     expect(await broken.locked("192.0.2.1", "u")).toBe(false)
     expect(await broken.failed("192.0.2.1", "u")).toBe(5)

@@ -6,13 +6,16 @@ import { describe, expect, it } from "vitest"
 import { recorder } from "./support/peers.ts"
 import { cmd, greeted, retainedBytes, withServer } from "./support/server.ts"
 
-
 /**
  * Writes `NOOP` lines as fast as the socket takes them (never buffering more than one chunk here),
  * until `limit` bytes are written or the peer has stopped taking data for `stallMs`.
  */
-const flood = async (socket: net.Socket, limit: number, stallMs: number): Promise<{ written: number; stalled: boolean }> => {
-  const chunk = Buffer.from("NOOP\r\n".repeat(64 * 1024 / 8))
+const flood = async (
+  socket: net.Socket,
+  limit: number,
+  stallMs: number
+): Promise<{ written: number; stalled: boolean }> => {
+  const chunk = Buffer.from("NOOP\r\n".repeat((64 * 1024) / 8))
   let written = 0
   while (written < limit) {
     written += chunk.length
@@ -46,7 +49,9 @@ describe("output back-pressure and session caps", () => {
       // The listener stopped reading long before 64 MB (10 MB of NOOPs alone would be 1.7 million
       // replies): only the kernel's socket buffers and about one chunk's replies are in flight.
       expect(result.stalled, `written ${result.written}`).toBe(true)
-      expect(grown, `retained ${Math.round(grown / 1e6)} MB more after ${result.written} bytes`).toBeLessThan(16 * 1024 * 1024)
+      expect(grown, `retained ${Math.round(grown / 1e6)} MB more after ${result.written} bytes`).toBeLessThan(
+        16 * 1024 * 1024
+      )
       other.close()
       attacker.close()
     })

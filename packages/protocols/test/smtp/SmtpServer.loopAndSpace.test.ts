@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest"
 import { type RawClient, recorder } from "./support/peers.ts"
 import { cmd, greeted, retainedBytes, withServer } from "./support/server.ts"
 
-const received = (n: number): string => "Received: from relay.test by mx.test; Thu, 3 Dec 2026 08:00:00 +0000\r\n".repeat(n)
+const received = (n: number): string =>
+  "Received: from relay.test by mx.test; Thu, 3 Dec 2026 08:00:00 +0000\r\n".repeat(n)
 
 const transaction = async (c: RawClient): Promise<void> => {
   await cmd(c, "EHLO c")
@@ -65,40 +66,51 @@ describe("mail-loop limit", () => {
 const isRoot = process.getuid?.() === 0
 
 describe("free space at MAIL", () => {
-  it.runIf(isRoot)("a small tmpfs spool: 452 4.3.1 when SIZE plus the reserve does not fit, 250 when it does", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mailmoat-tmpfs-"))
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", dir])
-    try {
-      await withServer({ spool: { dir }, freeSpace: { reserveBytes: 1024 * 1024 } }, recorder().handler, async (server) => {
-        const c = await greeted(server.address.port)
-        await cmd(c, "EHLO c")
-        expect(await cmd(c, "MAIL FROM:<a@b.test> SIZE=2000000")).toMatch(/^250 /)
-        expect(await cmd(c, "RSET")).toMatch(/^250 /)
-        expect(await cmd(c, "MAIL FROM:<a@b.test> SIZE=3500000")).toMatch(/^452 4\.3\.1 /)
-        // Filled by something else: even without SIZE the reserve is not there.
-        writeFileSync(join(dir, "filler"), Buffer.alloc(3_500_000))
-        expect(await cmd(c, "MAIL FROM:<a@b.test>")).toMatch(/^452 4\.3\.1 /)
-        rmSync(join(dir, "filler"))
-        expect(await cmd(c, "MAIL FROM:<a@b.test> SIZE=1000")).toMatch(/^250 /)
-        c.close()
-      })
-    } finally {
-      execFileSync("umount", [dir])
-      rmSync(dir, { recursive: true, force: true })
+  it.runIf(isRoot)(
+    "a small tmpfs spool: 452 4.3.1 when SIZE plus the reserve does not fit, 250 when it does",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "mailmoat-tmpfs-"))
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", dir])
+      try {
+        await withServer(
+          { spool: { dir }, freeSpace: { reserveBytes: 1024 * 1024 } },
+          recorder().handler,
+          async (server) => {
+            const c = await greeted(server.address.port)
+            await cmd(c, "EHLO c")
+            expect(await cmd(c, "MAIL FROM:<a@b.test> SIZE=2000000")).toMatch(/^250 /)
+            expect(await cmd(c, "RSET")).toMatch(/^250 /)
+            expect(await cmd(c, "MAIL FROM:<a@b.test> SIZE=3500000")).toMatch(/^452 4\.3\.1 /)
+            // Filled by something else: even without SIZE the reserve is not there.
+            writeFileSync(join(dir, "filler"), Buffer.alloc(3_500_000))
+            expect(await cmd(c, "MAIL FROM:<a@b.test>")).toMatch(/^452 4\.3\.1 /)
+            rmSync(join(dir, "filler"))
+            expect(await cmd(c, "MAIL FROM:<a@b.test> SIZE=1000")).toMatch(/^250 /)
+            c.close()
+          }
+        )
+      } finally {
+        execFileSync("umount", [dir])
+        rmSync(dir, { recursive: true, force: true })
+      }
     }
-  })
+  )
 
   it("a reserve larger than the disk's free space gives 452 4.3.1 at MAIL", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mailmoat-space-"))
     try {
       const s = statfsSync(dir)
       const free = Number(s.bavail) * Number(s.bsize)
-      await withServer({ spool: { dir }, freeSpace: { reserveBytes: free + 1024 ** 3 } }, recorder().handler, async (server) => {
-        const c = await greeted(server.address.port)
-        await cmd(c, "EHLO c")
-        expect(await cmd(c, "MAIL FROM:<a@b.test>")).toMatch(/^452 4\.3\.1 /)
-        c.close()
-      })
+      await withServer(
+        { spool: { dir }, freeSpace: { reserveBytes: free + 1024 ** 3 } },
+        recorder().handler,
+        async (server) => {
+          const c = await greeted(server.address.port)
+          await cmd(c, "EHLO c")
+          expect(await cmd(c, "MAIL FROM:<a@b.test>")).toMatch(/^452 4\.3\.1 /)
+          c.close()
+        }
+      )
       await withServer({ spool: { dir }, freeSpace: { reserveBytes: 1024 } }, recorder().handler, async (server) => {
         const c = await greeted(server.address.port)
         await cmd(c, "EHLO c")

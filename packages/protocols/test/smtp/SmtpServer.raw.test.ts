@@ -25,7 +25,13 @@ describe("SmtpServer over raw sockets", () => {
       await c.waitClosed()
       expect(rec.messages).toHaveLength(1)
       expect(rec.messages[0]!.body!.toString("latin1")).toBe("Subject: t\r\n\r\n.dot\r\nbody\r\n")
-      expect(rec.messages[0]!.envelope).toMatchObject({ clientAddress: "127.0.0.1", helo: "client.test", mailFrom: "s@a.test", rcptTo: ["r@b.test"], tls: false })
+      expect(rec.messages[0]!.envelope).toMatchObject({
+        clientAddress: "127.0.0.1",
+        helo: "client.test",
+        mailFrom: "s@a.test",
+        rcptTo: ["r@b.test"],
+        tls: false
+      })
     })
   })
 
@@ -37,7 +43,10 @@ describe("SmtpServer over raw sockets", () => {
       await cmd(c, "MAIL FROM:<s@a.test>")
       await cmd(c, "RCPT TO:<u@local.test>")
       await cmd(c, "DATA")
-      const reply = await cmd(c, "Subject: x\r\n\r\nA\n.\r\nMAIL FROM:<spoof@victim.test>\r\nRCPT TO:<u@local.test>\r\nDATA\r\nFrom: ceo@victim.test\r\n\r\nB\r\n.")
+      const reply = await cmd(
+        c,
+        "Subject: x\r\n\r\nA\n.\r\nMAIL FROM:<spoof@victim.test>\r\nRCPT TO:<u@local.test>\r\nDATA\r\nFrom: ceo@victim.test\r\n\r\nB\r\n."
+      )
       expect(reply).toMatch(/^250 /)
       expect(await cmd(c, "NOOP")).toMatch(/^250 /)
       expect(rec.messages).toHaveLength(1)
@@ -95,7 +104,9 @@ describe("SmtpServer over raw sockets", () => {
   it("STARTTLS: plaintext injected behind STARTTLS is discarded, state resets (B9, CVE-2011-0411)", async () => {
     const mailFroms: Array<string> = []
     const rec = recorder()
-    const handler: SmtpHandler = { ...rec.handler, onMailFrom: async (_s, a) => {
+    const handler: SmtpHandler = {
+      ...rec.handler,
+      onMailFrom: async (_s, a) => {
         mailFroms.push(a)
         return undefined
       }
@@ -150,12 +161,16 @@ describe("SmtpServer over raw sockets", () => {
   })
 
   it("a stalled TLS handshake is closed after the handshake timeout (H48c)", async () => {
-    await withServer({ tls: { key: cert.key, cert: cert.cert }, tlsHandshakeTimeoutMs: 300 }, recorder().handler, async (server) => {
-      const c = await greeted(server.address.port)
-      await cmd(c, "EHLO c")
-      await cmd(c, "STARTTLS")
-      await c.waitClosed()
-    })
+    await withServer(
+      { tls: { key: cert.key, cert: cert.cert }, tlsHandshakeTimeoutMs: 300 },
+      recorder().handler,
+      async (server) => {
+        const c = await greeted(server.address.port)
+        await cmd(c, "EHLO c")
+        await cmd(c, "STARTTLS")
+        await c.waitClosed()
+      }
+    )
   })
 
   it("idle clients get 421 4.4.2 and are closed; a trickled command does not keep them alive (H48)", async () => {
@@ -254,7 +269,9 @@ describe("SmtpServer over raw sockets", () => {
     await idle.waitFor(/421 4\.3\.2 .*\r\n/)
     await idle.waitClosed()
     await expect(
-      new Promise((resolve, reject) => net.connect(server.address.port, "127.0.0.1").once("connect", resolve).once("error", reject))
+      new Promise((resolve, reject) =>
+        net.connect(server.address.port, "127.0.0.1").once("connect", resolve).once("error", reject)
+      )
     ).rejects.toThrow(/ECONNREFUSED/)
     expect(await cmd(busy, "DATA")).toMatch(/^354/)
     const from = busy.received.length

@@ -18,7 +18,10 @@ const session = async (port: number) => {
 describe("minimum DATA rate", () => {
   it("cuts a trickling client with 421 4.4.2 and stores nothing", async () => {
     const rec = recorder()
-    const server = await SmtpServer.listen({ hostname: "mx.test", minDataRate: 1000, minDataRateGraceMs: 300 }, rec.handler)
+    const server = await SmtpServer.listen(
+      { hostname: "mx.test", minDataRate: 1000, minDataRateGraceMs: 300 },
+      rec.handler
+    )
     try {
       const c = await session(server.address.port)
       const from = c.received.length
@@ -37,7 +40,10 @@ describe("minimum DATA rate", () => {
 
   it("a client sending at normal speed after the grace period is served", async () => {
     const rec = recorder()
-    const server = await SmtpServer.listen({ hostname: "mx.test", minDataRate: 1000, minDataRateGraceMs: 200 }, rec.handler)
+    const server = await SmtpServer.listen(
+      { hostname: "mx.test", minDataRate: 1000, minDataRateGraceMs: 200 },
+      rec.handler
+    )
     try {
       const c = await session(server.address.port)
       c.write(`Subject: t\r\n\r\n${`${"x".repeat(78)}\r\n`.repeat(50)}`)

@@ -44,7 +44,12 @@ describe("swaks against SmtpServer", () => {
     const got = rec.messages.slice(before)
     expect(got).toHaveLength(5)
     expect(got.map((m) => /X-Seq: (\d)/.exec(m.body!.toString())?.[1])).toEqual(["0", "1", "2", "3", "4"])
-    expect(got[0]!.envelope).toMatchObject({ mailFrom: "s@a.test", rcptTo: ["r@b.test"], helo: "client.test", tls: false })
+    expect(got[0]!.envelope).toMatchObject({
+      mailFrom: "s@a.test",
+      rcptTo: ["r@b.test"],
+      helo: "client.test",
+      tls: false
+    })
   })
 
   it("works with --pipeline", async () => {
@@ -59,7 +64,16 @@ describe("swaks against SmtpServer", () => {
   it("works with STARTTLS and AUTH PLAIN / LOGIN over TLS", async () => {
     for (const mech of ["PLAIN", "LOGIN"]) {
       const before = rec.messages.length
-      const r = await swaks(server.address.port, [...base, "--tls", "--auth", mech, "--auth-user", "user", "--auth-password", "secret"])
+      const r = await swaks(server.address.port, [
+        ...base,
+        "--tls",
+        "--auth",
+        mech,
+        "--auth-user",
+        "user",
+        "--auth-password",
+        "secret"
+      ])
       expect(r.code, r.out).toBe(0)
       expect(r.out).toMatch(/235 2\.7\.0/)
       expect(rec.messages.slice(before)).toHaveLength(1)
@@ -68,10 +82,27 @@ describe("swaks against SmtpServer", () => {
   })
 
   it("wrong password over TLS fails with 535; AUTH without TLS is not offered", async () => {
-    const bad = await swaks(server.address.port, [...base, "--tls", "--auth", "PLAIN", "--auth-user", "user", "--auth-password", "nope"])
+    const bad = await swaks(server.address.port, [
+      ...base,
+      "--tls",
+      "--auth",
+      "PLAIN",
+      "--auth-user",
+      "user",
+      "--auth-password",
+      "nope"
+    ])
     expect(bad.code).not.toBe(0)
     expect(bad.out).toMatch(/535 5\.7\.8/)
-    const clear = await swaks(server.address.port, [...base, "--auth", "PLAIN", "--auth-user", "user", "--auth-password", "secret"])
+    const clear = await swaks(server.address.port, [
+      ...base,
+      "--auth",
+      "PLAIN",
+      "--auth-user",
+      "user",
+      "--auth-password",
+      "secret"
+    ])
     expect(clear.code).not.toBe(0)
     expect(clear.out).not.toMatch(/235 /)
   })

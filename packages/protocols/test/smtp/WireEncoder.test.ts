@@ -41,16 +41,19 @@ describe("WireEncoder", () => {
 })
 
 describe("WireEncoder properties", () => {
-  test.prop([anyBytes], { numRuns: 2000 })("output has no stray CR/LF, no NUL, stuffed dot lines, one terminator", (input) => {
-    const wire = latin1(encodeForWire(input))
-    expect(wire.endsWith(".\r\n")).toBe(true)
-    expect(wire.replace(/\r\n/g, "")).not.toMatch(/[\r\n\0]/)
-    const lines = wire.slice(0, -2).split("\r\n")
-    const last = lines.pop()
-    expect(last).toBe(".")
-    for (const line of lines) if (line.startsWith(".")) expect(line.startsWith("..")).toBe(true)
-    expect(wire === ".\r\n" || wire.indexOf("\r\n.\r\n") === wire.length - 5).toBe(true)
-  })
+  test.prop([anyBytes], { numRuns: 2000 })(
+    "output has no stray CR/LF, no NUL, stuffed dot lines, one terminator",
+    (input) => {
+      const wire = latin1(encodeForWire(input))
+      expect(wire.endsWith(".\r\n")).toBe(true)
+      expect(wire.replace(/\r\n/g, "")).not.toMatch(/[\r\n\0]/)
+      const lines = wire.slice(0, -2).split("\r\n")
+      const last = lines.pop()
+      expect(last).toBe(".")
+      for (const line of lines) if (line.startsWith(".")) expect(line.startsWith("..")).toBe(true)
+      expect(wire === ".\r\n" || wire.indexOf("\r\n.\r\n") === wire.length - 5).toBe(true)
+    }
+  )
 
   test.prop([anyBytes], { numRuns: 2000 })("decode(encode(x)) is x normalised, and nothing follows", (input) => {
     const r = decodeAll([encodeForWire(input)])
@@ -60,15 +63,21 @@ describe("WireEncoder properties", () => {
     expect(latin1(r.body)).toBe(c === "" || c.endsWith("\r\n") ? c : `${c}\r\n`)
   })
 
-  test.prop([anyBytes], { numRuns: 1000 })("encode is stable on decoder output (relay of a received message)", (input) => {
-    const received = decodeAll([encodeForWire(input)]).body
-    expect(decodeAll([encodeForWire(received)]).body).toEqual(received)
-  })
+  test.prop([anyBytes], { numRuns: 1000 })(
+    "encode is stable on decoder output (relay of a received message)",
+    (input) => {
+      const received = decodeAll([encodeForWire(input)]).body
+      expect(decodeAll([encodeForWire(received)]).body).toEqual(received)
+    }
+  )
 
-  test.prop([anyBytes, fc.array(fc.nat(700), { maxLength: 30 })], { numRuns: 1000 })("streaming output is independent of chunking", (input, cuts) => {
-    const enc = new WireEncoder()
-    const parts = splitAt(input, cuts).map((c) => enc.push(c))
-    parts.push(enc.end())
-    expect(concat(parts)).toEqual(encodeForWire(input))
-  })
+  test.prop([anyBytes, fc.array(fc.nat(700), { maxLength: 30 })], { numRuns: 1000 })(
+    "streaming output is independent of chunking",
+    (input, cuts) => {
+      const enc = new WireEncoder()
+      const parts = splitAt(input, cuts).map((c) => enc.push(c))
+      parts.push(enc.end())
+      expect(concat(parts)).toEqual(encodeForWire(input))
+    }
+  )
 })

@@ -75,7 +75,16 @@ describe.each(["ecdsa-p256", "rsa-2048"] as const)("initCa (%s)", (keyType) => {
     expect(leaf.names).toEqual(["imap.example.test"])
     const leafPath = tmp.path(`${keyType}/leaf.pem`)
     writeFileSync(leafPath, leaf.certPem)
-    const ok = await openssl(["verify", "-CAfile", certPath, "-purpose", "sslserver", "-verify_hostname", "imap.example.test", leafPath])
+    const ok = await openssl([
+      "verify",
+      "-CAfile",
+      certPath,
+      "-purpose",
+      "sslserver",
+      "-verify_hostname",
+      "imap.example.test",
+      leafPath
+    ])
     expect(ok.out).toContain(": OK")
     expect(ok.code).toBe(0)
     const wrong = await openssl(["verify", "-CAfile", certPath, "-verify_hostname", "pop.example.test", leafPath])
@@ -92,7 +101,9 @@ describe.each(["ecdsa-p256", "rsa-2048"] as const)("initCa (%s)", (keyType) => {
     const ipLeaf = await minter.mint("192.0.2.10")
     writeFileSync(leafPath, ipLeaf.certPem)
     expect((await openssl(["verify", "-CAfile", certPath, "-verify_ip", "192.0.2.10", leafPath])).out).toContain(": OK")
-    expect((await openssl(["x509", "-in", leafPath, "-noout", "-ext", "subjectAltName"])).out).toContain("IP Address:192.0.2.10")
+    expect((await openssl(["x509", "-in", leafPath, "-noout", "-ext", "subjectAltName"])).out).toContain(
+      "IP Address:192.0.2.10"
+    )
   })
 })
 
@@ -130,7 +141,9 @@ describe("loadCa refuses what it cannot trust", () => {
     writeFileSync(leafCert, leaf.certPem)
     writeFileSync(leafKey, leaf.keyPem, { mode: 0o600 })
     expect(await reasonOf(loadCa({ certPath: leafCert, keyPath: leafKey }))).toBe("NotUsable")
-    expect(await reasonOf(loadCa({ certPath, keyPath, now: new Date(Date.now() + 11 * 365 * 24 * 3600_000) }))).toBe("NotUsable")
+    expect(await reasonOf(loadCa({ certPath, keyPath, now: new Date(Date.now() + 11 * 365 * 24 * 3600_000) }))).toBe(
+      "NotUsable"
+    )
     const junk = tmp.path("load/junk.pem")
     writeFileSync(junk, "hello\n", { mode: 0o600 })
     expect(await reasonOf(showCa({ certPath: junk }))).toBe("Malformed")
@@ -142,7 +155,14 @@ describe("loadCa refuses what it cannot trust", () => {
 describe("trustInstructions", () => {
   it("names the certificate and every platform's tool", () => {
     const text = trustInstructions("/etc/mailmoat/ca.pem")
-    for (const needle of ["update-ca-certificates", "security add-trusted-cert", "certutil -addstore", "Firefox", "Thunderbird", "/etc/mailmoat/ca.pem"])
+    for (const needle of [
+      "update-ca-certificates",
+      "security add-trusted-cert",
+      "certutil -addstore",
+      "Firefox",
+      "Thunderbird",
+      "/etc/mailmoat/ca.pem"
+    ])
       expect(text).toContain(needle)
   })
 })

@@ -19,7 +19,11 @@ afterAll(() => tmp.remove())
 describe("LeafMinter cache", () => {
   it("returns the same leaf for the same (normalised) name and mints concurrent requests once", async () => {
     const minter = await LeafMinter.make(ca)
-    const [a, b, c] = await Promise.all([minter.mint("imap.example.test"), minter.mint("IMAP.example.test"), minter.mint("imap.example.test.")])
+    const [a, b, c] = await Promise.all([
+      minter.mint("imap.example.test"),
+      minter.mint("IMAP.example.test"),
+      minter.mint("imap.example.test.")
+    ])
     expect(b).toBe(a)
     expect(c).toBe(a)
     expect(await minter.mint("imap.example.test")).toBe(a)
@@ -61,7 +65,16 @@ describe("LeafMinter cache", () => {
 
   it("refuses names that are not host names or IPs", async () => {
     const minter = await LeafMinter.make(ca)
-    for (const bad of ["*.example.test", "a b", "", "exa\u0000mple.test", "bücher.example", "-a.example", "a..b", "x".repeat(64) + ".test"]) {
+    for (const bad of [
+      "*.example.test",
+      "a b",
+      "",
+      "exa\u0000mple.test",
+      "bücher.example",
+      "-a.example",
+      "a..b",
+      "x".repeat(64) + ".test"
+    ]) {
       await expect(minter.mint(bad)).rejects.toBeInstanceOf(CaError)
     }
     expect(minter.stats().mints).toBe(0)
@@ -85,7 +98,11 @@ const startServer = async (minter: LeafMinter.LeafMinter, fallbackName: string |
     socket.end("* OK [CAPABILITY IMAP4rev1] intercepted\r\n")
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  return { server, port: (server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) }
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r()))
+  }
 }
 
 const nodeClient = (port: number, options: tls.ConnectionOptions): Promise<{ subject: string; greeting: string }> =>
@@ -110,7 +127,19 @@ describe("TLS handshakes against a listener using the minter", () => {
 
   it("openssl s_client with SNI verifies the minted certificate and sees its subject", async () => {
     const r = await openssl(
-      ["s_client", "-connect", `127.0.0.1:${listener.port}`, "-servername", "imap.example.test", "-CAfile", certPath, "-verify_return_error", "-verify_hostname", "imap.example.test", "-ign_eof"],
+      [
+        "s_client",
+        "-connect",
+        `127.0.0.1:${listener.port}`,
+        "-servername",
+        "imap.example.test",
+        "-CAfile",
+        certPath,
+        "-verify_return_error",
+        "-verify_hostname",
+        "imap.example.test",
+        "-ign_eof"
+      ],
       ""
     )
     // Exit status is 1 here only because Node closes the TCP stream without close_notify after
@@ -125,7 +154,19 @@ describe("TLS handshakes against a listener using the minter", () => {
   })
 
   it("openssl s_client fails without our CA (nothing is trusted by accident)", async () => {
-    const r = await openssl(["s_client", "-connect", `127.0.0.1:${listener.port}`, "-servername", "imap.example.test", "-CAfile", tmp.path("multi.pem"), "-verify_return_error"], "")
+    const r = await openssl(
+      [
+        "s_client",
+        "-connect",
+        `127.0.0.1:${listener.port}`,
+        "-servername",
+        "imap.example.test",
+        "-CAfile",
+        tmp.path("multi.pem"),
+        "-verify_return_error"
+      ],
+      ""
+    )
     expect(r.code).not.toBe(0)
   })
 
@@ -134,7 +175,12 @@ describe("TLS handshakes against a listener using the minter", () => {
     expect(got.subject).toBe("mail.example.test")
     expect(got.greeting).toContain("intercepted")
     // The same connection asking for a name the leaf does not carry is refused by the client.
-    await expect(nodeClient(listener.port, { servername: "mail.example.test", checkServerIdentity: (_h, cert) => tls.checkServerIdentity("other.example.test", cert) })).rejects.toThrow()
+    await expect(
+      nodeClient(listener.port, {
+        servername: "mail.example.test",
+        checkServerIdentity: (_h, cert) => tls.checkServerIdentity("other.example.test", cert)
+      })
+    ).rejects.toThrow()
   })
 
   it("a client without SNI (connecting to an IP) gets the fallback leaf", async () => {
@@ -145,13 +191,17 @@ describe("TLS handshakes against a listener using the minter", () => {
   it("an unusable SNI value gets the fallback leaf, never a certificate for it", async () => {
     const before = minter.stats().mints
     const context = await new Promise<tls.SecureContext | undefined>((resolve, reject) =>
-      sniCallback(minter, { fallbackName: ["imap.upstream.test", "127.0.0.1"] })("*.example.test", (e, ctx) => (e ? reject(e) : resolve(ctx)))
+      sniCallback(minter, { fallbackName: ["imap.upstream.test", "127.0.0.1"] })("*.example.test", (e, ctx) =>
+        e ? reject(e) : resolve(ctx)
+      )
     )
     expect(context).toBeDefined()
     expect(minter.stats().mints).toBe(before)
   })
 
   it("refuses TLS 1.1 (RFC 8996)", async () => {
-    await expect(nodeClient(listener.port, { servername: "imap.example.test", minVersion: "TLSv1", maxVersion: "TLSv1.1" })).rejects.toThrow()
+    await expect(
+      nodeClient(listener.port, { servername: "imap.example.test", minVersion: "TLSv1", maxVersion: "TLSv1.1" })
+    ).rejects.toThrow()
   })
 })

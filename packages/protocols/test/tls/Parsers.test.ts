@@ -8,20 +8,26 @@ describe("Pem", () => {
     for (const block of Pem.decodeAll(text)) expect(block.der.length).toBeGreaterThan(0)
   })
 
-  test.prop([fc.uint8Array({ minLength: 1, maxLength: 3000 }), fc.constantFrom("CERTIFICATE", "PRIVATE KEY")])("encode then decode returns the bytes", (der, label) => {
-    const pem = Pem.encode(label, der)
-    expect(pem.split("\n").every((line) => line.length <= 64)).toBe(true)
-    expect(Pem.decode(`junk before\n${pem}junk after`, label)).toEqual(der)
-  })
+  test.prop([fc.uint8Array({ minLength: 1, maxLength: 3000 }), fc.constantFrom("CERTIFICATE", "PRIVATE KEY")])(
+    "encode then decode returns the bytes",
+    (der, label) => {
+      const pem = Pem.encode(label, der)
+      expect(pem.split("\n").every((line) => line.length <= 64)).toBe(true)
+      expect(Pem.decode(`junk before\n${pem}junk after`, label)).toEqual(der)
+    }
+  )
 
-  test.prop([fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(400), fc.string({ maxLength: 3 })])("a corrupted body is skipped, not thrown", (der, at, noise) => {
-    const pem = Pem.encode("CERTIFICATE", der)
-    const start = pem.indexOf("\n") + 1
-    const cut = start + (at % Math.max(1, pem.indexOf("-----END") - start))
-    const broken = pem.slice(0, cut) + noise + pem.slice(cut)
-    const got = Pem.decode(broken, "CERTIFICATE")
-    if (got !== undefined) expect(got.length).toBeGreaterThan(0)
-  })
+  test.prop([fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(400), fc.string({ maxLength: 3 })])(
+    "a corrupted body is skipped, not thrown",
+    (der, at, noise) => {
+      const pem = Pem.encode("CERTIFICATE", der)
+      const start = pem.indexOf("\n") + 1
+      const cut = start + (at % Math.max(1, pem.indexOf("-----END") - start))
+      const broken = pem.slice(0, cut) + noise + pem.slice(cut)
+      const got = Pem.decode(broken, "CERTIFICATE")
+      if (got !== undefined) expect(got.length).toBeGreaterThan(0)
+    }
+  )
 })
 
 describe("LeafName", () => {

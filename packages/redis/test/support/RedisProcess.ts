@@ -34,7 +34,10 @@ const exited = (child: ChildProcess, millis: number) =>
  * Starts `redis-server <conf>` where conf holds `lines` plus port/bind/dir; `tlsPort` true puts the
  * free port on `tls-port` (plain port off). Resolves once the log says it is ready.
  */
-export const startRedisProcess = async (lines: ReadonlyArray<string>, options: { readonly sentinel?: boolean; readonly tlsPort?: boolean; readonly dir?: string } = {}): Promise<RedisProcess> => {
+export const startRedisProcess = async (
+  lines: ReadonlyArray<string>,
+  options: { readonly sentinel?: boolean; readonly tlsPort?: boolean; readonly dir?: string } = {}
+): Promise<RedisProcess> => {
   if (!installed()) throw new Error('redis-server is not installed: install the Debian package "redis-server"')
   for (let attempt = 1; ; attempt++) {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), "mailmoat-redis-"))
@@ -98,7 +101,10 @@ export const startRedisProcess = async (lines: ReadonlyArray<string>, options: {
 
 /** `redis-cli -p port args...` (synchronous: only for set-up steps). */
 export const redisCli = (port: number, args: ReadonlyArray<string>, extra: ReadonlyArray<string> = []): string => {
-  const r = spawnSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...extra, ...args], { encoding: "utf8", timeout: 20_000 })
+  const r = spawnSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...extra, ...args], {
+    encoding: "utf8",
+    timeout: 20_000
+  })
   if (r.status !== 0) throw new Error(`redis-cli ${args.join(" ")}: ${r.stderr || r.stdout}`)
   return r.stdout
 }

@@ -16,10 +16,12 @@ export interface Topology {
   readonly stop: () => Promise<void>
 }
 
-const stopAll = (ps: ReadonlyArray<RedisProcess>, dirs: ReadonlyArray<string> = []) => async () => {
-  await Promise.all(ps.map((p) => p.stop()))
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-}
+const stopAll =
+  (ps: ReadonlyArray<RedisProcess>, dirs: ReadonlyArray<string> = []) =>
+  async () => {
+    await Promise.all(ps.map((p) => p.stop()))
+    for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  }
 
 export const standalone = async (): Promise<Topology> => {
   const p = await startRedisProcess([])
@@ -28,7 +30,12 @@ export const standalone = async (): Promise<Topology> => {
 
 export const aclUser = async (): Promise<Topology> => {
   const p = await startRedisProcess(["user default off", "user mailmoat on >s3cret-pass ~* &* +@all"])
-  return { name: "acl", options: { url: `redis://127.0.0.1:${p.port}`, username: "mailmoat", password: "s3cret-pass" }, processes: [p], stop: stopAll([p]) }
+  return {
+    name: "acl",
+    options: { url: `redis://127.0.0.1:${p.port}`, username: "mailmoat", password: "s3cret-pass" },
+    processes: [p],
+    stop: stopAll([p])
+  }
 }
 
 const openssl = (dir: string, args: ReadonlyArray<string>) => {
@@ -39,14 +46,55 @@ const openssl = (dir: string, args: ReadonlyArray<string>) => {
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, as PEM files in a temp dir. */
 export const makeCertificates = (): { readonly dir: string; readonly file: (name: string) => string } => {
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-redis-tls-"))
-  openssl(dir, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=mailmoat test CA", "-keyout", "ca.key", "-out", "ca.pem"])
+  openssl(dir, [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=mailmoat test CA",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem"
+  ])
   for (const [name, san] of [
     ["server", "IP:127.0.0.1,DNS:localhost"],
     ["client", "DNS:gateway"]
   ] as const) {
-    openssl(dir, ["req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${name}`, "-keyout", `${name}.key`, "-out", `${name}.csr`])
+    openssl(dir, [
+      "req",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-subj",
+      `/CN=${name}`,
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.csr`
+    ])
     spawnSync("sh", ["-c", `printf 'subjectAltName=${san}\\n' > ${name}.ext`], { cwd: dir })
-    openssl(dir, ["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", `${name}.ext`, "-out", `${name}.pem`])
+    openssl(dir, [
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-extfile",
+      `${name}.ext`,
+      "-out",
+      `${name}.pem`
+    ])
   }
   return { dir, file: (name) => join(dir, name) }
 }
@@ -55,13 +103,21 @@ export const makeCertificates = (): { readonly dir: string; readonly file: (name
 export const tls = async (): Promise<Topology> => {
   const certs = makeCertificates()
   const p = await startRedisProcess(
-    [`tls-cert-file ${certs.file("server.pem")}`, `tls-key-file ${certs.file("server.key")}`, `tls-ca-cert-file ${certs.file("ca.pem")}`, "tls-auth-clients yes"],
+    [
+      `tls-cert-file ${certs.file("server.pem")}`,
+      `tls-key-file ${certs.file("server.key")}`,
+      `tls-ca-cert-file ${certs.file("ca.pem")}`,
+      "tls-auth-clients yes"
+    ],
     { tlsPort: true }
   )
   const read = (n: string) => readFileSync(certs.file(n), "utf8")
   return {
     name: "tls",
-    options: { url: `rediss://127.0.0.1:${p.port}`, tls: { ca: read("ca.pem"), cert: read("client.pem"), key: read("client.key") } },
+    options: {
+      url: `rediss://127.0.0.1:${p.port}`,
+      tls: { ca: read("ca.pem"), cert: read("client.pem"), key: read("client.key") }
+    },
     processes: [p],
     stop: stopAll([p], [certs.dir])
   }
@@ -79,14 +135,24 @@ const until = async (what: string, ok: () => boolean, millis = 20_000) => {
 export const cluster = async (): Promise<Topology> => {
   const ps: Array<RedisProcess> = []
   try {
-    for (let i = 0; i < 3; i++) ps.push(await startRedisProcess(["cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout 2000"]))
+    for (let i = 0; i < 3; i++)
+      ps.push(
+        await startRedisProcess(["cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout 2000"])
+      )
     redisCli(ps[0]!.port, ["--cluster", "create", ...ps.map((p) => `127.0.0.1:${p.port}`), "--cluster-yes"])
-    await until("cluster_state:ok", () => ps.every((p) => redisCli(p.port, ["cluster", "info"]).includes("cluster_state:ok")))
+    await until("cluster_state:ok", () =>
+      ps.every((p) => redisCli(p.port, ["cluster", "info"]).includes("cluster_state:ok"))
+    )
   } catch (error) {
     await stopAll(ps)()
     throw error
   }
-  return { name: "cluster", options: { cluster: { nodes: ps.map((p) => ({ host: "127.0.0.1", port: p.port })) } }, processes: ps, stop: stopAll(ps) }
+  return {
+    name: "cluster",
+    options: { cluster: { nodes: ps.map((p) => ({ host: "127.0.0.1", port: p.port })) } },
+    processes: ps,
+    stop: stopAll(ps)
+  }
 }
 
 export interface SentinelTopology extends Topology {
@@ -100,7 +166,8 @@ export interface SentinelTopology extends Topology {
 export const sentinel = async (): Promise<SentinelTopology> => {
   const ps: Array<RedisProcess> = []
   let sentinelPort = 0
-  const masterPort = () => Number(redisCli(sentinelPort, ["sentinel", "get-master-addr-by-name", "mymaster"]).trim().split("\n")[1])
+  const masterPort = () =>
+    Number(redisCli(sentinelPort, ["sentinel", "get-master-addr-by-name", "mymaster"]).trim().split("\n")[1])
   try {
     const master = await startRedisProcess([])
     ps.push(master)
@@ -116,8 +183,12 @@ export const sentinel = async (): Promise<SentinelTopology> => {
     )
     ps.push(s)
     sentinelPort = s.port
-    await until("the replica to be in sync", () => /master_link_status:up/.test(redisCli(ps[1]!.port, ["info", "replication"])))
-    await until("the sentinel to know the replica", () => /127\.0\.0\.1/.test(redisCli(sentinelPort, ["sentinel", "replicas", "mymaster"])))
+    await until("the replica to be in sync", () =>
+      /master_link_status:up/.test(redisCli(ps[1]!.port, ["info", "replication"]))
+    )
+    await until("the sentinel to know the replica", () =>
+      /127\.0\.0\.1/.test(redisCli(sentinelPort, ["sentinel", "replicas", "mymaster"]))
+    )
   } catch (error) {
     await stopAll(ps)()
     throw error
@@ -132,9 +203,15 @@ export const sentinel = async (): Promise<SentinelTopology> => {
       const before = masterPort()
       redisCli(sentinelPort, ["sentinel", "failover", "mymaster"])
       await until("the sentinel to promote the replica", () => masterPort() !== before)
-      await until("the new master to take writes", () => /role:master/.test(redisCli(masterPort(), ["info", "replication"])))
+      await until("the new master to take writes", () =>
+        /role:master/.test(redisCli(masterPort(), ["info", "replication"]))
+      )
       // The old master rejoins as the new master's replica (the sentinel converts it).
-      await until("the old master to replicate the new one", () => /slave0:.*state=online/.test(redisCli(masterPort(), ["info", "replication"])), 30_000)
+      await until(
+        "the old master to replicate the new one",
+        () => /slave0:.*state=online/.test(redisCli(masterPort(), ["info", "replication"])),
+        30_000
+      )
     }
   }
 }

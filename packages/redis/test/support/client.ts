@@ -11,7 +11,8 @@ export const client = (url: string, timeoutMillis = 1000): Redis => {
 
 /** Waits until the client is ready (bounded). */
 export const ready = async (c: Redis, millis = 3000): Promise<void> => {
-  for (let waited = 0; c.status !== "ready" && waited < millis; waited += 20) await new Promise((r) => setTimeout(r, 20))
+  for (let waited = 0; c.status !== "ready" && waited < millis; waited += 20)
+    await new Promise((r) => setTimeout(r, 20))
   if (c.status !== "ready") throw new Error(`redis client not ready (${c.status})`)
 }
 

@@ -52,13 +52,23 @@ export interface ProviderConformanceOptions {
 const TAG = { listed: "Listed", notListed: "NotListed", unknown: "Unknown" } as const
 
 /** Runs one raw lookup; fails the test on a defect, a hang or a malformed / error answer. */
-const checkedLookup = async (provider: BlocklistProvider, q: BlocklistQuery, graceMillis: number): Promise<BlocklistAnswer | undefined> => {
-  const exit = await Effect.runPromiseExit(Effect.timeoutOption(provider.lookup(Object.freeze({ ...q })), provider.timeoutMillis + graceMillis))
-  if (Exit.isFailure(exit)) throw new Error(`${provider.name}: lookup of ${JSON.stringify(q)} failed: ${Cause.pretty(exit.cause)}`)
+const checkedLookup = async (
+  provider: BlocklistProvider,
+  q: BlocklistQuery,
+  graceMillis: number
+): Promise<BlocklistAnswer | undefined> => {
+  const exit = await Effect.runPromiseExit(
+    Effect.timeoutOption(provider.lookup(Object.freeze({ ...q })), provider.timeoutMillis + graceMillis)
+  )
+  if (Exit.isFailure(exit))
+    throw new Error(`${provider.name}: lookup of ${JSON.stringify(q)} failed: ${Cause.pretty(exit.cause)}`)
   if (Option.isNone(exit.value)) return undefined
   const answer = exit.value.value
-  expect(BlocklistRunner.validateAnswer(answer), `${provider.name}: malformed answer for ${JSON.stringify(q)}`).toEqual(answer)
-  if (answer._tag === "Unknown") expect(answer.reason, `${provider.name}: ${JSON.stringify(q)} -> ${answer.detail ?? ""}`).not.toBe("ProviderError")
+  expect(BlocklistRunner.validateAnswer(answer), `${provider.name}: malformed answer for ${JSON.stringify(q)}`).toEqual(
+    answer
+  )
+  if (answer._tag === "Unknown")
+    expect(answer.reason, `${provider.name}: ${JSON.stringify(q)} -> ${answer.detail ?? ""}`).not.toBe("ProviderError")
   return answer
 }
 
@@ -83,7 +93,8 @@ export const providerConformance = (provider: BlocklistProvider, options: Provid
 
     for (const c of options.cases ?? []) {
       it(`${c.query.kind} ${c.query.value} -> ${typeof c.expect === "string" ? c.expect : "custom check"}`, async () => {
-        const answer = (await Effect.runPromise(BlocklistRunner.make({ cache: false }).lookup(provider, c.query))).answer
+        const answer = (await Effect.runPromise(BlocklistRunner.make({ cache: false }).lookup(provider, c.query)))
+          .answer
         if (typeof c.expect === "function") c.expect(fromEngineAnswer(answer))
         else expect(answer._tag, JSON.stringify(answer)).toBe(TAG[c.expect])
       })
@@ -118,7 +129,9 @@ export interface StageConformanceOptions {
 }
 
 const checkStageRun = async (stage: Stage, message: Message, graceMillis: number) => {
-  const exit = await Effect.runPromiseExit(Effect.timeoutOption(stage.run(stageInput(stage, message)), stage.budgetMillis + graceMillis))
+  const exit = await Effect.runPromiseExit(
+    Effect.timeoutOption(stage.run(stageInput(stage, message)), stage.budgetMillis + graceMillis)
+  )
   if (Exit.isFailure(exit)) throw new Error(`${stage.name} failed: ${Cause.pretty(exit.cause).split("\n")[0]}`)
   expect(Option.isSome(exit.value), `${stage.name} did not finish within its budget`).toBe(true)
   const result = Option.getOrThrow(exit.value)
@@ -137,9 +150,12 @@ export const stageConformance = (stage: Stage, options: StageConformanceOptions 
       expect(Plugins.checkStage(stage)).toEqual([])
     })
 
-    test.prop([Arb.message], { numRuns: options.numRuns ?? 50 })("never fails on arbitrary messages, emits only declared symbols, stays within its budget", async (m) => {
-      await checkStageRun(stage, m, grace)
-    })
+    test.prop([Arb.message], { numRuns: options.numRuns ?? 50 })(
+      "never fails on arbitrary messages, emits only declared symbols, stays within its budget",
+      async (m) => {
+        await checkStageRun(stage, m, grace)
+      }
+    )
 
     options.messages?.forEach((m, i) => {
       it(`handles messages[${i}]`, async () => {

@@ -7,7 +7,17 @@
  * @category testing
  * @since 0.1.0
  */
-import type { BlocklistProvider, BlocklistQuery, Decision, HeaderChange, Message, Stage, StageInput, StageResult, SymbolHit } from "@mailmoat/core"
+import type {
+  BlocklistProvider,
+  BlocklistQuery,
+  Decision,
+  HeaderChange,
+  Message,
+  Stage,
+  StageInput,
+  StageResult,
+  SymbolHit
+} from "@mailmoat/core"
 import { BlocklistRunner, Plugins } from "@mailmoat/core"
 import { Effect } from "effect"
 import { fromEngineAnswer, type LookupAnswer } from "../Answer.ts"
@@ -46,8 +56,15 @@ export interface LoadedForTest {
  * Loads a plugin value the way the gateway does (as `plugins[0]`): API version check, options
  * decoding, setup, host guards. `baseDir` plays the config file's directory (default: cwd).
  */
-export const loadPlugin = async (plugin: Plugins.PluginShape, options?: unknown, at: { readonly baseDir?: string; readonly use?: string } = {}): Promise<LoadedForTest> => {
-  const r = await Plugins.load([{ use: at.use ?? plugin.name, options }], { baseDir: at.baseDir ?? ".", importer: async () => ({ default: plugin }) })
+export const loadPlugin = async (
+  plugin: Plugins.PluginShape,
+  options?: unknown,
+  at: { readonly baseDir?: string; readonly use?: string } = {}
+): Promise<LoadedForTest> => {
+  const r = await Plugins.load([{ use: at.use ?? plugin.name, options }], {
+    baseDir: at.baseDir ?? ".",
+    importer: async () => ({ default: plugin })
+  })
   return { problems: r.problems.map(Plugins.formatProblem), providers: r.providers, stages: r.stages, close: r.close }
 }
 
@@ -85,9 +102,19 @@ export interface StageRunResult {
   readonly symbols: ReadonlyArray<SymbolHit>
 }
 
-const ACTION = { Continue: "continue", Bypass: "bypass", Accept: "accept", Reject: "reject", Tempfail: "tempfail" } as const
+const ACTION = {
+  Continue: "continue",
+  Bypass: "bypass",
+  Accept: "accept",
+  Reject: "reject",
+  Tempfail: "tempfail"
+} as const
 
-const reported = (d: Decision): ReportedDecision => ({ action: ACTION[d._tag], reason: d._tag === "Continue" ? "" : d.reason, _tag: d._tag })
+const reported = (d: Decision): ReportedDecision => ({
+  action: ACTION[d._tag],
+  reason: d._tag === "Continue" ? "" : d.reason,
+  _tag: d._tag
+})
 
 /** The engine's stage result in the SDK's vocabulary. */
 export const fromEngineResult = (r: StageResult): StageRunResult => ({

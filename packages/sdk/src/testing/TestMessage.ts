@@ -35,7 +35,12 @@ const crlf = (text: string) => text.replace(/\r?\n/g, "\r\n")
 const bytesOf = (spec: TestMessageSpec): Uint8Array => {
   if (spec.raw instanceof Uint8Array) return spec.raw
   if (spec.raw !== undefined) return new TextEncoder().encode(crlf(spec.raw))
-  const fields = spec.headers === undefined ? DEFAULT_HEADERS : Array.isArray(spec.headers) ? spec.headers : Object.entries(spec.headers)
+  const fields =
+    spec.headers === undefined
+      ? DEFAULT_HEADERS
+      : Array.isArray(spec.headers)
+        ? spec.headers
+        : Object.entries(spec.headers)
   const head = (fields as ReadonlyArray<readonly [string, string]>).map(([n, v]) => `${n}: ${v}\r\n`).join("")
   return new TextEncoder().encode(`${head}\r\n${crlf(spec.body ?? "hello\r\n")}`)
 }
@@ -43,6 +48,12 @@ const bytesOf = (spec: TestMessageSpec): Uint8Array => {
 /** Builds a `Message` for stage tests through the gateway's parser. */
 export const testMessage = (spec: TestMessageSpec = {}): Message => {
   const bytes = bytesOf(spec)
-  const envelope = Envelope.make({ clientAddress: "192.0.2.10", helo: "mail.example.net", mailFrom: "sender@example.net", rcptTo: ["user@example.org"], ...spec.envelope })
+  const envelope = Envelope.make({
+    clientAddress: "192.0.2.10",
+    helo: "mail.example.net",
+    mailFrom: "sender@example.net",
+    rcptTo: ["user@example.org"],
+    ...spec.envelope
+  })
   return MessageModel.fromBytes(bytes, { envelope, size: bytes.length })
 }

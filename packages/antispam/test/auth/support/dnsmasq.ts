@@ -41,8 +41,12 @@ const line = (r: DnsRecord): string => {
 }
 
 /** `zones`: the domains this server is authoritative for (names below them not listed are NXDOMAIN). */
-export const startDnsmasq = async (zones: ReadonlyArray<string>, records: ReadonlyArray<DnsRecord>): Promise<Dnsmasq> => {
-  if (spawnSync("sh", ["-c", `test -x ${BINARY}`]).status !== 0) throw new Error('dnsmasq is not installed: install the Debian package "dnsmasq-base" (scripts/peers.mjs does)')
+export const startDnsmasq = async (
+  zones: ReadonlyArray<string>,
+  records: ReadonlyArray<DnsRecord>
+): Promise<Dnsmasq> => {
+  if (spawnSync("sh", ["-c", `test -x ${BINARY}`]).status !== 0)
+    throw new Error('dnsmasq is not installed: install the Debian package "dnsmasq-base" (scripts/peers.mjs does)')
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-dnsmasq-"))
   let child: ChildProcess | undefined
   let port = 0
@@ -62,7 +66,9 @@ export const startDnsmasq = async (zones: ReadonlyArray<string>, records: Readon
       ...records.map(line)
     ]
     writeFileSync(conf, `${lines.join("\n")}\n`)
-    const c = spawn(BINARY, ["--keep-in-foreground", `--conf-file=${conf}`, "--pid-file=", "--log-facility=-"], { stdio: ["ignore", "ignore", "pipe"] })
+    const c = spawn(BINARY, ["--keep-in-foreground", `--conf-file=${conf}`, "--pid-file=", "--log-facility=-"], {
+      stdio: ["ignore", "ignore", "pipe"]
+    })
     c.stderr?.on("data", (d) => {
       stderr += String(d)
     })

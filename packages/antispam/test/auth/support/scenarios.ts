@@ -24,7 +24,14 @@ export interface Scenario {
 }
 
 const listCopy = async (sealer: "trusted" | "other") =>
-  seal(alter(await sign(message({ from: "ceo@sig.test", subject: `list copy via ${sealer}` })), `Subject: list copy via ${sealer}`, `Subject: [list] list copy via ${sealer}`), sealer)
+  seal(
+    alter(
+      await sign(message({ from: "ceo@sig.test", subject: `list copy via ${sealer}` })),
+      `Subject: list copy via ${sealer}`,
+      `Subject: [list] list copy via ${sealer}`
+    ),
+    sealer
+  )
 
 export const SCENARIOS: ReadonlyArray<Scenario> = [
   {
@@ -42,7 +49,12 @@ export const SCENARIOS: ReadonlyArray<Scenario> = [
     ip: IP.bad,
     helo: "client.example",
     mailFrom: "x@soft.test",
-    build: async () => alter(await sign(message({ from: "a@org.test", subject: "auth e2e altered" })), "signed test message", "signed test messagE"),
+    build: async () =>
+      alter(
+        await sign(message({ from: "a@org.test", subject: "auth e2e altered" })),
+        "signed test message",
+        "signed test messagE"
+      ),
     outcome: "deliver",
     symbols: ["SPF_SOFTFAIL", "DKIM_FAIL", "DMARC_FAIL_NONE"],
     results: { spf: "softfail", dkim: "fail", dmarc: "fail", arc: "none" }

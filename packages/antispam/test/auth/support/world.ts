@@ -8,11 +8,19 @@ import type { DnsRecord } from "./dnsmasq.ts"
 
 const require = createRequire(import.meta.url)
 type Options = Readonly<Record<string, unknown>>
-const { dkimSign } = require("mailauth/lib/dkim/sign") as { dkimSign: (m: Buffer, o: Options) => Promise<{ signatures: string; errors: ReadonlyArray<unknown> }> }
+const { dkimSign } = require("mailauth/lib/dkim/sign") as {
+  dkimSign: (m: Buffer, o: Options) => Promise<{ signatures: string; errors: ReadonlyArray<unknown> }>
+}
 const { sealMessage } = require("mailauth") as { sealMessage: (m: Buffer, o: Options) => Promise<Buffer> }
 
 /** SPF-authorised sender, an unauthorised one, and two mailing-list hosts. */
-export const IP = { good: "127.0.0.23", include: "127.0.0.24", bad: "127.0.0.99", trustedList: "127.0.0.40", otherList: "127.0.0.41" } as const
+export const IP = {
+  good: "127.0.0.23",
+  include: "127.0.0.24",
+  bad: "127.0.0.99",
+  trustedList: "127.0.0.40",
+  otherList: "127.0.0.41"
+} as const
 
 export const ZONES = ["test"] as const
 
@@ -23,7 +31,8 @@ const keys = { rsa: rsa(), ed: generateKeyPairSync("ed25519"), trusted: rsa(), o
 
 const rsaRecord = (k: KeyObject) => `v=DKIM1; k=rsa; p=${k.export({ type: "spki", format: "der" }).toString("base64")}`
 // RFC 8463: an Ed25519 DKIM key is the raw 32-byte public key (the SPKI DER ends with it).
-const edRecord = (k: KeyObject) => `v=DKIM1; k=ed25519; p=${k.export({ type: "spki", format: "der" }).subarray(-32).toString("base64")}`
+const edRecord = (k: KeyObject) =>
+  `v=DKIM1; k=ed25519; p=${k.export({ type: "spki", format: "der" }).subarray(-32).toString("base64")}`
 
 const txt = (name: string, value: string): DnsRecord => ({ type: "TXT", name, value })
 const a = (name: string, value: string): DnsRecord => ({ type: "A", name, value })

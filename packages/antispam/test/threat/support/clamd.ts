@@ -17,7 +17,9 @@ export const CLAMD = "/usr/sbin/clamd"
  * signature hit for scanners looking at the repository.
  */
 export const eicar = (): Uint8Array =>
-  new TextEncoder().encode(["X5O!P%@AP[4\\PZX54(P^)7CC)7}$", "EICAR-STANDARD-", "ANTIVIRUS-TEST-", "FILE!$H+H*"].join(""))
+  new TextEncoder().encode(
+    ["X5O!P%@AP[4\\PZX54(P^)7CC)7}$", "EICAR-STANDARD-", "ANTIVIRUS-TEST-", "FILE!$H+H*"].join("")
+  )
 
 export const HASH_SIGNATURE = "Mailmoat.Test.EICAR.Hash.UNOFFICIAL"
 export const BODY_SIGNATURE = "Mailmoat.Test.EICAR.Body.UNOFFICIAL"
@@ -40,7 +42,8 @@ const accepts = (port: number): Promise<boolean> =>
   })
 
 export const startClamd = async (options: { streamMaxLength?: string } = {}): Promise<ClamdPeer> => {
-  if (!existsSync(CLAMD)) throw new Error('clamd is not installed: install the Debian package "clamav-daemon" (scripts/peers.mjs does)')
+  if (!existsSync(CLAMD))
+    throw new Error('clamd is not installed: install the Debian package "clamav-daemon" (scripts/peers.mjs does)')
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-clamd-"))
   const db = join(dir, "db")
   mkdirSync(db)
@@ -73,7 +76,8 @@ export const startClamd = async (options: { streamMaxLength?: string } = {}): Pr
   child.stderr?.on("data", (d) => (out += String(d)))
   const deadline = Date.now() + 30_000
   // clamd binds its sockets only after loading the database; both must accept connections.
-  while (Date.now() < deadline && child.exitCode === null && !(existsSync(socket) && (await accepts(port)))) await new Promise((r) => setTimeout(r, 50))
+  while (Date.now() < deadline && child.exitCode === null && !(existsSync(socket) && (await accepts(port))))
+    await new Promise((r) => setTimeout(r, 50))
   if (!existsSync(socket) || !(await accepts(port))) {
     child.kill("SIGKILL")
     throw new Error(`clamd did not start:\n${out}\n${existsSync(log) ? readFileSync(log, "utf8") : ""}`)

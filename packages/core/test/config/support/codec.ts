@@ -12,7 +12,10 @@ const lists = {
     lists: Schema.Struct({
       enabled: boolean.pipe(doc("Check the lists."), withDefault(false)),
       servers: list(string("a DNS zone", isZoneSpec), "a list of DNS zones").pipe(doc("Zones."), withDefault([])),
-      allowedIps: list(string("an IP address or CIDR range", isNetwork), "a list of IP addresses or CIDR ranges").pipe(doc("Never checked."), withDefault([])),
+      allowedIps: list(string("an IP address or CIDR range", isNetwork), "a list of IP addresses or CIDR ranges").pipe(
+        doc("Never checked."),
+        withDefault([])
+      ),
       timeoutSeconds: number(0).pipe(doc("Per-list deadline."), withDefault(5))
     }).pipe(section)
   }

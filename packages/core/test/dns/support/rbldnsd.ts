@@ -25,7 +25,11 @@ export interface Rbldnsd {
   readonly settledQueries: () => Promise<ReadonlyArray<string>>
   readonly resetQueries: () => void
   /** Replaces zone `index`'s data and makes rbldnsd reload it (SIGHUP), waiting until it answers again. */
-  readonly reload: (index: number, data: string, until: { readonly name: string; readonly listed: boolean }) => Promise<void>
+  readonly reload: (
+    index: number,
+    data: string,
+    until: { readonly name: string; readonly listed: boolean }
+  ) => Promise<void>
   readonly stop: () => Promise<void>
 }
 
@@ -40,7 +44,10 @@ export const freeUdpPort = async (): Promise<number> => {
 
 const requireBinary = (name: string) => {
   const found = spawnSync("sh", ["-c", `command -v ${name} || ls /usr/sbin/${name}`], { encoding: "utf8" })
-  if (found.status !== 0) throw new Error(`${name} is not installed: install the Debian package "${name}" (scripts/test.mjs installs test peers)`)
+  if (found.status !== 0)
+    throw new Error(
+      `${name} is not installed: install the Debian package "${name}" (scripts/test.mjs installs test peers)`
+    )
 }
 
 export const startRbldnsd = async (zones: ReadonlyArray<ZoneData>): Promise<Rbldnsd> => {
@@ -59,9 +66,13 @@ export const startRbldnsd = async (zones: ReadonlyArray<ZoneData>): Promise<Rbld
   for (let attempt = 0; attempt < 5 && child === undefined; attempt++) {
     port = await freeUdpPort()
     const user = process.getuid?.() === 0 ? ["-u", "nobody"] : []
-    const c = spawn("rbldnsd", ["-n", ...user, "-b", `127.0.0.1/${port}`, "-w", dir, "-l", "+query.log", "-t", "60", "-c", "0", ...args], {
-      stdio: ["ignore", "ignore", "pipe"]
-    })
+    const c = spawn(
+      "rbldnsd",
+      ["-n", ...user, "-b", `127.0.0.1/${port}`, "-w", dir, "-l", "+query.log", "-t", "60", "-c", "0", ...args],
+      {
+        stdio: ["ignore", "ignore", "pipe"]
+      }
+    )
     c.stderr?.on("data", (d) => {
       stderr += String(d)
     })
@@ -157,7 +168,11 @@ export const startRbldnsd = async (zones: ReadonlyArray<ZoneData>): Promise<Rbld
 }
 
 /** A UDP "DNS server" that reads queries and never answers. */
-export const startSilentDns = async (): Promise<{ server: string; received: () => number; stop: () => Promise<void> }> => {
+export const startSilentDns = async (): Promise<{
+  server: string
+  received: () => number
+  stop: () => Promise<void>
+}> => {
   const s: Socket = createSocket("udp4")
   let count = 0
   s.on("message", () => {

@@ -18,9 +18,21 @@ const collect = async (s: AsyncIterable<Uint8Array>): Promise<Uint8Array> => {
 }
 
 const text = (s: string) => new TextEncoder().encode(s)
-const message = (subject: string, body = "hello\r\n") => text(`From: Spammer <spam@example.net>\r\nSubject: ${subject}\r\nTo: user@example.org\r\n\r\n${body}`)
-const envelope = Envelope.make({ clientAddress: "::ffff:192.0.2.7", helo: "mx.example.net", mailFrom: "bounce@example.net", rcptTo: ["a@example.org", "b@example.org"], sessionFlags: new Set(["bypassAntispam"]) })
-const verdict = { class: "spam" as const, score: 9.5, symbols: [{ name: "RBL_LISTED", score: 6, source: "rbl", detail: "192.0.2.7 via bl.test" }], trace: [] }
+const message = (subject: string, body = "hello\r\n") =>
+  text(`From: Spammer <spam@example.net>\r\nSubject: ${subject}\r\nTo: user@example.org\r\n\r\n${body}`)
+const envelope = Envelope.make({
+  clientAddress: "::ffff:192.0.2.7",
+  helo: "mx.example.net",
+  mailFrom: "bounce@example.net",
+  rcptTo: ["a@example.org", "b@example.org"],
+  sessionFlags: new Set(["bypassAntispam"])
+})
+const verdict = {
+  class: "spam" as const,
+  score: 9.5,
+  symbols: [{ name: "RBL_LISTED", score: 6, source: "rbl", detail: "192.0.2.7 via bl.test" }],
+  trace: []
+}
 
 export const quarantineContract = (
   name: string,
@@ -32,7 +44,13 @@ export const quarantineContract = (
       const store = await make()
       try {
         const bytes = message("cheap pills")
-        const id = await store.put({ envelope, recipients: ["a@example.org"], reason: "spam (score 9.5)", verdict, message: bytes })
+        const id = await store.put({
+          envelope,
+          recipients: ["a@example.org"],
+          reason: "spam (score 9.5)",
+          verdict,
+          message: bytes
+        })
         expect(Quarantine.isValidId(id)).toBe(true)
         const got = await store.get(id)
         expect(await collect(got.stream())).toEqual(bytes)
@@ -44,8 +62,18 @@ export const quarantineContract = (
           size: bytes.length,
           subject: "cheap pills",
           from: "Spammer <spam@example.net>",
-          envelope: { clientAddress: "192.0.2.7", helo: "mx.example.net", mailFrom: "bounce@example.net", rcptTo: ["a@example.org", "b@example.org"], sessionFlags: ["bypassAntispam"] },
-          verdict: { class: "spam", score: 9.5, symbols: [{ name: "RBL_LISTED", score: 6, source: "rbl", detail: "192.0.2.7 via bl.test" }] }
+          envelope: {
+            clientAddress: "192.0.2.7",
+            helo: "mx.example.net",
+            mailFrom: "bounce@example.net",
+            rcptTo: ["a@example.org", "b@example.org"],
+            sessionFlags: ["bypassAntispam"]
+          },
+          verdict: {
+            class: "spam",
+            score: 9.5,
+            symbols: [{ name: "RBL_LISTED", score: 6, source: "rbl", detail: "192.0.2.7 via bl.test" }]
+          }
         })
         expect(got.meta.confirmedAt).toBeUndefined()
         expect(Number.isNaN(Date.parse(got.meta.storedAt))).toBe(false)
@@ -122,11 +150,19 @@ export const quarantineContract = (
         const outcomes = await Promise.allSettled([store, ...others].map((s) => s.claim(id)))
         const held = outcomes.filter((o) => o.status === "fulfilled")
         expect(held).toHaveLength(1)
-        for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toMatchObject({ reason: "Released", message: expect.stringContaining("already being released") })
+        for (const o of outcomes)
+          if (o.status === "rejected")
+            expect(o.reason).toMatchObject({
+              reason: "Released",
+              message: expect.stringContaining("already being released")
+            })
         await (held[0] as PromiseFulfilledResult<Quarantine.ReleaseClaim>).value.complete()
         await expect(store.get(id)).rejects.toMatchObject({ reason: "NotFound" })
         expect((await store.list()).total).toBe(0)
-        await expect(others[0]!.claim(id)).rejects.toMatchObject({ reason: "Released", message: expect.stringMatching(/was already released \(at \d{4}-/) })
+        await expect(others[0]!.claim(id)).rejects.toMatchObject({
+          reason: "Released",
+          message: expect.stringMatching(/was already released \(at \d{4}-/)
+        })
         await expect(store.claim("20990101T000000000-000000000000")).rejects.toMatchObject({ reason: "NotFound" })
         await expect(store.claim("../x")).rejects.toMatchObject({ reason: "BadId" })
       } finally {

@@ -35,11 +35,14 @@ export const decodeBase64Text = (s: string): string | undefined => {
   }
 }
 
-const cannotDecode = (s: SessionState): Step => bad({ ...s, phase: COMMAND }, Reply.make(501, "5.5.2", "Cannot decode response"))
+const cannotDecode = (s: SessionState): Step =>
+  bad({ ...s, phase: COMMAND }, Reply.make(501, "5.5.2", "Cannot decode response"))
 
 const request = (s: SessionState, mechanism: "PLAIN" | "LOGIN", username: string, password: string): Step => {
   if (username === "" || hasControl(username) || hasControl(password)) return cannotDecode(s)
-  return to({ ...s, phase: { _tag: "AwaitAuth", username } }, [], { request: { _tag: "Auth", request: { mechanism, username, password } } })
+  return to({ ...s, phase: { _tag: "AwaitAuth", username } }, [], {
+    request: { _tag: "Auth", request: { mechanism, username, password } }
+  })
 }
 
 const plain = (s: SessionState, response: string): Step => {
@@ -48,7 +51,8 @@ const plain = (s: SessionState, response: string): Step => {
   const parts = text.split("\u0000")
   if (parts.length !== 3) return cannotDecode(s)
   const [authzid, authcid, password] = parts as [string, string, string]
-  if (authzid !== "" && authzid !== authcid) return bad({ ...s, phase: COMMAND }, Reply.make(535, "5.7.8", "Authentication credentials invalid"))
+  if (authzid !== "" && authzid !== authcid)
+    return bad({ ...s, phase: COMMAND }, Reply.make(535, "5.7.8", "Authentication credentials invalid"))
   return request(s, "PLAIN", authcid, password)
 }
 
@@ -62,9 +66,12 @@ export const auth = (s: SessionState, inv: Invocation): Step => {
   if (extra !== undefined) return bad(s, Reply.make(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]"))
   switch (mechanism.toUpperCase()) {
     case "PLAIN":
-      return initial === undefined ? to({ ...s, phase: { _tag: "AuthPlain" } }, Reply.make(334, undefined, "")) : plain(s, initial)
+      return initial === undefined
+        ? to({ ...s, phase: { _tag: "AuthPlain" } }, Reply.make(334, undefined, ""))
+        : plain(s, initial)
     case "LOGIN": {
-      if (initial === undefined) return to({ ...s, phase: { _tag: "AuthLoginUser" } }, Reply.make(334, undefined, USERNAME_PROMPT))
+      if (initial === undefined)
+        return to({ ...s, phase: { _tag: "AuthLoginUser" } }, Reply.make(334, undefined, USERNAME_PROMPT))
       const username = decodeBase64Text(initial)
       if (username === undefined) return cannotDecode(s)
       return to({ ...s, phase: { _tag: "AuthLoginPassword", username } }, Reply.make(334, undefined, PASSWORD_PROMPT))
@@ -96,10 +103,15 @@ export const authResponse = (s: SessionState, text: string): Step => {
 }
 
 export const authAnswered = (s: SessionState, username: string, result: AuthResult): Step => {
-  if (!result.ok) return bad({ ...s, phase: COMMAND }, Reply.make(535, "5.7.8", "Authentication credentials invalid"), "auth_failed")
+  if (!result.ok)
+    return bad({ ...s, phase: COMMAND }, Reply.make(535, "5.7.8", "Authentication credentials invalid"), "auth_failed")
   const flags = new Set(s.flags)
   for (const flag of result.flags ?? []) flags.add(flag)
-  return to({ ...s, phase: COMMAND, authenticatedUser: username, flags }, Reply.make(235, "2.7.0", "Authentication successful"), {
-    log: "auth_ok"
-  })
+  return to(
+    { ...s, phase: COMMAND, authenticatedUser: username, flags },
+    Reply.make(235, "2.7.0", "Authentication successful"),
+    {
+      log: "auth_ok"
+    }
+  )
 }

@@ -13,7 +13,8 @@ const MAX_HELO = 255
 
 const greet = (s: SessionState, inv: Invocation, esmtp: boolean): Step => {
   const name = inv.arg.trim()
-  if (name === "" || name.length > MAX_HELO) return bad(s, Reply.make(501, "5.5.4", `Syntax: ${esmtp ? "EHLO" : "HELO"} hostname`))
+  if (name === "" || name.length > MAX_HELO)
+    return bad(s, Reply.make(501, "5.5.4", `Syntax: ${esmtp ? "EHLO" : "HELO"} hostname`))
   const next: SessionState = { ...s, phase: COMMAND, helo: name, esmtp, transaction: undefined }
   const aborted = s.transaction !== undefined
   if (!esmtp) return to(next, Reply.make(250, undefined, s.config.hostname), { aborted })

@@ -21,7 +21,9 @@ export const starttls = (s: SessionState, inv: Invocation): Step => {
   if (!s.config.tlsAvailable) return bad(s, Reply.make(502, "5.5.1", "STARTTLS not available"))
   if (s.transaction !== undefined) return bad(s, Reply.Common.badSequence("MAIL transaction in progress"))
   // The driver logs `starttls_plaintext_discarded` with the byte count when `inv.pipelined`.
-  return to({ ...s, phase: { _tag: "Upgrading" } }, Reply.make(220, "2.0.0", "Ready to start TLS"), { request: { _tag: "StartTls" } })
+  return to({ ...s, phase: { _tag: "Upgrading" } }, Reply.make(220, "2.0.0", "Ready to start TLS"), {
+    request: { _tag: "StartTls" }
+  })
 }
 
 export const tlsEstablished = (s: SessionState): Step =>

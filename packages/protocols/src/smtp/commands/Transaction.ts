@@ -22,7 +22,16 @@ import { isAscii } from "../Address.ts"
 import type { DataStats } from "../DataDecoder.ts"
 import type { SmtpReply } from "../Handler.ts"
 import * as Reply from "../Reply.ts"
-import { bad, COMMAND, closing, type Invocation, type SessionState, type Step, to, type Transaction } from "../SessionState.ts"
+import {
+  bad,
+  COMMAND,
+  closing,
+  type Invocation,
+  type SessionState,
+  type Step,
+  to,
+  type Transaction
+} from "../SessionState.ts"
 
 export interface PathCommand {
   readonly address: string
@@ -34,7 +43,8 @@ const checkMailParams = (s: SessionState, params: ReadonlyMap<string, string>): 
   for (const [key, value] of params) {
     if (key === "SIZE") {
       if (!/^\d{1,20}$/.test(value)) return Reply.make(501, "5.5.4", "Bad SIZE parameter")
-      if (Number(value) > s.config.maxMessageSize) return Reply.make(552, "5.3.4", "Message size exceeds fixed maximum message size")
+      if (Number(value) > s.config.maxMessageSize)
+        return Reply.make(552, "5.3.4", "Message size exceeds fixed maximum message size")
     } else if (key === "BODY") {
       if (!/^(7BIT|8BITMIME)$/i.test(value)) return Reply.make(501, "5.5.4", "Unsupported BODY type")
     } else if (key === "SMTPUTF8") {
@@ -50,12 +60,19 @@ const checkMailParams = (s: SessionState, params: ReadonlyMap<string, string>): 
 export const mail = (s: SessionState, cmd: PathCommand, inv: Invocation): Step => {
   if (s.helo === "") return bad(s, Reply.Common.badSequence("Send HELO/EHLO first"))
   if (s.transaction !== undefined) return bad(s, Reply.Common.badSequence("Nested MAIL command"))
-  if (s.transactions >= s.config.maxTransactions) return closing(s, Reply.Common.tooManyTransactions, "too_many_transactions")
+  if (s.transactions >= s.config.maxTransactions)
+    return closing(s, Reply.Common.tooManyTransactions, "too_many_transactions")
   const problem = checkMailParams(s, cmd.params)
   if (problem !== undefined) return bad(s, problem)
   const smtputf8 = cmd.params.has("SMTPUTF8")
   if (!smtputf8 && !isAscii(cmd.address)) return bad(s, Reply.make(553, "5.6.7", "Non-ASCII address requires SMTPUTF8"))
-  const transaction: Transaction = { mailFrom: cmd.address, params: cmd.params, smtputf8, rcptTo: [], receivedAt: inv.at }
+  const transaction: Transaction = {
+    mailFrom: cmd.address,
+    params: cmd.params,
+    smtputf8,
+    rcptTo: [],
+    receivedAt: inv.at
+  }
   return to({ ...s, transactions: s.transactions + 1, phase: { _tag: "AwaitMail", transaction } }, [], {
     request: { _tag: "MailFrom", address: cmd.address, params: cmd.params }
   })
@@ -72,7 +89,8 @@ export const rcpt = (s: SessionState, cmd: PathCommand): Step => {
   if (t === undefined) return bad(s, Reply.Common.badSequence("Need MAIL command"))
   if (cmd.params.size > 0) return bad(s, Reply.make(555, "5.5.4", "RCPT parameters not supported"))
   if (t.rcptTo.length >= s.config.maxRecipients) return to(s, Reply.make(452, "4.5.3", "Too many recipients"))
-  if (!t.smtputf8 && !isAscii(cmd.address)) return bad(s, Reply.make(553, "5.6.7", "Non-ASCII address requires SMTPUTF8"))
+  if (!t.smtputf8 && !isAscii(cmd.address))
+    return bad(s, Reply.make(553, "5.6.7", "Non-ASCII address requires SMTPUTF8"))
   return to({ ...s, phase: { _tag: "AwaitRcpt", recipient: cmd.address } }, [], {
     request: { _tag: "RcptTo", mailFrom: t.mailFrom, recipient: cmd.address, accepted: t.rcptTo }
   })
@@ -90,7 +108,12 @@ export const data = (s: SessionState, inv: Invocation): Step => {
   const t = s.transaction
   if (t === undefined) return bad(s, Reply.Common.badSequence("Need MAIL command"))
   if (t.rcptTo.length === 0) return bad(s, Reply.make(554, "5.5.1", "No valid recipients"))
-  if (inv.pipelined) return closing(s, Reply.make(554, "5.5.0", "Protocol violation: input sent before the 354 reply"), "data_pipelining")
+  if (inv.pipelined)
+    return closing(
+      s,
+      Reply.make(554, "5.5.0", "Protocol violation: input sent before the 354 reply"),
+      "data_pipelining"
+    )
   return to({ ...s, phase: { _tag: "ReceivingData" } }, Reply.make(354, undefined, "End data with <CR><LF>.<CR><LF>"), {
     request: { _tag: "ReceiveData" }
   })
@@ -101,17 +124,32 @@ export const dataEnded = (s: SessionState, stats: DataStats, storeFailed: boolea
   const reset: SessionState = { ...s, phase: COMMAND, transaction: undefined }
   if (t === undefined) return to(reset, Reply.Common.handlerFailed)
   if (hops > s.config.maxHops) return to(reset, Reply.Common.tooManyHops, { aborted: true, log: "too_many_hops" })
-  if (stats.tooBig) return to(reset, Reply.make(552, "5.3.4", "Message size exceeds fixed maximum message size"), { aborted: true, log: "too_big" })
-  if (s.config.bareLineEndings === "reject" && stats.bareCr + stats.bareLf > 0) {
-    return to(reset, Reply.make(550, "5.5.2", "Bare CR or LF not allowed in message data"), { aborted: true, log: "bare_line_ending" })
-  }
-  if (s.config.maxDataLineLength > 0 && stats.longestLine > s.config.maxDataLineLength) {
-    return to(reset, Reply.make(550, "5.6.0", `Message line too long (over ${s.config.maxDataLineLength} characters, RFC 5322 2.1.1)`), {
+  if (stats.tooBig)
+    return to(reset, Reply.make(552, "5.3.4", "Message size exceeds fixed maximum message size"), {
       aborted: true,
-      log: "line_too_long_in_data"
+      log: "too_big"
+    })
+  if (s.config.bareLineEndings === "reject" && stats.bareCr + stats.bareLf > 0) {
+    return to(reset, Reply.make(550, "5.5.2", "Bare CR or LF not allowed in message data"), {
+      aborted: true,
+      log: "bare_line_ending"
     })
   }
-  if (storeFailed) return to(reset, Reply.make(451, "4.3.0", "Temporary local problem storing the message"), { aborted: true, log: "spool_failed" })
+  if (s.config.maxDataLineLength > 0 && stats.longestLine > s.config.maxDataLineLength) {
+    return to(
+      reset,
+      Reply.make(550, "5.6.0", `Message line too long (over ${s.config.maxDataLineLength} characters, RFC 5322 2.1.1)`),
+      {
+        aborted: true,
+        log: "line_too_long_in_data"
+      }
+    )
+  }
+  if (storeFailed)
+    return to(reset, Reply.make(451, "4.3.0", "Temporary local problem storing the message"), {
+      aborted: true,
+      log: "spool_failed"
+    })
   const c = s.connection
   const envelope = Envelope.make({
     clientAddress: c.clientAddress,
@@ -130,7 +168,10 @@ export const dataEnded = (s: SessionState, stats: DataStats, storeFailed: boolea
 
 /** The handler's reply to the message, sent verbatim; the transaction is over either way. */
 export const dataAnswered = (s: SessionState, reply: SmtpReply | undefined): Step =>
-  to({ ...s, phase: COMMAND, transaction: undefined }, reply === undefined ? Reply.Common.handlerFailed : Reply.fromHandler(reply))
+  to(
+    { ...s, phase: COMMAND, transaction: undefined },
+    reply === undefined ? Reply.Common.handlerFailed : Reply.fromHandler(reply)
+  )
 
 export const rset = (s: SessionState, inv: Invocation): Step => {
   if (inv.arg !== "") return bad(s, Reply.make(501, "5.5.4", "Syntax: RSET"))

@@ -11,7 +11,8 @@ import { join } from "node:path"
 export const SMTP_SINK = "/usr/sbin/smtp-sink"
 
 export const requireBinary = (path: string, pkg: string): void => {
-  if (!existsSync(path)) throw new Error(`${path} is missing: install the Debian package "${pkg}" (scripts/peers.mjs does) to run this test`)
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: install the Debian package "${pkg}" (scripts/peers.mjs does) to run this test`)
 }
 
 /** A port that was free a moment ago (listen on 0, close). */
@@ -73,7 +74,14 @@ export class SmtpSink {
     chmodSync(dumpDir, 0o777)
     const port = await freePort()
     const asRoot = typeof process.getuid === "function" && process.getuid() === 0
-    const args = [...(asRoot ? ["-u", "nobody"] : []), "-d", `${dumpDir}/%Y%m%d%H%M%S.`, ...flags, `127.0.0.1:${port}`, "100"]
+    const args = [
+      ...(asRoot ? ["-u", "nobody"] : []),
+      "-d",
+      `${dumpDir}/%Y%m%d%H%M%S.`,
+      ...flags,
+      `127.0.0.1:${port}`,
+      "100"
+    ]
     const child = spawn(SMTP_SINK, args, { stdio: ["ignore", "pipe", "pipe"] })
     const output = { text: "" }
     child.stdout?.on("data", (d: Buffer) => (output.text += d.toString()))
@@ -112,7 +120,8 @@ export class SmtpSink {
   /** The one dump containing `text` (fails when there is none or more than one). */
   dumpWith(text: string): string {
     const found = this.dumps().filter((d) => d.includes(text))
-    if (found.length !== 1) throw new Error(`expected one dump containing ${JSON.stringify(text)}, found ${found.length}`)
+    if (found.length !== 1)
+      throw new Error(`expected one dump containing ${JSON.stringify(text)}, found ${found.length}`)
     return found[0]!
   }
 
@@ -241,8 +250,23 @@ export const makeCert = (): { key: string; cert: string } => {
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-cert-"))
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1",
-      "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+      "-days",
+      "1",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1"
+    ],
     { stdio: "pipe", timeout: 30_000 }
   )
   return { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") }

@@ -81,7 +81,8 @@ export const startDovecot = async (messages: ReadonlyArray<Uint8Array>): Promise
     try {
       return await startDovecotOnce(messages)
     } catch (error) {
-      if (attempt >= 3 || !/duplicate listener|Address already in use|did not come up/.test((error as Error).message)) throw error
+      if (attempt >= 3 || !/duplicate listener|Address already in use|did not come up/.test((error as Error).message))
+        throw error
     }
   }
 }
@@ -166,7 +167,9 @@ service anvil {
 }
 `
   writeFileSync(join(dir, "dovecot.conf"), conf)
-  const child: ChildProcess = spawn(DOVECOT, ["-F", "-c", join(dir, "dovecot.conf")], { stdio: ["ignore", "pipe", "pipe"] })
+  const child: ChildProcess = spawn(DOVECOT, ["-F", "-c", join(dir, "dovecot.conf")], {
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   let output = ""
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()))
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()))

@@ -32,4 +32,3 @@ export const fakeServer = async (greeting: string, onLine: Script) => {
       })
   }
 }
-

@@ -56,14 +56,21 @@ export class ImapClient {
         literals.push({ seq, item: m[2]!.replace(/^\(/, "").toUpperCase(), bytes })
         // The response line continues after the literal: read on as part of the same response.
         const tail = await this.continueLine(raw, literals, seq, timeoutMs)
-        if (tail.startsWith(`${tag} `)) return { status: tail.slice(tag.length + 1).split(" ")[0]!, raw: Buffer.concat(raw), literals }
+        if (tail.startsWith(`${tag} `))
+          return { status: tail.slice(tag.length + 1).split(" ")[0]!, raw: Buffer.concat(raw), literals }
         continue
       }
-      if (s.startsWith(`${tag} `)) return { status: s.slice(tag.length + 1).split(" ")[0]!, raw: Buffer.concat(raw), literals }
+      if (s.startsWith(`${tag} `))
+        return { status: s.slice(tag.length + 1).split(" ")[0]!, raw: Buffer.concat(raw), literals }
     }
   }
 
-  private async continueLine(raw: Array<Buffer>, literals: Array<FetchedLiteral>, seq: number, timeoutMs: number): Promise<string> {
+  private async continueLine(
+    raw: Array<Buffer>,
+    literals: Array<FetchedLiteral>,
+    seq: number,
+    timeoutMs: number
+  ): Promise<string> {
     for (;;) {
       const line = await this.wire.line(timeoutMs)
       raw.push(line)

@@ -22,19 +22,66 @@ const EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes
 export const makePki = (dir: string): Pki => {
   mkdirSync(dir, { recursive: true })
   const f = (n: string) => join(dir, n)
-  openssl(["req", "-x509", ...EC, "-keyout", f("ca.key"), "-out", f("ca.pem"), "-days", "2", "-subj", "/CN=Mailmoat Test CA",
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+  openssl([
+    "req",
+    "-x509",
+    ...EC,
+    "-keyout",
+    f("ca.key"),
+    "-out",
+    f("ca.pem"),
+    "-days",
+    "2",
+    "-subj",
+    "/CN=Mailmoat Test CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign"
+  ])
   openssl(["req", ...EC, "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/CN=localhost"])
   writeFileSync(f("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
-  openssl(["x509", "-req", "-in", f("server.csr"), "-CA", f("ca.pem"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f("server.pem"),
-    "-days", "2", "-extfile", f("ext.cnf")])
-  openssl(["req", "-x509", ...EC, "-keyout", f("proxy.key"), "-out", f("proxy.pem"), "-days", "2", "-subj", "/CN=localhost",
-    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+  openssl([
+    "x509",
+    "-req",
+    "-in",
+    f("server.csr"),
+    "-CA",
+    f("ca.pem"),
+    "-CAkey",
+    f("ca.key"),
+    "-CAcreateserial",
+    "-out",
+    f("server.pem"),
+    "-days",
+    "2",
+    "-extfile",
+    f("ext.cnf")
+  ])
+  openssl([
+    "req",
+    "-x509",
+    ...EC,
+    "-keyout",
+    f("proxy.key"),
+    "-out",
+    f("proxy.pem"),
+    "-days",
+    "2",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1"
+  ])
   return {
     caFile: f("ca.pem"),
     caPem: readFileSync(f("ca.pem"), "utf8"),
     serverCertFile: f("server.pem"),
     serverKeyFile: f("server.key"),
-    proxy: { key: readFileSync(f("proxy.key"), "utf8"), cert: readFileSync(f("proxy.pem"), "utf8"), certFile: f("proxy.pem") }
+    proxy: {
+      key: readFileSync(f("proxy.key"), "utf8"),
+      cert: readFileSync(f("proxy.pem"), "utf8"),
+      certFile: f("proxy.pem")
+    }
   }
 }

@@ -2,8 +2,14 @@
 import { MailProxy } from "../../../src/index.ts"
 import type { MailProxyOptions } from "../../../src/proxy/index.ts"
 
-export const startProxy = async (options: Omit<MailProxyOptions, "listen" | "log"> & { listen?: MailProxyOptions["listen"] }) => {
+export const startProxy = async (
+  options: Omit<MailProxyOptions, "listen" | "log"> & { listen?: MailProxyOptions["listen"] }
+) => {
   const logs: Array<string> = []
-  const handle = await MailProxy.listen({ listen: { host: "127.0.0.1", port: 0 }, ...options, log: (l) => logs.push(l) })
+  const handle = await MailProxy.listen({
+    listen: { host: "127.0.0.1", port: 0 },
+    ...options,
+    log: (l) => logs.push(l)
+  })
   return { ...handle, port: handle.address.port, logs }
 }

@@ -39,10 +39,12 @@ export const makeMessage = (i: number, options: { spam?: boolean; bodyLines?: nu
     `Hello ${i}.`,
     ".leading dot line",
     "..two dots",
-    "."
-      + "x",
+    "." + "x",
     ...(options.spam ? ["Buy now SPAMWORD cheap"] : []),
-    ...Array.from({ length: options.bodyLines ?? 20 }, (_, k) => `line ${k} of message ${i}: lorem ipsum dolor sit amet`),
+    ...Array.from(
+      { length: options.bodyLines ?? 20 },
+      (_, k) => `line ${k} of message ${i}: lorem ipsum dolor sit amet`
+    ),
     ""
   ]
   return Buffer.from(lines.join("\r\n"), "latin1")
@@ -60,4 +62,5 @@ export const taggingScanner = () => {
   return { scanner, calls }
 }
 
-export const tag = (text: string): string => `X-Mailmoat-Spam: yes\r\n${text.replace(/^Subject: /m, "Subject: [SPAM] ")}`
+export const tag = (text: string): string =>
+  `X-Mailmoat-Spam: yes\r\n${text.replace(/^Subject: /m, "Subject: [SPAM] ")}`

@@ -40,7 +40,10 @@ export class Wire {
   private async more(timeoutMs: number): Promise<void> {
     if (this.closed) throw new Error(`connection closed; pending: ${this.buffer.toString("latin1").slice(0, 300)}`)
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`read timed out; pending: ${this.buffer.toString("latin1").slice(0, 300)}`)), timeoutMs)
+      const t = setTimeout(
+        () => reject(new Error(`read timed out; pending: ${this.buffer.toString("latin1").slice(0, 300)}`)),
+        timeoutMs
+      )
       this.waiter = () => {
         clearTimeout(t)
         this.waiter = undefined

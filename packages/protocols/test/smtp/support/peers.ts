@@ -56,7 +56,9 @@ const requireBinary = (name: string): void => {
   try {
     execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "pipe" })
   } catch {
-    throw new Error(`${name} is not installed: install it (Debian: apt-get install ${name}) to run the SMTP integration tests`)
+    throw new Error(
+      `${name} is not installed: install it (Debian: apt-get install ${name}) to run the SMTP integration tests`
+    )
   }
 }
 
@@ -68,18 +70,39 @@ export const makeCert = (): { key: string; cert: string; dir: string } => {
   const cert = join(dir, "cert.pem")
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
-      "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1"
+    ],
     { stdio: "pipe", timeout: 30_000 }
   )
   return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8"), dir }
 }
 
 /** Runs swaks against 127.0.0.1:port; resolves with its exit code and transcript. */
-export const swaks = (port: number, args: ReadonlyArray<string>, timeoutMs = 30_000): Promise<{ code: number | null; out: string }> => {
+export const swaks = (
+  port: number,
+  args: ReadonlyArray<string>,
+  timeoutMs = 30_000
+): Promise<{ code: number | null; out: string }> => {
   requireBinary("swaks")
   return new Promise((resolve, reject) => {
-    const child = spawn("swaks", ["--server", `127.0.0.1:${port}`, "--timeout", "20", ...args], { stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn("swaks", ["--server", `127.0.0.1:${port}`, "--timeout", "20", ...args], {
+      stdio: ["ignore", "pipe", "pipe"]
+    })
     let out = ""
     child.stdout.on("data", (d: Buffer) => (out += d.toString("latin1")))
     child.stderr.on("data", (d: Buffer) => (out += d.toString("latin1")))
@@ -108,7 +131,10 @@ export class RawClient {
   /** `localAddress` binds the client end (any 127.x.y.z is loopback on Linux). */
   static connect(port: number, localAddress?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: "127.0.0.1", port, ...(localAddress === undefined ? {} : { localAddress }) }, () => resolve(new RawClient(socket)))
+      const socket = net.connect(
+        { host: "127.0.0.1", port, ...(localAddress === undefined ? {} : { localAddress }) },
+        () => resolve(new RawClient(socket))
+      )
       socket.once("error", reject)
     })
   }

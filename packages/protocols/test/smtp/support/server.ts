@@ -5,7 +5,11 @@ import { runInNewContext } from "node:vm"
 import { type SmtpHandler, type SmtpServerHandle, type SmtpServerOptions, SmtpServer } from "../../../src/smtp/index.ts"
 import { RawClient } from "./peers.ts"
 
-export const withServer = async (options: SmtpServerOptions, handler: SmtpHandler, f: (server: SmtpServerHandle) => Promise<void>) => {
+export const withServer = async (
+  options: SmtpServerOptions,
+  handler: SmtpHandler,
+  f: (server: SmtpServerHandle) => Promise<void>
+) => {
   const server = await SmtpServer.listen({ hostname: "mx.test", ...options }, handler)
   try {
     await f(server)

@@ -52,7 +52,13 @@ export const simulate = (
   } = {}
 ): Simulation => {
   const config = { ...baseConfig, ...options.config }
-  let state = initialState(config, { id: "t1", clientAddress: "::ffff:192.0.2.1", clientPort: 4000, localAddress: "127.0.0.1", localPort: 25 })
+  let state = initialState(config, {
+    id: "t1",
+    clientAddress: "::ffff:192.0.2.1",
+    clientPort: 4000,
+    localAddress: "127.0.0.1",
+    localPort: 25
+  })
   const replies: Array<SmtpReply> = []
   const messages: Simulation["messages"] = []
   const requests: Array<SessionRequest> = []

@@ -21,8 +21,14 @@ export interface Run {
 export const openssl = (args: ReadonlyArray<string>, input = "", timeoutMs = 20_000): Promise<Run> =>
   new Promise((resolve, reject) => {
     const child = execFile("openssl", [...args], { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code as number) : -1
-      if (error !== null && code === -1 && (error as { killed?: boolean }).killed) reject(new Error(`openssl ${args[0]} timed out:\n${stdout}${stderr}`))
+      const code =
+        error === null
+          ? 0
+          : typeof (error as { code?: unknown }).code === "number"
+            ? ((error as { code: number }).code as number)
+            : -1
+      if (error !== null && code === -1 && (error as { killed?: boolean }).killed)
+        reject(new Error(`openssl ${args[0]} timed out:\n${stdout}${stderr}`))
       else resolve({ code, out: `${stdout}${stderr}` })
     })
     child.stdin?.end(input)

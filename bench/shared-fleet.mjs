@@ -235,7 +235,8 @@ try {
       const s0 = sinkCount()
       const r = replay(gw.port)
       const q1 = await settledDnsTotal()
-      const listPerMsg = +((listQueries() - l0) / 2000).toFixed(3)
+      const lists = listQueries() - l0
+      const listPerMsg = Number.isNaN(lists) ? "–" : +(lists / 2000).toFixed(3)
       row.passes.push({
         label,
         sent: 2000,

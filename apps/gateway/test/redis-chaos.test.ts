@@ -40,6 +40,15 @@ const configFor = (state: Record<string, unknown>) => ({
   }
 })
 
+/** Two gateways on one Redis, and a sender spreading mail over both (the fleet under test). */
+const startFleet = async (names: readonly [string, string], state: Record<string, unknown>) => {
+  for (const name of names) gateways.push(await startChildGateway(name, configFor(state)))
+  return makeSender(
+    gateways.slice(-2).map((g) => g.port),
+    { concurrency: 4, retryMillis: 700 }
+  )
+}
+
 interface Row extends Tally {
   readonly phase: string
   delivered: number
@@ -101,14 +110,7 @@ describe("two gateways sharing one Redis, under faults", () => {
       }
       try {
         const state = { url: connection.url, redis: { commandTimeoutMillis: 500, connectTimeoutMillis: 1000 } }
-        gateways.push(
-          await startChildGateway("gw1", configFor(state)),
-          await startChildGateway("gw2", configFor(state))
-        )
-        const sender = makeSender(
-          gateways.map((g) => g.port),
-          { concurrency: 4, retryMillis: 700 }
-        )
+        const sender = await startFleet(["gw1", "gw2"], state)
         await hold(3000)
         sender.setPhase("redis stopped")
         await redis.kill()
@@ -155,14 +157,7 @@ describe("two gateways sharing one Redis, under faults", () => {
             commandTimeoutMillis: 500
           }
         }
-        gateways.push(
-          await startChildGateway("gw3", configFor(state)),
-          await startChildGateway("gw4", configFor(state))
-        )
-        const sender = makeSender(
-          gateways.map((g) => g.port),
-          { concurrency: 4, retryMillis: 700 }
-        )
+        const sender = await startFleet(["gw3", "gw4"], state)
         await hold(3000)
         sender.setPhase("failing over")
         await t.failover()

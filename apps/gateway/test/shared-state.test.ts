@@ -149,9 +149,9 @@ describe("two gateways sharing Redis: lists, limits, DNS answers", () => {
       limits: { authMaxFailures: 3, authWindowSeconds: 600, authLockoutSeconds: 600 }
     }
     const [a, b] = await fleet("fleet4:", { smtp })
-    const outcomes: Array<string> = []
-    for (let i = 0; i < 5; i++) {
-      const r = await swaks((i % 2 === 0 ? a : b).smtp.port, [
+    // One AUTH PLAIN attempt as edge1 from the same client address, whichever node it reaches.
+    const authAs = (port: number, password: string) =>
+      swaks(port, [
         "--local-interface",
         "127.0.0.6",
         "--to",
@@ -162,29 +162,18 @@ describe("two gateways sharing Redis: lists, limits, DNS answers", () => {
         "--auth-user",
         "edge1",
         "--auth-password",
-        `guess-${i}`,
+        password,
         "--quit-after",
         "AUTH"
       ])
+    const outcomes: Array<string> = []
+    for (let i = 0; i < 5; i++) {
+      const r = await authAs((i % 2 === 0 ? a : b).smtp.port, `guess-${i}`)
       outcomes.push(/<~?\* +(\d{3})/.exec(r.out)?.[1] ?? r.out)
     }
     expect(outcomes).toEqual(["535", "535", "535", "454", "454"])
     // Locked out on both nodes, even with the right password.
-    const right = await swaks(b.smtp.port, [
-      "--local-interface",
-      "127.0.0.6",
-      "--to",
-      "u@example.test",
-      "--tls",
-      "--auth",
-      "PLAIN",
-      "--auth-user",
-      "edge1",
-      "--auth-password",
-      "edge-secret",
-      "--quit-after",
-      "AUTH"
-    ])
+    const right = await authAs(b.smtp.port, "edge-secret")
     expect(right.out).toMatch(/<~?\* +454 /)
   })
 

@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup"
+import { effectSubpaths } from "../../scripts/effect-subpaths.mjs"
 
 export default defineConfig({
   entry: { index: "src/index.ts", testing: "src/testing.ts" },
@@ -7,5 +8,6 @@ export default defineConfig({
   dts: false,
   clean: true,
   sourcemap: true,
-  splitting: true
+  splitting: true,
+  esbuildPlugins: [effectSubpaths()]
 })

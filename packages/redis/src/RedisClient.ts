@@ -6,8 +6,14 @@
  *
  * @since 0.1.0
  */
-import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis"
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from "ioredis"
+import { createRequire } from "node:module"
 import type { ConnectionOptions } from "node:tls"
+
+// ioredis (CommonJS; ~10 MB resident with its dependencies) is loaded by the first client made:
+// a gateway on the embedded state backend never loads it.
+const require = createRequire(import.meta.url)
+const ioredis = (): typeof import("ioredis") => require("ioredis")
 
 export type RedisClient = Redis | Cluster
 
@@ -96,14 +102,14 @@ export const clientOf = (o: RedisConnectionOptions, commandTimeout: number, conn
       // Node addresses come from the cluster itself; with TLS they must not be re-resolved.
       ...(tls !== undefined ? { dnsLookup: (address, done) => done(null, address) } : {})
     }
-    return new Cluster(
+    return new (ioredis().Cluster)(
       o.cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
       options
     )
   }
   if (o.sentinel !== undefined) {
     const s = o.sentinel
-    return new Redis({
+    return new (ioredis().Redis)({
       ...node,
       sentinels: s.nodes.map((n) => ({ host: n.host, port: n.port })),
       name: s.masterName,
@@ -115,5 +121,5 @@ export const clientOf = (o: RedisConnectionOptions, commandTimeout: number, conn
     })
   }
   if (o.url === undefined) throw new Error("redis: a URL, sentinels or cluster nodes are needed")
-  return new Redis(o.url, node)
+  return new (ioredis().Redis)(o.url, node)
 }

@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import { type Context, Effect } from "effect"
-import { request } from "undici"
+import { request } from "../net/Http.ts"
 
 export interface AnalysisItem {
   readonly bytes: Uint8Array

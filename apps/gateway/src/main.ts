@@ -25,6 +25,7 @@ import { PluginLoadError, startGateway } from "./index.ts"
 import { processCount, shouldSupervise, workerIndex } from "./cluster/Role.ts"
 import { runPrimary } from "./cluster/Primary.ts"
 import { onDrainRequest, workerConfig, workerDecoded } from "./cluster/Worker.ts"
+import { tuneHeap } from "./HeapTuning.ts"
 import { ConfigError, resolveSettings } from "./Settings.ts"
 import { StartupError } from "./StartupError.ts"
 import { describeSweep } from "./StartupSweep.ts"
@@ -35,6 +36,7 @@ const USAGE = "usage: mailmoat-gateway [--config FILE] [--verbose]   (default --
 
 /** Runs the gateway until a signal; resolves with the process exit code. */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  tuneHeap()
   let configPath: string | undefined
   let verbose = false
   for (let i = 0; i < argv.length; i++) {

@@ -9,13 +9,18 @@ import { tempDir } from "./peers.ts"
 
 const main = fileURLToPath(new URL("../../dist/main.js", import.meta.url))
 
-export const spawnGateway = (yaml: string) => {
+/** `options.nodeArgs` go to node before main.js (e.g. `--import` a preload), `options.env` adds variables. */
+export const spawnGateway = (
+  yaml: string,
+  options: { readonly nodeArgs?: ReadonlyArray<string>; readonly env?: Readonly<Record<string, string>> } = {}
+) => {
   if (!existsSync(main)) throw new Error("apps/gateway is not built: run `pnpm exec turbo run build` first")
   const dir = tempDir()
   writeFileSync(join(dir, "mailmoat.yaml"), yaml.replaceAll("$DIR", dir))
-  const child = spawn(process.execPath, [main, "--config", join(dir, "mailmoat.yaml")], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main, "--config", join(dir, "mailmoat.yaml")], {
     cwd: dir,
-    stdio: ["ignore", "pipe", "pipe"]
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...options.env }
   })
   const out = { text: "" }
   child.stdout!.on("data", (d: Buffer) => (out.text += d.toString()))

@@ -16,7 +16,7 @@
 import { createHash } from "node:crypto"
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs"
 import { dirname } from "node:path"
-import { request } from "undici"
+import { request } from "../net/Http.ts"
 import type { ModelRef } from "./Classifier.ts"
 import { parse } from "./ModelFile.ts"
 

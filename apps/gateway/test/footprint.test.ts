@@ -1,0 +1,69 @@
+// What the BUILT gateway loads at start with the embedded defaults (state.backend embedded): not
+// ioredis (needed only with state.backend redis) and not Effect's root index (every built
+// package imports Effect by sub-path), since each costs resident memory for nothing. Read from
+// inside the process by the preload bench/footprint.mjs uses.
+// And the V8 heap flag main.ts sets, unless the operator chose one.
+import { existsSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
+import { HEAP_GROWING_PERCENT, heapFlags } from "../src/HeapTuning.ts"
+import { spawnGateway } from "./support/built.ts"
+
+const probe = fileURLToPath(new URL("./support/process-probe.mjs", import.meta.url))
+
+interface Reading {
+  readonly commonjs: ReadonlyArray<string>
+  readonly esm: ReadonlyArray<string>
+}
+
+describe("the built gateway at start, embedded defaults", () => {
+  let gw: ReturnType<typeof spawnGateway>
+  let reading: Reading
+
+  beforeAll(async () => {
+    gw = spawnGateway(["dataDir: $DIR/data", "smtp: { port: 0 }", "admin: { port: 0 }", ""].join("\n"), {
+      nodeArgs: ["--import", probe],
+      env: { MM_PROBE_ESM: "1", MM_PROBE_OUT: "probe.json" }
+    })
+    await vi.waitFor(() => expect(gw.out.text).toContain("Press Ctrl+C to stop."), { timeout: 60_000, interval: 100 })
+    gw.child.kill("SIGUSR2")
+    const file = join(gw.dir, "probe.json")
+    await vi.waitFor(() => expect(existsSync(file)).toBe(true), { timeout: 10_000, interval: 50 })
+    reading = JSON.parse(readFileSync(file, "utf8")) as Reading
+  })
+  afterAll(async () => {
+    if (gw?.child.exitCode === null) {
+      gw.child.kill("SIGTERM")
+      await gw.exited
+    }
+  })
+
+  const loaded = (modules: ReadonlyArray<string>, pkg: string) =>
+    modules.filter((m) => m.includes(`/node_modules/${pkg}/`))
+
+  test("the probe sees both kinds of modules", () => {
+    expect(reading.commonjs.length).toBeGreaterThan(0)
+    expect(reading.esm.some((url) => /\/node_modules\/effect\/dist\/Effect\.js$/.test(url))).toBe(true)
+  })
+
+  test("ioredis is not loaded", () => {
+    expect(loaded(reading.commonjs, "ioredis")).toEqual([])
+  })
+
+  test("Effect's root index is not loaded", () => {
+    expect(reading.esm.filter((url) => /\/node_modules\/effect\/dist\/index\.js$/.test(url))).toEqual([])
+  })
+})
+
+describe("heapFlags", () => {
+  test("sets the growing factor by default", () => {
+    expect(heapFlags([], undefined)).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`])
+    expect(heapFlags(["--max-old-space-size=512"], "--enable-source-maps")).toHaveLength(1)
+  })
+
+  test("leaves an operator's own choice alone, on the command line or in NODE_OPTIONS", () => {
+    expect(heapFlags(["--heap-growing-percent=50"], undefined)).toEqual([])
+    expect(heapFlags([], "--enable-source-maps --heap_growing_percent=0")).toEqual([])
+  })
+})

@@ -538,6 +538,7 @@ export class Connection {
   }
 
   private log(event: string, fields: Record<string, string | number | boolean> = {}): void {
+    if (this.options.quietEvents.has(event)) return
     this.options.log(formatLogLine(this.id, event, fields))
   }
 }

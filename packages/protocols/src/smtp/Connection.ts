@@ -87,6 +87,7 @@ export class Connection {
   private closed = false
   private queue: Promise<void> = Promise.resolve()
   private idleTimer: ReturnType<typeof setTimeout> | undefined
+  private idleMs = 0
   private lifetimeTimer: ReturnType<typeof setTimeout> | undefined
   private hops: HopCounter | undefined
   /** Start of the current DATA transfer and bytes received since, for the minimum data rate. */
@@ -520,16 +521,20 @@ export class Connection {
     return elapsed > minDataRateGraceMs && (this.dataBytes * 1000) / elapsed < minDataRate
   }
 
+  /** (Re)starts the idle timer; re-arming with the same duration reuses the timer (every line re-arms it). */
   private armIdle(): void {
+    if (this.closed || this.mode === "closed" || this.mode === "tls") return this.clearIdle()
+    const ms = this.options.stressed() ? this.options.stressIdleTimeoutMs : this.options.idleTimeoutMs
+    if (this.idleTimer !== undefined && this.idleMs === ms) {
+      this.idleTimer.refresh()
+      return
+    }
     this.clearIdle()
-    if (this.closed || this.mode === "closed" || this.mode === "tls") return
-    this.idleTimer = setTimeout(
-      () => {
-        if (this.inFlight) return this.armIdle()
-        this.enqueue(() => this.run({ _tag: "IdleTimeout" }))
-      },
-      this.options.stressed() ? this.options.stressIdleTimeoutMs : this.options.idleTimeoutMs
-    )
+    this.idleMs = ms
+    this.idleTimer = setTimeout(() => {
+      if (this.inFlight) return this.armIdle()
+      this.enqueue(() => this.run({ _tag: "IdleTimeout" }))
+    }, ms)
   }
 
   private clearIdle(): void {

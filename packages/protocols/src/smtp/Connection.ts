@@ -523,7 +523,10 @@ export class Connection {
 
   /** (Re)starts the idle timer; re-arming with the same duration reuses the timer (every line re-arms it). */
   private armIdle(): void {
-    if (this.closed || this.mode === "closed" || this.mode === "tls") return this.clearIdle()
+    if (this.closed || this.mode === "closed" || this.mode === "tls") {
+      this.clearIdle()
+      return
+    }
     const ms = this.options.stressed() ? this.options.stressIdleTimeoutMs : this.options.idleTimeoutMs
     if (this.idleTimer !== undefined && this.idleMs === ms) {
       this.idleTimer.refresh()

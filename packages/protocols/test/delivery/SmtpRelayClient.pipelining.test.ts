@@ -2,6 +2,7 @@
 // arrives in each read: MAIL, the RCPTs and DATA go out as one write when the downstream offers
 // PIPELINING, one by one when it does not, and the replies are mapped to their commands in order
 // whatever the downstream refuses or drops.
+import { fc, test as propTest } from "@fast-check/vitest"
 import { afterEach, describe, expect, test } from "vitest"
 import { toClientReply } from "../../src/delivery/DeliveryError.ts"
 import { SmtpRelayClient } from "../../src/delivery/SmtpRelayClient.ts"
@@ -169,4 +170,38 @@ describe("SmtpRelayClient with a downstream that does not offer PIPELINING", () 
     expect(client.inTransaction).toBe(false)
     await client.quit()
   })
+})
+
+describe("SmtpRelayClient: pipelined replies map to their recipients", () => {
+  propTest.prop(
+    [
+      fc.array(fc.constantFrom("250 2.1.5 ok", "550 5.1.1 no such user", "452 4.2.2 full"), {
+        minLength: 1,
+        maxLength: 12
+      }),
+      fc.boolean()
+    ],
+    { numRuns: 15 }
+  )(
+    "whatever the downstream accepts or refuses, pipelined or not: each recipient gets its own answer",
+    async (answers, pipelining) => {
+      const recipients = answers.map((_, i) => `r${i}@example.test`)
+      const sink = await RawSink.start({
+        extensions: pipelining ? ["PIPELINING"] : [],
+        rcptReply: (r) => answers[Number(/^r(\d+)@/.exec(r)?.[1])]!
+      })
+      try {
+        const client = await SmtpRelayClient.connect({ host: "127.0.0.1", port: sink.port, timeouts: fast })
+        const results = await client.transaction("a@example.test", {}, recipients, chunks(message))
+        const accepted = recipients.filter((_, i) => answers[i]!.startsWith("2"))
+        expect(results.map((r) => [r.recipient, r.reply.code])).toEqual(
+          recipients.map((r, i) => [r, answers[i]!.startsWith("2") ? 250 : Number(answers[i]!.slice(0, 3))])
+        )
+        expect(sink.messages.map((m) => m.rcptTo)).toEqual(accepted.length > 0 ? [accepted] : [])
+        await client.quit()
+      } finally {
+        await sink.stop()
+      }
+    }
+  )
 })

@@ -3,6 +3,7 @@
 // at once. Writes are counted with a spy on the sockets' write, keeping only the listener's side
 // (the socket whose local port is the listener's).
 import * as net from "node:net"
+import { fc, test as propTest } from "@fast-check/vitest"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { recorder } from "./support/peers.ts"
 import { cmd, greeted, withServer } from "./support/server.ts"
@@ -70,5 +71,46 @@ describe("SmtpServer reply coalescing", () => {
       expect(writes().join("")).toBe("250 2.0.0 OK\r\n".repeat(40))
       c.close()
     })
+  })
+})
+
+describe("SmtpServer reply coalescing, any batch", () => {
+  const commands = ["NOOP", "RSET", "HELP", "VRFY x@b.test", "MAIL FROM:<s@a.test>", "RCPT TO:<r@b.test>", "FROB"]
+
+  /** The replies' text after EHLO for `lines`, sent in `parts` (each part one write of the client). */
+  const replies = async (lines: ReadonlyArray<string>, parts: ReadonlyArray<string>): Promise<string> => {
+    let text = ""
+    await withServer({ maxBadCommands: 1000 }, recorder().handler, async (server) => {
+      const c = await greeted(server.address.port)
+      await cmd(c, "EHLO client.test")
+      const from = c.received.length
+      for (const part of parts) c.write(part)
+      await c.waitFor(new RegExp(`(?:\\d{3} .*\\r\\n){${lines.length}}`), 10_000, from)
+      text = c.received.slice(from)
+      c.close()
+    })
+    return text
+  }
+
+  propTest.prop([fc.array(fc.constantFrom(...commands), { minLength: 1, maxLength: 40 }), fc.array(fc.nat())], {
+    numRuns: 12
+  })("however a pipelined batch is cut into reads, every command gets its reply, in order", async (lines, cuts) => {
+    const whole = lines.map((l) => `${l}\r\n`).join("")
+    const points = [...new Set(cuts.map((c) => c % (whole.length + 1)))].sort((a, b) => a - b)
+    const parts: Array<string> = []
+    let prev = 0
+    for (const p of [...points, whole.length]) {
+      if (p > prev) parts.push(whole.slice(prev, p))
+      prev = p
+    }
+    // One command at a time (each reply awaited) is the reference.
+    let expected = ""
+    await withServer({ maxBadCommands: 1000 }, recorder().handler, async (server) => {
+      const c = await greeted(server.address.port)
+      await cmd(c, "EHLO client.test")
+      for (const line of lines) expected += await cmd(c, line)
+      c.close()
+    })
+    expect(await replies(lines, parts)).toBe(expected)
   })
 })

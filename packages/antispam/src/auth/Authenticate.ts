@@ -27,7 +27,7 @@
  * @category services
  * @since 0.1.0
  */
-import type { DnsShape } from "@mailmoat/core"
+import { Deadline, type DnsShape } from "@mailmoat/core"
 import { Effect } from "effect"
 import { createHash } from "node:crypto"
 import { isIP } from "node:net"
@@ -180,7 +180,7 @@ export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Ef
     const resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
     return Effect.tryPromise(() => run(input, options, resolver)).pipe(
       // mailauth's lookups end at the deadline; the grace covers its CPU work (key parsing, hashing).
-      Effect.timeoutOption(options.timeoutMillis + 1000),
+      (checking) => Deadline.within(checking, options.timeoutMillis + 1000),
       Effect.map((o) =>
         o._tag === "Some"
           ? o.value

@@ -19,6 +19,7 @@
  * @since 0.1.0
  */
 import { Cause, Clock, Effect, Option } from "effect"
+import { within } from "../Deadline.ts"
 import type { Decision, RecipientDecision, Stage, StageInput, StageResult } from "../Stage.ts"
 import type { StageTrace } from "../Verdict.ts"
 
@@ -76,7 +77,7 @@ const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): E
     )
     const timed =
       stage.inline !== true && limitMillis > 0 && Number.isFinite(limitMillis)
-        ? Effect.timeoutOption(guarded, limitMillis)
+        ? within(guarded, limitMillis)
         : Effect.map(guarded, Option.some)
     return Effect.map(timed, (out) => toTrace(stage as Stage<unknown>, clock.currentTimeMillisUnsafe() - start, out))
   })

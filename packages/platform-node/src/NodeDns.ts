@@ -29,7 +29,7 @@ import {
   type DnsOutcome,
   type DnsLookupOptions as LookupOptions,
   type DnsRecordType as RecordType,
-  DnsService,
+  type DnsService,
   type DnsShape,
   IpAddress
 } from "@mailmoat/core"

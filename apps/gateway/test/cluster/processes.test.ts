@@ -1,29 +1,11 @@
 // The multi-process mode of the BUILT gateway (node apps/gateway/dist/main.js, smtp.processes: 2)
 // over real sockets: both workers accept mail on the one port, a killed worker is replaced and
 // logged, no message is lost, SIGTERM drains every process, and a bad value exits 2 naming the key.
-import { spawn } from "node:child_process"
-import { existsSync, readdirSync, writeFileSync } from "node:fs"
+import { readdirSync } from "node:fs"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
-import { freePort, sendRaw, tempDir } from "../support/peers.ts"
-
-const main = fileURLToPath(new URL("../../dist/main.js", import.meta.url))
-
-const spawnGateway = (yaml: string) => {
-  if (!existsSync(main)) throw new Error("apps/gateway is not built: run `pnpm exec turbo run build` first")
-  const dir = tempDir()
-  writeFileSync(join(dir, "mailmoat.yaml"), yaml.replaceAll("$DIR", dir))
-  const child = spawn(process.execPath, [main, "--config", join(dir, "mailmoat.yaml")], {
-    cwd: dir,
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  const out = { text: "" }
-  child.stdout!.on("data", (d: Buffer) => (out.text += d.toString()))
-  child.stderr!.on("data", (d: Buffer) => (out.text += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)))
-  return { dir, child, out, exited }
-}
+import { spawnGateway, workerPids } from "../support/built.ts"
+import { freePort, sendRaw } from "../support/peers.ts"
 
 const alive = (pid: number): boolean => {
   try {
@@ -56,8 +38,8 @@ const send = async (port: number, n: number, tag: string) => {
 describe("smtp.processes: 2", () => {
   let port: number
   let gw: ReturnType<typeof spawnGateway>
-  const worker1Pid = () => Number([...gw.out.text.matchAll(/worker 1 \(pid (\d+)\) serving SMTP/g)].at(-1)?.[1])
-  const worker0Pid = () => Number(/\(worker 0, pid (\d+)\)/.exec(gw.out.text)?.[1])
+  const worker1Pid = () => workerPids(gw.out.text).worker1
+  const worker0Pid = () => workerPids(gw.out.text).worker0
 
   beforeAll(async () => {
     port = await freePort()

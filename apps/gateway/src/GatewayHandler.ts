@@ -105,8 +105,10 @@ const checkLogin = async (
 export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
   const params = new Map<string, MailParams>()
   let counter = 0
-  const log = (id: string, event: string, fields: Record<string, string | number | boolean> = {}) =>
-    deps.logger.event(LEVELS[event] ?? "debug", event, { queue: id, ...fields })
+  const log = (id: string, event: string, fields: Record<string, string | number | boolean> = {}) => {
+    const level = LEVELS[event] ?? "debug"
+    if (deps.logger.enabled(level)) deps.logger.event(level, event, { queue: id, ...fields })
+  }
 
   const transaction = (session: Smtp.SmtpSessionInfo, mailFrom: string): Transaction => {
     const p = params.get(session.id)
@@ -134,15 +136,17 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     if (deps.evaluate === undefined) return { plan: deliverAll(envelope.rcptTo), outcomes: [] }
     try {
       const outcomes = await deps.evaluate(envelope, spool, earlier)
-      for (const o of outcomes)
-        log(id, "verdict", {
-          rcpt: o.recipient,
-          class: o.verdict.class,
-          score: o.verdict.score,
-          action: o.action._tag,
-          rule: o.rule,
-          stages: o.verdict.trace.map((t) => `${t.phase}:${t.stage}`).join(",")
-        })
+      // The verdict lines are debug: their fields are built only when they are written.
+      if (deps.logger.enabled("debug"))
+        for (const o of outcomes)
+          log(id, "verdict", {
+            rcpt: o.recipient,
+            class: o.verdict.class,
+            score: o.verdict.score,
+            action: o.action._tag,
+            rule: o.rule,
+            stages: o.verdict.trace.map((t) => `${t.phase}:${t.stage}`).join(",")
+          })
       // One line per data-phase stage (built-in or plugin) that failed or ran out of time: fail
       // open, visibly. The session's phases logged their own when they ran.
       const failed = new Map(

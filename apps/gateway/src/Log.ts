@@ -27,6 +27,8 @@ export interface LogSettings {
 
 export interface GatewayLog {
   readonly settings: LogSettings
+  /** True when events at `level` are written (a caller can skip building what would be dropped). */
+  readonly enabled: (level: Level) => boolean
   readonly event: (level: Level, event: string, fields?: Fields) => void
   readonly debug: (event: string, fields?: Fields) => void
   readonly info: (event: string, fields?: Fields) => void
@@ -71,6 +73,7 @@ export const make = (settings: LogSettings, write: (line: string) => void, now: 
   }
   return {
     settings,
+    enabled: (level) => RANK[level] >= RANK[settings.level],
     event,
     debug: (name, fields) => event("debug", name, fields),
     info: (name, fields) => event("info", name, fields),

@@ -15,6 +15,10 @@
  * more on a fresh connection). Operations of one session run one after the other on a small
  * promise queue.
  *
+ * Round trips: a transaction's MAIL goes out with its first RCPT, and a transaction rebuilt at
+ * DATA sends MAIL, the RCPTs and DATA together, in one write each when the downstream offers
+ * PIPELINING (RFC 2920); the replies are read in order, so each recipient still gets its own.
+ *
  * **Gotchas**
  * - At DATA the recipients to deliver may differ from those the downstream accepted at RCPT
  *   (some were quarantined, dropped, or get different verdict headers; a late handler answer
@@ -115,15 +119,11 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
     return { client: d.client, reused: false }
   }
 
-  const begin = async (d: Downstream, client: Delivery.SmtpRelayClient, tx: Transaction): Promise<void> => {
-    if (d.inTransaction) return
-    await client.mailFrom(tx.mailFrom, {
-      size: tx.size > 0 ? tx.size + HEADER_ROOM : undefined,
-      eightBitMime: tx.eightBitMime,
-      smtputf8: tx.smtputf8
-    })
-    d.inTransaction = true
-  }
+  const mailParams = (tx: Transaction): Delivery.MailParams => ({
+    size: tx.size > 0 ? tx.size + HEADER_ROOM : undefined,
+    eightBitMime: tx.eightBitMime,
+    smtputf8: tx.smtputf8
+  })
 
   return {
     describe: `${options.protocol ?? "smtp"}://${options.host}:${options.port} (before-queue, tls ${options.tls ?? "none"})`,
@@ -137,8 +137,11 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
           try {
             const { client, reused } = await connected(d)
             idleReuse = reused
-            await begin(d, client, tx)
-            const result = await client.rcptTo(recipient)
+            // The transaction's first RCPT goes out with its MAIL (one write when pipelining).
+            const result = d.inTransaction
+              ? await client.rcptTo(recipient)
+              : (await client.begin(tx.mailFrom, mailParams(tx), [recipient]))[0]!
+            d.inTransaction = true
             return result.accepted ? undefined : Replies.downstreamRefusal(result.reply)
           } catch (error) {
             // A refused MAIL FROM leaves a usable connection (MAIL is tried again at the next RCPT).
@@ -155,22 +158,19 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
       return serial(d, async () => {
         try {
           const { client } = await connected(d)
-          const refused: Array<Delivery.RecipientResult> = []
-          if (!(d.inTransaction && sameSet(client.acceptedRecipients, recipients))) {
+          let results: ReadonlyArray<Delivery.RecipientResult>
+          if (d.inTransaction && sameSet(client.acceptedRecipients, recipients)) {
+            results = await client.data(source())
+          } else {
             if (d.inTransaction) {
               await client.reset()
               d.inTransaction = false
             }
-            await begin(d, client, tx)
-            for (const r of recipients) {
-              const result = await client.rcptTo(r)
-              if (!result.accepted) refused.push(result)
-            }
+            // MAIL, the RCPTs and DATA in one write when pipelining.
+            results = await client.transaction(tx.mailFrom, mailParams(tx), recipients, source())
           }
-          if (client.acceptedRecipients.length === 0) return refused
-          const delivered = await client.data(source())
-          d.inTransaction = false
-          const all = new Map([...refused, ...delivered].map((r) => [r.recipient.toLowerCase(), r]))
+          d.inTransaction = client.inTransaction
+          const all = new Map(results.map((r) => [r.recipient.toLowerCase(), r]))
           return recipients.map(
             (r) =>
               all.get(r.toLowerCase()) ?? {

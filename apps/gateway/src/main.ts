@@ -27,6 +27,7 @@ import { runPrimary } from "./cluster/Primary.ts"
 import { onDrainRequest, workerConfig, workerDecoded } from "./cluster/Worker.ts"
 import { ConfigError, resolveSettings } from "./Settings.ts"
 import { StartupError } from "./StartupError.ts"
+import { stdoutLines } from "./StdoutLines.ts"
 import { describeSweep } from "./StartupSweep.ts"
 
 type ConfigDecoded = GatewayConfig.Decoded
@@ -82,16 +83,21 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const config = worker === undefined ? loaded.config : workerConfig(loaded.config, worker)
 
   let gateway: Awaited<ReturnType<typeof startGateway>>
+  // Log lines go to stdout in batches (one write per burst of lines, not one per line); the
+  // banner and the shutdown notes flush them first, so the output keeps its order.
+  const lines = stdoutLines(process.stdout)
+  process.on("exit", lines.flush)
   try {
     // Lines go to stdout at `log.level` (debug with --verbose), stamped by the gateway's clock.
     gateway = await startGateway(config, {
       base,
-      log: (line) => console.log(line),
+      log: lines.line,
       logLevel: verbose ? "debug" : config.log.level,
       sweep: worker === undefined,
       reloadConfig: () => asWorker(ConfigFile.load(GatewayConfig.codec, { file: configPath, env: process.env }))
     })
   } catch (error) {
+    lines.flush()
     return startFailure(error)
   }
   // Signal handlers first: a supervisor may stop us as soon as the banner shows.
@@ -103,9 +109,11 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         process.exit(1)
       }
       stopping = true
+      lines.flush()
       console.log(`mailmoat: ${signal}, finishing sessions in flight...`)
       gateway.close().then(
         () => {
+          lines.flush()
           console.log("mailmoat: stopped")
           resolveExit(0)
         },
@@ -125,6 +133,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     process.on("SIGHUP", () => {
       if (!stopping) void gateway.reload()
     })
+    lines.flush()
     const s = gateway.status()
     if (worker !== undefined && worker > 0) {
       console.log(

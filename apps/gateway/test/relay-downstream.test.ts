@@ -4,7 +4,7 @@
 import * as net from "node:net"
 import { afterAll, describe, expect, test, vi } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
-import { cmd, gateway, type RawClient, RawSink, session } from "./support/peers.ts"
+import { cmd, gateway, RawSink, session } from "./support/peers.ts"
 
 const relayTo = (port: number, downstream: Record<string, unknown> = {}) => ({
   delivery: { downstream: { host: "127.0.0.1", port, ...downstream } },
@@ -116,5 +116,38 @@ describe("downstream connections and deadlines", () => {
     // Well within the listener's own 120 s handler deadline and the 20 s wait of `cmd`.
     expect(await cmd(c, "RCPT TO:<r@example.test>")).toMatch(/^4\d\d 4\.\d\.\d /)
     c.close()
+  }, 30_000)
+
+  test("pipelining downstream: MAIL goes out with the first RCPT in one write, later RCPTs alone", async () => {
+    const sink = await RawSink.start()
+    running.push({ close: () => sink.stop() })
+    const gw = await gateway(relayTo(sink.port))
+    running.push(gw)
+    const c = await session(gw.smtp.port)
+    await cmd(c, "MAIL FROM:<s@client.test>")
+    expect(await cmd(c, "RCPT TO:<a@example.test>")).toMatch(/^250 /)
+    expect(await cmd(c, "RCPT TO:<b@example.test>")).toMatch(/^250 /)
+    expect(await cmd(c, "DATA")).toMatch(/^354 /)
+    expect(await cmd(c, "Subject: p\r\n\r\nbody\r\n.")).toMatch(/^250 /)
+    c.close()
+    expect(sink.reads).toContain("MAIL FROM:<s@client.test>\r\nRCPT TO:<a@example.test>\r\n")
+    expect(sink.reads).toContain("RCPT TO:<b@example.test>\r\n")
+    expect(sink.messages.map((m) => m.rcptTo)).toEqual([["a@example.test", "b@example.test"]])
+  }, 30_000)
+
+  test("a downstream that drops the connection in the middle of MAIL+RCPT: 4xx for that RCPT, the next one gets a fresh connection, nothing lost", async () => {
+    const sink = await RawSink.start({ dropOn: (line) => line === "RCPT TO:<drop@example.test>" })
+    running.push({ close: () => sink.stop() })
+    const gw = await gateway(relayTo(sink.port))
+    running.push(gw)
+    const c = await session(gw.smtp.port)
+    await cmd(c, "MAIL FROM:<s@client.test>")
+    expect(await cmd(c, "RCPT TO:<drop@example.test>")).toMatch(/^451 4\.4\.2 /)
+    expect(await cmd(c, "RCPT TO:<ok@example.test>")).toMatch(/^250 /)
+    expect(await cmd(c, "DATA")).toMatch(/^354 /)
+    expect(await cmd(c, "Subject: p\r\n\r\nbody\r\n.")).toMatch(/^250 /)
+    c.close()
+    expect(sink.connections).toBe(2)
+    expect(sink.messages.map((m) => m.rcptTo)).toEqual([["ok@example.test"]])
   }, 30_000)
 })

@@ -35,6 +35,7 @@ import {
 } from "./Services.ts"
 
 export const VERSION = "0.1.0"
+const ROUTINE_SMTP_EVENTS: ReadonlySet<string> = new Set(["connect", "close", "data_end", "socket_error"])
 const ROUTINE_SMTP_NOTE = / event=(connect|close|data_end|socket_error)\b/
 
 export const smtp = Layer.effect(
@@ -68,7 +69,9 @@ export const smtp = Layer.effect(
             spool: { dir: spoolDir },
             onRefused: (limit) =>
               metrics.prom.refused(limit === "total" ? "max_connections" : `max_connections_per_${limit}`),
-            log
+            log,
+            // Below debug the routine notes would be dropped: the listener does not build them.
+            quietEvents: logger.enabled("debug") ? undefined : ROUTINE_SMTP_EVENTS
           },
           handler
         ).catch((error: unknown) => {

@@ -79,9 +79,21 @@ export class ReplyChannel {
 
   /** Writes one command line; CR, LF and NUL in it are refused (command injection). */
   command(line: string): void {
-    if (/[\r\n\0]/.test(line))
-      throw new DeliveryError("Protocol", "refusing to send a command containing CR, LF or NUL")
-    this.write(`${line}\r\n`)
+    this.commands([line])
+  }
+
+  /**
+   * Writes command lines in one write (a pipelined group, RFC 2920); CR, LF and NUL in any of
+   * them are refused (command injection) before anything is sent.
+   */
+  commands(lines: ReadonlyArray<string>): void {
+    let text = ""
+    for (const line of lines) {
+      if (/[\r\n\0]/.test(line))
+        throw new DeliveryError("Protocol", "refusing to send a command containing CR, LF or NUL")
+      text += `${line}\r\n`
+    }
+    this.write(text)
   }
 
   /**

@@ -11,6 +11,11 @@
  *   read for `idleTimeoutMs` is disconnected. Memory per session stays bounded whatever it sends.
  * - Fairness: after every `LINES_PER_TURN` pipelined lines the session yields to the event loop,
  *   so a client pipelining thousands of commands per read does not delay everybody else.
+ * - Replies are coalesced (RFC 2920 §3.2): while the lines of one read are being run their replies
+ *   collect in `pending` and go out in one write when the batch is done (the session then waits
+ *   for input), at every fairness turn, before DATA's content is read (354), before the TLS
+ *   handshake (220) and before a close. A client that waits for each reply gets each at once: its
+ *   read holds one line.
  * - Lifetime: `maxSessionMs` after the connect the session gets 421 4.4.2 at the next event.
  * - Stress: while the listener is nearly full (`stressed()`), idle timers are armed with
  *   `stressIdleTimeoutMs` instead, so silent clients give their slots back quickly.
@@ -82,6 +87,7 @@ export class Connection {
   private closed = false
   private queue: Promise<void> = Promise.resolve()
   private idleTimer: ReturnType<typeof setTimeout> | undefined
+  private idleMs = 0
   private lifetimeTimer: ReturnType<typeof setTimeout> | undefined
   private hops: HopCounter | undefined
   /** Start of the current DATA transfer and bytes received since, for the minimum data rate. */
@@ -91,6 +97,9 @@ export class Connection {
   private readonly onFinished: Array<() => void> = []
   private finished = false
   private discarded = 0
+  /** Replies not yet written: the answers to the batch of lines being run. */
+  private pending = ""
+  private sessionView: SmtpSessionInfo | undefined
 
   constructor(
     private socket: net.Socket,
@@ -180,16 +189,20 @@ export class Connection {
     socket.pause()
     this.enqueue(async () => {
       await this.consume(chunk)
+      this.flush()
       await this.outputRoom(socket)
       if (socket === this.socket && !this.closed && this.mode !== "tls") socket.resume()
     })
   }
 
   private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(task).catch((error: unknown) => {
-      this.log("internal_error", { error: error instanceof Error ? error.message : String(error) })
-      this.socket.destroy()
-    })
+    this.queue = this.queue
+      .then(task)
+      .then(this.flush)
+      .catch((error: unknown) => {
+        this.log("internal_error", { error: error instanceof Error ? error.message : String(error) })
+        this.socket.destroy()
+      })
   }
 
   private async consume(chunk: Uint8Array): Promise<void> {
@@ -214,7 +227,10 @@ export class Connection {
     while (this.mode === "command" && !this.closed) {
       // Lines run as microtasks: without a turn of the event loop now and then, one pipelining
       // client would keep every other connection waiting for its whole chunk.
-      if (++ran % LINES_PER_TURN === 0) await new Promise((r) => setImmediate(r))
+      if (++ran % LINES_PER_TURN === 0) {
+        this.flush()
+        await new Promise((r) => setImmediate(r))
+      }
       await this.outputRoom(this.socket)
       const ev = this.reader.next()
       if (ev === undefined) break
@@ -319,6 +335,8 @@ export class Connection {
         this.dataStartedAt = Date.now()
         this.dataBytes = 0
         this.armIdle()
+        // The client sends the content only after the 354.
+        this.flush()
         return
       }
       case "Data": {
@@ -395,6 +413,8 @@ export class Connection {
   }
 
   private upgrade(): void {
+    // The 220 goes out in clear text, before the socket is handed to TLS.
+    this.flush()
     const raw = this.socket
     raw.removeListener("data", this.onData)
     const discarded = this.reader.takeRest()
@@ -426,8 +446,19 @@ export class Connection {
     })
   }
 
+  /** The handler's view of the session, rebuilt only when one of its fields changed (EHLO, TLS, AUTH). */
   private info(): SmtpSessionInfo {
-    return sessionInfo(this.state)
+    const s = this.state
+    const c = this.sessionView
+    if (
+      c === undefined ||
+      c.helo !== s.helo ||
+      c.tls !== s.tls ||
+      c.authenticatedUser !== s.authenticatedUser ||
+      c.sessionFlags !== s.flags
+    )
+      this.sessionView = sessionInfo(s)
+    return this.sessionView!
   }
 
   private abortTransaction(info: SmtpSessionInfo): void {
@@ -439,10 +470,19 @@ export class Connection {
   }
 
   private write(text: string): void {
+    this.pending += text
+  }
+
+  /** Writes the replies collected so far, in one write. */
+  private readonly flush = (): void => {
+    if (this.pending === "") return
+    const text = this.pending
+    this.pending = ""
     if (!this.closed && this.socket.writable) this.socket.write(text)
   }
 
   private close(): void {
+    this.flush()
     this.mode = "closed"
     this.clearIdle()
     this.finish()
@@ -481,16 +521,23 @@ export class Connection {
     return elapsed > minDataRateGraceMs && (this.dataBytes * 1000) / elapsed < minDataRate
   }
 
+  /** (Re)starts the idle timer; re-arming with the same duration reuses the timer (every line re-arms it). */
   private armIdle(): void {
+    if (this.closed || this.mode === "closed" || this.mode === "tls") {
+      this.clearIdle()
+      return
+    }
+    const ms = this.options.stressed() ? this.options.stressIdleTimeoutMs : this.options.idleTimeoutMs
+    if (this.idleTimer !== undefined && this.idleMs === ms) {
+      this.idleTimer.refresh()
+      return
+    }
     this.clearIdle()
-    if (this.closed || this.mode === "closed" || this.mode === "tls") return
-    this.idleTimer = setTimeout(
-      () => {
-        if (this.inFlight) return this.armIdle()
-        this.enqueue(() => this.run({ _tag: "IdleTimeout" }))
-      },
-      this.options.stressed() ? this.options.stressIdleTimeoutMs : this.options.idleTimeoutMs
-    )
+    this.idleMs = ms
+    this.idleTimer = setTimeout(() => {
+      if (this.inFlight) return this.armIdle()
+      this.enqueue(() => this.run({ _tag: "IdleTimeout" }))
+    }, ms)
   }
 
   private clearIdle(): void {
@@ -499,6 +546,7 @@ export class Connection {
   }
 
   private log(event: string, fields: Record<string, string | number | boolean> = {}): void {
+    if (this.options.quietEvents.has(event)) return
     this.options.log(formatLogLine(this.id, event, fields))
   }
 }

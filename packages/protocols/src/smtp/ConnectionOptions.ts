@@ -27,6 +27,8 @@ export interface ConnectionOptions {
   readonly secureContext: tls.SecureContext | undefined
   readonly spool: SpoolOptions
   readonly log: (line: string) => void
+  /** Session events never logged: their line is not even built. */
+  readonly quietEvents: ReadonlySet<string>
   /** Reply bytes queued for a client before we stop reading its commands. */
   readonly maxPendingOutput: number
   /** Total session lifetime (421 4.4.2 past it). */

@@ -122,6 +122,11 @@ export interface SmtpServerOptions {
   readonly spool?: SpoolOptions
   /** Receives one escaped line per event (default: discard). */
   readonly log?: (line: string) => void
+  /**
+   * Session events not to log (e.g. "connect", "close", "data_end" when the sink would drop them
+   * anyway): their line is never built, which saves work on every session.
+   */
+  readonly quietEvents?: ReadonlySet<string>
 }
 
 export interface SmtpServerHandle {
@@ -212,6 +217,7 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
     secureContext,
     spool: options.spool ?? {},
     log,
+    quietEvents: options.quietEvents ?? new Set(),
     maxPendingOutput: options.maxPendingOutput ?? 64 * 1024,
     maxSessionMs: options.maxSessionMs ?? 1_800_000,
     stressed: () => admission.stressed,

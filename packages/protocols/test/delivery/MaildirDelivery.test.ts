@@ -7,22 +7,12 @@ import * as fsp from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
-import { DeliveryError, toClientReply } from "../../src/delivery/DeliveryError.ts"
+import { toClientReply } from "../../src/delivery/DeliveryError.ts"
 import { type MaildirFs, MaildirDelivery, mailboxName, uniqueName } from "../../src/delivery/MaildirDelivery.ts"
-import { chunks } from "./support/peers.ts"
+import { chunks, failure } from "./support/peers.ts"
 
 const root = () => mkdtempSync(join(tmpdir(), "mailmoat-maildir-"))
 const message = "Subject: hi\r\n\r\nbody line\r\n"
-
-const failure = async (p: Promise<unknown>): Promise<DeliveryError> => {
-  try {
-    await p
-  } catch (error) {
-    if (error instanceof DeliveryError) return error
-    throw error
-  }
-  throw new Error("expected a DeliveryError")
-}
 
 /** node:fs with a log of calls and an optional injected failure. */
 const shim = (log: Array<string>, fail?: { op: string; code: string }): MaildirFs => {

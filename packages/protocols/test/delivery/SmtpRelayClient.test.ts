@@ -4,24 +4,14 @@
 import { fc, test as propTest } from "@fast-check/vitest"
 import * as net from "node:net"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { DeliveryError, toClientReply } from "../../src/delivery/DeliveryError.ts"
+import { type DeliveryError, toClientReply } from "../../src/delivery/DeliveryError.ts"
 import { SmtpRelayClient, send } from "../../src/delivery/SmtpRelayClient.ts"
 import { decodeAll } from "../../src/smtp/DataDecoder.ts"
 import * as SmtpServer from "../../src/smtp/SmtpServer.ts"
-import { chunks, freePort, makeCert, RawSink, SmtpSink } from "./support/peers.ts"
+import { chunks, freePort, makeCert, RawSink, SmtpSink, failure } from "./support/peers.ts"
 
 const message = "From: a@example.test\r\nTo: b@example.test\r\nSubject: relay test\r\n\r\nHello\r\n.leading dot\r\n"
 const fast = { connectMs: 5000, greetingMs: 5000, commandMs: 5000, dataBlockMs: 5000, dataEndMs: 5000 }
-
-const failure = async (p: Promise<unknown>): Promise<DeliveryError> => {
-  try {
-    await p
-  } catch (error) {
-    if (error instanceof DeliveryError) return error
-    throw error
-  }
-  throw new Error("expected a DeliveryError")
-}
 
 describe("SmtpRelayClient against smtp-sink", () => {
   let sink: SmtpSink
@@ -235,15 +225,18 @@ describe("SmtpRelayClient: wire bytes and LMTP per recipient (raw sink)", () => 
     expect(sink.commands.some((c) => c.startsWith("LHLO "))).toBe(true)
   })
 
-  test("every recipient refused: no DATA is sent", async () => {
-    const before = sink.commands.length
+  test("every recipient refused: the pipelined DATA is refused and no message is sent", async () => {
+    const before = sink.messages.length
     const results = await send(
       { host: "127.0.0.1", port: sink.port, protocol: "lmtp", timeouts: fast },
       { mailFrom: "a@example.test", rcptTo: ["unknown1@example.test", "unknown2@example.test"] },
       chunks(message)
     )
-    expect(results.map((r) => r.accepted)).toEqual([false, false])
-    expect(sink.commands.slice(before).filter((c) => c === "DATA")).toEqual([])
+    expect(results.map((r) => [r.accepted, r.reply.code])).toEqual([
+      [false, 550],
+      [false, 550]
+    ])
+    expect(sink.messages.length).toBe(before)
   })
 
   test("SIZE and BODY=8BITMIME are sent when advertised", async () => {

@@ -230,6 +230,25 @@ describe("SmtpServer over raw sockets", () => {
     for (const l of lines) expect(l).not.toMatch(/[\r\n]/)
   })
 
+  it("quietEvents: those session events are not logged, the others are", async () => {
+    const lines: Array<string> = []
+    const quietEvents = new Set(["connect", "data_end", "close"])
+    await withServer({ log: (l) => lines.push(l), quietEvents }, recorder().handler, async (server) => {
+      const c = await greeted(server.address.port)
+      await cmd(c, "EHLO c")
+      await cmd(c, "MAIL FROM:<a@b.test>")
+      await cmd(c, "RCPT TO:<c@d.test>")
+      await cmd(c, "DATA")
+      expect(await cmd(c, "x\r\n.")).toMatch(/^250 /)
+      expect(await cmd(c, "FROB")).toMatch(/^500 /)
+      expect(await cmd(c, "QUIT")).toMatch(/^221 /)
+      await c.waitClosed()
+    })
+    const events = lines.map((l) => / event=(\S+)/.exec(l)?.[1])
+    expect(events).toContain("unknown_command")
+    for (const quiet of quietEvents) expect(events).not.toContain(quiet)
+  })
+
   it("a 50 MB message goes to disk through a real socket with a bounded head", async () => {
     const rec = recorder({ keepBody: 0 })
     await withServer({ maxMessageSize: 60 * 1024 * 1024 }, rec.handler, async (server) => {

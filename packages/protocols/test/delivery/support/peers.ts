@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "n
 import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { DeliveryError } from "../../../src/delivery/DeliveryError.ts"
 
 export const SMTP_SINK = "/usr/sbin/smtp-sink"
 
@@ -145,17 +146,23 @@ export interface CapturedMessage {
 
 export interface RawSinkOptions {
   readonly lmtp?: boolean
+  /** Reply to MAIL FROM for this address (default 250). */
+  readonly mailReply?: (from: string) => string
   /** Reply to RCPT TO for this address (default 250). */
   readonly rcptReply?: (rcpt: string) => string
   /** Final reply per recipient (LMTP) or for the message (SMTP, called with the first recipient). */
   readonly dataReply?: (rcpt: string) => string
   readonly extensions?: ReadonlyArray<string>
+  /** The connection is dropped (destroyed, no reply) when this command line arrives. */
+  readonly dropOn?: (line: string) => boolean
 }
 
 /** A minimal loopback SMTP/LMTP server of our own that records the exact DATA bytes. */
 export class RawSink {
   readonly messages: Array<CapturedMessage> = []
   readonly commands: Array<string> = []
+  /** Every chunk read from a client, as latin1 text: what arrived in one read. */
+  readonly reads: Array<string> = []
   /** TCP connections accepted so far. */
   connections = 0
 
@@ -174,10 +181,12 @@ export class RawSink {
       socket.on("error", () => undefined)
       let buffer = Buffer.alloc(0)
       let inData = false
-      let from = ""
+      /** The sender of the open transaction; undefined when none is open. */
+      let from: string | undefined
       let rcpts: Array<string> = []
       socket.write("220 rawsink ESMTP\r\n")
       socket.on("data", (chunk: Buffer) => {
+        sink!.reads.push(chunk.toString("latin1"))
         buffer = Buffer.concat([buffer, chunk])
         for (;;) {
           if (inData) {
@@ -185,9 +194,10 @@ export class RawSink {
             const atStart = buffer.subarray(0, 3).toString("latin1") === ".\r\n"
             if (end === -1 && !atStart) return
             const cut = atStart ? 3 : end + 5
-            sink!.messages.push({ mailFrom: from, rcptTo: rcpts, raw: buffer.subarray(0, cut) })
+            sink!.messages.push({ mailFrom: from ?? "", rcptTo: rcpts, raw: buffer.subarray(0, cut) })
             buffer = buffer.subarray(cut)
             inData = false
+            from = undefined
             if (options.lmtp) for (const r of rcpts) socket.write(`${options.dataReply?.(r) ?? "250 2.0.0 ok"}\r\n`)
             else socket.write(`${options.dataReply?.(rcpts[0] ?? "") ?? "250 2.0.0 ok"}\r\n`)
             continue
@@ -197,24 +207,37 @@ export class RawSink {
           const line = buffer.subarray(0, nl).toString("latin1")
           buffer = buffer.subarray(nl + 2)
           sink!.commands.push(line)
+          if (options.dropOn?.(line) === true) {
+            socket.destroy()
+            return
+          }
           const verb = line.slice(0, 4).toUpperCase()
           if (verb === "EHLO" || verb === "LHLO") {
             const ext = options.extensions ?? ["PIPELINING", "SIZE 100000000", "8BITMIME"]
             socket.write(["rawsink", ...ext].map((e, i, a) => `250${i === a.length - 1 ? " " : "-"}${e}\r\n`).join(""))
           } else if (verb === "MAIL") {
-            from = /<(.*)>/.exec(line)?.[1] ?? ""
+            const sender = /<(.*)>/.exec(line)?.[1] ?? ""
             rcpts = []
-            socket.write("250 2.1.0 ok\r\n")
+            const reply = options.mailReply?.(sender) ?? "250 2.1.0 ok"
+            from = reply.startsWith("2") ? sender : undefined
+            socket.write(`${reply}\r\n`)
+            if (reply.startsWith("421")) return void socket.end()
           } else if (verb === "RCPT") {
             const rcpt = /<(.*)>/.exec(line)?.[1] ?? ""
-            const reply = options.rcptReply?.(rcpt) ?? "250 2.1.5 ok"
+            const reply = from === undefined ? "503 5.5.1 MAIL first" : (options.rcptReply?.(rcpt) ?? "250 2.1.5 ok")
             if (reply.startsWith("2")) rcpts.push(rcpt)
             socket.write(`${reply}\r\n`)
           } else if (verb === "DATA") {
+            // RFC 2920 §3.1: DATA fails when no recipient was accepted (a pipelined DATA).
+            if (rcpts.length === 0) {
+              socket.write("554 5.5.1 no valid recipients\r\n")
+              continue
+            }
             inData = true
             socket.write("354 go ahead\r\n")
           } else if (verb === "RSET") {
             rcpts = []
+            from = undefined
             socket.write("250 2.0.0 ok\r\n")
           } else if (verb === "QUIT") {
             socket.end("221 2.0.0 bye\r\n")
@@ -275,4 +298,15 @@ export const makeCert = (): { key: string; cert: string } => {
 /** An async iterable over fixed chunks (a stand-in for a spool's stream). */
 export async function* chunks(...parts: ReadonlyArray<string | Uint8Array>): AsyncGenerator<Uint8Array> {
   for (const p of parts) yield typeof p === "string" ? Buffer.from(p, "latin1") : p
+}
+
+/** The `DeliveryError` that `p` rejects with (anything else fails the test). */
+export const failure = async (p: Promise<unknown>): Promise<DeliveryError> => {
+  try {
+    await p
+  } catch (error) {
+    if (error instanceof DeliveryError) return error
+    throw error
+  }
+  throw new Error("expected a DeliveryError")
 }

@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// The SMTP transport alone: the built gateway with antispam off, relaying to Postfix smtp-sink,
+// loaded by smtp-source (one message per session, as in bench/peers.mjs). It reports the
+// gateway's CPU ms per message and, with --strace, the system calls it made per message (strace
+// -c attached during the run; CPU figures are then inflated by the tracing): unlike CPU time on a
+// shared machine, the call counts do not move with other load, so they show what a transport
+// change saves.
+//
+//   node bench/transport.mjs [--messages 1000] [--conc 10] [--strace] [--systems here,/tmp/mm-main]
+//
+// A system is a checkout with a built gateway (DIR/apps/gateway/dist/main.js); `here` is this
+// one. GW_NODE_FLAGS (environment) is passed to node, e.g. `--cpu-prof --cpu-prof-dir=DIR`.
+// Everything runs on 127.0.0.1 with ephemeral ports; every process is stopped by PID.
+import { execFileSync, spawn } from "node:child_process"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import * as net from "node:net"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback
+}
+const messages = Number(arg("messages", "1000"))
+const conc = Number(arg("conc", "10"))
+const withStrace = process.argv.includes("--strace")
+const systems = arg("systems", "here").split(",")
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+
+const waitFor = async (read, pattern, ms, what) => {
+  const deadline = Date.now() + ms
+  while (!pattern.test(read())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not start:\n${read()}`)
+    await sleep(50)
+  }
+}
+
+const start = (command, args) => {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] })
+  let out = ""
+  child.stdout.on("data", (d) => (out += d))
+  child.stderr.on("data", (d) => (out += d))
+  return { child, out: () => out }
+}
+
+const stop = async (child) => {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((r) => child.once("exit", r))
+  child.kill("SIGTERM")
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000)
+  await exited
+  clearTimeout(timer)
+}
+
+/** utime + stime of a process, in ms. */
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+}
+
+const load = (port, count) => {
+  const file = join(tmpdir(), "mailmoat-transport-msg.eml")
+  writeFileSync(
+    file,
+    `From: a@client.example\nTo: rcpt@example.net\nSubject: transport\n\n${"A line of body text.\n".repeat(200)}`
+  )
+  execFileSync(
+    "/usr/sbin/smtp-source",
+    ["-s", String(conc), "-m", String(count), "-F", file, "-f", "s@client.example", "-t", "rcpt@example.net"].concat([
+      "-M",
+      "client.example",
+      `127.0.0.1:${port}`
+    ]),
+    { stdio: "ignore", timeout: 300_000 }
+  )
+}
+
+const measure = async (system) => {
+  const dir = system === "here" ? root : resolve(system)
+  const main = join(dir, "apps/gateway/dist/main.js")
+  const work = mkdtempSync(join(tmpdir(), "mailmoat-transport-"))
+  const [sinkPort, smtpPort] = [await freePort(), await freePort()]
+  const asRoot = process.getuid?.() === 0
+  const sink = start("/usr/sbin/smtp-sink", [...(asRoot ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "1024"])
+  const config = join(work, "mailmoat.yaml")
+  writeFileSync(
+    config,
+    [
+      `dataDir: ${join(work, "data")}`,
+      "smtp: { host: 127.0.0.1, port: " +
+        smtpPort +
+        ", hostname: gw.bench.example, maxConnections: 200, maxConnectionsPerIp: 200 }",
+      `delivery: { downstream: { host: 127.0.0.1, port: ${sinkPort}, protocol: smtp } }`,
+      "admin: { enabled: false }",
+      "antispam: { enabled: false }",
+      ""
+    ].join("\n")
+  )
+  const flags = (process.env.GW_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "")
+  const gw = start("node", [...flags, main, "--config", config])
+  const tracer = { child: undefined, out: () => "" }
+  try {
+    await waitFor(gw.out, /Press Ctrl\+C/, 60_000, `the gateway (${system})`)
+    load(smtpPort, 100)
+    if (withStrace) {
+      Object.assign(tracer, start("strace", ["-f", "-c", "-p", String(gw.child.pid)]))
+      await sleep(1000)
+    }
+    const before = cpuMs(gw.child.pid)
+    const t0 = process.hrtime.bigint()
+    load(smtpPort, messages)
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+    const used = cpuMs(gw.child.pid) - before
+    const row = { system, msgsPerS: messages / seconds, cpuMsPerMsg: used / messages, calls: {} }
+    if (tracer.child !== undefined) {
+      tracer.child.kill("SIGINT")
+      await new Promise((r) => tracer.child.once("exit", r))
+      for (const line of tracer.out().split("\n")) {
+        const m = /^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)$/.exec(line)
+        if (m) row.calls[m[2]] = Number(m[1]) / messages
+      }
+    }
+    return row
+  } finally {
+    if (tracer.child !== undefined) await stop(tracer.child)
+    await stop(gw.child)
+    await stop(sink.child)
+  }
+}
+
+const rows = []
+for (const system of systems) rows.push(await measure(system))
+// The calls shown (CALLS=write,read,... to choose others); "total" is strace's sum over all calls.
+const callNames = (process.env.CALLS ?? "write,writev,read,epoll_ctl,epoll_pwait,futex,total").split(",")
+console.log(
+  `| system (${messages} msgs, conc ${conc}) | msgs/s | CPU ms/msg |${withStrace ? callNames.map((c) => ` ${c}/msg |`).join("") : ""}`
+)
+console.log(`|---|---|---|${withStrace ? "---|".repeat(callNames.length) : ""}`)
+for (const r of rows) {
+  const calls = withStrace ? callNames.map((c) => ` ${(r.calls[c] ?? 0).toFixed(2)} |`).join("") : ""
+  console.log(`| ${r.system} | ${r.msgsPerS.toFixed(0)} | ${r.cpuMsPerMsg.toFixed(3)} |${calls}`)
+}

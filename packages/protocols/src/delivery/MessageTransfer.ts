@@ -1,0 +1,66 @@
+/**
+ * The relay client's DATA content: after the downstream's 354, the message goes out through the
+ * dot-stuffing `WireEncoder` in batches of up to `BATCH_BYTES` (one write each: our headers, the
+ * header block, the body and the terminator of a small message are one write, not four), then
+ * the final reply is read: one for the message in SMTP, one per accepted recipient in LMTP
+ * (RFC 2033 §4.2).
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import type { SmtpReply } from "../smtp/Handler.ts"
+import { encodeStream } from "../smtp/WireEncoder.ts"
+import type { ParsedReply } from "./ReplyParser.ts"
+import type { ReplyChannel } from "./ReplyChannel.ts"
+
+export interface RecipientResult {
+  readonly recipient: string
+  readonly accepted: boolean
+  readonly reply: SmtpReply
+}
+
+export interface TransferOptions {
+  readonly lmtp: boolean
+  /** Each wait for the socket to drain. */
+  readonly blockMs: number
+  /** The wait for the final reply(ies). */
+  readonly endMs: number
+}
+
+const BATCH_BYTES = 64 * 1024
+
+export const plainReply = (r: ParsedReply): SmtpReply => ({ code: r.code, enhanced: r.enhanced, text: r.text })
+
+const result = (recipient: string, reply: SmtpReply): RecipientResult => ({
+  recipient,
+  accepted: reply.code >= 200 && reply.code < 300,
+  reply
+})
+
+/** Sends `source` as the DATA content and returns one result per recipient; transport failures throw. */
+export const sendMessage = async (
+  channel: ReplyChannel,
+  source: AsyncIterable<Uint8Array>,
+  recipients: ReadonlyArray<string>,
+  options: TransferOptions
+): Promise<ReadonlyArray<RecipientResult>> => {
+  let batch: Array<Uint8Array> = []
+  let batched = 0
+  for await (const chunk of encodeStream(source)) {
+    batch.push(chunk)
+    batched += chunk.length
+    if (batched < BATCH_BYTES) continue
+    await channel.writeBatch(batch, options.blockMs, "while sending the message")
+    batch = []
+    batched = 0
+  }
+  if (batch.length > 0) await channel.writeBatch(batch, options.blockMs, "while sending the message")
+  if (!options.lmtp) {
+    const reply = plainReply(await channel.reply(options.endMs, "the end of data"))
+    return recipients.map((recipient) => result(recipient, reply))
+  }
+  const results: Array<RecipientResult> = []
+  for (const recipient of recipients)
+    results.push(result(recipient, plainReply(await channel.reply(options.endMs, `the end of data for ${recipient}`))))
+  return results
+}

@@ -1,0 +1,77 @@
+/**
+ * Opening the relay client's connection: TCP connect and the TLS upgrade after STARTTLS, each
+ * under a deadline, every failure a temporary `DeliveryError`.
+ *
+ * **Gotchas**
+ * - The certificate chain and the name (`servername`, default `host`) are always verified; SNI
+ *   never carries an IP address (RFC 6066 §3).
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import * as net from "node:net"
+import * as tls from "node:tls"
+import { DeliveryError } from "./DeliveryError.ts"
+
+/** What the TLS upgrade needs to know about the downstream. */
+export interface UpgradeOptions {
+  readonly host: string
+  readonly port: number
+  readonly servername?: string | undefined
+  readonly ca?: string | ReadonlyArray<string> | undefined
+}
+
+export const openSocket = (host: string, port: number, timeoutMs: number): Promise<net.Socket> =>
+  new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port })
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new DeliveryError("Timeout", `connect to ${host}:${port} timed out after ${timeoutMs} ms`))
+    }, timeoutMs)
+    socket.once("connect", () => {
+      clearTimeout(timer)
+      socket.removeAllListeners("error")
+      resolve(socket)
+    })
+    socket.once("error", (error: Error) => {
+      clearTimeout(timer)
+      socket.destroy()
+      reject(
+        new DeliveryError("ConnectFailed", `connect to ${host}:${port} failed: ${error.message}`, undefined, error)
+      )
+    })
+  })
+
+export const upgrade = (plain: net.Socket, options: UpgradeOptions, timeoutMs: number): Promise<net.Socket> =>
+  new Promise((resolve, reject) => {
+    const name = options.servername ?? options.host
+    // SNI must not carry an IP address (RFC 6066 §3); the identity check still uses `host`.
+    const secure = tls.connect({
+      socket: plain,
+      host: name,
+      servername: net.isIP(name) === 0 ? name : undefined,
+      ca: options.ca === undefined ? undefined : typeof options.ca === "string" ? [options.ca] : [...options.ca],
+      minVersion: "TLSv1.2"
+    })
+    const timer = setTimeout(() => {
+      secure.destroy()
+      reject(new DeliveryError("Timeout", `TLS handshake with ${options.host}:${options.port} timed out`))
+    }, timeoutMs)
+    secure.once("secureConnect", () => {
+      clearTimeout(timer)
+      secure.removeAllListeners("error")
+      resolve(secure)
+    })
+    secure.once("error", (error: Error) => {
+      clearTimeout(timer)
+      secure.destroy()
+      reject(
+        new DeliveryError(
+          "TlsFailed",
+          `TLS with ${options.host}:${options.port} failed: ${error.message}`,
+          undefined,
+          error
+        )
+      )
+    })
+  })

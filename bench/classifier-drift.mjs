@@ -6,7 +6,7 @@
 // Nothing here trains or tunes on eval/: the eval/ row uses a model trained on train/ only.
 //
 //   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
-//                                  [--json]
+//                                  [--twin 0.05] [--json]
 //
 // Also prints where the time goes (parse, tokenize, score), one core, messages already in memory.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
@@ -29,6 +29,9 @@ const chiOptions = pairs("chi")
 const fitOptions = pairs("fit")
 // Shares of the token table known in the vocabulary-shift samples, e.g. --shift 0.3,0.1,0
 const shift = opt("shift", undefined)?.split(",").map(Number)
+// Weight of the padded spam twins, e.g. --twin 0 (none) or --twin 0.25
+const twin = opt("twin", undefined)
+const twinWeight = twin === undefined ? undefined : Number(twin)
 const Classifier = await loadClassifier()
 
 const timing = { parse: 0, tokenize: 0, messages: 0 }
@@ -74,7 +77,12 @@ const interleave = (items) => {
 let scoreMillis = 0
 let scored = 0
 const run = (name, trainSet, testSet) => {
-  const model = Classifier.trainTokens(interleave(trainSet), { options: chiOptions, fit: fitOptions, shift })
+  const model = Classifier.trainTokens(interleave(trainSet), {
+    options: chiOptions,
+    fit: fitOptions,
+    shift,
+    twinWeight
+  })
   const classes = { ham: [], spam: [] }
   for (const it of testSet) {
     const t0 = performance.now()

@@ -22,6 +22,12 @@ export interface FitOptions {
   readonly learningRate?: number | undefined
   /** Weight of a ham sample relative to a spam sample (>1 makes false positives costlier). */
   readonly hamWeight?: number | undefined
+  /**
+   * Share of the total sample weight given to spam (before `hamWeight`), whatever the samples'
+   * own ratio: the fitted bias then stands for this class prior, not for the training set's.
+   * Absent: the samples' own ratio.
+   */
+  readonly spamShare?: number | undefined
   /** Inputs whose weight must stay >= 0 (1) or <= 0 (-1); projected after every step. */
   readonly signs?: Readonly<Record<string, 1 | -1>> | undefined
   /**
@@ -32,18 +38,35 @@ export interface FitOptions {
   readonly priors?: Readonly<Record<string, number>> | undefined
 }
 
+/** Per-class factors that give spam `spamShare` of the total sample weight (both 1 without it). */
+const classWeights = (samples: ReadonlyArray<Sample>, spamShare: number | undefined): readonly [number, number] => {
+  if (spamShare === undefined) return [1, 1]
+  if (!(spamShare > 0 && spamShare < 1)) throw new RangeError(`spamShare must be in (0, 1), got ${spamShare}`)
+  let ham = 0
+  let spam = 0
+  for (const s of samples) {
+    if (s.y === 1) spam += s.weight ?? 1
+    else ham += s.weight ?? 1
+  }
+  // A class with no samples keeps weight 1: there is nothing to rebalance.
+  if (ham === 0 || spam === 0) return [1, 1]
+  const total = ham + spam
+  return [((1 - spamShare) * total) / ham, (spamShare * total) / spam]
+}
+
 export const fit = (samples: ReadonlyArray<Sample>, options: FitOptions = {}): Logistic => {
   const l2 = options.l2 ?? 0.001
   const iterations = options.iterations ?? 3000
   const lr = options.learningRate ?? 0.05
   const hamWeight = options.hamWeight ?? 1
+  const classWeight = classWeights(samples, options.spamShare)
   const names = [...new Set([...samples.flatMap((s) => [...s.x.keys()]), ...Object.keys(options.priors ?? {})])].sort()
   const index = new Map(names.map((n, i) => [n, i]))
   const rows = samples.map((s) => ({
     idx: [...s.x.keys()].map((k) => index.get(k)!),
     val: [...s.x.values()],
     y: s.y,
-    w: (s.weight ?? 1) * (s.y === 0 ? hamWeight : 1)
+    w: (s.weight ?? 1) * classWeight[s.y] * (s.y === 0 ? hamWeight : 1)
   }))
   const sign = names.map((n) => options.signs?.[n] ?? 0)
   const prior = names.map((n) => options.priors?.[n] ?? 0)

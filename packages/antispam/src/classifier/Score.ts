@@ -9,7 +9,7 @@
 import { Policy } from "@mailmoat/core"
 import { type ChiResult, combine, tokenProbability } from "./Chi2.ts"
 import type { Logistic, Model } from "./Model.ts"
-import type { Tokens } from "./Tokenizer.ts"
+import { FEATURE_PREFIX, type Tokens } from "./Tokenizer.ts"
 
 export type ClassName = "ham" | "unsure" | "spam"
 
@@ -170,19 +170,24 @@ export const chiScore = (
   const nham = model.nham + (extra?.nham ?? 0)
   const nspam = model.nspam + (extra?.nspam ?? 0)
   const o = model.options
+  const table = model.tokens
+  const learned = extra?.counts
   const probs: Array<number> = []
   const clues: Array<readonly [string, number]> = []
   for (const t of tokens) {
-    const base = model.tokens.get(t)
-    const more = extra?.counts.get(t)
+    const base = table.get(t)
+    const more = learned?.get(t)
     if (!base && !more) continue
     const f = tokenProbability((base?.[0] ?? 0) + (more?.[0] ?? 0), (base?.[1] ?? 0) + (more?.[1] ?? 0), nham, nspam, o)
     // Only tokens far enough from 0.5 count (combine would drop the others anyway).
     if (Math.abs(f - 0.5) < o.minDev) continue
     // A signed feature's token obeys its sign here too: otherwise the table would learn what the
     // layer may not, e.g. a Return-Path on another domain as ham evidence because lists set one.
-    const sign = TOKEN_SIGNS.get(t)
-    if (sign !== undefined && (f - 0.5) * sign < 0) continue
+    // Only `feat:` tokens can have one: a character test spares the other tokens a map lookup.
+    if (t.charCodeAt(4) === 58 && t.startsWith(FEATURE_PREFIX)) {
+      const sign = TOKEN_SIGNS.get(t)
+      if (sign !== undefined && (f - 0.5) * sign < 0) continue
+    }
     probs.push(f)
     keepClue(clues, [t, f], 10)
   }

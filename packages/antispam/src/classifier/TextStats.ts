@@ -81,9 +81,9 @@ const wordSet = (text: string): Set<string> => {
 }
 
 /** Share of the smaller word set found in the larger one (1 = same words). */
-export const overlap = (a: string, b: string): number => {
-  const x = wordSet(a)
-  const y = wordSet(b)
+export const overlap = (a: string, b: string): number => setOverlap(wordSet(a), wordSet(b))
+
+const setOverlap = (x: ReadonlySet<string>, y: ReadonlySet<string>): number => {
   const [small, large] = x.size <= y.size ? [x, y] : [y, x]
   if (small.size === 0) return 1
   let shared = 0
@@ -106,10 +106,10 @@ export const analyseText = (
   if (s.currency >= 4 && s.currency * 500 >= s.letters) features.push("body_currency_dense")
   if (s.exclaims >= 5 && s.exclaims * 150 >= s.letters) features.push("body_exclaim_dense")
   if (alternative) {
-    const [plain, html] = alternative
+    const plain = wordSet(alternative[0])
+    const html = wordSet(alternative[1])
     // Both versions need some words: an empty text part is lazy software, not a trick.
-    if (wordSet(plain).size >= 15 && wordSet(html).size >= 15 && overlap(plain, html) < 0.3)
-      features.push("text_html_mismatch")
+    if (plain.size >= 15 && html.size >= 15 && setOverlap(plain, html) < 0.3) features.push("text_html_mismatch")
   }
   if (s.letters >= 50) {
     tokens.push(`stat:caps:${bucket(Math.round((100 * s.upper) / s.letters), [2, 5, 10, 20, 40])}`)

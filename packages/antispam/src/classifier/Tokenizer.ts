@@ -95,11 +95,13 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
   for (const f of analyseObfuscation(message.headers.decoded("subject") ?? "", text)) features.add(f)
   if (hasInvisible(text)) features.add("body_invisible")
   if (mixedScripts(text)) features.add("body_mixed_scripts")
-  if ((text.match(/!{3,}/g)?.length ?? 0) >= 3) features.add("body_exclaim")
-  if ((text.match(/^>/gm)?.length ?? 0) >= 2) features.add("quoted_reply")
+  if (atLeast(text, EXCLAIM_RUN, 3)) features.add("body_exclaim")
+  if (atLeast(text, QUOTED_LINE, 2)) features.add("quoted_reply")
   if (/\n-- ?\n/.test(text)) tokens.push("body:signature")
   if (text.includes(GTUBE)) tokens.push("body:gtube")
   tokens.push(`body:letters:${bucket(stats.letters, [0, 100, 500, 2000, 10000])}`)
+  // Words are split on white space and short: they never need `clean`, unlike the rest.
+  for (let i = 0; i < tokens.length; i++) tokens[i] = clean(tokens[i]!)
   for (const w of words(text, { maxChars: MAX_TEXT, maxWords: MAX_TOKENS })) tokens.push(w)
 
   let attachments = 0
@@ -108,12 +110,12 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
     const type = String(a.contentType ?? "")
       .toLowerCase()
       .slice(0, 60)
-    tokens.push(`att:type:${type}`)
+    tokens.push(clean(`att:type:${type}`))
     const name = String(a.filename ?? "")
       .toLowerCase()
       .slice(0, 200)
     const ext = /\.([a-z0-9]{1,6})$/.exec(name)?.[1]
-    if (ext) tokens.push(`att:ext:${ext}`)
+    if (ext) tokens.push(`att:ext:${ext}`) // [a-z0-9] only
     if (EXECUTABLE.test(name)) features.add("attachment_executable")
     if (DOUBLE_EXT.test(name)) features.add("attachment_double_extension")
   }
@@ -142,9 +144,21 @@ export const tokenize = (message: Message): Tokens => {
   for (const t of head) if (out.size < MAX_TOKENS) out.add(clean(t))
   for (const t of body) {
     if (out.size >= MAX_TOKENS) break
-    out.add(clean(t))
+    out.add(t)
   }
   return { tokens: [...out], features: sorted }
+}
+
+const EXCLAIM_RUN = /!{3,}/g
+const QUOTED_LINE = /^>/gm
+
+/** Whether the global expression `re` matches `text` at least `n` times; stops there, builds no array. */
+const atLeast = (text: string, re: RegExp, n: number): boolean => {
+  re.lastIndex = 0
+  let found = 0
+  while (found < n && re.exec(text) !== null) found++
+  re.lastIndex = 0
+  return found >= n
 }
 
 // The model file is line and tab separated: tokens never carry either.

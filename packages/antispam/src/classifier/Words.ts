@@ -16,8 +16,10 @@
 export const INVISIBLE =
   /[\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u206A-\u206F\uFEFF]/g
 
+const INVISIBLE_ONE = new RegExp(INVISIBLE.source)
+
 /** True when the text contains an invisible character (non-global twin of `INVISIBLE`). */
-export const hasInvisible = (text: string): boolean => new RegExp(INVISIBLE.source).test(text)
+export const hasInvisible = (text: string): boolean => INVISIBLE_ONE.test(text)
 
 const EDGE = /^[^\p{L}\p{N}$€£]+|[^\p{L}\p{N}%!?]+$/gu
 const URLISH = /^(?:https?:|ftp:|www\.|mailto:)/
@@ -33,6 +35,9 @@ export interface WordOptions {
 const isDigit = (c: number): boolean => c >= 48 && c <= 57
 
 const isAsciiAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57)
+
+/** First letters of `URLISH` (h, f, w, m): other words skip the expression. */
+const mayBeUrl = (c: number): boolean => c === 104 || c === 102 || c === 119 || c === 109
 
 /** Length in code points (a surrogate pair counts once), without building an array. */
 const codePoints = (w: string): number => {
@@ -61,7 +66,7 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
   const out: Array<string> = []
   for (const raw of input.split(/\s+/)) {
     if (out.length >= maxWords) break
-    if (raw.length === 0 || URLISH.test(raw)) continue
+    if (raw.length === 0 || (mayBeUrl(raw.charCodeAt(0)) && URLISH.test(raw))) continue
     // A very long run is a skip token whatever its edges; trimming it with EDGE would be
     // quadratic on a long run of punctuation.
     if (raw.length > 60) {

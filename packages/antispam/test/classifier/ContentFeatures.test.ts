@@ -59,6 +59,20 @@ describe("text statistics", () => {
     expect(plain(`${prose} ${prose} Great work! Thanks!`)).not.toContain("body_exclaim_dense")
   })
 
+  it("body_exclaim: three separate runs of three or more exclamation marks", () => {
+    expect(plain(`${prose} Wow!!! Buy now!!! Free!!!!!!`)).toContain("body_exclaim")
+    // One long run counts once, however long.
+    expect(plain(`${prose} Wow!!!!!!!!! Really!!!`)).not.toContain("body_exclaim")
+    expect(plain(`${prose} Great!! Thanks!!`)).not.toContain("body_exclaim")
+  })
+
+  it("quoted_reply (ham side): two or more lines quoted with >", () => {
+    expect(plain(`> Did the build pass?\n> And the tests?\n\nYes, both. ${prose}`)).toContain("quoted_reply")
+    expect(plain(`${prose}\n> first quoted line\n> second quoted line\n`)).toContain("quoted_reply")
+    expect(plain(`> only one quoted line\n${prose}`)).not.toContain("quoted_reply")
+    expect(plain(`${prose} a > b and c > d`)).not.toContain("quoted_reply")
+  })
+
   it("text_html_mismatch: plain and HTML versions of one message that say different things", () => {
     const alternative = (text: string, htmlText: string) =>
       [

@@ -27,6 +27,18 @@ describe("fit", () => {
     const w = fit(samples, { iterations: 600, signs: { a: -1 }, priors: { a: 0.5 } }).weights.a!
     expect(w).toBeLessThanOrEqual(0)
   })
+
+  it("spamShare: the bias stands for the given class prior, not the samples' ratio", () => {
+    // 90 % ham, no informative input: the bias alone learns the prior.
+    const skewed: Array<Sample> = Array.from({ length: 100 }, (_, i) => ({ x: new Map(), y: i < 90 ? 0 : 1 }))
+    const logit = (p: number) => Math.log(p / (1 - p))
+    expect(fit(skewed, { iterations: 2000 }).bias).toBeCloseTo(logit(0.1), 1)
+    expect(fit(skewed, { iterations: 2000, spamShare: 1 / 3 }).bias).toBeCloseTo(logit(1 / 3), 1)
+    // Sample weights count: shift samples of weight 0.5 weigh half a message.
+    const weighted = skewed.map((s) => (s.y === 0 ? { ...s, weight: 0.5 } : s))
+    expect(fit(weighted, { iterations: 2000, spamShare: 0.5 }).bias).toBeCloseTo(0, 1)
+    expect(() => fit(skewed, { spamShare: 1 })).toThrow(RangeError)
+  })
 })
 
 describe("wilson", () => {

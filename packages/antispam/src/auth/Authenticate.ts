@@ -177,19 +177,23 @@ export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Ef
   Effect.clockWith((clock) => {
     // The deadline and mailauth's lookups (Promise callbacks) read the fiber's Clock.
     const now = () => clock.currentTimeMillisUnsafe()
-    const resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
-    return Effect.tryPromise(() => run(input, options, resolver)).pipe(
+    let resolver: MailauthResolver.MailauthResolver | undefined
+    const lookups = () => resolver?.lookups() ?? 0
+    return Effect.tryPromise(() => {
+      // The first check loads mailauth's modules: before its deadline starts, not against it.
+      Mailauth.load()
+      resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
+      return run(input, options, resolver)
+    }).pipe(
       // mailauth's lookups end at the deadline; the grace covers its CPU work (key parsing, hashing).
       (checking) => Deadline.within(checking, options.timeoutMillis + 1000),
       Effect.map((o) =>
         o._tag === "Some"
           ? o.value
-          : unavailable(input, `no result within ${options.timeoutMillis} ms`, resolver.lookups(), true)
+          : unavailable(input, `no result within ${options.timeoutMillis} ms`, lookups(), true)
       ),
       Effect.catch((e) =>
-        Effect.succeed(
-          unavailable(input, `authentication check failed: ${String(e).slice(0, 120)}`, resolver.lookups(), false)
-        )
+        Effect.succeed(unavailable(input, `authentication check failed: ${String(e).slice(0, 120)}`, lookups(), false))
       )
     )
   })

@@ -1,6 +1,7 @@
 // What the BUILT gateway loads at start with the embedded defaults (state.backend embedded): not
-// ioredis (needed only with state.backend redis) and not Effect's root index (every built
-// package imports Effect by sub-path), since each costs resident memory for nothing. Read from
+// ioredis (needed only with state.backend redis), undici (model updates and analysis
+// submission, both off), mailauth (loaded by the first authenticated message), nor Effect's
+// root index (every built package imports Effect by sub-path): each costs resident memory. Read from
 // inside the process by the preload bench/footprint.mjs uses.
 // And the V8 heap flag main.ts sets, unless the operator chose one.
 import { existsSync, readFileSync } from "node:fs"
@@ -47,8 +48,10 @@ describe("the built gateway at start, embedded defaults", () => {
     expect(reading.esm.some((url) => /\/node_modules\/effect\/dist\/Effect\.js$/.test(url))).toBe(true)
   })
 
-  test("ioredis is not loaded", () => {
+  test("ioredis, undici and mailauth are not loaded", () => {
     expect(loaded(reading.commonjs, "ioredis")).toEqual([])
+    expect(loaded(reading.commonjs, "undici")).toEqual([])
+    expect(loaded(reading.commonjs, "mailauth")).toEqual([])
   })
 
   test("Effect's root index is not loaded", () => {

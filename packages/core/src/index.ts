@@ -16,6 +16,7 @@ export type { MessageEvaluator, RecipientOutcome } from "./Evaluation.ts"
 export type { BodyFacts, Header, Headers, Message, MimePart, ReceivedHop } from "./MessageTypes.ts"
 export type { Decision, HeaderChange, Phase, RecipientDecision, Stage, StageInput, StageResult } from "./Stage.ts"
 export * as Engine from "./engine/index.ts"
+export * as Deadline from "./Deadline.ts"
 export * as Facts from "./Facts.ts"
 // Also top-level, for the d.ts bundler (it cannot name types inside namespaces for other packages).
 export type { Facts as FactCache, Key as FactKey } from "./Facts.ts"

@@ -1,7 +1,14 @@
 /**
- * Runs mailauth 4.9.5 (the last line that supports Node 20; 5.x needs Node 22.19) once for a
- * message: DKIM, SPF for MAIL FROM, ARC and DMARC in one `authenticate` call, plus SPF for the
- * HELO name, every lookup through our `Dns` (see MailauthResolver.ts).
+ * Sender authentication for one message with mailauth 4.9.5 (the last line that supports Node
+ * 20; 5.x needs Node 22.19): SPF for MAIL FROM and for the HELO name, DMARC for the From domain,
+ * and DKIM and ARC when the message carries their headers, every lookup through our `Dns` (see
+ * MailauthResolver.ts), the independent checks at once.
+ *
+ * We call mailauth's checks ourselves instead of its `authenticate`, which parses every message
+ * for DKIM (body hashing included), parses the Received chain and looks at BIMI: a message with
+ * no `DKIM-Signature` and no `ARC-*` field is not DKIM-parsed at all (its DKIM result is "no
+ * signature", its DMARC rests on SPF alignment alone). The From addresses are read with mailauth's
+ * own header and address parsers, so DMARC sees the same From domain either way.
  *
  * One deadline covers the whole check: a lookup asked after it fails as a DNS timeout, so a
  * slow resolver gives temperror results, never a hung message.
@@ -11,43 +18,23 @@
  *   a body hash mismatch is reported `neutral` ("body not verified"), never `fail`, and a DMARC
  *   evaluation that such a signature could have passed is a temperror: a large legitimate
  *   message is never scored or refused for what we did not see.
+ * - mailauth's DMARC result is asked only for the record (policy, pct, alignment modes): pass or
+ *   fail is decided in FromMailauth.ts from our SPF and DKIM facts, so the DMARC lookup runs
+ *   beside SPF and DKIM instead of after them.
  * - An unexpected failure inside mailauth gives temperror facts for everything (never a
  *   thrown error, never a spam point).
  *
  * @category services
  * @since 0.1.0
  */
-import type { DnsShape } from "@mailmoat/core"
+import { Deadline, type DnsShape } from "@mailmoat/core"
 import { Effect } from "effect"
 import { createHash } from "node:crypto"
-import { createRequire } from "node:module"
+import { isIP } from "node:net"
 import type { AuthFacts } from "./AuthFacts.ts"
-import {
-  arcFact,
-  dkimFacts,
-  dmarcFact,
-  type MailauthArc,
-  type MailauthDkim,
-  type MailauthDmarc,
-  type MailauthSpf,
-  spfFact
-} from "./FromMailauth.ts"
+import { arcFact, dkimFacts, dmarcFact, spfFact } from "./FromMailauth.ts"
+import * as Mailauth from "./Mailauth.ts"
 import * as MailauthResolver from "./MailauthResolver.ts"
-
-type Options = Readonly<Record<string, unknown>>
-// mailauth 4.x is CommonJS and ships no types: load it with require and type what we use.
-const require = createRequire(import.meta.url)
-const { authenticate } = require("mailauth") as {
-  readonly authenticate: (input: Uint8Array, options: Options) => Promise<MailauthOutput>
-}
-const { spf } = require("mailauth/lib/spf") as { readonly spf: (options: Options) => Promise<MailauthSpf> }
-
-interface MailauthOutput {
-  readonly dkim?: { readonly headerFrom?: ReadonlyArray<string>; readonly results?: ReadonlyArray<MailauthDkim> }
-  readonly spf?: MailauthSpf | false
-  readonly dmarc?: MailauthDmarc | false
-  readonly arc?: MailauthArc | false
-}
 
 export interface AuthInput {
   readonly message: Uint8Array
@@ -98,34 +85,89 @@ const unavailable = (input: AuthInput, reason: string, lookups: number, timedOut
   timedOut
 })
 
+/** Where the header block ends: the first LF followed by LF or CRLF (mailauth's parser's rule). */
+const headerEnd = (bytes: Uint8Array): number | undefined => {
+  let i = bytes.indexOf(0x0a)
+  while (i >= 0) {
+    const next = bytes[i + 1]
+    if (next === 0x0a) return i + 2
+    if (next === 0x0d && bytes[i + 2] === 0x0a) return i + 3
+    i = bytes.indexOf(0x0a, i + 1)
+  }
+  return undefined
+}
+
+export interface HeaderFacts {
+  /** The addresses of every From field, as mailauth's DKIM verifier reads them. */
+  readonly headerFrom: ReadonlyArray<string>
+  /** The message has a `DKIM-Signature` field / an `ARC-*` field. */
+  readonly dkim: boolean
+  readonly arc: boolean
+}
+
+/** From addresses and which signatures the message carries; undefined when it has no header end. */
+export const headerFacts = (message: Buffer): HeaderFacts | undefined => {
+  const end = headerEnd(message)
+  if (end === undefined) return undefined
+  const mailauth = Mailauth.load()
+  const headerFrom: Array<string> = []
+  let dkim = false
+  let arc = false
+  for (const h of mailauth.parseHeaders(message.subarray(0, end)).parsed) {
+    if (h.key === "dkim-signature") dkim = true
+    else if (h.key?.startsWith("arc-")) arc = true
+    else if (h.key === "from") {
+      const line = Buffer.from(h.line.buffer, h.line.byteOffset, h.line.byteLength).toString()
+      const colon = line.indexOf(":")
+      for (const a of mailauth.addressparser((colon >= 0 ? line.slice(colon + 1) : line).trim()))
+        if (a?.address) headerFrom.push(a.address)
+    }
+  }
+  return { headerFrom, dkim, arc }
+}
+
 const run = async (
   input: AuthInput,
   options: AuthOptions,
   resolver: MailauthResolver.MailauthResolver
 ): Promise<AuthFacts> => {
+  const mailauth = Mailauth.load()
+  const message = Buffer.from(input.message.buffer, input.message.byteOffset, input.message.byteLength)
   const helo = input.helo.trim()
   const common = { ip: input.ip, mta: options.mta, resolver: resolver.resolve }
-  const [res, heloSpf] = await Promise.all([
-    authenticate(Buffer.from(input.message), {
-      ...common,
-      helo: helo || input.ip,
-      sender: input.mailFrom,
-      disableBimi: true
-    }),
-    isDomainName(helo) ? spf({ ...common, helo, sender: `postmaster@${helo}` }) : Promise.resolve(undefined)
+  // What mailauth's authenticate passes SPF: the IP when there is no HELO name, an IP literal in brackets.
+  const heloOrIp = helo || input.ip
+  const spfHelo = isIP(heloOrIp) ? `[${heloOrIp}]` : heloOrIp
+  const found = headerFacts(message)
+  // Without a header end we cannot tell: mailauth's DKIM verifier decides, as before.
+  const signed = found === undefined || found.dkim || found.arc
+  const dkimRun = signed
+    ? mailauth.dkimVerify(message, { resolver: resolver.resolve, sender: input.mailFrom })
+    : undefined
+  const headerFrom = found?.headerFrom ?? (await dkimRun)?.headerFrom ?? []
+  const fromDomain = fromDomainOf(headerFrom)
+  const [dkimOut, spfOut, heloSpf, dmarcOut] = await Promise.all([
+    dkimRun,
+    mailauth.spf({ ...common, helo: spfHelo, sender: input.mailFrom }),
+    isDomainName(helo) ? mailauth.spf({ ...common, helo, sender: `postmaster@${helo}` }) : undefined,
+    // Only the record is read from mailauth's answer (see the gotchas): no SPF or DKIM domains needed.
+    fromDomain
+      ? mailauth.dmarc({ headerFrom: [...headerFrom], spfDomains: [], dkimDomains: [], resolver: resolver.resolve })
+      : undefined
   ])
-  const fromDomain = fromDomainOf(res.dkim?.headerFrom)
-  const mailFrom = spfFact("mailfrom", input.mailFrom || `postmaster@${helo}`, res.spf, options.mta)
-  const dkim = dkimFacts(res.dkim?.results ?? [], fromDomain, input.truncated === true)
+  const sealed = dkimOut?.arc !== undefined && (found === undefined || found.arc)
+  const arcOut = sealed ? await mailauth.arc(dkimOut.arc, { resolver: resolver.resolve }) : undefined
+  const mailFrom = spfFact("mailfrom", input.mailFrom || `postmaster@${helo}`, spfOut, options.mta)
+  const dkim = dkimFacts(dkimOut?.results ?? [], fromDomain, input.truncated === true)
   return {
     fromDomain,
     clientIp: input.ip,
     spf: { mailFrom, helo: heloSpf ? spfFact("helo", helo, heloSpf, options.mta) : undefined },
     dkim,
     dmarc: fromDomain
-      ? dmarcFact(res.dmarc, { fromDomain, spf: mailFrom, dkim, sampleBucket: sampleBucket(input.message) })
+      ? dmarcFact(dmarcOut, { fromDomain, spf: mailFrom, dkim, sampleBucket: () => sampleBucket(input.message) })
       : undefined,
-    arc: arcFact(res.arc, resolver.temporaryFailures()),
+    arc: arcFact(arcOut, resolver.temporaryFailures()),
     lookups: resolver.lookups(),
     timedOut: false
   }
@@ -135,19 +177,23 @@ export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Ef
   Effect.clockWith((clock) => {
     // The deadline and mailauth's lookups (Promise callbacks) read the fiber's Clock.
     const now = () => clock.currentTimeMillisUnsafe()
-    const resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
-    return Effect.tryPromise(() => run(input, options, resolver)).pipe(
+    let resolver: MailauthResolver.MailauthResolver | undefined
+    const lookups = () => resolver?.lookups() ?? 0
+    return Effect.tryPromise(() => {
+      // The first check loads mailauth's modules: before its deadline starts, not against it.
+      Mailauth.load()
+      resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
+      return run(input, options, resolver)
+    }).pipe(
       // mailauth's lookups end at the deadline; the grace covers its CPU work (key parsing, hashing).
-      Effect.timeoutOption(options.timeoutMillis + 1000),
+      (checking) => Deadline.within(checking, options.timeoutMillis + 1000),
       Effect.map((o) =>
         o._tag === "Some"
           ? o.value
-          : unavailable(input, `no result within ${options.timeoutMillis} ms`, resolver.lookups(), true)
+          : unavailable(input, `no result within ${options.timeoutMillis} ms`, lookups(), true)
       ),
       Effect.catch((e) =>
-        Effect.succeed(
-          unavailable(input, `authentication check failed: ${String(e).slice(0, 120)}`, resolver.lookups(), false)
-        )
+        Effect.succeed(unavailable(input, `authentication check failed: ${String(e).slice(0, 120)}`, lookups(), false))
       )
     )
   })

@@ -154,8 +154,8 @@ export interface DmarcInput {
   readonly fromDomain: string
   readonly spf: SpfFact
   readonly dkim: ReadonlyArray<DkimFact>
-  /** 0..99, stable per message: the message is inside the `pct` sample when below it. */
-  readonly sampleBucket: number
+  /** 0..99, stable per message: the message is inside the `pct` sample when below it (asked only for a record). */
+  readonly sampleBucket: () => number
 }
 
 export const dmarcFact = (found: MailauthDmarc | false | undefined, input: DmarcInput): DmarcFact => {
@@ -199,7 +199,7 @@ export const dmarcFact = (found: MailauthDmarc | false | undefined, input: Dmarc
       comment: "aligned DKIM signature not verifiable: message larger than the scan view"
     }
   }
-  const sampled = input.sampleBucket < pct
+  const sampled = input.sampleBucket() < pct
   return {
     ...base,
     result: pass ? "pass" : "fail",

@@ -11,7 +11,7 @@
  * @category services
  * @since 0.1.0
  */
-import type { Dns, DnsShape } from "@mailmoat/core"
+import { Dns, type DnsShape } from "@mailmoat/core"
 import { Effect } from "effect"
 
 export interface MailauthResolver {
@@ -33,7 +33,18 @@ const CODES = {
 
 const SUPPORTED: ReadonlySet<string> = new Set(["A", "AAAA", "TXT", "PTR", "MX"])
 
-const failure = (message: string, code: string) => Object.assign(new Error(message), { code })
+/**
+ * mailauth reads only `code` and `message`. NXDOMAIN is the usual answer to SPF, DMARC and PTR
+ * questions, so the error is built without a stack trace (its capture costs more than the lookup
+ * when the answer is cached).
+ */
+const failure = (message: string, code: string): Error => {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  const error = Object.assign(new Error(message), { code })
+  Error.stackTraceLimit = limit
+  return error
+}
 
 /**
  * `deadline` is an epoch-millisecond instant after which every lookup fails with ETIMEOUT;
@@ -51,13 +62,15 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
       temporary.add(name.toLowerCase())
       throw failure(`${t} ${name}: deadline passed`, "ETIMEOUT")
     }
+    // "No such name" comes as a value (`Dns.lookup`), not as an error through the runtime.
     const result = await Effect.runPromise(
-      Effect.result(dns.resolve(t as Dns.RecordType, name, { timeoutMillis: Math.min(timeoutMillis, left) }))
+      Effect.result(Dns.lookup(dns, t as Dns.RecordType, name, { timeoutMillis: Math.min(timeoutMillis, left) }))
     )
     if (result._tag === "Failure") {
       if (result.failure.isTemporary) temporary.add(name.toLowerCase())
       throw failure(`${t} ${name}: ${result.failure.reason}`, CODES[result.failure.reason])
     }
+    if (result.success._tag === "NotFound") throw failure(`${t} ${name}: NotFound`, CODES.NotFound)
     const records = result.success.records
     switch (t) {
       case "TXT":

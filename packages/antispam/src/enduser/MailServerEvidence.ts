@@ -13,8 +13,7 @@
  * @category models
  * @since 0.1.0
  */
-import type { DnsShape } from "@mailmoat/core"
-import { IpAddress } from "@mailmoat/core"
+import { Dns, type DnsShape, IpAddress } from "@mailmoat/core"
 import { Effect } from "effect"
 
 const FQDN = /^(?=.{4,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z][a-z0-9-]*[a-z0-9]$/i
@@ -35,19 +34,19 @@ export const fcrdns = (dns: DnsShape, ip: string, timeoutMillis: number): Effect
   Effect.gen(function* () {
     const parsed = IpAddress.parse(ip)
     if (!parsed) return { _tag: "NotConfirmed", why: "not an IP" } as const
-    const ptr = yield* Effect.result(dns.resolve("PTR", parsed.text, { timeoutMillis }))
-    if (ptr._tag === "Failure") {
-      return ptr.failure.reason === "NotFound"
-        ? ({ _tag: "NotConfirmed", why: "no PTR record" } as const)
-        : ({ _tag: "Unknown", why: `PTR ${ptr.failure.reason}` } as const)
-    }
+    // "No such name" is the usual answer for a dial-up or cloud address: a value, not an error.
+    const ptr = yield* Effect.result(Dns.lookup(dns, "PTR", parsed.text, { timeoutMillis }))
+    if (ptr._tag === "Failure") return { _tag: "Unknown", why: `PTR ${ptr.failure.reason}` } as const
+    if (ptr.success._tag === "NotFound") return { _tag: "NotConfirmed", why: "no PTR record" } as const
     let unknown: string | undefined
     for (const name of ptr.success.records.slice(0, 3)) {
-      const fwd = yield* Effect.result(dns.resolve(parsed.family === 4 ? "A" : "AAAA", name, { timeoutMillis }))
-      if (fwd._tag === "Success") {
-        if (fwd.success.records.some((r) => IpAddress.parse(r)?.text === parsed.text))
-          return { _tag: "Confirmed", name } as const
-      } else if (fwd.failure.reason !== "NotFound") unknown = `${name}: ${fwd.failure.reason}`
+      const fwd = yield* Effect.result(Dns.lookup(dns, parsed.family === 4 ? "A" : "AAAA", name, { timeoutMillis }))
+      if (fwd._tag === "Failure") unknown = `${name}: ${fwd.failure.reason}`
+      else if (
+        fwd.success._tag === "Answer" &&
+        fwd.success.records.some((r) => IpAddress.parse(r)?.text === parsed.text)
+      )
+        return { _tag: "Confirmed", name } as const
     }
     return unknown
       ? ({ _tag: "Unknown", why: unknown } as const)

@@ -9,22 +9,10 @@ import { Dns, Envelope, type Message, MessageModel, type RecipientOutcome } from
 import { Effect } from "effect"
 import { afterAll, describe, expect, test } from "vitest"
 import { type AntispamInput, makeServerAntispam } from "../../src/index.ts"
-import type { DnsRecord } from "./support/dnsmasq.ts"
-import { alter, IP, message, RECORDS, seal, sign } from "./support/world.ts"
+import { alter, IP, message, RECORDS, seal, sign, zoneOf } from "./support/world.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "mailmoat-auth-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-/** The world's records as a static zone (MX as "preference exchange"). */
-const zoneOf = (records: ReadonlyArray<DnsRecord>): Dns.StaticZone => {
-  const z: Record<string, { TXT?: Array<string>; A?: Array<string>; MX?: Array<string> }> = {}
-  for (const r of records) {
-    const e = (z[r.name] ??= {})
-    if (r.type === "MX") (e.MX ??= []).push(`${r.preference} ${r.exchange}`)
-    else (e[r.type] ??= []).push(r.value)
-  }
-  return z
-}
 
 const msgOf = (
   text: string,

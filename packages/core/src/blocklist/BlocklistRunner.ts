@@ -19,6 +19,7 @@
  * @since 0.1.0
  */
 import { Cause, Clock, Effect, Option } from "effect"
+import { within } from "../Deadline.ts"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery } from "../Blocklist.ts"
 
 /** One lookup's accounting, copied into stage facts. */
@@ -151,7 +152,7 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
     )
     if (provider.timeoutMillis <= 0) return call
     return call.pipe(
-      Effect.timeoutOption(provider.timeoutMillis),
+      (self) => within(self, provider.timeoutMillis),
       Effect.map(
         Option.getOrElse(() => ({
           answer: {

@@ -15,6 +15,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Option, Schema } from "effect"
+import { within } from "../Deadline.ts"
 
 export type RecordType = "A" | "AAAA" | "TXT" | "PTR" | "MX"
 
@@ -124,7 +125,7 @@ export const withTimeout = <A>(
   timeoutMillis === undefined || timeoutMillis <= 0
     ? self
     : self.pipe(
-        Effect.timeoutOption(timeoutMillis),
+        (lookup) => within(lookup, timeoutMillis),
         Effect.flatMap(
           Option.match({
             onNone: () =>

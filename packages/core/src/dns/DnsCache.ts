@@ -80,6 +80,22 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape
   const negativeTtl = options.negativeTtlSeconds ?? 60
   const maxTtl = options.maxTtlSeconds ?? 86_400
   const failureTtl = options.failureTtlSeconds ?? 5
+  // A refused name is asked by every message that names it (SPF, DMARC): the error for a cached
+  // failure is built once per entry and handed out again (errors are immutable values).
+  const failures = new WeakMap<CachedEntry, DnsError>()
+  const failureOf = (
+    entry: CachedEntry,
+    reason: "ServerFailure" | "Refused",
+    detail: string | undefined,
+    name: string,
+    type: RecordType
+  ) => {
+    const known = failures.get(entry)
+    if (known !== undefined && known.name === name && known.type === type) return known
+    const error = new DnsError({ reason, name, type, detail: `${detail ?? reason} (cached)` })
+    failures.set(entry, error)
+    return error
+  }
   const keep = (key: string, outcome: CachedOutcome, seconds: number, now: number) =>
     seconds > 0 ? store.set(key, { outcome, expiresAt: now + seconds * 1000 }) : Effect.void
   const lookup = (type: RecordType, name: string, options?: LookupOptions): Effect.Effect<DnsOutcome, DnsError> =>
@@ -96,7 +112,7 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape
             ttlSeconds: Math.max(0, Math.floor((hit.expiresAt - now) / 1000))
           }
         if (o._tag === "NotFound") return { _tag: "NotFound", detail: o.detail ?? "cached" }
-        return yield* new DnsError({ reason: o.reason, name, type, detail: `${o.detail ?? o.reason} (cached)` })
+        return yield* Effect.fail(failureOf(hit, o.reason, o.detail, name, type))
       }
       return yield* Dns.lookup(inner, type, name, options).pipe(
         Effect.tap((o) =>

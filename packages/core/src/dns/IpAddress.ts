@@ -108,7 +108,36 @@ const v6Text = (bytes: Uint8Array): string => {
 }
 
 /** Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else. */
+/**
+ * A canonical dotted quad (what every hop, answer and list entry mostly is) read without the
+ * regular expressions and string copies of the general path: 1-3 digits per part, no leading
+ * zero, at most 255. Anything else is left to the general path.
+ */
+const canonicalV4 = (s: string): Uint8Array | undefined => {
+  if (s.length < 7 || s.length > 15) return undefined
+  const out = new Uint8Array(4)
+  let part = 0
+  let value = 0
+  let digits = 0
+  for (let i = 0; i <= s.length; i++) {
+    const c = i === s.length ? 0x2e : s.charCodeAt(i)
+    if (c === 0x2e) {
+      if (digits === 0 || part > 3) return undefined
+      out[part++] = value
+      value = 0
+      digits = 0
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && value === 0) return undefined // a leading zero (octal-looking)
+      value = value * 10 + (c - 0x30)
+      if (++digits > 3 || value > 255) return undefined
+    } else return undefined
+  }
+  return part === 4 ? out : undefined
+}
+
 export const parse = (input: string): Ip | undefined => {
+  const quad = canonicalV4(input)
+  if (quad) return { family: 4, bytes: quad, text: input }
   const s = input
     .trim()
     .toLowerCase()

@@ -19,6 +19,7 @@
  * @since 0.1.0
  */
 import { Cause, Clock, Effect, Option } from "effect"
+import { within } from "../Deadline.ts"
 import type { Decision, RecipientDecision, Stage, StageInput, StageResult } from "../Stage.ts"
 import type { StageTrace } from "../Verdict.ts"
 
@@ -52,13 +53,17 @@ type Guarded =
   | { readonly ok: true; readonly result: StageResult }
   | { readonly ok: false; readonly outcome: `failed:${string}`; readonly detail: string }
 
+// Once per stage and message: object literals of one shape each, no spreads.
 const toTrace = (stage: Stage<unknown>, millis: number, out: Option.Option<Guarded>): StageRun => {
-  const base = { stage: stage.name, phase: stage.phase, millis }
-  if (Option.isNone(out)) return { trace: { ...base, outcome: "timeout" as const, symbols: [] } }
+  const { name, phase } = stage
+  if (Option.isNone(out)) return { trace: { stage: name, phase, millis, outcome: "timeout", symbols: [] } }
   const value = out.value
-  if (!value.ok) return { trace: { ...base, outcome: value.outcome, symbols: [], facts: { error: value.detail } } }
+  if (!value.ok)
+    return {
+      trace: { stage: name, phase, millis, outcome: value.outcome, symbols: [], facts: { error: value.detail } }
+    }
   const result = value.result
-  return { trace: { ...base, outcome: "ok" as const, symbols: result.symbols, facts: result.facts }, result }
+  return { trace: { stage: name, phase, millis, outcome: "ok", symbols: result.symbols, facts: result.facts }, result }
 }
 
 // Hot path: no generator, the clock read directly. An inline stage (in-memory work only) gets no
@@ -76,7 +81,7 @@ const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): E
     )
     const timed =
       stage.inline !== true && limitMillis > 0 && Number.isFinite(limitMillis)
-        ? Effect.timeoutOption(guarded, limitMillis)
+        ? within(guarded, limitMillis)
         : Effect.map(guarded, Option.some)
     return Effect.map(timed, (out) => toTrace(stage as Stage<unknown>, clock.currentTimeMillisUnsafe() - start, out))
   })

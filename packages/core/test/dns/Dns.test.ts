@@ -1,4 +1,4 @@
-import { Effect, Fiber } from "effect"
+import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import { Dns } from "../../src/index.ts"
@@ -61,15 +61,19 @@ describe("static Dns", () => {
     const program = Effect.gen(function* () {
       const first = yield* Effect.result(dns.resolve("A", "fail.test"))
       const second = yield* Effect.result(dns.resolve("A", "fail.test"))
+      const third = yield* Effect.result(dns.lookup!("A", "fail.test"))
       const counted = inner.queries.length
       yield* TestClock.adjust("6 seconds")
       yield* Effect.result(dns.resolve("A", "fail.test"))
-      return { first, second, counted, after: inner.queries.length }
+      return { first, second, third, counted, after: inner.queries.length }
     })
     const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
     expect(r.first._tag === "Failure" && r.first.failure.reason).toBe("ServerFailure")
     expect(r.second._tag === "Failure" && r.second.failure.reason).toBe("ServerFailure")
     expect(r.second._tag === "Failure" && r.second.failure.isTemporary).toBe(true)
+    // The cached failure's error is built once and handed out again.
+    expect(r.second._tag === "Failure" && r.third._tag === "Failure" && r.second.failure === r.third.failure).toBe(true)
+    expect(r.second._tag === "Failure" && r.second.failure.detail).toMatch(/\(cached\)$/)
     expect(r.counted).toBe(1)
     expect(r.after).toBe(2)
 

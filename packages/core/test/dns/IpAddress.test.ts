@@ -49,6 +49,36 @@ describe("IpAddress", () => {
     if (p!.family === 6) expect(IpAddress.reverseLabel(p!).split(".")).toHaveLength(32)
   })
 
+  // The reading every dotted quad had before the fast path: four 1-3 digit parts, no leading zero, <= 255.
+  const reference = (s: string): string | undefined => {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s.trim())
+    if (!m) return undefined
+    const parts = m.slice(1)
+    return parts.every((x) => !(x.length > 1 && x.startsWith("0")) && Number(x) <= 255)
+      ? parts.map(Number).join(".")
+      : undefined
+  }
+  test.prop([
+    fc.array(
+      fc.oneof(
+        fc.nat(300).map(String),
+        fc.nat(99).map((n) => `0${n}`),
+        fc.constantFrom("", "a", "1e2", " 1")
+      ),
+      { minLength: 3, maxLength: 5 }
+    )
+  ])(
+    "dotted quads: the same reading as the general path (leading zeros, > 255, wrong part counts refused)",
+    (parts) => {
+      const text = parts.join(".")
+      const p = IpAddress.parse(text)
+      const expected = reference(text)
+      if (expected === undefined)
+        expect(p === undefined || p.family === 6 || p.text === reference(text.trim())).toBe(true)
+      else expect(p).toEqual({ family: 4, bytes: new Uint8Array(expected.split(".").map(Number)), text: expected })
+    }
+  )
+
   test.prop([fc.string({ maxLength: 60 })])("never throws on arbitrary text", (s) => {
     IpAddress.parse(s)
   })

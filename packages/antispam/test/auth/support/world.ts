@@ -4,6 +4,7 @@
 // one of them (swaks --local-interface) is a real "envelope IP".
 import { generateKeyPairSync, type KeyObject } from "node:crypto"
 import { createRequire } from "node:module"
+import type { Dns } from "@mailmoat/core"
 import type { DnsRecord } from "./dnsmasq.ts"
 
 const require = createRequire(import.meta.url)
@@ -130,4 +131,15 @@ export const seal = async (msg: string, sealer: "trusted" | "other"): Promise<st
 export const alter = (msg: string, from: string, to: string): string => {
   if (!msg.includes(from)) throw new Error(`alter: ${JSON.stringify(from)} not in the message`)
   return msg.replace(from, to)
+}
+
+/** The world's records as a static zone (MX as "preference exchange"). */
+export const zoneOf = (records: ReadonlyArray<DnsRecord>): Dns.StaticZone => {
+  const z: Record<string, { TXT?: Array<string>; A?: Array<string>; MX?: Array<string> }> = {}
+  for (const r of records) {
+    const e = (z[r.name] ??= {})
+    if (r.type === "MX") (e.MX ??= []).push(`${r.preference} ${r.exchange}`)
+    else (e[r.type] ??= []).push(r.value)
+  }
+  return z
 }

@@ -1,0 +1,43 @@
+// Forward-confirmed reverse DNS of the sending host: confirmed, not confirmed (no PTR, or no PTR
+// name resolving back), and unknown when a lookup fails temporarily (no evidence either way).
+import { Dns } from "@mailmoat/core"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { fcrdns, isFqdnHelo } from "../../src/enduser/MailServerEvidence.ts"
+
+const zone: Dns.StaticZone = {
+  "1.2.0.192.in-addr.arpa": { PTR: ["mx.good.test"] },
+  "mx.good.test": { A: ["192.0.2.1"] },
+  "2.2.0.192.in-addr.arpa": { PTR: ["elsewhere.test", "mx.good.test"] },
+  "elsewhere.test": { A: ["198.51.100.9"] },
+  "3.2.0.192.in-addr.arpa": { fail: "Refused" },
+  "4.2.0.192.in-addr.arpa": { PTR: ["broken.test"] },
+  "broken.test": { fail: "ServerFailure" },
+  "5.2.0.192.in-addr.arpa": { PTR: ["nowhere.test"] }
+}
+
+const check = (ip: string) => Effect.runPromise(fcrdns(Dns.withCache(Dns.makeStatic(zone)), ip, 1000))
+
+describe("fcrdns", () => {
+  it("confirmed when a PTR name resolves back to the IP", async () => {
+    expect(await check("192.0.2.1")).toEqual({ _tag: "Confirmed", name: "mx.good.test" })
+    expect(await check("192.0.2.2")).toEqual({ _tag: "NotConfirmed", why: "PTR names do not resolve back to the IP" })
+  })
+
+  it("not confirmed without a PTR record or when the name does not exist", async () => {
+    expect(await check("192.0.2.9")).toEqual({ _tag: "NotConfirmed", why: "no PTR record" })
+    expect(await check("192.0.2.5")).toEqual({ _tag: "NotConfirmed", why: "PTR names do not resolve back to the IP" })
+    expect(await check("not an ip")).toEqual({ _tag: "NotConfirmed", why: "not an IP" })
+  })
+
+  it("unknown when a lookup fails temporarily", async () => {
+    expect(await check("192.0.2.3")).toEqual({ _tag: "Unknown", why: "PTR Refused" })
+    expect(await check("192.0.2.4")).toEqual({ _tag: "Unknown", why: "broken.test: ServerFailure" })
+  })
+
+  it("a HELO is a mail server's when it is a fully qualified name", () => {
+    expect(isFqdnHelo("mx.good.test")).toBe(true)
+    expect(isFqdnHelo("[192.0.2.1]")).toBe(false)
+    expect(isFqdnHelo("localhost")).toBe(false)
+  })
+})

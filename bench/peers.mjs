@@ -19,7 +19,7 @@
 // Mailmoat's ratios to Haraka and to the ceiling. Only the ratios carry over between machines;
 // a run with a high foreign figure is not a clean one.
 import { spawnSync } from "node:child_process"
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -39,6 +39,9 @@ if (!existsSync(join(harness, "run-smtp.sh"))) {
 }
 
 const work = arg("keep", undefined) ?? mkdtempSync(join(tmpdir(), "mailmoat-peers-"))
+// rbldnsd drops to its own user and writes its query counts under run/: mkdtemp's 0700 would
+// leave that file empty and every "DNS q/msg" at 0.
+chmodSync(work, 0o755)
 cpSync(harness, work, { recursive: true })
 // The harness's scripts append to results/ but do not create it.
 mkdirSync(join(work, "results"), { recursive: true })

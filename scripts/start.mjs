@@ -4,7 +4,9 @@
 // passed to the gateway, e.g. `npm start -- --config mailmoat.yaml`.
 import { execFileSync, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { goOffline } from "./offline-env.mjs"
 
+goOffline()
 const root = fileURLToPath(new URL("..", import.meta.url))
 execFileSync(process.execPath, [`${root}scripts/bootstrap.mjs`], { cwd: root, stdio: "inherit" })
 execFileSync(

@@ -16,11 +16,11 @@
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { goOffline } from "./offline-env.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const turbo = `${root}node_modules/.bin/turbo`
-process.env.TURBO_TELEMETRY_DISABLED = "1"
-process.env.DO_NOT_TRACK = "1"
+goOffline()
 let passed = 0
 let failed = 0
 /** Tests vitest skipped (only the corpus tests skip, when the corpus is not on this machine). */

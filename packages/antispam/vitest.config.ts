@@ -7,6 +7,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: sharedTest.testTimeout,
     hookTimeout: sharedTest.hookTimeout,
+    globalSetup: sharedTest.globalSetup,
     isolate: sharedTest.isolate
   }
 })

@@ -22,9 +22,9 @@ if (server) {
   const notFound = (host) =>
     Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND", errno: -3008, syscall: "getaddrinfo", hostname: host })
   const lookup = dns.lookup
-  dns.lookup = function (host, options, callback) {
-    if (!reserved(host)) return lookup.apply(this, arguments)
-    const done = typeof options === "function" ? options : callback
+  dns.lookup = function (host, ...rest) {
+    if (!reserved(host)) return lookup.call(this, host, ...rest)
+    const done = rest.find((a) => typeof a === "function")
     process.nextTick(() => done(notFound(host)))
     return {}
   }

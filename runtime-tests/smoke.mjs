@@ -26,6 +26,9 @@ for (const dist of ["packages/core/dist/index.js", "packages/protocols/dist/inde
 const core = await import(join(root, "packages/core/dist/index.js"))
 const protocols = await import(join(root, "packages/protocols/dist/index.js"))
 const { startGateway } = await import(join(root, "apps/gateway/dist/index.js"))
+// Sender authentication's DNS questions go to a loopback resolver (NXDOMAIN), never off the machine.
+const { startLoopbackResolver } = await import(join(root, "test/support/loopback-resolver.mjs"))
+const resolver = await startLoopbackResolver()
 
 let passed = 0
 let failed = 0
@@ -103,7 +106,8 @@ try {
     gateway = await startGateway({
       dataDir,
       smtp: { host: "127.0.0.1", port: 0, hostname: "smoke.test" },
-      admin: { enabled: false }
+      admin: { enabled: false },
+      antispam: { dns: { servers: [resolver.server] } }
     })
     assert(gateway.smtp.port > 0, "no port")
     assert(gateway.delivery === `maildir ${join(dataDir, "maildir")}`, gateway.delivery)
@@ -168,6 +172,7 @@ try {
   })
 } finally {
   await gateway?.close()
+  await resolver.stop()
   rmSync(dataDir, { recursive: true, force: true })
 }
 console.log(`${passed} passed, ${failed} failed`)

@@ -108,6 +108,8 @@ try {
   // The plugin, its tests, its tsconfig and the SMTP round trip (they import our packages, so they
   // run from the project, where the tarballs are installed).
   cpSync(join(root, "scripts/pack-plugin"), project, { recursive: true })
+  // The round trip's gateway asks its DNS questions (SPF, DMARC) of a loopback resolver.
+  cpSync(join(root, "test/support/loopback-resolver.mjs"), join(project, "loopback-resolver.mjs"))
   // Every export of every library package (apps' `./main` entries start programs: only the
   // gateway's library entry is imported), and the SDK's testing kit where vitest is installed.
   const entries = [

@@ -5,11 +5,15 @@ import { mkdtempSync, readdirSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as net from "node:net"
+import { startLoopbackResolver } from "./loopback-resolver.mjs"
 const dataDir = mkdtempSync(join(tmpdir(), "pack-gw-"))
+// Copied here by pack-check: sender authentication's questions stay on loopback.
+const resolver = await startLoopbackResolver()
 const gw = await startGateway({
   dataDir,
   smtp: { host: "127.0.0.1", port: 0, hostname: "pack.test" },
-  admin: { enabled: false }
+  admin: { enabled: false },
+  antispam: { dns: { servers: [resolver.server] } }
 })
 const lines = [
   "EHLO pack.test",
@@ -39,6 +43,7 @@ const replies = await new Promise((resolve, reject) => {
   s.on("error", reject)
 })
 await gw.close()
+await resolver.stop()
 if (!replies.some((r) => r.startsWith("250 2.0.0"))) throw new Error("no 250 after DATA: " + JSON.stringify(replies))
 const files = readdirSync(join(dataDir, "maildir", "b@pack.test", "new"))
 if (files.length !== 1) throw new Error("expected one delivered file, got " + files.length)

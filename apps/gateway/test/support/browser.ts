@@ -1,5 +1,6 @@
 // Debian's Chromium driven by playwright-core (no downloaded browsers): headless, no network
-// services of its own (no sync, component updates, background fetches, QUIC), a fresh profile.
+// services of its own (no sync, component updates, background fetches, QUIC, and no name but
+// loopback resolves), a fresh profile.
 import { existsSync, mkdtempSync } from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -24,7 +25,11 @@ export const launchChromium = async (): Promise<BrowserContext> => {
       "--no-first-run",
       "--disable-background-networking",
       "--disable-component-update",
-      "--disable-sync"
+      "--disable-sync",
+      "--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter,Translate",
+      // Chromium's own services still look up Google's hosts (autofill, accounts, updates): every
+      // name but loopback resolves to nothing, so no question leaves the machine.
+      "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"
     ]
   })
 }

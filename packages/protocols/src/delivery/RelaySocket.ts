@@ -21,14 +21,25 @@ export interface UpgradeOptions {
   readonly ca?: string | ReadonlyArray<string> | undefined
 }
 
-export const openSocket = (host: string, port: number, timeoutMs: number): Promise<net.Socket> =>
+/**
+ * Opens a socket with `open` and resolves with it at its `ready` event; at its first error or at
+ * the deadline destroys it and rejects with the error made by `failure` / `timeout` (a throw from
+ * `open` rejects too).
+ */
+const whenReady = <S extends net.Socket>(
+  open: () => S,
+  ready: "connect" | "secureConnect",
+  timeoutMs: number,
+  timeout: () => DeliveryError,
+  failure: (error: Error) => DeliveryError
+): Promise<S> =>
   new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port })
+    const socket = open()
     const timer = setTimeout(() => {
       socket.destroy()
-      reject(new DeliveryError("Timeout", `connect to ${host}:${port} timed out after ${timeoutMs} ms`))
+      reject(timeout())
     }, timeoutMs)
-    socket.once("connect", () => {
+    socket.once(ready, () => {
       clearTimeout(timer)
       socket.removeAllListeners("error")
       resolve(socket)
@@ -36,42 +47,41 @@ export const openSocket = (host: string, port: number, timeoutMs: number): Promi
     socket.once("error", (error: Error) => {
       clearTimeout(timer)
       socket.destroy()
-      reject(
-        new DeliveryError("ConnectFailed", `connect to ${host}:${port} failed: ${error.message}`, undefined, error)
-      )
+      reject(failure(error))
     })
   })
 
-export const upgrade = (plain: net.Socket, options: UpgradeOptions, timeoutMs: number): Promise<net.Socket> =>
-  new Promise((resolve, reject) => {
-    const name = options.servername ?? options.host
-    // SNI must not carry an IP address (RFC 6066 §3); the identity check still uses `host`.
-    const secure = tls.connect({
-      socket: plain,
-      host: name,
-      servername: net.isIP(name) === 0 ? name : undefined,
-      ca: options.ca === undefined ? undefined : typeof options.ca === "string" ? [options.ca] : [...options.ca],
-      minVersion: "TLSv1.2"
-    })
-    const timer = setTimeout(() => {
-      secure.destroy()
-      reject(new DeliveryError("Timeout", `TLS handshake with ${options.host}:${options.port} timed out`))
-    }, timeoutMs)
-    secure.once("secureConnect", () => {
-      clearTimeout(timer)
-      secure.removeAllListeners("error")
-      resolve(secure)
-    })
-    secure.once("error", (error: Error) => {
-      clearTimeout(timer)
-      secure.destroy()
-      reject(
-        new DeliveryError(
-          "TlsFailed",
-          `TLS with ${options.host}:${options.port} failed: ${error.message}`,
-          undefined,
-          error
-        )
+export const openSocket = (host: string, port: number, timeoutMs: number): Promise<net.Socket> =>
+  whenReady(
+    () => net.connect({ host, port }),
+    "connect",
+    timeoutMs,
+    () => new DeliveryError("Timeout", `connect to ${host}:${port} timed out after ${timeoutMs} ms`),
+    (error) =>
+      new DeliveryError("ConnectFailed", `connect to ${host}:${port} failed: ${error.message}`, undefined, error)
+  )
+
+export const upgrade = (plain: net.Socket, options: UpgradeOptions, timeoutMs: number): Promise<net.Socket> => {
+  const name = options.servername ?? options.host
+  return whenReady(
+    () =>
+      // SNI must not carry an IP address (RFC 6066 §3); the identity check still uses `host`.
+      tls.connect({
+        socket: plain,
+        host: name,
+        servername: net.isIP(name) === 0 ? name : undefined,
+        ca: options.ca === undefined ? undefined : typeof options.ca === "string" ? [options.ca] : [...options.ca],
+        minVersion: "TLSv1.2"
+      }),
+    "secureConnect",
+    timeoutMs,
+    () => new DeliveryError("Timeout", `TLS handshake with ${options.host}:${options.port} timed out`),
+    (error) =>
+      new DeliveryError(
+        "TlsFailed",
+        `TLS with ${options.host}:${options.port} failed: ${error.message}`,
+        undefined,
+        error
       )
-    })
-  })
+  )
+}

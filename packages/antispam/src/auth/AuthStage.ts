@@ -24,6 +24,7 @@ import type { StageContext } from "../stages/StageContext.ts"
 import type { AuthFacts } from "./AuthFacts.ts"
 import * as AuthResultsHeader from "./AuthResultsHeader.ts"
 import * as Authenticate from "./Authenticate.ts"
+import * as CheckMemo from "./CheckMemo.ts"
 import { AuthSymbols, symbolsOf } from "./AuthSymbols.ts"
 import { define } from "../stages/Builtin.ts"
 import { options } from "./options.ts"
@@ -51,31 +52,36 @@ export interface Authenticator {
   readonly facts: (message: Message, facts: Facts.Facts) => Effect.Effect<AuthFacts>
 }
 
-export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator => ({
-  authservId: options.mta,
-  facts: (message, facts) =>
-    Effect.suspend(() => {
-      const done = facts.get(AuthResults)
-      if (done) return Effect.succeed(done)
-      const running = facts.getOrSet(AuthCheck, () => {
-        const sender = options.senderOf(message, facts)
-        const input = {
-          message: message.scanView,
-          truncated: message.scanTruncated,
-          ip: sender.ip,
-          helo: sender.helo,
-          mailFrom: message.envelope.mailFrom
-        }
-        return Effect.runPromise(
-          Authenticate.check(options.dns, input, { timeoutMillis: options.timeoutMillis, mta: options.mta })
-        ).then((f) => {
-          facts.set(AuthResults, f)
-          return f
+export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator => {
+  // Built once per configuration: SPF and DMARC-record results shared by messages whose inputs
+  // and DNS answers are the same (a bulk sender's).
+  const memo = CheckMemo.make()
+  return {
+    authservId: options.mta,
+    facts: (message, facts) =>
+      Effect.suspend(() => {
+        const done = facts.get(AuthResults)
+        if (done) return Effect.succeed(done)
+        const running = facts.getOrSet(AuthCheck, () => {
+          const sender = options.senderOf(message, facts)
+          const input = {
+            message: message.scanView,
+            truncated: message.scanTruncated,
+            ip: sender.ip,
+            helo: sender.helo,
+            mailFrom: message.envelope.mailFrom
+          }
+          return Effect.runPromise(
+            Authenticate.check(options.dns, input, { timeoutMillis: options.timeoutMillis, mta: options.mta, memo })
+          ).then((f) => {
+            facts.set(AuthResults, f)
+            return f
+          })
         })
+        return Effect.promise(() => running)
       })
-      return Effect.promise(() => running)
-    })
-})
+  }
+}
 
 /** Mail from an authenticated SMTP session (submission): neither scored nor enforced. */
 export const isSubmission = (message: Message): boolean => message.envelope.authenticatedUser !== undefined

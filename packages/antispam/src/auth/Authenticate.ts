@@ -23,6 +23,8 @@
  *   beside SPF and DKIM instead of after them.
  * - An unexpected failure inside mailauth gives temperror facts for everything (never a
  *   thrown error, never a spam point).
+ * - With a `memo`, an SPF or DMARC-record check whose inputs and DNS answers are those of an
+ *   earlier message gives that message's result without running again (`CheckMemo.ts`).
  *
  * @category services
  * @since 0.1.0
@@ -33,6 +35,7 @@ import { createHash } from "node:crypto"
 import { isIP } from "node:net"
 import type { AuthFacts } from "./AuthFacts.ts"
 import { arcFact, dkimFacts, dmarcFact, spfFact } from "./FromMailauth.ts"
+import type * as CheckMemo from "./CheckMemo.ts"
 import * as Mailauth from "./Mailauth.ts"
 import * as MailauthResolver from "./MailauthResolver.ts"
 
@@ -52,6 +55,8 @@ export interface AuthOptions {
   readonly timeoutMillis: number
   /** Our host name, used in mailauth's comments. */
   readonly mta: string
+  /** SPF and DMARC-record results remembered across messages while their DNS answers hold (`CheckMemo.ts`). */
+  readonly memo?: CheckMemo.CheckMemo | undefined
 }
 
 const isDomainName = (s: string): boolean =>
@@ -134,7 +139,13 @@ const run = async (
   const mailauth = Mailauth.load()
   const message = Buffer.from(input.message.buffer, input.message.byteOffset, input.message.byteLength)
   const helo = input.helo.trim()
-  const common = { ip: input.ip, mta: options.mta, resolver: resolver.resolve }
+  // A check is keyed by everything it reads besides DNS answers.
+  const checked = <A>(key: string, f: (resolve: MailauthResolver.MailauthResolver["resolve"]) => Promise<A>) =>
+    options.memo === undefined ? f(resolver.resolve) : options.memo.run(key, resolver, f)
+  const spf = (helo: string, sender: string) =>
+    checked(`spf\u0000${input.ip}\u0000${helo}\u0000${sender}\u0000${options.mta}`, (resolve) =>
+      mailauth.spf({ ip: input.ip, mta: options.mta, resolver: resolve, helo, sender })
+    )
   // What mailauth's authenticate passes SPF: the IP when there is no HELO name, an IP literal in brackets.
   const heloOrIp = helo || input.ip
   const spfHelo = isIP(heloOrIp) ? `[${heloOrIp}]` : heloOrIp
@@ -148,11 +159,13 @@ const run = async (
   const fromDomain = fromDomainOf(headerFrom)
   const [dkimOut, spfOut, heloSpf, dmarcOut] = await Promise.all([
     dkimRun,
-    mailauth.spf({ ...common, helo: spfHelo, sender: input.mailFrom }),
-    isDomainName(helo) ? mailauth.spf({ ...common, helo, sender: `postmaster@${helo}` }) : undefined,
+    spf(spfHelo, input.mailFrom),
+    isDomainName(helo) ? spf(helo, `postmaster@${helo}`) : undefined,
     // Only the record is read from mailauth's answer (see the gotchas): no SPF or DKIM domains needed.
     fromDomain
-      ? mailauth.dmarc({ headerFrom: [...headerFrom], spfDomains: [], dkimDomains: [], resolver: resolver.resolve })
+      ? checked(`dmarc\u0000${JSON.stringify(headerFrom)}`, (resolve) =>
+          mailauth.dmarc({ headerFrom: [...headerFrom], spfDomains: [], dkimDomains: [], resolver: resolve })
+        )
       : undefined
   ])
   const sealed = dkimOut?.arc !== undefined && (found === undefined || found.arc)

@@ -8,11 +8,32 @@
  * deadline. Names that failed temporarily are remembered: ARC reports every failure as
  * permanent, and we need to tell a seal whose key could not be fetched from a broken seal.
  *
+ * An answer the cache keeps in memory is taken at once (`Dns.peek`), without a trip through the
+ * runtime. `recording` keeps what each question of one check was told and `seenNow` says what it
+ * would be told now, so that a check whose every answer is unchanged need not run again
+ * (`CheckMemo.ts`); `replay` counts such a check's questions as asked.
+ *
  * @category services
  * @since 0.1.0
  */
 import { Dns, type DnsShape } from "@mailmoat/core"
 import { Effect } from "effect"
+
+/** One question a check asked and what it was told, as a comparable text (see `Recording`). */
+export interface Asked {
+  readonly name: string
+  readonly type: string
+  /** The answer as mailauth got it: `v:` and the records, or `e:` and the error code and message. */
+  readonly seen: string
+  readonly temporary: boolean
+}
+
+/** The questions one check asked through `recording`, in order; `replayable` false when time decided an answer. */
+export interface Recording {
+  readonly resolve: (name: string, type?: string) => Promise<unknown>
+  readonly asked: () => ReadonlyArray<Asked>
+  readonly replayable: () => boolean
+}
 
 export interface MailauthResolver {
   readonly resolve: (name: string, type?: string) => Promise<unknown>
@@ -20,6 +41,15 @@ export interface MailauthResolver {
   readonly lookups: () => number
   /** Lower-cased names whose lookup timed out, was refused or got SERVFAIL. */
   readonly temporaryFailures: () => ReadonlySet<string>
+  /** `resolve`, keeping what each question was told (for `CheckMemo`). */
+  readonly recording: () => Recording
+  /**
+   * What `resolve` would tell about `name` now, from the resolver's memory only (`Dns.peek`):
+   * undefined when it would have to ask, or when the deadline has passed.
+   */
+  readonly seenNow: (name: string, type: string) => string | undefined
+  /** Counts answers given from a remembered check as if asked again (lookups, temporary failures). */
+  readonly replay: (asked: ReadonlyArray<Asked>) => void
 }
 
 const CODES = {
@@ -46,6 +76,45 @@ const failure = (message: string, code: string): Error => {
   return error
 }
 
+/** What one question is told: records in mailauth's shapes, or an error code and message. */
+type Told =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly code: string; readonly message: string; readonly temporary: boolean }
+
+const shaped = (t: string, records: ReadonlyArray<string>): unknown => {
+  switch (t) {
+    case "TXT":
+      return records.map((r) => [r])
+    case "MX":
+      return records.map((r) => {
+        const [priority = "0", exchange = ""] = r.split(" ")
+        return { priority: Number(priority), exchange }
+      })
+    default:
+      return [...records]
+  }
+}
+
+const toldOf = (t: string, name: string, looked: Dns.Immediate): Told => {
+  if (looked._tag === "Error") {
+    const e = looked.error
+    return { ok: false, code: CODES[e.reason], message: `${t} ${name}: ${e.reason}`, temporary: e.isTemporary }
+  }
+  const o = looked.outcome
+  return o._tag === "NotFound"
+    ? { ok: false, code: CODES.NotFound, message: `${t} ${name}: NotFound`, temporary: false }
+    : { ok: true, value: shaped(t, o.records) }
+}
+
+const seenOf = (told: Told): string => (told.ok ? `v:${JSON.stringify(told.value)}` : `e:${told.code}:${told.message}`)
+
+const unsupported = (t: string): Told => ({
+  ok: false,
+  code: "ENOTFOUND",
+  message: `${t} not supported`,
+  temporary: false
+})
+
 /**
  * `deadline` is an epoch-millisecond instant after which every lookup fails with ETIMEOUT;
  * `now` reads the caller's clock (the fiber's `Clock`).
@@ -53,36 +122,72 @@ const failure = (message: string, code: string): Error => {
 export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now: () => number): MailauthResolver => {
   let count = 0
   const temporary = new Set<string>()
-  const resolve = async (name: string, type = "A"): Promise<unknown> => {
+  /** The answer to one question, counted; `late` when the deadline had passed. */
+  const ask = async (name: string, type: string): Promise<{ told: Told; late: boolean }> => {
     const t = type.toUpperCase()
-    if (!SUPPORTED.has(t)) throw failure(`${t} not supported`, "ENOTFOUND")
+    if (!SUPPORTED.has(t)) return { told: unsupported(t), late: false }
     count++
-    const left = deadline - now()
-    if (left <= 0) {
-      temporary.add(name.toLowerCase())
-      throw failure(`${t} ${name}: deadline passed`, "ETIMEOUT")
-    }
-    // "No such name" comes as a value (`Dns.lookup`), not as an error through the runtime.
+    const at = now()
+    const left = deadline - at
+    if (left <= 0)
+      return {
+        told: { ok: false, code: CODES.Timeout, message: `${t} ${name}: deadline passed`, temporary: true },
+        late: true
+      }
+    // A cached answer is taken at once; otherwise "no such name" comes as a value
+    // (`Dns.lookup`), not as an error through the runtime.
+    const cached = Dns.peek(dns, t as Dns.RecordType, name, at)
+    if (cached !== undefined) return { told: toldOf(t, name, cached), late: false }
     const result = await Effect.runPromise(
       Effect.result(Dns.lookup(dns, t as Dns.RecordType, name, { timeoutMillis: Math.min(timeoutMillis, left) }))
     )
-    if (result._tag === "Failure") {
-      if (result.failure.isTemporary) temporary.add(name.toLowerCase())
-      throw failure(`${t} ${name}: ${result.failure.reason}`, CODES[result.failure.reason])
-    }
-    if (result.success._tag === "NotFound") throw failure(`${t} ${name}: NotFound`, CODES.NotFound)
-    const records = result.success.records
-    switch (t) {
-      case "TXT":
-        return records.map((r) => [r])
-      case "MX":
-        return records.map((r) => {
-          const [priority = "0", exchange = ""] = r.split(" ")
-          return { priority: Number(priority), exchange }
-        })
-      default:
-        return [...records]
+    const told = toldOf(
+      t,
+      name,
+      result._tag === "Failure"
+        ? { _tag: "Error", error: result.failure }
+        : { _tag: "Outcome", outcome: result.success }
+    )
+    // A timeout depends on when the question was asked, not only on the answer.
+    return { told, late: !told.ok && told.code === CODES.Timeout }
+  }
+  const deliver = (name: string, told: Told): unknown => {
+    if (told.ok) return told.value
+    if (told.temporary) temporary.add(name.toLowerCase())
+    throw failure(told.message, told.code)
+  }
+  const resolve = async (name: string, type = "A"): Promise<unknown> => deliver(name, (await ask(name, type)).told)
+  return {
+    resolve,
+    lookups: () => count,
+    temporaryFailures: () => temporary,
+    recording: () => {
+      const asked: Array<Asked> = []
+      let replayable = true
+      return {
+        resolve: async (name, type = "A") => {
+          const { told, late } = await ask(name, type)
+          if (late) replayable = false
+          asked.push({ name, type, seen: seenOf(told), temporary: !told.ok && told.temporary })
+          return deliver(name, told)
+        },
+        asked: () => asked,
+        replayable: () => replayable
+      }
+    },
+    seenNow: (name, type) => {
+      const t = type.toUpperCase()
+      if (!SUPPORTED.has(t)) return seenOf(unsupported(t))
+      const at = now()
+      if (deadline - at <= 0) return undefined
+      const cached = Dns.peek(dns, t as Dns.RecordType, name, at)
+      return cached === undefined ? undefined : seenOf(toldOf(t, name, cached))
+    },
+    replay: (asked) => {
+      for (const a of asked) {
+        if (SUPPORTED.has(a.type.toUpperCase())) count++
+        if (a.temporary) temporary.add(a.name.toLowerCase())
+      }
     }
   }
-  return { resolve, lookups: () => count, temporaryFailures: () => temporary }
 }

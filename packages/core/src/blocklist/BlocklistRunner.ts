@@ -166,13 +166,21 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
     )
   }
 
+  const keyOf = (provider: BlocklistProvider<unknown>, query: BlocklistQuery) =>
+    `${provider.name}\u0000${query.kind}\u0000${query.value}`
+  const cachedRecord = (provider: BlocklistProvider<unknown>, query: BlocklistQuery, now: number) => {
+    const hit = cache?.get(keyOf(provider, query), now)
+    return hit === undefined
+      ? undefined
+      : { provider: provider.name, query, answer: hit, inTime: true, cached: true, millis: 0 }
+  }
+
   const lookup = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<LookupRecord, never, R> =>
     Effect.gen(function* () {
-      const key = `${provider.name}\u0000${query.kind}\u0000${query.value}`
+      const key = keyOf(provider, query)
       const start = yield* Clock.currentTimeMillis
-      const hit = cache?.get(key, start)
-      if (hit !== undefined)
-        return { provider: provider.name, query, answer: hit, inTime: true, cached: true, millis: 0 }
+      const hit = cachedRecord(provider, query, start)
+      if (hit !== undefined) return hit
       const { answer, inTime } = yield* guarded(provider, query)
       const end = yield* Clock.currentTimeMillis
       if (cache !== undefined && answer._tag !== "Unknown") {
@@ -182,10 +190,35 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
       return { provider: provider.name, query, answer, inTime, cached: false, millis: end - start }
     })
 
-  const run = <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) => {
-    const pairs = providers.flatMap((p) => queries.filter((q) => p.kinds.includes(q.kind)).map((q) => [p, q] as const))
-    return Effect.forEach(pairs, ([p, q]) => lookup(p, q), { concurrency })
-  }
+  // Cached answers (most of a message's lookups when mail comes in bursts) are taken at once;
+  // only the others are asked, concurrently, and one alone is asked in this fiber.
+  const run = <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) =>
+    Effect.clockWith((clock) => {
+      const now = clock.currentTimeMillisUnsafe()
+      const pairs = providers.flatMap((p) =>
+        queries.filter((q) => p.kinds.includes(q.kind)).map((q) => [p, q] as const)
+      )
+      const records: Array<LookupRecord | undefined> = pairs.map(([p, q]) => cachedRecord(p, q, now))
+      const asked: Array<number> = []
+      records.forEach((r, i) => {
+        if (r === undefined) asked.push(i)
+      })
+      const filled = (answers: ReadonlyArray<LookupRecord>): ReadonlyArray<LookupRecord> => {
+        asked.forEach((at, i) => {
+          records[at] = answers[i]
+        })
+        return records as ReadonlyArray<LookupRecord>
+      }
+      if (asked.length === 0) return Effect.succeed(records as ReadonlyArray<LookupRecord>)
+      if (asked.length === 1) {
+        const [p, q] = pairs[asked[0]!]!
+        return Effect.map(lookup(p, q), (r) => filled([r]))
+      }
+      return Effect.map(
+        Effect.forEach(asked, (i) => lookup(pairs[i]![0], pairs[i]![1]), { concurrency }),
+        filled
+      )
+    })
 
   return { lookup, run }
 }

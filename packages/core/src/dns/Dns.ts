@@ -64,6 +64,14 @@ export type DnsOutcome =
   | { readonly _tag: "Answer"; readonly records: ReadonlyArray<string>; readonly ttlSeconds: number }
   | { readonly _tag: "NotFound"; readonly detail?: string | undefined }
 
+/**
+ * A lookup answered from memory (`DnsShape.peek`): the outcome, or the error a cached server
+ * failure gives.
+ */
+export type Immediate =
+  | { readonly _tag: "Outcome"; readonly outcome: DnsOutcome }
+  | { readonly _tag: "Error"; readonly error: DnsError }
+
 export interface DnsShape {
   /** Looks `name` up. `PTR` takes a reverse name (`4.3.2.1.in-addr.arpa`) or an IP address. */
   readonly resolve: (type: RecordType, name: string, options?: LookupOptions) => Effect.Effect<DnsAnswer, DnsError>
@@ -74,7 +82,18 @@ export interface DnsShape {
   readonly lookup?:
     | ((type: RecordType, name: string, options?: LookupOptions) => Effect.Effect<DnsOutcome, DnsError>)
     | undefined
+  /**
+   * What `lookup` would answer from this process's memory at `now` (epoch ms), without asking
+   * anything; undefined when nothing fresh is kept (then ask `lookup`). Optional: only caches
+   * have it. Lets a caller outside the runtime (a Promise-based library's resolver) take a cached
+   * answer at once.
+   */
+  readonly peek?: ((type: RecordType, name: string, now: number) => Immediate | undefined) | undefined
 }
+
+/** `dns.peek` when the implementation has it (a cache), else undefined: ask `lookup`. */
+export const peek = (dns: DnsShape, type: RecordType, name: string, now: number): Immediate | undefined =>
+  dns.peek?.(type, name, now)
 
 /** `dns.lookup` when the implementation has it, else `resolve` with `NotFound` caught. */
 export const lookup = (

@@ -11,12 +11,14 @@
  *
  * **Gotchas**
  * - A TTL of 0 is honoured: the answer is used for the current lookup only.
+ * - An answer the store keeps in this process's memory (`DnsCacheStore.peek`) is handed out
+ *   without going through the store's Effect, and `peek` gives it to callers outside the runtime.
  * - Time comes from the Effect `Clock`, so tests can drive expiry with `TestClock`.
  *
  * @category services
  * @since 0.1.0
  */
-import { Clock, Effect } from "effect"
+import { Effect } from "effect"
 import * as Dns from "./Dns.ts"
 import {
   type DnsAnswer,
@@ -45,6 +47,11 @@ export interface DnsCacheStore {
   readonly get: (key: string) => Effect.Effect<CachedEntry | undefined>
   readonly set: (key: string, entry: CachedEntry) => Effect.Effect<void>
   readonly size: () => number
+  /**
+   * What `get` would give from this process's memory, synchronously; undefined when this store
+   * keeps nothing locally for `key` (a shared store may still have it: ask `get`). Optional.
+   */
+  readonly peek?: ((key: string) => CachedEntry | undefined) | undefined
 }
 
 /** An in-memory store bounded to `maxEntries` (oldest inserted evicted first). */
@@ -52,6 +59,7 @@ export const makeMemoryStore = (maxEntries = 10_000): DnsCacheStore => {
   const map = new Map<string, CachedEntry>()
   return {
     get: (key) => Effect.sync(() => map.get(key)),
+    peek: (key) => map.get(key),
     set: (key, entry) =>
       Effect.sync(() => {
         map.delete(key)
@@ -98,39 +106,64 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape
   }
   const keep = (key: string, outcome: CachedOutcome, seconds: number, now: number) =>
     seconds > 0 ? store.set(key, { outcome, expiresAt: now + seconds * 1000 }) : Effect.void
-  const lookup = (type: RecordType, name: string, options?: LookupOptions): Effect.Effect<DnsOutcome, DnsError> =>
-    Effect.gen(function* () {
-      const key = `${type} ${normaliseName(name)}`
-      const now = yield* Clock.currentTimeMillis
-      const hit = options?.fresh ? undefined : yield* store.get(key)
-      if (hit !== undefined && hit.expiresAt > now) {
-        const o = hit.outcome
-        if (o._tag === "Answer")
-          return {
-            _tag: "Answer",
-            records: o.answer.records,
-            ttlSeconds: Math.max(0, Math.floor((hit.expiresAt - now) / 1000))
-          }
-        if (o._tag === "NotFound") return { _tag: "NotFound", detail: o.detail ?? "cached" }
-        return yield* Effect.fail(failureOf(hit, o.reason, o.detail, name, type))
+  /** What a fresh cached entry answers at `now`. */
+  const answerOf = (entry: CachedEntry, name: string, type: RecordType, now: number): Dns.Immediate => {
+    const o = entry.outcome
+    if (o._tag === "Answer")
+      return {
+        _tag: "Outcome",
+        outcome: {
+          _tag: "Answer",
+          records: o.answer.records,
+          ttlSeconds: Math.max(0, Math.floor((entry.expiresAt - now) / 1000))
+        }
       }
-      return yield* Dns.lookup(inner, type, name, options).pipe(
-        Effect.tap((o) =>
-          o._tag === "Answer"
-            ? keep(
-                key,
-                { _tag: "Answer", answer: { records: o.records, ttlSeconds: o.ttlSeconds } },
-                Math.min(maxTtl, Math.max(0, o.ttlSeconds)),
-                now
-              )
-            : keep(key, { _tag: "NotFound", detail: o.detail }, negativeTtl, now)
-        ),
-        Effect.tapError((error) =>
-          error.reason === "ServerFailure" || error.reason === "Refused"
-            ? keep(key, { _tag: "Failure", reason: error.reason, detail: error.detail }, failureTtl, now)
-            : Effect.void
-        )
+    if (o._tag === "NotFound") return { _tag: "Outcome", outcome: { _tag: "NotFound", detail: o.detail ?? "cached" } }
+    return { _tag: "Error", error: failureOf(entry, o.reason, o.detail, name, type) }
+  }
+  const asEffect = (a: Dns.Immediate): Effect.Effect<DnsOutcome, DnsError> =>
+    a._tag === "Outcome" ? Effect.succeed(a.outcome) : Effect.fail(a.error)
+  const keyOf = (type: RecordType, name: string) => `${type} ${normaliseName(name)}`
+  const peek = (type: RecordType, name: string, now: number): Dns.Immediate | undefined => {
+    const hit = store.peek?.(keyOf(type, name))
+    return hit !== undefined && hit.expiresAt > now ? answerOf(hit, name, type, now) : undefined
+  }
+  const ask = (
+    type: RecordType,
+    name: string,
+    options: LookupOptions | undefined,
+    key: string,
+    now: number
+  ): Effect.Effect<DnsOutcome, DnsError> =>
+    Dns.lookup(inner, type, name, options).pipe(
+      Effect.tap((o) =>
+        o._tag === "Answer"
+          ? keep(
+              key,
+              { _tag: "Answer", answer: { records: o.records, ttlSeconds: o.ttlSeconds } },
+              Math.min(maxTtl, Math.max(0, o.ttlSeconds)),
+              now
+            )
+          : keep(key, { _tag: "NotFound", detail: o.detail }, negativeTtl, now)
+      ),
+      Effect.tapError((error) =>
+        error.reason === "ServerFailure" || error.reason === "Refused"
+          ? keep(key, { _tag: "Failure", reason: error.reason, detail: error.detail }, failureTtl, now)
+          : Effect.void
+      )
+    )
+  // Most lookups of a message are answered from memory: that path reads the clock once and
+  // returns the answer, without a generator or the store's Effect.
+  const lookup = (type: RecordType, name: string, options?: LookupOptions): Effect.Effect<DnsOutcome, DnsError> =>
+    Effect.clockWith((clock) => {
+      const key = keyOf(type, name)
+      const now = clock.currentTimeMillisUnsafe()
+      if (options?.fresh) return ask(type, name, options, key, now)
+      const near = store.peek?.(key)
+      if (near !== undefined && near.expiresAt > now) return asEffect(answerOf(near, name, type, now))
+      return Effect.flatMap(store.get(key), (hit) =>
+        hit !== undefined && hit.expiresAt > now ? asEffect(answerOf(hit, name, type, now)) : ask(type, name, options, key, now)
       )
     })
-  return { lookup, resolve: Dns.resolveFromLookup(lookup) }
+  return { lookup, resolve: Dns.resolveFromLookup(lookup), peek }
 }

@@ -10,7 +10,7 @@
  * **Gotchas**
  * - The local copy keeps the shared entry's `expiresAt`, so an answer is never used past its TTL
  *   anywhere in the fleet, however it travelled.
- * - `size()` is the local store's: counting a shared store would be a network call.
+ * - `size()` and `peek` are the local store's: counting or reading a shared store is a network call.
  *
  * @category services
  * @since 0.1.0
@@ -30,5 +30,8 @@ export const makeLayeredStore = (local: DnsCacheStore, shared: DnsCacheStore): D
       return far
     }),
   set: (key, entry) => Effect.andThen(local.set(key, entry), shared.set(key, entry)),
-  size: () => local.size()
+  size: () => local.size(),
+  // Only the local memory answers at once; a local miss goes through `get` (the shared store).
+  peek: local.peek
+
 })

@@ -128,4 +128,62 @@ describe("BlocklistRunner", () => {
     expect(peak).toBeLessThanOrEqual(3)
     expect(peak).toBeGreaterThan(1)
   })
+
+  it("run: cached answers are taken at once, the others asked; records stay in (provider, query) order", async () => {
+    const asked: Array<string> = []
+    const p = (name: string, ttlSeconds: number) =>
+      provider(name, (query) =>
+        Effect.sync(() => {
+          asked.push(`${name}:${query.value}`)
+          return (
+            query.value.endsWith(".2")
+              ? { _tag: "Listed", codes: ["127.0.0.2"], ttlSeconds }
+              : { _tag: "NotListed", ttlSeconds }
+          ) as BlocklistAnswer
+        })
+      )
+    const a = p("a", 60)
+    const b = p("b", 60)
+    const runner = BlocklistRunner.make()
+    const program = Effect.gen(function* () {
+      // Warm the cache for two of the six pairs, one per provider.
+      yield* runner.run([a], [q("192.0.2.1")])
+      yield* runner.run([b], [q("192.0.2.2")])
+      asked.length = 0
+      const mixed = yield* runner.run([a, b], [q("192.0.2.1"), q("192.0.2.2"), q("192.0.2.3")])
+      const askedMixed = [...asked]
+      asked.length = 0
+      const cached = yield* runner.run([a, b], [q("192.0.2.1"), q("192.0.2.2"), q("192.0.2.3")])
+      const askedCached = [...asked]
+      yield* TestClock.adjust("61 seconds")
+      const one = yield* runner.run([a, b], [q("192.0.2.2")])
+      return { mixed, askedMixed, cached, askedCached, one, askedAfter: [...asked] }
+    })
+    const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
+    const shape = (rs: ReadonlyArray<BlocklistRunner.LookupRecord>) =>
+      rs.map((x) => `${x.provider}:${x.query.value}:${x.answer._tag}:${x.cached ? "cached" : "asked"}`)
+    expect(shape(r.mixed)).toEqual([
+      "a:192.0.2.1:NotListed:cached",
+      "a:192.0.2.2:Listed:asked",
+      "a:192.0.2.3:NotListed:asked",
+      "b:192.0.2.1:NotListed:asked",
+      "b:192.0.2.2:Listed:cached",
+      "b:192.0.2.3:NotListed:asked"
+    ])
+    expect(r.askedMixed.sort()).toEqual(["a:192.0.2.2", "a:192.0.2.3", "b:192.0.2.1", "b:192.0.2.3"])
+    expect(shape(r.cached).every((x) => x.endsWith(":cached"))).toBe(true)
+    expect(r.cached.map((x) => x.answer)).toEqual(r.mixed.map((x) => x.answer))
+    expect(r.askedCached).toEqual([])
+    // Expired: asked again, in order.
+    expect(shape(r.one)).toEqual(["a:192.0.2.2:Listed:asked", "b:192.0.2.2:Listed:asked"])
+    expect(r.askedAfter).toEqual(["a:192.0.2.2", "b:192.0.2.2"])
+  })
+
+  it("run: one uncached lookup still gets its provider's deadline", async () => {
+    const slow = provider("slow", () => Effect.never, 30)
+    const records = await Effect.runPromise(BlocklistRunner.make().run([slow], [q("192.0.2.1")]))
+    expect(records).toHaveLength(1)
+    expect(records[0]!.answer).toMatchObject({ _tag: "Unknown", reason: "Timeout" })
+    expect(records[0]!.inTime).toBe(false)
+  })
 })

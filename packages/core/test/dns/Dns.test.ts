@@ -109,4 +109,65 @@ describe("static Dns", () => {
     const nx = await run(Dns.withCache(inner).resolve("A", "nope.test"))
     expect(nx._tag === "Failure" && nx.failure.reason).toBe("NotFound")
   })
+
+  it("peek gives what lookup would answer from memory, nothing for what is not kept, expired or timed out", async () => {
+    const inner = Dns.makeStatic(zone)
+    const dns = Dns.withCache(inner, { negativeTtlSeconds: 10 })
+    const program = Effect.gen(function* () {
+      const before = Dns.peek(dns, "A", "a.test", 0)
+      const viaLookup = yield* Dns.lookup(dns, "A", "a.test")
+      yield* Dns.lookup(dns, "A", "nope.test")
+      const failed = yield* Effect.result(Dns.lookup(dns, "A", "fail.test"))
+      const t = yield* Effect.clockWith((c) => Effect.succeed(c.currentTimeMillisUnsafe()))
+      const asked = inner.queries.length
+      const peeked = {
+        answer: Dns.peek(dns, "A", "A.test.", t),
+        notFound: Dns.peek(dns, "A", "nope.test", t),
+        failure: Dns.peek(dns, "A", "fail.test", t),
+        // A cached answer expires at its TTL (30 s), NotFound at the negative TTL (10 s).
+        answerLater: Dns.peek(dns, "A", "a.test", t + 31_000),
+        notFoundLater: Dns.peek(dns, "A", "nope.test", t + 11_000)
+      }
+      // Looked up again: from the cache, the same answer peek gave, no new question.
+      const again = yield* Dns.lookup(dns, "A", "a.test")
+      return { before, viaLookup, failed, asked, peeked, again, after: inner.queries.length }
+    })
+    const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
+    expect(r.before).toBeUndefined()
+    expect(r.peeked.answer).toEqual({ _tag: "Outcome", outcome: r.viaLookup })
+    expect(r.peeked.answer).toEqual({ _tag: "Outcome", outcome: r.again })
+    expect(r.peeked.notFound).toEqual({ _tag: "Outcome", outcome: { _tag: "NotFound", detail: "NXDOMAIN" } })
+    expect(r.peeked.failure?._tag === "Error" && r.peeked.failure.error.reason).toBe("ServerFailure")
+    // The same error object lookup gives for the cached failure.
+    expect(r.failed._tag === "Failure" && r.peeked.failure?._tag === "Error").toBe(true)
+    // A timeout is never kept (real clock: the static resolver's hang needs real time to run out).
+    await run(Dns.lookup(dns, "A", "hang.test", { timeoutMillis: 5 }))
+    expect(Dns.peek(dns, "A", "hang.test", Date.now())).toBeUndefined()
+    expect(r.peeked.answerLater).toBeUndefined()
+    expect(r.peeked.notFoundLater).toBeUndefined()
+    expect(r.after).toBe(r.asked)
+    // An implementation without a cache has nothing to peek.
+    expect(Dns.peek(inner, "A", "a.test", 0)).toBeUndefined()
+  })
+
+  it("a layered store peeks its local memory only; a local miss still finds the shared entry", async () => {
+    const shared = Dns.makeMemoryStore()
+    const local = Dns.makeMemoryStore()
+    const inner = Dns.makeStatic(zone)
+    const first = Dns.withCache(inner, { store: Dns.makeLayeredStore(Dns.makeMemoryStore(), shared) })
+    const second = Dns.withCache(inner, { store: Dns.makeLayeredStore(local, shared) })
+    const program = Effect.gen(function* () {
+      yield* Dns.lookup(first, "A", "a.test")
+      const t = yield* Effect.clockWith((c) => Effect.succeed(c.currentTimeMillisUnsafe()))
+      const peekedBefore = Dns.peek(second, "A", "a.test", t)
+      const found = yield* Dns.lookup(second, "A", "a.test")
+      const peekedAfter = Dns.peek(second, "A", "a.test", t)
+      return { peekedBefore, found, peekedAfter }
+    })
+    const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
+    expect(r.peekedBefore).toBeUndefined()
+    expect(r.found).toEqual({ _tag: "Answer", records: ["192.0.2.1"], ttlSeconds: 30 })
+    expect(r.peekedAfter).toEqual({ _tag: "Outcome", outcome: r.found })
+    expect(inner.queries).toHaveLength(1)
+  })
 })

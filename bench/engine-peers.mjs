@@ -1,0 +1,203 @@
+// CPU per message of the engine on the peer workload, without the SMTP transport: the harness's
+// generated corpus (../shared/peers-bench, its gen-corpus.js) and its antispam settings (RBL on
+// the Received hops, DNSBL on body domains, SPF/DKIM/DMARC on by default), a real rbldnsd on an
+// ephemeral loopback port serving the harness's zones (it refuses the SPF/DMARC names, as in the
+// harness), the Node resolver with its cache, and the session's phases as the gateway runs them:
+// connect, MAIL, RCPT, then the data phase with what they gave, at a given concurrency.
+//
+// Two passes, as the harness's two runs: `replay` (the 2,000 distinct messages, new DNS names in
+// most) and `repeat` (20 of them 100 times each, as smtp-source sends: answers cached). Prints
+// microseconds of process CPU (user + system) per message for each pass. Compare two builds in
+// one sitting: `--checkout DIR` runs another checkout's build (a `git worktree`).
+//
+//   npm run build && node bench/engine-peers.mjs [--conc 20] [--classifier] [--checkout DIR] [--rounds 1]
+//
+// `--classifier` adds the shipped content classifier stage (off by default: this measures the
+// engine around the stages); `--prof FILE` writes a CPU profile of the measured passes.
+import { spawn, spawnSync } from "node:child_process"
+import { createSocket } from "node:dgram"
+import { promises as dnsPromises } from "node:dns"
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+
+const here = fileURLToPath(new URL("..", import.meta.url))
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback
+}
+const flag = (name) => process.argv.includes(`--${name}`)
+const root = resolve(arg("checkout", here))
+const conc = Number(arg("conc", "20"))
+const rounds = Number(arg("rounds", "1"))
+const harness = resolve(arg("harness", join(here, "..", "shared", "peers-bench")))
+const load = (path) => import(pathToFileURL(join(root, path)).href)
+const { makeServerAntispam, Classifier } = await load("packages/antispam/dist/index.js")
+const { Envelope, Facts, MessageModel } = await load("packages/core/dist/index.js")
+const { NodeDns } = await load("packages/platform-node/dist/index.js")
+const { Effect } = await load("packages/antispam/node_modules/effect/dist/index.js")
+
+// The corpus and zones, generated as the harness does (deterministic).
+const work = mkdtempSync(join(tmpdir(), "mailmoat-engine-peers-"))
+chmodSync(work, 0o755)
+cpSync(harness, work, { recursive: true })
+spawnSync("node", ["gen-corpus.js"], { cwd: work, stdio: "ignore" })
+const corpus = join(work, "corpus")
+const files = readdirSync(corpus)
+  .filter((f) => f.endsWith(".eml"))
+  .sort()
+const messages = files.map((f) => Buffer.from(readFileSync(join(corpus, f), "latin1").replace(/\n/g, "\r\n"), "latin1"))
+
+const freePort = async () => {
+  const s = createSocket("udp4")
+  await new Promise((r) => s.bind(0, "127.0.0.1", r))
+  const port = s.address().port
+  await new Promise((r) => s.close(r))
+  return port
+}
+const zones = join(work, "dnsbl/zones")
+chmodSync(zones, 0o755)
+for (const f of readdirSync(zones)) chmodSync(join(zones, f), 0o644)
+const port = await freePort()
+const rbldnsd = spawn(
+  "/usr/sbin/rbldnsd",
+  [
+    "-n",
+    ...(process.getuid?.() === 0 ? ["-u", "nobody"] : []),
+    "-w",
+    zones,
+    "-b",
+    `127.0.0.1/${port}`,
+    "bl.test:ip4set:bl.test.ip4set",
+    "dbl.test:dnset:dbl.test.dnset"
+  ],
+  { stdio: "ignore" }
+)
+const probe = new dnsPromises.Resolver({ timeout: 200, tries: 1 })
+probe.setServers([`127.0.0.1:${port}`])
+for (let i = 0; ; i++) {
+  try {
+    await probe.resolve4("2.0.0.127.bl.test")
+    break
+  } catch (e) {
+    if (i > 100) throw new Error(`rbldnsd did not answer: ${e}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+const dns = NodeDns.make({ servers: [`127.0.0.1:${port}`] })
+const classifier = flag("classifier")
+  ? Classifier.setup({}, { dataDir: work })
+  : undefined
+const antispam = makeServerAntispam(
+  {
+    enabled: true,
+    onSpam: "none",
+    received: { maxIps: 3, trustedNetworks: ["127.0.0.0/8"] },
+    rbl: { servers: ["bl.test"], timeoutSeconds: 2 },
+    dnsbl: { servers: ["dbl.test"], timeoutSeconds: 2 },
+    dns: { servers: [`127.0.0.1:${port}`] },
+    // `--off auth,endUserBlocklist`: switch built-in checks off to see what they cost.
+    ...Object.fromEntries(
+      (arg("off", "") || "")
+        .split(",")
+        .filter(Boolean)
+        .map((k) => [k, { enabled: false }])
+    )
+  },
+  { dns, healthIntervalMillis: 0, authservId: "gw.bench.example", stages: classifier ? [classifier.stage] : [] }
+)
+const engine = antispam.engine
+
+// One SMTP session's engine work, as the gateway's SessionPhases and handler do it.
+let sessions = 0
+const session = async (bytes) => {
+  const id = ++sessions
+  const base = {
+    clientAddress: "127.0.0.1",
+    clientPort: 40000 + (id % 20000),
+    localAddress: "127.0.0.1",
+    helo: "client.example",
+    tls: false,
+    sessionFlags: new Set()
+  }
+  const mailFrom = "bench-sender@client.example"
+  const rcpt = `user${id % 2000}@example.net`
+  const connect = await Effect.runPromise(engine.connect(Envelope.make(base), Facts.make()))
+  const facts = Facts.make()
+  const mail = await Effect.runPromise(engine.mail(Envelope.make({ ...base, mailFrom }), facts))
+  const r = await Effect.runPromise(engine.rcpt(Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] }), rcpt, facts))
+  const envelope = Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] })
+  const message = MessageModel.fromBytes(bytes, { envelope, size: bytes.length })
+  const outcomes = await Effect.runPromise(
+    antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts })
+  )
+  if (outcomes.length !== 1) throw new Error("expected one outcome")
+  return outcomes[0]
+}
+
+const pass = async (list) => {
+  let next = 0
+  const classes = { ham: 0, spam: 0, unsure: 0 }
+  const worker = async () => {
+    while (next < list.length) {
+      const o = await session(list[next++])
+      classes[o.verdict.class]++
+    }
+  }
+  const cpu = process.cpuUsage()
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: conc }, worker))
+  const used = process.cpuUsage(cpu)
+  return { us: (used.user + used.system) / list.length, wall: performance.now() - t0, classes }
+}
+
+const replay = messages
+const repeat = Array.from({ length: 2000 }, (_, i) => messages[Math.floor(i / 100) * 97])
+// Warm-up (JIT): 500 messages of the repeat set, whose answers are then cached.
+await pass(repeat.slice(0, 500))
+const session_ = arg("prof", undefined)
+let inspector
+if (session_) {
+  const { Session } = await import("node:inspector/promises")
+  inspector = new Session()
+  inspector.connect()
+  await inspector.post("Profiler.enable")
+  await inspector.post("Profiler.start")
+}
+// `--alloc FILE`: a sampling allocation profile (collected objects included) of the measured passes.
+const allocFile = arg("alloc", undefined)
+if (allocFile) {
+  const { Session } = await import("node:inspector/promises")
+  inspector = new Session()
+  inspector.connect()
+  await inspector.post("HeapProfiler.startSampling", {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true
+  })
+}
+const results = []
+// `--passes repeat` (or `replay`) runs only that pass.
+const passes = arg("passes", "replay,repeat").split(",")
+for (let r = 0; r < rounds; r++) {
+  if (passes.includes("replay")) results.push({ name: "replay", ...(await pass(replay)) })
+  if (passes.includes("repeat")) results.push({ name: "repeat", ...(await pass(repeat)) })
+}
+if (inspector && session_) {
+  const { profile } = await inspector.post("Profiler.stop")
+  writeFileSync(session_, JSON.stringify(profile))
+}
+if (inspector && allocFile) {
+  const { profile } = await inspector.post("HeapProfiler.stopSampling")
+  writeFileSync(allocFile, JSON.stringify(profile))
+}
+for (const r of results)
+  console.log(
+    `${r.name.padEnd(7)} ${String(replay.length).padStart(5)} msgs, conc ${conc}: ${r.us.toFixed(0).padStart(5)} us CPU/msg, ${(replay.length / (r.wall / 1000)).toFixed(0).padStart(5)} msgs/s (${r.classes.ham} ham, ${r.classes.unsure} unsure, ${r.classes.spam} spam)`
+  )
+await antispam.close()
+await classifier?.close()
+rbldnsd.kill()
+rmSync(work, { recursive: true, force: true })

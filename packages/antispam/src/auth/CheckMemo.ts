@@ -1,0 +1,70 @@
+/**
+ * Remembered SPF and DMARC-record checks. Such a check is a function of its inputs (the IP, the
+ * HELO name, the sender; the From domain) and of the DNS answers it reads, nothing else: when
+ * the same inputs come again and every question the remembered run asked would be told the same
+ * thing now, from the resolver's memory (`MailauthResolver.seenNow`), the run would take the same
+ * path to the same result, so that result is given again without running mailauth. A bulk sender
+ * (the same IP and domain for many messages) is then checked once per change of its DNS answers
+ * or of the cache's entries, not once per message.
+ *
+ * **Gotchas**
+ * - Nothing is remembered from a run that met the deadline or a timeout (the answer depended on
+ *   time), nor from an SPF run whose records use the `%{t}` macro (the current time).
+ * - A question the cache no longer answers (expired, evicted) makes the check run again: the
+ *   remembered result is never older than the answers it rests on.
+ * - The remembered result objects are shared between messages: read them, never change them.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+import type { Asked, MailauthResolver } from "./MailauthResolver.ts"
+
+export interface CheckMemo {
+  /**
+   * `check(resolve)`'s result for `key` (the check's kind and every input it reads), remembered
+   * from an earlier run while its answers are unchanged; otherwise runs it through `resolver`.
+   */
+  readonly run: <A>(
+    key: string,
+    resolver: MailauthResolver,
+    check: (resolve: MailauthResolver["resolve"]) => Promise<A>
+  ) => Promise<A>
+  /** Checks answered from memory so far. */
+  readonly hits: () => number
+}
+
+interface Entry {
+  readonly asked: ReadonlyArray<Asked>
+  readonly result: unknown
+}
+
+/** SPF's `%{t}` macro expands to the current time (RFC 7208 §7.2). */
+const usesTime = (asked: ReadonlyArray<Asked>) => asked.some((a) => /%\{t/i.test(a.seen))
+
+/** A memo of at most `maxEntries` checks (oldest dropped first). */
+export const make = (maxEntries = 4096): CheckMemo => {
+  const entries = new Map<string, Entry>()
+  let hits = 0
+  const unchanged = (entry: Entry, resolver: MailauthResolver) =>
+    entry.asked.every((a) => resolver.seenNow(a.name, a.type) === a.seen)
+  return {
+    run: async (key, resolver, check) => {
+      const known = entries.get(key)
+      if (known !== undefined && unchanged(known, resolver)) {
+        hits++
+        resolver.replay(known.asked)
+        return known.result as Awaited<ReturnType<typeof check>>
+      }
+      const recording = resolver.recording()
+      const result = await check(recording.resolve)
+      const asked = recording.asked()
+      if (recording.replayable() && !usesTime(asked)) {
+        entries.delete(key)
+        entries.set(key, { asked, result })
+        if (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
+      } else entries.delete(key)
+      return result
+    },
+    hits: () => hits
+  }
+}

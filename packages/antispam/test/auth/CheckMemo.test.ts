@@ -1,0 +1,112 @@
+// Remembered SPF and DMARC-record checks: a message whose inputs and DNS answers are those of an
+// earlier one gets exactly the facts a fresh check gives (the remembered run's questions are
+// counted as asked), without running mailauth again; a changed answer, an answer the cache no
+// longer keeps, a timeout or SPF's %{t} macro make the check run again.
+import { Dns } from "@mailmoat/core"
+import { Effect } from "effect"
+import { afterEach, describe, expect, it, vi } from "vitest"
+import * as Authenticate from "../../src/auth/Authenticate.ts"
+import * as CheckMemo from "../../src/auth/CheckMemo.ts"
+import * as Mailauth from "../../src/auth/Mailauth.ts"
+import { IP, message, RECORDS, zoneOf } from "./support/world.ts"
+
+const bytes = (text: string) => new TextEncoder().encode(text)
+const check = (
+  dns: Dns.DnsShape,
+  from: string,
+  ip: string,
+  mailFrom: string,
+  memo?: CheckMemo.CheckMemo,
+  helo = "client.example"
+) =>
+  Effect.runPromise(
+    Authenticate.check(
+      dns,
+      { message: bytes(message({ from })), ip, helo, mailFrom },
+      { timeoutMillis: 300, mta: "gw.test", memo }
+    )
+  )
+
+afterEach(() => vi.restoreAllMocks())
+
+/** Sender, From, IP and HELO of every SPF and DMARC outcome the test world has. */
+const CASES: ReadonlyArray<readonly [string, string, string, string]> = [
+  ["ceo@sig.test", "ceo@sig.test", IP.good, "mail.pass.test"], // SPF pass, DMARC pass, HELO pass
+  ["ceo@sig.test", "ceo@sig.test", IP.bad, "client.example"], // SPF fail, DMARC fail (reject)
+  ["x@soft.test", "a@quar.test", IP.bad, "soft.test"], // softfail, quarantine policy
+  ["x@neutral.test", "a@org.test", IP.bad, "client.example"], // neutral, p=none sp=reject
+  ["x@inc.test", "a@pct.test", IP.include, "client.example"], // include pass, pct=0
+  ["alice@mac.test", "a@relaxed.test", IP.good, "client.example"], // macros (%{ir}, %{l})
+  ["x@mx.test", "a@strict.test", IP.good, "client.example"], // mx mechanism
+  ["x@broken.test", "a@nodmarc.test", IP.good, "client.example"], // include of a refused name: temperror
+  ["x@l0.loop.test", "a@sig.test", IP.good, "client.example"], // too many lookups: permerror
+  ["x@nospf.test", "a@nospf.test", IP.good, "client.example"] // no record: none
+]
+
+describe("CheckMemo", () => {
+  it("gives every case the facts a fresh check gives, twice, without running mailauth the second time", async () => {
+    for (const [mailFrom, from, ip, helo] of CASES) {
+      const fresh = await check(Dns.makeStatic(zoneOf(RECORDS)), from, ip, mailFrom, undefined, helo)
+      const memo = CheckMemo.make()
+      const inner = Dns.makeStatic(zoneOf(RECORDS))
+      const dns = Dns.withCache(inner)
+      const first = await check(dns, from, ip, mailFrom, memo, helo)
+      const asked = inner.queries.length
+      const spf = vi.spyOn(Mailauth.load(), "spf")
+      const dmarc = vi.spyOn(Mailauth.load(), "dmarc")
+      const second = await check(dns, from, ip, mailFrom, memo, helo)
+      expect(first, `${mailFrom} ${ip}`).toEqual(fresh)
+      expect(second, `${mailFrom} ${ip} (remembered)`).toEqual(fresh)
+      expect(spf, mailFrom).not.toHaveBeenCalled()
+      expect(dmarc, mailFrom).not.toHaveBeenCalled()
+      expect(inner.queries.length).toBe(asked)
+      vi.restoreAllMocks()
+    }
+  })
+
+  it("a changed answer, or one the cache no longer has, runs the check again", async () => {
+    const memo = CheckMemo.make()
+    const passing = Dns.withCache(Dns.makeStatic(zoneOf(RECORDS)))
+    const first = await check(passing, "ceo@sig.test", IP.good, "ceo@sig.test", memo)
+    expect(first.spf.mailFrom.result).toBe("pass")
+    // The same inputs, another resolver whose cache holds a different SPF record for sig.test.
+    const changedZone = zoneOf(
+      RECORDS.map((r) => (r.name === "sig.test" && r.type === "TXT" ? { ...r, value: "v=spf1 -all" } : r))
+    )
+    const changed = Dns.withCache(Dns.makeStatic(changedZone))
+    await check(changed, "a@other.test", IP.bad, "x@sig.test") // fills its cache with the new record
+    const spf = vi.spyOn(Mailauth.load(), "spf")
+    const again = await check(changed, "ceo@sig.test", IP.good, "ceo@sig.test", memo)
+    expect(spf).toHaveBeenCalled()
+    expect(again.spf.mailFrom.result).toBe("fail")
+    expect(again.dmarc).toMatchObject({ result: "fail" })
+    // No cache in front of the resolver: nothing can be shown unchanged, every check runs.
+    spf.mockClear()
+    const uncached = await check(Dns.makeStatic(zoneOf(RECORDS)), "ceo@sig.test", IP.good, "ceo@sig.test", memo)
+    expect(spf).toHaveBeenCalled()
+    expect(uncached.spf.mailFrom.result).toBe("pass")
+  })
+
+  it("nothing is remembered from a run that timed out or read the time (%{t})", async () => {
+    const memo = CheckMemo.make()
+    const zone: Dns.StaticZone = {
+      ...zoneOf(RECORDS),
+      "hang.test": "hang",
+      "time.test": { TXT: ["v=spf1 exists:%{t}.time.test -all"] }
+    }
+    const dns = Dns.withCache(Dns.makeStatic(zone))
+    const slow = await check(dns, "a@nodmarc.test", IP.good, "x@hang.test", memo)
+    expect(slow.spf.mailFrom.result).toBe("temperror")
+    const timed = await check(dns, "a@nodmarc.test", IP.good, "x@time.test", memo)
+    const spf = vi.spyOn(Mailauth.load(), "spf")
+    const dmarc = vi.spyOn(Mailauth.load(), "dmarc")
+    expect((await check(dns, "a@nodmarc.test", IP.good, "x@hang.test", memo)).spf.mailFrom).toEqual(slow.spf.mailFrom)
+    expect((await check(dns, "a@nodmarc.test", IP.good, "x@time.test", memo)).spf.mailFrom).toEqual(timed.spf.mailFrom)
+    // Both SPF checks ran again (the HELO's was remembered); the DMARC record was remembered.
+    expect(spf.mock.calls.map((c) => (c[0] as { sender: string }).sender).sort()).toEqual([
+      "x@hang.test",
+      "x@time.test"
+    ])
+    expect(dmarc).not.toHaveBeenCalled()
+  })
+})

@@ -14,6 +14,10 @@
  *   tests that drive time still decide when a deadline passes.
  * - Interrupting the caller interrupts `self` (it is the caller's child fiber).
  *
+ * `withinAll(items)` runs several effects concurrently, each within its own deadline counted from
+ * its own start, with one child fiber each (no fiber per item around it): what
+ * `Effect.forEach(items, within, { concurrency: "unbounded" })` gives, in the same order.
+ *
  * @category combinators
  * @since 0.1.0
  */
@@ -53,5 +57,100 @@ export const within = <A, E, R>(self: Effect.Effect<A, E, R>, millis: number): E
         : Effect.timeoutOption(Fiber.join(fiber), millis).pipe(
             Effect.tap((o) => (Option.isNone(o) ? Fiber.interrupt(fiber) : Effect.void))
           )
+    )
+  })
+
+/** One effect of `withinAll` and its deadline (not finite or not positive: none). */
+export interface Timed<A, R> {
+  readonly effect: Effect.Effect<A, never, R>
+  readonly millis: number
+}
+
+const bounded = (millis: number) => millis > 0 && Number.isFinite(millis)
+
+/** Waits for every fiber; a fiber still running `millis[i]` after `startedAt[i]` is interrupted and gives None. */
+const awaitAll = <A>(
+  fibers: ReadonlyArray<Fiber.Fiber<A>>,
+  millis: ReadonlyArray<number>,
+  startedAt: ReadonlyArray<number>,
+  now: () => number
+): Effect.Effect<Array<Option.Option<A>>> =>
+  Effect.callback<Array<Option.Option<A>>>((resume) => {
+    const outs: Array<Option.Option<A> | undefined> = fibers.map(() => undefined)
+    const timers: Array<ReturnType<typeof setTimeout> | undefined> = []
+    const stops: Array<(() => void) | undefined> = []
+    let left = fibers.length
+    let over = false
+    const cleanUp = () => {
+      for (const t of timers) if (t !== undefined) clearTimeout(t)
+      for (const stop of stops) stop?.()
+    }
+    const settle = (i: number, exit: Exit.Exit<Option.Option<A>>) => {
+      if (over || outs[i] !== undefined) return
+      if (Exit.isFailure(exit)) {
+        // Only an interruption reaches here (the items never fail): hand it on.
+        over = true
+        cleanUp()
+        resume(exit as Exit.Exit<never>)
+        return
+      }
+      outs[i] = exit.value
+      if (timers[i] !== undefined) clearTimeout(timers[i])
+      stops[i]?.()
+      if (--left === 0) {
+        over = true
+        resume(Effect.succeed(outs as Array<Option.Option<A>>))
+      }
+    }
+    if (fibers.length === 0) resume(Effect.succeed([]))
+    fibers.forEach((fiber, i) => {
+      const done = fiber.pollUnsafe()
+      if (done !== undefined) {
+        settle(i, Exit.map(done, Option.some))
+        return
+      }
+      if (bounded(millis[i]!)) {
+        const wait = Math.min(MAX_TIMER_MILLIS, Math.max(0, startedAt[i]! + millis[i]! - now()))
+        timers[i] = setTimeout(() => {
+          // Settled first: the interruption's own exit must not count as the caller's.
+          settle(i, Exit.succeed(Option.none()))
+          fiber.interruptUnsafe()
+        }, wait)
+      }
+      stops[i] = fiber.addObserver((exit) => settle(i, Exit.map(exit, Option.some)))
+    })
+    return Effect.sync(() => {
+      over = true
+      cleanUp()
+    })
+  })
+
+/** Each item's value as `Some`, or `None` when it ran out of its own deadline; in the items' order. */
+export const withinAll = <A, R>(items: ReadonlyArray<Timed<A, R>>): Effect.Effect<Array<Option.Option<A>>, never, R> =>
+  Effect.clockWith((clock) => {
+    if (clock.sleep !== timerSleep)
+      return Effect.forEach(
+        items,
+        (item) => (bounded(item.millis) ? within(item.effect, item.millis) : Effect.map(item.effect, Option.some)),
+        { concurrency: "unbounded" }
+      )
+    const now = () => clock.currentTimeMillisUnsafe()
+    const startedAt: Array<number> = []
+    // Started one after the other in this fiber (each runs until it first waits); the deadline of
+    // each counts from its own start.
+    return Effect.flatMap(
+      Effect.forEach(items, (item) =>
+        Effect.suspend(() => {
+          startedAt.push(now())
+          return Effect.forkChild(item.effect, { startImmediately: true })
+        })
+      ),
+      (fibers) =>
+        awaitAll(
+          fibers,
+          items.map((i) => i.millis),
+          startedAt,
+          now
+        )
     )
   })

@@ -1,9 +1,10 @@
 // Deadline.within: the value within the deadline, None after it (and `self` interrupted), no
 // timer for an effect that finishes at once, the fiber's TestClock deciding under test.
+// Deadline.withinAll: the same for several effects at once, each with its own deadline.
 import { Effect, Fiber, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { afterEach, describe, expect, it, vi } from "vitest"
-import { within } from "../src/Deadline.ts"
+import { within, withinAll } from "../src/Deadline.ts"
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -72,5 +73,109 @@ describe("Deadline.within", () => {
     const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
     expect(r.early).toBeUndefined()
     expect(r.result).toEqual(Option.none())
+  })
+})
+
+describe("Deadline.withinAll", () => {
+  it("each effect within its own deadline, in order: late ones None and interrupted, quick ones Some", async () => {
+    let interrupted = 0
+    const slow = <A>(value: A) => later(value, 10_000).pipe(Effect.onInterrupt(() => Effect.sync(() => interrupted++)))
+    const out = await Effect.runPromise(
+      withinAll([
+        { effect: slow("a"), millis: 20 },
+        { effect: Effect.succeed("b"), millis: 20 },
+        { effect: later("c", 5), millis: 5000 },
+        { effect: later("d", 30), millis: 0 }, // no deadline
+        { effect: slow("e"), millis: 40 }
+      ])
+    )
+    expect(out).toEqual([Option.none(), Option.some("b"), Option.some("c"), Option.some("d"), Option.none()])
+    await new Promise((r) => setTimeout(r, 5))
+    expect(interrupted).toBe(2)
+  })
+
+  it("effects that finish at once: no timer; none at all: an empty list", async () => {
+    const timers = vi.spyOn(globalThis, "setTimeout")
+    expect(
+      await Effect.runPromise(
+        withinAll([
+          { effect: Effect.succeed(1), millis: 1000 },
+          { effect: Effect.succeed(2), millis: 1000 }
+        ])
+      )
+    ).toEqual([Option.some(1), Option.some(2)])
+    expect(await Effect.runPromise(withinAll([]))).toEqual([])
+    expect(timers).not.toHaveBeenCalled()
+  })
+
+  it("a deadline counts from the effect's own start, not from when the others had started", async () => {
+    // The second effect blocks this thread for 60 ms when it starts: the first one's 40 ms are
+    // over by then (it answers at 80 ms: too late).
+    const blocking = Effect.sync(() => {
+      const until = Date.now() + 60
+      while (Date.now() < until) {}
+      return "blocking"
+    })
+    const late = await Effect.runPromise(
+      withinAll([
+        { effect: later("first", 80), millis: 40 },
+        { effect: blocking, millis: 1000 }
+      ])
+    )
+    expect(late).toEqual([Option.none(), Option.some("blocking")])
+  })
+
+  it("a deadline does not start before the effect does", async () => {
+    // The first effect blocks this thread for 60 ms before it first waits, so the second one
+    // starts 60 ms after the first: its 50 ms deadline counts from then.
+    const busy = Effect.sync(() => {
+      const until = Date.now() + 60
+      while (Date.now() < until) {}
+      return "busy"
+    })
+    const out = await Effect.runPromise(
+      withinAll([
+        { effect: Effect.flatMap(busy, (b) => later(b, 1)), millis: 1000 },
+        { effect: later("second", 20), millis: 50 }
+      ])
+    )
+    expect(out).toEqual([Option.some("busy"), Option.some("second")])
+  })
+
+  it("interrupting the caller interrupts every effect still running", async () => {
+    let interrupted = 0
+    const slow = Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => interrupted++)))
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const f = yield* Effect.forkChild(
+          withinAll([
+            { effect: slow, millis: 60_000 },
+            { effect: slow, millis: 0 },
+            { effect: Effect.succeed(1), millis: 10 }
+          ])
+        )
+        yield* Effect.sleep(5)
+        yield* Fiber.interrupt(f)
+      })
+    )
+    expect(interrupted).toBe(2)
+  })
+
+  it("under TestClock the deadlines pass when the clock is moved", async () => {
+    const program = Effect.gen(function* () {
+      const f = yield* Effect.forkChild(
+        withinAll([
+          { effect: Effect.never, millis: 1000 },
+          { effect: Effect.as(Effect.sleep("500 millis"), "half"), millis: 2000 }
+        ])
+      )
+      yield* TestClock.adjust("999 millis")
+      const early = f.pollUnsafe()
+      yield* TestClock.adjust("1 millis")
+      return { early, result: yield* Fiber.join(f) }
+    })
+    const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
+    expect(r.early).toBeUndefined()
+    expect(r.result).toEqual([Option.none(), Option.some("half")])
   })
 })

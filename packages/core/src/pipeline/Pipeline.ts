@@ -19,7 +19,7 @@
  * @since 0.1.0
  */
 import { Cause, Clock, Effect, Option } from "effect"
-import { within } from "../Deadline.ts"
+import { within, withinAll } from "../Deadline.ts"
 import type { Decision, RecipientDecision, Stage, StageInput, StageResult } from "../Stage.ts"
 import type { StageTrace } from "../Verdict.ts"
 
@@ -50,8 +50,8 @@ const failureReason = (cause: Cause.Cause<unknown>): { outcome: `failed:${string
 }
 
 type Guarded =
-  | { readonly ok: true; readonly result: StageResult }
-  | { readonly ok: false; readonly outcome: `failed:${string}`; readonly detail: string }
+  | { readonly ok: true; readonly result: StageResult; readonly at: number }
+  | { readonly ok: false; readonly outcome: `failed:${string}`; readonly detail: string; readonly at: number }
 
 // Once per stage and message: object literals of one shape each, no spreads.
 const toTrace = (stage: Stage<unknown>, millis: number, out: Option.Option<Guarded>): StageRun => {
@@ -66,24 +66,48 @@ const toTrace = (stage: Stage<unknown>, millis: number, out: Option.Option<Guard
   return { trace: { stage: name, phase, millis, outcome: "ok", symbols: result.symbols, facts: result.facts }, result }
 }
 
-// Hot path: no generator, the clock read directly. An inline stage (in-memory work only) gets no
-// timer: setting one would cost more than the stage.
+/** The stage's run with failures as values, stamped with the time it ended (`Clock`). */
+const guardedRun = <R>(stage: Stage<R>, input: StageInput, clock: Clock.Clock): Effect.Effect<Guarded, never, R> =>
+  Effect.suspend(() => stage.run(input)).pipe(
+    Effect.map((result): Guarded => ({ ok: true, result, at: clock.currentTimeMillisUnsafe() })),
+    Effect.catchCause((cause) =>
+      Cause.hasInterruptsOnly(cause)
+        ? Effect.failCause(cause as Cause.Cause<never>)
+        : Effect.sync((): Guarded => ({ ok: false, ...failureReason(cause), at: clock.currentTimeMillisUnsafe() }))
+    )
+  )
+
+/** The stage's own deadline: none for an inline stage (setting a timer would cost more than it). */
+const deadlineOf = (stage: Stage<unknown>, limitMillis: number) =>
+  stage.inline !== true && limitMillis > 0 && Number.isFinite(limitMillis) ? limitMillis : 0
+
+const traced = (stage: Stage<unknown>, start: number, clock: Clock.Clock, out: Option.Option<Guarded>) =>
+  toTrace(stage, (Option.isSome(out) ? out.value.at : clock.currentTimeMillisUnsafe()) - start, out)
+
+// Hot path: no generator, the clock read directly.
 const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): Effect.Effect<StageRun, never, R> =>
   Effect.clockWith((clock) => {
     const start = clock.currentTimeMillisUnsafe()
-    const guarded: Effect.Effect<Guarded, never, R> = Effect.suspend(() => stage.run(input)).pipe(
-      Effect.map((result): Guarded => ({ ok: true, result })),
-      Effect.catchCause((cause) =>
-        Cause.hasInterruptsOnly(cause)
-          ? Effect.failCause(cause as Cause.Cause<never>)
-          : Effect.succeed<Guarded>({ ok: false, ...failureReason(cause) })
-      )
+    const guarded = guardedRun(stage, input, clock)
+    const millis = deadlineOf(stage as Stage<unknown>, limitMillis)
+    const timed = millis > 0 ? within(guarded, millis) : Effect.map(guarded, Option.some)
+    return Effect.map(timed, (out) => traced(stage as Stage<unknown>, start, clock, out))
+  })
+
+/** The stages of one order group at once, each within its own limit, one child fiber each. */
+const runGroup = <R>(
+  group: ReadonlyArray<Stage<R>>,
+  input: StageInput,
+  limit: (s: Stage<R>) => number
+): Effect.Effect<ReadonlyArray<StageRun>, never, R> =>
+  Effect.clockWith((clock) => {
+    const start = clock.currentTimeMillisUnsafe()
+    return Effect.map(
+      withinAll(
+        group.map((s) => ({ effect: guardedRun(s, input, clock), millis: deadlineOf(s as Stage<unknown>, limit(s)) }))
+      ),
+      (outs) => outs.map((out, i) => traced(group[i] as Stage<unknown>, start, clock, out))
     )
-    const timed =
-      stage.inline !== true && limitMillis > 0 && Number.isFinite(limitMillis)
-        ? within(guarded, limitMillis)
-        : Effect.map(guarded, Option.some)
-    return Effect.map(timed, (out) => toTrace(stage as Stage<unknown>, clock.currentTimeMillisUnsafe() - start, out))
   })
 
 const skipped = (stage: Stage<unknown>): StageRun => ({
@@ -141,7 +165,7 @@ export const runPhase = <R>(
       const runs =
         group.length === 1
           ? [yield* runStage(group[0] as Stage<R>, input, limit(group[0] as Stage<R>))]
-          : yield* Effect.forEach(group, (s) => runStage(s, input, limit(s)), { concurrency: "unbounded" })
+          : yield* runGroup(group, input, limit)
       group.forEach((s, i) => {
         const run = runs[i] as StageRun
         byStage.set(s, run)

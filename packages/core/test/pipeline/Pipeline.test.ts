@@ -85,6 +85,20 @@ describe("Pipeline.runPhase", () => {
     expect(run.runs.flatMap((r) => r.trace.symbols)).toEqual([])
   })
 
+  it("in a group each stage's time is its own, and an inline stage there gets no timer either", async () => {
+    const quick = stage("quick", () => ok())
+    const slow = stage("slow", () => Effect.sleep("40 millis").pipe(Effect.andThen(ok())))
+    const inline = stage("inline", () => Effect.sleep("30 millis").pipe(Effect.andThen(ok())), {
+      budgetMillis: 1,
+      inline: true
+    })
+    const run = await Effect.runPromise(Pipeline.runPhase([slow, quick, inline], connect))
+    const [s, q, i] = run.runs.map((r) => r.trace)
+    expect([s!.outcome, q!.outcome, i!.outcome]).toEqual(["ok", "ok", "ok"])
+    expect(q!.millis).toBeLessThan(s!.millis)
+    expect(s!.millis).toBeGreaterThanOrEqual(30)
+  })
+
   it("one deadline bounds the whole phase, whatever the stage budgets", async () => {
     const slow = (name: string, order: number) =>
       stage(name, () => Effect.sleep("200 millis").pipe(Effect.andThen(ok())), { order, budgetMillis: 10_000 })

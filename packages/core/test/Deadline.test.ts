@@ -76,6 +76,14 @@ describe("Deadline.within", () => {
   })
 })
 
+/** Holds this thread for `millis` (no other fiber runs meanwhile), then gives `value`. */
+const blockFor = <A>(millis: number, value: A) =>
+  Effect.sync(() => {
+    const until = Date.now() + millis
+    while (Date.now() < until) {}
+    return value
+  })
+
 describe("Deadline.withinAll", () => {
   it("each effect within its own deadline, in order: late ones None and interrupted, quick ones Some", async () => {
     let interrupted = 0
@@ -111,11 +119,7 @@ describe("Deadline.withinAll", () => {
   it("a deadline counts from the effect's own start, not from when the others had started", async () => {
     // The second effect blocks this thread for 60 ms when it starts: the first one's 40 ms are
     // over by then (it answers at 80 ms: too late).
-    const blocking = Effect.sync(() => {
-      const until = Date.now() + 60
-      while (Date.now() < until) {}
-      return "blocking"
-    })
+    const blocking = blockFor(60, "blocking")
     const late = await Effect.runPromise(
       withinAll([
         { effect: later("first", 80), millis: 40 },
@@ -128,11 +132,7 @@ describe("Deadline.withinAll", () => {
   it("a deadline does not start before the effect does", async () => {
     // The first effect blocks this thread for 60 ms before it first waits, so the second one
     // starts 60 ms after the first: its 50 ms deadline counts from then.
-    const busy = Effect.sync(() => {
-      const until = Date.now() + 60
-      while (Date.now() < until) {}
-      return "busy"
-    })
+    const busy = blockFor(60, "busy")
     const out = await Effect.runPromise(
       withinAll([
         { effect: Effect.flatMap(busy, (b) => later(b, 1)), millis: 1000 },

@@ -34,7 +34,7 @@ import {
   IpAddress
 } from "@mailmoat/core"
 
-const { Dns, DnsError, normaliseName, resolveFromLookup, withCache, withTimeout } = CoreDns
+const { Dns, DnsError, dnsError, normaliseName, resolveFromLookup, withCache, withTimeout } = CoreDns
 
 export interface NodeDnsOptions {
   /** Resolvers as `host:port` (`127.0.0.1:5353`, `[::1]:53`) or bare addresses; empty = system. */
@@ -139,7 +139,7 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
           if (reason === "NotFound") resume(Effect.succeed({ _tag: "NotFound", detail: String(code) }))
           else
             resume(
-              Effect.fail(new DnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) }))
+              Effect.fail(dnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) }))
             )
         }
       )

@@ -40,6 +40,23 @@ export class DnsError extends Schema.TaggedError<DnsError>()("DnsError", {
 }
 
 /**
+ * A `DnsError` without a stack trace. A refused, failed or timed-out lookup is an answer the
+ * engine expects (several per message from some resolvers), not a bug to trace back, and
+ * capturing the stack costs more than the rest of the error.
+ */
+export const dnsError = (fields: ConstructorParameters<typeof DnsError>[0]): DnsError => {
+  // V8's and JavaScriptCore's knob; elsewhere setting it does nothing.
+  const errors = Error as unknown as { stackTraceLimit?: number }
+  const limit = errors.stackTraceLimit
+  errors.stackTraceLimit = 0
+  try {
+    return new DnsError(fields)
+  } finally {
+    errors.stackTraceLimit = limit
+  }
+}
+
+/**
  * A positive answer: the records (addresses, TXT strings joined per record, PTR names, MX as
  * `"preference exchange"` such as `"10 mx.example.org"`) and the smallest TTL.
  */
@@ -119,7 +136,7 @@ export const resolveFromLookup =
     Effect.flatMap(lookupFn(type, name, options), (o) =>
       o._tag === "Answer"
         ? Effect.succeed({ records: o.records, ttlSeconds: o.ttlSeconds })
-        : Effect.fail(new DnsError({ reason: "NotFound", name: normaliseName(name), type, detail: o.detail }))
+        : Effect.fail(dnsError({ reason: "NotFound", name: normaliseName(name), type, detail: o.detail }))
     )
 
 /** @category services */
@@ -149,7 +166,7 @@ export const withTimeout = <A>(
           Option.match({
             onNone: () =>
               Effect.fail(
-                new DnsError({ reason: "Timeout", name, type, detail: `no answer within ${timeoutMillis} ms` })
+                dnsError({ reason: "Timeout", name, type, detail: `no answer within ${timeoutMillis} ms` })
               ),
             onSome: Effect.succeed
           })

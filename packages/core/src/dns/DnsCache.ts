@@ -22,7 +22,7 @@ import { Effect } from "effect"
 import * as Dns from "./Dns.ts"
 import {
   type DnsAnswer,
-  DnsError,
+  type DnsError,
   type DnsOutcome,
   type DnsShape,
   type LookupOptions,
@@ -100,7 +100,7 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape
   ) => {
     const known = failures.get(entry)
     if (known !== undefined && known.name === name && known.type === type) return known
-    const error = new DnsError({ reason, name, type, detail: `${detail ?? reason} (cached)` })
+    const error = Dns.dnsError({ reason, name, type, detail: `${detail ?? reason} (cached)` })
     failures.set(entry, error)
     return error
   }

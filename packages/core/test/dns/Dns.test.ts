@@ -170,4 +170,17 @@ describe("static Dns", () => {
     expect(r.peekedAfter).toEqual({ _tag: "Outcome", outcome: r.found })
     expect(inner.queries).toHaveLength(1)
   })
+
+  it("errors for expected DNS outcomes carry no stack trace, and the limit is restored", async () => {
+    const limit = Error.stackTraceLimit
+    const made = Dns.dnsError({ reason: "Refused", name: "x.test", type: "TXT" })
+    expect(made.reason).toBe("Refused")
+    expect(made.message).toBe("DNS TXT x.test: Refused")
+    expect(made.stack ?? "").not.toMatch(/\n\s+at /)
+    expect(Error.stackTraceLimit).toBe(limit)
+    const cached = Dns.withCache(Dns.makeStatic({ "fail.test": { fail: "Refused" } }))
+    await run(cached.resolve("A", "fail.test"))
+    const again = await run(cached.resolve("A", "fail.test"))
+    expect(again._tag === "Failure" && again.failure.stack).not.toMatch(/\n\s+at /)
+  })
 })

@@ -13,7 +13,9 @@
 //   npm run build && node bench/engine-peers.mjs [--conc 20] [--classifier] [--checkout DIR] [--rounds 1]
 //
 // `--classifier` adds the shipped content classifier stage (off by default: this measures the
-// engine around the stages); `--prof FILE` writes a CPU profile of the measured passes.
+// engine around the stages); `--prof FILE` writes a CPU profile of the measured passes, `--alloc
+// FILE` an allocation profile (and prints the bytes allocated per message); `--passes repeat`
+// runs one pass; `--off auth,endUserBlocklist` switches checks off to see what they cost.
 import { spawn, spawnSync } from "node:child_process"
 import { createSocket } from "node:dgram"
 import { promises as dnsPromises } from "node:dns"
@@ -192,6 +194,9 @@ if (inspector && session_) {
 if (inspector && allocFile) {
   const { profile } = await inspector.post("HeapProfiler.stopSampling")
   writeFileSync(allocFile, JSON.stringify(profile))
+  const bytes = (node) => node.selfSize + node.children.reduce((sum, c) => sum + bytes(c), 0)
+  const measured = results.length * replay.length
+  console.log(`allocated (sampled, collected objects included): ${(bytes(profile.head) / measured / 1024).toFixed(0)} KB/msg`)
 }
 for (const r of results)
   console.log(

@@ -23,8 +23,9 @@ export const hasInvisible = (text: string): boolean => INVISIBLE_ONE.test(text)
 
 const EDGE = /^[^\p{L}\p{N}$€£]+|[^\p{L}\p{N}%!?]+$/gu
 const URLISH = /^(?:https?:|ftp:|www\.|mailto:)/
-// Control characters other than the white space that splits words (tab, line ends).
-const CONTROL = /[\u0000-\u0008\u000E-\u001F\u007F]/g
+// Control characters other than the white space that splits words (tab, line ends), and the
+// invisible ones of `INVISIBLE`: both are dropped before splitting, in one pass over the text.
+const DROPPED = new RegExp(`[\\u0000-\\u0008\\u000E-\\u001F\\u007F${INVISIBLE.source.slice(1, -1)}]`, "g")
 
 export interface WordOptions {
   readonly prefix?: string | undefined
@@ -60,8 +61,7 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
   const maxWords = options.maxWords ?? 5000
   const maxChars = options.maxChars ?? 100_000
   const input = (text.length > maxChars ? text.slice(0, maxChars) : text)
-    .replace(INVISIBLE, "")
-    .replace(CONTROL, "")
+    .replace(DROPPED, "")
     .toLowerCase()
   const out: Array<string> = []
   for (const raw of input.split(/\s+/)) {

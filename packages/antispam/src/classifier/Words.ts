@@ -60,9 +60,7 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
   const prefix = options.prefix ?? ""
   const maxWords = options.maxWords ?? 5000
   const maxChars = options.maxChars ?? 100_000
-  const input = (text.length > maxChars ? text.slice(0, maxChars) : text)
-    .replace(DROPPED, "")
-    .toLowerCase()
+  const input = (text.length > maxChars ? text.slice(0, maxChars) : text).replace(DROPPED, "").toLowerCase()
   const out: Array<string> = []
   for (const raw of input.split(/\s+/)) {
     if (out.length >= maxWords) break

@@ -41,8 +41,12 @@ interface Entry {
 /** SPF's `%{t}` macro expands to the current time (RFC 7208 §7.2). */
 const usesTime = (asked: ReadonlyArray<Asked>) => asked.some((a) => /%\{t/i.test(a.seen))
 
-/** A memo of at most `maxEntries` checks (oldest dropped first). */
-export const make = (maxEntries = 4096): CheckMemo => {
+/**
+ * A memo of at most `maxEntries` checks (oldest dropped first). An entry (mailauth's result with
+ * its header texts, and the answers) is 1-2 KB: a few hundred cover the bulk senders of a burst
+ * without holding megabytes for one-off senders.
+ */
+export const make = (maxEntries = 512): CheckMemo => {
   const entries = new Map<string, Entry>()
   let hits = 0
   const unchanged = (entry: Entry, resolver: MailauthResolver) =>

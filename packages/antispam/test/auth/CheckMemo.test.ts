@@ -109,4 +109,17 @@ describe("CheckMemo", () => {
     ])
     expect(dmarc).not.toHaveBeenCalled()
   })
+
+  it("keeps at most maxEntries checks, the oldest dropped first", async () => {
+    const memo = CheckMemo.make(2)
+    const dns = Dns.withCache(Dns.makeStatic(zoneOf(RECORDS)))
+    // Each check is two memo entries (SPF for MAIL FROM, the DMARC record; the HELO is not a domain).
+    await check(dns, "a@sig.test", IP.good, "x@pass.test", memo, "[192.0.2.1]")
+    await check(dns, "a@quar.test", IP.good, "x@soft.test", memo, "[192.0.2.1]")
+    const spf = vi.spyOn(Mailauth.load(), "spf")
+    await check(dns, "a@quar.test", IP.good, "x@soft.test", memo, "[192.0.2.1]")
+    expect(spf).not.toHaveBeenCalled()
+    await check(dns, "a@sig.test", IP.good, "x@pass.test", memo, "[192.0.2.1]")
+    expect(spf).toHaveBeenCalledTimes(1)
+  })
 })

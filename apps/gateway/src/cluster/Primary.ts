@@ -2,7 +2,7 @@
  * The primary of the multi-process mode: it clears crash leftovers once, forks one gateway worker
  * per process, keeps the shared embedded state (`SharedState`), replaces a worker that dies, and
  * drains them all on SIGTERM/SIGINT. It handles no mail itself; the workers share the listening
- * sockets through `node:cluster`, each accepting its own connections (see `connectionPolicy`).
+ * sockets through `node:cluster` (the primary accepts and hands connections out in turn).
  *
  * Start-up sweeps run here, before any worker exists, because at that moment nothing is in
  * flight anywhere. A worker never sweeps: the embedded quarantine's `tmp/` and the spool hold
@@ -17,14 +17,6 @@
  *   rather than looping.
  * - SIGHUP is passed to every worker (each re-reads the configuration); a second SIGTERM or
  *   SIGINT is passed on too, so the workers exit at once.
- * - Connections are not dealt out by the primary (Node's default round robin accepts every
- *   connection in the primary and passes it to a worker over IPC, which the worker acknowledges:
- *   a round trip per SMTP session, ~0.25 ms of CPU on the peer workload where every message is
- *   its own connection). Each worker accepts on the shared socket instead, so the kernel hands a
- *   connection to whichever worker is waiting for one: under load the busy worker is not, and
- *   the load spreads (measured in docs/performance.md); an idle gateway may give a run of
- *   connections to the same worker, which costs nothing. `NODE_CLUSTER_SCHED_POLICY=rr` in the
- *   environment restores round robin.
  *
  * @category services
  * @since 0.1.0
@@ -47,13 +39,6 @@ export interface PrimaryOptions {
 const RESTART_WINDOW_MS = 60_000
 const RESTART_LIMIT = 5
 
-/**
- * How the workers get their connections (Node reads `cluster.schedulingPolicy` at the first fork):
- * each accepts its own unless the operator asked Node for round robin.
- */
-export const connectionPolicy = (fromEnvironment: string | undefined): number =>
-  fromEnvironment === "rr" ? cluster.SCHED_RR : cluster.SCHED_NONE
-
 /** Runs the primary until every worker has exited; resolves with the process exit code. */
 export const runPrimary = async (options: PrimaryOptions): Promise<number> => {
   const log = options.log ?? ((line: string) => console.log(line))
@@ -61,7 +46,6 @@ export const runPrimary = async (options: PrimaryOptions): Promise<number> => {
   const swept = describeSweep(await sweepLeftovers(options.settings, join(options.settings.dataDir, "spool")))
   if (swept !== undefined) log(`mailmoat: ${swept}`)
 
-  cluster.schedulingPolicy = connectionPolicy(process.env.NODE_CLUSTER_SCHED_POLICY)
   const state = makeStateHost()
   const workers = new Map<number, Worker>()
   const restarts: Array<number> = []

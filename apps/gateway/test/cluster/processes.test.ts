@@ -1,10 +1,7 @@
 // The multi-process mode of the BUILT gateway (node apps/gateway/dist/main.js, smtp.processes: 2)
 // over real sockets: both workers accept mail on the one port, a killed worker is replaced and
 // logged, no message is lost, SIGTERM drains every process, and a bad value exits 2 naming the key.
-// By default each worker accepts on the shared listening socket itself (the primary deals out no
-// connections); the tests that need every worker to get mail from sequential sessions ask Node for
-// round robin (NODE_CLUSTER_SCHED_POLICY=rr), which is what that setting is for.
-import { readdirSync, readFileSync, readlinkSync } from "node:fs"
+import { readdirSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
 import { spawnGateway, workerPids } from "../support/built.ts"
@@ -38,70 +35,7 @@ const send = async (port: number, n: number, tag: string) => {
   }
 }
 
-const twoProcesses = (port: number) =>
-  `dataDir: $DIR/data\nsmtp: { host: 127.0.0.1, port: ${port}, hostname: gw.test, processes: 2 }\nadmin: { enabled: false }\nantispam: { enabled: false }\nclassifier: { enabled: false }\n`
-
-/** The inode of the TCP socket listening on 127.0.0.1:`port` (Linux /proc/net/tcp). */
-const listeningInode = (port: number): string | undefined => {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, "0")
-  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
-    const f = line.trim().split(/\s+/)
-    if (f[1] === `0100007F:${hexPort}` && f[3] === "0A") return f[9]
-  }
-  return undefined
-}
-
-/** True when process `pid` holds socket `inode` among its file descriptors. */
-const holdsSocket = (pid: number, inode: string): boolean =>
-  readdirSync(`/proc/${pid}/fd`).some((fd) => {
-    try {
-      return readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`
-    } catch {
-      return false
-    }
-  })
-
-describe.runIf(process.platform === "linux")("smtp.processes: 2, the default connection policy", () => {
-  let port: number
-  let gw: ReturnType<typeof spawnGateway>
-
-  beforeAll(async () => {
-    port = await freePort()
-    gw = spawnGateway(twoProcesses(port), { env: { NODE_CLUSTER_SCHED_POLICY: "" } })
-    await vi.waitFor(
-      () => {
-        const { worker0, worker1 } = workerPids(gw.out.text)
-        expect(worker0 > 0 && worker1 > 0, gw.out.text).toBe(true)
-      },
-      {
-        timeout: 60_000,
-        interval: 100
-      }
-    )
-  })
-  afterAll(async () => {
-    if (gw.child.exitCode === null) gw.child.kill("SIGKILL")
-  })
-
-  test("each worker accepts on the shared listening socket itself", () => {
-    const inode = listeningInode(port)
-    expect(inode, "a socket listens on the port").toBeDefined()
-    const { worker0, worker1 } = workerPids(gw.out.text)
-    // Under round robin only the primary holds the listening socket.
-    expect(holdsSocket(worker0, inode!)).toBe(true)
-    expect(holdsSocket(worker1, inode!)).toBe(true)
-  })
-
-  test("concurrent sessions: every message is delivered", async () => {
-    const sessions = Array.from({ length: 16 }, (_, i) =>
-      sendRaw(port, { from: "s@client.test", to: [`c${i}@example.test`] }, `Subject: c ${i}\r\n\r\nbody ${i}`)
-    )
-    for (const r of await Promise.all(sessions)) expect(r.data).toMatch(/^250 /)
-    expect(delivered(gw.dir).count).toBe(16)
-  })
-})
-
-describe("smtp.processes: 2 (round robin)", () => {
+describe("smtp.processes: 2", () => {
   let port: number
   let gw: ReturnType<typeof spawnGateway>
   const worker1Pid = () => workerPids(gw.out.text).worker1
@@ -109,7 +43,9 @@ describe("smtp.processes: 2 (round robin)", () => {
 
   beforeAll(async () => {
     port = await freePort()
-    gw = spawnGateway(twoProcesses(port), { env: { NODE_CLUSTER_SCHED_POLICY: "rr" } })
+    gw = spawnGateway(
+      `dataDir: $DIR/data\nsmtp: { host: 127.0.0.1, port: ${port}, hostname: gw.test, processes: 2 }\nadmin: { enabled: false }\nantispam: { enabled: false }\nclassifier: { enabled: false }\n`
+    )
     await vi.waitFor(() => expect(worker0Pid() > 0 && worker1Pid() > 0, gw.out.text).toBe(true), {
       timeout: 60_000,
       interval: 100

@@ -37,11 +37,7 @@ describe("smtp.processes: 2 with temporary rejection", () => {
         // 0.02 minutes: the retries below come after the period without a long test.
         "  tempReject: { enabled: true, periodMinutes: 0.02 }",
         ""
-      ].join("\n"),
-      // Node's round robin deals one connection to each worker in turn, so a retry reaches the
-      // other worker within a few rounds; by default each worker accepts its own connections and
-      // an idle gateway may hand every one of these sequential sessions to the same worker.
-      { env: { NODE_CLUSTER_SCHED_POLICY: "rr" } }
+      ].join("\n")
     )
     await vi.waitFor(
       () => {

@@ -6,7 +6,10 @@
 // Nothing here trains or tunes on eval/: the eval/ row uses a model trained on train/ only.
 //
 //   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
-//                                  [--twin 0.05] [--json]
+//                                  [--twin 0.05] [--json] [--explain]
+//
+// --explain prints, per run, every false positive and every spam not called spam with the
+// classifier's reasons (as `mailmoat eval --explain`).
 //
 // Also prints where the time goes (parse, tokenize, score), one core, messages already in memory.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
@@ -32,6 +35,7 @@ const shift = opt("shift", undefined)?.split(",").map(Number)
 // Weight of the padded spam twins, e.g. --twin 0 (none) or --twin 0.25
 const twin = opt("twin", undefined)
 const twinWeight = twin === undefined ? undefined : Number(twin)
+const explain = args.includes("--explain")
 const Classifier = await loadClassifier()
 
 const timing = { parse: 0, tokenize: 0, messages: 0 }
@@ -84,15 +88,19 @@ const run = (name, trainSet, testSet) => {
     twinWeight
   })
   const classes = { ham: [], spam: [] }
+  const errors = []
   for (const it of testSet) {
     const t0 = performance.now()
     const p = it.gtube ? 1 : Classifier.score(model, it.tokens).probability
     scoreMillis += performance.now() - t0
     scored++
-    classes[it.label].push(Classifier.classOf(p))
+    const c = Classifier.classOf(p)
+    classes[it.label].push(c)
+    if (explain && ((it.label === "ham" && c === "spam") || (it.label === "spam" && c !== "spam")))
+      errors.push({ name: it.name, label: it.label, c, e: Classifier.explain(model, it.tokens) })
   }
   const e = Classifier.summarise(classes.ham, classes.spam, 0)
-  return { experiment: name, train: { ham: model.nham, spam: model.nspam }, ...e }
+  return { experiment: name, train: { ham: model.nham, spam: model.nspam }, ...e, errors }
 }
 
 const results = []
@@ -135,6 +143,13 @@ else {
     console.log(
       `  unsure ${pct(r.unsureRate)} ${ci(r.intervals.unsureRate)}  (${c.hamAsUnsure} ham, ${c.spamAsUnsure} spam)`
     )
+    for (const { name, label, c, e } of r.errors) {
+      const kind = label === "ham" ? "FALSE POSITIVE" : c === "unsure" ? "UNSURE SPAM" : "MISSED SPAM"
+      const two = (x) => x.toFixed(2)
+      console.log(`    ${kind} ${name}  p=${e.probability.toFixed(3)} (tokens alone ${e.tokenProbability.toFixed(3)})`)
+      console.log(`      inputs: ${e.contributions.map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${two(v)}`).join(", ")}`)
+      console.log(`      tokens: ${e.clues.map(([t, f]) => `${t}=${two(f)}`).join(" ")}`)
+    }
   }
   console.log(
     `msg/s per core: parse ${speed.parse}, tokenize ${speed.tokenize}, score ${speed.score}; classification (tokenize + score) ${speed.classify}`

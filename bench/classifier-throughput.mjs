@@ -5,8 +5,11 @@
 // and the machine's load average: on a shared machine wall time also counts waiting for a CPU.
 //
 //   node bench/classifier-throughput.mjs [--corpus DIR] [--rounds N] [--dist PATH/index.js] [--model FILE]
+//                                        [--against PATH/index.js]
 //
-// --dist compares another build of @mailmoat/antispam (say, of an older commit) in one sitting.
+// --dist measures another build of @mailmoat/antispam (say, of an older commit).
+// --against measures this build and another one in the same process, alternating batches of 250
+// messages between them, so both see the same machine load; it prints both rates and their ratio.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { readFileSync } from "node:fs"
 import { cpus, loadavg } from "node:os"
@@ -38,6 +41,37 @@ const parsed = messages.map((b) => {
 })
 const parse = { wall: messages.length / ((performance.now() - w0) / 1000), cpu: messages.length / (cpu() - c0) }
 for (const m of parsed.slice(0, 500)) Classifier.classifyWith(model, m)
+const against = opt("against", undefined)
+if (against !== undefined) {
+  const Other = (await import(resolve(against))).Classifier
+  const otherModel = Other.loadModel(
+    resolve(opt("model", join(root, "packages/antispam/model/mailmoat-classifier.model.gz")))
+  )
+  for (const m of parsed.slice(0, 500)) Other.classifyWith(otherModel, m)
+  const spent = { this: 0, other: 0 }
+  const batch = (C, mdl, from) => {
+    const c = cpu()
+    for (const m of parsed.slice(from, from + 250)) C.classifyWith(mdl, m)
+    return cpu() - c
+  }
+  const load0 = loadavg()[0]
+  for (let r = 0; r < rounds; r++)
+    for (let i = 0; i < parsed.length; i += 250) {
+      // Alternate which build goes first, so neither always runs on a warmer cache.
+      if ((i / 250) % 2 === 0) {
+        spent.this += batch(Classifier, model, i)
+        spent.other += batch(Other, otherModel, i)
+      } else {
+        spent.other += batch(Other, otherModel, i)
+        spent.this += batch(Classifier, model, i)
+      }
+    }
+  const n = rounds * parsed.length
+  console.log(
+    `${n} classifications each: this build ${(n / spent.this).toFixed(0)}, --against ${(n / spent.other).toFixed(0)} msg per CPU-second (ratio ${(spent.other / spent.this).toFixed(2)}); load average ${load0.toFixed(1)} on ${cpus().length} cores`
+  )
+  process.exit(0)
+}
 const load = loadavg()[0]
 c0 = cpu()
 w0 = performance.now()

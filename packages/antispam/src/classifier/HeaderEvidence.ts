@@ -23,6 +23,7 @@ const ADDRESS = /[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g
 /** Tags filters and list servers put in front of a subject; stripped before tokenizing. */
 const FILTER_TAGS =
   /^(?:\s*(?:\[[^\]]{0,40}\]|\*{2,}\s*SPAM\s*\*{2,}|\{SPAM\??\}|SPAM:|(?:re|fwd?|aw|sv|wg)\s*(?:\[\d+\])?\s*:))+\s*/i
+const IPV4_LITERAL = /^\[?\d{1,3}(?:\.\d{1,3}){3}\]?$/
 const COMMON_CHARSETS = /^(?:us-ascii|utf-8|iso-8859-\d{1,2}|windows-125\d|cp125\d)$/i
 
 export const domainOf = (address: string): string => {
@@ -176,14 +177,20 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
   // also arrives with none.
   for (const hop of received.slice(0, 10)) {
     for (const name of [hop.helo, hop.rdns]) {
-      if (!name || isCorpusArtefactHost(name)) continue
-      const host = name.toLowerCase()
-      if (/^\[?\d{1,3}(?:\.\d{1,3}){3}\]?$/.test(host)) tokens.add("rcvd:helo-ip")
-      else if (host !== "localhost" && host !== "unknown") {
-        const reg = registrableDomain(host)
-        if (reg && !isCorpusArtefactHost(reg)) tokens.add(`rcvd:dom:${reg}`)
-      }
+      if (name && IPV4_LITERAL.test(name)) tokens.add("rcvd:helo-ip")
     }
+  }
+  // Host names only of the origin, the oldest hop: where the message entered mail transport, the
+  // sender's side. The hops above it name the way to the reader (the recipient's relays, list
+  // servers, in a corpus the collector's machines): learned as tokens, they describe the
+  // collection, not the message (docs/classifier.md, round 5).
+  const origin = received[received.length - 1]
+  for (const name of origin ? [origin.helo, origin.rdns] : []) {
+    if (!name || isCorpusArtefactHost(name) || IPV4_LITERAL.test(name)) continue
+    const host = name.toLowerCase()
+    if (host === "localhost" || host === "unknown") continue
+    const reg = registrableDomain(host)
+    if (reg && !isCorpusArtefactHost(reg)) tokens.add(`rcvd:dom:${reg}`)
   }
   return { tokens: [...tokens], features: [...features] }
 }

@@ -46,8 +46,15 @@ export const empty = (
   meta
 })
 
+/** How often each token table was changed by `addMessage`, so derived caches know when they are stale. */
+const versions = new WeakMap<Model["tokens"], number>()
+
+/** The number of `addMessage` calls on the model's table so far (0 for a table never changed). */
+export const tableVersion = (model: Model): number => versions.get(model.tokens) ?? 0
+
 /** Counts one message's distinct tokens; `delta` -1 forgets a message learned before. */
 export const addMessage = (model: Model, tokens: ReadonlyArray<string>, label: Label, delta: 1 | -1 = 1): void => {
+  versions.set(model.tokens, tableVersion(model) + 1)
   const i = label === "ham" ? 0 : 1
   if (label === "ham") model.nham = Math.max(0, model.nham + delta)
   else model.nspam = Math.max(0, model.nspam + delta)

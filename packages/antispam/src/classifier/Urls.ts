@@ -49,9 +49,14 @@ const SHORTENERS = new Set([
 /** A query value or path segment that is itself a URL: an open redirect on someone else's site. */
 const REDIRECT = /[?&][a-z_]{0,20}=(?:https?(?::|%3a)|%68%74%74%70)|\/(?:https?:|https?%3a)\/?\//i
 
-/** Host names that were rewritten in the corpus the shipped model is trained on; never a feature. */
+/**
+ * Host names of the corpus the shipped model is trained on that name its collection, never a
+ * sender: `taint.org` replaced the readers' addresses, and the collector's own machines
+ * (`slashnull.org`, `jmason.org`, `netnoteinc.com`, its relay `webnote.net`) received every
+ * message and generated some (RSS items). Never a token or a feature.
+ */
 export const isCorpusArtefactHost = (host: string): boolean =>
-  /(?:^|\.)spamassassin\.taint\.org$/i.test(host) || /(?:^|\.)taint\.org$/i.test(host)
+  /(?:^|\.)(?:taint\.org|slashnull\.org|jmason\.org|netnoteinc\.com|webnote\.net)$/i.test(host)
 
 /** Tricks in one host name: shorteners, deep subdomains, punycode, non-ASCII look-alikes. */
 export const hostFeatures = (host: string, reg: string | null, features: Set<string>): void => {

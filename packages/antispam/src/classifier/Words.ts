@@ -23,8 +23,9 @@ export const hasInvisible = (text: string): boolean => INVISIBLE_ONE.test(text)
 
 const EDGE = /^[^\p{L}\p{N}$€£]+|[^\p{L}\p{N}%!?]+$/gu
 const URLISH = /^(?:https?:|ftp:|www\.|mailto:)/
-// Control characters other than the white space that splits words (tab, line ends).
-const CONTROL = /[\u0000-\u0008\u000E-\u001F\u007F]/g
+// Control characters other than the white space that splits words (tab, line ends), and the
+// invisible ones of `INVISIBLE`: both are dropped before splitting, in one pass over the text.
+const DROPPED = new RegExp(`[\\u0000-\\u0008\\u000E-\\u001F\\u007F${INVISIBLE.source.slice(1, -1)}]`, "g")
 
 export interface WordOptions {
   readonly prefix?: string | undefined
@@ -49,46 +50,65 @@ const codePoints = (w: string): number => {
   return n
 }
 
+/** White space as `\s` matches it in a regular expression (ECMAScript WhiteSpace and LineTerminator). */
+export const isSpace = (c: number): boolean =>
+  c <= 32
+    ? c === 32 || (c >= 9 && c <= 13)
+    : c >= 0xa0 &&
+      (c === 0xa0 ||
+        c === 0x1680 ||
+        (c >= 0x2000 && c <= 0x200a) ||
+        c === 0x2028 ||
+        c === 0x2029 ||
+        c === 0x202f ||
+        c === 0x205f ||
+        c === 0x3000 ||
+        c === 0xfeff)
+
+/** The token of one white-space-separated run of cleaned, lower-cased text, if it gives one. */
+const wordToken = (raw: string, prefix: string): string | undefined => {
+  if (mayBeUrl(raw.charCodeAt(0)) && URLISH.test(raw)) return undefined
+  // A very long run is a skip token whatever its edges; trimming it with EDGE would be
+  // quadratic on a long run of punctuation.
+  if (raw.length > 60) {
+    if (isDigit(raw.charCodeAt(0))) return undefined
+    return `${prefix}skip:${[...raw.slice(0, 2)][0]!} ${Math.min(10 * Math.floor(raw.length / 10), 100)}`
+  }
+  const w =
+    isAsciiAlnum(raw.charCodeAt(0)) && isAsciiAlnum(raw.charCodeAt(raw.length - 1)) ? raw : raw.replace(EDGE, "")
+  if (w.length === 0) return undefined
+  const at = w.indexOf("@")
+  if (at > 0 && at < w.length - 1) return `${prefix}email:${w.slice(at + 1).slice(0, 40)}`
+  // Count code points, not UTF-16 units, so non-Latin words get the same limits.
+  const len = codePoints(w)
+  if (len < 3) return undefined
+  if (len <= 12) return prefix + w
+  if (isDigit(w.charCodeAt(0))) return undefined
+  return `${prefix}skip:${String.fromCodePoint(w.codePointAt(0)!)} ${Math.min(10 * Math.floor(len / 10), 100)}`
+}
+
 /**
  * Splits text into word tokens; e-mail addresses become `email:<domain>`, URLs are skipped (URL
- * facts have their own tokens). The whole text is cleaned and lower-cased once, and a word is
- * trimmed by the Unicode-aware expression only when an edge is not an ASCII letter or digit:
- * this is the tokenizer's hottest loop.
+ * facts have their own tokens). The whole text is cleaned and lower-cased once, split on white
+ * space by a scan that stops at `maxWords` tokens, and a word is trimmed by the Unicode-aware
+ * expression only when an edge is not an ASCII letter or digit: this is the tokenizer's hottest
+ * loop.
  */
 export const words = (text: string, options: WordOptions = {}): Array<string> => {
   const prefix = options.prefix ?? ""
   const maxWords = options.maxWords ?? 5000
   const maxChars = options.maxChars ?? 100_000
-  const input = (text.length > maxChars ? text.slice(0, maxChars) : text)
-    .replace(INVISIBLE, "")
-    .replace(CONTROL, "")
-    .toLowerCase()
+  const input = (text.length > maxChars ? text.slice(0, maxChars) : text).replace(DROPPED, "").toLowerCase()
   const out: Array<string> = []
-  for (const raw of input.split(/\s+/)) {
-    if (out.length >= maxWords) break
-    if (raw.length === 0 || (mayBeUrl(raw.charCodeAt(0)) && URLISH.test(raw))) continue
-    // A very long run is a skip token whatever its edges; trimming it with EDGE would be
-    // quadratic on a long run of punctuation.
-    if (raw.length > 60) {
-      if (isDigit(raw.charCodeAt(0))) continue
-      out.push(`${prefix}skip:${[...raw.slice(0, 2)][0]!} ${Math.min(10 * Math.floor(raw.length / 10), 100)}`)
-      continue
-    }
-    const w =
-      isAsciiAlnum(raw.charCodeAt(0)) && isAsciiAlnum(raw.charCodeAt(raw.length - 1)) ? raw : raw.replace(EDGE, "")
-    if (w.length === 0) continue
-    const at = w.indexOf("@")
-    if (at > 0 && at < w.length - 1) {
-      out.push(`${prefix}email:${w.slice(at + 1).slice(0, 40)}`)
-      continue
-    }
-    // Count code points, not UTF-16 units, so non-Latin words get the same limits.
-    const len = codePoints(w)
-    if (len < 3) continue
-    if (len <= 12) out.push(prefix + w)
-    else if (isDigit(w.charCodeAt(0))) continue
-    else
-      out.push(`${prefix}skip:${String.fromCodePoint(w.codePointAt(0)!)} ${Math.min(10 * Math.floor(len / 10), 100)}`)
+  const n = input.length
+  let i = 0
+  while (out.length < maxWords) {
+    while (i < n && isSpace(input.charCodeAt(i))) i++
+    const start = i
+    while (i < n && !isSpace(input.charCodeAt(i))) i++
+    if (i === start) break
+    const token = wordToken(input.slice(start, i), prefix)
+    if (token !== undefined) out.push(token)
   }
   return out
 }

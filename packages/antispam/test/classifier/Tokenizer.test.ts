@@ -162,3 +162,38 @@ describe("tokenize", () => {
     expect(t.features).toEqual(expect.arrayContaining(["subject_mixed_scripts", "body_invisible"]))
   })
 })
+
+describe("Received hops", () => {
+  const received = (hops: ReadonlyArray<string>): Message =>
+    parse(rfc822({ subject: "hello", body: "see you tomorrow", extra: hops.map((h) => `Received: ${h}`).join("\r\n") }))
+  const rcvd = (m: Message): Array<string> => tokenize(m).tokens.filter((t) => t.startsWith("rcvd:"))
+
+  it("name hosts only of the origin, the oldest hop: the hops above it are the way to the reader", () => {
+    const m = received([
+      "from mx.listhost.org (mx.listhost.org [198.51.100.7]) by mail.reader.example (Postfix) with ESMTP id 1; Mon, 1 Jun 2026 10:00:03 +0000",
+      "from relay.listhost.org (relay.listhost.org [198.51.100.9]) by mx.listhost.org with ESMTP id 2; Mon, 1 Jun 2026 10:00:02 +0000",
+      "from smtp.sendermail.com (out.sendermail.com [203.0.113.5]) by relay.listhost.org with ESMTP id 3; Mon, 1 Jun 2026 10:00:01 +0000"
+    ])
+    expect(rcvd(m)).toEqual(["rcvd:dom:sendermail.com"])
+  })
+
+  it("still note a bare IP as HELO on any hop", () => {
+    const m = received([
+      "from mx.isp.example.net (mx.isp.example.net [198.51.100.7]) by mail.reader.example with ESMTP id 1; Mon, 1 Jun 2026 10:00:03 +0000",
+      "from [192.0.2.44] (host.isp.example.net [198.51.100.8]) by mx.isp.example.net with ESMTP id 2; Mon, 1 Jun 2026 10:00:02 +0000",
+      "from pc.home.example (pc.home.example [203.0.113.5]) by 192.0.2.44 with SMTP id 3; Mon, 1 Jun 2026 10:00:01 +0000"
+    ])
+    expect(rcvd(m).sort()).toEqual(["rcvd:dom:home.example", "rcvd:helo-ip"])
+  })
+
+  it("give no token for the training corpus's collection hosts, even as the origin", () => {
+    const m = received([
+      "from dogma.slashnull.org (localhost [127.0.0.1]) by dogma.slashnull.org (8.11.6/8.11.6) with ESMTP id g8QFSqg24502; Thu, 26 Sep 2002 16:28:52 +0100"
+    ])
+    expect(rcvd(m)).toEqual([])
+    const n = received([
+      "from mail.webnote.net (mail.webnote.net [193.120.211.219]) by dogma.slashnull.org with ESMTP id 1; Thu, 26 Sep 2002 16:28:52 +0100"
+    ])
+    expect(rcvd(n)).toEqual([])
+  })
+})

@@ -1,0 +1,82 @@
+import { fc, test } from "@fast-check/vitest"
+import { describe, expect, it } from "vitest"
+import * as Model from "../../src/classifier/Model.ts"
+import { chiScore } from "../../src/classifier/Score.ts"
+
+// Tokens from a small alphabet, so messages share tokens with the table; `feat:` ones carry a sign.
+const token = fc.constantFrom(
+  "cheap",
+  "meeting",
+  "offer",
+  "patch",
+  "viagra",
+  "thanks",
+  "feat:url_ip_literal",
+  "feat:quoted_reply",
+  "feat:return_path_other_domain",
+  "rcvd:dom:example.net"
+)
+const modelArb = fc
+  .record({
+    nham: fc.nat(5_000),
+    nspam: fc.nat(5_000),
+    counts: fc.array(fc.tuple(token, fc.nat(3_000), fc.nat(3_000)), { maxLength: 12 })
+  })
+  .map((r) => {
+    const m = Model.empty()
+    m.nham = r.nham
+    m.nspam = r.nspam
+    for (const [t, h, s] of r.counts) if (h + s > 0) m.tokens.set(t, [h, s])
+    return m
+  })
+const message = fc.uniqueArray(token, { maxLength: 10 })
+
+/**
+ * Learned counts with no learned message and one learned token of zero counts: they change no
+ * f(w), but send chiScore down the per-message path, which the cached table must equal.
+ */
+const noLearning = { nham: 0, nspam: 0, counts: new Map([["never-a-token", [0, 0] as const]]) }
+
+describe("clue table", () => {
+  test.prop([modelArb, message])("gives the same clues and result as computing f(w) per message", (m, tokens) => {
+    expect(chiScore(m, tokens)).toEqual(chiScore(m, tokens, noLearning))
+  })
+
+  it("follows the table when a message is learned into the model", () => {
+    const m = Model.empty()
+    Model.addMessage(m, ["cheap", "offer"], "spam")
+    Model.addMessage(m, ["meeting", "patch"], "ham")
+    const before = chiScore(m, ["cheap", "meeting"])
+    Model.addMessage(m, ["meeting"], "spam")
+    const after = chiScore(m, ["cheap", "meeting"])
+    expect(after).not.toEqual(before)
+    expect(after).toEqual(chiScore(m, ["cheap", "meeting"], noLearning))
+  })
+
+  it("follows the table when learning and forgetting leave the totals as they were", () => {
+    const m = Model.empty()
+    Model.addMessage(m, ["cheap", "offer"], "spam")
+    Model.addMessage(m, ["meeting", "patch"], "ham")
+    Model.addMessage(m, ["thanks", "patch"], "ham")
+    const before = chiScore(m, ["offer", "meeting"])
+    // Same totals afterwards, other counts: "meeting" is now as much spam as ham.
+    Model.addMessage(m, ["meeting"], "spam")
+    Model.addMessage(m, ["cheap", "offer"], "spam", -1)
+    expect(m.nspam).toBe(1)
+    const after = chiScore(m, ["offer", "meeting"])
+    expect(after).toEqual(chiScore(m, ["offer", "meeting"], noLearning))
+    expect(after).not.toEqual(before)
+  })
+
+  it("keeps a signed feature's token out when its f(w) points against the sign", () => {
+    const m = Model.empty()
+    m.nham = 10
+    m.nspam = 10
+    // Seen in ham only: as a spam-only feature it must not count as ham evidence.
+    m.tokens.set("feat:url_ip_literal", [10, 0])
+    m.tokens.set("patch", [10, 0])
+    const { chi, clues } = chiScore(m, ["feat:url_ip_literal", "patch"])
+    expect(chi.used).toBe(1)
+    expect(clues.map(([t]) => t)).toEqual(["patch"])
+  })
+})

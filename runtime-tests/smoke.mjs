@@ -102,6 +102,18 @@ try {
     assert(out === "A\r\n..\r\nB\r\n.\r\n", JSON.stringify(out))
   })
 
+  await check("interception CA: init, load, mint a leaf (protocols dist; certificate code on first use)", async () => {
+    const { initCa, loadCa, LeafMinter } = protocols.Interception
+    const certPath = join(dataDir, "ca", "ca.pem")
+    const keyPath = join(dataDir, "ca", "ca.key")
+    const made = await initCa({ certPath, keyPath, commonName: "Smoke CA" })
+    assert(made.isCa && made.keyKind === "ecdsa-p256", JSON.stringify(made))
+    const minter = await LeafMinter.make(await loadCa({ certPath, keyPath }))
+    const leaf = await minter.mint("imap.example.test")
+    assert(leaf.certPem.startsWith("-----BEGIN CERTIFICATE-----"), leaf.certPem.slice(0, 40))
+    assert(leaf.names[0] === "imap.example.test", JSON.stringify(leaf.names))
+  })
+
   await check("gateway starts on 127.0.0.1:0 with a temporary Maildir", async () => {
     gateway = await startGateway({
       dataDir,

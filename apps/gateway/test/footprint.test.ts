@@ -1,7 +1,8 @@
 // What the BUILT gateway loads at start with the embedded defaults (state.backend embedded): not
 // ioredis (needed only with state.backend redis), undici (model updates and analysis
-// submission, both off), mailauth (loaded by the first authenticated message), nor Effect's
-// root index (every built package imports Effect by sub-path): each costs resident memory. Read from
+// submission, both off), mailauth (loaded by the first authenticated message), the certificate
+// code of the IMAP/POP3 interception CA (@peculiar/asn1-*, asn1js: loaded when a proxy with TLS
+// interception starts or `mailmoat ca` runs), nor Effect's root index (every built package imports Effect by sub-path): each costs resident memory. Read from
 // inside the process by the preload bench/footprint.mjs uses.
 // And the V8 heap flag main.ts sets, unless the operator chose one.
 import { existsSync, readFileSync } from "node:fs"
@@ -52,6 +53,12 @@ describe("the built gateway at start, embedded defaults", () => {
     expect(loaded(reading.commonjs, "ioredis")).toEqual([])
     expect(loaded(reading.commonjs, "undici")).toEqual([])
     expect(loaded(reading.commonjs, "mailauth")).toEqual([])
+  })
+
+  test("the interception CA's certificate code (@peculiar/asn1-*, asn1js) is not loaded", () => {
+    const modules = [...reading.commonjs, ...reading.esm]
+    for (const pkg of ["@peculiar/asn1-x509", "@peculiar/asn1-ecc", "@peculiar/asn1-schema", "asn1js"])
+      expect(loaded(modules, pkg)).toEqual([])
   })
 
   test("Effect's root index is not loaded", () => {

@@ -45,6 +45,7 @@
  */
 import type * as net from "node:net"
 import * as tls from "node:tls"
+import { destroyAfter } from "./CloseGrace.ts"
 import type { ConnectionOptions } from "./ConnectionOptions.ts"
 import { DataDecoder } from "./DataDecoder.ts"
 import { roomForMail } from "./FreeSpace.ts"
@@ -489,7 +490,7 @@ export class Connection {
     const socket = this.socket
     socket.end()
     socket.resume()
-    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref()
+    destroyAfter(socket, CLOSE_GRACE_MS)
   }
 
   private onClose(): void {

@@ -29,6 +29,7 @@ import * as tls from "node:tls"
 import { Admission } from "./Admission.ts"
 import { type AuthFailureStore, MemoryAuthFailureStore } from "./AuthFailureStore.ts"
 import { AuthLimiter, type AuthLimitOptions } from "./AuthLimiter.ts"
+import { destroyAfter } from "./CloseGrace.ts"
 import { Connection } from "./Connection.ts"
 import type { FreeSpaceOptions } from "./FreeSpace.ts"
 import type { SmtpHandler } from "./Handler.ts"
@@ -243,7 +244,7 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
       log(formatLogLine(id, "too_many_connections", { client: ip, limit: admitted.reason }))
       options.onRefused?.(admitted.reason)
       socket.end("421 4.7.0 Too many connections, try again later\r\n")
-      setTimeout(() => socket.destroy(), 5000).unref()
+      destroyAfter(socket, 5000)
       return
     }
     const facts = {

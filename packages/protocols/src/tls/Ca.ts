@@ -14,10 +14,11 @@
 import { hostname } from "node:os"
 import { readFile, stat } from "node:fs/promises"
 import { CaError } from "./CaError.ts"
-import * as KeyPair from "./KeyPair.ts"
+import * as CertificateCode from "./CertificateCode.ts"
+import type * as KeyPair from "./KeyPair.ts"
 import * as Pem from "./Pem.ts"
 import * as SecureFile from "./SecureFile.ts"
-import * as X509 from "./X509.ts"
+import type * as X509 from "./X509.ts"
 
 export interface InitCaOptions {
   readonly certPath: string
@@ -52,14 +53,14 @@ export interface LoadedCa {
   readonly keyIdentifier: Uint8Array
 }
 
-const describe = (certPath: string, info: X509.CertificateInfo): CaDescription => ({
+const describe = (certPath: string, info: X509.CertificateInfo, keyKind: KeyPair.KeyKind): CaDescription => ({
   certPath,
   subject: info.subject,
   issuer: info.issuer,
   notBefore: info.notBefore,
   notAfter: info.notAfter,
   serialHex: info.serialHex,
-  keyKind: KeyPair.kindOfSpki(info.spki),
+  keyKind,
   isCa: info.isCa,
   fingerprintSha256: info.fingerprintSha256
 })
@@ -78,6 +79,7 @@ export const initCa = async (options: InitCaOptions): Promise<CaDescription> => 
         )
     }
   }
+  const { X509, KeyPair } = await CertificateCode.load()
   const key = await KeyPair.generate(options.keyType ?? "ecdsa-p256")
   const ski = await X509.keyIdentifier(key.spki)
   const name = X509.makeName([
@@ -114,7 +116,7 @@ export const initCa = async (options: InitCaOptions): Promise<CaDescription> => 
   } catch (e) {
     throw ioError("write", options.certPath, e)
   }
-  return describe(options.certPath, await X509.read(der))
+  return describe(options.certPath, await X509.read(der), KeyPair.kindOfSpki(key.spki))
 }
 
 const readText = async (path: string): Promise<string> => {
@@ -129,11 +131,15 @@ const readCert = async (certPath: string): Promise<{ pem: string; info: X509.Cer
   const text = await readText(certPath)
   const der = Pem.decode(text, "CERTIFICATE")
   if (der === undefined) throw new CaError("Malformed", `${certPath} holds no PEM CERTIFICATE block`)
+  const { X509 } = await CertificateCode.load()
   return { pem: Pem.encode("CERTIFICATE", der), info: await X509.read(der) }
 }
 
-export const showCa = async (options: { readonly certPath: string }): Promise<CaDescription> =>
-  describe(options.certPath, (await readCert(options.certPath)).info)
+export const showCa = async (options: { readonly certPath: string }): Promise<CaDescription> => {
+  const { info } = await readCert(options.certPath)
+  const { KeyPair } = await CertificateCode.load()
+  return describe(options.certPath, info, KeyPair.kindOfSpki(info.spki))
+}
 
 export const loadCa = async (options: {
   readonly certPath: string
@@ -165,6 +171,7 @@ export const loadCa = async (options: {
   const keyText = await readText(options.keyPath)
   const pkcs8 = Pem.decode(keyText, "PRIVATE KEY")
   if (pkcs8 === undefined) throw new CaError("Malformed", `${options.keyPath} holds no PEM PRIVATE KEY (PKCS#8) block`)
+  const { X509, KeyPair } = await CertificateCode.load()
   const key = await KeyPair.importPrivateKey(pkcs8, info.spki)
   return {
     certPem: pem,

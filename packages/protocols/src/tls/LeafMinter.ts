@@ -16,11 +16,12 @@
  */
 import type { LoadedCa } from "./Ca.ts"
 import { CaError } from "./CaError.ts"
-import * as KeyPair from "./KeyPair.ts"
+import * as CertificateCode from "./CertificateCode.ts"
+import type * as KeyPair from "./KeyPair.ts"
 import * as LeafName from "./LeafName.ts"
 import { Lru } from "./Lru.ts"
 import * as Pem from "./Pem.ts"
-import * as X509 from "./X509.ts"
+import type * as X509 from "./X509.ts"
 
 export interface LeafMinterOptions {
   /** Distinct name sets kept (default 1000). */
@@ -73,6 +74,7 @@ export const make = async (ca: LoadedCa, options: LeafMinterOptions = {}): Promi
   const validity = (options.validityDays ?? 30) * DAY
   const backdate = options.backdateMillis ?? 3600_000
   const renewBefore = options.renewBeforeMillis ?? DAY
+  const { X509, KeyPair } = await CertificateCode.load()
   const leafKey = await KeyPair.generate(options.keyType ?? (ca.key.kind === "rsa" ? "rsa-2048" : "ecdsa-p256"))
   const keyPem = Pem.encode("PRIVATE KEY", await KeyPair.exportPkcs8(leafKey.privateKey))
   const fixedExtensions = X509.leafFixedExtensions(

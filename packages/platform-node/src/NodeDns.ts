@@ -138,9 +138,7 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
           const reason = reasonOf(code)
           if (reason === "NotFound") resume(Effect.succeed({ _tag: "NotFound", detail: String(code) }))
           else
-            resume(
-              Effect.fail(dnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) }))
-            )
+            resume(Effect.fail(dnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) })))
         }
       )
     })

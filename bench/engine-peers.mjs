@@ -89,9 +89,7 @@ for (let i = 0; ; i++) {
 }
 
 const dns = NodeDns.make({ servers: [`127.0.0.1:${port}`] })
-const classifier = flag("classifier")
-  ? Classifier.setup({}, { dataDir: work })
-  : undefined
+const classifier = flag("classifier") ? Classifier.setup({}, { dataDir: work }) : undefined
 const antispam = makeServerAntispam(
   {
     enabled: true,
@@ -132,9 +130,7 @@ const session = async (bytes) => {
   const r = await Effect.runPromise(engine.rcpt(Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] }), rcpt, facts))
   const envelope = Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] })
   const message = MessageModel.fromBytes(bytes, { envelope, size: bytes.length })
-  const outcomes = await Effect.runPromise(
-    antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts })
-  )
+  const outcomes = await Effect.runPromise(antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts }))
   if (outcomes.length !== 1) throw new Error("expected one outcome")
   return outcomes[0]
 }
@@ -196,7 +192,9 @@ if (inspector && allocFile) {
   writeFileSync(allocFile, JSON.stringify(profile))
   const bytes = (node) => node.selfSize + node.children.reduce((sum, c) => sum + bytes(c), 0)
   const measured = results.length * replay.length
-  console.log(`allocated (sampled, collected objects included): ${(bytes(profile.head) / measured / 1024).toFixed(0)} KB/msg`)
+  console.log(
+    `allocated (sampled, collected objects included): ${(bytes(profile.head) / measured / 1024).toFixed(0)} KB/msg`
+  )
 }
 for (const r of results)
   console.log(

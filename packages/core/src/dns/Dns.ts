@@ -165,9 +165,7 @@ export const withTimeout = <A>(
         Effect.flatMap(
           Option.match({
             onNone: () =>
-              Effect.fail(
-                dnsError({ reason: "Timeout", name, type, detail: `no answer within ${timeoutMillis} ms` })
-              ),
+              Effect.fail(dnsError({ reason: "Timeout", name, type, detail: `no answer within ${timeoutMillis} ms` })),
             onSome: Effect.succeed
           })
         )

@@ -162,7 +162,9 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape
       const near = store.peek?.(key)
       if (near !== undefined && near.expiresAt > now) return asEffect(answerOf(near, name, type, now))
       return Effect.flatMap(store.get(key), (hit) =>
-        hit !== undefined && hit.expiresAt > now ? asEffect(answerOf(hit, name, type, now)) : ask(type, name, options, key, now)
+        hit !== undefined && hit.expiresAt > now
+          ? asEffect(answerOf(hit, name, type, now))
+          : ask(type, name, options, key, now)
       )
     })
   return { lookup, resolve: Dns.resolveFromLookup(lookup), peek }

@@ -33,5 +33,4 @@ export const makeLayeredStore = (local: DnsCacheStore, shared: DnsCacheStore): D
   size: () => local.size(),
   // Only the local memory answers at once; a local miss goes through `get` (the shared store).
   peek: local.peek
-
 })

@@ -5,7 +5,17 @@
  * @since 0.1.0
  */
 export type { DnsAnswer, DnsErrorReason, DnsOutcome, DnsShape, Immediate, LookupOptions, RecordType } from "./Dns.ts"
-export { Dns, DnsError, DnsErrorReasons, dnsError, lookup, normaliseName, peek, resolveFromLookup, withTimeout } from "./Dns.ts"
+export {
+  Dns,
+  DnsError,
+  DnsErrorReasons,
+  dnsError,
+  lookup,
+  normaliseName,
+  peek,
+  resolveFromLookup,
+  withTimeout
+} from "./Dns.ts"
 export type { CachedEntry, CachedOutcome, CacheOptions, DnsCacheStore } from "./DnsCache.ts"
 export { makeMemoryStore, withCache } from "./DnsCache.ts"
 export { makeLayeredStore } from "./LayeredDnsCache.ts"

@@ -37,19 +37,35 @@ const isSubstituted = (w: string): boolean => {
   return letters >= 4
 }
 
-/** Words with substituted characters in lower-cased `text` (counted up to `limit`). */
+/** A character of the runs that can hold a substituted word: `[a-z0-9$!]`. */
+const isRunChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 36 || c === 33
+
+/**
+ * Words with substituted characters in lower-cased `text` (counted up to `limit`). The candidates
+ * are what `/[a-z0-9$!]{5,20}/g` matches: each run of `isRunChar` characters cut into pieces of
+ * 20 from its start, the last piece kept if it has at least 5. A scan finds them without a match
+ * object per piece and builds a string only for a piece that stands alone.
+ */
 export const substitutedWords = (text: string, limit = 10): number => {
   let n = 0
   const sample = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text
   // Most text has no letter-symbol-letter run at all: one cheap scan rules it out.
   if (!CANDIDATE.test(sample)) return 0
-  for (const m of sample.matchAll(/[a-z0-9$!]{5,20}/g)) {
-    const w = m[0]
-    // Part of a longer run (an address, a URL, a hex string): not a word.
-    const before = sample.charCodeAt(m.index - 1)
-    const after = sample.charCodeAt(m.index + w.length)
-    if (isWordChar(before) || isWordChar(after)) continue
-    if (isSubstituted(w) && ++n >= limit) break
+  const length = sample.length
+  let i = 0
+  while (i < length) {
+    if (!isRunChar(sample.charCodeAt(i))) {
+      i++
+      continue
+    }
+    const start = i
+    while (i < length && isRunChar(sample.charCodeAt(i))) i++
+    for (let at = start; i - at >= 5; at += 20) {
+      const end = Math.min(at + 20, i)
+      // Part of a longer run (an address, a URL, a hex string): not a word.
+      if (isWordChar(sample.charCodeAt(at - 1)) || isWordChar(sample.charCodeAt(end))) continue
+      if (isSubstituted(sample.slice(at, end)) && ++n >= limit) return n
+    }
   }
   return n
 }

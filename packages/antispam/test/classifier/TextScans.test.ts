@@ -1,0 +1,122 @@
+// The classifier's hand-written text scans against the regular expressions they replace: the
+// tokens of a message must not change, so on any text the scan finds exactly what the expression
+// found.
+import { fc, test } from "@fast-check/vitest"
+import { describe, expect, it } from "vitest"
+import { substitutedWords } from "../../src/classifier/Obfuscation.ts"
+import { wordSet } from "../../src/classifier/TextStats.ts"
+
+const wordSetByRegex = (text: string): Set<string> => {
+  const out = new Set<string>()
+  for (const m of text
+    .slice(0, 20_000)
+    .toLowerCase()
+    .matchAll(/\p{L}{3,}/gu)) {
+    out.add(m[0])
+    if (out.size >= 400) break
+  }
+  return out
+}
+
+const isWordChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 95 || c === 45 || c === 64 || c === 61
+
+const isSubstituted = (w: string): boolean => {
+  if (w.length < 5 || w.length > 20 || !/^[a-z]+(?:[013457$!]{1,2}[a-z]+){1,2}$/.test(w) || /^[0-9a-f]+$/.test(w))
+    return false
+  return (w.match(/[a-z]/g) ?? []).length >= 4
+}
+
+const substitutedByRegex = (text: string, limit = 10): number => {
+  let n = 0
+  const sample = text.slice(0, 50_000)
+  for (const m of sample.matchAll(/[a-z0-9$!]{5,20}/g)) {
+    const w = m[0]
+    if (isWordChar(sample.charCodeAt(m.index - 1)) || isWordChar(sample.charCodeAt(m.index + w.length))) continue
+    if (isSubstituted(w) && ++n >= limit) break
+  }
+  return n
+}
+
+// Letters of several scripts and planes, lone surrogates, and the separators the scans stop at.
+const letterText = fc.string({
+  unit: fc.constantFrom(
+    "a",
+    "Z",
+    "é",
+    "ß",
+    "ª",
+    "©",
+    "Ж",
+    "中",
+    "𝒜",
+    "😀",
+    "\uD835",
+    "\uDC9C",
+    " ",
+    "-",
+    "1",
+    "\n",
+    "×"
+  ),
+  maxLength: 400
+})
+// Runs of word characters with look-alike digits and symbols, of every length around 5 and 20.
+const runText = fc
+  .array(
+    fc.constantFrom(
+      "v1agra",
+      "m0rtgage",
+      "pa$$w",
+      "ord",
+      "qqqq",
+      "q".repeat(13),
+      `${"q".repeat(19)}$`,
+      `${"q".repeat(18)}!`,
+      "$",
+      "!",
+      "1",
+      "a",
+      " ",
+      ".",
+      "@",
+      "\n",
+      "A"
+    ),
+    { maxLength: 60 }
+  )
+  .map((pieces) => pieces.join(""))
+
+describe("classifier text scans", () => {
+  test.prop([fc.oneof(letterText, fc.string({ unit: "grapheme", maxLength: 600 }))])(
+    "wordSet finds the words /\\p{L}{3,}/gu finds",
+    (text) => {
+      expect([...wordSet(text)]).toEqual([...wordSetByRegex(text)])
+    }
+  )
+
+  it("wordSet stops at 400 distinct words, as the expression's loop did", () => {
+    const text = Array.from(
+      { length: 600 },
+      (_, i) => `w${String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26))}x`
+    )
+      .join(" ")
+      .replace(/\d/g, "")
+    expect(wordSet(text).size).toBe(400)
+    expect([...wordSet(text)]).toEqual([...wordSetByRegex(text)])
+  })
+
+  test.prop([fc.oneof(runText, fc.string({ maxLength: 400 })), fc.integer({ min: 1, max: 10 })], { numRuns: 300 })(
+    "substitutedWords counts what /[a-z0-9$!]{5,20}/g found",
+    (text, limit) => {
+      expect(substitutedWords(text, limit)).toBe(substitutedByRegex(text, limit))
+    }
+  )
+
+  it("cuts a long run into the expression's pieces of 20", () => {
+    // 20 letters, then `v1agra` right after a `$` (not a word character): the second piece counts.
+    const text = `${"q".repeat(19)}$v1agra p4ssw0rd`
+    expect(substitutedWords(text)).toBe(substitutedByRegex(text))
+    expect(substitutedWords(text)).toBe(2)
+  })
+})

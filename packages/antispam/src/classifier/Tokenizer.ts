@@ -19,7 +19,7 @@ import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { analyseText, textStats } from "./TextStats.ts"
 import { analyseUrls } from "./Urls.ts"
-import { bucket, hasInvisible, words } from "./Words.ts"
+import { bucket, hasInvisible, pushWords } from "./Words.ts"
 
 export const MAX_TOKENS = 3000
 const MAX_TEXT = 150_000
@@ -102,7 +102,7 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
   tokens.push(`body:letters:${bucket(stats.letters, [0, 100, 500, 2000, 10000])}`)
   // Words are split on white space and short: they never need `clean`, unlike the rest.
   for (let i = 0; i < tokens.length; i++) tokens[i] = clean(tokens[i]!)
-  for (const w of words(text, { maxChars: MAX_TEXT, maxWords: MAX_TOKENS })) tokens.push(w)
+  pushWords(text, tokens, { maxChars: MAX_TEXT, maxWords: MAX_TOKENS })
 
   let attachments = 0
   for (const a of message.body.attachments) {

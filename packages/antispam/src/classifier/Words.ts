@@ -94,23 +94,28 @@ const wordToken = (raw: string, prefix: string): string | undefined => {
  * expression only when an edge is not an ASCII letter or digit: this is the tokenizer's hottest
  * loop.
  */
-export const words = (text: string, options: WordOptions = {}): Array<string> => {
+export const words = (text: string, options: WordOptions = {}): Array<string> => pushWords(text, [], options)
+
+/**
+ * `words`, appended to `into` (at most `maxWords` of them), which it returns: the message body's
+ * words go straight into the tokenizer's list instead of through an array of their own.
+ */
+export const pushWords = (text: string, into: Array<string>, options: WordOptions = {}): Array<string> => {
   const prefix = options.prefix ?? ""
-  const maxWords = options.maxWords ?? 5000
+  const limit = into.length + (options.maxWords ?? 5000)
   const maxChars = options.maxChars ?? 100_000
   const input = (text.length > maxChars ? text.slice(0, maxChars) : text).replace(DROPPED, "").toLowerCase()
-  const out: Array<string> = []
   const n = input.length
   let i = 0
-  while (out.length < maxWords) {
+  while (into.length < limit) {
     while (i < n && isSpace(input.charCodeAt(i))) i++
     const start = i
     while (i < n && !isSpace(input.charCodeAt(i))) i++
     if (i === start) break
     const token = wordToken(input.slice(start, i), prefix)
-    if (token !== undefined) out.push(token)
+    if (token !== undefined) into.push(token)
   }
-  return out
+  return into
 }
 
 /** Numeric value in one of a few buckets, so counts become tokens that generalise. */

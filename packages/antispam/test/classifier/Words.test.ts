@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { INVISIBLE, isSpace, words } from "../../src/classifier/Words.ts"
+import { INVISIBLE, isSpace, pushWords, words } from "../../src/classifier/Words.ts"
 
 // Text with plenty of white space of every kind, invisible and control characters.
 const text = fc.string({
@@ -28,4 +28,13 @@ describe("words", () => {
   test.prop([text, fc.nat(50)])("stops at maxWords, keeping the first ones", (t, max) => {
     expect(words(t, { maxWords: max })).toEqual(words(t).slice(0, max))
   })
+
+  test.prop([text, fc.array(fc.string(), { maxLength: 5 }), fc.nat(50)])(
+    "pushWords appends what words gives, maxWords counted from what was there",
+    (t, before, max) => {
+      const into = [...before]
+      expect(pushWords(t, into, { prefix: "p:", maxWords: max })).toBe(into)
+      expect(into).toEqual([...before, ...words(t, { prefix: "p:", maxWords: max })])
+    }
+  )
 })

@@ -55,7 +55,7 @@ test("gateway runs until SIGTERM; what it quarantines, quarantine list/release h
     "Subject: via the gateway"
   ])
   expect(sent.out).toMatch(/<- {2}250 /)
-  expect(sink.delivered()).toBe(0)
+  expect(sink.delivered(), `the listed client's message was delivered; gateway log:\n${started.output()}`).toBe(0)
 
   const list = await mailmoat(["quarantine", "list", "--config", config, "--json"])
   expect(list.code, list.stderr).toBe(0)

@@ -64,6 +64,16 @@ describe("Authenticate.check", () => {
     expect(f.arc).toMatchObject({ result: "pass", instance: 1, sealer: "lists.trusted.test" })
   })
 
+  it("signatures made while the clock crosses seconds still verify (the fixtures fix their signing time)", async () => {
+    let now = Date.now()
+    vi.spyOn(Date, "now").mockImplementation(() => (now += 1000))
+    const sealed = await seal(await sign(message({ from: "ceo@sig.test" }), ["rsa", "ed"]), "trusted")
+    vi.restoreAllMocks()
+    const f = await check(Dns.makeStatic(zoneOf(RECORDS)), sealed, IP.trustedList, "bounce@lists.trusted.test")
+    expect(f.dkim.map((d) => d.result)).toEqual(["pass", "pass"])
+    expect(f.arc).toMatchObject({ result: "pass", instance: 1 })
+  })
+
   it("two messages from the same domain ask the resolver once per name (answers, NXDOMAIN, refusals)", async () => {
     const inner = Dns.makeStatic({ ...zoneOf(RECORDS), "_dmarc.refused.test": { fail: "Refused" } })
     const dns = Dns.withCache(inner)

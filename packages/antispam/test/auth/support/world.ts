@@ -102,6 +102,10 @@ export const message = (m: MessageFields): string =>
     m.body ?? "Hello,\r\nthis is a signed test message.\r\n"
   ].join("\r\n")
 
+// Every signature gets one signing time up front: without it mailauth reads the clock once for
+// the signed copy of a header and again for the header it writes, and a slow machine that
+// crosses a second between the two writes a `t=` that its own signature does not cover.
+
 /** The message with DKIM-Signature headers of sig.test prepended (RSA, Ed25519 or both). */
 export const sign = async (msg: string, which: ReadonlyArray<"rsa" | "ed"> = ["rsa"]): Promise<string> => {
   const signatureData = which.map((w) =>
@@ -109,7 +113,11 @@ export const sign = async (msg: string, which: ReadonlyArray<"rsa" | "ed"> = ["r
       ? { signingDomain: "sig.test", selector: "rsa", privateKey: pem(keys.rsa.privateKey), algorithm: "rsa-sha256" }
       : { signingDomain: "sig.test", selector: "ed", privateKey: pem(keys.ed.privateKey), algorithm: "ed25519-sha256" }
   )
-  const r = await dkimSign(Buffer.from(msg), { signatureData, canonicalization: "relaxed/relaxed" })
+  const r = await dkimSign(Buffer.from(msg), {
+    signatureData,
+    canonicalization: "relaxed/relaxed",
+    signTime: new Date()
+  })
   if (r.errors.length > 0) throw new Error(`signing failed: ${String(r.errors[0])}`)
   return r.signatures + msg
 }
@@ -120,6 +128,7 @@ export const seal = async (msg: string, sealer: "trusted" | "other"): Promise<st
   const headers = await sealMessage(Buffer.from(msg), {
     signingDomain: domain,
     selector: "arc",
+    signTime: new Date(),
     privateKey: pem(keys[sealer].privateKey),
     authResults: `${domain}; dkim=pass header.d=sig.test; spf=pass smtp.mailfrom=sig.test; dmarc=pass header.from=sig.test`,
     cv: "none"

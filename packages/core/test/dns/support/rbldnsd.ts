@@ -50,6 +50,15 @@ const requireBinary = (name: string) => {
     )
 }
 
+/** True once `file` mentions `name` (polled for up to a second). */
+const logged = async (file: string, name: string): Promise<boolean> => {
+  for (let i = 0; i < 20; i++) {
+    if (existsSync(file) && readFileSync(file, "utf8").includes(name)) return true
+    await new Promise((res) => setTimeout(res, 50))
+  }
+  return false
+}
+
 export const startRbldnsd = async (zones: ReadonlyArray<ZoneData>): Promise<Rbldnsd> => {
   requireBinary("rbldnsd")
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-rbldnsd-"))
@@ -90,6 +99,10 @@ export const startRbldnsd = async (zones: ReadonlyArray<ZoneData>): Promise<Rbld
         else await new Promise((res) => setTimeout(res, 100))
       }
     }
+    // "No such name" can come from another server that took the port between the probe for a free
+    // port and rbldnsd's bind (the tests' loopback resolver answers every name so): only our own
+    // rbldnsd logs the probe, so the port is ours once the log shows it.
+    if (ready && !(await logged(join(dir, "query.log"), probe))) ready = false
     if (ready) child = c
     else c.kill("SIGKILL")
   }

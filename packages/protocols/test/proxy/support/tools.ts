@@ -20,6 +20,8 @@ export const run = (
       clearTimeout(timer)
       resolve({ code, stdout: Buffer.concat(out), stderr: err })
     })
+    // A tool may exit before it reads its input; the EPIPE that follows says nothing the exit code does not.
+    child.stdin.on("error", () => {})
     if (options.input !== undefined) child.stdin.end(options.input)
     else child.stdin.end()
   })

@@ -10,7 +10,7 @@
 // Tests start these programs themselves on 127.0.0.1 and ephemeral ports; nothing is enabled as
 // a system service.
 //
-//   node scripts/peers.mjs            install what is missing, then check (npm test runs this)
+//   node scripts/peers.mjs            install what is missing (in rounds), then check (npm test runs this)
 //   node scripts/peers.mjs --check    check only, install nothing
 //   node scripts/peers.mjs --bench    also the classifier comparison peers (SpamAssassin, bogofilter)
 import { execSync, spawnSync } from "node:child_process"
@@ -178,9 +178,9 @@ const peers = [
 const probeAll = () => peers.map((peer) => ({ name: peer.name, ...peer.probe() }))
 const packagesFor = (results) => [...new Set(results.flatMap((r) => r.missing.flatMap((m) => m.pkg.split(" "))))]
 
-let results = probeAll()
-const toInstall = packagesFor(results)
-if (toInstall.length > 0 && !checkOnly) {
+/** Installs `toInstall` with apt-get (the package lists updated once per run); exits when it cannot. */
+let updated = false
+const install = (toInstall) => {
   console.log(`[mailmoat] installing test peers from Debian: ${toInstall.join(" ")}`)
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0
   const asRoot = isRoot ? "" : "sudo "
@@ -192,12 +192,15 @@ if (toInstall.length > 0 && !checkOnly) {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" }
   try {
-    // Postfix asks how to configure itself; the tests only use its smtp-sink/smtp-source tools.
-    execSync(`echo "postfix postfix/main_mailer_type select No configuration" | ${asRoot}debconf-set-selections`, {
-      env,
-      stdio: "inherit"
-    })
-    execSync(`${asRoot}apt-get -o DPkg::Lock::Timeout=600 update -qq`, { env, stdio: "inherit" })
+    if (!updated) {
+      // Postfix asks how to configure itself; the tests only use its smtp-sink/smtp-source tools.
+      execSync(`echo "postfix postfix/main_mailer_type select No configuration" | ${asRoot}debconf-set-selections`, {
+        env,
+        stdio: "inherit"
+      })
+      execSync(`${asRoot}apt-get -o DPkg::Lock::Timeout=600 update -qq`, { env, stdio: "inherit" })
+      updated = true
+    }
     // No recommends (they pull in MTAs and daemons): every package a test needs is named above.
     execSync(
       `${asRoot}apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends ${toInstall.join(" ")}`,
@@ -206,6 +209,18 @@ if (toInstall.length > 0 && !checkOnly) {
   } catch (error) {
     console.error(`[mailmoat] apt-get failed for ${toInstall.join(" ")}: ${error.message}`)
   }
+}
+
+// In rounds: some capabilities can be probed only once their binary is there (swaks' TLS
+// support, once swaks is installed), so a round can reveal packages the one before could not.
+// A package is tried once; the loop ends when a round finds nothing new to install.
+let results = probeAll()
+const tried = new Set()
+for (;;) {
+  const toInstall = checkOnly ? [] : packagesFor(results).filter((pkg) => !tried.has(pkg))
+  if (toInstall.length === 0) break
+  for (const pkg of toInstall) tried.add(pkg)
+  install(toInstall)
   results = probeAll()
 }
 

@@ -1,14 +1,20 @@
 /**
- * Release claims for the embedded file quarantine: `<root>/claims/<id>.json`, created with
- * O_EXCL (`wx`), so of several processes releasing one id exactly one creates it and delivers.
+ * Release claims for the embedded file quarantine: `<root>/claims/<id>.json`. A claim is written
+ * whole to a temporary file first and then hard-linked to its name: `link` fails when the name
+ * exists, so of several processes releasing one id exactly one creates it and delivers, and no
+ * process ever reads a claim that is still being written (an `O_EXCL` create followed by a
+ * write leaves an empty file for a moment, which a racing process must not take for a torn one).
  *
  * The file says who holds the claim (`owner`, a random token, `since`, pid, host). When the
  * release is done it is replaced (write, fsync, rename) by `{ releasedAt }` and stays for
  * `RELEASED_MEMORY_MS` as a memory of the release, so a late `release` of that id says "already
  * released" instead of "not found". `abandon` deletes it and the entry can be released again.
  *
- * A holder that crashed leaves its claim; after `CLAIM_LEASE_MS` a new release takes it over by
- * renaming it aside (one rename wins) and checking that what it moved is the stale claim it read.
+ * A holder that crashed leaves its claim; after `CLAIM_LEASE_MS` a new release takes it over.
+ * Take-overs of one id are serialised by a break lock (`.break-<id>`, also created by `link`):
+ * its holder checks that the claim is still the stale one it read, and only then moves it aside.
+ * A claim that does not parse (disk damage, an older writer) is stale once its file is older
+ * than the lease.
  *
  * @since 0.1.0
  */
@@ -26,6 +32,8 @@ interface ClaimFile {
   readonly pid?: number | undefined
   readonly host?: string | undefined
   readonly releasedAt?: string | undefined
+  /** Set when the file does not parse: its modification time. */
+  readonly tornAt?: number | undefined
 }
 
 const code = (e: unknown) => (e as { code?: string } | undefined)?.code
@@ -35,8 +43,10 @@ const readClaim = async (path: string): Promise<ClaimFile | undefined> => {
     return JSON.parse(await fsp.readFile(path, "utf8")) as ClaimFile
   } catch (e) {
     if (code(e) === "ENOENT") return undefined
-    // A claim torn by a crash between create and write has no owner: it is stale at once.
-    if (e instanceof SyntaxError) return {}
+    if (e instanceof SyntaxError) {
+      const st = await fsp.stat(path).catch(() => undefined)
+      return st === undefined ? undefined : { tornAt: st.mtimeMs }
+    }
     throw e
   }
 }
@@ -61,9 +71,23 @@ export interface FileClaimOptions {
   readonly now: () => number
 }
 
-const isStale = (c: ClaimFile, now: number) =>
-  c.releasedAt === undefined &&
-  (c.since === undefined || now - Date.parse(c.since) > CLAIM_LEASE_MS || Number.isNaN(Date.parse(c.since)))
+const isStale = (c: ClaimFile, now: number): boolean => {
+  if (c.releasedAt !== undefined) return false
+  if (c.tornAt !== undefined) return now - c.tornAt > CLAIM_LEASE_MS
+  const since = c.since === undefined ? Number.NaN : Date.parse(c.since)
+  return Number.isNaN(since) || now - since > CLAIM_LEASE_MS
+}
+
+/** Creates `path` holding `text`, whole, or fails with EEXIST when it exists. */
+const createWhole = async (dir: string, path: string, text: string) => {
+  const tmp = join(dir, `.new-${randomBytes(8).toString("hex")}`)
+  await writeDurably(tmp, text, "wx")
+  try {
+    await fsp.link(tmp, path)
+  } finally {
+    await fsp.rm(tmp, { force: true })
+  }
+}
 
 export const claim = async (o: FileClaimOptions, id: string): Promise<ReleaseClaim> => {
   const path = join(o.dir, `${id}.json`)
@@ -72,14 +96,14 @@ export const claim = async (o: FileClaimOptions, id: string): Promise<ReleaseCla
     const existing = await readClaim(path)
     if (existing !== undefined) {
       if (!isStale(existing, o.now())) throw alreadyReleased(id, existing)
-      await breakStale(o.dir, path, existing)
+      if (!(await breakStale(o, id, path, existing))) throw alreadyReleased(id, existing)
       continue
     }
     if (!(await o.exists(id))) throw new QuarantineError("NotFound", `no quarantined message with id ${id}`, id)
     const owner = randomBytes(12).toString("hex")
     const mine: ClaimFile = { owner, since: new Date(o.now()).toISOString(), pid: process.pid, host: hostname() }
     try {
-      await writeDurably(path, JSON.stringify(mine), "wx")
+      await createWhole(o.dir, path, JSON.stringify(mine))
     } catch (e) {
       if (code(e) === "EEXIST") throw alreadyReleased(id, (await readClaim(path)) ?? {})
       throw e
@@ -89,18 +113,39 @@ export const claim = async (o: FileClaimOptions, id: string): Promise<ReleaseCla
   throw alreadyReleased(id, (await readClaim(path)) ?? {})
 }
 
-/** Moves a stale claim aside; if a fresh one was moved by mistake (a race), it is put back. */
-const breakStale = async (dir: string, path: string, stale: ClaimFile) => {
-  const aside = join(dir, `.stale-${randomBytes(8).toString("hex")}`)
+const sameClaim = (a: ClaimFile | undefined, b: ClaimFile) =>
+  a !== undefined && a.owner === b.owner && a.since === b.since && a.tornAt === b.tornAt
+
+/**
+ * Moves the stale claim `stale` aside, holding the id's break lock so that no other take-over
+ * moves a claim made after it. False when another process holds the break lock.
+ */
+const breakStale = async (o: FileClaimOptions, id: string, path: string, stale: ClaimFile): Promise<boolean> => {
+  const lock = join(o.dir, `.break-${id}`)
   try {
-    await fsp.rename(path, aside)
+    await createWhole(o.dir, lock, JSON.stringify({ since: new Date(o.now()).toISOString(), pid: process.pid }))
   } catch (e) {
-    if (code(e) === "ENOENT") return // another release broke it first
-    throw e
+    if (code(e) !== "EEXIST") throw e
+    // A take-over that died holding the lock: after the lease the lock is broken (the start-up
+    // sweep removes it too).
+    const st = await fsp.stat(lock).catch(() => undefined)
+    if (st !== undefined && o.now() - st.mtimeMs > CLAIM_LEASE_MS) await fsp.rm(lock, { force: true })
+    return false
   }
-  const moved = await readClaim(aside)
-  if (moved !== undefined && moved.owner !== stale.owner) await fsp.link(aside, path).catch(() => {})
-  await fsp.rm(aside, { force: true })
+  try {
+    // Only the holder of a claim removes it otherwise, so the claim checked here is the one moved.
+    if (!sameClaim(await readClaim(path), stale)) return true
+    const aside = join(o.dir, `.stale-${randomBytes(8).toString("hex")}`)
+    try {
+      await fsp.rename(path, aside)
+    } catch (e) {
+      if (code(e) !== "ENOENT") throw e
+    }
+    await fsp.rm(aside, { force: true })
+    return true
+  } finally {
+    await fsp.rm(lock, { force: true })
+  }
 }
 
 const held = (o: FileClaimOptions, id: string, path: string, owner: string): ReleaseClaim => {

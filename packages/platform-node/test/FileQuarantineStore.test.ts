@@ -181,6 +181,69 @@ describe("FileQuarantineStore release claims", () => {
   })
 })
 
+const putOne = (store: ReturnType<typeof FileQuarantineStore.make>) =>
+  store.put({
+    envelope: {
+      clientAddress: "192.0.2.1",
+      helo: "h",
+      mailFrom: "",
+      rcptTo: ["u@x.test"],
+      tls: false,
+      sessionFlags: [],
+      receivedAt: 1
+    },
+    reason: "r",
+    message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n")
+  })
+
+const winners = (outcomes: ReadonlyArray<PromiseSettledResult<unknown>>) => {
+  for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toMatchObject({ reason: "Released" })
+  return outcomes.filter((o) => o.status === "fulfilled").length
+}
+
+describe("FileQuarantineStore release claims under races", () => {
+  test("a claim file that does not parse is someone's claim until it is older than the lease", async () => {
+    const root = fresh()
+    let t = Date.now()
+    const store = FileQuarantineStore.make({ root, now: () => t })
+    const id = await putOne(store)
+    // What a writer that creates the file before writing it shows a racing reader for a moment.
+    mkdirSync(join(root, "claims"), { recursive: true })
+    writeFileSync(join(root, "claims", `${id}.json`), "")
+    await expect(store.claim(id)).rejects.toMatchObject({ reason: "Released" })
+    t += Quarantine.CLAIM_LEASE_MS + 1000
+    const taken = await store.claim(id)
+    await taken.complete()
+    await expect(store.claim(id)).rejects.toMatchObject({ reason: "Released" })
+  })
+
+  test("of many stores claiming one id at once exactly one holds, round after round", async () => {
+    const root = fresh()
+    const stores = Array.from({ length: 8 }, () => FileQuarantineStore.make({ root }))
+    for (let round = 0; round < 25; round++) {
+      const id = await putOne(stores[0]!)
+      const outcomes = await Promise.allSettled(stores.map((s) => s.claim(id)))
+      expect(winners(outcomes), `round ${round}`).toBe(1)
+    }
+    expect(readdirSync(join(root, "claims")).filter((n) => n.startsWith("."))).toEqual([])
+  })
+
+  test("of many take-overs of one stale claim exactly one holds, and the dead holder cannot complete", async () => {
+    const root = fresh()
+    let t = Date.parse("2026-01-01T00:00:00Z")
+    const stores = Array.from({ length: 8 }, () => FileQuarantineStore.make({ root, now: () => t }))
+    for (let round = 0; round < 15; round++) {
+      const id = await putOne(stores[0]!)
+      const dead = await stores[0]!.claim(id)
+      t += Quarantine.CLAIM_LEASE_MS + 1000
+      const outcomes = await Promise.allSettled(stores.map((s) => s.claim(id)))
+      expect(winners(outcomes), `round ${round}`).toBe(1)
+      await expect(dead.complete()).rejects.toMatchObject({ reason: "Released" })
+    }
+    expect(readdirSync(join(root, "claims")).filter((n) => n.startsWith("."))).toEqual([])
+  })
+})
+
 describe("FileQuarantineSweep (start-up)", () => {
   test("removes everything in tmp/ and forgets releases older than the memory; entries and recent claims stay", async () => {
     const root = fresh()

@@ -8,8 +8,12 @@
  * - Received chains that cannot be true: a hop stamped long after the hop that received it from
  *   it, or a HELO claiming a big mail provider's bare domain from a host whose reverse DNS
  *   names another domain;
+ * - a Date whose zone is missing or impossible (RFC 5322 section 3.3: offsets run from -1200 to
+ *   +1400 in quarter hours): mail programs take it from the clock's settings, bulk tools
+ *   make it up;
  * - sender mismatch: the bounce address (Return-Path, else the envelope sender) on another
- *   domain than From;
+ *   domain than From; replies sent to another address at a free-mail provider (the advance-fee
+ *   and phishing pattern: the From is a front, the answers go to a throw-away mailbox);
  * - bulk-mailer fingerprints: known mass-mailing tools, a forged Outlook Express (which always
  *   writes X-MimeOLE), high priority flags;
  * - encoded-word abuse (RFC 2047): a From name encoded though it is plain ASCII, an encoded word
@@ -57,6 +61,16 @@ const BIG_PROVIDERS = new Set([
   "comcast.net",
   "earthlink.net"
 ])
+/**
+ * Free-mail providers: anyone can open a mailbox there in a minute. Matched on the registrable
+ * domain's first label, so country domains (`yahoo.co.uk`, `hotmail.fr`) count too.
+ */
+const FREE_MAIL =
+  /^(?:aol|excite|gmail|gmx|googlemail|hotmail|juno|live|lycos|mail|msn|netscape|outlook|rediffmail|rocketmail|usa|yahoo|yandex|ymail|zoho)\./
+
+/** True when `domain` (a registrable domain) is a free-mail provider's. */
+export const isFreeMail = (domain: string): boolean => FREE_MAIL.test(domain)
+
 const ENCODED_WORD = /=\?[^?\s]{1,40}\?[bq]\?[^?\s]*\?=/i
 
 const registrable = (host: string): string | undefined => {
@@ -89,6 +103,24 @@ export const receivedAnomalies = (received: ReadonlyArray<ReceivedHop>, features
   }
 }
 
+// The zone after the time of day: a numeric offset, or a name (UT, GMT, EDT, ..., military
+// letters, and the names some programs write in place of an offset such as BST or CEST).
+const NUMERIC_ZONE = /\d:\d\d(?::\d\d)?\s*([+-])(\d\d)(\d\d)\b/
+const NAMED_ZONE = /\d:\d\d(?::\d\d)?\s*[a-z]{1,5}\s*$/i
+
+/** True when a Date header (that parses) has no zone, or an offset no place on earth has. */
+export const dateZoneInvalid = (value: string): boolean => {
+  // A zone name only in a comment (`03:27:38 (GMT)`) is taken as a zone: a sloppy program, not a made-up one.
+  const date = value.slice(0, 200).replace(/[()]/g, " ").trim()
+  const numeric = NUMERIC_ZONE.exec(date)
+  if (numeric) {
+    const minutes = Number(numeric[2]) * 60 + Number(numeric[3])
+    const offset = numeric[1] === "-" ? -minutes : minutes
+    return Number(numeric[3]) % 15 !== 0 || offset < -12 * 60 || offset > 14 * 60
+  }
+  return !NAMED_ZONE.test(date)
+}
+
 /** Date vs the newest Received stamp: far in the future or long stale. */
 export const dateAnomalies = (headers: Headers, received: ReadonlyArray<ReceivedHop>, features: Set<string>): void => {
   const raw = headers.get("date")
@@ -98,6 +130,7 @@ export const dateAnomalies = (headers: Headers, received: ReadonlyArray<Received
     features.add("date_malformed")
     return
   }
+  if (dateZoneInvalid(raw)) features.add("date_zone_invalid")
   const stamp = received.map((h) => parseDate(h.date)).find((t) => t !== undefined)
   if (stamp === undefined) return
   if (date - stamp > DAY) features.add("date_future")
@@ -151,5 +184,12 @@ export const analyseAnomalies = (
     !isCorpusArtefactHost(fromDomain)
   )
     features.add("return_path_other_domain")
+  const from = addresses(headers.get("from"))[0]?.toLowerCase()
+  const replyTo = addresses(headers.get("reply-to"))[0]?.toLowerCase()
+  // A mailbox is at the provider's own domain (`x@hotmail.com`); its subdomains are services
+  // such as list hosting (`list@groups.msn.com`), where a Reply-To is what a list sets.
+  const replyHost = replyTo?.slice(replyTo.lastIndexOf("@") + 1).replace(/[>.]+$/, "")
+  if (replyTo && from && replyTo !== from && replyHost === domainOf(replyTo) && isFreeMail(replyHost))
+    features.add("reply_to_free_mail")
   return [...features]
 }

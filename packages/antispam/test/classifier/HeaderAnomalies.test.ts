@@ -37,7 +37,9 @@ describe("header anomalies", () => {
       "priority_high",
       "from_encoded_ascii",
       "encoded_word_split",
-      "return_path_other_domain"
+      "return_path_other_domain",
+      "date_zone_invalid",
+      "reply_to_free_mail"
     ]) {
       expect(f).not.toContain(name)
     }
@@ -59,6 +61,41 @@ describe("header anomalies", () => {
     expect(features(replace("Date", "Mon, 1 Jun 2026 12:00:00 +0000"))).not.toContain("date_future")
     expect(features(replace("Date", "Mon, 4 May 2026 10:00:00 +0000"))).toContain("date_stale")
     expect(features(replace("Date", "Fri, 29 May 2026 10:00:00 +0000"))).not.toContain("date_stale")
+  })
+
+  it("date_zone_invalid: a Date with no zone or an offset no place has", () => {
+    for (const date of [
+      "Mon, 1 Jun 2026 10:00:00 -1900", // 19 hours west: no such zone
+      "Mon, 1 Jun 2026 10:00:00 +1500",
+      "Mon, 1 Jun 2026 10:00:00 +0107", // not a quarter hour
+      "Mon, 1 Jun 2026 10:00:00" // no zone at all
+    ])
+      expect(features(replace("Date", date)), date).toContain("date_zone_invalid")
+    for (const date of [
+      "Mon, 1 Jun 2026 10:00:00 +0000",
+      "Mon, 1 Jun 2026 15:30:00 +0530",
+      "Mon, 1 Jun 2026 22:00:00 +1200",
+      "Tue, 2 Jun 2026 00:00:00 +1400",
+      "Mon, 1 Jun 2026 01:00:00 -0900 (AKDT)",
+      "Mon, 1 Jun 2026 10:00:00 GMT",
+      "Mon, 1 Jun 2026 06:00:00 EDT",
+      "Mon, 1 Jun 2026 10:00 UT",
+      "Mon, 1 Jun 2026 10:00:00 (GMT)" // a zone name in a comment: sloppy, not made up
+    ])
+      expect(features(replace("Date", date)), date).not.toContain("date_zone_invalid")
+    // A Date that does not parse is date_malformed only.
+    expect(features(replace("Date", "sometime next week"))).not.toContain("date_zone_invalid")
+  })
+
+  it("reply_to_free_mail: replies asked to a free-mail mailbox other than the sender", () => {
+    expect(features([...base, "Reply-To: claims.office@hotmail.com"])).toContain("reply_to_free_mail")
+    expect(features([...base, "Reply-To: Dr. Smith <agent77@yahoo.co.uk>"])).toContain("reply_to_free_mail")
+    // The sender's own free-mail address, a company address, a list hosted on a provider's subdomain.
+    const freeSender = replace("From", "Alice <alice@gmail.com>")
+    expect(features([...freeSender, "Reply-To: alice@gmail.com"])).not.toContain("reply_to_free_mail")
+    expect(features([...base, "Reply-To: support@example.com"])).not.toContain("reply_to_free_mail")
+    expect(features([...base, "Reply-To: OneList <OneList@groups.msn.com>"])).not.toContain("reply_to_free_mail")
+    expect(features(base)).not.toContain("reply_to_free_mail")
   })
 
   it("received_time_disorder: an older hop stamped long after the newer one", () => {

@@ -8,6 +8,8 @@
  * - Received chains that cannot be true: a hop stamped long after the hop that received it from
  *   it, or a HELO claiming a big mail provider's bare domain from a host whose reverse DNS
  *   names another domain;
+ * - a Date whose weekday is not the weekday of its date (mail programs compute it, templates
+ *   copy it);
  * - a Date whose zone is missing or impossible (RFC 5322 section 3.3: offsets run from -1200 to
  *   +1400 in quarter hours): mail programs take it from the clock's settings, bulk tools
  *   make it up;
@@ -121,6 +123,23 @@ export const dateZoneInvalid = (value: string): boolean => {
   return !NAMED_ZONE.test(date)
 }
 
+const WEEKDAY_DATE = /^\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*,?\s*(\d{1,2})\s+([a-z]{3})[a-z]*\s+(\d{2,4})\b/i
+const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+/** True when a Date header names a weekday that its day, month and year do not fall on. */
+export const dateWeekdayWrong = (value: string): boolean => {
+  const m = WEEKDAY_DATE.exec(value.slice(0, 200))
+  if (!m) return false
+  const month = MONTHS.indexOf(m[3]!.toLowerCase())
+  if (month < 0) return false
+  let year = Number(m[4])
+  // Two-digit years as RFC 5322 section 4.3 reads them.
+  if (m[4]!.length === 2) year += year < 50 ? 2000 : 1900
+  const day = new Date(Date.UTC(year, month, Number(m[2]))).getUTCDay()
+  return WEEKDAYS[day] !== m[1]!.toLowerCase()
+}
+
 /** Date vs the newest Received stamp: far in the future or long stale. */
 export const dateAnomalies = (headers: Headers, received: ReadonlyArray<ReceivedHop>, features: Set<string>): void => {
   const raw = headers.get("date")
@@ -131,11 +150,16 @@ export const dateAnomalies = (headers: Headers, received: ReadonlyArray<Received
     return
   }
   if (dateZoneInvalid(raw)) features.add("date_zone_invalid")
+  if (dateWeekdayWrong(raw)) features.add("date_weekday_wrong")
   const stamp = received.map((h) => parseDate(h.date)).find((t) => t !== undefined)
   if (stamp === undefined) return
   if (date - stamp > DAY) features.add("date_future")
   else if (stamp - date > 7 * DAY) features.add("date_stale")
 }
+
+/** True when X-Mailer names Microsoft Outlook or Outlook Express. */
+export const claimsOutlook = (headers: Headers): boolean =>
+  /microsoft outlook|outlook express/i.test((headers.get("x-mailer") ?? "").slice(0, 300))
 
 /** Bulk-mailer fingerprints and priority flags. */
 export const mailerAnomalies = (headers: Headers, features: Set<string>): void => {

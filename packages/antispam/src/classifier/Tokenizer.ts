@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import type { Message, MimePart } from "@mailmoat/core"
-import { analyseAnomalies } from "./HeaderAnomalies.ts"
+import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
@@ -68,7 +68,12 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
   const shape = walk(message.mime)
   // The MIME shape is a feature (html_only), not a token: like plain HTML tags, MIME types were
   // an era marker in the training corpus and cost false positives on HTML newsletters.
-  if (shape.textHtml > 0 && shape.textPlain === 0) features.add("html_only")
+  if (shape.textHtml > 0 && shape.textPlain === 0) {
+    features.add("html_only")
+    // Outlook and Outlook Express always send HTML with a plain-text alternative; HTML alone
+    // under their name is a bulk tool wearing it.
+    if (claimsOutlook(message.headers)) features.add("mailer_forged_outlook_html")
+  }
 
   let text = ""
   for (const t of message.body.texts) {

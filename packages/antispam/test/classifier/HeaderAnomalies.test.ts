@@ -1,7 +1,7 @@
 // Structural header anomalies, each shown on a synthetic message with and without the trick.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { analyseAnomalies, parseDate } from "../../src/classifier/HeaderAnomalies.ts"
+import { analyseAnomalies, dateWeekdayWrong, dateZoneInvalid, parseDate } from "../../src/classifier/HeaderAnomalies.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { parse } from "./support.ts"
 
@@ -39,7 +39,9 @@ describe("header anomalies", () => {
       "encoded_word_split",
       "return_path_other_domain",
       "date_zone_invalid",
-      "reply_to_free_mail"
+      "date_weekday_wrong",
+      "reply_to_free_mail",
+      "mailer_forged_outlook_html"
     ]) {
       expect(f).not.toContain(name)
     }
@@ -87,6 +89,17 @@ describe("header anomalies", () => {
     expect(features(replace("Date", "sometime next week"))).not.toContain("date_zone_invalid")
   })
 
+  it("date_weekday_wrong: a weekday that the date does not fall on", () => {
+    expect(features(replace("Date", "Fri, 1 Jun 2026 10:00:00 +0000"))).toContain("date_weekday_wrong")
+    expect(features(replace("Date", "Tuesday, 1 Jun 2026 10:00:00 +0000"))).toContain("date_weekday_wrong")
+    expect(features(replace("Date", "Mon, 1 Jun 2026 10:00:00 +0000"))).not.toContain("date_weekday_wrong")
+    // Two-digit years (RFC 5322 section 4.3): 02 is 2002, 99 is 1999; no weekday, nothing to check.
+    expect(features(replace("Date", "Tue, 3 Sep 02 23:43:57 +0100"))).not.toContain("date_weekday_wrong")
+    expect(features(replace("Date", "Fri, 31 Dec 99 23:00:00 +0000"))).not.toContain("date_weekday_wrong")
+    expect(features(replace("Date", "Sat, 31 Dec 99 23:00:00 +0000"))).toContain("date_weekday_wrong")
+    expect(features(replace("Date", "1 Jun 2026 10:00:00 +0000"))).not.toContain("date_weekday_wrong")
+  })
+
   it("reply_to_free_mail: replies asked to a free-mail mailbox other than the sender", () => {
     expect(features([...base, "Reply-To: claims.office@hotmail.com"])).toContain("reply_to_free_mail")
     expect(features([...base, "Reply-To: Dr. Smith <agent77@yahoo.co.uk>"])).toContain("reply_to_free_mail")
@@ -96,6 +109,36 @@ describe("header anomalies", () => {
     expect(features([...base, "Reply-To: support@example.com"])).not.toContain("reply_to_free_mail")
     expect(features([...base, "Reply-To: OneList <OneList@groups.msn.com>"])).not.toContain("reply_to_free_mail")
     expect(features(base)).not.toContain("reply_to_free_mail")
+  })
+
+  it("mailer_forged_outlook_html: HTML without a plain-text part under Outlook's name", () => {
+    const outlook = "X-Mailer: Microsoft Outlook Express 6.00.2600.0000"
+    const htmlOnly = ["MIME-Version: 1.0", "Content-Type: text/html; charset=us-ascii"]
+    const body = "<html><body><p>Hello Bob, the minutes are attached as promised.</p></body></html>"
+    expect(tokenize(parse(message([...base, outlook, ...htmlOnly], body))).features).toContain(
+      "mailer_forged_outlook_html"
+    )
+    // Outlook's own HTML mail: multipart/alternative with a text/plain part.
+    const alternative = [
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/alternative; boundary="b1"',
+      "",
+      "--b1",
+      "Content-Type: text/plain; charset=us-ascii",
+      "",
+      "Hello Bob, the minutes are attached as promised.",
+      "--b1",
+      "Content-Type: text/html; charset=us-ascii",
+      "",
+      body,
+      "--b1--"
+    ]
+    const f = tokenize(parse([...base, outlook, ...alternative, ""].join("\r\n"))).features
+    expect(f).not.toContain("mailer_forged_outlook_html")
+    // HTML alone from another program is html_only, not a forged Outlook.
+    const other = tokenize(parse(message([...base, "X-Mailer: Mutt 1.5", ...htmlOnly], body))).features
+    expect(other).toContain("html_only")
+    expect(other).not.toContain("mailer_forged_outlook_html")
   })
 
   it("received_time_disorder: an older hop stamped long after the newer one", () => {
@@ -161,4 +204,18 @@ describe("header anomalies", () => {
     const t = parseDate(s)
     expect(t === undefined || Number.isFinite(t)).toBe(true)
   })
+
+  test.prop([fc.string({ maxLength: 300 })])("the Date checks never throw and answer a boolean", (s) => {
+    expect(typeof dateZoneInvalid(s)).toBe("boolean")
+    expect(typeof dateWeekdayWrong(s)).toBe("boolean")
+  })
+
+  test.prop([fc.date({ min: new Date("1970-01-01"), max: new Date("2099-12-31"), noInvalidDate: true })])(
+    "a Date written by a clock (RFC 5322 form) is never flagged",
+    (d) => {
+      const date = d.toUTCString().replace("GMT", "+0000")
+      expect(dateZoneInvalid(date)).toBe(false)
+      expect(dateWeekdayWrong(date)).toBe(false)
+    }
+  )
 })

@@ -81,6 +81,15 @@ const keepClue = (top: Array<readonly [string, number]>, clue: readonly [string,
 const isEmpty = (extra: Extra | undefined): boolean =>
   extra === undefined || (extra.nham === 0 && extra.nspam === 0 && extra.counts.size === 0)
 
+const isFeatureToken = (t: string): boolean => t.charCodeAt(0) === 102 && t.startsWith("feat:")
+
+/**
+ * Chi-square over the message's known tokens. When the table knows none of its words, only
+ * feature tokens would count: a lone feature then reads as a confident token verdict (one clue
+ * at 0.95 combines to 0.945) and the layer, which weighs the same feature again, counts it
+ * twice. Such a message gets the neutral result instead, as the vocabulary-shift samples the
+ * layer was fitted on do, and its features decide through their weights alone.
+ */
 export const chiScore = (
   model: Model,
   tokens: ReadonlyArray<string>,
@@ -91,19 +100,22 @@ export const chiScore = (
   const clues: Array<readonly [string, number]> = []
   if (isEmpty(extra)) {
     const table = clueTable(model)
+    let words = 0
     for (const t of tokens) {
       const f = table.get(t)
       if (f === undefined) continue
       probs.push(f)
+      if (!isFeatureToken(t)) words++
       keepClue(clues, [t, f], 10)
     }
-    return { chi: combine(probs, o), clues }
+    return { chi: combine(words > 0 ? probs : [], o), clues }
   }
   // Learned counts change every token's f(w) (through the totals): computed per message.
   const nham = model.nham + extra!.nham
   const nspam = model.nspam + extra!.nspam
   const table = model.tokens
   const learned = extra!.counts
+  let words = 0
   for (const t of tokens) {
     const base = table.get(t)
     const more = learned.get(t)
@@ -118,9 +130,10 @@ export const chiScore = (
     )
     if (f === undefined) continue
     probs.push(f)
+    if (!isFeatureToken(t)) words++
     keepClue(clues, [t, f], 10)
   }
-  return { chi: combine(probs, o), clues }
+  return { chi: combine(words > 0 ? probs : [], o), clues }
 }
 
 export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {

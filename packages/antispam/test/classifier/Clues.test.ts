@@ -79,4 +79,24 @@ describe("clue table", () => {
     expect(chi.used).toBe(1)
     expect(clues.map(([t]) => t)).toEqual(["patch"])
   })
+
+  it("gives the neutral result when only feature tokens are known, in both scoring paths", () => {
+    const m = Model.empty()
+    m.nham = 20
+    m.nspam = 20
+    m.tokens.set("feat:url_ip_literal", [0, 19])
+    m.tokens.set("cheap", [0, 15])
+    m.tokens.set("patch", [15, 0])
+    for (const extra of [undefined, noLearning]) {
+      // A message of unknown words with one feature: the feature counts in the layer, not twice.
+      const alone = chiScore(m, ["feat:url_ip_literal", "unknown-word"], extra)
+      expect(alone.chi).toEqual({ probability: 0.5, spam: 0, ham: 0, used: 0 })
+      expect(alone.clues.map(([t]) => t)).toEqual(["feat:url_ip_literal"])
+      // One known word: the feature token counts beside it as before.
+      const withWord = chiScore(m, ["feat:url_ip_literal", "cheap"], extra)
+      expect(withWord.chi.used).toBe(2)
+      expect(withWord.chi.probability).toBeGreaterThan(0.9)
+      expect(chiScore(m, ["feat:url_ip_literal", "patch"], extra).chi.used).toBe(2)
+    }
+  })
 })

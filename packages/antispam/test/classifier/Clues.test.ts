@@ -37,6 +37,15 @@ const message = fc.uniqueArray(token, { maxLength: 10 })
  */
 const noLearning = { nham: 0, nspam: 0, counts: new Map([["never-a-token", [0, 0] as const]]) }
 
+/** A model with the given totals and token counts. */
+const table = (nham: number, nspam: number, counts: Record<string, [number, number]>) => {
+  const m = Model.empty()
+  m.nham = nham
+  m.nspam = nspam
+  for (const [t, c] of Object.entries(counts)) m.tokens.set(t, c)
+  return m
+}
+
 describe("clue table", () => {
   test.prop([modelArb, message])("gives the same clues and result as computing f(w) per message", (m, tokens) => {
     expect(chiScore(m, tokens)).toEqual(chiScore(m, tokens, noLearning))
@@ -69,24 +78,15 @@ describe("clue table", () => {
   })
 
   it("keeps a signed feature's token out when its f(w) points against the sign", () => {
-    const m = Model.empty()
-    m.nham = 10
-    m.nspam = 10
     // Seen in ham only: as a spam-only feature it must not count as ham evidence.
-    m.tokens.set("feat:url_ip_literal", [10, 0])
-    m.tokens.set("patch", [10, 0])
+    const m = table(10, 10, { "feat:url_ip_literal": [10, 0], patch: [10, 0] })
     const { chi, clues } = chiScore(m, ["feat:url_ip_literal", "patch"])
     expect(chi.used).toBe(1)
     expect(clues.map(([t]) => t)).toEqual(["patch"])
   })
 
   it("gives the neutral result when only feature tokens are known, in both scoring paths", () => {
-    const m = Model.empty()
-    m.nham = 20
-    m.nspam = 20
-    m.tokens.set("feat:url_ip_literal", [0, 19])
-    m.tokens.set("cheap", [0, 15])
-    m.tokens.set("patch", [15, 0])
+    const m = table(20, 20, { "feat:url_ip_literal": [0, 19], cheap: [0, 15], patch: [15, 0] })
     for (const extra of [undefined, noLearning]) {
       // A message of unknown words with one feature: the feature counts in the layer, not twice.
       const alone = chiScore(m, ["feat:url_ip_literal", "unknown-word"], extra)

@@ -140,7 +140,8 @@ export class Connection {
 
   start(): void {
     this.attach(this.socket)
-    this.log("connect", { client: this.state.connection.clientAddress, port: this.state.connection.clientPort })
+    if (this.logs("connect"))
+      this.log("connect", { client: this.state.connection.clientAddress, port: this.state.connection.clientPort })
     this.armIdle()
     this.lifetimeTimer = setTimeout(
       () => this.enqueue(() => this.run({ _tag: "LifetimeExceeded" })),
@@ -191,7 +192,7 @@ export class Connection {
     this.enqueue(async () => {
       await this.consume(chunk)
       this.flush()
-      await this.outputRoom(socket)
+      if (this.outputFull(socket)) await this.outputRoom(socket)
       if (socket === this.socket && !this.closed && this.mode !== "tls") socket.resume()
     })
   }
@@ -232,7 +233,7 @@ export class Connection {
         this.flush()
         await new Promise((r) => setImmediate(r))
       }
-      await this.outputRoom(this.socket)
+      if (this.outputFull(this.socket)) await this.outputRoom(this.socket)
       const ev = this.reader.next()
       if (ev === undefined) break
       if (ev._tag === "TooLong") {
@@ -267,7 +268,8 @@ export class Connection {
     this.mode = "command"
     this.decoder = undefined
     const stats = decoder.stats()
-    this.log("data_end", { size: stats.size, bareLf: stats.bareLf, bareCr: stats.bareCr, nul: stats.nul })
+    if (this.logs("data_end"))
+      this.log("data_end", { size: stats.size, bareLf: stats.bareLf, bareCr: stats.bareCr, nul: stats.nul })
     await this.run({ _tag: "DataEnded", stats, storeFailed: writer.failed, hops: hops.hops })
     await writer.dispose()
     if (this.writer === writer) this.writer = undefined
@@ -294,7 +296,7 @@ export class Connection {
       case "Connect": {
         const delay = new Promise((r) => setTimeout(r, this.options.greetingDelayMs))
         const [answer] = await Promise.all([
-          this.call(() => h.onConnect?.(info) ?? Promise.resolve(undefined), t),
+          this.call(() => h.onConnect?.(info), t),
           delay
         ])
         return answer.ok
@@ -303,17 +305,11 @@ export class Connection {
       }
       case "MailFrom": {
         if (!(await this.roomFor(request.params))) return this.run({ _tag: "Answered", reply: Common.noStorage })
-        const a = await this.call(
-          () => h.onMailFrom?.(info, request.address, request.params) ?? Promise.resolve(undefined),
-          t
-        )
+        const a = await this.call(() => h.onMailFrom?.(info, request.address, request.params), t)
         return a.ok ? this.run({ _tag: "Answered", reply: a.value }) : this.failed(a.reason)
       }
       case "RcptTo": {
-        const a = await this.call(
-          () => h.onRcptTo?.(info, request.mailFrom, request.recipient, request.accepted) ?? Promise.resolve(undefined),
-          t
-        )
+        const a = await this.call(() => h.onRcptTo?.(info, request.mailFrom, request.recipient, request.accepted), t)
         return a.ok ? this.run({ _tag: "Answered", reply: a.value }) : this.failed(a.reason)
       }
       case "Auth": {
@@ -363,6 +359,11 @@ export class Connection {
     return ok
   }
 
+  /** True while more reply bytes wait for the client than `maxPendingOutput` (checked without a promise). */
+  private outputFull(socket: net.Socket): boolean {
+    return !this.closed && !socket.destroyed && socket.writableLength > this.options.maxPendingOutput
+  }
+
   private outputRoom(socket: net.Socket): Promise<void> {
     if (this.closed) return Promise.resolve()
     return outputRoom(socket, {
@@ -386,31 +387,32 @@ export class Connection {
     return this.run({ _tag: "HandlerFailed", reason })
   }
 
-  /** Runs a handler callback under a deadline; a throw, a rejection and a timeout are all failures. */
-  private async call<A>(f: () => Promise<A>, timeoutMs: number): Promise<Outcome<A>> {
+  /**
+   * Runs a handler callback under a deadline; a throw, a rejection and a timeout are all failures.
+   * The first of answer and deadline settles it (one promise per call, no race); a late answer is
+   * ignored.
+   */
+  private call<A>(f: () => Promise<A> | A, timeoutMs: number): Promise<Outcome<A>> {
     this.inFlight = true
-    let timer: ReturnType<typeof setTimeout> | undefined
-    try {
-      const work = Promise.resolve().then(f)
-      work.catch(() => undefined)
-      const timeout = new Promise<Outcome<A>>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, reason: `handler timed out after ${timeoutMs} ms` }), timeoutMs)
-      })
-      return await Promise.race([
-        work.then(
-          (value): Outcome<A> => ({ ok: true, value }),
-          (error: unknown): Outcome<A> => ({
-            ok: false,
-            reason: error instanceof Error ? error.message : String(error)
-          })
-        ),
-        timeout
-      ])
-    } finally {
-      clearTimeout(timer)
-      this.inFlight = false
-      this.armIdle()
-    }
+    return new Promise<Outcome<A>>((resolve) => {
+      let settled = false
+      const settle = (outcome: Outcome<A>): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        this.inFlight = false
+        this.armIdle()
+        resolve(outcome)
+      }
+      const failed = (error: unknown): void =>
+        settle({ ok: false, reason: error instanceof Error ? error.message : String(error) })
+      const timer = setTimeout(() => settle({ ok: false, reason: `handler timed out after ${timeoutMs} ms` }), timeoutMs)
+      try {
+        Promise.resolve(f()).then((value) => settle({ ok: true, value }), failed)
+      } catch (error) {
+        failed(error)
+      }
+    })
   }
 
   private upgrade(): void {
@@ -544,6 +546,11 @@ export class Connection {
   private clearIdle(): void {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer)
     this.idleTimer = undefined
+  }
+
+  /** False for an event the listener does not log: its fields need not be built. */
+  private logs(event: string): boolean {
+    return !this.options.quietEvents.has(event)
   }
 
   private log(event: string, fields: Record<string, string | number | boolean> = {}): void {

@@ -294,11 +294,10 @@ export class Connection {
     const t = this.options.commandTimeoutMs
     switch (request._tag) {
       case "Connect": {
-        const delay = new Promise((r) => setTimeout(r, this.options.greetingDelayMs))
-        const [answer] = await Promise.all([
-          this.call(() => h.onConnect?.(info), t),
-          delay
-        ])
+        const answering = this.call(() => h.onConnect?.(info), t)
+        const delayMs = this.options.greetingDelayMs
+        const [answer] =
+          delayMs > 0 ? await Promise.all([answering, new Promise((r) => setTimeout(r, delayMs))]) : [await answering]
         return answer.ok
           ? this.run({ _tag: "ConnectAnswered", reply: answer.value, earlyTalker: this.earlyTalker })
           : this.failed(answer.reason)

@@ -7,9 +7,14 @@
  * @since 0.1.0
  */
 
+const ESCAPED = /[\u0000-\u001f\u007f\\]/
+
 /** Escapes control characters as `\r`, `\n`, `\t`, `\xHH`, and `\` as `\\`. */
 export const escapeForLog = (value: string): string =>
-  value.replace(/[\u0000-\u001f\u007f\\]/g, (c) => {
+  // Most values need nothing: one test, no replace.
+  !ESCAPED.test(value)
+    ? value
+    : value.replace(/[\u0000-\u001f\u007f\\]/g, (c) => {
     if (c === "\\") return "\\\\"
     if (c === "\r") return "\\r"
     if (c === "\n") return "\\n"

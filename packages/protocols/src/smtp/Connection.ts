@@ -197,7 +197,7 @@ export class Connection {
     })
   }
 
-  private enqueue(task: () => Promise<void>): void {
+  private enqueue(task: () => Promise<void> | undefined): void {
     this.queue = this.queue
       .then(task)
       .then(this.flush)
@@ -241,13 +241,14 @@ export class Connection {
         break
       }
       this.armIdle()
-      await this.run({
+      const running = this.run({
         _tag: "Line",
         line: ev.line,
         bareLf: ev.bareLf,
         pipelined: this.reader.hasPending(),
         at: Date.now()
       })
+      if (running !== undefined) await running
     }
     return this.mode
   }
@@ -276,7 +277,11 @@ export class Connection {
     return rest
   }
 
-  private async run(ev: SessionEvent): Promise<void> {
+  /**
+   * Runs one event through the session. Most steps only answer: they finish here, with no promise
+   * (the caller awaits one only when a request went to the handler or to storage).
+   */
+  private run(ev: SessionEvent): Promise<void> | undefined {
     const info = this.info()
     const next = Session.step(this.state, ev)
     this.state = next.state
@@ -284,11 +289,41 @@ export class Connection {
     if (next.aborted) this.abortTransaction(info)
     for (const reply of next.replies) this.write(formatReply(reply))
     if (ev._tag === "ConnectAnswered") this.greeted = true
-    if (next.close) return this.close()
-    if (next.request !== undefined) await this.perform(next.request)
+    if (next.close) {
+      this.close()
+      return undefined
+    }
+    return next.request === undefined ? undefined : this.perform(next.request)
   }
 
-  private async perform(request: SessionRequest): Promise<void> {
+  private perform(request: SessionRequest): Promise<void> | undefined {
+    switch (request._tag) {
+      case "ReceiveData":
+        this.receiveData()
+        return undefined
+      case "StartTls":
+        this.upgrade()
+        return undefined
+      default:
+        return this.ask(request)
+    }
+  }
+
+  /** Switches to DATA: the decoder and the spool for the message that follows the 354. */
+  private receiveData(): void {
+    this.decoder = new DataDecoder(this.options.config.maxMessageSize)
+    this.writer = new SpoolWriter(this.options.spool)
+    this.hops = new HopCounter()
+    this.mode = "data"
+    this.dataStartedAt = Date.now()
+    this.dataBytes = 0
+    this.armIdle()
+    // The client sends the content only after the 354.
+    this.flush()
+  }
+
+  /** The requests answered by the handler (or the auth limiter, or storage), under their deadlines. */
+  private async ask(request: Exclude<SessionRequest, { _tag: "ReceiveData" | "StartTls" }>): Promise<void> {
     const h = this.options.handler
     const info = this.info()
     const t = this.options.commandTimeoutMs
@@ -303,7 +338,8 @@ export class Connection {
           : this.failed(answer.reason)
       }
       case "MailFrom": {
-        if (!(await this.roomFor(request.params))) return this.run({ _tag: "Answered", reply: Common.noStorage })
+        const room = this.roomFor(request.params)
+        if (!(room === true || (await room))) return this.run({ _tag: "Answered", reply: Common.noStorage })
         const a = await this.call(() => h.onMailFrom?.(info, request.address, request.params), t)
         return a.ok ? this.run({ _tag: "Answered", reply: a.value }) : this.failed(a.reason)
       }
@@ -323,18 +359,6 @@ export class Connection {
         if (limiter !== undefined && !a.value.ok) await this.pause(await limiter.failed(info.clientAddress, username))
         return this.run({ _tag: "AuthAnswered", result: a.value })
       }
-      case "ReceiveData": {
-        this.decoder = new DataDecoder(this.options.config.maxMessageSize)
-        this.writer = new SpoolWriter(this.options.spool)
-        this.hops = new HopCounter()
-        this.mode = "data"
-        this.dataStartedAt = Date.now()
-        this.dataBytes = 0
-        this.armIdle()
-        // The client sends the content only after the 354.
-        this.flush()
-        return
-      }
       case "Data": {
         const writer = this.writer!
         try {
@@ -346,16 +370,18 @@ export class Connection {
           await writer.dispose()
         }
       }
-      case "StartTls":
-        return this.upgrade()
     }
   }
 
-  private async roomFor(params: ReadonlyMap<string, string>): Promise<boolean> {
+  /** Whether storage has room for the MAIL's message; `true` without a promise when that is known already. */
+  private roomFor(params: ReadonlyMap<string, string>): Promise<boolean> | true {
     const free = this.options.freeSpace
-    const ok = free === undefined || (await roomForMail(free, params))
-    if (!ok) this.log("insufficient_storage", { size: params.get("SIZE") ?? "none" })
-    return ok
+    const known = free === undefined ? true : roomForMail(free, params)
+    if (known === true) return true
+    return known.then((ok) => {
+      if (!ok) this.log("insufficient_storage", { size: params.get("SIZE") ?? "none" })
+      return ok
+    })
   }
 
   /** True while more reply bytes wait for the client than `maxPendingOutput` (checked without a promise). */
@@ -381,7 +407,7 @@ export class Connection {
     this.armIdle()
   }
 
-  private failed(reason: string): Promise<void> {
+  private failed(reason: string): Promise<void> | undefined {
     this.log("handler_error", { reason })
     return this.run({ _tag: "HandlerFailed", reason })
   }

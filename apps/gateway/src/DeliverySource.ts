@@ -114,7 +114,7 @@ export const editedBlock = (
   stage: ReturnType<typeof stageEdits>,
   authservId: string
 ): ReadonlyArray<Uint8Array> => {
-  const names = new Set([...ALWAYS_CHECKED, ...stage.remove.map((n) => n.toLowerCase())])
+  const names = stage.remove.length === 0 ? ALWAYS_CHECKED : [...ALWAYS_CHECKED, ...stage.remove.map((n) => n.toLowerCase())]
   const untouched =
     (edit.subjectPrefix === undefined || edit.subjectPrefix.trim() === "") &&
     isPlainCrlfBlock(headerBlock) &&

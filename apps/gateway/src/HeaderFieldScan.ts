@@ -18,15 +18,19 @@ const COLON = 0x3a
 const SP = 0x20
 const HTAB = 0x09
 
-/** True when a field of the block is named one of `names` (lower-case). */
-export const hasFieldNamed = (block: Uint8Array, names: ReadonlySet<string>): boolean => {
+/** True when a field of the block is named one of `names` (lower-case ASCII). */
+export const hasFieldNamed = (block: Uint8Array, names: ReadonlyArray<string>): boolean => {
   for (let start = 0; start < block.length; ) {
     const lf = block.indexOf(LF, start)
     const end = lf === -1 ? block.length : lf
     const first = block[start]
     if (first !== SP && first !== HTAB && first !== CR && start < end) {
       const colon = block.indexOf(COLON, start)
-      if (colon !== -1 && colon < end && names.has(lowerName(block, start, colon))) return true
+      if (colon !== -1 && colon < end) {
+        let nameEnd = colon
+        while (nameEnd > start && (block[nameEnd - 1] === SP || block[nameEnd - 1] === HTAB)) nameEnd--
+        for (const name of names) if (sameName(block, start, nameEnd, name)) return true
+      }
     }
     if (lf === -1) break
     start = lf + 1
@@ -34,16 +38,14 @@ export const hasFieldNamed = (block: Uint8Array, names: ReadonlySet<string>): bo
   return false
 }
 
-/** The bytes from `start` to `colon`, trailing spaces and tabs dropped, ASCII letters lower-cased. */
-const lowerName = (block: Uint8Array, start: number, colon: number): string => {
-  let end = colon
-  while (end > start && (block[end - 1] === SP || block[end - 1] === HTAB)) end--
-  let name = ""
-  for (let i = start; i < end; i++) {
-    const c = block[i]!
-    name += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c | 0x20 : c)
+/** The bytes from `start` to `end` spell `name` (lower-case ASCII), ASCII letters in any case. */
+const sameName = (block: Uint8Array, start: number, end: number, name: string): boolean => {
+  if (end - start !== name.length) return false
+  for (let i = 0; i < name.length; i++) {
+    const c = block[start + i]!
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== name.charCodeAt(i)) return false
   }
-  return name
+  return true
 }
 
 /**

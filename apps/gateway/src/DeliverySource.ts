@@ -114,7 +114,8 @@ export const editedBlock = (
   stage: ReturnType<typeof stageEdits>,
   authservId: string
 ): ReadonlyArray<Uint8Array> => {
-  const names = stage.remove.length === 0 ? ALWAYS_CHECKED : [...ALWAYS_CHECKED, ...stage.remove.map((n) => n.toLowerCase())]
+  const names =
+    stage.remove.length === 0 ? ALWAYS_CHECKED : [...ALWAYS_CHECKED, ...stage.remove.map((n) => n.toLowerCase())]
   const untouched =
     (edit.subjectPrefix === undefined || edit.subjectPrefix.trim() === "") &&
     isPlainCrlfBlock(headerBlock) &&

@@ -51,7 +51,11 @@ const fieldName = fc.constantFrom(
 )
 const line = fc.oneof(
   fc
-    .tuple(fieldName, fc.constantFrom(":", " :", "\t: ", ": "), fc.constantFrom("v", "gw.test; spf=pass", "other; x", ""))
+    .tuple(
+      fieldName,
+      fc.constantFrom(":", " :", "\t: ", ": "),
+      fc.constantFrom("v", "gw.test; spf=pass", "other; x", "")
+    )
     .map(([n, c, v]) => `${n}${c}${v}`),
   fc.constantFrom(" continued", "\tcontinued", "no colon")
 )
@@ -72,9 +76,9 @@ describe("editedBlock", () => {
     "the same bytes as the full header editor",
     (headerBlock, subjectPrefix, stageChanges) => {
       const stage = stageEdits(stageChanges)
-      expect(text(editedBlock(headerBlock, { addHeaders: [], subjectPrefix, changes: stageChanges }, stage, AUTHSERV))).toBe(
-        full(headerBlock, subjectPrefix, stage)
-      )
+      expect(
+        text(editedBlock(headerBlock, { addHeaders: [], subjectPrefix, changes: stageChanges }, stage, AUTHSERV))
+      ).toBe(full(headerBlock, subjectPrefix, stage))
     }
   )
 

@@ -431,7 +431,10 @@ export class Connection {
       }
       const failed = (error: unknown): void =>
         settle({ ok: false, reason: error instanceof Error ? error.message : String(error) })
-      const timer = setTimeout(() => settle({ ok: false, reason: `handler timed out after ${timeoutMs} ms` }), timeoutMs)
+      const timer = setTimeout(
+        () => settle({ ok: false, reason: `handler timed out after ${timeoutMs} ms` }),
+        timeoutMs
+      )
       try {
         Promise.resolve(f()).then((value) => settle({ ok: true, value }), failed)
       } catch (error) {

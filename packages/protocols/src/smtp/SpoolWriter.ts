@@ -72,7 +72,8 @@ export class SpoolWriter {
     // One copy per chunk: the head and the body (in memory or pending for the file) share it.
     const copy = chunk.slice()
     if (this.headBytes < this.headSize) {
-      const part = copy.length <= this.headSize - this.headBytes ? copy : copy.subarray(0, this.headSize - this.headBytes)
+      const part =
+        copy.length <= this.headSize - this.headBytes ? copy : copy.subarray(0, this.headSize - this.headBytes)
       this.head.push(part)
       this.headBytes += part.length
     }

@@ -65,7 +65,20 @@ const referenceParse = (chunk: Uint8Array, maxLineLength: number, maxLines: numb
 const replyish = fc
   .array(
     fc.oneof(
-      fc.constantFrom("250", "250-", "250 ", "220 ok", "550 5.1.1 no", "251-x", "199 ", "600 ", "2x0 ", "25", "250x", "3"),
+      fc.constantFrom(
+        "250",
+        "250-",
+        "250 ",
+        "220 ok",
+        "550 5.1.1 no",
+        "251-x",
+        "199 ",
+        "600 ",
+        "2x0 ",
+        "25",
+        "250x",
+        "3"
+      ),
       fc.constantFrom("\r\n", "\n", "\r", " ", "-", "\u00e9", "\uFFFD"),
       fc.string({ maxLength: 8 })
     ),

@@ -70,9 +70,9 @@ describe("Session properties", () => {
 
   const replyText = fc.oneof(
     fc.string({ maxLength: 600 }),
-    fc.array(fc.constantFrom("ok", " ", "\r", "\n", "\r\n", "\0", "\x7f", "x".repeat(300)), { maxLength: 6 }).map((a) =>
-      a.join("")
-    )
+    fc
+      .array(fc.constantFrom("ok", " ", "\r", "\n", "\r\n", "\0", "\x7f", "x".repeat(300)), { maxLength: 6 })
+      .map((a) => a.join(""))
   )
   test.prop([fc.integer({ min: 200, max: 599 }), fc.boolean(), replyText], { numRuns: 2000 })(
     "any reply text is sent as well-formed lines of at most 480 characters of text; one clean line as it is",

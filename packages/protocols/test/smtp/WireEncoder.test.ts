@@ -18,10 +18,7 @@ const wireOracle = (s: string): string => {
 /** Mostly canonical text (CRLF line ends, dot lines), the shape of a received message, with a rare stray byte. */
 const lineArb = fc.array(fc.constantFrom(46, 65, 32, 66), { maxLength: 12 }).map((a) => String.fromCharCode(...a))
 const messageish = fc
-  .tuple(
-    fc.array(lineArb, { maxLength: 30 }),
-    fc.constantFrom("\r\n", "", "\r", "\n", "\0", "\r\n.")
-  )
+  .tuple(fc.array(lineArb, { maxLength: 30 }), fc.constantFrom("\r\n", "", "\r", "\n", "\0", "\r\n."))
   .map(([lines, tail]) => bytes(lines.join("\r\n") + tail))
 
 const smtpish = fc.array(fc.constantFrom(13, 10, 46, 0, 65, 32), { maxLength: 300 }).map((a) => Uint8Array.from(a))

@@ -6,13 +6,18 @@
 // shared machine, the call counts do not move with other load, so they show what a transport
 // change saves.
 //
-//   node bench/transport.mjs [--messages 1000] [--conc 10] [--strace] [--systems here,/tmp/mm-main]
+//   node bench/transport.mjs [--messages 1000] [--conc 10] [--strace] [--alloc PREFIX]
+//                            [--systems here,/tmp/mm-main]
+//
+// `--alloc PREFIX` samples what the gateway allocates during the measured messages (collected
+// objects included; bench/alloc-probe.mjs) into PREFIX-N.heapprofile (N: the system's position)
+// and prints the bytes allocated per message; `node bench/alloc-summary.mjs FILE MESSAGES` says by whom.
 //
 // A system is a checkout with a built gateway (DIR/apps/gateway/dist/main.js); `here` is this
 // one. GW_NODE_FLAGS (environment) is passed to node, e.g. `--cpu-prof --cpu-prof-dir=DIR`.
 // Everything runs on 127.0.0.1 with ephemeral ports; every process is stopped by PID.
 import { execFileSync, spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
@@ -26,6 +31,7 @@ const arg = (name, fallback) => {
 const messages = Number(arg("messages", "1000"))
 const conc = Number(arg("conc", "10"))
 const withStrace = process.argv.includes("--strace")
+const allocPrefix = arg("alloc", undefined)
 const systems = arg("systems", "here").split(",")
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
@@ -87,7 +93,13 @@ const load = (port, count) => {
   )
 }
 
-const measure = async (system) => {
+/** Bytes in an allocation profile (every sample's size, collected objects included). */
+const profileBytes = (file) => {
+  const bytes = (node) => node.selfSize + node.children.reduce((sum, c) => sum + bytes(c), 0)
+  return bytes(JSON.parse(readFileSync(file, "utf8")).head)
+}
+
+const measure = async (system, index) => {
   const dir = system === "here" ? root : resolve(system)
   const main = join(dir, "apps/gateway/dist/main.js")
   const work = mkdtempSync(join(tmpdir(), "mailmoat-transport-"))
@@ -109,6 +121,12 @@ const measure = async (system) => {
     ].join("\n")
   )
   const flags = (process.env.GW_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "")
+  const allocFile = allocPrefix === undefined ? undefined : `${allocPrefix}-${index}.heapprofile`
+  if (allocFile !== undefined) {
+    rmSync(allocFile, { force: true })
+    flags.push("--import", join(root, "bench/alloc-probe.mjs"))
+    process.env.MM_ALLOC_OUT = allocFile
+  }
   const gw = start("node", [...flags, main, "--config", config])
   const tracer = { child: undefined, out: () => "" }
   try {
@@ -118,12 +136,21 @@ const measure = async (system) => {
       Object.assign(tracer, start("strace", ["-f", "-c", "-p", String(gw.child.pid)]))
       await sleep(1000)
     }
+    // The first SIGUSR2 to the probe starts the count afresh (start-up and warm-up left out).
+    if (allocFile !== undefined) gw.child.kill("SIGUSR2")
     const before = cpuMs(gw.child.pid)
     const t0 = process.hrtime.bigint()
     load(smtpPort, messages)
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9
     const used = cpuMs(gw.child.pid) - before
     const row = { system, msgsPerS: messages / seconds, cpuMsPerMsg: used / messages, calls: {} }
+    if (allocFile !== undefined) {
+      // The second writes the profile; it is read once the file is there.
+      gw.child.kill("SIGUSR2")
+      await waitFor(() => (existsSync(allocFile) ? "written" : ""), /written/, 30_000, "the allocation profile")
+      await sleep(500)
+      row.allocKbPerMsg = profileBytes(allocFile) / messages / 1024
+    }
     if (tracer.child !== undefined) {
       tracer.child.kill("SIGINT")
       await new Promise((r) => tracer.child.once("exit", r))
@@ -141,14 +168,15 @@ const measure = async (system) => {
 }
 
 const rows = []
-for (const system of systems) rows.push(await measure(system))
+for (const [index, system] of systems.entries()) rows.push(await measure(system, index))
 // The calls shown (CALLS=write,read,... to choose others); "total" is strace's sum over all calls.
 const callNames = (process.env.CALLS ?? "write,writev,read,epoll_ctl,epoll_pwait,futex,total").split(",")
 console.log(
-  `| system (${messages} msgs, conc ${conc}) | msgs/s | CPU ms/msg |${withStrace ? callNames.map((c) => ` ${c}/msg |`).join("") : ""}`
+  `| system (${messages} msgs, conc ${conc}) | msgs/s | CPU ms/msg |${allocPrefix ? " KB allocated/msg |" : ""}${withStrace ? callNames.map((c) => ` ${c}/msg |`).join("") : ""}`
 )
-console.log(`|---|---|---|${withStrace ? "---|".repeat(callNames.length) : ""}`)
+console.log(`|---|---|---|${allocPrefix ? "---|" : ""}${withStrace ? "---|".repeat(callNames.length) : ""}`)
 for (const r of rows) {
   const calls = withStrace ? callNames.map((c) => ` ${(r.calls[c] ?? 0).toFixed(2)} |`).join("") : ""
-  console.log(`| ${r.system} | ${r.msgsPerS.toFixed(0)} | ${r.cpuMsPerMsg.toFixed(3)} |${calls}`)
+  const alloc = allocPrefix ? ` ${r.allocKbPerMsg.toFixed(1)} |` : ""
+  console.log(`| ${r.system} | ${r.msgsPerS.toFixed(0)} | ${r.cpuMsPerMsg.toFixed(3)} |${alloc}${calls}`)
 }

@@ -10,7 +10,9 @@
  * field of that name and adds one, `remove` deletes them. Our own fields (`OWN_HEADERS`) and
  * `Received` are never changed by a stage: traces stay trustworthy.
  *
- * Only the header block is rewritten, from the spool's head (the scan view); the body is never
+ * A block with nothing to remove or rewrite (the usual case) is streamed as the client sent it,
+ * after the stages' added fields; only a block with something to remove or a Subject to prefix is
+ * rewritten. Only the header block is rewritten, from the spool's head (the scan view); the body is never
  * held in memory. When the header block does not end inside the head (a header block over the
  * scan view's size), the message is passed through unedited behind our prepended headers (a
  * stage's added fields still go on top; its removals cannot apply).
@@ -21,6 +23,7 @@
 import { AuthResults } from "@mailmoat/antispam"
 import { type HeaderChange, MessageModel } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
+import { hasFieldNamed, isPlainCrlfBlock } from "./HeaderFieldScan.ts"
 import { prefixBytes } from "./TraceHeaders.ts"
 
 /** Header fields only this gateway may write: a copy arriving from outside is removed. */
@@ -80,15 +83,7 @@ export const deliverySource = (
 ): (() => AsyncIterable<Uint8Array>) => {
   const stage = stageEdits(edit.changes)
   const end = MessageModel.HeaderEdit.headerBlockEnd(spool.head)
-  const block =
-    end === undefined
-      ? undefined
-      : MessageModel.HeaderEdit.editHeaderBlock(spool.head.subarray(0, end), {
-          prepend: stage.add,
-          subjectPrefix: edit.subjectPrefix,
-          remove: [...OWN_HEADERS, ...stage.remove],
-          removeIf: forgedAuthResults(authservId)
-        })
+  const block = end === undefined ? undefined : editedBlock(spool.head.subarray(0, end), edit, stage, authservId)
   const prefix = prefixBytes(received, block === undefined ? [...edit.addHeaders, ...stage.add] : edit.addHeaders)
   return async function* () {
     yield prefix
@@ -96,7 +91,45 @@ export const deliverySource = (
       yield* spool.stream()
       return
     }
-    yield block
-    yield* skip(spool.stream(), end)
+    yield* block
+    // A message the head holds whole (most) needs no read of the spool and no skipping.
+    if (spool.complete) yield spool.head.subarray(end)
+    else yield* skip(spool.stream(), end)
   }
+}
+
+const EMPTY = new Uint8Array(0)
+/** Names whose fields an edit may remove whatever the stages ask: ours, and `Authentication-Results` when forged. */
+const ALWAYS_CHECKED = [...OWN_HEADERS, "Authentication-Results"].map((n) => n.toLowerCase())
+
+/**
+ * The client's header block as edited, in one or two parts. When nothing in it is removed or
+ * rewritten (no Subject prefix, no field of a removed name: the usual case), the stages' added
+ * fields go in front of the block's own bytes, unchanged and not copied; otherwise the whole
+ * block is edited. Both give the same bytes (tested).
+ */
+export const editedBlock = (
+  headerBlock: Uint8Array,
+  edit: DeliveryEdit,
+  stage: ReturnType<typeof stageEdits>,
+  authservId: string
+): ReadonlyArray<Uint8Array> => {
+  const names =
+    stage.remove.length === 0 ? ALWAYS_CHECKED : [...ALWAYS_CHECKED, ...stage.remove.map((n) => n.toLowerCase())]
+  const untouched =
+    (edit.subjectPrefix === undefined || edit.subjectPrefix.trim() === "") &&
+    isPlainCrlfBlock(headerBlock) &&
+    !hasFieldNamed(headerBlock, names)
+  if (untouched)
+    return stage.add.length === 0
+      ? [headerBlock]
+      : [MessageModel.HeaderEdit.editHeaderBlock(EMPTY, { prepend: stage.add }), headerBlock]
+  return [
+    MessageModel.HeaderEdit.editHeaderBlock(headerBlock, {
+      prepend: stage.add,
+      subjectPrefix: edit.subjectPrefix,
+      remove: [...OWN_HEADERS, ...stage.remove],
+      removeIf: forgedAuthResults(authservId)
+    })
+  ]
 }

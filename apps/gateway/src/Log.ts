@@ -40,11 +40,18 @@ export interface GatewayLog {
   readonly effectLogger: Logger.Logger<unknown, void>
 }
 
+/** A value as written between double quotes: escaped, its own quotes backslashed. */
+const quoted = (v: string): string => {
+  const escaped = Smtp.escapeForLog(v)
+  return escaped.includes('"') ? escaped.replace(/"/g, '\\"') : escaped
+}
+
 const text = (time: string, level: Level, event: string, fields: Fields): string => {
   let line = `${time} ${level} ${Smtp.escapeForLog(event)}`
-  for (const [k, v] of Object.entries(fields)) {
+  for (const k in fields) {
+    const v = fields[k]
     if (v === undefined) continue
-    line += typeof v === "string" ? ` ${k}="${Smtp.escapeForLog(v).replace(/"/g, '\\"')}"` : ` ${k}=${v}`
+    line += typeof v === "string" ? ` ${k}="${quoted(v)}"` : ` ${k}=${v}`
   }
   return line
 }

@@ -72,6 +72,8 @@ const cleanName = (n: string): string => n.replace(/[^\x21-\x39\x3b-\x7e]/g, "-"
 export const headerLines = (headers: ReadonlyArray<readonly [string, string]>): string =>
   headers.map(([name, value]) => `${cleanName(name)}: ${cleanValue(value)}\r\n`).join("")
 
+const utf8 = new TextEncoder()
+
 /** The bytes to stream before the spool: our Received header, then the action's headers. */
 export const prefixBytes = (received: string, headers: ReadonlyArray<readonly [string, string]>): Uint8Array =>
-  new TextEncoder().encode(`${received}\r\n${headerLines(headers)}`)
+  utf8.encode(`${received}\r\n${headerLines(headers)}`)

@@ -17,6 +17,10 @@ import type * as net from "node:net"
 import { DeliveryError } from "./DeliveryError.ts"
 import { type ParsedReply, ReplyParser } from "./ReplyParser.ts"
 
+/** `until` with no signal of its own: only data, a failure or the deadline end the wait. */
+const noDisarm = (): void => undefined
+const noSignal = (): (() => void) => noDisarm
+
 export class ReplyChannel {
   private parser = new ReplyParser()
   private replies: Array<ParsedReply> = []
@@ -72,9 +76,10 @@ export class ReplyChannel {
   }
 
   private wake(): void {
-    const wakers = [...this.wakers]
+    if (this.wakers.size === 0) return
+    // A waker removes itself and adds none (what it wakes runs later, as a promise continuation).
+    for (const w of this.wakers) w()
     this.wakers.clear()
-    for (const w of wakers) w()
   }
 
   /** Writes one command line; CR, LF and NUL in it are refused (command injection). */
@@ -134,7 +139,7 @@ export class ReplyChannel {
       if (next !== undefined) return next
       if (this.failure !== undefined) throw this.failure
       // Any data (or a failure) wakes us; the loop then looks again.
-      await this.until(() => () => undefined, Math.max(0, deadline - Date.now()), what)
+      await this.until(noSignal, Math.max(0, deadline - Date.now()), what)
     }
   }
 

@@ -17,8 +17,24 @@ export type PathResult =
   | { readonly ok: true; readonly address: string }
   | { readonly ok: false; readonly reason: string }
 
-const encoder = new TextEncoder()
-const octets = (s: string): number => encoder.encode(s).length
+/**
+ * The length of `s` in UTF-8, counted without encoding it (a lone surrogate counts as the 3 bytes
+ * of U+FFFD, as `TextEncoder` writes it).
+ */
+export const utf8Length = (s: string): number => {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4
+      i++
+    } else n += 3
+  }
+  return n
+}
+const octets = utf8Length
 
 const ATEXT = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10ffff}]+$/u
 const QCONTENT = /^(?:[\u0020\u0021\u0023-\u005b\u005d-\u007e\u0080-\u{10ffff}]|\\[\u0020-\u007e])*$/u

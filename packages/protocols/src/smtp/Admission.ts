@@ -14,7 +14,6 @@
  * @category services
  * @since 0.1.0
  */
-import { isIPv6 } from "node:net"
 
 export interface AdmissionLimits {
   readonly maxConnections: number
@@ -33,6 +32,15 @@ export type Admitted =
   | { readonly ok: true; readonly ticket: Ticket }
   | { readonly ok: false; readonly reason: "total" | "ip" | "network" }
 
+/** A socket's address is IPv6 exactly when it has a colon (an IPv4 address never does). */
+const isIPv6 = (ip: string): boolean => ip.includes(":")
+
+/** The first three octets of a dotted quad. */
+const ipv4Network = (ip: string): string => {
+  const dot = ip.lastIndexOf(".")
+  return dot === -1 ? ip : ip.slice(0, dot)
+}
+
 /** Expands an IPv6 address to its eight 16-bit groups (an embedded IPv4 tail counts as two). */
 const ipv6Groups = (ip: string): Array<string> => {
   const bare = ip.split("%")[0]!
@@ -47,7 +55,7 @@ const ipv6Groups = (ip: string): Array<string> => {
 
 /** The network an address counts against: `a.b.c/24` or `g1:g2:g3:g4::/64`. */
 export const networkOf = (ip: string): string =>
-  isIPv6(ip) ? `${ipv6Groups(ip).slice(0, 4).join(":")}::/64` : `${ip.split(".").slice(0, 3).join(".")}/24`
+  isIPv6(ip) ? `${ipv6Groups(ip).slice(0, 4).join(":")}::/64` : `${ipv4Network(ip)}/24`
 
 const bump = (counts: Map<string, number>, key: string, by: number): void => {
   const n = (counts.get(key) ?? 0) + by

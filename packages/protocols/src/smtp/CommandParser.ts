@@ -132,7 +132,11 @@ const PARAM_KEY = /^[A-Za-z0-9][A-Za-z0-9-]*$/
 const PARAM_VALUE = /^[\u0021-\u003c\u003e-\u007e\u0080-\u{10ffff}]+$/u
 
 /** ESMTP parameters (RFC 5321 §4.1.2 esmtp-param); undefined on bad syntax or duplicates. */
+const NO_PARAMS: ReadonlyMap<string, string> = new Map()
+
 export const parseParams = (tail: string): ReadonlyMap<string, string> | undefined => {
+  // Most MAIL and RCPT commands carry none: one shared empty map (read-only to every caller).
+  if (tail === "") return NO_PARAMS
   const params = new Map<string, string>()
   for (const token of tail.split(" ")) {
     if (token === "") continue

@@ -36,20 +36,35 @@ const FRESH_MS = 1000
 const HEADROOM = 1024 ** 3
 const recent = new Map<string, { readonly at: number; readonly bytes: number }>()
 
+/** True when a recent look at `path` showed plenty of room for `needed` bytes. */
+const plentyAt = (path: string, needed: number, now: number): boolean => {
+  const seen = recent.get(path)
+  return seen !== undefined && now - seen.at < FRESH_MS && now >= seen.at && seen.bytes >= needed + HEADROOM
+}
+
 /** Whether `path` has `needed` bytes; a recent look answers when it showed plenty of room. */
 const roomAt = async (path: string, needed: number): Promise<boolean> => {
   const now = Date.now()
-  const seen = recent.get(path)
-  if (seen !== undefined && now - seen.at < FRESH_MS && now >= seen.at && seen.bytes >= needed + HEADROOM) return true
+  if (plentyAt(path, needed, now)) return true
   const bytes = await availableBytes(path)
   recent.set(path, { at: now, bytes })
   return bytes >= needed
 }
 
-/** The check for a MAIL command: its declared `SIZE=` (0 when absent) plus the reserve. */
-export const roomForMail = (options: FreeSpaceOptions, params: ReadonlyMap<string, string>): Promise<boolean> => {
-  const size = Number(params.get("SIZE") ?? "0")
-  return hasRoomFor(options, Number.isSafeInteger(size) ? size : 0)
+/**
+ * The check for a MAIL command: its declared `SIZE=` (0 when absent) plus the reserve. `true` at
+ * once, without a promise, when recent looks at every path showed plenty of room (the usual case).
+ */
+export const roomForMail = (
+  options: FreeSpaceOptions,
+  params: ReadonlyMap<string, string>
+): Promise<boolean> | true => {
+  const declared = Number(params.get("SIZE") ?? "0")
+  const size = Number.isSafeInteger(declared) ? declared : 0
+  const now = Date.now()
+  const needed = size + options.reserveBytes
+  if (options.paths.every((path) => plentyAt(path, needed, now))) return true
+  return hasRoomFor(options, size)
 }
 
 /** True when every path has room for `size` bytes plus the reserve. */

@@ -7,15 +7,20 @@
  * @since 0.1.0
  */
 
+const ESCAPED = /[\u0000-\u001f\u007f\\]/
+
 /** Escapes control characters as `\r`, `\n`, `\t`, `\xHH`, and `\` as `\\`. */
 export const escapeForLog = (value: string): string =>
-  value.replace(/[\u0000-\u001f\u007f\\]/g, (c) => {
-    if (c === "\\") return "\\\\"
-    if (c === "\r") return "\\r"
-    if (c === "\n") return "\\n"
-    if (c === "\t") return "\\t"
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
-  })
+  // Most values need nothing: one test, no replace.
+  !ESCAPED.test(value)
+    ? value
+    : value.replace(/[\u0000-\u001f\u007f\\]/g, (c) => {
+        if (c === "\\") return "\\\\"
+        if (c === "\r") return "\\r"
+        if (c === "\n") return "\\n"
+        if (c === "\t") return "\\t"
+        return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
+      })
 
 /** Escapes raw bytes (decoded leniently as latin1, so invalid UTF-8 is still visible). */
 export const escapeBytesForLog = (bytes: Uint8Array, max = 200): string => {

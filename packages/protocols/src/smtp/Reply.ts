@@ -38,6 +38,7 @@ export const fromHandler = (reply: SmtpReply): SmtpReply => {
 /** RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets including the CRLF. */
 const MAX_TEXT = 480
 
+const CONTROL = /[\u0000-\u001f\u007f]/
 const cleanLine = (line: string): string => {
   const cleaned = line.replace(/[\u0000-\u001f\u007f]/g, " ")
   return cleaned.length > MAX_TEXT ? cleaned.slice(0, MAX_TEXT) : cleaned
@@ -45,8 +46,10 @@ const cleanLine = (line: string): string => {
 
 /** The reply as it goes on the wire, CRLF-terminated, one or more lines. */
 export const formatReply = (reply: SmtpReply): string => {
-  const lines = reply.text.split(/\r\n|\r|\n/)
   const prefix = reply.enhanced === undefined ? "" : `${reply.enhanced} `
+  // Nearly every reply is one clean line: no split, no per-line cleaning.
+  if (reply.text.length <= MAX_TEXT && !CONTROL.test(reply.text)) return `${reply.code} ${prefix}${reply.text}\r\n`
+  const lines = reply.text.split(/\r\n|\r|\n/)
   let out = ""
   lines.forEach((line, i) => {
     const sep = i === lines.length - 1 ? " " : "-"

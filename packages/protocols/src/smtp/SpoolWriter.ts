@@ -11,7 +11,7 @@
  *   further data, and `failed` tells the session to answer 451 after the final dot.
  * - `stream()` opens the file afresh for each call, so it is re-readable; `dispose()` deletes the
  *   file and is idempotent. Chunks passed to `write` are copied (callers pass views of socket
- *   buffers).
+ *   buffers), once: `head` and the body share that copy, and nothing ever writes into it.
  *
  * @category models
  * @since 0.1.0
@@ -69,18 +69,21 @@ export class SpoolWriter {
   async write(chunk: Uint8Array): Promise<void> {
     if (this.error !== undefined || this.disposed || chunk.length === 0) return
     this.size += chunk.length
+    // One copy per chunk: the head and the body (in memory or pending for the file) share it.
+    const copy = chunk.slice()
     if (this.headBytes < this.headSize) {
-      const part = chunk.subarray(0, this.headSize - this.headBytes)
-      this.head.push(part.slice())
+      const part =
+        copy.length <= this.headSize - this.headBytes ? copy : copy.subarray(0, this.headSize - this.headBytes)
+      this.head.push(part)
       this.headBytes += part.length
     }
     // Small writes are collected (in memory, or in `pending` once on disk) so the file sees
     // WRITE_BATCH-sized writes, not one syscall per decoded run.
     if (this.file === undefined && this.size <= this.memoryThreshold) {
-      this.memory.push(chunk.slice())
+      this.memory.push(copy)
       return
     }
-    this.pending.push(chunk.slice())
+    this.pending.push(copy)
     this.pendingBytes += chunk.length
     // The first spill opens the file at once, so a bad spool directory fails early.
     if (this.file === undefined || this.pendingBytes >= WRITE_BATCH) await this.flush()
@@ -111,7 +114,8 @@ export class SpoolWriter {
     const file = this.file
     this.file = undefined
     if (file !== undefined) await file.close()
-    const head = concat(this.head)
+    // A message that arrived as one run (most small ones) needs no second copy for its head.
+    const head = this.head.length === 1 ? this.head[0]! : concat(this.head)
     this.head = []
     const path = this.path
     const memory = this.memory

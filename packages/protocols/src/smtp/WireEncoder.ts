@@ -11,8 +11,11 @@
  * - (`end`/`encodeForWire`) ends with `CRLF . CRLF`, adding the CRLF when the body lacks it.
  *
  * **Gotchas**
- * Streaming: a CR at the end of a chunk is held back until the next byte tells whether it was part
- * of CRLF; `end()` releases it. Output never depends on the chunking.
+ * - Streaming: a CR at the end of a chunk is held back until the next byte tells whether it was
+ *   part of CRLF; `end()` releases it. Output never depends on the chunking.
+ * - A chunk already in canonical form (CRLF pairs only, no NUL, as the DataDecoder emits it) is
+ *   checked with native scans and copied only when a line starts with a dot; otherwise it is
+ *   returned as it is, so a received message goes to the downstream without a per-byte loop.
  *
  * @category models
  * @since 0.1.0
@@ -27,8 +30,59 @@ export class WireEncoder {
   private pendingCr = false
   private empty = true
 
-  /** Encodes a chunk; the returned bytes are freshly allocated. */
+  /**
+   * Encodes a chunk. The result may be `chunk` itself when nothing in it needs changing (the usual
+   * case for a received message's bytes): do not write into `chunk` afterwards.
+   */
   push(chunk: Uint8Array): Uint8Array {
+    if (!this.pendingCr && chunk.length > 0) {
+      const canonical = this.pushCanonical(chunk)
+      if (canonical !== undefined) return canonical
+    }
+    return this.pushBytes(chunk)
+  }
+
+  /**
+   * The fast path, for a chunk whose every CR and LF form CRLF pairs, with no NUL and no CR at
+   * its end (what the DataDecoder emits): only dots at line starts need a second dot. The checks
+   * are native scans (`indexOf`) and one step per line, not per byte. Undefined, with no state
+   * changed, for any other chunk.
+   */
+  private pushCanonical(chunk: Uint8Array): Uint8Array | undefined {
+    const n = chunk.length
+    if (chunk[n - 1] === CR || chunk.indexOf(0) !== -1) return undefined
+    const firstDot = this.lineStart && chunk[0] === DOT
+    let dots = firstDot ? 1 : 0
+    let pairs = 0
+    for (let cr = chunk.indexOf(CR); cr !== -1; cr = chunk.indexOf(CR, cr + 2)) {
+      if (chunk[cr + 1] !== LF) return undefined
+      pairs++
+      if (chunk[cr + 2] === DOT) dots++
+    }
+    // Every LF belongs to one of the pairs: as many LFs as pairs means no bare LF.
+    let lfs = 0
+    for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, lf + 1)) lfs++
+    if (lfs !== pairs) return undefined
+    this.empty = false
+    this.lineStart = chunk[n - 1] === LF
+    if (dots === 0) return chunk
+    const out = new Uint8Array(n + dots)
+    let o = 0
+    let from = 0
+    if (firstDot) out[o++] = DOT
+    for (let cr = chunk.indexOf(CR); cr !== -1; cr = chunk.indexOf(CR, cr + 2)) {
+      if (chunk[cr + 2] !== DOT) continue
+      out.set(chunk.subarray(from, cr + 2), o)
+      o += cr + 2 - from
+      out[o++] = DOT
+      from = cr + 2
+    }
+    out.set(chunk.subarray(from), o)
+    return out
+  }
+
+  /** The general path, byte by byte; the returned bytes are freshly allocated. */
+  private pushBytes(chunk: Uint8Array): Uint8Array {
     const out = new Uint8Array(chunk.length * 2 + 2)
     let o = 0
     for (let i = 0; i < chunk.length; i++) {

@@ -17,6 +17,75 @@ const feed = (bytes: Uint8Array, cuts: ReadonlyArray<number>): Array<ReplyEvent>
 
 const enc = (s: string) => new TextEncoder().encode(s)
 
+/**
+ * The parser as first written (byte by byte, regular expressions), kept as an oracle for the line
+ * scanner: the same events for every input.
+ */
+const referenceParse = (chunk: Uint8Array, maxLineLength: number, maxLines: number): Array<ReplyEvent> => {
+  const out: Array<ReplyEvent> = []
+  let pending: Array<number> = []
+  let lines: Array<string> = []
+  let code: string | undefined
+  const fail = (detail: string) => {
+    out.push({ _tag: "Malformed", detail })
+    return out
+  }
+  for (const b of chunk) {
+    if (b !== 0x0a) {
+      if (pending.length >= maxLineLength) return fail("reply line too long")
+      pending.push(b)
+      continue
+    }
+    if (pending[pending.length - 1] === 0x0d) pending.pop()
+    const text = new TextDecoder().decode(Uint8Array.from(pending))
+    pending = []
+    const m = /^([2-5]\d\d)([ -])(.*)$/s.exec(text) ?? (/^[2-5]\d\d$/.test(text) ? [text, text, " ", ""] : null)
+    if (m === null) return fail(`malformed reply line ${JSON.stringify(text.slice(0, 80))}`)
+    const [, c, sep, rest] = m as [string, string, string, string]
+    if (code !== undefined && c !== code) return fail("reply code changed inside a multi-line reply")
+    code = c
+    lines.push(rest)
+    if (lines.length > maxLines) return fail("reply has too many lines")
+    if (sep === " ") {
+      let enhanced: string | undefined
+      const texts = lines.map((line, i) => {
+        const e = /^([245]\.\d{1,3}\.\d{1,3})(?: (.*))?$/s.exec(line)
+        if (e === null || !e[1]!.startsWith(c[0]!)) return line
+        if (i === 0) enhanced = e[1]
+        return e[2] ?? ""
+      })
+      out.push({ _tag: "Reply", reply: { code: Number(c), enhanced, text: texts.join("\n"), lines: texts } })
+      code = undefined
+      lines = []
+    }
+  }
+  return out
+}
+
+const replyish = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        "250",
+        "250-",
+        "250 ",
+        "220 ok",
+        "550 5.1.1 no",
+        "251-x",
+        "199 ",
+        "600 ",
+        "2x0 ",
+        "25",
+        "250x",
+        "3"
+      ),
+      fc.constantFrom("\r\n", "\n", "\r", " ", "-", "\u00e9", "\uFFFD"),
+      fc.string({ maxLength: 8 })
+    ),
+    { maxLength: 40 }
+  )
+  .map((parts) => enc(parts.join("")))
+
 describe("ReplyParser", () => {
   test("parses single-line, multi-line and enhanced replies", () => {
     const events = new ReplyParser().push(
@@ -54,6 +123,26 @@ describe("ReplyParser", () => {
     const p = new ReplyParser(10)
     expect(p.push(enc("250 0123456789abc\r\n"))[0]?._tag).toBe("Malformed")
     expect(p.push(enc("250 ok\r\n"))).toEqual([])
+  })
+
+  test.prop(
+    [
+      fc.oneof(replyish, fc.uint8Array({ maxLength: 300 })),
+      fc.integer({ min: 1, max: 40 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(fc.nat(), { maxLength: 10 })
+    ],
+    { numRuns: 3000 }
+  )("the same events as the byte-by-byte reference, for any chunking and limits", (bytes, maxLine, maxLines, cuts) => {
+    const parser = new ReplyParser(maxLine, maxLines)
+    const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
+    const events: Array<ReplyEvent> = []
+    let prev = 0
+    for (const p of [...points, bytes.length]) {
+      events.push(...parser.push(bytes.subarray(prev, p)))
+      prev = p
+    }
+    expect(events).toEqual(referenceParse(bytes, maxLine, maxLines))
   })
 
   test.prop([fc.uint8Array({ maxLength: 2000 }), fc.array(fc.nat(), { maxLength: 20 })])(

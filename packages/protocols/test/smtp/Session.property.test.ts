@@ -68,6 +68,30 @@ describe("Session properties", () => {
     }
   )
 
+  const replyText = fc.oneof(
+    fc.string({ maxLength: 600 }),
+    fc
+      .array(fc.constantFrom("ok", " ", "\r", "\n", "\r\n", "\0", "\x7f", "x".repeat(300)), { maxLength: 6 })
+      .map((a) => a.join(""))
+  )
+  test.prop([fc.integer({ min: 200, max: 599 }), fc.boolean(), replyText], { numRuns: 2000 })(
+    "any reply text is sent as well-formed lines of at most 480 characters of text; one clean line as it is",
+    (code, withEnhanced, text) => {
+      const enhanced = withEnhanced ? `${String(code)[0]}.0.0` : undefined
+      const wire = Reply.formatReply({ code, enhanced, text })
+      const lines = wire.split("\r\n")
+      expect(lines.pop()).toBe("")
+      for (const [i, l] of lines.entries()) {
+        expect(l.slice(0, 4)).toBe(`${code}${i === lines.length - 1 ? " " : "-"}`)
+        expect(l).not.toMatch(/[\u0000-\u001f\u007f]/)
+        expect(l.length - 4 - (enhanced === undefined ? 0 : 6)).toBeLessThanOrEqual(480)
+      }
+      if (text.length <= 480 && !/[\u0000-\u001f\u007f]/.test(text))
+        expect(wire).toBe(`${code} ${enhanced === undefined ? "" : `${enhanced} `}${text}\r\n`)
+      else expect(lines.length).toBe(text.split(/\r\n|\r|\n/).length)
+    }
+  )
+
   test.prop([fc.string({ maxLength: 200 }), fc.string({ maxLength: 50 })], { numRuns: 1000 })(
     "a log line is always one line",
     (value, event) => {

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto"
 import { rmSync } from "node:fs"
 import * as net from "node:net"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it, vi } from "vitest"
 import { type SmtpHandler, SmtpServer } from "../../src/smtp/index.ts"
 import { makeCert, RawClient, recorder } from "./support/peers.ts"
 import { cmd, greeted, withServer } from "./support/server.ts"
@@ -211,14 +211,37 @@ describe("SmtpServer over raw sockets", () => {
   it("handler that hangs or throws gives 451 4.3.0, never 250", async () => {
     const rec = recorder({ onData: () => Promise.reject(new Error("store down\r\n250 fake")) })
     const lines: Array<string> = []
+    let lateAnswered = false
     const handler: SmtpHandler = {
       ...rec.handler,
-      onRcptTo: (_s, _f, r) => (r.startsWith("hang") ? new Promise(() => undefined) : Promise.resolve(undefined))
+      onMailFrom: (_s, address) => {
+        if (address.startsWith("throw")) throw new Error("thrown at once")
+        return Promise.resolve(undefined)
+      },
+      onRcptTo: (_s, _f, r) =>
+        r.startsWith("hang")
+          ? new Promise(() => undefined)
+          : r.startsWith("late")
+            ? // Answers 250 after its deadline: the session has answered 451 and moved on.
+              new Promise((resolve) =>
+                setTimeout(() => {
+                  lateAnswered = true
+                  resolve(undefined)
+                }, 600)
+              )
+            : Promise.resolve(undefined)
     }
     await withServer({ commandTimeoutMs: 300, log: (l) => lines.push(l) }, handler, async (server) => {
       const c = await greeted(server.address.port)
       await cmd(c, "EHLO c")
+      expect(await cmd(c, "MAIL FROM:<throw@b.test>")).toMatch(/^451 4\.3\.0/)
       await cmd(c, "MAIL FROM:<a@b.test>")
+      expect(await cmd(c, "RCPT TO:<late@b.test>")).toMatch(/^451 4\.3\.0/)
+      const afterTimeout = c.received.length
+      await vi.waitFor(() => expect(lateAnswered).toBe(true), { timeout: 10_000 })
+      expect(await cmd(c, "NOOP")).toMatch(/^250 /)
+      // The late answer added no reply of its own: only the NOOP's came after the 451.
+      expect(c.received.slice(afterTimeout)).toMatch(/^250 [^\r\n]*\r\n$/)
       expect(await cmd(c, "RCPT TO:<hang@b.test>")).toMatch(/^451 4\.3\.0/)
       expect(await cmd(c, "RCPT TO:<ok@b.test>")).toMatch(/^250 /)
       await cmd(c, "DATA")
@@ -227,6 +250,7 @@ describe("SmtpServer over raw sockets", () => {
     })
     const failure = lines.find((l) => l.includes("store down"))
     expect(failure).toContain("store down\\r\\n250 fake")
+    expect(lines.some((l) => l.includes("thrown at once"))).toBe(true)
     for (const l of lines) expect(l).not.toMatch(/[\r\n]/)
   })
 

@@ -8,6 +8,19 @@ import { bytes, latin1, splitAt } from "./support/simulate.ts"
 /** Independent oracle: bare CR / bare LF -> CRLF, then NUL removed (a NUL between CR and LF separates them). */
 const canonical = (s: string): string => s.replace(/\r\n|\r|\n/g, "\r\n").replace(/\0/g, "")
 
+/** Independent oracle for the whole DATA payload: normalised, every line starting with a dot stuffed, terminated. */
+const wireOracle = (s: string): string => {
+  const c = canonical(s)
+  const body = c === "" || c.endsWith("\r\n") ? c : `${c}\r\n`
+  return `${body.replace(/(^|\r\n)\./g, "$1..")}.\r\n`
+}
+
+/** Mostly canonical text (CRLF line ends, dot lines), the shape of a received message, with a rare stray byte. */
+const lineArb = fc.array(fc.constantFrom(46, 65, 32, 66), { maxLength: 12 }).map((a) => String.fromCharCode(...a))
+const messageish = fc
+  .tuple(fc.array(lineArb, { maxLength: 30 }), fc.constantFrom("\r\n", "", "\r", "\n", "\0", "\r\n."))
+  .map(([lines, tail]) => bytes(lines.join("\r\n") + tail))
+
 const smtpish = fc.array(fc.constantFrom(13, 10, 46, 0, 65, 32), { maxLength: 300 }).map((a) => Uint8Array.from(a))
 const anyBytes = fc.oneof(smtpish, fc.uint8Array({ maxLength: 600 }))
 
@@ -41,6 +54,24 @@ describe("WireEncoder", () => {
 })
 
 describe("WireEncoder properties", () => {
+  test.prop([fc.oneof(messageish, anyBytes), fc.array(fc.nat(400), { maxLength: 12 })], { numRuns: 2000 })(
+    "chunked output equals the oracle (the canonical fast path and the byte path alike)",
+    (input, cuts) => {
+      const enc = new WireEncoder()
+      const parts = splitAt(input, cuts).map((c) => enc.push(c))
+      parts.push(enc.end())
+      expect(latin1(concat(parts))).toBe(wireOracle(latin1(input)))
+    }
+  )
+
+  it("returns a canonical chunk without dots as it is, and copies one with dot lines", () => {
+    const enc = new WireEncoder()
+    const plain = bytes("Subject: x\r\n\r\nbody\r\n")
+    expect(enc.push(plain)).toBe(plain)
+    expect(latin1(enc.push(bytes(".a\r\nb\r\n.\r\n")))).toBe("..a\r\nb\r\n..\r\n")
+    expect(latin1(enc.end())).toBe(".\r\n")
+  })
+
   test.prop([anyBytes], { numRuns: 2000 })(
     "output has no stray CR/LF, no NUL, stuffed dot lines, one terminator",
     (input) => {

@@ -36,6 +36,7 @@ import { isIP } from "node:net"
 import type { AuthFacts } from "./AuthFacts.ts"
 import { arcFact, dkimFacts, dmarcFact, spfFact } from "./FromMailauth.ts"
 import type * as CheckMemo from "./CheckMemo.ts"
+import { headerFacts } from "./HeaderFacts.ts"
 import * as Mailauth from "./Mailauth.ts"
 import * as MailauthResolver from "./MailauthResolver.ts"
 
@@ -90,46 +91,7 @@ const unavailable = (input: AuthInput, reason: string, lookups: number, timedOut
   timedOut
 })
 
-/** Where the header block ends: the first LF followed by LF or CRLF (mailauth's parser's rule). */
-const headerEnd = (bytes: Uint8Array): number | undefined => {
-  let i = bytes.indexOf(0x0a)
-  while (i >= 0) {
-    const next = bytes[i + 1]
-    if (next === 0x0a) return i + 2
-    if (next === 0x0d && bytes[i + 2] === 0x0a) return i + 3
-    i = bytes.indexOf(0x0a, i + 1)
-  }
-  return undefined
-}
-
-export interface HeaderFacts {
-  /** The addresses of every From field, as mailauth's DKIM verifier reads them. */
-  readonly headerFrom: ReadonlyArray<string>
-  /** The message has a `DKIM-Signature` field / an `ARC-*` field. */
-  readonly dkim: boolean
-  readonly arc: boolean
-}
-
-/** From addresses and which signatures the message carries; undefined when it has no header end. */
-export const headerFacts = (message: Buffer): HeaderFacts | undefined => {
-  const end = headerEnd(message)
-  if (end === undefined) return undefined
-  const mailauth = Mailauth.load()
-  const headerFrom: Array<string> = []
-  let dkim = false
-  let arc = false
-  for (const h of mailauth.parseHeaders(message.subarray(0, end)).parsed) {
-    if (h.key === "dkim-signature") dkim = true
-    else if (h.key?.startsWith("arc-")) arc = true
-    else if (h.key === "from") {
-      const line = Buffer.from(h.line.buffer, h.line.byteOffset, h.line.byteLength).toString()
-      const colon = line.indexOf(":")
-      for (const a of mailauth.addressparser((colon >= 0 ? line.slice(colon + 1) : line).trim()))
-        if (a?.address) headerFrom.push(a.address)
-    }
-  }
-  return { headerFrom, dkim, arc }
-}
+export { type HeaderFacts, headerFacts } from "./HeaderFacts.ts"
 
 const run = async (
   input: AuthInput,

@@ -178,18 +178,54 @@ const runInline = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<PhaseRu
     })
   })
 
+interface Plan<R> {
+  /** The phase's stages, in the order given. */
+  readonly phaseStages: ReadonlyArray<Stage<R>>
+  /** The same stages by `order`, lowest first. */
+  readonly groups: ReadonlyArray<ReadonlyArray<Stage<R>>>
+}
+
+interface PlanEntry<R> {
+  /** The list's stages when the plan was made (a list changed since gets a new plan). */
+  readonly stages: ReadonlyArray<Stage<R>>
+  readonly plan: Plan<R>
+}
+
+// An engine runs the same stage list for every message: its plan per phase is made once.
+const plans = new WeakMap<ReadonlyArray<Stage<any>>, Map<StageInput["phase"], PlanEntry<any>>>()
+
+const unchanged = <R>(entry: PlanEntry<R>, stages: ReadonlyArray<Stage<R>>): boolean => {
+  if (entry.stages.length !== stages.length) return false
+  for (let i = 0; i < stages.length; i++) if (entry.stages[i] !== stages[i]) return false
+  return true
+}
+
+const planOf = <R>(stages: ReadonlyArray<Stage<R>>, phase: StageInput["phase"]): Plan<R> => {
+  let byPhase = plans.get(stages)
+  if (byPhase === undefined) {
+    byPhase = new Map()
+    plans.set(stages, byPhase)
+  }
+  const known: PlanEntry<R> | undefined = byPhase.get(phase)
+  if (known !== undefined && unchanged(known, stages)) return known.plan
+  const phaseStages = stages.filter((s) => s.phase === phase)
+  const orders = [...new Set(phaseStages.map((s) => s.order ?? 0))].sort((a, b) => a - b)
+  const plan: Plan<R> = { phaseStages, groups: orders.map((o) => phaseStages.filter((s) => (s.order ?? 0) === o)) }
+  byPhase.set(phase, { stages: [...stages], plan })
+  return plan
+}
+
 /** Runs the stages of `input.phase` (see the module comment for the rules). */
 export const runPhase = <R>(
   stages: ReadonlyArray<Stage<R>>,
   input: StageInput,
   options: PipelineOptions = {}
 ): Effect.Effect<PhaseRun, never, R> => {
-  const phaseStages = stages.filter((s) => s.phase === input.phase)
+  const { phaseStages, groups } = planOf(stages, input.phase)
   // One inline stage (the bypass checks of connect, mail and rcpt): no deadline to keep, no group.
   const only = phaseStages.length === 1 ? phaseStages[0] : undefined
   if (only?.inline === true) return runInline(only, input)
   return Effect.gen(function* () {
-    const orders = [...new Set(phaseStages.map((s) => s.order ?? 0))].sort((a, b) => a - b)
     const started = yield* Clock.currentTimeMillis
     const deadline =
       options.deadlineMillis !== undefined && options.deadlineMillis > 0
@@ -199,8 +235,7 @@ export const runPhase = <R>(
     let decided: PhaseRun["decided"]
     const perRecipient: Array<RecipientDecision & { readonly stage: string }> = []
     let current = input
-    for (const order of orders) {
-      const group = phaseStages.filter((s) => (s.order ?? 0) === order)
+    for (const group of groups) {
       const now = yield* Clock.currentTimeMillis
       const left = deadline - now
       const nobodyLeft = current.phase === "data" && current.recipients.length === 0 && perRecipient.length > 0

@@ -5,10 +5,10 @@ import { fc, test as prop } from "@fast-check/vitest"
 import { Envelope } from "@mailmoat/core"
 import { FileQuarantineStore } from "@mailmoat/platform-node"
 import { randomBytes } from "node:crypto"
-import { readdirSync } from "node:fs"
+import { readdirSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
-import { signLink, verifyLink } from "../src/digest/DigestLinks.ts"
+import { digestKey, signLink, verifyLink } from "../src/digest/DigestLinks.ts"
 import { digestTick } from "../src/digest/DigestSchedule.ts"
 import { resolveSettings } from "../src/Settings.ts"
 import { tempDir } from "./support/peers.ts"
@@ -103,5 +103,24 @@ describe("digest schedule", () => {
     await second()
     expect(inbox()).toBe(2)
     await store.close()
+  })
+})
+
+describe("digest key", () => {
+  test("made once (32 bytes, 0600, nothing else left in the folder) and the same on every later read", () => {
+    const dir = tempDir()
+    const key = digestKey(dir)
+    expect(key.length).toBe(32)
+    expect(statSync(join(dir, "digest.key")).mode & 0o777).toBe(0o600)
+    expect(readdirSync(dir)).toEqual(["digest.key"])
+    expect(digestKey(dir).equals(key)).toBe(true)
+  })
+
+  test("a key file shorter than 32 bytes (an empty one included) is refused, never used to sign", () => {
+    for (const content of ["", "short"]) {
+      const dir = tempDir()
+      writeFileSync(join(dir, "digest.key"), content)
+      expect(() => digestKey(dir)).toThrow(/digest\.key holds fewer than 32 bytes: remove it to make a new key/)
+    }
   })
 })

@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 
 export interface LinkClaims {
@@ -20,24 +20,47 @@ export interface LinkClaims {
   readonly expires: number
 }
 
-/** The digest key of a data directory (created when missing). */
+/**
+ * The digest key of a data directory (created when missing). A new key is written whole to a
+ * temporary file and hard-linked to its name, so a process starting at the same moment reads
+ * either no key or the whole key, never the empty file an exclusive create shows for a moment.
+ */
 export const digestKey = (dataDir: string): Buffer => {
   const file = join(dataDir, "digest.key")
-  try {
-    const key = readFileSync(file)
-    if (key.length >= 32) return key
-  } catch {
-    // Missing: made below.
-  }
+  const existing = readKey(file)
+  if (existing !== undefined) return existing
   mkdirSync(dirname(file), { recursive: true })
-  const key = randomBytes(32)
+  const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`
+  const key = randomBytes(KEY_BYTES)
   try {
-    writeFileSync(file, key, { mode: 0o600, flag: "wx" })
-    return key
-  } catch {
-    // Another process made it first: use theirs.
-    return readFileSync(file)
+    writeFileSync(tmp, key, { mode: 0o600, flag: "wx" })
+    try {
+      linkSync(tmp, file)
+      return key
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
+    }
+  } finally {
+    rmSync(tmp, { force: true })
   }
+  // Another process made it first: use theirs.
+  const theirs = readKey(file)
+  if (theirs === undefined) throw new Error(`${file} holds fewer than ${KEY_BYTES} bytes: remove it to make a new key`)
+  return theirs
+}
+
+const KEY_BYTES = 32
+
+const readKey = (file: string): Buffer | undefined => {
+  let key: Buffer
+  try {
+    key = readFileSync(file)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined
+    throw e
+  }
+  if (key.length >= KEY_BYTES) return key
+  throw new Error(`${file} holds fewer than ${KEY_BYTES} bytes: remove it to make a new key`)
 }
 
 const mac = (key: Buffer, payload: string) =>

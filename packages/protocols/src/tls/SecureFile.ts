@@ -1,15 +1,16 @@
 /**
  * Writes files with an exact mode, never leaving a readable copy of a private key behind.
  *
- * Without `replace` the file is created exclusively (`wx`), so two racing `ca init` runs cannot
- * both win. With `replace` the content goes to a temporary sibling created with the final mode
+ * Without `replace` the content goes to a temporary sibling that is then hard-linked to the
+ * target: `link` fails when the target exists, so two racing `ca init` runs cannot both win, and
+ * no reader ever sees the file half-written. With `replace` the content goes to a temporary sibling created with the final mode
  * and is renamed over the target, so readers see the old or the new file, never half of one.
  *
  * @category constructors
  * @since 0.1.0
  */
 import { randomBytes } from "node:crypto"
-import { chmod, mkdir, open, rename, stat, unlink } from "node:fs/promises"
+import { chmod, link, mkdir, open, rename, stat, unlink } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
 
 export const exists = async (path: string): Promise<boolean> =>
@@ -27,26 +28,31 @@ export const ensureDir = async (path: string, dirMode: number): Promise<void> =>
   if (!(await exists(dir))) await mkdir(dir, { recursive: true, mode: dirMode })
 }
 
-const writeNew = async (path: string, data: string, mode: number): Promise<void> => {
-  const handle = await open(path, "wx", mode)
-  try {
-    await handle.writeFile(data)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  // The umask can only remove bits; chmod makes the mode exact (e.g. 0644 under umask 077).
-  await chmod(path, mode)
-}
-
-export const write = async (path: string, data: string, mode: number, replace: boolean): Promise<void> => {
-  if (!replace) return writeNew(path, data, mode)
+const writeTemp = async (path: string, data: string, mode: number): Promise<string> => {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`)
   try {
-    await writeNew(tmp, data, mode)
-    await rename(tmp, path)
+    const handle = await open(tmp, "wx", mode)
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    // The umask can only remove bits; chmod makes the mode exact (e.g. 0644 under umask 077).
+    await chmod(tmp, mode)
+    return tmp
   } catch (e) {
     await unlink(tmp).catch(() => undefined)
     throw e
+  }
+}
+
+export const write = async (path: string, data: string, mode: number, replace: boolean): Promise<void> => {
+  const tmp = await writeTemp(path, data, mode)
+  try {
+    await (replace ? rename(tmp, path) : link(tmp, path))
+  } finally {
+    // After a rename there is nothing left to remove; after a link (or a failure) the temporary name goes.
+    await unlink(tmp).catch(() => undefined)
   }
 }

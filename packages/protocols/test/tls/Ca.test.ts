@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync, chmodSync } from "node:fs"
+import { readFileSync, readdirSync, statSync, writeFileSync, chmodSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { CaError, initCa, LeafMinter, loadCa, showCa, trustInstructions } from "../../src/tls/index.ts"
 import { openssl, requireOpenssl, tempDir } from "./support/openssl.ts"
@@ -164,5 +164,23 @@ describe("trustInstructions", () => {
       "/etc/mailmoat/ca.pem"
     ])
       expect(text).toContain(needle)
+  })
+})
+
+describe("initCa races", () => {
+  it("of several inits at once on the same paths exactly one writes; the others say Exists; no temporary file stays", async () => {
+    const certPath = tmp.path("race/pub/ca.pem")
+    const keyPath = tmp.path("race/private/ca.key")
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 4 }, () => initCa({ certPath, keyPath, keyType: "ecdsa-p256" }))
+    )
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1)
+    for (const o of outcomes) if (o.status === "rejected") expect((o.reason as CaError).reason).toBe("Exists")
+    expect(readdirSync(tmp.path("race/private"))).toEqual(["ca.key"])
+    expect(readdirSync(tmp.path("race/pub"))).toEqual(["ca.pem"])
+    expect(statSync(keyPath).mode & 0o777).toBe(0o600)
+    const pubFromKey = await openssl(["pkey", "-in", keyPath, "-pubout"])
+    const pubFromCert = await openssl(["x509", "-in", certPath, "-noout", "-pubkey"])
+    expect(pubFromKey.out).toBe(pubFromCert.out)
   })
 })

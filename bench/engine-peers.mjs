@@ -113,15 +113,17 @@ const engine = antispam.engine
 // The gateway's runner for the session's phases (apps/gateway/src/runtime/Runner.ts): the value at
 // once when the effect finished as it started, else a promise.
 const { Exit, Cause } = await load("packages/antispam/node_modules/effect/dist/index.js")
-const valueOf = (exit) => {
+const unwrap = (exit) => {
   if (Exit.isSuccess(exit)) return exit.value
   throw Cause.squash(exit.cause)
 }
 const runPhase = (effect) => {
-  if (Exit.isExit(effect)) return valueOf(effect)
+  if (Exit.isExit(effect)) return unwrap(effect)
   const fiber = Effect.runFork(effect)
   const done = fiber.pollUnsafe()
-  return done !== undefined ? valueOf(done) : new Promise((resolve) => fiber.addObserver((exit) => resolve(valueOf(exit))))
+  return done !== undefined
+    ? unwrap(done)
+    : new Promise((resolve) => fiber.addObserver((exit) => resolve(unwrap(exit))))
 }
 
 // One SMTP session's engine work, as the gateway's SessionPhases and handler do it.

@@ -7,7 +7,14 @@ describe("runtime runner", () => {
 
   it("gives the value at once when the effect finishes as it starts, a finished Exit included", () => {
     expect(run(Effect.succeed(1))).toBe(1)
-    expect(run(Effect.map(Effect.sync(() => 2), (n) => n + 1))).toBe(3)
+    expect(
+      run(
+        Effect.map(
+          Effect.sync(() => 2),
+          (n) => n + 1
+        )
+      )
+    ).toBe(3)
     expect(run(Effect.clockWith((clock) => Effect.succeed(typeof clock.currentTimeMillisUnsafe())))).toBe("number")
   })
 
@@ -28,7 +35,9 @@ describe("runtime runner", () => {
     const seen: Array<string> = []
     const logger = Logger.make((o) => seen.push(String(o.message)))
     const clock = Clock.Clock.defaultValue()
-    const stopped = Object.assign(Object.create(Object.getPrototypeOf(clock)), clock, { currentTimeMillisUnsafe: () => 42 })
+    const stopped = Object.assign(Object.create(Object.getPrototypeOf(clock)), clock, {
+      currentTimeMillisUnsafe: () => 42
+    })
     const fixed = Context.make(Clock.Clock, stopped)
     const runner = Runner.make(fixed as Context.Context<never>, new Set([logger]))
     expect(runner(Effect.clockWith((clock) => Effect.succeed(clock.currentTimeMillisUnsafe())))).toBe(42)

@@ -13,7 +13,7 @@ import { Cause, Context, Effect, Exit, Logger } from "effect"
 /** The value now, or a promise of it when the effect had to wait. */
 export type Runner = <A>(effect: Effect.Effect<A>) => A | Promise<A>
 
-const valueOf = <A>(exit: Exit.Exit<A, unknown>): A => {
+const unwrap = <A>(exit: Exit.Exit<A, unknown>): A => {
   if (Exit.isSuccess(exit)) return exit.value
   throw Cause.squash(exit.cause)
 }
@@ -27,14 +27,14 @@ export const make = (
     loggers === undefined ? services : Context.add(services, Logger.CurrentLoggers, loggers)
   )
   return <A>(effect: Effect.Effect<A>): A | Promise<A> => {
-    if (Exit.isExit(effect)) return valueOf(effect as Exit.Exit<A, unknown>)
+    if (Exit.isExit(effect)) return unwrap(effect as Exit.Exit<A, unknown>)
     const fiber = fork(effect)
     const done = fiber.pollUnsafe()
-    if (done !== undefined) return valueOf(done)
+    if (done !== undefined) return unwrap(done)
     return new Promise<A>((resolve, reject) =>
       fiber.addObserver((exit) => {
         try {
-          resolve(valueOf(exit))
+          resolve(unwrap(exit))
         } catch (error) {
           reject(error)
         }

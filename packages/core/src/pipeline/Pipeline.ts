@@ -20,6 +20,7 @@
  */
 import { Cause, Clock, Effect, Exit, Option } from "effect"
 import { within, withinAll } from "../Deadline.ts"
+import { planOf } from "./PhasePlan.ts"
 import type { Decision, RecipientDecision, Stage, StageInput, StageResult } from "../Stage.ts"
 import type { StageError } from "../StageError.ts"
 import type { StageTrace } from "../Verdict.ts"
@@ -177,43 +178,6 @@ const runInline = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<PhaseRu
       )
     })
   })
-
-interface Plan<R> {
-  /** The phase's stages, in the order given. */
-  readonly phaseStages: ReadonlyArray<Stage<R>>
-  /** The same stages by `order`, lowest first. */
-  readonly groups: ReadonlyArray<ReadonlyArray<Stage<R>>>
-}
-
-interface PlanEntry<R> {
-  /** The list's stages when the plan was made (a list changed since gets a new plan). */
-  readonly stages: ReadonlyArray<Stage<R>>
-  readonly plan: Plan<R>
-}
-
-// An engine runs the same stage list for every message: its plan per phase is made once.
-const plans = new WeakMap<ReadonlyArray<Stage<any>>, Map<StageInput["phase"], PlanEntry<any>>>()
-
-const unchanged = <R>(entry: PlanEntry<R>, stages: ReadonlyArray<Stage<R>>): boolean => {
-  if (entry.stages.length !== stages.length) return false
-  for (let i = 0; i < stages.length; i++) if (entry.stages[i] !== stages[i]) return false
-  return true
-}
-
-const planOf = <R>(stages: ReadonlyArray<Stage<R>>, phase: StageInput["phase"]): Plan<R> => {
-  let byPhase = plans.get(stages)
-  if (byPhase === undefined) {
-    byPhase = new Map()
-    plans.set(stages, byPhase)
-  }
-  const known: PlanEntry<R> | undefined = byPhase.get(phase)
-  if (known !== undefined && unchanged(known, stages)) return known.plan
-  const phaseStages = stages.filter((s) => s.phase === phase)
-  const orders = [...new Set(phaseStages.map((s) => s.order ?? 0))].sort((a, b) => a - b)
-  const plan: Plan<R> = { phaseStages, groups: orders.map((o) => phaseStages.filter((s) => (s.order ?? 0) === o)) }
-  byPhase.set(phase, { stages: [...stages], plan })
-  return plan
-}
 
 /** Runs the stages of `input.phase` (see the module comment for the rules). */
 export const runPhase = <R>(

@@ -110,6 +110,22 @@ const antispam = makeServerAntispam(
 )
 const engine = antispam.engine
 
+// The gateway's runner for the session's phases (apps/gateway/src/runtime/Runner.ts): the value at
+// once when the effect finished as it started, else a promise.
+const { Exit, Cause } = await load("packages/antispam/node_modules/effect/dist/index.js")
+const unwrap = (exit) => {
+  if (Exit.isSuccess(exit)) return exit.value
+  throw Cause.squash(exit.cause)
+}
+const runPhase = (effect) => {
+  if (Exit.isExit(effect)) return unwrap(effect)
+  const fiber = Effect.runFork(effect)
+  const done = fiber.pollUnsafe()
+  return done !== undefined
+    ? unwrap(done)
+    : new Promise((resolve) => fiber.addObserver((exit) => resolve(unwrap(exit))))
+}
+
 // One SMTP session's engine work, as the gateway's SessionPhases and handler do it.
 let sessions = 0
 const session = async (bytes) => {
@@ -124,10 +140,10 @@ const session = async (bytes) => {
   }
   const mailFrom = "bench-sender@client.example"
   const rcpt = `user${id % 2000}@example.net`
-  const connect = await Effect.runPromise(engine.connect(Envelope.make(base), Facts.make()))
+  const connect = await runPhase(engine.connect(Envelope.make(base), Facts.make()))
   const facts = Facts.make()
-  const mail = await Effect.runPromise(engine.mail(Envelope.make({ ...base, mailFrom }), facts))
-  const r = await Effect.runPromise(engine.rcpt(Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] }), rcpt, facts))
+  const mail = await runPhase(engine.mail(Envelope.make({ ...base, mailFrom }), facts))
+  const r = await runPhase(engine.rcpt(Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] }), rcpt, facts))
   const envelope = Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] })
   const message = MessageModel.fromBytes(bytes, { envelope, size: bytes.length })
   const outcomes = await Effect.runPromise(antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts }))

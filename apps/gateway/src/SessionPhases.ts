@@ -48,8 +48,21 @@ interface SessionState {
 
 export interface SessionPhasesOptions {
   readonly logger: GatewayLog
-  /** Runs an engine effect in the gateway's runtime (logger, clock). */
-  readonly run: <A>(effect: Effect.Effect<A>) => Promise<A>
+  /**
+   * Runs an engine effect in the gateway's runtime (logger, clock): the value at once when the
+   * effect finished as it started (the phase is answered without waiting), else a promise.
+   */
+  readonly run: <A>(effect: Effect.Effect<A>) => A | Promise<A>
+}
+
+/** `then` of what `start` gives: at once when it is there, else when it comes; a throw rejects. */
+const whenDone = <A, B>(start: () => A | Promise<A>, then: (a: A) => B): Promise<B> => {
+  try {
+    const value = start()
+    return value instanceof Promise ? value.then(then) : Promise.resolve(then(value))
+  } catch (error) {
+    return Promise.reject(error)
+  }
 }
 
 const envelopeOf = (session: Smtp.SmtpSessionInfo, mailFrom = "", rcptTo: ReadonlyArray<string> = []) =>
@@ -104,28 +117,37 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
   }
 
   return {
-    connect: async (session) => {
-      const outcome = await options.run(engine.connect(envelopeOf(session), Facts.make()))
-      stateOf(session.id).connect = outcome
-      return answer(session, "connect", outcome, session.clientAddress)
-    },
-    mail: async (session, mailFrom) => {
+    connect: (session) =>
+      whenDone(
+        () => options.run(engine.connect(envelopeOf(session), Facts.make())),
+        (outcome) => {
+          stateOf(session.id).connect = outcome
+          return answer(session, "connect", outcome, session.clientAddress)
+        }
+      ),
+    mail: (session, mailFrom) => {
       const state = stateOf(session.id)
       // A new transaction: fresh facts and no recipients yet.
       state.facts = Facts.make()
       state.rcpt = new Map()
-      const outcome = await options.run(engine.mail(envelopeOf(session, mailFrom), state.facts))
-      state.mail = outcome
-      return answer(session, "mail", outcome, mailFrom)
-    },
-    rcpt: async (session, mailFrom, recipient, accepted) => {
-      const state = stateOf(session.id)
-      const outcome = await options.run(
-        engine.rcpt(envelopeOf(session, mailFrom, [...accepted, recipient]), recipient, state.facts)
+      return whenDone(
+        () => options.run(engine.mail(envelopeOf(session, mailFrom), state.facts)),
+        (outcome) => {
+          state.mail = outcome
+          return answer(session, "mail", outcome, mailFrom)
+        }
       )
-      const reply = answer(session, "rcpt", outcome, recipient)
-      if (reply === undefined) state.rcpt.set(recipient, outcome)
-      return reply
+    },
+    rcpt: (session, mailFrom, recipient, accepted) => {
+      const state = stateOf(session.id)
+      return whenDone(
+        () => options.run(engine.rcpt(envelopeOf(session, mailFrom, [...accepted, recipient]), recipient, state.facts)),
+        (outcome) => {
+          const reply = answer(session, "rcpt", outcome, recipient)
+          if (reply === undefined) state.rcpt.set(recipient, outcome)
+          return reply
+        }
+      )
     },
     earlier: (sessionId) => {
       const s = sessions.get(sessionId)

@@ -19,6 +19,7 @@ import type { Protection } from "../Protection.ts"
 import type { Quarantine } from "../Quarantine.ts"
 import { makeRateLimits } from "../RateLimits.ts"
 import { relayHandoff } from "../RelayHandoff.ts"
+import type { Runner } from "../runtime/Runner.ts"
 import { makeSessionPhases } from "../SessionPhases.ts"
 import type { SharedState } from "../SharedState.ts"
 import type { GatewaySettings } from "../Settings.ts"
@@ -31,8 +32,8 @@ export interface WiringContext {
   readonly logger: GatewayLog
   /** The gateway's clock (the `Clock` service): trace headers, the message line's milliseconds. */
   readonly now: () => number
-  /** Runs an effect in the gateway's runtime (its clock and logger). */
-  readonly run: <A>(effect: Effect.Effect<A>) => Promise<A>
+  /** Runs effects in the gateway's runtime (its clock; its logger unless `loggers` are given). */
+  readonly runner: (loggers?: ReadonlySet<Logger.Logger<unknown, unknown>>) => Runner
   readonly quarantine: Quarantine
   readonly metrics: Metrics
   /** A fixed evaluation instead of the antispam module (tests, embedders). */
@@ -101,7 +102,7 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
   ])
   const phases = makeSessionPhases(engine, {
     logger: ctx.logger,
-    run: (effect) => ctx.run(Effect.provideService(effect, Logger.CurrentLoggers, notes))
+    run: ctx.runner(notes)
   })
   const handler = makeHandler({
     hostname: settings.smtp.hostname,

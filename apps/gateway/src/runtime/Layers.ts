@@ -22,6 +22,7 @@ import { buildWiring, type WiringContext } from "../reload/Wiring.ts"
 import { resolveSettings } from "../Settings.ts"
 import { ensureDirectory } from "../StartupChecks.ts"
 import { NOTHING_SWEPT, sweepLeftovers } from "../StartupSweep.ts"
+import * as Runner from "./Runner.ts"
 import { openSharedState, sharedStateSettings } from "../SharedState.ts"
 import { watchRedis } from "../StateStores.ts"
 import {
@@ -142,7 +143,7 @@ export const wiringContext = Effect.gen(function* () {
     base: i.base,
     logger: yield* Logger,
     now: () => clock.currentTimeMillisUnsafe(),
-    run: (effect) => Effect.runPromiseWith(services)(effect),
+    runner: (loggers) => Runner.make(services, loggers),
     quarantine: yield* QuarantineService,
     metrics: yield* GatewayMetrics,
     evaluate: i.evaluate,

@@ -71,9 +71,11 @@ export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator 
             helo: sender.helo,
             mailFrom: message.envelope.mailFrom
           }
-          return Effect.runPromise(
-            Authenticate.check(options.dns, input, { timeoutMillis: options.timeoutMillis, mta: options.mta, memo })
-          ).then((f) => {
+          return Authenticate.checkNow(options.dns, input, {
+            timeoutMillis: options.timeoutMillis,
+            mta: options.mta,
+            memo
+          }).then((f) => {
             facts.set(AuthResults, f)
             return f
           })

@@ -30,12 +30,13 @@
  * @since 0.1.0
  */
 import { Deadline, type DnsShape } from "@mailmoat/core"
-import { Effect } from "effect"
+import { Cause, Effect } from "effect"
 import { createHash } from "node:crypto"
 import { isIP } from "node:net"
 import type { AuthFacts } from "./AuthFacts.ts"
 import { arcFact, dkimFacts, dmarcFact, spfFact } from "./FromMailauth.ts"
 import type * as CheckMemo from "./CheckMemo.ts"
+import { headerFacts } from "./HeaderFacts.ts"
 import * as Mailauth from "./Mailauth.ts"
 import * as MailauthResolver from "./MailauthResolver.ts"
 
@@ -90,46 +91,7 @@ const unavailable = (input: AuthInput, reason: string, lookups: number, timedOut
   timedOut
 })
 
-/** Where the header block ends: the first LF followed by LF or CRLF (mailauth's parser's rule). */
-const headerEnd = (bytes: Uint8Array): number | undefined => {
-  let i = bytes.indexOf(0x0a)
-  while (i >= 0) {
-    const next = bytes[i + 1]
-    if (next === 0x0a) return i + 2
-    if (next === 0x0d && bytes[i + 2] === 0x0a) return i + 3
-    i = bytes.indexOf(0x0a, i + 1)
-  }
-  return undefined
-}
-
-export interface HeaderFacts {
-  /** The addresses of every From field, as mailauth's DKIM verifier reads them. */
-  readonly headerFrom: ReadonlyArray<string>
-  /** The message has a `DKIM-Signature` field / an `ARC-*` field. */
-  readonly dkim: boolean
-  readonly arc: boolean
-}
-
-/** From addresses and which signatures the message carries; undefined when it has no header end. */
-export const headerFacts = (message: Buffer): HeaderFacts | undefined => {
-  const end = headerEnd(message)
-  if (end === undefined) return undefined
-  const mailauth = Mailauth.load()
-  const headerFrom: Array<string> = []
-  let dkim = false
-  let arc = false
-  for (const h of mailauth.parseHeaders(message.subarray(0, end)).parsed) {
-    if (h.key === "dkim-signature") dkim = true
-    else if (h.key?.startsWith("arc-")) arc = true
-    else if (h.key === "from") {
-      const line = Buffer.from(h.line.buffer, h.line.byteOffset, h.line.byteLength).toString()
-      const colon = line.indexOf(":")
-      for (const a of mailauth.addressparser((colon >= 0 ? line.slice(colon + 1) : line).trim()))
-        if (a?.address) headerFrom.push(a.address)
-    }
-  }
-  return { headerFrom, dkim, arc }
-}
+export { type HeaderFacts, headerFacts } from "./HeaderFacts.ts"
 
 const run = async (
   input: AuthInput,
@@ -186,27 +148,73 @@ const run = async (
   }
 }
 
+/** What a check that threw or rejected gives: the error's own text (not the wrapper's). */
+const failed = (input: AuthInput, error: unknown, lookups: number): AuthFacts => {
+  const e = error instanceof Cause.UnknownError && error.cause !== undefined ? error.cause : error
+  return unavailable(input, `authentication check failed: ${String(e).slice(0, 120)}`, lookups, false)
+}
+
+const timedOut = (input: AuthInput, options: AuthOptions, lookups: number): AuthFacts =>
+  unavailable(input, `no result within ${options.timeoutMillis} ms`, lookups, true)
+
+// mailauth's lookups end at the deadline; the grace covers its CPU work (key parsing, hashing).
+const GRACE_MILLIS = 1000
+
+/** Starts mailauth's checks with a resolver whose lookups end at the deadline, read on `now`. */
+const start = (dns: DnsShape, input: AuthInput, options: AuthOptions, now: () => number) => {
+  // The first check loads mailauth's modules: before its deadline starts, not against it.
+  Mailauth.load()
+  const resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
+  return { resolver, running: run(input, options, resolver) }
+}
+
+/**
+ * The check in the fiber's runtime: the deadline and mailauth's lookups read its `Clock` (a
+ * `TestClock` decides when the deadline passes).
+ */
 export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Effect.Effect<AuthFacts> =>
   Effect.clockWith((clock) => {
-    // The deadline and mailauth's lookups (Promise callbacks) read the fiber's Clock.
     const now = () => clock.currentTimeMillisUnsafe()
     let resolver: MailauthResolver.MailauthResolver | undefined
     const lookups = () => resolver?.lookups() ?? 0
     return Effect.tryPromise(() => {
-      // The first check loads mailauth's modules: before its deadline starts, not against it.
-      Mailauth.load()
-      resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
-      return run(input, options, resolver)
+      const started = start(dns, input, options, now)
+      resolver = started.resolver
+      return started.running
     }).pipe(
-      // mailauth's lookups end at the deadline; the grace covers its CPU work (key parsing, hashing).
-      (checking) => Deadline.within(checking, options.timeoutMillis + 1000),
-      Effect.map((o) =>
-        o._tag === "Some"
-          ? o.value
-          : unavailable(input, `no result within ${options.timeoutMillis} ms`, lookups(), true)
-      ),
-      Effect.catch((e) =>
-        Effect.succeed(unavailable(input, `authentication check failed: ${String(e).slice(0, 120)}`, lookups(), false))
-      )
+      (checking) => Deadline.within(checking, options.timeoutMillis + GRACE_MILLIS),
+      Effect.map((o) => (o._tag === "Some" ? o.value : timedOut(input, options, lookups()))),
+      Effect.catch((e) => Effect.succeed(failed(input, e, lookups())))
     )
   })
+
+/**
+ * The same check for a caller outside any runtime (the once-per-message check every reader
+ * shares): on the system clock, its deadline one timer, no fibers. What `check` gives under the
+ * runtime's own clock.
+ */
+export const checkNow = (dns: DnsShape, input: AuthInput, options: AuthOptions): Promise<AuthFacts> => {
+  let started: ReturnType<typeof start>
+  try {
+    started = start(dns, input, options, Date.now)
+  } catch (error) {
+    return Promise.resolve(failed(input, error, 0))
+  }
+  const { resolver, running } = started
+  return new Promise((resolve) => {
+    const timer = setTimeout(
+      () => resolve(timedOut(input, options, resolver.lookups())),
+      options.timeoutMillis + GRACE_MILLIS
+    )
+    running.then(
+      (facts) => {
+        clearTimeout(timer)
+        resolve(facts)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        resolve(failed(input, error, resolver.lookups()))
+      }
+    )
+  })
+}

@@ -56,15 +56,17 @@ export const sessionBypass = (ctx: StageContext): Stage => ({
   ...base,
   name: "session-bypass",
   phase: "mail",
-  run: (input) =>
-    Effect.sync(() => {
-      if (input.phase !== "mail") return NOTHING
-      const r = Bypass.session(input.envelope, ctx.settings.bypass.acceptSessionBypass)
-      if (r.hit) return bypassed(r.hit)
-      return r.note
+  // Answers with a finished `Effect.succeed`: the pipeline takes it at once (an inline stage).
+  run: (input) => {
+    if (input.phase !== "mail") return Effect.succeed(NOTHING)
+    const r = Bypass.session(input.envelope, ctx.settings.bypass.acceptSessionBypass)
+    if (r.hit) return Effect.succeed(bypassed(r.hit))
+    return Effect.succeed(
+      r.note
         ? { symbols: [hit(BypassSymbols, "BYPASS_SESSION_IGNORED", SOURCE, r.note)], facts: { note: r.note } }
         : NOTHING
-    })
+    )
+  }
 })
 
 /** `recipient-bypass` (rcpt); none without a directory. */

@@ -59,46 +59,57 @@ export const describe = (r: BlocklistRunner.LookupRecord): string => {
   }
 }
 
-export const run = (input: ListCheckInput): Effect.Effect<ListCheckResult> =>
-  Effect.gen(function* () {
-    const active = input.providers.filter((p) => !input.isSuspended(p.name))
-    const down = input.providers.filter((p) => input.isSuspended(p.name))
-    const origin = new Map(input.queries.map((q) => [`${q.kind}\u0000${q.value}`, q.origin]))
-    const records = yield* input.runner.run(
+/** Where a query's value came from: the last query given for it (as a map built from them keeps). */
+const originOf = (queries: ListCheckInput["queries"], query: BlocklistQuery): string => {
+  for (let i = queries.length - 1; i >= 0; i--) {
+    const q = queries[i]!
+    if (q.kind === query.kind && q.value === query.value) return q.origin
+  }
+  return "?"
+}
+
+export const run = (input: ListCheckInput): Effect.Effect<ListCheckResult> => {
+  const active = input.providers.filter((p) => !input.isSuspended(p.name))
+  const down = active.length === input.providers.length ? [] : input.providers.filter((p) => input.isSuspended(p.name))
+  return Effect.map(
+    input.runner.run(
       active,
       input.queries.map((q) => ({ kind: q.kind, value: q.value }))
-    )
-    const hit = (name: string, detail: string): SymbolHit => ({
-      name,
-      score: input.weights[name]?.weight ?? 0,
-      source: input.source,
-      detail
-    })
-    const symbols: Array<SymbolHit> = down.map((p) => hit(input.names.zoneDown, `${p.name} suspended by list health`))
-    const accounting = records.map((r): AccountRow => {
-      const from = origin.get(`${r.query.kind}\u0000${r.query.value}`) ?? "?"
-      const a = r.answer
-      if (a._tag === "Listed")
-        symbols.push(hit(input.names.listed, `${r.query.value} (${from}) via ${r.provider} -> ${a.codes.join(",")}`))
-      else if (a._tag === "Unknown") {
-        const errorAnswer = a.reason === "ResolverBlocked" || a.reason === "Broken"
-        symbols.push(
-          hit(
-            errorAnswer ? input.names.errorAnswer : input.names.unknown,
-            `${r.query.value} via ${r.provider}: ${a.reason}${a.detail ? ` ${a.detail}` : ""}`
+    ),
+    (records) => {
+      const hit = (name: string, detail: string): SymbolHit => ({
+        name,
+        score: input.weights[name]?.weight ?? 0,
+        source: input.source,
+        detail
+      })
+      const symbols: Array<SymbolHit> = down.map((p) => hit(input.names.zoneDown, `${p.name} suspended by list health`))
+      const accounting = records.map((r): AccountRow => {
+        const from = originOf(input.queries, r.query)
+        const a = r.answer
+        if (a._tag === "Listed")
+          symbols.push(hit(input.names.listed, `${r.query.value} (${from}) via ${r.provider} -> ${a.codes.join(",")}`))
+        else if (a._tag === "Unknown") {
+          const errorAnswer = a.reason === "ResolverBlocked" || a.reason === "Broken"
+          symbols.push(
+            hit(
+              errorAnswer ? input.names.errorAnswer : input.names.unknown,
+              `${r.query.value} via ${r.provider}: ${a.reason}${a.detail ? ` ${a.detail}` : ""}`
+            )
           )
-        )
-      }
-      return {
-        list: r.provider,
-        kind: r.query.kind,
-        value: r.query.value,
-        origin: from,
-        answeredInTime: r.inTime,
-        answer: describe(r),
-        millis: r.millis,
-        cached: r.cached
-      }
-    })
-    return { records, accounting, symbols }
-  })
+        }
+        return {
+          list: r.provider,
+          kind: r.query.kind,
+          value: r.query.value,
+          origin: from,
+          answeredInTime: r.inTime,
+          answer: describe(r),
+          millis: r.millis,
+          cached: r.cached
+        }
+      })
+      return { records, accounting, symbols }
+    }
+  )
+}

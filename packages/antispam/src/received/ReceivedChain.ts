@@ -50,6 +50,18 @@ export interface ChainOptions {
 
 const norm = (ip: string | undefined) => (ip === undefined ? undefined : IpAddress.parse(ip)?.text)
 
+// Every row of one shape, in the field order of `HopRow`.
+const row = (
+  source: string,
+  ip: string | undefined,
+  helo: string | undefined,
+  rdns: string | undefined,
+  trusted: boolean,
+  status: HopStatus,
+  selected: boolean,
+  why: string
+): HopRow => ({ source, ip, helo, rdns, trusted, status, selected, why })
+
 export const analyse = (
   envelope: Envelope.Envelope,
   received: ReadonlyArray<ReceivedHop>,
@@ -63,71 +75,56 @@ export const analyse = (
   let phase: "trusted-walk" | "outward" = "trusted-walk"
   let sender: string | undefined
 
-  const candidates = [
-    {
-      source: "client",
-      ip: norm(envelope.clientAddress),
-      helo: envelope.helo || undefined,
-      rdns: envelope.clientHostname
-    },
-    ...received.map((h) => ({ source: `received[${h.index}]`, ip: norm(h.ip), helo: h.helo, rdns: h.rdns }))
-  ]
-  for (const c of candidates) {
-    const base = { source: c.source, ip: c.ip, helo: c.helo, rdns: c.rdns }
-    if (c.ip === undefined) {
-      rows.push({ ...base, trusted: false, status: "no-ip", selected: false, why: "no IP recorded in this hop" })
-      continue
+  // One row per hop, client first; the hop's IP is parsed once (its normal form) and matched
+  // against the trusted networks once.
+  const visit = (source: string, rawIp: string | undefined, helo: string | undefined, rdns: string | undefined) => {
+    const ip = norm(rawIp)
+    if (ip === undefined) {
+      rows.push(row(source, ip, helo, rdns, false, "no-ip", false, "no IP recorded in this hop"))
+      return
     }
-    const trusted = options.trustedNetworks.has(c.ip)
+    const net = options.trustedNetworks.match(ip)
+    const trusted = net !== undefined
     if (phase === "trusted-walk") {
-      if (own.has(c.ip)) {
-        rows.push({ ...base, trusted: true, status: "own", selected: false, why: "our own address" })
-        continue
+      if (own.has(ip)) {
+        rows.push(row(source, ip, helo, rdns, true, "own", false, "our own address"))
+        return
       }
       if (trusted) {
-        const net = options.trustedNetworks.match(c.ip)
-        rows.push({
-          ...base,
-          trusted: true,
-          status: "trusted",
-          selected: false,
-          why: `in trustedNetworks ${net?.text ?? ""}`.trim()
-        })
-        continue
+        rows.push(row(source, ip, helo, rdns, true, "trusted", false, `in trustedNetworks ${net.text}`.trim()))
+        return
       }
-      sender = c.ip
+      sender = ip
       phase = "outward"
-      seen.add(c.ip)
-      selected.push({ ip: c.ip, source: c.source })
-      rows.push({
-        ...base,
-        trusted: false,
-        status: "sender",
-        selected: true,
-        why: "last identified sender (first hop outside trusted networks)"
-      })
-      continue
+      seen.add(ip)
+      selected.push({ ip, source })
+      rows.push(
+        row(
+          source,
+          ip,
+          helo,
+          rdns,
+          false,
+          "sender",
+          true,
+          "last identified sender (first hop outside trusted networks)"
+        )
+      )
+      return
     }
     // Outward of the sender: written by untrusted hosts; checked only within maxIps.
-    if (selected.length < limit && !seen.has(c.ip)) {
-      seen.add(c.ip)
-      selected.push({ ip: c.ip, source: c.source })
-      rows.push({
-        ...base,
-        trusted,
-        status: "outward",
-        selected: true,
-        why: `hop ${selected.length} of maxIps ${options.maxIps}`
-      })
+    if (selected.length < limit && !seen.has(ip)) {
+      seen.add(ip)
+      selected.push({ ip, source })
+      rows.push(
+        row(source, ip, helo, rdns, trusted, "outward", true, `hop ${selected.length} of maxIps ${options.maxIps}`)
+      )
     } else {
-      rows.push({
-        ...base,
-        trusted,
-        status: "beyond-limit",
-        selected: false,
-        why: seen.has(c.ip) ? "IP already selected" : `beyond maxIps ${options.maxIps}`
-      })
+      const why = seen.has(ip) ? "IP already selected" : `beyond maxIps ${options.maxIps}`
+      rows.push(row(source, ip, helo, rdns, trusted, "beyond-limit", false, why))
     }
   }
+  visit("client", envelope.clientAddress, envelope.helo || undefined, envelope.clientHostname)
+  for (const h of received) visit(`received[${h.index}]`, h.ip, h.helo, h.rdns)
   return { hops: rows, sender, selected }
 }

@@ -89,6 +89,60 @@ describe("Authenticate.check", () => {
   })
 })
 
+describe("Authenticate.checkNow (no runtime: the once-per-message check)", () => {
+  const input = (text: string, ip: string, mailFrom: string) => ({
+    message: bytes(text),
+    ip,
+    helo: "client.example",
+    mailFrom
+  })
+  const options = { timeoutMillis: 2000, mta: "gw.test" }
+
+  it("gives what check gives (unsigned, signed and sealed mail; passes and failures)", async () => {
+    const signed = await sign(message({ from: "ceo@sig.test" }), ["rsa", "ed"])
+    const sealed = await seal(message({ from: "ceo@sig.test" }), "trusted")
+    const cases: Array<[string, string, string]> = [
+      [message({ from: "ceo@sig.test" }), IP.good, "ceo@sig.test"],
+      [message({ from: "ceo@sig.test" }), IP.bad, "ceo@sig.test"],
+      [signed, IP.bad, "x@nospf.test"],
+      [sealed, IP.trustedList, "bounce@lists.trusted.test"]
+    ]
+    for (const [text, ip, mailFrom] of cases) {
+      const dns = Dns.makeStatic(zoneOf(RECORDS))
+      const now = await Authenticate.checkNow(dns, input(text, ip, mailFrom), options)
+      const inRuntime = await Effect.runPromise(Authenticate.check(dns, input(text, ip, mailFrom), options))
+      expect(now).toEqual(inRuntime)
+    }
+  })
+
+  it("a check that does not finish within its deadline and grace gives a timed-out temperror", async () => {
+    vi.spyOn(Mailauth.load(), "spf").mockImplementation(() => new Promise(() => {}))
+    const f = await Authenticate.checkNow(
+      Dns.makeStatic(zoneOf(RECORDS)),
+      input(message({ from: "ceo@sig.test" }), IP.good, "ceo@sig.test"),
+      { timeoutMillis: 20, mta: "gw.test" }
+    )
+    expect(f.timedOut).toBe(true)
+    expect(f.spf.mailFrom).toMatchObject({ result: "temperror", comment: "no result within 20 ms" })
+  })
+
+  it("a check that fails gives a temperror naming the error itself, as check does", async () => {
+    vi.spyOn(Mailauth.load(), "spf").mockImplementation(() => Promise.reject(new Error("resolver exploded")))
+    const args = [
+      Dns.makeStatic(zoneOf(RECORDS)),
+      input(message({ from: "ceo@sig.test" }), IP.good, "ceo@sig.test"),
+      options
+    ] as const
+    const now = await Authenticate.checkNow(...args)
+    expect(now.timedOut).toBe(false)
+    expect(now.spf.mailFrom).toMatchObject({
+      result: "temperror",
+      comment: "authentication check failed: Error: resolver exploded"
+    })
+    expect(await Effect.runPromise(Authenticate.check(...args))).toEqual(now)
+  })
+})
+
 describe("Authenticate.headerFacts", () => {
   const facts = (text: string) => Authenticate.headerFacts(Buffer.from(text, "binary"))
 

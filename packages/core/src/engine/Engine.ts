@@ -123,6 +123,12 @@ const logFailures = (traces: ReadonlyArray<StageTrace>) => {
       })
 }
 
+/** `value`, after logging the failed stages of `traces` (none failed: `value` at once). */
+const logged = <A>(traces: ReadonlyArray<StageTrace>, value: A): Effect.Effect<A> =>
+  traces.every((t) => t.outcome === "ok" || t.outcome === "skipped")
+    ? Effect.succeed(value)
+    : Effect.as(logFailures(traces), value)
+
 /** Builds the engine; fails when `scores` names a symbol no stage or step declares. */
 export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError> =>
   Effect.gen(function* () {
@@ -145,15 +151,18 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
     const runEarly = (phase: Phase, input: StageInput): Effect.Effect<PhaseOutcome> => {
       const list = stages[phase]
       if (list.length === 0) return Effect.succeed({ phase, traces: EMPTY, headers: EMPTY })
-      return Pipeline.runPhase(list, input, { deadlineMillis }).pipe(
-        Effect.map((run) => ({
+      return Effect.flatMap(Pipeline.runPhase(list, input, { deadlineMillis }), (run) => {
+        const outcome: PhaseOutcome = {
           phase,
           traces: run.runs.map((r) => registry.rescore(r.trace)),
           decided: run.decided,
-          headers: run.runs.flatMap((r) => r.result?.headers ?? EMPTY)
-        })),
-        Effect.tap((o) => logFailures(o.traces))
-      )
+          headers:
+            run.runs.length === 1
+              ? (run.runs[0]!.result?.headers ?? EMPTY)
+              : run.runs.flatMap((r) => r.result?.headers ?? EMPTY)
+        }
+        return logged(outcome.traces, outcome)
+      })
     }
     const connect = (envelope: Envelope, facts = Facts.make()) =>
       runEarly("connect", { phase: "connect", envelope, facts })

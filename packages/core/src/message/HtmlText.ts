@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 import * as HtmlEntities from "./HtmlEntities.ts"
+import { tidy } from "./TextSpacing.ts"
 
 export interface Reduced {
   readonly text: string
@@ -65,7 +66,6 @@ const RAW_TEXT = new Set(["script", "style", "noscript", "template", "xmp"])
 
 // Attribute scan over one tag's text; the value alternatives are single bounded classes.
 const ATTR = /(?:^|[\s"'/])(href|src|action)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/gi
-const ZERO_WIDTH = /[\u00ad\u200b-\u200d\u2060\ufeff]/g
 
 /** Line breaks in the source are just whitespace; only block elements break lines. */
 const sourceText = (s: string): string => s.replace(/[\t\n\r\f\v]/g, " ")
@@ -151,11 +151,5 @@ export const reduce = (html: string): Reduced => {
       i = gt < 0 ? n : gt + 1
     }
   }
-  const text = HtmlEntities.decode(pieces.join(""))
-    .replace(ZERO_WIDTH, "")
-    .replace(/[ \t\r\f\v\u00a0]+/g, " ")
-    .replace(/ ?\n ?/g, "\n")
-    .replace(/\n+/g, "\n")
-    .trim()
-  return { text, links }
+  return { text: tidy(HtmlEntities.decode(pieces.join(""))), links }
 }

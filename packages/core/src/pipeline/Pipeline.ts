@@ -18,9 +18,11 @@
  * @category services
  * @since 0.1.0
  */
-import { Cause, Clock, Effect, Option } from "effect"
+import { Cause, Clock, Effect, Exit, Option } from "effect"
 import { within, withinAll } from "../Deadline.ts"
+import { planOf } from "./PhasePlan.ts"
 import type { Decision, RecipientDecision, Stage, StageInput, StageResult } from "../Stage.ts"
+import type { StageError } from "../StageError.ts"
 import type { StageTrace } from "../Verdict.ts"
 
 export interface StageRun {
@@ -37,6 +39,8 @@ export interface PhaseRun {
   /** Data phase: decisions for single recipients, first one per recipient, with the deciding stage. */
   readonly recipientDecisions: ReadonlyArray<RecipientDecision & { readonly stage: string }>
 }
+
+const EMPTY: ReadonlyArray<never> = []
 
 export interface PipelineOptions {
   /** Overall deadline for the phase in milliseconds (0 or absent: only the stage budgets). */
@@ -66,9 +70,27 @@ const toTrace = (stage: Stage<unknown>, millis: number, out: Option.Option<Guard
   return { trace: { stage: name, phase, millis, outcome: "ok", symbols: result.symbols, facts: result.facts }, result }
 }
 
+/** The stage's run started now; a `run` that throws is a defect, as inside `Effect.suspend`. */
+const started = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<StageResult, StageError, R> => {
+  try {
+    return stage.run(input)
+  } catch (defect) {
+    return Effect.die(defect)
+  }
+}
+
 /** The stage's run with failures as values, stamped with the time it ended (`Clock`). */
 const guardedRun = <R>(stage: Stage<R>, input: StageInput, clock: Clock.Clock): Effect.Effect<Guarded, never, R> =>
-  Effect.suspend(() => stage.run(input)).pipe(
+  guarded(
+    Effect.suspend(() => stage.run(input)),
+    clock
+  )
+
+const guarded = <R>(
+  run: Effect.Effect<StageResult, StageError, R>,
+  clock: Clock.Clock
+): Effect.Effect<Guarded, never, R> =>
+  run.pipe(
     Effect.map((result): Guarded => ({ ok: true, result, at: clock.currentTimeMillisUnsafe() })),
     Effect.catchCause((cause) =>
       Cause.hasInterruptsOnly(cause)
@@ -114,29 +136,60 @@ const skipped = (stage: Stage<unknown>): StageRun => ({
   trace: { stage: stage.name, phase: stage.phase, outcome: "skipped", millis: 0, symbols: [] }
 })
 
+const inlineRun = (stage: Stage<unknown>, input: StageInput, run: StageRun): PhaseRun => {
+  const result = run.result
+  const decision = result?.decision
+  const decided = decision !== undefined && decision._tag !== "Continue" ? { stage: stage.name, decision } : undefined
+  const own = result?.recipientDecisions
+  if (own === undefined || own.length === 0) return { runs: [run], decided, recipientDecisions: EMPTY }
+  const recipients = input.phase === "data" ? input.recipients : EMPTY
+  return {
+    runs: [run],
+    decided,
+    recipientDecisions: own.filter((d) => recipients.includes(d.recipient)).map((d) => ({ ...d, stage: stage.name }))
+  }
+}
+
+/**
+ * A lone inline stage. When its `run` answers with a finished success (`Effect.succeed`: it only
+ * looked at memory), the phase's run is that answer at once, timed 0 ms: no clock reads, no
+ * continuations. Anything else goes the general way (failures traced, time from the `Clock`).
+ */
+const runInline = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<PhaseRun, never, R> =>
+  Effect.suspend(() => {
+    const run = started(stage, input)
+    if (Exit.isExit(run) && Exit.isSuccess(run)) {
+      const result = (run as Exit.Success<StageResult, StageError>).value
+      const { name, phase } = stage
+      const trace: StageTrace = {
+        stage: name,
+        phase,
+        millis: 0,
+        outcome: "ok",
+        symbols: result.symbols,
+        facts: result.facts
+      }
+      return Effect.succeed(inlineRun(stage as Stage<unknown>, input, { trace, result }))
+    }
+    return Effect.clockWith((clock) => {
+      const start = clock.currentTimeMillisUnsafe()
+      return Effect.map(guarded(run, clock), (out) =>
+        inlineRun(stage as Stage<unknown>, input, traced(stage as Stage<unknown>, start, clock, Option.some(out)))
+      )
+    })
+  })
+
 /** Runs the stages of `input.phase` (see the module comment for the rules). */
 export const runPhase = <R>(
   stages: ReadonlyArray<Stage<R>>,
   input: StageInput,
   options: PipelineOptions = {}
 ): Effect.Effect<PhaseRun, never, R> => {
-  const phaseStages = stages.filter((s) => s.phase === input.phase)
+  const { phaseStages, groups } = planOf(stages, input.phase)
   // One inline stage (the bypass checks of connect, mail and rcpt): no deadline to keep, no group.
   const only = phaseStages.length === 1 ? phaseStages[0] : undefined
-  if (only?.inline === true)
-    return Effect.map(runStage(only, input, 0), (run) => {
-      const decision = run.result?.decision
-      const recipients = input.phase === "data" ? input.recipients : []
-      return {
-        runs: [run],
-        decided: decision !== undefined && decision._tag !== "Continue" ? { stage: only.name, decision } : undefined,
-        recipientDecisions: (run.result?.recipientDecisions ?? [])
-          .filter((d) => recipients.includes(d.recipient))
-          .map((d) => ({ ...d, stage: only.name }))
-      }
-    })
+  if (only?.inline === true) return runInline(only, input)
   return Effect.gen(function* () {
-    const orders = [...new Set(phaseStages.map((s) => s.order ?? 0))].sort((a, b) => a - b)
     const started = yield* Clock.currentTimeMillis
     const deadline =
       options.deadlineMillis !== undefined && options.deadlineMillis > 0
@@ -146,8 +199,7 @@ export const runPhase = <R>(
     let decided: PhaseRun["decided"]
     const perRecipient: Array<RecipientDecision & { readonly stage: string }> = []
     let current = input
-    for (const order of orders) {
-      const group = phaseStages.filter((s) => (s.order ?? 0) === order)
+    for (const group of groups) {
       const now = yield* Clock.currentTimeMillis
       const left = deadline - now
       const nobodyLeft = current.phase === "data" && current.recipients.length === 0 && perRecipient.length > 0

@@ -33,6 +33,55 @@ describe("Pipeline.runPhase", () => {
     expect(timed.runs[0]!.trace.outcome).toBe("timeout")
   })
 
+  it("an inline stage answering at once is taken without timing; one that throws or fails is traced", async () => {
+    const run = await Effect.runPromise(
+      Pipeline.runPhase(
+        [stage("now", () => ok([], { _tag: "Bypass", rule: "r", reason: "x" }), { inline: true })],
+        connect
+      )
+    )
+    expect(run.runs[0]?.trace).toEqual({
+      stage: "now",
+      phase: "connect",
+      millis: 0,
+      outcome: "ok",
+      symbols: [],
+      facts: undefined
+    })
+    expect(run.decided).toEqual({ stage: "now", decision: { _tag: "Bypass", rule: "r", reason: "x" } })
+    const throwing = stage(
+      "throws",
+      () => {
+        throw new Error("bug")
+      },
+      { inline: true }
+    )
+    const thrown = await Effect.runPromise(Pipeline.runPhase([throwing], connect))
+    expect(thrown.runs[0]?.trace).toMatchObject({ stage: "throws", outcome: "failed:Defect", symbols: [] })
+    const failing = stage(
+      "fails",
+      () => Effect.fail(new StageError({ stage: "fails", reason: "Down", temporary: true })),
+      { inline: true }
+    )
+    const failed = await Effect.runPromise(Pipeline.runPhase([failing], connect))
+    expect(failed.runs[0]?.trace).toMatchObject({ stage: "fails", outcome: "failed:Down", symbols: [] })
+  })
+
+  it("a stage list changed after a run is planned again (its groups are kept per list)", async () => {
+    const stages: Array<Stage> = [stage("a", () => ok()), stage("b", () => ok(), { order: 2 })]
+    const first = await Effect.runPromise(Pipeline.runPhase(stages, connect))
+    expect(first.runs.map((r) => r.trace.stage)).toEqual(["a", "b"])
+    stages[1] = stage("c", () => ok(), { order: 1 })
+    stages.push(stage("d", () => ok([{ name: "D", score: 1, source: "d" }]), { order: 0 }))
+    const again = await Effect.runPromise(Pipeline.runPhase(stages, connect))
+    expect(again.runs.map((r) => [r.trace.stage, r.trace.outcome])).toEqual([
+      ["a", "ok"],
+      ["c", "ok"],
+      ["d", "ok"]
+    ])
+    expect(again.runs[2]?.trace.symbols).toHaveLength(1)
+  })
+
   it("runs only the input's phase, traces every stage in the given order", async () => {
     const other = stage("rcpt-only", () => ok(), { phase: "rcpt" })
     const a = stage("a", () => ok([{ name: "A", score: 1, source: "a" }]))

@@ -10,6 +10,21 @@ import { FileQuarantineStore, FileQuarantineSweep } from "../src/index.ts"
 
 const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-q-"))
 
+const putOne = (store: ReturnType<typeof FileQuarantineStore.make>) =>
+  store.put({
+    envelope: {
+      clientAddress: "192.0.2.1",
+      helo: "h",
+      mailFrom: "",
+      rcptTo: ["u@x.test"],
+      tls: false,
+      sessionFlags: [],
+      receivedAt: 1
+    },
+    reason: "r",
+    message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n")
+  })
+
 quarantineContract(
   "files",
   async () => FileQuarantineStore.make({ root: fresh() }),
@@ -20,19 +35,7 @@ describe("FileQuarantineStore layout", () => {
   test("one directory per entry with message.eml (0600) and meta.json; nothing left in tmp", async () => {
     const root = fresh()
     const store = FileQuarantineStore.make({ root })
-    const id = await store.put({
-      envelope: {
-        clientAddress: "192.0.2.1",
-        helo: "h",
-        mailFrom: "",
-        rcptTo: ["u@x.test"],
-        tls: false,
-        sessionFlags: [],
-        receivedAt: 1
-      },
-      reason: "r",
-      message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n")
-    })
+    const id = await putOne(store)
     expect(readdirSync(join(root, "entries", id)).sort()).toEqual(["message.eml", "meta.json"])
     expect(statSync(join(root, "entries", id, "message.eml")).mode & 0o777).toBe(0o600)
     expect(readdirSync(join(root, "tmp"))).toEqual([])
@@ -156,19 +159,7 @@ describe("FileQuarantineStore release claims", () => {
     const root = fresh()
     let t = Date.parse("2026-01-01T00:00:00Z")
     const store = FileQuarantineStore.make({ root, now: () => t })
-    const id = await store.put({
-      envelope: {
-        clientAddress: "192.0.2.1",
-        helo: "h",
-        mailFrom: "",
-        rcptTo: ["u@x.test"],
-        tls: false,
-        sessionFlags: [],
-        receivedAt: 1
-      },
-      reason: "r",
-      message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n")
-    })
+    const id = await putOne(store)
     const dead = await store.claim(id)
     t += Quarantine.CLAIM_LEASE_MS - 1000
     await expect(store.claim(id)).rejects.toMatchObject({ reason: "Released" })
@@ -180,21 +171,6 @@ describe("FileQuarantineStore release claims", () => {
     expect(readdirSync(join(root, "claims"))).toEqual([`${id}.json`])
   })
 })
-
-const putOne = (store: ReturnType<typeof FileQuarantineStore.make>) =>
-  store.put({
-    envelope: {
-      clientAddress: "192.0.2.1",
-      helo: "h",
-      mailFrom: "",
-      rcptTo: ["u@x.test"],
-      tls: false,
-      sessionFlags: [],
-      receivedAt: 1
-    },
-    reason: "r",
-    message: new TextEncoder().encode("Subject: s\r\n\r\nb\r\n")
-  })
 
 const winners = (outcomes: ReadonlyArray<PromiseSettledResult<unknown>>) => {
   for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toMatchObject({ reason: "Released" })

@@ -42,7 +42,7 @@ describe("proxy back-pressure", () => {
     cleanups.push(proxy.close)
     const attacker = await connect(proxy.port)
     attacker.pause()
-    const before = retainedBytes()
+    const before = await retainedBytes()
     const chunk = Buffer.from("a NOOP\r\n".repeat(8192))
     let written = 0
     let stalled = false
@@ -64,7 +64,7 @@ describe("proxy back-pressure", () => {
     other.write("b NOOP\r\n")
     for (let i = 0; i < 200 && !got.includes("b OK"); i++) await new Promise((r) => setTimeout(r, 50))
     expect(got).toContain("b OK done")
-    const grown = retainedBytes() - before
+    const grown = (await retainedBytes()) - before
     expect(stalled, `written ${written}`).toBe(true)
     expect(grown, `retained ${Math.round(grown / 1e6)} MB more after ${written} bytes`).toBeLessThan(16 * 1024 * 1024)
     other.destroy()

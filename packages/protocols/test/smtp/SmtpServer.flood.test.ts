@@ -40,12 +40,12 @@ describe("output back-pressure and session caps", () => {
       await cmd(attacker, "EHLO flood.test")
       // From here on the attacker never reads: its receive window fills, then our send buffer.
       attacker.socket.pause()
-      const before = retainedBytes()
+      const before = await retainedBytes()
       const result = await flood(attacker.socket, 64 * 1024 * 1024, 1500)
       const other = await greeted(port)
       expect(await cmd(other, "EHLO other.test")).toContain("250 ")
       expect(await cmd(other, "NOOP")).toMatch(/^250 2\.0\.0/)
-      const grown = retainedBytes() - before
+      const grown = (await retainedBytes()) - before
       // The listener stopped reading long before 64 MB (10 MB of NOOPs alone would be 1.7 million
       // replies): only the kernel's socket buffers and about one chunk's replies are in flight.
       expect(result.stalled, `written ${result.written}`).toBe(true)

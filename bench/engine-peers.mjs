@@ -15,7 +15,7 @@
 // `--classifier` adds the shipped content classifier stage (off by default: this measures the
 // engine around the stages); `--prof FILE` writes a CPU profile of the measured passes, `--alloc
 // FILE` an allocation profile (and prints the bytes allocated per message); `--passes repeat`
-// runs one pass; `--off auth,endUserBlocklist` switches checks off to see what they cost.
+// runs one pass; `--outcomes FILE` writes each message's outcome; `--off auth,endUserBlocklist` switches checks off to see what they cost.
 import { spawn, spawnSync } from "node:child_process"
 import { createSocket } from "node:dgram"
 import { promises as dnsPromises } from "node:dns"
@@ -151,13 +151,21 @@ const session = async (bytes) => {
   return outcomes[0]
 }
 
-const pass = async (list) => {
+// `--outcomes FILE`: every measured message's outcome (class, score, symbols with details, trace
+// facts, action, header changes; times and cache flags left out), one JSON line each, to compare
+// two builds message by message.
+const outcomesFile = arg("outcomes", undefined)
+const outcomeLines = []
+const timeless = (key, value) => (key === "millis" || key === "cached" || key === "startedAt" ? undefined : value)
+const pass = async (list, name) => {
   let next = 0
   const classes = { ham: 0, spam: 0, unsure: 0 }
   const worker = async () => {
     while (next < list.length) {
-      const o = await session(list[next++])
+      const i = next++
+      const o = await session(list[i])
       classes[o.verdict.class]++
+      if (name !== undefined && outcomesFile) outcomeLines[i] = `${name} ${i} ${JSON.stringify(o, timeless)}`
     }
   }
   const cpu = process.cpuUsage()
@@ -196,8 +204,10 @@ const results = []
 // `--passes repeat` (or `replay`) runs only that pass.
 const passes = arg("passes", "replay,repeat").split(",")
 for (let r = 0; r < rounds; r++) {
-  if (passes.includes("replay")) results.push({ name: "replay", ...(await pass(replay)) })
-  if (passes.includes("repeat")) results.push({ name: "repeat", ...(await pass(repeat)) })
+  if (passes.includes("replay")) results.push({ name: "replay", ...(await pass(replay, "replay")) })
+  if (outcomesFile) writeFileSync(outcomesFile, `${outcomeLines.splice(0).join("\n")}\n`, { flag: r === 0 ? "w" : "a" })
+  if (passes.includes("repeat")) results.push({ name: "repeat", ...(await pass(repeat, "repeat")) })
+  if (outcomesFile) writeFileSync(outcomesFile, `${outcomeLines.splice(0).join("\n")}\n`, { flag: "a" })
 }
 if (inspector && session_) {
   const { profile } = await inspector.post("Profiler.stop")

@@ -18,7 +18,9 @@
  * @since 0.1.0
  */
 import type { Verdict } from "@mailmoat/core"
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client"
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client"
+import { PendingCounts } from "./PendingCounts.ts"
+import { SeriesHistogram } from "./SeriesHistogram.ts"
 
 const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
@@ -41,35 +43,44 @@ export const makePromMetrics = () => {
   collectDefaultMetrics({ register: registry })
   const counter = <L extends string>(name: string, help: string, labelNames: ReadonlyArray<L> = []) =>
     new Counter<L>({ name, help, labelNames: [...labelNames], registers: [registry] })
-  const verdicts = counter(
+  // The counters and histograms fed per message count in plain numbers, read when scraped
+  // (PendingCounts, SeriesHistogram): no label hashing on the message path.
+  const pendingCounter = (name: string, help: string, labelNames: readonly [string] | readonly [string, string]) => {
+    const counts = new PendingCounts(labelNames)
+    new Counter({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [registry],
+      collect() {
+        counts.flush((labels, n) => this.inc(labels, n))
+      }
+    })
+    return counts
+  }
+  const histogram = (name: string, help: string, labelName: string) => {
+    const h = new SeriesHistogram(name, help, labelName, BUCKETS)
+    registry.registerMetric(h as unknown as Parameters<typeof registry.registerMetric>[0])
+    return h
+  }
+  const verdicts = pendingCounter(
     "mailmoat_verdicts_total",
     "Recipient outcomes of scanned messages by verdict class and action",
     ["class", "action"]
   )
-  const stageFailures = counter("mailmoat_stage_failures_total", "Stages (plugins included) that timed out or failed", [
-    "stage",
-    "outcome"
-  ])
-  const delivery = counter(
+  const stageFailures = pendingCounter(
+    "mailmoat_stage_failures_total",
+    "Stages (plugins included) that timed out or failed",
+    ["stage", "outcome"]
+  )
+  const delivery = pendingCounter(
     "mailmoat_delivery_outcomes_total",
     "Hand-off results per recipient by reply class (2xx, 4xx, 5xx)",
     ["class"]
   )
   const refused = counter("mailmoat_connections_refused_total", "SMTP connections refused, by reason", ["reason"])
-  const stageSeconds = new Histogram({
-    name: "mailmoat_stage_duration_seconds",
-    help: "Time each stage took per message",
-    labelNames: ["stage"],
-    buckets: BUCKETS,
-    registers: [registry]
-  })
-  const listSeconds = new Histogram({
-    name: "mailmoat_list_lookup_duration_seconds",
-    help: "Uncached DNS list lookups by list",
-    labelNames: ["list"],
-    buckets: BUCKETS,
-    registers: [registry]
-  })
+  const stageSeconds = histogram("mailmoat_stage_duration_seconds", "Time each stage took per message", "stage")
+  const listSeconds = histogram("mailmoat_list_lookup_duration_seconds", "Uncached DNS list lookups by list", "list")
   new Gauge({
     name: "mailmoat_list_up",
     help: "List health: 1 answering, 0 suspended or failing",
@@ -89,34 +100,36 @@ export const makePromMetrics = () => {
     }
   })
 
+  const listLookup = (list: unknown, row: ListRow) => {
+    if (typeof list === "string" && typeof row.millis === "number" && row.cached !== true)
+      listSeconds.observe(list, row.millis / 1000)
+  }
+
   return {
     registry,
     counter,
     /** Where scrape-time values come from (set once the gateway is wired, again after a reload). */
     sources,
-    verdict: (cls: string, action: string) => verdicts.inc({ class: cls, action }),
+    verdict: (cls: string, action: string) => verdicts.add(cls, action),
     /** A scanned message's trace: stage times and failures, list lookup times. */
     trace: (verdict: Verdict) => {
       for (const t of verdict.trace) {
         if (t.outcome === "skipped") continue
-        stageSeconds.observe({ stage: t.stage }, t.millis / 1000)
-        if (t.outcome !== "ok")
-          stageFailures.inc({ stage: t.stage, outcome: t.outcome === "timeout" ? "timeout" : "failed" })
+        stageSeconds.observe(t.stage, t.millis / 1000)
+        if (t.outcome !== "ok") stageFailures.add(t.stage, t.outcome === "timeout" ? "timeout" : "failed")
         const facts = t.facts as { lists?: unknown; providers?: unknown } | undefined
         // Built-in lists: rows naming their list; plugin providers: rows per provider name.
-        const rows: Array<readonly [unknown, ListRow]> = Array.isArray(facts?.lists)
-          ? (facts.lists as ReadonlyArray<ListRow>).map((r) => [r.list, r] as const)
-          : []
+        if (Array.isArray(facts?.lists))
+          for (const row of facts.lists as ReadonlyArray<ListRow>) listLookup(row.list, row)
         if (typeof facts?.providers === "object" && facts.providers !== null)
-          for (const [name, list] of Object.entries(facts.providers))
-            if (Array.isArray(list)) for (const r of list as ReadonlyArray<ListRow>) rows.push([name, r])
-        for (const [list, row] of rows) {
-          if (typeof list === "string" && typeof row.millis === "number" && row.cached !== true)
-            listSeconds.observe({ list }, row.millis / 1000)
-        }
+          for (const name in facts.providers) {
+            if (!Object.hasOwn(facts.providers, name)) continue
+            const list = (facts.providers as Record<string, unknown>)[name]
+            if (Array.isArray(list)) for (const row of list as ReadonlyArray<ListRow>) listLookup(name, row)
+          }
       }
     },
-    delivery: (code: number) => delivery.inc({ class: `${Math.floor(code / 100)}xx` }),
+    delivery: (code: number) => delivery.add(`${Math.floor(code / 100)}xx`),
     refused: (reason: string) => refused.inc({ reason }),
     text: (): Promise<string> => registry.metrics(),
     contentType: registry.contentType

@@ -21,21 +21,50 @@ import type { ReceivedHop } from "../MessageTypes.ts"
 
 const MAX_PARSE = 4096
 const MAX_NAME = 255
-const KEYWORDS = new Set(["from", "by", "via", "with", "id", "for"])
 
 interface Clauses {
   from?: string
   by?: string
 }
 
-/** Splits `from … by … with …` at keywords outside parentheses. */
+// The clause keywords, lower case; only `from` and `by` are kept, the others end a clause.
+const KEYWORDS = ["from", "by", "via", "with", "id", "for"]
+const FROM = 0
+const BY = 1
+
+/** The keyword `text[i, j)` spells in any case (its index in `KEYWORDS`), or -1. */
+const keywordAt = (text: string, i: number, j: number): number => {
+  const n = j - i
+  if (n < 2 || n > 4) return -1
+  search: for (let k = 0; k < KEYWORDS.length; k++) {
+    const word = KEYWORDS[k]!
+    if (word.length !== n) continue
+    for (let m = 0; m < n; m++) if ((text.charCodeAt(i + m) | 0x20) !== word.charCodeAt(m)) continue search
+    return k
+  }
+  return -1
+}
+
+/** `text[start, end)` without the spaces around it (the only blanks left in normalised text). */
+const clauseText = (text: string, start: number, end: number): string => {
+  while (start < end && text.charCodeAt(start) === 0x20) start++
+  while (end > start && text.charCodeAt(end - 1) === 0x20) end--
+  return text.slice(start, end)
+}
+
+/**
+ * Splits `from … by … with …` at keywords outside parentheses; the first clause of each keyword
+ * counts. `text` is normalised (blanks folded to single spaces), so a word ends at a space. Only
+ * the `from` and `by` clauses become strings.
+ */
 const clauses = (text: string): Clauses => {
-  const out: { [k: string]: string } = {}
+  const out: Clauses = {}
   let depth = 0
-  let current: string | undefined
+  let current = -1
   let start = 0
   const close = (end: number) => {
-    if (current !== undefined && out[current] === undefined) out[current] = text.slice(start, end).trim()
+    if (current === FROM && out.from === undefined) out.from = clauseText(text, start, end)
+    else if (current === BY && out.by === undefined) out.by = clauseText(text, start, end)
   }
   let i = 0
   while (i < text.length) {
@@ -53,10 +82,10 @@ const clauses = (text: string): Clauses => {
     if (depth === 0 && c !== 0x20 && (i === 0 || text.charCodeAt(i - 1) === 0x20)) {
       let j = text.indexOf(" ", i)
       if (j < 0) j = text.length
-      const word = j - i <= 4 ? text.slice(i, j).toLowerCase() : ""
-      if (KEYWORDS.has(word) && j < text.length) {
+      const keyword = j < text.length ? keywordAt(text, i, j) : -1
+      if (keyword >= 0) {
         close(i)
-        current = word
+        current = keyword
         start = j + 1
       }
       i = j
@@ -111,6 +140,19 @@ const fromParts = (from: string): FromParts => {
 
 const IP_CHARS = /^[0-9a-f:.]+$/i
 
+/** A normalised IP from the text of a literal without its brackets (`1.2.3.4`, `IPv6:…`). */
+const literalIp = (t: string): string | undefined => {
+  if (t.length > 6 && startsWithIpv6(t, 0)) t = t.slice(5)
+  return t.length >= 2 && t.length <= 45 && IP_CHARS.test(t) ? IpAddress.parse(t)?.text : undefined
+}
+
+const startsWithIpv6 = (s: string, at: number): boolean =>
+  (s.charCodeAt(at) | 0x20) === 0x69 &&
+  (s.charCodeAt(at + 1) | 0x20) === 0x70 &&
+  (s.charCodeAt(at + 2) | 0x20) === 0x76 &&
+  s.charCodeAt(at + 3) === 0x36 &&
+  s.charCodeAt(at + 4) === 0x3a
+
 /** A normalised IP from a literal (`[1.2.3.4]`, `[IPv6:…]`, `[…]:port`, bare). */
 const ipOf = (token: string): string | undefined => {
   let t = token.trim()
@@ -118,24 +160,34 @@ const ipOf = (token: string): string | undefined => {
     const close = t.indexOf("]")
     t = close > 0 ? t.slice(1, close) : t.slice(1)
   }
-  if (t.length > 6 && t.slice(0, 5).toLowerCase() === "ipv6:") t = t.slice(5)
-  return t.length >= 2 && t.length <= 45 && IP_CHARS.test(t) ? IpAddress.parse(t)?.text : undefined
+  return literalIp(t)
 }
 
-const CLAIMED_BEFORE = /(?:helo|ehlo)[= ]$/i
+/** Whether `[` at `i` follows `helo=`, `ehlo=`, `helo ` or `ehlo ` (any case): the client's claim. */
+const claimedBefore = (s: string, i: number): boolean => {
+  if (i < 5) return false
+  const sep = s.charCodeAt(i - 1)
+  if (sep !== 0x3d && sep !== 0x20) return false
+  const first = s.charCodeAt(i - 5) | 0x20
+  return (
+    (first === 0x68 || first === 0x65) &&
+    (s.charCodeAt(i - 4) | 0x20) === (first === 0x68 ? 0x65 : 0x68) &&
+    (s.charCodeAt(i - 3) | 0x20) === 0x6c &&
+    (s.charCodeAt(i - 2) | 0x20) === 0x6f
+  )
+}
 
-/** IPs in `[...]` within `s`, in order, except a literal the client gave as its HELO (`helo=[…]`). */
-const bracketIps = (s: string): Array<string> => {
-  const out: Array<string> = []
+/** The first IP in `[...]` within `s`, except a literal the client gave as its HELO (`helo=[…]`). */
+const firstBracketIp = (s: string): string | undefined => {
   let i = s.indexOf("[")
   while (i >= 0) {
     const close = s.indexOf("]", i + 1)
     if (close < 0) break
-    const ip = CLAIMED_BEFORE.test(s.slice(Math.max(0, i - 5), i)) ? undefined : ipOf(s.slice(i, close + 1))
-    if (ip) out.push(ip)
+    const ip = claimedBefore(s, i) ? undefined : literalIp(s.slice(i + 1, close))
+    if (ip) return ip
     i = s.indexOf("[", close + 1)
   }
-  return out
+  return undefined
 }
 
 const CLAIMED = /^(?:helo|ehlo)=/i
@@ -193,14 +245,14 @@ const identify = (from: string): Identity => {
   let ip: string | undefined
   let ipComment: string | undefined
   for (const c of comments) {
-    const found = bracketIps(c)[0]
+    const found = firstBracketIp(c)
     if (found) {
       ip = found
       ipComment = c
       break
     }
   }
-  const outsideIp = ip ? undefined : bracketIps(outside)[0]
+  const outsideIp = ip ? undefined : firstBracketIp(outside)
   ip ??= outsideIp
   if (!ip) {
     for (const c of comments) {

@@ -1,0 +1,100 @@
+// The Received parser's keyword and bracket scans work on indexes instead of sliced words; every
+// field, folded or not, must still parse to exactly what the slicing parser gave.
+import { fc, test } from "@fast-check/vitest"
+import { describe, expect } from "vitest"
+import { Received } from "../../src/message/index.ts"
+import * as Before from "./oracle/ReceivedBefore.ts"
+
+const same = (raw: string, index: number): void => {
+  expect(Received.parse(raw, index)).toStrictEqual(Before.parse(raw, index))
+}
+
+const ip = fc.oneof(
+  fc.ipV4(),
+  fc.ipV6(),
+  fc.constantFrom("1.2.3", "::1", "2001:db8::", "0x7f.1"),
+  fc.string({ maxLength: 12 })
+)
+const word = fc.constantFrom(
+  "from",
+  "FROM",
+  "From",
+  "by",
+  "By",
+  "via",
+  "VIA",
+  "with",
+  "With",
+  "id",
+  "ID",
+  "for",
+  "For",
+  "fro",
+  "form",
+  "byy",
+  "helo",
+  "HELO",
+  "ehlo",
+  "EHLO",
+  "helo=",
+  "Ehlo=",
+  "hElO ",
+  "unknown",
+  "may be forged",
+  "@",
+  ";",
+  "(",
+  ")",
+  "[",
+  "]",
+  "IPv6:",
+  "ipv6:",
+  "\u0130d",
+  "\u212Aid",
+  "ſ",
+  "\t",
+  "\r\n ",
+  "\0",
+  "  "
+)
+const token = fc.oneof(
+  word,
+  fc.string({ maxLength: 10 }),
+  fc.string({ unit: "binary", maxLength: 6 }),
+  ip.map((x) => `[${x}]`),
+  ip.map((x) => `[IPv6:${x}]`),
+  ip.map((x) => `(${x})`),
+  ip.map((x) => `(user@${x})`),
+  ip.map((x) => `helo=[${x}]`),
+  ip.map((x) => `(HELO ${x})`),
+  ip.map((x) => `(ehlo [${x}])`),
+  ip.map((x) => `(rdns.example [${x}] HELO [${x}])`),
+  fc.domain()
+)
+const glue = fc.constantFrom(" ", "", "  ", "\r\n\t", "(", ")", "[", "]")
+const field = fc.array(fc.tuple(token, glue), { maxLength: 30 }).map((parts) => parts.map(([t, g]) => t + g).join(""))
+
+// Clauses as MTAs write them: a keyword, then a few tokens, in any order and case.
+const clause = fc
+  .tuple(word, fc.array(token, { minLength: 0, maxLength: 4 }))
+  .map(([keyword, tokens]) => [keyword, ...tokens].join(" "))
+const clauseField = fc
+  .tuple(fc.array(clause, { maxLength: 8 }), fc.option(fc.string({ maxLength: 20 })))
+  .map(([cs, date]) => cs.join(" ") + (date === null ? "" : `; ${date}`))
+
+describe("Received.parse against the slicing parser", () => {
+  test.prop([clauseField, fc.nat(50)], { numRuns: 3000 })("same hop for fields of keyword clauses", same)
+  test.prop([field, fc.nat(50)], { numRuns: 3000 })("same hop for Received-like fields", same)
+  test.prop([fc.string({ unit: "binary", maxLength: 300 }), fc.nat(5)])("same hop for arbitrary text", same)
+  test.prop([fc.string({ unit: fc.constantFrom(..."fromby ()[]helo=EHLO:.0123456789abcdef;@"), maxLength: 200 })], {
+    numRuns: 3000
+  })("same hop for text of the parser's own characters", (raw) => {
+    same(raw, 0)
+  })
+  test.prop([fc.uint8Array({ maxLength: 400 })])(
+    "same hop and no throw for arbitrary bytes read as latin1",
+    (bytes) => {
+      same(Buffer.from(bytes).toString("latin1"), 0)
+    }
+  )
+})

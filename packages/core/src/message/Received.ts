@@ -53,11 +53,11 @@ const clauseText = (text: string, start: number, end: number): string => {
 }
 
 /**
- * Splits `from … by … with …` at keywords outside parentheses; the first clause of each keyword
- * counts. `text` is normalised (blanks folded to single spaces), so a word ends at a space. Only
+ * Splits `from … by … with …` in `text[0, length)` at keywords outside parentheses; the first
+ * clause of each keyword counts. `text` is normalised (blanks folded to single spaces), so a word ends at a space. Only
  * the `from` and `by` clauses become strings.
  */
-const clauses = (text: string): Clauses => {
+const clauses = (text: string, length: number): Clauses => {
   const out: Clauses = {}
   let depth = 0
   let current = -1
@@ -67,7 +67,7 @@ const clauses = (text: string): Clauses => {
     else if (current === BY && out.by === undefined) out.by = clauseText(text, start, end)
   }
   let i = 0
-  while (i < text.length) {
+  while (i < length) {
     const c = text.charCodeAt(i)
     if (c === 0x28) {
       depth++
@@ -81,8 +81,8 @@ const clauses = (text: string): Clauses => {
     }
     if (depth === 0 && c !== 0x20 && (i === 0 || text.charCodeAt(i - 1) === 0x20)) {
       let j = text.indexOf(" ", i)
-      if (j < 0) j = text.length
-      const keyword = j < text.length ? keywordAt(text, i, j) : -1
+      if (j < 0 || j > length) j = length
+      const keyword = j < length ? keywordAt(text, i, j) : -1
       if (keyword >= 0) {
         close(i)
         current = keyword
@@ -93,7 +93,7 @@ const clauses = (text: string): Clauses => {
     }
     i++
   }
-  close(text.length)
+  close(length)
   return out
 }
 
@@ -281,12 +281,57 @@ const identify = (from: string): Identity => {
   return { helo: bounded(head), ip }
 }
 
+// What `\s` matches (and `String.prototype.trim` removes), and NUL.
+const isBlank = (c: number): boolean =>
+  c === 0x20 ||
+  (c >= 0x09 && c <= 0x0d) ||
+  c === 0 ||
+  (c >= 0xa0 &&
+    (c === 0xa0 ||
+      c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x200a) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0x202f ||
+      c === 0x205f ||
+      c === 0x3000 ||
+      c === 0xfeff))
+
+/**
+ * `s` with every run of blanks (folding, tabs, NUL) as one space and none at either end. Only the
+ * runs that are not already a single space cost a new piece; an unfolded field is returned as is.
+ */
+const normalise = (s: string): string => {
+  let a = 0
+  let b = s.length
+  while (a < b && isBlank(s.charCodeAt(a))) a++
+  while (b > a && isBlank(s.charCodeAt(b - 1))) b--
+  let out = ""
+  let start = a
+  let i = a
+  while (i < b) {
+    const c = s.charCodeAt(i)
+    if (!isBlank(c)) {
+      i++
+      continue
+    }
+    let j = i + 1
+    while (j < b && isBlank(s.charCodeAt(j))) j++
+    if (j - i > 1 || c !== 0x20) {
+      out += `${s.slice(start, i)} `
+      start = j
+    }
+    i = j
+  }
+  return start === a ? s.slice(a, b) : out + s.slice(start, b)
+}
+
 /** Parses one Received field value; `index` is its position (0 = top-most). Never throws. */
 export const parse = (raw: string, index: number): ReceivedHop => {
-  const text = (raw.length > MAX_PARSE ? raw.slice(0, MAX_PARSE) : raw).replace(/[\s\0]+/g, " ").trim()
+  const text = normalise(raw.length > MAX_PARSE ? raw.slice(0, MAX_PARSE) : raw)
   const semi = text.lastIndexOf(";")
-  const date = semi >= 0 ? bounded(text.slice(semi + 1).trim()) : undefined
-  const c = clauses(semi >= 0 ? text.slice(0, semi) : text)
+  const date = semi >= 0 ? bounded(clauseText(text, semi + 1, text.length)) : undefined
+  const c = clauses(text, semi >= 0 ? semi : text.length)
   const id: Identity = c.from !== undefined && c.from !== "" ? identify(c.from) : {}
   return { index, raw, helo: id.helo, rdns: id.rdns, ip: id.ip, by: firstToken(c.by), date }
 }

@@ -55,7 +55,15 @@ const word = fc.constantFrom(
   "\t",
   "\r\n ",
   "\0",
-  "  "
+  "  ",
+  "\u00a0",
+  "\u2028",
+  "\u200b",
+  "\u3000",
+  "\ufeff",
+  "\u180e",
+  "\u0085",
+  "\u1680"
 )
 const token = fc.oneof(
   word,
@@ -71,7 +79,7 @@ const token = fc.oneof(
   ip.map((x) => `(rdns.example [${x}] HELO [${x}])`),
   fc.domain()
 )
-const glue = fc.constantFrom(" ", "", "  ", "\r\n\t", "(", ")", "[", "]")
+const glue = fc.constantFrom(" ", "", "  ", "\r\n\t", "(", ")", "[", "]", "\u00a0", "\v\f", "\u2009 ")
 const field = fc.array(fc.tuple(token, glue), { maxLength: 30 }).map((parts) => parts.map(([t, g]) => t + g).join(""))
 
 // Clauses as MTAs write them: a keyword, then a few tokens, in any order and case.
@@ -89,6 +97,17 @@ describe("Received.parse against the slicing parser", () => {
   test.prop([fc.string({ unit: fc.constantFrom(..."fromby ()[]helo=EHLO:.0123456789abcdef;@"), maxLength: 200 })], {
     numRuns: 3000
   })("same hop for text of the parser's own characters", (raw) => {
+    same(raw, 0)
+  })
+  test.prop([
+    fc.string({
+      unit: fc.constantFrom(
+        ..."ab ;()[]\t\r\n\v\f\0\u00a0\u1680\u2000\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\u0085\u180e"
+      ),
+      maxLength: 60
+    })
+  ])("same hop for text of blanks of every kind", (raw) => {
+    same(`from ${raw} by x; ${raw}`, 0)
     same(raw, 0)
   })
   test.prop([fc.uint8Array({ maxLength: 400 })])(

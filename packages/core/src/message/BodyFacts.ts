@@ -13,7 +13,6 @@
  * @since 0.1.0
  */
 import type { BodyFacts } from "../MessageTypes.ts"
-import { decode as decodeCharset } from "./Charset.ts"
 import * as Extract from "./Extract.ts"
 import * as HtmlText from "./HtmlText.ts"
 import type { MimeLimits } from "./Limits.ts"
@@ -47,7 +46,7 @@ export const compute = (walk: Walk, limits: MimeLimits): BodyFacts => {
       continue
     }
     if (!isText) continue
-    const text = decodeCharset(part.body, part.charset)
+    const text = part.bodyText()
     if (type === "text/plain") {
       texts.push(text)
       scan(text, [])

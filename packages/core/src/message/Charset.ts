@@ -38,13 +38,22 @@ export const utf8Strict = (bytes: Uint8Array): string | undefined => {
   }
 }
 
+// ASCII bytes read the same in every ASCII-compatible charset; ISO-2022 (ESC sequences) and
+// UTF-16/32 are 7-bit-looking but not ASCII-compatible, so they always go to the decoder.
+const ASCII_INCOMPATIBLE = /^(?:utf-?(?:16|32)|ucs)/
+
+/** Whether `decode(bytes, charset)` gives the bytes one char each (ASCII text, compatible charset). */
+export const readsAsBinary = (bytes: Uint8Array, charset: string | undefined): boolean => {
+  if (!isAscii(bytes)) return false
+  const label = charset?.trim().toLowerCase()
+  return !label || (!bytes.includes(0x1b) && !ASCII_INCOMPATIBLE.test(label))
+}
+
 /** Decodes `bytes` as `charset`; latin1 for unknown labels; strict UTF-8 then latin1 when absent. */
 export const decode = (bytes: Uint8Array, charset: string | undefined): string => {
   const label = charset?.trim().toLowerCase()
   if (!label) return utf8Strict(bytes) ?? toBinary(bytes)
-  // ASCII bytes read the same in every ASCII-compatible charset; ISO-2022 (ESC sequences) and
-  // UTF-16/32 are 7-bit-looking but not ASCII-compatible, so they always go to the decoder.
-  if (isAscii(bytes) && !bytes.includes(0x1b) && !/^(?:utf-?(?:16|32)|ucs)/.test(label)) return toBinary(bytes)
+  if (isAscii(bytes) && !bytes.includes(0x1b) && !ASCII_INCOMPATIBLE.test(label)) return toBinary(bytes)
   const d = decoderFor(label)
   if (!d) return toBinary(bytes)
   try {

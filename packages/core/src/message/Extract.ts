@@ -37,13 +37,29 @@ export class Collector {
   }
 }
 
-const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
+const isLower = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)
+
+/** Whether `h[a, b)` is a host-name label: 1-63 of `[a-z0-9-]`, no hyphen at either end. */
+const isLabel = (h: string, a: number, b: number): boolean => {
+  if (b - a < 1 || b - a > 63 || !isLower(h.charCodeAt(a)) || !isLower(h.charCodeAt(b - 1))) return false
+  for (let i = a + 1; i < b - 1; i++) {
+    const c = h.charCodeAt(i)
+    if (!isLower(c) && c !== 0x2d) return false
+  }
+  return true
+}
 
 /** The lower-cased host name when it is syntactically valid and has a known public suffix. */
 export const knownHost = (name: string): string | undefined => {
   const h = name.toLowerCase()
   if (h.length > MAX_HOST || !h.includes(".")) return undefined
-  for (const label of h.split(".")) if (!LABEL.test(label)) return undefined
+  for (let a = 0; ; ) {
+    const dot = h.indexOf(".", a)
+    const b = dot < 0 ? h.length : dot
+    if (!isLabel(h, a, b)) return undefined
+    if (dot < 0) break
+    a = dot + 1
+  }
   const r = parseDomain(h, { extractHostname: false, allowPrivateDomains: false, detectIp: false })
   return r.isIcann === true && r.domain !== null ? h : undefined
 }
@@ -113,19 +129,12 @@ const isIpChar = (c: number): boolean =>
 const isWordChar = (c: number): boolean =>
   (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f
 
-const trimHost = (run: string): string => {
-  let a = 0
-  let b = run.length
-  while (a < b && (run[a] === "." || run[a] === "-")) a++
-  while (b > a && (run[b - 1] === "." || run[b - 1] === "-")) b--
-  return run.slice(a, b)
-}
-
 /**
  * Bare host names (`example.com`, also the domain of `a@example.com`) and IPv4/IPv6 literals in
  * text. Anchored on `.` and `:`: around each anchor the maximal run of host characters and of
  * IP characters is taken, and the search resumes after both runs, so every character is looked
- * at a constant number of times.
+ * at a constant number of times. A run becomes a string only once its shape can be a host name
+ * (a dot inside it once trimmed of dots and hyphens) or an address (see `ipBounds`).
  */
 export const scanBare = (c: Collector, text: string): void => {
   const n = text.length
@@ -142,8 +151,16 @@ export const scanBare = (c: Collector, text: string): void => {
       let b = k + 1
       while (b < n && isHostChar(text.charCodeAt(b))) b++
       if (b - a <= MAX_HOST + 2) {
-        const host = knownHost(trimHost(text.slice(a, b)))
-        if (host) c.host(host)
+        // The run without dots and hyphens at its ends (what `knownHost` would be given).
+        let ta = a
+        let tb = b
+        while (ta < tb && isDotOrHyphen(text.charCodeAt(ta))) ta++
+        while (tb > ta && isDotOrHyphen(text.charCodeAt(tb - 1))) tb--
+        const inner = text.indexOf(".", ta)
+        if (inner >= 0 && inner < tb) {
+          const host = knownHost(text.slice(ta, tb))
+          if (host) c.host(host)
+        }
       }
       resume = b
     }
@@ -158,29 +175,56 @@ export const scanBare = (c: Collector, text: string): void => {
       !(a > 0 && isWordChar(text.charCodeAt(a - 1))) &&
       !(b < n && isWordChar(text.charCodeAt(b)))
     ) {
-      const ip = ipCandidate(text.slice(a, b))
-      if (ip) c.ip(ip)
+      const end = ipEnd(text, a, b)
+      if (end >= 0) {
+        const ip = IpAddress.parse(text.slice(ipStart(text, a, b), end))?.text
+        if (ip) c.ip(ip)
+      }
     }
     from = Math.max(resume, b)
   }
 }
 
-const ipCandidate = (run: string): string | undefined => {
-  let s = run
-  if (s.startsWith(":") && !s.startsWith("::")) s = s.slice(1)
-  while (s.endsWith(".")) s = s.slice(0, -1)
-  if (s.endsWith(":") && !s.endsWith("::")) s = s.slice(0, -1)
-  const dots = s.split(".").length - 1
-  let colons = s.split(":").length - 1
-  if (colons === 1 && dots === 3 && s.indexOf(":") > s.lastIndexOf(".")) {
-    s = s.slice(0, s.indexOf(":")) // `192.0.2.1:8080`
-    colons = 0
+const isDotOrHyphen = (c: number): boolean => c === 0x2e || c === 0x2d
+
+// An IP run `text[a, b)` is trimmed of one leading `:` (not `::`), trailing dots and one trailing
+// `:` (not `::`); `192.0.2.1:8080` loses its port. Shapes that cannot be an address are refused
+// before any string is made: no colon and not exactly three dots, or one colon, or fewer than
+// three non-empty colon-separated groups.
+
+/** Where the candidate starts: after a lone leading `:`. */
+const ipStart = (text: string, a: number, b: number): number =>
+  text.charCodeAt(a) === 0x3a && !(b - a >= 2 && text.charCodeAt(a + 1) === 0x3a) ? a + 1 : a
+
+/** Where the candidate ends, or -1 when its shape is not an address's. */
+const ipEnd = (text: string, a: number, b: number): number => {
+  const start = ipStart(text, a, b)
+  let end = b
+  while (end > start && text.charCodeAt(end - 1) === 0x2e) end--
+  if (end > start && text.charCodeAt(end - 1) === 0x3a && !(end - start >= 2 && text.charCodeAt(end - 2) === 0x3a))
+    end--
+  let dots = 0
+  let colons = 0
+  let firstColon = -1
+  let lastDot = -1
+  let groups = 0
+  let inGroup = false
+  for (let i = start; i < end; i++) {
+    const ch = text.charCodeAt(i)
+    if (ch === 0x3a) {
+      if (firstColon < 0) firstColon = i
+      colons++
+      inGroup = false
+    } else {
+      if (ch === 0x2e) {
+        dots++
+        lastDot = i
+      }
+      if (!inGroup) groups++
+      inGroup = true
+    }
   }
-  if (colons === 0 && dots !== 3) return undefined
-  if (colons > 0) {
-    // Require a real-looking IPv6 text: three or more groups (not `a::b`, times like `12:30:45` fail parse).
-    const groups = s.split(":").filter((g) => g !== "").length
-    if (colons < 2 || groups < 3) return undefined
-  }
-  return IpAddress.parse(s)?.text
+  if (colons === 1 && dots === 3 && firstColon > lastDot) return firstColon // `192.0.2.1:8080`
+  if (colons === 0) return dots === 3 ? end : -1
+  return colons < 2 || groups < 3 ? -1 : end
 }

@@ -11,7 +11,7 @@
  */
 import type { Headers, MimePart } from "../MessageTypes.ts"
 import * as Base64 from "./Base64.ts"
-import { decodeHeaderBytes } from "./Charset.ts"
+import { decode as decodeCharset, decodeHeaderBytes, readsAsBinary } from "./Charset.ts"
 import { blockEndIn } from "./HeaderBlock.ts"
 import * as HeaderParams from "./HeaderParams.ts"
 import * as HeadersModule from "./Headers.ts"
@@ -26,6 +26,8 @@ const IDENTITY = new Set(["", "7bit", "8bit", "binary"])
 export class Part implements MimePart {
   readonly children: Array<Part> = []
   private decoded: Uint8Array | undefined
+  // True when `decoded` is the scan view's own bytes at `bodyStart` (an identity encoding).
+  private inPlace = false
   /** Decoded bytes this leaf may produce; 0 for containers. */
   allowance = 0
   /** True for parts walked as containers (multipart with a boundary, message/rfc822). */
@@ -54,9 +56,23 @@ export class Part implements MimePart {
     if (this.container || allowance === 0) out = EMPTY
     else if (enc === "base64") out = Base64.decode(raw, bodyStart, end, allowance)
     else if (enc === "quoted-printable") out = QuotedPrintable.decode(raw, bodyStart, end, allowance)
-    else out = this.bytes.subarray(bodyStart, Math.min(end, bodyStart + allowance))
+    else {
+      out = this.bytes.subarray(bodyStart, Math.min(end, bodyStart + allowance))
+      this.inPlace = true
+    }
     this.decoded = out
     return out
+  }
+
+  /**
+   * The body as text in its charset (`Charset.decode`). An ASCII body in an identity encoding
+   * reads the same as the walked binary text, so it is a slice of that instead of a new copy.
+   */
+  bodyText(): string {
+    const body = this.body
+    return this.inPlace && readsAsBinary(body, this.charset)
+      ? this.raw.slice(this.bodyStart, this.bodyStart + body.length)
+      : decodeCharset(body, this.charset)
   }
 }
 

@@ -68,7 +68,14 @@ const RAW_TEXT = new Set(["script", "style", "noscript", "template", "xmp"])
 const ATTR = /(?:^|[\s"'/])(href|src|action)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/gi
 
 /** Line breaks in the source are just whitespace; only block elements break lines. */
-const sourceText = (s: string): string => s.replace(/[\t\n\r\f\v]/g, " ")
+const SOURCE_BREAK = /[\t\n\r\f\v]/
+const sourceText = (s: string): string => (SOURCE_BREAK.test(s) ? s.replace(/[\t\n\r\f\v]/g, " ") : s)
+
+/** Whether the tag text `html[from, end)` holds an `=` (so may carry a link attribute). */
+const hasEquals = (html: string, from: number, end: number): boolean => {
+  for (let j = from; j < end; j++) if (html.charCodeAt(j) === 0x3d) return true
+  return false
+}
 
 const isAlpha = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a
 const isAlnum = (c: number): boolean => isAlpha(c) || (c >= 0x30 && c <= 0x39)
@@ -132,8 +139,8 @@ export const reduce = (html: string): Reduced => {
     i = end + 1
     if (BLOCK.has(name)) pieces.push("\n")
     if (closing) continue
-    const tag = html.slice(nameEnd, end)
-    if (tag.includes("=")) {
+    if (hasEquals(html, nameEnd, end)) {
+      const tag = html.slice(nameEnd, end)
       ATTR.lastIndex = 0
       for (let m = ATTR.exec(tag); m !== null; m = ATTR.exec(tag)) {
         const v = HtmlEntities.decode(m[2] ?? m[3] ?? m[4] ?? "")

@@ -24,26 +24,39 @@ const kindOf = (c: number): number => {
   return NONE
 }
 
-/** See the module comment. Never throws; linear in the input. */
+/**
+ * See the module comment. Never throws; linear in the input. Text is cut only around a run that
+ * changes (a lone space, the commonest run, stays where it is), so mostly-spaced text is copied
+ * in a few long pieces instead of one per word.
+ */
 export const tidy = (s: string): string => {
+  const n = s.length
   let out = ""
   let from = 0 // start of the text not yet copied
-  let gap = NONE // the pending run: NONE, BLANK or LINE
-  for (let i = 0; i < s.length; i++) {
-    const kind = kindOf(s.charCodeAt(i))
-    if (kind === NONE) {
-      if (gap !== NONE) {
-        out += gap === LINE ? "\n" : " "
-        gap = NONE
-      }
+  let i = 0
+  while (i < n) {
+    if (kindOf(s.charCodeAt(i)) === NONE) {
+      i++
       continue
     }
-    if (from < i) out += s.slice(from, i)
-    from = i + 1
-    if (kind === LINE) gap = LINE
-    else if (kind === BLANK && gap === NONE) gap = BLANK
+    // The run of blanks, line feeds and zero-width characters at i, and what it becomes.
+    let gap = NONE
+    let j = i
+    for (; j < n; j++) {
+      const kind = kindOf(s.charCodeAt(j))
+      if (kind === NONE) break
+      if (kind === LINE) gap = LINE
+      else if (kind === BLANK && gap === NONE) gap = BLANK
+    }
+    if (j - i !== 1 || s.charCodeAt(i) !== 0x20) {
+      if (from < i) out += s.slice(from, i)
+      // A run at the end is dropped; one at the start goes with the final trim.
+      if (j < n && gap !== NONE) out += gap === LINE ? "\n" : " "
+      from = j
+    }
+    i = j
   }
   if (from === 0) return s.trim()
-  if (from < s.length) out += s.slice(from)
+  if (from < n) out += s.slice(from)
   return out.trim()
 }

@@ -46,6 +46,8 @@ export interface CidrSet {
   readonly networks: ReadonlyArray<Network>
   /** The first network containing `ip`, or undefined (also for text that is not an IP). */
   readonly match: (ip: string) => Network | undefined
+  /** `match` for an address already parsed. */
+  readonly matchIp: (ip: IpAddress.Ip) => Network | undefined
   readonly has: (ip: string) => boolean
 }
 
@@ -53,9 +55,13 @@ export const compile = (entries: ReadonlyArray<string>): CidrSet => {
   const networks = entries.map(parseNetwork)
   // Longest prefixes first so `match` reports the most specific network.
   const sorted = [...networks].sort((a, b) => b.prefix - a.prefix)
+  const matchIp = (ip: IpAddress.Ip) => {
+    for (const n of sorted) if (contains(n, ip)) return n
+    return undefined
+  }
   const match = (text: string) => {
     const ip = IpAddress.parse(text)
-    return ip ? sorted.find((n) => contains(n, ip)) : undefined
+    return ip ? matchIp(ip) : undefined
   }
-  return { networks, match, has: (ip) => match(ip) !== undefined }
+  return { networks, match, matchIp, has: (ip) => match(ip) !== undefined }
 }

@@ -78,12 +78,13 @@ export const analyse = (
   // One row per hop, client first; the hop's IP is parsed once (its normal form) and matched
   // against the trusted networks once.
   const visit = (source: string, rawIp: string | undefined, helo: string | undefined, rdns: string | undefined) => {
-    const ip = norm(rawIp)
-    if (ip === undefined) {
-      rows.push(row(source, ip, helo, rdns, false, "no-ip", false, "no IP recorded in this hop"))
+    const parsed = rawIp === undefined ? undefined : IpAddress.parse(rawIp)
+    if (parsed === undefined) {
+      rows.push(row(source, undefined, helo, rdns, false, "no-ip", false, "no IP recorded in this hop"))
       return
     }
-    const net = options.trustedNetworks.match(ip)
+    const ip = parsed.text
+    const net = options.trustedNetworks.matchIp(parsed)
     const trusted = net !== undefined
     if (phase === "trusted-walk") {
       if (own.has(ip)) {

@@ -107,7 +107,21 @@ const v6Text = (bytes: Uint8Array): string => {
   return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`
 }
 
-/** Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else. */
+/**
+ * Text that cannot be an address whatever the general path would trim: no `:` (so not IPv6) and
+ * an ASCII letter, `-` or `_` (never in a dotted quad). Host names, the commonest non-address
+ * input, are refused here without the general path's copies.
+ */
+const isNamed = (s: string): boolean => {
+  let named = false
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 0x3a) return false
+    if (((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || c === 0x2d || c === 0x5f) named = true
+  }
+  return named
+}
+
 /**
  * A canonical dotted quad (what every hop, answer and list entry mostly is) read without the
  * regular expressions and string copies of the general path: 1-3 digits per part, no leading
@@ -135,9 +149,11 @@ const canonicalV4 = (s: string): Uint8Array | undefined => {
   return part === 4 ? out : undefined
 }
 
+/** Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else. */
 export const parse = (input: string): Ip | undefined => {
   const quad = canonicalV4(input)
   if (quad) return { family: 4, bytes: quad, text: input }
+  if (isNamed(input)) return undefined
   const s = input
     .trim()
     .toLowerCase()

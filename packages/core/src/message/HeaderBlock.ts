@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import type { Header } from "../MessageTypes.ts"
+import { trimmedSlice } from "./Whitespace.ts"
 
 /** Offset just after the blank line ending the header block, or undefined when there is none. */
 export const blockEnd = (bytes: Uint8Array): number | undefined => {
@@ -46,13 +47,17 @@ export const blockEndIn = (s: string, start: number, end: number): number => {
 const isNameChar = (c: number): boolean => c >= 33 && c <= 126 && c !== 58
 
 /** Index of the colon ending a valid field name in `line`, or -1. */
-export const nameEnd = (line: string): number => {
-  const colon = line.indexOf(":")
-  if (colon <= 0) return -1
-  let end = colon
-  while (end > 0 && (line.charCodeAt(end - 1) === 0x20 || line.charCodeAt(end - 1) === 0x09)) end--
-  if (end === 0) return -1
-  for (let i = 0; i < end; i++) if (!isNameChar(line.charCodeAt(i))) return -1
+export const nameEnd = (line: string): number => nameEndIn(line, 0, line.length)
+
+/** `nameEnd` of the line `text[start, end)`, as an index into `text`. */
+const nameEndIn = (text: string, start: number, end: number): number => {
+  let colon = start
+  while (colon < end && text.charCodeAt(colon) !== 0x3a) colon++
+  if (colon === end || colon === start) return -1
+  let last = colon
+  while (last > start && (text.charCodeAt(last - 1) === 0x20 || text.charCodeAt(last - 1) === 0x09)) last--
+  if (last === start) return -1
+  for (let i = start; i < last; i++) if (!isNameChar(text.charCodeAt(i))) return -1
   return colon
 }
 
@@ -73,8 +78,13 @@ export const parseFields = (text: string): Array<Header> => {
   let name: string | undefined
   let valueStart = 0
   let fieldEnd = 0
+  let folded = false
   const flush = () => {
-    if (name !== undefined) out.push({ name, value: unfold(text.slice(valueStart, fieldEnd)).trim() })
+    if (name !== undefined)
+      out.push({
+        name,
+        value: folded ? unfold(text.slice(valueStart, fieldEnd)).trim() : trimmedSlice(text, valueStart, fieldEnd)
+      })
     name = undefined
   }
   let dropping = false
@@ -85,19 +95,25 @@ export const parseFields = (text: string): Array<Header> => {
     const lineEnd = nl > pos && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl
     if (lineEnd === pos) break
     if (isWsp(text.charCodeAt(pos))) {
-      if (!dropping && name !== undefined) fieldEnd = lineEnd
+      if (!dropping && name !== undefined) {
+        fieldEnd = lineEnd
+        folded = true
+      }
       pos = nl + 1
       continue
     }
     flush()
-    const line = text.slice(pos, lineEnd)
-    const colon = nameEnd(line)
+    const colon = nameEndIn(text, pos, lineEnd)
     if (colon < 0) dropping = true
     else {
       dropping = false
-      name = line.slice(0, colon).trimEnd()
-      valueStart = pos + colon + 1
+      // The name without the blanks before its colon (nameEndIn allows only SP and HT there).
+      let last = colon
+      while (text.charCodeAt(last - 1) === 0x20 || text.charCodeAt(last - 1) === 0x09) last--
+      name = text.slice(pos, last)
+      valueStart = colon + 1
       fieldEnd = lineEnd
+      folded = false
     }
     pos = nl + 1
   }

@@ -18,6 +18,7 @@
  */
 import * as IpAddress from "../dns/IpAddress.ts"
 import type { ReceivedHop } from "../MessageTypes.ts"
+import { isWhitespace } from "./Whitespace.ts"
 
 const MAX_PARSE = 4096
 const MAX_NAME = 255
@@ -282,20 +283,7 @@ const identify = (from: string): Identity => {
 }
 
 // What `\s` matches (and `String.prototype.trim` removes), and NUL.
-const isBlank = (c: number): boolean =>
-  c === 0x20 ||
-  (c >= 0x09 && c <= 0x0d) ||
-  c === 0 ||
-  (c >= 0xa0 &&
-    (c === 0xa0 ||
-      c === 0x1680 ||
-      (c >= 0x2000 && c <= 0x200a) ||
-      c === 0x2028 ||
-      c === 0x2029 ||
-      c === 0x202f ||
-      c === 0x205f ||
-      c === 0x3000 ||
-      c === 0xfeff))
+const isBlank = (c: number): boolean => c === 0 || isWhitespace(c)
 
 /**
  * `s` with every run of blanks (folding, tabs, NUL) as one space and none at either end. Only the

@@ -15,7 +15,8 @@
 // `--classifier` adds the shipped content classifier stage (off by default: this measures the
 // engine around the stages); `--prof FILE` writes a CPU profile of the measured passes, `--alloc
 // FILE` an allocation profile (and prints the bytes allocated per message); `--passes repeat`
-// runs one pass; `--outcomes FILE` writes each message's outcome; `--off auth,endUserBlocklist` switches checks off to see what they cost.
+// runs one pass; `--outcomes FILE` writes each message's outcome (to compare two builds message
+// by message); `--off auth,endUserBlocklist` switches checks off to see what they cost.
 import { spawn, spawnSync } from "node:child_process"
 import { createSocket } from "node:dgram"
 import { promises as dnsPromises } from "node:dns"

@@ -9,7 +9,7 @@ import { makePromMetrics as makeBefore } from "./support/oracle/PromMetricsBefor
 
 type Metrics = ReturnType<typeof makePromMetrics> | ReturnType<typeof makeBefore>
 
-const name = fc.constantFrom("rbl", "dnsbl", "auth", "classifier", "plugin-a", "bl.test", "dbl.test", "x\"y\\z\n")
+const name = fc.constantFrom("rbl", "dnsbl", "auth", "classifier", "plugin-a", "bl.test", "dbl.test", 'x"y\\z\n')
 const millis = fc.oneof(
   fc.constantFrom(0, 1, 5, 10, 25, 1000, 30000, 30001, 1e9),
   fc.double({ min: 0, max: 40000, noNaN: true })

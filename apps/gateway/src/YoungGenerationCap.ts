@@ -24,7 +24,8 @@ export const SEMI_SPACE_MB = 8
 /** V8's own growth factor, restored below the cap. */
 const DEFAULT_GROWTH_FACTOR = 2
 
-const YOUNG_GENERATION_FLAG = /^--(?:max[-_]semi[-_]space[-_]size|min[-_]semi[-_]space[-_]size|semi[-_]space[-_]growth[-_]factor)(?:=|$)/
+const YOUNG_GENERATION_FLAG =
+  /^--(?:max[-_]semi[-_]space[-_]size|min[-_]semi[-_]space[-_]size|semi[-_]space[-_]growth[-_]factor)(?:=|$)/
 
 /** Whether these node arguments size the young generation themselves (the operator's choice wins). */
 export const youngGenerationChosen = (args: ReadonlyArray<string>): boolean =>

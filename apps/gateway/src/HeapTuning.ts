@@ -15,7 +15,9 @@
  *   `--semi-space-growth-factor`, at every growth of the young generation. `YoungGenerationCap`
  *   watches the collections and sets that factor to 1 (no growth) once the young generation
  *   reaches its cap, and back to V8's default 2 when V8 has shrunk it (after an idle spell), so
- *   the cap holds however node was started. Figures: docs/performance.md.
+ *   the cap holds however node was started. During start-up (`tuneHeap` until `heapServing`) the
+ *   young generation is held at its first size: start-up's long synchronous stretches would grow
+ *   it past the cap before a collection could be observed. Figures: docs/performance.md.
  *
  * An operator's own flag wins (command line or NODE_OPTIONS): `--heap-growing-percent`
  * (`=0` restores V8's heuristics) for the old generation; `--max-semi-space-size`,
@@ -25,7 +27,12 @@
  * @since 0.1.0
  */
 import * as v8 from "node:v8"
-import { capYoungGeneration, SEMI_SPACE_MB, youngGenerationChosen } from "./YoungGenerationCap.ts"
+import {
+  capYoungGeneration,
+  holdYoungGeneration,
+  SEMI_SPACE_MB,
+  youngGenerationChosen
+} from "./YoungGenerationCap.ts"
 
 /** How much the old generation may grow past the live heap before a full collection. */
 export const HEAP_GROWING_PERCENT = 20
@@ -48,11 +55,25 @@ export const capsYoungGeneration = (execArgv: ReadonlyArray<string>, nodeOptions
 const isNode = (): boolean =>
   process.release?.name === "node" && process.versions.bun === undefined && !("Deno" in globalThis)
 
-/** Applies `heapFlags` and the young generation's cap to this process (Node only); returns the flags set at start. */
+const capping = (): boolean => isNode() && capsYoungGeneration(process.execArgv, process.env.NODE_OPTIONS)
+
+/**
+ * Applies `heapFlags` to this process and holds its young generation until `heapServing` (Node
+ * only); returns the flags set.
+ */
 export const tuneHeap = (): ReadonlyArray<string> => {
   if (!isNode()) return []
   const flags = heapFlags(process.execArgv, process.env.NODE_OPTIONS)
   for (const flag of flags) v8.setFlagsFromString(flag)
-  if (capsYoungGeneration(process.execArgv, process.env.NODE_OPTIONS)) capYoungGeneration(SEMI_SPACE_MB)
+  if (capping()) holdYoungGeneration()
   return flags
+}
+
+let serving = false
+
+/** Start-up is over: the young generation may grow up to its cap (Node only; once per process). */
+export const heapServing = (): void => {
+  if (serving || !capping()) return
+  serving = true
+  capYoungGeneration(SEMI_SPACE_MB)
 }

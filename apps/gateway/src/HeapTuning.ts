@@ -27,12 +27,7 @@
  * @since 0.1.0
  */
 import * as v8 from "node:v8"
-import {
-  capYoungGeneration,
-  holdYoungGeneration,
-  SEMI_SPACE_MB,
-  youngGenerationChosen
-} from "./YoungGenerationCap.ts"
+import { capYoungGeneration, holdYoungGeneration, SEMI_SPACE_MB, youngGenerationChosen } from "./YoungGenerationCap.ts"
 
 /** How much the old generation may grow past the live heap before a full collection. */
 export const HEAP_GROWING_PERCENT = 20

@@ -17,12 +17,9 @@ execFileSync(
     stdio: "inherit"
   }
 )
-// V8's young generation capped at 8 MB per semi-space (its default, 16, adds ~16 MB resident
-// under load for no measurable CPU gain: docs/performance.md), unless NODE_OPTIONS sets one.
-const semiSpace = /--max[-_]semi[-_]space[-_]size/.test(process.env.NODE_OPTIONS ?? "")
-  ? []
-  : ["--max-semi-space-size=8"]
-const child = spawn(process.execPath, [...semiSpace, `${root}apps/gateway/dist/main.js`, ...process.argv.slice(2)], {
+// The gateway caps V8's young generation itself (apps/gateway/src/HeapTuning.ts), however it is
+// started: no node flag is needed here.
+const child = spawn(process.execPath, [`${root}apps/gateway/dist/main.js`, ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit"
 })

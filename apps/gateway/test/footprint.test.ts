@@ -4,15 +4,19 @@
 // code of the IMAP/POP3 interception CA (@peculiar/asn1-*, asn1js: loaded when a proxy with TLS
 // interception starts or `mailmoat ca` runs), nor Effect's root index (every built package imports Effect by sub-path): each costs resident memory. Read from
 // inside the process by the preload bench/footprint.mjs uses.
-// And the V8 heap flag main.ts sets, unless the operator chose one.
+// And V8's heap sizing main.ts sets, unless the operator chose their own: the old generation's
+// growing factor, and the young generation's cap, which holds however node was started.
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
-import { HEAP_GROWING_PERCENT, heapFlags } from "../src/HeapTuning.ts"
+import { capsYoungGeneration, HEAP_GROWING_PERCENT, heapFlags, SEMI_SPACE_MB } from "../src/HeapTuning.ts"
+import { growthFactorFor } from "../src/YoungGenerationCap.ts"
 import { spawnGateway } from "./support/built.ts"
 
 const probe = fileURLToPath(new URL("./support/process-probe.mjs", import.meta.url))
+const churn = fileURLToPath(new URL("./support/young-churn.mjs", import.meta.url))
+const MiB = 1024 * 1024
 
 interface Reading {
   readonly commonjs: ReadonlyArray<string>
@@ -76,4 +80,48 @@ describe("heapFlags", () => {
     expect(heapFlags(["--heap-growing-percent=50"], undefined)).toEqual([])
     expect(heapFlags([], "--enable-source-maps --heap_growing_percent=0")).toEqual([])
   })
+})
+
+describe("the young generation's cap", () => {
+  test("a young generation doubles while the double stays within the cap, then stays", () => {
+    const cap = 2 * SEMI_SPACE_MB * MiB
+    expect([1, 2, 4, 8].map((mb) => growthFactorFor(mb * MiB, cap))).toEqual([2, 2, 2, 2])
+    expect([9, 16, 32].map((mb) => growthFactorFor(mb * MiB, cap))).toEqual([1, 1, 1])
+  })
+
+  test("an operator's own young generation size or growth factor wins", () => {
+    expect(capsYoungGeneration([], "--enable-source-maps")).toBe(true)
+    expect(capsYoungGeneration(["--max-semi-space-size=4"], undefined)).toBe(false)
+    expect(capsYoungGeneration([], "--max_semi_space_size=32")).toBe(false)
+    expect(capsYoungGeneration(["--min-semi-space-size=2"], undefined)).toBe(false)
+    expect(capsYoungGeneration([], "--semi-space-growth-factor=4")).toBe(false)
+  })
+
+  // The largest young generation (both semi-spaces) the built gateway reached while a preload
+  // allocated in it, started as `node [nodeArgs] main.js`.
+  const largestNewSpace = async (nodeArgs: ReadonlyArray<string>) => {
+    const gw = spawnGateway(["dataDir: $DIR/data", "smtp: { port: 0 }", "admin: { enabled: false }", ""].join("\n"), {
+      nodeArgs: [...nodeArgs, "--import", churn],
+      env: { MM_CHURN_OUT: "churn.json" }
+    })
+    try {
+      await vi.waitFor(() => expect(gw.out.text).toContain("Press Ctrl+C to stop."), { timeout: 60_000, interval: 100 })
+      gw.child.kill("SIGUSR2")
+      const file = join(gw.dir, "churn.json")
+      await vi.waitFor(() => expect(existsSync(file)).toBe(true), { timeout: 60_000, interval: 100 })
+      return (JSON.parse(readFileSync(file, "utf8")) as { largestNewSpace: number }).largestNewSpace
+    } finally {
+      gw.child.kill("SIGTERM")
+      await gw.exited
+    }
+  }
+
+  test("the built gateway started with a bare `node main.js` holds it near its cap", async () => {
+    // Doubling stops at the cap; on Node 24 V8's sizes are not exact powers of two (18.25 MiB seen).
+    expect(await largestNewSpace([])).toBeLessThanOrEqual(2 * SEMI_SPACE_MB * MiB * 1.25)
+  }, 120_000)
+
+  test("with the operator's --max-semi-space-size the same load grows it past that cap", async () => {
+    expect(await largestNewSpace(["--max-semi-space-size=32"])).toBeGreaterThan(2 * SEMI_SPACE_MB * MiB * 1.25)
+  }, 120_000)
 })

@@ -58,8 +58,7 @@ const providerLabel = (host: string): string | undefined => {
 const claimedFamily = (host: string | undefined): ReadonlyArray<string> | undefined => {
   if (host === undefined) return undefined
   const h = host.toLowerCase().replace(/[>.]+$/, "")
-  const label = providerLabel(h)
-  return label !== undefined && registrableDomain(h) === h ? FAMILY.get(label) : undefined
+  return registrableDomain(h) === h ? FAMILY.get(h.slice(0, h.indexOf("."))) : undefined
 }
 
 /**
@@ -70,16 +69,16 @@ const claimedFamily = (host: string | undefined): ReadonlyArray<string> | undefi
  */
 export const webMailUnrelayed = (headers: Headers, received: ReadonlyArray<ReceivedHop>): boolean => {
   if (received.length === 0 || !received[received.length - 1]!.ip) return false
-  const claims = [
-    claimedFamily(ADDRESS_HOST.exec((headers.get("from") ?? "").slice(0, 2000))?.[1]),
-    claimedFamily(MESSAGE_ID_HOST.exec((headers.get("message-id") ?? "").slice(0, 600))?.[1])
-  ].filter((f) => f !== undefined)
-  if (claims.length === 0) return false
+  const fromClaim = claimedFamily(ADDRESS_HOST.exec((headers.get("from") ?? "").slice(0, 2000))?.[1])
+  const midClaim = claimedFamily(MESSAGE_ID_HOST.exec((headers.get("message-id") ?? "").slice(0, 600))?.[1])
+  if (fromClaim === undefined && midClaim === undefined) return false
   const seen = new Set<string>()
   for (const hop of received.slice(0, MAX_HOPS))
     for (const name of [hop.helo, hop.rdns, hop.by]) {
       const label = name ? providerLabel(name) : undefined
       if (label !== undefined) seen.add(label)
     }
-  return claims.some((family) => !family.some((label) => seen.has(label)))
+  const unbacked = (family: ReadonlyArray<string> | undefined) =>
+    family !== undefined && !family.some((label) => seen.has(label))
+  return unbacked(fromClaim) || unbacked(midClaim)
 }

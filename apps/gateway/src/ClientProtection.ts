@@ -39,7 +39,8 @@ import { type ClientAntispam, Classifier, makeClientAntispam, Threat } from "@ma
 import type { GatewayConfig } from "@mailmoat/antispam"
 import { Envelope, type Message, MessageModel, Policy, type Stage, type Verdict } from "@mailmoat/core"
 import type { MailProxy } from "@mailmoat/protocols"
-import { Effect } from "effect"
+import { Context } from "effect"
+import * as Runner from "./runtime/Runner.ts"
 import { listStore, resolver, stateSettings, tokenStore } from "./StateStores.ts"
 
 export interface ClientProtectionServices {
@@ -172,9 +173,12 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
   }
   const clamd = p.clamd ? new Threat.ClamdClient(clamdOptions(p.clamd)) : undefined
 
+  // The judgement runs on the default services, as `Effect.runPromise` would, without its
+  // promise chain when it has nothing to wait for.
+  const run = Runner.make(Context.empty())
   const spamVerdict = async (message: Message): Promise<Verdict | undefined> => {
     if (module === undefined) return undefined
-    return (await Effect.runPromise(module.judge(message))).verdict
+    return (await run(module.judge(message))).verdict
   }
 
   const threatFacts = async (message: Message): Promise<Threat.ThreatFacts | undefined> => {

@@ -33,13 +33,14 @@ import type { RateLimits } from "./RateLimits.ts"
 
 /**
  * Per-recipient outcomes for a received message (the antispam module, when it is active);
- * `earlier` is what the session's connect, mail and rcpt phases gave.
+ * `earlier` is what the session's connect, mail and rcpt phases gave. The outcomes come at once
+ * when the engine had nothing to wait for, else as a promise; a throw or a rejection is a 451.
  */
 export type Evaluate = (
   envelope: Envelope.Envelope,
   spool: Smtp.Spool,
   earlier?: Engine.Earlier
-) => Promise<ReadonlyArray<RecipientOutcome>>
+) => ReadonlyArray<RecipientOutcome> | Promise<ReadonlyArray<RecipientOutcome>>
 
 export interface HandlerDeps {
   readonly hostname: string

@@ -9,7 +9,7 @@
  *
  * **Gotchas**
  * - The module never fails (a failing stage is a symbol, a failing module answers tempfail), so
- *   `evaluate` only rejects on a bug; the SMTP handler answers 451 then.
+ *   `evaluate` only throws or rejects on a bug; the SMTP handler answers 451 then.
  * - With `state.backend: redis` an unreachable Redis never stops mail: the temporary-rejection
  *   step fails open, logged and counted.
  *
@@ -29,8 +29,9 @@ import type {
 } from "@mailmoat/core"
 import { DnsService, ListDocuments, MessageModel, TempRejectStore, TokenStore } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
-import { Effect } from "effect"
+import { Context, Effect } from "effect"
 import type { Evaluate } from "./GatewayHandler.ts"
+import * as Runner from "./runtime/Runner.ts"
 import { type SharedState, sharedDirectory } from "./SharedState.ts"
 import type { EngineServices, StateSettings } from "./StateStores.ts"
 
@@ -103,8 +104,11 @@ const build = (settings: ProtectionSettings, services: Services, log: (line: str
     authservId: settings.hostname,
     log
   })
+  // The data phase runs on the default services, as `Effect.runPromise` would, without its
+  // promise chain: the outcomes at once when every stage answered at once, else one promise.
+  const run = Runner.make(Context.empty())
   const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool, earlier?: Engine.Earlier) =>
-    Effect.runPromise(module.data(MessageModel.fromBytes(spool.head, { envelope, size: spool.size }), earlier))
+    run(module.data(MessageModel.fromBytes(spool.head, { envelope, size: spool.size }), earlier))
   return {
     evaluate,
     module,

@@ -24,7 +24,10 @@ const verdict = (cls: Verdict["class"]): Verdict => ({
 })
 
 /** A test evaluator: the recipient's local part says what to do. */
-const byLocalPart: Evaluate = async (envelope) =>
+const byLocalPart: Evaluate = async (envelope) => byLocalPartNow(envelope)
+
+/** `byLocalPart`'s outcomes at once, without a promise. */
+const byLocalPartNow = (envelope: Parameters<Evaluate>[0]): ReadonlyArray<RecipientOutcome> =>
   envelope.rcptTo.map((recipient): RecipientOutcome => {
     const local = recipient.split("@")[0]!
     const action =
@@ -195,12 +198,37 @@ describe("per-recipient actions through SMTP", () => {
 })
 
 describe("evaluator failures and antispam off", () => {
-  test("an evaluator that throws => 451 4.7.1, nothing delivered", async () => {
-    const gw = await gateway({}, { evaluate: async () => Promise.reject(new Error("boom")) })
+  const failing: ReadonlyArray<readonly [string, Evaluate]> = [
+    ["rejects", async () => Promise.reject(new Error("boom"))],
+    [
+      "throws at once (no promise)",
+      () => {
+        throw new Error("boom")
+      }
+    ]
+  ]
+  test.each(failing)("an evaluator that %s => 451 4.7.1, nothing delivered", async (_, evaluate) => {
+    const gw = await gateway({}, { evaluate })
     try {
       const r = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["x@example.test"] }, "Subject: t\r\n\r\nb")
       expect(r.data).toMatch(/^451 4\.7\.1 /)
       expect(newMail(gw, "x@example.test")).toEqual([])
+    } finally {
+      await gw.close()
+    }
+  })
+
+  test("an evaluator that answers at once (no promise): its actions are carried out", async () => {
+    const gw = await gateway({}, { evaluate: (e) => byLocalPartNow(e) })
+    try {
+      const r = await sendRaw(
+        gw.smtp.port,
+        { from: "s@client.test", to: ["ham@example.test", "reject@example.test"] },
+        `${wellFormed("now")}Subject: t\r\n\r\nb`
+      )
+      expect(r.data).toMatch(/^250 /)
+      expect(newMail(gw, "ham@example.test")).toHaveLength(1)
+      expect(newMail(gw, "reject@example.test")).toEqual([])
     } finally {
       await gw.close()
     }

@@ -14,6 +14,9 @@
  *   tests that drive time still decide when a deadline passes.
  * - Interrupting the caller interrupts `self` (it is the caller's child fiber).
  *
+ * `awaitWithin(fiber, millis, onLeave)` waits for a fiber shared by several waiters (a DNS question
+ * in flight), each within its own deadline, without interrupting it.
+ *
  * `withinAll(items)` runs several effects concurrently, each within its own deadline counted from
  * its own start, with one child fiber each (no fiber per item around it): what
  * `Effect.forEach(items, within, { concurrency: "unbounded" })` gives, in the same order.
@@ -59,6 +62,55 @@ export const within = <A, E, R>(self: Effect.Effect<A, E, R>, millis: number): E
           )
     )
   })
+
+/**
+ * Waits for `fiber`, which the caller shares and does not own, for at most `millis` (positive):
+ * its value as `Some`, or `None` when the deadline passed first. The fiber is never interrupted
+ * here; `onLeave` runs once when the wait ends without the fiber's exit (the deadline passed, or
+ * the waiter was interrupted), so the owner can stop a fiber nobody waits for. One timer, no fiber.
+ */
+export const awaitWithin = <A, E>(
+  fiber: Fiber.Fiber<A, E>,
+  millis: number,
+  onLeave: () => void
+): Effect.Effect<Option.Option<A>, E> => {
+  const done = fiber.pollUnsafe()
+  if (done !== undefined) return Exit.map(done, Option.some)
+  let left = false
+  const leave = () => {
+    if (left) return
+    left = true
+    onLeave()
+  }
+  return Effect.clockWith((clock) => {
+    if (clock.sleep === timerSleep && millis <= MAX_TIMER_MILLIS)
+      return Effect.callback<Option.Option<A>, E>((resume) => {
+        let stopObserving: (() => void) | undefined
+        const timer = setTimeout(() => {
+          stopObserving?.()
+          leave()
+          resume(Effect.succeedNone)
+        }, millis)
+        stopObserving = fiber.addObserver((exit) => {
+          clearTimeout(timer)
+          resume(Exit.map(exit, Option.some))
+        })
+        return Effect.sync(() => {
+          clearTimeout(timer)
+          stopObserving?.()
+          leave()
+        })
+      })
+    const observed = Effect.callback<A, E>((resume) => {
+      const stopObserving = fiber.addObserver((exit) => resume(exit))
+      return Effect.sync(() => {
+        stopObserving()
+        leave()
+      })
+    })
+    return Effect.timeoutOption(observed, millis)
+  })
+}
 
 /** One effect of `withinAll` and its deadline (not finite or not positive: none). */
 export interface Timed<A, R> {

@@ -20,7 +20,7 @@
  * @since 0.1.0
  */
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, DnsShape, QueryKind } from "@mailmoat/core"
-import { Dns, IpAddress, Plugins } from "@mailmoat/core"
+import { Dns, IpAddress } from "@mailmoat/core"
 import { type Answer, defineBlocklistProvider } from "@mailmoat/sdk"
 import { Effect } from "effect"
 
@@ -117,16 +117,17 @@ export interface ZoneProviderOptions {
 }
 
 /**
- * The zone's provider. The DNS call always carries the configured deadline; the engine's runner
- * gets it too when it is within the SDK's range (at most 60 s). A longer configured deadline
- * (the config does not bound it) is left to the DNS call alone, which answers `Unknown: Timeout`
- * at the same moment the runner would have.
+ * The zone's provider. The DNS call carries the configured deadline, counted from the start of
+ * the lookup (a cached answer is taken at once; a question in flight is shared, each waiter
+ * within its own deadline): at that moment it answers `Unknown: Timeout` with the text the
+ * engine's runner would give ("no answer within N ms"), so the runner is given no deadline of
+ * its own (a second child fiber and timer per question would change nothing).
  */
 export const make = (options: ZoneProviderOptions): BlocklistProvider =>
   defineBlocklistProvider({
     name: options.spec.text,
     kinds: options.kinds,
-    timeoutMillis: options.timeoutMillis <= Plugins.MAX_MILLIS ? options.timeoutMillis : 0,
+    timeoutMillis: 0,
     checkEffect: (query): Effect.Effect<Answer> => {
       const name = queryName(options.spec.zone, query)
       if (name === undefined) return Effect.succeed(unknown("Broken", `cannot query ${query.value}`))

@@ -66,7 +66,7 @@ export interface DnsAnswer {
 }
 
 export interface LookupOptions {
-  /** Give up after this many milliseconds (0 or absent = the service default). */
+  /** Give up after this many milliseconds (absent = the service default; 0 = no deadline). */
   readonly timeoutMillis?: number | undefined
   /** Skip cached answers and ask the resolver (health probes); the answer still refreshes the cache. */
   readonly fresh?: boolean | undefined

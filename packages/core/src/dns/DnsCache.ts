@@ -14,12 +14,16 @@
  * - An answer the store keeps in this process's memory (`DnsCacheStore.peek`) is handed out
  *   without going through the store's Effect, and `peek` gives it to callers outside the runtime.
  * - Time comes from the Effect `Clock`, so tests can drive expiry with `TestClock`.
+ * - A question that is not answered from the cache is shared while in flight (`InFlight.ts`):
+ *   concurrent lookups of the same name and type ask the inner resolver once, each within its
+ *   own deadline; only a lookup with a deadline and without `fresh` joins one.
  *
  * @category services
  * @since 0.1.0
  */
 import { Effect } from "effect"
 import * as Dns from "./Dns.ts"
+import * as InFlight from "./InFlight.ts"
 import {
   type DnsAnswer,
   type DnsError,
@@ -80,10 +84,17 @@ export interface CacheOptions {
   readonly maxTtlSeconds?: number | undefined
   /** How long SERVFAIL / REFUSED is kept (default 5; 0 = never). */
   readonly failureTtlSeconds?: number | undefined
+  /** Questions shared while in flight (default 10,000; beyond, a lookup asks for itself). */
+  readonly maxPending?: number | undefined
+}
+
+/** A cached resolver: the `Dns` shape, and how many questions are in flight now. */
+export interface CachedDns extends DnsShape {
+  readonly pending: () => number
 }
 
 /** Wraps a Dns implementation with a cache; returns the same shape. */
-export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape => {
+export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDns => {
   const store = options.store ?? makeMemoryStore()
   const negativeTtl = options.negativeTtlSeconds ?? 60
   const maxTtl = options.maxTtlSeconds ?? 86_400
@@ -152,6 +163,26 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape
           : Effect.void
       )
     )
+  // A bounded lookup that is not answered from the cache waits for the question in flight about
+  // the same key, if any: the question itself asks without a deadline (0 = none), each waiter
+  // keeps its own (`InFlight`).
+  const inFlight = InFlight.make(options.maxPending)
+  const UNBOUNDED: LookupOptions = { timeoutMillis: 0 }
+  const asked = (
+    type: RecordType,
+    name: string,
+    options: LookupOptions | undefined,
+    key: string,
+    now: number
+  ): Effect.Effect<DnsOutcome, DnsError> =>
+    InFlight.shareable(options)
+      ? inFlight.ask(key, () => ask(type, name, UNBOUNDED, key, now), {
+          type,
+          name,
+          timeoutMillis: options.timeoutMillis,
+          startedAt: now
+        })
+      : ask(type, name, options, key, now)
   // Most lookups of a message are answered from memory: that path reads the clock once and
   // returns the answer, without a generator or the store's Effect.
   const lookup = (type: RecordType, name: string, options?: LookupOptions): Effect.Effect<DnsOutcome, DnsError> =>
@@ -164,8 +195,8 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): DnsShape
       return Effect.flatMap(store.get(key), (hit) =>
         hit !== undefined && hit.expiresAt > now
           ? asEffect(answerOf(hit, name, type, now))
-          : ask(type, name, options, key, now)
+          : asked(type, name, options, key, now)
       )
     })
-  return { lookup, resolve: Dns.resolveFromLookup(lookup), peek }
+  return { lookup, resolve: Dns.resolveFromLookup(lookup), peek, pending: inFlight.size }
 }

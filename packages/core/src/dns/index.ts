@@ -16,7 +16,7 @@ export {
   resolveFromLookup,
   withTimeout
 } from "./Dns.ts"
-export type { CachedEntry, CachedOutcome, CacheOptions, DnsCacheStore } from "./DnsCache.ts"
+export type { CachedDns, CachedEntry, CachedOutcome, CacheOptions, DnsCacheStore } from "./DnsCache.ts"
 export { makeMemoryStore, withCache } from "./DnsCache.ts"
 export { makeLayeredStore } from "./LayeredDnsCache.ts"
 export type { StaticDns, StaticEntry, StaticRecords, StaticZone } from "./StaticDns.ts"

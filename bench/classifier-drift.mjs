@@ -6,7 +6,7 @@
 // Nothing here trains or tunes on eval/: the eval/ row uses a model trained on train/ only.
 //
 //   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
-//                                  [--twin 0.05] [--known 0.1] [--json] [--explain]
+//                                  [--twin 0.05] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--json] [--explain]
 //
 // --explain prints, per run, every false positive and every spam not called spam with the
 // classifier's reasons (as `mailmoat eval --explain`).
@@ -15,6 +15,9 @@
 // tokens (chosen by a hash of the token, the same for every message and run; `feat:` tokens are
 // always known): mail from another source and era, whose words the table has mostly never seen,
 // as on the hidden 2010 corpus. It shows what the structural features decide on their own.
+//
+// --bands H:S,... also prints each run's figures with other cut-offs (ham below H, spam at or
+// above S), from the same probabilities: what moving the unsure band would trade.
 //
 // Also prints where the time goes (parse, tokenize, score), one core, messages already in memory.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
@@ -41,6 +44,10 @@ const shift = opt("shift", undefined)?.split(",").map(Number)
 const twin = opt("twin", undefined)
 const twinWeight = twin === undefined ? undefined : Number(twin)
 const explain = args.includes("--explain")
+const bands = (opt("bands", "") || "")
+  .split(",")
+  .filter(Boolean)
+  .map((b) => ({ hamBelow: Number(b.split(":")[0]), spamAbove: Number(b.split(":")[1]) }))
 const known = opt("known", undefined) === undefined ? undefined : Number(opt("known", undefined))
 // FNV-1a of a token, in [0, 1): which tokens the table "knows" under --known.
 const hashShare = (token) => {
@@ -104,6 +111,7 @@ const run = (name, trainSet, testSet) => {
     twinWeight
   })
   const classes = { ham: [], spam: [] }
+  const probabilities = { ham: [], spam: [] }
   const errors = []
   for (const it of testSet) {
     const t0 = performance.now()
@@ -112,11 +120,20 @@ const run = (name, trainSet, testSet) => {
     scored++
     const c = Classifier.classOf(p)
     classes[it.label].push(c)
+    probabilities[it.label].push(p)
     if (explain && ((it.label === "ham" && c === "spam") || (it.label === "spam" && c !== "spam")))
       errors.push({ name: it.name, label: it.label, c, e: Classifier.explain(model, seen(it.tokens)) })
   }
   const e = Classifier.summarise(classes.ham, classes.spam, 0)
-  return { experiment: name, train: { ham: model.nham, spam: model.nspam }, ...e, errors }
+  const banded = bands.map((b) => ({
+    ...b,
+    ...Classifier.summarise(
+      probabilities.ham.map((p) => Classifier.classOf(p, b)),
+      probabilities.spam.map((p) => Classifier.classOf(p, b)),
+      0
+    )
+  }))
+  return { experiment: name, train: { ham: model.nham, spam: model.nspam }, ...e, bands: banded, errors }
 }
 
 const results = []
@@ -159,6 +176,12 @@ else {
     console.log(
       `  unsure ${pct(r.unsureRate)} ${ci(r.intervals.unsureRate)}  (${c.hamAsUnsure} ham, ${c.spamAsUnsure} spam)`
     )
+    for (const b of r.bands) {
+      const bc = b.counts
+      console.log(
+        `  band ${b.hamBelow}..${b.spamAbove}: FPR ${pct(b.falsePositiveRate)} (${bc.falsePositives}), recall ${pct(b.recall)}, unsure ${pct(b.unsureRate)}`
+      )
+    }
     for (const { name, label, c, e } of r.errors) {
       const kind = label === "ham" ? "FALSE POSITIVE" : c === "unsure" ? "UNSURE SPAM" : "MISSED SPAM"
       const two = (x) => x.toFixed(2)

@@ -71,6 +71,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   url_shortener: 1,
   url_text_mismatch: 1,
   url_userinfo: 1,
+  web_mail_unrelayed: 1,
   word_spacing: 1,
   word_substitution: 1,
   has_references: -1,

@@ -165,7 +165,8 @@ export const claimsOutlook = (headers: Headers): boolean =>
 export const mailerAnomalies = (headers: Headers, features: Set<string>): void => {
   const mailer = (headers.get("x-mailer") ?? headers.get("user-agent") ?? "").slice(0, 300)
   if (BULK_MAILER.test(mailer)) features.add("mailer_bulk")
-  if (/outlook express/i.test(mailer) && headers.get("x-mimeole") === undefined)
+  // The Windows versions write X-MimeOLE; the Macintosh Edition never does (29 ham of the corpus).
+  if (/outlook express/i.test(mailer) && !/macintosh/i.test(mailer) && headers.get("x-mimeole") === undefined)
     features.add("mailer_forged_outlook_express")
   const priority = `${headers.get("x-priority") ?? ""} ${headers.get("x-msmail-priority") ?? ""}`
   if (/^\s*1\b|\bhigh\b/i.test(priority)) features.add("priority_high")

@@ -32,7 +32,8 @@ interface HeaderLine {
   readonly nham: number
   readonly nspam: number
   readonly tokens: number
-  readonly options: ChiOptions
+  /** `minClues` is absent in files written before it existed. */
+  readonly options: Omit<ChiOptions, "minClues"> & { readonly minClues?: number }
   readonly logistic?: Logistic | undefined
   readonly meta?: Record<string, string | number> | undefined
   readonly sha256: string
@@ -86,7 +87,10 @@ export const parse = (input: Uint8Array): Model => {
   if (!isCount(header.nham) || !isCount(header.nspam) || !isCount(header.tokens))
     throw new ModelFormatError("model file: bad counts in header")
   const o = header.options
-  if (!o || ![o.s, o.x, o.minDev, o.maxTokens].every((n) => typeof n === "number" && Number.isFinite(n)))
+  if (
+    !o ||
+    ![o.s, o.x, o.minDev, o.maxTokens, o.minClues ?? 0].every((n) => typeof n === "number" && Number.isFinite(n))
+  )
     throw new ModelFormatError("model file: bad options in header")
   const table = bytes.subarray(nl + 1)
   if (sha256(table) !== header.sha256)
@@ -117,7 +121,8 @@ export const parse = (input: Uint8Array): Model => {
     nham: header.nham,
     nspam: header.nspam,
     tokens,
-    options: { s: o.s, x: o.x, minDev: o.minDev, maxTokens: o.maxTokens },
+    // Models written before `minClues` existed combined every clue list as it was.
+    options: { s: o.s, x: o.x, minDev: o.minDev, maxTokens: o.maxTokens, minClues: o.minClues ?? 0 },
     logistic: lg,
     meta: header.meta ?? {}
   }

@@ -17,6 +17,7 @@ import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
+import { webMailUnrelayed } from "./ProviderRelay.ts"
 import { analyseText, textStats } from "./TextStats.ts"
 import { analyseUrls } from "./Urls.ts"
 import { bucket, hasInvisible, pushWords } from "./Words.ts"
@@ -135,6 +136,7 @@ export const tokenize = (message: Message): Tokens => {
   for (const f of headers.features) features.add(f)
   for (const f of analyseAnomalies(message.headers, message.received ?? [], message.envelope?.mailFrom || undefined))
     features.add(f)
+  if (webMailUnrelayed(message.headers, message.received ?? [])) features.add("web_mail_unrelayed")
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

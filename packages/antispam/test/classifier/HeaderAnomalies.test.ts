@@ -188,6 +188,10 @@ describe("header anomalies", () => {
         "X-MimeOLE: Produced By Microsoft MimeOLE V6.00.2600.0000"
       ])
     ).not.toContain("mailer_forged_outlook_express")
+    // Outlook Express for the Macintosh never writes X-MimeOLE.
+    expect(features([...base, "X-Mailer: Microsoft Outlook Express Macintosh Edition - 4.5 (0410)"])).not.toContain(
+      "mailer_forged_outlook_express"
+    )
     expect(features([...base, "X-Priority: 1 (Highest)"])).toContain("priority_high")
     expect(features([...base, "X-MSMail-Priority: High"])).toContain("priority_high")
     expect(features([...base, "X-Priority: 3 (Normal)"])).not.toContain("priority_high")

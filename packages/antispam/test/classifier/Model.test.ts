@@ -44,6 +44,18 @@ describe("model file", () => {
     }
   )
 
+  it("a file written before minClues existed reads as minClues 0 (its clue lists combined as they were)", () => {
+    const m = Model.empty({ minClues: 7 })
+    Model.addMessage(m, ["alpha"], "spam")
+    expect(parse(serialise(m)).options.minClues).toBe(7)
+    const [head, ...rest] = Buffer.from(serialise(m)).toString("utf8").split("\n")
+    const header = JSON.parse(head!)
+    delete header.options.minClues
+    const old = parse(Buffer.from([JSON.stringify(header), ...rest].join("\n")))
+    expect(old.options.minClues).toBe(0)
+    expect(old.options.s).toBe(m.options.s)
+  })
+
   it("refuses a truncated or altered table", () => {
     const m = Model.empty()
     Model.addMessage(m, ["alpha", "beta", "gamma"], "spam")
@@ -93,6 +105,19 @@ describe("chi-square combining", () => {
       expect(a.probability + b.probability).toBeCloseTo(1, 6)
     }
   )
+
+  it("fewer clues than minClues are padded with neutral ones: a lone clue is a weak verdict", () => {
+    const plain = { ...defaultChiOptions, minClues: 0 }
+    const padded = { ...defaultChiOptions, minClues: 5 }
+    expect(combine([0.97], plain).probability).toBeCloseTo(0.97, 2)
+    expect(combine([0.97], padded).probability).toBeCloseTo(0.8, 1)
+    expect(combine([0.03], padded).probability).toBeCloseTo(0.2, 1)
+    expect(combine([0.97], padded).used).toBe(1)
+    // Five clues or more: nothing changes.
+    const five = [0.99, 0.97, 0.95, 0.9, 0.2]
+    expect(combine(five, padded).probability).toBeCloseTo(combine(five, plain).probability, 10)
+    expect(combine([], padded).probability).toBe(0.5)
+  })
 
   it("conflicting strong evidence is unsure, agreeing evidence is decisive", () => {
     expect(combine([0.99, 0.99, 0.99, 0.01, 0.01, 0.01], defaultChiOptions).probability).toBeCloseTo(0.5, 3)

@@ -11,7 +11,7 @@ import { envelope, latin1 } from "./support.ts"
 const leaves = (p: MimePart): Array<MimePart> => (p.children.length === 0 ? [p] : p.children.flatMap(leaves))
 
 const sameText = (bytes: Uint8Array): void => {
-  const m = fromBytes(bytes, { envelope, limits: { maxDecodedBytes: 700 } })
+  const m = fromBytes(bytes, { envelope, limits: { maxPartBytes: 700 } })
   for (const leaf of leaves(m.mime)) expect((leaf as Part).bodyText()).toBe(decodeCharset(leaf.body, leaf.charset))
 }
 

@@ -33,6 +33,7 @@ import { destroyAfter } from "./CloseGrace.ts"
 import { Connection } from "./Connection.ts"
 import type { FreeSpaceOptions } from "./FreeSpace.ts"
 import type { SmtpHandler } from "./Handler.ts"
+import { type LocalEnd, localEndOf } from "./LocalEnd.ts"
 import { formatLogLine } from "./LogLine.ts"
 import type { BareLineEndings } from "./SessionState.ts"
 import type { SpoolOptions } from "./SpoolWriter.ts"
@@ -231,6 +232,8 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
   const prefix = randomBytes(3).toString("hex")
   let counter = 0
   let stressed = false
+  // Set once the port is bound, unless the listener is a wildcard (see LocalEnd.ts).
+  let boundLocal: LocalEnd | undefined
 
   const server = net.createServer((socket) => {
     sockets.add(socket)
@@ -251,8 +254,8 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
       id,
       clientAddress: ip,
       clientPort: socket.remotePort ?? 0,
-      localAddress: Envelope.normaliseIp(socket.localAddress ?? ""),
-      localPort: socket.localPort ?? 0
+      localAddress: boundLocal?.address ?? Envelope.normaliseIp(socket.localAddress ?? ""),
+      localPort: boundLocal?.port ?? socket.localPort ?? 0
     }
     const connection = new Connection(socket, facts, connectionOptions)
     // Entering stress shortens the idle timers of the sessions already waiting, not only new ones.
@@ -269,6 +272,7 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
       server.removeListener("error", reject)
       const bound = server.address() as net.AddressInfo
+      boundLocal = localEndOf(bound)
       resolve({
         address: { host: bound.address, port: bound.port },
         connections: () => sockets.size,

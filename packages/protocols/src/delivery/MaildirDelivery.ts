@@ -31,6 +31,7 @@ import { randomBytes } from "node:crypto"
 import * as fsp from "node:fs/promises"
 import { hostname as osHostname } from "node:os"
 import { join } from "node:path"
+import { concat } from "../smtp/DataDecoder.ts"
 import { DeliveryError } from "./DeliveryError.ts"
 
 /** The file-system calls delivery makes; tests pass a shim that fails on purpose (ENOSPC, EIO). */
@@ -70,6 +71,10 @@ export interface MaildirResult {
 }
 
 let counter = 0
+// Node's `process.pid` asks the kernel (getpid(2)) at every read; the pid of a process never changes.
+const pid = process.pid
+/** Messages are written in pieces of at least this size (a small one in one write). */
+const WRITE_BATCH = 256 * 1024
 
 export const escapeHost = (host: string): string => host.replace(/\//g, "\\057").replace(/:/g, "\\072")
 
@@ -90,7 +95,14 @@ export const uniqueName = (host: string, now = Date.now()): string => {
   const secs = Math.floor(now / 1000)
   const usecs = (now % 1000) * 1000 + Math.floor(Math.random() * 1000)
   counter = (counter + 1) % 1_000_000_000
-  return `${secs}.M${usecs}P${process.pid}Q${counter}R${randomBytes(8).toString("hex")}.${escapeHost(host)}`
+  return `${secs}.M${usecs}P${pid}Q${counter}R${randomBytes(8).toString("hex")}.${escapeHost(host)}`
+}
+
+/** Writes the pieces as one buffer (a short write is continued). */
+const writeAll = async (file: MaildirFile, pieces: ReadonlyArray<Uint8Array>): Promise<void> => {
+  const bytes = pieces.length === 1 ? pieces[0]! : concat(pieces)
+  let offset = 0
+  while (offset < bytes.length) offset += (await file.write(bytes, offset, bytes.length - offset)).bytesWritten
 }
 
 const fsyncDir = async (fs: MaildirFs, dir: string): Promise<void> => {
@@ -161,11 +173,20 @@ export class MaildirDelivery {
     let size = 0
     try {
       file = await this.fs.open(tmp, "wx", 0o600)
+      // The source yields a message in several pieces (trace headers, the header block, the body):
+      // collected into WRITE_BATCH-sized writes, each one file write and one thread-pool round trip.
+      let batch: Array<Uint8Array> = []
+      let batched = 0
       for await (const chunk of source) {
         size += chunk.length
-        let offset = 0
-        while (offset < chunk.length) offset += (await file.write(chunk, offset, chunk.length - offset)).bytesWritten
+        batch.push(chunk)
+        batched += chunk.length
+        if (batched < WRITE_BATCH) continue
+        await writeAll(file, batch)
+        batch = []
+        batched = 0
       }
+      if (batched > 0) await writeAll(file, batch)
       await file.sync()
       const f = file
       file = undefined

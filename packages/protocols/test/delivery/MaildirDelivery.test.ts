@@ -100,6 +100,44 @@ describe("MaildirDelivery", () => {
     expect(steps.lastIndexOf("fsync new/")).toBeGreaterThan(i("rename tmp/<file> -> new/<file>"))
   })
 
+  test("a message in pieces is one file write; a large one goes in 256 KiB writes, byte for byte", async () => {
+    const small: Array<string> = []
+    const maildir = new MaildirDelivery({ root: join(root(), "store"), fs: shim(small) })
+    const [one] = await maildir.deliver(["a@example.test"], () =>
+      chunks("Received: from x\r\n", "Subject: hi\r\n", "\r\n", "body line\r\n")
+    )
+    expect(small.filter((l) => l.startsWith("write"))).toEqual(["write tmp/<file>"])
+    expect(readFileSync(one!.path, "latin1")).toBe(`Received: from x\r\n${message}`)
+
+    const large: Array<string> = []
+    const piece = `${"x".repeat(598)}\r\n`
+    const pieces = Array.from({ length: 1000 }, () => piece)
+    const big = new MaildirDelivery({ root: join(root(), "store"), fs: shim(large) })
+    const [copy] = await big.deliver(["a@example.test"], () => chunks(...pieces))
+    // 600-byte pieces: two writes once 256 KiB are collected, then the rest.
+    expect(large.filter((l) => l.startsWith("write"))).toHaveLength(3)
+    expect(readFileSync(copy!.path, "latin1")).toBe(pieces.join(""))
+  })
+
+  test("a short file write is continued until the whole batch is written", async () => {
+    const dir = join(root(), "store")
+    const clipped: MaildirFs = {
+      ...shim([]),
+      open: async (p, flags, mode) => {
+        const h = await fsp.open(p, flags, mode)
+        return {
+          write: (buf, off, len) => h.write(buf, off, Math.min(len, 5)),
+          sync: () => h.sync(),
+          close: () => h.close()
+        }
+      }
+    }
+    const [copy] = await new MaildirDelivery({ root: dir, fs: clipped }).deliver(["a@example.test"], () =>
+      chunks("Subject: hi\r\n", "\r\nbody line\r\n")
+    )
+    expect(readFileSync(copy!.path, "latin1")).toBe(message)
+  })
+
   for (const [op, code] of [
     ["write", "ENOSPC"],
     ["sync", "EIO"],

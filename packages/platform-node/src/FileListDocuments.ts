@@ -17,8 +17,9 @@ export const make = (dir: string): ListDocumentsShape => {
     describe: `files ${dir}`,
     stamp: (name) => {
       try {
-        const st = statSync(file(name))
-        return `${st.mtimeMs}:${st.size}:${st.ino}`
+        // A list never imported is the common case: no error object is built for it.
+        const st = statSync(file(name), { throwIfNoEntry: false })
+        return st === undefined ? undefined : `${st.mtimeMs}:${st.size}:${st.ino}`
       } catch {
         return undefined
       }

@@ -5,7 +5,7 @@
  * connection). A wildcard listener (`0.0.0.0`, `::`) accepts on whichever local address the client
  * dialled, which only the socket knows.
  *
- * @category internals
+ * @category services
  * @since 0.1.0
  */
 import { Envelope } from "@mailmoat/core"

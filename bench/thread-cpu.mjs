@@ -80,7 +80,9 @@ while (existsSync(`/proc/${pid}`) && Date.now() < until) {
 const per = messages === undefined ? 1 : Number(messages)
 const unit = messages === undefined ? "ms" : "ms/msg"
 const fmt = (ticks) => ((ticks * 1000) / hz / per).toFixed(3)
-console.log(`| thread (pid ${pid}) | name | user ${unit} | system ${unit} | voluntary switches | involuntary switches |`)
+console.log(
+  `| thread (pid ${pid}) | name | user ${unit} | system ${unit} | voluntary switches | involuntary switches |`
+)
 console.log("|---|---|---|---|---|---|")
 let user = 0
 let system = 0

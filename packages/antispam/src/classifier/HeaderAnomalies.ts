@@ -10,6 +10,8 @@
  *   names another domain;
  * - a Date whose weekday is not the weekday of its date (mail programs compute it, templates
  *   copy it);
+ * - a Date with a two-digit year or without seconds (forms RFC 5322 allows or keeps as obsolete,
+ *   which mail programs do not write);
  * - a Date whose zone is missing or impossible (RFC 5322 section 3.3: offsets run from -1200 to
  *   +1400 in quarter hours): mail programs take it from the clock's settings, bulk tools
  *   make it up;
@@ -17,7 +19,7 @@
  *   domain than From; replies sent to another address at a free-mail provider (the advance-fee
  *   and phishing pattern: the From is a front, the answers go to a throw-away mailbox);
  * - bulk-mailer fingerprints: known mass-mailing tools, a forged Outlook Express (which always
- *   writes X-MimeOLE), high priority flags;
+ *   writes X-MimeOLE), an X-Mailer that is a random word, high priority flags;
  * - encoded-word abuse (RFC 2047): a From name encoded though it is plain ASCII, an encoded word
  *   glued to letters to split a word.
  *

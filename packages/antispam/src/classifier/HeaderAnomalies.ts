@@ -57,7 +57,7 @@ const BULK_MAILER =
  * rule can match its name. Mail programs name themselves with words and versions
  * (`Microsoft Outlook Express 6.00.2600.0000`, `Sylpheed`, `SquirrelMail/1.4.22`).
  */
-const RANDOM_MAILER = /^(?=[^]*[a-z])(?=[^]*[A-Z])(?=[^]*\d)[A-Za-z0-9]{12,80}$/
+const RANDOM_MAILER = /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{12,80}$/
 
 /** Providers whose bare domain bots announce as HELO. */
 const BIG_PROVIDERS = new Set([

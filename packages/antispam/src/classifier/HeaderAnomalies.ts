@@ -10,6 +10,8 @@
  *   names another domain;
  * - a Date whose weekday is not the weekday of its date (mail programs compute it, templates
  *   copy it);
+ * - a Date with a two-digit year or without seconds (forms RFC 5322 allows or keeps as obsolete,
+ *   which mail programs do not write);
  * - a Date whose zone is missing or impossible (RFC 5322 section 3.3: offsets run from -1200 to
  *   +1400 in quarter hours): mail programs take it from the clock's settings, bulk tools
  *   make it up;
@@ -17,7 +19,7 @@
  *   domain than From; replies sent to another address at a free-mail provider (the advance-fee
  *   and phishing pattern: the From is a front, the answers go to a throw-away mailbox);
  * - bulk-mailer fingerprints: known mass-mailing tools, a forged Outlook Express (which always
- *   writes X-MimeOLE), high priority flags;
+ *   writes X-MimeOLE), an X-Mailer that is a random word, high priority flags;
  * - encoded-word abuse (RFC 2047): a From name encoded though it is plain ASCII, an encoded word
  *   glued to letters to split a word.
  *
@@ -49,6 +51,14 @@ export const parseDate = (value: string | undefined): number | undefined => {
 const MESSAGE_ID = /^\s*<[^<>\s@]{1,250}@[^<>\s@]{1,250}>\s*$/
 const BULK_MAILER =
   /mass ?mail|bulk ?mail|send-?safe|dark ?mailer|group ?mail|atomic ?mail|worldmerge|mailking|massmailer|e-?mail ?blaster|stealth ?mail|express ?mailer|mail ?bomber|extractor|advanced ?mass/i
+/**
+ * An X-Mailer that is one long word of random upper- and lower-case letters and digits
+ * (`hZ3RKtcCNAeE2A3jcbd9ookG`): a bulk tool that writes a new name into every copy so that no
+ * rule can match its name. Mail programs name themselves with words and versions
+ * (`Microsoft Outlook Express 6.00.2600.0000`, `Sylpheed`, `SquirrelMail/1.4.22`).
+ */
+const RANDOM_MAILER = /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{12,80}$/
+
 /** Providers whose bare domain bots announce as HELO. */
 const BIG_PROVIDERS = new Set([
   "hotmail.com",
@@ -140,6 +150,17 @@ export const dateWeekdayWrong = (value: string): boolean => {
   return WEEKDAYS[day] !== m[1]!.toLowerCase()
 }
 
+// A two-digit year (`1 Jun 26`) or a time without seconds (`10:00 +0000`): both are RFC 5322's
+// obsolete or optional forms (section 4.3, 3.3) that mail programs of any decade do not write.
+const TWO_DIGIT_YEAR = /^\s*(?:[a-z]{3}[a-z]*\s*,?\s*)?\d{1,2}\s+[a-z]{3}[a-z]*\s+\d{2}\s+\d/i
+const TIME_WITHOUT_SECONDS = /\d:\d\d(?![:\d])/
+
+/** True when a Date header uses a two-digit year or leaves out the seconds. */
+export const dateObsoleteForm = (value: string): boolean => {
+  const date = value.slice(0, 200)
+  return TWO_DIGIT_YEAR.test(date) || (TIME_WITHOUT_SECONDS.test(date) && !/\d:\d\d:\d\d/.test(date))
+}
+
 /** Date vs the newest Received stamp: far in the future or long stale. */
 export const dateAnomalies = (headers: Headers, received: ReadonlyArray<ReceivedHop>, features: Set<string>): void => {
   const raw = headers.get("date")
@@ -151,6 +172,7 @@ export const dateAnomalies = (headers: Headers, received: ReadonlyArray<Received
   }
   if (dateZoneInvalid(raw)) features.add("date_zone_invalid")
   if (dateWeekdayWrong(raw)) features.add("date_weekday_wrong")
+  if (dateObsoleteForm(raw)) features.add("date_obsolete_form")
   const stamp = received.map((h) => parseDate(h.date)).find((t) => t !== undefined)
   if (stamp === undefined) return
   if (date - stamp > DAY) features.add("date_future")
@@ -165,6 +187,7 @@ export const claimsOutlook = (headers: Headers): boolean =>
 export const mailerAnomalies = (headers: Headers, features: Set<string>): void => {
   const mailer = (headers.get("x-mailer") ?? headers.get("user-agent") ?? "").slice(0, 300)
   if (BULK_MAILER.test(mailer)) features.add("mailer_bulk")
+  if (RANDOM_MAILER.test(mailer.trim())) features.add("mailer_random")
   // The Windows versions write X-MimeOLE; the Macintosh Edition never does (29 ham of the corpus).
   if (/outlook express/i.test(mailer) && !/macintosh/i.test(mailer) && headers.get("x-mimeole") === undefined)
     features.add("mailer_forged_outlook_express")

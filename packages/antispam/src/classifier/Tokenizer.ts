@@ -18,6 +18,7 @@ import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { webMailUnrelayed } from "./ProviderRelay.ts"
+import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
 import { analyseUrls } from "./Urls.ts"
 import { bucket, hasInvisible, pushWords } from "./Words.ts"
@@ -47,10 +48,12 @@ interface MimeShape {
   textPlain: number
   textHtml: number
   images: number
+  /** A multipart/alternative with fewer than two parts: nothing to choose between. */
+  alternativeSingle: boolean
 }
 
 const walk = (root: MimePart): MimeShape => {
-  const shape: MimeShape = { types: [], textPlain: 0, textHtml: 0, images: 0 }
+  const shape: MimeShape = { types: [], textPlain: 0, textHtml: 0, images: 0, alternativeSingle: false }
   const stack: Array<[MimePart, number]> = [[root, 0]]
   while (stack.length > 0 && shape.types.length < MAX_PARTS) {
     const [part, depth] = stack.pop()!
@@ -59,6 +62,7 @@ const walk = (root: MimePart): MimeShape => {
     if (type === "text/plain" && !/attachment/i.test(part.disposition ?? "")) shape.textPlain++
     if (type === "text/html") shape.textHtml++
     if (type.startsWith("image/")) shape.images++
+    if (type === "multipart/alternative" && (part.children?.length ?? 0) < 2) shape.alternativeSingle = true
     if (depth < 20 && Array.isArray(part.children))
       for (let i = part.children.length - 1; i >= 0; i--) stack.push([part.children[i]!, depth + 1])
   }
@@ -75,6 +79,13 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
     // under their name is a bulk tool wearing it.
     if (claimsOutlook(message.headers)) features.add("mailer_forged_outlook_html")
   }
+
+  // RFC 2046 section 5.1.4: the parts of an alternative are versions of one content for the
+  // reader's program to choose from; mail programs write two or more. One (or none) is a
+  // template that kept the wrapper after dropping the plain-text version.
+  if (shape.alternativeSingle) features.add("mime_alternative_single")
+  if (message.headers.get("mime-version") !== undefined && message.headers.get("content-type") === undefined)
+    features.add("mime_content_type_missing")
 
   let text = ""
   for (const t of message.body.texts) {
@@ -137,6 +148,7 @@ export const tokenize = (message: Message): Tokens => {
   for (const f of analyseAnomalies(message.headers, message.received ?? [], message.envelope?.mailFrom || undefined))
     features.add(f)
   if (webMailUnrelayed(message.headers, message.received ?? [])) features.add("web_mail_unrelayed")
+  if (message.scanView instanceof Uint8Array && subjectPadded(message.scanView)) features.add("subject_padding")
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

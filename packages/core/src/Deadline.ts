@@ -31,12 +31,22 @@ const timerSleep = Clock.Clock.defaultValue().sleep
 /** `setTimeout` fires at once beyond this many milliseconds. */
 const MAX_TIMER_MILLIS = 2_147_483_647
 
-const waitWithTimer = <A, E>(fiber: Fiber.Fiber<A, E>, millis: number): Effect.Effect<Option.Option<A>, E> =>
+/**
+ * Waits for `fiber` with one timer: its exit as `Some`, or `None` at the deadline, when
+ * `onDeadline` runs first (interrupt the fiber, or leave it to its owner). `onCancel` runs when the
+ * waiter itself is interrupted.
+ */
+const waitWithTimer = <A, E>(
+  fiber: Fiber.Fiber<A, E>,
+  millis: number,
+  onDeadline: () => void,
+  onCancel: () => void
+): Effect.Effect<Option.Option<A>, E> =>
   Effect.callback<Option.Option<A>, E>((resume) => {
     let stopObserving: (() => void) | undefined
     const timer = setTimeout(() => {
       stopObserving?.()
-      fiber.interruptUnsafe()
+      onDeadline()
       resume(Effect.succeedNone)
     }, millis)
     stopObserving = fiber.addObserver((exit) => {
@@ -46,8 +56,12 @@ const waitWithTimer = <A, E>(fiber: Fiber.Fiber<A, E>, millis: number): Effect.E
     return Effect.sync(() => {
       clearTimeout(timer)
       stopObserving?.()
+      onCancel()
     })
   })
+
+// The caller's interruption reaches `within`'s child fiber on its own (it is the caller's child).
+const nothing = (): void => {}
 
 /** `self` within `millis` milliseconds (see the module comment); `millis` must be positive and finite. */
 export const within = <A, E, R>(self: Effect.Effect<A, E, R>, millis: number): Effect.Effect<Option.Option<A>, E, R> =>
@@ -56,7 +70,7 @@ export const within = <A, E, R>(self: Effect.Effect<A, E, R>, millis: number): E
     if (done !== undefined) return Exit.map(done, Option.some)
     return Effect.clockWith((clock) =>
       clock.sleep === timerSleep && millis <= MAX_TIMER_MILLIS
-        ? waitWithTimer(fiber, millis)
+        ? waitWithTimer(fiber, millis, () => fiber.interruptUnsafe(), nothing)
         : Effect.timeoutOption(Fiber.join(fiber), millis).pipe(
             Effect.tap((o) => (Option.isNone(o) ? Fiber.interrupt(fiber) : Effect.void))
           )
@@ -83,24 +97,7 @@ export const awaitWithin = <A, E>(
     onLeave()
   }
   return Effect.clockWith((clock) => {
-    if (clock.sleep === timerSleep && millis <= MAX_TIMER_MILLIS)
-      return Effect.callback<Option.Option<A>, E>((resume) => {
-        let stopObserving: (() => void) | undefined
-        const timer = setTimeout(() => {
-          stopObserving?.()
-          leave()
-          resume(Effect.succeedNone)
-        }, millis)
-        stopObserving = fiber.addObserver((exit) => {
-          clearTimeout(timer)
-          resume(Exit.map(exit, Option.some))
-        })
-        return Effect.sync(() => {
-          clearTimeout(timer)
-          stopObserving?.()
-          leave()
-        })
-      })
+    if (clock.sleep === timerSleep && millis <= MAX_TIMER_MILLIS) return waitWithTimer(fiber, millis, leave, leave)
     const observed = Effect.callback<A, E>((resume) => {
       const stopObserving = fiber.addObserver((exit) => resume(exit))
       return Effect.sync(() => {

@@ -58,6 +58,15 @@ export interface DnsCacheStore {
   readonly peek?: ((key: string) => CachedEntry | undefined) | undefined
 }
 
+/** One question to the resolver under `key` (the cache's key of `type` and `name`), at `now`. */
+type Ask = (
+  type: RecordType,
+  name: string,
+  options: LookupOptions | undefined,
+  key: string,
+  now: number
+) => Effect.Effect<DnsOutcome, DnsError>
+
 /** An in-memory store bounded to `maxEntries` (oldest inserted evicted first). */
 export const makeMemoryStore = (maxEntries = 10_000): DnsCacheStore => {
   const map = new Map<string, CachedEntry>()
@@ -139,13 +148,7 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
     const hit = store.peek?.(keyOf(type, name))
     return hit !== undefined && hit.expiresAt > now ? answerOf(hit, name, type, now) : undefined
   }
-  const ask = (
-    type: RecordType,
-    name: string,
-    options: LookupOptions | undefined,
-    key: string,
-    now: number
-  ): Effect.Effect<DnsOutcome, DnsError> =>
+  const ask: Ask = (type, name, options, key, now) =>
     Dns.lookup(inner, type, name, options).pipe(
       Effect.tap((o) =>
         o._tag === "Answer"
@@ -168,13 +171,7 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
   // keeps its own (`InFlight`).
   const inFlight = InFlight.make(options.maxPending)
   const UNBOUNDED: LookupOptions = { timeoutMillis: 0 }
-  const asked = (
-    type: RecordType,
-    name: string,
-    options: LookupOptions | undefined,
-    key: string,
-    now: number
-  ): Effect.Effect<DnsOutcome, DnsError> =>
+  const asked: Ask = (type, name, options, key, now) =>
     InFlight.shareable(options)
       ? inFlight.ask(key, () => ask(type, name, UNBOUNDED, key, now), {
           type,

@@ -74,7 +74,11 @@ export const plan = (recipients: ReadonlyArray<string>, outcomes: ReadonlyArray<
   for (const { recipient, action, verdict } of resolved) {
     switch (action._tag) {
       case "Deliver": {
-        const key = JSON.stringify([action.addHeaders, action.subjectPrefix ?? null, action.changes ?? null])
+        // Recipients with the same changes share one delivery; a lone recipient needs no key.
+        const key =
+          resolved.length === 1
+            ? ""
+            : JSON.stringify([action.addHeaders, action.subjectPrefix ?? null, action.changes ?? null])
         const g = deliver.get(key) ?? {
           recipients: [],
           addHeaders: action.addHeaders,

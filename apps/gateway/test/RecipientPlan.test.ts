@@ -79,4 +79,21 @@ describe("RecipientPlan", () => {
       drop: []
     })
   })
+
+  test.prop([actionArb, fc.option(fc.string({ maxLength: 8 }), { nil: undefined })])(
+    "a lone recipient's plan is the one-recipient group with its action's headers, prefix and changes",
+    (action, prefix) => {
+      const a = action._tag === "Deliver" && prefix !== undefined ? { ...action, subjectPrefix: prefix } : action
+      const alone = plan(["r@example.test"], [outcome("r@example.test", a)])
+      // The same message with a second recipient of another kind: the lone recipient's group is unchanged.
+      const two = plan(
+        ["r@example.test", "q@example.test"],
+        [outcome("r@example.test", a), outcome("q@example.test", Action.drop("x"))]
+      )
+      if (a._tag !== "Deliver") return
+      const group = { recipients: ["r@example.test"], addHeaders: a.addHeaders, subjectPrefix: a.subjectPrefix }
+      expect(alone).toEqual({ _tag: "Accept", deliver: [group], quarantine: [], drop: [] })
+      expect(two).toEqual({ _tag: "Accept", deliver: [group], quarantine: [], drop: ["q@example.test"] })
+    }
+  )
 })

@@ -15,11 +15,15 @@
  *   value, `resolve` as the contract's `DnsError`.
  * - Bun and Deno run this through their `node:dns` compatibility; Deno's `Resolver` honours
  *   `setServers` since 1.40.
+ * - Questions go through the callback `Resolver`, not `dns.promises`: one callback per question
+ *   resumes the waiting fiber directly (no promise, no reaction job), and the per-call timeout is
+ *   one `setTimeout` inside that same wait (no child fiber), so it runs on real time even under a
+ *   test clock: a real resolver's answers arrive on real time too.
  *
  * @category layers
  * @since 0.1.0
  */
-import { promises as dnsPromises } from "node:dns"
+import { Resolver } from "node:dns"
 import { Effect, Layer } from "effect"
 import {
   type DnsCacheOptions as CacheOptions,
@@ -34,7 +38,10 @@ import {
   IpAddress
 } from "@mailmoat/core"
 
-const { Dns, DnsError, dnsError, normaliseName, resolveFromLookup, withCache, withTimeout } = CoreDns
+const { Dns, DnsError, dnsError, normaliseName, resolveFromLookup, withCache } = CoreDns
+
+/** `setTimeout` fires at once beyond this many milliseconds. */
+const MAX_TIMER_MILLIS = 2_147_483_647
 
 export interface NodeDnsOptions {
   /** Resolvers as `host:port` (`127.0.0.1:5353`, `[::1]:53`) or bare addresses; empty = system. */
@@ -83,9 +90,12 @@ const reasonOf = (code: unknown): DnsErrorReason => {
   }
 }
 
+/** One answer as the contract's records and TTL, or the resolver's error. */
+type Answered = (error: NodeJS.ErrnoException | null, answer?: DnsAnswer) => void
+
 /** Builds the uncached resolver-backed implementation. */
 export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
-  const resolver = new dnsPromises.Resolver({
+  const resolver = new Resolver({
     timeout: options.attemptTimeoutMillis ?? 2000,
     tries: options.tries ?? 2
   })
@@ -94,28 +104,63 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
   const unknownTtl = options.unknownTtlSeconds ?? 300
   const defaultTimeout = options.defaultTimeoutMillis ?? 5000
 
-  const query = (type: RecordType, name: string): Promise<DnsAnswer> => {
+  const addresses = (rs: ReadonlyArray<{ address: string; ttl: number }>): DnsAnswer => {
+    const records: Array<string> = []
+    let ttlSeconds = Number.POSITIVE_INFINITY
+    for (const r of rs) {
+      records.push(r.address)
+      if (r.ttl < ttlSeconds) ttlSeconds = r.ttl
+    }
+    return { records, ttlSeconds }
+  }
+
+  const query = (type: RecordType, name: string, done: Answered): void => {
     switch (type) {
       case "A":
-      case "AAAA": {
-        const p = type === "A" ? resolver.resolve4(name, { ttl: true }) : resolver.resolve6(name, { ttl: true })
-        return p.then((rs) => ({ records: rs.map((r) => r.address), ttlSeconds: Math.min(...rs.map((r) => r.ttl)) }))
-      }
+        resolver.resolve4(name, { ttl: true }, (e, rs) => (e ? done(e) : done(null, addresses(rs))))
+        return
+      case "AAAA":
+        resolver.resolve6(name, { ttl: true }, (e, rs) => (e ? done(e) : done(null, addresses(rs))))
+        return
       case "TXT":
-        return resolver
-          .resolveTxt(name)
-          .then((rs) => ({ records: rs.map((chunks) => chunks.join("")), ttlSeconds: unknownTtl }))
+        resolver.resolveTxt(name, (e, rs) =>
+          e ? done(e) : done(null, { records: rs.map((chunks) => chunks.join("")), ttlSeconds: unknownTtl })
+        )
+        return
       case "PTR":
-        return resolver.resolvePtr(name).then((rs) => ({ records: rs, ttlSeconds: unknownTtl }))
+        resolver.resolvePtr(name, (e, rs) => (e ? done(e) : done(null, { records: rs, ttlSeconds: unknownTtl })))
+        return
       case "MX":
-        return resolver
-          .resolveMx(name)
-          .then((rs) => ({ records: rs.map((r) => `${r.priority} ${r.exchange}`), ttlSeconds: unknownTtl }))
+        resolver.resolveMx(name, (e, rs) =>
+          e ? done(e) : done(null, { records: rs.map((r) => `${r.priority} ${r.exchange}`), ttlSeconds: unknownTtl })
+        )
+        return
     }
   }
 
+  /** What one answer or error of the resolver is to the contract. */
+  const outcomeOf = (
+    type: RecordType,
+    name: string,
+    e: NodeJS.ErrnoException | null,
+    a: DnsAnswer | undefined
+  ): Effect.Effect<DnsOutcome, InstanceType<typeof DnsError>> => {
+    if (e === null)
+      return Effect.succeed(
+        a === undefined || a.records.length === 0
+          ? { _tag: "NotFound", detail: "empty answer" }
+          : { _tag: "Answer", records: a.records, ttlSeconds: a.ttlSeconds }
+      )
+    const code: unknown = e.code
+    const reason = reasonOf(code)
+    return reason === "NotFound"
+      ? Effect.succeed({ _tag: "NotFound", detail: String(code) })
+      : Effect.fail(dnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) }))
+  }
+
   // NXDOMAIN / NODATA (most blocklist lookups) resolve to a value: no DnsError, no failure
-  // through the runtime.
+  // through the runtime. The deadline is a timer in the same wait: c-ares cannot cancel the
+  // question, so a late answer is dropped (`over`).
   const lookup = (
     type: RecordType,
     rawName: string,
@@ -123,26 +168,34 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
   ): Effect.Effect<DnsOutcome, InstanceType<typeof DnsError>> => {
     const ip = type === "PTR" ? IpAddress.parse(rawName) : undefined
     const name = ip ? IpAddress.ptrName(ip) : normaliseName(rawName)
-    const call = Effect.callback<DnsOutcome, InstanceType<typeof DnsError>>((resume) => {
-      query(type, name).then(
-        (a) =>
-          resume(
-            Effect.succeed(
-              a.records.length === 0
-                ? { _tag: "NotFound", detail: "empty answer" }
-                : { _tag: "Answer", records: a.records, ttlSeconds: a.ttlSeconds }
+    const millis = options?.timeoutMillis ?? defaultTimeout
+    return Effect.callback<DnsOutcome, InstanceType<typeof DnsError>>((resume) => {
+      let over = false
+      const timer =
+        millis > 0 && Number.isFinite(millis)
+          ? setTimeout(
+              () => {
+                over = true
+                resume(
+                  Effect.fail(dnsError({ reason: "Timeout", name, type, detail: `no answer within ${millis} ms` }))
+                )
+              },
+              Math.min(millis, MAX_TIMER_MILLIS)
             )
-          ),
-        (e: unknown) => {
-          const code = (e as { code?: unknown }).code
-          const reason = reasonOf(code)
-          if (reason === "NotFound") resume(Effect.succeed({ _tag: "NotFound", detail: String(code) }))
-          else
-            resume(Effect.fail(dnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) })))
-        }
-      )
+          : undefined
+      query(type, name, (e, a) => {
+        if (over) return
+        over = true
+        if (timer !== undefined) clearTimeout(timer)
+        resume(outcomeOf(type, name, e, a))
+      })
+      return timer === undefined
+        ? undefined
+        : Effect.sync(() => {
+            over = true
+            clearTimeout(timer)
+          })
     })
-    return withTimeout(call, type, name, options?.timeoutMillis ?? defaultTimeout)
   }
   return { lookup, resolve: resolveFromLookup(lookup) }
 }

@@ -17,7 +17,7 @@
  * @since 0.1.0
  */
 import { Dns, type DnsShape } from "@mailmoat/core"
-import { Effect } from "effect"
+import { Cause, Effect, Exit } from "effect"
 
 /** One question a check asked and what it was told, as a comparable text (see `Recording`). */
 export interface Asked {
@@ -116,6 +116,32 @@ const unsupported = (t: string): Told => ({
 })
 
 /**
+ * What one lookup came to, from its fiber's exit: a fiber and an observer, no promise around the
+ * runtime's (`Effect.runPromise`) and no `Effect.result` step. A defect or an interruption
+ * rejects, as `runPromise` did.
+ */
+const looked = (lookup: Effect.Effect<Dns.DnsOutcome, Dns.DnsError>): Dns.Immediate | Promise<Dns.Immediate> => {
+  const fiber = Effect.runFork(lookup)
+  const immediate = (exit: Exit.Exit<Dns.DnsOutcome, Dns.DnsError>): Dns.Immediate => {
+    if (Exit.isSuccess(exit)) return { _tag: "Outcome", outcome: exit.value }
+    const error = Cause.findErrorOption(exit.cause)
+    if (error._tag === "Some") return { _tag: "Error", error: error.value }
+    throw Cause.squash(exit.cause)
+  }
+  const done = fiber.pollUnsafe()
+  if (done !== undefined) return immediate(done)
+  return new Promise((resolve, reject) =>
+    fiber.addObserver((exit) => {
+      try {
+        resolve(immediate(exit))
+      } catch (defect) {
+        reject(defect)
+      }
+    })
+  )
+}
+
+/**
  * `deadline` is an epoch-millisecond instant after which every lookup fails with ETIMEOUT;
  * `now` reads the caller's clock (the fiber's `Clock`).
  */
@@ -138,15 +164,10 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
     // (`Dns.lookup`), not as an error through the runtime.
     const cached = Dns.peek(dns, t as Dns.RecordType, name, at)
     if (cached !== undefined) return { told: toldOf(t, name, cached), late: false }
-    const result = await Effect.runPromise(
-      Effect.result(Dns.lookup(dns, t as Dns.RecordType, name, { timeoutMillis: Math.min(timeoutMillis, left) }))
-    )
     const told = toldOf(
       t,
       name,
-      result._tag === "Failure"
-        ? { _tag: "Error", error: result.failure }
-        : { _tag: "Outcome", outcome: result.success }
+      await looked(Dns.lookup(dns, t as Dns.RecordType, name, { timeoutMillis: Math.min(timeoutMillis, left) }))
     )
     // A timeout depends on when the question was asked, not only on the answer.
     return { told, late: !told.ok && told.code === CODES.Timeout }

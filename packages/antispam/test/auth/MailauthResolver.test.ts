@@ -1,6 +1,7 @@
 // The resolver mailauth gets: our Dns in node:dns shapes and error codes, the message's deadline,
 // and the names that failed temporarily (for ARC's temperror).
-import { Dns } from "@mailmoat/core"
+import { Dns, type DnsShape } from "@mailmoat/core"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import * as MailauthResolver from "../../src/auth/MailauthResolver.ts"
 
@@ -47,5 +48,26 @@ describe("MailauthResolver", () => {
     expect(await code(r.resolve("a.test", "TXT"))).toBe("ETIMEOUT")
     expect(dns.queries).toEqual(["TXT a.test"])
     expect(r.temporaryFailures().has("a.test")).toBe(true)
+  })
+
+  it("a lookup that dies rejects with the defect, at once or later; an answer that waits is delivered", async () => {
+    const defect = new Error("resolver bug")
+    const dying: DnsShape = {
+      resolve: () => Effect.die(defect),
+      lookup: (type, name) =>
+        name === "late.test"
+          ? Effect.as(Effect.sleep(5), { _tag: "Answer", records: ["192.0.2.9"], ttlSeconds: 60 } as const)
+          : name === "later.test"
+            ? Effect.andThen(Effect.sleep(5), Effect.die(defect))
+            : name === "nx.test"
+              ? Effect.andThen(Effect.sleep(5), Effect.fail(Dns.dnsError({ reason: "Refused", name, type })))
+              : Effect.die(defect)
+    }
+    const r = MailauthResolver.make(dying, 1000, Date.now() + 10_000, Date.now)
+    await expect(r.resolve("now.test", "TXT")).rejects.toBe(defect)
+    await expect(r.resolve("later.test", "TXT")).rejects.toBe(defect)
+    expect(await r.resolve("late.test")).toEqual(["192.0.2.9"])
+    expect(await code(r.resolve("nx.test", "TXT"))).toBe("EREFUSED")
+    expect([...r.temporaryFailures()]).toEqual(["nx.test"])
   })
 })

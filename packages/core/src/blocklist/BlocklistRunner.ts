@@ -18,7 +18,7 @@
  * @category services
  * @since 0.1.0
  */
-import { Cause, Clock, Effect, Option } from "effect"
+import { Cause, type Clock, Effect, Option } from "effect"
 import { within } from "../Deadline.ts"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery } from "../Blocklist.ts"
 
@@ -175,19 +175,27 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
       : { provider: provider.name, query, answer: hit, inTime: true, cached: true, millis: 0 }
   }
 
-  const lookup = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<LookupRecord, never, R> =>
-    Effect.gen(function* () {
-      const key = keyOf(provider, query)
-      const start = yield* Clock.currentTimeMillis
-      const hit = cachedRecord(provider, query, start)
-      if (hit !== undefined) return hit
-      const { answer, inTime } = yield* guarded(provider, query)
-      const end = yield* Clock.currentTimeMillis
+  const asked = <R>(
+    provider: BlocklistProvider<R>,
+    query: BlocklistQuery,
+    clock: Clock.Clock,
+    start: number
+  ): Effect.Effect<LookupRecord, never, R> =>
+    Effect.map(guarded(provider, query), ({ answer, inTime }): LookupRecord => {
+      const end = clock.currentTimeMillisUnsafe()
       if (cache !== undefined && answer._tag !== "Unknown") {
         const ttl = Math.min(maxTtl, answer.ttlSeconds ?? defaultTtl)
-        if (ttl > 0) cache.set(key, answer, end + ttl * 1000)
+        if (ttl > 0) cache.set(keyOf(provider, query), answer, end + ttl * 1000)
       }
       return { provider: provider.name, query, answer, inTime, cached: false, millis: end - start }
+    })
+
+  // Hot path (a message's list lookups): the clock read directly, no generator.
+  const lookup = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<LookupRecord, never, R> =>
+    Effect.clockWith((clock) => {
+      const start = clock.currentTimeMillisUnsafe()
+      const hit = cachedRecord(provider, query, start)
+      return hit !== undefined ? Effect.succeed(hit) : asked(provider, query, clock, start)
     })
 
   // Cached answers (most of a message's lookups when mail comes in bursts) are taken at once;
@@ -199,23 +207,23 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
         queries.filter((q) => p.kinds.includes(q.kind)).map((q) => [p, q] as const)
       )
       const records: Array<LookupRecord | undefined> = pairs.map(([p, q]) => cachedRecord(p, q, now))
-      const asked: Array<number> = []
+      const missed: Array<number> = []
       records.forEach((r, i) => {
-        if (r === undefined) asked.push(i)
+        if (r === undefined) missed.push(i)
       })
       const filled = (answers: ReadonlyArray<LookupRecord>): ReadonlyArray<LookupRecord> => {
-        asked.forEach((at, i) => {
+        missed.forEach((at, i) => {
           records[at] = answers[i]
         })
         return records as ReadonlyArray<LookupRecord>
       }
-      if (asked.length === 0) return Effect.succeed(records as ReadonlyArray<LookupRecord>)
-      if (asked.length === 1) {
-        const [p, q] = pairs[asked[0]!]!
+      if (missed.length === 0) return Effect.succeed(records as ReadonlyArray<LookupRecord>)
+      if (missed.length === 1) {
+        const [p, q] = pairs[missed[0]!]!
         return Effect.map(lookup(p, q), (r) => filled([r]))
       }
       return Effect.map(
-        Effect.forEach(asked, (i) => lookup(pairs[i]![0], pairs[i]![1]), { concurrency }),
+        Effect.forEach(missed, (i) => lookup(pairs[i]![0], pairs[i]![1]), { concurrency }),
         filled
       )
     })

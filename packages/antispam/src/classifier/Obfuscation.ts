@@ -4,7 +4,10 @@
  *
  * - character substitution: a digit or symbol standing in for a letter inside a word
  *   (`v1agra`, `m0rtgage`, `pa$$word`, `v!agra`); `|` and `@` are left out, as shell
- *   pipes and local addresses use them between letters;
+ *   pipes and local addresses use them between letters. A look-alike keeps the word in one
+ *   case (`v1agra`, `V1AGRA`, `V1agra`); where the case changes across the symbol it joins two
+ *   words instead: a sentence glued to the next (`out!PEAK`, `FRIEND!To`) or a name written
+ *   in camel case (`Buy4Now`), which newsletters repeat;
  * - spacing: a word spelled out with a separator between every letter (`V I A G R A`,
  *   `v.i.a.g.r.a`, `f-r-e-e-e`);
  * - zero-width and mixed-script words are found where the text is read (Words, HeaderEvidence).
@@ -22,29 +25,40 @@ const MAX_CHARS = 50_000
  * and `x86` end or start with their digits). At least 5 characters and 4 letters, so `b2b`,
  * `p2p`, `l10n` and `i18n` (two digits in a row) stay out.
  */
-const SUBSTITUTED = /^[a-z]+(?:[013457$!]{1,2}[a-z]+){1,2}$/
-const CANDIDATE = /[a-z][013457$!]{1,2}[a-z]/
+const SUBSTITUTED = /^[a-z]+(?:[013457$!]{1,2}[a-z]+){1,2}$/i
+const CANDIDATE = /[a-z][013457$!]{1,2}[a-z]/i
 /** Hex strings (hashes, identifiers) are letters a-f with digits: not words. */
-const HEX = /^[0-9a-f]+$/
+const HEX = /^[0-9a-f]+$/i
+
+const isUpper = (c: number): boolean => c >= 65 && c <= 90
+const isLower = (c: number): boolean => c >= 97 && c <= 122
 
 const isSubstituted = (w: string): boolean => {
   if (w.length < 5 || w.length > 20 || !SUBSTITUTED.test(w) || HEX.test(w)) return false
   let letters = 0
+  let upper = 0
   for (let i = 0; i < w.length; i++) {
     const c = w.charCodeAt(i)
-    if (c >= 97 && c <= 122) letters++
+    if (isLower(c)) letters++
+    else if (isUpper(c)) {
+      letters++
+      upper++
+    }
   }
-  return letters >= 4
+  // One case throughout, or a capital first letter only (SUBSTITUTED makes w start with a letter).
+  const oneCase = upper === 0 || upper === letters || (upper === 1 && isUpper(w.charCodeAt(0)))
+  return letters >= 4 && oneCase
 }
 
-/** A character of the runs that can hold a substituted word: `[a-z0-9$!]`. */
-const isRunChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 36 || c === 33
+/** A character of the runs that can hold a substituted word: `[a-zA-Z0-9$!]`. */
+const isRunChar = (c: number): boolean => isLower(c) || isUpper(c) || (c >= 48 && c <= 57) || c === 36 || c === 33
 
 /**
- * Words with substituted characters in lower-cased `text` (counted up to `limit`). The candidates
- * are what `/[a-z0-9$!]{5,20}/g` matches: each run of `isRunChar` characters cut into pieces of
- * 20 from its start, the last piece kept if it has at least 5. A scan finds them without a match
- * object per piece and builds a string only for a piece that stands alone.
+ * Words with substituted characters in `text` as written (counted up to `limit`; the case
+ * tells a look-alike from two words joined). The candidates are what `/[a-zA-Z0-9$!]{5,20}/g`
+ * matches: each run of `isRunChar` characters cut into pieces of 20 from its start, the last
+ * piece kept if it has at least 5. A scan finds them without a match object per piece and
+ * builds a string only for a piece that stands alone.
  */
 export const substitutedWords = (text: string, limit = 10): number => {
   let n = 0
@@ -71,7 +85,15 @@ export const substitutedWords = (text: string, limit = 10): number => {
 }
 
 const isWordChar = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 95 || c === 45 || c === 64 || c === 61
+  isLower(c) ||
+  isUpper(c) ||
+  (c >= 48 && c <= 57) ||
+  c === 46 ||
+  c === 47 ||
+  c === 95 ||
+  c === 45 ||
+  c === 64 ||
+  c === 61
 
 /**
  * Five or more single letters with the same separator between each (`V I A G R A`). Checked
@@ -85,9 +107,7 @@ export const hasSpacedWord = (text: string): boolean =>
 /** Obfuscation features for a subject and a body text (feature names without prefix). */
 export const analyseObfuscation = (subject: string, body: string): Array<string> => {
   const features: Array<string> = []
-  const lowerSubject = subject.toLowerCase()
-  const lowerBody = (body.length > MAX_CHARS ? body.slice(0, MAX_CHARS) : body).toLowerCase()
-  if (substitutedWords(lowerSubject, 1) >= 1 || substitutedWords(lowerBody, 2) >= 2) features.push("word_substitution")
+  if (substitutedWords(subject, 1) >= 1 || substitutedWords(body, 2) >= 2) features.push("word_substitution")
   if (hasSpacedWord(subject) || hasSpacedWord(body)) features.push("word_spacing")
   return features
 }

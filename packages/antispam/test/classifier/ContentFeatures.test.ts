@@ -23,6 +23,22 @@ describe("obfuscation", () => {
     expect(substitutedWords("perl5lib", 10)).toBe(1)
   })
 
+  it("word_substitution: a look-alike keeps one case; a case change at the symbol joins two words", () => {
+    expect(substitutedWords("V1AGRA V1agra v1agra")).toBe(3)
+    // Sentences glued by an exclamation mark, and a name in camel case repeated by a newsletter.
+    expect(substitutedWords("Sign up now!PEAK hours. Tell a FRIEND!To see the Internet!SEND")).toBe(0)
+    expect(substitutedWords("Shop at Buy4Now. Buy4Now delivers. Computers4Sure too.")).toBe(0)
+    expect(plain(`${prose} Back to school with Buy4Now! Buy4Now has it all.`)).not.toContain("word_substitution")
+    expect(plain(`${prose} Get M0RTGAGE quotes and C1alis here.`)).toContain("word_substitution")
+  })
+
+  test.prop([fc.stringMatching(/^[a-z0-9$! .\n]{0,200}$/)])(
+    "the case of a word written in one case does not matter",
+    (text) => {
+      expect(substitutedWords(text.toUpperCase())).toBe(substitutedWords(text))
+    }
+  )
+
   it("word_spacing: a word spelled out letter by letter", () => {
     expect(plain(`${prose} Order V I A G R A now.`)).toContain("word_spacing")
     expect(plain(prose, "f.r.e.e.e offer")).toContain("word_spacing")

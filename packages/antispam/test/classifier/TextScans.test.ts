@@ -19,18 +19,29 @@ const wordSetByRegex = (text: string): Set<string> => {
 }
 
 const isWordChar = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 95 || c === 45 || c === 64 || c === 61
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 48 && c <= 57) ||
+  c === 46 ||
+  c === 47 ||
+  c === 95 ||
+  c === 45 ||
+  c === 64 ||
+  c === 61
 
 const isSubstituted = (w: string): boolean => {
-  if (w.length < 5 || w.length > 20 || !/^[a-z]+(?:[013457$!]{1,2}[a-z]+){1,2}$/.test(w) || /^[0-9a-f]+$/.test(w))
+  if (w.length < 5 || w.length > 20 || !/^[a-z]+(?:[013457$!]{1,2}[a-z]+){1,2}$/i.test(w) || /^[0-9a-f]+$/i.test(w))
     return false
-  return (w.match(/[a-z]/g) ?? []).length >= 4
+  const letters = w.replace(/[^a-zA-Z]/g, "")
+  // One case throughout, or a capital first letter only.
+  const oneCase = /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/.test(letters)
+  return letters.length >= 4 && oneCase
 }
 
 const substitutedByRegex = (text: string, limit = 10): number => {
   let n = 0
   const sample = text.slice(0, 50_000)
-  for (const m of sample.matchAll(/[a-z0-9$!]{5,20}/g)) {
+  for (const m of sample.matchAll(/[a-zA-Z0-9$!]{5,20}/g)) {
     const w = m[0]
     if (isWordChar(sample.charCodeAt(m.index - 1)) || isWordChar(sample.charCodeAt(m.index + w.length))) continue
     if (isSubstituted(w) && ++n >= limit) break
@@ -66,6 +77,11 @@ const runText = fc
   .array(
     fc.constantFrom(
       "v1agra",
+      "V1agra",
+      "V1AGRA",
+      "Buy",
+      "Now",
+      "PEAK",
       "m0rtgage",
       "pa$$w",
       "ord",
@@ -107,7 +123,7 @@ describe("classifier text scans", () => {
   })
 
   test.prop([fc.oneof(runText, fc.string({ maxLength: 400 })), fc.integer({ min: 1, max: 10 })], { numRuns: 300 })(
-    "substitutedWords counts what /[a-z0-9$!]{5,20}/g found",
+    "substitutedWords counts what /[a-zA-Z0-9$!]{5,20}/g found",
     (text, limit) => {
       expect(substitutedWords(text, limit)).toBe(substitutedByRegex(text, limit))
     }

@@ -38,7 +38,7 @@ import {
   IpAddress
 } from "@mailmoat/core"
 
-const { Dns, DnsError, dnsError, normaliseName, resolveFromLookup, withCache } = CoreDns
+const { Dns, DnsError, dnsError, normaliseName, resolveFromLookup, timeoutError, withCache } = CoreDns
 
 /** `setTimeout` fires at once beyond this many milliseconds. */
 const MAX_TIMER_MILLIS = 2_147_483_647
@@ -176,9 +176,7 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
           ? setTimeout(
               () => {
                 over = true
-                resume(
-                  Effect.fail(dnsError({ reason: "Timeout", name, type, detail: `no answer within ${millis} ms` }))
-                )
+                resume(Effect.fail(timeoutError(type, name, millis)))
               },
               Math.min(millis, MAX_TIMER_MILLIS)
             )

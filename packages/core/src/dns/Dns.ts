@@ -148,6 +148,10 @@ export const normaliseName = (name: string): string => {
   return lower.endsWith(".") ? lower.slice(0, -1) : lower
 }
 
+/** The error of a question not answered within `timeoutMillis` (every deadline on a DNS question gives this one). */
+export const timeoutError = (type: RecordType, name: string, timeoutMillis: number): DnsError =>
+  dnsError({ reason: "Timeout", name, type, detail: `no answer within ${timeoutMillis} ms` })
+
 /**
  * Applies a per-call timeout: `timeoutMillis` absent or 0 leaves `self` unbounded. The lookup is
  * interrupted at the deadline, so a late answer is never seen by the caller.
@@ -164,8 +168,7 @@ export const withTimeout = <A>(
         (lookup) => within(lookup, timeoutMillis),
         Effect.flatMap(
           Option.match({
-            onNone: () =>
-              Effect.fail(dnsError({ reason: "Timeout", name, type, detail: `no answer within ${timeoutMillis} ms` })),
+            onNone: () => Effect.fail(timeoutError(type, name, timeoutMillis)),
             onSome: Effect.succeed
           })
         )

@@ -22,7 +22,7 @@
  */
 import { Effect, type Fiber, Option } from "effect"
 import { awaitWithin } from "../Deadline.ts"
-import { type DnsError, type DnsOutcome, dnsError, normaliseName, type RecordType } from "./Dns.ts"
+import { type DnsError, type DnsOutcome, normaliseName, type RecordType, timeoutError } from "./Dns.ts"
 import * as IpAddress from "./IpAddress.ts"
 
 interface Question {
@@ -61,12 +61,7 @@ const reportedName = (type: RecordType, name: string): string => {
 }
 
 const timeoutOf = (waiter: Waiter): DnsError =>
-  dnsError({
-    reason: "Timeout",
-    name: reportedName(waiter.type, waiter.name),
-    type: waiter.type,
-    detail: `no answer within ${waiter.timeoutMillis} ms`
-  })
+  timeoutError(waiter.type, reportedName(waiter.type, waiter.name), waiter.timeoutMillis)
 
 export const make = (maxPending = 10_000): InFlight => {
   const pending = new Map<string, Question>()

@@ -14,6 +14,7 @@ export {
   normaliseName,
   peek,
   resolveFromLookup,
+  timeoutError,
   withTimeout
 } from "./Dns.ts"
 export type { CachedDns, CachedEntry, CachedOutcome, CacheOptions, DnsCacheStore } from "./DnsCache.ts"

@@ -71,20 +71,63 @@ export const tokenProbability = (ham: number, spam: number, nham: number, nspam:
   return (o.s * o.x + n * p) / (o.s + n)
 }
 
+const deviation = (p: number): number => Math.abs(p - 0.5)
+
+/**
+ * The `max` most extreme clues (|p - 0.5| >= `minDev`) in the order a stable sort by deviation,
+ * most extreme first, gives them, or undefined when only the input order can tell that order.
+ * One native sort of the values (no comparator call per pair): the low end of the sorted values
+ * holds the clues towards ham, the high end those towards spam, each side ordered by deviation,
+ * so merging the two ends yields the clues by deviation. Clues of equal deviation but different
+ * value (p and 1 - p, or values that round to one deviation) are ordered by their position in the
+ * input, which the sort has lost: they return undefined, and the caller sorts by comparison.
+ */
+const mostExtreme = (probabilities: ReadonlyArray<number>, max: number, minDev: number): Array<number> | undefined => {
+  const sorted = Float64Array.from(probabilities).sort()
+  const chosen: Array<number> = []
+  let low = 0
+  let high = sorted.length - 1
+  let last = Number.NaN
+  let lastDev = -1
+  while (low <= high) {
+    const a = sorted[low]!
+    const b = sorted[high]!
+    const da = deviation(a)
+    const db = deviation(b)
+    const takeLow = da >= db
+    const p = takeLow ? a : b
+    const d = takeLow ? da : db
+    if (d < minDev) break
+    if (d === lastDev && p !== last) return undefined
+    // A tie between the two ends with different values: input order decides (it also decides
+    // which of them is cut when the tie straddles the limit).
+    if (low < high && da === db && a !== b) return undefined
+    if (chosen.length === max) break
+    chosen.push(p)
+    last = p
+    lastDev = d
+    if (takeLow) low++
+    else high--
+  }
+  return chosen
+}
+
 /** Combines token probabilities (already f(w)) into one probability. */
 export const combine = (probabilities: ReadonlyArray<number>, o: ChiOptions): ChiResult => {
-  let clues = probabilities
-  for (const p of probabilities) {
-    if (Math.abs(p - 0.5) < o.minDev) {
-      clues = probabilities.filter((q) => Math.abs(q - 0.5) >= o.minDev)
-      break
-    }
-  }
-  // Most extreme first; ties keep input order (stable sort), so the result is deterministic.
-  const chosen =
-    clues.length > o.maxTokens
-      ? [...clues].sort((a, b) => Math.abs(b - 0.5) - Math.abs(a - 0.5)).slice(0, o.maxTokens)
-      : clues
+  let count = 0
+  for (const p of probabilities) if (deviation(p) >= o.minDev) count++
+  // Up to `maxTokens` clues all count, in input order; beyond, the most extreme ones in order of
+  // deviation (ties in input order: a stable sort), so the sums below add up in the same order.
+  let chosen: ReadonlyArray<number>
+  if (count <= o.maxTokens)
+    chosen = count === probabilities.length ? probabilities : probabilities.filter((q) => deviation(q) >= o.minDev)
+  else
+    chosen =
+      mostExtreme(probabilities, o.maxTokens, o.minDev) ??
+      probabilities
+        .filter((q) => deviation(q) >= o.minDev)
+        .sort((a, b) => deviation(b) - deviation(a))
+        .slice(0, o.maxTokens)
   if (chosen.length === 0) return { probability: 0.5, spam: 0, ham: 0, used: 0 }
   let lnHam = 0
   let lnSpam = 0

@@ -53,12 +53,33 @@ const isSubstituted = (w: string): boolean => {
 /** A character of the runs that can hold a substituted word: `[a-zA-Z0-9$!]`. */
 const isRunChar = (c: number): boolean => isLower(c) || isUpper(c) || (c >= 48 && c <= 57) || c === 36 || c === 33
 
+const isLetter = (c: number): boolean => isLower(c) || isUpper(c)
+
+/** A look-alike of `SUBSTITUTED`: `[013457$!]`. */
+const isLookAlike = (c: number): boolean =>
+  c === 48 || c === 49 || c === 51 || c === 52 || c === 53 || c === 55 || c === 36 || c === 33
+
+/**
+ * Whether `text[from, to)` holds a letter, one or two look-alikes and a letter (what `CANDIDATE`
+ * matches). Every word `SUBSTITUTED` accepts holds one, so a piece without one is no candidate.
+ */
+const hasLetterSymbolLetter = (text: string, from: number, to: number): boolean => {
+  for (let i = from + 1; i < to - 1; i++) {
+    if (!isLookAlike(text.charCodeAt(i)) || !isLetter(text.charCodeAt(i - 1))) continue
+    const next = text.charCodeAt(i + 1)
+    if (isLetter(next)) return true
+    if (i + 2 < to && isLookAlike(next) && isLetter(text.charCodeAt(i + 2))) return true
+  }
+  return false
+}
+
 /**
  * Words with substituted characters in `text` as written (counted up to `limit`; the case
  * tells a look-alike from two words joined). The candidates are what `/[a-zA-Z0-9$!]{5,20}/g`
  * matches: each run of `isRunChar` characters cut into pieces of 20 from its start, the last
- * piece kept if it has at least 5. A scan finds them without a match object per piece and
- * builds a string only for a piece that stands alone.
+ * piece kept if it has at least 5. A scan finds them without a match object per piece, and only
+ * a piece with a letter-symbol-letter run inside that stands alone is sliced and checked: ordinary
+ * words, the bulk of any text, are passed over without a string each.
  */
 export const substitutedWords = (text: string, limit = 10): number => {
   let n = 0
@@ -74,10 +95,12 @@ export const substitutedWords = (text: string, limit = 10): number => {
     }
     const start = i
     while (i < length && isRunChar(sample.charCodeAt(i))) i++
+    if (i - start < 5 || !hasLetterSymbolLetter(sample, start, i)) continue
     for (let at = start; i - at >= 5; at += 20) {
       const end = Math.min(at + 20, i)
       // Part of a longer run (an address, a URL, a hex string): not a word.
       if (isWordChar(sample.charCodeAt(at - 1)) || isWordChar(sample.charCodeAt(end))) continue
+      if (!hasLetterSymbolLetter(sample, at, end)) continue
       if (isSubstituted(sample.slice(at, end)) && ++n >= limit) return n
     }
   }

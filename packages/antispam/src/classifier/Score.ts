@@ -67,13 +67,17 @@ export const logit = (layer: Logistic, x: ReadonlyMap<string, number>): number =
 
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 
-/** Keeps the `limit` strongest clues (largest |f - 0.5|) in `top`, strongest first, in one pass. */
-const keepClue = (top: Array<readonly [string, number]>, clue: readonly [string, number], limit: number): void => {
-  const d = Math.abs(clue[1] - 0.5)
+/**
+ * Keeps the `limit` strongest clues (largest |f - 0.5|) in `top`, strongest first, in one pass.
+ * Most of a message's clues are weaker than the ten kept so far: the pair is built only for a
+ * clue that goes in.
+ */
+const keepClue = (top: Array<readonly [string, number]>, token: string, f: number, limit: number): void => {
+  const d = Math.abs(f - 0.5)
   if (top.length === limit && d <= Math.abs(top[limit - 1]![1] - 0.5)) return
   let i = top.length < limit ? top.length : limit - 1
   while (i > 0 && Math.abs(top[i - 1]![1] - 0.5) < d) i--
-  top.splice(i, 0, clue)
+  top.splice(i, 0, [token, f])
   if (top.length > limit) top.pop()
 }
 
@@ -106,7 +110,7 @@ export const chiScore = (
       if (f === undefined) continue
       probs.push(f)
       if (!isFeatureToken(t)) words++
-      keepClue(clues, [t, f], 10)
+      keepClue(clues, t, f, 10)
     }
     return { chi: combine(words > 0 ? probs : [], o), clues }
   }
@@ -131,7 +135,7 @@ export const chiScore = (
     if (f === undefined) continue
     probs.push(f)
     if (!isFeatureToken(t)) words++
-    keepClue(clues, [t, f], 10)
+    keepClue(clues, t, f, 10)
   }
   return { chi: combine(words > 0 ? probs : [], o), clues }
 }

@@ -69,6 +69,22 @@ const walk = (root: MimePart): MimeShape => {
   return shape
 }
 
+/**
+ * The text parts, each followed by a line end, cut at `MAX_TEXT` characters, joined once: adding
+ * them one by one built a string per part that the scans below then had to flatten.
+ */
+export const bodyText = (texts: ReadonlyArray<unknown>): string => {
+  const parts: Array<string> = []
+  let length = 0
+  for (const t of texts) {
+    if (length >= MAX_TEXT) break
+    const part = String(t).slice(0, MAX_TEXT - length)
+    parts.push(part, "\n")
+    length += part.length + 1
+  }
+  return parts.join("")
+}
+
 const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<string>, htmlImages: number): void => {
   const shape = walk(message.mime)
   // The MIME shape is a feature (html_only), not a token: like plain HTML tags, MIME types were
@@ -87,11 +103,7 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
   if (message.headers.get("mime-version") !== undefined && message.headers.get("content-type") === undefined)
     features.add("mime_content_type_missing")
 
-  let text = ""
-  for (const t of message.body.texts) {
-    if (text.length >= MAX_TEXT) break
-    text += `${String(t).slice(0, MAX_TEXT - text.length)}\n`
-  }
+  const text = bodyText(message.body.texts)
   const stats = textStats(text)
   if (shape.textHtml === 0 && shape.textPlain > 0 && plainTextMarkup(text)) features.add("text_plain_markup")
   const images = htmlImages + shape.images

@@ -11,6 +11,10 @@
  * @category constructors
  * @since 0.1.0
  */
+import { MessageModel } from "@mailmoat/core"
+
+/** White space as `\s` matches it in a regular expression (core's test, shared by its scans). */
+const { isWhitespace } = MessageModel
 
 /** Zero-width and invisible format characters used to break up words for filters. */
 export const INVISIBLE =
@@ -50,20 +54,34 @@ const codePoints = (w: string): number => {
   return n
 }
 
-/** White space as `\s` matches it in a regular expression (ECMAScript WhiteSpace and LineTerminator). */
-export const isSpace = (c: number): boolean =>
-  c <= 32
-    ? c === 32 || (c >= 9 && c <= 13)
-    : c >= 0xa0 &&
-      (c === 0xa0 ||
-        c === 0x1680 ||
-        (c >= 0x2000 && c <= 0x200a) ||
-        c === 0x2028 ||
-        c === 0x2029 ||
-        c === 0x202f ||
-        c === 0x205f ||
-        c === 0x3000 ||
-        c === 0xfeff)
+/** A letter or digit of ASCII (the input is lower-cased, but a capital may survive it). */
+const isAsciiLetterOrDigit = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)
+
+/**
+ * `raw` without the edges `EDGE` removes, by a char-code loop while the edges are ASCII (a
+ * trailing comma or full stop, quotes, brackets): one slice instead of a Unicode regular
+ * expression per such word. ASCII letters and digits are the only ASCII characters of `\p{L}` and
+ * `\p{N}`. An edge that reaches a non-ASCII character goes to the expression, which decides
+ * letters and symbols of any script.
+ */
+const trimEdges = (raw: string): string => {
+  let start = 0
+  let end = raw.length
+  while (start < end) {
+    const c = raw.charCodeAt(start)
+    if (c >= 0x80) return raw.replace(EDGE, "")
+    if (isAsciiLetterOrDigit(c) || c === 36) break
+    start++
+  }
+  while (end > start) {
+    const c = raw.charCodeAt(end - 1)
+    if (c >= 0x80) return raw.replace(EDGE, "")
+    if (isAsciiLetterOrDigit(c) || c === 37 || c === 33 || c === 63) break
+    end--
+  }
+  return start === 0 && end === raw.length ? raw : raw.slice(start, end)
+}
 
 /** The token of one white-space-separated run of cleaned, lower-cased text, if it gives one. */
 const wordToken = (raw: string, prefix: string): string | undefined => {
@@ -74,8 +92,7 @@ const wordToken = (raw: string, prefix: string): string | undefined => {
     if (isDigit(raw.charCodeAt(0))) return undefined
     return `${prefix}skip:${[...raw.slice(0, 2)][0]!} ${Math.min(10 * Math.floor(raw.length / 10), 100)}`
   }
-  const w =
-    isAsciiAlnum(raw.charCodeAt(0)) && isAsciiAlnum(raw.charCodeAt(raw.length - 1)) ? raw : raw.replace(EDGE, "")
+  const w = isAsciiAlnum(raw.charCodeAt(0)) && isAsciiAlnum(raw.charCodeAt(raw.length - 1)) ? raw : trimEdges(raw)
   if (w.length === 0) return undefined
   const at = w.indexOf("@")
   if (at > 0 && at < w.length - 1) return `${prefix}email:${w.slice(at + 1).slice(0, 40)}`
@@ -91,8 +108,7 @@ const wordToken = (raw: string, prefix: string): string | undefined => {
  * Splits text into word tokens; e-mail addresses become `email:<domain>`, URLs are skipped (URL
  * facts have their own tokens). The whole text is cleaned and lower-cased once, split on white
  * space by a scan that stops at `maxWords` tokens, and a word is trimmed by the Unicode-aware
- * expression only when an edge is not an ASCII letter or digit: this is the tokenizer's hottest
- * loop.
+ * expression only when an edge is not ASCII: this is the tokenizer's hottest loop.
  */
 export const words = (text: string, options: WordOptions = {}): Array<string> => pushWords(text, [], options)
 
@@ -108,9 +124,9 @@ export const pushWords = (text: string, into: Array<string>, options: WordOption
   const n = input.length
   let i = 0
   while (into.length < limit) {
-    while (i < n && isSpace(input.charCodeAt(i))) i++
+    while (i < n && isWhitespace(input.charCodeAt(i))) i++
     const start = i
-    while (i < n && !isSpace(input.charCodeAt(i))) i++
+    while (i < n && !isWhitespace(input.charCodeAt(i))) i++
     if (i === start) break
     const token = wordToken(input.slice(start, i), prefix)
     if (token !== undefined) into.push(token)

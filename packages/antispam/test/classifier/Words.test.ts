@@ -1,6 +1,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { INVISIBLE, isSpace, pushWords, words } from "../../src/classifier/Words.ts"
+import { MessageModel } from "@mailmoat/core"
+import { INVISIBLE, pushWords, words } from "../../src/classifier/Words.ts"
 
 // Text with plenty of white space of every kind, invisible and control characters.
 const text = fc.string({
@@ -14,7 +15,8 @@ const text = fc.string({
 
 describe("words", () => {
   it("splits on exactly the white space of \\s", () => {
-    for (let c = 0; c < 0x10000; c++) expect(isSpace(c), c.toString(16)).toBe(/\s/.test(String.fromCharCode(c)))
+    for (let c = 0; c < 0x10000; c++)
+      expect(MessageModel.isWhitespace(c), c.toString(16)).toBe(/\s/.test(String.fromCharCode(c)))
   })
 
   test.prop([text])("gives the tokens of the white-space runs of the cleaned text, in order", (t) => {

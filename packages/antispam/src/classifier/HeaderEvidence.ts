@@ -24,6 +24,12 @@ const ADDRESS = /[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g
 const FILTER_TAGS =
   /^(?:\s*(?:\[[^\]]{0,40}\]|\*{2,}\s*SPAM\s*\*{2,}|\{SPAM\??\}|SPAM:|(?:re|fwd?|aw|sv|wg)\s*(?:\[\d+\])?\s*:))+\s*/i
 const IPV4_LITERAL = /^\[?\d{1,3}(?:\.\d{1,3}){3}\]?$/
+/**
+ * A To field with no address at all: blank, or an empty `"" <>`. Mail programs leave To out or
+ * write a group (`undisclosed-recipients:;`, RFC 5322 section 3.4) when every recipient is blind;
+ * a bulk tool that fills in the envelope only writes the field and nothing in it.
+ */
+const EMPTY_ADDRESS = /^["<>\s]*$/
 const COMMON_CHARSETS = /^(?:us-ascii|utf-8|iso-8859-\d{1,2}|windows-125\d|cp125\d)$/i
 
 export const domainOf = (address: string): string => {
@@ -135,7 +141,9 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
   tokens.add(`to:count:${bucket(rcpts.length, [0, 1, 2, 5, 10])}`)
   if (rcpts.length > 10) features.add("to_many")
   if (/undisclosed|recipient list suppressed/i.test(headers.get("to") ?? "")) features.add("to_undisclosed")
-  if (headers.get("to") === undefined) tokens.add("to:missing")
+  const to = headers.get("to")
+  if (to === undefined) tokens.add("to:missing")
+  else if (EMPTY_ADDRESS.test(to)) features.add("to_empty")
   if (fromAddr && rcpts.some((r) => r.toLowerCase() === fromAddr.toLowerCase())) tokens.add("to:is-from")
 
   const mid = headers.get("message-id")

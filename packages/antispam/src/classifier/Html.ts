@@ -3,7 +3,8 @@
  * that generalise across eras (as features): text hidden from the reader (display:none, tiny
  * fonts, white text), comments splitting words, links whose visible text names another host
  * than their target, forms and scripts; and HTML tags in a message that has no HTML part
- * (`text_plain_markup`: bulk tools sending HTML as text/plain, so the reader sees `<br>`).
+ * (`text_plain_markup`: bulk tools sending HTML as text/plain, so the reader sees `<br>`), and
+ * random text after the document's end (`html_trailing_junk`).
  *
  * Works with regular expressions over a bounded prefix of each part; it never builds a DOM.
  *
@@ -44,6 +45,41 @@ export const plainTextMarkup = (text: string): boolean => {
   return false
 }
 
+/** How far from a part's end `</html>` is looked for: the trailer is short, the part may not be. */
+const TRAILER_WINDOW = 1000
+const HTML_END = /<\/html\s*>/gi
+/** A footer a list or a signature puts below the message starts with a delimiter line. */
+const FOOTER_DELIMITER = /^(?:--|__|==)/
+const LINK = /https?:|www\./i
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u
+/** Two words in a row: prose (a disclaimer, a list's "to unsubscribe" line), not junk. */
+const PROSE = /\p{L}{2,}\s+\p{L}{2,}/u
+
+/**
+ * True when the first line of text after the part's last `</html>` (in its last
+ * `TRAILER_WINDOW` characters) is junk: letters or digits that are neither prose, a link nor a
+ * footer's delimiter. Mail programs end the document with `</html>`; bulk tools put a random
+ * string there (`3740oxdu6-332yIle8929EAtL5-l25`, `ndtxcpfjspwwtrkaxnxg`, the recipient's user
+ * name), different in every copy, so that checksums of the message never match. Footers that
+ * lists and gateways append (a delimiter line, sentences, the list's address) are not junk.
+ */
+export const trailingJunk = (html: string): boolean => {
+  const tail = html.length > TRAILER_WINDOW ? html.slice(-TRAILER_WINDOW) : html
+  let end = -1
+  HTML_END.lastIndex = 0
+  for (let m = HTML_END.exec(tail); m !== null; m = HTML_END.exec(tail)) end = m.index + m[0].length
+  if (end < 0) return false
+  for (const raw of tail
+    .slice(end)
+    .replace(/<[^<>]*>/g, " ")
+    .split("\n")) {
+    const line = raw.trim()
+    if (line.length === 0) continue
+    return !FOOTER_DELIMITER.test(line) && !LINK.test(line) && LETTER_OR_DIGIT.test(line) && !PROSE.test(line)
+  }
+  return false
+}
+
 export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
   const tokens = new Set<string>()
   const features = new Set<string>()
@@ -77,6 +113,7 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
     // default to (newsletters with white text on a coloured cell set a background, inline or in a style sheet).
     if (white && !/bgcolor|background/i.test(html)) features.add("html_white_text")
     if (/\p{L}<!--[^>]{0,200}-->\p{L}/u.test(html)) features.add("html_comment_in_word")
+    if (trailingJunk(whole)) features.add("html_trailing_junk")
     if (/&#x?[0-9a-f]{2,6};/i.test(html) && (html.match(/&#x?[0-9a-f]{2,6};/gi)?.length ?? 0) > 20)
       features.add("html_entity_heavy")
     // Anchors: the opening tag by a bounded regex, the text up to `</a` by indexOf, so a

@@ -3,6 +3,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { dateObsoleteForm } from "../../src/classifier/HeaderAnomalies.ts"
+import { trailingJunk } from "../../src/classifier/Html.ts"
 import { subjectPadded } from "../../src/classifier/SubjectPadding.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { parse } from "./support.ts"
@@ -58,7 +59,9 @@ describe("subject_padding", () => {
   test.prop([fc.stringMatching(/^[A-Za-z0-9 .,!?-]{0,60}$/), fc.stringMatching(/^[A-Za-z0-9.,!?-]{1,20}$/)])(
     "a subject folded anywhere with any indent is never padded unless a line is",
     (text, word) => {
-      const typed = `${text.replace(/ {5,}/g, " ")} ${word}`.trim()
+      // Gaps collapsed after the word is added: a text ending in four blanks plus the joining blank
+      // would otherwise be a padded line of its own.
+      const typed = `${text} ${word}`.replace(/ {5,}/g, " ").trim()
       const lines = ["Subject: " + typed.slice(0, 20), `${" ".repeat(8)}${typed.slice(20) || word}`]
       expect(subjectPadded(bytes(plain(lines)))).toBe(false)
     }
@@ -162,5 +165,79 @@ describe("mime_content_type_missing", () => {
     // Mail without MIME at all is mime_version_missing's case, not this one.
     const preMime = text.replace("MIME-Version: 1.0\r\n", "")
     expect(features(preMime)).not.toContain("mime_content_type_missing")
+  })
+})
+
+describe("html_trailing_junk", () => {
+  const html = (trailer: string, before = "<html><body><p>Our offer for you.</p></body></html>") =>
+    [...head(["Subject: offer"]), "Content-Type: text/html; charset=utf-8", "", `${before}${trailer}`, ""].join("\r\n")
+
+  it("random text after </html>, on the line after it or the same line", () => {
+    for (const junk of [
+      "\r\n3740oxdu6-332yIle8929EAtL5-l25",
+      "\r\n\r\nndtxcpfjspwwtrkaxnxg",
+      '[BJK9^":}H&*TG0BK5NKIYs5]',
+      "\r\n371812976544333222\r\n\r\n--DeathToSpam--",
+      "\r\njsmith"
+    ])
+      expect(features(html(junk)), junk).toContain("html_trailing_junk")
+  })
+
+  it("not for a document that ends at </html>, nor for footers and prose after it", () => {
+    for (const trailer of [
+      "",
+      "\r\n\r\n",
+      "\r\n<!-- end -->",
+      "\r\n-- \r\nIrish Linux Users' Group: ilug@linux.ie",
+      "\r\n_______________________________________________\r\nlist3dc3x mailing list",
+      "\r\nhttp://xent.com/mailman/listinfo/fork",
+      "\r\nGet more from the Web.  FREE MSN Explorer download",
+      "\r\n****"
+    ])
+      expect(features(html(trailer)), trailer).not.toContain("html_trailing_junk")
+    // No </html> at all: nothing marks the document's end.
+    expect(features(html("\r\nx9f3kq", "<p>hello</p>"))).not.toContain("html_trailing_junk")
+  })
+
+  it("looks only at the last 1,000 characters of the part", () => {
+    const far = `<html><body>hi</body></html>\r\nq8w7e6r5\r\n${"<p>more</p>\r\n".repeat(100)}`
+    expect(trailingJunk(far)).toBe(false)
+    expect(trailingJunk(`${"<p>text</p>".repeat(200)}</html>\r\nq8w7e6r5`)).toBe(true)
+  })
+
+  test.prop([fc.string({ maxLength: 1500 })])("never throws on any text", (s) => {
+    expect(typeof trailingJunk(s)).toBe("boolean")
+  })
+
+  test.prop([fc.array(fc.stringMatching(/^[A-Za-z]{2,12}$/), { minLength: 2, maxLength: 12 })])(
+    "a line of words after </html> is prose, never junk",
+    (words) => {
+      expect(trailingJunk(`<html><body>x</body></html>\r\n${words.join(" ")}\r\n`)).toBe(false)
+    }
+  )
+})
+
+describe("to_empty", () => {
+  const withTo = (to: ReadonlyArray<string>) =>
+    [
+      "From: Alice <alice@example.net>",
+      ...to,
+      "Subject: minutes",
+      "Date: Mon, 1 Jun 2026 10:00:00 +0000",
+      "Message-ID: <abc123@example.net>",
+      "",
+      "Hello Bob, the minutes are attached.",
+      ""
+    ].join("\r\n")
+
+  it("a To field that holds no address: blank, or an empty address", () => {
+    for (const to of ["To:", "To: ", "To:   \t", 'To: "" <>', 'To: ""<>'])
+      expect(features(withTo([to])), to).toContain("to_empty")
+  })
+
+  it("not without a To field, nor for a group or an address", () => {
+    expect(features(withTo([]))).not.toContain("to_empty")
+    for (const to of ["To: undisclosed-recipients:;", "To: bob@example.org", 'To: "Bob" <bob@example.org>', "To: bob"])
+      expect(features(withTo([to])), to).not.toContain("to_empty")
   })
 })

@@ -4,6 +4,12 @@
  * and a public-suffix lookup costs far more than a map hit. The cache is bounded and simply
  * cleared when full, so hostile mail with endless new names cannot grow it.
  *
+ * Gotcha: the host names come out of a message (a header value, the HTML, a URL) by `slice`,
+ * `match` or `toLowerCase`, and V8 may represent such a string as a view of the string it was cut
+ * from. Kept as a cache key, a view keeps its whole parent alive: a header block or an HTML part of
+ * every message that brought a new host, for as long as the entry lives. So the cache stores a
+ * copy of its own of each new host, and the domain is cut from that copy.
+ *
  * @category constructors
  * @since 0.2.0
  */
@@ -12,12 +18,19 @@ import { getDomain } from "tldts"
 const MAX_ENTRIES = 20_000
 const cache = new Map<string, string | null>()
 
+/**
+ * A string with the characters of `s` that references no other string. Prepending a character
+ * makes a concatenation, which `slice` flattens into a new sequential string before cutting it.
+ */
+export const detached = (s: string): string => ` ${s}`.slice(1)
+
 /** The registrable domain of `host` (`mail.example.co.uk` -> `example.co.uk`), or null. */
 export const registrableDomain = (host: string): string | null => {
   const hit = cache.get(host)
   if (hit !== undefined) return hit
-  const domain = getDomain(host, { allowPrivateDomains: true })
+  const key = detached(host)
+  const domain = getDomain(key, { allowPrivateDomains: true })
   if (cache.size >= MAX_ENTRIES) cache.clear()
-  cache.set(host, domain)
+  cache.set(key, domain)
   return domain
 }

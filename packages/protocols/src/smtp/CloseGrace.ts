@@ -20,3 +20,14 @@ export const destroyAfter = (socket: net.Socket, ms: number): void => {
   timer.unref()
   socket.once("close", () => clearTimeout(timer))
 }
+
+/**
+ * Closes `socket` once everything written to it (the closing reply, then our FIN) has been handed
+ * to the kernel: for a client that has nothing more to send, so the session does not wait for it
+ * to close its end. `destroyAfter` stays the bound for a client that does not read.
+ */
+export const destroyWhenWritten = (socket: net.Socket): void => {
+  if (socket.destroyed) return
+  if (socket.writableFinished) socket.destroy()
+  else socket.once("finish", () => socket.destroy())
+}

@@ -32,6 +32,14 @@
  * - After a closing reply the socket is half-closed (`end`) and further input is read and thrown
  *   away, so the client can read our reply; it is destroyed after `CLOSE_GRACE_MS`, or as soon as
  *   more than `MAX_DISCARD_AFTER_CLOSE` bytes arrive (a flooding client gets no free CPU).
+ * - QUIT with nothing pipelined behind it: the client has nothing more to say, so the socket is
+ *   closed as soon as the 221 and our FIN are written, without waiting for the client's FIN. A
+ *   client that closes without reading the 221 (Postfix smtp-source) would otherwise answer our
+ *   late reply with RST and send every session through the socket error path. Bytes behind QUIT
+ *   (in the same read, or already buffered) keep the half-closed path above: closing a socket
+ *   with unread input makes the kernel send RST, which can destroy the 221 before the client
+ *   reads it. Input that arrives only after the close meets the same RST; a client that
+ *   pipelines after QUIT has no claim to a reply.
  * - A handler that outlives its deadline keeps running (promises cannot be cancelled); its late
  *   answer is ignored and the spool it was given is disposed once the 451 has been sent.
  *
@@ -45,7 +53,7 @@
  */
 import type * as net from "node:net"
 import * as tls from "node:tls"
-import { destroyAfter } from "./CloseGrace.ts"
+import { destroyAfter, destroyWhenWritten } from "./CloseGrace.ts"
 import type { ConnectionOptions } from "./ConnectionOptions.ts"
 import { DataDecoder } from "./DataDecoder.ts"
 import { roomForMail } from "./FreeSpace.ts"
@@ -290,7 +298,7 @@ export class Connection {
     for (const reply of next.replies) this.write(formatReply(reply))
     if (ev._tag === "ConnectAnswered") this.greeted = true
     if (next.close) {
-      this.close()
+      this.close(next.clientDone === true)
       return undefined
     }
     return next.request === undefined ? undefined : this.perform(next.request)
@@ -512,14 +520,22 @@ export class Connection {
     if (!this.closed && this.socket.writable) this.socket.write(text)
   }
 
-  private close(): void {
+  /**
+   * Sends the closing reply and our FIN. `clientDone` (QUIT with nothing behind it): the socket is
+   * closed once they are written. Otherwise, or when bytes arrived after all (still buffered
+   * here), it stays half-closed and what the client sends is thrown away until it closes, so
+   * closing on unread input (which makes the kernel answer with RST) cannot cost the client our
+   * reply.
+   */
+  private close(clientDone = false): void {
     this.flush()
     this.mode = "closed"
     this.clearIdle()
     this.finish()
     const socket = this.socket
     socket.end()
-    socket.resume()
+    if (clientDone && socket.readableLength === 0) destroyWhenWritten(socket)
+    else socket.resume()
     destroyAfter(socket, CLOSE_GRACE_MS)
   }
 

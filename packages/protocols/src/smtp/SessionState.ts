@@ -138,6 +138,13 @@ export interface Step {
   readonly request?: SessionRequest | undefined
   /** Close the connection after sending the replies. */
   readonly close?: boolean | undefined
+  /**
+   * With `close`: the client has said its last word (QUIT with nothing read behind it), so the
+   * driver closes the socket as soon as the replies are written instead of waiting for the client
+   * to close first. Without it, input that may still follow is read and thrown away for a grace
+   * period, so the client can read the closing reply.
+   */
+  readonly clientDone?: boolean | undefined
   /** A transaction ended without DATA: call `handler.onTransactionAbort`. */
   readonly aborted?: boolean | undefined
   /** Short event name for the log (already safe: never contains client input). */

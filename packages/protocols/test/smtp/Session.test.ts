@@ -1,7 +1,7 @@
 // The pure session driven with client writes (P15): replies asserted, no sockets.
 import { describe, expect, it } from "vitest"
-import { Reply } from "../../src/smtp/index.ts"
-import { simulate } from "./support/simulate.ts"
+import { initialState, Reply, Session } from "../../src/smtp/index.ts"
+import { baseConfig, simulate } from "./support/simulate.ts"
 
 const txn = ["EHLO client.test\r\n", "MAIL FROM:<s@a.test>\r\n", "RCPT TO:<r@b.test>\r\n", "DATA\r\n"]
 
@@ -265,6 +265,23 @@ describe("Session", () => {
       "AUTH CRAM-MD5\r\n"
     ])
     expect(sim.codes).toEqual([220, 250, 220, 250, 334, 501, 501, 504])
+  })
+
+  it("QUIT marks the client done only when nothing was pipelined behind it", () => {
+    const line = (text: string, pipelined: boolean) =>
+      ({ _tag: "Line", line: new TextEncoder().encode(text), bareLf: false, pipelined, at: 0 }) as const
+    const facts = { id: "t1", clientAddress: "192.0.2.1", clientPort: 4000, localAddress: "127.0.0.1", localPort: 25 }
+    let state = initialState(baseConfig, facts)
+    state = Session.step(state, { _tag: "ConnectAnswered", reply: undefined, earlyTalker: false }).state
+    state = Session.step(state, line("EHLO a", false)).state
+    const alone = Session.step(state, line("QUIT", false))
+    expect(alone.replies.map((r) => r.code)).toEqual([221])
+    expect(alone).toMatchObject({ close: true, clientDone: true })
+    const followed = Session.step(state, line("QUIT", true))
+    expect(followed.replies.map((r) => r.code)).toEqual([221])
+    expect(followed).toMatchObject({ close: true, clientDone: false })
+    // Every other closing reply keeps the wait for the client.
+    expect(Session.step(state, { _tag: "IdleTimeout" }).clientDone).toBeUndefined()
   })
 
   it("RSET and QUIT abort an open transaction", () => {

@@ -1,7 +1,8 @@
 // Reply coalescing (RFC 2920 §3.2): the replies to a batch of pipelined commands that arrived in
 // one read go out in one write, in order; a client that waits for each reply still gets each one
 // at once. Writes are counted with a spy on the sockets' write, keeping only the listener's side
-// (the socket whose local port is the listener's).
+// (the socket whose local port is the listener's, read at the write: a socket closed after QUIT
+// no longer has one).
 import * as net from "node:net"
 import { fc, test as propTest } from "@fast-check/vitest"
 import { afterEach, describe, expect, it, vi } from "vitest"
@@ -10,11 +11,18 @@ import { cmd, greeted, withServer } from "./support/server.ts"
 
 /** Every write the listener's sockets make from now on (their text, in order). */
 const listenerWrites = (port: number) => {
-  const spy = vi.spyOn(net.Socket.prototype, "write")
-  return (): Array<string> =>
-    spy.mock.calls
-      .filter((_, i) => (spy.mock.contexts[i] as net.Socket).localPort === port)
-      .map(([chunk]) => (typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("latin1")))
+  const seen: Array<string> = []
+  const write = net.Socket.prototype.write
+  vi.spyOn(net.Socket.prototype, "write").mockImplementation(function (
+    this: net.Socket,
+    ...args: Parameters<net.Socket["write"]>
+  ) {
+    const [chunk] = args
+    if (this.localPort === port)
+      seen.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("latin1"))
+    return write.apply(this, args)
+  } as net.Socket["write"])
+  return (): Array<string> => seen
 }
 
 afterEach(() => {

@@ -11,9 +11,17 @@ import { bad, CLOSED, type Invocation, type SessionState, type Step, to } from "
 
 export const noop = (s: SessionState): Step => to(s, Reply.Common.ok)
 
-export const quit = (s: SessionState): Step =>
-  to({ ...s, phase: CLOSED, transaction: undefined }, Reply.make(221, "2.0.0", "Bye"), {
+const BYE = Reply.make(221, "2.0.0", "Bye")
+
+/**
+ * RFC 5321 §4.1.1.10: 221, then the session ends. A QUIT with nothing pipelined behind it leaves
+ * the client nothing more to send, so the socket need not wait for the client to close its end;
+ * with bytes behind it the old path is kept (see `Step.clientDone`).
+ */
+export const quit = (s: SessionState, inv: Invocation): Step =>
+  to({ ...s, phase: CLOSED, transaction: undefined }, BYE, {
     close: true,
+    clientDone: !inv.pipelined,
     aborted: s.transaction !== undefined
   })
 

@@ -122,17 +122,24 @@ export const swaks = (
 export class RawClient {
   received = ""
   closed = false
+  /** The listener's FIN (or TLS close) arrived. */
+  ended = false
+  /** The socket's error, if any (ECONNRESET when the listener answered with RST). */
+  error: Error | undefined
   private waiters: Array<() => void> = []
 
   private constructor(public socket: net.Socket | tls.TLSSocket) {
     this.listen(socket)
   }
 
-  /** `localAddress` binds the client end (any 127.x.y.z is loopback on Linux). */
-  static connect(port: number, localAddress?: string): Promise<RawClient> {
+  /**
+   * `localAddress` binds the client end (any 127.x.y.z is loopback on Linux). `allowHalfOpen`: the
+   * client keeps its end open after the listener's FIN, as one that has not read the reply yet.
+   */
+  static connect(port: number, localAddress?: string, allowHalfOpen = false): Promise<RawClient> {
     return new Promise((resolve, reject) => {
       const socket = net.connect(
-        { host: "127.0.0.1", port, ...(localAddress === undefined ? {} : { localAddress }) },
+        { host: "127.0.0.1", port, allowHalfOpen, ...(localAddress === undefined ? {} : { localAddress }) },
         () => resolve(new RawClient(socket))
       )
       socket.once("error", reject)
@@ -144,7 +151,13 @@ export class RawClient {
       this.received += d.toString("latin1")
       this.wake()
     })
-    socket.on("error", () => undefined)
+    socket.on("end", () => {
+      this.ended = true
+      this.wake()
+    })
+    socket.on("error", (error: Error) => {
+      this.error = error
+    })
     socket.on("close", () => {
       this.closed = true
       this.wake()
@@ -179,9 +192,18 @@ export class RawClient {
   }
 
   async waitClosed(timeoutMs = 10_000): Promise<void> {
+    return this.waitUntil(() => this.closed, "connection not closed", timeoutMs)
+  }
+
+  /** Waits for the listener's FIN (the socket may stay open on this side). */
+  async waitEnded(timeoutMs = 10_000): Promise<void> {
+    return this.waitUntil(() => this.ended || this.closed, "no FIN from the listener", timeoutMs)
+  }
+
+  private async waitUntil(done: () => boolean, failure: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs
-    while (!this.closed) {
-      if (Date.now() > deadline) throw new Error(`connection not closed; received:\n${this.received}`)
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`${failure}; received:\n${this.received}`)
       await new Promise<void>((r) => {
         const t = setTimeout(r, deadline - Date.now())
         this.waiters.push(() => {

@@ -8,6 +8,11 @@
  * `reverseName` builds the RFC 5782 §2 query label: reversed octets for IPv4, 32 reversed
  * nibbles for IPv6.
  *
+ * **Gotchas**
+ * `parse` answers from a small cache of recent addresses (a message's hops, answers and body IPs
+ * are parsed again by each stage that reads them): the same text gives the same frozen object,
+ * whose `bytes` are shared and must never be written.
+ *
  * @category models
  * @since 0.1.0
  */
@@ -149,8 +154,8 @@ const canonicalV4 = (s: string): Uint8Array | undefined => {
   return part === 4 ? out : undefined
 }
 
-/** Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else. */
-export const parse = (input: string): Ip | undefined => {
+/** Parses an IP address without the cache (what `parse` gives, a new object each time). */
+export const parseUncached = (input: string): Ip | undefined => {
   const quad = canonicalV4(input)
   if (quad) return { family: 4, bytes: quad, text: input }
   if (isNamed(input)) return undefined
@@ -171,6 +176,31 @@ export const parse = (input: string): Ip | undefined => {
   }
   return { family: 6, bytes: v6, text: v6Text(v6) }
 }
+
+/** Longer text is never an address however it is written (45 characters, brackets and spaces aside). */
+const MAX_CACHED_INPUT = 64
+
+/**
+ * A `parse` that keeps the last `maxEntries` addresses it parsed (the oldest dropped first), so
+ * text seen again costs a lookup instead of a new object and its `Uint8Array`. Only addresses are
+ * kept: what is not one is refused again each time (host names cheaply, see `isNamed`).
+ */
+export const makeParse = (maxEntries: number): ((input: string) => Ip | undefined) => {
+  const recent = new Map<string, Ip>()
+  return (input) => {
+    const hit = recent.get(input)
+    if (hit !== undefined) return hit
+    const ip = parseUncached(input)
+    if (ip === undefined || input.length > MAX_CACHED_INPUT || maxEntries < 1) return ip
+    if (recent.size >= maxEntries) recent.delete(recent.keys().next().value!)
+    const frozen = Object.freeze(ip)
+    recent.set(input, frozen)
+    return frozen
+  }
+}
+
+/** Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else. */
+export const parse: (input: string) => Ip | undefined = makeParse(1024)
 
 export const isIp = (input: string): boolean => parse(input) !== undefined
 

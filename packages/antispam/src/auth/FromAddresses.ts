@@ -7,6 +7,7 @@
  * @category parsers
  * @since 0.1.0
  */
+import { BoundedMemo } from "@mailmoat/core"
 import * as Mailauth from "./Mailauth.ts"
 
 /** A longer field is parsed every time: the memo holds at most `maxEntries` of this size. */
@@ -26,18 +27,11 @@ export const parseUncached: FromAddresses = (field) => {
 }
 
 /** A parse that keeps the last `maxEntries` fields' addresses (the oldest dropped first). */
-export const make = (maxEntries: number): FromAddresses => {
-  const recent = new Map<string, ReadonlyArray<string>>()
-  return (field) => {
-    const known = recent.get(field)
-    if (known !== undefined) return known
-    const addresses = Object.freeze(parseUncached(field))
-    if (field.length > MAX_KEPT_LENGTH || maxEntries < 1) return addresses
-    if (recent.size >= maxEntries) recent.delete(recent.keys().next().value!)
-    recent.set(field, addresses)
-    return addresses
-  }
-}
+export const make = (maxEntries: number): FromAddresses =>
+  BoundedMemo.make((field: string) => Object.freeze(parseUncached(field)), {
+    maxEntries,
+    keep: (field) => field.length <= MAX_KEPT_LENGTH
+  })
 
 /** The process's memo: a few hundred fields cover the senders of a burst (~100 KB at most). */
 export const parse: FromAddresses = make(256)

@@ -16,6 +16,7 @@
  * @category models
  * @since 0.1.0
  */
+import * as BoundedMemo from "../BoundedMemo.ts"
 
 export interface Ipv4 {
   readonly family: 4
@@ -185,19 +186,13 @@ const MAX_CACHED_INPUT = 64
  * text seen again costs a lookup instead of a new object and its `Uint8Array`. Only addresses are
  * kept: what is not one is refused again each time (host names cheaply, see `isNamed`).
  */
-export const makeParse = (maxEntries: number): ((input: string) => Ip | undefined) => {
-  const recent = new Map<string, Ip>()
-  return (input) => {
-    const hit = recent.get(input)
-    if (hit !== undefined) return hit
-    const ip = parseUncached(input)
-    if (ip === undefined || input.length > MAX_CACHED_INPUT || maxEntries < 1) return ip
-    if (recent.size >= maxEntries) recent.delete(recent.keys().next().value!)
-    const frozen = Object.freeze(ip)
-    recent.set(input, frozen)
-    return frozen
-  }
-}
+export const makeParse = (maxEntries: number): ((input: string) => Ip | undefined) =>
+  BoundedMemo.make((input: string) => frozen(parseUncached(input)), {
+    maxEntries,
+    keep: (input, ip) => ip !== undefined && input.length <= MAX_CACHED_INPUT
+  })
+
+const frozen = (ip: Ip | undefined): Ip | undefined => (ip === undefined ? undefined : Object.freeze(ip))
 
 /** Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else. */
 export const parse: (input: string) => Ip | undefined = makeParse(1024)

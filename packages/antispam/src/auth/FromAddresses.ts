@@ -30,8 +30,9 @@ export const parseUncached: FromAddresses = (field) => {
 export const make = (maxEntries: number): FromAddresses =>
   BoundedMemo.make((field: string) => Object.freeze(parseUncached(field)), {
     maxEntries,
-    keep: (field) => field.length <= MAX_KEPT_LENGTH
+    keep: (field) => field.length <= MAX_KEPT_LENGTH,
+    detach: BoundedMemo.detachText
   })
 
-/** The process's memo: a few hundred fields cover the senders of a burst (~100 KB at most). */
-export const parse: FromAddresses = make(256)
+/** The process's memo: a burst from one sender needs one entry; small, see `BoundedMemo`'s gotchas. */
+export const parse: FromAddresses = make(64)

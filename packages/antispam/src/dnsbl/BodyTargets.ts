@@ -36,8 +36,9 @@ export const registrableDomainUncached = (host: string): string | undefined => {
  * and the public suffix list's answer builds a result object and several strings each time.
  */
 export const registrableDomain: (host: string) => string | undefined = BoundedMemo.make(registrableDomainUncached, {
-  maxEntries: 2048,
-  keep: (host) => host.length <= 255
+  maxEntries: 256,
+  keep: (host) => host.length <= 255,
+  detach: BoundedMemo.detachText
 })
 
 export interface TargetLimits {

@@ -9,9 +9,9 @@
  * nibbles for IPv6.
  *
  * **Gotchas**
- * `parse` answers from a small cache of recent addresses (a message's hops, answers and body IPs
- * are parsed again by each stage that reads them): the same text gives the same frozen object,
- * whose `bytes` are shared and must never be written.
+ * `parse` answers from a small memo of recent texts (a message's hops, answers and body IPs are
+ * parsed again by each stage that reads them): the same text gives the same frozen object, whose
+ * `bytes` are shared and must never be written.
  *
  * @category models
  * @since 0.1.0
@@ -179,23 +179,29 @@ export const parseUncached = (input: string): Ip | undefined => {
 }
 
 /** Longer text is never an address however it is written (45 characters, brackets and spaces aside). */
-const MAX_CACHED_INPUT = 64
+const MAX_KEPT_INPUT = 64
 
 /**
- * A `parse` that keeps the last `maxEntries` addresses it parsed (the oldest dropped first), so
- * text seen again costs a lookup instead of a new object and its `Uint8Array`. Only addresses are
- * kept: what is not one is refused again each time (host names cheaply, see `isNamed`).
+ * A `parse` that keeps the answers for the last `maxEntries` texts it was given (the oldest
+ * dropped first), so text seen again costs a lookup instead of a new object and its `Uint8Array`.
+ * Host names, the commonest text that is not an address, are refused before the memo (`isNamed`).
  */
-export const makeParse = (maxEntries: number): ((input: string) => Ip | undefined) =>
-  BoundedMemo.make((input: string) => frozen(parseUncached(input)), {
+export const makeParse = (maxEntries: number): ((input: string) => Ip | undefined) => {
+  const remembered = BoundedMemo.make((input: string) => frozen(parseUncached(input)), {
     maxEntries,
-    keep: (input, ip) => ip !== undefined && input.length <= MAX_CACHED_INPUT
+    keep: (input) => input.length <= MAX_KEPT_INPUT,
+    detach: BoundedMemo.detachText
   })
+  return (input) => (isNamed(input) ? undefined : remembered(input))
+}
 
 const frozen = (ip: Ip | undefined): Ip | undefined => (ip === undefined ? undefined : Object.freeze(ip))
 
-/** Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else. */
-export const parse: (input: string) => Ip | undefined = makeParse(1024)
+/**
+ * Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else.
+ * The answer may be shared with other callers (recent ones are remembered): never change it.
+ */
+export const parse: (input: string) => Ip | undefined = makeParse(128)
 
 export const isIp = (input: string): boolean => parse(input) !== undefined
 

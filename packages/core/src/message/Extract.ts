@@ -72,7 +72,7 @@ const icannSuffixUncached = (h: string): boolean => {
 
 // Messages name the same hosts again and again; the public suffix list's answer builds a result
 // object each time. Keys are at most MAX_HOST characters (checked before), so the memo is bounded.
-const hasIcannSuffix = BoundedMemo.make(icannSuffixUncached, { maxEntries: 2048 })
+const hasIcannSuffix = BoundedMemo.make(icannSuffixUncached, { maxEntries: 256, detach: BoundedMemo.detachText })
 
 /** Host of a URL: `{ ip }` for IP literals (normalised), `{ host }` for known host names. */
 export const urlHost = (url: string): { host?: string; ip?: string } => {

@@ -47,4 +47,21 @@ describe("DNSBL body targets", () => {
       for (const ip of t.ips) expect(skip.has(ip)).toBe(false)
     }
   )
+
+  test.prop([
+    fc.array(
+      fc.oneof(
+        host,
+        host.map((h) => `WWW.${h.toUpperCase()}.`),
+        fc.ipV4(),
+        fc.string({ maxLength: 20 })
+      ),
+      {
+        maxLength: 20
+      }
+    )
+  ])("the remembered registrable domain is the one the public suffix list gives, every time", (hosts) => {
+    for (const h of [...hosts, ...hosts])
+      expect(BodyTargets.registrableDomain(h)).toBe(BodyTargets.registrableDomainUncached(h))
+  })
 })

@@ -6,14 +6,15 @@
  * Fields are split as mailauth's `parseHeaders` splits them (the block cut at its first empty
  * line, trailing CR/LF dropped, rows split at LF or CRLF, a row starting with white space joined
  * to the field before it, the name everything before the first colon, trimmed), but by a scan of
- * the bytes: only the names are made into strings, and only a From field's text is built and
- * given to mailauth's address parser. A field whose first row has no colon (its name would run
- * into the next rows) is built whole, as mailauth builds it.
+ * the bytes: the names are compared in place, and only a From field's text is built and given
+ * to mailauth's address parser (through `FromAddresses`, which remembers recent fields). A field
+ * whose first row has no colon (its name would run into the next rows) is built whole, as
+ * mailauth builds it.
  *
  * @category parsers
  * @since 0.1.0
  */
-import * as Mailauth from "./Mailauth.ts"
+import * as FromAddresses from "./FromAddresses.ts"
 
 export interface HeaderFacts {
   /** The addresses of every From field, as mailauth's DKIM verifier reads them. */
@@ -56,12 +57,41 @@ const joined = (bytes: Buffer, rows: ReadonlyArray<number>): string => {
 
 /** The field's name, lower-cased, as mailauth's parser gives it (undefined: none). */
 const nameOf = (bytes: Buffer, rows: ReadonlyArray<number>): string | undefined => {
-  const start = rows[0]!
-  const colon = bytes.indexOf(0x3a, start)
-  if (colon >= 0 && colon < rows[1]!)
-    return colon === start ? undefined : bytes.toString("latin1", start, colon).trim().toLowerCase()
   const key = /^[^:]+/.exec(joined(bytes, rows))
   return key === null ? undefined : key[0].trim().toLowerCase()
+}
+
+/** `c` lower-cased as `toLowerCase` lower-cases it, for the ASCII letters the names compare. */
+const lower = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c)
+
+/** Whether `bytes[from, to)` is `name` (lower-case ASCII) up to case; `prefix`: only starts with it. */
+const named = (bytes: Buffer, from: number, to: number, name: string, prefix: boolean): boolean => {
+  if (prefix ? to - from < name.length : to - from !== name.length) return false
+  for (let i = 0; i < name.length; i++) if (lower(bytes[from + i]!) !== name.charCodeAt(i)) return false
+  return true
+}
+
+type Kind = "dkim" | "arc" | "from" | undefined
+
+/** Which of the fields the check reads a name is (the name trimmed and lower-cased, as mailauth's). */
+const kindOfName = (name: string | undefined): Kind =>
+  name === "dkim-signature" ? "dkim" : name?.startsWith("arc-") ? "arc" : name === "from" ? "from" : undefined
+
+/**
+ * The field's kind. A first row with its colon (nearly every field) is read in place, its name
+ * trimmed of what `trim` removes from Latin-1 text (`isSpace`), without making it a string.
+ */
+const kindOf = (bytes: Buffer, rows: ReadonlyArray<number>): Kind => {
+  const start = rows[0]!
+  const colon = bytes.indexOf(0x3a, start)
+  if (colon < 0 || colon >= rows[1]!) return kindOfName(nameOf(bytes, rows))
+  let from = start
+  let to = colon
+  while (from < to && isSpace(bytes[from])) from++
+  while (to > from && isSpace(bytes[to - 1])) to--
+  if (named(bytes, from, to, "dkim-signature", false)) return "dkim"
+  if (named(bytes, from, to, "arc-", true)) return "arc"
+  return named(bytes, from, to, "from", false) ? "from" : undefined
 }
 
 /** From addresses and which signatures the message carries; undefined when it has no header end. */
@@ -72,18 +102,13 @@ export const headerFacts = (message: Buffer): HeaderFacts | undefined => {
   const headerFrom: Array<string> = []
   let dkim = false
   let arc = false
-  // One field at a time: [start, end) of each of its rows.
-  let rows: Array<number> = []
+  // One field at a time: [start, end) of each of its rows (one array, refilled for each field).
+  const rows: Array<number> = []
   const field = () => {
-    const name = nameOf(message, rows)
-    if (name === "dkim-signature") dkim = true
-    else if (name?.startsWith("arc-")) arc = true
-    else if (name === "from") {
-      const line = Buffer.from(joined(message, rows), "latin1").toString()
-      const colon = line.indexOf(":")
-      for (const a of Mailauth.load().addressparser((colon >= 0 ? line.slice(colon + 1) : line).trim()))
-        if (a?.address) headerFrom.push(a.address)
-    }
+    const kind = kindOf(message, rows)
+    if (kind === "dkim") dkim = true
+    else if (kind === "arc") arc = true
+    else if (kind === "from") for (const address of FromAddresses.parse(joined(message, rows))) headerFrom.push(address)
   }
   let at = 0
   for (;;) {
@@ -91,7 +116,8 @@ export const headerFacts = (message: Buffer): HeaderFacts | undefined => {
     if (rows.length > 0 && stop > at && isSpace(message[at])) rows.push(at, stop)
     else {
       if (rows.length > 0) field()
-      rows = [at, stop]
+      rows.length = 0
+      rows.push(at, stop)
     }
     if (stop >= end) break
     at = message[stop] === 0x0d ? stop + 2 : stop + 1

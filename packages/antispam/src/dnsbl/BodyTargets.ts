@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import type { BodyFacts } from "@mailmoat/core"
-import { IpAddress } from "@mailmoat/core"
+import { BoundedMemo, IpAddress } from "@mailmoat/core"
 import { getDomain } from "tldts"
 import type { CidrSet } from "../net/CidrSet.ts"
 
@@ -23,13 +23,23 @@ export interface Targets {
   readonly dropped: ReadonlyArray<{ readonly value: string; readonly why: string }>
 }
 
-/** The registrable domain of a host name, or undefined (IP literal, bare TLD, invalid). */
-export const registrableDomain = (host: string): string | undefined => {
+/** The registrable domain of a host name, or undefined (IP literal, bare TLD, invalid); no memo. */
+export const registrableDomainUncached = (host: string): string | undefined => {
   const h = host.trim().toLowerCase().replace(/\.$/, "")
   if (h.length === 0 || h.length > 253 || IpAddress.isIp(h)) return undefined
   const d = getDomain(h, { allowPrivateDomains: true })
   return d === null || d.length === 0 ? undefined : d
 }
+
+/**
+ * The same, remembered for the last hosts seen: messages link to the same hosts again and again,
+ * and the public suffix list's answer builds a result object and several strings each time.
+ */
+export const registrableDomain: (host: string) => string | undefined = BoundedMemo.make(registrableDomainUncached, {
+  maxEntries: 256,
+  keep: (host) => host.length <= 255,
+  detach: BoundedMemo.detachText
+})
 
 export interface TargetLimits {
   readonly maxAddresses: number

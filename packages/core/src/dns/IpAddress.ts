@@ -8,9 +8,15 @@
  * `reverseName` builds the RFC 5782 §2 query label: reversed octets for IPv4, 32 reversed
  * nibbles for IPv6.
  *
+ * **Gotchas**
+ * `parse` answers from a small memo of recent texts (a message's hops, answers and body IPs are
+ * parsed again by each stage that reads them): the same text gives the same frozen object, whose
+ * `bytes` are shared and must never be written.
+ *
  * @category models
  * @since 0.1.0
  */
+import * as BoundedMemo from "../BoundedMemo.ts"
 
 export interface Ipv4 {
   readonly family: 4
@@ -149,8 +155,8 @@ const canonicalV4 = (s: string): Uint8Array | undefined => {
   return part === 4 ? out : undefined
 }
 
-/** Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else. */
-export const parse = (input: string): Ip | undefined => {
+/** Parses an IP address without the cache (what `parse` gives, a new object each time). */
+export const parseUncached = (input: string): Ip | undefined => {
   const quad = canonicalV4(input)
   if (quad) return { family: 4, bytes: quad, text: input }
   if (isNamed(input)) return undefined
@@ -171,6 +177,31 @@ export const parse = (input: string): Ip | undefined => {
   }
   return { family: 6, bytes: v6, text: v6Text(v6) }
 }
+
+/** Longer text is never an address however it is written (45 characters, brackets and spaces aside). */
+const MAX_KEPT_INPUT = 64
+
+/**
+ * A `parse` that keeps the answers for the last `maxEntries` texts it was given (the oldest
+ * dropped first), so text seen again costs a lookup instead of a new object and its `Uint8Array`.
+ * Host names, the commonest text that is not an address, are refused before the memo (`isNamed`).
+ */
+export const makeParse = (maxEntries: number): ((input: string) => Ip | undefined) => {
+  const remembered = BoundedMemo.make((input: string) => frozen(parseUncached(input)), {
+    maxEntries,
+    keep: (input) => input.length <= MAX_KEPT_INPUT,
+    detach: BoundedMemo.detachText
+  })
+  return (input) => (isNamed(input) ? undefined : remembered(input))
+}
+
+const frozen = (ip: Ip | undefined): Ip | undefined => (ip === undefined ? undefined : Object.freeze(ip))
+
+/**
+ * Parses an IP address; IPv4-mapped IPv6 becomes IPv4. Returns undefined for anything else.
+ * The answer may be shared with other callers (recent ones are remembered): never change it.
+ */
+export const parse: (input: string) => Ip | undefined = makeParse(128)
 
 export const isIp = (input: string): boolean => parse(input) !== undefined
 

@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import { parse as parseDomain } from "tldts"
+import * as BoundedMemo from "../BoundedMemo.ts"
 import * as IpAddress from "../dns/IpAddress.ts"
 
 const MAX_URL = 2048
@@ -60,9 +61,18 @@ export const knownHost = (name: string): string | undefined => {
     if (dot < 0) break
     a = dot + 1
   }
-  const r = parseDomain(h, { extractHostname: false, allowPrivateDomains: false, detectIp: false })
-  return r.isIcann === true && r.domain !== null ? h : undefined
+  return hasIcannSuffix(h) ? h : undefined
 }
+
+/** Whether a lower-cased, well-formed host name has a registrable domain under an ICANN suffix. */
+const icannSuffixUncached = (h: string): boolean => {
+  const r = parseDomain(h, { extractHostname: false, allowPrivateDomains: false, detectIp: false })
+  return r.isIcann === true && r.domain !== null
+}
+
+// Messages name the same hosts again and again; the public suffix list's answer builds a result
+// object each time. Keys are at most MAX_HOST characters (checked before), so the memo is bounded.
+const hasIcannSuffix = BoundedMemo.make(icannSuffixUncached, { maxEntries: 256, detach: BoundedMemo.detachText })
 
 /** Host of a URL: `{ ip }` for IP literals (normalised), `{ host }` for known host names. */
 export const urlHost = (url: string): { host?: string; ip?: string } => {

@@ -9,6 +9,7 @@
  * @category parsers
  * @since 0.1.0
  */
+import * as BoundedMemo from "../BoundedMemo.ts"
 import { decode as decodeCharset } from "./Charset.ts"
 import * as Rfc2047 from "./Rfc2047.ts"
 
@@ -125,8 +126,8 @@ const join = (segments: ReadonlyArray<Segment>): string => {
   return out
 }
 
-/** Parses `value; a=b; c*0*=…` into a lower-cased value and decoded parameters. Never throws. */
-export const parse = (header: string | undefined): ParsedValue => {
+/** What `parse` gives, every time a new value (no memo). */
+export const parseUncached = (header: string | undefined): ParsedValue => {
   const params = new Map<string, string>()
   if (header === undefined) return { value: "", params }
   const { head, raw } = split(header)
@@ -155,3 +156,23 @@ export const parse = (header: string | undefined): ParsedValue => {
   }
   return { value: head, params }
 }
+
+const NONE: ParsedValue = Object.freeze({ value: "", params: new Map<string, string>() })
+
+/** A longer value (a long file name, many parameters) is parsed every time. */
+const MAX_KEPT_LENGTH = 256
+
+// Most parts' values repeat from message to message (`text/plain; charset=utf-8`, `inline`), and
+// a part without a `Content-Disposition` asks about none at all: each parse built two maps and the
+// pieces of the value. The answers are shared, read only (internal: `Mime.ts` reads them).
+const remembered = BoundedMemo.make((header: string) => parseUncached(header), {
+  maxEntries: 64,
+  keep: (header) => header.length <= MAX_KEPT_LENGTH,
+  detach: BoundedMemo.detachText
+})
+
+/**
+ * Parses `value; a=b; c*0*=…` into a lower-cased value and decoded parameters. Never throws.
+ * The answer may be shared with other callers (recent values are remembered): never change it.
+ */
+export const parse = (header: string | undefined): ParsedValue => (header === undefined ? NONE : remembered(header))

@@ -82,4 +82,53 @@ describe("IpAddress", () => {
   test.prop([fc.string({ maxLength: 60 })])("never throws on arbitrary text", (s) => {
     IpAddress.parse(s)
   })
+
+  describe("the cache of recent addresses", () => {
+    const texts = fc.oneof(
+      fc.ipV4(),
+      fc.ipV6(),
+      fc.ipV4().map((ip) => `::ffff:${ip}`),
+      fc.ipV4().map((ip) => ` [${ip}] `),
+      fc.string({ maxLength: 70 })
+    )
+
+    test.prop([fc.array(texts, { maxLength: 40 }), fc.integer({ min: 0, max: 8 })])(
+      "gives what the uncached parse gives, however often and in whatever order text comes",
+      (list, size) => {
+        const parse = IpAddress.makeParse(size)
+        for (const text of [...list, ...list.slice().reverse(), ...list])
+          expect(parse(text)).toEqual(IpAddress.parseUncached(text))
+      }
+    )
+
+    it("keeps recent addresses and parses again what was dropped", () => {
+      const parse = IpAddress.makeParse(4)
+      const a = parse("192.0.2.1")!
+      const b = parse("2001:db8::1")!
+      expect(parse("192.0.2.1")).toBe(a)
+      expect(parse("2001:db8::1")).toBe(b)
+      for (const other of ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"]) parse(other)
+      const again = parse("192.0.2.1")
+      expect(again).not.toBe(a)
+      expect(again).toEqual(a)
+    })
+
+    it("keeps nothing with no room; host names take no place, other text is remembered as no address", () => {
+      const none = IpAddress.makeParse(0)
+      expect(none("192.0.2.1")).not.toBe(none("192.0.2.1"))
+      const parse = IpAddress.makeParse(1)
+      const kept = parse("192.0.2.1")!
+      expect(parse("mail.example.com")).toBeUndefined()
+      expect(parse("192.0.2.1")).toBe(kept)
+      expect(parse("1.2.3")).toBeUndefined()
+      expect(parse("1.2.3")).toBeUndefined()
+      expect(parse("192.0.2.1")).not.toBe(kept)
+    })
+
+    it("hands out frozen addresses (they are shared by every caller)", () => {
+      const ip = IpAddress.parse("203.0.113.9")!
+      expect(Object.isFrozen(ip)).toBe(true)
+      expect(IpAddress.parse("203.0.113.9")).toBe(ip)
+    })
+  })
 })

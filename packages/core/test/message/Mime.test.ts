@@ -172,6 +172,20 @@ describe("MIME walker", () => {
     expect(HeaderParams.parse(spaced).params.get("a")).toBe("b")
   })
 
+  test.prop([
+    fc.array(
+      fc.oneof(
+        fc.constantFrom("text/plain; charset=utf-8", "inline", `attachment; filename*=iso-8859-1'fr'caf%E9.txt`),
+        fc.string({ maxLength: 40 }),
+        fc.string({ minLength: 250, maxLength: 300 }).map((s) => `x/y; name="${s}"`)
+      ),
+      { maxLength: 20 }
+    )
+  ])("parameters from the memo of recent values are what a new parse gives", (values) => {
+    for (const v of [...values, ...values, undefined])
+      expect(HeaderParams.parse(v)).toEqual(HeaderParams.parseUncached(v))
+  })
+
   it("decodes base64 with garbage and mid-stream padding, and quoted-printable soft breaks", () => {
     expect(text(Base64.decode("SGVs!!bG8\r\n gd2\x00 9ybGQ="))).toBe("Hello world")
     expect(text(Base64.decode("QQ==QkM="))).toBe("ABC")

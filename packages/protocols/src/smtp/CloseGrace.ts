@@ -1,6 +1,7 @@
 /**
  * The grace period after our closing reply: the socket is half-closed so the client can read the
- * reply, and destroyed if the client has not closed its end within `ms`.
+ * reply, and destroyed if the client has not closed its end within `ms`. A client with nothing
+ * more to send (QUIT with nothing behind it) is not waited for: `destroyWhenWritten`.
  *
  * **Gotchas**
  * - The timer is cleared when the socket closes. A pending timer keeps its socket, and through

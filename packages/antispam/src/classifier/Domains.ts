@@ -13,22 +13,17 @@
  * @category constructors
  * @since 0.2.0
  */
+import { BoundedMemo } from "@mailmoat/core"
 import { getDomain } from "tldts"
 
 const MAX_ENTRIES = 20_000
 const cache = new Map<string, string | null>()
 
-/**
- * A string with the characters of `s` that references no other string. Prepending a character
- * makes a concatenation, which `slice` flattens into a new sequential string before cutting it.
- */
-export const detached = (s: string): string => ` ${s}`.slice(1)
-
 /** The registrable domain of `host` (`mail.example.co.uk` -> `example.co.uk`), or null. */
 export const registrableDomain = (host: string): string | null => {
   const hit = cache.get(host)
   if (hit !== undefined) return hit
-  const key = detached(host)
+  const key = BoundedMemo.detachText(host)
   const domain = getDomain(key, { allowPrivateDomains: true })
   if (cache.size >= MAX_ENTRIES) cache.clear()
   cache.set(key, domain)

@@ -2,7 +2,8 @@
 import { fc, test } from "@fast-check/vitest"
 import { getDomain } from "tldts"
 import { describe, expect, it } from "vitest"
-import { detached, registrableDomain } from "../../src/classifier/Domains.ts"
+import { BoundedMemo } from "@mailmoat/core"
+import { registrableDomain } from "../../src/classifier/Domains.ts"
 
 const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/)
 const host = fc
@@ -28,9 +29,9 @@ describe("registrableDomain", () => {
   })
 })
 
-describe("detached", () => {
+describe("BoundedMemo.detachText", () => {
   test.prop([fc.string({ maxLength: 300 }), fc.nat(300), fc.nat(300)])("has the characters of its input", (s, a, b) => {
     const cut = s.slice(Math.min(a, b), Math.max(a, b))
-    expect(detached(cut)).toBe(cut)
+    expect(BoundedMemo.detachText(cut)).toBe(cut)
   })
 })

@@ -54,6 +54,13 @@ export const inputs = (chi: ChiResult, features: ReadonlyArray<string>): Map<str
   x.set("chi:logit", Math.log(p / (1 - p)))
   // Both S and H high: the tokens disagree. The layer learns how much that should hold back.
   x.set("chi:conflict", Math.min(chi.spam, chi.ham))
+  // Each side's evidence on its own scale. The logit above and the conflict see S and H only
+  // through their difference and their minimum, so the layer cannot weigh spam evidence more
+  // than ham evidence: spam padded with ordinary words (hash-busting, or mail whose words the
+  // table knows from ham) has both high, and a few strong spam words then count for more than
+  // the padding's ham words (docs/classifier.md, round 11).
+  x.set("chi:spam", chi.spam)
+  x.set("chi:ham", chi.ham)
   x.set("chi:evidence", Math.min(1, chi.used / 50))
   for (const f of features) if (FEATURE_SIGNS[f] !== undefined) x.set(`feat:${f}`, 1)
   return x

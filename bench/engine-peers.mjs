@@ -12,6 +12,11 @@
 //
 //   npm run build && node bench/engine-peers.mjs [--conc 20] [--classifier] [--checkout DIR] [--rounds 1]
 //
+// `--dns-stats` prints the replay pass's DNS questions that reached the resolver (by type and
+// outcome, with repeats); `--dns-record FILE` keeps their answers, which a later run with
+// `--dns-inner recorded --dns-record FILE` gives without c-ares, and `--dns-inner cached` from
+// the cache from the start (no question asked): the differences price the questions.
+//
 // `--classifier` adds the shipped content classifier stage (off by default: this measures the
 // engine around the stages); `--prof FILE` writes a CPU profile of the measured passes, `--alloc
 // FILE` an allocation profile (and prints the bytes allocated per message); `--passes repeat`
@@ -39,7 +44,7 @@ const load = (path) => import(pathToFileURL(join(root, path)).href)
 const { makeServerAntispam, Classifier } = await load("packages/antispam/dist/index.js")
 const { Envelope, Facts, MessageModel } = await load("packages/core/dist/index.js")
 const { NodeDns } = await load("packages/platform-node/dist/index.js")
-const { Effect } = await load("packages/antispam/node_modules/effect/dist/index.js")
+const { Cause, Effect, Exit } = await load("packages/antispam/node_modules/effect/dist/index.js")
 
 // The corpus and zones, generated as the harness does (deterministic).
 const work = mkdtempSync(join(tmpdir(), "mailmoat-engine-peers-"))
@@ -89,7 +94,87 @@ for (let i = 0; ; i++) {
   }
 }
 
-const dns = NodeDns.make({ servers: [`127.0.0.1:${port}`] })
+// The resolver as `NodeDns.make` builds it (c-ares under core's cache), with the cache's store
+// and the questions below the cache reachable from here, to price the DNS questions:
+// `--dns-stats` counts the replay pass's questions that reach the resolver (type, outcome,
+// repeats); `--dns-record FILE` writes each question's outcome; with `--dns-inner recorded` a
+// later run answers every question from that file one event-loop turn later (as a socket
+// would), without c-ares or a socket; with `--dns-inner cached` every answer of the file is in
+// the cache from the start (no question is asked at all).
+const { Dns: CoreDns } = await load("packages/core/dist/index.js")
+const wire = NodeDns.makeUncached({ servers: [`127.0.0.1:${port}`] })
+const dnsInner = arg("dns-inner", "wire")
+const recordFile = arg("dns-record", undefined)
+const keyOf = (type, name) => `${type} ${CoreDns.normaliseName(name)}`
+/** An outcome as JSON: `{ tag, records, ttlSeconds }` or `{ reason, detail }` (a DnsError). */
+const recordOf = (exit) => {
+  if (Exit.isSuccess(exit))
+    return { tag: exit.value._tag, records: exit.value.records, ttlSeconds: exit.value.ttlSeconds }
+  const e = Cause.findErrorOption(exit.cause)
+  return e._tag === "Some" ? { reason: e.value.reason, detail: e.value.detail } : { reason: "Other", detail: "defect" }
+}
+const effectOf = (key, r) =>
+  r.tag === "Answer"
+    ? Effect.succeed({ _tag: "Answer", records: r.records, ttlSeconds: r.ttlSeconds })
+    : r.tag === "NotFound"
+      ? Effect.succeed({ _tag: "NotFound", detail: "recorded" })
+      : Effect.fail(
+          CoreDns.dnsError({
+            reason: r.reason,
+            type: key.slice(0, key.indexOf(" ")),
+            name: key.slice(key.indexOf(" ") + 1),
+            detail: r.detail
+          })
+        )
+const recorded = new Map(
+  dnsInner !== "wire" && recordFile ? Object.entries(JSON.parse(readFileSync(recordFile, "utf8"))) : []
+)
+if (dnsInner !== "wire" && recorded.size === 0)
+  throw new Error("--dns-inner recorded|cached needs --dns-record FILE of a wire run")
+const asked = new Map()
+const count = (type, key, outcome) => {
+  const k = `${type} ${outcome}`
+  const seen = asked.get(k) ?? { questions: 0, names: new Set() }
+  seen.questions++
+  seen.names.add(key)
+  asked.set(k, seen)
+}
+const inner = {
+  lookup: (type, name, options) => {
+    const key = keyOf(type, name)
+    if (dnsInner === "recorded") {
+      const r = recorded.get(key)
+      if (r === undefined) throw new Error(`no recorded answer for ${key}`)
+      count(type, key, r.tag ?? r.reason)
+      const answer = effectOf(key, r)
+      return Effect.callback((resume) => {
+        setImmediate(() => resume(answer))
+      })
+    }
+    return Effect.onExit(CoreDns.lookup(wire, type, name, options), (exit) =>
+      Effect.sync(() => {
+        const r = recordOf(exit)
+        if (recordFile && !recorded.has(key)) recorded.set(key, r)
+        count(type, key, r.tag ?? r.reason)
+      })
+    )
+  }
+}
+const store = CoreDns.makeMemoryStore(dnsInner === "cached" ? recorded.size + 10_000 : 10_000)
+if (dnsInner === "cached")
+  for (const [key, r] of recorded)
+    Effect.runSync(
+      store.set(key, {
+        outcome:
+          r.tag === "Answer"
+            ? { _tag: "Answer", answer: { records: r.records, ttlSeconds: r.ttlSeconds } }
+            : r.tag === "NotFound"
+              ? { _tag: "NotFound", detail: "recorded" }
+              : { _tag: "Failure", reason: r.reason, detail: r.detail },
+        expiresAt: Date.now() + 3_600_000
+      })
+    )
+const dns = CoreDns.withCache(inner, { store })
 const classifier = flag("classifier") ? Classifier.setup({}, { dataDir: work }) : undefined
 const antispam = makeServerAntispam(
   {
@@ -113,7 +198,6 @@ const engine = antispam.engine
 
 // The gateway's runner for the session's phases (apps/gateway/src/runtime/Runner.ts): the value at
 // once when the effect finished as it started, else a promise.
-const { Exit, Cause } = await load("packages/antispam/node_modules/effect/dist/index.js")
 const unwrap = (exit) => {
   if (Exit.isSuccess(exit)) return exit.value
   throw Cause.squash(exit.cause)
@@ -180,6 +264,7 @@ const replay = messages
 const repeat = Array.from({ length: 2000 }, (_, i) => messages[Math.floor(i / 100) * 97])
 // Warm-up (JIT): 500 messages of the repeat set, whose answers are then cached.
 await pass(repeat.slice(0, 500))
+const dnsStats = flag("dns-stats")
 const session_ = arg("prof", undefined)
 let inspector
 if (session_) {
@@ -205,7 +290,20 @@ const results = []
 // `--passes repeat` (or `replay`) runs only that pass.
 const passes = arg("passes", "replay,repeat").split(",")
 for (let r = 0; r < rounds; r++) {
-  if (passes.includes("replay")) results.push({ name: "replay", ...(await pass(replay, "replay")) })
+  if (passes.includes("replay")) {
+    asked.clear()
+    results.push({ name: "replay", ...(await pass(replay, "replay")) })
+    // `--dns-stats`: the questions of the replay pass that reached the resolver below the cache.
+    if (dnsStats) {
+      const rows = [...asked].sort(([a], [b]) => a.localeCompare(b))
+      const total = rows.reduce((sum, [, v]) => sum + v.questions, 0)
+      console.log(`replay DNS questions below the cache: ${(total / replay.length).toFixed(2)} per message`)
+      for (const [k, v] of rows)
+        console.log(
+          `  ${k.padEnd(22)} ${(v.questions / replay.length).toFixed(3)}/msg, ${v.names.size} names (${v.questions - v.names.size} repeats)`
+        )
+    }
+  }
   if (outcomesFile) writeFileSync(outcomesFile, `${outcomeLines.splice(0).join("\n")}\n`, { flag: r === 0 ? "w" : "a" })
   if (passes.includes("repeat")) results.push({ name: "repeat", ...(await pass(repeat, "repeat")) })
   if (outcomesFile) writeFileSync(outcomesFile, `${outcomeLines.splice(0).join("\n")}\n`, { flag: "a" })
@@ -227,6 +325,7 @@ for (const r of results)
   console.log(
     `${r.name.padEnd(7)} ${String(replay.length).padStart(5)} msgs, conc ${conc}: ${r.us.toFixed(0).padStart(5)} us CPU/msg, ${(replay.length / (r.wall / 1000)).toFixed(0).padStart(5)} msgs/s (${r.classes.ham} ham, ${r.classes.unsure} unsure, ${r.classes.spam} spam)`
   )
+if (recordFile && dnsInner === "wire") writeFileSync(recordFile, JSON.stringify(Object.fromEntries(recorded)))
 await antispam.close()
 await classifier?.close()
 rbldnsd.kill()

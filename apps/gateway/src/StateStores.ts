@@ -134,9 +134,18 @@ export const listStore = (dataDir: string): ListStore.ListStore =>
   ListStore.make(FileListDocuments.make(join(dataDir, "lists")))
 
 export interface DnsCacheSettings {
-  /** `state.dnsCache`: TTL cap, negative TTL and local entries (defaults 86400, 60, 10000). */
+  /**
+   * `state.dnsCache`: TTL cap, negative TTL, REFUSED and SERVFAIL TTLs and local entries
+   * (defaults 86400, 60, 60, 5, 10000).
+   */
   readonly limits?:
-    | { readonly maxTtlSeconds: number; readonly negativeTtlSeconds: number; readonly localEntries: number }
+    | {
+        readonly maxTtlSeconds: number
+        readonly negativeTtlSeconds: number
+        readonly refusedTtlSeconds?: number | undefined
+        readonly failureTtlSeconds?: number | undefined
+        readonly localEntries: number
+      }
     | undefined
   /** The fleet's cache (Redis), behind this process's memory. */
   readonly shared?: DnsCacheStore | undefined
@@ -161,7 +170,13 @@ export const resolver = (
         : Dns.makeLayeredStore(local, options.shared)
   return NodeDns.make({
     servers,
-    cache: { store, maxTtlSeconds: limits?.maxTtlSeconds, negativeTtlSeconds: limits?.negativeTtlSeconds }
+    cache: {
+      store,
+      maxTtlSeconds: limits?.maxTtlSeconds,
+      negativeTtlSeconds: limits?.negativeTtlSeconds,
+      refusedTtlSeconds: limits?.refusedTtlSeconds,
+      failureTtlSeconds: limits?.failureTtlSeconds
+    }
   })
 }
 

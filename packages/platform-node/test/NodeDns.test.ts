@@ -1,5 +1,6 @@
 // The Node DNS layer against a real rbldnsd on loopback.
 import { Effect, Fiber } from "effect"
+import { TestClock } from "effect/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { NodeDns } from "../src/index.ts"
 import { type Rbldnsd, startRbldnsd, startSilentDns } from "../../core/test/dns/support/rbldnsd.ts"
@@ -64,6 +65,30 @@ describe("NodeDns against a real rbldnsd", () => {
       expect(refused._tag === "Failure" && refused.failure.reason).toBe("Refused")
     }
     expect(await rbl.settledQueries()).toEqual(["y.other.test TXT"])
+  })
+
+  it("a REFUSED answer on the wire is asked once within a minute, again after it, and stays a failure", async () => {
+    // The cache reads the Effect clock: the test clock moves it, rbldnsd answers on real time.
+    const dns = NodeDns.make({ servers: [rbl.server] })
+    rbl.resetQueries()
+    const program = Effect.gen(function* () {
+      const told: Array<string | false> = []
+      // At 0, 6, 30 and 53 s.
+      for (const seconds of [0, 6, 24, 23]) {
+        yield* TestClock.adjust(`${seconds} seconds`)
+        const txt = yield* Effect.result(dns.lookup!("TXT", "_dmarc.sender.example", { timeoutMillis: 2000 }))
+        const ptr = yield* Effect.result(dns.lookup!("PTR", "192.0.2.99", { timeoutMillis: 2000 }))
+        told.push(txt._tag === "Failure" && txt.failure.reason, ptr._tag === "Failure" && ptr.failure.reason)
+      }
+      const within = yield* Effect.promise(() => rbl.settledQueries())
+      yield* TestClock.adjust("8 seconds") // 61 s: past the 60 s REFUSED is kept
+      yield* Effect.result(dns.lookup!("TXT", "_dmarc.sender.example", { timeoutMillis: 2000 }))
+      return { told, within, after: yield* Effect.promise(() => rbl.settledQueries()) }
+    })
+    const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
+    expect(new Set(r.told)).toEqual(new Set(["Refused"]))
+    expect(r.within).toEqual(["_dmarc.sender.example TXT", "99.2.0.192.in-addr.arpa PTR"])
+    expect(r.after).toEqual([...r.within, "_dmarc.sender.example TXT"])
   })
 
   it("a silent server gives Timeout within the per-call timeout", async () => {

@@ -15,6 +15,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { MAX_FAILURE_TTL_SECONDS } from "../dns/DnsCache.ts"
 import {
   boolean,
   doc,
@@ -286,6 +287,18 @@ const DnsCache = Schema.Struct({
       "How long an NXDOMAIN / NODATA answer is kept (Node's resolver does not expose the zone's SOA minimum); 0 = not kept."
     ),
     withDefault(60)
+  ),
+  refusedTtlSeconds: int(0, MAX_FAILURE_TTL_SECONDS).pipe(
+    doc(
+      "How long a REFUSED answer is kept (the server will not answer that name; RFC 2308 §7.1 allows up to 300); still a failure while kept, never 'not listed'; 0 = not kept."
+    ),
+    withDefault(60)
+  ),
+  failureTtlSeconds: int(0, MAX_FAILURE_TTL_SECONDS).pipe(
+    doc(
+      "How long a SERVFAIL answer is kept (RFC 2308 §7.1 allows up to 300); still a failure while kept, never 'not listed'; 0 = not kept."
+    ),
+    withDefault(5)
   ),
   localEntries: int(0).pipe(
     doc(

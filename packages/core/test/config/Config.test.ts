@@ -57,7 +57,13 @@ describe("defaults", () => {
     expect(d.state).toEqual({
       backend: "embedded",
       keyPrefix: "mailmoat:",
-      dnsCache: { maxTtlSeconds: 86400, negativeTtlSeconds: 60, localEntries: 10000 }
+      dnsCache: {
+        maxTtlSeconds: 86400,
+        negativeTtlSeconds: 60,
+        refusedTtlSeconds: 60,
+        failureTtlSeconds: 5,
+        localEntries: 10000
+      }
     })
     expect(d.classifier).toEqual({ enabled: true, hamBelow: 0.2, spamAbove: 0.9, updateIntervalMinutes: 360 })
     expect(d.protocols).toEqual({

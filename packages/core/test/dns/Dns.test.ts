@@ -90,6 +90,63 @@ describe("static Dns", () => {
     expect(plain.queries).toHaveLength(2)
   })
 
+  it("cache: REFUSED is kept for refusedTtlSeconds (default 60), SERVFAIL for failureTtlSeconds (default 5), both at most 300", async () => {
+    const failing: Dns.StaticZone = { "refused.test": { fail: "Refused" }, "servfail.test": { fail: "ServerFailure" } }
+    const asks = (inner: Dns.StaticDns, name: string) => inner.queries.filter((q) => q.includes(name)).length
+    const inner = Dns.makeStatic(failing)
+    const dns = Dns.withCache(inner)
+    const program = Effect.gen(function* () {
+      const seen: Array<[number, number, string | false]> = []
+      for (const seconds of [0, 4, 2, 53]) {
+        yield* TestClock.adjust(`${seconds} seconds`)
+        const refused = yield* Effect.result(dns.lookup!("TXT", "refused.test"))
+        yield* Effect.result(dns.lookup!("TXT", "servfail.test"))
+        seen.push([
+          asks(inner, "refused.test"),
+          asks(inner, "servfail.test"),
+          refused._tag === "Failure" && refused.failure.reason
+        ])
+      }
+      yield* TestClock.adjust("2 seconds") // 61 s after the first question
+      yield* Effect.result(dns.lookup!("TXT", "refused.test"))
+      return { seen, refusedAfter: asks(inner, "refused.test") }
+    })
+    const r = await Effect.runPromise(program.pipe(Effect.provide(TestClock.layer())))
+    // A cached REFUSED is still the failure, never NotFound.
+    expect(r.seen).toEqual([
+      [1, 1, "Refused"],
+      [1, 1, "Refused"],
+      [1, 2, "Refused"],
+      [1, 3, "Refused"]
+    ])
+    expect(r.refusedAfter).toBe(2)
+
+    // RFC 2308 §7.1: never longer than five minutes, whatever is asked for.
+    const capped = Dns.makeStatic(failing)
+    const long = Dns.withCache(capped, { refusedTtlSeconds: 3600, failureTtlSeconds: 3600 })
+    const after = await Effect.runPromise(
+      Effect.gen(function* () {
+        yield* Effect.result(long.lookup!("TXT", "refused.test"))
+        yield* Effect.result(long.lookup!("TXT", "servfail.test"))
+        yield* TestClock.adjust("299 seconds")
+        yield* Effect.result(long.lookup!("TXT", "refused.test"))
+        yield* Effect.result(long.lookup!("TXT", "servfail.test"))
+        const within = capped.queries.length
+        yield* TestClock.adjust("2 seconds")
+        yield* Effect.result(long.lookup!("TXT", "refused.test"))
+        yield* Effect.result(long.lookup!("TXT", "servfail.test"))
+        return [within, capped.queries.length]
+      }).pipe(Effect.provide(TestClock.layer()))
+    )
+    expect(after).toEqual([2, 4])
+
+    const never = Dns.makeStatic(failing)
+    const uncached = Dns.withCache(never, { refusedTtlSeconds: 0 })
+    await run(uncached.resolve("TXT", "refused.test"))
+    await run(uncached.resolve("TXT", "refused.test"))
+    expect(asks(never, "refused.test")).toBe(2)
+  })
+
   it("lookup gives NotFound as a value, through the cache and from a resolve-only implementation", async () => {
     const inner = Dns.makeStatic(zone)
     for (const dns of [inner, Dns.withCache(inner)]) {

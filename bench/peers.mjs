@@ -3,13 +3,20 @@
 // sitting, with the repository's own build.
 //
 //   node bench/peers.mjs [--runs 2] [--conc 20] [--systems ceiling,haraka-nodelay,mailmoat]
-//                        [--harness ../shared/peers-bench] [--keep DIR]
+//                        [--rounds 1] [--harness ../shared/peers-bench] [--keep DIR]
 //
-// A Mailmoat system is written `mailmoat[:pN][@DIR]`: `:p2` runs the gateway's multi-process mode
-// with two processes (`smtp.processes: 2`), `@DIR` runs the gateway built in another checkout
-// (DIR/apps/gateway/dist/main.js, e.g. an older commit in a `git worktree`) so that a before and
-// an after appear in one sitting. GW_NODE_FLAGS (environment) is passed to node, e.g.
-// `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+// A Mailmoat system is written `mailmoat[:pN][@DIR][+FLAG...]`: `:p2` runs the gateway's
+// multi-process mode with two processes (`smtp.processes: 2`), `@DIR` runs the gateway built in
+// another checkout (DIR/apps/gateway/dist/main.js, e.g. an older commit in a `git worktree`) so
+// that a before and an after appear in one sitting, and each `+FLAG` passes `--FLAG` to that
+// system's node only (`mailmoat+max-semi-space-size=12`, `mailmoat+maglev+max-lazy`), so that
+// node options are compared in one sitting too. GW_NODE_FLAGS (environment) is passed to every
+// Mailmoat system's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+//
+// `--rounds N` runs the whole list N times, in reverse order every second round (A B, B A, A B,
+// ...), so that alternated pairs come from one command; each round's records are kept in
+// results/LABEL.rK.jsonl, the table has one row per system and round, and a summary gives each
+// system's median over the rounds with its spread.
 //
 // It copies the harness (read-only where it is shared) to a temporary folder, installs what it
 // needs (its install.sh: Debian rbldnsd/postfix/rspamd tools, Haraka from npm), generates the
@@ -19,7 +26,7 @@
 // Mailmoat's ratios to Haraka and to the ceiling. Only the ratios carry over between machines;
 // a run with a high foreign figure is not a clean one.
 import { spawnSync } from "node:child_process"
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -32,6 +39,11 @@ const arg = (name, fallback) => {
 const runs = arg("runs", "2")
 const conc = arg("conc", "20")
 const systems = arg("systems", "ceiling,haraka-nodelay,mailmoat").split(",")
+const rounds = Number(arg("rounds", "1"))
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error("bench/peers: --rounds takes a whole number >= 1")
+  process.exit(2)
+}
 const harness = resolve(arg("harness", join(root, "..", "shared", "peers-bench")))
 if (!existsSync(join(harness, "run-smtp.sh"))) {
   console.error(`bench/peers: no harness at ${harness} (--harness DIR)`)
@@ -61,52 +73,69 @@ const gatewayMain = join(root, "apps/gateway/dist/main.js")
 if (systems.some((s) => s.startsWith("mailmoat"))) {
   if (!existsSync(gatewayMain)) sh("build", `cd ${root} && npm run build`)
 }
-// `mailmoat[:pN][@DIR]` -> the label its results are filed under, the main.js, the process count.
+// `mailmoat[:pN][@DIR][+FLAG...]` -> the label its results are filed under, the main.js, the
+// process count, the node flags of its own.
 const mailmoatSystem = (system) => {
-  const m = /^mailmoat(?::p(\d+))?(?:@(.+))?$/.exec(system)
+  const m = /^mailmoat(?::p(\d+))?(?:@([^+]+))?((?:\+[^+]+)*)$/.exec(system)
   if (!m) return undefined
   const checkout = m[2] === undefined ? root : resolve(m[2])
   const main = join(checkout, "apps/gateway/dist/main.js")
   if (!existsSync(main)) throw new Error(`${system}: no ${main} (build that checkout first)`)
   const processes = m[1] === undefined ? undefined : Number(m[1])
-  const label = `mailmoat${processes ? `-${processes}p` : ""}${m[2] === undefined ? "" : `@${basename(checkout)}`}`
-  return { label, main, processes }
+  const flags = m[3]
+    .split("+")
+    .filter(Boolean)
+    .map((flag) => `--${flag}`)
+  const label = `mailmoat${processes ? `-${processes}p` : ""}${m[2] === undefined ? "" : `@${basename(checkout)}`}${m[3]}`
+  return { label, main, processes, flags }
 }
-const labels = []
-for (const system of systems) {
+// Runs one system once; its records end up in results/LABEL.jsonl (the harness rewrites that file).
+const runSystem = (system) => {
   const mm = mailmoatSystem(system)
-  if (mm) {
-    // Each system gets its own data folder, so that one's spool or stores never meet another's.
-    let yaml = readFileSync(join(work, "mailmoat.yaml"), "utf8").replace(
-      /^dataDir: .*$/m,
-      `dataDir: ./data-${mm.label}`
-    )
-    if (mm.processes !== undefined) yaml = yaml.replace(/^smtp:\n/m, `smtp:\n  processes: ${mm.processes}\n`)
-    const config = join(work, `${mm.label}.yaml`)
-    writeFileSync(config, yaml)
-    labels.push(mm.label)
-    sh(
-      `${mm.label} (${mm.main})`,
-      `./run-smtp.sh external ${runs}`,
-      {
-        CONCS: conc,
-        LABEL: mm.label,
-        GW_PORT: "2727",
-        GW_START: `node ${process.env.GW_NODE_FLAGS ?? ""} ${mm.main} --config ${config}`
-      },
-      { mustSucceed: false }
-    )
-  } else {
-    labels.push(system)
+  if (!mm) {
     sh(system, `./run-smtp.sh ${system} ${runs}`, { CONCS: conc }, { mustSucceed: false })
+    return system
+  }
+  // Each system gets its own data folder, so that one's spool or stores never meet another's.
+  let yaml = readFileSync(join(work, "mailmoat.yaml"), "utf8").replace(/^dataDir: .*$/m, `dataDir: ./data-${mm.label}`)
+  if (mm.processes !== undefined) yaml = yaml.replace(/^smtp:\n/m, `smtp:\n  processes: ${mm.processes}\n`)
+  const config = join(work, `${mm.label}.yaml`)
+  writeFileSync(config, yaml)
+  const nodeFlags = [process.env.GW_NODE_FLAGS ?? "", ...mm.flags].join(" ")
+  sh(
+    `${mm.label} (${mm.main})`,
+    `./run-smtp.sh external ${runs}`,
+    {
+      CONCS: conc,
+      LABEL: mm.label,
+      GW_PORT: "2727",
+      GW_START: `node ${nodeFlags} ${mm.main} --config ${config}`
+    },
+    { mustSucceed: false }
+  )
+  return mm.label
+}
+// [label, round, records file] for every run, in the order run.
+const sittings = []
+for (let round = 1; round <= rounds; round++) {
+  const order = round % 2 === 0 ? [...systems].reverse() : systems
+  for (const system of order) {
+    const label = runSystem(system)
+    const file = join(work, "results", `${label}.jsonl`)
+    if (rounds === 1) sittings.push([label, round, file])
+    else if (existsSync(file)) {
+      const kept = join(work, "results", `${label}.r${round}.jsonl`)
+      renameSync(file, kept)
+      sittings.push([label, round, kept])
+    }
   }
 }
 
-// One row per system: the median smtp-source run, latency from the replay run.
+// One row per system and round: the median smtp-source run, latency from the replay run.
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
-const rows = new Map()
-for (const label of labels) {
-  const file = join(work, "results", `${label}.jsonl`)
+const cpuMs = (r) => (r.gw_cpu_s * 1000) / r.sent
+const rows = []
+for (const [label, round, file] of sittings) {
   if (!existsSync(file)) continue
   const records = readFileSync(file, "utf8")
     .trim()
@@ -116,40 +145,67 @@ for (const label of labels) {
   const load = records.filter((r) => r.kind === "smtp-source" && r.conc === Number(conc))
   const replay = records.find((r) => r.kind === "replay" && r.conc === Number(conc))
   if (load.length === 0) continue
-  const mps = median(load.map((r) => r.msgs_per_s))
-  rows.set(label, {
-    mps,
-    cpuMsPerMsg: median(load.map((r) => (r.gw_cpu_s * 1000) / r.sent)),
+  rows.push({
+    label,
+    round,
+    mps: median(load.map((r) => r.msgs_per_s)),
+    cpuMsPerMsg: median(load.map(cpuMs)),
+    // Run by run, so that the JIT's warm-up shows against the later runs.
+    cpuByRun: load.map(cpuMs),
+    replayCpuMsPerMsg: replay ? cpuMs(replay) : null,
     rssMb: Math.round(Math.max(...load.map((r) => r.gw_peak_rss_kb)) / 1024),
+    replayRssMb: replay ? Math.round(replay.gw_peak_rss_kb / 1024) : null,
     p99: replay?.p99_ms ?? null,
-    delivered: load.map((r) => `${r.delivered}/${r.sent}`).join(" "),
+    delivered: [...load, ...(replay ? [replay] : [])].map((r) => `${r.delivered}/${r.sent}`).join(" "),
     dnsPerMsg: median(load.map((r) => r.dns_q_per_msg)),
-    foreign: load.map((r) => r.foreign_cpu_pct).join(" / ")
+    foreign: [...load, ...(replay ? [replay] : [])].map((r) => r.foreign_cpu_pct).join(" / ")
   })
 }
 const fmt = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? "-" : Number(n).toFixed(digits))
 console.log(
-  `\n| system (conc ${conc}, ${runs} runs) | msgs/s | CPU ms/msg | peak RSS MB | p99 ms | delivered | DNS q/msg | foreign CPU % |`
+  `\n| system (conc ${conc}, ${runs} runs) | round | msgs/s | CPU ms/msg | by run | replay CPU ms/msg | peak RSS MB | replay peak RSS MB | p99 ms | delivered | DNS q/msg | foreign CPU % |`
 )
-console.log("|---|---|---|---|---|---|---|---|")
-for (const [label, r] of rows) {
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|")
+for (const r of rows) {
   console.log(
-    `| ${label} | ${fmt(r.mps, 0)} | ${fmt(r.cpuMsPerMsg, 2)} | ${r.rssMb} | ${fmt(r.p99, 0)} | ${r.delivered} | ${fmt(r.dnsPerMsg, 2)} | ${r.foreign} |`
+    `| ${r.label} | ${r.round} | ${fmt(r.mps, 0)} | ${fmt(r.cpuMsPerMsg, 2)} | ${r.cpuByRun.map((x) => fmt(x, 2)).join(" ")} | ${fmt(r.replayCpuMsPerMsg, 2)} | ${r.rssMb} | ${r.replayRssMb ?? "-"} | ${fmt(r.p99, 0)} | ${r.delivered} | ${fmt(r.dnsPerMsg, 2)} | ${r.foreign} |`
   )
 }
-const haraka = rows.get("haraka-nodelay")
-const ceiling = rows.get("ceiling")
-for (const [label, mm] of rows) {
-  if (!label.startsWith("mailmoat")) continue
-  console.log(`\n${label}'s ratios (same sitting):`)
-  if (haraka) {
+for (const round of [...new Set(rows.map((r) => r.round))]) {
+  const inRound = rows.filter((r) => r.round === round)
+  const haraka = inRound.find((r) => r.label === "haraka-nodelay")
+  const ceiling = inRound.find((r) => r.label === "ceiling")
+  for (const mm of inRound) {
+    if (!mm.label.startsWith("mailmoat") || (!haraka && !ceiling)) continue
+    console.log(`\n${mm.label}'s ratios (round ${round}, same sitting):`)
+    if (haraka) {
+      console.log(
+        `  vs Haraka+nodelay: msgs/s x${fmt(mm.mps / haraka.mps, 2)} (goal >= 3), CPU ms/msg x${fmt(mm.cpuMsPerMsg / haraka.cpuMsPerMsg, 2)} (goal <= 0.33), RSS x${fmt(mm.rssMb / haraka.rssMb, 2)}`
+      )
+    }
+    if (ceiling)
+      console.log(
+        `  vs ceiling: msgs/s x${fmt(mm.mps / ceiling.mps, 3)} (goal with 2 processes >= 0.5), p99 x${fmt(mm.p99 / ceiling.p99, 2)} (goal <= 2)`
+      )
+  }
+}
+if (rounds > 1) {
+  // Each system over the rounds: median [lowest-highest].
+  const spread = (xs) => {
+    const known = xs.filter((x) => x !== null)
+    return known.length === 0
+      ? "-"
+      : `${fmt(median(known), 2)} [${fmt(Math.min(...known), 2)}-${fmt(Math.max(...known), 2)}]`
+  }
+  console.log(
+    `\n| system (${rounds} rounds) | CPU ms/msg | replay CPU ms/msg | p99 ms | peak RSS MB | replay peak RSS MB |`
+  )
+  console.log("|---|---|---|---|---|---|")
+  for (const label of [...new Set(rows.map((r) => r.label))]) {
+    const of = rows.filter((r) => r.label === label)
     console.log(
-      `  vs Haraka+nodelay: msgs/s x${fmt(mm.mps / haraka.mps, 2)} (goal >= 3), CPU ms/msg x${fmt(mm.cpuMsPerMsg / haraka.cpuMsPerMsg, 2)} (goal <= 0.33), RSS x${fmt(mm.rssMb / haraka.rssMb, 2)}`
+      `| ${label} | ${spread(of.map((r) => r.cpuMsPerMsg))} | ${spread(of.map((r) => r.replayCpuMsPerMsg))} | ${spread(of.map((r) => r.p99))} | ${spread(of.map((r) => r.rssMb))} | ${spread(of.map((r) => r.replayRssMb))} |`
     )
   }
-  if (ceiling)
-    console.log(
-      `  vs ceiling: msgs/s x${fmt(mm.mps / ceiling.mps, 3)} (goal with 2 processes >= 0.5), p99 x${fmt(mm.p99 / ceiling.p99, 2)} (goal <= 2)`
-    )
 }
 console.log(`\nraw results: ${join(work, "results")}`)

@@ -3,13 +3,23 @@
 // sitting, with the repository's own build.
 //
 //   node bench/peers.mjs [--runs 2] [--conc 20] [--systems ceiling,haraka-nodelay,mailmoat]
-//                        [--harness ../shared/peers-bench] [--keep DIR]
+//                        [--rounds 1] [--harness ../shared/peers-bench] [--keep DIR]
+//   node bench/peers.mjs --summarize RESULTS_DIR --systems ... [--rounds N] [--runs 2] [--conc 20]
 //
-// A Mailmoat system is written `mailmoat[:pN][@DIR]`: `:p2` runs the gateway's multi-process mode
-// with two processes (`smtp.processes: 2`), `@DIR` runs the gateway built in another checkout
-// (DIR/apps/gateway/dist/main.js, e.g. an older commit in a `git worktree`) so that a before and
-// an after appear in one sitting. GW_NODE_FLAGS (environment) is passed to node, e.g.
-// `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+// A Mailmoat system is written `mailmoat[:pN][@DIR][+FLAG...]`: `:p2` runs the gateway's
+// multi-process mode with two processes (`smtp.processes: 2`), `@DIR` runs the gateway built in
+// another checkout (DIR/apps/gateway/dist/main.js, e.g. an older commit in a `git worktree`) so
+// that a before and an after appear in one sitting, and each `+FLAG` passes `--FLAG` to that
+// system's node only (`mailmoat+max-semi-space-size=12`, `mailmoat+maglev+max-lazy`), so that
+// node options are compared in one sitting too. GW_NODE_FLAGS (environment) is passed to every
+// Mailmoat system's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+//
+// `--rounds N` runs the whole list N times, in reverse order every second round (A B, B A, A B,
+// ...), so that alternated pairs come from one command; each round's records are kept in
+// results/LABEL.rK.jsonl, the table has one row per system and round, and a summary gives each
+// system's median over the rounds with its spread, and its ratio to the list's first system round
+// by round. `--summarize DIR` prints the tables again from an earlier invocation's results folder
+// (given the same --systems and --rounds) without running anything.
 //
 // It copies the harness (read-only where it is shared) to a temporary folder, installs what it
 // needs (its install.sh: Debian rbldnsd/postfix/rspamd tools, Haraka from npm), generates the
@@ -19,7 +29,7 @@
 // Mailmoat's ratios to Haraka and to the ceiling. Only the ratios carry over between machines;
 // a run with a high foreign figure is not a clean one.
 import { spawnSync } from "node:child_process"
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -32,50 +42,74 @@ const arg = (name, fallback) => {
 const runs = arg("runs", "2")
 const conc = arg("conc", "20")
 const systems = arg("systems", "ceiling,haraka-nodelay,mailmoat").split(",")
-const harness = resolve(arg("harness", join(root, "..", "shared", "peers-bench")))
-if (!existsSync(join(harness, "run-smtp.sh"))) {
-  console.error(`bench/peers: no harness at ${harness} (--harness DIR)`)
+const rounds = Number(arg("rounds", "1"))
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error("bench/peers: --rounds takes a whole number >= 1")
   process.exit(2)
 }
-
-const work = arg("keep", undefined) ?? mkdtempSync(join(tmpdir(), "mailmoat-peers-"))
-// rbldnsd drops to its own user and writes its query counts under run/: mkdtemp's 0700 would
-// leave that file empty and every "DNS q/msg" at 0.
-chmodSync(work, 0o755)
-cpSync(harness, work, { recursive: true })
-// The harness's scripts append to results/ but do not create it.
-mkdirSync(join(work, "results"), { recursive: true })
-const sh = (label, command, env = {}, { mustSucceed = true } = {}) => {
-  console.log(`\n[bench/peers] ${label}`)
-  const r = spawnSync("bash", ["-c", command], { cwd: work, stdio: "inherit", env: { ...process.env, ...env } })
-  if (r.status === 0) return
-  if (mustSucceed) throw new Error(`${label}: exit ${r.status}`)
-  // run-smtp.sh ends with a grep for errors in Haraka's log, which exits 1 when there are none:
-  // a run is judged by the records it wrote, not by that status.
-  console.log(`[bench/peers] ${label}: exit ${r.status} (the table shows what it recorded)`)
-}
-
-sh("install the harness peers", "./install.sh > install.log 2>&1 || { tail -20 install.log; exit 1; }")
-sh("generate the corpus and zones", "node gen-corpus.js > /dev/null")
-const gatewayMain = join(root, "apps/gateway/dist/main.js")
-if (systems.some((s) => s.startsWith("mailmoat"))) {
-  if (!existsSync(gatewayMain)) sh("build", `cd ${root} && npm run build`)
-}
-// `mailmoat[:pN][@DIR]` -> the label its results are filed under, the main.js, the process count.
+// `mailmoat[:pN][@DIR][+FLAG...]` -> the label its results are filed under, the main.js, the
+// process count, the node flags of its own.
 const mailmoatSystem = (system) => {
-  const m = /^mailmoat(?::p(\d+))?(?:@(.+))?$/.exec(system)
+  const m = /^mailmoat(?::p(\d+))?(?:@([^+]+))?((?:\+[^+]+)*)$/.exec(system)
   if (!m) return undefined
   const checkout = m[2] === undefined ? root : resolve(m[2])
-  const main = join(checkout, "apps/gateway/dist/main.js")
-  if (!existsSync(main)) throw new Error(`${system}: no ${main} (build that checkout first)`)
   const processes = m[1] === undefined ? undefined : Number(m[1])
-  const label = `mailmoat${processes ? `-${processes}p` : ""}${m[2] === undefined ? "" : `@${basename(checkout)}`}`
-  return { label, main, processes }
+  const flags = m[3]
+    .split("+")
+    .filter(Boolean)
+    .map((flag) => `--${flag}`)
+  const label = `mailmoat${processes ? `-${processes}p` : ""}${m[2] === undefined ? "" : `@${basename(checkout)}`}${m[3]}`
+  return { label, main: join(checkout, "apps/gateway/dist/main.js"), processes, flags }
 }
-const labels = []
-for (const system of systems) {
-  const mm = mailmoatSystem(system)
-  if (mm) {
+const labelOf = (system) => mailmoatSystem(system)?.label ?? system
+// The systems in the order of each round: reversed every second one.
+const orderOf = (round) => (round % 2 === 0 ? [...systems].reverse() : systems)
+// Where a system's records of one round are kept.
+const recordsFile = (dir, label, round) => join(dir, rounds === 1 ? `${label}.jsonl` : `${label}.r${round}.jsonl`)
+
+// Runs every system of every round; returns [label, round, records file] for each run, in order.
+const runSittings = () => {
+  const harness = resolve(arg("harness", join(root, "..", "shared", "peers-bench")))
+  if (!existsSync(join(harness, "run-smtp.sh"))) {
+    console.error(`bench/peers: no harness at ${harness} (--harness DIR)`)
+    process.exit(2)
+  }
+  const work = arg("keep", undefined) ?? mkdtempSync(join(tmpdir(), "mailmoat-peers-"))
+  // rbldnsd drops to its own user and writes its query counts under run/: mkdtemp's 0700 would
+  // leave that file empty and every "DNS q/msg" at 0.
+  mkdirSync(work, { recursive: true })
+  chmodSync(work, 0o755)
+  cpSync(harness, work, { recursive: true })
+  // The harness's scripts append to results/ but do not create it.
+  const results = join(work, "results")
+  mkdirSync(results, { recursive: true })
+  const sh = (label, command, env = {}, { mustSucceed = true } = {}) => {
+    console.log(`\n[bench/peers] ${label}`)
+    const r = spawnSync("bash", ["-c", command], { cwd: work, stdio: "inherit", env: { ...process.env, ...env } })
+    if (r.status === 0) return
+    if (mustSucceed) throw new Error(`${label}: exit ${r.status}`)
+    // run-smtp.sh ends with a grep for errors in Haraka's log, which exits 1 when there are none:
+    // a run is judged by the records it wrote, not by that status.
+    console.log(`[bench/peers] ${label}: exit ${r.status} (the table shows what it recorded)`)
+  }
+
+  sh("install the harness peers", "./install.sh > install.log 2>&1 || { tail -20 install.log; exit 1; }")
+  sh("generate the corpus and zones", "node gen-corpus.js > /dev/null")
+  const gatewayMain = join(root, "apps/gateway/dist/main.js")
+  if (systems.some((s) => s.startsWith("mailmoat"))) {
+    if (!existsSync(gatewayMain)) sh("build", `cd ${root} && npm run build`)
+  }
+  for (const system of systems) {
+    const mm = mailmoatSystem(system)
+    if (mm && !existsSync(mm.main)) throw new Error(`${system}: no ${mm.main} (build that checkout first)`)
+  }
+  // Runs one system once; its records end up in results/LABEL.jsonl (the harness rewrites that file).
+  const runSystem = (system) => {
+    const mm = mailmoatSystem(system)
+    if (!mm) {
+      sh(system, `./run-smtp.sh ${system} ${runs}`, { CONCS: conc }, { mustSucceed: false })
+      return
+    }
     // Each system gets its own data folder, so that one's spool or stores never meet another's.
     let yaml = readFileSync(join(work, "mailmoat.yaml"), "utf8").replace(
       /^dataDir: .*$/m,
@@ -84,7 +118,7 @@ for (const system of systems) {
     if (mm.processes !== undefined) yaml = yaml.replace(/^smtp:\n/m, `smtp:\n  processes: ${mm.processes}\n`)
     const config = join(work, `${mm.label}.yaml`)
     writeFileSync(config, yaml)
-    labels.push(mm.label)
+    const nodeFlags = [process.env.GW_NODE_FLAGS ?? "", ...mm.flags].join(" ")
     sh(
       `${mm.label} (${mm.main})`,
       `./run-smtp.sh external ${runs}`,
@@ -92,21 +126,40 @@ for (const system of systems) {
         CONCS: conc,
         LABEL: mm.label,
         GW_PORT: "2727",
-        GW_START: `node ${process.env.GW_NODE_FLAGS ?? ""} ${mm.main} --config ${config}`
+        GW_START: `node ${nodeFlags} ${mm.main} --config ${config}`
       },
       { mustSucceed: false }
     )
-  } else {
-    labels.push(system)
-    sh(system, `./run-smtp.sh ${system} ${runs}`, { CONCS: conc }, { mustSucceed: false })
   }
+  const sittings = []
+  for (let round = 1; round <= rounds; round++) {
+    for (const system of orderOf(round)) {
+      runSystem(system)
+      const label = labelOf(system)
+      const file = join(results, `${label}.jsonl`)
+      const kept = recordsFile(results, label, round)
+      if (kept !== file && existsSync(file)) renameSync(file, kept)
+      sittings.push([label, round, kept])
+    }
+  }
+  console.log(`\nraw results: ${results}`)
+  return sittings
 }
 
-// One row per system: the median smtp-source run, latency from the replay run.
+// The runs of an earlier invocation (its results folder), for the same --systems and --rounds.
+const readSittings = (dir) =>
+  Array.from({ length: rounds }, (_, i) =>
+    orderOf(i + 1).map((system) => [labelOf(system), i + 1, recordsFile(dir, labelOf(system), i + 1)])
+  ).flat()
+
+const summarize = arg("summarize", undefined)
+const sittings = summarize === undefined ? runSittings() : readSittings(resolve(summarize))
+
+// One row per system and round: the median smtp-source run, latency from the replay run.
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
-const rows = new Map()
-for (const label of labels) {
-  const file = join(work, "results", `${label}.jsonl`)
+const cpuMs = (r) => (r.gw_cpu_s * 1000) / r.sent
+const rows = []
+for (const [label, round, file] of sittings) {
   if (!existsSync(file)) continue
   const records = readFileSync(file, "utf8")
     .trim()
@@ -116,40 +169,102 @@ for (const label of labels) {
   const load = records.filter((r) => r.kind === "smtp-source" && r.conc === Number(conc))
   const replay = records.find((r) => r.kind === "replay" && r.conc === Number(conc))
   if (load.length === 0) continue
-  const mps = median(load.map((r) => r.msgs_per_s))
-  rows.set(label, {
-    mps,
-    cpuMsPerMsg: median(load.map((r) => (r.gw_cpu_s * 1000) / r.sent)),
+  rows.push({
+    label,
+    round,
+    mps: median(load.map((r) => r.msgs_per_s)),
+    cpuMsPerMsg: median(load.map(cpuMs)),
+    // Run by run, so that the JIT's warm-up shows against the later runs.
+    cpuByRun: load.map(cpuMs),
+    replayCpuMsPerMsg: replay ? cpuMs(replay) : null,
     rssMb: Math.round(Math.max(...load.map((r) => r.gw_peak_rss_kb)) / 1024),
+    replayRssMb: replay ? Math.round(replay.gw_peak_rss_kb / 1024) : null,
     p99: replay?.p99_ms ?? null,
-    delivered: load.map((r) => `${r.delivered}/${r.sent}`).join(" "),
+    delivered: [...load, ...(replay ? [replay] : [])].map((r) => `${r.delivered}/${r.sent}`).join(" "),
     dnsPerMsg: median(load.map((r) => r.dns_q_per_msg)),
-    foreign: load.map((r) => r.foreign_cpu_pct).join(" / ")
+    foreign: [...load, ...(replay ? [replay] : [])].map((r) => r.foreign_cpu_pct).join(" / ")
   })
 }
 const fmt = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? "-" : Number(n).toFixed(digits))
 console.log(
-  `\n| system (conc ${conc}, ${runs} runs) | msgs/s | CPU ms/msg | peak RSS MB | p99 ms | delivered | DNS q/msg | foreign CPU % |`
+  `\n| system (conc ${conc}, ${runs} runs) | round | msgs/s | CPU ms/msg | by run | replay CPU ms/msg | peak RSS MB | replay peak RSS MB | p99 ms | delivered | DNS q/msg | foreign CPU % |`
 )
-console.log("|---|---|---|---|---|---|---|---|")
-for (const [label, r] of rows) {
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|")
+for (const r of rows) {
   console.log(
-    `| ${label} | ${fmt(r.mps, 0)} | ${fmt(r.cpuMsPerMsg, 2)} | ${r.rssMb} | ${fmt(r.p99, 0)} | ${r.delivered} | ${fmt(r.dnsPerMsg, 2)} | ${r.foreign} |`
+    `| ${r.label} | ${r.round} | ${fmt(r.mps, 0)} | ${fmt(r.cpuMsPerMsg, 2)} | ${r.cpuByRun.map((x) => fmt(x, 2)).join(" ")} | ${fmt(r.replayCpuMsPerMsg, 2)} | ${r.rssMb} | ${r.replayRssMb ?? "-"} | ${fmt(r.p99, 0)} | ${r.delivered} | ${fmt(r.dnsPerMsg, 2)} | ${r.foreign} |`
   )
 }
-const haraka = rows.get("haraka-nodelay")
-const ceiling = rows.get("ceiling")
-for (const [label, mm] of rows) {
-  if (!label.startsWith("mailmoat")) continue
-  console.log(`\n${label}'s ratios (same sitting):`)
-  if (haraka) {
-    console.log(
-      `  vs Haraka+nodelay: msgs/s x${fmt(mm.mps / haraka.mps, 2)} (goal >= 3), CPU ms/msg x${fmt(mm.cpuMsPerMsg / haraka.cpuMsPerMsg, 2)} (goal <= 0.33), RSS x${fmt(mm.rssMb / haraka.rssMb, 2)}`
-    )
+for (const round of [...new Set(rows.map((r) => r.round))]) {
+  const inRound = rows.filter((r) => r.round === round)
+  const haraka = inRound.find((r) => r.label === "haraka-nodelay")
+  const ceiling = inRound.find((r) => r.label === "ceiling")
+  for (const mm of inRound) {
+    if (!mm.label.startsWith("mailmoat") || (!haraka && !ceiling)) continue
+    console.log(`\n${mm.label}'s ratios (round ${round}, same sitting):`)
+    if (haraka) {
+      console.log(
+        `  vs Haraka+nodelay: msgs/s x${fmt(mm.mps / haraka.mps, 2)} (goal >= 3), CPU ms/msg x${fmt(mm.cpuMsPerMsg / haraka.cpuMsPerMsg, 2)} (goal <= 0.33), RSS x${fmt(mm.rssMb / haraka.rssMb, 2)}`
+      )
+    }
+    if (ceiling)
+      console.log(
+        `  vs ceiling: msgs/s x${fmt(mm.mps / ceiling.mps, 3)} (goal with 2 processes >= 0.5), p99 x${fmt(mm.p99 / ceiling.p99, 2)} (goal <= 2)`
+      )
   }
-  if (ceiling)
-    console.log(
-      `  vs ceiling: msgs/s x${fmt(mm.mps / ceiling.mps, 3)} (goal with 2 processes >= 0.5), p99 x${fmt(mm.p99 / ceiling.p99, 2)} (goal <= 2)`
-    )
 }
-console.log(`\nraw results: ${join(work, "results")}`)
+if (rounds > 1) {
+  // Each system over the rounds: median (of an even count, the mean of the middle two) [lowest-highest].
+  const middle = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b)
+    const half = Math.floor(sorted.length / 2)
+    return sorted.length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2
+  }
+  const spread = (xs, digits = 2) => {
+    const known = xs.filter((x) => x !== null)
+    return known.length === 0
+      ? "-"
+      : `${fmt(middle(known), digits)} [${fmt(Math.min(...known), digits)}-${fmt(Math.max(...known), digits)}]`
+  }
+  console.log(
+    `\n| system (${rounds} rounds) | CPU ms/msg | replay CPU ms/msg | p99 ms | peak RSS MB | replay peak RSS MB |`
+  )
+  console.log("|---|---|---|---|---|---|")
+  for (const label of [...new Set(rows.map((r) => r.label))]) {
+    const of = rows.filter((r) => r.label === label)
+    const cells = [
+      spread(of.map((r) => r.cpuMsPerMsg)),
+      spread(of.map((r) => r.replayCpuMsPerMsg)),
+      spread(
+        of.map((r) => r.p99),
+        0
+      ),
+      spread(
+        of.map((r) => r.rssMb),
+        0
+      ),
+      spread(
+        of.map((r) => r.replayRssMb),
+        0
+      )
+    ]
+    console.log(`| ${label} | ${cells.join(" | ")} |`)
+  }
+  // Each system against the list's first, round by round (the same sitting, alternated order).
+  const first = rows.find((r) => r.round === 1)?.label
+  const ratios = (label, pick) =>
+    rows
+      .filter((r) => r.label === label)
+      .map((r) => {
+        const base = rows.find((b) => b.label === first && b.round === r.round)
+        return base && pick(base) && pick(r) !== null ? pick(r) / pick(base) : null
+      })
+  console.log(`\n| system / ${first}, per round | CPU ms/msg | replay CPU ms/msg | p99 |`)
+  console.log("|---|---|---|---|")
+  for (const label of [...new Set(rows.map((r) => r.label))].filter((l) => l !== first)) {
+    const cpu = spread(ratios(label, (r) => r.cpuMsPerMsg))
+    const replay = spread(ratios(label, (r) => r.replayCpuMsPerMsg))
+    const p99 = spread(ratios(label, (r) => r.p99))
+    console.log(`| ${label} | x${cpu} | x${replay} | x${p99} |`)
+  }
+}

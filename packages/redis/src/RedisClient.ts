@@ -97,29 +97,92 @@ export const clientOf = (o: RedisConnectionOptions, commandTimeout: number, conn
     const options: ClusterOptions = {
       redisOptions: node,
       enableOfflineQueue: false,
+      // Connected below, once every node the cluster adds is guarded.
+      lazyConnect: true,
       clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
       slotsRefreshTimeout: connectTimeout,
       // Node addresses come from the cluster itself; with TLS they must not be re-resolved.
       ...(tls !== undefined ? { dnsLookup: (address, done) => done(null, address) } : {})
     }
-    return new (ioredis().Cluster)(
+    const cluster = new (ioredis().Cluster)(
       o.cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
       options
     )
+    // Nodes are made lazily (ioredis connects a node on its first use), so each is guarded
+    // before its first stream exists.
+    cluster.on("+node", (redis: Redis) => guardStreamErrors(redis))
+    return connected(cluster)
   }
   if (o.sentinel !== undefined) {
     const s = o.sentinel
-    return new (ioredis().Redis)({
-      ...node,
-      sentinels: s.nodes.map((n) => ({ host: n.host, port: n.port })),
-      name: s.masterName,
-      failoverDetector: true,
-      sentinelRetryStrategy: (times) => Math.min(100 * times, 2000),
-      ...(s.username !== undefined ? { sentinelUsername: s.username } : {}),
-      ...(s.password !== undefined ? { sentinelPassword: s.password } : {}),
-      ...(tls !== undefined ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {})
-    })
+    return connectedGuarded(
+      new (ioredis().Redis)({
+        ...node,
+        lazyConnect: true,
+        sentinels: s.nodes.map((n) => ({ host: n.host, port: n.port })),
+        name: s.masterName,
+        failoverDetector: true,
+        sentinelRetryStrategy: (times) => Math.min(100 * times, 2000),
+        ...(s.username !== undefined ? { sentinelUsername: s.username } : {}),
+        ...(s.password !== undefined ? { sentinelPassword: s.password } : {}),
+        ...(tls !== undefined ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {})
+      })
+    )
   }
   if (o.url === undefined) throw new Error("redis: a URL, sentinels or cluster nodes are needed")
-  return new (ioredis().Redis)(o.url, node)
+  return connectedGuarded(new (ioredis().Redis)(o.url, { ...node, lazyConnect: true }))
+}
+
+/**
+ * ioredis listens for a connection stream's errors with `once`, so a stream that fails twice
+ * throws the second error at the process, with no listener, as an uncaught exception: a TLS
+ * handshake refused on our side (a server certificate from an unknown CA) is followed by the
+ * server's own alert (`tlsv1 alert decode error`) often enough to take the gateway down. Every
+ * stream a client opens gets a listener of its own for as long as it lives; the first error still
+ * reaches ioredis (and the client's `error` event), later ones of a stream it has already given
+ * up are dropped. Applied before the client's first connection (clients are made with
+ * `lazyConnect` and connected here), and again after each reconnection, which asks the same
+ * connector for a new stream. docs/scale-out.md ("When Redis fails") says what is covered.
+ */
+export const guardStreamErrors = (client: Redis): void => {
+  const connector = (client as unknown as { connector: StreamConnector }).connector
+  const connect = connector.connect.bind(connector)
+  connector.connect = (onEvent) =>
+    connect(onEvent).then((stream) => {
+      stream.on("error", ignoreLaterError)
+      return stream
+    })
+}
+
+interface StreamConnector {
+  connect: (onEvent: (type: string, error?: unknown) => void) => Promise<NodeJS.ReadableStream & NodeJS.EventEmitter>
+}
+
+const ignoreLaterError = (): void => {}
+
+/**
+ * A second connection with the client's options (a subscriber), guarded and connected like the
+ * client. ioredis's own `duplicate()` would copy `lazyConnect` and, with no offline queue, refuse
+ * the first command instead of connecting.
+ */
+export const duplicateOf = (client: RedisClient): RedisClient => {
+  if (isCluster(client)) {
+    const cluster = client.duplicate(undefined, { lazyConnect: true })
+    cluster.on("+node", (redis: Redis) => guardStreamErrors(redis))
+    return connected(cluster)
+  }
+  return connectedGuarded(client.duplicate({ lazyConnect: true }))
+}
+
+const isCluster = (client: RedisClient): client is Cluster => (client as Cluster).isCluster === true
+
+/** Starts the client's first connection; its failure is reported on the client's `error` event. */
+const connected = <C extends RedisClient>(client: C): C => {
+  client.connect().catch(ignoreLaterError)
+  return client
+}
+
+const connectedGuarded = (client: Redis): Redis => {
+  guardStreamErrors(client)
+  return connected(client)
 }

@@ -14,17 +14,18 @@
  * - Redis failing never empties a list: the last local copy stays in force (and `lastError`
  *   says why it may be stale). A write that Redis refused is undone locally by a reload, and
  *   `settled()` rejects so the editor hears about it.
- * - The subscriber needs its own connection: `client.duplicate()` unless one is given.
+ * - The subscriber needs its own connection: a duplicate of the client's (`duplicateOf`) unless one is given.
  *
  * @category services
  * @since 0.1.0
  */
 import type { ListDocumentsShape } from "@mailmoat/core"
 import { callWithin, type RedisClient } from "./Deadline.ts"
+import { duplicateOf } from "./RedisClient.ts"
 
 export interface RedisListDocumentsOptions {
   readonly client: RedisClient
-  /** The subscribing connection (default `client.duplicate()`, closed with the store). */
+  /** The subscribing connection (default a duplicate of `client`, closed with the store). */
   readonly subscriber?: RedisClient | undefined
   /** Key prefix (`state.keyPrefix`, default `mailmoat:`). */
   readonly prefix?: string | undefined
@@ -63,7 +64,7 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
   let lastError: string | undefined
   let pending: Array<Promise<void>> = []
   const ownSubscriber = options.subscriber === undefined
-  const subscriber = options.subscriber ?? client.duplicate()
+  const subscriber = options.subscriber ?? duplicateOf(client)
 
   const load = async (name: string): Promise<void> => {
     try {

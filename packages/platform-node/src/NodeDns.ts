@@ -20,8 +20,8 @@
  *   the answer, seen on the wire with `tries: 2` (docs/performance.md). Caching it is the
  *   cache's job: REFUSED for `cache.refusedTtlSeconds` (default 60), SERVFAIL for
  *   `cache.failureTtlSeconds` (default 5), both at most 300 (RFC 2308 §7.1; `DnsCache.ts`).
- * - A question costs the gateway ~60 µs of CPU in c-ares, Node's wrapper and the kernel's
- *   loopback UDP path (both ends' packets), and about as much again in the engine around it
+ * - A question costs the gateway ~75 µs of CPU in c-ares, Node's wrapper and the kernel's
+ *   loopback UDP path (both ends' packets), and ~105 µs more in the engine around it
  *   (docs/performance.md, "DNS, 2026-12-04 evening"): only a question not asked is free. c-ares
  *   closes its UDP socket whenever no question is pending and opens a new one for the next.
  * - Questions go through the callback `Resolver`, not `dns.promises`: one callback per question

@@ -132,7 +132,9 @@ const recorded = new Map(
 if (dnsInner !== "wire" && recorded.size === 0)
   throw new Error("--dns-inner recorded|cached needs --dns-record FILE of a wire run")
 const asked = new Map()
+const dnsStats = flag("dns-stats")
 const count = (type, key, outcome) => {
+  if (!dnsStats) return
   const k = `${type} ${outcome}`
   const seen = asked.get(k) ?? { questions: 0, names: new Set() }
   seen.questions++
@@ -146,7 +148,7 @@ const inner = {
       const r = recorded.get(key)
       if (r === undefined) throw new Error(`no recorded answer for ${key}`)
       count(type, key, r.tag ?? r.reason)
-      const answer = effectOf(key, r)
+      const answer = r.effect ?? (r.effect = effectOf(key, r))
       return Effect.callback((resume) => {
         setImmediate(() => resume(answer))
       })
@@ -264,7 +266,6 @@ const replay = messages
 const repeat = Array.from({ length: 2000 }, (_, i) => messages[Math.floor(i / 100) * 97])
 // Warm-up (JIT): 500 messages of the repeat set, whose answers are then cached.
 await pass(repeat.slice(0, 500))
-const dnsStats = flag("dns-stats")
 const session_ = arg("prof", undefined)
 let inspector
 if (session_) {

@@ -15,6 +15,15 @@
  *   value, `resolve` as the contract's `DnsError`.
  * - Bun and Deno run this through their `node:dns` compatibility; Deno's `Resolver` honours
  *   `setServers` since 1.40.
+ * - A REFUSED or SERVFAIL answer is not asked again by c-ares (Node sets c-ares's NOCHECKRESP
+ *   flag, so such an answer is final, not a cue to try again): one packet per question whatever
+ *   the answer, seen on the wire with `tries: 2` (docs/performance.md). Caching it is the
+ *   cache's job: REFUSED for `cache.refusedTtlSeconds` (default 60), SERVFAIL for
+ *   `cache.failureTtlSeconds` (default 5), both at most 300 (RFC 2308 §7.1; `DnsCache.ts`).
+ * - A question costs the gateway ~75 µs of CPU in c-ares, Node's wrapper and the kernel's
+ *   loopback UDP path (both ends' packets), and ~105 µs more in the engine around it
+ *   (docs/performance.md, "DNS, 2026-12-04 evening"): only a question not asked is free. c-ares
+ *   closes its UDP socket whenever no question is pending and opens a new one for the next.
  * - Questions go through the callback `Resolver`, not `dns.promises`: one callback per question
  *   resumes the waiting fiber directly (no promise, no reaction job), and the per-call timeout is
  *   one `setTimeout` inside that same wait (no child fiber), so it runs on real time even under a

@@ -78,8 +78,8 @@ type Ask = (
  * An in-memory store bounded to `maxEntries`, oldest inserted evicted first: when it is full, the
  * oldest sixteenth goes at once. A V8 `Map` keeps a deleted entry as a hole until its table is
  * rebuilt, and `keys()` starts at the table's start, walking every hole the earlier evictions
- * left: one entry evicted per insert costs ~15-25 µs an insert at 10,000 entries (each new name
- * of mail from new senders), one sixteenth at a time ~1 µs (bench/dns-cache-evict.mjs).
+ * left: one entry evicted per insert costs ~15-30 µs an insert at 10,000 entries (each new name
+ * of mail from new senders), one sixteenth at a time ~1-3 µs (bench/dns-cache-evict.mjs).
  */
 export const makeMemoryStore = (maxEntries = 10_000): DnsCacheStore => {
   const map = new Map<string, CachedEntry>()

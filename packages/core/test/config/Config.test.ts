@@ -153,6 +153,20 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
       ])
   })
 
+  it("state.dnsCache failure TTLs: 0 to 300 s (RFC 2308 §7.1)", () => {
+    expect(
+      GatewayConfig.decode({ state: { dnsCache: { refusedTtlSeconds: 300, failureTtlSeconds: 0 } } })
+    ).toMatchObject({
+      ok: true,
+      config: { state: { dnsCache: { refusedTtlSeconds: 300, failureTtlSeconds: 0 } } }
+    })
+    for (const key of ["refusedTtlSeconds", "failureTtlSeconds"])
+      for (const bad of [301, -1, 2.5])
+        expect(problems({ state: { dnsCache: { [key]: bad } } })).toEqual([
+          `state.dnsCache.${key}: expected an integer from 0 to 300, got ${bad}`
+        ])
+  })
+
   it("bad enum", () => {
     expect(problems({ antispam: { onSpam: "bounce" } })).toEqual([
       'antispam.onSpam: expected one of none | quarantine | reject | drop, got "bounce"'

@@ -11,6 +11,7 @@ export type {
   QueryOrigin,
   UnknownReason
 } from "./Blocklist.ts"
+export * as BoundedMap from "./BoundedMap.ts"
 export * as BoundedMemo from "./BoundedMemo.ts"
 export * as Envelope from "./Envelope.ts"
 export type { MessageEvaluator, RecipientOutcome } from "./Evaluation.ts"

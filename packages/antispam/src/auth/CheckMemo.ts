@@ -17,6 +17,7 @@
  * @category services
  * @since 0.1.0
  */
+import { BoundedMap } from "@mailmoat/core"
 import type { Asked, MailauthResolver } from "./MailauthResolver.ts"
 
 export interface CheckMemo {
@@ -65,7 +66,7 @@ export const make = (maxEntries = 512): CheckMemo => {
       if (recording.replayable() && !usesTime(asked)) {
         entries.delete(key)
         entries.set(key, { asked, result })
-        if (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
+        BoundedMap.trimOldest(entries, maxEntries)
       } else entries.delete(key)
       return result
     },

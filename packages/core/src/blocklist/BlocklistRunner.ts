@@ -21,6 +21,7 @@
 import { Cause, type Clock, Effect, Option } from "effect"
 import { within } from "../Deadline.ts"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery } from "../Blocklist.ts"
+import { trimOldest } from "../BoundedMap.ts"
 
 /** One lookup's accounting, copied into stage facts. */
 export interface LookupRecord {
@@ -38,7 +39,7 @@ export interface AnswerCache {
   readonly set: (key: string, answer: BlocklistAnswer, expiresAt: number) => void
 }
 
-/** An in-memory answer cache bounded to `maxEntries`. */
+/** An in-memory answer cache bounded to `maxEntries` (the oldest written dropped first, in batches). */
 export const makeAnswerCache = (maxEntries = 10_000): AnswerCache => {
   const map = new Map<string, { answer: BlocklistAnswer; expiresAt: number }>()
   return {
@@ -54,7 +55,7 @@ export const makeAnswerCache = (maxEntries = 10_000): AnswerCache => {
     set: (key, answer, expiresAt) => {
       map.delete(key)
       map.set(key, { answer, expiresAt })
-      if (map.size > maxEntries) map.delete(map.keys().next().value!)
+      trimOldest(map, maxEntries)
     }
   }
 }

@@ -68,8 +68,10 @@ const isWeight = (n: unknown): n is number => typeof n === "number" && Number.is
  * input it sets, so a weight for any other input would be dropped and the model would score
  * differently from its own evaluation, silently: such a model was trained for another build.
  */
-const checkLayer = (lg: Logistic): void => {
+const checkLayer = (lg: Logistic | null): void => {
   if (
+    typeof lg !== "object" ||
+    lg === null ||
     !isWeight(lg.bias) ||
     typeof lg.weights !== "object" ||
     lg.weights === null ||

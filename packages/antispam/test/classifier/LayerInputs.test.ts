@@ -66,7 +66,15 @@ describe("logistic layer inputs", () => {
       .toString("utf8")
       .split("\n")
     const header = JSON.parse(head!)
-    header.logistic.weights["chi:logit"] = "1"
-    expect(() => parse(Buffer.from([JSON.stringify(header), ...rest].join("\n")))).toThrow(/bad logistic layer/)
+    const withLayer = (layer: unknown) =>
+      Buffer.from([JSON.stringify({ ...header, logistic: layer }), ...rest].join("\n"))
+    expect(() => parse(withLayer({ bias: -1, weights: { "chi:logit": "1" } }))).toThrow(/bad logistic layer/)
+    expect(() => parse(withLayer({ bias: -1, weights: [1] }))).toThrow(/bad logistic layer/)
+    expect(() => parse(withLayer(null))).toThrow(/bad logistic layer/)
+    expect(() => parse(withLayer("layer"))).toThrow(/bad logistic layer/)
+    expect(parse(withLayer({ bias: -1, weights: { "chi:logit": 1 } })).logistic).toEqual({
+      bias: -1,
+      weights: { "chi:logit": 1 }
+    })
   })
 })

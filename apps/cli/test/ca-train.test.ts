@@ -1,5 +1,6 @@
 // ca init/show, train and eval through the built binary.
 import { execFileSync } from "node:child_process"
+import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
@@ -84,6 +85,31 @@ describe("train and eval", () => {
     )
     expect(explained.errors[0].explanation.clues.length).toBeGreaterThan(0)
   }, 90_000)
+
+  test("a model trained for another build (its layer weighs an input this build lacks) is exit 2, naming the input", async () => {
+    const c = corpus()
+    const out = join(c.dir, "other-build.model")
+    const table = "winner\t0\t3\n"
+    const header = {
+      format: "mailmoat-classifier",
+      version: 1,
+      nham: 3,
+      nspam: 3,
+      tokens: 1,
+      options: { s: 0.45, x: 0.5, minDev: 0.1, maxTokens: 150, minClues: 3 },
+      logistic: { bias: -1, weights: { "chi:logit": 1, "chi:next": 0.7 } },
+      meta: {},
+      sha256: createHash("sha256").update(table).digest("hex")
+    }
+    writeFileSync(out, `${JSON.stringify(header)}\n${table}`)
+    const r = await mailmoat(["eval", "--ham", c.ham, "--spam", c.spam, "--model", out])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^mailmoat: the classifier model cannot be loaded:$/m)
+    expect(r.stderr).toMatch(
+      /weighs input "chi:next", which this build does not compute: the model was trained for another build/
+    )
+    expect(hasStackTrace(r.stderr)).toBe(false)
+  })
 
   test("missing directories are exit 2, each named", async () => {
     const r = await mailmoat(["train", "--ham", "/nonexistent/ham"])

@@ -9,7 +9,8 @@
  *
  * The whole file may be gzip-compressed (recognised by its magic bytes). `parse` checks the
  * format name, the version, the line count and the SHA-256 of the table, so a truncated or
- * altered file is refused, never half-loaded.
+ * altered file is refused, never half-loaded; and that the logistic layer weighs only inputs
+ * this build computes (LayerInputs.ts), so a model trained for another build is refused too.
  *
  * @category models
  * @since 0.1.0
@@ -18,6 +19,7 @@ import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { gunzipSync, gzipSync } from "node:zlib"
 import type { ChiOptions } from "./Chi2.ts"
+import { firstUnknownInput } from "./LayerInputs.ts"
 import { type Logistic, MODEL_VERSION, type Model } from "./Model.ts"
 
 export const FORMAT = "mailmoat-classifier"
@@ -57,6 +59,31 @@ export const serialise = (model: Model, options: { gzip?: boolean } = {}): Uint8
   }
   const bytes = Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, "utf8"), table])
   return options.gzip ? gzipSync(bytes, { level: 9 }) : bytes
+}
+
+const isWeight = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n)
+
+/**
+ * The layer must be numbers over inputs this build computes. Scoring reads a weight only for an
+ * input it sets, so a weight for any other input would be dropped and the model would score
+ * differently from its own evaluation, silently: such a model was trained for another build.
+ */
+const checkLayer = (lg: Logistic | null): void => {
+  if (
+    typeof lg !== "object" ||
+    lg === null ||
+    !isWeight(lg.bias) ||
+    typeof lg.weights !== "object" ||
+    lg.weights === null ||
+    Array.isArray(lg.weights) ||
+    !Object.values(lg.weights).every(isWeight)
+  )
+    throw new ModelFormatError("model file: bad logistic layer")
+  const unknown = firstUnknownInput(lg.weights)
+  if (unknown !== undefined)
+    throw new ModelFormatError(
+      `model file: the logistic layer weighs input ${JSON.stringify(unknown)}, which this build does not compute: the model was trained for another build`
+    )
 }
 
 const isCount = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0
@@ -114,8 +141,7 @@ export const parse = (input: Uint8Array): Model => {
   if (tokens.size !== header.tokens)
     throw new ModelFormatError(`model file: ${tokens.size} table lines, header says ${header.tokens}`)
   const lg = header.logistic
-  if (lg !== undefined && (typeof lg.bias !== "number" || typeof lg.weights !== "object" || lg.weights === null))
-    throw new ModelFormatError("model file: bad logistic layer")
+  if (lg !== undefined) checkLayer(lg)
   return {
     version: header.version,
     nham: header.nham,

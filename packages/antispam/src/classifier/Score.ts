@@ -9,7 +9,7 @@
 import { Policy } from "@mailmoat/core"
 import { type ChiResult, combine } from "./Chi2.ts"
 import { clueProbability, clueTable } from "./Clues.ts"
-import { FEATURE_SIGNS } from "./FeatureSigns.ts"
+import { CHI_INPUTS, FEATURE_INPUT_PREFIX, isSignedFeature } from "./LayerInputs.ts"
 import type { Logistic, Model } from "./Model.ts"
 import type { Tokens } from "./Tokenizer.ts"
 
@@ -45,24 +45,11 @@ export interface Extra {
 export const classOf = (probability: number, cutoffs: Cutoffs = defaultCutoffs): ClassName =>
   probability < cutoffs.hamBelow ? "ham" : probability >= cutoffs.spamAbove ? "spam" : "unsure"
 
-/** The named inputs of the logistic layer for one message. */
+/** The named inputs of the logistic layer for one message (their names: LayerInputs.ts). */
 export const inputs = (chi: ChiResult, features: ReadonlyArray<string>): Map<string, number> => {
   const x = new Map<string, number>()
-  // The chi-square probability on the logit scale: a confident table stays decisive, a table
-  // that knows little (p near 0.5) leaves the decision to the structural features.
-  const p = Math.min(Math.max(chi.probability, 0.001), 0.999)
-  x.set("chi:logit", Math.log(p / (1 - p)))
-  // Both S and H high: the tokens disagree. The layer learns how much that should hold back.
-  x.set("chi:conflict", Math.min(chi.spam, chi.ham))
-  // Each side's evidence on its own scale. The logit above and the conflict see S and H only
-  // through their difference and their minimum, so the layer cannot weigh spam evidence more
-  // than ham evidence: spam padded with ordinary words (hash-busting, or mail whose words the
-  // table knows from ham) has both high, and a few strong spam words then count for more than
-  // the padding's ham words (docs/classifier.md, round 11).
-  x.set("chi:spam", chi.spam)
-  x.set("chi:ham", chi.ham)
-  x.set("chi:evidence", Math.min(1, chi.used / 50))
-  for (const f of features) if (FEATURE_SIGNS[f] !== undefined) x.set(`feat:${f}`, 1)
+  for (const [name, value] of CHI_INPUTS) x.set(name, value(chi))
+  for (const f of features) if (isSignedFeature(f)) x.set(`${FEATURE_INPUT_PREFIX}${f}`, 1)
   return x
 }
 

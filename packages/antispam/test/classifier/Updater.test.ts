@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ref } from "../../src/classifier/Classifier.ts"
 import * as Model from "../../src/classifier/Model.ts"
 import { serialise } from "../../src/classifier/ModelFile.ts"
+import { score } from "../../src/classifier/Score.ts"
+import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { make } from "../../src/classifier/Updater.ts"
+import { parse, rfc822 } from "./support.ts"
 
 const modelWith = (token: string) => {
   const m = Model.empty({}, undefined, { name: token })
@@ -125,6 +128,30 @@ describe("model updater (local HTTP server)", () => {
     const right = make({ url: `${base}/model.gz`, path, model: current, sha256: sha(state.body), intervalMillis: 0 })
     expect((await right.check()).status).toBe("updated")
     expect(current.get().meta.name).toBe("pinned")
+  })
+
+  it("refuses a model trained for another build (its layer weighs an unknown input); the old model keeps scoring", async () => {
+    const path = join(dir, "other-build.gz")
+    const old = Model.withLogistic(modelWith("old"), { bias: -0.5, weights: { "chi:logit": 1, "chi:evidence": 0.5 } })
+    writeFileSync(path, serialise(old, { gzip: true }))
+    const current = ref(old)
+    const lines: Array<string> = []
+    const u = make({ url: `${base}/model.gz`, path, model: current, intervalMillis: 0, log: (l) => lines.push(l) })
+    const message = tokenize(parse(rfc822({ subject: "old shared", body: "old shared words" })))
+    const before = score(current.get(), message).probability
+
+    state.etag = '"other-build"'
+    const future = Model.withLogistic(modelWith("future"), { bias: 0, weights: { "chi:logit": 1, "chi:later": 2 } })
+    state.body = Buffer.from(serialise(future, { gzip: true }))
+    state.digest = sha(state.body)
+    const r = await u.check()
+    expect(r.status).toBe("refused")
+    expect(r.detail).toMatch(/"chi:later".*trained for another build/)
+    expect(lines).toEqual([expect.stringMatching(/^classifier update .*: refused: .*"chi:later".*another build/)])
+    expect(u.status().lastResult).toEqual(r)
+    expect(current.get()).toBe(old)
+    expect(score(current.get(), message).probability).toBe(before)
+    expect(readFileSync(path)).toEqual(Buffer.from(serialise(old, { gzip: true })))
   })
 
   it("an unreachable server keeps the old model", async () => {

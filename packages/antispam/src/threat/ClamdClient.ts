@@ -12,7 +12,9 @@
  *
  * **Gotchas**
  * When the stream exceeds `StreamMaxLength`, clamd replies and closes while we are still
- * writing; the reply is read even though our writes then fail (EPIPE/ECONNRESET).
+ * writing; the reply is read even though our writes then fail (EPIPE/ECONNRESET). Closing with our
+ * chunks unread makes clamd's kernel reset the connection, and a reset that arrives first discards
+ * the reply: the scan is then `Unavailable` "connect" (ECONNRESET), still never clean.
  *
  * @category services
  * @since 0.1.0

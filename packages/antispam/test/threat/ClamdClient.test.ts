@@ -55,10 +55,16 @@ describe("ClamdClient against a real clamd", () => {
     expect(await client.scan(chunks(20 * 1024 * 1024, 256 * 1024))).toEqual({ _tag: "Clean" })
   })
 
-  it("reports clamd's StreamMaxLength as unavailable size-limit, not clean", async () => {
+  it("reports clamd's StreamMaxLength as unavailable (size-limit, or the reset that can swallow it), never clean", async () => {
     const client = new ClamdClient({ socket: clamd.socket, timeoutSeconds: 20 })
     const r = await client.scan(chunks(26 * 1024 * 1024, 1024 * 1024))
-    expect(r).toMatchObject({ _tag: "Unavailable", reason: "size-limit" })
+    // clamd answers the size-limit ERROR and closes with our chunks still unread, so its kernel
+    // resets the connection; the reset can reach us before the answer and discard it.
+    expect(r._tag).toBe("Unavailable")
+    if (r._tag === "Unavailable" && r.reason !== "size-limit") {
+      expect(r.reason).toBe("connect")
+      expect(r.detail).toMatch(/ECONNRESET|EPIPE/)
+    }
   })
 
   it("honours the timeout when clamd stops answering (SIGSTOP)", async () => {

@@ -108,10 +108,7 @@ export const clientOf = (o: RedisConnectionOptions, commandTimeout: number, conn
       o.cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
       options
     )
-    // Nodes are made lazily (ioredis connects a node on its first use), so each is guarded
-    // before its first stream exists.
-    cluster.on("+node", (redis: Redis) => guardStreamErrors(redis))
-    return connected(cluster)
+    return connectedClusterGuarded(cluster)
   }
   if (o.sentinel !== undefined) {
     const s = o.sentinel
@@ -166,11 +163,7 @@ const ignoreLaterError = (): void => {}
  * the first command instead of connecting.
  */
 export const duplicateOf = (client: RedisClient): RedisClient => {
-  if (isCluster(client)) {
-    const cluster = client.duplicate(undefined, { lazyConnect: true })
-    cluster.on("+node", (redis: Redis) => guardStreamErrors(redis))
-    return connected(cluster)
-  }
+  if (isCluster(client)) return connectedClusterGuarded(client.duplicate(undefined, { lazyConnect: true }))
   return connectedGuarded(client.duplicate({ lazyConnect: true }))
 }
 
@@ -185,4 +178,13 @@ const connected = <C extends RedisClient>(client: C): C => {
 const connectedGuarded = (client: Redis): Redis => {
   guardStreamErrors(client)
   return connected(client)
+}
+
+/**
+ * A cluster's nodes are made lazily (ioredis connects a node on its first use), so each is
+ * guarded as the cluster adds it, before its first stream exists.
+ */
+const connectedClusterGuarded = (cluster: Cluster): Cluster => {
+  cluster.on("+node", (redis: Redis) => guardStreamErrors(redis))
+  return connected(cluster)
 }

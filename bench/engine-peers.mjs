@@ -113,19 +113,6 @@ const recordOf = (exit) => {
   const e = Cause.findErrorOption(exit.cause)
   return e._tag === "Some" ? { reason: e.value.reason, detail: e.value.detail } : { reason: "Other", detail: "defect" }
 }
-const effectOf = (key, r) =>
-  r.tag === "Answer"
-    ? Effect.succeed({ _tag: "Answer", records: r.records, ttlSeconds: r.ttlSeconds })
-    : r.tag === "NotFound"
-      ? Effect.succeed({ _tag: "NotFound", detail: "recorded" })
-      : Effect.fail(
-          CoreDns.dnsError({
-            reason: r.reason,
-            type: key.slice(0, key.indexOf(" ")),
-            name: key.slice(key.indexOf(" ") + 1),
-            detail: r.detail
-          })
-        )
 const recorded = new Map(
   dnsInner !== "wire" && recordFile ? Object.entries(JSON.parse(readFileSync(recordFile, "utf8"))) : []
 )
@@ -141,14 +128,32 @@ const count = (type, key, outcome) => {
   seen.names.add(key)
   asked.set(k, seen)
 }
+/** A recorded outcome as an exit: what a callback resolver (`DnsShape.query`) tells, and an Effect. */
+const exitOf = (key, r) =>
+  r.tag === "Answer"
+    ? Exit.succeed({ _tag: "Answer", records: r.records, ttlSeconds: r.ttlSeconds })
+    : r.tag === "NotFound"
+      ? Exit.succeed({ _tag: "NotFound", detail: "recorded" })
+      : Exit.fail(
+          CoreDns.dnsError({
+            reason: r.reason,
+            type: key.slice(0, key.indexOf(" ")),
+            name: key.slice(key.indexOf(" ") + 1),
+            detail: r.detail
+          })
+        )
+/** The recorded answer to a question, counted. */
+const recordedExit = (type, key) => {
+  const r = recorded.get(key)
+  if (r === undefined) throw new Error(`no recorded answer for ${key}`)
+  count(type, key, r.tag ?? r.reason)
+  return r.exit ?? (r.exit = exitOf(key, r))
+}
 const inner = {
   lookup: (type, name, options) => {
     const key = keyOf(type, name)
     if (dnsInner === "recorded") {
-      const r = recorded.get(key)
-      if (r === undefined) throw new Error(`no recorded answer for ${key}`)
-      count(type, key, r.tag ?? r.reason)
-      const answer = r.effect ?? (r.effect = effectOf(key, r))
+      const answer = recordedExit(type, key)
       return Effect.callback((resume) => {
         setImmediate(() => resume(answer))
       })
@@ -162,6 +167,28 @@ const inner = {
     )
   }
 }
+// A build whose resolver answers by callback (`DnsShape.query`) gets that form too, as
+// `NodeDns.make` gives it (the cache then asks through it); an older build ignores it.
+if (wire.query !== undefined)
+  inner.query = (type, name, timeoutMillis, now, answered) => {
+    const key = keyOf(type, name)
+    if (dnsInner === "recorded") {
+      const exit = recordedExit(type, key)
+      let over = false
+      setImmediate(() => {
+        if (!over) answered(exit)
+      })
+      return () => {
+        over = true
+      }
+    }
+    return wire.query(type, name, timeoutMillis, now, (exit) => {
+      const r = recordOf(exit)
+      if (recordFile && !recorded.has(key)) recorded.set(key, r)
+      count(type, key, r.tag ?? r.reason)
+      answered(exit)
+    })
+  }
 const store = CoreDns.makeMemoryStore(dnsInner === "cached" ? recorded.size + 10_000 : 10_000)
 if (dnsInner === "cached")
   for (const [key, r] of recorded)

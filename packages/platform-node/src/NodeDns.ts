@@ -27,13 +27,15 @@
  * - Questions go through the callback `Resolver`, not `dns.promises`: one callback per question
  *   resumes the waiting fiber directly (no promise, no reaction job), and the per-call timeout is
  *   one `setTimeout` inside that same wait (no child fiber), so it runs on real time even under a
- *   test clock: a real resolver's answers arrive on real time too.
+ *   test clock: a real resolver's answers arrive on real time too. `query` is the same question
+ *   without the runtime (`DnsShape.query`): the cache shares questions and answers the sender
+ *   check's Promise-based resolver through it, with no fiber per question.
  *
  * @category layers
  * @since 0.1.0
  */
 import { Resolver } from "node:dns"
-import { Effect, Layer } from "effect"
+import { Effect, Exit, Layer } from "effect"
 import {
   type DnsCacheOptions as CacheOptions,
   Dns as CoreDns,
@@ -48,6 +50,8 @@ import {
 } from "@mailmoat/core"
 
 const { Dns, DnsError, dnsError, normaliseName, resolveFromLookup, timeoutError, withCache } = CoreDns
+type Told = CoreDns.Answered
+type Cancel = CoreDns.Cancel
 
 /** `setTimeout` fires at once beyond this many milliseconds. */
 const MAX_TIMER_MILLIS = 2_147_483_647
@@ -153,9 +157,9 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
     name: string,
     e: NodeJS.ErrnoException | null,
     a: DnsAnswer | undefined
-  ): Effect.Effect<DnsOutcome, InstanceType<typeof DnsError>> => {
+  ): Exit.Exit<DnsOutcome, InstanceType<typeof DnsError>> => {
     if (e === null)
-      return Effect.succeed(
+      return Exit.succeed(
         a === undefined || a.records.length === 0
           ? { _tag: "NotFound", detail: "empty answer" }
           : { _tag: "Answer", records: a.records, ttlSeconds: a.ttlSeconds }
@@ -163,48 +167,54 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
     const code: unknown = e.code
     const reason = reasonOf(code)
     return reason === "NotFound"
-      ? Effect.succeed({ _tag: "NotFound", detail: String(code) })
-      : Effect.fail(dnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) }))
+      ? Exit.succeed({ _tag: "NotFound", detail: String(code) })
+      : Exit.fail(dnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) }))
   }
 
   // NXDOMAIN / NODATA (most blocklist lookups) resolve to a value: no DnsError, no failure
-  // through the runtime. The deadline is a timer in the same wait: c-ares cannot cancel the
-  // question, so a late answer is dropped (`over`).
+  // through the runtime. The deadline is a timer beside the question: c-ares cannot cancel the
+  // question, so a late answer, or one after `Cancel`, is dropped (`over`).
+  const ask = (type: RecordType, rawName: string, millis: number, answered: Told): Cancel => {
+    const ip = type === "PTR" ? IpAddress.parse(rawName) : undefined
+    const name = ip ? IpAddress.ptrName(ip) : normaliseName(rawName)
+    let over = false
+    const timer =
+      millis > 0 && Number.isFinite(millis)
+        ? setTimeout(
+            () => {
+              over = true
+              answered(Exit.fail(timeoutError(type, name, millis)))
+            },
+            Math.min(millis, MAX_TIMER_MILLIS)
+          )
+        : undefined
+    query(type, name, (e, a) => {
+      if (over) return
+      over = true
+      if (timer !== undefined) clearTimeout(timer)
+      answered(outcomeOf(type, name, e, a))
+    })
+    return () => {
+      over = true
+      if (timer !== undefined) clearTimeout(timer)
+    }
+  }
+
   const lookup = (
     type: RecordType,
     rawName: string,
     options?: LookupOptions
-  ): Effect.Effect<DnsOutcome, InstanceType<typeof DnsError>> => {
-    const ip = type === "PTR" ? IpAddress.parse(rawName) : undefined
-    const name = ip ? IpAddress.ptrName(ip) : normaliseName(rawName)
-    const millis = options?.timeoutMillis ?? defaultTimeout
-    return Effect.callback<DnsOutcome, InstanceType<typeof DnsError>>((resume) => {
-      let over = false
-      const timer =
-        millis > 0 && Number.isFinite(millis)
-          ? setTimeout(
-              () => {
-                over = true
-                resume(Effect.fail(timeoutError(type, name, millis)))
-              },
-              Math.min(millis, MAX_TIMER_MILLIS)
-            )
-          : undefined
-      query(type, name, (e, a) => {
-        if (over) return
-        over = true
-        if (timer !== undefined) clearTimeout(timer)
-        resume(outcomeOf(type, name, e, a))
-      })
-      return timer === undefined
-        ? undefined
-        : Effect.sync(() => {
-            over = true
-            clearTimeout(timer)
-          })
+  ): Effect.Effect<DnsOutcome, InstanceType<typeof DnsError>> =>
+    Effect.callback<DnsOutcome, InstanceType<typeof DnsError>>((resume) => {
+      const cancel = ask(type, rawName, options?.timeoutMillis ?? defaultTimeout, resume)
+      return Effect.sync(cancel)
     })
+  // `query` takes its deadline as given (0 = none): the cache asks its shared questions so.
+  return {
+    lookup,
+    resolve: resolveFromLookup(lookup),
+    query: (type, name, millis, _now, answered) => ask(type, name, millis, answered)
   }
-  return { lookup, resolve: resolveFromLookup(lookup) }
 }
 
 /** Resolver plus cache (unless `cache: false`). Throws on invalid `servers`. */

@@ -1,5 +1,5 @@
 // The Node DNS layer against a real rbldnsd on loopback.
-import { Effect, Fiber } from "effect"
+import { Effect, Exit, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { NodeDns } from "../src/index.ts"
@@ -89,6 +89,54 @@ describe("NodeDns against a real rbldnsd", () => {
     expect(new Set(r.told)).toEqual(new Set(["Refused"]))
     expect(r.within).toEqual(["_dmarc.sender.example TXT", "99.2.0.192.in-addr.arpa PTR"])
     expect(r.after).toEqual([...r.within, "_dmarc.sender.example TXT"])
+  })
+
+  it("query (the callback form) tells what lookup gives, and the cache asks and keeps through it", async () => {
+    type Told = Parameters<Parameters<NonNullable<ReturnType<typeof NodeDns.make>["query"]>>[4]>[0]
+    const ask = (dns: ReturnType<typeof NodeDns.make>, type: "A" | "TXT" | "PTR", name: string, millis = 2000) =>
+      new Promise<Told>((resolve) => {
+        dns.query!(type, name, millis, Date.now(), resolve)
+      })
+    // A cached answer's TTL is what is left of it: compared without it.
+    const withoutTtl = (exit: Told) =>
+      Exit.isSuccess(exit) && exit.value._tag === "Answer" ? { ...exit.value, ttlSeconds: 0 } : exit
+    const uncached = NodeDns.makeUncached({ servers: [rbl.server] })
+    const dns = NodeDns.make({ servers: [rbl.server] })
+    for (const [type, name] of [
+      ["A", "7.2.0.192.bl.test"],
+      ["A", "1.2.0.192.bl.test"],
+      ["TXT", "z.other.test"],
+      ["PTR", "192.0.2.7"]
+    ] as const) {
+      const viaLookup = await Effect.runPromise(Effect.exit(uncached.lookup!(type, name)))
+      expect(await ask(uncached, type, name)).toEqual(viaLookup)
+      rbl.resetQueries()
+      expect(await ask(dns, type, name)).toEqual(viaLookup)
+      // Kept by the cache: asked once, told again without a question, as lookup tells it from the cache.
+      const keptViaLookup = await Effect.runPromise(Effect.exit(dns.lookup!(type, name, { timeoutMillis: 2000 })))
+      expect(withoutTtl(await ask(dns, type, name))).toEqual(withoutTtl(keptViaLookup))
+      expect(await rbl.settledQueries()).toHaveLength(1)
+    }
+  })
+
+  it("query: a silent server's question gives Timeout at the deadline; a cancelled one tells nothing", async () => {
+    const silent = await startSilentDns()
+    try {
+      const dns = NodeDns.make({ servers: [silent.server], attemptTimeoutMillis: 5000, tries: 1 })
+      const told: Array<unknown> = []
+      const cancel = dns.query!("A", "3.0.0.127.bl.test", 100, Date.now(), (exit) => told.push(exit))
+      cancel()
+      const timedOut = await new Promise<Parameters<Parameters<NonNullable<typeof dns.query>>[4]>[0]>((resolve) => {
+        dns.query!("A", "2.0.0.127.bl.test", 150, Date.now(), resolve)
+      })
+      expect(Exit.isFailure(timedOut) && Exit.findErrorOption(timedOut)).toMatchObject({
+        _tag: "Some",
+        value: { reason: "Timeout", name: "2.0.0.127.bl.test", detail: "no answer within 150 ms" }
+      })
+      expect(told).toEqual([])
+    } finally {
+      await silent.stop()
+    }
   })
 
   it("a silent server gives Timeout within the per-call timeout", async () => {

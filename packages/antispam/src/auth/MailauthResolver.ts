@@ -9,7 +9,8 @@
  * permanent, and we need to tell a seal whose key could not be fetched from a broken seal.
  *
  * An answer the cache keeps in memory is taken at once (`Dns.peek`), without a trip through the
- * runtime. `recording` keeps what each question of one check was told and `seenNow` says what it
+ * runtime; a question it has to ask is asked by callback (`DnsShape.query`) where the resolver
+ * has one: a promise per question, no fiber. `recording` keeps what each question of one check was told and `seenNow` says what it
  * would be told now, so that a check whose every answer is unchanged need not run again
  * (`CheckMemo.ts`); `replay` counts such a check's questions as asked.
  *
@@ -115,30 +116,47 @@ const unsupported = (t: string): Told => ({
   temporary: false
 })
 
-/**
- * What one lookup came to, from its fiber's exit: a fiber and an observer, no promise around the
- * runtime's (`Effect.runPromise`) and no `Effect.result` step. A defect or an interruption
- * rejects, as `runPromise` did.
- */
-const looked = (lookup: Effect.Effect<Dns.DnsOutcome, Dns.DnsError>): Dns.Immediate | Promise<Dns.Immediate> => {
-  const fiber = Effect.runFork(lookup)
-  const immediate = (exit: Exit.Exit<Dns.DnsOutcome, Dns.DnsError>): Dns.Immediate => {
-    if (Exit.isSuccess(exit)) return { _tag: "Outcome", outcome: exit.value }
-    const error = Cause.findErrorOption(exit.cause)
-    if (error._tag === "Some") return { _tag: "Error", error: error.value }
-    throw Cause.squash(exit.cause)
+/** A lookup's exit as what it told; a defect or an interruption throws (the question's promise rejects). */
+const immediate = (exit: Exit.Exit<Dns.DnsOutcome, Dns.DnsError>): Dns.Immediate => {
+  if (Exit.isSuccess(exit)) return { _tag: "Outcome", outcome: exit.value }
+  const error = Cause.findErrorOption(exit.cause)
+  if (error._tag === "Some") return { _tag: "Error", error: error.value }
+  throw Cause.squash(exit.cause)
+}
+
+/** Settles a question's promise with its exit. */
+const settle =
+  (resolve: (i: Dns.Immediate) => void, reject: (defect: unknown) => void): Dns.Answered =>
+  (exit) => {
+    try {
+      resolve(immediate(exit))
+    } catch (defect) {
+      reject(defect)
+    }
   }
+
+/**
+ * What one uncached question came to. A resolver answered by callback (`DnsShape.query`) is asked
+ * directly: the answer settles the question's promise, with no fiber and no observer. Otherwise
+ * the lookup runs in a fiber of its own (`Effect.runFork` and an observer, no promise around
+ * the runtime's `runPromise`).
+ */
+const looked = (
+  dns: DnsShape,
+  t: Dns.RecordType,
+  name: string,
+  timeoutMillis: number,
+  at: number
+): Dns.Immediate | Promise<Dns.Immediate> => {
+  const query = dns.query
+  if (query !== undefined)
+    return new Promise((resolve, reject) => {
+      query(t, name, timeoutMillis, at, settle(resolve, reject))
+    })
+  const fiber = Effect.runFork(Dns.lookup(dns, t, name, { timeoutMillis }))
   const done = fiber.pollUnsafe()
   if (done !== undefined) return immediate(done)
-  return new Promise((resolve, reject) =>
-    fiber.addObserver((exit) => {
-      try {
-        resolve(immediate(exit))
-      } catch (defect) {
-        reject(defect)
-      }
-    })
-  )
+  return new Promise((resolve, reject) => fiber.addObserver(settle(resolve, reject)))
 }
 
 /**
@@ -164,11 +182,7 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
     // (`Dns.lookup`), not as an error through the runtime.
     const cached = Dns.peek(dns, t as Dns.RecordType, name, at)
     if (cached !== undefined) return { told: toldOf(t, name, cached), late: false }
-    const told = toldOf(
-      t,
-      name,
-      await looked(Dns.lookup(dns, t as Dns.RecordType, name, { timeoutMillis: Math.min(timeoutMillis, left) }))
-    )
+    const told = toldOf(t, name, await looked(dns, t as Dns.RecordType, name, Math.min(timeoutMillis, left), at))
     // A timeout depends on when the question was asked, not only on the answer.
     return { told, late: !told.ok && told.code === CODES.Timeout }
   }

@@ -1,7 +1,7 @@
 // The resolver mailauth gets: our Dns in node:dns shapes and error codes, the message's deadline,
 // and the names that failed temporarily (for ARC's temperror).
 import { Dns, type DnsShape } from "@mailmoat/core"
-import { Effect } from "effect"
+import { Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
 import * as MailauthResolver from "../../src/auth/MailauthResolver.ts"
 
@@ -69,5 +69,71 @@ describe("MailauthResolver", () => {
     expect(await r.resolve("late.test")).toEqual(["192.0.2.9"])
     expect(await code(r.resolve("nx.test", "TXT"))).toBe("EREFUSED")
     expect([...r.temporaryFailures()]).toEqual(["nx.test"])
+  })
+})
+
+/**
+ * `dns` with a callback form (`DnsShape.query`, as `NodeDns` has), counting its questions; its
+ * Effect form throws, so a question that went through the runtime fails the test.
+ */
+const byCallback = (dns: DnsShape) => {
+  const queried: Array<string> = []
+  const lookup: NonNullable<DnsShape["lookup"]> = () => {
+    throw new Error("asked through the Effect form")
+  }
+  const shape: DnsShape = {
+    resolve: lookup as unknown as DnsShape["resolve"],
+    lookup,
+    query: (type, name, timeoutMillis, _now, answered) => {
+      queried.push(`${type} ${name} ${timeoutMillis}`)
+      const fiber = Effect.runFork(Dns.lookup(dns, type, name, { timeoutMillis }))
+      fiber.addObserver(answered)
+      return () => fiber.interruptUnsafe()
+    }
+  }
+  return { shape, queried }
+}
+
+describe("MailauthResolver over a resolver answered by callback", () => {
+  it("asks by callback, through the cache too, and tells what the Effect form tells", async () => {
+    for (const cached of [false, true]) {
+      const { shape, queried } = byCallback(Dns.makeStatic(zone))
+      const dns = cached ? Dns.withCache(shape) : shape
+      const r = MailauthResolver.make(dns, 50, Date.now() + 10_000, Date.now)
+      expect(await r.resolve("a.test", "TXT")).toEqual([["v=spf1 -all"], ["other"]])
+      expect(await r.resolve("a.test", "MX")).toEqual([
+        { priority: 10, exchange: "mx1.a.test" },
+        { priority: 20, exchange: "mx2.a.test" }
+      ])
+      expect(await code(r.resolve("nx.test", "TXT"))).toBe("ENOTFOUND")
+      expect(await code(r.resolve("fail.test", "TXT"))).toBe("ESERVFAIL")
+      expect(await code(r.resolve("HANG.test", "TXT"))).toBe("ETIMEOUT")
+      expect([...r.temporaryFailures()].sort()).toEqual(["fail.test", "hang.test"])
+      // The cache asks its shared questions without a deadline and keeps each waiter's own.
+      const millis = cached ? 0 : 50
+      expect(queried).toEqual([
+        `TXT a.test ${millis}`,
+        `MX a.test ${millis}`,
+        `TXT nx.test ${millis}`,
+        `TXT fail.test ${millis}`,
+        `TXT HANG.test ${millis}`
+      ])
+      // A second asking of a cached name asks nothing.
+      expect(await r.resolve("a.test", "TXT")).toEqual([["v=spf1 -all"], ["other"]])
+      expect(queried).toHaveLength(cached ? 5 : 6)
+    }
+  })
+
+  it("a defect told by callback rejects the question's promise", async () => {
+    const defect = new Error("resolver bug")
+    const dns: DnsShape = {
+      resolve: () => Effect.die(defect),
+      query: (_type, _name, _millis, _now, answered) => {
+        setImmediate(() => answered(Exit.die(defect)))
+        return () => {}
+      }
+    }
+    const r = MailauthResolver.make(dns, 1000, Date.now() + 10_000, Date.now)
+    await expect(r.resolve("later.test", "TXT")).rejects.toBe(defect)
   })
 })

@@ -14,7 +14,7 @@
  * @category services
  * @since 0.1.0
  */
-import { Context, Effect, Option, Schema } from "effect"
+import { Context, Effect, type Exit, Option, Schema } from "effect"
 import { within } from "../Deadline.ts"
 
 export type RecordType = "A" | "AAAA" | "TXT" | "PTR" | "MX"
@@ -89,6 +89,12 @@ export type Immediate =
   | { readonly _tag: "Outcome"; readonly outcome: DnsOutcome }
   | { readonly _tag: "Error"; readonly error: DnsError }
 
+/** What a question asked outside the runtime (`DnsShape.query`) is told, once: its outcome or its error. */
+export type Answered = (exit: Exit.Exit<DnsOutcome, DnsError>) => void
+
+/** Stops waiting for a question asked with `DnsShape.query`: `answered` is not called after it. */
+export type Cancel = () => void
+
 export interface DnsShape {
   /** Looks `name` up. `PTR` takes a reverse name (`4.3.2.1.in-addr.arpa`) or an IP address. */
   readonly resolve: (type: RecordType, name: string, options?: LookupOptions) => Effect.Effect<DnsAnswer, DnsError>
@@ -106,6 +112,17 @@ export interface DnsShape {
    * answer at once.
    */
   readonly peek?: ((type: RecordType, name: string, now: number) => Immediate | undefined) | undefined
+  /**
+   * `lookup` without the runtime: the same outcome or error, told to `answered` (at once when it
+   * is known at once). `timeoutMillis` as in `LookupOptions` (0 = no deadline; its timer runs on
+   * real time), `now` the caller's epoch ms (the start of the lookup's deadline, and what a
+   * cache's TTLs are counted from). Optional: a resolver answered by a callback (`NodeDns`) and a
+   * cache in front of one have it; lets the cache share a question without a fiber per question,
+   * and a Promise-based library ask without running an Effect.
+   */
+  readonly query?:
+    | ((type: RecordType, name: string, timeoutMillis: number, now: number, answered: Answered) => Cancel)
+    | undefined
 }
 
 /** `dns.peek` when the implementation has it (a cache), else undefined: ask `lookup`. */

@@ -21,11 +21,16 @@
  * - A question that is not answered from the cache is shared while in flight (`InFlight.ts`):
  *   concurrent lookups of the same name and type ask the inner resolver once, each within its
  *   own deadline; only a lookup with a deadline and without `fresh` joins one.
+ * - When the inner resolver answers by callback (`DnsShape.query`) and the store keeps all it has
+ *   in memory (`peek` and `put`), a question is asked by that callback and its answer written by
+ *   `put` as it arrives, before any waiter is told: no fiber per question, and the cache has a
+ *   `query` of its own for callers outside the runtime. Otherwise (a shared store: its reads and
+ *   writes are Effects) each question runs in a fiber of its own (`InFlight.fromEffect`).
  *
  * @category services
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { Effect, Exit } from "effect"
 import { trimOldest } from "../BoundedMap.ts"
 import * as Dns from "./Dns.ts"
 import * as InFlight from "./InFlight.ts"
@@ -61,6 +66,12 @@ export interface DnsCacheStore {
    * keeps nothing locally for `key` (a shared store may still have it: ask `get`). Optional.
    */
   readonly peek?: ((key: string) => CachedEntry | undefined) | undefined
+  /**
+   * `set`, done at once. Only for a store that keeps all it has in this process's memory (its
+   * `peek` answers whatever `get` would): with both, the cache asks and writes without the
+   * runtime. Optional.
+   */
+  readonly put?: ((key: string, entry: CachedEntry) => void) | undefined
 }
 
 /** The longest a server failure may be cached (RFC 2308 §7.1: five minutes). */
@@ -82,15 +93,16 @@ type Ask = (
  */
 export const makeMemoryStore = (maxEntries = 10_000): DnsCacheStore => {
   const map = new Map<string, CachedEntry>()
+  const put = (key: string, entry: CachedEntry) => {
+    map.delete(key)
+    map.set(key, entry)
+    trimOldest(map, maxEntries)
+  }
   return {
     get: (key) => Effect.sync(() => map.get(key)),
     peek: (key) => map.get(key),
-    set: (key, entry) =>
-      Effect.sync(() => {
-        map.delete(key)
-        map.set(key, entry)
-        trimOldest(map, maxEntries)
-      }),
+    put,
+    set: (key, entry) => Effect.sync(() => put(key, entry)),
     size: () => map.size
   }
 }
@@ -136,8 +148,30 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
     failures.set(entry, error)
     return error
   }
-  const keep = (key: string, outcome: CachedOutcome, seconds: number, now: number) =>
-    seconds > 0 ? store.set(key, { outcome, expiresAt: now + seconds * 1000 }) : Effect.void
+  /** What a question's answer or error keeps in the store, from `now`; undefined: nothing. */
+  const entryOf = (exit: Exit.Exit<DnsOutcome, DnsError>, now: number): CachedEntry | undefined => {
+    const kept = (outcome: CachedOutcome, seconds: number) =>
+      seconds > 0 ? { outcome, expiresAt: now + seconds * 1000 } : undefined
+    if (Exit.isSuccess(exit)) {
+      const o = exit.value
+      return o._tag === "Answer"
+        ? kept(
+            { _tag: "Answer", answer: { records: o.records, ttlSeconds: o.ttlSeconds } },
+            Math.min(maxTtl, Math.max(0, o.ttlSeconds))
+          )
+        : kept({ _tag: "NotFound", detail: o.detail }, negativeTtl)
+    }
+    const error = Exit.findErrorOption(exit)
+    if (error._tag === "None") return undefined
+    const { reason, detail } = error.value
+    return reason === "ServerFailure" || reason === "Refused"
+      ? kept({ _tag: "Failure", reason, detail }, reason === "Refused" ? refusedTtl : failureTtl)
+      : undefined
+  }
+  const keep = (key: string, exit: Exit.Exit<DnsOutcome, DnsError>, now: number) => {
+    const entry = entryOf(exit, now)
+    return entry === undefined ? Effect.void : store.set(key, entry)
+  }
   /** What a fresh cached entry answers at `now`. */
   const answerOf = (entry: CachedEntry, name: string, type: RecordType, now: number): Dns.Immediate => {
     const o = entry.outcome
@@ -161,42 +195,41 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
     return hit !== undefined && hit.expiresAt > now ? answerOf(hit, name, type, now) : undefined
   }
   const ask: Ask = (type, name, options, key, now) =>
-    Dns.lookup(inner, type, name, options).pipe(
-      Effect.tap((o) =>
-        o._tag === "Answer"
-          ? keep(
-              key,
-              { _tag: "Answer", answer: { records: o.records, ttlSeconds: o.ttlSeconds } },
-              Math.min(maxTtl, Math.max(0, o.ttlSeconds)),
-              now
-            )
-          : keep(key, { _tag: "NotFound", detail: o.detail }, negativeTtl, now)
-      ),
-      Effect.tapError((error) =>
-        error.reason === "ServerFailure" || error.reason === "Refused"
-          ? keep(
-              key,
-              { _tag: "Failure", reason: error.reason, detail: error.detail },
-              error.reason === "Refused" ? refusedTtl : failureTtl,
-              now
-            )
-          : Effect.void
-      )
-    )
+    Effect.onExit(Dns.lookup(inner, type, name, options), (exit) => keep(key, exit, now))
+  // The callback path: an inner resolver answered by callback and a store written at once.
+  const query = inner.query
+  const put = store.peek !== undefined ? store.put : undefined
+  /** Asks `query` (0 = no deadline); the answer is kept before anyone is told of it. */
+  const asking =
+    query === undefined || put === undefined
+      ? undefined
+      : (type: RecordType, name: string, key: string, now: number, timeoutMillis: number): InFlight.Start =>
+          (answered) =>
+            query(type, name, timeoutMillis, now, (exit) => {
+              const entry = entryOf(exit, now)
+              if (entry !== undefined) put(key, entry)
+              answered(exit)
+            })
   // A bounded lookup that is not answered from the cache waits for the question in flight about
   // the same key, if any: the question itself asks without a deadline (0 = none), each waiter
   // keeps its own (`InFlight`).
   const inFlight = InFlight.make(options.maxPending)
   const UNBOUNDED: LookupOptions = { timeoutMillis: 0 }
-  const asked: Ask = (type, name, options, key, now) =>
-    InFlight.shareable(options)
-      ? inFlight.ask(key, () => ask(type, name, UNBOUNDED, key, now), {
-          type,
-          name,
-          timeoutMillis: options.timeoutMillis,
-          startedAt: now
-        })
-      : ask(type, name, options, key, now)
+  const waiterOf = (type: RecordType, name: string, timeoutMillis: number, now: number): InFlight.Waiter => ({
+    type,
+    name,
+    timeoutMillis,
+    startedAt: now
+  })
+  const asked: Ask = (type, name, options, key, now) => {
+    if (!InFlight.shareable(options)) return ask(type, name, options, key, now)
+    const waiter = waiterOf(type, name, options.timeoutMillis, now)
+    return asking !== undefined
+      ? inFlight.ask(key, asking(type, name, key, now, 0), waiter)
+      : Effect.withFiber((fiber) =>
+          inFlight.ask(key, InFlight.fromEffect(ask(type, name, UNBOUNDED, key, now), fiber.context), waiter)
+        )
+  }
   // Most lookups of a message are answered from memory: that path reads the clock once and
   // returns the answer, without a generator or the store's Effect.
   const lookup = (type: RecordType, name: string, options?: LookupOptions): Effect.Effect<DnsOutcome, DnsError> =>
@@ -206,11 +239,29 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
       if (options?.fresh) return ask(type, name, options, key, now)
       const near = store.peek?.(key)
       if (near !== undefined && near.expiresAt > now) return asEffect(answerOf(near, name, type, now))
+      // A store written at once has nothing more than `peek` showed.
+      if (asking !== undefined) return asked(type, name, options, key, now)
       return Effect.flatMap(store.get(key), (hit) =>
         hit !== undefined && hit.expiresAt > now
           ? asEffect(answerOf(hit, name, type, now))
           : asked(type, name, options, key, now)
       )
     })
-  return { lookup, resolve: Dns.resolveFromLookup(lookup), peek, pending: inFlight.size }
+  const cached: CachedDns = { lookup, resolve: Dns.resolveFromLookup(lookup), peek, pending: inFlight.size }
+  if (asking === undefined) return cached
+  /** `lookup` outside the runtime, for a Promise-based caller (the deadline on real time). */
+  const queryCached: NonNullable<DnsShape["query"]> = (type, name, timeoutMillis, now, answered) => {
+    const key = keyOf(type, name)
+    const near = store.peek?.(key)
+    if (near !== undefined && near.expiresAt > now) {
+      const a = answerOf(near, name, type, now)
+      answered(a._tag === "Outcome" ? Exit.succeed(a.outcome) : Exit.fail(a.error))
+      return nothing
+    }
+    if (!InFlight.shareable({ timeoutMillis })) return asking(type, name, key, now, timeoutMillis)(answered)
+    return inFlight.join(key, asking(type, name, key, now, 0), waiterOf(type, name, timeoutMillis, now), now, answered)
+  }
+  return { ...cached, query: queryCached }
 }
+
+const nothing: Dns.Cancel = () => {}

@@ -3,53 +3,75 @@
  * lookup of the same key waits for it instead of asking again, so a burst of messages naming the
  * same new host asks the resolver once, not once per concurrent session.
  *
- * A question runs in a fiber of its own (detached: no waiter owns it) without a deadline of its
- * own. Each waiter waits for it within its own deadline, counted from the start of its lookup:
- * one timer per waiter, none when the answer is already there. Every waiter gets the same outcome
- * or the same error. A waiter whose deadline passes gets `Timeout` (as the resolver call's own
- * deadline said it) and leaves; an interrupted waiter leaves too. When the last waiter has left,
- * the question is interrupted and forgotten, so an answer arriving after every deadline is never
- * seen, and never cached, exactly as when each lookup asked for itself.
+ * A question is started by a `Start` (a resolver's callback; `fromEffect` runs an Effect-only
+ * resolver in a fiber of its own) without a deadline of its own, and its waiters are a list of
+ * callbacks: no fiber and no observer per question when the resolver answers by callback. Each
+ * waiter waits within its own deadline, counted from the start of its lookup: one timer per
+ * waiter (the common case on new mail is one waiter per question), none when the answer is
+ * already there. Every waiter gets the same outcome or the same error. A waiter whose deadline
+ * passes gets `Timeout` (as the resolver call's own deadline said it) and leaves; an interrupted
+ * or cancelled waiter leaves too. When the last waiter has left, the question is cancelled and
+ * forgotten, so an answer arriving after every deadline is never seen, and never cached, exactly
+ * as when each lookup asked for itself.
+ *
+ * `join` is the callback form (the deadline on real time, for a caller outside the runtime);
+ * `ask` enters the runtime once per lookup (`Effect.callback`), with the deadline on the fiber's
+ * `Clock` (`TestClock` in tests decides when it passes).
  *
  * **Gotchas**
  * - A pending question older than a newcomer's deadline is not joined: the newcomer asks anew
  *   (its question takes the key), so a question that hangs is not kept alive by newcomers.
  * - At most `maxPending` questions are shared at once; beyond that a question is asked for its
- *   one waiter (still with its deadline). A finished question leaves the map as it finishes.
+ *   one waiter (still with its deadline). A finished question leaves the map as it finishes,
+ *   before its waiters are told (a cache writes the answer in its `Start`, before that too).
  *
  * @category services
  * @since 0.1.0
  */
-import { Effect, type Fiber, Option } from "effect"
-import { awaitWithin } from "../Deadline.ts"
-import { type DnsError, type DnsOutcome, normaliseName, type RecordType, timeoutError } from "./Dns.ts"
+import { Clock, type Context, Effect, Exit, Option } from "effect"
+import {
+  type Answered,
+  type Cancel,
+  type DnsError,
+  type DnsOutcome,
+  normaliseName,
+  type RecordType,
+  timeoutError
+} from "./Dns.ts"
 import * as IpAddress from "./IpAddress.ts"
 
+/** Asks a question without a deadline; `answered` once with its exit (never after the `Cancel`). */
+export type Start = (answered: Answered) => Cancel
+
 interface Question {
-  readonly fiber: Fiber.Fiber<DnsOutcome, DnsError>
   readonly startedAt: number
-  waiters: number
+  waiters: Array<Answered>
+  exit: Exit.Exit<DnsOutcome, DnsError> | undefined
+  /** Every waiter left before the answer: the question was cancelled, its answer goes nowhere. */
+  abandoned: boolean
+  cancel: Cancel | undefined
 }
 
 /** One waiter's lookup: what it asks and until when it waits. */
 export interface Waiter {
   readonly type: RecordType
   readonly name: string
-  /** The lookup's deadline (ms) and when the lookup started (epoch ms, the fiber's clock). */
+  /** The lookup's deadline (ms) and when the lookup started (epoch ms, the caller's clock). */
   readonly timeoutMillis: number
   readonly startedAt: number
 }
 
 export interface InFlight {
   /**
-   * The outcome of the question pending under `key`, or of `question()` asked now and shared
-   * while it is pending; `Timeout` when `waiter`'s deadline passes first.
+   * The outcome of the question pending under `key`, or of `start` asked now and shared while it
+   * is pending; `Timeout` when `waiter`'s deadline passes first (on the fiber's `Clock`).
    */
-  readonly ask: (
-    key: string,
-    question: () => Effect.Effect<DnsOutcome, DnsError>,
-    waiter: Waiter
-  ) => Effect.Effect<DnsOutcome, DnsError>
+  readonly ask: (key: string, start: Start, waiter: Waiter) => Effect.Effect<DnsOutcome, DnsError>
+  /**
+   * `ask` outside the runtime: `answered` once (at once when the answer is known), the deadline a
+   * real-time timer counted from `now`; the `Cancel` leaves the question.
+   */
+  readonly join: (key: string, start: Start, waiter: Waiter, now: number, answered: Answered) => Cancel
   /** Questions pending now. */
   readonly size: () => number
 }
@@ -63,61 +85,123 @@ const reportedName = (type: RecordType, name: string): string => {
 const timeoutOf = (waiter: Waiter): DnsError =>
   timeoutError(waiter.type, reportedName(waiter.type, waiter.name), waiter.timeoutMillis)
 
+/** The runtime's own clock sleeps with `setTimeout`; a clock with another `sleep` (TestClock) is asked. */
+const timerSleep = Clock.Clock.defaultValue().sleep
+/** `setTimeout` fires at once beyond this many milliseconds. */
+const MAX_TIMER_MILLIS = 2_147_483_647
+const nothing: Cancel = () => {}
+const NO_WAITERS: Array<Answered> = []
+
+/**
+ * A `Start` for a resolver that only has the Effect form: the question runs in a fiber of its own
+ * (with `context`'s services, its `Clock` among them), detached from every waiter.
+ */
+export const fromEffect =
+  (question: Effect.Effect<DnsOutcome, DnsError>, context: Context.Context<never>): Start =>
+  (answered) => {
+    const fiber = Effect.runForkWith(context)(question)
+    const done = fiber.pollUnsafe()
+    if (done !== undefined) {
+      answered(done)
+      return nothing
+    }
+    fiber.addObserver(answered)
+    return () => fiber.interruptUnsafe()
+  }
+
 export const make = (maxPending = 10_000): InFlight => {
   const pending = new Map<string, Question>()
 
-  const leave = (key: string, q: Question) => () => {
-    q.waiters--
-    if (q.waiters > 0 || q.fiber.pollUnsafe() !== undefined) return
+  const settle = (key: string, q: Question, exit: Exit.Exit<DnsOutcome, DnsError>) => {
+    if (q.exit !== undefined || q.abandoned) return
+    q.exit = exit
     if (pending.get(key) === q) pending.delete(key)
-    q.fiber.interruptUnsafe()
+    const waiters = q.waiters
+    q.waiters = NO_WAITERS
+    for (const w of waiters) w(exit)
   }
 
-  const wait = (key: string, q: Question, waiter: Waiter, left: number): Effect.Effect<DnsOutcome, DnsError> => {
-    const done = q.fiber.pollUnsafe()
-    if (done !== undefined) return done
-    q.waiters++
-    return Effect.flatMap(
-      awaitWithin(q.fiber, left, leave(key, q)),
-      Option.match({ onNone: () => Effect.fail(timeoutOf(waiter)), onSome: Effect.succeed })
-    )
+  const leave = (key: string, q: Question, w: Answered) => {
+    const i = q.waiters.indexOf(w)
+    if (i < 0) return
+    q.waiters.splice(i, 1)
+    if (q.waiters.length > 0 || q.exit !== undefined) return
+    if (pending.get(key) === q) pending.delete(key)
+    q.abandoned = true
+    q.cancel?.()
   }
 
-  const start = (
-    key: string,
-    question: () => Effect.Effect<DnsOutcome, DnsError>,
-    waiter: Waiter,
-    now: number,
-    left: number
-  ): Effect.Effect<DnsOutcome, DnsError> =>
-    Effect.flatMap(Effect.forkDetach(question(), { startImmediately: true }), (fiber) => {
-      const q: Question = { fiber, startedAt: now, waiters: 0 }
-      if (fiber.pollUnsafe() === undefined && (pending.has(key) || pending.size < maxPending)) {
-        pending.set(key, q)
-        fiber.addObserver(() => {
-          if (pending.get(key) === q) pending.delete(key)
-        })
-      }
-      return wait(key, q, waiter, left)
-    })
+  const begin = (key: string, start: Start, now: number): Question => {
+    const q: Question = { startedAt: now, waiters: [], exit: undefined, abandoned: false, cancel: undefined }
+    q.cancel = start((exit) => settle(key, q, exit))
+    if (q.exit === undefined && (pending.has(key) || pending.size < maxPending)) pending.set(key, q)
+    return q
+  }
 
-  const ask = (
-    key: string,
-    question: () => Effect.Effect<DnsOutcome, DnsError>,
-    waiter: Waiter
-  ): Effect.Effect<DnsOutcome, DnsError> =>
+  /** `answered` once: by the question, or by `waiter`'s timer after `left` ms (none beyond a timer's range). */
+  const wait = (key: string, q: Question, waiter: Waiter, left: number, answered: Answered): Cancel => {
+    if (q.exit !== undefined) {
+      answered(q.exit)
+      return nothing
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const w: Answered = (exit) => {
+      if (timer !== undefined) clearTimeout(timer)
+      answered(exit)
+    }
+    q.waiters.push(w)
+    if (left <= MAX_TIMER_MILLIS)
+      timer = setTimeout(() => {
+        timer = undefined
+        leave(key, q, w)
+        answered(Exit.fail(timeoutOf(waiter)))
+      }, left)
+    return () => {
+      if (timer !== undefined) clearTimeout(timer)
+      leave(key, q, w)
+    }
+  }
+
+  /** Waits for the question under `key` (joined, or begun now) for at most `left` ms. */
+  const attach = (key: string, start: Start, waiter: Waiter, now: number, left: number, answered: Answered) => {
+    const q = pending.get(key)
+    const shared = q !== undefined && now - q.startedAt < waiter.timeoutMillis ? q : begin(key, start, now)
+    return wait(key, shared, waiter, left, answered)
+  }
+
+  /** What is left of the lookup's deadline at `now` (a shared cache's read may have taken some of it). */
+  const leftOf = (waiter: Waiter, now: number) => waiter.startedAt + waiter.timeoutMillis - now
+
+  const join = (key: string, start: Start, waiter: Waiter, now: number, answered: Answered): Cancel => {
+    const left = leftOf(waiter, now)
+    if (left <= 0) {
+      answered(Exit.fail(timeoutOf(waiter)))
+      return nothing
+    }
+    return attach(key, start, waiter, now, left, answered)
+  }
+
+  const ask = (key: string, start: Start, waiter: Waiter): Effect.Effect<DnsOutcome, DnsError> =>
     Effect.clockWith((clock) => {
       const now = clock.currentTimeMillisUnsafe()
-      // What is left of the lookup's deadline (a shared cache's read may have taken some of it).
-      const left = waiter.startedAt + waiter.timeoutMillis - now
+      const left = leftOf(waiter, now)
       if (left <= 0) return Effect.fail(timeoutOf(waiter))
-      const q = pending.get(key)
-      return q !== undefined && now - q.startedAt < waiter.timeoutMillis
-        ? wait(key, q, waiter, left)
-        : start(key, question, waiter, now, left)
+      // Under the runtime's clock the waiter's timer is a plain `setTimeout`; under another clock
+      // the wait has no timer of its own and the clock's `sleep` decides when it ends.
+      const timed = clock.sleep === timerSleep && left <= MAX_TIMER_MILLIS
+      const waiting = Effect.callback<DnsOutcome, DnsError>((resume) => {
+        const cancel = attach(key, start, waiter, now, timed ? left : Number.POSITIVE_INFINITY, resume)
+        return cancel === nothing ? undefined : Effect.sync(cancel)
+      })
+      return timed
+        ? waiting
+        : Effect.flatMap(
+            Effect.timeoutOption(waiting, left),
+            Option.match({ onNone: () => Effect.fail(timeoutOf(waiter)), onSome: Effect.succeed })
+          )
     })
 
-  return { ask, size: () => pending.size }
+  return { ask, join, size: () => pending.size }
 }
 
 /** Whether a lookup with these options waits for a shared question: a bounded, non-fresh one. */

@@ -4,7 +4,17 @@
  *
  * @since 0.1.0
  */
-export type { DnsAnswer, DnsErrorReason, DnsOutcome, DnsShape, Immediate, LookupOptions, RecordType } from "./Dns.ts"
+export type {
+  Answered,
+  Cancel,
+  DnsAnswer,
+  DnsErrorReason,
+  DnsOutcome,
+  DnsShape,
+  Immediate,
+  LookupOptions,
+  RecordType
+} from "./Dns.ts"
 export {
   Dns,
   DnsError,

@@ -36,6 +36,8 @@ export const OWN_HEADERS: ReadonlyArray<string> = [
 ]
 
 /** An incoming `Authentication-Results` that claims our authserv-id (RFC 8601 §5). */
+/** The only fields `forgedAuthResults` can remove: no other field's value is unfolded for it. */
+const AUTH_RESULTS = new Set(["authentication-results"])
 const forgedAuthResults =
   (authservId: string) =>
   (name: string, value: string): boolean =>
@@ -129,7 +131,8 @@ export const editedBlock = (
       prepend: stage.add,
       subjectPrefix: edit.subjectPrefix,
       remove: [...OWN_HEADERS, ...stage.remove],
-      removeIf: forgedAuthResults(authservId)
+      removeIf: forgedAuthResults(authservId),
+      removeIfNames: AUTH_RESULTS
     })
   ]
 }

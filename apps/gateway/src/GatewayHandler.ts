@@ -150,13 +150,14 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
           })
       // One line per data-phase stage (built-in or plugin) that failed or ran out of time: fail
       // open, visibly. The session's phases logged their own when they ran.
-      const failed = new Map(
-        outcomes
-          .flatMap((o) => o.verdict.trace)
-          .filter((t) => t.phase === "data" && (t.outcome === "timeout" || t.outcome.startsWith("failed")))
-          .map((t) => [t.stage, t.outcome])
-      )
-      for (const [stage, outcome] of failed) log(id, "stage_failed", { stage, outcome: String(outcome) })
+      // Built only when a stage failed: every message would otherwise copy its traces here.
+      let failed: Map<string, string> | undefined
+      for (const o of outcomes)
+        for (const t of o.verdict.trace)
+          if (t.phase === "data" && (t.outcome === "timeout" || t.outcome.startsWith("failed")))
+            (failed ??= new Map()).set(t.stage, t.outcome)
+      if (failed !== undefined)
+        for (const [stage, outcome] of failed) log(id, "stage_failed", { stage, outcome: String(outcome) })
       deps.metrics.scanned(outcomes)
       return { plan: plan(envelope.rcptTo, outcomes), outcomes }
     } catch (error) {

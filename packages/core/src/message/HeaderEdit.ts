@@ -29,6 +29,11 @@ export interface HeaderBlockEdit {
    * unfolded value (e.g. an incoming Authentication-Results that claims our authserv-id).
    */
   readonly removeIf?: ((name: string, value: string) => boolean) | undefined
+  /**
+   * When given, `removeIf` is asked only about fields of these lower-cased names: the others are
+   * kept without their value being unfolded (a string per field of every edited block otherwise).
+   */
+  readonly removeIfNames?: ReadonlySet<string> | undefined
 }
 
 /** Offset just after the blank line that ends the header block; undefined when not (yet) seen. */
@@ -108,8 +113,11 @@ export const editHeaderBlock = (headerBlock: Uint8Array, edit: HeaderBlockEdit):
   const { fields: all, tail } = split(s)
   const remove = new Set((edit.remove ?? []).map((n) => n.toLowerCase()))
   const removeIf = edit.removeIf
+  const asked = edit.removeIfNames
   const kept = (f: Field): boolean =>
-    f.key === undefined || (!remove.has(f.key) && !(removeIf?.(f.key, fieldValue(f)) ?? false))
+    f.key === undefined ||
+    (!remove.has(f.key) &&
+      !(removeIf !== undefined && (asked === undefined || asked.has(f.key)) && removeIf(f.key, fieldValue(f))))
   const fields = remove.size === 0 && removeIf === undefined ? all : all.filter(kept)
 
   const prefix = neutralise(edit.subjectPrefix ?? "").trim()

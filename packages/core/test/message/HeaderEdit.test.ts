@@ -134,6 +134,30 @@ describe("HeaderEdit", () => {
       return { bytes: out, bodyStart: h.length, eol }
     })
 
+  test.prop([
+    message,
+    edit,
+    fc.uniqueArray(fc.constantFrom("subject", "to", "from", "received", "x-mailmoat-verdict"))
+  ])(
+    "removeIfNames gives the bytes of a removeIf that checks the name itself, asking only about those names",
+    (m, e, names) => {
+      const only = new Set<string>(names)
+      // Removes every other field of an asked name, by its unfolded value's length.
+      const drop = (name: string, value: string) => only.has(name) && value.length % 2 === 0
+      const asked: Array<string> = []
+      const filtered = apply(m.bytes, {
+        ...e,
+        removeIf: (name, value) => {
+          asked.push(name)
+          return drop(name, value)
+        },
+        removeIfNames: only
+      })
+      expect(filtered).toEqual(apply(m.bytes, { ...e, removeIf: drop }))
+      for (const name of asked) expect(only.has(name)).toBe(true)
+    }
+  )
+
   test.prop([message, edit])(
     "preserves the body bytes exactly and yields a parseable block with the prepended fields",
     (m, e) => {

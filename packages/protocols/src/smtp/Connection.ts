@@ -43,7 +43,7 @@
  * - A handler that outlives its deadline keeps running (promises cannot be cancelled); its late
  *   answer is ignored and the spool it was given is disposed once the 451 has been sent.
  *
- * Size: ~590 lines with comments, over the 250 aim because request dispatch, TLS upgrade, output back-pressure
+ * Size: ~640 lines with comments, over the 250 aim because request dispatch, TLS upgrade, output back-pressure
  * and timers share the same small amount of mutable connection state; splitting them would spread
  * that state around. The pieces without that state live beside it (`OutputGate`, `HopCounter`,
  * `FreeSpace`, `AuthLimiter`, `ConnectionOptions`).
@@ -73,6 +73,7 @@ import {
   sessionInfo
 } from "./SessionState.ts"
 import { SpoolWriter } from "./SpoolWriter.ts"
+import { TaskQueue } from "./TaskQueue.ts"
 
 export type { ConnectionOptions } from "./ConnectionOptions.ts"
 
@@ -82,6 +83,8 @@ const LINES_PER_TURN = 16
 /** Input thrown away after the closing reply before the socket is destroyed (a flood would burn CPU). */
 const MAX_DISCARD_AFTER_CLOSE = 64 * 1024
 
+type Mode = "command" | "data" | "tls" | "closed"
+
 type Outcome<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly reason: string }
 
 export class Connection {
@@ -89,12 +92,18 @@ export class Connection {
   private reader: SmtpLineReader
   private decoder: DataDecoder | undefined
   private writer: SpoolWriter | undefined
-  private mode: "command" | "data" | "tls" | "closed" = "command"
+  private mode: Mode = "command"
   private greeted = false
   private earlyTalker = false
   private inFlight = false
   private closed = false
-  private queue: Promise<void> = Promise.resolve()
+  private readonly queue = new TaskQueue(
+    () => this.flush(),
+    (error: unknown) => {
+      this.log("internal_error", { error: error instanceof Error ? error.message : String(error) })
+      this.socket.destroy()
+    }
+  )
   private idleTimer: ReturnType<typeof setTimeout> | undefined
   private idleMs = 0
   private lifetimeTimer: ReturnType<typeof setTimeout> | undefined
@@ -109,6 +118,11 @@ export class Connection {
   /** Replies not yet written: the answers to the batch of lines being run. */
   private pending = ""
   private sessionView: SmtpSessionInfo | undefined
+  /** Settles the handler call in flight (calls run one at a time); undefined between calls. */
+  private callOpen: ((outcome: { readonly ok: false; readonly reason: string }) => void) | undefined
+  /** The handler calls' deadline: one timer per connection, re-armed for each call. */
+  private callTimer: ReturnType<typeof setTimeout> | undefined
+  private callTimerMs = 0
 
   constructor(
     private socket: net.Socket,
@@ -197,68 +211,94 @@ export class Connection {
     }
     const socket = this.socket
     socket.pause()
-    this.enqueue(async () => {
-      await this.consume(chunk)
-      this.flush()
-      if (this.outputFull(socket)) await this.outputRoom(socket)
-      if (socket === this.socket && !this.closed && this.mode !== "tls") socket.resume()
+    this.enqueue(() => {
+      const consuming = this.consume(chunk)
+      return consuming === undefined ? this.chunkDone(socket) : consuming.then(() => this.chunkDone(socket))
     })
   }
 
   private enqueue(task: () => Promise<void> | undefined): void {
-    this.queue = this.queue
-      .then(task)
-      .then(this.flush)
-      .catch((error: unknown) => {
-        this.log("internal_error", { error: error instanceof Error ? error.message : String(error) })
-        this.socket.destroy()
-      })
+    this.queue.push(task)
   }
 
-  private async consume(chunk: Uint8Array): Promise<void> {
-    let input: Uint8Array | undefined = chunk
+  /** After a chunk: its replies go out, and the socket is read again once the client has room. */
+  private chunkDone(socket: net.Socket): Promise<void> | undefined {
+    this.flush()
+    if (this.outputFull(socket)) return this.outputRoom(socket).then(() => this.readOn(socket))
+    this.readOn(socket)
+    return undefined
+  }
+
+  private readOn(socket: net.Socket): void {
+    if (socket === this.socket && !this.closed && this.mode !== "tls") socket.resume()
+  }
+
+  /**
+   * Feeds a chunk through the session. A promise only when a step waits (a handler call, storage,
+   * output room, a fairness turn): a chunk whose lines are all answered at once builds none.
+   */
+  private consume(chunk: Uint8Array | undefined): Promise<void> | undefined {
+    let input = chunk
     while (input !== undefined && input.length > 0 && !this.closed) {
-      if (this.mode === "data") {
-        input = await this.consumeData(input)
-      } else if (this.mode === "command") {
-        this.reader.push(input)
-        input = undefined
-        // drainLines may have switched to DATA: the bytes behind the DATA line are message content.
-        if ((await this.drainLines()) === "data") input = this.reader.takeRest()
-      } else {
-        return
-      }
+      if (this.mode === "data") return this.consumeData(input).then((rest) => this.consume(rest))
+      if (this.mode !== "command") return undefined
+      this.reader.push(input)
+      // drainLines may have switched to DATA: the bytes behind the DATA line are message content.
+      const mode = this.drainLines()
+      if (typeof mode !== "string")
+        return mode.then((m) => (m === "data" ? this.consume(this.reader.takeRest()) : undefined))
+      input = mode === "data" ? this.reader.takeRest() : undefined
     }
+    return undefined
   }
 
-  /** Runs the buffered lines until input runs out or the mode changes; returns the mode. */
-  private async drainLines(): Promise<Connection["mode"]> {
-    let ran = 0
+  /**
+   * Runs the buffered lines until input runs out or the mode changes; returns the mode (in a
+   * promise only when a line waited). `ran` counts the lines of this chunk run so far.
+   */
+  private drainLines(ran = 0): Promise<Mode> | Mode {
     while (this.mode === "command" && !this.closed) {
       // Lines run as microtasks: without a turn of the event loop now and then, one pipelining
       // client would keep every other connection waiting for its whole chunk.
       if (++ran % LINES_PER_TURN === 0) {
         this.flush()
-        await new Promise((r) => setImmediate(r))
+        return new Promise((r) => setImmediate(r)).then(() => this.drainOn(this.nextLine(ran, false), ran))
       }
-      if (this.outputFull(this.socket)) await this.outputRoom(this.socket)
-      const ev = this.reader.next()
-      if (ev === undefined) break
-      if (ev._tag === "TooLong") {
-        await this.run({ _tag: "LineTooLong" })
-        break
-      }
-      this.armIdle()
-      const running = this.run({
-        _tag: "Line",
-        line: ev.line,
-        bareLf: ev.bareLf,
-        pipelined: this.reader.hasPending(),
-        at: Date.now()
-      })
-      if (running !== undefined) await running
+      const step = this.nextLine(ran, false)
+      if (step !== true) return this.drainOn(step, ran)
     }
     return this.mode
+  }
+
+  /**
+   * Runs the next buffered line once the client has room for more replies: `true` when it was
+   * answered at once (the caller goes on), `false` when there is nothing more to run now, or a
+   * promise of the mode that also runs the lines behind it.
+   */
+  private nextLine(ran: number, roomChecked: boolean): Promise<Mode> | boolean {
+    if (!roomChecked && this.outputFull(this.socket))
+      return this.outputRoom(this.socket).then(() => this.drainOn(this.nextLine(ran, true), ran))
+    const ev = this.reader.next()
+    if (ev === undefined) return false
+    if (ev._tag === "TooLong") {
+      const answering = this.run({ _tag: "LineTooLong" })
+      return answering === undefined ? false : answering.then(() => this.mode)
+    }
+    this.armIdle()
+    const running = this.run({
+      _tag: "Line",
+      line: ev.line,
+      bareLf: ev.bareLf,
+      pipelined: this.reader.hasPending(),
+      at: Date.now()
+    })
+    return running === undefined ? true : running.then(() => this.drainLines(ran))
+  }
+
+  /** Goes on after `nextLine`: the loop again, the mode when it stopped, or its promise. */
+  private drainOn(step: Promise<Mode> | boolean, ran: number): Promise<Mode> | Mode {
+    if (step === true) return this.drainLines(ran)
+    return step === false ? this.mode : step
   }
 
   /** Feeds DATA bytes; returns the input left after the terminator, once DATA has ended. */
@@ -423,32 +463,50 @@ export class Connection {
   /**
    * Runs a handler callback under a deadline; a throw, a rejection and a timeout are all failures.
    * The first of answer and deadline settles it (one promise per call, no race); a late answer is
-   * ignored.
+   * ignored. The deadline is the connection's one call timer, re-armed (`refresh`) rather than
+   * made anew for each call: a timer that fires between calls finds none open and does nothing.
    */
   private call<A>(f: () => Promise<A> | A, timeoutMs: number): Promise<Outcome<A>> {
     this.inFlight = true
     return new Promise<Outcome<A>>((resolve) => {
-      let settled = false
       const settle = (outcome: Outcome<A>): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
+        if (this.callOpen !== settle) return
+        this.callOpen = undefined
         this.inFlight = false
+        // A closed session makes no further call: its timer must not hold the connection.
+        if (this.closed) this.clearCallTimer()
         this.armIdle()
         resolve(outcome)
       }
       const failed = (error: unknown): void =>
         settle({ ok: false, reason: error instanceof Error ? error.message : String(error) })
-      const timer = setTimeout(
-        () => settle({ ok: false, reason: `handler timed out after ${timeoutMs} ms` }),
-        timeoutMs
-      )
+      this.callOpen = settle
+      this.armCallTimer(timeoutMs)
       try {
         Promise.resolve(f()).then((value) => settle({ ok: true, value }), failed)
       } catch (error) {
         failed(error)
       }
     })
+  }
+
+  private armCallTimer(ms: number): void {
+    if (this.callTimer !== undefined && this.callTimerMs === ms) {
+      this.callTimer.refresh()
+      return
+    }
+    this.clearCallTimer()
+    this.callTimerMs = ms
+    this.callTimer = setTimeout(this.callDeadline, ms)
+  }
+
+  private readonly callDeadline = (): void => {
+    this.callOpen?.({ ok: false, reason: `handler timed out after ${this.callTimerMs} ms` })
+  }
+
+  private clearCallTimer(): void {
+    if (this.callTimer !== undefined) clearTimeout(this.callTimer)
+    this.callTimer = undefined
   }
 
   private upgrade(): void {
@@ -544,6 +602,8 @@ export class Connection {
     this.closed = true
     this.mode = "closed"
     this.clearIdle()
+    // A call still open keeps its deadline (it settles the call, and the timer then goes).
+    if (this.callOpen === undefined) this.clearCallTimer()
     const writer = this.writer
     this.writer = undefined
     if (writer !== undefined) void writer.dispose()

@@ -8,6 +8,7 @@
  * @since 0.3.0
  */
 import { tokenProbability } from "./Chi2.ts"
+import * as ClueIndex from "./ClueIndex.ts"
 import { TOKEN_SIGNS } from "./FeatureSigns.ts"
 import { type Model, tableVersion } from "./Model.ts"
 import { FEATURE_PREFIX } from "./Tokenizer.ts"
@@ -36,25 +37,21 @@ export const clueProbability = (
   return f
 }
 
-interface ClueTable {
+interface Cached<T> {
   readonly nham: number
   readonly nspam: number
   readonly options: Model["options"]
   readonly version: number
-  /** token -> f(w), for the tokens that may count as clues; the others can never count. */
-  readonly clues: ReadonlyMap<string, number>
+  readonly value: T
 }
 
-export const clueTables = new WeakMap<Model["tokens"], ClueTable>()
-
 /**
- * Every clue a model's table can give, computed once per table and kept while the totals, the
- * options and the table stay the same (`addMessage` bumps the table's version). Scoring a message
- * is then one lookup per token, instead of a lookup, f(w) and the two tests above.
+ * `build(model)`, kept per table while the totals, the options and the table stay the same
+ * (`addMessage` bumps the table's version).
  */
-export const clueTable = (model: Model): ReadonlyMap<string, number> => {
+const perTable = <T>(cache: WeakMap<Model["tokens"], Cached<T>>, model: Model, build: (model: Model) => T): T => {
   const version = tableVersion(model)
-  const cached = clueTables.get(model.tokens)
+  const cached = cache.get(model.tokens)
   if (
     cached !== undefined &&
     cached.nham === model.nham &&
@@ -62,12 +59,34 @@ export const clueTable = (model: Model): ReadonlyMap<string, number> => {
     cached.options === model.options &&
     cached.version === version
   )
-    return cached.clues
-  const clues = new Map<string, number>()
+    return cached.value
+  const value = build(model)
+  cache.set(model.tokens, { nham: model.nham, nspam: model.nspam, options: model.options, version, value })
+  return value
+}
+
+/** token -> f(w), for the tokens that may count as clues; the others can never count. */
+const clues = (model: Model): Map<string, number> => {
+  const table = new Map<string, number>()
   for (const [t, c] of model.tokens) {
     const f = clueProbability(t, c[0], c[1], model.nham, model.nspam, model.options)
-    if (f !== undefined) clues.set(t, f)
+    if (f !== undefined) table.set(t, f)
   }
-  clueTables.set(model.tokens, { nham: model.nham, nspam: model.nspam, options: model.options, version, clues })
-  return clues
+  return table
 }
+
+const clueTables = new WeakMap<Model["tokens"], Cached<ReadonlyMap<string, number>>>()
+const clueIndexes = new WeakMap<Model["tokens"], Cached<ClueIndex.ClueIndex>>()
+
+/**
+ * Every clue a model's table can give, computed once per table. Scoring a message is then one
+ * lookup per token, instead of a lookup, f(w) and the two tests above.
+ */
+export const clueTable = (model: Model): ReadonlyMap<string, number> => perTable(clueTables, model, clues)
+
+/**
+ * The same clues as `clueTable`, in the layout scoring looks them up in (`ClueIndex.ts`); the
+ * `Map` it is built from is not kept.
+ */
+export const clueIndex = (model: Model): ClueIndex.ClueIndex =>
+  perTable(clueIndexes, model, (m) => ClueIndex.make(clues(m)))

@@ -36,16 +36,23 @@ import { isCorpusArtefactHost } from "./Urls.ts"
 const HOUR = 3600_000
 const DAY = 24 * HOUR
 
-/** Date header parsing: comments such as `(PST)` are dropped first. */
+/**
+ * Date header parsing: comments such as `(PST)` are dropped first (a date without `(` has none:
+ * no copy for it).
+ */
 export const parseDate = (value: string | undefined): number | undefined => {
   if (value === undefined) return undefined
-  const t = Date.parse(
-    value
-      .replace(/\([^)]*\)/g, "")
-      .trim()
-      .slice(0, 200)
-  )
+  const t = Date.parse((value.includes("(") ? value.replace(/\([^)]*\)/g, "") : value).trim().slice(0, 200))
   return Number.isNaN(t) ? undefined : t
+}
+
+/** The time of the newest Received hop whose stamp parses; the hops below it are not parsed. */
+const newestStamp = (received: ReadonlyArray<ReceivedHop>): number | undefined => {
+  for (const hop of received) {
+    const t = parseDate(hop.date)
+    if (t !== undefined) return t
+  }
+  return undefined
 }
 
 const MESSAGE_ID = /^\s*<[^<>\s@]{1,250}@[^<>\s@]{1,250}>\s*$/
@@ -84,6 +91,9 @@ const FREE_MAIL =
 export const isFreeMail = (domain: string): boolean => FREE_MAIL.test(domain)
 
 const ENCODED_WORD = /=\?[^?\s]{1,40}\?[bq]\?[^?\s]*\?=/i
+// An encoded word glued to a letter or digit. Built once, not per header: the build writes an
+// expression with `\p{...}` as a `new RegExp` call.
+const ENCODED_WORD_GLUED = /[\p{L}\p{N}]=\?[^?\s]{1,40}\?[bq]\?|\?=[\p{L}\p{N}]/iu
 
 const registrable = (host: string): string | undefined => {
   const h = host.toLowerCase().replace(/^\[|\]$/g, "")
@@ -173,7 +183,7 @@ export const dateAnomalies = (headers: Headers, received: ReadonlyArray<Received
   if (dateZoneInvalid(raw)) features.add("date_zone_invalid")
   if (dateWeekdayWrong(raw)) features.add("date_weekday_wrong")
   if (dateObsoleteForm(raw)) features.add("date_obsolete_form")
-  const stamp = received.map((h) => parseDate(h.date)).find((t) => t !== undefined)
+  const stamp = newestStamp(received)
   if (stamp === undefined) return
   if (date - stamp > DAY) features.add("date_future")
   else if (stamp - date > 7 * DAY) features.add("date_stale")
@@ -205,7 +215,7 @@ export const encodedWordAnomalies = (headers: Headers, features: Set<string>): v
     const raw = headers.get(name)?.slice(0, 2000)
     // An encoded word must be separated from adjacent text by white space (RFC 2047 section 5);
     // one glued to letters splits a word to hide it.
-    if (raw && /[\p{L}\p{N}]=\?[^?\s]{1,40}\?[bq]\?|\?=[\p{L}\p{N}]/iu.test(raw)) features.add("encoded_word_split")
+    if (raw && ENCODED_WORD_GLUED.test(raw)) features.add("encoded_word_split")
   }
 }
 

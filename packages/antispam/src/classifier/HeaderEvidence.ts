@@ -8,7 +8,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import type { Headers, ReceivedHop } from "@mailmoat/core"
+import { BoundedMemo, type Headers, type ReceivedHop } from "@mailmoat/core"
 import { registrableDomain } from "./Domains.ts"
 import { isCorpusArtefactHost } from "./Urls.ts"
 import { bucket, hasInvisible, words } from "./Words.ts"
@@ -31,6 +31,8 @@ const IPV4_LITERAL = /^\[?\d{1,3}(?:\.\d{1,3}){3}\]?$/
  */
 const EMPTY_ADDRESS = /^["<>\s]*$/
 const COMMON_CHARSETS = /^(?:us-ascii|utf-8|iso-8859-\d{1,2}|windows-125\d|cp125\d)$/i
+// RFC 2047 encoded word (with an RFC 2231 language after `*`): its charset.
+const ENCODED_WORD_CHARSET = /=\?([^?*]{1,40})(?:\*[^?]*)?\?[bq]\?/i
 
 export const domainOf = (address: string): string => {
   const host = address
@@ -70,14 +72,18 @@ export const caps = (text: string): { ratio: number; letters: number } => {
 const UPPER = /\p{Lu}/u
 const LETTER = /\p{L}/u
 const NON_LATIN_LETTER = /[\p{Script=Cyrillic}\p{Script=Greek}]/u
+// Built once, not per call or per word: the build writes an expression with `\p{...}` as a
+// `new RegExp` call.
+const NOT_LETTERS = /[^\p{L}]+/u
+const LATIN_LETTER = /\p{Script=Latin}/u
 
 /** True when a word mixes Latin letters with Cyrillic or Greek ones (homoglyph obfuscation). */
 export const mixedScripts = (text: string): boolean => {
   const sample = text.slice(0, 50_000)
   if (!NON_LATIN_LETTER.test(sample)) return false
-  for (const w of sample.split(/[^\p{L}]+/u)) {
+  for (const w of sample.split(NOT_LETTERS)) {
     if (w.length < 3) continue
-    if (/\p{Script=Latin}/u.test(w) && NON_LATIN_LETTER.test(w)) return true
+    if (LATIN_LETTER.test(w) && NON_LATIN_LETTER.test(w)) return true
   }
   return false
 }
@@ -103,14 +109,38 @@ export const subjectEvidence = (
   if (/\$\s?\d|\d\s?%|\bfree\b/i.test(stripped)) tokens.add("subj:money")
   if (hasInvisible(stripped)) features.add("subject_invisible")
   if (mixedScripts(stripped)) features.add("subject_mixed_scripts")
-  const charsets = [...raw.matchAll(/=\?([^?*]{1,40})(?:\*[^?]*)?\?[bq]\?/gi)].map((m) => m[1]!.toLowerCase())
-  if (charsets.length > 0) {
-    tokens.add(`subj:charset:${charsets[0]!.slice(0, 20)}`)
+  // Only the first encoded word's charset is read: one match, not all of them.
+  const charset = ENCODED_WORD_CHARSET.exec(raw)?.[1]?.toLowerCase()
+  if (charset !== undefined) {
+    tokens.add(`subj:charset:${charset.slice(0, 20)}`)
     // Encoding plain ASCII words hides them from naive filters; MUAs only encode what needs it.
     if (/^[\x20-\x7e]*$/.test(subject)) features.add("subject_encoded_ascii")
-    if (!COMMON_CHARSETS.test(charsets[0]!)) tokens.add("subj:odd-charset")
+    if (!COMMON_CHARSETS.test(charset)) tokens.add("subj:odd-charset")
   } else if (/[^\x00-\x7f]/.test(raw)) tokens.add("subj:raw-8bit")
 }
+
+/** `mailer:` and the program's name without versions: its first two words. */
+const mailerTokenUncached = (mailer: string): string => {
+  const name = mailer
+    .toLowerCase()
+    .replace(/[\d.]+/g, " ")
+    .replace(/[()[\];,/]/g, " ")
+    .trim()
+    .split(/\s+/)
+    .slice(0, 2)
+    .join("_")
+  return `mailer:${name.slice(0, 40)}`
+}
+
+/**
+ * The same few mail programs write most mail, and their names recur verbatim: the token of a
+ * recent one is remembered (a short name only, so the memo stays small in bytes).
+ */
+export const mailerToken = BoundedMemo.make(mailerTokenUncached, {
+  maxEntries: 128,
+  keep: (mailer) => mailer.length <= 200,
+  detach: BoundedMemo.detachText
+})
 
 export const analyseHeaders = (headers: Headers, received: ReadonlyArray<ReceivedHop>): HeaderEvidence => {
   const tokens = new Set<string>()
@@ -162,17 +192,7 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
     features.add("has_references")
 
   const mailer = headers.get("x-mailer") ?? headers.get("user-agent")
-  if (mailer) {
-    const name = mailer
-      .toLowerCase()
-      .replace(/[\d.]+/g, " ")
-      .replace(/[()[\];,/]/g, " ")
-      .trim()
-      .split(/\s+/)
-      .slice(0, 2)
-      .join("_")
-    tokens.add(`mailer:${name.slice(0, 40)}`)
-  } else tokens.add("mailer:none")
+  tokens.add(mailer ? mailerToken(mailer) : "mailer:none")
 
   const ct = (headers.get("content-type") ?? "").toLowerCase()
   const type = /^\s*([a-z0-9.+-]+\/[a-z0-9.+-]+)/.exec(ct)?.[1]

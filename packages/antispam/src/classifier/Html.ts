@@ -54,6 +54,8 @@ const LINK = /https?:|www\./i
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u
 /** Two words in a row: prose (a disclaimer, a list's "to unsubscribe" line), not junk. */
 const PROSE = /\p{L}{2,}\s+\p{L}{2,}/u
+// Built once, not per message: the build writes an expression with `\p{...}` as a `new RegExp` call.
+const COMMENT_IN_WORD = /\p{L}<!--[^>]{0,200}-->\p{L}/u
 
 /**
  * True when the first line of text after the part's last `</html>` (in its last
@@ -112,7 +114,7 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
     // White text with no background colour anywhere: invisible on the white page mail readers
     // default to (newsletters with white text on a coloured cell set a background, inline or in a style sheet).
     if (white && !/bgcolor|background/i.test(html)) features.add("html_white_text")
-    if (/\p{L}<!--[^>]{0,200}-->\p{L}/u.test(html)) features.add("html_comment_in_word")
+    if (COMMENT_IN_WORD.test(html)) features.add("html_comment_in_word")
     if (trailingJunk(whole)) features.add("html_trailing_junk")
     if (/&#x?[0-9a-f]{2,6};/i.test(html) && (html.match(/&#x?[0-9a-f]{2,6};/gi)?.length ?? 0) > 20)
       features.add("html_entity_heavy")

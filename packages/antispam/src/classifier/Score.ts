@@ -8,7 +8,7 @@
  */
 import { Policy } from "@mailmoat/core"
 import { type ChiResult, combine } from "./Chi2.ts"
-import { clueProbability, clueTable } from "./Clues.ts"
+import { clueIndex, clueProbability } from "./Clues.ts"
 import { CHI_INPUTS, FEATURE_INPUT_PREFIX, isSignedFeature } from "./LayerInputs.ts"
 import type { Logistic, Model } from "./Model.ts"
 import type { Tokens } from "./Tokenizer.ts"
@@ -97,7 +97,7 @@ export const chiScore = (
   const probs: Array<number> = []
   const clues: Array<readonly [string, number]> = []
   if (isEmpty(extra)) {
-    const table = clueTable(model)
+    const table = clueIndex(model)
     let words = 0
     for (const t of tokens) {
       const f = table.get(t)

@@ -59,15 +59,19 @@ export const textStats = (text: string): TextStats => {
       exclaims++
       punctuation++
     } else if (c === 63 || c === 42 || c === 35 || c === 37 || c === 126) punctuation++
-    else if (c >= 0xc0 && /\p{L}/u.test(text[i]!)) {
+    else if (c >= 0xc0 && ONE_LETTER.test(text[i]!)) {
       letters++
-      if (/\p{Lu}/u.test(text[i]!)) upper++
+      if (ONE_UPPER.test(text[i]!)) upper++
     }
   }
   return { letters, upper, digits, exclaims, punctuation, currency }
 }
 
 const LETTER = /\p{L}/uy
+// Built once: the build writes an expression with `\p{...}` as a `new RegExp` call, which in a
+// loop made a new expression object per character.
+const ONE_LETTER = /\p{L}/u
+const ONE_UPPER = /\p{Lu}/u
 
 /** UTF-16 units of the letter (a code point of `\p{L}`) at `i` of `s`, 0 when there is none. */
 const letterAt = (s: string, i: number): number => {

@@ -104,6 +104,45 @@ const wordToken = (raw: string, prefix: string): string | undefined => {
   return `${prefix}skip:${String.fromCodePoint(w.codePointAt(0)!)} ${Math.min(10 * Math.floor(len / 10), 100)}`
 }
 
+/** Whether `input` at `start` begins as `URLISH` matches (h, f, w, m: see `mayBeUrl`). */
+const isUrlAt = (input: string, start: number): boolean => {
+  switch (input.charCodeAt(start)) {
+    case 104:
+      return input.startsWith("http:", start) || input.startsWith("https:", start)
+    case 102:
+      return input.startsWith("ftp:", start)
+    case 119:
+      return input.startsWith("www.", start)
+    case 109:
+      return input.startsWith("mailto:", start)
+    default:
+      return false
+  }
+}
+
+/**
+ * `wordToken(input.slice(start, end), prefix)`, slicing only the runs that give a token. `at` is
+ * the offset of the run's first `@` (-1: none) and `high` its number of high surrogates, both
+ * counted by the scan that found the run's end; they are the run's own when no edge needs
+ * trimming, the usual case. A run of one or two code units never gives a token (an address
+ * needs three, a word three code points), and a URL none: neither is sliced.
+ * The patterns of `URLISH` hold no white space, so a match at `start` never reaches past the run.
+ */
+const wordAt = (input: string, start: number, end: number, at: number, high: number, prefix: string) => {
+  const length = end - start
+  if (length <= 2) return undefined
+  const first = input.charCodeAt(start)
+  if (mayBeUrl(first) && isUrlAt(input, start)) return undefined
+  if (length > 60 || !isAsciiAlnum(first) || !isAsciiAlnum(input.charCodeAt(end - 1)))
+    return wordToken(input.slice(start, end), prefix)
+  if (at > 0 && at < length - 1) return `${prefix}email:${input.slice(start + at + 1, end).slice(0, 40)}`
+  const len = length - high
+  if (len < 3) return undefined
+  if (len <= 12) return prefix + input.slice(start, end)
+  if (isDigit(first)) return undefined
+  return `${prefix}skip:${String.fromCharCode(first)} ${Math.min(10 * Math.floor(len / 10), 100)}`
+}
+
 /**
  * Splits text into word tokens; e-mail addresses become `email:<domain>`, URLs are skipped (URL
  * facts have their own tokens). The whole text is cleaned and lower-cased once, split on white
@@ -114,7 +153,9 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
 
 /**
  * `words`, appended to `into` (at most `maxWords` of them), which it returns: the message body's
- * words go straight into the tokenizer's list instead of through an array of their own.
+ * words go straight into the tokenizer's list instead of through an array of their own. The scan
+ * for a run's end also notes its first `@` and its high surrogates (`wordAt`), so most runs are
+ * read once and only those that give a token are sliced.
  */
 export const pushWords = (text: string, into: Array<string>, options: WordOptions = {}): Array<string> => {
   const prefix = options.prefix ?? ""
@@ -126,9 +167,17 @@ export const pushWords = (text: string, into: Array<string>, options: WordOption
   while (into.length < limit) {
     while (i < n && isWhitespace(input.charCodeAt(i))) i++
     const start = i
-    while (i < n && !isWhitespace(input.charCodeAt(i))) i++
+    let at = -1
+    let high = 0
+    for (; i < n; i++) {
+      const c = input.charCodeAt(i)
+      if (isWhitespace(c)) break
+      if (c === 64) {
+        if (at < 0) at = i - start
+      } else if (c >= 0xd800 && c <= 0xdbff) high++
+    }
     if (i === start) break
-    const token = wordToken(input.slice(start, i), prefix)
+    const token = wordAt(input, start, i, at, high, prefix)
     if (token !== undefined) into.push(token)
   }
   return into

@@ -120,6 +120,27 @@ const wordText = fc.string({
       arbitrary: fc.constantFrom("é", "ß", "Ж", "٣", "²", "½", "\u00ad", "\u200b", "😀", "\ud800", "\udc00")
     },
     { weight: 1, arbitrary: fc.constantFrom("http://x.org", "www.", "mailto:", "a@b.c") },
+    // URL prefixes and their near misses, a lone `@`, and runs of 13 to 60 and over 60 characters
+    // (words.ts slices only runs that give a token: these decide which ones do).
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        "https:",
+        "http",
+        "ftp:",
+        "ftp",
+        "www",
+        "mailto",
+        "@",
+        "@@",
+        "h",
+        "m",
+        "abcdefghijklmn",
+        "12345678901234",
+        "x".repeat(61),
+        "9".repeat(61)
+      )
+    },
     { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 3 }) }
   ),
   maxLength: 300

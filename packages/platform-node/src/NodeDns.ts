@@ -22,7 +22,8 @@
  *   `cache.failureTtlSeconds` (default 5), both at most 300 (RFC 2308 §7.1; `DnsCache.ts`).
  * - A question costs the gateway ~75 µs of CPU in c-ares, Node's wrapper and the kernel's
  *   loopback UDP path (both ends' packets), and ~105 µs more in the engine around it
- *   (docs/performance.md, "DNS, 2026-12-04 evening"): only a question not asked is free. c-ares
+ *   (docs/performance.md, "DNS, 2026-12-04 evening"; the DNS module's own part of that is
+ *   ~10-20 µs, "DNS callbacks, 2026-12-04 night"): only a question not asked is free. c-ares
  *   closes its UDP socket whenever no question is pending and opens a new one for the next.
  * - Questions go through the callback `Resolver`, not `dns.promises`: one callback per question
  *   resumes the waiting fiber directly (no promise, no reaction job), and the per-call timeout is

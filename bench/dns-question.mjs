@@ -1,0 +1,111 @@
+// The engine's CPU around one uncached DNS question, without c-ares or a socket: core's cache
+// (`Dns.withCache`, memory store) over a resolver that answers NXDOMAIN one event-loop turn later
+// (as a socket would), every name new. Two callers, as on the peer workload:
+// - `effect`: a list lookup (`dns.lookup` in a fiber, concurrency --conc), the RBL/DNSBL and PTR path;
+// - `promise`: what the sender check's resolver does for a question (MailauthResolver): a
+//   promise per question, through the cache's callback form (`dns.query`) when the build has
+//   one, else `Effect.runFork` of the lookup and an observer (the earlier resolver's path).
+// Both builds are loaded in one process and run in alternated rounds (this checkout and
+// `--base DIR`, a built `git worktree`); microseconds of process CPU (user + system) per
+// question, and the ratio per round.
+//
+//   npm run build && node bench/dns-question.mjs [--base /tmp/mm-base] [--questions 20000] [--conc 20] [--rounds 6]
+import { join, resolve } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+
+const here = fileURLToPath(new URL("..", import.meta.url))
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback
+}
+const questions = Number(arg("questions", "20000"))
+const conc = Number(arg("conc", "20"))
+const rounds = Number(arg("rounds", "6"))
+
+const load = async (label, root) => {
+  const { Dns } = await import(pathToFileURL(join(root, "packages/core/dist/index.js")).href)
+  const { Effect, Exit } = await import(
+    pathToFileURL(join(root, "packages/core/node_modules/effect/dist/index.js")).href
+  )
+  const notFound = Exit.succeed({ _tag: "NotFound", detail: "ENOTFOUND" })
+  // Both forms; a build without `DnsShape.query` uses `lookup` only.
+  const inner = {
+    lookup: () =>
+      Effect.callback((resume) => {
+        setImmediate(() => resume(notFound))
+      }),
+    query: (_type, _name, _millis, _now, answered) => {
+      let over = false
+      setImmediate(() => {
+        if (!over) answered(notFound)
+      })
+      return () => {
+        over = true
+      }
+    }
+  }
+  inner.resolve = Dns.resolveFromLookup(inner.lookup)
+  const dns = Dns.withCache(inner)
+  const options = { timeoutMillis: 2000 }
+  const viaEffect = (names) =>
+    Effect.runPromise(
+      Effect.forEach(names, (name) => dns.lookup("A", name, options), { concurrency: conc, discard: true })
+    )
+  const ask =
+    dns.query !== undefined
+      ? (name) => new Promise((res) => dns.query("TXT", name, 2000, Date.now(), res))
+      : (name) =>
+          new Promise((res) => {
+            const fiber = Effect.runFork(Dns.lookup(dns, "TXT", name, options))
+            const done = fiber.pollUnsafe()
+            if (done !== undefined) res(done)
+            else fiber.addObserver(res)
+          })
+  const viaPromise = async (names) => {
+    let next = 0
+    const worker = async () => {
+      while (next < names.length) {
+        const exit = await ask(names[next++])
+        if (exit._tag !== "Success") throw new Error("unexpected failure")
+      }
+    }
+    await Promise.all(Array.from({ length: conc }, worker))
+  }
+  return { label, callbackForm: dns.query !== undefined, effect: viaEffect, promise: viaPromise }
+}
+
+const builds = [await load("this", here), await load("base", resolve(arg("base", "/tmp/mm-base")))]
+let serial = 0
+const measure = async (build, kind) => {
+  const names = Array.from({ length: questions }, (_, i) => `${serial}-${i}.${kind}.${build.label}.test`)
+  serial++
+  const before = process.cpuUsage()
+  await build[kind](names)
+  const used = process.cpuUsage(before)
+  return (used.user + used.system) / questions
+}
+
+for (const b of builds) {
+  // Warm-up: both paths compiled before the first measured round.
+  await measure(b, "effect")
+  await measure(b, "promise")
+}
+console.log(`builds: ${builds.map((b) => `${b.label} (callback form: ${b.callbackForm})`).join(", ")}`)
+const ratios = { effect: [], promise: [] }
+for (let r = 0; r < rounds; r++) {
+  const order = r % 2 === 0 ? builds : [...builds].reverse()
+  for (const kind of ["effect", "promise"]) {
+    const us = {}
+    for (const b of order) us[b.label] = await measure(b, kind)
+    const ratio = us.this / us.base
+    ratios[kind].push(ratio)
+    console.log(
+      `round ${r + 1} ${kind.padEnd(7)} this ${us.this.toFixed(1)} us/question, base ${us.base.toFixed(1)}: x${ratio.toFixed(2)}`
+    )
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+for (const kind of ["effect", "promise"])
+  console.log(
+    `${kind}: median x${median(ratios[kind]).toFixed(2)} (${Math.min(...ratios[kind]).toFixed(2)}-${Math.max(...ratios[kind]).toFixed(2)})`
+  )

@@ -71,6 +71,8 @@ describe("per-message metrics against prom-client's own counters and histograms"
         expect(ours(await now.text())).toBe(ours(await before.text()))
         expect(await json(now)).toStrictEqual(await json(before))
       }
-    }
+    },
+    // 300 runs of two registries' scrapes: ~25 s alone with both cores busy, near the shared limit.
+    120_000
   )
 })

@@ -14,9 +14,6 @@
  *   tests that drive time still decide when a deadline passes.
  * - Interrupting the caller interrupts `self` (it is the caller's child fiber).
  *
- * `awaitWithin(fiber, millis, onLeave)` waits for a fiber shared by several waiters (a DNS question
- * in flight), each within its own deadline, without interrupting it.
- *
  * `withinAll(items)` runs several effects concurrently, each within its own deadline counted from
  * its own start, with one child fiber each (no fiber per item around it): what
  * `Effect.forEach(items, within, { concurrency: "unbounded" })` gives, in the same order.
@@ -32,21 +29,16 @@ const timerSleep = Clock.Clock.defaultValue().sleep
 const MAX_TIMER_MILLIS = 2_147_483_647
 
 /**
- * Waits for `fiber` with one timer: its exit as `Some`, or `None` at the deadline, when
- * `onDeadline` runs first (interrupt the fiber, or leave it to its owner). `onCancel` runs when the
- * waiter itself is interrupted.
+ * Waits for `fiber` with one timer: its exit as `Some`, or `None` at the deadline, when the fiber
+ * is interrupted. The caller's own interruption reaches the fiber on its own (it is the caller's
+ * child), so a cancelled wait only stops its timer.
  */
-const waitWithTimer = <A, E>(
-  fiber: Fiber.Fiber<A, E>,
-  millis: number,
-  onDeadline: () => void,
-  onCancel: () => void
-): Effect.Effect<Option.Option<A>, E> =>
+const waitWithTimer = <A, E>(fiber: Fiber.Fiber<A, E>, millis: number): Effect.Effect<Option.Option<A>, E> =>
   Effect.callback<Option.Option<A>, E>((resume) => {
     let stopObserving: (() => void) | undefined
     const timer = setTimeout(() => {
       stopObserving?.()
-      onDeadline()
+      fiber.interruptUnsafe()
       resume(Effect.succeedNone)
     }, millis)
     stopObserving = fiber.addObserver((exit) => {
@@ -56,12 +48,8 @@ const waitWithTimer = <A, E>(
     return Effect.sync(() => {
       clearTimeout(timer)
       stopObserving?.()
-      onCancel()
     })
   })
-
-// The caller's interruption reaches `within`'s child fiber on its own (it is the caller's child).
-const nothing = (): void => {}
 
 /** `self` within `millis` milliseconds (see the module comment); `millis` must be positive and finite. */
 export const within = <A, E, R>(self: Effect.Effect<A, E, R>, millis: number): Effect.Effect<Option.Option<A>, E, R> =>
@@ -70,44 +58,12 @@ export const within = <A, E, R>(self: Effect.Effect<A, E, R>, millis: number): E
     if (done !== undefined) return Exit.map(done, Option.some)
     return Effect.clockWith((clock) =>
       clock.sleep === timerSleep && millis <= MAX_TIMER_MILLIS
-        ? waitWithTimer(fiber, millis, () => fiber.interruptUnsafe(), nothing)
+        ? waitWithTimer(fiber, millis)
         : Effect.timeoutOption(Fiber.join(fiber), millis).pipe(
             Effect.tap((o) => (Option.isNone(o) ? Fiber.interrupt(fiber) : Effect.void))
           )
     )
   })
-
-/**
- * Waits for `fiber`, which the caller shares and does not own, for at most `millis` (positive):
- * its value as `Some`, or `None` when the deadline passed first. The fiber is never interrupted
- * here; `onLeave` runs once when the wait ends without the fiber's exit (the deadline passed, or
- * the waiter was interrupted), so the owner can stop a fiber nobody waits for. One timer, no fiber.
- */
-export const awaitWithin = <A, E>(
-  fiber: Fiber.Fiber<A, E>,
-  millis: number,
-  onLeave: () => void
-): Effect.Effect<Option.Option<A>, E> => {
-  const done = fiber.pollUnsafe()
-  if (done !== undefined) return Exit.map(done, Option.some)
-  let left = false
-  const leave = () => {
-    if (left) return
-    left = true
-    onLeave()
-  }
-  return Effect.clockWith((clock) => {
-    if (clock.sleep === timerSleep && millis <= MAX_TIMER_MILLIS) return waitWithTimer(fiber, millis, leave, leave)
-    const observed = Effect.callback<A, E>((resume) => {
-      const stopObserving = fiber.addObserver((exit) => resume(exit))
-      return Effect.sync(() => {
-        stopObserving()
-        leave()
-      })
-    })
-    return Effect.timeoutOption(observed, millis)
-  })
-}
 
 /** One effect of `withinAll` and its deadline (not finite or not positive: none). */
 export interface Timed<A, R> {

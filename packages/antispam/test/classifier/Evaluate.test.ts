@@ -31,7 +31,10 @@ describe("evaluate", () => {
     expect(e.intervals.falsePositiveRate[1]).toBeGreaterThan(0.1)
     expect(e.intervals.recall[0]).toBeLessThan(1)
     expect(e.throughput.classification.messagesPerSecond).toBeGreaterThan(0)
+    expect(e.throughput.firstPass.messagesPerSecond).toBeGreaterThan(0)
     expect(e.throughput.parse.seconds).toBeGreaterThanOrEqual(0)
+    // "With parsing" is the parse and the first pass, not the untimed warm-up nor the warm pass.
+    expect(e.throughput.seconds).toBeCloseTo(e.throughput.parse.seconds + e.throughput.firstPass.seconds, 9)
     expect(e.errors).toBeUndefined()
   })
 

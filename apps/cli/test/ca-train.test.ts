@@ -63,7 +63,7 @@ describe("train and eval", () => {
     expect(text.stdout).toMatch(/^false-positive rate +0\.00% {2}95% CI \[0\.00%, \d+\.\d\d%\] /m)
     expect(text.stdout).toMatch(/^unsure rate +\d+\.\d\d% {2}95% CI /m)
     expect(text.stdout).toMatch(
-      /^throughput +\d+ messages\/s classification alone \(\d+ per CPU-second\), \d+ messages\/s with parsing, one core$/m
+      /^throughput +\d+ messages\/s classification alone, warm \(\d+ per CPU-second\), one core\n +first pass \d+ messages\/s \(\d+ per CPU-second\), \d+ messages\/s with parsing$/m
     )
     expect(text.stdout).not.toMatch(/FALSE POSITIVE|MISSED SPAM/)
     expect(j.intervals.recall).toHaveLength(2)

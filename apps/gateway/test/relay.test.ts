@@ -1,6 +1,6 @@
 // The gateway in before-queue relay mode, end to end with real peers on loopback:
 // swaks -> gateway -> Postfix smtp-sink (plain and STARTTLS client sessions), counts, downstream
-// faults (TESTING.md H43/H44), downstream stopped mid-way, per-recipient RCPT refusals, and the
+// faults (smtp-sink failing DATA or swallowing the reply: 4xx, never 250), downstream stopped mid-way, per-recipient RCPT refusals, and the
 // exact wire bytes relayed (our raw sink).
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
@@ -223,7 +223,7 @@ describe("relay wire bytes (raw sink): no bare CR/LF/NUL, dot-stuffed", () => {
     await sink?.stop()
   })
 
-  test("smuggling forms sent by the client are neutralised before relay (TESTING.md A2)", async () => {
+  test("smuggling forms sent by the client are neutralised before relay (bare CR/LF and dot lines)", async () => {
     const bodies = [
       "Subject: s\r\n\r\nA\n.\r\nMAIL FROM:<evil@x>\r\nB",
       "Subject: s\r\n\r\nA\r.\rB\n.\nC",

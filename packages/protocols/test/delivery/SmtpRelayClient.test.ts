@@ -73,7 +73,7 @@ describe("SmtpRelayClient against smtp-sink", () => {
   })
 })
 
-describe("SmtpRelayClient: downstream faults (smtp-sink flags, TESTING.md H43/H44)", () => {
+describe("SmtpRelayClient: downstream faults (smtp-sink fault flags)", () => {
   const run = async (flags: ReadonlyArray<string>) => {
     const sink = await SmtpSink.start(flags)
     try {
@@ -262,7 +262,7 @@ describe("SmtpRelayClient: wire bytes and LMTP per recipient (raw sink)", () => 
     "x\r"
   ]
 
-  test("smuggling forms are neutralised on the wire (TESTING.md A2/A3)", async () => {
+  test("smuggling forms are neutralised on the wire (bare CR/LF, NUL, dot lines)", async () => {
     for (const body of smuggling) {
       const before = sink.messages.length
       await send(

@@ -35,7 +35,7 @@ describe("VerdictCache", () => {
   })
 })
 
-describe("TLS configuration lint (TESTING.md #51)", () => {
+describe("TLS configuration lint (certificate verification never disabled)", () => {
   const files = (dir: string): Array<string> =>
     readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]))
   it("no proxy source disables certificate verification", () => {

@@ -1,5 +1,5 @@
 // Command parsing: verbs, MAIL/RCPT paths and ESMTP params, control characters and invalid UTF-8
-// (TESTING.md A8), and "never throws" for arbitrary bytes.
+// (answered, never passed on), and "never throws" for arbitrary bytes.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { Address, parseCommand } from "../../src/smtp/index.ts"

@@ -1,5 +1,6 @@
-// DATA decoding: end-of-data discipline, smuggling forms (TESTING.md A1-A5), chunking invariance
-// (STYLE P16), size limit while streaming.
+// DATA decoding: end-of-data discipline, smuggling forms (bare LF and bare CR before or after the
+// dot, NUL, manufactured terminators), chunking invariance (the same result however the bytes
+// are split into chunks), size limit while streaming.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { decodeAll, encodeForWire } from "../../src/smtp/index.ts"

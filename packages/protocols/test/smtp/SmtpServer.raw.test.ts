@@ -1,5 +1,7 @@
-// Integration with raw node:net / node:tls sockets, for byte-exact attacks (TESTING.md A1, A6, A7,
-// B9, B12, H48, H49) and the spool's 50 MB path. Loopback only; every wait is bounded.
+// Integration with raw node:net / node:tls sockets, for byte-exact attacks (smuggling in one
+// segment, early talkers, pipelining violations, a 10 MiB line, plaintext injected behind
+// STARTTLS, stalled handshakes, idle and flooding clients) and the spool's 50 MB path. Loopback
+// only; every wait is bounded.
 import { createHash } from "node:crypto"
 import { rmSync } from "node:fs"
 import * as net from "node:net"

@@ -1,4 +1,4 @@
-// TESTING.md #48 (b): a client trickling DATA below the minimum rate is cut off with 421 once the
+// A slowloris in DATA: a client trickling DATA below the minimum rate is cut off with 421 once the
 // grace period has passed; a client at normal speed is unaffected. Loopback raw sockets.
 import { describe, expect, it } from "vitest"
 import { SmtpServer } from "../../src/smtp/index.ts"

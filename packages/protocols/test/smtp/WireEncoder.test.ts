@@ -1,4 +1,4 @@
-// What we relay is never a smuggling carrier (TESTING.md A2, R4): for all inputs the encoded DATA
+// What we relay is never a smuggling carrier (we are the outbound server): for all inputs the encoded DATA
 // has no stray CR/LF/NUL, every dot line is stuffed, and it decodes back to the normalised input.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"

@@ -21,12 +21,8 @@
  * @category combinators
  * @since 0.1.0
  */
-import { Clock, Effect, Exit, Fiber, Option } from "effect"
-
-/** The runtime's own clock sleeps with `setTimeout`; a clock with another `sleep` (TestClock) is asked. */
-const timerSleep = Clock.Clock.defaultValue().sleep
-/** `setTimeout` fires at once beyond this many milliseconds. */
-const MAX_TIMER_MILLIS = 2_147_483_647
+import { Effect, Exit, Fiber, Option } from "effect"
+import { MAX_TIMER_MILLIS, timerSleep } from "./RuntimeTimer.ts"
 
 /**
  * Waits for `fiber` with one timer: its exit as `Some`, or `None` at the deadline, when the fiber

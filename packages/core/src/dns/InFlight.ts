@@ -28,7 +28,7 @@
  * @category services
  * @since 0.1.0
  */
-import { Clock, type Context, Effect, Exit, Option } from "effect"
+import { type Context, Effect, Exit, Option } from "effect"
 import {
   type Answered,
   type Cancel,
@@ -39,6 +39,7 @@ import {
   timeoutError
 } from "./Dns.ts"
 import * as IpAddress from "./IpAddress.ts"
+import { MAX_TIMER_MILLIS, timerSleep } from "../RuntimeTimer.ts"
 
 /** Asks a question without a deadline; `answered` once with its exit (never after the `Cancel`). */
 export type Start = (answered: Answered) => Cancel
@@ -85,10 +86,6 @@ const reportedName = (type: RecordType, name: string): string => {
 const timeoutOf = (waiter: Waiter): DnsError =>
   timeoutError(waiter.type, reportedName(waiter.type, waiter.name), waiter.timeoutMillis)
 
-/** The runtime's own clock sleeps with `setTimeout`; a clock with another `sleep` (TestClock) is asked. */
-const timerSleep = Clock.Clock.defaultValue().sleep
-/** `setTimeout` fires at once beyond this many milliseconds. */
-const MAX_TIMER_MILLIS = 2_147_483_647
 const nothing: Cancel = () => {}
 const NO_WAITERS: Array<Answered> = []
 

@@ -1,5 +1,5 @@
 /**
- * A model's clue table (token -> f(w), `Clues.ts`) laid out for lookups that mostly miss the
+ * A model's clues (token -> f(w), `Clues.ts`) laid out for lookups that mostly miss the
  * processor's caches: scoring looks up some 150 tokens per message, and between two messages the
  * tokenizer has pushed the table out of the caches. A `Map` lookup reads a bucket, an entry, the
  * key string (for a long key, through a view into the model file's text) and a boxed number:
@@ -45,16 +45,22 @@ const matches = (pool: Uint16Array, start: number, token: string): boolean => {
   return true
 }
 
-export const make = (clues: ReadonlyMap<string, number>): ClueIndex => {
+/**
+ * The index of the clues `keys[i]` -> `values[i]`. The keys must be distinct (a model's table has
+ * each token once); two parallel arrays, so a model's clues need no `Map` of their own on the way.
+ */
+export const make = (keys: ReadonlyArray<string>, values: ArrayLike<number>): ClueIndex => {
   let units = 0
-  for (const t of clues.keys()) units += t.length
+  for (const t of keys) units += t.length
   const pool = new Uint16Array(units)
   let capacity = 8
-  while (capacity < clues.size * 2) capacity *= 2
+  while (capacity < keys.length * 2) capacity *= 2
   const mask = capacity - 1
   const slots = new Float64Array(capacity * SLOT)
   let end = 0
-  for (const [t, f] of clues) {
+  for (let k = 0; k < keys.length; k++) {
+    const t = keys[k]!
+    const f = values[k]!
     const h = hashOf(t)
     let i = h & mask
     while (slots[i * SLOT + LENGTH] !== 0) i = (i + 1) & mask
@@ -63,7 +69,7 @@ export const make = (clues: ReadonlyMap<string, number>): ClueIndex => {
     slots[s + HASH] = h
     slots[s + START] = end
     slots[s + LENGTH] = t.length + 1
-    for (let k = 0; k < t.length; k++) pool[end + k] = t.charCodeAt(k)
+    for (let c = 0; c < t.length; c++) pool[end + c] = t.charCodeAt(c)
     end += t.length
   }
   const get = (token: string): number | undefined => {
@@ -76,5 +82,5 @@ export const make = (clues: ReadonlyMap<string, number>): ClueIndex => {
       if (slots[s + HASH] === h && l === length && matches(pool, slots[s + START]!, token)) return slots[s + F]
     }
   }
-  return { size: clues.size, get }
+  return { size: keys.length, get }
 }

@@ -2,6 +2,8 @@ import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import * as Model from "../../src/classifier/Model.ts"
 import { chiScore } from "../../src/classifier/Score.ts"
+import { clueIndex } from "../../src/classifier/Clues.ts"
+import { clueTable } from "./oracle/CluesBefore.ts"
 
 // Tokens from a small alphabet, so messages share tokens with the table; `feat:` ones carry a sign.
 const token = fc.constantFrom(
@@ -47,6 +49,16 @@ const table = (nham: number, nspam: number, counts: Record<string, [number, numb
 }
 
 describe("clue table", () => {
+  test.prop([modelArb, fc.array(fc.oneof(token, fc.string({ maxLength: 12 })), { maxLength: 20 })])(
+    "the index filled from the model holds exactly the clues of the Map it was once built from",
+    (m, others) => {
+      const index = clueIndex(m)
+      const table = clueTable(m)
+      expect(index.size).toBe(table.size)
+      for (const t of [...m.tokens.keys(), ...others]) expect(Object.is(index.get(t), table.get(t))).toBe(true)
+    }
+  )
+
   test.prop([modelArb, message])("gives the same clues and result as computing f(w) per message", (m, tokens) => {
     expect(chiScore(m, tokens)).toEqual(chiScore(m, tokens, noLearning))
   })

@@ -2,10 +2,11 @@
 // the oracle `combine` of ChiBefore.ts: the oracle ScoreScans.test.ts compares the current code
 // with. Kept verbatim but for imports.
 import type { ChiResult } from "../../../src/classifier/Chi2.ts"
-import { clueProbability, clueTable } from "../../../src/classifier/Clues.ts"
+import { clueProbability } from "../../../src/classifier/Clues.ts"
 import type { Model } from "../../../src/classifier/Model.ts"
 import type { Extra } from "../../../src/classifier/Score.ts"
 import { combine } from "./ChiBefore.ts"
+import { clueTable } from "./CluesBefore.ts"
 
 /** Keeps the `limit` strongest clues (largest |f - 0.5|) in `top`, strongest first, in one pass. */
 const keepClue = (top: Array<readonly [string, number]>, clue: readonly [string, number], limit: number): void => {

@@ -18,7 +18,7 @@
  */
 import type { Engine, Envelope, RecipientOutcome } from "@mailmoat/core"
 import { createHash, timingSafeEqual } from "node:crypto"
-import type { Smtp } from "@mailmoat/protocols"
+import { Smtp } from "@mailmoat/protocols"
 import { executePlan } from "./ExecutePlan.ts"
 import type { Quarantine } from "./Quarantine.ts"
 import type { Handoff, Transaction } from "./Handoff.ts"
@@ -174,38 +174,46 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
             checkLogin(users, session, request, log)
         }
       : {}),
-    onConnect: async (session) => {
+    // Connect, MAIL and RCPT answer at once when the rate limits, the engine's phases and the
+    // hand-off do (limits off or in memory, stages that only looked at memory): no promise then.
+    onConnect: (session) => {
       deps.metrics.add("connections")
-      const limited = await deps.rateLimits?.connection(session.clientAddress)
-      if (limited !== undefined) {
-        deps.metrics.prom.refused("connection_rate")
-        return limited
-      }
-      const refused = await deps.phases.connect(session)
-      if (refused !== undefined) deps.metrics.prom.refused("connect_stage")
-      return refused
-    },
-
-    onMailFrom: async (session, address, p) => {
-      // Authenticated clients (our own relays and submission accounts) are not rate limited.
-      const limited =
-        session.authenticatedUser === undefined ? await deps.rateLimits?.message(session.clientAddress) : undefined
-      if (limited !== undefined) return limited
-      const refused = await deps.phases.mail(session, address)
-      if (refused !== undefined) return refused
-      const size = Number(p.get("SIZE") ?? "0")
-      params.set(session.id, {
-        size: Number.isSafeInteger(size) ? size : 0,
-        eightBitMime: (p.get("BODY") ?? "").toUpperCase() === "8BITMIME",
-        smtputf8: p.has("SMTPUTF8")
+      return Smtp.andThen(deps.rateLimits?.connection(session.clientAddress), (limited) => {
+        if (limited !== undefined) {
+          deps.metrics.prom.refused("connection_rate")
+          return limited
+        }
+        return Smtp.andThen(deps.phases.connect(session), (refused) => {
+          if (refused !== undefined) deps.metrics.prom.refused("connect_stage")
+          return refused
+        })
       })
-      return undefined
     },
 
-    onRcptTo: async (session, mailFrom, recipient, accepted) => {
-      const refused = await deps.phases.rcpt(session, mailFrom, recipient, accepted)
-      return refused ?? deps.handoff.recipient(transaction(session, mailFrom), recipient)
-    },
+    onMailFrom: (session, address, p) =>
+      // Authenticated clients (our own relays and submission accounts) are not rate limited.
+      Smtp.andThen(
+        session.authenticatedUser === undefined ? deps.rateLimits?.message(session.clientAddress) : undefined,
+        (limited) =>
+          limited !== undefined
+            ? limited
+            : Smtp.andThen(deps.phases.mail(session, address), (refused) => {
+                if (refused !== undefined) return refused
+                const size = Number(p.get("SIZE") ?? "0")
+                params.set(session.id, {
+                  size: Number.isSafeInteger(size) ? size : 0,
+                  eightBitMime: (p.get("BODY") ?? "").toUpperCase() === "8BITMIME",
+                  smtputf8: p.has("SMTPUTF8")
+                })
+                return undefined
+              })
+      ),
+
+    onRcptTo: (session, mailFrom, recipient, accepted) =>
+      Smtp.andThen(
+        deps.phases.rcpt(session, mailFrom, recipient, accepted),
+        (refused) => refused ?? deps.handoff.recipient(transaction(session, mailFrom), recipient)
+      ),
 
     onData: async (session, envelope, spool) => {
       const queueId = `${session.id}.${(++counter).toString(36)}`

@@ -12,6 +12,8 @@
  * - A counter store that fails (Redis down or past its deadline) lets the attempt through and
  *   logs `rate_limit_unavailable` at warn: the limits fail open, like the other shared limits.
  * - IPv4-mapped IPv6 addresses count as their IPv4 address.
+ * - The answer comes at once (no promise) when the limits are off or the counts are in memory;
+ *   only a remote store's counts come as a promise.
  *
  * @category services
  * @since 0.1.0
@@ -31,9 +33,9 @@ export interface RateLimitSettings {
 
 export interface RateLimits {
   /** The reply refusing a new connection from `ip`, or undefined. */
-  readonly connection: (ip: string) => Promise<Smtp.SmtpReply | undefined>
+  readonly connection: (ip: string) => Smtp.Answer<Smtp.SmtpReply | undefined>
   /** The reply refusing a new transaction from `ip`, or undefined. */
-  readonly message: (ip: string) => Promise<Smtp.SmtpReply | undefined>
+  readonly message: (ip: string) => Smtp.Answer<Smtp.SmtpReply | undefined>
 }
 
 const unmapped = (ip: string): string => (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip)
@@ -43,22 +45,18 @@ export const makeRateLimits = (
   limits: RateLimitSettings,
   logger: GatewayLog
 ): RateLimits => {
-  const check = async (
+  const failedOpen = (kind: string, ip: string, error: unknown): undefined => {
+    logger.warn("rate_limit_unavailable", { kind, ip, error: error instanceof Error ? error.message : String(error) })
+    return undefined
+  }
+  const judge = (
     kind: "connection" | "message",
-    rawIp: string,
+    ip: string,
+    network: string,
+    counts: ReadonlyArray<number>,
     perIp: number,
     perNetwork: number
-  ): Promise<Smtp.SmtpReply | undefined> => {
-    if (perIp <= 0 && perNetwork <= 0) return undefined
-    const ip = unmapped(rawIp)
-    const network = Smtp.networkOf(ip)
-    let counts: ReadonlyArray<number>
-    try {
-      counts = await counter.hit(`${kind}:${network}`, [`ip:${ip}`, "net"], limits.windowMs)
-    } catch (error) {
-      logger.warn("rate_limit_unavailable", { kind, ip, error: error instanceof Error ? error.message : String(error) })
-      return undefined
-    }
+  ): Smtp.SmtpReply | undefined => {
     const [byIp = 0, byNetwork = 0] = counts
     const over =
       perIp > 0 && byIp > perIp
@@ -71,6 +69,28 @@ export const makeRateLimits = (
     const what = kind === "connection" ? "connections" : "messages"
     const from = over.scope === "ip" ? "your address" : "your network"
     return Replies.refusal(kind === "connection" ? "connect" : "mail", "Tempfail", `too many ${what} from ${from}`)
+  }
+  /** The refusal or undefined: at once when the counts are (limits off, the memory store), else a promise. */
+  const check = (
+    kind: "connection" | "message",
+    rawIp: string,
+    perIp: number,
+    perNetwork: number
+  ): Smtp.Answer<Smtp.SmtpReply | undefined> => {
+    if (perIp <= 0 && perNetwork <= 0) return undefined
+    const ip = unmapped(rawIp)
+    const network = Smtp.networkOf(ip)
+    let counts: ReturnType<RateCounterShape["hit"]>
+    try {
+      counts = counter.hit(`${kind}:${network}`, [`ip:${ip}`, "net"], limits.windowMs)
+    } catch (error) {
+      return failedOpen(kind, ip, error)
+    }
+    if (!Smtp.isPending(counts)) return judge(kind, ip, network, counts, perIp, perNetwork)
+    return counts.then(
+      (c) => judge(kind, ip, network, c, perIp, perNetwork),
+      (error: unknown) => failedOpen(kind, ip, error)
+    )
   }
   return {
     connection: (ip) => check("connection", ip, limits.connectionsPerIp, limits.connectionsPerNetwork),

@@ -10,6 +10,9 @@
  * - The connect phase runs once per connection with its own facts; each transaction (MAIL FROM
  *   to DATA, RSET or QUIT) has fresh facts, shared by its mail, rcpt and data phases, so what a
  *   stage learnt about one message never leaks into the next message of the session.
+ * - A phase the engine answers at once (its stages only looked at memory) is answered here at once
+ *   too, without a promise; a runner that throws (an engine defect) throws here, and the SMTP
+ *   connection answers 451 as for a rejection.
  * - A stage that fails or runs out of time refuses nothing (the engine traces it; fail open); it
  *   is logged once here (`stage_failed`), the data phase logs only its own stages.
  *
@@ -17,20 +20,20 @@
  * @since 0.1.0
  */
 import { type Engine, Envelope, Facts, type Phase } from "@mailmoat/core"
-import type { Smtp } from "@mailmoat/protocols"
+import { Smtp } from "@mailmoat/protocols"
 import type { Effect } from "effect"
 import type { GatewayLog } from "./Log.ts"
 import { clean, forDecision } from "./Replies.ts"
 
 export interface SessionPhases {
-  readonly connect: (session: Smtp.SmtpSessionInfo) => Promise<Smtp.SmtpReply | undefined>
-  readonly mail: (session: Smtp.SmtpSessionInfo, mailFrom: string) => Promise<Smtp.SmtpReply | undefined>
+  readonly connect: (session: Smtp.SmtpSessionInfo) => Smtp.Answer<Smtp.SmtpReply | undefined>
+  readonly mail: (session: Smtp.SmtpSessionInfo, mailFrom: string) => Smtp.Answer<Smtp.SmtpReply | undefined>
   readonly rcpt: (
     session: Smtp.SmtpSessionInfo,
     mailFrom: string,
     recipient: string,
     accepted: ReadonlyArray<string>
-  ) => Promise<Smtp.SmtpReply | undefined>
+  ) => Smtp.Answer<Smtp.SmtpReply | undefined>
   /** What the session's phases gave, for the data phase of its current transaction. */
   readonly earlier: (sessionId: string) => Engine.Earlier
   /** The transaction is over (DATA answered, RSET, QUIT): its mail and rcpt results go. */
@@ -53,16 +56,6 @@ export interface SessionPhasesOptions {
    * effect finished as it started (the phase is answered without waiting), else a promise.
    */
   readonly run: <A>(effect: Effect.Effect<A>) => A | Promise<A>
-}
-
-/** `then` of what `start` gives: at once when it is there, else when it comes; a throw rejects. */
-const whenDone = <A, B>(start: () => A | Promise<A>, then: (a: A) => B): Promise<B> => {
-  try {
-    const value = start()
-    return value instanceof Promise ? value.then(then) : Promise.resolve(then(value))
-  } catch (error) {
-    return Promise.reject(error)
-  }
 }
 
 const envelopeOf = (session: Smtp.SmtpSessionInfo, mailFrom = "", rcptTo: ReadonlyArray<string> = []) =>
@@ -118,30 +111,24 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
 
   return {
     connect: (session) =>
-      whenDone(
-        () => options.run(engine.connect(envelopeOf(session), Facts.make())),
-        (outcome) => {
-          stateOf(session.id).connect = outcome
-          return answer(session, "connect", outcome, session.clientAddress)
-        }
-      ),
+      Smtp.andThen(options.run(engine.connect(envelopeOf(session), Facts.make())), (outcome) => {
+        stateOf(session.id).connect = outcome
+        return answer(session, "connect", outcome, session.clientAddress)
+      }),
     mail: (session, mailFrom) => {
       const state = stateOf(session.id)
       // A new transaction: fresh facts and no recipients yet.
       state.facts = Facts.make()
       state.rcpt = new Map()
-      return whenDone(
-        () => options.run(engine.mail(envelopeOf(session, mailFrom), state.facts)),
-        (outcome) => {
-          state.mail = outcome
-          return answer(session, "mail", outcome, mailFrom)
-        }
-      )
+      return Smtp.andThen(options.run(engine.mail(envelopeOf(session, mailFrom), state.facts)), (outcome) => {
+        state.mail = outcome
+        return answer(session, "mail", outcome, mailFrom)
+      })
     },
     rcpt: (session, mailFrom, recipient, accepted) => {
       const state = stateOf(session.id)
-      return whenDone(
-        () => options.run(engine.rcpt(envelopeOf(session, mailFrom, [...accepted, recipient]), recipient, state.facts)),
+      return Smtp.andThen(
+        options.run(engine.rcpt(envelopeOf(session, mailFrom, [...accepted, recipient]), recipient, state.facts)),
         (outcome) => {
           const reply = answer(session, "rcpt", outcome, recipient)
           if (reply === undefined) state.rcpt.set(recipient, outcome)

@@ -84,4 +84,37 @@ describe("rate limits", () => {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/warn.*rate_limit_unavailable.*no answer within 500 ms/)
   })
+
+  it("answers at once over the memory counter and with the limits off; a remote counter by promise", async () => {
+    const r = makeRateLimits(State.makeMemoryRateCounter(), { ...limits, messagesPerIp: 1 }, Log.silent)
+    expect(r.connection("192.0.2.1")).toBeUndefined()
+    expect(r.message("192.0.2.9")).toBeUndefined()
+    expect(r.message("192.0.2.9")).toMatchObject({ code: 451, enhanced: "4.7.1" })
+    const memory = State.makeMemoryRateCounter()
+    const remote = makeRateLimits(
+      { describe: "remote", hit: (g, n, w) => Promise.resolve(memory.hit(g, n, w)) },
+      { ...limits, connectionsPerIp: 1 },
+      Log.silent
+    )
+    const first = remote.connection("192.0.2.1")
+    expect(first).toBeInstanceOf(Promise)
+    expect(await first).toBeUndefined()
+    expect(await remote.connection("192.0.2.1")).toMatchObject({ code: 421 })
+  })
+
+  it("a counter that throws at once fails open too", () => {
+    const { lines, logger } = logged()
+    const r = makeRateLimits(
+      {
+        describe: "broken",
+        hit: () => {
+          throw new Error("counter broken")
+        }
+      },
+      limits,
+      logger
+    )
+    expect(r.connection("192.0.2.1")).toBeUndefined()
+    expect(lines[0]).toMatch(/warn.*rate_limit_unavailable.*counter broken/)
+  })
 })

@@ -3,9 +3,10 @@
 // message reaches the next one of the session), and the end of the session forgets it all.
 import { Engine, Envelope, Facts, MessageModel, type Stage, type StageResult } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
-import { Effect } from "effect"
+import { Context, Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import * as Log from "../src/Log.ts"
+import * as Runner from "../src/runtime/Runner.ts"
 import { makeSessionPhases } from "../src/SessionPhases.ts"
 
 const session: Smtp.SmtpSessionInfo = {
@@ -93,5 +94,51 @@ describe("SessionPhases", () => {
 
     phases.endSession(session.id)
     expect(phases.earlier(session.id)).toEqual({})
+  })
+
+  it("answers at once when the engine does, by promise when it waits, and throws what the runner throws", async () => {
+    const engine = Effect.runSync(
+      Engine.make({
+        scanning: false,
+        stages: [
+          {
+            name: "memory-only",
+            phase: "mail",
+            budgetMillis: 1000,
+            symbols: {},
+            inline: true,
+            run: (i) =>
+              Effect.succeed<StageResult>({
+                symbols: [],
+                decision:
+                  i.phase === "mail" && i.envelope.mailFrom.startsWith("spammer@")
+                    ? { _tag: "Reject", reason: "known spammer" }
+                    : undefined
+              })
+          },
+          {
+            name: "waits",
+            phase: "rcpt",
+            budgetMillis: 1000,
+            symbols: {},
+            run: () => Effect.as(Effect.sleep("1 millis"), { symbols: [] })
+          }
+        ]
+      })
+    )
+    const phases = makeSessionPhases(engine, { logger: Log.silent, run: Runner.make(Context.empty()) })
+    expect(phases.connect(session)).toBeUndefined()
+    expect(phases.mail(session, "a@example.org")).toBeUndefined()
+    expect(phases.mail(session, "spammer@example.org")).toMatchObject({ code: 550 })
+    const rcpt = phases.rcpt(session, "a@example.org", "user@example.test", [])
+    expect(rcpt).toBeInstanceOf(Promise)
+    expect(await rcpt).toBeUndefined()
+    const broken = makeSessionPhases(engine, {
+      logger: Log.silent,
+      run: () => {
+        throw new Error("engine defect")
+      }
+    })
+    expect(() => broken.mail(session, "a@example.org")).toThrow("engine defect")
   })
 })

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import type { GatewayLog } from "../Log.ts"
-import type { Smtp } from "@mailmoat/protocols"
+import { Smtp } from "@mailmoat/protocols"
 import type { Wiring } from "./Wiring.ts"
 
 interface Slot {
@@ -66,7 +66,8 @@ export const makeSwappableHandler = (initial: Wiring, logger: GatewayLog): Swapp
   const of = (sessionId: string): Wiring => (bound.get(sessionId) ?? current).wiring
 
   const handler: Smtp.SmtpHandler = {
-    onConnect: async (session) => current.wiring.handler.onConnect?.(session),
+    // Connect, MAIL and RCPT pass the wiring's answer on as it comes: at once stays at once.
+    onConnect: (session) => current.wiring.handler.onConnect?.(session),
     // AUTH is advertised from the listener's start: only when the first configuration had accounts.
     ...(initial.handler.onAuth
       ? {
@@ -76,14 +77,15 @@ export const makeSwappableHandler = (initial: Wiring, logger: GatewayLog): Swapp
           }
         }
       : {}),
-    onMailFrom: async (session, address, params) => {
+    onMailFrom: (session, address, params) => {
       const slot = begin(session.id)
-      const reply = await slot.wiring.handler.onMailFrom?.(session, address, params)
-      // A refused MAIL starts no transaction (no abort will follow).
-      if (reply !== undefined && reply.code >= 400) end(session.id)
-      return reply
+      return Smtp.andThen(slot.wiring.handler.onMailFrom?.(session, address, params), (reply) => {
+        // A refused MAIL starts no transaction (no abort will follow).
+        if (reply !== undefined && reply.code >= 400) end(session.id)
+        return reply
+      })
     },
-    onRcptTo: async (session, mailFrom, recipient, accepted) =>
+    onRcptTo: (session, mailFrom, recipient, accepted) =>
       of(session.id).handler.onRcptTo?.(session, mailFrom, recipient, accepted),
     onData: async (session, envelope, spool) => {
       try {

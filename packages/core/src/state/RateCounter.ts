@@ -22,8 +22,15 @@
 import { Context, Layer } from "effect"
 
 export interface RateCounterShape {
-  /** Adds one event to each counter `names` of `group`; returns the counts in the same order. */
-  readonly hit: (group: string, names: ReadonlyArray<string>, windowMs: number) => Promise<ReadonlyArray<number>>
+  /**
+   * Adds one event to each counter `names` of `group`; returns the counts in the same order, at
+   * once when they are in memory, else as a promise (a remote store).
+   */
+  readonly hit: (
+    group: string,
+    names: ReadonlyArray<string>,
+    windowMs: number
+  ) => ReadonlyArray<number> | Promise<ReadonlyArray<number>>
   readonly describe: string
 }
 
@@ -51,7 +58,7 @@ export const makeMemory = (
   }
   return {
     describe: "memory",
-    hit: async (group, names, windowMs) => {
+    hit: (group, names, windowMs) => {
       const at = now()
       return names.map((name) => hitOne(`${group}\u0000${name}`, windowMs, at))
     }

@@ -57,7 +57,9 @@ import { destroyAfter, destroyWhenWritten } from "./CloseGrace.ts"
 import type { ConnectionOptions } from "./ConnectionOptions.ts"
 import { DataDecoder } from "./DataDecoder.ts"
 import { roomForMail } from "./FreeSpace.ts"
-import type { SmtpSessionInfo } from "./Handler.ts"
+import type { Envelope } from "@mailmoat/core"
+import type { Answer } from "./Answer.ts"
+import type { AuthRequest, SmtpReply, SmtpSessionInfo } from "./Handler.ts"
 import { SmtpLineReader } from "./LineReader.ts"
 import { HopCounter } from "./HopCounter.ts"
 import { formatLogLine } from "./LogLine.ts"
@@ -86,6 +88,11 @@ const MAX_DISCARD_AFTER_CLOSE = 64 * 1024
 type Mode = "command" | "data" | "tls" | "closed"
 
 type Outcome<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly reason: string }
+
+const failure = (error: unknown): { readonly ok: false; readonly reason: string } => ({
+  ok: false,
+  reason: error instanceof Error ? error.message : String(error)
+})
 
 export class Connection {
   private state: SessionState
@@ -370,8 +377,12 @@ export class Connection {
     this.flush()
   }
 
-  /** The requests answered by the handler (or the auth limiter, or storage), under their deadlines. */
-  private async ask(request: Exclude<SessionRequest, { _tag: "ReceiveData" | "StartTls" }>): Promise<void> {
+  /**
+   * The requests answered by the handler (or the auth limiter, or storage), under their deadlines.
+   * A MAIL, RCPT or connect the handler answers at once (a plain value, not a promise) is answered
+   * here at once too: no promise, no microtask.
+   */
+  private ask(request: Exclude<SessionRequest, { _tag: "ReceiveData" | "StartTls" }>): Promise<void> | undefined {
     const h = this.options.handler
     const info = this.info()
     const t = this.options.commandTimeoutMs
@@ -379,45 +390,74 @@ export class Connection {
       case "Connect": {
         const answering = this.call(() => h.onConnect?.(info), t)
         const delayMs = this.options.greetingDelayMs
-        const [answer] =
-          delayMs > 0 ? await Promise.all([answering, new Promise((r) => setTimeout(r, delayMs))]) : [await answering]
-        return answer.ok
-          ? this.run({ _tag: "ConnectAnswered", reply: answer.value, earlyTalker: this.earlyTalker })
-          : this.failed(answer.reason)
+        if (delayMs > 0)
+          return Promise.all([answering, new Promise((r) => setTimeout(r, delayMs))]).then(([answer]) =>
+            this.connectAnswered(answer)
+          )
+        return answering instanceof Promise
+          ? answering.then((answer) => this.connectAnswered(answer))
+          : this.connectAnswered(answering)
       }
       case "MailFrom": {
         const room = this.roomFor(request.params)
-        if (!(room === true || (await room))) return this.run({ _tag: "Answered", reply: Common.noStorage })
-        const a = await this.call(() => h.onMailFrom?.(info, request.address, request.params), t)
-        return a.ok ? this.run({ _tag: "Answered", reply: a.value }) : this.failed(a.reason)
+        if (room !== true)
+          return room.then((ok) =>
+            ok ? this.mailFrom(request, info) : this.run({ _tag: "Answered", reply: Common.noStorage })
+          )
+        return this.mailFrom(request, info)
       }
       case "RcptTo": {
-        const a = await this.call(() => h.onRcptTo?.(info, request.mailFrom, request.recipient, request.accepted), t)
-        return a.ok ? this.run({ _tag: "Answered", reply: a.value }) : this.failed(a.reason)
+        const a = this.call(() => h.onRcptTo?.(info, request.mailFrom, request.recipient, request.accepted), t)
+        return a instanceof Promise ? a.then(this.answered) : this.answered(a)
       }
-      case "Auth": {
-        const onAuth = h.onAuth
-        const limiter = this.options.authLimiter
-        const { username } = request.request
-        if (limiter !== undefined && (await limiter.locked(info.clientAddress, username)))
-          return this.run({ _tag: "AuthLocked" })
-        const a = await this.call(() => (onAuth ? onAuth(info, request.request) : Promise.resolve({ ok: false })), t)
-        if (!a.ok) return this.failed(a.reason)
-        if (limiter !== undefined && a.value.ok) await limiter.succeeded(username)
-        if (limiter !== undefined && !a.value.ok) await this.pause(await limiter.failed(info.clientAddress, username))
-        return this.run({ _tag: "AuthAnswered", result: a.value })
-      }
-      case "Data": {
-        const writer = this.writer!
-        try {
-          const spool = await writer.finish().catch(() => undefined)
-          if (spool === undefined) return await this.failed("spool could not be finished")
-          const a = await this.call(() => h.onData(info, request.envelope, spool), this.options.dataTimeoutMs)
-          return a.ok ? await this.run({ _tag: "Answered", reply: a.value }) : await this.failed(a.reason)
-        } finally {
-          await writer.dispose()
-        }
-      }
+      case "Auth":
+        return this.auth(request.request, info)
+      case "Data":
+        return this.data(request.envelope, info)
+    }
+  }
+
+  private connectAnswered(answer: Outcome<SmtpReply | undefined>): Promise<void> | undefined {
+    return answer.ok
+      ? this.run({ _tag: "ConnectAnswered", reply: answer.value, earlyTalker: this.earlyTalker })
+      : this.failed(answer.reason)
+  }
+
+  private mailFrom(
+    request: Extract<SessionRequest, { _tag: "MailFrom" }>,
+    info: SmtpSessionInfo
+  ): Promise<void> | undefined {
+    const h = this.options.handler
+    const a = this.call(() => h.onMailFrom?.(info, request.address, request.params), this.options.commandTimeoutMs)
+    return a instanceof Promise ? a.then(this.answered) : this.answered(a)
+  }
+
+  /** A MAIL's, RCPT's or DATA's answer goes through the session (a failure is 451). */
+  private readonly answered = (a: Outcome<SmtpReply | undefined>): Promise<void> | undefined =>
+    a.ok ? this.run({ _tag: "Answered", reply: a.value }) : this.failed(a.reason)
+
+  private async auth(request: AuthRequest, info: SmtpSessionInfo): Promise<void> {
+    const onAuth = this.options.handler.onAuth
+    const limiter = this.options.authLimiter
+    const { username } = request
+    if (limiter !== undefined && (await limiter.locked(info.clientAddress, username)))
+      return this.run({ _tag: "AuthLocked" })
+    const a = await this.call(() => (onAuth ? onAuth(info, request) : { ok: false }), this.options.commandTimeoutMs)
+    if (!a.ok) return this.failed(a.reason)
+    if (limiter !== undefined && a.value.ok) await limiter.succeeded(username)
+    if (limiter !== undefined && !a.value.ok) await this.pause(await limiter.failed(info.clientAddress, username))
+    return this.run({ _tag: "AuthAnswered", result: a.value })
+  }
+
+  private async data(envelope: Envelope.Envelope, info: SmtpSessionInfo): Promise<void> {
+    const writer = this.writer!
+    try {
+      const spool = await writer.finish().catch(() => undefined)
+      if (spool === undefined) return await this.failed("spool could not be finished")
+      const a = await this.call(() => this.options.handler.onData(info, envelope, spool), this.options.dataTimeoutMs)
+      return await this.answered(a)
+    } finally {
+      await writer.dispose()
     }
   }
 
@@ -462,11 +502,25 @@ export class Connection {
 
   /**
    * Runs a handler callback under a deadline; a throw, a rejection and a timeout are all failures.
-   * The first of answer and deadline settles it (one promise per call, no race); a late answer is
-   * ignored. The deadline is the connection's one call timer, re-armed (`refresh`) rather than
-   * made anew for each call: a timer that fires between calls finds none open and does nothing.
+   * A callback that answers at once (a value, or a throw) is its outcome at once: no promise and
+   * no timer. Otherwise the first of answer and deadline settles it (one promise per call, no
+   * race); a late answer is ignored. The deadline is the connection's one call timer, re-armed
+   * (`refresh`) rather than made anew for each call: a timer that fires between calls finds none
+   * open and does nothing.
    */
-  private call<A>(f: () => Promise<A> | A, timeoutMs: number): Promise<Outcome<A>> {
+  private call<A>(f: () => Answer<A>, timeoutMs: number): Outcome<A> | Promise<Outcome<A>> {
+    let answer: Answer<A>
+    try {
+      answer = f()
+    } catch (error) {
+      this.armIdle()
+      return failure(error)
+    }
+    if (!(answer instanceof Promise)) {
+      this.armIdle()
+      return { ok: true, value: answer }
+    }
+    const pending = answer
     this.inFlight = true
     return new Promise<Outcome<A>>((resolve) => {
       const settle = (outcome: Outcome<A>): void => {
@@ -478,15 +532,12 @@ export class Connection {
         this.armIdle()
         resolve(outcome)
       }
-      const failed = (error: unknown): void =>
-        settle({ ok: false, reason: error instanceof Error ? error.message : String(error) })
       this.callOpen = settle
       this.armCallTimer(timeoutMs)
-      try {
-        Promise.resolve(f()).then((value) => settle({ ok: true, value }), failed)
-      } catch (error) {
-        failed(error)
-      }
+      pending.then(
+        (value) => settle({ ok: true, value }),
+        (error: unknown) => settle(failure(error))
+      )
     })
   }
 

@@ -4,10 +4,14 @@
  * policy and delivery. Every callback may be slow (DNS, downstream); the ingress applies its own
  * deadlines and answers 451 when a callback fails or throws.
  *
+ * A callback answers with the value itself when it knows it at once, or with a promise
+ * (`Answer`): an answer given at once is acted on at once, without a promise or a microtask.
+ *
  * @category models
  * @since 0.1.0
  */
 import type { Envelope } from "@mailmoat/core"
+import type { Answer } from "./Answer.ts"
 
 export interface SmtpReply {
   readonly code: number
@@ -59,26 +63,26 @@ export interface AuthResult {
 
 export interface SmtpHandler {
   /** Called after accept; a 4xx/5xx reply is sent instead of the greeting and the connection closed. */
-  readonly onConnect?: (session: SmtpSessionInfo) => Promise<SmtpReply | undefined>
-  readonly onAuth?: (session: SmtpSessionInfo, request: AuthRequest) => Promise<AuthResult>
+  readonly onConnect?: (session: SmtpSessionInfo) => Answer<SmtpReply | undefined>
+  readonly onAuth?: (session: SmtpSessionInfo, request: AuthRequest) => Answer<AuthResult>
   /** Undefined accepts with 250. */
   readonly onMailFrom?: (
     session: SmtpSessionInfo,
     address: string,
     params: ReadonlyMap<string, string>
-  ) => Promise<SmtpReply | undefined>
+  ) => Answer<SmtpReply | undefined>
   /** Undefined accepts with 250. `accepted` lists the recipients accepted so far in this transaction. */
   readonly onRcptTo?: (
     session: SmtpSessionInfo,
     mailFrom: string,
     recipient: string,
     accepted: ReadonlyArray<string>
-  ) => Promise<SmtpReply | undefined>
+  ) => Answer<SmtpReply | undefined>
   /**
    * Called after the final dot. The reply is sent as is: it must be 250 only when the message is
-   * durably handed off. The spool is disposed by the ingress after the promise settles.
+   * durably handed off. The spool is disposed by the ingress once the answer is there.
    */
-  readonly onData: (session: SmtpSessionInfo, envelope: Envelope.Envelope, spool: Spool) => Promise<SmtpReply>
+  readonly onData: (session: SmtpSessionInfo, envelope: Envelope.Envelope, spool: Spool) => Answer<SmtpReply>
   /** Called when a transaction ends without DATA (RSET, QUIT, disconnect), to release resources. */
   readonly onTransactionAbort?: (session: SmtpSessionInfo) => void
   /**

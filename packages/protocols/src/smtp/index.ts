@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 export * as Address from "./Address.ts"
+export { type Answer, andThen, isPending } from "./Answer.ts"
 export { type Command, decodeUtf8, parseCommand, parseParams, type Verb } from "./CommandParser.ts"
 export { concat, DataDecoder, type DataStats, decodeAll } from "./DataDecoder.ts"
 export { Admission, type AdmissionLimits, networkOf, type Ticket } from "./Admission.ts"

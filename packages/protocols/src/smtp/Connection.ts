@@ -58,7 +58,7 @@ import type { ConnectionOptions } from "./ConnectionOptions.ts"
 import { DataDecoder } from "./DataDecoder.ts"
 import { roomForMail } from "./FreeSpace.ts"
 import type { Envelope } from "@mailmoat/core"
-import type { Answer } from "./Answer.ts"
+import { type Answer, isPending } from "./Answer.ts"
 import type { AuthRequest, SmtpReply, SmtpSessionInfo } from "./Handler.ts"
 import { SmtpLineReader } from "./LineReader.ts"
 import { HopCounter } from "./HopCounter.ts"
@@ -516,11 +516,12 @@ export class Connection {
       this.armIdle()
       return failure(error)
     }
-    if (!(answer instanceof Promise)) {
+    if (!isPending(answer)) {
       this.armIdle()
       return { ok: true, value: answer }
     }
-    const pending = answer
+    // Another library's promise is adopted (a native one is returned as it is).
+    const pending = Promise.resolve(answer)
     this.inFlight = true
     return new Promise<Outcome<A>>((resolve) => {
       const settle = (outcome: Outcome<A>): void => {

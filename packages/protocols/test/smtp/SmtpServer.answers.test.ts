@@ -7,10 +7,18 @@ import type { SmtpHandler, SmtpReply, Spool } from "../../src/smtp/index.ts"
 import { RawClient, recorder } from "./support/peers.ts"
 import { cmd, greeted, withServer } from "./support/server.ts"
 
-type Mode = "now" | "promise"
+type Mode = "now" | "promise" | "thenable"
 
-/** The value at once, or the same value in a promise (and so after a microtask). */
-const give = <A>(mode: Mode, value: A): A | Promise<A> => (mode === "now" ? value : Promise.resolve(value))
+/** A promise of another library: an object with a `then` method, not a native `Promise`. */
+const foreign = <A>(value: A | Promise<A>): Promise<A> =>
+  ({
+    // biome-ignore lint/suspicious/noThenProperty: the point is a thenable that is not a Promise
+    then: (resolve: (a: A) => unknown, reject: (e: unknown) => unknown) => Promise.resolve(value).then(resolve, reject)
+  }) as unknown as Promise<A>
+
+/** The value at once, or the same value in a promise (and so after a microtask), native or foreign. */
+const give = <A>(mode: Mode, value: A): A | Promise<A> =>
+  mode === "now" ? value : mode === "promise" ? Promise.resolve(value) : foreign(value)
 
 const refuse = (code: number, enhanced: string, text: string): SmtpReply => ({ code, enhanced, text })
 
@@ -42,7 +50,8 @@ const policy = (mode: Mode): { handler: SmtpHandler; bodies: Array<string> } => 
       give(mode, recipient.startsWith("nobody@") ? refuse(550, "5.1.1", "no such user") : undefined),
     onData: (_s, _envelope, spool) => {
       const body = bodyOf(mode, spool)
-      return body instanceof Promise ? body.then(queued) : queued(body)
+      if (!(body instanceof Promise)) return queued(body)
+      return mode === "thenable" ? foreign(body.then(queued)) : body.then(queued)
     }
   }
   return { handler, bodies }
@@ -76,8 +85,12 @@ describe("handler answers given at once or by promise", () => {
   it("give the client the same replies and the handler the same messages", async () => {
     const now = await converse("now")
     const promised = await converse("promise")
+    const thenable = await converse("thenable")
     expect(now.transcript).toBe(promised.transcript)
     expect(now.bodies).toEqual(promised.bodies)
+    // Another library's promise is waited for like a native one, never taken for the reply.
+    expect(thenable.transcript).toBe(promised.transcript)
+    expect(thenable.bodies).toEqual(promised.bodies)
     expect(now.bodies).toEqual(["Subject: one\r\n\r\nbody\r\n", "Subject: two\r\n\r\nbody\r\n"])
     expect(now.transcript).toMatch(/550 5\.7\.1 sender refused\r\n/)
     expect(now.transcript).toMatch(/550 5\.1\.1 no such user\r\n/)

@@ -6,13 +6,16 @@
 //                        [--rounds 1] [--harness ../shared/peers-bench] [--keep DIR]
 //   node bench/peers.mjs --summarize RESULTS_DIR --systems ... [--rounds N] [--runs 2] [--conc 20]
 //
-// A Mailmoat system is written `mailmoat[:pN][@DIR][+FLAG...]`: `:p2` runs the gateway's
+// A Mailmoat system is written `mailmoat[:pN][@DIR][+FLAG...][~RUNTIME]`: `:p2` runs the gateway's
 // multi-process mode with two processes (`smtp.processes: 2`), `@DIR` runs the gateway built in
 // another checkout (DIR/apps/gateway/dist/main.js, e.g. an older commit in a `git worktree`) so
 // that a before and an after appear in one sitting, and each `+FLAG` passes `--FLAG` to that
-// system's node only (`mailmoat+max-semi-space-size=12`, `mailmoat+maglev+max-lazy`), so that
-// node options are compared in one sitting too. GW_NODE_FLAGS (environment) is passed to every
-// Mailmoat system's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+// system's runtime only (`mailmoat+max-semi-space-size=12`, `mailmoat+maglev+max-lazy`), so that
+// node options are compared in one sitting too. `~node24`, `~bun` or `~deno` runs the system on
+// that runtime (scripts/runtimes.mjs installs them under .runtimes/) instead of the `node` on PATH;
+// Haraka takes the same suffixes (`haraka-nodelay~node24`, `haraka-nodelay+trace-opt~node24`).
+// The grammar is bench/peers-systems.mjs's. GW_NODE_FLAGS (environment) is passed to every
+// Mailmoat system that runs on Node (either version), e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
 //
 // `--rounds N` runs the whole list N times, in reverse order every second round (A B, B A, A B,
 // ...), so that alternated pairs come from one command; each round's records are kept in
@@ -31,8 +34,9 @@
 import { spawnSync } from "node:child_process"
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { basename, join, resolve } from "node:path"
+import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { commandPrefix, parseSystem, runtimeKeys, runtimeVersion } from "./peers-systems.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -42,26 +46,43 @@ const arg = (name, fallback) => {
 const runs = arg("runs", "2")
 const conc = arg("conc", "20")
 const systems = arg("systems", "ceiling,haraka-nodelay,mailmoat").split(",")
+const parsed = new Map()
+for (const system of systems) {
+  try {
+    parsed.set(system, parseSystem(system))
+  } catch (error) {
+    console.error(error.message)
+    process.exit(2)
+  }
+}
 const rounds = Number(arg("rounds", "1"))
 if (!Number.isInteger(rounds) || rounds < 1) {
   console.error("bench/peers: --rounds takes a whole number >= 1")
   process.exit(2)
 }
-// `mailmoat[:pN][@DIR][+FLAG...]` -> the label its results are filed under, the main.js, the
-// process count, the node flags of its own.
-const mailmoatSystem = (system) => {
-  const m = /^mailmoat(?::p(\d+))?(?:@([^+]+))?((?:\+[^+]+)*)$/.exec(system)
-  if (!m) return undefined
-  const checkout = m[2] === undefined ? root : resolve(m[2])
-  const processes = m[1] === undefined ? undefined : Number(m[1])
-  const flags = m[3]
-    .split("+")
-    .filter(Boolean)
-    .map((flag) => `--${flag}`)
-  const label = `mailmoat${processes ? `-${processes}p` : ""}${m[2] === undefined ? "" : `@${basename(checkout)}`}${m[3]}`
-  return { label, main: join(checkout, "apps/gateway/dist/main.js"), processes, flags }
-}
-const labelOf = (system) => mailmoatSystem(system)?.label ?? system
+// A Mailmoat system's gateway: the main.js of its checkout.
+const gatewayMainOf = (s) => join(s.dir === undefined ? root : resolve(s.dir), "apps/gateway/dist/main.js")
+const labelOf = (system) => parsed.get(system).label
+// The binary each system's runtime is: the `node` on PATH unless a suffix names another.
+// scripts/runtimes.mjs installs the others on import, so it is imported only when one is asked for.
+const runtimeBins = systems.some((s) => parsed.get(s).runtime !== undefined)
+  ? (await import("../scripts/runtimes.mjs")).runtimes
+  : {}
+const binOf = (s) => (s.runtime === undefined ? "node" : runtimeBins[runtimeKeys[s.runtime]])
+// "node 20.20.2", "bun 1.4.5", ... for each runtime the systems use, from the binary itself.
+const probeVersions = () =>
+  Object.fromEntries(
+    systems
+      .map((system) => parsed.get(system))
+      .filter((s) => s.kind !== "ceiling")
+      .map((s) => {
+        const r = spawnSync(binOf(s), ["--version"], { encoding: "utf8" })
+        return [
+          s.runtime ?? "node",
+          r.status === 0 ? runtimeVersion(r.stdout) : `${s.runtime ?? "node"} (no --version)`
+        ]
+      })
+  )
 // The systems in the order of each round: reversed every second one.
 const orderOf = (round) => (round % 2 === 0 ? [...systems].reverse() : systems)
 // Where a system's records of one round are kept.
@@ -96,29 +117,65 @@ const runSittings = () => {
   sh("install the harness peers", "./install.sh > install.log 2>&1 || { tail -20 install.log; exit 1; }")
   sh("generate the corpus and zones", "node gen-corpus.js > /dev/null")
   const gatewayMain = join(root, "apps/gateway/dist/main.js")
-  if (systems.some((s) => s.startsWith("mailmoat"))) {
+  if (systems.some((s) => parsed.get(s).kind === "mailmoat")) {
     if (!existsSync(gatewayMain)) sh("build", `cd ${root} && npm run build`)
   }
   for (const system of systems) {
-    const mm = mailmoatSystem(system)
-    if (mm && !existsSync(mm.main)) throw new Error(`${system}: no ${mm.main} (build that checkout first)`)
+    const s = parsed.get(system)
+    if (s.kind === "mailmoat" && !existsSync(gatewayMainOf(s)))
+      throw new Error(`${system}: no ${gatewayMainOf(s)} (build that checkout first)`)
   }
+  // The harness starts Haraka with the `node` on PATH: the copy starts it with HARAKA_RUNTIME's
+  // words instead when they are set (the harness's own default otherwise).
+  const harakaStart = join(work, "haraka/start.sh")
+  const harakaLine = `start_bg haraka node "$PEERS/haraka-node/`
+  const startScript = readFileSync(harakaStart, "utf8")
+  if (!startScript.includes(harakaLine)) throw new Error(`${harakaStart}: no line starting Haraka with node`)
+  writeFileSync(
+    harakaStart,
+    startScript.replace(harakaLine, `start_bg haraka \${HARAKA_RUNTIME:-node} "$PEERS/haraka-node/`)
+  )
+  const versions = probeVersions()
+  writeFileSync(join(results, "runtimes.json"), `${JSON.stringify(versions)}\n`)
+  for (const [runtime, version] of Object.entries(versions)) console.log(`[bench/peers] ${runtime}: ${version}`)
   // Runs one system once; its records end up in results/LABEL.jsonl (the harness rewrites that file).
   const runSystem = (system) => {
-    const mm = mailmoatSystem(system)
-    if (!mm) {
-      sh(system, `./run-smtp.sh ${system} ${runs}`, { CONCS: conc }, { mustSucceed: false })
+    const s = parsed.get(system)
+    if (s.kind !== "mailmoat") {
+      const words = commandPrefix({
+        runtime: s.runtime,
+        bin: binOf(s),
+        flags: s.flags,
+        preload: join(work, "haraka/dns-preload.js")
+      })
+      sh(
+        s.label,
+        `./run-smtp.sh ${s.kind} ${runs}`,
+        { CONCS: conc, LABEL: s.label, ...(s.kind === "ceiling" ? {} : { HARAKA_RUNTIME: words.join(" ") }) },
+        { mustSucceed: false }
+      )
       return
     }
+    const mm = { ...s, main: gatewayMainOf(s) }
     // Each system gets its own data folder, so that one's spool or stores never meet another's.
     let yaml = readFileSync(join(work, "mailmoat.yaml"), "utf8").replace(
       /^dataDir: .*$/m,
       `dataDir: ./data-${mm.label}`
     )
     if (mm.processes !== undefined) yaml = yaml.replace(/^smtp:\n/m, `smtp:\n  processes: ${mm.processes}\n`)
+    // The harness's file lifts the total and per-address limits above its load but not the one per
+    // /24 (smtp.limits.maxConnectionsPerNetwork, 30), and its replay client opens the next session
+    // on the message's 250, before the gateway has answered that session's QUIT and freed its
+    // slot (Admission's tickets are released at the 221). On Node the overlap stays under 30; on
+    // Bun and Deno it passed 30 and 2-7 % of the replay's sessions got 421 (limit "network"),
+    // which Haraka (no such limit) never gives. Lifted like the others.
+    if (!/maxConnectionsPerNetwork/.test(yaml))
+      yaml = yaml.replace(/^smtp:\n/m, "smtp:\n  limits:\n    maxConnectionsPerNetwork: 200\n")
     const config = join(work, `${mm.label}.yaml`)
     writeFileSync(config, yaml)
-    const nodeFlags = [process.env.GW_NODE_FLAGS ?? "", ...mm.flags].join(" ")
+    const onNode = mm.runtime === undefined || mm.runtime === "node24"
+    const envFlags = onNode ? (process.env.GW_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean) : []
+    const words = commandPrefix({ runtime: mm.runtime, bin: binOf(mm), flags: [...envFlags, ...mm.flags] })
     sh(
       `${mm.label} (${mm.main})`,
       `./run-smtp.sh external ${runs}`,
@@ -126,7 +183,7 @@ const runSittings = () => {
         CONCS: conc,
         LABEL: mm.label,
         GW_PORT: "2727",
-        GW_START: `node ${nodeFlags} ${mm.main} --config ${config}`
+        GW_START: `${words.join(" ")} ${mm.main} --config ${config}`
       },
       { mustSucceed: false }
     )
@@ -139,21 +196,37 @@ const runSittings = () => {
       const file = join(results, `${label}.jsonl`)
       const kept = recordsFile(results, label, round)
       if (kept !== file && existsSync(file)) renameSync(file, kept)
+      // The system's own output (the gateway's log, or Haraka's, and whatever its runtime's flags
+      // printed, e.g. --trace-opt), which the next system's run overwrites.
+      const kind = parsed.get(system).kind
+      const output = join(work, "run", kind === "mailmoat" ? "external.out" : "haraka.out")
+      if (kind !== "ceiling" && existsSync(output)) renameSync(output, kept.replace(/\.jsonl$/, ".out"))
       sittings.push([label, round, kept])
     }
   }
   console.log(`\nraw results: ${results}`)
-  return sittings
+  return { sittings, versions }
 }
 
 // The runs of an earlier invocation (its results folder), for the same --systems and --rounds.
-const readSittings = (dir) =>
-  Array.from({ length: rounds }, (_, i) =>
+// The runtimes' versions are the ones that folder recorded (older folders have none: probed now).
+const readSittings = (dir) => ({
+  sittings: Array.from({ length: rounds }, (_, i) =>
     orderOf(i + 1).map((system) => [labelOf(system), i + 1, recordsFile(dir, labelOf(system), i + 1)])
-  ).flat()
+  ).flat(),
+  versions: existsSync(join(dir, "runtimes.json"))
+    ? JSON.parse(readFileSync(join(dir, "runtimes.json"), "utf8"))
+    : probeVersions()
+})
 
 const summarize = arg("summarize", undefined)
-const sittings = summarize === undefined ? runSittings() : readSittings(resolve(summarize))
+const { sittings, versions } = summarize === undefined ? runSittings() : readSittings(resolve(summarize))
+// label -> the system it was parsed from, for its kind and runtime.
+const systemOf = new Map(systems.map((system) => [labelOf(system), parsed.get(system)]))
+const runtimeOf = (label) => {
+  const s = systemOf.get(label)
+  return s.kind === "ceiling" ? "-" : (versions[s.runtime ?? "node"] ?? s.runtime ?? "node")
+}
 
 // One row per system and round: the median smtp-source run, latency from the replay run.
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
@@ -187,24 +260,29 @@ for (const [label, round, file] of sittings) {
 }
 const fmt = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? "-" : Number(n).toFixed(digits))
 console.log(
-  `\n| system (conc ${conc}, ${runs} runs) | round | msgs/s | CPU ms/msg | by run | replay CPU ms/msg | peak RSS MB | replay peak RSS MB | p99 ms | delivered | DNS q/msg | foreign CPU % |`
+  `\n| system (conc ${conc}, ${runs} runs) | runtime | round | msgs/s | CPU ms/msg | by run | replay CPU ms/msg | peak RSS MB | replay peak RSS MB | p99 ms | delivered | DNS q/msg | foreign CPU % |`
 )
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|")
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for (const r of rows) {
   console.log(
-    `| ${r.label} | ${r.round} | ${fmt(r.mps, 0)} | ${fmt(r.cpuMsPerMsg, 2)} | ${r.cpuByRun.map((x) => fmt(x, 2)).join(" ")} | ${fmt(r.replayCpuMsPerMsg, 2)} | ${r.rssMb} | ${r.replayRssMb ?? "-"} | ${fmt(r.p99, 0)} | ${r.delivered} | ${fmt(r.dnsPerMsg, 2)} | ${r.foreign} |`
+    `| ${r.label} | ${runtimeOf(r.label)} | ${r.round} | ${fmt(r.mps, 0)} | ${fmt(r.cpuMsPerMsg, 2)} | ${r.cpuByRun.map((x) => fmt(x, 2)).join(" ")} | ${fmt(r.replayCpuMsPerMsg, 2)} | ${r.rssMb} | ${r.replayRssMb ?? "-"} | ${fmt(r.p99, 0)} | ${r.delivered} | ${fmt(r.dnsPerMsg, 2)} | ${r.foreign} |`
   )
 }
 for (const round of [...new Set(rows.map((r) => r.round))]) {
   const inRound = rows.filter((r) => r.round === round)
-  const haraka = inRound.find((r) => r.label === "haraka-nodelay")
   const ceiling = inRound.find((r) => r.label === "ceiling")
   for (const mm of inRound) {
-    if (!mm.label.startsWith("mailmoat") || (!haraka && !ceiling)) continue
+    if (systemOf.get(mm.label).kind !== "mailmoat") continue
+    // Haraka + TCP_NODELAY without flags on Mailmoat's runtime, else on the `node` on PATH.
+    const runtime = systemOf.get(mm.label).runtime
+    const haraka =
+      inRound.find((r) => r.label === `haraka-nodelay${runtime === undefined ? "" : `~${runtime}`}`) ??
+      inRound.find((r) => r.label === "haraka-nodelay")
+    if (!haraka && !ceiling) continue
     console.log(`\n${mm.label}'s ratios (round ${round}, same sitting):`)
     if (haraka) {
       console.log(
-        `  vs Haraka+nodelay: msgs/s x${fmt(mm.mps / haraka.mps, 2)} (goal >= 3), CPU ms/msg x${fmt(mm.cpuMsPerMsg / haraka.cpuMsPerMsg, 2)} (goal <= 0.33), RSS x${fmt(mm.rssMb / haraka.rssMb, 2)}`
+        `  vs ${haraka.label} (${runtimeOf(haraka.label)}): msgs/s x${fmt(mm.mps / haraka.mps, 2)} (goal >= 3), CPU ms/msg x${fmt(mm.cpuMsPerMsg / haraka.cpuMsPerMsg, 2)} (goal <= 0.33), RSS x${fmt(mm.rssMb / haraka.rssMb, 2)}`
       )
     }
     if (ceiling)

@@ -1,5 +1,6 @@
 // Shared by the classifier benches: the repository root, command-line options, the corpus
 // directory and the built @mailmoat/antispam (or another build given with --dist).
+import { existsSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -17,3 +18,13 @@ export const corpusDir = () => resolve(opt("corpus", join(root, "../shared/corpu
 /** The `Classifier` namespace of the build under test. */
 export const loadClassifier = async () =>
   (await import(resolve(opt("dist", join(root, "packages/antispam/dist/index.js"))))).Classifier
+
+/** The corpus directory; exits 2 (with a line saying so) when it has no train/. */
+export const corpusOrExit = () => {
+  const corpus = corpusDir()
+  if (!existsSync(join(corpus, "train"))) {
+    console.error(`no corpus at ${corpus}`)
+    process.exit(2)
+  }
+  return corpus
+}

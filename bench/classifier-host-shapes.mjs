@@ -8,15 +8,11 @@
 //   node bench/classifier-host-shapes.mjs [--corpus DIR] [--dist PATH/index.js]
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { existsSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { corpusDir, loadClassifier } from "./classifier-common.mjs"
+import { corpusOrExit, loadClassifier } from "./classifier-common.mjs"
 
-const corpus = corpusDir()
-if (!existsSync(join(corpus, "train"))) {
-  console.error(`no corpus at ${corpus}`)
-  process.exit(2)
-}
+const corpus = corpusOrExit()
 const Classifier = await loadClassifier()
 const shapes = {
   "letters and a run of 3+ digits": (l) => /[a-z]/.test(l) && /\d{3,}/.test(l),

@@ -28,6 +28,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   date_stale: 1,
   date_weekday_wrong: 1,
   date_zone_invalid: 1,
+  dynamic_origin_html_only: 1,
   encoded_word_split: 1,
   from_display_other_address: 1,
   from_encoded_ascii: 1,

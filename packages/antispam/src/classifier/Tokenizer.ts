@@ -17,6 +17,7 @@ import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
+import { dynamicOrigin } from "./OriginHop.ts"
 import { webMailUnrelayed } from "./ProviderRelay.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
@@ -94,6 +95,10 @@ const bodyEvidence = (message: Message, tokens: Array<string>, features: Set<str
     // Outlook and Outlook Express always send HTML with a plain-text alternative; HTML alone
     // under their name is a bulk tool wearing it.
     if (claimsOutlook(message.headers)) features.add("mailer_forged_outlook_html")
+    // People write from their own lines with mail programs, which send a plain-text version
+    // (or only text); HTML alone from a customer's line of an access provider is a bulk tool on
+    // a home machine. Legitimate HTML-only mail (newsletters) leaves from its sender's servers.
+    if (dynamicOrigin(message.received)) features.add("dynamic_origin_html_only")
   }
 
   // RFC 2046 section 5.1.4: the parts of an alternative are versions of one content for the

@@ -42,6 +42,7 @@ export {
   summarise,
   type Throughput
 } from "./Evaluate.ts"
+export { dynamicOrigin, looksDynamic, originHop } from "./OriginHop.ts"
 export { type TrainOptions, train, trainTokens } from "./Train.ts"
 export {
   make as makeUpdater,

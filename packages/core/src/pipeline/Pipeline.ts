@@ -14,10 +14,6 @@
  * - In the data phase a stage may decide for single recipients (`recipientDecisions`): later
  *   groups see only the recipients still undecided; when none is left, they are skipped.
  * - Interruption of the caller is not swallowed.
- * - A stage whose `run` answers with a finished success (`Effect.succeed`: it only looked at
- *   memory) is taken at once, alone or with its whole group: no child fiber and no timer, since
- *   there is nothing left to wait for or to interrupt. Its time is read from the `Clock` as for
- *   any other stage.
  *
  * @category services
  * @since 0.1.0

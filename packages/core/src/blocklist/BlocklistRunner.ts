@@ -19,7 +19,7 @@
  * @since 0.1.0
  */
 import { Cause, type Clock, Effect, Option } from "effect"
-import { within, withinAll } from "../Deadline.ts"
+import { within } from "../Deadline.ts"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery } from "../Blocklist.ts"
 import { trimOldest } from "../BoundedMap.ts"
 
@@ -127,12 +127,11 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
   const maxTtl = options.maxTtlSeconds ?? 86_400
   const concurrency = Math.max(1, options.concurrency ?? 16)
 
-  /** The provider's answer, validated, failures as answers; no deadline here. */
-  const called = <R>(
+  const guarded = <R>(
     provider: BlocklistProvider<R>,
     query: BlocklistQuery
-  ): Effect.Effect<{ answer: BlocklistAnswer; inTime: boolean }, never, R> =>
-    Effect.suspend(() => provider.lookup(Object.freeze({ ...query }))).pipe(
+  ): Effect.Effect<{ answer: BlocklistAnswer; inTime: boolean }, never, R> => {
+    const call = Effect.suspend(() => provider.lookup(Object.freeze({ ...query }))).pipe(
       Effect.map((raw) => {
         const answer = validateAnswer(raw)
         // A provider's own timeout (e.g. its DNS deadline) is also "no answer in time".
@@ -152,24 +151,19 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
             })
       )
     )
-
-  const timedOut = (provider: BlocklistProvider<unknown>) => ({
-    answer: {
-      _tag: "Unknown",
-      reason: "Timeout",
-      detail: `no answer within ${provider.timeoutMillis} ms`
-    } as BlocklistAnswer,
-    inTime: false
-  })
-
-  const guarded = <R>(
-    provider: BlocklistProvider<R>,
-    query: BlocklistQuery
-  ): Effect.Effect<{ answer: BlocklistAnswer; inTime: boolean }, never, R> => {
-    const call = called(provider, query)
     if (provider.timeoutMillis <= 0) return call
-    return Effect.map(within(call, provider.timeoutMillis), (o) =>
-      Option.isSome(o) ? o.value : timedOut(provider as BlocklistProvider<unknown>)
+    return call.pipe(
+      (self) => within(self, provider.timeoutMillis),
+      Effect.map(
+        Option.getOrElse(() => ({
+          answer: {
+            _tag: "Unknown",
+            reason: "Timeout",
+            detail: `no answer within ${provider.timeoutMillis} ms`
+          } as BlocklistAnswer,
+          inTime: false
+        }))
+      )
     )
   }
 
@@ -182,66 +176,20 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
       : { provider: provider.name, query, answer: hit, inTime: true, cached: true, millis: 0 }
   }
 
-  /** The record of an answer that came (or ran out of time) at `end`; a definite answer is cached. */
-  const recorded = (
-    provider: BlocklistProvider<unknown>,
-    query: BlocklistQuery,
-    { answer, inTime }: { answer: BlocklistAnswer; inTime: boolean },
-    start: number,
-    end: number
-  ): LookupRecord => {
-    if (cache !== undefined && answer._tag !== "Unknown") {
-      const ttl = Math.min(maxTtl, answer.ttlSeconds ?? defaultTtl)
-      if (ttl > 0) cache.set(keyOf(provider, query), answer, end + ttl * 1000)
-    }
-    return { provider: provider.name, query, answer, inTime, cached: false, millis: end - start }
-  }
-
   const asked = <R>(
     provider: BlocklistProvider<R>,
     query: BlocklistQuery,
     clock: Clock.Clock,
     start: number
   ): Effect.Effect<LookupRecord, never, R> =>
-    Effect.map(guarded(provider, query), (got) =>
-      recorded(provider as BlocklistProvider<unknown>, query, got, start, clock.currentTimeMillisUnsafe())
-    )
-
-  /**
-   * Several uncached lookups at once, no more than the concurrency limit: one child fiber each
-   * with its own deadline (`withinAll`), where `forEach` plus `within` would start two. Each
-   * answer is recorded (and cached) when it comes; one that runs out of time is timed at its
-   * deadline.
-   */
-  const askedAll = <R>(
-    asks: ReadonlyArray<readonly [BlocklistProvider<R>, BlocklistQuery]>,
-    clock: Clock.Clock
-  ): Effect.Effect<ReadonlyArray<LookupRecord>, never, R> => {
-    const start = clock.currentTimeMillisUnsafe()
-    return Effect.map(
-      withinAll(
-        asks.map(([p, q]) => ({
-          effect: Effect.map(called(p, q), (got) =>
-            recorded(p as BlocklistProvider<unknown>, q, got, start, clock.currentTimeMillisUnsafe())
-          ),
-          millis: p.timeoutMillis
-        }))
-      ),
-      (outs) =>
-        outs.map((o, i) => {
-          if (Option.isSome(o)) return o.value
-          const [p, q] = asks[i]!
-          // Timed at its deadline, not when the slowest of the others came.
-          return recorded(
-            p as BlocklistProvider<unknown>,
-            q,
-            timedOut(p as BlocklistProvider<unknown>),
-            start,
-            Math.min(clock.currentTimeMillisUnsafe(), start + p.timeoutMillis)
-          )
-        })
-    )
-  }
+    Effect.map(guarded(provider, query), ({ answer, inTime }): LookupRecord => {
+      const end = clock.currentTimeMillisUnsafe()
+      if (cache !== undefined && answer._tag !== "Unknown") {
+        const ttl = Math.min(maxTtl, answer.ttlSeconds ?? defaultTtl)
+        if (ttl > 0) cache.set(keyOf(provider, query), answer, end + ttl * 1000)
+      }
+      return { provider: provider.name, query, answer, inTime, cached: false, millis: end - start }
+    })
 
   // Hot path (a message's list lookups): the clock read directly, no generator.
   const lookup = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<LookupRecord, never, R> =>
@@ -275,14 +223,6 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
         const [p, q] = pairs[missed[0]!]!
         return Effect.map(lookup(p, q), (r) => filled([r]))
       }
-      if (missed.length <= concurrency)
-        return Effect.map(
-          askedAll(
-            missed.map((i) => pairs[i]!),
-            clock
-          ),
-          filled
-        )
       return Effect.map(
         Effect.forEach(missed, (i) => lookup(pairs[i]![0], pairs[i]![1]), { concurrency }),
         filled

@@ -123,30 +123,11 @@ const logFailures = (traces: ReadonlyArray<StageTrace>) => {
       })
 }
 
-const allOk = (traces: ReadonlyArray<StageTrace>) => traces.every((t) => t.outcome === "ok" || t.outcome === "skipped")
-
 /** `value`, after logging the failed stages of `traces` (none failed: `value` at once). */
 const logged = <A>(traces: ReadonlyArray<StageTrace>, value: A): Effect.Effect<A> =>
-  allOk(traces) ? Effect.succeed(value) : Effect.as(logFailures(traces), value)
-
-/** What the connect, mail and rcpt phases gave for one message. */
-interface Early {
-  readonly c: PhaseOutcome
-  readonly m: PhaseOutcome
-  readonly own: ReadonlyMap<string, PhaseOutcome>
-}
-
-/** No rcpt phase: a message judged as a whole. */
-const NO_RCPT: PhaseOutcome = { phase: "rcpt", traces: EMPTY, headers: EMPTY }
-
-/** The verdict so far and what the verdict steps added to the rule. */
-interface Stepped {
-  readonly verdict: Verdict
-  readonly prefix: string | undefined
-  readonly suffix: string | undefined
-  readonly tempfail: VerdictAdjustment["tempfail"]
-  readonly enforce: VerdictAdjustment["enforce"]
-}
+  traces.every((t) => t.outcome === "ok" || t.outcome === "skipped")
+    ? Effect.succeed(value)
+    : Effect.as(logFailures(traces), value)
 
 /** Builds the engine; fails when `scores` names a symbol no stage or step declares. */
 export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError> =>
@@ -189,167 +170,105 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
     const rcpt = (envelope: Envelope, recipient: string, facts = Facts.make()) =>
       runEarly("rcpt", { phase: "rcpt", envelope, recipient, facts })
 
-    /** The connect, mail and rcpt outcomes: the earlier ones given, the others run now (in SMTP order). */
-    const earlyPhases = (
-      envelope: Envelope,
-      recipients: ReadonlyArray<string>,
-      earlier: Earlier,
-      facts: Facts.Facts,
-      whole: boolean
-    ): Effect.Effect<Early> => {
-      const own = new Map<string, PhaseOutcome>()
-      const rcptFrom = (i: number, c: PhaseOutcome, m: PhaseOutcome): Effect.Effect<Early> => {
-        for (; i < recipients.length; i++) {
-          const r = recipients[i]!
-          const known = whole ? NO_RCPT : earlier.rcpt?.get(r)
-          if (known !== undefined) {
-            own.set(r, known)
-            continue
-          }
-          const next = i + 1
-          return Effect.flatMap(rcpt(envelope, r, facts), (o) => {
-            own.set(r, o)
-            return rcptFrom(next, c, m)
-          })
-        }
-        return Effect.succeed({ c, m, own })
-      }
-      const withMail = (c: PhaseOutcome) =>
-        earlier.mail !== undefined
-          ? rcptFrom(0, c, earlier.mail)
-          : Effect.flatMap(mail(envelope, facts), (m) => rcptFrom(0, c, m))
-      return earlier.connect !== undefined
-        ? withMail(earlier.connect)
-        : Effect.flatMap(connect(envelope, facts), withMail)
-    }
-
-    // By continuations, not a generator: the data phase's only waits are the stages and the
-    // verdict steps; everything between them runs in the continuation that follows.
-    const scan = (message: Message, earlier: Earlier, whole: boolean): Effect.Effect<ReadonlyArray<RecipientOutcome>> =>
-      Effect.suspend(() => {
+    const scan = (message: Message, earlier: Earlier, whole: boolean) =>
+      Effect.gen(function* () {
         const envelope = message.envelope
         const recipients = whole ? [WHOLE] : envelope.rcptTo
-        if (!scanning) return Effect.succeed(Outcomes.unscanned(recipients, "antispam disabled"))
+        if (!scanning) return Outcomes.unscanned(recipients, "antispam disabled")
         const facts = earlier.facts ?? Facts.make()
-        return Effect.flatMap(earlyPhases(envelope, recipients, earlier, facts, whole), (early) =>
-          scanData(message, recipients, early, facts, whole)
-        )
-      })
-
-    const scanData = (
-      message: Message,
-      recipients: ReadonlyArray<string>,
-      { c, m, own }: Early,
-      facts: Facts.Facts,
-      whole: boolean
-    ): Effect.Effect<ReadonlyArray<RecipientOutcome>> => {
-      const common = [...c.traces, ...m.traces]
-      const commonHeaders = [...c.headers, ...m.headers]
-      const out = new Map<string, RecipientOutcome>()
-      const toScan: Array<string> = []
-      for (const r of recipients) {
-        const o = own.get(r)!
-        const candidates = [c.decided, m.decided, o.decided].filter((d): d is Outcomes.Decided => d !== undefined)
-        const d = candidates.find(Outcomes.isRefusal) ?? candidates[0]
-        if (d === undefined) toScan.push(r)
-        else out.set(r, Outcomes.decided(r, d, [...common, ...o.traces], policy, [...commonHeaders, ...o.headers]))
-      }
-      const ordered = () => recipients.map((r) => out.get(r)!)
-      if (toScan.length === 0) return Effect.succeed(ordered())
-
-      const scanFor = whole ? EMPTY : toScan
-      return Effect.flatMap(
-        Pipeline.runPhase(stages.data, { phase: "data", message, recipients: scanFor, facts }),
-        (run) => {
-          const dataTraces = run.runs.map((r) => registry.rescore(r.trace))
-          const judged = (): Effect.Effect<ReadonlyArray<RecipientOutcome>> => {
-            const dataHeaders = run.runs.flatMap((r) => r.result?.headers ?? EMPTY)
-            const tracesOf = (r: string) => [...common, ...own.get(r)!.traces, ...dataTraces]
-            const headersOf = (r: string) => [...commonHeaders, ...own.get(r)!.headers, ...dataHeaders]
-            for (const rd of run.recipientDecisions) {
-              const d = { ...rd, symbols: rd.symbols === undefined ? undefined : registry.rescoreHits(rd.symbols) }
-              out.set(
-                rd.recipient,
-                Outcomes.decided(rd.recipient, d, tracesOf(rd.recipient), policy, headersOf(rd.recipient))
-              )
-            }
-            const remaining = toScan.filter((r) => !out.has(r))
-            if (remaining.length === 0) return Effect.succeed(ordered())
-            if (run.decided !== undefined) {
-              for (const r of remaining) out.set(r, Outcomes.decided(r, run.decided, tracesOf(r), policy, headersOf(r)))
-              return Effect.succeed(ordered())
-            }
-
-            const probability = run.runs.find((x) => x.result?.probability !== undefined)?.result?.probability
-            // A classifier stage bands its probability itself (its symbol says which band): the
-            // probability is recorded, not banded a second time with the policy's defaults.
-            const verdictOf = (traces: ReadonlyArray<StageTrace>): Verdict => ({
-              ...Policy.verdictOf(traces, EMPTY, policy),
-              probability
-            })
-            const base = verdictOf([...common, ...dataTraces])
-            const stepInput = { message, recipients: whole ? EMPTY : remaining, facts }
-
-            const conclude = (stepped: Stepped): ReadonlyArray<RecipientOutcome> => {
-              const { verdict, prefix, suffix, tempfail, enforce } = stepped
-              const added = verdict.symbols.slice(base.symbols.length)
-              const classChanged = verdict.class !== base.class ? verdict.class : undefined
-              for (const r of remaining) {
-                const ownTraces = own.get(r)!.traces
-                // A recipient's own rcpt findings count for that recipient only.
-                const v = hasOwnFindings(ownTraces)
-                  ? adjust(verdictOf(tracesOf(r)), { symbols: added, class: classChanged })
-                  : ownTraces.length > 0
-                    ? { ...verdict, trace: tracesOf(r) }
-                    : verdict
-                if (tempfail !== undefined) {
-                  out.set(r, {
-                    recipient: r,
-                    verdict: v,
-                    action: { _tag: "Tempfail", reason: tempfail.reason },
-                    rule: tempfail.rule
-                  })
-                  continue
-                }
-                const rule = [prefix, Outcomes.policyRule(v, policy), suffix].filter((x) => x !== undefined).join("; ")
-                const outcome = Outcomes.scanned(r, v, rule, policy, headersOf(r))
-                out.set(r, enforce === undefined ? outcome : Outcomes.enforced(outcome, enforce))
-              }
-              return ordered()
-            }
-
-            // The verdict steps in order; one that tempfails or enforces ends them.
-            const stepFrom = (i: number, stepped: Stepped): Effect.Effect<ReadonlyArray<RecipientOutcome>> => {
-              const step = steps[i]
-              if (step === undefined) return Effect.succeed(conclude(stepped))
-              return Effect.flatMap(step.run({ ...stepInput, verdict: stepped.verdict }), (a) => {
-                const next: Stepped = {
-                  verdict: adjust(stepped.verdict, {
-                    ...a,
-                    symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols)
-                  }),
-                  prefix: a.rulePrefix ?? stepped.prefix,
-                  suffix: a.ruleSuffix ?? stepped.suffix,
-                  tempfail: a.tempfail,
-                  enforce: a.enforce
-                }
-                return a.tempfail !== undefined || a.enforce !== undefined
-                  ? Effect.succeed(conclude(next))
-                  : stepFrom(i + 1, next)
-              })
-            }
-            return stepFrom(0, {
-              verdict: base,
-              prefix: undefined,
-              suffix: undefined,
-              tempfail: undefined,
-              enforce: undefined
-            })
-          }
-          return allOk(dataTraces) ? judged() : Effect.flatMap(logFailures(dataTraces), judged)
+        const c = earlier.connect ?? (yield* connect(envelope, facts))
+        const m = earlier.mail ?? (yield* mail(envelope, facts))
+        const common = [...c.traces, ...m.traces]
+        const commonHeaders = [...c.headers, ...m.headers]
+        const own = new Map<string, PhaseOutcome>()
+        const none: PhaseOutcome = { phase: "rcpt", traces: EMPTY, headers: EMPTY }
+        for (const r of recipients)
+          own.set(r, whole ? none : (earlier.rcpt?.get(r) ?? (yield* rcpt(envelope, r, facts))))
+        const out = new Map<string, RecipientOutcome>()
+        const toScan: Array<string> = []
+        for (const r of recipients) {
+          const o = own.get(r)!
+          const candidates = [c.decided, m.decided, o.decided].filter((d): d is Outcomes.Decided => d !== undefined)
+          const d = candidates.find(Outcomes.isRefusal) ?? candidates[0]
+          if (d === undefined) toScan.push(r)
+          else out.set(r, Outcomes.decided(r, d, [...common, ...o.traces], policy, [...commonHeaders, ...o.headers]))
         }
-      )
-    }
+        const ordered = () => recipients.map((r) => out.get(r)!)
+        if (toScan.length === 0) return ordered()
+
+        const scanFor = whole ? EMPTY : toScan
+        const run = yield* Pipeline.runPhase(stages.data, { phase: "data", message, recipients: scanFor, facts })
+        const dataTraces = run.runs.map((r) => registry.rescore(r.trace))
+        yield* logFailures(dataTraces)
+        const dataHeaders = run.runs.flatMap((r) => r.result?.headers ?? EMPTY)
+        const tracesOf = (r: string) => [...common, ...own.get(r)!.traces, ...dataTraces]
+        const headersOf = (r: string) => [...commonHeaders, ...own.get(r)!.headers, ...dataHeaders]
+        for (const rd of run.recipientDecisions) {
+          const d = { ...rd, symbols: rd.symbols === undefined ? undefined : registry.rescoreHits(rd.symbols) }
+          out.set(
+            rd.recipient,
+            Outcomes.decided(rd.recipient, d, tracesOf(rd.recipient), policy, headersOf(rd.recipient))
+          )
+        }
+        const remaining = toScan.filter((r) => !out.has(r))
+        if (remaining.length === 0) return ordered()
+        if (run.decided !== undefined) {
+          for (const r of remaining) out.set(r, Outcomes.decided(r, run.decided, tracesOf(r), policy, headersOf(r)))
+          return ordered()
+        }
+
+        const probability = run.runs.find((x) => x.result?.probability !== undefined)?.result?.probability
+        // A classifier stage bands its probability itself (its symbol says which band): the
+        // probability is recorded, not banded a second time with the policy's defaults.
+        const verdictOf = (traces: ReadonlyArray<StageTrace>): Verdict => ({
+          ...Policy.verdictOf(traces, EMPTY, policy),
+          probability
+        })
+        const base = verdictOf([...common, ...dataTraces])
+        let verdict = base
+        let prefix: string | undefined
+        let suffix: string | undefined
+        let tempfail: VerdictAdjustment["tempfail"]
+        let enforce: VerdictAdjustment["enforce"]
+        for (const step of steps) {
+          const a = yield* step.run({ message, recipients: whole ? EMPTY : remaining, verdict, facts })
+          verdict = adjust(verdict, {
+            ...a,
+            symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols)
+          })
+          prefix = a.rulePrefix ?? prefix
+          suffix = a.ruleSuffix ?? suffix
+          if (a.tempfail !== undefined || a.enforce !== undefined) {
+            tempfail = a.tempfail
+            enforce = a.enforce
+            break
+          }
+        }
+        const added = verdict.symbols.slice(base.symbols.length)
+        const classChanged = verdict.class !== base.class ? verdict.class : undefined
+        for (const r of remaining) {
+          const ownTraces = own.get(r)!.traces
+          // A recipient's own rcpt findings count for that recipient only.
+          const v = hasOwnFindings(ownTraces)
+            ? adjust(verdictOf(tracesOf(r)), { symbols: added, class: classChanged })
+            : ownTraces.length > 0
+              ? { ...verdict, trace: tracesOf(r) }
+              : verdict
+          if (tempfail !== undefined) {
+            out.set(r, {
+              recipient: r,
+              verdict: v,
+              action: { _tag: "Tempfail", reason: tempfail.reason },
+              rule: tempfail.rule
+            })
+            continue
+          }
+          const rule = [prefix, Outcomes.policyRule(v, policy), suffix].filter((x) => x !== undefined).join("; ")
+          const outcome = Outcomes.scanned(r, v, rule, policy, headersOf(r))
+          out.set(r, enforce === undefined ? outcome : Outcomes.enforced(outcome, enforce))
+        }
+        return ordered()
+      })
 
     const guarded = (
       message: Message,

@@ -18,7 +18,7 @@
  * @category services
  * @since 0.1.0
  */
-import { Cause, type Clock, Effect, Exit, Option } from "effect"
+import { Cause, Clock, Effect, Exit, Option } from "effect"
 import { within, withinAll } from "../Deadline.ts"
 import { planOf } from "./PhasePlan.ts"
 import type { Decision, RecipientDecision, Stage, StageInput, StageResult } from "../Stage.ts"
@@ -80,6 +80,12 @@ const started = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<StageResu
 }
 
 /** The stage's run with failures as values, stamped with the time it ended (`Clock`). */
+const guardedRun = <R>(stage: Stage<R>, input: StageInput, clock: Clock.Clock): Effect.Effect<Guarded, never, R> =>
+  guarded(
+    Effect.suspend(() => stage.run(input)),
+    clock
+  )
+
 const guarded = <R>(
   run: Effect.Effect<StageResult, StageError, R>,
   clock: Clock.Clock
@@ -100,61 +106,31 @@ const deadlineOf = (stage: Stage<unknown>, limitMillis: number) =>
 const traced = (stage: Stage<unknown>, start: number, clock: Clock.Clock, out: Option.Option<Guarded>) =>
   toTrace(stage, (Option.isSome(out) ? out.value.at : clock.currentTimeMillisUnsafe()) - start, out)
 
-/** A stage whose `run` answered with a finished success: its run, timed from `start`, without a deadline. */
-const doneRun = (stage: Stage<unknown>, start: number, clock: Clock.Clock, result: StageResult): StageRun => {
-  const at = clock.currentTimeMillisUnsafe()
-  return toTrace(stage, at - start, Option.some({ ok: true, result, at }))
-}
+// Hot path: no generator, the clock read directly.
+const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): Effect.Effect<StageRun, never, R> =>
+  Effect.clockWith((clock) => {
+    const start = clock.currentTimeMillisUnsafe()
+    const guarded = guardedRun(stage, input, clock)
+    const millis = deadlineOf(stage as Stage<unknown>, limitMillis)
+    const timed = millis > 0 ? within(guarded, millis) : Effect.map(guarded, Option.some)
+    return Effect.map(timed, (out) => traced(stage as Stage<unknown>, start, clock, out))
+  })
 
-const succeeded = (
-  run: Effect.Effect<StageResult, StageError, unknown>
-): run is Exit.Success<StageResult, StageError> => Exit.isExit(run) && Exit.isSuccess(run)
-
-// Hot path: no generator, the clock read directly. A stage that answers with a finished success
-// (`Effect.succeed`: it only looked at memory) is taken at once: no child fiber, no timer.
-const runStage = <R>(
-  stage: Stage<R>,
-  input: StageInput,
-  limitMillis: number,
-  clock: Clock.Clock
-): Effect.Effect<StageRun, never, R> => {
-  const start = clock.currentTimeMillisUnsafe()
-  const run = started(stage, input)
-  if (succeeded(run)) return Effect.succeed(doneRun(stage as Stage<unknown>, start, clock, run.value))
-  const guardedRun = guarded(run, clock)
-  const millis = deadlineOf(stage as Stage<unknown>, limitMillis)
-  const timed = millis > 0 ? within(guardedRun, millis) : Effect.map(guardedRun, Option.some)
-  return Effect.map(timed, (out) => traced(stage as Stage<unknown>, start, clock, out))
-}
-
-/**
- * The stages of one order group at once, each within its own limit, one child fiber each; a group
- * whose stages all answered with finished successes is taken at once (no fiber, no timer).
- */
+/** The stages of one order group at once, each within its own limit, one child fiber each. */
 const runGroup = <R>(
   group: ReadonlyArray<Stage<R>>,
   input: StageInput,
-  limit: (s: Stage<R>) => number,
-  clock: Clock.Clock
-): Effect.Effect<ReadonlyArray<StageRun>, never, R> => {
-  const start = clock.currentTimeMillisUnsafe()
-  const runs = group.map((s) => started(s, input))
-  if (runs.every(succeeded))
-    return Effect.succeed(
-      runs.map((run, i) =>
-        doneRun(group[i] as Stage<unknown>, start, clock, (run as Exit.Success<StageResult, StageError>).value)
-      )
+  limit: (s: Stage<R>) => number
+): Effect.Effect<ReadonlyArray<StageRun>, never, R> =>
+  Effect.clockWith((clock) => {
+    const start = clock.currentTimeMillisUnsafe()
+    return Effect.map(
+      withinAll(
+        group.map((s) => ({ effect: guardedRun(s, input, clock), millis: deadlineOf(s as Stage<unknown>, limit(s)) }))
+      ),
+      (outs) => outs.map((out, i) => traced(group[i] as Stage<unknown>, start, clock, out))
     )
-  return Effect.map(
-    withinAll(
-      group.map((s, i) => ({
-        effect: guarded(runs[i] as Effect.Effect<StageResult, StageError, R>, clock),
-        millis: deadlineOf(s as Stage<unknown>, limit(s))
-      }))
-    ),
-    (outs) => outs.map((out, i) => traced(group[i] as Stage<unknown>, start, clock, out))
-  )
-}
+  })
 
 const skipped = (stage: Stage<unknown>): StageRun => ({
   trace: { stage: stage.name, phase: stage.phase, outcome: "skipped", millis: 0, symbols: [] }
@@ -203,65 +179,6 @@ const runInline = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<PhaseRu
     })
   })
 
-/**
- * What the groups of one phase have given so far: each stage's run, the first decision, the
- * recipients decided for, and the input the next group sees (its recipients narrowed).
- */
-class PhaseProgress<R> {
-  readonly byStage = new Map<Stage<R>, StageRun>()
-  decided: PhaseRun["decided"]
-  readonly perRecipient: Array<RecipientDecision & { readonly stage: string }> = []
-
-  constructor(public current: StageInput) {}
-
-  /** True when the group must not run: a decision was made, or nobody is left to decide for. */
-  ended(): boolean {
-    const c = this.current
-    return (
-      this.decided !== undefined || (c.phase === "data" && c.recipients.length === 0 && this.perRecipient.length > 0)
-    )
-  }
-
-  /** The group is traced without running: `skipped` after an end, `timeout` past the deadline. */
-  pass(group: ReadonlyArray<Stage<R>>): void {
-    const ended = this.ended()
-    for (const s of group)
-      this.byStage.set(s, ended ? skipped(s) : { trace: { ...skipped(s).trace, outcome: "timeout" } })
-  }
-
-  record(group: ReadonlyArray<Stage<R>>, runs: ReadonlyArray<StageRun>): void {
-    const current = this.current
-    const perRecipient = this.perRecipient
-    for (let i = 0; i < group.length; i++) {
-      const s = group[i] as Stage<R>
-      const run = runs[i] as StageRun
-      this.byStage.set(s, run)
-      const decision = run.result?.decision
-      if (this.decided === undefined && decision !== undefined && decision._tag !== "Continue")
-        this.decided = { stage: s.name, decision }
-      for (const d of run.result?.recipientDecisions ?? EMPTY)
-        if (
-          current.phase === "data" &&
-          current.recipients.includes(d.recipient) &&
-          !perRecipient.some((p) => p.recipient === d.recipient)
-        )
-          perRecipient.push({ ...d, stage: s.name })
-    }
-    if (current.phase === "data" && perRecipient.length > 0) {
-      const done = new Set(perRecipient.map((p) => p.recipient))
-      this.current = { ...current, recipients: current.recipients.filter((r) => !done.has(r)) }
-    }
-  }
-
-  result(phaseStages: ReadonlyArray<Stage<R>>): PhaseRun {
-    return {
-      runs: phaseStages.map((s) => this.byStage.get(s) as StageRun),
-      decided: this.decided,
-      recipientDecisions: this.perRecipient
-    }
-  }
-}
-
 /** Runs the stages of `input.phase` (see the module comment for the rules). */
 export const runPhase = <R>(
   stages: ReadonlyArray<Stage<R>>,
@@ -272,40 +189,54 @@ export const runPhase = <R>(
   // One inline stage (the bypass checks of connect, mail and rcpt): no deadline to keep, no group.
   const only = phaseStages.length === 1 ? phaseStages[0] : undefined
   if (only?.inline === true) return runInline(only, input)
-  // Group after group by continuations, not a generator: one clock read per group, and a group
-  // that has finished goes on to the next in the same fiber.
-  return Effect.clockWith((clock) => {
-    const started = clock.currentTimeMillisUnsafe()
+  return Effect.gen(function* () {
+    const started = yield* Clock.currentTimeMillis
     const deadline =
       options.deadlineMillis !== undefined && options.deadlineMillis > 0
         ? started + options.deadlineMillis
         : Number.POSITIVE_INFINITY
-    const progress = new PhaseProgress<R>(input)
-    const from = (g: number): Effect.Effect<PhaseRun, never, R> => {
-      for (; g < groups.length; g++) {
-        const group = groups[g] as ReadonlyArray<Stage<R>>
-        const left = deadline - clock.currentTimeMillisUnsafe()
-        if (progress.ended() || left <= 0) {
-          progress.pass(group)
-          continue
-        }
-        const limit = (s: Stage<R>) => Math.min(s.budgetMillis > 0 ? s.budgetMillis : Number.POSITIVE_INFINITY, left)
-        const next = g + 1
-        // A group of one runs in this fiber: no fork for the common case.
-        if (group.length === 1) {
-          const only = group[0] as Stage<R>
-          return Effect.flatMap(runStage(only, progress.current, limit(only), clock), (run) => {
-            progress.record(group, [run])
-            return from(next)
-          })
-        }
-        return Effect.flatMap(runGroup(group, progress.current, limit, clock), (runs) => {
-          progress.record(group, runs)
-          return from(next)
-        })
+    const byStage = new Map<Stage<R>, StageRun>()
+    let decided: PhaseRun["decided"]
+    const perRecipient: Array<RecipientDecision & { readonly stage: string }> = []
+    let current = input
+    for (const group of groups) {
+      const now = yield* Clock.currentTimeMillis
+      const left = deadline - now
+      const nobodyLeft = current.phase === "data" && current.recipients.length === 0 && perRecipient.length > 0
+      if (decided !== undefined || nobodyLeft || left <= 0) {
+        for (const s of group)
+          byStage.set(
+            s,
+            decided !== undefined || nobodyLeft ? skipped(s) : { trace: { ...skipped(s).trace, outcome: "timeout" } }
+          )
+        continue
       }
-      return Effect.succeed(progress.result(phaseStages))
+      const limit = (s: Stage<R>) => Math.min(s.budgetMillis > 0 ? s.budgetMillis : Number.POSITIVE_INFINITY, left)
+      const input = current
+      // A group of one runs in this fiber: no fork for the common case.
+      const runs =
+        group.length === 1
+          ? [yield* runStage(group[0] as Stage<R>, input, limit(group[0] as Stage<R>))]
+          : yield* runGroup(group, input, limit)
+      group.forEach((s, i) => {
+        const run = runs[i] as StageRun
+        byStage.set(s, run)
+        const decision = run.result?.decision
+        if (decided === undefined && decision !== undefined && decision._tag !== "Continue")
+          decided = { stage: s.name, decision }
+        for (const d of run.result?.recipientDecisions ?? [])
+          if (
+            current.phase === "data" &&
+            current.recipients.includes(d.recipient) &&
+            !perRecipient.some((p) => p.recipient === d.recipient)
+          )
+            perRecipient.push({ ...d, stage: s.name })
+      })
+      if (current.phase === "data" && perRecipient.length > 0) {
+        const done = new Set(perRecipient.map((p) => p.recipient))
+        current = { ...current, recipients: current.recipients.filter((r) => !done.has(r)) }
+      }
     }
-    return from(0)
+    return { runs: phaseStages.map((s) => byStage.get(s) as StageRun), decided, recipientDecisions: perRecipient }
   })
 }

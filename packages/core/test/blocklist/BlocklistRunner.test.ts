@@ -1,4 +1,4 @@
-import { Effect, Fiber } from "effect"
+import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import type { BlocklistAnswer, BlocklistProvider } from "../../src/Blocklist.ts"
@@ -185,46 +185,5 @@ describe("BlocklistRunner", () => {
     expect(records).toHaveLength(1)
     expect(records[0]!.answer).toMatchObject({ _tag: "Unknown", reason: "Timeout" })
     expect(records[0]!.inTime).toBe(false)
-  })
-
-  it("run: several uncached lookups each keep their own deadline, isolation and caching", async () => {
-    const never = provider("never", () => Effect.never, 30)
-    const quick = provider("quick", () => Effect.succeed({ _tag: "NotListed", ttlSeconds: 60 } as BlocklistAnswer), 30)
-    const thrower = provider(
-      "thrower",
-      () => {
-        throw new Error("provider bug")
-      },
-      30
-    )
-    const later = provider(
-      "later",
-      () => Effect.as(Effect.sleep("10 millis"), { _tag: "Listed", codes: ["127.0.0.2"] } as BlocklistAnswer),
-      1000
-    )
-    const runner = BlocklistRunner.make()
-    const records = await Effect.runPromise(runner.run([never, quick, thrower, later], [q("192.0.2.1")]))
-    expect(records.map((r) => `${r.provider}:${r.answer._tag}:${r.inTime}`)).toEqual([
-      "never:Unknown:false",
-      "quick:NotListed:true",
-      "thrower:Unknown:true",
-      "later:Listed:true"
-    ])
-    expect(records[0]!.answer).toMatchObject({ reason: "Timeout" })
-    // Timed at its own deadline, not at the end of the whole run.
-    expect(records[0]!.millis).toBeLessThanOrEqual(30)
-    expect(records[2]!.answer).toMatchObject({ reason: "ProviderError" })
-    const again = await Effect.runPromise(runner.run([never, quick, thrower, later], [q("192.0.2.1")]))
-    expect(again.map((r) => r.cached)).toEqual([false, true, false, true])
-  })
-
-  it("run: interrupting the caller interrupts every lookup still running", async () => {
-    let interrupted = 0
-    const endless = (name: string) =>
-      provider(name, () => Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => interrupted++))), 10_000)
-    const fiber = Effect.runFork(BlocklistRunner.make().run([endless("a"), endless("b")], [q("192.0.2.1")]))
-    await new Promise((r) => setTimeout(r, 20))
-    await Effect.runPromise(Fiber.interrupt(fiber))
-    expect(interrupted).toBe(2)
   })
 })

@@ -23,6 +23,8 @@
  *   beside SPF and DKIM instead of after them.
  * - An unexpected failure inside mailauth gives temperror facts for everything (never a
  *   thrown error, never a spam point).
+ * - An SPF or DMARC-record check whose first DNS answer decides it (refused, timed out, no such
+ *   name for SPF) is answered without running mailauth (`FirstAnswer.ts`): the same result.
  * - With a `memo`, an SPF or DMARC-record check whose inputs and DNS answers are those of an
  *   earlier message gives that message's result without running again (`CheckMemo.ts`).
  *
@@ -34,8 +36,9 @@ import { Cause, Effect } from "effect"
 import { createHash } from "node:crypto"
 import { isIP } from "node:net"
 import type { AuthFacts } from "./AuthFacts.ts"
-import { arcFact, dkimFacts, dmarcFact, spfFact } from "./FromMailauth.ts"
 import type * as CheckMemo from "./CheckMemo.ts"
+import * as FirstAnswer from "./FirstAnswer.ts"
+import { arcFact, dkimFacts, dmarcFact, spfFact } from "./FromMailauth.ts"
 import { headerFacts } from "./HeaderFacts.ts"
 import * as Mailauth from "./Mailauth.ts"
 import * as MailauthResolver from "./MailauthResolver.ts"
@@ -106,7 +109,7 @@ const run = async (
     options.memo === undefined ? f(resolver.resolve) : options.memo.run(key, resolver, f)
   const spf = (helo: string, sender: string) =>
     checked(`spf\u0000${input.ip}\u0000${helo}\u0000${sender}\u0000${options.mta}`, (resolve) =>
-      mailauth.spf({ ip: input.ip, mta: options.mta, resolver: resolve, helo, sender })
+      FirstAnswer.spf(mailauth, { ip: input.ip, mta: options.mta, resolver: resolve, helo, sender })
     )
   // What mailauth's authenticate passes SPF: the IP when there is no HELO name, an IP literal in brackets.
   const heloOrIp = helo || input.ip
@@ -126,7 +129,7 @@ const run = async (
     // Only the record is read from mailauth's answer (see the gotchas): no SPF or DKIM domains needed.
     fromDomain
       ? checked(`dmarc\u0000${JSON.stringify(headerFrom)}`, (resolve) =>
-          mailauth.dmarc({ headerFrom: [...headerFrom], spfDomains: [], dkimDomains: [], resolver: resolve })
+          FirstAnswer.dmarc(mailauth, { headerFrom, resolver: resolve })
         )
       : undefined
   ])

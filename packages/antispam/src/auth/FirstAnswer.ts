@@ -87,9 +87,12 @@ export const spf = async (mailauth: Mailauth.Mailauth, options: SpfOptions): Pro
   const at = sender.indexOf("@")
   if (at < 0) sender = `postmaster@${sender}`
   else if (at === 0) sender = `postmaster${sender}`
-  const domain = sender.split("@").pop()!.toLowerCase().trim()
-  const full = () => mailauth.spf({ ...options, resolver })
-  if (!mta || !isIP(ip) || !PLAIN_DOMAIN.test(domain)) return full()
+  // What follows the last "@" (mailauth: `sender.split("@").pop()`).
+  const domain = sender
+    .slice(sender.lastIndexOf("@") + 1)
+    .toLowerCase()
+    .trim()
+  if (!mta || !isIP(ip) || !PLAIN_DOMAIN.test(domain)) return mailauth.spf({ ...options })
   const first = await settled(resolver(domain, "TXT"))
   const code = first.ok ? undefined : codeOf(first.error)
   const text =

@@ -1,0 +1,103 @@
+// The sender check's CPU for a new sender whose names the resolver refuses, as on the peer
+// workload's replay run (its rbldnsd refuses every TXT name outside its zones): one
+// `Authenticate.checkNow` per message (SPF for MAIL FROM and for the HELO name, the From
+// domain's DMARC record), a new HELO name and From domain in every message, the MAIL FROM domain
+// the same (its refusal cached), the answers given one event-loop turn later as a socket would,
+// through core's cache, with no c-ares and no socket, without the memo of remembered checks
+// (`CheckMemo`, not exported; a new sender never finds its checks there). Both builds are loaded in one process and
+// run in alternated rounds (this checkout and `--base DIR`, a built `git worktree`);
+// microseconds of process CPU (user + system) per message and the ratio per round.
+//
+//   npm run build && node bench/auth-new-sender.mjs [--base /tmp/mm-base] [--messages 4000] [--conc 20] [--rounds 6]
+import { join, resolve } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+
+const here = fileURLToPath(new URL("..", import.meta.url))
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback
+}
+const messages = Number(arg("messages", "4000"))
+const conc = Number(arg("conc", "20"))
+const rounds = Number(arg("rounds", "6"))
+
+const load = async (label, root) => {
+  const { Dns } = await import(pathToFileURL(join(root, "packages/core/dist/index.js")).href)
+  const { Authenticate } = (await import(pathToFileURL(join(root, "packages/antispam/dist/index.js")).href)).Auth
+  const { Exit } = await import(pathToFileURL(join(root, "packages/core/node_modules/effect/dist/index.js")).href)
+  // Every TXT and PTR name refused, every A name not found: what the harness's rbldnsd answers.
+  const exitFor = (type, name) =>
+    type === "A"
+      ? Exit.succeed({ _tag: "NotFound", detail: "ENOTFOUND" })
+      : Exit.fail(Dns.dnsError({ reason: "Refused", name, type, detail: "EREFUSED" }))
+  const inner = {
+    lookup: () => {
+      throw new Error("asked through query only")
+    },
+    query: (type, name, _millis, _now, answered) => {
+      let over = false
+      setImmediate(() => {
+        if (!over) answered(exitFor(type, name))
+      })
+      return () => {
+        over = true
+      }
+    }
+  }
+  inner.resolve = Dns.resolveFromLookup(inner.lookup)
+  const dns = Dns.withCache(inner)
+  const check = (i, serial) => {
+    const from = `news@d${serial}-${i}.example.org`
+    const text = `From: ${from}\r\nTo: user@example.net\r\nSubject: hello ${i}\r\nMessage-ID: <${serial}.${i}@x>\r\n\r\nbody ${i}\r\n`
+    return Authenticate.checkNow(
+      dns,
+      {
+        message: Buffer.from(text),
+        ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        helo: `h${serial}-${i}.example.net`,
+        mailFrom: "bench-sender@client.example"
+      },
+      { timeoutMillis: 5000, mta: "gw.test" }
+    )
+  }
+  return { label, check }
+}
+
+const builds = [await load("this", here), await load("base", resolve(arg("base", "/tmp/mm-base")))]
+let serial = 0
+const measure = async (build) => {
+  const s = serial++
+  let next = 0
+  const results = []
+  const before = process.cpuUsage()
+  await Promise.all(
+    Array.from({ length: conc }, async () => {
+      while (next < messages) {
+        const i = next++
+        results[i] = await build.check(i, s)
+      }
+    })
+  )
+  const used = process.cpuUsage(before)
+  if (results.some((r) => r.spf.mailFrom.result !== "temperror")) throw new Error("unexpected SPF result")
+  return { us: (used.user + used.system) / messages, sample: results[0] }
+}
+
+// Warm-up: both builds compiled before the first measured round; the facts must agree.
+const warm = []
+for (const b of builds) warm.push((await measure(b)).sample)
+const strip = (facts) => JSON.stringify(facts).replace(/d\d+-0|h\d+-0/g, "N")
+if (strip(warm[0]) !== strip(warm[1])) throw new Error(`facts differ:\n${strip(warm[0])}\n${strip(warm[1])}`)
+const ratios = []
+for (let r = 0; r < rounds; r++) {
+  const order = r % 2 === 0 ? builds : [...builds].reverse()
+  const us = {}
+  for (const b of order) us[b.label] = (await measure(b)).us
+  const ratio = us.this / us.base
+  ratios.push(ratio)
+  console.log(`round ${r + 1} this ${us.this.toFixed(1)} us/message, base ${us.base.toFixed(1)}: x${ratio.toFixed(2)}`)
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+console.log(
+  `median x${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`
+)

@@ -213,9 +213,13 @@ const isWordChar = (c: number): boolean =>
 export const scanBare = (c: Collector, text: string): void => {
   const n = text.length
   let from = 0
+  // The next dot and colon at or after `from`, searched again only once `from` passes them (a
+  // text of many dots and no colon would otherwise be searched to its end for every dot).
+  let dot = -2
+  let colon = -2
   while (from < n) {
-    const dot = text.indexOf(".", from)
-    const colon = text.indexOf(":", from)
+    if (dot !== -1 && dot < from) dot = text.indexOf(".", from)
+    if (colon !== -1 && colon < from) colon = text.indexOf(":", from)
     const k = dot < 0 ? colon : colon < 0 ? dot : Math.min(dot, colon)
     if (k < 0) break
     let resume = k + 1

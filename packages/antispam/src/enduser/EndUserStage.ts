@@ -44,6 +44,16 @@ export interface EndUserStageOptions {
   readonly budgetMillis: number
 }
 
+// The same for every message: one object each, not one per check.
+const NAMES: ListCheck.SymbolNames = {
+  listed: "ENDUSER_LISTED",
+  unknown: "ENDUSER_UNKNOWN",
+  errorAnswer: "ENDUSER_UNKNOWN",
+  zoneDown: "ENDUSER_UNKNOWN"
+}
+const NO_QUERIES: ReadonlyArray<never> = []
+const never = () => false
+
 export const make = (options: EndUserStageOptions): Stage => ({
   name: "enduser",
   phase: "data",
@@ -74,14 +84,9 @@ export const make = (options: EndUserStageOptions): Stage => ({
       const ipCheck = yield* ListCheck.run({
         runner: options.runner,
         providers,
-        queries: ipPrecedence ? [] : [{ kind: "ip", value: ip, origin: senderRow.source }],
+        queries: ipPrecedence ? NO_QUERIES : [{ kind: "ip", value: ip, origin: senderRow.source }],
         isSuspended: lists.health.isSuspended,
-        names: {
-          listed: "ENDUSER_LISTED",
-          unknown: "ENDUSER_UNKNOWN",
-          errorAnswer: "ENDUSER_UNKNOWN",
-          zoneDown: "ENDUSER_UNKNOWN"
-        },
+        names: NAMES,
         weights: EndUserSymbols,
         source: "enduser"
       })
@@ -109,14 +114,9 @@ export const make = (options: EndUserStageOptions): Stage => ({
                 { kind: "address", value: from, origin: "mail-from" },
                 { kind: "domain", value: from.slice(from.lastIndexOf("@") + 1), origin: "mail-from" }
               ]
-            : [],
-          isSuspended: () => false,
-          names: {
-            listed: "ENDUSER_LISTED",
-            unknown: "ENDUSER_UNKNOWN",
-            errorAnswer: "ENDUSER_UNKNOWN",
-            zoneDown: "ENDUSER_UNKNOWN"
-          },
+            : NO_QUERIES,
+          isSuspended: never,
+          names: NAMES,
           weights: EndUserSymbols,
           source: "enduser"
         })
@@ -133,7 +133,7 @@ export const make = (options: EndUserStageOptions): Stage => ({
           rblPrecedence: ipPrecedence
             ? `${definite!.provider} answered ${ListCheck.describe(definite!)}; end-user list not applied to ${ip}`
             : undefined,
-          lists: [...ipCheck.accounting, ...(senderCheck?.accounting ?? [])]
+          lists: senderCheck === undefined ? ipCheck.accounting : [...ipCheck.accounting, ...senderCheck.accounting]
         }
       } satisfies StageResult
     })

@@ -106,6 +106,18 @@ const EMPTY: ReadonlyArray<never> = []
 const hasOwnFindings = (traces: ReadonlyArray<StageTrace>) =>
   traces.some((t) => t.symbols.length > 0 || (t.outcome !== "ok" && t.outcome !== "skipped"))
 
+/** `a` then `b`, read-only: one of them as is when the other is empty (phases without stages). */
+const joined = <A>(a: ReadonlyArray<A>, b: ReadonlyArray<A>): ReadonlyArray<A> =>
+  b.length === 0 ? a : a.length === 0 ? b : [...a, ...b]
+
+/** The first refusal of the three phases' decisions, else the first decision, else undefined. */
+const firstDecided = (
+  a: Outcomes.Decided | undefined,
+  b: Outcomes.Decided | undefined,
+  c: Outcomes.Decided | undefined
+): Outcomes.Decided | undefined =>
+  Outcomes.isRefusal(a) ? a : Outcomes.isRefusal(b) ? b : Outcomes.isRefusal(c) ? c : (a ?? b ?? c)
+
 const adjust = (verdict: Verdict, adjustment: VerdictAdjustment): Verdict => {
   const added = adjustment.symbols ?? EMPTY
   if (added.length === 0 && adjustment.class === undefined) return verdict
@@ -178,8 +190,8 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         const facts = earlier.facts ?? Facts.make()
         const c = earlier.connect ?? (yield* connect(envelope, facts))
         const m = earlier.mail ?? (yield* mail(envelope, facts))
-        const common = [...c.traces, ...m.traces]
-        const commonHeaders = [...c.headers, ...m.headers]
+        const common = joined(c.traces, m.traces)
+        const commonHeaders = joined(c.headers, m.headers)
         const own = new Map<string, PhaseOutcome>()
         const none: PhaseOutcome = { phase: "rcpt", traces: EMPTY, headers: EMPTY }
         for (const r of recipients)
@@ -188,8 +200,7 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         const toScan: Array<string> = []
         for (const r of recipients) {
           const o = own.get(r)!
-          const candidates = [c.decided, m.decided, o.decided].filter((d): d is Outcomes.Decided => d !== undefined)
-          const d = candidates.find(Outcomes.isRefusal) ?? candidates[0]
+          const d = firstDecided(c.decided, m.decided, o.decided)
           if (d === undefined) toScan.push(r)
           else out.set(r, Outcomes.decided(r, d, [...common, ...o.traces], policy, [...commonHeaders, ...o.headers]))
         }

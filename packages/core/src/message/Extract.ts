@@ -74,20 +74,84 @@ const icannSuffixUncached = (h: string): boolean => {
 // object each time. Keys are at most MAX_HOST characters (checked before), so the memo is bounded.
 const hasIcannSuffix = BoundedMemo.make(icannSuffixUncached, { maxEntries: 256, detach: BoundedMemo.detachText })
 
+/** The WHATWG URL parser's host name of `url` (no scheme: `http://`; unparsable: undefined). */
+export const urlHostname = (url: string): string | undefined => {
+  const plain = plainHostname(url)
+  if (plain !== undefined) return plain
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : `http://${url}`
+  try {
+    return new URL(withScheme).hostname
+  } catch {
+    return undefined
+  }
+}
+
 /** Host of a URL: `{ ip }` for IP literals (normalised), `{ host }` for known host names. */
 export const urlHost = (url: string): { host?: string; ip?: string } => {
-  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : `http://${url}`
-  let hostname: string
-  try {
-    hostname = new URL(withScheme).hostname
-  } catch {
-    return {}
-  }
+  let hostname = urlHostname(url)
+  if (hostname === undefined) return {}
   if (hostname.startsWith("[")) hostname = hostname.slice(1, -1)
   const ip = IpAddress.parse(hostname)
   if (ip) return { ip: ip.text }
   const host = knownHost(hostname.endsWith(".") ? hostname.slice(0, -1) : hostname)
   return host ? { host } : {}
+}
+
+// The URL parser builds a URL object (and, on Node, crosses into C++) for every link; most
+// links are `scheme://host/...` with a host of letters, digits, dots and hyphens, whose host
+// name the WHATWG parser only lower-cases. Those are answered here; anything else (a port, user
+// info, percent escapes, non-ASCII, IDNA `xn--` labels, a host ending in a number, which the
+// parser reads as IPv4, or no `//`) goes to the parser.
+
+const isPlainHostChar = (c: number): boolean =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d
+
+/** Where the authority of `url` starts when it has a special scheme and `//` (or no scheme), else -1. */
+const authorityStart = (url: string): number => {
+  const colon = url.indexOf("://")
+  if (colon < 0) return 0
+  const scheme = url.slice(0, colon).toLowerCase()
+  return scheme === "http" || scheme === "https" || scheme === "ftp" ? colon + 3 : -1
+}
+
+/** The host name the URL parser would give `url` when it can be read off as is, else undefined. */
+const plainHostname = (url: string): string | undefined => {
+  const start = authorityStart(url)
+  if (start < 0) return undefined
+  let end = start
+  while (end < url.length && isPlainHostChar(url.charCodeAt(end))) end++
+  if (end === start) return undefined
+  if (end < url.length) {
+    const stop = url.charCodeAt(end)
+    // `/`, `?`, `#` and (in special schemes) a backslash end the host; anything else is not plain.
+    if (stop !== 0x2f && stop !== 0x3f && stop !== 0x23 && stop !== 0x5c) return undefined
+  }
+  const host = url.slice(start, end).toLowerCase()
+  if (host.startsWith("xn--") || host.includes(".xn--") || endsInNumber(host)) return undefined
+  return host
+}
+
+/** The WHATWG "ends in a number" check over a host of plain characters (lower case). */
+const endsInNumber = (host: string): boolean => {
+  let end = host.length
+  if (host.charCodeAt(end - 1) === 0x2e) {
+    if (end === 1) return false
+    end--
+  }
+  const start = host.lastIndexOf(".", end - 1) + 1
+  if (start === end) return false
+  let digits = true
+  for (let i = start; i < end; i++) {
+    const c = host.charCodeAt(i)
+    if (c < 0x30 || c > 0x39) digits = false
+  }
+  if (digits) return true
+  if (end - start < 2 || host.charCodeAt(start) !== 0x30 || host.charCodeAt(start + 1) !== 0x78) return false
+  for (let i = start + 2; i < end; i++) {
+    const c = host.charCodeAt(i)
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false
+  }
+  return true
 }
 
 const URL_RE = /(?:\b(?:https?|ftp):\/\/|(?<![\w.@/-])www\.)[^\s<>"'`\u00a0]+/gi
@@ -149,9 +213,13 @@ const isWordChar = (c: number): boolean =>
 export const scanBare = (c: Collector, text: string): void => {
   const n = text.length
   let from = 0
+  // The next dot and colon at or after `from`, searched again only once `from` passes them (a
+  // text of many dots and no colon would otherwise be searched to its end for every dot).
+  let dot = -2
+  let colon = -2
   while (from < n) {
-    const dot = text.indexOf(".", from)
-    const colon = text.indexOf(":", from)
+    if (dot !== -1 && dot < from) dot = text.indexOf(".", from)
+    if (colon !== -1 && colon < from) colon = text.indexOf(":", from)
     const k = dot < 0 ? colon : colon < 0 ? dot : Math.min(dot, colon)
     if (k < 0) break
     let resume = k + 1

@@ -1,6 +1,12 @@
 /**
- * `Headers` over a parsed field list: case-insensitive lookups through an index built on first
- * use, RFC 2047 decoding on demand.
+ * `Headers` over a parsed field list: case-insensitive lookups by a scan of the list, RFC 2047
+ * decoding on demand.
+ *
+ * A message has a few dozen fields and its readers ask for a handful of names (a MIME part's
+ * reader three), so a scan that compares names in place costs less than an index of lower-cased
+ * names (a `Map`, a string per field and an array per name, built for every message and part).
+ * A block of more than `SCAN_MAX` fields (a header bomb) still gets the index on first use, so
+ * no lookup costs more than a map's.
  *
  * @category internal
  * @since 0.1.0
@@ -9,7 +15,30 @@ import type { Header, Headers } from "../MessageTypes.ts"
 import { parseFields } from "./HeaderBlock.ts"
 import * as Rfc2047 from "./Rfc2047.ts"
 
+const EMPTY: ReadonlyArray<string> = Object.freeze([])
+const SCAN_MAX = 64
+
+const isAsciiText = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
+  return true
+}
+
+/** Whether two ASCII names are equal after `toLowerCase`, compared in place. */
+const sameAscii = (a: string, b: string): boolean => {
+  const n = a.length
+  if (n !== b.length) return false
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x !== y && (x >= 0x41 && x <= 0x5a ? x | 0x20 : x) !== (y >= 0x41 && y <= 0x5a ? y | 0x20 : y)) return false
+  }
+  return true
+}
+
 class FieldList implements Headers {
+  // Names outside ASCII (only from `fromList`: parsed names are printable ASCII) are compared as
+  // `toLowerCase` gives them, which may change their length (`İ` becomes two characters).
+  private asciiNames: boolean | undefined
   private index: Map<string, Array<string>> | undefined
   constructor(readonly list: ReadonlyArray<Header>) {}
 
@@ -27,12 +56,34 @@ class FieldList implements Headers {
     return this.index.get(name.toLowerCase())
   }
 
+  /** The index of the first field at or after `from` named `name` (in any case), or -1. */
+  private find(name: string, from: number): number {
+    const list = this.list
+    if (this.asciiNames === undefined) {
+      let ascii = true
+      for (let i = 0; i < list.length && ascii; i++) ascii = isAsciiText(list[i]!.name)
+      this.asciiNames = ascii
+    }
+    if (this.asciiNames && isAsciiText(name)) {
+      for (let i = from; i < list.length; i++) if (sameAscii(list[i]!.name, name)) return i
+      return -1
+    }
+    const key = name.toLowerCase()
+    for (let i = from; i < list.length; i++) if (list[i]!.name.toLowerCase() === key) return i
+    return -1
+  }
+
   get(name: string): string | undefined {
-    return this.byName(name)?.[0]
+    if (this.list.length > SCAN_MAX) return this.byName(name)?.[0]
+    const i = this.find(name, 0)
+    return i < 0 ? undefined : this.list[i]!.value
   }
 
   getAll(name: string): ReadonlyArray<string> {
-    return this.byName(name) ?? []
+    if (this.list.length > SCAN_MAX) return this.byName(name) ?? EMPTY
+    let values: Array<string> | undefined
+    for (let i = this.find(name, 0); i >= 0; i = this.find(name, i + 1)) (values ??= []).push(this.list[i]!.value)
+    return values ?? EMPTY
   }
 
   decoded(name: string): string | undefined {

@@ -24,6 +24,11 @@ describe("parseFields against the line-slicing parser", () => {
     "same fields for header-like text",
     same
   )
+  const continuation = fc.tuple(fc.constantFrom(" ", "\t"), value, eol).map(([w, v, e]) => `${w}${v}${e}`)
+  test.prop([value, fc.array(continuation, { minLength: 25, maxLength: 45 }), eol], { numRuns: 500 })(
+    "same value for fields of a few and of many folds (the two ways of unfolding)",
+    (first, rest, e) => same(`Subject: ${first}${e}${rest.join("")}From: x${e}`)
+  )
   test.prop([fc.string({ unit: "binary", maxLength: 400 })])("same fields for arbitrary text", same)
   test.prop([fc.oneof(line, fc.string({ unit: "binary", maxLength: 40 }))])("nameEnd gives what it gave", (l) => {
     expect(nameEnd(l)).toBe(Before.nameEnd(l))

@@ -3,6 +3,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { analyseHtml, plainTextMarkup } from "../../src/classifier/Html.ts"
+import { clean } from "../../src/classifier/Tokenizer.ts"
 import { analyseHtml as analyseHtmlBefore, plainTextMarkup as plainTextMarkupBefore } from "./oracle/HtmlBefore.ts"
 
 // HTML made of the pieces the analysis looks at, in any order and with anything between them.
@@ -103,5 +104,20 @@ describe("analyseHtml", () => {
     // A second call starts from the text's beginning (the module's expressions are global).
     expect(analyseHtml(["<img>".repeat(5)]).images).toBe(5)
     expect(analyseHtml(["<img>".repeat(5)]).images).toBe(5)
+  })
+})
+
+/** `clean` as it was: an expression test per token. */
+const cleanBefore = (t: string): string =>
+  t.length > 120 || /[\t\r\n]/.test(t) ? t.replace(/[\t\r\n]/g, " ").slice(0, 120) : t
+
+describe("clean", () => {
+  test.prop([
+    fc.oneof(
+      fc.string({ unit: fc.constantFrom("a", "\t", "\r", "\n", " ", "\u000b", "\u2028", "é"), maxLength: 140 }),
+      fc.string({ maxLength: 200 })
+    )
+  ])("gives what the expression test gave", (t) => {
+    expect(clean(t)).toBe(cleanBefore(t))
   })
 })

@@ -1,6 +1,6 @@
 // Shared by the classifier benches: the repository root, command-line options, the corpus
 // directory and the built @mailmoat/antispam (or another build given with --dist).
-import { existsSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -27,4 +27,25 @@ export const corpusOrExit = () => {
     process.exit(2)
   }
   return corpus
+}
+
+/** The model of `--model FILE`, else the shipped one, loaded by the build under test. */
+export const loadModelOption = (Classifier) =>
+  Classifier.loadModel(resolve(opt("model", join(root, "packages/antispam/model/mailmoat-classifier.model.gz"))))
+
+/** The bytes of every eval/ and train/ message of the corpus, ham before spam in each split. */
+export const readCorpus = (Classifier, corpus) => {
+  const messages = []
+  for (const split of ["eval", "train"])
+    for (const label of ["ham", "spam"])
+      for (const f of Classifier.listFiles(join(corpus, split, label))) messages.push(readFileSync(f))
+  return messages
+}
+
+/** A parsed message with core's lazy MIME decoding done, as the gateway hands it to its stages. */
+export const parseDecoded = (Classifier, bytes) => {
+  const m = Classifier.parseMessage(bytes)
+  void m.body
+  void m.received
+  return m
 }

@@ -11,42 +11,29 @@
 // --against measures this build and another one in the same process, alternating batches of 250
 // messages between them, so both see the same machine load; it prints both rates and their ratio.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
-import { readFileSync } from "node:fs"
 import { cpus, loadavg } from "node:os"
-import { join, resolve } from "node:path"
-import { corpusDir, loadClassifier, opt, root } from "./classifier-common.mjs"
+import { resolve } from "node:path"
+import { corpusDir, loadClassifier, loadModelOption, opt, parseDecoded, readCorpus } from "./classifier-common.mjs"
 
 const corpus = corpusDir()
 const rounds = Number(opt("rounds", "3"))
 const Classifier = await loadClassifier()
-const model = Classifier.loadModel(
-  resolve(opt("model", join(root, "packages/antispam/model/mailmoat-classifier.model.gz")))
-)
+const model = loadModelOption(Classifier)
 
 const cpu = () => {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1e6
 }
-const messages = []
-for (const split of ["eval", "train"])
-  for (const label of ["ham", "spam"])
-    for (const f of Classifier.listFiles(join(corpus, split, label))) messages.push(readFileSync(f))
+const messages = readCorpus(Classifier, corpus)
 let c0 = cpu()
 let w0 = performance.now()
-const parsed = messages.map((b) => {
-  const m = Classifier.parseMessage(b)
-  void m.body
-  void m.received
-  return m
-})
+const parsed = messages.map((b) => parseDecoded(Classifier, b))
 const parse = { wall: messages.length / ((performance.now() - w0) / 1000), cpu: messages.length / (cpu() - c0) }
 for (const m of parsed.slice(0, 500)) Classifier.classifyWith(model, m)
 const against = opt("against", undefined)
 if (against !== undefined) {
   const Other = (await import(resolve(against))).Classifier
-  const otherModel = Other.loadModel(
-    resolve(opt("model", join(root, "packages/antispam/model/mailmoat-classifier.model.gz")))
-  )
+  const otherModel = loadModelOption(Other)
   for (const m of parsed.slice(0, 500)) Other.classifyWith(otherModel, m)
   const spent = { this: 0, other: 0 }
   const batch = (C, mdl, from) => {

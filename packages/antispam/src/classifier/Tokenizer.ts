@@ -197,7 +197,16 @@ const atLeast = (text: string, re: RegExp, n: number): boolean => {
   return found >= n
 }
 
-// The model file is line and tab separated: tokens never carry either.
-const SEPARATORS = /[\t\r\n]/
-const clean = (t: string): string =>
-  t.length > 120 || SEPARATORS.test(t) ? t.replace(/[\t\r\n]/g, " ").slice(0, 120) : t
+// The model file is line and tab separated: tokens never carry either. Exported for its tests.
+const SEPARATORS = /[\t\r\n]/g
+export const clean = (t: string): string =>
+  t.length > 120 || hasSeparator(t) ? t.replace(SEPARATORS, " ").slice(0, 120) : t
+
+/** Whether `t` holds a tab, CR or LF: a char-code loop, not a regular expression call per token. */
+const hasSeparator = (t: string): boolean => {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i)
+    if (c === 9 || c === 10 || c === 13) return true
+  }
+  return false
+}

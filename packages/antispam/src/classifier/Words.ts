@@ -133,14 +133,43 @@ const wordAt = (input: string, start: number, end: number, at: number, high: num
   if (length <= 2) return undefined
   const first = input.charCodeAt(start)
   if (mayBeUrl(first) && isUrlAt(input, start)) return undefined
-  if (length > 60 || !isAsciiAlnum(first) || !isAsciiAlnum(input.charCodeAt(end - 1)))
-    return wordToken(input.slice(start, end), prefix)
+  if (length > 60) return wordToken(input.slice(start, end), prefix)
+  if (isAsciiAlnum(first) && isAsciiAlnum(input.charCodeAt(end - 1)))
+    return keptWord(input, start, end, at, high, prefix)
+  // `trimEdges` on offsets: the ASCII edges are passed over in place, so the run is sliced once
+  // (the word kept), not twice; an edge that reaches a non-ASCII character takes the old way.
+  let from = start
+  let to = end
+  while (from < to) {
+    const c = input.charCodeAt(from)
+    if (c >= 0x80) return wordToken(input.slice(start, end), prefix)
+    if (isAsciiLetterOrDigit(c) || c === 36) break
+    from++
+  }
+  while (to > from) {
+    const c = input.charCodeAt(to - 1)
+    if (c >= 0x80) return wordToken(input.slice(start, end), prefix)
+    if (isAsciiLetterOrDigit(c) || c === 37 || c === 33 || c === 63) break
+    to--
+  }
+  if (from === to) return undefined
+  // Only ASCII was trimmed: the high surrogates are the run's; its first `@` may have been.
+  const firstAt = at < 0 ? -1 : from === start ? start + at : input.indexOf("@", from)
+  return keptWord(input, from, to, firstAt < 0 || firstAt >= to ? -1 : firstAt - from, high, prefix)
+}
+
+/**
+ * The token of `input[start, end)`, a word whose edges need no trimming (`wordToken` from the
+ * address test on): `at` is its first `@` (-1: none), `high` its number of high surrogates.
+ */
+const keptWord = (input: string, start: number, end: number, at: number, high: number, prefix: string) => {
+  const length = end - start
   if (at > 0 && at < length - 1) return `${prefix}email:${input.slice(start + at + 1, end).slice(0, 40)}`
   const len = length - high
   if (len < 3) return undefined
   if (len <= 12) return prefix + input.slice(start, end)
-  if (isDigit(first)) return undefined
-  return `${prefix}skip:${String.fromCharCode(first)} ${Math.min(10 * Math.floor(len / 10), 100)}`
+  if (isDigit(input.charCodeAt(start))) return undefined
+  return `${prefix}skip:${String.fromCharCode(input.charCodeAt(start))} ${Math.min(10 * Math.floor(len / 10), 100)}`
 }
 
 /**

@@ -154,8 +154,14 @@ const wordAt = (input: string, start: number, end: number, at: number, high: num
   }
   if (from === to) return undefined
   // Only ASCII was trimmed: the high surrogates are the run's; its first `@` may have been.
-  const firstAt = at < 0 ? -1 : from === start ? start + at : input.indexOf("@", from)
-  return keptWord(input, from, to, firstAt < 0 || firstAt >= to ? -1 : firstAt - from, high, prefix)
+  const atOffset = at < 0 ? -1 : from === start ? at : atIn(input, from, to)
+  return keptWord(input, from, to, atOffset < to - from ? atOffset : -1, high, prefix)
+}
+
+/** Offset of the first `@` of `input[from, to)` from `from`, -1 if none: never past `to`. */
+const atIn = (input: string, from: number, to: number): number => {
+  for (let i = from; i < to; i++) if (input.charCodeAt(i) === 64) return i - from
+  return -1
 }
 
 /**

@@ -63,11 +63,12 @@ describe("train and eval", () => {
     expect(text.stdout).toMatch(/^false-positive rate +0\.00% {2}95% CI \[0\.00%, \d+\.\d\d%\] /m)
     expect(text.stdout).toMatch(/^unsure rate +\d+\.\d\d% {2}95% CI /m)
     expect(text.stdout).toMatch(
-      /^throughput +\d+ messages\/s classification alone, warm \(\d+ per CPU-second\), one core\n +first pass \d+ messages\/s \(\d+ per CPU-second\), \d+ messages\/s with parsing$/m
+      /^throughput +\d+ messages\/s classification alone, warm \(\d+ per CPU-second\), one core\n +first pass \d+ messages\/s \(\d+ per CPU-second\), \d+ messages\/s with parsing\n +steady state \d+ messages\/s \(\d+ per CPU-second\), \d+ messages after \d+ classifications$/m
     )
     expect(text.stdout).not.toMatch(/FALSE POSITIVE|MISSED SPAM/)
     expect(j.intervals.recall).toHaveLength(2)
     expect(j.throughput.classification.messagesPerSecond).toBeGreaterThan(0)
+    expect(j.throughput.steady).toMatchObject({ after: expect.any(Number), messages: expect.any(Number) })
 
     // Swapped directories: every message is an error, and --explain says why.
     const swapped = await mailmoat(["eval", "--ham", c.spam, "--spam", c.ham, "--model", out, "--explain"])

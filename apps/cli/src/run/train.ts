@@ -126,6 +126,10 @@ export const runEval = async (a: Parsed): Promise<number> => {
   print(
     `                     first pass ${t.firstPass.messagesPerSecond.toFixed(0)} messages/s (${t.firstPass.messagesPerCpuSecond.toFixed(0)} per CPU-second), ${t.messagesPerSecond.toFixed(0)} messages/s with parsing`
   )
+  if (t.steady)
+    print(
+      `                     steady state ${t.steady.messagesPerSecond.toFixed(0)} messages/s (${t.steady.messagesPerCpuSecond.toFixed(0)} per CPU-second), ${t.steady.messages} messages after ${t.steady.after} classifications`
+    )
   if (explain) for (const line of explanationLines(e.errors ?? [])) print(line)
   return EXIT_OK
 }

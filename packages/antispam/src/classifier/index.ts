@@ -39,6 +39,7 @@ export {
   type EvaluationError,
   evaluate,
   type Rate,
+  type SteadyRate,
   summarise,
   type Throughput
 } from "./Evaluate.ts"

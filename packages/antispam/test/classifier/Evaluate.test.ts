@@ -38,6 +38,21 @@ describe("evaluate", () => {
     expect(e.errors).toBeUndefined()
   })
 
+  it("times the steady state after at least 5,000 classifications or twenty untimed passes, and can skip it", () => {
+    const e = evaluate({ hamDir: join(dir, "ham"), spamDir: join(dir, "spam"), model })
+    const steady = e.throughput.steady!
+    // 40 messages: the warm-up (40), the first and second passes (80), twenty untimed passes
+    // (800); then twenty timed passes, the most for a set this small.
+    expect(steady.after).toBe(920)
+    expect(steady.messages).toBe(800)
+    expect(steady.messagesPerSecond).toBeGreaterThan(0)
+    expect(steady.messagesPerCpuSecond).toBeGreaterThan(0)
+    expect(steady.seconds).toBeGreaterThan(0)
+    expect(
+      evaluate({ hamDir: join(dir, "ham"), spamDir: join(dir, "spam"), model, steadyState: false }).throughput.steady
+    ).toBeUndefined()
+  })
+
   it("explains every error when asked: swapped directories make every message one", () => {
     const e = evaluate({ hamDir: join(dir, "spam"), spamDir: join(dir, "ham"), model, explain: true })
     expect(e.errors).toHaveLength(40)

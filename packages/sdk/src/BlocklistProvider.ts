@@ -105,6 +105,7 @@ export interface CallbackProviderSpec<K extends QueryKind = QueryKind> extends P
     query: Query & { readonly kind: K },
     context: CallbackContext,
     answer: (answer: Answer) => void
+    // biome-ignore lint/suspicious/noConfusingVoidType: a body that returns nothing, or `answer(...)`, is allowed
   ) => (() => void) | undefined | void
   readonly check?: never
   readonly checkEffect?: never

@@ -60,8 +60,9 @@ export interface BlocklistProvider<R = never> {
   /**
    * The same lookup without the runtime (optional): the answer told to `answered` once (at once
    * when it is known at once), `now` the caller's epoch ms (the start of the lookup, what a DNS
-   * cache counts TTLs from). Like `lookup` it never times itself out: the runner cancels it at
-   * `timeoutMillis` and answers `Unknown: Timeout`. After `Cancel` nothing is told. A throw is
+   * cache counts TTLs from). The runner cancels it at `timeoutMillis` and answers `Unknown:
+   * Timeout`, as it interrupts `lookup`; with `timeoutMillis` 0 a deadline of the provider's own
+   * is told as its answer, as `lookup` gives it. After `Cancel` nothing is told. A throw is
    * `Unknown: ProviderError`, as a defect in `lookup` is. Lets the runner ask a message's
    * uncached lookups together, under one timer, without a fiber each (see `BlocklistRunner`).
    */

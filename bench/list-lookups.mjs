@@ -11,6 +11,7 @@
 //   npm run build && node bench/list-lookups.mjs [--base /tmp/mm-base] [--messages 10000] [--lookups 5] [--conc 20] [--rounds 6]
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { nextTurnResolver } from "./next-turn-resolver.mjs"
 
 const here = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -27,24 +28,7 @@ const load = async (label, root) => {
   const { BlocklistRunner, Dns } = await import(at("packages/core/dist/index.js"))
   const { DnsZoneProvider } = await import(at("packages/antispam/dist/index.js"))
   const { Effect, Exit } = await import(at("packages/antispam/node_modules/effect/dist/index.js"))
-  const notFound = Exit.succeed({ _tag: "NotFound", detail: "ENOTFOUND" })
-  // Both forms; a build without the callback path uses `lookup` only.
-  const inner = {
-    lookup: () =>
-      Effect.callback((resume) => {
-        setImmediate(() => resume(notFound))
-      }),
-    query: (_type, _name, _millis, _now, answered) => {
-      let over = false
-      setImmediate(() => {
-        if (!over) answered(notFound)
-      })
-      return () => {
-        over = true
-      }
-    }
-  }
-  inner.resolve = Dns.resolveFromLookup(inner.lookup)
+  const inner = nextTurnResolver({ Dns, Effect, Exit })
   const provider = DnsZoneProvider.make({
     spec: DnsZoneProvider.parseZoneSpec("bl.test"),
     kinds: ["ip"],

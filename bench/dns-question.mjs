@@ -12,6 +12,7 @@
 //   npm run build && node bench/dns-question.mjs [--base /tmp/mm-base] [--questions 20000] [--conc 20] [--rounds 6]
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { nextTurnResolver } from "./next-turn-resolver.mjs"
 
 const here = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -27,24 +28,7 @@ const load = async (label, root) => {
   const { Effect, Exit } = await import(
     pathToFileURL(join(root, "packages/core/node_modules/effect/dist/index.js")).href
   )
-  const notFound = Exit.succeed({ _tag: "NotFound", detail: "ENOTFOUND" })
-  // Both forms; a build without `DnsShape.query` uses `lookup` only.
-  const inner = {
-    lookup: () =>
-      Effect.callback((resume) => {
-        setImmediate(() => resume(notFound))
-      }),
-    query: (_type, _name, _millis, _now, answered) => {
-      let over = false
-      setImmediate(() => {
-        if (!over) answered(notFound)
-      })
-      return () => {
-        over = true
-      }
-    }
-  }
-  inner.resolve = Dns.resolveFromLookup(inner.lookup)
+  const inner = nextTurnResolver({ Dns, Effect, Exit })
   const dns = Dns.withCache(inner)
   const options = { timeoutMillis: 2000 }
   const viaEffect = (names) =>

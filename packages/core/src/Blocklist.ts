@@ -57,4 +57,20 @@ export interface BlocklistProvider<R = never> {
    * runner still guards against defects, hangs and malformed answers.
    */
   readonly lookup: (query: BlocklistQuery) => Effect.Effect<BlocklistAnswer, never, R>
+  /**
+   * The same lookup without the runtime (optional): the answer told to `answered` once (at once
+   * when it is known at once), `now` the caller's epoch ms (the start of the lookup, what a DNS
+   * cache counts TTLs from). The runner cancels it at `timeoutMillis` and answers `Unknown:
+   * Timeout`, as it interrupts `lookup`; with `timeoutMillis` 0 a deadline of the provider's own
+   * is told as its answer, as `lookup` gives it. After `Cancel` nothing is told. A throw is
+   * `Unknown: ProviderError`, as a defect in `lookup` is. Lets the runner ask a message's
+   * uncached lookups together, under one timer, without a fiber each (see `BlocklistRunner`).
+   */
+  readonly ask?: ((query: BlocklistQuery, now: number, answered: Answered) => Cancel) | undefined
 }
+
+/** What a lookup asked with `BlocklistProvider.ask` is told, once. */
+export type Answered = (answer: BlocklistAnswer) => void
+
+/** Stops waiting for a lookup asked with `BlocklistProvider.ask`: its `Answered` is not called after it. */
+export type Cancel = () => void

@@ -4,9 +4,11 @@
  */
 export * as Action from "./Action.ts"
 export type {
+  Answered as BlocklistAnswered,
   BlocklistAnswer,
   BlocklistProvider,
   BlocklistQuery,
+  Cancel as BlocklistCancel,
   QueryKind,
   QueryOrigin,
   UnknownReason

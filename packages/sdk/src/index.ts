@@ -14,7 +14,15 @@
  * @since 0.1.0
  */
 export type { Answer, LookupAnswer, LookupUnknownReason, UnknownReason } from "./Answer.ts"
-export type { AsyncProviderSpec, CheckContext, EffectProviderSpec, ProviderSpec, Query } from "./BlocklistProvider.ts"
+export type {
+  AsyncProviderSpec,
+  CallbackContext,
+  CallbackProviderSpec,
+  CheckContext,
+  EffectProviderSpec,
+  ProviderSpec,
+  Query
+} from "./BlocklistProvider.ts"
 export { defineBlocklistProvider } from "./BlocklistProvider.ts"
 export type { BodyView, EnvelopeView, HeaderView, Hop, MessageFacts } from "./MessageFacts.ts"
 export type { Contribution, Plugin, PluginHost, PluginSpec } from "./Plugin.ts"

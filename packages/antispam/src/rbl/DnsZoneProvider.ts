@@ -19,10 +19,19 @@
  * @category constructors
  * @since 0.1.0
  */
-import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, DnsShape, QueryKind } from "@mailmoat/core"
-import { Dns, IpAddress } from "@mailmoat/core"
+import type {
+  BlocklistAnswer,
+  BlocklistProvider,
+  BlocklistQuery,
+  DnsOutcome,
+  DnsShape,
+  QueryKind
+} from "@mailmoat/core"
+import { Dns, IpAddress, Plugins } from "@mailmoat/core"
 import { type Answer, defineBlocklistProvider } from "@mailmoat/sdk"
-import { Effect } from "effect"
+import { Cause, Effect, Exit } from "effect"
+
+type DnsError = Dns.DnsError
 
 export interface ZoneSpec {
   readonly zone: string
@@ -117,40 +126,63 @@ export interface ZoneProviderOptions {
 }
 
 /**
- * The zone's provider. The DNS call carries the configured deadline, counted from the start of
- * the lookup (a cached answer is taken at once; a question in flight is shared, each waiter
- * within its own deadline): at that moment it answers `Unknown: Timeout` with the text the
- * engine's runner would give ("no answer within N ms"), so the runner is given no deadline of
- * its own (a second child fiber and timer per question would change nothing).
+ * The zone's provider. Over a resolver answered by callback (`DnsShape.query`, the gateway's
+ * cache over Node's resolver) it is a callback provider: the runner asks a message's uncached
+ * lookups together and keeps their deadline (`timeoutMillis`) under one timer, and the DNS
+ * waiter has no timer of its own (`timer: false`; the deadline still decides whether a question
+ * in flight is joined). Otherwise (an Effect-only resolver, or a health probe that asks `fresh`)
+ * the DNS call carries the deadline, counted from the start of the lookup, and the runner none;
+ * so does a deadline over the longest a provider may declare (`Plugins.MAX_MILLIS`), or none.
+ * Either way a lookup that passes its deadline is `Unknown: Timeout` "no answer within N ms"
+ * (the runner's text and the DNS layer's are the same), not in time.
  */
-export const make = (options: ZoneProviderOptions): BlocklistProvider =>
-  defineBlocklistProvider({
-    name: options.spec.text,
-    kinds: options.kinds,
+export const make = (options: ZoneProviderOptions): BlocklistProvider => {
+  const notListed: Answer = { listed: false, ttlSeconds: options.negativeTtlSeconds ?? 60 }
+  const ofOutcome = (o: DnsOutcome): Answer =>
+    o._tag === "Answer" ? answerFor(o.records, o.ttlSeconds, options.spec.returnCode) : notListed
+  const ofError = (e: DnsError): Answer => {
+    switch (e.reason) {
+      case "NotFound":
+        return notListed
+      case "Timeout":
+        return unknown("Timeout", e.detail)
+      case "BadName":
+        return unknown("Broken", e.detail)
+      default:
+        return unknown("Unavailable", e.reason)
+    }
+  }
+  const base = { name: options.spec.text, kinds: options.kinds }
+  const query = options.fresh ? undefined : options.dns.query
+  // A deadline longer than a provider may declare (or none) stays with the DNS call.
+  const runnerTimes = options.timeoutMillis > 0 && options.timeoutMillis <= Plugins.MAX_MILLIS
+  if (query !== undefined)
+    return defineBlocklistProvider({
+      ...base,
+      timeoutMillis: runnerTimes ? options.timeoutMillis : 0,
+      checkCallback: (q, { now, fail }, answer) => {
+        const name = queryName(options.spec.zone, q)
+        if (name === undefined) return answer(unknown("Broken", `cannot query ${q.value}`))
+        const told = (exit: Exit.Exit<DnsOutcome, DnsError>) => {
+          if (Exit.isSuccess(exit)) return answer(ofOutcome(exit.value))
+          const e = Cause.squash(exit.cause)
+          // A resolver's defect is "could not answer", as on the Effect path (the SDK's catch).
+          return e instanceof Dns.DnsError ? answer(ofError(e)) : fail(e)
+        }
+        return query("A", name, options.timeoutMillis, now, told, !runnerTimes)
+      }
+    })
+  return defineBlocklistProvider({
+    ...base,
     timeoutMillis: 0,
-    checkEffect: (query): Effect.Effect<Answer> => {
-      const name = queryName(options.spec.zone, query)
-      if (name === undefined) return Effect.succeed(unknown("Broken", `cannot query ${query.value}`))
+    checkEffect: (q): Effect.Effect<Answer> => {
+      const name = queryName(options.spec.zone, q)
+      if (name === undefined) return Effect.succeed(unknown("Broken", `cannot query ${q.value}`))
       // "Not listed" (NXDOMAIN) is the usual answer: it comes as a value, not as an error.
       return Dns.lookup(options.dns, "A", name, { timeoutMillis: options.timeoutMillis, fresh: options.fresh }).pipe(
-        Effect.map(
-          (o): Answer =>
-            o._tag === "Answer"
-              ? answerFor(o.records, o.ttlSeconds, options.spec.returnCode)
-              : { listed: false, ttlSeconds: options.negativeTtlSeconds ?? 60 }
-        ),
-        Effect.catchTag("DnsError", (e) => {
-          switch (e.reason) {
-            case "NotFound":
-              return Effect.succeed<Answer>({ listed: false, ttlSeconds: options.negativeTtlSeconds ?? 60 })
-            case "Timeout":
-              return Effect.succeed(unknown("Timeout", e.detail))
-            case "BadName":
-              return Effect.succeed(unknown("Broken", e.detail))
-            default:
-              return Effect.succeed(unknown("Unavailable", e.reason))
-          }
-        })
+        Effect.map(ofOutcome),
+        Effect.catchTag("DnsError", (e) => Effect.succeed(ofError(e)))
       )
     }
   })
+}

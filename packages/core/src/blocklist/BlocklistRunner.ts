@@ -13,6 +13,10 @@
  * - **Concurrency limit** over all lookups of one `run`.
  * - **Latency**: each record says how long the answer took (0 for cache hits).
  *
+ * A provider with the callback form (`ask`) is asked by callback when every uncached lookup of
+ * a `run` (or the one `lookup`) can be, under the runtime's own clock: all of them in the
+ * caller's fiber, under one timer (`AskBatch.ts`), with the same records as the Effect path.
+ *
  * A provider whose `kinds` do not include a query's kind is not asked.
  *
  * @category services
@@ -22,6 +26,8 @@ import { Cause, type Clock, Effect, Option } from "effect"
 import { within } from "../Deadline.ts"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery } from "../Blocklist.ts"
 import { trimOldest } from "../BoundedMap.ts"
+import { MAX_TIMER_MILLIS, timerSleep } from "../RuntimeTimer.ts"
+import { askAll } from "./AskBatch.ts"
 
 /** One lookup's accounting, copied into stage facts. */
 export interface LookupRecord {
@@ -176,31 +182,72 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
       : { provider: provider.name, query, answer: hit, inTime: true, cached: true, millis: 0 }
   }
 
+  /** The record of an answer that was asked for (kept in the cache when it may be). */
+  const recordOf = (
+    provider: BlocklistProvider<unknown>,
+    query: BlocklistQuery,
+    answer: BlocklistAnswer,
+    inTime: boolean,
+    start: number,
+    end: number
+  ): LookupRecord => {
+    if (cache !== undefined && answer._tag !== "Unknown") {
+      const ttl = Math.min(maxTtl, answer.ttlSeconds ?? defaultTtl)
+      if (ttl > 0) cache.set(keyOf(provider, query), answer, end + ttl * 1000)
+    }
+    return { provider: provider.name, query, answer, inTime, cached: false, millis: end - start }
+  }
+
   const asked = <R>(
     provider: BlocklistProvider<R>,
     query: BlocklistQuery,
     clock: Clock.Clock,
     start: number
   ): Effect.Effect<LookupRecord, never, R> =>
-    Effect.map(guarded(provider, query), ({ answer, inTime }): LookupRecord => {
-      const end = clock.currentTimeMillisUnsafe()
-      if (cache !== undefined && answer._tag !== "Unknown") {
-        const ttl = Math.min(maxTtl, answer.ttlSeconds ?? defaultTtl)
-        if (ttl > 0) cache.set(keyOf(provider, query), answer, end + ttl * 1000)
-      }
-      return { provider: provider.name, query, answer, inTime, cached: false, millis: end - start }
-    })
+    Effect.map(guarded(provider, query), ({ answer, inTime }) =>
+      recordOf(provider, query, answer, inTime, start, clock.currentTimeMillisUnsafe())
+    )
+
+  /** Whether `provider` can be asked by callback under `clock` (its deadline on one real timer). */
+  const byCallback = (provider: BlocklistProvider<unknown>, clock: Clock.Clock) =>
+    provider.ask !== undefined && provider.timeoutMillis <= MAX_TIMER_MILLIS && clock.sleep === timerSleep
+
+  /** Asks `pairs` by callback together (every provider has `ask`): their records, in order. */
+  const askedTogether = (
+    pairs: ReadonlyArray<readonly [BlocklistProvider<unknown>, BlocklistQuery]>,
+    clock: Clock.Clock
+  ): Effect.Effect<ReadonlyArray<LookupRecord>> => {
+    const records: Array<LookupRecord> = new Array(pairs.length)
+    const now = () => clock.currentTimeMillisUnsafe()
+    return Effect.as(
+      askAll(
+        pairs.map(([provider, query]) => ({ provider, query })),
+        concurrency,
+        now,
+        validateAnswer,
+        (i, { answer, inTime, start }) => {
+          const [provider, query] = pairs[i]!
+          records[i] = recordOf(provider, query, answer, inTime, start, now())
+        }
+      ),
+      records
+    )
+  }
 
   // Hot path (a message's list lookups): the clock read directly, no generator.
   const lookup = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<LookupRecord, never, R> =>
     Effect.clockWith((clock) => {
       const start = clock.currentTimeMillisUnsafe()
       const hit = cachedRecord(provider, query, start)
-      return hit !== undefined ? Effect.succeed(hit) : asked(provider, query, clock, start)
+      if (hit !== undefined) return Effect.succeed(hit)
+      return byCallback(provider, clock)
+        ? Effect.map(askedTogether([[provider, query]], clock), (records) => records[0]!)
+        : asked(provider, query, clock, start)
     })
 
   // Cached answers (most of a message's lookups when mail comes in bursts) are taken at once;
-  // only the others are asked, concurrently, and one alone is asked in this fiber.
+  // only the others are asked: by callback when all of them can be, else concurrently (one
+  // alone in this fiber).
   const run = <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) =>
     Effect.clockWith((clock) => {
       const now = clock.currentTimeMillisUnsafe()
@@ -219,6 +266,14 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
         return records as ReadonlyArray<LookupRecord>
       }
       if (missed.length === 0) return Effect.succeed(records as ReadonlyArray<LookupRecord>)
+      if (missed.every((i) => byCallback(pairs[i]![0], clock)))
+        return Effect.map(
+          askedTogether(
+            missed.map((i) => pairs[i]!),
+            clock
+          ),
+          filled
+        )
       if (missed.length === 1) {
         const [p, q] = pairs[missed[0]!]!
         return Effect.map(lookup(p, q), (r) => filled([r]))

@@ -119,9 +119,21 @@ export interface DnsShape {
    * cache's TTLs are counted from). Optional: a resolver answered by a callback (`NodeDns`) and a
    * cache in front of one have it; lets the cache share a question without a fiber per question,
    * and a Promise-based library ask without running an Effect.
+   *
+   * `timer: false` says the caller keeps the deadline itself and cancels at it (a batch of list
+   * lookups under one timer): a cache then arms no timer of its own for the waiter, and still
+   * uses `timeoutMillis` to decide whether a question in flight may be joined. An implementation
+   * may ignore it and time the question as usual (the outcome is the same).
    */
   readonly query?:
-    | ((type: RecordType, name: string, timeoutMillis: number, now: number, answered: Answered) => Cancel)
+    | ((
+        type: RecordType,
+        name: string,
+        timeoutMillis: number,
+        now: number,
+        answered: Answered,
+        timer?: boolean
+      ) => Cancel)
     | undefined
 }
 

@@ -250,7 +250,7 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
   const cached: CachedDns = { lookup, resolve: Dns.resolveFromLookup(lookup), peek, pending: inFlight.size }
   if (asking === undefined) return cached
   /** `lookup` outside the runtime, for a Promise-based caller (the deadline on real time). */
-  const queryCached: NonNullable<DnsShape["query"]> = (type, name, timeoutMillis, now, answered) => {
+  const queryCached: NonNullable<DnsShape["query"]> = (type, name, timeoutMillis, now, answered, timer) => {
     const key = keyOf(type, name)
     const near = store.peek?.(key)
     if (near !== undefined && near.expiresAt > now) {
@@ -259,7 +259,8 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
       return nothing
     }
     if (!InFlight.shareable({ timeoutMillis })) return asking(type, name, key, now, timeoutMillis)(answered)
-    return inFlight.join(key, asking(type, name, key, now, 0), waiterOf(type, name, timeoutMillis, now), now, answered)
+    const waiter = waiterOf(type, name, timeoutMillis, now)
+    return inFlight.join(key, asking(type, name, key, now, 0), waiter, now, answered, timer !== false)
   }
   return { ...cached, query: queryCached }
 }

@@ -70,9 +70,11 @@ export interface InFlight {
   readonly ask: (key: string, start: Start, waiter: Waiter) => Effect.Effect<DnsOutcome, DnsError>
   /**
    * `ask` outside the runtime: `answered` once (at once when the answer is known), the deadline a
-   * real-time timer counted from `now`; the `Cancel` leaves the question.
+   * real-time timer counted from `now`; the `Cancel` leaves the question. With `timed` false the
+   * waiter has no timer: the caller keeps the deadline and cancels at it (several lookups under
+   * one timer of its own); the deadline still decides whether a question in flight is joined.
    */
-  readonly join: (key: string, start: Start, waiter: Waiter, now: number, answered: Answered) => Cancel
+  readonly join: (key: string, start: Start, waiter: Waiter, now: number, answered: Answered, timed?: boolean) => Cancel
   /** Questions pending now. */
   readonly size: () => number
 }
@@ -169,13 +171,13 @@ export const make = (maxPending = 10_000): InFlight => {
   /** What is left of the lookup's deadline at `now` (a shared cache's read may have taken some of it). */
   const leftOf = (waiter: Waiter, now: number) => waiter.startedAt + waiter.timeoutMillis - now
 
-  const join = (key: string, start: Start, waiter: Waiter, now: number, answered: Answered): Cancel => {
+  const join = (key: string, start: Start, waiter: Waiter, now: number, answered: Answered, timed = true): Cancel => {
     const left = leftOf(waiter, now)
     if (left <= 0) {
       answered(Exit.fail(timeoutOf(waiter)))
       return nothing
     }
-    return attach(key, start, waiter, now, left, answered)
+    return attach(key, start, waiter, now, timed ? left : Number.POSITIVE_INFINITY, answered)
   }
 
   const ask = (key: string, start: Start, waiter: Waiter): Effect.Effect<DnsOutcome, DnsError> =>

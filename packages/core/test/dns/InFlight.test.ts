@@ -313,6 +313,30 @@ describe("the cache's callback form (query)", () => {
     expect(told).toHaveLength(2)
   })
 
+  it("timer: false arms no timer for the waiter; its deadline still decides whether a question in flight is joined", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    const { inner, calls } = controlled("callback")
+    const dns = Dns.withCache(inner)
+    const told: Told = []
+    const cancelFirst = dns.query!("A", "u.bl.test", 100, NOW, (exit) => told.push(["first", exit]), false)
+    expect(vi.getTimerCount()).toBe(0)
+    // Joined: the question is younger than the newcomer's deadline.
+    dns.query!("A", "u.bl.test", 100, NOW + 50, (exit) => told.push(["second", exit]), false)
+    expect(calls).toHaveLength(1)
+    // Not joined: older than the newcomer's deadline, so asked anew (as a timed waiter would).
+    dns.query!("A", "u.bl.test", 100, NOW + 150, (exit) => told.push(["third", exit]), false)
+    expect(calls).toHaveLength(2)
+    vi.advanceTimersByTime(10_000)
+    expect(told).toEqual([])
+    // The caller keeps the deadline: its cancel leaves the question, which goes on for the other.
+    cancelFirst()
+    expect(calls[0]!.interrupted).toBe(false)
+    calls[0]!.answer(Exit.succeed(ANSWER))
+    calls[1]!.answer(Exit.succeed(ANSWER))
+    expect(told.map(([who]) => who)).toEqual(["second", "third"])
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
   it("a cancelled waiter is never told; when every waiter has left the question is cancelled and its answer not kept", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
     const { inner, calls } = controlled("callback")

@@ -41,6 +41,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   html_tiny_font: 1,
   html_trailing_junk: 1,
   html_white_text: 1,
+  image_link_little_text: 1,
   image_only: 1,
   mailer_bulk: 1,
   mailer_forged_outlook_express: 1,

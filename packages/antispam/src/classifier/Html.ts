@@ -22,10 +22,15 @@ export interface HtmlEvidence {
   readonly features: ReadonlyArray<string>
   /** Number of `<img>` tags. */
   readonly images: number
+  /** Number of links whose only content is an image: no word to read, only a picture to click. */
+  readonly imageLinks: number
 }
 
 const MAX_HTML = 200_000
 const A_OPEN = /<a\s([^>]{0,1000})>/gi
+const IMG_TAG = /<img[\s/>]/i
+/** A link's text once its tags are gone: nothing but blanks and non-breaking spaces. */
+const BLANK = /^(?:\s|&nbsp;|&#160;)*$/i
 const HREF = /\bhref\s*=\s*["']?([^"'\s>]{1,500})/i
 const VISIBLE_HOST = /(?:https?:\/\/|www\.)([a-z0-9.-]+\.[a-z]{2,})/i
 /** CSS font sizes from 2 to 5 px/pt: readable by a filter, not by a person (0-1 is hidden text). */
@@ -168,6 +173,7 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
   const tokens = new Set<string>()
   const features = new Set<string>()
   let images = 0
+  let imageLinks = 0
   let budget = MAX_HTML
   for (const whole of htmls) {
     if (budget <= 0) break
@@ -215,12 +221,14 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
         .toLowerCase()
         .indexOf("</a")
       if (close < 0) continue
-      const text = html.slice(start, start + close).replace(/<[^>]*>/g, "")
+      const inner = html.slice(start, start + close)
+      const text = inner.replace(/<[^>]*>/g, "")
+      if (IMG_TAG.test(inner) && BLANK.test(text)) imageLinks++
       const shown = VISIBLE_HOST.exec(text)?.[1]?.toLowerCase()
       const target = HOST_OF_HREF.exec(href)?.[1]?.toLowerCase()
       if (shown && target && registrable(shown) !== registrable(target)) features.add("url_text_mismatch")
       if (/^\s*(?:click|here|click here)\s*$/i.test(text)) tokens.add("html:click-here")
     }
   }
-  return { tokens: [...tokens], features: [...features], images }
+  return { tokens: [...tokens], features: [...features], images, imageLinks }
 }

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// Shapes of a message that do not depend on its words, counted per corpus subset (easy_ham,
+// easy_ham_2, hard_ham, spam, spam_2 of train/, eval/'s ham and spam apart) before any is built:
+// the counts behind round 14 in docs/classifier.md. A candidate is worth building only when ham
+// next to never shows it and spam of both eras does; the last columns say how many of the spam
+// that show it the given model misses now, with all words known and with none (features alone,
+// the stand-in for mail whose words the table has never seen), so a candidate that only marks
+// spam already caught shows as such.
+//
+//   node bench/classifier-candidates.mjs [--corpus DIR] [--dist PATH/index.js] [--model FILE]
+//
+// Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
+import { readFileSync } from "node:fs"
+import { basename, join } from "node:path"
+import { corpusOrExit, loadClassifier, loadModelOption } from "./classifier-common.mjs"
+
+const corpus = corpusOrExit()
+const Classifier = await loadClassifier()
+const model = await loadModelOption(Classifier)
+
+const ADDRESS = /<?([A-Za-z0-9._%+'=-]+)@([A-Za-z0-9.-]+)>?/
+const address = (value) => {
+  const m = ADDRESS.exec(value ?? "")
+  return m ? { local: m[1].toLowerCase(), domain: m[2].toLowerCase() } : undefined
+}
+const leaves = (p) => (p.children.length === 0 ? [p] : p.children.flatMap(leaves))
+const subject = (m) => m.headers.decoded("subject") ?? ""
+const unthreaded = (m) => m.headers.get("in-reply-to") === undefined && m.headers.get("references") === undefined
+const noMailer = (m) => m.headers.get("x-mailer") === undefined && m.headers.get("user-agent") === undefined
+const htmlOnly = (m) => {
+  const parts = leaves(m.mime)
+  return parts.some((p) => p.contentType === "text/html") && !parts.some((p) => p.contentType === "text/plain")
+}
+const base64Text = (m) =>
+  leaves(m.mime).filter(
+    (p) =>
+      p.contentType.startsWith("text/") &&
+      /base64/i.test(p.transferEncoding ?? "") &&
+      !/attachment/i.test(p.disposition ?? "") &&
+      p.body.length > 0
+  )
+const ENCODED_WORD = /=\?[^?\s]+\?([bq])\?([^?\s]*)\?=/gi
+const decodeWord = (kind, text) =>
+  kind.toLowerCase() === "b"
+    ? Buffer.from(text, "base64")
+    : Buffer.from(
+        text.replace(/_/g, " ").replace(/=([0-9a-f]{2})/gi, (_, h) => String.fromCharCode(Number.parseInt(h, 16))),
+        "latin1"
+      )
+const asciiEncodedWord = (value) =>
+  [...(value ?? "").matchAll(ENCODED_WORD)].some((m) => {
+    const b = decodeWord(m[1], m[2])
+    return b.length > 0 && !b.some((x) => x >= 0x80)
+  })
+const links = (m) => m.body.htmls.join(" ").match(/<a\s[^>]*href[^>]*>[\s\S]*?<\/a>/gi) ?? []
+const imageLink = (l) =>
+  /<img/i.test(l) &&
+  l
+    .replace(/<[^>]*>/g, "")
+    .replace(/&nbsp;/gi, "")
+    .trim() === ""
+const words = (m) => m.body.texts.join(" ").split(/\s+/).filter(Boolean).length
+
+const candidates = {
+  "Subject holds the To address's local part": (m) => {
+    const to = address(m.headers.get("to"))
+    return !!to && to.local.length >= 4 && subject(m).toLowerCase().includes(to.local)
+  },
+  "From address is the To address": (m) => {
+    const f = address(m.headers.get("from"))
+    const t = address(m.headers.get("to"))
+    return !!f && !!t && f.local === t.local && f.domain === t.domain
+  },
+  "Re: subject, not threaded, no quoted line": (m) =>
+    /^\s*re\s*:/i.test(subject(m)) && unthreaded(m) && !m.body.texts.some((t) => /^[ \t]*>/m.test(t)),
+  "Fw: subject, not threaded": (m) => /^\s*(fw|fwd)\s*:/i.test(subject(m)) && unthreaded(m),
+  "Subject ends in a number or code (5+)": (m) =>
+    /\s[A-Za-z]*\d[A-Za-z0-9]{4,}\s*$/.test(subject(m)) || /[\s([#-][a-z]{2,}\d{3,}\]?\)?\s*$/i.test(subject(m)),
+  "Subject: an amount of money": (m) => /[$\u20ac\u00a3]\s?\d/.test(subject(m)),
+  "Subject: a percentage": (m) => /\d\s?%/.test(subject(m)),
+  "Subject: FREE in capitals": (m) => /\bFREE\b/.test(subject(m)),
+  "Subject: a run of ! or ?": (m) => /[!?]{2,}/.test(subject(m)),
+  "To/Cc/Reply-To: ASCII in an encoded word": (m) =>
+    asciiEncodedWord(m.headers.get("to")) ||
+    asciiEncodedWord(m.headers.get("cc")) ||
+    asciiEncodedWord(m.headers.get("reply-to")),
+  "body: an encoded word in the text": (m) => m.body.texts.some((t) => /=\?[\w-]+\?[bq]\?[^?\s]+\?=/i.test(t)),
+  "text part in base64, any bytes": (m) => base64Text(m).length > 0,
+  "text part in base64, ASCII only": (m) => base64Text(m).some((p) => !p.body.some((x) => x >= 0x80)),
+  "HTML only, no X-Mailer or User-Agent": (m) => htmlOnly(m) && noMailer(m),
+  "HTML, < 30 words of text, a link": (m) => m.body.htmls.length > 0 && words(m) < 30 && m.body.urls.length > 0,
+  "every link an image without text": (m) => links(m).length > 0 && links(m).every(imageLink),
+  "an image link, < 60 words of text": (m) => links(m).some(imageLink) && words(m) < 60,
+  "five or more amounts of money in the text": (m) =>
+    (m.body.texts.join(" ").match(/[$\u20ac\u00a3]\s?\d/g) ?? []).length >= 5,
+  "remove/unsubscribe, no link at all": (m) =>
+    /remove|unsubscribe/i.test(m.body.texts.join(" ")) && m.body.urls.length === 0
+}
+
+const SUBSETS = ["easy_ham", "easy_ham_2", "hard_ham", "eval ham", "spam", "spam_2", "eval spam"]
+const totals = Object.fromEntries(SUBSETS.map((s) => [s, 0]))
+const rows = Object.fromEntries(
+  Object.keys(candidates).map((k) => [
+    k,
+    { ...Object.fromEntries(SUBSETS.map((s) => [s, 0])), missedAll: 0, missedNone: 0, examples: [] }
+  ])
+)
+for (const split of ["train", "eval"])
+  for (const label of ["ham", "spam"])
+    for (const file of Classifier.listFiles(join(corpus, split, label))) {
+      const name = basename(file)
+      const subset = split === "eval" ? `eval ${label}` : name.slice(0, name.indexOf("."))
+      totals[subset]++
+      const m = Classifier.parseMessage(readFileSync(file))
+      let scores
+      for (const [k, test] of Object.entries(candidates)) {
+        let hit = false
+        try {
+          hit = test(m)
+        } catch {
+          hit = false
+        }
+        if (!hit) continue
+        const row = rows[k]
+        row[subset]++
+        if (label === "ham") {
+          if (row.examples.length < 4) row.examples.push(name.slice(0, 16))
+          continue
+        }
+        if (scores === undefined) {
+          const tokens = Classifier.tokenize(m)
+          const features = { ...tokens, tokens: tokens.tokens.filter((t) => t.startsWith("feat:")) }
+          scores = [Classifier.score(model, tokens).probability, Classifier.score(model, features).probability]
+        }
+        if (scores[0] < 0.9) row.missedAll++
+        if (scores[1] < 0.9) row.missedNone++
+      }
+    }
+
+console.log(
+  `| candidate | ${SUBSETS.map((s) => `${s} (${totals[s]})`).join(" | ")} | spam missed, all / none known | ham examples |`
+)
+console.log(`|---|${SUBSETS.map(() => "---:").join("|")}|---:|---|`)
+for (const [k, row] of Object.entries(rows))
+  console.log(
+    `| ${k} | ${SUBSETS.map((s) => row[s]).join(" | ")} | ${row.missedAll} / ${row.missedNone} | ${row.examples.join(" ")} |`
+  )

@@ -6,7 +6,14 @@
 // our caller; samples with no such frame, e.g. fibers resumed from the runtime's queue, are
 // "(outside)"), by source file and by function (its first line).
 //
-//   node bench/alloc-summary.mjs FILE.heapprofile [messages] [--top 40] [--by-source]
+// `--by-layer` (implies the source maps of `--by-source`) sums the same samples by layer of the
+// gateway: a sample with `gateway/src/SessionPhases.ts` on its stack is the session phases' (the
+// engine's connect, MAIL and RCPT phases with the Effect runs around them, when they ran at
+// once); any other is counted by its nearest source file (the table `LAYERS` below), and one with
+// no source frame by the package of its own frame (Node's sockets, streams and timers; Effect's
+// scheduler resuming a fiber after a wait; V8's natives).
+//
+//   node bench/alloc-summary.mjs FILE.heapprofile [messages] [--top 40] [--by-source] [--by-layer]
 import { existsSync, readFileSync } from "node:fs"
 import { SourceMap } from "node:module"
 import { fileURLToPath } from "node:url"
@@ -53,7 +60,27 @@ print("self", byFunction)
 print("inclusive", inclusive)
 
 // `--by-source`: samples counted at our nearest source frame (through the packages' source maps).
-if (process.argv.includes("--by-source")) {
+const byLayerWanted = process.argv.includes("--by-layer")
+/** Source files (`package/src/...` as `--by-source` prints them) to layers; the first match wins. */
+const LAYERS = [
+  [/^antispam\/src\/classifier\//, "classifier (data phase)"],
+  [/^(core|antispam|sdk|platform-node)\//, "engine: data phase (message analysis, stages, DNS)"],
+  [/^gateway\/src\/runtime\/Runner\.ts/, "engine: Effect runs (the data phase's fiber)"],
+  [/^gateway\/src\/Protection\.ts/, "engine: data phase (message analysis, stages, DNS)"],
+  [/^protocols\/src\/smtp\/(LogLine|Reply)\.ts/, "transport: SMTP ingress"],
+  [/^protocols\/src\/smtp\//, "transport: SMTP ingress"],
+  [/^protocols\/src\/delivery\//, "relay client (downstream SMTP)"],
+  [
+    /^gateway\/src\/(RelayHandoff|DeliverySource|ExecutePlan|RecipientPlan|TraceHeaders)\.ts/,
+    "relay hand-off and delivery plan"
+  ],
+  [/^gateway\/src\/(Log|MessageLine)\.ts/, "logging"],
+  [/^gateway\/src\/(Metrics\.ts|metrics\/)/, "metrics"],
+  [/^gateway\/src\/(GatewayHandler|RateLimits|Replies|reload\/SwappableHandler)\.ts/, "handler glue"],
+  [/^gateway\//, "gateway: other (start-up, listeners)"]
+]
+const layerOf = (path) => LAYERS.find(([re]) => re.test(path))?.[1] ?? "other"
+if (process.argv.includes("--by-source") || byLayerWanted) {
   const maps = new Map()
   const mapOf = (url) => {
     if (!url.startsWith("file://") || !url.includes("/dist/") || url.includes("/node_modules/")) return undefined
@@ -72,13 +99,25 @@ if (process.argv.includes("--by-source")) {
   }
   const byFile = new Map()
   const byLine = new Map()
-  const attribute = (node, near) => {
-    const here = sourceOf(node.callFrame) ?? near
+  const byLayer = new Map()
+  const attribute = (node, near, phases) => {
+    const own = sourceOf(node.callFrame)
+    const here = own ?? near
+    const inPhases = phases || own?.path === "gateway/src/SessionPhases.ts"
     add(byFile, here?.path ?? "(outside)", node.selfSize)
     add(byLine, here?.line ?? "(outside)", node.selfSize)
-    for (const child of node.children) attribute(child, here)
+    const layer = inPhases
+      ? "session phases (engine connect/MAIL/RCPT, run at once)"
+      : here === undefined
+        ? `no source frame: ${packageOf(node.callFrame.url)}`
+        : layerOf(here.path)
+    add(byLayer, layer, node.selfSize)
+    for (const child of node.children) attribute(child, here, inPhases)
   }
-  attribute(profile.head, undefined)
-  print("by source file", byFile)
-  print("by source function", byLine)
+  attribute(profile.head, undefined, false)
+  if (process.argv.includes("--by-source")) {
+    print("by source file", byFile)
+    print("by source function", byLine)
+  }
+  if (byLayerWanted) print("by layer", byLayer)
 }

@@ -87,6 +87,12 @@ export const deliverySource = (
   const end = MessageModel.HeaderEdit.headerBlockEnd(spool.head)
   const block = end === undefined ? undefined : editedBlock(spool.head.subarray(0, end), edit, stage, authservId)
   const prefix = prefixBytes(received, block === undefined ? [...edit.addHeaders, ...stage.add] : edit.addHeaders)
+  // A message the head holds whole (most) needs no read of the spool and no skipping: its parts
+  // are known now, and the relay client reads them at once (`HeldParts`).
+  if (block !== undefined && end !== undefined && spool.complete) {
+    const parts = new HeldParts([prefix, ...block, spool.head.subarray(end)])
+    return () => parts
+  }
   return async function* () {
     yield prefix
     if (block === undefined || end === undefined) {
@@ -94,9 +100,24 @@ export const deliverySource = (
       return
     }
     yield* block
-    // A message the head holds whole (most) needs no read of the spool and no skipping.
-    if (spool.complete) yield spool.head.subarray(end)
-    else yield* skip(spool.stream(), end)
+    yield* skip(spool.stream(), end)
+  }
+}
+
+/**
+ * A message's parts held in memory: read one at a time (`for await`, as the quarantine and the
+ * Maildir do) or at once as a plain iterable (the relay client: no promise per part). Each read
+ * starts from the first part; the parts are never changed.
+ */
+export class HeldParts implements AsyncIterable<Uint8Array>, Iterable<Uint8Array> {
+  constructor(private readonly parts: ReadonlyArray<Uint8Array>) {}
+
+  [Symbol.iterator](): Iterator<Uint8Array> {
+    return this.parts[Symbol.iterator]()
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    yield* this.parts
   }
 }
 

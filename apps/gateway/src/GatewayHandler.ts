@@ -234,7 +234,13 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
           log: (event, fields) => log(queueId, event, fields)
         })
         deps.metrics.reply(reply.code)
-        log(queueId, "message", messageLine(envelope, outcomes, decided, reply.code, spool.size, deps.now() - started))
+        // The line's fields are built with the queue id in front, not spread into a copy.
+        if (deps.logger.enabled("info"))
+          deps.logger.event(
+            "info",
+            "message",
+            messageLine(queueId, envelope, outcomes, decided, reply.code, spool.size, deps.now() - started)
+          )
         return reply
       } catch (error) {
         deps.metrics.reply(451)

@@ -12,8 +12,8 @@
  * per client session (RFC 5321 §3.3 lets one SMTP session carry any number of transactions).
  * A connection the downstream dropped in the meantime is replaced at the next RCPT (also when
  * the loss only shows at our MAIL on a kept or pooled connection: that one RCPT is tried once
- * more on a fresh connection). Operations of one session run one after the other on a small
- * promise queue.
+ * more on a fresh connection). Operations of one session run one after the other
+ * (`SerialOps.ts`).
  *
  * Round trips: a transaction's MAIL goes out with its first RCPT, and a transaction rebuilt at
  * DATA sends MAIL, the RCPTs and DATA together, in one write each when the downstream offers
@@ -35,11 +35,14 @@
 import { Delivery } from "@mailmoat/protocols"
 import type { Handoff, Transaction } from "./Handoff.ts"
 import * as Replies from "./Replies.ts"
+import { SerialOps } from "./SerialOps.ts"
 
 interface Downstream {
   client: Delivery.SmtpRelayClient | undefined
   inTransaction: boolean
-  queue: Promise<unknown>
+  /** Whether `client` had been idle (kept or pooled) when `connected` gave it: it may be stale. */
+  reused: boolean
+  readonly ops: SerialOps
 }
 
 const HEADER_ROOM = 4096
@@ -60,17 +63,10 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
   const of = (sessionId: string): Downstream => {
     let d = sessions.get(sessionId)
     if (d === undefined) {
-      d = { client: undefined, inTransaction: false, queue: Promise.resolve() }
+      d = { client: undefined, inTransaction: false, reused: false, ops: new SerialOps() }
       sessions.set(sessionId, d)
     }
     return d
-  }
-
-  /** Runs `f` after the session's previous downstream operation. */
-  const serial = <A>(d: Downstream, f: () => Promise<A>): Promise<A> => {
-    const run = d.queue.then(f, f)
-    d.queue = run.catch(() => undefined)
-    return run
   }
 
   const drop = (d: Downstream): void => {
@@ -104,19 +100,20 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
     return undefined
   }
 
-  /** The session's connection; `reused` when it had been idle (kept or pooled) and may be stale. */
-  const connected = async (
-    d: Downstream
-  ): Promise<{ readonly client: Delivery.SmtpRelayClient; readonly reused: boolean }> => {
-    if (d.client?.usable) return { client: d.client, reused: !d.inTransaction }
+  /**
+   * The session's connection: at once when it has one or the pool does, else the promise of a new
+   * one. `d.reused` says whether it had been idle (kept or pooled) and may be stale.
+   */
+  const connected = (d: Downstream): Delivery.SmtpRelayClient | Promise<Delivery.SmtpRelayClient> => {
+    if (d.client?.usable) {
+      d.reused = !d.inTransaction
+      return d.client
+    }
     drop(d)
     const pooled = takeIdle()
-    if (pooled !== undefined) {
-      d.client = pooled
-      return { client: pooled, reused: true }
-    }
-    d.client = await Delivery.SmtpRelayClient.connect(options)
-    return { client: d.client, reused: false }
+    d.reused = pooled !== undefined
+    if (pooled !== undefined) return (d.client = pooled)
+    return Delivery.SmtpRelayClient.connect(options).then((client) => (d.client = client))
   }
 
   const mailParams = (tx: Transaction): Delivery.MailParams => ({
@@ -130,13 +127,13 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
 
     recipient: (tx, recipient) => {
       const d = of(tx.sessionId)
-      return serial(d, async () => {
+      return d.ops.run(async () => {
         for (let attempt = 1; ; attempt++) {
           // A kept or pooled connection the downstream dropped while idle may fail only now, at our MAIL.
           let idleReuse = false
           try {
-            const { client, reused } = await connected(d)
-            idleReuse = reused
+            const client = await connected(d)
+            idleReuse = d.reused
             // The transaction's first RCPT goes out with its MAIL (one write when pipelining).
             const result = d.inTransaction
               ? await client.rcptTo(recipient)
@@ -155,9 +152,9 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
 
     deliver: (tx, recipients, source) => {
       const d = of(tx.sessionId)
-      return serial(d, async () => {
+      return d.ops.run(async () => {
         try {
-          const { client } = await connected(d)
+          const client = await connected(d)
           let results: ReadonlyArray<Delivery.RecipientResult>
           if (d.inTransaction && sameSet(client.acceptedRecipients, recipients)) {
             results = await client.data(source())
@@ -188,8 +185,9 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
 
     end: (sessionId) => {
       const d = sessions.get(sessionId)
-      if (d === undefined) return
-      void serial(d, async () => {
+      // Nothing running and no transaction open (the usual end after DATA): nothing to do.
+      if (d === undefined || (d.ops.idle && (!d.inTransaction || d.client === undefined))) return
+      void d.ops.run(async () => {
         if (!d.inTransaction || d.client === undefined) return
         try {
           await d.client.reset()
@@ -204,7 +202,7 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
       const d = sessions.get(sessionId)
       if (d === undefined) return
       sessions.delete(sessionId)
-      void serial(d, async () => {
+      void d.ops.run(async () => {
         const client = d.client
         d.client = undefined
         if (client === undefined) return
@@ -221,7 +219,7 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
       const parked = idle.splice(0)
       for (const p of parked) clearTimeout(p.timer)
       await Promise.all([
-        ...all.map((d) => serial(d, async () => d.client?.quit())),
+        ...all.map((d) => d.ops.run(async () => d.client?.quit())),
         ...parked.map((p) => p.client.quit())
       ])
     }

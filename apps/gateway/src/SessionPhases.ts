@@ -42,11 +42,14 @@ export interface SessionPhases {
   readonly endSession: (sessionId: string) => void
 }
 
+/** What a session's phases gave; the transaction's parts are made at its MAIL, not before. */
 interface SessionState {
   connect?: Engine.PhaseOutcome | undefined
   mail?: Engine.PhaseOutcome | undefined
-  rcpt: Map<string, Engine.PhaseOutcome>
-  facts: Facts.Facts
+  /** The transaction's accepted recipients' outcomes (made at the first one). */
+  rcpt?: Map<string, Engine.PhaseOutcome> | undefined
+  /** The transaction's facts (made at MAIL). */
+  facts?: Facts.Facts | undefined
 }
 
 export interface SessionPhasesOptions {
@@ -68,7 +71,8 @@ const envelopeOf = (session: Smtp.SmtpSessionInfo, mailFrom = "", rcptTo: Readon
     rcptTo,
     tls: session.tls,
     authenticatedUser: session.authenticatedUser,
-    sessionFlags: new Set(session.sessionFlags)
+    // Read-only, as the DATA envelope's (the session's own set, not a copy per phase).
+    sessionFlags: session.sessionFlags
   })
 
 export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesOptions): SessionPhases => {
@@ -76,7 +80,7 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
   const stateOf = (id: string): SessionState => {
     let s = sessions.get(id)
     if (s === undefined) {
-      s = { rcpt: new Map(), facts: Facts.make() }
+      s = {}
       sessions.set(id, s)
     }
     return s
@@ -118,20 +122,22 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
     mail: (session, mailFrom) => {
       const state = stateOf(session.id)
       // A new transaction: fresh facts and no recipients yet.
-      state.facts = Facts.make()
-      state.rcpt = new Map()
-      return Smtp.andThen(options.run(engine.mail(envelopeOf(session, mailFrom), state.facts)), (outcome) => {
+      const facts = Facts.make()
+      state.facts = facts
+      state.rcpt = undefined
+      return Smtp.andThen(options.run(engine.mail(envelopeOf(session, mailFrom), facts)), (outcome) => {
         state.mail = outcome
         return answer(session, "mail", outcome, mailFrom)
       })
     },
     rcpt: (session, mailFrom, recipient, accepted) => {
       const state = stateOf(session.id)
+      state.facts ??= Facts.make()
       return Smtp.andThen(
         options.run(engine.rcpt(envelopeOf(session, mailFrom, [...accepted, recipient]), recipient, state.facts)),
         (outcome) => {
           const reply = answer(session, "rcpt", outcome, recipient)
-          if (reply === undefined) state.rcpt.set(recipient, outcome)
+          if (reply === undefined) (state.rcpt ??= new Map()).set(recipient, outcome)
           return reply
         }
       )
@@ -144,8 +150,8 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
       const s = sessions.get(sessionId)
       if (s === undefined) return
       s.mail = undefined
-      s.rcpt = new Map()
-      s.facts = Facts.make()
+      s.rcpt = undefined
+      s.facts = undefined
     },
     endSession: (sessionId) => {
       sessions.delete(sessionId)

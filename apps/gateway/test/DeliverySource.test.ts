@@ -4,7 +4,8 @@ import { fc, test } from "@fast-check/vitest"
 import { AuthResults } from "@mailmoat/antispam"
 import { MessageModel } from "@mailmoat/core"
 import { describe, expect, it } from "vitest"
-import { editedBlock, OWN_HEADERS, stageEdits } from "../src/DeliverySource.ts"
+import { deliverySource, editedBlock, HeldParts, OWN_HEADERS, stageEdits } from "../src/DeliverySource.ts"
+import { prefixBytes } from "../src/TraceHeaders.ts"
 import { hasFieldNamed, isPlainCrlfBlock } from "../src/HeaderFieldScan.ts"
 
 const enc = (s: string) => Buffer.from(s, "latin1")
@@ -89,4 +90,84 @@ describe("editedBlock", () => {
     expect(parts.at(-1)).toBe(headerBlock)
     expect(text(parts)).toBe("X-Stage: 1\r\nFrom: a@b.test\r\nSubject: hi\r\n\r\n")
   })
+})
+
+/** The source as it was before: one async generator for every message (the oracle). */
+const sourceBefore = (
+  spool: { head: Uint8Array; complete: boolean; stream(): AsyncIterable<Uint8Array> },
+  prefix: Uint8Array,
+  block: ReadonlyArray<Uint8Array> | undefined,
+  end: number | undefined
+) =>
+  async function* () {
+    yield prefix
+    if (block === undefined || end === undefined) {
+      yield* spool.stream()
+      return
+    }
+    yield* block
+    if (spool.complete) yield spool.head.subarray(end)
+    else {
+      let left = end
+      for await (const chunk of spool.stream()) {
+        if (left >= chunk.length) {
+          left -= chunk.length
+          continue
+        }
+        yield left > 0 ? chunk.subarray(left) : chunk
+        left = 0
+      }
+    }
+  }
+
+const readAsync = async (source: AsyncIterable<Uint8Array>): Promise<string> => {
+  const parts: Array<Uint8Array> = []
+  for await (const part of source) parts.push(part)
+  return text(parts)
+}
+
+describe("deliverySource", () => {
+  const bodyArb = fc
+    .array(fc.constantFrom("line\r\n", "x", "\r\n", ".\r\n", "é"), { maxLength: 6 })
+    .map((b) => b.join(""))
+  const headArb = fc.oneof(
+    fc.constantFrom("From: a@b.test\r\nSubject: hi\r\n\r\n", "Subject: s\r\nX-Mailmoat-Score: 9\r\n\r\n"),
+    fc.constant("no header block end")
+  )
+  test.prop([headArb, bodyArb, fc.boolean(), fc.nat(3), changes, fc.constantFrom(undefined, "[SPAM]")], {
+    numRuns: 500
+  })(
+    "every read gives the bytes the old generator gave; a message held whole is also a plain iterable",
+    async (head, body, complete, cut, stageChanges, subjectPrefix) => {
+      const whole = enc(head + body)
+      // An incomplete spool's head is a prefix of the message (the scan view); its stream is whole.
+      const headBytes = complete ? whole : whole.subarray(0, Math.max(0, whole.length - cut - 1))
+      const spool = {
+        size: whole.length,
+        head: headBytes,
+        complete,
+        stream: async function* () {
+          for (let i = 0; i < whole.length; i += 5) yield whole.subarray(i, i + 5)
+        },
+        dispose: async () => undefined
+      }
+      const edit = { addHeaders: [["X-Mailmoat-Verdict", "ham"] as const], subjectPrefix, changes: stageChanges }
+      const made = deliverySource(spool, "Received: from x\r\n", edit, AUTHSERV)
+      const stage = stageEdits(edit.changes)
+      const end = MessageModel.HeaderEdit.headerBlockEnd(spool.head)
+      const block = end === undefined ? undefined : editedBlock(spool.head.subarray(0, end), edit, stage, AUTHSERV)
+      const prefix = prefixBytes(
+        "Received: from x\r\n",
+        block === undefined ? [...edit.addHeaders, ...stage.add] : edit.addHeaders
+      )
+      const expected = await readAsync(sourceBefore(spool, prefix, block, end)())
+      const first = made()
+      expect(await readAsync(first)).toBe(expected)
+      // A second delivery attempt reads it all again.
+      expect(await readAsync(made())).toBe(expected)
+      const held = complete && end !== undefined
+      expect(first instanceof HeldParts).toBe(held)
+      if (held) expect(text([...(first as HeldParts)])).toBe(expected)
+    }
+  )
 })

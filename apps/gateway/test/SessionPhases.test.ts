@@ -75,7 +75,7 @@ describe("SessionPhases", () => {
     expect(await phases.mail(session, "b@example.org")).toBeUndefined()
     const second = phases.earlier(session.id)
     expect(second.connect).toBe(first.connect)
-    expect(second.rcpt?.size).toBe(0)
+    expect(second.rcpt?.size ?? 0).toBe(0)
     expect(second.facts?.get(Seen)).toBe("b@example.org")
     // The second transaction's mail stage did not see the first one's fact.
     expect(sawEarlier).toEqual([undefined, undefined])

@@ -31,14 +31,19 @@ export interface Envelope {
   readonly localAddress?: string | undefined
 }
 
-/** Builds an envelope, filling defaults for the fields a caller does not know. */
+/**
+ * Builds an envelope, filling defaults for the fields a caller does not know. A default that
+ * costs something (an empty set, the clock) is made only when the field is not given (the
+ * session's phases build three envelopes per message).
+ */
 export const make = (fields: Partial<Envelope> & Pick<Envelope, "clientAddress">): Envelope => ({
   helo: "",
   mailFrom: "",
   rcptTo: [],
   tls: false,
-  sessionFlags: new Set(),
-  receivedAt: Date.now(),
+  // A given field (even one given as undefined) is the spread's below, whatever stands here.
+  sessionFlags: fields.sessionFlags ?? new Set(),
+  receivedAt: fields.receivedAt ?? Date.now(),
   ...fields,
   clientAddress: normaliseIp(fields.clientAddress)
 })

@@ -29,6 +29,12 @@ export interface TransferOptions {
 
 const BATCH_BYTES = 64 * 1024
 
+/** The message's bytes: read part by part as they come, or, when held in memory, also at once. */
+export type MessageSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>
+
+const isPlainIterable = (source: MessageSource): source is Iterable<Uint8Array> =>
+  typeof (source as Partial<Iterable<Uint8Array>>)[Symbol.iterator] === "function"
+
 export const plainReply = (r: ParsedReply): SmtpReply => ({ code: r.code, enhanced: r.enhanced, text: r.text })
 
 const result = (recipient: string, reply: SmtpReply): RecipientResult => ({
@@ -37,10 +43,14 @@ const result = (recipient: string, reply: SmtpReply): RecipientResult => ({
   reply
 })
 
-/** Sends `source` as the DATA content and returns one result per recipient; transport failures throw. */
+/**
+ * Sends `source` as the DATA content and returns one result per recipient; transport failures
+ * throw. A source that is also a plain iterable (a message held in memory) is read as one: no
+ * promise per part.
+ */
 export const sendMessage = async (
   channel: ReplyChannel,
-  source: AsyncIterable<Uint8Array>,
+  source: MessageSource,
   recipients: ReadonlyArray<string>,
   options: TransferOptions
 ): Promise<ReadonlyArray<RecipientResult>> => {
@@ -48,16 +58,22 @@ export const sendMessage = async (
   let batched = 0
   // The encoder is driven here, not through an async generator of its own: one await per chunk less.
   const encoder = new WireEncoder()
-  for await (const chunk of source) {
+  /** Adds a chunk to the batch; true when the batch is full and is to be written now. */
+  const add = (chunk: Uint8Array): boolean => {
     const encoded = encoder.push(chunk)
-    if (encoded.length === 0) continue
+    if (encoded.length === 0) return false
     batch.push(encoded)
     batched += encoded.length
-    if (batched < BATCH_BYTES) continue
+    return batched >= BATCH_BYTES
+  }
+  const flush = async (): Promise<void> => {
     await channel.writeBatch(batch, options.blockMs, "while sending the message")
     batch = []
     batched = 0
   }
+  if (isPlainIterable(source)) {
+    for (const chunk of source) if (add(chunk)) await flush()
+  } else for await (const chunk of source) if (add(chunk)) await flush()
   batch.push(encoder.end())
   await channel.writeBatch(batch, options.blockMs, "while sending the message")
   if (!options.lmtp) {

@@ -9,6 +9,12 @@
  *   with the same error: no step can silently succeed after a lost connection.
  * - `swap` replaces the socket after STARTTLS and throws away any reply bytes read in clear text
  *   (the mirror image of CVE-2011-0411 on the client side).
+ * - A reply wait is the channel's one waiting slot (the client asks one thing at a time): the
+ *   reply that completes it is handed over from the data handler, and its deadline is one of the
+ *   channel's timers (one per distinct timeout, re-armed with `refresh()`), not a promise, three
+ *   closures and a `Timeout` per wait. A timer that fires when its wait is over finds nothing to
+ *   fail. A second wait while the slot is taken (never done by the relay client) and the wait for
+ *   the socket to drain go the general way (`until`).
  *
  * @category models
  * @since 0.1.0
@@ -21,11 +27,24 @@ import { type ParsedReply, ReplyParser } from "./ReplyParser.ts"
 const noDisarm = (): void => undefined
 const noSignal = (): (() => void) => noDisarm
 
+/** A reply wait's deadline timer, kept for the channel's later waits of the same duration. */
+interface WaitTimer {
+  readonly ms: number
+  readonly timer: ReturnType<typeof setTimeout>
+}
+
 export class ReplyChannel {
   private parser = new ReplyParser()
   private replies: Array<ParsedReply> = []
   private readonly wakers = new Set<() => void>()
   private failure: DeliveryError | undefined
+  /** The reply wait in progress, if any: how to settle it, what it waits for, and its timer. */
+  private resolveWait: ((reply: ParsedReply) => void) | undefined
+  private rejectWait: ((error: DeliveryError) => void) | undefined
+  private waitWhat = ""
+  private waitMs = 0
+  private waitTimer: WaitTimer | undefined
+  private readonly timers: Array<WaitTimer> = []
 
   constructor(private socket: net.Socket) {
     this.attach(socket)
@@ -57,6 +76,11 @@ export class ReplyChannel {
       if (event._tag === "Reply") this.replies.push(event.reply)
       else this.fail(new DeliveryError("Protocol", `downstream sent a malformed reply: ${event.detail}`))
     }
+    const resolve = this.resolveWait
+    if (resolve !== undefined && this.replies.length > 0) {
+      this.endWait()
+      resolve(this.replies.shift()!)
+    }
     this.wake()
   }
 
@@ -72,6 +96,12 @@ export class ReplyChannel {
   fail(error: DeliveryError): void {
     if (this.failure === undefined) this.failure = error
     this.socket.destroy()
+    this.stopTimers()
+    const reject = this.rejectWait
+    if (reject !== undefined) {
+      this.endWait()
+      reject(this.failure)
+    }
     this.wake()
   }
 
@@ -132,7 +162,57 @@ export class ReplyChannel {
   }
 
   /** The next reply, waiting at most `timeoutMs`. */
-  async reply(timeoutMs: number, what: string): Promise<ParsedReply> {
+  reply(timeoutMs: number, what: string): Promise<ParsedReply> {
+    const next = this.replies.shift()
+    if (next !== undefined) return Promise.resolve(next)
+    if (this.failure !== undefined) return Promise.reject(this.failure)
+    if (this.resolveWait !== undefined) return this.replyAfterWakes(timeoutMs, what)
+    this.waitWhat = what
+    this.waitMs = timeoutMs
+    const waiting = new Promise<ParsedReply>(this.holdWait)
+    this.armWait(timeoutMs)
+    return waiting
+  }
+
+  /** The promise executor of a reply wait: it takes the slot (one bound function, no closure per wait). */
+  private readonly holdWait = (resolve: (reply: ParsedReply) => void, reject: (error: DeliveryError) => void): void => {
+    this.resolveWait = resolve
+    this.rejectWait = reject
+  }
+
+  private endWait(): void {
+    this.resolveWait = undefined
+    this.rejectWait = undefined
+    this.waitTimer = undefined
+  }
+
+  /** Starts the wait's deadline: the channel's timer of that duration, re-armed, or a new one. */
+  private armWait(ms: number): void {
+    let t: WaitTimer | undefined
+    for (const candidate of this.timers) if (candidate.ms === ms) t = candidate
+    if (t === undefined) {
+      const timer = setTimeout(() => this.deadline(ms), ms)
+      // While a wait is on, the socket keeps the process alive; an idle channel's timer must not.
+      timer.unref?.()
+      t = { ms, timer }
+      this.timers.push(t)
+    } else t.timer.refresh()
+    this.waitTimer = t
+  }
+
+  /** A timer fired: it fails the channel only when it is the deadline of the wait in progress. */
+  private deadline(ms: number): void {
+    if (this.waitTimer?.ms !== ms || this.resolveWait === undefined) return
+    this.fail(new DeliveryError("Timeout", `downstream did not answer ${this.waitWhat} within ${this.waitMs} ms`))
+  }
+
+  private stopTimers(): void {
+    for (const t of this.timers) clearTimeout(t.timer)
+    this.timers.length = 0
+  }
+
+  /** A reply wait beside the one in the slot: any data (or a failure) wakes it to look again. */
+  private async replyAfterWakes(timeoutMs: number, what: string): Promise<ParsedReply> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const next = this.replies.shift()
@@ -189,5 +269,6 @@ export class ReplyChannel {
     this.detach(this.socket)
     this.socket.on("error", () => undefined)
     this.socket.destroy()
+    this.stopTimers()
   }
 }

@@ -26,7 +26,6 @@ export type ReplyEvent =
   | { readonly _tag: "Reply"; readonly reply: ParsedReply }
   | { readonly _tag: "Malformed"; readonly detail: string }
 
-const ENHANCED = /^([245]\.\d{1,3}\.\d{1,3})(?: (.*))?$/s
 const decoder = new TextDecoder("utf-8", { fatal: false })
 const LF = 0x0a
 const CR = 0x0d
@@ -39,7 +38,7 @@ export class ReplyParser {
   private pending: Array<Uint8Array> = []
   private pendingBytes = 0
   private lines: Array<string> = []
-  private code: string | undefined
+  private code: number | undefined
   private broken = false
 
   constructor(
@@ -62,27 +61,26 @@ export class ReplyParser {
         this.pendingBytes += end - start
         break
       }
-      const failure = this.line(this.take(chunk.subarray(start, end)), out)
+      const failure = this.line(this.take(chunk, start, end), out)
       if (failure !== undefined) return this.fail(out, failure)
       start = lf + 1
     }
     return out
   }
 
-  /** The whole line: the pending start and `tail`, without a final CR. */
-  private take(tail: Uint8Array): Uint8Array {
-    let line = tail
-    if (this.pending.length > 0) {
-      line = new Uint8Array(this.pendingBytes + tail.length)
-      let o = 0
-      for (const part of this.pending) {
-        line.set(part, o)
-        o += part.length
-      }
-      line.set(tail, o)
-      this.pending = []
-      this.pendingBytes = 0
+  /** The whole line: the pending start and `chunk[start, end)`, without a final CR. */
+  private take(chunk: Uint8Array, start: number, end: number): Uint8Array {
+    // The usual case, a line within one chunk: one view of it, the CR already left out.
+    if (this.pending.length === 0) return chunk.subarray(start, end > start && chunk[end - 1] === CR ? end - 1 : end)
+    const line = new Uint8Array(this.pendingBytes + end - start)
+    let o = 0
+    for (const part of this.pending) {
+      line.set(part, o)
+      o += part.length
     }
+    line.set(chunk.subarray(start, end), o)
+    this.pending = []
+    this.pendingBytes = 0
     return line.length > 0 && line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line
   }
 
@@ -91,22 +89,24 @@ export class ReplyParser {
     const text = decoder.decode(bytes)
     const n = text.length
     const sepChar = n === 3 ? " " : text[3]
+    const c0 = text.charCodeAt(0)
     if (
       n < 3 ||
-      !digit(text.charCodeAt(0), 0x32) ||
-      text.charCodeAt(0) > 0x35 ||
+      !digit(c0, 0x32) ||
+      c0 > 0x35 ||
       !digit(text.charCodeAt(1)) ||
       !digit(text.charCodeAt(2)) ||
       (sepChar !== " " && sepChar !== "-")
     )
       return `malformed reply line ${JSON.stringify(text.slice(0, 80))}`
-    const code = text.slice(0, 3)
+    // The code as a number, read off the digits (no slice of the line for it).
+    const code = (c0 - 0x30) * 100 + (text.charCodeAt(1) - 0x30) * 10 + (text.charCodeAt(2) - 0x30)
     if (this.code !== undefined && code !== this.code) return "reply code changed inside a multi-line reply"
     this.code = code
     this.lines.push(n === 3 ? "" : text.slice(4))
     if (this.lines.length > this.maxLines) return "reply has too many lines"
     if (sepChar === " ") {
-      out.push({ _tag: "Reply", reply: build(Number(code), this.lines) })
+      out.push({ _tag: "Reply", reply: build(code, this.lines) })
       this.code = undefined
       this.lines = []
     }
@@ -123,14 +123,40 @@ export class ReplyParser {
   }
 }
 
-const build = (code: number, raw: ReadonlyArray<string>): ParsedReply => {
+/** The number of the digits (at most 3) of `text` from `i`. */
+const digitsAt = (text: string, i: number): number => {
+  let n = 0
+  while (n < 3 && digit(text.charCodeAt(i + n))) n++
+  return n
+}
+
+/**
+ * The length of the enhanced status code (RFC 3463 `class.subject.detail`, 1-3 digits each) that
+ * starts `line` and is followed by a space or the end, or 0; its class must be `cls` (a char
+ * code). Read by hand: a regular expression built a match array and two strings per line.
+ */
+export const enhancedLength = (line: string, cls: number): number => {
+  const c = line.charCodeAt(0)
+  if (c !== cls || (c !== 0x32 && c !== 0x34 && c !== 0x35) || line.charCodeAt(1) !== 0x2e) return 0
+  const subject = digitsAt(line, 2)
+  if (subject === 0 || line.charCodeAt(2 + subject) !== 0x2e) return 0
+  const at = 3 + subject
+  const detail = digitsAt(line, at)
+  const end = at + detail
+  return detail > 0 && (end === line.length || line.charCodeAt(end) === 0x20) ? end : 0
+}
+
+/** The reply of `raw` (the lines' texts, taken over: the parser starts a new array after it). */
+const build = (code: number, raw: Array<string>): ParsedReply => {
   let enhanced: string | undefined
-  const lines = raw.map((line, i) => {
-    const m = ENHANCED.exec(line)
-    // The enhanced code must match the reply class (RFC 3463 §2); otherwise it is plain text.
-    if (m === null || !m[1]!.startsWith(String(code)[0]!)) return line
-    if (i === 0) enhanced = m[1]
-    return m[2] ?? ""
-  })
-  return { code, enhanced, text: lines.join("\n"), lines }
+  // The enhanced code must match the reply class (RFC 3463 §2); otherwise it is plain text.
+  const cls = 0x30 + Math.floor(code / 100)
+  for (let i = 0; i < raw.length; i++) {
+    const line = raw[i]!
+    const length = enhancedLength(line, cls)
+    if (length === 0) continue
+    if (i === 0) enhanced = line.slice(0, length)
+    raw[i] = line.slice(length + 1)
+  }
+  return { code, enhanced, text: raw.length === 1 ? raw[0]! : raw.join("\n"), lines: raw }
 }

@@ -39,12 +39,12 @@
  */
 import { hostname as osHostname } from "node:os"
 import { DeliveryError } from "./DeliveryError.ts"
-import { plainReply, type RecipientResult, sendMessage } from "./MessageTransfer.ts"
+import { type MessageSource, plainReply, type RecipientResult, sendMessage } from "./MessageTransfer.ts"
 import type { ParsedReply } from "./ReplyParser.ts"
 import { openSocket, upgrade } from "./RelaySocket.ts"
 import { ReplyChannel } from "./ReplyChannel.ts"
 
-export type { RecipientResult } from "./MessageTransfer.ts"
+export type { MessageSource, RecipientResult } from "./MessageTransfer.ts"
 
 export type RelayTlsMode = "none" | "starttls" | "required"
 
@@ -257,7 +257,7 @@ export class SmtpRelayClient {
    * Sends the message to the accepted recipients and returns one result per recipient: the same
    * reply for all in SMTP, each recipient's own reply in LMTP. Transport failures throw.
    */
-  async data(source: AsyncIterable<Uint8Array>): Promise<ReadonlyArray<RecipientResult>> {
+  async data(source: MessageSource): Promise<ReadonlyArray<RecipientResult>> {
     if (this.recipients.length === 0) throw new DeliveryError("Protocol", "DATA without an accepted recipient")
     this.channel.command("DATA")
     const refused = this.refusal(await this.channel.reply(this.t.commandMs, "DATA"), 3, "DATA")
@@ -274,7 +274,7 @@ export class SmtpRelayClient {
     address: string,
     params: MailParams,
     recipients: ReadonlyArray<string>,
-    source: AsyncIterable<Uint8Array>
+    source: MessageSource
   ): Promise<ReadonlyArray<RecipientResult>> {
     if (!this.pipelining) {
       const answered = await this.begin(address, params, recipients)
@@ -300,7 +300,7 @@ export class SmtpRelayClient {
   }
 
   /** After the 354: the message, then the final reply (one per recipient in LMTP). */
-  private async transfer(source: AsyncIterable<Uint8Array>): Promise<ReadonlyArray<RecipientResult>> {
+  private async transfer(source: MessageSource): Promise<ReadonlyArray<RecipientResult>> {
     const recipients = this.recipients
     this.recipients = []
     const results = await sendMessage(this.channel, source, recipients, {
@@ -370,7 +370,7 @@ const merge = (
 export const send = async (
   options: RelayOptions,
   envelope: { readonly mailFrom: string; readonly rcptTo: ReadonlyArray<string> } & MailParams,
-  source: AsyncIterable<Uint8Array>
+  source: MessageSource
 ): Promise<ReadonlyArray<RecipientResult>> => {
   const client = await SmtpRelayClient.connect(options)
   try {

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect } from "vitest"
-import { type ReplyEvent, ReplyParser } from "../../src/delivery/ReplyParser.ts"
+import { enhancedLength, type ReplyEvent, ReplyParser } from "../../src/delivery/ReplyParser.ts"
 import { formatReply } from "../../src/smtp/Reply.ts"
 
 const feed = (bytes: Uint8Array, cuts: ReadonlyArray<number>): Array<ReplyEvent> => {
@@ -179,4 +179,45 @@ describe("ReplyParser", () => {
       ).toEqual(normal.map((r) => ({ code: r.code, enhanced: r.enhanced, lines: r.lines })))
     }
   )
+
+  /** Text that starts like an enhanced status code, or nearly: classes, dots, 0-4 digits, a space or not. */
+  const enhancedish = fc
+    .tuple(
+      fc.constantFrom("2", "4", "5", "3", "x", ""),
+      fc.constantFrom(".", "", ","),
+      fc.stringMatching(/^\d{0,4}$/),
+      fc.constantFrom(".", "", ":"),
+      fc.stringMatching(/^\d{0,4}$/),
+      fc.constantFrom(" ", "", "x", "\u00e9", " \r", "  "),
+      fc.string({ maxLength: 6 })
+    )
+    .map((parts) => parts.join(""))
+
+  test.prop([enhancedish, fc.constantFrom(0x32, 0x34, 0x35, 0x33)], { numRuns: 5000 })(
+    "enhancedLength reads what the regular expression matched",
+    (line, cls) => {
+      const m = /^([245]\.\d{1,3}\.\d{1,3})(?: (.*))?$/s.exec(line)
+      const expected = m === null || m[1]!.charCodeAt(0) !== cls ? 0 : m[1]!.length
+      expect(enhancedLength(line, cls)).toBe(expected)
+    }
+  )
+
+  test.prop(
+    [
+      fc.array(
+        fc.tuple(
+          fc.constantFrom("250", "451", "550", "354", "221"),
+          fc.constantFrom(" ", "-"),
+          enhancedish,
+          fc.constantFrom("\r\n", "\n")
+        ),
+        { minLength: 1, maxLength: 8 }
+      ),
+      fc.array(fc.nat(), { maxLength: 6 })
+    ],
+    { numRuns: 3000 }
+  )("replies with enhanced codes (or nearly): the same events as the reference, for any chunking", (lines, cuts) => {
+    const bytes = enc(lines.map(([code, sep, rest, eol]) => `${code}${sep}${rest}${eol}`).join(""))
+    expect(feed(bytes, cuts)).toEqual(referenceParse(bytes, 4096, 200))
+  })
 })

@@ -5,7 +5,7 @@ import { fc, test as propTest } from "@fast-check/vitest"
 import * as net from "node:net"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type DeliveryError, toClientReply } from "../../src/delivery/DeliveryError.ts"
-import { SmtpRelayClient, send } from "../../src/delivery/SmtpRelayClient.ts"
+import { type MessageSource, SmtpRelayClient, send } from "../../src/delivery/SmtpRelayClient.ts"
 import { decodeAll } from "../../src/smtp/DataDecoder.ts"
 import * as SmtpServer from "../../src/smtp/SmtpServer.ts"
 import { chunks, freePort, makeCert, RawSink, SmtpSink, failure } from "./support/peers.ts"
@@ -302,6 +302,30 @@ describe("SmtpRelayClient: wire bytes and LMTP per recipient (raw sink)", () => 
         .replace(/\r\n|\r|\n/g, "\r\n")
       const decoded = Buffer.from(decodeAll([raw]).body).toString("latin1")
       expect(decoded).toBe(expected === "" || expected.endsWith("\r\n") ? expected : `${expected}\r\n`)
+    }
+  )
+
+  propTest.prop(
+    [
+      fc.array(fc.oneof(fc.uint8Array({ maxLength: 2000 }), fc.constant(new Uint8Array(70_000).fill(0x2e))), {
+        maxLength: 5
+      })
+    ],
+    { numRuns: 15 }
+  )(
+    "a message held in memory (a plain iterable) goes on the wire byte for byte as the same parts streamed",
+    async (parts) => {
+      const sent = async (source: MessageSource) => {
+        const before = sink.messages.length
+        await send(
+          { host: "127.0.0.1", port: sink.port, protocol: "lmtp", timeouts: fast },
+          { mailFrom: "", rcptTo: ["ok@example.test"] },
+          source
+        )
+        return sink.messages[before]!.raw.toString("latin1")
+      }
+      // Parts of 70,000 dots fill a write batch (64 KiB) in the middle of the message.
+      expect(await sent(parts)).toBe(await sent(chunks(...parts)))
     }
   )
 })

@@ -51,8 +51,7 @@ export const providerError = (thrown: unknown): BlocklistAnswer => ({
 
 /**
  * Asks `lookups` (see the module comment). `now` reads the caller's clock; `told(i, told)` is
- * called once per lookup, in the order answers come, before the batch's effect completes with the
- * number of lookups told.
+ * called once per lookup, in the order answers come, before the batch's effect completes.
  */
 export const askAll = (
   lookups: ReadonlyArray<Asked>,

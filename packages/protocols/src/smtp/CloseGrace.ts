@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import type * as net from "node:net"
+import * as tls from "node:tls"
 
 /** Destroys `socket` after `ms` unless it closes first; the timer never keeps the process alive. */
 export const destroyAfter = (socket: net.Socket, ms: number): void => {
@@ -20,6 +21,25 @@ export const destroyAfter = (socket: net.Socket, ms: number): void => {
   const timer = setTimeout(() => socket.destroy(), ms)
   timer.unref()
   socket.once("close", () => clearTimeout(timer))
+}
+
+/**
+ * Ends a session whose client has nothing more to send and whose closing reply has been written:
+ * a plain TCP socket whose written bytes are all in the kernel already is closed at once, and
+ * `close(2)` sends the FIN behind the reply (with nothing unread, the kernel sends no RST), so the
+ * `shutdown(2)` of `end()`, its request and the stream's `finish` are not needed. Otherwise (TLS,
+ * which owes the client its close_notify first, or bytes still queued in the stream) the socket
+ * is ended and closed once that is written (`destroyWhenWritten`). Returns whether the socket was
+ * closed at once.
+ */
+export const closeDone = (socket: net.Socket): boolean => {
+  if (!(socket instanceof tls.TLSSocket) && socket.writableLength === 0 && !socket.destroyed) {
+    socket.destroy()
+    return true
+  }
+  socket.end()
+  destroyWhenWritten(socket)
+  return false
 }
 
 /**

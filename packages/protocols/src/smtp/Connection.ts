@@ -53,7 +53,7 @@
  */
 import type * as net from "node:net"
 import * as tls from "node:tls"
-import { destroyAfter, destroyWhenWritten } from "./CloseGrace.ts"
+import { closeDone, destroyAfter } from "./CloseGrace.ts"
 import type { ConnectionOptions } from "./ConnectionOptions.ts"
 import { DataDecoder } from "./DataDecoder.ts"
 import { roomForMail } from "./FreeSpace.ts"
@@ -632,7 +632,8 @@ export class Connection {
 
   /**
    * Sends the closing reply and our FIN. `clientDone` (QUIT with nothing behind it): the socket is
-   * closed once they are written. Otherwise, or when bytes arrived after all (still buffered
+   * closed once they are written (`closeDone`: at once for a plain socket whose reply is in the
+   * kernel). Otherwise, or when bytes arrived after all (still buffered
    * here), it stays half-closed and what the client sends is thrown away until it closes, so
    * closing on unread input (which makes the kernel answer with RST) cannot cost the client our
    * reply.
@@ -643,9 +644,12 @@ export class Connection {
     this.clearIdle()
     this.finish()
     const socket = this.socket
-    socket.end()
-    if (clientDone && socket.readableLength === 0) destroyWhenWritten(socket)
-    else socket.resume()
+    if (clientDone && socket.readableLength === 0) {
+      if (closeDone(socket)) return
+    } else {
+      socket.end()
+      socket.resume()
+    }
     destroyAfter(socket, CLOSE_GRACE_MS)
   }
 

@@ -4,7 +4,7 @@
 // real, on loopback.
 import * as net from "node:net"
 import { afterEach, describe, expect, test, vi } from "vitest"
-import { destroyAfter } from "../../src/smtp/CloseGrace.ts"
+import { closeDone, destroyAfter } from "../../src/smtp/CloseGrace.ts"
 
 /** A connected pair on 127.0.0.1: the server's socket and the client's. */
 const pair = async (): Promise<{ server: net.Socket; client: net.Socket; stop: () => void }> => {
@@ -59,6 +59,53 @@ describe("destroyAfter", () => {
     server.destroy()
     destroyAfter(server, 5000)
     expect(vi.getTimerCount()).toBe(0)
+    client.destroy()
+    stop()
+  })
+})
+
+/** Everything the client reads until the server's FIN, and whether its socket saw an error (an RST). */
+const readAll = (client: net.Socket) =>
+  new Promise<{ bytes: number; text: string; error: Error | undefined }>((resolve) => {
+    const chunks: Array<Buffer> = []
+    let error: Error | undefined
+    client.on("data", (d: Buffer) => chunks.push(d))
+    client.on("error", (e) => (error = e))
+    client.once("end", () => {
+      const all = Buffer.concat(chunks)
+      resolve({ bytes: all.length, text: all.subarray(0, 64).toString("latin1"), error })
+    })
+  })
+
+describe("closeDone", () => {
+  test("a plain socket whose reply is in the kernel is closed at once: the client reads the reply, then our FIN", async () => {
+    const { server, client, stop } = await pair()
+    const read = readAll(client)
+    server.write("221 2.0.0 Bye\r\n")
+    expect(closeDone(server)).toBe(true)
+    expect(server.destroyed).toBe(true)
+    const got = await read
+    expect(got.text).toBe("221 2.0.0 Bye\r\n")
+    expect(got.error).toBeUndefined()
+    client.destroy()
+    stop()
+  })
+
+  test("bytes still queued in the stream: the socket is ended and closed once they are written, none lost", async () => {
+    const { server, client, stop } = await pair()
+    client.pause()
+    const big = Buffer.alloc(8 * 1024 * 1024, 0x41)
+    server.write(big)
+    expect(server.writableLength).toBeGreaterThan(0)
+    const serverClosed = closed(server)
+    expect(closeDone(server)).toBe(false)
+    expect(server.writableEnded).toBe(true)
+    const read = readAll(client)
+    client.resume()
+    const got = await read
+    await serverClosed
+    expect(got.bytes).toBe(big.length)
+    expect(got.error).toBeUndefined()
     client.destroy()
     stop()
   })

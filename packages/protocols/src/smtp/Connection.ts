@@ -3,9 +3,10 @@
  * the pure `Session.step`, and performs the requests it returns.
  *
  * **Gotchas**
- * - Backpressure: the socket is paused while a chunk is processed (including handler calls and
- *   spool writes) and resumed afterwards; the next command is not read before the previous one is
- *   answered. Lines are handled strictly one at a time. Output counts too: while more than
+ * - Backpressure: the socket is paused while a chunk's processing waits (handler calls, spool
+ *   writes, output room) and resumed afterwards; a chunk answered at once is fed in a microtask,
+ *   before the socket's next read, without a pause. The next command is not read before the
+ *   previous one is answered. Lines are handled strictly one at a time. Output counts too: while more than
  *   `maxPendingOutput` bytes of replies wait to be sent (a client that pipelines and never reads),
  *   no further line is run and the socket stays paused until it drains; a client that does not
  *   read for `idleTimeoutMs` is disconnected. Memory per session stays bounded whatever it sends.
@@ -217,11 +218,33 @@ export class Connection {
       }
     }
     const socket = this.socket
+    // Nothing runs: the chunk is fed in the queue's next microtask, before any further read of
+    // this socket, and the socket is paused only if feeding it waits (a handler call, storage,
+    // output room). Most chunks are answered at once, and a pause/resume pair per chunk is a
+    // trip through the stream's 'pause' and 'resume' machinery and a `process.nextTick`.
+    if (this.queue.idle) {
+      this.enqueue(() => this.feed(chunk, socket))
+      return
+    }
+    // Behind work in flight (several chunks delivered in one turn of the stream): held back.
     socket.pause()
     this.enqueue(() => {
       const consuming = this.consume(chunk)
       return consuming === undefined ? this.chunkDone(socket) : consuming.then(() => this.chunkDone(socket))
     })
+  }
+
+  /** Feeds a chunk read while nothing ran; pauses the socket only when that waits. */
+  private feed(chunk: Buffer, socket: net.Socket): Promise<void> | undefined {
+    const consuming = this.consume(chunk)
+    if (consuming !== undefined) {
+      socket.pause()
+      return consuming.then(() => this.chunkDone(socket))
+    }
+    this.flush()
+    if (!this.outputFull(socket)) return undefined
+    socket.pause()
+    return this.outputRoom(socket).then(() => this.readOn(socket))
   }
 
   private enqueue(task: () => Promise<void> | undefined): void {

@@ -25,6 +25,11 @@ export class TaskQueue {
     private readonly onError: (error: unknown) => void
   ) {}
 
+  /** True when no task runs or waits: a task pushed now starts in the next microtask. */
+  get idle(): boolean {
+    return !this.running
+  }
+
   push(task: Task): void {
     this.tasks.push(task)
     if (this.running) return

@@ -24,6 +24,22 @@ describe("TaskQueue", () => {
     expect(seen).toEqual(["pushed", "task", "after"])
   })
 
+  it("is idle only when no task runs or waits", async () => {
+    const queue = new TaskQueue(
+      () => undefined,
+      () => undefined
+    )
+    expect(queue.idle).toBe(true)
+    let release: () => void = () => undefined
+    queue.push(() => new Promise<void>((r) => (release = r)))
+    expect(queue.idle).toBe(false)
+    await Promise.resolve()
+    expect(queue.idle).toBe(false)
+    release()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(queue.idle).toBe(true)
+  })
+
   test.prop([
     fc.array(fc.constantFrom<Kind>("sync", "tick", "timer", "throw", "reject", "pushInside"), { maxLength: 30 }),
     fc.nat(30)

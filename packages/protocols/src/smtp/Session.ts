@@ -181,12 +181,13 @@ export const step = (s: SessionState, ev: SessionEvent): Step => {
   const t = next.state
   const idle = t.phase._tag === "Command" && t.transaction === undefined && next.request === undefined
   if (t.draining && idle && !next.close) {
-    return {
-      ...next,
-      state: { ...t, phase: CLOSED },
-      replies: [...next.replies, Reply.Common.shuttingDown],
-      close: true
-    }
+    return to({ ...t, phase: CLOSED }, [...next.replies, Reply.Common.shuttingDown], {
+      request: next.request,
+      close: true,
+      clientDone: next.clientDone,
+      aborted: next.aborted,
+      log: next.log
+    })
   }
   return next
 }

@@ -290,3 +290,21 @@ describe("Session", () => {
     expect(sim.aborted).toBe(2)
   })
 })
+
+describe("command counting", () => {
+  it("counts a command line and keeps every other field of the state", () => {
+    const facts = { id: "c1", clientAddress: "192.0.2.1", clientPort: 1, localAddress: "192.0.2.2", localPort: 25 }
+    const connected = Session.step(initialState(baseConfig, facts), { _tag: "Connected" }).state
+    const s = Session.step(connected, { _tag: "ConnectAnswered", reply: undefined, earlyTalker: false }).state
+    const line = {
+      _tag: "Line" as const,
+      line: new TextEncoder().encode("NOOP"),
+      bareLf: false,
+      pipelined: false,
+      at: 0
+    }
+    const once = Session.step(s, line).state
+    expect(once).toStrictEqual({ ...s, commands: s.commands + 1 })
+    expect(Session.step(once, line).state).toStrictEqual({ ...s, commands: s.commands + 2 })
+  })
+})

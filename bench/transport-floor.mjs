@@ -11,12 +11,10 @@
 //   node bench/transport-floor.mjs [--messages 4000] [--conc 20] [--servers node,sink]
 //
 // Everything runs on 127.0.0.1 with ephemeral ports; every process is stopped by PID.
-import { execFileSync, spawn } from "node:child_process"
-import { readFileSync, writeFileSync } from "node:fs"
-import * as net from "node:net"
-import { tmpdir } from "node:os"
+import { spawn } from "node:child_process"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { cpuMs, freePort, load } from "./smtp-source-load.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -27,39 +25,6 @@ const messages = Number(arg("messages", "4000"))
 const conc = Number(arg("conc", "20"))
 const servers = arg("servers", "node,sink").split(",")
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-
-/** utime + stime of a process, in ms. */
-const cpuMs = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
-}
-
-// The message bench/transport.mjs sends.
-const file = join(tmpdir(), "mailmoat-transport-msg.eml")
-writeFileSync(
-  file,
-  `From: a@client.example\nTo: rcpt@example.net\nSubject: transport\n\n${"A line of body text.\n".repeat(200)}`
-)
-const load = (port, count) =>
-  execFileSync(
-    "/usr/sbin/smtp-source",
-    ["-s", String(conc), "-m", String(count), "-F", file, "-f", "s@client.example", "-t", "rcpt@example.net"].concat([
-      "-M",
-      "client.example",
-      `127.0.0.1:${port}`
-    ]),
-    { stdio: "ignore", timeout: 300_000 }
-  )
 
 const command = (server, port) => {
   if (server === "node") return ["node", [join(root, "bench/floor/node-sink.mjs"), String(port)]]
@@ -74,10 +39,10 @@ const measure = async (server) => {
   const exited = new Promise((r) => child.once("exit", r))
   try {
     await sleep(1000)
-    load(port, 100)
+    load(port, 100, conc)
     const before = cpuMs(child.pid)
     const t0 = process.hrtime.bigint()
-    load(port, messages)
+    load(port, messages, conc)
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9
     return { server, msgsPerS: messages / seconds, cpuMsPerMsg: (cpuMs(child.pid) - before) / messages }
   } finally {

@@ -16,12 +16,12 @@
 // A system is a checkout with a built gateway (DIR/apps/gateway/dist/main.js); `here` is this
 // one. GW_NODE_FLAGS (environment) is passed to node, e.g. `--cpu-prof --cpu-prof-dir=DIR`.
 // Everything runs on 127.0.0.1 with ephemeral ports; every process is stopped by PID.
-import { execFileSync, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { cpuMs, freePort, load } from "./smtp-source-load.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -34,16 +34,6 @@ const withStrace = process.argv.includes("--strace")
 const allocPrefix = arg("alloc", undefined)
 const systems = arg("systems", "here").split(",")
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
 
 const waitFor = async (read, pattern, ms, what) => {
   const deadline = Date.now() + ms
@@ -68,29 +58,6 @@ const stop = async (child) => {
   const timer = setTimeout(() => child.kill("SIGKILL"), 10_000)
   await exited
   clearTimeout(timer)
-}
-
-/** utime + stime of a process, in ms. */
-const cpuMs = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
-}
-
-const load = (port, count) => {
-  const file = join(tmpdir(), "mailmoat-transport-msg.eml")
-  writeFileSync(
-    file,
-    `From: a@client.example\nTo: rcpt@example.net\nSubject: transport\n\n${"A line of body text.\n".repeat(200)}`
-  )
-  execFileSync(
-    "/usr/sbin/smtp-source",
-    ["-s", String(conc), "-m", String(count), "-F", file, "-f", "s@client.example", "-t", "rcpt@example.net"].concat([
-      "-M",
-      "client.example",
-      `127.0.0.1:${port}`
-    ]),
-    { stdio: "ignore", timeout: 300_000 }
-  )
 }
 
 /** Bytes in an allocation profile (every sample's size, collected objects included). */
@@ -131,7 +98,7 @@ const measure = async (system, index) => {
   const tracer = { child: undefined, out: () => "" }
   try {
     await waitFor(gw.out, /Press Ctrl\+C/, 60_000, `the gateway (${system})`)
-    load(smtpPort, 100)
+    load(smtpPort, 100, conc)
     if (withStrace) {
       Object.assign(tracer, start("strace", ["-f", "-c", "-p", String(gw.child.pid)]))
       await sleep(1000)
@@ -140,7 +107,7 @@ const measure = async (system, index) => {
     if (allocFile !== undefined) gw.child.kill("SIGUSR2")
     const before = cpuMs(gw.child.pid)
     const t0 = process.hrtime.bigint()
-    load(smtpPort, messages)
+    load(smtpPort, messages, conc)
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9
     const used = cpuMs(gw.child.pid) - before
     const row = { system, msgsPerS: messages / seconds, cpuMsPerMsg: used / messages, calls: {} }

@@ -4,8 +4,11 @@
  * k tokens the model knows counts 1/√k), as relaxed online SVMs for spam did. The chi-square table (Chi2.ts)
  * judges each token on its own spam ratio; here each token's weight is fitted together with the
  * others, so a word common in newsletters and in spam gets little weight, and many weak ham words
- * can outweigh a few strong spam words. Its margin (the log-odds) is one more input of the
- * logistic layer (`tok:margin`, LayerInputs.ts), fitted out of fold like the chi-square inputs.
+ * can outweigh a few strong spam words. Its margin (the log-odds without the intercept) is one
+ * more input of the logistic layer (`tok:margin`, LayerInputs.ts), fitted out of fold like the
+ * chi-square inputs, when training asks for it (`TrainOptions.discriminative`). Off by default:
+ * measured, it added a false positive where the token table alone did not (docs/classifier.md,
+ * round 15).
  *
  * Training is stochastic gradient descent in the order of the messages given, with an L2 penalty
  * applied to the weights a message touches: the same messages in the same order give the same

@@ -142,17 +142,10 @@ export const stackedSamples = (
         twin.set("chi:evidence", x.get("chi:evidence")!)
         samples.push({ x: twin, y, weight: twinWeight })
       }
-      shifted.forEach((m, j) =>
-        samples.push({
-          x: inputs(
-            chiScore(m, it.tokens.tokens).chi,
-            it.tokens.features,
-            marginOf(shiftedWeights[j], it.tokens.tokens)
-          ),
-          y,
-          weight: 0.5
-        })
-      )
+      shifted.forEach((m, j) => {
+        const margin = marginOf(shiftedWeights[j], it.tokens.tokens)
+        samples.push({ x: inputs(chiScore(m, it.tokens.tokens).chi, it.tokens.features, margin), y, weight: 0.5 })
+      })
     })
   }
   return samples

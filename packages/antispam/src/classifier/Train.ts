@@ -5,7 +5,8 @@
  * training set is cut into `folds` parts; each part is scored by a token table counted on the
  * other parts, so the layer learns from chi-square evidence on mail the table has not seen
  * (as in production), never from the optimistic scores of training messages. The final table is
- * counted on everything, pruned, and written as a model file.
+ * counted on everything, pruned, and written as a model file. Asked for, a discriminative token
+ * model (Discriminative.ts) is fitted the same way, per fold, and its margin is one more input.
  *
  * @category constructors
  * @since 0.1.0
@@ -151,6 +152,10 @@ export const stackedSamples = (
   return samples
 }
 
+/**
+ * The samples with the inputs `drop` names removed, so the layer gets no weight for them (the
+ * margin in place of `chi:logit`, measured in round 15). In place: the samples are this fit's own.
+ */
 const withoutInputs = (samples: Array<Sample>, drop: ReadonlyArray<string> | undefined): Array<Sample> => {
   if (!drop?.length) return samples
   for (const s of samples) for (const name of drop) (s.x as Map<string, number>).delete(name)

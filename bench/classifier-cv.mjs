@@ -3,7 +3,9 @@
 // name, so not the stacking folds) is classified by a model trained on the other folds. For
 // choosing training options without looking at eval/, e.g. the weight of the padded spam twins.
 //
-//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05]
+//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on]
+//
+// --disc on trains with the discriminative token model as one more layer input (round 15).
 //
 // Prints false positives (with the file names), spam recall and the unsure rate.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
@@ -16,6 +18,7 @@ const train = join(corpusDir(), "train")
 const folds = Number(opt("folds", "5"))
 const twin = opt("twin", undefined)
 const twinWeight = twin === undefined ? undefined : Number(twin)
+const discriminative = opt("disc", "off") === "on" ? {} : undefined
 const load = (label) =>
   Classifier.listFiles(join(train, label)).map((path) => ({
     name: basename(path),
@@ -40,7 +43,7 @@ const counts = { ham: 0, spam: 0, falsePositives: [], caught: 0, unsure: 0 }
 for (let k = 0; k < folds; k++) {
   const model = Classifier.trainTokens(
     items.filter((it) => foldOf(it.name) !== k),
-    { twinWeight }
+    { twinWeight, discriminative }
   )
   for (const it of items.filter((it) => foldOf(it.name) === k)) {
     const c = Classifier.classOf(Classifier.score(model, it.tokens).probability)
@@ -52,6 +55,6 @@ for (let k = 0; k < folds; k++) {
 }
 const pct = (n, d) => `${((100 * n) / Math.max(1, d)).toFixed(2)}%`
 console.log(
-  `${folds}-fold CV on train/ (twin weight ${twinWeight ?? "default"}): FPR ${pct(counts.falsePositives.length, counts.ham)} (${counts.falsePositives.length} of ${counts.ham}), recall ${pct(counts.caught, counts.spam)}, unsure ${pct(counts.unsure, counts.ham + counts.spam)}`
+  `${folds}-fold CV on train/ (twin weight ${twinWeight ?? "default"}${discriminative ? ", token model" : ""}): FPR ${pct(counts.falsePositives.length, counts.ham)} (${counts.falsePositives.length} of ${counts.ham}), recall ${pct(counts.caught, counts.spam)}, unsure ${pct(counts.unsure, counts.ham + counts.spam)}`
 )
 for (const name of counts.falsePositives) console.log(`  false positive ${name}`)

@@ -18,6 +18,10 @@
 // Several shares (`--known 1,0.1,0`) score one trained model per run at each share, which gives
 // the figures of separate runs (one model per run either way) in a third of the time.
 //
+// --drop chi:logit,... fits the layer without those inputs (the layer gives them no weight).
+// --disc on trains with the discriminative token model as one more layer input; --disc k=v,... tries its
+// options (round 15).
+//
 // --bands H:S,... also prints each run's figures with other cut-offs (ham below H, spam at or
 // above S), from the same probabilities: what moving the unsure band would trade.
 //
@@ -45,6 +49,15 @@ const shift = opt("shift", undefined)?.split(",").map(Number)
 // Weight of the padded spam twins, e.g. --twin 0 (none) or --twin 0.25
 const twin = opt("twin", undefined)
 const twinWeight = twin === undefined ? undefined : Number(twin)
+// The discriminative token model (Discriminative.ts; off unless given): --disc on (its defaults), or
+// its fit options, e.g. --disc epochs=10,l2=0.003,learningRate=2,feat=1 (feat=1: `feat:` tokens too).
+const discOption = opt("disc", undefined)
+const discriminative =
+  discOption === undefined || discOption === "off"
+    ? undefined
+    : discOption === "on"
+      ? {}
+      : (({ feat, ...rest }) => ({ ...rest, ...(feat ? { include: () => true } : {}) }))(pairs("disc"))
 const explain = args.includes("--explain")
 const bands = (opt("bands", "") || "")
   .split(",")
@@ -110,7 +123,9 @@ const run = (name, trainSet, testSet) => {
     options: chiOptions,
     fit: fitOptions,
     shift,
-    twinWeight
+    twinWeight,
+    discriminative,
+    dropInputs: opt("drop", undefined)?.split(",")
   })
   return knownShares.map((known) =>
     measure(known === undefined ? name : `${name}, ${known * 100} % known`, model, known, testSet)

@@ -7,7 +7,7 @@
  * @since 0.2.0
  */
 import type { Model } from "./Model.ts"
-import { chiScore, inputs, logit, sigmoid } from "./Score.ts"
+import { chiScore, inputs, logit, sigmoid, tokenMargin } from "./Score.ts"
 import type { Tokens } from "./Tokenizer.ts"
 
 export interface Explanation {
@@ -32,7 +32,7 @@ export const explain = (model: Model, tokens: Tokens, top = 8): Explanation => {
       features: tokens.features
     }
   const layer = model.logistic
-  const x = inputs(chi, tokens.features)
+  const x = inputs(chi, tokens.features, tokenMargin(model, tokens.tokens))
   const contributions: Array<readonly [string, number]> = [...x]
     .map(([name, value]) => [name, (layer.weights[name] ?? 0) * value] as const)
     .filter(([, c]) => c !== 0)

@@ -34,6 +34,12 @@ export const CHI_INPUTS: ReadonlyArray<readonly [name: string, value: (chi: ChiR
   ["chi:evidence", (chi) => Math.min(1, chi.used / 50)]
 ]
 
+/**
+ * The discriminative token model's margin (Discriminative.ts), capped at ±MARGIN_LIMIT: set only
+ * for a model that carries token weights.
+ */
+export const MARGIN_INPUT = "tok:margin"
+
 export const FEATURE_INPUT_PREFIX = "feat:"
 
 /** A structural feature the layer reads (own keys only: `constructor` is no feature). */
@@ -44,6 +50,7 @@ const chiNames: ReadonlySet<string> = new Set(CHI_INPUTS.map(([name]) => name))
 /** Whether this build computes the input named `name` for some message. */
 export const isKnownInput = (name: string): boolean =>
   chiNames.has(name) ||
+  name === MARGIN_INPUT ||
   (name.startsWith(FEATURE_INPUT_PREFIX) && isSignedFeature(name.slice(FEATURE_INPUT_PREFIX.length)))
 
 /** The first weight, in the layer's own order, for an input this build does not compute. */

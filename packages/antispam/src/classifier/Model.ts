@@ -8,8 +8,13 @@
  * @since 0.1.0
  */
 import { type ChiOptions, defaultChiOptions } from "./Chi2.ts"
+import type { TokenWeights } from "./Discriminative.ts"
 
-export const MODEL_VERSION = 1
+/**
+ * The newest model file format this build writes: 2 added each token's discriminative weight as a
+ * fourth column of the table (ModelFile.ts). It reads 1 and 2.
+ */
+export const MODEL_VERSION = 2
 
 export type Label = "ham" | "spam"
 
@@ -28,6 +33,11 @@ export interface Model {
   readonly options: ChiOptions
   /** Absent: the probability is the chi-square probability alone. */
   readonly logistic?: Logistic | undefined
+  /**
+   * The discriminative token weights (Discriminative.ts), whose margin is the layer's
+   * `tok:margin` input. Absent in models trained without them: the layer then has no such input.
+   */
+  readonly discriminative?: TokenWeights | undefined
   /** Free-form provenance (training set, date); kept in the file header. */
   readonly meta: Readonly<Record<string, string | number>>
 }

@@ -9,7 +9,8 @@
 import { Policy } from "@mailmoat/core"
 import { type ChiResult, combine } from "./Chi2.ts"
 import { clueIndex, clueProbability } from "./Clues.ts"
-import { CHI_INPUTS, FEATURE_INPUT_PREFIX, isSignedFeature } from "./LayerInputs.ts"
+import { clampMargin, margin } from "./Discriminative.ts"
+import { CHI_INPUTS, FEATURE_INPUT_PREFIX, isSignedFeature, MARGIN_INPUT } from "./LayerInputs.ts"
 import type { Logistic, Model } from "./Model.ts"
 import type { Tokens } from "./Tokenizer.ts"
 
@@ -46,9 +47,10 @@ export const classOf = (probability: number, cutoffs: Cutoffs = defaultCutoffs):
   probability < cutoffs.hamBelow ? "ham" : probability >= cutoffs.spamAbove ? "spam" : "unsure"
 
 /** The named inputs of the logistic layer for one message (their names: LayerInputs.ts). */
-export const inputs = (chi: ChiResult, features: ReadonlyArray<string>): Map<string, number> => {
+export const inputs = (chi: ChiResult, features: ReadonlyArray<string>, margin?: number): Map<string, number> => {
   const x = new Map<string, number>()
   for (const [name, value] of CHI_INPUTS) x.set(name, value(chi))
+  if (margin !== undefined) x.set(MARGIN_INPUT, clampMargin(margin))
   for (const f of features) if (isSignedFeature(f)) x.set(`${FEATURE_INPUT_PREFIX}${f}`, 1)
   return x
 }
@@ -134,8 +136,19 @@ export const chiScore = (
   return { chi: combine(words > 0 ? probs : [], o), clues }
 }
 
+/**
+ * The discriminative margin of a model with token weights (Discriminative.ts), else undefined.
+ * A second lookup per token, in a `Map`: the token model is a training option that round 15 did
+ * not keep (docs/classifier.md), so the clue index, which scoring reads for every message, stays
+ * as it is.
+ */
+export const tokenMargin = (model: Model, tokens: ReadonlyArray<string>): number | undefined =>
+  model.discriminative === undefined ? undefined : margin(model.discriminative, tokens)
+
 export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {
   const { chi, clues } = chiScore(model, tokens.tokens, extra)
-  const probability = model.logistic ? sigmoid(logit(model.logistic, inputs(chi, tokens.features))) : chi.probability
+  const probability = model.logistic
+    ? sigmoid(logit(model.logistic, inputs(chi, tokens.features, tokenMargin(model, tokens.tokens))))
+    : chi.probability
   return { probability, chi, features: tokens.features, clues }
 }

@@ -5,7 +5,8 @@
  * training set is cut into `folds` parts; each part is scored by a token table counted on the
  * other parts, so the layer learns from chi-square evidence on mail the table has not seen
  * (as in production), never from the optimistic scores of training messages. The final table is
- * counted on everything, pruned, and written as a model file.
+ * counted on everything, pruned, and written as a model file. Asked for, a discriminative token
+ * model (Discriminative.ts) is fitted the same way, per fold, and its margin is one more input.
  *
  * @category constructors
  * @since 0.1.0
@@ -15,6 +16,8 @@ import { dirname } from "node:path"
 import { paddedTokens, TWIN_WEIGHT, wordTokens } from "./Augment.ts"
 import type { ChiOptions } from "./Chi2.ts"
 import { counter, listFiles, readMessage } from "./Corpus.ts"
+import { fitTokens, margin, restrict, type TokenFitOptions, type TokenWeights } from "./Discriminative.ts"
+import { MARGIN_INPUT } from "./LayerInputs.ts"
 import { type FitOptions, fit, type Sample } from "./Logistic.ts"
 import * as ModelData from "./Model.ts"
 import type { Label, Model } from "./Model.ts"
@@ -37,6 +40,14 @@ export interface TrainOptions {
   readonly shift?: ReadonlyArray<number> | undefined
   /** Weight of each spam sample's padded twin (default `TWIN_WEIGHT`; 0: no twins). */
   readonly twinWeight?: number | undefined
+  /**
+   * The discriminative token model (Discriminative.ts) as one more layer input, with these fit
+   * options; false or absent: none. Off by default: measured in round 15 (docs/classifier.md), it
+   * added a false positive on the evaluation split and on 2002 -> 2003-05.
+   */
+  readonly discriminative?: TokenFitOptions | false | undefined
+  /** Layer inputs left out of the fit (so the layer gives them no weight), e.g. `chi:logit`. */
+  readonly dropInputs?: ReadonlyArray<string> | undefined
   /** Pruning: tokens seen fewer times are dropped (default 2), at most `maxTokens` kept (default 200000). */
   readonly minCount?: number | undefined
   readonly maxTokens?: number | undefined
@@ -72,9 +83,12 @@ export const countAll = (items: ReadonlyArray<LabelledTokens>, options?: Partial
  */
 export const knownTokens = (model: Model, keep: number, seed: number): Model => {
   const tokens = new Map<string, [number, number]>()
-  for (const [t, c] of model.tokens) if (hash(t, seed) % 1000 < keep * 1000) tokens.set(t, c)
+  for (const [t, c] of model.tokens) if (isKnown(t, keep, seed)) tokens.set(t, c)
   return { ...model, tokens }
 }
+
+/** Whether `knownTokens(…, keep, seed)` keeps the token `t`. */
+export const isKnown = (t: string, keep: number, seed: number): boolean => hash(t, seed) % 1000 < keep * 1000
 
 const hash = (s: string, seed: number): number => {
   let h = 2166136261 ^ seed
@@ -95,7 +109,8 @@ export const stackedSamples = (
   folds: number,
   options?: Partial<ChiOptions>,
   shift: ReadonlyArray<number> = [0.3, 0.1, 0],
-  twinWeight: number = TWIN_WEIGHT
+  twinWeight: number = TWIN_WEIGHT,
+  discriminative: TokenFitOptions | false = false
 ): Array<Sample> => {
   const samples: Array<Sample> = []
   for (let k = 0; k < folds; k++) {
@@ -104,6 +119,13 @@ export const stackedSamples = (
       options
     )
     const shifted = shift.map((keep, j) => knownTokens(model, keep, 7 + j))
+    // The token weights of the other folds, and the same weights with the shifted tables' share
+    // of tokens known: the margin is forgotten exactly where the table is.
+    const weights = discriminative === false ? undefined : fitFold(items, folds, k, discriminative)
+    const shiftedWeights = shift.map((keep, j) =>
+      weights ? restrict(weights, (t) => isKnown(t, keep, 7 + j)) : undefined
+    )
+    const marginOf = (w: TokenWeights | undefined, tokens: ReadonlyArray<string>) => w && margin(w, tokens)
     const hamWords =
       twinWeight > 0
         ? items.filter((h, i) => i % folds !== k && h.label === "ham").map((h) => wordTokens(h.tokens.tokens))
@@ -111,22 +133,45 @@ export const stackedSamples = (
     items.forEach((it, i) => {
       if (i % folds !== k) return
       const y = it.label === "spam" ? 1 : 0
-      const x = inputs(chiScore(model, it.tokens.tokens).chi, it.tokens.features)
+      const x = inputs(chiScore(model, it.tokens.tokens).chi, it.tokens.features, marginOf(weights, it.tokens.tokens))
       samples.push({ x, y })
       const padded = y === 1 && twinWeight > 0 ? paddedTokens(it.tokens.tokens, i, hamWords) : undefined
       if (padded) {
-        const twin = inputs(chiScore(model, padded).chi, it.tokens.features)
+        const twin = inputs(chiScore(model, padded).chi, it.tokens.features, marginOf(weights, padded))
         // The twin keeps the original's amount of evidence: the added words would otherwise
         // teach the layer that many tokens mean spam.
         twin.set("chi:evidence", x.get("chi:evidence")!)
         samples.push({ x: twin, y, weight: twinWeight })
       }
-      for (const m of shifted)
-        samples.push({ x: inputs(chiScore(m, it.tokens.tokens).chi, it.tokens.features), y, weight: 0.5 })
+      shifted.forEach((m, j) => {
+        const margin = marginOf(shiftedWeights[j], it.tokens.tokens)
+        samples.push({ x: inputs(chiScore(m, it.tokens.tokens).chi, it.tokens.features, margin), y, weight: 0.5 })
+      })
     })
   }
   return samples
 }
+
+/**
+ * The samples with the inputs `drop` names removed, so the layer gets no weight for them (the
+ * margin in place of `chi:logit`, measured in round 15). In place: the samples are this fit's own.
+ */
+const withoutInputs = (samples: Array<Sample>, drop: ReadonlyArray<string> | undefined): Array<Sample> => {
+  if (!drop?.length) return samples
+  for (const s of samples) for (const name of drop) (s.x as Map<string, number>).delete(name)
+  return samples
+}
+
+/** Token weights fitted on every fold but `k`. */
+const fitFold = (
+  items: ReadonlyArray<LabelledTokens>,
+  folds: number,
+  k: number,
+  options: TokenFitOptions
+): TokenWeights => fitTokens(tokenSamples(items.filter((_, i) => i % folds !== k)), options)
+
+const tokenSamples = (items: ReadonlyArray<LabelledTokens>) =>
+  items.map((it) => ({ tokens: it.tokens.tokens, y: it.label === "spam" ? (1 as const) : (0 as const) }))
 
 /**
  * Share of spam the logistic layer is fitted for, whatever the training set's own ratio. The
@@ -143,17 +188,29 @@ export const trainTokens = (
   o: Omit<TrainOptions, "hamDir" | "spamDir" | "out"> = {}
 ): Model => {
   const full = countAll(items, o.options)
+  const discriminative = o.logistic === false ? false : (o.discriminative ?? false)
   const logistic =
     o.logistic === false
       ? undefined
-      : fit(stackedSamples(items, o.folds ?? 5, o.options, o.shift, o.twinWeight), {
-          signs: INPUT_SIGNS,
-          priors: INPUT_PRIORS,
-          spamShare: SPAM_SHARE,
-          ...o.fit
-        })
+      : fit(
+          withoutInputs(
+            stackedSamples(items, o.folds ?? 5, o.options, o.shift, o.twinWeight, discriminative),
+            o.dropInputs
+          ),
+          {
+            // A larger margin may only mean more spam, as a larger chi-square logit does.
+            signs: { ...INPUT_SIGNS, [MARGIN_INPUT]: 1 },
+            priors: INPUT_PRIORS,
+            spamShare: SPAM_SHARE,
+            ...o.fit
+          }
+        )
   const pruned = ModelData.prune(full, o.minCount ?? 2, o.maxTokens ?? 200_000)
-  return { ...pruned, logistic, meta: { ...o.meta } }
+  const weights =
+    discriminative === false
+      ? undefined
+      : restrict(fitTokens(tokenSamples(items), discriminative), (t) => pruned.tokens.has(t))
+  return { ...pruned, logistic, discriminative: weights, meta: { ...o.meta } }
 }
 
 export const train = (o: TrainOptions): Model => {

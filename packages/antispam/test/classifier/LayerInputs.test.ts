@@ -9,8 +9,10 @@ import * as Model from "../../src/classifier/Model.ts"
 import { ModelFormatError, parse, serialise } from "../../src/classifier/ModelFile.ts"
 import { inputs } from "../../src/classifier/Score.ts"
 
-// Every input the build can set: all chi-square inputs and every signed feature present.
-const computed = [...inputs({ probability: 0.7, spam: 0.8, ham: 0.3, used: 20 }, Object.keys(FEATURE_SIGNS)).keys()]
+// Every input the build can set: all chi-square inputs, the token model's margin and every signed feature present.
+const computed = [
+  ...inputs({ probability: 0.7, spam: 0.8, ham: 0.3, used: 20 }, Object.keys(FEATURE_SIGNS), 1.5).keys()
+]
 const featureNames = new Set(Object.keys(FEATURE_SIGNS))
 
 // Names no build of this round computes, chosen without asking the code under test.
@@ -27,12 +29,14 @@ const weight = fc.double({ min: -5, max: 5, noNaN: true }).map((w) => w + 0)
 const fileWith = (entries: ReadonlyArray<readonly [string, number]>): Uint8Array => {
   const m = Model.empty({}, { bias: -1, weights: Object.fromEntries(entries) }, { source: "test" })
   Model.addMessage(m, ["alpha"], "spam")
-  return serialise(m)
+  // With token weights, so that a layer weighing the margin is a layer over known inputs.
+  return serialise({ ...m, discriminative: { weights: new Map([["alpha", 0.5]]) } })
 }
 
 describe("logistic layer inputs", () => {
-  it("the names Score.inputs sets are exactly the chi-square table and the signed features", () => {
-    expect(computed).toHaveLength(CHI_INPUTS.length + featureNames.size)
+  it("the names Score.inputs sets are exactly the chi-square table, the margin and the signed features", () => {
+    expect(computed).toHaveLength(CHI_INPUTS.length + 1 + featureNames.size)
+    expect(computed[CHI_INPUTS.length]).toBe("tok:margin")
     expect(computed.every(isKnownInput)).toBe(true)
     expect(computed.slice(0, 5)).toEqual(["chi:logit", "chi:conflict", "chi:spam", "chi:ham", "chi:evidence"])
   })

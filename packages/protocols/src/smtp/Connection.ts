@@ -6,10 +6,11 @@
  * - Backpressure: the socket is paused while a chunk's processing waits (handler calls, spool
  *   writes, output room) and resumed afterwards; a chunk answered at once is fed in a microtask,
  *   before the socket's next read, without a pause. The next command is not read before the
- *   previous one is answered. Lines are handled strictly one at a time. Output counts too: while more than
- *   `maxPendingOutput` bytes of replies wait to be sent (a client that pipelines and never reads),
- *   no further line is run and the socket stays paused until it drains; a client that does not
- *   read for `idleTimeoutMs` is disconnected. Memory per session stays bounded whatever it sends.
+ *   previous one is answered. Lines are handled strictly one at a time. Output counts too: while
+ *   more than `maxPendingOutput` bytes of replies wait to be sent (a client that pipelines and
+ *   never reads), no further line is run and the socket stays paused until it drains; a client
+ *   that does not read for `idleTimeoutMs` is disconnected. Memory per session stays bounded
+ *   whatever it sends.
  * - Fairness: after every `LINES_PER_TURN` pipelined lines the session yields to the event loop,
  *   so a client pipelining thousands of commands per read does not delay everybody else.
  * - Replies are coalesced (RFC 2920 §3.2): while the lines of one read are being run their replies
@@ -656,10 +657,9 @@ export class Connection {
   /**
    * Sends the closing reply and our FIN. `clientDone` (QUIT with nothing behind it): the socket is
    * closed once they are written (`closeDone`: at once for a plain socket whose reply is in the
-   * kernel). Otherwise, or when bytes arrived after all (still buffered
-   * here), it stays half-closed and what the client sends is thrown away until it closes, so
-   * closing on unread input (which makes the kernel answer with RST) cannot cost the client our
-   * reply.
+   * kernel). Otherwise, or when bytes arrived after all (still buffered here), it stays
+   * half-closed and what the client sends is thrown away until it closes, so closing on unread
+   * input (which makes the kernel answer with RST) cannot cost the client our reply.
    */
   private close(clientDone = false): void {
     this.flush()

@@ -4,7 +4,7 @@
  * with the smallest TTL along the way (the chain's CNAMEs included, as c-ares counts them for A).
  *
  * Every section is walked, so a count that claims more records than the packet holds, a record
- * overrunning the packet, or bytes left over is a `WireError`; so is an answer record of a class
+ * overrunning the packet is a `WireError`; so is an answer record of a class
  * other than IN. A truncated (TC) answer is read only to its question: its records may be cut
  * short, and the caller asks again over TCP anyway.
  *
@@ -185,6 +185,7 @@ export const decodeAnswer = (b: Uint8Array, type: RecordType): Answer | WireErro
     if (typeof value !== "string") return value
     candidates.push({ owner: foldCase(owner.text), type: rtype, ttl, value })
   }
-  if (at !== b.length) return wireError("BadHeader", `${b.length - at} bytes after the last record`)
+  // Bytes after the last record are ignored, as c-ares ignores them (some servers echo the
+  // question's OPT record after zeroing ARCOUNT).
   return { ...base, ...follow(candidates, q.text, asked) }
 }

@@ -15,7 +15,7 @@ export type WireErrorReason =
   | "BadRecord"
   /** An answer record of a class other than IN. */
   | "WrongClass"
-  /** Bytes left over, or a question count other than one. */
+  /** A question count other than one. */
   | "BadHeader"
 
 export interface WireError {

@@ -54,6 +54,7 @@ import {
 } from "@mailmoat/core"
 import { makeShape } from "./dns/Asking.ts"
 import * as BuiltinDns from "./dns/BuiltinDns.ts"
+import * as Deadlines from "./dns/Deadlines.ts"
 
 const { Dns, dnsError, withCache } = CoreDns
 
@@ -176,10 +177,14 @@ export const makeSystemUncached = (options: NodeDnsOptions = {}): NodeDnsShape =
 
   // c-ares cannot cancel a question: a late answer, or one after the stop, is dropped by the
   // caller's wrapper (`makeShape`).
-  const shape = makeShape((type, name, told) => {
-    query(type, name, (e, a) => told(outcomeOf(type, name, e, a)))
-    return () => {}
-  }, defaultTimeout)
+  const shape = makeShape(
+    (type, name, told) => {
+      query(type, name, (e, a) => told(outcomeOf(type, name, e, a)))
+      return () => {}
+    },
+    defaultTimeout,
+    Deadlines.make()
+  )
   return { ...shape, close: () => {} }
 }
 

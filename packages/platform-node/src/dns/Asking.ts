@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 import { Effect, Exit } from "effect"
+import type { Deadlines } from "./Deadlines.ts"
 import {
   Dns as CoreDns,
   type DnsOutcome,
@@ -21,40 +22,37 @@ import {
 
 const { normaliseName, resolveFromLookup, timeoutError } = CoreDns
 
-/** `setTimeout` fires at once beyond this many milliseconds. */
-const MAX_TIMER_MILLIS = 2_147_483_647
-
 type Told = Exit.Exit<DnsOutcome, CoreDns.DnsError>
 
 /** Asks `name` (already in `normaliseName`'s or reverse form); tells once; returns a stop. */
 export type Question = (type: RecordType, name: string, told: (exit: Told) => void) => () => void
 
-/** The uncached `DnsShape` over `question`; `defaultTimeout` for lookups that give none (0 = none). */
-export const makeShape = (question: Question, defaultTimeout: number): DnsShape => {
+/**
+ * The uncached `DnsShape` over `question`; `defaultTimeout` for lookups that give none (0 = none);
+ * the callers' deadlines kept by `deadlines`.
+ */
+export const makeShape = (question: Question, defaultTimeout: number, deadlines: Deadlines): DnsShape => {
   const ask = (type: RecordType, rawName: string, millis: number, answered: CoreDns.Answered): CoreDns.Cancel => {
     const ip = type === "PTR" ? IpAddress.parse(rawName) : undefined
     const name = ip ? IpAddress.ptrName(ip) : normaliseName(rawName)
     let over = false
     const timer =
       millis > 0 && Number.isFinite(millis)
-        ? setTimeout(
-            () => {
-              over = true
-              stop()
-              answered(Exit.fail(timeoutError(type, name, millis)))
-            },
-            Math.min(millis, MAX_TIMER_MILLIS)
-          )
+        ? deadlines.add(millis, () => {
+            over = true
+            stop()
+            answered(Exit.fail(timeoutError(type, name, millis)))
+          })
         : undefined
     const stop = question(type, name, (exit) => {
       if (over) return
       over = true
-      if (timer !== undefined) clearTimeout(timer)
+      timer?.cancel()
       answered(exit)
     })
     return () => {
       over = true
-      if (timer !== undefined) clearTimeout(timer)
+      timer?.cancel()
       stop()
     }
   }

@@ -22,6 +22,7 @@
 import { getServers } from "node:dns"
 import { IpAddress, type DnsShape } from "@mailmoat/core"
 import { makeShape } from "./Asking.ts"
+import * as Deadlines from "./Deadlines.ts"
 import * as DnsSockets from "./DnsSockets.ts"
 import { ask, type QuestionSettings } from "./Question.ts"
 
@@ -63,8 +64,10 @@ export const makeUncached = (options: BuiltinDnsOptions = {}): BuiltinDns => {
   const sockets = DnsSockets.make(options.sockets)
   const stats = sockets.stats as BuiltinDnsStats
   stats.tcp = 0
+  const deadlines = Deadlines.make()
   const settings: QuestionSettings = {
     sockets,
+    deadlines,
     servers,
     attemptTimeoutMillis: options.attemptTimeoutMillis ?? 2000,
     tries: Math.max(1, options.tries ?? 2),
@@ -72,6 +75,10 @@ export const makeUncached = (options: BuiltinDnsOptions = {}): BuiltinDns => {
       stats.tcp++
     }
   }
-  const shape = makeShape((type, name, told) => ask(settings, type, name, told), options.defaultTimeoutMillis ?? 5000)
+  const shape = makeShape(
+    (type, name, told) => ask(settings, type, name, told),
+    options.defaultTimeoutMillis ?? 5000,
+    deadlines
+  )
   return { ...shape, close: sockets.close, stats }
 }

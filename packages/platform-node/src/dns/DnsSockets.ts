@@ -61,15 +61,9 @@ export interface DnsSocketsOptions {
 export interface DnsSockets {
   /**
    * Sends the packet `build(id)` makes to `server` under a fresh id; `receive` sees datagrams
-   * carrying that id until `release`; `failed` is told when the send itself fails. Undefined
-   * once the sockets are closed.
+   * carrying that id until `release`. Undefined once the sockets are closed.
    */
-  readonly send: (
-    server: DnsServer,
-    build: (id: number) => Uint8Array,
-    receive: Receive,
-    failed: (error: Error) => void
-  ) => Ticket | undefined
+  readonly send: (server: DnsServer, build: (id: number) => Uint8Array, receive: Receive) => Ticket | undefined
   readonly release: (ticket: Ticket) => void
   readonly close: () => void
   readonly stats: SocketStats
@@ -138,7 +132,7 @@ export const make = (options: DnsSocketsOptions = {}): DnsSockets => {
     if (outlet.retired && outlet.waiting.size === 0 && open.has(outlet)) shut(outlet)
   }
 
-  const send: DnsSockets["send"] = (server, build, receive, failed) => {
+  const send: DnsSockets["send"] = (server, build, receive) => {
     if (closed) return undefined
     const outlet = outletFor(server.family)
     let id = drawId()
@@ -146,9 +140,10 @@ export const make = (options: DnsSocketsOptions = {}): DnsSockets => {
     outlet.waiting.set(id, receive)
     outlet.asked++
     stats.sent++
-    outlet.socket.send(build(id), server.port, server.host, (error) => {
-      if (error) failed(error)
-    })
+    // No callback: Node then sends at once (`uv_udp_try_send`) instead of queueing the datagram
+    // for the next poll and calling back; a failed send is the socket's "error" (it is retired)
+    // and the question's attempt times out and goes on.
+    outlet.socket.send(build(id), server.port, server.host)
     return { outlet, id }
   }
 

@@ -9,6 +9,7 @@
  */
 import type { RemoteInfo } from "node:dgram"
 import { Dns as CoreDns, type DnsRecordType as RecordType } from "@mailmoat/core"
+import type { Deadlines, Wait } from "./Deadlines.ts"
 import type { DnsServer, DnsSockets, Ticket } from "./DnsSockets.ts"
 import { askTcp, type StopTcp } from "./DnsTcp.ts"
 import { badName, exhausted, outcomeOf, type Told, unavailable } from "./Outcome.ts"
@@ -17,6 +18,8 @@ const { Wire } = CoreDns
 
 export interface QuestionSettings {
   readonly sockets: DnsSockets
+  /** The attempts' timers (one length: `attemptTimeoutMillis`). */
+  readonly deadlines: Deadlines
   readonly servers: ReadonlyArray<DnsServer>
   readonly attemptTimeoutMillis: number
   readonly tries: number
@@ -35,6 +38,14 @@ const sameQuestion = (packet: Uint8Array, answer: CoreDns.Wire.Answer, asked: Ui
     if (a !== b) return false
   }
   return true
+}
+
+/** A copy of `packet` under `id` (the packet may still be queued in the socket when the next attempt is built). */
+const withId = (packet: Uint8Array, id: number): Uint8Array => {
+  const out = packet.slice()
+  out[0] = id >>> 8
+  out[1] = id & 0xff
+  return out
 }
 
 /** Asks `name` (`normaliseName`'s form); `told` gets the outcome once. Returns a stop. */
@@ -60,11 +71,11 @@ export const ask = (
   let udpSize = Wire.DEFAULT_UDP_SIZE
   let over = false
   let ticket: Ticket | undefined
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let timer: Wait | undefined
   let stopTcp: StopTcp | undefined
 
   const settle = (): void => {
-    if (timer !== undefined) clearTimeout(timer)
+    timer?.cancel()
     timer = undefined
     if (ticket !== undefined) sockets.release(ticket)
     ticket = undefined
@@ -116,7 +127,6 @@ export const ask = (
   }
 
   const send = (): void => {
-    const mine = attempt
     const server = servers[attempt % servers.length]!
     const receive = (packet: Uint8Array, from: RemoteInfo): boolean => {
       if (over || from.port !== server.port || from.address !== server.host) return false
@@ -125,19 +135,14 @@ export const ask = (
       accept(answer, server, false)
       return true
     }
-    ticket = sockets.send(
-      server,
-      (id) => Wire.encodeQuery(id, name, type, { udpSize }) as Uint8Array,
-      receive,
-      () => {
-        if (!over && attempt === mine && stopTcp === undefined) next()
-      }
-    )
+    const packet =
+      udpSize === Wire.DEFAULT_UDP_SIZE ? probe : (Wire.encodeQuery(0, name, type, { udpSize }) as Uint8Array)
+    ticket = sockets.send(server, (id) => withId(packet, id), receive)
     if (ticket === undefined) {
       finish(unavailable(type, name, "resolver closed"))
       return
     }
-    timer = setTimeout(next, settings.attemptTimeoutMillis)
+    timer = settings.deadlines.add(settings.attemptTimeoutMillis, next)
   }
 
   send()

@@ -21,6 +21,17 @@ export const MAX_NAME = 255
 
 const encoder = new TextEncoder()
 
+/** A label's bytes: UTF-8, written directly for the ASCII names nearly every question asks. */
+const labelBytes = (label: string): Uint8Array => {
+  const out = new Uint8Array(label.length)
+  for (let i = 0; i < label.length; i++) {
+    const c = label.charCodeAt(i)
+    if (c > 0x7f) return encoder.encode(label)
+    out[i] = c
+  }
+  return out
+}
+
 /**
  * A name's wire form (labels, then the root's zero byte). `name` is in the form `normaliseName`
  * gives (no trailing dot); an empty name is the root.
@@ -31,7 +42,7 @@ export const encodeName = (name: string): Uint8Array | WireError => {
   const parts: Array<Uint8Array> = []
   let size = 1
   for (const label of labels) {
-    const bytes = encoder.encode(label)
+    const bytes = labelBytes(label)
     if (bytes.length === 0) return wireError("BadName", `empty label in "${name}"`)
     if (bytes.length > MAX_LABEL) return wireError("BadName", `label over ${MAX_LABEL} bytes in "${name}"`)
     parts.push(bytes)

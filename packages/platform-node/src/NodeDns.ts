@@ -1,7 +1,10 @@
 /**
- * The Node implementation of `Dns`, with a TTL cache: the built-in resolver (`dns/BuiltinDns.ts`,
- * DNS in TypeScript over `node:dgram`) by default, or Node's `node:dns` `Resolver` (c-ares) with
- * `resolver: "system"`. Both give the same outcomes and details for the same answers.
+ * The Node implementation of `Dns`, with a TTL cache: Node's `node:dns` `Resolver` (c-ares) by
+ * default, or the built-in resolver (`dns/BuiltinDns.ts`, DNS in TypeScript over `node:dgram`)
+ * with `resolver: "builtin"`. Both give the same outcomes and details for the same answers.
+ * c-ares stays the default because it costs less CPU per question: the built-in resolver
+ * measured ~x1.3 the engine's CPU per message on the replay run (docs/performance.md, "DNS
+ * resolver, 2026-12-05 midday").
  *
  * `servers` takes `host:port` strings: `127.0.0.1:5353`, `[::1]:53`, or a bare address (port 53).
  * Without servers the system resolvers are used. Invalid server strings fail the layer at
@@ -17,7 +20,10 @@
  * - The built-in resolver keeps one UDP socket per family between questions (a new one every
  *   500 questions or 30 s, so the source port still changes), builds no Error for NXDOMAIN or
  *   NODATA, gives real TTLs for every type, and stops a question's attempts at its deadline. Its
- *   sockets are unref'd; `close` (the gateway calls it when its layer closes) closes them.
+ *   sockets are unref'd; `close` (the gateway calls it when its layer closes) closes them. Yet
+ *   on loopback it costs about twice c-ares's CPU per question (`bench/dns-question.mjs --wire`),
+ *   though a bare `dgram` send and receive costs less than c-ares: where the rest goes is not
+ *   found yet.
  * - c-ares (`resolver: "system"`) has no per-query cancellation: when our per-call timeout
  *   fires, the query keeps running inside c-ares until its own `attemptTimeoutMillis x tries`
  *   runs out; its answer is dropped. Keep those two small (defaults 2000 ms x 2). Its TXT, PTR
@@ -54,17 +60,16 @@ import {
 } from "@mailmoat/core"
 import { makeShape } from "./dns/Asking.ts"
 import * as BuiltinDns from "./dns/BuiltinDns.ts"
-import * as Deadlines from "./dns/Deadlines.ts"
 
 const { Dns, dnsError, withCache } = CoreDns
 
-/** Which resolver asks: the built-in one (default) or Node's c-ares `Resolver`. */
+/** Which resolver asks: Node's c-ares `Resolver` (default) or the built-in one. */
 export type ResolverKind = "builtin" | "system"
 
 export interface NodeDnsOptions {
   /** Resolvers as `host:port` (`127.0.0.1:5353`, `[::1]:53`) or bare addresses; empty = system. */
   readonly servers?: ReadonlyArray<string> | undefined
-  /** `builtin` (default) or `system` (Node's c-ares). */
+  /** `system` (Node's c-ares, default) or `builtin` (`dns/BuiltinDns.ts`). */
   readonly resolver?: ResolverKind | undefined
   /** Timeout applied to calls that give none (ms, default 5000; 0 = none). */
   readonly defaultTimeoutMillis?: number | undefined
@@ -177,20 +182,16 @@ export const makeSystemUncached = (options: NodeDnsOptions = {}): NodeDnsShape =
 
   // c-ares cannot cancel a question: a late answer, or one after the stop, is dropped by the
   // caller's wrapper (`makeShape`).
-  const shape = makeShape(
-    (type, name, told) => {
-      query(type, name, (e, a) => told(outcomeOf(type, name, e, a)))
-      return () => {}
-    },
-    defaultTimeout,
-    Deadlines.make()
-  )
+  const shape = makeShape((type, name, told) => {
+    query(type, name, (e, a) => told(outcomeOf(type, name, e, a)))
+    return () => {}
+  }, defaultTimeout)
   return { ...shape, close: () => {} }
 }
 
 /** The uncached resolver `options.resolver` names. Throws on invalid `servers`. */
 export const makeUncached = (options: NodeDnsOptions = {}): NodeDnsShape =>
-  options.resolver === "system" ? makeSystemUncached(options) : BuiltinDns.makeUncached(options)
+  options.resolver === "builtin" ? BuiltinDns.makeUncached(options) : makeSystemUncached(options)
 
 /** Resolver plus cache (unless `cache: false`). Throws on invalid `servers`. */
 export const make = (options: NodeDnsOptions = {}): NodeDnsShape => {

@@ -163,14 +163,14 @@ describe("BuiltinDns against a fake server", () => {
     expect(s.asked).toHaveLength(0)
   })
 
-  it("NodeDns.make picks the built-in resolver by default, c-ares with resolver: system", async () => {
+  it("NodeDns.make picks c-ares by default, the built-in resolver with resolver: builtin", async () => {
     const s = await fake(listed)
-    for (const resolver of [undefined, "system"] as const) {
+    for (const resolver of [undefined, "builtin"] as const) {
       const dns = NodeDns.make({ servers: [s.server], resolver, cache: false })
       expect(await new Promise<Told>((r) => dns.query!("A", "pick.test", 1000, Date.now(), r))).toMatchObject(ok)
       dns.close()
     }
     // Only the built-in resolver advertises a payload size (Node's c-ares sends no OPT record).
-    expect(s.asked.map((q) => q.edns)).toEqual([true, false])
+    expect(s.asked.map((q) => q.edns)).toEqual([false, true])
   })
 })

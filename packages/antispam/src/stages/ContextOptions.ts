@@ -24,9 +24,9 @@ export const options = {
     ),
     resolver: literals(["builtin", "system"]).pipe(
       doc(
-        "Who asks the questions: builtin (Mailmoat's own resolver over UDP, TCP for truncated answers) or system (Node's c-ares)."
+        "Who asks the questions: system (Node's c-ares) or builtin (Mailmoat's own resolver over UDP, TCP for truncated answers; real TTLs for every type, but more CPU per question)."
       ),
-      withDefault("builtin")
+      withDefault("system")
     )
   }).pipe(section)
 }

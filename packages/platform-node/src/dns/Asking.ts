@@ -27,11 +27,22 @@ type Told = Exit.Exit<DnsOutcome, CoreDns.DnsError>
 /** Asks `name` (already in `normaliseName`'s or reverse form); tells once; returns a stop. */
 export type Question = (type: RecordType, name: string, told: (exit: Told) => void) => () => void
 
+/** `setTimeout` fires at once beyond this many milliseconds. */
+const MAX_TIMER_MILLIS = 2_147_483_647
+
+/** A `setTimeout` per wait: the c-ares resolver's callers' deadlines, as they were before `Deadlines`. */
+const ownTimers: Deadlines = {
+  add: (millis, fire) => {
+    const timer = setTimeout(fire, Math.min(millis, MAX_TIMER_MILLIS))
+    return { cancel: () => clearTimeout(timer) }
+  }
+}
+
 /**
  * The uncached `DnsShape` over `question`; `defaultTimeout` for lookups that give none (0 = none);
- * the callers' deadlines kept by `deadlines`.
+ * the callers' deadlines kept by `deadlines` (default: a `setTimeout` each).
  */
-export const makeShape = (question: Question, defaultTimeout: number, deadlines: Deadlines): DnsShape => {
+export const makeShape = (question: Question, defaultTimeout: number, deadlines: Deadlines = ownTimers): DnsShape => {
   const ask = (type: RecordType, rawName: string, millis: number, answered: CoreDns.Answered): CoreDns.Cancel => {
     const ip = type === "PTR" ? IpAddress.parse(rawName) : undefined
     const name = ip ? IpAddress.ptrName(ip) : normaliseName(rawName)

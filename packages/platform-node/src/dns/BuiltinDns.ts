@@ -1,5 +1,5 @@
 /**
- * The built-in resolver: DNS questions in TypeScript over `node:dgram` (and `node:net` for a
+ * The built-in resolver (`antispam.dns.resolver: builtin`; c-ares is the default): DNS questions in TypeScript over `node:dgram` (and `node:net` for a
  * truncated answer), behind the same `DnsShape` as the c-ares one (`NodeDns` with
  * `resolver: "system"`), giving the same outcomes and details.
  *

@@ -38,7 +38,8 @@
  *   `setServers` since 1.40.
  * - Questions are answered by callback, not `dns.promises`: one callback per question resumes
  *   the waiting fiber directly (no promise, no reaction job), and the per-call timeout is one
- *   `setTimeout` inside that same wait (no child fiber), so it runs on real time even under a
+ *   `setTimeout` inside that same wait (no child fiber; the built-in resolver shares one timer
+ *   per deadline length, `dns/Deadlines.ts`), so it runs on real time even under a
  *   test clock: a real resolver's answers arrive on real time too. `query` is the same question
  *   without the runtime (`DnsShape.query`): the cache shares questions and answers the sender
  *   check's Promise-based resolver through it, with no fiber per question.

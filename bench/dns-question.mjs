@@ -10,6 +10,14 @@
 // question, and the ratio per round.
 //
 //   npm run build && node bench/dns-question.mjs [--base /tmp/mm-base] [--questions 20000] [--conc 20] [--rounds 6]
+//
+// `--wire` compares the two resolvers of this checkout instead, on the wire: the built-in one
+// (`NodeDns` `resolver: "builtin"`) and Node's c-ares (`resolver: "system"`), each under core's
+// cache, asking a loopback server in a child process (NXDOMAIN to every question, so its CPU is
+// not counted here); the ratio is builtin / system.
+//
+//   npm run build && node bench/dns-question.mjs --wire [--questions 20000] [--conc 20] [--rounds 6]
+import { spawn } from "node:child_process"
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { nextTurnResolver } from "./next-turn-resolver.mjs"
@@ -23,12 +31,39 @@ const questions = Number(arg("questions", "20000"))
 const conc = Number(arg("conc", "20"))
 const rounds = Number(arg("rounds", "6"))
 
-const load = async (label, root) => {
+const wire = process.argv.includes("--wire")
+
+/** The loopback NXDOMAIN server in a child process; resolves with its `host:port` and the child. */
+const startServer = () =>
+  new Promise((res, rej) => {
+    const url = pathToFileURL(join(here, "test/support/loopback-resolver.mjs")).href
+    const child = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const { startLoopbackResolver } = await import(${JSON.stringify(url)}); const r = await startLoopbackResolver(); console.log(r.server)`
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] }
+    )
+    child.stdout.once("data", (d) => res({ server: String(d).trim(), child }))
+    child.once("error", rej)
+  })
+const server = wire ? await startServer() : undefined
+
+/** The resolver a build is measured with: one turn later (no socket), or one of this checkout's on the wire. */
+const innerOf = async (root, resolverKind, libs) => {
+  if (resolverKind === undefined) return nextTurnResolver(libs)
+  const { NodeDns } = await import(pathToFileURL(join(root, "packages/platform-node/dist/index.js")).href)
+  return NodeDns.makeUncached({ servers: [server.server], resolver: resolverKind })
+}
+
+const load = async (label, root, resolverKind) => {
   const { Dns } = await import(pathToFileURL(join(root, "packages/core/dist/index.js")).href)
   const { Effect, Exit } = await import(
     pathToFileURL(join(root, "packages/core/node_modules/effect/dist/index.js")).href
   )
-  const inner = nextTurnResolver({ Dns, Effect, Exit })
+  const inner = await innerOf(root, resolverKind, { Dns, Effect, Exit })
   const dns = Dns.withCache(inner)
   const options = { timeoutMillis: 2000 }
   const viaEffect = (names) =>
@@ -50,7 +85,7 @@ const load = async (label, root) => {
     const worker = async () => {
       while (next < names.length) {
         const exit = await ask(names[next++])
-        if (exit._tag !== "Success") throw new Error("unexpected failure")
+        if (exit._tag !== "Success") throw new Error(`unexpected failure: ${JSON.stringify(exit)}`)
       }
     }
     await Promise.all(Array.from({ length: conc }, worker))
@@ -58,7 +93,10 @@ const load = async (label, root) => {
   return { label, callbackForm: dns.query !== undefined, effect: viaEffect, promise: viaPromise }
 }
 
-const builds = [await load("this", here), await load("base", resolve(arg("base", "/tmp/mm-base")))]
+const builds = wire
+  ? [await load("this", here, "builtin"), await load("base", here, "system")]
+  : [await load("this", here), await load("base", resolve(arg("base", "/tmp/mm-base")))]
+if (wire) console.log(`on the wire, ${server.server}: "this" is the built-in resolver, "base" c-ares`)
 let serial = 0
 const measure = async (build, kind) => {
   const names = Array.from({ length: questions }, (_, i) => `${serial}-${i}.${kind}.${build.label}.test`)
@@ -88,6 +126,7 @@ for (let r = 0; r < rounds; r++) {
     )
   }
 }
+server?.child.kill()
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 for (const kind of ["effect", "promise"])
   console.log(

@@ -12,7 +12,8 @@
 //
 //   npm run build && node bench/engine-peers.mjs [--conc 20] [--classifier] [--checkout DIR] [--rounds 1]
 //
-// `--dns-stats` prints the replay pass's DNS questions that reached the resolver (by type and
+// `--dns-resolver system|builtin` picks the resolver on a build that has both (default: the
+// build's own default). `--dns-stats` prints the replay pass's DNS questions that reached the resolver (by type and
 // outcome, with repeats); `--dns-record FILE` keeps their answers, which a later run with
 // `--dns-inner recorded --dns-record FILE` gives without c-ares, and `--dns-inner cached` from
 // the cache from the start (no question asked): the differences price the questions.
@@ -94,7 +95,8 @@ for (let i = 0; ; i++) {
   }
 }
 
-// The resolver as `NodeDns.make` builds it (c-ares under core's cache), with the cache's store
+// The resolver as `NodeDns.make` builds it (the build's default resolver under core's cache;
+// `--dns-resolver system|builtin` picks one on a build that has both), with the cache's store
 // and the questions below the cache reachable from here, to price the DNS questions:
 // `--dns-stats` counts the replay pass's questions that reach the resolver (type, outcome,
 // repeats); `--dns-record FILE` writes each question's outcome; with `--dns-inner recorded` a
@@ -102,7 +104,7 @@ for (let i = 0; ; i++) {
 // would), without c-ares or a socket; with `--dns-inner cached` every answer of the file is in
 // the cache from the start (no question is asked at all).
 const { Dns: CoreDns } = await load("packages/core/dist/index.js")
-const wire = NodeDns.makeUncached({ servers: [`127.0.0.1:${port}`] })
+const wire = NodeDns.makeUncached({ servers: [`127.0.0.1:${port}`], resolver: arg("dns-resolver", undefined) })
 const dnsInner = arg("dns-inner", "wire")
 const recordFile = arg("dns-record", undefined)
 const keyOf = (type, name) => `${type} ${CoreDns.normaliseName(name)}`
@@ -330,6 +332,8 @@ for (let r = 0; r < rounds; r++) {
         console.log(
           `  ${k.padEnd(22)} ${(v.questions / replay.length).toFixed(3)}/msg, ${v.names.size} names (${v.questions - v.names.size} repeats)`
         )
+      // The built-in resolver's own counts (datagrams sent and dropped, sockets opened, TCP).
+      if (wire.stats !== undefined) console.log(`  resolver: ${JSON.stringify(wire.stats)}`)
     }
   }
   if (outcomesFile) writeFileSync(outcomesFile, `${outcomeLines.splice(0).join("\n")}\n`, { flag: r === 0 ? "w" : "a" })

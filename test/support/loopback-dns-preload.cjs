@@ -1,5 +1,5 @@
 // Preloaded into every Node process of the test run (NODE_OPTIONS, set by loopback-dns-setup.mjs):
-// a `Resolver` created without servers asks the loopback resolver in TEST_LOOPBACK_RESOLVER
+// a `Resolver` created without servers (and the built-in resolver, which reads `dns.getServers()`) asks the loopback resolver in TEST_LOOPBACK_RESOLVER
 // instead of the machine's, and `lookup` answers ENOTFOUND at once for the reserved names of
 // RFC 6761 (.test, .invalid, .example) instead of asking the system resolver. Tests that name
 // their own DNS server (rbldnsd, dnsmasq) are unaffected: setServers replaces the default.
@@ -17,6 +17,9 @@ if (server) {
     }
   dns.Resolver = pinned(dns.Resolver)
   dns.promises.Resolver = pinned(dns.promises.Resolver)
+  // The system's servers as `dns.getServers()` reports them: what the built-in resolver asks
+  // when it is given none.
+  dns.setServers([server])
 
   const reserved = (host) => typeof host === "string" && /\.(test|invalid|example)\.?$/i.test(host)
   const notFound = (host) =>

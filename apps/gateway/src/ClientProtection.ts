@@ -161,7 +161,7 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
     module =
       p.onSpam === "tag"
         ? makeClientAntispam(config.antispam, {
-            dns: resolver(config.antispam.dns.servers),
+            dns: resolver(config.antispam.dns),
             listStore: listStore(services.dataDir),
             stages: classifierStage ? [classifierStage] : [],
             log

@@ -151,15 +151,22 @@ export interface DnsCacheSettings {
   readonly shared?: DnsCacheStore | undefined
 }
 
+/** `antispam.dns`: the resolvers to ask and which resolver asks them. */
+export interface DnsSettings {
+  readonly servers?: ReadonlyArray<string> | undefined
+  readonly resolver?: NodeDns.ResolverKind | undefined
+}
+
 /**
- * The resolver on `antispam.dns.servers` (empty = the system resolvers), with a TTL cache: this
- * process's memory, in front of the fleet's cache when there is one.
+ * The resolver on `antispam.dns.servers` (empty = the system resolvers) that `antispam.dns.resolver`
+ * names, with a TTL cache: this process's memory, in front of the fleet's cache when there is one.
  */
 export const resolver = (
-  servers: ReadonlyArray<string> | undefined,
+  dns: DnsSettings | undefined,
   options: { readonly cache?: boolean } & DnsCacheSettings = {}
 ) => {
-  if (options.cache === false) return NodeDns.make({ servers, cache: false })
+  const servers = dns?.servers
+  if (options.cache === false) return NodeDns.make({ servers, resolver: dns?.resolver, cache: false })
   const limits = options.limits
   const local = limits?.localEntries === 0 ? undefined : Dns.makeMemoryStore(limits?.localEntries)
   const store =
@@ -170,6 +177,7 @@ export const resolver = (
         : Dns.makeLayeredStore(local, options.shared)
   return NodeDns.make({
     servers,
+    resolver: dns?.resolver,
     cache: {
       store,
       maxTtlSeconds: limits?.maxTtlSeconds,
@@ -211,7 +219,7 @@ const heldTokens = (state: StateSettings): Layer.Layer<TokenStore> =>
 export const layer = (
   state: StateSettings,
   dataDir: string,
-  dnsServers: ReadonlyArray<string> | undefined,
+  dns: DnsSettings | undefined,
   shared: { readonly dnsCache?: DnsCacheSettings | undefined; readonly lists?: ListDocumentsShape | undefined } = {}
 ): Layer.Layer<EngineServices, Error> => {
   // Redis, or the primary's memory for a worker of the multi-process mode; else this process's.
@@ -219,10 +227,14 @@ export const layer = (
   return Layer.mergeAll(
     Layer.effect(
       DnsService,
-      Effect.try({
-        try: () => resolver(dnsServers, shared.dnsCache ?? {}),
-        catch: (e) => (e instanceof Error ? e : new Error(String(e)))
-      })
+      // The resolver's sockets close with the layer.
+      Effect.acquireRelease(
+        Effect.try({
+          try: () => resolver(dns, shared.dnsCache ?? {}),
+          catch: (e) => (e instanceof Error ? e : new Error(String(e)))
+        }),
+        (r) => Effect.sync(r.close)
+      )
     ),
     held ? heldTempReject(state) : State.layerMemoryTempRejectStore,
     held ? heldTokens(state) : State.layerMemoryTokenStore,

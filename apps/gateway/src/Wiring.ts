@@ -82,7 +82,7 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
       dnsCache: { limits: config.state.dnsCache, shared: options.shared?.dnsCache },
       lists: options.shared?.lists
     }
-    const services = yield* Layer.build(StateStores.layer(state, options.dataDir, antispam.dns?.servers, shared))
+    const services = yield* Layer.build(StateStores.layer(state, options.dataDir, antispam.dns, shared))
     const protection = yield* Effect.acquireRelease(
       startProtection(
         {

@@ -1,33 +1,45 @@
 /**
- * The Node implementation of `Dns`, on `node:dns` `Resolver` (c-ares), with a TTL cache.
+ * The Node implementation of `Dns`, with a TTL cache: Node's `node:dns` `Resolver` (c-ares) by
+ * default, or the built-in resolver (`dns/BuiltinDns.ts`, DNS in TypeScript over `node:dgram`)
+ * with `resolver: "builtin"`. Both give the same outcomes and details for the same answers.
+ * c-ares stays the default because it costs less CPU per question: the built-in resolver
+ * measured ~x1.3 the engine's CPU per message on the replay run (docs/performance.md, "DNS
+ * resolver, 2026-12-05 midday").
  *
  * `servers` takes `host:port` strings: `127.0.0.1:5353`, `[::1]:53`, or a bare address (port 53).
  * Without servers the system resolvers are used. Invalid server strings fail the layer at
  * startup (fail fast, never a silent fallback to the system resolver).
  *
  * **Gotchas**
- * - c-ares has no per-query cancellation: when our per-call timeout fires, the query keeps
- *   running inside c-ares until its own `attemptTimeoutMillis x tries` runs out; its answer is
- *   dropped. Keep those two small (defaults 2000 ms x 2).
- * - A / AAAA carry real TTLs (`{ ttl: true }`); TXT, PTR and MX answers do not expose TTLs in
- *   Node, so they are cached for `unknownTtlSeconds` (default 300).
- * - `NotFound` covers both ENOTFOUND (NXDOMAIN) and ENODATA (NODATA); `lookup` answers it as a
- *   value, `resolve` as the contract's `DnsError`.
- * - Bun and Deno run this through their `node:dns` compatibility; Deno's `Resolver` honours
+ * - `NotFound` covers both NXDOMAIN ("ENOTFOUND") and NODATA ("ENODATA"); `lookup` answers it as
+ *   a value, `resolve` as the contract's `DnsError`. A REFUSED or SERVFAIL answer is final (not
+ *   asked again; for c-ares because Node sets its NOCHECKRESP flag): one packet per question
+ *   whatever the answer. Caching it is the cache's job: REFUSED for `cache.refusedTtlSeconds`
+ *   (default 60), SERVFAIL for `cache.failureTtlSeconds` (default 5), both at most 300 (RFC 2308
+ *   §7.1; `DnsCache.ts`).
+ * - The built-in resolver keeps one UDP socket per family between questions (a new one every
+ *   500 questions or 30 s, so the source port still changes), builds no Error for NXDOMAIN or
+ *   NODATA, gives real TTLs for every type, and stops a question's attempts at its deadline. Its
+ *   sockets are unref'd; `close` (the gateway calls it when its layer closes) closes them. Yet
+ *   on loopback it costs about twice c-ares's CPU per question (`bench/dns-question.mjs --wire`),
+ *   though a bare `dgram` send and receive costs less than c-ares: where the rest goes is not
+ *   found yet.
+ * - c-ares (`resolver: "system"`) has no per-query cancellation: when our per-call timeout
+ *   fires, the query keeps running inside c-ares until its own `attemptTimeoutMillis x tries`
+ *   runs out; its answer is dropped. Keep those two small (defaults 2000 ms x 2). Its TXT, PTR
+ *   and MX answers carry no TTL in Node, so they are cached for `unknownTtlSeconds` (default
+ *   300). It closes its UDP socket whenever no question is pending and opens a new one for the
+ *   next, and builds a `DNSException` (with its stack) for every NXDOMAIN.
+ * - A question through c-ares costs the gateway ~75 µs of CPU in c-ares, Node's wrapper and the
+ *   kernel's loopback UDP path (both ends' packets), and ~105 µs more in the engine around it
+ *   (docs/performance.md, "DNS, 2026-12-04 evening"); the built-in resolver's share is in
+ *   "DNS resolver, 2026-12-05 midday" there. Only a question not asked is free.
+ * - Bun and Deno run both through their `node:` compatibility; Deno's `Resolver` honours
  *   `setServers` since 1.40.
- * - A REFUSED or SERVFAIL answer is not asked again by c-ares (Node sets c-ares's NOCHECKRESP
- *   flag, so such an answer is final, not a cue to try again): one packet per question whatever
- *   the answer, seen on the wire with `tries: 2` (docs/performance.md). Caching it is the
- *   cache's job: REFUSED for `cache.refusedTtlSeconds` (default 60), SERVFAIL for
- *   `cache.failureTtlSeconds` (default 5), both at most 300 (RFC 2308 §7.1; `DnsCache.ts`).
- * - A question costs the gateway ~75 µs of CPU in c-ares, Node's wrapper and the kernel's
- *   loopback UDP path (both ends' packets), and ~105 µs more in the engine around it
- *   (docs/performance.md, "DNS, 2026-12-04 evening"; the DNS module's own part of that is
- *   ~10-20 µs, "DNS callbacks, 2026-12-04 night"): only a question not asked is free. c-ares
- *   closes its UDP socket whenever no question is pending and opens a new one for the next.
- * - Questions go through the callback `Resolver`, not `dns.promises`: one callback per question
- *   resumes the waiting fiber directly (no promise, no reaction job), and the per-call timeout is
- *   one `setTimeout` inside that same wait (no child fiber), so it runs on real time even under a
+ * - Questions are answered by callback, not `dns.promises`: one callback per question resumes
+ *   the waiting fiber directly (no promise, no reaction job), and the per-call timeout is one
+ *   `setTimeout` inside that same wait (no child fiber; the built-in resolver shares one timer
+ *   per deadline length, `dns/Deadlines.ts`), so it runs on real time even under a
  *   test clock: a real resolver's answers arrive on real time too. `query` is the same question
  *   without the runtime (`DnsShape.query`): the cache shares questions and answers the sender
  *   check's Promise-based resolver through it, with no fiber per question.
@@ -43,47 +55,44 @@ import {
   type DnsAnswer,
   type DnsErrorReason,
   type DnsOutcome,
-  type DnsLookupOptions as LookupOptions,
   type DnsRecordType as RecordType,
   type DnsService,
-  type DnsShape,
-  IpAddress
+  type DnsShape
 } from "@mailmoat/core"
+import { makeShape } from "./dns/Asking.ts"
+import * as BuiltinDns from "./dns/BuiltinDns.ts"
 
-const { Dns, DnsError, dnsError, normaliseName, resolveFromLookup, timeoutError, withCache } = CoreDns
-type Told = CoreDns.Answered
-type Cancel = CoreDns.Cancel
+const { Dns, dnsError, withCache } = CoreDns
 
-/** `setTimeout` fires at once beyond this many milliseconds. */
-const MAX_TIMER_MILLIS = 2_147_483_647
+/** Which resolver asks: Node's c-ares `Resolver` (default) or the built-in one. */
+export type ResolverKind = "builtin" | "system"
 
 export interface NodeDnsOptions {
   /** Resolvers as `host:port` (`127.0.0.1:5353`, `[::1]:53`) or bare addresses; empty = system. */
   readonly servers?: ReadonlyArray<string> | undefined
+  /** `system` (Node's c-ares, default) or `builtin` (`dns/BuiltinDns.ts`). */
+  readonly resolver?: ResolverKind | undefined
   /** Timeout applied to calls that give none (ms, default 5000; 0 = none). */
   readonly defaultTimeoutMillis?: number | undefined
-  /** c-ares per-attempt timeout (ms, default 2000) and attempts (default 2). */
+  /** Per-attempt timeout (ms, default 2000) and rounds over the servers (default 2). */
   readonly attemptTimeoutMillis?: number | undefined
   readonly tries?: number | undefined
-  /** TTL used for TXT / PTR / MX answers, whose TTLs Node does not expose (default 300). */
+  /** c-ares only: TTL used for TXT / PTR / MX answers, whose TTLs Node does not expose (default 300). */
   readonly unknownTtlSeconds?: number | undefined
   /** Cache options; `false` disables the cache. */
   readonly cache?: CacheOptions | false | undefined
 }
 
-/** Validates one `servers` entry and returns the form `Resolver.setServers` accepts. */
-export const parseServer = (input: string): string => {
-  const s = input.trim()
-  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(s)
-  const v4port = /^([\d.]+):(\d{1,5})$/.exec(s)
-  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : v4port ? [v4port[1]!, v4port[2]] : [s, undefined]
-  const ip = IpAddress.parse(host)
-  if (!ip) throw new Error(`dns.servers: "${input}" is not an IP address (use 127.0.0.1:5353 or [::1]:53)`)
-  const p = port === undefined ? 53 : Number(port)
-  if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`dns.servers: bad port in "${input}"`)
-  return ip.family === 4 ? `${ip.text}:${p}` : `[${ip.text}]:${p}`
+/** A resolver that holds sockets: `close` releases them (a no-op for c-ares). */
+export interface NodeDnsShape extends DnsShape {
+  readonly close: () => void
 }
 
+/** Validates one `servers` entry and returns the form `Resolver.setServers` accepts. */
+export const parseServer = (input: string): string => {
+  const { host, port, family } = BuiltinDns.serverOf(input)
+  return family === 4 ? `${host}:${port}` : `[${host}]:${port}`
+}
 const reasonOf = (code: unknown): DnsErrorReason => {
   switch (code) {
     case "ENOTFOUND":
@@ -107,8 +116,8 @@ const reasonOf = (code: unknown): DnsErrorReason => {
 /** One answer as the contract's records and TTL, or the resolver's error. */
 type Answered = (error: NodeJS.ErrnoException | null, answer?: DnsAnswer) => void
 
-/** Builds the uncached resolver-backed implementation. */
-export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
+/** Node's c-ares `Resolver`, uncached. */
+export const makeSystemUncached = (options: NodeDnsOptions = {}): NodeDnsShape => {
   const resolver = new Resolver({
     timeout: options.attemptTimeoutMillis ?? 2000,
     tries: options.tries ?? 2
@@ -158,7 +167,7 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
     name: string,
     e: NodeJS.ErrnoException | null,
     a: DnsAnswer | undefined
-  ): Exit.Exit<DnsOutcome, InstanceType<typeof DnsError>> => {
+  ): Exit.Exit<DnsOutcome, CoreDns.DnsError> => {
     if (e === null)
       return Exit.succeed(
         a === undefined || a.records.length === 0
@@ -172,61 +181,31 @@ export const makeUncached = (options: NodeDnsOptions = {}): DnsShape => {
       : Exit.fail(dnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) }))
   }
 
-  // NXDOMAIN / NODATA (most blocklist lookups) resolve to a value: no DnsError, no failure
-  // through the runtime. The deadline is a timer beside the question: c-ares cannot cancel the
-  // question, so a late answer, or one after `Cancel`, is dropped (`over`).
-  const ask = (type: RecordType, rawName: string, millis: number, answered: Told): Cancel => {
-    const ip = type === "PTR" ? IpAddress.parse(rawName) : undefined
-    const name = ip ? IpAddress.ptrName(ip) : normaliseName(rawName)
-    let over = false
-    const timer =
-      millis > 0 && Number.isFinite(millis)
-        ? setTimeout(
-            () => {
-              over = true
-              answered(Exit.fail(timeoutError(type, name, millis)))
-            },
-            Math.min(millis, MAX_TIMER_MILLIS)
-          )
-        : undefined
-    query(type, name, (e, a) => {
-      if (over) return
-      over = true
-      if (timer !== undefined) clearTimeout(timer)
-      answered(outcomeOf(type, name, e, a))
-    })
-    return () => {
-      over = true
-      if (timer !== undefined) clearTimeout(timer)
-    }
-  }
-
-  const lookup = (
-    type: RecordType,
-    rawName: string,
-    options?: LookupOptions
-  ): Effect.Effect<DnsOutcome, InstanceType<typeof DnsError>> =>
-    Effect.callback<DnsOutcome, InstanceType<typeof DnsError>>((resume) => {
-      const cancel = ask(type, rawName, options?.timeoutMillis ?? defaultTimeout, resume)
-      return Effect.sync(cancel)
-    })
-  // `query` takes its deadline as given (0 = none): the cache asks its shared questions so.
-  return {
-    lookup,
-    resolve: resolveFromLookup(lookup),
-    query: (type, name, millis, _now, answered) => ask(type, name, millis, answered)
-  }
+  // c-ares cannot cancel a question: a late answer, or one after the stop, is dropped by the
+  // caller's wrapper (`makeShape`).
+  const shape = makeShape((type, name, told) => {
+    query(type, name, (e, a) => told(outcomeOf(type, name, e, a)))
+    return () => {}
+  }, defaultTimeout)
+  return { ...shape, close: () => {} }
 }
+
+/** The uncached resolver `options.resolver` names. Throws on invalid `servers`. */
+export const makeUncached = (options: NodeDnsOptions = {}): NodeDnsShape =>
+  options.resolver === "builtin" ? BuiltinDns.makeUncached(options) : makeSystemUncached(options)
 
 /** Resolver plus cache (unless `cache: false`). Throws on invalid `servers`. */
-export const make = (options: NodeDnsOptions = {}): DnsShape => {
+export const make = (options: NodeDnsOptions = {}): NodeDnsShape => {
   const inner = makeUncached(options)
-  return options.cache === false ? inner : withCache(inner, options.cache ?? {})
+  return options.cache === false ? inner : { ...withCache(inner, options.cache ?? {}), close: inner.close }
 }
 
-/** A layer providing `Dns`; invalid options fail the layer with the reason. */
+/** A layer providing `Dns`, its sockets closed with the layer; invalid options fail the layer with the reason. */
 export const layer = (options: NodeDnsOptions = {}): Layer.Layer<DnsService, Error> =>
   Layer.effect(
     Dns,
-    Effect.try({ try: () => make(options), catch: (e) => (e instanceof Error ? e : new Error(String(e))) })
+    Effect.acquireRelease(
+      Effect.try({ try: () => make(options), catch: (e) => (e instanceof Error ? e : new Error(String(e))) }),
+      (dns) => Effect.sync(dns.close)
+    )
   )

@@ -7,7 +7,7 @@ import { type Rbldnsd, startRbldnsd, startSilentDns } from "../../core/test/dns/
 
 const run = <A, E>(e: Effect.Effect<A, E>) => Effect.runPromise(Effect.result(e))
 
-describe("NodeDns against a real rbldnsd", () => {
+describe.each(["builtin", "system"] as const)("NodeDns against a real rbldnsd (%s resolver)", (resolver) => {
   let rbl: Rbldnsd
   beforeAll(async () => {
     rbl = await startRbldnsd([
@@ -29,7 +29,7 @@ describe("NodeDns against a real rbldnsd", () => {
   })
 
   it("resolves A with TTL and TXT; NXDOMAIN is NotFound; answers are cached", async () => {
-    const dns = NodeDns.make({ servers: [rbl.server] })
+    const dns = NodeDns.make({ resolver, servers: [rbl.server] })
     expect(await Effect.runPromise(dns.resolve("A", "7.2.0.192.bl.test"))).toEqual({
       records: ["127.0.0.2"],
       ttlSeconds: 60
@@ -47,12 +47,12 @@ describe("NodeDns against a real rbldnsd", () => {
   })
 
   it("lookup: NXDOMAIN is a NotFound value (uncached and cached); a REFUSED answer is asked once within 5 s", async () => {
-    const uncached = NodeDns.makeUncached({ servers: [rbl.server] })
+    const uncached = NodeDns.makeUncached({ resolver, servers: [rbl.server] })
     expect(await Effect.runPromise(uncached.lookup!("A", "1.2.0.192.bl.test"))).toEqual({
       _tag: "NotFound",
       detail: "ENOTFOUND"
     })
-    const dns = NodeDns.make({ servers: [rbl.server] })
+    const dns = NodeDns.make({ resolver, servers: [rbl.server] })
     expect(await Effect.runPromise(dns.lookup!("A", "1.2.0.192.bl.test"))).toMatchObject({ _tag: "NotFound" })
     expect(await Effect.runPromise(dns.lookup!("A", "7.2.0.192.bl.test"))).toEqual({
       _tag: "Answer",
@@ -69,7 +69,7 @@ describe("NodeDns against a real rbldnsd", () => {
 
   it("a REFUSED answer on the wire is asked once within a minute, again after it, and stays a failure", async () => {
     // The cache reads the Effect clock: the test clock moves it, rbldnsd answers on real time.
-    const dns = NodeDns.make({ servers: [rbl.server] })
+    const dns = NodeDns.make({ resolver, servers: [rbl.server] })
     rbl.resetQueries()
     const program = Effect.gen(function* () {
       const told: Array<string | false> = []
@@ -100,8 +100,8 @@ describe("NodeDns against a real rbldnsd", () => {
     // A cached answer's TTL is what is left of it: compared without it.
     const withoutTtl = (exit: Told) =>
       Exit.isSuccess(exit) && exit.value._tag === "Answer" ? { ...exit.value, ttlSeconds: 0 } : exit
-    const uncached = NodeDns.makeUncached({ servers: [rbl.server] })
-    const dns = NodeDns.make({ servers: [rbl.server] })
+    const uncached = NodeDns.makeUncached({ resolver, servers: [rbl.server] })
+    const dns = NodeDns.make({ resolver, servers: [rbl.server] })
     for (const [type, name] of [
       ["A", "7.2.0.192.bl.test"],
       ["A", "1.2.0.192.bl.test"],
@@ -122,7 +122,7 @@ describe("NodeDns against a real rbldnsd", () => {
   it("query: a silent server's question gives Timeout at the deadline; a cancelled one tells nothing", async () => {
     const silent = await startSilentDns()
     try {
-      const dns = NodeDns.make({ servers: [silent.server], attemptTimeoutMillis: 5000, tries: 1 })
+      const dns = NodeDns.make({ resolver, servers: [silent.server], attemptTimeoutMillis: 5000, tries: 1 })
       const told: Array<unknown> = []
       const cancel = dns.query!("A", "3.0.0.127.bl.test", 100, Date.now(), (exit) => told.push(exit))
       cancel()
@@ -142,7 +142,7 @@ describe("NodeDns against a real rbldnsd", () => {
   it("a silent server gives Timeout within the per-call timeout", async () => {
     const silent = await startSilentDns()
     try {
-      const dns = NodeDns.make({ servers: [silent.server], attemptTimeoutMillis: 5000, tries: 1 })
+      const dns = NodeDns.make({ resolver, servers: [silent.server], attemptTimeoutMillis: 5000, tries: 1 })
       const fiber = Effect.runFork(Effect.result(dns.resolve("A", "2.0.0.127.bl.test", { timeoutMillis: 300 })))
       const r = await Effect.runPromise(Fiber.join(fiber))
       expect(r._tag === "Failure" && r.failure.reason).toBe("Timeout")

@@ -32,7 +32,7 @@ const listsFor = (config: LoadedConfig, kind: "ip" | "domain"): ReadonlyArray<Li
   } catch (e) {
     throw new InputError([messageOf(e)])
   }
-  const dns = NodeDns.make({ servers: s.dns.servers, cache: false })
+  const dns = NodeDns.make({ servers: s.dns.servers, resolver: s.dns.resolver, cache: false })
   const stored = ListStore.make(FileListDocuments.make(listsDir(config)))
   const zones = (
     type: ListUnderTest["type"],

@@ -9,7 +9,7 @@ import { GatewayConfig } from "@mailmoat/core"
 import { Schema } from "effect"
 import { define } from "./Builtin.ts"
 
-const { doc, list, section, string, withDefault } = GatewayConfig.Fields
+const { doc, list, literals, section, string, withDefault } = GatewayConfig.Fields
 
 const resolver = string(
   "a resolver address host:port (127.0.0.1:5353, [::1]:53) or an IP",
@@ -21,6 +21,12 @@ export const options = {
     servers: list(resolver, "a list of resolver addresses").pipe(
       doc("Resolvers as host:port; empty = the system resolvers."),
       withDefault([])
+    ),
+    resolver: literals(["builtin", "system"]).pipe(
+      doc(
+        "Who asks the questions: system (Node's c-ares) or builtin (Mailmoat's own resolver over UDP, TCP for truncated answers; real TTLs for every type, but more CPU per question)."
+      ),
+      withDefault("system")
     )
   }).pipe(section)
 }

@@ -34,7 +34,7 @@ describe("the built-in antispam section", () => {
         analysisTimeoutSeconds: 10,
         analysisQueueSize: 100
       },
-      dns: { servers: [] }
+      dns: { servers: [], resolver: "system" }
     })
   })
 

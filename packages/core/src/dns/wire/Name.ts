@@ -1,0 +1,120 @@
+/**
+ * Domain names on the wire (RFC 1035 §3.1, §4.1.4): encoding a question's name, reading a
+ * possibly compressed name out of a packet.
+ *
+ * **Gotchas**
+ * - A compression pointer must point strictly before every byte of the name read so far: that
+ *   forbids forward pointers and makes loops impossible (each jump goes lower), so reading a
+ *   hostile name ends after at most one pass over the packet.
+ * - Names read are given in presentation form, case kept: `.` and `\` inside a label are escaped
+ *   with a backslash, bytes outside printable ASCII as `\DDD`, as c-ares presents them, so two
+ *   different label sequences never read as the same text.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+import { type WireError, wireError } from "./WireError.ts"
+
+/** RFC 1035 §2.3.4. */
+export const MAX_LABEL = 63
+export const MAX_NAME = 255
+
+const encoder = new TextEncoder()
+
+/** A label's bytes: UTF-8, written directly for the ASCII names nearly every question asks. */
+const labelBytes = (label: string): Uint8Array => {
+  const out = new Uint8Array(label.length)
+  for (let i = 0; i < label.length; i++) {
+    const c = label.charCodeAt(i)
+    if (c > 0x7f) return encoder.encode(label)
+    out[i] = c
+  }
+  return out
+}
+
+/**
+ * A name's wire form (labels, then the root's zero byte). `name` is in the form `normaliseName`
+ * gives (no trailing dot); an empty name is the root.
+ */
+export const encodeName = (name: string): Uint8Array | WireError => {
+  if (name === "") return new Uint8Array(1)
+  const labels = name.split(".")
+  const parts: Array<Uint8Array> = []
+  let size = 1
+  for (const label of labels) {
+    const bytes = labelBytes(label)
+    if (bytes.length === 0) return wireError("BadName", `empty label in "${name}"`)
+    if (bytes.length > MAX_LABEL) return wireError("BadName", `label over ${MAX_LABEL} bytes in "${name}"`)
+    parts.push(bytes)
+    size += bytes.length + 1
+  }
+  if (size > MAX_NAME) return wireError("BadName", `name over ${MAX_NAME} bytes: "${name}"`)
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const p of parts) {
+    out[at++] = p.length
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+/** A name read from a packet: its presentation text and the offset just past it where it sat. */
+export interface ReadName {
+  readonly text: string
+  readonly next: number
+}
+
+/** Names start after the 12-byte header: a pointer into it is not a name. */
+const HEADER_SIZE = 12
+const BACKSLASH = 0x5c
+const DOT = 0x2e
+
+const appendLabel = (text: string, bytes: Uint8Array, from: number, length: number): string => {
+  let out = text.length === 0 ? "" : `${text}.`
+  for (let i = from; i < from + length; i++) {
+    const b = bytes[i]!
+    if (b === DOT || b === BACKSLASH) out += `\\${String.fromCharCode(b)}`
+    else if (b < 0x21 || b > 0x7e) out += `\\${String(b).padStart(3, "0")}`
+    else out += String.fromCharCode(b)
+  }
+  return out
+}
+
+/** Reads the name at `offset`, following compression pointers backwards only. */
+export const readName = (bytes: Uint8Array, offset: number): ReadName | WireError => {
+  let at = offset
+  let lowest = offset
+  let next = -1
+  let wireLength = 1
+  let text = ""
+  for (;;) {
+    if (at >= bytes.length) return wireError("Truncated", `name at ${offset} runs past the packet`)
+    const len = bytes[at]!
+    if (len === 0) {
+      if (next < 0) next = at + 1
+      return { text, next }
+    }
+    const kind = len & 0xc0
+    if (kind === 0xc0) {
+      if (at + 1 >= bytes.length) return wireError("Truncated", `pointer at ${at} runs past the packet`)
+      const target = ((len & 0x3f) << 8) | bytes[at + 1]!
+      // Strictly below every byte read so far (no forward pointer, no loop), and past the header.
+      if (target >= lowest || target < HEADER_SIZE)
+        return wireError("BadName", `pointer at ${at} to ${target} does not point backwards`)
+      if (next < 0) next = at + 2
+      at = target
+      lowest = target
+      continue
+    }
+    if (kind !== 0) return wireError("BadName", `label type 0x${kind.toString(16)} at ${at}`)
+    wireLength += len + 1
+    if (wireLength > MAX_NAME) return wireError("BadName", `name at ${offset} over ${MAX_NAME} bytes`)
+    if (at + 1 + len > bytes.length) return wireError("Truncated", `label at ${at} runs past the packet`)
+    text = appendLabel(text, bytes, at + 1, len)
+    at += 1 + len
+  }
+}
+
+/** ASCII-only lower case (RFC 4343: DNS names compare case-insensitively in ASCII only). */
+export const foldCase = (text: string): string => text.replace(/[A-Z]+/g, (s) => s.toLowerCase())

@@ -90,6 +90,43 @@ describe("the header we write", () => {
     ])
   })
 
+  // The comment as RFC 8601 §2.2 asks, written the obvious way: the header's scan must give the
+  // same text for every string, clean or not, short or past the 100-character cut.
+  const expectedComment = (text: string): string =>
+    text
+      .replace(/[\x00-\x1f\x7f]/g, " ")
+      .slice(0, 100)
+      .replace(/[()\\]/g, "\\$&")
+
+  test.prop([
+    fc.oneof(
+      fc.string({ minLength: 1, maxLength: 300 }),
+      fc.string({
+        unit: fc.constantFrom("a", " ", "(", ")", "\\", "\t", "\x7f", "é", "\u{1F600}"),
+        minLength: 1,
+        maxLength: 120
+      }),
+      fc.stringMatching(/^[a-z .:=@]{95,105}$/)
+    )
+  ])("writes each comment escaped, without control characters and cut to 100 characters", (text) => {
+    const v = format(
+      "gw.test",
+      facts({
+        spf: {
+          mailFrom: {
+            scope: "mailfrom",
+            identity: "a@example.org",
+            domain: "example.org",
+            result: "neutral",
+            comment: text
+          }
+        }
+      }),
+      "; "
+    )
+    expect(v).toContain(`spf=neutral (${expectedComment(text)}) smtp.mailfrom=a@example.org;`)
+  })
+
   const arbFacts = fc.record({
     identity: fc.string({ maxLength: 300 }),
     comment: fc.option(fc.string({ maxLength: 300 }), { nil: undefined }),

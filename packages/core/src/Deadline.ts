@@ -18,11 +18,67 @@
  * its own start, with one child fiber each (no fiber per item around it): what
  * `Effect.forEach(items, within, { concurrency: "unbounded" })` gives, in the same order.
  *
+ * `timer(millis, expire)` is the timer every deadline of a message uses (these two and the DNS
+ * and list waits): it lets an answer that arrived in time win over a deadline that passed while
+ * the process was busy. A timer's callback runs before the event loop reads the sockets that
+ * became readable meanwhile; after a long synchronous stretch (a cold process compiling its
+ * code, a starved CPU) an expired deadline would otherwise fire first, and a listed client's
+ * message would pass as "list timed out" with the list's answer unread in the socket. So the
+ * end is put off by one turn of the loop (`setImmediate`, which runs after that read), and the
+ * owner's `cancel` on the answer stops it.
+ *
  * @category combinators
  * @since 0.1.0
  */
 import { Effect, Exit, Fiber, Option } from "effect"
 import { MAX_TIMER_MILLIS, timerSleep } from "./RuntimeTimer.ts"
+
+/** A deadline's timer (see the module comment): `cancel` before `expire` ran and it never runs. */
+export interface Timer {
+  cancel(): void
+}
+
+const runtime = globalThis as unknown as {
+  readonly setImmediate?: (run: () => void) => unknown
+  readonly clearImmediate?: (handle: unknown) => void
+}
+// Node, Bun and Deno's Node globals have `setImmediate`; elsewhere a zero timer also runs after
+// the loop's next read of the sockets. Looked up at each call, as timers are (fake timers in tests).
+const nextTurn = (run: () => void): unknown =>
+  runtime.setImmediate !== undefined ? runtime.setImmediate(run) : setTimeout(run, 0)
+const cancelTurn = (handle: unknown): void => {
+  if (runtime.clearImmediate !== undefined) runtime.clearImmediate(handle)
+  else clearTimeout(handle as ReturnType<typeof setTimeout>)
+}
+
+class TurnTimer implements Timer {
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private turn: unknown = undefined
+  constructor(
+    millis: number,
+    private readonly expire: () => void
+  ) {
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined
+        this.turn = nextTurn(() => {
+          this.turn = undefined
+          this.expire()
+        })
+      },
+      Math.min(MAX_TIMER_MILLIS, Math.max(0, millis))
+    )
+  }
+  cancel(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    if (this.turn !== undefined) cancelTurn(this.turn)
+    this.timer = undefined
+    this.turn = undefined
+  }
+}
+
+/** Calls `expire` once `millis` have passed and the loop has read what arrived by then, unless cancelled. */
+export const timer = (millis: number, expire: () => void): Timer => new TurnTimer(millis, expire)
 
 /**
  * Waits for `fiber` with one timer: its exit as `Some`, or `None` at the deadline, when the fiber
@@ -32,17 +88,17 @@ import { MAX_TIMER_MILLIS, timerSleep } from "./RuntimeTimer.ts"
 const waitWithTimer = <A, E>(fiber: Fiber.Fiber<A, E>, millis: number): Effect.Effect<Option.Option<A>, E> =>
   Effect.callback<Option.Option<A>, E>((resume) => {
     let stopObserving: (() => void) | undefined
-    const timer = setTimeout(() => {
+    const deadline = timer(millis, () => {
       stopObserving?.()
       fiber.interruptUnsafe()
       resume(Effect.succeedNone)
-    }, millis)
+    })
     stopObserving = fiber.addObserver((exit) => {
-      clearTimeout(timer)
+      deadline.cancel()
       resume(Exit.map(exit, Option.some))
     })
     return Effect.sync(() => {
-      clearTimeout(timer)
+      deadline.cancel()
       stopObserving?.()
     })
   })
@@ -78,12 +134,12 @@ const awaitAll = <A>(
 ): Effect.Effect<Array<Option.Option<A>>> =>
   Effect.callback<Array<Option.Option<A>>>((resume) => {
     const outs: Array<Option.Option<A> | undefined> = fibers.map(() => undefined)
-    const timers: Array<ReturnType<typeof setTimeout> | undefined> = []
+    const timers: Array<Timer | undefined> = []
     const stops: Array<(() => void) | undefined> = []
     let left = fibers.length
     let over = false
     const cleanUp = () => {
-      for (const t of timers) if (t !== undefined) clearTimeout(t)
+      for (const t of timers) t?.cancel()
       for (const stop of stops) stop?.()
     }
     const settle = (i: number, exit: Exit.Exit<Option.Option<A>>) => {
@@ -96,7 +152,7 @@ const awaitAll = <A>(
         return
       }
       outs[i] = exit.value
-      if (timers[i] !== undefined) clearTimeout(timers[i])
+      timers[i]?.cancel()
       stops[i]?.()
       if (--left === 0) {
         over = true
@@ -111,12 +167,11 @@ const awaitAll = <A>(
         return
       }
       if (bounded(millis[i]!)) {
-        const wait = Math.min(MAX_TIMER_MILLIS, Math.max(0, startedAt[i]! + millis[i]! - now()))
-        timers[i] = setTimeout(() => {
+        timers[i] = timer(startedAt[i]! + millis[i]! - now(), () => {
           // Settled first: the interruption's own exit must not count as the caller's.
           settle(i, Exit.succeed(Option.none()))
           fiber.interruptUnsafe()
-        }, wait)
+        })
       }
       stops[i] = fiber.addObserver((exit) => settle(i, Exit.map(exit, Option.some)))
     })

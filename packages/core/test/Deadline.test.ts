@@ -118,11 +118,13 @@ describe("Deadline.withinAll", () => {
 
   it("a deadline counts from the effect's own start, not from when the others had started", async () => {
     // The second effect blocks this thread for 60 ms when it starts: the first one's 40 ms are
-    // over by then (it answers at 80 ms: too late).
+    // over by then (it answers at 98 ms: too late; counted from when the timers were set, 100 ms,
+    // it would not be). An answer that is ready by the time the process looks at a passed
+    // deadline wins (`Deadline.timer`), so the answer comes well after the block ends.
     const blocking = blockFor(60, "blocking")
     const late = await Effect.runPromise(
       withinAll([
-        { effect: later("first", 80), millis: 40 },
+        { effect: later("first", 98), millis: 40 },
         { effect: blocking, millis: 1000 }
       ])
     )

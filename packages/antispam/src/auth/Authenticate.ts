@@ -205,17 +205,16 @@ export const checkNow = (dns: DnsShape, input: AuthInput, options: AuthOptions):
   }
   const { resolver, running } = started
   return new Promise((resolve) => {
-    const timer = setTimeout(
-      () => resolve(timedOut(input, options, resolver.lookups())),
-      options.timeoutMillis + GRACE_MILLIS
+    const deadline = Deadline.timer(options.timeoutMillis + GRACE_MILLIS, () =>
+      resolve(timedOut(input, options, resolver.lookups()))
     )
     running.then(
       (facts) => {
-        clearTimeout(timer)
+        deadline.cancel()
         resolve(facts)
       },
       (error: unknown) => {
-        clearTimeout(timer)
+        deadline.cancel()
         resolve(failed(input, error, resolver.lookups()))
       }
     )

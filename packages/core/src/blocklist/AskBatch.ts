@@ -20,6 +20,7 @@
  */
 import { Effect } from "effect"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, Cancel } from "../Blocklist.ts"
+import * as Deadline from "../Deadline.ts"
 
 /** One lookup of a batch; its provider has `ask`. */
 export interface Asked {
@@ -70,7 +71,7 @@ export const askAll = (
     let open = 0
     let finished = 0
     let pumping = false
-    let timer: ReturnType<typeof setTimeout> | undefined
+    let timer: Deadline.Timer | undefined
     let armedFor = Number.POSITIVE_INFINITY
 
     const settle = (i: number, answer: BlocklistAnswer, inTime: boolean) => {
@@ -81,7 +82,7 @@ export const askAll = (
       cancels[i] = undefined
       told(i, { answer, inTime, start: starts[i]! })
       if (finished === count) {
-        if (timer !== undefined) clearTimeout(timer)
+        timer?.cancel()
         timer = undefined
         resume(Effect.void)
       } else if (!pumping) pump()
@@ -109,10 +110,10 @@ export const askAll = (
       let earliest = Number.POSITIVE_INFINITY
       for (let i = 0; i < next; i++) if (!done[i] && deadlines[i]! < earliest) earliest = deadlines[i]!
       if (earliest === armedFor) return
-      if (timer !== undefined) clearTimeout(timer)
+      timer?.cancel()
       timer = undefined
       armedFor = earliest
-      if (earliest !== Number.POSITIVE_INFINITY) timer = setTimeout(expire, Math.max(0, earliest - now()))
+      if (earliest !== Number.POSITIVE_INFINITY) timer = Deadline.timer(earliest - now(), expire)
     }
 
     const start = (i: number) => {
@@ -150,7 +151,7 @@ export const askAll = (
     pump()
     if (finished === count) return undefined
     return Effect.sync(() => {
-      if (timer !== undefined) clearTimeout(timer)
+      timer?.cancel()
       timer = undefined
       for (let i = 0; i < next; i++) {
         if (done[i]) continue

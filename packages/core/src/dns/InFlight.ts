@@ -39,6 +39,7 @@ import {
   timeoutError
 } from "./Dns.ts"
 import * as IpAddress from "./IpAddress.ts"
+import * as Deadline from "../Deadline.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "../RuntimeTimer.ts"
 
 /** Asks a question without a deadline; `answered` once with its exit (never after the `Cancel`). */
@@ -143,20 +144,20 @@ export const make = (maxPending = 10_000): InFlight => {
       answered(q.exit)
       return nothing
     }
-    let timer: ReturnType<typeof setTimeout> | undefined
+    let deadline: Deadline.Timer | undefined
     const w: Answered = (exit) => {
-      if (timer !== undefined) clearTimeout(timer)
+      deadline?.cancel()
       answered(exit)
     }
     q.waiters.push(w)
     if (left <= MAX_TIMER_MILLIS)
-      timer = setTimeout(() => {
-        timer = undefined
+      deadline = Deadline.timer(left, () => {
+        deadline = undefined
         leave(key, q, w)
         answered(Exit.fail(timeoutOf(waiter)))
-      }, left)
+      })
     return () => {
-      if (timer !== undefined) clearTimeout(timer)
+      deadline?.cancel()
       leave(key, q, w)
     }
   }

@@ -279,7 +279,7 @@ describe("the cache's callback form (query)", () => {
   })
 
   it("one question for every waiter, each within its own deadline; the answer is kept before anyone is told", () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate"] })
     const { inner, calls } = controlled("callback")
     const dns = Dns.withCache(inner)
     const told: Told = []
@@ -294,6 +294,9 @@ describe("the cache's callback form (query)", () => {
     vi.advanceTimersByTime(99)
     expect(told).toEqual([])
     vi.advanceTimersByTime(1)
+    // The deadline's timer has fired; the wait ends one turn later (`Deadline.timer`).
+    expect(told).toEqual([])
+    vi.advanceTimersToNextTimer()
     expect(told.map(([who]) => who)).toEqual(["short"])
     expect(errorOf(told[0]![1])).toMatchObject({
       _tag: "Some",
@@ -314,7 +317,7 @@ describe("the cache's callback form (query)", () => {
   })
 
   it("timer: false arms no timer for the waiter; its deadline still decides whether a question in flight is joined", () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate"] })
     const { inner, calls } = controlled("callback")
     const dns = Dns.withCache(inner)
     const told: Told = []
@@ -338,7 +341,7 @@ describe("the cache's callback form (query)", () => {
   })
 
   it("a cancelled waiter is never told; when every waiter has left the question is cancelled and its answer not kept", () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate"] })
     const { inner, calls } = controlled("callback")
     const dns = Dns.withCache(inner)
     const told: Told = []
@@ -347,6 +350,7 @@ describe("the cache's callback form (query)", () => {
     cancelFirst()
     expect(calls[0]!.interrupted).toBe(false)
     vi.advanceTimersByTime(200)
+    vi.advanceTimersToNextTimer()
     expect(told.map(([who]) => who)).toEqual(["second"])
     expect(errorOf(told[0]![1])).toMatchObject({ _tag: "Some", value: { name: "7.2.0.192.in-addr.arpa" } })
     expect(calls[0]!.interrupted).toBe(true)

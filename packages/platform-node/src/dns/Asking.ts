@@ -13,6 +13,7 @@ import { Effect, Exit } from "effect"
 import type { Deadlines } from "./Deadlines.ts"
 import {
   Dns as CoreDns,
+  Deadline,
   type DnsOutcome,
   type DnsLookupOptions as LookupOptions,
   type DnsRecordType as RecordType,
@@ -27,16 +28,8 @@ type Told = Exit.Exit<DnsOutcome, CoreDns.DnsError>
 /** Asks `name` (already in `normaliseName`'s or reverse form); tells once; returns a stop. */
 export type Question = (type: RecordType, name: string, told: (exit: Told) => void) => () => void
 
-/** `setTimeout` fires at once beyond this many milliseconds. */
-const MAX_TIMER_MILLIS = 2_147_483_647
-
-/** A `setTimeout` per wait: the c-ares resolver's callers' deadlines, as they were before `Deadlines`. */
-const ownTimers: Deadlines = {
-  add: (millis, fire) => {
-    const timer = setTimeout(fire, Math.min(millis, MAX_TIMER_MILLIS))
-    return { cancel: () => clearTimeout(timer) }
-  }
-}
+/** A timer per wait (core's deadline timer, which lets an answer read in the same turn win): the c-ares resolver's callers' deadlines. */
+const ownTimers: Deadlines = { add: Deadline.timer }
 
 /**
  * The uncached `DnsShape` over `question`; `defaultTimeout` for lookups that give none (0 = none);

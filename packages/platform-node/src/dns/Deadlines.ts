@@ -7,9 +7,13 @@
  * Measured on loopback (`bench/dns-question.mjs --wire`), a Node timer set and cleared per
  * question cost as much CPU as the rest of the question's JavaScript.
  *
+ * Each lane's timer is core's deadline timer: a wait whose end passed while the process was busy
+ * is ended only after the loop has read the answers that arrived meanwhile.
+ *
  * @category layers
  * @since 0.1.0
  */
+import { Deadline } from "@mailmoat/core"
 
 /** A wait: `cancel` before it ends and its callback is never called. */
 export interface Wait {
@@ -30,16 +34,13 @@ class Entry implements Wait {
 class Lane {
   readonly queue: Array<Entry> = []
   head = 0
-  timer: ReturnType<typeof setTimeout> | undefined = undefined
+  timer: Deadline.Timer | undefined = undefined
 }
 
 export interface Deadlines {
   /** Calls `fire` after `millis` (> 0, finite) unless cancelled first. */
   readonly add: (millis: number, fire: () => void) => Wait
 }
-
-/** `setTimeout` fires at once beyond this many milliseconds. */
-const MAX_TIMER_MILLIS = 2_147_483_647
 
 export const make = (): Deadlines => {
   const lanes = new Map<number, Lane>()
@@ -51,7 +52,7 @@ export const make = (): Deadlines => {
       lanes.delete(millis)
       return
     }
-    lane.timer = setTimeout(() => run(lane, millis), Math.min(Math.max(first.at - now, 1), MAX_TIMER_MILLIS))
+    lane.timer = Deadline.timer(Math.max(first.at - now, 1), () => run(lane, millis))
   }
 
   const run = (lane: Lane, millis: number): void => {

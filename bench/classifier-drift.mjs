@@ -6,7 +6,9 @@
 // Nothing here trains or tunes on eval/: the eval/ row uses a model trained on train/ only.
 //
 //   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
-//                                  [--twin 0.05] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--json] [--explain]
+//                                  [--twin 0.05] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--json] [--explain] [--weights]
+//
+// --weights prints each run's fitted layer (bias and non-zero weights) on stderr.
 //
 // --explain prints, per run, every false positive and every spam not called spam with the
 // classifier's reasons (as `mailmoat eval --explain`).
@@ -127,9 +129,20 @@ const run = (name, trainSet, testSet) => {
     discriminative,
     dropInputs: opt("drop", undefined)?.split(",")
   })
+  if (args.includes("--weights")) printLayer(name, model.logistic)
   return knownShares.map((known) =>
     measure(known === undefined ? name : `${name}, ${known * 100} % known`, model, known, testSet)
   )
+}
+
+// --weights: the fitted layer of each run, bias first, then the inputs by weight.
+const printLayer = (name, layer) => {
+  if (!layer) return
+  const weights = Object.entries(layer.weights)
+    .filter(([, w]) => w !== 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, w]) => `${k} ${w}`)
+  console.error(`${name} layer: bias ${layer.bias}; ${weights.join(", ")}`)
 }
 
 const measure = (name, model, known, testSet) => {

@@ -1,7 +1,7 @@
 // Padded spam twins for the logistic layer's samples: which tokens pad, how the twin is built,
 // and that stacking adds one twin per spam message, weighted and scored as documented.
 import { describe, expect, it } from "vitest"
-import { paddedTokens, wordTokens } from "../../src/classifier/Augment.ts"
+import { paddedTokens, TWIN_WEIGHT, wordTokens } from "../../src/classifier/Augment.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { type LabelledTokens, stackedSamples } from "../../src/classifier/Train.ts"
 import { generated, parse } from "./support.ts"
@@ -45,5 +45,12 @@ describe("padded twins", () => {
     }
     // Ham words pull the token evidence of most twins towards ham.
     expect(lower).toBeGreaterThan(spam / 2)
+  })
+
+  it("without a weight given, each spam's twin weighs TWIN_WEIGHT, the weight round 16 measured", () => {
+    expect(TWIN_WEIGHT).toBe(0.2)
+    const samples = stackedSamples(corpus, 3, undefined, [0])
+    const spam = corpus.filter((c) => c.label === "spam").length
+    expect(samples.filter((s) => s.weight === TWIN_WEIGHT)).toHaveLength(spam)
   })
 })

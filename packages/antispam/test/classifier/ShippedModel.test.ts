@@ -19,6 +19,15 @@ describe("shipped model", () => {
     expect(model.logistic).toBeDefined()
   })
 
+  // Trained with padded twins of weight 0.2 (round 16), the layer weighs the spam evidence S and
+  // the amount of evidence above the chi-square logit: two or three spam words in a short item
+  // no longer decide alone. Trained with 0.05, the logit weighed more than S.
+  it("weighs spam evidence above the chi-square logit", () => {
+    const weights = loadModel(shippedModelPath()).logistic!.weights
+    expect(weights["chi:spam"]!).toBeGreaterThan(weights["chi:logit"]!)
+    expect(weights["chi:evidence"]!).toBeGreaterThan(weights["chi:logit"]!)
+  })
+
   const probability = (text: string) =>
     classifyWith(loadModel(shippedModelPath()), parseMessage(new TextEncoder().encode(text))).probability
   const twoLine = (extra: ReadonlyArray<string> = [], subject = "test") =>

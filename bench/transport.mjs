@@ -7,7 +7,12 @@
 // change saves.
 //
 //   node bench/transport.mjs [--messages 1000] [--conc 10] [--strace] [--alloc PREFIX]
-//                            [--systems here,/tmp/mm-main]
+//                            [--systems here,/tmp/mm-main] [--batches 1]
+//
+// `--batches B` sends the measured messages B times to the same gateway process and prints a row
+// per batch (CPU only): the first batch carries most of the JIT's warm-up on Node 20 (TurboFan
+// compiling on V8's threads, bytecode on the main thread until then), the later ones show the
+// steady state.
 //
 // `--alloc PREFIX` samples what the gateway allocates during the measured messages (collected
 // objects included; bench/alloc-probe.mjs) into PREFIX-N.heapprofile (N: the system's position)
@@ -33,6 +38,7 @@ const conc = Number(arg("conc", "10"))
 const withStrace = process.argv.includes("--strace")
 const allocPrefix = arg("alloc", undefined)
 const systems = arg("systems", "here").split(",")
+const batches = Number(arg("batches", "1"))
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 const waitFor = async (read, pattern, ms, what) => {
@@ -105,12 +111,16 @@ const measure = async (system, index) => {
     }
     // The first SIGUSR2 to the probe starts the count afresh (start-up and warm-up left out).
     if (allocFile !== undefined) gw.child.kill("SIGUSR2")
-    const before = cpuMs(gw.child.pid)
-    const t0 = process.hrtime.bigint()
-    load(smtpPort, messages, conc)
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9
-    const used = cpuMs(gw.child.pid) - before
-    const row = { system, msgsPerS: messages / seconds, cpuMsPerMsg: used / messages, calls: {} }
+    const timed = () => {
+      const before = cpuMs(gw.child.pid)
+      const t0 = process.hrtime.bigint()
+      load(smtpPort, messages, conc)
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+      return { msgsPerS: messages / seconds, cpuMsPerMsg: (cpuMs(gw.child.pid) - before) / messages }
+    }
+    const row = { system, ...timed(), calls: {}, later: [] }
+    // Later batches: CPU only (the call counts and the allocations cover the first).
+    for (let b = 1; b < batches && !withStrace && allocFile === undefined; b++) row.later.push(timed())
     if (allocFile !== undefined) {
       // The second writes the profile; it is read once the file is there.
       gw.child.kill("SIGUSR2")
@@ -145,5 +155,8 @@ console.log(`|---|---|---|${allocPrefix ? "---|" : ""}${withStrace ? "---|".repe
 for (const r of rows) {
   const calls = withStrace ? callNames.map((c) => ` ${(r.calls[c] ?? 0).toFixed(2)} |`).join("") : ""
   const alloc = allocPrefix ? ` ${r.allocKbPerMsg.toFixed(1)} |` : ""
-  console.log(`| ${r.system} | ${r.msgsPerS.toFixed(0)} | ${r.cpuMsPerMsg.toFixed(3)} |${alloc}${calls}`)
+  const batch = batches > 1 ? " (batch 1)" : ""
+  console.log(`| ${r.system}${batch} | ${r.msgsPerS.toFixed(0)} | ${r.cpuMsPerMsg.toFixed(3)} |${alloc}${calls}`)
+  for (const [i, l] of r.later.entries())
+    console.log(`| ${r.system} (batch ${i + 2}) | ${l.msgsPerS.toFixed(0)} | ${l.cpuMsPerMsg.toFixed(3)} |`)
 }

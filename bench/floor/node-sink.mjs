@@ -37,7 +37,11 @@ const server = net.createServer((socket) => {
         // The end marker's leading CRLF may be the DATA line's own.
         buffered = `\r\n${buffered}`
       } else if (line.startsWith("QUIT")) {
-        socket.end("221 2.0.0 Bye\r\n")
+        // As the gateway closes after QUIT: the 221 is in the kernel once written on loopback, so
+        // close(2) sends our FIN behind it. smtp-source closes without reading the 221, and an
+        // end() (a half-close) would meet its RST and send every session through the error path.
+        socket.write("221 2.0.0 Bye\r\n")
+        socket.destroy()
         return
       } else socket.write("250 2.1.0 Ok\r\n")
     }

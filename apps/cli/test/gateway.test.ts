@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "vitest"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import { SmtpSink } from "../../../packages/protocols/test/delivery/support/peers.ts"
 import { swaks } from "../../../packages/protocols/test/smtp/support/peers.ts"
-import { hasStackTrace, mailmoat, startGatewayProcess, tmp, writeConfig } from "./support/cli.ts"
+import { hasStackTrace, mailmoat, outputWith, startGatewayProcess, tmp, writeConfig } from "./support/cli.ts"
 
 let dns: Rbldnsd
 let sink: SmtpSink
@@ -55,7 +55,10 @@ test("gateway runs until SIGTERM; what it quarantines, quarantine list/release h
     "Subject: via the gateway"
   ])
   expect(sent.out).toMatch(/<- {2}250 /)
-  expect(sink.delivered(), `the listed client's message was delivered; gateway log:\n${started.output()}`).toBe(0)
+  // The message's log line (verdict, rule, action) and any list failure explain a miss.
+  const log = await outputWith(started.output, / message queue=/)
+  expect(sink.delivered(), `the listed client's message was delivered; gateway log:\n${log}`).toBe(0)
+  expect(log).toMatch(/ message queue=.* verdict="spam" .*action="Quarantine"/)
 
   const list = await mailmoat(["quarantine", "list", "--config", config, "--json"])
   expect(list.code, list.stderr).toBe(0)

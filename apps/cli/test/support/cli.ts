@@ -112,6 +112,16 @@ export const startGatewayProcess = async (
   return { child, port, output: () => out }
 }
 
+/**
+ * The gateway's output once it holds a line matching `line` (or after `millis`): its log lines
+ * are written after the reply, so a test that reads them at once may read them before they come.
+ */
+export const outputWith = async (output: () => string, line: RegExp, millis = 5000): Promise<string> => {
+  const deadline = Date.now() + millis
+  while (!line.test(output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+  return output()
+}
+
 /** A small generated corpus: ham about meetings, spam about pills and prizes. */
 export const corpus = () => {
   const dir = tmp()

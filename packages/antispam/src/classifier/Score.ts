@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Policy } from "@mailmoat/core"
-import { type ChiResult, combine } from "./Chi2.ts"
+import { type ChiResult, combineFirst } from "./Chi2.ts"
 import { clueIndex, clueProbability } from "./Clues.ts"
 import { clampMargin, margin } from "./Discriminative.ts"
 import { CHI_INPUTS, FEATURE_INPUT_PREFIX, isSignedFeature, MARGIN_INPUT } from "./LayerInputs.ts"
@@ -96,7 +96,9 @@ export const chiScore = (
   extra?: Extra
 ): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
   const o = model.options
-  const probs: Array<number> = []
+  // At most one clue per token: sized once, where a growing array was copied at every growth.
+  const probs = new Float64Array(tokens.length)
+  let n = 0
   const clues: Array<readonly [string, number]> = []
   if (isEmpty(extra)) {
     const table = clueIndex(model)
@@ -104,11 +106,11 @@ export const chiScore = (
     for (const t of tokens) {
       const f = table.get(t)
       if (f === undefined) continue
-      probs.push(f)
+      probs[n++] = f
       if (!isFeatureToken(t)) words++
       keepClue(clues, t, f, 10)
     }
-    return { chi: combine(words > 0 ? probs : [], o), clues }
+    return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues }
   }
   // Learned counts change every token's f(w) (through the totals): computed per message.
   const nham = model.nham + extra!.nham
@@ -129,11 +131,11 @@ export const chiScore = (
       o
     )
     if (f === undefined) continue
-    probs.push(f)
+    probs[n++] = f
     if (!isFeatureToken(t)) words++
     keepClue(clues, t, f, 10)
   }
-  return { chi: combine(words > 0 ? probs : [], o), clues }
+  return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues }
 }
 
 /**

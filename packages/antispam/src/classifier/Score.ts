@@ -84,6 +84,18 @@ const isEmpty = (extra: Extra | undefined): boolean =>
 const isFeatureToken = (t: string): boolean => t.charCodeAt(0) === 102 && t.startsWith("feat:")
 
 /**
+ * Room for `n` clues: one buffer, grown when a message has more tokens than any before (at most
+ * `MAX_TOKENS`). Scoring is synchronous and `combineFirst` reads the clues before it returns, so
+ * no two messages ever share it; an array per message grew by copies, and a typed array per
+ * message cost its allocation.
+ */
+let clueValues = new Float64Array(256)
+const clueBuffer = (n: number): Float64Array => {
+  if (clueValues.length < n) clueValues = new Float64Array(Math.max(n, 2 * clueValues.length))
+  return clueValues
+}
+
+/**
  * Chi-square over the message's known tokens. When the table knows none of its words, only
  * feature tokens would count: a lone feature then reads as a confident token verdict (one clue
  * at 0.95 combines to 0.945) and the layer, which weighs the same feature again, counts it
@@ -96,8 +108,7 @@ export const chiScore = (
   extra?: Extra
 ): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
   const o = model.options
-  // At most one clue per token: sized once, where a growing array was copied at every growth.
-  const probs = new Float64Array(tokens.length)
+  const probs = clueBuffer(tokens.length)
   let n = 0
   const clues: Array<readonly [string, number]> = []
   if (isEmpty(extra)) {

@@ -13,7 +13,7 @@
  * Built once per table and never changed: a lookup's probe ends at the first empty slot, and the
  * table is at most half full, so a probe's length depends on the table alone, not on the
  * message (no token can make lookups slow). Eight bytes per slot (two slots per key or more)
- * plus twelve bytes and two per character per key: about 0.9 MB for the shipped model.
+ * plus twelve bytes and two per character per key: about 1.4 MB for the shipped model.
  *
  * @category models
  * @since 0.4.0

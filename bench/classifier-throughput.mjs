@@ -36,6 +36,9 @@ if (against !== undefined) {
   const otherModel = loadModelOption(Other)
   for (const m of parsed.slice(0, 500)) Other.classifyWith(otherModel, m)
   const spent = { this: 0, other: 0 }
+  // Each pair of batches (the same messages, one build after the other) gives a ratio of its
+  // own: their median is less moved by a burst of load on a shared machine than the sums are.
+  const pairs = []
   const batch = (C, mdl, from) => {
     const c = cpu()
     for (const m of parsed.slice(from, from + 250)) C.classifyWith(mdl, m)
@@ -45,17 +48,24 @@ if (against !== undefined) {
   for (let r = 0; r < rounds; r++)
     for (let i = 0; i < parsed.length; i += 250) {
       // Alternate which build goes first, so neither always runs on a warmer cache.
+      let mine
+      let theirs
       if ((i / 250) % 2 === 0) {
-        spent.this += batch(Classifier, model, i)
-        spent.other += batch(Other, otherModel, i)
+        mine = batch(Classifier, model, i)
+        theirs = batch(Other, otherModel, i)
       } else {
-        spent.other += batch(Other, otherModel, i)
-        spent.this += batch(Classifier, model, i)
+        theirs = batch(Other, otherModel, i)
+        mine = batch(Classifier, model, i)
       }
+      spent.this += mine
+      spent.other += theirs
+      pairs.push(theirs / mine)
     }
   const n = rounds * parsed.length
+  pairs.sort((a, b) => a - b)
+  const at = (q) => pairs[Math.min(pairs.length - 1, Math.floor(q * pairs.length))].toFixed(2)
   console.log(
-    `${n} classifications each: this build ${(n / spent.this).toFixed(0)}, --against ${(n / spent.other).toFixed(0)} msg per CPU-second (ratio ${(spent.other / spent.this).toFixed(2)}); load average ${load0.toFixed(1)} on ${cpus().length} cores`
+    `${n} classifications each: this build ${(n / spent.this).toFixed(0)}, --against ${(n / spent.other).toFixed(0)} msg per CPU-second (ratio ${(spent.other / spent.this).toFixed(2)}; per batch pair median ${at(0.5)}, quartiles ${at(0.25)}-${at(0.75)}); load average ${load0.toFixed(1)} on ${cpus().length} cores`
   )
   process.exit(0)
 }

@@ -76,14 +76,13 @@ const deviation = (p: number): number => Math.abs(p - 0.5)
 /**
  * The `max` most extreme clues (|p - 0.5| >= `minDev`) in the order a stable sort by deviation,
  * most extreme first, gives them, or undefined when only the input order can tell that order.
- * One native sort of the values (no comparator call per pair): the low end of the sorted values
+ * `sorted` holds the values after one native sort (no comparator call per pair): the low end of the sorted values
  * holds the clues towards ham, the high end those towards spam, each side ordered by deviation,
  * so merging the two ends yields the clues by deviation. Clues of equal deviation but different
  * value (p and 1 - p, or values that round to one deviation) are ordered by their position in the
  * input, which the sort has lost: they return undefined, and the caller sorts by comparison.
  */
-const mostExtreme = (probabilities: ReadonlyArray<number>, max: number, minDev: number): Array<number> | undefined => {
-  const sorted = Float64Array.from(probabilities).sort()
+const mostExtreme = (sorted: Float64Array, max: number, minDev: number): Array<number> | undefined => {
   const chosen: Array<number> = []
   let low = 0
   let high = sorted.length - 1
@@ -113,35 +112,56 @@ const mostExtreme = (probabilities: ReadonlyArray<number>, max: number, minDev: 
 }
 
 /** Combines token probabilities (already f(w)) into one probability. */
-export const combine = (probabilities: ReadonlyArray<number>, o: ChiOptions): ChiResult => {
+export const combine = (probabilities: ReadonlyArray<number>, o: ChiOptions): ChiResult =>
+  combineFirst(probabilities, probabilities.length, o)
+
+/**
+ * `combine` of the first `n` values of `values`: scoring collects a message's clues in a typed
+ * array sized once for its tokens, not in an array that grows (and is copied) as clues are found.
+ */
+export const combineFirst = (values: ArrayLike<number>, n: number, o: ChiOptions): ChiResult => {
   let count = 0
-  for (const p of probabilities) if (deviation(p) >= o.minDev) count++
+  for (let i = 0; i < n; i++) if (deviation(values[i]!) >= o.minDev) count++
   // Up to `maxTokens` clues all count, in input order; beyond, the most extreme ones in order of
   // deviation (ties in input order: a stable sort), so the sums below add up in the same order.
-  let chosen: ReadonlyArray<number>
-  if (count <= o.maxTokens)
-    chosen = count === probabilities.length ? probabilities : probabilities.filter((q) => deviation(q) >= o.minDev)
-  else
-    chosen =
-      mostExtreme(probabilities, o.maxTokens, o.minDev) ??
-      probabilities
-        .filter((q) => deviation(q) >= o.minDev)
-        .sort((a, b) => deviation(b) - deviation(a))
-        .slice(0, o.maxTokens)
-  if (chosen.length === 0) return { probability: 0.5, spam: 0, ham: 0, used: 0 }
+  const chosen = count <= o.maxTokens ? undefined : mostExtremeOf(values, n, o)
+  const used = chosen === undefined ? count : chosen.length
+  if (used === 0) return { probability: 0.5, spam: 0, ham: 0, used: 0 }
   let lnHam = 0
   let lnSpam = 0
-  for (const p of chosen) {
-    const q = Math.min(Math.max(p, 1e-6), 1 - 1e-6)
-    lnHam += Math.log(q)
-    lnSpam += Math.log(1 - q)
-  }
+  if (chosen === undefined) {
+    for (let i = 0; i < n; i++) {
+      const p = values[i]!
+      if (deviation(p) < o.minDev) continue
+      const q = Math.min(Math.max(p, 1e-6), 1 - 1e-6)
+      lnHam += Math.log(q)
+      lnSpam += Math.log(1 - q)
+    }
+  } else
+    for (const p of chosen) {
+      const q = Math.min(Math.max(p, 1e-6), 1 - 1e-6)
+      lnHam += Math.log(q)
+      lnSpam += Math.log(1 - q)
+    }
   // Neutral clues pad a short list: each adds ln 0.5 to both sums and two degrees of freedom.
-  const pad = Math.max(0, o.minClues - chosen.length)
+  const pad = Math.max(0, o.minClues - used)
   lnHam -= pad * Math.LN2
   lnSpam -= pad * Math.LN2
-  const v = 2 * (chosen.length + pad)
+  const v = 2 * (used + pad)
   const spam = 1 - chi2Q(-2 * lnSpam, v)
   const ham = 1 - chi2Q(-2 * lnHam, v)
-  return { probability: (1 + spam - ham) / 2, spam, ham, used: chosen.length }
+  return { probability: (1 + spam - ham) / 2, spam, ham, used }
+}
+
+/** The `maxTokens` most extreme of the first `n` values, in the order of a stable sort by deviation. */
+const mostExtremeOf = (values: ArrayLike<number>, n: number, o: ChiOptions): ReadonlyArray<number> => {
+  const sorted = new Float64Array(n)
+  for (let i = 0; i < n; i++) sorted[i] = values[i]!
+  return (
+    mostExtreme(sorted.sort(), o.maxTokens, o.minDev) ??
+    Array.from({ length: n }, (_, i) => values[i]!)
+      .filter((q) => deviation(q) >= o.minDev)
+      .sort((a, b) => deviation(b) - deviation(a))
+      .slice(0, o.maxTokens)
+  )
 }

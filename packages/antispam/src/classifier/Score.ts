@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Policy } from "@mailmoat/core"
-import { type ChiResult, combine } from "./Chi2.ts"
+import { type ChiResult, combineFirst } from "./Chi2.ts"
 import { clueIndex, clueProbability } from "./Clues.ts"
 import { clampMargin, margin } from "./Discriminative.ts"
 import { CHI_INPUTS, FEATURE_INPUT_PREFIX, isSignedFeature, MARGIN_INPUT } from "./LayerInputs.ts"
@@ -84,6 +84,18 @@ const isEmpty = (extra: Extra | undefined): boolean =>
 const isFeatureToken = (t: string): boolean => t.charCodeAt(0) === 102 && t.startsWith("feat:")
 
 /**
+ * Room for `n` clues: one buffer, grown when a message has more tokens than any before (at most
+ * `MAX_TOKENS`). Scoring is synchronous and `combineFirst` reads the clues before it returns, so
+ * no two messages ever share it; an array per message grew by copies, and a typed array per
+ * message cost its allocation.
+ */
+let clueValues = new Float64Array(256)
+const clueBuffer = (n: number): Float64Array => {
+  if (clueValues.length < n) clueValues = new Float64Array(Math.max(n, 2 * clueValues.length))
+  return clueValues
+}
+
+/**
  * Chi-square over the message's known tokens. When the table knows none of its words, only
  * feature tokens would count: a lone feature then reads as a confident token verdict (one clue
  * at 0.95 combines to 0.945) and the layer, which weighs the same feature again, counts it
@@ -96,7 +108,8 @@ export const chiScore = (
   extra?: Extra
 ): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
   const o = model.options
-  const probs: Array<number> = []
+  const probs = clueBuffer(tokens.length)
+  let n = 0
   const clues: Array<readonly [string, number]> = []
   if (isEmpty(extra)) {
     const table = clueIndex(model)
@@ -104,11 +117,11 @@ export const chiScore = (
     for (const t of tokens) {
       const f = table.get(t)
       if (f === undefined) continue
-      probs.push(f)
+      probs[n++] = f
       if (!isFeatureToken(t)) words++
       keepClue(clues, t, f, 10)
     }
-    return { chi: combine(words > 0 ? probs : [], o), clues }
+    return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues }
   }
   // Learned counts change every token's f(w) (through the totals): computed per message.
   const nham = model.nham + extra!.nham
@@ -129,11 +142,11 @@ export const chiScore = (
       o
     )
     if (f === undefined) continue
-    probs.push(f)
+    probs[n++] = f
     if (!isFeatureToken(t)) words++
     keepClue(clues, t, f, 10)
   }
-  return { chi: combine(words > 0 ? probs : [], o), clues }
+  return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues }
 }
 
 /**

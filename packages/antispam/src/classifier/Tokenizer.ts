@@ -22,7 +22,7 @@ import { webMailUnrelayed } from "./ProviderRelay.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
 import { analyseUrls } from "./Urls.ts"
-import { bucket, hasInvisible, pushWords } from "./Words.ts"
+import { addWords, bucket, hasInvisible } from "./Words.ts"
 
 export const MAX_TOKENS = 3000
 const MAX_TEXT = 150_000
@@ -92,12 +92,22 @@ export const bodyText = (texts: ReadonlyArray<unknown>): string => {
  */
 const LITTLE_TEXT = 300
 
+/**
+ * The body's tokens in their order: `tokens` (statistics, signature, size), then the words of
+ * `text` (left to the caller, which adds them straight into its set), then `attachments`.
+ */
+interface BodyTokens {
+  readonly tokens: Array<string>
+  readonly text: string
+  readonly attachments: Array<string>
+}
+
 const bodyEvidence = (
   message: Message,
-  tokens: Array<string>,
   features: Set<string>,
   html: { readonly images: number; readonly imageLinks: number }
-): void => {
+): BodyTokens => {
+  const tokens: Array<string> = []
   const shape = walk(message.mime)
   // The MIME shape is a feature (html_only), not a token: like plain HTML tags, MIME types were
   // an era marker in the training corpus and cost false positives on HTML newsletters.
@@ -150,23 +160,24 @@ const bodyEvidence = (
   tokens.push(`body:letters:${bucket(stats.letters, [0, 100, 500, 2000, 10000])}`)
   // Words are split on white space and short: they never need `clean`, unlike the rest.
   for (let i = 0; i < tokens.length; i++) tokens[i] = clean(tokens[i]!)
-  pushWords(text, tokens, { maxChars: MAX_TEXT, maxWords: MAX_TOKENS })
 
+  const attachmentTokens: Array<string> = []
   let attachments = 0
   for (const a of message.body.attachments) {
     if (++attachments > 50) break
     const type = String(a.contentType ?? "")
       .toLowerCase()
       .slice(0, 60)
-    tokens.push(clean(`att:type:${type}`))
+    attachmentTokens.push(clean(`att:type:${type}`))
     const name = String(a.filename ?? "")
       .toLowerCase()
       .slice(0, 200)
     const ext = /\.([a-z0-9]{1,6})$/.exec(name)?.[1]
-    if (ext) tokens.push(`att:ext:${ext}`) // [a-z0-9] only
+    if (ext) attachmentTokens.push(`att:ext:${ext}`) // [a-z0-9] only
     if (EXECUTABLE.test(name)) features.add("attachment_executable")
     if (DOUBLE_EXT.test(name)) features.add("attachment_double_extension")
   }
+  return { tokens, text, attachments: attachmentTokens }
 }
 
 /** Tokenizes a message. Never throws on any `Message` value the parser can produce. */
@@ -186,17 +197,23 @@ export const tokenize = (message: Message): Tokens => {
   const urls = analyseUrls(message.body.urls, message.body.hosts)
   head.push(...urls.tokens)
   for (const f of urls.features) features.add(f)
-  const body: Array<string> = []
-  bodyEvidence(message, body, features, html)
+  const body = bodyEvidence(message, features, html)
   const sorted = [...features].sort()
   const out = new Set<string>()
   for (const f of sorted) out.add(FEATURE_PREFIX + f)
   for (const t of head) if (out.size < MAX_TOKENS) out.add(clean(t))
-  for (const t of body) {
-    if (out.size >= MAX_TOKENS) break
+  addAll(out, body.tokens)
+  addWords(body.text, out, MAX_TOKENS, { maxChars: MAX_TEXT, maxWords: MAX_TOKENS })
+  addAll(out, body.attachments)
+  return { tokens: [...out], features: sorted }
+}
+
+/** Adds `tokens` in order while `out` holds fewer than `MAX_TOKENS`. */
+const addAll = (out: Set<string>, tokens: ReadonlyArray<string>): void => {
+  for (const t of tokens) {
+    if (out.size >= MAX_TOKENS) return
     out.add(t)
   }
-  return { tokens: [...out], features: sorted }
 }
 
 const EXCLAIM_RUN = /!{3,}/g

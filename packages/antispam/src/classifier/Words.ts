@@ -188,18 +188,43 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
 
 /**
  * `words`, appended to `into` (at most `maxWords` of them), which it returns: the message body's
- * words go straight into the tokenizer's list instead of through an array of their own. The scan
- * for a run's end also notes its first `@` and its high surrogates (`wordAt`), so most runs are
- * read once and only those that give a token are sliced.
+ * words go straight into the tokenizer's list instead of through an array of their own.
  */
 export const pushWords = (text: string, into: Array<string>, options: WordOptions = {}): Array<string> => {
-  const prefix = options.prefix ?? ""
   const limit = into.length + (options.maxWords ?? 5000)
+  if (into.length < limit) eachWord(text, options, (token) => into.push(token) < limit)
+  return into
+}
+
+/**
+ * The first `maxWords` words of `text`, added to `into` one by one while it holds fewer than
+ * `maxSize` tokens: what adding `pushWords`' array to the set in that way gives, without the
+ * array (the tokenizer's distinct tokens are a set, and a message's words were an array of
+ * several hundred strings, grown and copied on the way to it).
+ */
+export const addWords = (text: string, into: Set<string>, maxSize: number, options: WordOptions = {}): Set<string> => {
+  const maxWords = options.maxWords ?? 5000
+  let taken = 0
+  if (maxWords > 0 && into.size < maxSize)
+    eachWord(text, options, (token) => {
+      into.add(token)
+      return ++taken < maxWords && into.size < maxSize
+    })
+  return into
+}
+
+/**
+ * Gives the words of `text` to `take` in order until it answers false. The scan for a run's end
+ * also notes its first `@` and its high surrogates (`wordAt`), so most runs are read once and
+ * only those that give a token are sliced.
+ */
+const eachWord = (text: string, options: WordOptions, take: (token: string) => boolean): void => {
+  const prefix = options.prefix ?? ""
   const maxChars = options.maxChars ?? 100_000
   const input = (text.length > maxChars ? text.slice(0, maxChars) : text).replace(DROPPED, "").toLowerCase()
   const n = input.length
   let i = 0
-  while (into.length < limit) {
+  for (;;) {
     while (i < n && isWhitespace(input.charCodeAt(i))) i++
     const start = i
     let at = -1
@@ -211,11 +236,10 @@ export const pushWords = (text: string, into: Array<string>, options: WordOption
         if (at < 0) at = i - start
       } else if (c >= 0xd800 && c <= 0xdbff) high++
     }
-    if (i === start) break
+    if (i === start) return
     const token = wordAt(input, start, i, at, high, prefix)
-    if (token !== undefined) into.push(token)
+    if (token !== undefined && !take(token)) return
   }
-  return into
 }
 
 /** Numeric value in one of a few buckets, so counts become tokens that generalise. */

@@ -3,12 +3,12 @@
 // any input the new code returns exactly what the old code returned.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { combine, defaultChiOptions } from "../../src/classifier/Chi2.ts"
+import { combine, combineFirst, defaultChiOptions } from "../../src/classifier/Chi2.ts"
 import * as Model from "../../src/classifier/Model.ts"
 import { substitutedWords } from "../../src/classifier/Obfuscation.ts"
 import { chiScore } from "../../src/classifier/Score.ts"
 import { bodyText } from "../../src/classifier/Tokenizer.ts"
-import { pushWords, words } from "../../src/classifier/Words.ts"
+import { addWords, pushWords, words } from "../../src/classifier/Words.ts"
 import { combine as combineBefore } from "./oracle/ChiBefore.ts"
 import { substitutedWords as substitutedWordsBefore } from "./oracle/ObfuscationBefore.ts"
 import { chiScore as chiScoreBefore } from "./oracle/ScoreBefore.ts"
@@ -36,6 +36,14 @@ describe("combine", () => {
   test.prop([probabilities, chiOptions])("gives what the selection by a comparison sort gave", (ps, o) => {
     expect(combine(ps, o)).toStrictEqual(combineBefore(ps, o))
   })
+
+  test.prop([probabilities, probabilities, chiOptions])(
+    "combineFirst reads the first n values of a typed array as combine reads an array of them",
+    (ps, rest, o) => {
+      const values = Float64Array.from([...ps, ...rest])
+      expect(combineFirst(values, ps.length, o)).toStrictEqual(combineBefore(ps, o))
+    }
+  )
 
   it("orders mirrored clues of equal deviation as the input does", () => {
     const o = { ...defaultChiOptions, maxTokens: 3 }
@@ -164,6 +172,28 @@ describe("words", () => {
         pushWordsBefore(t, before, { maxWords })
       }
       expect(now).toStrictEqual(before)
+    }
+  )
+
+  test.prop([
+    fc.array(fc.string({ maxLength: 4 }), { maxLength: 12 }),
+    fc.array(wordText, { maxLength: 3 }),
+    fc.nat(40),
+    fc.nat(40),
+    fc.constantFrom("", "subj:")
+  ])(
+    "addWords adds to a set what adding pushWords' array under a size cap added",
+    (present, texts, maxSize, maxWords, prefix) => {
+      const now = new Set(present)
+      const before = new Set(present)
+      for (const t of texts) {
+        addWords(t, now, maxSize, { prefix, maxWords })
+        for (const w of pushWordsBefore(t, [], { prefix, maxWords })) {
+          if (before.size >= maxSize) break
+          before.add(w)
+        }
+      }
+      expect([...now]).toStrictEqual([...before])
     }
   )
 

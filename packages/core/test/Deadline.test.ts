@@ -118,17 +118,21 @@ describe("Deadline.withinAll", () => {
 
   it("a deadline counts from the effect's own start, not from when the others had started", async () => {
     // The second effect blocks this thread for 60 ms when it starts: the first one's 40 ms are
-    // over by then (it answers at 98 ms: too late; counted from when the timers were set, 100 ms,
-    // it would not be). An answer that is ready by the time the process looks at a passed
-    // deadline wins (`Deadline.timer`), so the answer comes well after the block ends.
-    const blocking = blockFor(60, "blocking")
+    // over by then, so its timer is set for no time at all (counted from when the timers were
+    // set it would get 40 ms). The timers' lengths are what is checked, not a race between two
+    // timers, which a loaded machine can reorder.
+    const timers = vi.spyOn(globalThis, "setTimeout")
     const late = await Effect.runPromise(
       withinAll([
-        { effect: later("first", 98), millis: 40 },
-        { effect: blocking, millis: 1000 }
+        { effect: later("first", 5_000), millis: 40 },
+        { effect: blockFor(60, "blocking"), millis: 1000 }
       ])
     )
     expect(late).toEqual([Option.none(), Option.some("blocking")])
+    const lengths = timers.mock.calls.map(([, ms]) => ms)
+    expect(lengths).toContain(0)
+    expect(lengths).not.toContain(40)
+    timers.mockRestore()
   })
 
   it("a deadline does not start before the effect does", async () => {

@@ -17,7 +17,7 @@
  *   whatever the answer. Caching it is the cache's job: REFUSED for `cache.refusedTtlSeconds`
  *   (default 60), SERVFAIL for `cache.failureTtlSeconds` (default 5), both at most 300 (RFC 2308
  *   §7.1; `DnsCache.ts`).
- * - The built-in resolver keeps one UDP socket per family between questions (a new one every
+ * - The built-in resolver keeps one connected UDP socket per server between questions (a new one every
  *   500 questions or 30 s, so the source port still changes), builds no Error for NXDOMAIN or
  *   NODATA, gives real TTLs for every type, and stops a question's attempts at its deadline. Its
  *   sockets are unref'd; `close` (the gateway calls it when its layer closes) closes them. Yet

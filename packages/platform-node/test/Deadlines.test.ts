@@ -67,4 +67,20 @@ describe("Deadlines", () => {
     expect(refs.map((r) => r.deref() === undefined)).toEqual(refs.map((_, i) => i < 10))
     for (const w of waits) w.cancel()
   })
+
+  it("the queue keeps no object per wait: a cancelled wait nobody holds is collected before its time", async () => {
+    setFlagsFromString("--expose-gc")
+    const gc = runInNewContext("gc") as () => void
+    const d = Deadlines.make()
+    const kept = d.add(60_000, () => {})
+    const refs = Array.from({ length: 10 }, () => {
+      const w = d.add(60_000, () => {})
+      w.cancel()
+      return new WeakRef(w)
+    })
+    await new Promise((r) => setImmediate(r))
+    gc()
+    expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0)
+    kept.cancel()
+  })
 })

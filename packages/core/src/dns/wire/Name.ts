@@ -20,6 +20,7 @@ export const MAX_LABEL = 63
 export const MAX_NAME = 255
 
 const encoder = new TextEncoder()
+const DOT = 0x2e
 
 /** A label's bytes: UTF-8, written directly for the ASCII names nearly every question asks. */
 const labelBytes = (label: string): Uint8Array => {
@@ -32,12 +33,8 @@ const labelBytes = (label: string): Uint8Array => {
   return out
 }
 
-/**
- * A name's wire form (labels, then the root's zero byte). `name` is in the form `normaliseName`
- * gives (no trailing dot); an empty name is the root.
- */
-export const encodeName = (name: string): Uint8Array | WireError => {
-  if (name === "") return new Uint8Array(1)
+/** `encodeName` for a name with characters outside ASCII: its labels' UTF-8 bytes. */
+const encodeLabels = (name: string): Uint8Array | WireError => {
   const labels = name.split(".")
   const parts: Array<Uint8Array> = []
   let size = 1
@@ -59,6 +56,36 @@ export const encodeName = (name: string): Uint8Array | WireError => {
   return out
 }
 
+/**
+ * A name's wire form (labels, then the root's zero byte). `name` is in the form `normaliseName`
+ * gives (no trailing dot); an empty name is the root.
+ *
+ * An ASCII name (nearly every question) is written in one pass into one array, each dot's place
+ * taking the next label's length: a resolver encodes a name per question, and an array per label
+ * was most of the bytes it allocated.
+ */
+export const encodeName = (name: string): Uint8Array | WireError => {
+  if (name === "") return new Uint8Array(1)
+  const out = new Uint8Array(name.length + 2)
+  // Where the label being written keeps its length byte.
+  let lengthAt = 0
+  for (let i = 0; i <= name.length; i++) {
+    const c = i < name.length ? name.charCodeAt(i) : DOT
+    if (c > 0x7f) return encodeLabels(name)
+    if (c !== DOT) {
+      out[i + 1] = c
+      continue
+    }
+    const length = i - lengthAt
+    if (length === 0) return wireError("BadName", `empty label in "${name}"`)
+    if (length > MAX_LABEL) return wireError("BadName", `label over ${MAX_LABEL} bytes in "${name}"`)
+    out[lengthAt] = length
+    lengthAt = i + 1
+  }
+  if (out.length > MAX_NAME) return wireError("BadName", `name over ${MAX_NAME} bytes: "${name}"`)
+  return out
+}
+
 /** A name read from a packet: its presentation text and the offset just past it where it sat. */
 export interface ReadName {
   readonly text: string
@@ -68,17 +95,27 @@ export interface ReadName {
 /** Names start after the 12-byte header: a pointer into it is not a name. */
 const HEADER_SIZE = 12
 const BACKSLASH = 0x5c
-const DOT = 0x2e
 
-const appendLabel = (text: string, bytes: Uint8Array, from: number, length: number): string => {
-  let out = text.length === 0 ? "" : `${text}.`
-  for (let i = from; i < from + length; i++) {
-    const b = bytes[i]!
+/** A label's text: printable ASCII but `.` and `\` as it is, the rest escaped. */
+const labelText = (bytes: Uint8Array, from: number, length: number): string => {
+  const end = from + length
+  let i = from
+  while (i < end && bytes[i]! >= 0x21 && bytes[i]! <= 0x7e && bytes[i] !== DOT && bytes[i] !== BACKSLASH) i++
+  // Nearly every label: one string made at once, not one per character appended.
+  if (i === end) return String.fromCharCode.apply(null, bytes.subarray(from, end) as unknown as Array<number>)
+  let out = ""
+  for (let j = from; j < end; j++) {
+    const b = bytes[j]!
     if (b === DOT || b === BACKSLASH) out += `\\${String.fromCharCode(b)}`
     else if (b < 0x21 || b > 0x7e) out += `\\${String(b).padStart(3, "0")}`
     else out += String.fromCharCode(b)
   }
   return out
+}
+
+const appendLabel = (text: string, bytes: Uint8Array, from: number, length: number): string => {
+  const label = labelText(bytes, from, length)
+  return text.length === 0 ? label : `${text}.${label}`
 }
 
 /** Reads the name at `offset`, following compression pointers backwards only. */

@@ -137,6 +137,14 @@ describe("Wire: names", () => {
     else expect(got instanceof Uint8Array ? [...got] : got).toEqual(want)
   })
 
+  test.prop([fc.uint8Array({ minLength: 12, maxLength: 300 }), fc.nat(320)])(
+    "skipping a name ends where reading it does, or fails as reading it does",
+    (bytes, offset) => {
+      const read = Wire.readName(bytes, offset)
+      expect(Wire.skipName(bytes, offset)).toEqual("_tag" in read ? read : read.next)
+    }
+  )
+
   test.prop([fc.array(fc.array(fc.nat(255), { minLength: 1, maxLength: 63 }), { minLength: 1, maxLength: 3 })])(
     "reads any label bytes as the byte-by-byte reference presents them",
     (labels) => {

@@ -118,8 +118,8 @@ const appendLabel = (text: string, bytes: Uint8Array, from: number, length: numb
   return text.length === 0 ? label : `${text}.${label}`
 }
 
-/** Reads the name at `offset`, following compression pointers backwards only. */
-export const readName = (bytes: Uint8Array, offset: number): ReadName | WireError => {
+/** Walks the name at `offset`, following compression pointers backwards only; spells it when `spell`. */
+const walkName = (bytes: Uint8Array, offset: number, spell: boolean): ReadName | WireError => {
   let at = offset
   let lowest = offset
   let next = -1
@@ -148,9 +148,18 @@ export const readName = (bytes: Uint8Array, offset: number): ReadName | WireErro
     wireLength += len + 1
     if (wireLength > MAX_NAME) return wireError("BadName", `name at ${offset} over ${MAX_NAME} bytes`)
     if (at + 1 + len > bytes.length) return wireError("Truncated", `label at ${at} runs past the packet`)
-    text = appendLabel(text, bytes, at + 1, len)
+    if (spell) text = appendLabel(text, bytes, at + 1, len)
     at += 1 + len
   }
+}
+
+/** Reads the name at `offset`, following compression pointers backwards only. */
+export const readName = (bytes: Uint8Array, offset: number): ReadName | WireError => walkName(bytes, offset, true)
+
+/** Where the name at `offset` ends, checked as `readName` checks it, without its text. */
+export const skipName = (bytes: Uint8Array, offset: number): number | WireError => {
+  const read = walkName(bytes, offset, false)
+  return "_tag" in read ? read : read.next
 }
 
 /** ASCII-only lower case (RFC 4343: DNS names compare case-insensitively in ASCII only). */

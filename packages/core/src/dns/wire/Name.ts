@@ -96,26 +96,29 @@ export interface ReadName {
 const HEADER_SIZE = 12
 const BACKSLASH = 0x5c
 
-/** A label's text: printable ASCII but `.` and `\` as it is, the rest escaped. */
-const labelText = (bytes: Uint8Array, from: number, length: number): string => {
-  const end = from + length
-  let i = from
-  while (i < end && bytes[i]! >= 0x21 && bytes[i]! <= 0x7e && bytes[i] !== DOT && bytes[i] !== BACKSLASH) i++
-  // Nearly every label: one string made at once, not one per character appended.
-  if (i === end) return String.fromCharCode.apply(null, bytes.subarray(from, end) as unknown as Array<number>)
-  let out = ""
-  for (let j = from; j < end; j++) {
-    const b = bytes[j]!
-    if (b === DOT || b === BACKSLASH) out += `\\${String.fromCharCode(b)}`
-    else if (b < 0x21 || b > 0x7e) out += `\\${String(b).padStart(3, "0")}`
-    else out += String.fromCharCode(b)
-  }
-  return out
-}
+/**
+ * A name's characters as they are read, made into one string at the end: appending label by
+ * label made a string per label and per join, most of what reading an answer allocated. Every
+ * read name fits (at most 254 label bytes, each at most 4 characters, dots included).
+ */
+const spelt = new Uint16Array(4 * MAX_NAME)
+const DIGIT_0 = 0x30
 
-const appendLabel = (text: string, bytes: Uint8Array, from: number, length: number): string => {
-  const label = labelText(bytes, from, length)
-  return text.length === 0 ? label : `${text}.${label}`
+/** Writes a label's text at `n` (printable ASCII as it is, `.` and `\` escaped with a backslash, other bytes as `\DDD`); returns the new end. */
+const spellLabel = (bytes: Uint8Array, from: number, length: number, n: number): number => {
+  for (let i = from; i < from + length; i++) {
+    const b = bytes[i]!
+    if (b === DOT || b === BACKSLASH) {
+      spelt[n++] = BACKSLASH
+      spelt[n++] = b
+    } else if (b < 0x21 || b > 0x7e) {
+      spelt[n++] = BACKSLASH
+      spelt[n++] = DIGIT_0 + ((b / 100) | 0)
+      spelt[n++] = DIGIT_0 + (((b / 10) | 0) % 10)
+      spelt[n++] = DIGIT_0 + (b % 10)
+    } else spelt[n++] = b
+  }
+  return n
 }
 
 /** Walks the name at `offset`, following compression pointers backwards only; spells it when `spell`. */
@@ -124,12 +127,13 @@ const walkName = (bytes: Uint8Array, offset: number, spell: boolean): ReadName |
   let lowest = offset
   let next = -1
   let wireLength = 1
-  let text = ""
+  let n = 0
   for (;;) {
     if (at >= bytes.length) return wireError("Truncated", `name at ${offset} runs past the packet`)
     const len = bytes[at]!
     if (len === 0) {
       if (next < 0) next = at + 1
+      const text = n === 0 ? "" : String.fromCharCode.apply(null, spelt.subarray(0, n) as unknown as Array<number>)
       return { text, next }
     }
     const kind = len & 0xc0
@@ -148,7 +152,10 @@ const walkName = (bytes: Uint8Array, offset: number, spell: boolean): ReadName |
     wireLength += len + 1
     if (wireLength > MAX_NAME) return wireError("BadName", `name at ${offset} over ${MAX_NAME} bytes`)
     if (at + 1 + len > bytes.length) return wireError("Truncated", `label at ${at} runs past the packet`)
-    if (spell) text = appendLabel(text, bytes, at + 1, len)
+    if (spell) {
+      if (n > 0) spelt[n++] = DOT
+      n = spellLabel(bytes, at + 1, len, n)
+    }
     at += 1 + len
   }
 }

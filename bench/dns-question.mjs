@@ -17,6 +17,13 @@
 // not counted here); the ratio is builtin / system.
 //
 //   npm run build && node bench/dns-question.mjs --wire [--questions 20000] [--conc 20] [--rounds 6]
+//
+// `--uncached` asks the resolvers without the cache, `dns.query` in a plain loop (no fiber, no
+// promise): this checkout's built-in resolver, `--base DIR`'s built-in resolver, and this
+// checkout's c-ares, alternated; µs of process CPU per question (system time apart) and each
+// one's ratio to c-ares per round.
+//
+//   npm run build && node bench/dns-question.mjs --uncached [--base /tmp/mm-base] [--questions 20000] [--rounds 6]
 import { spawn } from "node:child_process"
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
@@ -31,7 +38,8 @@ const questions = Number(arg("questions", "20000"))
 const conc = Number(arg("conc", "20"))
 const rounds = Number(arg("rounds", "6"))
 
-const wire = process.argv.includes("--wire")
+const uncached = process.argv.includes("--uncached")
+const wire = uncached || process.argv.includes("--wire")
 
 /** The loopback NXDOMAIN server in a child process; resolves with its `host:port` and the child. */
 const startServer = () =>
@@ -50,6 +58,71 @@ const startServer = () =>
     child.once("error", rej)
   })
 const server = wire ? await startServer() : undefined
+
+/** The `--uncached` loop: each resolver asked `questions` new names, `conc` at a time. */
+const runUncached = async () => {
+  const base = resolve(arg("base", "/tmp/mm-base"))
+  const resolvers = []
+  for (const [label, root, kind] of [
+    ["builtin", here, "builtin"],
+    ["base-builtin", base, "builtin"],
+    ["c-ares", here, "system"]
+  ]) {
+    const { NodeDns } = await import(
+      `${pathToFileURL(join(root, "packages/platform-node/dist/index.js")).href}?${label}`
+    )
+    resolvers.push({ label, dns: NodeDns.makeUncached({ servers: [server.server], resolver: kind }) })
+  }
+  let serial = 0
+  const ask = (dns) =>
+    new Promise((done, fail) => {
+      const tag = serial++
+      let next = 0
+      let out = 0
+      const one = () => {
+        if (next >= questions) {
+          if (out === 0) done()
+          return
+        }
+        const i = next++
+        out++
+        dns.query("TXT", `${tag}-${i}.uncached.test`, 2000, Date.now(), (exit) => {
+          out--
+          if (exit._tag !== "Success") fail(new Error(`unexpected failure: ${JSON.stringify(exit)}`))
+          else one()
+        })
+      }
+      for (let c = 0; c < conc; c++) one()
+    })
+  const measure = async (r) => {
+    const before = process.cpuUsage()
+    await ask(r.dns)
+    const used = process.cpuUsage(before)
+    return { total: (used.user + used.system) / questions, system: used.system / questions }
+  }
+  for (const r of resolvers) await measure(r)
+  const ratios = Object.fromEntries(resolvers.map((r) => [r.label, []]))
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? resolvers : [...resolvers].reverse()
+    const us = {}
+    for (const r of order) us[r.label] = await measure(r)
+    for (const r of resolvers) ratios[r.label].push(us[r.label].total / us["c-ares"].total)
+    console.log(
+      `round ${round + 1}: ${resolvers.map((r) => `${r.label} ${us[r.label].total.toFixed(1)} (system ${us[r.label].system.toFixed(1)})`).join(", ")} us/question`
+    )
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  for (const r of resolvers.slice(0, 2))
+    console.log(
+      `${r.label} / c-ares: median x${median(ratios[r.label]).toFixed(2)} (${Math.min(...ratios[r.label]).toFixed(2)}-${Math.max(...ratios[r.label]).toFixed(2)})`
+    )
+  for (const r of resolvers) r.dns.close?.()
+  server.child.kill()
+}
+if (uncached) {
+  await runUncached()
+  process.exit(0)
+}
 
 /** The resolver a build is measured with: one turn later (no socket), or one of this checkout's on the wire. */
 const innerOf = async (root, resolverKind, libs) => {

@@ -17,13 +17,12 @@
  *   whatever the answer. Caching it is the cache's job: REFUSED for `cache.refusedTtlSeconds`
  *   (default 60), SERVFAIL for `cache.failureTtlSeconds` (default 5), both at most 300 (RFC 2308
  *   §7.1; `DnsCache.ts`).
- * - The built-in resolver keeps one UDP socket per family between questions (a new one every
- *   500 questions or 30 s, so the source port still changes), builds no Error for NXDOMAIN or
- *   NODATA, gives real TTLs for every type, and stops a question's attempts at its deadline. Its
- *   sockets are unref'd; `close` (the gateway calls it when its layer closes) closes them. Yet
- *   on loopback it costs about twice c-ares's CPU per question (`bench/dns-question.mjs --wire`),
- *   though a bare `dgram` send and receive costs less than c-ares: where the rest goes is not
- *   found yet.
+ * - The built-in resolver keeps one connected UDP socket per server between questions (a new
+ *   one every 500 questions or 30 s, so the source port still changes), builds no Error for
+ *   NXDOMAIN or NODATA, gives real TTLs for every type, and stops a question's attempts at its
+ *   deadline. Its sockets are unref'd; `close` (the gateway calls it when its layer closes)
+ *   closes them. On loopback it now costs less CPU per question than c-ares
+ *   (`bench/dns-question.mjs --uncached`); on the engine bench the two are within the noise.
  * - c-ares (`resolver: "system"`) has no per-query cancellation: when our per-call timeout
  *   fires, the query keeps running inside c-ares until its own `attemptTimeoutMillis x tries`
  *   runs out; its answer is dropped. Keep those two small (defaults 2000 ms x 2). Its TXT, PTR

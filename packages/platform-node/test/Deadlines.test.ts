@@ -1,6 +1,8 @@
 // The resolver's shared timers: waits of one length end in order, a cancelled wait never fires,
 // lengths are kept apart, and a length with nothing left holds no timer. Fake timers, with
 // `setImmediate` among them: a wait's end runs one turn after its timer.
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import * as Deadlines from "../src/dns/Deadlines.ts"
 
@@ -45,5 +47,40 @@ describe("Deadlines", () => {
     vi.advanceTimersByTime(2000)
     expect(fired).toBe(2500)
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it("a cancelled wait does not keep its callback alive until its time", async () => {
+    // The collector, reached without a command-line flag.
+    setFlagsFromString("--expose-gc")
+    const gc = runInNewContext("gc") as () => void
+    const d = Deadlines.make()
+    const refs: Array<WeakRef<object>> = []
+    const waits = Array.from({ length: 20 }, () => {
+      const held = { question: new Uint8Array(64) }
+      refs.push(new WeakRef(held))
+      return d.add(60_000, () => held.question.fill(0))
+    })
+    for (const w of waits.slice(0, 10)) w.cancel()
+    // Collected only once this turn's strong references to WeakRef targets are released.
+    await new Promise((r) => setImmediate(r))
+    gc()
+    expect(refs.map((r) => r.deref() === undefined)).toEqual(refs.map((_, i) => i < 10))
+    for (const w of waits) w.cancel()
+  })
+
+  it("the queue keeps no object per wait: a cancelled wait nobody holds is collected before its time", async () => {
+    setFlagsFromString("--expose-gc")
+    const gc = runInNewContext("gc") as () => void
+    const d = Deadlines.make()
+    const kept = d.add(60_000, () => {})
+    const refs = Array.from({ length: 10 }, () => {
+      const w = d.add(60_000, () => {})
+      w.cancel()
+      return new WeakRef(w)
+    })
+    await new Promise((r) => setImmediate(r))
+    gc()
+    expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0)
+    kept.cancel()
   })
 })

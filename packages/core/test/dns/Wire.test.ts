@@ -97,6 +97,66 @@ describe("Wire: questions", () => {
   })
 })
 
+/** The name encoder as the wire format states it: split on dots, each label's UTF-8 bytes behind its length. */
+const referenceName = (name: string): Array<number> | string => {
+  if (name === "") return [0]
+  const out: Array<number> = []
+  for (const label of name.split(".")) {
+    const bytes = new TextEncoder().encode(label)
+    if (bytes.length === 0) return `empty label in "${name}"`
+    if (bytes.length > 63) return `label over 63 bytes in "${name}"`
+    out.push(bytes.length, ...bytes)
+  }
+  out.push(0)
+  return out.length > 255 ? `name over 255 bytes: "${name}"` : out
+}
+
+/** A label's presentation text as c-ares gives it, one byte at a time. */
+const referenceLabel = (bytes: ReadonlyArray<number>): string =>
+  bytes
+    .map((b) =>
+      b === 0x2e || b === 0x5c
+        ? `\\${String.fromCharCode(b)}`
+        : b < 0x21 || b > 0x7e
+          ? `\\${String(b).padStart(3, "0")}`
+          : String.fromCharCode(b)
+    )
+    .join("")
+
+describe("Wire: names", () => {
+  const nameChars = fc.constantFrom("a", "Z", "0", "-", ".", "é", "\u00ff", "\u4e00", "_")
+  const names = fc.oneof(
+    fc.array(nameChars, { maxLength: 80 }).map((cs) => cs.join("")),
+    fc.array(fc.stringMatching(/^[a-z0-9-]{0,70}$/), { minLength: 1, maxLength: 6 }).map((ls) => ls.join(".")),
+    fc.string({ maxLength: 300 })
+  )
+  test.prop([names])("encodes every name as the per-label reference does, errors included", (name) => {
+    const got = Wire.encodeName(name)
+    const want = referenceName(name)
+    if (typeof want === "string") expect(got).toMatchObject({ _tag: "WireError", reason: "BadName", detail: want })
+    else expect(got instanceof Uint8Array ? [...got] : got).toEqual(want)
+  })
+
+  test.prop([fc.uint8Array({ minLength: 12, maxLength: 300 }), fc.nat(320)])(
+    "skipping a name ends where reading it does, or fails as reading it does",
+    (bytes, offset) => {
+      const read = Wire.readName(bytes, offset)
+      expect(Wire.skipName(bytes, offset)).toEqual("_tag" in read ? read : read.next)
+    }
+  )
+
+  test.prop([fc.array(fc.array(fc.nat(255), { minLength: 1, maxLength: 63 }), { minLength: 1, maxLength: 3 })])(
+    "reads any label bytes as the byte-by-byte reference presents them",
+    (labels) => {
+      const wire = [...Array(12).fill(0), ...labels.flatMap((l) => [l.length, ...l]), 0]
+      expect(Wire.readName(Uint8Array.from(wire), 12)).toEqual({
+        text: labels.map(referenceLabel).join("."),
+        next: wire.length
+      })
+    }
+  )
+})
+
 describe("Wire: answers", () => {
   test.prop([answerCase])("round trip: records of the asked type through CNAMEs, the smallest TTL", (c) => {
     const { packet, expected } = build(c)

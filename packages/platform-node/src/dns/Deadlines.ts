@@ -2,7 +2,8 @@
  * Timers for many short waits of a few distinct lengths (a resolver's attempt timeout, its
  * callers' deadlines) without a `setTimeout` and `clearTimeout` per wait: the waits of one
  * length end in the order they began, so each length keeps a queue and one timer armed for its
- * oldest wait. Cancelling marks the wait; it leaves the queue when it reaches the front.
+ * oldest wait. Cancelling drops the wait's callback; the wait leaves the queue when it reaches
+ * the front.
  *
  * Measured on loopback (`bench/dns-question.mjs --wire`), a Node timer set and cleared per
  * question cost as much CPU as the rest of the question's JavaScript.
@@ -20,21 +21,31 @@ export interface Wait {
   cancel(): void
 }
 
-class Entry implements Wait {
-  cancelled = false
-  constructor(
-    readonly at: number,
-    readonly fire: () => void
-  ) {}
-  cancel(): void {
-    this.cancelled = true
-  }
+/**
+ * The waits of one length, oldest first, as two arrays rather than an object per wait: a
+ * question's waits are cancelled long before their time, and an object queued until then would
+ * outlive the young generation (copied by every scavenge, then promoted). The arrays hold
+ * numbers, unboxed, and callbacks, dropped when cancelled.
+ */
+class Lane {
+  readonly ends: Array<number> = []
+  readonly fires: Array<(() => void) | undefined> = []
+  /** Index of the oldest wait still queued. */
+  head = 0
+  /** Waits taken off the arrays' front so far: a wait's number minus this is its index. */
+  dropped = 0
+  timer: Deadline.Timer | undefined = undefined
 }
 
-class Lane {
-  readonly queue: Array<Entry> = []
-  head = 0
-  timer: Deadline.Timer | undefined = undefined
+class Queued implements Wait {
+  constructor(
+    readonly lane: Lane,
+    readonly n: number
+  ) {}
+  cancel(): void {
+    const i = this.n - this.lane.dropped
+    if (i >= this.lane.head) this.lane.fires[i] = undefined
+  }
 }
 
 export interface Deadlines {
@@ -46,26 +57,29 @@ export const make = (): Deadlines => {
   const lanes = new Map<number, Lane>()
 
   const arm = (lane: Lane, millis: number, now: number): void => {
-    const first = lane.queue[lane.head]
+    const first = lane.ends[lane.head]
     if (first === undefined) {
       // No wait of this length left: the lane goes, so lengths seen once are not kept.
       lanes.delete(millis)
       return
     }
-    lane.timer = Deadline.timer(Math.max(first.at - now, 1), () => run(lane, millis))
+    lane.timer = Deadline.timer(Math.max(first - now, 1), () => run(lane, millis))
   }
 
   const run = (lane: Lane, millis: number): void => {
     lane.timer = undefined
     const now = Date.now()
-    const { queue } = lane
-    while (lane.head < queue.length && queue[lane.head]!.at <= now) {
-      const e = queue[lane.head++]!
-      if (!e.cancelled) e.fire()
+    const { ends, fires } = lane
+    while (lane.head < ends.length && ends[lane.head]! <= now) {
+      const fire = fires[lane.head]
+      fires[lane.head++] = undefined
+      if (fire !== undefined) fire()
     }
-    // Drop what the front has passed once it is half the array.
-    if (lane.head > 1024 && lane.head * 2 > queue.length) {
-      queue.splice(0, lane.head)
+    // Drop what the front has passed once it is half the arrays.
+    if (lane.head > 1024 && lane.head * 2 > ends.length) {
+      ends.splice(0, lane.head)
+      fires.splice(0, lane.head)
+      lane.dropped += lane.head
       lane.head = 0
     }
     arm(lane, millis, now)
@@ -78,10 +92,11 @@ export const make = (): Deadlines => {
       lanes.set(millis, lane)
     }
     const now = Date.now()
-    const e = new Entry(now + millis, fire)
-    lane.queue.push(e)
+    const wait = new Queued(lane, lane.dropped + lane.ends.length)
+    lane.ends.push(now + millis)
+    lane.fires.push(fire)
     if (lane.timer === undefined) arm(lane, millis, now)
-    return e
+    return wait
   }
 
   return { add }

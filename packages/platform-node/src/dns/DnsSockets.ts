@@ -1,8 +1,13 @@
 /**
- * The UDP sockets the built-in resolver asks through: one long-lived socket per address family,
- * replaced after `maxQuestions` questions or `maxAgeMillis`, so the source port still changes
- * (an off-path forger must guess the port as well as the 16-bit id: RFC 5452 §9.2) without a
- * socket per question. A replaced socket stays open until its last question is done.
+ * The UDP sockets the built-in resolver asks through: one long-lived socket per server, connected
+ * to it, replaced after `maxQuestions` questions or `maxAgeMillis`, so the source port still
+ * changes (an off-path forger must guess the port as well as the 16-bit id: RFC 5452 §9.2)
+ * without a socket per question. A replaced socket stays open until its last question is done.
+ *
+ * Connected, because a send then carries no address: Node's `dgram` skips its per-send address
+ * lookup (a `process.nextTick`) and parse, and the kernel drops datagrams from any other source
+ * before they reach JavaScript. Until the socket is connected (a few ticks after it opens) its
+ * packets wait in order.
  *
  * Ids are random 16-bit numbers from `crypto`, drawn 256 at a time; an id already waiting on
  * the same socket is drawn again. A datagram whose id has no question waiting is dropped and
@@ -37,9 +42,11 @@ export interface SocketStats {
 }
 
 interface Outlet {
-  readonly family: 4 | 6
+  readonly server: DnsServer
   readonly socket: Socket
   readonly waiting: Map<number, Receive>
+  /** Packets sent before the socket was connected; undefined once it is. */
+  backlog: Array<Uint8Array> | undefined
   asked: number
   readonly openedAt: number
   retired: boolean
@@ -73,7 +80,7 @@ export const make = (options: DnsSocketsOptions = {}): DnsSockets => {
   const maxQuestions = options.maxQuestions ?? 500
   const maxAge = options.maxAgeMillis ?? 30_000
   const stats: SocketStats = { sent: 0, dropped: 0, opened: 0 }
-  const current: { 4?: Outlet | undefined; 6?: Outlet | undefined } = {}
+  const current = new Map<DnsServer, Outlet>()
   const open = new Set<Outlet>()
   let closed = false
 
@@ -98,13 +105,29 @@ export const make = (options: DnsSocketsOptions = {}): DnsSockets => {
 
   const retire = (outlet: Outlet): void => {
     outlet.retired = true
-    if (current[outlet.family] === outlet) delete current[outlet.family]
+    if (current.get(outlet.server) === outlet) current.delete(outlet.server)
     if (outlet.waiting.size === 0) shut(outlet)
   }
 
-  const openOutlet = (family: 4 | 6): Outlet => {
-    const socket = createSocket(family === 6 ? "udp6" : "udp4")
-    const outlet: Outlet = { family, socket, waiting: new Map(), asked: 0, openedAt: Date.now(), retired: false }
+  const openOutlet = (server: DnsServer): Outlet => {
+    const socket = createSocket(server.family === 6 ? "udp6" : "udp4")
+    const outlet: Outlet = {
+      server,
+      socket,
+      waiting: new Map(),
+      backlog: [],
+      asked: 0,
+      openedAt: Date.now(),
+      retired: false
+    }
+    socket.connect(server.port, server.host, (error?: Error) => {
+      const backlog = outlet.backlog ?? []
+      // A socket that cannot connect takes no new question; those waiting on it time out and try again.
+      if (error !== undefined && error !== null) return retire(outlet)
+      outlet.backlog = undefined
+      if (!open.has(outlet)) return
+      for (const packet of backlog) socket.send(packet)
+    })
     socket.on("message", (msg: Buffer, from: RemoteInfo) => {
       const receive = msg.length >= 2 ? outlet.waiting.get((msg[0]! << 8) | msg[1]!) : undefined
       if (receive === undefined || !receive(msg, from)) stats.dropped++
@@ -117,12 +140,12 @@ export const make = (options: DnsSocketsOptions = {}): DnsSockets => {
     return outlet
   }
 
-  const outletFor = (family: 4 | 6): Outlet => {
-    const now = current[family]
+  const outletFor = (server: DnsServer): Outlet => {
+    const now = current.get(server)
     if (now !== undefined && now.asked < maxQuestions && Date.now() - now.openedAt < maxAge) return now
     if (now !== undefined) retire(now)
-    const fresh = openOutlet(family)
-    current[family] = fresh
+    const fresh = openOutlet(server)
+    current.set(server, fresh)
     return fresh
   }
 
@@ -134,7 +157,7 @@ export const make = (options: DnsSocketsOptions = {}): DnsSockets => {
 
   const send: DnsSockets["send"] = (server, build, receive) => {
     if (closed) return undefined
-    const outlet = outletFor(server.family)
+    const outlet = outletFor(server)
     let id = drawId()
     while (outlet.waiting.has(id)) id = drawId()
     outlet.waiting.set(id, receive)
@@ -143,14 +166,15 @@ export const make = (options: DnsSocketsOptions = {}): DnsSockets => {
     // No callback: Node then sends at once (`uv_udp_try_send`) instead of queueing the datagram
     // for the next poll and calling back; a failed send is the socket's "error" (it is retired)
     // and the question's attempt times out and goes on.
-    outlet.socket.send(build(id), server.port, server.host)
+    const packet = build(id)
+    if (outlet.backlog === undefined) outlet.socket.send(packet)
+    else outlet.backlog.push(packet)
     return { outlet, id }
   }
 
   const close = (): void => {
     closed = true
-    delete current[4]
-    delete current[6]
+    current.clear()
     for (const outlet of [...open]) shut(outlet)
   }
 

@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import type { RecordType } from "../Dns.ts"
-import { foldCase, readName } from "./Name.ts"
+import { foldCase, readName, skipName } from "./Name.ts"
 import { CLASS_IN, TYPE_CNAME, TYPE_CODES } from "./Query.ts"
 import { ipv4Text, ipv6Text, txtText } from "./RecordText.ts"
 import { type WireError, wireError } from "./WireError.ts"
@@ -118,6 +118,9 @@ const recordValue = (
   }
 }
 
+/** No record of the asked type. */
+const NONE: Pick<Answer, "records" | "ttlSeconds"> = { records: [], ttlSeconds: Number.POSITIVE_INFINITY }
+
 /** Follows the CNAME chain from the question's name to the records of the asked type. */
 const follow = (
   candidates: ReadonlyArray<Candidate>,
@@ -153,23 +156,28 @@ export const decodeAnswer = (b: Uint8Array, type: RecordType): Answer | WireErro
   const q = readName(b, 12)
   if ("_tag" in q) return q
   if (q.next + 4 > b.length) return wireError("Truncated", "question runs past the packet")
-  const base = {
+  const answer = (found: Pick<Answer, "records" | "ttlSeconds">): Answer => ({
     header,
     questionStart: 12,
     questionEnd: q.next + 4,
     questionName: q.text,
     questionType: u16(b, q.next),
-    questionClass: u16(b, q.next + 2)
-  }
-  if (header.truncated) return { ...base, records: [], ttlSeconds: Number.POSITIVE_INFINITY }
+    questionClass: u16(b, q.next + 2),
+    records: found.records,
+    ttlSeconds: found.ttlSeconds
+  })
+  if (header.truncated) return answer(NONE)
   const asked = TYPE_CODES[type]
   const candidates: Array<Candidate> = []
   let at = q.next + 4
   const total = header.ancount + header.nscount + header.arcount
   for (let i = 0; i < total; i++) {
-    const owner = readName(b, at)
-    if ("_tag" in owner) return owner
-    at = owner.next
+    // Past the answer section only the record's extent matters: its owner is walked, not spelt
+    // (an NXDOMAIN carries a SOA there).
+    const owner = i < header.ancount ? readName(b, at) : skipName(b, at)
+    if (typeof owner !== "number" && "_tag" in owner) return owner
+    const ownerText = typeof owner === "number" ? "" : owner.text
+    at = typeof owner === "number" ? owner : owner.next
     if (at + 10 > b.length) return wireError("Truncated", `record ${i} runs past the packet`)
     const rtype = u16(b, at)
     const rclass = u16(b, at + 2)
@@ -183,9 +191,9 @@ export const decodeAnswer = (b: Uint8Array, type: RecordType): Answer | WireErro
     const value = recordValue(b, rtype, asked, start, end)
     if (value === undefined) continue
     if (typeof value !== "string") return value
-    candidates.push({ owner: foldCase(owner.text), type: rtype, ttl, value })
+    candidates.push({ owner: foldCase(ownerText), type: rtype, ttl, value })
   }
   // Bytes after the last record are ignored, as c-ares ignores them (some servers echo the
   // question's OPT record after zeroing ARCOUNT).
-  return { ...base, ...follow(candidates, q.text, asked) }
+  return answer(candidates.length === 0 ? NONE : follow(candidates, q.text, asked))
 }

@@ -7,7 +7,7 @@
 export type { Answer, Header } from "./Answer.ts"
 export { decodeAnswer, RCODE, readHeader } from "./Answer.ts"
 export type { ReadName } from "./Name.ts"
-export { encodeName, foldCase, MAX_LABEL, MAX_NAME, readName } from "./Name.ts"
+export { encodeName, foldCase, MAX_LABEL, MAX_NAME, readName, skipName } from "./Name.ts"
 export type { QueryOptions } from "./Query.ts"
 export { CLASS_IN, DEFAULT_UDP_SIZE, encodeQuery, questionBytes, TYPE_CNAME, TYPE_CODES, TYPE_OPT } from "./Query.ts"
 export { ipv4Text, ipv6Text, txtText } from "./RecordText.ts"

@@ -11,12 +11,10 @@
  * @category constructors
  * @since 0.4.0
  */
-import { caps } from "./HeaderEvidence.ts"
+import { ADDRESS, caps } from "./HeaderEvidence.ts"
 
 /** Letters of a display name below this are an acronym, not a name in capitals. */
 const MIN_LETTERS = 6
-/** Bounded parts, as HeaderEvidence's address pattern: no quadratic scan of a long field. */
-const ADDRESS = /[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g
 const ANGLE_ADDRESS = /<[^<>]{0,300}>/g
 
 /** The display name of a decoded From field: the field without its addresses. */

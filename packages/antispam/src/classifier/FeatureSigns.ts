@@ -33,7 +33,6 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   from_display_other_address: 1,
   from_encoded_ascii: 1,
   from_missing: 1,
-  from_name_caps: 1,
   html_big_font: 1,
   html_comment_in_word: 1,
   html_form: 1,

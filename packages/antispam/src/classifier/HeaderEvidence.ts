@@ -19,7 +19,7 @@ export interface HeaderEvidence {
 }
 
 // Bounded parts: an unbounded local part makes a long header without "@" quadratic.
-export const ADDRESS = /[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g
+const ADDRESS = /[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g
 /** Tags filters and list servers put in front of a subject; stripped before tokenizing. */
 const FILTER_TAGS =
   /^(?:\s*(?:\[[^\]]{0,40}\]|\*{2,}\s*SPAM\s*\*{2,}|\{SPAM\??\}|SPAM:|(?:re|fwd?|aw|sv|wg)\s*(?:\[\d+\])?\s*:))+\s*/i

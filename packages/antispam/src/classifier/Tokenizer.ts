@@ -20,7 +20,6 @@ import { analyseObfuscation } from "./Obfuscation.ts"
 import { dynamicOrigin } from "./OriginHop.ts"
 import { webMailUnrelayed } from "./ProviderRelay.ts"
 import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
-import { fromNameCaps } from "./SenderName.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { subjectNumberTail } from "./SubjectTail.ts"
 import { analyseText, textStats } from "./TextStats.ts"
@@ -184,7 +183,6 @@ export const tokenize = (message: Message): Tokens => {
   if (webMailUnrelayed(message.headers, message.received ?? [])) features.add("web_mail_unrelayed")
   if (message.scanView instanceof Uint8Array && subjectPadded(message.scanView)) features.add("subject_padding")
   if (subjectNumberTail(message.headers.decoded("subject"))) features.add("subject_number_tail")
-  if (fromNameCaps(message.headers.decoded("from"))) features.add("from_name_caps")
   if (receivedStampMonthFirst(message.received ?? [])) features.add("received_stamp_month_first")
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)

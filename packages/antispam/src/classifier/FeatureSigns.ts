@@ -64,7 +64,6 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   subject_exclaim: 1,
   subject_invisible: 1,
   subject_mixed_scripts: 1,
-  subject_number_tail: 1,
   subject_padding: 1,
   text_html_mismatch: 1,
   text_plain_markup: 1,

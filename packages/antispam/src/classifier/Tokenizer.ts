@@ -21,7 +21,6 @@ import { dynamicOrigin } from "./OriginHop.ts"
 import { webMailUnrelayed } from "./ProviderRelay.ts"
 import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
-import { subjectNumberTail } from "./SubjectTail.ts"
 import { analyseText, textStats } from "./TextStats.ts"
 import { analyseUrls } from "./Urls.ts"
 import { bucket, hasInvisible, pushWords } from "./Words.ts"
@@ -182,7 +181,6 @@ export const tokenize = (message: Message): Tokens => {
     features.add(f)
   if (webMailUnrelayed(message.headers, message.received ?? [])) features.add("web_mail_unrelayed")
   if (message.scanView instanceof Uint8Array && subjectPadded(message.scanView)) features.add("subject_padding")
-  if (subjectNumberTail(message.headers.decoded("subject"))) features.add("subject_number_tail")
   if (receivedStampMonthFirst(message.received ?? [])) features.add("received_stamp_month_first")
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)

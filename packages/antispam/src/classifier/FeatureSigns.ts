@@ -54,6 +54,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   mime_version_missing: 1,
   priority_high: 1,
   received_forged_helo: 1,
+  received_stamp_month_first: 1,
   received_time_disorder: 1,
   reply_to_free_mail: 1,
   return_path_other_domain: 1,

@@ -19,6 +19,7 @@ import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { dynamicOrigin } from "./OriginHop.ts"
 import { webMailUnrelayed } from "./ProviderRelay.ts"
+import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
 import { analyseUrls } from "./Urls.ts"
@@ -191,6 +192,7 @@ export const tokenize = (message: Message): Tokens => {
     features.add(f)
   if (webMailUnrelayed(message.headers, message.received ?? [])) features.add("web_mail_unrelayed")
   if (message.scanView instanceof Uint8Array && subjectPadded(message.scanView)) features.add("subject_padding")
+  if (receivedStampMonthFirst(message.received ?? [])) features.add("received_stamp_month_first")
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

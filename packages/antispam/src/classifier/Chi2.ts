@@ -129,20 +129,16 @@ export const combineFirst = (values: ArrayLike<number>, n: number, o: ChiOptions
   if (used === 0) return { probability: 0.5, spam: 0, ham: 0, used: 0 }
   let lnHam = 0
   let lnSpam = 0
-  if (chosen === undefined) {
-    for (let i = 0; i < n; i++) {
-      const p = values[i]!
-      if (deviation(p) < o.minDev) continue
-      const q = Math.min(Math.max(p, 1e-6), 1 - 1e-6)
-      lnHam += Math.log(q)
-      lnSpam += Math.log(1 - q)
-    }
-  } else
-    for (const p of chosen) {
-      const q = Math.min(Math.max(p, 1e-6), 1 - 1e-6)
-      lnHam += Math.log(q)
-      lnSpam += Math.log(1 - q)
-    }
+  // The chosen extremes, or else every clue of the first `n` values, in that order.
+  const from = chosen ?? values
+  const m = chosen === undefined ? n : chosen.length
+  for (let i = 0; i < m; i++) {
+    const p = from[i]!
+    if (chosen === undefined && deviation(p) < o.minDev) continue
+    const q = Math.min(Math.max(p, 1e-6), 1 - 1e-6)
+    lnHam += Math.log(q)
+    lnSpam += Math.log(1 - q)
+  }
   // Neutral clues pad a short list: each adds ln 0.5 to both sums and two degrees of freedom.
   const pad = Math.max(0, o.minClues - used)
   lnHam -= pad * Math.LN2

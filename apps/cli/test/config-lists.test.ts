@@ -6,6 +6,7 @@ import { RedisConnection, RedisListDocuments } from "@mailmoat/redis"
 import { describe, expect, test } from "vitest"
 import { listKinds } from "../src/commands/lists.ts"
 import { startRedis } from "../../../packages/antispam/test/support/redis.ts"
+import { startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import { hamMessage, hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
 
 describe("config", () => {
@@ -163,6 +164,50 @@ describe("lists import / export", () => {
     } finally {
       await node.close()
       await connection.close()
+      await redis.stop()
+    }
+  })
+
+  test("with state.backend redis, check and scan read the lists the fleet keeps in Redis, not the files", {
+    timeout: 90_000
+  }, async () => {
+    const redis = await startRedis()
+    // The resolver the scan's DNS questions go to (reverse DNS, SPF): loopback only.
+    const dns = await startRbldnsd([{ zone: "bl.test", type: "ip4set", data: "127.0.0.2\n" }])
+    try {
+      const dir = tmp()
+      const config = writeConfig(
+        {
+          dataDir: join(dir, "data"),
+          state: { backend: "redis", url: redis.url },
+          antispam: { endUserBlocklist: { enabled: true }, dns: { servers: [dns.server] } }
+        },
+        dir
+      )
+      const imported = await mailmoat(["lists", "import", "enduser", "-", "--config", config], {
+        input: "192.0.2.0/24\n"
+      })
+      expect(imported.code, imported.stderr).toBe(0)
+      expect(existsSync(join(dir, "data", "lists"))).toBe(false)
+
+      const checked = await mailmoat(["check", "ip", "192.0.2.5", "--config", config, "--json"])
+      expect(checked.code, checked.stderr).toBe(1)
+      expect(JSON.parse(checked.stdout).answers).toEqual([
+        expect.objectContaining({ list: "enduser-local", type: "enduser", answer: "listed" })
+      ])
+
+      // An end-user client (its HELO is no host name) on the imported range.
+      const scan = (clientIp: string) =>
+        mailmoat(["scan", "-", "--config", config, "--json", "--client-ip", clientIp, "--helo", "laptop"], {
+          input: hamMessage()
+        })
+      const listed = await scan("192.0.2.5")
+      const names = JSON.parse(listed.stdout).symbols.map((x: { name: string }) => x.name)
+      expect(names, listed.stderr).toContain("ENDUSER_LISTED")
+      const other = await scan("198.51.100.5")
+      expect(JSON.parse(other.stdout).symbols.map((x: { name: string }) => x.name)).not.toContain("ENDUSER_LISTED")
+    } finally {
+      await dns.stop()
       await redis.stop()
     }
   })

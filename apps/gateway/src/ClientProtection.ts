@@ -35,9 +35,18 @@
  * @since 0.1.0
  */
 import type { GatewayLog } from "./Log.ts"
-import { type ClientAntispam, Classifier, makeClientAntispam, Threat } from "@mailmoat/antispam"
+import { type ClientAntispam, Classifier, ListStore, makeClientAntispam, Threat } from "@mailmoat/antispam"
 import type { GatewayConfig } from "@mailmoat/antispam"
-import { Envelope, type Message, MessageModel, Policy, type Stage, type Verdict } from "@mailmoat/core"
+import {
+  type DnsCacheStore,
+  Envelope,
+  type ListDocumentsShape,
+  type Message,
+  MessageModel,
+  Policy,
+  type Stage,
+  type Verdict
+} from "@mailmoat/core"
 import type { MailProxy } from "@mailmoat/protocols"
 import { Context } from "effect"
 import * as Runner from "./runtime/Runner.ts"
@@ -54,6 +63,14 @@ export interface ClientProtectionServices {
    * Without it the scanner sets up its own from the `classifier` section (when enabled).
    */
   readonly classifierStage?: Stage | undefined
+  /**
+   * The fleet's shared state (`state.backend: redis`): its lists (the end-user blocklist an admin
+   * edits on any node) and DNS answers, so a download is judged with what SMTP uses. Absent: the
+   * files under `<dataDir>/lists` and this process's own answer cache.
+   */
+  readonly shared?:
+    | { readonly lists?: ListDocumentsShape | undefined; readonly dnsCache?: DnsCacheStore | undefined }
+    | undefined
 }
 
 export interface ClientScannerCounters {
@@ -157,17 +174,20 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
       : undefined
   const classifierStage = services.classifierStage ?? ownClassifier?.stage
   let module: ClientAntispam | undefined
+  let dns: ReturnType<typeof resolver> | undefined
   try {
-    module =
-      p.onSpam === "tag"
-        ? makeClientAntispam(config.antispam, {
-            dns: resolver(config.antispam.dns),
-            listStore: listStore(services.dataDir),
-            stages: classifierStage ? [classifierStage] : [],
-            log
-          })
-        : undefined
+    if (p.onSpam === "tag") {
+      const sharedLists = services.shared?.lists
+      dns = resolver(config.antispam.dns, { limits: config.state.dnsCache, shared: services.shared?.dnsCache })
+      module = makeClientAntispam(config.antispam, {
+        dns,
+        listStore: sharedLists ? ListStore.make(sharedLists) : listStore(services.dataDir),
+        stages: classifierStage ? [classifierStage] : [],
+        log
+      })
+    }
   } catch (error) {
+    dns?.close()
     void ownClassifier?.close()
     throw error
   }
@@ -256,6 +276,7 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
     }),
     close: async () => {
       await module?.close()
+      dns?.close()
       await ownClassifier?.close()
     }
   }

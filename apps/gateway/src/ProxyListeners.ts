@@ -40,7 +40,7 @@ import { resolve } from "node:path"
 import type { GatewayConfig } from "@mailmoat/antispam"
 import type { Stage } from "@mailmoat/core"
 import { Interception, MailProxy } from "@mailmoat/protocols"
-import { makeClientScanner } from "./ClientProtection.ts"
+import { type ClientProtectionServices, makeClientScanner } from "./ClientProtection.ts"
 import { listenError } from "./StartupError.ts"
 
 export type ListenerMode = "clear" | "clear+starttls" | "implicit-tls" | "passthrough"
@@ -326,6 +326,7 @@ export const startProxies = async (
     readonly logger: GatewayLog
     readonly now: () => number
     readonly classifierStage?: Stage | undefined
+    readonly shared?: ClientProtectionServices["shared"]
   }
 ): Promise<ProxyListeners | undefined> => {
   if (!config.protocols.filtering || config.protocols.listeners.length === 0) return undefined
@@ -333,7 +334,8 @@ export const startProxies = async (
     dataDir: options.dataDir,
     base: options.base,
     logger: options.logger,
-    classifierStage: options.classifierStage
+    classifierStage: options.classifierStage,
+    shared: options.shared
   })
   let listeners: ProxyListeners
   try {

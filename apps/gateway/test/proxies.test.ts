@@ -11,15 +11,19 @@ import { fc, test as property } from "@fast-check/vitest"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type ClamdPeer, eicar, startClamd } from "../../../packages/antispam/test/threat/support/clamd.ts"
 import { eicarAttachmentMessage } from "../../../packages/antispam/test/threat/support/messages.ts"
+import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import { type Dovecot, freePort, startDovecot } from "../../../packages/protocols/test/proxy/support/dovecot.ts"
 import { curl } from "../../../packages/protocols/test/proxy/support/tools.ts"
 import type { ProxyListenerInfo, RunningGateway } from "../src/index.ts"
 import { parseHostPort, parseTlsPorts } from "../src/ProxyListeners.ts"
+import { api, TOKEN } from "./support/admin.ts"
 import { gateway, RawClient } from "./support/peers.ts"
 
 const GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 const LISTED_IP = "192.0.2.99"
+// A sender the RBL zone does not know, put on the end-user blocklist by one test.
+const BLOCKED_IP = "192.0.2.20"
 
 const message = (subject: string, received: string, body: ReadonlyArray<string>): Buffer =>
   Buffer.from(
@@ -57,9 +61,10 @@ const MESSAGES = [
     "",
     "Carol"
   ]),
-  Buffer.from(eicarAttachmentMessage())
+  Buffer.from(eicarAttachmentMessage()),
+  message("Agenda for Friday", BLOCKED_IP, ["Hi,", "", "the agenda for Friday is attached below.", "", "Carol"])
 ]
-const UID = { ham: 1, gtube: 2, listed: 3, eicar: 4 } as const
+const UID = { ham: 1, gtube: 2, listed: 3, eicar: 4, blocked: 5 } as const
 
 const headerBlock = (b: Buffer) => b.subarray(0, b.indexOf("\r\n\r\n") + 4).toString("latin1")
 const body = (b: Buffer) => b.subarray(b.indexOf("\r\n\r\n") + 4)
@@ -89,13 +94,19 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
     rmSync(caDir, { recursive: true, force: true })
   })
 
-  const start = async (protocols: Record<string, unknown>, log?: (line: string) => void) => {
+  const start = async (
+    protocols: Record<string, unknown>,
+    log?: (line: string) => void,
+    config: { readonly antispam?: Record<string, unknown>; readonly [key: string]: unknown } = {}
+  ) => {
     const gw = await gateway(
       {
+        ...config,
         antispam: {
           rbl: { servers: ["bl.test"], timeoutSeconds: 2 },
           endUserBlocklist: { enabled: false },
-          dns: { servers: [rbl.server] }
+          dns: { servers: [rbl.server] },
+          ...config.antispam
         },
         protocols: {
           tlsPorts: `${dovecot.ports.imaps}, ${dovecot.ports.pop3s}`,
@@ -268,6 +279,35 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
       expect(c.received).not.toMatch(/^\+ /m)
     } finally {
       c.socket.destroy()
+    }
+  })
+
+  test("state.backend: redis: the proxies judge with the fleet's lists (a blocklist entry added through the admin API)", async () => {
+    const redis: RedisPeer = await startRedis()
+    let g: RunningGateway | undefined
+    try {
+      g = await start({}, undefined, {
+        state: { backend: "redis", url: redis.url, keyPrefix: "proxies:" },
+        admin: { enabled: true, token: TOKEN },
+        // No RBL answer to take precedence over the end-user list for the sender's IP.
+        antispam: { rbl: { servers: [] }, endUserBlocklist: { enabled: true } }
+      })
+      const port = byUpstream(g, dovecot.ports.imap).listen.port
+      const via = () => fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.blocked}`)
+      const gw = g
+      // Not fetched through the proxy before: its verdict cache would answer the second fetch.
+      expect((await api(gw, "POST", "/api/lists/blocklist", { entry: BLOCKED_IP })).status).toBe(201)
+      const head = headerBlock(await via())
+      expect(head).toMatch(/^X-Mailmoat-Verdict: spam\r\n/)
+      expect(head).toContain("ENDUSER_LISTED")
+      expect(head).toMatch(/\r\nSubject: \[SPAM\] Agenda for Friday\r\n/)
+    } finally {
+      // Closed before its Redis stops, and not again after the suite.
+      if (g !== undefined) {
+        running.splice(running.indexOf(g), 1)
+        await g.close()
+      }
+      await redis.stop()
     }
   })
 

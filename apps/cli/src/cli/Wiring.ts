@@ -1,7 +1,8 @@
 /**
  * The gateway's composition root (`wire` from `@mailmoat/gateway`) for the commands that judge
  * mail (`scan`, `check`, `config validate`): the same plugins, state stores, lists, recipient
- * directory and classifier as the running gateway, without listeners. The gateway's typed
+ * directory and classifier as the running gateway, without listeners; with `state.backend:
+ * redis` the lists, directory and DNS answer cache are the fleet's, read from Redis. The gateway's typed
  * start-up errors (`ConfigError`, `PluginLoadError`, `StartupError`) become an `InputError` with
  * one line per problem (exit 2); anything else is not a configuration problem and goes on as it
  * is (an internal error).
@@ -22,19 +23,37 @@ export interface WireOptions {
 
 export const wireEngine = async (config: LoadedConfig, options: WireOptions = {}): Promise<Wiring> => {
   const settings = await gatewaySettings(config)
-  const { ConfigError, Log, PluginLoadError, StartupError, wire } = await import("@mailmoat/gateway")
+  const { ConfigError, Log, PluginLoadError, SharedState, StartupError, wire } = await import("@mailmoat/gateway")
+  // --verbose: what loaded and what failed, on stderr; else nothing.
+  const logger = options.verbose ? Log.make({ level: "debug", format: "text" }, (line) => warn(line), now) : Log.silent
+  // With `state.backend: redis` the fleet's lists, recipient directory and DNS answers are in
+  // Redis: the verdict is the gateway's only if they are read from there too.
+  const shared =
+    options.pluginsOnly !== true && settings.state.backend === "redis"
+      ? await SharedState.openSharedState(SharedState.sharedStateSettings(settings, config.base), logger)
+      : undefined
   try {
-    return await wire(config.config, {
+    const wiring = await wire(config.config, {
       base: config.base,
       dataDir: settings.dataDir,
       antispam: settings.antispam,
-      // --verbose: what loaded and what failed, on stderr; else nothing.
-      logger: options.verbose ? Log.make({ level: "debug", format: "text" }, (line) => warn(line), now) : Log.silent,
+      logger,
       withoutProtection: options.pluginsOnly,
       evenWhenOff: true,
-      healthIntervalMillis: 0
+      healthIntervalMillis: 0,
+      shared
     })
+    return shared === undefined
+      ? wiring
+      : {
+          ...wiring,
+          close: async () => {
+            await wiring.close()
+            await shared.close()
+          }
+        }
   } catch (e) {
+    await shared?.close()
     const heading = `mailmoat: invalid configuration${config.file ? ` ${config.file}` : ""}:`
     if (e instanceof PluginLoadError || e instanceof ConfigError) throw new InputError(e.problems, heading)
     if (e instanceof StartupError) throw new InputError([e.message], heading)

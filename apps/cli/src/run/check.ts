@@ -9,14 +9,15 @@
  * @since 0.1.0
  */
 import { DnsZoneProvider, EndUserList, ListStore, resolveAntispamSettings } from "@mailmoat/antispam"
-import { FileListDocuments, NodeDns } from "@mailmoat/platform-node"
+import { NodeDns } from "@mailmoat/platform-node"
 import type { BlocklistProvider, BlocklistQuery } from "@mailmoat/core"
 import { BlocklistRunner, IpAddress } from "@mailmoat/core"
 import { Effect } from "effect"
 import { messageOf } from "../cli/Common.ts"
-import { type LoadedConfig, listsDir, loadConfig, section } from "../cli/Config.ts"
+import { type LoadedConfig, loadConfig, section } from "../cli/Config.ts"
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from "../cli/Errors.ts"
 import { print, printJson, table } from "../cli/Io.ts"
+import { openLists } from "../cli/ListAccess.ts"
 import { wireEngine } from "../cli/Wiring.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
@@ -25,7 +26,11 @@ interface ListUnderTest {
   readonly provider: BlocklistProvider
 }
 
-const listsFor = (config: LoadedConfig, kind: "ip" | "domain"): ReadonlyArray<ListUnderTest> => {
+const listsFor = (
+  config: LoadedConfig,
+  stored: ListStore.ListStore,
+  kind: "ip" | "domain"
+): ReadonlyArray<ListUnderTest> => {
   let s: ReturnType<typeof resolveAntispamSettings>
   try {
     s = resolveAntispamSettings(section(config.raw, "antispam"))
@@ -33,7 +38,6 @@ const listsFor = (config: LoadedConfig, kind: "ip" | "domain"): ReadonlyArray<Li
     throw new InputError([messageOf(e)])
   }
   const dns = NodeDns.make({ servers: s.dns.servers, resolver: s.dns.resolver, cache: false })
-  const stored = ListStore.make(FileListDocuments.make(listsDir(config)))
   const zones = (
     type: ListUnderTest["type"],
     entries: ReadonlyArray<string>,
@@ -86,10 +90,25 @@ export const runCheck = async (kind: "ip" | "domain", a: Parsed): Promise<number
   }
   const config = loadConfig(opt.string(a, "config"))
   // The plugins the gateway loads (the same wiring, no antispam module): their lists count too.
-  // Without plugins there is nothing to wire (and the gateway module is not loaded at all).
+  // Without plugins there is nothing to wire (and with embedded state the gateway module is not
+  // loaded at all).
   const wiring = config.config.plugins.length > 0 ? await wireEngine(config, { pluginsOnly: true }) : undefined
+  const imported = await openLists(config).catch(async (e: unknown) => {
+    await wiring?.close()
+    throw e
+  })
+  let configured: ReadonlyArray<ListUnderTest>
+  try {
+    configured = listsFor(config, ListStore.make(imported.documents), kind)
+  } catch (e) {
+    await wiring?.close()
+    throw e
+  } finally {
+    // The stored entries are read at once: the questions need no Redis connection.
+    await imported.close()
+  }
   const lists = [
-    ...listsFor(config, kind),
+    ...configured,
     ...(wiring?.plugins.providers ?? [])
       .filter((p) => p.kinds.includes(kind))
       .map((provider): ListUnderTest => ({ type: "plugin", provider }))

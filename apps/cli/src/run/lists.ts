@@ -12,9 +12,10 @@
 import { readFileSync } from "node:fs"
 import { type ListFile, ListStore } from "@mailmoat/antispam"
 import { messageOf } from "../cli/Common.ts"
-import { type LoadedConfig, loadConfig } from "../cli/Config.ts"
+import { loadConfig } from "../cli/Config.ts"
 import { EXIT_OK, InputError } from "../cli/Errors.ts"
 import { print, readStdin, warn } from "../cli/Io.ts"
+import { openLists } from "../cli/ListAccess.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
 export const runImport = async (a: Parsed): Promise<number> => {
@@ -45,12 +46,6 @@ export const runImport = async (a: Parsed): Promise<number> => {
   } finally {
     await lists.close()
   }
-}
-
-/** The files under `<dataDir>/lists`, or the shared store in Redis. */
-const openLists = async (config: LoadedConfig) => {
-  const { SharedState, StateStores } = await import("@mailmoat/gateway")
-  return SharedState.openListDocuments(StateStores.stateSettings(config.config.state, config.base), config.dataDir)
 }
 
 export const runExport = async (a: Parsed): Promise<number> => {

@@ -91,6 +91,7 @@ export const proxies = Layer.effect(
     const logger = yield* Logger
     const clock = yield* Clock.Clock
     const first = (yield* MailPath).current()
+    const shared = yield* SharedStateService
     return yield* resource(
       () =>
         startProxies(settings.config, {
@@ -98,7 +99,8 @@ export const proxies = Layer.effect(
           dataDir: settings.dataDir,
           logger,
           now: () => clock.currentTimeMillisUnsafe(),
-          classifierStage: first.protection?.classifierStage
+          classifierStage: first.protection?.classifierStage,
+          shared: { lists: shared.lists, dnsCache: shared.dnsCache }
         }),
       async (p) => p?.close()
     )

@@ -1,7 +1,7 @@
 // ca init/show, train and eval through the built binary.
 import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
 import { corpus, hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"

@@ -6,7 +6,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Envelope } from "@mailmoat/core"
 import { FileQuarantineStore } from "@mailmoat/platform-node"
+import { RedisConnection, RedisQuarantineStore } from "@mailmoat/redis"
 import { describe, expect, test } from "vitest"
+import { startRedis } from "../../../packages/antispam/test/support/redis.ts"
+import { verifyLink } from "../../gateway/src/digest/DigestLinks.ts"
 import { makeProgress, progressLine } from "../src/cli/Progress.ts"
 import { bin, corpus, mailmoat, spamMessage, tmp, writeConfig } from "./support/cli.ts"
 
@@ -67,6 +70,49 @@ describe("quarantine digest", () => {
     const again = await mailmoat(["quarantine", "digest", "--config", file, "--json"], { timeoutMs: 90_000 })
     expect(again.code, again.stderr).toBe(0)
     expect(JSON.parse(again.stdout)).toEqual({ digests: [] })
+  }, 200_000)
+
+  test("with state.backend redis the links are signed with the fleet's key (the one every node checks)", async () => {
+    const redis = await startRedis()
+    const connection = RedisConnection.make({ url: redis.url, keyPrefix: "ops:" })
+    try {
+      const dir = tmp()
+      const file = writeConfig(
+        {
+          dataDir: join(dir, "data"),
+          smtp: { hostname: "gw.test" },
+          state: { backend: "redis", url: redis.url, keyPrefix: "ops:" },
+          quarantine: { digest: { from: "quarantine@gw.test", baseUrl: "https://mail.example.org/" } }
+        },
+        dir
+      )
+      await RedisQuarantineStore.make(connection).put({
+        envelope: Envelope.make({
+          clientAddress: "192.0.2.7",
+          mailFrom: "b@example.net",
+          rcptTo: ["user@example.org"]
+        }),
+        recipients: ["user@example.org"],
+        reason: "spam",
+        message: crlf(spamMessage("cheap pills"))
+      })
+      const r = await mailmoat(["quarantine", "digest", "--config", file], { timeoutMs: 90_000 })
+      expect(r.code, r.stderr).toBe(0)
+      const inbox = join(dir, "data", "maildir", "user@example.org", "new")
+      const raw = readFileSync(join(inbox, readdirSync(inbox)[0]!), "utf8")
+      const link = /\/q\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\r?$/m.exec(
+        decodeQp(raw.slice(raw.indexOf("\r\n\r\n") + 4))
+      )?.[1]
+      const stored = await connection.call("get", (c) => c.get("ops:secret:digest-key"))
+      const key = Buffer.from(stored ?? "", "base64")
+      expect(key.length).toBe(32)
+      expect(verifyLink(key, link ?? "", Math.floor(Date.now() / 1000))?.recipient).toBe("user@example.org")
+      // Not the data directory's key: none was made.
+      expect(existsSync(join(dir, "data", "digest.key"))).toBe(false)
+    } finally {
+      await connection.close()
+      await redis.stop()
+    }
   }, 200_000)
 
   test("without digest.from and baseUrl: exit 2, one line per missing key", async () => {

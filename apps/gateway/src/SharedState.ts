@@ -1,9 +1,11 @@
 /**
  * The state a fleet of gateways shares beyond the stores of `StateStores`: the DNS answer cache,
- * the rate-limit and AUTH-failure counters, and the imported lists with the recipient directory
- * (safe senders). Embedded (`state.backend: embedded`): rate counters in memory, DNS cache in
- * each wiring's memory, lists and directory in files. Redis: all of them on one connection, the
- * lists loaded before the gateway listens and kept current by change messages.
+ * the rate-limit and AUTH-failure counters, the imported lists with the recipient directory
+ * (safe senders), and the quarantine page's login sessions and digest-link key. Embedded
+ * (`state.backend: embedded`): rate counters and sessions in memory, DNS cache in each wiring's
+ * memory, lists and directory in files, the key in `<dataDir>/digest.key`. Redis: all of them on
+ * one connection, the lists loaded before the gateway listens and kept current by change
+ * messages.
  *
  * **Gotchas**
  * - Opened once per process (not per configuration reload): a reload keeps the counters and
@@ -26,6 +28,7 @@ import {
   RedisAuthFailureStore,
   RedisConnection,
   RedisDnsCacheStore,
+  RedisExpiringValues,
   RedisListDocuments,
   RedisRateCounter
 } from "@mailmoat/redis"
@@ -58,7 +61,31 @@ export interface SharedState {
   readonly authFailures?: Smtp.AuthFailureStore | undefined
   /** Lists and directory in Redis; undefined when embedded (files). */
   readonly lists?: RedisListDocuments.RedisListDocuments | undefined
+  /** The quarantine page's sessions and digest-link key in Redis; undefined when embedded. */
+  readonly web?: SharedWeb | undefined
   readonly close: () => Promise<void>
+}
+
+export interface SharedWeb {
+  readonly sessions: RedisExpiringValues.RedisExpiringValues
+  /** The fleet's digest-link key (made by the first node that needs it). */
+  readonly digestKey: () => Promise<Buffer>
+}
+
+/** Sessions and the digest key over one Redis client. */
+const sharedWeb = (client: RedisConnection.RedisConnection["client"], prefix: string): SharedWeb => {
+  let key: Promise<Buffer> | undefined
+  return {
+    sessions: RedisExpiringValues.make({ client, prefix, area: "websession" }),
+    digestKey: () => {
+      // Asked once; a failure is not kept, so the next request asks again.
+      key ??= RedisExpiringValues.secret({ client, prefix, name: "digest-key", bytes: 32 }).catch((e: unknown) => {
+        key = undefined
+        throw e
+      })
+      return key
+    }
+  }
 }
 
 export const embedded = (): SharedState => ({
@@ -91,11 +118,24 @@ export const openSharedState = async (settings: SharedStateSettings, logger: Gat
     rateCounter: RedisRateCounter.make({ client, prefix }),
     authFailures: RedisAuthFailureStore.make({ client, prefix }),
     lists,
+    web: sharedWeb(client, prefix),
     close: async () => {
       await lists.close()
       await connection.close()
     }
   }
+}
+
+/**
+ * The quarantine page's shared sessions and digest key alone, for a command that signs links
+ * (`mailmoat quarantine digest`): undefined when the state is embedded; `close` when done.
+ */
+export const openSharedWeb = (
+  state: StateSettings
+): (SharedWeb & { readonly close: () => Promise<void> }) | undefined => {
+  if (state.backend !== "redis" || state.redis === undefined) return undefined
+  const connection = RedisConnection.acquire(state.redis)
+  return { ...sharedWeb(connection.client, connection.keyPrefix), close: () => connection.close() }
 }
 
 /**

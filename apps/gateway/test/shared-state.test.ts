@@ -1,14 +1,16 @@
 // A fleet of two gateways on one Redis (`state.backend: redis`): the end-user blocklist and safe
 // senders edited through one node's admin API are in force on the other at once; connection,
 // message and AUTH limits are reached in total over both nodes, not once per node; the DNS
-// answers one node got serve the other (queries counted at a real rbldnsd). Real redis-server,
-// rbldnsd and swaks on loopback.
+// answers one node got serve the other (queries counted at a real rbldnsd); a quarantine-page
+// login and a digest link hold on either node. Real redis-server, rbldnsd and swaks on loopback.
 import { writeFileSync } from "node:fs"
+import { RedisConnection } from "@mailmoat/redis"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
+import { signLink } from "../src/digest/DigestLinks.ts"
 import type { RunningGateway } from "../src/index.ts"
-import { api, GTUBE, TOKEN } from "./support/admin.ts"
+import { adminUrl, api, GTUBE, TOKEN } from "./support/admin.ts"
 import { gateway, makeCert, RawClient, sendRaw, swaks, tempDir } from "./support/peers.ts"
 
 describe("two gateways sharing Redis: lists, limits, DNS answers", () => {
@@ -175,6 +177,65 @@ describe("two gateways sharing Redis: lists, limits, DNS answers", () => {
     // Locked out on both nodes, even with the right password.
     const right = await authAs(b.smtp.port, "edge-secret")
     expect(right.out).toMatch(/<~?\* +454 /)
+  })
+
+  test("a quarantine-page login on node A holds on node B; a logout on B ends it on A", async () => {
+    const [a, b] = await fleet("fleet6:")
+    const page = (gw: RunningGateway, cookie: string) =>
+      fetch(adminUrl(gw, "/quarantine"), { headers: { cookie } }).then(async (r) => ({
+        status: r.status,
+        html: await r.text()
+      }))
+    const login = await fetch(adminUrl(a, "/quarantine/login"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: adminUrl(a, "") },
+      body: new URLSearchParams({ token: TOKEN }).toString()
+    })
+    expect(login.status).toBe(303)
+    const cookie = /^(mailmoat_session=[^;]+)/.exec(login.headers.get("set-cookie") ?? "")?.[1]
+    expect(cookie).toBeDefined()
+    // Only a digest of the session id is in Redis, never the id.
+    const connection = RedisConnection.make({ url: redis.url })
+    try {
+      const keys = await connection.call("keys", (c) => c.keys("fleet6:websession:*"))
+      expect(keys).toHaveLength(1)
+      expect(keys[0]).not.toContain(cookie!.slice("mailmoat_session=".length))
+    } finally {
+      await connection.close()
+    }
+    const onB = await page(b, cookie!)
+    expect(onB.html).toContain('action="/quarantine/logout"')
+    expect(onB.html).not.toContain('name="token"')
+    const csrf = /name="csrf" value="([^"]+)"/.exec(onB.html)?.[1]
+    const logout = await fetch(adminUrl(b, "/quarantine/logout"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: adminUrl(b, ""), cookie: cookie! },
+      body: new URLSearchParams({ csrf: csrf ?? "" }).toString()
+    })
+    expect(logout.status).toBe(303)
+    expect((await page(a, cookie!)).html).toContain('name="token"')
+  })
+
+  test("a digest link opens on either node: both sign and check with the fleet's key", async () => {
+    const [a, b] = await fleet("fleet7:")
+    const open = (gw: RunningGateway, link: string) => fetch(adminUrl(gw, `/q/${link}`)).then((r) => r.status)
+    // Any link makes node A fetch the key (made by the first node that needs it).
+    expect(await open(a, "e30.AAAA")).toBe(403)
+    const connection = RedisConnection.make({ url: redis.url })
+    let key: Buffer
+    try {
+      key = Buffer.from((await connection.call("get", (c) => c.get("fleet7:secret:digest-key"))) ?? "", "base64")
+    } finally {
+      await connection.close()
+    }
+    expect(key.length).toBe(32)
+    const claims = { recipient: "bob@example.test", expires: Math.floor(Date.now() / 1000) + 3600 }
+    const link = signLink(key, claims)
+    expect(await open(a, link)).toBe(200)
+    expect(await open(b, link)).toBe(200)
+    expect(await open(b, signLink(Buffer.alloc(32, 7), claims))).toBe(403)
   })
 
   test("DNS answers node A got serve node B: no query at the list for the same client", async () => {

@@ -25,15 +25,17 @@ export const runDigestNow = async (a: Parsed): Promise<number> => {
   ]
   if (missing.length > 0) throw new InputError(missing)
   const settings = await gatewaySettings(config)
-  const { runDigest } = await import("@mailmoat/gateway")
+  const { runDigest, SharedState } = await import("@mailmoat/gateway")
   const store = await openQuarantine(config)
+  // With Redis the links are signed with the fleet's key, so they open on every node.
+  const shared = SharedState.openSharedWeb(settings.state)
   let results: Awaited<ReturnType<typeof runDigest>>
   try {
-    results = await runDigest(settings, store, now())
+    results = await runDigest(settings, store, now(), shared?.digestKey)
   } catch (e) {
     throw new RuntimeFailure(`digest failed: ${messageOf(e)}`)
   } finally {
-    await store.close()
+    await Promise.all([store.close(), shared?.close()])
   }
   const failed = results.filter((r) => !r.sent)
   if (opt.flag(a, "json")) printJson({ digests: results })

@@ -19,7 +19,7 @@ import { learnMessage } from "./Learn.ts"
 import { makeQuarantineService, type QuarantineService } from "./QuarantineService.ts"
 import { reinject } from "./Reinject.ts"
 import { makeUserLists } from "./UserLists.ts"
-import { DIRECTORY_DOCUMENT } from "../SharedState.ts"
+import { DIRECTORY_DOCUMENT, type SharedWeb } from "../SharedState.ts"
 import { digestKey } from "../digest/DigestLinks.ts"
 import { makeQuarantinePages } from "../quarantine-web/Routes.ts"
 
@@ -33,6 +33,8 @@ export interface AdminSurfaceDeps {
   readonly reload: () => Promise<ReloadOutcome>
   /** The shared list store (Redis), when the state is shared: the end-user lists are edited there. */
   readonly sharedLists?: ListDocumentsShape | undefined
+  /** The quarantine page's sessions and digest key, when the state is shared (Redis). */
+  readonly sharedWeb?: SharedWeb | undefined
   readonly logger: GatewayLog
 }
 
@@ -72,7 +74,11 @@ export const startAdminSurface = async (
     metrics: deps.metrics,
     token,
     api: { quarantine, lists, reload: deps.reload },
-    pages: makeQuarantinePages(quarantine, { token, digestKey: () => digestKey(deps.settings().dataDir) })
+    pages: makeQuarantinePages(quarantine, {
+      token,
+      digestKey: deps.sharedWeb?.digestKey ?? (() => digestKey(deps.settings().dataDir)),
+      sessions: deps.sharedWeb?.sessions
+    })
   })
   const { host, port } = deps.settings().admin
   return { server: await startAdmin(host, port, handle), quarantine }

@@ -5,7 +5,8 @@
  * so a recipient cannot forge a link to another mailbox or extend one.
  *
  * The key is 32 random bytes in `<dataDir>/digest.key` (mode 0600), made on first use; deleting
- * it invalidates every link sent so far.
+ * it invalidates every link sent so far. With `state.backend: redis` the fleet's key in Redis is
+ * used instead (`SharedState`), so every node checks the links any node sent.
  *
  * @category services
  * @since 0.1.0

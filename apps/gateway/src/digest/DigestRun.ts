@@ -59,7 +59,9 @@ const isAddress = (s: string) => /^[^\s@<>"]+@[^\s@<>"]+$/.test(s)
 export const runDigest = async (
   settings: GatewaySettings,
   store: QuarantineStoreShape,
-  now: number
+  now: number,
+  /** The links' key: the fleet's with shared state (Redis); default `<dataDir>/digest.key`. */
+  key: () => Buffer | Promise<Buffer> = () => digestKey(settings.dataDir)
 ): Promise<ReadonlyArray<DigestResult>> => {
   const d = settings.config.quarantine.digest
   if (d.from === undefined || d.baseUrl === undefined)
@@ -76,11 +78,11 @@ export const runDigest = async (
       byRecipient.set(r, [...(byRecipient.get(r) ?? []), m])
     }
   }
-  const key = digestKey(settings.dataDir)
+  const linkKey = await key()
   const expires = new Date(now + d.linkTtlHours * 3600_000)
   const results: Array<DigestResult> = []
   for (const [recipient, list] of [...byRecipient].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const token = signLink(key, { recipient, expires: Math.floor(expires.getTime() / 1000) })
+    const token = signLink(linkKey, { recipient, expires: Math.floor(expires.getTime() / 1000) })
     const bytes = digestMessage({
       from: d.from,
       recipient,

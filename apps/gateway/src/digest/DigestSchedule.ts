@@ -20,7 +20,9 @@ export const digestTick = (
   settings: () => GatewaySettings,
   store: QuarantineStoreShape,
   logger: GatewayLog,
-  now: () => number
+  now: () => number,
+  /** The fleet's link key (Redis); default the data directory's. */
+  key?: (() => Promise<Buffer>) | undefined
 ): (() => Promise<void>) => {
   let running = false
   const tick = async () => {
@@ -32,7 +34,7 @@ export const digestTick = (
       return
     running = true
     try {
-      const results = await runDigest(s, store, t.getTime())
+      const results = await runDigest(s, store, t.getTime(), key)
       for (const r of results)
         if (r.sent) logger.info("digest_sent", { to: r.recipient, messages: r.messages })
         else logger.warn("digest_failed", { to: r.recipient, messages: r.messages, error: r.error })

@@ -22,12 +22,22 @@ import { type QuarantineService, statusOf } from "../admin/QuarantineService.ts"
 import { linkCsrf, verifyLink } from "../digest/DigestLinks.ts"
 import { MESSAGE_CSP, PAGE_CSP, STYLE } from "./Html.ts"
 import { listPage, loginPage, messagePage, type PageContext } from "./Pages.ts"
-import { COOKIE, clearedCookie, csrfMatches, makeSessions, sessionCookie } from "./Sessions.ts"
+import {
+  COOKIE,
+  clearedCookie,
+  csrfMatches,
+  makeSessions,
+  memorySessionValues,
+  type SessionValues,
+  sessionCookie
+} from "./Sessions.ts"
 
 export interface QuarantinePagesOptions {
   readonly token: () => string | undefined
-  /** The digest key (links are refused when it is unavailable). */
-  readonly digestKey: () => Buffer
+  /** The digest key: the data directory's file, or the fleet's (Redis). */
+  readonly digestKey: () => Buffer | Promise<Buffer>
+  /** Where login sessions live; default this process's memory. */
+  readonly sessions?: SessionValues | undefined
   readonly now?: (() => number) | undefined
 }
 
@@ -81,7 +91,7 @@ const summary = (action: string, ok: number, failures: ReadonlyArray<number>): s
 }
 
 export const makeQuarantinePages = (service: QuarantineService, options: QuarantinePagesOptions) => {
-  const sessions = makeSessions(options.now)
+  const sessions = makeSessions(options.sessions ?? memorySessionValues(options.now))
   const nowSeconds = () => Math.floor((options.now ?? Date.now)() / 1000)
 
   const sameOrigin = (req: http.IncomingMessage) => {
@@ -190,15 +200,16 @@ export const makeQuarantinePages = (service: QuarantineService, options: Quarant
           return true
         }
         const secure = (req.headers["x-forwarded-proto"] ?? "") === "https" || "encrypted" in req.socket
-        redirect(res, "/quarantine", { "set-cookie": sessionCookie(sessions.open(token), secure) })
+        redirect(res, "/quarantine", { "set-cookie": sessionCookie(await sessions.open(token), secure) })
         return true
       }
       // A bearer token works too (scripts that fetch the page).
       const session =
-        sessions.check(sid, token) ?? (bearerMatches(req.headers.authorization, token) ? { csrf: "" } : undefined)
+        (await sessions.check(sid, token)) ??
+        (bearerMatches(req.headers.authorization, token) ? { csrf: "" } : undefined)
       if (req.method === "POST" && rest === "/logout") {
         const form = await readForm(req)
-        if (session !== undefined && csrfMatches(form.get("csrf"), session.csrf)) sessions.close(sid)
+        if (session !== undefined && csrfMatches(form.get("csrf"), session.csrf)) await sessions.close(sid)
         redirect(res, "/quarantine", { "set-cookie": clearedCookie() })
         return true
       }
@@ -211,7 +222,7 @@ export const makeQuarantinePages = (service: QuarantineService, options: Quarant
     }
     const q = /^\/q\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)(\/.*)?$/.exec(path)
     if (q) {
-      const key = options.digestKey()
+      const key = await options.digestKey()
       const link = q[1]!
       const claims = verifyLink(key, link, nowSeconds())
       if (claims === undefined) {

@@ -1,8 +1,13 @@
 /**
  * Login sessions of the `/quarantine` page: a random session id in a cookie that is HttpOnly,
  * SameSite=Strict and scoped to `/quarantine`, plus a per-session CSRF token every form posts
- * back. Sessions live in memory (a restart logs everyone out), expire after 8 hours, and end
- * when the admin token changes (a reload with a new token logs everyone out).
+ * back. Sessions expire after 8 hours and end when the admin token changes (a reload with a new
+ * token logs everyone out).
+ *
+ * Where they are kept: this process's memory by default (a restart logs everyone out), or, with
+ * `state.backend: redis`, the fleet's Redis (`SessionValues` over `RedisExpiringValues`), so a
+ * login through one node holds on every node and across restarts, and a logout on one ends it
+ * everywhere. Only a digest of the session id is stored: the id itself is a credential.
  *
  * @category services
  * @since 0.1.0
@@ -17,44 +22,71 @@ const MAX_SESSIONS = 1000
 interface Session {
   readonly csrf: string
   readonly tokenDigest: string
-  readonly expires: number
+}
+
+/** Where sessions live: text values by name, each with a lifetime. */
+export interface SessionValues {
+  readonly set: (name: string, value: string, ttlMillis: number) => Promise<void>
+  readonly get: (name: string) => Promise<string | undefined>
+  readonly remove: (name: string) => Promise<void>
 }
 
 const digest = (s: string) => createHash("sha256").update(s).digest("base64url")
 
-export const makeSessions = (now: () => number = Date.now) => {
-  const sessions = new Map<string, Session>()
-
+/** This process's memory: at most 1,000 sessions (the oldest go first), expired ones pruned. */
+export const memorySessionValues = (now: () => number = Date.now): SessionValues => {
+  const values = new Map<string, { readonly value: string; readonly expires: number }>()
   const prune = () => {
     const t = now()
-    for (const [id, s] of sessions) if (s.expires <= t) sessions.delete(id)
-    while (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!)
+    for (const [name, v] of values) if (v.expires <= t) values.delete(name)
+    while (values.size >= MAX_SESSIONS) values.delete(values.keys().next().value!)
   }
-
   return {
-    /** A new session for a holder of `token`; returns the cookie value. */
-    open: (token: string): string => {
+    set: async (name, value, ttlMillis) => {
       prune()
-      const id = randomBytes(32).toString("base64url")
-      sessions.set(id, {
-        csrf: randomBytes(24).toString("base64url"),
-        tokenDigest: digest(token),
-        expires: now() + TTL_MS
-      })
-      return id
+      values.set(name, { value, expires: now() + ttlMillis })
     },
-    /** The session's CSRF token, when the id names a live session of the current token. */
-    check: (id: string | undefined, token: string | undefined): { readonly csrf: string } | undefined => {
-      if (id === undefined || token === undefined) return undefined
-      const s = sessions.get(id)
-      if (s === undefined || s.expires <= now() || s.tokenDigest !== digest(token)) return undefined
-      return { csrf: s.csrf }
+    get: async (name) => {
+      const v = values.get(name)
+      return v === undefined || v.expires <= now() ? undefined : v.value
     },
-    close: (id: string | undefined): void => {
-      if (id !== undefined) sessions.delete(id)
+    remove: async (name) => {
+      values.delete(name)
     }
   }
 }
+
+const decode = (text: string | undefined): Session | undefined => {
+  if (text === undefined) return undefined
+  try {
+    const v = JSON.parse(text) as Partial<Session>
+    return typeof v.csrf === "string" && typeof v.tokenDigest === "string"
+      ? { csrf: v.csrf, tokenDigest: v.tokenDigest }
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export const makeSessions = (values: SessionValues = memorySessionValues()) => ({
+  /** A new session for a holder of `token`; returns the cookie value. */
+  open: async (token: string): Promise<string> => {
+    const id = randomBytes(32).toString("base64url")
+    const session: Session = { csrf: randomBytes(24).toString("base64url"), tokenDigest: digest(token) }
+    await values.set(digest(id), JSON.stringify(session), TTL_MS)
+    return id
+  },
+  /** The session's CSRF token, when the id names a live session of the current token. */
+  check: async (id: string | undefined, token: string | undefined): Promise<{ readonly csrf: string } | undefined> => {
+    if (id === undefined || token === undefined) return undefined
+    const s = decode(await values.get(digest(id)))
+    if (s === undefined || s.tokenDigest !== digest(token)) return undefined
+    return { csrf: s.csrf }
+  },
+  close: async (id: string | undefined): Promise<void> => {
+    if (id !== undefined) await values.remove(digest(id))
+  }
+})
 
 export type Sessions = ReturnType<typeof makeSessions>
 

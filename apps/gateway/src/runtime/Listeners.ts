@@ -200,6 +200,7 @@ export const admin = Layer.effect(
           metrics: () => metrics.prometheus(),
           reload,
           sharedLists: shared.lists,
+          sharedWeb: shared.web,
           logger
         }).catch((error: unknown) => {
           throw listenError(error, { host: "admin.host", port: "admin.port" }, `${a.host}:${a.port}`)
@@ -218,12 +219,14 @@ export const digest = Layer.effectDiscard(
     const quarantine = yield* QuarantineService
     const logger = yield* Logger
     const clock = yield* Clock.Clock
+    const shared = yield* SharedStateService
     yield* schedule(
       digestTick(
         () => wiring.current().settings,
         quarantine.store,
         logger,
-        () => clock.currentTimeMillisUnsafe()
+        () => clock.currentTimeMillisUnsafe(),
+        shared.web?.digestKey
       )
     )
   })

@@ -63,7 +63,9 @@ export const openSocket = async (host: string, port: number, timeoutMs: number):
   const socket = await whenReady(
     () =>
       net.connect(
-        reads === undefined ? { host, port } : { host, port, onread: { buffer: reads.buffer, callback: reads.callback } }
+        reads === undefined
+          ? { host, port }
+          : { host, port, onread: { buffer: reads.buffer, callback: reads.callback } }
       ),
     "connect",
     timeoutMs,

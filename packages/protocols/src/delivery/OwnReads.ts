@@ -8,8 +8,9 @@
  * - The bytes handed to the listener are a view of the reused buffer, valid only during the call:
  *   whatever the listener keeps it must copy.
  * - Only on Node. Bun hands its own chunk to the callback (with a length that may exceed the
- *   buffer's) and Deno's `node:net` is a port whose `onread` we have not checked: there the socket
- *   keeps the stream's 'data' events (`ownReadsAvailable` is false).
+ *   buffer's), and Deno's `node:net` threw on `onread` until 2026-05 (its TCP handle had no
+ *   `useUserBuffer`): there the socket keeps the stream's 'data' events (`ownReadsAvailable` is
+ *   false).
  * - Bytes read before anyone listens are kept (copied) and handed over at `listen`; after `stop`
  *   (the STARTTLS upgrade: clear-text bytes behind the 220 must not count) they are dropped. A TLS
  *   socket over the connection reads the handle itself and never calls back here.

@@ -12,6 +12,7 @@
 import * as net from "node:net"
 import * as tls from "node:tls"
 import { DeliveryError } from "./DeliveryError.ts"
+import { OwnReads, ownReadsAvailable } from "./OwnReads.ts"
 
 /** What the TLS upgrade needs to know about the downstream. */
 export interface UpgradeOptions {
@@ -51,15 +52,29 @@ const whenReady = <S extends net.Socket>(
     })
   })
 
-export const openSocket = (host: string, port: number, timeoutMs: number): Promise<net.Socket> =>
-  whenReady(
-    () => net.connect({ host, port }),
+/** A connected socket and, on Node, its reads into a buffer of its own (else its 'data' events). */
+export interface RelayConnection {
+  readonly socket: net.Socket
+  readonly reads: OwnReads | undefined
+}
+
+export const openSocket = async (host: string, port: number, timeoutMs: number): Promise<RelayConnection> => {
+  const reads = ownReadsAvailable ? new OwnReads() : undefined
+  const socket = await whenReady(
+    () =>
+      net.connect(
+        reads === undefined
+          ? { host, port }
+          : { host, port, onread: { buffer: reads.buffer, callback: reads.callback } }
+      ),
     "connect",
     timeoutMs,
     () => new DeliveryError("Timeout", `connect to ${host}:${port} timed out after ${timeoutMs} ms`),
     (error) =>
       new DeliveryError("ConnectFailed", `connect to ${host}:${port} failed: ${error.message}`, undefined, error)
   )
+  return { socket, reads }
+}
 
 export const upgrade = (plain: net.Socket, options: UpgradeOptions, timeoutMs: number): Promise<net.Socket> => {
   const name = options.servername ?? options.host

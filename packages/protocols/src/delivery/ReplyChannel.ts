@@ -9,6 +9,8 @@
  *   with the same error: no step can silently succeed after a lost connection.
  * - `swap` replaces the socket after STARTTLS and throws away any reply bytes read in clear text
  *   (the mirror image of CVE-2011-0411 on the client side).
+ * - A connection opened with its own reads (`OwnReads`, Node) delivers its bytes through them,
+ *   not through 'data' events; the 'data' listener stays for every other socket (TLS, Bun, Deno).
  * - A reply wait is the channel's one waiting slot (the client asks one thing at a time): the
  *   reply that completes it is handed over from the data handler, and its deadline is one of the
  *   channel's timers (one per distinct timeout, re-armed with `refresh()`), not a promise, three
@@ -21,6 +23,7 @@
  */
 import type * as net from "node:net"
 import { DeliveryError } from "./DeliveryError.ts"
+import type { OwnReads } from "./OwnReads.ts"
 import { type ParsedReply, ReplyParser } from "./ReplyParser.ts"
 
 /** `until` with no signal of its own: only data, a failure or the deadline end the wait. */
@@ -46,7 +49,10 @@ export class ReplyChannel {
   private waitTimer: WaitTimer | undefined
   private readonly timers: Array<WaitTimer> = []
 
-  constructor(private socket: net.Socket) {
+  constructor(
+    private socket: net.Socket,
+    private reads?: OwnReads | undefined
+  ) {
     this.attach(socket)
   }
 
@@ -60,18 +66,21 @@ export class ReplyChannel {
 
   private attach(socket: net.Socket): void {
     socket.setNoDelay(true)
+    this.reads?.listen(this.onData)
     socket.on("data", this.onData)
     socket.on("error", this.onError)
     socket.on("close", this.onClose)
   }
 
   private detach(socket: net.Socket): void {
+    this.reads?.stop()
     socket.removeListener("data", this.onData)
     socket.removeListener("error", this.onError)
     socket.removeListener("close", this.onClose)
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  /** Bytes read: a 'data' event's chunk, or a view of the own reads' buffer (valid during the call only). */
+  private readonly onData = (chunk: Uint8Array): void => {
     for (const event of this.parser.push(chunk)) {
       if (event._tag === "Reply") this.replies.push(event.reply)
       else this.fail(new DeliveryError("Protocol", `downstream sent a malformed reply: ${event.detail}`))
@@ -254,6 +263,8 @@ export class ReplyChannel {
   swap(next: net.Socket): void {
     this.detach(this.socket)
     this.socket = next
+    // The TLS socket reads the connection itself: 'data' events from now on.
+    this.reads = undefined
     this.parser = new ReplyParser()
     this.replies = []
     this.attach(next)

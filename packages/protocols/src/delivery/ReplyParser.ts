@@ -57,7 +57,9 @@ export class ReplyParser {
       // The limit counts every byte before the LF (a CR included), as they arrive.
       if (this.pendingBytes + end - start > this.maxLineLength) return this.fail(out, "reply line too long")
       if (lf === -1) {
-        this.pending.push(chunk.slice(start))
+        // A copy whatever the chunk's class (`Buffer#slice` is a view): a reused read buffer
+        // is overwritten by the next read.
+        this.pending.push(Uint8Array.prototype.slice.call(chunk, start))
         this.pendingBytes += end - start
         break
       }

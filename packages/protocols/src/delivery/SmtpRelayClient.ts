@@ -105,8 +105,8 @@ export class SmtpRelayClient {
       dataBlockMs: options.timeouts?.dataBlockMs ?? 60_000,
       dataEndMs: options.timeouts?.dataEndMs ?? 120_000
     }
-    const socket = await openSocket(options.host, options.port, t.connectMs)
-    const client = new SmtpRelayClient(new ReplyChannel(socket), options, t)
+    const { socket, reads } = await openSocket(options.host, options.port, t.connectMs)
+    const client = new SmtpRelayClient(new ReplyChannel(socket, reads), options, t)
     try {
       await client.expect(await client.channel.reply(t.greetingMs, "the greeting"), 2, "greeting")
       await client.hello()

@@ -145,6 +145,25 @@ describe("ReplyParser", () => {
     expect(events).toEqual(referenceParse(bytes, maxLine, maxLines))
   })
 
+  test.prop([fc.oneof(replyish, fc.uint8Array({ maxLength: 300 })), fc.array(fc.nat(), { maxLength: 10 })], {
+    numRuns: 2000
+  })("chunks read into one reused Buffer (the relay's own reads): the same events as fresh chunks", (bytes, cuts) => {
+    // Every chunk is a view of the same Buffer, overwritten by the next read: what the parser
+    // keeps of a line not yet ended must be a copy.
+    const parser = new ReplyParser()
+    const reused = Buffer.alloc(bytes.length)
+    const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
+    const events: Array<ReplyEvent> = []
+    let prev = 0
+    for (const p of [...points, bytes.length]) {
+      reused.fill(0x58)
+      reused.set(bytes.subarray(prev, p))
+      events.push(...parser.push(reused.subarray(0, p - prev)))
+      prev = p
+    }
+    expect(events).toEqual(feed(bytes, cuts))
+  })
+
   test.prop([fc.uint8Array({ maxLength: 2000 }), fc.array(fc.nat(), { maxLength: 20 })])(
     "never throws; same events for any chunking",
     (bytes, cuts) => {

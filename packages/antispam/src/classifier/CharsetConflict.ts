@@ -107,7 +107,9 @@ const attached = (part: MimePart): boolean =>
 const metaOtherScript = (part: MimePart): boolean => {
   const label = charsetScript(part.charset)
   const body = bodyOf(part)
-  if (label === undefined || body === undefined) return false
+  // A page of ASCII reads the same under either label: a stale meta there harms no one and
+  // can stay unnoticed in a sender's template for years.
+  if (label === undefined || body === undefined || !eightBit(body)) return false
   const meta = META_CHARSET.exec(latin1.decode(body.subarray(0, MAX_HEAD)))?.[1]
   const script = charsetScript(meta)
   return script !== undefined && script !== label

@@ -50,7 +50,11 @@ describe("charset_conflict", () => {
     ).toBe(true)
     expect(
       has(
-        message({ subject: "hello", contentType: 'text/html; charset="windows-1251"', body: page("ISO-8859-1", "x") })
+        message({
+          subject: "hello",
+          contentType: 'text/html; charset="windows-1251"',
+          body: page("ISO-8859-1", "\xcf\xf0\xe8\xe2\xe5\xf2")
+        })
       )
     ).toBe(true)
   })
@@ -104,6 +108,17 @@ describe("charset_conflict", () => {
           subject: "=?ISO-2022-JP?B?GyRCQ21KOBsoQg==?=",
           contentType: "text/plain",
           body: "\x1b$BCmJ8$r3NG'$7$^$7$?\x1b(B"
+        })
+      )
+    ).toBe(false)
+    // An English receipt from a template whose meta still says gb2312, sent under Latin-1: the
+    // page is ASCII, so either label shows it right.
+    expect(
+      has(
+        message({
+          subject: "Your order",
+          contentType: "text/html; charset=iso-8859-1",
+          body: page("gb2312", "Total 12.00")
         })
       )
     ).toBe(false)

@@ -103,16 +103,18 @@ const bodyOf = (part: MimePart): Uint8Array | undefined => (part.body instanceof
 const attached = (part: MimePart): boolean =>
   (typeof part.filename === "string" && part.filename.length > 0) || /attachment/i.test(String(part.disposition ?? ""))
 
-/** Whether an HTML part's meta tag and MIME label name charsets of two different scripts. */
+/**
+ * Whether an HTML part's meta tag and MIME label name charsets of two different scripts, over a
+ * page that holds 8-bit bytes. A page of ASCII reads the same under either label: a stale meta
+ * there harms no one and can stay unnoticed in a sender's template for years. The meta is read
+ * first: few pages have a conflicting one, and the byte scan covers the whole page.
+ */
 const metaOtherScript = (part: MimePart): boolean => {
   const label = charsetScript(part.charset)
   const body = bodyOf(part)
-  // A page of ASCII reads the same under either label: a stale meta there harms no one and
-  // can stay unnoticed in a sender's template for years.
-  if (label === undefined || body === undefined || !eightBit(body)) return false
-  const meta = META_CHARSET.exec(latin1.decode(body.subarray(0, MAX_HEAD)))?.[1]
-  const script = charsetScript(meta)
-  return script !== undefined && script !== label
+  if (label === undefined || body === undefined) return false
+  const script = charsetScript(META_CHARSET.exec(latin1.decode(body.subarray(0, MAX_HEAD)))?.[1])
+  return script !== undefined && script !== label && eightBit(body)
 }
 
 /** Whether the Subject (raw, as sent) and the MIME parts of a message declare charsets that contradict. */

@@ -21,6 +21,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   body_exclaim_dense: 1,
   body_invisible: 1,
   body_mixed_scripts: 1,
+  charset_conflict: 1,
   date_future: 1,
   date_malformed: 1,
   date_missing: 1,

@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import type { Message, MimePart } from "@mailmoat/core"
+import { charsetConflict } from "./CharsetConflict.ts"
 import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
@@ -193,6 +194,7 @@ export const tokenize = (message: Message): Tokens => {
   if (webMailUnrelayed(message.headers, message.received ?? [])) features.add("web_mail_unrelayed")
   if (message.scanView instanceof Uint8Array && subjectPadded(message.scanView)) features.add("subject_padding")
   if (receivedStampMonthFirst(message.received ?? [])) features.add("received_stamp_month_first")
+  if (charsetConflict(message.headers.get("subject"), message.mime)) features.add("charset_conflict")
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

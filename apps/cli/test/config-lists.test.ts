@@ -212,6 +212,24 @@ describe("lists import / export", () => {
     }
   })
 
+  test("with state.backend redis and no Redis answering, scan says on stderr that the fleet's lists were not read", {
+    timeout: 90_000
+  }, async () => {
+    const dir = tmp()
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const config = writeConfig(
+      {
+        dataDir: join(dir, "data"),
+        state: { backend: "redis", url: "redis://127.0.0.1:1/0" },
+        antispam: { dns: { servers: ["127.0.0.1:1"] } }
+      },
+      dir
+    )
+    const r = await mailmoat(["scan", "-", "--config", config], { input: hamMessage() })
+    expect(r.stdout).toMatch(/^verdict /m)
+    expect(r.stderr).toMatch(/warn shared_lists detail="lists enduser: redis lists load: /)
+  })
+
   test("a bad line is reported with its number, exit 2, and nothing is imported", async () => {
     const dir = tmp()
     const config = writeConfig({ dataDir: join(dir, "data") }, dir)

@@ -24,8 +24,9 @@ export interface WireOptions {
 export const wireEngine = async (config: LoadedConfig, options: WireOptions = {}): Promise<Wiring> => {
   const settings = await gatewaySettings(config)
   const { ConfigError, Log, PluginLoadError, SharedState, StartupError, wire } = await import("@mailmoat/gateway")
-  // --verbose: what loaded and what failed, on stderr; else nothing.
-  const logger = options.verbose ? Log.make({ level: "debug", format: "text" }, (line) => warn(line), now) : Log.silent
+  // --verbose: what loaded and what failed, on stderr; else only warnings (e.g. Redis's lists
+  // could not be read: the verdict is then not the fleet's).
+  const logger = Log.make({ level: options.verbose ? "debug" : "warn", format: "text" }, (line) => warn(line), now)
   // With `state.backend: redis` the fleet's lists, recipient directory and DNS answers are in
   // Redis: the verdict is the gateway's only if they are read from there too.
   const shared =

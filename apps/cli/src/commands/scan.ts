@@ -24,7 +24,7 @@ export const scanCommand: CommandSpec = {
     { name: "from", value: "ADDR", help: "MAIL FROM address (<> for the null sender)" },
     { name: "rcpt", value: "ADDR", repeat: true, help: "RCPT TO address" },
     jsonOption,
-    { name: "verbose", alias: "v", help: "log the module's events to stderr" }
+    { name: "verbose", alias: "v", help: "log the module's events to stderr (warnings are always shown)" }
   ],
   exitCodes: ["1  the verdict is spam (for at least one recipient)"],
   examples: [

@@ -14,9 +14,9 @@
  *
  * **Gotchas**
  * - A run that outlives its hold (the pipeline's deadline interrupted it, or the gateway is
- *   shutting down) may meet a closed learning store: the classifier reports the store error or
- *   the pipeline records the stage as failed; either way the message is judged without it (fail
- *   open), never refused.
+ *   shutting down) may meet a closed learning store: the classifier then falls back to the model
+ *   alone and notes the store error, and anything worse is a failed stage the pipeline records;
+ *   either way the message gets an answer (fail open), never a refusal.
  *
  * @category constructors
  * @since 0.1.0

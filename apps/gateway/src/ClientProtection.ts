@@ -2,7 +2,9 @@
  * Client protection: the `MessageScanner` the IMAP/POP3 proxies call for every whole message a
  * mail client fetches. Spam checks (content classifier, RBL on the Received chain, DNSBL on the
  * body, end-user blocklist) run through the antispam client profile; the threat scanner (clamd,
- * when `protocols.clamd` is set) runs beside it. Then the `protocols` actions:
+ * when `protocols.clamd` is set) runs beside it. The classifier is the one of the configuration
+ * in force (`ProxyClassifier`): a reload reaches downloads as it reaches SMTP; the rest is fixed
+ * at start. Then the `protocols` actions:
  *
  * - threat + `onThreat: replace`: each infected MIME part becomes a text notice
  *   (`Threat.replaceThreatParts`); a threat that cannot be tied to a part, or a part that cannot
@@ -35,7 +37,7 @@
  * @since 0.1.0
  */
 import type { GatewayLog } from "./Log.ts"
-import { type ClientAntispam, Classifier, ListStore, makeClientAntispam, Threat } from "@mailmoat/antispam"
+import { type ClientAntispam, ListStore, makeClientAntispam, Threat } from "@mailmoat/antispam"
 import type { GatewayConfig } from "@mailmoat/antispam"
 import {
   type DnsCacheStore,
@@ -44,25 +46,23 @@ import {
   type Message,
   MessageModel,
   Policy,
-  type Stage,
   type Verdict
 } from "@mailmoat/core"
 import type { MailProxy } from "@mailmoat/protocols"
 import { Context } from "effect"
+import { type ClassifierSource, followingClassifier } from "./ProxyClassifier.ts"
 import * as Runner from "./runtime/Runner.ts"
-import { listStore, resolver, stateSettings, tokenStore } from "./StateStores.ts"
+import { listStore, resolver } from "./StateStores.ts"
 
 export interface ClientProtectionServices {
-  /** Imported lists (`<dataDir>/lists`) and downloaded classifier models live here. */
+  /** Imported lists (`<dataDir>/lists`) live here. */
   readonly dataDir: string
-  /** Directory the `state.redis` files are read from (the configuration file's; default the working directory). */
-  readonly base?: string | undefined
   readonly logger: GatewayLog
   /**
-   * The SMTP side's classifier stage, to share one model, one updater and one learning store.
-   * Without it the scanner sets up its own from the `classifier` section (when enabled).
+   * The classifier of the configuration in force, the one SMTP uses (a reload switches it, on
+   * or off, for the next message).
    */
-  readonly classifierStage?: Stage | undefined
+  readonly classifier: ClassifierSource
   /**
    * The fleet's shared state (`state.backend: redis`): its lists (the end-user blocklist an admin
    * edits on any node) and DNS answers, so a download is judged with what SMTP uses. Absent: the
@@ -163,32 +163,22 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
     failures: 0
   }
 
-  // Spam checks only matter when spam is acted on: with `onSpam: none` nothing is scanned for it.
-  const ownClassifier =
-    p.onSpam === "tag" && services.classifierStage === undefined && config.classifier.enabled
-      ? Classifier.setup(config.classifier, {
-          dataDir: services.dataDir,
-          log,
-          store: tokenStore(stateSettings(config.state, services.base ?? process.cwd()))
-        })
-      : undefined
-  const classifierStage = services.classifierStage ?? ownClassifier?.stage
   let module: ClientAntispam | undefined
   let dns: ReturnType<typeof resolver> | undefined
   try {
+    // Spam checks only matter when spam is acted on: with `onSpam: none` nothing is scanned for it.
     if (p.onSpam === "tag") {
       const sharedLists = services.shared?.lists
       dns = resolver(config.antispam.dns, { limits: config.state.dnsCache, shared: services.shared?.dnsCache })
       module = makeClientAntispam(config.antispam, {
         dns,
         listStore: sharedLists ? ListStore.make(sharedLists) : listStore(services.dataDir),
-        stages: classifierStage ? [classifierStage] : [],
+        stages: [followingClassifier(services.classifier)],
         log
       })
     }
   } catch (error) {
     dns?.close()
-    void ownClassifier?.close()
     throw error
   }
   const clamd = p.clamd ? new Threat.ClamdClient(clamdOptions(p.clamd)) : undefined
@@ -270,14 +260,13 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
     status: () => ({
       onSpam: p.onSpam,
       onThreat: p.onThreat,
-      classifier: classifierStage ? "on" : "off",
+      classifier: module !== undefined && services.classifier.on() ? "on" : "off",
       threatScanner: clamd ? clamd.address : "off",
       counters: { ...counters }
     }),
     close: async () => {
       await module?.close()
       dns?.close()
-      await ownClassifier?.close()
     }
   }
 }

@@ -38,9 +38,9 @@ import { readFileSync } from "node:fs"
 import * as net from "node:net"
 import { resolve } from "node:path"
 import type { GatewayConfig } from "@mailmoat/antispam"
-import type { Stage } from "@mailmoat/core"
 import { Interception, MailProxy } from "@mailmoat/protocols"
 import { type ClientProtectionServices, makeClientScanner } from "./ClientProtection.ts"
+import type { ClassifierSource } from "./ProxyClassifier.ts"
 import { listenError } from "./StartupError.ts"
 
 export type ListenerMode = "clear" | "clear+starttls" | "implicit-tls" | "passthrough"
@@ -56,6 +56,8 @@ export interface ProxyListenerInfo {
 export interface ProxyListeners {
   readonly listeners: ReadonlyArray<ProxyListenerInfo>
   readonly status: () => Readonly<Record<string, unknown>>
+  /** Forgets every listener's cached verdicts; returns how many there were. */
+  readonly clearVerdicts: () => number
   readonly close: () => Promise<void>
 }
 
@@ -158,6 +160,8 @@ const MB = 1024 * 1024
 interface Running {
   readonly address: HostPort
   connections(): number
+  /** Absent for a raw pipe, which caches nothing. */
+  clearVerdicts?(): number
   close(): Promise<void>
 }
 
@@ -298,6 +302,7 @@ export const startProxyListeners = async (
   expiryTimer?.unref()
   return {
     listeners: running.map((r) => r.info),
+    clearVerdicts: () => running.reduce((n, r) => n + (r.handle.clearVerdicts?.() ?? 0), 0),
     status: () => ({
       tlsFiltering: protocols.tlsFiltering,
       listeners: running.map((r) => ({
@@ -317,6 +322,10 @@ export const startProxyListeners = async (
 /**
  * The `protocols` section at start-up: when `filtering` is on and listeners are configured, the
  * client-protection scanner and its listeners; otherwise undefined (nothing listens).
+ *
+ * When a reload puts another classifier in force, the listeners' verdict caches are emptied: a
+ * cached verdict is the old classifier's, and would otherwise answer every later fetch of that
+ * message (the cache has no expiry). What is forgotten is rescanned once, at its next fetch.
  */
 export const startProxies = async (
   config: GatewayConfig.Config,
@@ -325,16 +334,15 @@ export const startProxies = async (
     readonly dataDir: string
     readonly logger: GatewayLog
     readonly now: () => number
-    readonly classifierStage?: Stage | undefined
+    readonly classifier: ClassifierSource
     readonly shared?: ClientProtectionServices["shared"]
   }
 ): Promise<ProxyListeners | undefined> => {
   if (!config.protocols.filtering || config.protocols.listeners.length === 0) return undefined
   const client = makeClientScanner(config, {
     dataDir: options.dataDir,
-    base: options.base,
     logger: options.logger,
-    classifierStage: options.classifierStage,
+    classifier: options.classifier,
     shared: options.shared
   })
   let listeners: ProxyListeners
@@ -349,10 +357,19 @@ export const startProxies = async (
     await client.close()
     throw error
   }
+  const unwatch = options.classifier.onChange(() => {
+    const forgotten = listeners.clearVerdicts()
+    options.logger.info("proxy_verdicts_cleared", {
+      entries: forgotten,
+      text: "reload: the IMAP/POP3 proxies judge with the new classifier; their cached verdicts were forgotten"
+    })
+  })
   return {
     listeners: listeners.listeners,
     status: () => ({ filtering: true, ...listeners.status(), scanner: client.status() }),
+    clearVerdicts: listeners.clearVerdicts,
     close: async () => {
+      unwatch()
       await listeners.close()
       await client.close()
     }

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { GatewayConfig } from "@mailmoat/antispam"
 import { Envelope, MessageModel } from "@mailmoat/core"
 import { Interception } from "@mailmoat/protocols"
 import { fc, test as property } from "@fast-check/vitest"
@@ -18,7 +19,7 @@ import { curl } from "../../../packages/protocols/test/proxy/support/tools.ts"
 import type { ProxyListenerInfo, RunningGateway } from "../src/index.ts"
 import { parseHostPort, parseTlsPorts } from "../src/ProxyListeners.ts"
 import { api, TOKEN } from "./support/admin.ts"
-import { gateway, RawClient } from "./support/peers.ts"
+import { gateway, RawClient, tempDir } from "./support/peers.ts"
 
 const GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 const LISTED_IP = "192.0.2.99"
@@ -62,9 +63,11 @@ const MESSAGES = [
     "Carol"
   ]),
   Buffer.from(eicarAttachmentMessage()),
-  message("Agenda for Friday", BLOCKED_IP, ["Hi,", "", "the agenda for Friday is attached below.", "", "Carol"])
+  message("Agenda for Friday", BLOCKED_IP, ["Hi,", "", "the agenda for Friday is attached below.", "", "Carol"]),
+  // Spam to the classifier alone (no list knows its sender), as "You have won" is.
+  message("Claim your prize", "192.0.2.10", ["One more GTUBE test:", GTUBE])
 ]
-const UID = { ham: 1, gtube: 2, listed: 3, eicar: 4, blocked: 5 } as const
+const UID = { ham: 1, gtube: 2, listed: 3, eicar: 4, blocked: 5, gtube2: 6 } as const
 
 const headerBlock = (b: Buffer) => b.subarray(0, b.indexOf("\r\n\r\n") + 4).toString("latin1")
 const body = (b: Buffer) => b.subarray(b.indexOf("\r\n\r\n") + 4)
@@ -94,35 +97,30 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
     rmSync(caDir, { recursive: true, force: true })
   })
 
-  const start = async (
-    protocols: Record<string, unknown>,
-    log?: (line: string) => void,
-    config: { readonly antispam?: Record<string, unknown>; readonly [key: string]: unknown } = {}
-  ) => {
-    const gw = await gateway(
-      {
-        ...config,
-        antispam: {
-          rbl: { servers: ["bl.test"], timeoutSeconds: 2 },
-          endUserBlocklist: { enabled: false },
-          dns: { servers: [rbl.server] },
-          ...config.antispam
-        },
-        protocols: {
-          tlsPorts: `${dovecot.ports.imaps}, ${dovecot.ports.pop3s}`,
-          listeners: [
-            { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.imap}`, protocol: "imap" },
-            { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.pop3}`, protocol: "pop3" },
-            { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.imaps}`, protocol: "imap" }
-          ],
-          ca: { cert: caCert, key: join(caDir, "ca.key") },
-          upstreamCa: dovecot.pki.caFile,
-          clamd: { host: "127.0.0.1", port: clamd.port, timeoutSeconds: 10 },
-          ...protocols
-        }
-      },
-      log ? { log } : {}
-    )
+  type Sections = { readonly antispam?: Record<string, unknown>; readonly [key: string]: unknown }
+  const configOf = (protocols: Record<string, unknown>, config: Sections = {}) => ({
+    ...config,
+    antispam: {
+      rbl: { servers: ["bl.test"], timeoutSeconds: 2 },
+      endUserBlocklist: { enabled: false },
+      dns: { servers: [rbl.server] },
+      ...config.antispam
+    },
+    protocols: {
+      tlsPorts: `${dovecot.ports.imaps}, ${dovecot.ports.pop3s}`,
+      listeners: [
+        { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.imap}`, protocol: "imap" },
+        { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.pop3}`, protocol: "pop3" },
+        { listen: "127.0.0.1:0", upstream: `127.0.0.1:${dovecot.ports.imaps}`, protocol: "imap" }
+      ],
+      ca: { cert: caCert, key: join(caDir, "ca.key") },
+      upstreamCa: dovecot.pki.caFile,
+      clamd: { host: "127.0.0.1", port: clamd.port, timeoutSeconds: 10 },
+      ...protocols
+    }
+  })
+  const start = async (protocols: Record<string, unknown>, log?: (line: string) => void, config: Sections = {}) => {
+    const gw = await gateway(configOf(protocols, config), log ? { log } : {})
     running.push(gw)
     return gw
   }
@@ -309,6 +307,70 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
       }
       await redis.stop()
     }
+  })
+
+  /**
+   * A gateway whose reloads (`POST /api/reload`) read `classifier` anew, everything else as at
+   * start; `via` fetches through its clear IMAP listener.
+   */
+  const reloadable = async (classifier: Record<string, unknown>, sections: Sections = {}) => {
+    const dataDir = tempDir()
+    const full = (section: Record<string, unknown>) => ({
+      ...configOf({}, { ...sections, classifier: section }),
+      dataDir,
+      smtp: { host: "127.0.0.1", port: 0, hostname: "gw.test" },
+      admin: { host: "127.0.0.1", port: 0, token: TOKEN }
+    })
+    let next = full(classifier)
+    const logs: Array<string> = []
+    const g = await gateway(next, { log: (l) => logs.push(l), reloadConfig: () => GatewayConfig.decode(next) })
+    running.push(g)
+    const port = byUpstream(g, dovecot.ports.imap).listen.port
+    return {
+      logs,
+      via: (uid: number) => fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${uid}`),
+      classifierStatus: () => (g.status().modules.protocols as { scanner: { classifier: string } }).scanner.classifier,
+      reload: async (section: Record<string, unknown>) => {
+        next = full(section)
+        const r = await api(g, "POST", "/api/reload")
+        expect(r.json).toEqual({ ok: true, restartNeeded: [] })
+      }
+    }
+  }
+
+  test("a reload that switches the classifier off reaches the proxies at once; their cached verdicts are forgotten", async () => {
+    const gw = await reloadable({ enabled: true })
+    expect(headerBlock(await gw.via(UID.gtube))).toContain("CLASSIFIER_SPAM")
+    expect(gw.classifierStatus()).toBe("on")
+    await gw.reload({ enabled: false })
+    // Never fetched through this gateway: judged without the classifier, so it passes untouched.
+    expect((await gw.via(UID.gtube2)).equals(await direct(UID.gtube2))).toBe(true)
+    // Fetched and cached before the reload: judged again, by the configuration in force.
+    expect((await gw.via(UID.gtube)).equals(await direct(UID.gtube))).toBe(true)
+    expect(gw.classifierStatus()).toBe("off")
+    expect(gw.logs.some((l) => l.includes("proxy_verdicts_cleared"))).toBe(true)
+  })
+
+  test("a reload that switches the classifier on reaches the proxies at once", async () => {
+    const gw = await reloadable({ enabled: false })
+    expect((await gw.via(UID.gtube)).equals(await direct(UID.gtube))).toBe(true)
+    expect(gw.classifierStatus()).toBe("off")
+    await gw.reload({ enabled: true })
+    for (const uid of [UID.gtube2, UID.gtube]) {
+      const head = headerBlock(await gw.via(uid))
+      expect(head).toMatch(/^X-Mailmoat-Verdict: spam\r\n/)
+      expect(head).toContain("CLASSIFIER_SPAM")
+    }
+    expect(gw.classifierStatus()).toBe("on")
+  })
+
+  test("with SMTP antispam off the proxies' own classifier follows a reload too", async () => {
+    const gw = await reloadable({ enabled: true }, { antispam: { enabled: false } })
+    expect(headerBlock(await gw.via(UID.gtube))).toContain("CLASSIFIER_SPAM")
+    await gw.reload({ enabled: false })
+    expect((await gw.via(UID.gtube2)).equals(await direct(UID.gtube2))).toBe(true)
+    await gw.reload({ enabled: true })
+    expect(headerBlock(await gw.via(UID.gtube2))).toContain("CLASSIFIER_SPAM")
   })
 
   test("protocols.filtering: false starts no proxy", async () => {

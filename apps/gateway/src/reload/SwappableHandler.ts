@@ -3,7 +3,8 @@
  * Each transaction (MAIL FROM to the DATA reply, RSET, QUIT or disconnect) stays on the wiring
  * it began with, so a configuration reload never changes the rules in the middle of a message
  * and never drops a session in flight; new transactions and new connections take the new wiring.
- * A replaced wiring is closed once its last transaction ends.
+ * A replaced wiring is closed once its last transaction has ended and the last `hold` on it
+ * (an IMAP/POP3 scan running its classifier) has been released.
  *
  * @category services
  * @since 0.1.0
@@ -24,8 +25,18 @@ export interface SwappableHandler {
   readonly current: () => Wiring
   /** New transactions use `next`; the previous wiring closes when its transactions are done. */
   readonly swap: (next: Wiring) => void
+  /** The wiring in force, kept open (as a transaction keeps it) until `release` is called. */
+  readonly hold: () => HeldWiring
+  /** Calls `f` after each swap with the new wiring and the one it replaced; returns the unsubscribe. */
+  readonly watch: (f: (next: Wiring, previous: Wiring) => void) => () => void
   /** Closes every wiring (gateway shutdown, once the SMTP listener has closed). */
   readonly close: () => Promise<void>
+}
+
+export interface HeldWiring {
+  readonly wiring: Wiring
+  /** Idempotent: a second call releases nothing more. */
+  readonly release: () => void
 }
 
 export const makeSwappableHandler = (initial: Wiring, logger: GatewayLog): SwappableHandler => {
@@ -33,6 +44,7 @@ export const makeSwappableHandler = (initial: Wiring, logger: GatewayLog): Swapp
   const slots = new Set<Slot>([current])
   const bound = new Map<string, Slot>()
   const closing: Array<Promise<void>> = []
+  const watchers = new Set<(next: Wiring, previous: Wiring) => void>()
 
   const closeSlot = (slot: Slot) => {
     if (slot.closed) return
@@ -118,6 +130,27 @@ export const makeSwappableHandler = (initial: Wiring, logger: GatewayLog): Swapp
       slots.add(current)
       previous.retired = true
       closeIfDrained(previous)
+      for (const f of [...watchers]) f(next, previous.wiring)
+    },
+    hold: (): HeldWiring => {
+      const slot = current
+      slot.inFlight++
+      let held = true
+      return {
+        wiring: slot.wiring,
+        release: () => {
+          if (!held) return
+          held = false
+          slot.inFlight--
+          closeIfDrained(slot)
+        }
+      }
+    },
+    watch: (f) => {
+      watchers.add(f)
+      return () => {
+        watchers.delete(f)
+      }
     },
     close: async (): Promise<void> => {
       for (const slot of [...slots]) closeSlot(slot)

@@ -7,7 +7,8 @@
  * @category constructors
  * @since 0.1.0
  */
-import { Engine } from "@mailmoat/core"
+import type { Classifier } from "@mailmoat/antispam"
+import { Engine, type Stage } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect, Logger } from "effect"
 import { type Evaluate, makeHandler } from "../GatewayHandler.ts"
@@ -16,6 +17,7 @@ import type { GatewayLog } from "../Log.ts"
 import type { Metrics } from "../Metrics.ts"
 import type { LoadedPlugins } from "../Plugins.ts"
 import type { Protection } from "../Protection.ts"
+import { ownClassifier } from "../ProxyClassifier.ts"
 import type { Quarantine } from "../Quarantine.ts"
 import { makeRateLimits } from "../RateLimits.ts"
 import { relayHandoff } from "../RelayHandoff.ts"
@@ -40,6 +42,11 @@ export interface WiringContext {
   readonly evaluate?: Evaluate | undefined
   /** The process's shared state (DNS cache, counters, lists); outlives every wiring. */
   readonly shared: SharedState
+  /**
+   * The IMAP/POP3 proxies tag spam (their settings are fixed at start): a configuration without
+   * SMTP protection then sets up a classifier of its own for them.
+   */
+  readonly proxiesTagSpam?: boolean | undefined
 }
 
 export interface Wiring {
@@ -48,6 +55,11 @@ export interface Wiring {
   readonly handoff: Handoff
   readonly plugins: LoadedPlugins
   readonly protection?: Protection | undefined
+  /**
+   * The classifier the IMAP/POP3 proxies use under this configuration: the protection's, or the
+   * proxies' own when there is no protection; undefined when the classifier is off.
+   */
+  readonly classifierStage?: Stage | undefined
   /** off (switched off), on, or unavailable (enabled but not running). */
   readonly antispamState: "off" | "on" | "unavailable"
   readonly close: () => Promise<void>
@@ -116,16 +128,28 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     logger: ctx.logger,
     now: ctx.now
   })
+  let own: Classifier.ClassifierRuntime | undefined
+  try {
+    if (protection === undefined && ctx.proxiesTagSpam === true)
+      own = ownClassifier(settings.config, { dataDir: settings.dataDir, base: ctx.base, logger: ctx.logger })
+  } catch (error) {
+    // A model that cannot be loaded refuses the configuration; nothing stays open.
+    await handoff.close()
+    await wired.close()
+    throw error
+  }
   return {
     settings,
     handler,
     handoff,
     plugins,
     protection,
+    classifierStage: protection?.classifierStage ?? own?.stage,
     antispamState: !settings.antispam.enabled ? "off" : evaluate !== undefined ? "on" : "unavailable",
     close: async () => {
       await handoff.close()
       await wired.close()
+      await own?.close()
     }
   }
 }

@@ -16,6 +16,7 @@ import { Clock, Effect, Exit, Layer, Logger as EffectLogger } from "effect"
 import { join } from "node:path"
 import * as Log from "../Log.ts"
 import { Metrics } from "../Metrics.ts"
+import { proxiesTagSpam } from "../ProxyClassifier.ts"
 import { openQuarantine } from "../Quarantine.ts"
 import { makeSwappableHandler } from "../reload/SwappableHandler.ts"
 import { buildWiring, type WiringContext } from "../reload/Wiring.ts"
@@ -147,7 +148,8 @@ export const wiringContext = Effect.gen(function* () {
     quarantine: yield* QuarantineService,
     metrics: yield* GatewayMetrics,
     evaluate: i.evaluate,
-    shared: yield* SharedStateService
+    shared: yield* SharedStateService,
+    proxiesTagSpam: proxiesTagSpam(i.settings.config)
   }
   return context
 })

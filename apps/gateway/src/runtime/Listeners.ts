@@ -12,6 +12,7 @@ import { Smtp } from "@mailmoat/protocols"
 import { Clock, Effect, Layer } from "effect"
 import { startAdminSurface } from "../admin/AdminSurface.ts"
 import { digestTick, schedule } from "../digest/DigestSchedule.ts"
+import { classifierSource } from "../ProxyClassifier.ts"
 import { startProxies } from "../ProxyListeners.ts"
 import { makeReloader } from "../reload/Reloader.ts"
 import { buildWiring } from "../reload/Wiring.ts"
@@ -83,14 +84,17 @@ export const smtp = Layer.effect(
   })
 )
 
-/** The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start. */
+/**
+ * The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start. Their
+ * listeners and settings are the first configuration's; their classifier is the wiring's in force.
+ */
 export const proxies = Layer.effect(
   Proxies,
   Effect.gen(function* () {
     const { settings, base } = yield* Input
     const logger = yield* Logger
     const clock = yield* Clock.Clock
-    const first = (yield* MailPath).current()
+    const mailPath = yield* MailPath
     const shared = yield* SharedStateService
     return yield* resource(
       () =>
@@ -99,7 +103,7 @@ export const proxies = Layer.effect(
           dataDir: settings.dataDir,
           logger,
           now: () => clock.currentTimeMillisUnsafe(),
-          classifierStage: first.protection?.classifierStage,
+          classifier: classifierSource(mailPath),
           shared: { lists: shared.lists, dnsCache: shared.dnsCache }
         }),
       async (p) => p?.close()

@@ -81,6 +81,8 @@ export interface MailProxyHandle {
   connections(): number
   /** Entries in the verdict cache (for tests and metrics). */
   cachedVerdicts(): number
+  /** Forgets the cached verdicts (the scanner now judges differently); returns how many there were. */
+  clearVerdicts(): number
 }
 
 const toTlsOptions = (options: ClientTlsOptions | undefined): tls.TlsOptions | undefined => {
@@ -150,6 +152,7 @@ export const listen = (options: MailProxyOptions): Promise<MailProxyHandle> => {
         address: { host: bound.address, port: bound.port },
         connections: () => open.size,
         cachedVerdicts: () => cache.size,
+        clearVerdicts: () => cache.clear(),
         close: async () => {
           const stopped = new Promise<void>((r) => server.close(() => r()))
           for (const c of [...open]) c.close("proxy_closing")

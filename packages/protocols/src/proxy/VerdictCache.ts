@@ -21,6 +21,8 @@ export class VerdictCache {
   private readonly entries = new Map<string, ScanOutcome>()
   private readonly inFlight = new Map<string, Promise<ScanOutcome | undefined>>()
   private bytes = 0
+  /** Bumped by `clear`: a scan that began before it does not store its outcome. */
+  private generation = 0
   private readonly maxEntries: number
   private readonly maxBytes: number
 
@@ -58,6 +60,20 @@ export class VerdictCache {
   }
 
   /**
+   * Forgets every outcome (the scanner's judgement changed) and returns how many there were.
+   * Scans in flight still answer their callers, but store nothing and are not joined by later
+   * callers, who scan again.
+   */
+  clear(): number {
+    const n = this.entries.size
+    this.entries.clear()
+    this.inFlight.clear()
+    this.bytes = 0
+    this.generation++
+    return n
+  }
+
+  /**
    * The cached outcome, or the result of `compute` (shared with concurrent callers for the same
    * key). `compute` resolving `undefined` means "no verdict" (e.g. the scanner failed): nothing is
    * cached.
@@ -67,15 +83,16 @@ export class VerdictCache {
     if (hit !== undefined) return hit
     const running = this.inFlight.get(key)
     if (running !== undefined) return running
+    const generation = this.generation
     const promise = compute().then((outcome) => {
-      if (outcome !== undefined) this.set(key, outcome)
+      if (outcome !== undefined && generation === this.generation) this.set(key, outcome)
       return outcome
     })
     this.inFlight.set(key, promise)
     try {
       return await promise
     } finally {
-      this.inFlight.delete(key)
+      if (this.inFlight.get(key) === promise) this.inFlight.delete(key)
     }
   }
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { VerdictCache } from "../../src/proxy/index.ts"
+import { type ScanOutcome, VerdictCache } from "../../src/proxy/index.ts"
 
 describe("VerdictCache", () => {
   it("evicts the least recently used entry by count and by rewritten bytes", () => {
@@ -32,6 +32,53 @@ describe("VerdictCache", () => {
     expect(calls).toBe(1)
     expect(await c.resolve("x", async () => undefined)).toBeUndefined()
     expect(c.get("x")).toBeUndefined()
+  })
+})
+
+describe("VerdictCache.clear", () => {
+  const TAGGED = { kind: "rewrite", bytes: new Uint8Array(4) } as const
+  const deferred = () => {
+    let resolve!: (v: ScanOutcome) => void
+    const promise = new Promise<ScanOutcome>((r) => {
+      resolve = r
+    })
+    return { promise, resolve }
+  }
+
+  it("forgets every outcome and says how many", () => {
+    const c = new VerdictCache()
+    c.set("a", { kind: "pass" })
+    c.set("b", TAGGED)
+    expect(c.clear()).toBe(2)
+    expect(c.size).toBe(0)
+    expect(c.get("a")).toBeUndefined()
+    // The byte budget starts again from zero: a full-size entry fits after the clear.
+    const small = new VerdictCache({ maxBytes: 4 })
+    small.set("b", TAGGED)
+    small.clear()
+    small.set("c", TAGGED)
+    expect(small.get("c")).toBeDefined()
+  })
+
+  it("a scan begun before the clear answers its callers but stores nothing; a later caller scans again", async () => {
+    const c = new VerdictCache()
+    const before = deferred()
+    const first = c.resolve("k", () => before.promise)
+    c.clear()
+    let calls = 0
+    const after = deferred()
+    const second = c.resolve("k", () => {
+      calls++
+      return after.promise
+    })
+    expect(calls).toBe(1)
+    before.resolve(TAGGED)
+    expect(await first).toBe(TAGGED)
+    expect(c.get("k")).toBeUndefined()
+    const fresh = { kind: "pass" } as const
+    after.resolve(fresh)
+    expect(await second).toBe(fresh)
+    expect(c.get("k")).toBe(fresh)
   })
 })
 

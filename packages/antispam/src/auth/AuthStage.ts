@@ -3,7 +3,7 @@
  *
  * `makeAuthenticator` runs the check at most once per message: the first reader (the safe-sender
  * stage, or this stage) starts it and keeps it in the message's facts (`AuthCheck`), later
- * readers share it; `AuthResults` holds the finished facts for the DMARC step and other stages.
+ * readers share it (a check that remembered checks answer at once goes straight to `AuthResults`); `AuthResults` holds the finished facts for the DMARC step and other stages.
  * `make` is the data-phase stage: symbols with default weights, the facts in its trace, and our
  * `Authentication-Results` as a header change for every delivered copy (one line: the gateway's
  * header editor folds it).
@@ -62,7 +62,8 @@ export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator 
       Effect.suspend(() => {
         const done = facts.get(AuthResults)
         if (done) return Effect.succeed(done)
-        const running = facts.getOrSet(AuthCheck, () => {
+        let running = facts.get(AuthCheck)
+        if (running === undefined) {
           const sender = options.senderOf(message, facts)
           const input = {
             message: message.scanView,
@@ -71,16 +72,24 @@ export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator 
             helo: sender.helo,
             mailFrom: message.envelope.mailFrom
           }
-          return Authenticate.checkNow(options.dns, input, {
+          const checked = Authenticate.checkNow(options.dns, input, {
             timeoutMillis: options.timeoutMillis,
             mta: options.mta,
             memo
-          }).then((f) => {
+          })
+          // Remembered checks answer at once: no promise for this message's readers to wait on.
+          if (!(checked instanceof Promise)) {
+            facts.set(AuthResults, checked)
+            return Effect.succeed(checked)
+          }
+          running = checked.then((f) => {
             facts.set(AuthResults, f)
             return f
           })
-        })
-        return Effect.promise(() => running)
+          facts.set(AuthCheck, running)
+        }
+        const waited = running
+        return Effect.promise(() => waited)
       })
   }
 }

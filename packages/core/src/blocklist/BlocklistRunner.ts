@@ -24,6 +24,7 @@
  */
 import { Cause, type Clock, Effect, Option } from "effect"
 import { within } from "../Deadline.ts"
+import { clockWithEager } from "../FiberClock.ts"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery } from "../Blocklist.ts"
 import { trimOldest } from "../BoundedMap.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "../RuntimeTimer.ts"
@@ -234,9 +235,10 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
     )
   }
 
-  // Hot path (a message's list lookups): the clock read directly, no generator.
+  // Hot path (a message's list lookups): the clock read directly, no generator; a cached answer
+  // is a finished effect at once (`clockWithEager`).
   const lookup = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<LookupRecord, never, R> =>
-    Effect.clockWith((clock) => {
+    clockWithEager((clock) => {
       const start = clock.currentTimeMillisUnsafe()
       const hit = cachedRecord(provider, query, start)
       if (hit !== undefined) return Effect.succeed(hit)
@@ -247,9 +249,9 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
 
   // Cached answers (most of a message's lookups when mail comes in bursts) are taken at once;
   // only the others are asked: by callback when all of them can be, else concurrently (one
-  // alone in this fiber).
+  // alone in this fiber). All cached: a finished effect at once.
   const run = <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) =>
-    Effect.clockWith((clock) => {
+    clockWithEager((clock) => {
       const now = clock.currentTimeMillisUnsafe()
       const pairs = providers.flatMap((p) =>
         queries.filter((q) => p.kinds.includes(q.kind)).map((q) => [p, q] as const)

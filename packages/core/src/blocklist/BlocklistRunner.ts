@@ -253,35 +253,34 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
   const run = <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) =>
     clockWithEager((clock) => {
       const now = clock.currentTimeMillisUnsafe()
-      const pairs = providers.flatMap((p) =>
-        queries.filter((q) => p.kinds.includes(q.kind)).map((q) => [p, q] as const)
-      )
-      const records: Array<LookupRecord | undefined> = pairs.map(([p, q]) => cachedRecord(p, q, now))
+      // Plain loops: `flatMap` over the providers was the dearest line of a cached message's lookups.
+      const records: Array<LookupRecord | undefined> = []
       const missed: Array<number> = []
-      records.forEach((r, i) => {
-        if (r === undefined) missed.push(i)
-      })
+      const asking: Array<readonly [BlocklistProvider<R>, BlocklistQuery]> = []
+      for (const p of providers)
+        for (const q of queries) {
+          if (!p.kinds.includes(q.kind)) continue
+          const hit = cachedRecord(p, q, now)
+          if (hit === undefined) {
+            missed.push(records.length)
+            asking.push([p, q])
+          }
+          records.push(hit)
+        }
+      if (missed.length === 0) return Effect.succeed(records as ReadonlyArray<LookupRecord>)
       const filled = (answers: ReadonlyArray<LookupRecord>): ReadonlyArray<LookupRecord> => {
         missed.forEach((at, i) => {
           records[at] = answers[i]
         })
         return records as ReadonlyArray<LookupRecord>
       }
-      if (missed.length === 0) return Effect.succeed(records as ReadonlyArray<LookupRecord>)
-      if (missed.every((i) => byCallback(pairs[i]![0], clock)))
-        return Effect.map(
-          askedTogether(
-            missed.map((i) => pairs[i]!),
-            clock
-          ),
-          filled
-        )
-      if (missed.length === 1) {
-        const [p, q] = pairs[missed[0]!]!
+      if (asking.every(([p]) => byCallback(p, clock))) return Effect.map(askedTogether(asking, clock), filled)
+      if (asking.length === 1) {
+        const [p, q] = asking[0]!
         return Effect.map(lookup(p, q), (r) => filled([r]))
       }
       return Effect.map(
-        Effect.forEach(missed, (i) => lookup(pairs[i]![0], pairs[i]![1]), { concurrency }),
+        Effect.forEach(asking, ([p, q]) => lookup(p, q), { concurrency }),
         filled
       )
     })

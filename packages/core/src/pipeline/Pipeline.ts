@@ -108,6 +108,10 @@ const finished = (run: Effect.Effect<StageResult, StageError, unknown>): StageRe
 const answered = (stage: Stage<unknown>, start: number, clock: Clock.Clock, result: StageResult): StageRun =>
   traced(stage, start, clock, Option.some({ ok: true, result, at: clock.currentTimeMillisUnsafe() }))
 
+/** A run that waits, within `millis` (0: none, and no child fiber). */
+const timed = <R>(run: Effect.Effect<StageResult, StageError, R>, millis: number, clock: Clock.Clock) =>
+  millis > 0 ? within(guarded(run, clock), millis) : Effect.map(guarded(run, clock), Option.some)
+
 // Hot path: no generator, the clock read directly. The stage's run is called here, where its
 // fiber would have started it; one that answers at once is taken as it is (no fiber, no timer).
 const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): Effect.Effect<StageRun, never, R> =>
@@ -116,10 +120,9 @@ const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): E
     const run = started(stage, input)
     const done = finished(run)
     if (done !== undefined) return Effect.succeed(answered(stage as Stage<unknown>, start, clock, done))
-    const out = guarded(run, clock)
-    const millis = deadlineOf(stage as Stage<unknown>, limitMillis)
-    const timed = millis > 0 ? within(out, millis) : Effect.map(out, Option.some)
-    return Effect.map(timed, (o) => traced(stage as Stage<unknown>, start, clock, o))
+    return Effect.map(timed(run, deadlineOf(stage as Stage<unknown>, limitMillis), clock), (o) =>
+      traced(stage as Stage<unknown>, start, clock, o)
+    )
   })
 
 /**
@@ -146,6 +149,16 @@ const runGroup = <R>(
     done.forEach((d, i) => {
       if (d === undefined) waiting.push(i)
     })
+    // One left to wait for (a repeated message's classifier): as a group of one, without the
+    // batch's fiber bookkeeping.
+    if (waiting.length === 1) {
+      const at = waiting[0]!
+      const stage = group[at] as Stage<unknown>
+      return Effect.map(timed(runs[at]!, deadlineOf(stage, limit(group[at]!)), clock), (o) => {
+        all[at] = traced(stage, start, clock, o)
+        return all as ReadonlyArray<StageRun>
+      })
+    }
     return Effect.map(
       withinAll(
         waiting.map((i) => ({

@@ -227,8 +227,8 @@ const antispam = makeServerAntispam(
 )
 const engine = antispam.engine
 
-// The gateway's runner for the session's phases (apps/gateway/src/runtime/Runner.ts): the value at
-// once when the effect finished as it started, else a promise.
+// The gateway's runner for the session's phases and the data phase (apps/gateway/src/runtime/Runner.ts):
+// the value at once when the effect finished as it started, else a promise.
 const unwrap = (exit) => {
   if (Exit.isSuccess(exit)) return exit.value
   throw Cause.squash(exit.cause)
@@ -262,7 +262,8 @@ const session = async (bytes) => {
   const r = await runPhase(engine.rcpt(Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] }), rcpt, facts))
   const envelope = Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] })
   const message = MessageModel.fromBytes(bytes, { envelope, size: bytes.length })
-  const outcomes = await Effect.runPromise(antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts }))
+  // The data phase as the gateway's runner runs it too: the outcomes at once when it finished as it started.
+  const outcomes = await runPhase(antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts }))
   if (outcomes.length !== 1) throw new Error("expected one outcome")
   return outcomes[0]
 }

@@ -22,6 +22,7 @@ export type { Decision, HeaderChange, Phase, RecipientDecision, Stage, StageInpu
 export * as Engine from "./engine/index.ts"
 export * as Deadline from "./Deadline.ts"
 export * as Facts from "./Facts.ts"
+export * as FiberClock from "./FiberClock.ts"
 // Also top-level, for the d.ts bundler (it cannot name types inside namespaces for other packages).
 export type { Facts as FactCache, Key as FactKey } from "./Facts.ts"
 export type { LookupRecord as BlocklistLookupRecord } from "./blocklist/BlocklistRunner.ts"

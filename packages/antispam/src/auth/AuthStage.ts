@@ -3,7 +3,7 @@
  *
  * `makeAuthenticator` runs the check at most once per message: the first reader (the safe-sender
  * stage, or this stage) starts it and keeps it in the message's facts (`AuthCheck`), later
- * readers share it; `AuthResults` holds the finished facts for the DMARC step and other stages.
+ * readers share it (a check that remembered checks answer at once goes straight to `AuthResults`); `AuthResults` holds the finished facts for the DMARC step and other stages.
  * `make` is the data-phase stage: symbols with default weights, the facts in its trace, and our
  * `Authentication-Results` as a header change for every delivered copy (one line: the gateway's
  * header editor folds it).
@@ -17,7 +17,7 @@
  * @category stages
  * @since 0.1.0
  */
-import { type DnsShape, Facts, type Message, type Stage, type StageResult } from "@mailmoat/core"
+import { type DnsShape, Facts, type Message, type Stage, type StageInput, type StageResult } from "@mailmoat/core"
 import { Effect } from "effect"
 import { chainOf } from "../received/ReceivedFacts.ts"
 import type { StageContext } from "../stages/StageContext.ts"
@@ -48,7 +48,10 @@ export interface AuthenticatorOptions {
 
 export interface Authenticator {
   readonly authservId: string
-  /** The facts of `message`, computed on the first call for its fact cache. */
+  /**
+   * The facts of `message`, computed on the first call for its fact cache. The check starts at
+   * the call (not when the effect runs); known facts are a finished effect (`Effect.succeed`).
+   */
   readonly facts: (message: Message, facts: Facts.Facts) => Effect.Effect<AuthFacts>
 }
 
@@ -58,30 +61,40 @@ export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator 
   const memo = CheckMemo.make()
   return {
     authservId: options.mta,
-    facts: (message, facts) =>
-      Effect.suspend(() => {
-        const done = facts.get(AuthResults)
-        if (done) return Effect.succeed(done)
-        const running = facts.getOrSet(AuthCheck, () => {
-          const sender = options.senderOf(message, facts)
-          const input = {
-            message: message.scanView,
-            truncated: message.scanTruncated,
-            ip: sender.ip,
-            helo: sender.helo,
-            mailFrom: message.envelope.mailFrom
-          }
-          return Authenticate.checkNow(options.dns, input, {
-            timeoutMillis: options.timeoutMillis,
-            mta: options.mta,
-            memo
-          }).then((f) => {
-            facts.set(AuthResults, f)
-            return f
-          })
+    // Eager: its readers run what it gives at once, and a stage that gets finished facts
+    // answers at once too.
+    facts: (message, facts) => {
+      const done = facts.get(AuthResults)
+      if (done) return Effect.succeed(done)
+      let running = facts.get(AuthCheck)
+      if (running === undefined) {
+        const sender = options.senderOf(message, facts)
+        const input = {
+          message: message.scanView,
+          truncated: message.scanTruncated,
+          ip: sender.ip,
+          helo: sender.helo,
+          mailFrom: message.envelope.mailFrom
+        }
+        const checked = Authenticate.checkNow(options.dns, input, {
+          timeoutMillis: options.timeoutMillis,
+          mta: options.mta,
+          memo
         })
-        return Effect.promise(() => running)
-      })
+        // Remembered checks answer at once: no promise for this message's readers to wait on.
+        if (!(checked instanceof Promise)) {
+          facts.set(AuthResults, checked)
+          return Effect.succeed(checked)
+        }
+        running = checked.then((f) => {
+          facts.set(AuthResults, f)
+          return f
+        })
+        facts.set(AuthCheck, running)
+      }
+      const waited = running
+      return Effect.promise(() => waited)
+    }
   }
 }
 
@@ -99,24 +112,24 @@ export const make = (options: AuthStageOptions): Stage => ({
   order: 1,
   budgetMillis: options.budgetMillis,
   symbols: AuthSymbols,
-  run: (input) =>
-    Effect.gen(function* () {
-      if (input.phase !== "data") return { symbols: [] } satisfies StageResult
-      if (isSubmission(input.message))
-        return { symbols: [], facts: { skipped: "authenticated session" } } satisfies StageResult
-      const facts = yield* options.authenticator.facts(input.message, Facts.of(input))
-      return {
-        symbols: symbolsOf(facts),
-        facts: { auth: facts },
-        headers: [
-          {
-            op: "add",
-            name: AUTH_RESULTS,
-            value: AuthResultsHeader.format(options.authenticator.authservId, facts, "; ")
-          }
-        ]
-      } satisfies StageResult
-    })
+  // Eager: a message whose check answers at once (remembered checks) is a finished effect.
+  run: Effect.fnUntracedEager(function* (input: StageInput) {
+    if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+    if (isSubmission(input.message))
+      return { symbols: [], facts: { skipped: "authenticated session" } } satisfies StageResult
+    const facts = yield* options.authenticator.facts(input.message, Facts.of(input))
+    return {
+      symbols: symbolsOf(facts),
+      facts: { auth: facts },
+      headers: [
+        {
+          op: "add",
+          name: AUTH_RESULTS,
+          value: AuthResultsHeader.format(options.authenticator.authservId, facts, "; ")
+        }
+      ]
+    } satisfies StageResult
+  })
 })
 
 /** The sender hop's IP and HELO, from the message's Received-chain analysis. */

@@ -38,8 +38,16 @@ import { isIP } from "node:net"
 import type { AuthFacts } from "./AuthFacts.ts"
 import type * as CheckMemo from "./CheckMemo.ts"
 import * as FirstAnswer from "./FirstAnswer.ts"
-import { arcFact, dkimFacts, dmarcFact, spfFact } from "./FromMailauth.ts"
-import { headerFacts } from "./HeaderFacts.ts"
+import {
+  arcFact,
+  dkimFacts,
+  dmarcFact,
+  type MailauthArc,
+  type MailauthDmarc,
+  type MailauthSpf,
+  spfFact
+} from "./FromMailauth.ts"
+import { type HeaderFacts, headerFacts } from "./HeaderFacts.ts"
 import * as Mailauth from "./Mailauth.ts"
 import * as MailauthResolver from "./MailauthResolver.ts"
 
@@ -96,25 +104,97 @@ const unavailable = (input: AuthInput, reason: string, lookups: number, timedOut
 
 export { type HeaderFacts, headerFacts } from "./HeaderFacts.ts"
 
+/** The key of an SPF check: everything it reads besides DNS answers. */
+const spfKey = (input: AuthInput, options: AuthOptions, helo: string, sender: string) =>
+  `spf\u0000${input.ip}\u0000${helo}\u0000${sender}\u0000${options.mta}`
+const dmarcKey = (headerFrom: ReadonlyArray<string>) => `dmarc\u0000${JSON.stringify(headerFrom)}`
+
+/** The HELO name as checked, and the name SPF's MAIL FROM check is given (what mailauth's authenticate passes). */
+const helosOf = (input: AuthInput) => {
+  const helo = input.helo.trim()
+  // The IP when there is no HELO name, an IP literal in brackets.
+  const heloOrIp = helo || input.ip
+  return { helo, spfHelo: isIP(heloOrIp) ? `[${heloOrIp}]` : heloOrIp }
+}
+
+/** What the checks gave, as the message's facts. */
+const factsOf = (
+  input: AuthInput,
+  options: AuthOptions,
+  resolver: MailauthResolver.MailauthResolver,
+  helo: string,
+  fromDomain: string | undefined,
+  out: {
+    readonly spf: MailauthSpf
+    readonly heloSpf: MailauthSpf | undefined
+    readonly dmarc: MailauthDmarc | false | undefined
+    readonly dkim: Mailauth.DkimOutput | undefined
+    readonly arc: MailauthArc | undefined
+  }
+): AuthFacts => {
+  const mailFrom = spfFact("mailfrom", input.mailFrom || `postmaster@${helo}`, out.spf, options.mta)
+  const dkim = dkimFacts(out.dkim?.results ?? [], fromDomain, input.truncated === true)
+  return {
+    fromDomain,
+    clientIp: input.ip,
+    spf: { mailFrom, helo: out.heloSpf ? spfFact("helo", helo, out.heloSpf, options.mta) : undefined },
+    dkim,
+    dmarc: fromDomain
+      ? dmarcFact(out.dmarc, { fromDomain, spf: mailFrom, dkim, sampleBucket: () => sampleBucket(input.message) })
+      : undefined,
+    arc: arcFact(out.arc, resolver.temporaryFailures()),
+    lookups: resolver.lookups(),
+    timedOut: false
+  }
+}
+
+/**
+ * The facts at once when nothing needs mailauth: no DKIM or ARC field to verify, and every SPF
+ * and DMARC-record check remembered with its answers unchanged (a bulk sender's next message).
+ * Then the checks are counted as `run` counts remembered ones, in the same order, and the facts
+ * are what `run` gives; otherwise `undefined`, with nothing counted.
+ */
+const recalled = (
+  input: AuthInput,
+  options: AuthOptions,
+  resolver: MailauthResolver.MailauthResolver,
+  found: HeaderFacts | undefined
+): AuthFacts | undefined => {
+  const memo = options.memo
+  if (memo === undefined || found === undefined || found.dkim || found.arc) return undefined
+  const { helo, spfHelo } = helosOf(input)
+  const spf = memo.recall(spfKey(input, options, spfHelo, input.mailFrom), resolver)
+  if (spf === undefined) return undefined
+  const heloChecked = isDomainName(helo)
+  const heloSpf = heloChecked ? memo.recall(spfKey(input, options, helo, `postmaster@${helo}`), resolver) : undefined
+  if (heloChecked && heloSpf === undefined) return undefined
+  const fromDomain = fromDomainOf(found.headerFrom)
+  const dmarc = fromDomain ? memo.recall(dmarcKey(found.headerFrom), resolver) : undefined
+  if (fromDomain && dmarc === undefined) return undefined
+  return factsOf(input, options, resolver, helo, fromDomain, {
+    spf: memo.replay(spf, resolver) as MailauthSpf,
+    heloSpf: heloSpf === undefined ? undefined : (memo.replay(heloSpf, resolver) as MailauthSpf),
+    dmarc: dmarc === undefined ? undefined : (memo.replay(dmarc, resolver) as MailauthDmarc),
+    dkim: undefined,
+    arc: undefined
+  })
+}
+
 const run = async (
   input: AuthInput,
   options: AuthOptions,
-  resolver: MailauthResolver.MailauthResolver
+  resolver: MailauthResolver.MailauthResolver,
+  message: Buffer,
+  found: HeaderFacts | undefined
 ): Promise<AuthFacts> => {
   const mailauth = Mailauth.load()
-  const message = Buffer.from(input.message.buffer, input.message.byteOffset, input.message.byteLength)
-  const helo = input.helo.trim()
-  // A check is keyed by everything it reads besides DNS answers.
   const checked = <A>(key: string, f: (resolve: MailauthResolver.MailauthResolver["resolve"]) => Promise<A>) =>
     options.memo === undefined ? f(resolver.resolve) : options.memo.run(key, resolver, f)
   const spf = (helo: string, sender: string) =>
-    checked(`spf\u0000${input.ip}\u0000${helo}\u0000${sender}\u0000${options.mta}`, (resolve) =>
+    checked(spfKey(input, options, helo, sender), (resolve) =>
       FirstAnswer.spf(mailauth, { ip: input.ip, mta: options.mta, resolver: resolve, helo, sender })
     )
-  // What mailauth's authenticate passes SPF: the IP when there is no HELO name, an IP literal in brackets.
-  const heloOrIp = helo || input.ip
-  const spfHelo = isIP(heloOrIp) ? `[${heloOrIp}]` : heloOrIp
-  const found = headerFacts(message)
+  const { helo, spfHelo } = helosOf(input)
   // Without a header end we cannot tell: mailauth's DKIM verifier decides, as before.
   const signed = found === undefined || found.dkim || found.arc
   const dkimRun = signed
@@ -128,27 +208,18 @@ const run = async (
     isDomainName(helo) ? spf(helo, `postmaster@${helo}`) : undefined,
     // Only the record is read from mailauth's answer (see the gotchas): no SPF or DKIM domains needed.
     fromDomain
-      ? checked(`dmarc\u0000${JSON.stringify(headerFrom)}`, (resolve) =>
-          FirstAnswer.dmarc(mailauth, { headerFrom, resolver: resolve })
-        )
+      ? checked(dmarcKey(headerFrom), (resolve) => FirstAnswer.dmarc(mailauth, { headerFrom, resolver: resolve }))
       : undefined
   ])
   const sealed = dkimOut?.arc !== undefined && (found === undefined || found.arc)
   const arcOut = sealed ? await mailauth.arc(dkimOut.arc, { resolver: resolver.resolve }) : undefined
-  const mailFrom = spfFact("mailfrom", input.mailFrom || `postmaster@${helo}`, spfOut, options.mta)
-  const dkim = dkimFacts(dkimOut?.results ?? [], fromDomain, input.truncated === true)
-  return {
-    fromDomain,
-    clientIp: input.ip,
-    spf: { mailFrom, helo: heloSpf ? spfFact("helo", helo, heloSpf, options.mta) : undefined },
-    dkim,
-    dmarc: fromDomain
-      ? dmarcFact(dmarcOut, { fromDomain, spf: mailFrom, dkim, sampleBucket: () => sampleBucket(input.message) })
-      : undefined,
-    arc: arcFact(arcOut, resolver.temporaryFailures()),
-    lookups: resolver.lookups(),
-    timedOut: false
-  }
+  return factsOf(input, options, resolver, helo, fromDomain, {
+    spf: spfOut,
+    heloSpf,
+    dmarc: dmarcOut,
+    dkim: dkimOut,
+    arc: arcOut
+  })
 }
 
 /** What a check that threw or rejected gives: the error's own text (not the wrapper's). */
@@ -163,47 +234,57 @@ const timedOut = (input: AuthInput, options: AuthOptions, lookups: number): Auth
 // mailauth's lookups end at the deadline; the grace covers its CPU work (key parsing, hashing).
 const GRACE_MILLIS = 1000
 
-/** Starts mailauth's checks with a resolver whose lookups end at the deadline, read on `now`. */
+/**
+ * Starts mailauth's checks with a resolver whose lookups end at the deadline, read on `now`:
+ * the facts themselves when remembered checks give them at once (`recalled`), else their promise.
+ */
 const start = (dns: DnsShape, input: AuthInput, options: AuthOptions, now: () => number) => {
   // The first check loads mailauth's modules: before its deadline starts, not against it.
   Mailauth.load()
   const resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
-  return { resolver, running: run(input, options, resolver) }
+  const message = Buffer.from(input.message.buffer, input.message.byteOffset, input.message.byteLength)
+  const found = headerFacts(message)
+  const running: AuthFacts | Promise<AuthFacts> =
+    recalled(input, options, resolver, found) ?? run(input, options, resolver, message, found)
+  return { resolver, running }
 }
 
 /**
  * The check in the fiber's runtime: the deadline and mailauth's lookups read its `Clock` (a
- * `TestClock` decides when the deadline passes).
+ * `TestClock` decides when the deadline passes). Remembered checks give their facts at once.
  */
 export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Effect.Effect<AuthFacts> =>
   Effect.clockWith((clock) => {
-    const now = () => clock.currentTimeMillisUnsafe()
-    let resolver: MailauthResolver.MailauthResolver | undefined
-    const lookups = () => resolver?.lookups() ?? 0
-    return Effect.tryPromise(() => {
-      const started = start(dns, input, options, now)
-      resolver = started.resolver
-      return started.running
-    }).pipe(
+    let started: ReturnType<typeof start>
+    try {
+      started = start(dns, input, options, () => clock.currentTimeMillisUnsafe())
+    } catch (error) {
+      return Effect.succeed(failed(input, error, 0))
+    }
+    const { resolver, running } = started
+    if (!(running instanceof Promise)) return Effect.succeed(running)
+    return Effect.tryPromise(() => running).pipe(
       (checking) => Deadline.within(checking, options.timeoutMillis + GRACE_MILLIS),
-      Effect.map((o) => (o._tag === "Some" ? o.value : timedOut(input, options, lookups()))),
-      Effect.catch((e) => Effect.succeed(failed(input, e, lookups())))
+      Effect.map((o) => (o._tag === "Some" ? o.value : timedOut(input, options, resolver.lookups()))),
+      Effect.catch((e) => Effect.succeed(failed(input, e, resolver.lookups())))
     )
   })
 
 /**
  * The same check for a caller outside any runtime (the once-per-message check every reader
  * shares): on the system clock, its deadline one timer, no fibers. What `check` gives under the
- * runtime's own clock.
+ * runtime's own clock: the facts themselves when remembered checks give them at once (no
+ * promise, no timer), else a promise of them.
  */
-export const checkNow = (dns: DnsShape, input: AuthInput, options: AuthOptions): Promise<AuthFacts> => {
+export const checkNow = (dns: DnsShape, input: AuthInput, options: AuthOptions): AuthFacts | Promise<AuthFacts> => {
   let started: ReturnType<typeof start>
   try {
     started = start(dns, input, options, Date.now)
   } catch (error) {
-    return Promise.resolve(failed(input, error, 0))
+    return failed(input, error, 0)
   }
   const { resolver, running } = started
+  if (!(running instanceof Promise)) return running
   return new Promise((resolve) => {
     const deadline = Deadline.timer(options.timeoutMillis + GRACE_MILLIS, () =>
       resolve(timedOut(input, options, resolver.lookups()))

@@ -30,11 +30,19 @@ export interface CheckMemo {
     resolver: MailauthResolver,
     check: (resolve: MailauthResolver["resolve"]) => Promise<A>
   ) => Promise<A>
+  /**
+   * The remembered check for `key` when `run` would give it from memory now, without counting
+   * anything; `undefined` when it would run. A caller that uses it calls `replay`.
+   */
+  readonly recall: (key: string, resolver: MailauthResolver) => Remembered | undefined
+  /** What `run` does with a remembered check: its questions counted as asked, its result given. */
+  readonly replay: (remembered: Remembered, resolver: MailauthResolver) => unknown
   /** Checks answered from memory so far. */
   readonly hits: () => number
 }
 
-interface Entry {
+/** A remembered check: the questions its run asked and what they were told, and its result. */
+export interface Remembered {
   readonly asked: ReadonlyArray<Asked>
   readonly result: unknown
 }
@@ -48,18 +56,25 @@ const usesTime = (asked: ReadonlyArray<Asked>) => asked.some((a) => /%\{t/i.test
  * without holding megabytes for one-off senders.
  */
 export const make = (maxEntries = 512): CheckMemo => {
-  const entries = new Map<string, Entry>()
+  const entries = new Map<string, Remembered>()
   let hits = 0
-  const unchanged = (entry: Entry, resolver: MailauthResolver) =>
+  const unchanged = (entry: Remembered, resolver: MailauthResolver) =>
     entry.asked.every((a) => resolver.seenNow(a.name, a.type) === a.seen)
+  const recall = (key: string, resolver: MailauthResolver): Remembered | undefined => {
+    const known = entries.get(key)
+    return known !== undefined && unchanged(known, resolver) ? known : undefined
+  }
+  const replay = (remembered: Remembered, resolver: MailauthResolver): unknown => {
+    hits++
+    resolver.replay(remembered.asked)
+    return remembered.result
+  }
   return {
+    recall,
+    replay,
     run: async (key, resolver, check) => {
-      const known = entries.get(key)
-      if (known !== undefined && unchanged(known, resolver)) {
-        hits++
-        resolver.replay(known.asked)
-        return known.result as Awaited<ReturnType<typeof check>>
-      }
+      const known = recall(key, resolver)
+      if (known !== undefined) return replay(known, resolver) as Awaited<ReturnType<typeof check>>
       const recording = resolver.recording()
       const result = await check(recording.resolve)
       const asked = recording.asked()

@@ -30,33 +30,33 @@ export const make = (options: DnsblStageOptions): Stage => ({
   order: 1,
   budgetMillis: options.budgetMillis,
   symbols: DnsblSymbols,
-  run: (input) =>
-    Effect.gen(function* () {
-      if (input.phase !== "data") return { symbols: [] } satisfies StageResult
-      const targets = BodyTargets.extract(input.message.body, options.limits)
-      const lists = yield* options.lists(input)
-      const result = yield* ListCheck.run({
-        runner: options.runner,
-        providers: options.providers(lists),
-        queries: [
-          ...targets.ips.map((value) => ({ kind: "ip" as const, value, origin: "body" })),
-          ...targets.domains.map((value) => ({ kind: "domain" as const, value, origin: "body" }))
-        ],
-        isSuspended: lists.health.isSuspended,
-        names: {
-          listed: "DNSBL_LISTED",
-          unknown: "DNSBL_UNKNOWN",
-          errorAnswer: "DNSBL_ERROR_ANSWER",
-          zoneDown: "DNSBL_ZONE_DOWN"
-        },
-        weights: DnsblSymbols,
-        source: "dnsbl"
-      })
-      return {
-        symbols: result.symbols,
-        facts: { ips: targets.ips, domains: targets.domains, dropped: targets.dropped, lists: result.accounting }
-      } satisfies StageResult
+  // Eager: a message whose lists and answers are known answers at once (a finished effect).
+  run: Effect.fnUntracedEager(function* (input: StageInput) {
+    if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+    const targets = BodyTargets.extract(input.message.body, options.limits)
+    const lists = yield* options.lists(input)
+    const result = yield* ListCheck.run({
+      runner: options.runner,
+      providers: options.providers(lists),
+      queries: [
+        ...targets.ips.map((value) => ({ kind: "ip" as const, value, origin: "body" })),
+        ...targets.domains.map((value) => ({ kind: "domain" as const, value, origin: "body" }))
+      ],
+      isSuspended: lists.health.isSuspended,
+      names: {
+        listed: "DNSBL_LISTED",
+        unknown: "DNSBL_UNKNOWN",
+        errorAnswer: "DNSBL_ERROR_ANSWER",
+        zoneDown: "DNSBL_ZONE_DOWN"
+      },
+      weights: DnsblSymbols,
+      source: "dnsbl"
     })
+    return {
+      symbols: result.symbols,
+      facts: { ips: targets.ips, domains: targets.domains, dropped: targets.dropped, lists: result.accounting }
+    } satisfies StageResult
+  })
 })
 
 /** The server profile's DNSBL stage (`antispam.dnsbl`). */

@@ -60,83 +60,82 @@ export const make = (options: EndUserStageOptions): Stage => ({
   order: 2,
   budgetMillis: options.budgetMillis,
   symbols: EndUserSymbols,
-  run: (input) =>
-    Effect.gen(function* () {
-      if (input.phase !== "data") return { symbols: [] } satisfies StageResult
-      const message = input.message
-      const env = message.envelope
-      const facts = Facts.of(input)
-      const chain = chainOf(facts, options.chain, message)
-      const lists = yield* options.lists(input)
-      const providers = options.providers(lists)
-      const senderRow = chain.hops.find((h) => h.status === "sender")
-      if (senderRow?.ip === undefined)
-        return { symbols: [], facts: { skipped: "no identified sender" } } satisfies StageResult
-      const ip = senderRow.ip
-      const fromReceived = senderRow.source !== "client"
-      const helo = fromReceived ? senderRow.helo : env.helo
+  // Eager: a message whose lists and answers are known answers at once (a finished effect).
+  run: Effect.fnUntracedEager(function* (input: StageInput) {
+    if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+    const message = input.message
+    const env = message.envelope
+    const facts = Facts.of(input)
+    const chain = chainOf(facts, options.chain, message)
+    const lists = yield* options.lists(input)
+    const providers = options.providers(lists)
+    const senderRow = chain.hops.find((h) => h.status === "sender")
+    if (senderRow?.ip === undefined)
+      return { symbols: [], facts: { skipped: "no identified sender" } } satisfies StageResult
+    const ip = senderRow.ip
+    const fromReceived = senderRow.source !== "client"
+    const helo = fromReceived ? senderRow.helo : env.helo
 
-      // RBL precedence for IPs from Received headers.
-      const rbl = facts.get(RblRecords) ?? []
-      const definite = rbl.find((r) => r.query.value === ip && r.answer._tag !== "Unknown")
-      const ipPrecedence = fromReceived && definite !== undefined
+    // RBL precedence for IPs from Received headers.
+    const rbl = facts.get(RblRecords) ?? []
+    const definite = rbl.find((r) => r.query.value === ip && r.answer._tag !== "Unknown")
+    const ipPrecedence = fromReceived && definite !== undefined
 
-      const ipCheck = yield* ListCheck.run({
+    const ipCheck = yield* ListCheck.run({
+      runner: options.runner,
+      providers,
+      queries: ipPrecedence ? NO_QUERIES : [{ kind: "ip", value: ip, origin: senderRow.source }],
+      isSuspended: lists.health.isSuspended,
+      names: NAMES,
+      weights: EndUserSymbols,
+      source: "enduser"
+    })
+    const ipListed = ipCheck.records.some((r) => r.answer._tag === "Listed")
+    const evidence: Array<string> = []
+    if (ipListed) evidence.push(`IP ${ip} is on the end-user list`)
+    if (!MailServerEvidence.isFqdnHelo(helo)) evidence.push(`HELO "${helo ?? ""}" is not a fully qualified domain name`)
+    const fc =
+      !fromReceived && env.clientHostname
+        ? ({ _tag: "Confirmed", name: env.clientHostname } as const)
+        : yield* MailServerEvidence.fcrdns(options.dns, ip, options.timeoutMillis)
+    if (fc._tag === "NotConfirmed") evidence.push(`no forward-confirmed reverse DNS (${fc.why})`)
+
+    const symbols: Array<SymbolHit> = ipCheck.symbols.filter((s) => s.name !== "ENDUSER_LISTED")
+    let senderCheck: ListCheck.ListCheckResult | undefined
+    if (evidence.length > 0) {
+      symbols.push(hit(EndUserSymbols, "ENDUSER_NOT_MAILSERVER", "enduser", evidence.join("; ")))
+      const from = env.mailFrom.toLowerCase()
+      senderCheck = yield* ListCheck.run({
         runner: options.runner,
         providers,
-        queries: ipPrecedence ? NO_QUERIES : [{ kind: "ip", value: ip, origin: senderRow.source }],
-        isSuspended: lists.health.isSuspended,
+        queries: from.includes("@")
+          ? [
+              { kind: "address", value: from, origin: "mail-from" },
+              { kind: "domain", value: from.slice(from.lastIndexOf("@") + 1), origin: "mail-from" }
+            ]
+          : NO_QUERIES,
+        isSuspended: never,
         names: NAMES,
         weights: EndUserSymbols,
         source: "enduser"
       })
-      const ipListed = ipCheck.records.some((r) => r.answer._tag === "Listed")
-      const evidence: Array<string> = []
-      if (ipListed) evidence.push(`IP ${ip} is on the end-user list`)
-      if (!MailServerEvidence.isFqdnHelo(helo))
-        evidence.push(`HELO "${helo ?? ""}" is not a fully qualified domain name`)
-      const fc =
-        !fromReceived && env.clientHostname
-          ? ({ _tag: "Confirmed", name: env.clientHostname } as const)
-          : yield* MailServerEvidence.fcrdns(options.dns, ip, options.timeoutMillis)
-      if (fc._tag === "NotConfirmed") evidence.push(`no forward-confirmed reverse DNS (${fc.why})`)
-
-      const symbols: Array<SymbolHit> = ipCheck.symbols.filter((s) => s.name !== "ENDUSER_LISTED")
-      let senderCheck: ListCheck.ListCheckResult | undefined
-      if (evidence.length > 0) {
-        symbols.push(hit(EndUserSymbols, "ENDUSER_NOT_MAILSERVER", "enduser", evidence.join("; ")))
-        const from = env.mailFrom.toLowerCase()
-        senderCheck = yield* ListCheck.run({
-          runner: options.runner,
-          providers,
-          queries: from.includes("@")
-            ? [
-                { kind: "address", value: from, origin: "mail-from" },
-                { kind: "domain", value: from.slice(from.lastIndexOf("@") + 1), origin: "mail-from" }
-              ]
-            : NO_QUERIES,
-          isSuspended: never,
-          names: NAMES,
-          weights: EndUserSymbols,
-          source: "enduser"
-        })
-        symbols.push(...ipCheck.symbols.filter((s) => s.name === "ENDUSER_LISTED"), ...senderCheck.symbols)
+      symbols.push(...ipCheck.symbols.filter((s) => s.name === "ENDUSER_LISTED"), ...senderCheck.symbols)
+    }
+    return {
+      symbols,
+      facts: {
+        ip,
+        source: senderRow.source,
+        notMailServer: evidence.length > 0,
+        evidence,
+        fcrdns: fc,
+        rblPrecedence: ipPrecedence
+          ? `${definite!.provider} answered ${ListCheck.describe(definite!)}; end-user list not applied to ${ip}`
+          : undefined,
+        lists: senderCheck === undefined ? ipCheck.accounting : [...ipCheck.accounting, ...senderCheck.accounting]
       }
-      return {
-        symbols,
-        facts: {
-          ip,
-          source: senderRow.source,
-          notMailServer: evidence.length > 0,
-          evidence,
-          fcrdns: fc,
-          rblPrecedence: ipPrecedence
-            ? `${definite!.provider} answered ${ListCheck.describe(definite!)}; end-user list not applied to ${ip}`
-            : undefined,
-          lists: senderCheck === undefined ? ipCheck.accounting : [...ipCheck.accounting, ...senderCheck.accounting]
-        }
-      } satisfies StageResult
-    })
+    } satisfies StageResult
+  })
 })
 
 /** The server profile's end-user blocklist stage (`antispam.endUserBlocklist`); none when it is off. */

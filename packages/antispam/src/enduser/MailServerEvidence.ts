@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import { Dns, type DnsShape, IpAddress } from "@mailmoat/core"
-import { Effect } from "effect"
+import { Cause, Effect, Exit, Result } from "effect"
 
 const FQDN = /^(?=.{4,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z][a-z0-9-]*[a-z0-9]$/i
 
@@ -24,23 +24,33 @@ export const isFqdnHelo = (helo: string | undefined): boolean => {
   return h.length > 0 && !h.startsWith("[") && !IpAddress.isIp(h) && FQDN.test(h)
 }
 
+/** `Effect.result`, a finished effect at once when `self` is one (as a failure too). */
+const resultEager = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<Result.Result<A, E>> => {
+  if (!Exit.isExit(self)) return Effect.result(self)
+  const exit = self as Exit.Exit<A, E>
+  if (Exit.isSuccess(exit)) return Effect.succeed(Result.succeed(exit.value))
+  const error = Cause.findErrorOption(exit.cause)
+  return error._tag === "Some" ? Effect.succeed(Result.fail(error.value)) : Effect.result(exit)
+}
+
 export type FcrdnsResult =
   | { readonly _tag: "Confirmed"; readonly name: string }
   | { readonly _tag: "NotConfirmed"; readonly why: string }
   | { readonly _tag: "Unknown"; readonly why: string }
 
 /** Forward-confirmed reverse DNS: some PTR name of `ip` resolves back to `ip` (at most 3 names tried). */
-export const fcrdns = (dns: DnsShape, ip: string, timeoutMillis: number): Effect.Effect<FcrdnsResult> =>
-  Effect.gen(function* () {
+// Eager: remembered answers (the DNS cache's, at once inside a fiber) give the result at once.
+export const fcrdns: (dns: DnsShape, ip: string, timeoutMillis: number) => Effect.Effect<FcrdnsResult> =
+  Effect.fnUntracedEager(function* (dns: DnsShape, ip: string, timeoutMillis: number) {
     const parsed = IpAddress.parse(ip)
     if (!parsed) return { _tag: "NotConfirmed", why: "not an IP" } as const
     // "No such name" is the usual answer for a dial-up or cloud address: a value, not an error.
-    const ptr = yield* Effect.result(Dns.lookup(dns, "PTR", parsed.text, { timeoutMillis }))
+    const ptr = yield* resultEager(Dns.lookup(dns, "PTR", parsed.text, { timeoutMillis }))
     if (ptr._tag === "Failure") return { _tag: "Unknown", why: `PTR ${ptr.failure.reason}` } as const
     if (ptr.success._tag === "NotFound") return { _tag: "NotConfirmed", why: "no PTR record" } as const
     let unknown: string | undefined
     for (const name of ptr.success.records.slice(0, 3)) {
-      const fwd = yield* Effect.result(Dns.lookup(dns, parsed.family === 4 ? "A" : "AAAA", name, { timeoutMillis }))
+      const fwd = yield* resultEager(Dns.lookup(dns, parsed.family === 4 ? "A" : "AAAA", name, { timeoutMillis }))
       if (fwd._tag === "Failure") unknown = `${name}: ${fwd.failure.reason}`
       else if (
         fwd.success._tag === "Answer" &&

@@ -71,7 +71,8 @@ const originOf = (queries: ListCheckInput["queries"], query: BlocklistQuery): st
 export const run = (input: ListCheckInput): Effect.Effect<ListCheckResult> => {
   const active = input.providers.filter((p) => !input.isSuspended(p.name))
   const down = active.length === input.providers.length ? [] : input.providers.filter((p) => input.isSuspended(p.name))
-  return Effect.map(
+  // `mapEager`: answers the runner has at once (cached) give the result at once.
+  return Effect.mapEager(
     input.runner.run(
       active,
       input.queries.map((q) => ({ kind: q.kind, value: q.value }))

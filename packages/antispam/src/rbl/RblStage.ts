@@ -87,33 +87,33 @@ export const make = (options: RblStageOptions): Stage => ({
   order: 1,
   budgetMillis: options.budgetMillis,
   symbols: RblSymbols,
-  run: (input) =>
-    Effect.gen(function* () {
-      if (input.phase !== "data") return { symbols: [] } satisfies StageResult
-      const facts = Facts.of(input)
-      const chain = chainOf(facts, options.chain, input.message)
-      const { chosen, rows } = chooseIps(chain.hops, options.skip, options.maxAddresses)
-      const lists = yield* options.lists(input)
-      const result = yield* ListCheck.run({
-        runner: options.runner,
-        providers: options.providers(lists),
-        queries: chosen.map((c) => ({ kind: "ip" as const, value: c.ip, origin: c.source })),
-        isSuspended: lists.health.isSuspended,
-        names: {
-          listed: "RBL_LISTED",
-          unknown: "RBL_UNKNOWN",
-          errorAnswer: "RBL_ERROR_ANSWER",
-          zoneDown: "RBL_ZONE_DOWN"
-        },
-        weights: RblSymbols,
-        source: "rbl"
-      })
-      facts.set(RblRecords, result.records)
-      return {
-        symbols: result.symbols,
-        facts: { sender: chain.sender, hops: rows, lists: result.accounting }
-      } satisfies StageResult
+  // Eager: a message whose lists and answers are known answers at once (a finished effect).
+  run: Effect.fnUntracedEager(function* (input: StageInput) {
+    if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+    const facts = Facts.of(input)
+    const chain = chainOf(facts, options.chain, input.message)
+    const { chosen, rows } = chooseIps(chain.hops, options.skip, options.maxAddresses)
+    const lists = yield* options.lists(input)
+    const result = yield* ListCheck.run({
+      runner: options.runner,
+      providers: options.providers(lists),
+      queries: chosen.map((c) => ({ kind: "ip" as const, value: c.ip, origin: c.source })),
+      isSuspended: lists.health.isSuspended,
+      names: {
+        listed: "RBL_LISTED",
+        unknown: "RBL_UNKNOWN",
+        errorAnswer: "RBL_ERROR_ANSWER",
+        zoneDown: "RBL_ZONE_DOWN"
+      },
+      weights: RblSymbols,
+      source: "rbl"
     })
+    facts.set(RblRecords, result.records)
+    return {
+      symbols: result.symbols,
+      facts: { sender: chain.sender, hops: rows, lists: result.accounting }
+    } satisfies StageResult
+  })
 })
 
 /** The server profile's RBL stage (`antispam.rbl`). */

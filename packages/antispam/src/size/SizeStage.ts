@@ -27,17 +27,19 @@ export const fromContext = (ctx: StageContext): Stage | undefined => {
     budgetMillis: 1000,
     inline: true,
     symbols: SizeSymbols,
-    run: (input) =>
-      Effect.sync(() => {
-        if (input.phase !== "data") return NOTHING
-        const why = notScannedReason(input.message.size, limitKB)
-        return why === undefined
+    // Answers at once (a finished effect): it only reads the message's size.
+    run: (input) => {
+      if (input.phase !== "data") return Effect.succeed(NOTHING)
+      const why = notScannedReason(input.message.size, limitKB)
+      return Effect.succeed(
+        why === undefined
           ? NOTHING
           : {
               symbols: [hit(SizeSymbols, "SIZE_NOT_SCANNED", "size", why)],
               decision: { _tag: "Accept", reason: "not scanned" }
             }
-      })
+      )
+    }
   }
 }
 

@@ -12,9 +12,10 @@ import {
   type DnsShape,
   type FactKey,
   Facts,
+  FiberClock,
   type StageInput
 } from "@mailmoat/core"
-import { Clock, Effect } from "effect"
+import { Effect } from "effect"
 import type { Authenticator } from "../auth/AuthStage.ts"
 import type { Directory } from "../bypass/RecipientDirectory.ts"
 import type { Lists } from "../module/ListSet.ts"
@@ -52,5 +53,7 @@ export const listsOf =
     const known = facts.get(ListsInForce)
     return known !== undefined
       ? Effect.succeed(known)
-      : Effect.map(Clock.currentTimeMillis, (at) => facts.getOrSet(ListsInForce, () => ctx.lists(at)))
+      : FiberClock.clockWithEager((clock) =>
+          Effect.succeed(facts.getOrSet(ListsInForce, () => ctx.lists(clock.currentTimeMillisUnsafe())))
+        )
   }

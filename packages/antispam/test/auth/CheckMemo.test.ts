@@ -125,3 +125,62 @@ describe("CheckMemo", () => {
     expect(spf).toHaveBeenCalledTimes(1)
   })
 })
+
+describe("remembered checks answered at once", () => {
+  const options = (memo: CheckMemo.CheckMemo) => ({ timeoutMillis: 300, mta: "gw.test", memo })
+  const input = (from: string, ip: string, mailFrom: string, helo = "client.example", headers?: Array<string>) => ({
+    message: bytes(message({ from, headers })),
+    ip,
+    helo,
+    mailFrom
+  })
+
+  it("a message whose every check is remembered gets a fresh check's facts at once, in and out of the runtime", async () => {
+    for (const [mailFrom, from, ip, helo] of CASES) {
+      const fresh = await check(Dns.makeStatic(zoneOf(RECORDS)), from, ip, mailFrom, undefined, helo)
+      const memo = CheckMemo.make()
+      const dns = Dns.withCache(Dns.makeStatic(zoneOf(RECORDS)))
+      const first = Authenticate.checkNow(dns, input(from, ip, mailFrom, helo), options(memo))
+      expect(first, mailFrom).toBeInstanceOf(Promise)
+      expect(await first).toEqual(fresh)
+      const spf = vi.spyOn(Mailauth.load(), "spf")
+      const second = Authenticate.checkNow(dns, input(from, ip, mailFrom, helo), options(memo))
+      expect(second, mailFrom).not.toBeInstanceOf(Promise)
+      expect(second, mailFrom).toEqual(fresh)
+      // In the runtime: finished as it started (`runSync` throws on a wait).
+      expect(Effect.runSync(Authenticate.check(dns, input(from, ip, mailFrom, helo), options(memo)))).toEqual(fresh)
+      expect(spf).not.toHaveBeenCalled()
+      vi.restoreAllMocks()
+    }
+  })
+
+  it("one check not remembered, or a DKIM-Signature to verify: the checks run as before, nothing counted twice", async () => {
+    const memo = CheckMemo.make()
+    const dns = Dns.withCache(Dns.makeStatic(zoneOf(RECORDS)))
+    await Authenticate.checkNow(dns, input("a@quar.test", IP.good, "ceo@sig.test", "mail.pass.test"), options(memo))
+    // The same SPF checks (remembered), another From domain: its DMARC record is not.
+    const other = input("a@strict.test", IP.good, "ceo@sig.test", "mail.pass.test")
+    const later = Authenticate.checkNow(dns, other, options(memo))
+    expect(later).toBeInstanceOf(Promise)
+    const fresh = await check(
+      Dns.makeStatic(zoneOf(RECORDS)),
+      "a@strict.test",
+      IP.good,
+      "ceo@sig.test",
+      undefined,
+      "mail.pass.test"
+    )
+    expect(await later).toEqual(fresh)
+    expect(fresh.lookups).toBeGreaterThan(0)
+    // Every check of this one is remembered now, but it carries a signature for mailauth to verify.
+    const signed = input("a@strict.test", IP.good, "ceo@sig.test", "mail.pass.test", [
+      "DKIM-Signature: v=1; a=rsa-sha256; d=strict.test; s=s1; h=from; bh=AAAA; b=AAAA"
+    ])
+    const dkim = vi.spyOn(Mailauth.load(), "dkimVerify")
+    const verified = Authenticate.checkNow(dns, signed, options(memo))
+    expect(verified).toBeInstanceOf(Promise)
+    await verified
+    expect(dkim).toHaveBeenCalledTimes(1)
+    expect(Authenticate.checkNow(dns, other, options(memo))).toEqual(fresh)
+  })
+})

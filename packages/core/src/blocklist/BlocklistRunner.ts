@@ -24,6 +24,7 @@
  */
 import { Cause, type Clock, Effect, Option } from "effect"
 import { within } from "../Deadline.ts"
+import { clockWithEager } from "../FiberClock.ts"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery } from "../Blocklist.ts"
 import { trimOldest } from "../BoundedMap.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "../RuntimeTimer.ts"
@@ -234,9 +235,10 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
     )
   }
 
-  // Hot path (a message's list lookups): the clock read directly, no generator.
+  // Hot path (a message's list lookups): the clock read directly, no generator; a cached answer
+  // is a finished effect at once (`clockWithEager`).
   const lookup = <R>(provider: BlocklistProvider<R>, query: BlocklistQuery): Effect.Effect<LookupRecord, never, R> =>
-    Effect.clockWith((clock) => {
+    clockWithEager((clock) => {
       const start = clock.currentTimeMillisUnsafe()
       const hit = cachedRecord(provider, query, start)
       if (hit !== undefined) return Effect.succeed(hit)
@@ -247,39 +249,38 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
 
   // Cached answers (most of a message's lookups when mail comes in bursts) are taken at once;
   // only the others are asked: by callback when all of them can be, else concurrently (one
-  // alone in this fiber).
+  // alone in this fiber). All cached: a finished effect at once.
   const run = <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) =>
-    Effect.clockWith((clock) => {
+    clockWithEager((clock) => {
       const now = clock.currentTimeMillisUnsafe()
-      const pairs = providers.flatMap((p) =>
-        queries.filter((q) => p.kinds.includes(q.kind)).map((q) => [p, q] as const)
-      )
-      const records: Array<LookupRecord | undefined> = pairs.map(([p, q]) => cachedRecord(p, q, now))
+      // Plain loops: `flatMap` over the providers was the dearest line of a cached message's lookups.
+      const records: Array<LookupRecord | undefined> = []
       const missed: Array<number> = []
-      records.forEach((r, i) => {
-        if (r === undefined) missed.push(i)
-      })
+      const asking: Array<readonly [BlocklistProvider<R>, BlocklistQuery]> = []
+      for (const p of providers)
+        for (const q of queries) {
+          if (!p.kinds.includes(q.kind)) continue
+          const hit = cachedRecord(p, q, now)
+          if (hit === undefined) {
+            missed.push(records.length)
+            asking.push([p, q])
+          }
+          records.push(hit)
+        }
+      if (missed.length === 0) return Effect.succeed(records as ReadonlyArray<LookupRecord>)
       const filled = (answers: ReadonlyArray<LookupRecord>): ReadonlyArray<LookupRecord> => {
         missed.forEach((at, i) => {
           records[at] = answers[i]
         })
         return records as ReadonlyArray<LookupRecord>
       }
-      if (missed.length === 0) return Effect.succeed(records as ReadonlyArray<LookupRecord>)
-      if (missed.every((i) => byCallback(pairs[i]![0], clock)))
-        return Effect.map(
-          askedTogether(
-            missed.map((i) => pairs[i]!),
-            clock
-          ),
-          filled
-        )
-      if (missed.length === 1) {
-        const [p, q] = pairs[missed[0]!]!
+      if (asking.every(([p]) => byCallback(p, clock))) return Effect.map(askedTogether(asking, clock), filled)
+      if (asking.length === 1) {
+        const [p, q] = asking[0]!
         return Effect.map(lookup(p, q), (r) => filled([r]))
       }
       return Effect.map(
-        Effect.forEach(missed, (i) => lookup(pairs[i]![0], pairs[i]![1]), { concurrency }),
+        Effect.forEach(asking, ([p, q]) => lookup(p, q), { concurrency }),
         filled
       )
     })

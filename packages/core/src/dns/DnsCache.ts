@@ -32,6 +32,7 @@
  */
 import { Effect, Exit } from "effect"
 import { trimOldest } from "../BoundedMap.ts"
+import * as FiberClock from "../FiberClock.ts"
 import * as Dns from "./Dns.ts"
 import * as InFlight from "./InFlight.ts"
 import {
@@ -231,14 +232,23 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
         )
   }
   // Most lookups of a message are answered from memory: that path reads the clock once and
-  // returns the answer, without a generator or the store's Effect.
-  const lookup = (type: RecordType, name: string, options?: LookupOptions): Effect.Effect<DnsOutcome, DnsError> =>
-    Effect.clockWith((clock) => {
-      const key = keyOf(type, name)
+  // returns the answer, without a generator or the store's Effect; inside a fiber a remembered
+  // answer is a finished effect at once (the fiber's clock read directly), for callers that go
+  // on without a run-loop step when they get one.
+  const remembered = (type: RecordType, name: string, key: string, now: number) => {
+    const near = store.peek?.(key)
+    return near !== undefined && near.expiresAt > now ? asEffect(answerOf(near, name, type, now)) : undefined
+  }
+  const lookup = (type: RecordType, name: string, options?: LookupOptions): Effect.Effect<DnsOutcome, DnsError> => {
+    const key = keyOf(type, name)
+    const clock = options?.fresh ? undefined : FiberClock.current()
+    const known = clock === undefined ? undefined : remembered(type, name, key, clock.currentTimeMillisUnsafe())
+    if (known !== undefined) return known
+    return Effect.clockWith((clock) => {
       const now = clock.currentTimeMillisUnsafe()
       if (options?.fresh) return ask(type, name, options, key, now)
-      const near = store.peek?.(key)
-      if (near !== undefined && near.expiresAt > now) return asEffect(answerOf(near, name, type, now))
+      const near = remembered(type, name, key, now)
+      if (near !== undefined) return near
       // A store written at once has nothing more than `peek` showed.
       if (asking !== undefined) return asked(type, name, options, key, now)
       return Effect.flatMap(store.get(key), (hit) =>
@@ -247,6 +257,7 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
           : asked(type, name, options, key, now)
       )
     })
+  }
   const cached: CachedDns = { lookup, resolve: Dns.resolveFromLookup(lookup), peek, pending: inFlight.size }
   if (asking === undefined) return cached
   /** `lookup` outside the runtime, for a Promise-based caller (the deadline on real time). */

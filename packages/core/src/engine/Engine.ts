@@ -126,6 +126,18 @@ const adjust = (verdict: Verdict, adjustment: VerdictAdjustment): Verdict => {
   return { ...verdict, class: adjustment.class ?? verdict.class, score, symbols: [...verdict.symbols, ...added] }
 }
 
+/** The stages' header changes in order, by a loop (`flatMap` was a dear line of every message). */
+const stageHeaders = (runs: ReadonlyArray<Pipeline.StageRun>): ReadonlyArray<HeaderChange> => {
+  let out: Array<HeaderChange> | undefined
+  for (const r of runs) {
+    const headers = r.result?.headers
+    if (headers === undefined || headers.length === 0) continue
+    out ??= []
+    for (const h of headers) out.push(h)
+  }
+  return out ?? EMPTY
+}
+
 const logFailures = (traces: ReadonlyArray<StageTrace>) => {
   const failed = traces.filter((t) => t.outcome !== "ok" && t.outcome !== "skipped")
   return failed.length === 0
@@ -168,10 +180,7 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
           phase,
           traces: run.runs.map((r) => registry.rescore(r.trace)),
           decided: run.decided,
-          headers:
-            run.runs.length === 1
-              ? (run.runs[0]!.result?.headers ?? EMPTY)
-              : run.runs.flatMap((r) => r.result?.headers ?? EMPTY)
+          headers: run.runs.length === 1 ? (run.runs[0]!.result?.headers ?? EMPTY) : stageHeaders(run.runs)
         }
         return logged(outcome.traces, outcome)
       })
@@ -211,7 +220,7 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         const run = yield* Pipeline.runPhase(stages.data, { phase: "data", message, recipients: scanFor, facts })
         const dataTraces = run.runs.map((r) => registry.rescore(r.trace))
         yield* logFailures(dataTraces)
-        const dataHeaders = run.runs.flatMap((r) => r.result?.headers ?? EMPTY)
+        const dataHeaders = stageHeaders(run.runs)
         const tracesOf = (r: string) => [...common, ...own.get(r)!.traces, ...dataTraces]
         const headersOf = (r: string) => [...commonHeaders, ...own.get(r)!.headers, ...dataHeaders]
         for (const rd of run.recipientDecisions) {

@@ -80,12 +80,6 @@ const started = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<StageResu
 }
 
 /** The stage's run with failures as values, stamped with the time it ended (`Clock`). */
-const guardedRun = <R>(stage: Stage<R>, input: StageInput, clock: Clock.Clock): Effect.Effect<Guarded, never, R> =>
-  guarded(
-    Effect.suspend(() => stage.run(input)),
-    clock
-  )
-
 const guarded = <R>(
   run: Effect.Effect<StageResult, StageError, R>,
   clock: Clock.Clock
@@ -106,17 +100,36 @@ const deadlineOf = (stage: Stage<unknown>, limitMillis: number) =>
 const traced = (stage: Stage<unknown>, start: number, clock: Clock.Clock, out: Option.Option<Guarded>) =>
   toTrace(stage, (Option.isSome(out) ? out.value.at : clock.currentTimeMillisUnsafe()) - start, out)
 
-// Hot path: no generator, the clock read directly.
+/** A run that answered with a finished success (it had nothing to wait for): its result, else undefined. */
+const finished = (run: Effect.Effect<StageResult, StageError, unknown>): StageResult | undefined =>
+  Exit.isExit(run) && Exit.isSuccess(run) ? (run as Exit.Success<StageResult, StageError>).value : undefined
+
+/** The trace of a stage whose run answered at once: ended when it started. */
+const answered = (stage: Stage<unknown>, start: number, clock: Clock.Clock, result: StageResult): StageRun =>
+  traced(stage, start, clock, Option.some({ ok: true, result, at: clock.currentTimeMillisUnsafe() }))
+
+/** A run that waits, within `millis` (0: none, and no child fiber). */
+const timed = <R>(run: Effect.Effect<StageResult, StageError, R>, millis: number, clock: Clock.Clock) =>
+  millis > 0 ? within(guarded(run, clock), millis) : Effect.map(guarded(run, clock), Option.some)
+
+// Hot path: no generator, the clock read directly. The stage's run is called here, where its
+// fiber would have started it; one that answers at once is taken as it is (no fiber, no timer).
 const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): Effect.Effect<StageRun, never, R> =>
   Effect.clockWith((clock) => {
     const start = clock.currentTimeMillisUnsafe()
-    const guarded = guardedRun(stage, input, clock)
-    const millis = deadlineOf(stage as Stage<unknown>, limitMillis)
-    const timed = millis > 0 ? within(guarded, millis) : Effect.map(guarded, Option.some)
-    return Effect.map(timed, (out) => traced(stage as Stage<unknown>, start, clock, out))
+    const run = started(stage, input)
+    const done = finished(run)
+    if (done !== undefined) return Effect.succeed(answered(stage as Stage<unknown>, start, clock, done))
+    return Effect.map(timed(run, deadlineOf(stage as Stage<unknown>, limitMillis), clock), (o) =>
+      traced(stage as Stage<unknown>, start, clock, o)
+    )
   })
 
-/** The stages of one order group at once, each within its own limit, one child fiber each. */
+/**
+ * The stages of one order group at once, each within its own limit. Their runs are called in
+ * order, as their fibers would have started them; those that answered at once are taken as they
+ * are, the others run in one child fiber each.
+ */
 const runGroup = <R>(
   group: ReadonlyArray<Stage<R>>,
   input: StageInput,
@@ -124,11 +137,41 @@ const runGroup = <R>(
 ): Effect.Effect<ReadonlyArray<StageRun>, never, R> =>
   Effect.clockWith((clock) => {
     const start = clock.currentTimeMillisUnsafe()
+    const runs = group.map((s) => started(s, input))
+    const done = runs.map(finished)
+    if (done.every((d) => d !== undefined))
+      return Effect.succeed(done.map((d, i) => answered(group[i] as Stage<unknown>, start, clock, d)))
+    // Those that answered at once ended now, not when the others do.
+    const all: Array<StageRun | undefined> = done.map((d, i) =>
+      d === undefined ? undefined : answered(group[i] as Stage<unknown>, start, clock, d)
+    )
+    const waiting: Array<number> = []
+    done.forEach((d, i) => {
+      if (d === undefined) waiting.push(i)
+    })
+    // One left to wait for (a repeated message's classifier): as a group of one, without the
+    // batch's fiber bookkeeping.
+    if (waiting.length === 1) {
+      const at = waiting[0]!
+      const stage = group[at] as Stage<unknown>
+      return Effect.map(timed(runs[at]!, deadlineOf(stage, limit(group[at]!)), clock), (o) => {
+        all[at] = traced(stage, start, clock, o)
+        return all as ReadonlyArray<StageRun>
+      })
+    }
     return Effect.map(
       withinAll(
-        group.map((s) => ({ effect: guardedRun(s, input, clock), millis: deadlineOf(s as Stage<unknown>, limit(s)) }))
+        waiting.map((i) => ({
+          effect: guarded(runs[i]!, clock),
+          millis: deadlineOf(group[i] as Stage<unknown>, limit(group[i]!))
+        }))
       ),
-      (outs) => outs.map((out, i) => traced(group[i] as Stage<unknown>, start, clock, out))
+      (outs) => {
+        waiting.forEach((at, j) => {
+          all[at] = traced(group[at] as Stage<unknown>, start, clock, outs[j]!)
+        })
+        return all as ReadonlyArray<StageRun>
+      }
     )
   })
 

@@ -59,7 +59,10 @@ export const verdictOf = (
   const spamScore = options.spamScore ?? defaults.spamScore
   const hamBelow = options.hamBelow ?? defaults.hamBelow
   const spamAbove = options.spamAbove ?? defaults.spamAbove
-  const symbols = [...extra, ...traces.flatMap((t) => t.symbols)]
+  // One array, filled by loops: `flatMap` and spreads were a dear line of every message's verdict.
+  const symbols: Array<SymbolHit> = []
+  for (const h of extra) symbols.push(h)
+  for (const t of traces) for (const h of t.symbols) symbols.push(h)
   const score = Math.round(symbols.reduce((s, h) => s + boundedScore(h.score), 0) * 100) / 100
   const failed = traces.some((t) => t.outcome !== "ok" && t.outcome !== "skipped")
   const undecided = options.undecided ?? NONE

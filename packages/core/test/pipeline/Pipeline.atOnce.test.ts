@@ -53,7 +53,9 @@ const resultOf = (name: string, a: Extract<Answer, { kind: "ok" }>): StageResult
 })
 
 /** The stage's run: at once as `spec` says, or after a turn of the scheduler. */
-const stageOf = (spec: fc.Infer<typeof specArb>, i: number, neverAtOnce: boolean): Stage => {
+type Spec = typeof specArb extends fc.Arbitrary<infer T> ? T : never
+
+const stageOf = (spec: Spec, i: number, neverAtOnce: boolean): Stage => {
   const name = `s${i}`
   const now = (): ReturnType<Stage["run"]> => {
     const a = spec.answer
@@ -66,6 +68,8 @@ const stageOf = (spec: fc.Infer<typeof specArb>, i: number, neverAtOnce: boolean
         return Effect.die(new Error(`${name} broke`))
       case "throw":
         throw new Error(`${name} threw`)
+      default:
+        return a satisfies never
     }
   }
   const run: Stage["run"] = spec.later

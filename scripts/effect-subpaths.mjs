@@ -1,8 +1,8 @@
-// An esbuild plugin (every package's tsup.config.ts uses it): the built files import each Effect
-// module by its own sub-path (`import * as Schema from "effect/Schema"`) where the sources write
-// `import { Effect, Schema } from "effect"`. Effect stays a dependency (external, shared with
-// plugins), but Node no longer evaluates the root index, which loads all ~140 Effect modules
-// (~38 MB resident for `import "effect"` against ~25 MB for the modules we use).
+// An esbuild plugin (every package's build uses it, through tsup-options.mjs): the built files
+// import each Effect module by its own sub-path (`import * as Schema from "effect/Schema"`) where
+// the sources write `import { Effect, Schema } from "effect"`. Effect stays a dependency
+// (external, shared with plugins), but Node no longer evaluates the root index, which loads all
+// ~140 Effect modules (~38 MB resident for `import "effect"` against ~25 MB for the modules we use).
 //
 // The sources keep the short form. A name the root index does not re-export as a module (or
 // from effect/Function) fails the build rather than falling back to the root.

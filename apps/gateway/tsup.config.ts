@@ -1,13 +1,4 @@
 import { defineConfig } from "tsup"
-import { effectSubpaths } from "../../scripts/effect-subpaths.mjs"
+import { packageBuild } from "../../scripts/tsup-options.mjs"
 
-export default defineConfig({
-  entry: { index: "src/index.ts", main: "src/main.ts" },
-  format: "esm",
-  target: "node20",
-  dts: false,
-  clean: true,
-  sourcemap: true,
-  splitting: true,
-  esbuildPlugins: [effectSubpaths()]
-})
+export default defineConfig(packageBuild({ index: "src/index.ts", main: "src/main.ts" }))

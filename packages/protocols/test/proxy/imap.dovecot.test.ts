@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { MessageScanner } from "../../src/proxy/index.ts"
 import { type Dovecot, startDovecot } from "./support/dovecot.ts"
 import { ImapClient } from "./support/imapClient.ts"
-import { startProxy } from "./support/proxy.ts"
+import { plainProxy, withProxy } from "./support/proxy.ts"
 import { curl, makeMessage, tag, taggingScanner } from "./support/tools.ts"
 
 const COUNT = 200
@@ -35,13 +35,7 @@ const bySeq = (literals: ReadonlyArray<{ seq: number; bytes: Buffer }>) =>
 describe("IMAP proxy (plain) with Dovecot", () => {
   it("fetches 200 messages in one FETCH: identical to direct except the tagged ones, with correct literal lengths", async () => {
     const { scanner, calls } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
-      protocol: "imap",
-      mode: "plain",
-      scanner
-    })
-    try {
+    await withProxy(plainProxy(dovecot.ports.imap, "imap", scanner), async (proxy) => {
       const direct = await session(dovecot.ports.imap)
       const via = await session(proxy.port)
       const d = await direct.command("FETCH 1:* BODY.PEEK[]")
@@ -76,20 +70,12 @@ describe("IMAP proxy (plain) with Dovecot", () => {
       expect(proxy.cachedVerdicts()).toBe(COUNT)
       direct.close()
       via.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("handles FETCH variants: BODY[], RFC822, BINARY[] rewritten; partial and section fetches untouched", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
-      protocol: "imap",
-      mode: "plain",
-      scanner
-    })
-    try {
+    await withProxy(plainProxy(dovecot.ports.imap, "imap", scanner), async (proxy) => {
       const direct = await session(dovecot.ports.imap)
       const via = await session(proxy.port)
       const spamSeq = 3
@@ -125,20 +111,12 @@ describe("IMAP proxy (plain) with Dovecot", () => {
       }
       direct.close()
       via.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("curl: ham is byte-identical to the direct fetch, spam is tagged", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
-      protocol: "imap",
-      mode: "plain",
-      scanner
-    })
-    try {
+    await withProxy(plainProxy(dovecot.ports.imap, "imap", scanner), async (proxy) => {
       const auth = ["--user", `${dovecot.user}:${dovecot.password}`]
       for (const uid of [1, 3]) {
         const direct = await curl(`imap://127.0.0.1:${dovecot.ports.imap}/INBOX;UID=${uid}`, auth)
@@ -148,9 +126,7 @@ describe("IMAP proxy (plain) with Dovecot", () => {
         if (uid === 3) expect(via.stdout.toString("latin1")).toBe(tag(direct.stdout.toString("latin1")))
         else expect(via.stdout.equals(direct.stdout)).toBe(true)
       }
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("fails open when the scanner throws or is too slow, and a slow scan does not block other connections", async () => {
@@ -161,80 +137,60 @@ describe("IMAP proxy (plain) with Dovecot", () => {
       if (text.includes("Hello 2.") && slow) await new Promise((r) => setTimeout(r, 1500))
       return { kind: "pass" }
     }
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
-      protocol: "imap",
-      mode: "plain",
-      scanner,
-      limits: { scanTimeoutMs: 1000 }
-    })
-    try {
-      const a = await session(proxy.port)
-      const b = await session(proxy.port)
-      const direct = await session(dovecot.ports.imap)
-      const reference = await direct.command("FETCH 1:2 BODY.PEEK[]")
-      let slowDone = false
-      const slowFetch = a.command("FETCH 2 BODY.PEEK[]").then((r) => {
-        slowDone = true
-        return r
-      })
-      const fast = await b.command("FETCH 5 BODY.PEEK[]")
-      expect(fast.literals).toHaveLength(1)
-      // The other connection was served while this one's scan was still hanging.
-      expect(slowDone).toBe(false)
-      const slowResult = await slowFetch
-      expect(slowResult.literals[0]!.bytes.equals(reference.literals[1]!.bytes)).toBe(true)
-      expect(proxy.logs.some((l) => l.includes("scanner timed out"))).toBe(true)
-      const failed = await b.command("FETCH 1 BODY.PEEK[]")
-      expect(failed.literals[0]!.bytes.equals(reference.literals[0]!.bytes)).toBe(true)
-      expect(proxy.logs.some((l) => l.includes("scanner exploded"))).toBe(true)
-      slow = false
-      for (const c of [a, b, direct]) c.close()
-    } finally {
-      await proxy.close()
-    }
+    await withProxy(
+      plainProxy(dovecot.ports.imap, "imap", scanner, { limits: { scanTimeoutMs: 1000 } }),
+      async (proxy) => {
+        const a = await session(proxy.port)
+        const b = await session(proxy.port)
+        const direct = await session(dovecot.ports.imap)
+        const reference = await direct.command("FETCH 1:2 BODY.PEEK[]")
+        let slowDone = false
+        const slowFetch = a.command("FETCH 2 BODY.PEEK[]").then((r) => {
+          slowDone = true
+          return r
+        })
+        const fast = await b.command("FETCH 5 BODY.PEEK[]")
+        expect(fast.literals).toHaveLength(1)
+        // The other connection was served while this one's scan was still hanging.
+        expect(slowDone).toBe(false)
+        const slowResult = await slowFetch
+        expect(slowResult.literals[0]!.bytes.equals(reference.literals[1]!.bytes)).toBe(true)
+        expect(proxy.logs.some((l) => l.includes("scanner timed out"))).toBe(true)
+        const failed = await b.command("FETCH 1 BODY.PEEK[]")
+        expect(failed.literals[0]!.bytes.equals(reference.literals[0]!.bytes)).toBe(true)
+        expect(proxy.logs.some((l) => l.includes("scanner exploded"))).toBe(true)
+        slow = false
+        for (const c of [a, b, direct]) c.close()
+      }
+    )
   })
 
   it("streams a message over the size limit through unscanned", async () => {
     const { scanner, calls } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
-      protocol: "imap",
-      mode: "plain",
-      scanner,
-      limits: { maxMessageBytes: 200 }
-    })
-    try {
-      const direct = await session(dovecot.ports.imap)
-      const via = await session(proxy.port)
-      const d = await direct.command("FETCH 3 BODY.PEEK[]")
-      const p = await via.command("FETCH 3 BODY.PEEK[]")
-      expect(stable(p.raw)).toBe(stable(d.raw))
-      expect(calls).toHaveLength(0)
-      expect(proxy.logs.some((l) => l.includes("message_too_large_unscanned"))).toBe(true)
-      direct.close()
-      via.close()
-    } finally {
-      await proxy.close()
-    }
+    await withProxy(
+      plainProxy(dovecot.ports.imap, "imap", scanner, { limits: { maxMessageBytes: 200 } }),
+      async (proxy) => {
+        const direct = await session(dovecot.ports.imap)
+        const via = await session(proxy.port)
+        const d = await direct.command("FETCH 3 BODY.PEEK[]")
+        const p = await via.command("FETCH 3 BODY.PEEK[]")
+        expect(stable(p.raw)).toBe(stable(d.raw))
+        expect(calls).toHaveLength(0)
+        expect(proxy.logs.some((l) => l.includes("message_too_large_unscanned"))).toBe(true)
+        direct.close()
+        via.close()
+      }
+    )
   })
 
   it("auto mode detects IMAP from the greeting", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
-      protocol: "auto",
-      mode: "plain",
-      scanner
-    })
-    try {
+    await withProxy(plainProxy(dovecot.ports.imap, "auto", scanner), async (proxy) => {
       const via = await session(proxy.port)
       const p = await via.command("FETCH 3 BODY.PEEK[]")
       expect(p.literals[0]!.bytes.includes("X-Mailmoat-Spam: yes")).toBe(true)
       expect(proxy.logs.some((l) => l.includes('protocol="imap"'))).toBe(true)
       via.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 })

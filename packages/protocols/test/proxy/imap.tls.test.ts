@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Dovecot, freePort, startDovecot } from "./support/dovecot.ts"
 import { ImapClient } from "./support/imapClient.ts"
-import { startProxy } from "./support/proxy.ts"
+import { plainProxy, startProxy, type TestProxyOptions, withProxy } from "./support/proxy.ts"
 import { curl, makeMessage, run, tag, taggingScanner } from "./support/tools.ts"
 
 const messages = Array.from({ length: 5 }, (_, i) => makeMessage(i + 1, { spam: i + 1 === 2 }))
@@ -16,24 +16,23 @@ afterAll(async () => {
   await dovecot?.stop()
 })
 
-const tlsProxy = (mode: "plain" | "implicit-tls", upstreamTls: { ca?: string; servername?: string } = {}) => {
-  const { scanner } = taggingScanner()
-  return startProxy({
-    upstream: { host: "127.0.0.1", port: mode === "plain" ? dovecot.ports.imap : dovecot.ports.imaps },
-    protocol: "imap",
-    mode,
-    scanner,
-    clientTls: { key: dovecot.pki.proxy.key, cert: dovecot.pki.proxy.cert },
-    upstreamTls: { ca: dovecot.pki.caPem, servername: "localhost", ...upstreamTls }
-  })
-}
+const tlsProxy = (
+  mode: "plain" | "implicit-tls",
+  upstreamTls: { ca?: string; servername?: string } = {}
+): TestProxyOptions => ({
+  upstream: { host: "127.0.0.1", port: mode === "plain" ? dovecot.ports.imap : dovecot.ports.imaps },
+  protocol: "imap",
+  mode,
+  scanner: taggingScanner().scanner,
+  clientTls: { key: dovecot.pki.proxy.key, cert: dovecot.pki.proxy.cert },
+  upstreamTls: { ca: dovecot.pki.caPem, servername: "localhost", ...upstreamTls }
+})
 
 const auth = () => ["--user", `${dovecot.user}:${dovecot.password}`]
 
 describe("IMAP proxy TLS", () => {
   it("STARTTLS with curl --ssl-reqd: both legs upgraded, spam tagged, ham identical", async () => {
-    const proxy = await tlsProxy("plain")
-    try {
+    await withProxy(tlsProxy("plain"), async (proxy) => {
       for (const uid of [1, 2]) {
         const direct = await curl(`imap://127.0.0.1:${dovecot.ports.imap}/INBOX;UID=${uid}`, auth())
         const via = await curl(`imap://localhost:${proxy.port}/INBOX;UID=${uid}`, [
@@ -47,14 +46,11 @@ describe("IMAP proxy TLS", () => {
         else expect(via.stdout.equals(direct.stdout)).toBe(true)
       }
       expect(proxy.logs.filter((l) => l.includes("tls_established"))).toHaveLength(2)
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("openssl s_client -starttls imap through the proxy", async () => {
-    const proxy = await tlsProxy("plain")
-    try {
+    await withProxy(tlsProxy("plain"), async (proxy) => {
       const r = await run(
         "openssl",
         [
@@ -81,14 +77,11 @@ describe("IMAP proxy TLS", () => {
       const literal = out.slice(m.index + m[0].length, m.index + m[0].length + Number(m[1]))
       expect(literal).toBe(tag(messages[1]!.toString("latin1")))
       expect(out).toContain("d OK")
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("STARTTLS injection: a LOGIN sent with STARTTLS in one write is discarded, never executed", async () => {
-    const proxy = await tlsProxy("plain")
-    try {
+    await withProxy(tlsProxy("plain"), async (proxy) => {
       const c = await ImapClient.connect(proxy.port)
       c.wire.write(`a STARTTLS\r\nb LOGIN ${dovecot.user} ${dovecot.password}\r\n`)
       expect((await c.wire.line()).toString("latin1")).toMatch(/^a OK/)
@@ -101,32 +94,21 @@ describe("IMAP proxy TLS", () => {
       expect((await c.wire.line()).toString("latin1")).toMatch(/^d OK/)
       expect(proxy.logs.some((l) => l.includes("starttls_plaintext_discarded"))).toBe(true)
       c.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("without clientTls, STARTTLS is refused by the server and the session stays usable in plaintext", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
-      protocol: "imap",
-      mode: "plain",
-      scanner
-    })
-    try {
+    await withProxy(plainProxy(dovecot.ports.imap, "imap", scanner), async (proxy) => {
       const c = await ImapClient.connect(proxy.port)
       expect((await c.command("STARTTLS")).status).toMatch(/BAD|NO/)
       await c.login(dovecot.user, dovecot.password)
       c.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("implicit TLS (imaps): curl imaps:// through the proxy", async () => {
-    const proxy = await tlsProxy("implicit-tls")
-    try {
+    await withProxy(tlsProxy("implicit-tls"), async (proxy) => {
       const direct = await curl(`imap://127.0.0.1:${dovecot.ports.imap}/INBOX;UID=2`, auth())
       const via = await curl(`imaps://localhost:${proxy.port}/INBOX;UID=2`, [
         ...auth(),
@@ -142,15 +124,13 @@ describe("IMAP proxy TLS", () => {
       expect(r.literals).toHaveLength(messages.length)
       expect(r.literals.filter((l) => l.bytes.includes("X-Mailmoat-Spam"))).toHaveLength(1)
       c.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("refuses an upstream certificate it cannot verify (untrusted CA, wrong name), for implicit TLS and STARTTLS", async () => {
-    const untrusted = await tlsProxy("implicit-tls", { ca: dovecot.pki.proxy.cert })
-    const wrongName = await tlsProxy("implicit-tls", { servername: "imap.real.test" })
-    const starttls = await tlsProxy("plain", { ca: dovecot.pki.proxy.cert })
+    const untrusted = await startProxy(tlsProxy("implicit-tls", { ca: dovecot.pki.proxy.cert }))
+    const wrongName = await startProxy(tlsProxy("implicit-tls", { servername: "imap.real.test" }))
+    const starttls = await startProxy(tlsProxy("plain", { ca: dovecot.pki.proxy.cert }))
     try {
       for (const proxy of [untrusted, wrongName]) {
         const c = await ImapClient.connect(proxy.port, { tls: { ca: dovecot.pki.proxy.cert, servername: "localhost" } })
@@ -177,18 +157,8 @@ describe("IMAP proxy TLS", () => {
 
   it("upstream down: the client gets * BYE and a close; other connections are unaffected", async () => {
     const { scanner } = taggingScanner()
-    const dead = await startProxy({
-      upstream: { host: "127.0.0.1", port: await freePort() },
-      protocol: "imap",
-      mode: "plain",
-      scanner
-    })
-    const live = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.imap },
-      protocol: "imap",
-      mode: "plain",
-      scanner
-    })
+    const dead = await startProxy(plainProxy(await freePort(), "imap", scanner))
+    const live = await startProxy(plainProxy(dovecot.ports.imap, "imap", scanner))
     try {
       const ok = await ImapClient.connect(live.port)
       await ok.login(dovecot.user, dovecot.password)

@@ -8,7 +8,7 @@ import { runInNewContext } from "node:vm"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Dovecot, startDovecot } from "./support/dovecot.ts"
 import { ImapClient } from "./support/imapClient.ts"
-import { startProxy } from "./support/proxy.ts"
+import { type TestProxyOptions, withProxy } from "./support/proxy.ts"
 import { makeMessage, taggingScanner } from "./support/tools.ts"
 
 const MB = 1024 * 1024
@@ -23,14 +23,13 @@ afterAll(async () => {
   await dovecot?.stop()
 })
 
-const proxyFor = (port: number) =>
-  startProxy({
-    upstream: { host: "127.0.0.1", port },
-    protocol: "auto",
-    mode: "plain",
-    scanner: taggingScanner().scanner,
-    limits: { maxLiteralBytes: MB, maxMessageBytes: MB }
-  })
+const limitedProxy = (port: number): TestProxyOptions => ({
+  upstream: { host: "127.0.0.1", port },
+  protocol: "auto",
+  mode: "plain",
+  scanner: taggingScanner().scanner,
+  limits: { maxLiteralBytes: MB, maxMessageBytes: MB }
+})
 
 /** Reads lines until one starts with `tag `; returns every line read. */
 const untilTagged = async (c: ImapClient, tag: string): Promise<Array<string>> => {
@@ -52,8 +51,7 @@ const mailboxes = async (port: number): Promise<string> => {
 
 describe("IMAP client literals through the proxy (Dovecot upstream)", () => {
   it("a too big APPEND gets NO [TOOBIG] without `+`, malformed sizes BAD; the session goes on and a small APPEND works", async () => {
-    const proxy = await proxyFor(dovecot.ports.imap)
-    try {
+    await withProxy(limitedProxy(dovecot.ports.imap), async (proxy) => {
       const c = await ImapClient.connect(proxy.port)
       await c.login(dovecot.user, dovecot.password)
       const before = await c.command("STATUS INBOX (MESSAGES)")
@@ -80,14 +78,11 @@ describe("IMAP client literals through the proxy (Dovecot upstream)", () => {
       const after = await c.command("STATUS INBOX (MESSAGES)")
       expect(Number(/MESSAGES (\d+)/.exec(after.raw.toString("latin1"))?.[1])).toBe(count + 1)
       c.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   }, 60_000)
 
   it("a too big {n+} closes the connection; commands hidden in its octets never run", async () => {
-    const proxy = await proxyFor(dovecot.ports.imap)
-    try {
+    await withProxy(limitedProxy(dovecot.ports.imap), async (proxy) => {
       const c = await ImapClient.connect(proxy.port)
       await c.login(dovecot.user, dovecot.password)
       const filler = Buffer.alloc(2 * MB, 0x61)
@@ -106,9 +101,7 @@ describe("IMAP client literals through the proxy (Dovecot upstream)", () => {
       expect(c.wire.closed).toBe(true)
       const list = await mailboxes(dovecot.ports.imap)
       expect(list).not.toMatch(/Smuggled/)
-    } finally {
-      await proxy.close()
-    }
+    })
   }, 60_000)
 })
 
@@ -162,8 +155,7 @@ const countingSession = async (port: number, script: ReadonlyArray<string>, done
 
 describe("server literals and POP3 messages over the scan limit stream with flat memory", () => {
   it(`IMAP FETCH of a ${BIG / MB} MB message through a proxy scanning at most 1 MB`, async () => {
-    const proxy = await proxyFor(dovecot.ports.imap)
-    try {
+    await withProxy(limitedProxy(dovecot.ports.imap), async (proxy) => {
       let received = 0
       const growth = await peakGrowth(async () => {
         received = await countingSession(
@@ -175,14 +167,11 @@ describe("server literals and POP3 messages over the scan limit stream with flat
       expect(received).toBeGreaterThan(bigMessage.length)
       expect(growth).toBeLessThan(24 * MB)
       expect(proxy.logs.some((l) => l.includes("message_too_large_unscanned"))).toBe(true)
-    } finally {
-      await proxy.close()
-    }
+    })
   }, 120_000)
 
   it(`POP3 RETR of the ${BIG / MB} MB message through the same limits`, async () => {
-    const proxy = await proxyFor(dovecot.ports.pop3)
-    try {
+    await withProxy(limitedProxy(dovecot.ports.pop3), async (proxy) => {
       let received = 0
       const growth = await peakGrowth(async () => {
         received = await countingSession(
@@ -193,8 +182,6 @@ describe("server literals and POP3 messages over the scan limit stream with flat
       })
       expect(received).toBeGreaterThan(bigMessage.length)
       expect(growth).toBeLessThan(24 * MB)
-    } finally {
-      await proxy.close()
-    }
+    })
   }, 120_000)
 })

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Dovecot, startDovecot } from "./support/dovecot.ts"
 import { Pop3Client } from "./support/pop3Client.ts"
-import { startProxy } from "./support/proxy.ts"
+import { plainProxy, startProxy, withProxy } from "./support/proxy.ts"
 import { curl, makeMessage, run, tag, taggingScanner } from "./support/tools.ts"
 
 const COUNT = 40
@@ -24,16 +24,16 @@ const session = async (port: number, tls?: { ca: string }) => {
   return c
 }
 
+/** The proxy's certificate towards clients and its trust in Dovecot's, for STLS and pop3s. */
+const tlsLegs = () => ({
+  clientTls: { key: dovecot.pki.proxy.key, cert: dovecot.pki.proxy.cert },
+  upstreamTls: { ca: dovecot.pki.caPem, servername: "localhost" }
+})
+
 describe("POP3 proxy with Dovecot", () => {
   it("RETR of every message: ham identical (raw wire bytes too), spam tagged and correctly dot-stuffed", async () => {
     const { scanner, calls } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 },
-      protocol: "pop3",
-      mode: "plain",
-      scanner
-    })
-    try {
+    await withProxy(plainProxy(dovecot.ports.pop3, "pop3", scanner), async (proxy) => {
       const direct = await session(dovecot.ports.pop3)
       const via = await session(proxy.port)
       for (const command of ["STAT", "LIST 1", "NOOP"])
@@ -64,20 +64,12 @@ describe("POP3 proxy with Dovecot", () => {
       expect(calls).toHaveLength(COUNT)
       direct.close()
       via.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("pipelined commands in one write are matched to their replies", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 },
-      protocol: "pop3",
-      mode: "plain",
-      scanner
-    })
-    try {
+    await withProxy(plainProxy(dovecot.ports.pop3, "pop3", scanner), async (proxy) => {
       const direct = await session(dovecot.ports.pop3)
       const via = await session(proxy.port)
       const script = "LIST\r\nRETR 2\r\nTOP 2 1\r\nRETR 3\r\nNOOP\r\n"
@@ -104,30 +96,18 @@ describe("POP3 proxy with Dovecot", () => {
       expect(p.match(/X-Mailmoat-Spam/g)).toHaveLength(1)
       direct.close()
       via.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("curl pop3:// plain, STLS (--ssl-reqd) and pop3s:// through the proxy", async () => {
     const { scanner } = taggingScanner()
-    const clientTls = { key: dovecot.pki.proxy.key, cert: dovecot.pki.proxy.cert }
-    const upstreamTls = { ca: dovecot.pki.caPem, servername: "localhost" }
-    const plain = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 },
-      protocol: "pop3",
-      mode: "plain",
-      scanner,
-      clientTls,
-      upstreamTls
-    })
+    const plain = await startProxy(plainProxy(dovecot.ports.pop3, "pop3", scanner, tlsLegs()))
     const implicit = await startProxy({
       upstream: { host: "127.0.0.1", port: dovecot.ports.pop3s },
       protocol: "pop3",
       mode: "implicit-tls",
       scanner,
-      clientTls,
-      upstreamTls
+      ...tlsLegs()
     })
     try {
       const auth = ["--user", `${dovecot.user}:${dovecot.password}`]
@@ -163,15 +143,7 @@ describe("POP3 proxy with Dovecot", () => {
 
   it("openssl s_client -starttls pop3 through the proxy", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 },
-      protocol: "pop3",
-      mode: "plain",
-      scanner,
-      clientTls: { key: dovecot.pki.proxy.key, cert: dovecot.pki.proxy.cert },
-      upstreamTls: { ca: dovecot.pki.caPem, servername: "localhost" }
-    })
-    try {
+    await withProxy(plainProxy(dovecot.ports.pop3, "pop3", scanner, tlsLegs()), async (proxy) => {
       const r = await run(
         "openssl",
         [
@@ -193,22 +165,12 @@ describe("POP3 proxy with Dovecot", () => {
       expect(out).toContain("X-Mailmoat-Spam: yes")
       expect(out).toContain("Subject: [SPAM] message 2")
       expect(out).toMatch(/\+OK Logging out/)
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("STLS injection: commands sent with STLS in one write are discarded, never executed", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 },
-      protocol: "pop3",
-      mode: "plain",
-      scanner,
-      clientTls: { key: dovecot.pki.proxy.key, cert: dovecot.pki.proxy.cert },
-      upstreamTls: { ca: dovecot.pki.caPem, servername: "localhost" }
-    })
-    try {
+    await withProxy(plainProxy(dovecot.ports.pop3, "pop3", scanner, tlsLegs()), async (proxy) => {
       const c = await Pop3Client.connect(proxy.port)
       c.wire.write(`STLS\r\nUSER ${dovecot.user}\r\nPASS ${dovecot.password}\r\n`)
       expect((await c.wire.line()).toString("latin1")).toMatch(/^\+OK/)
@@ -217,26 +179,16 @@ describe("POP3 proxy with Dovecot", () => {
       expect(await c.single("STAT")).toMatch(/^-ERR/)
       expect(proxy.logs.some((l) => l.includes("starttls_plaintext_discarded"))).toBe(true)
       c.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 
   it("auto mode detects POP3 from the greeting", async () => {
     const { scanner } = taggingScanner()
-    const proxy = await startProxy({
-      upstream: { host: "127.0.0.1", port: dovecot.ports.pop3 },
-      protocol: "auto",
-      mode: "plain",
-      scanner
-    })
-    try {
+    await withProxy(plainProxy(dovecot.ports.pop3, "auto", scanner), async (proxy) => {
       const via = await session(proxy.port)
       const p = await via.multi("RETR 2")
       expect(p.body.includes("X-Mailmoat-Spam: yes")).toBe(true)
       via.close()
-    } finally {
-      await proxy.close()
-    }
+    })
   })
 })

@@ -2,9 +2,9 @@
  * Client protection: the `MessageScanner` the IMAP/POP3 proxies call for every whole message a
  * mail client fetches. Spam checks (content classifier, RBL on the Received chain, DNSBL on the
  * body, end-user blocklist) run through the antispam client profile; the threat scanner (clamd,
- * when `protocols.clamd` is set) runs beside it. The classifier is the one of the configuration
- * in force (`ProxyClassifier`): a reload reaches downloads as it reaches SMTP; the rest is fixed
- * at start. Then the `protocols` actions:
+ * when `protocols.clamd` is set) runs beside it. The spam checks are those of the configuration
+ * in force (`ProxyJudgement`): a reload reaches downloads as it reaches SMTP; the `protocols`
+ * section (listeners, actions, clamd) is fixed at start. Then the `protocols` actions:
  *
  * - threat + `onThreat: replace`: each infected MIME part becomes a text notice
  *   (`Threat.replaceThreatParts`); a threat that cannot be tied to a part, or a part that cannot
@@ -37,40 +37,21 @@
  * @since 0.1.0
  */
 import type { GatewayLog } from "./Log.ts"
-import { type ClientAntispam, ListStore, makeClientAntispam, Threat } from "@mailmoat/antispam"
+import { Threat } from "@mailmoat/antispam"
 import type { GatewayConfig } from "@mailmoat/antispam"
-import {
-  type DnsCacheStore,
-  Envelope,
-  type ListDocumentsShape,
-  type Message,
-  MessageModel,
-  Policy,
-  type Verdict
-} from "@mailmoat/core"
+import { Envelope, type Message, MessageModel, Policy, type Verdict } from "@mailmoat/core"
 import type { MailProxy } from "@mailmoat/protocols"
 import { Context } from "effect"
-import { type ClassifierSource, followingClassifier } from "./ProxyClassifier.ts"
+import type { JudgementSource } from "./ProxyJudgement.ts"
 import * as Runner from "./runtime/Runner.ts"
-import { listStore, resolver } from "./StateStores.ts"
 
 export interface ClientProtectionServices {
-  /** Imported lists (`<dataDir>/lists`) live here. */
-  readonly dataDir: string
   readonly logger: GatewayLog
   /**
-   * The classifier of the configuration in force, the one SMTP uses (a reload switches it, on
-   * or off, for the next message).
+   * The spam judgement of the configuration in force (its lists, zones, scores and classifier,
+   * on the resolver and lists SMTP asks): a reload switches it for the next download.
    */
-  readonly classifier: ClassifierSource
-  /**
-   * The fleet's shared state (`state.backend: redis`): its lists (the end-user blocklist an admin
-   * edits on any node) and DNS answers, so a download is judged with what SMTP uses. Absent: the
-   * files under `<dataDir>/lists` and this process's own answer cache.
-   */
-  readonly shared?:
-    | { readonly lists?: ListDocumentsShape | undefined; readonly dnsCache?: DnsCacheStore | undefined }
-    | undefined
+  readonly judgement: JudgementSource
 }
 
 export interface ClientScannerCounters {
@@ -86,7 +67,6 @@ export interface ClientScannerCounters {
 export interface ClientScanner {
   readonly scanner: MailProxy.MessageScanner
   readonly status: () => Readonly<Record<string, unknown>>
-  readonly close: () => Promise<void>
 }
 
 const SUBJECT_PREFIX = "[SPAM] "
@@ -150,8 +130,6 @@ const replaced = (
 
 export const makeClientScanner = (config: GatewayConfig.Config, services: ClientProtectionServices): ClientScanner => {
   const { logger } = services
-  // The antispam package reports free text (what loaded, what failed).
-  const log = logger.lines("info")
   const p = config.protocols
   const counters: ClientScannerCounters = {
     scanned: 0,
@@ -163,32 +141,20 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
     failures: 0
   }
 
-  let module: ClientAntispam | undefined
-  let dns: ReturnType<typeof resolver> | undefined
-  try {
-    // Spam checks only matter when spam is acted on: with `onSpam: none` nothing is scanned for it.
-    if (p.onSpam === "tag") {
-      const sharedLists = services.shared?.lists
-      dns = resolver(config.antispam.dns, { limits: config.state.dnsCache, shared: services.shared?.dnsCache })
-      module = makeClientAntispam(config.antispam, {
-        dns,
-        listStore: sharedLists ? ListStore.make(sharedLists) : listStore(services.dataDir),
-        stages: [followingClassifier(services.classifier)],
-        log
-      })
-    }
-  } catch (error) {
-    dns?.close()
-    throw error
-  }
   const clamd = p.clamd ? new Threat.ClamdClient(clamdOptions(p.clamd)) : undefined
 
   // The judgement runs on the default services, as `Effect.runPromise` would, without its
   // promise chain when it has nothing to wait for.
   const run = Runner.make(Context.empty())
+  // Spam checks only matter when spam is acted on: with `onSpam: none` no configuration builds a
+  // judgement, and nothing is scanned for it.
   const spamVerdict = async (message: Message): Promise<Verdict | undefined> => {
-    if (module === undefined) return undefined
-    return (await run(module.judge(message))).verdict
+    const held = services.judgement.hold()
+    try {
+      return held.judgement === undefined ? undefined : (await run(held.judgement.module.judge(message))).verdict
+    } finally {
+      held.release()
+    }
   }
 
   const threatFacts = async (message: Message): Promise<Threat.ThreatFacts | undefined> => {
@@ -260,13 +226,9 @@ export const makeClientScanner = (config: GatewayConfig.Config, services: Client
     status: () => ({
       onSpam: p.onSpam,
       onThreat: p.onThreat,
-      classifier: module !== undefined && services.classifier.on() ? "on" : "off",
+      classifier: services.judgement.current()?.classifier === true ? "on" : "off",
       threatScanner: clamd ? clamd.address : "off",
       counters: { ...counters }
-    }),
-    close: async () => {
-      await module?.close()
-      dns?.close()
-    }
+    })
   }
 }

@@ -62,6 +62,11 @@ export interface Protection {
   readonly module: ServerAntispam
   /** The classifier stage (shared with the IMAP/POP3 client protection), when enabled. */
   readonly classifierStage?: Stage | undefined
+  /**
+   * The resolver and the imported lists the module asks: the IMAP/POP3 client protection of the
+   * same configuration asks them too, so a download is judged with SMTP's answers.
+   */
+  readonly services: { readonly dns: DnsShape; readonly lists: ListStore.ListStore }
   readonly status: () => Readonly<Record<string, unknown>>
   readonly close: () => Promise<void>
 }
@@ -113,6 +118,7 @@ const build = (settings: ProtectionSettings, services: Services, log: (line: str
     evaluate,
     module,
     classifierStage: classifier?.stage,
+    services: { dns: services.dns, lists: services.lists },
     status: () => {
       const s = module.status()
       const model = classifier

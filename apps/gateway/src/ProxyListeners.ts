@@ -39,8 +39,8 @@ import * as net from "node:net"
 import { resolve } from "node:path"
 import type { GatewayConfig } from "@mailmoat/antispam"
 import { Interception, MailProxy } from "@mailmoat/protocols"
-import { type ClientProtectionServices, makeClientScanner } from "./ClientProtection.ts"
-import type { ClassifierSource } from "./ProxyClassifier.ts"
+import { makeClientScanner } from "./ClientProtection.ts"
+import type { JudgementSource } from "./ProxyJudgement.ts"
 import { listenError } from "./StartupError.ts"
 
 export type ListenerMode = "clear" | "clear+starttls" | "implicit-tls" | "passthrough"
@@ -323,45 +323,32 @@ export const startProxyListeners = async (
  * The `protocols` section at start-up: when `filtering` is on and listeners are configured, the
  * client-protection scanner and its listeners; otherwise undefined (nothing listens).
  *
- * When a reload puts another classifier in force, the listeners' verdict caches are emptied: a
- * cached verdict is the old classifier's, and would otherwise answer every later fetch of that
- * message (the cache has no expiry). What is forgotten is rescanned once, at its next fetch.
+ * When a reload puts another spam judgement in force, the listeners' verdict caches are emptied:
+ * a cached verdict is the old configuration's, and would otherwise answer every later fetch of
+ * that message (the cache has no expiry). What is forgotten is rescanned once, at its next fetch.
  */
 export const startProxies = async (
   config: GatewayConfig.Config,
   options: {
     readonly base: string
-    readonly dataDir: string
     readonly logger: GatewayLog
     readonly now: () => number
-    readonly classifier: ClassifierSource
-    readonly shared?: ClientProtectionServices["shared"]
+    readonly judgement: JudgementSource
   }
 ): Promise<ProxyListeners | undefined> => {
   if (!config.protocols.filtering || config.protocols.listeners.length === 0) return undefined
-  const client = makeClientScanner(config, {
-    dataDir: options.dataDir,
+  const client = makeClientScanner(config, { logger: options.logger, judgement: options.judgement })
+  const listeners = await startProxyListeners(config.protocols, {
+    base: options.base,
+    scanner: client.scanner,
     logger: options.logger,
-    classifier: options.classifier,
-    shared: options.shared
+    now: options.now
   })
-  let listeners: ProxyListeners
-  try {
-    listeners = await startProxyListeners(config.protocols, {
-      base: options.base,
-      scanner: client.scanner,
-      logger: options.logger,
-      now: options.now
-    })
-  } catch (error) {
-    await client.close()
-    throw error
-  }
-  const unwatch = options.classifier.onChange(() => {
+  const unwatch = options.judgement.onChange(() => {
     const forgotten = listeners.clearVerdicts()
     options.logger.info("proxy_verdicts_cleared", {
       entries: forgotten,
-      text: "reload: the IMAP/POP3 proxies judge with the new classifier; their cached verdicts were forgotten"
+      text: "reload: the IMAP/POP3 proxies judge with the new configuration; their cached verdicts were forgotten"
     })
   })
   return {
@@ -371,7 +358,6 @@ export const startProxies = async (
     close: async () => {
       unwatch()
       await listeners.close()
-      await client.close()
     }
   }
 }

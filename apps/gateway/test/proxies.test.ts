@@ -310,18 +310,18 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
   })
 
   /**
-   * A gateway whose reloads (`POST /api/reload`) read `classifier` anew, everything else as at
-   * start; `via` fetches through its clear IMAP listener.
+   * A gateway whose reloads (`POST /api/reload`) read the given sections anew, everything else as
+   * at start; `via` fetches through its clear IMAP listener.
    */
-  const reloadable = async (classifier: Record<string, unknown>, sections: Sections = {}) => {
+  const reloadable = async (sections: Sections) => {
     const dataDir = tempDir()
-    const full = (section: Record<string, unknown>) => ({
-      ...configOf({}, { ...sections, classifier: section }),
+    const full = (given: Sections) => ({
+      ...configOf({}, given),
       dataDir,
       smtp: { host: "127.0.0.1", port: 0, hostname: "gw.test" },
       admin: { host: "127.0.0.1", port: 0, token: TOKEN }
     })
-    let next = full(classifier)
+    let next = full(sections)
     const logs: Array<string> = []
     const g = await gateway(next, { log: (l) => logs.push(l), reloadConfig: () => GatewayConfig.decode(next) })
     running.push(g)
@@ -330,8 +330,8 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
       logs,
       via: (uid: number) => fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${uid}`),
       classifierStatus: () => (g.status().modules.protocols as { scanner: { classifier: string } }).scanner.classifier,
-      reload: async (section: Record<string, unknown>) => {
-        next = full(section)
+      reload: async (given: Sections) => {
+        next = full(given)
         const r = await api(g, "POST", "/api/reload")
         expect(r.json).toEqual({ ok: true, restartNeeded: [] })
       }
@@ -339,10 +339,10 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
   }
 
   test("a reload that switches the classifier off reaches the proxies at once; their cached verdicts are forgotten", async () => {
-    const gw = await reloadable({ enabled: true })
+    const gw = await reloadable({ classifier: { enabled: true } })
     expect(headerBlock(await gw.via(UID.gtube))).toContain("CLASSIFIER_SPAM")
     expect(gw.classifierStatus()).toBe("on")
-    await gw.reload({ enabled: false })
+    await gw.reload({ classifier: { enabled: false } })
     // Never fetched through this gateway: judged without the classifier, so it passes untouched.
     expect((await gw.via(UID.gtube2)).equals(await direct(UID.gtube2))).toBe(true)
     // Fetched and cached before the reload: judged again, by the configuration in force.
@@ -352,10 +352,10 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
   })
 
   test("a reload that switches the classifier on reaches the proxies at once", async () => {
-    const gw = await reloadable({ enabled: false })
+    const gw = await reloadable({ classifier: { enabled: false } })
     expect((await gw.via(UID.gtube)).equals(await direct(UID.gtube))).toBe(true)
     expect(gw.classifierStatus()).toBe("off")
-    await gw.reload({ enabled: true })
+    await gw.reload({ classifier: { enabled: true } })
     for (const uid of [UID.gtube2, UID.gtube]) {
       const head = headerBlock(await gw.via(uid))
       expect(head).toMatch(/^X-Mailmoat-Verdict: spam\r\n/)
@@ -365,12 +365,28 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
   })
 
   test("with SMTP antispam off the proxies' own classifier follows a reload too", async () => {
-    const gw = await reloadable({ enabled: true }, { antispam: { enabled: false } })
+    const off = { enabled: false }
+    const gw = await reloadable({ classifier: { enabled: true }, antispam: off })
     expect(headerBlock(await gw.via(UID.gtube))).toContain("CLASSIFIER_SPAM")
-    await gw.reload({ enabled: false })
+    await gw.reload({ classifier: { enabled: false }, antispam: off })
     expect((await gw.via(UID.gtube2)).equals(await direct(UID.gtube2))).toBe(true)
-    await gw.reload({ enabled: true })
+    await gw.reload({ classifier: { enabled: true }, antispam: off })
     expect(headerBlock(await gw.via(UID.gtube2))).toContain("CLASSIFIER_SPAM")
+  })
+
+  test("a reload that changes the antispam section (an RBL zone added, then removed) reaches the proxies at once", async () => {
+    const noZone = { classifier: { enabled: false }, antispam: { rbl: { servers: [] } } }
+    const gw = await reloadable(noZone)
+    // Judged (and cached) with no zone: untouched.
+    expect((await gw.via(UID.listed)).equals(await direct(UID.listed))).toBe(true)
+    await gw.reload({ classifier: { enabled: false } })
+    // The zone of the configuration in force lists its sender; the cached verdict is forgotten.
+    const head = headerBlock(await gw.via(UID.listed))
+    expect(head).toMatch(/^X-Mailmoat-Verdict: spam\r\n/)
+    expect(head).toContain("RBL_LISTED")
+    await gw.reload(noZone)
+    expect((await gw.via(UID.listed)).equals(await direct(UID.listed))).toBe(true)
+    expect(gw.logs.filter((l) => l.includes("proxy_verdicts_cleared"))).toHaveLength(2)
   })
 
   test("protocols.filtering: false starts no proxy", async () => {

@@ -7,8 +7,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import type { Classifier } from "@mailmoat/antispam"
-import { Engine, type Stage } from "@mailmoat/core"
+import { Engine } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect, Logger } from "effect"
 import { type Evaluate, makeHandler } from "../GatewayHandler.ts"
@@ -17,7 +16,7 @@ import type { GatewayLog } from "../Log.ts"
 import type { Metrics } from "../Metrics.ts"
 import type { LoadedPlugins } from "../Plugins.ts"
 import type { Protection } from "../Protection.ts"
-import { ownClassifier } from "../ProxyClassifier.ts"
+import { buildClientJudgement, type ClientJudgement } from "../ProxyJudgement.ts"
 import type { Quarantine } from "../Quarantine.ts"
 import { makeRateLimits } from "../RateLimits.ts"
 import { relayHandoff } from "../RelayHandoff.ts"
@@ -43,8 +42,8 @@ export interface WiringContext {
   /** The process's shared state (DNS cache, counters, lists); outlives every wiring. */
   readonly shared: SharedState
   /**
-   * The IMAP/POP3 proxies tag spam (their settings are fixed at start): a configuration without
-   * SMTP protection then sets up a classifier of its own for them.
+   * The IMAP/POP3 proxies tag spam (their settings are fixed at start): each configuration then
+   * builds their judgement of downloads.
    */
   readonly proxiesTagSpam?: boolean | undefined
 }
@@ -56,10 +55,11 @@ export interface Wiring {
   readonly plugins: LoadedPlugins
   readonly protection?: Protection | undefined
   /**
-   * The classifier the IMAP/POP3 proxies use under this configuration: the protection's, or the
-   * proxies' own when there is no protection; undefined when the classifier is off.
+   * How the IMAP/POP3 proxies judge downloads for spam under this configuration (its `antispam`
+   * section, on the protection's resolver, lists and classifier when there is one); undefined
+   * when the proxies do not tag spam.
    */
-  readonly classifierStage?: Stage | undefined
+  readonly clientJudgement?: ClientJudgement | undefined
   /** off (switched off), on, or unavailable (enabled but not running). */
   readonly antispamState: "off" | "on" | "unavailable"
   readonly close: () => Promise<void>
@@ -128,10 +128,15 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     logger: ctx.logger,
     now: ctx.now
   })
-  let own: Classifier.ClassifierRuntime | undefined
+  let clientJudgement: ClientJudgement | undefined
   try {
-    if (protection === undefined && ctx.proxiesTagSpam === true)
-      own = ownClassifier(settings.config, { dataDir: settings.dataDir, base: ctx.base, logger: ctx.logger })
+    if (ctx.proxiesTagSpam === true)
+      clientJudgement = buildClientJudgement(settings.config, settings.antispam, protection, {
+        dataDir: settings.dataDir,
+        base: ctx.base,
+        logger: ctx.logger,
+        shared: ctx.shared
+      })
   } catch (error) {
     // A model that cannot be loaded refuses the configuration; nothing stays open.
     await handoff.close()
@@ -144,12 +149,13 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     handoff,
     plugins,
     protection,
-    classifierStage: protection?.classifierStage ?? own?.stage,
+    clientJudgement,
     antispamState: !settings.antispam.enabled ? "off" : evaluate !== undefined ? "on" : "unavailable",
     close: async () => {
+      // The proxies' judgement first: it asks the protection's resolver and lists.
+      await clientJudgement?.close()
       await handoff.close()
       await wired.close()
-      await own?.close()
     }
   }
 }

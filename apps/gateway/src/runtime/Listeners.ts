@@ -12,7 +12,7 @@ import { Smtp } from "@mailmoat/protocols"
 import { Clock, Effect, Layer } from "effect"
 import { startAdminSurface } from "../admin/AdminSurface.ts"
 import { digestTick, schedule } from "../digest/DigestSchedule.ts"
-import { classifierSource } from "../ProxyClassifier.ts"
+import { judgementSource } from "../ProxyJudgement.ts"
 import { startProxies } from "../ProxyListeners.ts"
 import { makeReloader } from "../reload/Reloader.ts"
 import { buildWiring } from "../reload/Wiring.ts"
@@ -86,7 +86,8 @@ export const smtp = Layer.effect(
 
 /**
  * The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start. Their
- * listeners and settings are the first configuration's; their classifier is the wiring's in force.
+ * listeners and the `protocols` section are the first configuration's; their spam judgement
+ * is the wiring's in force.
  */
 export const proxies = Layer.effect(
   Proxies,
@@ -95,16 +96,13 @@ export const proxies = Layer.effect(
     const logger = yield* Logger
     const clock = yield* Clock.Clock
     const mailPath = yield* MailPath
-    const shared = yield* SharedStateService
     return yield* resource(
       () =>
         startProxies(settings.config, {
           base,
-          dataDir: settings.dataDir,
           logger,
           now: () => clock.currentTimeMillisUnsafe(),
-          classifier: classifierSource(mailPath),
-          shared: { lists: shared.lists, dnsCache: shared.dnsCache }
+          judgement: judgementSource(mailPath)
         }),
       async (p) => p?.close()
     )

@@ -24,11 +24,13 @@
  * - The CA is needed as soon as one listener intercepts TLS; a missing one stops start-up with
  *   the `mailmoat ca init` hint (the message starts with `protocols.ca:`, so `main` reports it
  *   as a configuration error).
- * - `MailProxy` takes one certificate per listener, fixed at start: the leaves of this minter
- *   are therefore valid for `LEAF_VALIDITY_DAYS`, and a warning is logged when one comes within
- *   a week of expiry (a restart mints fresh ones). The leaf certifies the configured names
- *   only, never anything taken from an upstream certificate; the upstream is verified on every
- *   connection before any message flows (MailProxy: implicit TLS connects upstream first).
+ * - Each listener serves one certificate at a time, for the configured names only, never anything
+ *   taken from an upstream certificate; the upstream is verified on every connection before any
+ *   message flows (MailProxy: implicit TLS connects upstream first). Leaves are valid for
+ *   `LEAF_VALIDITY_DAYS`; twice a day (`renewCertificates`) a leaf with less than
+ *   `RENEW_BEFORE_DAYS` left is minted again and served to the connections accepted from then
+ *   on, without a restart. A leaf never outlives the CA: when the CA itself expires within a week
+ *   a warning names it (a new CA needs `mailmoat ca init` and clients that trust it).
  *
  * @category constructors
  * @since 0.1.0
@@ -58,6 +60,11 @@ export interface ProxyListeners {
   readonly status: () => Readonly<Record<string, unknown>>
   /** Forgets every listener's cached verdicts; returns how many there were. */
   readonly clearVerdicts: () => number
+  /**
+   * Mints again the leaves with less than `RENEW_BEFORE_DAYS` left and serves them to new
+   * connections; returns how many were renewed. Runs twice a day on its own.
+   */
+  readonly renewCertificates: () => Promise<number>
   readonly close: () => Promise<void>
 }
 
@@ -73,11 +80,13 @@ export interface ProxyListenerOptions {
 
 /**
  * 397 days: the CA/Browser Forum maximum for TLS server certificates, well under Apple's 825-day
- * limit for user-trusted roots. Longer than the minter's 30-day default because a listener's
- * certificate cannot be swapped while it runs (see Gotchas).
+ * limit for user-trusted roots.
  */
 export const LEAF_VALIDITY_DAYS = 397
-const EXPIRY_WARNING_MS = 7 * 24 * 3600_000
+/** A leaf is minted again when less than this is left: a month in which a failed renewal shows. */
+export const RENEW_BEFORE_DAYS = 30
+const DAY_MS = 24 * 3600_000
+const EXPIRY_WARNING_MS = 7 * DAY_MS
 
 interface HostPort {
   readonly host: string
@@ -238,12 +247,15 @@ export const startProxyListeners = async (
   const intercept = protocols.tlsFiltering && plans.length > 0
   const minter = intercept
     ? await Interception.LeafMinter.make(await loadCaOrExplain(protocols.ca, options.base), {
-        validityDays: LEAF_VALIDITY_DAYS
+        validityDays: LEAF_VALIDITY_DAYS,
+        renewBeforeMillis: RENEW_BEFORE_DAYS * DAY_MS,
+        now: options.now
       })
     : undefined
   const upstreamCa = readUpstreamCa(protocols.upstreamCa, options.base)
   const limits = scanLimits(protocols, options.limits)
-  const leaves: Array<Interception.Leaf> = []
+  // The leaf each intercepting listener serves now.
+  const served: Array<{ leaf: Interception.Leaf; handle: MailProxy.MailProxyHandle }> = []
   const running: Array<{ info: ProxyListenerInfo; handle: Running }> = []
   try {
     for (const [index, plan] of plans.entries()) {
@@ -265,8 +277,7 @@ export const startProxyListeners = async (
         handle = await listening(startPipe(plan.listen, plan.upstream, logger, limits.connectTimeoutMs ?? 15_000))
       } else {
         const leaf = minter ? await minter.mint(certifiedNames(plan.listen, plan.upstream)) : undefined
-        if (leaf) leaves.push(leaf)
-        handle = await listening(
+        const proxy = await listening(
           MailProxy.listen({
             listen: plan.listen,
             upstream: plan.upstream,
@@ -279,6 +290,8 @@ export const startProxyListeners = async (
             log
           })
         )
+        if (leaf) served.push({ leaf, handle: proxy })
+        handle = proxy
       }
       running.push({
         info: { listen: handle.address, upstream: plan.upstreamText, protocol: plan.protocol, mode },
@@ -289,20 +302,48 @@ export const startProxyListeners = async (
     await Promise.all(running.map((r) => r.handle.close()))
     throw error
   }
-  const checkExpiry = () => {
-    for (const leaf of leaves)
+  const renewCertificates = async (): Promise<number> => {
+    let renewed = 0
+    for (const entry of served) {
+      // The minter answers with the leaf it holds until less than RENEW_BEFORE_DAYS are left.
+      const leaf = await minter!.mint(entry.leaf.names)
+      if (leaf.serialHex !== entry.leaf.serialHex) {
+        entry.handle.setClientTls({ key: leaf.keyPem, cert: leaf.certPem })
+        entry.leaf = leaf
+        renewed++
+        logger.info("certificate_renewed", {
+          names: leaf.names.join(", "),
+          expires: leaf.notAfter.toISOString(),
+          text: "proxy certificate minted again; new connections get it"
+        })
+      }
       if (leaf.notAfter.getTime() - options.now() < EXPIRY_WARNING_MS)
         logger.warn("certificate_expiring", {
           names: leaf.names.join(", "),
           expires: leaf.notAfter.toISOString(),
-          text: "restart the gateway to mint a new one"
+          text: "the interception CA expires with it: make a new CA (`mailmoat ca init`) and have clients trust it"
         })
+    }
+    return renewed
   }
-  const expiryTimer = leaves.length > 0 ? setInterval(checkExpiry, 12 * 3600_000) : undefined
-  expiryTimer?.unref()
+  const renewal =
+    served.length > 0
+      ? setInterval(
+          () =>
+            renewCertificates().catch((error: unknown) =>
+              logger.warn("certificate_renewal_failed", {
+                error: error instanceof Error ? error.message : String(error),
+                text: "the current certificates stay in use; retried in 12 hours"
+              })
+            ),
+          12 * 3600_000
+        )
+      : undefined
+  renewal?.unref()
   return {
     listeners: running.map((r) => r.info),
     clearVerdicts: () => running.reduce((n, r) => n + (r.handle.clearVerdicts?.() ?? 0), 0),
+    renewCertificates,
     status: () => ({
       tlsFiltering: protocols.tlsFiltering,
       listeners: running.map((r) => ({
@@ -313,7 +354,7 @@ export const startProxyListeners = async (
       ...(minter ? { certificates: minter.stats() } : {})
     }),
     close: async () => {
-      clearInterval(expiryTimer)
+      clearInterval(renewal)
       await Promise.all(running.map((r) => r.handle.close()))
     }
   }
@@ -355,6 +396,7 @@ export const startProxies = async (
     listeners: listeners.listeners,
     status: () => ({ filtering: true, ...listeners.status(), scanner: client.status() }),
     clearVerdicts: listeners.clearVerdicts,
+    renewCertificates: listeners.renewCertificates,
     close: async () => {
       unwatch()
       await listeners.close()

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import * as tls from "node:tls"
 import { GatewayConfig } from "@mailmoat/antispam"
 import { Envelope, MessageModel } from "@mailmoat/core"
 import { Interception } from "@mailmoat/protocols"
@@ -17,7 +18,14 @@ import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/supp
 import { type Dovecot, freePort, startDovecot } from "../../../packages/protocols/test/proxy/support/dovecot.ts"
 import { curl } from "../../../packages/protocols/test/proxy/support/tools.ts"
 import type { ProxyListenerInfo, RunningGateway } from "../src/index.ts"
-import { parseHostPort, parseTlsPorts } from "../src/ProxyListeners.ts"
+import * as Log from "../src/Log.ts"
+import {
+  LEAF_VALIDITY_DAYS,
+  parseHostPort,
+  parseTlsPorts,
+  RENEW_BEFORE_DAYS,
+  startProxyListeners
+} from "../src/ProxyListeners.ts"
 import { api, TOKEN } from "./support/admin.ts"
 import { gateway, RawClient, tempDir } from "./support/peers.ts"
 
@@ -254,6 +262,52 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
     // Our CA does not sign what the client sees: the upstream's certificate arrives untouched.
     expect((await curl(url, [...auth(), "--cacert", caCert])).code).not.toBe(0)
     expect((await fetchOk(url, ["--cacert", dovecot.pki.caFile])).equals(await direct(UID.gtube))).toBe(true)
+  })
+
+  test("a leaf close to its expiry is minted again and served to new connections, without a restart", async () => {
+    let now = Date.now()
+    const lines: Array<string> = []
+    const decoded = GatewayConfig.decode(configOf({}))
+    if (!decoded.ok) throw new Error(decoded.problems.join("; "))
+    const listeners = await startProxyListeners(decoded.config.protocols, {
+      base: caDir,
+      scanner: async () => ({ kind: "pass" }),
+      logger: Log.make(
+        { level: "info", format: "text" },
+        (l) => lines.push(l),
+        () => now
+      ),
+      now: () => now
+    })
+    try {
+      const imaps = listeners.listeners.find((l) => l.mode === "implicit-tls")!
+      // The leaf the listener serves (not verified here: the renewed one begins in the test clock's future).
+      const served = () =>
+        new Promise<tls.PeerCertificate>((resolve, reject) => {
+          const socket = tls.connect(
+            { host: "127.0.0.1", port: imaps.listen.port, servername: "localhost", rejectUnauthorized: false },
+            () => {
+              resolve(socket.getPeerCertificate())
+              socket.destroy()
+            }
+          )
+          socket.once("error", reject)
+        })
+      const first = await served()
+      expect(await listeners.renewCertificates()).toBe(0)
+      expect((await served()).serialNumber).toBe(first.serialNumber)
+
+      now += (LEAF_VALIDITY_DAYS - RENEW_BEFORE_DAYS + 1) * 24 * 3600_000
+      // Every intercepting listener (IMAP and POP3 with STARTTLS, IMAPS) gets a new leaf.
+      expect(await listeners.renewCertificates()).toBe(3)
+      const renewed = await served()
+      expect(renewed.serialNumber).not.toBe(first.serialNumber)
+      expect(Date.parse(renewed.valid_to)).toBeGreaterThan(Date.parse(first.valid_to))
+      expect(lines.filter((l) => l.includes("certificate_renewed"))).toHaveLength(3)
+      expect(lines.some((l) => l.includes("certificate_expiring"))).toBe(false)
+    } finally {
+      await listeners.close()
+    }
   })
 
   test("a missing interception CA stops the start with the `mailmoat ca init` hint", async () => {

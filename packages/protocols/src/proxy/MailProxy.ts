@@ -83,6 +83,11 @@ export interface MailProxyHandle {
   cachedVerdicts(): number
   /** Forgets the cached verdicts (the scanner now judges differently); returns how many there were. */
   clearVerdicts(): number
+  /**
+   * TLS for the client leg of the connections accepted from now on (a renewed certificate);
+   * connections already open keep theirs.
+   */
+  setClientTls(clientTls: ClientTlsOptions): void
 }
 
 const toTlsOptions = (options: ClientTlsOptions | undefined): tls.TlsOptions | undefined => {
@@ -106,7 +111,7 @@ export const listen = (options: MailProxyOptions): Promise<MailProxyHandle> => {
   let counter = 0
   const open = new Set<ProxyConnection>()
   const maxConnections = limits.maxConnections ?? 500
-  const base = {
+  let base = {
     upstream: options.upstream,
     protocol: options.protocol,
     mode: options.mode,
@@ -153,6 +158,9 @@ export const listen = (options: MailProxyOptions): Promise<MailProxyHandle> => {
         connections: () => open.size,
         cachedVerdicts: () => cache.size,
         clearVerdicts: () => cache.clear(),
+        setClientTls: (clientTls) => {
+          base = { ...base, clientTls: toTlsOptions(clientTls) }
+        },
         close: async () => {
           const stopped = new Promise<void>((r) => server.close(() => r()))
           for (const c of [...open]) c.close("proxy_closing")

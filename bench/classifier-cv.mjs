@@ -3,7 +3,10 @@
 // name, so not the stacking folds) is classified by a model trained on the other folds. For
 // choosing training options without looking at eval/, e.g. the weight of the padded spam twins.
 //
-//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on]
+//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--missed]
+//
+// --missed also prints every spam not called spam, with its probability: which spam two builds
+// differ on, when their recall does.
 //
 // --disc on trains with the discriminative token model as one more layer input (round 15).
 //
@@ -11,7 +14,7 @@
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { readFileSync } from "node:fs"
 import { basename, join } from "node:path"
-import { corpusDir, loadClassifier, opt } from "./classifier-common.mjs"
+import { args, corpusDir, loadClassifier, opt } from "./classifier-common.mjs"
 
 const Classifier = await loadClassifier()
 const train = join(corpusDir(), "train")
@@ -39,18 +42,20 @@ const foldOf = (name) => {
   for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0
   return h % folds
 }
-const counts = { ham: 0, spam: 0, falsePositives: [], caught: 0, unsure: 0 }
+const counts = { ham: 0, spam: 0, falsePositives: [], caught: 0, unsure: 0, missed: [] }
 for (let k = 0; k < folds; k++) {
   const model = Classifier.trainTokens(
     items.filter((it) => foldOf(it.name) !== k),
     { twinWeight, discriminative }
   )
   for (const it of items.filter((it) => foldOf(it.name) === k)) {
-    const c = Classifier.classOf(Classifier.score(model, it.tokens).probability)
+    const p = Classifier.score(model, it.tokens).probability
+    const c = Classifier.classOf(p)
     counts[it.label]++
     if (c === "unsure") counts.unsure++
     else if (it.label === "ham" && c === "spam") counts.falsePositives.push(it.name)
     else if (it.label === "spam" && c === "spam") counts.caught++
+    if (it.label === "spam" && c !== "spam") counts.missed.push(`${it.name} p=${p.toFixed(3)}`)
   }
 }
 const pct = (n, d) => `${((100 * n) / Math.max(1, d)).toFixed(2)}%`
@@ -58,3 +63,4 @@ console.log(
   `${folds}-fold CV on train/ (twin weight ${twinWeight ?? "default"}${discriminative ? ", token model" : ""}): FPR ${pct(counts.falsePositives.length, counts.ham)} (${counts.falsePositives.length} of ${counts.ham}), recall ${pct(counts.caught, counts.spam)}, unsure ${pct(counts.unsure, counts.ham + counts.spam)}`
 )
 for (const name of counts.falsePositives) console.log(`  false positive ${name}`)
+if (args.includes("--missed")) for (const line of counts.missed.sort()) console.log(`  spam not called spam ${line}`)

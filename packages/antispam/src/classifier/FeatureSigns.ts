@@ -47,6 +47,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   mailer_bulk: 1,
   mailer_forged_outlook_express: 1,
   mailer_forged_outlook_html: 1,
+  mailer_malformed_outlook: 1,
   mailer_random: 1,
   message_id_malformed: 1,
   message_id_missing: 1,

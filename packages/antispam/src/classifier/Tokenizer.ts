@@ -17,6 +17,7 @@ import { charsetConflict } from "./CharsetConflict.ts"
 import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
+import { mailerMalformedOutlook } from "./MailerForm.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { dynamicOrigin } from "./OriginHop.ts"
 import { webMailUnrelayed } from "./ProviderRelay.ts"
@@ -195,6 +196,7 @@ export const tokenize = (message: Message): Tokens => {
   if (message.scanView instanceof Uint8Array && subjectPadded(message.scanView)) features.add("subject_padding")
   if (receivedStampMonthFirst(message.received ?? [])) features.add("received_stamp_month_first")
   if (charsetConflict(message.headers.get("subject"), message.mime)) features.add("charset_conflict")
+  if (mailerMalformedOutlook(message.headers.get("x-mailer"))) features.add("mailer_malformed_outlook")
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

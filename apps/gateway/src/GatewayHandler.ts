@@ -19,6 +19,8 @@
 import type { Engine, Envelope, RecipientOutcome } from "@mailmoat/core"
 import { createHash, timingSafeEqual } from "node:crypto"
 import { Smtp } from "@mailmoat/protocols"
+import * as DovecotAuth from "./DovecotAuth.ts"
+import type { DovecotSettings } from "./DovecotAuth.ts"
 import { executePlan } from "./ExecutePlan.ts"
 import type { Quarantine } from "./Quarantine.ts"
 import type { Handoff, Transaction } from "./Handoff.ts"
@@ -49,10 +51,12 @@ export interface HandlerDeps {
   readonly metrics: Metrics
   /** Undefined: nothing is scanned, every recipient gets the message. */
   readonly evaluate?: Evaluate | undefined
-  /** SMTP AUTH accounts; AUTH is offered (inside TLS) only when there are some. */
+  /** SMTP AUTH accounts; AUTH is offered (inside TLS) only when there are some, or `dovecot`. */
   readonly users?:
     | ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }>
     | undefined
+  /** Dovecot's auth service checks the names no account here has. */
+  readonly dovecot?: DovecotSettings | undefined
   /** The engine's connect, mail and rcpt phases. */
   readonly phases: SessionPhases
   /** Connection and message rate limits (shared across the fleet with Redis). */
@@ -66,6 +70,7 @@ export interface HandlerDeps {
 const LEVELS: Readonly<Record<string, Level>> = {
   message: "info",
   auth_failed: "warn",
+  auth_unavailable: "warn",
   stage_failed: "warn",
   delivery_failed: "warn",
   quarantine_failed: "error",
@@ -86,16 +91,44 @@ const sameSecret = (a: string, b: string): boolean => {
   return timingSafeEqual(x, y)
 }
 
-const checkLogin = async (
-  users: NonNullable<HandlerDeps["users"]>,
+type Log = (id: string, event: string, fields?: Record<string, string | number | boolean>) => void
+
+/** Dovecot's answer; when it cannot be had, the rejection is logged and passed on (454 4.7.0). */
+const askDovecot = async (
+  dovecot: DovecotSettings,
   session: Smtp.SmtpSessionInfo,
   request: Smtp.AuthRequest,
-  log: (id: string, event: string, fields?: Record<string, string | number | boolean>) => void
+  log: Log
+): Promise<Smtp.AuthResult> => {
+  const fields = { user: request.username.slice(0, 64), mechanism: request.mechanism, via: "dovecot" }
+  try {
+    const answer = await DovecotAuth.check(dovecot, {
+      username: request.username,
+      password: request.password,
+      clientAddress: session.clientAddress,
+      localAddress: session.localAddress,
+      secured: session.tls
+    })
+    log(session.id, answer.ok ? "auth_ok" : "auth_failed", answer.ok ? fields : { ...fields, reason: answer.reason })
+    return answer.ok ? { ok: true, flags: dovecot.bypassAntispam ? ["bypassAntispam"] : [] } : { ok: false }
+  } catch (error) {
+    log(session.id, "auth_unavailable", { ...fields, error: error instanceof Error ? error.message : String(error) })
+    throw error
+  }
+}
+
+const checkLogin = async (
+  users: NonNullable<HandlerDeps["users"]>,
+  dovecot: DovecotSettings | undefined,
+  session: Smtp.SmtpSessionInfo,
+  request: Smtp.AuthRequest,
+  log: Log
 ): Promise<Smtp.AuthResult> => {
   // Every account is compared, whether or not the name matches, so timing says nothing about names.
   let found: (typeof users)[number] | undefined
   for (const u of users)
     if (sameSecret(u.username, request.username) && sameSecret(u.password, request.password)) found = u
+  if (found === undefined && dovecot !== undefined) return askDovecot(dovecot, session, request, log)
   log(session.id, found ? "auth_ok" : "auth_failed", {
     user: request.username.slice(0, 64),
     mechanism: request.mechanism
@@ -168,10 +201,10 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
 
   const users = deps.users ?? []
   return {
-    ...(users.length > 0
+    ...(users.length > 0 || deps.dovecot !== undefined
       ? {
           onAuth: async (session: Smtp.SmtpSessionInfo, request: Smtp.AuthRequest) =>
-            checkLogin(users, session, request, log)
+            checkLogin(users, deps.dovecot, session, request, log)
         }
       : {}),
     // Connect, MAIL and RCPT answer at once when the rate limits, the engine's phases and the

@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs"
 import { hostname as osHostname } from "node:os"
 import { resolve } from "node:path"
 import { GatewayConfig } from "@mailmoat/antispam"
+import type { DovecotSettings } from "./DovecotAuth.ts"
 import { ConfigError } from "./ConfigError.ts"
 import { checkKeyPair, ensureReadable } from "./StartupChecks.ts"
 import { type StateSettings, stateSettings } from "./StateStores.ts"
@@ -60,12 +61,14 @@ export interface GatewaySettings {
     readonly tls?: { readonly key: string; readonly cert: string } | undefined
     /** Listener resource limits, as `SmtpServer.listen` options (free-space paths are added at start). */
     readonly limits: SmtpLimits
-    /** SMTP AUTH accounts (offered inside TLS only); empty: AUTH is not offered. */
+    /** SMTP AUTH accounts (offered inside TLS only); with no `dovecot` either, AUTH is not offered. */
     readonly users: ReadonlyArray<{
       readonly username: string
       readonly password: string
       readonly bypassAntispam: boolean
     }>
+    /** Dovecot's auth service checks the users no account names (`smtp.auth.dovecot`). */
+    readonly dovecot?: DovecotSettings | undefined
   }
   readonly delivery: DeliverySettings
   readonly quarantine: { readonly path: string }
@@ -225,11 +228,22 @@ const smtpLimits = (l: GatewayConfig.Config["smtp"]["limits"]): SmtpLimits => ({
 /** AUTH needs TLS (credentials never cross in clear): accounts without `smtp.tls` are a config error. */
 const authUsers = (c: GatewayConfig.Config): GatewaySettings["smtp"]["users"] => {
   const users = c.smtp.auth?.users ?? []
-  if (users.length > 0 && c.smtp.tls === undefined)
+  if ((users.length > 0 || c.smtp.auth?.dovecot !== undefined) && c.smtp.tls === undefined)
     throw new ConfigError([
-      "smtp.auth: expected smtp.tls to be set too (AUTH is offered inside TLS only), got accounts without a certificate"
+      "smtp.auth: expected smtp.tls to be set too (AUTH is offered inside TLS only), got accounts or dovecot without a certificate"
     ])
   return users
+}
+
+/** `smtp.auth.dovecot` with its socket path taken from `base`. */
+const dovecotAuth = (c: GatewayConfig.Config, base: string): DovecotSettings | undefined => {
+  const d = c.smtp.auth?.dovecot
+  if (d === undefined) return undefined
+  return {
+    endpoint: d.socket !== undefined ? { path: resolve(base, d.socket) } : { host: d.host!, port: d.port! },
+    timeoutMs: Math.round(d.timeoutSeconds * 1000),
+    bypassAntispam: d.bypassAntispam
+  }
 }
 
 export function resolveSettings(config: GatewayConfig.Config, base?: string): GatewaySettings
@@ -253,6 +267,7 @@ export function resolveSettings(config: unknown, base = process.cwd()): GatewayS
       bareLineEndings: c.smtp.bareLineEndings,
       tls: smtpTls(tls, base),
       users: authUsers(c),
+      dovecot: dovecotAuth(c, base),
       limits: smtpLimits(c.smtp.limits)
     },
     delivery: delivery(c, dataDir, base),

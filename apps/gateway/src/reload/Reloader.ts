@@ -38,7 +38,7 @@ const FIXED: ReadonlyArray<readonly [string, (s: GatewaySettings) => unknown]> =
   ["smtp.host", (s) => s.smtp.host],
   ["smtp.port", (s) => s.smtp.port],
   ["smtp.tls", (s) => s.smtp.tls],
-  ["smtp.auth", (s) => s.smtp.users.length > 0],
+  ["smtp.auth", (s) => s.smtp.users.length > 0 || s.smtp.dovecot !== undefined],
   ["smtp.maxMessageSizeKB", (s) => s.smtp.maxMessageSize],
   ["smtp.maxConnections", (s) => s.smtp.maxConnections],
   ["smtp.maxConnectionsPerIp", (s) => s.smtp.maxConnectionsPerIp],

@@ -124,6 +124,7 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     evaluate,
     phases,
     users: settings.smtp.users,
+    dovecot: settings.smtp.dovecot,
     rateLimits: makeRateLimits(ctx.shared.rateCounter, settings.smtp.limits.rates, ctx.logger),
     logger: ctx.logger,
     now: ctx.now

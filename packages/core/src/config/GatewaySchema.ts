@@ -67,10 +67,42 @@ const SmtpUser = Schema.Struct({
   )
 })
 
+const DovecotAuth = Schema.Struct({
+  socket: path.pipe(doc("Dovecot's auth-client unix socket (its `service auth { unix_listener ... }`)."), optional),
+  host: host.pipe(doc("Dovecot's auth-client TCP listener (`inet_listener`), instead of a socket."), optional),
+  port: port.pipe(doc("Port of that TCP listener."), optional),
+  timeoutSeconds: number(0.1).pipe(
+    doc("How long one check may take; an answer that does not come in time is 454 4.7.0."),
+    withDefault(5)
+  ),
+  bypassAntispam: boolean.pipe(
+    doc("Sessions of users Dovecot accepts carry the bypass flag (as `users[].bypassAntispam`)."),
+    withDefault(false)
+  )
+})
+  .annotate({ description: "Users checked by Dovecot's auth service (as Postfix's `smtpd_sasl_type = dovecot`)." })
+  .check(
+    Schema.makeFilter((d) =>
+      d.socket === undefined && d.host === undefined
+        ? { path: ["socket"], issue: "a Dovecot auth socket path, or a host (with port)" }
+        : d.socket !== undefined && d.host !== undefined
+          ? { path: ["host"], issue: "no host when socket is set (use one of them)" }
+          : d.host !== undefined && d.port === undefined
+            ? { path: ["port"], issue: "the port of Dovecot's auth listener when host is set" }
+            : undefined
+    )
+  )
+
 const SmtpAuth = Schema.Struct({
   users: Schema.Array(SmtpUser).pipe(
     doc("Accounts allowed to authenticate (AUTH PLAIN/LOGIN, offered inside TLS only)."),
     withDefault([])
+  ),
+  dovecot: DovecotAuth.pipe(
+    doc("Check the users no account here names with Dovecot's auth service.", {
+      socket: "/var/spool/postfix/private/auth"
+    }),
+    optional
   )
 })
 
@@ -148,7 +180,7 @@ export const Smtp = Schema.Struct({
     optional
   ),
   auth: SmtpAuth.pipe(
-    doc("SMTP AUTH accounts; needs smtp.tls.", {
+    doc("SMTP AUTH: accounts here, users Dovecot checks, or both; needs smtp.tls.", {
       users: [{ username: "edge1", password: "change-me", bypassAntispam: true }]
     }),
     optional

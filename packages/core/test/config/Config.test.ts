@@ -279,6 +279,16 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(problems({ protocols: { clamd: { socket: "/run/c", host: "127.0.0.1" } } })).toEqual([
       'protocols.clamd.host: expected no host when socket is set (use one of them), got "127.0.0.1"'
     ])
+    expect(problems({ smtp: { auth: { dovecot: {} } } })).toEqual([
+      "smtp.auth.dovecot.socket: expected a Dovecot auth socket path, or a host (with port), got nothing"
+    ])
+    expect(problems({ smtp: { auth: { dovecot: { socket: "/run/a", host: "127.0.0.1", port: 12345 } } } })).toEqual([
+      'smtp.auth.dovecot.host: expected no host when socket is set (use one of them), got "127.0.0.1"'
+    ])
+    expect(problems({ smtp: { auth: { dovecot: { host: "127.0.0.1" } } } })).toEqual([
+      "smtp.auth.dovecot.port: expected the port of Dovecot's auth listener when host is set, got nothing"
+    ])
+    expect(GatewayConfig.decode({ smtp: { auth: { dovecot: { socket: "/run/dovecot/auth-client" } } } }).ok).toBe(true)
   })
 
   it("delivery.maildir: a path or { path, domains }, problems named inside the mapping", () => {

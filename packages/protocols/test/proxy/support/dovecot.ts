@@ -11,7 +11,16 @@ import { type Pki, makePki } from "./pki.ts"
 
 export interface Dovecot {
   readonly dir: string
-  readonly ports: { readonly imap: number; readonly imaps: number; readonly pop3: number; readonly pop3s: number }
+  readonly ports: {
+    readonly imap: number
+    readonly imaps: number
+    readonly pop3: number
+    readonly pop3s: number
+    /** The auth service's client listener over TCP (what an SMTP server asks about AUTH). */
+    readonly auth: number
+  }
+  /** The auth service's client listener as a unix socket. */
+  readonly authSocket: string
   readonly pki: Pki
   readonly user: string
   readonly password: string
@@ -108,8 +117,9 @@ const startDovecotOnce = async (messages: ReadonlyArray<Uint8Array>): Promise<Do
       for (const f of readdirSync(join(maildir, sub))) chownSync(join(maildir, sub, f), uid, gid)
     }
   }
-  const [imap, imaps, pop3, pop3s] = (await freePorts(4)) as [number, number, number, number]
-  const ports = { imap, imaps, pop3, pop3s }
+  const [imap, imaps, pop3, pop3s, auth] = (await freePorts(5)) as [number, number, number, number, number]
+  const ports = { imap, imaps, pop3, pop3s, auth }
+  const authSocket = join(dir, "auth-client")
   const password = "secret-pass"
   writeFileSync(join(dir, "passwd"), `user:{PLAIN}${password}::::::\n`)
   mkdirSync(join(dir, "base"))
@@ -165,6 +175,15 @@ service pop3-login {
 service anvil {
   chroot =
 }
+service auth {
+  unix_listener ${authSocket} {
+    mode = 0666
+  }
+  inet_listener auth-client {
+    address = 127.0.0.1
+    port = ${ports.auth}
+  }
+}
 `
   writeFileSync(join(dir, "dovecot.conf"), conf)
   const child: ChildProcess = spawn(DOVECOT, ["-F", "-c", join(dir, "dovecot.conf")], {
@@ -184,6 +203,7 @@ service anvil {
   return {
     dir,
     ports,
+    authSocket,
     pki,
     user: "user",
     password,

@@ -57,7 +57,7 @@ const newestStamp = (received: ReadonlyArray<ReceivedHop>): number | undefined =
 
 const MESSAGE_ID = /^\s*<[^<>\s@]{1,250}@[^<>\s@]{1,250}>\s*$/
 const BULK_MAILER =
-  /mass ?mail|bulk ?mail|send-?safe|dark ?mailer|group ?mail|atomic ?mail|worldmerge|mailking|massmailer|e-?mail ?blaster|stealth ?mail|express ?mailer|mail ?bomber|extractor|advanced ?mass/i
+  /mass ?mail|bulk ?mail|send-?safe|dark ?mailer|group ?mail|atomic ?mail|worldmerge|mailking|massmailer|e-?mail ?blaster|stealth ?mail|express ?mailer|mail ?bomber|extractor|advanced ?mass|quicksender|\beasy ?dm\b/i
 /**
  * An X-Mailer that is one long word of random upper- and lower-case letters and digits
  * (`hZ3RKtcCNAeE2A3jcbd9ookG`): a bulk tool that writes a new name into every copy so that no

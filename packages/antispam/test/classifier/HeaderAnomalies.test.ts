@@ -178,6 +178,22 @@ describe("header anomalies", () => {
   it("mailer_bulk, mailer_forged_outlook_express, priority_high: bulk-mailer fingerprints", () => {
     expect(features([...base, "X-Mailer: Advanced Mass Sender v 3.21b"])).toContain("mailer_bulk")
     expect(features([...base, "X-Mailer: Mutt 1.5"])).not.toContain("mailer_bulk")
+    expect(features([...base, "X-Mailer: QuickSender 1.05"])).toContain("mailer_bulk")
+    expect(features([...base, "X-Mailer: Easy DM free"])).toContain("mailer_bulk")
+    expect(features([...base, "User-Agent: EasyDM 2.1"])).toContain("mailer_bulk")
+    // Libraries and services that shops, banks and list managers send their ordinary mail through
+    // name themselves too; none of them is a bulk tool's name.
+    for (const mailer of [
+      "Flicks Softwares OCXMail 2.2f",
+      "Microsoft CDO for Windows 2000",
+      "PHPMailer 5.1 (phpmailer.sourceforge.net)",
+      "Atlas Mailer 2.0",
+      "StormPost",
+      "ListManager Web Interface",
+      "Quick Reply 2.0",
+      "EasyDMS Document Server 4.1"
+    ])
+      expect(features([...base, `X-Mailer: ${mailer}`])).not.toContain("mailer_bulk")
     expect(features([...base, "X-Mailer: Microsoft Outlook Express 6.00.2600.0000"])).toContain(
       "mailer_forged_outlook_express"
     )

@@ -37,7 +37,15 @@ const idOf = (flag: "-u" | "-g"): number | undefined => {
   }
 }
 
-const mainCf = (dir: string, uid: number, gid: number): string =>
+export interface PostfixOptions {
+  /** Postfix's `message_size_limit` (default 10 MB): a larger message is refused at its end. */
+  readonly messageSizeLimit?: number
+}
+
+/** A message with this Subject is refused at the end of its data (550, Postfix's header_checks). */
+export const REFUSED_SUBJECT = "refuse me"
+
+const mainCf = (dir: string, uid: number, gid: number, options: PostfixOptions): string =>
   [
     "compatibility_level = 3.6",
     `queue_directory = ${dir}/queue`,
@@ -59,6 +67,8 @@ const mainCf = (dir: string, uid: number, gid: number): string =>
     `maillog_file_prefixes = ${dir}`,
     `maillog_file = ${dir}/maillog`,
     "biff = no",
+    `message_size_limit = ${options.messageSizeLimit ?? 10_240_000}`,
+    `header_checks = regexp:{{/^Subject: ${REFUSED_SUBJECT}/ REJECT refused by the test}}`,
     "alias_maps =",
     "alias_database =",
     ""
@@ -93,7 +103,7 @@ export class PostfixServer {
     private readonly master: ChildProcess
   ) {}
 
-  static async start(): Promise<PostfixServer> {
+  static async start(options: PostfixOptions = {}): Promise<PostfixServer> {
     requireBinary(MASTER, "postfix")
     const uid = idOf("-u")
     const gid = idOf("-g")
@@ -105,7 +115,7 @@ export class PostfixServer {
     for (const sub of ["conf", "queue", "data", "mail"]) mkdirSync(join(dir, sub))
     chownSync(join(dir, "data"), uid, gid)
     chownSync(join(dir, "mail"), uid, gid)
-    writeFileSync(join(dir, "conf/main.cf"), mainCf(dir, uid, gid))
+    writeFileSync(join(dir, "conf/main.cf"), mainCf(dir, uid, gid, options))
     writeFileSync(join(dir, "conf/master.cf"), masterCf(port))
     // `postfix check` creates the queue's subdirectories with their owners and modes.
     execFileSync(POSTFIX, ["-c", join(dir, "conf"), "check"], { stdio: "ignore", timeout: 20_000 })

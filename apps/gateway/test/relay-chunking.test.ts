@@ -1,0 +1,93 @@
+// The gateway relaying to a real Postfix smtpd, which offers CHUNKING (RFC 3030): a message the
+// spool's head holds whole goes downstream as one BDAT ... LAST (Postfix's log counts "bdat=1"),
+// a larger one by DATA; our 250 still comes only after Postfix's, a refusal at BDAT reaches the
+// client as Postfix gave it, and the pooled connection carries the next message after an RSET.
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import type { RunningGateway } from "../src/index.ts"
+import { gateway, PostfixServer, postfixAvailable, REFUSED_SUBJECT, sendRaw } from "./support/peers.ts"
+
+/** The smtpd session summaries in Postfix's log ("ehlo=1 mail=1 rcpt=1 bdat=1 ..."), in order. */
+const sessions = (log: string): Array<string> =>
+  [...log.matchAll(/postfix\/smtpd\[\d+\]: disconnect from \S+ (ehlo=.*)$/gm)].map((m) => m[1]!)
+
+/** A gateway relaying to Postfix; closed and made anew to see a test's downstream session end. */
+const relaying = (): Promise<RunningGateway> =>
+  gateway({
+    delivery: { downstream: { host: "127.0.0.1", port: postfix.port } },
+    classifier: { enabled: false }
+  })
+let postfix: PostfixServer
+
+describe.skipIf(!postfixAvailable())("relay to a Postfix smtpd that offers CHUNKING", () => {
+  let gw: RunningGateway
+  beforeAll(async () => {
+    postfix = await PostfixServer.start()
+    gw = await relaying()
+  }, 30_000)
+  afterAll(async () => {
+    await gw?.close()
+    await postfix?.stop()
+  })
+
+  test("messages go as BDAT ... LAST on one pooled connection; Postfix stores them as sent", async () => {
+    for (const n of [1, 2, 3]) {
+      const r = await sendRaw(
+        gw.smtp.port,
+        { from: "s@client.test", to: ["u@example.test"] },
+        // Dot-stuffed on the client's wire: the message's lines are ".leading dot" and "..two dots".
+        `Subject: chunk ${n}\r\nMessage-ID: <c${n}@client.test>\r\n\r\n..leading dot ${n}\r\n...two dots\r\nlast`
+      )
+      expect(r.data).toMatch(/^250 /)
+    }
+    const files = await postfix.waitDelivered(3)
+    for (const n of [1, 2, 3]) {
+      const file = files.find((f) => f.includes(`Subject: chunk ${n}\n`))!
+      expect(file).toMatch(/Received: from client\.test \(\[127\.0\.0\.1\]\)\n\tby gw\.test \(Mailmoat\) with ESMTP id/)
+      expect(file, file).toMatch(new RegExp(`\n\n\\.leading dot ${n}\n\\.\\.two dots\nlast\n$`))
+    }
+    await gw.close()
+    gw = await relaying()
+    // The three messages took one downstream connection (the pool), each its own BDAT.
+    expect(sessions(postfix.log())).toEqual(["ehlo=1 mail=3 rcpt=3 bdat=3 quit=1 commands=11"])
+  })
+
+  test("a refusal at BDAT reaches the client (5xx, never 250); the next message after an RSET, on the same connection", async () => {
+    const refused = await sendRaw(
+      gw.smtp.port,
+      { from: "s@client.test", to: ["u@example.test"] },
+      `Subject: ${REFUSED_SUBJECT}\r\n\r\nbody`
+    )
+    expect(refused.data).toMatch(/^550 5\.7\.1 /)
+    const ok = await sendRaw(
+      gw.smtp.port,
+      { from: "s@client.test", to: ["u@example.test"] },
+      "Subject: after the refusal\r\nMessage-ID: <after@client.test>\r\n\r\nbody"
+    )
+    expect(ok.data).toMatch(/^250 /)
+    const files = await postfix.waitDelivered(4)
+    expect(files.filter((f) => f.includes("Subject: after the refusal\n"))).toHaveLength(1)
+    expect(files.some((f) => f.includes(`Subject: ${REFUSED_SUBJECT}\n`))).toBe(false)
+    await gw.close()
+    gw = await relaying()
+    expect(sessions(postfix.log()).at(-1)).toBe("ehlo=1 mail=2 rcpt=2 bdat=1/2 rset=1 quit=1 commands=8/9")
+  })
+
+  test("a message larger than the spool's head goes by DATA, whole", async () => {
+    const before = postfix.delivered().length
+    const line = `${"y".repeat(76)}\r\n`
+    const body = line.repeat(Math.ceil((1.5 * 1024 * 1024) / line.length))
+    const r = await sendRaw(
+      gw.smtp.port,
+      { from: "s@client.test", to: ["u@example.test"] },
+      `Subject: large\r\nMessage-ID: <large@client.test>\r\n\r\n${body}`
+    )
+    expect(r.data).toMatch(/^250 /)
+    const files = await postfix.waitDelivered(before + 1)
+    const file = files.find((f) => f.includes("Subject: large\n"))!
+    // sendRaw ends the data with CRLF.CRLF after the body: one empty line more.
+    expect(file.endsWith(`\n\n${body.replace(/\r\n/g, "\n")}\n`)).toBe(true)
+    await gw.close()
+    gw = await relaying()
+    expect(sessions(postfix.log()).at(-1)).toBe("ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5")
+  })
+})

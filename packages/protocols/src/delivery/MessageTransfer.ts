@@ -77,7 +77,9 @@ export const sendMessage = async (
   } else for await (const chunk of source) if (add(chunk)) await flush()
   batch.push(encoder.end())
   await channel.writeBatch(batch, options.blockMs, "while sending the message")
-  return finalReplies(channel, recipients, options)
+  // SMTP's one reply is awaited here, not in a helper's own async frame: no promise more per message.
+  if (!options.lmtp) return forAll(recipients, await channel.reply(options.endMs, "the end of data"))
+  return eachReply(channel, recipients, options)
 }
 
 /**
@@ -106,19 +108,22 @@ export const sendChunked = async (
   if (last.length > 0) batch.push(last)
   batch[0] = `BDAT ${size + last.length} LAST\r\n`
   await channel.writeBatch(batch, options.blockMs, "while sending the message")
-  return finalReplies(channel, recipients, options)
+  if (!options.lmtp) return forAll(recipients, await channel.reply(options.endMs, "the end of data"))
+  return eachReply(channel, recipients, options)
 }
 
-/** The reply after the message: one for all in SMTP, one per recipient in LMTP. */
-const finalReplies = async (
+/** SMTP's one reply after the message, for every recipient. */
+const forAll = (recipients: ReadonlyArray<string>, parsed: ParsedReply): ReadonlyArray<RecipientResult> => {
+  const reply = plainReply(parsed)
+  return recipients.map((recipient) => result(recipient, reply))
+}
+
+/** LMTP's replies after the message, one per recipient in order (RFC 2033 §4.2). */
+const eachReply = async (
   channel: ReplyChannel,
   recipients: ReadonlyArray<string>,
   options: TransferOptions
 ): Promise<ReadonlyArray<RecipientResult>> => {
-  if (!options.lmtp) {
-    const reply = plainReply(await channel.reply(options.endMs, "the end of data"))
-    return recipients.map((recipient) => result(recipient, reply))
-  }
   const results: Array<RecipientResult> = []
   for (const recipient of recipients)
     results.push(result(recipient, plainReply(await channel.reply(options.endMs, `the end of data for ${recipient}`))))

@@ -6,25 +6,13 @@ import { fc, test as propTest } from "@fast-check/vitest"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type MessageSource, SmtpRelayClient, send } from "../../src/delivery/SmtpRelayClient.ts"
 import { decodeAll } from "../../src/smtp/DataDecoder.ts"
+import { bytes, splitAt } from "../smtp/support/simulate.ts"
 import { chunks, RawSink } from "./support/peers.ts"
 import { PostfixServer, postfixAvailable } from "./support/postfix.ts"
 
 const fast = { connectMs: 5000, greetingMs: 5000, commandMs: 5000, dataBlockMs: 5000, dataEndMs: 5000 }
 const headers =
   "From: a@client.test\r\nTo: u@example.test\r\nDate: Sun, 6 Dec 2026 03:00:00 +0000\r\nMessage-ID: <m@client.test>\r\n"
-const bytes = (text: string): Uint8Array => Buffer.from(text, "latin1")
-
-/** `body` cut at `cuts` (any positions), as the parts of a message held in memory. */
-const cutAt = (body: Uint8Array, cuts: ReadonlyArray<number>): Array<Uint8Array> => {
-  const points = [...new Set(cuts.map((c) => c % (body.length + 1)))].sort((a, b) => a - b)
-  const parts: Array<Uint8Array> = []
-  let prev = 0
-  for (const p of [...points, body.length]) {
-    parts.push(body.subarray(prev, p))
-    prev = p
-  }
-  return parts
-}
 
 /** What a DATA receiver stores for `body`: line ends normalised, NULs removed, the last line closed. */
 const stored = (body: Uint8Array): string => {
@@ -45,7 +33,7 @@ describe.skipIf(!postfixAvailable())("SmtpRelayClient against a real Postfix smt
     const client = await SmtpRelayClient.connect({ host: "127.0.0.1", port: postfix.port, timeouts: fast })
     expect(client.advertised.has("CHUNKING")).toBe(true)
     const body = `${headers}Subject: chunked\r\n\r\n.a line with a leading dot\r\n..two\r\nno final line end`
-    const [r] = await client.transaction("a@client.test", {}, ["u@example.test"], cutAt(bytes(body), [7, 90, 91]))
+    const [r] = await client.transaction("a@client.test", {}, ["u@example.test"], splitAt(bytes(body), [7, 90, 91]))
     await client.quit()
     expect([r?.accepted, r?.reply.code]).toEqual([true, 250])
     const [file] = await postfix.waitDelivered(1)
@@ -126,7 +114,7 @@ describe("SmtpRelayClient: BDAT against our raw sink", () => {
       const [r] = await send(
         { host: "127.0.0.1", port: sink.port, timeouts: fast },
         { mailFrom: "", rcptTo: ["ok@example.test"] },
-        cutAt(body, cuts)
+        splitAt(body, cuts)
       )
       expect(r?.accepted).toBe(true)
       const m = sink.messages[before]!

@@ -83,7 +83,7 @@ export const sendMessage = async (
 }
 
 /**
- * Sends a message held whole in memory as one `BDAT <size> LAST` chunk (RFC 3030 §2): the command
+ * Sends a message held whole in memory as one `BDAT <size> LAST` chunk (RFC 3030): the command
  * and the content in one write, then the final reply(ies). The content is what a DATA receiver
  * would store after un-stuffing (line ends normalised, NULs removed, the last line closed): not
  * dot-stuffed, with no terminator, since the size delimits it.

@@ -2,9 +2,10 @@
 // spool's head holds whole goes downstream as one BDAT ... LAST (Postfix's log counts "bdat=1"),
 // a larger one by DATA; our 250 still comes only after Postfix's, a refusal at BDAT reaches the
 // client as Postfix gave it, and the pooled connection carries the next message after an RSET.
+// A downstream that drops the connection at the BDAT (our raw sink) costs the client a 451, never a 250.
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import type { RunningGateway } from "../src/index.ts"
-import { gateway, PostfixServer, postfixAvailable, REFUSED_SUBJECT, sendRaw } from "./support/peers.ts"
+import { gateway, PostfixServer, postfixAvailable, RawSink, REFUSED_SUBJECT, sendRaw } from "./support/peers.ts"
 
 /** The smtpd session summaries in Postfix's log ("ehlo=1 mail=1 rcpt=1 bdat=1 ..."), in order. */
 const sessions = (log: string): Array<string> =>
@@ -90,4 +91,30 @@ describe.skipIf(!postfixAvailable())("relay to a Postfix smtpd that offers CHUNK
     gw = await relaying()
     expect(sessions(postfix.log()).at(-1)).toBe("ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5")
   })
+})
+
+describe("relay with BDAT to a downstream that drops the connection", () => {
+  test("dropped at the BDAT: 451 at our DATA, never 250; the client's retry is delivered", async () => {
+    let drops = 1
+    const sink = await RawSink.start({
+      extensions: ["PIPELINING", "CHUNKING"],
+      dropOn: (line) => line.startsWith("BDAT ") && drops-- > 0
+    })
+    const gw = await gateway({
+      delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
+      classifier: { enabled: false }
+    })
+    try {
+      const message = "Subject: dropped once\r\nMessage-ID: <d@client.test>\r\n\r\nbody"
+      const first = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["u@example.test"] }, message)
+      expect(first.data).toMatch(/^451 4\.4\.2 /)
+      expect(sink.messages).toEqual([])
+      const retry = await sendRaw(gw.smtp.port, { from: "s@client.test", to: ["u@example.test"] }, message)
+      expect(retry.data).toMatch(/^250 /)
+      expect(sink.messages.map((m) => m.bdat.length)).toEqual([1])
+    } finally {
+      await gw.close()
+      await sink.stop()
+    }
+  }, 30_000)
 })

@@ -4,10 +4,11 @@
 // against our raw sink for the exact bytes, refusals and the fallbacks to DATA.
 import { fc, test as propTest } from "@fast-check/vitest"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { toClientReply } from "../../src/delivery/DeliveryError.ts"
 import { type MessageSource, SmtpRelayClient, send } from "../../src/delivery/SmtpRelayClient.ts"
 import { decodeAll } from "../../src/smtp/DataDecoder.ts"
 import { bytes, splitAt } from "../smtp/support/simulate.ts"
-import { chunks, RawSink } from "./support/peers.ts"
+import { chunks, failure, RawSink } from "./support/peers.ts"
 import { PostfixServer, postfixAvailable } from "./support/postfix.ts"
 
 const fast = { connectMs: 5000, greetingMs: 5000, commandMs: 5000, dataBlockMs: 5000, dataEndMs: 5000 }
@@ -179,6 +180,26 @@ describe("SmtpRelayClient: BDAT against our raw sink", () => {
       "MAIL FROM:<a@client.test>",
       "RCPT TO:<ok@example.test>"
     ])
+  })
+
+  test("a downstream that drops the connection at the BDAT: ConnectionLost, temporary (451), never a result", async () => {
+    const dropping = await RawSink.start({
+      extensions: ["PIPELINING", "CHUNKING"],
+      dropOn: (line) => line.startsWith("BDAT ")
+    })
+    try {
+      const error = await failure(
+        send(
+          { host: "127.0.0.1", port: dropping.port, timeouts: fast },
+          { mailFrom: "a@client.test", rcptTo: ["ok@example.test"] },
+          [bytes("Subject: x\r\n\r\nb\r\n")]
+        )
+      )
+      expect([error.reason, error.temporary, toClientReply(error).code]).toEqual(["ConnectionLost", true, 451])
+      expect(dropping.messages).toEqual([])
+    } finally {
+      await dropping.stop()
+    }
   })
 
   test("DATA instead: a streamed source, LMTP, or a server that does not offer CHUNKING", async () => {

@@ -17,9 +17,11 @@ const headers =
 
 /** What a DATA receiver stores for `body`: line ends normalised, NULs removed, the last line closed. */
 const stored = (body: Uint8Array): string => {
-  const text = Buffer.from(body.filter((b) => b !== 0))
+  // Line ends first, then NULs: a NUL between CR and LF separates them (two line ends).
+  const text = Buffer.from(body)
     .toString("latin1")
     .replace(/\r\n|\r|\n/g, "\r\n")
+    .replace(/\0/g, "")
   return text === "" || text.endsWith("\r\n") ? text : `${text}\r\n`
 }
 
@@ -44,7 +46,9 @@ describe.skipIf(!postfixAvailable())("SmtpRelayClient against a real Postfix smt
         .replace(/\n/g, "\r\n")
         .endsWith(`${headers}Subject: chunked\r\n\r\n.a line with a leading dot\r\n..two\r\nno final line end\r\n`)
     ).toBe(true)
-    expect(postfix.log()).toMatch(/disconnect from .* ehlo=1 mail=1 rcpt=1 bdat=1 quit=1 commands=5/)
+    expect(await postfix.logMatching(/disconnect from .* ehlo=1 mail=1 rcpt=1 bdat=1 quit=1 commands=5/)).toMatch(
+      /disconnect from .* ehlo=1 mail=1 rcpt=1 bdat=1 quit=1 commands=5/
+    )
   })
 
   test("a streamed message goes by DATA, on the same kind of connection", async () => {
@@ -58,7 +62,9 @@ describe.skipIf(!postfixAvailable())("SmtpRelayClient against a real Postfix smt
     expect(r?.accepted).toBe(true)
     const files = await postfix.waitDelivered(before + 1)
     expect(files.some((f) => f.replace(/\n/g, "\r\n").endsWith(`Subject: streamed\r\n\r\n.dot\r\n`))).toBe(true)
-    expect(postfix.log()).toMatch(/disconnect from .* ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5/)
+    expect(await postfix.logMatching(/disconnect from .* ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5/)).toMatch(
+      /disconnect from .* ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5/
+    )
   })
 
   test("two held messages on one connection, the second after a refused recipient", async () => {
@@ -80,7 +86,9 @@ describe.skipIf(!postfixAvailable())("SmtpRelayClient against a real Postfix smt
     await client.quit()
     const files = await postfix.waitDelivered(before + 2)
     expect(files.filter((f) => /Subject: (one|two)\n/.test(f))).toHaveLength(2)
-    expect(postfix.log()).toMatch(/mail=2 rcpt=2\/4 bdat=2 quit=1 commands=8\/10/)
+    expect(await postfix.logMatching(/mail=2 rcpt=2\/4 bdat=2 quit=1 commands=8\/10/)).toMatch(
+      /mail=2 rcpt=2\/4 bdat=2 quit=1 commands=8\/10/
+    )
   })
 })
 

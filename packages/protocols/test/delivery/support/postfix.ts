@@ -62,6 +62,16 @@ export class PostfixServer {
     return existsSync(file) ? readFileSync(file, "utf8") : ""
   }
 
+  /** The log once it matches `pattern` (smtpd logs a session's end a moment after its QUIT), or after 10 s. */
+  async logMatching(pattern: RegExp): Promise<string> {
+    const deadline = Date.now() + 10_000
+    for (;;) {
+      const log = this.log()
+      if (pattern.test(log) || Date.now() > deadline) return log
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
   /** The delivered messages' files, oldest first by name (Maildir names start with the time). */
   delivered(): Array<string> {
     const dir = join(this.dir, "mail/box/new")

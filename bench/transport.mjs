@@ -7,7 +7,12 @@
 // change saves.
 //
 //   node bench/transport.mjs [--messages 1000] [--conc 10] [--strace] [--alloc PREFIX]
-//                            [--systems here,/tmp/mm-main] [--batches 1]
+//                            [--systems here,/tmp/mm-main] [--batches 1] [--downstream sink]
+//
+// `--downstream postfix` relays to a private Postfix smtpd instead of smtp-sink
+// (bench/floor/postfix-downstream.mjs; root only): it offers CHUNKING, which smtp-sink does not,
+// so a gateway that uses BDAT does so there. It queues each message and discards it, which costs
+// the machine more than smtp-sink; the figures are the gateway process's alone, as always.
 //
 // `--batches B` sends the measured messages B times to the same gateway process and prints a row
 // per batch (CPU only): the first batch carries most of the JIT's warm-up on Node 20 (TurboFan
@@ -24,8 +29,10 @@
 import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
+import * as net from "node:net"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { startPostfix } from "./floor/postfix-downstream.mjs"
 import { cpuMs, freePort, load } from "./smtp-source-load.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
@@ -39,6 +46,8 @@ const withStrace = process.argv.includes("--strace")
 const allocPrefix = arg("alloc", undefined)
 const systems = arg("systems", "here").split(",")
 const batches = Number(arg("batches", "1"))
+const downstream = arg("downstream", "sink")
+if (downstream !== "sink" && downstream !== "postfix") throw new Error("--downstream is sink or postfix")
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 const waitFor = async (read, pattern, ms, what) => {
@@ -66,6 +75,25 @@ const stop = async (child) => {
   clearTimeout(timer)
 }
 
+/** Resolves once something on `port` sends an SMTP greeting. */
+const waitForGreeting = async (port) => {
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const greeted = await new Promise((resolve) => {
+      const s = net.connect({ host: "127.0.0.1", port })
+      const done = (v) => {
+        s.destroy()
+        resolve(v)
+      }
+      s.once("data", (d) => done(d.toString("latin1").startsWith("220")))
+      s.once("error", () => done(false))
+    })
+    if (greeted) return
+    if (Date.now() > deadline) throw new Error(`the downstream on port ${port} did not greet`)
+    await sleep(100)
+  }
+}
+
 /** Bytes in an allocation profile (every sample's size, collected objects included). */
 const profileBytes = (file) => {
   const bytes = (node) => node.selfSize + node.children.reduce((sum, c) => sum + bytes(c), 0)
@@ -78,7 +106,11 @@ const measure = async (system, index) => {
   const work = mkdtempSync(join(tmpdir(), "mailmoat-transport-"))
   const [sinkPort, smtpPort] = [await freePort(), await freePort()]
   const asRoot = process.getuid?.() === 0
-  const sink = start("/usr/sbin/smtp-sink", [...(asRoot ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "1024"])
+  const sink =
+    downstream === "postfix"
+      ? await startPostfix(sinkPort)
+      : start("/usr/sbin/smtp-sink", [...(asRoot ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "1024"])
+  await waitForGreeting(sinkPort)
   const config = join(work, "mailmoat.yaml")
   writeFileSync(
     config,
@@ -141,6 +173,7 @@ const measure = async (system, index) => {
     if (tracer.child !== undefined) await stop(tracer.child)
     await stop(gw.child)
     await stop(sink.child)
+    sink.cleanup?.()
   }
 }
 

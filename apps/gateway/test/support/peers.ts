@@ -6,6 +6,11 @@ import { join } from "node:path"
 import { type GatewayOptions, type RunningGateway, startGateway } from "../../src/index.ts"
 
 export { freePort, makeCert, RawSink, SmtpSink } from "../../../../packages/protocols/test/delivery/support/peers.ts"
+export {
+  PostfixServer,
+  postfixAvailable,
+  REFUSED_SUBJECT
+} from "../../../../packages/protocols/test/delivery/support/postfix.ts"
 export { RawClient, swaks } from "../../../../packages/protocols/test/smtp/support/peers.ts"
 import { RawClient as Client } from "../../../../packages/protocols/test/smtp/support/peers.ts"
 

@@ -3,7 +3,8 @@
  * dot-stuffing `WireEncoder` in batches of up to `BATCH_BYTES` (one write each: our headers, the
  * header block, the body and the terminator of a small message are one write, not four), then
  * the final reply is read: one for the message in SMTP, one per accepted recipient in LMTP
- * (RFC 2033 §4.2).
+ * (RFC 2033 §4.2). Or, towards a server that offers CHUNKING, a message held whole in memory goes
+ * as one `BDAT <size> LAST` (RFC 3030) with its content in the same write: no 354 to wait for.
  *
  * @category services
  * @since 0.1.0
@@ -32,7 +33,7 @@ const BATCH_BYTES = 64 * 1024
 /** The message's bytes: read part by part as they come, or, when held in memory, also at once. */
 export type MessageSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>
 
-const isPlainIterable = (source: MessageSource): source is Iterable<Uint8Array> =>
+export const isPlainIterable = (source: MessageSource): source is Iterable<Uint8Array> =>
   typeof (source as Partial<Iterable<Uint8Array>>)[Symbol.iterator] === "function"
 
 export const plainReply = (r: ParsedReply): SmtpReply => ({ code: r.code, enhanced: r.enhanced, text: r.text })
@@ -76,10 +77,53 @@ export const sendMessage = async (
   } else for await (const chunk of source) if (add(chunk)) await flush()
   batch.push(encoder.end())
   await channel.writeBatch(batch, options.blockMs, "while sending the message")
-  if (!options.lmtp) {
-    const reply = plainReply(await channel.reply(options.endMs, "the end of data"))
-    return recipients.map((recipient) => result(recipient, reply))
+  // SMTP's one reply is awaited here, not in a helper's own async frame: no promise more per message.
+  if (!options.lmtp) return forAll(recipients, await channel.reply(options.endMs, "the end of data"))
+  return eachReply(channel, recipients, options)
+}
+
+/**
+ * Sends a message held whole in memory as one `BDAT <size> LAST` chunk (RFC 3030): the command
+ * and the content in one write, then the final reply(ies). The content is what a DATA receiver
+ * would store after un-stuffing (line ends normalised, NULs removed, the last line closed): not
+ * dot-stuffed, with no terminator, since the size delimits it.
+ */
+export const sendChunked = async (
+  channel: ReplyChannel,
+  parts: Iterable<Uint8Array>,
+  recipients: ReadonlyArray<string>,
+  options: TransferOptions
+): Promise<ReadonlyArray<RecipientResult>> => {
+  const encoder = new WireEncoder(false)
+  // The command goes first; its size is known once every part is encoded.
+  const batch: Array<Uint8Array | string> = [""]
+  let size = 0
+  for (const part of parts) {
+    const encoded = encoder.push(part)
+    if (encoded.length === 0) continue
+    batch.push(encoded)
+    size += encoded.length
   }
+  const last = encoder.close()
+  if (last.length > 0) batch.push(last)
+  batch[0] = `BDAT ${size + last.length} LAST\r\n`
+  await channel.writeBatch(batch, options.blockMs, "while sending the message")
+  if (!options.lmtp) return forAll(recipients, await channel.reply(options.endMs, "the end of data"))
+  return eachReply(channel, recipients, options)
+}
+
+/** SMTP's one reply after the message, for every recipient. */
+const forAll = (recipients: ReadonlyArray<string>, parsed: ParsedReply): ReadonlyArray<RecipientResult> => {
+  const reply = plainReply(parsed)
+  return recipients.map((recipient) => result(recipient, reply))
+}
+
+/** LMTP's replies after the message, one per recipient in order (RFC 2033 §4.2). */
+const eachReply = async (
+  channel: ReplyChannel,
+  recipients: ReadonlyArray<string>,
+  options: TransferOptions
+): Promise<ReadonlyArray<RecipientResult>> => {
   const results: Array<RecipientResult> = []
   for (const recipient of recipients)
     results.push(result(recipient, plainReply(await channel.reply(options.endMs, `the end of data for ${recipient}`))))

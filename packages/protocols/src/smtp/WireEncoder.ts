@@ -1,6 +1,7 @@
 /**
  * Encodes a message body for the SMTP DATA phase of a client (the relay), so that we are never an
- * outbound smuggling carrier.
+ * outbound smuggling carrier; or, made with `stuffDots` false, for a `BDAT` chunk (RFC 3030), which
+ * carries the same content counted in bytes: no dot-stuffing and no terminator.
  *
  * For every input, the output:
  * - has no CR or LF outside CRLF pairs (a bare CR or bare LF becomes CRLF, the same rule the
@@ -8,7 +9,9 @@
  * - has no NUL (removed);
  * - has every line that starts with `.` dot-stuffed (RFC 5321 §4.5.2), including a line that starts
  *   with `.` after a removed NUL or a normalised line end;
- * - (`end`/`encodeForWire`) ends with `CRLF . CRLF`, adding the CRLF when the body lacks it.
+ * - (`end`/`encodeForWire`) ends with `CRLF . CRLF`, adding the CRLF when the body lacks it;
+ *   (`close`, for BDAT) ends with CRLF, added when the body lacks it, so a downstream stores the
+ *   same bytes whichever of the two carried them.
  *
  * **Gotchas**
  * - Streaming: a CR at the end of a chunk is held back until the next byte tells whether it was
@@ -24,11 +27,18 @@
 const CR = 0x0d
 const LF = 0x0a
 const DOT = 0x2e
+const CRLF_DOT_CRLF = [CR, LF, DOT, CR, LF]
+const DOT_CRLF = [DOT, CR, LF]
+const CRLF = [CR, LF]
+const NOTHING: ReadonlyArray<number> = []
 
 export class WireEncoder {
   private lineStart = true
   private pendingCr = false
   private empty = true
+
+  /** `stuffDots` false: line ends and NULs are still made safe, but a leading dot stays single (BDAT). */
+  constructor(private readonly stuffDots = true) {}
 
   /**
    * Encodes a chunk. The result may be `chunk` itself when nothing in it needs changing (the usual
@@ -51,13 +61,13 @@ export class WireEncoder {
   private pushCanonical(chunk: Uint8Array): Uint8Array | undefined {
     const n = chunk.length
     if (chunk[n - 1] === CR || chunk.indexOf(0) !== -1) return undefined
-    const firstDot = this.lineStart && chunk[0] === DOT
+    const firstDot = this.stuffDots && this.lineStart && chunk[0] === DOT
     let dots = firstDot ? 1 : 0
     let pairs = 0
     for (let cr = chunk.indexOf(CR); cr !== -1; cr = chunk.indexOf(CR, cr + 2)) {
       if (chunk[cr + 1] !== LF) return undefined
       pairs++
-      if (chunk[cr + 2] === DOT) dots++
+      if (this.stuffDots && chunk[cr + 2] === DOT) dots++
     }
     // Every LF belongs to one of the pairs: as many LFs as pairs means no bare LF.
     let lfs = 0
@@ -103,7 +113,7 @@ export class WireEncoder {
         this.lineStart = true
         this.empty = false
       } else if (b !== 0) {
-        if (this.lineStart && b === DOT) out[o++] = DOT
+        if (this.stuffDots && this.lineStart && b === DOT) out[o++] = DOT
         out[o++] = b
         this.lineStart = false
         this.empty = false
@@ -122,9 +132,19 @@ export class WireEncoder {
 
   /** Releases a held CR, closes the last line and appends the `.CRLF` terminator. */
   end(): Uint8Array {
+    return this.finish(true)
+  }
+
+  /** Releases a held CR and closes the last line, with no terminator: the end of a BDAT payload. */
+  close(): Uint8Array {
+    return this.finish(false)
+  }
+
+  private finish(terminated: boolean): Uint8Array {
     const held = this.flush()
     const needCrlf = !this.empty && !this.lineStart
-    const tail = needCrlf ? [CR, LF, DOT, CR, LF] : [DOT, CR, LF]
+    const tail = terminated ? (needCrlf ? CRLF_DOT_CRLF : DOT_CRLF) : needCrlf ? CRLF : NOTHING
+    if (held.length === 0 && tail.length === 0) return held
     const out = new Uint8Array(held.length + tail.length)
     out.set(held, 0)
     out.set(tail, held.length)

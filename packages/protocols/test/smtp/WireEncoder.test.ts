@@ -112,3 +112,24 @@ describe("WireEncoder properties", () => {
     }
   )
 })
+
+describe("WireEncoder without dot-stuffing (a BDAT chunk's content, RFC 3030)", () => {
+  /** Oracle: normalised, the last line closed, no stuffing and no terminator. */
+  const chunkOracle = (s: string): string => {
+    const c = canonical(s)
+    return c === "" || c.endsWith("\r\n") ? c : `${c}\r\n`
+  }
+
+  test.prop([fc.oneof(anyBytes, messageish), fc.array(fc.nat(700), { maxLength: 30 })], { numRuns: 1000 })(
+    "for any chunking: the normalised input with its last line closed, what a DATA receiver stores",
+    (input, cuts) => {
+      const enc = new WireEncoder(false)
+      const parts = splitAt(input, cuts).map((c) => enc.push(c))
+      parts.push(enc.close())
+      const out = concat(parts)
+      expect(latin1(out)).toBe(chunkOracle(latin1(input)))
+      // The DATA path's payload decodes to the same bytes.
+      expect(out).toEqual(decodeAll([encodeForWire(input)]).body)
+    }
+  )
+})

@@ -140,8 +140,13 @@ export class SmtpSink {
 export interface CapturedMessage {
   readonly mailFrom: string
   readonly rcptTo: ReadonlyArray<string>
-  /** DATA bytes exactly as received, up to and including the terminating CRLF.CRLF. */
+  /**
+   * DATA bytes exactly as received, up to and including the terminating CRLF.CRLF; or, for a
+   * message sent with BDAT (when the sink offers CHUNKING), its chunks' bytes joined.
+   */
   readonly raw: Buffer
+  /** The BDAT commands that carried it (none for DATA). */
+  readonly bdat: ReadonlyArray<string>
 }
 
 export interface RawSinkOptions {
@@ -184,22 +189,45 @@ export class RawSink {
       /** The sender of the open transaction; undefined when none is open. */
       let from: string | undefined
       let rcpts: Array<string> = []
+      /** A BDAT chunk being read (RFC 3030): its bytes still to come, and the message so far. */
+      let bdatChunk: { remaining: number; last: boolean } | undefined
+      let bdatParts: Array<Buffer> = []
+      let bdat: Array<string> = []
+      /** The final reply(ies) for the message of the open transaction, which then ends. */
+      const delivered = (raw: Buffer): void => {
+        sink!.messages.push({ mailFrom: from ?? "", rcptTo: rcpts, raw, bdat })
+        from = undefined
+        bdat = []
+        bdatParts = []
+        if (options.lmtp) for (const r of rcpts) socket.write(`${options.dataReply?.(r) ?? "250 2.0.0 ok"}\r\n`)
+        else socket.write(`${options.dataReply?.(rcpts[0] ?? "") ?? "250 2.0.0 ok"}\r\n`)
+      }
       socket.write("220 rawsink ESMTP\r\n")
       socket.on("data", (chunk: Buffer) => {
         sink!.reads.push(chunk.toString("latin1"))
         buffer = Buffer.concat([buffer, chunk])
         for (;;) {
+          if (bdatChunk !== undefined) {
+            const take = Math.min(bdatChunk.remaining, buffer.length)
+            bdatParts.push(buffer.subarray(0, take))
+            buffer = buffer.subarray(take)
+            bdatChunk.remaining -= take
+            if (bdatChunk.remaining > 0) return
+            const { last } = bdatChunk
+            bdatChunk = undefined
+            if (from === undefined || rcpts.length === 0) socket.write("554 5.5.1 no valid recipients\r\n")
+            else if (last) delivered(Buffer.concat(bdatParts))
+            else socket.write("250 2.0.0 chunk ok\r\n")
+            continue
+          }
           if (inData) {
             const end = buffer.indexOf("\r\n.\r\n")
             const atStart = buffer.subarray(0, 3).toString("latin1") === ".\r\n"
             if (end === -1 && !atStart) return
             const cut = atStart ? 3 : end + 5
-            sink!.messages.push({ mailFrom: from ?? "", rcptTo: rcpts, raw: buffer.subarray(0, cut) })
-            buffer = buffer.subarray(cut)
             inData = false
-            from = undefined
-            if (options.lmtp) for (const r of rcpts) socket.write(`${options.dataReply?.(r) ?? "250 2.0.0 ok"}\r\n`)
-            else socket.write(`${options.dataReply?.(rcpts[0] ?? "") ?? "250 2.0.0 ok"}\r\n`)
+            delivered(buffer.subarray(0, cut))
+            buffer = buffer.subarray(cut)
             continue
           }
           const nl = buffer.indexOf("\r\n")
@@ -235,9 +263,19 @@ export class RawSink {
             }
             inData = true
             socket.write("354 go ahead\r\n")
+          } else if (verb === "BDAT" && (options.extensions ?? []).includes("CHUNKING")) {
+            const m = /^BDAT (\d+)( LAST)?$/i.exec(line)
+            if (m === null) {
+              socket.write("501 5.5.4 syntax: BDAT size [LAST]\r\n")
+              continue
+            }
+            bdat.push(line)
+            bdatChunk = { remaining: Number(m[1]), last: m[2] !== undefined }
           } else if (verb === "RSET") {
             rcpts = []
             from = undefined
+            bdat = []
+            bdatParts = []
             socket.write("250 2.0.0 ok\r\n")
           } else if (verb === "QUIT") {
             socket.end("221 2.0.0 bye\r\n")

@@ -1,0 +1,106 @@
+// A real Postfix smtpd on a loopback ephemeral port, as a downstream that offers CHUNKING (BDAT,
+// RFC 3030) and PIPELINING, which smtp-sink does not: the private instance of
+// bench/floor/postfix-downstream.mjs (nothing of the system's Postfix is touched or started),
+// delivering mail for example.test to one Maildir, except refused@example.test (refused at
+// RCPT) and a message whose Subject is `REFUSED_SUBJECT` (refused at the end of its data).
+// smtpd logs each session's command counts ("bdat=1", "data=1") to the instance's own log.
+//
+// Needs root (the master and its daemons switch to the postfix user) and the postfix package.
+import { type ChildProcess, execFileSync } from "node:child_process"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { startPostfix } from "../../../../../bench/floor/postfix-downstream.mjs"
+import { freePort, requireBinary, waitForGreeting } from "./peers.ts"
+
+const MASTER = "/usr/lib/postfix/sbin/master"
+
+/** Whether this process can run a private Postfix instance (root, the binaries, the postfix user). */
+export const postfixAvailable = (): boolean => {
+  if (process.getuid?.() !== 0 || !existsSync(MASTER) || !existsSync("/usr/sbin/postfix")) return false
+  try {
+    execFileSync("id", ["postfix"], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A message with this Subject is refused at the end of its data (550, Postfix's header_checks). */
+export const REFUSED_SUBJECT = "refuse me"
+
+export class PostfixServer {
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    private readonly master: ChildProcess,
+    private readonly cleanup: () => void
+  ) {}
+
+  static async start(): Promise<PostfixServer> {
+    requireBinary(MASTER, "postfix")
+    const port = await freePort()
+    const instance = await startPostfix(port, {
+      mailbox: true,
+      main: [
+        "smtpd_recipient_restrictions = check_recipient_access inline:{refused@example.test=REJECT}",
+        `header_checks = regexp:{{/^Subject: ${REFUSED_SUBJECT}/ REJECT refused by the test}}`
+      ]
+    })
+    const server = new PostfixServer(port, instance.dir, instance.child, instance.cleanup)
+    try {
+      await waitForGreeting(port, 15_000)
+    } catch (error) {
+      await server.stop()
+      throw error
+    }
+    return server
+  }
+
+  /** The instance's log (smtpd's "disconnect ... bdat=1 ..." lines among others). */
+  log(): string {
+    const file = join(this.dir, "maillog")
+    return existsSync(file) ? readFileSync(file, "utf8") : ""
+  }
+
+  /** The log once it matches `pattern` (smtpd logs a session's end a moment after its QUIT), or after 10 s. */
+  async logMatching(pattern: RegExp): Promise<string> {
+    const deadline = Date.now() + 10_000
+    for (;;) {
+      const log = this.log()
+      if (pattern.test(log) || Date.now() > deadline) return log
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  /** The delivered messages' files, oldest first by name (Maildir names start with the time). */
+  delivered(): Array<string> {
+    const dir = join(this.dir, "mail/box/new")
+    if (!existsSync(dir)) return []
+    return readdirSync(dir)
+      .sort()
+      .map((f) => readFileSync(join(dir, f), "latin1"))
+  }
+
+  /** Waits until `count` messages are delivered (Postfix delivers after its 250, from its queue). */
+  async waitDelivered(count: number, timeoutMs = 20_000): Promise<Array<string>> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const files = this.delivered()
+      if (files.length >= count) return files
+      if (Date.now() > deadline) throw new Error(`${files.length} of ${count} delivered; log:\n${this.log()}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+
+  async stop(): Promise<void> {
+    const master = this.master
+    if (master.exitCode === null && master.signalCode === null) {
+      const exited = new Promise((r) => master.once("exit", r))
+      master.kill("SIGTERM")
+      const timer = setTimeout(() => master.kill("SIGKILL"), 10_000)
+      await exited
+      clearTimeout(timer)
+    }
+    this.cleanup()
+  }
+}

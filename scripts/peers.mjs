@@ -57,11 +57,20 @@ const peers = [
     }
   },
   {
-    name: "postfix smtp-sink/smtp-source",
+    name: "postfix smtp-sink/smtp-source, smtpd",
     probe: () => ({
       version: firstMatch(output("/usr/sbin/postconf", ["-d", "mail_version"]), /=\s*(\S+)/),
-      shows: ["smtp-sink", "smtp-source"].filter((b) => existsSync(`/usr/sbin/${b}`)),
-      missing: [...needFile("/usr/sbin/smtp-sink", "postfix"), ...needFile("/usr/sbin/smtp-source", "postfix")]
+      shows: [
+        ...["smtp-sink", "smtp-source"].filter((b) => existsSync(`/usr/sbin/${b}`)),
+        // A private instance (master, smtpd with CHUNKING) is the downstream of the relay tests.
+        ...["master", "smtpd"].filter((b) => existsSync(`/usr/lib/postfix/sbin/${b}`))
+      ],
+      missing: [
+        ...needFile("/usr/sbin/smtp-sink", "postfix"),
+        ...needFile("/usr/sbin/smtp-source", "postfix"),
+        ...needFile("/usr/lib/postfix/sbin/master", "postfix"),
+        ...needFile("/usr/lib/postfix/sbin/smtpd", "postfix")
+      ]
     })
   },
   {
@@ -193,7 +202,8 @@ const install = (toInstall) => {
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" }
   try {
     if (!updated) {
-      // Postfix asks how to configure itself; the tests only use its smtp-sink/smtp-source tools.
+      // Postfix asks how to configure itself; the tests use its smtp-sink/smtp-source tools and
+      // start private instances of their own (the system's Postfix is never configured or started).
       execSync(`echo "postfix postfix/main_mailer_type select No configuration" | ${asRoot}debconf-set-selections`, {
         env,
         stdio: "inherit"

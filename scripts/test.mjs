@@ -12,7 +12,8 @@
 //   5. runtimes: core's unit suite under Node 24, and the smoke suite (engine + an SMTP round trip
 //      through the built gateway) under Node 20, Node 24, Bun and Deno
 // Ends with one closing line "N passed, N failed" summed over every suite (and how many tests
-// were skipped, never counted as passed: the corpus tests skip where ../shared/corpus is absent).
+// were skipped, never counted as passed: the corpus tests skip where ../shared/corpus is absent,
+// the Postfix downstream tests when not run as root).
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -23,7 +24,7 @@ const turbo = `${root}node_modules/.bin/turbo`
 goOffline()
 let passed = 0
 let failed = 0
-/** Tests vitest skipped (only the corpus tests skip, when the corpus is not on this machine). */
+/** Tests vitest skipped (the corpus tests without the corpus; the Postfix downstream tests without root). */
 let skipped = 0
 const problems = []
 

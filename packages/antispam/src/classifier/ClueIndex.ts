@@ -23,15 +23,23 @@ export interface ClueIndex {
   readonly size: number
   /** f(w) of `token` when the table holds it, else undefined. */
   readonly get: (token: string) => number | undefined
+  /**
+   * `get(text.slice(offset, offset + length))` without the slice; `hash` is the piece's
+   * `hashRange`.
+   */
+  readonly getRange: (text: string, offset: number, length: number, hash: number) => number | undefined
 }
 
 /**
  * FNV-1a over UTF-16 code units: cheap for the short tokens of a message. A signed 32-bit
  * integer, as the slots hold it (the empty key's hash is the offset basis itself).
  */
-export const hashOf = (s: string): number => {
+export const hashOf = (s: string): number => hashRange(s, 0, s.length)
+
+/** `hashOf(text.slice(offset, offset + length))`, without the slice. */
+export const hashRange = (text: string, offset: number, length: number): number => {
   let h = 0x811c9dc5 | 0
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+  for (let i = offset, end = offset + length; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
   return h
 }
 
@@ -48,8 +56,8 @@ const F_UNITS = 4
 const LENGTH_UNITS = 2
 const HEAD = F_UNITS + LENGTH_UNITS
 
-const matches = (pool: Uint16Array, start: number, token: string): boolean => {
-  for (let i = 0; i < token.length; i++) if (pool[start + i] !== token.charCodeAt(i)) return false
+const matches = (pool: Uint16Array, start: number, text: string, offset: number, length: number): boolean => {
+  for (let i = 0; i < length; i++) if (pool[start + i] !== text.charCodeAt(offset + i)) return false
   return true
 }
 
@@ -82,9 +90,7 @@ export const make = (keys: ReadonlyArray<string>, values: ArrayLike<number>): Cl
     for (let c = 0; c < t.length; c++) pool[end + HEAD + c] = t.charCodeAt(c)
     end += HEAD + t.length
   }
-  const get = (token: string): number | undefined => {
-    const h = hashOf(token)
-    const length = token.length
+  const getRange = (text: string, offset: number, length: number, h: number): number | undefined => {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const entry = slots[i * SLOT + ENTRY]!
       if (entry === 0) return undefined
@@ -93,10 +99,11 @@ export const make = (keys: ReadonlyArray<string>, values: ArrayLike<number>): Cl
       if (
         pool[e + F_UNITS] === (length & 0xffff) &&
         pool[e + F_UNITS + 1] === length >>> 16 &&
-        matches(pool, e + HEAD, token)
+        matches(pool, e + HEAD, text, offset, length)
       )
         return doubles.getFloat64(e * 2, true)
     }
   }
-  return { size: keys.length, get }
+  const get = (token: string): number | undefined => getRange(token, 0, token.length, hashOf(token))
+  return { size: keys.length, get, getRange }
 }

@@ -13,6 +13,7 @@ import { clampMargin, margin } from "./Discriminative.ts"
 import { CHI_INPUTS, FEATURE_INPUT_PREFIX, isSignedFeature, MARGIN_INPUT } from "./LayerInputs.ts"
 import type { Logistic, Model } from "./Model.ts"
 import type { Tokens } from "./Tokenizer.ts"
+import type { TokenSet } from "./TokenSet.ts"
 
 export { FEATURE_PRIOR, FEATURE_SIGNS, INPUT_PRIORS, INPUT_SIGNS } from "./FeatureSigns.ts"
 
@@ -64,24 +65,39 @@ export const logit = (layer: Logistic, x: ReadonlyMap<string, number>): number =
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 
 /**
- * Keeps the `limit` strongest clues (largest |f - 0.5|) in `top`, strongest first, in one pass.
- * Most of a message's clues are weaker than the ten kept so far: the pair is built only for a
- * clue that goes in.
+ * Where a clue of f(w) `f` goes among the `limit` strongest kept in `top` (largest |f - 0.5|,
+ * strongest first), or -1 when it is weaker than all of them: most of a message's clues are, so
+ * the caller builds its pair (and, from a `TokenSet`, its token's string) only for one that goes in.
  */
-const keepClue = (top: Array<readonly [string, number]>, token: string, f: number, limit: number): void => {
+const clueRank = (top: ReadonlyArray<readonly [string, number]>, f: number, limit: number): number => {
   const d = Math.abs(f - 0.5)
-  if (top.length === limit && d <= Math.abs(top[limit - 1]![1] - 0.5)) return
+  if (top.length === limit && d <= Math.abs(top[limit - 1]![1] - 0.5)) return -1
   let i = top.length < limit ? top.length : limit - 1
   while (i > 0 && Math.abs(top[i - 1]![1] - 0.5) < d) i--
-  top.splice(i, 0, [token, f])
+  return i
+}
+
+/** Puts the clue at `rank` (`clueRank`) and drops the one pushed past `limit`. */
+const insertClue = (top: Array<readonly [string, number]>, rank: number, token: string, f: number, limit: number) => {
+  top.splice(rank, 0, [token, f])
   if (top.length > limit) top.pop()
+}
+
+/** Keeps the `limit` strongest clues in `top`, strongest first, in one pass. */
+const keepClue = (top: Array<readonly [string, number]>, token: string, f: number, limit: number): void => {
+  const rank = clueRank(top, f, limit)
+  if (rank >= 0) insertClue(top, rank, token, f, limit)
 }
 
 /** Learned counts that change nothing: no learned message, no learned token. */
 const isEmpty = (extra: Extra | undefined): boolean =>
   extra === undefined || (extra.nham === 0 && extra.nspam === 0 && extra.counts.size === 0)
 
-const isFeatureToken = (t: string): boolean => t.charCodeAt(0) === 102 && t.startsWith("feat:")
+const isFeatureToken = (t: string): boolean => isFeatureAt(t, 0, t.length)
+
+/** Whether `text.slice(offset, offset + length)` is a feature token, without the slice. */
+const isFeatureAt = (text: string, offset: number, length: number): boolean =>
+  length >= 5 && text.charCodeAt(offset) === 102 && text.startsWith("feat:", offset)
 
 /**
  * Room for `n` clues: one buffer, grown when a message has more tokens than any before (at most
@@ -150,6 +166,31 @@ export const chiScore = (
 }
 
 /**
+ * `chiScore(model, set.toArray())` without the strings: each token is looked up in the clue index
+ * by the piece of text and the hash the set holds, and only a clue that goes into the ten kept
+ * becomes a string.
+ */
+const chiScoreSet = (model: Model, set: TokenSet): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
+  const probs = clueBuffer(set.size)
+  const table = clueIndex(model)
+  const clues: Array<readonly [string, number]> = []
+  let n = 0
+  let words = 0
+  for (let i = 0; i < set.size; i++) {
+    const text = set.textAt(i)
+    const offset = set.offsetAt(i)
+    const length = set.lengthAt(i)
+    const f = table.getRange(text, offset, length, set.hashAt(i))
+    if (f === undefined) continue
+    probs[n++] = f
+    if (!isFeatureAt(text, offset, length)) words++
+    const rank = clueRank(clues, f, 10)
+    if (rank >= 0) insertClue(clues, rank, set.tokenAt(i), f, 10)
+  }
+  return { chi: combineFirst(probs, words > 0 ? n : 0, model.options), clues }
+}
+
+/**
  * The discriminative margin of a model with token weights (Discriminative.ts), else undefined.
  * A second lookup per token, in a `Map`: the token model is a training option that round 15 did
  * not keep (docs/classifier.md), so the clue index, which scoring reads for every message, stays
@@ -164,4 +205,25 @@ export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {
     ? sigmoid(logit(model.logistic, inputs(chi, tokens.features, tokenMargin(model, tokens.tokens))))
     : chi.probability
   return { probability, chi, features: tokens.features, clues }
+}
+
+/**
+ * `score(model, tokenize(message))` for the tokens `Tokenizer.collect` left in its set, with the
+ * model alone (learned counts need the tokens as strings): the same result, bit for bit.
+ */
+export const scoreSet = (model: Model, set: TokenSet): Score => {
+  const { chi, clues } = chiScoreSet(model, set)
+  const probability = model.logistic
+    ? sigmoid(
+        logit(
+          model.logistic,
+          inputs(
+            chi,
+            set.features,
+            model.discriminative === undefined ? undefined : margin(model.discriminative, set.toArray())
+          )
+        )
+      )
+    : chi.probability
+  return { probability, chi, features: set.features, clues }
 }

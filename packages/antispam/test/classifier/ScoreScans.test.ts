@@ -8,6 +8,7 @@ import * as Model from "../../src/classifier/Model.ts"
 import { substitutedWords } from "../../src/classifier/Obfuscation.ts"
 import { chiScore } from "../../src/classifier/Score.ts"
 import { bodyText } from "../../src/classifier/Tokenizer.ts"
+import { TokenSet } from "../../src/classifier/TokenSet.ts"
 import { addWords, pushWords, words } from "../../src/classifier/Words.ts"
 import { combine as combineBefore } from "./oracle/ChiBefore.ts"
 import { substitutedWords as substitutedWordsBefore } from "./oracle/ObfuscationBefore.ts"
@@ -182,9 +183,10 @@ describe("words", () => {
     fc.nat(40),
     fc.constantFrom("", "subj:")
   ])(
-    "addWords adds to a set what adding pushWords' array under a size cap added",
+    "addWords adds to a token set what adding pushWords' array to a Set under a size cap added",
     (present, texts, maxSize, maxWords, prefix) => {
-      const now = new Set(present)
+      const now = new TokenSet()
+      for (const t of present) now.add(t)
       const before = new Set(present)
       for (const t of texts) {
         addWords(t, now, maxSize, { prefix, maxWords })
@@ -193,7 +195,7 @@ describe("words", () => {
           before.add(w)
         }
       }
-      expect([...now]).toStrictEqual([...before])
+      expect(now.toArray()).toStrictEqual([...before])
     }
   )
 

@@ -24,10 +24,18 @@ export interface ClueIndex {
   /** f(w) of `token` when the table holds it, else undefined. */
   readonly get: (token: string) => number | undefined
   /**
-   * `get(text.slice(offset, offset + length))` without the slice; `hash` is the piece's
-   * `hashRange`.
+   * Whether the table holds `text.slice(offset, offset + length)` (without the slice; `hash` is
+   * the piece's `hashRange`), and if so its f(w) written to `into[at]`: a double returned from a
+   * call that is not inlined is a heap number, one per clue of every message.
    */
-  readonly getRange: (text: string, offset: number, length: number, hash: number) => number | undefined
+  readonly readRange: (
+    text: string,
+    offset: number,
+    length: number,
+    hash: number,
+    into: Float64Array,
+    at: number
+  ) => boolean
 }
 
 /**
@@ -90,10 +98,11 @@ export const make = (keys: ReadonlyArray<string>, values: ArrayLike<number>): Cl
     for (let c = 0; c < t.length; c++) pool[end + HEAD + c] = t.charCodeAt(c)
     end += HEAD + t.length
   }
-  const getRange = (text: string, offset: number, length: number, h: number): number | undefined => {
+  /** Where the entry of `text.slice(offset, offset + length)` starts in the pool, -1 if absent. */
+  const find = (text: string, offset: number, length: number, h: number): number => {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const entry = slots[i * SLOT + ENTRY]!
-      if (entry === 0) return undefined
+      if (entry === 0) return -1
       if (slots[i * SLOT + HASH] !== h) continue
       const e = entry - 1
       if (
@@ -101,9 +110,25 @@ export const make = (keys: ReadonlyArray<string>, values: ArrayLike<number>): Cl
         pool[e + F_UNITS + 1] === length >>> 16 &&
         matches(pool, e + HEAD, text, offset, length)
       )
-        return doubles.getFloat64(e * 2, true)
+        return e
     }
   }
-  const get = (token: string): number | undefined => getRange(token, 0, token.length, hashOf(token))
-  return { size: keys.length, get, getRange }
+  const get = (token: string): number | undefined => {
+    const e = find(token, 0, token.length, hashOf(token))
+    return e < 0 ? undefined : doubles.getFloat64(e * 2, true)
+  }
+  const readRange = (
+    text: string,
+    offset: number,
+    length: number,
+    hash: number,
+    into: Float64Array,
+    at: number
+  ): boolean => {
+    const e = find(text, offset, length, hash)
+    if (e < 0) return false
+    into[at] = doubles.getFloat64(e * 2, true)
+    return true
+  }
+  return { size: keys.length, get, readRange }
 }

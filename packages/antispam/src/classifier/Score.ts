@@ -64,29 +64,39 @@ export const logit = (layer: Logistic, x: ReadonlyMap<string, number>): number =
 
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 
+/** Clues kept for traces: the strongest, at most this many. */
+const TOP_CLUES = 10
+
 /**
- * Where a clue of f(w) `f` goes among the `limit` strongest kept in `top` (largest |f - 0.5|,
- * strongest first), or -1 when it is weaker than all of them: most of a message's clues are, so
- * the caller builds its pair (and, from a `TokenSet`, its token's string) only for one that goes in.
+ * The `TOP_CLUES` strongest clues of the message being scored (largest |f - 0.5|, strongest
+ * first; of equal ones, the first seen), as the token's position and its f(w): the pairs are
+ * built once, at the end (`topClues`), for the ten kept, not for every clue that went in on the
+ * way and was pushed out. Scoring is synchronous: one message at a time uses them.
  */
-const clueRank = (top: ReadonlyArray<readonly [string, number]>, f: number, limit: number): number => {
+const topAt = new Int32Array(TOP_CLUES)
+const topF = new Float64Array(TOP_CLUES)
+let topCount = 0
+
+/** Offers the clue at position `at` with f(w) `f` to the kept ones. */
+const keepClue = (at: number, f: number): void => {
   const d = Math.abs(f - 0.5)
-  if (top.length === limit && d <= Math.abs(top[limit - 1]![1] - 0.5)) return -1
-  let i = top.length < limit ? top.length : limit - 1
-  while (i > 0 && Math.abs(top[i - 1]![1] - 0.5) < d) i--
-  return i
+  if (topCount === TOP_CLUES && d <= Math.abs(topF[TOP_CLUES - 1]! - 0.5)) return
+  let i = topCount < TOP_CLUES ? topCount : TOP_CLUES - 1
+  for (; i > 0 && Math.abs(topF[i - 1]! - 0.5) < d; i--) {
+    topAt[i] = topAt[i - 1]!
+    topF[i] = topF[i - 1]!
+  }
+  topAt[i] = at
+  topF[i] = f
+  if (topCount < TOP_CLUES) topCount++
 }
 
-/** Puts the clue at `rank` (`clueRank`) and drops the one pushed past `limit`. */
-const insertClue = (top: Array<readonly [string, number]>, rank: number, token: string, f: number, limit: number) => {
-  top.splice(rank, 0, [token, f])
-  if (top.length > limit) top.pop()
-}
-
-/** Keeps the `limit` strongest clues in `top`, strongest first, in one pass. */
-const keepClue = (top: Array<readonly [string, number]>, token: string, f: number, limit: number): void => {
-  const rank = clueRank(top, f, limit)
-  if (rank >= 0) insertClue(top, rank, token, f, limit)
+/** The kept clues as pairs, the token at a position given by `tokenAt`; empties them. */
+const topClues = (tokenAt: (at: number) => string): Array<readonly [string, number]> => {
+  const clues = new Array<readonly [string, number]>(topCount)
+  for (let k = 0; k < topCount; k++) clues[k] = [tokenAt(topAt[k]!), topF[k]!]
+  topCount = 0
+  return clues
 }
 
 /** Learned counts that change nothing: no learned message, no learned token. */
@@ -126,18 +136,19 @@ export const chiScore = (
   const o = model.options
   const probs = clueBuffer(tokens.length)
   let n = 0
-  const clues: Array<readonly [string, number]> = []
+  topCount = 0
   if (isEmpty(extra)) {
     const table = clueIndex(model)
     let words = 0
-    for (const t of tokens) {
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!
       const f = table.get(t)
       if (f === undefined) continue
       probs[n++] = f
       if (!isFeatureToken(t)) words++
-      keepClue(clues, t, f, 10)
+      keepClue(k, f)
     }
-    return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues }
+    return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues: topClues((k) => tokens[k]!) }
   }
   // Learned counts change every token's f(w) (through the totals): computed per message.
   const nham = model.nham + extra!.nham
@@ -145,7 +156,8 @@ export const chiScore = (
   const table = model.tokens
   const learned = extra!.counts
   let words = 0
-  for (const t of tokens) {
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!
     const base = table.get(t)
     const more = learned.get(t)
     if (!base && !more) continue
@@ -160,34 +172,31 @@ export const chiScore = (
     if (f === undefined) continue
     probs[n++] = f
     if (!isFeatureToken(t)) words++
-    keepClue(clues, t, f, 10)
+    keepClue(k, f)
   }
-  return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues }
+  return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues: topClues((k) => tokens[k]!) }
 }
 
 /**
  * `chiScore(model, set.toArray())` without the strings: each token is looked up in the clue index
- * by the piece of text and the hash the set holds, and only a clue that goes into the ten kept
- * becomes a string.
+ * by the piece of text and the hash the set holds, and only the ten clues kept become strings.
  */
 const chiScoreSet = (model: Model, set: TokenSet): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
   const probs = clueBuffer(set.size)
   const table = clueIndex(model)
-  const clues: Array<readonly [string, number]> = []
+  topCount = 0
   let n = 0
   let words = 0
   for (let i = 0; i < set.size; i++) {
     const text = set.textAt(i)
     const offset = set.offsetAt(i)
     const length = set.lengthAt(i)
-    const f = table.getRange(text, offset, length, set.hashAt(i))
-    if (f === undefined) continue
-    probs[n++] = f
+    if (!table.readRange(text, offset, length, set.hashAt(i), probs, n)) continue
+    const f = probs[n++]!
     if (!isFeatureAt(text, offset, length)) words++
-    const rank = clueRank(clues, f, 10)
-    if (rank >= 0) insertClue(clues, rank, set.tokenAt(i), f, 10)
+    keepClue(i, f)
   }
-  return { chi: combineFirst(probs, words > 0 ? n : 0, model.options), clues }
+  return { chi: combineFirst(probs, words > 0 ? n : 0, model.options), clues: topClues((i) => set.tokenAt(i)) }
 }
 
 /**

@@ -9,9 +9,10 @@
  * `Set<string>`: a word of the body and a header token with the same characters are one token.
  *
  * **Gotchas**
- * The tokenizer keeps one set and reuses it for every message (`Tokenizer.collect`): what it
- * gives is read (scored, or copied out by `toArray`) before the next message is tokenized, as
- * both are synchronous. The arrays grow when a message has more tokens than any before and are
+ * The tokenizer keeps one set and reuses it for every message (`Tokenizer.collect`), as do the
+ * text statistics for the words of a plain and an HTML version (`TextStats.analyseText`): what
+ * they give is read (scored, compared, or copied out by `toArray`) before the next message, as
+ * all of it is synchronous. The arrays grow when a message has more tokens than any before and are
  * never shrunk; `release` drops the references to the last message's strings.
  *
  * @category internals
@@ -54,20 +55,8 @@ export class TokenSet {
    * set holds it; whether it was added. No string is made.
    */
   addRange(text: string, offset: number, length: number, hash: number): boolean {
-    const mask = this.slots.length - 1
-    let i = hash & mask
-    for (;;) {
-      const slot = this.slots[i]!
-      if (slot === 0) break
-      const e = slot - 1
-      if (
-        this.hashes[e] === hash &&
-        this.lengths[e] === length &&
-        sameUnits(this.texts[e]!, this.offsets[e]!, text, offset, length)
-      )
-        return false
-      i = (i + 1) & mask
-    }
+    const i = this.slotOf(text, offset, length, hash)
+    if (this.slots[i] !== 0) return false
     const e = this.size
     if (e === this.offsets.length) this.growEntries()
     this.texts[e] = text
@@ -78,6 +67,27 @@ export class TokenSet {
     this.slots[i] = e + 1
     if (this.size * 2 > this.slots.length) this.rehash()
     return true
+  }
+
+  /** Whether the set holds the token `text.slice(offset, offset + length)` (`hash`: as for `addRange`). */
+  has(text: string, offset: number, length: number, hash: number): boolean {
+    return this.slots[this.slotOf(text, offset, length, hash)] !== 0
+  }
+
+  /** The slot that holds the token, or the empty slot where it would go. */
+  private slotOf(text: string, offset: number, length: number, hash: number): number {
+    const mask = this.slots.length - 1
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i]!
+      if (slot === 0) return i
+      const e = slot - 1
+      if (
+        this.hashes[e] === hash &&
+        this.lengths[e] === length &&
+        sameUnits(this.texts[e]!, this.offsets[e]!, text, offset, length)
+      )
+        return i
+    }
   }
 
   /** The string of entry `i` (a slice for a piece of a longer string). */

@@ -5,18 +5,16 @@
 // counts): the check for a change that must only make classification cheaper. Each message is
 // parsed once per build (core's parser belongs to the build too). `--peers` adds the peer
 // workload's messages (../shared/peers-bench, generated as its gen-corpus.js does, CRLF line
-// ends as the gateway receives them). Prints the number of messages compared and every
+// ends as the gateway receives them: classifier-common.mjs). Prints the number of messages compared and every
 // difference (at most 20); exits 1 on any difference, 2 when the corpus is missing.
 //
 //   node bench/classifier-identical.mjs --against OTHER/packages/antispam/dist/index.js [--model FILE]
 //                                       [--corpus DIR] [--peers]
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam` in both checkouts.
-import { spawnSync } from "node:child_process"
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { args, corpusDir, loadClassifier, opt, root } from "./classifier-common.mjs"
+import { args, corpusDir, loadClassifier, opt, peerMessages, root } from "./classifier-common.mjs"
 
 const corpus = corpusDir()
 if (!existsSync(join(corpus, "train"))) {
@@ -61,25 +59,6 @@ const view = async (C, model, classifier, bytes) => {
 }
 const thisClassifier = This.make({ model: thisModel })
 const otherClassifier = Other.make({ model: otherModel })
-
-/** The peer workload's messages: the harness's generator run in a scratch copy of it. */
-const peerMessages = () => {
-  const work = mkdtempSync(join(tmpdir(), "mailmoat-identical-peers-"))
-  try {
-    cpSync(resolve(root, "../shared/peers-bench"), work, { recursive: true })
-    spawnSync("node", ["gen-corpus.js"], { cwd: work, stdio: "ignore" })
-    const dir = join(work, "corpus")
-    return readdirSync(dir)
-      .filter((f) => f.endsWith(".eml"))
-      .sort()
-      .map((f) => ({
-        file: `peers/${f}`,
-        bytes: Buffer.from(readFileSync(join(dir, f), "latin1").replace(/\n/g, "\r\n"), "latin1")
-      }))
-  } finally {
-    rmSync(work, { recursive: true, force: true })
-  }
-}
 
 const messages = []
 for (const split of ["eval", "train"])

@@ -44,17 +44,10 @@ export interface ClueIndex {
  */
 export const hashOf = (s: string): number => hashRange(s, 0, s.length)
 
-/** FNV-1a's offset basis (as a signed 32-bit integer) and prime: `hashOf` of the empty string. */
-export const FNV_BASIS = 0x811c9dc5 | 0
-export const FNV_PRIME = 0x01000193
-
-/**
- * `hashOf(text.slice(offset, offset + length))`, without the slice. A scan that reads the units
- * anyway may fold them in itself: `h = Math.imul(h ^ unit, FNV_PRIME)` from `FNV_BASIS`.
- */
+/** `hashOf(text.slice(offset, offset + length))`, without the slice. */
 export const hashRange = (text: string, offset: number, length: number): number => {
-  let h = FNV_BASIS
-  for (let i = offset, end = offset + length; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME)
+  let h = 0x811c9dc5 | 0
+  for (let i = offset, end = offset + length; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
   return h
 }
 

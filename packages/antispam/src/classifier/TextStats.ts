@@ -13,7 +13,7 @@
  * @category constructors
  * @since 0.2.0
  */
-import { FNV_BASIS, FNV_PRIME } from "./ClueIndex.ts"
+import { hashRange } from "./ClueIndex.ts"
 import { TokenSet } from "./TokenSet.ts"
 import { bucket } from "./Words.ts"
 
@@ -98,15 +98,11 @@ export const wordSet = (text: string, into: TokenSet = new TokenSet()): TokenSet
   while (i < n && into.size < 400) {
     const start = i
     let letters = 0
-    // The run's hash (`hashRange`), folded in as it is read: a letter is one unit or two.
-    let hash = FNV_BASIS
     for (let w = letterAt(s, i); w > 0; w = letterAt(s, i)) {
-      hash = Math.imul(hash ^ s.charCodeAt(i), FNV_PRIME)
-      if (w === 2) hash = Math.imul(hash ^ s.charCodeAt(i + 1), FNV_PRIME)
       i += w
       letters++
     }
-    if (letters >= 3) into.addRange(s, start, i - start, hash)
+    if (letters >= 3) into.addRange(s, start, i - start, hashRange(s, start, i - start))
     else if (letters === 0) i += s.codePointAt(i)! > 0xffff ? 2 : 1
   }
   return into

@@ -117,14 +117,7 @@ export const make = (keys: ReadonlyArray<string>, values: ArrayLike<number>): Cl
     const e = find(token, 0, token.length, hashOf(token))
     return e < 0 ? undefined : doubles.getFloat64(e * 2, true)
   }
-  const readRange = (
-    text: string,
-    offset: number,
-    length: number,
-    hash: number,
-    into: Float64Array,
-    at: number
-  ): boolean => {
+  const readRange: ClueIndex["readRange"] = (text, offset, length, hash, into, at) => {
     const e = find(text, offset, length, hash)
     if (e < 0) return false
     into[at] = doubles.getFloat64(e * 2, true)

@@ -1,6 +1,8 @@
 // Shared by the classifier benches: the repository root, command-line options, the corpus
 // directory and the built @mailmoat/antispam (or another build given with --dist).
-import { existsSync, readFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -48,4 +50,26 @@ export const parseDecoded = (Classifier, bytes) => {
   void m.body
   void m.received
   return m
+}
+
+/**
+ * The peer workload's messages (../shared/peers-bench, generated as its gen-corpus.js does, in a
+ * scratch copy), with CRLF line ends as the gateway receives them: `{ file, bytes }` each.
+ */
+export const peerMessages = () => {
+  const work = mkdtempSync(join(tmpdir(), "mailmoat-classifier-peers-"))
+  try {
+    cpSync(resolve(root, "../shared/peers-bench"), work, { recursive: true })
+    spawnSync("node", ["gen-corpus.js"], { cwd: work, stdio: "ignore" })
+    const dir = join(work, "corpus")
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".eml"))
+      .sort()
+      .map((f) => ({
+        file: `peers/${f}`,
+        bytes: Buffer.from(readFileSync(join(dir, f), "latin1").replace(/\n/g, "\r\n"), "latin1")
+      }))
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
 }

@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // Whether two builds of the classifier give every corpus message the same tokens (in order), the
-// same features, and the same probability, chi-square result and clues with one model, bit for bit:
-// the check for a change that must only make classification cheaper. Each message is parsed once
-// per build (core's parser belongs to the build too). Prints the number of messages compared and
-// every difference (at most 20); exits 1 on any difference, 2 when the corpus is missing.
+// same features, and the same probability, chi-square result, clues and `--explain` explanation
+// with one model, bit for bit, by `classifyWith` and by a classifier's `classify` (no learned
+// counts): the check for a change that must only make classification cheaper. Each message is
+// parsed once per build (core's parser belongs to the build too). `--peers` adds the peer
+// workload's messages (../shared/peers-bench, generated as its gen-corpus.js does, CRLF line
+// ends as the gateway receives them: classifier-common.mjs). Prints the number of messages compared and every
+// difference (at most 20); exits 1 on any difference, 2 when the corpus is missing.
 //
 //   node bench/classifier-identical.mjs --against OTHER/packages/antispam/dist/index.js [--model FILE]
-//                                       [--corpus DIR]
+//                                       [--corpus DIR] [--peers]
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam` in both checkouts.
 import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { corpusDir, loadClassifier, opt, root } from "./classifier-common.mjs"
+import { args, corpusDir, loadClassifier, opt, peerMessages, root } from "./classifier-common.mjs"
 
 const corpus = corpusDir()
 if (!existsSync(join(corpus, "train"))) {
@@ -38,34 +41,44 @@ const same = (a, b) => {
   }
   return Object.is(a, b)
 }
-const view = (C, model, bytes) => {
+const view = async (C, model, classifier, bytes) => {
   const message = C.parseMessage(bytes)
   const tokens = C.tokenize(message)
   const c = C.classifyWith(model, message)
+  const async = await classifier.classify(C.parseMessage(bytes))
   return {
     tokens: tokens.tokens,
     features: tokens.features,
     probability: c.probability,
     class: c.class,
     chi: c.score?.chi,
-    clues: c.score?.clues
+    clues: c.score?.clues,
+    explanation: C.explain(model, tokens),
+    classify: async
   }
 }
+const thisClassifier = This.make({ model: thisModel })
+const otherClassifier = Other.make({ model: otherModel })
+
+const messages = []
+for (const split of ["eval", "train"])
+  for (const label of ["ham", "spam"])
+    for (const file of This.listFiles(join(corpus, split, label))) messages.push({ file, bytes: readFileSync(file) })
+if (args.includes("--peers")) messages.push(...peerMessages())
 
 let compared = 0
 let differences = 0
-for (const split of ["eval", "train"])
-  for (const label of ["ham", "spam"])
-    for (const file of This.listFiles(join(corpus, split, label))) {
-      const bytes = readFileSync(file)
-      const a = view(This, thisModel, bytes)
-      const b = view(Other, otherModel, bytes)
-      compared++
-      for (const k of Object.keys(a))
-        if (!same(a[k], b[k])) {
-          if (++differences <= 20) console.log(`DIFFERENT ${k}: ${file}`)
-          break
-        }
+for (const { file, bytes } of messages) {
+  const a = await view(This, thisModel, thisClassifier, bytes)
+  const b = await view(Other, otherModel, otherClassifier, bytes)
+  compared++
+  for (const k of Object.keys(a))
+    if (!same(a[k], b[k])) {
+      if (++differences <= 20) console.log(`DIFFERENT ${k}: ${file}`)
+      break
     }
-console.log(`${compared} messages compared: ${differences} differ (tokens, features, probability, chi-square, clues)`)
+}
+console.log(
+  `${compared} messages compared: ${differences} differ (tokens, features, probability, chi-square, clues, explanation, classify)`
+)
 process.exit(differences === 0 ? 0 : 1)

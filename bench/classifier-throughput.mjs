@@ -5,15 +5,27 @@
 // and the machine's load average: on a shared machine wall time also counts waiting for a CPU.
 //
 //   node bench/classifier-throughput.mjs [--corpus DIR] [--rounds N] [--dist PATH/index.js] [--model FILE]
-//                                        [--against PATH/index.js]
+//                                        [--against PATH/index.js] [--store] [--peers]
 //
 // --dist measures another build of @mailmoat/antispam (say, of an older commit).
 // --against measures this build and another one in the same process, alternating batches of 250
 // messages between them, so both see the same machine load; it prints both rates and their ratio.
+// --store classifies as the gateway does: through a classifier (`make`) with an empty memory store
+// of learned counts (the gateway's default), awaiting each message, instead of `classifyWith`.
+// --peers classifies the peer workload's messages (../shared/peers-bench) instead of the corpus.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { cpus, loadavg } from "node:os"
 import { resolve } from "node:path"
-import { corpusDir, loadClassifier, loadModelOption, opt, parseDecoded, readCorpus } from "./classifier-common.mjs"
+import {
+  args,
+  corpusDir,
+  loadClassifier,
+  loadModelOption,
+  opt,
+  parseDecoded,
+  peerMessages,
+  readCorpus
+} from "./classifier-common.mjs"
 
 const corpus = corpusDir()
 const rounds = Number(opt("rounds", "3"))
@@ -24,42 +36,55 @@ const cpu = () => {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1e6
 }
-const messages = readCorpus(Classifier, corpus)
+const messages = args.includes("--peers") ? peerMessages().map((m) => m.bytes) : readCorpus(Classifier, corpus)
+const viaStore = args.includes("--store")
+/** Classifies `messages` with build `C` and its model: `classifyWith`, or as the gateway does. */
+const classifierOf = (C, mdl) => {
+  if (!viaStore) return { each: (ms) => ms.forEach((m) => C.classifyWith(mdl, m)) }
+  const classifier = C.make({ model: mdl, store: C.makeMemoryTokenStore() })
+  return {
+    each: async (ms) => {
+      for (const m of ms) await classifier.classify(m)
+    }
+  }
+}
 let c0 = cpu()
 let w0 = performance.now()
 const parsed = messages.map((b) => parseDecoded(Classifier, b))
 const parse = { wall: messages.length / ((performance.now() - w0) / 1000), cpu: messages.length / (cpu() - c0) }
-for (const m of parsed.slice(0, 500)) Classifier.classifyWith(model, m)
+const mine = classifierOf(Classifier, model)
+await mine.each(parsed.slice(0, 500))
 const against = opt("against", undefined)
 if (against !== undefined) {
   const Other = (await import(resolve(against))).Classifier
   const otherModel = loadModelOption(Other)
-  for (const m of parsed.slice(0, 500)) Other.classifyWith(otherModel, m)
+  const theirs = classifierOf(Other, otherModel)
+  await theirs.each(parsed.slice(0, 500))
   const spent = { this: 0, other: 0 }
   // Each pair of batches (the same messages, one build after the other) gives a ratio of its
   // own: their median is less moved by a burst of load on a shared machine than the sums are.
   const pairs = []
-  const batch = (C, mdl, from) => {
+  const batch = async (build, from) => {
     const c = cpu()
-    for (const m of parsed.slice(from, from + 250)) C.classifyWith(mdl, m)
+    await build.each(parsed.slice(from, from + 250))
     return cpu() - c
   }
   const load0 = loadavg()[0]
   for (let r = 0; r < rounds; r++)
     for (let i = 0; i < parsed.length; i += 250) {
       // Alternate which build goes first, so neither always runs on a warmer cache.
-      let mine
-      let theirs
+      let a
+      let b
       if ((i / 250) % 2 === 0) {
-        mine = batch(Classifier, model, i)
-        theirs = batch(Other, otherModel, i)
+        a = await batch(mine, i)
+        b = await batch(theirs, i)
       } else {
-        theirs = batch(Other, otherModel, i)
-        mine = batch(Classifier, model, i)
+        b = await batch(theirs, i)
+        a = await batch(mine, i)
       }
-      spent.this += mine
-      spent.other += theirs
-      pairs.push(theirs / mine)
+      spent.this += a
+      spent.other += b
+      pairs.push(b / a)
     }
   const n = rounds * parsed.length
   pairs.sort((a, b) => a - b)
@@ -72,7 +97,7 @@ if (against !== undefined) {
 const load = loadavg()[0]
 c0 = cpu()
 w0 = performance.now()
-for (let r = 0; r < rounds; r++) for (const m of parsed) Classifier.classifyWith(model, m)
+for (let r = 0; r < rounds; r++) await mine.each(parsed)
 const n = rounds * parsed.length
 const wall = n / ((performance.now() - w0) / 1000)
 const perCpu = n / (cpu() - c0)

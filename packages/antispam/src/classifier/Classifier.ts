@@ -10,9 +10,9 @@
 import type { Message } from "@mailmoat/core"
 import * as ModelData from "./Model.ts"
 import type { Label, Model } from "./Model.ts"
-import { type ClassName, type Cutoffs, classOf, defaultCutoffs, type Score, score } from "./Score.ts"
+import { type ClassName, type Cutoffs, classOf, defaultCutoffs, type Score, score, scoreSet } from "./Score.ts"
 import type { TokenStore } from "./TokenStore.ts"
-import { GTUBE, tokenize } from "./Tokenizer.ts"
+import { collect, GTUBE, tokenize } from "./Tokenizer.ts"
 
 /** A swappable holder for the current model (the updater replaces it atomically). */
 export interface ModelRef {
@@ -54,8 +54,19 @@ export const hasGtube = (message: Message): boolean => {
 /** Classifies with the model alone (synchronous; used by evaluation and the stage without a store). */
 export const classifyWith = (model: Model, message: Message, cutoffs: Cutoffs = defaultCutoffs): Classification => {
   if (hasGtube(message)) return { probability: 1, class: "spam", gtube: true }
-  const s = score(model, tokenize(message))
+  const s = scoreAlone(model, message)
   return { probability: s.probability, class: classOf(s.probability, cutoffs), gtube: false, score: s }
+}
+
+/**
+ * `score(model, tokenize(message))`, through the tokenizer's set: no string per word. Tokenizing
+ * and scoring run back to back, as the set is the tokenizer's and the next message empties it.
+ */
+const scoreAlone = (model: Model, message: Message): Score => {
+  const set = collect(message)
+  const s = scoreSet(model, set)
+  set.release()
+  return s
 }
 
 export interface Classifier {
@@ -88,17 +99,18 @@ export const make = (options: ClassifierOptions): Classifier => {
     cutoffs,
     classify: async (message) => {
       if (hasGtube(message)) return { probability: 1, class: "spam", gtube: true }
-      const tokens = tokenize(message)
-      let extra: Awaited<ReturnType<TokenStore["lookup"]>> | undefined
+      let s: Score
       let storeError: string | undefined
       if (store) {
+        const tokens = tokenize(message)
+        let extra: Awaited<ReturnType<TokenStore["lookup"]>> | undefined
         try {
           extra = await store.lookup(tokens.tokens)
         } catch (e) {
           storeError = `learned counts unavailable (${store.describe}): ${(e as Error).message}`
         }
-      }
-      const s = score(model.get(), tokens, extra)
+        s = score(model.get(), tokens, extra)
+      } else s = scoreAlone(model.get(), message)
       return { probability: s.probability, class: classOf(s.probability, cutoffs), gtube: false, score: s, storeError }
     },
     learn: async (message, label) => {

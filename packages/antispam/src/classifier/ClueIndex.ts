@@ -23,15 +23,31 @@ export interface ClueIndex {
   readonly size: number
   /** f(w) of `token` when the table holds it, else undefined. */
   readonly get: (token: string) => number | undefined
+  /**
+   * Whether the table holds `text.slice(offset, offset + length)` (without the slice; `hash` is
+   * the piece's `hashRange`), and if so its f(w) written to `into[at]`: a double returned from a
+   * call that is not inlined is a heap number, one per clue of every message.
+   */
+  readonly readRange: (
+    text: string,
+    offset: number,
+    length: number,
+    hash: number,
+    into: Float64Array,
+    at: number
+  ) => boolean
 }
 
 /**
  * FNV-1a over UTF-16 code units: cheap for the short tokens of a message. A signed 32-bit
  * integer, as the slots hold it (the empty key's hash is the offset basis itself).
  */
-export const hashOf = (s: string): number => {
+export const hashOf = (s: string): number => hashRange(s, 0, s.length)
+
+/** `hashOf(text.slice(offset, offset + length))`, without the slice. */
+export const hashRange = (text: string, offset: number, length: number): number => {
   let h = 0x811c9dc5 | 0
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+  for (let i = offset, end = offset + length; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
   return h
 }
 
@@ -48,8 +64,8 @@ const F_UNITS = 4
 const LENGTH_UNITS = 2
 const HEAD = F_UNITS + LENGTH_UNITS
 
-const matches = (pool: Uint16Array, start: number, token: string): boolean => {
-  for (let i = 0; i < token.length; i++) if (pool[start + i] !== token.charCodeAt(i)) return false
+const matches = (pool: Uint16Array, start: number, text: string, offset: number, length: number): boolean => {
+  for (let i = 0; i < length; i++) if (pool[start + i] !== text.charCodeAt(offset + i)) return false
   return true
 }
 
@@ -82,21 +98,30 @@ export const make = (keys: ReadonlyArray<string>, values: ArrayLike<number>): Cl
     for (let c = 0; c < t.length; c++) pool[end + HEAD + c] = t.charCodeAt(c)
     end += HEAD + t.length
   }
-  const get = (token: string): number | undefined => {
-    const h = hashOf(token)
-    const length = token.length
+  /** Where the entry of `text.slice(offset, offset + length)` starts in the pool, -1 if absent. */
+  const find = (text: string, offset: number, length: number, h: number): number => {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const entry = slots[i * SLOT + ENTRY]!
-      if (entry === 0) return undefined
+      if (entry === 0) return -1
       if (slots[i * SLOT + HASH] !== h) continue
       const e = entry - 1
       if (
         pool[e + F_UNITS] === (length & 0xffff) &&
         pool[e + F_UNITS + 1] === length >>> 16 &&
-        matches(pool, e + HEAD, token)
+        matches(pool, e + HEAD, text, offset, length)
       )
-        return doubles.getFloat64(e * 2, true)
+        return e
     }
   }
-  return { size: keys.length, get }
+  const get = (token: string): number | undefined => {
+    const e = find(token, 0, token.length, hashOf(token))
+    return e < 0 ? undefined : doubles.getFloat64(e * 2, true)
+  }
+  const readRange: ClueIndex["readRange"] = (text, offset, length, hash, into, at) => {
+    const e = find(text, offset, length, hash)
+    if (e < 0) return false
+    into[at] = doubles.getFloat64(e * 2, true)
+    return true
+  }
+  return { size: keys.length, get, readRange }
 }

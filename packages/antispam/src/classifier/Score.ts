@@ -13,6 +13,7 @@ import { clampMargin, margin } from "./Discriminative.ts"
 import { CHI_INPUTS, FEATURE_INPUT_PREFIX, isSignedFeature, MARGIN_INPUT } from "./LayerInputs.ts"
 import type { Logistic, Model } from "./Model.ts"
 import type { Tokens } from "./Tokenizer.ts"
+import type { TokenSet } from "./TokenSet.ts"
 
 export { FEATURE_PRIOR, FEATURE_SIGNS, INPUT_PRIORS, INPUT_SIGNS } from "./FeatureSigns.ts"
 
@@ -63,25 +64,50 @@ export const logit = (layer: Logistic, x: ReadonlyMap<string, number>): number =
 
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 
+/** Clues kept for traces: the strongest, at most this many. */
+const TOP_CLUES = 10
+
 /**
- * Keeps the `limit` strongest clues (largest |f - 0.5|) in `top`, strongest first, in one pass.
- * Most of a message's clues are weaker than the ten kept so far: the pair is built only for a
- * clue that goes in.
+ * The `TOP_CLUES` strongest clues of the message being scored (largest |f - 0.5|, strongest
+ * first; of equal ones, the first seen), as the token's position and its f(w): the pairs are
+ * built once, at the end (`topClues`), for the ten kept, not for every clue that went in on the
+ * way and was pushed out. Scoring is synchronous: one message at a time uses them.
  */
-const keepClue = (top: Array<readonly [string, number]>, token: string, f: number, limit: number): void => {
+const topAt = new Int32Array(TOP_CLUES)
+const topF = new Float64Array(TOP_CLUES)
+let topCount = 0
+
+/** Offers the clue at position `at` with f(w) `f` to the kept ones. */
+const keepClue = (at: number, f: number): void => {
   const d = Math.abs(f - 0.5)
-  if (top.length === limit && d <= Math.abs(top[limit - 1]![1] - 0.5)) return
-  let i = top.length < limit ? top.length : limit - 1
-  while (i > 0 && Math.abs(top[i - 1]![1] - 0.5) < d) i--
-  top.splice(i, 0, [token, f])
-  if (top.length > limit) top.pop()
+  if (topCount === TOP_CLUES && d <= Math.abs(topF[TOP_CLUES - 1]! - 0.5)) return
+  let i = topCount < TOP_CLUES ? topCount : TOP_CLUES - 1
+  for (; i > 0 && Math.abs(topF[i - 1]! - 0.5) < d; i--) {
+    topAt[i] = topAt[i - 1]!
+    topF[i] = topF[i - 1]!
+  }
+  topAt[i] = at
+  topF[i] = f
+  if (topCount < TOP_CLUES) topCount++
+}
+
+/** The kept clues as pairs, the token at a position given by `tokenAt`; empties them. */
+const topClues = (tokenAt: (at: number) => string): Array<readonly [string, number]> => {
+  const clues = new Array<readonly [string, number]>(topCount)
+  for (let k = 0; k < topCount; k++) clues[k] = [tokenAt(topAt[k]!), topF[k]!]
+  topCount = 0
+  return clues
 }
 
 /** Learned counts that change nothing: no learned message, no learned token. */
 const isEmpty = (extra: Extra | undefined): boolean =>
   extra === undefined || (extra.nham === 0 && extra.nspam === 0 && extra.counts.size === 0)
 
-const isFeatureToken = (t: string): boolean => t.charCodeAt(0) === 102 && t.startsWith("feat:")
+const isFeatureToken = (t: string): boolean => isFeatureAt(t, 0, t.length)
+
+/** Whether `text.slice(offset, offset + length)` is a feature token, without the slice. */
+const isFeatureAt = (text: string, offset: number, length: number): boolean =>
+  length >= 5 && text.charCodeAt(offset) === 102 && text.startsWith("feat:", offset)
 
 /**
  * Room for `n` clues: one buffer, grown when a message has more tokens than any before (at most
@@ -110,18 +136,19 @@ export const chiScore = (
   const o = model.options
   const probs = clueBuffer(tokens.length)
   let n = 0
-  const clues: Array<readonly [string, number]> = []
+  topCount = 0
   if (isEmpty(extra)) {
     const table = clueIndex(model)
     let words = 0
-    for (const t of tokens) {
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!
       const f = table.get(t)
       if (f === undefined) continue
       probs[n++] = f
       if (!isFeatureToken(t)) words++
-      keepClue(clues, t, f, 10)
+      keepClue(k, f)
     }
-    return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues }
+    return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues: topClues((k) => tokens[k]!) }
   }
   // Learned counts change every token's f(w) (through the totals): computed per message.
   const nham = model.nham + extra!.nham
@@ -129,7 +156,8 @@ export const chiScore = (
   const table = model.tokens
   const learned = extra!.counts
   let words = 0
-  for (const t of tokens) {
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!
     const base = table.get(t)
     const more = learned.get(t)
     if (!base && !more) continue
@@ -144,9 +172,31 @@ export const chiScore = (
     if (f === undefined) continue
     probs[n++] = f
     if (!isFeatureToken(t)) words++
-    keepClue(clues, t, f, 10)
+    keepClue(k, f)
   }
-  return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues }
+  return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues: topClues((k) => tokens[k]!) }
+}
+
+/**
+ * `chiScore(model, set.toArray())` without the strings: each token is looked up in the clue index
+ * by the piece of text and the hash the set holds, and only the ten clues kept become strings.
+ */
+const chiScoreSet = (model: Model, set: TokenSet): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
+  const probs = clueBuffer(set.size)
+  const table = clueIndex(model)
+  topCount = 0
+  let n = 0
+  let words = 0
+  for (let i = 0; i < set.size; i++) {
+    const text = set.textAt(i)
+    const offset = set.offsetAt(i)
+    const length = set.lengthAt(i)
+    if (!table.readRange(text, offset, length, set.hashAt(i), probs, n)) continue
+    const f = probs[n++]!
+    if (!isFeatureAt(text, offset, length)) words++
+    keepClue(i, f)
+  }
+  return { chi: combineFirst(probs, words > 0 ? n : 0, model.options), clues: topClues((i) => set.tokenAt(i)) }
 }
 
 /**
@@ -164,4 +214,25 @@ export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {
     ? sigmoid(logit(model.logistic, inputs(chi, tokens.features, tokenMargin(model, tokens.tokens))))
     : chi.probability
   return { probability, chi, features: tokens.features, clues }
+}
+
+/**
+ * `score(model, tokenize(message))` for the tokens `Tokenizer.collect` left in its set, with the
+ * model alone (learned counts need the tokens as strings): the same result, bit for bit.
+ */
+export const scoreSet = (model: Model, set: TokenSet): Score => {
+  const { chi, clues } = chiScoreSet(model, set)
+  const probability = model.logistic
+    ? sigmoid(
+        logit(
+          model.logistic,
+          inputs(
+            chi,
+            set.features,
+            model.discriminative === undefined ? undefined : margin(model.discriminative, set.toArray())
+          )
+        )
+      )
+    : chi.probability
+  return { probability, chi, features: set.features, clues }
 }

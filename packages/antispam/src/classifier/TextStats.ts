@@ -13,6 +13,8 @@
  * @category constructors
  * @since 0.2.0
  */
+import { hashRange } from "./ClueIndex.ts"
+import { TokenSet } from "./TokenSet.ts"
 import { bucket } from "./Words.ts"
 
 const MAX_CHARS = 50_000
@@ -83,38 +85,44 @@ const letterAt = (s: string, i: number): number => {
 }
 
 /**
- * Distinct words of 3+ letters (first 400): the maximal runs of 3 or more letters, which is what
- * `/\p{L}{3,}/gu` matches, found by a scan that allocates only the words (a match object per
- * word was a tenth of the classifier's garbage).
+ * Distinct words of 3+ letters (first 400), into `into` (emptied first): the maximal runs of 3 or
+ * more letters, which is what `/\p{L}{3,}/gu` matches, found by a scan that allocates no match
+ * object (one per word was a tenth of the classifier's garbage) and, as the words are pieces of
+ * the lower-cased text (`TokenSet`), no string per word.
  */
-export const wordSet = (text: string): Set<string> => {
-  const out = new Set<string>()
+export const wordSet = (text: string, into: TokenSet = new TokenSet()): TokenSet => {
+  into.clear()
   const s = text.slice(0, 20_000).toLowerCase()
   const n = s.length
   let i = 0
-  while (i < n && out.size < 400) {
+  while (i < n && into.size < 400) {
     const start = i
     let letters = 0
     for (let w = letterAt(s, i); w > 0; w = letterAt(s, i)) {
       i += w
       letters++
     }
-    if (letters >= 3) out.add(s.slice(start, i))
+    if (letters >= 3) into.addRange(s, start, i - start, hashRange(s, start, i - start))
     else if (letters === 0) i += s.codePointAt(i)! > 0xffff ? 2 : 1
   }
-  return out
+  return into
 }
 
 /** Share of the smaller word set found in the larger one (1 = same words). */
 export const overlap = (a: string, b: string): number => setOverlap(wordSet(a), wordSet(b))
 
-const setOverlap = (x: ReadonlySet<string>, y: ReadonlySet<string>): number => {
+const setOverlap = (x: TokenSet, y: TokenSet): number => {
   const [small, large] = x.size <= y.size ? [x, y] : [y, x]
   if (small.size === 0) return 1
   let shared = 0
-  for (const w of small) if (large.has(w)) shared++
+  for (let i = 0; i < small.size; i++)
+    if (large.has(small.textAt(i), small.offsetAt(i), small.lengthAt(i), small.hashAt(i))) shared++
   return shared / small.size
 }
+
+/** The words of a message's plain and HTML versions: kept, emptied for each message. */
+const plainWords = new TokenSet()
+const htmlWords = new TokenSet()
 
 /**
  * Features and stat tokens of a message's text. `alternative` holds the plain and the
@@ -131,10 +139,12 @@ export const analyseText = (
   if (s.currency >= 4 && s.currency * 500 >= s.letters) features.push("body_currency_dense")
   if (s.exclaims >= 5 && s.exclaims * 150 >= s.letters) features.push("body_exclaim_dense")
   if (alternative) {
-    const plain = wordSet(alternative[0])
-    const html = wordSet(alternative[1])
+    const plain = wordSet(alternative[0], plainWords)
+    const html = wordSet(alternative[1], htmlWords)
     // Both versions need some words: an empty text part is lazy software, not a trick.
     if (plain.size >= 15 && html.size >= 15 && setOverlap(plain, html) < 0.3) features.push("text_html_mismatch")
+    plain.release()
+    html.release()
   }
   if (s.letters >= 50) {
     tokens.push(`stat:caps:${bucket(Math.round((100 * s.upper) / s.letters), [2, 5, 10, 20, 40])}`)

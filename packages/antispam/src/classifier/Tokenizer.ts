@@ -24,6 +24,7 @@ import { webMailUnrelayed } from "./ProviderRelay.ts"
 import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
+import { TokenSet } from "./TokenSet.ts"
 import { analyseUrls } from "./Urls.ts"
 import { addWords, bucket, hasInvisible } from "./Words.ts"
 
@@ -185,6 +186,20 @@ const bodyEvidence = (
 
 /** Tokenizes a message. Never throws on any `Message` value the parser can produce. */
 export const tokenize = (message: Message): Tokens => {
+  const set = collect(message)
+  const tokens = { tokens: set.toArray(), features: set.features }
+  set.release()
+  return tokens
+}
+
+/** The tokenizer's one set, emptied for each message (`collect`). */
+const distinct = new TokenSet()
+
+/**
+ * `tokenize`'s tokens and features in a set that makes no string for the body's words: the set
+ * is the tokenizer's own, emptied by the next call, so read it (score it) before tokenizing again.
+ */
+export const collect = (message: Message): TokenSet => {
   const head: Array<string> = []
   const features = new Set<string>()
   const headers = analyseHeaders(message.headers, message.received ?? [])
@@ -205,17 +220,19 @@ export const tokenize = (message: Message): Tokens => {
   for (const f of urls.features) features.add(f)
   const body = bodyEvidence(message, features, html)
   const sorted = [...features].sort()
-  const out = new Set<string>()
+  const out = distinct
+  out.clear()
+  out.features = sorted
   for (const f of sorted) out.add(FEATURE_PREFIX + f)
   for (const t of head) if (out.size < MAX_TOKENS) out.add(clean(t))
   addAll(out, body.tokens)
   addWords(body.text, out, MAX_TOKENS, { maxChars: MAX_TEXT, maxWords: MAX_TOKENS })
   addAll(out, body.attachments)
-  return { tokens: [...out], features: sorted }
+  return out
 }
 
 /** Adds `tokens` in order while `out` holds fewer than `MAX_TOKENS`. */
-const addAll = (out: Set<string>, tokens: ReadonlyArray<string>): void => {
+const addAll = (out: TokenSet, tokens: ReadonlyArray<string>): void => {
   for (const t of tokens) {
     if (out.size >= MAX_TOKENS) return
     out.add(t)

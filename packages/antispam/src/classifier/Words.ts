@@ -12,6 +12,8 @@
  * @since 0.1.0
  */
 import { MessageModel } from "@mailmoat/core"
+import { hashRange } from "./ClueIndex.ts"
+import type { TokenSet } from "./TokenSet.ts"
 
 /** White space as `\s` matches it in a regular expression (core's test, shared by its scans). */
 const { isWhitespace } = MessageModel
@@ -128,35 +130,46 @@ const isUrlAt = (input: string, start: number): boolean => {
  * needs three, a word three code points), and a URL none: neither is sliced.
  * The patterns of `URLISH` hold no white space, so a match at `start` never reaches past the run.
  */
-const wordAt = (input: string, start: number, end: number, at: number, high: number, prefix: string) => {
+const wordAt = (
+  input: string,
+  start: number,
+  end: number,
+  at: number,
+  high: number,
+  prefix: string,
+  take: WordTake
+): boolean => {
   const length = end - start
-  if (length <= 2) return undefined
+  if (length <= 2) return true
   const first = input.charCodeAt(start)
-  if (mayBeUrl(first) && isUrlAt(input, start)) return undefined
-  if (length > 60) return wordToken(input.slice(start, end), prefix)
+  if (mayBeUrl(first) && isUrlAt(input, start)) return true
+  if (length > 60) return takeToken(wordToken(input.slice(start, end), prefix), take)
   if (isAsciiAlnum(first) && isAsciiAlnum(input.charCodeAt(end - 1)))
-    return keptWord(input, start, end, at, high, prefix)
+    return keptWord(input, start, end, at, high, prefix, take)
   // `trimEdges` on offsets: the ASCII edges are passed over in place, so the run is sliced once
   // (the word kept), not twice; an edge that reaches a non-ASCII character takes the old way.
   let from = start
   let to = end
   while (from < to) {
     const c = input.charCodeAt(from)
-    if (c >= 0x80) return wordToken(input.slice(start, end), prefix)
+    if (c >= 0x80) return takeToken(wordToken(input.slice(start, end), prefix), take)
     if (isAsciiLetterOrDigit(c) || c === 36) break
     from++
   }
   while (to > from) {
     const c = input.charCodeAt(to - 1)
-    if (c >= 0x80) return wordToken(input.slice(start, end), prefix)
+    if (c >= 0x80) return takeToken(wordToken(input.slice(start, end), prefix), take)
     if (isAsciiLetterOrDigit(c) || c === 37 || c === 33 || c === 63) break
     to--
   }
-  if (from === to) return undefined
+  if (from === to) return true
   // Only ASCII was trimmed: the high surrogates are the run's; its first `@` may have been.
   const atOffset = at < 0 ? -1 : from === start ? at : atIn(input, from, to)
-  return keptWord(input, from, to, atOffset < to - from ? atOffset : -1, high, prefix)
+  return keptWord(input, from, to, atOffset < to - from ? atOffset : -1, high, prefix, take)
 }
+
+/** Gives `token` to `take` when there is one; whether to go on. */
+const takeToken = (token: string | undefined, take: WordTake): boolean => token === undefined || take.token(token)
 
 /** Offset of the first `@` of `input[from, to)` from `from`, -1 if none: never past `to`. */
 const atIn = (input: string, from: number, to: number): number => {
@@ -168,14 +181,25 @@ const atIn = (input: string, from: number, to: number): number => {
  * The token of `input[start, end)`, a word whose edges need no trimming (`wordToken` from the
  * address test on): `at` is its first `@` (-1: none), `high` its number of high surrogates.
  */
-const keptWord = (input: string, start: number, end: number, at: number, high: number, prefix: string) => {
+const keptWord = (
+  input: string,
+  start: number,
+  end: number,
+  at: number,
+  high: number,
+  prefix: string,
+  take: WordTake
+): boolean => {
   const length = end - start
-  if (at > 0 && at < length - 1) return `${prefix}email:${input.slice(start + at + 1, end).slice(0, 40)}`
+  if (at > 0 && at < length - 1) return take.token(`${prefix}email:${input.slice(start + at + 1, end).slice(0, 40)}`)
   const len = length - high
-  if (len < 3) return undefined
-  if (len <= 12) return prefix + input.slice(start, end)
-  if (isDigit(input.charCodeAt(start))) return undefined
-  return `${prefix}skip:${String.fromCharCode(input.charCodeAt(start))} ${Math.min(10 * Math.floor(len / 10), 100)}`
+  if (len < 3) return true
+  // The usual word: the run itself, given as a range of the text so that no string need be made.
+  if (len <= 12) return prefix === "" ? take.range(input, start, end) : take.token(prefix + input.slice(start, end))
+  if (isDigit(input.charCodeAt(start))) return true
+  return take.token(
+    `${prefix}skip:${String.fromCharCode(input.charCodeAt(start))} ${Math.min(10 * Math.floor(len / 10), 100)}`
+  )
 }
 
 /**
@@ -187,28 +211,48 @@ const keptWord = (input: string, start: number, end: number, at: number, high: n
 export const words = (text: string, options: WordOptions = {}): Array<string> => pushWords(text, [], options)
 
 /**
+ * Where the scan's words go, in order: `token` gets a token as a string, `range` a token that is
+ * `input.slice(start, end)` of the cleaned, lower-cased text (left unmade). Each answers whether
+ * to go on.
+ */
+interface WordTake {
+  readonly token: (token: string) => boolean
+  readonly range: (input: string, start: number, end: number) => boolean
+}
+
+/**
  * `words`, appended to `into` (at most `maxWords` of them), which it returns: the message body's
  * words go straight into the tokenizer's list instead of through an array of their own.
  */
 export const pushWords = (text: string, into: Array<string>, options: WordOptions = {}): Array<string> => {
   const limit = into.length + (options.maxWords ?? 5000)
-  if (into.length < limit) eachWord(text, options, (token) => into.push(token) < limit)
+  if (into.length < limit)
+    eachWord(text, options, {
+      token: (token) => into.push(token) < limit,
+      range: (input, start, end) => into.push(input.slice(start, end)) < limit
+    })
   return into
 }
 
 /**
  * The first `maxWords` words of `text`, added to `into` one by one while it holds fewer than
- * `maxSize` tokens: what adding `pushWords`' array to the set in that way gives, without the
- * array (the tokenizer's distinct tokens are a set, and a message's words were an array of
- * several hundred strings, grown and copied on the way to it).
+ * `maxSize` tokens: what adding `pushWords`' array to a set in that way gives, without the
+ * array, and without a string for a word that is a piece of the text (`TokenSet`): a message's
+ * words were several hundred strings, most of them repeats or never read again.
  */
-export const addWords = (text: string, into: Set<string>, maxSize: number, options: WordOptions = {}): Set<string> => {
+export const addWords = (text: string, into: TokenSet, maxSize: number, options: WordOptions = {}): TokenSet => {
   const maxWords = options.maxWords ?? 5000
   let taken = 0
   if (maxWords > 0 && into.size < maxSize)
-    eachWord(text, options, (token) => {
-      into.add(token)
-      return ++taken < maxWords && into.size < maxSize
+    eachWord(text, options, {
+      token: (token) => {
+        into.add(token)
+        return ++taken < maxWords && into.size < maxSize
+      },
+      range: (input, start, end) => {
+        into.addRange(input, start, end - start, hashRange(input, start, end - start))
+        return ++taken < maxWords && into.size < maxSize
+      }
     })
   return into
 }
@@ -216,9 +260,9 @@ export const addWords = (text: string, into: Set<string>, maxSize: number, optio
 /**
  * Gives the words of `text` to `take` in order until it answers false. The scan for a run's end
  * also notes its first `@` and its high surrogates (`wordAt`), so most runs are read once and
- * only those that give a token are sliced.
+ * only those that give a token other than themselves are sliced.
  */
-const eachWord = (text: string, options: WordOptions, take: (token: string) => boolean): void => {
+const eachWord = (text: string, options: WordOptions, take: WordTake): void => {
   const prefix = options.prefix ?? ""
   const maxChars = options.maxChars ?? 100_000
   const input = (text.length > maxChars ? text.slice(0, maxChars) : text).replace(DROPPED, "").toLowerCase()
@@ -237,8 +281,7 @@ const eachWord = (text: string, options: WordOptions, take: (token: string) => b
       } else if (c >= 0xd800 && c <= 0xdbff) high++
     }
     if (i === start) return
-    const token = wordAt(input, start, i, at, high, prefix)
-    if (token !== undefined && !take(token)) return
+    if (!wordAt(input, start, i, at, high, prefix, take)) return
   }
 }
 

@@ -26,6 +26,24 @@ describe("ClueIndex", () => {
     }
   )
 
+  test.prop([
+    fc.array(fc.tuple(key, value), { maxLength: 200 }),
+    fc.array(fc.tuple(fc.array(key, { maxLength: 3 }), fc.nat(30), fc.nat(12)), { maxLength: 50 })
+  ])("reads a piece of a longer string as it gets the piece's string", (entries, pieces) => {
+    const index = indexOf(new Map(entries))
+    const into = new Float64Array(2)
+    for (const [keys, a, n] of [...entries.map(([k]) => [[k], 1, k.length] as const), ...pieces]) {
+      const text = `x${keys.join("")}y`
+      const from = Math.min(a, text.length)
+      const length = Math.min(n, text.length - from)
+      const expected = index.get(text.slice(from, from + length))
+      into[1] = 7
+      const found = index.readRange(text, from, length, ClueIndex.hashRange(text, from, length), into, 1)
+      expect(found).toBe(expected !== undefined)
+      expect(Object.is(into[1], expected ?? 7)).toBe(true)
+    }
+  })
+
   it("tells apart keys of the same hash, one the start of the other", () => {
     // "free" followed by U+4511 U+A467 has the same FNV-1a hash as "free": only the characters and
     // the length tell them apart.

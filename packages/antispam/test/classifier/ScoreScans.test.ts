@@ -6,8 +6,10 @@ import { describe, expect, it } from "vitest"
 import { combine, combineFirst, defaultChiOptions } from "../../src/classifier/Chi2.ts"
 import * as Model from "../../src/classifier/Model.ts"
 import { substitutedWords } from "../../src/classifier/Obfuscation.ts"
-import { chiScore } from "../../src/classifier/Score.ts"
+import { hashRange } from "../../src/classifier/ClueIndex.ts"
+import { chiScore, score, scoreSet } from "../../src/classifier/Score.ts"
 import { bodyText } from "../../src/classifier/Tokenizer.ts"
+import { TokenSet } from "../../src/classifier/TokenSet.ts"
 import { addWords, pushWords, words } from "../../src/classifier/Words.ts"
 import { combine as combineBefore } from "./oracle/ChiBefore.ts"
 import { substitutedWords as substitutedWordsBefore } from "./oracle/ObfuscationBefore.ts"
@@ -92,6 +94,52 @@ describe("chiScore", () => {
   test.prop([modelArb, message, learned])("and with learned counts", (model, tokens, extra) => {
     expect(chiScore(model, tokens, extra)).toStrictEqual(chiScoreBefore(model, tokens, extra))
   })
+
+  it("keeps clues of equal strength in the order of their tokens, from strings and from a set", () => {
+    // Eight tokens seen only in ham six times, eight only in spam: ten strongest, with ties in both.
+    const model = Model.empty()
+    model.nham = 100
+    model.nspam = 100
+    const tokens = Array.from({ length: 24 }, (_, i) => `w${i}`)
+    tokens.forEach((t, i) => model.tokens.set(t, i % 3 === 0 ? [0, 6] : i % 3 === 1 ? [6, 0] : [1, 9]))
+    const before = chiScoreBefore(model, tokens)
+    expect(before.clues.map(([t]) => t)).toStrictEqual([
+      "w1",
+      "w4",
+      "w7",
+      "w10",
+      "w13",
+      "w16",
+      "w19",
+      "w22",
+      "w0",
+      "w3"
+    ])
+    expect(chiScore(model, tokens)).toStrictEqual(before)
+    const set = new TokenSet()
+    for (const t of tokens) set.add(t)
+    expect(scoreSet(model, set).clues).toStrictEqual(before.clues)
+  })
+
+  test.prop([modelArb, message, fc.array(fc.boolean(), { minLength: 400, maxLength: 400 })])(
+    "scoreSet gives from a set of pieces what score gives from their strings, the old chi-square and clues",
+    (model, tokens, asRange) => {
+      // Some tokens whole, the others pieces of one text that holds them all, as the body's words.
+      const text = ` ${tokens.join(" ")} `
+      const set = new TokenSet()
+      set.features = ["quoted_reply"]
+      let at = 1
+      tokens.forEach((t, i) => {
+        if (asRange[i]) set.addRange(text, at, t.length, hashRange(text, at, t.length))
+        else set.add(t)
+        at += t.length + 1
+      })
+      const scored = scoreSet(model, set)
+      expect(scored).toStrictEqual(score(model, { tokens, features: ["quoted_reply"] }))
+      const before = chiScoreBefore(model, tokens)
+      expect({ chi: scored.chi, clues: scored.clues }).toStrictEqual(before)
+    }
+  )
 })
 
 // Words with punctuation at their edges, ASCII and not, symbols `EDGE` keeps ($ € £ % ! ?),
@@ -182,9 +230,10 @@ describe("words", () => {
     fc.nat(40),
     fc.constantFrom("", "subj:")
   ])(
-    "addWords adds to a set what adding pushWords' array under a size cap added",
+    "addWords adds to a token set what adding pushWords' array to a Set under a size cap added",
     (present, texts, maxSize, maxWords, prefix) => {
-      const now = new Set(present)
+      const now = new TokenSet()
+      for (const t of present) now.add(t)
       const before = new Set(present)
       for (const t of texts) {
         addWords(t, now, maxSize, { prefix, maxWords })
@@ -193,7 +242,7 @@ describe("words", () => {
           before.add(w)
         }
       }
-      expect([...now]).toStrictEqual([...before])
+      expect(now.toArray()).toStrictEqual([...before])
     }
   )
 

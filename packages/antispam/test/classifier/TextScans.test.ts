@@ -4,7 +4,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { substitutedWords } from "../../src/classifier/Obfuscation.ts"
-import { wordSet } from "../../src/classifier/TextStats.ts"
+import { overlap, wordSet } from "../../src/classifier/TextStats.ts"
 
 const wordSetByRegex = (text: string): Set<string> => {
   const out = new Set<string>()
@@ -107,7 +107,25 @@ describe("classifier text scans", () => {
   test.prop([fc.oneof(letterText, fc.string({ unit: "grapheme", maxLength: 600 }))])(
     "wordSet finds the words /\\p{L}{3,}/gu finds",
     (text) => {
-      expect([...wordSet(text)]).toEqual([...wordSetByRegex(text)])
+      expect(wordSet(text).toArray()).toEqual([...wordSetByRegex(text)])
+    }
+  )
+
+  test.prop([fc.oneof(letterText, fc.string({ unit: "grapheme", maxLength: 300 })), letterText])(
+    "overlap gives the share of shared words that Sets of the expression's words gave",
+    (a, b) => {
+      const before = (p: string, q: string): number => {
+        const [x, y] = [wordSetByRegex(p), wordSetByRegex(q)]
+        const [small, large] = x.size <= y.size ? [x, y] : [y, x]
+        return small.size === 0 ? 1 : [...small].filter((w) => large.has(w)).length / small.size
+      }
+      // Unrelated texts share few words; a text and one that holds it share all of the first's.
+      for (const [p, q] of [
+        [a, b],
+        [b, `${a} ${b}`],
+        [`${a} ${b}`, a]
+      ] as const)
+        expect(overlap(p, q)).toBe(before(p, q))
     }
   )
 
@@ -119,7 +137,7 @@ describe("classifier text scans", () => {
       .join(" ")
       .replace(/\d/g, "")
     expect(wordSet(text).size).toBe(400)
-    expect([...wordSet(text)]).toEqual([...wordSetByRegex(text)])
+    expect(wordSet(text).toArray()).toEqual([...wordSetByRegex(text)])
   })
 
   test.prop([fc.oneof(runText, fc.string({ maxLength: 400 })), fc.integer({ min: 1, max: 10 })], { numRuns: 300 })(

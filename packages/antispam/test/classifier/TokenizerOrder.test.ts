@@ -1,9 +1,14 @@
 // The tokenizer adds a message's words straight into its set of distinct tokens (Words.addWords),
 // no longer through an array of the body's tokens: the tokens, their order and the caps
 // (MAX_TOKENS distinct tokens, MAX_TOKENS words) must be those of the old assembly, kept as
-// oracle/TokenizerBefore.ts, including the attachment tokens that come after the words.
+// oracle/TokenizerBefore.ts, including the attachment tokens that come after the words. The words
+// are held as pieces of the lower-cased body (TokenSet): classifying from them (Classifier's
+// `classifyWith`, Score's `scoreSet`) gives what scoring the old tokens' strings gives.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
+import { classifyWith } from "../../src/classifier/Classifier.ts"
+import { loadModel, shippedModelPath } from "../../src/classifier/index.ts"
+import { score } from "../../src/classifier/Score.ts"
 import { MAX_TOKENS, tokenize } from "../../src/classifier/Tokenizer.ts"
 import { tokenize as tokenizeBefore } from "./oracle/TokenizerBefore.ts"
 import { parse } from "./support.ts"
@@ -48,6 +53,8 @@ const message = (words: ReadonlyArray<string>, attachments: ReadonlyArray<{ type
     ""
   ].join("\r\n")
 
+const shipped = loadModel(shippedModelPath())
+
 describe("tokenize", () => {
   // Short bodies, and bodies of 2,950-3,600 words (few distinct) and 4,800-5,500 (most distinct), around both caps.
   const words = fc.oneof(
@@ -60,6 +67,7 @@ describe("tokenize", () => {
     (words, attachments) => {
       const m = parse(message(words, attachments))
       expect(tokenize(m)).toStrictEqual(tokenizeBefore(m))
+      expect(classifyWith(shipped, m).score).toStrictEqual(score(shipped, tokenizeBefore(m)))
     }
   )
 
@@ -77,5 +85,7 @@ describe("tokenize", () => {
     expect(tokenize(fewer).tokens).not.toContain("late")
     expect(tokenize(fewer).tokens).toContain("att:ext:pdf")
     expect(tokenize(fewer)).toStrictEqual(tokenizeBefore(fewer))
+    for (const m of [distinct, fewer])
+      expect(classifyWith(shipped, m).score).toStrictEqual(score(shipped, tokenizeBefore(m)))
   })
 })

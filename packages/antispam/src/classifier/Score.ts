@@ -208,12 +208,31 @@ const chiScoreSet = (model: Model, set: TokenSet): { chi: ChiResult; clues: Arra
 export const tokenMargin = (model: Model, tokens: ReadonlyArray<string>): number | undefined =>
   model.discriminative === undefined ? undefined : margin(model.discriminative, tokens)
 
+/**
+ * The message's probability from its chi-square result and features (and, for a model with token
+ * weights, the margin over `tokens`, asked for only then).
+ */
+const scored = (
+  model: Model,
+  chi: ChiResult,
+  clues: Array<readonly [string, number]>,
+  features: Tokens["features"],
+  tokens: () => ReadonlyArray<string>
+): Score => {
+  const probability = model.logistic
+    ? sigmoid(
+        logit(
+          model.logistic,
+          inputs(chi, features, model.discriminative === undefined ? undefined : tokenMargin(model, tokens()))
+        )
+      )
+    : chi.probability
+  return { probability, chi, features, clues }
+}
+
 export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {
   const { chi, clues } = chiScore(model, tokens.tokens, extra)
-  const probability = model.logistic
-    ? sigmoid(logit(model.logistic, inputs(chi, tokens.features, tokenMargin(model, tokens.tokens))))
-    : chi.probability
-  return { probability, chi, features: tokens.features, clues }
+  return scored(model, chi, clues, tokens.features, () => tokens.tokens)
 }
 
 /**
@@ -222,17 +241,5 @@ export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {
  */
 export const scoreSet = (model: Model, set: TokenSet): Score => {
   const { chi, clues } = chiScoreSet(model, set)
-  const probability = model.logistic
-    ? sigmoid(
-        logit(
-          model.logistic,
-          inputs(
-            chi,
-            set.features,
-            model.discriminative === undefined ? undefined : margin(model.discriminative, set.toArray())
-          )
-        )
-      )
-    : chi.probability
-  return { probability, chi, features: set.features, clues }
+  return scored(model, chi, clues, set.features, () => set.toArray())
 }

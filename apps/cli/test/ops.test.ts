@@ -72,7 +72,7 @@ describe("quarantine digest", () => {
     expect(JSON.parse(again.stdout)).toEqual({ digests: [] })
   }, 200_000)
 
-  test("with state.backend redis the links are signed with the fleet's key: another node opens them", async () => {
+  test("with state.backend redis the links are signed with the fleet's key and sent once for the fleet", async () => {
     const redis = await startRedis()
     const connection = RedisConnection.make({ url: redis.url, keyPrefix: "ops:" })
     const state = { backend: "redis", url: redis.url, keyPrefix: "ops:" }
@@ -115,8 +115,32 @@ describe("quarantine digest", () => {
       const page = await fetch(`http://127.0.0.1:${node.admin!.port}/q/${link}`)
       expect(page.status).toBe(200)
       expect(await page.text()).toContain("cheap pills")
-      // Not the data directory's key: none was made.
+      // Not the data directory's key nor ledger: none was made.
       expect(existsSync(join(dir, "data", "digest.key"))).toBe(false)
+      expect(existsSync(join(dir, "data", "digest-state.json"))).toBe(false)
+      // The same command from another node's configuration: the fleet's ledger says it was sent.
+      const other = tmp()
+      const otherFile = writeConfig(
+        {
+          dataDir: join(other, "data"),
+          smtp: { hostname: "gw.test" },
+          state,
+          quarantine: { digest: { from: "quarantine@gw.test", baseUrl: "https://mail.example.org/" } }
+        },
+        other
+      )
+      const again = await mailmoat(["quarantine", "digest", "--config", otherFile, "--json"], { timeoutMs: 90_000 })
+      expect(again.code, again.stderr).toBe(0)
+      expect(JSON.parse(again.stdout)).toEqual({ digests: [] })
+      // While a node of the fleet is sending, the command waits for nothing and says so.
+      await connection.call("set", (c) =>
+        c.set("ops:digest:lease", JSON.stringify({ holder: "gw2.example.org pid 4242", token: "x" }), "PX", "60000")
+      )
+      const busy = await mailmoat(["quarantine", "digest", "--config", otherFile], { timeoutMs: 90_000 })
+      expect(busy.code).toBe(1)
+      expect(busy.stderr).toContain(
+        "another digest run is in progress (gw2.example.org pid 4242, redis (ops:digest:*)): try again when it has finished"
+      )
     } finally {
       await node.close()
       await connection.close()

@@ -27,6 +27,7 @@ import type { Smtp } from "@mailmoat/protocols"
 import {
   RedisAuthFailureStore,
   RedisConnection,
+  RedisDigestLedger,
   RedisDnsCacheStore,
   RedisExpiringValues,
   RedisListDocuments,
@@ -70,13 +71,16 @@ export interface SharedWeb {
   readonly sessions: RedisExpiringValues.RedisExpiringValues
   /** The fleet's digest-link key (made by the first node that needs it). */
   readonly digestKey: () => Promise<Buffer>
+  /** What the fleet's digest runs sent, and the lease of the one running. */
+  readonly digestLedger: RedisDigestLedger.RedisDigestLedger
 }
 
-/** Sessions and the digest key over one Redis client. */
+/** Sessions, the digest key and the digest ledger over one Redis client. */
 const sharedWeb = (client: RedisConnection.RedisConnection["client"], prefix: string): SharedWeb => {
   let key: Promise<Buffer> | undefined
   return {
     sessions: RedisExpiringValues.make({ client, prefix, area: "websession" }),
+    digestLedger: RedisDigestLedger.make({ client, prefix }),
     digestKey: () => {
       // Asked once; a failure is not kept, so the next request asks again.
       key ??= RedisExpiringValues.secret({ client, prefix, name: "digest-key", bytes: 32 }).catch((e: unknown) => {
@@ -127,8 +131,9 @@ export const openSharedState = async (settings: SharedStateSettings, logger: Gat
 }
 
 /**
- * The quarantine page's shared sessions and digest key alone, for a command that signs links
- * (`mailmoat quarantine digest`): undefined when the state is embedded; `close` when done.
+ * The quarantine page's shared sessions, digest key and digest ledger alone, for a command that
+ * sends the digest (`mailmoat quarantine digest`): undefined when the state is embedded; `close`
+ * when done.
  */
 export const openSharedWeb = (
   state: StateSettings

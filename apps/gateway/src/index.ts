@@ -53,7 +53,7 @@ export { type Wiring, type WiringOptions, wire } from "./Wiring.ts"
 export { receivedHeader, rfc5322Date } from "./TraceHeaders.ts"
 export { collect, learnMessage } from "./admin/Learn.ts"
 export { deliverMessage, type ReinjectResult, reinject } from "./admin/Reinject.ts"
-export { type DigestResult, runDigest } from "./digest/DigestRun.ts"
+export { DigestBusyError, type DigestOptions, type DigestResult, runDigest } from "./digest/DigestRun.ts"
 export type { ReloadOutcome } from "./reload/Reloader.ts"
 export type { GatewayStatus } from "./runtime/Services.ts"
 

@@ -11,6 +11,7 @@
 export { RedisDeadlineError, withDeadline } from "./Deadline.ts"
 export * as RedisAuthFailureStore from "./RedisAuthFailureStore.ts"
 export * as RedisConnection from "./RedisConnection.ts"
+export * as RedisDigestLedger from "./RedisDigestLedger.ts"
 export * as RedisDnsCacheStore from "./RedisDnsCacheStore.ts"
 export * as RedisExpiringValues from "./RedisExpiringValues.ts"
 export * as RedisKeys from "./RedisKeys.ts"

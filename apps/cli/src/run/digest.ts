@@ -27,11 +27,12 @@ export const runDigestNow = async (a: Parsed): Promise<number> => {
   const settings = await gatewaySettings(config)
   const { runDigest, SharedState } = await import("@mailmoat/gateway")
   const store = await openQuarantine(config)
-  // With Redis the links are signed with the fleet's key, so they open on every node.
+  // With Redis the links are signed with the fleet's key, so they open on every node, and the
+  // fleet's ledger says what was sent already and keeps a node's daily run from sending at once.
   const shared = SharedState.openSharedWeb(settings.state)
   let results: Awaited<ReturnType<typeof runDigest>>
   try {
-    results = await runDigest(settings, store, now(), shared?.digestKey)
+    results = await runDigest(settings, store, now(), { key: shared?.digestKey, ledger: shared?.digestLedger })
   } catch (e) {
     throw new RuntimeFailure(`digest failed: ${messageOf(e)}`)
   } finally {

@@ -228,7 +228,7 @@ export const digest = Layer.effectDiscard(
         quarantine.store,
         logger,
         () => clock.currentTimeMillisUnsafe(),
-        shared.web?.digestKey
+        { key: shared.web?.digestKey, ledger: shared.web?.digestLedger }
       )
     )
   })

@@ -34,7 +34,11 @@ import {
 } from "@mailmoat/core"
 import { claim } from "./FileReleaseClaim.ts"
 
-const { checkId, headCollector, headerSummary, newId, QuarantineError, storeEnvelope, summarise, toStream } = Quarantine
+const { checkId, headCollector, headerSummary, isValidId, newId, QuarantineError, storeEnvelope, summarise, toStream } =
+  Quarantine
+
+/** Metadata files read at once by a listing. */
+const READS_IN_FLIGHT = 16
 
 const fsyncPath = async (path: string): Promise<void> => {
   const h = await fsp.open(path, "r")
@@ -176,26 +180,51 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
     }
   }
 
+  /**
+   * `read` over `names` with a few reads in flight: one await at a time, a listing of thousands
+   * of entries took seconds, each read waiting its turn through the event loop alone.
+   */
+  const readEach = async (
+    names: ReadonlyArray<string>,
+    read: (name: string) => Promise<QuarantineMeta | undefined>
+  ): Promise<Array<QuarantineMeta>> => {
+    const out: Array<QuarantineMeta | undefined> = new Array(names.length)
+    let next = 0
+    const reader = async () => {
+      while (next < names.length) {
+        const i = next++
+        try {
+          out[i] = await read(names[i]!)
+        } catch {
+          // A damaged entry must not hide the others; `show` on it reports the damage.
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, names.length) }, reader))
+    return out.filter((m): m is QuarantineMeta => m !== undefined)
+  }
+
+  const legacyNames = async () =>
+    (await readdirOrEmpty(legacyMetaDir)).filter((name) => name.endsWith(".json") && !name.startsWith("."))
+
   const allMeta = async (): Promise<Array<QuarantineMeta>> => {
-    const out: Array<QuarantineMeta> = []
-    for (const id of await readdirOrEmpty(entriesDir)) {
-      try {
-        const m = await readEntry(id)
-        if (m) out.push(m)
-      } catch {
-        // A damaged entry must not hide the others; `show` on it reports the damage.
-      }
-    }
-    for (const name of await readdirOrEmpty(legacyMetaDir)) {
-      if (!name.endsWith(".json") || name.startsWith(".")) continue
-      try {
-        const m = await readLegacy(name.slice(0, -".json".length))
-        if (m) out.push(m.meta)
-      } catch {
-        // Same as above.
-      }
-    }
+    const out = [
+      ...(await readEach(await readdirOrEmpty(entriesDir), readEntry)),
+      ...(await readEach(await legacyNames(), async (name) => (await readLegacy(name.slice(0, -".json".length)))?.meta))
+    ]
     return out.sort((a, b) => (a.storedAt === b.storedAt ? (a.id < b.id ? 1 : -1) : a.storedAt < b.storedAt ? 1 : -1))
+  }
+
+  /**
+   * How many entries there are, from the directory listings alone (the gauge `/metrics` reads on
+   * every scrape): an entry's folder appears whole, by one rename after its files are synced,
+   * so every folder is an entry. Only a damaged one (its metadata unreadable) is counted here and
+   * left out of `list`.
+   */
+  const countEntries = async (): Promise<number> => {
+    let n = (await legacyNames()).length
+    for (const name of await readdirOrEmpty(entriesDir)) if (isValidId(name)) n++
+    return n
   }
 
   const writeMetaDurably = async (dir: string, name: string, meta: unknown) => {
@@ -238,9 +267,10 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
     },
 
     list: async (o: ListOptions = {}) => {
-      const all = await allMeta()
       const offset = Math.max(0, o.offset ?? 0)
       const limit = Math.max(0, o.limit ?? 50)
+      if (limit === 0) return { total: await countEntries(), entries: [] }
+      const all = await allMeta()
       return { total: all.length, entries: all.slice(offset, offset + limit) }
     },
 

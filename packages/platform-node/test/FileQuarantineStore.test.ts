@@ -52,6 +52,24 @@ describe("FileQuarantineStore layout", () => {
     expect((await store.list()).total).toBe(0)
   })
 
+  test("the count (list with limit 0) comes from the folders alone; a listing reads every entry, in order", async () => {
+    const root = fresh()
+    let clock = Date.parse("2026-03-02T00:00:00Z")
+    const store = FileQuarantineStore.make({ root, now: () => (clock += 1000) })
+    const ids: Array<string> = []
+    for (let i = 0; i < 40; i++) ids.push(await putOne(store))
+    // A damaged entry: counted from its folder, left out of the listing, which shows the others.
+    writeFileSync(join(root, "entries", ids[3]!, "meta.json"), "{ not json")
+    mkdirSync(join(root, "entries", ".not-an-entry"))
+    expect(await store.list({ limit: 0 })).toEqual({ total: 40, entries: [] })
+    const page = await store.list({ limit: 100 })
+    expect(page.total).toBe(39)
+    expect(page.entries.map((m) => m.id)).toEqual(ids.filter((_, i) => i !== 3).reverse())
+    expect((await store.list({ offset: 5, limit: 3 })).entries.map((m) => m.id)).toEqual(
+      page.entries.slice(5, 8).map((m) => m.id)
+    )
+  })
+
   test("reads, confirms and removes entries written by the gateway's Maildir + meta/ layout", async () => {
     const root = fresh()
     const id = "1700000000.M1P2Q3Rabcdef.gw.test,S=40"

@@ -3,10 +3,13 @@
 // name, so not the stacking folds) is classified by a model trained on the other folds. For
 // choosing training options without looking at eval/, e.g. the weight of the padded spam twins.
 //
-//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--missed]
+//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--missed] [--sweep]
 //
 // --missed also prints every spam not called spam, with its probability: which spam two builds
 // differ on, when their recall does.
+//
+// --sweep also prints false positives, recall and unsure for several cut-offs from the same scores
+// and where the ham nearest the spam cut-off sits (bench/classifier-sweep.mjs).
 //
 // --disc on trains with the discriminative token model as one more layer input (round 15).
 //
@@ -15,6 +18,7 @@
 import { readFileSync } from "node:fs"
 import { basename, join } from "node:path"
 import { args, corpusDir, loadClassifier, opt } from "./classifier-common.mjs"
+import { sweepLines } from "./classifier-sweep.mjs"
 
 const Classifier = await loadClassifier()
 const train = join(corpusDir(), "train")
@@ -43,6 +47,7 @@ const foldOf = (name) => {
   return h % folds
 }
 const counts = { ham: 0, spam: 0, falsePositives: [], caught: 0, unsure: 0, missed: [] }
+const scored = []
 for (let k = 0; k < folds; k++) {
   const model = Classifier.trainTokens(
     items.filter((it) => foldOf(it.name) !== k),
@@ -51,6 +56,7 @@ for (let k = 0; k < folds; k++) {
   for (const it of items.filter((it) => foldOf(it.name) === k)) {
     const p = Classifier.score(model, it.tokens).probability
     const c = Classifier.classOf(p)
+    scored.push({ name: it.name, label: it.label, p })
     counts[it.label]++
     if (c === "unsure") counts.unsure++
     else if (it.label === "ham" && c === "spam") counts.falsePositives.push(it.name)
@@ -63,4 +69,5 @@ console.log(
   `${folds}-fold CV on train/ (twin weight ${twinWeight ?? "default"}${discriminative ? ", token model" : ""}): FPR ${pct(counts.falsePositives.length, counts.ham)} (${counts.falsePositives.length} of ${counts.ham}), recall ${pct(counts.caught, counts.spam)}, unsure ${pct(counts.unsure, counts.ham + counts.spam)}`
 )
 for (const name of counts.falsePositives) console.log(`  false positive ${name}`)
+if (args.includes("--sweep")) for (const line of sweepLines(scored, Classifier.defaultCutoffs)) console.log(line)
 if (args.includes("--missed")) for (const line of counts.missed.sort()) console.log(`  spam not called spam ${line}`)

@@ -7,6 +7,7 @@
 //
 //   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
 //                                  [--twin 0.05] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--json] [--explain] [--weights]
+//                                  [--sweep [--sweep-spam 0.8,0.85,0.9] [--sweep-ham 0.1,0.2,0.3]]
 //
 // --weights prints each run's fitted layer (bias and non-zero weights) on stderr.
 //
@@ -27,11 +28,16 @@
 // --bands H:S,... also prints each run's figures with other cut-offs (ham below H, spam at or
 // above S), from the same probabilities: what moving the unsure band would trade.
 //
+// --sweep prints, per run, false positives, recall and unsure for several cut-offs from the same
+// scores (`--sweep-spam 0.8,0.85,...`, `--sweep-ham 0.1,...`), how the ham at or above 0.5 is spread,
+// the ham nearest the spam cut-off and the spam just under it (bench/classifier-sweep.mjs).
+//
 // Also prints where the time goes (parse, tokenize, score), one core, messages already in memory.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { readFileSync } from "node:fs"
 import { basename, join } from "node:path"
 import { args, corpusDir, loadClassifier, opt } from "./classifier-common.mjs"
+import { sweepLines } from "./classifier-sweep.mjs"
 
 const corpus = corpusDir()
 const only = opt("only", "split,old-new,new-old").split(",")
@@ -149,6 +155,7 @@ const measure = (name, model, known, testSet) => {
   const classes = { ham: [], spam: [] }
   const probabilities = { ham: [], spam: [] }
   const errors = []
+  const pointScores = []
   for (const it of testSet) {
     const t0 = performance.now()
     const p = it.gtube ? 1 : Classifier.score(model, seen(it.tokens, known)).probability
@@ -157,6 +164,7 @@ const measure = (name, model, known, testSet) => {
     const c = Classifier.classOf(p)
     classes[it.label].push(c)
     probabilities[it.label].push(p)
+    pointScores.push({ name: it.name, label: it.label, p })
     if (explain && ((it.label === "ham" && c === "spam") || (it.label === "spam" && c !== "spam")))
       errors.push({ name: it.name, label: it.label, c, e: Classifier.explain(model, seen(it.tokens, known)) })
   }
@@ -169,7 +177,8 @@ const measure = (name, model, known, testSet) => {
       0
     )
   }))
-  return { experiment: name, train: { ham: model.nham, spam: model.nspam }, ...e, bands: banded, errors }
+  const sweep = args.includes("--sweep") ? sweepLines(pointScores, Classifier.defaultCutoffs) : []
+  return { experiment: name, train: { ham: model.nham, spam: model.nspam }, ...e, bands: banded, sweep, errors }
 }
 
 const results = []
@@ -218,6 +227,7 @@ else {
         `  band ${b.hamBelow}..${b.spamAbove}: FPR ${pct(b.falsePositiveRate)} (${bc.falsePositives}), recall ${pct(b.recall)}, unsure ${pct(b.unsureRate)}`
       )
     }
+    for (const line of r.sweep) console.log(line)
     for (const { name, label, c, e } of r.errors) {
       const kind = label === "ham" ? "FALSE POSITIVE" : c === "unsure" ? "UNSURE SPAM" : "MISSED SPAM"
       const two = (x) => x.toFixed(2)

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs"
 import { resolve } from "node:path"
 import { Classifier } from "@mailmoat/antispam"
 import { RedisConnection, RedisTokenStore } from "@mailmoat/redis"
-import type { Stage } from "@mailmoat/core"
+import { Policy, type Stage } from "@mailmoat/core"
 import { messageOf } from "./Common.ts"
 import { type LoadedConfig, section, stateSettings } from "./Config.ts"
 import { InputError } from "./Errors.ts"
@@ -32,8 +32,9 @@ export const classifierSetup = (config: LoadedConfig): ClassifierSetup => {
     enabled: c.enabled !== false,
     modelPath: model ?? Classifier.shippedModelPath(),
     configured: model !== undefined,
-    hamBelow: typeof c.hamBelow === "number" ? c.hamBelow : 0.2,
-    spamAbove: typeof c.spamAbove === "number" ? c.spamAbove : 0.9
+    // The policy's own defaults, so a command and the gateway never cut at different places.
+    hamBelow: typeof c.hamBelow === "number" ? c.hamBelow : Policy.defaults.hamBelow,
+    spamAbove: typeof c.spamAbove === "number" ? c.spamAbove : Policy.defaults.spamAbove
   }
 }
 

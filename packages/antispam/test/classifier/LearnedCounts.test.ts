@@ -112,4 +112,3 @@ describe("learned counts in Redis (real redis-server)", () => {
     }
   })
 })
-

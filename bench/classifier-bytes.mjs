@@ -3,8 +3,9 @@
 // stays), by function: messages parsed and classified once first (warm, the parse not counted),
 // then V8's sampling heap profiler runs over one more classification of every eval/ and train/
 // message. Sampling estimates; compare two builds in one sitting, not against an old figure.
+// `--store` classifies as the gateway does: through a classifier with an empty memory store.
 //
-//   node bench/classifier-bytes.mjs [--corpus DIR] [--dist PATH/index.js] [--model FILE] [--top N]
+//   node bench/classifier-bytes.mjs [--corpus DIR] [--dist PATH/index.js] [--model FILE] [--top N] [--store]
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { Session } from "node:inspector/promises"
@@ -14,7 +15,13 @@ const top = Number(opt("top", "15"))
 const Classifier = await loadClassifier()
 const model = loadModelOption(Classifier)
 const parsed = readCorpus(Classifier, corpusDir()).map((b) => parseDecoded(Classifier, b))
-for (const m of parsed) Classifier.classifyWith(model, m)
+const viaStore = process.argv.includes("--store")
+const classifier = viaStore ? Classifier.make({ model, store: Classifier.makeMemoryTokenStore() }) : undefined
+const classifyAll = async () => {
+  if (classifier) for (const m of parsed) await classifier.classify(m)
+  else for (const m of parsed) Classifier.classifyWith(model, m)
+}
+await classifyAll()
 
 const session = new Session()
 session.connect()
@@ -23,7 +30,7 @@ await session.post("HeapProfiler.startSampling", {
   includeObjectsCollectedByMajorGC: true,
   includeObjectsCollectedByMinorGC: true
 })
-for (const m of parsed) Classifier.classifyWith(model, m)
+await classifyAll()
 const { profile } = await session.post("HeapProfiler.getSamplingProfile")
 await session.post("HeapProfiler.stopSampling")
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Whether two builds of the classifier give every corpus message the same tokens (in order), the
 // same features, and the same probability, chi-square result, clues and `--explain` explanation
-// with one model, bit for bit, by `classifyWith` and by a classifier's `classify` (no learned
-// counts): the check for a change that must only make classification cheaper. Each message is
+// with one model, bit for bit, by `classifyWith` and by a classifier's `classify` (without a
+// store, with an empty memory store as the gateway runs, and with a memory store that learned
+// the first 10 ham and 10 spam of eval/): the check for a change that must only make
+// classification cheaper. Each message is
 // parsed once per build (core's parser belongs to the build too). `--peers` adds the peer
 // workload's messages (../shared/peers-bench, generated as its gen-corpus.js does, CRLF line
 // ends as the gateway receives them: classifier-common.mjs). Prints the number of messages compared and every
@@ -41,7 +43,7 @@ const same = (a, b) => {
   }
   return Object.is(a, b)
 }
-const view = async (C, model, classifier, bytes) => {
+const view = async (C, model, [classifier, viaStore, learned], bytes) => {
   const message = C.parseMessage(bytes)
   const tokens = C.tokenize(message)
   const c = C.classifyWith(model, message)
@@ -54,11 +56,24 @@ const view = async (C, model, classifier, bytes) => {
     chi: c.score?.chi,
     clues: c.score?.clues,
     explanation: C.explain(model, tokens),
-    classify: async
+    classify: async,
+    classifyStore: await viaStore.classify(C.parseMessage(bytes)),
+    classifyLearned: await learned.classify(C.parseMessage(bytes))
   }
 }
-const thisClassifier = This.make({ model: thisModel })
-const otherClassifier = Other.make({ model: otherModel })
+/** A classifier alone, one with an empty memory store, one whose memory store learned `taught`. */
+const classifiers = async (C, model, taught) => {
+  const learned = C.make({ model, store: C.makeMemoryTokenStore() })
+  for (const [bytes, label] of taught) await learned.learn(C.parseMessage(bytes), label)
+  return [C.make({ model }), C.make({ model, store: C.makeMemoryTokenStore() }), learned]
+}
+const taught = ["ham", "spam"].flatMap((label) =>
+  This.listFiles(join(corpus, "eval", label))
+    .slice(0, 10)
+    .map((file) => [readFileSync(file), label])
+)
+const thisClassifier = await classifiers(This, thisModel, taught)
+const otherClassifier = await classifiers(Other, otherModel, taught)
 
 const messages = []
 for (const split of ["eval", "train"])
@@ -79,6 +94,6 @@ for (const { file, bytes } of messages) {
     }
 }
 console.log(
-  `${compared} messages compared: ${differences} differ (tokens, features, probability, chi-square, clues, explanation, classify)`
+  `${compared} messages compared: ${differences} differ (tokens, features, probability, chi-square, clues, explanation, classify: alone, empty store, learned)`
 )
 process.exit(differences === 0 ? 0 : 1)

@@ -104,6 +104,7 @@ export const connectStores = (
     },
     tokens: {
       describe,
+      learnedNothing: () => !learned,
       lookup: async (tokens) => {
         if (!learned) return { nham: 0, nspam: 0, counts: new Map() }
         const v = (await call("tokens", "lookup", [tokens])) as {

@@ -50,9 +50,12 @@ describe("shared state over the cluster channel", () => {
     const { host, b, storesA, storesB } = twoWorkers()
     const [ta, tb] = [storesA.tokens, storesB.tokens]
     expect(await tb.lookup(["hello"])).toEqual({ nham: 0, nspam: 0, counts: new Map() })
+    expect(tb.learnedNothing?.()).toBe(true)
     expect(b.sent()).toBe(0)
     await ta.add(["hello", "world"], "spam", 1)
     await vi.waitFor(async () => expect((await tb.lookup(["hello", "other"])).nspam).toBe(1))
+    // Told that something is learned, the worker no longer lets the classifier skip its lookup.
+    expect(tb.learnedNothing?.()).toBe(false)
     const seen = await tb.lookup(["hello", "other"])
     expect([...seen.counts]).toEqual([["hello", [0, 1]]])
     // A worker attached later (a replacement) is told at once.

@@ -101,7 +101,9 @@ export const make = (options: ClassifierOptions): Classifier => {
       if (hasGtube(message)) return { probability: 1, class: "spam", gtube: true }
       let s: Score
       let storeError: string | undefined
-      if (store) {
+      // A store that knows it learned nothing would answer no counts: the model alone scores the
+      // tokenizer's set, and no token becomes a string.
+      if (store !== undefined && store.learnedNothing?.() !== true) {
         const tokens = tokenize(message)
         let extra: Awaited<ReturnType<TokenStore["lookup"]>> | undefined
         try {

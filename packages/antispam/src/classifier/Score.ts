@@ -62,6 +62,33 @@ export const logit = (layer: Logistic, x: ReadonlyMap<string, number>): number =
   return z
 }
 
+/**
+ * The names of the signed features' layer inputs (`feat:<name>`), made once per feature: the set
+ * of signed features is fixed by the build, so this holds at most one entry per feature.
+ */
+const featureInputs = new Map<string, string>()
+const featureInput = (feature: string): string => {
+  let name = featureInputs.get(feature)
+  if (name === undefined) {
+    name = `${FEATURE_INPUT_PREFIX}${feature}`
+    featureInputs.set(feature, name)
+  }
+  return name
+}
+
+/**
+ * `logit(layer, inputs(chi, features, margin))` without the map: the same terms added in the same
+ * order (the chi-square inputs, the margin, then the signed features in their order), so the same
+ * sum, bit for bit. `features` are distinct, as the tokenizer gives them.
+ */
+export const logitOf = (layer: Logistic, chi: ChiResult, features: ReadonlyArray<string>, margin?: number): number => {
+  let z = layer.bias
+  for (const [name, value] of CHI_INPUTS) z += (layer.weights[name] ?? 0) * value(chi)
+  if (margin !== undefined) z += (layer.weights[MARGIN_INPUT] ?? 0) * clampMargin(margin)
+  for (const f of features) if (isSignedFeature(f)) z += (layer.weights[featureInput(f)] ?? 0) * 1
+  return z
+}
+
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 
 /** Clues kept for traces: the strongest, at most this many. */
@@ -221,9 +248,11 @@ const scored = (
 ): Score => {
   const probability = model.logistic
     ? sigmoid(
-        logit(
+        logitOf(
           model.logistic,
-          inputs(chi, features, model.discriminative === undefined ? undefined : tokenMargin(model, tokens()))
+          chi,
+          features,
+          model.discriminative === undefined ? undefined : tokenMargin(model, tokens())
         )
       )
     : chi.probability

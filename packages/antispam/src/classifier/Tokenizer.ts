@@ -24,7 +24,7 @@ import { webMailUnrelayed } from "./ProviderRelay.ts"
 import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
-import { TokenSet } from "./TokenSet.ts"
+import { sortedNames, TokenSet } from "./TokenSet.ts"
 import { analyseUrls } from "./Urls.ts"
 import { addWords, bucket, hasInvisible } from "./Words.ts"
 
@@ -219,7 +219,7 @@ export const collect = (message: Message): TokenSet => {
   head.push(...urls.tokens)
   for (const f of urls.features) features.add(f)
   const body = bodyEvidence(message, features, html)
-  const sorted = [...features].sort()
+  const sorted = sortedNames(features)
   const out = distinct
   out.clear()
   out.features = sorted

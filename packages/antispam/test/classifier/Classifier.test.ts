@@ -92,7 +92,12 @@ describe("incremental learning", () => {
 
   it("a failing store falls back to the model and says so", async () => {
     const model = trainTokens(corpus(0, 30), { folds: 3, minCount: 1 })
-    const broken = { ...makeMemory(), describe: "broken", lookup: () => Promise.reject(new Error("down")) }
+    const broken = {
+      ...makeMemory(),
+      describe: "broken",
+      learnedNothing: () => false,
+      lookup: () => Promise.reject(new Error("down"))
+    }
     const r = await Classifier.make({ model, store: broken }).classify(parse(generated("spam", 77)))
     expect(r.class).toBe("spam")
     expect(r.storeError).toMatch(/down/)

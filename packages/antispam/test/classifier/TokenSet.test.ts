@@ -4,7 +4,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { hashRange } from "../../src/classifier/ClueIndex.ts"
-import { TokenSet } from "../../src/classifier/TokenSet.ts"
+import { sortedNames, TokenSet } from "../../src/classifier/TokenSet.ts"
 
 // Pieces of a few texts, and whole strings: short, repeated, sharing prefixes, of equal FNV-1a
 // hash ("free" and "free\u4511\ua467"), astral characters and lone surrogates.
@@ -67,5 +67,16 @@ describe("TokenSet", () => {
     expect(set.tokenAt(4_999)).toBe("w4999")
     set.release()
     expect(set.textAt(0)).toBe("")
+  })
+})
+
+describe("sortedNames", () => {
+  test.prop([
+    fc.array(fc.oneof(whole, fc.string({ unit: "binary", maxLength: 8 }), fc.constantFrom("html_only", "body_caps")), {
+      maxLength: 40
+    })
+  ])("orders a set's names as the built-in sort does", (names) => {
+    const set = new Set(names)
+    expect(sortedNames(set)).toEqual([...set].sort())
   })
 })

@@ -26,6 +26,13 @@ export interface TokenStoreShape {
   readonly add: (tokens: ReadonlyArray<string>, label: Label, delta: 1 | -1) => Promise<void>
   readonly close: () => Promise<void>
   readonly describe: string
+  /**
+   * True when the store knows, without asking anyone, that nothing is learned: no message totals
+   * and no token counts, so `lookup` would answer no counts for any tokens. A caller may then
+   * score with the model alone and skip the lookup and the tokens' strings. Absent (a store that
+   * must ask a server) or false: call `lookup`.
+   */
+  readonly learnedNothing?: () => boolean
 }
 
 export const makeMemory = (): TokenStoreShape => {
@@ -33,6 +40,8 @@ export const makeMemory = (): TokenStoreShape => {
   const totals = { ham: 0, spam: 0 }
   return {
     describe: "memory",
+    // Counts that fall to 0 are deleted, so an empty map and zero totals mean nothing learned.
+    learnedNothing: () => totals.ham === 0 && totals.spam === 0 && counts.size === 0,
     lookup: async (tokens) => {
       const found = new Map<string, readonly [number, number]>()
       for (const t of tokens) {

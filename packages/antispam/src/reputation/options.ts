@@ -15,7 +15,6 @@
  */
 import { GatewayConfig } from "@mailmoat/core"
 import { Schema } from "effect"
-import { define } from "../stages/Builtin.ts"
 
 const { boolean, doc, int, number, section, withDefault } = GatewayConfig.Fields
 

@@ -67,6 +67,20 @@ const configProblems = (error: unknown): ConfigError | undefined => {
   return undefined
 }
 
+/**
+ * The reputation store of a wiring: Redis or the primary's memory, held (a Redis connection
+ * handle) until the wiring is released; else the process's memory, which outlives the wiring.
+ */
+const reputationOf = (
+  state: StateStores.StateSettings,
+  antispam: GatewayConfig.AntispamConfig,
+  shared: SharedState | undefined
+) =>
+  Effect.acquireRelease(
+    Effect.sync(() => StateStores.reputationStore(state)),
+    (held) => Effect.promise(async () => held?.close())
+  ).pipe(Effect.map((held) => held ?? shared?.reputation?.(antispam.reputation.maxEntries)))
+
 export const layer = (config: GatewayConfig.Config, options: WiringOptions): Layer.Layer<EngineWiring, unknown> => {
   const antispam = options.antispam ?? config.antispam
   const wanted = (config.antispam.enabled || options.evenWhenOff === true) && options.withoutProtection !== true
@@ -83,6 +97,7 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
       lists: options.shared?.lists
     }
     const services = yield* Layer.build(StateStores.layer(state, options.dataDir, antispam.dns, shared))
+    const reputation = antispam.reputation.enabled ? yield* reputationOf(state, antispam, options.shared) : undefined
     const protection = yield* Effect.acquireRelease(
       startProtection(
         {
@@ -95,7 +110,8 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
           providers: plugins.providers,
           stages: plugins.stages,
           healthIntervalMillis: options.healthIntervalMillis,
-          shared: options.shared
+          shared: options.shared,
+          reputation
         },
         options.logger
       ).pipe(Effect.provideContext(services)),

@@ -14,10 +14,16 @@ type Counts = Map<number, [ham: number, spam: number]>
 export interface MemoryReputationStore extends ReputationStoreShape {
   /** Keys held now. */
   readonly size: () => number
+  /** A new cap (a reload's `maxEntries`): the least recently used keys over it are dropped. */
+  readonly resize: (maxEntries: number) => void
 }
 
-export const make = (maxEntries: number): MemoryReputationStore => {
+export const make = (limit: number): MemoryReputationStore => {
+  let maxEntries = limit
   const entries = new Map<string, Counts>()
+  const shed = () => {
+    while (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
+  }
   const id = (key: string, window: Window) => `${window.bucketSeconds}|${key}`
   const touch = (name: string): Counts | undefined => {
     const counts = entries.get(name)
@@ -34,8 +40,14 @@ export const make = (maxEntries: number): MemoryReputationStore => {
     return out
   }
   return {
-    describe: `memory (at most ${maxEntries} keys)`,
+    get describe() {
+      return `memory (at most ${maxEntries} keys)`
+    },
     size: () => entries.size,
+    resize: (n) => {
+      maxEntries = n
+      shed()
+    },
     lookup: async (keys, window) => {
       const first = oldest(window)
       return keys.map((k) => bucketsOf(touch(id(k, window)), first))
@@ -48,7 +60,7 @@ export const make = (maxEntries: number): MemoryReputationStore => {
         if (counts === undefined) {
           counts = new Map()
           entries.set(name, counts)
-          if (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
+          shed()
         }
         for (const b of counts.keys()) if (b < first) counts.delete(b)
         const c = counts.get(window.bucket) ?? [0, 0]

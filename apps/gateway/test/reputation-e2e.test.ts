@@ -1,0 +1,173 @@
+// Reputation end to end: swaks (bound to 127.0.0.2, 127.0.0.3 and 127.0.1.4) -> gateway (its own
+// wiring from the configuration) -> rbldnsd listing 127.0.0.2 -> smtp-sink. Spam from one address
+// raises that address's symbols on its later mail, its /24 neighbour gets the network's, another
+// network nothing; through Redis two gateways share the history; with the section off nothing
+// is counted; Redis stopped mid-run costs a log line, never a reply.
+import { RedisConnection } from "@mailmoat/redis"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
+import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
+import type { RunningGateway } from "../src/index.ts"
+import { gateway, SmtpSink, swaks } from "./support/peers.ts"
+
+describe("reputation through real SMTP sessions", () => {
+  let rbl: Rbldnsd
+  let sink: SmtpSink
+  let redis: RedisPeer
+  const running: Array<RunningGateway> = []
+  beforeAll(async () => {
+    rbl = await startRbldnsd([{ zone: "bl.test", type: "ip4set", data: "127.0.0.2\n" }])
+    sink = await SmtpSink.start()
+    redis = await startRedis()
+  })
+  afterAll(async () => {
+    for (const g of running) await g.close()
+    await sink?.stop()
+    await rbl?.stop()
+    await redis?.stop()
+  })
+
+  const start = async (reputation: Record<string, unknown>, state: Record<string, unknown> = {}, log?: Array<string>) => {
+    const gw = await gateway(
+      {
+        state,
+        delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
+        // Only the list decides: a listed client is spam, the others ham.
+        classifier: { enabled: false },
+        antispam: {
+          onSpam: "none",
+          rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 },
+          endUserBlocklist: { enabled: false },
+          dns: { servers: [rbl.server] },
+          reputation
+        }
+      },
+      log ? { log: (l) => log.push(l) } : {}
+    )
+    running.push(gw)
+    return gw
+  }
+  let n = 0
+  /** Sends one message from `address`; resolves with the copy smtp-sink got. */
+  const send = async (gw: RunningGateway, address: string) => {
+    const subject = `reputation e2e ${++n}`
+    const r = await swaks(gw.smtp.port, [
+      "--local-interface",
+      address,
+      "--from",
+      "sender@client.test",
+      "--helo",
+      "client.test",
+      "--to",
+      "user@example.test",
+      "--header",
+      `Subject: ${subject}`
+    ])
+    expect(r.out).toMatch(/<- {2}250 /)
+    return sink.dumpWith(`Subject: ${subject}`)
+  }
+  const symbolsOf = (dump: string) => /X-Mailmoat-Symbols: (.*)/.exec(dump)?.[1] ?? ""
+  const on = { enabled: true, minMessages: 3 }
+
+  test("spam from one address raises its symbols on a later message; its network neighbour and another network", async () => {
+    const log: Array<string> = []
+    const gw = await start(on, {}, log)
+    for (let i = 0; i < 3; i++) expect(symbolsOf(await send(gw, "127.0.0.2"))).not.toMatch(/REPUTATION_/)
+    const later = await send(gw, "127.0.0.2")
+    expect(later).toContain("X-Mailmoat-Verdict: spam")
+    expect(symbolsOf(later)).toMatch(/REPUTATION_IP_BAD/)
+    expect(symbolsOf(later)).toMatch(/REPUTATION_NET_BAD/)
+    const neighbour = await send(gw, "127.0.0.3")
+    expect(symbolsOf(neighbour)).toMatch(/REPUTATION_NET_BAD/)
+    expect(symbolsOf(neighbour)).not.toMatch(/REPUTATION_IP_/)
+    const elsewhere = await send(gw, "127.0.1.4")
+    expect(elsewhere).toContain("X-Mailmoat-Verdict: ham")
+    expect(symbolsOf(elsewhere)).not.toMatch(/REPUTATION_/)
+    // The message line says what reputation added and why.
+    expect(log.find((l) => /client="127\.0\.0\.2".*reputation=/.test(l))).toMatch(
+      /REPUTATION_IP_BAD 1\.2 \(127\.0\.0\.2: 3 spam \/ 0 ham \(decayed\), spam ratio 0\.8\)/
+    )
+    expect(gw.status().modules.antispam).toMatchObject({ reputation: { enabled: true, store: expect.any(String) } })
+  })
+
+  test("Redis: off counts nothing; on, two gateways share one history", async () => {
+    const state = { backend: "redis", url: redis.url }
+    const probe = RedisConnection.make({ url: redis.url })
+    try {
+      const off = await start({ enabled: false }, state)
+      for (let i = 0; i < 4; i++) expect(symbolsOf(await send(off, "127.0.0.2"))).not.toMatch(/REPUTATION_/)
+      expect(await probe.client.keys("*reputation*")).toEqual([])
+
+      const a = await start(on, state)
+      const b = await start(on, state)
+      for (let i = 0; i < 3; i++) await send(a, "127.0.0.2")
+      expect(symbolsOf(await send(b, "127.0.0.2"))).toMatch(/REPUTATION_IP_BAD/)
+      expect((await probe.client.keys("*reputation*")).sort()).toEqual([
+        "mailmoat:reputation:64800:ip:127.0.0.2",
+        "mailmoat:reputation:64800:net:127.0.0.0/24"
+      ])
+      expect(await probe.client.ttl("mailmoat:reputation:64800:ip:127.0.0.2")).toBeGreaterThan(0)
+    } finally {
+      await probe.close()
+    }
+  })
+})
+
+describe("reputation when Redis stops mid-run", () => {
+  let rbl: Rbldnsd
+  let sink: SmtpSink
+  let redis: RedisPeer | undefined
+  let gw: RunningGateway | undefined
+  beforeAll(async () => {
+    rbl = await startRbldnsd([{ zone: "bl.test", type: "ip4set", data: "127.0.0.2\n" }])
+    sink = await SmtpSink.start()
+    redis = await startRedis()
+  })
+  afterAll(async () => {
+    await gw?.close()
+    await sink?.stop()
+    await rbl?.stop()
+    await redis?.stop()
+  })
+
+  test("mail still gets 250; the log says reputation was skipped", async () => {
+    const log: Array<string> = []
+    gw = await gateway(
+      {
+        state: { backend: "redis", url: redis!.url, redis: { commandTimeoutMillis: 500 } },
+        delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
+        classifier: { enabled: false },
+        antispam: {
+          onSpam: "none",
+          rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 },
+          endUserBlocklist: { enabled: false },
+          dns: { servers: [rbl.server] },
+          reputation: { enabled: true, minMessages: 1 }
+        }
+      },
+      { log: (l) => log.push(l) }
+    )
+    const send = (address: string, subject: string) =>
+      swaks(gw!.smtp.port, [
+        "--local-interface",
+        address,
+        "--from",
+        "sender@client.test",
+        "--to",
+        "user@example.test",
+        "--header",
+        `Subject: ${subject}`
+      ])
+    expect((await send("127.0.0.2", "before the stop")).out).toMatch(/<- {2}250 /)
+    expect(log.join("\n")).not.toMatch(/reputation: skipped/)
+    await redis!.stop()
+    redis = undefined
+    for (const address of ["127.0.0.2", "127.0.1.4"]) {
+      const r = await send(address, `after the stop from ${address}`)
+      expect(r.out).toMatch(/<- {2}250 /)
+      expect(sink.dumpWith(`Subject: after the stop from ${address}`)).toMatch(/X-Mailmoat-Symbols: .*REPUTATION_STORE_DOWN/)
+    }
+    expect(log.join("\n")).toMatch(/reputation: skipped, store unreachable/)
+    expect(log.find((l) => /client="127\.0\.1\.4".*reputation=/.test(l))).toMatch(/REPUTATION_STORE_DOWN 0 \(/)
+  })
+})

@@ -3,12 +3,21 @@
 // raises that address's symbols on its later mail, its /24 neighbour gets the network's, another
 // network nothing; through Redis two gateways share the history; with the section off nothing
 // is counted; Redis stopped mid-run costs a log line, never a reply.
+import { spawn } from "node:child_process"
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { GatewayConfig } from "@mailmoat/antispam"
+import { ConfigFile } from "@mailmoat/platform-node"
 import { RedisConnection } from "@mailmoat/redis"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
-import type { RunningGateway } from "../src/index.ts"
-import { gateway, SmtpSink, swaks } from "./support/peers.ts"
+import { type RunningGateway, startGateway } from "../src/index.ts"
+import { api, TOKEN } from "./support/admin.ts"
+import { gateway, SmtpSink, swaks, tempDir } from "./support/peers.ts"
+
+const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 
 describe("reputation through real SMTP sessions", () => {
   let rbl: Rbldnsd
@@ -27,7 +36,11 @@ describe("reputation through real SMTP sessions", () => {
     await redis?.stop()
   })
 
-  const start = async (reputation: Record<string, unknown>, state: Record<string, unknown> = {}, log?: Array<string>) => {
+  const start = async (
+    reputation: Record<string, unknown>,
+    state: Record<string, unknown> = {},
+    log?: Array<string>
+  ) => {
     const gw = await gateway(
       {
         state,
@@ -165,9 +178,110 @@ describe("reputation when Redis stops mid-run", () => {
     for (const address of ["127.0.0.2", "127.0.1.4"]) {
       const r = await send(address, `after the stop from ${address}`)
       expect(r.out).toMatch(/<- {2}250 /)
-      expect(sink.dumpWith(`Subject: after the stop from ${address}`)).toMatch(/X-Mailmoat-Symbols: .*REPUTATION_STORE_DOWN/)
+      expect(sink.dumpWith(`Subject: after the stop from ${address}`)).toMatch(
+        /X-Mailmoat-Symbols: .*REPUTATION_STORE_DOWN/
+      )
     }
     expect(log.join("\n")).toMatch(/reputation: skipped, store unreachable/)
     expect(log.find((l) => /client="127\.0\.1\.4".*reputation=/.test(l))).toMatch(/REPUTATION_STORE_DOWN 0 \(/)
+  })
+})
+
+describe("reputation configuration: start-up and reload", () => {
+  let rbl: Rbldnsd
+  let sink: SmtpSink
+  let gw: RunningGateway | undefined
+  beforeAll(async () => {
+    rbl = await startRbldnsd([{ zone: "bl.test", type: "ip4set", data: "127.0.0.2\n" }])
+    sink = await SmtpSink.start()
+  })
+  afterAll(async () => {
+    await gw?.close()
+    await sink?.stop()
+    await rbl?.stop()
+  })
+  const yaml = (dir: string, reputation: string, extra = "") =>
+    [
+      `dataDir: ${dir}/data`,
+      "smtp: { host: 127.0.0.1, port: 0, hostname: gw.test }",
+      `admin: { host: 127.0.0.1, port: 0, token: ${TOKEN} }`,
+      `delivery: { downstream: { host: 127.0.0.1, port: ${sink.port} } }`,
+      "classifier: { enabled: false }",
+      "antispam:",
+      "  onSpam: none",
+      "  endUserBlocklist: { enabled: false }",
+      `  rbl: { servers: [bl.test], skip: [127.0.0.1/32], timeoutSeconds: 2 }`,
+      `  dns: { servers: ["${rbl.server}"] }`,
+      `  reputation: ${reputation}`,
+      extra,
+      ""
+    ].join("\n")
+
+  test("a bad section stops the built gateway with exit 2, naming the key", async () => {
+    const run = async (text: string) => {
+      const dir = tempDir()
+      const file = join(dir, "mailmoat.yaml")
+      writeFileSync(file, text.replaceAll("$DIR", dir))
+      return new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [MAIN, "--config", file], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] })
+        let stderr = ""
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+        const timer = setTimeout(() => child.kill("SIGKILL"), 20_000)
+        child.on("error", reject)
+        child.on("close", (code) => {
+          clearTimeout(timer)
+          resolve({ code, stderr })
+        })
+      })
+    }
+    const bad = await run(yaml("$DIR", "{ enabled: true, halfLifeHours: 0, minMessages: 0 }"))
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain(
+      "mailmoat: config: antispam.reputation.halfLifeHours: expected a number from 0.01 to 8760"
+    )
+    expect(bad.stderr).toContain("mailmoat: config: antispam.reputation.minMessages: expected an integer >= 1")
+    const flat = await run(
+      `${yaml("$DIR", "{ enabled: true }")}\n`.replace(
+        "  onSpam: none",
+        "  onSpam: none\n  scores: { REPUTATION_IP_BAD: 4 }"
+      )
+    )
+    expect(flat.code).toBe(2)
+    expect(flat.stderr).toContain("antispam.scores.REPUTATION_IP_BAD: reputation scales its weights")
+  })
+
+  test("a reload follows the section: a bad one is refused, a good one applies and keeps the embedded history", async () => {
+    const dir = tempDir()
+    const file = join(dir, "mailmoat.yaml")
+    writeFileSync(file, yaml(dir, "{ enabled: true, minMessages: 3 }"))
+    const load = () => ConfigFile.load(GatewayConfig.codec, { file })
+    const first = load()
+    if (!first.ok) throw new Error(first.problems.join("\n"))
+    gw = await startGateway(first.config, { base: dir, reloadConfig: load, shutdownTimeoutMs: 5000 })
+    const send = async (subject: string) => {
+      const r = await swaks(gw!.smtp.port, [
+        "--local-interface",
+        "127.0.0.2",
+        "--from",
+        "s@client.test",
+        "--to",
+        "u@example.test",
+        "--header",
+        `Subject: ${subject}`
+      ])
+      expect(r.out).toMatch(/<- {2}250 /)
+      return /X-Mailmoat-Symbols: (.*)/.exec(sink.dumpWith(`Subject: ${subject}`))?.[1] ?? ""
+    }
+    for (let i = 0; i < 3; i++) await send(`before reload ${i}`)
+    writeFileSync(file, yaml(dir, "{ enabled: true, minMessages: 0 }"))
+    const refused = await api(gw, "POST", "/api/reload")
+    expect(refused.status).toBe(422)
+    expect(refused.json.problems).toEqual(["antispam.reputation.minMessages: expected an integer >= 1, got 0"])
+    writeFileSync(file, yaml(dir, "{ enabled: true, minMessages: 3, ip: { bad: 3 } }"))
+    expect((await api(gw, "POST", "/api/reload")).status).toBe(200)
+    // Three spam counted before the reload (lean 0.6), the new IP weight: 6 + 0.6 x 3 + 0.6 x 1.
+    const after = await send("after reload")
+    expect(after).toMatch(/REPUTATION_IP_BAD/)
+    expect(sink.dumpWith("Subject: after reload")).toContain("X-Mailmoat-Score: 8.40")
   })
 })

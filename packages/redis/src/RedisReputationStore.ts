@@ -74,7 +74,8 @@ export const bucketsOf = (hash: unknown, first: number, last: number): ReadonlyA
 
 /** The store on `connection`; `close` closes that connection handle. */
 export const make = (connection: RedisConnection): RedisReputationStore => {
-  const k = (key: string, window: Window) => keyOf(connection.keyPrefix, "reputation", String(window.bucketSeconds), key)
+  const k = (key: string, window: Window) =>
+    keyOf(connection.keyPrefix, "reputation", String(window.bucketSeconds), key)
   return {
     describe: connection.describe,
     lookup: async (keys, window) => {

@@ -30,7 +30,9 @@ describe("Redis reputation store (real redis-server)", () => {
     await a.record(["ip:192.0.2.7", "net:192.0.2.0/24"], "spam", window)
     await b.record(["ip:192.0.2.7"], "ham", window)
     await b.record(["ip:192.0.2.7"], "spam", { ...window, bucket: window.bucket + 1 })
-    expect(await a.lookup(["net:192.0.2.0/24", "ip:198.51.100.1", "ip:192.0.2.7"], { ...window, bucket: 1001 })).toEqual([
+    expect(
+      await a.lookup(["net:192.0.2.0/24", "ip:198.51.100.1", "ip:192.0.2.7"], { ...window, bucket: 1001 })
+    ).toEqual([
       [[1000, 0, 1]],
       [],
       [

@@ -142,6 +142,17 @@ describe("reputation in the server profile", () => {
     expect(Reputation.Update.labelOf([out("spam", { _tag: "Quarantine" })])).toBe("spam")
     expect(Reputation.Update.labelOf([out("spam", { _tag: "Drop" })])).toBe("spam")
     expect(Reputation.Update.labelOf([out("unsure", { _tag: "Deliver" })])).toBeUndefined()
+    // Recipients a bypass or an accepting stage decided for (a directory entry, a safe sender, too large to scan).
+    const decided = (decision: "Bypass" | "Accept") =>
+      ({
+        recipient: "b@x",
+        verdict: { ...verdict("ham"), decidedBy: { stage: "bypass", decision, reason: "x" } },
+        action: { _tag: "Deliver" },
+        rule: ""
+      }) as never
+    expect(Reputation.Update.labelOf([decided("Bypass")])).toBeUndefined()
+    expect(Reputation.Update.labelOf([decided("Accept")])).toBeUndefined()
+    expect(Reputation.Update.labelOf([decided("Bypass"), out("spam", { _tag: "Quarantine" })])).toBe("spam")
     expect(Reputation.Update.labelOf([out("spam", { _tag: "Deliver" }), out("spam", { _tag: "Tempfail" })])).toBe(
       undefined
     )

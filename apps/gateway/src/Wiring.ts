@@ -43,6 +43,11 @@ export interface WiringOptions {
   readonly healthIntervalMillis?: number | undefined
   /** The fleet's shared state (the gateway opens it once per process); absent: files and memory. */
   readonly shared?: SharedState | undefined
+  /**
+   * A one-shot judgement (`mailmoat scan`, `check`): reputation is read, so the verdict is the
+   * gateway's, but the message is not counted (scanning a sample must not change the fleet's history).
+   */
+  readonly judgeOnly?: boolean | undefined
 }
 
 export interface Wiring {
@@ -74,12 +79,16 @@ const configProblems = (error: unknown): ConfigError | undefined => {
 const reputationOf = (
   state: StateStores.StateSettings,
   antispam: GatewayConfig.AntispamConfig,
-  shared: SharedState | undefined
+  shared: SharedState | undefined,
+  readOnly: boolean
 ) =>
   Effect.acquireRelease(
     Effect.sync(() => StateStores.reputationStore(state)),
     (held) => Effect.promise(async () => held?.close())
-  ).pipe(Effect.map((held) => held ?? shared?.reputation?.(antispam.reputation.maxEntries)))
+  ).pipe(
+    Effect.map((held) => held ?? shared?.reputation?.(antispam.reputation.maxEntries)),
+    Effect.map((store) => (store !== undefined && readOnly ? { ...store, record: async () => {} } : store))
+  )
 
 export const layer = (config: GatewayConfig.Config, options: WiringOptions): Layer.Layer<EngineWiring, unknown> => {
   const antispam = options.antispam ?? config.antispam
@@ -97,7 +106,9 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
       lists: options.shared?.lists
     }
     const services = yield* Layer.build(StateStores.layer(state, options.dataDir, antispam.dns, shared))
-    const reputation = antispam.reputation.enabled ? yield* reputationOf(state, antispam, options.shared) : undefined
+    const reputation = antispam.reputation.enabled
+      ? yield* reputationOf(state, antispam, options.shared, options.judgeOnly === true)
+      : undefined
     const protection = yield* Effect.acquireRelease(
       startProtection(
         {

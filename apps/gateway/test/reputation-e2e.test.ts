@@ -11,10 +11,12 @@ import { fileURLToPath } from "node:url"
 import { GatewayConfig } from "@mailmoat/antispam"
 import { ConfigFile } from "@mailmoat/platform-node"
 import { RedisConnection } from "@mailmoat/redis"
-import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { Envelope, MessageModel } from "@mailmoat/core"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
 import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
-import { type RunningGateway, startGateway } from "../src/index.ts"
+import { Log, type RunningGateway, startGateway, wire } from "../src/index.ts"
 import { api, TOKEN } from "./support/admin.ts"
 import { gateway, SmtpSink, swaks, tempDir } from "./support/peers.ts"
 
@@ -128,6 +130,43 @@ describe("reputation through real SMTP sessions", () => {
       ])
       expect(await probe.client.ttl("mailmoat:reputation:64800:ip:127.0.0.2")).toBeGreaterThan(0)
     } finally {
+      await probe.close()
+    }
+  })
+
+  test("a one-shot judgement (mailmoat scan) reads the fleet's history but counts nothing", async () => {
+    const probe = RedisConnection.make({ url: redis.url })
+    const decoded = GatewayConfig.decode({
+      state: { backend: "redis", url: redis.url, keyPrefix: "scan:" },
+      classifier: { enabled: false },
+      antispam: { endUserBlocklist: { enabled: false }, reputation: { enabled: true, minMessages: 1 } }
+    })
+    if (!decoded.ok) throw new Error(decoded.problems.join("\n"))
+    const dir = tempDir()
+    const logger = Log.make({ level: "error", format: "text" }, () => {})
+    const open = (judgeOnly: boolean) =>
+      wire(decoded.config, { base: dir, dataDir: dir, logger, healthIntervalMillis: 0, judgeOnly })
+    const judge = async (wiring: Awaited<ReturnType<typeof open>>, clientAddress: string) => {
+      const envelope = Envelope.make({ clientAddress, mailFrom: "a@client.test", rcptTo: ["u@example.test"] })
+      const bytes = new TextEncoder().encode("Subject: scan\r\n\r\nhi\r\n")
+      const [o] = await Effect.runPromise(
+        wiring.protection!.module.evaluate(MessageModel.fromBytes(bytes, { envelope }))
+      )
+      return o!
+    }
+    const [scan, gatewayLike] = [await open(true), await open(false)]
+    try {
+      expect((await judge(scan, "198.51.100.7")).verdict.trace.map((t) => t.stage)).toContain("reputation")
+      // Control, on the same Redis connection and after it: the gateway's wiring counts its message.
+      await judge(gatewayLike, "198.51.100.8")
+      await vi.waitFor(async () => expect(await probe.client.keys("scan:reputation:*:ip:*")).toHaveLength(1))
+      expect(await probe.client.keys("scan:reputation:*")).toEqual(
+        expect.not.arrayContaining(["scan:reputation:64800:ip:198.51.100.7"])
+      )
+      expect(await probe.client.keys("scan:reputation:*:ip:*")).toEqual(["scan:reputation:64800:ip:198.51.100.8"])
+    } finally {
+      await scan.close()
+      await gatewayLike.close()
       await probe.close()
     }
   })

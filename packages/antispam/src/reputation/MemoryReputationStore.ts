@@ -4,12 +4,17 @@
  * dropped first (a Map's insertion order, refreshed on every touch). A key's buckets older than
  * the window are dropped when it is written, so a key holds at most `window.keep` buckets.
  *
+ * A key's buckets are one flat array of small integers (`bucket, ham, spam, bucket, ...`), not a
+ * Map of pairs: 0.32-0.87 KB of heap per key instead of 0.40-2.36 KB (1 to 20 buckets,
+ * `bench/reputation-memory.mjs`).
+ *
  * @category services
  * @since 0.1.0
  */
 import { type Bucket, type Label, oldest, type ReputationStoreShape, type Window } from "./ReputationStore.ts"
 
-type Counts = Map<number, [ham: number, spam: number]>
+/** `bucket, ham, spam` triples, oldest first. */
+type Counts = Array<number>
 
 export interface MemoryReputationStore extends ReputationStoreShape {
   /** Keys held now. */
@@ -36,8 +41,23 @@ export const make = (limit: number): MemoryReputationStore => {
   const bucketsOf = (counts: Counts | undefined, first: number): ReadonlyArray<Bucket> => {
     if (counts === undefined) return []
     const out: Array<Bucket> = []
-    for (const [b, [h, s]] of counts) if (b >= first) out.push([b, h, s])
+    for (let i = 0; i < counts.length; i += 3)
+      if (counts[i]! >= first) out.push([counts[i]!, counts[i + 1]!, counts[i + 2]!])
     return out
+  }
+  /** Drops the triples older than `first`, in place. */
+  const prune = (counts: Counts, first: number) => {
+    let kept = 0
+    for (let i = 0; i < counts.length; i += 3) {
+      if (counts[i]! < first) continue
+      if (kept !== i) {
+        counts[kept] = counts[i]!
+        counts[kept + 1] = counts[i + 1]!
+        counts[kept + 2] = counts[i + 2]!
+      }
+      kept += 3
+    }
+    counts.length = kept
   }
   return {
     get describe() {
@@ -58,15 +78,17 @@ export const make = (limit: number): MemoryReputationStore => {
         const name = id(k, window)
         let counts = touch(name)
         if (counts === undefined) {
-          counts = new Map()
+          counts = []
           entries.set(name, counts)
           shed()
         }
-        for (const b of counts.keys()) if (b < first) counts.delete(b)
-        const c = counts.get(window.bucket) ?? [0, 0]
-        if (label === "ham") c[0]++
-        else c[1]++
-        counts.set(window.bucket, c)
+        prune(counts, first)
+        let at = counts.length - 3
+        if (at < 0 || counts[at] !== window.bucket) {
+          counts.push(window.bucket, 0, 0)
+          at = counts.length - 3
+        }
+        counts[at + (label === "ham" ? 1 : 2)]!++
       }
     },
     close: async () => entries.clear()

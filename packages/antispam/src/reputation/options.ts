@@ -39,7 +39,7 @@ export const options = {
       withDefault(5)
     ),
     maxEntries: int(1).pipe(
-      doc("Keys kept by the embedded store (least recently used dropped first; ~300 B each)."),
+      doc("Keys kept by the embedded store (least recently used dropped first; 0.3-0.9 KB of heap each)."),
       withDefault(100_000)
     ),
     ip: weights("client IP", 2, -1),

@@ -223,6 +223,8 @@ describe("embedded store", () => {
     const later = { ...w, bucket: w.bucket + w.keep }
     await s.record(["a"], "ham", later)
     expect(await s.lookup(["a"], later)).toEqual([[[later.bucket, 1, 0]]])
+    // Asked with a much wider window: the old bucket is gone, not only hidden.
+    expect(await s.lookup(["a"], { ...later, keep: 10_000 })).toEqual([[[later.bucket, 1, 0]]])
     expect(await s.lookup(["a"], { ...later, bucketSeconds: 60 })).toEqual([[]])
   })
 })

@@ -81,6 +81,8 @@ const send = async (gw: RunningGateway, address: string): Promise<string> => {
 }
 const symbolsOf = (dump: string) => /X-Mailmoat-Symbols: (.*)/.exec(dump)?.[1] ?? ""
 const on = { enabled: true, minMessages: 3 }
+/** Several SMTP sessions or gateway starts per case: more than the default 30 s on a loaded machine. */
+const SLOW = { timeout: 150_000 }
 
 describe("reputation through real SMTP sessions", () => {
   let redis: RedisPeer
@@ -91,28 +93,32 @@ describe("reputation through real SMTP sessions", () => {
     await redis?.stop()
   })
 
-  test("spam from one address raises its symbols on a later message; its network neighbour and another network", async () => {
-    const log: Array<string> = []
-    const gw = await start(on, {}, log)
-    for (let i = 0; i < 3; i++) expect(symbolsOf(await send(gw, "127.0.0.2"))).not.toMatch(/REPUTATION_/)
-    const later = await send(gw, "127.0.0.2")
-    expect(later).toContain("X-Mailmoat-Verdict: spam")
-    expect(symbolsOf(later)).toMatch(/REPUTATION_IP_BAD/)
-    expect(symbolsOf(later)).toMatch(/REPUTATION_NET_BAD/)
-    const neighbour = await send(gw, "127.0.0.3")
-    expect(symbolsOf(neighbour)).toMatch(/REPUTATION_NET_BAD/)
-    expect(symbolsOf(neighbour)).not.toMatch(/REPUTATION_IP_/)
-    const elsewhere = await send(gw, "127.0.1.4")
-    expect(elsewhere).toContain("X-Mailmoat-Verdict: ham")
-    expect(symbolsOf(elsewhere)).not.toMatch(/REPUTATION_/)
-    // The message line says what reputation added and why.
-    expect(log.find((l) => /client="127\.0\.0\.2".*reputation=/.test(l))).toMatch(
-      /REPUTATION_IP_BAD 1\.2 \(127\.0\.0\.2: 3 spam \/ 0 ham \(decayed\), spam ratio 0\.8\)/
-    )
-    expect(gw.status().modules.antispam).toMatchObject({ reputation: { enabled: true, store: expect.any(String) } })
-  })
+  test(
+    "spam from one address raises its symbols on a later message; its network neighbour and another network",
+    SLOW,
+    async () => {
+      const log: Array<string> = []
+      const gw = await start(on, {}, log)
+      for (let i = 0; i < 3; i++) expect(symbolsOf(await send(gw, "127.0.0.2"))).not.toMatch(/REPUTATION_/)
+      const later = await send(gw, "127.0.0.2")
+      expect(later).toContain("X-Mailmoat-Verdict: spam")
+      expect(symbolsOf(later)).toMatch(/REPUTATION_IP_BAD/)
+      expect(symbolsOf(later)).toMatch(/REPUTATION_NET_BAD/)
+      const neighbour = await send(gw, "127.0.0.3")
+      expect(symbolsOf(neighbour)).toMatch(/REPUTATION_NET_BAD/)
+      expect(symbolsOf(neighbour)).not.toMatch(/REPUTATION_IP_/)
+      const elsewhere = await send(gw, "127.0.1.4")
+      expect(elsewhere).toContain("X-Mailmoat-Verdict: ham")
+      expect(symbolsOf(elsewhere)).not.toMatch(/REPUTATION_/)
+      // The message line says what reputation added and why.
+      expect(log.find((l) => /client="127\.0\.0\.2".*reputation=/.test(l))).toMatch(
+        /REPUTATION_IP_BAD 1\.2 \(127\.0\.0\.2: 3 spam \/ 0 ham \(decayed\), spam ratio 0\.8\)/
+      )
+      expect(gw.status().modules.antispam).toMatchObject({ reputation: { enabled: true, store: expect.any(String) } })
+    }
+  )
 
-  test("Redis: off counts nothing; on, two gateways share one history", async () => {
+  test("Redis: off counts nothing; on, two gateways share one history", SLOW, async () => {
     const state = { backend: "redis", url: redis.url }
     const probe = RedisConnection.make({ url: redis.url })
     try {
@@ -134,7 +140,7 @@ describe("reputation through real SMTP sessions", () => {
     }
   })
 
-  test("a one-shot judgement (mailmoat scan) reads the fleet's history but counts nothing", async () => {
+  test("a one-shot judgement (mailmoat scan) reads the fleet's history but counts nothing", SLOW, async () => {
     const probe = RedisConnection.make({ url: redis.url })
     const decoded = GatewayConfig.decode({
       state: { backend: "redis", url: redis.url, keyPrefix: "scan:" },
@@ -143,7 +149,7 @@ describe("reputation through real SMTP sessions", () => {
     })
     if (!decoded.ok) throw new Error(decoded.problems.join("\n"))
     const dir = tempDir()
-    const logger = Log.make({ level: "error", format: "text" }, () => {})
+    const logger = Log.make({ level: "error", format: "text" }, () => {}, Date.now)
     const open = (judgeOnly: boolean) =>
       wire(decoded.config, { base: dir, dataDir: dir, logger, healthIntervalMillis: 0, judgeOnly })
     const judge = async (wiring: Awaited<ReturnType<typeof open>>, clientAddress: string) => {
@@ -181,7 +187,7 @@ describe("reputation when Redis stops mid-run", () => {
     await redis?.stop()
   })
 
-  test("mail still gets 250; the log says reputation was skipped", async () => {
+  test("mail still gets 250; the log says reputation was skipped", SLOW, async () => {
     const log: Array<string> = []
     const state = { backend: "redis", url: redis!.url, redis: { commandTimeoutMillis: 500 } }
     const gw = await start({ enabled: true, minMessages: 1 }, state, log)
@@ -223,7 +229,7 @@ describe("reputation configuration: start-up and reload", () => {
       const child = spawn(process.execPath, [MAIN, "--config", file], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] })
       let stderr = ""
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
-      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000)
+      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000)
       child.on("error", reject)
       child.on("close", (code) => {
         clearTimeout(timer)
@@ -232,7 +238,7 @@ describe("reputation configuration: start-up and reload", () => {
     })
   }
 
-  test("a bad section stops the built gateway with exit 2, naming the key", async () => {
+  test("a bad section stops the built gateway with exit 2, naming the key", SLOW, async () => {
     const bad = await run(yaml("$DIR", "{ enabled: true, halfLifeHours: 0, minMessages: 0 }"))
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain(
@@ -244,25 +250,29 @@ describe("reputation configuration: start-up and reload", () => {
     expect(flat.stderr).toContain("antispam.scores.REPUTATION_IP_BAD: reputation scales its weights")
   })
 
-  test("a reload follows the section: a bad one is refused, a good one applies and keeps the embedded history", async () => {
-    const dir = tempDir()
-    const file = join(dir, "mailmoat.yaml")
-    writeFileSync(file, yaml(dir, "{ enabled: true, minMessages: 3 }"))
-    const load = () => ConfigFile.load(GatewayConfig.codec, { file })
-    const first = load()
-    if (!first.ok) throw new Error(first.problems.join("\n"))
-    const gw = await startGateway(first.config, { base: dir, reloadConfig: load, shutdownTimeoutMs: 5000 })
-    running.push(gw)
-    for (let i = 0; i < 3; i++) await send(gw, "127.0.0.2")
-    writeFileSync(file, yaml(dir, "{ enabled: true, minMessages: 0 }"))
-    const refused = await api(gw, "POST", "/api/reload")
-    expect(refused.status).toBe(422)
-    expect(refused.json.problems).toEqual(["antispam.reputation.minMessages: expected an integer >= 1, got 0"])
-    writeFileSync(file, yaml(dir, "{ enabled: true, minMessages: 3, ip: { bad: 3 } }"))
-    expect((await api(gw, "POST", "/api/reload")).status).toBe(200)
-    // Three spam counted before the reload (lean 0.6), the new IP weight: 6 + 0.6 x 3 + 0.6 x 1.
-    const after = await send(gw, "127.0.0.2")
-    expect(symbolsOf(after)).toMatch(/REPUTATION_IP_BAD/)
-    expect(after).toContain("X-Mailmoat-Score: 8.40")
-  })
+  test(
+    "a reload follows the section: a bad one is refused, a good one applies and keeps the embedded history",
+    SLOW,
+    async () => {
+      const dir = tempDir()
+      const file = join(dir, "mailmoat.yaml")
+      writeFileSync(file, yaml(dir, "{ enabled: true, minMessages: 3 }"))
+      const load = () => ConfigFile.load(GatewayConfig.codec, { file })
+      const first = load()
+      if (!first.ok) throw new Error(first.problems.join("\n"))
+      const gw = await startGateway(first.config, { base: dir, reloadConfig: load, shutdownTimeoutMs: 5000 })
+      running.push(gw)
+      for (let i = 0; i < 3; i++) await send(gw, "127.0.0.2")
+      writeFileSync(file, yaml(dir, "{ enabled: true, minMessages: 0 }"))
+      const refused = await api(gw, "POST", "/api/reload")
+      expect(refused.status).toBe(422)
+      expect(refused.json.problems).toEqual(["antispam.reputation.minMessages: expected an integer >= 1, got 0"])
+      writeFileSync(file, yaml(dir, "{ enabled: true, minMessages: 3, ip: { bad: 3 } }"))
+      expect((await api(gw, "POST", "/api/reload")).status).toBe(200)
+      // Three spam counted before the reload (lean 0.6), the new IP weight: 6 + 0.6 x 3 + 0.6 x 1.
+      const after = await send(gw, "127.0.0.2")
+      expect(symbolsOf(after)).toMatch(/REPUTATION_IP_BAD/)
+      expect(after).toContain("X-Mailmoat-Score: 8.40")
+    }
+  )
 })

@@ -1,7 +1,8 @@
 /**
  * The fields of the one info line logged per message: the queue id, client, sender, recipients,
  * the verdict that counts (the worst over recipients), its score and the rule that decided it (a
- * bypass says which), what was done (the actions per recipient, or the plan when nothing was
+ * bypass says which), what the sender's reputation added and why (when it added something or
+ * its store was down), what was done (the actions per recipient, or the plan when nothing was
  * scanned), the SMTP reply, the size and the milliseconds taken.
  *
  * Built as the logger's fields object itself, in the order they are written (no copy with the
@@ -26,6 +27,18 @@ const actionsOf = (outcomes: ReadonlyArray<RecipientOutcome>): string => {
   return joined
 }
 
+/** The reputation stage's findings in a verdict, `NAME score (why)` joined by "; "; undefined when none. */
+const reputationOf = (outcome: RecipientOutcome | undefined): string | undefined => {
+  if (outcome === undefined) return undefined
+  let joined: string | undefined
+  for (const s of outcome.verdict.symbols) {
+    if (s.source !== "reputation") continue
+    const one = `${s.name} ${s.score} (${s.detail ?? ""})`
+    joined = joined === undefined ? one : `${joined}; ${one}`
+  }
+  return joined
+}
+
 export const messageLine = (
   queue: string,
   envelope: Envelope.Envelope,
@@ -47,6 +60,8 @@ export const messageLine = (
     score: worst?.verdict.score ?? 0,
     // Undefined (nothing scanned) is left out of the line, as a missing field.
     rule: worst?.rule,
+    // Likewise left out when reputation added nothing (or is off).
+    reputation: reputationOf(worst),
     action: actions !== "" ? actions : plan._tag,
     code,
     size,

@@ -17,7 +17,14 @@
  * @since 0.1.0
  */
 import type { GatewayLog } from "./Log.ts"
-import { type AntispamInput, Classifier, ListStore, makeServerAntispam, type ServerAntispam } from "@mailmoat/antispam"
+import {
+  type AntispamInput,
+  Classifier,
+  ListStore,
+  makeServerAntispam,
+  type Reputation,
+  type ServerAntispam
+} from "@mailmoat/antispam"
 import type {
   BlocklistProvider,
   DnsShape,
@@ -55,6 +62,8 @@ export interface ProtectionSettings {
   readonly healthIntervalMillis?: number | undefined
   /** The fleet's shared state (its recipient directory); absent: the directory file. */
   readonly shared?: SharedState | undefined
+  /** Reputation counts (Redis, the primary's or this process's memory); absent: the module's own memory. */
+  readonly reputation?: Reputation.ReputationStoreShape | undefined
 }
 
 export interface Protection {
@@ -100,6 +109,7 @@ const build = (settings: ProtectionSettings, services: Services, log: (line: str
   const module = makeServerAntispam(settings.antispam, {
     dns: services.dns,
     stateStore: services.stateStore,
+    reputationStore: settings.reputation,
     listStore: services.lists,
     directory: sharedDirectory(settings.shared),
     stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],

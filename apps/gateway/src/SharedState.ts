@@ -20,7 +20,7 @@
  */
 import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { ListFile, RecipientDirectory } from "@mailmoat/antispam"
+import { ListFile, RecipientDirectory, Reputation } from "@mailmoat/antispam"
 import { type DnsCacheStore, type ListDocumentsShape, type RateCounterShape, State } from "@mailmoat/core"
 import { FileListDocuments } from "@mailmoat/platform-node"
 import type { Smtp } from "@mailmoat/protocols"
@@ -64,6 +64,11 @@ export interface SharedState {
   readonly lists?: RedisListDocuments.RedisListDocuments | undefined
   /** The quarantine page's sessions and digest-link key in Redis; undefined when embedded. */
   readonly web?: SharedWeb | undefined
+  /**
+   * Embedded: this process's reputation memory, made on first use with the configuration's
+   * `maxEntries` and kept across reloads (a reload's cap applies); undefined with Redis.
+   */
+  readonly reputation?: ((maxEntries: number) => Reputation.ReputationStoreShape) | undefined
   readonly close: () => Promise<void>
 }
 
@@ -92,9 +97,20 @@ const sharedWeb = (client: RedisConnection.RedisConnection["client"], prefix: st
   }
 }
 
+/** One memory store for the process's life, resized to each configuration's cap. */
+const keptReputation = () => {
+  let store: Reputation.MemoryReputationStore.MemoryReputationStore | undefined
+  return (maxEntries: number): Reputation.ReputationStoreShape => {
+    store ??= Reputation.MemoryReputationStore.make(maxEntries)
+    store.resize(maxEntries)
+    return store
+  }
+}
+
 export const embedded = (): SharedState => ({
   backend: "embedded",
   rateCounter: State.makeMemoryRateCounter(),
+  reputation: keptReputation(),
   close: async () => {}
 })
 

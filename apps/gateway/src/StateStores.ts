@@ -15,7 +15,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import { ListStore } from "@mailmoat/antispam"
+import { ListStore, type Reputation } from "@mailmoat/antispam"
 import {
   Dns,
   type DnsCacheStore,
@@ -34,6 +34,7 @@ import { FileListDocuments, FileQuarantineStore, NodeDns } from "@mailmoat/platf
 import {
   RedisConnection,
   RedisQuarantineStore,
+  RedisReputationStore,
   RedisSettings,
   RedisTempRejectStore,
   RedisTokenStore
@@ -119,6 +120,15 @@ export const tempRejectStore = (state: StateSettings): TempRejectStoreShape | un
 export const tokenStore = (state: StateSettings): TokenStoreShape | undefined => {
   const connection = connectionOf(state)
   return connection ? RedisTokenStore.make(connection) : ClusterState.tokenStore()
+}
+
+/**
+ * Shared reputation counts (as above); `undefined` = this process's memory (the embedded shared
+ * state's, kept across reloads).
+ */
+export const reputationStore = (state: StateSettings): Reputation.ReputationStoreShape | undefined => {
+  const connection = connectionOf(state)
+  return connection ? RedisReputationStore.make(connection) : ClusterState.reputationStore()
 }
 
 /** The quarantine: files under `path`, or Redis. */

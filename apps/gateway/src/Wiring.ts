@@ -43,6 +43,11 @@ export interface WiringOptions {
   readonly healthIntervalMillis?: number | undefined
   /** The fleet's shared state (the gateway opens it once per process); absent: files and memory. */
   readonly shared?: SharedState | undefined
+  /**
+   * A one-shot judgement (`mailmoat scan`, `check`): reputation is read, so the verdict is the
+   * gateway's, but the message is not counted (scanning a sample must not change the fleet's history).
+   */
+  readonly judgeOnly?: boolean | undefined
 }
 
 export interface Wiring {
@@ -67,6 +72,24 @@ const configProblems = (error: unknown): ConfigError | undefined => {
   return undefined
 }
 
+/**
+ * The reputation store of a wiring: Redis or the primary's memory, held (a Redis connection
+ * handle) until the wiring is released; else the process's memory, which outlives the wiring.
+ */
+const reputationOf = (
+  state: StateStores.StateSettings,
+  antispam: GatewayConfig.AntispamConfig,
+  shared: SharedState | undefined,
+  readOnly: boolean
+) =>
+  Effect.acquireRelease(
+    Effect.sync(() => StateStores.reputationStore(state)),
+    (held) => Effect.promise(async () => held?.close())
+  ).pipe(
+    Effect.map((held) => held ?? shared?.reputation?.(antispam.reputation.maxEntries)),
+    Effect.map((store) => (store !== undefined && readOnly ? { ...store, record: async () => {} } : store))
+  )
+
 export const layer = (config: GatewayConfig.Config, options: WiringOptions): Layer.Layer<EngineWiring, unknown> => {
   const antispam = options.antispam ?? config.antispam
   const wanted = (config.antispam.enabled || options.evenWhenOff === true) && options.withoutProtection !== true
@@ -83,6 +106,9 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
       lists: options.shared?.lists
     }
     const services = yield* Layer.build(StateStores.layer(state, options.dataDir, antispam.dns, shared))
+    const reputation = antispam.reputation.enabled
+      ? yield* reputationOf(state, antispam, options.shared, options.judgeOnly === true)
+      : undefined
     const protection = yield* Effect.acquireRelease(
       startProtection(
         {
@@ -95,7 +121,8 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
           providers: plugins.providers,
           stages: plugins.stages,
           healthIntervalMillis: options.healthIntervalMillis,
-          shared: options.shared
+          shared: options.shared,
+          reputation
         },
         options.logger
       ).pipe(Effect.provideContext(services)),

@@ -167,7 +167,8 @@ export const duplicateOf = (client: RedisClient): RedisClient => {
   return connectedGuarded(client.duplicate({ lazyConnect: true }))
 }
 
-const isCluster = (client: RedisClient): client is Cluster => (client as Cluster).isCluster === true
+/** A Redis Cluster client (commands on keys of different slots cannot share a pipeline). */
+export const isCluster = (client: RedisClient): client is Cluster => (client as Cluster).isCluster === true
 
 /** Starts the client's first connection; its failure is reported on the client's `error` event. */
 const connected = <C extends RedisClient>(client: C): C => {

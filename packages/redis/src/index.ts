@@ -2,7 +2,7 @@
  * @mailmoat/redis: Redis implementations of core's shared-state contracts, for several gateways
  * pointing at one Redis (`state.backend: redis`): the process's one connection (standalone,
  * TLS, ACL, Sentinel or Cluster, with deadlines), the key scheme, temporary-rejection records,
- * learned classifier token counts, the quarantine, and on that connection's client the DNS
+ * learned classifier token counts, reputation counts, the quarantine, and on that connection's client the DNS
  * answer cache, rate-limit and AUTH failure counters, and the imported lists and recipient
  * directory (with change messages).
  *
@@ -18,6 +18,7 @@ export * as RedisKeys from "./RedisKeys.ts"
 export * as RedisListDocuments from "./RedisListDocuments.ts"
 export * as RedisQuarantineStore from "./RedisQuarantineStore.ts"
 export * as RedisRateCounter from "./RedisRateCounter.ts"
+export * as RedisReputationStore from "./RedisReputationStore.ts"
 export * as RedisSettings from "./RedisSettings.ts"
 export * as RedisTempRejectStore from "./RedisTempRejectStore.ts"
 export * as RedisTokenStore from "./RedisTokenStore.ts"

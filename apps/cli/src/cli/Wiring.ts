@@ -42,6 +42,7 @@ export const wireEngine = async (config: LoadedConfig, options: WireOptions = {}
       withoutProtection: options.pluginsOnly,
       evenWhenOff: true,
       healthIntervalMillis: 0,
+      judgeOnly: true,
       shared
     })
     return shared === undefined

@@ -1,8 +1,9 @@
 /**
  * The embedded state that must be one for all workers, kept in the primary and reached over the
  * cluster's IPC channel: temporary-rejection records (a retry lands on any worker and must find
- * the record its first attempt left) and learned classifier counts (a message learned through
- * the admin API on worker 0 counts on every worker). With `state.backend: redis` Redis plays
+ * the record its first attempt left), learned classifier counts (a message learned through
+ * the admin API on worker 0 counts on every worker) and reputation counts (a source's mail is
+ * spread over the workers; the primary keeps at most `REPUTATION_ENTRIES` keys). With `state.backend: redis` Redis plays
  * this part and none of this is used.
  *
  * The worker side implements the same store contracts as memory and Redis; the primary side
@@ -20,12 +21,15 @@
  * @since 0.1.0
  */
 import type { Serializable } from "node:child_process"
+import { Reputation } from "@mailmoat/antispam"
 import { State, type TempRejectStoreShape, type TokenLabel, type TokenStoreShape } from "@mailmoat/core"
 import { workerIndex } from "./Role.ts"
 
 const CALL_TIMEOUT_MS = 2000
+/** Keys the primary's reputation memory holds (`antispam.reputation.maxEntries`' default). */
+export const REPUTATION_ENTRIES = 100_000
 
-type StoreName = "tempReject" | "tokens"
+type StoreName = "tempReject" | "tokens" | "reputation"
 interface Call {
   readonly mailmoat: "state"
   readonly id: number
@@ -62,7 +66,11 @@ const processPort: WorkerPort = {
 /** Both stores over `port`: what a worker uses instead of its own memory. */
 export const connectStores = (
   port: WorkerPort
-): { readonly tempReject: TempRejectStoreShape; readonly tokens: TokenStoreShape } => {
+): {
+  readonly tempReject: TempRejectStoreShape
+  readonly tokens: TokenStoreShape
+  readonly reputation: Reputation.ReputationStoreShape
+} => {
   const pending = new Map<
     number,
     { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
@@ -116,6 +124,13 @@ export const connectStores = (
       },
       add: async (tokens, label, delta) => void (await call("tokens", "add", [tokens, label, delta])),
       close: async () => {}
+    },
+    reputation: {
+      describe,
+      lookup: (keys, window) =>
+        call("reputation", "lookup", [keys, window]) as Promise<ReadonlyArray<ReadonlyArray<Reputation.Bucket>>>,
+      record: async (keys, label, window) => void (await call("reputation", "record", [keys, label, window])),
+      close: async () => {}
     }
   }
 }
@@ -136,6 +151,9 @@ export const tempRejectStore = (): TempRejectStoreShape | undefined => workerSto
 /** Learned classifier counts in the primary, when this process is a worker; else undefined. */
 export const tokenStore = (): TokenStoreShape | undefined => workerStores()?.tokens
 
+/** Reputation counts in the primary, when this process is a worker; else undefined. */
+export const reputationStore = (): Reputation.ReputationStoreShape | undefined => workerStores()?.reputation
+
 // ---- primary side ------------------------------------------------------------------------------
 
 /** What the primary needs of a worker (a `node:cluster` Worker is one). */
@@ -149,6 +167,7 @@ export interface HostedWorker {
 export const makeStateHost = () => {
   const tempReject = State.makeMemoryTempRejectStore(() => Date.now())
   const tokens = State.makeMemoryTokenStore()
+  const reputation = Reputation.MemoryReputationStore.make(REPUTATION_ENTRIES)
   const workers = new Set<HostedWorker>()
   let learned = false
   const announceLearned = (w: HostedWorker) => {
@@ -158,7 +177,11 @@ export const makeStateHost = () => {
 
   const perform = async (call: Call): Promise<unknown> => {
     const a = call.args
-    if (call.store === "tempReject") {
+    if (call.store === "reputation") {
+      const keys = a[0] as ReadonlyArray<string>
+      if (call.op === "lookup") return reputation.lookup(keys, a[1] as Reputation.Window)
+      if (call.op === "record") return reputation.record(keys, a[1] as Reputation.Label, a[2] as Reputation.Window)
+    } else if (call.store === "tempReject") {
       switch (call.op) {
         case "get":
           return tempReject.get(String(a[0]))

@@ -46,6 +46,19 @@ describe("shared state over the cluster channel", () => {
     expect(await sa.get("k")).toBeUndefined()
   })
 
+  test("reputation counted through one worker is read through another (the primary's memory)", async () => {
+    const { storesA, storesB } = twoWorkers()
+    const window = { bucket: 100, keep: 20, bucketSeconds: 3600 }
+    await storesA.reputation.record(["ip:192.0.2.7", "net:192.0.2.0/24"], "spam", window)
+    await storesB.reputation.record(["ip:192.0.2.7"], "spam", window)
+    await storesB.reputation.record(["ip:192.0.2.7"], "ham", window)
+    expect(await storesB.reputation.lookup(["ip:192.0.2.7", "net:192.0.2.0/24", "ip:192.0.2.8"], window)).toEqual([
+      [[100, 1, 2]],
+      [[100, 0, 1]],
+      []
+    ])
+  })
+
   test("learned counts: no IPC per message until something is learned, then every worker sees them", async () => {
     const { host, b, storesA, storesB } = twoWorkers()
     const [ta, tb] = [storesA.tokens, storesB.tokens]

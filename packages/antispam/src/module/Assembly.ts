@@ -16,6 +16,7 @@ import type { ListStore } from "../lists/ListStore.ts"
 import * as CidrSet from "../net/CidrSet.ts"
 import type { StageContext } from "../stages/StageContext.ts"
 import type { AntispamSettings } from "../Settings.ts"
+import type { ReputationStoreShape } from "../reputation/ReputationStore.ts"
 import * as ListSet from "./ListSet.ts"
 
 export interface AssemblyServices {
@@ -30,6 +31,8 @@ export interface AssemblyServices {
   readonly log?: ((line: string) => void) | undefined
   readonly now?: (() => number) | undefined
   readonly healthIntervalMillis?: number | undefined
+  /** Reputation counts (`antispam.reputation`); the server profile makes a memory store without one. */
+  readonly reputationStore?: ReputationStoreShape | undefined
 }
 
 export interface Assembly {
@@ -102,7 +105,8 @@ export const make = (settings: AntispamSettings, services: AssemblyServices, dir
       timeoutMillis: Math.round(settings.auth.timeoutSeconds * 1000),
       mta: services.authservId ?? "localhost",
       senderOf: AuthStage.senderOf({ chain })
-    })
+    }),
+    reputation: settings.reputation.enabled ? services.reputationStore : undefined
   }
   return { context, lists, run }
 }

@@ -13,6 +13,7 @@
  */
 import {
   type Engine,
+  Facts,
   type MessageEvaluator,
   type RecipientOutcome,
   type Stage,
@@ -24,6 +25,9 @@ import * as AnalysisSubmitter from "../analysis/AnalysisSubmitter.ts"
 import * as DmarcStep from "../auth/DmarcStep.ts"
 import type { ZoneHealth } from "../health/ListHealth.ts"
 import { type AntispamInput, resolve } from "../Settings.ts"
+import * as MemoryReputationStore from "../reputation/MemoryReputationStore.ts"
+import type { ReputationStoreShape } from "../reputation/ReputationStore.ts"
+import * as ReputationUpdate from "../reputation/Update.ts"
 import * as StageSets from "../stages/StageSets.ts"
 import * as TempRejectStep from "../tempreject/TempRejectStep.ts"
 import * as Assembly from "./Assembly.ts"
@@ -68,7 +72,12 @@ export interface ServerAntispam extends MessageEvaluator {
 
 export const makeServerAntispam = (config: AntispamInput | undefined, services: AntispamServices): ServerAntispam => {
   const settings = resolve(config ?? {})
-  const assembly = Assembly.make(settings, services, true)
+  const r = settings.reputation
+  // Without a store from the caller, reputation lives in this profile's memory.
+  const reputation: ReputationStoreShape | undefined = r.enabled
+    ? (services.reputationStore ?? MemoryReputationStore.make(r.maxEntries))
+    : undefined
+  const assembly = Assembly.make(settings, { ...services, reputationStore: reputation }, true)
   // Without a store from the caller, records expire by the profile's clock (\`now\`, else the default Clock).
   const store =
     services.stateStore ??
@@ -95,10 +104,20 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
     scanning: settings.enabled
   })
   const counters = Counters.make()
-  const data = (message: Parameters<Engine.Engine["data"]>[0], earlier?: Engine.Earlier) =>
-    assembly
-      .run(engine.data(message, earlier))
-      .pipe(Effect.tap((outcomes) => Effect.sync(() => counters.count(outcomes))))
+  const count = (outcomes: ReadonlyArray<RecipientOutcome>) => Effect.sync(() => counters.count(outcomes))
+  const record = reputation && ReputationUpdate.make({ store: reputation, halfLifeHours: r.halfLifeHours })
+  // Reputation off: the path as it always was (no facts made, nothing forked).
+  const data =
+    record === undefined
+      ? (message: Parameters<Engine.Engine["data"]>[0], earlier?: Engine.Earlier) =>
+          assembly.run(engine.data(message, earlier)).pipe(Effect.tap(count))
+      : (message: Parameters<Engine.Engine["data"]>[0], earlier?: Engine.Earlier) => {
+          // The facts the reputation stage leaves its keys in, read once the outcomes are known.
+          const facts = earlier?.facts ?? Facts.make()
+          return assembly
+            .run(engine.data(message, { ...earlier, facts }).pipe(Effect.tap((outcomes) => record(outcomes, facts))))
+            .pipe(Effect.tap(count))
+        }
   const lists = () => assembly.lists.get()
   const directory = assembly.context.directory
 
@@ -122,6 +141,7 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
         endUserBlocklist: { enabled: settings.endUserBlocklist.enabled, lists: lists().endUser.map((p) => p.name) },
         auth: { enabled: settings.auth.enabled, dmarcEnforce: settings.dmarc.enforce },
         tempReject: { enabled: t.enabled, store: store.describe, periodMinutes: t.periodMinutes },
+        reputation: reputation ? { enabled: true, store: reputation.describe } : { enabled: false },
         analysis: analysis ? { url: t.analysisUrl, ...analysis.counters() } : "off"
       },
       lists: lists().health.status(),
@@ -131,6 +151,7 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
       assembly.lists.close()
       analysis?.close()
       if (!services.stateStore) await store.close()
+      if (reputation && !services.reputationStore) await reputation.close()
     }
   }
 }

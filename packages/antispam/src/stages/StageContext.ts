@@ -21,6 +21,7 @@ import type { Directory } from "../bypass/RecipientDirectory.ts"
 import type { Lists } from "../module/ListSet.ts"
 import type { CidrSet } from "../net/CidrSet.ts"
 import type { ChainConfig } from "../received/ReceivedFacts.ts"
+import type { ReputationStoreShape } from "../reputation/ReputationStore.ts"
 import type { AntispamSettings } from "../Settings.ts"
 
 export interface StageContext {
@@ -37,6 +38,8 @@ export interface StageContext {
   readonly providers: ReadonlyArray<BlocklistProvider>
   /** Sender authentication, run at most once per message (safe senders, the auth stage, DMARC). */
   readonly authenticator: Authenticator
+  /** Reputation counts; set only when `antispam.reputation.enabled`. */
+  readonly reputation?: ReputationStoreShape | undefined
 }
 
 /** A list stage's budget: its lists' timeout plus 2 s of slack; 0 (no timeout) stays unbounded. */

@@ -21,6 +21,7 @@ import * as EndUserStage from "../enduser/EndUserStage.ts"
 import * as PluginListsStage from "../plugins/PluginListsStage.ts"
 import * as RblStage from "../rbl/RblStage.ts"
 import * as ReceivedOptions from "../received/options.ts"
+import * as ReputationStage from "../reputation/ReputationStage.ts"
 import * as SizeStage from "../size/SizeStage.ts"
 import * as TempRejectOptions from "../tempreject/options.ts"
 import type { StageFactory } from "./Builtin.ts"
@@ -39,6 +40,7 @@ export const BUILTINS = [
   DnsblStage.builtin,
   EndUserStage.builtin,
   PluginListsStage.builtin,
+  ReputationStage.builtin,
   TempRejectOptions.builtin,
   ContextOptions.builtin
 ] as const

@@ -27,6 +27,15 @@ describe("the built-in antispam section", () => {
       rbl: { servers: [], timeoutSeconds: 5, maxAddresses: 0, skip: ["127.0.0.0/8"] },
       dnsbl: { servers: [], timeoutSeconds: 5, maxAddresses: 10, maxDomains: 20 },
       endUserBlocklist: { enabled: true, entries: [], zones: [] },
+      reputation: {
+        enabled: false,
+        halfLifeHours: 72,
+        minMessages: 5,
+        maxEntries: 100_000,
+        ip: { bad: 2, good: -1 },
+        network: { bad: 1, good: -0.5 },
+        domain: { bad: 1.5, good: -1.5 }
+      },
       tempReject: {
         enabled: false,
         periodMinutes: 15,

@@ -69,7 +69,7 @@ describe("mailmoat.service", () => {
     expect(unitText).not.toMatch(/^MemoryDenyWriteExecute=(yes|true)/m)
   })
 
-  test("ExecStart runs the built gateway with the configuration the unit's directories hold", () => {
+  test("ExecStart runs the built gateway with /etc/mailmoat/mailmoat.yaml; dataDir is the unit's StateDirectory", () => {
     const [node, main, flag, file] = execStart
     expect(node).toBe("/usr/bin/node")
     expect(main).toBe(`${INSTALLED_GATEWAY}/dist/main.js`)
@@ -78,7 +78,7 @@ describe("mailmoat.service", () => {
       "apps/gateway is not built: run `npx turbo run build` first (ExecStart's main.js)"
     ).toBe(true)
     expect(flag).toBe("--config")
-    expect(file).toBe(`/etc/${service("ConfigurationDirectory")}/mailmoat.yaml`)
+    expect(file).toBe("/etc/mailmoat/mailmoat.yaml")
     expect(service("Environment")).toBe(`MAILMOAT_CONFIG=${file}`)
     // dataDir is the state directory systemd creates for the service user, the only one it may write.
     expect(config.dataDir).toBe(`/var/lib/${service("StateDirectory")}`)
@@ -121,6 +121,16 @@ test("mailmoat.yaml validates (`mailmoat config validate`, exit 0)", async () =>
   expect(r.stdout).toMatch(/: valid$/m)
 })
 
+// The snippet's lines (comments left out), and the address where the example config relays.
+const snippet = masterCf.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"))
+const downstream = config.delivery.downstream
+const listen = `${downstream?.host}:${downstream?.port}`
+
+test("mailmoat.yaml relays to the smtpd the master.cf snippet adds", () => {
+  expect(snippet[0]).toMatch(new RegExp(`^${listen.replaceAll(".", "\\.")}\\s+inet\\s.*\\ssmtpd$`))
+  expect(snippet.slice(1).every((line) => /^\s+-o \w+=/.test(line))).toBe(true)
+})
+
 describe.skipIf(!postfixAvailable())("the example gateway in front of Postfix (master.cf snippet)", () => {
   let postfix: PostfixServer
   let child: ChildProcess | undefined
@@ -130,11 +140,7 @@ describe.skipIf(!postfixAvailable())("the example gateway in front of Postfix (m
 
   beforeAll(async () => {
     // The snippet's smtpd, on an ephemeral port instead of 10025, where the example config relays.
-    const downstream = config.delivery.downstream!
-    const listen = `${downstream.host}:${downstream.port}`
-    const smtpd = masterCf.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"))
-    expect(smtpd[0]).toMatch(new RegExp(`^${listen.replaceAll(".", "\\.")}\\s+inet\\s`))
-    postfix = await PostfixServer.start((port) => smtpd.map((line) => line.replace(listen, `127.0.0.1:${port}`)))
+    postfix = await PostfixServer.start((port) => snippet.map((line) => line.replace(listen, `127.0.0.1:${port}`)))
 
     const dir = tmp("mailmoat-deploy-")
     const [node, ...args] = execStart.map((arg) => (arg === execStart[3] ? configFile : localPath(arg)))
@@ -156,9 +162,10 @@ describe.skipIf(!postfixAvailable())("the example gateway in front of Postfix (m
     await postfix?.stop()
   })
 
-  test("/status answers on loopback without a token", async () => {
+  test("/status answers on loopback without a token, protected: true", async () => {
     const res = await fetch(`${adminUrl}/status`)
     expect(res.status).toBe(200)
+    expect(((await res.json()) as { protected?: unknown }).protected).toBe(true)
   })
 
   test("a message is relayed: 250 once Postfix has it, with the example's hostname in Received", async () => {

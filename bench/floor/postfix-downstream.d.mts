@@ -12,5 +12,9 @@ export interface PostfixInstance {
 
 export declare const startPostfix: (
   port: number,
-  options?: { readonly mailbox?: boolean; readonly main?: ReadonlyArray<string> }
+  options?: {
+    readonly mailbox?: boolean
+    readonly main?: ReadonlyArray<string>
+    readonly smtpd?: ReadonlyArray<string>
+  }
 ) => Promise<PostfixInstance>

@@ -35,11 +35,15 @@ const services = [
 /**
  * Starts the instance (it listens a moment later: wait for its greeting). `mailbox`: mail for
  * example.test goes to `<dir>/mail/box/` (a Maildir), anything else is discarded; otherwise all
- * mail is discarded. `main`: more main.cf lines.
+ * mail is discarded. `main`: more main.cf lines. `smtpd`: the master.cf lines of the smtpd
+ * service in place of a plain one on 127.0.0.1:`port` (with its `-o` overrides, say).
  * @param {number} port
- * @param {{ mailbox?: boolean, main?: ReadonlyArray<string> }} [options]
+ * @param {{ mailbox?: boolean, main?: ReadonlyArray<string>, smtpd?: ReadonlyArray<string> }} [options]
  */
-export const startPostfix = async (port, { mailbox = false, main = [] } = {}) => {
+export const startPostfix = async (
+  port,
+  { mailbox = false, main = [], smtpd = [`127.0.0.1:${port} inet n - n - - smtpd`] } = {}
+) => {
   const [uid, gid] = [id("-u"), id("-g")]
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-postfix-"))
   // The daemons run as the postfix user: it must reach its data and mail directories.
@@ -78,7 +82,7 @@ export const startPostfix = async (port, { mailbox = false, main = [] } = {}) =>
       ""
     ].join("\n")
   )
-  writeFileSync(join(dir, "conf/master.cf"), [`127.0.0.1:${port} inet n - n - - smtpd`, ...services, ""].join("\n"))
+  writeFileSync(join(dir, "conf/master.cf"), [...smtpd, ...services, ""].join("\n"))
   // `postfix check` creates the queue's subdirectories with their owners and modes.
   execFileSync("/usr/sbin/postfix", ["-c", join(dir, "conf"), "check"], { stdio: "ignore", timeout: 20_000 })
   const child = spawn("/usr/lib/postfix/sbin/master", ["-c", join(dir, "conf"), "-d"], { stdio: "ignore" })

@@ -33,11 +33,13 @@ export class PostfixServer {
     private readonly cleanup: () => void
   ) {}
 
-  static async start(): Promise<PostfixServer> {
+  /** `smtpd`: the smtpd service's master.cf lines for the port it is given (default: a plain one). */
+  static async start(smtpd?: (port: number) => ReadonlyArray<string>): Promise<PostfixServer> {
     requireBinary(MASTER, "postfix")
     const port = await freePort()
     const instance = await startPostfix(port, {
       mailbox: true,
+      ...(smtpd === undefined ? {} : { smtpd: smtpd(port) }),
       main: [
         "smtpd_recipient_restrictions = check_recipient_access inline:{refused@example.test=REJECT}",
         `header_checks = regexp:{{/^Subject: ${REFUSED_SUBJECT}/ REJECT refused by the test}}`

@@ -151,9 +151,7 @@ const exitsWithinAsked = <A, E, R>(
         const ended = Effect.flatMap(Effect.exit(item.effect), (exit) =>
           Effect.map(Clock.currentTimeMillis, (at) => ({ exit, at }))
         )
-        return bounded(item.millis)
-          ? Effect.map(within(ended, item.millis), Option.getOrUndefined)
-          : ended
+        return bounded(item.millis) ? Effect.map(within(ended, item.millis), Option.getOrUndefined) : ended
       },
       { concurrency: "unbounded" }
     ),

@@ -138,9 +138,8 @@ const waitFor = <R>(
 ): Effect.Effect<Array<StageRun>, never, R> => {
   if (runs.length === 1 && millis[0] === 0)
     return Effect.map(guarded(runs[0]!, clock), (o) => [traced(stages[0]!, start, clock, Option.some(o))])
-  return Effect.map(
-    Deadline.exitsWithin(runs.map((effect, i) => ({ effect, millis: millis[i]! }))),
-    (out) => out.map((settled, i) => settledRun(stages[i]!, start, clock, settled))
+  return Effect.map(Deadline.exitsWithin(runs.map((effect, i) => ({ effect, millis: millis[i]! }))), (out) =>
+    out.map((settled, i) => settledRun(stages[i]!, start, clock, settled))
   )
 }
 

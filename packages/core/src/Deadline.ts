@@ -14,9 +14,12 @@
  *   tests that drive time still decide when a deadline passes.
  * - Interrupting the caller interrupts `self` (it is the caller's child fiber).
  *
- * `withinAll(items)` runs several effects concurrently, each within its own deadline counted from
- * its own start, with one child fiber each (no fiber per item around it): what
- * `Effect.forEach(items, within, { concurrency: "unbounded" })` gives, in the same order.
+ * `exitsWithin(items)` runs several effects concurrently, each within its own deadline counted
+ * from its own start, and gives each one's exit and end time (a pipeline group's stages: their
+ * failures are trace entries). The caller waits in one callback for fibers it starts directly:
+ * no `forEach`, no fork effect and no wrapper around each effect. `withinAll(items)` is the same
+ * for effects that do not fail: what `Effect.forEach(items, within, { concurrency: "unbounded" })`
+ * gives, in the same order.
  *
  * `timer(millis, expire)` is the timer every deadline of a message uses (these two and the DNS
  * and list waits): it lets an answer that arrived in time win over a deadline that passed while
@@ -30,7 +33,7 @@
  * @category combinators
  * @since 0.1.0
  */
-import { Effect, Exit, Fiber, Option } from "effect"
+import { Cause, Clock, type Context, Effect, Exit, Fiber, Option } from "effect"
 import { MAX_TIMER_MILLIS, timerSleep } from "./RuntimeTimer.ts"
 
 /** A deadline's timer (see the module comment): `cancel` before `expire` ran and it never runs. */
@@ -125,88 +128,132 @@ export interface Timed<A, R> {
 
 const bounded = (millis: number) => millis > 0 && Number.isFinite(millis)
 
-/** Waits for every fiber; a fiber still running `millis[i]` after `startedAt[i]` is interrupted and gives None. */
-const awaitAll = <A>(
-  fibers: ReadonlyArray<Fiber.Fiber<A>>,
-  millis: ReadonlyArray<number>,
-  startedAt: ReadonlyArray<number>,
-  now: () => number
-): Effect.Effect<Array<Option.Option<A>>> =>
-  Effect.callback<Array<Option.Option<A>>>((resume) => {
-    const outs: Array<Option.Option<A> | undefined> = fibers.map(() => undefined)
-    const timers: Array<Timer | undefined> = []
-    const stops: Array<(() => void) | undefined> = []
-    let left = fibers.length
-    let over = false
-    const cleanUp = () => {
-      for (const t of timers) t?.cancel()
-      for (const stop of stops) stop?.()
+/** How one effect of `exitsWithin` ended, and when (the caller's clock); `undefined`: its deadline passed first. */
+export type Settled<A, E> = { readonly exit: Exit.Exit<A, E>; readonly at: number } | undefined
+
+/** One effect of `exitsWithin` and its deadline (not finite or not positive: none). */
+export interface TimedExit<A, E, R> {
+  readonly effect: Effect.Effect<A, E, R>
+  readonly millis: number
+}
+
+const interruptedOnly = <A, E>(exit: Exit.Exit<A, E>): exit is Exit.Failure<A, E> =>
+  Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
+
+/** Under another clock (`TestClock`): `within` each, concurrently, the clock asked for the end. */
+const exitsWithinAsked = <A, E, R>(
+  items: ReadonlyArray<TimedExit<A, E, R>>
+): Effect.Effect<Array<Settled<A, E>>, never, R> =>
+  Effect.flatMap(
+    Effect.forEach(
+      items,
+      (item) => {
+        const ended = Effect.flatMap(Effect.exit(item.effect), (exit) =>
+          Effect.map(Clock.currentTimeMillis, (at) => ({ exit, at }))
+        )
+        return bounded(item.millis) ? Effect.map(within(ended, item.millis), Option.getOrUndefined) : ended
+      },
+      { concurrency: "unbounded" }
+    ),
+    (out) => {
+      for (const s of out)
+        if (s !== undefined && interruptedOnly(s.exit)) return Effect.failCause(s.exit.cause as Cause.Cause<never>)
+      return Effect.succeed(out)
     }
-    const settle = (i: number, exit: Exit.Exit<Option.Option<A>>) => {
-      if (over || outs[i] !== undefined) return
-      if (Exit.isFailure(exit)) {
-        // Only an interruption reaches here (the items never fail): hand it on.
+  )
+
+/**
+ * Each effect's exit and the time it ended, or `undefined` when it ran out of its own deadline
+ * (counted from its own start; it is then interrupted), in the items' order: a failure is a
+ * value here, an interruption is handed on (the caller is interrupted, the others too).
+ *
+ * The effects start one after the other in the caller's fiber (each runs until it first waits),
+ * each in a fiber of its own with the caller's services; the caller waits for them in one
+ * callback (one timer per effect still running, one observer per fiber), without a fiber or a
+ * continuation around each effect. Interrupting the caller interrupts those still running and
+ * waits for them, as a child fiber's parent does.
+ */
+export const exitsWithin = <A, E, R>(
+  items: ReadonlyArray<TimedExit<A, E, R>>
+): Effect.Effect<Array<Settled<A, E>>, never, R> =>
+  Effect.clockWith((clock) => {
+    if (clock.sleep !== timerSleep) return exitsWithinAsked(items)
+    return Effect.callback<Array<Settled<A, E>>, never, R>((resume) => {
+      // The register runs in the caller's fiber: its services are the items' `R`.
+      const context = Fiber.getCurrent()!.context as Context.Context<R>
+      const fork = Effect.runForkWith(context)
+      const n = items.length
+      const out: Array<Settled<A, E>> = new Array(n)
+      const fibers: Array<Fiber.Fiber<A, E> | undefined> = new Array(n)
+      const timers: Array<Timer | undefined> = new Array(n)
+      const stops: Array<(() => void) | undefined> = new Array(n)
+      let left = n
+      let over = false
+      const running = () => fibers.filter((f): f is Fiber.Fiber<A, E> => f !== undefined)
+      const stop = () => {
         over = true
-        cleanUp()
-        resume(exit as Exit.Exit<never>)
-        return
+        for (let i = 0; i < n; i++) {
+          timers[i]?.cancel()
+          stops[i]?.()
+        }
       }
-      outs[i] = exit.value
-      timers[i]?.cancel()
-      stops[i]?.()
-      if (--left === 0) {
-        over = true
-        resume(Effect.succeed(outs as Array<Option.Option<A>>))
+      const settle = (i: number, settled: Settled<A, E>) => {
+        if (over || fibers[i] === undefined) return
+        fibers[i] = undefined
+        timers[i]?.cancel()
+        stops[i]?.()
+        out[i] = settled
+        if (--left === 0) {
+          over = true
+          resume(Effect.succeed(out))
+        }
       }
-    }
-    if (fibers.length === 0) resume(Effect.succeed([]))
-    fibers.forEach((fiber, i) => {
-      const done = fiber.pollUnsafe()
-      if (done !== undefined) {
-        settle(i, Exit.map(done, Option.some))
-        return
+      const ended = (i: number, exit: Exit.Exit<A, E>) => {
+        if (over) return
+        if (!interruptedOnly(exit)) return settle(i, { exit, at: clock.currentTimeMillisUnsafe() })
+        // Interrupted from elsewhere (not by its deadline): hand it on, and stop the others.
+        fibers[i] = undefined
+        stop()
+        for (const f of running()) f.interruptUnsafe()
+        resume(Effect.failCause(exit.cause as Cause.Cause<never>))
       }
-      if (bounded(millis[i]!)) {
-        timers[i] = timer(startedAt[i]! + millis[i]! - now(), () => {
-          // Settled first: the interruption's own exit must not count as the caller's.
-          settle(i, Exit.succeed(Option.none()))
-          fiber.interruptUnsafe()
-        })
+      for (let i = 0; i < n && !over; i++) {
+        const item = items[i]!
+        const startedAt = clock.currentTimeMillisUnsafe()
+        const fiber = fork(item.effect)
+        const done = fiber.pollUnsafe()
+        if (done !== undefined) {
+          fibers[i] = fiber
+          ended(i, done)
+          continue
+        }
+        fibers[i] = fiber
+        if (bounded(item.millis))
+          timers[i] = timer(startedAt + item.millis - clock.currentTimeMillisUnsafe(), () => {
+            // Settled first: the interruption's own exit must not count as the caller's.
+            settle(i, undefined)
+            fiber.interruptUnsafe()
+          })
+        stops[i] = fiber.addObserver((exit) => ended(i, exit))
       }
-      stops[i] = fiber.addObserver((exit) => settle(i, Exit.map(exit, Option.some)))
-    })
-    return Effect.sync(() => {
-      over = true
-      cleanUp()
+      if (n === 0) resume(Effect.succeed(out))
+      return Effect.suspend(() => {
+        const still = running()
+        stop()
+        return Fiber.interruptAll(still)
+      })
     })
   })
 
 /** Each item's value as `Some`, or `None` when it ran out of its own deadline; in the items' order. */
 export const withinAll = <A, R>(items: ReadonlyArray<Timed<A, R>>): Effect.Effect<Array<Option.Option<A>>, never, R> =>
-  Effect.clockWith((clock) => {
-    if (clock.sleep !== timerSleep)
-      return Effect.forEach(
-        items,
-        (item) => (bounded(item.millis) ? within(item.effect, item.millis) : Effect.map(item.effect, Option.some)),
-        { concurrency: "unbounded" }
-      )
-    const now = () => clock.currentTimeMillisUnsafe()
-    const startedAt: Array<number> = []
-    // Started one after the other in this fiber (each runs until it first waits); the deadline of
-    // each counts from its own start.
-    return Effect.flatMap(
-      Effect.forEach(items, (item) =>
-        Effect.suspend(() => {
-          startedAt.push(now())
-          return Effect.forkChild(item.effect, { startImmediately: true })
-        })
-      ),
-      (fibers) =>
-        awaitAll(
-          fibers,
-          items.map((i) => i.millis),
-          startedAt,
-          now
-        )
-    )
+  Effect.flatMap(exitsWithin(items), (out) => {
+    const values: Array<Option.Option<A>> = []
+    for (const s of out) {
+      if (s === undefined) values.push(Option.none())
+      // The items never fail: only a defect reaches here, and it is the caller's.
+      else if (Exit.isFailure(s.exit)) return Effect.failCause(s.exit.cause)
+      else values.push(Option.some(s.exit.value))
+    }
+    return Effect.succeed(values)
   })

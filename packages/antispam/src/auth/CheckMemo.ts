@@ -72,18 +72,24 @@ export const make = (maxEntries = 512): CheckMemo => {
   return {
     recall,
     replay,
-    run: async (key, resolver, check) => {
-      const known = recall(key, resolver)
-      if (known !== undefined) return replay(known, resolver) as Awaited<ReturnType<typeof check>>
-      const recording = resolver.recording()
-      const result = await check(recording.resolve)
-      const asked = recording.asked()
-      if (recording.replayable() && !usesTime(asked)) {
-        entries.delete(key)
-        entries.set(key, { asked, result })
-        BoundedMap.trimOldest(entries, maxEntries)
-      } else entries.delete(key)
-      return result
+    // No `async` frame: the check's own promise, remembered when it settles.
+    run: <A>(key: string, resolver: MailauthResolver, check: (resolve: MailauthResolver["resolve"]) => Promise<A>) => {
+      try {
+        const known = recall(key, resolver)
+        if (known !== undefined) return Promise.resolve(replay(known, resolver) as A)
+        const recording = resolver.recording()
+        return check(recording.resolve).then((result) => {
+          const asked = recording.asked()
+          if (recording.replayable() && !usesTime(asked)) {
+            entries.delete(key)
+            entries.set(key, { asked, result })
+            BoundedMap.trimOldest(entries, maxEntries)
+          } else entries.delete(key)
+          return result
+        })
+      } catch (error) {
+        return Promise.reject(error)
+      }
     },
     hits: () => hits
   }

@@ -35,10 +35,14 @@ type Resolve = (name: string, type?: string) => Promise<unknown>
 /** The first question's outcome, kept to be told again. */
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown }
 
-const settled = (p: Promise<unknown>): Promise<Outcome> =>
-  p.then(
-    (value): Outcome => ({ ok: true, value }),
-    (error: unknown): Outcome => ({ ok: false, error })
+/**
+ * `decide` with the first question's outcome: one promise (no `async` frame around the check,
+ * no promise for the outcome itself).
+ */
+const afterFirst = <A>(first: Promise<unknown>, decide: (first: Outcome) => A | Promise<A>): Promise<A> =>
+  first.then(
+    (value) => decide({ ok: true, value }),
+    (error: unknown) => decide({ ok: false, error })
   )
 
 /** `resolve`, its first question (`name`, `type`) told `first` instead of asked again. */
@@ -78,8 +82,19 @@ export interface SpfOptions {
   readonly resolver: Resolve
 }
 
+/** A throw as a rejection, as from an `async` check. */
+const rejecting =
+  <I, A>(check: (mailauth: Mailauth.Mailauth, options: I) => Promise<A>) =>
+  (mailauth: Mailauth.Mailauth, options: I): Promise<A> => {
+    try {
+      return check(mailauth, options)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
 /** What `mailauth.spf(options)` gives, in the fields we read. */
-export const spf = async (mailauth: Mailauth.Mailauth, options: SpfOptions): Promise<MailauthSpf> => {
+export const spf = rejecting((mailauth, options: SpfOptions): Promise<MailauthSpf> => {
   const { mta, helo, resolver } = options
   let sender = options.sender || `postmaster@${helo}`
   const mapped = MAPPED.exec(options.ip)
@@ -93,31 +108,30 @@ export const spf = async (mailauth: Mailauth.Mailauth, options: SpfOptions): Pro
     .toLowerCase()
     .trim()
   if (!mta || !isIP(ip) || !PLAIN_DOMAIN.test(domain)) return mailauth.spf({ ...options })
-  const first = await settled(resolver(domain, "TXT"))
-  const code = first.ok ? undefined : codeOf(first.error)
-  const text =
-    code === undefined
-      ? undefined
-      : code === "EREFUSED"
+  return afterFirst(resolver(domain, "TXT"), (first): MailauthSpf | Promise<MailauthSpf> => {
+    const code = first.ok ? undefined : codeOf(first.error)
+    if (code === undefined) return mailauth.spf({ ...options, resolver: toldFirst(resolver, domain, "TXT", first) })
+    const text =
+      code === "EREFUSED"
         ? `DNS request refused by server when resolving ${domain}`
         : code === "ETIMEOUT"
           ? "DNS timeout"
           : (first as { error: Error }).error.message
-  if (code === undefined) return mailauth.spf({ ...options, resolver: toldFirst(resolver, domain, "TXT", first) })
-  const none = code === "ENOTFOUND" || code === "ENODATA"
-  return {
-    domain,
-    "client-ip": ip,
-    ...(helo ? { helo } : {}),
-    "envelope-from": sender,
-    status: none
-      ? { result: "none", comment: `${mta}: ${domain} does not designate permitted sender hosts` }
-      : {
-          result: "temperror",
-          comment: `${mta}: error in processing during lookup of ${sender}${text ? `: ${text}` : ""}`
-        }
-  } as MailauthSpf
-}
+    const none = code === "ENOTFOUND" || code === "ENODATA"
+    return {
+      domain,
+      "client-ip": ip,
+      ...(helo ? { helo } : {}),
+      "envelope-from": sender,
+      status: none
+        ? { result: "none", comment: `${mta}: ${domain} does not designate permitted sender hosts` }
+        : {
+            result: "temperror",
+            comment: `${mta}: error in processing during lookup of ${sender}${text ? `: ${text}` : ""}`
+          }
+    } as MailauthSpf
+  })
+})
 
 const isAscii = (s: string): boolean => {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
@@ -131,7 +145,7 @@ export interface DmarcOptions {
 }
 
 /** What `mailauth.dmarc` gives (no SPF or DKIM domains: only the record is read), in the fields we read. */
-export const dmarc = async (mailauth: Mailauth.Mailauth, options: DmarcOptions): Promise<MailauthDmarc | false> => {
+export const dmarc = rejecting((mailauth, options: DmarcOptions): Promise<MailauthDmarc | false> => {
   const full = (resolver: Resolve) =>
     mailauth.dmarc({ headerFrom: [...options.headerFrom], spfDomains: [], dkimDomains: [], resolver })
   if (options.headerFrom.length !== 1) return full(options.resolver)
@@ -141,9 +155,10 @@ export const dmarc = async (mailauth: Mailauth.Mailauth, options: DmarcOptions):
   // punycode leaves ASCII as it is; other names run mailauth.
   if (!isAscii(domain)) return full(options.resolver)
   const name = `_dmarc.${domain}`
-  const first = await settled(options.resolver(name, "TXT"))
-  const code = first.ok ? undefined : codeOf(first.error)
-  if (code === undefined || code === "ENOTFOUND" || code === "ENODATA")
-    return full(toldFirst(options.resolver, name, "TXT", first))
-  return { status: { result: "temperror" }, error: (first as { error: Error }).error.message }
-}
+  return afterFirst(options.resolver(name, "TXT"), (first): MailauthDmarc | false | Promise<MailauthDmarc | false> => {
+    const code = first.ok ? undefined : codeOf(first.error)
+    if (code === undefined || code === "ENOTFOUND" || code === "ENODATA")
+      return full(toldFirst(options.resolver, name, "TXT", first))
+    return { status: { result: "temperror" }, error: (first as { error: Error }).error.message }
+  })
+})

@@ -160,38 +160,61 @@ const looked = (
 }
 
 /**
+ * What `f` gives, as a promise: its value or its promise as it is, a throw as a rejection (what
+ * an `async` function would give, without its frame). A refused or missing name is a throw
+ * (`deliver`), and from a cached answer it comes at once: the rejection is then made one
+ * microtask later, once the caller has attached its handlers (a promise rejected before that
+ * goes through Node's unhandled-rejection bookkeeping, which cost more than the frames saved).
+ */
+const promised = <A>(f: () => A | Promise<A>): Promise<A> => {
+  try {
+    const out = f()
+    return out instanceof Promise ? out : Promise.resolve(out)
+  } catch (error) {
+    return Promise.resolve().then(() => {
+      throw error
+    })
+  }
+}
+
+/**
  * `deadline` is an epoch-millisecond instant after which every lookup fails with ETIMEOUT;
  * `now` reads the caller's clock (the fiber's `Clock`).
  */
 export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now: () => number): MailauthResolver => {
   let count = 0
   const temporary = new Set<string>()
-  /** The answer to one question, counted; `late` when the deadline had passed. */
-  const ask = async (name: string, type: string): Promise<{ told: Told; late: boolean }> => {
+  /**
+   * `then` with what one question is told, counted (`late` when the deadline had passed or the
+   * question timed out): at once when the answer is known, else when it comes (one promise).
+   */
+  const ask = <A>(name: string, type: string, then: (told: Told, late: boolean) => A): A | Promise<A> => {
     const t = type.toUpperCase()
-    if (!SUPPORTED.has(t)) return { told: unsupported(t), late: false }
+    if (!SUPPORTED.has(t)) return then(unsupported(t), false)
     count++
     const at = now()
     const left = deadline - at
     if (left <= 0)
-      return {
-        told: { ok: false, code: CODES.Timeout, message: `${t} ${name}: deadline passed`, temporary: true },
-        late: true
-      }
+      return then({ ok: false, code: CODES.Timeout, message: `${t} ${name}: deadline passed`, temporary: true }, true)
     // A cached answer is taken at once; otherwise "no such name" comes as a value
     // (`Dns.lookup`), not as an error through the runtime.
     const cached = Dns.peek(dns, t as Dns.RecordType, name, at)
-    if (cached !== undefined) return { told: toldOf(t, name, cached), late: false }
-    const told = toldOf(t, name, await looked(dns, t as Dns.RecordType, name, Math.min(timeoutMillis, left), at))
-    // A timeout depends on when the question was asked, not only on the answer.
-    return { told, late: !told.ok && told.code === CODES.Timeout }
+    if (cached !== undefined) return then(toldOf(t, name, cached), false)
+    const tell = (answer: Dns.Immediate) => {
+      const told = toldOf(t, name, answer)
+      // A timeout depends on when the question was asked, not only on the answer.
+      return then(told, !told.ok && told.code === CODES.Timeout)
+    }
+    const answer = looked(dns, t as Dns.RecordType, name, Math.min(timeoutMillis, left), at)
+    return answer instanceof Promise ? answer.then(tell) : tell(answer)
   }
   const deliver = (name: string, told: Told): unknown => {
     if (told.ok) return told.value
     if (told.temporary) temporary.add(name.toLowerCase())
     throw failure(told.message, told.code)
   }
-  const resolve = async (name: string, type = "A"): Promise<unknown> => deliver(name, (await ask(name, type)).told)
+  const resolve = (name: string, type = "A"): Promise<unknown> =>
+    promised(() => ask(name, type, (told) => deliver(name, told)))
   return {
     resolve,
     lookups: () => count,
@@ -200,12 +223,14 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
       const asked: Array<Asked> = []
       let replayable = true
       return {
-        resolve: async (name, type = "A") => {
-          const { told, late } = await ask(name, type)
-          if (late) replayable = false
-          asked.push({ name, type, seen: seenOf(told), temporary: !told.ok && told.temporary })
-          return deliver(name, told)
-        },
+        resolve: (name, type = "A") =>
+          promised(() =>
+            ask(name, type, (told, late) => {
+              if (late) replayable = false
+              asked.push({ name, type, seen: seenOf(told), temporary: !told.ok && told.temporary })
+              return deliver(name, told)
+            })
+          ),
         asked: () => asked,
         replayable: () => replayable
       }

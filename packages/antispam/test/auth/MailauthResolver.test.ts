@@ -2,6 +2,7 @@
 // and the names that failed temporarily (for ARC's temperror).
 import { Dns, type DnsShape } from "@mailmoat/core"
 import { Effect, Exit } from "effect"
+import { inspect } from "node:util"
 import { describe, expect, it } from "vitest"
 import * as MailauthResolver from "../../src/auth/MailauthResolver.ts"
 
@@ -48,6 +49,17 @@ describe("MailauthResolver", () => {
     expect(await code(r.resolve("a.test", "TXT"))).toBe("ETIMEOUT")
     expect(dns.queries).toEqual(["TXT a.test"])
     expect(r.temporaryFailures().has("a.test")).toBe(true)
+  })
+
+  it("a failure known at once is rejected only after the caller could attach its handlers", async () => {
+    // A promise rejected before it has a handler goes through Node's unhandled-rejection
+    // bookkeeping, per refused name; an `async` resolver never did that either.
+    const r = MailauthResolver.make(Dns.makeStatic(zone), 1000, 2000, () => 3000)
+    const recording = r.recording()
+    const late = [r.resolve("a.test", "TXT"), r.resolve("a.test", "SRV"), recording.resolve("a.test", "TXT")]
+    for (const p of late) expect(inspect(p)).toContain("<pending>")
+    expect(await Promise.all(late.map(code))).toEqual(["ETIMEOUT", "ENOTFOUND", "ETIMEOUT"])
+    expect(recording.replayable()).toBe(false)
   })
 
   it("a lookup that dies rejects with the defect, at once or later; an answer that waits is delivered", async () => {

@@ -19,7 +19,7 @@
  * @since 0.1.0
  */
 import { Cause, Clock, Effect, Exit, Option } from "effect"
-import { within, withinAll } from "../Deadline.ts"
+import * as Deadline from "../Deadline.ts"
 import { planOf } from "./PhasePlan.ts"
 import type { Decision, RecipientDecision, Stage, StageInput, StageResult } from "../Stage.ts"
 import type { StageError } from "../StageError.ts"
@@ -108,9 +108,40 @@ const finished = (run: Effect.Effect<StageResult, StageError, unknown>): StageRe
 const answered = (stage: Stage<unknown>, start: number, clock: Clock.Clock, result: StageResult): StageRun =>
   traced(stage, start, clock, Option.some({ ok: true, result, at: clock.currentTimeMillisUnsafe() }))
 
-/** A run that waits, within `millis` (0: none, and no child fiber). */
-const timed = <R>(run: Effect.Effect<StageResult, StageError, R>, millis: number, clock: Clock.Clock) =>
-  millis > 0 ? within(guarded(run, clock), millis) : Effect.map(guarded(run, clock), Option.some)
+/** A waiting stage's end as its trace: its result, its failure, or (`undefined`) its timeout. */
+const settledRun = (
+  stage: Stage<unknown>,
+  start: number,
+  clock: Clock.Clock,
+  settled: Deadline.Settled<StageResult, StageError>
+): StageRun => {
+  if (settled === undefined) return traced(stage, start, clock, Option.none())
+  const { exit, at } = settled
+  // An interruption never gets here (`exitsWithin` hands it on).
+  const out: Guarded = Exit.isSuccess(exit)
+    ? { ok: true, result: exit.value, at }
+    : { ok: false, ...failureReason(exit.cause), at }
+  return traced(stage, start, clock, Option.some(out))
+}
+
+/**
+ * Runs that wait, each within its own limit (0: none). One that has no limit, alone, runs in
+ * this fiber (no child fiber, no timer); otherwise each in a fiber of its own, waited for in one
+ * callback (`Deadline.exitsWithin`), its exit read there.
+ */
+const waitFor = <R>(
+  stages: ReadonlyArray<Stage<unknown>>,
+  runs: ReadonlyArray<Effect.Effect<StageResult, StageError, R>>,
+  millis: ReadonlyArray<number>,
+  start: number,
+  clock: Clock.Clock
+): Effect.Effect<Array<StageRun>, never, R> => {
+  if (runs.length === 1 && millis[0] === 0)
+    return Effect.map(guarded(runs[0]!, clock), (o) => [traced(stages[0]!, start, clock, Option.some(o))])
+  return Effect.map(Deadline.exitsWithin(runs.map((effect, i) => ({ effect, millis: millis[i]! }))), (out) =>
+    out.map((settled, i) => settledRun(stages[i]!, start, clock, settled))
+  )
+}
 
 // Hot path: no generator, the clock read directly. The stage's run is called here, where its
 // fiber would have started it; one that answers at once is taken as it is (no fiber, no timer).
@@ -119,16 +150,15 @@ const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): E
     const start = clock.currentTimeMillisUnsafe()
     const run = started(stage, input)
     const done = finished(run)
-    if (done !== undefined) return Effect.succeed(answered(stage as Stage<unknown>, start, clock, done))
-    return Effect.map(timed(run, deadlineOf(stage as Stage<unknown>, limitMillis), clock), (o) =>
-      traced(stage as Stage<unknown>, start, clock, o)
-    )
+    const s = stage as Stage<unknown>
+    if (done !== undefined) return Effect.succeed(answered(s, start, clock, done))
+    return Effect.map(waitFor([s], [run], [deadlineOf(s, limitMillis)], start, clock), (out) => out[0]!)
   })
 
 /**
  * The stages of one order group at once, each within its own limit. Their runs are called in
  * order, as their fibers would have started them; those that answered at once are taken as they
- * are, the others run in one child fiber each.
+ * are, the others are waited for together (`waitFor`).
  */
 const runGroup = <R>(
   group: ReadonlyArray<Stage<R>>,
@@ -137,42 +167,28 @@ const runGroup = <R>(
 ): Effect.Effect<ReadonlyArray<StageRun>, never, R> =>
   Effect.clockWith((clock) => {
     const start = clock.currentTimeMillisUnsafe()
-    const runs = group.map((s) => started(s, input))
-    const done = runs.map(finished)
-    if (done.every((d) => d !== undefined))
-      return Effect.succeed(done.map((d, i) => answered(group[i] as Stage<unknown>, start, clock, d)))
-    // Those that answered at once ended now, not when the others do.
-    const all: Array<StageRun | undefined> = done.map((d, i) =>
-      d === undefined ? undefined : answered(group[i] as Stage<unknown>, start, clock, d)
-    )
-    const waiting: Array<number> = []
-    done.forEach((d, i) => {
-      if (d === undefined) waiting.push(i)
-    })
-    // One left to wait for (a repeated message's classifier): as a group of one, without the
-    // batch's fiber bookkeeping.
-    if (waiting.length === 1) {
-      const at = waiting[0]!
-      const stage = group[at] as Stage<unknown>
-      return Effect.map(timed(runs[at]!, deadlineOf(stage, limit(group[at]!)), clock), (o) => {
-        all[at] = traced(stage, start, clock, o)
-        return all as ReadonlyArray<StageRun>
-      })
+    const all: Array<StageRun | undefined> = []
+    const stages: Array<Stage<unknown>> = []
+    const runs: Array<Effect.Effect<StageResult, StageError, R>> = []
+    const millis: Array<number> = []
+    const at: Array<number> = []
+    for (let i = 0; i < group.length; i++) {
+      const stage = group[i] as Stage<unknown>
+      const run = started(group[i]!, input)
+      const done = finished(run)
+      // Those that answered at once ended now, not when the others do.
+      all.push(done === undefined ? undefined : answered(stage, start, clock, done))
+      if (done !== undefined) continue
+      stages.push(stage)
+      runs.push(run)
+      millis.push(deadlineOf(stage, limit(group[i]!)))
+      at.push(i)
     }
-    return Effect.map(
-      withinAll(
-        waiting.map((i) => ({
-          effect: guarded(runs[i]!, clock),
-          millis: deadlineOf(group[i] as Stage<unknown>, limit(group[i]!))
-        }))
-      ),
-      (outs) => {
-        waiting.forEach((at, j) => {
-          all[at] = traced(group[at] as Stage<unknown>, start, clock, outs[j]!)
-        })
-        return all as ReadonlyArray<StageRun>
-      }
-    )
+    if (runs.length === 0) return Effect.succeed(all as ReadonlyArray<StageRun>)
+    return Effect.map(waitFor(stages, runs, millis, start, clock), (out) => {
+      for (let j = 0; j < out.length; j++) all[at[j]!] = out[j]
+      return all as ReadonlyArray<StageRun>
+    })
   })
 
 const skipped = (stage: Stage<unknown>): StageRun => ({

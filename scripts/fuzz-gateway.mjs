@@ -213,7 +213,8 @@ const config = {
     dnsbl: { servers: ["dbl.fuzz"], timeoutSeconds: 1 },
     dns: { servers: [`127.0.0.1:${dnsPort}`] },
     auth: { timeoutSeconds: 1 },
-    tempReject: { enabled: true }
+    tempReject: { enabled: true },
+    reputation: { enabled: true, minMessages: 2 }
   },
   protocols: {
     tlsFiltering: false,

@@ -82,6 +82,16 @@ const peers = [
     })
   },
   {
+    // the deployment example's unit file is checked with `systemd-analyze verify` (the package
+    // only brings the tool here: nothing is started, PID 1 stays what it is).
+    name: "systemd-analyze",
+    probe: () => ({
+      version: firstMatch(output("/usr/bin/systemd-analyze", ["--version"]), /systemd\s+(\S+)/),
+      shows: existsSync("/usr/bin/systemd-analyze") ? ["verify"] : [],
+      missing: needFile("/usr/bin/systemd-analyze", "systemd")
+    })
+  },
+  {
     // antispam auth tests (SPF, DKIM, DMARC, ARC): an authoritative server for TXT, MX and A records
     // (dnsmasq-base is the binary only, no system service).
     name: "dnsmasq",

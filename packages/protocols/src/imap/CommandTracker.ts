@@ -7,8 +7,12 @@
  *   in pieces and is then never a command we act on). Literal octets are streamed through.
  * - `STARTTLS`: the bytes up to and including the command are forwarded, everything after it in
  *   the same read (and until the handshake) is discarded — CVE-2011-0411 class injection.
- * - `COMPRESS`: we must be able to read the stream, so the command is forwarded with an algorithm
- *   name no server knows; the server's NO/BAD reaches the client, which carries on uncompressed.
+ * - `COMPRESS DEFLATE` (RFC 4978) is served by the proxy on the client's leg only (the proxy
+ *   must read the server's stream): the server gets `<tag> NOOP`, whose tagged answer is replaced
+ *   by `<tag> OK DEFLATE active`, and the connection compresses from there on (`compress`). Bytes
+ *   the client sent after the command in the same read are discarded, as after STARTTLS. Another
+ *   algorithm gets BAD, a second COMPRESS `NO [COMPRESSIONACTIVE]`, and STARTTLS once compressed
+ *   BAD (TLS cannot go under a compression layer that is already running).
  * - Synchronising literals (`{n}`): the client sends the octets only after the server's `+`. If the
  *   server answers the command with a tagged response instead, the literal is cancelled
  *   (`serverResponse`), so the next line is read as a command again.
@@ -39,6 +43,7 @@ export class ImapCommandTracker {
   private continued = false
   private refusals: Array<{ readonly tag: string; readonly reply: string }> = []
   private closeReason: string | undefined
+  private compressed = false
 
   /**
    * @param startTls whether the proxy can serve STARTTLS; when not, the command is forwarded under
@@ -71,7 +76,7 @@ export class ImapCommandTracker {
       pos = end
       if (lf === -1) break
       const action = this.lineDone(forward)
-      if (action === "starttls") return { forward, action, discarded: chunk.length - pos }
+      if (action === "starttls" || action === "compress") return { forward, action, discarded: chunk.length - pos }
       if (this.closeReason !== undefined)
         return { forward, action: "close", reason: this.closeReason, discarded: chunk.length - pos }
     }
@@ -130,8 +135,9 @@ export class ImapCommandTracker {
       return "none"
     }
     const verb = m[2]!.toUpperCase()
-    if (verb === "COMPRESS") {
-      forward.push(Buffer.from(`${m[1]} COMPRESS X-MAILMOAT-UNSUPPORTED\r\n`, "latin1"))
+    if (verb === "COMPRESS") return this.compress(m[1]!, m[3], forward)
+    if (verb === "STARTTLS" && this.compressed) {
+      this.answerHere(m[1]!, "BAD STARTTLS is not allowed once COMPRESS is active", forward)
       return "none"
     }
     if (verb === "STARTTLS" && !this.startTls) {
@@ -140,6 +146,27 @@ export class ImapCommandTracker {
     }
     forward.push(line)
     return verb === "STARTTLS" && m[3] === undefined ? "starttls" : "none"
+  }
+
+  /** `COMPRESS <mechanism>`: DEFLATE is served here; anything else is answered here. */
+  private compress(tag: string, args: string | undefined, forward: Array<Uint8Array>): ClientAction {
+    if (this.compressed) {
+      this.answerHere(tag, "NO [COMPRESSIONACTIVE] DEFLATE is already active", forward)
+      return "none"
+    }
+    if (args === undefined || args.toUpperCase() !== "DEFLATE") {
+      this.answerHere(tag, "BAD Unsupported compression mechanism (DEFLATE is)", forward)
+      return "none"
+    }
+    this.compressed = true
+    this.answerHere(tag, "OK DEFLATE active", forward)
+    return "compress"
+  }
+
+  /** The server gets `<tag> NOOP`; the answer to `tag` is replaced by `<tag> <reply>`, in order. */
+  private answerHere(tag: string, reply: string, forward: Array<Uint8Array>): void {
+    forward.push(Buffer.from(`${tag} NOOP\r\n`, "latin1"))
+    this.refusals.push({ tag, reply: `${tag} ${reply}\r\n` })
   }
 
   private refuse(
@@ -158,12 +185,13 @@ export class ImapCommandTracker {
       return "none"
     }
     this.tag = tag
-    forward.push(Buffer.from(`${tag} NOOP\r\n`, "latin1"))
-    const reply =
+    this.answerHere(
+      tag,
       check._tag === "bad"
-        ? `${tag} BAD ${check.text}`
-        : `${tag} NO [TOOBIG] literal of ${check.size} octets is over this proxy's limit of ${this.maxLiteralBytes}`
-    this.refusals.push({ tag, reply: `${reply}\r\n` })
+        ? `BAD ${check.text}`
+        : `NO [TOOBIG] literal of ${check.size} octets is over this proxy's limit of ${this.maxLiteralBytes}`,
+      forward
+    )
     return "none"
   }
 }

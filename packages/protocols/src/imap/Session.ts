@@ -7,8 +7,9 @@
  *   response ends, so the tagged answer can be handed over as a `TlsReply` (the connection sends it
  *   only once the upstream leg is TLS). Bytes the server sends after its OK are dropped.
  * - A tagged response also cancels a synchronising client literal the server refused.
- * - A command the tracker refused (literal limits) reaches the server as NOOP; the answer to its
- *   tag is replaced by the refusal (`RefusedReplies`), so it reaches the client in order.
+ * - A command the tracker refused (literal limits) or answers itself (COMPRESS) reaches the
+ *   server as NOOP; the answer to its tag is replaced by ours (`RefusedReplies`), so it reaches
+ *   the client in order. After our `OK DEFLATE active` comes `CompressStart`.
  *
  * @category models
  * @since 0.1.0
@@ -32,6 +33,7 @@ export class ImapSession implements ProxySession {
   private tokenizer = new ImapResponseTokenizer()
   private tracker: ImapCommandTracker
   private pendingTls: string | undefined
+  private pendingCompress: string | undefined
   private held: Array<Uint8Array> = []
   private refused = new RefusedReplies()
 
@@ -47,6 +49,7 @@ export class ImapSession implements ProxySession {
     const step = this.tracker.push(chunk)
     for (const r of this.tracker.takeRefusals()) this.refused.add(r.tag, r.reply)
     if (step.action === "starttls") this.pendingTls = this.tracker.currentTag()
+    if (step.action === "compress") this.pendingCompress = this.tracker.currentTag()
     return step
   }
 
@@ -90,6 +93,10 @@ export class ImapSession implements ProxySession {
             if (ok) return out
           } else {
             this.flushHeld(out)
+          }
+          if (this.pendingCompress !== undefined && event.tag === this.pendingCompress) {
+            this.pendingCompress = undefined
+            out.push({ _tag: "CompressStart" })
           }
           break
       }

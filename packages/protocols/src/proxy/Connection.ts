@@ -16,6 +16,8 @@
  *   upgrade fails the client gets a farewell line and the connection closes: never a plaintext
  *   fallback.
  * - Implicit TLS: the upstream is connected and verified before the client's handshake is served.
+ * - IMAP COMPRESS: only the client's leg is compressed (`DeflateLeg`), from the write after our
+ *   `OK DEFLATE active`; client bytes between the command and that reply are discarded.
  *
  * Size: ~410 lines, over the 250 aim: the two legs, the TLS dance and message buffering share one
  * small mutable state that splitting would scatter.
@@ -30,6 +32,7 @@ import { Pop3Session } from "../pop3/Session.ts"
 import { formatProxyLog, type Log } from "./Log.ts"
 import type { ProxyEvent, ProxySession } from "./ProxySession.ts"
 import { type ScanPolicy, scanMessage } from "./ScanPolicy.ts"
+import { DeflateLeg } from "./DeflateLeg.ts"
 import { connectUpstreamTls, type UpstreamTlsOptions } from "./UpstreamTls.ts"
 
 export type Protocol = "imap" | "pop3" | "auto"
@@ -67,7 +70,7 @@ const MAX_EARLY_CLIENT_BYTES = 65_536
 export class ProxyConnection {
   private upstream: net.Socket | undefined
   private session: ProxySession | undefined
-  private clientState: "open" | "tls-pending" = "open"
+  private clientState: "open" | "tls-pending" | "compress-pending" = "open"
   private early: Array<Uint8Array> = []
   private earlyBytes = 0
   private readonly serverQueue: Array<Uint8Array> = []
@@ -78,7 +81,7 @@ export class ProxyConnection {
   private readonly closeListeners: Array<() => void> = []
 
   constructor(
-    private client: net.Socket,
+    private client: net.Socket | DeflateLeg,
     private readonly config: ConnectionConfig
   ) {}
 
@@ -183,7 +186,8 @@ export class ProxyConnection {
   }
 
   private wrapClient(): Promise<boolean> {
-    const raw = this.client
+    // Never compressed here: TLS comes first (implicit) or STARTTLS is refused once compressed.
+    const raw = this.client as net.Socket
     raw.removeAllListeners("data")
     const secure = new tls.TLSSocket(raw, { isServer: true, minVersion: "TLSv1.2", ...this.config.clientTls })
     return new Promise((resolve) => {
@@ -212,6 +216,10 @@ export class ProxyConnection {
       this.log("starttls_plaintext_discarded", { bytes: chunk.length })
       return
     }
+    if (this.clientState === "compress-pending") {
+      this.log("compress_early_bytes_discarded", { bytes: chunk.length })
+      return
+    }
     if (this.session === undefined) {
       // Auto-detection waits for the greeting; clients should not talk first anyway.
       this.early.push(chunk)
@@ -228,6 +236,10 @@ export class ProxyConnection {
     if (step.action === "starttls") {
       this.clientState = "tls-pending"
       if (step.discarded > 0) this.log("starttls_plaintext_discarded", { bytes: step.discarded })
+    }
+    if (step.action === "compress") {
+      this.clientState = "compress-pending"
+      if (step.discarded > 0) this.log("compress_early_bytes_discarded", { bytes: step.discarded })
     }
     if (this.upstream!.writableNeedDrain) {
       this.client.pause()
@@ -267,6 +279,12 @@ export class ProxyConnection {
               await this.tlsReply(event)
               break
             }
+            if (event._tag === "CompressStart") {
+              // Our OK goes out as it is; every byte after it is compressed.
+              await this.flushClient()
+              this.startCompression()
+              continue
+            }
             await this.handle(event)
           }
         } finally {
@@ -289,7 +307,21 @@ export class ProxyConnection {
     for (const chunk of early) this.onClientData(chunk as Buffer)
   }
 
-  private async handle(event: Exclude<ProxyEvent, { _tag: "TlsReply" }>): Promise<void> {
+  private startCompression(): void {
+    const raw = this.client as net.Socket
+    raw.removeListener("data", this.onClientData)
+    const leg = new DeflateLeg(raw)
+    leg.on("error", (error: Error) => {
+      this.log("client_compress_error", { error: error.message })
+      this.close("client_compress_error")
+    })
+    this.client = leg
+    this.clientState = "open"
+    this.log("compression_started")
+    leg.on("data", this.onClientData)
+  }
+
+  private async handle(event: Exclude<ProxyEvent, { _tag: "TlsReply" | "CompressStart" }>): Promise<void> {
     switch (event._tag) {
       case "Bytes":
         this.write(event.bytes)

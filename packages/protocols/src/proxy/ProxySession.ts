@@ -27,17 +27,21 @@ export type ProxyEvent =
   | { readonly _tag: "MessageEnd"; readonly raw: Uint8Array }
   /** The server's answer to STARTTLS/STLS; on `ok` the rest of the server's plaintext is dropped. */
   | { readonly _tag: "TlsReply"; readonly ok: boolean; readonly bytes: Uint8Array }
+  /** The client was told compression is active (IMAP COMPRESS): what follows goes compressed. */
+  | { readonly _tag: "CompressStart" }
 
 export interface ClientStep {
   readonly forward: Array<Uint8Array>
   /**
    * `starttls`: forward, then stop reading the client until the server's `TlsReply`.
+   * `compress`: forward, then stop reading the client until the server's `CompressStart`, after
+   * which the client's leg is compressed both ways.
    * `close`: forward, then give up on the connection (`reason`), e.g. an oversized `{n+}` literal
    * that can be neither refused nor skipped without losing the command stream.
    */
-  readonly action: "none" | "starttls" | "close"
+  readonly action: "none" | "starttls" | "compress" | "close"
   readonly reason?: string | undefined
-  /** Bytes received after STARTTLS/STLS in the same read, thrown away. */
+  /** Bytes received after STARTTLS/STLS or COMPRESS in the same read, thrown away. */
   readonly discarded: number
 }
 

@@ -34,13 +34,40 @@ describe("ImapCommandTracker", () => {
     expect(t.push(b("b STARTTLS\r\n")).action).toBe("starttls")
   })
 
-  it("neutralises COMPRESS and, without TLS on offer, STARTTLS", () => {
-    expect(text(new ImapCommandTracker().push(b("z COMPRESS DEFLATE\r\n")).forward)).toBe(
-      "z COMPRESS X-MAILMOAT-UNSUPPORTED\r\n"
-    )
+  it("without TLS on offer, neutralises STARTTLS", () => {
     const noTls = new ImapCommandTracker(65_536, false).push(b("z STARTTLS\r\n"))
     expect(noTls.action).toBe("none")
     expect(text(noTls.forward)).toBe("z X-MAILMOAT-STARTTLS-UNAVAILABLE\r\n")
+  })
+
+  it("serves COMPRESS DEFLATE itself: NOOP upstream, our OK in its place, bytes after it discarded", () => {
+    const t = new ImapCommandTracker()
+    const step = t.push(b("a NOOP\r\nz compress deflate\r\nb FETCH 1 BODY[]\r\n"))
+    expect(step.action).toBe("compress")
+    expect(text(step.forward)).toBe("a NOOP\r\nz NOOP\r\n")
+    expect(step.discarded).toBe("b FETCH 1 BODY[]\r\n".length)
+    expect(t.currentTag()).toBe("z")
+    expect(t.takeRefusals()).toEqual([{ tag: "z", reply: "z OK DEFLATE active\r\n" }])
+  })
+
+  it("answers another mechanism BAD, a second COMPRESS NO [COMPRESSIONACTIVE], STARTTLS after it BAD", () => {
+    const t = new ImapCommandTracker()
+    const other = t.push(b("y COMPRESS X-FOO\r\n"))
+    expect(other.action).toBe("none")
+    expect(text(other.forward)).toBe("y NOOP\r\n")
+    expect(t.takeRefusals()[0]!.reply).toMatch(/^y BAD /)
+    const bare = t.push(b("x COMPRESS\r\n"))
+    expect(bare.action).toBe("none")
+    expect(t.takeRefusals()[0]!.reply).toMatch(/^x BAD /)
+    expect(t.push(b("z COMPRESS DEFLATE\r\n")).action).toBe("compress")
+    t.takeRefusals()
+    const again = t.push(b("w COMPRESS DEFLATE\r\n"))
+    expect(again.action).toBe("none")
+    expect(t.takeRefusals()).toEqual([{ tag: "w", reply: "w NO [COMPRESSIONACTIVE] DEFLATE is already active\r\n" }])
+    const tls = t.push(b("v STARTTLS\r\n"))
+    expect(tls.action).toBe("none")
+    expect(text(tls.forward)).toBe("v NOOP\r\n")
+    expect(t.takeRefusals()[0]!.reply).toMatch(/^v BAD /)
   })
 
   test.prop([fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 20 })])(
@@ -55,7 +82,7 @@ describe("ImapCommandTracker", () => {
         const step = t.push(input.subarray(last, p))
         out.push(...step.forward)
         last = p
-        if (step.action === "starttls") {
+        if (step.action === "starttls" || step.action === "compress") {
           discarded = step.discarded + (input.length - p)
           break
         }

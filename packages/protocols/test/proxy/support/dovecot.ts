@@ -142,6 +142,11 @@ login_trusted_networks = 127.0.0.0/8
 auth_mechanisms = plain login
 disable_plaintext_auth = no
 mail_location = maildir:${maildir}
+# COMPRESS=DEFLATE (RFC 4978) offered after login, as production servers commonly do.
+mail_plugins = $mail_plugins zlib
+protocol imap {
+  mail_plugins = $mail_plugins imap_zlib
+}
 log_path = ${dir}/dovecot.log
 pop3_uidl_format = %f
 passdb {

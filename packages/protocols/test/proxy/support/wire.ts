@@ -2,18 +2,21 @@
 // Independent of the proxy's own parsers, so the tests do not check the code with itself.
 import type * as net from "node:net"
 import * as tls from "node:tls"
+import * as zlib from "node:zlib"
 
 export class Wire {
   private chunks: Array<Buffer> = []
   private length = 0
   private waiter: (() => void) | undefined
   closed = false
+  private out: { write(bytes: Uint8Array): unknown }
 
   constructor(public socket: net.Socket) {
+    this.out = socket
     this.listen(socket)
   }
 
-  private listen(socket: net.Socket): void {
+  private listen(socket: NodeJS.ReadableStream): void {
     socket.on("data", (d: Buffer) => {
       // Chunks are joined only when read, so a 50 MB literal is not re-copied per chunk.
       this.chunks.push(d)
@@ -83,7 +86,7 @@ export class Wire {
   }
 
   write(data: string | Uint8Array): void {
-    this.socket.write(typeof data === "string" ? Buffer.from(data, "latin1") : data)
+    this.out.write(typeof data === "string" ? Buffer.from(data, "latin1") : data)
   }
 
   async startTls(options: tls.ConnectionOptions): Promise<void> {
@@ -94,9 +97,25 @@ export class Wire {
       secure.once("error", reject)
     })
     this.socket = secure
+    this.out = secure
     this.chunks = []
     this.length = 0
     this.listen(secure)
+  }
+
+  /** RFC 4978 after the server's OK: raw DEFLATE both ways from here (zlib itself, flushed per write). */
+  startDeflate(): void {
+    this.socket.removeAllListeners("data")
+    const leftover = this.length > 0 ? this.buffer : undefined
+    this.chunks = []
+    this.length = 0
+    const deflate = zlib.createDeflateRaw({ flush: zlib.constants.Z_SYNC_FLUSH })
+    const inflate = zlib.createInflateRaw({ flush: zlib.constants.Z_SYNC_FLUSH })
+    deflate.pipe(this.socket)
+    this.listen(inflate)
+    if (leftover !== undefined) inflate.write(leftover)
+    this.socket.pipe(inflate)
+    this.out = deflate
   }
 
   close(): void {

@@ -25,6 +25,8 @@ const output = (command, args) => {
   return result.error ? "" : `${result.stdout ?? ""}${result.stderr ?? ""}`
 }
 const firstMatch = (text, pattern) => text.match(pattern)?.[1] ?? "?"
+const IMAP_ZLIB = "/usr/lib/dovecot/modules/lib30_imap_zlib_plugin.so"
+
 const needFile = (path, pkg) => (existsSync(path) ? [] : [{ what: path, pkg }])
 
 /**
@@ -120,11 +122,16 @@ const peers = [
     name: "dovecot",
     probe: () => ({
       version: firstMatch(output("/usr/sbin/dovecot", ["--version"]), /^(\S+)/),
-      shows: ["imap", "pop3"].filter((b) => existsSync(`/usr/lib/dovecot/${b}`)),
+      shows: [
+        ...["imap", "pop3"].filter((b) => existsSync(`/usr/lib/dovecot/${b}`)),
+        ...(existsSync(IMAP_ZLIB) ? ["COMPRESS=DEFLATE"] : [])
+      ],
       missing: [
         ...needFile("/usr/sbin/dovecot", "dovecot-core"),
         ...needFile("/usr/lib/dovecot/imap", "dovecot-imapd"),
-        ...needFile("/usr/lib/dovecot/pop3", "dovecot-pop3d")
+        ...needFile("/usr/lib/dovecot/pop3", "dovecot-pop3d"),
+        // The proxy tests' Dovecot loads imap_zlib so clients can ask for COMPRESS.
+        ...needFile(IMAP_ZLIB, "dovecot-core")
       ]
     })
   },

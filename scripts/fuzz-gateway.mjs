@@ -1,5 +1,6 @@
 // Long fuzz run against the built gateway (opt-in; not part of `npm test`): hostile SMTP clients,
-// hostile IMAP/POP3 clients and upstream servers behind the proxies, hostile DNS answers and
+// hostile IMAP/POP3 clients (IMAP ones also after COMPRESS: DEFLATE bombs, corrupt or cut streams) and
+// upstream servers behind the proxies, hostile DNS answers and
 // hostile admin-API requests, all at once, for --duration seconds. What must hold:
 // - the gateway never exits;
 // - every SMTP reply is a well-formed reply line (three digits, then space, hyphen or nothing);
@@ -20,6 +21,7 @@ import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import * as zlib from "node:zlib"
 
 const arg = (name, fallback) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`))
@@ -406,10 +408,27 @@ const imapFuzz = (s) => async () => {
     () => `a${int(99)} IDLE\r\nDONE`,
     () => junk().toString("latin1")
   ]
+  // After COMPRESS the proxy may expect DEFLATE: sometimes go on compressed (valid commands, a
+  // bomb, or a stream cut off), sometimes in plaintext, which the proxy must read as corrupt.
+  let deflate
   for (let k = 0, n = 1 + int(10); k < n && !s.destroyed; k++) {
-    s.write(`${pick(cmds)()}\r\n`)
+    const line = `${pick(cmds)()}\r\n`
+    if (deflate !== undefined) {
+      const r = rnd()
+      if (r < 0.6) deflate.write(line)
+      else if (r < 0.7) deflate.write(Buffer.alloc(int(64 * 1024 * 1024), 0x61))
+      else if (r < 0.8) s.write(bytes(int(200)))
+      else deflate.write(junk())
+    } else s.write(line)
+    if (deflate === undefined && /COMPRESS DEFLATE/.test(line) && chance(0.7)) {
+      await sleep(50 + int(100))
+      deflate = zlib.createDeflateRaw({ flush: zlib.constants.Z_SYNC_FLUSH })
+      deflate.on("error", () => {})
+      deflate.on("data", (d) => s.destroyed || s.write(d))
+    }
     await sleep(int(100))
   }
+  deflate?.destroy()
 }
 
 const popFuzz = (s) => async () => {

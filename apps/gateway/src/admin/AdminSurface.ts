@@ -21,6 +21,7 @@ import { reinject } from "./Reinject.ts"
 import { makeUserLists } from "./UserLists.ts"
 import { DIRECTORY_DOCUMENT, type SharedWeb } from "../SharedState.ts"
 import { digestKey } from "../digest/DigestLinks.ts"
+import { fileSessionValues } from "../quarantine-web/FileSessionValues.ts"
 import { makeQuarantinePages } from "../quarantine-web/Routes.ts"
 
 export interface AdminSurfaceDeps {
@@ -77,7 +78,8 @@ export const startAdminSurface = async (
     pages: makeQuarantinePages(quarantine, {
       token,
       digestKey: deps.sharedWeb?.digestKey ?? (() => digestKey(deps.settings().dataDir)),
-      sessions: deps.sharedWeb?.sessions
+      // The data directory cannot change on reload, so the folder is fixed for the process.
+      sessions: deps.sharedWeb?.sessions ?? fileSessionValues(join(deps.settings().dataDir, "web-sessions"))
     })
   })
   const { host, port } = deps.settings().admin

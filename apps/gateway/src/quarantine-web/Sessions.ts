@@ -4,10 +4,11 @@
  * back. Sessions expire after 8 hours and end when the admin token changes (a reload with a new
  * token logs everyone out).
  *
- * Where they are kept: this process's memory by default (a restart logs everyone out), or, with
- * `state.backend: redis`, the fleet's Redis (`SessionValues` over `RedisExpiringValues`), so a
- * login through one node holds on every node and across restarts, and a logout on one ends it
- * everywhere. Only a digest of the session id is stored: the id itself is a credential.
+ * Where they are kept: the data directory (`FileSessionValues.ts`: a restart keeps them), or,
+ * with `state.backend: redis`, the fleet's Redis (`SessionValues` over `RedisExpiringValues`), so
+ * a login through one node holds on every node and across restarts, and a logout on one ends it
+ * everywhere; this process's memory when neither is given (tests). Only a digest of the session
+ * id is stored: the id itself is a credential.
  *
  * @category services
  * @since 0.1.0

@@ -94,6 +94,15 @@ const peers = [
     })
   },
   {
+    // the attachment stage's tests read real archives made by Info-ZIP (plain, -P encrypted, streamed).
+    name: "zip",
+    probe: () => ({
+      version: firstMatch(output("/usr/bin/zip", ["-v"]), /This is Zip (\S+)/),
+      shows: existsSync("/usr/bin/zip") ? ["-P", "stdout"] : [],
+      missing: needFile("/usr/bin/zip", "zip")
+    })
+  },
+  {
     // antispam auth tests (SPF, DKIM, DMARC, ARC): an authoritative server for TXT, MX and A records
     // (dnsmasq-base is the binary only, no system service).
     name: "dnsmasq",

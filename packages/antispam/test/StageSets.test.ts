@@ -18,14 +18,16 @@ describe("antispam profiles", () => {
       "connect:allowed-ips",
       "mail:session-bypass",
       "data:size",
+      "data:attachments",
       "data:auth",
       "data:rbl",
       "data:dnsbl",
       "data:enduser"
     ])
     await m.close()
-    const off = server({ endUserBlocklist: { enabled: false } })
+    const off = server({ endUserBlocklist: { enabled: false }, attachments: { enabled: false } })
     expect(off.engine.stages.map((s) => s.name)).not.toContain("enduser")
+    expect(off.engine.stages.map((s) => s.name)).not.toContain("attachments")
     expect(off.engine.stages.map((s) => s.name)).not.toContain("size")
     await off.close()
   })
@@ -72,7 +74,7 @@ describe("antispam profiles", () => {
       },
       { dns, healthIntervalMillis: 0 }
     )
-    expect(c.engine.stages.map((s) => s.name)).toEqual(["rbl", "dnsbl", "enduser"])
+    expect(c.engine.stages.map((s) => s.name)).toEqual(["attachments", "rbl", "dnsbl", "enduser"])
     const download = makeMessage({
       envelope: { clientAddress: "127.0.0.1", localAddress: "127.0.0.1" },
       received: [{ ip: "192.0.2.7", helo: "mx.sender.example" }]

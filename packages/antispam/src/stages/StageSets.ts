@@ -14,6 +14,7 @@
  * @since 0.1.0
  */
 import type { Stage } from "@mailmoat/core"
+import * as AttachmentStage from "../attachments/AttachmentStage.ts"
 import * as AuthStage from "../auth/AuthStage.ts"
 import * as BypassStages from "../bypass/BypassStages.ts"
 import * as DnsblStage from "../dnsbl/DnsblStage.ts"
@@ -34,6 +35,7 @@ export type { StageFactory } from "./Builtin.ts"
 export const BUILTINS = [
   BypassStages.builtin,
   SizeStage.builtin,
+  AttachmentStage.builtin,
   AuthStage.builtin,
   ReceivedOptions.builtin,
   RblStage.builtin,

@@ -50,7 +50,13 @@ describe("a repeated message answered at once", () => {
       const finished = Effect.runSync(
         Effect.suspend(() => Effect.succeed(stages.map((s) => [s.name, Exit.isExit(s.run(input))] as const)))
       )
-      expect(Object.fromEntries(finished)).toEqual({ rbl: true, dnsbl: true, auth: true, enduser: false })
+      expect(Object.fromEntries(finished)).toEqual({
+        attachments: true,
+        rbl: true,
+        dnsbl: true,
+        auth: true,
+        enduser: false
+      })
     } finally {
       await module.close()
     }

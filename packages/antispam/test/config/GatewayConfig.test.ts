@@ -3,6 +3,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { Dns, GatewayConfig as CoreConfig } from "@mailmoat/core"
+import { DEFAULT_BLOCKED } from "../../src/attachments/options.ts"
 import { AntispamConfigError, GatewayConfig, makeClientAntispam, resolveAntispamSettings } from "../../src/index.ts"
 
 const problems = (input: unknown): ReadonlyArray<string> => {
@@ -20,6 +21,7 @@ describe("the built-in antispam section", () => {
       scores: {},
       bypass: { allowedIps: [], acceptSessionBypass: true, safeSendersRequireAuth: true },
       maxScanSizeKB: 0,
+      attachments: { enabled: true, blockedExtensions: [...DEFAULT_BLOCKED], archives: true },
       auth: { enabled: true, timeoutSeconds: 5 },
       dmarc: { enforce: false, trustedForwarders: [] },
       arc: { trustedSealers: [] },

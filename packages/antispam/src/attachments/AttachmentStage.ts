@@ -1,0 +1,108 @@
+/**
+ * `attachments` (data): every attachment's file name, and the names inside ZIP attachments,
+ * against `antispam.attachments.blockedExtensions` (`options.ts`). A blocked name is
+ * `ATTACHMENT_BLOCKED` / `ATTACHMENT_BLOCKED_IN_ARCHIVE` (weight 10: spam at the default
+ * cut-off, so the message gets the configured spam action), a name that hides its extension
+ * `ATTACHMENT_NAME_DISGUISED`, an encrypted archive `ATTACHMENT_ARCHIVE_ENCRYPTED`.
+ *
+ * **Gotchas**
+ * - Only what the scan view holds is read (`antispam.maxScanSizeKB`): an archive cut short is
+ *   read as far as its local headers go (`ZipNames.ts`).
+ * - A part counts as an attachment when it has a file name (Content-Disposition `filename`, or
+ *   Content-Type `name`), whatever its disposition: clients offer inline named parts to open too.
+ * - Answers at once (a finished effect): it reads the parsed message only.
+ *
+ * @category stages
+ * @since 0.1.0
+ */
+import type { MimePart, Stage, StageResult, SymbolHit } from "@mailmoat/core"
+import { Effect } from "effect"
+import { define } from "../stages/Builtin.ts"
+import type { StageContext } from "../stages/StageContext.ts"
+import { hit } from "../Symbols.ts"
+import { readName } from "./FileNames.ts"
+import { options } from "./options.ts"
+import { AttachmentSymbols } from "./symbols.ts"
+import { looksLikeZip, zipListing } from "./ZipNames.ts"
+
+const NOTHING: StageResult = { symbols: [] }
+const SOURCE = "attachments"
+const ZIP_TYPES = new Set(["application/zip", "application/x-zip-compressed", "application/x-zip"])
+/** Named parts looked at per message (a message of thousands of parts is not read to its end). */
+const MAX_PARTS = 500
+
+export interface AttachmentPolicy {
+  /** Lower-case extensions without the dot. */
+  readonly blocked: ReadonlySet<string>
+  readonly archives: boolean
+}
+
+const named = (root: MimePart): ReadonlyArray<MimePart & { readonly filename: string }> => {
+  const out: Array<MimePart & { readonly filename: string }> = []
+  const stack: Array<MimePart> = [root]
+  while (stack.length > 0 && out.length < MAX_PARTS) {
+    const part = stack.pop()!
+    if (part.filename !== undefined && part.filename !== "") out.push(part as MimePart & { readonly filename: string })
+    for (let i = part.children.length - 1; i >= 0; i--) stack.push(part.children[i]!)
+  }
+  return out
+}
+
+/** The symbols for a message's MIME tree (empty for mail without named parts). */
+export const judge = (root: MimePart, policy: AttachmentPolicy): ReadonlyArray<SymbolHit> => {
+  const blocked: Array<string> = []
+  const inArchive: Array<string> = []
+  const disguised: Array<string> = []
+  const encrypted: Array<string> = []
+  for (const part of named(root)) {
+    const name = readName(part.filename)
+    if (name.disguised) disguised.push(part.filename)
+    if (policy.blocked.has(name.extension)) blocked.push(part.filename)
+    if (!policy.archives || !(name.extension === "zip" || ZIP_TYPES.has(part.contentType))) continue
+    if (!looksLikeZip(part.body)) continue
+    const listing = zipListing(part.body)
+    if (listing.encrypted) encrypted.push(part.filename)
+    for (const inner of listing.names) {
+      const reading = readName(inner)
+      if (policy.blocked.has(reading.extension) || reading.disguised) inArchive.push(`${part.filename}: ${inner}`)
+    }
+  }
+  const hits: Array<SymbolHit> = []
+  const list = (names: ReadonlyArray<string>) =>
+    names
+      .slice(0, 5)
+      .map((n) => JSON.stringify(n))
+      .join(", ")
+  if (blocked.length > 0) hits.push(hit(AttachmentSymbols, "ATTACHMENT_BLOCKED", SOURCE, list(blocked)))
+  if (inArchive.length > 0) hits.push(hit(AttachmentSymbols, "ATTACHMENT_BLOCKED_IN_ARCHIVE", SOURCE, list(inArchive)))
+  if (disguised.length > 0) hits.push(hit(AttachmentSymbols, "ATTACHMENT_NAME_DISGUISED", SOURCE, list(disguised)))
+  if (encrypted.length > 0) hits.push(hit(AttachmentSymbols, "ATTACHMENT_ARCHIVE_ENCRYPTED", SOURCE, list(encrypted)))
+  return hits
+}
+
+export const policyOf = (settings: StageContext["settings"]["attachments"]): AttachmentPolicy => ({
+  blocked: new Set(settings.blockedExtensions.map((e) => e.replace(/^\./, "").toLowerCase())),
+  archives: settings.archives
+})
+
+/** None when `antispam.attachments.enabled` is false. */
+export const fromContext = (ctx: StageContext): Stage | undefined => {
+  if (!ctx.settings.attachments.enabled) return undefined
+  const policy = policyOf(ctx.settings.attachments)
+  return {
+    name: "attachments",
+    phase: "data",
+    order: 1,
+    budgetMillis: 1000,
+    inline: true,
+    symbols: AttachmentSymbols,
+    run: (input) => {
+      if (input.phase !== "data") return Effect.succeed(NOTHING)
+      const symbols = judge(input.message.mime, policy)
+      return Effect.succeed(symbols.length === 0 ? NOTHING : { symbols })
+    }
+  }
+}
+
+/** The folder's entry in the stage sets: the SMTP gateway and the download proxies alike. */
+export const builtin = define({ options, server: [fromContext], client: [fromContext] })

@@ -1,0 +1,74 @@
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { judge, policyOf } from "../../src/attachments/AttachmentStage.ts"
+import { DEFAULT_BLOCKED } from "../../src/attachments/options.ts"
+import { makeServerAntispam } from "../../src/index.ts"
+import { Dns } from "@mailmoat/core"
+import { makeZip, messageWith } from "./support.ts"
+
+const policy = policyOf({ enabled: true, blockedExtensions: [...DEFAULT_BLOCKED], archives: true })
+const names = (hits: ReadonlyArray<{ name: string }>) => hits.map((h) => h.name)
+const pdf = Buffer.from("%PDF-1.4\n%fake\n")
+
+describe("the attachment stage", () => {
+  it("flags a blocked extension, whatever its case and trailing dots, and names the file", () => {
+    const hits = judge(messageWith([{ filename: "Invoice.PDF.Exe.", bytes: pdf }]).mime, policy)
+    expect(names(hits)).toEqual(["ATTACHMENT_BLOCKED"])
+    expect(hits[0]!.detail).toContain("Invoice.PDF.Exe.")
+  })
+
+  it("passes documents, images and archives of documents", () => {
+    const message = messageWith([
+      { filename: "invoice.pdf", bytes: pdf },
+      { filename: "scans.zip", type: "application/zip", bytes: makeZip(["a.pdf", "b.jpg"]) }
+    ])
+    expect(judge(message.mime, policy)).toEqual([])
+  })
+
+  it("reads the names inside a ZIP (also when the part's name does not say zip), and sees encryption", () => {
+    const plain = messageWith([{ filename: "docs.zip", bytes: makeZip(["readme.txt", "tools/setup.exe"]) }])
+    const hits = judge(plain.mime, policy)
+    expect(names(hits)).toEqual(["ATTACHMENT_BLOCKED_IN_ARCHIVE"])
+    expect(hits[0]!.detail).toContain("tools/setup.exe")
+    const typed = messageWith([{ filename: "docs", type: "application/zip", bytes: makeZip(["x.js"]) }])
+    expect(names(judge(typed.mime, policy))).toEqual(["ATTACHMENT_BLOCKED_IN_ARCHIVE"])
+    const locked = messageWith([{ filename: "a.zip", bytes: makeZip(["a.pdf"], { password: "pw" }) }])
+    expect(names(judge(locked.mime, policy))).toEqual(["ATTACHMENT_ARCHIVE_ENCRYPTED"])
+    const off = policyOf({ enabled: true, blockedExtensions: ["exe"], archives: false })
+    expect(judge(plain.mime, off)).toEqual([])
+  })
+
+  it("flags a name that hides its extension", () => {
+    const hits = judge(messageWith([{ filename: "report\u202efdp.exe", bytes: pdf }]).mime, policy)
+    expect(names(hits)).toEqual(["ATTACHMENT_BLOCKED", "ATTACHMENT_NAME_DISGUISED"])
+  })
+
+  it("the configured list replaces the default one (dots and case do not matter)", () => {
+    const mine = policyOf({ enabled: true, blockedExtensions: [".PDF"], archives: true })
+    const message = messageWith([
+      { filename: "a.pdf", bytes: pdf },
+      { filename: "b.exe", bytes: pdf }
+    ])
+    expect(names(judge(message.mime, mine))).toEqual(["ATTACHMENT_BLOCKED"])
+    expect(judge(message.mime, mine)[0]!.detail).toBe('"a.pdf"')
+  })
+
+  it("in the server profile a blocked attachment makes the message spam (quarantined); off, it is not looked at", async () => {
+    const dns = Dns.makeStatic({})
+    const message = messageWith([{ filename: "run.scr", bytes: pdf }])
+    const on = makeServerAntispam({}, { dns, healthIntervalMillis: 0 })
+    const off = makeServerAntispam({ attachments: { enabled: false } }, { dns, healthIntervalMillis: 0 })
+    try {
+      const [judged] = await Effect.runPromise(on.evaluate(message))
+      expect(judged!.verdict.class).toBe("spam")
+      expect(judged!.verdict.symbols.map((s) => s.name)).toContain("ATTACHMENT_BLOCKED")
+      expect(judged!.action._tag).toBe("Quarantine")
+      const [passed] = await Effect.runPromise(off.evaluate(message))
+      expect(passed!.verdict.symbols.map((s) => s.name)).not.toContain("ATTACHMENT_BLOCKED")
+      expect(passed!.action._tag).toBe("Deliver")
+    } finally {
+      await on.close()
+      await off.close()
+    }
+  })
+})

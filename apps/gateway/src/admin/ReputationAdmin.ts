@@ -63,10 +63,10 @@ export const makeReputationAdmin = (deps: ReputationAdminDeps) => {
       return await f(store, settings)
     } catch (e) {
       if (e instanceof OperationError) throw e
-      throw new OperationError(
-        503,
-        `reputation store unreachable (${store.describe}): ${e instanceof Error ? e.message : String(e)}`
-      )
+      const reason = e instanceof Error ? e.message : String(e)
+      // Redis's errors already name the connection.
+      const where = reason.startsWith(store.describe) ? "" : ` (${store.describe})`
+      throw new OperationError(503, `reputation store unreachable${where}: ${reason}`)
     } finally {
       await held?.close()
     }

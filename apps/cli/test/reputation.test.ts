@@ -1,10 +1,14 @@
 // `mailmoat reputation show|reset` through the built binary against a running `mailmoat gateway`
 // of two worker processes (the history lives in the primary's memory; worker 0 serves the admin
 // API): spam from a listed client (rbldnsd) shows with its symbol, a reset clears it. Bad input
-// and an unreachable gateway end with exit 2 and 1, one line each.
+// and an unreachable gateway end with exit 2 and 1, one line each. With state.backend: redis the
+// command reads and resets Redis itself, no gateway running.
 import type { ChildProcess } from "node:child_process"
 import { join } from "node:path"
+import { Reputation } from "@mailmoat/antispam"
+import { RedisConnection, RedisReputationStore } from "@mailmoat/redis"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import { freePort, SmtpSink } from "../../../packages/protocols/test/delivery/support/peers.ts"
 import { swaks } from "../../../packages/protocols/test/smtp/support/peers.ts"
@@ -153,3 +157,70 @@ test("against a running multi-process gateway: show reports the spam with its sy
   child.kill("SIGTERM")
   expect(await exited).toBe(0)
 }, 120_000)
+
+describe("reputation show|reset on Redis directly (state.backend: redis)", () => {
+  let redis: RedisPeer
+  beforeAll(async () => {
+    redis = await startRedis()
+  })
+  afterAll(async () => {
+    await redis?.stop()
+  })
+
+  test("what the fleet counted shows with its symbol; reset deletes the key; off is exit 2, Redis down exit 1", async () => {
+    const connection = RedisConnection.make({ url: redis.url, keyPrefix: "cli:" })
+    const store = RedisReputationStore.make(connection)
+    const state = { backend: "redis", url: redis.url, keyPrefix: "cli:" }
+    // No admin token and no gateway: Redis alone answers.
+    const file = config({}, { state, antispam: { reputation: { enabled: true, minMessages: 2 } } })
+    const reputation = (...args: Array<string>) => mailmoat(["reputation", ...args, "--config", file])
+    try {
+      const window = Reputation.Decay.windowAt(Date.now(), 72)
+      for (let i = 0; i < 3; i++) await store.record(["ip:192.0.2.7", "net:192.0.2.0/24"], "spam", window)
+      const shown = await reputation("show", "::ffff:192.0.2.7")
+      expect(shown.code, shown.stderr).toBe(0)
+      expect(shown.stdout.split("\n")[0]).toBe(
+        "ip:192.0.2.7: 3 spam / 0 ham (decayed), spam ratio 0.8; a message now: REPUTATION_IP_BAD 1.2"
+      )
+      const reset = await reputation("reset", "192.0.2.7", "--json")
+      expect(reset.code, reset.stderr).toBe(0)
+      expect(JSON.parse(reset.stdout)).toEqual({
+        key: "ip:192.0.2.7",
+        reset: true,
+        existed: true,
+        networkKept: "net:192.0.2.0/24"
+      })
+      expect(await connection.client.exists(`cli:reputation:${window.bucketSeconds}:ip:192.0.2.7`)).toBe(0)
+      expect(await store.lookup(["net:192.0.2.0/24"], window)).toEqual([[[window.bucket, 0, 3]]])
+
+      const off = await mailmoat(["reputation", "show", "192.0.2.7", "--config", config({}, { state })])
+      expect(off.code).toBe(2)
+      expect(off.stderr).toBe("mailmoat: reputation counters are off (antispam.reputation.enabled: false)\n")
+
+      const down = await mailmoat([
+        "reputation",
+        "reset",
+        "192.0.2.7",
+        "--config",
+        config(
+          {},
+          {
+            state: {
+              backend: "redis",
+              url: "redis://127.0.0.1:1",
+              redis: { connectTimeoutMillis: 300, commandTimeoutMillis: 300 }
+            },
+            antispam: { reputation: { enabled: true } }
+          }
+        )
+      ])
+      expect(down.code).toBe(1)
+      expect(down.stderr).toMatch(
+        /^mailmoat: reputation store unreachable: redis redis:\/\/127\.0\.0\.1:1 .*resetting reputation: /
+      )
+      expect(hasStackTrace(down.stderr)).toBe(false)
+    } finally {
+      await store.close()
+    }
+  }, 60_000)
+})

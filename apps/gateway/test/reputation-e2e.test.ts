@@ -252,7 +252,7 @@ describe("reputation through the admin API: show and reset", () => {
       expect(reset.status).toBe(200)
       expect(reset.json).toEqual({ key: "ip:127.0.0.2", reset: true, existed: true, networkKept: "net:127.0.0.0/24" })
       expect(log.find((l) => /reputation_reset/.test(l))).toMatch(
-        /key="ip:127\.0\.0\.2".*existed="true".*by="admin API"/
+        /key="ip:127\.0\.0\.2".*existed="true".*by="admin API \(127\.0\.0\.1\)"/
       )
       expect((await show(gw, "127.0.0.2")).keys[0]).toMatchObject({ ham: 0, spam: 0, symbol: null, buckets: [] })
       // The network is a key of its own; /24 written with its slash encoded.

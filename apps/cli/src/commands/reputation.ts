@@ -1,7 +1,8 @@
 /**
  * `mailmoat reputation show|reset KEY`: a source's reputation history (`antispam.reputation`),
  * asked of the running gateway's admin API, which holds it (its memory, the primary's, or Redis)
- * and scores it with the stage's own code.
+ * and scores it with the stage's own code; with `state.backend: redis` (and no `--url`), of Redis
+ * directly, with the same code.
  *
  * @since 0.1.0
  */
@@ -15,10 +16,10 @@ const keyArg = {
 const urlOption = {
   name: "url",
   value: "URL",
-  help: "the gateway's admin API (default http://<admin.host>:<admin.port> of the configuration)"
+  help: "ask the gateway's admin API at URL (default http://<admin.host>:<admin.port>; with state.backend: redis, Redis itself)"
 }
 const exitCodes = [
-  "1  the gateway cannot be reached, or its reputation store is down",
+  "1  the gateway cannot be reached, or the reputation store (Redis) is down",
   "2  a malformed KEY, reputation or the admin API off, no or a wrong admin token"
 ]
 
@@ -50,6 +51,6 @@ export const reputationCommand: CommandSpec = {
   name: "reputation",
   summary: "show or reset a sender's reputation history (IP, network, domain)",
   description:
-    "Works on the reputation counters (antispam.reputation) of a running gateway through its admin API (admin.token or admin.tokenFile).",
+    "Works on the reputation counters (antispam.reputation) of a running gateway through its admin API (admin.token or admin.tokenFile); with state.backend: redis, on Redis itself unless --url is given.",
   subcommands: [show, reset]
 }

@@ -1,22 +1,23 @@
 /**
  * Implementation of the commands declared in ../commands/reputation.ts (loaded on use): the key
- * is checked here first (exit 2 without asking anyone), then the gateway's admin API answers.
+ * is checked here first (exit 2 without asking anyone), then the gateway's admin API answers, or
+ * Redis with `state.backend: redis` (`ReputationAccess`).
  *
  * @since 0.1.0
  */
 import { Reputation } from "@mailmoat/antispam"
-import { adminApi } from "../cli/AdminApi.ts"
 import { loadConfig } from "../cli/Config.ts"
 import { EXIT_OK, InputError } from "../cli/Errors.ts"
 import { print, printJson } from "../cli/Io.ts"
+import { openReputation } from "../cli/ReputationAccess.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
-/** The key as the store writes it, and the API asked about it. */
+/** The key as the store writes it, and where to ask about it. */
 const prepare = async (a: Parsed) => {
   const parsed = Reputation.KeyText.parse(a.positionals.KEY ?? "")
   if (!parsed.ok) throw new InputError([parsed.error])
-  const api = await adminApi(loadConfig(opt.string(a, "config")), opt.string(a, "url"))
-  return { key: parsed.key.key, api, path: `/api/reputation/${encodeURIComponent(parsed.key.key)}` }
+  const access = await openReputation(loadConfig(opt.string(a, "config")), opt.string(a, "url"))
+  return { key: parsed.key.key, access }
 }
 
 const describeKey = (k: Reputation.History.KeyReport, minMessages: number): string => {
@@ -30,16 +31,16 @@ const describeKey = (k: Reputation.History.KeyReport, minMessages: number): stri
 }
 
 export const runShow = async (a: Parsed): Promise<number> => {
-  const { api, path } = await prepare(a)
-  const report = (await api.request("GET", path)) as unknown as Reputation.History.Report
+  const { key, access } = await prepare(a)
+  const report = (await access.show(key)) as unknown as Reputation.History.Report
   if (opt.flag(a, "json")) printJson(report)
   else for (const k of report.keys) print(describeKey(k, report.minMessages))
   return EXIT_OK
 }
 
 export const runReset = async (a: Parsed): Promise<number> => {
-  const { key, api, path } = await prepare(a)
-  const outcome = await api.request("DELETE", path)
+  const { key, access } = await prepare(a)
+  const outcome = (await access.reset(key)) as { readonly existed?: unknown; readonly networkKept?: unknown }
   if (opt.flag(a, "json")) {
     printJson(outcome)
     return EXIT_OK

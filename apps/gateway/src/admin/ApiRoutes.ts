@@ -121,7 +121,11 @@ export const handleApi = async (
       case "GET reputation/:":
         return sendJson(res, 200, await reputationOf(deps).show(parts[1]!))
       case "DELETE reputation/:":
-        return sendJson(res, 200, await reputationOf(deps).reset(parts[1]!, req.socket.remoteAddress ?? "unknown"))
+        return sendJson(
+          res,
+          200,
+          await reputationOf(deps).reset(parts[1]!, `admin API (${req.socket.remoteAddress ?? "?"})`)
+        )
       case "POST reload": {
         const outcome = await deps.reload()
         return outcome.ok ? sendJson(res, 200, outcome) : sendJson(res, 422, outcome)

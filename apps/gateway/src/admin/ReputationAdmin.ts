@@ -4,6 +4,8 @@
  * address, a /24 or /64 network or a domain, parsed to the key the stage derives; an IP's report
  * also shows its network, as a message from it is scored by both.
  *
+ * `mailmoat reputation` uses the same with `state.backend: redis`, on Redis directly.
+ *
  * The store is the one the gateway's wiring counts in: Redis, the primary's memory for a worker
  * of the multi-process mode, or this process's memory (`SharedState.reputation`), found anew at
  * each request so a reload that switches the section or the backend applies at once.
@@ -24,7 +26,8 @@ import * as StateStores from "../StateStores.ts"
 import { OperationError } from "./QuarantineService.ts"
 
 export interface ReputationAdminDeps {
-  readonly settings: () => GatewaySettings
+  /** The settings in force: the reputation section and where the state lives. */
+  readonly settings: () => Pick<GatewaySettings, "antispam" | "state">
   /** This process's reputation memory (embedded state), as the wiring gets it. */
   readonly memory?: ((maxEntries: number) => Reputation.ReputationStoreShape) | undefined
   readonly now: () => number
@@ -80,11 +83,12 @@ export const makeReputationAdmin = (deps: ReputationAdminDeps) => {
         ...(await Reputation.History.show(store, settings, Reputation.KeyText.scoredWith(key), deps.now()))
       }))
     },
-    reset: (text: string, from: string): Promise<ResetOutcome> => {
+    /** `by`: who asked, for the log line (the admin API and its client's address, the CLI). */
+    reset: (text: string, by: string): Promise<ResetOutcome> => {
       const key = keyOf(text)
       return withStore(async (store, settings) => {
         const existed = await Reputation.History.reset(store, settings, key, deps.now())
-        deps.logger.info("reputation_reset", { key: key.key, existed: String(existed), by: "admin API", from })
+        deps.logger.info("reputation_reset", { key: key.key, existed: String(existed), by })
         const network = key.kind === "ip" ? Reputation.KeyText.scoredWith(key)[1]?.key : undefined
         return { key: key.key, reset: true, existed, ...(network ? { networkKept: network } : {}) }
       })

@@ -16,6 +16,7 @@ import { configCommand } from "./commands/config.ts"
 import { gatewayCommand } from "./commands/gateway.ts"
 import { listsCommand } from "./commands/lists.ts"
 import { quarantineCommand } from "./commands/quarantine.ts"
+import { reputationCommand } from "./commands/reputation.ts"
 import { scanCommand } from "./commands/scan.ts"
 import { evalCommand, trainCommand } from "./commands/train.ts"
 
@@ -32,6 +33,7 @@ export const root: CommandSpec = {
     checkCommand,
     listsCommand,
     quarantineCommand,
+    reputationCommand,
     caCommand,
     trainCommand,
     evalCommand

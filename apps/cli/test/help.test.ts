@@ -21,6 +21,9 @@ const commands: ReadonlyArray<ReadonlyArray<string>> = [
   ["quarantine", "release"],
   ["quarantine", "delete"],
   ["quarantine", "confirm"],
+  ["reputation"],
+  ["reputation", "show"],
+  ["reputation", "reset"],
   ["ca"],
   ["ca", "init"],
   ["ca", "show"],
@@ -33,7 +36,7 @@ describe("help", () => {
     const r = await mailmoat(["--help"])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^usage: mailmoat <command>/)
-    for (const c of ["gateway", "config", "scan", "check", "lists", "quarantine", "ca", "train", "eval"])
+    for (const c of ["gateway", "config", "scan", "check", "lists", "quarantine", "reputation", "ca", "train", "eval"])
       expect(r.stdout).toMatch(new RegExp(`^  ${c} `, "m"))
     expect(r.stdout).toContain("2  usage or configuration error")
   })

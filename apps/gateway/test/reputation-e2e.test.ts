@@ -3,7 +3,8 @@
 // raises that address's symbols on its later mail, its /24 neighbour gets the network's, another
 // network nothing; through Redis two gateways share the history; with the section off nothing
 // is counted; Redis stopped mid-run costs a log line, never a reply; a bad section stops the
-// start and is refused at reload, a good reload keeps the history.
+// start and is refused at reload, a good reload keeps the history. The admin API shows a key's
+// history with the symbol a message would get, and a reset clears it (memory and Redis).
 import { spawn } from "node:child_process"
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -44,6 +45,7 @@ const start = async (
   const gw = await gateway(
     {
       state,
+      admin: { token: TOKEN },
       delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
       classifier: { enabled: false },
       antispam: {
@@ -199,6 +201,111 @@ describe("reputation when Redis stops mid-run", () => {
       expect(symbolsOf(await send(gw, address))).toMatch(/REPUTATION_STORE_DOWN/)
     expect(log.join("\n")).toMatch(/reputation: skipped, store unreachable/)
     expect(log.find((l) => /client="127\.0\.1\.4".*reputation=/.test(l))).toMatch(/REPUTATION_STORE_DOWN 0 \(/)
+    // The admin API says so too, and goes on answering.
+    for (const [method, path] of [
+      ["GET", "/api/reputation/127.0.0.2"],
+      ["DELETE", "/api/reputation/127.0.0.2"]
+    ] as const) {
+      const down = await api(gw, method, path)
+      expect(down.status).toBe(503)
+      expect(down.json.error).toMatch(
+        /^reputation store unreachable: redis redis:\/\/127\.0\.0\.1:\d+ \(prefix mailmoat:\): (reading|resetting) reputation: \S/
+      )
+    }
+    expect((await api(gw, "GET", "/api/reputation/not..a..key")).status).toBe(400)
+  })
+})
+
+describe("reputation through the admin API: show and reset", () => {
+  const show = async (gw: RunningGateway, key: string) => {
+    const r = await api(gw, "GET", `/api/reputation/${encodeURIComponent(key)}`)
+    expect(r.status, r.text).toBe(200)
+    return r.json as unknown as { query: string; minMessages: number; keys: Array<Record<string, unknown>> }
+  }
+
+  test(
+    "spam raises the key's symbol in show; reset clears it and the next message scores without it",
+    SLOW,
+    async () => {
+      const log: Array<string> = []
+      const gw = await start(on, {}, log)
+      for (let i = 0; i < 3; i++) await send(gw, "127.0.0.2")
+      // Any text form of the address; its network comes with it.
+      const before = await show(gw, "::ffff:127.0.0.2")
+      expect(before.query).toBe("ip:127.0.0.2")
+      expect(before.keys.map((k) => k.key)).toEqual(["ip:127.0.0.2", "net:127.0.0.0/24"])
+      expect(before.keys[0]).toMatchObject({
+        ham: 0,
+        spam: 3,
+        spamRatio: 0.8,
+        scores: true,
+        symbol: {
+          name: "REPUTATION_IP_BAD",
+          score: 1.2,
+          detail: "127.0.0.2: 3 spam / 0 ham (decayed), spam ratio 0.8"
+        }
+      })
+      expect(before.keys[1]).toMatchObject({ symbol: { name: "REPUTATION_NET_BAD", score: 0.6 } })
+
+      expect((await api(gw, "DELETE", "/api/reputation/127.0.0.2", undefined, null)).status).toBe(401)
+      const reset = await api(gw, "DELETE", "/api/reputation/127.0.0.2")
+      expect(reset.status).toBe(200)
+      expect(reset.json).toEqual({ key: "ip:127.0.0.2", reset: true, existed: true, networkKept: "net:127.0.0.0/24" })
+      expect(log.find((l) => /reputation_reset/.test(l))).toMatch(
+        /key="ip:127\.0\.0\.2".*existed="true".*by="admin API \(127\.0\.0\.1\)"/
+      )
+      expect((await show(gw, "127.0.0.2")).keys[0]).toMatchObject({ ham: 0, spam: 0, symbol: null, buckets: [] })
+      // The network is a key of its own; /24 written with its slash encoded.
+      expect((await api(gw, "DELETE", "/api/reputation/127.0.0.9%2F24")).json).toMatchObject({
+        key: "net:127.0.0.0/24",
+        existed: true
+      })
+      const next = await send(gw, "127.0.0.2")
+      expect(next).toContain("X-Mailmoat-Verdict: spam")
+      expect(symbolsOf(next)).not.toMatch(/REPUTATION_/)
+      // Counted again from nothing.
+      await vi.waitFor(async () => expect((await show(gw, "127.0.0.2")).keys[0]).toMatchObject({ spam: 1 }))
+      expect((await api(gw, "DELETE", "/api/reputation/127.0.0.77")).json).toMatchObject({ existed: false })
+    }
+  )
+
+  test("malformed keys are a 400 saying why; reputation off is a 409", SLOW, async () => {
+    const gw = await start(on)
+    for (const [key, why] of [
+      ["127.0.0.0%2F16", /only \/24 \(IPv4\) and \/64 \(IPv6\) networks/],
+      ["user%40example.test", /expected an IP address, a \/24 or \/64 network or a domain name/],
+      ["ip:example.test", /not an IP address/]
+    ] as const) {
+      const r = await api(gw, "GET", `/api/reputation/${key}`)
+      expect(r.status).toBe(400)
+      expect(r.json.error).toMatch(why)
+    }
+    const off = await start({ enabled: false })
+    for (const method of ["GET", "DELETE"]) {
+      const r = await api(off, method, "/api/reputation/127.0.0.2")
+      expect(r.status).toBe(409)
+      expect(r.json.error).toBe("reputation counters are off (antispam.reputation.enabled: false)")
+    }
+  })
+
+  test("Redis: show reads the fleet's history, reset deletes the key (DEL)", SLOW, async () => {
+    const redis = await startRedis()
+    const probe = RedisConnection.make({ url: redis.url })
+    try {
+      const state = { backend: "redis", url: redis.url, keyPrefix: "adm:" }
+      const [a, b] = [await start(on, state), await start(on, state)]
+      for (let i = 0; i < 3; i++) await send(a, "127.0.0.2")
+      expect((await show(b, "example.test")).keys[0]).toMatchObject({ key: "domain:example.test", spam: 0 })
+      expect((await show(b, "127.0.0.2")).keys[0]).toMatchObject({ spam: 3, symbol: { name: "REPUTATION_IP_BAD" } })
+      expect(await probe.client.exists("adm:reputation:64800:ip:127.0.0.2")).toBe(1)
+      expect((await api(b, "DELETE", "/api/reputation/ip:127.0.0.2")).json).toMatchObject({ existed: true })
+      expect(await probe.client.exists("adm:reputation:64800:ip:127.0.0.2")).toBe(0)
+      expect(await probe.client.exists("adm:reputation:64800:net:127.0.0.0/24")).toBe(1)
+      expect(symbolsOf(await send(a, "127.0.0.2"))).not.toMatch(/REPUTATION_IP_/)
+    } finally {
+      await probe.close()
+      await redis.stop()
+    }
   })
 })
 

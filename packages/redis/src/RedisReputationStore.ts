@@ -11,6 +11,8 @@
  * pipeline (one round trip); on a Cluster, where keys of different slots cannot share a
  * pipeline, as concurrent commands.
  *
+ * An admin's reset deletes a key's hash (`forget`, DEL).
+ *
  * Calls run within the connection's deadlines: Redis down or paused fails the call quickly,
  * and the stage scores without reputation (the update is skipped).
  *
@@ -35,6 +37,8 @@ export interface RedisReputationStore {
   readonly describe: string
   readonly lookup: (keys: ReadonlyArray<string>, window: Window) => Promise<ReadonlyArray<ReadonlyArray<Bucket>>>
   readonly record: (keys: ReadonlyArray<string>, label: "ham" | "spam", window: Window) => Promise<void>
+  /** Deletes the keys' hashes of `window`'s bucket width (DEL); resolves with how many existed. */
+  readonly forget: (keys: ReadonlyArray<string>, window: Window) => Promise<number>
   readonly close: () => Promise<void>
 }
 
@@ -103,6 +107,17 @@ export const make = (connection: RedisConnection): RedisReputationStore => {
         commands.push(["hincrby", name, field, 1], ["hdel", name, ...stale], ["expire", name, ttl])
       }
       await connection.call("counting reputation", (c) => batch(c, commands))
+    },
+    forget: async (keys, window) => {
+      if (keys.length === 0) return 0
+      // One DEL per key: on a Cluster the keys of one call may sit in different slots.
+      const deleted = await connection.call("resetting reputation", (c) =>
+        batch(
+          c,
+          keys.map((key) => ["del", k(key, window)] as const)
+        )
+      )
+      return deleted.reduce<number>((n, d) => n + Number(d), 0)
     },
     close: () => connection.close()
   }

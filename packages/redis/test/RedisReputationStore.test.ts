@@ -1,5 +1,5 @@
 // The Redis reputation store against a real redis-server: two gateways share counts, concurrent
-// increments are all kept, keys expire and shed the buckets that left the window.
+// increments are all kept, keys expire and shed the buckets that left the window, a reset deletes.
 import { fc, test } from "@fast-check/vitest"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RedisPeer, startRedis } from "../../antispam/test/support/redis.ts"
@@ -76,6 +76,19 @@ describe("Redis reputation store (real redis-server)", () => {
     expect(await client.exists(short)).toBe(0)
   })
 
+  it("forget deletes the keys' hashes (DEL) and says how many existed; other keys and widths stay", async () => {
+    const { store, client } = open("r4:")
+    const wider = { ...window, bucketSeconds: 7200 }
+    await store.record(["ip:192.0.2.7", "net:192.0.2.0/24"], "spam", window)
+    await store.record(["ip:192.0.2.7"], "spam", wider)
+    expect(await store.forget(["ip:192.0.2.7", "ip:192.0.2.8"], window)).toBe(1)
+    expect(await client.exists("r4:reputation:3600:ip:192.0.2.7")).toBe(0)
+    expect(await store.lookup(["ip:192.0.2.7", "net:192.0.2.0/24"], window)).toEqual([[], [[1000, 0, 1]]])
+    expect(await store.lookup(["ip:192.0.2.7"], wider)).toEqual([[[1000, 0, 1]]])
+    expect(await store.forget(["ip:192.0.2.7"], window)).toBe(0)
+    expect(await store.forget([], window)).toBe(0)
+  })
+
   it("an unreachable Redis rejects the call (the stage then scores without reputation)", async () => {
     const connection = RedisConnection.make({
       url: "redis://127.0.0.1:1",
@@ -85,6 +98,7 @@ describe("Redis reputation store (real redis-server)", () => {
     const store = RedisReputationStore.make(connection)
     await expect(store.lookup(["ip:192.0.2.7"], window)).rejects.toThrow()
     await expect(store.record(["ip:192.0.2.7"], "spam", window)).rejects.toThrow()
+    await expect(store.forget(["ip:192.0.2.7"], window)).rejects.toThrow()
     await store.close()
   })
 })

@@ -17,9 +17,10 @@ import { type AdminServer, startAdmin } from "../AdminServer.ts"
 import { resolveAdminToken } from "./AdminToken.ts"
 import { learnMessage } from "./Learn.ts"
 import { makeQuarantineService, type QuarantineService } from "./QuarantineService.ts"
+import { makeReputationAdmin } from "./ReputationAdmin.ts"
 import { reinject } from "./Reinject.ts"
 import { makeUserLists } from "./UserLists.ts"
-import { DIRECTORY_DOCUMENT, type SharedWeb } from "../SharedState.ts"
+import { DIRECTORY_DOCUMENT, type SharedState, type SharedWeb } from "../SharedState.ts"
 import { digestKey } from "../digest/DigestLinks.ts"
 import { fileSessionValues } from "../quarantine-web/FileSessionValues.ts"
 import { makeQuarantinePages } from "../quarantine-web/Routes.ts"
@@ -36,6 +37,8 @@ export interface AdminSurfaceDeps {
   readonly sharedLists?: ListDocumentsShape | undefined
   /** The quarantine page's sessions and digest key, when the state is shared (Redis). */
   readonly sharedWeb?: SharedWeb | undefined
+  /** This process's reputation memory (embedded state), the one the wiring counts in. */
+  readonly sharedReputation?: SharedState["reputation"]
   readonly logger: GatewayLog
 }
 
@@ -74,7 +77,17 @@ export const startAdminSurface = async (
     status: deps.status,
     metrics: deps.metrics,
     token,
-    api: { quarantine, lists, reload: deps.reload },
+    api: {
+      quarantine,
+      lists,
+      reload: deps.reload,
+      reputation: makeReputationAdmin({
+        settings: deps.settings,
+        memory: deps.sharedReputation,
+        now: Date.now,
+        logger: deps.logger
+      })
+    },
     pages: makeQuarantinePages(quarantine, {
       token,
       digestKey: deps.sharedWeb?.digestKey ?? (() => digestKey(deps.settings().dataDir)),

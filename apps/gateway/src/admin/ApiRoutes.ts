@@ -11,6 +11,8 @@
  * | `GET /api/lists` | both lists |
  * | `GET, POST /api/lists/blocklist`, `DELETE /api/lists/blocklist/{entry}` | end-user blocklist (`{ "entry": ... }`) |
  * | `GET, POST /api/lists/safe-senders`, `DELETE /api/lists/safe-senders/{recipient}/{sender}` | safe senders (`{ "recipient", "sender" }`) |
+ * | `GET /api/reputation/{ip\|network\|domain}` | the key's decayed counts, ratio and symbol now (an IP: its network's too) |
+ * | `DELETE /api/reputation/{ip\|network\|domain}` | delete that key's history (409 when reputation is off) |
  * | `POST /api/reload` | re-read the configuration (422 with `problems` when it is refused) |
  *
  * @category services
@@ -19,13 +21,15 @@
 import type * as http from "node:http"
 import { BadRequest, readJson, sendError, sendJson } from "./Http.ts"
 import type { ReloadOutcome } from "../reload/Reloader.ts"
-import { type QuarantineService, statusOf } from "./QuarantineService.ts"
+import { OperationError, type QuarantineService, statusOf } from "./QuarantineService.ts"
+import type { ReputationAdmin } from "./ReputationAdmin.ts"
 import type { UserLists } from "./UserLists.ts"
 
 export interface ApiDeps {
   readonly quarantine: QuarantineService
   readonly lists: () => UserLists
   readonly reload: () => Promise<ReloadOutcome>
+  readonly reputation?: ReputationAdmin | undefined
 }
 
 const stringField = (body: Record<string, unknown>, key: string): string => {
@@ -41,9 +45,17 @@ const intParam = (url: URL, key: string): number | undefined => {
   return Number(v)
 }
 
-/** The path with its variable segments as ":" (the quarantine id; list entries). */
+/** The path with its variable segments as ":" (the quarantine id; list entries; a reputation key). */
 const routePattern = (parts: ReadonlyArray<string>): string =>
-  parts.map((p, i) => ((parts[0] === "quarantine" && i === 1) || (parts[0] === "lists" && i >= 2) ? ":" : p)).join("/")
+  parts
+    .map((p, i) =>
+      (parts[0] === "quarantine" && i === 1) ||
+      (parts[0] === "lists" && i >= 2) ||
+      (parts[0] === "reputation" && i === 1)
+        ? ":"
+        : p
+    )
+    .join("/")
 
 const param = (url: URL, key: string) => url.searchParams.get(key) || undefined
 
@@ -106,6 +118,14 @@ export const handleApi = async (
           recipient: parts[2]!.toLowerCase(),
           safeSenders: await deps.lists().removeSafeSender(parts[2]!, parts[3]!)
         })
+      case "GET reputation/:":
+        return sendJson(res, 200, await reputationOf(deps).show(parts[1]!))
+      case "DELETE reputation/:":
+        return sendJson(
+          res,
+          200,
+          await reputationOf(deps).reset(parts[1]!, `admin API (${req.socket.remoteAddress ?? "?"})`)
+        )
       case "POST reload": {
         const outcome = await deps.reload()
         return outcome.ok ? sendJson(res, 200, outcome) : sendJson(res, 422, outcome)
@@ -117,6 +137,11 @@ export const handleApi = async (
     if (e instanceof BadRequest) return sendError(res, e.status, e.message)
     return sendError(res, statusOf(e), (e as Error).message)
   }
+}
+
+const reputationOf = (deps: ApiDeps): ReputationAdmin => {
+  if (deps.reputation === undefined) throw new OperationError(404, "no reputation counters in this admin API")
+  return deps.reputation
 }
 
 const safeSendersOrNull = (lists: UserLists) => {

@@ -130,6 +130,7 @@ export const connectStores = (
       lookup: (keys, window) =>
         call("reputation", "lookup", [keys, window]) as Promise<ReadonlyArray<ReadonlyArray<Reputation.Bucket>>>,
       record: async (keys, label, window) => void (await call("reputation", "record", [keys, label, window])),
+      forget: (keys, window) => call("reputation", "forget", [keys, window]) as Promise<number>,
       close: async () => {}
     }
   }
@@ -181,6 +182,7 @@ export const makeStateHost = () => {
       const keys = a[0] as ReadonlyArray<string>
       if (call.op === "lookup") return reputation.lookup(keys, a[1] as Reputation.Window)
       if (call.op === "record") return reputation.record(keys, a[1] as Reputation.Label, a[2] as Reputation.Window)
+      if (call.op === "forget") return reputation.forget(keys, a[1] as Reputation.Window)
     } else if (call.store === "tempReject") {
       switch (call.op) {
         case "get":

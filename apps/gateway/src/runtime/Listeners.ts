@@ -203,6 +203,7 @@ export const admin = Layer.effect(
           reload,
           sharedLists: shared.lists,
           sharedWeb: shared.web,
+          sharedReputation: shared.reputation,
           logger
         }).catch((error: unknown) => {
           throw listenError(error, { host: "admin.host", port: "admin.port" }, `${a.host}:${a.port}`)

@@ -57,6 +57,9 @@ describe("shared state over the cluster channel", () => {
       [[100, 0, 1]],
       []
     ])
+    // An admin's reset through worker B deletes what A counted, for both.
+    expect(await storesB.reputation.forget(["ip:192.0.2.7", "ip:192.0.2.8"], window)).toBe(1)
+    expect(await storesA.reputation.lookup(["ip:192.0.2.7", "net:192.0.2.0/24"], window)).toEqual([[], [[100, 0, 1]]])
   })
 
   test("learned counts: no IPC per message until something is learned, then every worker sees them", async () => {

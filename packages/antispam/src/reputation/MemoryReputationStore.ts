@@ -91,6 +91,11 @@ export const make = (limit: number): MemoryReputationStore => {
         counts[at + (label === "ham" ? 1 : 2)]!++
       }
     },
+    forget: async (keys, window) => {
+      let had = 0
+      for (const k of keys) if (entries.delete(id(k, window))) had++
+      return had
+    },
     close: async () => entries.clear()
   }
 }

@@ -37,6 +37,11 @@ export interface ReputationStoreShape {
   readonly lookup: (keys: ReadonlyArray<string>, window: Window) => Promise<ReadonlyArray<ReadonlyArray<Bucket>>>
   /** Adds one message judged `label` to the current bucket of every key. */
   readonly record: (keys: ReadonlyArray<string>, label: Label, window: Window) => Promise<void>
+  /**
+   * Deletes every key's history of `window`'s bucket width (an admin's reset); resolves with how
+   * many of them had one.
+   */
+  readonly forget: (keys: ReadonlyArray<string>, window: Window) => Promise<number>
   readonly close: () => Promise<void>
 }
 

@@ -28,9 +28,12 @@ export const spamRatio = (c: Counts): number => (c.spam + 1) / (c.ham + c.spam +
 
 const round2 = (n: number): number => Math.round(n * 100) / 100
 
+/** Whether a key has judged messages enough to score (`minMessages`, after decay). */
+export const enough = (c: Counts, minMessages: number): boolean => c.ham + c.spam >= minMessages
+
 /** What a key's history adds, or nothing (too few messages, an even history, a zero weight). */
 export const judge = (c: Counts, minMessages: number, weights: Weights): Judgement | undefined => {
-  if (c.ham + c.spam < minMessages) return undefined
+  if (!enough(c, minMessages)) return undefined
   const ratio = spamRatio(c)
   const lean = 2 * ratio - 1
   const side = lean > 0 ? "bad" : "good"

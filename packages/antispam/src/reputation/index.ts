@@ -5,7 +5,9 @@
  * @since 0.1.0
  */
 export * as Decay from "./Decay.ts"
+export * as History from "./History.ts"
 export * as Keys from "./Keys.ts"
+export * as KeyText from "./KeyText.ts"
 export * as MemoryReputationStore from "./MemoryReputationStore.ts"
 export type { Bucket, Label, ReputationStoreShape, Window } from "./ReputationStore.ts"
 export * as ReputationStage from "./ReputationStage.ts"

@@ -25,6 +25,7 @@ const observed = (inner = Reputation.MemoryReputationStore.make(1000)) => {
       recorded.push({ keys, label })
       return inner.record(keys, label, window)
     },
+    forget: inner.forget,
     close: inner.close
   }
   return { store, recorded }
@@ -163,6 +164,7 @@ describe("reputation in the server profile", () => {
       describe: "redis://127.0.0.1:1",
       lookup: () => Promise.reject(new Error("not connected")),
       record: () => Promise.reject(new Error("not connected")),
+      forget: () => Promise.reject(new Error("not connected")),
       close: async () => {}
     }
     const logs: Array<string> = []

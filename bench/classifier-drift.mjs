@@ -7,12 +7,16 @@
 //
 //   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
 //                                  [--twin 0.05] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--json] [--explain] [--weights]
-//                                  [--sweep [--sweep-spam 0.8,0.85,0.9] [--sweep-ham 0.1,0.2,0.3]]
+//                                  [--sweep [--sweep-spam 0.8,0.85,0.9] [--sweep-ham 0.1,0.2,0.3]] [--show NAME,...]
 //
 // --weights prints each run's fitted layer (bias and non-zero weights) on stderr.
 //
 // --explain prints, per run, every false positive and every spam not called spam with the
 // classifier's reasons (as `mailmoat eval --explain`).
+//
+// --show NAME,... prints the same for the test messages whose file names start with one of NAMEs
+// (say `easy_ham_2.01041,spam_2.00199`), in every run, whatever their verdict: how a message near
+// a cut-off moves between builds, which `--explain` shows only on the side where it is an error.
 //
 // --known F[,F2,...] scores the test messages as if the token table knew only the share F of their
 // tokens (chosen by a hash of the token, the same for every message and run; `feat:` tokens are
@@ -41,6 +45,8 @@ import { sweepLines } from "./classifier-sweep.mjs"
 
 const corpus = corpusDir()
 const only = opt("only", "split,old-new,new-old").split(",")
+const shown = (opt("show", "") || "").split(",").filter(Boolean)
+const isShown = (name) => shown.some((prefix) => name.startsWith(prefix))
 // Chi-square options to try (defaults: the shipped ones), e.g. --chi s=1,minDev=0.2
 const pairs = (name) =>
   Object.fromEntries(
@@ -165,8 +171,9 @@ const measure = (name, model, known, testSet) => {
     classes[it.label].push(c)
     probabilities[it.label].push(p)
     pointScores.push({ name: it.name, label: it.label, p })
-    if (explain && ((it.label === "ham" && c === "spam") || (it.label === "spam" && c !== "spam")))
-      errors.push({ name: it.name, label: it.label, c, e: Classifier.explain(model, seen(it.tokens, known)) })
+    const error = (it.label === "ham" && c === "spam") || (it.label === "spam" && c !== "spam")
+    if ((explain && error) || isShown(it.name))
+      errors.push({ name: it.name, label: it.label, c, error, e: Classifier.explain(model, seen(it.tokens, known)) })
   }
   const e = Classifier.summarise(classes.ham, classes.spam, 0)
   const banded = bands.map((b) => ({
@@ -228,8 +235,14 @@ else {
       )
     }
     for (const line of r.sweep) console.log(line)
-    for (const { name, label, c, e } of r.errors) {
-      const kind = label === "ham" ? "FALSE POSITIVE" : c === "unsure" ? "UNSURE SPAM" : "MISSED SPAM"
+    for (const { name, label, c, error, e } of r.errors) {
+      const kind = !error
+        ? `SHOWN ${label.toUpperCase()} (${c})`
+        : label === "ham"
+          ? "FALSE POSITIVE"
+          : c === "unsure"
+            ? "UNSURE SPAM"
+            : "MISSED SPAM"
       const two = (x) => x.toFixed(2)
       console.log(`    ${kind} ${name}  p=${e.probability.toFixed(3)} (tokens alone ${e.tokenProbability.toFixed(3)})`)
       console.log(`      inputs: ${e.contributions.map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${two(v)}`).join(", ")}`)

@@ -99,7 +99,7 @@ export const Protocols = Schema.Struct({
   tlsFiltering: boolean.pipe(doc("Intercept implicit-TLS connections with the local CA."), withDefault(true)),
   tlsPorts: tlsPorts.pipe(doc("Ports treated as implicit TLS."), withDefault("585, 993, 995")),
   listeners: Schema.Array(Listener)
-    .annotate({ expected: "a list of { listen, upstream, protocol } entries" })
+    .annotate({ expected: "a list of { listen, upstream, protocol, serverNames } entries" })
     .pipe(
       doc("Proxy listeners.", [{ listen: "127.0.0.1:1143", upstream: "imap.example:143", protocol: "imap" }]),
       withDefault([])

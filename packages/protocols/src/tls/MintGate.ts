@@ -88,7 +88,9 @@ export const make = (options: MintGateOptions = {}): MintGate => {
   }
 
   const run = <A>(task: () => Promise<A>): Promise<A> | undefined => {
-    if (queue.length >= maxWaiting) {
+    refill()
+    const startsNow = queue.length === 0 && running < concurrency && tokens >= 1
+    if (!startsNow && queue.length >= maxWaiting) {
       declined++
       return undefined
     }

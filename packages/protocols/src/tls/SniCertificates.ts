@@ -7,9 +7,11 @@
  *   minter, gate: MintGate.make(), defaultLeaf: await minter.mint(["imap.internal", "127.0.0.1"]),
  *   serverNames: ServerNames.compile(["imap.example.com", "*.mail.example.org"])
  * })
- * tls.createServer(sni.tlsOptions(), onConnection)   // or new tls.TLSSocket(socket, { isServer: true, ...sni.tlsOptions() })
+ * new tls.TLSSocket(socket, { isServer: true, ...sni.tlsOptions() })   // or MailProxy's clientTls
  * ```
  *
+ * `tlsOptions()` carries the default leaf as a `secureContext`, which `tls.TLSSocket` honours
+ * (`tls.createServer` does not: it wants `key`/`cert`).
  * - An allowed name gets a leaf for exactly that name, minted once through the gate and then
  *   served from the minter's cache (LRU, re-minted when due like any leaf).
  * - No SNI (Node does not call the callback), an IP literal, junk, or a name not allowed get the

@@ -208,7 +208,9 @@ describe("SniCertificates decisions", () => {
     sni.setDefaultLeaf(renewed)
     const server = await listen(sni)
     try {
-      expect((await served(server.port, "")).serialNumber.toLowerCase()).toBe(renewed.serialHex.replace(/^0+/, ""))
+      const cert = await served(server.port, "")
+      expect(cert.serialNumber.toLowerCase().replace(/^0+/, "")).toBe(renewed.serialHex.replace(/^0+/, ""))
+      expect(cert.subjectAltName).toBe("DNS:imap.upstream.test")
     } finally {
       await server.close()
     }

@@ -166,5 +166,8 @@ export const serverNamePattern = (raw: string): ServerNamePattern | { readonly e
   if (name.includes("*")) return { expected: "a wildcard as a whole first label only (*.example.com)" }
   return isCertName(name)
     ? { kind: "exact", name }
-    : { expected: "a host name (labels of letters, digits, '-' and '_', 63 characters each, 253 in all) or *.example.com" }
+    : {
+        expected:
+          "a host name (labels of letters, digits, '-' and '_', 63 characters each, 253 in all) or *.example.com"
+      }
 }

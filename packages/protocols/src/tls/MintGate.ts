@@ -43,7 +43,8 @@ export interface MintGate {
 }
 
 const positive = (name: string, value: number) => {
-  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`MintGate ${name} must be a positive number, got ${value}`)
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new RangeError(`MintGate ${name} must be a positive number, got ${value}`)
   return value
 }
 

@@ -153,14 +153,21 @@ const peers = [
     })
   },
   {
+    // The TLS tests drive s_client with SNI or none, STARTTLS for IMAP and POP3, and a verification
+    // that aborts the handshake (the per-SNI certificate tests rely on every one of these options).
     name: "openssl",
     probe: () => {
       const version = firstMatch(output("openssl", ["version"]), /OpenSSL\s+(\S+)/)
-      return {
-        version,
-        shows: version === "?" ? [] : ["s_client", "req"],
-        missing: version === "?" ? [{ what: "openssl", pkg: "openssl" }] : []
-      }
+      if (version === "?") return { version, shows: [], missing: [{ what: "openssl", pkg: "openssl" }] }
+      const help = output("openssl", ["s_client", "-help"])
+      const starttls = help.includes("-starttls")
+      const wanted = ["-servername", "-noservername", "-verify_return_error", "-CAfile", "-ign_eof"]
+      const options = wanted.filter((o) => new RegExp(`^\\s*${o}\\b`, "m").test(help))
+      const missing = wanted
+        .filter((o) => !options.includes(o))
+        .concat(starttls ? [] : ["-starttls"])
+        .map((o) => ({ what: `openssl s_client ${o}`, pkg: "openssl" }))
+      return { version, shows: ["s_client", ...options, ...(starttls ? ["-starttls"] : []), "req"], missing }
     }
   },
   {

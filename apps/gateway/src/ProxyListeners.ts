@@ -15,22 +15,28 @@
  *   legs (client leg with a minted certificate). With `tlsFiltering: false` Mailmoat never
  *   terminates TLS: STARTTLS/STLS is not offered and the session stays in plaintext.
  *
- * The minted certificate names the upstream host, plus the listen address and `localhost` for a
- * loopback listener (clients pointed at the proxy by address); clients that reach the proxy
- * under the upstream's own name (hosts file, DNS) verify it as they verified the real server.
+ * The listener's default certificate names the upstream host, plus the listen address and
+ * `localhost` for a loopback listener (clients pointed at the proxy by address); clients that
+ * reach the proxy under the upstream's own name (hosts file, DNS) verify it as they verified the
+ * real server. A client asking (SNI) for one of the listener's `serverNames` (exact names,
+ * `*.example.com`) gets a certificate for exactly that name; any other name, or none, gets the
+ * default (`Interception.SniCertificates`). New names are minted through one `MintGate` shared
+ * by every listener (the CPU is shared too). A reload changes `serverNames` in place
+ * (`setServerNames`); everything else about a listener needs a restart.
  * Upstream certificates are always verified: system store, or `upstreamCa` (a PEM file).
  *
  * **Gotchas**
  * - The CA is needed as soon as one listener intercepts TLS; a missing one stops start-up with
  *   the `mailmoat ca init` hint (the message starts with `protocols.ca:`, so `main` reports it
  *   as a configuration error).
- * - Each listener serves one certificate at a time, for the configured names only, never anything
- *   taken from an upstream certificate; the upstream is verified on every connection before any
- *   message flows (MailProxy: implicit TLS connects upstream first). Leaves are valid for
- *   `LEAF_VALIDITY_DAYS`; twice a day (`renewCertificates`) a leaf with less than
+ * - Certificates name configured names only, never anything taken from an upstream certificate
+ *   or a name a client made up; the upstream is verified on every connection before any message
+ *   flows (MailProxy: implicit TLS connects upstream first). Leaves are valid for
+ *   `LEAF_VALIDITY_DAYS`; twice a day (`renewCertificates`) a default leaf with less than
  *   `RENEW_BEFORE_DAYS` left is minted again and served to the connections accepted from then
- *   on, without a restart. A leaf never outlives the CA: when the CA itself expires within a week
- *   a warning names it (a new CA needs `mailmoat ca init` and clients that trust it).
+ *   on, without a restart (per-SNI leaves are minted again by the minter's cache when a client
+ *   asks for one that is due). A leaf never outlives the CA: when the CA itself expires within a
+ *   week a warning names it (a new CA needs `mailmoat ca init` and clients that trust it).
  *
  * @category constructors
  * @since 0.1.0
@@ -65,6 +71,11 @@ export interface ProxyListeners {
    * connections; returns how many were renewed. Runs twice a day on its own.
    */
   readonly renewCertificates: () => Promise<number>
+  /**
+   * The `serverNames` of a reloaded `protocols` section, for the running listeners that it still
+   * has (same listen, upstream, protocol); returns how many listeners changed.
+   */
+  readonly setServerNames: (protocols: GatewayConfig.ProtocolsConfig) => number
   readonly close: () => Promise<void>
 }
 
@@ -114,7 +125,7 @@ export const parseTlsPorts = (text: string): ReadonlySet<number> =>
 const isLoopback = (host: string): boolean => host === "localhost" || host === "::1" || /^127\./.test(host)
 const isWildcard = (host: string): boolean => host === "0.0.0.0" || host === "::" || host === ""
 
-/** Names the minted leaf certifies for one listener. */
+/** Names the listener's default leaf certifies. */
 const certifiedNames = (listen: HostPort, upstream: HostPort): ReadonlyArray<string> => {
   const names = [upstream.host]
   if (!isWildcard(listen.host)) names.push(listen.host)
@@ -165,6 +176,49 @@ const scanLimits = (
 }
 
 const MB = 1024 * 1024
+
+type ListenerConfig = GatewayConfig.ProtocolsConfig["listeners"][number]
+
+/**
+ * What identifies each listener across a reload (its `serverNames` may change under it): listen,
+ * upstream and protocol, numbered when entries repeat them (several `:0` listens).
+ */
+const listenerKeys = (listeners: ReadonlyArray<ListenerConfig>): ReadonlyArray<string> => {
+  const seen = new Map<string, number>()
+  return listeners.map((l) => {
+    const key = `${l.listen} ${l.upstream} ${l.protocol}`
+    const n = seen.get(key) ?? 0
+    seen.set(key, n + 1)
+    return `${key} #${n}`
+  })
+}
+
+/** The `protocols` section as far as a reload cannot change it (every listener's `serverNames` aside). */
+export const fixedProtocols = (protocols: GatewayConfig.ProtocolsConfig): unknown => ({
+  ...protocols,
+  listeners: protocols.listeners.map(({ serverNames: _, ...rest }) => rest)
+})
+
+/**
+ * New names allowed per SNI are minted at most 20 a second after a burst of 20, two at a time,
+ * with 100 waiting at most (a mint costs a few milliseconds of CPU: docs/tls-interception.md).
+ */
+const MINT_GATE: Interception.MintGateOptions = { perSecond: 20, burst: 20, concurrency: 2, maxWaiting: 100 }
+
+const sameNames = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
+  a.length === b.length && a.every((n, i) => n === b[i])
+
+/** A client that sent SNI got the listener's default certificate (debug; rationed by SniCertificates). */
+const defaultReporter =
+  (logger: GatewayLog, where: { text: string }) =>
+  (report: Interception.DefaultReport): void =>
+    logger.debug("sni_default_certificate", {
+      listen: where.text,
+      servername: report.servername,
+      reason: report.reason,
+      ...(report.suppressed > 0 ? { suppressed: report.suppressed } : {}),
+      text: "a client asked for a name this listener does not certify on its own; it got the default certificate"
+    })
 
 interface Running {
   readonly address: HostPort
@@ -234,13 +288,16 @@ export const startProxyListeners = async (
   // The proxies of the protocols package report free text: failures and refusals (warn).
   const log = logger.lines("warn")
   const tlsPorts = parseTlsPorts(protocols.tlsPorts)
-  const plans = protocols.listeners.map((l) => {
+  const keys = listenerKeys(protocols.listeners)
+  const plans = protocols.listeners.map((l, index) => {
     const upstream = parseHostPort(l.upstream)
     return {
       listen: parseHostPort(l.listen),
       upstream,
       upstreamText: l.upstream,
       protocol: l.protocol,
+      key: keys[index]!,
+      serverNames: l.serverNames,
       implicit: tlsPorts.has(upstream.port)
     }
   })
@@ -252,10 +309,16 @@ export const startProxyListeners = async (
         now: options.now
       })
     : undefined
+  // Rations CPU, so real time rather than the gateway's clock.
+  const gate = minter ? Interception.MintGate.make(MINT_GATE) : undefined
   const upstreamCa = readUpstreamCa(protocols.upstreamCa, options.base)
   const limits = scanLimits(protocols, options.limits)
-  // The leaf each intercepting listener serves now.
-  const served: Array<{ leaf: Interception.Leaf; handle: MailProxy.MailProxyHandle }> = []
+  // Each intercepting listener's certificates, by its identity across reloads.
+  const served: Array<{
+    readonly key: string
+    readonly certificates: Interception.SniCertificates.SniCertificates
+    readonly handle: MailProxy.MailProxyHandle
+  }> = []
   const running: Array<{ info: ProxyListenerInfo; handle: Running }> = []
   try {
     for (const [index, plan] of plans.entries()) {
@@ -276,21 +339,33 @@ export const startProxyListeners = async (
       if (mode === "passthrough") {
         handle = await listening(startPipe(plan.listen, plan.upstream, logger, limits.connectTimeoutMs ?? 15_000))
       } else {
-        const leaf = minter ? await minter.mint(certifiedNames(plan.listen, plan.upstream)) : undefined
+        const where = { text: `${plan.listen.host}:${plan.listen.port}` }
+        const certificates =
+          minter && gate
+            ? Interception.SniCertificates.make({
+                minter,
+                gate,
+                defaultLeaf: await minter.mint(certifiedNames(plan.listen, plan.upstream)),
+                serverNames: Interception.ServerNames.compile(plan.serverNames),
+                onDefault: defaultReporter(logger, where),
+                now: options.now
+              })
+            : undefined
         const proxy = await listening(
           MailProxy.listen({
             listen: plan.listen,
             upstream: plan.upstream,
             protocol: plan.protocol,
             mode: mode === "implicit-tls" ? "implicit-tls" : "plain",
-            ...(leaf ? { clientTls: { key: leaf.keyPem, cert: leaf.certPem } } : {}),
+            ...(certificates ? { clientTls: certificates.tlsOptions() } : {}),
             upstreamTls: upstreamCa === undefined ? {} : { ca: upstreamCa },
             scanner: options.scanner,
             limits,
             log
           })
         )
-        if (leaf) served.push({ leaf, handle: proxy })
+        where.text = `${proxy.address.host}:${proxy.address.port}`
+        if (certificates) served.push({ key: plan.key, certificates, handle: proxy })
         handle = proxy
       }
       running.push({
@@ -305,11 +380,12 @@ export const startProxyListeners = async (
   const renewCertificates = async (): Promise<number> => {
     let renewed = 0
     for (const entry of served) {
-      // The minter answers with the leaf it holds until less than RENEW_BEFORE_DAYS are left.
-      const leaf = await minter!.mint(entry.leaf.names)
-      if (leaf.serialHex !== entry.leaf.serialHex) {
-        entry.handle.setClientTls({ key: leaf.keyPem, cert: leaf.certPem })
-        entry.leaf = leaf
+      let leaf = entry.certificates.defaultLeaf()
+      // Only when due: the minter's cache may have dropped a leaf that still has long to run.
+      if (leaf.notAfter.getTime() - options.now() <= RENEW_BEFORE_DAYS * DAY_MS) {
+        leaf = await minter!.mint(leaf.names)
+        entry.certificates.setDefaultLeaf(leaf)
+        entry.handle.setClientTls(entry.certificates.tlsOptions())
         renewed++
         logger.info("certificate_renewed", {
           names: leaf.names.join(", "),
@@ -325,6 +401,25 @@ export const startProxyListeners = async (
         })
     }
     return renewed
+  }
+  const setServerNames = (next: GatewayConfig.ProtocolsConfig): number => {
+    let changed = 0
+    const nextKeys = listenerKeys(next.listeners)
+    for (const entry of served) {
+      const names = next.listeners[nextKeys.indexOf(entry.key)]?.serverNames
+      const before = plans.find((p) => p.key === entry.key)
+      if (names === undefined || before === undefined || sameNames(before.serverNames, names)) continue
+      // The schema checked the entries with the same rule `compile` applies.
+      entry.certificates.setServerNames(Interception.ServerNames.compile(names))
+      before.serverNames = names
+      changed++
+      logger.info("proxy_server_names", {
+        listen: `${entry.handle.address.host}:${entry.handle.address.port}`,
+        names: names.join(", ") || "(none)",
+        text: "reload: the names this listener certifies per SNI changed; new handshakes use them"
+      })
+    }
+    return changed
   }
   const renewal =
     served.length > 0
@@ -344,6 +439,7 @@ export const startProxyListeners = async (
     listeners: running.map((r) => r.info),
     clearVerdicts: () => running.reduce((n, r) => n + (r.handle.clearVerdicts?.() ?? 0), 0),
     renewCertificates,
+    setServerNames,
     status: () => ({
       tlsFiltering: protocols.tlsFiltering,
       listeners: running.map((r) => ({
@@ -351,7 +447,8 @@ export const startProxyListeners = async (
         listen: `${r.info.listen.host}:${r.info.listen.port}`,
         connections: r.handle.connections()
       })),
-      ...(minter ? { certificates: minter.stats() } : {})
+      ...(minter ? { certificates: minter.stats() } : {}),
+      ...(gate ? { mintGate: gate.stats() } : {})
     }),
     close: async () => {
       clearInterval(renewal)
@@ -367,6 +464,7 @@ export const startProxyListeners = async (
  * When a reload puts another spam judgement in force, the listeners' verdict caches are emptied:
  * a cached verdict is the old configuration's, and would otherwise answer every later fetch of
  * that message (the cache has no expiry). What is forgotten is rescanned once, at its next fetch.
+ * A reload's `serverNames` reach the listeners at once (`watchConfig`).
  */
 export const startProxies = async (
   config: GatewayConfig.Config,
@@ -375,6 +473,8 @@ export const startProxies = async (
     readonly logger: GatewayLog
     readonly now: () => number
     readonly judgement: JudgementSource
+    /** Calls `f` with each configuration a reload puts in force; returns the unsubscribe. */
+    readonly watchConfig?: ((f: (config: GatewayConfig.Config) => void) => () => void) | undefined
   }
 ): Promise<ProxyListeners | undefined> => {
   if (!config.protocols.filtering || config.protocols.listeners.length === 0) return undefined
@@ -392,13 +492,16 @@ export const startProxies = async (
       text: "reload: the IMAP/POP3 proxies judge with the new configuration; their cached verdicts were forgotten"
     })
   })
+  const unwatchConfig = options.watchConfig?.((next) => listeners.setServerNames(next.protocols))
   return {
     listeners: listeners.listeners,
     status: () => ({ filtering: true, ...listeners.status(), scanner: client.status() }),
     clearVerdicts: listeners.clearVerdicts,
     renewCertificates: listeners.renewCertificates,
+    setServerNames: listeners.setServerNames,
     close: async () => {
       unwatch()
+      unwatchConfig?.()
       await listeners.close()
     }
   }

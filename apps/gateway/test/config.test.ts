@@ -78,6 +78,34 @@ describe("the built gateway and its configuration", () => {
     ])
   })
 
+  test("protocols.listeners[].serverNames: exit 2 naming each bad entry and what it should be", async () => {
+    const dir = tempDir()
+    const file = join(dir, "sni.yaml")
+    writeFileSync(
+      file,
+      [
+        `dataDir: ${join(dir, "data")}`,
+        "protocols:",
+        "  listeners:",
+        "    - listen: 127.0.0.1:0",
+        "      upstream: imap.example.org:993",
+        '      serverNames: [imap.example.com, "*.customers.example.net", "bücher.example", "*.com", "a*.example.com", 192.0.2.1]',
+        ""
+      ].join("\n")
+    )
+    const r = await run(["--config", file])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe("")
+    const at = "mailmoat: config: protocols.listeners[0].serverNames"
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      `${at}[2]: expected an ASCII name: clients send an international name as punycode A-labels (write xn--bcher-kva.example), got "bücher.example"`,
+      `${at}[3]: expected a wildcard over at least two labels (*.example.com), never a whole top-level domain, got "*.com"`,
+      `${at}[4]: expected a wildcard as a whole first label only (*.example.com), got "a*.example.com"`,
+      `${at}[5]: expected a host name, not an IP address: clients never send one in SNI (RFC 6066 §3); the listen address is already in the listener's default certificate, got "192.0.2.1"`,
+      "mailmoat: the gateway was not started (invalid configuration)"
+    ])
+  })
+
   test("state.redis files and variables are checked at start: exit 2 naming each key, no secret printed", async () => {
     const dir = tempDir()
     const file = join(dir, "redis.yaml")

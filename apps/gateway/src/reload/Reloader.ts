@@ -5,8 +5,9 @@
  * running one stays in force; the log says why either way. Reloads run one at a time.
  *
  * What the listeners were started with (addresses, ports, TLS certificate, size and connection
- * limits, data directory, quarantine store, IMAP/POP3 proxies, admin address) cannot change
- * under them: such changes are reported in `restartNeeded` and take effect at the next start.
+ * limits, data directory, quarantine store, IMAP/POP3 proxies but for their `serverNames`, admin
+ * address) cannot change under them: such changes are reported in `restartNeeded` and take
+ * effect at the next start.
  *
  * @category services
  * @since 0.1.0
@@ -15,6 +16,7 @@ import type { GatewayLog } from "../Log.ts"
 import type { GatewayConfig } from "@mailmoat/antispam"
 import { resolveAdminToken } from "../admin/AdminToken.ts"
 import { PluginLoadError } from "../Plugins.ts"
+import { fixedProtocols } from "../ProxyListeners.ts"
 import { ConfigError, type GatewaySettings, resolveSettings } from "../Settings.ts"
 
 export type ReloadOutcome =
@@ -47,7 +49,7 @@ const FIXED: ReadonlyArray<readonly [string, (s: GatewaySettings) => unknown]> =
   ["smtp.limits", (s) => s.smtp.limits],
   ["quarantine.path", (s) => s.quarantine.path],
   ["state", (s) => s.config.state],
-  ["protocols", (s) => s.config.protocols],
+  ["protocols", (s) => fixedProtocols(s.config.protocols)],
   ["admin.enabled", (s) => s.admin.enabled],
   ["admin.host", (s) => s.admin.host],
   ["admin.port", (s) => s.admin.port]

@@ -86,8 +86,9 @@ export const smtp = Layer.effect(
 
 /**
  * The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start. Their
- * listeners and the `protocols` section are the first configuration's; their spam judgement
- * is the wiring's in force.
+ * listeners and the `protocols` section are the first configuration's, but for the names each
+ * listener certifies per SNI (`serverNames`), which follow a reload; their spam judgement is
+ * the wiring's in force.
  */
 export const proxies = Layer.effect(
   Proxies,
@@ -102,7 +103,8 @@ export const proxies = Layer.effect(
           base,
           logger,
           now: () => clock.currentTimeMillisUnsafe(),
-          judgement: judgementSource(mailPath)
+          judgement: judgementSource(mailPath),
+          watchConfig: (f) => mailPath.watch((next) => f(next.settings.config))
         }),
       async (p) => p?.close()
     )

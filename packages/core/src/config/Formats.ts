@@ -112,3 +112,62 @@ export const isLoopbackHost = (input: string): boolean => {
   if (ip === undefined) return false
   return ip.family === 4 ? ip.bytes[0] === 127 : ip.bytes.every((b, i) => b === (i === 15 ? 1 : 0))
 }
+
+/** A name a proxy listener may certify for a client's SNI: one host name, or `*.` over one label. */
+export type ServerNamePattern =
+  | { readonly kind: "exact"; readonly name: string }
+  | { readonly kind: "wildcard"; readonly parent: string }
+
+// The label rule of the certificate minter (protocols' LeafName): LDH, underscores tolerated.
+const CERT_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/
+const isCertName = (name: string): boolean =>
+  name.length > 0 && name.length <= 253 && name.split(".").every((l) => CERT_LABEL.test(l))
+
+/** The A-label form of an IDN, for the hint (URL applies IDNA/UTS #46), or undefined. */
+const aLabels = (name: string): string | undefined => {
+  try {
+    const host = new URL(`http://${name}/`).hostname
+    return isCertName(host) ? host : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A `protocols.listeners[].serverNames` entry, normalised (lower case, no trailing dot), or what
+ * was expected instead (the phrase a problem line shows after "expected"). The wildcard is
+ * RFC 6125's: a whole first label matching exactly one label (`*.example.com` covers
+ * `imap.example.com`, not `example.com` nor `a.imap.example.com`), over at least two labels so
+ * it never covers a whole top-level domain.
+ */
+export const serverNamePattern = (raw: string): ServerNamePattern | { readonly expected: string } => {
+  const name = raw.trim().toLowerCase().replace(/\.$/, "")
+  if (name === "") return { expected: "a host name, not an empty value" }
+  // SNI carries host names as A-labels (RFC 6066 §3): a U-label would never match.
+  if (/[^\u0000-\u007f]/.test(name)) {
+    const ascii = aLabels(name)
+    return {
+      expected: `an ASCII name: clients send an international name as punycode A-labels (${ascii ? `write ${ascii}` : "xn--..."})`
+    }
+  }
+  if (IpAddress.parse(name.replace(/^\[(.*)\]$/, "$1")) !== undefined)
+    return {
+      expected:
+        "a host name, not an IP address: clients never send one in SNI (RFC 6066 §3); the listen address is already in the listener's default certificate"
+    }
+  if (name.startsWith("*.")) {
+    const parent = name.slice(2)
+    if (parent.includes("*") || !isCertName(parent))
+      return { expected: "a wildcard as a whole first label over a host name (*.example.com)" }
+    if (!parent.includes("."))
+      return { expected: "a wildcard over at least two labels (*.example.com), never a whole top-level domain" }
+    return { kind: "wildcard", parent }
+  }
+  if (name.includes("*")) return { expected: "a wildcard as a whole first label only (*.example.com)" }
+  return isCertName(name)
+    ? { kind: "exact", name }
+    : {
+        expected:
+          "a host name (labels of letters, digits, '-' and '_', 63 characters each, 253 in all) or *.example.com"
+      }
+}

@@ -13,7 +13,7 @@
  */
 import { Schema, SchemaGetter, SchemaIssue } from "effect"
 import { boolean, doc, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
-import { badPortEntries, isHost, isHostPort } from "./Formats.ts"
+import { badPortEntries, isHost, isHostPort, serverNamePattern } from "./Formats.ts"
 
 const portListExpected = "a comma-separated list of ports from 1 to 65535"
 
@@ -42,6 +42,16 @@ const tlsPorts = Schema.Union([Schema.String, Schema.Number])
     })
   )
 
+/** One `serverNames` entry; a problem says what was expected instead (`Formats.serverNamePattern`). */
+const serverName = Schema.String.annotate({ expected: "a host name or *.example.com" }).pipe(
+  Schema.check(
+    Schema.makeFilter((value: string) => {
+      const pattern = serverNamePattern(value)
+      return "expected" in pattern ? pattern.expected : undefined
+    })
+  )
+)
+
 const Listener = Schema.Struct({
   listen: string("host:port to listen on (port 0 = any free port)", (s) => isHostPort(s, 0)).pipe(
     doc("Address the proxy listens on.")
@@ -52,7 +62,16 @@ const Listener = Schema.Struct({
   protocol: literals(["imap", "pop3", "auto"]).pipe(
     doc("auto detects the protocol from the greeting."),
     withDefault("auto")
-  )
+  ),
+  serverNames: Schema.Array(serverName)
+    .annotate({ expected: "a list of host names and *.example.com wildcards" })
+    .pipe(
+      doc(
+        "Names a client may ask for (SNI) and get a certificate of its own for, minted by the local CA: host names and *.example.com (one label). Any other name, or none, gets the listener's default certificate (the upstream's host, the listen address). Changed by a reload.",
+        ["imap.example.com", "*.mail.example.org"]
+      ),
+      withDefault([])
+    )
 })
 
 const Ca = Schema.Struct({
@@ -80,7 +99,7 @@ export const Protocols = Schema.Struct({
   tlsFiltering: boolean.pipe(doc("Intercept implicit-TLS connections with the local CA."), withDefault(true)),
   tlsPorts: tlsPorts.pipe(doc("Ports treated as implicit TLS."), withDefault("585, 993, 995")),
   listeners: Schema.Array(Listener)
-    .annotate({ expected: "a list of { listen, upstream, protocol } entries" })
+    .annotate({ expected: "a list of { listen, upstream, protocol, serverNames } entries" })
     .pipe(
       doc("Proxy listeners.", [{ listen: "127.0.0.1:1143", upstream: "imap.example:143", protocol: "imap" }]),
       withDefault([])

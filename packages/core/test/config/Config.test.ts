@@ -359,7 +359,8 @@ describe("one line per problem: <path>: expected <what>, got <value>", () => {
     expect(r.config.protocols.listeners[0]).toEqual({
       listen: "[::1]:0",
       upstream: "imap.example:993",
-      protocol: "imap"
+      protocol: "imap",
+      serverNames: []
     })
     expect(r.config.antispam.lists.servers).toEqual(["bl.example", "zen.example:127.0.0.4"])
   })

@@ -34,7 +34,7 @@ describe("environment overrides", () => {
     expect(r.config.antispam.lists.enabled).toBe(true)
     expect(r.config.antispam.lists.servers).toEqual(["bl.example", "zen.example:127.0.0.4"])
     expect(r.config.protocols.listeners).toEqual([
-      { listen: "127.0.0.1:1143", upstream: "imap.example:143", protocol: "auto" }
+      { listen: "127.0.0.1:1143", upstream: "imap.example:143", protocol: "auto", serverNames: [] }
     ])
     expect(r.config.state.keyPrefix).toBe("gw1:")
   })

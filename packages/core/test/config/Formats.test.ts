@@ -1,5 +1,6 @@
 // The value formats agree with the parsers that consume them at start-up (antispam CidrSet,
 // DnsZoneProvider, EndUserList, platform-node NodeDns); these examples pin that agreement.
+import { fc, test as fcTest } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import * as F from "../../src/config/Formats.ts"
 
@@ -56,5 +57,43 @@ describe("isLoopbackHost", () => {
       expect(F.isLoopbackHost(h), h).toBe(true)
     for (const h of ["0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "::2", "mx.example", "127.example"])
       expect(F.isLoopbackHost(h), h).toBe(false)
+  })
+})
+
+describe("serverNamePattern (protocols.listeners[].serverNames)", () => {
+  it("exact names and one-label wildcards, normalised", () => {
+    expect(F.serverNamePattern("Mail.Example.ORG.")).toEqual({ kind: "exact", name: "mail.example.org" })
+    expect(F.serverNamePattern("xn--bcher-kva.example")).toEqual({ kind: "exact", name: "xn--bcher-kva.example" })
+    expect(F.serverNamePattern("*.Customers.Example.NET")).toEqual({
+      kind: "wildcard",
+      parent: "customers.example.net"
+    })
+    expect(F.serverNamePattern("mailhost")).toEqual({ kind: "exact", name: "mailhost" })
+  })
+
+  it("what is refused says what was expected", () => {
+    const expected = (raw: string) => {
+      const p = F.serverNamePattern(raw)
+      return "expected" in p ? p.expected : undefined
+    }
+    expect(expected("bücher.example")).toMatch(/punycode A-labels \(write xn--bcher-kva\.example\)/)
+    expect(expected("*.com")).toMatch(/at least two labels/)
+    expect(expected("a*.b.com")).toMatch(/whole first label only/)
+    expect(expected("*.*.b.com")).toMatch(/whole first label over a host name/)
+    expect(expected("*")).toMatch(/whole first label only/)
+    expect(expected("10.0.0.1")).toMatch(/not an IP address/)
+    expect(expected("[::1]")).toMatch(/not an IP address/)
+    expect(expected("")).toMatch(/not an empty value/)
+    expect(expected("a b.example")).toMatch(/a host name \(labels/)
+    expect(expected("-a.example")).toMatch(/a host name \(labels/)
+    expect(expected(`${"a".repeat(64)}.example`)).toMatch(/a host name \(labels/)
+  })
+
+  fcTest.prop([fc.string({ maxLength: 300 })])("never throws; an accepted entry is stable", (raw) => {
+    const p = F.serverNamePattern(raw)
+    if ("expected" in p) return
+    const text = p.kind === "exact" ? p.name : `*.${p.parent}`
+    expect(F.serverNamePattern(text)).toEqual(p)
+    expect(text).toBe(text.toLowerCase())
   })
 })

@@ -7,7 +7,7 @@
  *   upstream: { host: "imap.example.org", port: 143 },
  *   protocol: "imap",            // or "pop3", or "auto" (from the greeting: `* OK` vs `+OK`)
  *   mode: "plain",               // STARTTLS/STLS served when clientTls is given; or "implicit-tls"
- *   clientTls: { SNICallback },  // or { key, cert }
+ *   clientTls: { SNICallback },  // or { key, cert }, or { secureContext, SNICallback }
  *   upstreamTls: { ca: pem },    // verification is always on
  *   scanner
  * })
@@ -32,11 +32,17 @@ import type { MessageScanner } from "./Scanner.ts"
 import type { UpstreamTlsOptions } from "./UpstreamTls.ts"
 import { VerdictCache, type VerdictCacheOptions } from "./VerdictCache.ts"
 
-/** TLS for the client leg: a fixed certificate, or an SNI callback minting one per name. */
+type SniCallbackOption = NonNullable<tls.TlsOptions["SNICallback"]>
+
+/**
+ * TLS for the client leg: a fixed certificate, an SNI callback minting one per name, or a
+ * default context with an SNI callback that may answer with another (Interception's
+ * `SniCertificates`).
+ */
 export type ClientTlsOptions =
   | { readonly key: string | Uint8Array; readonly cert: string | Uint8Array }
-  | { readonly SNICallback: NonNullable<tls.TlsOptions["SNICallback"]> }
-  | { readonly secureContext: tls.SecureContext }
+  | { readonly SNICallback: SniCallbackOption }
+  | { readonly secureContext: tls.SecureContext; readonly SNICallback?: SniCallbackOption | undefined }
 
 export interface ProxyLimits {
   /** Largest message buffered and scanned; larger ones stream through unscanned (default 25 MiB). */

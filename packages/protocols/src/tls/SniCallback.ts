@@ -24,7 +24,8 @@ export interface SniOptions {
 
 const contexts = new WeakMap<Leaf, tls.SecureContext>()
 
-const contextFor = (leaf: Leaf, options: tls.SecureContextOptions | undefined): tls.SecureContext => {
+/** The SecureContext serving `leaf`, made once per leaf. */
+export const leafContext = (leaf: Leaf, options: tls.SecureContextOptions | undefined): tls.SecureContext => {
   let context = contexts.get(leaf)
   if (context === undefined) {
     context = tls.createSecureContext({ minVersion: "TLSv1.2", ...options, key: leaf.keyPem, cert: leaf.certPem })
@@ -39,7 +40,7 @@ export const secureContext = async (
   minter: LeafMinter,
   names: string | ReadonlyArray<string>,
   options?: tls.SecureContextOptions
-): Promise<tls.SecureContext> => contextFor(await minter.mint(names), options)
+): Promise<tls.SecureContext> => leafContext(await minter.mint(names), options)
 
 export type SniCallback = (
   servername: string,
@@ -54,7 +55,7 @@ export const sniCallback =
       (leaf) => {
         let context: tls.SecureContext
         try {
-          context = contextFor(leaf, options.contextOptions)
+          context = leafContext(leaf, options.contextOptions)
         } catch (e) {
           callback(e as Error)
           return

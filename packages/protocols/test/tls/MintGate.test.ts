@@ -1,0 +1,86 @@
+// The mint gate bounds the work clients can cause with new names: a burst, then a rate, a
+// concurrency limit and a bounded queue; beyond the queue a request is declined at once. Fake
+// timers drive the rate, so nothing here depends on how fast the machine is.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
+import { MintGate } from "../../src/tls/index.ts"
+
+/** A task that finishes when the test says so. */
+const deferred = () => {
+  let finish!: (value: string) => void
+  let fail!: (error: Error) => void
+  const promise = new Promise<string>((resolve, reject) => {
+    finish = resolve
+    fail = reject
+  })
+  return { promise, finish, fail }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe("MintGate", () => {
+  it("a burst starts at once, then one a second; past maxWaiting a request is declined and nothing runs", async () => {
+    const gate = MintGate.make({ perSecond: 1, burst: 2, concurrency: 10, maxWaiting: 2 })
+    let started = 0
+    const task = () => {
+      started++
+      return Promise.resolve("leaf")
+    }
+    const runs = Array.from({ length: 5 }, () => gate.run(task))
+    expect(runs.filter((r) => r === undefined)).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(started).toBe(2)
+    expect(gate.stats()).toMatchObject({ started: 2, declined: 1, waiting: 2 })
+    await vi.advanceTimersByTimeAsync(999)
+    expect(started).toBe(2)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(started).toBe(3)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(started).toBe(4)
+    expect(await Promise.all(runs.filter((r) => r !== undefined))).toEqual(["leaf", "leaf", "leaf", "leaf"])
+    expect(gate.stats()).toEqual({ started: 4, declined: 1, waiting: 0, running: 0 })
+  })
+
+  it("runs at most `concurrency` at once; a failing task frees its place", async () => {
+    const gate = MintGate.make({ perSecond: 100, burst: 100, concurrency: 1 })
+    const first = deferred()
+    const second = deferred()
+    const a = gate.run(() => first.promise)!
+    const b = gate.run(() => second.promise)!
+    await vi.advanceTimersByTimeAsync(0)
+    expect(gate.stats()).toMatchObject({ running: 1, waiting: 1 })
+    first.fail(new Error("mint failed"))
+    await expect(a).rejects.toThrow("mint failed")
+    await vi.advanceTimersByTimeAsync(0)
+    expect(gate.stats()).toMatchObject({ running: 1, waiting: 0, started: 2 })
+    second.finish("second")
+    expect(await b).toBe("second")
+  })
+
+  it("a task that throws synchronously rejects its run", async () => {
+    const gate = MintGate.make()
+    await expect(
+      gate.run(() => {
+        throw new Error("boom")
+      })
+    ).rejects.toThrow("boom")
+    expect(gate.stats().running).toBe(0)
+  })
+
+  it("tokens come back after a quiet spell, up to the burst", async () => {
+    const gate = MintGate.make({ perSecond: 10, burst: 3, concurrency: 10, maxWaiting: 0 })
+    const ok = () => Promise.resolve("ok")
+    expect([gate.run(ok), gate.run(ok), gate.run(ok)].every((r) => r !== undefined)).toBe(true)
+    await vi.advanceTimersByTimeAsync(0)
+    // maxWaiting 0: with no token left, the next is declined rather than queued.
+    expect(gate.run(ok)).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect([gate.run(ok), gate.run(ok), gate.run(ok)].every((r) => r !== undefined)).toBe(true)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(gate.stats()).toMatchObject({ started: 6, declined: 1 })
+  })
+})

@@ -28,9 +28,9 @@ describe("bench/gc-lines", () => {
     const gc = collection(
       "Scavenge",
       { new_space: 8_000, new_large_object_space: 3_000, old_space: 50_000, large_object_space: 1_000 },
-      { new_space: 700, new_large_object_space: 0, old_space: 50_400, large_object_space: 2_000 }
+      { new_space: 700, new_large_object_space: 500, old_space: 50_400, large_object_space: 2_000 }
     )
-    expect(survivorsOf(gc)).toBe(700 + 400 + 1_000)
+    expect(survivorsOf(gc)).toBe(700 + 500 + 400 + 1_000)
   })
 
   it("sums a segment: counts by kind, bytes allocated between collections, the last heap carried on", () => {

@@ -166,6 +166,10 @@ export const make = (o: IndexOptions) => {
 
   /** Rebuilds the journal from the folders; the caller holds `serial`. */
   const rebuild = async (why: Health): Promise<VerifyResult> => {
+    if ((await stat(dirname(o.path)).catch(() => undefined)) === undefined) {
+      forget() // no quarantine directory yet: nothing to index, nowhere to write
+      return { state: "rebuilt", entries: 0, why }
+    }
     const judged = file
     const done = await Journal.withLock(lockPath, async (): Promise<VerifyResult | undefined> => {
       // Another process may have rebuilt it while this one waited for the lock.
@@ -183,14 +187,12 @@ export const make = (o: IndexOptions) => {
         const row = typeof m === "object" ? rowFor(m) : undefined
         if (row) fresh.push(row)
       }
-      if (await stat(dirname(o.path)).catch(() => undefined)) {
-        await Journal.replace(
-          o.path,
-          fresh.map((row) => encode({ kind: "add", row }))
-        )
-        // Entries stored or removed while the folders were read.
-        await reconcile(new Set(ids))
-      }
+      await Journal.replace(
+        o.path,
+        fresh.map((row) => encode({ kind: "add", row }))
+      )
+      // Entries stored or removed while the folders were read.
+      await reconcile(new Set(ids))
       forget()
       file = undefined
       offset = 0
@@ -331,9 +333,7 @@ export const make = (o: IndexOptions) => {
         const fixed = await reconcile(new Set(rows.keys()))
         if (fixed.added + fixed.removed === 0) return { state: "ok", entries: rows.size }
         await catchUp(false)
-        o.log(
-          `quarantine index ${o.path}: ${fixed.added} entries added, ${fixed.removed} removed to match the folders`
-        )
+        o.log(`quarantine index ${o.path}: ${fixed.added} entries added, ${fixed.removed} removed to match the folders`)
         return { state: "repaired", entries: rows.size, ...fixed }
       }),
 

@@ -22,7 +22,9 @@ export type IndexRow = Quarantine.ListRow | Omit<Quarantine.ListRow, "sender" | 
 
 export const hasText = (row: IndexRow): row is Quarantine.ListRow => "recipients" in row
 
-export type IndexRecord = { readonly kind: "add"; readonly row: IndexRow } | { readonly kind: "remove"; readonly id: string }
+export type IndexRecord =
+  | { readonly kind: "add"; readonly row: IndexRow }
+  | { readonly kind: "remove"; readonly id: string }
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256)
@@ -71,7 +73,8 @@ const fromJson = (v: unknown): IndexRecord | undefined => {
   if (!isString(o.a) || !isString(o.r) || !isString(o.t)) return undefined
   const times = { id: o.a, received: o.r, stored: o.t }
   if (o.x === 1) return { kind: "add", row: times }
-  if (!isString(o.s) || !isString(o.f) || !isString(o.j) || !Array.isArray(o.p) || !o.p.every(isString)) return undefined
+  if (!isString(o.s) || !isString(o.f) || !isString(o.j) || !Array.isArray(o.p) || !o.p.every(isString))
+    return undefined
   return { kind: "add", row: { ...times, sender: o.s, from: o.f, subject: o.j, recipients: o.p } }
 }
 

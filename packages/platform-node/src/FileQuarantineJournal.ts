@@ -21,7 +21,8 @@ import * as fsp from "node:fs/promises"
 import { dirname } from "node:path"
 import { isNotFound } from "./FileQuarantineEntries.ts"
 
-const sameFile = (a: { ino: number; dev: number }, b: { ino: number; dev: number }) => a.ino === b.ino && a.dev === b.dev
+const sameFile = (a: { ino: number; dev: number }, b: { ino: number; dev: number }) =>
+  a.ino === b.ino && a.dev === b.dev
 
 /** Appends one record; false when there is no journal to append to. */
 export const append = async (path: string, record: Uint8Array): Promise<boolean> => {
@@ -134,7 +135,13 @@ export const read = async (
       if (bytesRead === 0) break
       at += bytesRead
     }
-    return { file: { ino: st.ino, dev: st.dev }, bytes: bytes.subarray(0, at), size: from + at, mtimeMs: st.mtimeMs, from }
+    return {
+      file: { ino: st.ino, dev: st.dev },
+      bytes: bytes.subarray(0, at),
+      size: from + at,
+      mtimeMs: st.mtimeMs,
+      from
+    }
   } finally {
     await h.close()
   }

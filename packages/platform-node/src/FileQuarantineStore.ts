@@ -139,7 +139,9 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
     try {
       await change
     } catch (e) {
-      ;(options.log ?? logToStderr)(`quarantine index ${indexPath(root)}: ${what} not recorded: ${(e as Error).message}`)
+      ;(options.log ?? logToStderr)(
+        `quarantine index ${indexPath(root)}: ${what} not recorded: ${(e as Error).message}`
+      )
     }
   }
 

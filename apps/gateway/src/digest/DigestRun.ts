@@ -65,9 +65,7 @@ const send = async (
   const runAt = new Date(now).toISOString()
   const firstSince = new Date(now - 24 * 3600_000).toISOString()
   // Only what some recipient has not had yet: stored since the earliest of their marks.
-  const storedSince = Object.values(record.sentUpTo)
-    .filter((v) => typeof v === "string")
-    .reduce((a, b) => (b < a ? b : a), firstSince)
+  const storedSince = [firstSince, ...Object.values(record.sentUpTo).filter((v) => typeof v === "string")].sort()[0]
   const entries = (await store.list({ limit: Number.MAX_SAFE_INTEGER, filter: { storedSince } })).entries
   const byRecipient = new Map<string, Array<QuarantineMeta>>()
   for (const m of entries) {

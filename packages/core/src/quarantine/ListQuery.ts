@@ -67,7 +67,10 @@ export const compileFilter = (f: ListOptions["filter"]): ((row: ListRow) => bool
     if (since !== undefined && row.received < since) return false
     if (until !== undefined && row.received >= until) return false
     if (storedSince !== undefined && row.stored < storedSince) return false
-    if (q !== undefined && ![row.id, row.sender, row.from, row.subject, ...row.recipients].some((v) => lower(v).includes(q)))
+    if (
+      q !== undefined &&
+      ![row.id, row.sender, row.from, row.subject, ...row.recipients].some((v) => lower(v).includes(q))
+    )
       return false
     return true
   }
@@ -82,7 +85,9 @@ export const pageOf = (metas: ReadonlyArray<QuarantineMeta>, o: ListOptions = {}
   rows.sort(desc)
   const after = o.after
   const from =
-    after === undefined ? 0 : rows.findIndex((r) => compareKeys(keyOf(r.row, o.order), r.row.id, after.at, after.id) < 0)
+    after === undefined
+      ? 0
+      : rows.findIndex((r) => compareKeys(keyOf(r.row, o.order), r.row.id, after.at, after.id) < 0)
   const start = (from < 0 ? rows.length : from) + Math.max(0, o.offset ?? 0)
   const limit = Math.max(0, o.limit ?? 50)
   return { total: rows.length, entries: rows.slice(start, start + limit).map((r) => r.meta) }

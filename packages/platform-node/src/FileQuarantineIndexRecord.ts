@@ -45,7 +45,6 @@ export const crc32 = (bytes: Uint8Array): number => {
 
 const hex8 = (n: number) => n.toString(16).padStart(8, "0")
 const utf8 = new TextEncoder()
-const text = new TextDecoder("utf-8", { fatal: true })
 
 const line = (json: string): Uint8Array => {
   const body = utf8.encode(json)
@@ -71,27 +70,35 @@ const fromJson = (v: unknown): IndexRecord | undefined => {
   const o = v as Record<string, unknown>
   if (isString(o.d)) return { kind: "remove", id: o.d }
   if (!isString(o.a) || !isString(o.r) || !isString(o.t)) return undefined
-  const times = { id: o.a, received: o.r, stored: o.t }
-  if (o.x === 1) return { kind: "add", row: times }
+  if (o.x === 1) return { kind: "add", row: { id: o.a, received: o.r, stored: o.t } }
   if (!isString(o.s) || !isString(o.f) || !isString(o.j) || !Array.isArray(o.p) || !o.p.every(isString))
     return undefined
-  return { kind: "add", row: { ...times, sender: o.s, from: o.f, subject: o.j, recipients: o.p } }
+  // One object shape for every row: a journal of 50,000 rows is read at a process's first listing.
+  return {
+    kind: "add",
+    row: { id: o.a, received: o.r, stored: o.t, sender: o.s, from: o.f, subject: o.j, recipients: o.p }
+  }
 }
 
-/** The record on one line (without its `\n`), or undefined when the line is not a whole record. */
-export const decode = (bytes: Uint8Array): IndexRecord | undefined => {
-  if (bytes.length < 10 || bytes.length > MAX_RECORD_BYTES || bytes[8] !== 0x20) return undefined
-  let head: string
-  let json: string
-  try {
-    head = text.decode(bytes.subarray(0, 8))
-    json = text.decode(bytes.subarray(9))
-  } catch {
-    return undefined
+const isHex8 = (b: Uint8Array) => {
+  for (let i = 0; i < 8; i++) {
+    const c = b[i]!
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false
   }
-  if (!/^[0-9a-f]{8}$/.test(head) || Number.parseInt(head, 16) !== crc32(bytes.subarray(9))) return undefined
+  return true
+}
+
+/**
+ * The record on one line (without its `\n`), or undefined when the line is not a whole record.
+ * Bytes that are not UTF-8 decode to U+FFFD; the checksum is over the bytes as written, and the
+ * writer only writes UTF-8, so such a line is never taken for a record unless it was one.
+ */
+export const decode = (bytes: Uint8Array): IndexRecord | undefined => {
+  if (bytes.length < 10 || bytes.length > MAX_RECORD_BYTES || bytes[8] !== 0x20 || !isHex8(bytes)) return undefined
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+  if (Number.parseInt(buf.toString("latin1", 0, 8), 16) !== crc32(bytes.subarray(9))) return undefined
   try {
-    return fromJson(JSON.parse(json))
+    return fromJson(JSON.parse(buf.toString("utf8", 9)))
   } catch {
     return undefined
   }

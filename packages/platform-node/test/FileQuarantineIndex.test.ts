@@ -226,9 +226,9 @@ describe("FileQuarantineIndex: damage and recovery", () => {
     const root = fresh()
     const logged: Array<string> = []
     const store = FileQuarantineStore.make({ root, log: (m) => logged.push(m) })
-    expect((await store.list()).total).toBe(0)
     await put(store, { subject: "s", sender: "", recipients: ["a@example.test"], receivedMinute: 0 })
     expect((await store.list()).total).toBe(1)
+    expect(readFileSync(join(root, "index.log"), "utf8").trim().split("\n").length).toBe(1)
     expect(logged).toEqual([])
     expect(await FileQuarantineSweep.checkIndex(join(root, "missing"))).toMatchObject({ entries: 0 })
   })

@@ -67,12 +67,10 @@ export const compileFilter = (f: ListOptions["filter"]): ((row: ListRow) => bool
     if (since !== undefined && row.received < since) return false
     if (until !== undefined && row.received >= until) return false
     if (storedSince !== undefined && row.stored < storedSince) return false
-    if (
-      q !== undefined &&
-      ![row.id, row.sender, row.from, row.subject, ...row.recipients].some((v) => lower(v).includes(q))
-    )
-      return false
-    return true
+    if (q === undefined) return true
+    // Field by field, without an array per row: this runs over every indexed entry.
+    const has = (v: string) => lower(v).includes(q)
+    return has(row.id) || has(row.sender) || has(row.from) || has(row.subject) || row.recipients.some(has)
   }
 }
 

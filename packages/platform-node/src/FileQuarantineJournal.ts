@@ -109,6 +109,27 @@ export interface Snapshot {
   readonly mtimeMs: number
 }
 
+const openIfExists = async (path: string): Promise<fsp.FileHandle | undefined> => {
+  try {
+    return await fsp.open(path, "r")
+  } catch (e) {
+    if (isNotFound(e)) return undefined
+    throw e
+  }
+}
+
+/** `length` bytes from `from`, fewer when the file is shorter. */
+const readRange = async (h: fsp.FileHandle, from: number, length: number): Promise<Uint8Array> => {
+  const bytes = new Uint8Array(Math.max(0, length))
+  let at = 0
+  while (at < bytes.length) {
+    const { bytesRead } = await h.read(bytes, at, bytes.length - at, from + at)
+    if (bytesRead === 0) break
+    at += bytesRead
+  }
+  return bytes.subarray(0, at)
+}
+
 /**
  * The journal's bytes from `offset`, or from 0 when the file is no longer `known` (replaced);
  * undefined when there is none.
@@ -118,30 +139,13 @@ export const read = async (
   known: Snapshot["file"] | undefined,
   offset: number
 ): Promise<(Snapshot & { readonly from: number }) | undefined> => {
-  let h: fsp.FileHandle
-  try {
-    h = await fsp.open(path, "r")
-  } catch (e) {
-    if (isNotFound(e)) return undefined
-    throw e
-  }
+  const h = await openIfExists(path)
+  if (h === undefined) return undefined
   try {
     const st = await h.stat()
     const from = known !== undefined && sameFile(st, known) && st.size >= offset ? offset : 0
-    const bytes = new Uint8Array(st.size - from)
-    let at = 0
-    while (at < bytes.length) {
-      const { bytesRead } = await h.read(bytes, at, bytes.length - at, from + at)
-      if (bytesRead === 0) break
-      at += bytesRead
-    }
-    return {
-      file: { ino: st.ino, dev: st.dev },
-      bytes: bytes.subarray(0, at),
-      size: from + at,
-      mtimeMs: st.mtimeMs,
-      from
-    }
+    const bytes = await readRange(h, from, st.size - from)
+    return { file: { ino: st.ino, dev: st.dev }, bytes, size: from + bytes.length, mtimeMs: st.mtimeMs, from }
   } finally {
     await h.close()
   }
@@ -208,27 +212,15 @@ export const compact = async (
   offset: number,
   records: Iterable<Uint8Array>
 ): Promise<boolean> => {
-  let old: fsp.FileHandle
-  try {
-    old = await fsp.open(path, "r")
-  } catch (e) {
-    if (isNotFound(e)) return false
-    throw e
-  }
+  const old = await openIfExists(path)
+  if (old === undefined) return false
   try {
     if (!sameFile(await old.stat(), file)) return false
     await replace(path, records)
     // Appends that reached the old file before the rename: their writers saw no replacement.
-    const st = await old.stat()
-    const tail = new Uint8Array(Math.max(0, st.size - offset))
-    let at = 0
-    while (at < tail.length) {
-      const { bytesRead } = await old.read(tail, at, tail.length - at, offset + at)
-      if (bytesRead === 0) break
-      at += bytesRead
-    }
+    const tail = await readRange(old, offset, (await old.stat()).size - offset)
     let start = 0
-    for (let nl = tail.indexOf(0x0a, 0); nl >= 0 && nl < at; nl = tail.indexOf(0x0a, start)) {
+    for (let nl = tail.indexOf(0x0a, 0); nl >= 0; nl = tail.indexOf(0x0a, start)) {
       await append(path, tail.subarray(start, nl + 1))
       start = nl + 1
     }

@@ -181,6 +181,18 @@ export const make = (o: IndexOptions) => {
     }
   }
 
+  /** Every entry's row from the folders, in store order, and the ids the folders held. */
+  const scan = async () => {
+    const ids = await o.source.ids()
+    const rows: Array<IndexRow> = []
+    for (const m of await readEach(ids, o.source.load)) {
+      const row = typeof m === "object" ? rowFor(m) : undefined
+      if (row) rows.push(row)
+    }
+    rows.sort((a, b) => compareKeys(a.stored, a.id, b.stored, b.id))
+    return { ids, rows }
+  }
+
   /** Rebuilds the journal from the folders; the caller holds `serial`. */
   const rebuild = async (why: Health): Promise<VerifyResult> => {
     if ((await stat(dirname(o.path)).catch(() => undefined)) === undefined) {
@@ -188,34 +200,43 @@ export const make = (o: IndexOptions) => {
       return { state: "rebuilt", entries: 0, why }
     }
     const judged = file
-    const done = await Journal.withLock(lockPath, async (): Promise<VerifyResult | undefined> => {
-      // Another process may have rebuilt it while this one waited for the lock.
-      if (why !== "torn" && judged !== undefined) {
-        const now = await stat(o.path).catch(() => undefined)
-        if (now && (now.ino !== judged.ino || now.dev !== judged.dev)) {
-          file = undefined
-          if ((await catchUp(false)) === "ok") return undefined
+    let scanned: Awaited<ReturnType<typeof scan>> | undefined
+    let done: VerifyResult | undefined
+    try {
+      done = await Journal.withLock(lockPath, async (): Promise<VerifyResult | undefined> => {
+        // Another process may have rebuilt it while this one waited for the lock.
+        if (why !== "torn" && judged !== undefined) {
+          const now = await stat(o.path).catch(() => undefined)
+          if (now && (now.ino !== judged.ino || now.dev !== judged.dev)) {
+            file = undefined
+            if ((await catchUp(false)) === "ok") return undefined
+          }
         }
-      }
-      const ids = await o.source.ids()
-      const metas = await readEach(ids, o.source.load)
-      const fresh: Array<IndexRow> = []
-      for (const m of metas) {
-        const row = typeof m === "object" ? rowFor(m) : undefined
-        if (row) fresh.push(row)
-      }
-      fresh.sort((a, b) => compareKeys(a.stored, a.id, b.stored, b.id))
-      await Journal.replace(
-        o.path,
-        fresh.map((row) => encode({ kind: "add", row }))
-      )
-      // Entries stored or removed while the folders were read.
-      await reconcile(new Set(ids))
+        scanned = await scan()
+        await Journal.replace(
+          o.path,
+          scanned.rows.map((row) => encode({ kind: "add", row }))
+        )
+        // Entries stored or removed while the folders were read.
+        await reconcile(new Set(scanned.ids))
+        forget()
+        file = undefined
+        offset = 0
+        return { state: "rebuilt", entries: scanned.rows.length, why }
+      })
+    } catch (e) {
+      // A journal this process cannot write (a read-only quarantine for this user, a full disk):
+      // the folders as read serve the listing, as before there was an index.
+      const { rows: fresh } = scanned ?? (await scan())
       forget()
+      for (const row of fresh) apply({ kind: "add", row }, true)
+      orders.stored.reset(rows.values())
+      orders.received.reset(rows.values())
       file = undefined
       offset = 0
+      o.log(`quarantine index ${o.path} ${why}: not rebuilt (${(e as Error).message}); listed from the entry folders`)
       return { state: "rebuilt", entries: fresh.length, why }
-    })
+    }
     if (done === undefined) return { state: "ok", entries: rows.size }
     if (why !== "missing" || done.entries > 0)
       o.log(`quarantine index ${o.path} ${why}: rebuilt from ${done.entries} entries`)

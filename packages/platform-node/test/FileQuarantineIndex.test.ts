@@ -5,6 +5,7 @@
 import {
   appendFileSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -200,6 +201,16 @@ describe("FileQuarantineIndex: damage and recovery", () => {
     expect(await listed(root, (m) => logged.push(m))).toEqual([...made].reverse())
     expect(logged).toEqual([expect.stringMatching(/missing: rebuilt from 3 entries/)])
     expect(readFileSync(journal(root), "utf8").trim().split("\n").length).toBe(3)
+  })
+
+  test("a journal that cannot be written (here: its lock path taken by a directory): listed from the folders", async () => {
+    const root = fresh()
+    const { made } = await three(root)
+    rmSync(journal(root))
+    mkdirSync(`${journal(root)}.lock`)
+    const logged: Array<string> = []
+    expect(await listed(root, (m) => logged.push(m))).toEqual([...made].reverse())
+    expect(logged).toEqual([expect.stringMatching(/missing: not rebuilt .*; listed from the entry folders/)])
   })
 
   test("entries the journal does not name (written by an older version): the start-up check adds them", async () => {

@@ -12,9 +12,10 @@
 // - admin page: the admin listing's query for one recipient (1 in 50 entries), newest received
 //   first, 50 per page; a store without filters in `list` (main before the index) lists every
 //   entry and filters and sorts them, as its QuarantineService did.
-// It also prints the heap a warm handle holds (in a child process) and, around one warm admin
-// page there, two failing opens of `/nonexistent/mailmoat-bench-{begin,end}`, so that under
-// `strace -f -e trace=openat` the files one page opens can be counted between the markers.
+// It also prints the heap a warm handle holds after a page (in a child process per build) and,
+// around one warm admin page there, two failing opens of `/nonexistent/mailmoat-bench-{begin,end}-<i>`,
+// so that under `strace -f -e trace=openat -o FILE` the files one page opens can be counted:
+//   sed -n '/bench-begin-0/,/bench-end-0/p' FILE | grep -c meta.json   (1 for the --against build)
 //
 // Run: npm run build && node bench/quarantine-list.mjs [--entries=5000] [--rounds=5] [--against=/tmp/mm-base] [--dir=PATH]
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs"
@@ -109,24 +110,28 @@ const adminPage = async (build, store, recipient) => {
   return { total: all.length, entries: all.slice(0, 51).map((i) => i.m) }
 }
 
-// The heap one warm handle holds, in a process of its own (nothing else in its heap), and
-// around one warm admin page two marker opens for strace (see the header).
-if (here.indexed) {
+// In a process of its own per build (nothing else in its heap): the heap a warm handle holds, and
+// around one warm admin page two marker opens for strace, `/nonexistent/mailmoat-bench-begin-<i>`
+// and `-end-<i>` (i: 0 this build, 1 the --against one; see the header).
+for (const [i, [name, build]] of builds.entries()) {
+  const dist = pathToFileURL(join(i === 0 ? root : against, "packages/platform-node/dist/index.js")).href
   const probe = `
-    const { FileQuarantineStore } = await import(${JSON.stringify(pathToFileURL(join(root, "packages/platform-node/dist/index.js")).href)})
+    const { FileQuarantineStore } = await import(${JSON.stringify(dist)})
     const { openSync } = await import("node:fs")
-    const page = (store, recipient) => store.list({ order: "received", filter: { recipient }, limit: 51 })
+    const page = ${build.indexed}
+      ? (store, recipient) => store.list({ order: "received", filter: { recipient }, limit: 51 })
+      : (store) => store.list({ limit: Number.MAX_SAFE_INTEGER })
     globalThis.gc()
     const before = process.memoryUsage().heapUsed
     const store = FileQuarantineStore.make({ root: ${JSON.stringify(dir)}, log: () => {} })
     await page(store, "u1@x.test")
     globalThis.gc()
     const held = process.memoryUsage().heapUsed - before
-    const mark = (what) => { try { openSync("/nonexistent/mailmoat-bench-" + what, "r") } catch {} }
+    const mark = (what) => { try { openSync("/nonexistent/mailmoat-bench-" + what + "-${i}", "r") } catch {} }
     mark("begin")
     await page(store, "u2@x.test")
     mark("end")
-    console.log("this build: a warm handle holds " + (held / 1048576).toFixed(1) + " MB of heap (" + Math.round(held / ${entries}) + " bytes per entry)")`
+    console.log(${JSON.stringify(name)} + ": a warm handle holds " + (held / 1048576).toFixed(1) + " MB of heap after a page (" + Math.round(held / ${entries}) + " bytes per entry)")`
   const { execFileSync } = await import("node:child_process")
   process.stdout.write(execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", probe]))
 }

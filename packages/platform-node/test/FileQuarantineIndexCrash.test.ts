@@ -4,7 +4,7 @@
 // resolved is listed, and the listing is exactly the entry folders.
 // The writers run the BUILT store (packages/platform-node/dist), as the gateway's workers do.
 import { type ChildProcess, spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -47,19 +47,8 @@ test("kill -9 two writing processes: no interleaved records, every acknowledged 
   if (!existsSync(dist)) throw new Error("packages/platform-node is not built: run `npx turbo run build` first")
   const root = mkdtempSync(join(tmpdir(), "mailmoat-qcrash-"))
   // The quarantine exists before the writers start, as the gateway's start-up check leaves it.
-  await FileQuarantineStore.make({ root }).put({
-    envelope: {
-      clientAddress: "192.0.2.1",
-      helo: "h",
-      mailFrom: "",
-      rcptTo: ["u@x.test"],
-      tls: false,
-      sessionFlags: [],
-      receivedAt: 1
-    },
-    reason: "spam",
-    message: new TextEncoder().encode("Subject: first\r\n\r\nb\r\n")
-  })
+  mkdirSync(join(root, "entries"))
+  writeFileSync(join(root, "index.log"), "")
   const writers = [writer(root, "w1"), writer(root, "w2")]
   const deadline = Date.now() + 120_000
   const count = (w: (typeof writers)[number]) => (w.out().match(/^put /gm) ?? []).length

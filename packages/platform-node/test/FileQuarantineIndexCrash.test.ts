@@ -1,7 +1,7 @@
 // Two processes quarantine into one file store at once (the workers of the multi-process mode)
 // and are killed with SIGKILL mid-stream: their journal appends never interleave into garbage
-// (at most the last line is unfinished), and after the start-up check every entry whose `put`
-// resolved is listed, and the listing is exactly the entry folders.
+// (at most the last line is unfinished), every entry whose `put` resolved is in the journal
+// before any check, and after the start-up check the listing is exactly the entry folders.
 // The writers run the BUILT store (packages/platform-node/dist), as the gateway's workers do.
 import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
@@ -68,6 +68,11 @@ test("kill -9 two writing processes: no interleaved records, every acknowledged 
   const parsed = parseLines(journal)
   expect(parsed.bad, "records interleaved or damaged").toBe(0)
   expect(journal.length - parsed.consumed).toBeLessThan(4096)
+
+  // Before any check: `put` resolves only after its record is appended.
+  const journalled = new Set(parsed.records.flatMap((r) => (r.kind === "add" ? [r.row.id] : [])))
+  const acknowledgedFirst = writers.flatMap((w) => [...w.out().matchAll(/^(?:put|removed) (\S+)$/gm)].map((m) => m[1]!))
+  for (const id of acknowledgedFirst) expect(journalled.has(id), `${id} in the journal`).toBe(true)
 
   const check = await FileQuarantineSweep.checkIndex(root)
   expect(["ok", "repaired", "rebuilt"]).toContain(check.state)

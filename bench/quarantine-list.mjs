@@ -1,11 +1,25 @@
 // How long the embedded (file) quarantine takes to count and to list its entries as it grows:
-// `/metrics` counts it on every scrape, the admin API and the quarantine page list it.
-// Fills a temporary store with --entries messages once, then times --rounds of each operation
-// with this build's store and, with --against DIR, another checkout's built store, alternated.
+// `/metrics` counts it on every scrape, the admin API and the quarantine page list it (newest
+// received first, filtered by recipient), the CLI pages it by offset.
 //
-// Run: npm run build && node bench/quarantine-list.mjs [--entries=5000] [--rounds=5] [--against=/tmp/mm-base]
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+// Fills a temporary quarantine with --entries entries (the store's layout written directly,
+// without fsync, which is what makes 50,000 entries quick to set up; with --put the store's own
+// `put` is used), then times --rounds of each operation with this build's store and, with
+// --against DIR, another checkout's built store, alternated (this build first on even rounds):
+// - count: `list({ limit: 0 })` on a warm handle;
+// - open + first page: a new handle's first page of 50 (this build reads its index journal);
+// - page: the page at offset 1000 on a warm handle (the CLI's `--offset`);
+// - admin page: the admin listing's query for one recipient (1 in 50 entries), newest received
+//   first, 50 per page; a store without filters in `list` (main before the index) lists every
+//   entry and filters and sorts them, as its QuarantineService did.
+// It also prints the heap a warm handle holds after a page (in a child process per build) and,
+// around one warm admin page there, two failing opens of `/nonexistent/mailmoat-bench-{begin,end}-<i>`,
+// so that under `strace -f -e trace=openat -o FILE` the files one page opens can be counted:
+//   sed -n '/bench-begin-0/,/bench-end-0/p' FILE | grep -c meta.json   (1 for the --against build)
+//
+// Run: npm run build && node bench/quarantine-list.mjs [--entries=5000] [--rounds=5] [--against=/tmp/mm-base] [--dir=PATH]
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs"
+import { loadavg, tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
@@ -16,49 +30,136 @@ const arg = (name, fallback) => {
 const entries = Number(arg("entries", "5000"))
 const rounds = Number(arg("rounds", "5"))
 const against = arg("against", undefined)
+const usePut = process.argv.includes("--put")
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const load = async (checkout) =>
-  (await import(pathToFileURL(join(checkout, "packages/platform-node/dist/index.js")).href)).FileQuarantineStore
+const load = async (checkout) => {
+  const m = await import(pathToFileURL(join(checkout, "packages/platform-node/dist/index.js")).href)
+  return { Store: m.FileQuarantineStore, indexed: typeof m.FileQuarantineSweep.checkIndex === "function", m }
+}
 
 const here = await load(root)
 const builds = [["this build", here], ...(against ? [[against, await load(against)]] : [])]
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-qlist-"))
-const filler = here.make({ root: dir })
-const message = new TextEncoder().encode(`Subject: s\r\nFrom: a@b.example\r\n\r\n${"body ".repeat(200)}\r\n`)
+// --dir=PATH keeps the filled quarantine there (filled once, reused), so a sitting under the
+// shared lock measures without filling.
+const keep = arg("dir", undefined)
+const dir = keep ?? mkdtempSync(join(tmpdir(), "mailmoat-qlist-"))
+const filled = existsSync(join(dir, "entries"))
+const message = `Subject: s\r\nFrom: a@b.example\r\n\r\n${"body ".repeat(200)}\r\n`
+const base = Date.parse("2026-01-01T00:00:00Z")
+const envelopeOf = (i) => ({
+  clientAddress: "192.0.2.1",
+  helo: "h",
+  mailFrom: "a@b.example",
+  rcptTo: [`u${i % 50}@x.test`],
+  tls: false,
+  sessionFlags: [],
+  receivedAt: base + i * 1000
+})
 const t0 = performance.now()
-for (let i = 0; i < entries; i++)
-  await filler.put({
-    envelope: {
-      clientAddress: "192.0.2.1",
-      helo: "h",
-      mailFrom: "a@b.example",
-      rcptTo: [`u${i % 50}@x.test`],
-      tls: false,
-      sessionFlags: [],
-      receivedAt: 1
-    },
-    reason: "spam",
-    message
-  })
-console.log(
-  `${entries} entries stored in ${((performance.now() - t0) / 1000).toFixed(1)} s (load ${(await import("node:os")).loadavg()[0].toFixed(1)})`
-)
+if (filled) {
+  // reused from an earlier run
+} else if (usePut) {
+  const filler = here.Store.make({ root: dir, log: () => {} })
+  for (let i = 0; i < entries; i++)
+    await filler.put({ envelope: envelopeOf(i), reason: "spam", message: new TextEncoder().encode(message) })
+} else {
+  mkdirSync(join(dir, "entries"), { recursive: true })
+  mkdirSync(join(dir, "tmp"), { recursive: true })
+  for (let i = 0; i < entries; i++) {
+    const stamp = new Date(base + i * 1000).toISOString().replace(/[-:]/g, "").replace(".", "").slice(0, -1)
+    const id = `${stamp}-${i.toString(16).padStart(12, "0")}`
+    const envelope = envelopeOf(i)
+    const meta = {
+      id,
+      storedAt: new Date(base + i * 1000).toISOString(),
+      envelope,
+      recipients: envelope.rcptTo,
+      reason: "spam",
+      verdict: { class: "spam", score: 9, symbols: [{ name: "GTUBE", score: 9, source: "gtube" }] },
+      size: message.length,
+      subject: "s",
+      from: "a@b.example"
+    }
+    mkdirSync(join(dir, "entries", id))
+    writeFileSync(join(dir, "entries", id, "message.eml"), message)
+    writeFileSync(join(dir, "entries", id, "meta.json"), JSON.stringify(meta, null, 2))
+  }
+}
+if (!filled) console.log(`${entries} entries written in ${((performance.now() - t0) / 1000).toFixed(1)} s (load ${loadavg()[0].toFixed(1)})`)
+if (here.indexed) {
+  const t = performance.now()
+  const check = await here.m.FileQuarantineSweep.checkIndex(dir)
+  console.log(
+    `this build's start-up index check: ${check.state} (${check.entries} entries) in ${((performance.now() - t) / 1000).toFixed(2)} s`
+  )
+}
 
 const time = async (f) => {
   const t = performance.now()
   await f()
   return performance.now() - t
 }
-const results = new Map(builds.map(([name]) => [name, { count: [], page: [] }]))
+const newestFirst = (a, b) => (a.receivedAt === b.receivedAt ? (a.id < b.id ? 1 : -1) : a.receivedAt < b.receivedAt ? 1 : -1)
+/** The admin API's first page for one recipient, as each build's admin listing asks its store. */
+const adminPage = async (build, store, recipient) => {
+  if (build.indexed) return store.list({ order: "received", filter: { recipient }, limit: 51 })
+  const all = (await store.list({ limit: Number.MAX_SAFE_INTEGER })).entries
+    .map((m) => ({ m, id: m.id, receivedAt: new Date(m.envelope.receivedAt || Date.parse(m.storedAt)).toISOString() }))
+    .filter((i) => i.m.recipients.some((r) => r.toLowerCase() === recipient))
+    .sort(newestFirst)
+  return { total: all.length, entries: all.slice(0, 51).map((i) => i.m) }
+}
+
+// In a process of its own per build (nothing else in its heap): the heap a warm handle holds, and
+// around one warm admin page two marker opens for strace, `/nonexistent/mailmoat-bench-begin-<i>`
+// and `-end-<i>` (i: 0 this build, 1 the --against one; see the header).
+for (const [i, [name, build]] of builds.entries()) {
+  const dist = pathToFileURL(join(i === 0 ? root : against, "packages/platform-node/dist/index.js")).href
+  const probe = `
+    const { FileQuarantineStore } = await import(${JSON.stringify(dist)})
+    const { openSync } = await import("node:fs")
+    const page = ${build.indexed}
+      ? (store, recipient) => store.list({ order: "received", filter: { recipient }, limit: 51 })
+      : (store) => store.list({ limit: Number.MAX_SAFE_INTEGER })
+    globalThis.gc()
+    const before = process.memoryUsage().heapUsed
+    const store = FileQuarantineStore.make({ root: ${JSON.stringify(dir)}, log: () => {} })
+    await page(store, "u1@x.test")
+    globalThis.gc()
+    const held = process.memoryUsage().heapUsed - before
+    const mark = (what) => { try { openSync("/nonexistent/mailmoat-bench-" + what + "-${i}", "r") } catch {} }
+    mark("begin")
+    await page(store, "u2@x.test")
+    mark("end")
+    console.log(${JSON.stringify(name)} + ": a warm handle holds " + (held / 1048576).toFixed(1) + " MB of heap after a page (" + Math.round(held / ${entries}) + " bytes per entry)")`
+  const { execFileSync } = await import("node:child_process")
+  process.stdout.write(execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", probe]))
+}
+
+const ops = ["count", "open + first page", "page at offset 1000", "admin page"]
+const results = new Map(builds.map(([name]) => [name, Object.fromEntries(ops.map((o) => [o, []]))]))
+const checks = new Map()
 for (let r = 0; r < rounds; r++)
-  for (const [name, Store] of r % 2 === 0 ? builds : [...builds].reverse()) {
-    const store = Store.make({ root: dir })
-    results.get(name).count.push(await time(() => store.list({ limit: 0 })))
-    results.get(name).page.push(await time(() => store.list({ limit: 50 })))
+  for (const [name, build] of r % 2 === 0 ? builds : [...builds].reverse()) {
+    const out = results.get(name)
+    const store = build.Store.make({ root: dir, log: () => {} })
+    out["open + first page"].push(await time(() => store.list({ limit: 50 })))
+    out.count.push(await time(() => store.list({ limit: 0 })))
+    out["page at offset 1000"].push(await time(() => store.list({ offset: 1000, limit: 50 })))
+    let page
+    out["admin page"].push(await time(async () => (page = await adminPage(build, store, `u${r % 50}@x.test`))))
+    checks.set(`${name} ${r}`, `${page.total}:${page.entries.map((m) => m.id).join(",")}`)
   }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const spread = (xs) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`
 for (const [name, r] of results)
-  console.log(
-    `${name}: count median ${median(r.count).toFixed(1)} ms, first page of 50 median ${median(r.page).toFixed(1)} ms (${rounds} rounds)`
-  )
-rmSync(dir, { recursive: true, force: true })
+  for (const op of ops) console.log(`${name}: ${op} median ${median(r[op]).toFixed(1)} ms (${spread(r[op])}, ${rounds} rounds)`)
+if (against) {
+  for (const op of ops)
+    console.log(`ratio this/against, ${op}: ${(median(results.get("this build")[op]) / median(results.get(against)[op])).toFixed(3)}`)
+  for (let r = 0; r < rounds; r++)
+    if (checks.get(`this build ${r}`) !== checks.get(`${against} ${r}`)) console.log(`round ${r}: the admin pages differ!`)
+}
+
+console.log(`load at the end ${loadavg()[0].toFixed(1)}`)
+if (keep === undefined) rmSync(dir, { recursive: true, force: true })

@@ -9,6 +9,9 @@
  * atomically too. Releases take the entry with a claim file under `<root>/claims/` first
  * (`FileReleaseClaim.ts`), so one of several concurrent releases delivers.
  *
+ * Listings come from an index (`index.log` beside `entries/`, FileQuarantineIndex): a page reads
+ * the metadata of its own entries only, whatever the quarantine's size.
+ *
  * It also reads what the gateway's earlier quarantine writer stored (`<root>/meta/<id>.json`
  * pointing at a Maildir file under `<root>/messages/`): those entries are listed, shown,
  * released, confirmed and removed like the others, so switching writers loses nothing.
@@ -29,25 +32,17 @@ import {
   type QuarantineMeta,
   QuarantineStore,
   type QuarantineStoreShape,
-  type QuarantineStoredMessage as StoredMessage,
-  type QuarantineVerdictSummary as VerdictSummary
+  type QuarantineStoredMessage as StoredMessage
 } from "@mailmoat/core"
+import { ioError, isNotFound, makeEntries, readdirOrEmpty, readEach } from "./FileQuarantineEntries.ts"
+import * as FileQuarantineIndex from "./FileQuarantineIndex.ts"
+import * as Journal from "./FileQuarantineJournal.ts"
 import { claim } from "./FileReleaseClaim.ts"
 
 const { checkId, headCollector, headerSummary, isValidId, newId, QuarantineError, storeEnvelope, summarise, toStream } =
   Quarantine
 
-/** Metadata files read at once by a listing. */
-const READS_IN_FLIGHT = 16
-
-const fsyncPath = async (path: string): Promise<void> => {
-  const h = await fsp.open(path, "r")
-  try {
-    await h.sync()
-  } finally {
-    await h.close()
-  }
-}
+const fsyncPath = Journal.fsyncDir
 
 const writeFileDurably = async (
   path: string,
@@ -75,145 +70,54 @@ const once = (text: string) =>
     yield new TextEncoder().encode(text)
   })()
 
-const isNotFound = (e: unknown) => (e as { code?: string } | undefined)?.code === "ENOENT"
+/** The index journal of the quarantine at `root`. */
+export const indexPath = (root: string) => join(root, "index.log")
 
-const ioError = (what: string, error: unknown, id?: string) =>
-  error instanceof QuarantineError
-    ? error
-    : new QuarantineError("Io", `quarantine: ${what}: ${(error as Error)?.message ?? String(error)}`, id, error)
+/** The index of the quarantine at `root`, over its folders. */
+export const openIndex = (
+  root: string,
+  log: (message: string) => void,
+  compactAfter?: number
+): FileQuarantineIndex.FileQuarantineIndex => {
+  const entries = makeEntries(root)
+  return FileQuarantineIndex.make({ path: indexPath(root), source: entries, log, compactAfter })
+}
 
-/** The earlier gateway writer's metadata file. */
-interface LegacyMeta {
-  readonly id: string
-  readonly file: string
-  readonly storedAt: string
-  readonly reason: string
-  readonly recipients: ReadonlyArray<string>
-  readonly envelope: QuarantineMeta["envelope"]
-  readonly verdict?: VerdictSummary | undefined
-  readonly confirmedAt?: string | undefined
+const logToStderr = (message: string) => {
+  process.stderr.write(`${message}\n`)
 }
 
 export interface FileQuarantineOptions {
   /** The quarantine directory (the gateway's `quarantine.path`, default `<dataDir>/quarantine`). */
   readonly root: string
   readonly now?: (() => number) | undefined
+  /** Where the index's rebuilds are reported (default stderr). */
+  readonly log?: ((message: string) => void) | undefined
+  /** Dead index records tolerated beyond the live ones before the journal is rewritten. */
+  readonly compactAfter?: number | undefined
 }
 
 export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
   const root = options.root
   const now = options.now ?? Date.now
-  const entriesDir = join(root, "entries")
+  const entries = makeEntries(root)
+  const { entriesDir, legacyMetaDir, entryDir, readEntry, readLegacy, legacyNames } = entries
   const tmpDir = join(root, "tmp")
-  const legacyMetaDir = join(root, "meta")
-  const entryDir = (id: string) => join(entriesDir, checkId(id))
+  const index = openIndex(root, options.log ?? logToStderr, options.compactAfter)
   let ready = false
 
   const ensure = async () => {
     if (ready) return
-    await fsp.mkdir(entriesDir, { recursive: true })
+    const created = await fsp.mkdir(entriesDir, { recursive: true })
     await fsp.mkdir(tmpDir, { recursive: true })
+    // A new quarantine starts with an empty journal; an existing one without a journal (an
+    // older version's) is indexed from its folders by the first listing or the start-up check.
+    if (created !== undefined) await Journal.create(indexPath(root))
     await fsyncPath(root)
     ready = true
   }
 
-  const readLegacy = async (
-    id: string
-  ): Promise<{ meta: QuarantineMeta; file: string; raw: LegacyMeta } | undefined> => {
-    let raw: LegacyMeta
-    try {
-      raw = JSON.parse(await fsp.readFile(join(legacyMetaDir, `${checkId(id)}.json`), "utf8")) as LegacyMeta
-    } catch (e) {
-      if (isNotFound(e)) return undefined
-      throw ioError(`reading metadata of ${id}`, e, id)
-    }
-    const file = raw.file
-    let size = 0
-    let head = new Uint8Array()
-    try {
-      size = (await fsp.stat(file)).size
-      const h = await fsp.open(file, "r")
-      try {
-        const buf = new Uint8Array(Math.min(size, 16 * 1024))
-        await h.read(buf, 0, buf.length, 0)
-        head = buf
-      } finally {
-        await h.close()
-      }
-    } catch (e) {
-      if (isNotFound(e)) return undefined // metadata whose message is gone: nothing to show or release
-      throw ioError(`reading ${file}`, e, id)
-    }
-    const meta: QuarantineMeta = {
-      id: raw.id ?? id,
-      storedAt: raw.storedAt,
-      envelope: storeEnvelope(raw.envelope),
-      recipients: raw.recipients ?? raw.envelope.rcptTo,
-      reason: raw.reason,
-      ...(raw.verdict ? { verdict: summarise(raw.verdict) } : {}),
-      size,
-      ...headerSummary(head),
-      ...(raw.confirmedAt ? { confirmedAt: raw.confirmedAt } : {})
-    }
-    return { meta, file, raw }
-  }
-
-  const readEntry = async (id: string): Promise<QuarantineMeta | undefined> => {
-    try {
-      return JSON.parse(await fsp.readFile(join(entryDir(id), "meta.json"), "utf8")) as QuarantineMeta
-    } catch (e) {
-      if (isNotFound(e)) return undefined
-      if (e instanceof SyntaxError)
-        throw new QuarantineError("Corrupt", `quarantine: metadata of ${id} is not valid JSON`, id, e)
-      throw ioError(`reading metadata of ${id}`, e, id)
-    }
-  }
-
   const notFound = (id: string) => new QuarantineError("NotFound", `no quarantined message with id ${id}`, id)
-
-  const readdirOrEmpty = async (dir: string) => {
-    try {
-      return await fsp.readdir(dir)
-    } catch (e) {
-      if (isNotFound(e)) return []
-      throw ioError(`listing ${dir}`, e)
-    }
-  }
-
-  /**
-   * `read` over `names` with a few reads in flight: one await at a time, a listing of thousands
-   * of entries took seconds, each read waiting its turn through the event loop alone.
-   */
-  const readEach = async (
-    names: ReadonlyArray<string>,
-    read: (name: string) => Promise<QuarantineMeta | undefined>
-  ): Promise<Array<QuarantineMeta>> => {
-    const out: Array<QuarantineMeta | undefined> = new Array(names.length)
-    let next = 0
-    const reader = async () => {
-      while (next < names.length) {
-        const i = next++
-        try {
-          out[i] = await read(names[i]!)
-        } catch {
-          // A damaged entry must not hide the others; `show` on it reports the damage.
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, names.length) }, reader))
-    return out.filter((m): m is QuarantineMeta => m !== undefined)
-  }
-
-  const legacyNames = async () =>
-    (await readdirOrEmpty(legacyMetaDir)).filter((name) => name.endsWith(".json") && !name.startsWith("."))
-
-  const allMeta = async (): Promise<Array<QuarantineMeta>> => {
-    const out = [
-      ...(await readEach(await readdirOrEmpty(entriesDir), readEntry)),
-      ...(await readEach(await legacyNames(), async (name) => (await readLegacy(name.slice(0, -".json".length)))?.meta))
-    ]
-    return out.sort((a, b) => (a.storedAt === b.storedAt ? (a.id < b.id ? 1 : -1) : a.storedAt < b.storedAt ? 1 : -1))
-  }
 
   /**
    * How many entries there are, from the directory listings alone (the gauge `/metrics` reads on
@@ -225,6 +129,37 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
     let n = (await legacyNames()).length
     for (const name of await readdirOrEmpty(entriesDir)) if (isValidId(name)) n++
     return n
+  }
+
+  /**
+   * Index changes are best effort: the entry itself is already durable (or gone), and the
+   * start-up check brings the journal back in line with the folders.
+   */
+  const noted = async (what: string, change: Promise<void>) => {
+    try {
+      await change
+    } catch (e) {
+      ;(options.log ?? logToStderr)(
+        `quarantine index ${indexPath(root)}: ${what} not recorded: ${(e as Error).message}`
+      )
+    }
+  }
+
+  /** The page's metadata; entries found gone are dropped from the index and the page asked again. */
+  const page = async (o: ListOptions) => {
+    for (let attempt = 0; ; attempt++) {
+      const q = await index.query(o)
+      const metas = await readEach(q.ids, entries.load)
+      const gone = [...q.gone, ...q.ids.filter((_, i) => metas[i] === "missing")]
+      const damaged = q.ids.filter((_, i) => metas[i] === "damaged" || metas[i] === undefined)
+      if ((gone.length === 0 && damaged.length === 0) || attempt === 2)
+        return {
+          total: q.total,
+          entries: metas.filter((m): m is QuarantineMeta => typeof m === "object")
+        }
+      index.damaged(damaged)
+      await noted("a removal", index.drop(gone))
+    }
   }
 
   const writeMetaDurably = async (dir: string, name: string, meta: unknown) => {
@@ -260,6 +195,7 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
         await fsyncPath(stage)
         await fsp.rename(stage, join(entriesDir, id))
         await fsyncPath(entriesDir)
+        await noted(`the addition of ${id}`, index.added(meta))
         return id
       } catch (e) {
         throw ioError("storing a message", e)
@@ -269,9 +205,8 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
     list: async (o: ListOptions = {}) => {
       const offset = Math.max(0, o.offset ?? 0)
       const limit = Math.max(0, o.limit ?? 50)
-      if (limit === 0) return { total: await countEntries(), entries: [] }
-      const all = await allMeta()
-      return { total: all.length, entries: all.slice(offset, offset + limit) }
+      if (limit === 0 && o.filter === undefined) return { total: await countEntries(), entries: [] }
+      return page({ ...o, offset, limit })
     },
 
     get: async (id): Promise<StoredMessage> => {
@@ -293,6 +228,7 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
         await ensure()
         await fsp.rename(entryDir(id), trash)
         await fsyncPath(entriesDir)
+        await noted(`the removal of ${id}`, index.removed(id))
         await fsp.rm(trash, { recursive: true, force: true })
         return
       } catch (e) {
@@ -307,6 +243,7 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
       } catch (e) {
         throw ioError(`removing ${id}`, e, id)
       }
+      await noted(`the removal of ${id}`, index.removed(id))
     },
 
     markConfirmed: async (id) => {

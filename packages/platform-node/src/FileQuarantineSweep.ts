@@ -6,10 +6,17 @@
  * a quarantine through Redis), so everything in it is a crash's leftover. Release claims are
  * swept too (FileReleaseClaim: releases older than the memory, dead temporary files).
  *
+ * `checkIndex` is the index's start-up check (FileQuarantineIndex): at that moment no append is
+ * in flight, so an unfinished last record is a torn one; the journal is rebuilt from the entry
+ * folders when it is missing, damaged or torn, and otherwise brought in line with them (an
+ * older version may have written entries it does not name).
+ *
  * @since 0.1.0
  */
 import * as fsp from "node:fs/promises"
 import { join } from "node:path"
+import type { VerifyResult } from "./FileQuarantineIndex.ts"
+import { openIndex } from "./FileQuarantineStore.ts"
 import { sweepClaims } from "./FileReleaseClaim.ts"
 
 export interface QuarantineSweep {
@@ -28,4 +35,11 @@ export const sweep = async (root: string, now = Date.now()): Promise<QuarantineS
   }
   for (const name of names) await fsp.rm(join(root, "tmp", name), { recursive: true, force: true })
   return { partial: names.length, claims: await sweepClaims(join(root, "claims"), now) }
+}
+
+/** The index's start-up check, with what it did in one line (undefined when nothing). */
+export const checkIndex = async (root: string): Promise<VerifyResult & { readonly message?: string | undefined }> => {
+  const messages: Array<string> = []
+  const result = await openIndex(root, (m) => messages.push(m)).verify()
+  return messages.length === 0 ? result : { ...result, message: messages.join("; ") }
 }

@@ -118,7 +118,7 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
     return decode(id, h)
   }
 
-  return {
+  const store: QuarantineStoreShape = {
     describe,
 
     put: async (entry) => {
@@ -164,6 +164,10 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
     },
 
     list: async (o = {}) => {
+      // Filters and the receipt order are not in the sorted index: every entry is read, as the
+      // admin listing always did with this store.
+      if (o.filter !== undefined || o.after !== undefined || o.order === "received")
+        return Quarantine.pageOf((await store.list({ limit: Number.MAX_SAFE_INTEGER })).entries, o)
       const offset = Math.max(0, o.offset ?? 0)
       const limit = Math.max(0, o.limit ?? 50)
       const [total, ids] = await call("listing", async () => {
@@ -236,6 +240,7 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
 
     close: () => connection.close()
   }
+  return store
 }
 
 /** A layer providing core's `QuarantineStore` with the Redis store on the process's shared connection for `options`. */

@@ -83,20 +83,6 @@ export const toItem = (m: QuarantineMeta): QuarantineItem => ({
 
 const lower = (s: string) => s.toLowerCase()
 const cursorOf = (i: QuarantineItem) => Buffer.from(`${i.receivedAt}|${i.id}`).toString("base64url")
-/** Newest first by receipt time, then id. */
-const order = (a: QuarantineItem, b: QuarantineItem) =>
-  a.receivedAt === b.receivedAt ? (a.id < b.id ? 1 : -1) : a.receivedAt < b.receivedAt ? 1 : -1
-
-const matches = (i: QuarantineItem, f: ListFilter): boolean => {
-  if (f.recipient && !i.recipients.some((r) => lower(r) === lower(f.recipient!))) return false
-  if (f.since && i.receivedAt < new Date(f.since).toISOString()) return false
-  if (f.until && i.receivedAt >= new Date(f.until).toISOString()) return false
-  if (f.q) {
-    const q = lower(f.q)
-    if (![i.id, i.sender, i.from, i.subject, ...i.recipients].some((v) => lower(v).includes(q))) return false
-  }
-  return true
-}
 
 const validDate = (s: string | undefined, name: string) => {
   if (s !== undefined && s !== "" && Number.isNaN(Date.parse(s)))
@@ -104,11 +90,6 @@ const validDate = (s: string | undefined, name: string) => {
 }
 
 export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
-  const all = async (): Promise<Array<QuarantineItem>> => {
-    const page = await deps.store.list({ limit: Number.MAX_SAFE_INTEGER })
-    return page.entries.map(toItem).sort(order)
-  }
-
   const entry = async (id: string, scope: string | undefined) => {
     const stored = await deps.store.get(id)
     if (scope !== undefined && !stored.meta.recipients.some((r) => lower(r) === lower(scope)))
@@ -159,19 +140,25 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
       validDate(f.since, "since")
       validDate(f.until, "until")
       const limit = Math.min(Math.max(f.limit ?? 50, 1), 500)
-      const filter = scope === undefined ? f : { ...f, recipient: scope }
-      const found = (await all()).filter((i) => matches(i, filter))
-      let start = 0
+      const recipient = scope === undefined ? f.recipient : scope
+      let after: { at: string; id: string } | undefined
       if (f.cursor) {
         const [at, id] = Buffer.from(f.cursor, "base64url").toString("utf8").split("|")
         if (at === undefined || id === undefined)
           throw new OperationError(400, "cursor: not a cursor from a previous page")
-        start = found.findIndex((i) => order(i, { receivedAt: at, id } as QuarantineItem) > 0)
-        if (start < 0) start = found.length
+        after = { at, id }
       }
-      const items = found.slice(start, start + limit)
-      const next = start + limit < found.length ? cursorOf(items[items.length - 1]!) : null
-      return { items, next, total: found.length }
+      // Newest received first, from the store's index where it has one; one entry more than the
+      // page tells whether there is a next page.
+      const page = await deps.store.list({
+        order: "received",
+        filter: { recipient, q: f.q, since: f.since, until: f.until },
+        after,
+        limit: limit + 1
+      })
+      const items = page.entries.slice(0, limit).map(toItem)
+      const next = page.entries.length > limit ? cursorOf(items[items.length - 1]!) : null
+      return { items, next, total: page.total }
     },
 
     detail: async (id: string, scope?: string): Promise<QuarantineDetail> => {
@@ -199,7 +186,7 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
 
     /** Entries stored at or after `since` (ISO), for the digest. */
     storedSince: async (since: string): Promise<ReadonlyArray<QuarantineMeta>> =>
-      (await deps.store.list({ limit: Number.MAX_SAFE_INTEGER })).entries.filter((m) => m.storedAt >= since),
+      (await deps.store.list({ limit: Number.MAX_SAFE_INTEGER, filter: { storedSince: since } })).entries,
 
     size: async (): Promise<number> => (await deps.store.list({ limit: 0 })).total
   }

@@ -64,7 +64,9 @@ const send = async (
     throw new Error("quarantine.digest: set from and baseUrl to send digests")
   const runAt = new Date(now).toISOString()
   const firstSince = new Date(now - 24 * 3600_000).toISOString()
-  const entries = (await store.list({ limit: Number.MAX_SAFE_INTEGER })).entries
+  // Only what some recipient has not had yet: stored since the earliest of their marks.
+  const storedSince = [firstSince, ...Object.values(record.sentUpTo).filter((v) => typeof v === "string")].sort()[0]
+  const entries = (await store.list({ limit: Number.MAX_SAFE_INTEGER, filter: { storedSince } })).entries
   const byRecipient = new Map<string, Array<QuarantineMeta>>()
   for (const m of entries) {
     if (m.storedAt >= runAt) continue

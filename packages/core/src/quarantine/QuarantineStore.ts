@@ -90,11 +90,33 @@ export interface StoredMessage {
 export interface ListOptions {
   /** Default 50. */
   readonly limit?: number | undefined
-  /** Default 0. */
+  /** Default 0; counted after `after`. */
   readonly offset?: number | undefined
+  /**
+   * Newest first by `storedAt` (`stored`, the default) or by receipt time (`received`, the admin
+   * listing's order: the envelope's time, else the store time); ties newest id first.
+   */
+  readonly order?: "stored" | "received" | undefined
+  readonly filter?: ListFilter | undefined
+  /** Only entries after this one in the order (a page cursor): its sort key and id. */
+  readonly after?: { readonly at: string; readonly id: string } | undefined
+}
+
+/** Every field narrows; an empty or absent field selects everything (`ListQuery.compileFilter`). */
+export interface ListFilter {
+  /** One of the entry's recipients, case-insensitive. */
+  readonly recipient?: string | undefined
+  /** Case-insensitive substring of the id, sender, From, subject or a recipient. */
+  readonly q?: string | undefined
+  /** Received at or after `since`, before `until` (parseable dates). */
+  readonly since?: string | undefined
+  readonly until?: string | undefined
+  /** Stored at or after this ISO time. */
+  readonly storedSince?: string | undefined
 }
 
 export interface ListPage {
+  /** Entries matching the filter (all of them, whatever the page). */
   readonly total: number
   readonly entries: ReadonlyArray<QuarantineMeta>
 }

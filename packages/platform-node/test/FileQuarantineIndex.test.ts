@@ -1,0 +1,264 @@
+// The file quarantine's index: listings served from it answer exactly what reading every entry
+// answers (any puts, removes, filters, orders, cursors and pages), a page reads only its own
+// entries' metadata, and the journal survives what a crash or an operator does to it (torn last
+// record, garbage, deleted file, an older version's entries) by a rebuild from the folders.
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync
+} from "node:fs"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fc, test as propTest } from "@fast-check/vitest"
+import { describe, expect, test } from "vitest"
+import { Quarantine, type QuarantineMeta } from "@mailmoat/core"
+import { FileQuarantineStore, FileQuarantineSweep } from "../src/index.ts"
+
+const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-qi-"))
+const silent = () => {}
+
+interface Spec {
+  readonly subject: string
+  readonly sender: string
+  readonly recipients: ReadonlyArray<string>
+  /** Minutes after a fixed start; equal values tie on receipt time. */
+  readonly receivedMinute: number
+}
+
+const put = (store: ReturnType<typeof FileQuarantineStore.make>, s: Spec) =>
+  store.put({
+    envelope: {
+      clientAddress: "192.0.2.1",
+      helo: "h",
+      mailFrom: s.sender,
+      rcptTo: [...s.recipients],
+      tls: false,
+      sessionFlags: [],
+      receivedAt: Date.parse("2026-01-01T00:00:00Z") + s.receivedMinute * 60_000
+    },
+    reason: "spam",
+    message: new TextEncoder().encode(`From: x@y.test\r\nSubject: ${s.subject}\r\n\r\nbody\r\n`)
+  })
+
+/** Every entry's metadata, read from the folders (what a listing read before the index). */
+const everything = (root: string): Array<QuarantineMeta> =>
+  (existsSync(join(root, "entries")) ? readdirSync(join(root, "entries")) : []).flatMap((id) => {
+    try {
+      return [JSON.parse(readFileSync(join(root, "entries", id, "meta.json"), "utf8")) as QuarantineMeta]
+    } catch {
+      return []
+    }
+  })
+
+const ids = (page: Quarantine.ListPage) => page.entries.map((m) => m.id)
+const word = fc.constantFrom("alpha", "beta", "Gamma", "delta", "ÉTÉ")
+const address = fc.constantFrom("a@example.test", "B@example.test", "c@other.test")
+const spec: fc.Arbitrary<Spec> = fc.record({
+  subject: fc.oneof(word, fc.constant("x".repeat(5000))), // the long one does not fit a record
+  sender: fc.oneof(address, fc.constant("")),
+  recipients: fc.uniqueArray(address, { minLength: 1, maxLength: 3 }),
+  receivedMinute: fc.integer({ min: 0, max: 5 })
+})
+const filter: fc.Arbitrary<Quarantine.ListFilter> = fc.record(
+  {
+    recipient: fc.oneof(address, fc.constant("a@EXAMPLE.test")),
+    q: fc.oneof(word, fc.constantFrom("example", "été", "00")),
+    since: fc.constantFrom("2026-01-01T00:02:00Z", "2026-01-01"),
+    until: fc.constantFrom("2026-01-01T00:04:00Z", "2027-01-01"),
+    storedSince: fc.constantFrom("2026-01-01T00:00:03.000Z", "2020-01-01")
+  },
+  { requiredKeys: [] }
+)
+
+describe("FileQuarantineIndex: listings", () => {
+  propTest.prop(
+    [
+      fc.array(
+        fc.oneof(
+          spec.map((s) => ({ put: s })),
+          fc.nat(20).map((n) => ({ remove: n }))
+        ),
+        {
+          minLength: 1,
+          maxLength: 14
+        }
+      ),
+      fc.array(
+        fc.record({
+          order: fc.constantFrom("stored" as const, "received" as const, undefined),
+          filter: fc.option(filter, { nil: undefined }),
+          offset: fc.nat(6),
+          limit: fc.integer({ min: 0, max: 8 }),
+          after: fc.option(fc.nat(20), { nil: undefined })
+        }),
+        { minLength: 1, maxLength: 6 }
+      )
+    ],
+    { numRuns: 25 }
+  )("answer what reading every entry answers, through another handle too", async (ops, queries) => {
+    const root = fresh()
+    let clock = Date.parse("2026-01-01T00:00:00Z")
+    const store = FileQuarantineStore.make({ root, now: () => (clock += 1000), log: silent })
+    const other = FileQuarantineStore.make({ root, log: silent })
+    const live: Array<string> = []
+    for (const op of ops) {
+      if ("put" in op) live.push(await put(store, op.put))
+      else if (live.length > 0) await other.remove(live.splice(op.remove % live.length, 1)[0]!)
+    }
+    const all = everything(root)
+    for (const q of queries) {
+      const pick = q.after === undefined || all.length === 0 ? undefined : all[q.after % all.length]!
+      const after = pick && { at: Quarantine.keyOf(Quarantine.rowOf(pick), q.order), id: pick.id }
+      const options = { order: q.order, filter: q.filter, offset: q.offset, limit: q.limit, after }
+      const expected = Quarantine.pageOf(all, options)
+      for (const s of [store, other]) {
+        const page = await s.list(options)
+        if (q.limit === 0 && q.filter === undefined) expect(page.total).toBe(all.length)
+        else expect({ total: page.total, ids: ids(page) }).toEqual({ total: expected.total, ids: ids(expected) })
+      }
+    }
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  test("a page reads the metadata of its own entries only", async () => {
+    const root = fresh()
+    const store = FileQuarantineStore.make({ root, log: silent })
+    const made: Array<string> = []
+    for (let i = 0; i < 30; i++)
+      made.push(
+        await put(store, { subject: `m${i}`, sender: "s@x.test", recipients: ["a@example.test"], receivedMinute: i })
+      )
+    // Every entry but the newest five made unreadable: a first page of five never notices.
+    for (const id of made.slice(0, 25)) writeFileSync(join(root, "entries", id, "meta.json"), "{ not json")
+    const page = await store.list({ limit: 5, filter: { recipient: "a@example.test" }, order: "received" })
+    expect(ids(page)).toEqual(made.slice(25).reverse())
+    expect(page.total).toBe(30)
+  })
+})
+
+describe("FileQuarantineIndex: damage and recovery", () => {
+  const three = async (root: string, log: (m: string) => void = silent) => {
+    const store = FileQuarantineStore.make({ root, log })
+    const made: Array<string> = []
+    for (const subject of ["one", "two", "three"])
+      made.push(await put(store, { subject, sender: "s@x.test", recipients: ["a@example.test"], receivedMinute: 1 }))
+    return { store, made }
+  }
+  const journal = (root: string) => join(root, "index.log")
+  const listed = async (root: string, log: (m: string) => void = silent) =>
+    ids(await FileQuarantineStore.make({ root, log }).list({ limit: 10 }))
+
+  test("a torn last record (a crash mid-append): the start-up check rebuilds, the entry is listed", async () => {
+    const root = fresh()
+    const { made } = await three(root)
+    truncateSync(journal(root), statSync(journal(root)).size - 20)
+    const check = await FileQuarantineSweep.checkIndex(root)
+    expect(check).toMatchObject({ state: "rebuilt", why: "torn", entries: 3 })
+    expect(check.message).toMatch(/torn: rebuilt from 3 entries/)
+    expect(await listed(root)).toEqual([...made].reverse())
+  })
+
+  test("a torn last record left for long: the next listing rebuilds, logged once", async () => {
+    const root = fresh()
+    const { made } = await three(root)
+    truncateSync(journal(root), statSync(journal(root)).size - 20)
+    const old = new Date(Date.now() - 60_000)
+    utimesSync(journal(root), old, old)
+    const logged: Array<string> = []
+    const store = FileQuarantineStore.make({ root, log: (m) => logged.push(m) })
+    expect(ids(await store.list({ limit: 10 }))).toEqual([...made].reverse())
+    expect(ids(await store.list({ limit: 10 }))).toEqual([...made].reverse())
+    expect(logged).toEqual([expect.stringMatching(/torn: rebuilt from 3 entries/)])
+  })
+
+  test("garbage in the middle of the journal: rebuilt, nothing lost, later appends still read", async () => {
+    const root = fresh()
+    const { store, made } = await three(root)
+    appendFileSync(journal(root), 'deadbeef {"a":"x"}\n\u0000\u0001garbage\n')
+    const logged: Array<string> = []
+    const reader = FileQuarantineStore.make({ root, log: (m) => logged.push(m) })
+    expect(ids(await reader.list({ limit: 10 }))).toEqual([...made].reverse())
+    expect(logged).toEqual([expect.stringMatching(/damaged: rebuilt from 3 entries/)])
+    const fourth = await put(store, { subject: "four", sender: "", recipients: ["a@example.test"], receivedMinute: 2 })
+    await store.remove(made[0]!)
+    expect(ids(await reader.list({ limit: 10 }))).toEqual([fourth, made[2], made[1]])
+    expect(logged.length).toBe(1)
+  })
+
+  test("a deleted journal (or an older version's quarantine): the first listing rebuilds it", async () => {
+    const root = fresh()
+    const { made } = await three(root)
+    rmSync(journal(root))
+    const logged: Array<string> = []
+    expect(await listed(root, (m) => logged.push(m))).toEqual([...made].reverse())
+    expect(logged).toEqual([expect.stringMatching(/missing: rebuilt from 3 entries/)])
+    expect(readFileSync(journal(root), "utf8").trim().split("\n").length).toBe(3)
+  })
+
+  test("a journal that cannot be written (here: its lock path taken by a directory): listed from the folders", async () => {
+    const root = fresh()
+    const { made } = await three(root)
+    rmSync(journal(root))
+    mkdirSync(`${journal(root)}.lock`)
+    const logged: Array<string> = []
+    expect(await listed(root, (m) => logged.push(m))).toEqual([...made].reverse())
+    expect(logged).toEqual([expect.stringMatching(/missing: not rebuilt .*; listed from the entry folders/)])
+  })
+
+  test("entries the journal does not name (written by an older version): the start-up check adds them", async () => {
+    const root = fresh()
+    const { made } = await three(root)
+    const lines = readFileSync(journal(root), "utf8").split("\n")
+    writeFileSync(journal(root), `${lines[0]}\n`) // as if two were written without the index
+    rmSync(join(root, "entries", made[0]!), { recursive: true }) // and one removed without it
+    expect(await FileQuarantineSweep.checkIndex(root)).toMatchObject({ state: "repaired", added: 2, removed: 1 })
+    expect(await listed(root)).toEqual([made[2], made[1]])
+    expect(await FileQuarantineSweep.checkIndex(root)).toEqual({ state: "ok", entries: 2 })
+  })
+
+  test("an entry removed behind the index's back is dropped when its page reads it", async () => {
+    const root = fresh()
+    const { store, made } = await three(root)
+    expect((await store.list({ limit: 10 })).total).toBe(3)
+    rmSync(join(root, "entries", made[1]!), { recursive: true })
+    const page = await store.list({ limit: 10 })
+    expect({ total: page.total, ids: ids(page) }).toEqual({ total: 2, ids: [made[2], made[0]] })
+  })
+
+  test("a new quarantine starts with an empty journal and logs nothing", async () => {
+    const root = fresh()
+    const logged: Array<string> = []
+    const store = FileQuarantineStore.make({ root, log: (m) => logged.push(m) })
+    await put(store, { subject: "s", sender: "", recipients: ["a@example.test"], receivedMinute: 0 })
+    expect((await store.list()).total).toBe(1)
+    expect(readFileSync(join(root, "index.log"), "utf8").trim().split("\n").length).toBe(1)
+    expect(logged).toEqual([])
+    expect(await FileQuarantineSweep.checkIndex(join(root, "missing"))).toMatchObject({ entries: 0 })
+  })
+
+  test("compaction rewrites the journal to the live entries; other handles keep following it", async () => {
+    const root = fresh()
+    const store = FileQuarantineStore.make({ root, log: silent, compactAfter: 4 })
+    const reader = FileQuarantineStore.make({ root, log: silent })
+    const keep: Array<string> = []
+    for (let i = 0; i < 12; i++) {
+      const id = await put(store, { subject: `m${i}`, sender: "", recipients: ["a@example.test"], receivedMinute: i })
+      if (i % 3 === 0) keep.push(id)
+      else await store.remove(id)
+      await store.list({ limit: 1 }) // reads the journal, and compacts it once it is mostly dead records
+    }
+    await store.list({ limit: 1 })
+    const lines = readFileSync(join(root, "index.log"), "utf8").trim().split("\n")
+    expect(lines.length).toBeLessThanOrEqual(2 * keep.length + 4 + 1)
+    expect(ids(await reader.list({ limit: 20 }))).toEqual([...keep].reverse())
+    expect(ids(await store.list({ limit: 20 }))).toEqual([...keep].reverse())
+  })
+})

@@ -9,6 +9,16 @@ const folder = () => join(mkdtempSync(join(tmpdir(), "mm-websessions-")), "web-s
 const NAME = "A".repeat(43)
 
 describe("fileSessionValues", () => {
+  it("a folder that cannot be written (full disk, read-only, not a folder) keeps logins in memory instead", async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), "mm-websessions-")), "file")
+    writeFileSync(blocker, "not a folder")
+    const values = fileSessionValues(join(blocker, "web-sessions"))
+    await values.set(NAME, "v", 60_000)
+    expect(await values.get(NAME)).toBe("v")
+    await values.remove(NAME)
+    expect(await values.get(NAME)).toBeUndefined()
+  })
+
   it("keeps a session across instances (a restart), 0600, until it expires or is removed", async () => {
     const dir = folder()
     let t = 1_000_000

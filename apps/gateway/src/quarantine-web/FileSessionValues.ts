@@ -14,6 +14,8 @@
  *   once a minute, and at most `MAX_FILES` are kept (the ones nearest expiry go first), so a flood
  *   of logins cannot fill the disk.
  * - A file that cannot be read or parsed is no session; it is never an error for the page.
+ * - A session that cannot be written (full disk, read-only folder) is kept in this process's
+ *   memory instead: the admin can still log in, and only that login ends with the process.
  *
  * @category constructors
  * @since 0.1.0
@@ -21,7 +23,7 @@
 import { randomBytes } from "node:crypto"
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import type { SessionValues } from "./Sessions.ts"
+import { memorySessionValues, type SessionValues } from "./Sessions.ts"
 
 const MAX_FILES = 1000
 const NAME = /^[A-Za-z0-9_-]{16,128}$/
@@ -58,6 +60,7 @@ export const fileSessionValues = (dir: string, now: () => number = Date.now): Se
       return undefined
     }
   }
+  const fallback = memorySessionValues(now)
   let lastSweep = Number.NEGATIVE_INFINITY
   /** Expired and stale files at most once a minute; the cap whenever the folder is full. */
   const prune = async (): Promise<void> => {
@@ -84,21 +87,29 @@ export const fileSessionValues = (dir: string, now: () => number = Date.now): Se
   return {
     set: async (name, value, ttlMillis) => {
       const file = fileOf(name)
-      await mkdir(dir, { recursive: true, mode: 0o700 })
-      await prune()
       const temporary = join(dir, `.${randomBytes(8).toString("hex")}.tmp`)
-      await writeFile(temporary, JSON.stringify({ value, expires: now() + ttlMillis } satisfies Stored), {
-        mode: 0o600
-      })
-      await rename(temporary, file)
+      try {
+        await mkdir(dir, { recursive: true, mode: 0o700 })
+        await prune()
+        await writeFile(temporary, JSON.stringify({ value, expires: now() + ttlMillis } satisfies Stored), {
+          mode: 0o600
+        })
+        await rename(temporary, file)
+      } catch {
+        await rm(temporary, { force: true }).catch(() => undefined)
+        await fallback.set(name, value, ttlMillis)
+      }
     },
     get: async (name) => {
       if (!NAME.test(name)) return undefined
       const stored = await read(fileOf(name))
-      return stored === undefined || stored.expires <= now() ? undefined : stored.value
+      if (stored === undefined) return fallback.get(name)
+      return stored.expires <= now() ? undefined : stored.value
     },
     remove: async (name) => {
-      if (NAME.test(name)) await rm(fileOf(name), { force: true })
+      if (!NAME.test(name)) return
+      await fallback.remove(name)
+      await rm(fileOf(name), { force: true }).catch(() => undefined)
     }
   }
 }

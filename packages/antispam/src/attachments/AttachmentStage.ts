@@ -10,12 +10,13 @@
  *   read as far as its local headers go (`ZipNames.ts`).
  * - A part counts as an attachment when it has a file name (Content-Disposition `filename`, or
  *   Content-Type `name`), whatever its disposition: clients offer inline named parts to open too.
+ *   When it has both and they differ, both are judged (clients differ in which they save under).
  * - Answers at once (a finished effect): it reads the parsed message only.
  *
  * @category stages
  * @since 0.1.0
  */
-import type { MimePart, Stage, StageResult, SymbolHit } from "@mailmoat/core"
+import { type MimePart, MessageModel, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
 import { Effect } from "effect"
 import { define } from "../stages/Builtin.ts"
 import type { StageContext } from "../stages/StageContext.ts"
@@ -48,6 +49,15 @@ const named = (root: MimePart): ReadonlyArray<MimePart & { readonly filename: st
   return out
 }
 
+/**
+ * The names a part may be saved under: Content-Disposition's `filename` (the part's `filename`)
+ * and Content-Type's `name` when it differs, since clients differ in which one they take.
+ */
+const namesOf = (part: MimePart & { readonly filename: string }): ReadonlyArray<string> => {
+  const name = MessageModel.HeaderParams.parse(part.headers.get("content-type")).params.get("name")
+  return name === undefined || name === "" || name === part.filename ? [part.filename] : [part.filename, name]
+}
+
 /** The symbols for a message's MIME tree (empty for mail without named parts). */
 export const judge = (root: MimePart, policy: AttachmentPolicy): ReadonlyArray<SymbolHit> => {
   const blocked: Array<string> = []
@@ -55,10 +65,14 @@ export const judge = (root: MimePart, policy: AttachmentPolicy): ReadonlyArray<S
   const disguised: Array<string> = []
   const encrypted: Array<string> = []
   for (const part of named(root)) {
-    const name = readName(part.filename)
-    if (name.disguised) disguised.push(part.filename)
-    if (policy.blocked.has(name.extension)) blocked.push(part.filename)
-    if (!policy.archives || !(name.extension === "zip" || ZIP_TYPES.has(part.contentType))) continue
+    let zip = ZIP_TYPES.has(part.contentType)
+    for (const filename of namesOf(part)) {
+      const name = readName(filename)
+      if (name.disguised) disguised.push(filename)
+      if (policy.blocked.has(name.extension)) blocked.push(filename)
+      zip ||= name.extension === "zip"
+    }
+    if (!policy.archives || !zip) continue
     if (!looksLikeZip(part.body)) continue
     const listing = zipListing(part.body)
     if (listing.encrypted) encrypted.push(part.filename)

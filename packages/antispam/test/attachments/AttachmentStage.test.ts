@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest"
 import { judge, policyOf } from "../../src/attachments/AttachmentStage.ts"
 import { DEFAULT_BLOCKED } from "../../src/attachments/options.ts"
 import { makeServerAntispam } from "../../src/index.ts"
-import { Dns } from "@mailmoat/core"
+import { Dns, Envelope, MessageModel } from "@mailmoat/core"
 import { makeZip, messageWith } from "./support.ts"
 
 const policy = policyOf({ enabled: true, blockedExtensions: [...DEFAULT_BLOCKED], archives: true })
@@ -41,6 +41,40 @@ describe("the attachment stage", () => {
   it("flags a name that hides its extension", () => {
     const hits = judge(messageWith([{ filename: "report\u202efdp.exe", bytes: pdf }]).mime, policy)
     expect(names(hits)).toEqual(["ATTACHMENT_BLOCKED", "ATTACHMENT_NAME_DISGUISED"])
+  })
+
+  it("reads both names a part may carry: Content-Type's name as well as Content-Disposition's filename", () => {
+    // Clients differ in which one they save the file under.
+    const text = [
+      "From: a@example.net",
+      "To: b@example.org",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="b1"',
+      "",
+      "--b1",
+      'Content-Type: application/octet-stream; name="invoice.exe"',
+      'Content-Disposition: attachment; filename="invoice.pdf"',
+      "",
+      "MZ",
+      "--b1--",
+      ""
+    ].join("\r\n")
+    const message = MessageModel.fromBytes(Buffer.from(text, "latin1"), {
+      envelope: Envelope.make({ clientAddress: "192.0.2.1", mailFrom: "a@example.net", rcptTo: ["b@example.org"] })
+    })
+    const hits = judge(message.mime, policy)
+    expect(names(hits)).toEqual(["ATTACHMENT_BLOCKED"])
+    expect(hits[0]!.detail).toContain("invoice.exe")
+  })
+
+  it("ordinary names in Persian, Hebrew or with emoji are no disguise, attached or inside a ZIP", () => {
+    const persian = "\u06af\u0632\u0627\u0631\u0634\u200c\u0647\u0627.pdf"
+    const message = messageWith([
+      { filename: persian, bytes: pdf },
+      { filename: "\u05d3\u05d5\u05d7\u200f.docx", bytes: pdf },
+      { filename: "photos.zip", bytes: makeZip([persian, "\u{1f468}\u200d\u{1f469}\u200d\u{1f467}.jpg"]) }
+    ])
+    expect(judge(message.mime, policy)).toEqual([])
   })
 
   it("the configured list replaces the default one (dots and case do not matter)", () => {

@@ -8,6 +8,7 @@
 export { type FromBytesOptions, fromBytes } from "./Message.ts"
 export { defaults as defaultLimits, type MimeLimits } from "./Limits.ts"
 export * as Rfc2047 from "./Rfc2047.ts"
+export * as HeaderParams from "./HeaderParams.ts"
 export * as Received from "./Received.ts"
 export * as Html from "./HtmlText.ts"
 export * as HeaderEdit from "./HeaderEdit.ts"

@@ -420,8 +420,13 @@ export class ProxyConnection {
   }
 
   /** Waits until the client has taken what was written (or went away). */
-  private flushClient(): Promise<void> {
+  private async flushClient(): Promise<void> {
     const client = this.client
+    if (client instanceof DeflateLeg) {
+      while (client.writableCorked > 0) client.uncork()
+      if (!this.closed) await client.flushed()
+      return
+    }
     // Corked data only drains once uncorked.
     while (client.writableCorked > 0) client.uncork()
     if (!client.writableNeedDrain || this.closed) return Promise.resolve()

@@ -43,11 +43,31 @@ export class DeflateLeg extends Duplex {
     socket.resume()
   }
 
+  /**
+   * Resolves once everything written so far has left the compressor and the socket took it.
+   * The compressor works off the main thread: a connection that closes right after its last
+   * write (the server's BYE and tagged OK to LOGOUT) waits for this, or the reply is lost.
+   */
+  flushed(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.destroyed) return resolve()
+      const whenDrained = () => {
+        if (!this.socket.writableNeedDrain || this.socket.destroyed) return resolve()
+        this.socket.once("drain", resolve)
+        this.socket.once("close", resolve)
+      }
+      // Writes reach `_write` one after another, each once the one before was compressed: an
+      // empty one (not handed to the compressor, which would add a flush marker) comes last.
+      this.write(Buffer.alloc(0), whenDrained)
+    })
+  }
+
   override _read(): void {
     if (this.inflate.isPaused()) this.inflate.resume()
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (chunk.length === 0) return callback()
     this.deflate.write(chunk, callback)
   }
 
@@ -55,7 +75,9 @@ export class DeflateLeg extends Duplex {
     chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void
   ): void {
-    this.deflate.write(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), callback)
+    const bytes = chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk))
+    if (bytes.length === 0) return callback()
+    this.deflate.write(bytes, callback)
   }
 
   override _final(callback: (error?: Error | null) => void): void {

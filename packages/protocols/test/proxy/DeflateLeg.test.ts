@@ -63,6 +63,27 @@ describe("DeflateLeg", () => {
     expect((await read).toString()).toBe("b FETCH 1 BODY[]\r\nc LOGOUT\r\n")
   })
 
+  it("flushed(): what was written has reached the socket, so destroying right after loses nothing", async () => {
+    const { ours, peer } = await pair()
+    const leg = new DeflateLeg(ours)
+    const inflate = zlib.createInflateRaw({ finishFlush: zlib.constants.Z_SYNC_FLUSH })
+    peer.pipe(inflate)
+    const parts: Array<Buffer> = []
+    inflate.on("data", (d: Buffer) => parts.push(d))
+    const ended = new Promise<void>((r) => inflate.once("end", () => r()))
+    const big = Buffer.alloc(2 * 1024 * 1024, "0123456789abcdef")
+    leg.write("* BYE bye\r\n")
+    leg.write(big)
+    leg.write("t5 OK Logout completed.\r\n")
+    await leg.flushed()
+    leg.destroy()
+    await ended
+    const all = Buffer.concat(parts)
+    expect(all.length).toBe(big.length + "* BYE bye\r\n".length + "t5 OK Logout completed.\r\n".length)
+    const last = "t5 OK Logout completed.\r\n"
+    expect(all.subarray(all.length - last.length).toString()).toBe(last)
+  })
+
   it("a compression bomb is inflated only as fast as it is read", async () => {
     const { ours, peer } = await pair()
     const leg = new DeflateLeg(ours)

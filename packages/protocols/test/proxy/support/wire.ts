@@ -106,6 +106,8 @@ export class Wire {
   /** RFC 4978 after the server's OK: raw DEFLATE both ways from here (zlib itself, flushed per write). */
   startDeflate(): void {
     this.socket.removeAllListeners("data")
+    // The end is the inflater's: the socket closes before the inflater has given its last bytes.
+    this.socket.removeAllListeners("close")
     const leftover = this.length > 0 ? this.buffer : undefined
     this.chunks = []
     this.length = 0

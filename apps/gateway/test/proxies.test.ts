@@ -229,8 +229,12 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
 
   test("clamd down: messages pass with a warning header, spam is still tagged", async () => {
     const logs: Array<string> = []
-    const g = await start({ clamd: { host: "127.0.0.1", port: await freePort(), timeoutSeconds: 2 } }, (l) =>
-      logs.push(l)
+    // The infected part is named report.com, an extension the attachment checks block: off here,
+    // this is about the threat scanner being away.
+    const g = await start(
+      { clamd: { host: "127.0.0.1", port: await freePort(), timeoutSeconds: 2 } },
+      (l) => logs.push(l),
+      { antispam: { attachments: { enabled: false } } }
     )
     const port = byUpstream(g, dovecot.ports.imap).listen.port
     const unscanned = await fetchOk(`imap://127.0.0.1:${port}/INBOX;UID=${UID.eicar}`)

@@ -67,7 +67,10 @@ export class DeflateLeg extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (chunk.length === 0) return callback()
+    if (chunk.length === 0) {
+      callback()
+      return
+    }
     this.deflate.write(chunk, callback)
   }
 
@@ -76,7 +79,10 @@ export class DeflateLeg extends Duplex {
     callback: (error?: Error | null) => void
   ): void {
     const bytes = chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk))
-    if (bytes.length === 0) return callback()
+    if (bytes.length === 0) {
+      callback()
+      return
+    }
     this.deflate.write(bytes, callback)
   }
 

@@ -132,8 +132,12 @@ describe("Deadline.withinAll", () => {
     expect(late).toEqual([Option.none(), Option.some("blocking")])
     // The first effect's own wait, then its deadline; nothing set after the block but the
     // deadline's turn of the loop (a zero timer where there is no `setImmediate`).
-    const lengths = timers.mock.calls.map(([, ms]) => ms)
-    expect(lengths.slice(0, 2)).toEqual([5_000, 40])
+    // The deadline's timer is what is left of its 40 ms when it is set: a loaded machine may
+    // have spent a millisecond or two since the effect started (the first effect's own timer).
+    const lengths = timers.mock.calls.map(([, ms]) => Number(ms))
+    expect(lengths[0]).toBe(5_000)
+    expect(lengths[1]).toBeGreaterThan(30)
+    expect(lengths[1]).toBeLessThanOrEqual(40)
     expect(lengths.slice(2).every((ms) => ms === 0)).toBe(true)
     timers.mockRestore()
   })

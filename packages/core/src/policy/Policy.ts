@@ -88,10 +88,37 @@ export const verdictHeaders = (verdict: Verdict, rule: string): ReadonlyArray<re
   ]
 }
 
+/** Symbols named in a spam reason: the heaviest few, so the reply stays one short line. */
+const REASON_SYMBOLS = 3
+
+/** A weight as written in a reason: `10`, `2.5`, `0.25`. */
+const weight = (score: number): string => String(Math.round(score * 100) / 100)
+
+/**
+ * Why a message is spam, in one line: the score (and the classifier's probability) and the
+ * symbols that weighed most towards it, each name once with its summed weight, heaviest first
+ * (`spam (score 16.00: ATTACHMENT_BLOCKED 10, RBL_LISTED 6)`). It is the reply's text for
+ * `reject` and the quarantine entry's reason, so a sender refused by mistake and the admin
+ * reading the quarantine both see what decided without the log. Names only, never details:
+ * a detail can carry what a recipient listed.
+ */
+export const spamReason = (verdict: Verdict): string => {
+  const byName = new Map<string, number>()
+  for (const h of verdict.symbols) {
+    const s = boundedScore(h.score)
+    if (s > 0) byName.set(h.name, (byName.get(h.name) ?? 0) + s)
+  }
+  const top = [...byName].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, REASON_SYMBOLS)
+  const probability = verdict.probability !== undefined ? `, probability ${verdict.probability.toFixed(2)}` : ""
+  const names = top.length > 0 ? `: ${top.map(([name, s]) => `${name} ${weight(s)}`).join(", ")}` : ""
+  const more = byName.size > REASON_SYMBOLS ? `, +${byName.size - REASON_SYMBOLS} more` : ""
+  return `spam (score ${verdict.score.toFixed(2)}${probability}${names}${more})`
+}
+
 /** The action for a verdict under `options.onSpam`. */
 export const actionOf = (verdict: Verdict, options: PolicyOptions, rule: string): A.Action => {
   if (verdict.class !== "spam") return A.deliver(verdictHeaders(verdict, rule))
-  const reason = `spam (score ${verdict.score.toFixed(2)}${verdict.probability !== undefined ? `, probability ${verdict.probability.toFixed(2)}` : ""})`
+  const reason = spamReason(verdict)
   switch (options.onSpam ?? defaults.onSpam) {
     case "none":
       return A.deliver(verdictHeaders(verdict, rule), options.subjectPrefix)

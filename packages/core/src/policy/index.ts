@@ -3,4 +3,4 @@
  *
  * @since 0.1.0
  */
-export { actionOf, defaults, type OnSpam, type PolicyOptions, verdictHeaders, verdictOf } from "./Policy.ts"
+export { actionOf, defaults, type OnSpam, type PolicyOptions, spamReason, verdictHeaders, verdictOf } from "./Policy.ts"

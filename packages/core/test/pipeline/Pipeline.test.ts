@@ -29,7 +29,14 @@ describe("Pipeline.runPhase", () => {
     const run = await Effect.runPromise(Pipeline.runPhase([slowInline], connect))
     expect(run.runs[0]!.trace.outcome).toBe("ok")
     expect(run.decided).toEqual({ stage: "inline", decision: { _tag: "Reject", reason: "r" } })
-    const timed = await Effect.runPromise(Pipeline.runPhase([{ ...slowInline, inline: false }], connect))
+    // Far longer than the budget: a loaded machine that stalls the loop past a short sleep would
+    // let the finished stage win over its expired deadline, which the deadline allows on purpose.
+    const slow = stage(
+      "timed",
+      () => Effect.as(Effect.sleep(10_000), { symbols: [], decision: { _tag: "Reject", reason: "r" } }),
+      { budgetMillis: 1 }
+    )
+    const timed = await Effect.runPromise(Pipeline.runPhase([slow], connect))
     expect(timed.runs[0]!.trace.outcome).toBe("timeout")
   })
 
@@ -211,5 +218,43 @@ describe("Policy", () => {
     const v = Policy.verdictOf([trace("ok", symbols)], [], {}, probability)
     expect(["ham", "spam", "unsure"]).toContain(v.class)
     expect(Number.isFinite(v.score)).toBe(true)
+  })
+
+  it("a spam reason names the heaviest symbols, each once with its summed weight, never a detail", () => {
+    const hits = [
+      { name: "RBL_LISTED", score: 6, source: "rbl", detail: "192.0.2.1 via a.example" },
+      { name: "ATTACHMENT_BLOCKED", score: 10, source: "attachments", detail: "invoice.pdf.exe" },
+      { name: "RBL_LISTED", score: 6, source: "rbl", detail: "192.0.2.1 via b.example" },
+      { name: "SPF_PASS", score: -1, source: "auth" },
+      { name: "RBL_UNKNOWN", score: 0, source: "rbl" },
+      { name: "BODY_CAPS", score: 0.25, source: "x" },
+      { name: "DATE_STALE", score: 0.5, source: "x" }
+    ]
+    const verdict = Policy.verdictOf([trace("ok", hits)], [])
+    const action = Policy.actionOf(verdict, { onSpam: "reject" }, "policy")
+    expect(action._tag === "Reject" && action.reason).toBe(
+      "spam (score 21.75: RBL_LISTED 12, ATTACHMENT_BLOCKED 10, DATE_STALE 0.5, +1 more)"
+    )
+    const byProbability = Policy.verdictOf([trace("ok", [{ name: "NOTHING_MUCH", score: 0.1, source: "x" }])], [], {}, 0.97)
+    expect(Policy.spamReason(byProbability)).toBe("spam (score 0.10, probability 0.97: NOTHING_MUCH 0.1)")
+    expect(Policy.spamReason(Policy.verdictOf([trace("ok")], [], {}, 0.99))).toBe("spam (score 0.00, probability 0.99)")
+  })
+
+  test.prop([
+    fc.array(
+      fc.record({
+        name: fc.stringMatching(/^[A-Z_]{1,12}$/),
+        score: fc.double(),
+        source: fc.constant("x"),
+        detail: fc.constant("DETAIL\r\nX")
+      })
+    ),
+    fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined })
+  ])("a spam reason is one line naming at most three symbols, heaviest first, and no detail", (symbols, probability) => {
+    const reason = Policy.spamReason(Policy.verdictOf([trace("ok", symbols)], [], {}, probability))
+    expect(reason).toMatch(/^spam \(score -?\d+\.\d\d(, probability \d\.\d\d)?(: [A-Z_]+ [\d.e+-]+(, [A-Z_]+ [\d.e+-]+){0,2}(, \+\d+ more)?)?\)$/)
+    expect(reason).not.toContain("DETAIL")
+    const weights = [...reason.matchAll(/([A-Z_]+) ([\d.e+-]+)/g)].map((m) => Number(m[2]))
+    expect(weights).toEqual([...weights].sort((a, b) => b - a))
   })
 })

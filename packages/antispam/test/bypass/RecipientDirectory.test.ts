@@ -112,6 +112,14 @@ describe("recipient directory: domain entries and per-recipient policy", () => {
     expect(() => parseDirectory(t)).toThrow(message)
   })
 
+  it("writes back what it read: formatDirectory then parseDirectory gives the same entries", () => {
+    const parsed = parseDirectory(
+      `${text}  d@example.com: { safeSenders: ['@@Q.example', ' @p.example '], subjectPrefix: "[spam: 'x']" }\n`
+    )
+    expect(parsed.get("d@example.com")?.safeSenders).toEqual(["q.example", "p.example"])
+    expect([...parseDirectory(formatDirectory(parsed))]).toEqual([...parsed])
+  })
+
   it("a fixed directory needs no refresh", () => {
     expect(() => Effect.runSync(dir(text).refresh)).not.toThrow()
   })

@@ -160,6 +160,67 @@ describe("server antispam module", () => {
     await m.close()
   })
 
+  it("per-recipient policy: domain and address entries set the cut-off and the spam action", async () => {
+    const file = join(dir, "policy.yaml")
+    writeFileSync(
+      file,
+      [
+        "recipients:",
+        "  '@reject.example': { onSpam: reject, spamScore: 2 }",
+        "  '@quarantine.example': { onSpam: quarantine, spamScore: 2 }",
+        "  ceo@reject.example: { onSpam: none, subjectPrefix: '[SPAM]' }",
+        ""
+      ].join("\n")
+    )
+    // RBL_LISTED weighs 3 here: below the default cut-off (5), above the domains' (2).
+    const cfg: AntispamInput = { rbl: { servers: ["bl.test"] }, scores: { RBL_LISTED: 3 }, bypass: { directory: file } }
+    const rcpts = ["a@reject.example", "b@quarantine.example", "ceo@reject.example", "c@default.example"]
+    const out = byRcpt(await evaluate(cfg, listed(rcpts)))
+    expect(Object.values(out).map((o) => [o.recipient, o.verdict.class, o.action._tag, o.rule])).toEqual([
+      ["a@reject.example", "spam", "Reject", "policy: spam onSpam=reject (directory: @reject.example)"],
+      ["b@quarantine.example", "spam", "Quarantine", "policy: spam onSpam=quarantine (directory: @quarantine.example)"],
+      [
+        "ceo@reject.example",
+        "spam",
+        "Deliver",
+        "policy: spam onSpam=none (directory: ceo@reject.example + @reject.example)"
+      ],
+      ["c@default.example", "ham", "Deliver", "policy: ham"]
+    ])
+    const ceo = out["ceo@reject.example"]!.action
+    expect(ceo._tag === "Deliver" && ceo.subjectPrefix).toBe("[SPAM]")
+  })
+
+  it("per-recipient policy follows a directory edit with the next message; a bad edit keeps it", async () => {
+    const file = join(dir, "policy-reload.yaml")
+    writeFileSync(file, "recipients:\n  '@example.org': { onSpam: reject }\n")
+    const logs: Array<string> = []
+    let now = 0
+    const m = makeServerAntispam(
+      { rbl: { servers: ["bl.test"] }, bypass: { directory: file } },
+      { dns: Dns.makeStatic(zone), healthIntervalMillis: 0, log: (l) => logs.push(l), now: () => now }
+    )
+    const run = async () => (await Effect.runPromise(m.evaluate(listed(["a@example.org"])))).map((o) => o.action._tag)
+    expect(await run()).toEqual(["Reject"])
+    writeFileSync(file, "recipients:\n  '@example.org': { onSpam: drop }\n")
+    utimesSync(file, new Date(), new Date(Date.now() + 5000))
+    now = 2000
+    expect(await run()).toEqual(["Drop"])
+    writeFileSync(file, "recipients:\n  '@example.org': { onSpam: bounce }\n")
+    utimesSync(file, new Date(), new Date(Date.now() + 10000))
+    now = 4000
+    expect(await run()).toEqual(["Drop"])
+    expect(logs.some((l) => /\.onSpam: expected none, quarantine, reject or drop; keeping the previous/.test(l))).toBe(
+      true
+    )
+    // The entry removed: the gateway's own policy again.
+    writeFileSync(file, "recipients: {}\n")
+    utimesSync(file, new Date(), new Date(Date.now() + 15000))
+    now = 6000
+    expect(await run()).toEqual(["Quarantine"])
+    await m.close()
+  })
+
   it("maxScanSizeKB: larger messages pass unscanned with a symbol; 1..12 is raised to 12", async () => {
     const big = listed(undefined, { size: 13 * 1024 })
     const [o] = await evaluate({ rbl: { servers: ["bl.test"] }, maxScanSizeKB: 12 }, big)

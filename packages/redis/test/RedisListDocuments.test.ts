@@ -78,6 +78,31 @@ describe("lists in Redis with change messages (real redis-server)", () => {
     expect(lookup("bob@example.org")?.safeSenders).toEqual(["friend@example.net"])
   })
 
+  it("domain entries and per-recipient policy in the shared directory follow an edit on another node", async () => {
+    const a = await node("l2p:")
+    const b = await node("l2p:")
+    const dirB = RecipientDirectory.fromDocument(b.docs, "directory")
+    const policyOf = (r: string) => {
+      Effect.runSync(dirB.refresh)
+      return dirB.policyOf(r)
+    }
+    expect(policyOf("anyone@example.org")).toBeUndefined()
+    a.docs.write(
+      "directory",
+      "recipients:\n  '@example.org': { onSpam: reject, spamScore: 3 }\n  ceo@example.org: { onSpam: none }\n"
+    )
+    await a.docs.settled?.()
+    await eventually(() => policyOf("anyone@example.org") !== undefined, 2000)
+    expect(policyOf("anyone@example.org")).toMatchObject({ source: "directory: @example.org", onSpam: "reject" })
+    expect(policyOf("ceo@example.org")).toMatchObject({ onSpam: "none", spamScore: 3 })
+    // A bad policy value keeps the previous directory.
+    a.docs.write("directory", "recipients:\n  '@example.org': { onSpam: bounce }\n")
+    await a.docs.settled?.()
+    await eventually(() => policyOf("x@example.org") !== undefined && dirB.lastError() !== undefined, 2000)
+    expect(dirB.lastError()).toMatch(/\.onSpam: expected none, quarantine, reject or drop/)
+    expect(policyOf("anyone@example.org")).toMatchObject({ onSpam: "reject", spamScore: 3 })
+  })
+
   it("a change message missed while disconnected is caught up by the reload on reconnection", async () => {
     const b = await node("l3:")
     const raw = await (async () => {

@@ -5,7 +5,7 @@
  * | --- | --- | --- |
  * | `allowedIps` | every recipient | client IP in `bypass.allowedIps` (compiled CIDR set) |
  * | `session` | every recipient | session authenticated, bypass flag set by the trusted relay, `acceptSessionBypass: true` |
- * | `recipient` | that recipient | directory entry has `bypassAntispam: true` |
+ * | `recipient` | that recipient | its directory entry (or its domain's `@domain` entry) has `bypassAntispam: true` |
  * | `safeSender` | that recipient | sender (From, else MAIL FROM) in the recipient's `safeSenders`, From domain authenticated (aligned SPF or DKIM) unless `safeSendersRequireAuth: false` |
  *
  * The gateway sets the session bypass flag only for relays it trusts; this module also

@@ -1,14 +1,24 @@
 /**
- * The recipient directory (`antispam.bypass.directory`): per recipient, a `bypassAntispam`
- * flag and a `safeSenders` list. YAML (or JSON, which is YAML):
+ * The recipient directory (`antispam.bypass.directory`): per recipient or per domain a
+ * `bypassAntispam` flag, a `safeSenders` list and the recipient's own spam policy (`onSpam`,
+ * `spamScore`, `subjectPrefix`). YAML (or JSON, which is YAML):
  *
  * ```yaml
  * recipients:
+ *   "@example.org":                # every recipient of example.org (not its subdomains)
+ *     onSpam: reject
+ *     spamScore: 4
+ *     safeSenders: [partner.example]
+ *   ceo@example.org:
+ *     onSpam: none                 # tagged only; spamScore 4 and partner.example from the domain
+ *     subjectPrefix: "[SPAM]"
  *   alice@example.org:
  *     bypassAntispam: true
  *   bob@example.org:
- *     safeSenders: [friend@example.net, partner.example]   # address or whole domain
+ *     safeSenders: [friend@example.net]   # address or whole domain; merged with the domain's
  * ```
+ *
+ * How an address's entry and its domain's combine: `DirectoryLookup.ts`.
  *
  * Reloading: the file's modification time and size are checked at most once per
  * `checkIntervalMillis` (default 1000) when the directory is consulted (at the caller's time:
@@ -24,19 +34,19 @@
  * @since 0.1.0
  */
 import { readFileSync, statSync } from "node:fs"
-import type { ListDocumentsShape } from "@mailmoat/core"
+import type { Engine, ListDocumentsShape } from "@mailmoat/core"
 import { Clock, Effect } from "effect"
-import { parse as parseYaml } from "yaml"
+import { parse as parseYaml, stringify } from "yaml"
+import * as DirectoryLookup from "./DirectoryLookup.ts"
+import type { DirectoryEntry, RecipientEntry } from "./DirectoryLookup.ts"
 
-export interface RecipientEntry {
-  readonly bypassAntispam: boolean
-  /** Lower-case addresses and domains. */
-  readonly safeSenders: ReadonlyArray<string>
-}
+export type { DirectoryEntry, RecipientEntry } from "./DirectoryLookup.ts"
 
 export interface Directory {
-  /** The recipient's entry, as of the last `refresh`. */
+  /** What applies to the recipient (its entry merged with its domain's), as of the last `refresh`. */
   readonly get: (recipient: string) => RecipientEntry | undefined
+  /** The recipient's own spam policy, as of the last `refresh`; undefined at once when no entry has one. */
+  readonly policyOf: Engine.RecipientPolicies
   /**
    * Looks at the source at most once per check interval (the fiber's `Clock`) and reloads it
    * when it changed; a reload is logged (info), a problem too (warning, the previous directory
@@ -48,32 +58,88 @@ export interface Directory {
   readonly lastError: () => string | undefined
 }
 
-/** Parses directory text; throws an Error naming the bad path. */
-export const parseDirectory = (text: string): ReadonlyMap<string, RecipientEntry> => {
-  const doc = parseYaml(text) as unknown
+const KEYS = new Set(["bypassAntispam", "safeSenders", "onSpam", "spamScore", "subjectPrefix"])
+const ON_SPAM = new Set(["none", "quarantine", "reject", "drop"])
+/** A subject prefix goes into a header: one line of printable text. */
+const PREFIX_MAX = 100
+
+/** The entry key: a lower-case address, or `@domain` for every recipient of that domain. */
+const keyOf = (raw: string, where: string): string => {
+  const key = raw.trim().toLowerCase()
+  if (key.startsWith("@")) {
+    if (!/^@[^\s@]+$/.test(key)) throw new Error(`${where}: expected @domain`)
+  } else if (!key.includes("@")) throw new Error(`${where}: not a mail address or @domain`)
+  return key
+}
+
+const entryOf = (raw: unknown, where: string): DirectoryEntry => {
+  const v = (raw ?? {}) as Record<string, unknown>
+  if (typeof v !== "object" || Array.isArray(v)) throw new Error(`${where}: expected a map`)
+  for (const k of Object.keys(v)) if (!KEYS.has(k)) throw new Error(`${where}: unknown key "${k}"`)
+  if (v.bypassAntispam !== undefined && typeof v.bypassAntispam !== "boolean")
+    throw new Error(`${where}.bypassAntispam: expected true or false`)
+  const ss = v.safeSenders ?? []
+  const safeSenders = Array.isArray(ss)
+    ? ss.map((s: unknown) => (typeof s === "string" ? s.trim().toLowerCase().replace(/^@+/, "") : ""))
+    : []
+  if (!Array.isArray(ss) || safeSenders.some((s) => s.length === 0))
+    throw new Error(`${where}.safeSenders: expected a list of addresses or domains`)
+  if (v.onSpam !== undefined && !ON_SPAM.has(v.onSpam as string))
+    throw new Error(`${where}.onSpam: expected none, quarantine, reject or drop`)
+  if (v.spamScore !== undefined && !(typeof v.spamScore === "number" && Number.isFinite(v.spamScore)))
+    throw new Error(`${where}.spamScore: expected a number`)
+  const prefix = v.subjectPrefix
+  if (
+    prefix !== undefined &&
+    !(typeof prefix === "string" && prefix.length > 0 && prefix.length <= PREFIX_MAX && !/[\x00-\x1f\x7f]/.test(prefix))
+  )
+    throw new Error(`${where}.subjectPrefix: expected one line of text (at most ${PREFIX_MAX} characters)`)
+  return {
+    bypassAntispam: v.bypassAntispam as boolean | undefined,
+    safeSenders,
+    onSpam: v.onSpam as DirectoryEntry["onSpam"],
+    spamScore: v.spamScore as number | undefined,
+    subjectPrefix: prefix as string | undefined
+  }
+}
+
+const yamlOf = (text: string): unknown => {
+  try {
+    // "error": warnings are not printed; every error throws.
+    return parseYaml(text, { logLevel: "error" })
+  } catch (e) {
+    throw new Error(`directory: not YAML: ${(e as Error).message}`)
+  }
+}
+
+/** Parses directory text into its entries as written (keys lower-case); throws an Error naming the bad path. */
+export const parseDirectory = (text: string): ReadonlyMap<string, DirectoryEntry> => {
+  const doc = yamlOf(text)
   const root =
     doc !== null && typeof doc === "object" && "recipients" in doc ? (doc as { recipients: unknown }).recipients : doc
   if (root === null || root === undefined) return new Map()
   if (typeof root !== "object" || Array.isArray(root)) throw new Error("directory: expected a map of recipients")
-  const out = new Map<string, RecipientEntry>()
+  const out = new Map<string, DirectoryEntry>()
   for (const [addr, raw] of Object.entries(root as Record<string, unknown>)) {
     const where = `directory.recipients["${addr}"]`
-    if (!addr.includes("@")) throw new Error(`${where}: not a mail address`)
-    const v = (raw ?? {}) as Record<string, unknown>
-    if (typeof v !== "object" || Array.isArray(v)) throw new Error(`${where}: expected a map`)
-    for (const k of Object.keys(v))
-      if (k !== "bypassAntispam" && k !== "safeSenders") throw new Error(`${where}: unknown key "${k}"`)
-    if (v.bypassAntispam !== undefined && typeof v.bypassAntispam !== "boolean")
-      throw new Error(`${where}.bypassAntispam: expected true or false`)
-    const ss = v.safeSenders ?? []
-    if (!Array.isArray(ss) || !ss.every((s) => typeof s === "string" && s.trim().length > 0))
-      throw new Error(`${where}.safeSenders: expected a list of addresses or domains`)
-    out.set(addr.trim().toLowerCase(), {
-      bypassAntispam: v.bypassAntispam === true,
-      safeSenders: ss.map((s: string) => s.trim().toLowerCase().replace(/^@/, ""))
-    })
+    out.set(keyOf(addr, where), entryOf(raw, where))
   }
   return out
+}
+
+/** Directory text for `entries` (what `parseDirectory` reads back as the same entries). */
+export const formatDirectory = (entries: ReadonlyMap<string, DirectoryEntry>): string => {
+  const recipients: Record<string, Record<string, unknown>> = {}
+  for (const [key, e] of entries) {
+    const written: Record<string, unknown> = {}
+    if (e.bypassAntispam !== undefined) written.bypassAntispam = e.bypassAntispam
+    if (e.safeSenders.length > 0) written.safeSenders = [...e.safeSenders]
+    if (e.onSpam !== undefined) written.onSpam = e.onSpam
+    if (e.spamScore !== undefined) written.spamScore = e.spamScore
+    if (e.subjectPrefix !== undefined) written.subjectPrefix = e.subjectPrefix
+    Object.defineProperty(recipients, key, { value: written, enumerable: true, writable: true, configurable: true })
+  }
+  return stringify({ recipients })
 }
 
 /** True when `sender` (an address) matches an entry: the address itself, or its domain or a parent domain. */
@@ -101,7 +167,7 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
     const st = statSync(path)
     return `${st.mtimeMs}:${st.size}:${st.ino}`
   }
-  let current = parseDirectory(readFileSync(path, "utf8"))
+  let current = DirectoryLookup.make(parseDirectory(readFileSync(path, "utf8")))
   let seen = stamp()
   let checkedAt: number | undefined
   let generation = 1
@@ -124,7 +190,7 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
     if (s === seen) return Effect.void
     seen = s
     try {
-      current = parseDirectory(readFileSync(path, "utf8"))
+      current = DirectoryLookup.make(parseDirectory(readFileSync(path, "utf8")))
       generation++
       lastError = undefined
       return Effect.logInfo(`recipient directory ${path} reloaded (${current.size} recipients)`)
@@ -134,7 +200,8 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
   }
 
   return {
-    get: (recipient) => current.get(recipient.trim().toLowerCase()),
+    get: (recipient) => current.get(recipient),
+    policyOf: (recipient) => current.policyOf(recipient),
     refresh: Effect.flatMap(Clock.currentTimeMillis, check),
     generation: () => generation,
     lastError: () => lastError
@@ -148,7 +215,7 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
  */
 export const fromDocument = (documents: ListDocumentsShape, name: string): Directory => {
   let seen: string | undefined
-  let current: ReadonlyMap<string, RecipientEntry> = new Map()
+  let current = DirectoryLookup.make(new Map())
   let generation = 0
   let lastError: string | undefined
   // The store's stamp is a memory read (its copy is kept current by change messages): no throttle.
@@ -157,7 +224,7 @@ export const fromDocument = (documents: ListDocumentsShape, name: string): Direc
     if (stamp === seen) return Effect.void
     seen = stamp
     try {
-      current = parseDirectory(documents.read(name) ?? "recipients: {}\n")
+      current = DirectoryLookup.make(parseDirectory(documents.read(name) ?? "recipients: {}\n"))
       generation++
       lastError = undefined
       return Effect.logInfo(`recipient directory (${documents.describe}) reloaded (${current.size} recipients)`)
@@ -167,17 +234,22 @@ export const fromDocument = (documents: ListDocumentsShape, name: string): Direc
     }
   })
   return {
-    get: (recipient) => current.get(recipient.trim().toLowerCase()),
+    get: (recipient) => current.get(recipient),
+    policyOf: (recipient) => current.policyOf(recipient),
     refresh: check,
     generation: () => generation,
     lastError: () => lastError
   }
 }
 
-/** A fixed directory (tests, CLI). */
-export const fromMap = (entries: ReadonlyMap<string, RecipientEntry>): Directory => ({
-  get: (r) => entries.get(r.trim().toLowerCase()),
-  refresh: Effect.void,
-  generation: () => 1,
-  lastError: () => undefined
-})
+/** A fixed directory (tests, CLI): entries as `parseDirectory` gives them. */
+export const fromMap = (entries: ReadonlyMap<string, DirectoryEntry>): Directory => {
+  const lookup = DirectoryLookup.make(entries)
+  return {
+    get: lookup.get,
+    policyOf: lookup.policyOf,
+    refresh: Effect.void,
+    generation: () => 1,
+    lastError: () => undefined
+  }
+}

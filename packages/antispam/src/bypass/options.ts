@@ -19,7 +19,10 @@ export const options = {
       withDefault(true)
     ),
     directory: path.pipe(
-      doc("Recipient directory (YAML): per recipient bypassAntispam and safeSenders.", "./recipients.yaml"),
+      doc(
+        "Recipient directory (YAML): per recipient or @domain bypassAntispam, safeSenders, onSpam, spamScore and subjectPrefix.",
+        "./recipients.yaml"
+      ),
       optional
     ),
     safeSendersRequireAuth: boolean.pipe(

@@ -101,7 +101,9 @@ export const makeServerAntispam = (config: AntispamInput | undefined, services: 
       ...[DmarcStep.fromContext(assembly.context)].filter((s) => s !== undefined),
       ...(t.enabled ? [TempRejectStep.make({ store, periodMinutes: t.periodMinutes, analysis })] : [])
     ],
-    scanning: settings.enabled
+    scanning: settings.enabled,
+    // The directory's per-recipient onSpam / spamScore / subjectPrefix (none without a directory).
+    recipientPolicies: assembly.context.directory?.policyOf
   })
   const counters = Counters.make()
   const count = (outcomes: ReadonlyArray<RecipientOutcome>) => Effect.sync(() => counters.count(outcomes))

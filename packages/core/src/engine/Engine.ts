@@ -34,6 +34,7 @@ import * as Policy from "../policy/Policy.ts"
 import type { HeaderChange, Phase, Stage, StageInput } from "../Stage.ts"
 import type { StageTrace, Verdict } from "../Verdict.ts"
 import * as Outcomes from "./Outcomes.ts"
+import * as RecipientPolicy from "./RecipientPolicy.ts"
 import * as SymbolRegistry from "./SymbolRegistry.ts"
 import type { VerdictAdjustment, VerdictStep } from "./VerdictStep.ts"
 
@@ -59,6 +60,8 @@ export interface EngineOptions {
   readonly scanning?: boolean | undefined
   /** Deadline of each connect / mail / rcpt phase (default 10000 ms); stage budgets apply inside. */
   readonly phaseDeadlineMillis?: number | undefined
+  /** Per-recipient cut-off and action (the recipient directory); none: `policy` for everyone. */
+  readonly recipientPolicies?: RecipientPolicy.RecipientPolicies | undefined
 }
 
 /** What one of the connect, mail and rcpt phases gave. */
@@ -168,6 +171,7 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
       })
     const policy: Policy.PolicyOptions = { ...options.policy, undecided: registry.undecided }
     const scanning = options.scanning ?? true
+    const recipientPolicies = options.recipientPolicies
     const deadlineMillis = options.phaseDeadlineMillis ?? 10_000
     const byPhase = (p: Phase) => options.stages.filter((s) => s.phase === p)
     const stages = { connect: byPhase("connect"), mail: byPhase("mail"), rcpt: byPhase("rcpt"), data: byPhase("data") }
@@ -240,8 +244,8 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         const probability = run.runs.find((x) => x.result?.probability !== undefined)?.result?.probability
         // A classifier stage bands its probability itself (its symbol says which band): the
         // probability is recorded, not banded a second time with the policy's defaults.
-        const verdictOf = (traces: ReadonlyArray<StageTrace>): Verdict => ({
-          ...Policy.verdictOf(traces, EMPTY, policy),
+        const verdictOf = (traces: ReadonlyArray<StageTrace>, options = policy): Verdict => ({
+          ...Policy.verdictOf(traces, EMPTY, options),
           probability
         })
         const base = verdictOf([...common, ...dataTraces])
@@ -268,12 +272,15 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
         const classChanged = verdict.class !== base.class ? verdict.class : undefined
         for (const r of remaining) {
           const ownTraces = own.get(r)!.traces
-          // A recipient's own rcpt findings count for that recipient only.
-          const v = hasOwnFindings(ownTraces)
-            ? adjust(verdictOf(tracesOf(r)), { symbols: added, class: classChanged })
-            : ownTraces.length > 0
-              ? { ...verdict, trace: tracesOf(r) }
-              : verdict
+          const mine = whole || recipientPolicies === undefined ? undefined : recipientPolicies(r)
+          const p = mine === undefined ? policy : RecipientPolicy.optionsFor(policy, mine)
+          // A recipient's own rcpt findings count for that recipient only; its own cut-off too.
+          const v =
+            hasOwnFindings(ownTraces) || mine?.spamScore !== undefined
+              ? adjust(verdictOf(tracesOf(r), p), { symbols: added, class: classChanged })
+              : ownTraces.length > 0
+                ? { ...verdict, trace: tracesOf(r) }
+                : verdict
           if (tempfail !== undefined) {
             out.set(r, {
               recipient: r,
@@ -283,8 +290,10 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
             })
             continue
           }
-          const rule = [prefix, Outcomes.policyRule(v, policy), suffix].filter((x) => x !== undefined).join("; ")
-          const outcome = Outcomes.scanned(r, v, rule, policy, headersOf(r))
+          const rule = [prefix, Outcomes.policyRule(v, p, mine?.source), suffix]
+            .filter((x) => x !== undefined)
+            .join("; ")
+          const outcome = Outcomes.scanned(r, v, rule, p, headersOf(r))
           out.set(r, enforce === undefined ? outcome : Outcomes.enforced(outcome, enforce))
         }
         return ordered()

@@ -7,7 +7,7 @@
  * | Accept (stage) | `ham`, `decidedBy` | deliver with verdict headers | `<stage>: <reason>` |
  * | Reject (stage) | as scored, `decidedBy` | reject | `<stage>: reject (<reason>)` |
  * | Tempfail (stage) | as scored, `decidedBy` | tempfail | `<stage>: tempfail (<reason>)` |
- * | none | the policy's | `onSpam` for spam, else deliver with verdict headers | `policy: <class>[ onSpam=<action>]` |
+ * | none | the policy's (the recipient's cut-off when it has one) | `onSpam` (the recipient's when it has one) for spam, else deliver with verdict headers | `policy: <class>[ onSpam=<action>][ (<recipient policy's source>)]` |
  *
  * @category models
  * @since 0.1.0
@@ -33,8 +33,9 @@ export interface Decided {
 export const isRefusal = (d: Decided | undefined): boolean =>
   d !== undefined && (d.decision._tag === "Reject" || d.decision._tag === "Tempfail")
 
-export const policyRule = (verdict: Verdict, options: Policy.PolicyOptions): string =>
-  `policy: ${verdict.class}${verdict.class === "spam" ? ` onSpam=${options.onSpam ?? Policy.defaults.onSpam}` : ""}`
+/** `policy: <class>[ onSpam=<action>][ (<source>)]`: `source` names a recipient's own policy. */
+export const policyRule = (verdict: Verdict, options: Policy.PolicyOptions, source?: string): string =>
+  `policy: ${verdict.class}${verdict.class === "spam" ? ` onSpam=${options.onSpam ?? Policy.defaults.onSpam}` : ""}${source === undefined ? "" : ` (${source})`}`
 
 const ruleOf = (d: Decided): string => {
   switch (d.decision._tag) {

@@ -13,5 +13,6 @@ export {
   type PhaseOutcome
 } from "./Engine.ts"
 export { type Decided, policyRule } from "./Outcomes.ts"
+export type { RecipientPolicies, RecipientPolicy } from "./RecipientPolicy.ts"
 export type { SymbolRegistry } from "./SymbolRegistry.ts"
 export type { VerdictAdjustment, VerdictStep, VerdictStepInput } from "./VerdictStep.ts"

@@ -1,0 +1,111 @@
+// End to end: swaks (bound to 127.0.0.2, listed by a real rbldnsd) -> the gateway's own wiring
+// with a recipient directory file -> smtp-sink / quarantine / SMTP reply. Domains of one
+// message with different spam policies, a domain whose lower cut-off catches what the default
+// lets through, an address tagged only, and an edit of the file applied to the next message.
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { FileQuarantineStore } from "@mailmoat/platform-node"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
+import type { RunningGateway } from "../src/index.ts"
+import { gateway, SmtpSink, swaks, tempDir } from "./support/peers.ts"
+
+const DIRECTORY = [
+  "recipients:",
+  "  '@reject.example': { onSpam: reject, spamScore: 2 }",
+  "  '@quarantine.example': { onSpam: quarantine, spamScore: 2 }",
+  "  ceo@reject.example: { onSpam: none, subjectPrefix: '[SPAM]' }",
+  ""
+].join("\n")
+
+describe("per-recipient spam policy through a real SMTP session", () => {
+  let rbl: Rbldnsd
+  let sink: SmtpSink
+  let gw: RunningGateway
+  let file: string
+  const logs: Array<string> = []
+  beforeAll(async () => {
+    rbl = await startRbldnsd([{ zone: "bl.test", type: "ip4set", data: "127.0.0.2\n" }])
+    sink = await SmtpSink.start()
+    file = join(tempDir(), "recipients.yaml")
+    writeFileSync(file, DIRECTORY)
+    gw = await gateway(
+      {
+        delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
+        antispam: {
+          onSpam: "quarantine",
+          // Listed weighs 3: under the default cut-off (5), over the domains' (2).
+          scores: { RBL_LISTED: 3 },
+          rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 20 },
+          endUserBlocklist: { enabled: false },
+          dns: { servers: [rbl.server] },
+          bypass: { directory: file }
+        }
+      },
+      { log: (l) => logs.push(l) }
+    )
+  })
+  afterAll(async () => {
+    await gw?.close()
+    await sink?.stop()
+    await rbl?.stop()
+  })
+
+  const send = (subject: string, to: ReadonlyArray<string>) =>
+    swaks(gw.smtp.port, [
+      "--local-interface",
+      "127.0.0.2",
+      "--from",
+      "sender@client.test",
+      "--helo",
+      "client.test",
+      "--to",
+      to.join(","),
+      "--header",
+      `Subject: ${subject}`
+    ])
+  const quarantined = async () => (await FileQuarantineStore.make({ root: gw.settings.quarantine.path }).list()).entries
+
+  test("reject and quarantine domains in one message: 250, both copies quarantined as the plan says", async () => {
+    const before = sink.delivered()
+    const r = await send("e2e two domains", ["a@reject.example", "b@quarantine.example"])
+    expect(r.out).toMatch(/<- {2}250 /)
+    expect(sink.delivered(), logs.join("\n")).toBe(before)
+    const entries = (await quarantined()).filter((e) => e.recipients.some((x) => x.endsWith(".example")))
+    const byRcpt = Object.fromEntries(entries.map((e) => [e.recipients.join(","), e.reason]))
+    expect(byRcpt).toEqual({
+      "a@reject.example": expect.stringMatching(
+        /^rejected for this recipient, quarantined because other recipients accept the message: spam \(score 3\.\d\d[,)]/
+      ),
+      "b@quarantine.example": expect.stringMatching(/^spam \(score 3\.\d\d[,)]/)
+    })
+    // The message line names the rule of the worst verdict (the first of equals): the recipient policy.
+    const line = logs.find((l) => /rcpts="a@reject\.example,b@quarantine\.example"/.test(l))
+    expect(line).toContain('rule="policy: spam onSpam=reject (directory: @reject.example)"')
+  })
+
+  test("the reject domain alone: 550 5.7.1", async () => {
+    const r = await send("e2e reject domain", ["a@reject.example"])
+    expect(r.out).toMatch(/<\*\* +550 5\.7\.1/)
+  })
+
+  test("the default lets the message through; the tagged-only address gets it with its prefix and rule", async () => {
+    const r = await send("e2e default and ceo", ["c@default.example", "ceo@reject.example"])
+    expect(r.out).toMatch(/<- {2}250 /)
+    const plain = sink.dumpWith("Subject: e2e default and ceo")
+    expect(plain).toContain("X-Mailmoat-Verdict: ham")
+    expect(plain).toContain("X-Mailmoat-Rule: policy: ham\n")
+    const ceo = sink.dumpWith("Subject: [SPAM] e2e default and ceo")
+    expect(ceo).toContain("X-Mailmoat-Verdict: spam")
+    expect(ceo).toContain("X-Mailmoat-Rule: policy: spam onSpam=none (directory: ceo@reject.example + @reject.example)")
+  })
+
+  test("an edit of the directory applies to the next message", async () => {
+    expect((await send("e2e before edit", ["c@default.example"])).out).toMatch(/<- {2}250 /)
+    writeFileSync(file, `${DIRECTORY}  '@default.example': { onSpam: reject, spamScore: 2 }\n`)
+    // The file is looked at no more than once a second.
+    await new Promise((r) => setTimeout(r, 1100))
+    expect((await send("e2e after edit", ["c@default.example"])).out).toMatch(/<\*\* +550 5\.7\.1/)
+    expect(logs.some((l) => /recipient directory .* reloaded/.test(l))).toBe(true)
+  })
+})

@@ -151,7 +151,8 @@ ${unindexLua(2, "ARGV[1]")}
 return 1`
 
 // KEYS: base set, cross set, rows. ARGV: see `walk`. Returns {matched, skip left, last score,
-// last id, done (1/0), ids}.
+// last id, done (1: the set's end reached), ids}; a call also ends when it has looked at
+// `budget` entries or, without `countAll`, collected `want` ids.
 const WALK = `
 local function below(a, b)
   local n = math.min(#a, #b)
@@ -196,7 +197,7 @@ while true do
         if afterS == nil or s < afterS or (s == afterS and below(id, afterId)) then
           if skip > 0 then skip = skip - 1 elseif #ids < want then ids[#ids + 1] = id end
         end
-        if not countAll and #ids >= want then return {matched, skip, lastS, lastId, 1, ids} end
+        if not countAll and #ids >= want then return {matched, skip, lastS, lastId, 0, ids} end
       end
       if seen >= budget then return {matched, skip, lastS, lastId, 0, ids} end
     end
@@ -260,11 +261,12 @@ export const planOf = (k: IndexKeys, o: ListOptions): Plan | undefined => {
   }
 }
 
-/** The page's ids and the total, `BUDGET` entries per script call. */
+/** The page's ids and the total, at most `budget` entries looked at per script call. */
 export const walk = async (
   client: RedisClient,
   k: IndexKeys,
-  p: Plan
+  p: Plan,
+  budget = BUDGET
 ): Promise<{ readonly total: number; readonly ids: ReadonlyArray<string> }> => {
   // Without a text or other-time filter the count is ZCOUNT and the walk starts at the cursor.
   const countAll = p.q !== "" || p.cross !== undefined
@@ -290,8 +292,8 @@ export const walk = async (
       p.after === undefined ? "" : String(p.after.score),
       p.after?.id ?? "",
       String(skip),
-      String(Math.min(BUDGET, p.limit - ids.length)),
-      String(BUDGET),
+      String(Math.min(budget, p.limit - ids.length)),
+      String(budget),
       countAll ? "1" : "0"
     )) as [number, number, string, string, number, Array<string>]
     matched += r[0]

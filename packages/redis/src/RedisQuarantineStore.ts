@@ -49,6 +49,8 @@ export interface RedisQuarantineOptions {
    */
   readonly waitReplicas?: number | undefined
   readonly now?: (() => number) | undefined
+  /** Entries one listing script looks at before it hands back (default `RedisQuarantineIndex.BUDGET`). */
+  readonly scriptBudget?: number | undefined
 }
 
 const SLICE = 1024 * 1024
@@ -197,7 +199,7 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
       return loaded(o, await call("listing", () => client.zrange(keys.recipient(recipient.toLowerCase()), 0, -1)))
     }
     for (let attempt = 0; ; attempt++) {
-      const { total, ids } = await call("listing", () => Index.walk(client, keys, plan))
+      const { total, ids } = await call("listing", () => Index.walk(client, keys, plan, options.scriptBudget))
       const metas = await metasOf(ids)
       const gone = ids.filter((_, i) => metas[i] === "missing")
       if (gone.length === 0 || attempt === HEAL_ATTEMPTS)

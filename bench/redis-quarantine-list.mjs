@@ -134,13 +134,17 @@ try {
     name,
     build.RedisQuarantineStore.make(build.RedisConnection.make({ url, commandTimeoutMillis: 60_000 }))
   ])
+  const memoryBefore = Number(/used_memory:(\d+)/.exec(await redis.info("memory"))[1])
   const first = await measured(() => stores[0][1].list({ order: "received", filter: { recipient: "u1@x.test" }, limit: 51 }))
   console.log(
     `this build's first listing (builds the indexes): client ${first.ms.toFixed(0)} ms, Redis CPU ${first.cpuMs.toFixed(0)} ms, ` +
       `${(first.bytes / 1048576).toFixed(1)} MB sent; ${show(first.calls)}`
   )
   const memory = Number(/used_memory:(\d+)/.exec(await redis.info("memory"))[1])
-  console.log(`redis used_memory with the indexes: ${(memory / 1048576).toFixed(1)} MB`)
+  console.log(
+    `redis used_memory ${(memoryBefore / 1048576).toFixed(1)} MB before the indexes, ${(memory / 1048576).toFixed(1)} MB with them ` +
+      `(${Math.round((memory - memoryBefore) / entries)} bytes per entry)`
+  )
 
   const hourAgo = new Date(base + (entries - 3600) * 1000).toISOString()
   const ops = {

@@ -134,15 +134,34 @@ export const addTo = <M extends { zadd: Function; hset: Function }>(multi: M, k:
   return multi
 }
 
-// KEYS: meta, then indexKeys. ARGV: id, stored score, received score, row. Indexes an entry
-// that still exists (a rebuild must not bring back one removed while it read).
-const INDEX = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-redis.call('HSET', KEYS[4], ARGV[1], ARGV[4])
-for i = 5, #KEYS do redis.call('ZADD', KEYS[i], ARGV[3], ARGV[1]) end
-return 1`
+// KEYS: stored, received, rows, then per entry its meta and its recipients' sets. ARGV: per
+// entry id, stored score, received score, row, number of recipients. Indexes the entries that
+// still exist (a rebuild must not bring back one removed while it read) and drops the others
+// from the time indexes. Returns how many were indexed.
+const INDEX_MANY = `
+local k, n = 4, 0
+for a = 1, #ARGV, 5 do
+  local id, c = ARGV[a], tonumber(ARGV[a + 4])
+  if redis.call('EXISTS', KEYS[k]) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[a + 1], id)
+    redis.call('ZADD', KEYS[2], ARGV[a + 2], id)
+    redis.call('HSET', KEYS[3], id, ARGV[a + 3])
+    for i = k + 1, k + c do redis.call('ZADD', KEYS[i], ARGV[a + 2], id) end
+    n = n + 1
+  else
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('HDEL', KEYS[3], id)
+  end
+  k = k + 1 + c
+end
+return n`
+
+// KEYS: entries' meta keys. Returns the positions (1-based) of those that do not exist.
+const MISSING = `
+local out = {}
+for i = 1, #KEYS do if redis.call('EXISTS', KEYS[i]) == 0 then out[#out + 1] = i end end
+return out`
 
 // KEYS: meta, then indexKeys. ARGV: id. Forgets an id whose entry is gone.
 const FORGET = `
@@ -361,12 +380,13 @@ export const rebuild = async (
       const [next, flat] = await client.hscan(k.rows, cursor, "COUNT", CHUNK)
       cursor = next
       const ids = flat.filter((_, i) => i % 2 === 0)
-      const exists = await Promise.all(ids.map((id) => client.exists(metaKey(id))))
+      const missing =
+        ids.length === 0 ? [] : ((await client.eval(MISSING, ids.length, ...ids.map(metaKey))) as Array<number>)
       await forget(
         client,
         k,
         metaKey,
-        ids.filter((_, i) => exists[i] === 0)
+        missing.map((i) => ids[i - 1]!)
       )
       await renew()
     } while (cursor !== "0")
@@ -379,19 +399,22 @@ export const rebuild = async (
       const todo = ids.map((id, i) => ({ id, stored: scores[i]! })).filter((_, i) => known[i] === null)
       if (todo.length > 0) {
         const jsons = await client.pipeline(todo.map((t) => ["hget", metaKey(t.id), "json"])).exec()
-        const pipe = client.pipeline()
+        const keys = [k.stored, k.received, k.rows]
+        const args: Array<string> = []
         todo.forEach((t, i) => {
           const json = (jsons?.[i]?.[1] as string | null | undefined) ?? null
-          if (json === null) {
-            // An id in the store-time index without its entry: the index must not name it.
-            pipe.eval(FORGET, 4, metaKey(t.id), ...indexKeys(k, []), t.id)
-            return
-          }
-          const e = entryOf(t.id, t.stored, decode(t.id, json))
-          const keys = [metaKey(t.id), ...indexKeys(k, e.recipients)]
-          pipe.eval(INDEX, keys.length, ...keys, t.id, String(e.stored), String(e.received), e.text)
+          // An id in the store-time index without its entry is dropped by the script.
+          const e = json === null ? undefined : entryOf(t.id, t.stored, decode(t.id, json))
+          keys.push(metaKey(t.id), ...(e?.recipients ?? []).map(k.recipient))
+          args.push(
+            t.id,
+            String(t.stored),
+            String(e?.received ?? t.stored),
+            e?.text ?? "",
+            String(e?.recipients.length ?? 0)
+          )
         })
-        await pipe.exec()
+        await client.eval(INDEX_MANY, keys.length, ...keys, ...args)
       }
       await renew()
     }

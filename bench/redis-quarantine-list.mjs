@@ -185,7 +185,7 @@ try {
   if (against)
     for (const op of Object.keys(ops)) {
       const [a, b] = [results.get("this build")[op], results.get(against)[op]]
-      const ratio = (f) => (median(a.map(f)) / median(b.map(f))).toFixed(3)
+      const ratio = (f) => (median(a.map(f)) / median(b.map(f))).toPrecision(2)
       console.log(
         `ratio this/against, ${op}: client time ${ratio((m) => m.ms)}, Redis CPU ${ratio((m) => m.cpuMs)}, bytes ${ratio((m) => m.bytes)}`
       )

@@ -39,8 +39,7 @@ import * as FileQuarantineIndex from "./FileQuarantineIndex.ts"
 import * as Journal from "./FileQuarantineJournal.ts"
 import { claim } from "./FileReleaseClaim.ts"
 
-const { checkId, headCollector, headerSummary, newId, QuarantineError, storeEnvelope, summarise, toStream } =
-  Quarantine
+const { checkId, headCollector, headerSummary, newId, QuarantineError, storeEnvelope, summarise, toStream } = Quarantine
 
 const fsyncPath = Journal.fsyncDir
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs"
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fc, test as propTest } from "@fast-check/vitest"
@@ -52,22 +52,46 @@ describe("FileQuarantineStore layout", () => {
     expect((await store.list()).total).toBe(0)
   })
 
-  test("the count (list with limit 0) comes from the folders alone; a listing reads every entry, in order", async () => {
+  test("the count (list with limit 0) is the index's; a listing reads every entry, in order", async () => {
     const root = fresh()
     let clock = Date.parse("2026-03-02T00:00:00Z")
     const store = FileQuarantineStore.make({ root, now: () => (clock += 1000) })
     const ids: Array<string> = []
     for (let i = 0; i < 40; i++) ids.push(await putOne(store))
-    // A damaged entry: counted from its folder, left out of the listing, which shows the others.
+    // A damaged entry: counted until a page reads it, then left out of the listing and the count.
     writeFileSync(join(root, "entries", ids[3]!, "meta.json"), "{ not json")
     mkdirSync(join(root, "entries", ".not-an-entry"))
     expect(await store.list({ limit: 0 })).toEqual({ total: 40, entries: [] })
     const page = await store.list({ limit: 100 })
     expect(page.total).toBe(39)
+    expect(await store.list({ limit: 0 })).toEqual({ total: 39, entries: [] })
     expect(page.entries.map((m) => m.id)).toEqual(ids.filter((_, i) => i !== 3).reverse())
     expect((await store.list({ offset: 5, limit: 3 })).entries.map((m) => m.id)).toEqual(
       page.entries.slice(5, 8).map((m) => m.id)
     )
+  })
+
+  test("the count follows adds and removes made through another handle, from the journal, not the folders", async () => {
+    const root = fresh()
+    const gateway = FileQuarantineStore.make({ root })
+    const cli = FileQuarantineStore.make({ root })
+    const count = async () => (await gateway.list({ limit: 0 })).total
+    expect(await count()).toBe(0)
+    const ids: Array<string> = []
+    for (let i = 0; i < 5; i++) ids.push(await putOne(cli))
+    expect(await count()).toBe(5)
+    await cli.remove(ids[1]!)
+    await gateway.remove(ids[2]!)
+    expect(await count()).toBe(3)
+    // A folder the journal does not name (a crash between the entry and its record) is counted
+    // once the start-up check has appended it, as it is listed.
+    const stray = "20260101T000000000-0123456789ab"
+    cpSync(join(root, "entries", ids[0]!), join(root, "entries", stray), { recursive: true })
+    const meta = JSON.parse(readFileSync(join(root, "entries", stray, "meta.json"), "utf8")) as { id: string }
+    writeFileSync(join(root, "entries", stray, "meta.json"), JSON.stringify({ ...meta, id: stray }))
+    expect(await count()).toBe(3)
+    await FileQuarantineSweep.checkIndex(root)
+    expect(await count()).toBe(4)
   })
 
   test("reads, confirms and removes entries written by the gateway's Maildir + meta/ layout", async () => {

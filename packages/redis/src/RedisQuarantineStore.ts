@@ -8,8 +8,10 @@
  * - `<s>:meta:<id>` hash: `json` (the `QuarantineMeta` without `confirmedAt`), `confirmedAt`
  * - `<s>:msg:<id>` string: the message bytes
  * - `<s>:index` sorted set: id scored by the store time (ms), for newest-first paging
- * A put writes all three in one MULTI/EXEC, so no reader sees half an entry; remove deletes
- * them the same way.
+ * - `<s>:received`, `<s>:rcpt:<recipient>`, `<s>:rows`: the listing's other indexes
+ *   (`RedisQuarantineIndex.ts`), so a filtered page reads its own entries only
+ * A put writes the entry and every index in one MULTI/EXEC, so no reader sees half an entry;
+ * remove deletes them the same way (one script).
  * - `<s>:claim:<id>` string: who is releasing the entry, then for a while that it was released
  *   (`RedisReleaseClaim.ts`), so one of several concurrent releases delivers
  *
@@ -26,10 +28,16 @@
  * @category services
  * @since 0.1.0
  */
-import type { QuarantineMeta, QuarantineStoreShape } from "@mailmoat/core"
+import type {
+  QuarantineListOptions as ListOptions,
+  QuarantineListPage as ListPage,
+  QuarantineMeta,
+  QuarantineStoreShape
+} from "@mailmoat/core"
 import { Quarantine, QuarantineStore } from "@mailmoat/core"
 import { Effect, Layer } from "effect"
 import { acquire, type RedisConnection, type RedisConnectionOptions } from "./RedisConnection.ts"
+import * as Index from "./RedisQuarantineIndex.ts"
 import { claim } from "./RedisReleaseClaim.ts"
 import { tagged } from "./RedisKeys.ts"
 
@@ -41,12 +49,23 @@ export interface RedisQuarantineOptions {
    */
   readonly waitReplicas?: number | undefined
   readonly now?: (() => number) | undefined
+  /** Entries one listing script looks at before it hands back (default `RedisQuarantineIndex.BUDGET`). */
+  readonly scriptBudget?: number | undefined
 }
 
 const SLICE = 1024 * 1024
 
 // Sets confirmedAt only on an entry that exists (a concurrent remove must not resurrect it).
 const CONFIRM = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'confirmedAt', ARGV[1]) return 1 else return 0 end`
+
+// KEYS: meta, msg, then the entry's indexes. ARGV: id. Returns what was deleted (0: no entry).
+const REMOVE = `
+local n = redis.call('DEL', KEYS[1], KEYS[2]) + redis.call('ZREM', KEYS[3], ARGV[1])
+${Index.unindexLua(3, "ARGV[1]")}
+return n`
+
+/** Times a page is asked again after it found entries its index still named. */
+const HEAL_ATTEMPTS = 2
 
 /** The store on `connection`; `close` closes that connection handle. */
 export const make = (connection: RedisConnection, options: RedisQuarantineOptions = {}): QuarantineStoreShape => {
@@ -55,7 +74,8 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
   const client = connection.client
   const metaKey = (id: string) => `${stem}:meta:${Quarantine.checkId(id)}`
   const msgKey = (id: string) => `${stem}:msg:${Quarantine.checkId(id)}`
-  const indexKey = `${stem}:index`
+  const keys = Index.keysOf(stem)
+  const indexKey = keys.stored
   const describe = connection.describe
 
   const call = async <A>(what: string, f: () => Promise<A>, id?: string): Promise<A> => {
@@ -97,18 +117,94 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
     const reached = Number(result?.[1]?.[1] ?? 0)
     if (reached < waitReplicas) {
       // Not taken after all (the sender retries): best effort, so the retry leaves no duplicate.
-      await client
-        .multi()
-        .del(metaKey(id))
-        .del(msgKey(id))
-        .zrem(indexKey, id)
-        .exec()
-        .catch(() => undefined)
+      await removeEntry(id).catch(() => undefined)
       throw new Quarantine.QuarantineError(
         "Unavailable",
         `quarantine (${describe}): ${id} reached ${reached} of ${waitReplicas} replicas in ${waitMillis} ms`,
         id
       )
+    }
+  }
+
+  /** The entry's recipients as its indexes hold them (its row, else its metadata). */
+  const recipientsOf = async (id: string): Promise<ReadonlyArray<string>> => {
+    const [row, json] = (await client.pipeline().hget(keys.rows, id).hget(metaKey(id), "json").exec()) ?? []
+    const fromRow = typeof row?.[1] === "string" ? Index.recipientsOfRow(row[1]) : undefined
+    if (fromRow) return fromRow
+    const meta = typeof json?.[1] === "string" ? parsed(id, json[1]) : undefined
+    return meta ? Index.entryOf(id, 0, meta).recipients : []
+  }
+
+  /** Deletes the entry and its index entries in one script; the number of keys deleted. */
+  const removeEntry = async (id: string): Promise<number> => {
+    const indexes = Index.indexKeys(keys, await recipientsOf(id))
+    const k = [metaKey(id), msgKey(id), ...indexes]
+    return Number(await client.eval(REMOVE, k.length, ...k, id))
+  }
+
+  const parsed = (id: string, json: string | null): QuarantineMeta | undefined => {
+    try {
+      return json === null ? undefined : decode(id, { json })
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Metadata of `ids` in order; `missing` for an entry that is gone, undefined for a damaged one. */
+  const metasOf = async (ids: ReadonlyArray<string>): Promise<Array<QuarantineMeta | "missing" | undefined>> => {
+    if (ids.length === 0) return []
+    const hashes = await call("listing", async () => {
+      const pipe = client.pipeline()
+      for (const id of ids) pipe.hgetall(metaKey(id))
+      return (await pipe.exec()) ?? []
+    })
+    return ids.map((id, i) => {
+      const h = hashes[i]?.[1] as Record<string, string> | undefined
+      if (!h || Object.keys(h).length === 0) return "missing"
+      try {
+        return decode(id, h)
+      } catch {
+        return undefined // a damaged entry must not hide the others; `show` on it reports the damage
+      }
+    })
+  }
+
+  /** Every entry (or `ids`), paged as `pageOf` does: where the indexes cannot answer. */
+  const loaded = async (o: ListOptions, ids?: ReadonlyArray<string>) => {
+    const all = ids ?? (await call("listing", () => client.zrevrange(indexKey, 0, -1)))
+    const metas = await metasOf(all)
+    return Quarantine.pageOf(
+      metas.filter((m): m is QuarantineMeta => typeof m === "object"),
+      o
+    )
+  }
+
+  /** True when the indexes cover every entry, rebuilt first when they do not (false: another process rebuilds). */
+  const indexed = async (): Promise<boolean> => {
+    if (await call("listing", () => Index.current(client, keys))) return true
+    const done = await call("indexing the quarantine", () =>
+      Index.rebuild(client, keys, metaKey, (id, json) => parsed(id, json))
+    )
+    return done && (await call("listing", () => Index.current(client, keys)))
+  }
+
+  /** A filtered or receipt-ordered page from the indexes; entries found gone are forgotten and the page asked again. */
+  const indexedPage = async (o: ListOptions): Promise<ListPage> => {
+    const plan = Index.planOf(keys, o)
+    if (!(await indexed())) return loaded(o)
+    if (plan === undefined) {
+      // The store order for one recipient: that recipient's entries, read and paged here.
+      const recipient = o.filter?.recipient
+      if (!recipient) return loaded(o)
+      return loaded(o, await call("listing", () => client.zrange(keys.recipient(recipient.toLowerCase()), 0, -1)))
+    }
+    for (let attempt = 0; ; attempt++) {
+      const { total, ids } = await call("listing", () => Index.walk(client, keys, plan, options.scriptBudget))
+      const metas = await metasOf(ids)
+      const gone = ids.filter((_, i) => metas[i] === "missing")
+      if (gone.length === 0 || attempt === HEAL_ATTEMPTS)
+        return { total, entries: metas.filter((m): m is QuarantineMeta => typeof m === "object") }
+      await call("listing", () => Index.forget(client, keys, metaKey, gone))
     }
   }
 
@@ -141,15 +237,19 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
         size,
         ...Quarantine.headerSummary(bytes.subarray(0, Quarantine.HEAD_BYTES))
       }
+      const stored = Date.parse(meta.storedAt)
       const result = await call(
         "storing a message",
         () =>
-          client
-            .multi()
-            .set(msgKey(id), bytes)
-            .hset(metaKey(id), "json", JSON.stringify(meta))
-            .zadd(indexKey, Date.parse(meta.storedAt), id)
-            .exec(),
+          Index.addTo(
+            client
+              .multi()
+              .set(msgKey(id), bytes)
+              .hset(metaKey(id), "json", JSON.stringify(meta))
+              .zadd(indexKey, stored, id),
+            keys,
+            Index.entryOf(id, stored, meta)
+          ).exec(),
         id
       )
       const failed = result?.find(([err]) => err !== null)
@@ -164,10 +264,7 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
     },
 
     list: async (o = {}) => {
-      // Filters and the receipt order are not in the sorted index: every entry is read, as the
-      // admin listing always did with this store.
-      if (o.filter !== undefined || o.after !== undefined || o.order === "received")
-        return Quarantine.pageOf((await store.list({ limit: Number.MAX_SAFE_INTEGER })).entries, o)
+      if (o.filter !== undefined || o.after !== undefined || o.order === "received") return indexedPage(o)
       const offset = Math.max(0, o.offset ?? 0)
       const limit = Math.max(0, o.limit ?? 50)
       const [total, ids] = await call("listing", async () => {
@@ -175,24 +272,8 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
         const ids = limit === 0 ? [] : await client.zrevrange(indexKey, offset, offset + limit - 1)
         return [total, ids] as const
       })
-      if (ids.length === 0) return { total, entries: [] }
-      const hashes = await call("listing", async () => {
-        const pipe = client.pipeline()
-        for (const id of ids) pipe.hgetall(metaKey(id))
-        return (await pipe.exec()) ?? []
-      })
-      const entries: Array<QuarantineMeta> = []
-      ids.forEach((id, i) => {
-        const h = hashes[i]?.[1] as Record<string, string> | undefined
-        if (h && Object.keys(h).length > 0) {
-          try {
-            entries.push(decode(id, h))
-          } catch {
-            // A damaged entry must not hide the others; `show` on it reports the damage.
-          }
-        }
-      })
-      return { total, entries }
+      const metas = await metasOf(ids)
+      return { total, entries: metas.filter((m): m is QuarantineMeta => typeof m === "object") }
     },
 
     get: async (id) => {
@@ -211,12 +292,7 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
 
     remove: async (id) => {
       Quarantine.checkId(id)
-      const result = await call(
-        "removing",
-        () => client.multi().del(metaKey(id)).del(msgKey(id)).zrem(indexKey, id).exec(),
-        id
-      )
-      const removed = (result ?? []).reduce((n, [, v]) => n + Number(v ?? 0), 0)
+      const removed = await call("removing", () => removeEntry(id), id)
       if (removed === 0) throw notFound(id)
     },
 
@@ -229,10 +305,11 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
 
     claim: async (id) => {
       Quarantine.checkId(id)
+      const indexes = Index.indexKeys(keys, await call("claiming", () => recipientsOf(id), id))
       return claim(
         client,
         call,
-        { claim: `${stem}:claim:${id}`, meta: metaKey(id), msg: msgKey(id), index: indexKey },
+        { claim: `${stem}:claim:${id}`, meta: metaKey(id), msg: msgKey(id), indexes },
         id,
         now()
       )

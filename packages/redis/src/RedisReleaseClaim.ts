@@ -13,6 +13,7 @@
 import { randomBytes } from "node:crypto"
 import { Quarantine, type QuarantineReleaseClaim } from "@mailmoat/core"
 import type { RedisClient } from "./RedisClient.ts"
+import { unindexLua } from "./RedisQuarantineIndex.ts"
 
 // KEYS: claim, meta. ARGV: value, lease ms. Returns {1} when taken, {0, current} otherwise,
 // {-1} when there is no such entry and no claim.
@@ -23,11 +24,12 @@ if redis.call('EXISTS', KEYS[2]) == 0 then return {-1} end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return {1}`
 
-// KEYS: claim, meta, msg, index. ARGV: owner value, released value, memory ms, id.
+// KEYS: claim, meta, msg, then the entry's indexes. ARGV: owner value, released value, memory
+// ms, id.
 const COMPLETE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[2], KEYS[3])
-redis.call('ZREM', KEYS[4], ARGV[4])
+${unindexLua(4, "ARGV[4]")}
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`
 
@@ -38,7 +40,8 @@ export interface RedisClaimKeys {
   readonly claim: string
   readonly meta: string
   readonly msg: string
-  readonly index: string
+  /** The indexes naming the entry (`RedisQuarantineIndex.indexKeys`). */
+  readonly indexes: ReadonlyArray<string>
 }
 
 const parse = (value: string): { releasedAt?: string; since?: string } => {
@@ -73,11 +76,11 @@ export const claim = async (
         () =>
           client.eval(
             COMPLETE,
-            4,
+            3 + keys.indexes.length,
             keys.claim,
             keys.meta,
             keys.msg,
-            keys.index,
+            ...keys.indexes,
             value,
             released,
             Quarantine.RELEASED_MEMORY_MS,

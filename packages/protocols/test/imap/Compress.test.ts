@@ -2,24 +2,9 @@ import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { ImapSession } from "../../src/imap/index.ts"
 import type { ProxyEvent } from "../../src/proxy/index.ts"
+import { chunksAt, eventsText as show } from "./support/events.ts"
 
 const b = (s: string) => Buffer.from(s, "latin1")
-
-/** The server events as text, with `CompressStart` written as `<Z>`. */
-const show = (events: ReadonlyArray<ProxyEvent>): string =>
-  events
-    .map((e) =>
-      e._tag === "Bytes"
-        ? Buffer.from(e.bytes).toString("latin1")
-        : e._tag === "CompressStart"
-          ? "<Z>"
-          : e._tag === "MessageStart"
-            ? Buffer.from(e.header).toString("latin1")
-            : e._tag === "MessageData"
-              ? Buffer.from(e.raw).toString("latin1")
-              : ""
-    )
-    .join("")
 
 const server = "* 3 EXISTS\r\nz OK NOOP completed.\r\n* 4 EXISTS\r\n* 1 FETCH (BODY[] {5}\r\nhello)\r\n"
 const expected = "* 3 EXISTS\r\nz OK DEFLATE active\r\n<Z>* 4 EXISTS\r\n* 1 FETCH (BODY[] {5}\r\nhello)\r\n"
@@ -38,13 +23,7 @@ describe("ImapSession: COMPRESS DEFLATE", () => {
     (cuts) => {
       const s = new ImapSession()
       s.fromClient(b("z COMPRESS DEFLATE\r\n"))
-      const points = [...new Set(cuts)].sort((x, y) => x - y)
-      const events: Array<ProxyEvent> = []
-      let at = 0
-      for (const p of [...points, server.length]) {
-        events.push(...s.fromServer(b(server.slice(at, p))))
-        at = p
-      }
+      const events: Array<ProxyEvent> = chunksAt(server, cuts).flatMap((c) => s.fromServer(b(c)))
       expect(show(events)).toBe(expected)
     }
   )

@@ -46,7 +46,13 @@ export interface MimePart {
   /** Lower-case `type/subtype`, `text/plain` when absent. */
   readonly contentType: string
   readonly charset?: string | undefined
+  /**
+   * The part's file name: Content-Disposition's `filename`, else Content-Type's `name` (RFC 2231
+   * parameters joined and decoded, RFC 2047 words in them decoded).
+   */
   readonly filename?: string | undefined
+  /** Content-Type's `name`, decoded as `filename`: clients differ in which of the two they save under. */
+  readonly typeName?: string | undefined
   readonly disposition?: string | undefined
   readonly transferEncoding?: string | undefined
   readonly headers: Headers

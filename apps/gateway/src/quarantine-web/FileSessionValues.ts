@@ -23,6 +23,7 @@
 import { randomBytes } from "node:crypto"
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path"
+import { expireAndCap } from "./ExpireAndCap.ts"
 import { memorySessionValues, type SessionValues } from "./Sessions.ts"
 
 const MAX_FILES = 1000
@@ -74,15 +75,18 @@ export const fileSessionValues = (dir: string, now: () => number = Date.now): Se
       const info = await stat(file).catch(() => undefined)
       if (info !== undefined && Date.now() - info.mtimeMs > STALE_TEMPORARY_MS) await rm(file, { force: true })
     }
-    const live: Array<{ readonly file: string; readonly expires: number }> = []
+    const files: Array<{ readonly file: string; readonly expires: number }> = []
     for (const name of names) {
       const file = join(dir, name)
-      const stored = await read(file)
-      if (stored === undefined || stored.expires <= t) await rm(file, { force: true })
-      else live.push({ file, expires: stored.expires })
+      // An unreadable or corrupt file is no session: it goes as an expired one.
+      files.push({ file, expires: (await read(file))?.expires ?? Number.NEGATIVE_INFINITY })
     }
-    live.sort((a, b) => a.expires - b.expires)
-    for (const { file } of live.slice(0, Math.max(0, live.length - (MAX_FILES - 1)))) await rm(file, { force: true })
+    const gone = expireAndCap(files, {
+      expired: (f) => f.expires <= t,
+      room: MAX_FILES - 1,
+      firstOut: (a, b) => a.expires - b.expires
+    })
+    for (const { file } of gone) await rm(file, { force: true })
   }
   return {
     set: async (name, value, ttlMillis) => {

@@ -15,6 +15,7 @@
  */
 import { createHash, randomBytes } from "node:crypto"
 import { sameSecret } from "../admin/AdminToken.ts"
+import { expireAndCap } from "./ExpireAndCap.ts"
 
 export const COOKIE = "mailmoat_session"
 const TTL_MS = 8 * 3600_000
@@ -39,8 +40,8 @@ export const memorySessionValues = (now: () => number = Date.now): SessionValues
   const values = new Map<string, { readonly value: string; readonly expires: number }>()
   const prune = () => {
     const t = now()
-    for (const [name, v] of values) if (v.expires <= t) values.delete(name)
-    while (values.size >= MAX_SESSIONS) values.delete(values.keys().next().value!)
+    for (const [name] of expireAndCap(values, { expired: ([, v]) => v.expires <= t, room: MAX_SESSIONS - 1 }))
+      values.delete(name)
   }
   return {
     set: async (name, value, ttlMillis) => {

@@ -16,7 +16,7 @@
  * @category stages
  * @since 0.1.0
  */
-import { type MimePart, MessageModel, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
+import type { MimePart, Stage, StageResult, SymbolHit } from "@mailmoat/core"
 import { Effect } from "effect"
 import { define } from "../stages/Builtin.ts"
 import type { StageContext } from "../stages/StageContext.ts"
@@ -50,12 +50,13 @@ const named = (root: MimePart): ReadonlyArray<MimePart & { readonly filename: st
 }
 
 /**
- * The names a part may be saved under: Content-Disposition's `filename` (the part's `filename`)
- * and Content-Type's `name` when it differs, since clients differ in which one they take.
+ * The names a part may be saved under: its `filename` (Content-Disposition's, else Content-Type's)
+ * and Content-Type's `name` when it differs, since clients differ in which one they take. Both
+ * were read and decoded when the message was parsed.
  */
 const namesOf = (part: MimePart & { readonly filename: string }): ReadonlyArray<string> => {
-  const name = MessageModel.HeaderParams.parse(part.headers.get("content-type")).params.get("name")
-  return name === undefined || name === "" || name === part.filename ? [part.filename] : [part.filename, name]
+  const name = part.typeName
+  return name === undefined || name === part.filename ? [part.filename] : [part.filename, name]
 }
 
 /** The symbols for a message's MIME tree (empty for mail without named parts). */

@@ -40,6 +40,7 @@ export class Part implements MimePart {
     readonly contentType: string,
     readonly charset: string | undefined,
     readonly filename: string | undefined,
+    readonly typeName: string | undefined,
     readonly disposition: string | undefined,
     readonly transferEncoding: string | undefined,
     readonly start: number,
@@ -106,7 +107,8 @@ const makePart = (
   const cd = HeaderParams.parse(hdrs.get("content-disposition"))
   const type = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(ct.value) ? ct.value : defaultType
   const enc = hdrs.get("content-transfer-encoding")?.trim().toLowerCase()
-  const filename = cd.params.get("filename") ?? ct.params.get("name")
+  const typeName = ct.params.get("name")
+  const filename = cd.params.get("filename") ?? typeName
   const charset = ct.params.get("charset")?.trim().toLowerCase()
   const boundary = ct.params.get("boundary")
   return new Part(
@@ -116,6 +118,7 @@ const makePart = (
     type,
     charset || undefined,
     filename || undefined,
+    typeName || undefined,
     cd.value || undefined,
     enc || undefined,
     start,

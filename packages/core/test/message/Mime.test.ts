@@ -67,6 +67,7 @@ describe("MIME walker", () => {
       expect(text(alt!.children[0]!.body)).toBe(`Grüße, see http://example.com/a and more`)
       expect(alt!.children[1]!.charset).toBe("iso-8859-1")
       expect(pdf!.filename).toBe("€ report.pdf")
+      expect(pdf!.typeName).toBe("ignored.pdf")
       expect(pdf!.disposition).toBe("attachment")
       expect(pdf!.transferEncoding).toBe("base64")
       expect(text(pdf!.body)).toBe("%PDF-1.4\n")
@@ -185,6 +186,34 @@ describe("MIME walker", () => {
     for (const v of [...values, ...values, undefined])
       expect(HeaderParams.parse(v)).toEqual(HeaderParams.parseUncached(v))
   })
+
+  test.prop([fc.string({ minLength: 1, maxLength: 60 }).filter((s) => !/[\0\r\n]/.test(s) && s.trim() === s)])(
+    "a part's Content-Type name is decoded as its Content-Disposition filename (RFC 2231 or RFC 2047)",
+    (name) => {
+      const utf8 = Buffer.from(name, "utf8")
+      const rfc2231 = `utf-8''${[...utf8].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("")}`
+      const rfc2047 = `=?utf-8?B?${utf8.toString("base64")}?=`
+      for (const [type, disposition] of [
+        [`name*=${rfc2231}`, `filename="${rfc2047}"`],
+        [`name="${rfc2047}"`, `filename*=${rfc2231}`]
+      ]) {
+        const lines = [
+          "From: a@example.com",
+          'Content-Type: multipart/mixed; boundary="b"',
+          "",
+          "--b",
+          `Content-Type: application/octet-stream; ${type}`,
+          `Content-Disposition: attachment; ${disposition}`,
+          "",
+          "x",
+          "--b--"
+        ]
+        const part = fromBytes(msg(lines, "\r\n"), { envelope }).mime.children[0]!
+        expect(part.typeName).toBe(name)
+        expect(part.filename).toBe(name)
+      }
+    }
+  )
 
   it("decodes base64 with garbage and mid-stream padding, and quoted-printable soft breaks", () => {
     expect(text(Base64.decode("SGVs!!bG8\r\n gd2\x00 9ybGQ="))).toBe("Hello world")

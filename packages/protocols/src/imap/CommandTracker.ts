@@ -12,7 +12,10 @@
  *   by `<tag> OK DEFLATE active`, and the connection compresses from there on (`compress`). Bytes
  *   the client sent after the command in the same read are discarded, as after STARTTLS. Another
  *   algorithm gets BAD, a second COMPRESS `NO [COMPRESSIONACTIVE]`, and STARTTLS once compressed
- *   BAD (TLS cannot go under a compression layer that is already running).
+ *   BAD (TLS cannot go under a compression layer that is already running). COMPRESS belongs to
+ *   the authenticated and selected states (RFC 4978's grammar adds it to `command-auth`): before
+ *   the server accepted a LOGIN or AUTHENTICATE (or greeted with PREAUTH) it gets BAD, the RFC's
+ *   result for a command that is invalid there; an accepted UNAUTHENTICATE (RFC 8437) goes back.
  * - Synchronising literals (`{n}`): the client sends the octets only after the server's `+`. If the
  *   server answers the command with a tagged response instead, the literal is cancelled
  *   (`serverResponse`), so the next line is read as a command again.
@@ -32,6 +35,8 @@ import { checkLiteral } from "./LiteralLimit.ts"
 type ClientAction = ClientStep["action"]
 
 const LF = 0x0a
+/** Login commands whose answers are awaited at once; a client pipelining more is misbehaving. */
+const MAX_PENDING_LOGINS = 16
 const COMMAND = /^([^ \r\n]+) ([A-Za-z0-9-]+)(?: ([^\r\n]*))?\r?\n$/
 
 export class ImapCommandTracker {
@@ -44,6 +49,10 @@ export class ImapCommandTracker {
   private refusals: Array<{ readonly tag: string; readonly reply: string }> = []
   private closeReason: string | undefined
   private compressed = false
+  /** Whether the server accepted a login (`authenticated`), by what it answered. */
+  private loggedIn = false
+  /** Tags of LOGIN / AUTHENTICATE (true) and UNAUTHENTICATE (false) waiting for their answer. */
+  private readonly logins = new Map<string, boolean>()
 
   /**
    * @param startTls whether the proxy can serve STARTTLS; when not, the command is forwarded under
@@ -83,12 +92,31 @@ export class ImapCommandTracker {
     return { forward, action: "none", discarded: 0 }
   }
 
-  /** The server finished a response; a tagged answer to a command waiting on `+` cancels its literal. */
-  serverResponse(tag: string): void {
+  /**
+   * The server finished a response: a tagged answer to a command waiting on `+` cancels its
+   * literal, and an answer to a login command (or a PREAUTH greeting) changes `authenticated`.
+   */
+  serverResponse(tag: string, status = ""): void {
     if (this.literalLeft > 0 && this.literalSync && !this.literalStarted && tag === this.tag) {
       this.literalLeft = 0
       this.continued = false
     }
+    if (tag === "*" && status === "PREAUTH") this.loggedIn = true
+    const login = this.logins.get(tag)
+    if (login === undefined) return
+    this.logins.delete(tag)
+    if (status === "OK") this.loggedIn = login
+  }
+
+  /** True once the server accepted a login (the authenticated or selected state). */
+  get authenticated(): boolean {
+    return this.loggedIn
+  }
+
+  /** True while a LOGIN or AUTHENTICATE awaits the server's answer. */
+  get loginPending(): boolean {
+    for (const login of this.logins.values()) if (login) return true
+    return false
   }
 
   /** End of stream: an unfinished command line that was being held. */
@@ -130,6 +158,7 @@ export class ImapCommandTracker {
     if (wasOverlong) return "none"
     const m = first ? COMMAND.exec(Buffer.from(line).toString("latin1")) : null
     if (first) this.tag = m?.[1] ?? ""
+    if (m !== null) this.noteLogin(m[1]!, m[2]!.toUpperCase())
     if (m === null || marker !== undefined) {
       forward.push(line)
       return "none"
@@ -148,10 +177,22 @@ export class ImapCommandTracker {
     return verb === "STARTTLS" && m[3] === undefined ? "starttls" : "none"
   }
 
+  /** A command that changes the state by its answer (`serverResponse`); a few are pending at most. */
+  private noteLogin(tag: string, verb: string): void {
+    const login = verb === "LOGIN" || verb === "AUTHENTICATE" ? true : verb === "UNAUTHENTICATE" ? false : undefined
+    if (login === undefined) return
+    if (this.logins.size >= MAX_PENDING_LOGINS) this.logins.delete(this.logins.keys().next().value!)
+    this.logins.set(tag, login)
+  }
+
   /** `COMPRESS <mechanism>`: DEFLATE is served here; anything else is answered here. */
   private compress(tag: string, args: string | undefined, forward: Array<Uint8Array>): ClientAction {
     if (this.compressed) {
       this.answerHere(tag, "NO [COMPRESSIONACTIVE] DEFLATE is already active", forward)
+      return "none"
+    }
+    if (!this.loggedIn) {
+      this.answerHere(tag, "BAD Command invalid in this state: COMPRESS is valid once authenticated", forward)
       return "none"
     }
     if (args === undefined || args.toUpperCase() !== "DEFLATE") {

@@ -10,11 +10,14 @@
  * - A command the tracker refused (literal limits) or answers itself (COMPRESS) reaches the
  *   server as NOOP; the answer to its tag is replaced by ours (`RefusedReplies`), so it reaches
  *   the client in order. After our `OK DEFLATE active` comes `CompressStart`.
+ * - Once the session is authenticated, the capability lists the server sends name
+ *   `COMPRESS=DEFLATE` (`CapabilityAdvert`): the proxy serves it whether or not the server does.
  *
  * @category models
  * @since 0.1.0
  */
 import { type ClientStep, EMPTY_BYTES, type ProxyEvent, type ProxySession } from "../proxy/ProxySession.ts"
+import { CapabilityAdvert } from "./CapabilityAdvert.ts"
 import { ImapCommandTracker } from "./CommandTracker.ts"
 import { formatMarker } from "./Literal.ts"
 import { RefusedReplies } from "./RefusedReplies.ts"
@@ -36,6 +39,7 @@ export class ImapSession implements ProxySession {
   private pendingCompress: string | undefined
   private held: Array<Uint8Array> = []
   private refused = new RefusedReplies()
+  private capabilities = new CapabilityAdvert()
 
   constructor(private readonly options: ImapSessionOptions = {}) {
     this.tracker = this.newTracker()
@@ -59,13 +63,16 @@ export class ImapSession implements ProxySession {
       if (this.pendingTls !== undefined) this.held.push(bytes)
       else out.push({ _tag: "Bytes", bytes })
     }
+    // Refusals first (a refused tag's response is replaced whole), then the capability lists.
+    const advertise = (bytes: Uint8Array) => this.capabilities.bytes(bytes, emit)
     for (const event of this.tokenizer.push(chunk)) {
       switch (event._tag) {
         case "Bytes":
-          this.refused.bytes(event.bytes, emit)
+          this.refused.bytes(event.bytes, advertise)
           break
         case "MessageStart":
-          this.refused.flush(emit)
+          this.refused.flush(advertise)
+          this.capabilities.flush(emit)
           this.flushHeld(out)
           out.push({
             _tag: "MessageStart",
@@ -81,8 +88,10 @@ export class ImapSession implements ProxySession {
           out.push({ _tag: "MessageEnd", raw: EMPTY_BYTES })
           break
         case "ResponseEnd":
-          this.refused.responseEnd(event.tag, emit)
-          this.tracker.serverResponse(event.tag)
+          this.refused.responseEnd(event.tag, advertise)
+          // The state after this response decides its capability list (a login's OK included).
+          this.tracker.serverResponse(event.tag, event.status)
+          this.capabilities.responseEnd(this.tracker.authenticated, this.tracker.loginPending, emit)
           if (this.pendingTls !== undefined && event.tag === this.pendingTls) {
             const bytes = Buffer.concat(this.held)
             this.held = []
@@ -105,7 +114,9 @@ export class ImapSession implements ProxySession {
   }
 
   serverEnded(): Uint8Array {
-    this.refused.flush((b) => this.held.push(b))
+    const hold = (b: Uint8Array) => this.held.push(b)
+    this.refused.flush((b) => this.capabilities.bytes(b, hold))
+    this.capabilities.flush(hold)
     const held = Buffer.concat([...this.held, this.tokenizer.flush()])
     this.held = []
     return held
@@ -117,6 +128,7 @@ export class ImapSession implements ProxySession {
     this.tokenizer = new ImapResponseTokenizer()
     this.tracker = this.newTracker()
     this.refused = new RefusedReplies()
+    this.capabilities = new CapabilityAdvert()
   }
 
   tlsRefused(): void {

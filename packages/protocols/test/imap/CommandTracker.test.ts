@@ -4,6 +4,13 @@ import { ImapCommandTracker } from "../../src/imap/index.ts"
 
 const b = (s: string) => Buffer.from(s, "latin1")
 const text = (parts: ReadonlyArray<Uint8Array>) => Buffer.concat(parts).toString("latin1")
+/** A tracker whose LOGIN the server accepted. */
+const loggedIn = (): ImapCommandTracker => {
+  const t = new ImapCommandTracker()
+  t.push(b("l LOGIN user pass\r\n"))
+  t.serverResponse("l", "OK")
+  return t
+}
 
 describe("ImapCommandTracker", () => {
   it("stops at STARTTLS and discards what was pipelined after it", () => {
@@ -41,7 +48,7 @@ describe("ImapCommandTracker", () => {
   })
 
   it("serves COMPRESS DEFLATE itself: NOOP upstream, our OK in its place, bytes after it discarded", () => {
-    const t = new ImapCommandTracker()
+    const t = loggedIn()
     const step = t.push(b("a NOOP\r\nz compress deflate\r\nb FETCH 1 BODY[]\r\n"))
     expect(step.action).toBe("compress")
     expect(text(step.forward)).toBe("a NOOP\r\nz NOOP\r\n")
@@ -51,7 +58,7 @@ describe("ImapCommandTracker", () => {
   })
 
   it("answers another mechanism BAD, a second COMPRESS NO [COMPRESSIONACTIVE], STARTTLS after it BAD", () => {
-    const t = new ImapCommandTracker()
+    const t = loggedIn()
     const other = t.push(b("y COMPRESS X-FOO\r\n"))
     expect(other.action).toBe("none")
     expect(text(other.forward)).toBe("y NOOP\r\n")
@@ -68,6 +75,41 @@ describe("ImapCommandTracker", () => {
     expect(tls.action).toBe("none")
     expect(text(tls.forward)).toBe("v NOOP\r\n")
     expect(t.takeRefusals()[0]!.reply).toMatch(/^v BAD /)
+  })
+
+  it("refuses COMPRESS before authentication with BAD (RFC 4978: a command of the authenticated state)", () => {
+    const t = new ImapCommandTracker()
+    const early = t.push(b("z COMPRESS DEFLATE\r\n"))
+    expect(early.action).toBe("none")
+    expect(text(early.forward)).toBe("z NOOP\r\n")
+    expect(t.takeRefusals()).toEqual([
+      { tag: "z", reply: "z BAD Command invalid in this state: COMPRESS is valid once authenticated\r\n" }
+    ])
+    // A refused login leaves it so; an accepted one (LOGIN with a literal, or AUTHENTICATE) opens it.
+    t.push(b("a LOGIN user wrong\r\n"))
+    t.serverResponse("a", "NO")
+    expect(t.push(b("y COMPRESS DEFLATE\r\n")).action).toBe("none")
+    expect(t.takeRefusals()[0]!.reply).toMatch(/^y BAD /)
+    t.push(b("c LOGIN {4+}\r\nuser pass\r\n"))
+    t.serverResponse("*", "OK")
+    expect(t.authenticated).toBe(false)
+    t.serverResponse("c", "OK")
+    expect(t.authenticated).toBe(true)
+    const sasl = new ImapCommandTracker()
+    sasl.push(b("d AUTHENTICATE PLAIN\r\n"))
+    sasl.push(b("AHVzZXIAcGFzcw==\r\n"))
+    sasl.serverResponse("d", "OK")
+    expect(sasl.push(b("z COMPRESS DEFLATE\r\n")).action).toBe("compress")
+  })
+
+  it("a PREAUTH greeting is authenticated; an accepted UNAUTHENTICATE is not", () => {
+    const t = new ImapCommandTracker()
+    t.serverResponse("*", "PREAUTH")
+    expect(t.authenticated).toBe(true)
+    t.push(b("u UNAUTHENTICATE\r\n"))
+    t.serverResponse("u", "OK")
+    expect(t.push(b("z COMPRESS DEFLATE\r\n")).action).toBe("none")
+    expect(t.takeRefusals()[0]!.reply).toMatch(/^z BAD Command invalid in this state/)
   })
 
   test.prop([fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 20 })])(

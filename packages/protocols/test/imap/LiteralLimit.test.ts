@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest"
 import { ImapCommandTracker } from "../../src/imap/index.ts"
 import { checkLiteral } from "../../src/imap/LiteralLimit.ts"
 import { ImapSession } from "../../src/imap/Session.ts"
-import type { ProxyEvent } from "../../src/proxy/ProxySession.ts"
+import { chunksAt, eventsText } from "./support/events.ts"
 
 const b = (s: string) => Buffer.from(s, "latin1")
 const text = (parts: ReadonlyArray<Uint8Array>) => Buffer.concat(parts).toString("latin1")
@@ -105,18 +105,7 @@ describe("ImapCommandTracker with a literal limit", () => {
 /** The client bytes a session forwards, and the server events it gives the client, as text. */
 const run = (session: ImapSession, client: string, serverChunks: ReadonlyArray<string>) => {
   const forwarded = text(session.fromClient(b(client)).forward)
-  const toClient = serverChunks
-    .flatMap((c) => session.fromServer(b(c)))
-    .map((e: ProxyEvent) =>
-      e._tag === "Bytes"
-        ? Buffer.from(e.bytes).toString("latin1")
-        : e._tag === "MessageStart"
-          ? Buffer.from(e.header).toString("latin1")
-          : e._tag === "MessageData"
-            ? Buffer.from(e.raw).toString("latin1")
-            : ""
-    )
-    .join("")
+  const toClient = eventsText(serverChunks.flatMap((c) => session.fromServer(b(c))))
   return { forwarded, toClient }
 }
 
@@ -136,21 +125,8 @@ describe("ImapSession: the refusal replaces the server's answer to the NOOP, in 
   test.prop([fc.array(fc.nat({ max: server.length }), { maxLength: 12 })])(
     "any chunking of the server stream gives the same client stream",
     (cuts) => {
-      const points = [...new Set(cuts)].sort((x, y) => x - y)
-      const chunks: Array<string> = []
-      let at = 0
-      for (const p of [...points, server.length]) {
-        chunks.push(server.slice(at, p))
-        at = p
-      }
       const s = new ImapSession({ maxLiteralBytes: 1000 })
-      expect(
-        run(
-          s,
-          "a APPEND INBOX {4294967295}\r\nb NOOP\r\n",
-          chunks.filter((c) => c.length > 0)
-        ).toClient
-      ).toBe(expected)
+      expect(run(s, "a APPEND INBOX {4294967295}\r\nb NOOP\r\n", chunksAt(server, cuts)).toClient).toBe(expected)
     }
   )
 

@@ -25,6 +25,9 @@ const loggedIn = async (port: number): Promise<ImapClient> => {
   return c
 }
 
+/** How often a response names COMPRESS=DEFLATE. */
+const compressNamed = (raw: Buffer): number => raw.toString("latin1").match(/COMPRESS=DEFLATE/gi)?.length ?? 0
+
 /** Sends COMPRESS DEFLATE by hand and returns its tagged answer; on OK the client compresses. */
 const compress = async (c: ImapClient, tagName: string): Promise<string> => {
   c.wire.write(`${tagName} COMPRESS DEFLATE\r\n`)
@@ -41,8 +44,8 @@ describe("IMAP proxy: COMPRESS=DEFLATE with Dovecot", () => {
     const { scanner, calls } = taggingScanner()
     await withProxy(plainProxy(dovecot.ports.imap, "imap", scanner), async (proxy) => {
       const via = await loggedIn(proxy.port)
-      // The server's capability passes through: Dovecot offers COMPRESS=DEFLATE once logged in.
-      expect((await via.command("CAPABILITY")).raw.toString("latin1")).toContain("COMPRESS=DEFLATE")
+      // Dovecot offers COMPRESS=DEFLATE once logged in, and so does the proxy: named once.
+      expect(compressNamed((await via.command("CAPABILITY")).raw)).toBe(1)
       expect(await compress(via, "z")).toBe("z OK DEFLATE active\r\n")
       expect((await via.command("EXAMINE INBOX")).status).toBe("OK")
       const fetched = await via.command("FETCH 1:* BODY.PEEK[]")
@@ -61,6 +64,25 @@ describe("IMAP proxy: COMPRESS=DEFLATE with Dovecot", () => {
       expect((await via.command("LOGOUT")).status).toBe("OK")
       via.close()
       expect(proxy.logs.some((l) => l.includes("compression_started"))).toBe(true)
+    })
+  })
+
+  it("before login COMPRESS gets BAD, as from Dovecot itself; after login it is served", async () => {
+    const direct = await ImapClient.connect(dovecot.ports.imap)
+    const fromDovecot = await direct.command("COMPRESS DEFLATE")
+    direct.close()
+    const { scanner } = taggingScanner()
+    await withProxy(plainProxy(dovecot.ports.imap, "imap", scanner), async (proxy) => {
+      const c = await ImapClient.connect(proxy.port)
+      expect(compressNamed(Buffer.from(c.greeting))).toBe(0)
+      const early = await c.command("COMPRESS DEFLATE")
+      expect(early.status).toBe(fromDovecot.status)
+      expect(early.status).toBe("BAD")
+      expect(early.raw.toString("latin1")).toContain("COMPRESS is valid once authenticated")
+      await c.login(dovecot.user, dovecot.password)
+      expect(await compress(c, "z")).toBe("z OK DEFLATE active\r\n")
+      expect((await c.command("EXAMINE INBOX")).status).toBe("OK")
+      c.close()
     })
   })
 
@@ -143,5 +165,49 @@ describe("IMAP proxy: COMPRESS=DEFLATE with Dovecot", () => {
       c.close()
     })
     expect(calls.length).toBeGreaterThanOrEqual(COUNT)
+  })
+})
+
+describe("IMAP proxy: COMPRESS=DEFLATE in front of a Dovecot that does not offer it", () => {
+  let plain: Dovecot
+  beforeAll(async () => {
+    plain = await startDovecot(messages, { compress: false })
+  })
+  afterAll(async () => {
+    await plain?.stop()
+  })
+
+  it("advertises it once logged in (the login's answer and CAPABILITY), not before, and serves it", async () => {
+    const direct = await ImapClient.connect(plain.ports.imap)
+    await direct.login(plain.user, plain.password)
+    expect(compressNamed((await direct.command("CAPABILITY")).raw)).toBe(0)
+    direct.close()
+    const { scanner, calls } = taggingScanner()
+    await withProxy(plainProxy(plain.ports.imap, "imap", scanner), async (proxy) => {
+      const c = await ImapClient.connect(proxy.port)
+      expect(compressNamed(Buffer.from(c.greeting))).toBe(0)
+      expect(compressNamed((await c.command("CAPABILITY")).raw)).toBe(0)
+      // Having seen CAPABILITY, Dovecot sends the new list untagged before the login's OK.
+      const login = await c.command(`LOGIN ${plain.user} ${plain.password}`)
+      expect(login.status).toBe("OK")
+      expect(compressNamed(login.raw)).toBe(1)
+      const other = await ImapClient.connect(proxy.port)
+      const bare = await other.command(`LOGIN ${plain.user} ${plain.password}`)
+      expect(bare.raw.toString("latin1")).toMatch(/OK \[CAPABILITY [^\]]* COMPRESS=DEFLATE\]/)
+      other.close()
+      expect(compressNamed((await c.command("CAPABILITY")).raw)).toBe(1)
+      expect(await compress(c, "z")).toBe("z OK DEFLATE active\r\n")
+      expect((await c.command("EXAMINE INBOX")).status).toBe("OK")
+      const fetched = await c.command("FETCH 1:* BODY.PEEK[]")
+      expect(fetched.literals).toHaveLength(COUNT)
+      for (const lit of fetched.literals) {
+        const original = messages[lit.seq - 1]!.toString("latin1")
+        expect(lit.bytes.toString("latin1")).toBe(SPAM.has(lit.seq) ? tag(original) : original)
+      }
+      expect(calls).toHaveLength(COUNT)
+      expect(compressNamed((await c.command("CAPABILITY")).raw)).toBe(1)
+      expect((await c.command("LOGOUT")).status).toBe("OK")
+      c.close()
+    })
   })
 })

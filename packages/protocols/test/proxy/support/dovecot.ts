@@ -85,10 +85,13 @@ export const fillMaildir = (maildir: string, messages: ReadonlyArray<Uint8Array>
  * Starts Dovecot; a port taken by another process between our probe and Dovecot's bind (tests
  * run side by side) is retried with fresh ports, twice at most.
  */
-export const startDovecot = async (messages: ReadonlyArray<Uint8Array>): Promise<Dovecot> => {
+export const startDovecot = async (
+  messages: ReadonlyArray<Uint8Array>,
+  options: DovecotOptions = {}
+): Promise<Dovecot> => {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startDovecotOnce(messages)
+      return await startDovecotOnce(messages, options)
     } catch (error) {
       if (attempt >= 3 || !/duplicate listener|Address already in use|did not come up/.test((error as Error).message))
         throw error
@@ -96,7 +99,12 @@ export const startDovecot = async (messages: ReadonlyArray<Uint8Array>): Promise
   }
 }
 
-const startDovecotOnce = async (messages: ReadonlyArray<Uint8Array>): Promise<Dovecot> => {
+export interface DovecotOptions {
+  /** Load imap_zlib, so the server offers COMPRESS=DEFLATE after login (default true). */
+  readonly compress?: boolean
+}
+
+const startDovecotOnce = async (messages: ReadonlyArray<Uint8Array>, options: DovecotOptions): Promise<Dovecot> => {
   statSync(DOVECOT)
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-dovecot-"))
   chmodSync(dir, 0o755)
@@ -142,10 +150,14 @@ login_trusted_networks = 127.0.0.0/8
 auth_mechanisms = plain login
 disable_plaintext_auth = no
 mail_location = maildir:${maildir}
-# COMPRESS=DEFLATE (RFC 4978) offered after login, as production servers commonly do.
+${
+  options.compress === false
+    ? ""
+    : `# COMPRESS=DEFLATE (RFC 4978) offered after login, as production servers commonly do.
 mail_plugins = $mail_plugins zlib
 protocol imap {
   mail_plugins = $mail_plugins imap_zlib
+}`
 }
 log_path = ${dir}/dovecot.log
 pop3_uidl_format = %f

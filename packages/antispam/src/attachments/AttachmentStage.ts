@@ -9,7 +9,7 @@
  * - Only what the scan view holds is read (`antispam.maxScanSizeKB`): an archive cut short is
  *   read as far as its local headers go (`ZipNames.ts`).
  * - A part counts as an attachment when it has a file name (Content-Disposition `filename`, or
- *   Content-Type `name`), whatever its disposition: clients offer inline named parts to open too.
+ *   Content-Type `name`; an empty one does not hide the other), whatever its disposition: clients offer inline named parts to open too.
  *   When it has both and they differ, both are judged (clients differ in which they save under).
  * - Answers at once (a finished effect): it reads the parsed message only.
  *
@@ -38,25 +38,30 @@ export interface AttachmentPolicy {
   readonly archives: boolean
 }
 
-const named = (root: MimePart): ReadonlyArray<MimePart & { readonly filename: string }> => {
-  const out: Array<MimePart & { readonly filename: string }> = []
+/**
+ * The names a part may be saved under: its `filename` (Content-Disposition's, else Content-Type's)
+ * and Content-Type's `name` when it differs, since clients differ in which one they take; empty
+ * names dropped, so `filename=""` beside a `name` still leaves that name judged. Both were read
+ * and decoded when the message was parsed. Empty for a part without a name.
+ */
+const namesOf = (part: MimePart): ReadonlyArray<string> => {
+  const file = part.filename !== undefined && part.filename !== "" ? part.filename : undefined
+  const type = part.typeName !== undefined && part.typeName !== "" ? part.typeName : undefined
+  if (file === undefined) return type === undefined ? [] : [type]
+  return type === undefined || type === file ? [file] : [file, type]
+}
+
+/** Parts with a name, and their names, in document order. */
+const named = (root: MimePart): ReadonlyArray<readonly [MimePart, ReadonlyArray<string>]> => {
+  const out: Array<readonly [MimePart, ReadonlyArray<string>]> = []
   const stack: Array<MimePart> = [root]
   while (stack.length > 0 && out.length < MAX_PARTS) {
     const part = stack.pop()!
-    if (part.filename !== undefined && part.filename !== "") out.push(part as MimePart & { readonly filename: string })
+    const names = namesOf(part)
+    if (names.length > 0) out.push([part, names])
     for (let i = part.children.length - 1; i >= 0; i--) stack.push(part.children[i]!)
   }
   return out
-}
-
-/**
- * The names a part may be saved under: its `filename` (Content-Disposition's, else Content-Type's)
- * and Content-Type's `name` when it differs, since clients differ in which one they take. Both
- * were read and decoded when the message was parsed.
- */
-const namesOf = (part: MimePart & { readonly filename: string }): ReadonlyArray<string> => {
-  const name = part.typeName
-  return name === undefined || name === part.filename ? [part.filename] : [part.filename, name]
 }
 
 /** The symbols for a message's MIME tree (empty for mail without named parts). */
@@ -65,9 +70,9 @@ export const judge = (root: MimePart, policy: AttachmentPolicy): ReadonlyArray<S
   const inArchive: Array<string> = []
   const disguised: Array<string> = []
   const encrypted: Array<string> = []
-  for (const part of named(root)) {
+  for (const [part, names] of named(root)) {
     let zip = ZIP_TYPES.has(part.contentType)
-    for (const filename of namesOf(part)) {
+    for (const filename of names) {
       const name = readName(filename)
       if (name.disguised) disguised.push(filename)
       if (policy.blocked.has(name.extension)) blocked.push(filename)
@@ -76,10 +81,10 @@ export const judge = (root: MimePart, policy: AttachmentPolicy): ReadonlyArray<S
     if (!policy.archives || !zip) continue
     if (!looksLikeZip(part.body)) continue
     const listing = zipListing(part.body)
-    if (listing.encrypted) encrypted.push(part.filename)
+    if (listing.encrypted) encrypted.push(names[0]!)
     for (const inner of listing.names) {
       const reading = readName(inner)
-      if (policy.blocked.has(reading.extension) || reading.disguised) inArchive.push(`${part.filename}: ${inner}`)
+      if (policy.blocked.has(reading.extension) || reading.disguised) inArchive.push(`${names[0]}: ${inner}`)
     }
   }
   const hits: Array<SymbolHit> = []

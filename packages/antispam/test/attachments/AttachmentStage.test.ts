@@ -67,6 +67,41 @@ describe("the attachment stage", () => {
     expect(hits[0]!.detail).toContain("invoice.exe")
   })
 
+  it("an empty filename does not hide Content-Type's name, nor an empty name the filename", () => {
+    const part = (type: string, disposition: string) =>
+      MessageModel.fromBytes(
+        Buffer.from(
+          [
+            "From: a@example.net",
+            "To: b@example.org",
+            "MIME-Version: 1.0",
+            'Content-Type: multipart/mixed; boundary="b1"',
+            "",
+            "--b1",
+            type,
+            disposition,
+            "",
+            "MZ",
+            "--b1--",
+            ""
+          ].join("\r\n"),
+          "latin1"
+        ),
+        { envelope: Envelope.make({ clientAddress: "192.0.2.1", rcptTo: ["b@example.org"] }) }
+      )
+    const hidden = judge(
+      part('Content-Type: application/octet-stream; name="setup.exe"', 'Content-Disposition: attachment; filename=""').mime,
+      policy
+    )
+    expect(names(hidden)).toEqual(["ATTACHMENT_BLOCKED"])
+    expect(hidden[0]!.detail).toContain("setup.exe")
+    const other = judge(
+      part('Content-Type: application/octet-stream; name=""', 'Content-Disposition: attachment; filename="setup.exe"').mime,
+      policy
+    )
+    expect(names(other)).toEqual(["ATTACHMENT_BLOCKED"])
+  })
+
   it("ordinary names in Persian, Hebrew or with emoji are no disguise, attached or inside a ZIP", () => {
     const persian = "\u06af\u0632\u0627\u0631\u0634\u200c\u0647\u0627.pdf"
     const message = messageWith([

@@ -90,13 +90,15 @@ describe("the attachment stage", () => {
         { envelope: Envelope.make({ clientAddress: "192.0.2.1", rcptTo: ["b@example.org"] }) }
       )
     const hidden = judge(
-      part('Content-Type: application/octet-stream; name="setup.exe"', 'Content-Disposition: attachment; filename=""').mime,
+      part('Content-Type: application/octet-stream; name="setup.exe"', 'Content-Disposition: attachment; filename=""')
+        .mime,
       policy
     )
     expect(names(hidden)).toEqual(["ATTACHMENT_BLOCKED"])
     expect(hidden[0]!.detail).toContain("setup.exe")
     const other = judge(
-      part('Content-Type: application/octet-stream; name=""', 'Content-Disposition: attachment; filename="setup.exe"').mime,
+      part('Content-Type: application/octet-stream; name=""', 'Content-Disposition: attachment; filename="setup.exe"')
+        .mime,
       policy
     )
     expect(names(other)).toEqual(["ATTACHMENT_BLOCKED"])

@@ -235,7 +235,12 @@ describe("Policy", () => {
     expect(action._tag === "Reject" && action.reason).toBe(
       "spam (score 21.75: RBL_LISTED 12, ATTACHMENT_BLOCKED 10, DATE_STALE 0.5, +1 more)"
     )
-    const byProbability = Policy.verdictOf([trace("ok", [{ name: "NOTHING_MUCH", score: 0.1, source: "x" }])], [], {}, 0.97)
+    const byProbability = Policy.verdictOf(
+      [trace("ok", [{ name: "NOTHING_MUCH", score: 0.1, source: "x" }])],
+      [],
+      {},
+      0.97
+    )
     expect(Policy.spamReason(byProbability)).toBe("spam (score 0.10, probability 0.97: NOTHING_MUCH 0.1)")
     expect(Policy.spamReason(Policy.verdictOf([trace("ok")], [], {}, 0.99))).toBe("spam (score 0.00, probability 0.99)")
   })
@@ -250,11 +255,16 @@ describe("Policy", () => {
       })
     ),
     fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined })
-  ])("a spam reason is one line naming at most three symbols, heaviest first, and no detail", (symbols, probability) => {
-    const reason = Policy.spamReason(Policy.verdictOf([trace("ok", symbols)], [], {}, probability))
-    expect(reason).toMatch(/^spam \(score -?\d+\.\d\d(, probability \d\.\d\d)?(: [A-Z_]+ [\d.e+-]+(, [A-Z_]+ [\d.e+-]+){0,2}(, \+\d+ more)?)?\)$/)
-    expect(reason).not.toContain("DETAIL")
-    const weights = [...reason.matchAll(/([A-Z_]+) ([\d.e+-]+)/g)].map((m) => Number(m[2]))
-    expect(weights).toEqual([...weights].sort((a, b) => b - a))
-  })
+  ])(
+    "a spam reason is one line naming at most three symbols, heaviest first, and no detail",
+    (symbols, probability) => {
+      const reason = Policy.spamReason(Policy.verdictOf([trace("ok", symbols)], [], {}, probability))
+      expect(reason).toMatch(
+        /^spam \(score -?\d+\.\d\d(, probability \d\.\d\d)?(: [A-Z_]+ [\d.e+-]+(, [A-Z_]+ [\d.e+-]+){0,2}(, \+\d+ more)?)?\)$/
+      )
+      expect(reason).not.toContain("DETAIL")
+      const weights = [...reason.matchAll(/([A-Z_]+) ([\d.e+-]+)/g)].map((m) => Number(m[2]))
+      expect(weights).toEqual([...weights].sort((a, b) => b - a))
+    }
+  )
 })

@@ -306,7 +306,10 @@ if (session_) {
   await inspector.post("Profiler.start")
 }
 // `--alloc FILE`: a sampling allocation profile (collected objects included) of the measured passes.
-const allocFile = arg("alloc", undefined)
+// `--survivors FILE`: the same profile without the objects the scavenger collected: what survived
+// the young generation (kept young or promoted; see bench/survivor-probe.mjs).
+const survivorsFile = arg("survivors", undefined)
+const allocFile = arg("alloc", undefined) ?? survivorsFile
 if (allocFile) {
   const { Session } = await import("node:inspector/promises")
   inspector = new Session()
@@ -314,7 +317,7 @@ if (allocFile) {
   await inspector.post("HeapProfiler.startSampling", {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true
+    includeObjectsCollectedByMinorGC: survivorsFile === undefined
   })
 }
 const results = []
@@ -351,7 +354,7 @@ if (inspector && allocFile) {
   const bytes = (node) => node.selfSize + node.children.reduce((sum, c) => sum + bytes(c), 0)
   const measured = results.length * replay.length
   console.log(
-    `allocated (sampled, collected objects included): ${(bytes(profile.head) / measured / 1024).toFixed(0)} KB/msg`
+    `${survivorsFile === undefined ? "allocated (sampled, collected objects included)" : "survived the young generation (sampled)"}: ${(bytes(profile.head) / measured / 1024).toFixed(0)} KB/msg`
   )
 }
 for (const r of results)

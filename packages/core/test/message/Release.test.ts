@@ -4,13 +4,17 @@ import type { Message } from "../../src/MessageTypes.ts"
 import { fromBytes, release } from "../../src/message/index.ts"
 import { envelope, msg } from "./support.ts"
 
-// Everything a reader can see of a message, as plain data.
-const view = (m: Message) => ({
-  headers: m.headers.list.map((h) => [h.name, h.value]),
-  received: m.received,
-  mime: JSON.parse(JSON.stringify(m.mime)),
-  body: JSON.parse(JSON.stringify(m.body))
-})
+// Everything a reader can see of a message, as plain data. The body facts are read first: reading
+// them fills the MIME parts' own caches, which the tree's JSON shows.
+const view = (m: Message) => {
+  const body = JSON.parse(JSON.stringify(m.body))
+  return {
+    headers: m.headers.list.map((h) => [h.name, h.value]),
+    received: m.received,
+    mime: JSON.parse(JSON.stringify(m.mime)),
+    body
+  }
+}
 
 describe("release", () => {
   it("drops what was parsed; a later read parses again and sees the same message", () => {
@@ -52,11 +56,14 @@ describe("release", () => {
     expect(other.headers).toBe(m.headers)
   })
 
-  test.prop([fc.uint8Array({ maxLength: 600 }), fc.boolean()])("any bytes read the same after a release", (bytes, early) => {
-    const m = fromBytes(bytes, { envelope })
-    if (early) release(m)
-    const before = view(m)
-    release(m)
-    expect(view(m)).toEqual(before)
-  })
+  test.prop([fc.uint8Array({ maxLength: 600 }), fc.boolean()])(
+    "any bytes read the same after a release as a fresh message's",
+    (bytes, early) => {
+      const m = fromBytes(bytes, { envelope })
+      if (early) release(m)
+      view(m)
+      release(m)
+      expect(view(m)).toEqual(view(fromBytes(bytes, { envelope })))
+    }
+  )
 })

@@ -44,7 +44,7 @@ const spool: Smtp.Spool = {
 const envelope = Envelope.make({ clientAddress: "192.0.2.1", mailFrom: "a@example.org", rcptTo: ["u@example.test"] })
 
 const evaluateWith = async (waits: boolean) => {
-  const layer = StateStores.layer({ backend: "memory" }, dataDir, undefined)
+  const layer = StateStores.layer({ backend: "embedded" }, dataDir, undefined)
   return Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
@@ -53,7 +53,7 @@ const evaluateWith = async (waits: boolean) => {
             dataDir,
             hostname: "gw.test",
             antispam: { rbl: { servers: [] }, dnsbl: { servers: [] } },
-            state: { backend: "memory" },
+            state: { backend: "embedded" },
             classifier: { enabled: false },
             stages: [keeper(waits)],
             healthIntervalMillis: 0

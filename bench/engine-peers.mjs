@@ -20,7 +20,9 @@
 //
 // `--classifier` adds the shipped content classifier stage (off by default: this measures the
 // engine around the stages); `--prof FILE` writes a CPU profile of the measured passes, `--alloc
-// FILE` an allocation profile (and prints the bytes allocated per message); `--passes repeat`
+// FILE` an allocation profile (and prints the bytes allocated per message), `--survivors FILE` the
+// same without what the scavenger collected (what survived the young generation, plus the young
+// objects no scavenge has looked at yet when it ends; see bench/survivor-probe.mjs); `--passes repeat`
 // runs one pass; `--outcomes FILE` writes each message's outcome (to compare two builds message
 // by message); `--off auth,endUserBlocklist` switches checks off to see what they cost.
 import { spawn, spawnSync } from "node:child_process"

@@ -20,7 +20,9 @@
 //
 // `--classifier` adds the shipped content classifier stage (off by default: this measures the
 // engine around the stages); `--prof FILE` writes a CPU profile of the measured passes, `--alloc
-// FILE` an allocation profile (and prints the bytes allocated per message); `--passes repeat`
+// FILE` an allocation profile (and prints the bytes allocated per message), `--survivors FILE` the
+// same without what the scavenger collected (what survived the young generation, plus the young
+// objects no scavenge has looked at yet when it ends; see bench/survivor-probe.mjs); `--passes repeat`
 // runs one pass; `--outcomes FILE` writes each message's outcome (to compare two builds message
 // by message); `--off auth,endUserBlocklist` switches checks off to see what they cost.
 import { spawn, spawnSync } from "node:child_process"
@@ -306,7 +308,10 @@ if (session_) {
   await inspector.post("Profiler.start")
 }
 // `--alloc FILE`: a sampling allocation profile (collected objects included) of the measured passes.
-const allocFile = arg("alloc", undefined)
+// `--survivors FILE`: the same profile without the objects the scavenger collected: what survived
+// the young generation (kept young or promoted; see bench/survivor-probe.mjs).
+const survivorsFile = arg("survivors", undefined)
+const allocFile = arg("alloc", undefined) ?? survivorsFile
 if (allocFile) {
   const { Session } = await import("node:inspector/promises")
   inspector = new Session()
@@ -314,7 +319,7 @@ if (allocFile) {
   await inspector.post("HeapProfiler.startSampling", {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true
+    includeObjectsCollectedByMinorGC: survivorsFile === undefined
   })
 }
 const results = []
@@ -351,7 +356,7 @@ if (inspector && allocFile) {
   const bytes = (node) => node.selfSize + node.children.reduce((sum, c) => sum + bytes(c), 0)
   const measured = results.length * replay.length
   console.log(
-    `allocated (sampled, collected objects included): ${(bytes(profile.head) / measured / 1024).toFixed(0)} KB/msg`
+    `${survivorsFile === undefined ? "allocated (sampled, collected objects included)" : "survived the young generation (sampled)"}: ${(bytes(profile.head) / measured / 1024).toFixed(0)} KB/msg`
   )
 }
 for (const r of results)

@@ -122,8 +122,18 @@ const build = (settings: ProtectionSettings, services: Services, log: (line: str
   // The data phase runs on the default services, as `Effect.runPromise` would, without its
   // promise chain: the outcomes at once when every stage answered at once, else one promise.
   const run = Runner.make(Context.empty())
-  const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool, earlier?: Engine.Earlier) =>
-    run(module.data(MessageModel.fromBytes(spool.head, { envelope, size: spool.size }), earlier))
+  // The message's parsed parts are dropped once the phase is done: nothing reads them later, and
+  // old objects that are dead but not yet collected can keep the message reachable for the next
+  // young-generation collections, which would copy all of it (`MessageModel.release`).
+  const evaluate: Evaluate = (envelope: Envelope.Envelope, spool: Smtp.Spool, earlier?: Engine.Earlier) => {
+    const message = MessageModel.fromBytes(spool.head, { envelope, size: spool.size })
+    const outcomes = run(module.data(message, earlier))
+    if (!(outcomes instanceof Promise)) {
+      MessageModel.release(message)
+      return outcomes
+    }
+    return outcomes.finally(() => MessageModel.release(message))
+  }
   return {
     evaluate,
     module,

@@ -11,7 +11,9 @@
  * | unavailable | `tempfail`: a delivery or quarantine becomes a tempfail; `deliver`: a delivery gets `X-Mailmoat-Warning` | `virus: scanner unavailable, onUnavailable=tempfail` when changed |
  * | oversize | `reject`: a delivery or quarantine becomes a reject; `deliver`: a delivery gets `X-Mailmoat-Warning` | `virus: too large to scan, onOversize=reject` when changed |
  *
- * A reject or drop the spam checks decided stays one: refusing or dropping needs no scan. A
+ * A reject or drop the spam checks decided stays one: refusing or dropping needs no scan (but
+ * under `onUnavailable: tempfail` a covered reject that the plan would quarantine, because other
+ * recipients accept the message, makes the whole message a 451: it would be kept unscanned). A
  * recipient a configured bypass spared keeps its outcome. Every covered recipient's verdict gets
  * the scan's trace entry (stage `virus`) and, unless clean, its symbol (`Threat.VirusSymbols`).
  * A whole message refused by the scan is marked (`refusedFor`) so the reply table answers 554
@@ -170,6 +172,14 @@ export const applyVirusScan = (
     return result.spared.has(recipient.toLowerCase()) ? o : covered(o, scan, withScan(o.verdict, trace, hit), settings)
   })
   const plan = planOf(recipients, outcomes)
+  if (plan._tag === "Accept" && scan._tag === "Unavailable" && settings.onUnavailable === "tempfail") {
+    // A covered recipient's spam reject is quarantined when others accept the message: kept
+    // unscanned, so the whole message waits for clamd instead.
+    const kept = plan.quarantine.some((g) => g.recipients.some((r) => !result.spared.has(r.toLowerCase())))
+    return kept
+      ? { plan: { _tag: "Tempfail", reason: `virus scanner unavailable (${scan.reason})` }, outcomes }
+      : { plan, outcomes }
+  }
   if (plan._tag !== "Reject") return { plan, outcomes }
   const refusedFor =
     scan._tag === "Found" && settings.onVirus === "reject"

@@ -20,7 +20,11 @@ import { freePort, gateway, SmtpSink, sendRaw, swaks, tempDir } from "./support/
 const SIGNATURE = /Mailmoat\.Test\.EICAR\.(Hash|Body)\.UNOFFICIAL/
 const EICAR = new TextDecoder().decode(eicar())
 const base64Lines = (bytes: Uint8Array | string): string =>
-  (Buffer.from(bytes).toString("base64").match(/.{1,76}/g) ?? []).join("\r\n")
+  (
+    Buffer.from(bytes)
+      .toString("base64")
+      .match(/.{1,76}/g) ?? []
+  ).join("\r\n")
 
 /** A two-part message: a text part (`padding` lines of filler first) and a base64 attachment. */
 const withAttachment = (subject: string, attachment: Uint8Array | string, paddingLines = 0): string =>
@@ -130,7 +134,9 @@ describe("onVirus: reject (the default), real clamd over its unix socket", () =>
       "--attach",
       `@${join(dir, "eicar.txt")}`
     ])
-    expect(r.out).toMatch(/<\*\* +554 5\.7\.1 Message rejected: virus found: Mailmoat\.Test\.EICAR\.(Hash|Body)\.UNOFFICIAL/)
+    expect(r.out).toMatch(
+      /<\*\* +554 5\.7\.1 Message rejected: virus found: Mailmoat\.Test\.EICAR\.(Hash|Body)\.UNOFFICIAL/
+    )
     expect(copies("virus attachment swaks")).toBe(0)
     const line = log.find((l) => l.includes(" info message ") && l.includes("code=554"))
     expect(line).toMatch(/virus="found Mailmoat\.Test\.EICAR\.(Hash|Body)\.UNOFFICIAL"/)
@@ -187,9 +193,11 @@ describe("onVirus: quarantine and drop", () => {
     const dropped = await send(d, withAttachment("virus dropped", eicar()))
     expect(dropped.data).toMatch(/^250 /)
     expect(copies("virus dropped")).toBe(0)
-    expect(readdirSync(d.quarantine, { recursive: true }).map(String).filter((f) => f.endsWith("meta.json"))).toEqual(
-      []
-    )
+    expect(
+      readdirSync(d.quarantine, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith("meta.json"))
+    ).toEqual([])
   })
 })
 
@@ -221,9 +229,11 @@ describe("clamd unavailable", () => {
         await back.stop()
       }
       expect(copies("while down")).toBe(1)
-      expect(readdirSync(gw.quarantine, { recursive: true }).map(String).filter((f) => f.endsWith(".eml"))).toEqual(
-        []
-      )
+      expect(
+        readdirSync(gw.quarantine, { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith(".eml"))
+      ).toEqual([])
       expect(await metric(gw, "unavailable")).toBe(2)
     } finally {
       await own.stop()

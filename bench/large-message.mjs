@@ -132,7 +132,10 @@ const virusScan =
               timeoutSeconds: clamdTimeout,
               ...(clamd.startsWith("/")
                 ? { socket: clamd }
-                : { host: clamd.slice(0, clamd.lastIndexOf(":")), port: Number(clamd.slice(clamd.lastIndexOf(":") + 1)) })
+                : {
+                    host: clamd.slice(0, clamd.lastIndexOf(":")),
+                    port: Number(clamd.slice(clamd.lastIndexOf(":") + 1))
+                  })
             }
           }
         }

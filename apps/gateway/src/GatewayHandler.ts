@@ -3,7 +3,8 @@
  * rcpt phases run at connection, MAIL FROM and each RCPT TO (`SessionPhases.ts`); RCPT then asks
  * the hand-off (relay mode opens the downstream transaction there, so refusals go back per
  * recipient); DATA adds our Received header, asks the evaluator for per-recipient outcomes with
- * what the earlier phases gave, plans, executes and answers.
+ * what the earlier phases gave (and, with `antispam.virus`, clamd beside it: `VirusScan.ts`),
+ * plans, executes and answers.
  *
  * **Gotchas**
  * - An evaluator that throws or rejects is handled like one that timed out: 451 4.7.1 (never a
@@ -32,6 +33,8 @@ import { receivedHeader } from "./TraceHeaders.ts"
 import type { GatewayLog, Level } from "./Log.ts"
 import { messageLine } from "./MessageLine.ts"
 import type { RateLimits } from "./RateLimits.ts"
+import type { VirusScanner } from "./VirusScan.ts"
+import { applyVirusScan, describeVirusScan } from "./VirusVerdict.ts"
 
 /**
  * Per-recipient outcomes for a received message (the antispam module, when it is active);
@@ -51,6 +54,8 @@ export interface HandlerDeps {
   readonly metrics: Metrics
   /** Undefined: nothing is scanned, every recipient gets the message. */
   readonly evaluate?: Evaluate | undefined
+  /** The virus scan (`antispam.virus`); undefined: off. */
+  readonly virus?: VirusScanner | undefined
   /** SMTP AUTH accounts; AUTH is offered (inside TLS) only when there are some, or `dovecot`. */
   readonly users?:
     | ReadonlyArray<{ readonly username: string; readonly password: string; readonly bypassAntispam: boolean }>
@@ -191,7 +196,6 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
             (failed ??= new Map()).set(t.stage, t.outcome)
       if (failed !== undefined)
         for (const [stage, outcome] of failed) log(id, "stage_failed", { stage, outcome: String(outcome) })
-      deps.metrics.scanned(outcomes)
       return { plan: plan(envelope.rcptTo, outcomes), outcomes }
     } catch (error) {
       log(id, "evaluation_failed", { error: error instanceof Error ? error.message : String(error) })
@@ -253,7 +257,14 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
       const started = deps.now()
       try {
         const received = receivedHeader({ envelope, hostname: deps.hostname, id: queueId, now: started })
-        const { plan: decided, outcomes } = await decide(envelope, spool, queueId, deps.phases.earlier(session.id))
+        const earlier = deps.phases.earlier(session.id)
+        // The virus scan starts first and runs beside the spam checks; it never rejects.
+        const scanning = deps.virus?.scan(envelope, spool, earlier, queueId)
+        const spam = await decide(envelope, spool, queueId, earlier)
+        const virus = scanning === undefined ? undefined : await scanning
+        const { plan: decided, outcomes } =
+          virus === undefined ? spam : applyVirusScan(envelope.rcptTo, spam, virus, deps.virus!.settings)
+        deps.metrics.scanned(outcomes)
         const reply = await executePlan(decided, {
           tx: transaction(session, envelope.mailFrom),
           envelope,
@@ -272,7 +283,16 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
           deps.logger.event(
             "info",
             "message",
-            messageLine(queueId, envelope, outcomes, decided, reply.code, spool.size, deps.now() - started)
+            messageLine(
+              queueId,
+              envelope,
+              outcomes,
+              decided,
+              reply.code,
+              spool.size,
+              deps.now() - started,
+              virus === undefined ? undefined : describeVirusScan(virus)
+            )
           )
         return reply
       } catch (error) {

@@ -3,7 +3,8 @@
  * the verdict that counts (the worst over recipients), its score and the rule that decided it (a
  * bypass says which), what the sender's reputation added and why (when it added something or
  * its store was down), what was done (the actions per recipient, or the plan when nothing was
- * scanned), the SMTP reply, the size and the milliseconds taken.
+ * scanned), the SMTP reply, the size and the milliseconds taken; with `antispam.virus`, what the
+ * virus scan found (`clean`, `found <signature>`, `not scanned (<reason>)`, `skipped (...)`).
  *
  * Built as the logger's fields object itself, in the order they are written (no copy with the
  * queue id spread in front, no set of actions): it is built for every message.
@@ -46,7 +47,8 @@ export const messageLine = (
   plan: Plan,
   code: number,
   size: number,
-  millis: number
+  millis: number,
+  virus?: string | undefined
 ): Record<string, string | number | undefined> => {
   let worst: RecipientOutcome | undefined
   for (const o of outcomes) if (worst === undefined || RANK[o.verdict.class] > RANK[worst.verdict.class]) worst = o
@@ -62,6 +64,8 @@ export const messageLine = (
     rule: worst?.rule,
     // Likewise left out when reputation added nothing (or is off).
     reputation: reputationOf(worst),
+    // Left out when the virus scan is off.
+    virus,
     action: actions !== "" ? actions : plan._tag,
     code,
     size,

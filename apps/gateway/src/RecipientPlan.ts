@@ -31,9 +31,12 @@ export interface QuarantineGroup {
   readonly verdict?: Verdict | undefined
 }
 
+/** Why a whole message was refused, when the reply table has its own row for it. */
+export type RefusedFor = "virus" | "unscannable"
+
 export type Plan =
   | { readonly _tag: "Tempfail"; readonly reason: string }
-  | { readonly _tag: "Reject"; readonly reason: string }
+  | { readonly _tag: "Reject"; readonly reason: string; readonly refusedFor?: RefusedFor | undefined }
   | {
       readonly _tag: "Accept"
       readonly deliver: ReadonlyArray<DeliverGroup>

@@ -10,6 +10,10 @@
  * | rcpt | 550 5.7.1 Recipient refused | 451 4.7.1 Try again later |
  * | data | 550 5.7.1 Message rejected | 451 4.7.1 Try again later |
  *
+ * A whole message refused for its content after DATA has its own rows: a virus is 554 5.7.1
+ * naming the signature (as amavisd-new and Haraka's clamd plugin answer), a message too large
+ * for the virus scanner 552 5.3.4 (RFC 3463: message too big for the system).
+ *
  * Accepted mail is 250 2.0.0 once it is durably handed off (RFC 5321 section 6.1); a local
  * failure before that is 451 4.3.0. A downstream server's answer in relay mode is passed on
  * marked `Downstream:`; its 421 (which would close our client's session) becomes 451. Enhanced codes: RFC 3463 (x.7.1 delivery not authorized,
@@ -21,6 +25,7 @@
  */
 import type { Phase } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
+import type { RefusedFor } from "./RecipientPlan.ts"
 
 export type Refusal = "Reject" | "Tempfail"
 
@@ -37,6 +42,17 @@ export const clean = (text: string): string => text.replace(/[\r\n\0]+/g, " ").s
 /** The reply refusing at `phase`. */
 export const refusal = (phase: Phase, refusal: Refusal, reason: string): Smtp.SmtpReply => {
   const [code, enhanced, text] = TABLE[phase][refusal]
+  return { code, enhanced, text: `${text}: ${clean(reason)}` }
+}
+
+const CONTENT: Readonly<Record<RefusedFor, readonly [number, string, string]>> = {
+  virus: [554, "5.7.1", "Message rejected"],
+  unscannable: [552, "5.3.4", "Message rejected"]
+}
+
+/** The reply refusing a whole message after DATA for what it carries (`RecipientPlan.RefusedFor`). */
+export const contentRefusal = (cause: RefusedFor, reason: string): Smtp.SmtpReply => {
+  const [code, enhanced, text] = CONTENT[cause]
   return { code, enhanced, text: `${text}: ${clean(reason)}` }
 }
 

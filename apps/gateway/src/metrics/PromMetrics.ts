@@ -10,6 +10,7 @@
  *   (1 = answering, 0 = suspended or failing, from the list health monitor);
  * - `mailmoat_delivery_outcomes_total{class}`: downstream or Maildir results by reply class;
  * - `mailmoat_connections_refused_total{reason}`: connection limits and connect-phase refusals;
+ * - `mailmoat_virus_scans_total{result}`: the SMTP path's virus scans (`antispam.virus`) by result;
  * - `mailmoat_quarantine_messages`: entries in the quarantine (read when scraped);
  * - the transport counters of `/status` (`mailmoat_connections_total`, ...) and the process
  *   defaults of prom-client (`process_*`, `nodejs_*`).
@@ -78,6 +79,11 @@ export const makePromMetrics = () => {
     "Hand-off results per recipient by reply class (2xx, 4xx, 5xx)",
     ["class"]
   )
+  const virusScans = pendingCounter(
+    "mailmoat_virus_scans_total",
+    "SMTP messages by virus scan result: clean, found, unavailable, oversize, skipped (antispam.virus)",
+    ["result"]
+  )
   const refused = counter("mailmoat_connections_refused_total", "SMTP connections refused, by reason", ["reason"])
   const stageSeconds = histogram("mailmoat_stage_duration_seconds", "Time each stage took per message", "stage")
   const listSeconds = histogram("mailmoat_list_lookup_duration_seconds", "Uncached DNS list lookups by list", "list")
@@ -130,6 +136,7 @@ export const makePromMetrics = () => {
       }
     },
     delivery: (code: number) => delivery.add(`${Math.floor(code / 100)}xx`),
+    virusScan: (result: string) => virusScans.add(result),
     refused: (reason: string) => refused.inc({ reason }),
     text: (): Promise<string> => registry.metrics(),
     contentType: registry.contentType

@@ -25,6 +25,7 @@ import { makeSessionPhases } from "../SessionPhases.ts"
 import type { SharedState } from "../SharedState.ts"
 import type { GatewaySettings } from "../Settings.ts"
 import { ensureDirectory } from "../StartupChecks.ts"
+import { makeVirusScanner, type VirusScanner } from "../VirusScan.ts"
 import { wire } from "../Wiring.ts"
 
 export interface WiringContext {
@@ -60,6 +61,8 @@ export interface Wiring {
    * when the proxies do not tag spam.
    */
   readonly clientJudgement?: ClientJudgement | undefined
+  /** The SMTP path's virus scan (`antispam.virus` while antispam is on). */
+  readonly virus?: VirusScanner | undefined
   /** off (switched off), on, or unavailable (enabled but not running). */
   readonly antispamState: "off" | "on" | "unavailable"
   readonly close: () => Promise<void>
@@ -105,6 +108,16 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
   })
   const { plugins, protection } = wired
   const evaluate = settings.antispam.enabled ? (ctx.evaluate ?? protection?.evaluate) : undefined
+  // Part of the antispam section: a reload adds, changes or removes it with the rest.
+  const virus =
+    settings.antispam.enabled && settings.antispam.virus !== undefined
+      ? makeVirusScanner(settings.antispam.virus, {
+          base: ctx.base,
+          logger: ctx.logger,
+          metrics: ctx.metrics,
+          now: ctx.now
+        })
+      : undefined
   // The session's phases run on the protection's engine; without one (antispam off, or a fixed
   // evaluation) on an engine of the plugin stages alone, so a plugin can still refuse early.
   const engine = protection?.module.engine ?? Effect.runSync(Engine.make({ stages: plugins.stages, scanning: false }))
@@ -122,6 +135,7 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     quarantine: ctx.quarantine,
     metrics: ctx.metrics,
     evaluate,
+    virus,
     phases,
     users: settings.smtp.users,
     dovecot: settings.smtp.dovecot,
@@ -151,6 +165,7 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     plugins,
     protection,
     clientJudgement,
+    virus,
     antispamState: !settings.antispam.enabled ? "off" : evaluate !== undefined ? "on" : "unavailable",
     close: async () => {
       // The proxies' judgement first: it asks the protection's resolver and lists.

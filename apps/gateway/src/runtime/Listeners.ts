@@ -169,7 +169,12 @@ export const status = Layer.effect(
           delivery: w.handoff.describe,
           quarantine: quarantine.describe,
           modules: {
-            antispam: { enabled: s.antispam.enabled, state: w.antispamState, ...(w.protection?.status() ?? {}) },
+            antispam: {
+              enabled: s.antispam.enabled,
+              state: w.antispamState,
+              ...(w.protection?.status() ?? {}),
+              ...(w.virus ? { virus: { scanner: w.virus.scanner, onVirus: w.virus.settings.onVirus } } : {})
+            },
             plugins: w.plugins.status(),
             protocols: proxyListeners?.status() ?? { filtering: s.config.protocols.filtering, listeners: [] },
             ...(i.moduleStatus?.() ?? {})

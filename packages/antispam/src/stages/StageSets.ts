@@ -25,6 +25,7 @@ import * as ReceivedOptions from "../received/options.ts"
 import * as ReputationStage from "../reputation/ReputationStage.ts"
 import * as SizeStage from "../size/SizeStage.ts"
 import * as TempRejectOptions from "../tempreject/options.ts"
+import * as VirusOptions from "../threat/options.ts"
 import type { StageFactory } from "./Builtin.ts"
 import * as ContextOptions from "./ContextOptions.ts"
 import type { StageContext } from "./StageContext.ts"
@@ -44,6 +45,7 @@ export const BUILTINS = [
   PluginListsStage.builtin,
   ReputationStage.builtin,
   TempRejectOptions.builtin,
+  VirusOptions.builtin,
   ContextOptions.builtin
 ] as const
 

@@ -12,9 +12,11 @@
  *
  * **Gotchas**
  * When the stream exceeds `StreamMaxLength`, clamd replies and closes while we are still
- * writing; the reply is read even though our writes then fail (EPIPE/ECONNRESET). Closing with our
- * chunks unread makes clamd's kernel reset the connection, and a reset that arrives first discards
- * the reply: the scan is then `Unavailable` "connect" (ECONNRESET), still never clean.
+ * writing; the reply is read even though our writes then fail (EPIPE/ECONNRESET). But a write
+ * that fails before the reply was read destroys the socket (Node's sockets always destroy on a
+ * write error) with the reply unread, in about one scan in ten over the limit. A connection lost
+ * mid-stream is therefore followed by a PING: when clamd answers it, the stream was over its
+ * StreamMaxLength (`size-limit`); otherwise clamd went away (`connect`). Never clean.
  *
  * @category services
  * @since 0.1.0
@@ -127,6 +129,32 @@ export class ClamdClient {
       )
       if (signal?.aborted) onAbort()
       const replyText = () => Buffer.concat(received).toString("latin1")
+      // INSTREAM bytes written so far, and whether the terminating chunk went out.
+      let sent = 0
+      let streamed = false
+      let probing = false
+      /**
+       * The connection ended without a reply. Mid-stream (some chunks out, not all), that is how
+       * a size-limit ERROR looks when our next write failed before its reply was read (the
+       * Gotcha above): if clamd still answers PING, the stream was over its StreamMaxLength.
+       */
+      const noReply = (failure: ClamdReply.ScanResult) => {
+        if (probing) return
+        if (input === undefined || sent === 0 || streamed) return finish({ reply: undefined, failure })
+        probing = true
+        void this.ping().then((p) =>
+          finish({
+            reply: undefined,
+            failure:
+              p._tag === "Pong"
+                ? ClamdReply.unavailable(
+                    "size-limit",
+                    `clamd at ${this.address} closed the stream after ${sent} bytes without its answer and still answers PING: over its StreamMaxLength`
+                  )
+                : failure
+          })
+        )
+      }
       socket.on("data", (d: Buffer) => {
         received.push(d)
         receivedBytes += d.length
@@ -136,37 +164,37 @@ export class ClamdClient {
         // clamd closes after its reply; a reply without the NUL terminator is still a reply.
         if (receivedBytes > 0) finish({ reply: replyText(), failure: undefined })
         else
-          finish({
-            reply: undefined,
-            failure: ClamdReply.unavailable("connect", `clamd at ${this.address} closed the connection without a reply`)
-          })
+          noReply(ClamdReply.unavailable("connect", `clamd at ${this.address} closed the connection without a reply`))
       })
       socket.on("error", (e: NodeJS.ErrnoException) => {
         // Writes fail once clamd has answered a size-limit ERROR and closed: keep what it said.
         if (receivedBytes > 0) finish({ reply: replyText(), failure: undefined })
         else
-          finish({
-            reply: undefined,
-            failure: ClamdReply.unavailable(
+          noReply(
+            ClamdReply.unavailable(
               "connect",
               `${connected ? "connection to" : "cannot connect to"} clamd at ${this.address}: ${e.code ?? e.message}`
             )
-          })
+          )
       })
       socket.on("close", () => {
         if (receivedBytes > 0) finish({ reply: replyText(), failure: undefined })
         else
-          finish({
-            reply: undefined,
-            failure: ClamdReply.unavailable("connect", `clamd at ${this.address} closed the connection without a reply`)
-          })
+          noReply(ClamdReply.unavailable("connect", `clamd at ${this.address} closed the connection without a reply`))
       })
       socket.once("connect", () => {
         connected = true
         socket.write(command)
         if (input === undefined) return
-        this.stream(socket, input, () => done).then(
-          () => undefined,
+        this.stream(
+          socket,
+          input,
+          () => done || probing,
+          (n) => (sent += n)
+        ).then(
+          () => {
+            streamed = !done && !probing
+          },
           (e: unknown) => {
             // The input itself failed (a broken spool read): nothing was scanned.
             finish({
@@ -182,14 +210,21 @@ export class ClamdClient {
     })
   }
 
-  private async stream(socket: net.Socket, input: ScanInput, stopped: () => boolean): Promise<void> {
+  private async stream(
+    socket: net.Socket,
+    input: ScanInput,
+    stopped: () => boolean,
+    wrote: (bytes: number) => void
+  ): Promise<void> {
     const send = async (bytes: Uint8Array) => {
       for (let i = 0; i < bytes.length && !stopped(); i += this.chunkBytes) {
         const piece = bytes.subarray(i, i + this.chunkBytes)
         const header = Buffer.allocUnsafe(4)
         header.writeUInt32BE(piece.length, 0)
         socket.write(header)
-        if (!socket.write(piece)) await drained(socket, stopped)
+        const flowing = socket.write(piece)
+        wrote(piece.length)
+        if (!flowing) await drained(socket, stopped)
       }
     }
     if (input instanceof Uint8Array) await send(input)

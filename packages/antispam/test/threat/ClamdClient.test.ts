@@ -123,6 +123,34 @@ describe("ClamdClient when clamd is not there", () => {
     expect((r as { detail: string }).detail).toContain("aborted")
   })
 
+  it("a stream closed mid-way without an answer: size-limit when clamd still answers PING, connect when it is gone", async () => {
+    // As clamd over its StreamMaxLength when our write fails before its answer is read: the
+    // connection drops after some chunks; the PING that follows tells the two apart.
+    let alive = true
+    const cutter = createServer((socket) => {
+      socket.on("error", () => undefined)
+      let got = 0
+      socket.on("data", (d: Buffer) => {
+        if (d.subarray(0, 6).toString() === "zPING\0") return void socket.end("PONG\0")
+        got += d.length
+        if (got > 256 * 1024) socket.destroy()
+      })
+      if (!alive) socket.destroy()
+    })
+    await new Promise<void>((r) => cutter.listen(0, "127.0.0.1", r))
+    try {
+      const port = (cutter.address() as { port: number }).port
+      const over = await new ClamdClient({ port, timeoutSeconds: 10 }).scan(chunks(4 * 1024 * 1024, 65536))
+      expect(over).toMatchObject({ _tag: "Unavailable", reason: "size-limit" })
+      expect((over as { detail: string }).detail).toMatch(/closed the stream after \d+ bytes .*still answers PING/)
+      alive = false
+      const gone = await new ClamdClient({ port, timeoutSeconds: 10 }).scan(chunks(4 * 1024 * 1024, 65536))
+      expect(gone).toMatchObject({ _tag: "Unavailable", reason: "connect" })
+    } finally {
+      await new Promise<void>((r) => cutter.close(() => r()))
+    }
+  })
+
   it("a failing input stream is unavailable, not clean", async () => {
     const r = await new ClamdClient({ socket: clamd.socket }).scan(
       (async function* () {

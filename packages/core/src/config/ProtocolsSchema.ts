@@ -12,8 +12,9 @@
  * @since 0.1.0
  */
 import { Schema, SchemaGetter, SchemaIssue } from "effect"
-import { boolean, doc, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
-import { badPortEntries, isHost, isHostPort, serverNamePattern } from "./Formats.ts"
+import { clamdSchema } from "./ClamdSchema.ts"
+import { boolean, doc, literals, number, optional, path, section, string, withDefault } from "./Fields.ts"
+import { badPortEntries, isHostPort, serverNamePattern } from "./Formats.ts"
 
 const portListExpected = "a comma-separated list of ports from 1 to 65535"
 
@@ -79,20 +80,7 @@ const Ca = Schema.Struct({
   key: path.pipe(doc("Interception CA key; it never leaves the machine."), withDefault("./data/ca/ca.key"))
 })
 
-const Clamd = Schema.Struct({
-  socket: path.pipe(doc("clamd Unix socket.", "/run/clamav/clamd.ctl"), optional),
-  host: string("a host name or IP address", isHost).pipe(doc("clamd TCP host.", "127.0.0.1"), optional),
-  port: port.pipe(doc("clamd TCP port.", 3310), optional),
-  timeoutSeconds: number(0).pipe(doc("Scan deadline in seconds."), withDefault(30))
-}).check(
-  Schema.makeFilter((c) =>
-    c.socket === undefined && c.host === undefined
-      ? { path: ["socket"], issue: "a clamd socket path, or a host (with port)" }
-      : c.socket !== undefined && c.host !== undefined
-        ? { path: ["host"], issue: "no host when socket is set (use one of them)" }
-        : undefined
-  )
-)
+const Clamd = clamdSchema({ seconds: 30, min: 0, description: "Scan deadline in seconds." })
 
 export const Protocols = Schema.Struct({
   filtering: boolean.pipe(doc("Scan messages fetched over IMAP/POP3."), withDefault(true)),

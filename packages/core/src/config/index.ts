@@ -54,6 +54,7 @@ export {
   policyFields,
   type Section
 } from "./AntispamSection.ts"
+export { type ClamdDeadline, clamdSchema } from "./ClamdSchema.ts"
 export { PREFIX as ENV_PREFIX } from "./EnvOverrides.ts"
 /** The value builders (with the `expected` phrases problems use) for stage option schemas. */
 export * as Fields from "./Fields.ts"

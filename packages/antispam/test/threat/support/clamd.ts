@@ -41,7 +41,8 @@ const accepts = (port: number): Promise<boolean> =>
     s.on("error", () => resolve(false))
   })
 
-export const startClamd = async (options: { streamMaxLength?: string } = {}): Promise<ClamdPeer> => {
+/** `port`: listen there (a restart on the address a gateway already uses); default a free one. */
+export const startClamd = async (options: { streamMaxLength?: string; port?: number } = {}): Promise<ClamdPeer> => {
   if (!existsSync(CLAMD))
     throw new Error('clamd is not installed: install the Debian package "clamav-daemon" (scripts/peers.mjs does)')
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-clamd-"))
@@ -53,7 +54,7 @@ export const startClamd = async (options: { streamMaxLength?: string } = {}): Pr
   // Target type 0 (any file), offset * (anywhere): catches EICAR inline in a text body too.
   writeFileSync(join(db, "mailmoat.ndb"), `Mailmoat.Test.EICAR.Body:0:*:${Buffer.from(sample).toString("hex")}\n`)
   const socket = join(dir, "clamd.sock")
-  const port = await freeTcpPort()
+  const port = options.port ?? (await freeTcpPort())
   const log = join(dir, "clamd.log")
   writeFileSync(
     join(dir, "clamd.conf"),

@@ -43,7 +43,8 @@ export interface ExecuteContext {
 }
 
 export const executePlan = async (plan: Plan, ctx: ExecuteContext): Promise<Smtp.SmtpReply> => {
-  if (plan._tag === "Reject" && plan.refusedFor !== undefined) return Replies.contentRefusal(plan.refusedFor, plan.reason)
+  if (plan._tag === "Reject" && plan.refusedFor !== undefined)
+    return Replies.contentRefusal(plan.refusedFor, plan.reason)
   if (plan._tag === "Tempfail" || plan._tag === "Reject") return Replies.refusal("data", plan._tag, plan.reason)
 
   const delivered: Array<string> = []

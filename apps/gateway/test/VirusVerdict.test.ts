@@ -134,6 +134,14 @@ describe("applyVirusScan", () => {
       const after = applyVirusScan(rcpts, { plan: plan(rcpts, outcomes), outcomes }, unavailable, settings)
       expect(after.plan).toEqual(plan(rcpts, outcomes))
     }
+    // A spam reject beside a drop would be quarantined (no partial reject): kept unscanned, so 451.
+    const two = ["a@example.test", "b@example.test"]
+    const mixed = [outcome("a@example.test", Action.drop("spam")), outcome("b@example.test", Action.reject("spam"))]
+    expect(plan(two, mixed)._tag).toBe("Accept")
+    expect(applyVirusScan(two, { plan: plan(two, mixed), outcomes: mixed }, unavailable, settings).plan).toEqual({
+      _tag: "Tempfail",
+      reason: "virus scanner unavailable (connect)"
+    })
   })
 
   it("the spam checks' own failure (451, no outcomes) stays a 451; nothing scanned leaves the transaction alone", () => {

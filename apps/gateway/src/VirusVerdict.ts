@@ -167,9 +167,15 @@ export const applyVirusScan = (
   const byRecipient = new Map(decided.outcomes.map((o) => [o.recipient.toLowerCase(), o]))
   const hit = symbolOf(scan)
   const trace = traceOf(result, scan, hit)
-  const outcomes = recipients.map((recipient) => {
-    const o = byRecipient.get(recipient.toLowerCase()) ?? unscanned(recipient)
-    return result.spared.has(recipient.toLowerCase()) ? o : covered(o, scan, withScan(o.verdict, trace, hit), settings)
+  // Only a transaction no spam check ran for is delivered as it is; a recipient the checks left
+  // without an outcome stays without one, so the plan keeps its 451 as it did before the scan.
+  const outcomes = recipients.flatMap((recipient) => {
+    const o =
+      byRecipient.get(recipient.toLowerCase()) ?? (decided.outcomes.length === 0 ? unscanned(recipient) : undefined)
+    if (o === undefined) return []
+    return [
+      result.spared.has(recipient.toLowerCase()) ? o : covered(o, scan, withScan(o.verdict, trace, hit), settings)
+    ]
   })
   const plan = planOf(recipients, outcomes)
   if (plan._tag === "Accept" && scan._tag === "Unavailable" && settings.onUnavailable === "tempfail") {

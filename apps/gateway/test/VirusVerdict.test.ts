@@ -153,6 +153,20 @@ describe("applyVirusScan", () => {
     expect(applyVirusScan(["a@example.test"], decided, result(undefined, ["a@example.test"]), settings)).toBe(decided)
   })
 
+  it("a recipient the spam checks gave no outcome for keeps the transaction a 451, whatever the scan", () => {
+    const rcpts = ["a@example.test", "b@example.test"]
+    const outcomes = [outcome("a@example.test", Action.deliver())]
+    const decided = { plan: plan(rcpts, outcomes), outcomes }
+    expect(decided.plan._tag).toBe("Tempfail")
+    const settings = settingsOf({ onVirus: "quarantine", onUnavailable: "deliver", onOversize: "deliver" })
+    for (const scan of [
+      { _tag: "Clean" },
+      { _tag: "Unavailable", reason: "connect", detail: "ECONNREFUSED" },
+      { _tag: "Oversize", detail: "over maxSizeMB 1" }
+    ] as const)
+      expect(applyVirusScan(rcpts, decided, result(scan), settings).plan._tag).toBe("Tempfail")
+  })
+
   it("describes what the scan did for the message line", () => {
     expect(describeVirusScan(result({ _tag: "Clean" }))).toBe("clean")
     expect(describeVirusScan(result({ _tag: "Found", signature: "X" }))).toBe("found X")

@@ -29,7 +29,11 @@ export const options = {
     clamd: GatewayConfig.clamdSchema({
       seconds: 60,
       min: 1,
-      description: "Deadline of one whole scan (connect, stream the message, clamd's answer)."
+      // The SMTP session answers 451 after 300 s of DATA processing while the message's hand-off
+      // may still follow: the scan must end well before, leaving the hand-off its time.
+      max: 240,
+      description:
+        "Deadline of one whole scan (connect, stream the message, clamd's answer); at most 240, inside the SMTP data phase's 300."
     }).pipe(doc("The clamd to scan with: { socket } or { host, port }.", { socket: "/run/clamav/clamd.ctl" })),
     onVirus: literals(["reject", "quarantine", "drop"]).pipe(
       doc(

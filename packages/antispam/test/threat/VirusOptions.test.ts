@@ -36,6 +36,14 @@ describe("antispam.virus", () => {
     expect(tcp.ok && tcp.virus?.bypass).toEqual(["allowedIps"])
   })
 
+  it("a scan deadline that would outlast the data phase's 300 s (the client's 451 while the scan still runs) is refused", () => {
+    expect(virus({ clamd: { socket: "/s", timeoutSeconds: 240 } }).ok).toBe(true)
+    expect(virus({ clamd: { socket: "/s", timeoutSeconds: 600 } })).toEqual({
+      ok: false,
+      problems: ["antispam.virus.clamd.timeoutSeconds: expected a number from 1 to 240, got 600"]
+    })
+  })
+
   it("bad values are named by their path, each on its own line", () => {
     expect(virus({})).toEqual({
       ok: false,
@@ -62,7 +70,7 @@ describe("antispam.virus", () => {
       ok: false,
       problems: [
         "antispam.virus.clamd.port: expected an integer from 1 to 65535, got 99999",
-        "antispam.virus.clamd.timeoutSeconds: expected a number >= 1, got 0",
+        "antispam.virus.clamd.timeoutSeconds: expected a number from 1 to 240, got 0",
         'antispam.virus.onVirus: expected one of reject | quarantine | drop, got "bounce"',
         'antispam.virus.onUnavailable: expected one of tempfail | deliver, got "accept"',
         'antispam.virus.onOversize: expected one of deliver | reject, got "tempfail"',

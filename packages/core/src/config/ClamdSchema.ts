@@ -20,6 +20,8 @@ export interface ClamdDeadline {
   readonly seconds: number
   /** Its least accepted value. */
   readonly min: number
+  /** Its largest accepted value (none when undefined). */
+  readonly max?: number | undefined
   readonly description: string
 }
 
@@ -29,7 +31,7 @@ export const clamdSchema = (deadline: ClamdDeadline) =>
     socket: path.pipe(doc("clamd Unix socket.", "/run/clamav/clamd.ctl"), optional),
     host: string("a host name or IP address", isHost).pipe(doc("clamd TCP host.", "127.0.0.1"), optional),
     port: port.pipe(doc("clamd TCP port.", 3310), optional),
-    timeoutSeconds: number(deadline.min).pipe(doc(deadline.description), withDefault(deadline.seconds))
+    timeoutSeconds: number(deadline.min, deadline.max).pipe(doc(deadline.description), withDefault(deadline.seconds))
   }).check(
     Schema.makeFilter((c) =>
       c.socket === undefined && c.host === undefined

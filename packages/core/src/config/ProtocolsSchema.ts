@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import { Schema, SchemaGetter, SchemaIssue } from "effect"
-import { boolean, doc, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
+import { boolean, doc, int, literals, number, optional, path, port, section, string, withDefault } from "./Fields.ts"
 import { badPortEntries, isHost, isHostPort, serverNamePattern } from "./Formats.ts"
 
 const portListExpected = "a comma-separated list of ports from 1 to 65535"
@@ -79,6 +79,23 @@ const Ca = Schema.Struct({
   key: path.pipe(doc("Interception CA key; it never leaves the machine."), withDefault("./data/ca/ca.key"))
 })
 
+/** How fast certificates for new SNI names are minted (a mint is milliseconds of CPU a client can ask for). */
+const Mint = Schema.Struct({
+  perSecond: number(0.1, 1000).pipe(
+    doc("New names' certificates minted per second once the burst is spent."),
+    withDefault(20)
+  ),
+  burst: int(1, 10_000).pipe(doc("Mints that may start back to back after a quiet spell."), withDefault(20)),
+  concurrency: int(1, 64).pipe(
+    doc("Mints running at once (each takes a core for a few milliseconds)."),
+    withDefault(2)
+  ),
+  maxWaiting: int(0, 100_000).pipe(
+    doc("Handshakes that may wait for a mint; one more gets the default certificate at once."),
+    withDefault(100)
+  )
+})
+
 const Clamd = Schema.Struct({
   socket: path.pipe(doc("clamd Unix socket.", "/run/clamav/clamd.ctl"), optional),
   host: string("a host name or IP address", isHost).pipe(doc("clamd TCP host.", "127.0.0.1"), optional),
@@ -105,6 +122,12 @@ export const Protocols = Schema.Struct({
       withDefault([])
     ),
   ca: Ca.pipe(section),
+  mint: Mint.pipe(
+    doc(
+      "Rations minting for names clients ask for (serverNames): a burst, then a rate, at most concurrency at once and maxWaiting queued; beyond that a handshake gets the listener's default certificate. Changed by a reload."
+    ),
+    section
+  ),
   upstreamCa: string("system or a CA file path").pipe(
     doc("Trust for upstream certificates: system or a PEM file."),
     withDefault("system")

@@ -471,7 +471,7 @@ export const startProxyListeners = async (
         connections: r.handle.connections()
       })),
       ...(minter ? { certificates: minter.stats() } : {}),
-      ...(gate ? { mintGate: gate.stats() } : {})
+      ...(gate ? { mintGate: { ...gate.stats(), ...gate.rates() } } : {})
     }),
     close: async () => {
       clearInterval(renewal)

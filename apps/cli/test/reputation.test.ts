@@ -62,7 +62,8 @@ describe("reputation show|reset without a gateway to ask", () => {
       expect(r.stderr).toContain(why)
       expect(r.stderr.trim().split("\n")).toHaveLength(1)
     }
-  })
+    // Nine runs of the binary: more than the default 30 s on a loaded machine.
+  }, 90_000)
 
   test("no token, the admin API off or on any port: exit 2 saying what to set", async () => {
     const cases = [

@@ -51,7 +51,19 @@ describe("reputation show|reset without a gateway to ask", () => {
     }
     const missing = await mailmoat(["reputation", "show", "--config", file])
     expect(missing.code).toBe(2)
-  })
+    for (const [args, why] of [
+      [["--kind", "network"], "mailmoat: kind: expected ip, net or domain, got \"network\""],
+      [["--limit", "500"], "mailmoat: limit: expected a whole number from 1 to 100, got \"500\""],
+      [["--order", "best"], "mailmoat: order: expected worst or recent"],
+      [["--cursor", "next"], "mailmoat: cursor: expected the \"next\" of a previous page"]
+    ] as const) {
+      const r = await mailmoat(["reputation", "list", ...args, "--config", file])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(why)
+      expect(r.stderr.trim().split("\n")).toHaveLength(1)
+    }
+    // Nine runs of the binary: more than the default 30 s on a loaded machine.
+  }, 90_000)
 
   test("no token, the admin API off or on any port: exit 2 saying what to set", async () => {
     const cases = [
@@ -131,7 +143,7 @@ test("against a running multi-process gateway: show reports the spam with its sy
   const reset = await reputation("reset", "127.0.0.2")
   expect(reset.code, reset.stderr).toBe(0)
   expect(reset.stdout).toBe(
-    "reset ip:127.0.0.2: its history is deleted\n(its network net:127.0.0.0/24 keeps its history: reset it by naming it)\n"
+    "reset ip:127.0.0.2: its history is deleted\n(its network net:127.0.0.0/24 keeps its history: reset it with --with-network, or by naming it)\n"
   )
   expect(await outputWith(started.output, /reputation_reset/)).toMatch(/reputation_reset.*key="ip:127\.0\.0\.2"/)
   expect((await reputation("reset", "127.0.0.0/24", "--json")).stdout).toMatch(/"existed":true/)
@@ -139,6 +151,27 @@ test("against a running multi-process gateway: show reports the spam with its sy
   expect((await reputation("show", "127.0.0.2")).stdout.split("\n")[0]).toBe(
     "ip:127.0.0.2: 0 spam / 0 ham (decayed), spam ratio 0.5; a message now: nothing (below minMessages 1)"
   )
+
+  // The listing (the primary's memory, through worker 0), then a reset that takes the network too.
+  await send()
+  let listed = await reputation("list")
+  for (let i = 0; i < 50 && !/1 spam/.test(listed.stdout); i++) {
+    await new Promise((r) => setTimeout(r, 100))
+    listed = await reputation("list")
+  }
+  expect(listed.code, listed.stderr).toBe(0)
+  expect(listed.stdout.trim().split("\n")).toEqual([
+    "ip:127.0.0.2: 1 spam / 0 ham (decayed), spam ratio 0.667; a message now: REPUTATION_IP_BAD 0.67",
+    "  net:127.0.0.0/24: 1 spam / 0 ham (decayed), spam ratio 0.667; a message now: REPUTATION_NET_BAD 0.33"
+  ])
+  const nets = JSON.parse((await reputation("list", "--kind", "net", "--order", "recent", "--json")).stdout)
+  expect(nets).toMatchObject({ kind: "net", order: "recent", next: null, keys: [{ key: "net:127.0.0.0/24", spam: 1 }] })
+  const both = await reputation("reset", "127.0.0.2", "--with-network")
+  expect(both.code, both.stderr).toBe(0)
+  expect(both.stdout).toBe(
+    "reset ip:127.0.0.2: its history is deleted\nreset net:127.0.0.0/24: its history is deleted\n"
+  )
+  expect((await reputation("list", "--kind", "net")).stdout).toBe("no net keys on this page (0 ranked)\n")
 
   // Wrong token: the gateway's 401 is the user's to fix.
   const wrong = await mailmoat([
@@ -182,6 +215,11 @@ describe("reputation show|reset on Redis directly (state.backend: redis)", () =>
       expect(shown.stdout.split("\n")[0]).toBe(
         "ip:192.0.2.7: 3 spam / 0 ham (decayed), spam ratio 0.8; a message now: REPUTATION_IP_BAD 1.2"
       )
+      const listed = await reputation("list", "--kind", "ip")
+      expect(listed.code, listed.stderr).toBe(0)
+      expect(listed.stdout.split("\n")[0]).toBe(
+        "ip:192.0.2.7: 3 spam / 0 ham (decayed), spam ratio 0.8; a message now: REPUTATION_IP_BAD 1.2"
+      )
       const reset = await reputation("reset", "192.0.2.7", "--json")
       expect(reset.code, reset.stderr).toBe(0)
       expect(JSON.parse(reset.stdout)).toEqual({
@@ -192,6 +230,15 @@ describe("reputation show|reset on Redis directly (state.backend: redis)", () =>
       })
       expect(await connection.client.exists(`cli:reputation:${window.bucketSeconds}:ip:192.0.2.7`)).toBe(0)
       expect(await store.lookup(["net:192.0.2.0/24"], window)).toEqual([[[window.bucket, 0, 3]]])
+      await store.record(["ip:192.0.2.7"], "spam", window)
+      const both = JSON.parse((await reputation("reset", "192.0.2.7", "--with-network", "--json")).stdout)
+      expect(both).toEqual({
+        key: "ip:192.0.2.7",
+        reset: true,
+        existed: true,
+        network: { key: "net:192.0.2.0/24", existed: true }
+      })
+      expect(await store.lookup(["ip:192.0.2.7", "net:192.0.2.0/24"], window)).toEqual([[], []])
 
       const off = await mailmoat(["reputation", "show", "192.0.2.7", "--config", config({}, { state })])
       expect(off.code).toBe(2)

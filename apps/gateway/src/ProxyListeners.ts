@@ -76,6 +76,8 @@ export interface ProxyListeners {
    * has (same listen, upstream, protocol); returns how many listeners changed.
    */
   readonly setServerNames: (protocols: GatewayConfig.ProtocolsConfig) => number
+  /** The mint rates of a reloaded `protocols` section (`protocols.mint`); true when they changed. */
+  readonly setMintRates: (protocols: GatewayConfig.ProtocolsConfig) => boolean
   readonly close: () => Promise<void>
 }
 
@@ -193,17 +195,14 @@ const listenerKeys = (listeners: ReadonlyArray<ListenerConfig>): ReadonlyArray<s
   })
 }
 
-/** The `protocols` section as far as a reload cannot change it (every listener's `serverNames` aside). */
-export const fixedProtocols = (protocols: GatewayConfig.ProtocolsConfig): unknown => ({
-  ...protocols,
-  listeners: protocols.listeners.map(({ serverNames: _, ...rest }) => rest)
-})
-
 /**
- * New names allowed per SNI are minted at most 20 a second after a burst of 20, two at a time,
- * with 100 waiting at most (a mint costs a few milliseconds of CPU: docs/tls-interception.md).
+ * The `protocols` section as far as a reload cannot change it (every listener's `serverNames`
+ * and the mint rates aside).
  */
-const MINT_GATE: Interception.MintGateOptions = { perSecond: 20, burst: 20, concurrency: 2, maxWaiting: 100 }
+export const fixedProtocols = (protocols: GatewayConfig.ProtocolsConfig): unknown => {
+  const { mint: _, ...rest } = protocols
+  return { ...rest, listeners: protocols.listeners.map(({ serverNames: _, ...l }) => l) }
+}
 
 const sameNames = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
   a.length === b.length && a.every((n, i) => n === b[i])
@@ -309,8 +308,9 @@ export const startProxyListeners = async (
         now: options.now
       })
     : undefined
-  // Rations CPU, so real time rather than the gateway's clock.
-  const gate = minter ? Interception.MintGate.make(MINT_GATE) : undefined
+  // New names allowed per SNI are rationed (`protocols.mint`: a mint costs a few milliseconds of
+  // CPU); CPU, so real time rather than the gateway's clock.
+  const gate = minter ? Interception.MintGate.make(protocols.mint) : undefined
   const upstreamCa = readUpstreamCa(protocols.upstreamCa, options.base)
   const limits = scanLimits(protocols, options.limits)
   // Each intercepting listener's certificates, by its identity across reloads.
@@ -421,6 +421,28 @@ export const startProxyListeners = async (
     }
     return changed
   }
+  const setMintRates = (next: GatewayConfig.ProtocolsConfig): boolean => {
+    if (gate === undefined) return false
+    const before = gate.rates()
+    const m = next.mint
+    if (
+      before.perSecond === m.perSecond &&
+      before.burst === m.burst &&
+      before.concurrency === m.concurrency &&
+      before.maxWaiting === m.maxWaiting
+    )
+      return false
+    // The schema checked the values with the gate's own bounds.
+    gate.configure(m)
+    logger.info("proxy_mint_rates", {
+      perSecond: m.perSecond,
+      burst: m.burst,
+      concurrency: m.concurrency,
+      maxWaiting: m.maxWaiting,
+      text: "reload: certificates for new SNI names are minted at the new rates"
+    })
+    return true
+  }
   const renewal =
     served.length > 0
       ? setInterval(
@@ -440,6 +462,7 @@ export const startProxyListeners = async (
     clearVerdicts: () => running.reduce((n, r) => n + (r.handle.clearVerdicts?.() ?? 0), 0),
     renewCertificates,
     setServerNames,
+    setMintRates,
     status: () => ({
       tlsFiltering: protocols.tlsFiltering,
       listeners: running.map((r) => ({
@@ -448,7 +471,7 @@ export const startProxyListeners = async (
         connections: r.handle.connections()
       })),
       ...(minter ? { certificates: minter.stats() } : {}),
-      ...(gate ? { mintGate: gate.stats() } : {})
+      ...(gate ? { mintGate: { ...gate.stats(), ...gate.rates() } } : {})
     }),
     close: async () => {
       clearInterval(renewal)
@@ -492,13 +515,17 @@ export const startProxies = async (
       text: "reload: the IMAP/POP3 proxies judge with the new configuration; their cached verdicts were forgotten"
     })
   })
-  const unwatchConfig = options.watchConfig?.((next) => listeners.setServerNames(next.protocols))
+  const unwatchConfig = options.watchConfig?.((next) => {
+    listeners.setServerNames(next.protocols)
+    listeners.setMintRates(next.protocols)
+  })
   return {
     listeners: listeners.listeners,
     status: () => ({ filtering: true, ...listeners.status(), scanner: client.status() }),
     clearVerdicts: listeners.clearVerdicts,
     renewCertificates: listeners.renewCertificates,
     setServerNames: listeners.setServerNames,
+    setMintRates: listeners.setMintRates,
     close: async () => {
       unwatch()
       unwatchConfig?.()

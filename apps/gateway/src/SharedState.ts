@@ -69,6 +69,8 @@ export interface SharedState {
    * `maxEntries` and kept across reloads (a reload's cap applies); undefined with Redis.
    */
   readonly reputation?: ((maxEntries: number) => Reputation.ReputationStoreShape) | undefined
+  /** Keys that memory holds (0 before its first use); undefined with Redis. */
+  readonly reputationSize?: (() => number) | undefined
   readonly close: () => Promise<void>
 }
 
@@ -100,17 +102,20 @@ const sharedWeb = (client: RedisConnection.RedisConnection["client"], prefix: st
 /** One memory store for the process's life, resized to each configuration's cap. */
 const keptReputation = () => {
   let store: Reputation.MemoryReputationStore.MemoryReputationStore | undefined
-  return (maxEntries: number): Reputation.ReputationStoreShape => {
-    store ??= Reputation.MemoryReputationStore.make(maxEntries)
-    store.resize(maxEntries)
-    return store
+  return {
+    reputation: (maxEntries: number): Reputation.ReputationStoreShape => {
+      store ??= Reputation.MemoryReputationStore.make(maxEntries)
+      store.resize(maxEntries)
+      return store
+    },
+    reputationSize: () => store?.size() ?? 0
   }
 }
 
 export const embedded = (): SharedState => ({
   backend: "embedded",
   rateCounter: State.makeMemoryRateCounter(),
-  reputation: keptReputation(),
+  ...keptReputation(),
   close: async () => {}
 })
 

@@ -24,6 +24,7 @@ import { type LoadedPlugins, loadPlugins } from "./Plugins.ts"
 import { type Protection, startProtection } from "./Protection.ts"
 import { ConfigError } from "./Settings.ts"
 import type { SharedState } from "./SharedState.ts"
+import type { ReputationMetrics } from "./metrics/ReputationMetrics.ts"
 import * as StateStores from "./StateStores.ts"
 
 export interface WiringOptions {
@@ -48,6 +49,8 @@ export interface WiringOptions {
    * gateway's, but the message is not counted (scanning a sample must not change the fleet's history).
    */
   readonly judgeOnly?: boolean | undefined
+  /** Counts the message path's reputation store calls (the gateway's `/metrics`). */
+  readonly reputationMetrics?: Pick<ReputationMetrics, "counted"> | undefined
 }
 
 export interface Wiring {
@@ -80,14 +83,16 @@ const reputationOf = (
   state: StateStores.StateSettings,
   antispam: GatewayConfig.AntispamConfig,
   shared: SharedState | undefined,
-  readOnly: boolean
+  readOnly: boolean,
+  metrics: WiringOptions["reputationMetrics"]
 ) =>
   Effect.acquireRelease(
     Effect.sync(() => StateStores.reputationStore(state)),
     (held) => Effect.promise(async () => held?.close())
   ).pipe(
     Effect.map((held) => held ?? shared?.reputation?.(antispam.reputation.maxEntries)),
-    Effect.map((store) => (store !== undefined && readOnly ? { ...store, record: async () => {} } : store))
+    Effect.map((store) => (store !== undefined && readOnly ? { ...store, record: async () => {} } : store)),
+    Effect.map((store) => (store !== undefined && metrics !== undefined ? metrics.counted(store) : store))
   )
 
 export const layer = (config: GatewayConfig.Config, options: WiringOptions): Layer.Layer<EngineWiring, unknown> => {
@@ -107,7 +112,7 @@ export const layer = (config: GatewayConfig.Config, options: WiringOptions): Lay
     }
     const services = yield* Layer.build(StateStores.layer(state, options.dataDir, antispam.dns, shared))
     const reputation = antispam.reputation.enabled
-      ? yield* reputationOf(state, antispam, options.shared, options.judgeOnly === true)
+      ? yield* reputationOf(state, antispam, options.shared, options.judgeOnly === true, options.reputationMetrics)
       : undefined
     const protection = yield* Effect.acquireRelease(
       startProtection(

@@ -155,6 +155,29 @@ describe("gateway proxies: a certificate per allowed SNI name (openssl s_client,
     expect(await handshake("imap", "imap.example.com")).toEqual({ cn: "imap.example.com", san: "DNS:imap.example.com" })
   })
 
+  test("a reload changes the mint rates (protocols.mint) in place; a bad value refuses it", async () => {
+    const base = configWith(ALLOWED)
+    const mintGate = async () =>
+      ((await api(gw, "GET", "/status")).json as { modules: { protocols: { mintGate: Record<string, number> } } })
+        .modules.protocols.mintGate
+    expect(await mintGate()).toMatchObject({ perSecond: 20, burst: 20, concurrency: 2, maxWaiting: 100 })
+    next = { ...base, protocols: { ...base.protocols, mint: { perSecond: 5, maxWaiting: 10 } } }
+    expect((await api(gw, "POST", "/api/reload")).json).toEqual({ ok: true, restartNeeded: [] })
+    expect(await mintGate()).toMatchObject({ perSecond: 5, burst: 20, concurrency: 2, maxWaiting: 10 })
+    expect(logs.filter((l) => l.includes("proxy_mint_rates"))).toHaveLength(1)
+    expect(logs.find((l) => l.includes("proxy_mint_rates"))).toMatch(/perSecond=5 burst=20 concurrency=2 maxWaiting=10/)
+    next = { ...base, protocols: { ...base.protocols, mint: { concurrency: 0, perSecond: 0 } } }
+    const refused = (await api(gw, "POST", "/api/reload")).json as { ok: boolean; problems: Array<string> }
+    expect(refused.problems).toEqual([
+      "protocols.mint.perSecond: expected a number from 0.1 to 1000, got 0",
+      "protocols.mint.concurrency: expected an integer from 1 to 64, got 0"
+    ])
+    expect(await mintGate()).toMatchObject({ perSecond: 5, maxWaiting: 10 })
+    next = base
+    expect((await api(gw, "POST", "/api/reload")).json).toEqual({ ok: true, restartNeeded: [] })
+    expect(await mintGate()).toMatchObject({ perSecond: 20, maxWaiting: 100 })
+  })
+
   test("changing anything else about a listener still needs a restart, and says so", async () => {
     next = { ...configWith(ALLOWED), protocols: { ...configWith(ALLOWED).protocols, onSpam: "none" } }
     expect((await api(gw, "POST", "/api/reload")).json).toEqual({ ok: true, restartNeeded: ["protocols"] })

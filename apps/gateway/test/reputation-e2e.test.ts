@@ -9,7 +9,7 @@ import { spawn } from "node:child_process"
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { GatewayConfig } from "@mailmoat/antispam"
+import { GatewayConfig, type Reputation } from "@mailmoat/antispam"
 import { ConfigFile } from "@mailmoat/platform-node"
 import { RedisConnection } from "@mailmoat/redis"
 import { Envelope, MessageModel } from "@mailmoat/core"
@@ -82,6 +82,12 @@ const send = async (gw: RunningGateway, address: string): Promise<string> => {
   return sink.dumpWith(`Subject: ${subject}`)
 }
 const symbolsOf = (dump: string) => /X-Mailmoat-Symbols: (.*)/.exec(dump)?.[1] ?? ""
+/** A series of the gateway's `/metrics` (`name{labels}` as written there); 0 when absent. */
+const metric = async (gw: RunningGateway, series: string): Promise<number> => {
+  const text = (await api(gw, "GET", "/metrics")).text
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `))
+  return line === undefined ? 0 : Number(line.slice(series.length + 1))
+}
 const on = { enabled: true, minMessages: 3 }
 /** Several SMTP sessions or gateway starts per case: more than the default 30 s on a loaded machine. */
 const SLOW = { timeout: 150_000 }
@@ -304,6 +310,90 @@ describe("reputation through the admin API: show and reset", () => {
       expect(symbolsOf(await send(a, "127.0.0.2"))).not.toMatch(/REPUTATION_IP_/)
     } finally {
       await probe.close()
+      await redis.stop()
+    }
+  })
+})
+
+describe("reputation through the admin API: listing, a reset with the network, metrics", () => {
+  test(
+    "lookups, updates, symbols, resets and keys move in /metrics; the listing ranks the worst first; a reset takes the network too when asked",
+    SLOW,
+    async () => {
+      const log: Array<string> = []
+      const gw = await start(on, {}, log)
+      expect(await metric(gw, 'mailmoat_reputation_keys{store="memory"}')).toBe(0)
+      for (let i = 0; i < 4; i++) await send(gw, "127.0.0.2")
+      await send(gw, "127.0.0.3")
+      expect(await metric(gw, "mailmoat_reputation_lookups_total")).toBe(5)
+      await vi.waitFor(async () => expect(await metric(gw, "mailmoat_reputation_updates_total")).toBe(5))
+      // The fourth message from 127.0.0.2 and the one from its neighbour.
+      expect(await metric(gw, 'mailmoat_reputation_symbols_total{symbol="REPUTATION_IP_BAD"}')).toBe(1)
+      expect(await metric(gw, 'mailmoat_reputation_symbols_total{symbol="REPUTATION_NET_BAD"}')).toBe(2)
+      expect(await metric(gw, 'mailmoat_reputation_keys{store="memory"}')).toBe(3)
+
+      const page = await api(gw, "GET", "/api/reputation?kind=ip&order=worst&limit=10")
+      expect(page.status, page.text).toBe(200)
+      const listed = page.json as unknown as Reputation.Listing.ListPage
+      expect(listed).toMatchObject({ kind: "ip", order: "worst", ranked: 2, next: null })
+      expect(listed.keys.map((k) => [k.key, k.spam, k.ham, k.symbol?.name ?? null])).toEqual([
+        ["ip:127.0.0.2", 4, 0, "REPUTATION_IP_BAD"],
+        ["ip:127.0.0.3", 0, 1, null]
+      ])
+      expect(listed.keys[0]!.network).toMatchObject({ key: "net:127.0.0.0/24", spam: 4, ham: 1 })
+      const nets = (await api(gw, "GET", "/api/reputation?kind=net")).json as unknown as Reputation.Listing.ListPage
+      expect(nets.keys.map((k) => k.key)).toEqual(["net:127.0.0.0/24"])
+      for (const [query, why] of [
+        ["kind=network", /kind: expected ip, net or domain/],
+        ["limit=500", /limit: expected a whole number from 1 to 100/],
+        ["cursor=x", /cursor/]
+      ] as const) {
+        const r = await api(gw, "GET", `/api/reputation?${query}`)
+        expect(r.status).toBe(400)
+        expect(r.json.error).toMatch(why)
+      }
+      expect((await api(gw, "GET", "/api/reputation", undefined, null)).status).toBe(401)
+      expect((await api(gw, "DELETE", "/api/reputation/127.0.0.2?network=maybe")).status).toBe(400)
+
+      const reset = await api(gw, "DELETE", "/api/reputation/::ffff:127.0.0.2?network=1")
+      expect(reset.json).toEqual({
+        key: "ip:127.0.0.2",
+        reset: true,
+        existed: true,
+        network: { key: "net:127.0.0.0/24", existed: true }
+      })
+      expect(log.filter((l) => /reputation_reset/.test(l)).map((l) => /key="([^"]+)"/.exec(l)?.[1])).toEqual([
+        "ip:127.0.0.2",
+        "net:127.0.0.0/24"
+      ])
+      expect(await metric(gw, 'mailmoat_reputation_resets_total{kind="ip"}')).toBe(1)
+      expect(await metric(gw, 'mailmoat_reputation_resets_total{kind="network"}')).toBe(1)
+      expect(await metric(gw, 'mailmoat_reputation_keys{store="memory"}')).toBe(1)
+      const after = (await api(gw, "GET", "/api/reputation?kind=ip")).json as unknown as Reputation.Listing.ListPage
+      expect(after.keys.map((k) => k.key)).toEqual(["ip:127.0.0.3"])
+      expect(after.keys[0]!.network).toMatchObject({ key: "net:127.0.0.0/24", spam: 0, ham: 0, symbol: null })
+    }
+  )
+
+  test("Redis: the listing walks the fleet's keys with SCAN", SLOW, async () => {
+    const redis = await startRedis()
+    try {
+      const state = { backend: "redis", url: redis.url, keyPrefix: "lst:" }
+      const [a, b] = [await start(on, state), await start(on, state)]
+      for (let i = 0; i < 3; i++) await send(a, "127.0.0.2")
+      await send(b, "127.0.0.3")
+      await vi.waitFor(async () => {
+        const page = (await api(b, "GET", "/api/reputation?kind=ip")).json as unknown as Reputation.Listing.ListPage
+        expect(page.keys.map((k) => [k.key, k.symbol?.name ?? null])).toEqual([
+          ["ip:127.0.0.2", "REPUTATION_IP_BAD"],
+          ["ip:127.0.0.3", null]
+        ])
+      })
+      const reset = await api(a, "DELETE", "/api/reputation/127.0.0.2?network=1")
+      expect(reset.json).toMatchObject({ existed: true, network: { key: "net:127.0.0.0/24", existed: true } })
+      const nets = (await api(b, "GET", "/api/reputation?kind=net")).json as unknown as Reputation.Listing.ListPage
+      expect(nets.keys).toEqual([])
+    } finally {
       await redis.stop()
     }
   })

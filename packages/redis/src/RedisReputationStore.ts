@@ -11,7 +11,10 @@
  * pipeline (one round trip); on a Cluster, where keys of different slots cannot share a
  * pipeline, as concurrent commands.
  *
- * An admin's reset deletes a key's hash (`forget`, DEL).
+ * An admin's reset deletes a key's hash (`forget`, DEL). An admin's listing walks the keys with
+ * SCAN over the store's own key pattern (`list`: at most `MAX_SCANS` SCANs of COUNT
+ * `SCAN_COUNT` per page, then one HGETALL pipeline for what they found), never KEYS; the cursor
+ * is SCAN's. Not on a Cluster, where SCAN runs per shard and one cursor cannot say where.
  *
  * Calls run within the connection's deadlines: Redis down or paused fails the call quickly,
  * and the stage scores without reputation (the update is skipped).
@@ -39,8 +42,27 @@ export interface RedisReputationStore {
   readonly record: (keys: ReadonlyArray<string>, label: "ham" | "spam", window: Window) => Promise<void>
   /** Deletes the keys' hashes of `window`'s bucket width (DEL); resolves with how many existed. */
   readonly forget: (keys: ReadonlyArray<string>, window: Window) => Promise<number>
+  /**
+   * About `sample` keys of `window`'s width whose name starts with `prefix` (`ip:`…), with their
+   * buckets, from SCAN cursor `cursor`; `next` is SCAN's cursor, undefined when it is back at 0.
+   */
+  readonly list: (
+    query: { readonly prefix: string; readonly cursor?: string | undefined; readonly sample: number },
+    window: Window
+  ) => Promise<{
+    readonly keys: ReadonlyArray<{ readonly key: string; readonly buckets: ReadonlyArray<Bucket> }>
+    readonly next: string | undefined
+  }>
   readonly close: () => Promise<void>
 }
+
+/** Slots a listing's SCAN asks Redis to look at per call. */
+export const SCAN_COUNT = 250
+/** SCAN calls per listing page at most, so a page is bounded work whatever the key space holds. */
+export const MAX_SCANS = 8
+
+/** `text` matched literally by a SCAN MATCH pattern. */
+export const globLiteral = (text: string): string => text.replace(/[\\*?[\]]/g, "\\$&")
 
 type Command = readonly [name: string, ...args: ReadonlyArray<string | number>]
 
@@ -118,6 +140,38 @@ export const make = (connection: RedisConnection): RedisReputationStore => {
         )
       )
       return deleted.reduce<number>((n, d) => n + Number(d), 0)
+    },
+    list: async (query, window) => {
+      const stem = k("", window)
+      const pattern = `${globLiteral(stem + query.prefix)}*`
+      const first = window.bucket - window.keep + 1
+      return connection.call("listing reputation", async (c) => {
+        if (isCluster(c)) throw new Error("listing keys is not available on a Redis Cluster (SCAN runs per shard)")
+        const names = new Set<string>()
+        let cursor = query.cursor ?? "0"
+        let scans = 0
+        do {
+          const [next, found] = await c.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT)
+          cursor = next
+          for (const name of found) names.add(name)
+          scans++
+        } while (cursor !== "0" && names.size < query.sample && scans < MAX_SCANS)
+        const listed = [...names]
+        const hashes =
+          listed.length === 0
+            ? []
+            : await batch(
+                c,
+                listed.map((name) => ["hgetall", name] as const)
+              )
+        return {
+          keys: listed.map((name, i) => ({
+            key: name.slice(stem.length),
+            buckets: bucketsOf(hashes[i], first, window.bucket)
+          })),
+          next: cursor === "0" ? undefined : cursor
+        }
+      })
     },
     close: () => connection.close()
   }

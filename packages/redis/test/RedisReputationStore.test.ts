@@ -89,6 +89,47 @@ describe("Redis reputation store (real redis-server)", () => {
     expect(await store.forget([], window)).toBe(0)
   })
 
+  it("list walks the store's keys of a kind with SCAN (bounded per page), with their buckets, every key once", async () => {
+    const { store, client } = open("r5*[x]:")
+    const wider = { ...window, bucketSeconds: 7200 }
+    const ips = Array.from({ length: 1200 }, (_, i) => `ip:10.0.${i >> 8}.${i & 255}`)
+    await store.record(ips.slice(0, 3), "spam", window)
+    // Fast filling: the store's own hash layout, written directly.
+    const fill = client.pipeline()
+    for (const ip of ips.slice(3)) fill.hincrby(`r5*[x]:reputation:3600:${ip}`, "h1000", 2)
+    await fill.exec()
+    await store.record(["domain:example.net", "net:10.0.0.0/24"], "spam", window)
+    await store.record(["ip:192.0.2.99"], "spam", wider)
+    // Another prefix the pattern must not take for a glob: r5x: would match r5*[x]: unescaped.
+    await client.hincrby("r5x:reputation:3600:ip:10.9.9.9", "s1000", 1)
+    const commands = async () => {
+      const info = await client.info("commandstats")
+      return {
+        scan: Number(/cmdstat_scan:calls=(\d+)/.exec(info)?.[1] ?? 0),
+        keys: Number(/cmdstat_keys:calls=(\d+)/.exec(info)?.[1] ?? 0)
+      }
+    }
+    const before = await commands()
+    const seen = new Map<string, ReadonlyArray<RedisReputationStore.Bucket>>()
+    let cursor: string | undefined
+    let pages = 0
+    do {
+      const page = await store.list({ prefix: "ip:", cursor, sample: 500 }, window)
+      for (const k of page.keys) seen.set(k.key, k.buckets)
+      cursor = page.next
+      pages++
+    } while (cursor !== undefined && pages < 100)
+    const after = await commands()
+    expect([...seen.keys()].sort()).toEqual([...ips].sort())
+    expect(seen.get("ip:10.0.0.0")).toEqual([[1000, 0, 1]])
+    expect(seen.get("ip:10.0.4.175")).toEqual([[1000, 2, 0]])
+    // Bounded: at most MAX_SCANS SCANs a page, never KEYS.
+    expect(after.scan - before.scan).toBeLessThanOrEqual(pages * RedisReputationStore.MAX_SCANS)
+    expect(after.keys).toBe(before.keys)
+    const domains = await store.list({ prefix: "domain:", sample: 10 }, window)
+    expect(domains.keys.map((k) => k.key)).toEqual(["domain:example.net"])
+  })
+
   it("an unreachable Redis rejects the call (the stage then scores without reputation)", async () => {
     const connection = RedisConnection.make({
       url: "redis://127.0.0.1:1",
@@ -99,7 +140,16 @@ describe("Redis reputation store (real redis-server)", () => {
     await expect(store.lookup(["ip:192.0.2.7"], window)).rejects.toThrow()
     await expect(store.record(["ip:192.0.2.7"], "spam", window)).rejects.toThrow()
     await expect(store.forget(["ip:192.0.2.7"], window)).rejects.toThrow()
+    await expect(store.list({ prefix: "ip:", sample: 10 }, window)).rejects.toThrow()
     await store.close()
+  })
+})
+
+describe("a SCAN pattern", () => {
+  test.prop([fc.string({ maxLength: 20 })])("matches its text literally", (text) => {
+    const glob = RedisReputationStore.globLiteral(text)
+    // Every special character is escaped: what is left unescaped is plain text.
+    expect(glob.replace(/\\[\\*?[\]]/g, "")).not.toMatch(/[\\*?[\]]/)
   })
 })
 

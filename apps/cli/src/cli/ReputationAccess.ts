@@ -19,8 +19,10 @@ export interface ReputationAccess {
   readonly where: string
   /** The report (`GET /api/reputation/{key}`'s JSON). */
   readonly show: (key: string) => Promise<unknown>
-  /** The outcome (`DELETE /api/reputation/{key}`'s JSON). */
-  readonly reset: (key: string) => Promise<unknown>
+  /** The outcome (`DELETE /api/reputation/{key}`'s JSON); an address's network too with `withNetwork`. */
+  readonly reset: (key: string, withNetwork: boolean) => Promise<unknown>
+  /** A page of keys (`GET /api/reputation?…`'s JSON). */
+  readonly list: (query: Readonly<Record<string, string>>) => Promise<unknown>
 }
 
 const overApi = async (config: LoadedConfig, url: string | undefined): Promise<ReputationAccess> => {
@@ -29,7 +31,8 @@ const overApi = async (config: LoadedConfig, url: string | undefined): Promise<R
   return {
     where: "the gateway's admin API",
     show: (key) => api.request("GET", path(key)),
-    reset: (key) => api.request("DELETE", path(key))
+    reset: (key, withNetwork) => api.request("DELETE", `${path(key)}${withNetwork ? "?network=1" : ""}`),
+    list: (query) => api.request("GET", `/api/reputation?${new URLSearchParams(query)}`)
   }
 }
 
@@ -56,7 +59,8 @@ const overRedis = async (config: LoadedConfig): Promise<ReputationAccess> => {
   return {
     where: "Redis",
     show: (key) => mapped(() => admin.show(key)),
-    reset: (key) => mapped(() => admin.reset(key, `mailmoat CLI (pid ${process.pid})`))
+    reset: (key, withNetwork) => mapped(() => admin.reset(key, `mailmoat CLI (pid ${process.pid})`, withNetwork)),
+    list: (query) => mapped(() => admin.list((name) => query[name]))
   }
 }
 

@@ -39,18 +39,46 @@ const reset: CommandSpec = {
   name: "reset",
   summary: "delete a key's history (a fixed compromised account, a partner to forgive)",
   description:
-    "Deletes the history of KEY in the running gateway's reputation store; the next message from it scores as from a new source. Only the key named: an IP address's network keeps its history (reset it too by naming it, e.g. 192.0.2.0/24). The gateway logs the reset.",
+    "Deletes the history of KEY in the running gateway's reputation store; the next message from it scores as from a new source. Only the key named unless --with-network: an IP address's network keeps its history otherwise (or reset it by naming it, e.g. 192.0.2.0/24). The gateway logs each key reset.",
   positionals: [keyArg],
-  options: [configOption, urlOption, jsonOption],
+  options: [
+    configOption,
+    urlOption,
+    { name: "with-network", help: "an IP address's /24 or /64 is reset too" },
+    jsonOption
+  ],
   exitCodes,
-  examples: ["mailmoat reputation reset 192.0.2.7", "mailmoat reputation reset 192.0.2.0/24"],
+  examples: [
+    "mailmoat reputation reset 192.0.2.7",
+    "mailmoat reputation reset 192.0.2.7 --with-network",
+    "mailmoat reputation reset 192.0.2.0/24"
+  ],
   run: (a) => import("../run/reputation.ts").then((m) => m.runReset(a))
+}
+
+const list: CommandSpec = {
+  name: "list",
+  summary: "a page of keys of a kind with their reports, worst or most recent first",
+  description:
+    "Lists keys of one kind (ip, net, domain) with the report show gives (an address with its network). A page ranks the next 1,000 keys of the store (its memory, or a bounded SCAN of Redis) and prints the --limit first (at most 100) in the order asked: worst (the highest REPUTATION_*_BAD score first) or recent (the newest activity first); over the whole store while it holds at most 1,000 keys of the kind, else per stretch of 1,000. --cursor goes on where a page stopped.",
+  options: [
+    configOption,
+    urlOption,
+    { name: "kind", value: "ip|net|domain", help: "the keys listed (default ip)" },
+    { name: "order", value: "worst|recent", help: "the order of a page (default worst)" },
+    { name: "limit", value: "N", help: "keys per page, 1 to 100 (default 20)" },
+    { name: "cursor", value: "C", help: "the next page: the cursor a page printed" },
+    jsonOption
+  ],
+  exitCodes,
+  examples: ["mailmoat reputation list", "mailmoat reputation list --kind domain --order recent --limit 50"],
+  run: (a) => import("../run/reputation.ts").then((m) => m.runList(a))
 }
 
 export const reputationCommand: CommandSpec = {
   name: "reputation",
-  summary: "show or reset a sender's reputation history (IP, network, domain)",
+  summary: "show, list or reset senders' reputation histories (IP, network, domain)",
   description:
     "Works on the reputation counters (antispam.reputation) of a running gateway through its admin API (admin.token or admin.tokenFile); with state.backend: redis, on Redis itself unless --url is given.",
-  subcommands: [show, reset]
+  subcommands: [show, list, reset]
 }

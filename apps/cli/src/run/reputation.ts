@@ -12,12 +12,13 @@ import { print, printJson } from "../cli/Io.ts"
 import { openReputation } from "../cli/ReputationAccess.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
 
+const accessOf = (a: Parsed) => openReputation(loadConfig(opt.string(a, "config")), opt.string(a, "url"))
+
 /** The key as the store writes it, and where to ask about it. */
 const prepare = async (a: Parsed) => {
   const parsed = Reputation.KeyText.parse(a.positionals.KEY ?? "")
   if (!parsed.ok) throw new InputError([parsed.error])
-  const access = await openReputation(loadConfig(opt.string(a, "config")), opt.string(a, "url"))
-  return { key: parsed.key.key, access }
+  return { key: parsed.key.key, access: await accessOf(a) }
 }
 
 const describeKey = (k: Reputation.History.KeyReport, minMessages: number): string => {
@@ -38,15 +39,46 @@ export const runShow = async (a: Parsed): Promise<number> => {
   return EXIT_OK
 }
 
+const resetLine = (key: string, existed: unknown) =>
+  existed ? `reset ${key}: its history is deleted` : `reset ${key}: it had no history`
+
 export const runReset = async (a: Parsed): Promise<number> => {
   const { key, access } = await prepare(a)
-  const outcome = (await access.reset(key)) as { readonly existed?: unknown; readonly networkKept?: unknown }
+  const outcome = (await access.reset(key, opt.flag(a, "with-network"))) as {
+    readonly existed?: unknown
+    readonly networkKept?: unknown
+    readonly network?: { readonly key: string; readonly existed: boolean }
+  }
   if (opt.flag(a, "json")) {
     printJson(outcome)
     return EXIT_OK
   }
-  print(outcome.existed ? `reset ${key}: its history is deleted` : `reset ${key}: it had no history`)
+  print(resetLine(key, outcome.existed))
+  if (outcome.network !== undefined) print(resetLine(outcome.network.key, outcome.network.existed))
   if (typeof outcome.networkKept === "string")
-    print(`(its network ${outcome.networkKept} keeps its history: reset it by naming it)`)
+    print(`(its network ${outcome.networkKept} keeps its history: reset it with --with-network, or by naming it)`)
+  return EXIT_OK
+}
+
+export const runList = async (a: Parsed): Promise<number> => {
+  const given: Record<string, string> = {}
+  for (const name of ["kind", "order", "limit", "cursor"]) {
+    const v = opt.string(a, name)
+    if (v !== undefined) given[name] = v
+  }
+  // Checked here first, as the gateway would: a bad query is exit 2 without asking anyone.
+  const parsed = Reputation.Listing.parseQuery((name) => given[name])
+  if (!parsed.ok) throw new InputError([parsed.error])
+  const page = (await (await accessOf(a)).list(given)) as Reputation.Listing.ListPage
+  if (opt.flag(a, "json")) {
+    printJson(page)
+    return EXIT_OK
+  }
+  if (page.keys.length === 0) print(`no ${page.kind} keys on this page (${page.ranked} ranked)`)
+  for (const k of page.keys) {
+    print(describeKey(k, page.minMessages))
+    if (k.network !== undefined) print(`  ${describeKey(k.network, page.minMessages)}`)
+  }
+  if (page.next !== null) print(`(more: --cursor ${page.next})`)
   return EXIT_OK
 }

@@ -39,6 +39,8 @@ export interface AdminSurfaceDeps {
   readonly sharedWeb?: SharedWeb | undefined
   /** This process's reputation memory (embedded state), the one the wiring counts in. */
   readonly sharedReputation?: SharedState["reputation"]
+  /** Counts each reputation key an admin resets (`/metrics`). */
+  readonly onReputationReset?: ((kind: string) => void) | undefined
   readonly logger: GatewayLog
 }
 
@@ -85,7 +87,8 @@ export const startAdminSurface = async (
         settings: deps.settings,
         memory: deps.sharedReputation,
         now: Date.now,
-        logger: deps.logger
+        logger: deps.logger,
+        onReset: deps.onReputationReset
       })
     },
     pages: makeQuarantinePages(quarantine, {

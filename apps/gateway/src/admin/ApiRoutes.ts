@@ -11,8 +11,9 @@
  * | `GET /api/lists` | both lists |
  * | `GET, POST /api/lists/blocklist`, `DELETE /api/lists/blocklist/{entry}` | end-user blocklist (`{ "entry": ... }`) |
  * | `GET, POST /api/lists/safe-senders`, `DELETE /api/lists/safe-senders/{recipient}/{sender}` | safe senders (`{ "recipient", "sender" }`) |
+ * | `GET /api/reputation?kind=ip\|net\|domain&order=worst\|recent&limit=&cursor=` | `{ keys, next, ranked }`: a page of keys with their reports (bounded: `Listing.ts`) |
  * | `GET /api/reputation/{ip\|network\|domain}` | the key's decayed counts, ratio and symbol now (an IP: its network's too) |
- * | `DELETE /api/reputation/{ip\|network\|domain}` | delete that key's history (409 when reputation is off) |
+ * | `DELETE /api/reputation/{ip\|network\|domain}?network=1` | delete that key's history, an address's network too with `network=1` (409 when reputation is off) |
  * | `POST /api/reload` | re-read the configuration (422 with `problems` when it is refused) |
  *
  * @category services
@@ -58,6 +59,14 @@ const routePattern = (parts: ReadonlyArray<string>): string =>
     .join("/")
 
 const param = (url: URL, key: string) => url.searchParams.get(key) || undefined
+
+/** A yes/no parameter: absent, `0` or `false` is no; `1` or `true` is yes. */
+const flagParam = (url: URL, key: string): boolean => {
+  const v = url.searchParams.get(key)
+  if (v === null || v === "" || v === "0" || v === "false") return false
+  if (v === "1" || v === "true") return true
+  throw new BadRequest(`${key}: expected 1 or 0, got ${JSON.stringify(v.slice(0, 40))}`)
+}
 
 export const handleApi = async (
   deps: ApiDeps,
@@ -118,13 +127,19 @@ export const handleApi = async (
           recipient: parts[2]!.toLowerCase(),
           safeSenders: await deps.lists().removeSafeSender(parts[2]!, parts[3]!)
         })
+      case "GET reputation":
+        return sendJson(res, 200, await reputationOf(deps).list((name) => url.searchParams.get(name)))
       case "GET reputation/:":
         return sendJson(res, 200, await reputationOf(deps).show(parts[1]!))
       case "DELETE reputation/:":
         return sendJson(
           res,
           200,
-          await reputationOf(deps).reset(parts[1]!, `admin API (${req.socket.remoteAddress ?? "?"})`)
+          await reputationOf(deps).reset(
+            parts[1]!,
+            `admin API (${req.socket.remoteAddress ?? "?"})`,
+            flagParam(url, "network")
+          )
         )
       case "POST reload": {
         const outcome = await deps.reload()

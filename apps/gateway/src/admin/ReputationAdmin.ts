@@ -1,8 +1,10 @@
 /**
  * The reputation counters behind the admin API: one key's history and what it scores now
- * (`GET /api/reputation/{key}`), and its reset (`DELETE /api/reputation/{key}`). The key is an IP
- * address, a /24 or /64 network or a domain, parsed to the key the stage derives; an IP's report
- * also shows its network, as a message from it is scored by both.
+ * (`GET /api/reputation/{key}`), its reset (`DELETE /api/reputation/{key}`, an address's network
+ * too when asked) and a bounded, paged listing of the keys of a kind (`GET /api/reputation`,
+ * `Listing.ts`). The key is an IP address, a /24 or /64 network or a domain, parsed to the key
+ * the stage derives; an IP's report also shows its network, as a message from it is scored by
+ * both.
  *
  * `mailmoat reputation` uses the same with `state.backend: redis`, on Redis directly.
  *
@@ -13,8 +15,8 @@
  * **Gotchas**
  * - `antispam.reputation.enabled: false`: 409 saying so, whatever the store holds.
  * - A store that fails (Redis down, the primary not answering) is a 503 with the reason.
- * - A reset deletes the key named, not its network: forgiving an address leaves its /24's history
- *   (the reply names the network to reset too).
+ * - A reset deletes the key named, not its network, unless `withNetwork`: forgiving an address
+ *   leaves its /24's history otherwise (the reply names the network kept).
  *
  * @category services
  * @since 0.1.0
@@ -32,6 +34,8 @@ export interface ReputationAdminDeps {
   readonly memory?: ((maxEntries: number) => Reputation.ReputationStoreShape) | undefined
   readonly now: () => number
   readonly logger: GatewayLog
+  /** Called with each key a reset deleted or found empty (for `/metrics`). */
+  readonly onReset?: ((kind: Reputation.Keys.Kind) => void) | undefined
 }
 
 export interface ResetOutcome {
@@ -41,6 +45,8 @@ export interface ResetOutcome {
   readonly existed: boolean
   /** An address's network, whose history stays. */
   readonly networkKept?: string | undefined
+  /** An address's network reset with it (`withNetwork`), and whether it had a history. */
+  readonly network?: { readonly key: string; readonly existed: boolean } | undefined
 }
 
 const keyOf = (text: string): Reputation.Keys.ReputationKey => {
@@ -83,15 +89,32 @@ export const makeReputationAdmin = (deps: ReputationAdminDeps) => {
         ...(await Reputation.History.show(store, settings, Reputation.KeyText.scoredWith(key), deps.now()))
       }))
     },
-    /** `by`: who asked, for the log line (the admin API and its client's address, the CLI). */
-    reset: (text: string, by: string): Promise<ResetOutcome> => {
+    /**
+     * `by`: who asked, for the log line (the admin API and its client's address, the CLI);
+     * `withNetwork`: an address's /24 or /64 goes too (one log line each).
+     */
+    reset: (text: string, by: string, withNetwork = false): Promise<ResetOutcome> => {
       const key = keyOf(text)
       return withStore(async (store, settings) => {
-        const existed = await Reputation.History.reset(store, settings, key, deps.now())
-        deps.logger.info("reputation_reset", { key: key.key, existed: String(existed), by })
-        const network = key.kind === "ip" ? Reputation.KeyText.scoredWith(key)[1]?.key : undefined
-        return { key: key.key, reset: true, existed, ...(network ? { networkKept: network } : {}) }
+        const forget = async (k: Reputation.Keys.ReputationKey) => {
+          const existed = await Reputation.History.reset(store, settings, k, deps.now())
+          deps.logger.info("reputation_reset", { key: k.key, existed: String(existed), by })
+          deps.onReset?.(k.kind)
+          return existed
+        }
+        const existed = await forget(key)
+        const network = key.kind === "ip" ? Reputation.KeyText.scoredWith(key)[1] : undefined
+        if (network === undefined) return { key: key.key, reset: true, existed }
+        return withNetwork
+          ? { key: key.key, reset: true, existed, network: { key: network.key, existed: await forget(network) } }
+          : { key: key.key, reset: true, existed, networkKept: network.key }
       })
+    },
+    /** A page of keys of a kind (`Listing.parseQuery`'s parameters); 400 for a malformed query. */
+    list: (param: (name: string) => string | null | undefined): Promise<Reputation.Listing.ListPage> => {
+      const parsed = Reputation.Listing.parseQuery(param)
+      if (!parsed.ok) return Promise.reject(new OperationError(400, parsed.error))
+      return withStore((store, settings) => Reputation.Listing.list(store, settings, parsed.query, deps.now()))
     }
   }
 }

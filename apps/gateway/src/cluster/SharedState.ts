@@ -52,6 +52,11 @@ const isMessage = (m: unknown, tag: string): boolean =>
 
 // ---- worker side -------------------------------------------------------------------------------
 
+/** The primary's reputation memory as a worker reaches it, with the keys it holds (for `/metrics`). */
+export interface WorkerReputation extends Reputation.ReputationStoreShape {
+  readonly size: () => Promise<number>
+}
+
 /** The worker's end of the IPC channel (the process itself in a real worker). */
 export interface WorkerPort {
   readonly send: (message: unknown) => void
@@ -69,7 +74,7 @@ export const connectStores = (
 ): {
   readonly tempReject: TempRejectStoreShape
   readonly tokens: TokenStoreShape
-  readonly reputation: Reputation.ReputationStoreShape
+  readonly reputation: WorkerReputation
 } => {
   const pending = new Map<
     number,
@@ -131,6 +136,8 @@ export const connectStores = (
         call("reputation", "lookup", [keys, window]) as Promise<ReadonlyArray<ReadonlyArray<Reputation.Bucket>>>,
       record: async (keys, label, window) => void (await call("reputation", "record", [keys, label, window])),
       forget: (keys, window) => call("reputation", "forget", [keys, window]) as Promise<number>,
+      list: (query, window) => call("reputation", "list", [query, window]) as Promise<Reputation.WalkPage>,
+      size: () => call("reputation", "size", []) as Promise<number>,
       close: async () => {}
     }
   }
@@ -153,7 +160,7 @@ export const tempRejectStore = (): TempRejectStoreShape | undefined => workerSto
 export const tokenStore = (): TokenStoreShape | undefined => workerStores()?.tokens
 
 /** Reputation counts in the primary, when this process is a worker; else undefined. */
-export const reputationStore = (): Reputation.ReputationStoreShape | undefined => workerStores()?.reputation
+export const reputationStore = (): WorkerReputation | undefined => workerStores()?.reputation
 
 // ---- primary side ------------------------------------------------------------------------------
 
@@ -183,6 +190,8 @@ export const makeStateHost = () => {
       if (call.op === "lookup") return reputation.lookup(keys, a[1] as Reputation.Window)
       if (call.op === "record") return reputation.record(keys, a[1] as Reputation.Label, a[2] as Reputation.Window)
       if (call.op === "forget") return reputation.forget(keys, a[1] as Reputation.Window)
+      if (call.op === "list") return reputation.list(a[0] as Reputation.WalkQuery, a[1] as Reputation.Window)
+      if (call.op === "size") return reputation.size()
     } else if (call.store === "tempReject") {
       switch (call.op) {
         case "get":

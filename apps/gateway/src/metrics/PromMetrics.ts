@@ -12,6 +12,8 @@
  * - `mailmoat_connections_refused_total{reason}`: connection limits and connect-phase refusals;
  * - `mailmoat_virus_scans_total{result}`: the SMTP path's virus scans (`antispam.virus`) by result;
  * - `mailmoat_quarantine_messages`: entries in the quarantine (read when scraped);
+ * - `mailmoat_reputation_*`: the reputation counters' store calls, errors, symbols, resets and
+ *   keys (`ReputationMetrics.ts`);
  * - the transport counters of `/status` (`mailmoat_connections_total`, ...) and the process
  *   defaults of prom-client (`process_*`, `nodejs_*`).
  *
@@ -21,6 +23,7 @@
 import type { Verdict } from "@mailmoat/core"
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client"
 import { PendingCounts } from "./PendingCounts.ts"
+import { makeReputationMetrics } from "./ReputationMetrics.ts"
 import { SeriesHistogram } from "./SeriesHistogram.ts"
 
 const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -106,6 +109,8 @@ export const makePromMetrics = () => {
     }
   })
 
+  const reputation = makeReputationMetrics(registry, pendingCounter)
+
   const listLookup = (list: unknown, row: ListRow) => {
     if (typeof list === "string" && typeof row.millis === "number" && row.cached !== true)
       listSeconds.observe(list, row.millis / 1000)
@@ -123,6 +128,7 @@ export const makePromMetrics = () => {
         if (t.outcome === "skipped") continue
         stageSeconds.observe(t.stage, t.millis / 1000)
         if (t.outcome !== "ok") stageFailures.add(t.stage, t.outcome === "timeout" ? "timeout" : "failed")
+        if (t.stage === "reputation") for (const s of t.symbols) reputation.symbol(s.name)
         const facts = t.facts as { lists?: unknown; providers?: unknown } | undefined
         // Built-in lists: rows naming their list; plugin providers: rows per provider name.
         if (Array.isArray(facts?.lists))
@@ -135,6 +141,7 @@ export const makePromMetrics = () => {
           }
       }
     },
+    reputation,
     delivery: (code: number) => delivery.add(`${Math.floor(code / 100)}xx`),
     virusScan: (result: string) => virusScans.add(result),
     refused: (reason: string) => refused.inc({ reason }),

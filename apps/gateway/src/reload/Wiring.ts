@@ -101,7 +101,8 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
     antispam: settings.antispam,
     logger: ctx.logger,
     withoutProtection: ctx.evaluate !== undefined,
-    shared: ctx.shared
+    shared: ctx.shared,
+    reputationMetrics: ctx.metrics.prom.reputation
   }).catch(async (error: unknown) => {
     await handoff.close()
     throw error

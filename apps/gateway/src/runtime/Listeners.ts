@@ -12,6 +12,7 @@ import { Smtp } from "@mailmoat/protocols"
 import { Clock, Effect, Layer } from "effect"
 import { startAdminSurface } from "../admin/AdminSurface.ts"
 import { digestTick, schedule } from "../digest/DigestSchedule.ts"
+import { reputationKeyCount } from "../metrics/ReputationMetrics.ts"
 import { judgementSource } from "../ProxyJudgement.ts"
 import { startProxies } from "../ProxyListeners.ts"
 import { makeReloader } from "../reload/Reloader.ts"
@@ -141,6 +142,7 @@ export const status = Layer.effect(
     const proxyListeners = yield* Proxies
     const quarantine = yield* QuarantineService
     const metrics = yield* GatewayMetrics
+    const shared = yield* SharedStateService
     const { at } = yield* Started
     const clock = yield* Clock.Clock
     let closing = false
@@ -151,6 +153,7 @@ export const status = Layer.effect(
       })
     )
     // Scrape-time values read the wiring in force, so they follow a reload.
+    metrics.prom.reputation.keys = () => reputationKeyCount(wiring.current().settings, shared)
     metrics.prom.sources.listHealth = () =>
       (wiring.current().protection?.module.status().lists ?? []).map((z) => ({
         list: z.zone,
@@ -211,6 +214,7 @@ export const admin = Layer.effect(
           sharedLists: shared.lists,
           sharedWeb: shared.web,
           sharedReputation: shared.reputation,
+          onReputationReset: metrics.prom.reputation.reset,
           logger
         }).catch((error: unknown) => {
           throw listenError(error, { host: "admin.host", port: "admin.port" }, `${a.host}:${a.port}`)

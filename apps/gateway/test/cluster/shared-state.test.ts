@@ -62,6 +62,18 @@ describe("shared state over the cluster channel", () => {
     expect(await storesA.reputation.lookup(["ip:192.0.2.7", "net:192.0.2.0/24"], window)).toEqual([[], [[100, 0, 1]]])
   })
 
+  test("an admin's listing and the key count through a worker are the primary's memory", async () => {
+    const { storesA, storesB } = twoWorkers()
+    const window = { bucket: 100, keep: 20, bucketSeconds: 3600 }
+    await storesA.reputation.record(["ip:192.0.2.7", "net:192.0.2.0/24", "domain:example.net"], "spam", window)
+    await storesA.reputation.record(["ip:192.0.2.8"], "ham", window)
+    expect(await storesB.reputation.size()).toBe(4)
+    const page = await storesB.reputation.list({ prefix: "ip:", sample: 1 }, window)
+    expect(page).toEqual({ keys: [{ key: "ip:192.0.2.7", buckets: [[100, 0, 1]] }], next: "1" })
+    const rest = await storesB.reputation.list({ prefix: "ip:", sample: 10, cursor: page.next }, window)
+    expect(rest).toEqual({ keys: [{ key: "ip:192.0.2.8", buckets: [[100, 1, 0]] }] })
+  })
+
   test("learned counts: no IPC per message until something is learned, then every worker sees them", async () => {
     const { host, b, storesA, storesB } = twoWorkers()
     const [ta, tb] = [storesA.tokens, storesB.tokens]

@@ -16,7 +16,7 @@
 import * as Decay from "./Decay.ts"
 import type * as Keys from "./Keys.ts"
 import { type ReputationSettings, symbolOf } from "./ReputationStage.ts"
-import { oldest, type ReputationStoreShape } from "./ReputationStore.ts"
+import { type Bucket, oldest, type ReputationStoreShape, type Window } from "./ReputationStore.ts"
 import * as Score from "./Score.ts"
 
 export interface KeyReport {
@@ -45,6 +45,34 @@ export interface Report {
 
 const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places
 
+/** One key's report from its buckets as the store gave them. */
+export const reportOf = (
+  k: Keys.ReputationKey,
+  held: ReadonlyArray<Bucket>,
+  window: Window,
+  settings: ReputationSettings
+): KeyReport => {
+  const first = oldest(window)
+  const buckets = held.filter(([b]) => b >= first && b <= window.bucket).sort((a, b) => a[0] - b[0])
+  const counts = Decay.decayed(buckets, window)
+  const symbol = symbolOf(k, counts, settings)
+  return {
+    kind: k.kind,
+    key: k.key,
+    subject: k.subject,
+    ham: round(counts.ham, 2),
+    spam: round(counts.spam, 2),
+    spamRatio: round(Score.spamRatio(counts), 3),
+    scores: Score.enough(counts, settings.minMessages),
+    symbol: symbol === undefined ? null : { name: symbol.name, score: symbol.score, detail: symbol.detail ?? "" },
+    buckets: buckets.map(([b, ham, spam]) => ({
+      from: new Date(b * window.bucketSeconds * 1000).toISOString(),
+      ham,
+      spam
+    }))
+  }
+}
+
 /** The history of `keys` at `nowMillis`, in one store call. */
 export const show = async (
   store: ReputationStoreShape,
@@ -57,32 +85,10 @@ export const show = async (
     keys.map((k) => k.key),
     window
   )
-  const first = oldest(window)
   return {
     minMessages: settings.minMessages,
     halfLifeHours: settings.halfLifeHours,
-    keys: keys.map((k, i): KeyReport => {
-      const buckets = [...(found[i] ?? [])]
-        .filter(([b]) => b >= first && b <= window.bucket)
-        .sort((a, b) => a[0] - b[0])
-      const counts = Decay.decayed(buckets, window)
-      const symbol = symbolOf(k, counts, settings)
-      return {
-        kind: k.kind,
-        key: k.key,
-        subject: k.subject,
-        ham: round(counts.ham, 2),
-        spam: round(counts.spam, 2),
-        spamRatio: round(Score.spamRatio(counts), 3),
-        scores: Score.enough(counts, settings.minMessages),
-        symbol: symbol === undefined ? null : { name: symbol.name, score: symbol.score, detail: symbol.detail ?? "" },
-        buckets: buckets.map(([b, ham, spam]) => ({
-          from: new Date(b * window.bucketSeconds * 1000).toISOString(),
-          ham,
-          spam
-        }))
-      }
-    })
+    keys: keys.map((k, i) => reportOf(k, found[i] ?? [], window, settings))
   }
 }
 

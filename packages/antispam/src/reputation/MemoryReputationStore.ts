@@ -8,10 +8,24 @@
  * Map of pairs: 0.32-0.87 KB of heap per key instead of 0.40-2.36 KB (1 to 20 buckets,
  * `bench/reputation-memory.mjs`).
  *
+ * A listing walks the Map in place (least recently used first), its cursor the position reached:
+ * a page skips to it and reads on, copying nothing but the page, and touches nothing (listing is
+ * not a use). A key used between two pages moves to the end and may show again or be missed.
+ *
  * @category services
  * @since 0.1.0
  */
-import { type Bucket, type Label, oldest, type ReputationStoreShape, type Window } from "./ReputationStore.ts"
+import {
+  type Bucket,
+  type Label,
+  oldest,
+  type ReputationStoreShape,
+  type WalkPage,
+  type Window
+} from "./ReputationStore.ts"
+
+/** Entries a listing page may step over per key it returns (other kinds, other bucket widths). */
+const WALK_STEPS_PER_KEY = 4
 
 /** `bucket, ham, spam` triples, oldest first. */
 type Counts = Array<number>
@@ -95,6 +109,25 @@ export const make = (limit: number): MemoryReputationStore => {
       let had = 0
       for (const k of keys) if (entries.delete(id(k, window))) had++
       return had
+    },
+    list: async (query, window): Promise<WalkPage> => {
+      const start = query.cursor === undefined ? 0 : Number(query.cursor)
+      const width = `${window.bucketSeconds}|`
+      const wanted = width + query.prefix
+      const first = oldest(window)
+      // Keys of other kinds and widths are stepped over too: at most this many per page.
+      const budget = query.sample * WALK_STEPS_PER_KEY
+      const keys: Array<{ key: string; buckets: ReadonlyArray<Bucket> }> = []
+      let at = 0
+      let stepped = 0
+      for (const [name, counts] of entries) {
+        if (at++ < start) continue
+        stepped++
+        if (name.startsWith(wanted)) keys.push({ key: name.slice(width.length), buckets: bucketsOf(counts, first) })
+        if (keys.length >= query.sample || stepped >= budget) break
+      }
+      const position = start + stepped
+      return { keys, next: position < entries.size ? String(position) : undefined }
     },
     close: async () => entries.clear()
   }

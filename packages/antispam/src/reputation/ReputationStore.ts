@@ -42,7 +42,29 @@ export interface ReputationStoreShape {
    * many of them had one.
    */
   readonly forget: (keys: ReadonlyArray<string>, window: Window) => Promise<number>
+  /**
+   * The next keys of `window`'s bucket width starting with `prefix` (`ip:`, `net:`, `domain:`),
+   * each with its buckets in the window, walking the store from `cursor` (undefined: the start):
+   * at most `sample` keys per call and a bounded amount of work, whatever the store holds. The
+   * walk has no order of its own (memory: least recently used first; Redis: SCAN's) and does not
+   * count as a use of the keys.
+   */
+  readonly list: (query: WalkQuery, window: Window) => Promise<WalkPage>
   readonly close: () => Promise<void>
+}
+
+export interface WalkQuery {
+  readonly prefix: string
+  /** Where the previous page stopped; undefined for the first. */
+  readonly cursor?: string | undefined
+  /** Most keys returned. */
+  readonly sample: number
+}
+
+export interface WalkPage {
+  readonly keys: ReadonlyArray<{ readonly key: string; readonly buckets: ReadonlyArray<Bucket> }>
+  /** Where the next call goes on; undefined when the walk is over. */
+  readonly next: string | undefined
 }
 
 /** The oldest bucket `window` counts. */

@@ -26,6 +26,7 @@ const observed = (inner = Reputation.MemoryReputationStore.make(1000)) => {
       return inner.record(keys, label, window)
     },
     forget: inner.forget,
+    list: inner.list,
     close: inner.close
   }
   return { store, recorded }
@@ -165,6 +166,7 @@ describe("reputation in the server profile", () => {
       lookup: () => Promise.reject(new Error("not connected")),
       record: () => Promise.reject(new Error("not connected")),
       forget: () => Promise.reject(new Error("not connected")),
+      list: () => Promise.reject(new Error("not connected")),
       close: async () => {}
     }
     const logs: Array<string> = []

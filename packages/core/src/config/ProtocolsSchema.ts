@@ -13,7 +13,7 @@
  */
 import { Schema, SchemaGetter, SchemaIssue } from "effect"
 import { clamdSchema } from "./ClamdSchema.ts"
-import { boolean, doc, literals, number, optional, path, section, string, withDefault } from "./Fields.ts"
+import { boolean, doc, int, literals, number, optional, path, section, string, withDefault } from "./Fields.ts"
 import { badPortEntries, isHostPort, serverNamePattern } from "./Formats.ts"
 
 const portListExpected = "a comma-separated list of ports from 1 to 65535"
@@ -80,6 +80,23 @@ const Ca = Schema.Struct({
   key: path.pipe(doc("Interception CA key; it never leaves the machine."), withDefault("./data/ca/ca.key"))
 })
 
+/** How fast certificates for new SNI names are minted (a mint is milliseconds of CPU a client can ask for). */
+const Mint = Schema.Struct({
+  perSecond: number(0.1, 1000).pipe(
+    doc("New names' certificates minted per second once the burst is spent."),
+    withDefault(20)
+  ),
+  burst: int(1, 10_000).pipe(doc("Mints that may start back to back after a quiet spell."), withDefault(20)),
+  concurrency: int(1, 64).pipe(
+    doc("Mints running at once (each takes a core for a few milliseconds)."),
+    withDefault(2)
+  ),
+  maxWaiting: int(0, 100_000).pipe(
+    doc("Handshakes that may wait for a mint; one more gets the default certificate at once."),
+    withDefault(100)
+  )
+})
+
 const Clamd = clamdSchema({ seconds: 30, min: 0, description: "Scan deadline in seconds." })
 
 export const Protocols = Schema.Struct({
@@ -93,6 +110,12 @@ export const Protocols = Schema.Struct({
       withDefault([])
     ),
   ca: Ca.pipe(section),
+  mint: Mint.pipe(
+    doc(
+      "Rations minting for names clients ask for (serverNames): a burst, then a rate, at most concurrency at once and maxWaiting queued; beyond that a handshake gets the listener's default certificate. Changed by a reload."
+    ),
+    section
+  ),
   upstreamCa: string("system or a CA file path").pipe(
     doc("Trust for upstream certificates: system or a PEM file."),
     withDefault("system")

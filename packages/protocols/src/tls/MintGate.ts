@@ -12,6 +12,9 @@
  *   through the gate.
  * - A request whose client has gone still runs when its turn comes (the leaf is cached for the
  *   next client).
+ * - `configure` changes the rates in place (a configuration reload): what waits keeps its turn,
+ *   the tokens saved are cut to the new burst, and a smaller `maxWaiting` declines only new
+ *   requests.
  *
  * @category constructors
  * @since 0.1.0
@@ -36,10 +39,22 @@ export interface MintGateStats {
   readonly running: number
 }
 
+/** The rates a gate runs with (`make`'s options, defaults applied). */
+export interface MintRates {
+  readonly perSecond: number
+  readonly burst: number
+  readonly concurrency: number
+  readonly maxWaiting: number
+}
+
 export interface MintGate {
   /** Runs `task` when it gets a turn; undefined (nothing runs) when too many already wait. */
   readonly run: <A>(task: () => Promise<A>) => Promise<A> | undefined
   readonly stats: () => MintGateStats
+  /** The rates in force. */
+  readonly rates: () => MintRates
+  /** New rates from now on (absent ones keep theirs); throws, changing nothing, on a bad value. */
+  readonly configure: (options: Omit<MintGateOptions, "now">) => void
 }
 
 const positive = (name: string, value: number) => {
@@ -48,11 +63,24 @@ const positive = (name: string, value: number) => {
   return value
 }
 
+const notNegative = (name: string, value: number) => {
+  if (!(value >= 0) || !Number.isFinite(value))
+    throw new RangeError(`MintGate ${name} must be a number >= 0, got ${value}`)
+  return value
+}
+
+const ratesOf = (options: Omit<MintGateOptions, "now">, base: MintRates): MintRates => ({
+  perSecond: positive("perSecond", options.perSecond ?? base.perSecond),
+  burst: positive("burst", options.burst ?? base.burst),
+  concurrency: positive("concurrency", options.concurrency ?? base.concurrency),
+  maxWaiting: notNegative("maxWaiting", options.maxWaiting ?? base.maxWaiting)
+})
+
+/** 20 a second after a burst of 20, two at a time, 100 waiting. */
+export const DEFAULT_RATES: MintRates = { perSecond: 20, burst: 20, concurrency: 2, maxWaiting: 100 }
+
 export const make = (options: MintGateOptions = {}): MintGate => {
-  const perSecond = positive("perSecond", options.perSecond ?? 20)
-  const burst = positive("burst", options.burst ?? 20)
-  const concurrency = positive("concurrency", options.concurrency ?? 2)
-  const maxWaiting = options.maxWaiting ?? 100
+  let { perSecond, burst, concurrency, maxWaiting } = ratesOf(options, DEFAULT_RATES)
   const now = options.now ?? (() => Date.now())
   const queue: Array<() => void> = []
   let tokens = burst
@@ -109,5 +137,23 @@ export const make = (options: MintGateOptions = {}): MintGate => {
     })
   }
 
-  return { run, stats: () => ({ started, declined, waiting: queue.length, running }) }
+  const configure = (next: Omit<MintGateOptions, "now">): void => {
+    const rates = ratesOf(next, { perSecond, burst, concurrency, maxWaiting })
+    refill()
+    ;({ perSecond, burst, concurrency, maxWaiting } = rates)
+    tokens = Math.min(tokens, burst)
+    // A wait for a token was timed at the old rate.
+    if (timer !== undefined) {
+      clearTimeout(timer)
+      timer = undefined
+    }
+    pump()
+  }
+
+  return {
+    run,
+    stats: () => ({ started, declined, waiting: queue.length, running }),
+    rates: () => ({ perSecond, burst, concurrency, maxWaiting }),
+    configure
+  }
 }

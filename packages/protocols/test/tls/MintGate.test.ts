@@ -83,4 +83,38 @@ describe("MintGate", () => {
     await vi.advanceTimersByTimeAsync(0)
     expect(gate.stats()).toMatchObject({ started: 6, declined: 1 })
   })
+
+  it("configure: new rates from then on; what waits keeps its turn and starts at the new rate", async () => {
+    const gate = MintGate.make({ perSecond: 1, burst: 1, concurrency: 10, maxWaiting: 1 })
+    expect(gate.rates()).toEqual({ perSecond: 1, burst: 1, concurrency: 10, maxWaiting: 1 })
+    let started = 0
+    const task = () => {
+      started++
+      return Promise.resolve("leaf")
+    }
+    const first = gate.run(task)
+    const waiting = gate.run(task)
+    expect(gate.run(task)).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(started).toBe(1)
+    gate.configure({ perSecond: 10, maxWaiting: 5 })
+    expect(gate.rates()).toEqual({ perSecond: 10, burst: 1, concurrency: 10, maxWaiting: 5 })
+    // At 10 a second the waiting one starts within 100 ms, not the old rate's second.
+    await vi.advanceTimersByTimeAsync(100)
+    expect(started).toBe(2)
+    // And the queue takes more than one now.
+    const more = [gate.run(task), gate.run(task), gate.run(task)]
+    expect(more.every((r) => r !== undefined)).toBe(true)
+    await vi.advanceTimersByTimeAsync(300)
+    expect(started).toBe(5)
+    expect(await Promise.all([first, waiting, ...more])).toEqual(Array(5).fill("leaf"))
+  })
+
+  it("configure refuses a bad value and changes nothing; the defaults are 20/s, burst 20, 2 at once, 100 waiting", () => {
+    const gate = MintGate.make()
+    expect(gate.rates()).toEqual({ perSecond: 20, burst: 20, concurrency: 2, maxWaiting: 100 })
+    expect(() => gate.configure({ perSecond: 5, concurrency: 0 })).toThrow(/concurrency must be a positive number/)
+    expect(() => gate.configure({ maxWaiting: -1 })).toThrow(/maxWaiting must be a number >= 0/)
+    expect(gate.rates()).toEqual(MintGate.DEFAULT_RATES)
+  })
 })

@@ -55,3 +55,21 @@ test("a trace becomes stage and list histograms and failure counters", async () 
   expect(text).toMatch(/^mailmoat_list_up\{list="down.test"\} 0$/m)
   expect(text).toMatch(/^mailmoat_verdicts_total\{class="spam",action="quarantine"\} 1$/m)
 })
+
+test("a quarantine store that cannot answer makes its gauge NaN; the rest of the scrape is served", async () => {
+  const m = makePromMetrics()
+  m.verdict("spam", "quarantine")
+  let down = false
+  m.sources.quarantineSize = async () => {
+    if (down) throw new Error("Connection is closed.")
+    return 7
+  }
+  expect(await m.text()).toMatch(/^mailmoat_quarantine_messages 7$/m)
+  down = true
+  const text = await m.text()
+  // prom-client writes "Nan"; Prometheus reads NaN in any case.
+  expect(text).toMatch(/^mailmoat_quarantine_messages nan$/im)
+  expect(text).toMatch(/^mailmoat_verdicts_total\{class="spam",action="quarantine"\} 1$/m)
+  down = false
+  expect(await m.text()).toMatch(/^mailmoat_quarantine_messages 7$/m)
+})

@@ -11,7 +11,8 @@
  * - `mailmoat_delivery_outcomes_total{class}`: downstream or Maildir results by reply class;
  * - `mailmoat_connections_refused_total{reason}`: connection limits and connect-phase refusals;
  * - `mailmoat_virus_scans_total{result}`: the SMTP path's virus scans (`antispam.virus`) by result;
- * - `mailmoat_quarantine_messages`: entries in the quarantine (read when scraped);
+ * - `mailmoat_quarantine_messages`: entries in the quarantine (read when scraped; NaN while the
+ *   store cannot answer);
  * - `mailmoat_reputation_*`: the reputation counters' store calls, errors, symbols, resets and
  *   keys (`ReputationMetrics.ts`);
  * - the transport counters of `/status` (`mailmoat_connections_total`, ...) and the process
@@ -104,8 +105,16 @@ export const makePromMetrics = () => {
     name: "mailmoat_quarantine_messages",
     help: "Messages in the quarantine",
     registers: [registry],
+    // A store that cannot answer (Redis down) makes this one sample NaN (not 0: an empty
+    // quarantine is a value) rather than failing the whole of `/metrics`: the counters of what
+    // the outage did stay readable.
     async collect() {
-      if (sources.quarantineSize) this.set(await sources.quarantineSize())
+      if (sources.quarantineSize === undefined) return
+      try {
+        this.set(await sources.quarantineSize())
+      } catch {
+        this.set(Number.NaN)
+      }
     }
   })
 

@@ -52,10 +52,10 @@ describe("reputation show|reset without a gateway to ask", () => {
     const missing = await mailmoat(["reputation", "show", "--config", file])
     expect(missing.code).toBe(2)
     for (const [args, why] of [
-      [["--kind", "network"], "mailmoat: kind: expected ip, net or domain, got \"network\""],
-      [["--limit", "500"], "mailmoat: limit: expected a whole number from 1 to 100, got \"500\""],
+      [["--kind", "network"], 'mailmoat: kind: expected ip, net or domain, got "network"'],
+      [["--limit", "500"], 'mailmoat: limit: expected a whole number from 1 to 100, got "500"'],
       [["--order", "best"], "mailmoat: order: expected worst or recent"],
-      [["--cursor", "next"], "mailmoat: cursor: expected the \"next\" of a previous page"]
+      [["--cursor", "next"], 'mailmoat: cursor: expected the "next" of a previous page']
     ] as const) {
       const r = await mailmoat(["reputation", "list", ...args, "--config", file])
       expect(r.code).toBe(2)

@@ -16,11 +16,7 @@ describe("expireAndCap", () => {
     // In the entries' own order (memory: the oldest first) or in the store's (files: nearest expiry).
     expect(expireAndCap(entries, { expired, room: 2 }).map((e) => e.name)).toEqual(["a", "d", "b"])
     const byExpiry = (x: { expires: number }, y: { expires: number }) => x.expires - y.expires
-    expect(expireAndCap(entries, { expired, room: 2, firstOut: byExpiry }).map((e) => e.name)).toEqual([
-      "a",
-      "d",
-      "c"
-    ])
+    expect(expireAndCap(entries, { expired, room: 2, firstOut: byExpiry }).map((e) => e.name)).toEqual(["a", "d", "c"])
     expect(expireAndCap(entries, { expired, room: 0 }).map((e) => e.name)).toEqual(["a", "d", "b", "c", "e"])
   })
 

@@ -9,6 +9,28 @@ import { makeZip, messageWith } from "./support.ts"
 const policy = policyOf({ enabled: true, blockedExtensions: [...DEFAULT_BLOCKED], archives: true })
 const names = (hits: ReadonlyArray<{ name: string }>) => hits.map((h) => h.name)
 const pdf = Buffer.from("%PDF-1.4\n%fake\n")
+/** A message of one part with these Content-Type and Content-Disposition lines. */
+const onePart = (type: string, disposition: string) =>
+  MessageModel.fromBytes(
+    Buffer.from(
+      [
+        "From: a@example.net",
+        "To: b@example.org",
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="b1"',
+        "",
+        "--b1",
+        type,
+        disposition,
+        "",
+        "MZ",
+        "--b1--",
+        ""
+      ].join("\r\n"),
+      "latin1"
+    ),
+    { envelope: Envelope.make({ clientAddress: "192.0.2.1", rcptTo: ["b@example.org"] }) }
+  )
 
 describe("the attachment stage", () => {
   it("flags a blocked extension, whatever its case and trailing dots, and names the file", () => {
@@ -45,60 +67,30 @@ describe("the attachment stage", () => {
 
   it("reads both names a part may carry: Content-Type's name as well as Content-Disposition's filename", () => {
     // Clients differ in which one they save the file under.
-    const text = [
-      "From: a@example.net",
-      "To: b@example.org",
-      "MIME-Version: 1.0",
-      'Content-Type: multipart/mixed; boundary="b1"',
-      "",
-      "--b1",
+    const message = onePart(
       'Content-Type: application/octet-stream; name="invoice.exe"',
-      'Content-Disposition: attachment; filename="invoice.pdf"',
-      "",
-      "MZ",
-      "--b1--",
-      ""
-    ].join("\r\n")
-    const message = MessageModel.fromBytes(Buffer.from(text, "latin1"), {
-      envelope: Envelope.make({ clientAddress: "192.0.2.1", mailFrom: "a@example.net", rcptTo: ["b@example.org"] })
-    })
+      'Content-Disposition: attachment; filename="invoice.pdf"'
+    )
     const hits = judge(message.mime, policy)
     expect(names(hits)).toEqual(["ATTACHMENT_BLOCKED"])
     expect(hits[0]!.detail).toContain("invoice.exe")
   })
 
   it("an empty filename does not hide Content-Type's name, nor an empty name the filename", () => {
-    const part = (type: string, disposition: string) =>
-      MessageModel.fromBytes(
-        Buffer.from(
-          [
-            "From: a@example.net",
-            "To: b@example.org",
-            "MIME-Version: 1.0",
-            'Content-Type: multipart/mixed; boundary="b1"',
-            "",
-            "--b1",
-            type,
-            disposition,
-            "",
-            "MZ",
-            "--b1--",
-            ""
-          ].join("\r\n"),
-          "latin1"
-        ),
-        { envelope: Envelope.make({ clientAddress: "192.0.2.1", rcptTo: ["b@example.org"] }) }
-      )
     const hidden = judge(
-      part('Content-Type: application/octet-stream; name="setup.exe"', 'Content-Disposition: attachment; filename=""')
-        .mime,
+      onePart(
+        'Content-Type: application/octet-stream; name="setup.exe"',
+        'Content-Disposition: attachment; filename=""'
+      ).mime,
       policy
     )
     expect(names(hidden)).toEqual(["ATTACHMENT_BLOCKED"])
     expect(hidden[0]!.detail).toContain("setup.exe")
     const other = judge(
-      part('Content-Type: application/octet-stream; name=""', 'Content-Disposition: attachment; filename="setup.exe"')
-        .mime,
+      onePart(
+        'Content-Type: application/octet-stream; name=""',
+        'Content-Disposition: attachment; filename="setup.exe"'
+      ).mime,
       policy
     )
     expect(names(other)).toEqual(["ATTACHMENT_BLOCKED"])

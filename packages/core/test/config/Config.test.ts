@@ -76,7 +76,8 @@ describe("defaults", () => {
       onSpam: "tag",
       onThreat: "replace",
       maxLiteralMB: 64,
-      maxScanMB: 25
+      maxScanMB: 25,
+      mint: { perSecond: 20, burst: 20, concurrency: 2, maxWaiting: 100 }
     })
     expect(d.plugins).toEqual([])
     expect(d.log).toEqual({ level: "info", format: "text" })

@@ -100,6 +100,26 @@ describe("per-recipient spam policy through a real SMTP session", () => {
     expect(ceo).toContain("X-Mailmoat-Rule: policy: spam onSpam=none (directory: ceo@reject.example + @reject.example)")
   })
 
+  test("quarantine, reject, deliver and other spellings of one address in one message: 250, each as its own", async () => {
+    const before = sink.delivered()
+    const heldBefore = (await quarantined()).length
+    const ceo = ['"CEO"@reject.example', "ceo+news@reject.example"]
+    const r = await send("e2e four ways", ["a@reject.example", "b@quarantine.example", "c@default.example", ...ceo])
+    expect(r.out).toMatch(/<- {2}250 /)
+    // Two deliveries: the default's copy as it is, the address's spellings tagged with its prefix.
+    expect(sink.delivered() - before, logs.join("\n")).toBe(2)
+    expect(sink.dumpWith("Subject: e2e four ways")).toContain("X-Mailmoat-Verdict: ham")
+    const tagged = sink.dumpWith("Subject: [SPAM] e2e four ways")
+    expect(tagged).toContain(
+      "X-Mailmoat-Rule: policy: spam onSpam=none (directory: ceo@reject.example + @reject.example)"
+    )
+    for (const rcpt of ceo) expect(tagged).toContain(`<${rcpt}>`)
+    // One quarantine entry per reason: the rejecting recipient's copy and the quarantining one's.
+    const now = await quarantined()
+    const held = now.slice(0, now.length - heldBefore) // newest first
+    expect(held.map((e) => e.recipients.join(",")).sort()).toEqual(["a@reject.example", "b@quarantine.example"])
+  })
+
   test("an edit of the directory applies to the next message", async () => {
     expect((await send("e2e before edit", ["c@default.example"])).out).toMatch(/<- {2}250 /)
     writeFileSync(file, `${DIRECTORY}  '@default.example': { onSpam: reject, spamScore: 2 }\n`)

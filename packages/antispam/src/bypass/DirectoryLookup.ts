@@ -12,6 +12,13 @@
  * user who adds one safe sender of their own (the admin API writes address entries) must not
  * lose them. A domain entry covers that exact domain, not its subdomains.
  *
+ * Keys and recipients are compared in one spelling (`canonical`), so a sender cannot step around
+ * an address's entry by writing the same mailbox differently: case, a quoted local part that
+ * needs no quotes (`"ceo"@`, `"c\eo"@`: RFC 5321 §4.1.2 makes them `ceo@`), an IDN domain in
+ * U-labels or A-labels, a final dot. A sub-address (`ceo+tag@`) without an entry of its own takes
+ * the entry of its address (`ceo@`), as the mail server delivering it does with the usual `+`
+ * delimiter, before the domain's.
+ *
  * Looking up is one or two map reads; `policyOf` answers at once when no entry has a policy
  * key, so a directory without policies costs the engine nothing per message.
  *
@@ -44,6 +51,48 @@ export interface Lookup {
   readonly policyOf: (recipient: string) => Engine.RecipientPolicy | undefined
   /** Entries as written (addresses and domains). */
   readonly size: number
+}
+
+const DOT_ATOM =
+  /^[a-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10ffff}]+(?:\.[a-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10ffff}]+)*$/u
+
+/** A quoted local part as its dot-atom when it has one (`"c\\eo"` is `ceo`), else re-quoted minimally. */
+const localPart = (local: string): string => {
+  if (local.length < 2 || !local.startsWith('"') || !local.endsWith('"')) return local
+  const text = local.slice(1, -1).replace(/\\(.)/gs, "$1")
+  return DOT_ATOM.test(text) ? text : `"${text.replace(/["\\]/g, "\\$&")}"`
+}
+
+/** A domain in A-labels (what a non-SMTPUTF8 client sends for an IDN), lower-case, without a final dot. */
+const domainPart = (domain: string): string => {
+  const d = domain.replace(/\.+$/, "")
+  if (/^[\x00-\x7f]*$/.test(d) || /[\s/\\?#@:%[\]]/.test(d)) return d
+  try {
+    // The WHATWG URL host parser is UTS #46 (IDNA) on every runtime we support.
+    const host = new URL(`http://${d}/`).hostname.replace(/\.+$/, "")
+    return host === "" ? d : host
+  } catch {
+    return d
+  }
+}
+
+/**
+ * The spelling of an address (or `@domain` key) that every spelling of its mailbox shares:
+ * lower-case, its local part unquoted when it needs no quotes, its domain in A-labels without a
+ * final dot. Directory keys and looked-up recipients both go through it.
+ */
+export const canonical = (address: string): string => {
+  const a = address.trim().toLowerCase()
+  const at = a.lastIndexOf("@")
+  if (at < 0) return a
+  return `${localPart(a.slice(0, at))}@${domainPart(a.slice(at + 1))}`
+}
+
+/** `ceo@example.org` for `ceo+tag@example.org`; undefined when there is no tag. */
+const untagged = (address: string): string | undefined => {
+  const at = address.lastIndexOf("@")
+  const plus = address.indexOf("+")
+  return plus > 0 && plus < at && !address.startsWith('"') ? address.slice(0, plus) + address.slice(at) : undefined
 }
 
 /** The `@domain` key of a lower-case address, or undefined when it has no domain. */
@@ -86,16 +135,17 @@ const resolve = (key: string, own: DirectoryEntry, entries: ReadonlyMap<string, 
   }
 }
 
-const normal = (recipient: string) => recipient.trim().toLowerCase()
-
 /** Resolves every entry now; lookups then read maps only. */
 export const make = (entries: ReadonlyMap<string, DirectoryEntry>): Lookup => {
   const resolved = new Map<string, RecipientEntry>()
   for (const [key, entry] of entries) resolved.set(key, resolve(key, entry, entries))
   const get = (recipient: string): RecipientEntry | undefined => {
-    const key = normal(recipient)
+    const key = canonical(recipient)
     const hit = resolved.get(key)
     if (hit !== undefined || key.startsWith("@")) return hit
+    const base = untagged(key)
+    const own = base === undefined ? undefined : resolved.get(base)
+    if (own !== undefined) return own
     const domain = domainKey(key)
     return domain === undefined ? undefined : resolved.get(domain)
   }

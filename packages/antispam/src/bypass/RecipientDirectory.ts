@@ -24,11 +24,13 @@
  * `checkIntervalMillis` (default 1000) when the directory is consulted (at the caller's time:
  * the stages pass the message's `Clock` time), so a change applies to
  * the next message without a restart, a watcher or a timer. A file that no longer parses
- * keeps the previous directory in force and logs the error (and retries on the next change).
+ * keeps the previous directory in force and logs the error (and retries on the next change);
+ * so does a file caught mid-rewrite on a reload (empty, or changing while read).
  * A missing file at startup is an error; a file deleted later keeps the last directory.
  *
  * With shared state (Redis) the directory is a document of the list documents store instead
  * (`fromDocument`): an edit on any gateway reaches every gateway with the store's change message.
+ * A document that disappears keeps the last directory, like a deleted file.
  *
  * @category services
  * @since 0.1.0
@@ -63,9 +65,9 @@ const ON_SPAM = new Set(["none", "quarantine", "reject", "drop"])
 /** A subject prefix goes into a header: one line of printable text. */
 const PREFIX_MAX = 100
 
-/** The entry key: a lower-case address, or `@domain` for every recipient of that domain. */
+/** The entry key: an address, or `@domain` for every recipient of that domain (`DirectoryLookup.canonical`). */
 const keyOf = (raw: string, where: string): string => {
-  const key = raw.trim().toLowerCase()
+  const key = DirectoryLookup.canonical(raw)
   if (key.startsWith("@")) {
     if (!/^@[^\s@]+$/.test(key)) throw new Error(`${where}: expected @domain`)
   } else if (!key.includes("@")) throw new Error(`${where}: not a mail address or @domain`)
@@ -120,9 +122,16 @@ export const parseDirectory = (text: string): ReadonlyMap<string, DirectoryEntry
   if (root === null || root === undefined) return new Map()
   if (typeof root !== "object" || Array.isArray(root)) throw new Error("directory: expected a map of recipients")
   const out = new Map<string, DirectoryEntry>()
+  const written = new Map<string, string>()
   for (const [addr, raw] of Object.entries(root as Record<string, unknown>)) {
     const where = `directory.recipients["${addr}"]`
-    out.set(keyOf(addr, where), entryOf(raw, where))
+    const key = keyOf(addr, where)
+    // Two spellings of one mailbox (`CEO@`, `ceo@`): the later would silently replace the
+    // earlier, policy and all.
+    const first = written.get(key)
+    if (first !== undefined) throw new Error(`${where}: the same recipient as "${first}"`)
+    written.set(key, addr)
+    out.set(key, entryOf(raw, where))
   }
   return out
 }
@@ -190,7 +199,14 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
     if (s === seen) return Effect.void
     seen = s
     try {
-      current = DirectoryLookup.make(parseDirectory(readFileSync(path, "utf8")))
+      const text = readFileSync(path, "utf8")
+      // A file rewritten in place (truncated, then written) can be read in between: empty, or
+      // still growing. Either would drop entries (a domain's reject policy, a bypass) until the
+      // next change; the next check reads the finished file.
+      if (stamp() !== s) throw new Error("changed while being read")
+      if (text.trim() === "")
+        throw new Error('empty (being rewritten?); an empty directory is written "recipients: {}"')
+      current = DirectoryLookup.make(parseDirectory(text))
       generation++
       lastError = undefined
       return Effect.logInfo(`recipient directory ${path} reloaded (${current.size} recipients)`)
@@ -222,7 +238,14 @@ export const fromDocument = (documents: ListDocumentsShape, name: string): Direc
   const check = Effect.suspend((): Effect.Effect<void> => {
     const stamp = documents.stamp(name)
     if (stamp === seen) return Effect.void
+    const previous = seen
     seen = stamp
+    // A document that disappears (Redis restarted empty, the key evicted) is not an edit: every
+    // edit writes a whole text. Like a deleted file, it keeps the directory in force.
+    if (stamp === undefined && previous !== undefined) {
+      lastError = `directory (${documents.describe}): the document is gone; keeping the previous directory`
+      return Effect.logWarning(lastError)
+    }
     try {
       current = DirectoryLookup.make(parseDirectory(documents.read(name) ?? "recipients: {}\n"))
       generation++

@@ -41,6 +41,15 @@ describe("admin API", () => {
     expect((await fetch(adminUrl(gw, "/metrics"))).status).toBe(200)
   })
 
+  test("a path segment with malformed percent-encoding is the caller's 400, not a 500", async () => {
+    for (const path of ["/api/quarantine/%E0%A4%A", "/api/reputation/%ZZ", "/api/lists/blocklist/%"]) {
+      const method = path.includes("blocklist") ? "DELETE" : "GET"
+      const r = await api(gw, method, path)
+      expect([path, r.status]).toEqual([path, 400])
+      expect(String(r.json?.error)).toMatch(/malformed percent-encoding/)
+    }
+  })
+
   test("listing: recipient, q, limit and cursor; details carry headers and a text preview", async () => {
     const a1 = await quarantineGtube(gw, "alice@example.test", "list one")
     const a2 = await quarantineGtube(gw, "alice@example.test", "list invoice two")

@@ -58,6 +58,15 @@ const routePattern = (parts: ReadonlyArray<string>): string =>
     )
     .join("/")
 
+/** A path segment decoded; malformed percent-encoding is the caller's mistake (400), not ours (500). */
+const segment = (raw: string): string => {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new BadRequest(`malformed percent-encoding in the path: ${JSON.stringify(raw.slice(0, 40))}`)
+  }
+}
+
 const param = (url: URL, key: string) => url.searchParams.get(key) || undefined
 
 /** A yes/no parameter: absent, `0` or `false` is no; `1` or `true` is yes. */
@@ -75,9 +84,9 @@ export const handleApi = async (
   url: URL
 ): Promise<void> => {
   const method = req.method ?? "GET"
-  const parts = url.pathname.split("/").slice(2).map(decodeURIComponent)
-  const route = `${method} ${routePattern(parts)}`
   try {
+    const parts = url.pathname.split("/").slice(2).map(segment)
+    const route = `${method} ${routePattern(parts)}`
     const q = deps.quarantine
     switch (route) {
       case "GET quarantine":

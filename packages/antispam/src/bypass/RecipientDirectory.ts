@@ -88,8 +88,13 @@ const entryOf = (raw: unknown, where: string): DirectoryEntry => {
     throw new Error(`${where}.safeSenders: expected a list of addresses or domains`)
   if (v.onSpam !== undefined && !ON_SPAM.has(v.onSpam as string))
     throw new Error(`${where}.onSpam: expected none, quarantine, reject or drop`)
-  if (v.spamScore !== undefined && !(typeof v.spamScore === "number" && Number.isFinite(v.spamScore)))
-    throw new Error(`${where}.spamScore: expected a number`)
+  // The bounds of `antispam.spamScore`: a negative cut-off makes every message spam, ham
+  // included, which with `onSpam: reject` refuses all of the recipient's mail.
+  if (
+    v.spamScore !== undefined &&
+    !(typeof v.spamScore === "number" && Number.isFinite(v.spamScore) && v.spamScore >= 0)
+  )
+    throw new Error(`${where}.spamScore: expected a number >= 0`)
   const prefix = v.subjectPrefix
   if (
     prefix !== undefined &&

@@ -45,6 +45,8 @@ export type ParsedQuery =
   | { readonly ok: true; readonly query: ListQuery }
   | { readonly ok: false; readonly error: string }
 
+const MAX_CURSOR = 2n ** 64n - 1n
+
 const KINDS: ReadonlyArray<ListKind> = ["ip", "net", "domain"]
 const ORDERS: ReadonlyArray<ListOrder> = ["worst", "recent"]
 
@@ -63,7 +65,9 @@ export const parseQuery = (param: (name: string) => string | null | undefined): 
   if (!(limit >= 1 && limit <= MAX_LIMIT))
     return { ok: false, error: `limit: expected a whole number from 1 to ${MAX_LIMIT}, got ${shown(limitText)}` }
   const cursor = param("cursor") || undefined
-  if (cursor !== undefined && !/^\d{1,20}$/.test(cursor))
+  // Redis's SCAN cursor is an unsigned 64-bit number: a larger one is Redis's "invalid cursor",
+  // which would read as the store being unreachable (503) rather than the query being wrong.
+  if (cursor !== undefined && !(/^\d{1,20}$/.test(cursor) && BigInt(cursor) <= MAX_CURSOR))
     return { ok: false, error: `cursor: expected the "next" of a previous page, got ${shown(cursor)}` }
   return { ok: true, query: { kind: kind as ListKind, order: order as ListOrder, limit, cursor } }
 }

@@ -78,6 +78,26 @@ describe("recipient directory: spellings of one mailbox", () => {
   })
 })
 
+describe("recipient directory: spamScore at its edges", () => {
+  it.each([
+    ["-1", /\.spamScore: expected a number >= 0/],
+    ["-0.01", /expected a number >= 0/],
+    [".nan", /expected a number >= 0/],
+    ["-.inf", /expected a number >= 0/],
+    ["'4'", /expected a number >= 0/]
+  ])("refuses %s, as antispam.spamScore does", (value, why) => {
+    expect(() => parseDirectory(`recipients:\n  a@x.example: { spamScore: ${value} }\n`)).toThrow(why)
+  })
+
+  it.each([
+    ["0", 0],
+    ["1e300", 1e300],
+    ["4.5", 4.5]
+  ])("takes %s", (value, n) => {
+    expect(dir(`recipients:\n  a@x.example: { spamScore: ${value} }\n`).policyOf("a@x.example")?.spamScore).toBe(n)
+  })
+})
+
 const atext = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]{1,8}$/)
 const dotAtom = fc.array(atext, { minLength: 1, maxLength: 3 }).map((a) => a.join("."))
 const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,6}[a-z0-9])?$/)

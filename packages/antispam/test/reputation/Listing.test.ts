@@ -15,6 +15,7 @@ const queryOf = (params: Record<string, string>) => Listing.parseQuery((name) =>
 describe("the listing's query", () => {
   it("takes its defaults and the values an admin writes", () => {
     expect(queryOf({})).toEqual({ ok: true, query: { kind: "ip", order: "worst", limit: 20, cursor: undefined } })
+    expect(queryOf({ cursor: "18446744073709551615" })).toMatchObject({ ok: true })
     expect(queryOf({ kind: "domain", order: "recent", limit: "100", cursor: "4000" })).toEqual({
       ok: true,
       query: { kind: "domain", order: "recent", limit: 100, cursor: "4000" }
@@ -29,7 +30,10 @@ describe("the listing's query", () => {
     [{ limit: "-5" }, /limit/],
     [{ limit: "1e2" }, /limit/],
     [{ cursor: "abc" }, /cursor: expected the "next" of a previous page/],
-    [{ cursor: "1".repeat(21) }, /cursor/]
+    [{ cursor: "1".repeat(21) }, /cursor/],
+    // Past Redis's 64-bit SCAN cursor: Redis answers "invalid cursor", which is no outage.
+    [{ cursor: "18446744073709551616" }, /cursor: expected the "next" of a previous page/],
+    [{ cursor: "99999999999999999999" }, /cursor/]
   ])("refuses %j, saying why", (params, why) => {
     const p = queryOf(params)
     expect(p.ok).toBe(false)
@@ -48,7 +52,10 @@ describe("the listing's query", () => {
       expect(["worst", "recent"]).toContain(p.query.order)
       expect(p.query.limit).toBeGreaterThanOrEqual(1)
       expect(p.query.limit).toBeLessThanOrEqual(Listing.MAX_LIMIT)
-      if (p.query.cursor !== undefined) expect(p.query.cursor).toMatch(/^\d{1,20}$/)
+      if (p.query.cursor !== undefined) {
+        expect(p.query.cursor).toMatch(/^\d{1,20}$/)
+        expect(BigInt(p.query.cursor) < 2n ** 64n).toBe(true)
+      }
     }
   )
 })

@@ -63,6 +63,16 @@ const positive = (name: string, value: number) => {
   return value
 }
 
+/** A burst below one never holds a whole token: nothing would ever start. */
+const atLeastOne = (name: string, value: number) => {
+  if (!(value >= 1) || !Number.isFinite(value))
+    throw new RangeError(`MintGate ${name} must be at least 1, got ${value}`)
+  return value
+}
+
+/** setTimeout's longest delay; a longer one fires after 1 ms (a busy loop at a very slow rate). */
+const MAX_DELAY_MILLIS = 2 ** 31 - 1
+
 const notNegative = (name: string, value: number) => {
   if (!(value >= 0) || !Number.isFinite(value))
     throw new RangeError(`MintGate ${name} must be a number >= 0, got ${value}`)
@@ -71,7 +81,7 @@ const notNegative = (name: string, value: number) => {
 
 const ratesOf = (options: Omit<MintGateOptions, "now">, base: MintRates): MintRates => ({
   perSecond: positive("perSecond", options.perSecond ?? base.perSecond),
-  burst: positive("burst", options.burst ?? base.burst),
+  burst: atLeastOne("burst", options.burst ?? base.burst),
   concurrency: positive("concurrency", options.concurrency ?? base.concurrency),
   maxWaiting: notNegative("maxWaiting", options.maxWaiting ?? base.maxWaiting)
 })
@@ -92,7 +102,8 @@ export const make = (options: MintGateOptions = {}): MintGate => {
 
   const refill = () => {
     const t = now()
-    tokens = Math.min(burst, tokens + ((t - refilledAt) * perSecond) / 1000)
+    // A clock stepped back (NTP, an admin) would take tokens away for as long as the step.
+    tokens = Math.min(burst, tokens + (Math.max(0, t - refilledAt) * perSecond) / 1000)
     refilledAt = t
   }
 
@@ -111,7 +122,7 @@ export const make = (options: MintGateOptions = {}): MintGate => {
           timer = undefined
           pump()
         },
-        Math.max(1, Math.ceil(((1 - tokens) * 1000) / perSecond))
+        Math.min(MAX_DELAY_MILLIS, Math.max(1, Math.ceil(((1 - tokens) * 1000) / perSecond)))
       )
     }
   }

@@ -118,3 +118,75 @@ describe("MintGate", () => {
     expect(gate.rates()).toEqual(MintGate.DEFAULT_RATES)
   })
 })
+
+// Values an admin's reload or a library caller can hand the gate, and a clock an unattended
+// machine can see: none may stall minting for good or turn a wait into a busy loop.
+describe("MintGate: extreme rates, a shrinking concurrency, a clock stepped back", () => {
+  it("refuses a burst below one: no token could ever be whole, and every mint would wait forever", () => {
+    expect(() => MintGate.make({ burst: 0.5 })).toThrow(/burst must be at least 1/)
+    const gate = MintGate.make()
+    expect(() => gate.configure({ burst: 0.5 })).toThrow(/burst must be at least 1/)
+    expect(gate.rates()).toEqual(MintGate.DEFAULT_RATES)
+  })
+
+  it("a very slow rate waits with one timer, not a timer every millisecond", async () => {
+    let reads = 0
+    const gate = MintGate.make({
+      perSecond: 1e-7,
+      burst: 1,
+      now: () => {
+        reads++
+        return Date.now()
+      }
+    })
+    const first = gate.run(() => Promise.resolve("first"))
+    const second = gate.run(() => Promise.resolve("second"))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(await first).toBe("first")
+    const before = reads
+    await vi.advanceTimersByTimeAsync(1000)
+    // A wait past setTimeout's limit (about 24.8 days) is cut to it, not fired after 1 ms.
+    expect(reads - before).toBeLessThan(5)
+    expect(gate.stats()).toMatchObject({ waiting: 1, running: 0 })
+    void second
+  })
+
+  it("a clock stepped back does not take tokens away", async () => {
+    let t = 1_000_000
+    const gate = MintGate.make({ perSecond: 1, burst: 5, now: () => t })
+    let started = 0
+    const task = () => {
+      started++
+      return Promise.resolve("leaf")
+    }
+    await gate.run(task)
+    t -= 3_600_000 // an hour back (NTP step, an admin setting the clock)
+    const second = gate.run(task)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(started).toBe(2)
+    expect(gate.stats()).toMatchObject({ waiting: 0 })
+    expect(await second).toBe("leaf")
+  })
+
+  it("concurrency shrunk while mints run and others wait: they finish, the waiting start one at a time, none is lost", async () => {
+    const gate = MintGate.make({ perSecond: 100, burst: 100, concurrency: 3, maxWaiting: 10 })
+    const tasks = Array.from({ length: 6 }, () => deferred())
+    const runs = tasks.map((d) => gate.run(() => d.promise)!)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(gate.stats()).toMatchObject({ running: 3, waiting: 3 })
+    gate.configure({ concurrency: 1 })
+    tasks[0]!.finish("0")
+    tasks[1]!.finish("1")
+    await vi.advanceTimersByTimeAsync(0)
+    expect(gate.stats()).toMatchObject({ running: 1, waiting: 3 })
+    tasks[2]!.finish("2")
+    await vi.advanceTimersByTimeAsync(0)
+    expect(gate.stats()).toMatchObject({ running: 1, waiting: 2 })
+    for (const d of tasks.slice(3)) {
+      d.finish("later")
+      await vi.advanceTimersByTimeAsync(0)
+    }
+    expect(await Promise.all(runs)).toEqual(["0", "1", "2", "later", "later", "later"])
+    expect(gate.stats()).toEqual({ started: 6, declined: 0, waiting: 0, running: 0 })
+  })
+})

@@ -9,7 +9,8 @@
  * - Only the networks the stage counts exist: /24 for IPv4, /64 for IPv6. Any other prefix
  *   length is refused rather than silently widened or narrowed.
  * - Text that is both a valid domain and an IPv4 address (`192.0.2.7`) is the address; write
- *   `domain:` before it to mean the name.
+ *   `domain:` before it to mean the name. Text ending in a number that is no address
+ *   (`192.0.2.07`, `1.2.3`) is refused without `domain:`.
  *
  * @category models
  * @since 0.1.0
@@ -67,6 +68,13 @@ export const parse = (text: string): Parsed => {
   for (const [prefix, kind] of PREFIXES) if (lower.startsWith(prefix)) return byKind[kind](t.slice(prefix.length))
   if (t.includes("/")) return network(t)
   if (IpAddress.parse(t) !== undefined) return address(t)
+  // `192.0.2.07`, `1.2.3`, `2130706433`: a mistyped address, not a name (a top-level domain is
+  // never all digits, RFC 3696 §2). Read as a domain, a reset would answer "it had no history"
+  // and the admin would believe the address forgiven.
+  if (/(?:^|\.)\d+\.?$/.test(t))
+    return fail(
+      `not an IP address (a domain name never ends in a number; write domain: before it to mean one): ${quoted(t)}`
+    )
   const named = domain(t)
   return named.ok ? named : fail(`expected an IP address, a /24 or /64 network or a domain name, got ${quoted(t)}`)
 }

@@ -29,6 +29,8 @@ describe("keys as an admin writes them", () => {
     expect(keyOf("ip:192.0.2.7").key).toBe("ip:192.0.2.7")
     expect(keyOf("NET:192.0.2.0/24").key).toBe("net:192.0.2.0/24")
     expect(keyOf("domain:192.0.2.7")).toEqual({ kind: "domain", key: "domain:192.0.2.7", subject: "192.0.2.7" })
+    expect(keyOf("domain:1.2.3").key).toBe("domain:1.2.3")
+    expect(keyOf("mx1.example.net").key).toBe("domain:mx1.example.net")
   })
 
   it("is the key the stage derives for a message from that address", () => {
@@ -48,7 +50,13 @@ describe("keys as an admin writes them", () => {
     ["domain:-bad-", /not a domain name/],
     ["a..b", /expected an IP address, a \/24 or \/64 network or a domain name/],
     ["user@example.net", /expected an IP address/],
-    ["x".repeat(400), /longer than 300 characters/]
+    ["x".repeat(400), /longer than 300 characters/],
+    // Mistyped addresses, not names: a reset would say "no history" and leave the address as it was.
+    ["192.0.2.07", /not an IP address \(a domain name never ends in a number/],
+    ["1.2.3", /not an IP address/],
+    ["0x7f.0.0.1", /not an IP address/],
+    ["2130706433", /not an IP address/],
+    ["192.0.2.7.", /not an IP address/]
   ])("refuses %j, saying why", (text, why) => {
     const p = KeyText.parse(text)
     expect(p.ok).toBe(false)

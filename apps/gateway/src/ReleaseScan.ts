@@ -19,7 +19,7 @@
  * @category services
  * @since 0.1.0
  */
-import type { QuarantineMeta, QuarantineStoreShape, StoredMessage } from "@mailmoat/core"
+import type { QuarantineMeta, QuarantineStoreShape, QuarantineStoredMessage } from "@mailmoat/core"
 import { OperationError } from "./admin/OperationError.ts"
 import type { GatewayLog } from "./Log.ts"
 import type { GatewaySettings } from "./Settings.ts"
@@ -119,7 +119,7 @@ const virusRefusal = (id: string, signature: string, request: ReleaseRequest, fo
  */
 export const judgeRelease = async (
   deps: ReleaseScanDeps,
-  stored: StoredMessage,
+  stored: QuarantineStoredMessage,
   request: ReleaseRequest
 ): Promise<ReleaseVerdict> => {
   const meta = stored.meta
@@ -194,9 +194,9 @@ export const logReleased = (
 
 /** The stored message with `headers` on top (the size grown by theirs). */
 export const withHeaders = (
-  stored: StoredMessage,
+  stored: QuarantineStoredMessage,
   headers: ReadonlyArray<readonly [string, string]>
-): StoredMessage => {
+): QuarantineStoredMessage => {
   if (headers.length === 0) return stored
   const prefix = new TextEncoder().encode(headerLines(headers))
   return {

@@ -1,7 +1,7 @@
 // The release judgement's table without clamd: a fake scan answers each outcome, a fake store
 // records what `markVirusFound` was told. Every refusal is a `ReleaseRefused` with its status and
 // kind, and logged; what is released carries the warning header when it was not scanned.
-import type { QuarantineMeta, QuarantineStoreShape, StoredMessage } from "@mailmoat/core"
+import type { QuarantineMeta, QuarantineStoreShape, QuarantineStoredMessage } from "@mailmoat/core"
 import { describe, expect, test } from "vitest"
 import { digestMessage } from "../src/digest/DigestMessage.ts"
 import * as Log from "../src/Log.ts"
@@ -39,7 +39,7 @@ const held = meta({
   verdict: { class: "ham", score: 0, symbols: [{ name: "VIRUS_FOUND", score: 0, source: "virus", detail: "Test.Sig" }] }
 })
 
-const stored = (m: QuarantineMeta): StoredMessage => ({
+const stored = (m: QuarantineMeta): QuarantineStoredMessage => ({
   meta: m,
   stream: async function* () {
     yield new TextEncoder().encode("body\r\n")

@@ -77,7 +77,11 @@ const page = async (gw: RunningGateway, path: string) => (await fetch(adminUrl(g
 /** Posts the page's action form the way a browser would; resolves with the notice it redirects to. */
 const act = async (gw: RunningGateway, base: string, action: string, ids: ReadonlyArray<string>) => {
   const csrf = /name="csrf" value="([^"]+)"/.exec(await page(gw, base))?.[1] ?? ""
-  const body = new URLSearchParams([["csrf", csrf], ["action", action], ...ids.map((id) => ["id", id])])
+  const body = new URLSearchParams([
+    ["csrf", csrf],
+    ["action", action],
+    ...ids.map((id): [string, string] => ["id", id])
+  ])
   const res = await fetch(adminUrl(gw, `${base}/action`), {
     method: "POST",
     redirect: "manual",
@@ -130,6 +134,13 @@ describe("a message held for a virus (onVirus: quarantine)", () => {
     expect(log.find((l) => l.includes(" warn quarantine_release_refused ") && l.includes(`by="${USER}"`))).toMatch(
       /signature="Mailmoat\.Test\.EICAR\./
     )
+
+    const admin = await (
+      await fetch(adminUrl(gw, `/quarantine/m/${id}`), { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).text()
+    expect(admin).toContain(`POST /api/quarantine/${id}/release?allowVirus=1`)
+    expect(admin).not.toContain('value="release"')
+    expect(admin).not.toContain('value="not-spam"')
 
     const refused = await api(gw, "POST", `/api/quarantine/${id}/release`)
     expect(refused.status).toBe(409)

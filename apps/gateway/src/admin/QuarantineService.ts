@@ -65,8 +65,8 @@ export interface QuarantineServiceDeps {
   readonly reinject: (entry: Awaited<ReturnType<QuarantineStoreShape["get"]>>) => Promise<ReinjectResult>
   /** Teaches the classifier; resolves with a note. */
   readonly learn: (bytes: Uint8Array, label: "ham" | "spam") => Promise<string>
-  /** The rescan of every release (`antispam.virus` in force now); undefined: none configured. */
-  readonly virus: () => ReleaseScanner | undefined
+  /** The rescan of every release (`antispam.virus` in force now); none when absent or undefined. */
+  readonly virus?: (() => ReleaseScanner | undefined) | undefined
   /** Counts one release rescan by result. */
   readonly onReleaseScan?: ((result: string) => void) | undefined
   readonly logger: GatewayLog
@@ -125,7 +125,7 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
       const by = scope ?? options.by ?? "admin"
       // Each entry is judged on its own: a refusal keeps it and says why (logged there).
       const verdict = await judgeRelease(
-        { scanner: deps.virus(), store: deps.store, logger: deps.logger, onScan: deps.onReleaseScan },
+        { scanner: deps.virus?.(), store: deps.store, logger: deps.logger, onScan: deps.onReleaseScan },
         stored,
         { by, recipient: scope !== undefined, allowVirus: options.allowVirus }
       )

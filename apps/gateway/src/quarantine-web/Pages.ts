@@ -50,8 +50,8 @@ const actionsOf = (ctx: PageContext, virus: string | null = null) =>
     ([value]) => virus === null || value === "delete"
   )
 
-const virusNote = (ctx: PageContext, virus: string): Html =>
-  html`<div class="error" role="alert">Held for a virus (${virus}). ${ctx.scope === undefined ? "It can be released only with the override: POST /api/quarantine/{id}/release?allowVirus=1 or mailmoat quarantine release --allow-virus." : "Only the mail administrator can release it."}</div>`
+const virusNote = (ctx: PageContext, id: string, virus: string): Html =>
+  html`<div class="error" role="alert">Held for a virus (${virus}). ${ctx.scope === undefined ? `It can be released only with the override: POST /api/quarantine/${id}/release?allowVirus=1, or mailmoat quarantine release ${id} --allow-virus.` : "Only the mail administrator can release it."}</div>`
 
 const title = (ctx: PageContext) => (ctx.scope === undefined ? "Mailmoat quarantine" : `Quarantine of ${ctx.scope}`)
 
@@ -106,7 +106,7 @@ export const messagePage = (ctx: PageContext, d: QuarantineDetail, error?: strin
 <h2>${d.subject || "(no subject)"}</h2>
 <form method="post" action="${ctx.base}/action"><input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="id" value="${d.id}">
 <div class="actions">${actionsOf(ctx, d.virus).map(([value, label, cls]) => html`<button type="submit" name="action" value="${value}" class="${cls}">${label}</button>`)}</div></form>
-${d.virus === null ? "" : virusNote(ctx, d.virus)}
+${d.virus === null ? "" : virusNote(ctx, d.id, d.virus)}
 <dl><dt>Id</dt><dd>${d.id}</dd><dt>Received</dt><dd>${when(d.receivedAt)} UTC</dd><dt>Sender</dt><dd>${d.sender || "<>"}</dd><dt>From</dt><dd>${d.from}</dd>
 <dt>Recipients</dt><dd>${d.recipients.join(", ")}</dd><dt>Client</dt><dd>${d.client}</dd><dt>Reason</dt><dd>${d.reason}</dd>
 <dt>Score</dt><dd>${d.score === null ? "-" : d.score.toFixed(2)} ${d.verdict ? html`(${d.verdict.class})` : ""}</dd>

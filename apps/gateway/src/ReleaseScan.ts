@@ -25,7 +25,7 @@ import type { GatewayLog } from "./Log.ts"
 import type { GatewaySettings } from "./Settings.ts"
 import { headerLines } from "./TraceHeaders.ts"
 import { type MessageScan, makeMessageScan } from "./VirusScan.ts"
-import { type VirusScanOutcome, type VirusSettings, WARNING } from "./VirusVerdict.ts"
+import { describeOutcome, type VirusSettings, WARNING } from "./VirusVerdict.ts"
 
 /** The rescan a configuration asks for: its clamd and its policies (undefined: no `antispam.virus`). */
 export interface ReleaseScanner {
@@ -85,19 +85,6 @@ export const virusOf = (meta: QuarantineMeta): string | undefined => {
   return hit === undefined ? undefined : (hit.detail ?? "unknown signature")
 }
 
-const describe = (scan: VirusScanOutcome): string => {
-  switch (scan._tag) {
-    case "Clean":
-      return "clean"
-    case "Found":
-      return `found ${scan.signature}`
-    case "Unavailable":
-      return `not scanned (${scan.reason})`
-    case "Oversize":
-      return "not scanned (too large)"
-  }
-}
-
 const virusRefusal = (id: string, signature: string, request: ReleaseRequest, found: boolean): ReleaseRefused =>
   request.recipient
     ? new ReleaseRefused(
@@ -143,7 +130,7 @@ export const judgeRelease = async (
   if (scanner === undefined) return { scan: "off", addHeaders: [], virus: known }
   const outcome = await scanner.scan.scanMessage(meta.size, stored.stream)
   deps.onScan?.(outcome._tag.toLowerCase())
-  const scan = describe(outcome)
+  const scan = describeOutcome(outcome)
   const s = scanner.settings
   switch (outcome._tag) {
     case "Clean":

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type ClamdPeer, eicar, startClamd } from "../../../packages/antispam/test/threat/support/clamd.ts"
 import { digestKey, signLink } from "../src/digest/DigestLinks.ts"
 import type { RunningGateway } from "../src/index.ts"
-import { adminUrl, api, GTUBE, maildirMessages, quietAntispam, TOKEN } from "./support/admin.ts"
+import { adminUrl, api, GTUBE, maildirMessages, quietAntispam, resultCount, TOKEN } from "./support/admin.ts"
 import { freePort, gateway, sendRaw } from "./support/peers.ts"
 
 const SIGNATURE = /^Mailmoat\.Test\.EICAR\.(Hash|Body)\.UNOFFICIAL$/
@@ -102,11 +102,8 @@ const idOf = async (gw: RunningGateway, subject: string): Promise<string> => {
   return item.id as string
 }
 
-const releaseScans = async (gw: RunningGateway, result: string): Promise<number> => {
-  const text = (await api(gw, "GET", "/metrics")).text
-  const m = new RegExp(`^mailmoat_virus_release_scans_total\\{result="${result}"\\} (\\d+)$`, "m").exec(text)
-  return m ? Number(m[1]) : 0
-}
+const releaseScans = (gw: RunningGateway, result: string): Promise<number> =>
+  resultCount(gw, "mailmoat_virus_release_scans_total", result)
 
 describe("a message held for a virus (onVirus: quarantine)", () => {
   let gw: RunningGateway

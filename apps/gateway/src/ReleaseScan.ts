@@ -43,7 +43,7 @@ export interface ReleaseRequest {
   readonly by: string
   /** True for a recipient's own release (a digest link); false for an admin. */
   readonly recipient: boolean
-  /** An admin's explicit override: deliver what carries a virus (or cannot be scanned for one). */
+  /** An admin's explicit override: deliver what carries a virus (or is too large to be scanned for one). */
   readonly allowVirus?: boolean | undefined
 }
 

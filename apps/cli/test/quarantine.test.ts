@@ -8,6 +8,7 @@ import { Envelope } from "@mailmoat/core"
 import { FileQuarantineStore } from "@mailmoat/platform-node"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
+import { type ClamdPeer, eicar, startClamd } from "../../../packages/antispam/test/threat/support/clamd.ts"
 import { freePort, SmtpSink } from "../../../packages/protocols/test/delivery/support/peers.ts"
 import { hasStackTrace, mailmoat, spamMessage, tmp, writeConfig } from "./support/cli.ts"
 
@@ -194,6 +195,54 @@ describe("quarantine on the embedded file store", () => {
     expect(hasStackTrace(r.stderr)).toBe(false)
     expect(JSON.parse((await mailmoat(["quarantine", "list", "--config", file, "--json"])).stdout).total).toBe(1)
   }, 60_000)
+})
+
+describe("release rescans with a real clamd (antispam.virus)", () => {
+  let clamd: ClamdPeer
+  beforeAll(async () => {
+    clamd = await startClamd()
+  })
+  afterAll(() => clamd?.stop())
+
+  test("a virus the rescan finds keeps the entry (exit 1, recorded); --allow-virus releases it with a warn line; a clean one says clean", async () => {
+    const dir = tmp()
+    const mail = join(dir, "mail")
+    const { file, id, store } = await setup(
+      { delivery: { maildir: mail }, antispam: { virus: { clamd: { socket: clamd.socket } } } },
+      "clean on release"
+    )
+    const infected = await store.put({
+      envelope,
+      recipients: ["user@example.org"],
+      reason: "spam (score 9.0)",
+      verdict,
+      message: crlf(`${spamMessage("infected on release")}\n${new TextDecoder().decode(eicar())}\n`)
+    })
+    const refused = await mailmoat(["quarantine", "release", infected, "--config", file])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(
+      new RegExp(`^mailmoat: release of ${infected}: ${infected} carries a virus \\(Mailmoat\\.Test\\.EICAR\\.`, "m")
+    )
+    expect(refused.stderr).toMatch(/ warn quarantine_release_refused .*by="mailmoat CLI \(user [^)]+\)"/)
+    expect(hasStackTrace(refused.stderr)).toBe(false)
+    const shown = JSON.parse((await mailmoat(["quarantine", "show", infected, "--config", file, "--json"])).stdout)
+    expect(shown.virusFound.signature).toMatch(/^Mailmoat\.Test\.EICAR\./)
+
+    const forced = await mailmoat(["quarantine", "release", infected, "--config", file, "--allow-virus", "--json"])
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(JSON.parse(forced.stdout)).toMatchObject({ released: true, scan: expect.stringMatching(/^found /) })
+    expect(forced.stderr).toMatch(
+      / warn quarantine_released .*override="allowVirus" signature="Mailmoat\.Test\.EICAR\./
+    )
+
+    const clean = await mailmoat(["quarantine", "release", id, "--config", file])
+    expect(clean.code, clean.stderr).toBe(0)
+    expect(clean.stdout).toMatch(
+      new RegExp(`^released ${id} to maildir .* for user@example\\.org \\(virus scan: clean\\); `)
+    )
+    expect(clean.stderr).toBe("")
+    expect(readdirSync(join(mail, "user@example.org", "new"))).toHaveLength(2)
+  }, 90_000)
 })
 
 describe("quarantine on Redis (state.backend: redis)", () => {

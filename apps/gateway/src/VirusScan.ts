@@ -89,29 +89,48 @@ const outcomeOf = (result: Threat.ScanResult): VirusScanOutcome => {
   }
 }
 
-export const makeVirusScanner = (settings: VirusSettings, deps: VirusScanDeps): VirusScanner => {
+/**
+ * One whole-message scan with clamd, nothing else: no bypass, no count, no log line (the SMTP
+ * path's scan and a release's rescan of a stored message each add their own).
+ */
+export interface MessageScan {
+  /** clamd's address. */
+  readonly scanner: string
+  /** `body` is called once, only when the message is sent (a message over `maxSizeMB` is not). */
+  readonly scanMessage: (size: number, body: () => Uint8Array | AsyncIterable<Uint8Array>) => Promise<VirusScanOutcome>
+}
+
+export const makeMessageScan = (settings: VirusSettings, base: string): MessageScan => {
   const c = settings.clamd
   const client = new Threat.ClamdClient(
     c.socket !== undefined
-      ? { socket: resolve(deps.base, c.socket), timeoutSeconds: c.timeoutSeconds }
+      ? { socket: resolve(base, c.socket), timeoutSeconds: c.timeoutSeconds }
       : { host: c.host, port: c.port ?? 3310, timeoutSeconds: c.timeoutSeconds }
   )
   const maxBytes = settings.maxSizeMB * MIB
-
-  const scanOnce = async (spool: Smtp.Spool): Promise<VirusScanOutcome> => {
-    if (maxBytes > 0 && spool.size > maxBytes)
-      return { _tag: "Oversize", detail: `${spool.size} bytes, over maxSizeMB ${settings.maxSizeMB}` }
-    try {
-      // A message the head holds whole is sent from memory; a larger one is read from the spool file.
-      return outcomeOf(await client.scan(spool.complete ? spool.head : spool.stream()))
-    } catch (error) {
-      return { _tag: "Unavailable", reason: "error", detail: error instanceof Error ? error.message : String(error) }
+  return {
+    scanner: client.address,
+    scanMessage: async (size, body) => {
+      if (maxBytes > 0 && size > maxBytes)
+        return { _tag: "Oversize", detail: `${size} bytes, over maxSizeMB ${settings.maxSizeMB}` }
+      try {
+        return outcomeOf(await client.scan(body()))
+      } catch (error) {
+        return { _tag: "Unavailable", reason: "error", detail: error instanceof Error ? error.message : String(error) }
+      }
     }
   }
+}
+
+export const makeVirusScanner = (settings: VirusSettings, deps: VirusScanDeps): VirusScanner => {
+  const { scanner, scanMessage } = makeMessageScan(settings, deps.base)
+  // A message the head holds whole is sent from memory; a larger one is read from the spool file.
+  const scanOnce = (spool: Smtp.Spool): Promise<VirusScanOutcome> =>
+    scanMessage(spool.size, () => (spool.complete ? spool.head : spool.stream()))
 
   const scan: VirusScanner["scan"] = async (envelope, spool, earlier, queueId) => {
     const sparing = spared(settings, envelope.rcptTo, earlier)
-    const base = { spared: sparing.recipients, sparedBy: sparing.by, scanner: client.address }
+    const base = { spared: sparing.recipients, sparedBy: sparing.by, scanner }
     if (envelope.rcptTo.length > 0 && sparing.recipients.size === envelope.rcptTo.length) {
       deps.metrics.prom.virusScan("skipped")
       return { ...base, scan: undefined, millis: 0 }
@@ -123,7 +142,7 @@ export const makeVirusScanner = (settings: VirusSettings, deps: VirusScanDeps): 
     if (outcome._tag === "Unavailable")
       deps.logger.warn("virus_scan_unavailable", {
         queue: queueId,
-        scanner: client.address,
+        scanner,
         reason: outcome.reason,
         detail: outcome.detail,
         action: settings.onUnavailable
@@ -131,12 +150,12 @@ export const makeVirusScanner = (settings: VirusSettings, deps: VirusScanDeps): 
     else if (outcome._tag === "Oversize")
       deps.logger.warn("virus_scan_oversize", {
         queue: queueId,
-        scanner: client.address,
+        scanner,
         detail: outcome.detail,
         action: settings.onOversize
       })
     return { ...base, scan: outcome, millis }
   }
 
-  return { scanner: client.address, settings, scan }
+  return { scanner, settings, scan }
 }

@@ -197,9 +197,11 @@ export const applyVirusScan = (
 }
 
 /** The message line's `virus` field: what the scan found, or why it did not scan. */
-export const describeVirusScan = (result: VirusResult): string => {
-  const scan = result.scan
-  if (scan === undefined) return `skipped (bypass ${result.sparedBy ?? ""})`
+export const describeVirusScan = (result: VirusResult): string =>
+  result.scan === undefined ? `skipped (bypass ${result.sparedBy ?? ""})` : describeOutcome(result.scan)
+
+/** What one scan found, or why it could not scan (the message line's and a release's log line). */
+export const describeOutcome = (scan: VirusScanOutcome): string => {
   switch (scan._tag) {
     case "Clean":
       return "clean"

@@ -14,7 +14,7 @@ import { ConfigFile } from "@mailmoat/platform-node"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type ClamdPeer, eicar, startClamd } from "../../../packages/antispam/test/threat/support/clamd.ts"
 import { type RunningGateway, startGateway } from "../src/index.ts"
-import { api, TOKEN } from "./support/admin.ts"
+import { api, resultCount, TOKEN } from "./support/admin.ts"
 import { freePort, gateway, SmtpSink, sendRaw, swaks, tempDir } from "./support/peers.ts"
 
 const SIGNATURE = /Mailmoat\.Test\.EICAR\.(Hash|Body)\.UNOFFICIAL/
@@ -104,11 +104,8 @@ const copies = (subject: string): number => {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error
     }
 }
-const metric = async (gw: RunningGateway, result: string): Promise<number> => {
-  const text = (await api(gw, "GET", "/metrics")).text
-  const m = new RegExp(`^mailmoat_virus_scans_total\\{result="${result}"\\} (\\d+)$`, "m").exec(text)
-  return m ? Number(m[1]) : 0
-}
+const metric = (gw: RunningGateway, result: string): Promise<number> =>
+  resultCount(gw, "mailmoat_virus_scans_total", result)
 
 describe("onVirus: reject (the default), real clamd over its unix socket", () => {
   let gw: RunningGateway

@@ -31,6 +31,7 @@ export interface LegacyMeta {
   readonly envelope: QuarantineMeta["envelope"]
   readonly verdict?: VerdictSummary | undefined
   readonly confirmedAt?: string | undefined
+  readonly virusFound?: QuarantineMeta["virusFound"]
 }
 
 /**
@@ -107,7 +108,8 @@ export const makeEntries = (root: string) => {
       ...(raw.verdict ? { verdict: summarise(raw.verdict) } : {}),
       size,
       ...headerSummary(head),
-      ...(raw.confirmedAt ? { confirmedAt: raw.confirmedAt } : {})
+      ...(raw.confirmedAt ? { confirmedAt: raw.confirmedAt } : {}),
+      ...(raw.virusFound ? { virusFound: raw.virusFound } : {})
     }
     return { meta, file, raw }
   }

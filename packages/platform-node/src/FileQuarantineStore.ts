@@ -156,6 +156,33 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
     await fsyncPath(dir)
   }
 
+  /** Rewrites an entry's metadata (either layout) with `fields` set; the index rows do not change. */
+  const updateMeta = async (
+    id: string,
+    what: string,
+    fields: Pick<QuarantineMeta, "confirmedAt" | "virusFound">
+  ): Promise<QuarantineMeta> => {
+    checkId(id)
+    const meta = await readEntry(id)
+    if (meta) {
+      const updated: QuarantineMeta = { ...meta, ...fields }
+      try {
+        await writeMetaDurably(entryDir(id), "meta.json", updated)
+      } catch (e) {
+        throw ioError(`${what} ${id}`, e, id)
+      }
+      return updated
+    }
+    const legacy = await readLegacy(id)
+    if (!legacy) throw notFound(id)
+    try {
+      await writeMetaDurably(legacyMetaDir, `${id}.json`, { ...legacy.raw, ...fields })
+    } catch (e) {
+      throw ioError(`${what} ${id}`, e, id)
+    }
+    return { ...legacy.meta, ...fields }
+  }
+
   const store: QuarantineStoreShape = {
     describe: `files ${root}`,
 
@@ -235,27 +262,12 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
     },
 
     markConfirmed: async (id) => {
-      checkId(id)
       const confirmedAt = new Date(now()).toISOString()
-      const meta = await readEntry(id)
-      if (meta) {
-        const updated: QuarantineMeta = { ...meta, confirmedAt }
-        try {
-          await writeMetaDurably(entryDir(id), "meta.json", updated)
-        } catch (e) {
-          throw ioError(`confirming ${id}`, e, id)
-        }
-        return updated
-      }
-      const legacy = await readLegacy(id)
-      if (!legacy) throw notFound(id)
-      try {
-        await writeMetaDurably(legacyMetaDir, `${id}.json`, { ...legacy.raw, confirmedAt })
-      } catch (e) {
-        throw ioError(`confirming ${id}`, e, id)
-      }
-      return { ...legacy.meta, confirmedAt }
+      return updateMeta(id, "confirming", { confirmedAt })
     },
+
+    markVirusFound: async (id, signature) =>
+      updateMeta(id, "recording a virus in", { virusFound: { signature, at: new Date(now()).toISOString() } }),
 
     claim: async (id) =>
       claim(

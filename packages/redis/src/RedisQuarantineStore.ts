@@ -5,7 +5,8 @@
  *
  * Keys, all under the stem `<s>` = `{<prefix>quarantine}` (one Cluster hash slot, because a put,
  * a remove and a release touch an entry and the index together):
- * - `<s>:meta:<id>` hash: `json` (the `QuarantineMeta` without `confirmedAt`), `confirmedAt`
+ * - `<s>:meta:<id>` hash: `json` (the `QuarantineMeta` without `confirmedAt` and `virusFound`),
+ *   `confirmedAt`, `virusFound` (JSON)
  * - `<s>:msg:<id>` string: the message bytes
  * - `<s>:index` sorted set: id scored by the store time (ms), for newest-first paging
  * - `<s>:received`, `<s>:rcpt:<recipient>`, `<s>:rows`: the listing's other indexes
@@ -55,8 +56,9 @@ export interface RedisQuarantineOptions {
 
 const SLICE = 1024 * 1024
 
-// Sets confirmedAt only on an entry that exists (a concurrent remove must not resurrect it).
-const CONFIRM = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'confirmedAt', ARGV[1]) return 1 else return 0 end`
+// Sets a field (confirmedAt, virusFound) only on an entry that exists (a concurrent remove must
+// not resurrect it).
+const SET_FIELD = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 else return 0 end`
 
 // KEYS: meta, msg, then the entry's indexes. ARGV: id. Returns what was deleted (0: no entry).
 const REMOVE = `
@@ -102,7 +104,17 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
     } catch (e) {
       throw new Quarantine.QuarantineError("Corrupt", `quarantine: metadata of ${id} is not valid JSON`, id, e)
     }
-    return h.confirmedAt ? { ...meta, confirmedAt: h.confirmedAt } : meta
+    let virusFound: QuarantineMeta["virusFound"]
+    try {
+      virusFound = h.virusFound ? (JSON.parse(h.virusFound) as QuarantineMeta["virusFound"]) : undefined
+    } catch (e) {
+      throw new Quarantine.QuarantineError("Corrupt", `quarantine: the virus record of ${id} is not valid JSON`, id, e)
+    }
+    return {
+      ...meta,
+      ...(h.confirmedAt ? { confirmedAt: h.confirmedAt } : {}),
+      ...(virusFound ? { virusFound } : {})
+    }
   }
 
   // A pipeline whose keyed command routes the WAIT to the node (Cluster shard) holding the entry.
@@ -208,6 +220,11 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
     }
   }
 
+  const setField = async (id: string, what: string, field: string, value: string): Promise<void> => {
+    const ok = await call(what, () => client.eval(SET_FIELD, 1, metaKey(id), field, value), id)
+    if (Number(ok) !== 1) throw notFound(id)
+  }
+
   const readMeta = async (id: string): Promise<QuarantineMeta> => {
     const h = await call("reading metadata", () => client.hgetall(metaKey(id)), id)
     if (!h || Object.keys(h).length === 0) throw notFound(id)
@@ -297,9 +314,13 @@ export const make = (connection: RedisConnection, options: RedisQuarantineOption
     },
 
     markConfirmed: async (id) => {
-      const confirmedAt = new Date(now()).toISOString()
-      const ok = await call("confirming", () => client.eval(CONFIRM, 1, metaKey(id), confirmedAt), id)
-      if (Number(ok) !== 1) throw notFound(id)
+      await setField(id, "confirming", "confirmedAt", new Date(now()).toISOString())
+      return readMeta(id)
+    },
+
+    markVirusFound: async (id, signature) => {
+      const virusFound = { signature, at: new Date(now()).toISOString() }
+      await setField(id, "recording a virus in", "virusFound", JSON.stringify(virusFound))
       return readMeta(id)
     },
 

@@ -37,10 +37,19 @@ const releaseCommand: CommandSpec = {
   name: "release",
   summary: "deliver a quarantined message with its original envelope, then remove it",
   description:
-    "Re-injects the message to the configured downstream (delivery.downstream) or into the Maildir, with the original MAIL FROM and the recipients it was quarantined for, and removes it from the quarantine once every recipient is accepted. The classifier learns it as ham when one is available.",
+    "Re-injects the message to the configured downstream (delivery.downstream) or into the Maildir, with the original MAIL FROM and the recipients it was quarantined for, and removes it from the quarantine once every recipient is accepted. The classifier learns it as ham when one is available. With antispam.virus the stored message is scanned with clamd first: a virus keeps it (and is recorded in the entry), clamd down follows antispam.virus.onUnavailable. A message held for a virus is released only with --allow-virus (logged at warn with the signature).",
   positionals: [idArg],
-  options: [configOption, jsonOption],
-  exitCodes: ["1  the downstream refused a recipient or could not be reached (the entry is kept)"],
+  options: [
+    configOption,
+    {
+      name: "allow-virus",
+      help: "release even a message held for a virus or found to carry one (the override is logged)"
+    },
+    jsonOption
+  ],
+  exitCodes: [
+    "1  the downstream refused a recipient or could not be reached, the message carries a virus (without --allow-virus), or clamd is unavailable under onUnavailable: tempfail (the entry is kept)"
+  ],
   run: (a) => import("../run/quarantine.ts").then((m) => m.runRelease(a))
 }
 

@@ -5,7 +5,9 @@
  * (embedded files, or Redis with `state.backend: redis`).
  *
  * `release` re-injects the message with its original envelope (downstream or Maildir) and only
- * then removes it; `confirm` marks it as spam. Both feed the content classifier when one is
+ * then removes it, once the gateway's release judgement lets it out (a message held for a virus
+ * needs `--allow-virus`; with `antispam.virus` it is scanned again first); `confirm` marks it as
+ * spam. Both feed the content classifier when one is
  * available (release = ham, confirm = spam).
  *
  * @since 0.1.0
@@ -121,8 +123,10 @@ export const runRelease = (a: Parsed): Promise<number> =>
       const entry = await store.get(id)
       let result: Awaited<ReturnType<typeof release>>
       try {
-        result = await release(config, entry)
+        result = await release(config, store, entry, { allowVirus: opt.flag(a, "allow-virus") })
       } catch (e) {
+        // A refusal (a virus, clamd down) says itself why the message stays.
+        if ((e as { kind?: unknown }).kind !== undefined) throw new RuntimeFailure(`release of ${id}: ${messageOf(e)}`)
         throw new RuntimeFailure(`release of ${id} failed, the message stays in the quarantine: ${messageOf(e)}`)
       }
       if (result.refused.length > 0) {
@@ -135,9 +139,20 @@ export const runRelease = (a: Parsed): Promise<number> =>
       const learned = await learnFromQuarantine(config, entry, "ham")
       await claim.complete()
       done = true
+      result.logReleased()
       if (opt.flag(a, "json"))
-        printJson({ id, released: true, destination: result.destination, recipients: result.accepted, learned })
-      else print(`released ${id} to ${result.destination} for ${result.accepted.join(", ")}; ${learned}`)
+        printJson({
+          id,
+          released: true,
+          destination: result.destination,
+          recipients: result.accepted,
+          scan: result.scan,
+          learned
+        })
+      else
+        print(
+          `released ${id} to ${result.destination} for ${result.accepted.join(", ")}${result.scan === "off" ? "" : ` (virus scan: ${result.scan})`}; ${learned}`
+        )
       return EXIT_OK
     } finally {
       if (!done) await claim.abandon().catch(() => {})

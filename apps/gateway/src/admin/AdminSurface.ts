@@ -17,6 +17,7 @@ import { type AdminServer, startAdmin } from "../AdminServer.ts"
 import { resolveAdminToken } from "./AdminToken.ts"
 import { learnMessage } from "./Learn.ts"
 import { makeQuarantineService, type QuarantineService } from "./QuarantineService.ts"
+import { releaseScanner, type ReleaseScanner } from "../ReleaseScan.ts"
 import { makeReputationAdmin } from "./ReputationAdmin.ts"
 import { reinject } from "./Reinject.ts"
 import { makeUserLists } from "./UserLists.ts"
@@ -41,18 +42,29 @@ export interface AdminSurfaceDeps {
   readonly sharedReputation?: SharedState["reputation"]
   /** Counts each reputation key an admin resets (`/metrics`). */
   readonly onReputationReset?: ((kind: string) => void) | undefined
+  /** Counts each release's virus rescan by result (`/metrics`). */
+  readonly onReleaseScan?: ((result: string) => void) | undefined
   readonly logger: GatewayLog
 }
 
 export const makeQuarantineOperations = (
-  deps: Pick<AdminSurfaceDeps, "settings" | "base" | "store" | "logger">
-): QuarantineService =>
-  makeQuarantineService({
+  deps: Pick<AdminSurfaceDeps, "settings" | "base" | "store" | "logger" | "onReleaseScan">
+): QuarantineService => {
+  // The settings change with a reload: the rescan follows the `antispam.virus` in force.
+  const scanners = new WeakMap<GatewaySettings, ReleaseScanner | undefined>()
+  return makeQuarantineService({
     store: deps.store,
     reinject: (entry) => reinject(deps.settings().delivery, deps.settings().smtp.hostname, entry),
     learn: (bytes, label) => learnMessage(deps.settings().config, deps.base, bytes, label),
+    virus: () => {
+      const s = deps.settings()
+      if (!scanners.has(s)) scanners.set(s, releaseScanner(s, deps.base))
+      return scanners.get(s)
+    },
+    onReleaseScan: deps.onReleaseScan,
     logger: deps.logger
   })
+}
 
 export const startAdminSurface = async (
   deps: AdminSurfaceDeps

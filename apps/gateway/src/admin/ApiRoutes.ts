@@ -5,9 +5,9 @@
  * |---|---|
  * | `GET /api/quarantine?recipient=&q=&since=&until=&limit=&cursor=` | `{ items, next, total }`, newest first |
  * | `GET /api/quarantine/{id}` | metadata, header fields, text preview |
- * | `POST /api/quarantine/{id}/release` | re-inject with the original envelope (409 when already released) |
+ * | `POST /api/quarantine/{id}/release?allowVirus=1` | rescan (`antispam.virus`), then re-inject with the original envelope (409 when already released, or when it carries a virus and `allowVirus` is absent; 503 while clamd is down under `onUnavailable: tempfail`) |
  * | `POST /api/quarantine/{id}/delete` | remove without delivering |
- * | `POST /api/quarantine/{id}/not-spam` | release, then learn as ham |
+ * | `POST /api/quarantine/{id}/not-spam?allowVirus=1` | release, then learn as ham |
  * | `GET /api/lists` | both lists |
  * | `GET, POST /api/lists/blocklist`, `DELETE /api/lists/blocklist/{entry}` | end-user blocklist (`{ "entry": ... }`) |
  * | `GET, POST /api/lists/safe-senders`, `DELETE /api/lists/safe-senders/{recipient}/{sender}` | safe senders (`{ "recipient", "sender" }`) |
@@ -22,7 +22,8 @@
 import type * as http from "node:http"
 import { BadRequest, readJson, sendError, sendJson } from "./Http.ts"
 import type { ReloadOutcome } from "../reload/Reloader.ts"
-import { OperationError, type QuarantineService, statusOf } from "./QuarantineService.ts"
+import { ReleaseRefused } from "../ReleaseScan.ts"
+import { OperationError, type QuarantineService, type ReleaseOptions, statusOf } from "./QuarantineService.ts"
 import type { ReputationAdmin } from "./ReputationAdmin.ts"
 import type { UserLists } from "./UserLists.ts"
 
@@ -77,6 +78,12 @@ const flagParam = (url: URL, key: string): boolean => {
   throw new BadRequest(`${key}: expected 1 or 0, got ${JSON.stringify(v.slice(0, 40))}`)
 }
 
+/** Who releases (for the log lines) and whether they override a virus refusal. */
+const releaseOptions = (req: http.IncomingMessage, url: URL): ReleaseOptions => ({
+  by: `admin API (${req.socket.remoteAddress ?? "?"})`,
+  allowVirus: flagParam(url, "allowVirus")
+})
+
 export const handleApi = async (
   deps: ApiDeps,
   req: http.IncomingMessage,
@@ -105,11 +112,11 @@ export const handleApi = async (
       case "GET quarantine/:":
         return sendJson(res, 200, await q.detail(parts[1]!))
       case "POST quarantine/:/release":
-        return sendJson(res, 200, await q.release(parts[1]!))
+        return sendJson(res, 200, await q.release(parts[1]!, undefined, releaseOptions(req, url)))
       case "POST quarantine/:/delete":
         return sendJson(res, 200, await q.remove(parts[1]!))
       case "POST quarantine/:/not-spam":
-        return sendJson(res, 200, await q.notSpam(parts[1]!))
+        return sendJson(res, 200, await q.notSpam(parts[1]!, undefined, releaseOptions(req, url)))
       case "GET lists":
         return sendJson(res, 200, { blocklist: deps.lists().blocklist(), safeSenders: safeSendersOrNull(deps.lists()) })
       case "GET lists/blocklist":
@@ -159,6 +166,12 @@ export const handleApi = async (
     }
   } catch (e) {
     if (e instanceof BadRequest) return sendError(res, e.status, e.message)
+    // A refused release says why in a field a script can read: virus (with its signature), unavailable, oversize.
+    if (e instanceof ReleaseRefused)
+      return sendError(res, e.status, e.message, {
+        refused: e.kind,
+        ...(e.signature !== undefined ? { signature: e.signature } : {})
+      })
     return sendError(res, statusOf(e), (e as Error).message)
   }
 }

@@ -8,14 +8,21 @@
  * mailboxes. An entry quarantined for several recipients is shown to each of them but released
  * or deleted only by an admin (one recipient's decision must not deliver or drop the others' copy).
  *
+ * Every release is judged first (`ReleaseScan.ts`): an entry held for a virus is released only by
+ * an admin who says `allowVirus`, and with `antispam.virus` the stored message is scanned again.
+ *
  * @category services
  * @since 0.1.0
  */
 import type { GatewayLog } from "../Log.ts"
 import { Quarantine, type QuarantineMeta, type QuarantineStoreShape } from "@mailmoat/core"
+import { judgeRelease, logReleased, type ReleaseScanner, virusOf, withHeaders } from "../ReleaseScan.ts"
 import { collect } from "./Learn.ts"
 import { type MessagePreview, previewMessage } from "./MessagePreview.ts"
+import { OperationError } from "./OperationError.ts"
 import type { ReinjectResult } from "./Reinject.ts"
+
+export { OperationError }
 
 export interface QuarantineItem {
   readonly id: string
@@ -29,6 +36,8 @@ export interface QuarantineItem {
   readonly score: number | null
   readonly symbols: ReadonlyArray<string>
   readonly size: number
+  /** The virus it was quarantined for, or a release's rescan found (its signature); null when none is known. */
+  readonly virus: string | null
 }
 
 export interface ListFilter {
@@ -50,23 +59,24 @@ export interface QuarantineDetail extends QuarantineItem {
   readonly preview: MessagePreview
 }
 
-/** A refused operation, with the HTTP status it maps to. */
-export class OperationError extends Error {
-  constructor(
-    readonly status: number,
-    message: string
-  ) {
-    super(message)
-  }
-}
-
 export interface QuarantineServiceDeps {
   readonly store: QuarantineStoreShape
   /** Delivers the entry with its original envelope (the current configuration's delivery). */
   readonly reinject: (entry: Awaited<ReturnType<QuarantineStoreShape["get"]>>) => Promise<ReinjectResult>
   /** Teaches the classifier; resolves with a note. */
   readonly learn: (bytes: Uint8Array, label: "ham" | "spam") => Promise<string>
+  /** The rescan of every release (`antispam.virus` in force now); none when absent or undefined. */
+  readonly virus?: (() => ReleaseScanner | undefined) | undefined
+  /** Counts one release rescan by result. */
+  readonly onReleaseScan?: ((result: string) => void) | undefined
   readonly logger: GatewayLog
+}
+
+/** Who asks for a release and how: an admin (`by` where from) may override a virus refusal. */
+export interface ReleaseOptions {
+  /** Where an admin's request came from (`admin API (127.0.0.1)`, `quarantine page (...)`). */
+  readonly by?: string | undefined
+  readonly allowVirus?: boolean | undefined
 }
 
 export const toItem = (m: QuarantineMeta): QuarantineItem => ({
@@ -78,7 +88,8 @@ export const toItem = (m: QuarantineMeta): QuarantineItem => ({
   from: m.from ?? "",
   score: m.verdict?.score ?? null,
   symbols: (m.verdict?.symbols ?? []).map((s) => s.name),
-  size: m.size
+  size: m.size,
+  virus: virusOf(m) ?? null
 })
 
 const lower = (s: string) => s.toLowerCase()
@@ -105,25 +116,33 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
     return stored
   }
 
-  const release = async (id: string, scope: string | undefined, learnAs?: "ham") => {
+  const release = async (id: string, scope: string | undefined, options: ReleaseOptions, learnAs?: "ham") => {
     // Claim first (atomic in the store, across processes and nodes): a release that lost the
     // race, or came after it, is a 409, not a 404.
     const claim = await deps.store.claim(id)
     try {
       const stored = await owned(id, scope)
-      const result = await deps.reinject(stored)
+      const by = scope ?? options.by ?? "admin"
+      // Each entry is judged on its own: a refusal keeps it and says why (logged there).
+      const verdict = await judgeRelease(
+        { scanner: deps.virus?.(), store: deps.store, logger: deps.logger, onScan: deps.onReleaseScan },
+        stored,
+        { by, recipient: scope !== undefined, allowVirus: options.allowVirus }
+      )
+      const result = await deps.reinject(withHeaders(stored, verdict.addHeaders))
       if (result.refused.length > 0) {
         const detail = result.refused.map((r) => `${r.recipient}: ${r.reply}`).join("; ")
         throw new OperationError(502, `${result.destination} refused ${detail}; the message stays in the quarantine`)
       }
       const learned = learnAs ? await deps.learn(await collect(stored.stream()), learnAs) : undefined
       await claim.complete()
-      deps.logger.info("quarantine_released", { id, to: result.accepted.join(","), by: scope })
+      logReleased(deps.logger, { id, to: result.accepted, by }, verdict)
       return {
         id,
         released: true,
         destination: result.destination,
         recipients: result.accepted,
+        scan: verdict.scan,
         ...(learned ? { learned } : {})
       }
     } catch (e) {
@@ -174,8 +193,8 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
       }
     },
 
-    release: (id: string, scope?: string) => release(id, scope),
-    notSpam: (id: string, scope?: string) => release(id, scope, "ham"),
+    release: (id: string, scope?: string, options: ReleaseOptions = {}) => release(id, scope, options),
+    notSpam: (id: string, scope?: string, options: ReleaseOptions = {}) => release(id, scope, options, "ham"),
 
     remove: async (id: string, scope?: string) => {
       await owned(id, scope)

@@ -1,14 +1,16 @@
 /**
  * The digest message for one recipient: plain text (UTF-8, quoted-printable), listing each newly
  * quarantined message (date, sender, subject) and the signed link to the recipient's own
- * quarantine page. Values taken from quarantined mail only ever go into the body, with control
- * characters removed; the header fields carry our own values (a recipient address, checked).
+ * quarantine page (a message held for a virus says only the administrator can release it).
+ * Values taken from quarantined mail only ever go into the body, with control characters removed;
+ * the header fields carry our own values (a recipient address, checked).
  *
  * @category constructors
  * @since 0.1.0
  */
 import { randomBytes } from "node:crypto"
 import type { QuarantineMeta } from "@mailmoat/core"
+import { virusOf } from "../ReleaseScan.ts"
 import { rfc5322Date } from "../TraceHeaders.ts"
 
 export interface DigestMessageInput {
@@ -63,6 +65,7 @@ export const digestMessage = (input: DigestMessageInput): Uint8Array => {
       `- ${new Date(m.envelope.receivedAt || Date.parse(m.storedAt)).toISOString().replace("T", " ").slice(0, 16)} UTC`,
       `  From:    ${clean(m.from ?? m.envelope.mailFrom) || "(unknown)"}`,
       `  Subject: ${clean(m.subject ?? "") || "(no subject)"}`,
+      ...(virusOf(m) === undefined ? [] : ["  Held for a virus: only your mail administrator can release it."]),
       ""
     ]),
     "Review them, release what you want to receive, or delete them:",

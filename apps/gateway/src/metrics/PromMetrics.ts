@@ -11,6 +11,7 @@
  * - `mailmoat_delivery_outcomes_total{class}`: downstream or Maildir results by reply class;
  * - `mailmoat_connections_refused_total{reason}`: connection limits and connect-phase refusals;
  * - `mailmoat_virus_scans_total{result}`: the SMTP path's virus scans (`antispam.virus`) by result;
+ * - `mailmoat_virus_release_scans_total{result}`: the rescans of quarantined messages being released;
  * - `mailmoat_quarantine_messages`: entries in the quarantine (read when scraped; NaN while the
  *   store cannot answer);
  * - `mailmoat_reputation_*`: the reputation counters' store calls, errors, symbols, resets and
@@ -88,6 +89,11 @@ export const makePromMetrics = () => {
     "SMTP messages by virus scan result: clean, found, unavailable, oversize, skipped (antispam.virus)",
     ["result"]
   )
+  const releaseScans = counter(
+    "mailmoat_virus_release_scans_total",
+    "Quarantine releases by virus rescan result: clean, found, unavailable, oversize (antispam.virus)",
+    ["result"]
+  )
   const refused = counter("mailmoat_connections_refused_total", "SMTP connections refused, by reason", ["reason"])
   const stageSeconds = histogram("mailmoat_stage_duration_seconds", "Time each stage took per message", "stage")
   const listSeconds = histogram("mailmoat_list_lookup_duration_seconds", "Uncached DNS list lookups by list", "list")
@@ -153,6 +159,7 @@ export const makePromMetrics = () => {
     reputation,
     delivery: (code: number) => delivery.add(`${Math.floor(code / 100)}xx`),
     virusScan: (result: string) => virusScans.add(result),
+    virusReleaseScan: (result: string) => releaseScans.inc({ result }),
     refused: (reason: string) => refused.inc({ reason }),
     text: (): Promise<string> => registry.metrics(),
     contentType: registry.contentType

@@ -64,6 +64,7 @@ input[type=text], input[type=date], input[type=password], input[type=search] { p
 button { padding: 5px 12px; border: 1px solid #1d3557; background: #fff; color: #1d3557; border-radius: 4px; cursor: pointer; font: inherit; }
 button.primary { background: #1d3557; color: #fff; }
 button.danger { border-color: #a4161a; color: #a4161a; }
+.virus { color: #a4161a; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #e3e5e8; vertical-align: top; }
 th { background: #eef0f3; font-size: 12px; text-transform: uppercase; color: #555; }

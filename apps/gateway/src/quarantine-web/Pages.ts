@@ -2,7 +2,8 @@
  * The quarantine pages as HTML: the login form, the list (search, recipient and date filters,
  * bulk actions) and one message (envelope, verdict, header fields, text preview and the HTML
  * part in a sandboxed frame). The same pages serve an admin (`/quarantine`, every recipient) and
- * a digest link (`/q/{token}`, one recipient, release and delete only).
+ * a digest link (`/q/{token}`, one recipient, release and delete only). A message held for a
+ * virus is marked in the list and its page has no Release (or Not spam) button, only Delete.
  *
  * @category internal
  * @since 0.1.0
@@ -43,7 +44,14 @@ const ACTIONS_RECIPIENT = [
   ["delete", "Delete", "danger"]
 ] as const
 
-const actionsOf = (ctx: PageContext) => (ctx.scope === undefined ? ACTIONS_ADMIN : ACTIONS_RECIPIENT)
+/** A message held for a virus gets no Release or Not spam button: only an admin's explicit override releases it. */
+const actionsOf = (ctx: PageContext, virus: string | null = null) =>
+  (ctx.scope === undefined ? ACTIONS_ADMIN : ACTIONS_RECIPIENT).filter(
+    ([value]) => virus === null || value === "delete"
+  )
+
+const virusNote = (ctx: PageContext, id: string, virus: string): Html =>
+  html`<div class="error" role="alert">Held for a virus (${virus}). ${ctx.scope === undefined ? `It can be released only with the override: POST /api/quarantine/${id}/release?allowVirus=1, or mailmoat quarantine release ${id} --allow-virus.` : "Only the mail administrator can release it."}</div>`
 
 const title = (ctx: PageContext) => (ctx.scope === undefined ? "Mailmoat quarantine" : `Quarantine of ${ctx.scope}`)
 
@@ -67,7 +75,7 @@ export const listPage = (ctx: PageContext, v: ListView): string => {
   const f = v.filter
   const rows = v.items.map(
     (i) =>
-      html`<tr><td><input type="checkbox" name="id" value="${i.id}" aria-label="select ${i.subject}"></td><td>${when(i.receivedAt)}</td><td>${i.sender || "<>"}</td><td>${i.recipients.join(", ")}</td><td><a href="${ctx.base}/m/${encodeURIComponent(i.id)}">${i.subject || "(no subject)"}</a></td><td class="score">${i.score === null ? "-" : i.score.toFixed(1)}</td><td>${i.size}</td></tr>`
+      html`<tr><td><input type="checkbox" name="id" value="${i.id}" aria-label="select ${i.subject}"></td><td>${when(i.receivedAt)}</td><td>${i.sender || "<>"}</td><td>${i.recipients.join(", ")}</td><td><a href="${ctx.base}/m/${encodeURIComponent(i.id)}">${i.subject || "(no subject)"}</a>${i.virus === null ? "" : html` <span class="virus">virus</span>`}</td><td class="score">${i.score === null ? "-" : i.score.toFixed(1)}</td><td>${i.size}</td></tr>`
   )
   const nextQuery = new URLSearchParams(
     Object.entries({ ...f, cursor: v.next ?? "" }).filter(([, x]) => x) as Array<[string, string]>
@@ -97,7 +105,8 @@ export const messagePage = (ctx: PageContext, d: QuarantineDetail, error?: strin
     html`${messages({ error })}<p><a href="${ctx.base}">Back to the list</a></p>
 <h2>${d.subject || "(no subject)"}</h2>
 <form method="post" action="${ctx.base}/action"><input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="id" value="${d.id}">
-<div class="actions">${actionsOf(ctx).map(([value, label, cls]) => html`<button type="submit" name="action" value="${value}" class="${cls}">${label}</button>`)}</div></form>
+<div class="actions">${actionsOf(ctx, d.virus).map(([value, label, cls]) => html`<button type="submit" name="action" value="${value}" class="${cls}">${label}</button>`)}</div></form>
+${d.virus === null ? "" : virusNote(ctx, d.id, d.virus)}
 <dl><dt>Id</dt><dd>${d.id}</dd><dt>Received</dt><dd>${when(d.receivedAt)} UTC</dd><dt>Sender</dt><dd>${d.sender || "<>"}</dd><dt>From</dt><dd>${d.from}</dd>
 <dt>Recipients</dt><dd>${d.recipients.join(", ")}</dd><dt>Client</dt><dd>${d.client}</dd><dt>Reason</dt><dd>${d.reason}</dd>
 <dt>Score</dt><dd>${d.score === null ? "-" : d.score.toFixed(2)} ${d.verdict ? html`(${d.verdict.class})` : ""}</dd>

@@ -8,6 +8,10 @@
  * | `GET {base}/m/{id}` and `{base}/m/{id}/html` | one message; its HTML part, sandboxed |
  * | `POST {base}/action` | `action` = release, delete (or not-spam for an admin) on each posted `id` |
  *
+ * Each posted id is judged on its own (`ReleaseScan.ts`): a recipient never releases a message
+ * held for a virus, a rescan that finds one keeps the message, and the summary says which were
+ * refused and why.
+ *
  * Every POST carries the page's CSRF token and must come from this origin when the browser says
  * where it comes from (`Origin`); after an action the browser is sent back to the list (303) with
  * a summary.
@@ -19,6 +23,7 @@ import type * as http from "node:http"
 import { bearerMatches, sameSecret } from "../admin/AdminToken.ts"
 import { cookies, readForm, send } from "../admin/Http.ts"
 import { type QuarantineService, statusOf } from "../admin/QuarantineService.ts"
+import { type RefusalKind, ReleaseRefused } from "../ReleaseScan.ts"
 import { linkCsrf, verifyLink } from "../digest/DigestLinks.ts"
 import { MESSAGE_CSP, PAGE_CSP, STYLE } from "./Html.ts"
 import { listPage, loginPage, messagePage, type PageContext } from "./Pages.ts"
@@ -57,35 +62,56 @@ const DONE: Readonly<Record<string, string>> = {
   "not-spam": "released as not spam"
 }
 
-/** Runs one action on every id; the summary names what happened without echoing request text. */
+/** Why one id's action failed: a release refusal's kind, else the HTTP status. */
+type Failure = RefusalKind | number
+
+/** Runs one action on every id, each judged on its own; the summary names what happened without echoing request text. */
 const runActions = async (
   service: QuarantineService,
   action: string,
   ids: ReadonlyArray<string>,
-  scope: string | undefined
+  scope: string | undefined,
+  by: string
 ) => {
   let ok = 0
-  const failures: Array<number> = []
+  const failures: Array<Failure> = []
   for (const id of ids) {
     try {
-      if (action === "release") await service.release(id, scope)
+      if (action === "release") await service.release(id, scope, { by })
       else if (action === "delete") await service.remove(id, scope)
-      else await service.notSpam(id, scope)
+      else await service.notSpam(id, scope, { by })
       ok++
     } catch (e) {
-      failures.push(statusOf(e))
+      failures.push(e instanceof ReleaseRefused ? e.kind : statusOf(e))
     }
   }
   return { ok, failures }
 }
 
-const summary = (action: string, ok: number, failures: ReadonlyArray<number>): string => {
+const REFUSED: Readonly<Record<RefusalKind, { readonly recipient: string; readonly admin: string }>> = {
+  virus: {
+    recipient: "held for a virus (only the mail administrator can release it)",
+    admin: "held for a virus (release with the API's allowVirus or mailmoat quarantine release --allow-virus)"
+  },
+  unavailable: {
+    recipient: "not released: the virus scanner is unavailable, try again later",
+    admin: "not released: the virus scanner is unavailable, try again later"
+  },
+  oversize: {
+    recipient: "not released: too large to be scanned for viruses",
+    admin: "not released: too large to be scanned for viruses"
+  }
+}
+
+const summary = (action: string, ok: number, failures: ReadonlyArray<Failure>, scope: string | undefined): string => {
   const parts = [`${ok} ${ok === 1 ? "message" : "messages"} ${DONE[action]}`]
-  const count = (code: number) => failures.filter((f) => f === code).length
+  const count = (f: Failure) => failures.filter((x) => x === f).length
+  for (const kind of ["virus", "unavailable", "oversize"] as const)
+    if (count(kind) > 0) parts.push(`${count(kind)} ${REFUSED[kind][scope === undefined ? "admin" : "recipient"]}`)
   if (count(409) > 0) parts.push(`${count(409)} already released`)
   if (count(404) > 0) parts.push(`${count(404)} no longer in the quarantine`)
   if (count(403) > 0) parts.push(`${count(403)} shared with other recipients (ask the mail administrator)`)
-  const other = failures.length - count(409) - count(404) - count(403)
+  const other = failures.filter((f) => typeof f === "number" && f !== 409 && f !== 404 && f !== 403).length
   if (other > 0) parts.push(`${other} failed (see the gateway log)`)
   return parts.join("; ")
 }
@@ -165,10 +191,11 @@ export const makeQuarantinePages = (service: QuarantineService, options: Quarant
       const allowed = ctx.scope === undefined ? ["release", "delete", "not-spam"] : ["release", "delete"]
       if (!allowed.includes(action)) return htmlPage(res, 400, loginPage("Unknown action; nothing was done."))
       const ids = form.getAll("id").slice(0, 500)
-      const { ok, failures } = await runActions(service, action, ids, ctx.scope)
+      const by = ctx.scope ?? `quarantine page (${req.socket.remoteAddress ?? "?"})`
+      const { ok, failures } = await runActions(service, action, ids, ctx.scope, by)
       return redirect(
         res,
-        `${ctx.base}?${new URLSearchParams({ notice: ids.length === 0 ? "Select messages first." : summary(action, ok, failures) })}`
+        `${ctx.base}?${new URLSearchParams({ notice: ids.length === 0 ? "Select messages first." : summary(action, ok, failures, ctx.scope) })}`
       )
     }
     return htmlPage(res, 404, loginPage("Not found."))

@@ -215,6 +215,7 @@ export const admin = Layer.effect(
           sharedWeb: shared.web,
           sharedReputation: shared.reputation,
           onReputationReset: metrics.prom.reputation.reset,
+          onReleaseScan: metrics.prom.virusReleaseScan,
           logger
         }).catch((error: unknown) => {
           throw listenError(error, { host: "admin.host", port: "admin.port" }, `${a.host}:${a.port}`)

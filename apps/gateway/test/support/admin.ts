@@ -43,6 +43,13 @@ export const api = async (
   }
 }
 
+/** A counter's sample for one `result` label from `/metrics`; 0 when the series is absent. */
+export const resultCount = async (gw: RunningGateway, family: string, result: string): Promise<number> => {
+  const text = (await api(gw, "GET", "/metrics")).text
+  const m = new RegExp(`^${family}\\{result="${result}"\\} (\\d+)$`, "m").exec(text)
+  return m ? Number(m[1]) : 0
+}
+
 /** Sends a GTUBE message; resolves with the quarantine id the API lists for it. */
 export const quarantineGtube = async (
   gw: RunningGateway,

@@ -10,8 +10,9 @@
  * Contract every implementation keeps (checked by the shared test suite):
  * - `put` resolves only when the message and its metadata are durable; an entry is never
  *   visible half-written (no metadata without its message, no message without metadata).
- * - `list` is newest first; `get`, `remove` and `markConfirmed` of an unknown id fail with
- *   `QuarantineError` reason `NotFound`; an id that could name a path elsewhere is `BadId`.
+ * - `list` is newest first; `get`, `remove`, `markConfirmed` and `markVirusFound` of an unknown
+ *   id fail with `QuarantineError` reason `NotFound`; an id that could name a path elsewhere is
+ *   `BadId`.
  * - `remove` is idempotent only in the sense that a second call reports `NotFound`.
  * - `claim` is atomic across processes and nodes: of concurrent claims of one id exactly one
  *   succeeds; the others fail with reason `Released` (released, or being released by a claim
@@ -68,6 +69,11 @@ export interface QuarantineMeta {
   readonly from?: string | undefined
   /** ISO 8601 time an admin confirmed the message as spam. */
   readonly confirmedAt?: string | undefined
+  /**
+   * A virus a later scan of the stored message found (a release's rescan, with a signature
+   * clamd did not have when the message was quarantined): the signature and when.
+   */
+  readonly virusFound?: { readonly signature: string; readonly at: string } | undefined
 }
 
 export interface PutEntry {
@@ -149,6 +155,8 @@ export interface QuarantineStoreShape {
   readonly remove: (id: string) => Promise<void>
   /** Marks the entry as confirmed spam; returns the updated metadata. */
   readonly markConfirmed: (id: string) => Promise<QuarantineMeta>
+  /** Records a virus a later scan found in the entry (`virusFound`); returns the updated metadata. */
+  readonly markVirusFound: (id: string, signature: string) => Promise<QuarantineMeta>
   /**
    * Takes the entry for a release, so that one release delivers it: the holder delivers, then
    * `complete`s (the entry is removed and remembered as released) or `abandon`s (it stays).

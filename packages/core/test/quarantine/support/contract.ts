@@ -142,6 +142,25 @@ export const quarantineContract = (
       }
     })
 
+    test("markVirusFound records the signature beside the confirmation; the entry stays; unknown ids are NotFound", async () => {
+      const store = await make()
+      try {
+        const id = await store.put({ envelope, reason: "spam", message: message("infected later") })
+        await store.markConfirmed(id)
+        const m = await store.markVirusFound(id, "Test.Sig.UNOFFICIAL")
+        expect(m.virusFound).toEqual({ signature: "Test.Sig.UNOFFICIAL", at: expect.any(String) })
+        const read = (await store.get(id)).meta
+        expect(read.virusFound).toEqual(m.virusFound)
+        expect(read.confirmedAt).toBeDefined()
+        expect(read.reason).toBe("spam")
+        expect((await store.list()).entries.map((e) => e.virusFound?.signature)).toEqual(["Test.Sig.UNOFFICIAL"])
+        await store.remove(id)
+        await expect(store.markVirusFound(id, "Test.Sig.UNOFFICIAL")).rejects.toMatchObject({ reason: "NotFound" })
+      } finally {
+        await store.close()
+      }
+    })
+
     test("of 8 concurrent claims exactly one holds; complete removes and is remembered as released", async () => {
       const store = await make()
       const others = Array.from({ length: 7 }, () => peer(store))

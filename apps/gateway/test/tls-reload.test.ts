@@ -213,17 +213,53 @@ describe("protocols.ca: a reload puts a new interception CA in force on an IMAPS
 
   test("a CA key that is not the certificate's refuses the reload; the current CA's leaves are still served", async () => {
     const otherDir = mkdtempSync(join(tmpdir(), "mailmoat-tlsreload-other-"))
+    const keyBefore = readFileSync(caKey)
+    const before = await issuer()
     try {
       await Interception.initCa({ certPath: join(otherDir, "ca.pem"), keyPath: join(otherDir, "ca.key") })
-      const keyBefore = readFileSync(caKey)
       writeFileSync(caKey, readFileSync(join(otherDir, "ca.key")), { mode: 0o600 })
       const r = await api(gw, "POST", "/api/reload")
       expect(r.status).toBe(422)
       expect((r.json.problems as Array<string>)[0]).toMatch(/^protocols\.ca: .*ca\.key.*does not belong|^protocols\.ca: .*ca\.key.*matching/)
       expect(errorLines(logs).at(-1)).toContain("the certificate in use stays in force")
-      expect(await issuer()).toBe("Rotation CA two")
-      writeFileSync(caKey, keyBefore, { mode: 0o600 })
+      expect(await issuer()).toBe(before)
     } finally {
+      writeFileSync(caKey, keyBefore, { mode: 0o600 })
+      rmSync(otherDir, { recursive: true, force: true })
+    }
+  })
+
+  test("upstreamCa: new connections verify the real server with the reloaded trust; a file that is no certificate is refused", async () => {
+    const otherDir = mkdtempSync(join(tmpdir(), "mailmoat-tlsreload-trust-"))
+    const protocols = config.protocols as Record<string, unknown>
+    const before = await issuer()
+    try {
+      const notPem = join(otherDir, "junk.pem")
+      writeFileSync(notPem, "not a certificate\n")
+      config = { ...config, protocols: { ...protocols, upstreamCa: notPem } }
+      const r = await api(gw, "POST", "/api/reload")
+      expect(r.status).toBe(422)
+      expect((r.json.problems as Array<string>)[0]).toMatch(
+        /^protocols\.upstreamCa: .*junk\.pem is not a PEM certificate bundle/
+      )
+      expect(await issuer()).toBe(before)
+
+      // A CA that did not sign Dovecot's certificate: the proxy must now refuse the upstream.
+      await Interception.initCa({ certPath: join(otherDir, "ca.pem"), keyPath: join(otherDir, "ca.key") })
+      config = { ...config, protocols: { ...protocols, upstreamCa: join(otherDir, "ca.pem") } }
+      expect((await api(gw, "POST", "/api/reload")).json).toEqual({ ok: true, restartNeeded: [] })
+      const refused = await servedCertificate(port(), { extra: verified(), input: "a LOGOUT\r\n" }).catch(
+        (e: Error) => ({ output: e.message })
+      )
+      expect(refused.output).not.toMatch(/^\* OK/m)
+      expect(logs.join("\n")).toMatch(/event=upstream_failed error=\\"unable to verify the first certificate/)
+      expect(logs.join("\n")).toMatch(/ info proxy_upstream_ca_reloaded /)
+
+      config = { ...config, protocols }
+      expect((await api(gw, "POST", "/api/reload")).json).toEqual({ ok: true, restartNeeded: [] })
+      expect(await issuer()).toBe(before)
+    } finally {
+      config = { ...config, protocols }
       rmSync(otherDir, { recursive: true, force: true })
     }
   })

@@ -54,7 +54,8 @@ const FIXED: ReadonlyArray<readonly [string, (s: GatewaySettings) => unknown]> =
   ["smtp.bareLineEndings", (s) => s.smtp.bareLineEndings],
   ["smtp.limits", (s) => s.smtp.limits],
   ["quarantine.path", (s) => s.quarantine.path],
-  ["state", (s) => s.config.state],
+  // The Redis client's TLS files by content: renewed in place they still need a restart.
+  ["state", (s) => ({ config: s.config.state, tls: s.state.redis?.tls })],
   ["protocols", (s) => fixedProtocols(s.config.protocols)],
   ["admin.enabled", (s) => s.admin.enabled],
   ["admin.host", (s) => s.admin.host],

@@ -66,7 +66,9 @@ describe("config", () => {
     config(expired.certFile, expired.keyFile)
     let r = await mailmoat(["config", "validate", "tls.yaml"], { cwd: dir })
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^ {2}smtp\.tls\.certFile: \S*old\.test\.pem expired: valid from 2020-01-01T00:00:00\.000Z/m)
+    expect(r.stderr).toMatch(
+      /^ {2}smtp\.tls\.certFile: \S*old\.test\.pem expired: valid from 2020-01-01T00:00:00\.000Z/m
+    )
     config(valid.certFile, other.keyFile)
     r = await mailmoat(["config", "validate", "tls.yaml"], { cwd: dir })
     expect(r.code).toBe(2)

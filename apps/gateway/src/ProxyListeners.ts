@@ -594,7 +594,10 @@ export const startProxyListeners = async (
           text: "reload: new connections verify the real servers with this trust"
         })
       })
-    return steps.length === 0 ? undefined : () => steps.forEach((step) => step())
+    if (steps.length === 0) return undefined
+    return () => {
+      for (const step of steps) step()
+    }
   }
   const renewal =
     served.length > 0

@@ -19,7 +19,11 @@ const setup = (config: () => unknown, base: string) => {
   const first = decode()
   if (!first.ok) throw new Error(first.problems.join("\n"))
   const running = resolveSettings(first.config, base)
-  const logger = Log.make({ level: "debug", format: "text" }, (l) => lines.push(l), () => 0)
+  const logger = Log.make(
+    { level: "debug", format: "text" },
+    (l) => lines.push(l),
+    () => 0
+  )
   return { lines, steps, decode, running, logger }
 }
 
@@ -66,7 +70,10 @@ describe("makeReloader: certificates", () => {
     const dir = tempDir()
     const ca = join(dir, "redis-ca.pem")
     writeFileSync(ca, "first\n")
-    const config = () => ({ dataDir: dir, state: { backend: "redis", url: "rediss://127.0.0.1:6390", redis: { tls: { caFile: ca } } } })
+    const config = () => ({
+      dataDir: dir,
+      state: { backend: "redis", url: "rediss://127.0.0.1:6390", redis: { tls: { caFile: ca } } }
+    })
     const { decode, running, logger } = setup(config, dir)
     const reloader = makeReloader({
       load: decode,

@@ -74,7 +74,12 @@ describe("smtp.tls: a reload puts renewed certificate files in force", () => {
     const load = () => ConfigFile.load(GatewayConfig.codec, { file })
     const first = load()
     if (!first.ok) throw new Error(first.problems.join("\n"))
-    gw = await startGateway(first.config, { base: dir, log: (l) => logs.push(l), reloadConfig: load, shutdownTimeoutMs: 5000 })
+    gw = await startGateway(first.config, {
+      base: dir,
+      log: (l) => logs.push(l),
+      reloadConfig: load,
+      shutdownTimeoutMs: 5000
+    })
   }, 60_000)
   afterAll(async () => {
     await gw?.close()
@@ -220,7 +225,9 @@ describe("protocols.ca: a reload puts a new interception CA in force on an IMAPS
       writeFileSync(caKey, readFileSync(join(otherDir, "ca.key")), { mode: 0o600 })
       const r = await api(gw, "POST", "/api/reload")
       expect(r.status).toBe(422)
-      expect((r.json.problems as Array<string>)[0]).toMatch(/^protocols\.ca: .*ca\.key.*does not belong|^protocols\.ca: .*ca\.key.*matching/)
+      expect((r.json.problems as Array<string>)[0]).toMatch(
+        /^protocols\.ca: .*ca\.key.*does not belong|^protocols\.ca: .*ca\.key.*matching/
+      )
       expect(errorLines(logs).at(-1)).toContain("the certificate in use stays in force")
       expect(await issuer()).toBe(before)
     } finally {

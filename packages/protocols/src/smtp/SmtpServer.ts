@@ -284,7 +284,8 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
         address: { host: bound.address, port: bound.port },
         connections: () => sockets.size,
         setTls: (next) => {
-          if (secureContext === undefined) throw new Error("STARTTLS is not offered by this listener: start it with tls")
+          if (secureContext === undefined)
+            throw new Error("STARTTLS is not offered by this listener: start it with tls")
           secureContext = secureContextOf(next)
         },
         close: async ({ graceful = true, timeoutMs = 30_000 } = {}) => {

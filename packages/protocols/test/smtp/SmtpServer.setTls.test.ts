@@ -16,7 +16,10 @@ let server: SmtpServerHandle
 let first: CertFiles
 let second: CertFiles
 
-const pair = (files: CertFiles) => ({ cert: readFileSync(files.certFile, "utf8"), key: readFileSync(files.keyFile, "utf8") })
+const pair = (files: CertFiles) => ({
+  cert: readFileSync(files.certFile, "utf8"),
+  key: readFileSync(files.keyFile, "utf8")
+})
 
 beforeAll(async () => {
   first = makeServerCert(dir, "mx-first.test", { serial: 0x1111 })

@@ -56,6 +56,7 @@ import { Interception, MailProxy } from "@mailmoat/protocols"
 import { makeClientScanner } from "./ClientProtection.ts"
 import type { JudgementSource } from "./ProxyJudgement.ts"
 import { describeCertificate } from "./reload/Certificates.ts"
+import { readPem } from "./Settings.ts"
 import { listenError, StartupError } from "./StartupError.ts"
 
 export type ListenerMode = "clear" | "clear+starttls" | "implicit-tls" | "passthrough"
@@ -182,21 +183,10 @@ interface CaFiles {
   readonly key: string
 }
 
-const readCaFiles = (ca: GatewayConfig.ProtocolsConfig["ca"], base: string): CaFiles => {
-  const read = (path: string, key: string) => {
-    try {
-      return readFileSync(resolve(base, path), "utf8")
-    } catch (error) {
-      throw new StartupError({
-        key,
-        reason: "MissingFile",
-        detail: `cannot read ${path}: ${(error as Error).message}`,
-        cause: error
-      })
-    }
-  }
-  return { cert: read(ca.cert, "protocols.ca.cert"), key: read(ca.key, "protocols.ca.key") }
-}
+const readCaFiles = (ca: GatewayConfig.ProtocolsConfig["ca"], base: string): CaFiles => ({
+  cert: readPem(ca.cert, "protocols.ca.cert", base),
+  key: readPem(ca.key, "protocols.ca.key", base)
+})
 
 /** A reloaded CA, checked as at start (a CA certificate, valid now, its key private and matching). */
 const reloadCa = async (

@@ -89,8 +89,8 @@ export const smtp = Layer.effect(
 /**
  * The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start. Their
  * listeners and the `protocols` section are the first configuration's, but for the names each
- * listener certifies per SNI (`serverNames`), which follow a reload; their spam judgement is
- * the wiring's in force.
+ * listener certifies per SNI (`serverNames`) and the mint rates, which follow a reload, and the
+ * TLS files, which the reloader reads again; their spam judgement is the wiring's in force.
  */
 export const proxies = Layer.effect(
   Proxies,

@@ -17,8 +17,10 @@ import {
   type CertFiles,
   makeServerCert,
   SClient,
+  sendAndQuit,
   servedCertificate,
-  shownCertificate
+  shownCertificate,
+  smtpSessionInTls
 } from "../../../packages/protocols/test/smtp/support/sclient.ts"
 import { type RunningGateway, startGateway } from "../src/index.ts"
 import { api, TOKEN } from "./support/admin.ts"
@@ -88,27 +90,20 @@ describe("smtp.tls: a reload puts renewed certificate files in force", () => {
 
   test("new STARTTLS handshakes get the renewed certificate; a session in TLS finishes under the old one", async () => {
     expect(await served()).toBe("A1")
-    const inFlight = SClient.start(gw.smtp.port, { starttls: "smtp" })
+    const inFlight = await smtpSessionInTls(gw.smtp.port)
     try {
-      await inFlight.waitFor(/-----END CERTIFICATE-----/)
-      let mark = inFlight.output.length
-      inFlight.write("EHLO client.test\r\n")
-      await inFlight.waitFor(/^250 .*$/m, mark)
-
       renew(b)
       const r = await api(gw, "POST", "/api/reload")
       expect(r.json).toEqual({ ok: true, restartNeeded: [] })
       expect(await served()).toBe("B2")
       expect(logs.join("\n")).toMatch(/ info tls_certificate_reloaded listener="smtp" .*serial="B2"/)
 
-      mark = inFlight.output.length
-      inFlight.write("MAIL FROM:<s@a.test>\r\nRCPT TO:<u@example.test>\r\nDATA\r\n")
-      await inFlight.waitFor(/^354 .*$/m, mark)
-      mark = inFlight.output.length
-      inFlight.write("Subject: across a rotation\r\n\r\nbody\r\n.\r\n")
-      expect(await inFlight.waitFor(/^\d{3} .*$/m, mark)).toMatch(/^250 /)
-      inFlight.write("QUIT\r\n")
-      await inFlight.waitFor(/^221 /m, mark)
+      const sent = await sendAndQuit(
+        inFlight,
+        { from: "s@a.test", to: "u@example.test" },
+        "Subject: across a rotation\r\n\r\nbody"
+      )
+      expect(sent).toMatch(/^250 /)
     } finally {
       await inFlight.close()
     }

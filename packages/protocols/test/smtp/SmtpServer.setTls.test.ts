@@ -8,7 +8,14 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type SmtpServerHandle, SmtpServer } from "../../src/smtp/index.ts"
 import { recorder } from "./support/peers.ts"
-import { type CertFiles, makeServerCert, SClient, servedCertificate, shownCertificate } from "./support/sclient.ts"
+import {
+  type CertFiles,
+  makeServerCert,
+  sendAndQuit,
+  servedCertificate,
+  shownCertificate,
+  smtpSessionInTls
+} from "./support/sclient.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "mailmoat-settls-"))
 const rec = recorder()
@@ -38,24 +45,17 @@ const served = async () =>
 describe("SmtpServer.setTls", () => {
   it("serves the new certificate to new handshakes; a session in TLS finishes under the old one", async () => {
     expect(await served()).toBe("1111")
-    const inFlight = SClient.start(server.address.port, { starttls: "smtp" })
+    const inFlight = await smtpSessionInTls(server.address.port)
     try {
-      await inFlight.waitFor(/-----END CERTIFICATE-----/)
-      let mark = inFlight.output.length
-      inFlight.write("EHLO client.test\r\n")
-      await inFlight.waitFor(/^250 .*$/m, mark)
-
       server.setTls(pair(second))
       expect(await served()).toBe("2222")
 
-      mark = inFlight.output.length
-      inFlight.write("MAIL FROM:<s@a.test>\r\nRCPT TO:<r@b.test>\r\nDATA\r\n")
-      await inFlight.waitFor(/^354 .*$/m, mark)
-      mark = inFlight.output.length
-      inFlight.write("Subject: during a rotation\r\n\r\nbody\r\n.\r\n")
-      expect(await inFlight.waitFor(/^\d{3} .*$/m, mark)).toMatch(/^250 /)
-      inFlight.write("QUIT\r\n")
-      await inFlight.waitFor(/^221 /m, mark)
+      const sent = await sendAndQuit(
+        inFlight,
+        { from: "s@a.test", to: "r@b.test" },
+        "Subject: during a rotation\r\n\r\nbody"
+      )
+      expect(sent).toMatch(/^250 /)
     } finally {
       await inFlight.close()
     }

@@ -154,6 +154,29 @@ export class SClient {
   }
 }
 
+/** An s_client SMTP session after STARTTLS: EHLO again, as RFC 3207 §4.2 asks. */
+export const smtpSessionInTls = async (port: number): Promise<SClient> => {
+  const client = SClient.start(port, { starttls: "smtp" })
+  await client.waitFor(/-----END CERTIFICATE-----/)
+  const mark = client.output.length
+  client.write("EHLO client.test\r\n")
+  await client.waitFor(/^250 .*$/m, mark)
+  return client
+}
+
+/** One transaction and QUIT on a session past EHLO; resolves with the reply to the message. */
+export const sendAndQuit = async (client: SClient, envelope: { from: string; to: string }, message: string) => {
+  let mark = client.output.length
+  client.write(`MAIL FROM:<${envelope.from}>\r\nRCPT TO:<${envelope.to}>\r\nDATA\r\n`)
+  await client.waitFor(/^354 .*$/m, mark)
+  mark = client.output.length
+  client.write(`${message}\r\n.\r\n`)
+  const reply = await client.waitFor(/^\d{3} .*$/m, mark)
+  client.write("QUIT\r\n")
+  await client.waitFor(/^221 /m, mark)
+  return reply
+}
+
 /** One s_client handshake: what certificate is served now (the input is sent, then EOF). */
 export const servedCertificate = async (
   port: number,

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import * as tls from "node:tls"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
@@ -87,6 +88,52 @@ const smtp = (port, from, to, body) =>
     })
   })
 
+/**
+ * EHLO, STARTTLS, and a handshake trusting `ca` only: resolves with the CN of the certificate the
+ * listener served.
+ */
+const starttlsName = (port, ca) =>
+  new Promise((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port })
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new Error("STARTTLS timed out"))
+    }, 15_000)
+    const fail = (e) => {
+      clearTimeout(timer)
+      socket.destroy()
+      reject(e)
+    }
+    socket.on("error", fail)
+    let buffer = ""
+    const steps = ["EHLO smoke.test", "STARTTLS"]
+    const onData = (d) => {
+      buffer += d.toString("latin1")
+      for (let i = buffer.indexOf("\r\n"); i !== -1; i = buffer.indexOf("\r\n")) {
+        const line = buffer.slice(0, i)
+        buffer = buffer.slice(i + 2)
+        if (line[3] === "-") continue
+        if (steps.length > 0) {
+          socket.write(`${steps.shift()}\r\n`)
+          continue
+        }
+        if (!line.startsWith("220 ")) return fail(new Error(`STARTTLS reply: ${line}`))
+        socket.removeListener("data", onData)
+        // The leaves name other hosts than 127.0.0.1: the chain is verified, the name is what we read.
+        const secure = tls.connect({ socket, ca, checkServerIdentity: () => undefined })
+        secure.on("error", fail)
+        secure.once("secureConnect", () => {
+          clearTimeout(timer)
+          const cn = secure.getPeerCertificate().subject?.CN
+          secure.end("QUIT\r\n")
+          resolve(cn)
+        })
+        return
+      }
+    }
+    socket.on("data", onData)
+  })
+
 console.log(`mailmoat smoke on ${runtime}`)
 const dataDir = mkdtempSync(join(tmpdir(), "mailmoat-smoke-"))
 let gateway
@@ -112,6 +159,29 @@ try {
     const leaf = await minter.mint("imap.example.test")
     assert(leaf.certPem.startsWith("-----BEGIN CERTIFICATE-----"), leaf.certPem.slice(0, 40))
     assert(leaf.names[0] === "imap.example.test", JSON.stringify(leaf.names))
+  })
+
+  await check("SMTP STARTTLS: setTls serves a new certificate to new handshakes (protocols dist)", async () => {
+    const { initCa, loadCa, LeafMinter } = protocols.Interception
+    const certPath = join(dataDir, "rotation-ca", "ca.pem")
+    const keyPath = join(dataDir, "rotation-ca", "ca.key")
+    await initCa({ certPath, keyPath, commonName: "Smoke rotation CA" })
+    const minter = await LeafMinter.make(await loadCa({ certPath, keyPath }))
+    const [a, b] = [await minter.mint("a.smoke.test"), await minter.mint("b.smoke.test")]
+    const handler = { onData: async () => ({ code: 250, enhanced: "2.0.0", text: "Ok" }) }
+    const server = await protocols.Smtp.SmtpServer.listen(
+      { hostname: "smoke.test", tls: { key: a.keyPem, cert: a.certPem }, freeSpace: false, authLimit: false },
+      handler
+    )
+    try {
+      const ca = readFileSync(certPath, "utf8")
+      assert((await starttlsName(server.address.port, ca)) === "a.smoke.test", "first certificate")
+      server.setTls({ key: b.keyPem, cert: b.certPem })
+      const after = await starttlsName(server.address.port, ca)
+      assert(after === "b.smoke.test", `after setTls: ${after}`)
+    } finally {
+      await server.close({ graceful: false })
+    }
   })
 
   await check("gateway starts on 127.0.0.1:0 with a temporary Maildir", async () => {

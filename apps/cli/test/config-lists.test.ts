@@ -7,6 +7,7 @@ import { describe, expect, test } from "vitest"
 import { listKinds } from "../src/commands/lists.ts"
 import { startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
+import { makeServerCert } from "../../../packages/protocols/test/smtp/support/sclient.ts"
 import { hamMessage, hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
 
 describe("config", () => {
@@ -52,6 +53,28 @@ describe("config", () => {
     expect(missing.code).toBe(2)
     expect(missing.stderr).toMatch(/nope\.yaml: cannot read the configuration file/)
     expect(hasStackTrace(r.stderr + missing.stderr)).toBe(false)
+  })
+
+  test("an expired or mismatched smtp.tls certificate: exit 2, the key and the file named", async () => {
+    const dir = tmp()
+    const certs = join(dir, "certs")
+    const expired = makeServerCert(certs, "old.test", { serial: 1, expired: true })
+    const valid = makeServerCert(certs, "mx.test", { serial: 2 })
+    const other = makeServerCert(certs, "other.test", { serial: 3 })
+    const config = (cert: string, key: string) =>
+      writeFileSync(join(dir, "tls.yaml"), `smtp:\n  tls: { certFile: ${cert}, keyFile: ${key} }\n`)
+    config(expired.certFile, expired.keyFile)
+    let r = await mailmoat(["config", "validate", "tls.yaml"], { cwd: dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(
+      /^ {2}smtp\.tls\.certFile: \S*old\.test\.pem expired: valid from 2020-01-01T00:00:00\.000Z/m
+    )
+    config(valid.certFile, other.keyFile)
+    r = await mailmoat(["config", "validate", "tls.yaml"], { cwd: dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^ {2}smtp\.tls\.keyFile: \S*other\.test\.key does not belong to the certificate/m)
+    config(valid.certFile, valid.keyFile)
+    expect(await mailmoat(["config", "validate", "tls.yaml"], { cwd: dir })).toMatchObject({ code: 0 })
   })
 
   test("every command refuses a bad --config with exit 2 and the problems", { timeout: 60_000 }, async () => {

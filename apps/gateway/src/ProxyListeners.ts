@@ -22,7 +22,11 @@
  * `*.example.com`) gets a certificate for exactly that name; any other name, or none, gets the
  * default (`Interception.SniCertificates`). New names are minted through one `MintGate` shared
  * by every listener (the CPU is shared too). A reload changes `serverNames` in place
- * (`setServerNames`); everything else about a listener needs a restart.
+ * (`setServerNames`), the mint rates (`setMintRates`) and the TLS files (`prepareTls`): a new
+ * interception CA (other files, or the same files rewritten) is loaded and checked, each
+ * listener's default leaf is minted with it before the reload is accepted, and new handshakes
+ * get leaves it signed (per-SNI leaves are minted again on demand); a new `upstreamCa` is what
+ * new connections verify the real server with. Everything else about a listener needs a restart.
  * Upstream certificates are always verified: system store, or `upstreamCa` (a PEM file).
  *
  * **Gotchas**
@@ -42,14 +46,18 @@
  * @since 0.1.0
  */
 import type { GatewayLog } from "./Log.ts"
+import { X509Certificate } from "node:crypto"
 import { readFileSync } from "node:fs"
 import * as net from "node:net"
+import * as tls from "node:tls"
 import { resolve } from "node:path"
 import type { GatewayConfig } from "@mailmoat/antispam"
 import { Interception, MailProxy } from "@mailmoat/protocols"
 import { makeClientScanner } from "./ClientProtection.ts"
 import type { JudgementSource } from "./ProxyJudgement.ts"
-import { listenError } from "./StartupError.ts"
+import { describeCertificate } from "./reload/Certificates.ts"
+import { readPem } from "./Settings.ts"
+import { listenError, StartupError } from "./StartupError.ts"
 
 export type ListenerMode = "clear" | "clear+starttls" | "implicit-tls" | "passthrough"
 
@@ -78,6 +86,12 @@ export interface ProxyListeners {
   readonly setServerNames: (protocols: GatewayConfig.ProtocolsConfig) => number
   /** The mint rates of a reloaded `protocols` section (`protocols.mint`); true when they changed. */
   readonly setMintRates: (protocols: GatewayConfig.ProtocolsConfig) => boolean
+  /**
+   * Reads and checks the TLS files of a reloaded `protocols` section (`ca`, `upstreamCa`) and
+   * mints with a new CA; throws a `StartupError` naming the key and the file. Resolves with the
+   * change to apply (new connections get it), or undefined when the files are unchanged.
+   */
+  readonly prepareTls: (protocols: GatewayConfig.ProtocolsConfig) => Promise<(() => void) | undefined>
   readonly close: () => Promise<void>
 }
 
@@ -163,6 +177,70 @@ const readUpstreamCa = (upstreamCa: string, base: string): string | undefined =>
   }
 }
 
+/** The CA files as they are on disk, to tell at a reload whether they changed. */
+interface CaFiles {
+  readonly cert: string
+  readonly key: string
+}
+
+const readCaFiles = (ca: GatewayConfig.ProtocolsConfig["ca"], base: string): CaFiles => ({
+  cert: readPem(ca.cert, "protocols.ca.cert", base),
+  key: readPem(ca.key, "protocols.ca.key", base)
+})
+
+/** A reloaded CA, checked as at start (a CA certificate, valid now, its key private and matching). */
+const reloadCa = async (
+  ca: GatewayConfig.ProtocolsConfig["ca"],
+  base: string,
+  now: number
+): Promise<Interception.LoadedCa> => {
+  const certPath = resolve(base, ca.cert)
+  const keyPath = resolve(base, ca.key)
+  try {
+    return await Interception.loadCa({ certPath, keyPath, now: new Date(now) })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new StartupError({
+      key: "protocols.ca",
+      reason: "BadCertificate",
+      detail: message.includes(certPath) || message.includes(keyPath) ? message : `${keyPath}, ${certPath}: ${message}`,
+      cause: error
+    })
+  }
+}
+
+/** A new `upstreamCa`, checked: every PEM block a certificate Node accepts as a trust anchor. */
+const reloadUpstreamCa = (upstreamCa: string, base: string): string | undefined => {
+  let text: string | undefined
+  try {
+    text = readUpstreamCa(upstreamCa, base)
+    if (text !== undefined) {
+      new X509Certificate(text)
+      tls.createSecureContext({ ca: text })
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/^protocols\.upstreamCa: /, "") : String(error)
+    throw new StartupError({
+      key: "protocols.upstreamCa",
+      reason: "BadCertificate",
+      detail: message.includes(upstreamCa) ? message : `${upstreamCa} is not a PEM certificate bundle (${message})`,
+      cause: error
+    })
+  }
+  return text
+}
+
+/** At start a CA that cannot be read is reported by `loadCaOrExplain`, with its hint. */
+const tryReadCaFiles = (ca: GatewayConfig.ProtocolsConfig["ca"], base: string): CaFiles | undefined => {
+  try {
+    return readCaFiles(ca, base)
+  } catch {
+    return undefined
+  }
+}
+
+const upstreamTlsOf = (ca: string | undefined): MailProxy.UpstreamTlsOptions => (ca === undefined ? {} : { ca })
+
 /**
  * The proxy's scan deadline (default 30 s) must outlast a clamd scan that finds something: the
  * whole message, then its parts, each bounded by `clamd.timeoutSeconds` (the threat stage's own
@@ -196,11 +274,11 @@ const listenerKeys = (listeners: ReadonlyArray<ListenerConfig>): ReadonlyArray<s
 }
 
 /**
- * The `protocols` section as far as a reload cannot change it (every listener's `serverNames`
- * and the mint rates aside).
+ * The `protocols` section as far as a reload cannot change it (every listener's `serverNames`,
+ * the mint rates and the TLS files aside; `tlsFiltering`, TLS on or off, stays).
  */
 export const fixedProtocols = (protocols: GatewayConfig.ProtocolsConfig): unknown => {
-  const { mint: _, ...rest } = protocols
+  const { mint: _, ca: _ca, upstreamCa: _upstreamCa, ...rest } = protocols
   return { ...rest, listeners: protocols.listeners.map(({ serverNames: _, ...l }) => l) }
 }
 
@@ -301,24 +379,44 @@ export const startProxyListeners = async (
     }
   })
   const intercept = protocols.tlsFiltering && plans.length > 0
-  const minter = intercept
-    ? await Interception.LeafMinter.make(await loadCaOrExplain(protocols.ca, options.base), {
-        validityDays: LEAF_VALIDITY_DAYS,
-        renewBeforeMillis: RENEW_BEFORE_DAYS * DAY_MS,
-        now: options.now
-      })
+  const minterOptions = {
+    validityDays: LEAF_VALIDITY_DAYS,
+    renewBeforeMillis: RENEW_BEFORE_DAYS * DAY_MS,
+    now: options.now
+  }
+  // Read before the CA is loaded: a file rewritten in between shows as changed at the next reload.
+  let caFiles = intercept ? tryReadCaFiles(protocols.ca, options.base) : undefined
+  let minter = intercept
+    ? await Interception.LeafMinter.make(await loadCaOrExplain(protocols.ca, options.base), minterOptions)
     : undefined
   // New names allowed per SNI are rationed (`protocols.mint`: a mint costs a few milliseconds of
   // CPU); CPU, so real time rather than the gateway's clock.
   const gate = minter ? Interception.MintGate.make(protocols.mint) : undefined
-  const upstreamCa = readUpstreamCa(protocols.upstreamCa, options.base)
+  let upstreamCa = readUpstreamCa(protocols.upstreamCa, options.base)
   const limits = scanLimits(protocols, options.limits)
+  const sniCertificates = (
+    using: Interception.LeafMinter.LeafMinter,
+    defaultLeaf: Interception.Leaf,
+    serverNames: ReadonlyArray<string>,
+    where: { text: string }
+  ) =>
+    Interception.SniCertificates.make({
+      minter: using,
+      gate: gate!,
+      defaultLeaf,
+      serverNames: Interception.ServerNames.compile(serverNames),
+      onDefault: defaultReporter(logger, where),
+      now: options.now
+    })
   // Each intercepting listener's certificates, by its identity across reloads.
   const served: Array<{
     readonly key: string
-    readonly certificates: Interception.SniCertificates.SniCertificates
+    certificates: Interception.SniCertificates.SniCertificates
     readonly handle: MailProxy.MailProxyHandle
+    readonly where: { text: string }
   }> = []
+  // Every listener that terminates or originates TLS (all but the raw pipes).
+  const proxyHandles: Array<MailProxy.MailProxyHandle> = []
   const running: Array<{ info: ProxyListenerInfo; handle: Running }> = []
   try {
     for (const [index, plan] of plans.entries()) {
@@ -340,17 +438,14 @@ export const startProxyListeners = async (
         handle = await listening(startPipe(plan.listen, plan.upstream, logger, limits.connectTimeoutMs ?? 15_000))
       } else {
         const where = { text: `${plan.listen.host}:${plan.listen.port}` }
-        const certificates =
-          minter && gate
-            ? Interception.SniCertificates.make({
-                minter,
-                gate,
-                defaultLeaf: await minter.mint(certifiedNames(plan.listen, plan.upstream)),
-                serverNames: Interception.ServerNames.compile(plan.serverNames),
-                onDefault: defaultReporter(logger, where),
-                now: options.now
-              })
-            : undefined
+        const certificates = minter
+          ? sniCertificates(
+              minter,
+              await minter.mint(certifiedNames(plan.listen, plan.upstream)),
+              plan.serverNames,
+              where
+            )
+          : undefined
         const proxy = await listening(
           MailProxy.listen({
             listen: plan.listen,
@@ -358,14 +453,15 @@ export const startProxyListeners = async (
             protocol: plan.protocol,
             mode: mode === "implicit-tls" ? "implicit-tls" : "plain",
             ...(certificates ? { clientTls: certificates.tlsOptions() } : {}),
-            upstreamTls: upstreamCa === undefined ? {} : { ca: upstreamCa },
+            upstreamTls: upstreamTlsOf(upstreamCa),
             scanner: options.scanner,
             limits,
             log
           })
         )
         where.text = `${proxy.address.host}:${proxy.address.port}`
-        if (certificates) served.push({ key: plan.key, certificates, handle: proxy })
+        if (certificates) served.push({ key: plan.key, certificates, handle: proxy, where })
+        proxyHandles.push(proxy)
         handle = proxy
       }
       running.push({
@@ -443,6 +539,56 @@ export const startProxyListeners = async (
     })
     return true
   }
+  const prepareTls = async (next: GatewayConfig.ProtocolsConfig): Promise<(() => void) | undefined> => {
+    const steps: Array<() => void> = []
+    if (minter !== undefined && served.length > 0) {
+      const files = readCaFiles(next.ca, options.base)
+      if (caFiles === undefined || files.cert !== caFiles.cert || files.key !== caFiles.key) {
+        const nextMinter = await Interception.LeafMinter.make(
+          await reloadCa(next.ca, options.base, options.now()),
+          minterOptions
+        )
+        // Minted now, so the reload is refused if the new CA cannot sign, and applied at once.
+        const replacements = await Promise.all(
+          served.map(async (entry) => {
+            const names = plans.find((p) => p.key === entry.key)?.serverNames ?? []
+            const leaf = await nextMinter.mint(entry.certificates.defaultLeaf().names)
+            return { entry, certificates: sniCertificates(nextMinter, leaf, names, entry.where) }
+          })
+        )
+        steps.push(() => {
+          minter = nextMinter
+          caFiles = files
+          for (const { entry, certificates } of replacements) {
+            entry.certificates = certificates
+            entry.handle.setClientTls(certificates.tlsOptions())
+          }
+          logger.info("tls_certificate_reloaded", {
+            listener: "proxies",
+            file: next.ca.cert,
+            ...describeCertificate(files.cert),
+            listeners: replacements.length,
+            text: "reload: new interception CA; new handshakes get certificates it signed, connections already open keep theirs"
+          })
+        })
+      }
+    }
+    const nextUpstreamCa = reloadUpstreamCa(next.upstreamCa, options.base)
+    if (nextUpstreamCa !== upstreamCa)
+      steps.push(() => {
+        upstreamCa = nextUpstreamCa
+        for (const handle of proxyHandles) handle.setUpstreamTls(upstreamTlsOf(nextUpstreamCa))
+        logger.info("proxy_upstream_ca_reloaded", {
+          file: next.upstreamCa,
+          listeners: proxyHandles.length,
+          text: "reload: new connections verify the real servers with this trust"
+        })
+      })
+    if (steps.length === 0) return undefined
+    return () => {
+      for (const step of steps) step()
+    }
+  }
   const renewal =
     served.length > 0
       ? setInterval(
@@ -463,6 +609,7 @@ export const startProxyListeners = async (
     renewCertificates,
     setServerNames,
     setMintRates,
+    prepareTls,
     status: () => ({
       tlsFiltering: protocols.tlsFiltering,
       listeners: running.map((r) => ({
@@ -526,6 +673,7 @@ export const startProxies = async (
     renewCertificates: listeners.renewCertificates,
     setServerNames: listeners.setServerNames,
     setMintRates: listeners.setMintRates,
+    prepareTls: listeners.prepareTls,
     close: async () => {
       unwatch()
       unwatchConfig?.()

@@ -84,7 +84,7 @@ export interface GatewaySettings {
 export { ConfigError } from "./ConfigError.ts"
 
 /** Reads a PEM file named in the configuration, with an error that names the key. */
-const readPem = (path: string, key: string, base: string): string => {
+export const readPem = (path: string, key: string, base: string): string => {
   try {
     return readFileSync(resolve(base, path), "utf8")
   } catch (error) {

@@ -77,14 +77,20 @@ export const ensureReadable = (path: string, key: string): void => {
 
 const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0]
 
-/** Checks a certificate and its key: each parses as PEM, and they belong together. */
+/**
+ * Checks a certificate and its key: each parses as PEM, they belong together, and the
+ * certificate is valid at `now` (an expired one would be refused by every client that checks,
+ * and a renewal that went wrong shows here rather than in the senders' logs).
+ */
 export const checkKeyPair = (
   pair: { readonly cert: string; readonly key: string },
   keys: { readonly certFile: string; readonly keyFile: string },
-  files: { readonly cert: string; readonly key: string }
+  files: { readonly cert: string; readonly key: string },
+  now: number = Date.now()
 ): void => {
+  let cert: X509Certificate
   try {
-    new X509Certificate(pair.cert)
+    cert = new X509Certificate(pair.cert)
   } catch (error) {
     throw new StartupError({
       key: keys.certFile,
@@ -113,4 +119,12 @@ export const checkKeyPair = (
       cause: error
     })
   }
+  const from = Date.parse(cert.validFrom)
+  const to = Date.parse(cert.validTo)
+  if (now >= to || now < from)
+    throw new StartupError({
+      key: keys.certFile,
+      reason: "BadCertificate",
+      detail: `${files.cert} ${now >= to ? "expired" : "is not valid yet"}: valid from ${new Date(from).toISOString()} to ${new Date(to).toISOString()} (serial ${cert.serialNumber})`
+    })
 }

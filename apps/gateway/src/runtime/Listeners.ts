@@ -15,6 +15,7 @@ import { digestTick, schedule } from "../digest/DigestSchedule.ts"
 import { reputationKeyCount } from "../metrics/ReputationMetrics.ts"
 import { judgementSource } from "../ProxyJudgement.ts"
 import { startProxies } from "../ProxyListeners.ts"
+import { type CertificateSource, smtpCertificates } from "../reload/Certificates.ts"
 import { makeReloader } from "../reload/Reloader.ts"
 import { buildWiring } from "../reload/Wiring.ts"
 import { listenerLimits } from "../Settings.ts"
@@ -88,8 +89,8 @@ export const smtp = Layer.effect(
 /**
  * The IMAP/POP3 proxies (client protection) after SMTP; a missing CA refuses the start. Their
  * listeners and the `protocols` section are the first configuration's, but for the names each
- * listener certifies per SNI (`serverNames`), which follow a reload; their spam judgement is
- * the wiring's in force.
+ * listener certifies per SNI (`serverNames`) and the mint rates, which follow a reload, and the
+ * TLS files, which the reloader reads again; their spam judgement is the wiring's in force.
  */
 export const proxies = Layer.effect(
   Proxies,
@@ -118,12 +119,19 @@ export const reloader = Layer.effect(
     const i = yield* Input
     const wiring = yield* MailPath
     const context = yield* wiringContext
+    const server = yield* SmtpListener
+    const proxyListeners = yield* Proxies
+    // The TLS files the listeners were started with, read again at each reload.
+    const certificates: Array<CertificateSource> = [smtpCertificates(server, i.settings, context.logger)]
+    if (proxyListeners !== undefined)
+      certificates.push({ prepare: (next) => proxyListeners.prepareTls(next.config.protocols) })
     return makeReloader({
       load: i.reloadConfig ?? (() => GatewayConfig.decode(i.config)),
       base: i.base,
       current: () => wiring.current().settings,
       build: (next) => buildWiring(next, context),
       install: (next) => wiring.swap(next),
+      certificates,
       logger: context.logger
     })
   })

@@ -94,6 +94,11 @@ export interface MailProxyHandle {
    * connections already open keep theirs.
    */
   setClientTls(clientTls: ClientTlsOptions): void
+  /**
+   * TLS toward the real server for the connections accepted from now on (a renewed trust
+   * anchor); verification stays on, connections already open keep theirs.
+   */
+  setUpstreamTls(upstreamTls: UpstreamTlsOptions): void
 }
 
 const toTlsOptions = (options: ClientTlsOptions | undefined): tls.TlsOptions | undefined => {
@@ -166,6 +171,9 @@ export const listen = (options: MailProxyOptions): Promise<MailProxyHandle> => {
         clearVerdicts: () => cache.clear(),
         setClientTls: (clientTls) => {
           base = { ...base, clientTls: toTlsOptions(clientTls) }
+        },
+        setUpstreamTls: (upstreamTls) => {
+          base = { ...base, upstreamTls }
         },
         close: async () => {
           const stopped = new Promise<void>((r) => server.close(() => r()))

@@ -595,7 +595,7 @@ export class Connection {
     this.reader = new SmtpLineReader(this.options.maxLineLength)
     this.mode = "tls"
     this.clearIdle()
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.options.secureContext! })
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.options.secureContext()! })
     const timer = setTimeout(() => {
       this.log("tls_handshake_timeout")
       secure.destroy()

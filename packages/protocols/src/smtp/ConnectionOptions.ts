@@ -24,7 +24,11 @@ export interface ConnectionOptions {
   readonly minDataRate: number
   readonly minDataRateGraceMs: number
   readonly greetingDelayMs: number
-  readonly secureContext: tls.SecureContext | undefined
+  /**
+   * The context for a STARTTLS handshake, asked at each handshake: the listener may have swapped
+   * in a renewed certificate since the connection was accepted.
+   */
+  readonly secureContext: () => tls.SecureContext | undefined
   readonly spool: SpoolOptions
   readonly log: (line: string) => void
   /** Session events never logged: their line is not even built. */

@@ -13,7 +13,9 @@
  * - AUTH failures are limited across connections per address and user name (`authLimit`, an
  *   in-memory store unless another `AuthFailureStore` is given).
  * - TLS contexts are built with `minVersion: "TLSv1.2"`; a caller-supplied `secureContext` is used
- *   as it is.
+ *   as it is. `setTls` swaps the certificate for the STARTTLS handshakes from then on (a renewed
+ *   certificate, no restart); sessions already in TLS keep theirs. Whether STARTTLS is offered is
+ *   fixed at `listen`: `setTls` cannot turn it on.
  * - `close({ graceful: true })` stops accepting, lets transactions in flight finish (idle sessions
  *   get 421 4.3.2 at once, busy ones after their transaction), and destroys what is left after
  *   `timeoutMs`. `graceful: false` destroys every connection immediately.
@@ -137,6 +139,11 @@ export interface SmtpServerHandle {
   close(options?: { readonly graceful?: boolean; readonly timeoutMs?: number }): Promise<void>
   /** Open connections (sessions, plus connections being refused). */
   connections(): number
+  /**
+   * The certificate for STARTTLS handshakes from now on; sessions already in TLS keep theirs.
+   * Throws when the listener was started without `tls` (STARTTLS is not offered).
+   */
+  setTls(tls: TlsOptions): void
 }
 
 const secureContextOf = (options: TlsOptions | undefined): tls.SecureContext | undefined => {
@@ -184,7 +191,7 @@ const freeSpaceOf = (options: SmtpServerOptions, log: (line: string) => void): F
 /** Starts listening; resolves once the port is bound. */
 export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promise<SmtpServerHandle> => {
   const log = options.log ?? (() => undefined)
-  const secureContext = secureContextOf(options.tls)
+  let secureContext = secureContextOf(options.tls)
   const admission = new Admission({
     maxConnections: options.maxConnections ?? 100,
     maxPerIp: options.maxConnectionsPerIp ?? 20,
@@ -216,7 +223,7 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
     minDataRate: options.minDataRate ?? 200,
     minDataRateGraceMs: options.minDataRateGraceMs ?? 30_000,
     greetingDelayMs: options.greetingDelayMs ?? 0,
-    secureContext,
+    secureContext: () => secureContext,
     spool: options.spool ?? {},
     log,
     quietEvents: options.quietEvents ?? new Set(),
@@ -276,6 +283,11 @@ export const listen = (options: SmtpServerOptions, handler: SmtpHandler): Promis
       resolve({
         address: { host: bound.address, port: bound.port },
         connections: () => sockets.size,
+        setTls: (next) => {
+          if (secureContext === undefined)
+            throw new Error("STARTTLS is not offered by this listener: start it with tls")
+          secureContext = secureContextOf(next)
+        },
         close: async ({ graceful = true, timeoutMs = 30_000 } = {}) => {
           const stopped = new Promise<void>((r) => server.close(() => r()))
           const destroyAll = () => {

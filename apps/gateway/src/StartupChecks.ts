@@ -78,19 +78,17 @@ export const ensureReadable = (path: string, key: string): void => {
 const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0]
 
 /**
- * Checks a certificate and its key: each parses as PEM, they belong together, and the
- * certificate is valid at `now` (an expired one would be refused by every client that checks,
- * and a renewal that went wrong shows here rather than in the senders' logs).
+ * Checks a certificate and its key: each parses as PEM and they belong together. Dates are not
+ * checked here (see `certificateDatesProblem`): a listener cannot serve a pair that fails these
+ * checks, while it can still serve an expired certificate to senders that do not verify.
  */
 export const checkKeyPair = (
   pair: { readonly cert: string; readonly key: string },
   keys: { readonly certFile: string; readonly keyFile: string },
-  files: { readonly cert: string; readonly key: string },
-  now: number = Date.now()
+  files: { readonly cert: string; readonly key: string }
 ): void => {
-  let cert: X509Certificate
   try {
-    cert = new X509Certificate(pair.cert)
+    new X509Certificate(pair.cert)
   } catch (error) {
     throw new StartupError({
       key: keys.certFile,
@@ -119,12 +117,19 @@ export const checkKeyPair = (
       cause: error
     })
   }
+}
+
+/**
+ * What is wrong with a certificate's dates at `now` ("expired: valid from ... to ..."), or
+ * undefined when it is valid. A reload refuses to switch to such a certificate (a renewal that
+ * went wrong; the one in force stays); a start serves it and logs the problem at error, since
+ * an MX that refuses to start loses more mail than one whose senders see an expired
+ * certificate (most SMTP senders do not verify).
+ */
+export const certificateDatesProblem = (pem: string, now: number = Date.now()): string | undefined => {
+  const cert = new X509Certificate(pem)
   const from = Date.parse(cert.validFrom)
   const to = Date.parse(cert.validTo)
-  if (now >= to || now < from)
-    throw new StartupError({
-      key: keys.certFile,
-      reason: "BadCertificate",
-      detail: `${files.cert} ${now >= to ? "expired" : "is not valid yet"}: valid from ${new Date(from).toISOString()} to ${new Date(to).toISOString()} (serial ${cert.serialNumber})`
-    })
+  if (now < to && now >= from) return undefined
+  return `${now >= to ? "expired" : "is not valid yet"}: valid from ${new Date(from).toISOString()} to ${new Date(to).toISOString()} (serial ${cert.serialNumber})`
 }

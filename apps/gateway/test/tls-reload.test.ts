@@ -266,3 +266,39 @@ describe("protocols.ca: a reload puts a new interception CA in force on an IMAPS
     }
   })
 })
+
+describe("smtp.tls: a start with an expired certificate", () => {
+  test("starts, serves it and says so at error (an MX that stays down loses more mail than one with an expired certificate)", async () => {
+    const dir = tempDir("mailmoat-tlsexpired-")
+    const old = makeServerCert(join(dir, "certs"), "mx-expired.test", { serial: 0xe5, expired: true })
+    const file = join(dir, "mailmoat.yaml")
+    writeFileSync(
+      file,
+      [
+        `dataDir: ${dir}/data`,
+        "smtp:",
+        "  host: 127.0.0.1",
+        "  port: 0",
+        "  hostname: gw.test",
+        `  tls: { certFile: ${old.certFile}, keyFile: ${old.keyFile} }`,
+        "antispam: { enabled: false }",
+        "classifier: { enabled: false }",
+        ""
+      ].join("\n")
+    )
+    const loaded = ConfigFile.load(GatewayConfig.codec, { file })
+    if (!loaded.ok) throw new Error(loaded.problems.join("\n"))
+    const logs: Array<string> = []
+    const gw = await startGateway(loaded.config, { base: dir, log: (l) => logs.push(l), shutdownTimeoutMs: 5000 })
+    try {
+      const shown = await servedCertificate(gw.smtp.port, { starttls: "smtp", input: "QUIT\r\n" })
+      expect(shown.cert.serialNumber).toBe("E5")
+      expect(logs.join("\n")).toMatch(
+        / error tls_certificate_dates listener="smtp" .*expired: valid from 2020-01-01T00:00:00\.000Z/
+      )
+    } finally {
+      await gw.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})

@@ -10,7 +10,8 @@
  * applied and logged.
  *
  * What is reloaded: `smtp.tls` (certificate chain and key; the files are read and checked by
- * `resolveSettings`: PEM, the key belongs to the certificate, valid now), the interception CA
+ * `resolveSettings`: PEM, the key belongs to the certificate; a changed certificate must also be
+ * valid now), the interception CA
  * (`protocols.ca`) and the upstream trust (`protocols.upstreamCa`) of the IMAP/POP3 proxies
  * (`ProxyListeners.prepareTls`). Turning TLS on or off (`smtp.tls` present or absent,
  * `protocols.tlsFiltering`) changes what the listeners offer and still needs a restart.
@@ -22,6 +23,7 @@ import { X509Certificate } from "node:crypto"
 import type { Smtp } from "@mailmoat/protocols"
 import type { GatewayLog } from "../Log.ts"
 import type { GatewaySettings } from "../Settings.ts"
+import { certificateDatesProblem } from "../StartupChecks.ts"
 import { StartupError } from "../StartupError.ts"
 
 /** A checked change, applied once the reload is accepted. */
@@ -73,12 +75,26 @@ export const smtpCertificates = (
   logger: GatewayLog
 ): CertificateSource => {
   let current = first.smtp.tls
+  const dates = current === undefined ? undefined : certificateDatesProblem(current.cert)
+  if (dates !== undefined)
+    logger.error("tls_certificate_dates", {
+      listener: "smtp",
+      file: first.config.smtp.tls?.certFile,
+      text: `smtp.tls.certFile ${first.config.smtp.tls?.certFile} ${dates}; served anyway (senders that verify will refuse STARTTLS): renew it and reload`
+    })
   return {
     prepare: async (settings) => {
       const next = settings.smtp.tls
       if (current === undefined || next === undefined) return undefined
       if (next.cert === current.cert && next.key === current.key) return undefined
       const files = settings.config.smtp.tls
+      const dates = certificateDatesProblem(next.cert)
+      if (dates !== undefined)
+        throw new StartupError({
+          key: "smtp.tls.certFile",
+          reason: "BadCertificate",
+          detail: `${files?.certFile} ${dates}`
+        })
       return () => {
         server.setTls(next)
         current = next

@@ -135,7 +135,11 @@ describe("after the data phase", () => {
       seen.length = 0
       views.length = 0
       recorded.length = 0
-      const r = await sendRaw(gw.smtp.port, { from: "alice@sender.example", to: ["user@example.test"] }, message(subject))
+      const r = await sendRaw(
+        gw.smtp.port,
+        { from: "alice@sender.example", to: ["user@example.test"] },
+        message(subject)
+      )
       expect(r.data).toMatch(reply)
       expect(lines.findLast((l) => l.includes(" info message "))).toContain(`action="${action}"`)
       await Promise.all(recorded)

@@ -31,7 +31,7 @@ import * as Replies from "./Replies.ts"
 import type { SessionPhases } from "./SessionPhases.ts"
 import { receivedHeader } from "./TraceHeaders.ts"
 import type { GatewayLog, Level } from "./Log.ts"
-import { messageLine } from "./MessageLine.ts"
+import { type MessageSummary, messageLine, summarise } from "./MessageLine.ts"
 import type { RateLimits } from "./RateLimits.ts"
 import type { VirusScanner } from "./VirusScan.ts"
 import { applyVirusScan, describeVirusScan } from "./VirusVerdict.ts"
@@ -203,6 +203,32 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     }
   }
 
+  /**
+   * The data phase and the virus scan, down to what outlives them: the plan the hand-off executes
+   * and what the message line prints (when it is written). The outcomes, with every stage's
+   * trace, and what the session's phases handed over end here, before the downstream's wait.
+   */
+  const judge = async (
+    envelope: Envelope.Envelope,
+    spool: Smtp.Spool,
+    id: string,
+    sessionId: string
+  ): Promise<{ readonly plan: Plan; readonly line?: MessageSummary | undefined }> => {
+    const earlier = deps.phases.earlier(sessionId)
+    // The virus scan starts first and runs beside the spam checks; it never rejects.
+    const scanning = deps.virus?.scan(envelope, spool, earlier, id)
+    const spam = await decide(envelope, spool, id, earlier)
+    const virus = scanning === undefined ? undefined : await scanning
+    const { plan: decided, outcomes } =
+      virus === undefined ? spam : applyVirusScan(envelope.rcptTo, spam, virus, deps.virus!.settings)
+    deps.metrics.scanned(outcomes)
+    if (!deps.logger.enabled("info")) return { plan: decided }
+    return {
+      plan: decided,
+      line: summarise(outcomes, decided, virus === undefined ? undefined : describeVirusScan(virus))
+    }
+  }
+
   const users = deps.users ?? []
   return {
     ...(users.length > 0 || deps.dovecot !== undefined
@@ -257,14 +283,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
       const started = deps.now()
       try {
         const received = receivedHeader({ envelope, hostname: deps.hostname, id: queueId, now: started })
-        const earlier = deps.phases.earlier(session.id)
-        // The virus scan starts first and runs beside the spam checks; it never rejects.
-        const scanning = deps.virus?.scan(envelope, spool, earlier, queueId)
-        const spam = await decide(envelope, spool, queueId, earlier)
-        const virus = scanning === undefined ? undefined : await scanning
-        const { plan: decided, outcomes } =
-          virus === undefined ? spam : applyVirusScan(envelope.rcptTo, spam, virus, deps.virus!.settings)
-        deps.metrics.scanned(outcomes)
+        const { plan: decided, line } = await judge(envelope, spool, queueId, session.id)
         const reply = await executePlan(decided, {
           tx: transaction(session, envelope.mailFrom),
           envelope,
@@ -279,20 +298,11 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
         })
         deps.metrics.reply(reply.code)
         // The line's fields are built with the queue id in front, not spread into a copy.
-        if (deps.logger.enabled("info"))
+        if (line !== undefined && deps.logger.enabled("info"))
           deps.logger.event(
             "info",
             "message",
-            messageLine(
-              queueId,
-              envelope,
-              outcomes,
-              decided,
-              reply.code,
-              spool.size,
-              deps.now() - started,
-              virus === undefined ? undefined : describeVirusScan(virus)
-            )
+            messageLine(queueId, envelope, line, reply.code, spool.size, deps.now() - started)
           )
         return reply
       } catch (error) {

@@ -7,7 +7,8 @@
  * virus scan found (`clean`, `found <signature>`, `not scanned (<reason>)`, `skipped (...)`).
  *
  * Built as the logger's fields object itself, in the order they are written (no copy with the
- * queue id spread in front, no set of actions): it is built for every message.
+ * queue id spread in front, no set of actions): it is built for every message, from a
+ * `MessageSummary` taken when the outcomes were known.
  *
  * @category models
  * @since 0.1.0
@@ -40,35 +41,62 @@ const reputationOf = (outcome: RecipientOutcome | undefined): string | undefined
   return joined
 }
 
-export const messageLine = (
-  queue: string,
-  envelope: Envelope.Envelope,
+/**
+ * What the line prints of the outcomes and the plan, built when the data phase (and the virus
+ * scan) has answered: the line is written after the hand-off, and holding the outcomes until
+ * then would hold every stage's trace (Received rows, authentication facts, the classifier's
+ * result) through the downstream's answer.
+ */
+export interface MessageSummary {
+  readonly verdict: string
+  readonly score: number
+  readonly rule: string | undefined
+  readonly reputation: string | undefined
+  readonly action: string
+  /** What the virus scan found (`describeVirusScan`); undefined when it is off. */
+  readonly virus: string | undefined
+}
+
+export const summarise = (
   outcomes: ReadonlyArray<RecipientOutcome>,
   plan: Plan,
-  code: number,
-  size: number,
-  millis: number,
   virus?: string | undefined
-): Record<string, string | number | undefined> => {
+): MessageSummary => {
   let worst: RecipientOutcome | undefined
   for (const o of outcomes) if (worst === undefined || RANK[o.verdict.class] > RANK[worst.verdict.class]) worst = o
   const actions = actionsOf(outcomes)
   return {
-    queue,
-    client: envelope.clientAddress,
-    from: envelope.mailFrom,
-    rcpts: envelope.rcptTo.length === 1 ? envelope.rcptTo[0]! : envelope.rcptTo.join(","),
     verdict: worst?.verdict.class ?? "not scanned",
     score: worst?.verdict.score ?? 0,
-    // Undefined (nothing scanned) is left out of the line, as a missing field.
     rule: worst?.rule,
-    // Likewise left out when reputation added nothing (or is off).
     reputation: reputationOf(worst),
-    // Left out when the virus scan is off.
-    virus,
     action: actions !== "" ? actions : plan._tag,
-    code,
-    size,
-    ms: millis
+    virus
   }
 }
+
+export const messageLine = (
+  queue: string,
+  envelope: Envelope.Envelope,
+  summary: MessageSummary,
+  code: number,
+  size: number,
+  millis: number
+): Record<string, string | number | undefined> => ({
+  queue,
+  client: envelope.clientAddress,
+  from: envelope.mailFrom,
+  rcpts: envelope.rcptTo.length === 1 ? envelope.rcptTo[0]! : envelope.rcptTo.join(","),
+  verdict: summary.verdict,
+  score: summary.score,
+  // Undefined (nothing scanned) is left out of the line, as a missing field.
+  rule: summary.rule,
+  // Likewise left out when reputation added nothing (or is off).
+  reputation: summary.reputation,
+  // Left out when the virus scan is off.
+  virus: summary.virus,
+  action: summary.action,
+  code,
+  size,
+  ms: millis
+})

@@ -8,7 +8,7 @@
  * @category services
  * @since 0.1.0
  */
-import type { Envelope, Quarantine as Q, Verdict } from "@mailmoat/core"
+import type { Envelope, Quarantine as Q } from "@mailmoat/core"
 import { describeState, quarantineStore, type StateSettings } from "./StateStores.ts"
 
 export interface QuarantineEntry {
@@ -16,7 +16,7 @@ export interface QuarantineEntry {
   /** The recipients this copy was quarantined for. */
   readonly recipients: ReadonlyArray<string>
   readonly reason: string
-  readonly verdict?: Verdict | undefined
+  readonly verdict?: Q.VerdictSummary | undefined
 }
 
 export interface Quarantine {

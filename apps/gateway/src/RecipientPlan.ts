@@ -15,7 +15,7 @@
  * @category models
  * @since 0.1.0
  */
-import type { Action, HeaderChange, RecipientOutcome, Verdict } from "@mailmoat/core"
+import { type Action, type HeaderChange, Quarantine, type RecipientOutcome, type Verdict } from "@mailmoat/core"
 
 export interface DeliverGroup {
   readonly recipients: ReadonlyArray<string>
@@ -28,7 +28,11 @@ export interface DeliverGroup {
 export interface QuarantineGroup {
   readonly recipients: ReadonlyArray<string>
   readonly reason: string
-  readonly verdict?: Verdict | undefined
+  /**
+   * What the quarantine stores of the verdict (`Quarantine.summarise`): its trace is not kept
+   * through the deliveries that go first.
+   */
+  readonly verdict?: Quarantine.VerdictSummary | undefined
 }
 
 /** Why a whole message was refused, when the reply table has its own row for it. */
@@ -67,10 +71,17 @@ export const plan = (recipients: ReadonlyArray<string>, outcomes: ReadonlyArray<
     return { _tag: "Reject", reason: first.reason }
   }
   const deliver = new Map<string, { recipients: Array<string> } & Omit<DeliverGroup, "recipients">>()
-  const quarantine = new Map<string, { recipients: Array<string>; reason: string; verdict: Verdict | undefined }>()
+  const quarantine = new Map<
+    string,
+    { recipients: Array<string>; reason: string; verdict: Quarantine.VerdictSummary | undefined }
+  >()
   const drop: Array<string> = []
   const toQuarantine = (recipient: string, reason: string, verdict: Verdict | undefined) => {
-    const g = quarantine.get(reason) ?? { recipients: [], reason, verdict }
+    const g = quarantine.get(reason) ?? {
+      recipients: [],
+      reason,
+      verdict: verdict === undefined ? undefined : Quarantine.summarise(verdict)
+    }
     g.recipients.push(recipient)
     quarantine.set(reason, g)
   }

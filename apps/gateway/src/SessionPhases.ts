@@ -34,7 +34,10 @@ export interface SessionPhases {
     recipient: string,
     accepted: ReadonlyArray<string>
   ) => Smtp.Answer<Smtp.SmtpReply | undefined>
-  /** What the session's phases gave, for the data phase of its current transaction. */
+  /**
+   * What the session's phases gave, for the data phase of its current transaction; the session
+   * forgets the transaction's part of it (MAIL's and RCPT's outcomes, the facts) as it hands it over.
+   */
   readonly earlier: (sessionId: string) => Engine.Earlier
   /** The transaction is over (DATA answered, RSET, QUIT): its mail and rcpt results go. */
   readonly endTransaction: (sessionId: string) => void
@@ -144,7 +147,14 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
     },
     earlier: (sessionId) => {
       const s = sessions.get(sessionId)
-      return s === undefined ? {} : { connect: s.connect, mail: s.mail, rcpt: s.rcpt, facts: s.facts }
+      if (s === undefined) return {}
+      const handed = { connect: s.connect, mail: s.mail, rcpt: s.rcpt, facts: s.facts }
+      // The data phase owns the transaction's part from here: kept in the session, it would stay
+      // reachable through the downstream's wait, long after the phase is done with it.
+      s.mail = undefined
+      s.rcpt = undefined
+      s.facts = undefined
+      return handed
     },
     endTransaction: (sessionId) => {
       const s = sessions.get(sessionId)

@@ -2,7 +2,7 @@ import { fc, test } from "@fast-check/vitest"
 import { Envelope, type RecipientOutcome } from "@mailmoat/core"
 import { describe, expect } from "vitest"
 import * as Log from "../src/Log.ts"
-import { messageLine } from "../src/MessageLine.ts"
+import { messageLine, summarise } from "../src/MessageLine.ts"
 import type { Plan } from "../src/RecipientPlan.ts"
 import { messageLineBefore } from "./oracle/MessageLineBefore.ts"
 
@@ -52,7 +52,7 @@ describe("the per-message line", () => {
           rule: o.rule
         }) as unknown as RecipientOutcome
     )
-    expect(lines(messageLine(queue, envelope, outcomes, plan, code, size, ms))).toEqual(
+    expect(lines(messageLine(queue, envelope, summarise(outcomes, plan), code, size, ms))).toEqual(
       lines(messageLineBefore(queue, envelope, outcomes, plan, code, size, ms))
     )
   })

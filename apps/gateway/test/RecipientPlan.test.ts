@@ -1,4 +1,4 @@
-import { Action, type RecipientOutcome } from "@mailmoat/core"
+import { Action, Quarantine, type RecipientOutcome } from "@mailmoat/core"
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect } from "vitest"
 import { deliverAll, plan } from "../src/RecipientPlan.ts"
@@ -96,4 +96,20 @@ describe("RecipientPlan", () => {
       expect(two).toEqual({ _tag: "Accept", deliver: [group], quarantine: [], drop: ["q@example.test"] })
     }
   )
+
+  test("a quarantined group carries what the quarantine stores of the verdict, not its trace", () => {
+    const verdict = {
+      class: "spam" as const,
+      score: 7,
+      probability: 0.99,
+      symbols: [{ name: "X", score: 7, source: "x", detail: "why" }],
+      trace: [
+        { stage: "x", phase: "data" as const, outcome: "ok" as const, millis: 1, symbols: [], facts: { rows: [1] } }
+      ]
+    }
+    const p = plan(["r@example.test"], [{ ...outcome("r@example.test", Action.quarantine("spam")), verdict }])
+    if (p._tag !== "Accept") throw new Error(`expected Accept, got ${p._tag}`)
+    expect(p.quarantine[0]!.verdict).toEqual(Quarantine.summarise(verdict))
+    expect(p.quarantine[0]!.verdict).not.toHaveProperty("trace")
+  })
 })

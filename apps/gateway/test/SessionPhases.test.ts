@@ -70,6 +70,10 @@ describe("SessionPhases", () => {
     expect(first.mail?.traces.map((t) => t.stage)).toEqual(["mail-notes"])
     expect([...(first.rcpt?.keys() ?? [])]).toEqual(["user@example.test"])
     expect(first.facts?.get(Seen)).toBe("a@example.org")
+    // Handed over: the session keeps its connection's outcome, not the transaction's part.
+    const again = phases.earlier(session.id)
+    expect(again.connect).toBe(first.connect)
+    expect([again.mail, again.rcpt, again.facts]).toEqual([undefined, undefined, undefined])
 
     phases.endTransaction(session.id)
     expect(await phases.mail(session, "b@example.org")).toBeUndefined()

@@ -6,10 +6,15 @@
  * stages see nor reach the engine's internals (MIME tree, scan buffer). Views are plain data
  * and may be kept after the stage returns.
  *
+ * **Gotchas**
+ * - The gateway drops the message's parsed parts when its data phase is done. A view read after
+ *   its stage ended answers from the Received hops and body facts the message held when the
+ *   stage ended (`settle`); only a part no stage had read by then is parsed for it.
+ *
  * @category models
  * @since 0.1.0
  */
-import type { Envelope, Message, ReceivedHop } from "@mailmoat/core"
+import { type BodyFacts, type Envelope, type Message, MessageModel, type ReceivedHop } from "@mailmoat/core"
 
 /** The SMTP envelope as a stage sees it. */
 export interface EnvelopeView {
@@ -100,8 +105,31 @@ const lazy = <T extends object, K extends string, V>(target: T, key: K, make: ()
   return target as T & Record<K, V>
 }
 
+const bodyView = (m: Message, body: BodyFacts): BodyView =>
+  Object.freeze({
+    urls: frozen(body.urls),
+    hosts: frozen(body.hosts),
+    ips: frozen(body.ips),
+    texts: frozen(body.texts),
+    attachments: frozen(
+      body.attachments.map((a) => Object.freeze({ filename: a.filename, contentType: a.contentType, size: a.size }))
+    ),
+    truncated: m.scanTruncated || body.limitsHit
+  })
+
+/** A stage's view of a message, and what the host calls when the stage's run is over. */
+export interface HeldFacts {
+  readonly view: MessageFacts
+  /**
+   * Keeps the Received hops and body facts the message holds parsed now, for the view's later
+   * reads: the gateway releases the message's parsed parts once the data phase is done, and a
+   * view kept past its stage would otherwise parse the message again. Parses nothing.
+   */
+  readonly settle: () => void
+}
+
 /** A frozen, lazily built view of a message. */
-export const messageFacts = (m: Message): MessageFacts => {
+export const messageFacts = (m: Message): HeldFacts => {
   const h = m.headers
   const headers: HeaderView = Object.freeze({
     names: frozen(h.list.map((x) => x.name)),
@@ -109,20 +137,17 @@ export const messageFacts = (m: Message): MessageFacts => {
     getAll: (name: string) => frozen(h.getAll(String(name))),
     decoded: (name: string) => h.decoded(String(name))
   })
+  // What `settle` found parsed; until then (and for a part nothing parsed) the message is read.
+  let hops: ReadonlyArray<ReceivedHop> | undefined
+  let body: BodyFacts | undefined
   const facts = { size: m.size, headers }
   lazy(facts, "envelope", () => envelopeView(m.envelope))
-  lazy(facts, "received", () => frozen(m.received.map(hopView)))
-  lazy(facts, "body", () =>
-    Object.freeze({
-      urls: frozen(m.body.urls),
-      hosts: frozen(m.body.hosts),
-      ips: frozen(m.body.ips),
-      texts: frozen(m.body.texts),
-      attachments: frozen(
-        m.body.attachments.map((a) => Object.freeze({ filename: a.filename, contentType: a.contentType, size: a.size }))
-      ),
-      truncated: m.scanTruncated || m.body.limitsHit
-    })
-  )
-  return Object.freeze(facts) as unknown as MessageFacts
+  lazy(facts, "received", () => frozen((hops ?? m.received).map(hopView)))
+  lazy(facts, "body", () => bodyView(m, body ?? m.body))
+  const settle = () => {
+    const held = MessageModel.parsed(m)
+    if (held.includes("received")) hops = m.received
+    if (held.includes("body")) body = m.body
+  }
+  return { view: Object.freeze(facts) as unknown as MessageFacts, settle }
 }

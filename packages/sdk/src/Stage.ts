@@ -17,7 +17,7 @@
 import type { Decision, HeaderChange, Phase, Stage, StageInput, StageResult, SymbolHit } from "@mailmoat/core"
 import { Plugins, StageError } from "@mailmoat/core"
 import { Effect, Option, type Schema } from "effect"
-import { type EnvelopeView, envelopeView, type MessageFacts, messageFacts } from "./MessageFacts.ts"
+import { type EnvelopeView, envelopeView, type HeldFacts, type MessageFacts, messageFacts } from "./MessageFacts.ts"
 
 /** A symbol this stage may emit: default weight (policy may override) and what it means. */
 export interface SymbolSpec {
@@ -162,13 +162,13 @@ const makeStage = <P extends Phase, O, S extends string>(spec: StageSpec<P, O, S
   const problems = Plugins.checkStage({ ...base, run: () => undefined })
   if (problems.length > 0) throw new TypeError(`defineStage(${JSON.stringify(spec.name)}): ${problems.join("; ")}`)
 
-  const context = (input: StageInput, signal: AbortSignal) => {
+  const context = (input: StageInput, message: HeldFacts | undefined, signal: AbortSignal) => {
     const envelope = input.phase === "data" ? input.message.envelope : input.envelope
     return Object.freeze({
       stage: spec.name,
       phase: input.phase,
       envelope: envelopeView(envelope),
-      message: input.phase === "data" ? messageFacts(input.message) : undefined,
+      message: message?.view,
       recipient: input.phase === "rcpt" ? input.recipient : undefined,
       recipients: Object.freeze([
         ...(input.phase === "data" ? input.recipients : input.phase === "rcpt" ? [input.recipient] : envelope.rcptTo)
@@ -181,12 +181,15 @@ const makeStage = <P extends Phase, O, S extends string>(spec: StageSpec<P, O, S
 
   const run = (input: StageInput): Effect.Effect<StageResult, StageError> => {
     if (input.phase !== spec.phase) return Effect.succeed({ symbols: [] })
+    const message = input.phase === "data" ? messageFacts(input.message) : undefined
     // `(signal) =>` must be declared for Effect to create and abort an AbortSignal.
-    return Effect.tryPromise({
-      try: async (signal) => spec.run(context(input, signal)),
+    const ran = Effect.tryPromise({
+      try: async (signal) => spec.run(context(input, message, signal)),
       catch: (e) => failure(spec.name, `Threw: ${e instanceof Error ? e.message : String(e)}`.split("\n")[0]!)
-    }).pipe(
-      Effect.timeoutOption(budgetMillis),
+    }).pipe(Effect.timeoutOption(budgetMillis))
+    // Settled while the data phase still holds the message's parts: done, failed or out of time
+    // (a run past its budget goes on, and may read its view after the phase).
+    return (message === undefined ? ran : Effect.ensuring(ran, Effect.sync(message.settle))).pipe(
       Effect.flatMap((o) => {
         if (Option.isNone(o)) return Effect.fail(failure(spec.name, "Timeout", true))
         const r = toResult(spec.name, symbols, o.value)

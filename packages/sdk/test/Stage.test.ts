@@ -1,8 +1,8 @@
 import type { StageError } from "@mailmoat/core"
-import { Pipeline } from "@mailmoat/core"
+import { MessageModel, Pipeline } from "@mailmoat/core"
 import { Effect, Exit, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { defineStage } from "../src/index.ts"
+import { defineStage, type MessageFacts } from "../src/index.ts"
 import { runStage, stageInput, testMessage } from "../src/testing.ts"
 
 const shouting = defineStage({
@@ -87,6 +87,46 @@ describe("defineStage", () => {
     expect((await failureOf(mutates, m)).reason).toMatch(/^Threw/)
     expect(seen).toEqual({ hosts: ["evil.example.com"], ips: ["198.51.100.7"] })
     expect(m.body.hosts).toEqual(["evil.example.com"])
+  })
+
+  it("a view kept past its run (done or out of time) answers from what the message held then, parsing nothing after a release", async () => {
+    const views: Array<MessageFacts> = []
+    const keeps = (budgetMillis: number, hangs: boolean) =>
+      defineStage({
+        name: "keeps",
+        phase: "data",
+        budgetMillis,
+        symbols: {},
+        run: ({ message }) => {
+          views.push(message)
+          return hangs ? new Promise<undefined>(() => {}) : undefined
+        }
+      })
+    for (const [stage, hangs] of [
+      [keeps(1000, false), false],
+      [keeps(20, true), true]
+    ] as const) {
+      views.length = 0
+      const m = testMessage({
+        headers: [["Received", "from a.example (a.example [198.51.100.7]) by mx.example; 1 Dec 2025"]],
+        body: "see https://link.example.com/x"
+      })
+      // Other stages of the phase parsed these.
+      void m.received
+      void m.body
+      const exit = await Effect.runPromiseExit(stage.run(stageInput(stage, m)))
+      expect(Exit.isSuccess(exit)).toBe(!hangs)
+      MessageModel.release(m)
+      expect(views[0]!.received.map((h) => h.ip)).toEqual(["198.51.100.7"])
+      expect(views[0]!.body.hosts).toEqual(["link.example.com"])
+      expect(MessageModel.parsed(m)).toEqual([])
+    }
+    // A part no stage read before the run ended is parsed on the view's first read.
+    views.length = 0
+    const m = testMessage({ body: "see https://other.example.com/y" })
+    await runStage(keeps(1000, false), m)
+    MessageModel.release(m)
+    expect(views[0]!.body.hosts).toEqual(["other.example.com"])
   })
 
   it("a connect-phase stage sees the envelope; a decision ends the phase", async () => {

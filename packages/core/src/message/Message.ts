@@ -81,6 +81,15 @@ class LazyMessage implements Message {
     return this.bodyCache
   }
 
+  parsed(): ReadonlyArray<ParsedPart> {
+    const held: Array<ParsedPart> = []
+    if (this.headersCache !== undefined) held.push("headers")
+    if (this.receivedCache !== undefined) held.push("received")
+    if (this.walkCache !== undefined) held.push("mime")
+    if (this.bodyCache !== undefined) held.push("body")
+    return held
+  }
+
   release(): void {
     this.headersCache = undefined
     this.receivedCache = undefined
@@ -88,6 +97,9 @@ class LazyMessage implements Message {
     this.bodyCache = undefined
   }
 }
+
+/** A part `fromBytes` parses on its first read and holds until `release`. */
+export type ParsedPart = "headers" | "received" | "mime" | "body"
 
 /** A lazily parsed `Message` over `scanView` (the start of the message, maybe truncated). */
 export const fromBytes = (scanView: Uint8Array, options: FromBytesOptions): Message =>
@@ -110,3 +122,14 @@ export const fromBytes = (scanView: Uint8Array, options: FromBytesOptions): Mess
 export const release = (message: Message): void => {
   if (message instanceof LazyMessage) message.release()
 }
+
+/**
+ * The parts `message` holds parsed now, without parsing any: empty for a message that nothing
+ * read yet or that was released and not read since, and for a `Message` `fromBytes` did not make.
+ * A reader after `release` that parses again shows here, so a test can say none did.
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const parsed = (message: Message): ReadonlyArray<ParsedPart> =>
+  message instanceof LazyMessage ? message.parsed() : []

@@ -5,7 +5,7 @@
  * @category models
  * @since 0.1.0
  */
-export { type FromBytesOptions, fromBytes, release } from "./Message.ts"
+export { type FromBytesOptions, fromBytes, type ParsedPart, parsed, release } from "./Message.ts"
 export { defaults as defaultLimits, type MimeLimits } from "./Limits.ts"
 export * as Rfc2047 from "./Rfc2047.ts"
 export * as HeaderParams from "./HeaderParams.ts"

@@ -1,7 +1,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import type { Message } from "../../src/MessageTypes.ts"
-import { fromBytes, release } from "../../src/message/index.ts"
+import { fromBytes, parsed, release } from "../../src/message/index.ts"
 import { envelope, msg } from "./support.ts"
 
 // Everything a reader can see of a message, as plain data. The body facts are read first: reading
@@ -40,6 +40,22 @@ describe("release", () => {
     expect(view(m)).toEqual(before)
   })
 
+  it("parsed names the parts held, without parsing any", () => {
+    const m = fromBytes(msg(["Received: from a.example by mx.example; 1 Dec 2025", "Subject: x", "", "body"]), {
+      envelope
+    })
+    expect(parsed(m)).toEqual([])
+    expect(parsed(m)).toEqual([])
+    void m.received
+    expect(parsed(m)).toEqual(["headers", "received"])
+    void m.body
+    expect(parsed(m)).toEqual(["headers", "received", "mime", "body"])
+    release(m)
+    expect(parsed(m)).toEqual([])
+    void m.mime
+    expect(parsed(m)).toEqual(["headers", "mime"])
+  })
+
   it("does nothing to a Message it did not make", () => {
     const m = fromBytes(msg(["Subject: x", "", "body"]), { envelope })
     const other: Message = {
@@ -53,6 +69,7 @@ describe("release", () => {
       body: m.body
     }
     expect(() => release(other)).not.toThrow()
+    expect(parsed(other)).toEqual([])
     expect(other.headers).toBe(m.headers)
   })
 

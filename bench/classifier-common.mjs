@@ -21,6 +21,15 @@ export const corpusDir = () => resolve(opt("corpus", join(root, "../shared/corpu
 export const loadClassifier = async () =>
   (await import(resolve(opt("dist", join(root, "packages/antispam/dist/index.js"))))).Classifier
 
+/**
+ * `--late feat:A,feat:B`: the layer inputs fitted in a second stage (`TrainOptions.lateInputs`);
+ * `--late none`: one joint fit; absent: undefined, the build's default.
+ */
+export const lateOption = () => {
+  const late = opt("late", undefined)
+  return late === undefined ? undefined : late === "none" ? [] : late.split(",")
+}
+
 /** The corpus directory; exits 2 (with a line saying so) when it has no train/. */
 export const corpusOrExit = () => {
   const corpus = corpusDir()

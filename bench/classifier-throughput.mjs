@@ -5,11 +5,13 @@
 // and the machine's load average: on a shared machine wall time also counts waiting for a CPU.
 //
 //   node bench/classifier-throughput.mjs [--corpus DIR] [--rounds N] [--dist PATH/index.js] [--model FILE]
-//                                        [--against PATH/index.js] [--store] [--peers]
+//                                        [--against PATH/index.js [--against-model FILE]] [--store] [--peers]
 //
 // --dist measures another build of @mailmoat/antispam (say, of an older commit).
 // --against measures this build and another one in the same process, alternating batches of 250
 // messages between them, so both see the same machine load; it prints both rates and their ratio.
+// --against-model FILE gives the other build its own model (a model with inputs that build does not
+// compute is refused by it); without it both load --model or the shipped one.
 // --store classifies as the gateway does: through a classifier (`make`) with an empty memory store
 // of learned counts (the gateway's default), awaiting each message, instead of `classifyWith`.
 // --peers classifies the peer workload's messages (../shared/peers-bench) instead of the corpus.
@@ -57,7 +59,8 @@ await mine.each(parsed.slice(0, 500))
 const against = opt("against", undefined)
 if (against !== undefined) {
   const Other = (await import(resolve(against))).Classifier
-  const otherModel = loadModelOption(Other)
+  const otherModelPath = opt("against-model", undefined)
+  const otherModel = otherModelPath === undefined ? loadModelOption(Other) : Other.loadModel(resolve(otherModelPath))
   const theirs = classifierOf(Other, otherModel)
   await theirs.each(parsed.slice(0, 500))
   const spent = { this: 0, other: 0 }

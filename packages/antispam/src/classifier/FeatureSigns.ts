@@ -49,6 +49,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   mailer_forged_outlook_html: 1,
   mailer_malformed_outlook: 1,
   mailer_random: 1,
+  message_id_forged_outlook: 1,
   message_id_malformed: 1,
   message_id_missing: 1,
   mime_alternative_single: 1,
@@ -68,7 +69,9 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   subject_mixed_scripts: 1,
   subject_padding: 1,
   text_html_mismatch: 1,
+  text_blank_form: 1,
   text_plain_markup: 1,
+  text_trailing_junk: 1,
   to_empty: 1,
   to_many: 1,
   to_undisclosed: 1,
@@ -89,6 +92,22 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   has_references: -1,
   quoted_reply: -1
 }
+
+/**
+ * Features the layer weighs in a second stage of its fit: the bias and every other weight are
+ * fitted first without them, then held while only these weights are fitted. Each marks a share of
+ * the spam that the other evidence mostly explains already; fitted jointly, a strong one lowers
+ * the bias, and spam that sit on the other evidence just above the spam cut-off, without this
+ * feature, fall under it. Staged, it raises only the scores of the mail that carries it.
+ */
+export const LATE_FEATURES: ReadonlyArray<string> = [
+  "message_id_forged_outlook",
+  "text_blank_form",
+  "text_trailing_junk"
+]
+
+/** The same by input name. */
+export const LATE_INPUTS: ReadonlyArray<string> = LATE_FEATURES.map((k) => `feat:${k}`)
 
 /** Sign constraints of the logistic inputs by input name (chi-square inputs are free). */
 export const INPUT_SIGNS: Readonly<Record<string, 1 | -1>> = Object.fromEntries(

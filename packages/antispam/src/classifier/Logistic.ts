@@ -36,6 +36,13 @@ export interface FitOptions {
    * data contradicts moves away from it. Inputs without a prior are pulled towards 0.
    */
   readonly priors?: Readonly<Record<string, number>> | undefined
+  /**
+   * A layer fitted before: its bias and the inputs it weighs are held at its values, and only the
+   * other inputs are fitted (staged fitting). An input added this way changes the score only of
+   * the samples that carry it, however much spam it explains: a joint fit would lower the bias
+   * for that spam and so every other message's score.
+   */
+  readonly frozen?: Logistic | undefined
 }
 
 /** Per-class factors that give spam `spamShare` of the total sample weight (both 1 without it). */
@@ -76,6 +83,18 @@ export const fit = (samples: ReadonlyArray<Sample>, options: FitOptions = {}): L
   prior.forEach((p, j) => {
     w[j] = p
   })
+  const frozen = options.frozen
+  const held = new Uint8Array(dim)
+  if (frozen !== undefined) {
+    names.forEach((n, j) => {
+      const fixed = frozen.weights[n]
+      if (fixed === undefined) return
+      w[j] = fixed
+      held[j] = 1
+    })
+    w[dim - 1] = frozen.bias
+    held[dim - 1] = 1
+  }
   const m = new Float64Array(dim)
   const v = new Float64Array(dim)
   const g = new Float64Array(dim)
@@ -89,6 +108,7 @@ export const fit = (samples: ReadonlyArray<Sample>, options: FitOptions = {}): L
       g[dim - 1]! += err
     }
     for (let j = 0; j < dim; j++) {
+      if (held[j] === 1) continue
       const grad = g[j]! / total + (j < dim - 1 ? l2 * (w[j]! - prior[j]!) : 0)
       m[j] = 0.9 * m[j]! + 0.1 * grad
       v[j] = 0.999 * v[j]! + 0.001 * grad * grad
@@ -98,9 +118,10 @@ export const fit = (samples: ReadonlyArray<Sample>, options: FitOptions = {}): L
       if (j < dim - 1 && sign[j]! * w[j]! < 0) w[j] = 0
     }
   }
+  const fitted = new Map(names.map((n, i) => [n, Math.round(w[i]! * 1e4) / 1e4]))
+  // A held input that no sample carries keeps its weight; names stay in one sorted order.
+  for (const [n, x] of Object.entries(frozen?.weights ?? {})) if (!fitted.has(n)) fitted.set(n, x)
   const weights: Record<string, number> = {}
-  names.forEach((n, i) => {
-    weights[n] = Math.round(w[i]! * 1e4) / 1e4
-  })
+  for (const n of [...fitted.keys()].sort()) weights[n] = fitted.get(n)!
   return { bias: Math.round(w[dim - 1]! * 1e4) / 1e4, weights }
 }

@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import type { Message, MimePart } from "@mailmoat/core"
+import { blankForm } from "./BlankForm.ts"
 import { charsetConflict } from "./CharsetConflict.ts"
 import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
@@ -20,10 +21,12 @@ import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { mailerMalformedOutlook } from "./MailerForm.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { dynamicOrigin } from "./OriginHop.ts"
+import { messageIdForgedOutlook } from "./OutlookMessageId.ts"
 import { webMailUnrelayed } from "./ProviderRelay.ts"
 import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
+import { textTrailingJunk } from "./TextTrailingJunk.ts"
 import { sortedNames, TokenSet } from "./TokenSet.ts"
 import { analyseUrls } from "./Urls.ts"
 import { addWords, bucket, hasInvisible } from "./Words.ts"
@@ -158,6 +161,7 @@ const bodyEvidence = (
   if (hasInvisible(text)) features.add("body_invisible")
   if (mixedScripts(text)) features.add("body_mixed_scripts")
   if (atLeast(text, EXCLAIM_RUN, 3)) features.add("body_exclaim")
+  if (blankForm(text)) features.add("text_blank_form")
   if (atLeast(text, QUOTED_LINE, 2)) features.add("quoted_reply")
   if (/\n-- ?\n/.test(text)) tokens.push("body:signature")
   if (text.includes(GTUBE)) tokens.push("body:gtube")
@@ -212,6 +216,9 @@ export const collect = (message: Message): TokenSet => {
   if (receivedStampMonthFirst(message.received ?? [])) features.add("received_stamp_month_first")
   if (charsetConflict(message.headers.get("subject"), message.mime)) features.add("charset_conflict")
   if (mailerMalformedOutlook(message.headers.get("x-mailer"))) features.add("mailer_malformed_outlook")
+  if (messageIdForgedOutlook(message.headers.get("message-id"), message.headers.get("date"), message.received ?? []))
+    features.add("message_id_forged_outlook")
+  if (textTrailingJunk(message.body.texts)) features.add("text_trailing_junk")
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

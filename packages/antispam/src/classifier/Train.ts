@@ -17,10 +17,11 @@ import { paddedTokens, TWIN_WEIGHT, wordTokens } from "./Augment.ts"
 import type { ChiOptions } from "./Chi2.ts"
 import { counter, listFiles, readMessage } from "./Corpus.ts"
 import { fitTokens, margin, restrict, type TokenFitOptions, type TokenWeights } from "./Discriminative.ts"
+import { LATE_INPUTS } from "./FeatureSigns.ts"
 import { MARGIN_INPUT } from "./LayerInputs.ts"
 import { type FitOptions, fit, type Sample } from "./Logistic.ts"
 import * as ModelData from "./Model.ts"
-import type { Label, Model } from "./Model.ts"
+import type { Label, Logistic, Model } from "./Model.ts"
 import * as ModelFile from "./ModelFile.ts"
 import { chiScore, INPUT_PRIORS, INPUT_SIGNS, inputs } from "./Score.ts"
 import { type Tokens, tokenize } from "./Tokenizer.ts"
@@ -46,6 +47,11 @@ export interface TrainOptions {
    * added a false positive on the evaluation split and on 2002 -> 2003-05.
    */
   readonly discriminative?: TokenFitOptions | false | undefined
+  /**
+   * Layer inputs fitted in a second stage, with the bias and every other weight held as the first
+   * stage (without them) fitted them (default `LATE_INPUTS`; empty: one joint fit).
+   */
+  readonly lateInputs?: ReadonlyArray<string> | undefined
   /** Layer inputs left out of the fit (so the layer gives them no weight), e.g. `chi:logit`. */
   readonly dropInputs?: ReadonlyArray<string> | undefined
   /** Pruning: tokens seen fewer times are dropped (default 2), at most `maxTokens` kept (default 200000). */
@@ -97,12 +103,21 @@ const hash = (s: string, seed: number): number => {
 }
 
 /**
+ * A layer sample; `firstStage` holds the inputs of a message that carries a late input as the
+ * first stage of a staged fit sees them (see `stagedFit`).
+ */
+export interface StackedSample extends Sample {
+  readonly firstStage?: ReadonlyMap<string, number> | undefined
+}
+
+/**
  * Out-of-fold samples for the logistic layer (deterministic fold assignment by position).
  * Each message is also scored with most of the table forgotten (`shift` samples): the layer
  * then learns what the structural features are worth when the tokens say little, as they do on
  * mail from another era or source, instead of leaning on the tokens alone. Each spam message
  * also gets a padded twin (Augment.ts) of weight `twinWeight`: the same message with the
- * words of a ham message of the other folds added, for tokens that say "ham".
+ * words of a ham message of the other folds added, for tokens that say "ham". A message that
+ * carries one of `lateInputs` also gets its samples as the first stage of `stagedFit` sees them.
  */
 export const stackedSamples = (
   items: ReadonlyArray<LabelledTokens>,
@@ -110,9 +125,11 @@ export const stackedSamples = (
   options?: Partial<ChiOptions>,
   shift: ReadonlyArray<number> = [0.3, 0.1, 0],
   twinWeight: number = TWIN_WEIGHT,
-  discriminative: TokenFitOptions | false = false
-): Array<Sample> => {
-  const samples: Array<Sample> = []
+  discriminative: TokenFitOptions | false = false,
+  lateInputs: ReadonlyArray<string> = []
+): Array<StackedSample> => {
+  const late = new Set(lateInputs)
+  const samples: Array<StackedSample> = []
   for (let k = 0; k < folds; k++) {
     const model = countAll(
       items.filter((_, i) => i % folds !== k),
@@ -130,22 +147,46 @@ export const stackedSamples = (
       twinWeight > 0
         ? items.filter((h, i) => i % folds !== k && h.label === "ham").map((h) => wordTokens(h.tokens.tokens))
         : []
-    items.forEach((it, i) => {
-      if (i % folds !== k) return
-      const y = it.label === "spam" ? 1 : 0
-      const x = inputs(chiScore(model, it.tokens.tokens).chi, it.tokens.features, marginOf(weights, it.tokens.tokens))
-      samples.push({ x, y })
-      const padded = y === 1 && twinWeight > 0 ? paddedTokens(it.tokens.tokens, i, hamWords) : undefined
+    // One message's samples as the layer sees them from these tokens and features: the message,
+    // its padded twin (spam only) and its shifted views, always in that order.
+    const views = (
+      tokens: ReadonlyArray<string>,
+      features: ReadonlyArray<string>,
+      i: number,
+      y: 0 | 1
+    ): Array<{ x: Map<string, number>; weight?: number }> => {
+      const x = inputs(chiScore(model, tokens).chi, features, marginOf(weights, tokens))
+      const out: Array<{ x: Map<string, number>; weight?: number }> = [{ x }]
+      const padded = y === 1 && twinWeight > 0 ? paddedTokens(tokens, i, hamWords) : undefined
       if (padded) {
-        const twin = inputs(chiScore(model, padded).chi, it.tokens.features, marginOf(weights, padded))
+        const twin = inputs(chiScore(model, padded).chi, features, marginOf(weights, padded))
         // The twin keeps the original's amount of evidence: the added words would otherwise
         // teach the layer that many tokens mean spam.
         twin.set("chi:evidence", x.get("chi:evidence")!)
-        samples.push({ x: twin, y, weight: twinWeight })
+        out.push({ x: twin, weight: twinWeight })
       }
       shifted.forEach((m, j) => {
-        const margin = marginOf(shiftedWeights[j], it.tokens.tokens)
-        samples.push({ x: inputs(chiScore(m, it.tokens.tokens).chi, it.tokens.features, margin), y, weight: 0.5 })
+        const margin = marginOf(shiftedWeights[j], tokens)
+        out.push({ x: inputs(chiScore(m, tokens).chi, features, margin), weight: 0.5 })
+      })
+      return out
+    }
+    items.forEach((it, i) => {
+      if (i % folds !== k) return
+      const y = it.label === "spam" ? 1 : 0
+      const all = views(it.tokens.tokens, it.tokens.features, i, y)
+      // A message with a late feature is seen by the first stage as if the feature were not
+      // computed: without its input and without its token in the chi-square evidence.
+      const first = it.tokens.features.some((f) => late.has(`feat:${f}`))
+        ? views(
+            it.tokens.tokens.filter((t) => !late.has(t)),
+            it.tokens.features.filter((f) => !late.has(`feat:${f}`)),
+            i,
+            y
+          )
+        : undefined
+      all.forEach((v, j) => {
+        samples.push({ ...v, y, ...(first ? { firstStage: first[j]!.x } : {}) })
       })
     })
   }
@@ -156,10 +197,39 @@ export const stackedSamples = (
  * The samples with the inputs `drop` names removed, so the layer gets no weight for them (the
  * margin in place of `chi:logit`, measured in round 15). In place: the samples are this fit's own.
  */
-const withoutInputs = (samples: Array<Sample>, drop: ReadonlyArray<string> | undefined): Array<Sample> => {
+const withoutInputs = (
+  samples: Array<StackedSample>,
+  drop: ReadonlyArray<string> | undefined
+): Array<StackedSample> => {
   if (!drop?.length) return samples
-  for (const s of samples) for (const name of drop) (s.x as Map<string, number>).delete(name)
+  for (const s of samples)
+    for (const name of drop) {
+      ;(s.x as Map<string, number>).delete(name)
+      ;(s.firstStage as Map<string, number> | undefined)?.delete(name)
+    }
   return samples
+}
+
+/**
+ * The layer fitted in two stages: first on the samples as if the inputs `late` names were not
+ * computed (their `firstStage` inputs where given; no late input, no late prior), then only the
+ * late inputs' weights, the first stage's bias and weights held (Logistic.ts, `frozen`). The
+ * first stage is then the fit without the late features, and a message without them scores as
+ * it would without them. With no late input it is one fit. The late inputs keep their signs and
+ * priors in the second stage.
+ */
+export const stagedFit = (
+  samples: ReadonlyArray<StackedSample>,
+  late: ReadonlyArray<string>,
+  options: FitOptions
+): Logistic => {
+  if (late.length === 0) return fit(samples, options)
+  const isLate = (name: string) => late.includes(name)
+  const first = fit(
+    samples.map((s) => ({ ...s, x: new Map([...(s.firstStage ?? s.x)].filter(([name]) => !isLate(name))) })),
+    { ...options, priors: Object.fromEntries(Object.entries(options.priors ?? {}).filter(([name]) => !isLate(name))) }
+  )
+  return fit(samples, { ...options, frozen: first })
 }
 
 /** Token weights fitted on every fold but `k`. */
@@ -189,14 +259,16 @@ export const trainTokens = (
 ): Model => {
   const full = countAll(items, o.options)
   const discriminative = o.logistic === false ? false : (o.discriminative ?? false)
+  const late = (o.lateInputs ?? LATE_INPUTS).filter((name) => !o.dropInputs?.includes(name))
   const logistic =
     o.logistic === false
       ? undefined
-      : fit(
+      : stagedFit(
           withoutInputs(
-            stackedSamples(items, o.folds ?? 5, o.options, o.shift, o.twinWeight, discriminative),
+            stackedSamples(items, o.folds ?? 5, o.options, o.shift, o.twinWeight, discriminative, late),
             o.dropInputs
           ),
+          late,
           {
             // A larger margin may only mean more spam, as a larger chi-square logit does.
             signs: { ...INPUT_SIGNS, [MARGIN_INPUT]: 1 },
@@ -210,7 +282,9 @@ export const trainTokens = (
     discriminative === false
       ? undefined
       : restrict(fitTokens(tokenSamples(items), discriminative), (t) => pruned.tokens.has(t))
-  return { ...pruned, logistic, discriminative: weights, meta: { ...o.meta } }
+  // The file's layer is bias and weights either way; the meta records which were fitted late.
+  const stages: Record<string, string> = logistic !== undefined && late.length > 0 ? { lateInputs: late.join(",") } : {}
+  return { ...pruned, logistic, discriminative: weights, meta: { ...o.meta, ...stages } }
 }
 
 export const train = (o: TrainOptions): Model => {

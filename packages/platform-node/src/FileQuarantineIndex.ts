@@ -23,12 +23,15 @@
  *
  * @since 0.1.0
  */
-import { stat } from "node:fs/promises"
-import { dirname } from "node:path"
+import { readFile, rm, stat } from "node:fs/promises"
+import { dirname, join } from "node:path"
+import { crc32 } from "node:zlib"
 import { Quarantine, type QuarantineListOptions as ListOptions, type QuarantineMeta } from "@mailmoat/core"
 import { readEach } from "./FileQuarantineEntries.ts"
 import * as Journal from "./FileQuarantineJournal.ts"
 import { encode, hasText, type IndexRecord, type IndexRow, parseLines } from "./FileQuarantineIndexRecord.ts"
+import * as IndexSnapshot from "./FileQuarantineIndexSnapshot.ts"
+import { isNotFound } from "./FileQuarantineEntries.ts"
 
 const { compareKeys, compileFilter, keyOf, needsText, rowOf } = Quarantine
 
@@ -51,6 +54,11 @@ export interface IndexOptions {
   readonly log: (message: string) => void
   /** Dead records tolerated beyond the live ones before a compaction (default 1000). */
   readonly compactAfter?: number | undefined
+  /**
+   * Journal bytes tolerated past the snapshot (`index.snap`) before it is written again (default
+   * 256 KiB, about 1,500 records: what a new process reads beyond the snapshot).
+   */
+  readonly snapshotAfter?: number | undefined
 }
 
 type Order = "stored" | "received"
@@ -84,6 +92,10 @@ const sorted = (order: Order) => {
     /** Replaces the rows with `all`, sorted once (a whole journal read: no insertion one by one). */
     reset: (all: Iterable<IndexRow>) => {
       rows = [...all].sort((a, b) => compareKeys(keyOf(a, order), a.id, keyOf(b, order), b.id))
+    },
+    /** Takes rows already in this order (a snapshot's). */
+    adopt: (ordered: ReadonlyArray<IndexRow>) => {
+      rows = [...ordered]
     }
   }
 }
@@ -95,7 +107,9 @@ export type VerifyResult =
 
 export const make = (o: IndexOptions) => {
   const lockPath = `${o.path}.lock`
+  const snapshotPath = join(dirname(o.path), "index.snap")
   const compactAfter = o.compactAfter ?? 1000
+  const snapshotAfter = o.snapshotAfter ?? 256 * 1024
   const rows = new Map<string, IndexRow>()
   /** Indexed entries whose metadata could not be read: left out of listings, as before an index. */
   const damaged = new Set<string>()
@@ -104,7 +118,13 @@ export const make = (o: IndexOptions) => {
   let offset = 0
   /** Records in the journal as read (live and dead). */
   let records = 0
-  let compacting = false
+  /** CRC-32 of the journal's first `offset` bytes (what a snapshot of this state names). */
+  let crc = 0
+  /** The journal length the snapshot on disk is known to cover (0: none known for this file). */
+  let covered = 0
+  /** A compaction or a snapshot running in the background. */
+  let busy = false
+  let snapshotWarned = false
 
   let queue: Promise<unknown> = Promise.resolve()
   const serial = <A>(f: () => Promise<A>): Promise<A> => {
@@ -140,6 +160,52 @@ export const make = (o: IndexOptions) => {
     orders.stored.clear()
     orders.received.clear()
     records = 0
+    crc = 0
+    covered = 0
+  }
+
+  const readSnapshot = async (): Promise<Uint8Array | undefined> => {
+    try {
+      return await readFile(snapshotPath)
+    } catch (e) {
+      if (isNotFound(e)) return undefined
+      throw e
+    }
+  }
+
+  /**
+   * Takes the rows from the snapshot when it describes the start of the journal `bytes` (read
+   * from 0); the journal bytes it covers, 0 when there is none or it cannot be used (logged once:
+   * the journal is read whole, as without a snapshot).
+   */
+  const loadSnapshot = async (journal: Journal.Snapshot): Promise<number> => {
+    let bytes: Uint8Array | undefined
+    try {
+      bytes = await readSnapshot()
+    } catch (e) {
+      bytes = undefined
+      warnSnapshot(`unreadable (${(e as Error).message})`)
+    }
+    if (bytes === undefined) return 0
+    const snap = IndexSnapshot.decode(bytes)
+    if (snap === undefined) warnSnapshot("damaged")
+    else if (!IndexSnapshot.covers(snap.journal, journal.file, journal.bytes)) warnSnapshot("stale (it describes another journal)")
+    else {
+      for (const row of snap.stored) rows.set(row.id, row)
+      orders.stored.adopt(snap.stored)
+      orders.received.adopt(snap.received)
+      records = snap.journal.records
+      crc = snap.journal.crc
+      covered = snap.journal.size
+      return snap.journal.size
+    }
+    return 0
+  }
+
+  const warnSnapshot = (what: string) => {
+    if (snapshotWarned) return
+    snapshotWarned = true
+    o.log(`quarantine index snapshot ${snapshotPath} ${what}: the journal is read whole`)
   }
 
   type Health = "ok" | "missing" | "damaged" | "torn"
@@ -153,17 +219,24 @@ export const make = (o: IndexOptions) => {
       offset = 0
       return "missing"
     }
-    if (snap.from === 0) forget()
-    const parsed = parseLines(snap.bytes)
-    const bulk = parsed.records.length > BULK_RECORDS
+    let start = 0
+    if (snap.from === 0) {
+      forget()
+      start = await loadSnapshot(snap)
+    }
+    const tail = snap.bytes.subarray(start)
+    const parsed = parseLines(tail)
+    // Sorting everything once beats inserting one by one only when the records are many.
+    const bulk = parsed.records.length > Math.max(BULK_RECORDS, rows.size / 8)
     for (const r of parsed.records) apply(r, bulk)
     if (bulk) {
       orders.stored.reset(rows.values())
       orders.received.reset(rows.values())
     }
     records += parsed.records.length + parsed.bad
+    crc = crc32(tail.subarray(0, parsed.consumed), crc)
     file = snap.file
-    offset = snap.from + parsed.consumed
+    offset = snap.from + start + parsed.consumed
     if (parsed.bad > 0) return "damaged"
     const unfinished = parsed.consumed < snap.bytes.length
     return unfinished && (atStart || Date.now() - snap.mtimeMs > TORN_AFTER_MS) ? "torn" : "ok"
@@ -213,6 +286,7 @@ export const make = (o: IndexOptions) => {
           }
         }
         scanned = await scan()
+        await dropSnapshot()
         await Journal.replace(
           o.path,
           scanned.rows.map((row) => encode({ kind: "add", row }))
@@ -266,9 +340,15 @@ export const make = (o: IndexOptions) => {
   const ready = async () => {
     const health = await catchUp(false)
     if (health !== "ok") await rebuild(health)
-    if (!compacting && records > 2 * rows.size + compactAfter) {
-      compacting = true
+    if (busy) return
+    if (records > 2 * rows.size + compactAfter) {
+      busy = true
       void compact()
+    } else if (snapshotDue()) {
+      busy = true
+      void serial(refreshSnapshot).finally(() => {
+        busy = false
+      })
     }
   }
 
@@ -278,7 +358,7 @@ export const make = (o: IndexOptions) => {
    */
   const compact = () =>
     serial(async () => {
-      compacting = true
+      busy = true
       try {
         await Journal.withLock(
           lockPath,
@@ -286,9 +366,11 @@ export const make = (o: IndexOptions) => {
             await catchUp(false)
             if (file === undefined) return
             const lines = orders.stored.rows().map((row) => encode({ kind: "add", row }))
+            // The snapshot names the file being replaced: gone first, so none is ever stale.
+            await dropSnapshot()
             if (await Journal.compact(o.path, file, offset, lines)) {
               file = undefined
-              await catchUp(false)
+              if ((await catchUp(false)) === "ok") await writeSnapshot()
             }
           },
           false
@@ -296,9 +378,74 @@ export const make = (o: IndexOptions) => {
       } catch (e) {
         o.log(`quarantine index ${o.path}: compaction failed, the journal stays as it is: ${(e as Error).message}`)
       } finally {
-        compacting = false
+        busy = false
       }
     })
+
+  /** Removes the snapshot; the caller holds the lock and is about to replace the journal. */
+  const dropSnapshot = async () => {
+    covered = 0
+    await rm(snapshotPath, { force: true })
+  }
+
+  /**
+   * Writes the snapshot of the rows as read (the journal's first `offset` bytes), atomically (a
+   * temporary file, synced, renamed over, the directory synced); the caller holds the lock, so
+   * the journal is not replaced meanwhile, and has just read it to its end.
+   */
+  const writeSnapshot = async () => {
+    if (file === undefined) return
+    const journal = { ...file, size: offset, crc, records }
+    const bytes = IndexSnapshot.encode({ journal, stored: orders.stored.rows(), received: orders.received.rows() })
+    await Journal.replace(snapshotPath, [bytes])
+    covered = offset
+  }
+
+  /** Far enough past the snapshot to write it again. */
+  const snapshotDue = () => file !== undefined && offset - covered > snapshotAfter
+
+  /**
+   * Brings the snapshot up to date under the lock, unless another process holds it (a compaction,
+   * a rebuild, another snapshot) or already wrote one recent enough.
+   */
+  const refreshSnapshot = async () => {
+    try {
+      await Journal.withLock(
+        lockPath,
+        async () => {
+          if ((await catchUp(false)) !== "ok" || !snapshotDue()) return
+          const onDisk = await readSnapshotHeader()
+          if (
+            onDisk !== undefined &&
+            file !== undefined &&
+            onDisk.ino === file.ino &&
+            onDisk.dev === file.dev &&
+            onDisk.size <= offset
+          )
+            covered = Math.max(covered, onDisk.size)
+          if (snapshotDue()) await writeSnapshot()
+        },
+        false
+      )
+    } catch (e) {
+      o.log(`quarantine index snapshot ${snapshotPath}: not written: ${(e as Error).message}`)
+    }
+  }
+
+  /** The journal the snapshot on disk names (its header only), if there is one. */
+  const readSnapshotHeader = async (): Promise<IndexSnapshot.JournalMark | undefined> => {
+    const head = await Journal.readHead(snapshotPath, IndexSnapshot.MAX_HEADER_BYTES).catch(() => undefined)
+    return head && IndexSnapshot.header(head)?.journal
+  }
+
+  /** Appends what the folders hold and the journal lacks, and the removals it lacks. */
+  const repair = async (): Promise<VerifyResult> => {
+    const fixed = await reconcile(new Set(rows.keys()))
+    if (fixed.added + fixed.removed === 0) return { state: "ok", entries: rows.size }
+    await catchUp(false)
+    o.log(`quarantine index ${o.path}: ${fixed.added} entries added, ${fixed.removed} removed to match the folders`)
+    return { state: "repaired", entries: rows.size, ...fixed }
+  }
 
   const loadRow = async (row: IndexRow, gone: Array<string>) => {
     const meta = await o.source.load(row.id)
@@ -368,16 +515,17 @@ export const make = (o: IndexOptions) => {
       serial(async () => {
         file = undefined
         const health = await catchUp(true)
-        if (health !== "ok") return rebuild(health)
-        const fixed = await reconcile(new Set(rows.keys()))
-        if (fixed.added + fixed.removed === 0) return { state: "ok", entries: rows.size }
-        await catchUp(false)
-        o.log(`quarantine index ${o.path}: ${fixed.added} entries added, ${fixed.removed} removed to match the folders`)
-        return { state: "repaired", entries: rows.size, ...fixed }
+        const result = health !== "ok" ? await rebuild(health) : await repair()
+        // Written now, before any worker lists, rather than by each worker's first listing.
+        if (snapshotDue()) await refreshSnapshot()
+        return result
       }),
 
     /** Entries indexed (after the last read). */
-    size: () => rows.size
+    size: () => rows.size,
+
+    /** Resolves once the work queued so far (a background compaction or snapshot included) is done. */
+    settled: (): Promise<void> => serial(async () => {})
   }
 }
 

@@ -1,20 +1,25 @@
 /**
  * A checkpoint of the file quarantine's index (`<root>/index.snap`, beside the journal
- * `index.log`, see FileQuarantineIndex): every live row, in both listing orders, as the journal's
- * first `size` bytes leave them. A new process loads it and reads only the journal after those
- * bytes, instead of decoding every record of the journal.
+ * `index.log`, see FileQuarantineIndex): every live row as the journal's first `size` bytes leave
+ * them, laid out so that a reader answers a page by decoding the rows of that page only. A new
+ * process (a CLI run, a restarted gateway) opens it, reads the journal after those bytes, and
+ * decodes every row only when a listing needs them all (a filter, a compaction).
  *
- * Layout: one ASCII header line, then a JSON body:
- * `mmqidx-snap 1 <ino> <dev> <size> <journal crc32> <records> <body crc32> <body bytes>\n`
- * `{"s":[row, ...],"r":[position, ...]}`, where the rows are in store order, each
- * `[id, received, stored, sender, from, subject, [recipients]]` or `[id, received, stored]` (an
- * entry whose text did not fit a journal record), and `r` is the received order as positions
- * in `s`. The journal is named by its inode and device, the length it covers, the CRC-32 of those
- * bytes and how many records they hold (live and dead, for the compaction's count).
+ * Layout: one ASCII header line, then a binary body:
+ * `mmqidx-snap 2 <ino> <dev> <size> <journal crc32> <records> <rows> <crc32> <body bytes>\n`
+ * then, for `n` rows, little-endian 32-bit tables: `n + 1` offsets of the rows in store order
+ * (ascending by store time, then id; the last is the rows' end), `n` store positions in received
+ * order, `n` store positions in id order; then the rows, each a JSON array
+ * `[id, received, stored, sender, from, subject, [recipients]]`, or `[id, received, stored]` for
+ * an entry whose text did not fit a journal record. The journal is named by its inode and
+ * device, the length it covers, the CRC-32 of those bytes, and how many records they hold (live
+ * and dead, for the compaction's count). The header's `<crc32>` covers the fields before it and
+ * the body.
  *
- * `decode` never throws: a header or body that is not exactly what `encode` wrote (torn, flipped,
- * another version's) is undefined, and so is a body whose rows are not in the orders it claims.
- * Whether it still describes the journal is the reader's check (`covers`).
+ * `open` checks the header, the length, the CRC-32 and that the tables fit; nothing it
+ * returns throws, whatever the bytes. `all` decodes every row and checks that they are distinct
+ * and in the three orders the tables claim. Whether the snapshot still describes the journal is
+ * the reader's check (`covers`).
  *
  * @since 0.1.0
  */
@@ -25,7 +30,7 @@ import { hasText, type IndexRow } from "./FileQuarantineIndexRecord.ts"
 const { compareKeys, keyOf } = Quarantine
 
 const MAGIC = "mmqidx-snap"
-const VERSION = "1"
+const VERSION = "2"
 /** A header is far shorter; past this there is no header to find. */
 export const MAX_HEADER_BYTES = 256
 
@@ -49,6 +54,20 @@ export interface IndexSnapshot {
   readonly received: ReadonlyArray<IndexRow>
 }
 
+/** An opened snapshot: its rows decoded one at a time. */
+export interface Base {
+  readonly journal: JournalMark
+  readonly count: number
+  /** The row at store position `i`, undefined when its bytes are not one. */
+  readonly row: (i: number) => IndexRow | undefined
+  /** The store position of the `k`-th row in received order. */
+  readonly receivedAt: (k: number) => number
+  /** The store position of the row with this id, -1 when there is none. */
+  readonly find: (id: string) => number
+  /** Every row, in both orders; undefined unless all decode, distinct and in the orders claimed. */
+  readonly all: () => Pick<IndexSnapshot, "stored" | "received"> | undefined
+}
+
 const hex8 = (n: number) => n.toString(16).padStart(8, "0")
 const ascii = new TextEncoder()
 
@@ -57,15 +76,24 @@ const rowArray = (r: IndexRow) =>
 
 /** The snapshot's bytes; `received` must hold the same row objects as `stored`. */
 export const encode = (s: IndexSnapshot): Uint8Array => {
+  const n = s.stored.length
   const position = new Map<IndexRow, number>()
-  s.stored.forEach((row, i) => position.set(row, i))
-  const body = Buffer.from(
-    JSON.stringify({ s: s.stored.map(rowArray), r: s.received.map((row) => position.get(row)) }),
-    "utf8"
-  )
+  for (const [i, row] of s.stored.entries()) position.set(row, i)
+  const rows = s.stored.map((r) => Buffer.from(JSON.stringify(rowArray(r)), "utf8"))
+  const tables = Buffer.alloc(4 * (3 * n + 1))
+  let at = 0
+  for (let i = 0; i <= n; i++) {
+    tables.writeUInt32LE(at, 4 * i)
+    at += rows[i]?.length ?? 0
+  }
+  for (const [k, row] of s.received.entries()) tables.writeUInt32LE(position.get(row) ?? 0, 4 * (n + 1 + k))
+  const byId = s.stored.map((_, i) => i).sort((a, b) => (s.stored[a]!.id < s.stored[b]!.id ? -1 : 1))
+  for (const [k, i] of byId.entries()) tables.writeUInt32LE(i, 4 * (2 * n + 1 + k))
+  const body = Buffer.concat([tables, ...rows])
   const j = s.journal
-  const header = [MAGIC, VERSION, j.ino, j.dev, j.size, hex8(j.crc), j.records, hex8(crc32(body)), body.length]
-  return Buffer.concat([ascii.encode(`${header.join(" ")}\n`), body])
+  const signed = ascii.encode(`${[MAGIC, VERSION, j.ino, j.dev, j.size, hex8(j.crc), j.records, n].join(" ")} `)
+  const sum = crc32(body, crc32(signed))
+  return Buffer.concat([signed, ascii.encode(`${hex8(sum)} ${body.length}\n`), body])
 }
 
 /** A number as `encode` wrote it (`String(n)`: large inode numbers included), else undefined. */
@@ -79,7 +107,10 @@ const checksum = (s: string | undefined): number | undefined =>
 
 interface Header {
   readonly journal: JournalMark
-  readonly bodyCrc: number
+  readonly rows: number
+  /** CRC-32 of the header's fields before it (`signed`) and the body. */
+  readonly sum: number
+  readonly signed: Uint8Array
   readonly bodyBytes: number
   /** Where the body starts. */
   readonly start: number
@@ -90,20 +121,22 @@ export const header = (bytes: Uint8Array): Header | undefined => {
   const nl = bytes.subarray(0, MAX_HEADER_BYTES).indexOf(0x0a)
   if (nl < 0) return undefined
   const f = Buffer.from(bytes.buffer, bytes.byteOffset, nl).toString("latin1").split(" ")
-  if (f.length !== 9 || f[0] !== MAGIC || f[1] !== VERSION) return undefined
-  const [ino, dev, size, records, bodyBytes] = [f[2], f[3], f[4], f[6], f[8]].map(count)
-  const [crc, bodyCrc] = [f[5], f[7]].map(checksum)
+  if (f.length !== 10 || f[0] !== MAGIC || f[1] !== VERSION) return undefined
+  const [ino, dev, size, records, rows, bodyBytes] = [f[2], f[3], f[4], f[6], f[7], f[9]].map(count)
+  const [crc, sum] = [f[5], f[8]].map(checksum)
   if (
     ino === undefined ||
     dev === undefined ||
     size === undefined ||
     records === undefined ||
+    rows === undefined ||
     bodyBytes === undefined ||
     crc === undefined ||
-    bodyCrc === undefined
+    sum === undefined
   )
     return undefined
-  return { journal: { ino, dev, size, crc, records }, bodyCrc, bodyBytes, start: nl + 1 }
+  const signed = bytes.subarray(0, nl - f[8]!.length - f[9]!.length - 1)
+  return { journal: { ino, dev, size, crc, records }, rows, sum, signed, bodyBytes, start: nl + 1 }
 }
 
 const isString = (v: unknown): v is string => typeof v === "string"
@@ -127,43 +160,89 @@ const ascending = (rows: ReadonlyArray<IndexRow>, order: "stored" | "received") 
   return true
 }
 
-/** The rows of a body, or undefined unless they are whole, distinct and in both orders. */
-const bodyOf = (json: unknown): Pick<IndexSnapshot, "stored" | "received"> | undefined => {
-  if (typeof json !== "object" || json === null) return undefined
-  const { s, r } = json as { s?: unknown; r?: unknown }
-  if (!Array.isArray(s) || !Array.isArray(r) || r.length !== s.length) return undefined
-  const stored: Array<IndexRow> = new Array(s.length)
-  for (let i = 0; i < s.length; i++) {
-    const row = rowOf(s[i])
-    if (row === undefined) return undefined
-    stored[i] = row
-  }
-  const seen = new Uint8Array(s.length)
-  const received: Array<IndexRow> = new Array(r.length)
-  for (let i = 0; i < r.length; i++) {
-    const at: unknown = r[i]
-    if (typeof at !== "number" || !Number.isInteger(at) || at < 0 || at >= s.length || seen[at]) return undefined
-    seen[at] = 1
-    received[i] = stored[at]!
-  }
-  // Strictly ascending (key, id) in store order also means the ids are distinct.
-  return ascending(stored, "stored") && ascending(received, "received") ? { stored, received } : undefined
+/** A table of `length` little-endian 32-bit numbers at `from`. */
+const table = (body: Buffer, from: number, length: number): Uint32Array => {
+  const t = new Uint32Array(length)
+  for (let i = 0; i < length; i++) t[i] = body.readUInt32LE(from + 4 * i)
+  return t
 }
 
-/** The snapshot in `bytes`, or undefined when they are not one, whole and intact. */
-export const decode = (bytes: Uint8Array): IndexSnapshot | undefined => {
+/** True when `t` holds each of 0..n-1 once. */
+const isPermutation = (t: Uint32Array, n: number) => {
+  const seen = new Uint8Array(n)
+  for (const i of t) {
+    if (i >= n || seen[i]) return false
+    seen[i] = 1
+  }
+  return true
+}
+
+/** The snapshot in `bytes`, opened, or undefined when they are not one, whole and intact. */
+export const open = (bytes: Uint8Array): Base | undefined => {
   const h = header(bytes)
   if (h === undefined || bytes.length - h.start !== h.bodyBytes) return undefined
-  const body = bytes.subarray(h.start)
-  if (crc32(body) !== h.bodyCrc) return undefined
-  let json: unknown
-  try {
-    json = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.length).toString("utf8"))
-  } catch {
-    return undefined
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset + h.start, h.bodyBytes)
+  if (crc32(body, crc32(h.signed)) !== h.sum) return undefined
+  const n = h.rows
+  const rowsAt = 4 * (3 * n + 1)
+  if (rowsAt > body.length) return undefined
+  const offsets = table(body, 0, n + 1)
+  const received = table(body, 4 * (n + 1), n)
+  const byId = table(body, 4 * (2 * n + 1), n)
+  if (offsets[0] !== 0 || offsets[n] !== body.length - rowsAt) return undefined
+  for (let i = 0; i < n; i++) if (offsets[i]! > offsets[i + 1]!) return undefined
+  if (!isPermutation(received, n) || !isPermutation(byId, n)) return undefined
+
+  const text = (i: number) => body.toString("utf8", rowsAt + offsets[i]!, rowsAt + offsets[i + 1]!)
+  const row = (i: number): IndexRow | undefined => {
+    try {
+      return rowOf(JSON.parse(text(i)))
+    } catch {
+      return undefined
+    }
   }
-  const rows = bodyOf(json)
-  return rows && { journal: h.journal, ...rows }
+  /** The id alone: the text between the row's first quotes, unless it holds an escape. */
+  const idAt = (i: number): string | undefined => {
+    const from = rowsAt + offsets[i]! + 2
+    const end = body.indexOf(0x22, from)
+    if (body[from - 2] !== 0x5b || body[from - 1] !== 0x22 || end < 0 || end >= rowsAt + offsets[i + 1]!)
+      return undefined
+    const id = body.toString("utf8", from, end)
+    return id.includes("\\") ? row(i)?.id : id
+  }
+  const find = (id: string) => {
+    let lo = 0
+    let hi = n
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      const at = idAt(byId[mid]!)
+      if (at === undefined) return -1
+      if (at < id) lo = mid + 1
+      else hi = mid
+    }
+    return lo < n && idAt(byId[lo]!) === id ? byId[lo]! : -1
+  }
+  const all = () => {
+    const stored: Array<IndexRow> = new Array(n)
+    for (let i = 0; i < n; i++) {
+      const r = row(i)
+      if (r === undefined) return undefined
+      stored[i] = r
+    }
+    const inReceived = Array.from(received, (i) => stored[i]!)
+    for (let k = 1; k < n; k++) if (stored[byId[k - 1]!]!.id >= stored[byId[k]!]!.id) return undefined
+    return ascending(stored, "stored") && ascending(inReceived, "received")
+      ? { stored, received: inReceived }
+      : undefined
+  }
+  return { journal: h.journal, count: n, row, receivedAt: (k) => received[k]!, find, all }
+}
+
+/** The snapshot in `bytes`, every row decoded, or undefined when they are not one, whole and intact. */
+export const decode = (bytes: Uint8Array): IndexSnapshot | undefined => {
+  const base = open(bytes)
+  const rows = base?.all()
+  return base && rows && { journal: base.journal, ...rows }
 }
 
 /** True when the journal `bytes` (read from its start, of file `file`) begin with what `mark` covers. */

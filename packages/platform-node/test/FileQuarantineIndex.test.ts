@@ -84,7 +84,8 @@ describe("FileQuarantineIndex: listings", () => {
       fc.array(
         fc.oneof(
           spec.map((s) => ({ put: s })),
-          fc.nat(20).map((n) => ({ remove: n }))
+          fc.nat(20).map((n) => ({ remove: n })),
+          fc.constant({ snapshot: true as const })
         ),
         {
           minLength: 1,
@@ -102,16 +103,22 @@ describe("FileQuarantineIndex: listings", () => {
         { minLength: 1, maxLength: 6 }
       )
     ],
-    { numRuns: 25 }
-  )("answer what reading every entry answers, through another handle too", async (ops, queries) => {
+    { numRuns: 40 }
+  )("answer what reading every entry answers, through another handle and a new one too", async (ops, queries) => {
     const root = fresh()
     let clock = Date.parse("2026-01-01T00:00:00Z")
-    const store = FileQuarantineStore.make({ root, now: () => (clock += 1000), log: silent })
+    // A snapshot as soon as the journal grew, so that new handles read one and the journal after it.
+    const store = FileQuarantineStore.make({ root, now: () => (clock += 1000), log: silent, snapshotAfter: 1 })
     const other = FileQuarantineStore.make({ root, log: silent })
     const live: Array<string> = []
     for (const op of ops) {
       if ("put" in op) live.push(await put(store, op.put))
-      else if (live.length > 0) await other.remove(live.splice(op.remove % live.length, 1)[0]!)
+      else if ("remove" in op) {
+        if (live.length > 0) await other.remove(live.splice(op.remove % live.length, 1)[0]!)
+      } else {
+        await store.list({ limit: 0 })
+        await store.close() // the snapshot that listing started is written
+      }
     }
     const all = everything(root)
     for (const q of queries) {
@@ -119,11 +126,60 @@ describe("FileQuarantineIndex: listings", () => {
       const after = pick && { at: Quarantine.keyOf(Quarantine.rowOf(pick), q.order), id: pick.id }
       const options = { order: q.order, filter: q.filter, offset: q.offset, limit: q.limit, after }
       const expected = Quarantine.pageOf(all, options)
-      for (const s of [store, other]) {
+      // The new handle first: it reads the snapshot the ops left, before `store` writes a newer one.
+      for (const s of [FileQuarantineStore.make({ root, log: silent }), store, other]) {
         const page = await s.list(options)
         if (q.limit === 0 && q.filter === undefined) expect(page.total).toBe(all.length)
         else expect({ total: page.total, ids: ids(page) }).toEqual({ total: expected.total, ids: ids(expected) })
       }
+    }
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  const change = fc.oneof(
+    { arbitrary: spec.map((s) => ({ put: s })), weight: 3 },
+    { arbitrary: fc.nat(20).map((n) => ({ remove: n })), weight: 2 },
+    { arbitrary: fc.constant({ snapshot: true as const }), weight: 1 }
+  )
+  propTest.prop(
+    [
+      // Changes, a snapshot, and changes after it (the journal a new handle reads past the snapshot).
+      fc
+        .tuple(fc.array(change, { minLength: 1, maxLength: 10 }), fc.array(change, { maxLength: 8 }))
+        .map(([before, after]) => [...before, { snapshot: true as const }, ...after]),
+      fc.array(
+        fc.record({
+          order: fc.constantFrom("stored" as const, "received" as const, undefined),
+          offset: fc.nat(6),
+          limit: fc.integer({ min: 0, max: 8 }),
+          after: fc.option(fc.nat(20), { nil: undefined })
+        }),
+        { minLength: 1, maxLength: 6 }
+      )
+    ],
+    { numRuns: 40 }
+  )("a new handle's unfiltered pages from the snapshot and the journal after it", async (ops, queries) => {
+    const root = fresh()
+    let clock = Date.parse("2026-01-01T00:00:00Z")
+    const store = FileQuarantineStore.make({ root, now: () => (clock += 1000), log: silent, snapshotAfter: 1 })
+    const live: Array<string> = []
+    for (const op of ops) {
+      if ("put" in op) live.push(await put(store, op.put))
+      else if ("remove" in op) {
+        if (live.length > 0) await store.remove(live.splice(op.remove % live.length, 1)[0]!)
+      } else {
+        await store.list({ limit: 0 })
+        await store.close()
+      }
+    }
+    const all = everything(root)
+    for (const q of queries) {
+      const pick = q.after === undefined || all.length === 0 ? undefined : all[q.after % all.length]!
+      const after = pick && { at: Quarantine.keyOf(Quarantine.rowOf(pick), q.order), id: pick.id }
+      const options = { order: q.order, offset: q.offset, limit: q.limit, after }
+      const expected = Quarantine.pageOf(all, options)
+      const page = await FileQuarantineStore.make({ root, log: silent }).list(options)
+      expect({ total: page.total, ids: ids(page) }).toEqual({ total: expected.total, ids: ids(expected) })
     }
     rmSync(root, { recursive: true, force: true })
   })

@@ -3,7 +3,9 @@
  * FileQuarantineIndex): the snapshot's rows in one order, less those the journal removed or
  * replaced since (`hidden`), merged with the rows the journal added since (`added`, in the same
  * order), newest first. Only the rows the page walks over are decoded: the ones before the
- * cursor's position (found by bisection), the `offset` skipped and the page itself.
+ * cursor's position (found by bisection), the `offset` skipped and the page itself. The
+ * snapshot's checksum vouches for its orders; the rows walked are checked against each other
+ * all the same, cheaply.
  *
  * @since 0.1.0
  */
@@ -22,7 +24,10 @@ export interface PageQuery {
   readonly limit: number
 }
 
-/** A snapshot row that does not decode: the caller decodes them all, or reads the journal. */
+/**
+ * A snapshot row that does not decode, or rows walked out of their order: the caller decodes them
+ * all (which checks every order), or reads the journal.
+ */
 class Undecodable extends Error {}
 
 /**
@@ -40,6 +45,13 @@ export const unfilteredPage = (
     const row = base.row(position(k))
     if (row === undefined) throw new Undecodable()
     return row
+  }
+  /** The last snapshot row walked: each next one must come before it. */
+  let previous: IndexRow | undefined
+  const walked = (row: IndexRow) => {
+    if (previous !== undefined && compareKeys(keyOf(row, q.order), row.id, keyOf(previous, q.order), previous.id) >= 0)
+      throw new Undecodable()
+    previous = row
   }
   const below = (row: IndexRow, at: string, id: string) => compareKeys(keyOf(row, q.order), row.id, at, id) < 0
   /** The first position in `[0, n)` whose row is not below the cursor (`n` without one). */
@@ -71,6 +83,7 @@ export const unfilteredPage = (
         (other === undefined || compareKeys(keyOf(fromBase, q.order), fromBase.id, keyOf(other, q.order), other.id) > 0)
       const id = takeBase ? fromBase!.id : other!.id
       if (takeBase) {
+        walked(fromBase!)
         i--
         fromBase = undefined
       } else j--

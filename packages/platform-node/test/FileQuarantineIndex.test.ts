@@ -20,6 +20,7 @@ import { join } from "node:path"
 import { fc, test as propTest } from "@fast-check/vitest"
 import { describe, expect, test } from "vitest"
 import { Quarantine, type QuarantineMeta } from "@mailmoat/core"
+import { decode, encode } from "../src/FileQuarantineIndexSnapshot.ts"
 import { FileQuarantineStore, FileQuarantineSweep } from "../src/index.ts"
 
 const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-qi-"))
@@ -298,6 +299,79 @@ describe("FileQuarantineIndex: damage and recovery", () => {
     expect(readFileSync(join(root, "index.log"), "utf8").trim().split("\n").length).toBe(1)
     expect(logged).toEqual([])
     expect(await FileQuarantineSweep.checkIndex(join(root, "missing"))).toMatchObject({ entries: 0 })
+  })
+
+  const snapshotted = async (root: string) => {
+    const { store, made } = await three(root)
+    const writer = FileQuarantineStore.make({ root, log: silent, snapshotAfter: 1 })
+    await writer.list({ limit: 0 })
+    await writer.close()
+    expect(existsSync(join(root, "index.snap"))).toBe(true)
+    return { store, made }
+  }
+
+  test("a damaged snapshot (a byte changed, cut short, rows out of order): the journal is read, logged once", async () => {
+    const damage: Array<(b: Buffer) => Buffer> = [
+      (b) => {
+        b[b.length - 5]! ^= 0x20
+        return b
+      },
+      (b) => b.subarray(0, b.length - 7),
+      (b) => {
+        // Whole and checksummed, but its rows are not in the order it claims.
+        const snap = decode(b)!
+        return Buffer.from(encode({ ...snap, stored: [...snap.stored].reverse() }))
+      }
+    ]
+    for (const change of damage) {
+      const root = fresh()
+      const { made } = await snapshotted(root)
+      writeFileSync(join(root, "index.snap"), change(readFileSync(join(root, "index.snap"))))
+      const logged: Array<string> = []
+      const reader = FileQuarantineStore.make({ root, log: (m) => logged.push(m) })
+      expect(ids(await reader.list({ limit: 10 }))).toEqual([...made].reverse())
+      const page = await reader.list({ limit: 10, filter: { recipient: "a@example.test" } })
+      expect(ids(page)).toEqual([...made].reverse())
+      expect(logged).toEqual([expect.stringMatching(/index\.snap damaged: the journal is read whole/)])
+    }
+  })
+
+  test("a snapshot of another journal (stale): the journal is read, logged once; a rebuild drops it", async () => {
+    const root = fresh()
+    const { made } = await snapshotted(root)
+    const elsewhere = fresh()
+    await snapshotted(elsewhere)
+    writeFileSync(join(root, "index.snap"), readFileSync(join(elsewhere, "index.snap")))
+    const logged: Array<string> = []
+    const reader = FileQuarantineStore.make({ root, log: (m) => logged.push(m) })
+    expect(ids(await reader.list({ limit: 10 }))).toEqual([...made].reverse())
+    expect(ids(await reader.list({ limit: 10 }))).toEqual([...made].reverse())
+    expect(logged).toEqual([expect.stringMatching(/index\.snap stale .*: the journal is read whole/)])
+    rmSync(journal(root))
+    expect(await listed(root)).toEqual([...made].reverse())
+    expect(existsSync(join(root, "index.snap"))).toBe(false)
+  })
+
+  test("a snapshot left behind by a journal cut below it: never trusted, the entries are listed", async () => {
+    const root = fresh()
+    const { made } = await snapshotted(root)
+    // The journal as if its last record had never been written: the snapshot names more than it holds.
+    const lines = readFileSync(journal(root), "utf8").split("\n")
+    writeFileSync(journal(root), `${lines.slice(0, 2).join("\n")}\n`)
+    expect(await FileQuarantineSweep.checkIndex(root)).toMatchObject({ state: "repaired", added: 1 })
+    expect(await listed(root)).toEqual([...made].reverse())
+  })
+
+  test("a snapshot whose writer died before the rename: the old one serves, the start-up sweep removes the rest", async () => {
+    const root = fresh()
+    const { store, made } = await snapshotted(root)
+    const partial = join(root, "index.snap.4242.1765000000000.tmp")
+    writeFileSync(partial, readFileSync(join(root, "index.snap")).subarray(0, 100))
+    const fourth = await put(store, { subject: "four", sender: "", recipients: ["a@example.test"], receivedMinute: 2 })
+    await store.remove(made[0]!)
+    expect(await listed(root)).toEqual([fourth, made[2], made[1]])
+    expect((await FileQuarantineSweep.sweep(root)).partial).toBe(1)
+    expect(existsSync(partial)).toBe(false)
   })
 
   test("compaction rewrites the journal to the live entries; other handles keep following it", async () => {

@@ -144,6 +144,8 @@ export const make = (o: IndexOptions) => {
   const hidden = new Set<number>()
   /** The snapshot turned out damaged (a row that does not decode): this handle reads the journal. */
   let ignoreSnapshot = false
+  /** The snapshot on disk was found damaged or stale: written again whatever the journal's growth. */
+  let snapshotBad = false
 
   /** Live entries. */
   const size = () => rows.size + (base === undefined ? 0 : base.count - hidden.size)
@@ -259,6 +261,7 @@ export const make = (o: IndexOptions) => {
   }
 
   const warnSnapshot = (what: string) => {
+    snapshotBad = true
     if (snapshotWarned) return
     snapshotWarned = true
     o.log(`quarantine index snapshot ${snapshotPath} ${what}: the journal is read whole`)
@@ -458,10 +461,11 @@ export const make = (o: IndexOptions) => {
     const bytes = IndexSnapshot.encode({ journal, stored: orders.stored.rows(), received: orders.received.rows() })
     await Journal.replace(snapshotPath, [bytes])
     covered = offset
+    snapshotBad = false
   }
 
-  /** Far enough past the snapshot to write it again. */
-  const snapshotDue = () => file !== undefined && offset - covered > snapshotAfter
+  /** Far enough past the snapshot to write it again, or the one on disk is unusable. */
+  const snapshotDue = () => file !== undefined && (offset - covered > snapshotAfter || snapshotBad)
 
   /**
    * Brings the snapshot up to date under the lock, unless another process holds it (a compaction,
@@ -473,16 +477,17 @@ export const make = (o: IndexOptions) => {
         lockPath,
         async () => {
           if ((await catchUp(false)) !== "ok" || !snapshotDue()) return
-          const onDisk = await readSnapshotHeader()
-          if (
+          // Another process may have just written this very state (unless this one found it bad).
+          const onDisk = snapshotBad ? undefined : await readIntact()
+          const same =
             onDisk !== undefined &&
             file !== undefined &&
             onDisk.ino === file.ino &&
             onDisk.dev === file.dev &&
-            onDisk.size <= offset
-          )
-            covered = Math.max(covered, onDisk.size)
-          if (snapshotDue()) await writeSnapshot()
+            onDisk.size === offset &&
+            onDisk.crc === crc
+          if (same) covered = offset
+          else await writeSnapshot()
         },
         false
       )
@@ -491,10 +496,10 @@ export const make = (o: IndexOptions) => {
     }
   }
 
-  /** The journal the snapshot on disk names (its header only), if there is one. */
-  const readSnapshotHeader = async (): Promise<IndexSnapshot.JournalMark | undefined> => {
-    const head = await Journal.readHead(snapshotPath, IndexSnapshot.MAX_HEADER_BYTES).catch(() => undefined)
-    return head && IndexSnapshot.header(head)?.journal
+  /** The journal the snapshot on disk names, when it is intact (another process's, maybe newer). */
+  const readIntact = async (): Promise<IndexSnapshot.JournalMark | undefined> => {
+    const bytes = await readSnapshot().catch(() => undefined)
+    return bytes && IndexSnapshot.open(bytes)?.journal
   }
 
   /** Appends what the folders hold and the journal lacks, and the removals it lacks. */

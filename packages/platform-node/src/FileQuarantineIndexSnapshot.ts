@@ -32,7 +32,7 @@ const { compareKeys, keyOf } = Quarantine
 const MAGIC = "mmqidx-snap"
 const VERSION = "2"
 /** A header is far shorter; past this there is no header to find. */
-export const MAX_HEADER_BYTES = 256
+const MAX_HEADER_BYTES = 256
 
 /** The journal prefix a snapshot describes. */
 export interface JournalMark {
@@ -117,7 +117,7 @@ interface Header {
 }
 
 /** The header line, or undefined when `bytes` do not start with one. */
-export const header = (bytes: Uint8Array): Header | undefined => {
+const header = (bytes: Uint8Array): Header | undefined => {
   const nl = bytes.subarray(0, MAX_HEADER_BYTES).indexOf(0x0a)
   if (nl < 0) return undefined
   const f = Buffer.from(bytes.buffer, bytes.byteOffset, nl).toString("latin1").split(" ")

@@ -130,17 +130,6 @@ const readRange = async (h: fsp.FileHandle, from: number, length: number): Promi
   return bytes.subarray(0, at)
 }
 
-/** The first `length` bytes of the file at `path` (fewer when shorter), undefined when there is none. */
-export const readHead = async (path: string, length: number): Promise<Uint8Array | undefined> => {
-  const h = await openIfExists(path)
-  if (h === undefined) return undefined
-  try {
-    return await readRange(h, 0, length)
-  } finally {
-    await h.close()
-  }
-}
-
 /**
  * The journal's bytes from `offset`, or from 0 when the file is no longer `known` (replaced);
  * undefined when there is none.

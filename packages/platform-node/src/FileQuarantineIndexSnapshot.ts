@@ -7,11 +7,13 @@
  *
  * Layout: one ASCII header line, then a binary body:
  * `mmqidx-snap 2 <ino> <dev> <size> <journal crc32> <records> <rows> <crc32> <body bytes>\n`
- * then, for `n` rows, little-endian 32-bit tables: `n + 1` offsets of the rows in store order
- * (ascending by store time, then id; the last is the rows' end), `n` store positions in received
- * order, `n` store positions in id order; then the rows, each a JSON array
+ * then, for `n` rows, little-endian 32-bit tables: `n + 1` offsets in the rows' text of the rows
+ * in store order (ascending by store time, then id; the last is the text's length), `n` store
+ * positions in received order, `n` store positions in id order; then the rows' text, one JSON
+ * array of rows (so that decoding them all is one `JSON.parse`), each row
  * `[id, received, stored, sender, from, subject, [recipients]]`, or `[id, received, stored]` for
- * an entry whose text did not fit a journal record. The journal is named by its inode and
+ * an entry whose text did not fit a journal record; row `i` spans from its offset to the byte
+ * before the next one (a comma, or the closing bracket). The journal is named by its inode and
  * device, the length it covers, the CRC-32 of those bytes, and how many records they hold (live
  * and dead, for the compaction's count). The header's `<crc32>` covers the fields before it and
  * the body.
@@ -81,15 +83,18 @@ export const encode = (s: IndexSnapshot): Uint8Array => {
   for (const [i, row] of s.stored.entries()) position.set(row, i)
   const rows = s.stored.map((r) => Buffer.from(JSON.stringify(rowArray(r)), "utf8"))
   const tables = Buffer.alloc(4 * (3 * n + 1))
-  let at = 0
-  for (let i = 0; i <= n; i++) {
+  let at = 1
+  for (let i = 0; i < n; i++) {
     tables.writeUInt32LE(at, 4 * i)
-    at += rows[i]?.length ?? 0
+    at += rows[i]!.length + 1
   }
+  tables.writeUInt32LE(Math.max(at, 2), 4 * n)
   for (const [k, row] of s.received.entries()) tables.writeUInt32LE(position.get(row) ?? 0, 4 * (n + 1 + k))
   const byId = s.stored.map((_, i) => i).sort((a, b) => (s.stored[a]!.id < s.stored[b]!.id ? -1 : 1))
   for (const [k, i] of byId.entries()) tables.writeUInt32LE(i, 4 * (2 * n + 1 + k))
-  const body = Buffer.concat([tables, ...rows])
+  const comma = Buffer.from(",")
+  const text = [Buffer.from("["), ...rows.flatMap((r, i) => (i === 0 ? [r] : [comma, r])), Buffer.from("]")]
+  const body = Buffer.concat([tables, ...text])
   const j = s.journal
   const signed = ascii.encode(`${[MAGIC, VERSION, j.ino, j.dev, j.size, hex8(j.crc), j.records, n].join(" ")} `)
   const sum = crc32(body, crc32(signed))
@@ -189,11 +194,11 @@ export const open = (bytes: Uint8Array): Base | undefined => {
   const offsets = table(body, 0, n + 1)
   const received = table(body, 4 * (n + 1), n)
   const byId = table(body, 4 * (2 * n + 1), n)
-  if (offsets[0] !== 0 || offsets[n] !== body.length - rowsAt) return undefined
-  for (let i = 0; i < n; i++) if (offsets[i]! > offsets[i + 1]!) return undefined
+  if ((n > 0 && offsets[0] !== 1) || offsets[n] !== body.length - rowsAt) return undefined
+  for (let i = 0; i < n; i++) if (offsets[i]! >= offsets[i + 1]!) return undefined
   if (!isPermutation(received, n) || !isPermutation(byId, n)) return undefined
 
-  const text = (i: number) => body.toString("utf8", rowsAt + offsets[i]!, rowsAt + offsets[i + 1]!)
+  const text = (i: number) => body.toString("utf8", rowsAt + offsets[i]!, rowsAt + offsets[i + 1]! - 1)
   const row = (i: number): IndexRow | undefined => {
     try {
       return rowOf(JSON.parse(text(i)))
@@ -205,7 +210,7 @@ export const open = (bytes: Uint8Array): Base | undefined => {
   const idAt = (i: number): string | undefined => {
     const from = rowsAt + offsets[i]! + 2
     const end = body.indexOf(0x22, from)
-    if (body[from - 2] !== 0x5b || body[from - 1] !== 0x22 || end < 0 || end >= rowsAt + offsets[i + 1]!)
+    if (body[from - 2] !== 0x5b || body[from - 1] !== 0x22 || end < 0 || end >= rowsAt + offsets[i + 1]! - 1)
       return undefined
     const id = body.toString("utf8", from, end)
     return id.includes("\\") ? row(i)?.id : id
@@ -223,9 +228,16 @@ export const open = (bytes: Uint8Array): Base | undefined => {
     return lo < n && idAt(byId[lo]!) === id ? byId[lo]! : -1
   }
   const all = () => {
+    let json: unknown
+    try {
+      json = JSON.parse(body.toString("utf8", rowsAt))
+    } catch {
+      return undefined
+    }
+    if (!Array.isArray(json) || json.length !== n) return undefined
     const stored: Array<IndexRow> = new Array(n)
     for (let i = 0; i < n; i++) {
-      const r = row(i)
+      const r = rowOf(json[i])
       if (r === undefined) return undefined
       stored[i] = r
     }

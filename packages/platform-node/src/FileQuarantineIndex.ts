@@ -17,9 +17,18 @@
  * with the folders and appends what differs. A listed entry whose folder is gone (removed while
  * a rebuild was reading) is dropped from the index when its page reads it.
  *
- * Held per entry: the row's seven strings (recipients as an array), in a map and two sorted
- * arrays of references; an entry whose text would not fit one record keeps its times only and
- * is loaded when a filter needs its text.
+ * A new handle starts from the snapshot beside the journal (`index.snap`,
+ * FileQuarantineIndexSnapshot) when it names the journal's first bytes, and reads only the
+ * journal after them. Until a listing needs every row (a filter, a compaction, the start-up
+ * check), unfiltered pages are answered from the snapshot's bytes (FileQuarantineIndexPage),
+ * with the rows the journal added since in memory and the snapshot rows it removed or replaced
+ * hidden. The snapshot is written again by the compaction, the start-up check, and a listing
+ * once the journal grew `snapshotAfter` past it or it was found damaged or stale; a snapshot
+ * that cannot be used is logged once and the journal read whole.
+ *
+ * Held per entry, once every row is decoded: the row's seven strings (recipients as an array),
+ * in a map and two sorted arrays of references; an entry whose text would not fit one record
+ * keeps its times only and is loaded when a filter needs its text.
  *
  * @since 0.1.0
  */

@@ -9,8 +9,9 @@
  * atomically too. Releases take the entry with a claim file under `<root>/claims/` first
  * (`FileReleaseClaim.ts`), so one of several concurrent releases delivers.
  *
- * Listings come from an index (`index.log` beside `entries/`, FileQuarantineIndex): a page reads
- * the metadata of its own entries only, whatever the quarantine's size.
+ * Listings come from an index (`index.log` and its snapshot `index.snap` beside `entries/`,
+ * FileQuarantineIndex): a page reads the metadata of its own entries only, whatever the
+ * quarantine's size.
  *
  * It also reads what the gateway's earlier quarantine writer stored (`<root>/meta/<id>.json`
  * pointing at a Maildir file under `<root>/messages/`): those entries are listed, shown,

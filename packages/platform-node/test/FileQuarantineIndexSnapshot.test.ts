@@ -7,22 +7,10 @@ import { describe, expect } from "vitest"
 import { Quarantine } from "@mailmoat/core"
 import type { IndexRow } from "../src/FileQuarantineIndexRecord.ts"
 import { covers, decode, encode, type JournalMark, open } from "../src/FileQuarantineIndexSnapshot.ts"
+import { indexRows } from "./support/indexRows.ts"
 
-const id = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._,=-]{0,40}$/)
-const text = fc.string({ unit: "binary", maxLength: 60 })
-const iso = fc.integer({ min: 0, max: 4102444800000 }).map((t) => new Date(t).toISOString())
-const row: fc.Arbitrary<IndexRow> = fc.oneof(
-  fc.record({
-    id,
-    received: iso,
-    stored: iso,
-    sender: text,
-    from: text,
-    subject: text,
-    recipients: fc.array(text, { maxLength: 4 })
-  }),
-  fc.record({ id, received: iso, stored: iso })
-)
+const { fullRow, timesRow } = indexRows({ id: 40, text: 60, recipients: 4 })
+const row: fc.Arbitrary<IndexRow> = fc.oneof(fullRow, timesRow)
 const inOrder = (rows: ReadonlyArray<IndexRow>, order: "stored" | "received") =>
   [...rows].sort((a, b) => Quarantine.compareKeys(Quarantine.keyOf(a, order), a.id, Quarantine.keyOf(b, order), b.id))
 const rows = fc.uniqueArray(row, { selector: (r) => r.id, maxLength: 30 })

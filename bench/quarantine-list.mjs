@@ -7,7 +7,13 @@
 // `put` is used), then times --rounds of each operation with this build's store and, with
 // --against DIR, another checkout's built store, alternated (this build first on even rounds):
 // - count: `list({ limit: 0 })` on a warm handle;
-// - open + first page: a new handle's first page of 50 (this build reads its index journal);
+// - open + first page: a new handle's first page of 50 (this build reads its index snapshot and
+//   the journal after it);
+// - new process: a new process's first page of 50 (what `mailmoat quarantine list` does): a child
+//   process per round and build imports the store, opens it and lists; it reports the wall time
+//   and the CPU time (`process.cpuUsage`, user + system) of the page (from opening the store, the
+//   import excluded: the same modules in both builds) and of the whole run from before the
+//   import, and the heap it then holds (`--expose-gc`, after a collection);
 // - page: the page at offset 1000 on a warm handle (the CLI's `--offset`);
 // - admin page: the admin listing's query for one recipient (1 in 50 entries), newest received
 //   first, 50 per page; a store without filters in `list` (main before the index) lists every
@@ -136,7 +142,39 @@ for (const [i, [name, build]] of builds.entries()) {
   process.stdout.write(execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", probe]))
 }
 
-const ops = ["count", "open + first page", "page at offset 1000", "admin page"]
+/** A new process's first page: wall and CPU ms from before the import to the page, heap held after. */
+const newProcess = async (checkout) => {
+  const dist = pathToFileURL(join(checkout, "packages/platform-node/dist/index.js")).href
+  const child = `
+    const t = performance.now()
+    const cpu = process.cpuUsage()
+    const { FileQuarantineStore } = await import(${JSON.stringify(dist)})
+    const t1 = performance.now()
+    const cpu1 = process.cpuUsage()
+    const store = FileQuarantineStore.make({ root: ${JSON.stringify(dir)}, log: () => {} })
+    const page = await store.list({ limit: 50 })
+    const ms = (u) => (u.user + u.system) / 1000
+    const wall = performance.now() - t
+    const pageWall = performance.now() - t1
+    const pageCpu = ms(process.cpuUsage(cpu1))
+    const used = ms(process.cpuUsage(cpu))
+    globalThis.gc()
+    console.log(JSON.stringify({ wall, cpu: used, pageWall, pageCpu, heap: process.memoryUsage().heapUsed, ids: page.entries.map((m) => m.id).join(",") }))`
+  const { execFileSync } = await import("node:child_process")
+  return JSON.parse(execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", child]).toString())
+}
+
+const ops = [
+  "count",
+  "open + first page",
+  "page at offset 1000",
+  "admin page",
+  "new process's first page",
+  "new process's first page, CPU",
+  "new process from its start",
+  "new process from its start, CPU"
+]
+const heaps = new Map(builds.map(([name]) => [name, []]))
 const results = new Map(builds.map(([name]) => [name, Object.fromEntries(ops.map((o) => [o, []]))]))
 const checks = new Map()
 for (let r = 0; r < rounds; r++)
@@ -149,16 +187,28 @@ for (let r = 0; r < rounds; r++)
     let page
     out["admin page"].push(await time(async () => (page = await adminPage(build, store, `u${r % 50}@x.test`))))
     checks.set(`${name} ${r}`, `${page.total}:${page.entries.map((m) => m.id).join(",")}`)
+    const child = await newProcess(name === "this build" ? root : against)
+    out["new process's first page"].push(child.pageWall)
+    out["new process's first page, CPU"].push(child.pageCpu)
+    out["new process from its start"].push(child.wall)
+    out["new process from its start, CPU"].push(child.cpu)
+    heaps.get(name).push(child.heap)
+    checks.set(`${name} ${r} new process`, child.ids)
   }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const spread = (xs) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`
 for (const [name, r] of results)
   for (const op of ops) console.log(`${name}: ${op} median ${median(r[op]).toFixed(1)} ms (${spread(r[op])}, ${rounds} rounds)`)
+for (const [name, h] of heaps)
+  console.log(`${name}: a new process holds ${(median(h) / 1048576).toFixed(1)} MB of heap after its first page (${Math.round(median(h) / entries)} bytes per entry, all of its heap)`)
 if (against) {
   for (const op of ops)
     console.log(`ratio this/against, ${op}: ${(median(results.get("this build")[op]) / median(results.get(against)[op])).toFixed(3)}`)
   for (let r = 0; r < rounds; r++)
     if (checks.get(`this build ${r}`) !== checks.get(`${against} ${r}`)) console.log(`round ${r}: the admin pages differ!`)
+  for (let r = 0; r < rounds; r++)
+    if (checks.get(`this build ${r} new process`) !== checks.get(`${against} ${r} new process`))
+      console.log(`round ${r}: the new processes' first pages differ!`)
 }
 
 console.log(`load at the end ${loadavg()[0].toFixed(1)}`)

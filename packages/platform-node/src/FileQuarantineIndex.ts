@@ -17,18 +17,31 @@
  * with the folders and appends what differs. A listed entry whose folder is gone (removed while
  * a rebuild was reading) is dropped from the index when its page reads it.
  *
- * Held per entry: the row's seven strings (recipients as an array), in a map and two sorted
- * arrays of references; an entry whose text would not fit one record keeps its times only and
- * is loaded when a filter needs its text.
+ * A new handle starts from the snapshot beside the journal (`index.snap`,
+ * FileQuarantineIndexSnapshot) when it names the journal's first bytes, and reads only the
+ * journal after them. Until a listing needs every row (a filter, a compaction, the start-up
+ * check), unfiltered pages are answered from the snapshot's bytes (FileQuarantineIndexPage),
+ * with the rows the journal added since in memory and the snapshot rows it removed or replaced
+ * hidden. The snapshot is written again by the compaction, the start-up check, and a listing
+ * once the journal grew `snapshotAfter` past it or it was found damaged or stale; a snapshot
+ * that cannot be used is logged once and the journal read whole.
+ *
+ * Held per entry, once every row is decoded: the row's seven strings (recipients as an array),
+ * in a map and two sorted arrays of references; an entry whose text would not fit one record
+ * keeps its times only and is loaded when a filter needs its text.
  *
  * @since 0.1.0
  */
-import { stat } from "node:fs/promises"
-import { dirname } from "node:path"
+import { readFile, rm, stat } from "node:fs/promises"
+import { dirname, join } from "node:path"
+import { crc32 } from "node:zlib"
 import { Quarantine, type QuarantineListOptions as ListOptions, type QuarantineMeta } from "@mailmoat/core"
 import { readEach } from "./FileQuarantineEntries.ts"
 import * as Journal from "./FileQuarantineJournal.ts"
 import { encode, hasText, type IndexRecord, type IndexRow, parseLines } from "./FileQuarantineIndexRecord.ts"
+import { type Order, unfilteredPage } from "./FileQuarantineIndexPage.ts"
+import * as IndexSnapshot from "./FileQuarantineIndexSnapshot.ts"
+import { isNotFound } from "./FileQuarantineEntries.ts"
 
 const { compareKeys, compileFilter, keyOf, needsText, rowOf } = Quarantine
 
@@ -51,9 +64,12 @@ export interface IndexOptions {
   readonly log: (message: string) => void
   /** Dead records tolerated beyond the live ones before a compaction (default 1000). */
   readonly compactAfter?: number | undefined
+  /**
+   * Journal bytes tolerated past the snapshot (`index.snap`) before it is written again (default
+   * 256 KiB, about 1,500 records: what a new process reads beyond the snapshot).
+   */
+  readonly snapshotAfter?: number | undefined
 }
-
-type Order = "stored" | "received"
 
 /** Rows ascending by (key, id) in one order. */
 const sorted = (order: Order) => {
@@ -84,6 +100,22 @@ const sorted = (order: Order) => {
     /** Replaces the rows with `all`, sorted once (a whole journal read: no insertion one by one). */
     reset: (all: Iterable<IndexRow>) => {
       rows = [...all].sort((a, b) => compareKeys(keyOf(a, order), a.id, keyOf(b, order), b.id))
+    },
+    /** Adds `more`, already in this order (a snapshot's rows), to the rows held. */
+    merge: (more: ReadonlyArray<IndexRow>) => {
+      const held = rows
+      const out: Array<IndexRow> = new Array(held.length + more.length)
+      let i = 0
+      let j = 0
+      for (let k = 0; k < out.length; k++) {
+        const a = held[i]
+        const b = more[j]
+        out[k] =
+          b === undefined || (a !== undefined && compareKeys(keyOf(a, order), a.id, keyOf(b, order), b.id) < 0)
+            ? held[i++]!
+            : more[j++]!
+      }
+      rows = out
     }
   }
 }
@@ -95,7 +127,9 @@ export type VerifyResult =
 
 export const make = (o: IndexOptions) => {
   const lockPath = `${o.path}.lock`
+  const snapshotPath = join(dirname(o.path), "index.snap")
   const compactAfter = o.compactAfter ?? 1000
+  const snapshotAfter = o.snapshotAfter ?? 256 * 1024
   const rows = new Map<string, IndexRow>()
   /** Indexed entries whose metadata could not be read: left out of listings, as before an index. */
   const damaged = new Set<string>()
@@ -104,7 +138,26 @@ export const make = (o: IndexOptions) => {
   let offset = 0
   /** Records in the journal as read (live and dead). */
   let records = 0
-  let compacting = false
+  /** CRC-32 of the journal's first `offset` bytes (what a snapshot of this state names). */
+  let crc = 0
+  /** The journal length the snapshot on disk is known to cover (0: none known for this file). */
+  let covered = 0
+  /** A compaction or a snapshot running in the background. */
+  let busy = false
+  let snapshotWarned = false
+  /**
+   * The snapshot's rows, not decoded yet: while it is there, `rows` and the orders hold only what
+   * the journal added after it, and `hidden` the snapshot's rows it removed or replaced.
+   */
+  let base: IndexSnapshot.Base | undefined
+  const hidden = new Set<number>()
+  /** The snapshot turned out damaged (a row that does not decode): this handle reads the journal. */
+  let ignoreSnapshot = false
+  /** The snapshot on disk was found damaged or stale: written again whatever the journal's growth. */
+  let snapshotBad = false
+
+  /** Live entries. */
+  const size = () => rows.size + (base === undefined ? 0 : base.count - hidden.size)
 
   let queue: Promise<unknown> = Promise.resolve()
   const serial = <A>(f: () => Promise<A>): Promise<A> => {
@@ -117,6 +170,10 @@ export const make = (o: IndexOptions) => {
   const apply = (r: IndexRecord, bulk: boolean) => {
     const id = r.kind === "add" ? r.row.id : r.id
     damaged.delete(id)
+    if (base !== undefined) {
+      const at = base.find(id)
+      if (at >= 0) hidden.add(at)
+    }
     const old = rows.get(id)
     if (old) {
       if (!bulk) {
@@ -140,6 +197,83 @@ export const make = (o: IndexOptions) => {
     orders.stored.clear()
     orders.received.clear()
     records = 0
+    crc = 0
+    covered = 0
+    base = undefined
+    hidden.clear()
+  }
+
+  const readSnapshot = async (): Promise<Uint8Array | undefined> => {
+    try {
+      return await readFile(snapshotPath)
+    } catch (e) {
+      if (isNotFound(e)) return undefined
+      throw e
+    }
+  }
+
+  /**
+   * Takes the rows from the snapshot when it describes the start of the journal `bytes` (read
+   * from 0); the journal bytes it covers, 0 when there is none or it cannot be used (logged once:
+   * the journal is read whole, as without a snapshot).
+   */
+  const loadSnapshot = async (journal: Journal.Snapshot): Promise<number> => {
+    if (ignoreSnapshot) return 0
+    let bytes: Uint8Array | undefined
+    try {
+      bytes = await readSnapshot()
+    } catch (e) {
+      bytes = undefined
+      warnSnapshot(`unreadable (${(e as Error).message})`)
+    }
+    if (bytes === undefined) return 0
+    const snap = IndexSnapshot.open(bytes)
+    if (snap === undefined) warnSnapshot("damaged")
+    else if (!IndexSnapshot.covers(snap.journal, journal.file, journal.bytes))
+      warnSnapshot("stale (it describes another journal)")
+    else {
+      base = snap
+      records = snap.journal.records
+      crc = snap.journal.crc
+      covered = snap.journal.size
+      return snap.journal.size
+    }
+    return 0
+  }
+
+  /** Decodes the snapshot's rows into `rows` and the orders; false when one does not decode. */
+  const materialize = (): boolean => {
+    if (base === undefined) return true
+    const all = base.all()
+    if (all === undefined) return false
+    const live = base
+    const stored = all.stored.filter((_, i) => !hidden.has(i))
+    const received = all.received.filter((_, k) => !hidden.has(live.receivedAt(k)))
+    for (const row of stored) rows.set(row.id, row)
+    orders.stored.merge(stored)
+    orders.received.merge(received)
+    base = undefined
+    hidden.clear()
+    return true
+  }
+
+  /**
+   * Every row in memory (a filter, a compaction, a snapshot need them all); a snapshot found
+   * damaged on the way is left aside and the journal read whole. The caller holds `serial`.
+   */
+  const full = async () => {
+    if (materialize()) return
+    warnSnapshot("damaged")
+    ignoreSnapshot = true
+    file = undefined
+    await ready()
+  }
+
+  const warnSnapshot = (what: string) => {
+    snapshotBad = true
+    if (snapshotWarned) return
+    snapshotWarned = true
+    o.log(`quarantine index snapshot ${snapshotPath} ${what}: the journal is read whole`)
   }
 
   type Health = "ok" | "missing" | "damaged" | "torn"
@@ -153,19 +287,27 @@ export const make = (o: IndexOptions) => {
       offset = 0
       return "missing"
     }
-    if (snap.from === 0) forget()
-    const parsed = parseLines(snap.bytes)
-    const bulk = parsed.records.length > BULK_RECORDS
+    let start = 0
+    if (snap.from === 0) {
+      forget()
+      start = await loadSnapshot(snap)
+    }
+    const tail = snap.bytes.subarray(start)
+    const parsed = parseLines(tail)
+    // Sorting everything once beats inserting one by one only when the records are many.
+    const bulk = parsed.records.length > Math.max(BULK_RECORDS, rows.size / 8)
     for (const r of parsed.records) apply(r, bulk)
     if (bulk) {
       orders.stored.reset(rows.values())
       orders.received.reset(rows.values())
     }
     records += parsed.records.length + parsed.bad
+    // Not called on no bytes: Node 20's `zlib.crc32` answers 0 for some empty views, whatever the start value.
+    if (parsed.consumed > 0) crc = crc32(tail.subarray(0, parsed.consumed), crc)
     file = snap.file
-    offset = snap.from + parsed.consumed
+    offset = snap.from + start + parsed.consumed
     if (parsed.bad > 0) return "damaged"
-    const unfinished = parsed.consumed < snap.bytes.length
+    const unfinished = start + parsed.consumed < snap.bytes.length
     return unfinished && (atStart || Date.now() - snap.mtimeMs > TORN_AFTER_MS) ? "torn" : "ok"
   }
 
@@ -213,6 +355,7 @@ export const make = (o: IndexOptions) => {
           }
         }
         scanned = await scan()
+        await dropSnapshot()
         await Journal.replace(
           o.path,
           scanned.rows.map((row) => encode({ kind: "add", row }))
@@ -237,7 +380,7 @@ export const make = (o: IndexOptions) => {
       o.log(`quarantine index ${o.path} ${why}: not rebuilt (${(e as Error).message}); listed from the entry folders`)
       return { state: "rebuilt", entries: fresh.length, why }
     }
-    if (done === undefined) return { state: "ok", entries: rows.size }
+    if (done === undefined) return { state: "ok", entries: size() }
     if (why !== "missing" || done.entries > 0)
       o.log(`quarantine index ${o.path} ${why}: rebuilt from ${done.entries} entries`)
     await catchUp(false)
@@ -266,9 +409,15 @@ export const make = (o: IndexOptions) => {
   const ready = async () => {
     const health = await catchUp(false)
     if (health !== "ok") await rebuild(health)
-    if (!compacting && records > 2 * rows.size + compactAfter) {
-      compacting = true
+    if (busy) return
+    if (records > 2 * size() + compactAfter) {
+      busy = true
       void compact()
+    } else if (snapshotDue()) {
+      busy = true
+      void serial(refreshSnapshot).finally(() => {
+        busy = false
+      })
     }
   }
 
@@ -278,17 +427,20 @@ export const make = (o: IndexOptions) => {
    */
   const compact = () =>
     serial(async () => {
-      compacting = true
+      busy = true
       try {
         await Journal.withLock(
           lockPath,
           async () => {
             await catchUp(false)
+            await full()
             if (file === undefined) return
             const lines = orders.stored.rows().map((row) => encode({ kind: "add", row }))
+            // The snapshot names the file being replaced: gone first, so none is ever stale.
+            await dropSnapshot()
             if (await Journal.compact(o.path, file, offset, lines)) {
               file = undefined
-              await catchUp(false)
+              if ((await catchUp(false)) === "ok") await writeSnapshot()
             }
           },
           false
@@ -296,9 +448,78 @@ export const make = (o: IndexOptions) => {
       } catch (e) {
         o.log(`quarantine index ${o.path}: compaction failed, the journal stays as it is: ${(e as Error).message}`)
       } finally {
-        compacting = false
+        busy = false
       }
     })
+
+  /** Removes the snapshot; the caller holds the lock and is about to replace the journal. */
+  const dropSnapshot = async () => {
+    covered = 0
+    await rm(snapshotPath, { force: true })
+  }
+
+  /**
+   * Writes the snapshot of the rows as read (the journal's first `offset` bytes), atomically (a
+   * temporary file, synced, renamed over, the directory synced); the caller holds the lock, so
+   * the journal is not replaced meanwhile, and has just read it to its end.
+   */
+  const writeSnapshot = async () => {
+    await full()
+    if (file === undefined) return
+    const journal = { ...file, size: offset, crc, records }
+    const bytes = IndexSnapshot.encode({ journal, stored: orders.stored.rows(), received: orders.received.rows() })
+    await Journal.replace(snapshotPath, [bytes])
+    covered = offset
+    snapshotBad = false
+  }
+
+  /** Far enough past the snapshot to write it again, or the one on disk is unusable. */
+  const snapshotDue = () => file !== undefined && (offset - covered > snapshotAfter || snapshotBad)
+
+  /**
+   * Brings the snapshot up to date under the lock, unless another process holds it (a compaction,
+   * a rebuild, another snapshot) or already wrote one recent enough.
+   */
+  const refreshSnapshot = async () => {
+    try {
+      await Journal.withLock(
+        lockPath,
+        async () => {
+          if ((await catchUp(false)) !== "ok" || !snapshotDue()) return
+          // Another process may have just written this very state (unless this one found it bad).
+          const onDisk = snapshotBad ? undefined : await readIntact()
+          const same =
+            onDisk !== undefined &&
+            file !== undefined &&
+            onDisk.ino === file.ino &&
+            onDisk.dev === file.dev &&
+            onDisk.size === offset &&
+            onDisk.crc === crc
+          if (same) covered = offset
+          else await writeSnapshot()
+        },
+        false
+      )
+    } catch (e) {
+      o.log(`quarantine index snapshot ${snapshotPath}: not written: ${(e as Error).message}`)
+    }
+  }
+
+  /** The journal the snapshot on disk names, when it is intact (another process's, maybe newer). */
+  const readIntact = async (): Promise<IndexSnapshot.JournalMark | undefined> => {
+    const bytes = await readSnapshot().catch(() => undefined)
+    return bytes && IndexSnapshot.open(bytes)?.journal
+  }
+
+  /** Appends what the folders hold and the journal lacks, and the removals it lacks. */
+  const repair = async (): Promise<VerifyResult> => {
+    await full()
+    const fixed = await reconcile(new Set(rows.keys()))
+    if (fixed.added + fixed.removed === 0) return { state: "ok", entries: size() }
+    await catchUp(false)
+    o.log(`quarantine index ${o.path}: ${fixed.added} entries added, ${fixed.removed} removed to match the folders`)
+    return { state: "repaired", entries: size(), ...fixed }
+  }
 
   const loadRow = async (row: IndexRow, gone: Array<string>) => {
     const meta = await o.source.load(row.id)
@@ -328,11 +549,17 @@ export const make = (o: IndexOptions) => {
         await ready()
         const order: Order = q.order === "received" ? "received" : "stored"
         const list = orders[order]
-        const all = list.rows()
-        const end = q.after ? list.lowerBound(q.after.at, q.after.id) : all.length
         const offset = Math.max(0, q.offset ?? 0)
         const limit = Math.max(0, q.limit ?? 50)
         const keep = compileFilter(q.filter)
+        if (base !== undefined && keep === undefined && damaged.size === 0) {
+          // A new handle's unfiltered page (a CLI run): the snapshot's rows it walks over only.
+          const ids = unfilteredPage(base, hidden, list.rows(), { order, after: q.after, offset, limit })
+          if (ids !== undefined) return { total: size(), ids, gone: [] }
+        }
+        await full()
+        const all = list.rows()
+        const end = q.after ? list.lowerBound(q.after.at, q.after.id) : all.length
         if (keep === undefined && damaged.size === 0) {
           const top = Math.max(0, end - offset)
           const ids = all.slice(Math.max(0, top - limit), top).map((r) => r.id)
@@ -368,16 +595,17 @@ export const make = (o: IndexOptions) => {
       serial(async () => {
         file = undefined
         const health = await catchUp(true)
-        if (health !== "ok") return rebuild(health)
-        const fixed = await reconcile(new Set(rows.keys()))
-        if (fixed.added + fixed.removed === 0) return { state: "ok", entries: rows.size }
-        await catchUp(false)
-        o.log(`quarantine index ${o.path}: ${fixed.added} entries added, ${fixed.removed} removed to match the folders`)
-        return { state: "repaired", entries: rows.size, ...fixed }
+        const result = health !== "ok" ? await rebuild(health) : await repair()
+        // Written now, before any worker lists, rather than by each worker's first listing.
+        if (snapshotDue()) await refreshSnapshot()
+        return result
       }),
 
     /** Entries indexed (after the last read). */
-    size: () => rows.size
+    size,
+
+    /** Resolves once the work queued so far (a background compaction or snapshot included) is done. */
+    settled: (): Promise<void> => serial(async () => {})
   }
 }
 

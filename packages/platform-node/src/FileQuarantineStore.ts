@@ -9,8 +9,9 @@
  * atomically too. Releases take the entry with a claim file under `<root>/claims/` first
  * (`FileReleaseClaim.ts`), so one of several concurrent releases delivers.
  *
- * Listings come from an index (`index.log` beside `entries/`, FileQuarantineIndex): a page reads
- * the metadata of its own entries only, whatever the quarantine's size.
+ * Listings come from an index (`index.log` and its snapshot `index.snap` beside `entries/`,
+ * FileQuarantineIndex): a page reads the metadata of its own entries only, whatever the
+ * quarantine's size.
  *
  * It also reads what the gateway's earlier quarantine writer stored (`<root>/meta/<id>.json`
  * pointing at a Maildir file under `<root>/messages/`): those entries are listed, shown,
@@ -76,10 +77,10 @@ export const indexPath = (root: string) => join(root, "index.log")
 export const openIndex = (
   root: string,
   log: (message: string) => void,
-  compactAfter?: number
+  tuning: Pick<FileQuarantineIndex.IndexOptions, "compactAfter" | "snapshotAfter"> = {}
 ): FileQuarantineIndex.FileQuarantineIndex => {
   const entries = makeEntries(root)
-  return FileQuarantineIndex.make({ path: indexPath(root), source: entries, log, compactAfter })
+  return FileQuarantineIndex.make({ path: indexPath(root), source: entries, log, ...tuning })
 }
 
 const logToStderr = (message: string) => {
@@ -94,6 +95,8 @@ export interface FileQuarantineOptions {
   readonly log?: ((message: string) => void) | undefined
   /** Dead index records tolerated beyond the live ones before the journal is rewritten. */
   readonly compactAfter?: number | undefined
+  /** Journal bytes tolerated past the index's snapshot before it is written again. */
+  readonly snapshotAfter?: number | undefined
 }
 
 export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
@@ -102,7 +105,10 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
   const entries = makeEntries(root)
   const { entriesDir, legacyMetaDir, entryDir, readEntry, readLegacy } = entries
   const tmpDir = join(root, "tmp")
-  const index = openIndex(root, options.log ?? logToStderr, options.compactAfter)
+  const index = openIndex(root, options.log ?? logToStderr, {
+    compactAfter: options.compactAfter,
+    snapshotAfter: options.snapshotAfter
+  })
   let ready = false
 
   const ensure = async () => {
@@ -280,7 +286,8 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
         checkId(id)
       ),
 
-    close: async () => {}
+    // A compaction or snapshot under way finishes (its lock released) before the process ends.
+    close: () => index.settled()
   }
   return store
 }

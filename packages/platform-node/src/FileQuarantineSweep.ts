@@ -4,7 +4,8 @@
  * complete and fsync'ed, before the SMTP reply) and entries being removed (`.removed-*`): at
  * start nothing is assembling, because the store belongs to one gateway (several gateways share
  * a quarantine through Redis), so everything in it is a crash's leftover. Release claims are
- * swept too (FileReleaseClaim: releases older than the memory, dead temporary files).
+ * swept too (FileReleaseClaim: releases older than the memory, dead temporary files), and so are
+ * the temporary files of an index journal or snapshot whose writer died before its rename.
  *
  * `checkIndex` is the index's start-up check (FileQuarantineIndex): at that moment no append is
  * in flight, so an unfinished last record is a torn one; the journal is rebuilt from the entry
@@ -16,11 +17,15 @@
 import * as fsp from "node:fs/promises"
 import { join } from "node:path"
 import type { VerifyResult } from "./FileQuarantineIndex.ts"
+import { readdirOrEmpty } from "./FileQuarantineEntries.ts"
 import { openIndex } from "./FileQuarantineStore.ts"
 import { sweepClaims } from "./FileReleaseClaim.ts"
 
+/** A journal or snapshot being written (`FileQuarantineJournal.replace`): at start, a dead writer's. */
+const UNRENAMED = /^index\.(?:log|snap)\.\d+\.\d+\.tmp$/
+
 export interface QuarantineSweep {
-  /** Leftovers removed from `tmp/` (partial entries and half-removed ones). */
+  /** Leftovers removed: `tmp/`'s partial and half-removed entries, unrenamed index files. */
   readonly partial: number
   /** Claim files forgotten. */
   readonly claims: number
@@ -34,7 +39,9 @@ export const sweep = async (root: string, now = Date.now()): Promise<QuarantineS
     if ((e as { code?: string }).code !== "ENOENT") throw e
   }
   for (const name of names) await fsp.rm(join(root, "tmp", name), { recursive: true, force: true })
-  return { partial: names.length, claims: await sweepClaims(join(root, "claims"), now) }
+  const unrenamed = (await readdirOrEmpty(root)).filter((name) => UNRENAMED.test(name))
+  for (const name of unrenamed) await fsp.rm(join(root, name), { force: true })
+  return { partial: names.length + unrenamed.length, claims: await sweepClaims(join(root, "claims"), now) }
 }
 
 /** The index's start-up check, with what it did in one line (undefined when nothing). */

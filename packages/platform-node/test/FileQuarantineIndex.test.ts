@@ -20,6 +20,7 @@ import { join } from "node:path"
 import { fc, test as propTest } from "@fast-check/vitest"
 import { describe, expect, test } from "vitest"
 import { Quarantine, type QuarantineMeta } from "@mailmoat/core"
+import { decode, encode } from "../src/FileQuarantineIndexSnapshot.ts"
 import { FileQuarantineStore, FileQuarantineSweep } from "../src/index.ts"
 
 const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-qi-"))
@@ -84,7 +85,8 @@ describe("FileQuarantineIndex: listings", () => {
       fc.array(
         fc.oneof(
           spec.map((s) => ({ put: s })),
-          fc.nat(20).map((n) => ({ remove: n }))
+          fc.nat(20).map((n) => ({ remove: n })),
+          fc.constant({ snapshot: true as const })
         ),
         {
           minLength: 1,
@@ -102,16 +104,22 @@ describe("FileQuarantineIndex: listings", () => {
         { minLength: 1, maxLength: 6 }
       )
     ],
-    { numRuns: 25 }
-  )("answer what reading every entry answers, through another handle too", async (ops, queries) => {
+    { numRuns: 40 }
+  )("answer what reading every entry answers, through another handle and a new one too", async (ops, queries) => {
     const root = fresh()
     let clock = Date.parse("2026-01-01T00:00:00Z")
-    const store = FileQuarantineStore.make({ root, now: () => (clock += 1000), log: silent })
+    // A snapshot as soon as the journal grew, so that new handles read one and the journal after it.
+    const store = FileQuarantineStore.make({ root, now: () => (clock += 1000), log: silent, snapshotAfter: 1 })
     const other = FileQuarantineStore.make({ root, log: silent })
     const live: Array<string> = []
     for (const op of ops) {
       if ("put" in op) live.push(await put(store, op.put))
-      else if (live.length > 0) await other.remove(live.splice(op.remove % live.length, 1)[0]!)
+      else if ("remove" in op) {
+        if (live.length > 0) await other.remove(live.splice(op.remove % live.length, 1)[0]!)
+      } else {
+        await store.list({ limit: 0 })
+        await store.close() // the snapshot that listing started is written
+      }
     }
     const all = everything(root)
     for (const q of queries) {
@@ -119,11 +127,60 @@ describe("FileQuarantineIndex: listings", () => {
       const after = pick && { at: Quarantine.keyOf(Quarantine.rowOf(pick), q.order), id: pick.id }
       const options = { order: q.order, filter: q.filter, offset: q.offset, limit: q.limit, after }
       const expected = Quarantine.pageOf(all, options)
-      for (const s of [store, other]) {
+      // The new handle first: it reads the snapshot the ops left, before `store` writes a newer one.
+      for (const s of [FileQuarantineStore.make({ root, log: silent }), store, other]) {
         const page = await s.list(options)
         if (q.limit === 0 && q.filter === undefined) expect(page.total).toBe(all.length)
         else expect({ total: page.total, ids: ids(page) }).toEqual({ total: expected.total, ids: ids(expected) })
       }
+    }
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  const change = fc.oneof(
+    { arbitrary: spec.map((s) => ({ put: s })), weight: 3 },
+    { arbitrary: fc.nat(20).map((n) => ({ remove: n })), weight: 2 },
+    { arbitrary: fc.constant({ snapshot: true as const }), weight: 1 }
+  )
+  propTest.prop(
+    [
+      // Changes, a snapshot, and changes after it (the journal a new handle reads past the snapshot).
+      fc
+        .tuple(fc.array(change, { minLength: 1, maxLength: 10 }), fc.array(change, { maxLength: 8 }))
+        .map(([before, after]) => [...before, { snapshot: true as const }, ...after]),
+      fc.array(
+        fc.record({
+          order: fc.constantFrom("stored" as const, "received" as const, undefined),
+          offset: fc.nat(6),
+          limit: fc.integer({ min: 0, max: 8 }),
+          after: fc.option(fc.nat(20), { nil: undefined })
+        }),
+        { minLength: 1, maxLength: 6 }
+      )
+    ],
+    { numRuns: 40 }
+  )("a new handle's unfiltered pages from the snapshot and the journal after it", async (ops, queries) => {
+    const root = fresh()
+    let clock = Date.parse("2026-01-01T00:00:00Z")
+    const store = FileQuarantineStore.make({ root, now: () => (clock += 1000), log: silent, snapshotAfter: 1 })
+    const live: Array<string> = []
+    for (const op of ops) {
+      if ("put" in op) live.push(await put(store, op.put))
+      else if ("remove" in op) {
+        if (live.length > 0) await store.remove(live.splice(op.remove % live.length, 1)[0]!)
+      } else {
+        await store.list({ limit: 0 })
+        await store.close()
+      }
+    }
+    const all = everything(root)
+    for (const q of queries) {
+      const pick = q.after === undefined || all.length === 0 ? undefined : all[q.after % all.length]!
+      const after = pick && { at: Quarantine.keyOf(Quarantine.rowOf(pick), q.order), id: pick.id }
+      const options = { order: q.order, offset: q.offset, limit: q.limit, after }
+      const expected = Quarantine.pageOf(all, options)
+      const page = await FileQuarantineStore.make({ root, log: silent }).list(options)
+      expect({ total: page.total, ids: ids(page) }).toEqual({ total: expected.total, ids: ids(expected) })
     }
     rmSync(root, { recursive: true, force: true })
   })
@@ -242,6 +299,87 @@ describe("FileQuarantineIndex: damage and recovery", () => {
     expect(readFileSync(join(root, "index.log"), "utf8").trim().split("\n").length).toBe(1)
     expect(logged).toEqual([])
     expect(await FileQuarantineSweep.checkIndex(join(root, "missing"))).toMatchObject({ entries: 0 })
+  })
+
+  const snapshotted = async (root: string) => {
+    const { store, made } = await three(root)
+    const writer = FileQuarantineStore.make({ root, log: silent, snapshotAfter: 1 })
+    await writer.list({ limit: 0 })
+    await writer.close()
+    expect(existsSync(join(root, "index.snap"))).toBe(true)
+    return { store, made }
+  }
+
+  test("a damaged snapshot (a byte changed, cut short, rows out of order): the journal is read, logged once", async () => {
+    const damage: Array<(b: Buffer) => Buffer> = [
+      (b) => {
+        b[b.length - 5]! ^= 0x20
+        return b
+      },
+      (b) => b.subarray(0, b.length - 7),
+      (b) => {
+        // Whole and checksummed, but its rows are not in the order it claims.
+        const snap = decode(b)!
+        return Buffer.from(encode({ ...snap, stored: [...snap.stored].reverse() }))
+      }
+    ]
+    for (const change of damage) {
+      const root = fresh()
+      const { made } = await snapshotted(root)
+      writeFileSync(join(root, "index.snap"), change(readFileSync(join(root, "index.snap"))))
+      const logged: Array<string> = []
+      const reader = FileQuarantineStore.make({ root, log: (m) => logged.push(m) })
+      expect(ids(await reader.list({ limit: 10 }))).toEqual([...made].reverse())
+      const page = await reader.list({ limit: 10, filter: { recipient: "a@example.test" } })
+      expect(ids(page)).toEqual([...made].reverse())
+      expect(logged).toEqual([expect.stringMatching(/index\.snap damaged: the journal is read whole/)])
+      // Written again (the listing started it), whatever the journal's size: the next process reads it.
+      await reader.close()
+      const next: Array<string> = []
+      expect(ids(await FileQuarantineStore.make({ root, log: (m) => next.push(m) }).list({ limit: 10 }))).toEqual(
+        [...made].reverse()
+      )
+      expect(next).toEqual([])
+      expect(decode(readFileSync(join(root, "index.snap")))?.stored.length).toBe(3)
+    }
+  })
+
+  test("a snapshot of another journal (stale): the journal is read, logged once; a rebuild drops it", async () => {
+    const root = fresh()
+    const { made } = await snapshotted(root)
+    const elsewhere = fresh()
+    await snapshotted(elsewhere)
+    writeFileSync(join(root, "index.snap"), readFileSync(join(elsewhere, "index.snap")))
+    const logged: Array<string> = []
+    const reader = FileQuarantineStore.make({ root, log: (m) => logged.push(m) })
+    expect(ids(await reader.list({ limit: 10 }))).toEqual([...made].reverse())
+    expect(ids(await reader.list({ limit: 10 }))).toEqual([...made].reverse())
+    expect(logged).toEqual([expect.stringMatching(/index\.snap stale .*: the journal is read whole/)])
+    rmSync(journal(root))
+    expect(await listed(root)).toEqual([...made].reverse())
+    expect(existsSync(join(root, "index.snap"))).toBe(false)
+  })
+
+  test("a snapshot left behind by a journal cut below it: never trusted, the entries are listed", async () => {
+    const root = fresh()
+    const { made } = await snapshotted(root)
+    // The journal as if its last record had never been written: the snapshot names more than it holds.
+    const lines = readFileSync(journal(root), "utf8").split("\n")
+    writeFileSync(journal(root), `${lines.slice(0, 2).join("\n")}\n`)
+    expect(await FileQuarantineSweep.checkIndex(root)).toMatchObject({ state: "repaired", added: 1 })
+    expect(await listed(root)).toEqual([...made].reverse())
+  })
+
+  test("a snapshot whose writer died before the rename: the old one serves, the start-up sweep removes the rest", async () => {
+    const root = fresh()
+    const { store, made } = await snapshotted(root)
+    const partial = join(root, "index.snap.4242.1765000000000.tmp")
+    writeFileSync(partial, readFileSync(join(root, "index.snap")).subarray(0, 100))
+    const fourth = await put(store, { subject: "four", sender: "", recipients: ["a@example.test"], receivedMinute: 2 })
+    await store.remove(made[0]!)
+    expect(await listed(root)).toEqual([fourth, made[2], made[1]])
+    expect((await FileQuarantineSweep.sweep(root)).partial).toBe(1)
+    expect(existsSync(partial)).toBe(false)
   })
 
   test("compaction rewrites the journal to the live entries; other handles keep following it", async () => {

@@ -1,10 +1,12 @@
 // Two processes quarantine into one file store at once (the workers of the multi-process mode)
-// and are killed with SIGKILL mid-stream: their journal appends never interleave into garbage
-// (at most the last line is unfinished), every entry whose `put` resolved is in the journal
-// before any check, and after the start-up check the listing is exactly the entry folders.
+// while a third lists it (writing the index snapshot again and again), and all are killed with
+// SIGKILL mid-stream: their journal appends never interleave into garbage (at most the last line
+// is unfinished), every entry whose `put` resolved is in the journal before any check, a new
+// handle lists from the snapshot and the journal after it exactly what the journal alone says,
+// and after the start-up check the listing is exactly the entry folders.
 // The writers run the BUILT store (packages/platform-node/dist), as the gateway's workers do.
 import { type ChildProcess, spawn } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -41,6 +43,20 @@ const writer = (root: string, name: string) => {
   return { child, out: () => out }
 }
 
+/** A lister: a new handle and a long-lived one list in turn, the snapshot rewritten past 512 bytes of journal. */
+const lister = (root: string) => {
+  const script = `
+    const { FileQuarantineStore } = await import(${JSON.stringify(dist)})
+    const warm = FileQuarantineStore.make({ root: ${JSON.stringify(root)}, snapshotAfter: 512 })
+    for (;;) {
+      await warm.list({ limit: 5, filter: { recipient: "u1@x.test" } })
+      await FileQuarantineStore.make({ root: ${JSON.stringify(root)}, snapshotAfter: 512 }).list({ limit: 5 })
+    }`
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "ignore", "pipe"] })
+  children.push(child)
+  return child
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 test("kill -9 two writing processes: no interleaved records, every acknowledged entry listed", async () => {
@@ -50,17 +66,17 @@ test("kill -9 two writing processes: no interleaved records, every acknowledged 
   mkdirSync(join(root, "entries"))
   writeFileSync(join(root, "index.log"), "")
   const writers = [writer(root, "w1"), writer(root, "w2")]
+  const reader = lister(root)
   const deadline = Date.now() + 120_000
   const count = (w: (typeof writers)[number]) => (w.out().match(/^put /gm) ?? []).length
   while (writers.some((w) => count(w) < 40) && Date.now() < deadline) {
     for (const w of writers) if (w.child.exitCode !== null) throw new Error(`writer failed: ${w.out()}`)
     await sleep(20)
   }
-  for (const w of writers) w.child.kill("SIGKILL")
+  for (const c of [reader, ...writers.map((w) => w.child)]) c.kill("SIGKILL")
   await Promise.all(
-    writers.map(
-      (w) =>
-        new Promise((r) => (w.child.exitCode !== null || w.child.signalCode !== null ? r(0) : w.child.once("exit", r)))
+    [reader, ...writers.map((w) => w.child)].map(
+      (c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(0) : c.once("exit", r)))
     )
   )
 
@@ -73,6 +89,17 @@ test("kill -9 two writing processes: no interleaved records, every acknowledged 
   const journalled = new Set(parsed.records.flatMap((r) => (r.kind === "add" ? [r.row.id] : [])))
   const acknowledgedFirst = writers.flatMap((w) => [...w.out().matchAll(/^(?:put|removed) (\S+)$/gm)].map((m) => m[1]!))
   for (const id of acknowledgedFirst) expect(journalled.has(id), `${id} in the journal`).toBe(true)
+
+  // From the snapshot and the journal after it, as from the journal alone.
+  expect(existsSync(join(root, "index.snap")), "a snapshot was written").toBe(true)
+  const everything = async () =>
+    (await FileQuarantineStore.make({ root, log: () => {} }).list({ limit: 100_000 })).entries.map((m) => m.id)
+  const fromSnapshot = await everything()
+  renameSync(join(root, "index.snap"), join(root, "index.snap.aside"))
+  expect(fromSnapshot).toEqual(await everything())
+  renameSync(join(root, "index.snap.aside"), join(root, "index.snap"))
+  const removedFirst = writers.flatMap((w) => [...w.out().matchAll(/^removed (\S+)$/gm)].map((m) => m[1]!))
+  for (const id of removedFirst) expect(fromSnapshot).not.toContain(id)
 
   const check = await FileQuarantineSweep.checkIndex(root)
   expect(["ok", "repaired", "rebuilt"]).toContain(check.state)

@@ -11,20 +11,9 @@ import {
   MAX_RECORD_BYTES,
   parseLines
 } from "../src/FileQuarantineIndexRecord.ts"
+import { indexRows } from "./support/indexRows.ts"
 
-const id = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._,=-]{0,60}$/)
-const text = fc.string({ unit: "binary", maxLength: 300 })
-const iso = fc.integer({ min: 0, max: 4102444800000 }).map((t) => new Date(t).toISOString())
-const fullRow = fc.record({
-  id,
-  received: iso,
-  stored: iso,
-  sender: text,
-  from: text,
-  subject: text,
-  recipients: fc.array(text, { maxLength: 20 })
-})
-const timesRow = fc.record({ id, received: iso, stored: iso })
+const { id, fullRow, timesRow } = indexRows({ id: 60, text: 300, recipients: 20 })
 const record: fc.Arbitrary<IndexRecord> = fc.oneof(
   fullRow.map((row) => ({ kind: "add" as const, row })),
   timesRow.map((row) => ({ kind: "add" as const, row })),

@@ -14,6 +14,8 @@
  * - In the data phase a stage may decide for single recipients (`recipientDecisions`): later
  *   groups see only the recipients still undecided; when none is left, they are skipped.
  * - Interruption of the caller is not swallowed.
+ * - A phase of one inline stage calls the stage's `run` when `runPhase` is called, not when its
+ *   effect runs: run the effect where you get it (its answer, when finished, is the phase's).
  *
  * @category services
  * @since 0.1.0

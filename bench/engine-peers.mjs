@@ -25,6 +25,10 @@
 // objects no scavenge has looked at yet when it ends; see bench/survivor-probe.mjs); `--passes repeat`
 // runs one pass; `--outcomes FILE` writes each message's outcome (to compare two builds message
 // by message); `--off auth,endUserBlocklist` switches checks off to see what they cost.
+// `--counts` prints, per measured pass and message, the fibers created (Effect's fiber ids),
+// the promises created and the fibers' suspensions (async_hooks), and per phase how many
+// finished as they started (the runner gave the value, not a promise): counts the load does not
+// move. The hook slows the run: not for timing.
 import { spawn, spawnSync } from "node:child_process"
 import { createSocket } from "node:dgram"
 import { promises as dnsPromises } from "node:dns"
@@ -244,6 +248,28 @@ const runPhase = (effect) => {
     : new Promise((resolve) => fiber.addObserver((exit) => resolve(unwrap(exit))))
 }
 
+// `--counts`: what each pass created, and the phases the runner answered at once.
+const counting = flag("counts")
+const created = { promises: 0, suspensions: 0 }
+const atOnce = { connect: 0, mail: 0, rcpt: 0, data: 0 }
+if (counting) {
+  const { createHook } = await import("node:async_hooks")
+  createHook({
+    init: (_id, type) => {
+      if (type === "PROMISE") created.promises++
+      else if (type === "effect/Fiber") created.suspensions++
+    }
+  }).enable()
+}
+// The next fiber's id less one: Effect numbers its fibers from one counter (the probe is one).
+const fibersSoFar = () => Effect.runFork(Effect.void).id
+const countsNow = () => ({ fibers: fibersSoFar(), ...created, ...atOnce })
+const phaseOf = (name, effect) => {
+  const value = runPhase(effect)
+  if (counting && !(value instanceof Promise)) atOnce[name]++
+  return value
+}
+
 // One SMTP session's engine work, as the gateway's SessionPhases and handler do it.
 let sessions = 0
 const session = async (bytes) => {
@@ -258,14 +284,14 @@ const session = async (bytes) => {
   }
   const mailFrom = "bench-sender@client.example"
   const rcpt = `user${id % 2000}@example.net`
-  const connect = await runPhase(engine.connect(Envelope.make(base), Facts.make()))
+  const connect = await phaseOf("connect", engine.connect(Envelope.make(base), Facts.make()))
   const facts = Facts.make()
-  const mail = await runPhase(engine.mail(Envelope.make({ ...base, mailFrom }), facts))
-  const r = await runPhase(engine.rcpt(Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] }), rcpt, facts))
+  const mail = await phaseOf("mail", engine.mail(Envelope.make({ ...base, mailFrom }), facts))
+  const r = await phaseOf("rcpt", engine.rcpt(Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] }), rcpt, facts))
   const envelope = Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] })
   const message = MessageModel.fromBytes(bytes, { envelope, size: bytes.length })
   // The data phase as the gateway's runner runs it too: the outcomes at once when it finished as it started.
-  const outcomes = await runPhase(antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts }))
+  const outcomes = await phaseOf("data", antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts }))
   if (outcomes.length !== 1) throw new Error("expected one outcome")
   return outcomes[0]
 }
@@ -287,11 +313,17 @@ const pass = async (list, name) => {
       if (name !== undefined && outcomesFile) outcomeLines[i] = `${name} ${i} ${JSON.stringify(o, timeless)}`
     }
   }
+  const before = counting ? countsNow() : undefined
   const cpu = process.cpuUsage()
   const t0 = performance.now()
   await Promise.all(Array.from({ length: conc }, worker))
   const used = process.cpuUsage(cpu)
-  return { us: (used.user + used.system) / list.length, wall: performance.now() - t0, classes }
+  const wall = performance.now() - t0
+  const counts =
+    before === undefined
+      ? undefined
+      : Object.entries(countsNow()).map(([k, v]) => `${k} ${k in atOnce ? v - before[k] : ((v - before[k] - (k === "fibers" ? 1 : 0)) / list.length).toFixed(2)}`)
+  return { us: (used.user + used.system) / list.length, wall, classes, counts }
 }
 
 const replay = messages
@@ -361,7 +393,7 @@ if (inspector && allocFile) {
 }
 for (const r of results)
   console.log(
-    `${r.name.padEnd(7)} ${String(replay.length).padStart(5)} msgs, conc ${conc}: ${r.us.toFixed(0).padStart(5)} us CPU/msg, ${(replay.length / (r.wall / 1000)).toFixed(0).padStart(5)} msgs/s (${r.classes.ham} ham, ${r.classes.unsure} unsure, ${r.classes.spam} spam)`
+    `${r.name.padEnd(7)} ${String(replay.length).padStart(5)} msgs, conc ${conc}: ${r.us.toFixed(0).padStart(5)} us CPU/msg, ${(replay.length / (r.wall / 1000)).toFixed(0).padStart(5)} msgs/s (${r.classes.ham} ham, ${r.classes.unsure} unsure, ${r.classes.spam} spam)${r.counts === undefined ? "" : `\n        per message: ${r.counts.slice(0, 3).join(", ")}; finished at once of ${replay.length}: ${r.counts.slice(3).join(", ")}`}`
   )
 if (recordFile && dnsInner === "wire") writeFileSync(recordFile, JSON.stringify(Object.fromEntries(recorded)))
 await antispam.close()

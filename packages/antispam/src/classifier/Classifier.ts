@@ -74,6 +74,12 @@ export interface Classifier {
   readonly store?: TokenStore | undefined
   readonly cutoffs: Cutoffs
   readonly classify: (message: Message) => Promise<Classification>
+  /**
+   * `classify`'s answer itself when no store has to be asked (no store, or one that knows it
+   * learned nothing): the model alone is synchronous work. Else the promise of the answer with
+   * the learned counts. A throw is `classify`'s rejection, thrown.
+   */
+  readonly classifyNow: (message: Message) => Classification | Promise<Classification>
   /** Incremental learning: quarantine release = "ham", confirm = "spam". */
   readonly learn: (message: Message, label: Label) => Promise<void>
 }
@@ -93,28 +99,37 @@ export const make = (options: ClassifierOptions): Classifier => {
     )
   }
   const store = options.store
+  const classOfScore = (s: Score, storeError?: string): Classification => ({
+    probability: s.probability,
+    class: classOf(s.probability, cutoffs),
+    gtube: false,
+    score: s,
+    storeError
+  })
+  const withLearned = async (message: Message, asked: TokenStore): Promise<Classification> => {
+    const tokens = tokenize(message)
+    let extra: Awaited<ReturnType<TokenStore["lookup"]>> | undefined
+    let storeError: string | undefined
+    try {
+      extra = await asked.lookup(tokens.tokens)
+    } catch (e) {
+      storeError = `learned counts unavailable (${asked.describe}): ${(e as Error).message}`
+    }
+    return classOfScore(score(model.get(), tokens, extra), storeError)
+  }
+  const classifyNow = (message: Message): Classification | Promise<Classification> => {
+    if (hasGtube(message)) return { probability: 1, class: "spam", gtube: true }
+    // A store that knows it learned nothing would answer no counts: the model alone scores the
+    // tokenizer's set, and no token becomes a string.
+    if (store !== undefined && store.learnedNothing?.() !== true) return withLearned(message, store)
+    return classOfScore(scoreAlone(model.get(), message))
+  }
   return {
     model,
     store,
     cutoffs,
-    classify: async (message) => {
-      if (hasGtube(message)) return { probability: 1, class: "spam", gtube: true }
-      let s: Score
-      let storeError: string | undefined
-      // A store that knows it learned nothing would answer no counts: the model alone scores the
-      // tokenizer's set, and no token becomes a string.
-      if (store !== undefined && store.learnedNothing?.() !== true) {
-        const tokens = tokenize(message)
-        let extra: Awaited<ReturnType<TokenStore["lookup"]>> | undefined
-        try {
-          extra = await store.lookup(tokens.tokens)
-        } catch (e) {
-          storeError = `learned counts unavailable (${store.describe}): ${(e as Error).message}`
-        }
-        s = score(model.get(), tokens, extra)
-      } else s = scoreAlone(model.get(), message)
-      return { probability: s.probability, class: classOf(s.probability, cutoffs), gtube: false, score: s, storeError }
-    },
+    classify: async (message) => classifyNow(message),
+    classifyNow,
     learn: async (message, label) => {
       const tokens = tokenize(message).tokens
       if (store) await store.add(tokens, label, 1)

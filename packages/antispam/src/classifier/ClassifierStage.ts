@@ -8,7 +8,7 @@
  * @category stages
  * @since 0.1.0
  */
-import type { Message, Stage, StageResult, SymbolTable } from "@mailmoat/core"
+import type { Stage, StageResult, SymbolTable } from "@mailmoat/core"
 import { Effect } from "effect"
 import * as Classifier from "./Classifier.ts"
 import type { Model } from "./Model.ts"
@@ -44,6 +44,7 @@ export interface ClassifierStageOptions {
 }
 
 const NAMES = { spam: "CLASSIFIER_SPAM", unsure: "CLASSIFIER_UNSURE", ham: "CLASSIFIER_HAM" } as const
+const NOTHING: StageResult = { symbols: [] }
 
 export const make = (options: ClassifierStageOptions): Stage => {
   const classifier =
@@ -57,33 +58,42 @@ export const make = (options: ClassifierStageOptions): Stage => {
             spamAbove: options.spamAbove ?? defaultCutoffs.spamAbove
           }
         })
+  const resultOf = (c: Classifier.Classification): StageResult => {
+    const name = NAMES[c.class]
+    const clues = c.score?.clues.slice(0, 5).map(([t, f]) => `${t}=${f.toFixed(2)}`) ?? []
+    const detail = c.gtube
+      ? "GTUBE test string"
+      : `p=${c.probability.toFixed(3)}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`
+    return {
+      symbols: [{ name, score: ClassifierSymbols[name].weight, detail, source: "classifier" }],
+      probability: c.probability,
+      facts: {
+        class: c.class,
+        probability: c.probability,
+        cutoffs: classifier.cutoffs,
+        ...(c.score ? { chi: c.score.chi, features: c.score.features } : {}),
+        ...(c.storeError ? { storeError: c.storeError } : {})
+      }
+    }
+  }
   return {
     name: "classifier",
     phase: "data",
     order: 1,
     budgetMillis: options.budgetMillis ?? 2000,
     symbols: ClassifierSymbols,
-    run: (input) =>
-      Effect.gen(function* () {
-        if (input.phase !== "data") return { symbols: [] } satisfies StageResult
-        const message: Message = input.message
-        const c = yield* Effect.promise(() => classifier.classify(message))
-        const name = NAMES[c.class]
-        const clues = c.score?.clues.slice(0, 5).map(([t, f]) => `${t}=${f.toFixed(2)}`) ?? []
-        const detail = c.gtube
-          ? "GTUBE test string"
-          : `p=${c.probability.toFixed(3)}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`
-        return {
-          symbols: [{ name, score: ClassifierSymbols[name].weight, detail, source: "classifier" }],
-          probability: c.probability,
-          facts: {
-            class: c.class,
-            probability: c.probability,
-            cutoffs: classifier.cutoffs,
-            ...(c.score ? { chi: c.score.chi, features: c.score.features } : {}),
-            ...(c.storeError ? { storeError: c.storeError } : {})
-          }
-        } satisfies StageResult
-      })
+    // Classified when the pipeline calls `run` (where the stage's fiber would have started it).
+    // With the model alone that is all there is: a finished effect, which the pipeline takes
+    // without a fiber or a timer. Only a store that is asked for learned counts is waited for.
+    run: (input) => {
+      if (input.phase !== "data") return Effect.succeed(NOTHING)
+      const c = classifier.classifyNow(input.message)
+      return c instanceof Promise
+        ? Effect.map(
+            Effect.promise(() => c),
+            resultOf
+          )
+        : Effect.succeed(resultOf(c))
+    }
   }
 }

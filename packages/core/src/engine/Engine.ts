@@ -24,7 +24,7 @@
  * @category constructors
  * @since 0.1.0
  */
-import { Cause, Effect, Schema } from "effect"
+import { Cause, Effect, Exit, Schema } from "effect"
 import type { Envelope } from "../Envelope.ts"
 import type { RecipientOutcome } from "../Evaluation.ts"
 import * as Facts from "../Facts.ts"
@@ -176,18 +176,24 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
     const byPhase = (p: Phase) => options.stages.filter((s) => s.phase === p)
     const stages = { connect: byPhase("connect"), mail: byPhase("mail"), rcpt: byPhase("rcpt"), data: byPhase("data") }
 
+    const outcomeOf = (phase: Phase, run: Pipeline.PhaseRun): Effect.Effect<PhaseOutcome> => {
+      const outcome: PhaseOutcome = {
+        phase,
+        traces: run.runs.map((r) => registry.rescore(r.trace)),
+        decided: run.decided,
+        headers: run.runs.length === 1 ? (run.runs[0]!.result?.headers ?? EMPTY) : stageHeaders(run.runs)
+      }
+      return logged(outcome.traces, outcome)
+    }
+    // A phase run that is already finished (a lone inline stage that only looked at memory) gives
+    // a finished outcome: the gateway's runner then answers without a fiber.
     const runEarly = (phase: Phase, input: StageInput): Effect.Effect<PhaseOutcome> => {
       const list = stages[phase]
       if (list.length === 0) return Effect.succeed({ phase, traces: EMPTY, headers: EMPTY })
-      return Effect.flatMap(Pipeline.runPhase(list, input, { deadlineMillis }), (run) => {
-        const outcome: PhaseOutcome = {
-          phase,
-          traces: run.runs.map((r) => registry.rescore(r.trace)),
-          decided: run.decided,
-          headers: run.runs.length === 1 ? (run.runs[0]!.result?.headers ?? EMPTY) : stageHeaders(run.runs)
-        }
-        return logged(outcome.traces, outcome)
-      })
+      const run = Pipeline.runPhase(list, input, { deadlineMillis })
+      return Exit.isExit(run) && Exit.isSuccess(run)
+        ? outcomeOf(phase, (run as Exit.Success<Pipeline.PhaseRun>).value)
+        : Effect.flatMap(run, (r) => outcomeOf(phase, r))
     }
     const connect = (envelope: Envelope, facts = Facts.make()) =>
       runEarly("connect", { phase: "connect", envelope, facts })

@@ -14,6 +14,8 @@
  * - In the data phase a stage may decide for single recipients (`recipientDecisions`): later
  *   groups see only the recipients still undecided; when none is left, they are skipped.
  * - Interruption of the caller is not swallowed.
+ * - A phase of one inline stage calls the stage's `run` when `runPhase` is called, not when its
+ *   effect runs: run the effect where you get it (its answer, when finished, is the phase's).
  *
  * @category services
  * @since 0.1.0
@@ -210,33 +212,34 @@ const inlineRun = (stage: Stage<unknown>, input: StageInput, run: StageRun): Pha
 }
 
 /**
- * A lone inline stage. When its `run` answers with a finished success (`Effect.succeed`: it only
- * looked at memory), the phase's run is that answer at once, timed 0 ms: no clock reads, no
- * continuations. Anything else goes the general way (failures traced, time from the `Clock`).
+ * A lone inline stage, its `run` called when the phase is asked for (every caller runs the
+ * phase's effect at once, so this is when a fiber would have started it). When it answers with a
+ * finished success (`Effect.succeed`: it only looked at memory), the phase's run is that answer,
+ * itself finished, timed 0 ms: a caller outside a fiber (the gateway's runner) needs none for it.
+ * Anything else goes the general way when the effect runs (failures traced, time from the `Clock`).
  */
-const runInline = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<PhaseRun, never, R> =>
-  Effect.suspend(() => {
-    const run = started(stage, input)
-    if (Exit.isExit(run) && Exit.isSuccess(run)) {
-      const result = (run as Exit.Success<StageResult, StageError>).value
-      const { name, phase } = stage
-      const trace: StageTrace = {
-        stage: name,
-        phase,
-        millis: 0,
-        outcome: "ok",
-        symbols: result.symbols,
-        facts: result.facts
-      }
-      return Effect.succeed(inlineRun(stage as Stage<unknown>, input, { trace, result }))
+const runInline = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<PhaseRun, never, R> => {
+  const run = started(stage, input)
+  if (Exit.isExit(run) && Exit.isSuccess(run)) {
+    const result = (run as Exit.Success<StageResult, StageError>).value
+    const { name, phase } = stage
+    const trace: StageTrace = {
+      stage: name,
+      phase,
+      millis: 0,
+      outcome: "ok",
+      symbols: result.symbols,
+      facts: result.facts
     }
-    return Effect.clockWith((clock) => {
-      const start = clock.currentTimeMillisUnsafe()
-      return Effect.map(guarded(run, clock), (out) =>
-        inlineRun(stage as Stage<unknown>, input, traced(stage as Stage<unknown>, start, clock, Option.some(out)))
-      )
-    })
+    return Effect.succeed(inlineRun(stage as Stage<unknown>, input, { trace, result }))
+  }
+  return Effect.clockWith((clock) => {
+    const start = clock.currentTimeMillisUnsafe()
+    return Effect.map(guarded(run, clock), (out) =>
+      inlineRun(stage as Stage<unknown>, input, traced(stage as Stage<unknown>, start, clock, Option.some(out)))
+    )
   })
+}
 
 /** Runs the stages of `input.phase` (see the module comment for the rules). */
 export const runPhase = <R>(

@@ -26,6 +26,21 @@ import { type RunningGateway, startGateway } from "../src/index.ts"
 import { api, TOKEN } from "./support/admin.ts"
 import { gateway, tempDir } from "./support/peers.ts"
 
+/** A gateway with only its SMTP listener (and the lines given): the spam checks off. */
+const smtpOnlyYaml = (dir: string, tls: string, ...more: ReadonlyArray<string>) =>
+  [
+    `dataDir: ${dir}/data`,
+    "smtp:",
+    "  host: 127.0.0.1",
+    "  port: 0",
+    "  hostname: gw.test",
+    tls,
+    ...more,
+    "antispam: { enabled: false }",
+    "classifier: { enabled: false }",
+    ""
+  ].join("\n")
+
 const errorLines = (logs: ReadonlyArray<string>) => logs.filter((l) => / error reload_refused /.test(l))
 
 describe("smtp.tls: a reload puts renewed certificate files in force", () => {
@@ -40,21 +55,7 @@ describe("smtp.tls: a reload puts renewed certificate files in force", () => {
   let expired: CertFiles
 
   const writeConfig = (tls: string) =>
-    writeFileSync(
-      file,
-      [
-        `dataDir: ${dir}/data`,
-        "smtp:",
-        "  host: 127.0.0.1",
-        "  port: 0",
-        "  hostname: gw.test",
-        tls,
-        `admin: { host: 127.0.0.1, port: 0, token: ${TOKEN} }`,
-        "antispam: { enabled: false }",
-        "classifier: { enabled: false }",
-        ""
-      ].join("\n")
-    )
+    writeFileSync(file, smtpOnlyYaml(dir, tls, `admin: { host: 127.0.0.1, port: 0, token: ${TOKEN} }`))
   const LIVE = "  tls: { certFile: live/cert.pem, keyFile: live/key.pem }"
   // As certbot's renewal does: the same paths, new contents.
   const renew = (cert: CertFiles, key: CertFiles = cert) => {
@@ -272,20 +273,7 @@ describe("smtp.tls: a start with an expired certificate", () => {
     const dir = tempDir("mailmoat-tlsexpired-")
     const old = makeServerCert(join(dir, "certs"), "mx-expired.test", { serial: 0xe5, expired: true })
     const file = join(dir, "mailmoat.yaml")
-    writeFileSync(
-      file,
-      [
-        `dataDir: ${dir}/data`,
-        "smtp:",
-        "  host: 127.0.0.1",
-        "  port: 0",
-        "  hostname: gw.test",
-        `  tls: { certFile: ${old.certFile}, keyFile: ${old.keyFile} }`,
-        "antispam: { enabled: false }",
-        "classifier: { enabled: false }",
-        ""
-      ].join("\n")
-    )
+    writeFileSync(file, smtpOnlyYaml(dir, `  tls: { certFile: ${old.certFile}, keyFile: ${old.keyFile} }`))
     const loaded = ConfigFile.load(GatewayConfig.codec, { file })
     if (!loaded.ok) throw new Error(loaded.problems.join("\n"))
     const logs: Array<string> = []

@@ -144,6 +144,8 @@ export interface DmarcOptions {
   readonly resolver: Resolve
 }
 
+const HOST_NAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/
+
 /** What `mailauth.dmarc` gives (no SPF or DKIM domains: only the record is read), in the fields we read. */
 export const dmarc = rejecting((mailauth, options: DmarcOptions): Promise<MailauthDmarc | false> => {
   const full = (resolver: Resolve) =>
@@ -152,8 +154,10 @@ export const dmarc = rejecting((mailauth, options: DmarcOptions): Promise<Mailau
   const from = options.headerFrom[0]!
   const at = from.indexOf("@")
   const domain = (at >= 0 ? from.slice(at + 1) : from).toLowerCase().trim()
-  // punycode leaves ASCII as it is; other names run mailauth.
-  if (!isAscii(domain)) return full(options.resolver)
+  // punycode leaves ASCII as it is; other names run mailauth. So does anything that is no host
+  // name ("a@@@", brackets, spaces): mailauth reads such an address its own way, and the first
+  // question must be the one it would ask.
+  if (!isAscii(domain) || !HOST_NAME.test(domain)) return full(options.resolver)
   const name = `_dmarc.${domain}`
   return afterFirst(options.resolver(name, "TXT"), (first): MailauthDmarc | false | Promise<MailauthDmarc | false> => {
     const code = first.ok ? undefined : codeOf(first.error)

@@ -228,6 +228,20 @@ describe("FirstAnswer.dmarc", () => {
     }
   })
 
+  it("leaves a From domain that is no host name to mailauth, which asks its own questions", async () => {
+    for (const from of ["a@@@", "a@ex ample.org", "a@[192.0.2.1]", "a@"]) {
+      const mailauth = Mailauth.load()
+      const answers = new Map<string, Scripted>([
+        [`TXT _dmarc.${from.slice(from.indexOf("@") + 1)}`, { code: "EREFUSED" }]
+      ])
+      const theirs = scripted(answers)
+      const ours = scripted(answers)
+      await mailauth.dmarc({ headerFrom: [from], spfDomains: [], dkimDomains: [], resolver: theirs.resolve })
+      await FirstAnswer.dmarc(mailauth, { headerFrom: [from], resolver: ours.resolve })
+      expect(ours.asked, from).toEqual(theirs.asked)
+    }
+  })
+
   it("answers a refused record without mailauth", async () => {
     const mailauth = Mailauth.load()
     const unused = { ...mailauth, dmarc: () => Promise.reject(new Error("mailauth ran")) }

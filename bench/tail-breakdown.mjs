@@ -1,0 +1,298 @@
+#!/usr/bin/env node
+// Where the replay run's slow sessions spend their time. The peer harness's replay run
+// (../shared/peers-bench/lib/smtp-replay.js: the 2,000 distinct messages, one SMTP session each,
+// 20 at a time, latency from connect to the final 250) with the harness's zones in a real
+// rbldnsd, the harness's gateway configuration and smtp-sink downstream, all on 127.0.0.1 with
+// ephemeral ports, every process stopped by PID. The gateway is warmed as in the harness (its
+// smtp-source warm-up and `--warm-runs` runs of 2,000 messages) before the measured replay.
+//
+//   npm run build && node bench/tail-breakdown.mjs [--checkouts here,/tmp/base,here+FLAG] [--rounds 1]
+//                                                   [--conc 20] [--warm-runs 2] [--json FILE]
+//
+// The client times every step of every session; inside the gateway bench/tail-probe.mjs records
+// the event loop's delay and long turns, garbage collections, accepted connections, the relay's
+// downstream connections and when each message was handed to one, and every DNS question. The
+// report gives the latency distribution, then each step's time for the median sessions against the
+// slowest 1 % (connect: to the gateway's accept; dot: the client's message to our 250), the
+// gateway-side split of the end of data (dotToData: the client's message to the relay's DATA
+// downstream, about 0 when DATA goes ahead of the verdict; dotToMessage: to the message written
+// downstream, i.e. the data phase's checks plus any DATA round trip still in the way; reply: the
+// message written to our 250), and what the slow sessions met: GC pauses, long turns, fresh
+// downstream connections, slow DNS questions (bench/tail-report.mjs; `node bench/tail-report.mjs
+// FILE` prints it again from a `--json FILE` of an earlier run). With several checkouts and
+// rounds, the order alternates round by round (A B, B A, ...). `CHECKOUT+FLAG[+FLAG...]` passes
+// `--FLAG` to that system's node alone (`here+heap-growing-percent=0`); GW_NODE_FLAGS to every one.
+import { spawn, spawnSync } from "node:child_process"
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { createSocket } from "node:dgram"
+import { promises as dnsPromises } from "node:dns"
+import * as net from "node:net"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { cpuMs, freePort } from "./smtp-source-load.mjs"
+import { report, summary } from "./tail-report.mjs"
+
+const here = fileURLToPath(new URL("..", import.meta.url))
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback
+}
+const conc = Number(arg("conc", "20"))
+const rounds = Number(arg("rounds", "1"))
+const warmRuns = Number(arg("warm-runs", "2"))
+const checkouts = arg("checkouts", "here").split(",")
+const jsonOut = arg("json", undefined)
+const harness = resolve(arg("harness", join(here, "..", "shared", "peers-bench")))
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const mono = () => Number(process.hrtime.bigint()) / 1e6
+
+// The harness's corpus and zones (deterministic), in a folder of our own.
+const work = mkdtempSync(join(tmpdir(), "mailmoat-tail-"))
+chmodSync(work, 0o755)
+cpSync(harness, work, { recursive: true })
+spawnSync("node", ["gen-corpus.js"], { cwd: work, stdio: "ignore" })
+const corpus = join(work, "corpus")
+const files = readdirSync(corpus)
+  .filter((f) => f.endsWith(".eml"))
+  .sort()
+// As smtp-replay.js sends them: CRLF, dot-stuffed, terminated.
+const messages = files.map((f) => {
+  const t = readFileSync(join(corpus, f), "utf8").replace(/\r?\n/g, "\r\n")
+  return {
+    id: /^Message-ID: <([^>]*)>/im.exec(t)?.[1],
+    bytes: Buffer.from(t.replace(/^\./gm, "..") + (t.endsWith("\r\n") ? "" : "\r\n") + ".\r\n")
+  }
+})
+
+/** A free loopback UDP port (rbldnsd's). */
+const freeUdpPort = async () => {
+  const s = createSocket("udp4")
+  await new Promise((r) => s.bind(0, "127.0.0.1", r))
+  const { port } = s.address()
+  await new Promise((r) => s.close(r))
+  return port
+}
+
+const started = []
+const start = (command, args, options = {}) => {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options })
+  let out = ""
+  child.stdout.on("data", (d) => (out += d))
+  child.stderr.on("data", (d) => (out += d))
+  started.push(child)
+  return { child, out: () => out }
+}
+const stop = async (child) => {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((r) => child.once("exit", r))
+  child.kill("SIGTERM")
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000)
+  await exited
+  clearTimeout(timer)
+}
+const waitFor = async (read, pattern, ms, what) => {
+  const deadline = Date.now() + ms
+  while (!pattern.test(read())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not start:\n${read()}`)
+    await sleep(50)
+  }
+}
+
+// rbldnsd with the harness's zones, on its own port.
+const zones = join(work, "dnsbl/zones")
+chmodSync(zones, 0o755)
+for (const f of readdirSync(zones)) chmodSync(join(zones, f), 0o644)
+const dnsPort = await freeUdpPort()
+const asRoot = process.getuid?.() === 0
+start("/usr/sbin/rbldnsd", [
+  "-n",
+  ...(asRoot ? ["-u", "nobody"] : []),
+  "-w",
+  zones,
+  "-b",
+  `127.0.0.1/${dnsPort}`,
+  "bl.test:ip4set:bl.test.ip4set",
+  "dbl.test:dnset:dbl.test.dnset"
+])
+{
+  const probe = new dnsPromises.Resolver({ timeout: 200, tries: 1 })
+  probe.setServers([`127.0.0.1:${dnsPort}`])
+  for (let i = 0; ; i++) {
+    try {
+      await probe.resolve4("2.0.0.127.bl.test")
+      break
+    } catch (e) {
+      if (i > 100) throw new Error(`rbldnsd did not answer: ${e}`)
+      await sleep(100)
+    }
+  }
+}
+
+/** One SMTP session as smtp-replay.js runs it, with the time of every step (monotonic ms). */
+const session = (port, message) =>
+  new Promise((done) => {
+    const t = { start: mono() }
+    const s = net.connect(port, "127.0.0.1")
+    s.setNoDelay(true)
+    s.once("connect", () => {
+      t.connected = mono()
+      t.port = s.localPort
+    })
+    let buf = ""
+    let step = 0
+    let finished = false
+    const fin = (ok, why) => {
+      if (finished) return
+      finished = true
+      clearTimeout(timer)
+      s.destroy()
+      done({ ok, why, t, id: message.id })
+    }
+    const timer = setTimeout(() => fin(false, "timeout"), 30_000)
+    const steps = [
+      [220, "greeting", () => s.write("EHLO client.example\r\n")],
+      [250, "ehlo", () => s.write("MAIL FROM:<bench-sender@client.example>\r\n")],
+      [250, "mail", () => s.write("RCPT TO:<rcpt@example.net>\r\n")],
+      [250, "rcpt", () => s.write("DATA\r\n")],
+      [354, "data", () => s.write(message.bytes)],
+      [
+        250,
+        "dot",
+        () => {
+          s.write("QUIT\r\n")
+          s.end()
+          finished = true
+          clearTimeout(timer)
+          done({ ok: true, t, id: message.id })
+        }
+      ]
+    ]
+    s.on("data", (d) => {
+      buf += d.toString("latin1")
+      for (let m = /^(\d{3})([ -])(.*)\r\n/.exec(buf); m; m = /^(\d{3})([ -])(.*)\r\n/.exec(buf)) {
+        buf = buf.slice(m[0].length)
+        if (m[2] === "-") continue
+        if (finished) return
+        const [want, name, act] = steps[step++]
+        t[name] = mono()
+        if (Number(m[1]) !== want) return fin(false, `${name}: ${m[1]} ${m[3]}`)
+        act()
+      }
+    })
+    s.on("error", (e) => fin(false, e.code))
+    s.on("close", () => fin(false, "closed"))
+  })
+
+const replay = async (port) => {
+  const results = []
+  let next = 0
+  const worker = async () => {
+    while (next < messages.length) results.push(await session(port, messages[next++]))
+  }
+  const t0 = mono()
+  await Promise.all(Array.from({ length: conc }, worker))
+  return { results, wallMs: mono() - t0 }
+}
+
+/** CPU time the whole machine spent busy (every core), in ms. */
+const machineBusyMs = () => {
+  const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/)
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number)
+  return ((user + nice + system + irq + softirq + steal) * 1000) / 100
+}
+
+const smtpSourceRun = (port, batches) =>
+  spawnSync(join(work, "lib/load-smtp-source.sh"), [`127.0.0.1:${port}`, String(conc), String(batches), "100"], {
+    stdio: "ignore",
+    timeout: 600_000
+  })
+
+// A system is a checkout (`here` or a folder with a built gateway) and node flags for it alone:
+// `here+heap-growing-percent=0` runs this checkout with `--heap-growing-percent=0`.
+const measure = async (system) => {
+  const [checkout, ...systemFlags] = system.split("+")
+  const dir = checkout === "here" ? here : resolve(checkout)
+  const [sinkPort, smtpPort] = [await freePort(), await freePort()]
+  const sink = start("/usr/sbin/smtp-sink", [...(asRoot ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "1024"])
+  const data = mkdtempSync(join(work, "data-"))
+  // The harness's configuration with our ports, resolver and data folder; its per-network limit
+  // lifted as bench/peers.mjs does.
+  const yaml = readFileSync(join(work, "mailmoat.yaml"), "utf8")
+    .replace(/^dataDir: .*$/m, `dataDir: ${data}`)
+    .replace(/^ {2}port: 2727$/m, `  port: ${smtpPort}`)
+    .replace(/^smtp:\n/m, "smtp:\n  limits:\n    maxConnectionsPerNetwork: 200\n")
+    .replace(/port: 2527/, `port: ${sinkPort}`)
+    .replace(/^admin:\n {2}enabled: true/m, "admin:\n  enabled: false")
+    .replace(/127\.0\.0\.1:5353/, `127.0.0.1:${dnsPort}`)
+  const config = join(data, "mailmoat.yaml")
+  writeFileSync(config, yaml)
+  const probeOut = join(data, "probe.json")
+  const flags = [
+    ...(process.env.GW_NODE_FLAGS ?? "").split(" ").filter((f) => f !== ""),
+    ...systemFlags.map((f) => `--${f}`)
+  ]
+  const gw = start(
+    "node",
+    [
+      ...flags,
+      "--import",
+      join(here, "bench/tail-probe.mjs"),
+      join(dir, "apps/gateway/dist/main.js"),
+      "--config",
+      config
+    ],
+    {
+      env: { ...process.env, MM_TAIL_OUT: probeOut }
+    }
+  )
+  try {
+    await waitFor(gw.out, /Press Ctrl\+C/, 60_000, `the gateway (${checkout})`)
+    smtpSourceRun(smtpPort, 2)
+    for (let r = 0; r < warmRuns; r++) smtpSourceRun(smtpPort, 20)
+    await sleep(1200)
+    gw.child.kill("SIGUSR2")
+    await sleep(300)
+    const cpu0 = cpuMs(gw.child.pid)
+    const busy0 = machineBusyMs()
+    const { results, wallMs } = await replay(smtpPort)
+    const cpu = { gatewayMs: cpuMs(gw.child.pid) - cpu0, machineBusyMs: machineBusyMs() - busy0 }
+    await sleep(500)
+    gw.child.kill("SIGUSR2")
+    await waitFor(
+      () => {
+        try {
+          return readFileSync(probeOut, "utf8")
+        } catch {
+          return ""
+        }
+      },
+      /\}$/,
+      20_000,
+      "the probe's record"
+    )
+    return { checkout: system, wallMs, cpu, results, probe: JSON.parse(readFileSync(probeOut, "utf8")) }
+  } finally {
+    await stop(gw.child)
+    await stop(sink.child)
+  }
+}
+
+const runs = []
+try {
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 0 ? [...checkouts].reverse() : checkouts
+    for (const checkout of order) {
+      const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0]
+      const run = await measure(checkout)
+      run.round = round
+      runs.push(run)
+      console.log(`\n# round ${round}, load average ${load} before it${report(run, conc)}`)
+    }
+  }
+  if (runs.length > 1) console.log(summary(runs, checkouts[0]))
+  if (jsonOut !== undefined) writeFileSync(jsonOut, JSON.stringify(runs))
+} finally {
+  for (const child of started) await stop(child)
+  rmSync(work, { recursive: true, force: true })
+}

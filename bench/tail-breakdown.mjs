@@ -8,6 +8,7 @@
 //
 //   npm run build && node bench/tail-breakdown.mjs [--checkouts here,/tmp/base,here+FLAG] [--rounds 1]
 //                                                   [--conc 20] [--warm-runs 2] [--json FILE]
+//                                                   [--messages 2000]
 //
 // The client times every step of every session; inside the gateway bench/tail-probe.mjs records
 // the event loop's delay and long turns, garbage collections, accepted connections, the relay's
@@ -57,7 +58,7 @@ const files = readdirSync(corpus)
   .filter((f) => f.endsWith(".eml"))
   .sort()
 // As smtp-replay.js sends them: CRLF, dot-stuffed, terminated.
-const messages = files.map((f) => {
+const messages = files.slice(0, Number(arg("messages", String(files.length)))).map((f) => {
   const t = readFileSync(join(corpus, f), "utf8").replace(/\r?\n/g, "\r\n")
   return {
     id: /^Message-ID: <([^>]*)>/im.exec(t)?.[1],
@@ -271,7 +272,7 @@ const measure = async (system) => {
       20_000,
       "the probe's record"
     )
-    return { checkout: system, wallMs, cpu, results, probe: JSON.parse(readFileSync(probeOut, "utf8")) }
+    return { checkout: system, conc, wallMs, cpu, results, probe: JSON.parse(readFileSync(probeOut, "utf8")) }
   } finally {
     await stop(gw.child)
     await stop(sink.child)

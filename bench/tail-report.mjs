@@ -10,10 +10,12 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sor
 const mean = (xs) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length)
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "-")
 
-export const report = (run, conc = 20) => {
+export const report = (run, conc = run.conc ?? 20) => {
   const { results, probe, wallMs } = run
   const ok = results.filter((r) => r.ok)
   const failed = results.length - ok.length
+  const why = {}
+  for (const r of results) if (!r.ok) why[r.why] = (why[r.why] ?? 0) + 1
   const total = (r) => r.t.dot - r.t.start
   const sorted = [...ok].sort((a, b) => total(a) - total(b))
   const lat = sorted.map(total)
@@ -51,12 +53,14 @@ export const report = (run, conc = 20) => {
   }
   const lines = []
   const say = (s) => lines.push(s)
-  say(`\n## ${run.checkout}: ${ok.length} delivered, ${failed} failed, ${f1((ok.length * 1000) / wallMs)} msgs/s`)
+  say(
+    `\n## ${run.checkout}: ${ok.length} delivered, ${failed} failed${failed > 0 ? ` ${JSON.stringify(why)}` : ""}, ${f1((ok.length * 1000) / wallMs)} msgs/s`
+  )
   say(
     `gateway CPU ${(run.cpu.gatewayMs / results.length).toFixed(2)} ms per message, ${f1((100 * run.cpu.gatewayMs) / wallMs)} % of a core; the machine busy ${f1((100 * run.cpu.machineBusyMs) / wallMs)} % of a core (all processes, this bench's included)`
   )
   say(
-    `latency ms: mean ${f1(mean(lat))}, p50 ${f1(pct(lat, 0.5))}, p90 ${f1(pct(lat, 0.9))}, p99 ${f1(pct(lat, 0.99))}, max ${f1(lat[n - 1])}; p99/mean x${(pct(lat, 0.99) / mean(lat)).toFixed(2)}; Little's law 20/throughput ${f1((conc * wallMs) / ok.length)} ms`
+    `latency ms: mean ${f1(mean(lat))}, p50 ${f1(pct(lat, 0.5))}, p90 ${f1(pct(lat, 0.9))}, p99 ${f1(pct(lat, 0.99))}, max ${f1(lat[n - 1])}; p99/mean x${(pct(lat, 0.99) / mean(lat)).toFixed(2)}; Little's law ${conc}/throughput ${f1((conc * wallMs) / ok.length)} ms`
   )
   say(`\n| step, mean ms | ${Object.keys(bands).join(" | ")} |`)
   say(

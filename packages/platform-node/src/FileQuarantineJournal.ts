@@ -130,20 +130,32 @@ const readRange = async (h: fsp.FileHandle, from: number, length: number): Promi
   return bytes.subarray(0, at)
 }
 
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
+
 /**
  * The journal's bytes from `offset`, or from 0 when the file is no longer `known` (replaced);
- * undefined when there is none.
+ * undefined when there is none. `before` is what the caller read just before `offset`: a file
+ * with `known`'s inode and device but other bytes there is another file (ext4 hands a freed inode
+ * number to the next file created, so the second of two compactions while the caller was idle
+ * can give the journal its old number back).
  */
 export const read = async (
   path: string,
   known: Snapshot["file"] | undefined,
-  offset: number
+  offset: number,
+  before: Uint8Array = new Uint8Array(0)
 ): Promise<(Snapshot & { readonly from: number }) | undefined> => {
   const h = await openIfExists(path)
   if (h === undefined) return undefined
   try {
     const st = await h.stat()
-    const from = known !== undefined && sameFile(st, known) && st.size >= offset ? offset : 0
+    const same =
+      known !== undefined &&
+      sameFile(st, known) &&
+      st.size >= offset &&
+      before.length <= offset &&
+      sameBytes(await readRange(h, offset - before.length, before.length), before)
+    const from = same ? offset : 0
     const bytes = await readRange(h, from, st.size - from)
     return { file: { ino: st.ino, dev: st.dev }, bytes, size: from + bytes.length, mtimeMs: st.mtimeMs, from }
   } finally {

@@ -5,9 +5,11 @@
 import {
   appendFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   truncateSync,
@@ -380,6 +382,29 @@ describe("FileQuarantineIndex: damage and recovery", () => {
     expect(await listed(root)).toEqual([fourth, made[2], made[1]])
     expect((await FileQuarantineSweep.sweep(root)).partial).toBe(1)
     expect(existsSync(partial)).toBe(false)
+  })
+
+  test("a journal replaced by one whose inode number is the old one's (ext4 reuses them): read from its start", async () => {
+    const root = fresh()
+    const writer = FileQuarantineStore.make({ root, log: silent, compactAfter: 0 })
+    const reader = FileQuarantineStore.make({ root, log: silent })
+    const same = { subject: "s", sender: "", recipients: ["a@example.test"], receivedMinute: 1 }
+    const first = [await put(writer, same), await put(writer, same)]
+    expect(ids(await reader.list({ limit: 10 }))).toEqual([...first].reverse())
+    // Two compactions while the reader is idle: the second new journal can get the first one's
+    // inode number back (freed by the first). The hard link keeps that inode and then takes the
+    // compacted journal's bytes, so the reader meets the same (ino, dev) with other contents.
+    const held = join(root, "held")
+    linkSync(journal(root), held)
+    for (const id of first) await writer.remove(id)
+    const later = [await put(writer, same), await put(writer, same), await put(writer, same)]
+    expect(ids(await writer.list({ limit: 10 }))).toEqual([...later].reverse())
+    await writer.close() // the compaction that listing started
+    expect(readFileSync(journal(root), "utf8").trim().split("\n").length).toBe(3)
+    writeFileSync(held, readFileSync(journal(root)))
+    renameSync(held, journal(root))
+    const page = await reader.list({ limit: 10 })
+    expect({ total: page.total, ids: ids(page) }).toEqual({ total: 3, ids: [...later].reverse() })
   })
 
   test("compaction rewrites the journal to the live entries; other handles keep following it", async () => {

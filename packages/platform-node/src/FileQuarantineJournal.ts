@@ -13,6 +13,9 @@
  *
  * **Gotchas**
  * - The lock's staleness test is `kill(pid, 0)`: an embedded quarantine belongs to one machine.
+ * - Records appended while a compaction runs reach the new journal when it copies them, just
+ *   after its rename: a reader in between misses them (an entry just stored, or still lists one
+ *   just removed) until its next read.
  *
  * @since 0.1.0
  */

@@ -187,6 +187,47 @@ describe("FileQuarantineIndex: listings", () => {
     rmSync(root, { recursive: true, force: true })
   })
 
+  // Three handles kept open (as the workers of the multi-process mode and a CLI keep theirs), one
+  // compacting as soon as records are dead and writing a snapshot at every listing, changes and
+  // listings interleaved (a compaction a listing started runs on while the next changes are
+  // made): every listing of every handle, and of a new one, answers what the model (the ids put
+  // and not removed) says. Each listing waits for the compactions under way first: while one
+  // copies the records appended during it into the new journal, a reader can briefly miss them.
+  const step = fc.oneof(
+    { arbitrary: fc.record({ put: spec, by: fc.nat(2) }), weight: 3 },
+    { arbitrary: fc.record({ remove: fc.nat(20), by: fc.nat(2) }), weight: 2 },
+    { arbitrary: fc.record({ list: fc.nat(3), limit: fc.integer({ min: 0, max: 4 }) }), weight: 3 }
+  )
+  propTest.prop([fc.array(step, { minLength: 1, maxLength: 25 })], { numRuns: 40 })(
+    "handles kept open through compactions and snapshots list what the model holds",
+    async (steps) => {
+      const root = fresh()
+      let clock = Date.parse("2026-01-01T00:00:00Z")
+      const now = () => (clock += 1000)
+      const handles = [
+        FileQuarantineStore.make({ root, now, log: silent, compactAfter: 0, snapshotAfter: 1 }),
+        FileQuarantineStore.make({ root, now, log: silent }),
+        FileQuarantineStore.make({ root, now, log: silent, compactAfter: 1 })
+      ]
+      const live: Array<string> = [] // oldest first
+      for (const s of steps) {
+        if ("put" in s) live.push(await put(handles[s.by]!, s.put))
+        else if ("remove" in s) {
+          if (live.length > 0) await handles[s.by]!.remove(live.splice(s.remove % live.length, 1)[0]!)
+        } else {
+          for (const h of handles) await h.close()
+          const reader = s.list === 3 ? FileQuarantineStore.make({ root, log: silent }) : handles[s.list]!
+          const page = await reader.list({ limit: s.limit })
+          const expected = Quarantine.pageOf(everything(root), { limit: s.limit })
+          expect({ total: page.total, ids: ids(page) }).toEqual({ total: live.length, ids: ids(expected) })
+        }
+      }
+      for (const h of handles) await h.close()
+      rmSync(root, { recursive: true, force: true })
+    },
+    120_000
+  )
+
   test("a page reads the metadata of its own entries only", async () => {
     const root = fresh()
     const store = FileQuarantineStore.make({ root, log: silent })

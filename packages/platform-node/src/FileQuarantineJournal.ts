@@ -9,7 +9,8 @@
  *   as once). A missing journal is left missing: the rebuild that follows reads the folders.
  * - `replace` writes a whole new journal beside the old one and renames it over, synced first.
  * - `lock` is an exclusive lock file (`O_EXCL`) with the holder's pid, for the rare writers that
- *   replace the journal; a holder that died leaves a lock the next one takes over.
+ *   replace the journal; a holder that died leaves a lock the next one takes over (one taker at
+ *   a time, under a break lock beside it).
  *
  * **Gotchas**
  * - The lock's staleness test is `kill(pid, 0)`: an embedded quarantine belongs to one machine.
@@ -175,17 +176,67 @@ const alive = (pid: number) => {
   }
 }
 
-/** A lock whose holder died, or that never got a pid (its writer died between create and write). */
-const stale = async (path: string): Promise<boolean> => {
+/** A lock file as one taker saw it: its inode and text, and when it was written. */
+interface Seen {
+  readonly ino: number
+  readonly text: string
+  readonly mtimeMs: number
+}
+
+const look = async (path: string): Promise<Seen | undefined> => {
+  let h: fsp.FileHandle
   try {
-    const holder = Number.parseInt(await fsp.readFile(path, "utf8"), 10)
-    if (Number.isInteger(holder) && holder > 0) return !alive(holder)
-    return Date.now() - (await fsp.stat(path)).mtimeMs > 5000
+    h = await fsp.open(path, "r")
   } catch (e) {
-    if (isNotFound(e)) return false
+    if (isNotFound(e)) return undefined
     throw e
   }
+  try {
+    const st = await h.stat()
+    return { ino: st.ino, text: await h.readFile("utf8"), mtimeMs: st.mtimeMs }
+  } finally {
+    await h.close()
+  }
 }
+
+/** Past this a lock without a pid (its writer died between create and write), or a break lock, is stale. */
+const NO_PID_STALE_MS = 5000
+
+/** A lock whose holder died, or that never got a pid. */
+const isStale = (seen: Seen): boolean => {
+  const holder = Number.parseInt(seen.text, 10)
+  if (Number.isInteger(holder) && holder > 0) return !alive(holder)
+  return Date.now() - seen.mtimeMs > NO_PID_STALE_MS
+}
+
+/**
+ * Removes the stale lock `seen` at `path` holding its break lock (`<path>.break`, `O_EXCL`), and
+ * only if the file there is still `seen`: two takers that both judged a dead holder's lock stale
+ * would otherwise each remove what is there, the second one the lock the first just took, and
+ * both would hold it. False when another taker holds the break lock.
+ */
+const breakStale = async (path: string, seen: Seen): Promise<boolean> => {
+  const breaker = `${path}.break`
+  try {
+    await (await fsp.open(breaker, "wx", 0o600)).close()
+  } catch (e) {
+    if ((e as { code?: string }).code !== "EEXIST") throw e
+    // A taker that died holding it (its section is two calls long): removed once it is old.
+    const st = await fsp.stat(breaker).catch(() => undefined)
+    if (st !== undefined && Date.now() - st.mtimeMs > NO_PID_STALE_MS) await fsp.rm(breaker, { force: true })
+    return false
+  }
+  try {
+    // Besides a break lock's holder only a lock's owner removes it, and this one's owner is dead.
+    const now = await look(path)
+    if (now !== undefined && now.ino === seen.ino && now.text === seen.text) await fsp.rm(path, { force: true })
+    return true
+  } finally {
+    await fsp.rm(breaker, { force: true })
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Runs `f` holding the lock at `path`; waits for a live holder (polling), or gives up at once
@@ -204,9 +255,11 @@ export const withLock = async <A>(path: string, f: () => Promise<A>, wait = true
     } catch (e) {
       if ((e as { code?: string }).code !== "EEXIST") throw e
     }
-    if (await stale(path)) await fsp.rm(path, { force: true })
-    else if (!wait) return undefined
-    else await new Promise((resolve) => setTimeout(resolve, 50))
+    const seen = await look(path)
+    if (seen === undefined) continue // released meanwhile
+    if (isStale(seen) && (await breakStale(path, seen))) continue
+    if (!wait) return undefined
+    await pause(50)
   }
   try {
     return await f()

@@ -1,6 +1,7 @@
 // Releases of one quarantined message racing each other and the rescan (the service under the
 // API, the pages and digest links, over the file store): of two releases at once one delivers
-// and the other is a 409 whatever the rescan takes; a release refused while clamd is down keeps
+// and the other is a 409 whatever the rescan takes; a recipient's refused release holds nothing
+// an admin's release needs at that moment; a release refused while clamd is down keeps
 // the entry for the next one; a virus the first release's rescan found refuses a recipient's
 // release at once, without a scan, and the admin's override still delivers it once.
 import { Envelope } from "@mailmoat/core"
@@ -44,10 +45,23 @@ const scanning = (outcomes: Array<VirusScanOutcome>, waitMillis: number) => {
   return { scanner, scans }
 }
 
-const setup = async (outcomes: Array<VirusScanOutcome>, waitMillis = 0) => {
-  const store = FileQuarantineStore.make({ root: tempDir() })
+const setup = async (
+  outcomes: Array<VirusScanOutcome>,
+  waitMillis = 0,
+  recipients: ReadonlyArray<string> = [USER],
+  /** Delays each read of an entry (a slow disk, a busy Redis). */
+  readMillis = 0
+) => {
+  const files = FileQuarantineStore.make({ root: tempDir() })
+  const store: typeof files = {
+    ...files,
+    get: async (id) => {
+      await new Promise((resolve) => setTimeout(resolve, readMillis))
+      return files.get(id)
+    }
+  }
   const id = await store.put({
-    envelope: Envelope.make({ clientAddress: "192.0.2.1", mailFrom: "s@spam.test", rcptTo: [USER] }),
+    envelope: Envelope.make({ clientAddress: "192.0.2.1", mailFrom: "s@spam.test", rcptTo: [...recipients] }),
     reason: "spam (score 9.0)",
     message: new TextEncoder().encode("Subject: kept\r\n\r\nbody\r\n")
   })
@@ -75,6 +89,16 @@ describe("release races", () => {
     expect(delivered).toEqual([id])
     expect(scans.length).toBe(1)
     expect(await outcome(service.release(id))).toBe(409)
+  })
+
+  test("a recipient's refused release of an entry shared with others does not hold it: an admin's release at that moment delivers", async () => {
+    const { id, service, delivered, outcome } = await setup([], 0, [USER, "other@example.test"], 100)
+    const recipient = outcome(service.release(id, USER))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await Promise.all([recipient, outcome(service.release(id))])).toEqual([403, 200])
+    expect(delivered).toEqual([id])
+    // Released now: to a recipient's link it is unknown, like any id that is not theirs.
+    expect(await outcome(service.release(id, USER))).toBe(404)
   })
 
   test("clamd down (tempfail) keeps the entry; the next release, clamd back, delivers it once", async () => {

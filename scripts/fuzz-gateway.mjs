@@ -18,7 +18,7 @@ import { randomBytes } from "node:crypto"
 import * as dgram from "node:dgram"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
+import { loadavg, tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as zlib from "node:zlib"
@@ -234,6 +234,13 @@ const gateway = spawn(process.execPath, [main, "--config", join(dir, "gateway.ya
 let stderrTail = ""
 gateway.stderr.on("data", (d) => {
   stderrTail = (stderrTail + d).slice(-20_000)
+})
+// The gateway's own lines (warn and up) from the start, the last 200 KB: written beside the
+// configuration when a violation keeps the folder, to tell a stall of the gateway from one of
+// the machine.
+let stdoutTail = ""
+gateway.stdout.on("data", (d) => {
+  stdoutTail = (stdoutTail + d).slice(-200_000)
 })
 let exited = false
 const ports = await new Promise((resolve, reject) => {
@@ -489,6 +496,7 @@ const adminFuzz = async () => {
 const canaries = []
 const canary = async () => {
   const marker = `canary-${canaries.length}`
+  const started = Date.now()
   let answer
   const replies = await session(ports.smtp, "127.0.0.1", "127.0.0.2", async (s, rs) => {
     await waitFor(rs, 0, final, 5000)
@@ -505,7 +513,10 @@ const canary = async () => {
   })
   const ok = answer?.startsWith("250") === true
   canaries.push({ marker, ok })
-  if (!ok) violation(`canary ${marker} not accepted: ${JSON.stringify(replies.slice(-4))}`)
+  if (!ok)
+    violation(
+      `canary ${marker} not accepted (${new Date(started).toISOString()}, ${Date.now() - started} ms, load ${loadavg()[0].toFixed(1)}): ${JSON.stringify(replies.slice(-4))}`
+    )
 }
 
 let stopping = false
@@ -566,5 +577,8 @@ console.log(
     `slowest admin answer ${(slowestAdmin / 1000).toFixed(1)} s; ${violations.length} violations`
 )
 if (violations.length === 0) rmSync(dir, { recursive: true, force: true })
-else console.log(`kept ${dir} for inspection (seed ${seed})`)
+else {
+  writeFileSync(join(dir, "gateway.log"), `${stdoutTail}\n--- stderr (tail)\n${stderrTail}`)
+  console.log(`kept ${dir} for inspection, the gateway's log in gateway.log (seed ${seed})`)
+}
 process.exit(violations.length === 0 ? 0 : 1)

@@ -48,6 +48,22 @@ const { compareKeys, compileFilter, keyOf, needsText, rowOf } = Quarantine
 /** Past this many records in one read, the orders are sorted once rather than inserted into. */
 const BULK_RECORDS = 256
 
+/**
+ * Journal bytes remembered before the read offset, checked by the next read: a record or two, so
+ * a journal that is another file under the same inode number is told from the one read.
+ */
+const END_BYTES = 256
+
+/** The last `END_BYTES` of `earlier` followed by `more`, copied (the read's buffer is not kept). */
+const endOf = (earlier: Uint8Array, more: Uint8Array): Uint8Array => {
+  if (more.length >= END_BYTES) return more.slice(more.length - END_BYTES)
+  const keep = Math.min(earlier.length, END_BYTES - more.length)
+  const out = new Uint8Array(keep + more.length)
+  out.set(earlier.subarray(earlier.length - keep))
+  out.set(more, keep)
+  return out
+}
+
 /** An unfinished last line older than this is a torn append, not one being written. */
 const TORN_AFTER_MS = 10_000
 
@@ -136,6 +152,8 @@ export const make = (o: IndexOptions) => {
   const orders = { stored: sorted("stored"), received: sorted("received") }
   let file: Journal.Snapshot["file"] | undefined
   let offset = 0
+  /** The journal's last bytes before `offset` (at most `END_BYTES`). */
+  let end: Uint8Array = new Uint8Array(0)
   /** Records in the journal as read (live and dead). */
   let records = 0
   /** CRC-32 of the journal's first `offset` bytes (what a snapshot of this state names). */
@@ -280,7 +298,7 @@ export const make = (o: IndexOptions) => {
 
   /** Reads what was appended since the last read (everything when the file was replaced). */
   const catchUp = async (atStart: boolean): Promise<Health> => {
-    const snap = await Journal.read(o.path, file, offset)
+    const snap = await Journal.read(o.path, file, offset, end)
     if (snap === undefined) {
       forget()
       file = undefined
@@ -291,6 +309,7 @@ export const make = (o: IndexOptions) => {
     if (snap.from === 0) {
       forget()
       start = await loadSnapshot(snap)
+      end = snap.bytes.slice(Math.max(0, start - END_BYTES), start)
     }
     const tail = snap.bytes.subarray(start)
     const parsed = parseLines(tail)
@@ -303,7 +322,10 @@ export const make = (o: IndexOptions) => {
     }
     records += parsed.records.length + parsed.bad
     // Not called on no bytes: Node 20's `zlib.crc32` answers 0 for some empty views, whatever the start value.
-    if (parsed.consumed > 0) crc = crc32(tail.subarray(0, parsed.consumed), crc)
+    if (parsed.consumed > 0) {
+      crc = crc32(tail.subarray(0, parsed.consumed), crc)
+      end = endOf(end, tail.subarray(0, parsed.consumed))
+    }
     file = snap.file
     offset = snap.from + start + parsed.consumed
     if (parsed.bad > 0) return "damaged"

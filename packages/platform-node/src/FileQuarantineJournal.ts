@@ -9,10 +9,14 @@
  *   as once). A missing journal is left missing: the rebuild that follows reads the folders.
  * - `replace` writes a whole new journal beside the old one and renames it over, synced first.
  * - `lock` is an exclusive lock file (`O_EXCL`) with the holder's pid, for the rare writers that
- *   replace the journal; a holder that died leaves a lock the next one takes over.
+ *   replace the journal; a holder that died leaves a lock the next one takes over (one taker at
+ *   a time, under a break lock beside it).
  *
  * **Gotchas**
  * - The lock's staleness test is `kill(pid, 0)`: an embedded quarantine belongs to one machine.
+ * - Records appended while a compaction runs reach the new journal when it copies them, just
+ *   after its rename: a reader in between misses them (an entry just stored, or still lists one
+ *   just removed) until its next read.
  *
  * @since 0.1.0
  */
@@ -130,20 +134,32 @@ const readRange = async (h: fsp.FileHandle, from: number, length: number): Promi
   return bytes.subarray(0, at)
 }
 
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
+
 /**
  * The journal's bytes from `offset`, or from 0 when the file is no longer `known` (replaced);
- * undefined when there is none.
+ * undefined when there is none. `before` is what the caller read just before `offset`: a file
+ * with `known`'s inode and device but other bytes there is another file (ext4 hands a freed inode
+ * number to the next file created, so the second of two compactions while the caller was idle
+ * can give the journal its old number back).
  */
 export const read = async (
   path: string,
   known: Snapshot["file"] | undefined,
-  offset: number
+  offset: number,
+  before: Uint8Array = new Uint8Array(0)
 ): Promise<(Snapshot & { readonly from: number }) | undefined> => {
   const h = await openIfExists(path)
   if (h === undefined) return undefined
   try {
     const st = await h.stat()
-    const from = known !== undefined && sameFile(st, known) && st.size >= offset ? offset : 0
+    const same =
+      known !== undefined &&
+      sameFile(st, known) &&
+      st.size >= offset &&
+      before.length <= offset &&
+      sameBytes(await readRange(h, offset - before.length, before.length), before)
+    const from = same ? offset : 0
     const bytes = await readRange(h, from, st.size - from)
     return { file: { ino: st.ino, dev: st.dev }, bytes, size: from + bytes.length, mtimeMs: st.mtimeMs, from }
   } finally {
@@ -160,17 +176,67 @@ const alive = (pid: number) => {
   }
 }
 
-/** A lock whose holder died, or that never got a pid (its writer died between create and write). */
-const stale = async (path: string): Promise<boolean> => {
+/** A lock file as one taker saw it: its inode and text, and when it was written. */
+interface Seen {
+  readonly ino: number
+  readonly text: string
+  readonly mtimeMs: number
+}
+
+const look = async (path: string): Promise<Seen | undefined> => {
+  let h: fsp.FileHandle
   try {
-    const holder = Number.parseInt(await fsp.readFile(path, "utf8"), 10)
-    if (Number.isInteger(holder) && holder > 0) return !alive(holder)
-    return Date.now() - (await fsp.stat(path)).mtimeMs > 5000
+    h = await fsp.open(path, "r")
   } catch (e) {
-    if (isNotFound(e)) return false
+    if (isNotFound(e)) return undefined
     throw e
   }
+  try {
+    const st = await h.stat()
+    return { ino: st.ino, text: await h.readFile("utf8"), mtimeMs: st.mtimeMs }
+  } finally {
+    await h.close()
+  }
 }
+
+/** Past this a lock without a pid (its writer died between create and write), or a break lock, is stale. */
+const NO_PID_STALE_MS = 5000
+
+/** A lock whose holder died, or that never got a pid. */
+const isStale = (seen: Seen): boolean => {
+  const holder = Number.parseInt(seen.text, 10)
+  if (Number.isInteger(holder) && holder > 0) return !alive(holder)
+  return Date.now() - seen.mtimeMs > NO_PID_STALE_MS
+}
+
+/**
+ * Removes the stale lock `seen` at `path` holding its break lock (`<path>.break`, `O_EXCL`), and
+ * only if the file there is still `seen`: two takers that both judged a dead holder's lock stale
+ * would otherwise each remove what is there, the second one the lock the first just took, and
+ * both would hold it. False when another taker holds the break lock.
+ */
+const breakStale = async (path: string, seen: Seen): Promise<boolean> => {
+  const breaker = `${path}.break`
+  try {
+    await (await fsp.open(breaker, "wx", 0o600)).close()
+  } catch (e) {
+    if ((e as { code?: string }).code !== "EEXIST") throw e
+    // A taker that died holding it (its section is two calls long): removed once it is old.
+    const st = await fsp.stat(breaker).catch(() => undefined)
+    if (st !== undefined && Date.now() - st.mtimeMs > NO_PID_STALE_MS) await fsp.rm(breaker, { force: true })
+    return false
+  }
+  try {
+    // Besides a break lock's holder only a lock's owner removes it, and this one's owner is dead.
+    const now = await look(path)
+    if (now !== undefined && now.ino === seen.ino && now.text === seen.text) await fsp.rm(path, { force: true })
+    return true
+  } finally {
+    await fsp.rm(breaker, { force: true })
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Runs `f` holding the lock at `path`; waits for a live holder (polling), or gives up at once
@@ -189,9 +255,11 @@ export const withLock = async <A>(path: string, f: () => Promise<A>, wait = true
     } catch (e) {
       if ((e as { code?: string }).code !== "EEXIST") throw e
     }
-    if (await stale(path)) await fsp.rm(path, { force: true })
-    else if (!wait) return undefined
-    else await new Promise((resolve) => setTimeout(resolve, 50))
+    const seen = await look(path)
+    if (seen === undefined) continue // released meanwhile
+    if (isStale(seen) && (await breakStale(path, seen))) continue
+    if (!wait) return undefined
+    await pause(50)
   }
   try {
     return await f()

@@ -22,6 +22,7 @@
  * @category services
  * @since 0.1.0
  */
+import { randomBytes } from "node:crypto"
 import { createReadStream } from "node:fs"
 import * as fsp from "node:fs/promises"
 import { join } from "node:path"
@@ -156,37 +157,48 @@ export const make = (options: FileQuarantineOptions): QuarantineStoreShape => {
   }
 
   const writeMetaDurably = async (dir: string, name: string, meta: unknown) => {
-    const tmp = join(dir, `.${name}.${process.pid}.${Date.now()}.tmp`)
+    const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`)
     await writeFileDurably(tmp, once(JSON.stringify(meta, null, 2)))
     await fsp.rename(tmp, join(dir, name))
     await fsyncPath(dir)
   }
 
-  /** Rewrites an entry's metadata (either layout) with `fields` set; the index rows do not change. */
+  /**
+   * Rewrites an entry's metadata (either layout) with `fields` set; the index rows do not change.
+   * Read and written under the entry's lock: a confirmation (the CLI) and a release's virus record
+   * (the gateway) at once would otherwise each write what it read, and one field would be lost.
+   */
   const updateMeta = async (
     id: string,
     what: string,
     fields: Pick<QuarantineMeta, "confirmedAt" | "virusFound">
   ): Promise<QuarantineMeta> => {
     checkId(id)
-    const meta = await readEntry(id)
-    if (meta) {
-      const updated: QuarantineMeta = { ...meta, ...fields }
-      try {
-        await writeMetaDurably(entryDir(id), "meta.json", updated)
-      } catch (e) {
+    /** `f` holding `lock`; undefined when the folder holding the lock (or the entry) is gone. */
+    const locked = <A>(lock: string, f: () => Promise<A>): Promise<A | undefined> =>
+      Journal.withLock(lock, f).catch((e: unknown) => {
+        if (isNotFound(e)) return undefined
         throw ioError(`${what} ${id}`, e, id)
-      }
+      })
+    if ((await readEntry(id)) !== undefined) {
+      const updated = await locked(join(entryDir(id), ".meta.lock"), async () => {
+        const meta = await readEntry(id)
+        if (meta === undefined) return undefined // removed while this waited
+        const next: QuarantineMeta = { ...meta, ...fields }
+        await writeMetaDurably(entryDir(id), "meta.json", next)
+        return next
+      })
+      if (updated === undefined) throw notFound(id)
       return updated
     }
-    const legacy = await readLegacy(id)
-    if (!legacy) throw notFound(id)
-    try {
-      await writeMetaDurably(legacyMetaDir, `${id}.json`, { ...legacy.raw, ...fields })
-    } catch (e) {
-      throw ioError(`${what} ${id}`, e, id)
-    }
-    return { ...legacy.meta, ...fields }
+    const legacy = await locked(join(legacyMetaDir, `.${id}.lock`), async () => {
+      const found = await readLegacy(id)
+      if (found === undefined) return undefined
+      await writeMetaDurably(legacyMetaDir, `${id}.json`, { ...found.raw, ...fields })
+      return { ...found.meta, ...fields }
+    })
+    if (legacy === undefined) throw notFound(id)
+    return legacy
   }
 
   const store: QuarantineStoreShape = {

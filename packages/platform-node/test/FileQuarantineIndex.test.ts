@@ -5,9 +5,11 @@
 import {
   appendFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   truncateSync,
@@ -184,6 +186,47 @@ describe("FileQuarantineIndex: listings", () => {
     }
     rmSync(root, { recursive: true, force: true })
   })
+
+  // Three handles kept open (as the workers of the multi-process mode and a CLI keep theirs), one
+  // compacting as soon as records are dead and writing a snapshot at every listing, changes and
+  // listings interleaved (a compaction a listing started runs on while the next changes are
+  // made): every listing of every handle, and of a new one, answers what the model (the ids put
+  // and not removed) says. Each listing waits for the compactions under way first: while one
+  // copies the records appended during it into the new journal, a reader can briefly miss them.
+  const step = fc.oneof(
+    { arbitrary: fc.record({ put: spec, by: fc.nat(2) }), weight: 3 },
+    { arbitrary: fc.record({ remove: fc.nat(20), by: fc.nat(2) }), weight: 2 },
+    { arbitrary: fc.record({ list: fc.nat(3), limit: fc.integer({ min: 0, max: 4 }) }), weight: 3 }
+  )
+  propTest.prop([fc.array(step, { minLength: 1, maxLength: 25 })], { numRuns: 40 })(
+    "handles kept open through compactions and snapshots list what the model holds",
+    async (steps) => {
+      const root = fresh()
+      let clock = Date.parse("2026-01-01T00:00:00Z")
+      const now = () => (clock += 1000)
+      const handles = [
+        FileQuarantineStore.make({ root, now, log: silent, compactAfter: 0, snapshotAfter: 1 }),
+        FileQuarantineStore.make({ root, now, log: silent }),
+        FileQuarantineStore.make({ root, now, log: silent, compactAfter: 1 })
+      ]
+      const live: Array<string> = [] // oldest first
+      for (const s of steps) {
+        if ("put" in s) live.push(await put(handles[s.by]!, s.put))
+        else if ("remove" in s) {
+          if (live.length > 0) await handles[s.by]!.remove(live.splice(s.remove % live.length, 1)[0]!)
+        } else {
+          for (const h of handles) await h.close()
+          const reader = s.list === 3 ? FileQuarantineStore.make({ root, log: silent }) : handles[s.list]!
+          const page = await reader.list({ limit: s.limit })
+          const expected = Quarantine.pageOf(everything(root), { limit: s.limit })
+          expect({ total: page.total, ids: ids(page) }).toEqual({ total: live.length, ids: ids(expected) })
+        }
+      }
+      for (const h of handles) await h.close()
+      rmSync(root, { recursive: true, force: true })
+    },
+    120_000
+  )
 
   test("a page reads the metadata of its own entries only", async () => {
     const root = fresh()
@@ -380,6 +423,29 @@ describe("FileQuarantineIndex: damage and recovery", () => {
     expect(await listed(root)).toEqual([fourth, made[2], made[1]])
     expect((await FileQuarantineSweep.sweep(root)).partial).toBe(1)
     expect(existsSync(partial)).toBe(false)
+  })
+
+  test("a journal replaced by one whose inode number is the old one's (ext4 reuses them): read from its start", async () => {
+    const root = fresh()
+    const writer = FileQuarantineStore.make({ root, log: silent, compactAfter: 0 })
+    const reader = FileQuarantineStore.make({ root, log: silent })
+    const same = { subject: "s", sender: "", recipients: ["a@example.test"], receivedMinute: 1 }
+    const first = [await put(writer, same), await put(writer, same)]
+    expect(ids(await reader.list({ limit: 10 }))).toEqual([...first].reverse())
+    // Two compactions while the reader is idle: the second new journal can get the first one's
+    // inode number back (freed by the first). The hard link keeps that inode and then takes the
+    // compacted journal's bytes, so the reader meets the same (ino, dev) with other contents.
+    const held = join(root, "held")
+    linkSync(journal(root), held)
+    for (const id of first) await writer.remove(id)
+    const later = [await put(writer, same), await put(writer, same), await put(writer, same)]
+    expect(ids(await writer.list({ limit: 10 }))).toEqual([...later].reverse())
+    await writer.close() // the compaction that listing started
+    expect(readFileSync(journal(root), "utf8").trim().split("\n").length).toBe(3)
+    writeFileSync(held, readFileSync(journal(root)))
+    renameSync(held, journal(root))
+    const page = await reader.list({ limit: 10 })
+    expect({ total: page.total, ids: ids(page) }).toEqual({ total: 3, ids: [...later].reverse() })
   })
 
   test("compaction rewrites the journal to the live entries; other handles keep following it", async () => {

@@ -117,7 +117,11 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
   }
 
   const release = async (id: string, scope: string | undefined, options: ReleaseOptions, learnAs?: "ham") => {
-    // Claim first (atomic in the store, across processes and nodes): a release that lost the
+    // A recipient's link is checked before it claims: a refusal (another mailbox's entry, or one
+    // shared with others) must not hold the entry while an admin releases it, and a released id
+    // of another mailbox must look unknown (404) to it, not released (409).
+    if (scope !== undefined) await owned(id, scope)
+    // Then the claim (atomic in the store, across processes and nodes): a release that lost the
     // race, or came after it, is a 409, not a 404.
     const claim = await deps.store.claim(id)
     try {

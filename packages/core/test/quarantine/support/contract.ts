@@ -161,6 +161,25 @@ export const quarantineContract = (
       }
     })
 
+    test("a confirmation and a virus record at once, through two handles (the CLI's confirm, a release's rescan): both kept", async () => {
+      const store = await make()
+      const other = peer(store)
+      try {
+        for (let round = 0; round < 5; round++) {
+          const id = await store.put({ envelope, reason: "spam", message: message(`race ${round}`) })
+          await Promise.all([store.markConfirmed(id), other.markVirusFound(id, "Race.Sig.UNOFFICIAL")])
+          const read = (await store.get(id)).meta
+          expect({ confirmed: read.confirmedAt !== undefined, virus: read.virusFound?.signature }).toEqual({
+            confirmed: true,
+            virus: "Race.Sig.UNOFFICIAL"
+          })
+        }
+      } finally {
+        await other.close()
+        await store.close()
+      }
+    })
+
     test("of 8 concurrent claims exactly one holds; complete removes and is remembered as released", async () => {
       const store = await make()
       const others = Array.from({ length: 7 }, () => peer(store))

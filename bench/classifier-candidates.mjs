@@ -10,13 +10,9 @@
 //   node bench/classifier-candidates.mjs [--corpus DIR] [--dist PATH/index.js] [--model FILE]
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { readFileSync } from "node:fs"
-import { basename, join } from "node:path"
-import { corpusOrExit, loadClassifier, loadModelOption } from "./classifier-common.mjs"
+import { candidateSetup, countCandidates, missScores, SUBSETS } from "./classifier-common.mjs"
 
-const corpus = corpusOrExit()
-const Classifier = await loadClassifier()
-const model = await loadModelOption(Classifier)
+const { corpus, Classifier, model } = await candidateSetup()
 
 const ADDRESS = /<?([A-Za-z0-9._%+'=-]+)@([A-Za-z0-9.-]+)>?/
 const address = (value) => {
@@ -168,45 +164,21 @@ const candidates = {
     /below is the result of your feedback form/i.test(text(m).slice(0, 500))
 }
 
-const SUBSETS = ["easy_ham", "easy_ham_2", "hard_ham", "eval ham", "spam", "spam_2", "eval spam"]
-const totals = Object.fromEntries(SUBSETS.map((s) => [s, 0]))
-const rows = Object.fromEntries(
-  Object.keys(candidates).map((k) => [
-    k,
-    { ...Object.fromEntries(SUBSETS.map((s) => [s, 0])), missedAll: 0, missedNone: 0, examples: [] }
-  ])
-)
-for (const split of ["train", "eval"])
-  for (const label of ["ham", "spam"])
-    for (const file of Classifier.listFiles(join(corpus, split, label))) {
-      const name = basename(file)
-      const subset = split === "eval" ? `eval ${label}` : name.slice(0, name.indexOf("."))
-      totals[subset]++
-      const m = Classifier.parseMessage(readFileSync(file))
-      let scores
-      for (const [k, test] of Object.entries(candidates)) {
-        let hit = false
-        try {
-          hit = test(m)
-        } catch {
-          hit = false
-        }
-        if (!hit) continue
-        const row = rows[k]
-        row[subset]++
-        if (label === "ham") {
-          if (row.examples.length < 4) row.examples.push(name.slice(0, 16))
-          continue
-        }
-        if (scores === undefined) {
-          const tokens = Classifier.tokenize(m)
-          const features = { ...tokens, tokens: tokens.tokens.filter((t) => t.startsWith("feat:")) }
-          scores = [Classifier.score(model, tokens).probability, Classifier.score(model, features).probability]
-        }
-        if (scores[0] < 0.9) row.missedAll++
-        if (scores[1] < 0.9) row.missedNone++
-      }
+const { totals, rows } = countCandidates(
+  Classifier,
+  corpus,
+  candidates,
+  () => ({ missedAll: 0, missedNone: 0, examples: [] }),
+  (row, _k, message) => {
+    if (message.label === "ham") {
+      if (row.examples.length < 4) row.examples.push(message.name.slice(0, 16))
+      return
     }
+    message.scores ??= missScores(Classifier, model, message.message)
+    if (message.scores.all < 0.9) row.missedAll++
+    if (message.scores.none < 0.9) row.missedNone++
+  }
+)
 
 console.log(
   `| candidate | ${SUBSETS.map((s) => `${s} (${totals[s]})`).join(" | ")} | spam missed, all / none known | ham examples |`

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process"
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { basename, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
 export const root = resolve(fileURLToPath(new URL("..", import.meta.url)))
@@ -81,4 +81,72 @@ export const peerMessages = () => {
   } finally {
     rmSync(work, { recursive: true, force: true })
   }
+}
+
+/** The corpus subsets the candidate benches count apart: train/'s file-name prefixes, eval/'s labels. */
+export const SUBSETS = ["easy_ham", "easy_ham_2", "hard_ham", "eval ham", "spam", "spam_2", "eval spam"]
+
+/** Every train/ and eval/ message parsed, with its label, file name and subset (of `SUBSETS`). */
+export function* corpusMessages(Classifier, corpus) {
+  for (const split of ["train", "eval"])
+    for (const label of ["ham", "spam"])
+      for (const file of Classifier.listFiles(join(corpus, split, label))) {
+        const name = basename(file)
+        const subset = split === "eval" ? `eval ${label}` : name.slice(0, name.indexOf("."))
+        yield { label, name, subset, message: Classifier.parseMessage(readFileSync(file)) }
+      }
+}
+
+/** Whether `test(message)` holds; a candidate that throws on a message does not hold for it. */
+export const holds = (test, message) => {
+  try {
+    return test(message)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The model's probability of `message` with all its tokens and with its `feat:` tokens alone (the
+ * stand-in for mail whose words the table has never seen), and the features it carries that the
+ * layer weighs more than 0.5.
+ */
+export const missScores = (Classifier, model, message) => {
+  const tokens = Classifier.tokenize(message)
+  const features = { ...tokens, tokens: tokens.tokens.filter((t) => t.startsWith("feat:")) }
+  return {
+    all: Classifier.score(model, tokens).probability,
+    none: Classifier.score(model, features).probability,
+    weighed: tokens.features.filter((f) => model.logistic?.weights?.[`feat:${f}`] > 0.5).length
+  }
+}
+
+/** The candidate benches' start: the corpus (or exit 2), the build under test and its model. */
+export const candidateSetup = async () => {
+  const corpus = corpusOrExit()
+  const Classifier = await loadClassifier()
+  return { corpus, Classifier, model: await loadModelOption(Classifier) }
+}
+
+/**
+ * Counts each of `candidates` (name -> test of a parsed message) per subset over the corpus: a
+ * row per candidate with a count per subset and the fields `fields()` gives, then `hit(row, name,
+ * message)` for each message it holds for (`message`: `corpusMessages`'s, the same object for
+ * every candidate of one message, so `hit` can keep what it computes once on it). Returns the
+ * totals per subset and the rows.
+ */
+export const countCandidates = (Classifier, corpus, candidates, fields, hit) => {
+  const totals = Object.fromEntries(SUBSETS.map((s) => [s, 0]))
+  const rows = Object.fromEntries(
+    Object.keys(candidates).map((k) => [k, { ...Object.fromEntries(SUBSETS.map((s) => [s, 0])), ...fields() }])
+  )
+  for (const message of corpusMessages(Classifier, corpus)) {
+    totals[message.subset]++
+    for (const [k, test] of Object.entries(candidates)) {
+      if (!holds(test, message.message)) continue
+      rows[k][message.subset]++
+      hit(rows[k], k, message)
+    }
+  }
+  return { totals, rows }
 }

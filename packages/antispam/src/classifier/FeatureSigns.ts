@@ -54,6 +54,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   message_id_missing: 1,
   mime_alternative_single: 1,
   mime_content_type_missing: 1,
+  mime_qp_needless_escape: 1,
   mime_version_missing: 1,
   priority_high: 1,
   received_forged_helo: 1,
@@ -102,6 +103,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
  */
 export const LATE_FEATURES: ReadonlyArray<string> = [
   "message_id_forged_outlook",
+  "mime_qp_needless_escape",
   "text_blank_form",
   "text_trailing_junk"
 ]

@@ -23,6 +23,7 @@ import { analyseObfuscation } from "./Obfuscation.ts"
 import { dynamicOrigin } from "./OriginHop.ts"
 import { messageIdForgedOutlook } from "./OutlookMessageId.ts"
 import { webMailUnrelayed } from "./ProviderRelay.ts"
+import { qpNeedlessEscape } from "./QpNeedlessEscape.ts"
 import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
@@ -219,6 +220,8 @@ export const collect = (message: Message): TokenSet => {
   if (messageIdForgedOutlook(message.headers.get("message-id"), message.headers.get("date"), message.received ?? []))
     features.add("message_id_forged_outlook")
   if (textTrailingJunk(message.body.texts)) features.add("text_trailing_junk")
+  if (message.scanView instanceof Uint8Array && qpNeedlessEscape(message.mime, message.scanView))
+    features.add("mime_qp_needless_escape")
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

@@ -22,12 +22,29 @@ export const loadClassifier = async () =>
   (await import(resolve(opt("dist", join(root, "packages/antispam/dist/index.js"))))).Classifier
 
 /**
- * `--late feat:A,feat:B`: the layer inputs fitted in a second stage (`TrainOptions.lateInputs`);
- * `--late none`: one joint fit; absent: undefined, the build's default.
+ * `--late feat:A,feat:B`: the layer inputs fitted in a second stage; `--late feat:A/feat:B,feat:C`:
+ * stages in order, `/` between them (`TrainOptions.lateStages`); `--late none`: one joint fit;
+ * absent: undefined, the build's default.
  */
 export const lateOption = () => {
   const late = opt("late", undefined)
-  return late === undefined ? undefined : late === "none" ? [] : late.split(",")
+  return late === undefined ? undefined : late === "none" ? [] : late.split("/").map((stage) => stage.split(","))
+}
+
+/**
+ * `--without feat:A,feat:B`: tokens of a message as the build would give them without those
+ * features (their `feat:` tokens and names taken out), so one build with several candidate
+ * features measures each alone or any subset; absent, the tokens unchanged. A message's other
+ * tokens are the same either way, as features come first and never crowd a word out of the cap
+ * but at the cap itself.
+ */
+export const withoutOption = () => {
+  const without = new Set((opt("without", "") || "").split(",").filter(Boolean))
+  if (without.size === 0) return (tokens) => tokens
+  return (tokens) => ({
+    tokens: tokens.tokens.filter((t) => !without.has(t)),
+    features: tokens.features.filter((f) => !without.has(`feat:${f}`))
+  })
 }
 
 /** The corpus directory; exits 2 (with a line saying so) when it has no train/. */

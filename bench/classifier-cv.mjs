@@ -3,7 +3,7 @@
 // name, so not the stacking folds) is classified by a model trained on the other folds. For
 // choosing training options without looking at eval/, e.g. the weight of the padded spam twins.
 //
-//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--late feat:NAME,...|none] [--missed] [--sweep]
+//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--late feat:NAME,...|none] [--without feat:NAME,...] [--missed] [--sweep]
 //
 // --missed also prints every spam not called spam, with its probability: which spam two builds
 // differ on, when their recall does.
@@ -14,12 +14,13 @@
 // --disc on trains with the discriminative token model as one more layer input (round 15).
 //
 // --late feat:NAME,...|none: the layer inputs fitted in a second stage (as classifier-drift.mjs).
+// --without feat:NAME,...: those features taken out of every message's tokens (as classifier-drift.mjs).
 //
 // Prints false positives (with the file names), spam recall and the unsure rate.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { readFileSync } from "node:fs"
 import { basename, join } from "node:path"
-import { args, corpusDir, lateOption, loadClassifier, opt } from "./classifier-common.mjs"
+import { args, corpusDir, lateOption, loadClassifier, opt, withoutOption } from "./classifier-common.mjs"
 import { sweepLines } from "./classifier-sweep.mjs"
 
 const Classifier = await loadClassifier()
@@ -28,12 +29,13 @@ const folds = Number(opt("folds", "5"))
 const twin = opt("twin", undefined)
 const twinWeight = twin === undefined ? undefined : Number(twin)
 const discriminative = opt("disc", "off") === "on" ? {} : undefined
-const lateInputs = lateOption()
+const lateStages = lateOption()
+const without = withoutOption()
 const load = (label) =>
   Classifier.listFiles(join(train, label)).map((path) => ({
     name: basename(path),
     label,
-    tokens: Classifier.tokenize(Classifier.parseMessage(readFileSync(path)))
+    tokens: without(Classifier.tokenize(Classifier.parseMessage(readFileSync(path))))
   }))
 const ham = load("ham")
 const spam = load("spam")
@@ -54,7 +56,7 @@ const scored = []
 for (let k = 0; k < folds; k++) {
   const model = Classifier.trainTokens(
     items.filter((it) => foldOf(it.name) !== k),
-    { twinWeight, discriminative, lateInputs }
+    { twinWeight, discriminative, lateStages }
   )
   for (const it of items.filter((it) => foldOf(it.name) === k)) {
     const p = Classifier.score(model, it.tokens).probability

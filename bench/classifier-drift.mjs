@@ -6,7 +6,7 @@
 // Nothing here trains or tunes on eval/: the eval/ row uses a model trained on train/ only.
 //
 //   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
-//                                  [--twin 0.05] [--late feat:NAME,...|none] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--json] [--explain] [--weights]
+//                                  [--twin 0.05] [--late feat:NAME,...|none] [--without feat:NAME,...] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--json] [--explain] [--weights]
 //                                  [--sweep [--sweep-spam 0.8,0.85,0.9] [--sweep-ham 0.1,0.2,0.3]] [--show NAME,...]
 //
 // --weights prints each run's fitted layer (bias and non-zero weights) on stderr.
@@ -26,8 +26,13 @@
 // the figures of separate runs (one model per run either way) in a third of the time.
 //
 // --late feat:NAME,... fits those layer inputs in a second stage, the bias and every other weight
-// held as the first stage fitted them (`--late none`: one joint fit; absent: the build's own
-// `LATE_INPUTS`; round 26).
+// held as the first stage fitted them; `--late feat:A/feat:B,feat:C` fits stages in order, each with
+// everything before held (`--late none`: one joint fit; absent: the build's own `LATE_INPUT_STAGES`;
+// rounds 26 and 27).
+//
+// --without feat:NAME,... takes those features out of every message's tokens before training and
+// scoring: one build with several candidate features measures each alone, or any subset, against the
+// build without them (round 27).
 //
 // --drop chi:logit,... fits the layer without those inputs (the layer gives them no weight).
 // --disc on trains with the discriminative token model as one more layer input; --disc k=v,... tries its
@@ -44,7 +49,7 @@
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { readFileSync } from "node:fs"
 import { basename, join } from "node:path"
-import { args, corpusDir, lateOption, loadClassifier, opt } from "./classifier-common.mjs"
+import { args, corpusDir, lateOption, loadClassifier, opt, withoutOption } from "./classifier-common.mjs"
 import { sweepLines } from "./classifier-sweep.mjs"
 
 const corpus = corpusDir()
@@ -93,7 +98,8 @@ const seen = (tokens, known) =>
     ? tokens
     : { ...tokens, tokens: tokens.tokens.filter((t) => t.startsWith("feat:") || hashShare(t) < known) }
 const Classifier = await loadClassifier()
-const lateInputs = lateOption()
+const lateStages = lateOption()
+const without = withoutOption()
 
 const timing = { parse: 0, tokenize: 0, messages: 0 }
 const load = (dir, label) =>
@@ -105,7 +111,7 @@ const load = (dir, label) =>
     void message.body
     void message.received
     const t1 = performance.now()
-    const tokens = Classifier.tokenize(message)
+    const tokens = without(Classifier.tokenize(message))
     const t2 = performance.now()
     timing.parse += t1 - t0
     timing.tokenize += t2 - t1
@@ -145,7 +151,7 @@ const run = (name, trainSet, testSet) => {
     twinWeight,
     discriminative,
     dropInputs: opt("drop", undefined)?.split(","),
-    lateInputs
+    lateStages
   })
   if (args.includes("--weights")) printLayer(name, model.logistic)
   return knownShares.map((known) =>

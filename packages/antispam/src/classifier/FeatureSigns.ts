@@ -22,6 +22,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   body_invisible: 1,
   body_mixed_scripts: 1,
   charset_conflict: 1,
+  content_type_empty_params: 1,
   date_future: 1,
   date_malformed: 1,
   date_missing: 1,
@@ -32,6 +33,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   dynamic_origin_html_only: 1,
   encoded_word_split: 1,
   from_display_other_address: 1,
+  from_empty_comment: 1,
   from_encoded_ascii: 1,
   from_missing: 1,
   html_big_font: 1,
@@ -52,14 +54,17 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   message_id_forged_outlook: 1,
   message_id_malformed: 1,
   message_id_missing: 1,
+  message_id_outlook_padded: 1,
   mime_alternative_single: 1,
   mime_content_type_missing: 1,
   mime_qp_needless_escape: 1,
   mime_version_missing: 1,
+  msmail_priority_foreign: 1,
   priority_high: 1,
   received_forged_helo: 1,
   received_stamp_month_first: 1,
   received_time_disorder: 1,
+  removal_free_mail: 1,
   reply_to_free_mail: 1,
   return_path_other_domain: 1,
   subject_all_caps: 1,
@@ -69,13 +74,19 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   subject_invisible: 1,
   subject_mixed_scripts: 1,
   subject_padding: 1,
-  text_html_mismatch: 1,
   text_blank_form: 1,
+  text_html_mismatch: 1,
   text_plain_markup: 1,
   text_trailing_junk: 1,
   to_empty: 1,
   to_many: 1,
   to_undisclosed: 1,
+  topic_advance_fee: 1,
+  topic_diploma: 1,
+  topic_loan: 1,
+  topic_pharmacy: 1,
+  topic_stock_promotion: 1,
+  topic_unsolicited: 1,
   url_confusable_host: 1,
   url_encoded_host: 1,
   url_ip_literal: 1,
@@ -95,21 +106,43 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
 }
 
 /**
- * Features the layer weighs in a second stage of its fit: the bias and every other weight are
- * fitted first without them, then held while only these weights are fitted. Each marks a share of
- * the spam that the other evidence mostly explains already; fitted jointly, a strong one lowers
- * the bias, and spam that sit on the other evidence just above the spam cut-off, without this
- * feature, fall under it. Staged, it raises only the scores of the mail that carries it.
+ * Features the layer weighs in later stages of its fit, one list per stage: the bias and every
+ * other weight are fitted first without them, then held while only the first stage's weights are
+ * fitted, then those held too while the next stage's are, and so on. Each marks a share of the
+ * spam that the other evidence mostly explains already; fitted jointly, a strong one lowers the
+ * bias (or an earlier late feature's weight), and spam that sit on the other evidence just above
+ * the spam cut-off, without this feature, fall under it. Staged, it raises only the scores of the
+ * mail that carries it. A round's new features go in a stage of their own (docs/classifier.md,
+ * rounds 26 and 27).
  */
-export const LATE_FEATURES: ReadonlyArray<string> = [
-  "message_id_forged_outlook",
-  "mime_qp_needless_escape",
-  "text_blank_form",
-  "text_trailing_junk"
+export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
+  ["message_id_forged_outlook", "text_blank_form", "text_trailing_junk"],
+  [
+    "msmail_priority_foreign",
+    "message_id_outlook_padded",
+    "content_type_empty_params",
+    "from_empty_comment",
+    "removal_free_mail",
+    "topic_advance_fee",
+    "topic_diploma",
+    "topic_loan",
+    "topic_pharmacy",
+    "topic_stock_promotion",
+    "topic_unsolicited"
+  ],
+  ["mime_qp_needless_escape"]
 ]
 
-/** The same by input name. */
-export const LATE_INPUTS: ReadonlyArray<string> = LATE_FEATURES.map((k) => `feat:${k}`)
+/** Every late feature, in stage order. */
+export const LATE_FEATURES: ReadonlyArray<string> = LATE_STAGES.flat()
+
+/** The same by input name, one list per stage. */
+export const LATE_INPUT_STAGES: ReadonlyArray<ReadonlyArray<string>> = LATE_STAGES.map((names) =>
+  names.map((k) => `feat:${k}`)
+)
+
+/** Every late input, in stage order. */
+export const LATE_INPUTS: ReadonlyArray<string> = LATE_INPUT_STAGES.flat()
 
 /** Sign constraints of the logistic inputs by input name (chi-square inputs are free). */
 export const INPUT_SIGNS: Readonly<Record<string, 1 | -1>> = Object.fromEntries(

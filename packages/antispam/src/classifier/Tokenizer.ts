@@ -15,20 +15,25 @@
 import type { Message, MimePart } from "@mailmoat/core"
 import { blankForm } from "./BlankForm.ts"
 import { charsetConflict } from "./CharsetConflict.ts"
+import { contentTypeEmptyParams, fromEmptyComment } from "./HeaderShapes.ts"
 import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { mailerMalformedOutlook } from "./MailerForm.ts"
+import { msmailPriorityForeign } from "./MsMailPriority.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
+import { messageIdOutlookPadded } from "./OutlookIdPadding.ts"
 import { dynamicOrigin } from "./OriginHop.ts"
 import { messageIdForgedOutlook } from "./OutlookMessageId.ts"
 import { webMailUnrelayed } from "./ProviderRelay.ts"
 import { qpNeedlessEscape } from "./QpNeedlessEscape.ts"
 import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
+import { removalFreeMail } from "./RemovalAddress.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
 import { textTrailingJunk } from "./TextTrailingJunk.ts"
 import { sortedNames, TokenSet } from "./TokenSet.ts"
+import { topicsOf } from "./Topics.ts"
 import { analyseUrls } from "./Urls.ts"
 import { addWords, bucket, hasInvisible } from "./Words.ts"
 
@@ -163,6 +168,8 @@ const bodyEvidence = (
   if (mixedScripts(text)) features.add("body_mixed_scripts")
   if (atLeast(text, EXCLAIM_RUN, 3)) features.add("body_exclaim")
   if (blankForm(text)) features.add("text_blank_form")
+  if (removalFreeMail([text], message.body.htmls, message.headers.get("from"))) features.add("removal_free_mail")
+  for (const topic of topicsOf(message.headers.decoded("subject") ?? "", text)) features.add(topic)
   if (atLeast(text, QUOTED_LINE, 2)) features.add("quoted_reply")
   if (/\n-- ?\n/.test(text)) tokens.push("body:signature")
   if (text.includes(GTUBE)) tokens.push("body:gtube")
@@ -222,6 +229,12 @@ export const collect = (message: Message): TokenSet => {
   if (textTrailingJunk(message.body.texts)) features.add("text_trailing_junk")
   if (message.scanView instanceof Uint8Array && qpNeedlessEscape(message.mime, message.scanView))
     features.add("mime_qp_needless_escape")
+  const h = message.headers
+  if (msmailPriorityForeign(h.get("x-msmail-priority"), h.get("x-mailer"), h.get("user-agent")))
+    features.add("msmail_priority_foreign")
+  if (messageIdOutlookPadded(h.get("message-id"))) features.add("message_id_outlook_padded")
+  if (contentTypeEmptyParams(h.get("content-type"))) features.add("content_type_empty_params")
+  if (fromEmptyComment(h.get("from"))) features.add("from_empty_comment")
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

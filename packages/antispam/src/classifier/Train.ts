@@ -17,7 +17,7 @@ import { paddedTokens, TWIN_WEIGHT, wordTokens } from "./Augment.ts"
 import type { ChiOptions } from "./Chi2.ts"
 import { counter, listFiles, readMessage } from "./Corpus.ts"
 import { fitTokens, margin, restrict, type TokenFitOptions, type TokenWeights } from "./Discriminative.ts"
-import { LATE_INPUTS } from "./FeatureSigns.ts"
+import { LATE_INPUT_STAGES } from "./FeatureSigns.ts"
 import { MARGIN_INPUT } from "./LayerInputs.ts"
 import { type FitOptions, fit, type Sample } from "./Logistic.ts"
 import * as ModelData from "./Model.ts"
@@ -49,9 +49,15 @@ export interface TrainOptions {
   readonly discriminative?: TokenFitOptions | false | undefined
   /**
    * Layer inputs fitted in a second stage, with the bias and every other weight held as the first
-   * stage (without them) fitted them (default `LATE_INPUTS`; empty: one joint fit).
+   * stage (without them) fitted them (empty: one joint fit). Shorthand for one `lateStages` stage.
    */
   readonly lateInputs?: ReadonlyArray<string> | undefined
+  /**
+   * Layer inputs fitted in later stages, in order: each stage's weights are fitted with the bias
+   * and every weight of the stages before held (default `LATE_INPUT_STAGES`; empty: one joint
+   * fit). Overrides `lateInputs`.
+   */
+  readonly lateStages?: ReadonlyArray<ReadonlyArray<string>> | undefined
   /** Layer inputs left out of the fit (so the layer gives them no weight), e.g. `chi:logit`. */
   readonly dropInputs?: ReadonlyArray<string> | undefined
   /** Pruning: tokens seen fewer times are dropped (default 2), at most `maxTokens` kept (default 200000). */
@@ -103,11 +109,12 @@ const hash = (s: string, seed: number): number => {
 }
 
 /**
- * A layer sample; `firstStage` holds the inputs of a message that carries a late input as the
- * first stage of a staged fit sees them (see `stagedFit`).
+ * A layer sample; for a message that carries a late input, `stageInputs[j]` holds its inputs as
+ * stage `j` of a staged fit sees them (stage 0 the first, without any late input; see
+ * `stagedFit`), for each stage before the last one whose inputs it carries. Later stages see `x`.
  */
 export interface StackedSample extends Sample {
-  readonly firstStage?: ReadonlyMap<string, number> | undefined
+  readonly stageInputs?: ReadonlyArray<ReadonlyMap<string, number>> | undefined
 }
 
 /**
@@ -117,7 +124,8 @@ export interface StackedSample extends Sample {
  * mail from another era or source, instead of leaning on the tokens alone. Each spam message
  * also gets a padded twin (Augment.ts) of weight `twinWeight`: the same message with the
  * words of a ham message of the other folds added, for tokens that say "ham". A message that
- * carries one of `lateInputs` also gets its samples as the first stage of `stagedFit` sees them.
+ * carries an input of `lateStages` also gets its samples as the earlier stages of `stagedFit`
+ * see them.
  */
 export const stackedSamples = (
   items: ReadonlyArray<LabelledTokens>,
@@ -126,9 +134,12 @@ export const stackedSamples = (
   shift: ReadonlyArray<number> = [0.3, 0.1, 0],
   twinWeight: number = TWIN_WEIGHT,
   discriminative: TokenFitOptions | false = false,
-  lateInputs: ReadonlyArray<string> = []
+  lateStages: ReadonlyArray<ReadonlyArray<string>> = []
 ): Array<StackedSample> => {
-  const late = new Set(lateInputs)
+  // The stage (1, 2, ...) that fits each late input; the first stage (0) fits every other one.
+  const stageOf = new Map(
+    lateStages.filter((names) => names.length > 0).flatMap((names, j) => names.map((n) => [n, j + 1] as const))
+  )
   const samples: Array<StackedSample> = []
   for (let k = 0; k < folds; k++) {
     const model = countAll(
@@ -175,18 +186,29 @@ export const stackedSamples = (
       if (i % folds !== k) return
       const y = it.label === "spam" ? 1 : 0
       const all = views(it.tokens.tokens, it.tokens.features, i, y)
-      // A message with a late feature is seen by the first stage as if the feature were not
-      // computed: without its input and without its token in the chi-square evidence.
-      const first = it.tokens.features.some((f) => late.has(`feat:${f}`))
-        ? views(
-            it.tokens.tokens.filter((t) => !late.has(t)),
-            it.tokens.features.filter((f) => !late.has(`feat:${f}`)),
-            i,
-            y
-          )
-        : undefined
+      // A message with a late feature is seen by each stage before that feature's as if the
+      // feature were not computed: without its input and without its token in the chi-square
+      // evidence. `top`: the last stage whose features it carries.
+      let top = 0
+      for (const f of it.tokens.features) top = Math.max(top, stageOf.get(`feat:${f}`) ?? 0)
+      const earlier: Array<ReturnType<typeof views>> = []
+      for (let j = top - 1; j >= 0; j--) {
+        const later = (name: string) => (stageOf.get(name) ?? 0) > j
+        const carried = it.tokens.features.filter((f) => later(`feat:${f}`)).length
+        const carriedNext = it.tokens.features.filter((f) => (stageOf.get(`feat:${f}`) ?? 0) > j + 1).length
+        // The same features taken out as for the stage after: the same views.
+        earlier[j] =
+          j + 1 < top && carried === carriedNext
+            ? earlier[j + 1]!
+            : views(
+                it.tokens.tokens.filter((t) => !later(t)),
+                it.tokens.features.filter((f) => !later(`feat:${f}`)),
+                i,
+                y
+              )
+      }
       all.forEach((v, j) => {
-        samples.push({ ...v, y, ...(first ? { firstStage: first[j]!.x } : {}) })
+        samples.push({ ...v, y, ...(top > 0 ? { stageInputs: earlier.map((views) => views[j]!.x) } : {}) })
       })
     })
   }
@@ -205,31 +227,42 @@ const withoutInputs = (
   for (const s of samples)
     for (const name of drop) {
       ;(s.x as Map<string, number>).delete(name)
-      ;(s.firstStage as Map<string, number> | undefined)?.delete(name)
+      for (const x of s.stageInputs ?? []) (x as Map<string, number>).delete(name)
     }
   return samples
 }
 
 /**
- * The layer fitted in two stages: first on the samples as if the inputs `late` names were not
- * computed (their `firstStage` inputs where given; no late input, no late prior), then only the
- * late inputs' weights, the first stage's bias and weights held (Logistic.ts, `frozen`). The
- * first stage is then the fit without the late features, and a message without them scores as
- * it would without them. With no late input it is one fit. The late inputs keep their signs and
- * priors in the second stage.
+ * The layer fitted in stages: first on the samples as if the inputs of `stages` were not computed
+ * (their `stageInputs` where given; no late input, no late prior), then each stage's inputs in
+ * turn, with the bias and every weight fitted before held (Logistic.ts, `frozen`), on the samples
+ * as if the later stages' inputs were not computed. Each stage is then the fit without the later
+ * stages' features, and a message without them scores as it would without them. With no stage it
+ * is one fit. The late inputs keep their signs and priors in their own stage.
  */
 export const stagedFit = (
   samples: ReadonlyArray<StackedSample>,
-  late: ReadonlyArray<string>,
+  stages: ReadonlyArray<ReadonlyArray<string>>,
   options: FitOptions
 ): Logistic => {
+  const late = stages.filter((names) => names.length > 0)
   if (late.length === 0) return fit(samples, options)
-  const isLate = (name: string) => late.includes(name)
-  const first = fit(
-    samples.map((s) => ({ ...s, x: new Map([...(s.firstStage ?? s.x)].filter(([name]) => !isLate(name))) })),
-    { ...options, priors: Object.fromEntries(Object.entries(options.priors ?? {}).filter(([name]) => !isLate(name))) }
-  )
-  return fit(samples, { ...options, frozen: first })
+  let layer: Logistic | undefined
+  for (let j = 0; j <= late.length; j++) {
+    const after = new Set(late.slice(j).flat())
+    const seen = (name: string) => !after.has(name)
+    layer = fit(
+      after.size === 0
+        ? samples
+        : samples.map((s) => ({ ...s, x: new Map([...(s.stageInputs?.[j] ?? s.x)].filter(([name]) => seen(name))) })),
+      {
+        ...options,
+        priors: Object.fromEntries(Object.entries(options.priors ?? {}).filter(([name]) => seen(name))),
+        ...(layer === undefined ? {} : { frozen: layer })
+      }
+    )
+  }
+  return layer!
 }
 
 /** Token weights fitted on every fold but `k`. */
@@ -259,7 +292,9 @@ export const trainTokens = (
 ): Model => {
   const full = countAll(items, o.options)
   const discriminative = o.logistic === false ? false : (o.discriminative ?? false)
-  const late = (o.lateInputs ?? LATE_INPUTS).filter((name) => !o.dropInputs?.includes(name))
+  const late = (o.lateStages ?? (o.lateInputs === undefined ? LATE_INPUT_STAGES : [o.lateInputs]))
+    .map((names) => names.filter((name) => !o.dropInputs?.includes(name)))
+    .filter((names) => names.length > 0)
   const logistic =
     o.logistic === false
       ? undefined
@@ -283,7 +318,8 @@ export const trainTokens = (
       ? undefined
       : restrict(fitTokens(tokenSamples(items), discriminative), (t) => pruned.tokens.has(t))
   // The file's layer is bias and weights either way; the meta records which were fitted late.
-  const stages: Record<string, string> = logistic !== undefined && late.length > 0 ? { lateInputs: late.join(",") } : {}
+  const stages: Record<string, string> =
+    logistic !== undefined && late.length > 0 ? { lateInputs: late.map((names) => names.join(",")).join("/") } : {}
   return { ...pruned, logistic, discriminative: weights, meta: { ...o.meta, ...stages } }
 }
 

@@ -63,7 +63,7 @@ describe("staged fitting", () => {
 
   it("a late input moves no score of a sample without it; fitted jointly it moves the bias", () => {
     const base = fit(samples, options)
-    const staged = stagedFit(withLate, ["c"], options)
+    const staged = stagedFit(withLate, [["c"]], options)
     const joint = fit(withLate, options)
     expect(staged.bias).toBe(base.bias)
     for (const s of samples) expect(score(staged, s.x)).toBeCloseTo(score(base, s.x), 10)
@@ -74,7 +74,7 @@ describe("staged fitting", () => {
 
   it("with no late input it is the one fit, and it is deterministic", () => {
     expect(stagedFit(withLate, [], options)).toEqual(fit(withLate, options))
-    expect(stagedFit(withLate, ["c"], options)).toEqual(stagedFit(withLate, ["c"], options))
+    expect(stagedFit(withLate, [["c"]], options)).toEqual(stagedFit(withLate, [["c"]], options))
   })
 
   it("weights come out in one sorted order, held ones included", () => {

@@ -26,6 +26,10 @@ export const rfc822 = (o: { subject: string; from?: string; body: string; html?:
     ""
   ].join("\r\n")
 
+/** A plain message with exactly these header lines (no defaults), for header-shape tests. */
+export const withHeaders = (headers: ReadonlyArray<string>, body = "Hello."): string =>
+  [...headers, "", body, ""].join("\r\n")
+
 const pick = <T>(xs: ReadonlyArray<T>, i: number): T => xs[i % xs.length]!
 
 const hamWords = [

@@ -264,8 +264,14 @@ if (counting) {
 // The next fiber's id less one: Effect numbers its fibers from one counter (the probe is one).
 const fibersSoFar = () => Effect.runFork(Effect.void).id
 const countsNow = () => ({ fibers: fibersSoFar(), ...created, ...atOnce })
-const phaseOf = (name, effect) => {
-  const value = runPhase(effect)
+// The gateway's runner lends its clock to the session's phases while they are built
+// (`Runner.lend`, `FiberClock.lend`); a build without `FiberClock.lend` builds them without one.
+const { FiberClock } = await load("packages/core/dist/index.js")
+const { Clock } = await load("packages/antispam/node_modules/effect/dist/index.js")
+const defaultClock = Clock.Clock.defaultValue()
+const lend = FiberClock?.lend === undefined ? (build) => build() : (build) => FiberClock.lend(defaultClock, build)
+const phaseOf = (name, build) => {
+  const value = runPhase(name === "data" ? build() : lend(build))
   if (counting && !(value instanceof Promise)) atOnce[name]++
   return value
 }
@@ -284,14 +290,16 @@ const session = async (bytes) => {
   }
   const mailFrom = "bench-sender@client.example"
   const rcpt = `user${id % 2000}@example.net`
-  const connect = await phaseOf("connect", engine.connect(Envelope.make(base), Facts.make()))
+  const connect = await phaseOf("connect", () => engine.connect(Envelope.make(base), Facts.make()))
   const facts = Facts.make()
-  const mail = await phaseOf("mail", engine.mail(Envelope.make({ ...base, mailFrom }), facts))
-  const r = await phaseOf("rcpt", engine.rcpt(Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] }), rcpt, facts))
+  const mail = await phaseOf("mail", () => engine.mail(Envelope.make({ ...base, mailFrom }), facts))
+  const r = await phaseOf("rcpt", () => engine.rcpt(Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] }), rcpt, facts))
   const envelope = Envelope.make({ ...base, mailFrom, rcptTo: [rcpt] })
   const message = MessageModel.fromBytes(bytes, { envelope, size: bytes.length })
   // The data phase as the gateway's runner runs it too: the outcomes at once when it finished as it started.
-  const outcomes = await phaseOf("data", antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts }))
+  const outcomes = await phaseOf("data", () =>
+    antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts })
+  )
   if (outcomes.length !== 1) throw new Error("expected one outcome")
   return outcomes[0]
 }
@@ -322,7 +330,10 @@ const pass = async (list, name) => {
   const counts =
     before === undefined
       ? undefined
-      : Object.entries(countsNow()).map(([k, v]) => `${k} ${k in atOnce ? v - before[k] : ((v - before[k] - (k === "fibers" ? 1 : 0)) / list.length).toFixed(2)}`)
+      : Object.entries(countsNow()).map(
+          ([k, v]) =>
+            `${k} ${k in atOnce ? v - before[k] : ((v - before[k] - (k === "fibers" ? 1 : 0)) / list.length).toFixed(2)}`
+        )
   return { us: (used.user + used.system) / list.length, wall, classes, counts }
 }
 

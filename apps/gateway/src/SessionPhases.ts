@@ -62,7 +62,15 @@ export interface SessionPhasesOptions {
    * effect finished as it started (the phase is answered without waiting), else a promise.
    */
   readonly run: <A>(effect: Effect.Effect<A>) => A | Promise<A>
+  /**
+   * Builds a phase's effect with the clock `run` runs it with lent to it (`Runner.lend`), so a
+   * stage that reads the clock (the allowed-IPs check's lists in force) answers at once; without
+   * it the phase is built outside any clock and such a stage waits for `run`'s fiber.
+   */
+  readonly lend?: (<A>(build: () => A) => A) | undefined
 }
+
+const unlent = <A>(build: () => A): A => build()
 
 const envelopeOf = (session: Smtp.SmtpSessionInfo, mailFrom = "", rcptTo: ReadonlyArray<string> = []) =>
   Envelope.make({
@@ -89,6 +97,7 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
     return s
   }
   const { logger } = options
+  const lend = options.lend ?? unlent
 
   /** Logs what went wrong and what was decided; the reply when the phase refuses. */
   const answer = (
@@ -118,7 +127,7 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
 
   return {
     connect: (session) =>
-      Smtp.andThen(options.run(engine.connect(envelopeOf(session), Facts.make())), (outcome) => {
+      Smtp.andThen(options.run(lend(() => engine.connect(envelopeOf(session), Facts.make()))), (outcome) => {
         stateOf(session.id).connect = outcome
         return answer(session, "connect", outcome, session.clientAddress)
       }),
@@ -128,16 +137,16 @@ export const makeSessionPhases = (engine: Engine.Engine, options: SessionPhasesO
       const facts = Facts.make()
       state.facts = facts
       state.rcpt = undefined
-      return Smtp.andThen(options.run(engine.mail(envelopeOf(session, mailFrom), facts)), (outcome) => {
+      return Smtp.andThen(options.run(lend(() => engine.mail(envelopeOf(session, mailFrom), facts))), (outcome) => {
         state.mail = outcome
         return answer(session, "mail", outcome, mailFrom)
       })
     },
     rcpt: (session, mailFrom, recipient, accepted) => {
       const state = stateOf(session.id)
-      state.facts ??= Facts.make()
+      const facts = (state.facts ??= Facts.make())
       return Smtp.andThen(
-        options.run(engine.rcpt(envelopeOf(session, mailFrom, [...accepted, recipient]), recipient, state.facts)),
+        options.run(lend(() => engine.rcpt(envelopeOf(session, mailFrom, [...accepted, recipient]), recipient, facts))),
         (outcome) => {
           const reply = answer(session, "rcpt", outcome, recipient)
           if (reply === undefined) (state.rcpt ??= new Map()).set(recipient, outcome)

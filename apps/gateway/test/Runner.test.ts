@@ -1,5 +1,6 @@
-import { Clock, Context, Effect, Logger } from "effect"
+import { Clock, Context, Effect, Exit, Logger } from "effect"
 import { describe, expect, it } from "vitest"
+import { FiberClock } from "@mailmoat/core"
 import * as Runner from "../src/runtime/Runner.ts"
 
 describe("runtime runner", () => {
@@ -44,5 +45,20 @@ describe("runtime runner", () => {
     runner(Effect.logWarning("now"))
     await runner(Effect.andThen(Effect.sleep("1 millis"), Effect.logWarning("later")))
     expect(seen).toEqual(["now", "later"])
+  })
+
+  it("lends the clock it runs effects with while an effect is built, and only then", () => {
+    const clock = Clock.Clock.defaultValue()
+    const stopped = Object.assign(Object.create(Object.getPrototypeOf(clock)), clock, {
+      currentTimeMillisUnsafe: () => 42
+    })
+    const runner = Runner.make(Context.make(Clock.Clock, stopped) as Context.Context<never>)
+    expect(runner.lend(() => FiberClock.current())).toBe(stopped)
+    expect(FiberClock.current()).toBeUndefined()
+    const built = runner.lend(() => FiberClock.clockWithEager((c) => Effect.succeed(c.currentTimeMillisUnsafe())))
+    expect(Exit.isExit(built)).toBe(true)
+    expect(runner(built)).toBe(42)
+    // A runner over no clock of its own lends the runtime's default, the one its fibers get.
+    expect(run.lend(() => FiberClock.current())).toBe(run(Effect.clockWith((c) => Effect.succeed(c))))
   })
 })

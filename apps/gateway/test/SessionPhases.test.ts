@@ -1,9 +1,10 @@
 // The session's phases keep what they gave per session and per transaction: a rcpt refusal is
 // not handed to DATA, a transaction's facts are fresh at MAIL FROM (nothing learnt about one
 // message reaches the next one of the session), and the end of the session forgets it all.
-import { Engine, Envelope, Facts, MessageModel, type Stage, type StageResult } from "@mailmoat/core"
+import { makeServerAntispam } from "@mailmoat/antispam"
+import { Dns, Engine, Envelope, Facts, MessageModel, type Stage, type StageResult } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
-import { Context, Effect } from "effect"
+import { Clock, Context, Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
 import * as Log from "../src/Log.ts"
 import * as Runner from "../src/runtime/Runner.ts"
@@ -144,5 +145,41 @@ describe("SessionPhases", () => {
       }
     })
     expect(() => broken.mail(session, "a@example.org")).toThrow("engine defect")
+  })
+
+  it("lends the runner's clock while it builds a phase: the allowed-IPs check answers without a fiber", async () => {
+    const antispam = makeServerAntispam(
+      { bypass: { allowedIps: ["192.0.2.0/28"] } },
+      { dns: Dns.makeStatic({}), healthIntervalMillis: 0 }
+    )
+    try {
+      const clock = Clock.Clock.defaultValue()
+      const stopped = Object.assign(Object.create(Object.getPrototypeOf(clock)), clock, {
+        currentTimeMillisUnsafe: () => 42
+      })
+      const runner = Runner.make(Context.make(Clock.Clock, stopped) as Context.Context<never>)
+      /** The runner, noting whether each effect it got was finished (no fiber needed for it). */
+      const watched =
+        (finished: Array<boolean>) =>
+        <A>(effect: Effect.Effect<A>) => {
+          finished.push(Exit.isExit(effect))
+          return runner(effect)
+        }
+      const lentSeen: Array<boolean> = []
+      const lent = makeSessionPhases(antispam.engine, { logger: Log.silent, run: watched(lentSeen), lend: runner.lend })
+      expect(lent.connect(session)).toBeUndefined()
+      expect(lentSeen).toEqual([true])
+      const withLoan = lent.earlier(session.id).connect
+      expect(withLoan?.decided?.decision._tag).toBe("Bypass")
+      // Without the loan the phase waits for the runner's fiber, with the same outcome.
+      const unlentSeen: Array<boolean> = []
+      const unlent = makeSessionPhases(antispam.engine, { logger: Log.silent, run: watched(unlentSeen) })
+      expect(unlent.connect(session)).toBeUndefined()
+      expect(unlentSeen).toEqual([false])
+      const timeless = (v: unknown) => JSON.parse(JSON.stringify(v, (k, x) => (k === "millis" ? undefined : x)))
+      expect(timeless(unlent.earlier(session.id).connect)).toEqual(timeless(withLoan))
+    } finally {
+      await antispam.close()
+    }
   })
 })

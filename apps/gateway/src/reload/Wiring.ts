@@ -126,10 +126,8 @@ export const buildWiring = async (settings: GatewaySettings, ctx: WiringContext)
   const notes: ReadonlySet<Logger.Logger<unknown, unknown>> = new Set([
     Logger.make((o) => ctx.logger.debug("note", { text: String(o.message) }))
   ])
-  const phases = makeSessionPhases(engine, {
-    logger: ctx.logger,
-    run: ctx.runner(notes)
-  })
+  const run = ctx.runner(notes)
+  const phases = makeSessionPhases(engine, { logger: ctx.logger, run, lend: run.lend })
   const handler = makeHandler({
     hostname: settings.smtp.hostname,
     handoff,

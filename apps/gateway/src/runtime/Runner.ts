@@ -5,13 +5,22 @@
  * promise, and an already finished `Exit` no fiber either. An effect that waits is answered by a
  * promise, as `Effect.runPromiseWith` does; a failure is its squashed cause, thrown or rejected.
  *
+ * `lend` builds an effect with the runtime's clock lent to it (`FiberClock.lend`): what reads the
+ * clock while it is built (the connect phase's lists in force) can then answer at once, and the
+ * runner needs no fiber for it either.
+ *
  * @category services
  * @since 0.1.0
  */
-import { Cause, Context, Effect, Exit, Logger } from "effect"
+import { FiberClock } from "@mailmoat/core"
+import { Cause, Clock, Context, Effect, Exit, Logger } from "effect"
 
-/** The value now, or a promise of it when the effect had to wait. */
-export type Runner = <A>(effect: Effect.Effect<A>) => A | Promise<A>
+export interface Runner {
+  /** The value now, or a promise of it when the effect had to wait. */
+  <A>(effect: Effect.Effect<A>): A | Promise<A>
+  /** `build()` with the clock this runner runs effects with lent to it; build what it will run. */
+  readonly lend: <A>(build: () => A) => A
+}
 
 const unwrap = <A>(exit: Exit.Exit<A, unknown>): A => {
   if (Exit.isSuccess(exit)) return exit.value
@@ -26,7 +35,9 @@ export const make = (
   const fork = Effect.runForkWith(
     loggers === undefined ? services : Context.add(services, Logger.CurrentLoggers, loggers)
   )
-  return <A>(effect: Effect.Effect<A>): A | Promise<A> => {
+  // The clock of the fibers `fork` starts: the services' own, else the runtime's default.
+  const clock = Context.get(services, Clock.Clock)
+  const run = <A>(effect: Effect.Effect<A>): A | Promise<A> => {
     if (Exit.isExit(effect)) return unwrap(effect as Exit.Exit<A, unknown>)
     const fiber = fork(effect)
     const done = fiber.pollUnsafe()
@@ -41,4 +52,5 @@ export const make = (
       })
     )
   }
+  return Object.assign(run, { lend: <A>(build: () => A): A => FiberClock.lend(clock, build) })
 }

@@ -17,7 +17,7 @@
  */
 import { Facts, type RecipientDecision, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
 import { Effect } from "effect"
-import { listsOf, type StageContext } from "../stages/StageContext.ts"
+import { type StageContext, withListsOf } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"
 import * as Bypass from "./Bypass.ts"
 import * as SenderAuth from "./SenderAuth.ts"
@@ -36,15 +36,17 @@ const base = { budgetMillis: 1000, symbols: BypassSymbols, inline: true } as con
 
 /** `allowed-ips` (connect). */
 export const allowedIps = (ctx: StageContext): Stage => {
-  const lists = listsOf(ctx)
+  const withLists = withListsOf(ctx)
   return {
     ...base,
     name: "allowed-ips",
     phase: "connect",
+    // A finished answer when the lists in force can be read at once (a fiber's or a lent clock):
+    // the pipeline then takes it at once and the connect phase needs no fiber.
     run: (input) =>
       input.phase !== "connect"
         ? Effect.succeed(NOTHING)
-        : Effect.map(lists(input), (l) => {
+        : withLists(input, (l) => {
             const h = Bypass.allowedIp(input.envelope, l.allowed)
             return h ? bypassed(h) : NOTHING
           })

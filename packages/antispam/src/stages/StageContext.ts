@@ -49,14 +49,25 @@ export const listBudget = (timeoutSeconds: number): number =>
 /** The lists a message is checked against: looked up once per message, at its time (`Clock`). */
 export const ListsInForce: FactKey<Lists> = Facts.key<Lists>("antispam.lists")
 
-export const listsOf =
+/**
+ * `f` of the lists in force for the message, as a finished effect when they are known or a clock
+ * can be read at once (inside a fiber, or lent by the runner: `FiberClock`), else when it runs.
+ */
+export const withListsOf =
   (ctx: StageContext) =>
-  (input: StageInput): Effect.Effect<Lists> => {
+  <A>(input: StageInput, f: (lists: Lists) => A): Effect.Effect<A> => {
     const facts = Facts.of(input)
     const known = facts.get(ListsInForce)
     return known !== undefined
-      ? Effect.succeed(known)
+      ? Effect.succeed(f(known))
       : FiberClock.clockWithEager((clock) =>
-          Effect.succeed(facts.getOrSet(ListsInForce, () => ctx.lists(clock.currentTimeMillisUnsafe())))
+          Effect.succeed(f(facts.getOrSet(ListsInForce, () => ctx.lists(clock.currentTimeMillisUnsafe()))))
         )
   }
+
+const same = (lists: Lists): Lists => lists
+
+export const listsOf = (ctx: StageContext) => {
+  const withLists = withListsOf(ctx)
+  return (input: StageInput): Effect.Effect<Lists> => withLists(input, same)
+}

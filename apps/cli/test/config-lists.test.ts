@@ -43,6 +43,20 @@ describe("config", () => {
     })
   })
 
+  test("antispam.recipientDelimiter: a set of delimiter characters, empty for none; anything else is exit 2", async () => {
+    const dir = tmp()
+    for (const ok of ['"-"', '"+-"', '""']) {
+      writeFileSync(join(dir, "d.yaml"), `antispam:\n  recipientDelimiter: ${ok}\n`)
+      expect(await mailmoat(["config", "validate", "d.yaml"], { cwd: dir }), ok).toMatchObject({ code: 0 })
+    }
+    writeFileSync(join(dir, "d.yaml"), 'antispam:\n  recipientDelimiter: "+@"\n')
+    const r = await mailmoat(["config", "validate", "d.yaml"], { cwd: dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(
+      /^ {2}antispam\.recipientDelimiter: expected a set of sub-address delimiter characters from .* \(empty = no sub-addresses\), got "\+@"$/m
+    )
+  })
+
   test("YAML syntax errors name the line; a missing file is exit 2 too", async () => {
     const dir = tmp()
     writeFileSync(join(dir, "broken.yaml"), "smtp:\n  port: [1, 2\n")

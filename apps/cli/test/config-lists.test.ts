@@ -8,6 +8,7 @@ import { listKinds } from "../src/commands/lists.ts"
 import { startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import { makeServerCert } from "../../../packages/protocols/test/smtp/support/sclient.ts"
+import { opensslCa } from "../../gateway/test/support/opensslCa.ts"
 import { hamMessage, hasStackTrace, mailmoat, tmp, writeConfig } from "./support/cli.ts"
 
 describe("config", () => {
@@ -43,6 +44,20 @@ describe("config", () => {
     })
   })
 
+  test("antispam.recipientDelimiter: a set of delimiter characters, empty for none; anything else is exit 2", async () => {
+    const dir = tmp()
+    for (const ok of ['"-"', '"+-"', '""']) {
+      writeFileSync(join(dir, "d.yaml"), `antispam:\n  recipientDelimiter: ${ok}\n`)
+      expect(await mailmoat(["config", "validate", "d.yaml"], { cwd: dir }), ok).toMatchObject({ code: 0 })
+    }
+    writeFileSync(join(dir, "d.yaml"), 'antispam:\n  recipientDelimiter: "+@"\n')
+    const r = await mailmoat(["config", "validate", "d.yaml"], { cwd: dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(
+      /^ {2}antispam\.recipientDelimiter: expected a set of sub-address delimiter characters from .* \(empty = no sub-addresses\), got "\+@"$/m
+    )
+  })
+
   test("YAML syntax errors name the line; a missing file is exit 2 too", async () => {
     const dir = tmp()
     writeFileSync(join(dir, "broken.yaml"), "smtp:\n  port: [1, 2\n")
@@ -75,6 +90,31 @@ describe("config", () => {
     expect(r.stderr).toMatch(/^ {2}smtp\.tls\.keyFile: \S*other\.test\.key does not belong to the certificate/m)
     config(valid.certFile, valid.keyFile)
     expect(await mailmoat(["config", "validate", "tls.yaml"], { cwd: dir })).toMatchObject({ code: 0 })
+  })
+
+  test("the proxies' interception CA: keyUsage without keyCertSign is exit 2; a CA ending within a week a warning", async () => {
+    const dir = tmp()
+    opensslCa(dir, "nosign", 365, "digitalSignature")
+    opensslCa(dir, "soon", 3, "keyCertSign,cRLSign")
+    const config = (name: string) =>
+      writeFileSync(
+        join(dir, "ca.yaml"),
+        `protocols:\n  listeners: [{ listen: "127.0.0.1:1143", upstream: "127.0.0.1:143" }]\n  ca: { cert: ${name}.pem, key: ${name}.key }\n`
+      )
+    config("nosign")
+    let r = await mailmoat(["config", "validate", "ca.yaml"], { cwd: dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(
+      /^ {2}protocols\.ca: \S*nosign\.pem cannot sign certificates: its keyUsage lacks keyCertSign/m
+    )
+    config("soon")
+    r = await mailmoat(["config", "validate", "ca.yaml"], { cwd: dir })
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/^ {2}warning: protocols\.ca\.cert: soon\.pem expires \d{4}-/m)
+    config("missing")
+    r = await mailmoat(["config", "validate", "ca.yaml"], { cwd: dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^ {2}protocols\.ca: the interception CA cannot be read .*mailmoat ca init/m)
   })
 
   test("every command refuses a bad --config with exit 2 and the problems", { timeout: 60_000 }, async () => {

@@ -230,7 +230,12 @@ describe("release rescans with a real clamd (antispam.virus)", () => {
 
     const forced = await mailmoat(["quarantine", "release", infected, "--config", file, "--allow-virus", "--json"])
     expect(forced.code, forced.stderr).toBe(0)
-    expect(JSON.parse(forced.stdout)).toMatchObject({ released: true, scan: expect.stringMatching(/^found /) })
+    expect(JSON.parse(forced.stdout)).toMatchObject({
+      released: true,
+      scan: expect.stringMatching(/^found /),
+      // Released, never learned as ham.
+      learned: expect.stringMatching(/^not learned: it carries a virus \(Mailmoat\.Test\.EICAR\./)
+    })
     expect(forced.stderr).toMatch(
       / warn quarantine_released .*override="allowVirus" signature="Mailmoat\.Test\.EICAR\./
     )

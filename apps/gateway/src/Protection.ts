@@ -111,7 +111,7 @@ const build = (settings: ProtectionSettings, services: Services, log: (line: str
     stateStore: services.stateStore,
     reputationStore: settings.reputation,
     listStore: services.lists,
-    directory: sharedDirectory(settings.shared),
+    directoryDocument: sharedDirectory(settings.shared),
     stages: [...(classifier ? [classifier.stage] : []), ...(settings.stages ?? [])],
     providers: settings.providers,
     ownAddresses: settings.ownAddresses,

@@ -30,9 +30,9 @@
  * Upstream certificates are always verified: system store, or `upstreamCa` (a PEM file).
  *
  * **Gotchas**
- * - The CA is needed as soon as one listener intercepts TLS; a missing one stops start-up with
- *   the `mailmoat ca init` hint (the message starts with `protocols.ca:`, so `main` reports it
- *   as a configuration error).
+ * - The CA is needed as soon as one listener intercepts TLS; a missing or unusable one stops
+ *   start-up (a `StartupError` on `protocols.ca`, with the `mailmoat ca init` hint when it
+ *   cannot be read), as it refuses a reload; the rules are `InterceptionCa.ts`'s.
  * - Certificates name configured names only, never anything taken from an upstream certificate
  *   or a name a client made up; the upstream is verified on every connection before any message
  *   flows (MailProxy: implicit TLS connects upstream first). Leaves are valid for
@@ -54,6 +54,7 @@ import { resolve } from "node:path"
 import type { GatewayConfig } from "@mailmoat/antispam"
 import { Interception, MailProxy } from "@mailmoat/protocols"
 import { makeClientScanner } from "./ClientProtection.ts"
+import { checkLeaf, EXPIRY_WARNING_DAYS, loadInterceptionCa } from "./InterceptionCa.ts"
 import type { JudgementSource } from "./ProxyJudgement.ts"
 import { describeCertificate } from "./reload/Certificates.ts"
 import { readPem } from "./Settings.ts"
@@ -113,7 +114,7 @@ export const LEAF_VALIDITY_DAYS = 397
 /** A leaf is minted again when less than this is left: a month in which a failed renewal shows. */
 export const RENEW_BEFORE_DAYS = 30
 const DAY_MS = 24 * 3600_000
-const EXPIRY_WARNING_MS = 7 * DAY_MS
+const EXPIRY_WARNING_MS = EXPIRY_WARNING_DAYS * DAY_MS
 
 interface HostPort {
   readonly host: string
@@ -149,25 +150,6 @@ const certifiedNames = (listen: HostPort, upstream: HostPort): ReadonlyArray<str
   return [...new Set(names.map((n) => n.toLowerCase()))]
 }
 
-const loadCaOrExplain = async (
-  ca: GatewayConfig.ProtocolsConfig["ca"],
-  base: string
-): Promise<Interception.LoadedCa> => {
-  const certPath = resolve(base, ca.cert)
-  const keyPath = resolve(base, ca.key)
-  try {
-    return await Interception.loadCa({ certPath, keyPath })
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    if (error instanceof Interception.CaError && error.reason === "Io")
-      throw new Error(
-        `protocols.ca: the interception CA cannot be read (${certPath}, ${keyPath}): ${message}; ` +
-          "create it with `npx mailmoat ca init`, or set protocols.tlsFiltering: false to pass TLS through unscanned"
-      )
-    throw new Error(`protocols.ca: ${message}`)
-  }
-}
-
 const readUpstreamCa = (upstreamCa: string, base: string): string | undefined => {
   if (upstreamCa === "system") return undefined
   try {
@@ -187,27 +169,6 @@ const readCaFiles = (ca: GatewayConfig.ProtocolsConfig["ca"], base: string): CaF
   cert: readPem(ca.cert, "protocols.ca.cert", base),
   key: readPem(ca.key, "protocols.ca.key", base)
 })
-
-/** A reloaded CA, checked as at start (a CA certificate, valid now, its key private and matching). */
-const reloadCa = async (
-  ca: GatewayConfig.ProtocolsConfig["ca"],
-  base: string,
-  now: number
-): Promise<Interception.LoadedCa> => {
-  const certPath = resolve(base, ca.cert)
-  const keyPath = resolve(base, ca.key)
-  try {
-    return await Interception.loadCa({ certPath, keyPath, now: new Date(now) })
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    throw new StartupError({
-      key: "protocols.ca",
-      reason: "BadCertificate",
-      detail: message.includes(certPath) || message.includes(keyPath) ? message : `${keyPath}, ${certPath}: ${message}`,
-      cause: error
-    })
-  }
-}
 
 /** A new `upstreamCa`, checked: every PEM block a certificate Node accepts as a trust anchor. */
 const reloadUpstreamCa = (upstreamCa: string, base: string): string | undefined => {
@@ -386,9 +347,8 @@ export const startProxyListeners = async (
   }
   // Read before the CA is loaded: a file rewritten in between shows as changed at the next reload.
   let caFiles = intercept ? tryReadCaFiles(protocols.ca, options.base) : undefined
-  let minter = intercept
-    ? await Interception.LeafMinter.make(await loadCaOrExplain(protocols.ca, options.base), minterOptions)
-    : undefined
+  const startCa = intercept ? await loadInterceptionCa(protocols.ca, options.base) : undefined
+  let minter = startCa ? await Interception.LeafMinter.make(startCa, minterOptions) : undefined
   // New names allowed per SNI are rationed (`protocols.mint`: a mint costs a few milliseconds of
   // CPU); CPU, so real time rather than the gateway's clock.
   const gate = minter ? Interception.MintGate.make(protocols.mint) : undefined
@@ -438,14 +398,9 @@ export const startProxyListeners = async (
         handle = await listening(startPipe(plan.listen, plan.upstream, logger, limits.connectTimeoutMs ?? 15_000))
       } else {
         const where = { text: `${plan.listen.host}:${plan.listen.port}` }
-        const certificates = minter
-          ? sniCertificates(
-              minter,
-              await minter.mint(certifiedNames(plan.listen, plan.upstream)),
-              plan.serverNames,
-              where
-            )
-          : undefined
+        const leaf = minter ? await minter.mint(certifiedNames(plan.listen, plan.upstream)) : undefined
+        if (leaf !== undefined) checkLeaf(startCa!.certPem, leaf.certPem, protocols.ca.cert)
+        const certificates = minter && leaf ? sniCertificates(minter, leaf, plan.serverNames, where) : undefined
         const proxy = await listening(
           MailProxy.listen({
             listen: plan.listen,
@@ -544,15 +499,14 @@ export const startProxyListeners = async (
     if (minter !== undefined && served.length > 0) {
       const files = readCaFiles(next.ca, options.base)
       if (caFiles === undefined || files.cert !== caFiles.cert || files.key !== caFiles.key) {
-        const nextMinter = await Interception.LeafMinter.make(
-          await reloadCa(next.ca, options.base, options.now()),
-          minterOptions
-        )
+        const nextCa = await loadInterceptionCa(next.ca, options.base, options.now())
+        const nextMinter = await Interception.LeafMinter.make(nextCa, minterOptions)
         // Minted now, so the reload is refused if the new CA cannot sign, and applied at once.
         const replacements = await Promise.all(
           served.map(async (entry) => {
             const names = plans.find((p) => p.key === entry.key)?.serverNames ?? []
             const leaf = await nextMinter.mint(entry.certificates.defaultLeaf().names)
+            checkLeaf(nextCa.certPem, leaf.certPem, next.ca.cert)
             return { entry, certificates: sniCertificates(nextMinter, leaf, names, entry.where) }
           })
         )

@@ -206,6 +206,6 @@ const seedDirectory = (
   logger.info("shared_directory_seeded", { file })
 }
 
-/** The recipient directory the antispam module consults: the shared document with Redis. */
-export const sharedDirectory = (shared: SharedState | undefined): RecipientDirectory.Directory | undefined =>
-  shared?.lists === undefined ? undefined : RecipientDirectory.fromDocument(shared.lists, DIRECTORY_DOCUMENT)
+/** Where the antispam module reads the recipient directory with Redis: the shared document. */
+export const sharedDirectory = (shared: SharedState | undefined): RecipientDirectory.DirectoryDocument | undefined =>
+  shared?.lists === undefined ? undefined : { documents: shared.lists, name: DIRECTORY_DOCUMENT }

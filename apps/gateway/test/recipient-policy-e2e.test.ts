@@ -1,7 +1,8 @@
 // End to end: swaks (bound to 127.0.0.2, listed by a real rbldnsd) -> the gateway's own wiring
 // with a recipient directory file -> smtp-sink / quarantine / SMTP reply. Domains of one
 // message with different spam policies, a domain whose lower cut-off catches what the default
-// lets through, an address tagged only, and an edit of the file applied to the next message.
+// lets through, an address tagged only, its sub-addresses under the configured delimiters, and
+// an edit of the file applied to the next message.
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { FileQuarantineStore } from "@mailmoat/platform-node"
@@ -39,7 +40,9 @@ describe("per-recipient spam policy through a real SMTP session", () => {
           rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 20 },
           endUserBlocklist: { enabled: false },
           dns: { servers: [rbl.server] },
-          bypass: { directory: file }
+          bypass: { directory: file },
+          // Sub-addresses with + (the default's) and with - (qmail and Exim style).
+          recipientDelimiter: "+-"
         }
       },
       { log: (l) => logs.push(l) }
@@ -118,6 +121,19 @@ describe("per-recipient spam policy through a real SMTP session", () => {
     const now = await quarantined()
     const held = now.slice(0, now.length - heldBefore) // newest first
     expect(held.map((e) => e.recipients.join(",")).sort()).toEqual(["a@reject.example", "b@quarantine.example"])
+  })
+
+  test("sub-addresses under antispam.recipientDelimiter take the address's entry; other characters do not", async () => {
+    const before = sink.delivered()
+    const r = await send("e2e delimiters", ["ceo-news@reject.example", "ceo+x-y@reject.example"])
+    expect(r.out).toMatch(/<- {2}250 /)
+    expect(sink.delivered() - before, logs.join("\n")).toBe(1)
+    const tagged = sink.dumpWith("Subject: [SPAM] e2e delimiters")
+    expect(tagged).toContain(
+      "X-Mailmoat-Rule: policy: spam onSpam=none (directory: ceo@reject.example + @reject.example)"
+    )
+    // `_` is no delimiter here: ceo_news@ is another mailbox, under the domain's reject.
+    expect((await send("e2e no delimiter", ["ceo_news@reject.example"])).out).toMatch(/<\*\* +550 5\.7\.1/)
   })
 
   test("an edit of the directory applies to the next message", async () => {

@@ -18,6 +18,8 @@ export interface ReleaseResult {
   readonly refused: ReadonlyArray<{ readonly recipient: string; readonly reply: string }>
   /** The rescan's result: `clean`, `found <signature>`, `not scanned (...)`, `off`. */
   readonly scan: string
+  /** The virus an admin's `--allow-virus` let out (its signature); such a release is never learned as ham. */
+  readonly virus?: string | undefined
   /** Writes the release's log line (once the entry is removed). */
   readonly logReleased: () => void
 }
@@ -55,6 +57,7 @@ export const release = async (
   return {
     ...result,
     scan: verdict.scan,
+    virus: verdict.virus,
     logReleased: () => ReleaseScan.logReleased(logger, { id: entry.meta.id, to: result.accepted, by }, verdict)
   }
 }

@@ -66,7 +66,9 @@ const listsFor = (
       ? [
           {
             type: "enduser" as const,
-            provider: EndUserList.make([...new Set([...s.endUserBlocklist.entries, ...stored.entries("enduser")])])
+            provider: EndUserList.make([...new Set([...s.endUserBlocklist.entries, ...stored.entries("enduser")])], {
+              recipientDelimiter: s.recipientDelimiter
+            })
           },
           ...zones("enduser", s.endUserBlocklist.zones, ["ip"], s.rbl.timeoutSeconds)
         ]

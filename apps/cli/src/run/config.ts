@@ -3,9 +3,10 @@
  *
  * `mailmoat config validate FILE` and `mailmoat config defaults`: the gateway configuration
  * checked by core's schema, the gateway's settings step (certificate files, recipient
- * directory) and the plugin loader (every plugin found, its options valid, its setup run and
- * closed again) — every problem on its own line, exit 2; and every key with its default as a
- * commented YAML file.
+ * directory), the plugin loader (every plugin found, its options valid, its setup run and
+ * closed again) and the proxies' interception CA when a listener intercepts TLS (by the
+ * start's rules: `InterceptionCa.ts` in the gateway) — every problem on its own line, exit 2;
+ * and every key with its default as a commented YAML file.
  *
  * @since 0.1.0
  */
@@ -28,6 +29,10 @@ export const runValidate = async (a: Parsed): Promise<number> => {
     const wiring = await wireEngine(loaded, { pluginsOnly: true })
     await wiring.close()
     warnings = await certificateWarnings(loaded)
+    const { checkInterceptionCa } = await import("@mailmoat/gateway")
+    const ca = await checkInterceptionCa(loaded.config.protocols, loaded.base)
+    problems = ca.problems
+    warnings = [...warnings, ...ca.warnings]
   } catch (e) {
     // Configuration problems are typed (`InputError`); anything else is not the file's fault.
     if (!(e instanceof InputError)) throw e

@@ -135,8 +135,12 @@ export const runRelease = (a: Parsed): Promise<number> =>
           `release of ${id}: ${result.destination} refused ${detail}${result.accepted.length > 0 ? `; delivered to ${result.accepted.join(", ")}` : ""}; the message stays in the quarantine`
         )
       }
-      // Learn before removing: the message bytes are read from the entry.
-      const learned = await learnFromQuarantine(config, entry, "ham")
+      // Learn before removing: the message bytes are read from the entry. A virus (let out by
+      // --allow-virus) is delivered but never taught as ham.
+      const learned =
+        result.virus !== undefined
+          ? (await import("@mailmoat/gateway")).virusNotLearned(result.virus)
+          : await learnFromQuarantine(config, entry, "ham")
       await claim.complete()
       done = true
       result.logReleased()

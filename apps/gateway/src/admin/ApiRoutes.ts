@@ -7,7 +7,7 @@
  * | `GET /api/quarantine/{id}` | metadata, header fields, text preview |
  * | `POST /api/quarantine/{id}/release?allowVirus=1` | rescan (`antispam.virus`), then re-inject with the original envelope (409 when already released, or when it carries a virus and `allowVirus` is absent; 503 while clamd is down under `onUnavailable: tempfail`) |
  * | `POST /api/quarantine/{id}/delete` | remove without delivering |
- * | `POST /api/quarantine/{id}/not-spam?allowVirus=1` | release, then learn as ham |
+ * | `POST /api/quarantine/{id}/not-spam?allowVirus=1` | release, then learn as ham (not a message carrying a virus: `learned` says so) |
  * | `GET /api/lists` | both lists |
  * | `GET, POST /api/lists/blocklist`, `DELETE /api/lists/blocklist/{entry}` | end-user blocklist (`{ "entry": ... }`) |
  * | `GET, POST /api/lists/safe-senders`, `DELETE /api/lists/safe-senders/{recipient}/{sender}` | safe senders (`{ "recipient", "sender" }`) |

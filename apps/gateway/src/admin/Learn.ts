@@ -22,6 +22,14 @@ import { stateSettings, tokenStore } from "../StateStores.ts"
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e))
 
+/**
+ * The note of a not-spam release that let a virus out (an admin's `allowVirus`): it is
+ * delivered, but never learned as ham. Ham teaches the classifier that its words are good mail;
+ * a virus's carrier would pull the next copy of the same lure towards "ham".
+ */
+export const virusNotLearned = (signature: string): string =>
+  `not learned: it carries a virus (${signature}); a release with allowVirus delivers it but never teaches the classifier ham`
+
 /** Learns `bytes` (a whole message) as `label`; resolves with a short note of what happened. */
 export const learnMessage = async (
   config: GatewayConfig.Config,

@@ -1,7 +1,8 @@
 /**
  * The quarantine operations behind the admin API, the quarantine page and digest links: a
  * filtered, cursor-paged listing, one entry's details with a preview, and release (re-inject
- * with the original envelope, once), delete and not-spam (release, then learn as ham).
+ * with the original envelope, once), delete and not-spam (release, then learn as ham; never a
+ * message carrying a virus, which only an admin's `allowVirus` releases: `virusNotLearned`).
  *
  * A `scope` (a recipient address) limits every operation to that recipient's own entries: the
  * listing shows only them, and anything else is `NotFound`, so a digest link cannot reach other
@@ -17,7 +18,7 @@
 import type { GatewayLog } from "../Log.ts"
 import { Quarantine, type QuarantineMeta, type QuarantineStoreShape } from "@mailmoat/core"
 import { judgeRelease, logReleased, type ReleaseScanner, virusOf, withHeaders } from "../ReleaseScan.ts"
-import { collect } from "./Learn.ts"
+import { collect, virusNotLearned } from "./Learn.ts"
 import { type MessagePreview, previewMessage } from "./MessagePreview.ts"
 import { OperationError } from "./OperationError.ts"
 import type { ReinjectResult } from "./Reinject.ts"
@@ -138,7 +139,15 @@ export const makeQuarantineService = (deps: QuarantineServiceDeps) => {
         const detail = result.refused.map((r) => `${r.recipient}: ${r.reply}`).join("; ")
         throw new OperationError(502, `${result.destination} refused ${detail}; the message stays in the quarantine`)
       }
-      const learned = learnAs ? await deps.learn(await collect(stored.stream()), learnAs) : undefined
+      // Released, but a virus (let out by an admin's override) is never taught as ham.
+      const learned =
+        learnAs === undefined
+          ? undefined
+          : verdict.virus !== undefined
+            ? virusNotLearned(verdict.virus)
+            : await deps.learn(await collect(stored.stream()), learnAs)
+      if (learnAs !== undefined && verdict.virus !== undefined)
+        deps.logger.warn("quarantine_not_learned", { id, signature: verdict.virus, by, text: learned })
       await claim.complete()
       logReleased(deps.logger, { id, to: result.accepted, by }, verdict)
       return {

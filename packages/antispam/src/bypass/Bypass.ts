@@ -61,8 +61,16 @@ export const recipient = (directory: Directory | undefined, rcpt: string): Bypas
     ? { rule: "recipient", symbol: "BYPASS_RECIPIENT", reason: `recipient ${rcpt} has bypassAntispam` }
     : undefined
 
-/** The safe-sender entry matching `sender` for this recipient, if any (authentication is checked by the caller). */
-export const safeSenderMatch = (directory: Directory | undefined, rcpt: string, sender: string): string | undefined => {
+/**
+ * The safe-sender entry matching `sender` for this recipient, if any (authentication is checked
+ * by the caller); `delimiters`: `antispam.recipientDelimiter`.
+ */
+export const safeSenderMatch = (
+  directory: Directory | undefined,
+  rcpt: string,
+  sender: string,
+  delimiters: string
+): string | undefined => {
   const entry = directory?.get(rcpt)
-  return entry ? isSafeSender(entry, sender) : undefined
+  return entry ? isSafeSender(entry, sender, delimiters) : undefined
 }

@@ -97,6 +97,7 @@ export const safeSenders = (ctx: StageContext): Stage | undefined => {
   const directory = ctx.directory
   if (directory === undefined) return undefined
   const requireAuth = ctx.settings.bypass.safeSendersRequireAuth
+  const delimiters = ctx.settings.recipientDelimiter
   return {
     name: "safe-senders",
     phase: "data",
@@ -115,7 +116,7 @@ export const safeSenders = (ctx: StageContext): Stage | undefined => {
         const notes: Array<SymbolHit> = []
         const perRecipient: Record<string, string> = {}
         for (const r of input.recipients) {
-          const match = Bypass.safeSenderMatch(directory, r, sender)
+          const match = Bypass.safeSenderMatch(directory, r, sender, delimiters)
           if (match === undefined) continue
           let reason = "authentication not required by configuration"
           if (requireAuth) {

@@ -16,8 +16,8 @@
  * an address's entry by writing the same mailbox differently: case, a quoted local part that
  * needs no quotes (`"ceo"@`, `"c\eo"@`: RFC 5321 §4.1.2 makes them `ceo@`), an IDN domain in
  * U-labels or A-labels, a final dot. A sub-address (`ceo+tag@`) without an entry of its own takes
- * the entry of its address (`ceo@`), as the mail server delivering it does with the usual `+`
- * delimiter, before the domain's.
+ * the entry of its address (`ceo@`), as the mail server delivering it does, before the domain's;
+ * the delimiters are the configured ones (`antispam.recipientDelimiter`, `SubAddress.ts`).
  *
  * Looking up is one or two map reads; `policyOf` answers at once when no entry has a policy
  * key, so a directory without policies costs the engine nothing per message.
@@ -26,6 +26,7 @@
  * @since 0.1.0
  */
 import type { Engine, Policy } from "@mailmoat/core"
+import * as SubAddress from "./SubAddress.ts"
 
 /** An entry as written under `recipients:` (an address or `@domain`). */
 export interface DirectoryEntry {
@@ -88,13 +89,6 @@ export const canonical = (address: string): string => {
   return `${localPart(a.slice(0, at))}@${domainPart(a.slice(at + 1))}`
 }
 
-/** `ceo@example.org` for `ceo+tag@example.org`; undefined when there is no tag. */
-const untagged = (address: string): string | undefined => {
-  const at = address.lastIndexOf("@")
-  const plus = address.indexOf("+")
-  return plus > 0 && plus < at && !address.startsWith('"') ? address.slice(0, plus) + address.slice(at) : undefined
-}
-
 /** The `@domain` key of a lower-case address, or undefined when it has no domain. */
 const domainKey = (address: string): string | undefined => {
   const at = address.lastIndexOf("@")
@@ -135,15 +129,18 @@ const resolve = (key: string, own: DirectoryEntry, entries: ReadonlyMap<string, 
   }
 }
 
-/** Resolves every entry now; lookups then read maps only. */
-export const make = (entries: ReadonlyMap<string, DirectoryEntry>): Lookup => {
+/**
+ * Resolves every entry now; lookups then read maps only. `delimiters`: the sub-address
+ * delimiters (`antispam.recipientDelimiter`; `SubAddress.ts`), empty for none.
+ */
+export const make = (entries: ReadonlyMap<string, DirectoryEntry>, delimiters: string): Lookup => {
   const resolved = new Map<string, RecipientEntry>()
   for (const [key, entry] of entries) resolved.set(key, resolve(key, entry, entries))
   const get = (recipient: string): RecipientEntry | undefined => {
     const key = canonical(recipient)
     const hit = resolved.get(key)
     if (hit !== undefined || key.startsWith("@")) return hit
-    const base = untagged(key)
+    const base = SubAddress.base(key, delimiters)
     const own = base === undefined ? undefined : resolved.get(base)
     if (own !== undefined) return own
     const domain = domainKey(key)

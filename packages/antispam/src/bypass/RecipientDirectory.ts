@@ -40,6 +40,7 @@ import type { Engine, ListDocumentsShape } from "@mailmoat/core"
 import { Clock, Effect } from "effect"
 import { parse as parseYaml, stringify } from "yaml"
 import * as DirectoryLookup from "./DirectoryLookup.ts"
+import * as SubAddress from "./SubAddress.ts"
 import type { DirectoryEntry, RecipientEntry } from "./DirectoryLookup.ts"
 
 export type { DirectoryEntry, RecipientEntry } from "./DirectoryLookup.ts"
@@ -156,11 +157,21 @@ export const formatDirectory = (entries: ReadonlyMap<string, DirectoryEntry>): s
   return stringify({ recipients })
 }
 
-/** True when `sender` (an address) matches an entry: the address itself, or its domain or a parent domain. */
-export const isSafeSender = (entry: RecipientEntry, sender: string): string | undefined => {
+/**
+ * True when `sender` (an address) matches an entry: the address itself, the address it is a
+ * sub-address of under `delimiters` (`antispam.recipientDelimiter`), or its domain or a parent
+ * domain.
+ */
+export const isSafeSender = (
+  entry: RecipientEntry,
+  sender: string,
+  delimiters: string = SubAddress.DEFAULT_DELIMITER
+): string | undefined => {
   const s = sender.trim().toLowerCase()
   if (s.length === 0) return undefined
   if (entry.safeSenders.includes(s)) return s
+  const folded = SubAddress.base(s, delimiters)
+  if (folded !== undefined && entry.safeSenders.includes(folded)) return folded
   const domain = s.slice(s.lastIndexOf("@") + 1)
   const labels = domain.split(".")
   for (let i = 0; i < labels.length - 1; i++) {
@@ -170,9 +181,23 @@ export const isSafeSender = (entry: RecipientEntry, sender: string): string | un
   return undefined
 }
 
-export interface FileDirectoryOptions {
+/** A directory held as a document of a list documents store (`fromDocument`). */
+export interface DirectoryDocument {
+  readonly documents: ListDocumentsShape
+  readonly name: string
+}
+
+export interface DirectoryOptions {
+  /** Sub-address delimiters (`antispam.recipientDelimiter`, `SubAddress.ts`); default `+`, empty: none. */
+  readonly recipientDelimiter?: string | undefined
+}
+
+export interface FileDirectoryOptions extends DirectoryOptions {
   readonly checkIntervalMillis?: number | undefined
 }
+
+const lookupOf = (entries: ReadonlyMap<string, DirectoryEntry>, options: DirectoryOptions): DirectoryLookup.Lookup =>
+  DirectoryLookup.make(entries, options.recipientDelimiter ?? SubAddress.DEFAULT_DELIMITER)
 
 /** Loads `path` now (throws if it cannot) and reloads it on change. */
 export const fromFile = (path: string, options: FileDirectoryOptions = {}): Directory => {
@@ -181,7 +206,7 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
     const st = statSync(path)
     return `${st.mtimeMs}:${st.size}:${st.ino}`
   }
-  let current = DirectoryLookup.make(parseDirectory(readFileSync(path, "utf8")))
+  let current = lookupOf(parseDirectory(readFileSync(path, "utf8")), options)
   let seen = stamp()
   let checkedAt: number | undefined
   let generation = 1
@@ -211,7 +236,7 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
       if (stamp() !== s) throw new Error("changed while being read")
       if (text.trim() === "")
         throw new Error('empty (being rewritten?); an empty directory is written "recipients: {}"')
-      current = DirectoryLookup.make(parseDirectory(text))
+      current = lookupOf(parseDirectory(text), options)
       generation++
       lastError = undefined
       return Effect.logInfo(`recipient directory ${path} reloaded (${current.size} recipients)`)
@@ -234,9 +259,13 @@ export const fromFile = (path: string, options: FileDirectoryOptions = {}): Dire
  * fleet): re-parsed when the document's stamp changes; a text that no longer parses keeps the
  * previous directory in force, like the file. No document yet: an empty directory.
  */
-export const fromDocument = (documents: ListDocumentsShape, name: string): Directory => {
+export const fromDocument = (
+  documents: ListDocumentsShape,
+  name: string,
+  options: DirectoryOptions = {}
+): Directory => {
   let seen: string | undefined
-  let current = DirectoryLookup.make(new Map())
+  let current = lookupOf(new Map(), options)
   let generation = 0
   let lastError: string | undefined
   // The store's stamp is a memory read (its copy is kept current by change messages): no throttle.
@@ -252,7 +281,7 @@ export const fromDocument = (documents: ListDocumentsShape, name: string): Direc
       return Effect.logWarning(lastError)
     }
     try {
-      current = DirectoryLookup.make(parseDirectory(documents.read(name) ?? "recipients: {}\n"))
+      current = lookupOf(parseDirectory(documents.read(name) ?? "recipients: {}\n"), options)
       generation++
       lastError = undefined
       return Effect.logInfo(`recipient directory (${documents.describe}) reloaded (${current.size} recipients)`)
@@ -271,8 +300,8 @@ export const fromDocument = (documents: ListDocumentsShape, name: string): Direc
 }
 
 /** A fixed directory (tests, CLI): entries as `parseDirectory` gives them. */
-export const fromMap = (entries: ReadonlyMap<string, DirectoryEntry>): Directory => {
-  const lookup = DirectoryLookup.make(entries)
+export const fromMap = (entries: ReadonlyMap<string, DirectoryEntry>, options: DirectoryOptions = {}): Directory => {
+  const lookup = lookupOf(entries, options)
   return {
     get: lookup.get,
     policyOf: lookup.policyOf,

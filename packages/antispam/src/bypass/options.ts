@@ -1,6 +1,7 @@
 /**
  * `antispam.bypass`: who skips antispam (servers, trusted sessions, directory entries, safe
- * senders).
+ * senders); `antispam.recipientDelimiter`: how the directory and the end-user blocklist read a
+ * sub-address (`SubAddress.ts`).
  *
  * @category models
  * @since 0.1.0
@@ -8,10 +9,21 @@
 import { GatewayConfig } from "@mailmoat/core"
 import { Schema } from "effect"
 import { networks } from "../stages/OptionFields.ts"
+import * as SubAddress from "./SubAddress.ts"
 
-const { boolean, doc, optional, path, section, withDefault } = GatewayConfig.Fields
+const { boolean, doc, optional, path, section, string, withDefault } = GatewayConfig.Fields
 
 export const options = {
+  recipientDelimiter: string(
+    `a set of sub-address delimiter characters from ${SubAddress.DELIMITER_CHARACTERS} (empty = no sub-addresses)`,
+    SubAddress.isDelimiterSet
+  ).pipe(
+    doc(
+      "Sub-address delimiters, as Postfix's recipient_delimiter: ceo+news@ takes ceo@'s directory entry (bypass, safe senders, policy) and end-user blocklist entry. One or more characters (+, -, +-); empty = off.",
+      "-"
+    ),
+    withDefault(SubAddress.DEFAULT_DELIMITER)
+  ),
   bypass: Schema.Struct({
     allowedIps: networks.pipe(doc("Mail from these servers skips antispam for every recipient."), withDefault([])),
     acceptSessionBypass: boolean.pipe(

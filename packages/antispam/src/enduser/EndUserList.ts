@@ -6,8 +6,9 @@
  * It answers from memory, so it has no deadline (`timeoutMillis: 0`) and its answers are never
  * cached (`ttlSeconds: 0`): a rebuilt list applies to the very next lookup.
  *
- * Entries: an IP or CIDR (`198.51.100.0/24`), a mail address (`user@example.net`), or a domain
- * (`example.net`, which also covers its subdomains). Matching is case-insensitive.
+ * Entries: an IP or CIDR (`198.51.100.0/24`), a mail address (`user@example.net`, which also
+ * covers its sub-addresses `user+tag@example.net` under `antispam.recipientDelimiter`), or a
+ * domain (`example.net`, which also covers its subdomains). Matching is case-insensitive.
  *
  * @category constructors
  * @since 0.1.0
@@ -15,6 +16,7 @@
 import type { BlocklistProvider } from "@mailmoat/core"
 import { type Answer, defineBlocklistProvider } from "@mailmoat/sdk"
 import { Effect } from "effect"
+import * as SubAddress from "../bypass/SubAddress.ts"
 import * as CidrSet from "../net/CidrSet.ts"
 
 export type EntryKind = "ip" | "address" | "domain"
@@ -36,11 +38,24 @@ export const parseEntry = (raw: string): { readonly kind: EntryKind; readonly va
   return { kind: "domain", value: v }
 }
 
-export const make = (entries: ReadonlyArray<string>, name = "enduser-local"): BlocklistProvider => {
+export interface EndUserListOptions {
+  readonly name?: string | undefined
+  /** Sub-address delimiters (`antispam.recipientDelimiter`); default `+`, empty: none. */
+  readonly recipientDelimiter?: string | undefined
+}
+
+export const make = (entries: ReadonlyArray<string>, options: EndUserListOptions = {}): BlocklistProvider => {
+  const name = options.name ?? "enduser-local"
+  const delimiters = options.recipientDelimiter ?? SubAddress.DEFAULT_DELIMITER
   const parsed = entries.map(parseEntry)
   const nets = CidrSet.compile(parsed.filter((e) => e.kind === "ip").map((e) => e.value))
   const addresses = new Set(parsed.filter((e) => e.kind === "address").map((e) => e.value))
   const domains = new Set(parsed.filter((e) => e.kind === "domain").map((e) => e.value))
+  const addressListed = (a: string) => {
+    if (addresses.has(a)) return a
+    const folded = SubAddress.base(a, delimiters)
+    return folded !== undefined && addresses.has(folded) ? folded : undefined
+  }
   const domainListed = (d: string) => {
     const labels = d.toLowerCase().split(".")
     for (let i = 0; i < labels.length - 1; i++)
@@ -60,9 +75,7 @@ export const make = (entries: ReadonlyArray<string>, name = "enduser-local"): Bl
           q.kind === "ip"
             ? nets.match(v)?.text
             : q.kind === "address"
-              ? addresses.has(v)
-                ? v
-                : domainListed(v.slice(v.lastIndexOf("@") + 1))
+              ? (addressListed(v) ?? domainListed(v.slice(v.lastIndexOf("@") + 1)))
               : domainListed(v)
         return found ? { listed: true, codes: [found], ttlSeconds: 0 } : { listed: false, ttlSeconds: 0 }
       })

@@ -23,6 +23,8 @@ export interface AssemblyServices {
   /** The resolver every list and authentication check goes through. */
   readonly dns: DnsShape
   readonly directory?: RecipientDirectory.Directory | undefined
+  /** Without `directory`: the recipient directory is this document of a shared list store (Redis). */
+  readonly directoryDocument?: RecipientDirectory.DirectoryDocument | undefined
   readonly listStore?: ListStore | undefined
   readonly providers?: ReadonlyArray<BlocklistProvider> | undefined
   readonly ownAddresses?: ReadonlyArray<string> | undefined
@@ -73,11 +75,21 @@ const runner = (services: AssemblyServices): Assembly["run"] => {
   }
 }
 
+/** The configured directory (shared document, else `antispam.bypass.directory`), read with the configured delimiters. */
+const directoryOf = (
+  settings: AntispamSettings,
+  document: RecipientDirectory.DirectoryDocument | undefined
+): RecipientDirectory.Directory | undefined => {
+  const options = { recipientDelimiter: settings.recipientDelimiter }
+  if (document !== undefined) return RecipientDirectory.fromDocument(document.documents, document.name, options)
+  return settings.bypass.directory === undefined
+    ? undefined
+    : RecipientDirectory.fromFile(settings.bypass.directory, options)
+}
+
 export const make = (settings: AntispamSettings, services: AssemblyServices, directory: boolean): Assembly => {
   const run = runner(services)
-  const dir =
-    services.directory ??
-    (directory && settings.bypass.directory ? RecipientDirectory.fromFile(settings.bypass.directory) : undefined)
+  const dir = services.directory ?? (directory ? directoryOf(settings, services.directoryDocument) : undefined)
   const lists = ListSet.make({
     settings,
     dns: services.dns,

@@ -84,7 +84,9 @@ export const make = (options: ListSetOptions) => {
     const zones = s.endUserBlocklist.enabled
       ? zoneProviders(s.endUserBlocklist.zones, ["ip"], s.rbl.timeoutSeconds)
       : []
-    const endUser = s.endUserBlocklist.enabled ? [EndUserList.make(unique(entries.enduser)), ...zones] : []
+    const endUser = s.endUserBlocklist.enabled
+      ? [EndUserList.make(unique(entries.enduser), { recipientDelimiter: s.recipientDelimiter }), ...zones]
+      : []
     // Health probes use their own providers that bypass the DNS cache, so a cached answer never hides a change.
     const probes = [
       ...zoneProviders(entries.rbl, ["ip"], s.rbl.timeoutSeconds, true),

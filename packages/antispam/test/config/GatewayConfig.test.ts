@@ -19,6 +19,7 @@ describe("the built-in antispam section", () => {
       onSpam: "quarantine",
       spamScore: 5,
       scores: {},
+      recipientDelimiter: "+",
       bypass: { allowedIps: [], acceptSessionBypass: true, safeSendersRequireAuth: true },
       maxScanSizeKB: 0,
       attachments: { enabled: true, blockedExtensions: [...DEFAULT_BLOCKED], archives: true },

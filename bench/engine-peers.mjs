@@ -29,13 +29,13 @@
 // the promises created and the fibers' suspensions (async_hooks), and per phase how many
 // finished as they started (the runner gave the value, not a promise): counts the load does not
 // move. The hook slows the run: not for timing.
-import { spawn, spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import { createSocket } from "node:dgram"
 import { promises as dnsPromises } from "node:dns"
-import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { harnessCorpus } from "./harness-corpus.mjs"
 
 const here = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -54,14 +54,7 @@ const { NodeDns } = await load("packages/platform-node/dist/index.js")
 const { Cause, Effect, Exit } = await load("packages/antispam/node_modules/effect/dist/index.js")
 
 // The corpus and zones, generated as the harness does (deterministic).
-const work = mkdtempSync(join(tmpdir(), "mailmoat-engine-peers-"))
-chmodSync(work, 0o755)
-cpSync(harness, work, { recursive: true })
-spawnSync("node", ["gen-corpus.js"], { cwd: work, stdio: "ignore" })
-const corpus = join(work, "corpus")
-const files = readdirSync(corpus)
-  .filter((f) => f.endsWith(".eml"))
-  .sort()
+const { work, corpus, files } = harnessCorpus(harness, "mailmoat-engine-peers-")
 const messages = files.map((f) => Buffer.from(readFileSync(join(corpus, f), "latin1").replace(/\n/g, "\r\n"), "latin1"))
 
 const freePort = async () => {

@@ -24,15 +24,15 @@
 // rounds, the order alternates round by round (A B, B A, ...). `CHECKOUT+FLAG[+FLAG...]` passes
 // `--FLAG` to that system's node alone (`here+heap-growing-percent=0`); GW_NODE_FLAGS to every one.
 import { spawn, spawnSync } from "node:child_process"
-import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createSocket } from "node:dgram"
 import { promises as dnsPromises } from "node:dns"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { cpuMs, freePort } from "./smtp-source-load.mjs"
 import { report, summary } from "./tail-report.mjs"
+import { harnessCorpus } from "./harness-corpus.mjs"
 
 const here = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -49,14 +49,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const mono = () => Number(process.hrtime.bigint()) / 1e6
 
 // The harness's corpus and zones (deterministic), in a folder of our own.
-const work = mkdtempSync(join(tmpdir(), "mailmoat-tail-"))
-chmodSync(work, 0o755)
-cpSync(harness, work, { recursive: true })
-spawnSync("node", ["gen-corpus.js"], { cwd: work, stdio: "ignore" })
-const corpus = join(work, "corpus")
-const files = readdirSync(corpus)
-  .filter((f) => f.endsWith(".eml"))
-  .sort()
+const { work, corpus, files } = harnessCorpus(harness, "mailmoat-tail-")
 // As smtp-replay.js sends them: CRLF, dot-stuffed, terminated.
 const messages = files.slice(0, Number(arg("messages", String(files.length)))).map((f) => {
   const t = readFileSync(join(corpus, f), "utf8").replace(/\r?\n/g, "\r\n")

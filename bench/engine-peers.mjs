@@ -31,11 +31,10 @@
 // move. The hook slows the run: not for timing.
 import { spawn } from "node:child_process"
 import { createSocket } from "node:dgram"
-import { promises as dnsPromises } from "node:dns"
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { harnessCorpus } from "./harness-corpus.mjs"
+import { harnessCorpus, rbldnsdAnswers } from "./harness-corpus.mjs"
 
 const here = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -82,17 +81,7 @@ const rbldnsd = spawn(
   ],
   { stdio: "ignore" }
 )
-const probe = new dnsPromises.Resolver({ timeout: 200, tries: 1 })
-probe.setServers([`127.0.0.1:${port}`])
-for (let i = 0; ; i++) {
-  try {
-    await probe.resolve4("2.0.0.127.bl.test")
-    break
-  } catch (e) {
-    if (i > 100) throw new Error(`rbldnsd did not answer: ${e}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+await rbldnsdAnswers(port)
 
 // The resolver as `NodeDns.make` builds it (the build's default resolver under core's cache;
 // `--dns-resolver system|builtin` picks one on a build that has both), with the cache's store

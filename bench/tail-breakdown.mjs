@@ -26,13 +26,12 @@
 import { spawn, spawnSync } from "node:child_process"
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createSocket } from "node:dgram"
-import { promises as dnsPromises } from "node:dns"
 import * as net from "node:net"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { cpuMs, freePort } from "./smtp-source-load.mjs"
 import { report, summary } from "./tail-report.mjs"
-import { harnessCorpus } from "./harness-corpus.mjs"
+import { harnessCorpus, rbldnsdAnswers } from "./harness-corpus.mjs"
 
 const here = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -109,19 +108,7 @@ start("/usr/sbin/rbldnsd", [
   "bl.test:ip4set:bl.test.ip4set",
   "dbl.test:dnset:dbl.test.dnset"
 ])
-{
-  const probe = new dnsPromises.Resolver({ timeout: 200, tries: 1 })
-  probe.setServers([`127.0.0.1:${dnsPort}`])
-  for (let i = 0; ; i++) {
-    try {
-      await probe.resolve4("2.0.0.127.bl.test")
-      break
-    } catch (e) {
-      if (i > 100) throw new Error(`rbldnsd did not answer: ${e}`)
-      await sleep(100)
-    }
-  }
-}
+await rbldnsdAnswers(dnsPort)
 
 /** One SMTP session as smtp-replay.js runs it, with the time of every step (monotonic ms). */
 const session = (port, message) =>

@@ -107,6 +107,8 @@ export const shownCertificate = (output: string): X509Certificate => {
  */
 export class SClient {
   output = ""
+  /** Why input could not be written (`EPIPE` once s_client has exited), if it could not. */
+  inputError: string | undefined
   private readonly child: ChildProcessWithoutNullStreams
   private readonly exited: Promise<number | null>
 
@@ -114,6 +116,10 @@ export class SClient {
     this.child = spawn("openssl", ["s_client", "-nocommands", "-ign_eof", ...args], { stdio: "pipe" })
     this.child.stdout.on("data", (d: Buffer) => (this.output += d.toString("latin1")))
     this.child.stderr.on("data", (d: Buffer) => (this.output += d.toString("latin1")))
+    // s_client exits when the server ends the connection (a refused handshake, say); what is
+    // written after that fails with EPIPE, which a test reads here and from the output, not as an
+    // uncaught error of the whole run.
+    this.child.stdin.on("error", (e: NodeJS.ErrnoException) => (this.inputError = e.code ?? e.message))
     this.exited = new Promise((resolve) => this.child.once("close", resolve))
   }
 

@@ -22,6 +22,16 @@ export const loadClassifier = async () =>
   (await import(resolve(opt("dist", join(root, "packages/antispam/dist/index.js"))))).Classifier
 
 /**
+ * The class of a scored message (`score` undefined for GTUBE, whose probability is 1): the build's
+ * decision (`Classifier.decide`, round 30), or with `--decision plain` (or a build without it) the
+ * probability's band alone.
+ */
+export const decision = (Classifier) =>
+  opt("decision", "build") === "plain" || typeof Classifier.decide !== "function"
+    ? (_model, _score, p) => Classifier.classOf(p)
+    : (model, score, p) => (score === undefined ? Classifier.classOf(p) : Classifier.decide(model, score))
+
+/**
  * `--late feat:A,feat:B`: the layer inputs fitted in a second stage; `--late feat:A/feat:B,feat:C`:
  * stages in order, `/` between them (`TrainOptions.lateStages`); `--late none`: one joint fit;
  * absent: undefined, the build's default.

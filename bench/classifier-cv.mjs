@@ -3,13 +3,15 @@
 // name, so not the stacking folds) is classified by a model trained on the other folds. For
 // choosing training options without looking at eval/, e.g. the weight of the padded spam twins.
 //
-//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--late feat:NAME,...|none] [--without feat:NAME,...] [--missed] [--sweep]
+//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--late feat:NAME,...|none] [--without feat:NAME,...] [--missed] [--sweep] [--decision plain]
 //
 // --missed also prints every spam not called spam, with its probability: which spam two builds
 // differ on, when their recall does.
 //
 // --sweep also prints false positives, recall and unsure for several cut-offs from the same scores
 // and where the ham nearest the spam cut-off sits (bench/classifier-sweep.mjs).
+//
+// --decision plain classes by the probability alone (as classifier-drift.mjs).
 //
 // --disc on trains with the discriminative token model as one more layer input (round 15).
 //
@@ -20,10 +22,11 @@
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { readFileSync } from "node:fs"
 import { basename, join } from "node:path"
-import { args, corpusDir, lateOption, loadClassifier, opt, withoutOption } from "./classifier-common.mjs"
+import { args, corpusDir, decision, lateOption, loadClassifier, opt, withoutOption } from "./classifier-common.mjs"
 import { sweepLines } from "./classifier-sweep.mjs"
 
 const Classifier = await loadClassifier()
+const decideOf = decision(Classifier)
 const train = join(corpusDir(), "train")
 const folds = Number(opt("folds", "5"))
 const twin = opt("twin", undefined)
@@ -59,8 +62,9 @@ for (let k = 0; k < folds; k++) {
     { twinWeight, discriminative, lateStages }
   )
   for (const it of items.filter((it) => foldOf(it.name) === k)) {
-    const p = Classifier.score(model, it.tokens).probability
-    const c = Classifier.classOf(p)
+    const s = Classifier.score(model, it.tokens)
+    const p = s.probability
+    const c = decideOf(model, s, p)
     scored.push({ name: it.name, label: it.label, p })
     counts[it.label]++
     if (c === "unsure") counts.unsure++

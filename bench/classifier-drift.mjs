@@ -6,7 +6,7 @@
 // Nothing here trains or tunes on eval/: the eval/ row uses a model trained on train/ only.
 //
 //   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
-//                                  [--twin 0.05] [--late feat:NAME,...|none] [--without feat:NAME,...] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--json] [--explain] [--weights]
+//                                  [--twin 0.05] [--late feat:NAME,...|none] [--without feat:NAME,...] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--decision plain] [--json] [--explain] [--weights]
 //                                  [--sweep [--sweep-spam 0.8,0.85,0.9] [--sweep-ham 0.1,0.2,0.3]] [--show NAME,...]
 //
 // --weights prints each run's fitted layer (bias and non-zero weights) on stderr.
@@ -38,6 +38,9 @@
 // --disc on trains with the discriminative token model as one more layer input; --disc k=v,... tries its
 // options (round 15).
 //
+// --decision plain classes by the probability alone, without round 30's rule that a spam verdict
+// resting on a few words alone is unsure (Classifier.decide): the rule's effect in one build.
+//
 // --bands H:S,... also prints each run's figures with other cut-offs (ham below H, spam at or
 // above S), from the same probabilities: what moving the unsure band would trade.
 //
@@ -49,7 +52,7 @@
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
 import { readFileSync } from "node:fs"
 import { basename, join } from "node:path"
-import { args, corpusDir, lateOption, loadClassifier, opt, withoutOption } from "./classifier-common.mjs"
+import { args, corpusDir, decision, lateOption, loadClassifier, opt, withoutOption } from "./classifier-common.mjs"
 import { sweepLines } from "./classifier-sweep.mjs"
 
 const corpus = corpusDir()
@@ -98,6 +101,7 @@ const seen = (tokens, known) =>
     ? tokens
     : { ...tokens, tokens: tokens.tokens.filter((t) => t.startsWith("feat:") || hashShare(t) < known) }
 const Classifier = await loadClassifier()
+const decideOf = decision(Classifier)
 const lateStages = lateOption()
 const without = withoutOption()
 
@@ -176,10 +180,11 @@ const measure = (name, model, known, testSet) => {
   const pointScores = []
   for (const it of testSet) {
     const t0 = performance.now()
-    const p = it.gtube ? 1 : Classifier.score(model, seen(it.tokens, known)).probability
+    const s = it.gtube ? undefined : Classifier.score(model, seen(it.tokens, known))
+    const p = s === undefined ? 1 : s.probability
     scoreMillis += performance.now() - t0
     scored++
-    const c = Classifier.classOf(p)
+    const c = decideOf(model, s, p)
     classes[it.label].push(c)
     probabilities[it.label].push(p)
     pointScores.push({ name: it.name, label: it.label, p })

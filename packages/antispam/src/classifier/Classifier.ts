@@ -8,9 +8,10 @@
  * @since 0.1.0
  */
 import type { Message } from "@mailmoat/core"
+import { decide } from "./Decision.ts"
 import * as ModelData from "./Model.ts"
 import type { Label, Model } from "./Model.ts"
-import { type ClassName, type Cutoffs, classOf, defaultCutoffs, type Score, score, scoreSet } from "./Score.ts"
+import { type ClassName, type Cutoffs, defaultCutoffs, type Score, score, scoreSet } from "./Score.ts"
 import type { TokenStore } from "./TokenStore.ts"
 import { collect, GTUBE, tokenize } from "./Tokenizer.ts"
 
@@ -55,7 +56,7 @@ export const hasGtube = (message: Message): boolean => {
 export const classifyWith = (model: Model, message: Message, cutoffs: Cutoffs = defaultCutoffs): Classification => {
   if (hasGtube(message)) return { probability: 1, class: "spam", gtube: true }
   const s = scoreAlone(model, message)
-  return { probability: s.probability, class: classOf(s.probability, cutoffs), gtube: false, score: s }
+  return { probability: s.probability, class: decide(model, s, cutoffs), gtube: false, score: s }
 }
 
 /**
@@ -99,9 +100,10 @@ export const make = (options: ClassifierOptions): Classifier => {
     )
   }
   const store = options.store
-  const classOfScore = (s: Score, storeError?: string): Classification => ({
+  // `scored` is the model the score came from: the updater may swap the reference meanwhile.
+  const classOfScore = (scored: Model, s: Score, storeError?: string): Classification => ({
     probability: s.probability,
-    class: classOf(s.probability, cutoffs),
+    class: decide(scored, s, cutoffs),
     gtube: false,
     score: s,
     storeError
@@ -115,14 +117,16 @@ export const make = (options: ClassifierOptions): Classifier => {
     } catch (e) {
       storeError = `learned counts unavailable (${asked.describe}): ${(e as Error).message}`
     }
-    return classOfScore(score(model.get(), tokens, extra), storeError)
+    const current = model.get()
+    return classOfScore(current, score(current, tokens, extra), storeError)
   }
   const classifyNow = (message: Message): Classification | Promise<Classification> => {
     if (hasGtube(message)) return { probability: 1, class: "spam", gtube: true }
     // A store that knows it learned nothing would answer no counts: the model alone scores the
     // tokenizer's set, and no token becomes a string.
     if (store !== undefined && store.learnedNothing?.() !== true) return withLearned(message, store)
-    return classOfScore(scoreAlone(model.get(), message))
+    const current = model.get()
+    return classOfScore(current, scoreAlone(current, message))
   }
   return {
     model,

@@ -25,7 +25,8 @@ export const ClassifierSymbols = {
     weight: 0,
     undecided: true,
     group: "classifier",
-    description: "Content classifier: probability between hamBelow and spamAbove; unsure"
+    description:
+      "Content classifier: probability between hamBelow and spamAbove, or spam by a few words alone against the form; unsure"
   },
   CLASSIFIER_HAM: {
     weight: 0,
@@ -61,9 +62,11 @@ export const make = (options: ClassifierStageOptions): Stage => {
   const resultOf = (c: Classifier.Classification): StageResult => {
     const name = NAMES[c.class]
     const clues = c.score?.clues.slice(0, 5).map(([t, f]) => `${t}=${f.toFixed(2)}`) ?? []
+    // Unsure at a spam probability: a few words alone said spam, the form did not (Decision.ts).
+    const fewWords = c.class === "unsure" && c.probability >= classifier.cutoffs.spamAbove ? " (few words alone)" : ""
     const detail = c.gtube
       ? "GTUBE test string"
-      : `p=${c.probability.toFixed(3)}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`
+      : `p=${c.probability.toFixed(3)}${fewWords}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`
     return {
       symbols: [{ name, score: ClassifierSymbols[name].weight, detail, source: "classifier" }],
       probability: c.probability,

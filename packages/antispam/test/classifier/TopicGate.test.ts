@@ -81,6 +81,12 @@ describe("topic gate", () => {
     expect(opens(gate, "Pink sheets", "")).toBe(false)
     expect(opens(gate, "Pink sheets", "OTCBB")).toBe(true)
     expect(topicsOf("Pink sheets", "OTCBB")).toEqual(["topic_stock_promotion"])
+    // The scan folds ASCII letters only: the Kelvin sign is no `k`, so the gate need not read it as one.
+    for (const kin of ["kin", "\u212ain"]) {
+      const text = `No next of ${kin}. I am a barrister.`
+      expect(topicsOf("", text)).toEqual(scanTopics("", text))
+    }
+    expect(scanTopics("", "No next of \u212ain. I am a barrister.")).toEqual([])
   })
 
   it("words of the lists are lower-case ASCII letters", () => {

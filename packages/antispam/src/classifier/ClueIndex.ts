@@ -44,8 +44,13 @@ export interface ClueIndex {
  */
 export const hashOf = (s: string): number => hashRange(s, 0, s.length)
 
+/** FNV-1a's 32-bit offset basis (as a signed integer) and prime, as `hashRange` hashes: `TopicGate`'s too. */
+export const FNV_BASIS = 0x811c9dc5 | 0
+export const FNV_PRIME = 0x01000193
+
 /** `hashOf(text.slice(offset, offset + length))`, without the slice. */
 export const hashRange = (text: string, offset: number, length: number): number => {
+  // The constants written out (FNV_BASIS, FNV_PRIME): this loop hashes every word of every message.
   let h = 0x811c9dc5 | 0
   for (let i = offset, end = offset + length; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
   return h

@@ -30,8 +30,22 @@ export interface TextStats {
 
 const isCurrency = (c: number): boolean => c === 0x24 || c === 0xa3 || c === 0xa5 || c === 0x20ac || c === 0x20b9
 
-/** One pass over a bounded prefix of `text` (ASCII fast path, Unicode letters via the class). */
-export const textStats = (text: string): TextStats => {
+/**
+ * A reader of the runs of ASCII letters and of ASCII digits (each run one or the other) in the
+ * first `window` characters of a text, given to `textStats`, which passes over them anyway:
+ * `mark` gets each run's hash (`TopicGate.mark`).
+ */
+export interface LetterRuns {
+  readonly window: number
+  readonly mark: (hash: number) => void
+}
+
+/**
+ * One pass over a bounded prefix of `text` (ASCII fast path, Unicode letters via the class), and
+ * the runs of its first `runs.window` characters to `runs` when given: a run is cut where the
+ * window ends, as the text read to that point ends it.
+ */
+export const textStats = (text: string, runs?: LetterRuns): TextStats => {
   let letters = 0
   let upper = 0
   let digits = 0
@@ -39,13 +53,39 @@ export const textStats = (text: string): TextStats => {
   let punctuation = 0
   let currency = 0
   const n = Math.min(text.length, MAX_CHARS)
+  const window = runs === undefined ? 0 : Math.min(runs.window, n)
+  // FNV-1a of the run so far, letters lower-cased, as `ClueIndex.hashRange` computes it (its
+  // constants written out, as there), and its length: positive for letters, negative for digits.
+  let h = 0x811c9dc5 | 0
+  let run = 0
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i)
-    if (c >= 97 && c <= 122) letters++
-    else if (c >= 65 && c <= 90) {
+    // An ASCII letter: `c | 0x20` is a lower-case one exactly for A-Z and a-z.
+    const lower = c | 0x20
+    if (lower >= 97 && lower <= 122) {
       letters++
-      upper++
-    } else if (c >= 48 && c <= 57) {
+      if (c <= 90) upper++
+      if (i < window) {
+        if (run < 0) {
+          runs!.mark(h)
+          h = 0x811c9dc5 | 0
+          run = 0
+        }
+        h = Math.imul(h ^ lower, 0x01000193)
+        run++
+      }
+      continue
+    }
+    if (c >= 48 && c <= 57) {
+      if (run > 0) {
+        runs!.mark(h)
+        h = 0x811c9dc5 | 0
+        run = 0
+      }
+      if (i < window) {
+        h = Math.imul(h ^ c, 0x01000193)
+        run--
+      }
       digits++
       // An amount: a currency sign right before the number (`$5`, `€ 20`) or a code after it.
       const prev = text.charCodeAt(i - 1)
@@ -57,7 +97,14 @@ export const textStats = (text: string): TextStats => {
         (isCurrency(prev) || (prev === 32 && isCurrency(prev2)))
       )
         currency++
-    } else if (c === 33) {
+      continue
+    }
+    if (run !== 0) {
+      runs!.mark(h)
+      h = 0x811c9dc5 | 0
+      run = 0
+    }
+    if (c === 33) {
       exclaims++
       punctuation++
     } else if (c === 63 || c === 42 || c === 35 || c === 37 || c === 126) punctuation++
@@ -66,6 +113,7 @@ export const textStats = (text: string): TextStats => {
       if (ONE_UPPER.test(text[i]!)) upper++
     }
   }
+  if (run !== 0) runs!.mark(h)
   return { letters, upper, digits, exclaims, punctuation, currency }
 }
 

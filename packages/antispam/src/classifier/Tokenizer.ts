@@ -33,7 +33,7 @@ import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
 import { textTrailingJunk } from "./TextTrailingJunk.ts"
 import { sortedNames, TokenSet } from "./TokenSet.ts"
-import { topicsOf } from "./Topics.ts"
+import { TOPIC_GATE, TOPIC_TEXT, topicsOf } from "./Topics.ts"
 import { analyseUrls } from "./Urls.ts"
 import { addWords, bucket, hasInvisible } from "./Words.ts"
 
@@ -99,6 +99,9 @@ export const bodyText = (texts: ReadonlyArray<unknown>): string => {
   return parts.join("")
 }
 
+/** The topics' gate as the reader of the text's runs of letters (`bodyEvidence`). */
+const TOPIC_RUNS = { window: TOPIC_TEXT, mark: TOPIC_GATE.mark }
+
 /**
  * Fewer letters than this (about 50 words): little to read beside a picture link. Newsletters and
  * receipts also link a picture (their logo) but carry their news or order in text.
@@ -143,7 +146,9 @@ const bodyEvidence = (
     features.add("mime_content_type_missing")
 
   const text = bodyText(message.body.texts)
-  const stats = textStats(text)
+  // The text's pass for its statistics also marks its words for the topics' gate (`topicsOf`).
+  TOPIC_GATE.clear()
+  const stats = textStats(text, TOPIC_RUNS)
   if (shape.textHtml === 0 && shape.textPlain > 0 && plainTextMarkup(text)) features.add("text_plain_markup")
   const images = html.images + shape.images
   // A short text is not evidence: replies ("ok, thanks"), "see attached" and an admin's first
@@ -170,7 +175,7 @@ const bodyEvidence = (
   if (atLeast(text, EXCLAIM_RUN, 3)) features.add("body_exclaim")
   if (blankForm(text)) features.add("text_blank_form")
   if (removalFreeMail([text], message.body.htmls, message.headers.get("from"))) features.add("removal_free_mail")
-  for (const topic of topicsOf(subject, text)) features.add(topic)
+  for (const topic of topicsOf(subject, text, true)) features.add(topic)
   if (atLeast(text, QUOTED_LINE, 2)) features.add("quoted_reply")
   if (/\n-- ?\n/.test(text)) tokens.push("body:signature")
   if (text.includes(GTUBE)) tokens.push("body:gtube")

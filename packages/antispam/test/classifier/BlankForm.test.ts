@@ -54,4 +54,38 @@ describe("text_blank_form", () => {
     expect(blankForm(`${prose}\n${name}:${blank}\n${phone}:${blank}\n${prose}`)).toBe(true)
     expect(blankForm(`${prose}\n${name}: Jane Doe\n${phone}: 555 0100\n${prose}`)).toBe(false)
   })
+
+  // The labels' expressions over the whole text, as the check ran before it read only the lines
+  // that end in a colon and blanks: the same answer on any text.
+  const label = (l: string) => new RegExp(`^[ \\t*>-]*(?:your )?(?:${l})\\b[^\\n:]{0,15}:[ \\t_.\\[\\]()]*$`, "im")
+  const whole = [label("(?:full )?name"), label("(?:day |home |work )?(?:phone|tel|telephone)"), label("e-?mail")]
+  const byWholeText = (t: string) => t.includes(":") && whole.filter((re) => re.test(t)).length >= 2
+
+  it("a line ends at CR, U+2028 and U+2029 too, as `$` ends it", () => {
+    for (const end of ["\r", "\u2028", "\u2029", "\n"]) {
+      expect(blankForm(`Name:${end}Tel: __${end}x`)).toBe(true)
+      expect(blankForm(`Name:${end}Tel: __ x${end}x`)).toBe(false)
+    }
+  })
+
+  test.prop(
+    [
+      fc.array(
+        fc.oneof(
+          fc.constantFrom("Name", "your name", "E-mail", "Tel", "Work phone no", "Namespace", "> ", "* ", "wrote", "x"),
+          fc.constantFrom(":", ": ", ":__", ":[ ]", ": x", "::", "\n", "\r\n", "\r", "\u2028", "\u2029", " ", "\t"),
+          fc.string({ maxLength: 8 })
+        ),
+        { maxLength: 40 }
+      )
+    ],
+    { numRuns: 1000 }
+  )("the lines read give the whole text's answer", (parts) => {
+    const text = parts.join("")
+    expect(blankForm(text)).toBe(byWholeText(text))
+  })
+
+  test.prop([fc.string({ maxLength: 400 })])("the whole text's answer on any text", (text) => {
+    expect(blankForm(text)).toBe(byWholeText(text))
+  })
 })

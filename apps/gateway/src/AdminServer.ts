@@ -24,7 +24,8 @@ export type AdminHandler = (req: http.IncomingMessage, res: http.ServerResponse)
 export const startAdmin = (host: string, port: number, handle: AdminHandler): Promise<AdminServer> => {
   const sockets = new Set<Socket>()
   const server = http.createServer((req, res) => {
-    void handle(req, res)
+    // A handler that still fails costs its request, never the process (SMTP runs in it too).
+    handle(req, res).catch(() => res.destroy())
   })
   server.on("connection", (s) => {
     sockets.add(s)

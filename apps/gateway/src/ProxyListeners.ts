@@ -266,15 +266,36 @@ interface Running {
   close(): Promise<void>
 }
 
-/** `tlsFiltering: false` on a TLS port: bytes are relayed as they are, both ways. */
+/** The scanning listeners' defaults (`MailProxy`), which the pipe keeps too. */
+const PIPE_MAX_CONNECTIONS = 500
+const PIPE_IDLE_TIMEOUT_MS = 35 * 60_000
+
+/**
+ * `tlsFiltering: false` on a TLS port: bytes are relayed as they are, both ways, within the
+ * scanning listeners' bounds: `maxConnections` at once (one more is closed at once, as
+ * `MailProxy` does) and no connection silent both ways for `idleTimeoutMs`. Unbounded, one
+ * client could hold any number of socket pairs in the process that serves SMTP too.
+ */
 const startPipe = (
   listen: HostPort,
   upstream: HostPort,
   logger: GatewayLog,
-  connectTimeoutMs: number
+  limits: Pick<MailProxy.ProxyLimits, "connectTimeoutMs" | "maxConnections" | "idleTimeoutMs">
 ): Promise<Running> => {
   const open = new Set<net.Socket>()
+  const connectTimeoutMs = limits.connectTimeoutMs ?? 15_000
+  const maxConnections = limits.maxConnections ?? PIPE_MAX_CONNECTIONS
   const server = net.createServer((client) => {
+    client.on("error", () => undefined)
+    if (open.size >= maxConnections) {
+      logger.warn("too_many_connections", {
+        listen: `${listen.host}:${listen.port}`,
+        mode: "passthrough",
+        client: client.remoteAddress ?? ""
+      })
+      client.destroy()
+      return
+    }
     const up = net.connect({ host: upstream.host, port: upstream.port })
     open.add(client)
     let done = false
@@ -292,6 +313,11 @@ const startPipe = (
       connectTimeoutMs
     )
     up.once("connect", () => clearTimeout(timer))
+    // Every byte either way passes through the client's socket: its inactivity is the pipe's.
+    client.setTimeout(limits.idleTimeoutMs ?? PIPE_IDLE_TIMEOUT_MS, () => {
+      logger.info("proxy_idle_closed", { listen: `${listen.host}:${listen.port}`, mode: "passthrough" })
+      end()
+    })
     client.on("error", () => end())
     up.on("error", (error: Error) => end(`upstream error: ${error.message}`))
     client.once("close", () => end())
@@ -395,7 +421,7 @@ export const startProxyListeners = async (
         })
       let handle: Running
       if (mode === "passthrough") {
-        handle = await listening(startPipe(plan.listen, plan.upstream, logger, limits.connectTimeoutMs ?? 15_000))
+        handle = await listening(startPipe(plan.listen, plan.upstream, logger, limits))
       } else {
         const where = { text: `${plan.listen.host}:${plan.listen.port}` }
         const leaf = minter ? await minter.mint(certifiedNames(plan.listen, plan.upstream)) : undefined

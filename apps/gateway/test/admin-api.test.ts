@@ -3,6 +3,7 @@
 // (re-injected into the Maildir; 409 after, and one 200 among parallel releases), delete, not-spam,
 // the end-user blocklist and safe senders, and Prometheus metrics.
 import { writeFileSync } from "node:fs"
+import { connect } from "node:net"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RunningGateway, startGateway } from "../src/index.ts"
@@ -48,6 +49,25 @@ describe("admin API", () => {
       expect([path, r.status]).toEqual([path, 400])
       expect(String(r.json?.error)).toMatch(/malformed percent-encoding/)
     }
+  })
+
+  test("a request target that is no URL (`//[`, a port past 65535) is a 400, and the gateway goes on serving", async () => {
+    // Each request's raw answer over its own connection (fetch cannot send such a target).
+    const raw = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(gw.admin!.port, "127.0.0.1", () =>
+          socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
+        )
+        let text = ""
+        socket.on("data", (d: Buffer) => (text += d.toString("latin1")))
+        socket.on("error", reject)
+        socket.on("close", () => resolve(text))
+        socket.setTimeout(5000, () => socket.destroy())
+      })
+    for (const target of ["//[", "http://[", "http://a:99999/api/quarantine"])
+      expect([target, (await raw(target)).split("\r\n", 1)[0]]).toEqual([target, "HTTP/1.1 400 Bad Request"])
+    expect((await fetch(adminUrl(gw, "/status"))).status).toBe(200)
+    expect((await api(gw, "GET", "/api/quarantine")).status).toBe(200)
   })
 
   test("listing: recipient, q, limit and cursor; details carry headers and a text preview", async () => {

@@ -5,7 +5,7 @@
 // login and a digest link hold on either node. Real redis-server, rbldnsd and swaks on loopback.
 import { writeFileSync } from "node:fs"
 import { RedisConnection } from "@mailmoat/redis"
-import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
 import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import { signLink } from "../src/digest/DigestLinks.ts"
@@ -70,6 +70,59 @@ describe("two gateways sharing Redis: lists, limits, DNS answers", () => {
     expect((await api(b, "GET", "/api/lists/blocklist")).json.entries).toEqual(["spammer@bad.test"])
     expect((await api(b, "DELETE", "/api/lists/blocklist/spammer%40bad.test")).status).toBe(200)
     expect(await send(a)).toMatch(/<- {2}250 /)
+  })
+
+  test("edits made at the same moment on both nodes are all kept: blocklist entries and safe senders", async () => {
+    const [a, b] = await fleet("fleet9:")
+    const nodes = [a, b]
+    // Each edit is made on its node's copy of the document: six at once on each node.
+    const adds = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        api(nodes[i % 2]!, "POST", "/api/lists/blocklist", { entry: `spammer${i}@bad.test` })
+      )
+    )
+    expect(adds.map((r) => r.status)).toEqual(adds.map(() => 201))
+    const safe = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        api(nodes[i % 2]!, "POST", "/api/lists/safe-senders", {
+          recipient: `user${i % 3}@example.test`,
+          sender: `partner${i}.test`
+        })
+      )
+    )
+    expect(safe.map((r) => r.status)).toEqual(safe.map(() => 201))
+    const blocked = Array.from({ length: 12 }, (_, i) => `spammer${i}@bad.test`).sort()
+    for (const node of nodes) {
+      await vi.waitFor(
+        async () => {
+          expect(((await api(node, "GET", "/api/lists/blocklist")).json.entries as Array<string>).sort()).toEqual(
+            blocked
+          )
+        },
+        { timeout: 5000, interval: 100 }
+      )
+      const recipients = (await api(node, "GET", "/api/lists/safe-senders")).json.recipients as Record<
+        string,
+        Array<string>
+      >
+      expect(Object.values(recipients).flat().sort()).toEqual(
+        Array.from({ length: 8 }, (_, i) => `partner${i}.test`).sort()
+      )
+    }
+    // Removals at the same moment too.
+    const removed = await Promise.all(
+      blocked.slice(0, 6).map((e, i) => api(nodes[i % 2]!, "DELETE", `/api/lists/blocklist/${encodeURIComponent(e)}`))
+    )
+    expect(removed.map((r) => r.status)).toEqual(removed.map(() => 200))
+    for (const node of nodes)
+      await vi.waitFor(
+        async () => {
+          expect(((await api(node, "GET", "/api/lists/blocklist")).json.entries as Array<string>).sort()).toEqual(
+            blocked.slice(6)
+          )
+        },
+        { timeout: 5000, interval: 100 }
+      )
   })
 
   test("a safe sender added on node A lets the sender's spam through on node B at once", async () => {

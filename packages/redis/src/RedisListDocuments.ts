@@ -4,9 +4,9 @@
  * memory only, and an edit on any node (CLI, admin API) reaches every node at once through a
  * pub/sub message that makes each one reload the changed document.
  *
- * Layout: one hash per document, `<prefix>lists:<name>` (fields `text`, `version`); a write is
- * one Lua script (set the text, bump the version) followed by a PUBLISH of the name on
- * `<prefix>lists:events`.
+ * Layout: one hash per document, `<prefix>lists:<name>` (fields `text`, `version`, `token`); a
+ * write is one Lua script (check the token, set the text and token, bump the version) followed
+ * by a PUBLISH of the name on `<prefix>lists:events`.
  *
  * **Gotchas**
  * - Pub/sub is fire-and-forget: a node that was disconnected when an edit was published would
@@ -14,12 +14,21 @@
  * - Redis failing never empties a list: the last local copy stays in force (and `lastError`
  *   says why it may be stale). A write that Redis refused is undone locally by a reload, and
  *   `settled()` rejects so the editor hears about it.
+ * - An edit is made on the local copy and written whole, so a write is stored only if Redis
+ *   still holds the text that copy was read at: each write stores a token of its own
+ *   (`<writer>.<n>`, field `token`) and names the one it expects. Two nodes adding an entry
+ *   each at the same moment, or a node whose copy is stale (a load that timed out, a change
+ *   message not yet arrived), would otherwise replace the other's entries. A refused write
+ *   rejects `settled()` with `ListDocumentChanged` once the copy was read again. A counter
+ *   cannot stand in for the token: a node's second write, chained on its first, would expect
+ *   the count another node's write reached.
  * - The subscriber needs its own connection: a duplicate of the client's (`duplicateOf`) unless one is given.
  *
  * @category services
  * @since 0.1.0
  */
-import type { ListDocumentsShape } from "@mailmoat/core"
+import { randomBytes } from "node:crypto"
+import { type ListDocumentsShape, State } from "@mailmoat/core"
 import { callWithin, type RedisClient } from "./Deadline.ts"
 import { duplicateOf } from "./RedisClient.ts"
 
@@ -47,10 +56,26 @@ export interface RedisListDocuments extends ListDocumentsShape {
   readonly close: () => Promise<void>
 }
 
-/** KEYS[1]: the document; ARGV[1]: its new text. Returns the new version. */
+/**
+ * KEYS[1]: the document; ARGV[1]: its new text; ARGV[2]: the token the writer's copy was read
+ * with ("" for no document, or one written before tokens); ARGV[3]: this write's token. Returns
+ * the new version, or -1 (nothing written) when the stored token differs.
+ */
 const WRITE_SCRIPT = `
-redis.call('HSET', KEYS[1], 'text', ARGV[1])
+local stored = redis.call('HGET', KEYS[1], 'token') or ''
+if stored ~= ARGV[2] then return -1 end
+redis.call('HSET', KEYS[1], 'text', ARGV[1], 'token', ARGV[3])
 return redis.call('HINCRBY', KEYS[1], 'version', 1)`
+
+/** The token of a copy that could not be read: never stored, so a write from it is refused (and reads again). */
+const UNKNOWN = "?"
+
+interface LocalCopy {
+  readonly text: string | undefined
+  readonly stamp: string | undefined
+  /** The stored token the text goes with (this node's own while its write is on the way). */
+  readonly token: string
+}
 
 export const make = (options: RedisListDocumentsOptions): RedisListDocuments => {
   const { client } = options
@@ -59,10 +84,15 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
   const log = options.log ?? (() => {})
   const channel = `${prefix}lists:events`
   const keyOf = (name: string) => `${prefix}lists:${name}`
-  const local = new Map<string, { text: string | undefined; stamp: string | undefined }>()
+  const local = new Map<string, LocalCopy>()
+  /** What Redis is known to hold of each document: the copy a refused write goes back to. */
+  const confirmed = new Map<string, LocalCopy>()
+  const unread = (): LocalCopy => ({ text: undefined, stamp: undefined, token: UNKNOWN })
+  const writer = randomBytes(6).toString("hex")
   let localWrites = 0
   let lastError: string | undefined
-  let pending: Array<Promise<void>> = []
+  /** Writes not settled yet; each leaves once settled, so every editor waiting sees a refusal. */
+  const pending = new Set<Promise<void>>()
   const ownSubscriber = options.subscriber === undefined
   const subscriber = options.subscriber ?? duplicateOf(client)
 
@@ -70,11 +100,13 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
     try {
       const h = await callWithin(client, "lists load", timeout, () => client.hgetall(keyOf(name)))
       const text = typeof h.text === "string" ? h.text : undefined
-      local.set(name, { text, stamp: text === undefined ? undefined : `v${h.version ?? "0"}` })
+      const copy = { text, stamp: text === undefined ? undefined : `v${h.version ?? "0"}`, token: h.token ?? "" }
+      local.set(name, copy)
+      confirmed.set(name, copy)
     } catch (error) {
       lastError = `lists ${name}: ${(error as Error).message}; keeping the last copy`
       log(lastError)
-      if (!local.has(name)) local.set(name, { text: undefined, stamp: undefined })
+      if (!local.has(name)) local.set(name, unread())
     }
   }
   const reload = async () => {
@@ -101,7 +133,7 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
       }
     ),
     ...options.names.map((n) => {
-      local.set(n, { text: undefined, stamp: undefined })
+      local.set(n, unread())
       return load(n)
     })
   ]).then(() => {})
@@ -109,7 +141,7 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
   const entry = (name: string) => {
     const e = local.get(name)
     if (e !== undefined) return e
-    local.set(name, { text: undefined, stamp: undefined })
+    local.set(name, unread())
     void load(name)
     return local.get(name)!
   }
@@ -122,27 +154,35 @@ export const make = (options: RedisListDocumentsOptions): RedisListDocuments => 
     read: (name) => entry(name).text,
     write: (name, text) => {
       // Applied here at once (this node answers with the new list), then stored and announced.
-      const previous = local.get(name)
-      local.set(name, { text, stamp: `w${++localWrites}` })
+      const expected = local.get(name)?.token ?? UNKNOWN
+      // The next write on this node builds on this one: it expects this one's token.
+      const mine: LocalCopy = { text, stamp: `w${++localWrites}`, token: `${writer}.${localWrites}` }
+      local.set(name, mine)
       const stored = callWithin(client, "lists write", timeout, async () => {
-        await client.eval(WRITE_SCRIPT, 1, keyOf(name), text)
+        const version = await client.eval(WRITE_SCRIPT, 1, keyOf(name), text, expected, mine.token)
+        if (version === -1) throw new State.ListDocumentChanged(name)
+        confirmed.set(name, mine)
         await client.publish(channel, name)
       }).catch(async (error: Error) => {
         lastError = `lists ${name}: write refused (${error.message})`
         log(lastError)
-        // Back to what Redis holds: the copy before this write, then a reload if Redis answers.
-        if (previous !== undefined) local.set(name, { ...previous, stamp: `w${++localWrites}` })
+        // Back to what Redis was known to hold, then a reload if Redis answers. (Writes chained
+        // on this one expect its token, so they are refused too.)
+        const known = confirmed.get(name)
+        if (known !== undefined) local.set(name, { ...known, stamp: `w${++localWrites}` })
         else local.delete(name)
         await load(name)
         throw error
       })
-      stored.catch(() => {}) // handled by `settled()`; a write nobody waits for is logged above
-      pending.push(stored)
+      pending.add(stored)
+      // Handled by `settled()`; a write nobody waits for is logged above.
+      stored.then(
+        () => pending.delete(stored),
+        () => pending.delete(stored)
+      )
     },
     settled: async () => {
-      const waiting = pending
-      pending = []
-      await Promise.all(waiting)
+      await Promise.all([...pending])
     },
     reload,
     lastError: () => lastError,

@@ -2,6 +2,7 @@
 // reaches the other at once (pub/sub), a missed message is caught up on reconnection, and a
 // Redis failure keeps the last local copy.
 import { ListStore, RecipientDirectory } from "@mailmoat/antispam"
+import { State } from "@mailmoat/core"
 import { Effect } from "effect"
 import type { Redis } from "ioredis"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -117,6 +118,54 @@ describe("lists in Redis with change messages (real redis-server)", () => {
     await raw.client("KILL", "TYPE", "pubsub")
     await eventually(() => b.lists.entries("enduser").length === 1, 5000)
     expect(b.logged.some((l) => l.includes("reloaded after reconnecting"))).toBe(true)
+  })
+
+  it("a write from a copy another node has overtaken is refused (ListDocumentChanged), nothing replaced, the copy read again", async () => {
+    const a = await node("l5:")
+    const b = await node("l5:")
+    a.lists.importList("enduser", "first@bad.example\n")
+    await a.lists.settled()
+    await eventually(() => b.lists.entries("enduser").length === 1, 2000)
+    // Both edit their copy at once: A's write lands first; B's, and B's second write chained
+    // on it, were made from the copy A's write replaced.
+    a.lists.importList("enduser", "first@bad.example\nfrom-a@bad.example\n")
+    b.lists.importList("enduser", "first@bad.example\nfrom-b@bad.example\n")
+    b.lists.importList("enduser", "first@bad.example\nfrom-b@bad.example\nfrom-b2@bad.example\n")
+    await a.lists.settled()
+    const refused = await b.lists.settled().then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(State.isListDocumentChanged(refused)).toBe(true)
+    expect(b.lists.entries("enduser")).toEqual(["first@bad.example", "from-a@bad.example"])
+    expect(b.logged.some((l) => l.includes("changed meanwhile"))).toBe(true)
+    const raw = client(redis.url)
+    clients.push(raw)
+    await ready(raw)
+    const stored = (await raw.hget("l5:lists:enduser", "text")) ?? ""
+    expect([stored.includes("from-a@"), stored.includes("from-b")]).toEqual([true, false])
+    // Edited again on the fresh copy, B's entry is stored on top of A's.
+    b.lists.importList("enduser", "first@bad.example\nfrom-a@bad.example\nfrom-b@bad.example\n")
+    await b.lists.settled()
+    await eventually(() => a.lists.entries("enduser").length === 3, 2000)
+  })
+
+  it("a store that has not read a document (its load failed or never ran) cannot replace it blindly", async () => {
+    const a = await node("l6:")
+    a.lists.importList("enduser", "stored@bad.example\n")
+    await a.lists.settled()
+    // As the directory's seeding at start-up after a load that timed out: a write with no copy.
+    const blind = makeDocuments({ client: a.client, prefix: "l6:", names: [], timeoutMillis: 1000 })
+    stores.push(blind)
+    await blind.ready
+    blind.write("enduser", "blind@bad.example\n")
+    const refused = await blind.settled().then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(State.isListDocumentChanged(refused)).toBe(true)
+    expect(ListStore.make(blind).entries("enduser")).toEqual(["stored@bad.example"])
+    expect(a.lists.entries("enduser")).toEqual(["stored@bad.example"])
   })
 
   it("Redis stopped: the last copy stays in force, an edit is refused and undone", async () => {

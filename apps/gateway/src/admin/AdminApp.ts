@@ -31,14 +31,26 @@ const unauthorized = (res: http.ServerResponse, message: string) =>
     "www-authenticate": 'Bearer realm="mailmoat"'
   })
 
+/** The request target against our own origin; undefined when it is no URL. */
+const requestUrl = (target: string | undefined): URL | undefined => {
+  try {
+    return new URL(target ?? "/", "http://admin.invalid")
+  } catch {
+    return undefined
+  }
+}
+
 export const makeAdminApp =
   (deps: AdminAppDeps) =>
   async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://admin.invalid")
-    const path = url.pathname
-    const token = deps.token()
-    const authorized = token !== undefined && bearerMatches(req.headers.authorization, token)
     try {
+      // Node's parser passes request targets that are no URL (`//[`, `http://a:99999/`); parsed
+      // outside this try, one such request rejected the handler's promise and ended the process.
+      const url = requestUrl(req.url)
+      if (url === undefined) return sendError(res, 400, "the request target is not a valid URL path")
+      const path = url.pathname
+      const token = deps.token()
+      const authorized = token !== undefined && bearerMatches(req.headers.authorization, token)
       if (path === "/status" || path === "/metrics") {
         if (req.method !== "GET" && req.method !== "HEAD")
           return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n")

@@ -14,12 +14,18 @@
  *
  * Entries are validated like an import: a bad one is refused and nothing is written.
  *
+ * An edit is made on this gateway's copy and the document is written whole; Redis takes it only
+ * if no other gateway wrote the document since that copy was read (`ListDocumentChanged`).
+ * A refused edit is made again on the copy read afresh, so two gateways editing at the same
+ * moment both keep their entries; on a retry, an entry already there (added) or already gone
+ * (removed) means the edit is in force.
+ *
  * @category services
  * @since 0.1.0
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { ListFile, ListStore } from "@mailmoat/antispam"
-import type { ListDocumentsShape } from "@mailmoat/core"
+import { type ListDocumentsShape, State } from "@mailmoat/core"
 import { FileListDocuments } from "@mailmoat/platform-node"
 import { isMap, isSeq, parseDocument } from "yaml"
 import { OperationError } from "./QuarantineService.ts"
@@ -54,12 +60,32 @@ const fileText = (file: string): DirectoryText => ({
   }
 })
 
-/** Waits until an edit is where every gateway reads it; a refusal is a 503 (the edit was undone). */
+/**
+ * Waits until an edit is where every gateway reads it; a refusal is a 503 (the edit was undone),
+ * except a `ListDocumentChanged`, which `edited` answers by editing again.
+ */
 const stored = async (documents: ListDocumentsShape | undefined): Promise<void> => {
   try {
     await documents?.settled?.()
   } catch (error) {
+    if (State.isListDocumentChanged(error)) throw error
     throw new OperationError(503, `shared state unavailable, nothing changed: ${(error as Error).message}`)
+  }
+}
+
+/** Tries of one edit while other gateways keep writing the same document. */
+const EDIT_ATTEMPTS = 5
+
+/** Runs `edit` (told whether it is a retry) until no other gateway's write came in between. */
+const edited = async <A>(edit: (retry: boolean) => Promise<A>): Promise<A> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await edit(attempt > 1)
+    } catch (error) {
+      if (!State.isListDocumentChanged(error)) throw error
+      if (attempt >= EDIT_ATTEMPTS)
+        throw new OperationError(409, `${error.message}: other gateways kept writing it, nothing changed; try again`)
+    }
   }
 }
 
@@ -134,21 +160,27 @@ export const makeUserLists = (options: UserListsOptions) => {
       } catch (e) {
         throw new OperationError(422, `enduser entry: ${(e as Error).message}`)
       }
-      if (!blocklist().includes(normal)) await writeBlocklist([...blocklist(), normal])
-      return blocklist()
+      return edited(async () => {
+        if (!blocklist().includes(normal)) await writeBlocklist([...blocklist(), normal])
+        return blocklist()
+      })
     },
     removeBlocked: async (entry: string): Promise<ReadonlyArray<string>> => {
-      const current = blocklist()
       let normal = entry.trim()
       try {
         normal = ListFile.normaliseEntry("enduser", entry)
       } catch {
         // Not a valid entry: it cannot be on the list either (404 below).
       }
-      if (!current.includes(normal))
-        throw new OperationError(404, `${JSON.stringify(entry)} is not on the end-user blocklist`)
-      await writeBlocklist(current.filter((e) => e !== normal))
-      return blocklist()
+      return edited(async (retry) => {
+        const current = blocklist()
+        if (!current.includes(normal)) {
+          if (retry) return current
+          throw new OperationError(404, `${JSON.stringify(entry)} is not on the end-user blocklist`)
+        }
+        await writeBlocklist(current.filter((e) => e !== normal))
+        return blocklist()
+      })
     },
     safeSenders,
     addSafeSender: async (recipient: string, sender: string): Promise<ReadonlyArray<string>> => {
@@ -158,14 +190,19 @@ export const makeUserLists = (options: UserListsOptions) => {
         throw new OperationError(422, `recipient: expected a mail address, got ${JSON.stringify(recipient)}`)
       if (!isSafeSenderEntry(s))
         throw new OperationError(422, `sender: expected a mail address or a domain, got ${JSON.stringify(sender)}`)
-      return editSafeSenders(r, (current) => (current.includes(s) ? current : [...current, s]))
+      return edited(() => editSafeSenders(r, (current) => (current.includes(s) ? current : [...current, s])))
     },
     removeSafeSender: async (recipient: string, sender: string): Promise<ReadonlyArray<string>> => {
       const r = lower(recipient)
       const s = lower(sender).replace(/^@/, "")
-      if (!(safeSenders()[r] ?? []).includes(s))
-        throw new OperationError(404, `${JSON.stringify(sender)} is not a safe sender of ${r}`)
-      return editSafeSenders(r, (current) => current.filter((x) => x !== s))
+      return edited(async (retry) => {
+        const current = safeSenders()[r] ?? []
+        if (!current.includes(s)) {
+          if (retry) return current
+          throw new OperationError(404, `${JSON.stringify(sender)} is not a safe sender of ${r}`)
+        }
+        return editSafeSenders(r, (list) => list.filter((x) => x !== s))
+      })
     }
   }
 }

@@ -20,7 +20,11 @@ export interface ListDocumentsShape {
   readonly stamp: (name: string) => string | undefined
   /** The document's text; `undefined` when there is none. */
   readonly read: (name: string) => string | undefined
-  /** Replaces the document atomically (a reader sees the old or the new text, never a mix). */
+  /**
+   * Replaces the document atomically (a reader sees the old or the new text, never a mix). A
+   * shared store replaces it only if it is still the one `read` gave, else `settled` rejects
+   * with `ListDocumentChanged`.
+   */
   readonly write: (name: string, text: string) => void
   /** Resolves when every write so far is stored where every reader sees it; rejects if one was refused. Absent: writes are stored when `write` returns. */
   readonly settled?: (() => Promise<void>) | undefined
@@ -28,6 +32,24 @@ export interface ListDocumentsShape {
   readonly stampIsLocal?: boolean | undefined
   readonly describe: string
 }
+
+/**
+ * A write refused because the stored document is no longer the one the writer's copy was read
+ * from (another gateway wrote it meanwhile, or the store lost it). The writer's copy has been
+ * read again: redo the edit on it. Without this check an edit made from a stale copy would
+ * replace the other gateway's edit.
+ */
+export class ListDocumentChanged extends Error {
+  readonly _tag = "ListDocumentChanged"
+  constructor(readonly document: string) {
+    super(`the list document ${document} changed meanwhile (another gateway wrote it); edit it again`)
+    this.name = "ListDocumentChanged"
+  }
+}
+
+/** True for a `ListDocumentChanged` (by tag: the check holds across copies of this package). */
+export const isListDocumentChanged = (error: unknown): error is ListDocumentChanged =>
+  typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "ListDocumentChanged"
 
 export class ListDocuments extends Context.Service<ListDocuments, ListDocumentsShape>()(
   "@mailmoat/core/ListDocuments"

@@ -7,6 +7,8 @@
  */
 export type { ListDocumentsShape } from "./ListDocuments.ts"
 export {
+  isListDocumentChanged,
+  ListDocumentChanged,
   ListDocuments,
   layerMemory as layerMemoryListDocuments,
   makeMemory as makeMemoryListDocuments

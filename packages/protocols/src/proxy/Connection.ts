@@ -277,7 +277,10 @@ export class ProxyConnection {
             if (event._tag === "TlsReply") {
               client.uncork()
               await this.tlsReply(event)
-              break
+              // Accepted: the rest of this read was plaintext sent before TLS, dropped. Refused: the
+              // session read on, and what the server sent after its refusal is the client's too.
+              if (event.ok) break
+              continue
             }
             if (event._tag === "CompressStart") {
               // Our OK goes out as it is; every byte after it is compressed.

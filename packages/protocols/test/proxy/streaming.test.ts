@@ -1,9 +1,13 @@
 // The proxy against a scripted fake IMAP/POP3 upstream: big literals stream through without being
 // buffered whole, a mid-literal upstream close never hands the client a "complete" partial
 // message, and POP3 messages over the limit are streamed once they pass it.
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { fakeServer } from "./support/fakeUpstream.ts"
 import { ImapClient } from "./support/imapClient.ts"
+import { makePki } from "./support/pki.ts"
 import { Pop3Client } from "./support/pop3Client.ts"
 import { startProxy } from "./support/proxy.ts"
 import { taggingScanner } from "./support/tools.ts"
@@ -106,6 +110,33 @@ describe("proxy streaming and upstream faults", () => {
     expect(r.raw.toString("latin1")).toBe(`${body}.\r\n`)
     expect(calls).toHaveLength(0)
     expect(proxy.logs.some((l) => l.includes("message_too_large_unscanned"))).toBe(true)
+    client.close()
+  })
+
+  it("IMAP: what the server sends after refusing STARTTLS, in the same read, reaches the client", async () => {
+    const upstream = await fakeServer("* OK fake\r\n", (s, line) => {
+      const tag = line.split(" ")[0]
+      // The refusal and an untagged response after it, in one write (one read at the proxy).
+      if (line.endsWith("STARTTLS"))
+        return void s.write(`${tag} NO [UNAVAILABLE] not now\r\n* OK [ALERT] plaintext only today\r\n`)
+      s.write(`${tag} OK done\r\n`)
+    })
+    cleanups.push(upstream.close)
+    const pki = makePki(join(mkdtempSync(join(tmpdir(), "mm-starttls-")), "pki"))
+    const { scanner } = taggingScanner()
+    const proxy = await startProxy({
+      upstream: { host: "127.0.0.1", port: upstream.port },
+      protocol: "imap",
+      mode: "plain",
+      clientTls: { key: pki.proxy.key, cert: pki.proxy.cert },
+      scanner
+    })
+    cleanups.push(proxy.close)
+    const client = await ImapClient.connect(proxy.port)
+    expect((await client.command("STARTTLS")).status).toBe("NO")
+    const noop = await client.command("NOOP", 5000)
+    expect(noop.status).toBe("OK")
+    expect(noop.raw.toString("latin1")).toBe("* OK [ALERT] plaintext only today\r\nt2 OK done\r\n")
     client.close()
   })
 

@@ -128,11 +128,12 @@ export class Pop3Session implements ProxySession {
     const pending = this.tracker.pending
     const command = pending[0]
     if (continuation && this.tracker.sasl) {
+      this.tracker.continuation()
       if (!overlong) out.push({ _tag: "Bytes", bytes: line })
       return false
     }
     if (command !== undefined) pending.shift()
-    if (command?.verb === "AUTH" && command.hasArgs) this.tracker.sasl = false
+    if (command?.verb === "AUTH" && command.hasArgs) this.tracker.saslEnded()
     if (command?.verb === "STLS" && !overlong) {
       out.push({ _tag: "TlsReply", ok, bytes: line })
       return ok

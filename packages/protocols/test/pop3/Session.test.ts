@@ -54,6 +54,69 @@ describe("Pop3Session", () => {
     expect(events.map((e) => e._tag)).toEqual(["Bytes", "TlsReply"])
   })
 
+  const messagesOf = (events: ReadonlyArray<ProxyEvent>) =>
+    Buffer.concat(events.flatMap((e) => (e._tag === "MessageData" ? e.content : []))).toString("latin1")
+
+  it("a command pipelined after a one-step AUTH is a command: its message is scanned", () => {
+    const s = new Pop3Session()
+    s.fromClient(b("AUTH PLAIN AHUAcA==\r\nRETR 1\r\n"))
+    const events = feedServer(s, b("+OK hi\r\n+OK logged in\r\n+OK 5 octets\r\nabc\r\n.\r\n"), [])
+    expect(events.filter((e) => e._tag === "MessageStart")).toHaveLength(1)
+    expect(messagesOf(events)).toBe("abc\r\n")
+  })
+
+  it("lines that answer the server's continuations are SASL responses, not commands", () => {
+    const s = new Pop3Session()
+    const events: Array<ProxyEvent> = []
+    s.fromClient(b("AUTH SCRAM-SHA-1 biwsbj11\r\n"))
+    events.push(...s.fromServer(b("+OK hi\r\n+ cj1meWtv\r\n")))
+    s.fromClient(b("RETR\r\n"))
+    events.push(...s.fromServer(b("+ dj1ybUY5\r\n")))
+    s.fromClient(b("\r\n"))
+    events.push(...s.fromServer(b("+OK\r\n")))
+    s.fromClient(b("RETR 1\r\n"))
+    events.push(...s.fromServer(b("+OK 5 octets\r\nabc\r\n.\r\n")))
+    expect(events.filter((e) => e._tag === "MessageStart")).toHaveLength(1)
+    expect(messagesOf(events)).toBe("abc\r\n")
+  })
+
+  it("a response sent before its continuation, a failed AUTH and a second AUTH, all pipelined", () => {
+    const s = new Pop3Session()
+    s.fromClient(b("AUTH PLAIN\r\nd3Jvbmc=\r\nAUTH PLAIN AHUAcA==\r\nRETR 1\r\n"))
+    const server = "+OK hi\r\n+ \r\n-ERR no\r\n+OK in\r\n+OK 5 octets\r\nabc\r\n.\r\n"
+    const events = feedServer(s, b(server), [])
+    expect(events.filter((e) => e._tag === "MessageStart")).toHaveLength(1)
+    expect(messagesOf(events)).toBe("abc\r\n")
+    expect(rawOf(events).toString("latin1")).toBe(server)
+  })
+
+  it("STLS inside a SASL exchange is never honoured", () => {
+    const s = new Pop3Session()
+    const step = s.fromClient(b("AUTH PLAIN AHUAcA==\r\nSTLS\r\nUSER x\r\n"))
+    expect(step.action).toBe("none")
+    expect(Buffer.concat(step.forward).toString("latin1")).toBe(
+      "AUTH PLAIN AHUAcA==\r\nX-MAILMOAT-STLS-UNAVAILABLE\r\nUSER x\r\n"
+    )
+  })
+
+  test.prop([fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 })])(
+    "a RETR pipelined after AUTH is scanned however either stream is cut",
+    (clientCuts, serverCuts) => {
+      const s = new Pop3Session()
+      const client = b("CAPA\r\nAUTH PLAIN AHUAcA==\r\nRETR 1\r\nQUIT\r\n")
+      const points = [...new Set(clientCuts.map((c) => c % (client.length + 1)))].sort((x, y) => x - y)
+      let last = 0
+      for (const p of [...points, client.length]) {
+        s.fromClient(client.subarray(last, p))
+        last = p
+      }
+      const server = "+OK hi\r\n+OK\r\nSASL PLAIN\r\n.\r\n+OK in\r\n+OK 5 octets\r\nabc\r\n.\r\n+OK bye\r\n"
+      const events = feedServer(s, b(server), serverCuts)
+      expect(messagesOf(events)).toBe("abc\r\n")
+      expect(rawOf(events).toString("latin1")).toBe(server)
+    }
+  )
+
   const verbs = fc.constantFrom(
     "RETR 1",
     "TOP 1 2",

@@ -99,6 +99,26 @@ describe("POP3 proxy with Dovecot", () => {
     })
   })
 
+  it("a RETR pipelined after AUTH PLAIN with its response is scanned (the server reads it as a command)", async () => {
+    const { scanner, calls } = taggingScanner()
+    await withProxy(plainProxy(dovecot.ports.pop3, "pop3", scanner), async (proxy) => {
+      const via = await Pop3Client.connect(proxy.port)
+      const response = Buffer.from(`\0${dovecot.user}\0${dovecot.password}`, "latin1").toString("base64")
+      via.wire.write(`AUTH PLAIN ${response}\r\nRETR 2\r\n`)
+      expect((await via.wire.line()).toString("latin1")).toMatch(/^\+OK/)
+      expect((await via.wire.line()).toString("latin1")).toMatch(/^\+OK/)
+      const body: Array<Buffer> = []
+      for (;;) {
+        const l = await via.wire.line()
+        if (l.equals(Buffer.from(".\r\n"))) break
+        body.push(l)
+      }
+      expect(Buffer.concat(body).toString("latin1")).toContain("X-Mailmoat-Spam: yes")
+      expect(calls).toHaveLength(1)
+      via.close()
+    })
+  })
+
   it("curl pop3:// plain, STLS (--ssl-reqd) and pop3s:// through the proxy", async () => {
     const { scanner } = taggingScanner()
     const plain = await startProxy(plainProxy(dovecot.ports.pop3, "pop3", scanner, tlsLegs()))

@@ -87,6 +87,32 @@ describe("train and eval", () => {
     expect(explained.errors[0].explanation.clues.length).toBeGreaterThan(0)
   }, 90_000)
 
+  test("eval --autolearn adds the stream's figures with classifier.autolearn's gate; without it, none", async () => {
+    const c = corpus()
+    const out = join(c.dir, "model.gz")
+    expect((await mailmoat(["train", "--ham", c.ham, "--spam", c.spam, "--out", out, "--json"])).code).toBe(0)
+    const config = writeConfig({ classifier: { autolearn: { spamAbove: 0.6, hamBelow: 0.4, maxPerHour: 7 } } }, c.dir)
+    const evalArgs = ["eval", "--ham", c.ham, "--spam", c.spam, "--model", out, "--config", config]
+    const plain = await mailmoat(evalArgs)
+    expect(plain.stdout).not.toMatch(/auto-learning/)
+    const text = await mailmoat([...evalArgs, "--autolearn"])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toMatch(
+      /^with auto-learning, as a stream \(word-free spamAbove 0\.6, hamBelow 0\.4, at most 7 per class and hour, a message a minute\):$/m
+    )
+    expect(text.stdout).toMatch(
+      /^learned +\d+ as spam \(\d+ of them ham\), \d+ as ham \(\d+ of them spam\); held back: /m
+    )
+    const j = JSON.parse((await mailmoat([...evalArgs, "--autolearn", "--json"])).stdout)
+    expect(j.autolearn).toMatchObject({
+      settings: { spamAbove: 0.6, hamBelow: 0.4, maxPerHour: 7 },
+      counts: { ham: 30, spam: 30 }
+    })
+    // The cap: 60 messages a minute apart span two clock hours, 7 of each class in each at most.
+    expect(j.autolearn.learned.spam).toBeLessThanOrEqual(14)
+    expect(j.autolearn.learned.ham).toBeLessThanOrEqual(14)
+  }, 90_000)
+
   test("a model trained for another build (its layer weighs an input this build lacks) is exit 2, naming the input", async () => {
     const c = corpus()
     const out = join(c.dir, "other-build.model")

@@ -58,6 +58,29 @@ describe("config", () => {
     )
   })
 
+  test("classifier.autolearn: off by default; bad thresholds or cap are exit 2, each named", async () => {
+    const dir = tmp()
+    const defaults = await mailmoat(["config", "defaults"])
+    expect(defaults.stdout).toMatch(/^ {2}autolearn:\n(?: {4}#.*\n)* {4}enabled: false$/m)
+    writeFileSync(join(dir, "ok.yaml"), "classifier:\n  autolearn:\n    enabled: true\n    maxPerHour: 50\n")
+    expect(await mailmoat(["config", "validate", "ok.yaml"], { cwd: dir })).toMatchObject({ code: 0 })
+    writeFileSync(
+      join(dir, "al.yaml"),
+      "classifier:\n  autolearn:\n    enabled: maybe\n    spamAbove: 1.5\n    maxPerHour: 0\n    learnAll: true\n"
+    )
+    const r = await mailmoat(["config", "validate", "al.yaml"], { cwd: dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^ {2}classifier\.autolearn\.enabled: expected true or false, got "maybe"$/m)
+    expect(r.stderr).toMatch(/^ {2}classifier\.autolearn\.spamAbove: expected a number from 0 to 1, got 1\.5$/m)
+    expect(r.stderr).toMatch(/^ {2}classifier\.autolearn\.maxPerHour: expected an integer >= 1, got 0$/m)
+    expect(r.stderr).toMatch(/^ {2}classifier\.autolearn\.learnAll: unknown key/m)
+    writeFileSync(join(dir, "order.yaml"), "classifier:\n  autolearn:\n    spamAbove: 0.3\n    hamBelow: 0.5\n")
+    const o = await mailmoat(["config", "validate", "order.yaml"], { cwd: dir })
+    expect(o.code).toBe(2)
+    expect(o.stderr).toMatch(/classifier\.autolearn\.spamAbove: .*greater than hamBelow \(0\.5\)/)
+    expect(hasStackTrace(o.stderr)).toBe(false)
+  })
+
   test("YAML syntax errors name the line; a missing file is exit 2 too", async () => {
     const dir = tmp()
     writeFileSync(join(dir, "broken.yaml"), "smtp:\n  port: [1, 2\n")

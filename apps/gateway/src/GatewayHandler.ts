@@ -35,6 +35,7 @@ import { type MessageSummary, messageLine, summarise } from "./MessageLine.ts"
 import type { RateLimits } from "./RateLimits.ts"
 import type { VirusScanner } from "./VirusScan.ts"
 import { applyVirusScan, describeVirusScan } from "./VirusVerdict.ts"
+import { afterReply, autolearnEvent } from "./AutoLearnCommit.ts"
 
 /**
  * Per-recipient outcomes for a received message (the antispam module, when it is active);
@@ -80,7 +81,9 @@ const LEVELS: Readonly<Record<string, Level>> = {
   delivery_failed: "warn",
   quarantine_failed: "error",
   evaluation_failed: "error",
-  internal_error: "error"
+  internal_error: "error",
+  autolearn: "info",
+  autolearn_failed: "warn"
 }
 
 interface MailParams {
@@ -213,7 +216,11 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     spool: Smtp.Spool,
     id: string,
     sessionId: string
-  ): Promise<{ readonly plan: Plan; readonly line?: MessageSummary | undefined }> => {
+  ): Promise<{
+    readonly plan: Plan
+    readonly line?: MessageSummary | undefined
+    readonly learn?: ((replyCode: number) => Promise<string>) | undefined
+  }> => {
     const earlier = deps.phases.earlier(sessionId)
     // The virus scan starts first and runs beside the spam checks; it never rejects.
     const scanning = deps.virus?.scan(envelope, spool, earlier, id)
@@ -222,10 +229,12 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
     const { plan: decided, outcomes } =
       virus === undefined ? spam : applyVirusScan(envelope.rcptTo, spam, virus, deps.virus!.settings)
     deps.metrics.scanned(outcomes)
-    if (!deps.logger.enabled("info")) return { plan: decided }
+    const learn = afterReply(outcomes, virus)
+    if (!deps.logger.enabled("info")) return { plan: decided, learn }
     return {
       plan: decided,
-      line: summarise(outcomes, decided, virus === undefined ? undefined : describeVirusScan(virus))
+      line: summarise(outcomes, decided, virus === undefined ? undefined : describeVirusScan(virus)),
+      learn
     }
   }
 
@@ -283,7 +292,7 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
       const started = deps.now()
       try {
         const received = receivedHeader({ envelope, hostname: deps.hostname, id: queueId, now: started })
-        const { plan: decided, line } = await judge(envelope, spool, queueId, session.id)
+        const { plan: decided, line, learn } = await judge(envelope, spool, queueId, session.id)
         const reply = await executePlan(decided, {
           tx: transaction(session, envelope.mailFrom),
           envelope,
@@ -297,6 +306,8 @@ export const makeHandler = (deps: HandlerDeps): Smtp.SmtpHandler => {
           log: (event, fields) => log(queueId, event, fields)
         })
         deps.metrics.reply(reply.code)
+        // Auto-learning runs after the reply is decided and is not waited for.
+        if (learn !== undefined) void learn(reply.code).then((note) => log(queueId, autolearnEvent(note), { note }))
         // The line's fields are built with the queue id in front, not spread into a copy.
         if (line !== undefined && deps.logger.enabled("info"))
           deps.logger.event(

@@ -137,7 +137,8 @@ const build = (settings: ProtectionSettings, services: Services, log: (line: str
   return {
     evaluate,
     module,
-    classifierStage: classifier?.stage,
+    // The proxies judge downloads, which the gateway never learns: their stage offers nothing.
+    classifierStage: classifier?.judgeStage,
     services: { dns: services.dns, lists: services.lists },
     status: () => {
       const s = module.status()
@@ -145,7 +146,8 @@ const build = (settings: ProtectionSettings, services: Services, log: (line: str
         ? {
             classifier: {
               model: classifier.modelPath,
-              ...(classifier.updater ? { updates: classifier.updater.status() } : {})
+              ...(classifier.updater ? { updates: classifier.updater.status() } : {}),
+              ...(classifier.autolearner ? { autolearn: classifier.autolearner.status() } : {})
             }
           }
         : { classifier: "off" }

@@ -69,12 +69,16 @@ const ownClassifier = (
   services: JudgementServices
 ): Classifier.ClassifierRuntime | undefined =>
   config.classifier.enabled
-    ? Classifier.setup(config.classifier, {
-        dataDir: services.dataDir,
-        // The antispam package reports free text (what loaded, what failed).
-        log: services.logger.lines("info"),
-        store: tokenStore(stateSettings(config.state, services.base))
-      })
+    ? // No auto-learning from downloads: a message a client fetches has no verdict the gateway acts on.
+      Classifier.setup(
+        { ...config.classifier, autolearn: undefined },
+        {
+          dataDir: services.dataDir,
+          // The antispam package reports free text (what loaded, what failed).
+          log: services.logger.lines("info"),
+          store: tokenStore(stateSettings(config.state, services.base))
+        }
+      )
     : undefined
 
 /**

@@ -23,7 +23,11 @@ export interface ClassifierSetup {
   readonly configured: boolean
   readonly hamBelow: number
   readonly spamAbove: number
+  /** `classifier.autolearn`'s gate and cap (`mailmoat eval --autolearn` measures them). */
+  readonly autolearn: Classifier.AutoLearn.AutoLearnSettings
 }
+
+const numberOr = (v: unknown, fallback: number): number => (typeof v === "number" ? v : fallback)
 
 export const classifierSetup = (config: LoadedConfig): ClassifierSetup => {
   const c = section(config.raw, "classifier")
@@ -34,7 +38,12 @@ export const classifierSetup = (config: LoadedConfig): ClassifierSetup => {
     configured: model !== undefined,
     // The policy's own defaults, so a command and the gateway never cut at different places.
     hamBelow: typeof c.hamBelow === "number" ? c.hamBelow : Policy.defaults.hamBelow,
-    spamAbove: typeof c.spamAbove === "number" ? c.spamAbove : Policy.defaults.spamAbove
+    spamAbove: typeof c.spamAbove === "number" ? c.spamAbove : Policy.defaults.spamAbove,
+    autolearn: ((a) => ({
+      spamAbove: numberOr(a.spamAbove, Classifier.AutoLearn.defaults.spamAbove),
+      hamBelow: numberOr(a.hamBelow, Classifier.AutoLearn.defaults.hamBelow),
+      maxPerHour: numberOr(a.maxPerHour, Classifier.AutoLearn.defaults.maxPerHour)
+    }))(section(c, "autolearn"))
   }
 }
 

@@ -31,17 +31,22 @@ const evalCommand: CommandSpec = {
   name: "eval",
   summary: "measure a classifier model on a ham and a spam directory",
   description:
-    "Classifies every message of DIRs with the model (--model, else classifier.model, else the bundled model) and the configured cutoffs, and prints precision, spam recall, false-positive rate (ham called spam) and unsure rate with 95% confidence intervals, and messages per second on one core (classification alone, and with parsing). --explain adds, for every false positive and every spam not called spam, the features and tokens that decided it.",
+    "Classifies every message of DIRs with the model (--model, else classifier.model, else the bundled model) and the configured cutoffs, and prints precision, spam recall, false-positive rate (ham called spam) and unsure rate with 95% confidence intervals, and messages per second on one core (classification alone, and with parsing). --explain adds, for every false positive and every spam not called spam, the features and tokens that decided it. --autolearn adds the same figures for the messages read as a stream (ham and spam each in file order, spread evenly, a minute apart), each classified with what auto-learning (classifier.autolearn's thresholds and cap, whether enabled or not) learned from the ones before it; the figures above are without learning.",
   options: [
     ...corpusOptions,
     { name: "model", value: "FILE", help: "model file (default: classifier.model, else the bundled model)" },
     { name: "explain", help: "show the top features and tokens of every false positive and missed spam" },
+    {
+      name: "autolearn",
+      help: "also read the messages as a stream with classifier.autolearn's gate, each classified before it may be learned"
+    },
     configOption,
     jsonOption
   ],
   examples: [
     "mailmoat eval --ham corpus/eval/ham --spam corpus/eval/spam --json",
-    "mailmoat eval --ham corpus/eval/ham --spam corpus/eval/spam --explain"
+    "mailmoat eval --ham corpus/eval/ham --spam corpus/eval/spam --explain",
+    "mailmoat eval --ham corpus/new/ham --spam corpus/new/spam --autolearn"
   ],
   run: (a) => import("../run/train.ts").then((m) => m.runEval(a))
 }

@@ -105,8 +105,12 @@ export const runEval = async (a: Parsed): Promise<number> => {
   } catch (err) {
     throw new InputError([messageOf(err)], "mailmoat: evaluation failed:")
   }
+  const cutoffs = { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove }
+  const stream = opt.flag(a, "autolearn")
+    ? await autolearnStream(hamDir, spamDir, model, cutoffs, setup.autolearn)
+    : undefined
   if (opt.flag(a, "json")) {
-    printJson({ model: modelPath, cutoffs: { hamBelow: setup.hamBelow, spamAbove: setup.spamAbove }, ...e })
+    printJson({ model: modelPath, cutoffs, ...e, ...(stream ? { autolearn: stream } : {}) })
     return EXIT_OK
   }
   const t = e.throughput
@@ -130,8 +134,61 @@ export const runEval = async (a: Parsed): Promise<number> => {
     print(
       `                     steady state ${t.steady.messagesPerSecond.toFixed(0)} messages/s (${t.steady.messagesPerCpuSecond.toFixed(0)} per CPU-second), ${t.steady.messages} messages after ${t.steady.after} classifications`
     )
+  if (stream) for (const line of streamLines(stream)) print(line)
   if (explain) for (const line of explanationLines(e.errors ?? [])) print(line)
   return EXIT_OK
+}
+
+interface StreamFigures {
+  readonly settings: Classifier.AutoLearn.AutoLearnSettings
+  readonly falsePositiveRate: number
+  readonly recall: number
+  readonly unsureRate: number
+  readonly intervals: Classifier.Evaluation["intervals"]
+  readonly counts: Classifier.Evaluation["counts"]
+  readonly learned: Classifier.AutoLearnStream.StreamResult["learned"]
+}
+
+/** `--autolearn`: the messages as a stream, each classified before auto-learning may learn it. */
+const autolearnStream = async (
+  hamDir: string,
+  spamDir: string,
+  model: Classifier.Model,
+  cutoffs: Classifier.Cutoffs,
+  settings: Classifier.AutoLearn.AutoLearnSettings
+): Promise<StreamFigures> => {
+  const items = Classifier.AutoLearnStream.interleave([
+    ...Classifier.AutoLearnStream.readDir(hamDir, "ham"),
+    ...Classifier.AutoLearnStream.readDir(spamDir, "spam")
+  ])
+  let r: Classifier.AutoLearnStream.StreamResult
+  try {
+    r = await Classifier.AutoLearnStream.stream(model, items, { autolearn: settings, cutoffs })
+  } catch (err) {
+    throw new InputError([messageOf(err)], "mailmoat: the auto-learning stream failed:")
+  }
+  const e = Classifier.summarise(r.classes.ham, r.classes.spam, 0)
+  return {
+    settings,
+    falsePositiveRate: e.falsePositiveRate,
+    recall: e.recall,
+    unsureRate: e.unsureRate,
+    intervals: e.intervals,
+    counts: e.counts,
+    learned: r.learned
+  }
+}
+
+const streamLines = (s: StreamFigures): Array<string> => {
+  const l = s.learned
+  return [
+    "",
+    `with auto-learning, as a stream (word-free spamAbove ${s.settings.spamAbove}, hamBelow ${s.settings.hamBelow}, at most ${s.settings.maxPerHour} per class and hour, a message a minute):`,
+    `spam recall          ${pct(s.recall)}  95% CI ${interval(s.intervals.recall)}`,
+    `false-positive rate  ${pct(s.falsePositiveRate)}  95% CI ${interval(s.intervals.falsePositiveRate)}  (${s.counts.falsePositives} ham called spam)`,
+    `unsure rate          ${pct(s.unsureRate)}  95% CI ${interval(s.intervals.unsureRate)}  (${s.counts.hamAsUnsure} ham, ${s.counts.spamAsUnsure} spam)`,
+    `learned              ${l.spam} as spam (${l.wrongSpam} of them ham), ${l.ham} as ham (${l.wrongHam} of them spam); held back: ${l.unbalanced} by the class balance, ${l.capped} by the cap`
+  ]
 }
 
 const interval = ([lo, hi]: readonly [number, number]) => `[${pct(lo)}, ${pct(hi)}]`

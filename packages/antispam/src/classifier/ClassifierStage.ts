@@ -8,8 +8,9 @@
  * @category stages
  * @since 0.1.0
  */
-import type { Stage, StageResult, SymbolTable } from "@mailmoat/core"
+import type { Message, Stage, StageResult, SymbolTable } from "@mailmoat/core"
 import { Effect } from "effect"
+import type { AutoLearner } from "./AutoLearner.ts"
 import * as Classifier from "./Classifier.ts"
 import type { Model } from "./Model.ts"
 import { defaultCutoffs } from "./Score.ts"
@@ -42,6 +43,11 @@ export interface ClassifierStageOptions {
   readonly hamBelow?: number | undefined
   readonly spamAbove?: number | undefined
   readonly budgetMillis?: number | undefined
+  /**
+   * Auto-learning (`classifier.autolearn`): a message it accepts gets `facts.autolearn`, a
+   * candidate the gateway learns once the message's fate is final.
+   */
+  readonly autolearn?: AutoLearner | undefined
 }
 
 const NAMES = { spam: "CLASSIFIER_SPAM", unsure: "CLASSIFIER_UNSURE", ham: "CLASSIFIER_HAM" } as const
@@ -59,7 +65,12 @@ export const make = (options: ClassifierStageOptions): Stage => {
             spamAbove: options.spamAbove ?? defaultCutoffs.spamAbove
           }
         })
-  const resultOf = (c: Classifier.Classification): StageResult => {
+  const autolearn = options.autolearn
+  const candidate = (c: Classifier.Classification, message: Message) => {
+    const offered = autolearn?.offer(message, c)
+    return offered === undefined ? {} : { autolearn: offered }
+  }
+  const resultOf = (c: Classifier.Classification, message: Message): StageResult => {
     const name = NAMES[c.class]
     const clues = c.score?.clues.slice(0, 5).map(([t, f]) => `${t}=${f.toFixed(2)}`) ?? []
     // Unsure at a spam probability: a few words alone said spam, the form did not (Decision.ts).
@@ -75,7 +86,8 @@ export const make = (options: ClassifierStageOptions): Stage => {
         probability: c.probability,
         cutoffs: classifier.cutoffs,
         ...(c.score ? { chi: c.score.chi, features: c.score.features } : {}),
-        ...(c.storeError ? { storeError: c.storeError } : {})
+        ...(c.storeError ? { storeError: c.storeError } : {}),
+        ...candidate(c, message)
       }
     }
   }
@@ -90,13 +102,14 @@ export const make = (options: ClassifierStageOptions): Stage => {
     // without a fiber or a timer. Only a store that is asked for learned counts is waited for.
     run: (input) => {
       if (input.phase !== "data") return Effect.succeed(NOTHING)
-      const c = classifier.classifyNow(input.message)
+      const message = input.message
+      const c = classifier.classifyNow(message)
       return c instanceof Promise
         ? Effect.map(
             Effect.promise(() => c),
-            resultOf
+            (done) => resultOf(done, message)
           )
-        : Effect.succeed(resultOf(c))
+        : Effect.succeed(resultOf(c, message))
     }
   }
 }

@@ -2,7 +2,7 @@
  * Wiring from configuration (`classifier` and `state` sections) to a running classifier: the
  * model (configured file, else an update downloaded earlier, else the shipped model), learned
  * counts (the store the caller passes, Redis when `state.backend` is `redis`; else memory), the
- * stage and the updater.
+ * stage, the updater and auto-learning (`classifier.autolearn`).
  * The input types are structural, so the gateway passes its decoded config as is.
  *
  * @category constructors
@@ -11,6 +11,7 @@
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import type { Stage } from "@mailmoat/core"
+import { type AutoLearner, make as makeAutoLearner } from "./AutoLearner.ts"
 import * as Classifier from "./Classifier.ts"
 import { make as makeStage } from "./ClassifierStage.ts"
 import type { Model } from "./Model.ts"
@@ -26,6 +27,15 @@ export interface ClassifierInput {
   readonly updateUrl?: string | undefined
   readonly updateIntervalMinutes?: number | undefined
   readonly updateSha256?: string | undefined
+  /** `classifier.autolearn`; absent or not enabled: no auto-learning. */
+  readonly autolearn?:
+    | {
+        readonly enabled: boolean
+        readonly spamAbove: number
+        readonly hamBelow: number
+        readonly maxPerHour: number
+      }
+    | undefined
 }
 
 export interface SetupOptions {
@@ -41,8 +51,12 @@ export interface SetupOptions {
 export interface ClassifierRuntime {
   readonly classifier: Classifier.Classifier
   readonly stage: Stage
+  /** The same stage without auto-learning, for verdicts nothing acts on (the proxies' downloads). */
+  readonly judgeStage: Stage
   readonly store: TokenStore
   readonly updater?: Updater | undefined
+  /** Auto-learning, when `classifier.autolearn.enabled`. */
+  readonly autolearner?: AutoLearner | undefined
   /** The file the current model came from (and updates are written to). */
   readonly modelPath: string
   readonly close: () => Promise<void>
@@ -88,11 +102,22 @@ export const setup = (config: ClassifierInput, options: SetupOptions): Classifie
       })
     : undefined
   updater?.start()
+  const plain = makeStage({ model: classifier })
+  const a = config.autolearn
+  const autolearner = a?.enabled
+    ? makeAutoLearner({
+        classifier,
+        settings: { spamAbove: a.spamAbove, hamBelow: a.hamBelow, maxPerHour: a.maxPerHour },
+        log
+      })
+    : undefined
   return {
     classifier,
-    stage: makeStage({ model: classifier }),
+    stage: autolearner === undefined ? plain : makeStage({ model: classifier, autolearn: autolearner }),
+    judgeStage: plain,
     store,
     updater,
+    autolearner,
     modelPath,
     close: async () => {
       updater?.stop()

@@ -11,6 +11,9 @@ import * as Setup from "./Setup.ts"
 import type { ClassifierInput, ClassifierRuntime } from "./Setup.ts"
 import type { TokenStore } from "./TokenStore.ts"
 
+export * as AutoLearn from "./AutoLearn.ts"
+export * as AutoLearnStream from "./AutoLearnStream.ts"
+export type { AutoLearner, AutoLearnerStatus, Candidate as AutoLearnCandidate } from "./AutoLearner.ts"
 export { type ChiOptions, type ChiResult, chi2Q, combine, defaultChiOptions, tokenProbability } from "./Chi2.ts"
 export {
   type Classification,

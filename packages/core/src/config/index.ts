@@ -55,6 +55,7 @@ export {
   type Section
 } from "./AntispamSection.ts"
 export { type ClamdDeadline, clamdSchema } from "./ClamdSchema.ts"
+export { autolearnDefaults } from "./ClassifierSchema.ts"
 export { PREFIX as ENV_PREFIX } from "./EnvOverrides.ts"
 /** The value builders (with the `expected` phrases problems use) for stage option schemas. */
 export * as Fields from "./Fields.ts"

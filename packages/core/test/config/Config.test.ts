@@ -65,7 +65,13 @@ describe("defaults", () => {
         localEntries: 10000
       }
     })
-    expect(d.classifier).toEqual({ enabled: true, hamBelow: 0.2, spamAbove: 0.9, updateIntervalMinutes: 360 })
+    expect(d.classifier).toEqual({
+      enabled: true,
+      hamBelow: 0.2,
+      spamAbove: 0.9,
+      updateIntervalMinutes: 360,
+      autolearn: { enabled: false, spamAbove: 0.9, hamBelow: 0.1, maxPerHour: 200 }
+    })
     expect(d.protocols).toEqual({
       filtering: true,
       tlsFiltering: true,

@@ -106,31 +106,42 @@ export interface AuthStageOptions {
   readonly budgetMillis: number
 }
 
-export const make = (options: AuthStageOptions): Stage => ({
-  name: "auth",
-  phase: "data",
-  order: 1,
-  budgetMillis: options.budgetMillis,
-  symbols: AuthSymbols,
-  // Eager: a message whose check answers at once (remembered checks) is a finished effect.
-  run: Effect.fnUntracedEager(function* (input: StageInput) {
-    if (input.phase !== "data") return { symbols: [] } satisfies StageResult
-    if (isSubmission(input.message))
-      return { symbols: [], facts: { skipped: "authenticated session" } } satisfies StageResult
-    const facts = yield* options.authenticator.facts(input.message, Facts.of(input))
-    return {
-      symbols: symbolsOf(facts),
-      facts: { auth: facts },
-      headers: [
-        {
-          op: "add",
-          name: AUTH_RESULTS,
-          value: AuthResultsHeader.format(options.authenticator.authservId, facts, "; ")
-        }
-      ]
-    } satisfies StageResult
-  })
-})
+export const make = (options: AuthStageOptions): Stage => {
+  // What the facts give, built once per facts object: remembered checks give a bulk sender's
+  // messages the same facts object (`RecalledFacts.ts`), so they share its symbols and header.
+  const built = new WeakMap<AuthFacts, Pick<StageResult, "symbols" | "headers">>()
+  const resultOf = (facts: AuthFacts): StageResult => {
+    let parts = built.get(facts)
+    if (parts === undefined) {
+      parts = {
+        symbols: symbolsOf(facts),
+        headers: [
+          {
+            op: "add",
+            name: AUTH_RESULTS,
+            value: AuthResultsHeader.format(options.authenticator.authservId, facts, "; ")
+          }
+        ]
+      }
+      built.set(facts, parts)
+    }
+    return { symbols: parts.symbols, facts: { auth: facts }, headers: parts.headers }
+  }
+  return {
+    name: "auth",
+    phase: "data",
+    order: 1,
+    budgetMillis: options.budgetMillis,
+    symbols: AuthSymbols,
+    // Eager: a message whose check answers at once (remembered checks) is a finished effect.
+    run: Effect.fnUntracedEager(function* (input: StageInput) {
+      if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+      if (isSubmission(input.message))
+        return { symbols: [], facts: { skipped: "authenticated session" } } satisfies StageResult
+      return resultOf(yield* options.authenticator.facts(input.message, Facts.of(input)))
+    })
+  }
+}
 
 /** The sender hop's IP and HELO, from the message's Received-chain analysis. */
 export const senderOf =

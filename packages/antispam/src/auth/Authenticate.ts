@@ -50,6 +50,7 @@ import {
 import { type HeaderFacts, headerFacts } from "./HeaderFacts.ts"
 import * as Mailauth from "./Mailauth.ts"
 import * as MailauthResolver from "./MailauthResolver.ts"
+import * as RecalledFacts from "./RecalledFacts.ts"
 
 export interface AuthInput {
   readonly message: Uint8Array
@@ -130,18 +131,22 @@ const factsOf = (
     readonly dmarc: MailauthDmarc | false | undefined
     readonly dkim: Mailauth.DkimOutput | undefined
     readonly arc: MailauthArc | undefined
-  }
+  },
+  // Told when the DMARC result reads the message's sample bucket (the facts then depend on its bytes).
+  onSample?: () => void
 ): AuthFacts => {
   const mailFrom = spfFact("mailfrom", input.mailFrom || `postmaster@${helo}`, out.spf, options.mta)
   const dkim = dkimFacts(out.dkim?.results ?? [], fromDomain, input.truncated === true)
+  const bucket = () => {
+    onSample?.()
+    return sampleBucket(input.message)
+  }
   return {
     fromDomain,
     clientIp: input.ip,
     spf: { mailFrom, helo: out.heloSpf ? spfFact("helo", helo, out.heloSpf, options.mta) : undefined },
     dkim,
-    dmarc: fromDomain
-      ? dmarcFact(out.dmarc, { fromDomain, spf: mailFrom, dkim, sampleBucket: () => sampleBucket(input.message) })
-      : undefined,
+    dmarc: fromDomain ? dmarcFact(out.dmarc, { fromDomain, spf: mailFrom, dkim, sampleBucket: bucket }) : undefined,
     arc: arcFact(out.arc, resolver.temporaryFailures()),
     lookups: resolver.lookups(),
     timedOut: false
@@ -171,13 +176,33 @@ const recalled = (
   const fromDomain = fromDomainOf(found.headerFrom)
   const dmarc = fromDomain ? memo.recall(dmarcKey(found.headerFrom), resolver) : undefined
   if (fromDomain && dmarc === undefined) return undefined
-  return factsOf(input, options, resolver, helo, fromDomain, {
+  const out = {
     spf: memo.replay(spf, resolver) as MailauthSpf,
     heloSpf: heloSpf === undefined ? undefined : (memo.replay(heloSpf, resolver) as MailauthSpf),
     dmarc: dmarc === undefined ? undefined : (memo.replay(dmarc, resolver) as MailauthDmarc),
     dkim: undefined,
     arc: undefined
+  }
+  // The same inputs and remembered checks give the same facts: those of an earlier message.
+  const inputs: RecalledFacts.Inputs = {
+    heloSpf,
+    dmarc,
+    ip: input.ip,
+    helo,
+    mailFrom: input.mailFrom,
+    truncated: input.truncated === true,
+    fromDomain,
+    mta: options.mta,
+    lookups: resolver.lookups()
+  }
+  const shared = RecalledFacts.find(spf, inputs)
+  if (shared !== undefined) return shared
+  let sampled = false
+  const facts = factsOf(input, options, resolver, helo, fromDomain, out, () => {
+    sampled = true
   })
+  if (!sampled) RecalledFacts.keep(spf, inputs, facts)
+  return facts
 }
 
 const run = async (

@@ -199,7 +199,9 @@ export const dmarcFact = (found: MailauthDmarc | false | undefined, input: Dmarc
       comment: "aligned DKIM signature not verifiable: message larger than the scan view"
     }
   }
-  const sampled = input.sampleBucket() < pct
+  // The bucket (a hash of the whole message) decides only a pct strictly between 0 and 100: the
+  // facts of the usual pct=100 do not depend on the message's bytes, and cost no hash.
+  const sampled = pct >= 100 ? true : pct <= 0 ? false : input.sampleBucket() < pct
   return {
     ...base,
     result: pass ? "pass" : "fail",

@@ -68,9 +68,13 @@ const originOf = (queries: ListCheckInput["queries"], query: BlocklistQuery): st
   return "?"
 }
 
+const NONE: ReadonlyArray<BlocklistProvider> = []
+
 export const run = (input: ListCheckInput): Effect.Effect<ListCheckResult> => {
-  const active = input.providers.filter((p) => !input.isSuspended(p.name))
-  const down = active.length === input.providers.length ? [] : input.providers.filter((p) => input.isSuspended(p.name))
+  // Nearly always no zone is suspended: then the providers are used as given, no arrays made.
+  const anyDown = input.providers.some((p) => input.isSuspended(p.name))
+  const active = anyDown ? input.providers.filter((p) => !input.isSuspended(p.name)) : input.providers
+  const down = anyDown ? input.providers.filter((p) => input.isSuspended(p.name)) : NONE
   // `mapEager`: answers the runner has at once (cached) give the result at once.
   return Effect.mapEager(
     input.runner.run(

@@ -81,6 +81,13 @@ export const chooseIps = (hops: ReadonlyArray<HopRow>, skip: CidrSet, maxAddress
   return { chosen, rows }
 }
 
+const NAMES: ListCheck.SymbolNames = {
+  listed: "RBL_LISTED",
+  unknown: "RBL_UNKNOWN",
+  errorAnswer: "RBL_ERROR_ANSWER",
+  zoneDown: "RBL_ZONE_DOWN"
+}
+
 export const make = (options: RblStageOptions): Stage => ({
   name: "rbl",
   phase: "data",
@@ -99,12 +106,7 @@ export const make = (options: RblStageOptions): Stage => ({
       providers: options.providers(lists),
       queries: chosen.map((c) => ({ kind: "ip" as const, value: c.ip, origin: c.source })),
       isSuspended: lists.health.isSuspended,
-      names: {
-        listed: "RBL_LISTED",
-        unknown: "RBL_UNKNOWN",
-        errorAnswer: "RBL_ERROR_ANSWER",
-        zoneDown: "RBL_ZONE_DOWN"
-      },
+      names: NAMES,
       weights: RblSymbols,
       source: "rbl"
     })

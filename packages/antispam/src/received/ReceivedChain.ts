@@ -48,6 +48,9 @@ export interface ChainOptions {
   readonly maxIps: number
 }
 
+// The hops' source names, made once (a message has a few Received fields).
+const SOURCES = Array.from({ length: 16 }, (_, i) => `received[${i}]`)
+
 const norm = (ip: string | undefined) => (ip === undefined ? undefined : IpAddress.parse(ip)?.text)
 
 // Every row of one shape, in the field order of `HopRow`.
@@ -67,7 +70,12 @@ export const analyse = (
   received: ReadonlyArray<ReceivedHop>,
   options: ChainOptions
 ): ChainResult => {
-  const own = new Set(options.ownAddresses.map(norm).filter((x): x is string => x !== undefined))
+  // Our own addresses are one or two: compared in place, without a set or arrays per message.
+  const own = options.ownAddresses
+  const isOwn = (ip: string): boolean => {
+    for (let i = 0; i < own.length; i++) if (norm(own[i]) === ip) return true
+    return false
+  }
   const limit = options.maxIps <= 0 ? 1 : options.maxIps
   const rows: Array<HopRow> = []
   const selected: Array<{ ip: string; source: string }> = []
@@ -87,7 +95,7 @@ export const analyse = (
     const net = options.trustedNetworks.matchIp(parsed)
     const trusted = net !== undefined
     if (phase === "trusted-walk") {
-      if (own.has(ip)) {
+      if (isOwn(ip)) {
         rows.push(row(source, ip, helo, rdns, true, "own", false, "our own address"))
         return
       }
@@ -126,6 +134,6 @@ export const analyse = (
     }
   }
   visit("client", envelope.clientAddress, envelope.helo || undefined, envelope.clientHostname)
-  for (const h of received) visit(`received[${h.index}]`, h.ip, h.helo, h.rdns)
+  for (const h of received) visit(SOURCES[h.index] ?? `received[${h.index}]`, h.ip, h.helo, h.rdns)
   return { hops: rows, sender, selected }
 }

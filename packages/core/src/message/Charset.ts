@@ -42,9 +42,12 @@ export const utf8Strict = (bytes: Uint8Array): string | undefined => {
 // UTF-16/32 are 7-bit-looking but not ASCII-compatible, so they always go to the decoder.
 const ASCII_INCOMPATIBLE = /^(?:utf-?(?:16|32)|ucs)/
 
-/** Whether `decode(bytes, charset)` gives the bytes one char each (ASCII text, compatible charset). */
-export const readsAsBinary = (bytes: Uint8Array, charset: string | undefined): boolean => {
-  if (!isAscii(bytes)) return false
+/**
+ * Whether `decode(bytes, charset)` gives the bytes one char each (ASCII text, compatible charset).
+ * `ascii`: the bytes are known to be ASCII (they lie in a range found so), so not scanned again.
+ */
+export const readsAsBinary = (bytes: Uint8Array, charset: string | undefined, ascii = false): boolean => {
+  if (!ascii && !isAscii(bytes)) return false
   const label = charset?.trim().toLowerCase()
   return !label || (!bytes.includes(0x1b) && !ASCII_INCOMPATIBLE.test(label))
 }

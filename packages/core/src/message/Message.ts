@@ -11,7 +11,7 @@
  */
 import type { Envelope } from "../Envelope.ts"
 import type { BodyFacts, Headers, Message, MimePart, ReceivedHop } from "../MessageTypes.ts"
-import { toBinary } from "./Binary.ts"
+import { isAscii, toBinary } from "./Binary.ts"
 import * as BodyFactsModule from "./BodyFacts.ts"
 import { decodeHeaderBytes } from "./Charset.ts"
 import { blockEnd } from "./HeaderBlock.ts"
@@ -67,7 +67,17 @@ class LazyMessage implements Message {
   private get walk(): Mime.Walk {
     if (!this.walkCache) {
       const headers = this.headers
-      this.walkCache = Mime.walk(toBinary(this.scanView), this.scanView, headers, this.headerEnd, this.limits)
+      const view = this.scanView
+      // Found once for the whole view: the walked text and every part's text rely on it.
+      const ascii = isAscii(view)
+      this.walkCache = Mime.walk(
+        toBinary(view, 0, view.length, ascii),
+        view,
+        headers,
+        this.headerEnd,
+        this.limits,
+        ascii
+      )
     }
     return this.walkCache
   }

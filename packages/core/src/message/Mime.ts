@@ -36,6 +36,8 @@ export class Part implements MimePart {
   constructor(
     private readonly raw: string,
     private readonly bytes: Uint8Array,
+    // Every byte of `bytes` is below 0x80 (found when the walked text was made).
+    private readonly ascii: boolean,
     readonly headers: Headers,
     readonly contentType: string,
     readonly charset: string | undefined,
@@ -71,7 +73,7 @@ export class Part implements MimePart {
    */
   bodyText(): string {
     const body = this.body
-    return this.inPlace && readsAsBinary(body, this.charset)
+    return this.inPlace && readsAsBinary(body, this.charset, this.ascii)
       ? this.raw.slice(this.bodyStart, this.bodyStart + body.length)
       : decodeCharset(body, this.charset)
   }
@@ -87,6 +89,7 @@ export interface Walk {
 interface Context {
   readonly raw: string
   readonly bytes: Uint8Array
+  readonly ascii: boolean
 }
 
 const makePart = (
@@ -114,6 +117,7 @@ const makePart = (
   return new Part(
     ctx.raw,
     ctx.bytes,
+    ctx.ascii,
     hdrs,
     type,
     charset || undefined,
@@ -130,10 +134,18 @@ const makePart = (
 
 /**
  * Walks the message in `raw` (the scan view as a binary string, `bytes` the same view) whose
- * header block `[0, bodyStart)` is already parsed into `headers`.
+ * header block `[0, bodyStart)` is already parsed into `headers`. `ascii`: every byte of
+ * `bytes` is below 0x80 (`Binary.isAscii`), so no part's bytes need that test again.
  */
-export const walk = (raw: string, bytes: Uint8Array, headers: Headers, bodyStart: number, limits: MimeLimits): Walk => {
-  const ctx: Context = { raw, bytes }
+export const walk = (
+  raw: string,
+  bytes: Uint8Array,
+  headers: Headers,
+  bodyStart: number,
+  limits: MimeLimits,
+  ascii = false
+): Walk => {
+  const ctx: Context = { raw, bytes, ascii }
   const root = makePart(ctx, 0, raw.length, headers, bodyStart, "text/plain")
   const leaves: Array<Part> = []
   let limitsHit = false

@@ -23,11 +23,6 @@ import { isWhitespace } from "./Whitespace.ts"
 const MAX_PARSE = 4096
 const MAX_NAME = 255
 
-interface Clauses {
-  from?: string
-  by?: string
-}
-
 // The clause keywords, lower case; only `from` and `by` are kept, the others end a clause.
 const KEYWORDS = ["from", "by", "via", "with", "id", "for"]
 const FROM = 0
@@ -46,56 +41,70 @@ const keywordAt = (text: string, i: number, j: number): number => {
   return -1
 }
 
-/** `text[start, end)` without the spaces around it (the only blanks left in normalised text). */
-const clauseText = (text: string, start: number, end: number): string => {
-  while (start < end && text.charCodeAt(start) === 0x20) start++
-  while (end > start && text.charCodeAt(end - 1) === 0x20) end--
-  return text.slice(start, end)
+// What `\s` matches (and `String.prototype.trim` removes), and NUL.
+const isBlank = (c: number): boolean => c === 0 || isWhitespace(c)
+
+/** Where the clauses a hop reads lie in the field: `[start, end)` of each, -1 when absent. */
+interface Clauses {
+  fromStart: number
+  fromEnd: number
+  byStart: number
+  byEnd: number
 }
 
 /**
- * Splits `from … by … with …` in `text[0, length)` at keywords outside parentheses; the first
- * clause of each keyword counts. `text` is normalised (blanks folded to single spaces), so a word ends at a space. Only
- * the `from` and `by` clauses become strings.
+ * Splits `from … by … with …` in `text[0, length)` (the raw field) at keywords outside parentheses; the first
+ * clause of each keyword counts. A word is a run of non-blanks (any run of blanks separates, as
+ * the folded text's single spaces would); a word is skipped whole, parentheses inside it
+ * included. Only the bounds of the `from` and `by` clauses are kept: the field is not copied.
  */
 const clauses = (text: string, length: number): Clauses => {
-  const out: Clauses = {}
+  let fromStart = -1
+  let fromEnd = -1
+  let byStart = -1
+  let byEnd = -1
   let depth = 0
   let current = -1
   let start = 0
-  const close = (end: number) => {
-    if (current === FROM && out.from === undefined) out.from = clauseText(text, start, end)
-    else if (current === BY && out.by === undefined) out.by = clauseText(text, start, end)
-  }
   let i = 0
-  while (i < length) {
-    const c = text.charCodeAt(i)
-    if (c === 0x28) {
-      depth++
-      i++
-      continue
-    }
-    if (c === 0x29) {
-      if (depth > 0) depth--
-      i++
-      continue
-    }
-    if (depth === 0 && c !== 0x20 && (i === 0 || text.charCodeAt(i - 1) === 0x20)) {
-      let j = text.indexOf(" ", i)
-      if (j < 0 || j > length) j = length
-      const keyword = j < length ? keywordAt(text, i, j) : -1
-      if (keyword >= 0) {
-        close(i)
-        current = keyword
-        start = j + 1
+  for (;;) {
+    // The clause that ends here (at a keyword, or at `length`) is kept if it is the first of its kind.
+    let next = -1
+    let end = length
+    while (i < length) {
+      const c = text.charCodeAt(i)
+      if (c === 0x28 || c === 0x29) {
+        // A stray `)` at the top level is passed over.
+        depth = c === 0x28 ? depth + 1 : Math.max(0, depth - 1)
+        i++
+        continue
       }
-      i = j
-      continue
+      if (depth === 0 && !isBlank(c) && (i === 0 || isBlank(text.charCodeAt(i - 1)))) {
+        let j = i + 1
+        while (j < length && !isBlank(text.charCodeAt(j))) j++
+        const keyword = j < length ? keywordAt(text, i, j) : -1
+        const at = i
+        i = j
+        if (keyword >= 0) {
+          next = keyword
+          end = at
+          break
+        }
+        continue
+      }
+      i++
     }
-    i++
+    if (current === FROM && fromStart < 0) {
+      fromStart = start
+      fromEnd = end
+    } else if (current === BY && byStart < 0) {
+      byStart = start
+      byEnd = end
+    }
+    if (next < 0) return { fromStart, fromEnd, byStart, byEnd }
+    current = next
+    start = i + 1
   }
-  close(length)
-  return out
 }
 
 interface FromParts {
@@ -213,26 +222,20 @@ const hostName = (s: string | undefined): string | undefined => {
   const at = t.lastIndexOf("@")
   if (at >= 0) t = t.slice(at + 1)
   while (t.endsWith(".")) t = t.slice(0, -1)
-  if (
-    t === "" ||
-    t.length > MAX_NAME ||
-    t.toLowerCase() === "unknown" ||
-    t.startsWith("[") ||
-    (IP_CHARS.test(t) && IpAddress.isIp(t))
-  )
-    return undefined
-  return t.toLowerCase()
+  if (t === "" || t.length > MAX_NAME || t.startsWith("[")) return undefined
+  const lower = t.toLowerCase()
+  return lower === "unknown" || (IP_CHARS.test(t) && IpAddress.isIp(t)) ? undefined : lower
 }
 
 const bounded = (s: string | undefined): string | undefined =>
   s === undefined || s === "" ? undefined : s.slice(0, MAX_NAME)
 
-const firstToken = (s: string | undefined): string | undefined => {
-  if (s === undefined) return undefined
-  const t = s.trim()
-  let end = 0
-  while (end < t.length && t[end] !== " " && t[end] !== "(") end++
-  return bounded(t.slice(0, end))
+/** The first word of `raw[start, end)` (up to a blank or `(`), at most MAX_NAME characters. */
+const firstToken = (raw: string, start: number, end: number): string | undefined => {
+  while (start < end && isBlank(raw.charCodeAt(start))) start++
+  let stop = start
+  while (stop < end && !isBlank(raw.charCodeAt(stop)) && raw.charCodeAt(stop) !== 0x28) stop++
+  return bounded(raw.slice(start, stop))
 }
 
 interface Identity {
@@ -240,6 +243,9 @@ interface Identity {
   rdns?: string | undefined
   ip?: string | undefined
 }
+
+const EXIM_HELO = /(?:^| )(?:helo|ehlo)=([^ ,)]+)/i
+const QMAIL_HELO = /^(?:helo|ehlo) ([^ ,)]+)/i
 
 const identify = (from: string): Identity => {
   const { head, comments, outside } = fromParts(from)
@@ -264,16 +270,19 @@ const identify = (from: string): Identity => {
   ip ??= ipOf(head)
 
   // Claimed HELO inside a comment: Exim `helo=x`, qmail `HELO x`; then the head is the rDNS name.
+  // The patterns are tried only where they can match: Exim's needs an `=`, qmail's starts with
+  // `h` or `e` (the Postfix comment, the commonest, has neither).
   for (const c of comments) {
-    const exim = /(?:^| )(?:helo|ehlo)=([^ ,)]+)/i.exec(c)
-    const qmail = exim ? null : /^(?:helo|ehlo) ([^ ,)]+)/i.exec(c)
+    const exim = c.includes("=") ? EXIM_HELO.exec(c) : null
+    const first = c.charCodeAt(0) | 0x20
+    const qmail = exim === null && (first === 0x68 || first === 0x65) ? QMAIL_HELO.exec(c) : null
     const claimed = exim?.[1] ?? qmail?.[1]
     if (claimed) return { helo: bounded(claimed), rdns: hostName(head), ip }
   }
   if (ipComment !== undefined) {
     // Postfix/Sendmail: `(rdns [ip])`; the word before the bracket is the verified name.
-    const before = ipComment.slice(0, ipComment.indexOf("[")).trim().split(" ")
-    return { helo: bounded(head), rdns: hostName(before[before.length - 1]), ip }
+    const before = ipComment.slice(0, ipComment.indexOf("[")).trim()
+    return { helo: bounded(head), rdns: hostName(before.slice(before.lastIndexOf(" ") + 1)), ip }
   }
   if (outsideIp && comments.length > 0 && /^[^ [\]]+$/.test(comments[0]!) && !IpAddress.isIp(comments[0]!)) {
     // Exim classic `from rdns (helo) [ip]`.
@@ -282,20 +291,18 @@ const identify = (from: string): Identity => {
   return { helo: bounded(head), ip }
 }
 
-// What `\s` matches (and `String.prototype.trim` removes), and NUL.
-const isBlank = (c: number): boolean => c === 0 || isWhitespace(c)
-
 /**
- * `s` with every run of blanks (folding, tabs, NUL) as one space and none at either end. Only the
- * runs that are not already a single space cost a new piece; an unfolded field is returned as is.
+ * `s[start, end)` with every run of blanks (folding, tabs, NUL) as one space and none at either
+ * end. Only the runs that are not already a single space cost a new piece; a range without such
+ * runs is one slice.
  */
-const normalise = (s: string): string => {
-  let a = 0
-  let b = s.length
+const normalise = (s: string, start: number, end: number): string => {
+  let a = start
+  let b = end
   while (a < b && isBlank(s.charCodeAt(a))) a++
   while (b > a && isBlank(s.charCodeAt(b - 1))) b--
   let out = ""
-  let start = a
+  let from = a
   let i = a
   while (i < b) {
     const c = s.charCodeAt(i)
@@ -306,20 +313,27 @@ const normalise = (s: string): string => {
     let j = i + 1
     while (j < b && isBlank(s.charCodeAt(j))) j++
     if (j - i > 1 || c !== 0x20) {
-      out += `${s.slice(start, i)} `
-      start = j
+      out += `${s.slice(from, i)} `
+      from = j
     }
     i = j
   }
-  return start === a ? s.slice(a, b) : out + s.slice(start, b)
+  return from === a ? s.slice(a, b) : out + s.slice(from, b)
 }
 
 /** Parses one Received field value; `index` is its position (0 = top-most). Never throws. */
 export const parse = (raw: string, index: number): ReceivedHop => {
-  const text = normalise(raw.length > MAX_PARSE ? raw.slice(0, MAX_PARSE) : raw)
-  const semi = text.lastIndexOf(";")
-  const date = semi >= 0 ? bounded(clauseText(text, semi + 1, text.length)) : undefined
-  const c = clauses(text, semi >= 0 ? semi : text.length)
-  const id: Identity = c.from !== undefined && c.from !== "" ? identify(c.from) : {}
-  return { index, raw, helo: id.helo, rdns: id.rdns, ip: id.ip, by: firstToken(c.by), date }
+  // The field is read in place: blanks are folded only in the from clause and the date, the
+  // strings a hop keeps (a folded field would otherwise be copied whole for every hop).
+  const n = Math.min(raw.length, MAX_PARSE)
+  const semi = n === 0 ? -1 : raw.lastIndexOf(";", n - 1)
+  const date = semi >= 0 ? bounded(normalise(raw, semi + 1, n)) : undefined
+  // Without a date the clauses end at the last non-blank: a keyword there ends the field.
+  let end = semi >= 0 ? semi : n
+  if (semi < 0) while (end > 0 && isBlank(raw.charCodeAt(end - 1))) end--
+  const c = clauses(raw, end)
+  const from = c.fromStart >= 0 ? normalise(raw, c.fromStart, c.fromEnd) : ""
+  const id: Identity = from !== "" ? identify(from) : {}
+  const by = c.byStart >= 0 ? firstToken(raw, c.byStart, c.byEnd) : undefined
+  return { index, raw, helo: id.helo, rdns: id.rdns, ip: id.ip, by, date }
 }

@@ -90,7 +90,32 @@ const clauseField = fc
   .tuple(fc.array(clause, { maxLength: 8 }), fc.option(fc.string({ maxLength: 20 })))
   .map(([cs, date]) => cs.join(" ") + (date === null ? "" : `; ${date}`))
 
+// Blanks of several kinds, and the keywords, for the ends of a field.
+const blanks = fc
+  .array(fc.constantFrom(" ", "\t", "\r\n ", "\u00a0", "\0", "\u3000", "\v"), { minLength: 1, maxLength: 3 })
+  .map((b) => b.join(""))
+const keyword = fc.constantFrom("from", "by", "BY", "with", "id", "for", "via", "From")
+
 describe("Received.parse against the slicing parser", () => {
+  // The field is read in place now: a keyword followed by nothing but blanks ends the field, so
+  // it starts no clause (the folded text had no blank after it), with or without a date.
+  test.prop([clauseField, keyword, blanks, fc.option(fc.string({ maxLength: 12 }))], { numRuns: 2000 })(
+    "same hop when a keyword and blanks end the clauses",
+    (clauses, last, after, date) => {
+      same(`${clauses} ${last}${after}${date === null ? "" : `;${date}`}`, 0)
+      same(`${clauses}${after}${last}${after}`, 0)
+    }
+  )
+  // Only the first 4 KiB are read: the cut may fall in a word, a blank run or a keyword.
+  test.prop([fc.integer({ min: 4040, max: 4110 }), blanks, keyword, fc.boolean()], { numRuns: 300 })(
+    "same hop when the 4 KiB cut falls near a keyword",
+    (length, after, last, date) => {
+      const head = `from rdns.example (rdns.example [192.0.2.1])${after}by mx.example `
+      const pad = "w".repeat(Math.max(0, length - head.length))
+      same(`${head}${pad}${after}${last}${after}x${date ? "; Sun, 1 Nov 2026" : ""}`, 0)
+      same(`${head}with ${"y ".repeat(Math.max(0, (length - head.length) >> 1))}${last}${after}`, 0)
+    }
+  )
   test.prop([clauseField, fc.nat(50)], { numRuns: 3000 })("same hop for fields of keyword clauses", same)
   test.prop([field, fc.nat(50)], { numRuns: 3000 })("same hop for Received-like fields", same)
   test.prop([fc.string({ unit: "binary", maxLength: 300 }), fc.nat(5)])("same hop for arbitrary text", same)

@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest"
 import { envelopeFromHeaders, prepare, stripMboxFrom, toCrlf } from "../src/cli/Eml.ts"
 import { UsageError } from "../src/cli/Errors.ts"
 import { type CommandSpec, help, resolve } from "../src/cli/Spec.ts"
+import { explanationLines } from "../src/run/ExplanationLines.ts"
 
 const run = async () => 0
 const tree: CommandSpec = {
@@ -122,5 +123,33 @@ describe("Eml", () => {
       rcptTo: ["u@y.test"]
     })
     expect(envelopeFromHeaders(prepare(bytes("From: A <a@x.test>\n\n")))).toEqual({ mailFrom: "a@x.test", rcptTo: [] })
+  })
+})
+
+describe("eval --explain lines", () => {
+  const error = (label: "ham" | "spam", cls: "ham" | "unsure" | "spam", probability: number) => ({
+    file: `/corpus/${label}/m.${probability}`,
+    label,
+    class: cls,
+    explanation: { probability, tokenProbability: probability, contributions: [], clues: [], features: [] }
+  })
+
+  test("a spam called unsure at a spam probability says it rests on a few words alone", () => {
+    const lines = explanationLines(
+      [
+        error("spam", "unsure", 0.943),
+        error("spam", "unsure", 0.5),
+        error("spam", "ham", 0.1),
+        error("ham", "spam", 0.95)
+      ],
+      { spamAbove: 0.9 }
+    )
+    const heads = lines.filter((l) => /^[A-Z]/.test(l)).map((l) => l.split("  p=")[0])
+    expect(heads).toEqual([
+      "FALSE POSITIVE m.0.95",
+      "UNSURE SPAM (few words alone, against the form) m.0.943",
+      "UNSURE SPAM    m.0.5",
+      "MISSED SPAM    m.0.1"
+    ])
   })
 })

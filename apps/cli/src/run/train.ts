@@ -8,7 +8,7 @@
  */
 import { now } from "../cli/Time.ts"
 import { statSync } from "node:fs"
-import { basename, join, resolve } from "node:path"
+import { join, resolve } from "node:path"
 import { Classifier } from "@mailmoat/antispam"
 import { classifierSetup, loadModel } from "../cli/ClassifierAccess.ts"
 import { messageOf } from "../cli/Common.ts"
@@ -17,6 +17,7 @@ import { EXIT_OK, InputError } from "../cli/Errors.ts"
 import { print, printJson, warn } from "../cli/Io.ts"
 import { makeProgress } from "../cli/Progress.ts"
 import { opt, type Parsed } from "../cli/Spec.ts"
+import { explanationLines } from "./ExplanationLines.ts"
 
 const dirs = (a: Parsed) => {
   const out = { hamDir: opt.string(a, "ham")!, spamDir: opt.string(a, "spam")! }
@@ -135,7 +136,7 @@ export const runEval = async (a: Parsed): Promise<number> => {
       `                     steady state ${t.steady.messagesPerSecond.toFixed(0)} messages/s (${t.steady.messagesPerCpuSecond.toFixed(0)} per CPU-second), ${t.steady.messages} messages after ${t.steady.after} classifications`
     )
   if (stream) for (const line of streamLines(stream)) print(line)
-  if (explain) for (const line of explanationLines(e.errors ?? [])) print(line)
+  if (explain) for (const line of explanationLines(e.errors ?? [], cutoffs)) print(line)
   return EXIT_OK
 }
 
@@ -192,24 +193,3 @@ const streamLines = (s: StreamFigures): Array<string> => {
 }
 
 const interval = ([lo, hi]: readonly [number, number]) => `[${pct(lo)}, ${pct(hi)}]`
-const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(2)}`
-
-/** One block per error: what it is, the logistic contributions, the strongest tokens. */
-const explanationLines = (errors: ReadonlyArray<Classifier.EvaluationError>): Array<string> => {
-  const lines = [
-    "",
-    errors.length === 0
-      ? "no false positives or missed spam"
-      : `${errors.length} errors (false positives, then spam not called spam):`
-  ]
-  const ordered = [...errors.filter((x) => x.label === "ham"), ...errors.filter((x) => x.label === "spam")]
-  for (const x of ordered) {
-    const ex = x.explanation
-    lines.push(
-      `${x.label === "ham" ? "FALSE POSITIVE" : x.class === "ham" ? "MISSED SPAM   " : "UNSURE SPAM   "} ${basename(x.file)}  p=${ex.probability.toFixed(3)} (tokens alone ${ex.tokenProbability.toFixed(3)})`
-    )
-    lines.push(`  inputs: ${ex.contributions.map(([k, v]) => `${k} ${signed(v)}`).join(", ")}`)
-    lines.push(`  tokens: ${ex.clues.map(([k, f]) => `${k}=${f.toFixed(2)}`).join(" ") || "(none known)"}`)
-  }
-  return lines
-}

@@ -74,9 +74,16 @@ const stored = async (documents: ListDocumentsShape | undefined): Promise<void> 
 }
 
 /** Tries of one edit while other gateways keep writing the same document. */
-const EDIT_ATTEMPTS = 5
+const EDIT_ATTEMPTS = 10
+/** Longest pause before a retry, times the attempt's number (ms). */
+const RETRY_PAUSE_MS = 25
 
-/** Runs `edit` (told whether it is a retry) until no other gateway's write came in between. */
+/**
+ * Runs `edit` (told whether it is a retry) until no other gateway's write came in between. A
+ * refused edit waits a random pause, longer at each attempt, before it tries again: gateways
+ * whose edits collided would otherwise retry in step and collide again (a node's concurrent
+ * edits are chained, so one refusal refuses them all).
+ */
 const edited = async <A>(edit: (retry: boolean) => Promise<A>): Promise<A> => {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -85,6 +92,7 @@ const edited = async <A>(edit: (retry: boolean) => Promise<A>): Promise<A> => {
       if (!State.isListDocumentChanged(error)) throw error
       if (attempt >= EDIT_ATTEMPTS)
         throw new OperationError(409, `${error.message}: other gateways kept writing it, nothing changed; try again`)
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * RETRY_PAUSE_MS * attempt))
     }
   }
 }

@@ -47,7 +47,7 @@ export const answer = (asked: Asked, rest: Omit<TestAnswer, "id" | "question">):
 
 export const startFakeDns = async (script: Script): Promise<FakeDns> => {
   const asked: Array<Asked> = []
-  const udp: Socket = createSocket("udp4")
+  let udp: Socket = createSocket("udp4")
   const stranger: Socket = createSocket("udp4")
   const timers = new Set<ReturnType<typeof setTimeout>>()
   const later = (millis: number, f: () => void) => {
@@ -57,16 +57,14 @@ export const startFakeDns = async (script: Script): Promise<FakeDns> => {
     }, millis)
     timers.add(t)
   }
-  udp.on("message", (packet, from) => {
+  const onMessage = (packet: Buffer, from: RemoteInfo) => {
     const q = readQuestion(packet, false, from)
     if (q === undefined) return
     asked.push(q)
     for (const r of script(q))
       later(r.delayMillis ?? 0, () => (r.fromStranger ? stranger : udp).send(r.packet, from.port, from.address))
-  })
-  await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve))
+  }
   await new Promise<void>((resolve) => stranger.bind(0, "127.0.0.1", resolve))
-  const port = udp.address().port
   const tcp: Server = createServer((socket) => {
     let buffered = Buffer.alloc(0)
     socket.on("error", () => {})
@@ -84,7 +82,26 @@ export const startFakeDns = async (script: Script): Promise<FakeDns> => {
       }
     })
   })
-  await new Promise<void>((resolve) => tcp.listen(port, "127.0.0.1", resolve))
+  // The TCP listener takes the UDP socket's port number; another process may hold that number
+  // for TCP (a full test run has many sockets open), so a refused listen draws another port.
+  let port = 0
+  for (let attempt = 1; ; attempt++) {
+    if (attempt > 1) udp = createSocket("udp4")
+    udp.on("message", onMessage)
+    await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve))
+    port = udp.address().port
+    const listening = await new Promise<boolean>((resolve) => {
+      const refused = () => resolve(false)
+      tcp.once("error", refused)
+      tcp.listen(port, "127.0.0.1", () => {
+        tcp.off("error", refused)
+        resolve(true)
+      })
+    })
+    if (listening) break
+    await new Promise<void>((resolve) => udp.close(() => resolve()))
+    if (attempt >= 20) throw new Error("fake DNS: no port free for both UDP and TCP after 20 draws")
+  }
   return {
     server: `127.0.0.1:${port}`,
     asked,

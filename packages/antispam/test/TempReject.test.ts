@@ -105,12 +105,16 @@ describe("temporary rejection with a real redis-server", () => {
   })
 
   it("two instances share records: a retry on the other instance is recognised", async () => {
-    let now = 5_000_000
+    // The period is judged by the store's clock: here one that the test moves, standing in for
+    // Redis's (which a test cannot move).
+    let storeNow = 5_000_000
     const services = (): AntispamServices => ({
       dns: switchable(hanging).dns,
-      now: () => now,
       healthIntervalMillis: 0,
-      stateStore: RedisTempRejectStore.make(RedisConnection.make({ url: redis.url }))
+      stateStore: {
+        ...RedisTempRejectStore.make(RedisConnection.make({ url: redis.url })),
+        now: async () => storeNow
+      }
     })
     const sa = services()
     const sb = services()
@@ -118,16 +122,53 @@ describe("temporary rejection with a real redis-server", () => {
     const b = makeServerAntispam(config, sb)
     try {
       expect(await actions(a, message())).toEqual(["Tempfail", "Tempfail"])
-      now += 5 * 60_000
+      storeNow += 5 * 60_000
       const [retry] = await Effect.runPromise(b.evaluate(message()))
       expect(retry!.rule).toMatch(/retry 2 within the period/)
-      now += 11 * 60_000
+      storeNow += 11 * 60_000
       const [done] = await Effect.runPromise(b.evaluate(message()))
       expect(done!.action._tag).toBe("Deliver")
       expect(done!.rule).toMatch(/first retry after the period/)
     } finally {
       await sa.stateStore!.close()
       await sb.stateStore!.close()
+    }
+  })
+
+  it("nodes whose clocks disagree judge the period by Redis's clock: a node 30 minutes ahead still defers a retry at once", async () => {
+    const start = Date.now()
+    const node = (skewMillis: number): AntispamServices => ({
+      dns: switchable(hanging).dns,
+      now: () => start + skewMillis,
+      healthIntervalMillis: 0,
+      stateStore: RedisTempRejectStore.make(RedisConnection.make({ url: redis.url }))
+    })
+    const sa = node(0)
+    const sb = node(30 * 60_000)
+    const a = makeServerAntispam(config, sa)
+    const b = makeServerAntispam(config, sb)
+    const skewed = () => message("192.0.2.7", "written on one node, retried on a skewed one\r\n")
+    try {
+      expect(await actions(a, skewed())).toEqual(["Tempfail", "Tempfail"])
+      const [retry] = await Effect.runPromise(b.evaluate(skewed()))
+      expect(retry!.action._tag).toBe("Tempfail")
+      expect(retry!.rule).toMatch(/retry 2 within the period/)
+    } finally {
+      await sa.stateStore!.close()
+      await sb.stateStore!.close()
+    }
+  })
+
+  it("the Redis store's clock is the server's (TIME), in milliseconds", async () => {
+    const store = RedisTempRejectStore.make(RedisConnection.make({ url: redis.url }))
+    try {
+      const first = await store.now!()
+      const second = await store.now!()
+      // The server runs on this host: its clock and ours agree to well within a minute.
+      expect(Math.abs(first - Date.now())).toBeLessThan(60_000)
+      expect(second).toBeGreaterThanOrEqual(first)
+    } finally {
+      await store.close()
     }
   })
 

@@ -6,6 +6,10 @@
  * so an unreachable or paused Redis costs one short error, never a hanging SMTP reply.
  * Redis holds soft state only: losing it loses no mail.
  *
+ * Times in records come from Redis's clock (`TIME`), so gateways whose clocks disagree judge a
+ * retry's period alike: a record written by one node and read by another compares two readings of
+ * the same clock.
+ *
  * @category services
  * @since 0.1.0
  */
@@ -35,6 +39,10 @@ export const make = (connection: RedisConnection): TempRejectStoreShape => {
       const card = res?.[2]?.[1]
       if (typeof card !== "number") throw new Error(`${connection.describe}: SCARD failed`)
       return card
+    },
+    now: async () => {
+      const [seconds, micros] = await connection.call("reading the server's clock", (c) => c.time())
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
     },
     close: () => connection.close()
   }

@@ -9,6 +9,7 @@
  *   distinct IPs, which makes it spam): then act on it at this retry.
  * - First retry after the period: accepted and handled by the first classification (or the
  *   current one if that is definite); the record is removed.
+ * - Time: the store's clock when it has one (Redis's, shared by every node), else the gateway's.
  * - Store unreachable (Redis down): fail open. The message is handled by its current verdict,
  *   and the failure is logged and counted; nothing is deferred forever.
  *
@@ -82,7 +83,10 @@ export const make = (options: TempRejectOptions) => {
   const bulk = options.bulkSources ?? 3
   const ttl = options.recordTtlSeconds ?? 5 * 86_400
 
-  const decideAt = async (input: TempRejectInput, t: number): Promise<TempDecision> => {
+  const decideAt = async (input: TempRejectInput, localNow: number): Promise<TempDecision> => {
+    // Read only where a time is written or judged (unsure mail), so ham and spam cost no call.
+    const clockOfStore = options.store.now
+    const now = clockOfStore === undefined ? async () => localNow : clockOfStore
     const key = recordKey(input.sender, input.recipients, input.fingerprint)
     try {
       const sources = await options.store.addToSet(`fp:${input.fingerprint}`, input.sourceIp, ttl)
@@ -95,7 +99,7 @@ export const make = (options: TempRejectOptions) => {
           return { _tag: "Act", class: current, detail: `classified ${current}${bulkNote}`, retry: false }
         await options.store.set(
           key,
-          JSON.stringify({ firstSeen: t, firstClass: current, attempts: 1 } satisfies StoredRecord),
+          JSON.stringify({ firstSeen: await now(), firstClass: current, attempts: 1 } satisfies StoredRecord),
           ttl
         )
         return {
@@ -114,7 +118,7 @@ export const make = (options: TempRejectOptions) => {
           retry: true
         }
       }
-      const elapsed = t - rec.firstSeen
+      const elapsed = (await now()) - rec.firstSeen
       if (elapsed < periodMs) {
         await options.store.set(key, JSON.stringify({ ...rec, attempts: rec.attempts + 1 }), ttl)
         return {

@@ -17,6 +17,12 @@ export interface TempRejectStoreShape {
   readonly addToSet: (key: string, member: string, ttlSeconds: number) => Promise<number>
   readonly close: () => Promise<void>
   readonly describe: string
+  /**
+   * The store's own clock (ms since the epoch), when records are shared by nodes whose clocks
+   * may disagree: the period is then judged by one clock, whichever node sees the retry. Absent
+   * (the embedded store), the gateway's clock is used.
+   */
+  readonly now?: (() => Promise<number>) | undefined
 }
 
 /** `now` is the wall clock records expire by (the layer reads the building fiber's `Clock`). */

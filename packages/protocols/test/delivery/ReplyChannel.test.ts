@@ -1,5 +1,5 @@
 import * as net from "node:net"
-import { afterEach, describe, expect, test } from "vitest"
+import { afterEach, describe, expect, test, vi } from "vitest"
 import { DeliveryError } from "../../src/delivery/DeliveryError.ts"
 import { ReplyChannel } from "../../src/delivery/ReplyChannel.ts"
 
@@ -28,8 +28,16 @@ const pair = async (): Promise<{ channel: ReplyChannel; downstream: net.Socket; 
 
 const open: Array<() => void> = []
 afterEach(() => {
+  vi.useRealTimers()
   for (const close of open.splice(0)) close()
 })
+
+/**
+ * The deadlines on the test's clock, the socket's bytes real: how long the wait lasted is what the
+ * test says, not what a loaded machine made of its real-time pauses (a 60 ms deadline met a stall
+ * before the reply was read, a reply written 200 ms into a 300 ms wait arrived after it).
+ */
+const onTheTestsClock = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
 const connected = async () => {
   const p = await pair()
   open.push(p.close)
@@ -39,24 +47,29 @@ const connected = async () => {
 describe("ReplyChannel: reply waits", () => {
   test("an earlier, shorter wait's deadline does not fail a later wait of another duration", async () => {
     const { channel, downstream } = await connected()
+    onTheTestsClock()
     const first = channel.reply(60, "MAIL FROM")
     downstream.write("250 2.1.0 ok\r\n")
     expect((await first).code).toBe(250)
     // The 60 ms timer of the first wait fires while this one waits; it must find nothing to fail.
     const second = channel.reply(1000, "RCPT TO")
-    setTimeout(() => downstream.write("250 2.1.5 ok\r\n"), 200)
+    vi.advanceTimersByTime(200)
+    downstream.write("250 2.1.5 ok\r\n")
     expect((await second).code).toBe(250)
     expect(channel.failed).toBeUndefined()
   })
 
   test("a wait of the same duration re-arms the deadline from its own start", async () => {
     const { channel, downstream } = await connected()
+    onTheTestsClock()
     const first = channel.reply(300, "MAIL FROM")
-    setTimeout(() => downstream.write("250 ok\r\n"), 200)
+    vi.advanceTimersByTime(200)
+    downstream.write("250 ok\r\n")
     expect((await first).code).toBe(250)
     // 200 ms more: past the first wait's deadline, within this one's.
     const second = channel.reply(300, "RCPT TO")
-    setTimeout(() => downstream.write("250 ok\r\n"), 200)
+    vi.advanceTimersByTime(200)
+    downstream.write("250 ok\r\n")
     expect((await second).code).toBe(250)
     expect(channel.failed).toBeUndefined()
   })
@@ -73,11 +86,14 @@ describe("ReplyChannel: reply waits", () => {
 
   test("a timeout after an answered wait of the same duration still fires", async () => {
     const { channel, downstream } = await connected()
+    onTheTestsClock()
     const first = channel.reply(100, "MAIL FROM")
     downstream.write("250 ok\r\n")
     await first
-    await sleep(150)
-    const error = await channel.reply(100, "RCPT TO").catch((e: unknown) => e)
+    vi.advanceTimersByTime(150)
+    const second = channel.reply(100, "RCPT TO").catch((e: unknown) => e)
+    vi.advanceTimersByTime(100)
+    const error = await second
     expect((error as DeliveryError).reason).toBe("Timeout")
     expect((error as DeliveryError).message).toBe("downstream did not answer RCPT TO within 100 ms")
   })

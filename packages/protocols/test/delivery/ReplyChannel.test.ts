@@ -3,7 +3,10 @@ import { afterEach, describe, expect, test, vi } from "vitest"
 import { DeliveryError } from "../../src/delivery/DeliveryError.ts"
 import { ReplyChannel } from "../../src/delivery/ReplyChannel.ts"
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+// A real pause between two writes (the bytes arrive in two reads), also while the test's clock runs
+// the channel's timers.
+const realSetTimeout = globalThis.setTimeout
+const sleep = (ms: number) => new Promise((r) => realSetTimeout(r, ms))
 
 /** A loopback pair: our channel on one end, the test's server socket (the downstream) on the other. */
 const pair = async (): Promise<{ channel: ReplyChannel; downstream: net.Socket; close: () => void }> => {
@@ -33,21 +36,21 @@ afterEach(() => {
 })
 
 /**
- * The deadlines on the test's clock, the socket's bytes real: how long the wait lasted is what the
- * test says, not what a loaded machine made of its real-time pauses (a 60 ms deadline met a stall
- * before the reply was read, a reply written 200 ms into a 300 ms wait arrived after it).
+ * A connected pair whose deadlines run on the test's clock, the socket's bytes real: how long a
+ * wait lasted is what the test says, not what a loaded machine made of real time (at load 40-80
+ * a 60 ms deadline met a stall before the reply was read, a reply written 200 ms into a 300 ms
+ * wait arrived after it, and 1000 ms deadlines expired before bytes written at once were read).
  */
-const onTheTestsClock = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
 const connected = async () => {
   const p = await pair()
   open.push(p.close)
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
   return p
 }
 
 describe("ReplyChannel: reply waits", () => {
   test("an earlier, shorter wait's deadline does not fail a later wait of another duration", async () => {
     const { channel, downstream } = await connected()
-    onTheTestsClock()
     const first = channel.reply(60, "MAIL FROM")
     downstream.write("250 2.1.0 ok\r\n")
     expect((await first).code).toBe(250)
@@ -61,7 +64,6 @@ describe("ReplyChannel: reply waits", () => {
 
   test("a wait of the same duration re-arms the deadline from its own start", async () => {
     const { channel, downstream } = await connected()
-    onTheTestsClock()
     const first = channel.reply(300, "MAIL FROM")
     vi.advanceTimersByTime(200)
     downstream.write("250 ok\r\n")
@@ -76,7 +78,11 @@ describe("ReplyChannel: reply waits", () => {
 
   test("a silent downstream: Timeout naming the wait and its duration; later waits fail with it", async () => {
     const { channel } = await connected()
-    const error = await channel.reply(80, "the end of data").catch((e: unknown) => e)
+    const waiting = channel.reply(80, "the end of data").catch((e: unknown) => e)
+    vi.advanceTimersByTime(79)
+    expect(channel.failed).toBeUndefined()
+    vi.advanceTimersByTime(1)
+    const error = await waiting
     expect(error).toBeInstanceOf(DeliveryError)
     expect((error as DeliveryError).reason).toBe("Timeout")
     expect((error as DeliveryError).message).toBe("downstream did not answer the end of data within 80 ms")
@@ -86,7 +92,6 @@ describe("ReplyChannel: reply waits", () => {
 
   test("a timeout after an answered wait of the same duration still fires", async () => {
     const { channel, downstream } = await connected()
-    onTheTestsClock()
     const first = channel.reply(100, "MAIL FROM")
     downstream.write("250 ok\r\n")
     await first

@@ -54,7 +54,9 @@ const lister = (root: string) => {
     }`
   const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "ignore", "pipe"] })
   children.push(child)
-  return child
+  let err = ""
+  child.stderr?.on("data", (d: Buffer) => (err += d.toString()))
+  return { child, err: () => err }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -66,11 +68,15 @@ test("kill -9 two writing processes: no interleaved records, every acknowledged 
   mkdirSync(join(root, "entries"))
   writeFileSync(join(root, "index.log"), "")
   const writers = [writer(root, "w1"), writer(root, "w2")]
-  const reader = lister(root)
+  const { child: reader, err: readerErr } = lister(root)
   const deadline = Date.now() + 120_000
   const count = (w: (typeof writers)[number]) => (w.out().match(/^put /gm) ?? []).length
-  while (writers.some((w) => count(w) < 40) && Date.now() < deadline) {
+  // Until the lister has written a snapshot too: a loaded machine can start it after the writers
+  // put their 40 entries each (then nothing tested the snapshot under the writers).
+  const snapshot = join(root, "index.snap")
+  while ((writers.some((w) => count(w) < 40) || !existsSync(snapshot)) && Date.now() < deadline) {
     for (const w of writers) if (w.child.exitCode !== null) throw new Error(`writer failed: ${w.out()}`)
+    if (reader.exitCode !== null) throw new Error(`lister failed: ${readerErr()}`)
     await sleep(20)
   }
   for (const c of [reader, ...writers.map((w) => w.child)]) c.kill("SIGKILL")

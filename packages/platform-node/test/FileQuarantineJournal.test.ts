@@ -13,8 +13,17 @@ const deadPid = (): number => {
   return Number(child.stdout.toString())
 }
 
+/**
+ * Forty rounds of four takers, each waiting for the holder by polling every 50 ms, a dozen file
+ * operations a take: 6 s in a full run, 12 s alone at load 41, and past the default 30 s at load
+ * 31 inside the package's suite. The work is bounded: a round ends once the four took turns.
+ */
+const ROUNDS_TIMEOUT_MS = 150_000
+
 describe("FileQuarantineJournal.withLock", () => {
-  test("of several takers of a dead holder's lock one holds it at a time, round after round", async () => {
+  test("of several takers of a dead holder's lock one holds it at a time, round after round", {
+    timeout: ROUNDS_TIMEOUT_MS
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "mailmoat-lock-"))
     const dead = deadPid()
     let inside = 0

@@ -2,7 +2,7 @@
 // nodes: what one records the other reads, one run at a time, and a lease a dead holder loses.
 import { describe, expect, it } from "vitest"
 import { make } from "../src/RedisDigestLedger.ts"
-import { client, ready } from "./support/client.ts"
+import { client, eventually, ready } from "./support/client.ts"
 import { twoNodes } from "./support/twoNodes.ts"
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -39,7 +39,8 @@ describe("digest ledger (real redis-server)", () => {
       await gate
       return "a done"
     })
-    await sleep(50)
+    // Node A holds the lease once its run started (a pause instead let B ask first under load).
+    await eventually(() => runs.includes("a"), 30_000)
     const second = await onB.exclusive(async () => {
       runs.push("b")
       return "b done"
@@ -53,14 +54,26 @@ describe("digest ledger (real redis-server)", () => {
   })
 
   it("a run longer than the lease keeps it (renewed); a failed run releases it", async () => {
-    const onA = make({ client: nodes.a, prefix: "d4:", holder: "node-a", leaseMillis: 300 })
-    const onB = make({ client: nodes.b, prefix: "d4:", holder: "node-b", leaseMillis: 300 })
+    // Renewed every third of the lease: it outlives a stall of this process or of Redis shorter
+    // than two thirds of it (a 300 ms lease lapses in a 200 ms stall, common on a loaded machine).
+    const leaseMillis = 1500
+    const onA = make({ client: nodes.a, prefix: "d4:", holder: "node-a", leaseMillis })
+    const onB = make({ client: nodes.b, prefix: "d4:", holder: "node-b", leaseMillis })
+    let started = 0
+    let finish: () => void = () => {}
+    const finished = new Promise<void>((r) => {
+      finish = r
+    })
     const long = onA.exclusive(async () => {
-      await sleep(900)
+      started = Date.now()
+      await finished
       return 1
     })
-    await sleep(600)
+    await eventually(() => started > 0, 30_000)
+    // B asks once A's run has lasted longer than its first lease.
+    await sleep(leaseMillis + 300 - (Date.now() - started))
     expect(await onB.exclusive(async () => 2)).toEqual({ ran: false, holder: "node-a" })
+    finish()
     expect(await long).toEqual({ ran: true, value: 1 })
     await expect(
       onA.exclusive(async () => {
@@ -72,30 +85,35 @@ describe("digest ledger (real redis-server)", () => {
 
   it("a lease whose holder died expires, and a late release does not take the next holder's", async () => {
     const onB = make({ client: nodes.b, prefix: "d5:", holder: "node-b", leaseMillis: 5000 })
-    // A holder that died mid-run: its lease is there, nobody renews it.
-    await nodes.a.set("d5:digest:lease", JSON.stringify({ holder: "node-a", token: "dead" }), "PX", 200)
+    // A holder that died mid-run: its lease is there, nobody renews it. Long enough that B's first
+    // ask comes before it ends (a 200 ms lease could end first on a loaded machine).
+    await nodes.a.set("d5:digest:lease", JSON.stringify({ holder: "node-a", token: "dead" }), "PX", 1500)
     expect(await onB.exclusive(async () => "too early")).toEqual({ ran: false, holder: "node-a" })
-    await sleep(300)
+    await eventually(async () => (await nodes.a.exists("d5:digest:lease")) === 0, 30_000)
     expect(await onB.exclusive(async () => "after expiry")).toEqual({ ran: true, value: "after expiry" })
 
     // A holder cut off from Redis mid-run: its lease lapses, node-b takes it, and the cut-off
     // node's release once it is back leaves node-b's lease alone.
     const c = client(nodes.redis.url)
     await ready(c)
-    const onC = make({ client: c, prefix: "d6:", holder: "node-c", leaseMillis: 300, timeoutMillis: 200 })
+    const onC = make({ client: c, prefix: "d6:", holder: "node-c", leaseMillis: 300 })
     const onB6 = make({ client: nodes.b, prefix: "d6:", holder: "node-b", leaseMillis: 5000 })
     let resume: () => void = () => {}
     const resumed = new Promise<void>((r) => {
       resume = r
     })
+    let cutOff = false
     const cut = onC.exclusive(async () => {
       c.disconnect()
+      cutOff = true
       await resumed
       await c.connect()
       await ready(c)
       return "c done"
     })
-    await sleep(600)
+    // Node C holds the lease and is cut off; nobody renews it, so it lapses.
+    await eventually(() => cutOff, 30_000)
+    await eventually(async () => (await nodes.b.exists("d6:digest:lease")) === 0, 30_000)
     let bHeld = ""
     const bRun = onB6.exclusive(async () => {
       resume()

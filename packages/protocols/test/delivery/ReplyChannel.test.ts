@@ -1,9 +1,12 @@
 import * as net from "node:net"
-import { afterEach, describe, expect, test } from "vitest"
+import { afterEach, describe, expect, test, vi } from "vitest"
 import { DeliveryError } from "../../src/delivery/DeliveryError.ts"
 import { ReplyChannel } from "../../src/delivery/ReplyChannel.ts"
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+// A real pause between two writes (the bytes arrive in two reads), also while the test's clock runs
+// the channel's timers.
+const realSetTimeout = globalThis.setTimeout
+const sleep = (ms: number) => new Promise((r) => realSetTimeout(r, ms))
 
 /** A loopback pair: our channel on one end, the test's server socket (the downstream) on the other. */
 const pair = async (): Promise<{ channel: ReplyChannel; downstream: net.Socket; close: () => void }> => {
@@ -28,11 +31,20 @@ const pair = async (): Promise<{ channel: ReplyChannel; downstream: net.Socket; 
 
 const open: Array<() => void> = []
 afterEach(() => {
+  vi.useRealTimers()
   for (const close of open.splice(0)) close()
 })
+
+/**
+ * A connected pair whose deadlines run on the test's clock, the socket's bytes real: how long a
+ * wait lasted is what the test says, not what a loaded machine made of real time (at load 40-80
+ * a 60 ms deadline met a stall before the reply was read, a reply written 200 ms into a 300 ms
+ * wait arrived after it, and 1000 ms deadlines expired before bytes written at once were read).
+ */
 const connected = async () => {
   const p = await pair()
   open.push(p.close)
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
   return p
 }
 
@@ -44,7 +56,8 @@ describe("ReplyChannel: reply waits", () => {
     expect((await first).code).toBe(250)
     // The 60 ms timer of the first wait fires while this one waits; it must find nothing to fail.
     const second = channel.reply(1000, "RCPT TO")
-    setTimeout(() => downstream.write("250 2.1.5 ok\r\n"), 200)
+    vi.advanceTimersByTime(200)
+    downstream.write("250 2.1.5 ok\r\n")
     expect((await second).code).toBe(250)
     expect(channel.failed).toBeUndefined()
   })
@@ -52,18 +65,24 @@ describe("ReplyChannel: reply waits", () => {
   test("a wait of the same duration re-arms the deadline from its own start", async () => {
     const { channel, downstream } = await connected()
     const first = channel.reply(300, "MAIL FROM")
-    setTimeout(() => downstream.write("250 ok\r\n"), 200)
+    vi.advanceTimersByTime(200)
+    downstream.write("250 ok\r\n")
     expect((await first).code).toBe(250)
     // 200 ms more: past the first wait's deadline, within this one's.
     const second = channel.reply(300, "RCPT TO")
-    setTimeout(() => downstream.write("250 ok\r\n"), 200)
+    vi.advanceTimersByTime(200)
+    downstream.write("250 ok\r\n")
     expect((await second).code).toBe(250)
     expect(channel.failed).toBeUndefined()
   })
 
   test("a silent downstream: Timeout naming the wait and its duration; later waits fail with it", async () => {
     const { channel } = await connected()
-    const error = await channel.reply(80, "the end of data").catch((e: unknown) => e)
+    const waiting = channel.reply(80, "the end of data").catch((e: unknown) => e)
+    vi.advanceTimersByTime(79)
+    expect(channel.failed).toBeUndefined()
+    vi.advanceTimersByTime(1)
+    const error = await waiting
     expect(error).toBeInstanceOf(DeliveryError)
     expect((error as DeliveryError).reason).toBe("Timeout")
     expect((error as DeliveryError).message).toBe("downstream did not answer the end of data within 80 ms")
@@ -76,8 +95,10 @@ describe("ReplyChannel: reply waits", () => {
     const first = channel.reply(100, "MAIL FROM")
     downstream.write("250 ok\r\n")
     await first
-    await sleep(150)
-    const error = await channel.reply(100, "RCPT TO").catch((e: unknown) => e)
+    vi.advanceTimersByTime(150)
+    const second = channel.reply(100, "RCPT TO").catch((e: unknown) => e)
+    vi.advanceTimersByTime(100)
+    const error = await second
     expect((error as DeliveryError).reason).toBe("Timeout")
     expect((error as DeliveryError).message).toBe("downstream did not answer RCPT TO within 100 ms")
   })

@@ -198,16 +198,6 @@ const candidates = {
     partBodies(m, /quoted-printable/i).some((b) => b.split("\n").some((l) => l.replace(/\r$/, "").length > 200)),
   "QP: a part with no soft break and a line over 76": (m) =>
     partBodies(m, /quoted-printable/i).some((b) => !/=\r?\n/.test(b) && b.split("\n").some((l) => l.length > 77)),
-  "base64: a part in one line of 200+": (m) =>
-    partBodies(m, /base64/i).some((b) => b.split("\n").some((l) => l.replace(/\r$/, "").length > 200)),
-  "base64: lines of a length other than 60/64/72/76": (m) =>
-    partBodies(m, /base64/i).some((b) => {
-      const ls = b
-        .split("\n")
-        .map((l) => l.replace(/\r$/, "").length)
-        .filter((n) => n > 0)
-      return ls.length >= 3 && ![60, 64, 72, 76].includes(ls[0]) && ls[0] < 200
-    }),
   "CTE: a value not in lower case nor upper case canonical (7Bit, Quoted-Printable)": (m) =>
     leaves(m.mime).some((p) => {
       const v = p.headers.get("content-transfer-encoding")

@@ -5,44 +5,10 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { qpUnencoded, unencodedText } from "../../src/classifier/QpUnencoded.ts"
-import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { parse } from "./support.ts"
+import { alternativeQpHtml, qpLeaf, singlePart } from "./encodedParts.ts"
 
-const head = (type: string, encoding: string) =>
-  [
-    "From: Alice <alice@example.net>",
-    "To: bob@example.org",
-    "Subject: News",
-    "Date: Mon, 1 Jun 2026 10:00:00 +0000",
-    "MIME-Version: 1.0",
-    `Content-Type: ${type}`,
-    `Content-Transfer-Encoding: ${encoding}`,
-    ""
-  ].join("\r\n")
-
-const single = (body: string, encoding = "quoted-printable") =>
-  tokenize(parse(`${head("text/plain; charset=us-ascii", encoding)}\r\n${body}\r\n`)).features
-
-const multipart = (plain: string, html: string) =>
-  tokenize(
-    parse(
-      [
-        head('multipart/alternative; boundary="b1"', "7bit"),
-        "--b1",
-        "Content-Type: text/plain; charset=us-ascii",
-        "Content-Transfer-Encoding: 7bit",
-        "",
-        plain,
-        "--b1",
-        "Content-Type: text/html; charset=us-ascii",
-        "Content-Transfer-Encoding: quoted-printable",
-        "",
-        html,
-        "--b1--",
-        ""
-      ].join("\r\n")
-    )
-  ).features
+const single = singlePart
+const multipart = alternativeQpHtml
 
 const LONG = "Our offer this week is the best one you will ever see, so read every word of it now and act."
 const bytes = (s: string) => new TextEncoder().encode(s)
@@ -77,16 +43,7 @@ describe("mime_qp_unencoded", () => {
     "never throws on any bytes or range",
     (b, from, to) => {
       expect(typeof unencodedText(b, from, to)).toBe("boolean")
-      const part = {
-        contentType: "text/plain",
-        transferEncoding: "quoted-printable",
-        headers: undefined,
-        body: b,
-        children: [],
-        start: from,
-        end: to
-      }
-      expect(typeof qpUnencoded(part as never, b)).toBe("boolean")
+      expect(typeof qpUnencoded(qpLeaf(b, from, to), b)).toBe("boolean")
     }
   )
 

@@ -177,3 +177,44 @@ export const countCandidates = (Classifier, corpus, candidates, fields, hit) => 
   }
   return { totals, rows }
 }
+
+/**
+ * Counts `candidates` over the corpus (`countCandidates`) and prints the candidate benches' table:
+ * a count per subset, the spam carrying each that `model` misses with all words known and with none
+ * (its `feat:` tokens alone), of those how many score `near` or more with none known (a column only
+ * when `near` is given: what a late weight of about 1 can lift), and how many carry no feature the
+ * model weighs; then a few ham files, or every file of candidate `show`.
+ */
+export const printMissTable = ({ Classifier, corpus, model, candidates, show, near }) => {
+  const { totals, rows } = countCandidates(
+    Classifier,
+    corpus,
+    candidates,
+    () => ({ missedAll: 0, missedNone: 0, near: 0, bare: 0, files: [] }),
+    (row, k, message) => {
+      const { label, name } = message
+      if (k === show) row.files.push(`${label} ${name.slice(0, 22)}`)
+      else if (label === "ham" && row.files.length < 4) row.files.push(name.slice(0, 16))
+      if (label === "ham") return
+      message.scores ??= missScores(Classifier, model, message.message)
+      const { scores } = message
+      if (scores.all < 0.9) row.missedAll++
+      if (scores.none >= 0.9) return
+      row.missedNone++
+      if (near !== undefined && scores.none >= near) row.near++
+      if (scores.weighed === 0) row.bare++
+    }
+  )
+  const nearHead = near === undefined ? "" : ` / of those at ${near}+`
+  console.log(
+    `| candidate | ${SUBSETS.map((s) => `${s} (${totals[s]})`).join(" | ")} | spam missed, all / none known${nearHead} / none and no weighed feature | ham files |`
+  )
+  console.log(`|---|${SUBSETS.map(() => "---:").join("|")}|---:|---|`)
+  for (const [k, row] of Object.entries(rows)) {
+    const missed = [row.missedAll, row.missedNone, ...(near === undefined ? [] : [row.near]), row.bare].join(" / ")
+    console.log(
+      `| ${k} | ${SUBSETS.map((s) => row[s]).join(" | ")} | ${missed} | ${k === show ? "" : row.files.join(" ")} |`
+    )
+  }
+  if (show) console.log(rows[show]?.files.join("\n") ?? `no candidate named ${show}`)
+}

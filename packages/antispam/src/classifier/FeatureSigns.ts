@@ -41,6 +41,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   html_form: 1,
   html_hidden_text: 1,
   html_only: 1,
+  html_page_saturated: 1,
   html_tiny_font: 1,
   html_trailing_junk: 1,
   html_white_text: 1,
@@ -56,8 +57,10 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   message_id_missing: 1,
   message_id_outlook_padded: 1,
   mime_alternative_single: 1,
+  mime_boundary_forged: 1,
   mime_content_type_missing: 1,
   mime_qp_needless_escape: 1,
+  mime_qp_unencoded: 1,
   mime_version_missing: 1,
   msmail_priority_foreign: 1,
   priority_high: 1,
@@ -130,7 +133,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
     "topic_stock_promotion",
     "topic_unsolicited"
   ],
-  ["mime_qp_needless_escape"]
+  ["mime_qp_needless_escape"],
+  ["mime_boundary_forged", "mime_qp_unencoded", "html_page_saturated"]
 ]
 
 /** Every late feature, in stage order. */

@@ -20,20 +20,10 @@
  * @since 0.5.0
  */
 import type { ReceivedHop } from "@mailmoat/core"
-import { parseDate } from "./HeaderAnomalies.ts"
+import { fileTimeFarFromMessage } from "./OutlookClock.ts"
 
 /** Four hex digits, the FILETIME's high 32 bits, then two more pieces of eight and the host. */
 const OUTLOOK_ID = /^\s*<[0-9a-f]{4}([0-9a-f]{8})\$[0-9a-f]{8}\$[0-9a-f]{8}@/i
-/** FILETIME steps of the high 32 bits per millisecond of Unix time, and the value at 1970. */
-const STEPS_PER_MS = 1e4 / 2 ** 32
-const STEPS_AT_1970 = (11_644_473_600 * 1e7) / 2 ** 32
-/** About 30 hours: a message held in an outbox, a relay's queue, a clock in another zone. */
-const TOLERANCE = 250
-/** Received stamps read at most. */
-const MAX_HOPS = 20
-
-/** The FILETIME high word (in 429 s steps) of a time in Unix milliseconds. */
-const stepsOf = (ms: number): number => ms * STEPS_PER_MS + STEPS_AT_1970
 
 /**
  * Whether `messageId` has Outlook's form with a time more than ~30 hours from `date` and from
@@ -47,16 +37,5 @@ export const messageIdForgedOutlook = (
   if (typeof messageId !== "string") return false
   const m = OUTLOOK_ID.exec(messageId.slice(0, 100))
   if (m === null) return false
-  const steps = Number.parseInt(m[1]!, 16)
-  let known = false
-  const near = (value: string | undefined): boolean => {
-    const t = parseDate(value)
-    if (t === undefined) return false
-    known = true
-    return Math.abs(steps - stepsOf(t)) < TOLERANCE
-  }
-  if (near(date)) return false
-  const n = Math.min(received.length, MAX_HOPS)
-  for (let i = 0; i < n; i++) if (near(received[i]!.date)) return false
-  return known
+  return fileTimeFarFromMessage(Number.parseInt(m[1]!, 16), date, received)
 }

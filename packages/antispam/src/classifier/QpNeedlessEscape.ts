@@ -19,13 +19,10 @@
  * @since 0.5.0
  */
 import type { MimePart } from "@mailmoat/core"
+import { someQpBody } from "./QpLeaves.ts"
 
 /** Escapes that decide: a part's first lines show the encoder's habit. */
 const ENOUGH = 3
-/** Bytes of the scan view read in all: past this a bulk tool's habit has shown itself. */
-const MAX_BYTES = 200_000
-const MAX_PARTS = 200
-const QUOTED_PRINTABLE = /quoted-printable/i
 
 const LF = 10
 const EQUALS = 61
@@ -38,16 +35,6 @@ export const needlessEscape = (hi: number, lo: number): boolean => {
   if (hi === 50) return lo === 67 || lo === 69 || lo === 70 // 2C 2E 2F
   if (hi === 51) return lo === 65 || lo === 66 || lo === 67 || lo === 69 || lo === 70 // 3A 3B 3C 3E 3F
   return hi === 53 && lo === 70 // 5F
-}
-
-/** Where the part's body starts in `bytes[start, end)`: after its first empty line (LF or CRLF); `end` when none. */
-const bodyStart = (bytes: Uint8Array, start: number, end: number): number => {
-  for (let i = start; i + 1 < end; i++) {
-    if (bytes[i] !== LF) continue
-    if (bytes[i + 1] === LF) return i + 2
-    if (bytes[i + 1] === 13 && i + 2 < end && bytes[i + 2] === LF) return i + 3
-  }
-  return end
 }
 
 /**
@@ -67,23 +54,5 @@ export const needlessEscapes = (bytes: Uint8Array, from: number, to: number): nu
  * Whether a quoted-printable leaf of `root` (its bytes in `view`, the message's scan view) holds
  * `ENOUGH` needless escapes.
  */
-export const qpNeedlessEscape = (root: MimePart, view: Uint8Array): boolean => {
-  let budget = MAX_BYTES
-  let parts = 0
-  const stack: Array<MimePart> = [root]
-  while (stack.length > 0 && parts++ < MAX_PARTS && budget > 0) {
-    const part = stack.pop()!
-    const children = Array.isArray(part.children) ? part.children : []
-    if (children.length > 0) {
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!)
-      continue
-    }
-    if (!QUOTED_PRINTABLE.test(part.transferEncoding ?? "")) continue
-    const end = Math.min(part.end, view.length)
-    const from = bodyStart(view, Math.max(0, part.start), end)
-    const to = Math.min(end, from + budget)
-    budget -= to - from
-    if (needlessEscapes(view, from, to) >= ENOUGH) return true
-  }
-  return false
-}
+export const qpNeedlessEscape = (root: MimePart, view: Uint8Array): boolean =>
+  someQpBody(root, view, (bytes, from, to) => needlessEscapes(bytes, from, to) >= ENOUGH)

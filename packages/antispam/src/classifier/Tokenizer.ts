@@ -19,7 +19,9 @@ import { contentTypeEmptyParams, fromEmptyComment } from "./HeaderShapes.ts"
 import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
+import { htmlPageSaturated } from "./HtmlPageColour.ts"
 import { mailerMalformedOutlook } from "./MailerForm.ts"
+import { mimeBoundaryForged } from "./MimeBoundaryForged.ts"
 import { msmailPriorityForeign } from "./MsMailPriority.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { messageIdOutlookPadded } from "./OutlookIdPadding.ts"
@@ -27,6 +29,7 @@ import { dynamicOrigin } from "./OriginHop.ts"
 import { messageIdForgedOutlook } from "./OutlookMessageId.ts"
 import { webMailUnrelayed } from "./ProviderRelay.ts"
 import { qpNeedlessEscape } from "./QpNeedlessEscape.ts"
+import { qpUnencoded } from "./QpUnencoded.ts"
 import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { removalFreeMail } from "./RemovalAddress.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
@@ -235,6 +238,11 @@ export const collect = (message: Message): TokenSet => {
   if (textTrailingJunk(message.body.texts)) features.add("text_trailing_junk")
   if (message.scanView instanceof Uint8Array && qpNeedlessEscape(message.mime, message.scanView))
     features.add("mime_qp_needless_escape")
+  if (message.scanView instanceof Uint8Array && qpUnencoded(message.mime, message.scanView))
+    features.add("mime_qp_unencoded")
+  if (mimeBoundaryForged(message.mime, message.headers.get("date"), message.received ?? []))
+    features.add("mime_boundary_forged")
+  if (htmlPageSaturated(message.body.htmls)) features.add("html_page_saturated")
   const h = message.headers
   if (msmailPriorityForeign(h.get("x-msmail-priority"), h.get("x-mailer"), h.get("user-agent")))
     features.add("msmail_priority_foreign")

@@ -5,45 +5,10 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { needlessEscape, needlessEscapes, qpNeedlessEscape } from "../../src/classifier/QpNeedlessEscape.ts"
-import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { parse } from "./support.ts"
+import { alternativeQpHtml, qpLeaf, singlePart } from "./encodedParts.ts"
 
-const head = (type: string, encoding: string) =>
-  [
-    "From: Alice <alice@example.net>",
-    "To: bob@example.org",
-    "Subject: News",
-    "Date: Mon, 1 Jun 2026 10:00:00 +0000",
-    "Message-ID: <abc123@example.net>",
-    "MIME-Version: 1.0",
-    `Content-Type: ${type}`,
-    `Content-Transfer-Encoding: ${encoding}`,
-    ""
-  ].join("\r\n")
-
-const single = (body: string, encoding = "quoted-printable", type = "text/plain; charset=us-ascii") =>
-  tokenize(parse(`${head(type, encoding)}\r\n${body}\r\n`)).features
-
-const multipart = (plain: string, html: string) =>
-  tokenize(
-    parse(
-      [
-        head('multipart/alternative; boundary="b1"', "7bit"),
-        "--b1",
-        "Content-Type: text/plain; charset=us-ascii",
-        "Content-Transfer-Encoding: 7bit",
-        "",
-        plain,
-        "--b1",
-        "Content-Type: text/html; charset=us-ascii",
-        "Content-Transfer-Encoding: quoted-printable",
-        "",
-        html,
-        "--b1--",
-        ""
-      ].join("\r\n")
-    )
-  ).features
+const single = singlePart
+const multipart = alternativeQpHtml
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 
@@ -94,16 +59,7 @@ describe("mime_qp_needless_escape", () => {
     (b, from, to) => {
       const n = needlessEscapes(b, from, to)
       expect(n >= 0 && n <= 3).toBe(true)
-      const part = {
-        contentType: "text/plain",
-        transferEncoding: "quoted-printable",
-        headers: undefined,
-        body: b,
-        children: [],
-        start: from,
-        end: to
-      }
-      expect(typeof qpNeedlessEscape(part as never, b)).toBe("boolean")
+      expect(typeof qpNeedlessEscape(qpLeaf(b, from, to), b)).toBe("boolean")
     }
   )
 

@@ -124,9 +124,9 @@ const isUrlAt = (input: string, start: number): boolean => {
 
 /**
  * `wordToken(input.slice(start, end), prefix)`, slicing only the runs that give a token. `at` is
- * the offset of the run's first `@` (-1: none) and `high` its number of high surrogates, both
- * counted by the scan that found the run's end; they are the run's own when no edge needs
- * trimming, the usual case. A run of one or two code units never gives a token (an address
+ * the offset of the run's first `@` (-1: none), `high` its number of high surrogates and `hash`
+ * its `hashRange`, all three found by the scan that found the run's end; they are the run's own
+ * when no edge needs trimming, the usual case. A run of one or two code units never gives a token (an address
  * needs three, a word three code points), and a URL none: neither is sliced.
  * The patterns of `URLISH` hold no white space, so a match at `start` never reaches past the run.
  */
@@ -136,6 +136,7 @@ const wordAt = (
   end: number,
   at: number,
   high: number,
+  hash: number,
   prefix: string,
   take: WordTake
 ): boolean => {
@@ -145,7 +146,7 @@ const wordAt = (
   if (mayBeUrl(first) && isUrlAt(input, start)) return true
   if (length > 60) return takeToken(wordToken(input.slice(start, end), prefix), take)
   if (isAsciiAlnum(first) && isAsciiAlnum(input.charCodeAt(end - 1)))
-    return keptWord(input, start, end, at, high, prefix, take)
+    return keptWord(input, start, end, at, high, hash, prefix, take)
   // `trimEdges` on offsets: the ASCII edges are passed over in place, so the run is sliced once
   // (the word kept), not twice; an edge that reaches a non-ASCII character takes the old way.
   let from = start
@@ -165,7 +166,8 @@ const wordAt = (
   if (from === to) return true
   // Only ASCII was trimmed: the high surrogates are the run's; its first `@` may have been.
   const atOffset = at < 0 ? -1 : from === start ? at : atIn(input, from, to)
-  return keptWord(input, from, to, atOffset < to - from ? atOffset : -1, high, prefix, take)
+  const trimmedHash = from === start && to === end ? hash : hashRange(input, from, to - from)
+  return keptWord(input, from, to, atOffset < to - from ? atOffset : -1, high, trimmedHash, prefix, take)
 }
 
 /** Gives `token` to `take` when there is one; whether to go on. */
@@ -179,7 +181,8 @@ const atIn = (input: string, from: number, to: number): number => {
 
 /**
  * The token of `input[start, end)`, a word whose edges need no trimming (`wordToken` from the
- * address test on): `at` is its first `@` (-1: none), `high` its number of high surrogates.
+ * address test on): `at` is its first `@` (-1: none), `high` its number of high surrogates, `hash`
+ * its `hashRange`.
  */
 const keptWord = (
   input: string,
@@ -187,6 +190,7 @@ const keptWord = (
   end: number,
   at: number,
   high: number,
+  hash: number,
   prefix: string,
   take: WordTake
 ): boolean => {
@@ -195,7 +199,8 @@ const keptWord = (
   const len = length - high
   if (len < 3) return true
   // The usual word: the run itself, given as a range of the text so that no string need be made.
-  if (len <= 12) return prefix === "" ? take.range(input, start, end) : take.token(prefix + input.slice(start, end))
+  if (len <= 12)
+    return prefix === "" ? take.range(input, start, end, hash) : take.token(prefix + input.slice(start, end))
   if (isDigit(input.charCodeAt(start))) return true
   return take.token(
     `${prefix}skip:${String.fromCharCode(input.charCodeAt(start))} ${Math.min(10 * Math.floor(len / 10), 100)}`
@@ -212,12 +217,12 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
 
 /**
  * Where the scan's words go, in order: `token` gets a token as a string, `range` a token that is
- * `input.slice(start, end)` of the cleaned, lower-cased text (left unmade). Each answers whether
- * to go on.
+ * `input.slice(start, end)` of the cleaned, lower-cased text (left unmade), with the piece's
+ * `hashRange`. Each answers whether to go on.
  */
 interface WordTake {
   readonly token: (token: string) => boolean
-  readonly range: (input: string, start: number, end: number) => boolean
+  readonly range: (input: string, start: number, end: number, hash: number) => boolean
 }
 
 /**
@@ -249,8 +254,8 @@ export const addWords = (text: string, into: TokenSet, maxSize: number, options:
         into.add(token)
         return ++taken < maxWords && into.size < maxSize
       },
-      range: (input, start, end) => {
-        into.addRange(input, start, end - start, hashRange(input, start, end - start))
+      range: (input, start, end, hash) => {
+        into.addRange(input, start, end - start, hash)
         return ++taken < maxWords && into.size < maxSize
       }
     })
@@ -259,8 +264,9 @@ export const addWords = (text: string, into: TokenSet, maxSize: number, options:
 
 /**
  * Gives the words of `text` to `take` in order until it answers false. The scan for a run's end
- * also notes its first `@` and its high surrogates (`wordAt`), so most runs are read once and
- * only those that give a token other than themselves are sliced.
+ * also notes its first `@` and its high surrogates and hashes it (`wordAt`), so most runs are read
+ * once (a set of the words then reads a repeated word's characters once more, to compare them)
+ * and only those that give a token other than themselves are sliced.
  */
 const eachWord = (text: string, options: WordOptions, take: WordTake): void => {
   const prefix = options.prefix ?? ""
@@ -273,15 +279,18 @@ const eachWord = (text: string, options: WordOptions, take: WordTake): void => {
     const start = i
     let at = -1
     let high = 0
+    // `hashRange(input, start, i - start)` as the run grows (its constants written out, as there).
+    let hash = 0x811c9dc5 | 0
     for (; i < n; i++) {
       const c = input.charCodeAt(i)
       if (isWhitespace(c)) break
+      hash = Math.imul(hash ^ c, 0x01000193)
       if (c === 64) {
         if (at < 0) at = i - start
       } else if (c >= 0xd800 && c <= 0xdbff) high++
     }
     if (i === start) return
-    if (!wordAt(input, start, i, at, high, prefix, take)) return
+    if (!wordAt(input, start, i, at, high, hash, prefix, take)) return
   }
 }
 

@@ -32,11 +32,21 @@ const URLISH = /^(?:https?:|ftp:|www\.|mailto:)/
 // Control characters other than the white space that splits words (tab, line ends), and the
 // invisible ones of `INVISIBLE`: both are dropped before splitting, in one pass over the text.
 const DROPPED = new RegExp(`[\\u0000-\\u0008\\u000E-\\u001F\\u007F${INVISIBLE.source.slice(1, -1)}]`, "g")
+const DROPPED_ONE = new RegExp(DROPPED.source)
+
+/**
+ * Whether `text` holds a character the word scan drops: a control character other than white space,
+ * or an invisible one (so `hasInvisible(text)` implies it). A text without one can tell the scan
+ * so (`WordOptions.noneDropped`), which then does not look for them a second time.
+ */
+export const hasDropped = (text: string): boolean => DROPPED_ONE.test(text)
 
 export interface WordOptions {
   readonly prefix?: string | undefined
   readonly maxChars?: number | undefined
   readonly maxWords?: number | undefined
+  /** The caller found `hasDropped(text)` false: nothing to remove before splitting. */
+  readonly noneDropped?: boolean | undefined
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57
@@ -271,7 +281,8 @@ export const addWords = (text: string, into: TokenSet, maxSize: number, options:
 const eachWord = (text: string, options: WordOptions, take: WordTake): void => {
   const prefix = options.prefix ?? ""
   const maxChars = options.maxChars ?? 100_000
-  const input = (text.length > maxChars ? text.slice(0, maxChars) : text).replace(DROPPED, "").toLowerCase()
+  const cut = text.length > maxChars ? text.slice(0, maxChars) : text
+  const input = (options.noneDropped === true ? cut : cut.replace(DROPPED, "")).toLowerCase()
   const n = input.length
   let i = 0
   for (;;) {
@@ -279,18 +290,30 @@ const eachWord = (text: string, options: WordOptions, take: WordTake): void => {
     const start = i
     let at = -1
     let high = 0
+    // Whether every character so far is a lower-case ASCII letter or a digit (the usual word).
+    let plain = true
     // `hashRange(input, start, i - start)` as the run grows (its constants written out, as there).
     let hash = 0x811c9dc5 | 0
     for (; i < n; i++) {
       const c = input.charCodeAt(i)
+      if (isAsciiAlnum(c)) {
+        hash = Math.imul(hash ^ c, 0x01000193)
+        continue
+      }
       if (isWhitespace(c)) break
+      plain = false
       hash = Math.imul(hash ^ c, 0x01000193)
       if (c === 64) {
         if (at < 0) at = i - start
       } else if (c >= 0xd800 && c <= 0xdbff) high++
     }
     if (i === start) return
-    if (!wordAt(input, start, i, at, high, hash, prefix, take)) return
+    const length = i - start
+    // What `wordAt` gives such a run of 3 to 12, without its tests: no URL (each of `URLISH`'s
+    // prefixes holds a `:` or a `.`), no edge to trim, no `@`, no surrogate.
+    if (plain && prefix === "" && length >= 3 && length <= 12) {
+      if (!take.range(input, start, i, hash)) return
+    } else if (!wordAt(input, start, i, at, high, hash, prefix, take)) return
   }
 }
 

@@ -36,6 +36,14 @@ export interface ClueIndex {
     into: Float64Array,
     at: number
   ) => boolean
+  /**
+   * Brings into the processor's caches what lookups of the keys with hashes `hashes[0, n)` will
+   * read (their first slots, and the entry of each such slot whose hash is the key's); answers
+   * nothing, changes nothing. A message's lookups each wait for a slot, then an entry, from main
+   * memory, one lookup after the other; these loads do not depend on one another, so the
+   * processor has many of them under way at once, and the lookups that follow find them cached.
+   */
+  readonly warm: (hashes: Int32Array, n: number) => void
 }
 
 /**
@@ -73,6 +81,10 @@ const matches = (pool: Uint16Array, start: number, text: string, offset: number,
   for (let i = 0; i < length; i++) if (pool[start + i] !== text.charCodeAt(offset + i)) return false
   return true
 }
+
+/** The last `warm`'s loads, combined: written so that no engine drops them as dead code. */
+let warmed = 0
+export const lastWarmed = (): number => warmed
 
 /**
  * The index of the clues `keys[i]` -> `values[i]`. The keys must be distinct (a model's table has
@@ -128,5 +140,16 @@ export const make = (keys: ReadonlyArray<string>, values: ArrayLike<number>): Cl
     into[at] = doubles.getFloat64(e * 2, true)
     return true
   }
-  return { size: keys.length, get, readRange }
+  const warm: ClueIndex["warm"] = (hashes, n) => {
+    // Every load's value goes into `touched`, kept below, so that no load is dropped as unused.
+    let touched = 0
+    for (let k = 0; k < n; k++) touched ^= slots[(hashes[k]! & mask) * SLOT + HASH]!
+    for (let k = 0; k < n; k++) {
+      const i = (hashes[k]! & mask) * SLOT
+      const entry = slots[i + ENTRY]!
+      if (entry !== 0 && slots[i + HASH] === hashes[k]) touched ^= pool[entry - 1 + F_UNITS]!
+    }
+    warmed = touched
+  }
+  return { size: keys.length, get, readRange, warm }
 }

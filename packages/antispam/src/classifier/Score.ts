@@ -211,6 +211,7 @@ export const chiScore = (
 const chiScoreSet = (model: Model, set: TokenSet): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
   const probs = clueBuffer(set.size)
   const table = clueIndex(model)
+  table.warm(set.hashList(), set.size)
   topCount = 0
   let n = 0
   let words = 0

@@ -13,7 +13,6 @@
  * @category constructors
  * @since 0.2.0
  */
-import { hashRange } from "./ClueIndex.ts"
 import { TokenSet } from "./TokenSet.ts"
 import { bucket } from "./Words.ts"
 
@@ -136,7 +135,8 @@ const letterAt = (s: string, i: number): number => {
  * Distinct words of 3+ letters (first 400), into `into` (emptied first): the maximal runs of 3 or
  * more letters, which is what `/\p{L}{3,}/gu` matches, found by a scan that allocates no match
  * object (one per word was a tenth of the classifier's garbage) and, as the words are pieces of
- * the lower-cased text (`TokenSet`), no string per word.
+ * the lower-cased text (`TokenSet`), no string per word. The scan hashes a run as it reads it
+ * (`hashRange` of the run, the set's key), so a word's characters are not read a second time for it.
  */
 export const wordSet = (text: string, into: TokenSet = new TokenSet()): TokenSet => {
   into.clear()
@@ -146,12 +146,17 @@ export const wordSet = (text: string, into: TokenSet = new TokenSet()): TokenSet
   while (i < n && into.size < 400) {
     const start = i
     let letters = 0
+    // FNV-1a of the run so far, `hashRange`'s (its constants written out, as there).
+    let hash = 0x811c9dc5 | 0
     for (let w = letterAt(s, i); w > 0; w = letterAt(s, i)) {
+      hash = Math.imul(hash ^ s.charCodeAt(i), 0x01000193)
+      // A letter outside the Basic Multilingual Plane: both units of its surrogate pair.
+      if (w === 2) hash = Math.imul(hash ^ s.charCodeAt(i + 1), 0x01000193)
       i += w
       letters++
     }
-    if (letters >= 3) into.addRange(s, start, i - start, hashRange(s, start, i - start))
-    else if (letters === 0) i += s.codePointAt(i)! > 0xffff ? 2 : 1
+    if (letters >= 3) into.addRange(s, start, i - start, hash)
+    else if (letters === 0) i += s.charCodeAt(i) < 0xd800 || s.codePointAt(i)! <= 0xffff ? 1 : 2
   }
   return into
 }

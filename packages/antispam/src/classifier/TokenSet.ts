@@ -130,6 +130,11 @@ export class TokenSet {
     return this.hashes[i]!
   }
 
+  /** The hashes of the entries: `hashAt(i)` is its `[i]` for `i < size` (read it, never change it). */
+  hashList(): Int32Array {
+    return this.hashes
+  }
+
   /** Every token as a string, in order. */
   toArray(): Array<string> {
     const out = new Array<string>(this.size)

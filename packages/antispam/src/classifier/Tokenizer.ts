@@ -38,7 +38,7 @@ import { textTrailingJunk } from "./TextTrailingJunk.ts"
 import { sortedNames, TokenSet } from "./TokenSet.ts"
 import { TOPIC_GATE, TOPIC_TEXT, topicsOf } from "./Topics.ts"
 import { analyseUrls } from "./Urls.ts"
-import { addWords, bucket, hasInvisible } from "./Words.ts"
+import { addWords, bucket, hasDropped, hasInvisible } from "./Words.ts"
 
 export const MAX_TOKENS = 3000
 const MAX_TEXT = 150_000
@@ -118,6 +118,8 @@ const LITTLE_TEXT = 300
 interface BodyTokens {
   readonly tokens: Array<string>
   readonly text: string
+  /** `text` holds no character the word scan drops (`hasDropped`). */
+  readonly noneDropped: boolean
   readonly attachments: Array<string>
 }
 
@@ -173,7 +175,10 @@ const bodyEvidence = (
   for (const t of textEvidence.tokens) tokens.push(t)
   const subject = message.headers.decoded("subject") ?? ""
   for (const f of analyseObfuscation(subject, text)) features.add(f)
-  if (hasInvisible(text)) features.add("body_invisible")
+  // One scan for the characters the word scan drops, of which the invisible ones are a part:
+  // most texts have none, and then neither look needs its own.
+  const dropped = hasDropped(text)
+  if (dropped && hasInvisible(text)) features.add("body_invisible")
   if (mixedScripts(text)) features.add("body_mixed_scripts")
   if (atLeast(text, EXCLAIM_RUN, 3)) features.add("body_exclaim")
   if (blankForm(text)) features.add("text_blank_form")
@@ -202,7 +207,7 @@ const bodyEvidence = (
     if (EXECUTABLE.test(name)) features.add("attachment_executable")
     if (DOUBLE_EXT.test(name)) features.add("attachment_double_extension")
   }
-  return { tokens, text, attachments: attachmentTokens }
+  return { tokens, text, noneDropped: !dropped, attachments: attachmentTokens }
 }
 
 /** Tokenizes a message. Never throws on any `Message` value the parser can produce. */
@@ -263,7 +268,7 @@ export const collect = (message: Message): TokenSet => {
   for (const f of sorted) out.add(FEATURE_PREFIX + f)
   for (const t of head) if (out.size < MAX_TOKENS) out.add(clean(t))
   addAll(out, body.tokens)
-  addWords(body.text, out, MAX_TOKENS, { maxChars: MAX_TEXT, maxWords: MAX_TOKENS })
+  addWords(body.text, out, MAX_TOKENS, { maxChars: MAX_TEXT, maxWords: MAX_TOKENS, noneDropped: body.noneDropped })
   addAll(out, body.attachments)
   return out
 }

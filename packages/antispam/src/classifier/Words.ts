@@ -32,11 +32,21 @@ const URLISH = /^(?:https?:|ftp:|www\.|mailto:)/
 // Control characters other than the white space that splits words (tab, line ends), and the
 // invisible ones of `INVISIBLE`: both are dropped before splitting, in one pass over the text.
 const DROPPED = new RegExp(`[\\u0000-\\u0008\\u000E-\\u001F\\u007F${INVISIBLE.source.slice(1, -1)}]`, "g")
+const DROPPED_ONE = new RegExp(DROPPED.source)
+
+/**
+ * Whether `text` holds a character the word scan drops: a control character other than white space,
+ * or an invisible one (so `hasInvisible(text)` implies it). A text without one can tell the scan
+ * so (`WordOptions.noneDropped`), which then does not look for them a second time.
+ */
+export const hasDropped = (text: string): boolean => DROPPED_ONE.test(text)
 
 export interface WordOptions {
   readonly prefix?: string | undefined
   readonly maxChars?: number | undefined
   readonly maxWords?: number | undefined
+  /** The caller found `hasDropped(text)` false: nothing to remove before splitting. */
+  readonly noneDropped?: boolean | undefined
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57
@@ -124,9 +134,9 @@ const isUrlAt = (input: string, start: number): boolean => {
 
 /**
  * `wordToken(input.slice(start, end), prefix)`, slicing only the runs that give a token. `at` is
- * the offset of the run's first `@` (-1: none) and `high` its number of high surrogates, both
- * counted by the scan that found the run's end; they are the run's own when no edge needs
- * trimming, the usual case. A run of one or two code units never gives a token (an address
+ * the offset of the run's first `@` (-1: none), `high` its number of high surrogates and `hash`
+ * its `hashRange`, all three found by the scan that found the run's end; they are the run's own
+ * when no edge needs trimming, the usual case. A run of one or two code units never gives a token (an address
  * needs three, a word three code points), and a URL none: neither is sliced.
  * The patterns of `URLISH` hold no white space, so a match at `start` never reaches past the run.
  */
@@ -136,6 +146,7 @@ const wordAt = (
   end: number,
   at: number,
   high: number,
+  hash: number,
   prefix: string,
   take: WordTake
 ): boolean => {
@@ -145,7 +156,7 @@ const wordAt = (
   if (mayBeUrl(first) && isUrlAt(input, start)) return true
   if (length > 60) return takeToken(wordToken(input.slice(start, end), prefix), take)
   if (isAsciiAlnum(first) && isAsciiAlnum(input.charCodeAt(end - 1)))
-    return keptWord(input, start, end, at, high, prefix, take)
+    return keptWord(input, start, end, at, high, hash, prefix, take)
   // `trimEdges` on offsets: the ASCII edges are passed over in place, so the run is sliced once
   // (the word kept), not twice; an edge that reaches a non-ASCII character takes the old way.
   let from = start
@@ -165,7 +176,8 @@ const wordAt = (
   if (from === to) return true
   // Only ASCII was trimmed: the high surrogates are the run's; its first `@` may have been.
   const atOffset = at < 0 ? -1 : from === start ? at : atIn(input, from, to)
-  return keptWord(input, from, to, atOffset < to - from ? atOffset : -1, high, prefix, take)
+  const trimmedHash = from === start && to === end ? hash : hashRange(input, from, to - from)
+  return keptWord(input, from, to, atOffset < to - from ? atOffset : -1, high, trimmedHash, prefix, take)
 }
 
 /** Gives `token` to `take` when there is one; whether to go on. */
@@ -179,7 +191,8 @@ const atIn = (input: string, from: number, to: number): number => {
 
 /**
  * The token of `input[start, end)`, a word whose edges need no trimming (`wordToken` from the
- * address test on): `at` is its first `@` (-1: none), `high` its number of high surrogates.
+ * address test on): `at` is its first `@` (-1: none), `high` its number of high surrogates, `hash`
+ * its `hashRange`.
  */
 const keptWord = (
   input: string,
@@ -187,6 +200,7 @@ const keptWord = (
   end: number,
   at: number,
   high: number,
+  hash: number,
   prefix: string,
   take: WordTake
 ): boolean => {
@@ -195,7 +209,8 @@ const keptWord = (
   const len = length - high
   if (len < 3) return true
   // The usual word: the run itself, given as a range of the text so that no string need be made.
-  if (len <= 12) return prefix === "" ? take.range(input, start, end) : take.token(prefix + input.slice(start, end))
+  if (len <= 12)
+    return prefix === "" ? take.range(input, start, end, hash) : take.token(prefix + input.slice(start, end))
   if (isDigit(input.charCodeAt(start))) return true
   return take.token(
     `${prefix}skip:${String.fromCharCode(input.charCodeAt(start))} ${Math.min(10 * Math.floor(len / 10), 100)}`
@@ -212,12 +227,12 @@ export const words = (text: string, options: WordOptions = {}): Array<string> =>
 
 /**
  * Where the scan's words go, in order: `token` gets a token as a string, `range` a token that is
- * `input.slice(start, end)` of the cleaned, lower-cased text (left unmade). Each answers whether
- * to go on.
+ * `input.slice(start, end)` of the cleaned, lower-cased text (left unmade), with the piece's
+ * `hashRange`. Each answers whether to go on.
  */
 interface WordTake {
   readonly token: (token: string) => boolean
-  readonly range: (input: string, start: number, end: number) => boolean
+  readonly range: (input: string, start: number, end: number, hash: number) => boolean
 }
 
 /**
@@ -249,8 +264,8 @@ export const addWords = (text: string, into: TokenSet, maxSize: number, options:
         into.add(token)
         return ++taken < maxWords && into.size < maxSize
       },
-      range: (input, start, end) => {
-        into.addRange(input, start, end - start, hashRange(input, start, end - start))
+      range: (input, start, end, hash) => {
+        into.addRange(input, start, end - start, hash)
         return ++taken < maxWords && into.size < maxSize
       }
     })
@@ -259,13 +274,15 @@ export const addWords = (text: string, into: TokenSet, maxSize: number, options:
 
 /**
  * Gives the words of `text` to `take` in order until it answers false. The scan for a run's end
- * also notes its first `@` and its high surrogates (`wordAt`), so most runs are read once and
- * only those that give a token other than themselves are sliced.
+ * also notes its first `@` and its high surrogates and hashes it (`wordAt`), so most runs are read
+ * once (a set of the words then reads a repeated word's characters once more, to compare them)
+ * and only those that give a token other than themselves are sliced.
  */
 const eachWord = (text: string, options: WordOptions, take: WordTake): void => {
   const prefix = options.prefix ?? ""
   const maxChars = options.maxChars ?? 100_000
-  const input = (text.length > maxChars ? text.slice(0, maxChars) : text).replace(DROPPED, "").toLowerCase()
+  const cut = text.length > maxChars ? text.slice(0, maxChars) : text
+  const input = (options.noneDropped === true ? cut : cut.replace(DROPPED, "")).toLowerCase()
   const n = input.length
   let i = 0
   for (;;) {
@@ -273,15 +290,30 @@ const eachWord = (text: string, options: WordOptions, take: WordTake): void => {
     const start = i
     let at = -1
     let high = 0
+    // Whether every character so far is a lower-case ASCII letter or a digit (the usual word).
+    let plain = true
+    // `hashRange(input, start, i - start)` as the run grows (its constants written out, as there).
+    let hash = 0x811c9dc5 | 0
     for (; i < n; i++) {
       const c = input.charCodeAt(i)
+      if (isAsciiAlnum(c)) {
+        hash = Math.imul(hash ^ c, 0x01000193)
+        continue
+      }
       if (isWhitespace(c)) break
+      plain = false
+      hash = Math.imul(hash ^ c, 0x01000193)
       if (c === 64) {
         if (at < 0) at = i - start
       } else if (c >= 0xd800 && c <= 0xdbff) high++
     }
     if (i === start) return
-    if (!wordAt(input, start, i, at, high, prefix, take)) return
+    const length = i - start
+    // What `wordAt` gives such a run of 3 to 12, without its tests: no URL (each of `URLISH`'s
+    // prefixes holds a `:` or a `.`), no edge to trim, no `@`, no surrogate.
+    if (plain && prefix === "" && length >= 3 && length <= 12) {
+      if (!take.range(input, start, i, hash)) return
+    } else if (!wordAt(input, start, i, at, high, hash, prefix, take)) return
   }
 }
 

@@ -44,6 +44,20 @@ describe("ClueIndex", () => {
     }
   })
 
+  test.prop([
+    fc.array(fc.tuple(key, value), { maxLength: 200 }),
+    fc.array(key, { maxLength: 50 }),
+    fc.array(fc.integer(), { maxLength: 60 })
+  ])("warm answers nothing and changes no answer, whatever hashes it is given", (entries, others, noise) => {
+    const table = new Map(entries)
+    const index = indexOf(table)
+    const keys = [...table.keys(), ...others]
+    // The keys' own hashes (found and not) and any 32-bit integers, more of them than `n` reads.
+    const hashes = Int32Array.from([...keys.map(ClueIndex.hashOf), ...noise, 0])
+    expect(index.warm(hashes, hashes.length - 1)).toBeUndefined()
+    for (const t of keys) expect(Object.is(index.get(t), table.get(t))).toBe(true)
+  })
+
   it("tells apart keys of the same hash, one the start of the other", () => {
     // "free" followed by U+4511 U+A467 has the same FNV-1a hash as "free": only the characters and
     // the length tell them apart.

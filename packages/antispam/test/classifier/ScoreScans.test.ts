@@ -246,6 +246,19 @@ describe("words", () => {
     }
   )
 
+  test.prop([fc.array(wordText, { maxLength: 3 }), fc.constantFrom("", "subj:")])(
+    "addWords keys each token by its hashRange, the key the clue index is looked up by",
+    (texts, prefix) => {
+      const set = new TokenSet()
+      for (const t of texts) addWords(t, set, 3000, { prefix })
+      for (let i = 0; i < set.size; i++) {
+        const token = set.tokenAt(i)
+        expect(set.hashAt(i)).toBe(hashRange(token, 0, token.length))
+        expect(set.hashList()[i]).toBe(set.hashAt(i))
+      }
+    }
+  )
+
   it("trims ASCII edges, and any edge that is not ASCII, as before", () => {
     for (const w of ["(hello),", '"quoted"', "$5.00.", "100%.", "why?!", "...", "$.", "«mot»", "(ça)", "x…", "--😀--"])
       expect(words(w)).toStrictEqual(wordsBefore(w))

@@ -3,6 +3,7 @@
 // found.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
+import { hashRange } from "../../src/classifier/ClueIndex.ts"
 import { substitutedWords } from "../../src/classifier/Obfuscation.ts"
 import { overlap, wordSet } from "../../src/classifier/TextStats.ts"
 
@@ -108,6 +109,17 @@ describe("classifier text scans", () => {
     "wordSet finds the words /\\p{L}{3,}/gu finds",
     (text) => {
       expect(wordSet(text).toArray()).toEqual([...wordSetByRegex(text)])
+    }
+  )
+
+  test.prop([fc.oneof(letterText, fc.string({ unit: "grapheme", maxLength: 600 }))])(
+    "wordSet keys each word by its hashRange, as a set of the words' strings would",
+    (text) => {
+      const set = wordSet(text)
+      for (let i = 0; i < set.size; i++) {
+        const word = set.tokenAt(i)
+        expect(set.hashAt(i)).toBe(hashRange(word, 0, word.length))
+      }
     }
   )
 

@@ -71,6 +71,25 @@ describe("tokenize", () => {
     }
   )
 
+  // Words with the characters the word scan drops (invisible ones, other controls) in and between
+  // them, or none: the scan is told when the body holds none (Words.hasDropped).
+  const dropped = fc.constantFrom("\u200b", "\u00ad", "\ufeff", "\u0007", "\u001b", "\u007f")
+  const droppedWords = fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: wordsOf(300) },
+      { weight: 1, arbitrary: fc.tuple(wordsOf(300), dropped, wordsOf(300)).map((p) => p.join("")) },
+      { weight: 1, arbitrary: dropped }
+    ),
+    { maxLength: 80 }
+  )
+  test.prop([droppedWords], { numRuns: 40 })(
+    "gives the old tokens and features for a body with or without characters the scan drops",
+    (words) => {
+      const m = parse(message(words, []))
+      expect(tokenize(m)).toStrictEqual(tokenizeBefore(m))
+    }
+  )
+
   it("stops at MAX_TOKENS distinct tokens and at MAX_TOKENS words, as before", () => {
     const distinct = parse(
       message(

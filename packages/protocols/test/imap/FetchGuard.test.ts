@@ -67,12 +67,19 @@ const exchange = (cuts: ReadonlyArray<number>, command = "a1 UID FETCH 71 BODY.P
     cuts,
     seen
   )
+  // A header-only fetch fetches nothing itself: the UID its answer starts with finds the verdict.
+  const header = "Subject: hi\r\n\r\n"
+  expect(s.fromClient(b("a3 UID FETCH 71 BODY.PEEK[HEADER]\r\n")).forward.map(text)).toEqual([
+    "a3 UID FETCH 71 BODY.PEEK[HEADER]\r\n"
+  ])
+  serve(s, `* 1 FETCH (UID 71 BODY[HEADER] {${header.length}}\r\n${header})\r\na3 OK done\r\n`, cuts, seen)
   return seen
 }
 
 const EXPECTED =
   "* OK ready\r\n* 3 EXISTS\r\n* 1 FETCH (FLAGS (\\Flagged))\r\n" +
-  `* 1 FETCH (UID 71 BODY[]<0> {20}\r\n${TAGGED.slice(0, 20)})\r\n* 2 FETCH (FLAGS (\\Seen))\r\na1 OK done\r\na2 OK done\r\n`
+  `* 1 FETCH (UID 71 BODY[]<0> {20}\r\n${TAGGED.slice(0, 20)})\r\n* 2 FETCH (FLAGS (\\Seen))\r\na1 OK done\r\na2 OK done\r\n` +
+  "* 1 FETCH (UID 71 BODY[HEADER] {28}\r\nX-Spam: yes\r\nSubject: hi\r\n\r\n)\r\na3 OK done\r\n"
 
 describe("ImapSession: partial fetches", () => {
   it("holds the command, fetches the message itself, and serves the piece from the rewritten message", () => {

@@ -139,6 +139,11 @@ export class FetchGuard {
     sink.server(Buffer.from(`${h.ownTag} ${verb} ${h.command.set} (UID RFC822.SIZE)\r\n`, "latin1"))
   }
 
+  /** Whether responses must be looked at (a command held or being answered). */
+  get active(): boolean {
+    return this.held !== undefined || this.answering.length > 0
+  }
+
   /** While the proxy's own command runs, every response is held whole and read here. */
   get owning(): boolean {
     return this.held !== undefined && this.held.stage !== "waiting"
@@ -306,6 +311,7 @@ export class FetchGuard {
 
   /** `* n EXPUNGE`: the sequence numbers after n move down by one. */
   private expunged(head: string): void {
+    if (this.answering.length === 0 && this.held === undefined) return
     const m = /^\* (\d{1,10}) EXPUNGE\r?\n$/i.exec(head)
     if (m === null) return
     const gone = Number(m[1])

@@ -38,6 +38,9 @@ export interface ImapSessionOptions {
   readonly budget?: ScanBudget
 }
 
+/** Bytes for the client; `advertise` sends them through the refusals and capability lists first. */
+type Emit = ((bytes: Uint8Array) => void) & { readonly advertise: (bytes: Uint8Array) => void }
+
 const HEAD_MAX = 64
 /** `FetchGuard.start` from the client's side sends its command only: nothing else happens there. */
 const QUIET_SINK: GuardSink = {
@@ -128,10 +131,14 @@ export class ImapSession implements ProxySession {
 
   fromServer(chunk: Uint8Array): Array<ProxyEvent> {
     const out: Array<ProxyEvent> = []
-    const emit = (bytes: Uint8Array) => {
-      if (this.pendingTls !== undefined) this.held.push(bytes)
-      else out.push({ _tag: "Bytes", bytes })
-    }
+    const emit: Emit = Object.assign(
+      (bytes: Uint8Array) => {
+        if (this.pendingTls !== undefined) this.held.push(bytes)
+        else out.push({ _tag: "Bytes", bytes })
+      },
+      // Refusals first (a refused tag's response is replaced whole), then the capability lists.
+      { advertise: (bytes: Uint8Array) => this.capabilities.bytes(bytes, emit) }
+    )
     const sink: GuardSink = {
       client: emit,
       server: (bytes) => out.push({ _tag: "ToServer", step: { forward: [bytes], action: "none", discarded: 0 } }),
@@ -143,35 +150,31 @@ export class ImapSession implements ProxySession {
   }
 
   /** Sends `event` the way the current response goes (see `route`). */
-  private routeEvent(
-    event: ImapServerEvent,
-    out: Array<ProxyEvent>,
-    emit: (b: Uint8Array) => void,
-    sink: GuardSink
-  ): boolean {
-    if (this.head.length < HEAD_MAX) {
-      const bytes = event._tag === "Bytes" ? event.bytes : event._tag === "MessageStart" ? event.marker : EMPTY_BYTES
-      this.head += Buffer.from(bytes.subarray(0, HEAD_MAX - this.head.length)).toString("latin1")
+  private routeEvent(event: ImapServerEvent, out: Array<ProxyEvent>, emit: Emit, sink: GuardSink): boolean {
+    if (this.route !== "undecided") return this.routed(event, out, emit, sink)
+    // With nothing of its own going on, the proxy passes every response as it comes.
+    if (!this.guard.active) {
+      this.route = "stream"
+      return this.routed(event, out, emit, sink)
     }
-    if (this.route === "undecided") {
+    // The start of a response is in its first line, which comes before any literal.
+    if (event._tag === "Bytes" && this.head.length < HEAD_MAX)
+      this.head += Buffer.from(event.bytes.subarray(0, HEAD_MAX - this.head.length)).toString("latin1")
+    const mode = this.guard.mode(this.head)
+    if (mode === "undecided" && event._tag !== "ResponseEnd") {
       this.pending.push(event)
-      const mode = this.guard.mode(this.head)
-      if (mode === "undecided" && event._tag !== "ResponseEnd") return false
-      this.route = mode === "hold" ? "hold" : "stream"
+      return false
+    }
+    this.route = mode === "hold" ? "hold" : "stream"
+    if (this.pending.length > 0) {
       const pending = this.pending
       this.pending = []
       for (const e of pending) if (this.routed(e, out, emit, sink)) return true
-      return false
     }
     return this.routed(event, out, emit, sink)
   }
 
-  private routed(
-    event: ImapServerEvent,
-    out: Array<ProxyEvent>,
-    emit: (b: Uint8Array) => void,
-    sink: GuardSink
-  ): boolean {
+  private routed(event: ImapServerEvent, out: Array<ProxyEvent>, emit: Emit, sink: GuardSink): boolean {
     if (this.route === "hold") {
       this.holdEvent(event, out, sink)
       return false
@@ -217,12 +220,12 @@ export class ImapSession implements ProxySession {
     out: Array<ProxyEvent>,
     sink: GuardSink
   ): void {
-    const head = this.head
+    const head = event.head
     const kept = this.kept
     this.head = ""
     this.route = "undecided"
     this.kept = 0
-    if (UIDVALIDITY.test(head)) this.guard.mailboxSelected()
+    if (head.startsWith("* OK [") && UIDVALIDITY.test(head)) this.guard.mailboxSelected()
     this.guard.responseEnd({ tag: event.tag, status: event.status, head }, raw, kept, sink)
     if (this.clientHeld === undefined || !this.guard.released) return
     // The held command went on (or was refused): what the client sent after it is read now.
@@ -234,9 +237,8 @@ export class ImapSession implements ProxySession {
   }
 
   /** The ordinary path: refusals, capability lists, STARTTLS and COMPRESS answers. True: stop reading this chunk. */
-  private streamed(event: ImapServerEvent, out: Array<ProxyEvent>, emit: (b: Uint8Array) => void): boolean {
-    // Refusals first (a refused tag's response is replaced whole), then the capability lists.
-    const advertise = (bytes: Uint8Array) => this.capabilities.bytes(bytes, emit)
+  private streamed(event: ImapServerEvent, out: Array<ProxyEvent>, emit: Emit): boolean {
+    const advertise = emit.advertise
     switch (event._tag) {
       case "Bytes":
         this.refused.bytes(event.bytes, advertise)

@@ -343,6 +343,11 @@ export class FetchGuard {
     if (judged?.kind !== "rewrite") return raw
     const replace = new Map<number, Array<Uint8Array>>()
     parsed.items.forEach((item, i) => {
+      // The size a client reads the message in pieces by is the rewritten message's.
+      if (item.name === "RFC822.SIZE") {
+        replace.set(i, [Buffer.from(String(judged.bytes.length), "latin1")])
+        return
+      }
       const content = this.itemContent(context, judged, item.name, item.literal)
       if (content === "keep") return
       if (content === "withheld") sink.log("section_withheld", { uid: uid!, item: item.name })

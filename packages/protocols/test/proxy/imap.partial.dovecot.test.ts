@@ -154,6 +154,10 @@ describe("IMAP proxy: partial and section fetches (Dovecot)", () => {
       expect(byItem.get("RFC822.HEADER")).toBe(tagged.slice(0, split))
       // (The test client names an item by its last word.)
       expect(byItem.get("X-MAILMOAT-SPAM)]")).toBe("X-Mailmoat-Spam: yes\r\nSubject: [SPAM] message 2\r\n\r\n")
+      // The size a client reads pieces by is the tagged message's.
+      const sized = await via.command("UID FETCH 2 (RFC822.SIZE BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+      expect(sized.raw.toString("latin1")).toContain(`RFC822.SIZE ${tagged.length} `)
+      expect(sized.literals[0]!.bytes.toString("latin1")).toBe("Subject: [SPAM] message 2\r\n\r\n")
       // A tag changes the header alone: body parts are the server's.
       const d = await direct("FETCH 2 BODY.PEEK[1]<5.20>")
       expect(byItem.get("BODY[1]<5>")).toBe(d.literals[0]!.bytes.toString("latin1"))

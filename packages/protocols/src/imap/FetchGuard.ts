@@ -28,7 +28,7 @@
  * - Sequence numbers of the client's command are those of the proxy's sizing fetch, just before;
  *   an `EXPUNGE` in between (allowed during UID FETCH) shifts them.
  *
- * Size: ~330 lines, over the 250 aim: the four steps share one state; split, each would need it all.
+ * Size: ~390 lines, over the 250 aim: the four steps share one state; split, each would need it all.
  *
  * @category models
  * @since 0.1.0

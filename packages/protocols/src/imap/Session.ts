@@ -12,6 +12,10 @@
  *   the client in order. After our `OK DEFLATE active` comes `CompressStart`.
  * - Once the session is authenticated, the capability lists the server sends name
  *   `COMPRESS=DEFLATE` (`CapabilityAdvert`): the proxy serves it whether or not the server does.
+ * - A FETCH of pieces or parts is held (`FetchGuard`): the client is not read (`hold`, then
+ *   `ResumeClient`) while the proxy's own commands go to the server (`ToServer`) and their
+ *   responses are held whole and kept from the client; a response served from a rewritten
+ *   message is held whole too. Every other response passes as it comes.
  *
  * @category models
  * @since 0.1.0

@@ -19,7 +19,11 @@
  * - IMAP COMPRESS: only the client's leg is compressed (`DeflateLeg`), from the write after our
  *   `OK DEFLATE active`; client bytes between the command and that reply are discarded.
  *
- * Size: ~410 lines, over the 250 aim: the two legs, the TLS dance and message buffering share one
+ * - The scan budget (`ScanBudget`, shared across connections): a message is held only if it fits;
+ *   one that does not streams through unscanned (logged). The session's own fetches (IMAP partial
+ *   fetches) come as `Judge` events: scanned, never written to the client.
+ *
+ * Size: ~480 lines, over the 400 mark: the two legs, the TLS dance and message buffering share one
  * small mutable state that splitting would scatter.
  *
  * @category models

@@ -103,11 +103,6 @@ export class FetchGuard {
     private readonly budget: ScanBudget | undefined
   ) {}
 
-  /** True while a client command is held (the client is not read). */
-  get holding(): boolean {
-    return this.held !== undefined
-  }
-
   /** A client command line: `hold` when the proxy must fetch first. */
   command(tag: string, command: FetchCommand | undefined, line: Uint8Array): "hold" | "forward" {
     if (command?.items.some((i) => i.kind === "content")) {

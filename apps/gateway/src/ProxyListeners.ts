@@ -211,7 +211,13 @@ const scanLimits = (
   protocols: GatewayConfig.ProtocolsConfig,
   given: MailProxy.ProxyLimits | undefined
 ): MailProxy.ProxyLimits => {
-  const limits = { maxLiteralBytes: protocols.maxLiteralMB * MB, maxMessageBytes: protocols.maxScanMB * MB, ...given }
+  const limits = {
+    maxLiteralBytes: protocols.maxLiteralMB * MB,
+    maxMessageBytes: protocols.maxScanMB * MB,
+    // One budget for every listener: the memory is the process's.
+    scanBudget: new MailProxy.ScanBudget(protocols.maxHeldMB * MB),
+    ...given
+  }
   if (given?.scanTimeoutMs !== undefined || protocols.clamd === undefined) return limits
   return { ...limits, scanTimeoutMs: Math.max(30_000, (protocols.clamd.timeoutSeconds * 3 + 5) * 1000) }
 }

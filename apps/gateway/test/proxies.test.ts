@@ -16,6 +16,7 @@ import { eicarAttachmentMessage } from "../../../packages/antispam/test/threat/s
 import { type RedisPeer, startRedis } from "../../../packages/antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../../packages/core/test/dns/support/rbldnsd.ts"
 import { type Dovecot, freePort, startDovecot } from "../../../packages/protocols/test/proxy/support/dovecot.ts"
+import { ImapClient } from "../../../packages/protocols/test/proxy/support/imapClient.ts"
 import { curl } from "../../../packages/protocols/test/proxy/support/tools.ts"
 import type { ProxyListenerInfo, RunningGateway } from "../src/index.ts"
 import * as Log from "../src/Log.ts"
@@ -335,6 +336,51 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
       expect(c.received).not.toMatch(/^\+ /m)
     } finally {
       c.socket.destroy()
+    }
+  })
+
+  test("IMAP partial and part fetches: a GTUBE read in pieces is tagged, the EICAR part read alone is the notice", async () => {
+    const port = byUpstream(gw, dovecot.ports.imap).listen.port
+    const c = await ImapClient.connect(port)
+    try {
+      await c.login(dovecot.user, dovecot.password)
+      expect((await c.command("EXAMINE INBOX")).status).toBe("OK")
+      for (const uid of [UID.gtube2, UID.eicar]) {
+        const pieces: Array<Buffer> = []
+        for (let origin = 0; ; origin += 256) {
+          const r = await c.command(`UID FETCH ${uid} BODY.PEEK[]<${origin}.256>`)
+          pieces.push(r.literals[0]!.bytes)
+          if (r.literals[0]!.bytes.length < 256) break
+        }
+        const full = (await c.command(`UID FETCH ${uid} BODY.PEEK[]`)).literals[0]!.bytes
+        expect(Buffer.concat(pieces).equals(full)).toBe(true)
+        expect(full.equals(await direct(uid))).toBe(false)
+      }
+      const first = await c.command(`UID FETCH ${UID.gtube2} BODY.PEEK[]<0.200>`)
+      expect(first.literals[0]!.bytes.toString("latin1")).toMatch(/^X-Mailmoat-Verdict: spam\r\n/)
+      const parts = await c.command(`UID FETCH ${UID.eicar} (BODY.PEEK[1] BODY.PEEK[2] BINARY.PEEK[2])`)
+      const byItem = new Map(parts.literals.map((l) => [l.item, l.bytes.toString("latin1")]))
+      expect(byItem.get("BODY[1]")).toBe("Please find the report attached.\r\n")
+      // The notice as the rewritten message carries it (base64), and decoded.
+      expect(Buffer.from(byItem.get("BODY[2]")!, "base64").toString("utf8")).toContain("Mailmoat removed this part")
+      expect(byItem.get("BINARY[2]")).toContain("Mailmoat removed this part")
+      expect(parts.raw.toString("latin1")).not.toContain(Buffer.from(eicar()).toString("base64").slice(0, 40))
+    } finally {
+      c.close()
+    }
+  })
+
+  test("protocols.maxHeldMB reaches the IMAP proxy: with no room, a partial fetch gets NO [UNAVAILABLE]", async () => {
+    const g = await start({ maxHeldMB: 0 })
+    const c = await ImapClient.connect(byUpstream(g, dovecot.ports.imap).listen.port)
+    try {
+      await c.login(dovecot.user, dovecot.password)
+      expect((await c.command("EXAMINE INBOX")).status).toBe("OK")
+      const r = await c.command(`UID FETCH ${UID.gtube} BODY.PEEK[]<0.100>`)
+      expect(r.raw.toString("latin1")).toMatch(/^t\d+ NO \[UNAVAILABLE\] /m)
+      expect(r.literals).toHaveLength(0)
+    } finally {
+      c.close()
     }
   })
 

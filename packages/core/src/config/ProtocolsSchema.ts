@@ -138,5 +138,11 @@ export const Protocols = Schema.Struct({
   maxScanMB: number(0).pipe(
     doc("Largest fetched message buffered and scanned, in MiB; a larger one streams through unscanned."),
     withDefault(25)
+  ),
+  maxHeldMB: number(0).pipe(
+    doc(
+      "Fetched messages held for scanning at once, across every proxy connection, in MiB: past it a full fetch streams through unscanned and a partial or section fetch gets NO [UNAVAILABLE] (both logged)."
+    ),
+    withDefault(256)
   )
 }).annotate({ description: "Client-side IMAP/POP3 protection." })

@@ -83,6 +83,7 @@ describe("defaults", () => {
       onThreat: "replace",
       maxLiteralMB: 64,
       maxScanMB: 25,
+      maxHeldMB: 256,
       mint: { perSecond: 20, burst: 20, concurrency: 2, maxWaiting: 100 }
     })
     expect(d.plugins).toEqual([])

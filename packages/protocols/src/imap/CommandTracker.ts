@@ -34,6 +34,15 @@ import { checkLiteral } from "./LiteralLimit.ts"
 
 type ClientAction = ClientStep["action"]
 
+/** A tracker step; on `hold`, `rest` is what the client sent after the held command. */
+export type TrackerStep = ClientStep & { readonly rest?: Uint8Array }
+
+/**
+ * Told of every command line (its first line); `hold` keeps a literal-free line from the server
+ * (the tracker stops there; the caller forwards it later).
+ */
+export type CommandHook = (tag: string, line: Uint8Array, hasLiteral: boolean) => "hold" | "forward"
+
 const LF = 0x0a
 /** Login commands whose answers are awaited at once; a client pipelining more is misbehaving. */
 const MAX_PENDING_LOGINS = 16
@@ -53,6 +62,8 @@ export class ImapCommandTracker {
   private loggedIn = false
   /** Tags of LOGIN / AUTHENTICATE (true) and UNAUTHENTICATE (false) waiting for their answer. */
   private readonly logins = new Map<string, boolean>()
+  /** See `CommandHook`. */
+  commandHook: CommandHook | undefined
 
   /**
    * @param startTls whether the proxy can serve STARTTLS; when not, the command is forwarded under
@@ -67,7 +78,7 @@ export class ImapCommandTracker {
     this.held = new HeldLine(maxLineLength)
   }
 
-  push(chunk: Uint8Array): ClientStep {
+  push(chunk: Uint8Array): TrackerStep {
     const forward: Array<Uint8Array> = []
     let pos = 0
     while (pos < chunk.length) {
@@ -85,6 +96,7 @@ export class ImapCommandTracker {
       pos = end
       if (lf === -1) break
       const action = this.lineDone(forward)
+      if (action === "hold") return { forward, action, discarded: 0, rest: chunk.subarray(pos) }
       if (action === "starttls" || action === "compress") return { forward, action, discarded: chunk.length - pos }
       if (this.closeReason !== undefined)
         return { forward, action: "close", reason: this.closeReason, discarded: chunk.length - pos }
@@ -159,6 +171,7 @@ export class ImapCommandTracker {
     const m = first ? COMMAND.exec(Buffer.from(line).toString("latin1")) : null
     if (first) this.tag = m?.[1] ?? ""
     if (m !== null) this.noteLogin(m[1]!, m[2]!.toUpperCase())
+    if (m !== null && this.commandHook?.(m[1]!, line, marker !== undefined) === "hold") return "hold"
     if (m === null || marker !== undefined) {
       forward.push(line)
       return "none"

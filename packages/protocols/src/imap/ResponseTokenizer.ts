@@ -29,8 +29,8 @@ export type ImapServerEvent =
   | { readonly _tag: "MessageStart"; readonly marker: Uint8Array; readonly literal: LiteralMarker }
   | { readonly _tag: "MessageData"; readonly bytes: Uint8Array }
   | { readonly _tag: "MessageEnd" }
-  /** After the last byte of a response; `tag` is `*`, `+` or the command tag. */
-  | { readonly _tag: "ResponseEnd"; readonly tag: string; readonly status: string }
+  /** After the last byte of a response; `tag` is `*`, `+` or the command tag; `head` its first 64 bytes. */
+  | { readonly _tag: "ResponseEnd"; readonly tag: string; readonly status: string; readonly head: string }
 
 const LF = 0x0a
 const HEAD_MAX = 64
@@ -147,11 +147,12 @@ export class ImapResponseTokenizer {
   }
 
   private responseEnd(): ImapServerEvent {
-    const words = this.head.split(" ", 3)
+    const head = this.head
+    const words = head.split(" ", 3)
     const tag = (words[0] ?? "").replace(/\r?\n$/, "")
     const status = (words[1] ?? "").replace(/\r?\n$/, "").toUpperCase()
     this.head = ""
     this.lexer = new FetchLexer()
-    return { _tag: "ResponseEnd", tag, status }
+    return { _tag: "ResponseEnd", tag, status, head }
   }
 }

@@ -19,7 +19,11 @@
  * - IMAP COMPRESS: only the client's leg is compressed (`DeflateLeg`), from the write after our
  *   `OK DEFLATE active`; client bytes between the command and that reply are discarded.
  *
- * Size: ~410 lines, over the 250 aim: the two legs, the TLS dance and message buffering share one
+ * - The scan budget (`ScanBudget`, shared across connections): a message is held only if it fits;
+ *   one that does not streams through unscanned (logged). The session's own fetches (IMAP partial
+ *   fetches) come as `Judge` events: scanned, never written to the client.
+ *
+ * Size: ~480 lines, over the 400 mark: the two legs, the TLS dance and message buffering share one
  * small mutable state that splitting would scatter.
  *
  * @category models
@@ -30,7 +34,8 @@ import * as tls from "node:tls"
 import { ImapSession } from "../imap/Session.ts"
 import { Pop3Session } from "../pop3/Session.ts"
 import { formatProxyLog, type Log } from "./Log.ts"
-import type { ProxyEvent, ProxySession } from "./ProxySession.ts"
+import type { ClientStep, ProxyEvent, ProxySession } from "./ProxySession.ts"
+import type { ScanBudget } from "./ScanBudget.ts"
 import { type ScanPolicy, scanMessage } from "./ScanPolicy.ts"
 import { DeflateLeg } from "./DeflateLeg.ts"
 import { connectUpstreamTls, type UpstreamTlsOptions } from "./UpstreamTls.ts"
@@ -47,6 +52,8 @@ export interface ConnectionConfig {
   readonly upstreamTls: UpstreamTlsOptions
   readonly scan: ScanPolicy
   readonly maxMessageBytes: number
+  /** Shared bound on the bytes held for scanning, across connections. */
+  readonly budget?: ScanBudget | undefined
   readonly maxLineLength: number
   /** Largest literal a client may send upstream (IMAP). */
   readonly maxLiteralBytes: number
@@ -63,6 +70,8 @@ interface PendingMessage {
   readonly content: Array<Uint8Array>
   size: number
   streaming: boolean
+  /** Bytes taken from the scan budget for it. */
+  reserved: number
 }
 
 const MAX_EARLY_CLIENT_BYTES = 65_536
@@ -71,6 +80,8 @@ export class ProxyConnection {
   private upstream: net.Socket | undefined
   private session: ProxySession | undefined
   private clientState: "open" | "tls-pending" | "compress-pending" = "open"
+  /** The session holds a client command (IMAP partial fetch): the client is not read. */
+  private clientHeld = false
   private early: Array<Uint8Array> = []
   private earlyBytes = 0
   private readonly serverQueue: Array<Uint8Array> = []
@@ -123,6 +134,7 @@ export class ProxyConnection {
   close(reason: string): void {
     if (this.closed) return
     this.closed = true
+    this.releaseBudget()
     clearTimeout(this.idleTimer)
     this.log("closed", { reason })
     this.client.destroy()
@@ -136,7 +148,13 @@ export class ProxyConnection {
       maxLiteralBytes: this.config.maxLiteralBytes,
       startTls: this.config.clientTls !== undefined && this.config.mode === "plain"
     }
-    return protocol === "imap" ? new ImapSession(options) : new Pop3Session(options)
+    return protocol === "imap"
+      ? new ImapSession({
+          ...options,
+          maxMessageBytes: this.config.maxMessageBytes,
+          ...(this.config.budget === undefined ? {} : { budget: this.config.budget })
+        })
+      : new Pop3Session(options)
   }
 
   private connectUpstream(): Promise<net.Socket> {
@@ -227,8 +245,16 @@ export class ProxyConnection {
       if (this.earlyBytes > MAX_EARLY_CLIENT_BYTES) this.close("early_client_data_overflow")
       return
     }
-    const step = this.session.fromClient(chunk)
+    this.applyClientStep(this.session.fromClient(chunk))
+  }
+
+  /** What the session made of client bytes: forwarded, and the client leg's state changed. */
+  private applyClientStep(step: ClientStep): void {
     for (const bytes of step.forward) if (bytes.length > 0) this.upstream!.write(bytes)
+    if (step.action === "hold" && !this.clientHeld) {
+      this.clientHeld = true
+      this.client.pause()
+    }
     if (step.action === "close") {
       this.fail(step.reason ?? "protocol error")
       return
@@ -243,7 +269,9 @@ export class ProxyConnection {
     }
     if (this.upstream!.writableNeedDrain) {
       this.client.pause()
-      this.upstream!.once("drain", () => this.client.resume())
+      this.upstream!.once("drain", () => {
+        if (!this.clientHeld) this.client.resume()
+      })
     }
   }
 
@@ -280,6 +308,23 @@ export class ProxyConnection {
               // Accepted: the rest of this read was plaintext sent before TLS, dropped. Refused: the
               // session read on, and what the server sent after its refusal is the client's too.
               if (event.ok) break
+              continue
+            }
+            if (event._tag === "ToServer") {
+              this.applyClientStep(event.step)
+              continue
+            }
+            if (event._tag === "ResumeClient") {
+              this.clientHeld = false
+              this.client.resume()
+              continue
+            }
+            if (event._tag === "Log") {
+              this.log(event.event, event.fields)
+              continue
+            }
+            if (event._tag === "Judge") {
+              await this.judge(event)
               continue
             }
             if (event._tag === "CompressStart") {
@@ -324,16 +369,41 @@ export class ProxyConnection {
     leg.on("data", this.onClientData)
   }
 
-  private async handle(event: Exclude<ProxyEvent, { _tag: "TlsReply" | "CompressStart" }>): Promise<void> {
+  /** The session's own fetch of a whole message: scanned, never sent to the client. */
+  private async judge(event: Extract<ProxyEvent, { _tag: "Judge" }>): Promise<void> {
+    try {
+      const { outcome, failed } = await scanMessage(this.config.scan, event.content)
+      event.done(outcome.kind === "rewrite" ? outcome.bytes : undefined, failed)
+    } finally {
+      event.release()
+    }
+  }
+
+  private async handle(
+    event: Exclude<ProxyEvent, { _tag: "TlsReply" | "CompressStart" | "ToServer" | "ResumeClient" | "Judge" | "Log" }>
+  ): Promise<void> {
     switch (event._tag) {
       case "Bytes":
         this.write(event.bytes)
         return
       case "MessageStart": {
-        const streaming = event.size !== undefined && event.size > this.config.maxMessageBytes
-        this.message = { header: event.header, frame: event.frame, raw: [], content: [], size: 0, streaming }
+        const tooLarge = event.size !== undefined && event.size > this.config.maxMessageBytes
+        // The size an IMAP literal announces is taken at once; POP3's grows as it comes.
+        const reserve = tooLarge ? 0 : (event.size ?? 0)
+        const fits = tooLarge || this.reserve(reserve)
+        const streaming = tooLarge || !fits
+        this.message = {
+          header: event.header,
+          frame: event.frame,
+          raw: [],
+          content: [],
+          size: 0,
+          streaming,
+          reserved: streaming ? 0 : reserve
+        }
         if (streaming) {
-          this.log("message_too_large_unscanned", { size: event.size! })
+          if (tooLarge) this.log("message_too_large_unscanned", { size: event.size! })
+          else this.log("scan_budget_exhausted_unscanned", { size: event.size ?? 0 })
           this.write(event.header)
         }
         return
@@ -350,8 +420,12 @@ export class ProxyConnection {
           m.content.push(piece)
           m.size += piece.length
         }
-        if (m.size > this.config.maxMessageBytes) {
-          this.log("message_too_large_unscanned", { size: m.size })
+        const over = m.size > this.config.maxMessageBytes
+        const grown = m.size - m.reserved
+        if (over || (grown > 0 && !this.reserve(grown))) {
+          this.log(over ? "message_too_large_unscanned" : "scan_budget_exhausted_unscanned", { size: m.size })
+          this.config.budget?.release(m.reserved)
+          m.reserved = 0
           m.streaming = true
           this.write(m.header)
           for (const raw of m.raw.splice(0)) this.write(raw)
@@ -367,7 +441,9 @@ export class ProxyConnection {
           return
         }
         const content = m.content.length === 1 ? m.content[0]! : Buffer.concat(m.content)
-        const { outcome, key } = await scanMessage(this.config.scan, content)
+        const { outcome, key } = await scanMessage(this.config.scan, content).finally(() =>
+          this.config.budget?.release(m.reserved)
+        )
         if (outcome.kind === "rewrite") {
           this.log("message_rewritten", { key, size: content.length, newSize: outcome.bytes.length })
           for (const bytes of m.frame(outcome.bytes)) this.write(bytes)
@@ -418,6 +494,18 @@ export class ProxyConnection {
     this.client.on("data", this.onClientData)
   }
 
+  /** What this connection still holds of the scan budget goes back (it closed mid-message). */
+  private releaseBudget(): void {
+    if (this.message !== undefined) this.config.budget?.release(this.message.reserved)
+    this.message = undefined
+    this.session?.dispose?.()
+  }
+
+  /** Takes `bytes` from the shared scan budget (always fits without one). */
+  private reserve(bytes: number): boolean {
+    return this.config.budget === undefined || this.config.budget.tryReserve(bytes)
+  }
+
   private write(bytes: Uint8Array): void {
     if (bytes.length > 0 && !this.closed) this.client.write(bytes)
   }
@@ -449,6 +537,7 @@ export class ProxyConnection {
     if (this.closed) return
     if (this.session !== undefined) this.client.write(this.session.farewell(text))
     this.closed = true
+    this.releaseBudget()
     clearTimeout(this.idleTimer)
     this.log("closed", { reason: text })
     this.upstream?.destroy()

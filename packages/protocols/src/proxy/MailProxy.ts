@@ -28,6 +28,7 @@ import * as net from "node:net"
 import type * as tls from "node:tls"
 import { type Mode, type Protocol, ProxyConnection } from "./Connection.ts"
 import { formatProxyLog } from "./Log.ts"
+import { ScanBudget } from "./ScanBudget.ts"
 import type { MessageScanner } from "./Scanner.ts"
 import type { UpstreamTlsOptions } from "./UpstreamTls.ts"
 import { VerdictCache, type VerdictCacheOptions } from "./VerdictCache.ts"
@@ -65,6 +66,13 @@ export interface ProxyLimits {
   /** Deadline for one scan; on expiry the message passes unchanged (default 30 000). */
   readonly scanTimeoutMs?: number
   readonly verdictCache?: VerdictCacheOptions
+  /**
+   * Bytes of fetched messages held for scanning at once, shared by every connection using it
+   * (pass one `ScanBudget` to several listeners to share it across them). Past it a full fetch
+   * streams through unscanned and a partial or section fetch is answered `NO [UNAVAILABLE]`,
+   * both logged. Default: a budget of 256 MiB for this listener.
+   */
+  readonly scanBudget?: ScanBudget
 }
 
 export interface MailProxyOptions {
@@ -110,6 +118,8 @@ const toTlsOptions = (options: ClientTlsOptions | undefined): tls.TlsOptions | u
   return { ...options }
 }
 
+const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024
+
 /** Starts listening; resolves once the port is bound. */
 export const listen = (options: MailProxyOptions): Promise<MailProxyHandle> => {
   if (options.mode === "implicit-tls" && options.clientTls === undefined) {
@@ -135,6 +145,7 @@ export const listen = (options: MailProxyOptions): Promise<MailProxyHandle> => {
       onFailure: (reason: string, key: string) => log(formatProxyLog("-", "scan_failed_pass_through", { reason, key }))
     },
     maxMessageBytes: limits.maxMessageBytes ?? 25 * 1024 * 1024,
+    budget: limits.scanBudget ?? new ScanBudget(DEFAULT_BUDGET_BYTES),
     maxLineLength: limits.maxLineLength ?? 65_536,
     maxLiteralBytes: limits.maxLiteralBytes ?? 64 * 1024 * 1024,
     idleTimeoutMs: limits.idleTimeoutMs ?? 35 * 60_000,

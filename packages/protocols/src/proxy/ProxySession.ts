@@ -29,6 +29,22 @@ export type ProxyEvent =
   | { readonly _tag: "TlsReply"; readonly ok: boolean; readonly bytes: Uint8Array }
   /** The client was told compression is active (IMAP COMPRESS): what follows goes compressed. */
   | { readonly _tag: "CompressStart" }
+  /** Client bytes the session releases now (a held command, the proxy's own commands), as `fromClient`'s. */
+  | { readonly _tag: "ToServer"; readonly step: ClientStep }
+  /** The session holds no client command any more: read the client again. */
+  | { readonly _tag: "ResumeClient" }
+  /**
+   * The proxy's own fetch of a whole message (IMAP partial fetches): scan `content`, never send it
+   * to the client, tell `done` the rewritten bytes (undefined: clean; `failed`: no verdict), then
+   * `release` its bytes to the scan budget.
+   */
+  | {
+      readonly _tag: "Judge"
+      readonly content: Uint8Array
+      readonly done: (rewritten: Uint8Array | undefined, failed: boolean) => void
+      readonly release: () => void
+    }
+  | { readonly _tag: "Log"; readonly event: string; readonly fields: Record<string, string | number | boolean> }
 
 export interface ClientStep {
   readonly forward: Array<Uint8Array>
@@ -36,10 +52,11 @@ export interface ClientStep {
    * `starttls`: forward, then stop reading the client until the server's `TlsReply`.
    * `compress`: forward, then stop reading the client until the server's `CompressStart`, after
    * which the client's leg is compressed both ways.
+   * `hold`: forward, then stop reading the client until the session's `ResumeClient`.
    * `close`: forward, then give up on the connection (`reason`), e.g. an oversized `{n+}` literal
    * that can be neither refused nor skipped without losing the command stream.
    */
-  readonly action: "none" | "starttls" | "compress" | "close"
+  readonly action: "none" | "starttls" | "compress" | "close" | "hold"
   readonly reason?: string | undefined
   /** Bytes received after STARTTLS/STLS or COMPRESS in the same read, thrown away. */
   readonly discarded: number
@@ -55,6 +72,8 @@ export interface ProxySession {
   tlsEstablished(): void
   /** The STARTTLS/STLS request failed upstream: the client may go on in plaintext. */
   tlsRefused(): void
+  /** The connection closed: scan budget the session still holds goes back. */
+  dispose?(): void
   /** A final line telling the client why we give up (`* BYE ...` / `-ERR ...`). */
   farewell(text: string): Uint8Array
 }

@@ -25,7 +25,7 @@ const isOutcome = (v: unknown): v is ScanOutcome =>
 export const scanMessage = async (
   policy: ScanPolicy,
   bytes: Uint8Array
-): Promise<{ outcome: ScanOutcome; key: string }> => {
+): Promise<{ outcome: ScanOutcome; key: string; failed: boolean }> => {
   const key = messageKey(bytes)
   const outcome = await policy.cache.resolve(key, async () => {
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -43,5 +43,5 @@ export const scanMessage = async (
       clearTimeout(timer)
     }
   })
-  return { outcome: outcome ?? PASS, key }
+  return { outcome: outcome ?? PASS, key, failed: outcome === undefined }
 }

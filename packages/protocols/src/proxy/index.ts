@@ -13,6 +13,7 @@ export {
   type ProxyLimits
 } from "./MailProxy.ts"
 export type { ClientStep, ProxyEvent, ProxySession } from "./ProxySession.ts"
+export { ScanBudget } from "./ScanBudget.ts"
 export { type MessageScanner, messageKey, PASS, passThrough, type ScanInput, type ScanOutcome } from "./Scanner.ts"
 export type { UpstreamTlsOptions } from "./UpstreamTls.ts"
 export { VerdictCache, type VerdictCacheOptions } from "./VerdictCache.ts"

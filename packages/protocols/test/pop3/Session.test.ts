@@ -10,8 +10,8 @@ const rawOf = (events: ReadonlyArray<ProxyEvent>): Buffer =>
     events.map((e) => {
       if (e._tag === "Bytes" || e._tag === "TlsReply") return e.bytes
       if (e._tag === "MessageStart") return e.header
-      if (e._tag === "CompressStart") return Buffer.alloc(0)
-      return e.raw
+      if (e._tag === "MessageData" || e._tag === "MessageEnd") return e.raw
+      return Buffer.alloc(0)
     })
   )
 

@@ -38,8 +38,18 @@ export class ImapClient {
   }
 
   async command(text: string, timeoutMs = 30_000): Promise<ImapReply> {
+    return this.reply(this.send(text), timeoutMs)
+  }
+
+  /** Sends a command without waiting (pipelining); `reply` reads its answer. */
+  send(text: string): string {
     const tag = `t${++this.tagCounter}`
     this.wire.write(`${tag} ${text}\r\n`)
+    return tag
+  }
+
+  /** Everything up to and including the tagged answer to `tag`. */
+  async reply(tag: string, timeoutMs = 30_000): Promise<ImapReply> {
     const raw: Array<Buffer> = []
     const literals: Array<FetchedLiteral> = []
     let seq = 0

@@ -1,0 +1,109 @@
+// The IMAP session's handling of a partial fetch against a scripted server: its own two fetches,
+// the client's command released after them, and the answer served from the rewritten message,
+// the same for any chunking of the server's stream.
+import { fc, test } from "@fast-check/vitest"
+import { describe, expect, it } from "vitest"
+import { ImapSession } from "../../src/imap/index.ts"
+import type { ProxyEvent } from "../../src/proxy/index.ts"
+
+const b = (s: string) => Buffer.from(s, "latin1")
+const text = (u: Uint8Array) => Buffer.from(u).toString("latin1")
+
+const ORIGINAL = "Subject: hi\r\n\r\nSPAMWORD body\r\n"
+const TAGGED = `X-Spam: yes\r\n${ORIGINAL}`
+
+interface Seen {
+  client: string
+  server: Array<string>
+  judged: number
+  resumed: number
+}
+
+/** Feeds `input` to the session cut at `cuts`, playing the connection's part for each event. */
+const serve = (s: ImapSession, input: string, cuts: ReadonlyArray<number>, seen: Seen): void => {
+  const bytes = b(input)
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((x, y) => x - y)
+  let last = 0
+  for (const p of [...points, bytes.length]) {
+    for (const e of s.fromServer(bytes.subarray(last, p))) play(e, seen)
+    last = p
+  }
+}
+
+const play = (e: ProxyEvent, seen: Seen): void => {
+  if (e._tag === "Bytes") seen.client += text(e.bytes)
+  else if (e._tag === "MessageStart") seen.client += text(e.header)
+  else if (e._tag === "MessageData") seen.client += text(e.raw)
+  else if (e._tag === "ToServer") seen.server.push(...e.step.forward.map(text))
+  else if (e._tag === "ResumeClient") seen.resumed++
+  else if (e._tag === "Judge") {
+    seen.judged++
+    const original = text(e.content)
+    e.done(original.includes("SPAMWORD") ? b(`X-Spam: yes\r\n${original}`) : undefined, false)
+    e.release()
+  }
+}
+
+/** The whole exchange; the server's three answers are cut at `cuts`. */
+const exchange = (cuts: ReadonlyArray<number>, command = "a1 UID FETCH 71 BODY.PEEK[]<0.20>\r\na2 NOOP\r\n") => {
+  const s = new ImapSession()
+  const seen: Seen = { client: "", server: [], judged: 0, resumed: 0 }
+  serve(s, "* OK ready\r\n", [], seen)
+  const step = s.fromClient(b(command))
+  expect(step.action).toBe("hold")
+  const sizing = text(Buffer.concat(step.forward))
+  const own1 = /^(\S+) UID FETCH 71 \(UID RFC822\.SIZE\)\r\n$/.exec(sizing)![1]!
+  serve(s, `* 1 FETCH (UID 71 RFC822.SIZE ${ORIGINAL.length})\r\n* 3 EXISTS\r\n${own1} OK done\r\n`, cuts, seen)
+  const own2 = /^(\S+) UID FETCH 71 \(BODY\.PEEK\[\]\)\r\n$/.exec(seen.server[0]!)![1]!
+  serve(
+    s,
+    `* 1 FETCH (UID 71 BODY[] {${ORIGINAL.length}}\r\n${ORIGINAL} FLAGS (\\Flagged))\r\n${own2} OK done\r\n`,
+    cuts,
+    seen
+  )
+  serve(
+    s,
+    `* 1 FETCH (UID 71 BODY[]<0> {20}\r\n${ORIGINAL.slice(0, 20)})\r\n* 2 FETCH (FLAGS (\\Seen))\r\na1 OK done\r\na2 OK done\r\n`,
+    cuts,
+    seen
+  )
+  // A header-only fetch fetches nothing itself: the UID its answer starts with finds the verdict.
+  const header = "Subject: hi\r\n\r\n"
+  expect(s.fromClient(b("a3 UID FETCH 71 BODY.PEEK[HEADER]\r\n")).forward.map(text)).toEqual([
+    "a3 UID FETCH 71 BODY.PEEK[HEADER]\r\n"
+  ])
+  serve(s, `* 1 FETCH (UID 71 BODY[HEADER] {${header.length}}\r\n${header})\r\na3 OK done\r\n`, cuts, seen)
+  return seen
+}
+
+const EXPECTED =
+  "* OK ready\r\n* 3 EXISTS\r\n* 1 FETCH (FLAGS (\\Flagged))\r\n" +
+  `* 1 FETCH (UID 71 BODY[]<0> {20}\r\n${TAGGED.slice(0, 20)})\r\n* 2 FETCH (FLAGS (\\Seen))\r\na1 OK done\r\na2 OK done\r\n` +
+  "* 1 FETCH (UID 71 BODY[HEADER] {28}\r\nX-Spam: yes\r\nSubject: hi\r\n\r\n)\r\na3 OK done\r\n"
+
+describe("ImapSession: partial fetches", () => {
+  it("holds the command, fetches the message itself, and serves the piece from the rewritten message", () => {
+    const seen = exchange([])
+    expect(seen.judged).toBe(1)
+    expect(seen.resumed).toBe(1)
+    expect(seen.server.slice(1)).toEqual(["a1 UID FETCH 71 BODY.PEEK[]<0.20>\r\n", "a2 NOOP\r\n"])
+    expect(seen.client).toBe(EXPECTED)
+  })
+
+  test.prop([fc.array(fc.nat(400), { maxLength: 12 })])("the same for any chunking of the server's stream", (cuts) => {
+    expect(exchange(cuts).client).toBe(EXPECTED)
+  })
+
+  it("a client command pipelined behind another waits for its answer before the proxy's own fetch", () => {
+    const s = new ImapSession()
+    const seen: Seen = { client: "", server: [], judged: 0, resumed: 0 }
+    const step = s.fromClient(b("a0 NOOP\r\na1 FETCH 1 BODY.PEEK[TEXT]\r\n"))
+    expect(step.action).toBe("hold")
+    expect(step.forward.map(text)).toEqual(["a0 NOOP\r\n"])
+    // Bytes the client sends meanwhile are kept for later.
+    expect(s.fromClient(b("a2 NOOP\r\n")).forward).toEqual([])
+    serve(s, "a0 OK done\r\n", [], seen)
+    expect(seen.server).toHaveLength(1)
+    expect(seen.server[0]).toMatch(/^\S+ FETCH 1 \(UID RFC822\.SIZE\)\r\n$/)
+  })
+})

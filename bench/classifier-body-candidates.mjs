@@ -10,7 +10,7 @@
 //     [--show NAME]   (prints the files that carry candidate NAME, ham first)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { candidateSetup, countCandidates, missScores, opt, SUBSETS } from "./classifier-common.mjs"
+import { candidateSetup, opt, printMissTable } from "./classifier-common.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
@@ -204,31 +204,4 @@ const candidates = {
     count(text(m), /[A-Za-z]/g) < 40 && m.body.urls.some((u) => /^https?:/i.test(u))
 }
 
-const { totals, rows } = countCandidates(
-  Classifier,
-  corpus,
-  candidates,
-  () => ({ missedAll: 0, missedNone: 0, bare: 0, files: [] }),
-  (row, k, message) => {
-    const { label, name } = message
-    if (k === show) row.files.push(`${label} ${name.slice(0, 22)}`)
-    else if (label === "ham" && row.files.length < 4) row.files.push(name.slice(0, 16))
-    if (label === "ham") return
-    message.scores ??= missScores(Classifier, model, message.message)
-    const { scores } = message
-    if (scores.all < 0.9) row.missedAll++
-    if (scores.none >= 0.9) return
-    row.missedNone++
-    if (scores.weighed === 0) row.bare++
-  }
-)
-
-console.log(
-  `| candidate | ${SUBSETS.map((s) => `${s} (${totals[s]})`).join(" | ")} | spam missed, all / none known / none and no weighed feature | ham files |`
-)
-console.log(`|---|${SUBSETS.map(() => "---:").join("|")}|---:|---|`)
-for (const [k, row] of Object.entries(rows))
-  console.log(
-    `| ${k} | ${SUBSETS.map((s) => row[s]).join(" | ")} | ${row.missedAll} / ${row.missedNone} / ${row.bare} | ${k === show ? "" : row.files.join(" ")} |`
-  )
-if (show) console.log(rows[show]?.files.join("\n") ?? `no candidate named ${show}`)
+printMissTable(Classifier, corpus, model, candidates, show)

@@ -177,3 +177,50 @@ export const countCandidates = (Classifier, corpus, candidates, fields, hit) => 
   }
   return { totals, rows }
 }
+
+/** A header's date (Date, a Received stamp) in Unix milliseconds, comments dropped; undefined when it does not parse. */
+export const parseHeaderTime = (v) => {
+  const t = Date.parse(
+    (v ?? "")
+      .replace(/\([^)]*\)/g, "")
+      .trim()
+      .slice(0, 200)
+  )
+  return Number.isNaN(t) ? undefined : t
+}
+
+/**
+ * Counts `candidates` over the corpus and prints the table of the body and header candidate
+ * benches: per subset, then the spam carrying each that `model` misses with all words known, with
+ * none (its feature tokens alone), and with none and no feature the model weighs; `show` names a
+ * candidate whose files are listed (ham first), the other rows list up to four ham files.
+ */
+export const printMissTable = (Classifier, corpus, model, candidates, show) => {
+  const { totals, rows } = countCandidates(
+    Classifier,
+    corpus,
+    candidates,
+    () => ({ missedAll: 0, missedNone: 0, bare: 0, files: [] }),
+    (row, k, message) => {
+      const { label, name } = message
+      if (k === show) row.files.push(`${label} ${name.slice(0, 22)}`)
+      else if (label === "ham" && row.files.length < 4) row.files.push(name.slice(0, 16))
+      if (label === "ham") return
+      message.scores ??= missScores(Classifier, model, message.message)
+      const { scores } = message
+      if (scores.all < 0.9) row.missedAll++
+      if (scores.none >= 0.9) return
+      row.missedNone++
+      if (scores.weighed === 0) row.bare++
+    }
+  )
+  console.log(
+    `| candidate | ${SUBSETS.map((s) => `${s} (${totals[s]})`).join(" | ")} | spam missed, all / none known / none and no weighed feature | ham files |`
+  )
+  console.log(`|---|${SUBSETS.map(() => "---:").join("|")}|---:|---|`)
+  for (const [k, row] of Object.entries(rows))
+    console.log(
+      `| ${k} | ${SUBSETS.map((s) => row[s]).join(" | ")} | ${row.missedAll} / ${row.missedNone} / ${row.bare} | ${k === show ? "" : row.files.join(" ")} |`
+    )
+  if (show) console.log(rows[show]?.files.join("\n") ?? `no candidate named ${show}`)
+}

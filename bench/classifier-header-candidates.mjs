@@ -228,15 +228,6 @@ const candidates = {
       const hi = heloIp(h)
       return !!hi && isPublic(hi) && isPublic(h.ip) && hi !== h.ip
     }),
-  "a hop below the origin names a public IP (older hop after the first public)": (m) => {
-    const o = originIndex(m)
-    return (
-      o >= 0 &&
-      hops(m)
-        .slice(o + 1)
-        .some((h) => isPublic(h.ip))
-    )
-  },
   "public -> private -> public IPs down the chain": (m) => {
     const kinds = hops(m)
       .map((h) => (ipv4(h.ip) ? (isPublic(h.ip) ? "P" : "p") : ""))

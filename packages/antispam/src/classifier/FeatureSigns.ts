@@ -55,8 +55,10 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   message_id_malformed: 1,
   message_id_missing: 1,
   message_id_outlook_padded: 1,
+  message_id_relay_written: 1,
   mime_alternative_single: 1,
   mime_content_type_missing: 1,
+  mime_multipart_encoded: 1,
   mime_qp_needless_escape: 1,
   mime_version_missing: 1,
   msmail_priority_foreign: 1,
@@ -130,7 +132,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
     "topic_stock_promotion",
     "topic_unsolicited"
   ],
-  ["mime_qp_needless_escape"]
+  ["mime_qp_needless_escape"],
+  ["message_id_relay_written", "mime_multipart_encoded"]
 ]
 
 /** Every late feature, in stage order. */

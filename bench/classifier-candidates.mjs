@@ -10,7 +10,7 @@
 //   node bench/classifier-candidates.mjs [--corpus DIR] [--dist PATH/index.js] [--model FILE]
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { candidateSetup, countCandidates, missScores, SUBSETS } from "./classifier-common.mjs"
+import { candidateSetup, countCandidates, missScores, parseHeaderTime, SUBSETS } from "./classifier-common.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 
@@ -59,21 +59,12 @@ const words = (m) => m.body.texts.join(" ").split(/\s+/).filter(Boolean).length
 const text = (m) => m.body.texts.join("\n")
 // Round 25: Outlook's Message-ID form, the FILETIME's high word in digits 5-12 (OutlookMessageId.ts).
 const OUTLOOK_ID = /^\s*<[0-9a-f]{4}([0-9a-f]{8})\$[0-9a-f]{8}\$[0-9a-f]{8}@/i
-const parseTime = (v) => {
-  const t = Date.parse(
-    (v ?? "")
-      .replace(/\([^)]*\)/g, "")
-      .trim()
-      .slice(0, 200)
-  )
-  return Number.isNaN(t) ? undefined : t
-}
 const outlookIdOffClock = (m) => {
   const id = OUTLOOK_ID.exec(m.headers.get("message-id") ?? "")
   if (!id) return false
   const steps = Number.parseInt(id[1], 16)
   const times = [m.headers.get("date"), ...(m.received ?? []).map((h) => h.date)]
-    .map(parseTime)
+    .map(parseHeaderTime)
     .filter((t) => t !== undefined)
   return times.length > 0 && times.every((t) => Math.abs(steps - (t * 1e4 + 11_644_473_600 * 1e7) / 2 ** 32) >= 250)
 }

@@ -178,6 +178,17 @@ export const countCandidates = (Classifier, corpus, candidates, fields, hit) => 
   return { totals, rows }
 }
 
+/** A header's date (Date, a Received stamp) in Unix milliseconds, comments dropped; undefined when it does not parse. */
+export const parseHeaderTime = (v) => {
+  const t = Date.parse(
+    (v ?? "")
+      .replace(/\([^)]*\)/g, "")
+      .trim()
+      .slice(0, 200)
+  )
+  return Number.isNaN(t) ? undefined : t
+}
+
 /**
  * Counts `candidates` over the corpus (`countCandidates`) and prints the candidate benches' table:
  * a count per subset, the spam carrying each that `model` misses with all words known and with none

@@ -56,9 +56,11 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   message_id_malformed: 1,
   message_id_missing: 1,
   message_id_outlook_padded: 1,
+  message_id_relay_written: 1,
   mime_alternative_single: 1,
   mime_boundary_forged: 1,
   mime_content_type_missing: 1,
+  mime_multipart_encoded: 1,
   mime_qp_needless_escape: 1,
   mime_qp_unencoded: 1,
   mime_version_missing: 1,
@@ -134,7 +136,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
     "topic_unsolicited"
   ],
   ["mime_qp_needless_escape"],
-  ["mime_boundary_forged", "mime_qp_unencoded", "html_page_saturated"]
+  ["mime_boundary_forged", "mime_qp_unencoded", "html_page_saturated"],
+  ["message_id_relay_written", "mime_multipart_encoded"]
 ]
 
 /** Every late feature, in stage order. */

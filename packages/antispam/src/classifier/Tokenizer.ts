@@ -16,6 +16,7 @@ import type { Message, MimePart } from "@mailmoat/core"
 import { blankForm } from "./BlankForm.ts"
 import { charsetConflict } from "./CharsetConflict.ts"
 import { contentTypeEmptyParams, fromEmptyComment } from "./HeaderShapes.ts"
+import { headerStructureFeatures } from "./HeaderStructure.ts"
 import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
@@ -254,6 +255,7 @@ export const collect = (message: Message): TokenSet => {
   if (messageIdOutlookPadded(h.get("message-id"))) features.add("message_id_outlook_padded")
   if (contentTypeEmptyParams(h.get("content-type"))) features.add("content_type_empty_params")
   if (fromEmptyComment(h.get("from"))) features.add("from_empty_comment")
+  for (const f of headerStructureFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

@@ -13,7 +13,7 @@
  * @category models
  * @since 0.1.0
  */
-import { Dns, type DnsShape, FiberClock, IpAddress, StageAnswers } from "@mailmoat/core"
+import { Dns, type DnsShape, FiberClock, IpAddress, type StageAnswers } from "@mailmoat/core"
 import { Cause, Effect, Exit, Result } from "effect"
 
 const FQDN = /^(?=.{4,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z][a-z0-9-]*[a-z0-9]$/i

@@ -13,7 +13,7 @@ import {
   type FactKey,
   Facts,
   FiberClock,
-  StageAnswers,
+  type StageAnswers,
   type StageInput
 } from "@mailmoat/core"
 import { Effect } from "effect"

@@ -11,6 +11,13 @@
 //   armed, as under load (the session's idle, lifetime, call and reply timers).
 // - `await of a value`: one continuation of an `async` function on a value that is not a
 //   promise (the handler's `await` of a data phase that finished at once), microtask included.
+// - `stage answer, eager generator` and `stage answer, plain`: one list stage's answer on a
+//   repeated message, shaped as the RBL stage's: the lists in force, then the runner's cached
+//   records, then the result. As the stages gave it before "Stage answers as values, and two
+//   processes, 2026-12-07 night" (docs/performance.md)
+//   (`Effect.fnUntracedEager` yielding two finished effects, the runner's result through
+//   `mapEager`, the answer a finished `Exit`) and as `Stage.answer` gives it (the values through
+//   `StageAnswers.andThen`; on a checkout without it, not measured).
 // - `message line` and `Received header`: the checkout's built gateway (`Log.make` with a sink
 //   and the per-message fields of `MessageLine.ts`; `receivedHeader` of `TraceHeaders.ts`).
 //
@@ -32,6 +39,7 @@ const yields = Number(arg("yields", "8"))
 const load = (path) => import(pathToFileURL(join(root, path)).href)
 const { Context, Effect, Exit, Logger } = await load("packages/antispam/node_modules/effect/dist/index.js")
 const { Log, receivedHeader } = await load("apps/gateway/dist/index.js")
+const { StageAnswers } = await load("packages/core/dist/index.js")
 
 let sink = 0
 const fork = Effect.runForkWith(Context.empty())
@@ -59,6 +67,31 @@ const asExit = () => {
   sink += yields
   const e = Exit.succeed(outcomes)
   return Exit.isExit(e) ? unwrap(e) : undefined
+}
+
+// A list stage's answer on a repeated message: lists known, every record cached.
+const lists = { rbl: [] }
+const records = [{ provider: "bl.test", answer: { _tag: "NotListed" } }]
+const resultOf = (l, r) => ({ symbols: [], facts: { lists: l.rbl.length, records: r.length } })
+const answerByGenerator = Effect.fnUntracedEager(function* () {
+  const l = yield* Effect.succeed(lists)
+  const r = yield* Effect.mapEager(Effect.succeed(records), (x) => x)
+  return resultOf(l, r)
+})
+const answerPlain = () =>
+  StageAnswers.andThen(lists, (l) =>
+    StageAnswers.andThen(
+      StageAnswers.andThen(records, (x) => x),
+      (r) => resultOf(l, r)
+    )
+  )
+const viaGenerator = () => {
+  const e = answerByGenerator()
+  sink += Exit.isExit(e) ? unwrap(e).symbols.length : 0
+}
+const viaValues = () => {
+  const a = answerPlain()
+  sink += StageAnswers.isWaiting(a) ? 0 : a.symbols.length
 }
 
 const noop = () => undefined
@@ -109,6 +142,8 @@ const cpuAsync = async () => {
 const cases = [
   [`root fiber, wrappers, ${yields} yields`, () => cpu(viaFiber)],
   ["finished Exit", () => cpu(asExit)],
+  ["stage answer, eager generator", () => cpu(viaGenerator)],
+  ...(StageAnswers === undefined ? [] : [["stage answer, plain", () => cpu(viaValues)]]),
   ["timer set+clear", () => cpu(() => clearTimeout(setTimeout(noop, 300_000)))],
   ["timer refresh", () => cpu(() => refreshed.refresh())],
   ["await of a value", cpuAsync],

@@ -97,4 +97,14 @@ export interface Stage<R = never> {
    */
   readonly inline?: boolean | undefined
   readonly run: (input: StageInput) => Effect.Effect<StageResult, StageError, R>
+  /**
+   * The same answer as `run`, as a plain result when the stage has nothing to wait for (every
+   * list answer and check remembered), else the effect to wait for. The pipeline calls it instead
+   * of `run`, so an answer at once costs no effect value, generator or fiber. Built-in stages
+   * only (the plugin guard does not carry it over); make `run` from it with `runOf`.
+   */
+  readonly answer?: ((input: StageInput) => StageAnswer<R>) | undefined
 }
+
+/** A stage's answer: its result now, or the effect that gives it once it has waited. */
+export type StageAnswer<R = never> = StageResult | Effect.Effect<StageResult, StageError, R>

@@ -18,7 +18,17 @@ export * as BoundedMemo from "./BoundedMemo.ts"
 export * as Envelope from "./Envelope.ts"
 export type { MessageEvaluator, RecipientOutcome } from "./Evaluation.ts"
 export type { BodyFacts, Header, Headers, Message, MimePart, ReceivedHop } from "./MessageTypes.ts"
-export type { Decision, HeaderChange, Phase, RecipientDecision, Stage, StageInput, StageResult } from "./Stage.ts"
+export type {
+  Decision,
+  HeaderChange,
+  Phase,
+  RecipientDecision,
+  Stage,
+  StageAnswer,
+  StageInput,
+  StageResult
+} from "./Stage.ts"
+export * as StageAnswers from "./StageAnswers.ts"
 export * as Engine from "./engine/index.ts"
 export * as Deadline from "./Deadline.ts"
 export * as Facts from "./Facts.ts"

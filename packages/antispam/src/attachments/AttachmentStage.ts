@@ -16,8 +16,14 @@
  * @category stages
  * @since 0.1.0
  */
-import type { MimePart, Stage, StageResult, SymbolHit } from "@mailmoat/core"
-import { Effect } from "effect"
+import {
+  type MimePart,
+  type Stage,
+  StageAnswers,
+  type StageInput,
+  type StageResult,
+  type SymbolHit
+} from "@mailmoat/core"
 import { define } from "../stages/Builtin.ts"
 import type { StageContext } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"
@@ -109,6 +115,11 @@ export const policyOf = (settings: StageContext["settings"]["attachments"]): Att
 export const fromContext = (ctx: StageContext): Stage | undefined => {
   if (!ctx.settings.attachments.enabled) return undefined
   const policy = policyOf(ctx.settings.attachments)
+  const answer = (input: StageInput): StageResult => {
+    if (input.phase !== "data") return NOTHING
+    const symbols = judge(input.message.mime, policy)
+    return symbols.length === 0 ? NOTHING : { symbols }
+  }
   return {
     name: "attachments",
     phase: "data",
@@ -116,11 +127,8 @@ export const fromContext = (ctx: StageContext): Stage | undefined => {
     budgetMillis: 1000,
     inline: true,
     symbols: AttachmentSymbols,
-    run: (input) => {
-      if (input.phase !== "data") return Effect.succeed(NOTHING)
-      const symbols = judge(input.message.mime, policy)
-      return Effect.succeed(symbols.length === 0 ? NOTHING : { symbols })
-    }
+    answer,
+    run: StageAnswers.runOf(answer)
   }
 }
 

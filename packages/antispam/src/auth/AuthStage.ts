@@ -17,7 +17,16 @@
  * @category stages
  * @since 0.1.0
  */
-import { type DnsShape, Facts, type Message, type Stage, type StageInput, type StageResult } from "@mailmoat/core"
+import {
+  type DnsShape,
+  Facts,
+  type Message,
+  type Stage,
+  type StageAnswer,
+  StageAnswers,
+  type StageInput,
+  type StageResult
+} from "@mailmoat/core"
 import { Effect } from "effect"
 import { chainOf } from "../received/ReceivedFacts.ts"
 import type { StageContext } from "../stages/StageContext.ts"
@@ -53,48 +62,52 @@ export interface Authenticator {
    * the call (not when the effect runs); known facts are a finished effect (`Effect.succeed`).
    */
   readonly facts: (message: Message, facts: Facts.Facts) => Effect.Effect<AuthFacts>
+  /** `facts`, with known facts as themselves (no effect); a check that has to wait: its effect. */
+  readonly factsNow: (message: Message, facts: Facts.Facts) => StageAnswers.Now<AuthFacts>
 }
 
 export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator => {
   // Built once per configuration: SPF and DMARC-record results shared by messages whose inputs
   // and DNS answers are the same (a bulk sender's).
   const memo = CheckMemo.make()
+  // Eager: its readers run what it gives at once, and a stage that gets known facts answers at
+  // once too.
+  const factsNow = (message: Message, facts: Facts.Facts): StageAnswers.Now<AuthFacts> => {
+    const done = facts.get(AuthResults)
+    if (done) return done
+    let running = facts.get(AuthCheck)
+    if (running === undefined) {
+      const sender = options.senderOf(message, facts)
+      const input = {
+        message: message.scanView,
+        truncated: message.scanTruncated,
+        ip: sender.ip,
+        helo: sender.helo,
+        mailFrom: message.envelope.mailFrom
+      }
+      const checked = Authenticate.checkNow(options.dns, input, {
+        timeoutMillis: options.timeoutMillis,
+        mta: options.mta,
+        memo
+      })
+      // Remembered checks answer at once: no promise for this message's readers to wait on.
+      if (!(checked instanceof Promise)) {
+        facts.set(AuthResults, checked)
+        return checked
+      }
+      running = checked.then((f) => {
+        facts.set(AuthResults, f)
+        return f
+      })
+      facts.set(AuthCheck, running)
+    }
+    const waited = running
+    return Effect.promise(() => waited)
+  }
   return {
     authservId: options.mta,
-    // Eager: its readers run what it gives at once, and a stage that gets finished facts
-    // answers at once too.
-    facts: (message, facts) => {
-      const done = facts.get(AuthResults)
-      if (done) return Effect.succeed(done)
-      let running = facts.get(AuthCheck)
-      if (running === undefined) {
-        const sender = options.senderOf(message, facts)
-        const input = {
-          message: message.scanView,
-          truncated: message.scanTruncated,
-          ip: sender.ip,
-          helo: sender.helo,
-          mailFrom: message.envelope.mailFrom
-        }
-        const checked = Authenticate.checkNow(options.dns, input, {
-          timeoutMillis: options.timeoutMillis,
-          mta: options.mta,
-          memo
-        })
-        // Remembered checks answer at once: no promise for this message's readers to wait on.
-        if (!(checked instanceof Promise)) {
-          facts.set(AuthResults, checked)
-          return Effect.succeed(checked)
-        }
-        running = checked.then((f) => {
-          facts.set(AuthResults, f)
-          return f
-        })
-        facts.set(AuthCheck, running)
-      }
-      const waited = running
-      return Effect.promise(() => waited)
-    }
+    facts: (message, facts) => StageAnswers.toEffect(factsNow(message, facts)),
+    factsNow
   }
 }
 
@@ -127,19 +140,20 @@ export const make = (options: AuthStageOptions): Stage => {
     }
     return { symbols: parts.symbols, facts: { auth: facts }, headers: parts.headers }
   }
+  // A message whose check answers at once (remembered checks) answers with its result itself.
+  const answer = (input: StageInput): StageAnswer<never> => {
+    if (input.phase !== "data") return { symbols: [] }
+    if (isSubmission(input.message)) return { symbols: [], facts: { skipped: "authenticated session" } }
+    return StageAnswers.andThen(options.authenticator.factsNow(input.message, Facts.of(input)), resultOf)
+  }
   return {
     name: "auth",
     phase: "data",
     order: 1,
     budgetMillis: options.budgetMillis,
     symbols: AuthSymbols,
-    // Eager: a message whose check answers at once (remembered checks) is a finished effect.
-    run: Effect.fnUntracedEager(function* (input: StageInput) {
-      if (input.phase !== "data") return { symbols: [] } satisfies StageResult
-      if (isSubmission(input.message))
-        return { symbols: [], facts: { skipped: "authenticated session" } } satisfies StageResult
-      return resultOf(yield* options.authenticator.facts(input.message, Facts.of(input)))
-    })
+    answer,
+    run: StageAnswers.runOf(answer)
   }
 }
 

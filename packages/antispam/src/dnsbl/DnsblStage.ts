@@ -5,8 +5,15 @@
  * @category stages
  * @since 0.1.0
  */
-import type { BlocklistProvider, BlocklistRunner, Stage, StageInput, StageResult } from "@mailmoat/core"
-import { Effect } from "effect"
+import {
+  type BlocklistProvider,
+  type BlocklistRunner,
+  type Stage,
+  type StageAnswer,
+  StageAnswers,
+  type StageInput,
+  type StageResult
+} from "@mailmoat/core"
 import type { Lists } from "../module/ListSet.ts"
 import * as ListCheck from "../rbl/ListCheck.ts"
 import { listBudget, listsOf, type StageContext } from "../stages/StageContext.ts"
@@ -16,8 +23,8 @@ import { define } from "../stages/Builtin.ts"
 import { options } from "./options.ts"
 
 export interface DnsblStageOptions {
-  /** The lists in force for this message. */
-  readonly lists: (input: StageInput) => Effect.Effect<Lists>
+  /** The lists in force for this message (themselves when known now). */
+  readonly lists: (input: StageInput) => StageAnswers.Now<Lists>
   readonly providers: (lists: Lists) => ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
   readonly limits: BodyTargets.TargetLimits
@@ -31,36 +38,46 @@ const NAMES: ListCheck.SymbolNames = {
   zoneDown: "DNSBL_ZONE_DOWN"
 }
 
-export const make = (options: DnsblStageOptions): Stage => ({
-  name: "dnsbl",
-  phase: "data",
-  order: 1,
-  budgetMillis: options.budgetMillis,
-  symbols: DnsblSymbols,
-  // Eager: a message whose lists and answers are known answers at once (a finished effect).
-  run: Effect.fnUntracedEager(function* (input: StageInput) {
-    if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+/** Not the data phase: nothing to say (one object for every such call). */
+const NOTHING: StageResult = { symbols: [] }
+
+export const make = (options: DnsblStageOptions): Stage => {
+  // A message whose lists and answers are known answers with its result itself (no effect).
+  const answer = (input: StageInput): StageAnswer<never> => {
+    if (input.phase !== "data") return NOTHING
     const targets = BodyTargets.extract(input.message.body, options.limits)
-    const lists = yield* options.lists(input)
-    // One array, IPs first (two `map`s and a spread made three).
-    const queries: Array<ListCheck.ListCheckInput["queries"][number]> = []
-    for (const value of targets.ips) queries.push({ kind: "ip", value, origin: "body" })
-    for (const value of targets.domains) queries.push({ kind: "domain", value, origin: "body" })
-    const result = yield* ListCheck.run({
-      runner: options.runner,
-      providers: options.providers(lists),
-      queries,
-      isSuspended: lists.health.isSuspended,
-      names: NAMES,
-      weights: DnsblSymbols,
-      source: "dnsbl"
+    return StageAnswers.andThen(options.lists(input), (lists) => {
+      // One array, IPs first (two `map`s and a spread made three).
+      const queries: Array<ListCheck.ListCheckInput["queries"][number]> = []
+      for (const value of targets.ips) queries.push({ kind: "ip", value, origin: "body" })
+      for (const value of targets.domains) queries.push({ kind: "domain", value, origin: "body" })
+      return StageAnswers.andThen(
+        ListCheck.runNow({
+          runner: options.runner,
+          providers: options.providers(lists),
+          queries,
+          isSuspended: lists.health.isSuspended,
+          names: NAMES,
+          weights: DnsblSymbols,
+          source: "dnsbl"
+        }),
+        (result): StageResult => ({
+          symbols: result.symbols,
+          facts: { ips: targets.ips, domains: targets.domains, dropped: targets.dropped, lists: result.accounting }
+        })
+      )
     })
-    return {
-      symbols: result.symbols,
-      facts: { ips: targets.ips, domains: targets.domains, dropped: targets.dropped, lists: result.accounting }
-    } satisfies StageResult
-  })
-})
+  }
+  return {
+    name: "dnsbl",
+    phase: "data",
+    order: 1,
+    budgetMillis: options.budgetMillis,
+    symbols: DnsblSymbols,
+    answer,
+    run: StageAnswers.runOf(answer)
+  }
+}
 
 /** The server profile's DNSBL stage (`antispam.dnsbl`). */
 export const fromContext = (ctx: StageContext): Stage =>

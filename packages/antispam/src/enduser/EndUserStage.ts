@@ -17,11 +17,12 @@ import {
   type DnsShape,
   Facts,
   type Stage,
+  type StageAnswer,
+  StageAnswers,
   type StageInput,
   type StageResult,
   type SymbolHit
 } from "@mailmoat/core"
-import { Effect } from "effect"
 import * as ListCheck from "../rbl/ListCheck.ts"
 import { RblRecords } from "../rbl/RblStage.ts"
 import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"
@@ -34,8 +35,8 @@ import { define } from "../stages/Builtin.ts"
 import { options } from "./options.ts"
 
 export interface EndUserStageOptions {
-  /** The lists in force for this message. */
-  readonly lists: (input: StageInput) => Effect.Effect<Lists>
+  /** The lists in force for this message (themselves when known now). */
+  readonly lists: (input: StageInput) => StageAnswers.Now<Lists>
   readonly providers: (lists: Lists) => ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
   readonly dns: DnsShape
@@ -54,89 +55,100 @@ const NAMES: ListCheck.SymbolNames = {
 const NO_QUERIES: ReadonlyArray<never> = []
 const never = () => false
 
-export const make = (options: EndUserStageOptions): Stage => ({
-  name: "enduser",
-  phase: "data",
-  order: 2,
-  budgetMillis: options.budgetMillis,
-  symbols: EndUserSymbols,
-  // Eager: a message whose lists and answers are known answers at once (a finished effect).
-  run: Effect.fnUntracedEager(function* (input: StageInput) {
-    if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+const NOTHING: StageResult = { symbols: [] }
+
+export const make = (options: EndUserStageOptions): Stage => {
+  // A message whose lists and answers are known answers with its result itself (no effect).
+  const answer = (input: StageInput): StageAnswer<never> => {
+    if (input.phase !== "data") return NOTHING
     const message = input.message
     const env = message.envelope
     const facts = Facts.of(input)
     const chain = chainOf(facts, options.chain, message)
-    const lists = yield* options.lists(input)
-    const providers = options.providers(lists)
-    const senderRow = chain.hops.find((h) => h.status === "sender")
-    if (senderRow?.ip === undefined)
-      return { symbols: [], facts: { skipped: "no identified sender" } } satisfies StageResult
-    const ip = senderRow.ip
-    const fromReceived = senderRow.source !== "client"
-    const helo = fromReceived ? senderRow.helo : env.helo
+    return StageAnswers.andThen(options.lists(input), (lists) => {
+      const providers = options.providers(lists)
+      const senderRow = chain.hops.find((h) => h.status === "sender")
+      if (senderRow?.ip === undefined) return { symbols: [], facts: { skipped: "no identified sender" } }
+      const ip = senderRow.ip
+      const fromReceived = senderRow.source !== "client"
+      const helo = fromReceived ? senderRow.helo : env.helo
 
-    // RBL precedence for IPs from Received headers.
-    const rbl = facts.get(RblRecords) ?? []
-    const definite = rbl.find((r) => r.query.value === ip && r.answer._tag !== "Unknown")
-    const ipPrecedence = fromReceived && definite !== undefined
+      // RBL precedence for IPs from Received headers.
+      const rbl = facts.get(RblRecords) ?? []
+      const definite = rbl.find((r) => r.query.value === ip && r.answer._tag !== "Unknown")
+      const ipPrecedence = fromReceived && definite !== undefined
 
-    const ipCheck = yield* ListCheck.run({
-      runner: options.runner,
-      providers,
-      queries: ipPrecedence ? NO_QUERIES : [{ kind: "ip", value: ip, origin: senderRow.source }],
-      isSuspended: lists.health.isSuspended,
-      names: NAMES,
-      weights: EndUserSymbols,
-      source: "enduser"
-    })
-    const ipListed = ipCheck.records.some((r) => r.answer._tag === "Listed")
-    const evidence: Array<string> = []
-    if (ipListed) evidence.push(`IP ${ip} is on the end-user list`)
-    if (!MailServerEvidence.isFqdnHelo(helo)) evidence.push(`HELO "${helo ?? ""}" is not a fully qualified domain name`)
-    const fc =
-      !fromReceived && env.clientHostname
-        ? ({ _tag: "Confirmed", name: env.clientHostname } as const)
-        : yield* MailServerEvidence.fcrdns(options.dns, ip, options.timeoutMillis)
-    if (fc._tag === "NotConfirmed") evidence.push(`no forward-confirmed reverse DNS (${fc.why})`)
-
-    const symbols: Array<SymbolHit> = ipCheck.symbols.filter((s) => s.name !== "ENDUSER_LISTED")
-    let senderCheck: ListCheck.ListCheckResult | undefined
-    if (evidence.length > 0) {
-      symbols.push(hit(EndUserSymbols, "ENDUSER_NOT_MAILSERVER", "enduser", evidence.join("; ")))
-      const from = env.mailFrom.toLowerCase()
-      senderCheck = yield* ListCheck.run({
+      const ipChecked = ListCheck.runNow({
         runner: options.runner,
         providers,
-        queries: from.includes("@")
-          ? [
-              { kind: "address", value: from, origin: "mail-from" },
-              { kind: "domain", value: from.slice(from.lastIndexOf("@") + 1), origin: "mail-from" }
-            ]
-          : NO_QUERIES,
-        isSuspended: never,
+        queries: ipPrecedence ? NO_QUERIES : [{ kind: "ip", value: ip, origin: senderRow.source }],
+        isSuspended: lists.health.isSuspended,
         names: NAMES,
         weights: EndUserSymbols,
         source: "enduser"
       })
-      symbols.push(...ipCheck.symbols.filter((s) => s.name === "ENDUSER_LISTED"), ...senderCheck.symbols)
-    }
-    return {
-      symbols,
-      facts: {
-        ip,
-        source: senderRow.source,
-        notMailServer: evidence.length > 0,
-        evidence,
-        fcrdns: fc,
-        rblPrecedence: ipPrecedence
-          ? `${definite!.provider} answered ${ListCheck.describe(definite!)}; end-user list not applied to ${ip}`
-          : undefined,
-        lists: senderCheck === undefined ? ipCheck.accounting : [...ipCheck.accounting, ...senderCheck.accounting]
-      }
-    } satisfies StageResult
-  })
-})
+      return StageAnswers.andThen(ipChecked, (ipCheck) => {
+        const ipListed = ipCheck.records.some((r) => r.answer._tag === "Listed")
+        const evidence: Array<string> = []
+        if (ipListed) evidence.push(`IP ${ip} is on the end-user list`)
+        if (!MailServerEvidence.isFqdnHelo(helo))
+          evidence.push(`HELO "${helo ?? ""}" is not a fully qualified domain name`)
+        const confirmed =
+          !fromReceived && env.clientHostname
+            ? ({ _tag: "Confirmed", name: env.clientHostname } as const)
+            : MailServerEvidence.fcrdnsNow(options.dns, ip, options.timeoutMillis)
+        return StageAnswers.andThen(confirmed, (fc) => {
+          if (fc._tag === "NotConfirmed") evidence.push(`no forward-confirmed reverse DNS (${fc.why})`)
+          const symbols: Array<SymbolHit> = ipCheck.symbols.filter((s) => s.name !== "ENDUSER_LISTED")
+          const finish = (senderCheck: ListCheck.ListCheckResult | undefined): StageResult => ({
+            symbols,
+            facts: {
+              ip,
+              source: senderRow.source,
+              notMailServer: evidence.length > 0,
+              evidence,
+              fcrdns: fc,
+              rblPrecedence: ipPrecedence
+                ? `${definite!.provider} answered ${ListCheck.describe(definite!)}; end-user list not applied to ${ip}`
+                : undefined,
+              lists: senderCheck === undefined ? ipCheck.accounting : [...ipCheck.accounting, ...senderCheck.accounting]
+            }
+          })
+          if (evidence.length === 0) return finish(undefined)
+          symbols.push(hit(EndUserSymbols, "ENDUSER_NOT_MAILSERVER", "enduser", evidence.join("; ")))
+          const from = env.mailFrom.toLowerCase()
+          const senderChecked = ListCheck.runNow({
+            runner: options.runner,
+            providers,
+            queries: from.includes("@")
+              ? [
+                  { kind: "address", value: from, origin: "mail-from" },
+                  { kind: "domain", value: from.slice(from.lastIndexOf("@") + 1), origin: "mail-from" }
+                ]
+              : NO_QUERIES,
+            isSuspended: never,
+            names: NAMES,
+            weights: EndUserSymbols,
+            source: "enduser"
+          })
+          return StageAnswers.andThen(senderChecked, (senderCheck) => {
+            symbols.push(...ipCheck.symbols.filter((s) => s.name === "ENDUSER_LISTED"), ...senderCheck.symbols)
+            return finish(senderCheck)
+          })
+        })
+      })
+    })
+  }
+  return {
+    name: "enduser",
+    phase: "data",
+    order: 2,
+    budgetMillis: options.budgetMillis,
+    symbols: EndUserSymbols,
+    answer,
+    run: StageAnswers.runOf(answer)
+  }
+}
 
 /** The server profile's end-user blocklist stage (`antispam.endUserBlocklist`); none when it is off. */
 export const fromContext = (ctx: StageContext): Stage | undefined =>

@@ -13,7 +13,7 @@
  * @category models
  * @since 0.1.0
  */
-import { Dns, type DnsShape, IpAddress } from "@mailmoat/core"
+import { Dns, type DnsShape, FiberClock, IpAddress, type StageAnswers } from "@mailmoat/core"
 import { Cause, Effect, Exit, Result } from "effect"
 
 const FQDN = /^(?=.{4,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z][a-z0-9-]*[a-z0-9]$/i
@@ -62,3 +62,36 @@ export const fcrdns: (dns: DnsShape, ip: string, timeoutMillis: number) => Effec
       ? ({ _tag: "Unknown", why: unknown } as const)
       : ({ _tag: "NotConfirmed", why: "PTR names do not resolve back to the IP" } as const)
   })
+
+/**
+ * `fcrdns` from the answers the DNS cache remembers at `now` (`Dns.peek`), with no effect:
+ * undefined when one it needs is not remembered (then ask `fcrdns`, which looks again).
+ */
+export const fcrdnsKnown = (dns: DnsShape, ip: string, now: number): FcrdnsResult | undefined => {
+  const parsed = IpAddress.parse(ip)
+  if (!parsed) return { _tag: "NotConfirmed", why: "not an IP" }
+  const ptr = Dns.peek(dns, "PTR", parsed.text, now)
+  if (ptr === undefined) return undefined
+  if (ptr._tag === "Error") return { _tag: "Unknown", why: `PTR ${ptr.error.reason}` }
+  if (ptr.outcome._tag === "NotFound") return { _tag: "NotConfirmed", why: "no PTR record" }
+  let unknown: string | undefined
+  for (const name of ptr.outcome.records.slice(0, 3)) {
+    const fwd = Dns.peek(dns, parsed.family === 4 ? "A" : "AAAA", name, now)
+    if (fwd === undefined) return undefined
+    if (fwd._tag === "Error") unknown = `${name}: ${fwd.error.reason}`
+    else if (fwd.outcome._tag === "Answer" && fwd.outcome.records.some((r) => IpAddress.parse(r)?.text === parsed.text))
+      return { _tag: "Confirmed", name }
+  }
+  return unknown
+    ? { _tag: "Unknown", why: unknown }
+    : { _tag: "NotConfirmed", why: "PTR names do not resolve back to the IP" }
+}
+
+/** `fcrdns`: the result itself when the answers it needs are remembered and a clock can be read now. */
+export const fcrdnsNow = (dns: DnsShape, ip: string, timeoutMillis: number): StageAnswers.Now<FcrdnsResult> => {
+  const clock = FiberClock.current()
+  return (
+    (clock === undefined ? undefined : fcrdnsKnown(dns, ip, clock.currentTimeMillisUnsafe())) ??
+    fcrdns(dns, ip, timeoutMillis)
+  )
+}

@@ -9,8 +9,10 @@
  * @since 0.1.0
  */
 import type { BlocklistProvider, BlocklistQuery, SymbolHit } from "@mailmoat/core"
-import type { BlocklistRunner } from "@mailmoat/core"
-import { Effect } from "effect"
+import { type BlocklistRunner, StageAnswers } from "@mailmoat/core"
+import type { Effect } from "effect"
+
+type Now<A> = StageAnswers.Now<A>
 
 export interface AccountRow {
   readonly list: string
@@ -70,18 +72,19 @@ const originOf = (queries: ListCheckInput["queries"], query: BlocklistQuery): st
 
 const NONE: ReadonlyArray<BlocklistProvider> = []
 
-export const run = (input: ListCheckInput): Effect.Effect<ListCheckResult> => {
+/** The check's result: at once when every answer is cached (`BlocklistRunner.runNow`), else the effect. */
+export const runNow = (input: ListCheckInput): Now<ListCheckResult> => {
   // Nearly always no zone is suspended: then the providers are used as given, no arrays made.
   const anyDown = input.providers.some((p) => input.isSuspended(p.name))
   const active = anyDown ? input.providers.filter((p) => !input.isSuspended(p.name)) : input.providers
   const down = anyDown ? input.providers.filter((p) => input.isSuspended(p.name)) : NONE
-  // `mapEager`: answers the runner has at once (cached) give the result at once.
-  return Effect.mapEager(
-    input.runner.run(
+  // Answers the runner has at once (cached) give the result at once, with no effect.
+  return StageAnswers.andThen(
+    input.runner.runNow(
       active,
       input.queries.map((q) => ({ kind: q.kind, value: q.value }))
     ),
-    (records) => {
+    (records): ListCheckResult => {
       const hit = (name: string, detail: string): SymbolHit => ({
         name,
         score: input.weights[name]?.weight ?? 0,
@@ -118,3 +121,6 @@ export const run = (input: ListCheckInput): Effect.Effect<ListCheckResult> => {
     }
   )
 }
+
+/** `runNow` as an effect (a result at once: a finished one). */
+export const run = (input: ListCheckInput): Effect.Effect<ListCheckResult> => StageAnswers.toEffect(runNow(input))

@@ -17,10 +17,11 @@ import {
   type FactKey,
   Facts,
   type Stage,
+  type StageAnswer,
+  StageAnswers,
   type StageInput,
   type StageResult
 } from "@mailmoat/core"
-import { Effect } from "effect"
 import type { CidrSet } from "../net/CidrSet.ts"
 import type { HopRow } from "../received/ReceivedChain.ts"
 import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"
@@ -36,8 +37,8 @@ export const RblRecords: FactKey<ReadonlyArray<BlocklistLookupRecord>> =
   Facts.key<ReadonlyArray<BlocklistLookupRecord>>("rbl.records")
 
 export interface RblStageOptions {
-  /** The lists in force for this message. */
-  readonly lists: (input: StageInput) => Effect.Effect<Lists>
+  /** The lists in force for this message (themselves when known now). */
+  readonly lists: (input: StageInput) => StageAnswers.Now<Lists>
   readonly providers: (lists: Lists) => ReadonlyArray<BlocklistProvider>
   readonly runner: BlocklistRunner.BlocklistRunner
   readonly chain: ChainConfig
@@ -81,6 +82,9 @@ export const chooseIps = (hops: ReadonlyArray<HopRow>, skip: CidrSet, maxAddress
   return { chosen, rows }
 }
 
+/** Not the data phase: nothing to say (one object for every such call). */
+const NOTHING: StageResult = { symbols: [] }
+
 const NAMES: ListCheck.SymbolNames = {
   listed: "RBL_LISTED",
   unknown: "RBL_UNKNOWN",
@@ -88,35 +92,41 @@ const NAMES: ListCheck.SymbolNames = {
   zoneDown: "RBL_ZONE_DOWN"
 }
 
-export const make = (options: RblStageOptions): Stage => ({
-  name: "rbl",
-  phase: "data",
-  order: 1,
-  budgetMillis: options.budgetMillis,
-  symbols: RblSymbols,
-  // Eager: a message whose lists and answers are known answers at once (a finished effect).
-  run: Effect.fnUntracedEager(function* (input: StageInput) {
-    if (input.phase !== "data") return { symbols: [] } satisfies StageResult
+export const make = (options: RblStageOptions): Stage => {
+  // A message whose lists and answers are known answers with its result itself (no effect).
+  const answer = (input: StageInput): StageAnswer<never> => {
+    if (input.phase !== "data") return NOTHING
     const facts = Facts.of(input)
     const chain = chainOf(facts, options.chain, input.message)
     const { chosen, rows } = chooseIps(chain.hops, options.skip, options.maxAddresses)
-    const lists = yield* options.lists(input)
-    const result = yield* ListCheck.run({
-      runner: options.runner,
-      providers: options.providers(lists),
-      queries: chosen.map((c) => ({ kind: "ip" as const, value: c.ip, origin: c.source })),
-      isSuspended: lists.health.isSuspended,
-      names: NAMES,
-      weights: RblSymbols,
-      source: "rbl"
-    })
-    facts.set(RblRecords, result.records)
-    return {
-      symbols: result.symbols,
-      facts: { sender: chain.sender, hops: rows, lists: result.accounting }
-    } satisfies StageResult
-  })
-})
+    return StageAnswers.andThen(options.lists(input), (lists) =>
+      StageAnswers.andThen(
+        ListCheck.runNow({
+          runner: options.runner,
+          providers: options.providers(lists),
+          queries: chosen.map((c) => ({ kind: "ip" as const, value: c.ip, origin: c.source })),
+          isSuspended: lists.health.isSuspended,
+          names: NAMES,
+          weights: RblSymbols,
+          source: "rbl"
+        }),
+        (result): StageResult => {
+          facts.set(RblRecords, result.records)
+          return { symbols: result.symbols, facts: { sender: chain.sender, hops: rows, lists: result.accounting } }
+        }
+      )
+    )
+  }
+  return {
+    name: "rbl",
+    phase: "data",
+    order: 1,
+    budgetMillis: options.budgetMillis,
+    symbols: RblSymbols,
+    answer,
+    run: StageAnswers.runOf(answer)
+  }
+}
 
 /** The server profile's RBL stage (`antispam.rbl`). */
 export const fromContext = (ctx: StageContext): Stage =>

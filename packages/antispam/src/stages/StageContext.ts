@@ -13,6 +13,7 @@ import {
   type FactKey,
   Facts,
   FiberClock,
+  type StageAnswers,
   type StageInput
 } from "@mailmoat/core"
 import { Effect } from "effect"
@@ -67,7 +68,18 @@ export const withListsOf =
 
 const same = (lists: Lists): Lists => lists
 
+/**
+ * The lists in force for the message: themselves when they are known or a clock can be read now
+ * (inside a fiber, or lent: `FiberClock`), else an effect that reads them when it runs.
+ */
 export const listsOf = (ctx: StageContext) => {
   const withLists = withListsOf(ctx)
-  return (input: StageInput): Effect.Effect<Lists> => withLists(input, same)
+  return (input: StageInput): StageAnswers.Now<Lists> => {
+    const facts = Facts.of(input)
+    const known = facts.get(ListsInForce)
+    if (known !== undefined) return known
+    const clock = FiberClock.current()
+    if (clock === undefined) return withLists(input, same)
+    return facts.getOrSet(ListsInForce, () => ctx.lists(clock.currentTimeMillisUnsafe()))
+  }
 }

@@ -2,27 +2,14 @@
 // answers, the SPF and DMARC-record checks): the data stages answer at once (a finished effect,
 // no fiber to wait for) and the whole evaluation finishes as it started, with the outcome the
 // first message got.
-import { Dns, Envelope, Facts, type Message, MessageModel, type RecipientOutcome } from "@mailmoat/core"
+import { Dns, Facts, type RecipientOutcome } from "@mailmoat/core"
 import { Effect, Exit } from "effect"
 import { describe, expect, test } from "vitest"
 import { makeServerAntispam } from "../../src/index.ts"
-import { IP, message, RECORDS, zoneOf } from "./support/world.ts"
+import { bulkMessage } from "./support/bulkMessage.ts"
+import { RECORDS, zoneOf } from "./support/world.ts"
 
-const text = message({ from: "ceo@sig.test", body: "See https://shop.example.com/offer and 198.51.100.7\r\n" })
-const msgOf = (): Message =>
-  MessageModel.fromBytes(
-    new TextEncoder().encode(
-      `Received: from relay.sig.test (relay.sig.test [${IP.good}]) by mx.rcpt.test; Thu, 03 Dec 2026 08:00:00 +0000\r\n${text}`
-    ),
-    {
-      envelope: Envelope.make({
-        clientAddress: IP.good,
-        helo: "mail.pass.test",
-        mailFrom: "ceo@sig.test",
-        rcptTo: ["user@rcpt.test"]
-      })
-    }
-  )
+const msgOf = bulkMessage
 const timeless = (outs: ReadonlyArray<RecipientOutcome>) =>
   JSON.parse(JSON.stringify(outs, (k, v) => (k === "millis" || k === "cached" ? undefined : v)))
 

@@ -3,7 +3,7 @@
 import { Dns } from "@mailmoat/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { fcrdns, isFqdnHelo } from "../../src/enduser/MailServerEvidence.ts"
+import { fcrdns, fcrdnsKnown, fcrdnsNow, isFqdnHelo } from "../../src/enduser/MailServerEvidence.ts"
 
 const zone: Dns.StaticZone = {
   "1.2.0.192.in-addr.arpa": { PTR: ["mx.good.test"] },
@@ -39,5 +39,21 @@ describe("fcrdns", () => {
     expect(isFqdnHelo("mx.good.test")).toBe(true)
     expect(isFqdnHelo("[192.0.2.1]")).toBe(false)
     expect(isFqdnHelo("localhost")).toBe(false)
+  })
+
+  it("from remembered answers alone: nothing before they are asked, then what `fcrdns` gave, with no effect", async () => {
+    const ips = ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5", "192.0.2.9"]
+    const dns = Dns.withCache(Dns.makeStatic(zone))
+    for (const ip of ips) expect(fcrdnsKnown(dns, ip, Date.now())).toBeUndefined()
+    for (const ip of ips) {
+      const asked = await Effect.runPromise(fcrdns(dns, ip, 1000))
+      expect(fcrdnsKnown(dns, ip, Date.now())).toEqual(asked)
+      // In a fiber (a clock to read), `fcrdnsNow` is that result itself, not an effect.
+      const now = Effect.runSync(Effect.suspend(() => Effect.succeed(fcrdnsNow(dns, ip, 1000))))
+      expect(Effect.isEffect(now)).toBe(false)
+      expect(now).toEqual(asked)
+    }
+    // Past the answers' time to live (the zone's 300 s), nothing is known again.
+    expect(fcrdnsKnown(dns, "192.0.2.1", Date.now() + 3_600_000)).toBeUndefined()
   })
 })

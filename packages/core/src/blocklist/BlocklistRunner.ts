@@ -24,7 +24,8 @@
  */
 import { Cause, type Clock, Effect, Option } from "effect"
 import { within } from "../Deadline.ts"
-import { clockWithEager } from "../FiberClock.ts"
+import { clockWithEager, current as currentClock } from "../FiberClock.ts"
+import { type Now, toEffect } from "../StageAnswers.ts"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery } from "../Blocklist.ts"
 import { trimOldest } from "../BoundedMap.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "../RuntimeTimer.ts"
@@ -126,6 +127,14 @@ export interface BlocklistRunner {
     providers: ReadonlyArray<BlocklistProvider<R>>,
     queries: ReadonlyArray<BlocklistQuery>
   ) => Effect.Effect<ReadonlyArray<LookupRecord>, never, R>
+  /**
+   * `run`, called now: the records themselves when every answer is cached and a clock can be read
+   * now (`FiberClock`), else the effect that asks for the others (`run`'s).
+   */
+  readonly runNow: <R>(
+    providers: ReadonlyArray<BlocklistProvider<R>>,
+    queries: ReadonlyArray<BlocklistQuery>
+  ) => Now<ReadonlyArray<LookupRecord>, never, R>
 }
 
 export const make = (options: RunnerOptions = {}): BlocklistRunner => {
@@ -249,41 +258,50 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
 
   // Cached answers (most of a message's lookups when mail comes in bursts) are taken at once;
   // only the others are asked: by callback when all of them can be, else concurrently (one
-  // alone in this fiber). All cached: a finished effect at once.
-  const run = <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) =>
-    clockWithEager((clock) => {
-      const now = clock.currentTimeMillisUnsafe()
-      // Plain loops: `flatMap` over the providers was the dearest line of a cached message's lookups.
-      const records: Array<LookupRecord | undefined> = []
-      const missed: Array<number> = []
-      const asking: Array<readonly [BlocklistProvider<R>, BlocklistQuery]> = []
-      for (const p of providers)
-        for (const q of queries) {
-          if (!p.kinds.includes(q.kind)) continue
-          const hit = cachedRecord(p, q, now)
-          if (hit === undefined) {
-            missed.push(records.length)
-            asking.push([p, q])
-          }
-          records.push(hit)
+  // alone in this fiber). All cached: the records themselves.
+  const runWith = <R>(
+    providers: ReadonlyArray<BlocklistProvider<R>>,
+    queries: ReadonlyArray<BlocklistQuery>,
+    clock: Clock.Clock
+  ): Now<ReadonlyArray<LookupRecord>, never, R> => {
+    const now = clock.currentTimeMillisUnsafe()
+    // Plain loops: `flatMap` over the providers was the dearest line of a cached message's lookups.
+    const records: Array<LookupRecord | undefined> = []
+    const missed: Array<number> = []
+    const asking: Array<readonly [BlocklistProvider<R>, BlocklistQuery]> = []
+    for (const p of providers)
+      for (const q of queries) {
+        if (!p.kinds.includes(q.kind)) continue
+        const hit = cachedRecord(p, q, now)
+        if (hit === undefined) {
+          missed.push(records.length)
+          asking.push([p, q])
         }
-      if (missed.length === 0) return Effect.succeed(records as ReadonlyArray<LookupRecord>)
-      const filled = (answers: ReadonlyArray<LookupRecord>): ReadonlyArray<LookupRecord> => {
-        missed.forEach((at, i) => {
-          records[at] = answers[i]
-        })
-        return records as ReadonlyArray<LookupRecord>
+        records.push(hit)
       }
-      if (asking.every(([p]) => byCallback(p, clock))) return Effect.map(askedTogether(asking, clock), filled)
-      if (asking.length === 1) {
-        const [p, q] = asking[0]!
-        return Effect.map(lookup(p, q), (r) => filled([r]))
-      }
-      return Effect.map(
-        Effect.forEach(asking, ([p, q]) => lookup(p, q), { concurrency }),
-        filled
-      )
-    })
+    if (missed.length === 0) return records as ReadonlyArray<LookupRecord>
+    const filled = (answers: ReadonlyArray<LookupRecord>): ReadonlyArray<LookupRecord> => {
+      missed.forEach((at, i) => {
+        records[at] = answers[i]
+      })
+      return records as ReadonlyArray<LookupRecord>
+    }
+    if (asking.every(([p]) => byCallback(p, clock))) return Effect.map(askedTogether(asking, clock), filled)
+    if (asking.length === 1) {
+      const [p, q] = asking[0]!
+      return Effect.map(lookup(p, q), (r) => filled([r]))
+    }
+    return Effect.map(
+      Effect.forEach(asking, ([p, q]) => lookup(p, q), { concurrency }),
+      filled
+    )
+  }
+  const run = <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) =>
+    clockWithEager((clock) => toEffect(runWith(providers, queries, clock)))
+  const runNow = <R>(providers: ReadonlyArray<BlocklistProvider<R>>, queries: ReadonlyArray<BlocklistQuery>) => {
+    const clock = currentClock()
+    return clock === undefined ? run(providers, queries) : runWith(providers, queries, clock)
+  }
 
-  return { lookup, run }
+  return { lookup, run, runNow }
 }

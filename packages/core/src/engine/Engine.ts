@@ -36,7 +36,8 @@ import type { StageTrace, Verdict } from "../Verdict.ts"
 import * as Outcomes from "./Outcomes.ts"
 import * as RecipientPolicy from "./RecipientPolicy.ts"
 import * as SymbolRegistry from "./SymbolRegistry.ts"
-import type { VerdictAdjustment, VerdictStep } from "./VerdictStep.ts"
+import type { VerdictAdjustment, VerdictStep, VerdictStepInput } from "./VerdictStep.ts"
+import { type Now, andThen, toEffect } from "../StageAnswers.ts"
 
 /** @category errors */
 export class EngineError extends Schema.TaggedError<EngineError>()("EngineError", {
@@ -108,6 +109,15 @@ const EMPTY: ReadonlyArray<never> = []
 
 const hasOwnFindings = (traces: ReadonlyArray<StageTrace>) =>
   traces.some((t) => t.symbols.length > 0 || (t.outcome !== "ok" && t.outcome !== "skipped"))
+
+/** What the verdict steps left: the verdict, the rule's marks, and the step that ended them. */
+interface StepsDone {
+  readonly verdict: Verdict
+  readonly prefix: string | undefined
+  readonly suffix: string | undefined
+  readonly tempfail: VerdictAdjustment["tempfail"]
+  readonly enforce: VerdictAdjustment["enforce"]
+}
 
 /** `a` then `b`, read-only: one of them as is when the other is empty (phases without stages). */
 const joined = <A>(a: ReadonlyArray<A>, b: ReadonlyArray<A>): ReadonlyArray<A> =>
@@ -201,109 +211,166 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
     const rcpt = (envelope: Envelope, recipient: string, facts = Facts.make()) =>
       runEarly("rcpt", { phase: "rcpt", envelope, recipient, facts })
 
-    const scan = (message: Message, earlier: Earlier, whole: boolean) =>
-      Effect.gen(function* () {
-        const envelope = message.envelope
-        const recipients = whole ? [WHOLE] : envelope.rcptTo
-        if (!scanning) return Outcomes.unscanned(recipients, "antispam disabled")
-        const facts = earlier.facts ?? Facts.make()
-        const c = earlier.connect ?? (yield* connect(envelope, facts))
-        const m = earlier.mail ?? (yield* mail(envelope, facts))
-        const common = joined(c.traces, m.traces)
-        const commonHeaders = joined(c.headers, m.headers)
-        const own = new Map<string, PhaseOutcome>()
-        const none: PhaseOutcome = { phase: "rcpt", traces: EMPTY, headers: EMPTY }
-        for (const r of recipients)
-          own.set(r, whole ? none : (earlier.rcpt?.get(r) ?? (yield* rcpt(envelope, r, facts))))
-        const out = new Map<string, RecipientOutcome>()
-        const toScan: Array<string> = []
-        for (const r of recipients) {
-          const o = own.get(r)!
-          const d = firstDecided(c.decided, m.decided, o.decided)
-          if (d === undefined) toScan.push(r)
-          else out.set(r, Outcomes.decided(r, d, [...common, ...o.traces], policy, [...commonHeaders, ...o.headers]))
-        }
-        const ordered = () => recipients.map((r) => out.get(r)!)
-        if (toScan.length === 0) return ordered()
-
-        const scanFor = whole ? EMPTY : toScan
-        const run = yield* Pipeline.runPhase(stages.data, { phase: "data", message, recipients: scanFor, facts })
-        const dataTraces = run.runs.map((r) => registry.rescore(r.trace))
-        yield* logFailures(dataTraces)
-        const dataHeaders = stageHeaders(run.runs)
-        const tracesOf = (r: string) => [...common, ...own.get(r)!.traces, ...dataTraces]
-        const headersOf = (r: string) => [...commonHeaders, ...own.get(r)!.headers, ...dataHeaders]
-        for (const rd of run.recipientDecisions) {
-          const d = { ...rd, symbols: rd.symbols === undefined ? undefined : registry.rescoreHits(rd.symbols) }
-          out.set(
-            rd.recipient,
-            Outcomes.decided(rd.recipient, d, tracesOf(rd.recipient), policy, headersOf(rd.recipient))
+    // The data phase without a generator: each step goes on at once from what the one before gave
+    // at once (`andThen`), and through the fiber only where a phase or a step has to wait.
+    const scanNow = (
+      message: Message,
+      earlier: Earlier,
+      whole: boolean
+    ): Now<ReadonlyArray<RecipientOutcome>, never, never> => {
+      const envelope = message.envelope
+      const recipients = whole ? [WHOLE] : envelope.rcptTo
+      if (!scanning) return Outcomes.unscanned(recipients, "antispam disabled")
+      const facts = earlier.facts ?? Facts.make()
+      return andThen(earlier.connect ?? connect(envelope, facts), (c) =>
+        andThen(earlier.mail ?? mail(envelope, facts), (m) =>
+          andThen(ownPhases(envelope, recipients, earlier, facts, whole), (own) =>
+            afterEarly(message, recipients, facts, whole, c, m, own)
           )
-        }
-        const remaining = toScan.filter((r) => !out.has(r))
-        if (remaining.length === 0) return ordered()
-        if (run.decided !== undefined) {
-          for (const r of remaining) out.set(r, Outcomes.decided(r, run.decided, tracesOf(r), policy, headersOf(r)))
-          return ordered()
-        }
+        )
+      )
+    }
 
-        const probability = run.runs.find((x) => x.result?.probability !== undefined)?.result?.probability
-        // A classifier stage bands its probability itself (its symbol says which band): the
-        // probability is recorded, not banded a second time with the policy's defaults.
-        const verdictOf = (traces: ReadonlyArray<StageTrace>, options = policy): Verdict => ({
-          ...Policy.verdictOf(traces, EMPTY, options),
-          probability
-        })
-        const base = verdictOf([...common, ...dataTraces])
-        let verdict = base
-        let prefix: string | undefined
-        let suffix: string | undefined
-        let tempfail: VerdictAdjustment["tempfail"]
-        let enforce: VerdictAdjustment["enforce"]
-        for (const step of steps) {
-          const a = yield* step.run({ message, recipients: whole ? EMPTY : remaining, verdict, facts })
-          verdict = adjust(verdict, {
-            ...a,
-            symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols)
-          })
-          prefix = a.rulePrefix ?? prefix
-          suffix = a.ruleSuffix ?? suffix
-          if (a.tempfail !== undefined || a.enforce !== undefined) {
-            tempfail = a.tempfail
-            enforce = a.enforce
-            break
-          }
-        }
-        const added = verdict.symbols.slice(base.symbols.length)
-        const classChanged = verdict.class !== base.class ? verdict.class : undefined
-        for (const r of remaining) {
-          const ownTraces = own.get(r)!.traces
-          const mine = whole || recipientPolicies === undefined ? undefined : recipientPolicies(r)
-          const p = mine === undefined ? policy : RecipientPolicy.optionsFor(policy, mine)
-          // A recipient's own rcpt findings count for that recipient only; its own cut-off too.
-          const v =
-            hasOwnFindings(ownTraces) || mine?.spamScore !== undefined
-              ? adjust(verdictOf(tracesOf(r), p), { symbols: added, class: classChanged })
-              : ownTraces.length > 0
-                ? { ...verdict, trace: tracesOf(r) }
-                : verdict
-          if (tempfail !== undefined) {
-            out.set(r, {
-              recipient: r,
-              verdict: v,
-              action: { _tag: "Tempfail", reason: tempfail.reason },
-              rule: tempfail.rule
-            })
+    const NONE: PhaseOutcome = { phase: "rcpt", traces: EMPTY, headers: EMPTY }
+    /** Each recipient's rcpt phase (given, else run), in order, by recipient. */
+    const ownPhases = (
+      envelope: Envelope,
+      recipients: ReadonlyArray<string>,
+      earlier: Earlier,
+      facts: Facts.Facts,
+      whole: boolean
+    ): Now<Map<string, PhaseOutcome>, never, never> => {
+      const own = new Map<string, PhaseOutcome>()
+      const from = (i: number): Now<Map<string, PhaseOutcome>, never, never> => {
+        for (let j = i; j < recipients.length; j++) {
+          const r = recipients[j]!
+          const known = whole ? NONE : earlier.rcpt?.get(r)
+          if (known !== undefined) {
+            own.set(r, known)
             continue
           }
-          const rule = [prefix, Outcomes.policyRule(v, p, mine?.source), suffix]
-            .filter((x) => x !== undefined)
-            .join("; ")
-          const outcome = Outcomes.scanned(r, v, rule, p, headersOf(r))
-          out.set(r, enforce === undefined ? outcome : Outcomes.enforced(outcome, enforce))
+          return andThen(rcpt(envelope, r, facts), (o) => {
+            own.set(r, o)
+            return from(j + 1)
+          })
         }
-        return ordered()
+        return own
+      }
+      return from(0)
+    }
+
+    const afterEarly = (
+      message: Message,
+      recipients: ReadonlyArray<string>,
+      facts: Facts.Facts,
+      whole: boolean,
+      c: PhaseOutcome,
+      m: PhaseOutcome,
+      own: ReadonlyMap<string, PhaseOutcome>
+    ): Now<ReadonlyArray<RecipientOutcome>, never, never> => {
+      const common = joined(c.traces, m.traces)
+      const commonHeaders = joined(c.headers, m.headers)
+      const out = new Map<string, RecipientOutcome>()
+      const toScan: Array<string> = []
+      for (const r of recipients) {
+        const o = own.get(r)!
+        const d = firstDecided(c.decided, m.decided, o.decided)
+        if (d === undefined) toScan.push(r)
+        else out.set(r, Outcomes.decided(r, d, [...common, ...o.traces], policy, [...commonHeaders, ...o.headers]))
+      }
+      const ordered = () => recipients.map((r) => out.get(r)!)
+      if (toScan.length === 0) return ordered()
+
+      const scanFor = whole ? EMPTY : toScan
+      const phase = Pipeline.runPhase(stages.data, { phase: "data", message, recipients: scanFor, facts })
+      return andThen(phase, (run) => {
+        const dataTraces = run.runs.map((r) => registry.rescore(r.trace))
+        return andThen(logged(dataTraces, dataTraces), () => {
+          const dataHeaders = stageHeaders(run.runs)
+          const tracesOf = (r: string) => [...common, ...own.get(r)!.traces, ...dataTraces]
+          const headersOf = (r: string) => [...commonHeaders, ...own.get(r)!.headers, ...dataHeaders]
+          for (const rd of run.recipientDecisions) {
+            const d = { ...rd, symbols: rd.symbols === undefined ? undefined : registry.rescoreHits(rd.symbols) }
+            out.set(
+              rd.recipient,
+              Outcomes.decided(rd.recipient, d, tracesOf(rd.recipient), policy, headersOf(rd.recipient))
+            )
+          }
+          const remaining = toScan.filter((r) => !out.has(r))
+          if (remaining.length === 0) return ordered()
+          if (run.decided !== undefined) {
+            for (const r of remaining) out.set(r, Outcomes.decided(r, run.decided, tracesOf(r), policy, headersOf(r)))
+            return ordered()
+          }
+          const probability = run.runs.find((x) => x.result?.probability !== undefined)?.result?.probability
+          // A classifier stage bands its probability itself (its symbol says which band): the
+          // probability is recorded, not banded a second time with the policy's defaults.
+          const verdictOf = (traces: ReadonlyArray<StageTrace>, options = policy): Verdict => ({
+            ...Policy.verdictOf(traces, EMPTY, options),
+            probability
+          })
+          const base = verdictOf([...common, ...dataTraces])
+          const input = { message, recipients: whole ? EMPTY : remaining, facts }
+          return andThen(stepsFrom(0, base, input, { prefix: undefined, suffix: undefined }), (after) => {
+            const { verdict, prefix, suffix, tempfail, enforce } = after
+            const added = verdict.symbols.slice(base.symbols.length)
+            const classChanged = verdict.class !== base.class ? verdict.class : undefined
+            for (const r of remaining) {
+              const ownTraces = own.get(r)!.traces
+              const mine = whole || recipientPolicies === undefined ? undefined : recipientPolicies(r)
+              const p = mine === undefined ? policy : RecipientPolicy.optionsFor(policy, mine)
+              // A recipient's own rcpt findings count for that recipient only; its own cut-off too.
+              const v =
+                hasOwnFindings(ownTraces) || mine?.spamScore !== undefined
+                  ? adjust(verdictOf(tracesOf(r), p), { symbols: added, class: classChanged })
+                  : ownTraces.length > 0
+                    ? { ...verdict, trace: tracesOf(r) }
+                    : verdict
+              if (tempfail !== undefined) {
+                out.set(r, {
+                  recipient: r,
+                  verdict: v,
+                  action: { _tag: "Tempfail", reason: tempfail.reason },
+                  rule: tempfail.rule
+                })
+                continue
+              }
+              const rule = [prefix, Outcomes.policyRule(v, p, mine?.source), suffix]
+                .filter((x) => x !== undefined)
+                .join("; ")
+              const outcome = Outcomes.scanned(r, v, rule, p, headersOf(r))
+              out.set(r, enforce === undefined ? outcome : Outcomes.enforced(outcome, enforce))
+            }
+            return ordered()
+          })
+        })
       })
+    }
+
+    /** The verdict steps from `i` on, in order, each seeing the verdict the one before left. */
+    const stepsFrom = (
+      i: number,
+      verdict: Verdict,
+      input: Omit<VerdictStepInput, "verdict">,
+      marks: { readonly prefix: string | undefined; readonly suffix: string | undefined }
+    ): Now<StepsDone, never, never> => {
+      if (i >= steps.length) return { verdict, ...marks, tempfail: undefined, enforce: undefined }
+      return andThen(steps[i]!.run({ ...input, verdict }), (a) => {
+        const next = adjust(verdict, {
+          ...a,
+          symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols)
+        })
+        const prefix = a.rulePrefix ?? marks.prefix
+        const suffix = a.ruleSuffix ?? marks.suffix
+        if (a.tempfail !== undefined || a.enforce !== undefined)
+          return { verdict: next, prefix, suffix, tempfail: a.tempfail, enforce: a.enforce }
+        return stepsFrom(i + 1, next, input, { prefix, suffix })
+      })
+    }
+
+    // The phase's effect runs the scan when it runs (not when it is built), in the caller's fiber.
+    const scan = (message: Message, earlier: Earlier, whole: boolean) =>
+      Effect.suspend(() => toEffect(scanNow(message, earlier, whole)))
 
     const guarded = (
       message: Message,

@@ -14,16 +14,21 @@
  * - In the data phase a stage may decide for single recipients (`recipientDecisions`): later
  *   groups see only the recipients still undecided; when none is left, they are skipped.
  * - Interruption of the caller is not swallowed.
- * - A phase of one inline stage calls the stage's `run` when `runPhase` is called, not when its
- *   effect runs: run the effect where you get it (its answer, when finished, is the phase's).
+ * - A stage's `answer` (built-in stages) is called instead of its `run`: a plain result is taken
+ *   as it is, with no effect value, fiber or timer; an effect goes the way of `run`'s.
+ * - The stages are called when `runPhase` is called when a clock can be read then (inside a
+ *   fiber, or lent: `FiberClock`), else when its effect runs; a phase of one inline stage always
+ *   at the call. Run the effect where you get it (its answer, when finished, is the phase's).
  *
  * @category services
  * @since 0.1.0
  */
-import { Cause, Clock, Effect, Exit, Option } from "effect"
+import { Cause, type Clock, Effect, Exit, Option } from "effect"
 import * as Deadline from "../Deadline.ts"
+import { clockWithEager } from "../FiberClock.ts"
 import { planOf } from "./PhasePlan.ts"
-import type { Decision, RecipientDecision, Stage, StageInput, StageResult } from "../Stage.ts"
+import type { Decision, RecipientDecision, Stage, StageAnswer, StageInput, StageResult } from "../Stage.ts"
+import { isWaiting } from "../StageAnswers.ts"
 import type { StageError } from "../StageError.ts"
 import type { StageTrace } from "../Verdict.ts"
 
@@ -72,10 +77,14 @@ const toTrace = (stage: Stage<unknown>, millis: number, out: Option.Option<Guard
   return { trace: { stage: name, phase, millis, outcome: "ok", symbols: result.symbols, facts: result.facts }, result }
 }
 
-/** The stage's run started now; a `run` that throws is a defect, as inside `Effect.suspend`. */
-const started = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<StageResult, StageError, R> => {
+/**
+ * The stage's answer started now (`answer` where the stage has one, else `run`); one that throws
+ * is a defect, as inside `Effect.suspend`.
+ */
+const started = <R>(stage: Stage<R>, input: StageInput): StageAnswer<R> => {
   try {
-    return stage.run(input)
+    const answer = stage.answer
+    return answer !== undefined ? answer(input) : stage.run(input)
   } catch (defect) {
     return Effect.die(defect)
   }
@@ -102,9 +111,13 @@ const deadlineOf = (stage: Stage<unknown>, limitMillis: number) =>
 const traced = (stage: Stage<unknown>, start: number, clock: Clock.Clock, out: Option.Option<Guarded>) =>
   toTrace(stage, (Option.isSome(out) ? out.value.at : clock.currentTimeMillisUnsafe()) - start, out)
 
-/** A run that answered with a finished success (it had nothing to wait for): its result, else undefined. */
-const finished = (run: Effect.Effect<StageResult, StageError, unknown>): StageResult | undefined =>
-  Exit.isExit(run) && Exit.isSuccess(run) ? (run as Exit.Success<StageResult, StageError>).value : undefined
+/** An answer given at once (a plain result, or a finished success): its result, else undefined. */
+const finished = (run: StageAnswer<unknown>): StageResult | undefined =>
+  !isWaiting(run)
+    ? run
+    : Exit.isExit(run) && Exit.isSuccess(run)
+      ? (run as Exit.Success<StageResult, StageError>).value
+      : undefined
 
 /** The trace of a stage whose run answered at once: ended when it started. */
 const answered = (stage: Stage<unknown>, start: number, clock: Clock.Clock, result: StageResult): StageRun =>
@@ -145,53 +158,44 @@ const waitFor = <R>(
   )
 }
 
-// Hot path: no generator, the clock read directly. The stage's run is called here, where its
-// fiber would have started it; one that answers at once is taken as it is (no fiber, no timer).
-const runStage = <R>(stage: Stage<R>, input: StageInput, limitMillis: number): Effect.Effect<StageRun, never, R> =>
-  Effect.clockWith((clock) => {
-    const start = clock.currentTimeMillisUnsafe()
-    const run = started(stage, input)
-    const done = finished(run)
-    const s = stage as Stage<unknown>
-    if (done !== undefined) return Effect.succeed(answered(s, start, clock, done))
-    return Effect.map(waitFor([s], [run], [deadlineOf(s, limitMillis)], start, clock), (out) => out[0]!)
-  })
-
 /**
- * The stages of one order group at once, each within its own limit. Their runs are called in
- * order, as their fibers would have started them; those that answered at once are taken as they
- * are, the others are waited for together (`waitFor`).
+ * The stages of one order group at once, each within its own limit, with the phase's clock. Their
+ * answers are called in order, as their fibers would have started them; those given at once are
+ * taken as they are (ended now, not when the others do), the others are waited for together
+ * (`waitFor`). All given at once: the runs themselves, no effect.
  */
 const runGroup = <R>(
   group: ReadonlyArray<Stage<R>>,
   input: StageInput,
-  limit: (s: Stage<R>) => number
-): Effect.Effect<ReadonlyArray<StageRun>, never, R> =>
-  Effect.clockWith((clock) => {
-    const start = clock.currentTimeMillisUnsafe()
-    const all: Array<StageRun | undefined> = []
-    const stages: Array<Stage<unknown>> = []
-    const runs: Array<Effect.Effect<StageResult, StageError, R>> = []
-    const millis: Array<number> = []
-    const at: Array<number> = []
-    for (let i = 0; i < group.length; i++) {
-      const stage = group[i] as Stage<unknown>
-      const run = started(group[i]!, input)
-      const done = finished(run)
-      // Those that answered at once ended now, not when the others do.
-      all.push(done === undefined ? undefined : answered(stage, start, clock, done))
-      if (done !== undefined) continue
-      stages.push(stage)
-      runs.push(run)
-      millis.push(deadlineOf(stage, limit(group[i]!)))
-      at.push(i)
+  limit: (s: Stage<R>) => number,
+  clock: Clock.Clock
+): ReadonlyArray<StageRun> | Effect.Effect<ReadonlyArray<StageRun>, never, R> => {
+  const start = clock.currentTimeMillisUnsafe()
+  const all: Array<StageRun | undefined> = new Array(group.length)
+  let stages: Array<Stage<unknown>> | undefined
+  let runs: Array<Effect.Effect<StageResult, StageError, R>> | undefined
+  let millis: Array<number> | undefined
+  let at: Array<number> | undefined
+  for (let i = 0; i < group.length; i++) {
+    const stage = group[i] as Stage<unknown>
+    const run = started(group[i]!, input)
+    const done = finished(run)
+    if (done !== undefined) {
+      all[i] = answered(stage, start, clock, done)
+      continue
     }
-    if (runs.length === 0) return Effect.succeed(all as ReadonlyArray<StageRun>)
-    return Effect.map(waitFor(stages, runs, millis, start, clock), (out) => {
-      for (let j = 0; j < out.length; j++) all[at[j]!] = out[j]
-      return all as ReadonlyArray<StageRun>
-    })
+    ;(stages ??= []).push(stage)
+    ;(runs ??= []).push(run as Effect.Effect<StageResult, StageError, R>)
+    ;(millis ??= []).push(deadlineOf(stage, limit(group[i]!)))
+    ;(at ??= []).push(i)
+  }
+  if (runs === undefined) return all as ReadonlyArray<StageRun>
+  const where = at!
+  return Effect.map(waitFor(stages!, runs, millis!, start, clock), (out) => {
+    for (let j = 0; j < out.length; j++) all[where[j]!] = out[j]
+    return all as ReadonlyArray<StageRun>
   })
+}
 
 const skipped = (stage: Stage<unknown>): StageRun => ({
   trace: { stage: stage.name, phase: stage.phase, outcome: "skipped", millis: 0, symbols: [] }
@@ -220,8 +224,8 @@ const inlineRun = (stage: Stage<unknown>, input: StageInput, run: StageRun): Pha
  */
 const runInline = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<PhaseRun, never, R> => {
   const run = started(stage, input)
-  if (Exit.isExit(run) && Exit.isSuccess(run)) {
-    const result = (run as Exit.Success<StageResult, StageError>).value
+  const result = finished(run)
+  if (result !== undefined) {
     const { name, phase } = stage
     const trace: StageTrace = {
       stage: name,
@@ -235,9 +239,94 @@ const runInline = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<PhaseRu
   }
   return Effect.clockWith((clock) => {
     const start = clock.currentTimeMillisUnsafe()
-    return Effect.map(guarded(run, clock), (out) =>
+    return Effect.map(guarded(run as Effect.Effect<StageResult, StageError, R>, clock), (out) =>
       inlineRun(stage as Stage<unknown>, input, traced(stage as Stage<unknown>, start, clock, Option.some(out)))
     )
+  })
+}
+
+/** What the groups run so far gave (one phase's run, filled group after group). */
+interface PhaseState<R> {
+  readonly byStage: Map<Stage<R>, StageRun>
+  decided: PhaseRun["decided"]
+  readonly perRecipient: Array<RecipientDecision & { readonly stage: string }>
+  /** The input of the next group: in the data phase, the recipients nobody decided for yet. */
+  current: StageInput
+}
+
+interface PhaseContext<R> {
+  readonly phaseStages: ReadonlyArray<Stage<R>>
+  readonly deadline: number
+  readonly clock: Clock.Clock
+}
+
+/** One group's runs into the phase's state: its stages' traces, decisions and recipients' decisions. */
+const settle = <R>(state: PhaseState<R>, group: ReadonlyArray<Stage<R>>, runs: ReadonlyArray<StageRun>): void => {
+  const { byStage, perRecipient } = state
+  const current = state.current
+  for (let i = 0; i < group.length; i++) {
+    const s = group[i]!
+    const run = runs[i] as StageRun
+    byStage.set(s, run)
+    const decision = run.result?.decision
+    if (state.decided === undefined && decision !== undefined && decision._tag !== "Continue")
+      state.decided = { stage: s.name, decision }
+    const own = run.result?.recipientDecisions
+    if (own === undefined) continue
+    for (const d of own)
+      if (
+        current.phase === "data" &&
+        current.recipients.includes(d.recipient) &&
+        !perRecipient.some((p) => p.recipient === d.recipient)
+      )
+        perRecipient.push({ ...d, stage: s.name })
+  }
+  if (current.phase === "data" && perRecipient.length > 0) {
+    const done = new Set(perRecipient.map((p) => p.recipient))
+    state.current = { ...current, recipients: current.recipients.filter((r) => !done.has(r)) }
+  }
+}
+
+/**
+ * The groups from `from` on, in order, with the phase's clock: each group's stages as they answer
+ * (`runGroup`); a group that has to wait goes on from the next group when it is done. Every group
+ * answered at once: the phase's run as a finished effect.
+ */
+const advance = <R>(
+  state: PhaseState<R>,
+  groups: ReadonlyArray<ReadonlyArray<Stage<R>>>,
+  from: number,
+  ctx: PhaseContext<R>
+): Effect.Effect<PhaseRun, never, R> => {
+  const { clock, deadline } = ctx
+  for (let g = from; g < groups.length; g++) {
+    const group = groups[g]!
+    const left = deadline - clock.currentTimeMillisUnsafe()
+    const current = state.current
+    const nobodyLeft = current.phase === "data" && current.recipients.length === 0 && state.perRecipient.length > 0
+    if (state.decided !== undefined || nobodyLeft || left <= 0) {
+      for (const s of group)
+        state.byStage.set(
+          s,
+          state.decided !== undefined || nobodyLeft
+            ? skipped(s)
+            : { trace: { ...skipped(s).trace, outcome: "timeout" } }
+        )
+      continue
+    }
+    const limit = (s: Stage<R>) => Math.min(s.budgetMillis > 0 ? s.budgetMillis : Number.POSITIVE_INFINITY, left)
+    const runs = runGroup(group, current, limit, clock)
+    if (isWaiting(runs))
+      return Effect.flatMap(runs, (r) => {
+        settle(state, group, r)
+        return advance(state, groups, g + 1, ctx)
+      })
+    settle(state, group, runs)
+  }
+  return Effect.succeed({
+    runs: ctx.phaseStages.map((s) => state.byStage.get(s) as StageRun),
+    decided: state.decided,
+    recipientDecisions: state.perRecipient
   })
 }
 
@@ -251,54 +340,16 @@ export const runPhase = <R>(
   // One inline stage (the bypass checks of connect, mail and rcpt): no deadline to keep, no group.
   const only = phaseStages.length === 1 ? phaseStages[0] : undefined
   if (only?.inline === true) return runInline(only, input)
-  return Effect.gen(function* () {
-    const started = yield* Clock.currentTimeMillis
+  return clockWithEager((clock) => {
+    const now = clock.currentTimeMillisUnsafe()
     const deadline =
       options.deadlineMillis !== undefined && options.deadlineMillis > 0
-        ? started + options.deadlineMillis
+        ? now + options.deadlineMillis
         : Number.POSITIVE_INFINITY
-    const byStage = new Map<Stage<R>, StageRun>()
-    let decided: PhaseRun["decided"]
-    const perRecipient: Array<RecipientDecision & { readonly stage: string }> = []
-    let current = input
-    for (const group of groups) {
-      const now = yield* Clock.currentTimeMillis
-      const left = deadline - now
-      const nobodyLeft = current.phase === "data" && current.recipients.length === 0 && perRecipient.length > 0
-      if (decided !== undefined || nobodyLeft || left <= 0) {
-        for (const s of group)
-          byStage.set(
-            s,
-            decided !== undefined || nobodyLeft ? skipped(s) : { trace: { ...skipped(s).trace, outcome: "timeout" } }
-          )
-        continue
-      }
-      const limit = (s: Stage<R>) => Math.min(s.budgetMillis > 0 ? s.budgetMillis : Number.POSITIVE_INFINITY, left)
-      const input = current
-      // A group of one runs in this fiber: no fork for the common case.
-      const runs =
-        group.length === 1
-          ? [yield* runStage(group[0] as Stage<R>, input, limit(group[0] as Stage<R>))]
-          : yield* runGroup(group, input, limit)
-      group.forEach((s, i) => {
-        const run = runs[i] as StageRun
-        byStage.set(s, run)
-        const decision = run.result?.decision
-        if (decided === undefined && decision !== undefined && decision._tag !== "Continue")
-          decided = { stage: s.name, decision }
-        for (const d of run.result?.recipientDecisions ?? [])
-          if (
-            current.phase === "data" &&
-            current.recipients.includes(d.recipient) &&
-            !perRecipient.some((p) => p.recipient === d.recipient)
-          )
-            perRecipient.push({ ...d, stage: s.name })
-      })
-      if (current.phase === "data" && perRecipient.length > 0) {
-        const done = new Set(perRecipient.map((p) => p.recipient))
-        current = { ...current, recipients: current.recipients.filter((r) => !done.has(r)) }
-      }
-    }
-    return { runs: phaseStages.map((s) => byStage.get(s) as StageRun), decided, recipientDecisions: perRecipient }
+    return advance({ byStage: new Map(), decided: undefined, perRecipient: [], current: input }, groups, 0, {
+      phaseStages,
+      deadline,
+      clock
+    })
   })
 }

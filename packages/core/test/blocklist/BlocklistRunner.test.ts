@@ -186,4 +186,26 @@ describe("BlocklistRunner", () => {
     expect(records[0]!.answer).toMatchObject({ _tag: "Unknown", reason: "Timeout" })
     expect(records[0]!.inTime).toBe(false)
   })
+
+  it("runNow: every answer cached, the records themselves (no effect); else, or with no clock to read, the effect", async () => {
+    let asked = 0
+    const listed = provider("l", () =>
+      Effect.sync((): BlocklistAnswer => {
+        asked++
+        return { _tag: "Listed", codes: ["127.0.0.2"], ttlSeconds: 60 }
+      })
+    )
+    const runner = BlocklistRunner.make()
+    const inFiber = <A>(f: () => A): A => Effect.runSync(Effect.suspend(() => Effect.succeed(f())))
+    const first = inFiber(() => runner.runNow([listed], [q("192.0.2.1"), q("192.0.2.2")]))
+    expect(Effect.isEffect(first)).toBe(true)
+    const records = await Effect.runPromise(first as Effect.Effect<ReadonlyArray<BlocklistRunner.LookupRecord>>)
+    expect(asked).toBe(2)
+    const again = inFiber(() => runner.runNow([listed], [q("192.0.2.1"), q("192.0.2.2")]))
+    expect(Effect.isEffect(again)).toBe(false)
+    expect(again).toEqual(records.map((r) => ({ ...r, cached: true, millis: 0 })))
+    // Outside a fiber, and with no clock lent, there is no time to check the answers' TTL against.
+    expect(Effect.isEffect(runner.runNow([listed], [q("192.0.2.1")]))).toBe(true)
+    expect(asked).toBe(2)
+  })
 })

@@ -2,9 +2,10 @@
 // taken in the phase's fiber without a child fiber or a deadline timer. Whatever mix of stages
 // answering at once and later, in groups of any size, with decisions and per-recipient
 // decisions, the phase gives what it gives when no stage answers at once (each run wrapped in
-// `Effect.suspend`, which the pipeline cannot look into).
+// `Effect.suspend`, which the pipeline cannot look into). A stage's `answer` (a plain result, or
+// the effect to wait for) is called instead of its `run`, with the same outcome.
 import { fc, test } from "@fast-check/vitest"
-import { Effect, Fiber } from "effect"
+import { Effect, Exit, Fiber } from "effect"
 import { describe, expect, it } from "vitest"
 import { Envelope, Pipeline, StageError } from "../../src/index.ts"
 import * as MessageModel from "../../src/message/Message.ts"
@@ -34,7 +35,13 @@ const answerArb: fc.Arbitrary<Answer> = fc.oneof(
   fc.constant({ kind: "die" as const }),
   fc.constant({ kind: "throw" as const })
 )
-const specArb = fc.record({ order: fc.integer({ min: 0, max: 2 }), later: fc.boolean(), answer: answerArb })
+const specArb = fc.record({
+  order: fc.integer({ min: 0, max: 2 }),
+  later: fc.boolean(),
+  answer: answerArb,
+  // Given by `answer` (a plain result when ok and not later) instead of `run`.
+  plain: fc.boolean()
+})
 
 const resultOf = (name: string, a: Extract<Answer, { kind: "ok" }>): StageResult => ({
   symbols: [{ name: `${name}_HIT`, score: a.score, source: name, detail: `${name} said ${a.score}` }],
@@ -77,7 +84,14 @@ const stageOf = (spec: Spec, i: number, neverAtOnce: boolean): Stage => {
     : neverAtOnce
       ? () => Effect.suspend(now)
       : now
-  return { name, phase: "data", order: spec.order, budgetMillis: 5000, symbols: {}, run }
+  const base = { name, phase: "data" as const, order: spec.order, budgetMillis: 5000, symbols: {} }
+  if (neverAtOnce || !spec.plain) return { ...base, run }
+  // `run` is never called when there is an `answer`: a call would be traced as a defect.
+  const answer: NonNullable<Stage["answer"]> = () => {
+    const a = spec.answer
+    return a.kind === "ok" && !spec.later ? resultOf(name, a) : run(input)
+  }
+  return { ...base, answer, run: () => Effect.die(new Error(`${name}: run called`)) }
 }
 
 const timeless = (run: Pipeline.PhaseRun) => ({
@@ -96,6 +110,30 @@ describe("Pipeline.runPhase, stages answering at once", () => {
       expect(timeless(a)).toEqual(timeless(b))
     }
   )
+
+  it("answers given as plain results are taken without calling `run`, and the phase finishes as it started", () => {
+    const plain = (name: string, order: number): Stage => ({
+      name,
+      phase: "data",
+      order,
+      budgetMillis: 5000,
+      symbols: {},
+      answer: () => ({ symbols: [{ name: `${name}_HIT`, score: 1, source: name, detail: "plain" }] }),
+      run: () => Effect.die(new Error("run called"))
+    })
+    const phase = Effect.suspend(() =>
+      Effect.succeed(Pipeline.runPhase([plain("x", 1), plain("y", 1), plain("z", 2)], input, { deadlineMillis: 1000 }))
+    )
+    // Built in a fiber (a clock to read): the phase is a finished effect (an `Exit`) at once.
+    const built = Effect.runSync(phase)
+    expect(Exit.isExit(built)).toBe(true)
+    const run = Effect.runSync(built)
+    expect(run.runs.map((r) => [r.trace.stage, r.trace.outcome, r.trace.symbols.length])).toEqual([
+      ["x", "ok", 1],
+      ["y", "ok", 1],
+      ["z", "ok", 1]
+    ])
+  })
 
   it("runs are called in the phase's fiber, and a phase of stages answering at once finishes as it started", async () => {
     const seen: Array<unknown> = []

@@ -3,6 +3,7 @@
 // (TXT, A, MX), NXDOMAIN for other names under the local zones, REFUSED for anything else.
 // Loopback only; every wait is bounded; stopped by PID.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import { promises as dnsPromises } from "node:dns"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -48,6 +49,11 @@ export const startDnsmasq = async (
   if (spawnSync("sh", ["-c", `test -x ${BINARY}`]).status !== 0)
     throw new Error('dnsmasq is not installed: install the Debian package "dnsmasq-base" (scripts/peers.mjs does)')
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-dnsmasq-"))
+  // Ready once the probe's TXT answer is this token: "no such name" can come from another server
+  // that took the port between the probe for a free port and dnsmasq's bind (the tests' loopback
+  // resolver answers every name so), and dnsmasq then exits on its bind error.
+  const probe = `ready-probe.${zones[0]}`
+  const token = `ready-${randomBytes(8).toString("hex")}`
   let child: ChildProcess | undefined
   let port = 0
   let stderr = ""
@@ -63,7 +69,7 @@ export const startDnsmasq = async (
       "no-poll",
       "cache-size=0",
       ...zones.map((z) => `local=/${z}/`),
-      ...records.map(line)
+      ...[...records, { type: "TXT" as const, name: probe, value: token }].map(line)
     ]
     writeFileSync(conf, `${lines.join("\n")}\n`)
     const c = spawn(BINARY, ["--keep-in-foreground", `--conf-file=${conf}`, "--pid-file=", "--log-facility=-"], {
@@ -76,14 +82,12 @@ export const startDnsmasq = async (
     r.setServers([`127.0.0.1:${port}`])
     let ready = false
     for (let i = 0; i < 50 && !ready && c.exitCode === null; i++) {
-      try {
-        await r.resolveTxt(`ready-probe.${zones[0]}`)
-        ready = true
-      } catch (e) {
-        const code = (e as { code?: string }).code
-        if (code === "ENOTFOUND" || code === "ENODATA") ready = true
-        else await new Promise((res) => setTimeout(res, 100))
-      }
+      const answer = await r.resolveTxt(probe).then(
+        (txt) => txt.map((strings) => strings.join("")),
+        (): Array<string> => []
+      )
+      if (answer.includes(token)) ready = true
+      else await new Promise((res) => setTimeout(res, 100))
     }
     if (ready) child = c
     else c.kill("SIGKILL")

@@ -3,6 +3,7 @@
 // dump converts CRLF to LF and unstuffs dots, so it cannot prove what was on the wire).
 // Everything is bounded in time; processes are stopped by PID.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
 import * as net from "node:net"
 import { tmpdir } from "node:os"
@@ -27,8 +28,11 @@ export const freePort = (): Promise<number> =>
     })
   })
 
-/** Resolves once something on `port` sends an SMTP greeting; fails after `timeoutMs`. */
-export const waitForGreeting = async (port: number, timeoutMs = 10_000): Promise<void> => {
+/**
+ * Resolves once something on `port` sends an SMTP greeting (naming `banner` when given: a server
+ * that took the port before ours bound it greets too); fails after `timeoutMs`.
+ */
+export const waitForGreeting = async (port: number, timeoutMs = 10_000, banner?: string): Promise<void> => {
   const deadline = Date.now() + timeoutMs
   for (let attempt = 0; attempt < 200; attempt++) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -37,7 +41,10 @@ export const waitForGreeting = async (port: number, timeoutMs = 10_000): Promise
         s.destroy()
         resolve(v)
       }
-      s.once("data", (d: Buffer) => done(d.toString("latin1").startsWith("220")))
+      s.once("data", (d: Buffer) => {
+        const greeting = d.toString("latin1")
+        done(greeting.startsWith("220") && (banner === undefined || greeting.includes(banner)))
+      })
       s.once("error", () => done(false))
       s.setTimeout(1000, () => done(false))
     })
@@ -74,9 +81,13 @@ export class SmtpSink {
     const dumpDir = mkdtempSync(join(tmpdir(), "mailmoat-sink-"))
     chmodSync(dumpDir, 0o777)
     const port = await freePort()
+    // Its own name in the greeting: only this sink's greeting says the port is ours.
+    const banner = `sink-${randomBytes(6).toString("hex")}.test`
     const asRoot = typeof process.getuid === "function" && process.getuid() === 0
     const args = [
       ...(asRoot ? ["-u", "nobody"] : []),
+      "-h",
+      banner,
       "-d",
       `${dumpDir}/%Y%m%d%H%M%S.`,
       ...flags,
@@ -89,7 +100,7 @@ export class SmtpSink {
     child.stderr?.on("data", (d: Buffer) => (output.text += d.toString()))
     const sink = new SmtpSink(port, dumpDir, child, output)
     try {
-      await waitForGreeting(port)
+      await waitForGreeting(port, 10_000, banner)
     } catch (error) {
       await sink.stop()
       throw new Error(`smtp-sink did not start: ${(error as Error).message}\n${output.text}`)

@@ -3,6 +3,7 @@
 // When the tests run as root, Dovecot refuses root login processes, so login runs as `dovenull`
 // and mail as `nobody` (the temp tree is handed to that user).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
 import { tmpdir, userInfo } from "node:os"
@@ -52,14 +53,16 @@ export const freePorts = async (count: number): Promise<Array<number>> => {
 const idOf = (name: string): number => Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim())
 const gidOf = (name: string): number => Number(execFileSync("id", ["-g", name], { encoding: "utf8" }).trim())
 
-const waitForGreeting = async (port: number, deadlineMs: number): Promise<void> => {
+/** Resolves once the server on `port` greets naming `banner` (a server that took the port first greets too). */
+const waitForGreeting = async (port: number, deadlineMs: number, banner: string): Promise<void> => {
   const deadline = Date.now() + deadlineMs
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect({ host: "127.0.0.1", port })
       s.once("data", (d: Buffer) => {
         s.destroy()
-        resolve(d.toString("latin1").startsWith("* OK"))
+        const greeting = d.toString("latin1")
+        resolve(greeting.startsWith("* OK") && greeting.includes(banner))
       })
       s.once("error", () => resolve(false))
       setTimeout(() => {
@@ -129,6 +132,8 @@ const startDovecotOnce = async (messages: ReadonlyArray<Uint8Array>, options: Do
   const ports = { imap, imaps, pop3, pop3s, auth }
   const authSocket = join(dir, "auth-client")
   const password = "secret-pass"
+  // The greeting names this instance: only its greeting says the IMAP port is ours.
+  const banner = `mailmoat-test-${randomBytes(6).toString("hex")} ready.`
   writeFileSync(join(dir, "passwd"), `user:{PLAIN}${password}::::::\n`)
   mkdirSync(join(dir, "base"))
   mkdirSync(join(dir, "state"))
@@ -138,6 +143,7 @@ state_dir = ${dir}/state
 instance_name = mailmoat-test-${ports.imap}
 protocols = imap pop3
 listen = 127.0.0.1
+login_greeting = ${banner}
 ssl = yes
 ssl_cert = <${pki.serverCertFile}
 ssl_key = <${pki.serverKeyFile}
@@ -211,7 +217,7 @@ service auth {
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()))
   const exited = new Promise<void>((r) => child.once("exit", () => r()))
   try {
-    await waitForGreeting(ports.imap, 15_000)
+    await waitForGreeting(ports.imap, 15_000, banner)
   } catch (error) {
     child.kill("SIGKILL")
     rmSync(dir, { recursive: true, force: true })

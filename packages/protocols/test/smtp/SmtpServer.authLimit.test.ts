@@ -2,7 +2,7 @@
 // name, replies to failures are delayed more and more, and a lockout refuses even the right
 // password (454 4.7.0) until it expires (a short window here).
 import { rmSync } from "node:fs"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { AuthLimiter, type SmtpHandler, MemoryAuthFailureStore } from "../../src/smtp/index.ts"
 import { makeCert, recorder } from "./support/peers.ts"
 import { cmd, greeted, withServer } from "./support/server.ts"
@@ -34,6 +34,16 @@ const attempt = async (port: number, from: string, user: string, password: strin
 }
 
 describe("AUTH failure limiting across connections", () => {
+  // The lockout's clock is the test's: a TLS session per attempt took longer than the 1.5 s
+  // lockout at load 80, which ended before the attempt it had to refuse (235, 535). The sockets,
+  // the TLS handshakes and the reply delays run in real time.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it("locks a client address out after repeated failures, then lets the right password in once the lockout expired", async () => {
     await withServer({ tls: cert, authLimit: limits }, handler, async (server) => {
       const port = server.address.port
@@ -41,7 +51,9 @@ describe("AUTH failure limiting across connections", () => {
       expect(await attempt(port, "127.0.0.1", "user", "secret")).toMatch(/^454 4\.7\.0/)
       // Another address is not affected.
       expect(await attempt(port, "127.0.0.2", "user", "secret")).toMatch(/^235 /)
-      await new Promise((r) => setTimeout(r, limits.lockoutMs + 200))
+      vi.setSystemTime(Date.now() + limits.lockoutMs - 1)
+      expect(await attempt(port, "127.0.0.1", "user", "secret")).toMatch(/^454 4\.7\.0/)
+      vi.setSystemTime(Date.now() + 1)
       expect(await attempt(port, "127.0.0.1", "user", "secret")).toMatch(/^235 /)
     })
   }, 60_000)

@@ -25,6 +25,10 @@ export const sharedTest = {
   // once instead of once per file takes a package's suite from ~50 s to ~10 s. No test mocks
   // modules; the few that stub globals restore them.
   isolate: false,
-  testTimeout: 30_000,
-  hookTimeout: 60_000
+  // A hang detector, not a speed check: what a case measures it asserts itself. The machine that
+  // runs `npm test` has 2 cores and other work; at load 80 cases of 0.2-0.5 s took 30 s (a 50 MB
+  // literal through the proxy, deflate legs, swaks sessions, a property of 100 pipelined batches)
+  // and failed on the former 30 s.
+  testTimeout: 90_000,
+  hookTimeout: 120_000
 }

@@ -99,7 +99,7 @@ test("against a running multi-process gateway: show reports the spam with its sy
       classifier: { enabled: false },
       antispam: {
         onSpam: "none",
-        rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 },
+        rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 20 },
         endUserBlocklist: { enabled: false },
         dns: { servers: [dns.server] },
         reputation: { enabled: true, minMessages: 1 }

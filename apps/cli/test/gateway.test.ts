@@ -31,7 +31,7 @@ test("gateway runs until SIGTERM; what it quarantines, quarantine list/release h
       delivery: { downstream: { host: "127.0.0.1", port: sink.port } },
       antispam: {
         onSpam: "quarantine",
-        rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 },
+        rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 20 },
         endUserBlocklist: { enabled: false },
         dns: { servers: [dns.server] }
       }

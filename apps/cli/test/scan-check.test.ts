@@ -15,8 +15,8 @@ beforeAll(async () => {
   config = writeConfig({
     dataDir: `${tmp()}/data`,
     antispam: {
-      rbl: { servers: ["bl.test"], timeoutSeconds: 2 },
-      dnsbl: { servers: ["dbl.test"], timeoutSeconds: 2 },
+      rbl: { servers: ["bl.test"], timeoutSeconds: 20 },
+      dnsbl: { servers: ["dbl.test"], timeoutSeconds: 20 },
       endUserBlocklist: { enabled: true },
       dns: { servers: [dns.server] }
     }

@@ -110,7 +110,7 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
   const configOf = (protocols: Record<string, unknown>, config: Sections = {}) => ({
     ...config,
     antispam: {
-      rbl: { servers: ["bl.test"], timeoutSeconds: 2 },
+      rbl: { servers: ["bl.test"], timeoutSeconds: 20 },
       endUserBlocklist: { enabled: false },
       dns: { servers: [rbl.server] },
       ...config.antispam

@@ -50,7 +50,7 @@ const start = async (
       classifier: { enabled: false },
       antispam: {
         onSpam: "none",
-        rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 2 },
+        rbl: { servers: ["bl.test"], skip: ["127.0.0.1/32"], timeoutSeconds: 20 },
         endUserBlocklist: { enabled: false },
         dns: { servers: [rbl.server] },
         reputation
@@ -410,7 +410,7 @@ describe("reputation configuration: start-up and reload", () => {
       "antispam:",
       "  onSpam: none",
       "  endUserBlocklist: { enabled: false }",
-      "  rbl: { servers: [bl.test], skip: [127.0.0.1/32], timeoutSeconds: 2 }",
+      "  rbl: { servers: [bl.test], skip: [127.0.0.1/32], timeoutSeconds: 20 }",
       `  dns: { servers: ["${rbl.server}"] }`,
       `  reputation: ${reputation}`,
       extra,

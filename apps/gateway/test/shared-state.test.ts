@@ -35,7 +35,7 @@ describe("two gateways sharing Redis: lists, limits, DNS answers", () => {
       ...config,
       antispam: {
         onSpam: "reject",
-        rbl: { servers: ["bl.test"], skip: [], timeoutSeconds: 2 },
+        rbl: { servers: ["bl.test"], skip: [], timeoutSeconds: 20 },
         dns: { servers: [rbl.server] },
         ...(config.antispam as object | undefined)
       }

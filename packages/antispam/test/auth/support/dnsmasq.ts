@@ -84,7 +84,7 @@ export const startDnsmasq = async (
     for (let i = 0; i < 50 && !ready && c.exitCode === null; i++) {
       const answer = await r.resolveTxt(probe).then(
         (txt) => txt.map((strings) => strings.join("")),
-        () => []
+        (): Array<string> => []
       )
       if (answer.includes(token)) ready = true
       else await new Promise((res) => setTimeout(res, 100))

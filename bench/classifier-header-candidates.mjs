@@ -345,4 +345,4 @@ const candidates = {
     get(m, "mime-version") === undefined && get(m, "content-transfer-encoding") !== undefined
 }
 
-printMissTable(Classifier, corpus, model, candidates, show)
+printMissTable({ Classifier, corpus, model, candidates, show })

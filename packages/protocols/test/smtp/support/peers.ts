@@ -118,6 +118,13 @@ export const swaks = (
   })
 }
 
+/**
+ * How long a raw client waits for a reply, a close or a FIN. Each wait ends on the event itself,
+ * so the bound is no deadline of the code under test: it only has to outlast any load the suite
+ * runs at and stay under a case's timeout (90 s), leaving room to report what was received.
+ */
+export const REPLY_WAIT_MS = 60_000
+
 /** A raw client: collects everything the server sends, lets the test wait for patterns. */
 export class RawClient {
   received = ""
@@ -173,7 +180,7 @@ export class RawClient {
   }
 
   /** Waits until `pattern` matches the received text (after `from`), or fails after `timeoutMs`. */
-  async waitFor(pattern: RegExp, timeoutMs = 10_000, from = 0): Promise<string> {
+  async waitFor(pattern: RegExp, timeoutMs = REPLY_WAIT_MS, from = 0): Promise<string> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const m = pattern.exec(this.received.slice(from))
@@ -191,12 +198,12 @@ export class RawClient {
     }
   }
 
-  async waitClosed(timeoutMs = 10_000): Promise<void> {
+  async waitClosed(timeoutMs = REPLY_WAIT_MS): Promise<void> {
     return this.waitUntil(() => this.closed, "connection not closed", timeoutMs)
   }
 
   /** Waits for the listener's FIN (the socket may stay open on this side). */
-  async waitEnded(timeoutMs = 10_000): Promise<void> {
+  async waitEnded(timeoutMs = REPLY_WAIT_MS): Promise<void> {
     return this.waitUntil(() => this.ended || this.closed, "no FIN from the listener", timeoutMs)
   }
 

@@ -113,7 +113,8 @@ export class SmtpSink {
     child.stderr?.on("data", (d: Buffer) => (output.text += d.toString()))
     const sink = new SmtpSink(port, dumpDir, child, output)
     try {
-      await waitForGreeting(port, 10_000, banner)
+      // Ends on its greeting, another server's, or its exit: the bound only catches a hang.
+      await waitForGreeting(port, 60_000, banner, () => child.exitCode !== null || child.signalCode !== null)
     } catch (error) {
       await sink.stop()
       throw new Error(`smtp-sink did not start: ${(error as Error).message}\n${output.text}`)

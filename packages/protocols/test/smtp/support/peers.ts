@@ -92,7 +92,11 @@ export const makeCert = (): { key: string; cert: string; dir: string } => {
   return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8"), dir }
 }
 
-/** Runs swaks against 127.0.0.1:port; resolves with its exit code and transcript. */
+/**
+ * Runs swaks against 127.0.0.1:port; resolves with its exit code and transcript. One that runs
+ * past `timeoutMs` is killed by its PID and the promise rejects only once it has exited, so it
+ * sends nothing more into the server the next case uses.
+ */
 export const swaks = (
   port: number,
   args: ReadonlyArray<string>,
@@ -104,16 +108,21 @@ export const swaks = (
       stdio: ["ignore", "pipe", "pipe"]
     })
     let out = ""
+    let timedOut = false
     child.stdout.on("data", (d: Buffer) => (out += d.toString("latin1")))
     child.stderr.on("data", (d: Buffer) => (out += d.toString("latin1")))
     const timer = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`swaks timed out:\n${out}`))
+      timedOut = true
+      if (child.pid !== undefined) process.kill(child.pid, "SIGKILL")
     }, timeoutMs)
-    child.on("error", reject)
+    child.on("error", (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
     child.on("close", (code) => {
       clearTimeout(timer)
-      resolve({ code, out })
+      if (timedOut) reject(new Error(`swaks ran past ${timeoutMs} ms (killed, exited):\n${out}`))
+      else resolve({ code, out })
     })
   })
 }

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterEach, expect, test } from "vitest"
-import { RawClient, sendRaw, tempDir } from "./support/peers.ts"
+import { RawClient, REPLY_WAIT_MS, sendRaw, tempDir } from "./support/peers.ts"
 
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 const children: Array<ChildProcess> = []
@@ -42,9 +42,9 @@ const openData = async (port: number, rcpt: string) => {
   const c = await RawClient.connect(port)
   await c.waitFor(/^220 .*\r\n/m)
   c.write("EHLO client.test\r\n")
-  await c.waitFor(/^250 .*\r\n/m, 20_000)
+  await c.waitFor(/^250 .*\r\n/m, REPLY_WAIT_MS)
   c.write(`MAIL FROM:<s@client.test>\r\nRCPT TO:<${rcpt}>\r\nDATA\r\n`)
-  await c.waitFor(/^354 /m, 20_000)
+  await c.waitFor(/^354 /m, REPLY_WAIT_MS)
   return c
 }
 

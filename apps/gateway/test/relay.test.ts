@@ -14,6 +14,9 @@ const relayTo = (port: number, extra: Record<string, unknown> = {}) => ({
 })
 const base = ["--from", "sender@client.test", "--helo", "client.test"]
 
+// The cases of a describe share a gateway and its sink: each counts the dumps carrying its own
+// Subject (`dumpWith` wants exactly one), not the sink's total, which a message a failed case's
+// session was still relaying when the case ended would raise.
 describe("relay to smtp-sink", () => {
   const cert = makeCert()
   const certDir = tempDir()
@@ -35,11 +38,9 @@ describe("relay to smtp-sink", () => {
   })
 
   test("a plain swaks session: 250 only after smtp-sink's 250; our Received header carries the client IP", async () => {
-    const before = sink.delivered()
     const r = await swaks(gw.smtp.port, [...base, "--to", "rcpt@example.test", "--header", "Subject: plain"])
     expect(r.code, r.out).toBe(0)
     expect(r.out).toMatch(/<- {2}250 2\.0\.0 Ok: queued as /)
-    expect(sink.delivered()).toBe(before + 1)
     const dump = sink.dumpWith("Subject: plain")
     expect(dump).toMatch(
       /Received: from client\.test \(\[127\.0\.0\.1\]\)\n\tby gw\.test \(Mailmoat\) with ESMTP id \S+\n\tfor <rcpt@example\.test>;/
@@ -49,16 +50,13 @@ describe("relay to smtp-sink", () => {
   })
 
   test("a STARTTLS swaks session is relayed, Received says ESMTPS", async () => {
-    const before = sink.delivered()
     const r = await swaks(gw.smtp.port, [...base, "--to", "tls@example.test", "--tls", "--header", "Subject: over tls"])
     expect(r.code, r.out).toBe(0)
     expect(r.out).toContain("TLS started")
-    expect(sink.delivered()).toBe(before + 1)
     expect(sink.dumpWith("Subject: over tls")).toMatch(/with ESMTPS id/)
   })
 
   test("N = 30 messages sent == 30 delivered at the sink", async () => {
-    const before = sink.delivered()
     const results = []
     for (let i = 0; i < 30; i++)
       results.push(
@@ -69,16 +67,15 @@ describe("relay to smtp-sink", () => {
         )
       )
     expect(results.filter((r) => r.data.startsWith("250"))).toHaveLength(30)
-    expect(sink.delivered()).toBe(before + 30)
     const subjects = sink
       .dumps()
-      .map((d) => /Subject: (n\d+)/.exec(d)?.[1])
+      .map((d) => /^Subject: (n\d+)$/m.exec(d)?.[1])
       .filter((s) => s !== undefined)
-    for (let i = 0; i < 30; i++) expect(subjects).toContain(`n${i}`)
+      .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))
+    expect(subjects).toEqual(Array.from({ length: 30 }, (_, i) => `n${i}`))
   })
 
   test("multi-recipient message: one downstream transaction, all recipients", async () => {
-    const before = sink.delivered()
     const r = await swaks(gw.smtp.port, [
       ...base,
       "--to",
@@ -87,7 +84,6 @@ describe("relay to smtp-sink", () => {
       "Subject: multi"
     ])
     expect(r.code, r.out).toBe(0)
-    expect(sink.delivered()).toBe(before + 1)
     const dump = sink.dumpWith("Subject: multi")
     expect(dump.match(/X-Rcpt-Args: /g)).toHaveLength(3)
     expect(dump).not.toMatch(/\tfor </)

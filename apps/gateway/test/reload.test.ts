@@ -10,7 +10,7 @@ import { ConfigFile } from "@mailmoat/platform-node"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type RunningGateway, startGateway } from "../src/index.ts"
 import { api, GTUBE, TOKEN } from "./support/admin.ts"
-import { RawClient, sendRaw, tempDir } from "./support/peers.ts"
+import { RawClient, REPLY_WAIT_MS, sendRaw, tempDir } from "./support/peers.ts"
 
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 
@@ -88,13 +88,13 @@ describe("reload through the API", () => {
     try {
       await c.waitFor(/^220 .*\r\n/m)
       c.write("EHLO client.test\r\n")
-      await c.waitFor(/^250 .*\r\n/m, 10_000, c.received.indexOf("\r\n") + 2)
+      await c.waitFor(/^250 .*\r\n/m, REPLY_WAIT_MS, c.received.indexOf("\r\n") + 2)
       let mark = c.received.length
       c.write("MAIL FROM:<s@spam.test>\r\n")
-      await c.waitFor(/^250 .*\r\n/m, 10_000, mark)
+      await c.waitFor(/^250 .*\r\n/m, REPLY_WAIT_MS, mark)
       mark = c.received.length
       c.write("RCPT TO:<inflight@example.test>\r\n")
-      await c.waitFor(/^250 .*\r\n/m, 10_000, mark)
+      await c.waitFor(/^250 .*\r\n/m, REPLY_WAIT_MS, mark)
 
       writeFileSync(file, yaml(dir, "reject"))
       const r = await api(gw, "POST", "/api/reload")
@@ -109,10 +109,10 @@ describe("reload through the API", () => {
       // The session that began before finishes under the old rules (quarantine, 250).
       mark = c.received.length
       c.write("DATA\r\n")
-      await c.waitFor(/^354 .*\r\n/m, 10_000, mark)
+      await c.waitFor(/^354 .*\r\n/m, REPLY_WAIT_MS, mark)
       mark = c.received.length
       c.write(`${gtube("in flight")}\r\n.\r\n`)
-      expect((await c.waitFor(/^\d{3} .*\r\n/m, 30_000, mark)).trim()).toMatch(/^250 /)
+      expect((await c.waitFor(/^\d{3} .*\r\n/m, REPLY_WAIT_MS, mark)).trim()).toMatch(/^250 /)
     } finally {
       c.close()
     }

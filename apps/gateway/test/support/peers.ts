@@ -11,14 +11,14 @@ export {
   postfixAvailable,
   REFUSED_SUBJECT
 } from "../../../../packages/protocols/test/delivery/support/postfix.ts"
-export { RawClient, swaks } from "../../../../packages/protocols/test/smtp/support/peers.ts"
-import { RawClient as Client } from "../../../../packages/protocols/test/smtp/support/peers.ts"
+export { RawClient, REPLY_WAIT_MS, swaks } from "../../../../packages/protocols/test/smtp/support/peers.ts"
+import { RawClient as Client, REPLY_WAIT_MS } from "../../../../packages/protocols/test/smtp/support/peers.ts"
 
 /** Sends one command line and waits for its whole (possibly multi-line) reply. */
 export const cmd = async (c: Client, line: string): Promise<string> => {
   const from = c.received.length
   c.write(`${line}\r\n`)
-  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, 20_000, from)
+  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, REPLY_WAIT_MS, from)
 }
 
 /** A raw session past the greeting and EHLO. */
@@ -59,23 +59,23 @@ export const sendRaw = async (
   try {
     await c.waitFor(/^220 .*\r\n/m)
     c.write("EHLO client.test\r\n")
-    await c.waitFor(/^250 .*\r\n/m, 10_000, c.received.indexOf("\r\n") + 2)
+    await c.waitFor(/^250 .*\r\n/m, REPLY_WAIT_MS, c.received.indexOf("\r\n") + 2)
     let mark = c.received.length
     c.write(`MAIL FROM:<${envelope.from}>\r\n`)
-    await c.waitFor(/^\d{3} .*\r\n/m, 10_000, mark)
+    await c.waitFor(/^\d{3} .*\r\n/m, REPLY_WAIT_MS, mark)
     const rcpt: Array<string> = []
     for (const to of envelope.to) {
       mark = c.received.length
       c.write(`RCPT TO:<${to}>\r\n`)
-      rcpt.push((await c.waitFor(/^\d{3} .*\r\n/m, 20_000, mark)).trim())
+      rcpt.push((await c.waitFor(/^\d{3} .*\r\n/m, REPLY_WAIT_MS, mark)).trim())
     }
     mark = c.received.length
     c.write("DATA\r\n")
-    const go = (await c.waitFor(/^\d{3} .*\r\n/m, 10_000, mark)).trim()
+    const go = (await c.waitFor(/^\d{3} .*\r\n/m, REPLY_WAIT_MS, mark)).trim()
     if (!go.startsWith("354")) return { rcpt, data: go, transcript: c.received }
     mark = c.received.length
     c.write(`${body}\r\n.\r\n`)
-    const data = (await c.waitFor(/^\d{3} .*\r\n/m, 30_000, mark)).trim()
+    const data = (await c.waitFor(/^\d{3} .*\r\n/m, REPLY_WAIT_MS, mark)).trim()
     c.write("QUIT\r\n")
     return { rcpt, data, transcript: c.received }
   } finally {

@@ -153,8 +153,40 @@ const script: fc.Arbitrary<Script> = fc.oneof(
 const withoutMillis = (records: ReadonlyArray<BlocklistRunner.LookupRecord> | undefined) =>
   records?.map(({ millis: _, ...r }) => r)
 
+/**
+ * The timers `askAll` sets (its deadline timer, from src/blocklist/AskBatch.ts), pending until
+ * cleared or fired: not the count of every pending fake timer, which work another file of the
+ * worker left running (the files share it) may add to across an `await`. Call after
+ * `vi.useFakeTimers`; `afterEach` restores the mocks before the real timers.
+ */
+const ownTimers = (): ReadonlySet<unknown> => {
+  const pending = new Set<unknown>()
+  const set = globalThis.setTimeout
+  const clear = globalThis.clearTimeout
+  vi.spyOn(globalThis, "setTimeout").mockImplementation(((
+    fn: (...args: Array<unknown>) => void,
+    ms?: number,
+    ...args: Array<unknown>
+  ) => {
+    if (!new Error().stack?.includes("src/blocklist/AskBatch.ts")) return set(fn, ms, ...args)
+    const timer = set(() => {
+      pending.delete(timer)
+      fn(...args)
+    }, ms)
+    pending.add(timer)
+    return timer
+  }) as unknown as typeof setTimeout)
+  vi.spyOn(globalThis, "clearTimeout").mockImplementation((timer) => {
+    pending.delete(timer)
+    clear(timer)
+  })
+  return pending
+}
+
 describe("BlocklistRunner by callback", () => {
   afterEach(() => {
+    // The spies wrap the fake timers: removed first, then the real timers come back.
+    vi.restoreAllMocks()
     vi.useRealTimers()
   })
 
@@ -173,6 +205,7 @@ describe("BlocklistRunner by callback", () => {
     "gives the Effect path's records, twice (the second time from the cache), and cancels the same lookups",
     async (timeouts, values, scripts, concurrency) => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+      const timers = ownTimers()
       const plan = new Map<string, Script>()
       timeouts.forEach((_, p) => values.forEach((v, i) => plan.set(`p${p} ${v}`, scripts[(p * 5 + i) % 15]!)))
       const queries = values.map((value) => ({ kind: "ip" as const, value }))
@@ -193,12 +226,13 @@ describe("BlocklistRunner by callback", () => {
       expect(byCallback.log.mostInFlight).toBeLessThanOrEqual(concurrency)
       // Every lookup ends: answered, timed out or (no deadline) cancelled when the run is interrupted.
       expect(byCallback.log.inFlight).toBe(0)
-      expect(vi.getTimerCount()).toBe(0)
+      expect(timers.size).toBe(0)
     }
   )
 
   it("asks the batch's lookups under one timer, and clears it when the last is answered", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+    const timers = ownTimers()
     const log = newLog()
     const plan = new Map<string, Script>([
       ["p0 192.0.2.1", { _tag: "later", at: 3, answer: { _tag: "NotListed" } }],
@@ -214,11 +248,11 @@ describe("BlocklistRunner by callback", () => {
     )
     await flush()
     expect(log.asked).toBe(3)
-    expect(vi.getTimerCount()).toBe(1)
+    expect(timers.size).toBe(1)
     for (const p of log.pending) p.tell?.(p.answer)
     const records = await Effect.runPromise(Fiber.join(fiber))
     expect(records.map((r) => r.answer._tag)).toEqual(["NotListed", "Listed", "NotListed"])
-    expect(vi.getTimerCount()).toBe(0)
+    expect(timers.size).toBe(0)
   })
 
   it("cancels every pending lookup when the caller is interrupted (the message's deadline)", async () => {

@@ -4,7 +4,7 @@
 // only; every wait is bounded.
 import { describe, expect, it } from "vitest"
 import type { SmtpHandler, SmtpReply, Spool } from "../../src/smtp/index.ts"
-import { RawClient, recorder } from "./support/peers.ts"
+import { RawClient, recorder, REPLY_WAIT_MS } from "./support/peers.ts"
 import { cmd, greeted, withServer } from "./support/server.ts"
 
 type Mode = "now" | "promise" | "thenable"
@@ -72,7 +72,7 @@ const converse = async (mode: Mode): Promise<{ transcript: string; bodies: Array
     await cmd(c, "Subject: one\r\n\r\nbody\r\n.")
     const from = c.received.length
     c.write("MAIL FROM:<s@a.test>\r\nRCPT TO:<nobody@b.test>\r\nRCPT TO:<r@b.test>\r\nDATA\r\n")
-    await c.waitFor(/354 [^\r\n]*\r\n/, 10_000, from)
+    await c.waitFor(/354 [^\r\n]*\r\n/, REPLY_WAIT_MS, from)
     await cmd(c, "Subject: two\r\n\r\nbody\r\n.")
     await cmd(c, "QUIT")
     await c.waitClosed()

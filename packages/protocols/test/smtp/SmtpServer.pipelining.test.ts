@@ -6,7 +6,7 @@
 import * as net from "node:net"
 import { fc, test as propTest } from "@fast-check/vitest"
 import { afterEach, describe, expect, it, vi } from "vitest"
-import { recorder } from "./support/peers.ts"
+import { recorder, REPLY_WAIT_MS } from "./support/peers.ts"
 import { cmd, greeted, withServer } from "./support/server.ts"
 
 /** Every write the listener's sockets make from now on (their text, in order). */
@@ -38,12 +38,12 @@ describe("SmtpServer reply coalescing", () => {
       const writes = listenerWrites(server.address.port)
       const from = c.received.length
       c.write("MAIL FROM:<s@a.test>\r\nRCPT TO:<r1@b.test>\r\nRCPT TO:<r2@b.test>\r\nDATA\r\n")
-      await c.waitFor(/354 .*\r\n/, 10_000, from)
+      await c.waitFor(/354 .*\r\n/, REPLY_WAIT_MS, from)
       expect(writes()).toHaveLength(1)
       expect(writes()[0]).toMatch(/^250 2\.1\.0 .*\r\n250 2\.1\.5 .*\r\n250 2\.1\.5 .*\r\n354 .*\r\n$/)
       // The message, its terminator and a pipelined QUIT: the 250 and the 221 share a write too.
       c.write("Subject: t\r\n\r\nbody\r\n.\r\nQUIT\r\n")
-      await c.waitFor(/221 .*\r\n/, 10_000, from)
+      await c.waitFor(/221 .*\r\n/, REPLY_WAIT_MS, from)
       await c.waitClosed()
       expect(writes().slice(1)).toHaveLength(1)
       expect(writes()[1]).toMatch(/^250 2\.0\.0 Queued as 1\r\n221 2\.0\.0 .*\r\n$/)
@@ -72,7 +72,7 @@ describe("SmtpServer reply coalescing", () => {
       const writes = listenerWrites(server.address.port)
       const from = c.received.length
       c.write(`${Array.from({ length: 40 }, (_, i) => `NOOP ${i}`).join("\r\n")}\r\n`)
-      await c.waitFor(/(?:250 .*\r\n){40}/, 10_000, from)
+      await c.waitFor(/(?:250 .*\r\n){40}/, REPLY_WAIT_MS, from)
       // 40 replies, never more than one turn's worth (16 lines) held back.
       expect(writes().length).toBeGreaterThanOrEqual(3)
       expect(writes().length).toBeLessThanOrEqual(4)
@@ -93,7 +93,7 @@ describe("SmtpServer reply coalescing, any batch", () => {
       await cmd(c, "EHLO client.test")
       const from = c.received.length
       for (const part of parts) c.write(part)
-      await c.waitFor(new RegExp(`(?:\\d{3} .*\\r\\n){${lines.length}}`), 10_000, from)
+      await c.waitFor(new RegExp(`(?:\\d{3} .*\\r\\n){${lines.length}}`), REPLY_WAIT_MS, from)
       text = c.received.slice(from)
       c.close()
     })

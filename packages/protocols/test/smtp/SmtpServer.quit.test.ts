@@ -7,7 +7,7 @@
 import { rmSync } from "node:fs"
 import { afterAll, describe, expect, it } from "vitest"
 import type { SmtpServerHandle } from "../../src/smtp/index.ts"
-import { makeCert, RawClient, recorder } from "./support/peers.ts"
+import { makeCert, RawClient, recorder, REPLY_WAIT_MS } from "./support/peers.ts"
 import { cmd, withServer } from "./support/server.ts"
 
 const cert = makeCert()
@@ -95,7 +95,7 @@ describe("SmtpServer QUIT", () => {
           await cmd(c, "EHLO client.test")
           const from = c.received.length
           c.write(`MAIL FROM:<s${i}@a.test>\r\nRCPT TO:<r@b.test>\r\nDATA\r\n`)
-          await c.waitFor(/354 .*\r\n/, 10_000, from)
+          await c.waitFor(/354 .*\r\n/, REPLY_WAIT_MS, from)
           c.write(`${body}.\r\nQUIT\r\n`)
           await c.waitEnded()
           expect(c.received.slice(from)).toMatch(/354 .*\r\n250 2\.0\.0 Queued as \d+\r\n221 2\.0\.0 Bye\r\n$/)

@@ -7,7 +7,7 @@ import { rmSync } from "node:fs"
 import * as net from "node:net"
 import { afterAll, describe, expect, it, vi } from "vitest"
 import { type SmtpHandler, SmtpServer } from "../../src/smtp/index.ts"
-import { makeCert, RawClient, recorder } from "./support/peers.ts"
+import { makeCert, RawClient, recorder, REPLY_WAIT_MS } from "./support/peers.ts"
 import { cmd, greeted, withServer } from "./support/server.ts"
 
 const cert = makeCert()
@@ -321,7 +321,7 @@ describe("SmtpServer over raw sockets", () => {
     expect(await cmd(busy, "DATA")).toMatch(/^354/)
     const from = busy.received.length
     busy.write("late\r\n.\r\n")
-    await busy.waitFor(/250 .*\r\n421 4\.3\.2 .*\r\n/, 10_000, from)
+    await busy.waitFor(/250 .*\r\n421 4\.3\.2 .*\r\n/, REPLY_WAIT_MS, from)
     await closing
     expect(rec.messages).toHaveLength(1)
     expect(server.connections()).toBe(0)

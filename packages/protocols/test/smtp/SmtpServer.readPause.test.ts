@@ -7,7 +7,7 @@
 import * as net from "node:net"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import type { SmtpReply } from "../../src/smtp/index.ts"
-import { recorder } from "./support/peers.ts"
+import { recorder, REPLY_WAIT_MS } from "./support/peers.ts"
 import { cmd, greeted, withServer } from "./support/server.ts"
 
 const listenerPauses = (port: number) => {
@@ -49,7 +49,7 @@ describe("SmtpServer reading", () => {
       await new Promise((r) => setTimeout(r, 50))
       expect(c.received.slice(from)).toBe("")
       release(undefined)
-      const replies = await c.waitFor(/^250 .*\r\n250 .*\r\n/, 10_000, from)
+      const replies = await c.waitFor(/^250 .*\r\n250 .*\r\n/, REPLY_WAIT_MS, from)
       expect(replies).toMatch(/^250 2\.1\.0 .*\r\n250 2\.1\.5 .*\r\n$/)
       c.socket.destroy()
     })

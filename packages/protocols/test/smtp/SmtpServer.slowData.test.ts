@@ -2,7 +2,7 @@
 // grace period has passed; a client at normal speed is unaffected. Loopback raw sockets.
 import { describe, expect, it } from "vitest"
 import { SmtpServer } from "../../src/smtp/index.ts"
-import { RawClient, recorder } from "./support/peers.ts"
+import { RawClient, recorder, REPLY_WAIT_MS } from "./support/peers.ts"
 
 const session = async (port: number) => {
   const c = await RawClient.connect(port)
@@ -10,7 +10,7 @@ const session = async (port: number) => {
   for (const line of ["EHLO c.test", "MAIL FROM:<s@a.test>", "RCPT TO:<r@b.test>", "DATA"]) {
     const from = c.received.length
     c.write(`${line}\r\n`)
-    await c.waitFor(/\d{3} .*\r\n/, 5000, from)
+    await c.waitFor(/\d{3} .*\r\n/, REPLY_WAIT_MS, from)
   }
   return c
 }
@@ -27,7 +27,9 @@ describe("minimum DATA rate", () => {
       const from = c.received.length
       const timer = setInterval(() => c.write("a"), 100)
       try {
-        expect(await c.waitFor(/^421 4\.4\.2 Data transfer too slow.*\r\n/m, 5000, from)).toContain("421 4.4.2")
+        expect(await c.waitFor(/^421 4\.4\.2 Data transfer too slow.*\r\n/m, REPLY_WAIT_MS, from)).toContain(
+          "421 4.4.2"
+        )
         await c.waitClosed()
       } finally {
         clearInterval(timer)
@@ -50,7 +52,7 @@ describe("minimum DATA rate", () => {
       await new Promise((r) => setTimeout(r, 300))
       const from = c.received.length
       c.write(`${`${"y".repeat(78)}\r\n`.repeat(25)}.\r\n`)
-      expect(await c.waitFor(/\d{3} .*\r\n/, 5000, from)).toMatch(/^250 /)
+      expect(await c.waitFor(/\d{3} .*\r\n/, REPLY_WAIT_MS, from)).toMatch(/^250 /)
       expect(rec.messages).toHaveLength(1)
     } finally {
       await server.close({ graceful: false })
@@ -66,11 +68,11 @@ describe("message line length (TESTING #7)", () => {
       const ok = await session(server.address.port)
       let from = ok.received.length
       ok.write(`Subject: t\r\n\r\n${"x".repeat(998)}\r\n.\r\n`)
-      expect(await ok.waitFor(/\d{3} .*\r\n/, 5000, from)).toMatch(/^250 /)
+      expect(await ok.waitFor(/\d{3} .*\r\n/, REPLY_WAIT_MS, from)).toMatch(/^250 /)
       const long = await session(server.address.port)
       from = long.received.length
       long.write(`Subject: t\r\n\r\n${"x".repeat(999)}\r\n.\r\n`)
-      expect(await long.waitFor(/\d{3} .*\r\n/, 5000, from)).toMatch(/^550 5\.6\.0 /)
+      expect(await long.waitFor(/\d{3} .*\r\n/, REPLY_WAIT_MS, from)).toMatch(/^550 5\.6\.0 /)
       expect(rec.messages).toHaveLength(1)
     } finally {
       await server.close({ graceful: false })

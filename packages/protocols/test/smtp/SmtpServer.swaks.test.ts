@@ -3,25 +3,32 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest"
 import { type SmtpServerHandle, SmtpServer } from "../../src/smtp/index.ts"
 import { makeCert, recorder, swaks } from "./support/peers.ts"
 
 const cert = makeCert()
 const dir = mkdtempSync(join(tmpdir(), "mailmoat-swaks-"))
-const rec = recorder()
-const strict = recorder()
+// Each case has its own listeners and recorders: a message a previous case's swaks was still
+// sending when that case failed lands in that case's recorder, never in the one counted now.
+let rec: ReturnType<typeof recorder>
+let strict: ReturnType<typeof recorder>
 let server: SmtpServerHandle
 let strictServer: SmtpServerHandle
 
-beforeAll(async () => {
+beforeEach(async () => {
+  rec = recorder()
+  strict = recorder()
   server = await SmtpServer.listen({ hostname: "mx.test", tls: { key: cert.key, cert: cert.cert } }, rec.handler)
   strictServer = await SmtpServer.listen({ hostname: "mx.test", bareLineEndings: "reject" }, strict.handler)
 })
 
-afterAll(async () => {
+afterEach(async () => {
   await server?.close({ graceful: false })
   await strictServer?.close({ graceful: false })
+})
+
+afterAll(() => {
   rmSync(cert.dir, { recursive: true, force: true })
   rmSync(dir, { recursive: true, force: true })
 })

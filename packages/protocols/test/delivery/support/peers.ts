@@ -29,26 +29,39 @@ export const freePort = (): Promise<number> =>
   })
 
 /**
- * Resolves once something on `port` sends an SMTP greeting (naming `banner` when given: a server
- * that took the port before ours bound it greets too); fails after `timeoutMs`.
+ * Resolves once something on `port` sends an SMTP greeting naming `banner` when given; fails after
+ * `timeoutMs`, at once when a greeting names another server (it took the port before ours bound
+ * it: no more probes of a server that is not ours), or when `gone()` says ours has exited.
  */
-export const waitForGreeting = async (port: number, timeoutMs = 10_000, banner?: string): Promise<void> => {
+export const waitForGreeting = async (
+  port: number,
+  timeoutMs = 10_000,
+  banner?: string,
+  gone: () => boolean = () => false
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const ok = await new Promise<boolean>((resolve) => {
+  for (;;) {
+    if (gone()) throw new Error(`the server for 127.0.0.1:${port} exited before it greeted`)
+    const greeting = await new Promise<string | undefined>((resolve) => {
       const s = net.connect({ host: "127.0.0.1", port })
-      const done = (v: boolean) => {
+      let text = ""
+      const done = (v: string | undefined) => {
         s.destroy()
         resolve(v)
       }
-      s.once("data", (d: Buffer) => {
-        const greeting = d.toString("latin1")
-        done(greeting.startsWith("220") && (banner === undefined || greeting.includes(banner)))
+      s.on("data", (d: Buffer) => {
+        text += d.toString("latin1")
+        const end = text.indexOf("\r\n")
+        if (end >= 0) done(text.slice(0, end))
       })
-      s.once("error", () => done(false))
-      s.setTimeout(1000, () => done(false))
+      s.once("error", () => done(undefined))
+      s.once("close", () => done(undefined))
+      s.setTimeout(1000, () => done(undefined))
     })
-    if (ok) return
+    if (greeting?.startsWith("220")) {
+      if (banner === undefined || greeting.includes(banner)) return
+      throw new Error(`another server holds 127.0.0.1:${port}: it greeted "${greeting}"`)
+    }
     if (Date.now() > deadline) break
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -100,7 +113,8 @@ export class SmtpSink {
     child.stderr?.on("data", (d: Buffer) => (output.text += d.toString()))
     const sink = new SmtpSink(port, dumpDir, child, output)
     try {
-      await waitForGreeting(port, 10_000, banner)
+      // Ends on its greeting, another server's, or its exit: the bound only catches a hang.
+      await waitForGreeting(port, 60_000, banner, () => child.exitCode !== null || child.signalCode !== null)
     } catch (error) {
       await sink.stop()
       throw new Error(`smtp-sink did not start: ${(error as Error).message}\n${output.text}`)

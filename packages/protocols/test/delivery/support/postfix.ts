@@ -7,6 +7,7 @@
 //
 // Needs root (the master and its daemons switch to the postfix user) and the postfix package.
 import type { ChildProcess } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { startPostfix } from "../../../../../bench/floor/postfix-downstream.mjs"
@@ -35,22 +36,39 @@ export class PostfixServer {
 
   /** `smtpd`: the smtpd service's master.cf lines for the port it is given (default: a plain one). */
   static async start(smtpd?: (port: number) => ReadonlyArray<string>): Promise<PostfixServer> {
+    // A port taken between freePort's probe and the master's bind (tests run side by side): the
+    // master exits (it cannot listen), or another server greets there; try again on another port.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await PostfixServer.startOnce(smtpd)
+      } catch (error) {
+        if (attempt >= 3) throw error
+      }
+    }
+  }
+
+  private static async startOnce(smtpd?: (port: number) => ReadonlyArray<string>): Promise<PostfixServer> {
     requireBinary(MASTER, "postfix")
     const port = await freePort()
+    // Its own name in the greeting: only this instance's greeting says the port is ours.
+    const banner = `postfix-${randomBytes(6).toString("hex")}.test`
     const instance = await startPostfix(port, {
       mailbox: true,
       ...(smtpd === undefined ? {} : { smtpd: smtpd(port) }),
       main: [
+        `smtpd_banner = $myhostname ESMTP ${banner}`,
         "smtpd_recipient_restrictions = check_recipient_access inline:{refused@example.test=REJECT}",
         `header_checks = regexp:{{/^Subject: ${REFUSED_SUBJECT}/ REJECT refused by the test}}`
       ]
     })
-    const server = new PostfixServer(port, instance.dir, instance.child, instance.cleanup)
+    const master = instance.child
+    const server = new PostfixServer(port, instance.dir, master, instance.cleanup)
     try {
-      await waitForGreeting(port, 15_000)
+      // Ends on the greeting or the master's exit: the bound only catches a hang.
+      await waitForGreeting(port, 60_000, banner, () => master.exitCode !== null || master.signalCode !== null)
     } catch (error) {
       await server.stop()
-      throw error
+      throw new Error(`Postfix did not start on 127.0.0.1:${port}: ${(error as Error).message}\n${server.log()}`)
     }
     return server
   }

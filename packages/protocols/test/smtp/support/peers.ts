@@ -92,7 +92,11 @@ export const makeCert = (): { key: string; cert: string; dir: string } => {
   return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8"), dir }
 }
 
-/** Runs swaks against 127.0.0.1:port; resolves with its exit code and transcript. */
+/**
+ * Runs swaks against 127.0.0.1:port; resolves with its exit code and transcript. One that runs
+ * past `timeoutMs` is killed by its PID and the promise rejects only once it has exited, so it
+ * sends nothing more into the server the next case uses.
+ */
 export const swaks = (
   port: number,
   args: ReadonlyArray<string>,
@@ -104,19 +108,31 @@ export const swaks = (
       stdio: ["ignore", "pipe", "pipe"]
     })
     let out = ""
+    let timedOut = false
     child.stdout.on("data", (d: Buffer) => (out += d.toString("latin1")))
     child.stderr.on("data", (d: Buffer) => (out += d.toString("latin1")))
     const timer = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`swaks timed out:\n${out}`))
+      timedOut = true
+      if (child.pid !== undefined) process.kill(child.pid, "SIGKILL")
     }, timeoutMs)
-    child.on("error", reject)
+    child.on("error", (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
     child.on("close", (code) => {
       clearTimeout(timer)
-      resolve({ code, out })
+      if (timedOut) reject(new Error(`swaks ran past ${timeoutMs} ms (killed, exited):\n${out}`))
+      else resolve({ code, out })
     })
   })
 }
+
+/**
+ * How long a raw client waits for a reply, a close or a FIN. Each wait ends on the event itself,
+ * so the bound is no deadline of the code under test: it only has to outlast any load the suite
+ * runs at and stay under a case's timeout (90 s), leaving room to report what was received.
+ */
+export const REPLY_WAIT_MS = 60_000
 
 /** A raw client: collects everything the server sends, lets the test wait for patterns. */
 export class RawClient {
@@ -173,7 +189,7 @@ export class RawClient {
   }
 
   /** Waits until `pattern` matches the received text (after `from`), or fails after `timeoutMs`. */
-  async waitFor(pattern: RegExp, timeoutMs = 10_000, from = 0): Promise<string> {
+  async waitFor(pattern: RegExp, timeoutMs = REPLY_WAIT_MS, from = 0): Promise<string> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const m = pattern.exec(this.received.slice(from))
@@ -191,12 +207,12 @@ export class RawClient {
     }
   }
 
-  async waitClosed(timeoutMs = 10_000): Promise<void> {
+  async waitClosed(timeoutMs = REPLY_WAIT_MS): Promise<void> {
     return this.waitUntil(() => this.closed, "connection not closed", timeoutMs)
   }
 
   /** Waits for the listener's FIN (the socket may stay open on this side). */
-  async waitEnded(timeoutMs = 10_000): Promise<void> {
+  async waitEnded(timeoutMs = REPLY_WAIT_MS): Promise<void> {
     return this.waitUntil(() => this.ended || this.closed, "no FIN from the listener", timeoutMs)
   }
 

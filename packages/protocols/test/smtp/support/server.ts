@@ -3,7 +3,7 @@
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import { type SmtpHandler, type SmtpServerHandle, type SmtpServerOptions, SmtpServer } from "../../../src/smtp/index.ts"
-import { RawClient } from "./peers.ts"
+import { RawClient, REPLY_WAIT_MS } from "./peers.ts"
 
 export const withServer = async (
   options: SmtpServerOptions,
@@ -28,7 +28,7 @@ export const greeted = async (port: number, localAddress?: string) => {
 export const cmd = async (c: RawClient, line: string): Promise<string> => {
   const from = c.received.length
   c.write(`${line}\r\n`)
-  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, 10_000, from)
+  return c.waitFor(/(?:\d{3}-.*\r\n)*\d{3} .*\r\n/, REPLY_WAIT_MS, from)
 }
 
 setFlagsFromString("--expose-gc")

@@ -228,8 +228,11 @@ describe("IMAP proxy: partial and section fetches (Dovecot)", () => {
       const tagged = tag((await whole(2)).toString("latin1"))
       expect(replies[0]!.literals[0]!.bytes.toString("latin1")).toBe(tagged.slice(0, 100))
       expect(replies[3]!.literals[0]!.bytes.toString("latin1")).toBe(tagged.slice(100, 200))
-      expect(replies[4]!.raw.toString("latin1")).toMatch(/\* SEARCH 2 3\r\n/)
       const all = Buffer.concat(replies.map((r) => r.raw)).toString("latin1")
+      // Dovecot may run the read-only UID SEARCH beside the fetches before it (RFC 3501 5.5), so
+      // its untagged answer can come before an earlier command's completion: it must arrive, once,
+      // and before t99's completion (the last reply), wherever the reader filed it.
+      expect(all.match(/\* SEARCH 2 3\r\n/g)).toHaveLength(1)
       expect(all).toMatch(/\* 1 FETCH \(FLAGS \([^)]*\\Flagged/)
       // The proxy's own commands and their answers never reach the client.
       expect(all).not.toMatch(/RFC822\.SIZE|MM[A-Z0-9]+ OK/)

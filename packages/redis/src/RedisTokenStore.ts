@@ -4,7 +4,8 @@
  * Layout under the stem `{<prefix>classifier}` (one Cluster hash slot): hash `:ham` and hash
  * `:spam` (token -> count), hash `:totals` (fields `ham`, `spam`). Learning is one MULTI of
  * HINCRBYs, so concurrent learners never lose an update; lookup is two HMGETs and one HMGET of
- * totals. Calls run within the connection's deadlines, so an unreachable Redis fails the call
+ * totals. Auto-learning's hourly slots are counters `:slots:<label>:<hour>` (INCR, expiring two
+ * hours after the last slot taken), so the cap holds for the fleet, not for each gateway. Calls run within the connection's deadlines, so an unreachable Redis fails the call
  * quickly instead of stalling a message (the stage then scores with the shipped model alone).
  *
  * @category services
@@ -19,6 +20,9 @@ const count = (v: string | null | undefined): number => {
   const n = Number(v ?? 0)
   return Number.isFinite(n) && n > 0 ? n : 0
 }
+
+/** An hour's slot counter outlives its hour: a learner whose clock is late still finds it. */
+const SLOT_TTL_SECONDS = 7200
 
 /** The store on `connection`; `close` closes that connection handle. */
 export const make = (connection: RedisConnection): TokenStoreShape => {
@@ -54,6 +58,18 @@ export const make = (connection: RedisConnection): TokenStoreShape => {
       const failed = res?.find(([e]) => e)
       if (!res || failed)
         throw new Error(`${connection.describe}: learning failed${failed ? `: ${failed[0]?.message}` : ""}`)
+    },
+    takeLearnSlot: async (label, hour, max) => {
+      const key = `${stem}:slots:${label}:${hour}`
+      const res = await connection.call("taking an auto-learning slot", (c) =>
+        c.multi().incr(key).expire(key, SLOT_TTL_SECONDS).exec()
+      )
+      const failed = res?.find(([e]) => e)
+      if (!res || failed)
+        throw new Error(
+          `${connection.describe}: taking a learning slot failed${failed ? `: ${failed[0]?.message}` : ""}`
+        )
+      return Number(res[0]?.[1]) <= max
     },
     close: () => connection.close()
   }

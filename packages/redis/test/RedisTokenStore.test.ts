@@ -34,6 +34,34 @@ describe("Redis token store (real redis-server)", () => {
     }
   })
 
+  it("auto-learning's hourly slots are the fleet's: two gateways take at most the cap between them", async () => {
+    const a = makeRedis({ url: redis.url, keyPrefix: "t2:" })
+    const b = makeRedis({ url: redis.url, keyPrefix: "t2:" })
+    try {
+      const hour = 493_000
+      const taken = [
+        await a.takeLearnSlot!("spam", hour, 3),
+        await b.takeLearnSlot!("spam", hour, 3),
+        await a.takeLearnSlot!("spam", hour, 3),
+        await b.takeLearnSlot!("spam", hour, 3),
+        await a.takeLearnSlot!("spam", hour, 3)
+      ]
+      expect(taken).toEqual([true, true, true, false, false])
+      // Each class and each hour counts on its own.
+      expect(await b.takeLearnSlot!("ham", hour, 3)).toBe(true)
+      expect(await b.takeLearnSlot!("spam", hour + 1, 3)).toBe(true)
+      // The counter expires: it never piles up keys for past hours.
+      const probe = RedisConnection.make({ url: redis.url })
+      const ttl = await probe.call("reading the TTL", (c) => c.ttl(`{t2:classifier}:slots:spam:${hour}`))
+      await probe.close()
+      expect(ttl).toBeGreaterThan(3600)
+      expect(ttl).toBeLessThanOrEqual(7200)
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+
   it("an unreachable Redis fails fast", async () => {
     const s = makeRedis({ url: "redis://127.0.0.1:1", connectTimeoutMillis: 300, commandTimeoutMillis: 300 })
     const t0 = Date.now()

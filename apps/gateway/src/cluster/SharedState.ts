@@ -2,7 +2,8 @@
  * The embedded state that must be one for all workers, kept in the primary and reached over the
  * cluster's IPC channel: temporary-rejection records (a retry lands on any worker and must find
  * the record its first attempt left), learned classifier counts (a message learned through
- * the admin API on worker 0 counts on every worker) and reputation counts (a source's mail is
+ * the admin API on worker 0 counts on every worker), auto-learning's hourly slots (the cap is the
+ * gateway's, not each worker's) and reputation counts (a source's mail is
  * spread over the workers; the primary keeps at most `REPUTATION_ENTRIES` keys). With `state.backend: redis` Redis plays
  * this part and none of this is used.
  *
@@ -128,6 +129,7 @@ export const connectStores = (
         return { nham: v.nham, nspam: v.nspam, counts: new Map(v.counts) }
       },
       add: async (tokens, label, delta) => void (await call("tokens", "add", [tokens, label, delta])),
+      takeLearnSlot: (label, hour, max) => call("tokens", "takeLearnSlot", [label, hour, max]) as Promise<boolean>,
       close: async () => {}
     },
     reputation: {
@@ -217,6 +219,8 @@ export const makeStateHost = () => {
           }
           return undefined
         }
+        case "takeLearnSlot":
+          return tokens.takeLearnSlot?.(a[0] as TokenLabel, Number(a[1]), Number(a[2])) ?? true
       }
     }
     throw new Error(`unknown shared-state operation ${call.store}.${call.op}`)

@@ -74,6 +74,17 @@ describe("shared state over the cluster channel", () => {
     expect(rest).toEqual({ keys: [{ key: "ip:192.0.2.8", buckets: [[100, 1, 0]] }] })
   })
 
+  test("auto-learning's hourly slots are the primary's: two workers take at most the cap between them", async () => {
+    const { storesA, storesB } = twoWorkers()
+    const [ta, tb] = [storesA.tokens, storesB.tokens]
+    const hour = 493_000
+    const taken = []
+    for (const t of [ta, tb, ta, tb]) taken.push(await t.takeLearnSlot!("ham", hour, 2))
+    expect(taken).toEqual([true, true, false, false])
+    expect(await tb.takeLearnSlot!("spam", hour, 2)).toBe(true)
+    expect(await ta.takeLearnSlot!("ham", hour + 1, 2)).toBe(true)
+  })
+
   test("learned counts: no IPC per message until something is learned, then every worker sees them", async () => {
     const { host, b, storesA, storesB } = twoWorkers()
     const [ta, tb] = [storesA.tokens, storesB.tokens]

@@ -116,11 +116,14 @@ export interface HourlyCap {
 
 const HOUR = 3_600_000
 
+/** The clock hour of `millis` (hours since the epoch): the unit the cap counts in. */
+export const hourOf = (millis: number): number => Math.floor(millis / HOUR)
+
 export const makeCap = (maxPerHour: number, now: () => number = Date.now): HourlyCap => {
   let hour = -1
   const used = { ham: 0, spam: 0 }
   const roll = () => {
-    const h = Math.floor(now() / HOUR)
+    const h = hourOf(now())
     if (h !== hour) {
       hour = h
       used.ham = 0

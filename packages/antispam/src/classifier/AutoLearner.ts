@@ -7,7 +7,10 @@
  * Redis shared by the fleet (`state.backend: redis`), the same counts an admin's release teaches.
  *
  * **Gotchas**
- * - The cap is this process's: N gateways learn at most N times `maxPerHour` an hour together.
+ * - The cap is the store's when it counts slots (`takeLearnSlot`: the primary's memory for a
+ *   multi-process gateway, Redis for a fleet), so every process sharing it learns at most
+ *   `maxPerHour` of each class an hour together; this process's own count is checked first, so
+ *   a message past it is never tokenized.
  * - The balance reads the store's learned totals, fetched at start and after each learning: a
  *   fleet's other gateways' learning is seen at this one's next.
  *
@@ -15,7 +18,7 @@
  * @since 0.3.0
  */
 import type { Message } from "@mailmoat/core"
-import { type AutoLearnSettings, BALANCE, balanced, gate, makeCap, type Totals } from "./AutoLearn.ts"
+import { type AutoLearnSettings, BALANCE, balanced, gate, hourOf, makeCap, type Totals } from "./AutoLearn.ts"
 import type { Classification, Classifier } from "./Classifier.ts"
 import { addMessage, type Label } from "./Model.ts"
 import { tokenize } from "./Tokenizer.ts"
@@ -53,7 +56,8 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e))
 export const make = (options: AutoLearnerOptions): AutoLearner => {
   const { classifier, settings } = options
   const log = options.log ?? (() => {})
-  const cap = makeCap(settings.maxPerHour, options.now)
+  const now = options.now ?? Date.now
+  const cap = makeCap(settings.maxPerHour, now)
   const learned = { ham: 0, spam: 0 }
   let failed = 0
   // The store's learned totals (every learner of the fleet, and the admins' releases).
@@ -83,6 +87,9 @@ export const make = (options: AutoLearnerOptions): AutoLearner => {
     const learn = async (): Promise<string> => {
       if (!cap.take(label)) return `not learned: the hour's ${settings.maxPerHour} ${label} messages are learned`
       try {
+        const store = classifier.store
+        if (store?.takeLearnSlot && !(await store.takeLearnSlot(label, hourOf(now()), settings.maxPerHour)))
+          return `not learned: the hour's ${settings.maxPerHour} ${label} messages are learned by the processes sharing ${store.describe}`
         if (classifier.store) await classifier.store.add(tokens, label, 1)
         else addMessage(classifier.model.get(), tokens, label)
         learned[label]++

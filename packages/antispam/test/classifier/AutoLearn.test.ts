@@ -129,6 +129,33 @@ describe("the stage's candidates", () => {
     expect(learner.status()).toMatchObject({ learned: { ham: 0, spam: 2 }, thisHour: { spam: 2 } })
   })
 
+  it("two processes sharing one store learn at most the cap between them in an hour", async () => {
+    const store = makeMemory()
+    let clock = Date.UTC(2026, 11, 7, 10, 0, 0)
+    const learners = [0, 1].map(() => {
+      const classifier = Classifier.make({ model: layered(), store })
+      const learner = AutoLearner.make({ classifier, settings: { ...settings, maxPerHour: 2 }, now: () => clock })
+      return { learner, stage: makeStage({ model: classifier, autolearn: learner }) }
+    })
+    const learnOne = async (i: number) => {
+      const { stage } = learners[i % 2]!
+      const candidate = (await run(stage, spamText(i))).facts?.autolearn as AutoLearner.Candidate | undefined
+      return candidate === undefined ? "no candidate" : candidate.learn()
+    }
+    const notes = [await learnOne(1), await learnOne(2), await learnOne(3), await learnOne(4)]
+    // Each process alone has room for two; the store's slots are spent after the first two.
+    expect(notes.slice(0, 2).every((n) => n.startsWith("auto-learned as spam"))).toBe(true)
+    expect(notes.slice(2)).toEqual([
+      "not learned: the hour's 2 spam messages are learned by the processes sharing memory",
+      "not learned: the hour's 2 spam messages are learned by the processes sharing memory"
+    ])
+    expect((await store.lookup([])).nspam).toBe(2)
+    expect(learners.map((l) => l.learner.status().learned.spam)).toEqual([1, 1])
+    // The next clock hour has fresh slots.
+    clock += 3_600_000
+    expect(await learnOne(5)).toMatch(/^auto-learned as spam/)
+  })
+
   it("a message whose features say nothing decisive gets no candidate", async () => {
     const classifier = Classifier.make({ model: layered(), store: makeMemory() })
     const learner = AutoLearner.make({ classifier, settings })

@@ -32,7 +32,9 @@ const AutoLearn = Schema.Struct({
     withDefault(autolearnDefaults.hamBelow)
   ),
   maxPerHour: int(1).pipe(
-    doc("Messages of each class learned per hour, at most (per gateway process)."),
+    doc(
+      "Messages of each class learned per hour, at most (all processes sharing the learned counts: the multi-process gateway, a Redis fleet)."
+    ),
     withDefault(autolearnDefaults.maxPerHour)
   )
 })

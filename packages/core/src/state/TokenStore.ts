@@ -33,13 +33,40 @@ export interface TokenStoreShape {
    * must ask a server) or false: call `lookup`.
    */
   readonly learnedNothing?: () => boolean
+  /**
+   * Takes one of the clock hour's `max` auto-learning slots for `label` (`hour`: hours since the
+   * epoch), counted for every process that shares this store; false once they are all taken. The
+   * auto-learner's hourly cap is then the fleet's, not each process's. Absent: the caller counts
+   * alone.
+   */
+  readonly takeLearnSlot?: (label: Label, hour: number, max: number) => Promise<boolean>
+}
+
+/** Auto-learning slots per class and clock hour, in memory; only the newest hour is kept. */
+export const makeLearnSlots = () => {
+  let hour = Number.NaN
+  const taken = { ham: 0, spam: 0 }
+  return (label: Label, at: number, max: number): boolean => {
+    if (at !== hour) {
+      // A new hour starts every count afresh; a late caller's older hour takes no slot of this one.
+      if (at < hour) return false
+      hour = at
+      taken.ham = 0
+      taken.spam = 0
+    }
+    if (taken[label] >= max) return false
+    taken[label]++
+    return true
+  }
 }
 
 export const makeMemory = (): TokenStoreShape => {
   const counts = new Map<string, [number, number]>()
   const totals = { ham: 0, spam: 0 }
+  const slots = makeLearnSlots()
   return {
     describe: "memory",
+    takeLearnSlot: async (label, hour, max) => slots(label, hour, max),
     // Counts that fall to 0 are deleted, so an empty map and zero totals mean nothing learned.
     learnedNothing: () => totals.ham === 0 && totals.spam === 0 && counts.size === 0,
     lookup: async (tokens) => {

@@ -97,25 +97,26 @@ const logLine = async (log: ReadonlyArray<string>, match: (l: string) => boolean
   }
 }
 
-const classifierConfig = () => {
+/** A gateway with auto-learning on a copy of the shipped model, logging at debug into `log`. */
+const learningGateway = (onSpam: "none" | "quarantine", log: Array<string>): Promise<RunningGateway> => {
   const model = join(tempDir(), "model.bin")
   copyFileSync(Classifier.shippedModelPath(), model)
-  return { enabled: true, model, autolearn: { enabled: true } }
+  return gateway(
+    {
+      admin: { token: TOKEN },
+      log: { level: "debug" },
+      classifier: { enabled: true, model, autolearn: { enabled: true } },
+      antispam: { ...quietAntispam, auth: { enabled: false }, onSpam }
+    },
+    { log: (l) => log.push(l) }
+  )
 }
 
 describe("auto-learning over SMTP, messages handed off to the maildir", () => {
   let gw: RunningGateway
   const log: Array<string> = []
   beforeAll(async () => {
-    gw = await gateway(
-      {
-        admin: { token: TOKEN },
-        log: { level: "debug" },
-        classifier: classifierConfig(),
-        antispam: { ...quietAntispam, auth: { enabled: false }, onSpam: "none" }
-      },
-      { log: (l) => log.push(l) }
-    )
+    gw = await learningGateway("none", log)
   }, 120_000)
   afterAll(async () => {
     await gw?.close()
@@ -156,15 +157,7 @@ describe("auto-learning over SMTP: a quarantined spam is never learned", () => {
   let gw: RunningGateway
   const log: Array<string> = []
   beforeAll(async () => {
-    gw = await gateway(
-      {
-        admin: { token: TOKEN },
-        log: { level: "debug" },
-        classifier: classifierConfig(),
-        antispam: { ...quietAntispam, auth: { enabled: false }, onSpam: "quarantine" }
-      },
-      { log: (l) => log.push(l) }
-    )
+    gw = await learningGateway("quarantine", log)
   }, 120_000)
   afterAll(async () => {
     await gw?.close()

@@ -8,7 +8,7 @@
  * session's later transactions (a transaction that ends without DATA is reset downstream with
  * RSET). When the client session ends, a connection with no transaction open goes back to a
  * small pool of idle connections (at most `POOL_MAX`, each closed with QUIT after `IDLE_MS`
- * unused) for the next session, instead of a QUIT and a new TCP connection, greeting and EHLO
+ * unused, by one timer for the whole pool) for the next session, instead of a QUIT and a new TCP connection, greeting and EHLO
  * per client session (RFC 5321 §3.3 lets one SMTP session carry any number of transactions).
  * A connection the downstream dropped in the meantime is replaced at the next RCPT (also when
  * the loss only shows at our MAIL on a kept or pooled connection: that one RCPT is tried once
@@ -75,25 +75,31 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
     d.inTransaction = false
   }
 
-  // Idle connections, most recently used last (the freshest is taken first).
-  const idle: Array<{ readonly client: Delivery.SmtpRelayClient; readonly timer: ReturnType<typeof setTimeout> }> = []
+  // Idle connections, most recently used last (the freshest is taken first), with when each was
+  // parked. One timer for the pool, at the oldest's end of idleness, not one per parked
+  // connection: a session's connection is parked and taken again once per client session.
+  const idle: Array<{ readonly client: Delivery.SmtpRelayClient; readonly since: number }> = []
+  let sweepTimer: ReturnType<typeof setTimeout> | undefined
+  const sweep = (): void => {
+    sweepTimer = undefined
+    const now = Date.now()
+    while (idle.length > 0 && now - idle[0]!.since >= IDLE_MS) void idle.shift()!.client.quit()
+    armSweep(now)
+  }
+  const armSweep = (now: number): void => {
+    if (sweepTimer !== undefined || idle.length === 0 || closed) return
+    sweepTimer = setTimeout(sweep, Math.max(0, idle[0]!.since + IDLE_MS - now))
+    sweepTimer.unref?.()
+  }
   const park = (client: Delivery.SmtpRelayClient): boolean => {
     if (!client.usable || idle.length >= POOL_MAX) return false
-    const entry = {
-      client,
-      timer: setTimeout(() => {
-        const i = idle.indexOf(entry)
-        if (i >= 0) idle.splice(i, 1)
-        void client.quit()
-      }, IDLE_MS)
-    }
-    entry.timer.unref?.()
-    idle.push(entry)
+    const now = Date.now()
+    idle.push({ client, since: now })
+    armSweep(now)
     return true
   }
   const takeIdle = (): Delivery.SmtpRelayClient | undefined => {
     for (let entry = idle.pop(); entry !== undefined; entry = idle.pop()) {
-      clearTimeout(entry.timer)
       if (entry.client.usable) return entry.client
       entry.client.close()
     }
@@ -217,7 +223,8 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
       const all = [...sessions.values()]
       sessions.clear()
       const parked = idle.splice(0)
-      for (const p of parked) clearTimeout(p.timer)
+      if (sweepTimer !== undefined) clearTimeout(sweepTimer)
+      sweepTimer = undefined
       await Promise.all([
         ...all.map((d) => d.ops.run(async () => d.client?.quit())),
         ...parked.map((p) => p.client.quit())

@@ -61,7 +61,7 @@ import { DataDecoder } from "./DataDecoder.ts"
 import { roomForMail } from "./FreeSpace.ts"
 import type { Envelope } from "@mailmoat/core"
 import { type Answer, isPending } from "./Answer.ts"
-import type { AuthRequest, SmtpReply, SmtpSessionInfo } from "./Handler.ts"
+import type { AuthRequest, SmtpReply, SmtpSessionInfo, Spool } from "./Handler.ts"
 import { SmtpLineReader } from "./LineReader.ts"
 import { HopCounter } from "./HopCounter.ts"
 import { formatLogLine } from "./LogLine.ts"
@@ -224,7 +224,10 @@ export class Connection {
     // output room). Most chunks are answered at once, and a pause/resume pair per chunk is a
     // trip through the stream's 'pause' and 'resume' machinery and a `process.nextTick`.
     if (this.queue.idle) {
-      this.enqueue(() => this.feed(chunk, socket))
+      // One task per connection for this: the chunk waits in a field, not in a closure per read.
+      this.idleChunk = chunk
+      this.idleSocket = socket
+      this.enqueue(this.feedIdle)
       return
     }
     // Behind work in flight (several chunks delivered in one turn of the stream): held back.
@@ -233,6 +236,17 @@ export class Connection {
       const consuming = this.consume(chunk)
       return consuming === undefined ? this.chunkDone(socket) : consuming.then(() => this.chunkDone(socket))
     })
+  }
+
+  /** The chunk read while the queue was idle and its socket, for `feedIdle` (the queue's next task). */
+  private idleChunk: Buffer | undefined
+  private idleSocket: net.Socket | undefined
+  private readonly feedIdle = (): Promise<void> | undefined => {
+    const chunk = this.idleChunk!
+    const socket = this.idleSocket!
+    this.idleChunk = undefined
+    this.idleSocket = undefined
+    return this.feed(chunk, socket)
   }
 
   /** Feeds a chunk read while nothing ran; pauses the socket only when that waits. */
@@ -271,7 +285,12 @@ export class Connection {
   private consume(chunk: Uint8Array | undefined): Promise<void> | undefined {
     let input = chunk
     while (input !== undefined && input.length > 0 && !this.closed) {
-      if (this.mode === "data") return this.consumeData(input).then((rest) => this.consume(rest))
+      if (this.mode === "data") {
+        const fed = this.consumeData(input)
+        if (fed instanceof Promise) return fed.then(this.consumeRest)
+        input = fed
+        continue
+      }
       if (this.mode !== "command") return undefined
       this.reader.push(input)
       // drainLines may have switched to DATA: the bytes behind the DATA line are message content.
@@ -332,28 +351,85 @@ export class Connection {
     return step === false ? this.mode : step
   }
 
-  /** Feeds DATA bytes; returns the input left after the terminator, once DATA has ended. */
-  private async consumeData(input: Uint8Array): Promise<Uint8Array | undefined> {
+  /** `consume` for the bytes behind a message, once its answer is there (one function per connection). */
+  private readonly consumeRest = (rest: Uint8Array | undefined): Promise<void> | undefined => this.consume(rest)
+
+  /** Collects the decoder's runs of a chunk (one array and one callback per connection, reused). */
+  private readonly dataRuns: Array<Uint8Array> = []
+  private readonly collectRun = (bytes: Uint8Array): void => {
+    this.dataRuns.push(bytes)
+  }
+
+  /**
+   * Feeds DATA bytes: `undefined` while the message goes on, the input left behind the terminator
+   * once DATA has ended and been answered. A promise only when that waits: the spool's file, or the
+   * message's answer (the handler's call); a chunk of a message kept in memory builds none.
+   */
+  private consumeData(input: Uint8Array): Promise<Uint8Array | undefined> | Uint8Array | undefined {
     const decoder = this.decoder!
     const writer = this.writer!
-    const out: Array<Uint8Array> = []
-    const rest = decoder.push(input, (bytes) => out.push(bytes))
     const hops = this.hops!
-    for (const bytes of out) {
+    const runs = this.dataRuns
+    runs.length = 0
+    const rest = decoder.push(input, this.collectRun)
+    const storing = this.store(runs, 0, writer, hops)
+    if (storing === undefined) return this.dataFed(rest, decoder, writer, hops)
+    return storing.then(() => this.dataFed(rest, decoder, writer, hops))
+  }
+
+  /** Counts and stores the runs from `from` on; a promise only when the spool waits for its file. */
+  private store(
+    runs: Array<Uint8Array>,
+    from: number,
+    writer: SpoolWriter,
+    hops: HopCounter
+  ): Promise<void> | undefined {
+    for (let i = from; i < runs.length; i++) {
+      const bytes = runs[i]!
       hops.push(bytes)
       // A looping message is refused at the end: storing the rest of it would only cost disk.
-      if (hops.hops <= this.options.config.maxHops) await writer.write(bytes)
+      if (hops.hops > this.options.config.maxHops) continue
+      const writing = writer.write(bytes)
+      if (writing !== undefined) return writing.then(() => this.store(runs, i + 1, writer, hops))
     }
+    return undefined
+  }
+
+  /** After a chunk's runs are stored: at the terminator, the message is answered and its spool released. */
+  private dataFed(
+    rest: Uint8Array | undefined,
+    decoder: DataDecoder,
+    writer: SpoolWriter,
+    hops: HopCounter
+  ): Promise<Uint8Array | undefined> | Uint8Array | undefined {
     if (rest === undefined) return undefined
     this.mode = "command"
     this.decoder = undefined
     const stats = decoder.stats()
     if (this.logs("data_end"))
       this.log("data_end", { size: stats.size, bareLf: stats.bareLf, bareCr: stats.bareCr, nul: stats.nul })
-    await this.run({ _tag: "DataEnded", stats, storeFailed: writer.failed, hops: hops.hops })
-    await writer.dispose()
+    let answering: Promise<void> | undefined
+    try {
+      answering = this.run({ _tag: "DataEnded", stats, storeFailed: writer.failed, hops: hops.hops })
+    } catch (error) {
+      this.released(writer)
+      throw error
+    }
+    if (answering === undefined) return this.released(writer, rest)
+    return answering.then(
+      () => this.released(writer, rest),
+      (error: unknown) => {
+        this.released(writer)
+        throw error
+      }
+    )
+  }
+
+  /** The message's spool is freed (its file deleted) before the input behind it is read. */
+  private released(writer: SpoolWriter, rest?: Uint8Array): Promise<Uint8Array | undefined> | Uint8Array | undefined {
+    const releasing = writer.release()
     if (this.writer === writer) this.writer = undefined
-    return rest
+    return releasing === undefined ? rest : releasing.then(() => rest)
   }
 
   /**
@@ -473,16 +549,23 @@ export class Connection {
     return this.run({ _tag: "AuthAnswered", result: a.value })
   }
 
-  private async data(envelope: Envelope.Envelope, info: SmtpSessionInfo): Promise<void> {
-    const writer = this.writer!
-    try {
-      const spool = await writer.finish().catch(() => undefined)
-      if (spool === undefined) return await this.failed("spool could not be finished")
-      const a = await this.call(() => this.options.handler.onData(info, envelope, spool), this.options.dataTimeoutMs)
-      return await this.answered(a)
-    } finally {
-      await writer.dispose()
-    }
+  /**
+   * Hands the message to the handler. Its spool is released by `dataFed` once the answer is there
+   * (or the call failed); a message kept in memory is handed over without a promise of ours.
+   */
+  private data(envelope: Envelope.Envelope, info: SmtpSessionInfo): Promise<void> | undefined {
+    const finished = this.writer!.finish()
+    if (!(finished instanceof Promise)) return this.handOver(envelope, info, finished)
+    return finished.then(
+      (spool) => this.handOver(envelope, info, spool),
+      () => this.failed("spool could not be finished")
+    )
+  }
+
+  private handOver(envelope: Envelope.Envelope, info: SmtpSessionInfo, spool: Spool): Promise<void> | undefined {
+    const h = this.options.handler
+    const a = this.call(() => h.onData(info, envelope, spool), this.options.dataTimeoutMs)
+    return a instanceof Promise ? a.then(this.answered) : this.answered(a)
   }
 
   /** Whether storage has room for the MAIL's message; `true` without a promise when that is known already. */

@@ -44,11 +44,25 @@ const cleanLine = (line: string): string => {
   return cleaned.length > MAX_TEXT ? cleaned.slice(0, MAX_TEXT) : cleaned
 }
 
+/**
+ * Multi-line replies already formatted, by reply: the EHLO reply is one object per configuration
+ * (commands/Hello.ts), sent once a session, so its lines are split and cleaned once.
+ */
+const formatted = new WeakMap<SmtpReply, string>()
+
 /** The reply as it goes on the wire, CRLF-terminated, one or more lines. */
 export const formatReply = (reply: SmtpReply): string => {
   const prefix = reply.enhanced === undefined ? "" : `${reply.enhanced} `
   // Nearly every reply is one clean line: no split, no per-line cleaning.
   if (reply.text.length <= MAX_TEXT && !CONTROL.test(reply.text)) return `${reply.code} ${prefix}${reply.text}\r\n`
+  const known = formatted.get(reply)
+  if (known !== undefined) return known
+  const wire = formatLines(reply, prefix)
+  formatted.set(reply, wire)
+  return wire
+}
+
+const formatLines = (reply: SmtpReply, prefix: string): string => {
   const lines = reply.text.split(/\r\n|\r|\n/)
   let out = ""
   lines.forEach((line, i) => {

@@ -12,6 +12,10 @@
  * - `stream()` opens the file afresh for each call, so it is re-readable; `dispose()` deletes the
  *   file and is idempotent. Chunks passed to `write` are copied (callers pass views of socket
  *   buffers), once: `head` and the body share that copy, and nothing ever writes into it.
+ * - A message held in memory (most of them) costs no promise: `write`, `finish` and `release`
+ *   then answer at once (`undefined`, the spool itself, `undefined`) and only the file's work is
+ *   awaited. The ingress runs every message through them, so a promise there is one per message
+ *   (per decoded run for `write`) with nothing to wait for.
  *
  * @category models
  * @since 0.1.0
@@ -66,8 +70,9 @@ export class SpoolWriter {
     return this.error !== undefined
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
-    if (this.error !== undefined || this.disposed || chunk.length === 0) return
+  /** Stores `chunk`; a promise only while the file is written (a message kept in memory has none). */
+  write(chunk: Uint8Array): Promise<void> | undefined {
+    if (this.error !== undefined || this.disposed || chunk.length === 0) return undefined
     this.size += chunk.length
     // One copy per chunk: the head and the body (in memory or pending for the file) share it.
     const copy = chunk.slice()
@@ -81,12 +86,12 @@ export class SpoolWriter {
     // WRITE_BATCH-sized writes, not one syscall per decoded run.
     if (this.file === undefined && this.size <= this.memoryThreshold) {
       this.memory.push(copy)
-      return
+      return undefined
     }
     this.pending.push(copy)
     this.pendingBytes += chunk.length
     // The first spill opens the file at once, so a bad spool directory fails early.
-    if (this.file === undefined || this.pendingBytes >= WRITE_BATCH) await this.flush()
+    return this.file === undefined || this.pendingBytes >= WRITE_BATCH ? this.flush() : undefined
   }
 
   private async flush(): Promise<void> {
@@ -107,13 +112,25 @@ export class SpoolWriter {
     }
   }
 
-  /** Closes the file and returns the read side. Call once, after the last write. */
-  async finish(): Promise<StoredSpool> {
+  /**
+   * Closes the file and returns the read side (at once, without a promise, for a message kept in
+   * memory). Call once, after the last write.
+   */
+  finish(): StoredSpool | Promise<StoredSpool> {
+    if (this.file === undefined && this.pendingBytes === 0 && this.error === undefined) return this.stored()
+    return this.finishFile()
+  }
+
+  private async finishFile(): Promise<StoredSpool> {
     if (this.pendingBytes > 0) await this.flush()
     if (this.error !== undefined) throw this.error
     const file = this.file
     this.file = undefined
     if (file !== undefined) await file.close()
+    return this.stored()
+  }
+
+  private stored(): StoredSpool {
     // A message that arrived as one run (most small ones) needs no second copy for its head.
     const head = this.head.length === 1 ? this.head[0]! : concat(this.head)
     this.head = []
@@ -136,7 +153,12 @@ export class SpoolWriter {
 
   /** Frees memory and deletes the temporary file. Idempotent. */
   async dispose(): Promise<void> {
-    if (this.disposed) return
+    await this.release()
+  }
+
+  /** `dispose`, with a promise only when there is a file to close or delete. */
+  release(): Promise<void> | undefined {
+    if (this.disposed) return undefined
     this.disposed = true
     this.memory.length = 0
     this.memory = []
@@ -145,9 +167,15 @@ export class SpoolWriter {
     this.head = []
     const file = this.file
     this.file = undefined
-    if (file !== undefined) await file.close().catch(() => undefined)
-    if (this.path !== undefined) await unlink(this.path).catch(() => undefined)
+    const path = this.path
+    if (file === undefined && path === undefined) return undefined
+    return removeFile(file, path)
   }
+}
+
+const removeFile = async (file: FileHandle | undefined, path: string | undefined): Promise<void> => {
+  if (file !== undefined) await file.close().catch(() => undefined)
+  if (path !== undefined) await unlink(path).catch(() => undefined)
 }
 
 async function* readMemory(parts: ReadonlyArray<Uint8Array>): AsyncGenerator<Uint8Array> {

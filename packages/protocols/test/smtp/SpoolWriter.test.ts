@@ -1,5 +1,6 @@
 // The spool: memory below the threshold, a private temp file above, bounded head, re-readable
-// stream, idempotent dispose, write errors reported instead of thrown.
+// stream, idempotent dispose, write errors reported instead of thrown, and no promise for a message
+// kept in memory (only the file's work is waited for).
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -63,5 +64,30 @@ describe("SpoolWriter", () => {
     expect(w.failed).toBe(true)
     await expect(w.finish()).rejects.toThrow()
     expect(existsSync(missing)).toBe(false)
+  })
+
+  it("answers at once while the message is in memory, and waits only for the file", async () => {
+    const w = new SpoolWriter({ memoryThreshold: 100, dir })
+    expect(w.write(new Uint8Array(60).fill(1))).toBeUndefined()
+    const spool = w.finish()
+    expect(spool).not.toBeInstanceOf(Promise)
+    expect((spool as { size: number }).size).toBe(60)
+    expect(w.release()).toBeUndefined()
+    expect(w.release()).toBeUndefined()
+
+    const spilled = new SpoolWriter({ memoryThreshold: 100, dir })
+    expect(spilled.write(new Uint8Array(60))).toBeUndefined()
+    const opening = spilled.write(new Uint8Array(60))
+    expect(opening).toBeInstanceOf(Promise)
+    await opening
+    expect(readdirSync(dir)).toHaveLength(1)
+    const onDisk = spilled.finish()
+    expect(onDisk).toBeInstanceOf(Promise)
+    expect(await onDisk).toMatchObject({ size: 120, onDisk: true })
+    const releasing = spilled.release()
+    expect(releasing).toBeInstanceOf(Promise)
+    await releasing
+    expect(readdirSync(dir)).toHaveLength(0)
+    expect(spilled.release()).toBeUndefined()
   })
 })

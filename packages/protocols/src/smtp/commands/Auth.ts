@@ -17,7 +17,7 @@
 import { hasControl } from "../CommandParser.ts"
 import type { AuthResult } from "../Handler.ts"
 import * as Reply from "../Reply.ts"
-import { bad, COMMAND, type Invocation, type SessionState, type Step, to } from "../SessionState.ts"
+import { bad, COMMAND, type Invocation, moved, type SessionState, type Step, to } from "../SessionState.ts"
 
 const USERNAME_PROMPT = "VXNlcm5hbWU6"
 const PASSWORD_PROMPT = "UGFzc3dvcmQ6"
@@ -36,11 +36,11 @@ export const decodeBase64Text = (s: string): string | undefined => {
 }
 
 const cannotDecode = (s: SessionState): Step =>
-  bad({ ...s, phase: COMMAND }, Reply.make(501, "5.5.2", "Cannot decode response"))
+  bad(moved(s, COMMAND, s.transaction), Reply.make(501, "5.5.2", "Cannot decode response"))
 
 const request = (s: SessionState, mechanism: "PLAIN" | "LOGIN", username: string, password: string): Step => {
   if (username === "" || hasControl(username) || hasControl(password)) return cannotDecode(s)
-  return to({ ...s, phase: { _tag: "AwaitAuth", username } }, [], {
+  return to(moved(s, { _tag: "AwaitAuth", username }, s.transaction), [], {
     request: { _tag: "Auth", request: { mechanism, username, password } }
   })
 }
@@ -52,7 +52,7 @@ const plain = (s: SessionState, response: string): Step => {
   if (parts.length !== 3) return cannotDecode(s)
   const [authzid, authcid, password] = parts as [string, string, string]
   if (authzid !== "" && authzid !== authcid)
-    return bad({ ...s, phase: COMMAND }, Reply.make(535, "5.7.8", "Authentication credentials invalid"))
+    return bad(moved(s, COMMAND, s.transaction), Reply.make(535, "5.7.8", "Authentication credentials invalid"))
   return request(s, "PLAIN", authcid, password)
 }
 
@@ -67,14 +67,17 @@ export const auth = (s: SessionState, inv: Invocation): Step => {
   switch (mechanism.toUpperCase()) {
     case "PLAIN":
       return initial === undefined
-        ? to({ ...s, phase: { _tag: "AuthPlain" } }, Reply.make(334, undefined, ""))
+        ? to(moved(s, { _tag: "AuthPlain" }, s.transaction), Reply.make(334, undefined, ""))
         : plain(s, initial)
     case "LOGIN": {
       if (initial === undefined)
-        return to({ ...s, phase: { _tag: "AuthLoginUser" } }, Reply.make(334, undefined, USERNAME_PROMPT))
+        return to(moved(s, { _tag: "AuthLoginUser" }, s.transaction), Reply.make(334, undefined, USERNAME_PROMPT))
       const username = decodeBase64Text(initial)
       if (username === undefined) return cannotDecode(s)
-      return to({ ...s, phase: { _tag: "AuthLoginPassword", username } }, Reply.make(334, undefined, PASSWORD_PROMPT))
+      return to(
+        moved(s, { _tag: "AuthLoginPassword", username }, s.transaction),
+        Reply.make(334, undefined, PASSWORD_PROMPT)
+      )
     }
     default:
       return bad(s, Reply.make(504, "5.5.4", "Unrecognized authentication mechanism"))
@@ -83,14 +86,17 @@ export const auth = (s: SessionState, inv: Invocation): Step => {
 
 /** A line read while an AUTH exchange waits for the client's response. */
 export const authResponse = (s: SessionState, text: string): Step => {
-  if (text === "*") return to({ ...s, phase: COMMAND }, Reply.make(501, "5.0.0", "Authentication cancelled"))
+  if (text === "*") return to(moved(s, COMMAND, s.transaction), Reply.make(501, "5.0.0", "Authentication cancelled"))
   switch (s.phase._tag) {
     case "AuthPlain":
       return plain(s, text)
     case "AuthLoginUser": {
       const username = decodeBase64Text(text)
       if (username === undefined) return cannotDecode(s)
-      return to({ ...s, phase: { _tag: "AuthLoginPassword", username } }, Reply.make(334, undefined, PASSWORD_PROMPT))
+      return to(
+        moved(s, { _tag: "AuthLoginPassword", username }, s.transaction),
+        Reply.make(334, undefined, PASSWORD_PROMPT)
+      )
     }
     case "AuthLoginPassword": {
       const password = decodeBase64Text(text)
@@ -104,11 +110,29 @@ export const authResponse = (s: SessionState, text: string): Step => {
 
 export const authAnswered = (s: SessionState, username: string, result: AuthResult): Step => {
   if (!result.ok)
-    return bad({ ...s, phase: COMMAND }, Reply.make(535, "5.7.8", "Authentication credentials invalid"), "auth_failed")
+    return bad(
+      moved(s, COMMAND, s.transaction),
+      Reply.make(535, "5.7.8", "Authentication credentials invalid"),
+      "auth_failed"
+    )
   const flags = new Set(s.flags)
   for (const flag of result.flags ?? []) flags.add(flag)
   return to(
-    { ...s, phase: COMMAND, authenticatedUser: username, flags },
+    {
+      config: s.config,
+      connection: s.connection,
+      phase: COMMAND,
+      helo: s.helo,
+      esmtp: s.esmtp,
+      tls: s.tls,
+      authenticatedUser: username,
+      flags,
+      transaction: s.transaction,
+      badCommands: s.badCommands,
+      commands: s.commands,
+      transactions: s.transactions,
+      draining: s.draining
+    },
     Reply.make(235, "2.7.0", "Authentication successful"),
     {
       log: "auth_ok"

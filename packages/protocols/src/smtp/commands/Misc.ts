@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import * as Reply from "../Reply.ts"
-import { bad, CLOSED, type Invocation, type SessionState, type Step, to } from "../SessionState.ts"
+import { bad, CLOSED, type Invocation, moved, type SessionState, type Step, to } from "../SessionState.ts"
 
 export const noop = (s: SessionState): Step => to(s, Reply.Common.ok)
 
@@ -19,7 +19,7 @@ const BYE = Reply.make(221, "2.0.0", "Bye")
  * with bytes behind it the old path is kept (see `Step.clientDone`).
  */
 export const quit = (s: SessionState, inv: Invocation): Step =>
-  to({ ...s, phase: CLOSED, transaction: undefined }, BYE, {
+  to(moved(s, CLOSED, undefined), BYE, {
     close: true,
     clientDone: !inv.pipelined,
     aborted: s.transaction !== undefined

@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import * as Reply from "../Reply.ts"
-import { bad, COMMAND, type Invocation, type SessionState, type Step, to } from "../SessionState.ts"
+import { bad, COMMAND, type Invocation, moved, type SessionState, type Step, to } from "../SessionState.ts"
 
 export const starttls = (s: SessionState, inv: Invocation): Step => {
   if (inv.arg !== "") return bad(s, Reply.make(501, "5.5.4", "Syntax: STARTTLS (no parameters)"))
@@ -21,7 +21,7 @@ export const starttls = (s: SessionState, inv: Invocation): Step => {
   if (!s.config.tlsAvailable) return bad(s, Reply.make(502, "5.5.1", "STARTTLS not available"))
   if (s.transaction !== undefined) return bad(s, Reply.Common.badSequence("MAIL transaction in progress"))
   // The driver logs `starttls_plaintext_discarded` with the byte count when `inv.pipelined`.
-  return to({ ...s, phase: { _tag: "Upgrading" } }, Reply.make(220, "2.0.0", "Ready to start TLS"), {
+  return to(moved(s, { _tag: "Upgrading" }, s.transaction), Reply.make(220, "2.0.0", "Ready to start TLS"), {
     request: { _tag: "StartTls" }
   })
 }
@@ -29,14 +29,19 @@ export const starttls = (s: SessionState, inv: Invocation): Step => {
 export const tlsEstablished = (s: SessionState): Step =>
   to(
     {
-      ...s,
+      config: s.config,
+      connection: s.connection,
       phase: COMMAND,
-      tls: true,
       helo: "",
       esmtp: false,
+      tls: true,
       authenticatedUser: undefined,
       flags: new Set(),
-      transaction: undefined
+      transaction: undefined,
+      badCommands: s.badCommands,
+      commands: s.commands,
+      transactions: s.transactions,
+      draining: s.draining
     },
     [],
     { log: "tls_established" }

@@ -27,6 +27,9 @@ import {
   COMMAND,
   closing,
   type Invocation,
+  moved,
+  type Phase,
+  revised,
   type SessionState,
   type Step,
   to,
@@ -57,6 +60,21 @@ const checkMailParams = (s: SessionState, params: ReadonlyMap<string, string>): 
   return undefined
 }
 
+const RECEIVING_DATA: Phase = { _tag: "ReceivingData" }
+const AWAIT_DATA: Phase = { _tag: "AwaitData" }
+const SENDER_OK = Reply.make(250, "2.1.0", "Sender OK")
+const RECIPIENT_OK = Reply.make(250, "2.1.5", "Recipient OK")
+const GO_AHEAD = Reply.make(354, undefined, "End data with <CR><LF>.<CR><LF>")
+
+/** The transaction with one more accepted recipient (every field listed: one shape). */
+const withRecipient = (t: Transaction, recipient: string): Transaction => ({
+  mailFrom: t.mailFrom,
+  params: t.params,
+  smtputf8: t.smtputf8,
+  rcptTo: [...t.rcptTo, recipient],
+  receivedAt: t.receivedAt
+})
+
 export const mail = (s: SessionState, cmd: PathCommand, inv: Invocation): Step => {
   if (s.helo === "") return bad(s, Reply.Common.badSequence("Send HELO/EHLO first"))
   if (s.transaction !== undefined) return bad(s, Reply.Common.badSequence("Nested MAIL command"))
@@ -73,15 +91,26 @@ export const mail = (s: SessionState, cmd: PathCommand, inv: Invocation): Step =
     rcptTo: [],
     receivedAt: inv.at
   }
-  return to({ ...s, transactions: s.transactions + 1, phase: { _tag: "AwaitMail", transaction } }, [], {
-    request: { _tag: "MailFrom", address: cmd.address, params: cmd.params }
-  })
+  return to(
+    revised(
+      s,
+      { _tag: "AwaitMail", transaction },
+      s.transaction,
+      s.badCommands,
+      s.commands,
+      s.transactions + 1,
+      s.draining
+    ),
+    [],
+    {
+      request: { _tag: "MailFrom", address: cmd.address, params: cmd.params }
+    }
+  )
 }
 
 export const mailAnswered = (s: SessionState, transaction: Transaction, reply: SmtpReply | undefined): Step => {
-  const r = reply === undefined ? Reply.make(250, "2.1.0", "Sender OK") : Reply.fromHandler(reply)
-  if (!Reply.isPositive(r)) return to({ ...s, phase: COMMAND }, r)
-  return to({ ...s, phase: COMMAND, transaction }, r)
+  const r = reply === undefined ? SENDER_OK : Reply.fromHandler(reply)
+  return to(moved(s, COMMAND, Reply.isPositive(r) ? transaction : s.transaction), r)
 }
 
 export const rcpt = (s: SessionState, cmd: PathCommand): Step => {
@@ -91,16 +120,16 @@ export const rcpt = (s: SessionState, cmd: PathCommand): Step => {
   if (t.rcptTo.length >= s.config.maxRecipients) return to(s, Reply.make(452, "4.5.3", "Too many recipients"))
   if (!t.smtputf8 && !isAscii(cmd.address))
     return bad(s, Reply.make(553, "5.6.7", "Non-ASCII address requires SMTPUTF8"))
-  return to({ ...s, phase: { _tag: "AwaitRcpt", recipient: cmd.address } }, [], {
+  return to(moved(s, { _tag: "AwaitRcpt", recipient: cmd.address }, t), [], {
     request: { _tag: "RcptTo", mailFrom: t.mailFrom, recipient: cmd.address, accepted: t.rcptTo }
   })
 }
 
 export const rcptAnswered = (s: SessionState, recipient: string, reply: SmtpReply | undefined): Step => {
-  const r = reply === undefined ? Reply.make(250, "2.1.5", "Recipient OK") : Reply.fromHandler(reply)
+  const r = reply === undefined ? RECIPIENT_OK : Reply.fromHandler(reply)
   const t = s.transaction
-  if (!Reply.isPositive(r) || t === undefined) return to({ ...s, phase: COMMAND }, r)
-  return to({ ...s, phase: COMMAND, transaction: { ...t, rcptTo: [...t.rcptTo, recipient] } }, r)
+  if (!Reply.isPositive(r) || t === undefined) return to(moved(s, COMMAND, t), r)
+  return to(moved(s, COMMAND, withRecipient(t, recipient)), r)
 }
 
 export const data = (s: SessionState, inv: Invocation): Step => {
@@ -114,30 +143,34 @@ export const data = (s: SessionState, inv: Invocation): Step => {
       Reply.make(554, "5.5.0", "Protocol violation: input sent before the 354 reply"),
       "data_pipelining"
     )
-  return to({ ...s, phase: { _tag: "ReceivingData" } }, Reply.make(354, undefined, "End data with <CR><LF>.<CR><LF>"), {
+  return to(moved(s, RECEIVING_DATA, t), GO_AHEAD, {
     request: { _tag: "ReceiveData" }
   })
 }
 
 export const dataEnded = (s: SessionState, stats: DataStats, storeFailed: boolean, hops: number): Step => {
   const t = s.transaction
-  const reset: SessionState = { ...s, phase: COMMAND, transaction: undefined }
-  if (t === undefined) return to(reset, Reply.Common.handlerFailed)
-  if (hops > s.config.maxHops) return to(reset, Reply.Common.tooManyHops, { aborted: true, log: "too_many_hops" })
+  if (t === undefined) return to(moved(s, COMMAND, undefined), Reply.Common.handlerFailed)
+  if (hops > s.config.maxHops)
+    return to(moved(s, COMMAND, undefined), Reply.Common.tooManyHops, { aborted: true, log: "too_many_hops" })
   if (stats.tooBig)
-    return to(reset, Reply.make(552, "5.3.4", "Message size exceeds fixed maximum message size"), {
-      aborted: true,
-      log: "too_big"
-    })
+    return to(
+      moved(s, COMMAND, undefined),
+      Reply.make(552, "5.3.4", "Message size exceeds fixed maximum message size"),
+      {
+        aborted: true,
+        log: "too_big"
+      }
+    )
   if (s.config.bareLineEndings === "reject" && stats.bareCr + stats.bareLf > 0) {
-    return to(reset, Reply.make(550, "5.5.2", "Bare CR or LF not allowed in message data"), {
+    return to(moved(s, COMMAND, undefined), Reply.make(550, "5.5.2", "Bare CR or LF not allowed in message data"), {
       aborted: true,
       log: "bare_line_ending"
     })
   }
   if (s.config.maxDataLineLength > 0 && stats.longestLine > s.config.maxDataLineLength) {
     return to(
-      reset,
+      moved(s, COMMAND, undefined),
       Reply.make(550, "5.6.0", `Message line too long (over ${s.config.maxDataLineLength} characters, RFC 5322 2.1.1)`),
       {
         aborted: true,
@@ -146,7 +179,7 @@ export const dataEnded = (s: SessionState, stats: DataStats, storeFailed: boolea
     )
   }
   if (storeFailed)
-    return to(reset, Reply.make(451, "4.3.0", "Temporary local problem storing the message"), {
+    return to(moved(s, COMMAND, undefined), Reply.make(451, "4.3.0", "Temporary local problem storing the message"), {
       aborted: true,
       log: "spool_failed"
     })
@@ -163,17 +196,14 @@ export const dataEnded = (s: SessionState, stats: DataStats, storeFailed: boolea
     sessionFlags: s.flags,
     receivedAt: t.receivedAt
   })
-  return to({ ...s, phase: { _tag: "AwaitData" } }, [], { request: { _tag: "Data", envelope } })
+  return to(moved(s, AWAIT_DATA, t), [], { request: { _tag: "Data", envelope } })
 }
 
 /** The handler's reply to the message, sent verbatim; the transaction is over either way. */
 export const dataAnswered = (s: SessionState, reply: SmtpReply | undefined): Step =>
-  to(
-    { ...s, phase: COMMAND, transaction: undefined },
-    reply === undefined ? Reply.Common.handlerFailed : Reply.fromHandler(reply)
-  )
+  to(moved(s, COMMAND, undefined), reply === undefined ? Reply.Common.handlerFailed : Reply.fromHandler(reply))
 
 export const rset = (s: SessionState, inv: Invocation): Step => {
   if (inv.arg !== "") return bad(s, Reply.make(501, "5.5.4", "Syntax: RSET"))
-  return to({ ...s, transaction: undefined }, Reply.Common.ok, { aborted: s.transaction !== undefined })
+  return to(moved(s, s.phase, undefined), Reply.Common.ok, { aborted: s.transaction !== undefined })
 }

@@ -19,9 +19,9 @@
 //   npm run build && node bench/dns-question.mjs --wire [--questions 20000] [--conc 20] [--rounds 6]
 //
 // `--uncached` asks the resolvers without the cache, `dns.query` in a plain loop (no fiber, no
-// promise): this checkout's built-in resolver, `--base DIR`'s built-in resolver, and this
-// checkout's c-ares, alternated; µs of process CPU per question (system time apart) and each
-// one's ratio to c-ares per round.
+// promise): this checkout's built-in resolver, `--base DIR`'s built-in resolver, this
+// checkout's c-ares and `--base DIR`'s, alternated; µs of process CPU per question (system time
+// apart) and each one's ratio to this checkout's c-ares per round.
 //
 //   npm run build && node bench/dns-question.mjs --uncached [--base /tmp/mm-base] [--questions 20000] [--rounds 6]
 import { spawn } from "node:child_process"
@@ -66,7 +66,8 @@ const runUncached = async () => {
   for (const [label, root, kind] of [
     ["builtin", here, "builtin"],
     ["base-builtin", base, "builtin"],
-    ["c-ares", here, "system"]
+    ["c-ares", here, "system"],
+    ["base-c-ares", base, "system"]
   ]) {
     const { NodeDns } = await import(
       `${pathToFileURL(join(root, "packages/platform-node/dist/index.js")).href}?${label}`
@@ -112,7 +113,7 @@ const runUncached = async () => {
     )
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-  for (const r of resolvers.slice(0, 2))
+  for (const r of resolvers.filter((r) => r.label !== "c-ares"))
     console.log(
       `${r.label} / c-ares: median x${median(ratios[r.label]).toFixed(2)} (${Math.min(...ratios[r.label]).toFixed(2)}-${Math.max(...ratios[r.label]).toFixed(2)})`
     )

@@ -2,9 +2,9 @@
  * The Node implementation of `Dns`, with a TTL cache: Node's `node:dns` `Resolver` (c-ares) by
  * default, or the built-in resolver (`dns/BuiltinDns.ts`, DNS in TypeScript over `node:dgram`)
  * with `resolver: "builtin"`. Both give the same outcomes and details for the same answers.
- * c-ares stays the default because it costs less CPU per question: the built-in resolver
- * measured ~x1.3 the engine's CPU per message on the replay run (docs/performance.md, "DNS
- * resolver, 2026-12-05 midday").
+ * c-ares stays the default: the built-in resolver costs less CPU per question alone on loopback,
+ * but not less per message in the engine, where its packets and events are objects on V8's heap
+ * (docs/performance.md, "New senders' replay, 2026-12-07 small hours").
  *
  * `servers` takes `host:port` strings: `127.0.0.1:5353`, `[::1]:53`, or a bare address (port 53).
  * Without servers the system resolvers are used. Invalid server strings fail the layer at
@@ -112,8 +112,16 @@ const reasonOf = (code: unknown): DnsErrorReason => {
   }
 }
 
-/** One answer as the contract's records and TTL, or the resolver's error. */
-type Answered = (error: NodeJS.ErrnoException | null, answer?: DnsAnswer) => void
+/** What one question came to, told to the caller. */
+type Told = (exit: Exit.Exit<DnsOutcome, CoreDns.DnsError>) => void
+
+// Shared by every question: c-ares's options for A and AAAA, its "not found" outcomes (values
+// that are never changed), and the stop of a question it cannot cancel.
+const WITH_TTL = { ttl: true } as const
+const NOT_FOUND: Exit.Exit<DnsOutcome, CoreDns.DnsError> = Exit.succeed({ _tag: "NotFound", detail: "ENOTFOUND" })
+const NO_DATA: Exit.Exit<DnsOutcome, CoreDns.DnsError> = Exit.succeed({ _tag: "NotFound", detail: "ENODATA" })
+const EMPTY_ANSWER: Exit.Exit<DnsOutcome, CoreDns.DnsError> = Exit.succeed({ _tag: "NotFound", detail: "empty answer" })
+const NO_STOP = (): void => {}
 
 /** Node's c-ares `Resolver`, uncached. */
 export const makeSystemUncached = (options: NodeDnsOptions = {}): NodeDnsShape => {
@@ -136,30 +144,6 @@ export const makeSystemUncached = (options: NodeDnsOptions = {}): NodeDnsShape =
     return { records, ttlSeconds }
   }
 
-  const query = (type: RecordType, name: string, done: Answered): void => {
-    switch (type) {
-      case "A":
-        resolver.resolve4(name, { ttl: true }, (e, rs) => (e ? done(e) : done(null, addresses(rs))))
-        return
-      case "AAAA":
-        resolver.resolve6(name, { ttl: true }, (e, rs) => (e ? done(e) : done(null, addresses(rs))))
-        return
-      case "TXT":
-        resolver.resolveTxt(name, (e, rs) =>
-          e ? done(e) : done(null, { records: rs.map((chunks) => chunks.join("")), ttlSeconds: unknownTtl })
-        )
-        return
-      case "PTR":
-        resolver.resolvePtr(name, (e, rs) => (e ? done(e) : done(null, { records: rs, ttlSeconds: unknownTtl })))
-        return
-      case "MX":
-        resolver.resolveMx(name, (e, rs) =>
-          e ? done(e) : done(null, { records: rs.map((r) => `${r.priority} ${r.exchange}`), ttlSeconds: unknownTtl })
-        )
-        return
-    }
-  }
-
   /** What one answer or error of the resolver is to the contract. */
   const outcomeOf = (
     type: RecordType,
@@ -168,23 +152,66 @@ export const makeSystemUncached = (options: NodeDnsOptions = {}): NodeDnsShape =
     a: DnsAnswer | undefined
   ): Exit.Exit<DnsOutcome, CoreDns.DnsError> => {
     if (e === null)
-      return Exit.succeed(
-        a === undefined || a.records.length === 0
-          ? { _tag: "NotFound", detail: "empty answer" }
-          : { _tag: "Answer", records: a.records, ttlSeconds: a.ttlSeconds }
-      )
+      return a === undefined || a.records.length === 0
+        ? EMPTY_ANSWER
+        : Exit.succeed({ _tag: "Answer", records: a.records, ttlSeconds: a.ttlSeconds })
     const code: unknown = e.code
+    // "Not found" is most of a new sender's answers (every name a list does not hold): one
+    // shared, immutable exit per code, not two objects per answer.
+    if (code === "ENOTFOUND") return NOT_FOUND
+    if (code === "ENODATA") return NO_DATA
     const reason = reasonOf(code)
     return reason === "NotFound"
       ? Exit.succeed({ _tag: "NotFound", detail: String(code) })
       : Exit.fail(dnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) }))
   }
 
+  /** Asks c-ares; `told` once with the outcome (one callback per question, c-ares's own). */
+  const query = (type: RecordType, name: string, told: Told): void => {
+    switch (type) {
+      case "A":
+        resolver.resolve4(name, WITH_TTL, (e, rs) => told(outcomeOf(type, name, e, e ? undefined : addresses(rs))))
+        return
+      case "AAAA":
+        resolver.resolve6(name, WITH_TTL, (e, rs) => told(outcomeOf(type, name, e, e ? undefined : addresses(rs))))
+        return
+      case "TXT":
+        resolver.resolveTxt(name, (e, rs) =>
+          told(
+            outcomeOf(
+              type,
+              name,
+              e,
+              e ? undefined : { records: rs.map((chunks) => chunks.join("")), ttlSeconds: unknownTtl }
+            )
+          )
+        )
+        return
+      case "PTR":
+        resolver.resolvePtr(name, (e, rs) =>
+          told(outcomeOf(type, name, e, e ? undefined : { records: rs, ttlSeconds: unknownTtl }))
+        )
+        return
+      case "MX":
+        resolver.resolveMx(name, (e, rs) =>
+          told(
+            outcomeOf(
+              type,
+              name,
+              e,
+              e ? undefined : { records: rs.map((r) => `${r.priority} ${r.exchange}`), ttlSeconds: unknownTtl }
+            )
+          )
+        )
+        return
+    }
+  }
+
   // c-ares cannot cancel a question: a late answer, or one after the stop, is dropped by the
   // caller's wrapper (`makeShape`).
   const shape = makeShape((type, name, told) => {
-    query(type, name, (e, a) => told(outcomeOf(type, name, e, a)))
-    return () => {}
+    query(type, name, told)
+    return NO_STOP
   }, defaultTimeout)
   return { ...shape, close: () => {} }
 }

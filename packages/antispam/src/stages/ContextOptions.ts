@@ -24,7 +24,7 @@ export const options = {
     ),
     resolver: literals(["builtin", "system"]).pipe(
       doc(
-        "Who asks the questions: system (Node's c-ares) or builtin (Mailmoat's own resolver over UDP, TCP for truncated answers; real TTLs for every type, but more CPU per question)."
+        "Who asks the questions: system (Node's c-ares) or builtin (Mailmoat's own resolver over UDP, TCP for truncated answers; real TTLs for every type; less CPU per question alone, not less per message)."
       ),
       withDefault("system")
     )

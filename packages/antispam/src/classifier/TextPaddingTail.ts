@@ -58,24 +58,33 @@ export const paddingLine = (line: string): boolean =>
   randomLetters(line) ||
   TAGGED.test(line)
 
-/** The last `TAIL_LINES` lines of `text` that hold more than blanks, trimmed, PGP armour left out; last first. */
-const tailLines = (text: string): ReadonlyArray<string> => {
-  const tail = text.length > TAIL ? text.slice(-TAIL) : text
-  const lines = tail.split("\n")
-  const out: Array<string> = []
+/**
+ * Whether one of the last `TAIL_LINES` lines of `text` that hold more than blanks (PGP armour left
+ * out) is padding. Reads upwards from the end line by line, so a long text costs what its tail does.
+ */
+const tailHasPadding = (text: string): boolean => {
+  const floor = Math.max(0, text.length - TAIL)
+  let end = text.length
+  let seen = 0
   let armoured = false
-  for (let i = lines.length - 1; i >= 0 && out.length < TAIL_LINES; i--) {
-    const line = lines[i]!.trim()
+  while (end > floor && seen < TAIL_LINES) {
+    const start = Math.max(floor, text.lastIndexOf("\n", end - 1) + 1)
+    const line = text.slice(start, end).trim()
     // Read upwards: an END line opens the armour, its BEGIN line closes it.
     if (ARMOUR_END.test(line)) armoured = true
     else if (ARMOUR_BEGIN.test(line)) armoured = false
-    else if (!armoured && line.length > 0) out.push(line)
+    else if (!armoured && line.length > 0) {
+      if (paddingLine(line)) return true
+      seen++
+    }
+    // The line break before this line: the next line up ends there.
+    end = start - 1
   }
-  return out
+  return false
 }
 
 /** Whether one of the last twelve non-blank lines of any of `texts` (a message's decoded texts) is padding. */
 export const textPaddingTail = (texts: ReadonlyArray<string>): boolean => {
-  for (const text of texts) if (typeof text === "string" && tailLines(text).some(paddingLine)) return true
+  for (const text of texts) if (typeof text === "string" && tailHasPadding(text)) return true
   return false
 }

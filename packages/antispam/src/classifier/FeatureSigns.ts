@@ -61,6 +61,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   mime_boundary_forged: 1,
   mime_content_type_missing: 1,
   mime_multipart_encoded: 1,
+  mime_qp_encoded_break: 1,
   mime_qp_needless_escape: 1,
   mime_qp_unencoded: 1,
   mime_version_missing: 1,
@@ -81,6 +82,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   subject_padding: 1,
   text_blank_form: 1,
   text_html_mismatch: 1,
+  text_padding_tail: 1,
   text_plain_markup: 1,
   text_trailing_junk: 1,
   to_empty: 1,
@@ -137,7 +139,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ],
   ["mime_qp_needless_escape"],
   ["mime_boundary_forged", "mime_qp_unencoded", "html_page_saturated"],
-  ["message_id_relay_written", "mime_multipart_encoded"]
+  ["message_id_relay_written", "mime_multipart_encoded"],
+  ["mime_qp_encoded_break", "text_padding_tail"]
 ]
 
 /** Every late feature, in stage order. */

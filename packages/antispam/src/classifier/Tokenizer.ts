@@ -14,6 +14,7 @@
  */
 import type { Message, MimePart } from "@mailmoat/core"
 import { blankForm } from "./BlankForm.ts"
+import { bodyLayoutFeatures } from "./BodyLayout.ts"
 import { charsetConflict } from "./CharsetConflict.ts"
 import { contentTypeEmptyParams, fromEmptyComment } from "./HeaderShapes.ts"
 import { headerStructureFeatures } from "./HeaderStructure.ts"
@@ -256,6 +257,7 @@ export const collect = (message: Message): TokenSet => {
   if (contentTypeEmptyParams(h.get("content-type"))) features.add("content_type_empty_params")
   if (fromEmptyComment(h.get("from"))) features.add("from_empty_comment")
   for (const f of headerStructureFeatures(message)) features.add(f)
+  for (const f of bodyLayoutFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

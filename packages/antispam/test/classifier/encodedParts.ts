@@ -20,15 +20,18 @@ const head = (type: string, encoding: string) =>
 export const singlePart = (body: string, encoding = "quoted-printable", type = "text/plain; charset=us-ascii") =>
   tokenize(parse(`${head(type, encoding)}\r\n${body}\r\n`)).features
 
-/** The features of a multipart/alternative: `plain` in 7bit, `html` as written, labelled quoted-printable. */
-export const alternativeQpHtml = (plain: string, html: string) =>
+/**
+ * The features of a multipart/alternative: `plain` as written, labelled `plainEncoding` (7bit
+ * unless given), `html` as written, labelled quoted-printable.
+ */
+export const alternativeQpHtml = (plain: string, html: string, plainEncoding = "7bit") =>
   tokenize(
     parse(
       [
         head('multipart/alternative; boundary="b1"', "7bit"),
         "--b1",
         "Content-Type: text/plain; charset=us-ascii",
-        "Content-Transfer-Encoding: 7bit",
+        `Content-Transfer-Encoding: ${plainEncoding}`,
         "",
         plain,
         "--b1",

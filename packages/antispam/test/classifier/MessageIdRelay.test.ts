@@ -99,13 +99,17 @@ describe("message_id_relay_written", () => {
     )
   })
 
-  test.prop([fc.stringMatching(/^[A-Za-z0-9]{6,14}$/), fc.stringMatching(/^[a-z]{2,10}$/)])(
-    "the relay's own queue id in its own ID always counts; with a program named never",
-    (queue, helo) => {
-      const hops = [upperHop, originHop({ helo, id: queue })]
-      const id = `<200209251552.${queue}@mx.example.org>`
-      expect(relayWritten(message({ hops, id }))).toBe(true)
-      expect(relayWritten(message({ hops, id, extra: ["X-Mailer: Envex Developments"] }))).toBe(false)
-    }
-  )
+  // A HELO spelled as one of the Received field's own words (`from by (...) by mx...`) makes the
+  // hop's clauses ambiguous; the trait then reads whatever the parser took, so such names are
+  // left to the never-throws property above.
+  const clauseWords = new Set(["by", "for", "from", "id", "via", "with"])
+  test.prop([
+    fc.stringMatching(/^[A-Za-z0-9]{6,14}$/),
+    fc.stringMatching(/^[a-z]{2,10}$/).filter((h) => !clauseWords.has(h))
+  ])("the relay's own queue id in its own ID always counts; with a program named never", (queue, helo) => {
+    const hops = [upperHop, originHop({ helo, id: queue })]
+    const id = `<200209251552.${queue}@mx.example.org>`
+    expect(relayWritten(message({ hops, id }))).toBe(true)
+    expect(relayWritten(message({ hops, id, extra: ["X-Mailer: Envex Developments"] }))).toBe(false)
+  })
 })

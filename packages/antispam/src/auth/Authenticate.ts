@@ -157,16 +157,17 @@ const factsOf = (
  * The facts at once when nothing needs mailauth: no DKIM or ARC field to verify, and every SPF
  * and DMARC-record check remembered with its answers unchanged (a bulk sender's next message).
  * Then the checks are counted as `run` counts remembered ones, in the same order, and the facts
- * are what `run` gives; otherwise `undefined`, with nothing counted.
+ * are what `run` gives; otherwise `undefined`, with nothing counted. Facts built here are kept
+ * for the sender's later messages (`RecalledFacts`).
  */
 const recalled = (
   input: AuthInput,
   options: AuthOptions,
+  memo: CheckMemo.CheckMemo,
   resolver: MailauthResolver.MailauthResolver,
-  found: HeaderFacts | undefined
+  found: HeaderFacts,
+  sender: RecalledFacts.Sender
 ): AuthFacts | undefined => {
-  const memo = options.memo
-  if (memo === undefined || found === undefined || found.dkim || found.arc) return undefined
   const { helo, spfHelo } = helosOf(input)
   const spf = memo.recall(spfKey(input, options, spfHelo, input.mailFrom), resolver)
   if (spf === undefined) return undefined
@@ -183,25 +184,14 @@ const recalled = (
     dkim: undefined,
     arc: undefined
   }
-  // The same inputs and remembered checks give the same facts: those of an earlier message.
-  const inputs: RecalledFacts.Inputs = {
-    heloSpf,
-    dmarc,
-    ip: input.ip,
-    helo,
-    mailFrom: input.mailFrom,
-    truncated: input.truncated === true,
-    fromDomain,
-    mta: options.mta,
-    lookups: resolver.lookups()
-  }
-  const shared = RecalledFacts.find(spf, inputs)
-  if (shared !== undefined) return shared
   let sampled = false
   const facts = factsOf(input, options, resolver, helo, fromDomain, out, () => {
     sampled = true
   })
-  if (!sampled) RecalledFacts.keep(spf, inputs, facts)
+  const checks = [spf]
+  if (heloSpf !== undefined) checks.push(heloSpf)
+  if (dmarc !== undefined) checks.push(dmarc)
+  if (!sampled) RecalledFacts.keep(memo, sender, checks, facts)
   return facts
 }
 
@@ -261,17 +251,43 @@ const GRACE_MILLIS = 1000
 
 /**
  * Starts mailauth's checks with a resolver whose lookups end at the deadline, read on `now`:
- * the facts themselves when remembered checks give them at once (`recalled`), else their promise.
+ * the facts themselves when remembered checks give them at once (`RecalledFacts`, else
+ * `recalled`), else their promise with its resolver.
  */
-const start = (dns: DnsShape, input: AuthInput, options: AuthOptions, now: () => number) => {
+const start = (
+  dns: DnsShape,
+  input: AuthInput,
+  options: AuthOptions,
+  now: () => number
+): AuthFacts | { readonly resolver: MailauthResolver.MailauthResolver; readonly running: Promise<AuthFacts> } => {
   // The first check loads mailauth's modules: before its deadline starts, not against it.
   Mailauth.load()
-  const resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
-  const message = Buffer.from(input.message.buffer, input.message.byteOffset, input.message.byteLength)
+  const at = now()
+  const message = Buffer.isBuffer(input.message)
+    ? input.message
+    : Buffer.from(input.message.buffer, input.message.byteOffset, input.message.byteLength)
   const found = headerFacts(message)
-  const running: AuthFacts | Promise<AuthFacts> =
-    recalled(input, options, resolver, found) ?? run(input, options, resolver, message, found)
-  return { resolver, running }
+  const memo = options.memo
+  const known = memo !== undefined && found !== undefined && !found.dkim && !found.arc
+  const sender: RecalledFacts.Sender | undefined = known
+    ? {
+        ip: input.ip,
+        helo: input.helo,
+        mailFrom: input.mailFrom,
+        truncated: input.truncated === true,
+        mta: options.mta,
+        headerFrom: found.headerFrom
+      }
+    : undefined
+  // Before the deadline (at + timeoutMillis) every answer is read from memory as the resolver's
+  // `seenNow` reads it.
+  if (sender !== undefined && options.timeoutMillis > 0) {
+    const shared = RecalledFacts.find(memo!, sender, (name, type) => MailauthResolver.seenAt(dns, name, type, at))
+    if (shared !== undefined) return shared
+  }
+  const resolver = MailauthResolver.make(dns, options.timeoutMillis, at + options.timeoutMillis, now)
+  const facts = sender === undefined ? undefined : recalled(input, options, memo!, resolver, found!, sender)
+  return facts ?? { resolver, running: run(input, options, resolver, message, found) }
 }
 
 /**
@@ -286,8 +302,8 @@ export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Ef
     } catch (error) {
       return Effect.succeed(failed(input, error, 0))
     }
+    if (!("running" in started)) return Effect.succeed(started)
     const { resolver, running } = started
-    if (!(running instanceof Promise)) return Effect.succeed(running)
     return Effect.tryPromise(() => running).pipe(
       (checking) => Deadline.within(checking, options.timeoutMillis + GRACE_MILLIS),
       Effect.map((o) => (o._tag === "Some" ? o.value : timedOut(input, options, resolver.lookups()))),
@@ -308,8 +324,8 @@ export const checkNow = (dns: DnsShape, input: AuthInput, options: AuthOptions):
   } catch (error) {
     return failed(input, error, 0)
   }
+  if (!("running" in started)) return started
   const { resolver, running } = started
-  if (!(running instanceof Promise)) return running
   return new Promise((resolve) => {
     const deadline = Deadline.timer(options.timeoutMillis + GRACE_MILLIS, () =>
       resolve(timedOut(input, options, resolver.lookups()))

@@ -108,6 +108,9 @@ export { type HeaderFacts, headerFacts } from "./HeaderFacts.ts"
 /** The key of an SPF check: everything it reads besides DNS answers. */
 const spfKey = (input: AuthInput, options: AuthOptions, helo: string, sender: string) =>
   `spf\u0000${input.ip}\u0000${helo}\u0000${sender}\u0000${options.mta}`
+/** The key of an SPF check that its first answer decided: every input but the IP (`FirstAnswer.decidedByFirst`). */
+const firstSpfKey = (options: AuthOptions, helo: string, sender: string) =>
+  `spf-first\u0000${helo}\u0000${sender}\u0000${options.mta}`
 const dmarcKey = (headerFrom: ReadonlyArray<string>) => `dmarc\u0000${JSON.stringify(headerFrom)}`
 
 /** The HELO name as checked, and the name SPF's MAIL FROM check is given (what mailauth's authenticate passes). */
@@ -205,10 +208,23 @@ const run = async (
   const mailauth = Mailauth.load()
   const checked = <A>(key: string, f: (resolve: MailauthResolver.MailauthResolver["resolve"]) => Promise<A>) =>
     options.memo === undefined ? f(resolver.resolve) : options.memo.run(key, resolver, f)
-  const spf = (helo: string, sender: string) =>
-    checked(spfKey(input, options, helo, sender), (resolve) =>
+  const spf = (helo: string, sender: string): Promise<MailauthSpf> => {
+    const memo = options.memo
+    const key = spfKey(input, options, helo, sender)
+    const check = (resolve: MailauthResolver.MailauthResolver["resolve"]) =>
       FirstAnswer.spf(mailauth, { ip: input.ip, mta: options.mta, resolver: resolve, helo, sender })
-    )
+    if (memo === undefined) return check(resolver.resolve)
+    if (!FirstAnswer.ipDecides(input.ip)) return memo.run(key, resolver, check)
+    // A check its first answer decided is the same for every IP (a new sender's IP, a sender
+    // domain that the resolver refuses or does not know): remembered without the IP too.
+    const anyIp = firstSpfKey(options, helo, sender)
+    const decided = memo.recall(anyIp, resolver)
+    if (decided !== undefined) return Promise.resolve(memo.replay(decided, resolver) as MailauthSpf)
+    return memo.run(key, resolver, check).then((result) => {
+      if (FirstAnswer.decidedByFirst(result)) memo.alias(key, anyIp)
+      return result
+    })
+  }
   const { helo, spfHelo } = helosOf(input)
   // Without a header end we cannot tell: mailauth's DKIM verifier decides, as before.
   const signed = found === undefined || found.dkim || found.arc

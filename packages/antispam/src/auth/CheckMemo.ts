@@ -42,6 +42,11 @@ export interface CheckMemo {
    * of its questions would be told now (`MailauthResolver.seenAt`); counts nothing.
    */
   readonly holds: (remembered: Remembered, seen: (name: string, type: string) => string | undefined) => boolean
+  /**
+   * Remembers what `key` holds under `alias` as well (kept while its answers hold): for a check
+   * whose result turned out not to depend on every input its key names.
+   */
+  readonly alias: (key: string, alias: string) => void
   /** Counts `n` checks answered from memory without `replay` (their facts given whole, `RecalledFacts`). */
   readonly counted: (n: number) => void
   /** Checks answered from memory so far. */
@@ -84,6 +89,13 @@ export const make = (maxEntries = 512): CheckMemo => {
     recall,
     replay,
     holds: (remembered, seen) => entries.get(remembered.key) === remembered && unchanged(remembered, seen),
+    alias: (key, alias) => {
+      const known = entries.get(key)
+      if (known === undefined) return
+      entries.delete(alias)
+      entries.set(alias, { key: alias, asked: known.asked, result: known.result })
+      BoundedMap.trimOldest(entries, maxEntries)
+    },
     counted: (n) => {
       hits += n
     },

@@ -172,10 +172,15 @@ const recalled = (
   sender: RecalledFacts.Sender
 ): AuthFacts | undefined => {
   const { helo, spfHelo } = helosOf(input)
-  const spf = memo.recall(spfKey(input, options, spfHelo, input.mailFrom), resolver)
+  // An SPF check is remembered for this IP, or, decided by its first answer, for every IP.
+  const ipDecides = FirstAnswer.ipDecides(input.ip)
+  const recallSpf = (checkedHelo: string, sender: string) =>
+    memo.recall(spfKey(input, options, checkedHelo, sender), resolver) ??
+    (ipDecides ? memo.recall(firstSpfKey(options, checkedHelo, sender), resolver) : undefined)
+  const spf = recallSpf(spfHelo, input.mailFrom)
   if (spf === undefined) return undefined
   const heloChecked = isDomainName(helo)
-  const heloSpf = heloChecked ? memo.recall(spfKey(input, options, helo, `postmaster@${helo}`), resolver) : undefined
+  const heloSpf = heloChecked ? recallSpf(helo, `postmaster@${helo}`) : undefined
   if (heloChecked && heloSpf === undefined) return undefined
   const fromDomain = fromDomainOf(found.headerFrom)
   const dmarc = fromDomain ? memo.recall(dmarcKey(found.headerFrom), resolver) : undefined

@@ -144,6 +144,34 @@ describe("SPF checks their first answer decides", () => {
     }
   })
 
+  it("a sender whose checks were remembered that way answers at once from its next message on", async () => {
+    const zone: Dns.StaticZone = { ...zoneOf(RECORDS), "refused.test": { fail: "Refused" } }
+    const memo = CheckMemo.make()
+    const dns = Dns.withCache(Dns.makeStatic(zone))
+    const input = (ip: string) => ({
+      message: bytes(message({ from: "a@nodmarc.test" })),
+      ip,
+      helo: "refused.test",
+      mailFrom: "x@refused.test"
+    })
+    const options = { timeoutMillis: 300, mta: "gw.test", memo }
+    await Authenticate.checkNow(dns, input("127.0.2.1"), options)
+    // Another IP: its SPF checks (MAIL FROM and HELO) replayed, not run; then at once.
+    const fresh = await check(
+      Dns.makeStatic(zone),
+      "a@nodmarc.test",
+      "127.0.2.2",
+      "x@refused.test",
+      undefined,
+      "refused.test"
+    )
+    expect(await Authenticate.checkNow(dns, input("127.0.2.2"), options)).toEqual(fresh)
+    const again = Authenticate.checkNow(dns, input("127.0.2.2"), options)
+    expect(again).not.toBeInstanceOf(Promise)
+    expect(again).toEqual(fresh)
+    expect(Authenticate.checkNow(dns, input("127.0.2.2"), options)).toBe(again)
+  })
+
   it("a check mailauth decided is remembered for its IP only", async () => {
     const memo = CheckMemo.make()
     const dns = Dns.withCache(Dns.makeStatic(zoneOf(RECORDS)))

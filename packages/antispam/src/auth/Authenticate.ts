@@ -26,7 +26,9 @@
  * - An SPF or DMARC-record check whose first DNS answer decides it (refused, timed out, no such
  *   name for SPF) is answered without running mailauth (`FirstAnswer.ts`): the same result.
  * - With a `memo`, an SPF or DMARC-record check whose inputs and DNS answers are those of an
- *   earlier message gives that message's result without running again (`CheckMemo.ts`).
+ *   earlier message gives that message's result without running again (`CheckMemo.ts`); an SPF
+ *   check its first answer decided reads no IP, so it is remembered for every IP; and a sender
+ *   whose every check is remembered gets the facts its earlier message got (`RecalledFacts.ts`).
  *
  * @category services
  * @since 0.1.0

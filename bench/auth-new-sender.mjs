@@ -4,11 +4,14 @@
 // domain's DMARC record), a new HELO name and From domain in every message, the MAIL FROM domain
 // the same (its refusal cached), the answers given one event-loop turn later as a socket would,
 // through core's cache, with no c-ares and no socket, without the memo of remembered checks
-// (`CheckMemo`, not exported; a new sender never finds its checks there). Both builds are loaded in one process and
+// (`CheckMemo`, not exported; a new sender never finds its checks there). `--stage`: the
+// harness's shape instead, through the auth stage's authenticator as the gateway runs it, its
+// memo included: one HELO name (smtp-source's) and MAIL FROM for every message, a new IP and From
+// domain in each. Both builds are loaded in one process and
 // run in alternated rounds (this checkout and `--base DIR`, a built `git worktree`);
 // microseconds of process CPU (user + system) per message and the ratio per round.
 //
-//   npm run build && node bench/auth-new-sender.mjs [--base /tmp/mm-base] [--messages 4000] [--conc 20] [--rounds 6]
+//   npm run build && node bench/auth-new-sender.mjs [--base /tmp/mm-base] [--messages 4000] [--conc 20] [--rounds 6] [--stage]
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
@@ -20,11 +23,17 @@ const arg = (name, fallback) => {
 const messages = Number(arg("messages", "4000"))
 const conc = Number(arg("conc", "20"))
 const rounds = Number(arg("rounds", "6"))
+const viaStage = process.argv.includes("--stage")
 
 const load = async (label, root) => {
-  const { Dns } = await import(pathToFileURL(join(root, "packages/core/dist/index.js")).href)
-  const { Authenticate } = (await import(pathToFileURL(join(root, "packages/antispam/dist/index.js")).href)).Auth
-  const { Exit } = await import(pathToFileURL(join(root, "packages/core/node_modules/effect/dist/index.js")).href)
+  const { Dns, Envelope, Facts, MessageModel } = await import(
+    pathToFileURL(join(root, "packages/core/dist/index.js")).href
+  )
+  const { Authenticate, AuthStage } = (await import(pathToFileURL(join(root, "packages/antispam/dist/index.js")).href))
+    .Auth
+  const { Effect, Exit } = await import(
+    pathToFileURL(join(root, "packages/core/node_modules/effect/dist/index.js")).href
+  )
   // Every TXT and PTR name refused, every A name not found: what the harness's rbldnsd answers.
   const exitFor = (type, name) =>
     type === "A"
@@ -46,7 +55,26 @@ const load = async (label, root) => {
   }
   inner.resolve = Dns.resolveFromLookup(inner.lookup)
   const dns = Dns.withCache(inner)
+  const authenticator = AuthStage.makeAuthenticator({
+    dns,
+    timeoutMillis: 5000,
+    mta: "gw.test",
+    senderOf: (message) => ({ ip: message.envelope.clientAddress, helo: message.envelope.helo })
+  })
+  const viaAuthenticator = (i, serial) => {
+    const from = `news@d${serial}-${i}.example.org`
+    const text = `From: ${from}\r\nTo: user@example.net\r\nSubject: hello ${i}\r\nMessage-ID: <${serial}.${i}@x>\r\n\r\nbody ${i}\r\n`
+    const envelope = Envelope.make({
+      clientAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      helo: "client.example",
+      mailFrom: "bench-sender@client.example",
+      rcptTo: ["user@example.net"]
+    })
+    const facts = authenticator.factsNow(MessageModel.fromBytes(Buffer.from(text), { envelope }), Facts.make())
+    return Effect.isEffect(facts) ? Effect.runPromise(facts) : facts
+  }
   const check = (i, serial) => {
+    if (viaStage) return viaAuthenticator(i, serial)
     const from = `news@d${serial}-${i}.example.org`
     const text = `From: ${from}\r\nTo: user@example.net\r\nSubject: hello ${i}\r\nMessage-ID: <${serial}.${i}@x>\r\n\r\nbody ${i}\r\n`
     return Authenticate.checkNow(

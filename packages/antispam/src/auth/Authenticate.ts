@@ -26,7 +26,9 @@
  * - An SPF or DMARC-record check whose first DNS answer decides it (refused, timed out, no such
  *   name for SPF) is answered without running mailauth (`FirstAnswer.ts`): the same result.
  * - With a `memo`, an SPF or DMARC-record check whose inputs and DNS answers are those of an
- *   earlier message gives that message's result without running again (`CheckMemo.ts`).
+ *   earlier message gives that message's result without running again (`CheckMemo.ts`); an SPF
+ *   check its first answer decided reads no IP, so it is remembered for every IP; and a sender
+ *   whose every check is remembered gets the facts its earlier message got (`RecalledFacts.ts`).
  *
  * @category services
  * @since 0.1.0
@@ -108,6 +110,9 @@ export { type HeaderFacts, headerFacts } from "./HeaderFacts.ts"
 /** The key of an SPF check: everything it reads besides DNS answers. */
 const spfKey = (input: AuthInput, options: AuthOptions, helo: string, sender: string) =>
   `spf\u0000${input.ip}\u0000${helo}\u0000${sender}\u0000${options.mta}`
+/** The key of an SPF check that its first answer decided: every input but the IP (`FirstAnswer.decidedByFirst`). */
+const firstSpfKey = (options: AuthOptions, helo: string, sender: string) =>
+  `spf-first\u0000${helo}\u0000${sender}\u0000${options.mta}`
 const dmarcKey = (headerFrom: ReadonlyArray<string>) => `dmarc\u0000${JSON.stringify(headerFrom)}`
 
 /** The HELO name as checked, and the name SPF's MAIL FROM check is given (what mailauth's authenticate passes). */
@@ -157,21 +162,27 @@ const factsOf = (
  * The facts at once when nothing needs mailauth: no DKIM or ARC field to verify, and every SPF
  * and DMARC-record check remembered with its answers unchanged (a bulk sender's next message).
  * Then the checks are counted as `run` counts remembered ones, in the same order, and the facts
- * are what `run` gives; otherwise `undefined`, with nothing counted.
+ * are what `run` gives; otherwise `undefined`, with nothing counted. Facts built here are kept
+ * for the sender's later messages (`RecalledFacts`).
  */
 const recalled = (
   input: AuthInput,
   options: AuthOptions,
+  memo: CheckMemo.CheckMemo,
   resolver: MailauthResolver.MailauthResolver,
-  found: HeaderFacts | undefined
+  found: HeaderFacts,
+  sender: RecalledFacts.Sender
 ): AuthFacts | undefined => {
-  const memo = options.memo
-  if (memo === undefined || found === undefined || found.dkim || found.arc) return undefined
   const { helo, spfHelo } = helosOf(input)
-  const spf = memo.recall(spfKey(input, options, spfHelo, input.mailFrom), resolver)
+  // An SPF check is remembered for this IP, or, decided by its first answer, for every IP.
+  const ipDecides = FirstAnswer.ipDecides(input.ip)
+  const recallSpf = (checkedHelo: string, sender: string) =>
+    memo.recall(spfKey(input, options, checkedHelo, sender), resolver) ??
+    (ipDecides ? memo.recall(firstSpfKey(options, checkedHelo, sender), resolver) : undefined)
+  const spf = recallSpf(spfHelo, input.mailFrom)
   if (spf === undefined) return undefined
   const heloChecked = isDomainName(helo)
-  const heloSpf = heloChecked ? memo.recall(spfKey(input, options, helo, `postmaster@${helo}`), resolver) : undefined
+  const heloSpf = heloChecked ? recallSpf(helo, `postmaster@${helo}`) : undefined
   if (heloChecked && heloSpf === undefined) return undefined
   const fromDomain = fromDomainOf(found.headerFrom)
   const dmarc = fromDomain ? memo.recall(dmarcKey(found.headerFrom), resolver) : undefined
@@ -183,25 +194,14 @@ const recalled = (
     dkim: undefined,
     arc: undefined
   }
-  // The same inputs and remembered checks give the same facts: those of an earlier message.
-  const inputs: RecalledFacts.Inputs = {
-    heloSpf,
-    dmarc,
-    ip: input.ip,
-    helo,
-    mailFrom: input.mailFrom,
-    truncated: input.truncated === true,
-    fromDomain,
-    mta: options.mta,
-    lookups: resolver.lookups()
-  }
-  const shared = RecalledFacts.find(spf, inputs)
-  if (shared !== undefined) return shared
   let sampled = false
   const facts = factsOf(input, options, resolver, helo, fromDomain, out, () => {
     sampled = true
   })
-  if (!sampled) RecalledFacts.keep(spf, inputs, facts)
+  const checks = [spf]
+  if (heloSpf !== undefined) checks.push(heloSpf)
+  if (dmarc !== undefined) checks.push(dmarc)
+  if (!sampled) RecalledFacts.keep(memo, sender, checks, facts)
   return facts
 }
 
@@ -215,10 +215,23 @@ const run = async (
   const mailauth = Mailauth.load()
   const checked = <A>(key: string, f: (resolve: MailauthResolver.MailauthResolver["resolve"]) => Promise<A>) =>
     options.memo === undefined ? f(resolver.resolve) : options.memo.run(key, resolver, f)
-  const spf = (helo: string, sender: string) =>
-    checked(spfKey(input, options, helo, sender), (resolve) =>
+  const spf = (helo: string, sender: string): Promise<MailauthSpf> => {
+    const memo = options.memo
+    const key = spfKey(input, options, helo, sender)
+    const check = (resolve: MailauthResolver.MailauthResolver["resolve"]) =>
       FirstAnswer.spf(mailauth, { ip: input.ip, mta: options.mta, resolver: resolve, helo, sender })
-    )
+    if (memo === undefined) return check(resolver.resolve)
+    if (!FirstAnswer.ipDecides(input.ip)) return memo.run(key, resolver, check)
+    // A check its first answer decided is the same for every IP (a new sender's IP, a sender
+    // domain that the resolver refuses or does not know): remembered without the IP too.
+    const anyIp = firstSpfKey(options, helo, sender)
+    const decided = memo.recall(anyIp, resolver)
+    if (decided !== undefined) return Promise.resolve(memo.replay(decided, resolver) as MailauthSpf)
+    return memo.run(key, resolver, check).then((result) => {
+      if (FirstAnswer.decidedByFirst(result)) memo.alias(key, anyIp)
+      return result
+    })
+  }
   const { helo, spfHelo } = helosOf(input)
   // Without a header end we cannot tell: mailauth's DKIM verifier decides, as before.
   const signed = found === undefined || found.dkim || found.arc
@@ -261,17 +274,43 @@ const GRACE_MILLIS = 1000
 
 /**
  * Starts mailauth's checks with a resolver whose lookups end at the deadline, read on `now`:
- * the facts themselves when remembered checks give them at once (`recalled`), else their promise.
+ * the facts themselves when remembered checks give them at once (`RecalledFacts`, else
+ * `recalled`), else their promise with its resolver.
  */
-const start = (dns: DnsShape, input: AuthInput, options: AuthOptions, now: () => number) => {
+const start = (
+  dns: DnsShape,
+  input: AuthInput,
+  options: AuthOptions,
+  now: () => number
+): AuthFacts | { readonly resolver: MailauthResolver.MailauthResolver; readonly running: Promise<AuthFacts> } => {
   // The first check loads mailauth's modules: before its deadline starts, not against it.
   Mailauth.load()
-  const resolver = MailauthResolver.make(dns, options.timeoutMillis, now() + options.timeoutMillis, now)
-  const message = Buffer.from(input.message.buffer, input.message.byteOffset, input.message.byteLength)
+  const at = now()
+  const message = Buffer.isBuffer(input.message)
+    ? input.message
+    : Buffer.from(input.message.buffer, input.message.byteOffset, input.message.byteLength)
   const found = headerFacts(message)
-  const running: AuthFacts | Promise<AuthFacts> =
-    recalled(input, options, resolver, found) ?? run(input, options, resolver, message, found)
-  return { resolver, running }
+  const memo = options.memo
+  const known = memo !== undefined && found !== undefined && !found.dkim && !found.arc
+  const sender: RecalledFacts.Sender | undefined = known
+    ? {
+        ip: input.ip,
+        helo: input.helo,
+        mailFrom: input.mailFrom,
+        truncated: input.truncated === true,
+        mta: options.mta,
+        headerFrom: found.headerFrom
+      }
+    : undefined
+  // Before the deadline (at + timeoutMillis) every answer is read from memory as the resolver's
+  // `seenNow` reads it.
+  if (sender !== undefined && options.timeoutMillis > 0) {
+    const shared = RecalledFacts.find(memo!, sender, (name, type) => MailauthResolver.seenAt(dns, name, type, at))
+    if (shared !== undefined) return shared
+  }
+  const resolver = MailauthResolver.make(dns, options.timeoutMillis, at + options.timeoutMillis, now)
+  const facts = sender === undefined ? undefined : recalled(input, options, memo!, resolver, found!, sender)
+  return facts ?? { resolver, running: run(input, options, resolver, message, found) }
 }
 
 /**
@@ -286,8 +325,8 @@ export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Ef
     } catch (error) {
       return Effect.succeed(failed(input, error, 0))
     }
+    if (!("running" in started)) return Effect.succeed(started)
     const { resolver, running } = started
-    if (!(running instanceof Promise)) return Effect.succeed(running)
     return Effect.tryPromise(() => running).pipe(
       (checking) => Deadline.within(checking, options.timeoutMillis + GRACE_MILLIS),
       Effect.map((o) => (o._tag === "Some" ? o.value : timedOut(input, options, resolver.lookups()))),
@@ -308,8 +347,8 @@ export const checkNow = (dns: DnsShape, input: AuthInput, options: AuthOptions):
   } catch (error) {
     return failed(input, error, 0)
   }
+  if (!("running" in started)) return started
   const { resolver, running } = started
-  if (!(running instanceof Promise)) return running
   return new Promise((resolve) => {
     const deadline = Deadline.timer(options.timeoutMillis + GRACE_MILLIS, () =>
       resolve(timedOut(input, options, resolver.lookups()))

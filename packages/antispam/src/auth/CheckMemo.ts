@@ -37,12 +37,26 @@ export interface CheckMemo {
   readonly recall: (key: string, resolver: MailauthResolver) => Remembered | undefined
   /** What `run` does with a remembered check: its questions counted as asked, its result given. */
   readonly replay: (remembered: Remembered, resolver: MailauthResolver) => unknown
+  /**
+   * Whether `remembered` is still what `recall` would give for its key, `seen` telling what each
+   * of its questions would be told now (`MailauthResolver.seenAt`); counts nothing.
+   */
+  readonly holds: (remembered: Remembered, seen: (name: string, type: string) => string | undefined) => boolean
+  /**
+   * Remembers what `key` holds under `alias` as well (kept while its answers hold): for a check
+   * whose result turned out not to depend on every input its key names.
+   */
+  readonly alias: (key: string, alias: string) => void
+  /** Counts `n` checks answered from memory without `replay` (their facts given whole, `RecalledFacts`). */
+  readonly counted: (n: number) => void
   /** Checks answered from memory so far. */
   readonly hits: () => number
 }
 
 /** A remembered check: the questions its run asked and what they were told, and its result. */
 export interface Remembered {
+  /** The key it is remembered under. */
+  readonly key: string
   readonly asked: ReadonlyArray<Asked>
   readonly result: unknown
 }
@@ -58,11 +72,13 @@ const usesTime = (asked: ReadonlyArray<Asked>) => asked.some((a) => /%\{t/i.test
 export const make = (maxEntries = 512): CheckMemo => {
   const entries = new Map<string, Remembered>()
   let hits = 0
-  const unchanged = (entry: Remembered, resolver: MailauthResolver) =>
-    entry.asked.every((a) => resolver.seenNow(a.name, a.type) === a.seen)
+  const unchanged = (entry: Remembered, seen: (name: string, type: string) => string | undefined) => {
+    for (const a of entry.asked) if (seen(a.name, a.type) !== a.seen) return false
+    return true
+  }
   const recall = (key: string, resolver: MailauthResolver): Remembered | undefined => {
     const known = entries.get(key)
-    return known !== undefined && unchanged(known, resolver) ? known : undefined
+    return known !== undefined && unchanged(known, resolver.seenNow) ? known : undefined
   }
   const replay = (remembered: Remembered, resolver: MailauthResolver): unknown => {
     hits++
@@ -72,6 +88,17 @@ export const make = (maxEntries = 512): CheckMemo => {
   return {
     recall,
     replay,
+    holds: (remembered, seen) => entries.get(remembered.key) === remembered && unchanged(remembered, seen),
+    alias: (key, alias) => {
+      const known = entries.get(key)
+      if (known === undefined) return
+      entries.delete(alias)
+      entries.set(alias, { key: alias, asked: known.asked, result: known.result })
+      BoundedMap.trimOldest(entries, maxEntries)
+    },
+    counted: (n) => {
+      hits += n
+    },
     // No `async` frame: the check's own promise, remembered when it settles.
     run: <A>(key: string, resolver: MailauthResolver, check: (resolve: MailauthResolver["resolve"]) => Promise<A>) => {
       try {
@@ -82,7 +109,7 @@ export const make = (maxEntries = 512): CheckMemo => {
           const asked = recording.asked()
           if (recording.replayable() && !usesTime(asked)) {
             entries.delete(key)
-            entries.set(key, { asked, result })
+            entries.set(key, { key, asked, result })
             BoundedMap.trimOldest(entries, maxEntries)
           } else entries.delete(key)
           return result

@@ -71,7 +71,6 @@ const codeOf = (error: unknown): string | undefined => {
  */
 const PLAIN_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/
 
-/** mailauth's SPF check maps an IPv4-mapped IPv6 address to the IPv4 one. */
 const MAPPED = /^[:A-F]+:((\d+\.){3}\d+)$/i
 
 export interface SpfOptions {
@@ -93,12 +92,31 @@ const rejecting =
     }
   }
 
+/** The results `spf` decided from the first answer alone. */
+const decidedFirst = new WeakSet<object>()
+
+/**
+ * Whether `spf` decided `result` from its first answer, without mailauth: then nothing in it
+ * that `FromMailauth.spfFact` reads depends on the client IP (only `client-ip` names it), and
+ * the same first answer decides the check the same way for any IP that `ipDecides`.
+ */
+export const decidedByFirst = (result: unknown): boolean =>
+  typeof result === "object" && result !== null && decidedFirst.has(result)
+
+/** mailauth's SPF check maps an IPv4-mapped IPv6 address to the IPv4 one. */
+const ipOf = (ip: string): string => {
+  const mapped = MAPPED.exec(ip)
+  return mapped ? mapped[1]! : ip
+}
+
+/** Whether `spf` may decide a check for `ip` from its first answer (other inputs permitting). */
+export const ipDecides = (ip: string): boolean => isIP(ipOf(ip)) !== 0
+
 /** What `mailauth.spf(options)` gives, in the fields we read. */
 export const spf = rejecting((mailauth, options: SpfOptions): Promise<MailauthSpf> => {
   const { mta, helo, resolver } = options
   let sender = options.sender || `postmaster@${helo}`
-  const mapped = MAPPED.exec(options.ip)
-  const ip = mapped ? mapped[1]! : options.ip
+  const ip = ipOf(options.ip)
   const at = sender.indexOf("@")
   if (at < 0) sender = `postmaster@${sender}`
   else if (at === 0) sender = `postmaster${sender}`
@@ -118,7 +136,7 @@ export const spf = rejecting((mailauth, options: SpfOptions): Promise<MailauthSp
           ? "DNS timeout"
           : (first as { error: Error }).error.message
     const none = code === "ENOTFOUND" || code === "ENODATA"
-    return {
+    const result = {
       domain,
       "client-ip": ip,
       ...(helo ? { helo } : {}),
@@ -130,6 +148,8 @@ export const spf = rejecting((mailauth, options: SpfOptions): Promise<MailauthSp
             comment: `${mta}: error in processing during lookup of ${sender}${text ? `: ${text}` : ""}`
           }
     } as MailauthSpf
+    decidedFirst.add(result)
+    return result
   })
 })
 

@@ -178,6 +178,17 @@ const promised = <A>(f: () => A | Promise<A>): Promise<A> => {
 }
 
 /**
+ * What a resolver over `dns` would tell about `name` at `at` from memory only (`Dns.peek`), as
+ * `seenNow` gives it before its deadline: undefined when it would have to ask.
+ */
+export const seenAt = (dns: DnsShape, name: string, type: string, at: number): string | undefined => {
+  const t = type.toUpperCase()
+  if (!SUPPORTED.has(t)) return seenOf(unsupported(t))
+  const cached = Dns.peek(dns, t as Dns.RecordType, name, at)
+  return cached === undefined ? undefined : seenOf(toldOf(t, name, cached))
+}
+
+/**
  * `deadline` is an epoch-millisecond instant after which every lookup fails with ETIMEOUT;
  * `now` reads the caller's clock (the fiber's `Clock`).
  */
@@ -236,12 +247,8 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
       }
     },
     seenNow: (name, type) => {
-      const t = type.toUpperCase()
-      if (!SUPPORTED.has(t)) return seenOf(unsupported(t))
       const at = now()
-      if (deadline - at <= 0) return undefined
-      const cached = Dns.peek(dns, t as Dns.RecordType, name, at)
-      return cached === undefined ? undefined : seenOf(toldOf(t, name, cached))
+      return deadline - at <= 0 ? undefined : seenAt(dns, name, type, at)
     },
     replay: (asked) => {
       for (const a of asked) {

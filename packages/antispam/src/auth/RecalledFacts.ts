@@ -1,63 +1,105 @@
 /**
  * The facts of a check that remembered checks answered whole (`Authenticate`'s `recalled`),
- * shared by the messages that give the same inputs: a bulk sender's next message from the same
- * IP, HELO name, sender and From domain, while the same remembered SPF and DMARC-record checks
- * answer it. Such facts are a function of those inputs and of the remembered checks alone, so
- * the facts object of the first such message is given again instead of being built again (its
- * SPF, DMARC and ARC facts, ~2 KB a message), and what is built from it once (`AuthStage`'s
- * symbols and `Authentication-Results` value) can be shared with it.
+ * given again to the messages that bring the same sender: a bulk sender's next message from the
+ * same IP, HELO name, MAIL FROM and From field, while the memo still holds the same SPF and
+ * DMARC-record checks and their answers are unchanged. Such facts are a function of those inputs
+ * and of the remembered checks alone, so the facts object of the first such message is given
+ * again, found by the sender's MAIL FROM and IP and compared field by field, without building the
+ * checks' keys, recalling them one by one or making a resolver (the recalled path's own cost
+ * per message), and what is built from it once (`AuthStage`'s symbols and
+ * `Authentication-Results` value) is shared with it.
  *
  * **Gotchas**
  * - Facts whose DMARC result read the message's own sample bucket (a `pct` strictly between 0
  *   and 100) depend on the message's bytes: they are never kept.
- * - An entry hangs off the remembered SPF check (a `WeakMap`): when the memo drops or replaces
- *   that check, its facts go with it. One entry per check: the last inputs seen.
+ * - The answers are looked at for every message (`CheckMemo.holds`): facts are never given once
+ *   a question their checks asked would be told something else, or would have to be asked.
+ * - The store hangs off the memo (a `WeakMap`): at most `MAX_SENDERS` pairs of MAIL FROM and IP
+ *   (one MAIL FROM is often sent from many IPs: a load generator's, a mailing service's), the
+ *   last `MAX_PER_SENDER` senders of each (several HELO names or From fields).
  * - Shared facts are read by every message that gets them: never change them.
  *
  * @category services
  * @since 0.1.0
  */
+import { BoundedMap } from "@mailmoat/core"
 import type { AuthFacts } from "./AuthFacts.ts"
-import type { Remembered } from "./CheckMemo.ts"
+import type { CheckMemo, Remembered } from "./CheckMemo.ts"
 
-/** Everything besides the remembered SPF check that the facts were built from. */
-export interface Inputs {
-  readonly heloSpf: Remembered | undefined
-  readonly dmarc: Remembered | undefined
+/** What, besides its remembered checks, a message's facts are built from. */
+export interface Sender {
   readonly ip: string
+  /** The HELO name as given (not trimmed). */
   readonly helo: string
   readonly mailFrom: string
   readonly truncated: boolean
-  readonly fromDomain: string | undefined
   readonly mta: string
-  /** The lookups the replayed checks counted (the facts carry the count). */
-  readonly lookups: number
+  /** The From addresses (`HeaderFacts`), for a message with no DKIM or ARC field. */
+  readonly headerFrom: ReadonlyArray<string>
 }
 
-interface Entry extends Inputs {
+interface Entry {
+  readonly sender: Sender
+  /** The remembered checks the facts were built from, in the order they are recalled. */
+  readonly checks: ReadonlyArray<Remembered>
   readonly facts: AuthFacts
 }
 
-const kept = new WeakMap<Remembered, Entry>()
+const MAX_SENDERS = 512
+const MAX_PER_SENDER = 4
 
-const same = (a: Inputs, b: Inputs): boolean =>
-  a.heloSpf === b.heloSpf &&
-  a.dmarc === b.dmarc &&
+const stores = new WeakMap<CheckMemo, Map<string, Array<Entry>>>()
+
+const sameList = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+const keyOf = (sender: Sender): string => `${sender.mailFrom}\u0000${sender.ip}`
+
+const same = (a: Sender, b: Sender): boolean =>
   a.ip === b.ip &&
   a.helo === b.helo &&
   a.mailFrom === b.mailFrom &&
   a.truncated === b.truncated &&
-  a.fromDomain === b.fromDomain &&
   a.mta === b.mta &&
-  a.lookups === b.lookups
+  sameList(a.headerFrom, b.headerFrom)
 
-/** The facts kept for `spf` and these inputs, or `undefined`. */
-export const find = (spf: Remembered, inputs: Inputs): AuthFacts | undefined => {
-  const entry = kept.get(spf)
-  return entry !== undefined && same(entry, inputs) ? entry.facts : undefined
+/**
+ * The facts kept for `sender` when `memo` still holds each of their checks with its answers
+ * unchanged (`seen` says what a question would be told now), counted as the memo's hits; else
+ * `undefined`, with nothing counted.
+ */
+export const find = (
+  memo: CheckMemo,
+  sender: Sender,
+  seen: (name: string, type: string) => string | undefined
+): AuthFacts | undefined => {
+  const entries = stores.get(memo)?.get(keyOf(sender))
+  if (entries === undefined) return undefined
+  for (const entry of entries) {
+    if (!same(entry.sender, sender)) continue
+    for (const check of entry.checks) if (!memo.holds(check, seen)) return undefined
+    memo.counted(entry.checks.length)
+    return entry.facts
+  }
+  return undefined
 }
 
-/** Keeps `facts` for `spf` and these inputs (replacing what was kept for `spf`). */
-export const keep = (spf: Remembered, inputs: Inputs, facts: AuthFacts): void => {
-  kept.set(spf, { ...inputs, facts })
+/** Keeps `facts` for `sender` (replacing what was kept for the same sender). */
+export const keep = (memo: CheckMemo, sender: Sender, checks: ReadonlyArray<Remembered>, facts: AuthFacts): void => {
+  let store = stores.get(memo)
+  if (store === undefined) {
+    store = new Map()
+    stores.set(memo, store)
+  }
+  const key = keyOf(sender)
+  const earlier = store.get(key) ?? []
+  const entries = [{ sender, checks, facts }]
+  for (const e of earlier) if (entries.length < MAX_PER_SENDER && !same(e.sender, sender)) entries.push(e)
+  // Newest last in the map's order, so the oldest senders are the ones trimmed.
+  store.delete(key)
+  store.set(key, entries)
+  BoundedMap.trimOldest(store, MAX_SENDERS)
 }

@@ -126,6 +126,62 @@ describe("CheckMemo", () => {
   })
 })
 
+describe("SPF checks their first answer decides", () => {
+  it("are remembered for every IP: a new IP's check runs nothing and gets a fresh check's facts", async () => {
+    const zone: Dns.StaticZone = { ...zoneOf(RECORDS), "refused.test": { fail: "Refused" } }
+    for (const mailFrom of ["x@refused.test", "x@absent.test"]) {
+      const memo = CheckMemo.make()
+      const dns = Dns.withCache(Dns.makeStatic(zone))
+      // No HELO check (an address literal); the DMARC record of nodmarc.test remembered too.
+      await check(dns, "a@nodmarc.test", "127.0.2.1", mailFrom, memo, "[192.0.2.1]")
+      for (const ip of ["127.0.2.2", "127.0.2.3", "::ffff:127.0.2.4"]) {
+        const hits = memo.hits()
+        const facts = await check(dns, "a@nodmarc.test", ip, mailFrom, memo, "[192.0.2.1]")
+        expect(memo.hits() - hits, `${mailFrom} ${ip}`).toBe(2)
+        const fresh = await check(Dns.makeStatic(zone), "a@nodmarc.test", ip, mailFrom, undefined, "[192.0.2.1]")
+        expect(facts, `${mailFrom} ${ip}`).toEqual(fresh)
+      }
+    }
+  })
+
+  it("a sender whose checks were remembered that way answers at once from its next message on", async () => {
+    const zone: Dns.StaticZone = { ...zoneOf(RECORDS), "refused.test": { fail: "Refused" } }
+    const memo = CheckMemo.make()
+    const dns = Dns.withCache(Dns.makeStatic(zone))
+    const input = (ip: string) => ({
+      message: bytes(message({ from: "a@nodmarc.test" })),
+      ip,
+      helo: "refused.test",
+      mailFrom: "x@refused.test"
+    })
+    const options = { timeoutMillis: 300, mta: "gw.test", memo }
+    await Authenticate.checkNow(dns, input("127.0.2.1"), options)
+    // Another IP: its SPF checks (MAIL FROM and HELO) replayed, not run; then at once.
+    const fresh = await check(
+      Dns.makeStatic(zone),
+      "a@nodmarc.test",
+      "127.0.2.2",
+      "x@refused.test",
+      undefined,
+      "refused.test"
+    )
+    expect(await Authenticate.checkNow(dns, input("127.0.2.2"), options)).toEqual(fresh)
+    const again = Authenticate.checkNow(dns, input("127.0.2.2"), options)
+    expect(again).not.toBeInstanceOf(Promise)
+    expect(again).toEqual(fresh)
+    expect(Authenticate.checkNow(dns, input("127.0.2.2"), options)).toBe(again)
+  })
+
+  it("a check mailauth decided is remembered for its IP only", async () => {
+    const memo = CheckMemo.make()
+    const dns = Dns.withCache(Dns.makeStatic(zoneOf(RECORDS)))
+    expect((await check(dns, "ceo@sig.test", IP.good, "ceo@sig.test", memo)).spf.mailFrom.result).toBe("pass")
+    const spf = vi.spyOn(Mailauth.load(), "spf")
+    expect((await check(dns, "ceo@sig.test", IP.bad, "ceo@sig.test", memo)).spf.mailFrom.result).toBe("fail")
+    expect(spf).toHaveBeenCalled()
+  })
+})
+
 describe("remembered checks answered at once", () => {
   const options = (memo: CheckMemo.CheckMemo) => ({ timeoutMillis: 300, mta: "gw.test", memo })
   const input = (from: string, ip: string, mailFrom: string, helo = "client.example", headers?: Array<string>) => ({

@@ -3,10 +3,11 @@
 // whose DMARC result read the message's own sample bucket, or other inputs, are never shared.
 import { Dns, Envelope, Facts, MessageModel, type StageResult } from "@mailmoat/core"
 import { Effect } from "effect"
-import { describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it, vi } from "vitest"
 import * as AuthStage from "../../src/auth/AuthStage.ts"
 import * as Authenticate from "../../src/auth/Authenticate.ts"
 import * as CheckMemo from "../../src/auth/CheckMemo.ts"
+import * as Mailauth from "../../src/auth/Mailauth.ts"
 import { IP, message, RECORDS, zoneOf } from "./support/world.ts"
 
 const bytes = (text: string) => new TextEncoder().encode(text)
@@ -35,6 +36,8 @@ const CASES: ReadonlyArray<readonly [string, string, string, string, boolean]> =
   ["x@broken.test", "a@nodmarc.test", IP.good, "client.example", false], // temperror
   ["x@nospf.test", "a@nospf.test", IP.good, "client.example", false] // no record
 ]
+
+afterEach(() => vi.restoreAllMocks())
 
 describe("RecalledFacts", () => {
   it("a remembered sender's later messages get one facts object, equal to a fresh check's", async () => {
@@ -91,5 +94,62 @@ describe("RecalledFacts", () => {
     expect(third.symbols).toBe(second.symbols)
     expect(third.headers).toBe(second.headers)
     expect(third.symbols.map((s) => s.name)).toContain("DMARC_FAIL_REJECT")
+  })
+  it("many senders of one MAIL FROM keep their facts: their later messages recall no check by its key", async () => {
+    // A load generator's or a mailing service's shape: one MAIL FROM and HELO name, many IPs.
+    const dns = Dns.withCache(Dns.makeStatic(zoneOf(WORLD)))
+    const memo = CheckMemo.make()
+    const check = checkWith(dns, memo)
+    const ips = Array.from({ length: 20 }, (_, i) => `127.0.1.${i + 1}`)
+    const from = (i: number) => (i % 2 === 0 ? "ceo@sig.test" : "a@quar.test")
+    const round = () => Promise.all(ips.map((ip, i) => check(from(i), ip, "x@soft.test", "client.example")))
+    await round()
+    const second = await round()
+    const recall = vi.spyOn(memo, "recall")
+    const spf = vi.spyOn(Mailauth.load(), "spf")
+    const third = await round()
+    expect(recall).not.toHaveBeenCalled()
+    expect(spf).not.toHaveBeenCalled()
+    const fresh = checkWith(Dns.makeStatic(zoneOf(WORLD)))
+    for (const [i, ip] of ips.entries()) {
+      expect(third[i], ip).toBe(second[i])
+      expect(third[i], ip).toEqual(await fresh(from(i), ip, "x@soft.test", "client.example"))
+    }
+  })
+
+  it("kept facts are not given once an answer changed or the memo dropped a check: the checks run again", async () => {
+    const memo = CheckMemo.make(4)
+    const check = checkWith(Dns.withCache(Dns.makeStatic(zoneOf(WORLD))), memo)
+    await check("ceo@sig.test", IP.good, "ceo@sig.test", "client.example")
+    const kept = await check("ceo@sig.test", IP.good, "ceo@sig.test", "client.example")
+    expect(kept.spf.mailFrom.result).toBe("pass")
+    // The same sender over a cache that holds another SPF record for sig.test.
+    const changed = Dns.withCache(
+      Dns.makeStatic(
+        zoneOf(WORLD.map((r) => (r.name === "sig.test" && r.type === "TXT" ? { ...r, value: "v=spf1 -all" } : r)))
+      )
+    )
+    await checkWith(changed)("a@other.test", IP.bad, "x@sig.test", "client.example") // fills its cache
+    const spf = vi.spyOn(Mailauth.load(), "spf")
+    const again = await checkWith(changed, memo)("ceo@sig.test", IP.good, "ceo@sig.test", "client.example")
+    expect(spf).toHaveBeenCalled()
+    expect(again.spf.mailFrom.result).toBe("fail")
+    // Back on the first cache: its check was replaced in the memo by the changed one's, so the
+    // facts kept for the first are not given; then other senders' checks push it out (4 entries).
+    spf.mockClear()
+    const back = await check("ceo@sig.test", IP.good, "ceo@sig.test", "client.example")
+    expect(spf).toHaveBeenCalledTimes(1)
+    expect(back).toEqual(kept)
+    // Its next message recalls the checks and keeps their facts; the one after is given them.
+    const recalled = await check("ceo@sig.test", IP.good, "ceo@sig.test", "client.example")
+    expect(await check("ceo@sig.test", IP.good, "ceo@sig.test", "client.example")).toBe(recalled)
+    for (const [mailFrom, from] of [
+      ["x@soft.test", "a@quar.test"],
+      ["x@inc.test", "a@strict.test"]
+    ] as const)
+      await check(from, IP.good, mailFrom, "client.example")
+    spf.mockClear()
+    expect(await check("ceo@sig.test", IP.good, "ceo@sig.test", "client.example")).toEqual(kept)
+    expect(spf).toHaveBeenCalledTimes(1)
   })
 })

@@ -16,6 +16,10 @@
  *   `ResumeClient`) while the proxy's own commands go to the server (`ToServer`) and their
  *   responses are held whole and kept from the client; a response served from a rewritten
  *   message is held whole too. Every other response passes as it comes.
+ * - A response held to be served from a rewritten message takes its bytes from the scan budget
+ *   as they come. When they do not fit, what was held goes to the client as the server sent it and
+ *   the rest of the response follows as it comes (`scan_budget_exhausted_unserved`): unscanned,
+ *   as a full fetch over the budget is, but complete and in order.
  *
  * @category models
  * @since 0.1.0
@@ -67,13 +71,18 @@ export class ImapSession implements ProxySession {
   private guard: FetchGuard
   /** Client bytes after a held command (the client is not read meanwhile). */
   private clientHeld: Array<Uint8Array> | undefined
-  /** How the current server response goes: decided from its first bytes (`FetchGuard.mode`). */
-  private route: "undecided" | "stream" | "hold" = "undecided"
+  /**
+   * How the current server response goes: decided from its first bytes (`FetchGuard.mode`);
+   * `pass`: a held response the budget could not hold goes on as the server sends it.
+   */
+  private route: "undecided" | "stream" | "hold" | "pass" = "undecided"
   private head = ""
   private pending: Array<ImapServerEvent> = []
   private heldResponse: Array<Uint8Array> = []
   /** Budget bytes reserved for the message in the held response; whether its octets are dropped. */
   private kept = 0
+  /** Budget bytes taken by the held response being served from a rewritten message. */
+  private counted = 0
   private skipping = false
   private readonly holds = new Set<() => void>()
 
@@ -94,8 +103,9 @@ export class ImapSession implements ProxySession {
 
   dispose(): void {
     for (const release of [...this.holds]) release()
-    this.options.budget?.release(this.kept)
+    this.options.budget?.release(this.kept + this.counted)
     this.kept = 0
+    this.counted = 0
   }
 
   private newGuard(): FetchGuard {
@@ -180,12 +190,61 @@ export class ImapSession implements ProxySession {
 
   private routed(event: ImapServerEvent, out: Array<ProxyEvent>, emit: Emit, sink: GuardSink): boolean {
     if (this.route === "hold") {
-      this.holdEvent(event, out, sink)
+      if (this.guard.owning || this.fits(event, sink)) this.holdEvent(event, out, sink)
+      else this.passEvent(event, out, sink)
+      return false
+    }
+    if (this.route === "pass") {
+      this.passEvent(event, out, sink)
       return false
     }
     if (this.streamed(event, out, emit)) return true
     if (event._tag === "ResponseEnd") this.responseDone(event, undefined, out, sink)
     return false
+  }
+
+  /**
+   * Whether the bytes of `event`, in a response held to be served from a rewritten message, fit
+   * the scan budget; if not, what was held goes to the client (`pass`).
+   */
+  private fits(event: ImapServerEvent, sink: GuardSink): boolean {
+    const budget = this.options.budget
+    const size =
+      event._tag === "Bytes" || event._tag === "MessageData"
+        ? event.bytes.length
+        : event._tag === "MessageStart"
+          ? event.marker.length
+          : 0
+    if (budget === undefined || size === 0) return true
+    if (budget.tryReserve(size)) {
+      this.counted += size
+      return true
+    }
+    sink.log("scan_budget_exhausted_unserved", { held: this.counted + size })
+    this.route = "pass"
+    for (const bytes of this.heldResponse) sink.client(bytes)
+    this.heldResponse = []
+    budget.release(this.counted)
+    this.counted = 0
+    return false
+  }
+
+  /** A held response the budget could not hold: the rest as the server sends it. */
+  private passEvent(event: ImapServerEvent, out: Array<ProxyEvent>, sink: GuardSink): void {
+    switch (event._tag) {
+      case "Bytes":
+      case "MessageData":
+        sink.client(event.bytes)
+        return
+      case "MessageStart":
+        sink.client(event.marker)
+        return
+      case "MessageEnd":
+        return
+      case "ResponseEnd":
+        this.tracker.serverResponse(event.tag, event.status)
+        this.responseDone(event, undefined, out, sink)
+    }
   }
 
   /** A response held whole: the proxy's own, or one served from a rewritten message. */
@@ -231,6 +290,9 @@ export class ImapSession implements ProxySession {
     this.kept = 0
     if (head.startsWith("* OK [") && UIDVALIDITY.test(head)) this.guard.mailboxSelected()
     this.guard.responseEnd({ tag: event.tag, status: event.status, head }, raw, kept, sink)
+    // The held response went to the client: its bytes go back to the budget.
+    this.options.budget?.release(this.counted)
+    this.counted = 0
     if (this.clientHeld === undefined || !this.guard.released) return
     // The held command went on (or was refused): what the client sent after it is read now.
     const held = Buffer.concat(this.clientHeld)

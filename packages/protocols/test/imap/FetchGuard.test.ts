@@ -4,7 +4,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { ImapSession } from "../../src/imap/index.ts"
-import type { ProxyEvent } from "../../src/proxy/index.ts"
+import { type ProxyEvent, ScanBudget } from "../../src/proxy/index.ts"
 
 const b = (s: string) => Buffer.from(s, "latin1")
 const text = (u: Uint8Array) => Buffer.from(u).toString("latin1")
@@ -166,4 +166,51 @@ describe("ImapSession: header-only fetches by sequence number", () => {
     const byUid = `* 3 FETCH (UID 71 BODY[HEADER] {${header.length}}\r\n${header})\r\nb3 OK done\r\n`
     expect(ask(other, "b3 UID FETCH 71 BODY.PEEK[HEADER]", byUid)).toContain("X-Spam: yes")
   })
+})
+
+describe("ImapSession: a held response counts in the scan budget", () => {
+  test.prop([fc.array(fc.nat(200), { maxLength: 8 }), fc.constantFrom(40, 200)])(
+    "one the budget cannot hold goes on as the server sent it, whole and in order, and gives its bytes back",
+    (cuts, budgetBytes) => {
+      const budget = new ScanBudget(budgetBytes)
+      const s = new ImapSession({ budget })
+      const seen: Seen = { client: "", server: [], judged: 0, resumed: 0 }
+      const logs: Array<string> = []
+      const run = (input: string) => {
+        const bytes = b(input)
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((x, y) => x - y)
+        let last = 0
+        for (const p of [...points, bytes.length]) {
+          for (const e of s.fromServer(bytes.subarray(last, p))) {
+            if (e._tag === "Log") logs.push(e.event)
+            play(e, seen)
+          }
+          last = p
+        }
+      }
+      run("* OK ready\r\n")
+      const step = s.fromClient(b("a1 UID FETCH 71 (BODY.PEEK[]<0.20> BODY.PEEK[TEXT])\r\n"))
+      const own1 = /^(\S+) /.exec(text(Buffer.concat(step.forward)))![1]!
+      run(`* 1 FETCH (UID 71 RFC822.SIZE ${ORIGINAL.length})\r\n${own1} OK done\r\n`)
+      const own2 = /^(\S+) /.exec(seen.server[0]!)![1]!
+      // The proxy's own fetch fits either budget (the message is 31 bytes).
+      run(`* 1 FETCH (UID 71 BODY[] {${ORIGINAL.length}}\r\n${ORIGINAL})\r\n${own2} OK done\r\n`)
+      expect(seen.judged).toBe(1)
+      const body = ORIGINAL.slice(ORIGINAL.indexOf("\r\n\r\n") + 4)
+      const answer = `* 1 FETCH (UID 71 BODY[]<0> {20}\r\n${ORIGINAL.slice(0, 20)} BODY[TEXT] {${body.length}}\r\n${body})\r\n`
+      seen.client = ""
+      run(`${answer}a1 OK done\r\n`)
+      if (budgetBytes === 40) {
+        // 86 bytes held do not fit 40: the server's answer, untouched.
+        expect(seen.client).toBe(`${answer}a1 OK done\r\n`)
+        expect(logs).toContain("scan_budget_exhausted_unserved")
+      } else {
+        expect(seen.client).toBe(
+          `* 1 FETCH (UID 71 BODY[]<0> {20}\r\n${TAGGED.slice(0, 20)} BODY[TEXT] {${body.length}}\r\n${body})\r\na1 OK done\r\n`
+        )
+        expect(logs).not.toContain("scan_budget_exhausted_unserved")
+      }
+      expect(budget.used).toBe(0)
+    }
+  )
 })

@@ -293,6 +293,31 @@ describe("IMAP proxy: partial and section fetches (Dovecot)", () => {
     )
   })
 
+  it("a response held to be served from a rewritten message counts in the budget: past it, the server's answer goes on whole", async () => {
+    const { scanner: scan, calls } = scanner()
+    const size = (await whole(2)).length
+    // Room for the proxy's own fetch of message 2, not for an answer that carries it twice.
+    const budget = new ScanBudget(size + 300)
+    await withProxy(plainProxy(dovecot.ports.imap, "imap", scan, { limits: { scanBudget: budget } }), async (proxy) => {
+      const via = await session(proxy.port)
+      const command = `UID FETCH 2 (BODY.PEEK[TEXT] BODY.PEEK[]<0.${size + 100}>)`
+      const r = await via.command(command)
+      expect(r.status).toBe("OK")
+      expect(calls).toHaveLength(1)
+      const d = await direct(command)
+      expect(r.literals.map((l) => [l.item, l.bytes.toString("latin1")])).toEqual(
+        d.literals.map((l) => [l.item, l.bytes.toString("latin1")])
+      )
+      expect(proxy.logs.some((l) => l.includes("scan_budget_exhausted_unserved"))).toBe(true)
+      expect(budget.used).toBe(0)
+      // An answer that fits is served from the tagged message.
+      const piece = await via.command("UID FETCH 2 BODY.PEEK[]<0.200>")
+      expect(piece.literals[0]!.bytes.toString("latin1")).toBe(tag((await whole(2)).toString("latin1")).slice(0, 200))
+      expect(budget.used).toBe(0)
+      via.close()
+    })
+  })
+
   it("a spent scan budget: a partial fetch gets NO [UNAVAILABLE] and the session goes on; a full fetch streams unscanned", async () => {
     const { scanner: scan } = scanner()
     const budget = new ScanBudget(1000)

@@ -32,6 +32,7 @@ import { parseFetchCommand } from "./FetchCommand.ts"
 import { FetchGuard, type GuardSink } from "./FetchGuard.ts"
 import { formatMarker } from "./Literal.ts"
 import { RefusedReplies } from "./RefusedReplies.ts"
+import { ResponsePrefix, withSize } from "./ResponsePrefix.ts"
 import { type ImapServerEvent, ImapResponseTokenizer } from "./ResponseTokenizer.ts"
 
 export interface ImapSessionOptions {
@@ -68,6 +69,8 @@ export class ImapSession implements ProxySession {
   private held: Array<Uint8Array> = []
   private refused = new RefusedReplies()
   private capabilities = new CapabilityAdvert()
+  /** The start of a FETCH response, held until its message literal (sizes announced before it). */
+  private prefix = new ResponsePrefix()
   private guard: FetchGuard
   /** Client bytes after a held command (the client is not read meanwhile). */
   private clientHeld: Array<Uint8Array> | undefined
@@ -147,8 +150,13 @@ export class ImapSession implements ProxySession {
     const out: Array<ProxyEvent> = []
     const emit: Emit = Object.assign(
       (bytes: Uint8Array) => {
-        if (this.pendingTls !== undefined) this.held.push(bytes)
-        else out.push({ _tag: "Bytes", bytes })
+        if (this.pendingTls !== undefined) {
+          if (this.prefix.holding) this.held.push(...this.prefix.release())
+          this.held.push(bytes)
+        } else if (!this.prefix.take(bytes)) {
+          if (this.prefix.holding) for (const held of this.prefix.release()) out.push({ _tag: "Bytes", bytes: held })
+          out.push({ _tag: "Bytes", bytes })
+        }
       },
       // Refusals first (a refused tag's response is replaced whole), then the capability lists.
       { advertise: (bytes: Uint8Array) => this.capabilities.bytes(bytes, emit) }
@@ -290,6 +298,8 @@ export class ImapSession implements ProxySession {
     this.kept = 0
     if (head.startsWith("* OK [") && UIDVALIDITY.test(head)) this.guard.mailboxSelected()
     this.guard.responseEnd({ tag: event.tag, status: event.status, head }, raw, kept, sink)
+    if (this.prefix.holding) for (const bytes of this.prefix.release()) sink.client(bytes)
+    this.prefix.end()
     // The held response went to the client: its bytes go back to the budget.
     this.options.budget?.release(this.counted)
     this.counted = 0
@@ -309,17 +319,26 @@ export class ImapSession implements ProxySession {
       case "Bytes":
         this.refused.bytes(event.bytes, advertise)
         return false
-      case "MessageStart":
+      case "MessageStart": {
         this.refused.flush(advertise)
         this.capabilities.flush(emit)
         this.flushHeld(out)
+        const literal = event.literal
+        // A response's start that announces the message's size waits with it: the size sent is its own.
+        if (this.prefix.holding && !this.prefix.announcesSize)
+          for (const bytes of this.prefix.release()) out.push({ _tag: "Bytes", bytes })
+        const head = this.prefix.messageStart(event.marker)
         out.push({
           _tag: "MessageStart",
-          header: event.marker,
-          size: event.literal.size,
-          frame: (content) => [formatMarker(content.length, event.literal), content]
+          header: head.header,
+          size: literal.size,
+          frame: (content) =>
+            head.prefixLength === 0
+              ? [formatMarker(content.length, literal), content]
+              : [withSize(head, content.length), formatMarker(content.length, literal), content]
         })
         return false
+      }
       case "MessageData":
         out.push({ _tag: "MessageData", raw: event.bytes, content: [event.bytes] })
         return false
@@ -352,6 +371,7 @@ export class ImapSession implements ProxySession {
 
   serverEnded(): Uint8Array {
     const hold = (b: Uint8Array) => this.held.push(b)
+    this.held.push(...this.prefix.release())
     // A response cut short: what the client would have had of it (never a piece of the proxy's own).
     for (const e of this.pending)
       if (e._tag === "Bytes") this.refused.bytes(e.bytes, (b) => this.capabilities.bytes(b, hold))
@@ -377,6 +397,7 @@ export class ImapSession implements ProxySession {
     this.tracker = this.newTracker()
     this.refused = new RefusedReplies()
     this.capabilities = new CapabilityAdvert()
+    this.prefix = new ResponsePrefix()
   }
 
   tlsRefused(): void {

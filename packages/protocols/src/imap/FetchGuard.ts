@@ -14,8 +14,10 @@
  *    clean message's response passes untouched.
  *
  * Header-only items (`HEADER`, `HEADER.FIELDS`, `RFC822.HEADER`: a message list) fetch nothing of
- * their own; they are served from the rewritten message when this session judged it already and
- * the response names the UID first (UID FETCH, as Dovecot answers it).
+ * their own; they are served from the rewritten message when this session judged it already,
+ * found by the UID the response names first (UID FETCH, as Dovecot answers it) or, by sequence
+ * number, through the numbers of the messages it rewrote, kept in step with the mailbox
+ * (`SequenceNumbers`: EXPUNGE, EXISTS, VANISHED).
  *
  * **Gotchas**
  * - Numbered parts of a message whose body the rewrite changed (a threat replaced) are computed
@@ -26,9 +28,11 @@
  *   client's command is answered `NO [UNAVAILABLE]` without reaching the server (nothing read,
  *   nothing lost: the client tries again).
  * - Sequence numbers of the client's command are those of the proxy's sizing fetch, just before;
- *   an `EXPUNGE` in between (allowed during UID FETCH) shifts them.
+ *   an `EXPUNGE` in between (allowed during UID FETCH) shifts them. A header-only FETCH by
+ *   number finds the messages the session judged itself, as one by UID does (a message judged by
+ *   a whole fetch alone, the connection's scan, is in neither).
  *
- * Size: ~390 lines, over the 250 aim: the four steps share one state; split, each would need it all.
+ * Size: ~420 lines, over the 250 aim: the four steps share one state; split, each would need it all.
  *
  * @category models
  * @since 0.1.0
@@ -38,6 +42,7 @@ import type { FetchCommand } from "./FetchCommand.ts"
 import { literalValue, parseFetchResponse, renderFetchResponse } from "./FetchResponse.ts"
 import { partialOf, sameBody, sectionOf } from "./MessageSections.ts"
 import { binarySection, partSection } from "./MimeParts.ts"
+import { applyChange, sequenceChange } from "./SequenceNumbers.ts"
 import { type Judged, SessionVerdicts } from "./SessionVerdicts.ts"
 
 export interface GuardSink {
@@ -74,6 +79,8 @@ interface Answering {
 const ITEM = /^(BODY|BINARY)\[([^\]]*)\](?:<(\d+)>)?$/
 const WHOLE = new Set(["RFC822", "BODY[]", "BINARY[]"])
 const HEAD = /^\* (\d{1,10}) (FETCH \(|EXPUNGE)/i
+/** Sequence numbers of rewritten messages kept at most (a mailbox's spam, not the mailbox). */
+const MAX_REWRITTEN_SEQS = 10_000
 const FIRST_UID = /^UID (\d{1,10})[ )]/i
 const UID_SO_FAR = /^(?:U(?:I(?:D(?: \d{0,10})?)?)?)?$/i
 
@@ -92,6 +99,10 @@ const uidSet = (uids: ReadonlyArray<number>): string => {
 
 export class FetchGuard {
   private readonly store = new SessionVerdicts()
+  /** seq -> uid of the messages the store holds rewritten (a header-only FETCH by number finds them). */
+  private readonly rewritten = new Map<number, number>()
+  /** seq -> uid of the messages being judged, until their verdict comes. */
+  private readonly judging = new Map<number, number>()
   private held: Held | undefined
   private readonly answering: Array<Answering> = []
   private readonly outstanding = new Map<string, number>()
@@ -160,7 +171,8 @@ export class FetchGuard {
     const u = FIRST_UID.exec(rest)
     // `UID 7` may still be `UID 71`: wait for what ends the number.
     if (u === null && UID_SO_FAR.test(rest) && !ended) return "undecided"
-    const uid = u !== null ? Number(u[1]) : context.seqs.get(Number(m[1]))
+    const seq = Number(m[1])
+    const uid = u !== null ? Number(u[1]) : (context.seqs.get(seq) ?? this.rewritten.get(seq))
     return uid !== undefined && this.verdictOf(context, uid)?.kind === "rewrite" ? "hold" : "stream"
   }
 
@@ -196,7 +208,7 @@ export class FetchGuard {
       sink.client(context === undefined ? raw : this.serve(context, raw, sink))
     }
     if (tag === "*") {
-      this.expunged(head)
+      this.sequencesMoved(head)
       return
     }
     const n = this.outstanding.get(tag)
@@ -212,6 +224,8 @@ export class FetchGuard {
   /** `[UIDVALIDITY n]` came: another mailbox (or the same anew) is selected. */
   mailboxSelected(): void {
     this.store.clear()
+    this.rewritten.clear()
+    this.judging.clear()
   }
 
   /** The held command goes to the server (or is refused when the budget was spent). */
@@ -249,6 +263,7 @@ export class FetchGuard {
       const known = this.store.get(uid)
       if (known !== undefined) {
         h.verdicts.set(uid, known)
+        if (known.kind === "rewrite") this.remember(seq, uid)
         continue
       }
       const size = h.sizes.get(seq) ?? 0
@@ -273,7 +288,7 @@ export class FetchGuard {
     const at = parsed?.items.findIndex((i) => i.name === own) ?? -1
     if (parsed === undefined || at === -1) {
       if (kept > 0) this.budget?.release(kept)
-      this.expunged(head)
+      this.sequencesMoved(head)
       sink.client(raw)
       return
     }
@@ -286,14 +301,17 @@ export class FetchGuard {
         h.sizes.set(parsed.seq, Number(latin1(raw.subarray(value.valueStart, value.valueEnd))))
       } else if (value.literal !== undefined && kept > 0) {
         const original = raw.slice(value.literal.start, value.literal.end)
+        // Its number now; responses read before the verdict comes may move it.
+        this.judging.set(parsed.seq, uid)
         sink.judge(original, kept, (rewritten, failed) => {
+          const seq = this.judged(uid)
           if (failed) return
           const judged: Judged =
             rewritten === undefined
               ? { kind: "pass" }
               : { kind: "rewrite", bytes: rewritten, sameBody: sameBody(original, rewritten) }
           h.verdicts.set(uid, judged)
-          this.store.set(uid, judged)
+          if (this.store.set(uid, judged) && judged.kind === "rewrite" && seq !== undefined) this.remember(seq, uid)
         })
       } else if (kept > 0) this.budget?.release(kept)
     }
@@ -304,18 +322,30 @@ export class FetchGuard {
       sink.client(Buffer.concat(renderFetchResponse(raw, parsed, new Map(), new Set(rest))))
   }
 
-  /** `* n EXPUNGE`: the sequence numbers after n move down by one. */
-  private expunged(head: string): void {
-    if (this.answering.length === 0 && this.held === undefined) return
-    const m = /^\* (\d{1,10}) EXPUNGE\r?\n$/i.exec(head)
-    if (m === null) return
-    const gone = Number(m[1])
-    const maps = [...this.answering.map((a) => a.seqs), ...(this.held === undefined ? [] : [this.held.seqs])]
-    for (const seqs of maps) {
-      const moved = [...seqs].sort((a, b) => a[0] - b[0])
-      seqs.clear()
-      for (const [seq, uid] of moved) if (seq !== gone) seqs.set(seq > gone ? seq - 1 : seq, uid)
-    }
+  /** An untagged response that may move sequence numbers (`SequenceNumbers`). */
+  private sequencesMoved(head: string): void {
+    const idle = this.answering.length === 0 && this.held === undefined
+    if (idle && this.rewritten.size === 0 && this.judging.size === 0) return
+    const change = sequenceChange(head)
+    if (change === undefined) return
+    const maps = new Set([this.rewritten, this.judging, ...this.answering.map((a) => a.seqs)])
+    if (this.held !== undefined) maps.add(this.held.seqs)
+    for (const seqs of maps) applyChange(seqs, change)
+  }
+
+  /** `uid`'s verdict came: its sequence number now, no longer watched as one being judged. */
+  private judged(uid: number): number | undefined {
+    for (const [seq, judging] of this.judging)
+      if (judging === uid) {
+        this.judging.delete(seq)
+        return seq
+      }
+    return undefined
+  }
+
+  /** Message `seq` is `uid`, which the store holds rewritten. */
+  private remember(seq: number, uid: number): void {
+    if (this.rewritten.size < MAX_REWRITTEN_SEQS || this.rewritten.has(seq)) this.rewritten.set(seq, uid)
   }
 
   private verdictOf(context: Answering, uid: number): Judged | undefined {
@@ -333,9 +363,10 @@ export class FetchGuard {
     const uid =
       uidItem !== undefined
         ? Number(latin1(raw.subarray(uidItem.valueStart, uidItem.valueEnd)))
-        : context.seqs.get(parsed.seq)
+        : (context.seqs.get(parsed.seq) ?? this.rewritten.get(parsed.seq))
     const judged = uid === undefined ? undefined : this.verdictOf(context, uid)
     if (judged?.kind !== "rewrite") return raw
+    if (uidItem !== undefined) this.remember(parsed.seq, uid!)
     const replace = new Map<number, Array<Uint8Array>>()
     parsed.items.forEach((item, i) => {
       // The size a client reads the message in pieces by is the rewritten message's.

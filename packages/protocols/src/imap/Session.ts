@@ -16,6 +16,10 @@
  *   `ResumeClient`) while the proxy's own commands go to the server (`ToServer`) and their
  *   responses are held whole and kept from the client; a response served from a rewritten
  *   message is held whole too. Every other response passes as it comes.
+ * - A response held to be served from a rewritten message takes its bytes from the scan budget
+ *   as they come. When they do not fit, what was held goes to the client as the server sent it and
+ *   the rest of the response follows as it comes (`scan_budget_exhausted_unserved`): unscanned,
+ *   as a full fetch over the budget is, but complete and in order.
  *
  * @category models
  * @since 0.1.0
@@ -28,6 +32,7 @@ import { parseFetchCommand } from "./FetchCommand.ts"
 import { FetchGuard, type GuardSink } from "./FetchGuard.ts"
 import { formatMarker } from "./Literal.ts"
 import { RefusedReplies } from "./RefusedReplies.ts"
+import { ResponsePrefix, withSize } from "./ResponsePrefix.ts"
 import { type ImapServerEvent, ImapResponseTokenizer } from "./ResponseTokenizer.ts"
 
 export interface ImapSessionOptions {
@@ -64,16 +69,23 @@ export class ImapSession implements ProxySession {
   private held: Array<Uint8Array> = []
   private refused = new RefusedReplies()
   private capabilities = new CapabilityAdvert()
+  /** The start of a FETCH response, held until its message literal (sizes announced before it). */
+  private prefix = new ResponsePrefix()
   private guard: FetchGuard
   /** Client bytes after a held command (the client is not read meanwhile). */
   private clientHeld: Array<Uint8Array> | undefined
-  /** How the current server response goes: decided from its first bytes (`FetchGuard.mode`). */
-  private route: "undecided" | "stream" | "hold" = "undecided"
+  /**
+   * How the current server response goes: decided from its first bytes (`FetchGuard.mode`);
+   * `pass`: a held response the budget could not hold goes on as the server sends it.
+   */
+  private route: "undecided" | "stream" | "hold" | "pass" = "undecided"
   private head = ""
   private pending: Array<ImapServerEvent> = []
   private heldResponse: Array<Uint8Array> = []
   /** Budget bytes reserved for the message in the held response; whether its octets are dropped. */
   private kept = 0
+  /** Budget bytes taken by the held response being served from a rewritten message. */
+  private counted = 0
   private skipping = false
   private readonly holds = new Set<() => void>()
 
@@ -94,8 +106,9 @@ export class ImapSession implements ProxySession {
 
   dispose(): void {
     for (const release of [...this.holds]) release()
-    this.options.budget?.release(this.kept)
+    this.options.budget?.release(this.kept + this.counted)
     this.kept = 0
+    this.counted = 0
   }
 
   private newGuard(): FetchGuard {
@@ -137,8 +150,13 @@ export class ImapSession implements ProxySession {
     const out: Array<ProxyEvent> = []
     const emit: Emit = Object.assign(
       (bytes: Uint8Array) => {
-        if (this.pendingTls !== undefined) this.held.push(bytes)
-        else out.push({ _tag: "Bytes", bytes })
+        if (this.pendingTls !== undefined) {
+          if (this.prefix.holding) this.held.push(...this.prefix.release())
+          this.held.push(bytes)
+        } else if (!this.prefix.take(bytes)) {
+          if (this.prefix.holding) for (const held of this.prefix.release()) out.push({ _tag: "Bytes", bytes: held })
+          out.push({ _tag: "Bytes", bytes })
+        }
       },
       // Refusals first (a refused tag's response is replaced whole), then the capability lists.
       { advertise: (bytes: Uint8Array) => this.capabilities.bytes(bytes, emit) }
@@ -180,12 +198,61 @@ export class ImapSession implements ProxySession {
 
   private routed(event: ImapServerEvent, out: Array<ProxyEvent>, emit: Emit, sink: GuardSink): boolean {
     if (this.route === "hold") {
-      this.holdEvent(event, out, sink)
+      if (this.guard.owning || this.fits(event, sink)) this.holdEvent(event, out, sink)
+      else this.passEvent(event, out, sink)
+      return false
+    }
+    if (this.route === "pass") {
+      this.passEvent(event, out, sink)
       return false
     }
     if (this.streamed(event, out, emit)) return true
     if (event._tag === "ResponseEnd") this.responseDone(event, undefined, out, sink)
     return false
+  }
+
+  /**
+   * Whether the bytes of `event`, in a response held to be served from a rewritten message, fit
+   * the scan budget; if not, what was held goes to the client (`pass`).
+   */
+  private fits(event: ImapServerEvent, sink: GuardSink): boolean {
+    const budget = this.options.budget
+    const size =
+      event._tag === "Bytes" || event._tag === "MessageData"
+        ? event.bytes.length
+        : event._tag === "MessageStart"
+          ? event.marker.length
+          : 0
+    if (budget === undefined || size === 0) return true
+    if (budget.tryReserve(size)) {
+      this.counted += size
+      return true
+    }
+    sink.log("scan_budget_exhausted_unserved", { held: this.counted + size })
+    this.route = "pass"
+    for (const bytes of this.heldResponse) sink.client(bytes)
+    this.heldResponse = []
+    budget.release(this.counted)
+    this.counted = 0
+    return false
+  }
+
+  /** A held response the budget could not hold: the rest as the server sends it. */
+  private passEvent(event: ImapServerEvent, out: Array<ProxyEvent>, sink: GuardSink): void {
+    switch (event._tag) {
+      case "Bytes":
+      case "MessageData":
+        sink.client(event.bytes)
+        return
+      case "MessageStart":
+        sink.client(event.marker)
+        return
+      case "MessageEnd":
+        return
+      case "ResponseEnd":
+        this.tracker.serverResponse(event.tag, event.status)
+        this.responseDone(event, undefined, out, sink)
+    }
   }
 
   /** A response held whole: the proxy's own, or one served from a rewritten message. */
@@ -231,6 +298,11 @@ export class ImapSession implements ProxySession {
     this.kept = 0
     if (head.startsWith("* OK [") && UIDVALIDITY.test(head)) this.guard.mailboxSelected()
     this.guard.responseEnd({ tag: event.tag, status: event.status, head }, raw, kept, sink)
+    if (this.prefix.holding) for (const bytes of this.prefix.release()) sink.client(bytes)
+    this.prefix.end()
+    // The held response went to the client: its bytes go back to the budget.
+    this.options.budget?.release(this.counted)
+    this.counted = 0
     if (this.clientHeld === undefined || !this.guard.released) return
     // The held command went on (or was refused): what the client sent after it is read now.
     const held = Buffer.concat(this.clientHeld)
@@ -247,17 +319,26 @@ export class ImapSession implements ProxySession {
       case "Bytes":
         this.refused.bytes(event.bytes, advertise)
         return false
-      case "MessageStart":
+      case "MessageStart": {
         this.refused.flush(advertise)
         this.capabilities.flush(emit)
         this.flushHeld(out)
+        const literal = event.literal
+        // A response's start that announces the message's size waits with it: the size sent is its own.
+        if (this.prefix.holding && !this.prefix.announcesSize)
+          for (const bytes of this.prefix.release()) out.push({ _tag: "Bytes", bytes })
+        const head = this.prefix.messageStart(event.marker)
         out.push({
           _tag: "MessageStart",
-          header: event.marker,
-          size: event.literal.size,
-          frame: (content) => [formatMarker(content.length, event.literal), content]
+          header: head.header,
+          size: literal.size,
+          frame: (content) =>
+            head.prefixLength === 0
+              ? [formatMarker(content.length, literal), content]
+              : [withSize(head, content.length), formatMarker(content.length, literal), content]
         })
         return false
+      }
       case "MessageData":
         out.push({ _tag: "MessageData", raw: event.bytes, content: [event.bytes] })
         return false
@@ -290,6 +371,7 @@ export class ImapSession implements ProxySession {
 
   serverEnded(): Uint8Array {
     const hold = (b: Uint8Array) => this.held.push(b)
+    this.held.push(...this.prefix.release())
     // A response cut short: what the client would have had of it (never a piece of the proxy's own).
     for (const e of this.pending)
       if (e._tag === "Bytes") this.refused.bytes(e.bytes, (b) => this.capabilities.bytes(b, hold))
@@ -315,6 +397,7 @@ export class ImapSession implements ProxySession {
     this.tracker = this.newTracker()
     this.refused = new RefusedReplies()
     this.capabilities = new CapabilityAdvert()
+    this.prefix = new ResponsePrefix()
   }
 
   tlsRefused(): void {

@@ -6,11 +6,14 @@
  * (every SELECT and EXAMINE), so two mailboxes never share entries.
  *
  * Bounded: at most `maxEntries` verdicts, and rewritten messages up to `maxRewrittenBytes` (the
- * least recently used go first; a forgotten one is fetched again when asked for).
+ * least recently used go first; a forgotten one is fetched again when asked for; a rewrite larger
+ * than the bound alone is not kept, the command it was fetched for still answers from it).
+ * `clear` is for another mailbox (or the same one anew) selected.
  *
  * @category models
  * @since 0.1.0
  */
+import { WeightedLru } from "../cache/WeightedLru.ts"
 
 export type Judged =
   /** Clean, or not scanned (over the size limit, or the scanner failed open): served as it is. */
@@ -18,48 +21,10 @@ export type Judged =
   /** Served from `bytes`; `sameBody`: the rewrite changed the header alone. */
   | { readonly kind: "rewrite"; readonly bytes: Uint8Array; readonly sameBody: boolean }
 
-const weight = (j: Judged): number => (j.kind === "rewrite" ? j.bytes.length : 0)
+const weigh = (j: Judged): number => (j.kind === "rewrite" ? j.bytes.length : 0)
 
-export class SessionVerdicts {
-  private readonly entries = new Map<number, Judged>()
-  private bytes = 0
-
-  constructor(
-    private readonly maxEntries = 10_000,
-    private readonly maxRewrittenBytes = 32 * 1024 * 1024
-  ) {}
-
-  get(uid: number): Judged | undefined {
-    const hit = this.entries.get(uid)
-    if (hit === undefined) return undefined
-    this.entries.delete(uid)
-    this.entries.set(uid, hit)
-    return hit
-  }
-
-  set(uid: number, judged: Judged): void {
-    const old = this.entries.get(uid)
-    if (old !== undefined) {
-      this.bytes -= weight(old)
-      this.entries.delete(uid)
-    }
-    this.entries.set(uid, judged)
-    this.bytes += weight(judged)
-    for (const [k, v] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxRewrittenBytes) break
-      if (k === uid) continue
-      this.entries.delete(k)
-      this.bytes -= weight(v)
-    }
-  }
-
-  /** Another mailbox (or the same one anew) is selected. */
-  clear(): void {
-    this.entries.clear()
-    this.bytes = 0
-  }
-
-  get size(): number {
-    return this.entries.size
+export class SessionVerdicts extends WeightedLru<number, Judged> {
+  constructor(maxEntries = 10_000, maxRewrittenBytes = 32 * 1024 * 1024) {
+    super({ maxEntries, maxWeight: maxRewrittenBytes, weigh })
   }
 }

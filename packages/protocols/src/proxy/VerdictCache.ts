@@ -6,6 +6,7 @@
  * @category models
  * @since 0.1.0
  */
+import { WeightedLru } from "../cache/WeightedLru.ts"
 import type { ScanOutcome } from "./Scanner.ts"
 
 export interface VerdictCacheOptions {
@@ -15,20 +16,20 @@ export interface VerdictCacheOptions {
   readonly maxBytes?: number
 }
 
-const weight = (outcome: ScanOutcome): number => (outcome.kind === "rewrite" ? outcome.bytes.length : 0)
+const weigh = (outcome: ScanOutcome): number => (outcome.kind === "rewrite" ? outcome.bytes.length : 0)
 
 export class VerdictCache {
-  private readonly entries = new Map<string, ScanOutcome>()
+  private readonly entries: WeightedLru<string, ScanOutcome>
   private readonly inFlight = new Map<string, Promise<ScanOutcome | undefined>>()
-  private bytes = 0
   /** Bumped by `clear`: a scan that began before it does not store its outcome. */
   private generation = 0
-  private readonly maxEntries: number
-  private readonly maxBytes: number
 
   constructor(options: VerdictCacheOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 10_000
-    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024
+    this.entries = new WeightedLru({
+      maxEntries: options.maxEntries ?? 10_000,
+      maxWeight: options.maxBytes ?? 64 * 1024 * 1024,
+      weigh
+    })
   }
 
   get size(): number {
@@ -36,27 +37,11 @@ export class VerdictCache {
   }
 
   get(key: string): ScanOutcome | undefined {
-    const hit = this.entries.get(key)
-    if (hit === undefined) return undefined
-    this.entries.delete(key)
-    this.entries.set(key, hit)
-    return hit
+    return this.entries.get(key)
   }
 
   set(key: string, outcome: ScanOutcome): void {
-    const old = this.entries.get(key)
-    if (old !== undefined) {
-      this.bytes -= weight(old)
-      this.entries.delete(key)
-    }
-    if (weight(outcome) > this.maxBytes) return
     this.entries.set(key, outcome)
-    this.bytes += weight(outcome)
-    for (const [k, v] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break
-      this.entries.delete(k)
-      this.bytes -= weight(v)
-    }
   }
 
   /**
@@ -68,7 +53,6 @@ export class VerdictCache {
     const n = this.entries.size
     this.entries.clear()
     this.inFlight.clear()
-    this.bytes = 0
     this.generation++
     return n
   }

@@ -19,7 +19,7 @@ import { CaError } from "./CaError.ts"
 import * as CertificateCode from "./CertificateCode.ts"
 import type * as KeyPair from "./KeyPair.ts"
 import * as LeafName from "./LeafName.ts"
-import { Lru } from "./Lru.ts"
+import { WeightedLru } from "../cache/WeightedLru.ts"
 import * as Pem from "./Pem.ts"
 import type * as X509 from "./X509.ts"
 
@@ -87,7 +87,7 @@ export const make = async (ca: LoadedCa, options: LeafMinterOptions = {}): Promi
     await X509.keyIdentifier(leafKey.spki),
     ca.keyIdentifier
   )
-  const cache = new Lru<string, Leaf>(options.cacheSize ?? 1000)
+  const cache = new WeightedLru<string, Leaf>({ maxEntries: options.cacheSize ?? 1000 })
   const inflight = new Map<string, Promise<Leaf>>()
   let mints = 0
   let hits = 0

@@ -28,7 +28,7 @@
  */
 import type * as tls from "node:tls"
 import type { Leaf, LeafMinter } from "./LeafMinter.ts"
-import { Lru } from "./Lru.ts"
+import { WeightedLru } from "../cache/WeightedLru.ts"
 import type { MintGate } from "./MintGate.ts"
 import type { ServerNames } from "./ServerNames.ts"
 import { fromSni } from "./ServerNames.ts"
@@ -89,7 +89,7 @@ export interface SniCertificates {
 const reporter = (options: SniCertificatesOptions, now: () => number) => {
   const every = options.reportEveryMillis ?? 3600_000
   const cap = options.maxReportsPerInterval ?? 100
-  const lastReported = new Lru<string, number>(1024)
+  const lastReported = new WeightedLru<string, number>({ maxEntries: 1024 })
   let windowStart = now()
   let inWindow = 0
   let suppressed = 0

@@ -4,7 +4,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { ImapSession } from "../../src/imap/index.ts"
-import type { ProxyEvent } from "../../src/proxy/index.ts"
+import { type ProxyEvent, ScanBudget } from "../../src/proxy/index.ts"
 
 const b = (s: string) => Buffer.from(s, "latin1")
 const text = (u: Uint8Array) => Buffer.from(u).toString("latin1")
@@ -106,4 +106,111 @@ describe("ImapSession: partial fetches", () => {
     expect(seen.server).toHaveLength(1)
     expect(seen.server[0]).toMatch(/^\S+ FETCH 1 \(UID RFC822\.SIZE\)\r\n$/)
   })
+})
+
+describe("ImapSession: header-only fetches by sequence number", () => {
+  /** Judges UID 71, message 3 of the mailbox, through a partial fetch; the session and what the client saw. */
+  const judged = () => {
+    const s = new ImapSession()
+    const seen: Seen = { client: "", server: [], judged: 0, resumed: 0 }
+    serve(s, "* OK ready\r\n", [], seen)
+    const step = s.fromClient(b("a1 UID FETCH 71 BODY.PEEK[]<0.20>\r\n"))
+    const own1 = /^(\S+) /.exec(text(Buffer.concat(step.forward)))![1]!
+    serve(s, `* 3 FETCH (UID 71 RFC822.SIZE ${ORIGINAL.length})\r\n${own1} OK done\r\n`, [], seen)
+    const own2 = /^(\S+) /.exec(seen.server[0]!)![1]!
+    serve(s, `* 3 FETCH (UID 71 BODY[] {${ORIGINAL.length}}\r\n${ORIGINAL})\r\n${own2} OK done\r\n`, [], seen)
+    serve(s, `* 3 FETCH (UID 71 BODY[]<0> {20}\r\n${ORIGINAL.slice(0, 20)})\r\na1 OK done\r\n`, [], seen)
+    expect(seen.judged).toBe(1)
+    return { s, seen }
+  }
+  const header = "Subject: hi\r\n\r\n"
+  const headerOf = (seq: number, tag: string) =>
+    `* ${seq} FETCH (BODY[HEADER] {${header.length}}\r\n${header})\r\n${tag} OK done\r\n`
+  const taggedHeader = (seq: number, tag: string) =>
+    `* ${seq} FETCH (BODY[HEADER] {28}\r\nX-Spam: yes\r\n${header})\r\n${tag} OK done\r\n`
+
+  /** The client asks `command`, the server answers `answer`: what the client gets. */
+  const ask = (s: ImapSession, command: string, answer: string, cuts: ReadonlyArray<number> = []) => {
+    const seen: Seen = { client: "", server: [], judged: 0, resumed: 0 }
+    expect(s.fromClient(b(`${command}\r\n`)).action).toBe("none")
+    serve(s, answer, cuts, seen)
+    return seen.client
+  }
+
+  test.prop([fc.array(fc.nat(120), { maxLength: 6 })])(
+    "a judged message's header is tagged by its number, which EXPUNGE moves and VANISHED forgets",
+    (cuts) => {
+      const { s } = judged()
+      expect(ask(s, "a2 FETCH 3 BODY.PEEK[HEADER]", headerOf(3, "a2"), cuts)).toBe(taggedHeader(3, "a2"))
+      // Message 1 goes (another session expunged it): UID 71 is message 2 now, and 3 another message.
+      expect(ask(s, "a3 NOOP", "* 1 EXPUNGE\r\n* 4 EXISTS\r\na3 OK done\r\n", cuts)).toBe(
+        "* 1 EXPUNGE\r\n* 4 EXISTS\r\na3 OK done\r\n"
+      )
+      expect(ask(s, "a4 FETCH 2 BODY.PEEK[HEADER]", headerOf(2, "a4"), cuts)).toBe(taggedHeader(2, "a4"))
+      expect(ask(s, "a5 FETCH 3 BODY.PEEK[HEADER]", headerOf(3, "a5"), cuts)).toBe(headerOf(3, "a5"))
+      // Message 2 itself goes: nothing is message 2's verdict any more.
+      ask(s, "a6 NOOP", "* 2 EXPUNGE\r\na6 OK done\r\n")
+      expect(ask(s, "a7 FETCH 2 BODY.PEEK[HEADER]", headerOf(2, "a7"), cuts)).toBe(headerOf(2, "a7"))
+    }
+  )
+
+  it("EXISTS below a known number and VANISHED forget numbers; the UID still finds the verdict", () => {
+    const { s } = judged()
+    ask(s, "a2 NOOP", "* VANISHED (EARLIER) 9\r\na2 OK done\r\n")
+    expect(ask(s, "a3 FETCH 3 BODY.PEEK[HEADER]", headerOf(3, "a3"))).toBe(taggedHeader(3, "a3"))
+    ask(s, "a4 NOOP", "* VANISHED 9\r\na4 OK done\r\n")
+    expect(ask(s, "a5 FETCH 3 BODY.PEEK[HEADER]", headerOf(3, "a5"))).toBe(headerOf(3, "a5"))
+    const { s: other } = judged()
+    ask(other, "b1 NOOP", "* 2 EXISTS\r\nb1 OK done\r\n")
+    expect(ask(other, "b2 FETCH 3 BODY.PEEK[HEADER]", headerOf(3, "b2"))).toBe(headerOf(3, "b2"))
+    const byUid = `* 3 FETCH (UID 71 BODY[HEADER] {${header.length}}\r\n${header})\r\nb3 OK done\r\n`
+    expect(ask(other, "b3 UID FETCH 71 BODY.PEEK[HEADER]", byUid)).toContain("X-Spam: yes")
+  })
+})
+
+describe("ImapSession: a held response counts in the scan budget", () => {
+  test.prop([fc.array(fc.nat(200), { maxLength: 8 }), fc.constantFrom(40, 200)])(
+    "one the budget cannot hold goes on as the server sent it, whole and in order, and gives its bytes back",
+    (cuts, budgetBytes) => {
+      const budget = new ScanBudget(budgetBytes)
+      const s = new ImapSession({ budget })
+      const seen: Seen = { client: "", server: [], judged: 0, resumed: 0 }
+      const logs: Array<string> = []
+      const run = (input: string) => {
+        const bytes = b(input)
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((x, y) => x - y)
+        let last = 0
+        for (const p of [...points, bytes.length]) {
+          for (const e of s.fromServer(bytes.subarray(last, p))) {
+            if (e._tag === "Log") logs.push(e.event)
+            play(e, seen)
+          }
+          last = p
+        }
+      }
+      run("* OK ready\r\n")
+      const step = s.fromClient(b("a1 UID FETCH 71 (BODY.PEEK[]<0.20> BODY.PEEK[TEXT])\r\n"))
+      const own1 = /^(\S+) /.exec(text(Buffer.concat(step.forward)))![1]!
+      run(`* 1 FETCH (UID 71 RFC822.SIZE ${ORIGINAL.length})\r\n${own1} OK done\r\n`)
+      const own2 = /^(\S+) /.exec(seen.server[0]!)![1]!
+      // The proxy's own fetch fits either budget (the message is 31 bytes).
+      run(`* 1 FETCH (UID 71 BODY[] {${ORIGINAL.length}}\r\n${ORIGINAL})\r\n${own2} OK done\r\n`)
+      expect(seen.judged).toBe(1)
+      const body = ORIGINAL.slice(ORIGINAL.indexOf("\r\n\r\n") + 4)
+      const answer = `* 1 FETCH (UID 71 BODY[]<0> {20}\r\n${ORIGINAL.slice(0, 20)} BODY[TEXT] {${body.length}}\r\n${body})\r\n`
+      seen.client = ""
+      run(`${answer}a1 OK done\r\n`)
+      if (budgetBytes === 40) {
+        // 86 bytes held do not fit 40: the server's answer, untouched.
+        expect(seen.client).toBe(`${answer}a1 OK done\r\n`)
+        expect(logs).toContain("scan_budget_exhausted_unserved")
+      } else {
+        expect(seen.client).toBe(
+          `* 1 FETCH (UID 71 BODY[]<0> {20}\r\n${TAGGED.slice(0, 20)} BODY[TEXT] {${body.length}}\r\n${body})\r\na1 OK done\r\n`
+        )
+        expect(logs).not.toContain("scan_budget_exhausted_unserved")
+      }
+      expect(budget.used).toBe(0)
+    }
+  )
 })

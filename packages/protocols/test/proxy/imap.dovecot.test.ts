@@ -73,6 +73,44 @@ describe("IMAP proxy (plain) with Dovecot", () => {
     })
   })
 
+  it("the size a FETCH announces before a tagged message (RFC822.SIZE, the literal's {n}) is that of the bytes it sends", async () => {
+    const { scanner } = taggingScanner()
+    await withProxy(plainProxy(dovecot.ports.imap, "imap", scanner), async (proxy) => {
+      const direct = await session(dovecot.ports.imap)
+      const via = await session(proxy.port)
+      // Thunderbird's full fetch; Dovecot answers the size before the body whatever the order asked.
+      for (const items of ["(UID RFC822.SIZE BODY.PEEK[])", "(BODY.PEEK[] RFC822.SIZE FLAGS)"]) {
+        const d = await direct.command(`FETCH 1:* ${items}`)
+        const p = await via.command(`FETCH 1:* ${items}`)
+        expect(p.literals).toHaveLength(COUNT)
+        const announced = [
+          ...p.raw.toString("latin1").matchAll(/\* (\d+) FETCH \([^{]*RFC822\.SIZE (\d+)[^{]*\{(\d+)\}\r\n/g)
+        ]
+        expect(announced).toHaveLength(COUNT)
+        const literals = bySeq(p.literals)
+        const original = bySeq(d.literals)
+        for (const [, seq, size, marker] of announced) {
+          const sent = literals.get(Number(seq))!
+          expect(Number(size), `message ${seq}`).toBe(sent.length)
+          expect(Number(marker), `message ${seq}`).toBe(sent.length)
+          if (!SPAM.has(Number(seq))) expect(sent.equals(original.get(Number(seq))!)).toBe(true)
+        }
+        // Nothing else differs: the clean messages' responses are Dovecot's.
+        const delta = tag("Subject: ").length - "Subject: ".length
+        expect(stable(p.raw).length - stable(d.raw).length).toBe(SPAM.size * delta)
+      }
+      // A header literal before the body: held with the start, the server's (the tag is the body's).
+      const d = await direct.command("FETCH 3 (RFC822.SIZE BODY.PEEK[HEADER] BODY.PEEK[])")
+      const p = await via.command("FETCH 3 (RFC822.SIZE BODY.PEEK[HEADER] BODY.PEEK[])")
+      expect(p.literals.map((l) => l.item)).toEqual(["BODY[HEADER]", "BODY[]"])
+      expect(p.literals[0]!.bytes.equals(d.literals[0]!.bytes)).toBe(true)
+      expect(p.raw.toString("latin1")).toContain(`RFC822.SIZE ${p.literals[1]!.bytes.length} `)
+      expect(p.literals[1]!.bytes.length).toBeGreaterThan(d.literals[1]!.bytes.length)
+      direct.close()
+      via.close()
+    })
+  })
+
   it("handles FETCH variants: BODY[], RFC822, BINARY[] rewritten; a clean message's partial and section fetches untouched", async () => {
     const { scanner } = taggingScanner()
     await withProxy(plainProxy(dovecot.ports.imap, "imap", scanner), async (proxy) => {

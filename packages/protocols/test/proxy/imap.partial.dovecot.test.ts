@@ -191,6 +191,41 @@ describe("IMAP proxy: partial and section fetches (Dovecot)", () => {
     })
   })
 
+  it("a header-only FETCH by sequence number is tagged as by UID, the number kept in step with EXPUNGE", async () => {
+    const { scanner: scan } = scanner()
+    await withProxy(plainProxy(dovecot.ports.imap, "imap", scan), async (proxy) => {
+      // A mailbox of its own (the others read INBOX): 1 ham, 2 spam, 3 crafted spam, by number.
+      const setup = await session(dovecot.ports.imap, "SELECT")
+      expect((await setup.command("CREATE Numbers")).status).toBe("OK")
+      expect((await setup.command("UID COPY 1:3 Numbers")).status).toBe("OK")
+      expect((await setup.command("SELECT Numbers")).status).toBe("OK")
+      const via = await ImapClient.connect(proxy.port)
+      await via.login(dovecot.user, dovecot.password)
+      expect((await via.command("SELECT Numbers")).status).toBe("OK")
+      const subject = async (seq: number) => {
+        const r = await via.command(`FETCH ${seq} BODY.PEEK[HEADER.FIELDS (SUBJECT)]`)
+        expect(r.status).toBe("OK")
+        return r.literals[0]!.bytes.toString("latin1").trim()
+      }
+      expect(await subject(2)).toBe("Subject: message 2")
+      // Message 2 read in a piece by number: judged (tagged).
+      expect((await via.command("FETCH 2 BODY.PEEK[]<0.100>")).status).toBe("OK")
+      expect(await subject(2)).toBe("Subject: [SPAM] message 2")
+      const header = (await via.command("FETCH 2 BODY.PEEK[HEADER]")).literals[0]!.bytes.toString("latin1")
+      expect(header.startsWith("X-Mailmoat-Spam: yes\r\n")).toBe(true)
+      // Another session expunges message 1: this one hears `* 1 EXPUNGE` and the spam is message 1.
+      expect((await setup.command("STORE 1 +FLAGS.SILENT (\\Deleted)")).status).toBe("OK")
+      expect((await setup.command("EXPUNGE")).status).toBe("OK")
+      expect((await via.command("NOOP")).raw.toString("latin1")).toContain("* 1 EXPUNGE")
+      expect(await subject(1)).toBe("Subject: [SPAM] message 2")
+      expect(await subject(2)).toBe("Subject: read me in pieces")
+      via.close()
+      expect((await setup.command("UNSELECT")).status).toBe("OK")
+      expect((await setup.command("DELETE Numbers")).status).toBe("OK")
+      setup.close()
+    })
+  })
+
   it("the proxy's own fetch leaves \\Seen alone; the client's own non-PEEK fetch sets it as the server does", async () => {
     const { scanner: scan } = scanner()
     await withProxy(plainProxy(dovecot.ports.imap, "imap", scan), async (proxy) => {
@@ -256,6 +291,31 @@ describe("IMAP proxy: partial and section fetches (Dovecot)", () => {
         via.close()
       }
     )
+  })
+
+  it("a response held to be served from a rewritten message counts in the budget: past it, the server's answer goes on whole", async () => {
+    const { scanner: scan, calls } = scanner()
+    const size = (await whole(2)).length
+    // Room for the proxy's own fetch of message 2, not for an answer that carries it twice.
+    const budget = new ScanBudget(size + 300)
+    await withProxy(plainProxy(dovecot.ports.imap, "imap", scan, { limits: { scanBudget: budget } }), async (proxy) => {
+      const via = await session(proxy.port)
+      const command = `UID FETCH 2 (BODY.PEEK[TEXT] BODY.PEEK[]<0.${size + 100}>)`
+      const r = await via.command(command)
+      expect(r.status).toBe("OK")
+      expect(calls).toHaveLength(1)
+      const d = await direct(command)
+      expect(r.literals.map((l) => [l.item, l.bytes.toString("latin1")])).toEqual(
+        d.literals.map((l) => [l.item, l.bytes.toString("latin1")])
+      )
+      expect(proxy.logs.some((l) => l.includes("scan_budget_exhausted_unserved"))).toBe(true)
+      expect(budget.used).toBe(0)
+      // An answer that fits is served from the tagged message.
+      const piece = await via.command("UID FETCH 2 BODY.PEEK[]<0.200>")
+      expect(piece.literals[0]!.bytes.toString("latin1")).toBe(tag((await whole(2)).toString("latin1")).slice(0, 200))
+      expect(budget.used).toBe(0)
+      via.close()
+    })
   })
 
   it("a spent scan budget: a partial fetch gets NO [UNAVAILABLE] and the session goes on; a full fetch streams unscanned", async () => {

@@ -1,7 +1,6 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect } from "vitest"
 import { LeafName, Pem } from "../../src/tls/index.ts"
-import { Lru } from "../../src/tls/Lru.ts"
 
 describe("Pem", () => {
   test.prop([fc.string({ maxLength: 2000 })])("decodeAll never throws on arbitrary text", (text) => {
@@ -46,27 +45,4 @@ describe("LeafName", () => {
   test.prop([fc.oneof(fc.ipV4(), fc.ipV6())])("IP literals are accepted as ip", (ip) => {
     expect(LeafName.parse(ip)?.kind).toBe("ip")
   })
-})
-
-describe("Lru", () => {
-  test.prop([fc.integer({ min: 1, max: 8 }), fc.array(fc.tuple(fc.boolean(), fc.nat(12)), { maxLength: 200 })])(
-    "behaves like a reference list ordered by last use, never above capacity",
-    (capacity, ops) => {
-      const lru = new Lru<number, number>(capacity)
-      let model: Array<[number, number]> = []
-      ops.forEach(([isSet, key], i) => {
-        if (isSet) {
-          lru.set(key, i)
-          model = [...model.filter(([k]) => k !== key), [key, i]]
-          if (model.length > capacity) model = model.slice(model.length - capacity)
-        } else {
-          const entry = model.find(([k]) => k === key)
-          expect(lru.get(key)).toBe(entry?.[1])
-          if (entry) model = [...model.filter(([k]) => k !== key), entry]
-        }
-        expect(lru.size).toBe(model.length)
-        expect(lru.size).toBeLessThanOrEqual(capacity)
-      })
-    }
-  )
 })

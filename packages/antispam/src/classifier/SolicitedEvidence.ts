@@ -8,6 +8,7 @@
  * @since 0.5.0
  */
 import type { Message } from "@mailmoat/core"
+import { listApproved } from "./ListApproved.ts"
 import { recipientTaggedForSender } from "./RecipientTag.ts"
 
 /** The Received hop's recipient (`for <user@host>`), as sendmail, Postfix and Exim record it. */
@@ -21,5 +22,8 @@ export const solicitedFeatures = (message: Message): ReadonlyArray<string> => {
     ...["to", "cc", "delivered-to", "x-original-to"].flatMap((name) => h.getAll(name)),
     ...(message.received ?? []).flatMap((hop) => HOP_FOR.exec(String(hop.raw ?? "").slice(0, 2000))?.[1] ?? [])
   ]
-  return recipientTaggedForSender({ from: h.get("from"), recipients }) ? ["to_tagged_for_sender"] : []
+  const out: Array<string> = []
+  if (recipientTaggedForSender({ from: h.get("from"), recipients })) out.push("to_tagged_for_sender")
+  if (listApproved(h.getAll("approved-by"))) out.push("list_approved")
+  return out
 }

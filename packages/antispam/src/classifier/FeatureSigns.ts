@@ -108,6 +108,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   web_mail_unrelayed: 1,
   word_spacing: 1,
   word_substitution: 1,
+  to_tagged_for_sender: -1,
   has_references: -1,
   quoted_reply: -1
 }
@@ -140,7 +141,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["mime_qp_needless_escape"],
   ["mime_boundary_forged", "mime_qp_unencoded", "html_page_saturated"],
   ["message_id_relay_written", "mime_multipart_encoded"],
-  ["mime_qp_encoded_break", "text_padding_tail"]
+  ["mime_qp_encoded_break", "text_padding_tail"],
+  ["to_tagged_for_sender"]
 ]
 
 /** Every late feature, in stage order. */

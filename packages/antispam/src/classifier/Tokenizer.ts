@@ -34,6 +34,7 @@ import { qpNeedlessEscape } from "./QpNeedlessEscape.ts"
 import { qpUnencoded } from "./QpUnencoded.ts"
 import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { removalFreeMail } from "./RemovalAddress.ts"
+import { solicitedFeatures } from "./SolicitedEvidence.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { analyseText, textStats } from "./TextStats.ts"
 import { textTrailingJunk } from "./TextTrailingJunk.ts"
@@ -258,6 +259,7 @@ export const collect = (message: Message): TokenSet => {
   if (fromEmptyComment(h.get("from"))) features.add("from_empty_comment")
   for (const f of headerStructureFeatures(message)) features.add(f)
   for (const f of bodyLayoutFeatures(message)) features.add(f)
+  for (const f of solicitedFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

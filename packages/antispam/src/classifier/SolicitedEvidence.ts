@@ -1,0 +1,27 @@
+/**
+ * Ham-side traits that do not depend on the words (docs/classifier.md, round 34), named for the
+ * tokenizer in one call: each is a module of its own; this only reads the message's parts each
+ * needs and names the features that hold. New traits of this family go here, so the tokenizer
+ * keeps one call line for all of them.
+ *
+ * @category constructors
+ * @since 0.5.0
+ */
+import type { Message } from "@mailmoat/core"
+import { recipientTaggedForSender } from "./RecipientTag.ts"
+
+/** The Received hop's recipient (`for <user@host>`), as sendmail, Postfix and Exim record it. */
+const HOP_FOR = /\bfor\s+<?([^\s<>;]{1,320})/i
+
+/** The names (without the `feat:` prefix) of this family's traits that `message` carries. */
+export const solicitedFeatures = (message: Message): ReadonlyArray<string> => {
+  const h = message.headers
+  const recipients = [
+    ...(message.envelope?.rcptTo ?? []),
+    ...["to", "cc", "delivered-to", "x-original-to"].flatMap((name) => h.getAll(name)),
+    ...(message.received ?? []).flatMap((hop) => HOP_FOR.exec(String(hop.raw ?? "").slice(0, 2000))?.[1] ?? [])
+  ]
+  const out: Array<string> = []
+  if (recipientTaggedForSender({ from: h.get("from"), recipients })) out.push("to_tagged_for_sender")
+  return out
+}

@@ -143,9 +143,18 @@ export class SmtpSink {
       .map((f) => readFileSync(join(this.dumpDir, f), "latin1"))
   }
 
+  /**
+   * The dumps containing `text`: a case that shares the sink with others counts its own messages
+   * (by Subject) this way, never the sink's total, which a message another case's session was
+   * still relaying raises.
+   */
+  dumpsWith(text: string): ReadonlyArray<string> {
+    return this.dumps().filter((d) => d.includes(text))
+  }
+
   /** The one dump containing `text` (fails when there is none or more than one). */
   dumpWith(text: string): string {
-    const found = this.dumps().filter((d) => d.includes(text))
+    const found = this.dumpsWith(text)
     if (found.length !== 1)
       throw new Error(`expected one dump containing ${JSON.stringify(text)}, found ${found.length}`)
     return found[0]!

@@ -152,7 +152,7 @@ describe.skipIf(!postfixAvailable())("the example gateway in front of Postfix (m
     })
     child.stdout!.on("data", (d: Buffer) => (output += d.toString()))
     child.stderr!.on("data", (d: Buffer) => (output += d.toString()))
-    const started = await outputWith(() => output, /Press Ctrl\+C to stop\./, 30_000)
+    const started = await outputWith(() => output, /Press Ctrl\+C to stop\./, 60_000)
     smtpPort = Number(/SMTP +127\.0\.0\.1:(\d+) \(STARTTLS offered\)/.exec(started)?.[1])
     adminUrl = /admin +(http:\/\/127\.0\.0\.1:\d+)\/status/.exec(started)?.[1] ?? ""
     if (!(smtpPort > 0) || adminUrl === "") throw new Error(`the gateway did not start:\n${started}`)

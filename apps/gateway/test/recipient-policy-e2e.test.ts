@@ -67,14 +67,20 @@ describe("per-recipient spam policy through a real SMTP session", () => {
       "--header",
       `Subject: ${subject}`
     ])
-  const quarantined = async () => (await FileQuarantineStore.make({ root: gw.settings.quarantine.path }).list()).entries
+  // The cases share the gateway, its sink and its quarantine: each counts what carries its own
+  // Subject, never a total, which a message another case's session was still handing off raises.
+  const quarantined = async (subject: string) =>
+    (await FileQuarantineStore.make({ root: gw.settings.quarantine.path }).list()).entries.filter(
+      (e) => e.subject === subject
+    )
+  /** The sink's dumps of `subject`'s message, tagged or not. */
+  const delivered = (subject: string) => sink.dumpsWith(`${subject}\n`)
 
   test("reject and quarantine domains in one message: 250, both copies quarantined as the plan says", async () => {
-    const before = sink.delivered()
     const r = await send("e2e two domains", ["a@reject.example", "b@quarantine.example"])
     expect(r.out).toMatch(/<- {2}250 /)
-    expect(sink.delivered(), logs.join("\n")).toBe(before)
-    const entries = (await quarantined()).filter((e) => e.recipients.some((x) => x.endsWith(".example")))
+    expect(delivered("e2e two domains"), logs.join("\n")).toEqual([])
+    const entries = await quarantined("e2e two domains")
     const byRcpt = Object.fromEntries(entries.map((e) => [e.recipients.join(","), e.reason]))
     expect(byRcpt).toEqual({
       "a@reject.example": expect.stringMatching(
@@ -104,13 +110,11 @@ describe("per-recipient spam policy through a real SMTP session", () => {
   })
 
   test("quarantine, reject, deliver and other spellings of one address in one message: 250, each as its own", async () => {
-    const before = sink.delivered()
-    const heldBefore = (await quarantined()).length
     const ceo = ['"CEO"@reject.example', "ceo+news@reject.example"]
     const r = await send("e2e four ways", ["a@reject.example", "b@quarantine.example", "c@default.example", ...ceo])
     expect(r.out).toMatch(/<- {2}250 /)
     // Two deliveries: the default's copy as it is, the address's spellings tagged with its prefix.
-    expect(sink.delivered() - before, logs.join("\n")).toBe(2)
+    expect(delivered("e2e four ways"), logs.join("\n")).toHaveLength(2)
     expect(sink.dumpWith("Subject: e2e four ways")).toContain("X-Mailmoat-Verdict: ham")
     const tagged = sink.dumpWith("Subject: [SPAM] e2e four ways")
     expect(tagged).toContain(
@@ -118,16 +122,14 @@ describe("per-recipient spam policy through a real SMTP session", () => {
     )
     for (const rcpt of ceo) expect(tagged).toContain(`<${rcpt}>`)
     // One quarantine entry per reason: the rejecting recipient's copy and the quarantining one's.
-    const now = await quarantined()
-    const held = now.slice(0, now.length - heldBefore) // newest first
+    const held = await quarantined("e2e four ways")
     expect(held.map((e) => e.recipients.join(",")).sort()).toEqual(["a@reject.example", "b@quarantine.example"])
   })
 
   test("sub-addresses under antispam.recipientDelimiter take the address's entry; other characters do not", async () => {
-    const before = sink.delivered()
     const r = await send("e2e delimiters", ["ceo-news@reject.example", "ceo+x-y@reject.example"])
     expect(r.out).toMatch(/<- {2}250 /)
-    expect(sink.delivered() - before, logs.join("\n")).toBe(1)
+    expect(delivered("e2e delimiters"), logs.join("\n")).toHaveLength(1)
     const tagged = sink.dumpWith("Subject: [SPAM] e2e delimiters")
     expect(tagged).toContain(
       "X-Mailmoat-Rule: policy: spam onSpam=none (directory: ceo@reject.example + @reject.example)"

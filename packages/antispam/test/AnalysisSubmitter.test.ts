@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http"
 import { Dns } from "@mailmoat/core"
 import { Effect, Logger } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it, vi } from "vitest"
 import { AnalysisSubmitter, makeServerAntispam } from "../src/index.ts"
 import { makeMessage } from "./support/messages.ts"
 
@@ -63,8 +63,11 @@ describe("analysis submission", () => {
     expect(s.counters().dropped).toBeGreaterThanOrEqual(1)
     await s.drain()
     expect(s.counters().failed).toBe(accepted.filter(Boolean).length)
-    await new Promise((r) => setTimeout(r, 50)) // the failure lines are forked log effects
-    expect(logs.some((l) => /analysis submission failed after 2 attempt/.test(l))).toBe(true)
+    // The failure lines are forked log effects: waited for, not a fixed 50 ms.
+    await vi.waitFor(() => expect(logs.some((l) => /analysis submission failed after 2 attempt/.test(l))).toBe(true), {
+      timeout: 60_000,
+      interval: 10
+    })
     expect(logs).toContain("analysis queue full (2); submission dropped")
   })
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RedisPeer, startRedis } from "../../antispam/test/support/redis.ts"
 import { type Rbldnsd, startRbldnsd } from "../../core/test/dns/support/rbldnsd.ts"
 import { decodeOutcome, make as makeShared } from "../src/RedisDnsCacheStore.ts"
-import { client, ready } from "./support/client.ts"
+import { client, endedOtherwise, ready } from "./support/client.ts"
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -117,12 +117,12 @@ describe("shared DNS answer cache (real redis-server, real rbldnsd)", () => {
     const dns = Dns.withCache(NodeDns.makeUncached({ servers: [dnsd.server] }), { store })
     await own.stop()
     dnsd.resetQueries()
-    const t0 = Date.now()
     const answer = await Effect.runPromise(dns.resolve("A", "9.2.0.192.bl.test"))
     expect(answer.records).toEqual(["127.0.0.2"])
-    expect(Date.now() - t0).toBeLessThan(3000)
     expect(await dnsd.settledQueries()).toEqual(["9.2.0.192.bl.test A"])
     expect(errors.length).toBeGreaterThan(0)
+    // Within the deadline: each Redis call was refused at once or ended by our 300 ms deadline.
+    expect(endedOtherwise(errors, 300)).toEqual([])
   })
 
   it("a stored value that is not an outcome reads as not cached", () => {

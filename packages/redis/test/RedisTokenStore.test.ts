@@ -64,9 +64,9 @@ describe("Redis token store (real redis-server)", () => {
 
   it("an unreachable Redis fails fast", async () => {
     const s = makeRedis({ url: "redis://127.0.0.1:1", connectTimeoutMillis: 300, commandTimeoutMillis: 300 })
-    const t0 = Date.now()
-    await expect(s.lookup(["a"])).rejects.toThrow()
-    expect(Date.now() - t0).toBeLessThan(3000)
+    // Ended by our wait for a connection (never a hang on a command): what ended it, not a
+    // wall-clock bound, which a stall of this loaded process fails.
+    await expect(s.lookup(["a"])).rejects.toThrow(/reading learned counts: not connected/)
     await s.close()
   })
 })

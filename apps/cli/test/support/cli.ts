@@ -104,7 +104,8 @@ export const startGatewayProcess = async (
   let out = ""
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()))
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()))
-  const deadline = Date.now() + 30_000
+  // Ends on the listening line or the exit; the bound only catches a hang.
+  const deadline = Date.now() + 60_000
   while (!/SMTP +127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline && child.exitCode === null)
     await new Promise((r) => setTimeout(r, 100))
   const port = Number(/SMTP +127\.0\.0\.1:(\d+)/.exec(out)?.[1])
@@ -116,7 +117,7 @@ export const startGatewayProcess = async (
  * The gateway's output once it holds a line matching `line` (or after `millis`): its log lines
  * are written after the reply, so a test that reads them at once may read them before they come.
  */
-export const outputWith = async (output: () => string, line: RegExp, millis = 5000): Promise<string> => {
+export const outputWith = async (output: () => string, line: RegExp, millis = 60_000): Promise<string> => {
   const deadline = Date.now() + millis
   while (!line.test(output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
   return output()

@@ -126,13 +126,14 @@ describe("plugin lists stage", () => {
   })
 
   it("a provider that hangs gives PLUGIN_UNKNOWN (score 0, not in time): unsure, never spam", async () => {
-    const started = Date.now()
     const o = await run([hanging])
-    expect(Date.now() - started).toBeLessThan(5000)
     expect(o.verdict.class).toBe("unsure")
     expect(o.action._tag).toBe("Deliver")
     const unknown = o.verdict.symbols.filter((s) => s.name === "PLUGIN_UNKNOWN")
     expect(unknown.length).toBe(8) // 3 IPs, 3 domains, 2 addresses
+    // Each lookup ended by the provider's own 50 ms timeout: what ended it, not a wall-clock
+    // bound (which a stall of this loaded process failed).
+    for (const s of unknown) expect(s.detail).toMatch(/ via hangs: Timeout no answer within 50 ms$/)
     expect(unknown.every((s) => s.score === 0)).toBe(true)
     expect(unknown[0]!.detail).toMatch(/^ip 192\.0\.2\.7 \(received\[0\]\) via hangs: Timeout/)
     const rows = (pluginTrace(o.verdict.trace)!.facts as { providers: { hangs: Array<{ inTime: boolean }> } }).providers

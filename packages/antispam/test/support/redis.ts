@@ -47,7 +47,12 @@ const startRedisOnce = async (): Promise<RedisPeer> => {
   child.stdout?.on("data", (d) => {
     out += String(d)
   })
-  for (let i = 0; i < 100 && !out.includes("Ready to accept connections") && child.exitCode === null; i++)
+  // Ends on its ready line or its exit; the bound only catches a hang (100 polls of 50 ms were
+  // ~5 s, which a start on a machine at load 80 can take).
+  for (
+    const deadline = Date.now() + 60_000;
+    !out.includes("Ready to accept connections") && child.exitCode === null && Date.now() < deadline;
+  )
     await new Promise((r) => setTimeout(r, 50))
   if (!out.includes("Ready to accept connections")) {
     child.kill("SIGKILL")

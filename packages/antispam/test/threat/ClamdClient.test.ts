@@ -71,10 +71,14 @@ describe("ClamdClient against a real clamd", () => {
     const client = new ClamdClient({ socket: clamd.socket, timeoutSeconds: 0.5 })
     process.kill(clamd.pid, "SIGSTOP")
     try {
-      const started = performance.now()
       const r = await client.scan(eicar())
-      expect(r).toMatchObject({ _tag: "Unavailable", reason: "timeout" })
-      expect(performance.now() - started).toBeLessThan(5000)
+      // Ended by the 0.5 s timeout asked for (the default is 30 s): what ended it, not a
+      // wall-clock bound, which a stall of this loaded process failed.
+      expect(r).toMatchObject({
+        _tag: "Unavailable",
+        reason: "timeout",
+        detail: expect.stringMatching(/within 500 ms$/)
+      })
     } finally {
       process.kill(clamd.pid, "SIGCONT")
     }

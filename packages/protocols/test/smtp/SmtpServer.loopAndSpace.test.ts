@@ -46,21 +46,24 @@ describe("mail-loop limit", () => {
     })
   })
 
-  it("800 000 Received headers: 554 5.4.6, nothing stored, memory bounded", async () => {
+  // 300 000 hops (21.6 MB) against a 6 MB bound: the proportions of 800 000 against 16 MB (which
+  // took over 120 s at load 80) at 3/8 of the work; the listener retains ~0.2 MB of it.
+  it("300 000 Received headers: 554 5.4.6, nothing stored, memory bounded", async () => {
     const rec = recorder()
     await withServer({ maxHops: 100 }, rec.handler, async (server) => {
       const c = await greeted(server.address.port)
       await transaction(c)
       const before = await retainedBytes()
-      await sendHops(c, 800_000)
-      await c.waitFor(/\r\n554 5\.4\.6 .*\r\n/, 60_000)
+      await sendHops(c, 300_000)
+      // Ends on the reply; the bound only catches a hang.
+      await c.waitFor(/\r\n554 5\.4\.6 .*\r\n/, 100_000)
       const grown = (await retainedBytes()) - before
-      // 57 MB of headers went through the listener.
-      expect(grown, `retained ${Math.round(grown / 1e6)} MB more`).toBeLessThan(16 * 1024 * 1024)
+      // 21.6 MB of headers went through the listener.
+      expect(grown, `retained ${Math.round(grown / 1e6)} MB more`).toBeLessThan(6 * 1024 * 1024)
       expect(rec.messages).toHaveLength(0)
       c.close()
     })
-  }, 120_000)
+  }, 150_000)
 })
 
 const isRoot = process.getuid?.() === 0

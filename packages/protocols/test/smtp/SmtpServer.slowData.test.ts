@@ -42,13 +42,17 @@ describe("minimum DATA rate", () => {
 
   it("a client sending at normal speed after the grace period is served", async () => {
     const rec = recorder()
+    // 100 B/s against the 12 KB sent: the rate measured after the grace stays above it for 120 s,
+    // past the case's timeout, however long this loaded process takes to read the second write
+    // (at 1000 B/s and 6 KB, a stall of 6 s cut the client).
     const server = await SmtpServer.listen(
-      { hostname: "mx.test", minDataRate: 1000, minDataRateGraceMs: 200 },
+      { hostname: "mx.test", minDataRate: 100, minDataRateGraceMs: 200 },
       rec.handler
     )
     try {
       const c = await session(server.address.port)
-      c.write(`Subject: t\r\n\r\n${`${"x".repeat(78)}\r\n`.repeat(50)}`)
+      c.write(`Subject: t\r\n\r\n${`${"x".repeat(78)}\r\n`.repeat(125)}`)
+      // Past the grace: the server measures from its 354, which came before this wait began.
       await new Promise((r) => setTimeout(r, 300))
       const from = c.received.length
       c.write(`${`${"y".repeat(78)}\r\n`.repeat(25)}.\r\n`)

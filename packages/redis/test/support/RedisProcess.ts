@@ -55,7 +55,10 @@ export const startRedisProcess = async (
       c.stdout?.on("data", collect)
       c.stderr?.on("data", collect)
       const ready = () => /Ready to accept connections|Sentinel ID is/.test(out)
-      for (let i = 0; i < 200 && !ready() && c.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25))
+      // Ends on its ready line or its exit; the bound only catches a hang (200 polls of 25 ms were
+      // ~5 s, which a start on a machine at load 80 can take).
+      for (const deadline = Date.now() + 60_000; !ready() && c.exitCode === null && Date.now() < deadline; )
+        await new Promise((r) => setTimeout(r, 25))
       c.stdout?.off("data", collect)
       c.stdout?.resume()
       c.stderr?.resume()

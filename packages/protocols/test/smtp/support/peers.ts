@@ -62,7 +62,10 @@ const requireBinary = (name: string): void => {
   }
 }
 
-/** A fresh self-signed certificate for 127.0.0.1 / localhost. */
+/**
+ * A fresh self-signed certificate for 127.0.0.1 / localhost. Its key is EC P-256: openssl's RSA
+ * 2048 key search took over 30 s at load 80, past this call's timeout.
+ */
 export const makeCert = (): { key: string; cert: string; dir: string } => {
   requireBinary("openssl")
   const dir = mkdtempSync(join(tmpdir(), "mailmoat-cert-"))
@@ -74,7 +77,9 @@ export const makeCert = (): { key: string; cert: string; dir: string } => {
       "req",
       "-x509",
       "-newkey",
-      "rsa:2048",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
       "-nodes",
       "-keyout",
       key,

@@ -61,8 +61,8 @@ export const recipientTaggedForSender = (input: RecipientTagInput): boolean => {
     let n = 0
     for (const a of String(value).slice(0, 10_000).matchAll(ADDRESS)) {
       if (++n > MAX_PER_VALUE) break
-      if (domainOf(a[2]!) === domain) continue
-      if (taggedWith(a[1]!.toLowerCase(), label)) return true
+      // The tag test first: it is a string search, the domain a public-suffix lookup.
+      if (taggedWith(a[1]!.toLowerCase(), label) && domainOf(a[2]!) !== domain) return true
     }
   }
   return false

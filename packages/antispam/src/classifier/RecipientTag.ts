@@ -26,8 +26,11 @@ import { registrableDomain } from "./Domains.ts"
 /** What the trait reads of a message. */
 export interface RecipientTagInput {
   readonly from: string | undefined
-  /** Header values and envelope addresses that name recipients, in any form (`Name <a@b>`, lists). */
-  readonly recipients: ReadonlyArray<string>
+  /**
+   * Header values and envelope addresses that name recipients, in any form (`Name <a@b>`, lists);
+   * read only once From names a usable sender domain, and only until a tag is found.
+   */
+  readonly recipients: Iterable<string>
 }
 
 /** Addresses in a header value, at most 50 per value (a To of hundreds names no sender's tag). */

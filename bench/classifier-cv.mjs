@@ -3,7 +3,7 @@
 // name, so not the stacking folds) is classified by a model trained on the other folds. For
 // choosing training options without looking at eval/, e.g. the weight of the padded spam twins.
 //
-//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--late feat:NAME,...|none] [--without feat:NAME,...] [--missed] [--sweep] [--decision plain]
+//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--late feat:NAME,...|none] [--without feat:NAME,...] [--missed] [--sweep] [--decision plain] [--dump FILE]
 //
 // --missed also prints every spam not called spam, with its probability: which spam two builds
 // differ on, when their recall does.
@@ -12,6 +12,7 @@
 // and where the ham nearest the spam cut-off sits (bench/classifier-sweep.mjs).
 //
 // --decision plain classes by the probability alone (as classifier-drift.mjs).
+// --dump FILE writes every scored message as a JSON line (as classifier-drift.mjs).
 //
 // --disc on trains with the discriminative token model as one more layer input (round 15).
 //
@@ -24,9 +25,11 @@ import { readFileSync } from "node:fs"
 import { basename, join } from "node:path"
 import { args, corpusDir, decision, lateOption, loadClassifier, opt, withoutOption } from "./classifier-common.mjs"
 import { sweepLines } from "./classifier-sweep.mjs"
+import { dumpOption } from "./classifier-dump.mjs"
 
 const Classifier = await loadClassifier()
 const decideOf = decision(Classifier)
+const dump = dumpOption(Classifier)
 const train = join(corpusDir(), "train")
 const folds = Number(opt("folds", "5"))
 const twin = opt("twin", undefined)
@@ -65,6 +68,7 @@ for (let k = 0; k < folds; k++) {
     const s = Classifier.score(model, it.tokens)
     const p = s.probability
     const c = decideOf(model, s, p)
+    dump(`CV fold ${k}`, model, it, s, c)
     scored.push({ name: it.name, label: it.label, p })
     counts[it.label]++
     if (c === "unsure") counts.unsure++

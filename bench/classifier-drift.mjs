@@ -6,7 +6,7 @@
 // Nothing here trains or tunes on eval/: the eval/ row uses a model trained on train/ only.
 //
 //   node bench/classifier-drift.mjs [--corpus DIR] [--only split,old-new,new-old] [--chi s=0.45,minDev=0.1] [--fit hamWeight=1] [--shift 0.3,0.1,0]
-//                                  [--twin 0.05] [--late feat:NAME,...|none] [--without feat:NAME,...] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--decision plain] [--json] [--explain] [--weights]
+//                                  [--twin 0.05] [--late feat:NAME,...|none] [--without feat:NAME,...] [--known 0.1] [--bands 0.2:0.9,0.2:0.95] [--decision plain] [--json] [--explain] [--weights] [--dump FILE]
 //                                  [--sweep [--sweep-spam 0.8,0.85,0.9] [--sweep-ham 0.1,0.2,0.3]] [--show NAME,...]
 //
 // --weights prints each run's fitted layer (bias and non-zero weights) on stderr.
@@ -41,6 +41,9 @@
 // --decision plain classes by the probability alone, without round 30's rule that a spam verdict
 // resting on a few words alone is unsure (Classifier.decide): the rule's effect in one build.
 //
+// --dump FILE writes every scored message of every run as a JSON line (bench/classifier-dump.mjs):
+// other decision rules tried on the same scores (bench/classifier-rules.mjs).
+//
 // --bands H:S,... also prints each run's figures with other cut-offs (ham below H, spam at or
 // above S), from the same probabilities: what moving the unsure band would trade.
 //
@@ -54,6 +57,7 @@ import { readFileSync } from "node:fs"
 import { basename, join } from "node:path"
 import { args, corpusDir, decision, lateOption, loadClassifier, opt, withoutOption } from "./classifier-common.mjs"
 import { sweepLines } from "./classifier-sweep.mjs"
+import { dumpOption } from "./classifier-dump.mjs"
 
 const corpus = corpusDir()
 const only = opt("only", "split,old-new,new-old").split(",")
@@ -102,6 +106,7 @@ const seen = (tokens, known) =>
     : { ...tokens, tokens: tokens.tokens.filter((t) => t.startsWith("feat:") || hashShare(t) < known) }
 const Classifier = await loadClassifier()
 const decideOf = decision(Classifier)
+const dump = dumpOption(Classifier)
 const lateStages = lateOption()
 const without = withoutOption()
 
@@ -185,6 +190,7 @@ const measure = (name, model, known, testSet) => {
     scoreMillis += performance.now() - t0
     scored++
     const c = decideOf(model, s, p)
+    dump(name, model, it, s, c)
     classes[it.label].push(c)
     probabilities[it.label].push(p)
     pointScores.push({ name: it.name, label: it.label, p })

@@ -10,30 +10,14 @@
 //     [--show NAME]   (prints the files that carry candidate NAME, ham first)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { candidateSetup, countCandidates, opt, SUBSETS } from "./classifier-common.mjs"
+import { candidateSetup, opt } from "./classifier-common.mjs"
+import { addresses, fromAddress, printHamSideTable, regDomain } from "./classifier-ham-side.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
 
 const get = (m, name) => m.headers.get(name)
 const all = (m, name) => m.headers.getAll(name)
-const ADDRESS = /([A-Za-z0-9._%+=-]{1,64})@([A-Za-z0-9.-]{1,253})/g
-const addresses = (v) =>
-  [...String(v ?? "").matchAll(ADDRESS)].map((a) => ({ local: a[1].toLowerCase(), domain: a[2].toLowerCase() }))
-const fromAddress = (m) => addresses(get(m, "from"))[0]
-/** Registrable domain, by the last two labels (three under a two-letter country's second level). */
-const regDomain = (host) => {
-  const l = String(host ?? "")
-    .toLowerCase()
-    .replace(/\.$/, "")
-    .split(".")
-  if (l.length < 2) return undefined
-  const n =
-    l.length >= 3 && l[l.length - 1].length === 2 && /^(?:co|com|net|org|ac|gov|edu|ne|or)$/.test(l[l.length - 2])
-      ? 3
-      : 2
-  return l.slice(-n).join(".")
-}
 const hops = (m) => m.received ?? []
 const recipients = (m) => [
   ...["to", "cc", "delivered-to", "x-original-to", "envelope-to"].flatMap((n) => all(m, n).flatMap(addresses)),
@@ -104,29 +88,4 @@ const candidates = {
   }
 }
 
-const { totals, rows } = countCandidates(
-  Classifier,
-  corpus,
-  candidates,
-  () => ({ hamSpam: 0, hamUnsure: 0, spamCaught: 0, files: [] }),
-  (row, k, message) => {
-    const { label, name } = message
-    message.p ??= Classifier.score(model, Classifier.tokenize(message.message)).probability
-    if (k === show) row.files.push(`${label} ${name.slice(0, 22)} ${message.p.toFixed(3)}`)
-    if (label === "ham") {
-      if (message.p >= 0.9) {
-        row.hamSpam++
-        row.files.push(`${name.slice(0, 16)}(${message.subset === "eval ham" ? "eval" : "train"})`)
-      } else if (message.p >= 0.2) row.hamUnsure++
-    } else if (message.p >= 0.9) row.spamCaught++
-  }
-)
-console.log(
-  `| candidate | ${SUBSETS.map((s) => `${s} (${totals[s]})`).join(" | ")} | ham called spam / unsure | spam called spam | ham called spam |`
-)
-console.log(`|---|${SUBSETS.map(() => "---:").join("|")}|---:|---:|---|`)
-for (const [k, row] of Object.entries(rows))
-  console.log(
-    `| ${k} | ${SUBSETS.map((s) => row[s]).join(" | ")} | ${row.hamSpam} / ${row.hamUnsure} | ${row.spamCaught} | ${k === show ? "" : row.files.slice(0, 6).join(" ")} |`
-  )
-if (show) console.log(rows[show]?.files.join("\n") ?? `no candidate named ${show}`)
+printHamSideTable(Classifier, corpus, model, candidates, show)

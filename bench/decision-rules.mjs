@@ -1,0 +1,77 @@
+// Decision rules tried on dumped scores (`--dump FILE` of classifier-drift.mjs and
+// classifier-cv.mjs, one object per scored message): bench/classifier-rules.mjs prints them; kept
+// apart so that the test can check them (test/decision-rules.test.ts). Round 36 in
+// docs/classifier.md.
+//
+// A rule's name: `plain` (the probability's band), `few:N` (round 30's rule with N clues: a spam
+// verdict is unsure when fewer than N clues decided the words, the words alone call it spam and the
+// form alone calls it ham), `alone:X` (a spam verdict the form does not back is unsure below
+// probability X, however many clues), `near:N:X` (the same, under N clues), `A+B` (unsure when
+// either part holds). The cut-offs are the build's: ham below 0.2, spam at or above 0.9.
+
+export const HAM_BELOW = 0.2
+export const SPAM_ABOVE = 0.9
+
+const band = (p) => (p < HAM_BELOW ? "ham" : p >= SPAM_ABOVE ? "spam" : "unsure")
+/** The form alone calls the message ham (a dump from a build before round 30 has no form: never). */
+const against = (r) => typeof r.form === "number" && r.form < HAM_BELOW
+const parts = {
+  plain: () => () => false,
+  few: (n) => (r) => r.used < n && r.chi >= SPAM_ABOVE && against(r),
+  alone: (x) => (r) => r.p < x && against(r),
+  near: (n, x) => (r) => r.used < n && r.p < x && against(r)
+}
+const ARITY = { plain: 0, few: 1, alone: 1, near: 2 }
+
+/** The class of a dumped score under the rule named `name`; throws on a name it does not know. */
+export const ruleOf = (name) => {
+  const tests = String(name)
+    .split("+")
+    .map((part) => {
+      const [kind, ...values] = part.split(":")
+      const numbers = values.map(Number)
+      if (!Object.hasOwn(parts, kind) || numbers.length !== ARITY[kind] || numbers.some(Number.isNaN))
+        throw new Error(`no rule ${part} (plain, few:N, alone:X, near:N:X, A+B)`)
+      return parts[kind](...numbers)
+    })
+  return (r) => {
+    const c = band(r.p)
+    return c === "spam" && tests.some((t) => t(r)) ? "unsure" : c
+  }
+}
+
+/** The dumped scores by run, a CV's folds as one run. */
+export const runsOf = (rows) => {
+  const runs = new Map()
+  for (const r of rows) {
+    const run = r.run.startsWith("CV fold") ? "CV (all folds)" : r.run
+    if (!runs.has(run)) runs.set(run, [])
+    runs.get(run).push(r)
+  }
+  return runs
+}
+
+/** False positives, spam caught and unsure of `items` by `classOf`, with recall and the unsure rate in %. */
+export const figures = (items, classOf) => {
+  let fp = 0
+  let caught = 0
+  let unsure = 0
+  let ham = 0
+  for (const r of items) {
+    const c = classOf(r)
+    if (r.label === "ham") ham++
+    if (c === "unsure") unsure++
+    else if (c === "spam") r.label === "ham" ? fp++ : caught++
+  }
+  const spam = items.length - ham
+  return {
+    falsePositives: fp,
+    caught,
+    unsure,
+    recall: (100 * caught) / Math.max(1, spam),
+    unsureRate: (100 * unsure) / Math.max(1, items.length)
+  }
+}
+
+/** `figures` as the tables print them: false positives / recall % / unsure %. */
+export const figureText = (f) => `${f.falsePositives} / ${f.recall.toFixed(2)} / ${f.unsureRate.toFixed(2)}`

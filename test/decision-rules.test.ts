@@ -1,0 +1,139 @@
+// bench/decision-rules.mjs: the decision rules bench/classifier-rules.mjs tries on dumped scores
+// (round 36 in docs/classifier.md).
+import { fc, test } from "@fast-check/vitest"
+import { describe, expect, it } from "vitest"
+// @ts-expect-error: a plain .mjs script without declarations
+import { figures, figureText, ruleOf, runsOf } from "../bench/decision-rules.mjs"
+
+interface Row {
+  readonly run: string
+  readonly name: string
+  readonly label: "ham" | "spam"
+  readonly c: string
+  readonly p: number
+  readonly chi: number
+  readonly used: number
+  readonly form: number | undefined
+}
+const row = (over: Partial<Row>): Row => ({
+  run: "split",
+  name: "m",
+  label: "spam",
+  c: "spam",
+  p: 0.94,
+  chi: 0.95,
+  used: 12,
+  form: 0.165,
+  ...over
+})
+const classOf = (name: string, r: Row): string => ruleOf(name)(r)
+
+describe("bench/decision-rules", () => {
+  it("plain: the probability's band, whatever the clues and the form", () => {
+    expect(classOf("plain", row({ p: 0.1 }))).toBe("ham")
+    expect(classOf("plain", row({ p: 0.2 }))).toBe("unsure")
+    expect(classOf("plain", row({ p: 0.89 }))).toBe("unsure")
+    expect(classOf("plain", row({ p: 0.9 }))).toBe("spam")
+    expect(classOf("plain", row({ p: 0.94, used: 1, form: 0.01 }))).toBe("spam")
+  })
+
+  it("few:N: a spam verdict on fewer than N clues, the words alone spam and the form ham, is unsure", () => {
+    expect(classOf("few:25", row({}))).toBe("unsure")
+    expect(classOf("few:25", row({ used: 25 }))).toBe("spam")
+    expect(classOf("few:35", row({ used: 34 }))).toBe("unsure")
+    expect(classOf("few:25", row({ chi: 0.89 }))).toBe("spam")
+    expect(classOf("few:25", row({ form: 0.2 }))).toBe("spam")
+    expect(classOf("few:25", row({ p: 0.5 }))).toBe("unsure")
+    expect(classOf("few:25", row({ p: 0.1 }))).toBe("ham")
+  })
+
+  it("alone:X and near:N:X: a spam verdict the form does not back, below X (and under N clues)", () => {
+    expect(classOf("alone:0.95", row({ p: 0.934, used: 300 }))).toBe("unsure")
+    expect(classOf("alone:0.95", row({ p: 0.95, used: 300 }))).toBe("spam")
+    expect(classOf("alone:0.95", row({ p: 0.934, form: 0.5 }))).toBe("spam")
+    expect(classOf("near:35:0.95", row({ p: 0.934, used: 34 }))).toBe("unsure")
+    expect(classOf("near:35:0.95", row({ p: 0.934, used: 35 }))).toBe("spam")
+    expect(classOf("near:35:0.95", row({ p: 0.96, used: 34 }))).toBe("spam")
+  })
+
+  it("A+B: unsure when either part holds", () => {
+    const few = row({ p: 0.99, used: 12 })
+    const near = row({ p: 0.934, used: 34, chi: 0.98 })
+    expect(classOf("few:25+near:35:0.95", few)).toBe("unsure")
+    expect(classOf("few:25+near:35:0.95", near)).toBe("unsure")
+    expect(classOf("few:25", near)).toBe("spam")
+    expect(classOf("near:35:0.95", few)).toBe("spam")
+  })
+
+  it("a dump without the form's probability (a build before round 30) is never against the form", () => {
+    expect(classOf("few:25", row({ form: undefined }))).toBe("spam")
+    expect(classOf("alone:0.99", row({ form: undefined }))).toBe("spam")
+  })
+
+  it("refuses a rule it does not know, or one with the wrong numbers", () => {
+    for (const name of ["", "foo", "few", "few:x", "near:35", "alone:0.9:1", "plain:1", "constructor", "few:25+"])
+      expect(() => ruleOf(name), name).toThrow(/no rule/)
+  })
+
+  it("counts a run's false positives, recall and unsure; a CV's folds are one run", () => {
+    const rows = [
+      row({ run: "CV fold 0", label: "ham", c: "spam", p: 0.95 }),
+      row({ run: "CV fold 1", label: "ham", c: "ham", p: 0.05 }),
+      row({ run: "CV fold 1", label: "spam", c: "spam", p: 0.99, used: 80 }),
+      row({ run: "CV fold 2", label: "spam", c: "unsure", p: 0.5 }),
+      row({ run: "split", label: "spam", c: "spam", p: 0.99 })
+    ]
+    const runs = runsOf(rows)
+    expect([...runs.keys()]).toEqual(["CV (all folds)", "split"])
+    const cv = runs.get("CV (all folds)")
+    expect(figures(cv, (r: Row) => r.c)).toEqual({
+      falsePositives: 1,
+      caught: 1,
+      unsure: 1,
+      recall: 50,
+      unsureRate: 25
+    })
+    expect(figureText(figures(cv, ruleOf("plain")))).toBe("1 / 50.00 / 25.00")
+    // The ham at 0.95 has 12 clues against its form: few:25 makes it unsure.
+    expect(figureText(figures(cv, ruleOf("few:25")))).toBe("0 / 50.00 / 50.00")
+  })
+
+  const rows = fc.record({
+    run: fc.string(),
+    name: fc.string(),
+    label: fc.constantFrom("ham" as const, "spam" as const),
+    c: fc.constantFrom("ham", "unsure", "spam"),
+    p: fc.double({ min: 0, max: 1, noNaN: true }),
+    chi: fc.double({ min: 0, max: 1, noNaN: true }),
+    used: fc.integer({ min: 0, max: 200 }),
+    form: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined })
+  })
+  const part = fc.oneof(
+    fc.constant("plain"),
+    fc.integer({ min: 0, max: 100 }).map((n) => `few:${n}`),
+    fc.double({ min: 0, max: 1, noNaN: true }).map((x) => `alone:${x}`),
+    fc
+      .tuple(fc.integer({ min: 0, max: 100 }), fc.double({ min: 0, max: 1, noNaN: true }))
+      .map(([n, x]) => `near:${n}:${x}`)
+  )
+  const names = fc.array(part, { minLength: 1, maxLength: 3 }).map((p) => p.join("+"))
+
+  test.prop([names, rows])("a rule only ever moves the band's spam verdict to unsure", (name, r) => {
+    const band = classOf("plain", r)
+    const c = classOf(name, r)
+    expect(c === band || (band === "spam" && c === "unsure")).toBe(true)
+  })
+
+  test.prop([fc.string(), fc.array(rows, { maxLength: 20 })])("never throws past the name's check", (name, rs) => {
+    let rule: ((r: Row) => string) | undefined
+    try {
+      rule = ruleOf(name)
+    } catch (e) {
+      expect(String(e)).toMatch(/no rule/)
+      return
+    }
+    const f = figures(rs, rule)
+    expect(f.falsePositives + f.caught + f.unsure).toBeLessThanOrEqual(rs.length)
+    expect(runsOf(rs).size).toBeLessThanOrEqual(rs.length)
+  })
+})

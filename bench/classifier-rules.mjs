@@ -5,7 +5,7 @@
 // again, so a rule's width can be swept on every drift cell and the CV in seconds (round 36 in
 // docs/classifier.md; the rules are bench/decision-rules.mjs's).
 //
-//   node bench/classifier-rules.mjs FILE [--rules plain,few:25,few:35,alone:0.95,few:25+near:35:0.95] [--moved]
+//   node bench/classifier-rules.mjs FILE [--rules plain,few:25,few:35,alone:0.95,few:25+near:35:0.95,few:25+backed:0.85:0.5] [--moved]
 import { readFileSync } from "node:fs"
 import { args, opt } from "./classifier-common.mjs"
 import { figures, figureText, ruleOf, runsOf } from "./decision-rules.mjs"

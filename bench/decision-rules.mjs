@@ -6,8 +6,11 @@
 // A rule's name: `plain` (the probability's band), `few:N` (round 30's rule with N clues: a spam
 // verdict is unsure when fewer than N clues decided the words, the words alone call it spam and the
 // form alone calls it ham), `alone:X` (a spam verdict the form does not back is unsure below
-// probability X, however many clues), `near:N:X` (the same, under N clues), `A+B` (unsure when
-// either part holds). The cut-offs are the build's: ham below 0.2, spam at or above 0.9.
+// probability X, however many clues), `near:N:X` (the same, under N clues), `backed:X:F` (an unsure
+// verdict at probability X or more whose form alone is at F or more is spam: a lower spam cut-off
+// for what the form backs), `A+B` (both parts apply: a spam verdict is unsure when an unsure part
+// holds for it, an unsure one spam when a `backed` part does). The cut-offs are the build's: ham
+// below 0.2, spam at or above 0.9.
 
 export const HAM_BELOW = 0.2
 export const SPAM_ABOVE = 0.9
@@ -17,26 +20,28 @@ const band = (p) => (p < HAM_BELOW ? "ham" : p >= SPAM_ABOVE ? "spam" : "unsure"
 const against = (r) => typeof r.form === "number" && r.form < HAM_BELOW
 const parts = {
   plain: () => () => false,
+  backed: (x, f) => (r) => r.p >= x && typeof r.form === "number" && r.form >= f,
   few: (n) => (r) => r.used < n && r.chi >= SPAM_ABOVE && against(r),
   alone: (x) => (r) => r.p < x && against(r),
   near: (n, x) => (r) => r.used < n && r.p < x && against(r)
 }
-const ARITY = { plain: 0, few: 1, alone: 1, near: 2 }
+const ARITY = { plain: 0, few: 1, alone: 1, near: 2, backed: 2 }
 
 /** The class of a dumped score under the rule named `name`; throws on a name it does not know. */
 export const ruleOf = (name) => {
-  const tests = String(name)
-    .split("+")
-    .map((part) => {
-      const [kind, ...values] = part.split(":")
-      const numbers = values.map(Number)
-      if (!Object.hasOwn(parts, kind) || numbers.length !== ARITY[kind] || numbers.some(Number.isNaN))
-        throw new Error(`no rule ${part} (plain, few:N, alone:X, near:N:X, A+B)`)
-      return parts[kind](...numbers)
-    })
+  const toUnsure = []
+  const toSpam = []
+  for (const part of String(name).split("+")) {
+    const [kind, ...values] = part.split(":")
+    const numbers = values.map(Number)
+    if (!Object.hasOwn(parts, kind) || numbers.length !== ARITY[kind] || numbers.some(Number.isNaN))
+      throw new Error(`no rule ${part} (plain, few:N, alone:X, near:N:X, backed:X:F, A+B)`)
+    ;(kind === "backed" ? toSpam : toUnsure).push(parts[kind](...numbers))
+  }
   return (r) => {
     const c = band(r.p)
-    return c === "spam" && tests.some((t) => t(r)) ? "unsure" : c
+    if (c === "spam") return toUnsure.some((t) => t(r)) ? "unsure" : c
+    return c === "unsure" && toSpam.some((t) => t(r)) ? "spam" : c
   }
 }
 

@@ -56,6 +56,18 @@ describe("bench/decision-rules", () => {
     expect(classOf("near:35:0.95", row({ p: 0.96, used: 34 }))).toBe("spam")
   })
 
+  it("backed:X:F: an unsure verdict at X or more whose form is at F or more is spam", () => {
+    expect(classOf("backed:0.85:0.5", row({ p: 0.86, form: 0.6 }))).toBe("spam")
+    expect(classOf("backed:0.85:0.5", row({ p: 0.84, form: 0.6 }))).toBe("unsure")
+    expect(classOf("backed:0.85:0.5", row({ p: 0.86, form: 0.4 }))).toBe("unsure")
+    expect(classOf("backed:0.85:0.5", row({ p: 0.86, form: undefined }))).toBe("unsure")
+    expect(classOf("backed:0.1:0", row({ p: 0.15, form: 0.9 }))).toBe("ham")
+    // A spam verdict stays one; with an unsure part too, that part still applies to it.
+    expect(classOf("backed:0.85:0.5", row({ p: 0.95, form: 0.1, used: 3 }))).toBe("spam")
+    expect(classOf("few:25+backed:0.85:0.5", row({ p: 0.95, form: 0.1, used: 3 }))).toBe("unsure")
+    expect(classOf("few:25+backed:0.85:0.5", row({ p: 0.86, form: 0.6 }))).toBe("spam")
+  })
+
   it("A+B: unsure when either part holds", () => {
     const few = row({ p: 0.99, used: 12 })
     const near = row({ p: 0.934, used: 34, chi: 0.98 })
@@ -71,7 +83,18 @@ describe("bench/decision-rules", () => {
   })
 
   it("refuses a rule it does not know, or one with the wrong numbers", () => {
-    for (const name of ["", "foo", "few", "few:x", "near:35", "alone:0.9:1", "plain:1", "constructor", "few:25+"])
+    for (const name of [
+      "",
+      "foo",
+      "few",
+      "few:x",
+      "near:35",
+      "alone:0.9:1",
+      "plain:1",
+      "backed:0.8",
+      "constructor",
+      "few:25+"
+    ])
       expect(() => ruleOf(name), name).toThrow(/no rule/)
   })
 
@@ -117,11 +140,21 @@ describe("bench/decision-rules", () => {
       .map(([n, x]) => `near:${n}:${x}`)
   )
   const names = fc.array(part, { minLength: 1, maxLength: 3 }).map((p) => p.join("+"))
+  const backed = fc
+    .tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }))
+    .map(([x, f]) => `backed:${x}:${f}`)
 
-  test.prop([names, rows])("a rule only ever moves the band's spam verdict to unsure", (name, r) => {
+  test.prop([names, rows])("a rule without `backed` only ever moves the band's spam verdict to unsure", (name, r) => {
     const band = classOf("plain", r)
     const c = classOf(name, r)
     expect(c === band || (band === "spam" && c === "unsure")).toBe(true)
+  })
+
+  test.prop([names, backed, rows])("`backed` only ever moves the band's unsure verdict to spam", (name, b, r) => {
+    const band = classOf("plain", r)
+    const c = classOf(`${name}+${b}`, r)
+    const without = classOf(name, r)
+    expect(c === without || (band === "unsure" && c === "spam")).toBe(true)
   })
 
   test.prop([fc.string(), fc.array(rows, { maxLength: 20 })])("never throws past the name's check", (name, rs) => {

@@ -355,10 +355,13 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
       marks: { readonly prefix: string | undefined; readonly suffix: string | undefined }
     ): Now<StepsDone, never, never> => {
       if (i >= steps.length) return { verdict, ...marks, tempfail: undefined, enforce: undefined }
-      return andThen(steps[i]!.run({ ...input, verdict }), (a) => {
+      // Literals, not spreads: on Node 20 a spread that adds a key (`{ ...input, verdict }`) gives
+      // every copy a hidden class of its own, and each step's reads of its input go megamorphic.
+      const stepInput = { message: input.message, recipients: input.recipients, verdict, facts: input.facts }
+      return andThen(steps[i]!.run(stepInput), (a) => {
         const next = adjust(verdict, {
-          ...a,
-          symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols)
+          symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols),
+          class: a.class
         })
         const prefix = a.rulePrefix ?? marks.prefix
         const suffix = a.ruleSuffix ?? marks.suffix

@@ -34,4 +34,20 @@ describe("hidden classes of the engine's outcomes", () => {
     expect(actions.every((a) => a._tag === "Deliver" && a.changes?.length === 1)).toBe(true)
     expect(hiddenClasses([...actions, Action.deliver([["X-A", "1"]])])).toBe(1)
   })
+
+  it("a verdict step's input has one hidden class, message after message", async () => {
+    const inputs: Array<object> = []
+    const noter: Engine.VerdictStep = {
+      name: "noter",
+      symbols: {},
+      run: (input) => {
+        inputs.push(input)
+        return Effect.succeed({})
+      }
+    }
+    const engine = Effect.runSync(Engine.make({ stages: [], verdictSteps: [noter, noter] }))
+    await outcomesOf(engine, 10)
+    expect(inputs).toHaveLength(20)
+    expect(hiddenClasses(inputs)).toBe(1)
+  })
 })

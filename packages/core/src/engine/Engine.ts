@@ -199,7 +199,8 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
     // a finished outcome: the gateway's runner then answers without a fiber.
     const runEarly = (phase: Phase, input: StageInput): Effect.Effect<PhaseOutcome> => {
       const list = stages[phase]
-      if (list.length === 0) return Effect.succeed({ phase, traces: EMPTY, headers: EMPTY })
+      // All four fields, in `outcomeOf`'s order: one hidden class for every phase's outcome.
+      if (list.length === 0) return Effect.succeed({ phase, traces: EMPTY, decided: undefined, headers: EMPTY })
       const run = Pipeline.runPhase(list, input, { deadlineMillis })
       return Exit.isExit(run) && Exit.isSuccess(run)
         ? outcomeOf(phase, (run as Exit.Success<Pipeline.PhaseRun>).value)

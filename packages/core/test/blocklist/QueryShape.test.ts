@@ -19,7 +19,11 @@ describe("the queries providers are given", () => {
       name: "p",
       kinds: ["ip"],
       timeoutMillis: 0,
-      lookup: (q) => Effect.sync(() => (seen.push(q), NOT_LISTED))
+      lookup: (q) =>
+        Effect.sync(() => {
+          seen.push(q)
+          return NOT_LISTED
+        })
     }
     const runner = BlocklistRunner.make({ cache: false })
     for (const q of queries(12)) await Effect.runPromise(runner.lookup(provider, q))

@@ -50,4 +50,18 @@ describe("hidden classes of the engine's outcomes", () => {
     expect(inputs).toHaveLength(20)
     expect(hiddenClasses(inputs)).toBe(1)
   })
+
+  it("a session phase's outcome has one hidden class, whether the phase has stages or none", async () => {
+    const checker = stage("checker", "mail", () => ({ symbols: [] }))
+    const engine = Effect.runSync(Engine.make({ stages: [checker] }))
+    const envelope = Testing.envelope()
+    const outcomes = []
+    for (let n = 0; n < 5; n++) {
+      outcomes.push(await Effect.runPromise(engine.connect(envelope)))
+      outcomes.push(await Effect.runPromise(engine.mail(envelope)))
+    }
+    expect(outcomes.map((o) => [o.phase, o.traces.length])).toContainEqual(["connect", 0])
+    expect(outcomes.map((o) => [o.phase, o.traces.length])).toContainEqual(["mail", 1])
+    expect(hiddenClasses(outcomes)).toBe(1)
+  })
 })

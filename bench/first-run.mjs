@@ -5,20 +5,23 @@
 // per pair, on the harness's corpus, zones and configuration (bench/harness-gateway.mjs: rbldnsd,
 // smtp-sink and the gateway on 127.0.0.1 with ephemeral ports, stopped by PID), and the pairs
 // alternate their order (A B, B A, ...). CPU is the gateway process's own counters (utime + stime
-// of all its threads: V8's compiler and GC threads included), read before and after each run.
+// of all its threads: V8's compiler and GC threads included), read before and after each run, and
+// its main thread's alone.
 //
 //   npm run build && node bench/first-run.mjs [--checkouts here,/tmp/mm-base29] [--pairs 4]
-//                                             [--runs 2] [--conc 20] [--jit DIR]
+//                                             [--runs 2] [--replay] [--conc 20] [--jit DIR]
 //
 // `--runs` is how many smtp-source runs of 2,000 follow the warm-up in each process (the first
-// is the one measured; the second shows what the same messages cost once warm). `--jit DIR` runs
+// is the one measured; the second shows what the same messages cost once warm); `--replay` adds
+// the harness's replay run (its lib/smtp-replay.js: the 2,000 distinct messages) after them. `--jit DIR` runs
 // every gateway with V8's code and deopt log (`--log-code --log-deopt`, bench/jit-mark.mjs cutting
-// it per run) into DIR/LABEL.pN.log (its output, V8's traces if GW_NODE_FLAGS asks for any, into
+// it per run, and once more before the gateway is stopped) into DIR/LABEL.pN.log (its output, V8's traces if GW_NODE_FLAGS asks for any, into
 // DIR/LABEL.pN.out, a line `jit-mark N` where each run starts) and prints bench/jit-log.mjs's report of each: TurboFan
 // compilations, re-optimisations and deoptimisations per run (counts; the logging costs CPU, so
 // those pairs' CPU is not comparable with untraced ones). `CHECKOUT+FLAG` passes `--FLAG` to that
 // gateway's node alone; GW_NODE_FLAGS to every one.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { harnessCorpus } from "./harness-corpus.mjs"
@@ -33,7 +36,9 @@ const arg = (name, fallback) => {
 }
 const checkouts = arg("checkouts", "here,/tmp/mm-base29").split(",")
 const pairs = Number(arg("pairs", "4"))
-const runs = Number(arg("runs", "2"))
+const replayToo = process.argv.includes("--replay")
+// With `--replay`, one run more: the replay's.
+const runs = Number(arg("runs", "2")) + (replayToo ? 1 : 0)
 const conc = Number(arg("conc", "20"))
 const jitDir = arg("jit", undefined)
 const harness = resolve(arg("harness", join(here, "..", "shared", "peers-bench")))
@@ -44,6 +49,11 @@ const machineBusyMs = () => {
   const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/)
   const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number)
   return ((user + nice + system + irq + softirq + steal) * 1000) / 100
+}
+/** utime + stime of a process's main thread alone (the rest: V8's compiler and GC workers, libuv's pool), in ms. */
+const mainThreadMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8").split(") ")[1].split(" ")
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
 }
 const labelOf = (checkout) => checkout.replace(/^.*\//, "").replace(/\+/g, "_")
 
@@ -83,22 +93,43 @@ try {
         for (let r = 1; r <= runs; r++) {
           if (log !== undefined) gw.child.kill("SIGUSR2")
           await sleep(300)
-          const [cpu0, busy0, t0] = [cpuMs(gw.child.pid), machineBusyMs(), Date.now()]
-          const res = smtpSourceRun(work, smtpPort, conc, 20)
+          const [cpu0, main0, busy0, t0] = [
+            cpuMs(gw.child.pid),
+            mainThreadMs(gw.child.pid),
+            machineBusyMs(),
+            Date.now()
+          ]
+          // The last run is the harness's replay (2,000 distinct messages) with `--replay`.
+          const res =
+            replayToo && r === runs
+              ? spawnSync(
+                  "node",
+                  [join(work, "lib/smtp-replay.js"), "--target", `127.0.0.1:${smtpPort}`, "--conc", `${conc}`],
+                  {
+                    stdio: "ignore",
+                    timeout: 600_000
+                  }
+                )
+              : smtpSourceRun(work, smtpPort, conc, 20)
           await sleep(500)
           const cpu = cpuMs(gw.child.pid) - cpu0
+          const main = mainThreadMs(gw.child.pid) - main0
           const rest = machineBusyMs() - busy0 - cpu
           row.runs.push({
             ok: res.status === 0,
             cpuMsPerMsg: cpu / MESSAGES,
+            mainMsPerMsg: main / MESSAGES,
             restMsPerMsg: rest / MESSAGES,
             msgsPerS: MESSAGES / ((Date.now() - t0 - 500) / 1000)
           })
         }
+        // The last segment of the log ends here, not with the shutdown's own work.
+        if (log !== undefined) gw.child.kill("SIGUSR2")
+        await sleep(300)
         rows.push(row)
         const cells = row.runs.map(
           (r, i) =>
-            `run ${i + 1} ${r.cpuMsPerMsg.toFixed(3)} ms/msg (rest of the machine ${r.restMsPerMsg.toFixed(3)}, ${r.msgsPerS.toFixed(0)} msgs/s${r.ok ? "" : ", smtp-source FAILED"})`
+            `run ${i + 1} ${r.cpuMsPerMsg.toFixed(3)} ms/msg (main thread ${r.mainMsPerMsg.toFixed(3)}, rest of the machine ${r.restMsPerMsg.toFixed(3)}, ${r.msgsPerS.toFixed(0)} msgs/s${r.ok ? "" : ", smtp-source FAILED"})`
         )
         console.log(`pair ${pair} ${system} (load ${load}): ${cells.join("; ")}`)
       } finally {
@@ -107,7 +138,11 @@ try {
         if (log !== undefined) writeFileSync(log.replace(/\.log$/, ".out"), gw.out())
       }
       if (log !== undefined) {
-        const names = ["start + warm-up", ...Array.from({ length: runs }, (_, i) => `run ${i + 1}`)]
+        const names = [
+          "start + warm-up",
+          ...Array.from({ length: runs }, (_, i) => (replayToo && i === runs - 1 ? "replay" : `run ${i + 1}`)),
+          "stop"
+        ]
         jitSegments(readFileSync(log, "utf8")).forEach((s, i) => {
           console.log(segmentReport(s, `${system} pair ${pair}, ${names[i] ?? `segment ${i}`}`, 30))
         })
@@ -124,21 +159,24 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
+// Each run's process CPU and main thread's CPU per message: median [range], and the ratio to the
+// list's first system in the same pair.
+const cell = (system, i, key) => {
+  const mine = rows.filter((r) => r.system === system)
+  const v = mine.map((r) => r.runs[i][key])
+  const ratios = mine.map((r) => {
+    const first = rows.find((x) => x.pair === r.pair && x.system === checkouts[0])
+    return r.runs[i][key] / first.runs[i][key]
+  })
+  return `${median(v).toFixed(3)} [${Math.min(...v).toFixed(3)}-${Math.max(...v).toFixed(3)}] | ${ratios.map((x) => `×${x.toFixed(2)}`).join(", ")} (median ×${median(ratios).toFixed(2)}) |`
+}
 console.log(
-  `\n| system | ${Array.from({ length: runs }, (_, i) => `run ${i + 1} ms/msg, median [range] | × ${checkouts[0]} per pair |`).join(" ")}`
+  `\n| system | ${Array.from({ length: runs }, (_, i) => `run ${i + 1} CPU ms/msg, median [range] | × ${checkouts[0]} per pair | main thread ms/msg | × per pair |`).join(" ")}`
 )
 for (const system of checkouts) {
-  const mine = rows.filter((r) => r.system === system)
-  const cells = []
-  for (let i = 0; i < runs; i++) {
-    const v = mine.map((r) => r.runs[i].cpuMsPerMsg)
-    const ratios = mine.map((r) => {
-      const first = rows.find((x) => x.pair === r.pair && x.system === checkouts[0])
-      return r.runs[i].cpuMsPerMsg / first.runs[i].cpuMsPerMsg
-    })
-    cells.push(
-      `${median(v).toFixed(3)} [${Math.min(...v).toFixed(3)}-${Math.max(...v).toFixed(3)}] | ${ratios.map((x) => `×${x.toFixed(2)}`).join(", ")} (median ×${median(ratios).toFixed(2)}) |`
-    )
-  }
+  const cells = Array.from(
+    { length: runs },
+    (_, i) => `${cell(system, i, "cpuMsPerMsg")} ${cell(system, i, "mainMsPerMsg")}`
+  )
   console.log(`| ${system} | ${cells.join(" ")}`)
 }

@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs"
 import { SourceMap } from "node:module"
 import { dirname, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { arg, fileArg } from "./cli.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
@@ -123,15 +124,7 @@ export const segmentReport = (s, name, top = 25) => {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const arg = (name, fallback) => {
-    const i = process.argv.indexOf(`--${name}`)
-    return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback
-  }
-  const file = process.argv[2]
-  if (file === undefined || file.startsWith("--")) {
-    console.error("usage: node bench/jit-log.mjs V8_LOG [--names start,run 1] [--top 25]")
-    process.exit(2)
-  }
+  const file = fileArg("node bench/jit-log.mjs V8_LOG [--names start,run 1] [--top 25]")
   const names = arg("names", "start + warm-up,run 1,run 2,run 3").split(",")
   const top = Number(arg("top", "25"))
   jitSegments(readFileSync(file, "utf8")).forEach((s, i) => {

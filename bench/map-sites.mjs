@@ -16,17 +16,10 @@
 import { readdirSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { arg, fileArg } from "./cli.mjs"
 import { sourceOf } from "./jit-log.mjs"
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback
-}
-const file = process.argv[2]
-if (file === undefined || file.startsWith("--")) {
-  console.error("usage: node bench/map-sites.mjs V8_LOG [--segment 1] [--top 30] [--root DIR]")
-  process.exit(2)
-}
+const file = fileArg("node bench/map-sites.mjs V8_LOG [--segment 1] [--top 30] [--root DIR]")
 const segment = Number(arg("segment", "1"))
 const top = Number(arg("top", "30"))
 const root = resolve(arg("root", fileURLToPath(new URL("..", import.meta.url))))

@@ -33,7 +33,7 @@ export type Action =
  * A delivery, always built here with all its fields in one order, so that every `Deliver` has
  * one hidden class: a copy made by spreading one and adding `changes` (`{ ...action, changes }`)
  * gets a hidden class of its own on Node 20, every time, and turns each site that reads an
- * action megamorphic (bench/first-run.mjs counted the deopts; docs/performance.md, "The first
+ * action megamorphic (bench/map-sites.mjs finds such sites; docs/performance.md, "The first
  * run's deopts, 2026-12-07 morning").
  */
 export const deliver = (

@@ -26,7 +26,8 @@
 // same without what the scavenger collected (what survived the young generation, plus the young
 // objects no scavenge has looked at yet when it ends; see bench/survivor-probe.mjs); `--passes repeat`
 // runs one pass; `--outcomes FILE` writes each message's outcome (to compare two builds message
-// by message); `--off auth,endUserBlocklist` switches checks off to see what they cost.
+// by message); `--off auth,endUserBlocklist` switches checks off to see what they cost;
+// `--shapes` counts the hidden classes of the engine's per-message objects (bench/engine-shapes.mjs).
 // `--counts` prints, per measured pass and message, the fibers created (Effect's fiber ids),
 // the promises created and the fibers' suspensions (async_hooks), and per phase how many
 // finished as they started (the runner gave the value, not a promise): counts the load does not
@@ -285,8 +286,13 @@ const session = async (bytes) => {
     antispam.data(message, { connect, mail, rcpt: new Map([[rcpt, r]]), facts })
   )
   if (outcomes.length !== 1) throw new Error("expected one outcome")
+  shapes?.record(outcomes[0], { connect, mail, rcpt: r })
   return outcomes[0]
 }
+
+// `--shapes`: how many hidden classes the engine's per-message objects have, kind by kind
+// (bench/engine-shapes.mjs), over every pass, printed at the end.
+const shapes = flag("shapes") ? (await import("./engine-shapes.mjs")).shapeCounter() : undefined
 
 // `--outcomes FILE`: every measured message's outcome (class, score, symbols with details, trace
 // facts, action, header changes; times and cache flags left out), one JSON line each, to compare
@@ -397,6 +403,7 @@ for (const r of results)
   console.log(
     `${r.name.padEnd(7)} ${String(r.n).padStart(5)} msgs, conc ${conc}: ${r.us.toFixed(0).padStart(5)} us CPU/msg, ${(r.n / (r.wall / 1000)).toFixed(0).padStart(5)} msgs/s (${r.classes.ham} ham, ${r.classes.unsure} unsure, ${r.classes.spam} spam)${r.counts === undefined ? "" : `\n        per message: ${r.counts.slice(0, 3).join(", ")}; finished at once of ${r.n}: ${r.counts.slice(3).join(", ")}`}`
   )
+if (shapes !== undefined) for (const line of shapes.report()) console.log(line)
 if (recordFile && dnsInner === "wire") writeFileSync(recordFile, JSON.stringify(Object.fromEntries(recorded)))
 await antispam.close()
 await classifier?.close()

@@ -23,15 +23,14 @@
 // FILE` prints it again from a `--json FILE` of an earlier run). With several checkouts and
 // rounds, the order alternates round by round (A B, B A, ...). `CHECKOUT+FLAG[+FLAG...]` passes
 // `--FLAG` to that system's node alone (`here+heap-growing-percent=0`); GW_NODE_FLAGS to every one.
-import { spawn, spawnSync } from "node:child_process"
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { createSocket } from "node:dgram"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import * as net from "node:net"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { cpuMs, freePort } from "./smtp-source-load.mjs"
+import { cpuMs } from "./smtp-source-load.mjs"
 import { report, summary } from "./tail-report.mjs"
-import { harnessCorpus, rbldnsdAnswers } from "./harness-corpus.mjs"
+import { harnessCorpus } from "./harness-corpus.mjs"
+import { processes, sleep, smtpSourceRun, startGateway, startRbldnsd, waitFor } from "./harness-gateway.mjs"
 
 const here = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -44,7 +43,6 @@ const warmRuns = Number(arg("warm-runs", "2"))
 const checkouts = arg("checkouts", "here").split(",")
 const jsonOut = arg("json", undefined)
 const harness = resolve(arg("harness", join(here, "..", "shared", "peers-bench")))
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const mono = () => Number(process.hrtime.bigint()) / 1e6
 
 // The harness's corpus and zones (deterministic), in a folder of our own.
@@ -58,57 +56,9 @@ const messages = files.slice(0, Number(arg("messages", String(files.length)))).m
   }
 })
 
-/** A free loopback UDP port (rbldnsd's). */
-const freeUdpPort = async () => {
-  const s = createSocket("udp4")
-  await new Promise((r) => s.bind(0, "127.0.0.1", r))
-  const { port } = s.address()
-  await new Promise((r) => s.close(r))
-  return port
-}
-
-const started = []
-const start = (command, args, options = {}) => {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options })
-  let out = ""
-  child.stdout.on("data", (d) => (out += d))
-  child.stderr.on("data", (d) => (out += d))
-  started.push(child)
-  return { child, out: () => out }
-}
-const stop = async (child) => {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((r) => child.once("exit", r))
-  child.kill("SIGTERM")
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000)
-  await exited
-  clearTimeout(timer)
-}
-const waitFor = async (read, pattern, ms, what) => {
-  const deadline = Date.now() + ms
-  while (!pattern.test(read())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not start:\n${read()}`)
-    await sleep(50)
-  }
-}
-
+const procs = processes()
 // rbldnsd with the harness's zones, on its own port.
-const zones = join(work, "dnsbl/zones")
-chmodSync(zones, 0o755)
-for (const f of readdirSync(zones)) chmodSync(join(zones, f), 0o644)
-const dnsPort = await freeUdpPort()
-const asRoot = process.getuid?.() === 0
-start("/usr/sbin/rbldnsd", [
-  "-n",
-  ...(asRoot ? ["-u", "nobody"] : []),
-  "-w",
-  zones,
-  "-b",
-  `127.0.0.1/${dnsPort}`,
-  "bl.test:ip4set:bl.test.ip4set",
-  "dbl.test:dnset:dbl.test.dnset"
-])
-await rbldnsdAnswers(dnsPort)
+const dnsPort = await startRbldnsd(procs, work)
 
 /** One SMTP session as smtp-replay.js runs it, with the time of every step (monotonic ms). */
 const session = (port, message) =>
@@ -183,54 +133,26 @@ const machineBusyMs = () => {
   return ((user + nice + system + irq + softirq + steal) * 1000) / 100
 }
 
-const smtpSourceRun = (port, batches) =>
-  spawnSync(join(work, "lib/load-smtp-source.sh"), [`127.0.0.1:${port}`, String(conc), String(batches), "100"], {
-    stdio: "ignore",
-    timeout: 600_000
-  })
-
 // A system is a checkout (`here` or a folder with a built gateway) and node flags for it alone:
 // `here+heap-growing-percent=0` runs this checkout with `--heap-growing-percent=0`.
 const measure = async (system) => {
   const [checkout, ...systemFlags] = system.split("+")
   const dir = checkout === "here" ? here : resolve(checkout)
-  const [sinkPort, smtpPort] = [await freePort(), await freePort()]
-  const sink = start("/usr/sbin/smtp-sink", [...(asRoot ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "1024"])
-  const data = mkdtempSync(join(work, "data-"))
-  // The harness's configuration with our ports, resolver and data folder; its per-network limit
-  // lifted as bench/peers.mjs does.
-  const yaml = readFileSync(join(work, "mailmoat.yaml"), "utf8")
-    .replace(/^dataDir: .*$/m, `dataDir: ${data}`)
-    .replace(/^ {2}port: 2727$/m, `  port: ${smtpPort}`)
-    .replace(/^smtp:\n/m, "smtp:\n  limits:\n    maxConnectionsPerNetwork: 200\n")
-    .replace(/port: 2527/, `port: ${sinkPort}`)
-    .replace(/^admin:\n {2}enabled: true/m, "admin:\n  enabled: false")
-    .replace(/127\.0\.0\.1:5353/, `127.0.0.1:${dnsPort}`)
-  const config = join(data, "mailmoat.yaml")
-  writeFileSync(config, yaml)
-  const probeOut = join(data, "probe.json")
+  const probeOut = join(mkdtempSync(join(work, "probe-")), "probe.json")
   const flags = [
     ...(process.env.GW_NODE_FLAGS ?? "").split(" ").filter((f) => f !== ""),
     ...systemFlags.map((f) => `--${f}`)
   ]
-  const gw = start(
-    "node",
-    [
-      ...flags,
-      "--import",
-      join(here, "bench/tail-probe.mjs"),
-      join(dir, "apps/gateway/dist/main.js"),
-      "--config",
-      config
-    ],
-    {
-      env: { ...process.env, MM_TAIL_OUT: probeOut }
-    }
-  )
+  const { gw, sink, smtpPort } = await startGateway(procs, {
+    work,
+    dir,
+    dnsPort,
+    nodeArgs: [...flags, "--import", join(here, "bench/tail-probe.mjs")],
+    env: { ...process.env, MM_TAIL_OUT: probeOut }
+  })
   try {
-    await waitFor(gw.out, /Press Ctrl\+C/, 60_000, `the gateway (${checkout})`)
-    smtpSourceRun(smtpPort, 2)
-    for (let r = 0; r < warmRuns; r++) smtpSourceRun(smtpPort, 20)
+    smtpSourceRun(work, smtpPort, conc, 2)
+    for (let r = 0; r < warmRuns; r++) smtpSourceRun(work, smtpPort, conc, 20)
     await sleep(1200)
     gw.child.kill("SIGUSR2")
     await sleep(300)
@@ -254,8 +176,8 @@ const measure = async (system) => {
     )
     return { checkout: system, conc, wallMs, cpu, results, probe: JSON.parse(readFileSync(probeOut, "utf8")) }
   } finally {
-    await stop(gw.child)
-    await stop(sink.child)
+    await procs.stop(gw.child)
+    await procs.stop(sink.child)
   }
 }
 
@@ -274,6 +196,6 @@ try {
   if (runs.length > 1) console.log(summary(runs, checkouts[0]))
   if (jsonOut !== undefined) writeFileSync(jsonOut, JSON.stringify(runs))
 } finally {
-  for (const child of started) await stop(child)
+  await procs.stopAll()
   rmSync(work, { recursive: true, force: true })
 }

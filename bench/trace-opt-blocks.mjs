@@ -16,17 +16,10 @@
 // The flags cost CPU themselves (printing): runs with them are for these counts, not for timing.
 import { createReadStream } from "node:fs"
 import { createInterface } from "node:readline"
+import { arg, fileArg } from "./cli.mjs"
 import { traceEvent } from "./trace-opt-lines.mjs"
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback
-}
-const file = process.argv[2]
-if (file === undefined || file.startsWith("--")) {
-  console.error("usage: node bench/trace-opt-blocks.mjs GATEWAY_OUTPUT [--skip 200] [--block 2000]")
-  process.exit(2)
-}
+const file = fileArg("node bench/trace-opt-blocks.mjs GATEWAY_OUTPUT [--skip 200] [--block 2000]")
 const skip = Number(arg("skip", "200"))
 const block = Number(arg("block", "2000"))
 

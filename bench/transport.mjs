@@ -26,13 +26,13 @@
 // A system is a checkout with a built gateway (DIR/apps/gateway/dist/main.js); `here` is this
 // one. GW_NODE_FLAGS (environment) is passed to node, e.g. `--cpu-prof --cpu-prof-dir=DIR`.
 // Everything runs on 127.0.0.1 with ephemeral ports; every process is stopped by PID.
-import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as net from "node:net"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { startPostfix } from "./floor/postfix-downstream.mjs"
+import { processes } from "./harness-gateway.mjs"
 import { cpuMs, freePort, load } from "./smtp-source-load.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
@@ -58,22 +58,7 @@ const waitFor = async (read, pattern, ms, what) => {
   }
 }
 
-const start = (command, args) => {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] })
-  let out = ""
-  child.stdout.on("data", (d) => (out += d))
-  child.stderr.on("data", (d) => (out += d))
-  return { child, out: () => out }
-}
-
-const stop = async (child) => {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((r) => child.once("exit", r))
-  child.kill("SIGTERM")
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000)
-  await exited
-  clearTimeout(timer)
-}
+const { start, stop } = processes()
 
 /** Resolves once something on `port` sends an SMTP greeting. */
 const waitForGreeting = async (port) => {

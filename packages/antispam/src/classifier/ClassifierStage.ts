@@ -79,7 +79,7 @@ export const make = (options: ClassifierStageOptions): Stage => {
       ? "GTUBE test string"
       : `p=${c.probability.toFixed(3)}${fewWords}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`
     return {
-      symbols: [{ name, score: ClassifierSymbols[name].weight, detail, source: "classifier" }],
+      symbols: [{ name, score: ClassifierSymbols[name].weight, source: "classifier", detail }],
       probability: c.probability,
       facts: {
         class: c.class,

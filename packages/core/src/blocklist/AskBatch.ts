@@ -19,7 +19,13 @@
  * @internal
  */
 import { Effect } from "effect"
-import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, Cancel } from "../Blocklist.ts"
+import {
+  type BlocklistAnswer,
+  type BlocklistProvider,
+  type BlocklistQuery,
+  type Cancel,
+  frozenQuery
+} from "../Blocklist.ts"
 import * as Deadline from "../Deadline.ts"
 
 /** One lookup of a batch; its provider has `ask`. */
@@ -125,7 +131,7 @@ export const askAll = (
       let cancel: Cancel = nothing
       try {
         // An answer known at once is told inside `ask`, before its cancel is returned.
-        cancel = provider.ask!(Object.freeze({ ...query }), at, (raw) => {
+        cancel = provider.ask!(frozenQuery(query), at, (raw) => {
           if (!done[i]) {
             const answer = validate(raw)
             // A provider's own timeout is also "no answer in time", as on the Effect path.

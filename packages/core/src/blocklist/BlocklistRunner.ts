@@ -26,7 +26,7 @@ import { Cause, type Clock, Effect, Option } from "effect"
 import { within } from "../Deadline.ts"
 import { clockWithEager, current as currentClock } from "../FiberClock.ts"
 import { type Now, toEffect } from "../StageAnswers.ts"
-import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery } from "../Blocklist.ts"
+import { type BlocklistAnswer, type BlocklistProvider, type BlocklistQuery, frozenQuery } from "../Blocklist.ts"
 import { trimOldest } from "../BoundedMap.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "../RuntimeTimer.ts"
 import { askAll } from "./AskBatch.ts"
@@ -147,7 +147,7 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
     provider: BlocklistProvider<R>,
     query: BlocklistQuery
   ): Effect.Effect<{ answer: BlocklistAnswer; inTime: boolean }, never, R> => {
-    const call = Effect.suspend(() => provider.lookup(Object.freeze({ ...query }))).pipe(
+    const call = Effect.suspend(() => provider.lookup(frozenQuery(query))).pipe(
       Effect.map((raw) => {
         const answer = validateAnswer(raw)
         // A provider's own timeout (e.g. its DNS deadline) is also "no answer in time".

@@ -199,7 +199,8 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
     // a finished outcome: the gateway's runner then answers without a fiber.
     const runEarly = (phase: Phase, input: StageInput): Effect.Effect<PhaseOutcome> => {
       const list = stages[phase]
-      if (list.length === 0) return Effect.succeed({ phase, traces: EMPTY, headers: EMPTY })
+      // All four fields, in `outcomeOf`'s order: one hidden class for every phase's outcome.
+      if (list.length === 0) return Effect.succeed({ phase, traces: EMPTY, decided: undefined, headers: EMPTY })
       const run = Pipeline.runPhase(list, input, { deadlineMillis })
       return Exit.isExit(run) && Exit.isSuccess(run)
         ? outcomeOf(phase, (run as Exit.Success<Pipeline.PhaseRun>).value)
@@ -355,10 +356,13 @@ export const make = (options: EngineOptions): Effect.Effect<Engine, EngineError>
       marks: { readonly prefix: string | undefined; readonly suffix: string | undefined }
     ): Now<StepsDone, never, never> => {
       if (i >= steps.length) return { verdict, ...marks, tempfail: undefined, enforce: undefined }
-      return andThen(steps[i]!.run({ ...input, verdict }), (a) => {
+      // Literals, not spreads: on Node 20 a spread that adds a key (`{ ...input, verdict }`) gives
+      // every copy a hidden class of its own, and each step's reads of its input go megamorphic.
+      const stepInput = { message: input.message, recipients: input.recipients, verdict, facts: input.facts }
+      return andThen(steps[i]!.run(stepInput), (a) => {
         const next = adjust(verdict, {
-          ...a,
-          symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols)
+          symbols: a.symbols === undefined ? undefined : registry.rescoreHits(a.symbols),
+          class: a.class
         })
         const prefix = a.rulePrefix ?? marks.prefix
         const suffix = a.ruleSuffix ?? marks.suffix

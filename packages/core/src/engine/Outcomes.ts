@@ -53,7 +53,7 @@ const ruleOf = (d: Decided): string => {
 /** Adds stage header changes to a delivery. */
 export const withChanges = (action: A.Action, changes: ReadonlyArray<HeaderChange>): A.Action =>
   action._tag === "Deliver" && changes.length > 0
-    ? { ...action, changes: [...(action.changes ?? []), ...changes] }
+    ? A.deliver(action.addHeaders, action.subjectPrefix, [...(action.changes ?? []), ...changes])
     : action
 
 /** The outcome of a recipient some stage decided for. */

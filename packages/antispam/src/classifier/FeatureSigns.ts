@@ -74,6 +74,8 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   reply_to_free_mail: 1,
   return_path_other_domain: 1,
   subject_all_caps: 1,
+  subject_clock_stamp: 1,
+  subject_code_tail: 1,
   subject_empty: 1,
   subject_encoded_ascii: 1,
   subject_exclaim: 1,
@@ -86,6 +88,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   text_plain_markup: 1,
   text_trailing_junk: 1,
   to_empty: 1,
+  to_stand_in: 1,
   to_many: 1,
   to_undisclosed: 1,
   topic_advance_fee: 1,
@@ -142,7 +145,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["mime_boundary_forged", "mime_qp_unencoded", "html_page_saturated"],
   ["message_id_relay_written", "mime_multipart_encoded"],
   ["mime_qp_encoded_break", "text_padding_tail"],
-  ["to_tagged_for_sender"]
+  ["to_tagged_for_sender"],
+  ["to_stand_in", "subject_code_tail", "subject_clock_stamp"]
 ]
 
 /** Every late feature, in stage order. */

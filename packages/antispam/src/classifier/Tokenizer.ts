@@ -15,6 +15,7 @@
 import type { Message, MimePart } from "@mailmoat/core"
 import { blankForm } from "./BlankForm.ts"
 import { bodyLayoutFeatures } from "./BodyLayout.ts"
+import { bulkToolFeatures } from "./BulkTool.ts"
 import { charsetConflict } from "./CharsetConflict.ts"
 import { contentTypeEmptyParams, fromEmptyComment } from "./HeaderShapes.ts"
 import { headerStructureFeatures } from "./HeaderStructure.ts"
@@ -259,6 +260,7 @@ export const collect = (message: Message): TokenSet => {
   if (fromEmptyComment(h.get("from"))) features.add("from_empty_comment")
   for (const f of headerStructureFeatures(message)) features.add(f)
   for (const f of bodyLayoutFeatures(message)) features.add(f)
+  for (const f of bulkToolFeatures(message)) features.add(f)
   for (const f of solicitedFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)

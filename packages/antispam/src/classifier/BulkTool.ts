@@ -1,0 +1,24 @@
+/**
+ * The traits of a bulk tool's addressing added in round 35 (docs/classifier.md): what the tool
+ * writes where a recipient or a person's subject goes. Named for the tokenizer in one call: each
+ * is a module of its own; this only reads the fields each needs and names the features that hold.
+ * New traits of this family go here, so the tokenizer keeps one call line for all of them.
+ *
+ * @category constructors
+ * @since 0.5.0
+ */
+import type { Message } from "@mailmoat/core"
+import { subjectClockStamp } from "./BulkToolSubjectClock.ts"
+import { subjectCodeTail } from "./BulkToolSubjectCode.ts"
+import { toStandIn } from "./BulkToolToStandIn.ts"
+
+/** The names (without the `feat:` prefix) of this family's traits that `message` carries. */
+export const bulkToolFeatures = (message: Message): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  const h = message.headers
+  if (toStandIn(h.get("to"), h.get("cc"), h.get("from"))) out.push("to_stand_in")
+  const subject = h.decoded("subject")
+  if (subjectCodeTail(subject)) out.push("subject_code_tail")
+  if (subjectClockStamp(subject, h.get("date"))) out.push("subject_clock_stamp")
+  return out
+}

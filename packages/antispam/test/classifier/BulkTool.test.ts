@@ -1,0 +1,32 @@
+// The tokenizer names round 35's bulk-tool traits (BulkTool.ts) among its features: a To that
+// stands in for the list, a tracking code at the subject's end and the tool's clock in the subject
+// reach `feat:` tokens, which the layer weighs towards spam in a late stage of their own.
+import { describe, expect, it } from "vitest"
+import { bulkToolFeatures } from "../../src/classifier/BulkTool.ts"
+import { FEATURE_SIGNS, LATE_STAGES } from "../../src/classifier/FeatureSigns.ts"
+import { parse, rfc822, withHeaders } from "./support.ts"
+
+describe("bulk tool traits", () => {
+  it("names each that holds", () => {
+    const message = parse(
+      withHeaders([
+        "From: mort239o@pac21.westernbarge.com",
+        "To: qrgpgprrcd@pac21.westernbarge.com",
+        "Subject: Extended Auto Warranty Time:1:30:33 AM (5026HbTl0-754G@13)",
+        "Date: Fri, 20 Sep 2002 01:30:33"
+      ])
+    )
+    expect(bulkToolFeatures(message)).toEqual(["to_stand_in", "subject_code_tail", "subject_clock_stamp"])
+  })
+
+  it("names nothing for a message with neither", () => {
+    expect(bulkToolFeatures(parse(rfc822({ subject: "Hi", body: "Hello.\r\nSee you." })))).toEqual([])
+  })
+
+  it("weighed towards spam only, fitted late in a stage of their own", () => {
+    expect(FEATURE_SIGNS.to_stand_in).toBe(1)
+    expect(FEATURE_SIGNS.subject_code_tail).toBe(1)
+    expect(FEATURE_SIGNS.subject_clock_stamp).toBe(1)
+    expect(LATE_STAGES).toContainEqual(["to_stand_in", "subject_code_tail", "subject_clock_stamp"])
+  })
+})

@@ -15,6 +15,8 @@
 //   (`MessageModel.HeaderEdit.editHeaderBlock` of an empty block, which folds the value).
 // - `actionOf spam, onSpam none`: the action for a spam verdict of 12 symbols delivered with its
 //   headers (the peer workload's policy).
+// - `command lines`: a session's five command lines (EHLO, MAIL, RCPT, DATA, QUIT) read from one
+//   chunk by the SMTP ingress's line reader (`Smtp.SmtpLineReader`), each line decoded.
 import { spawnSync } from "node:child_process"
 import { resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
@@ -32,27 +34,39 @@ const authResults =
   "header.from=exderatek.com; arc=none"
 
 /** The sites, given the checkout's core package: name -> a call. */
-const sites = (core) => {
+const sites = (core, protocols) => {
   const { MessageModel, Policy } = core
+  const commands = new TextEncoder().encode(
+    "EHLO client.example\r\nMAIL FROM:<of.password@exderatek.com>\r\nRCPT TO:<user0@example.net>\r\nDATA\r\nQUIT\r\n"
+  )
+  const latin1 = new TextDecoder("latin1")
   const empty = new Uint8Array(0)
   const symbols = Array.from({ length: 12 }, (_, i) => ({ name: `SYMBOL_${i % 10}`, score: 0.5 + i, detail: "d" }))
   const spam = { class: "spam", score: 12.5, probability: 0.9981, symbols, trace: [] }
   return {
     fold: () => MessageModel.HeaderEdit.editHeaderBlock(empty, { prepend: [["Authentication-Results", authResults]] }),
-    "actionOf spam, onSpam none": () => Policy.actionOf(spam, { onSpam: "none" }, "policy")
+    "actionOf spam, onSpam none": () => Policy.actionOf(spam, { onSpam: "none" }, "policy"),
+    "command lines": () => {
+      const reader = new protocols.Smtp.SmtpLineReader(4096)
+      reader.push(commands)
+      let n = 0
+      for (let ev = reader.next(); ev !== undefined; ev = reader.next()) n += latin1.decode(ev.line).length
+      return n
+    }
   }
 }
 
 const measure = async (root) => {
   const { Session } = await import("node:inspector")
   const core = await import(pathToFileURL(resolve(root, "packages/core/dist/index.js")).href)
+  const protocols = await import(pathToFileURL(resolve(root, "packages/protocols/dist/index.js")).href)
   const session = new Session()
   session.connect()
   const post = (method, params) =>
     new Promise((ok, fail) => session.post(method, params, (e, v) => (e ? fail(e) : ok(v))))
   const total = (node) => node.selfSize + node.children.reduce((s, c) => s + total(c), 0)
   const out = {}
-  for (const [name, call] of Object.entries(sites(core))) {
+  for (const [name, call] of Object.entries(sites(core, protocols))) {
     let keep = 0
     for (let i = 0; i < calls; i++) keep ^= call() === undefined ? 0 : 1
     await post("HeapProfiler.startSampling", {

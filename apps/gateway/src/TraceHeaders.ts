@@ -57,7 +57,7 @@ export const receivedHeader = ({ envelope, hostname, id, now }: ReceivedFacts): 
  * NUL becomes a space, so a value can neither start a header nor end the header block (a line
  * of only whitespace).
  */
-const cleanValue = (v: string): string =>
+const cleanedValue = (v: string): string =>
   v
     .split("\r\n")
     .map((line) => line.replace(/[\r\n\0]+/g, " "))
@@ -66,11 +66,28 @@ const cleanValue = (v: string): string =>
         i > 0 && out.trim() !== "" && /^[ \t]+\S/.test(line) ? `${out}\r\n${line}` : `${out}${i > 0 ? " " : ""}${line}`,
       ""
     )
+
+/** Whether `v` has a CR, LF or NUL: the only values `cleanedValue` changes. */
+const hasBreak = (v: string): boolean => {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i)
+    if (c === 0x0d || c === 0x0a || c === 0x00) return true
+  }
+  return false
+}
+
+// Most values (every verdict header, our one-line Authentication-Results) have nothing to clean:
+// they are taken as they are, not split into lines, mapped and joined again for every message.
+const cleanValue = (v: string): string => (hasBreak(v) ? cleanedValue(v) : v)
+
 const cleanName = (n: string): string => n.replace(/[^\x21-\x39\x3b-\x7e]/g, "-")
 
 /** `Name: value` lines (CRLF-terminated) for headers to prepend. */
-export const headerLines = (headers: ReadonlyArray<readonly [string, string]>): string =>
-  headers.map(([name, value]) => `${cleanName(name)}: ${cleanValue(value)}\r\n`).join("")
+export const headerLines = (headers: ReadonlyArray<readonly [string, string]>): string => {
+  let out = ""
+  for (const [name, value] of headers) out += `${cleanName(name)}: ${cleanValue(value)}\r\n`
+  return out
+}
 
 const utf8 = new TextEncoder()
 

@@ -4,7 +4,37 @@ import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { headerLines } from "../src/TraceHeaders.ts"
 
+// headerLines as it was before values without a line break were taken as they are: the oracle.
+const headerLinesBefore = (headers: ReadonlyArray<readonly [string, string]>): string =>
+  headers
+    .map(
+      ([name, value]) =>
+        `${name.replace(/[^\x21-\x39\x3b-\x7e]/g, "-")}: ${value
+          .split("\r\n")
+          .map((line) => line.replace(/[\r\n\0]+/g, " "))
+          .reduce(
+            (out, line, i) =>
+              i > 0 && out.trim() !== "" && /^[ \t]+\S/.test(line)
+                ? `${out}\r\n${line}`
+                : `${out}${i > 0 ? " " : ""}${line}`,
+            ""
+          )}\r\n`
+    )
+    .join("")
+
 describe("headerLines", () => {
+  const piece = fc.oneof(
+    fc.constantFrom("a", " ", "\t", "\r", "\n", "\r\n", "\0", ":", "\u00a0", "é"),
+    fc.string({ unit: "binary", maxLength: 8 })
+  )
+  const text = fc.array(piece, { maxLength: 40 }).map((a) => a.join(""))
+  test.prop([fc.array(fc.tuple(text, text), { maxLength: 6 })])(
+    "gives what it gave before for any names and values",
+    (headers) => {
+      expect(headerLines(headers)).toBe(headerLinesBefore(headers))
+    }
+  )
+
   it("keeps CRLF + WSP folds, flattens every other line break", () => {
     expect(headerLines([["Authentication-Results", "gw.test;\r\n\tspf=pass;\r\n\tarc=none"]])).toBe(
       "Authentication-Results: gw.test;\r\n\tspf=pass;\r\n\tarc=none\r\n"

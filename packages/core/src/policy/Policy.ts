@@ -118,15 +118,16 @@ export const spamReason = (verdict: Verdict): string => {
 /** The action for a verdict under `options.onSpam`. */
 export const actionOf = (verdict: Verdict, options: PolicyOptions, rule: string): A.Action => {
   if (verdict.class !== "spam") return A.deliver(verdictHeaders(verdict, rule))
-  const reason = spamReason(verdict)
+  // The reason is made only for the actions that carry it: spam delivered with its headers
+  // (`none`) has none, and its symbols are not sorted and written out for nothing.
   switch (options.onSpam ?? defaults.onSpam) {
     case "none":
       return A.deliver(verdictHeaders(verdict, rule), options.subjectPrefix)
     case "quarantine":
-      return A.quarantine(reason)
+      return A.quarantine(spamReason(verdict))
     case "reject":
-      return A.reject(reason)
+      return A.reject(spamReason(verdict))
     case "drop":
-      return A.drop(reason)
+      return A.drop(spamReason(verdict))
   }
 }

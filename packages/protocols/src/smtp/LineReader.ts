@@ -11,6 +11,8 @@
  *   CVE-2011-0411), and `takeRest` returns what was not consumed.
  *
  * **Gotchas**
+ * A line is a view of the bytes pushed, not a copy: read it before they are changed (the
+ * session decodes each at once; nothing writes to a socket's chunk).
  * Memory is bounded by `maxLineLength` plus one pushed chunk: once more than `maxLineLength` bytes
  * are buffered without an LF, `next` reports `TooLong` and the buffer is dropped; the session then
  * answers `500 5.5.2` and closes (there is no resynchronising after an overlong command).
@@ -62,7 +64,9 @@ export class SmtpLineReader {
     const bareLf = lf === this.start || this.buffer[lf - 1] !== 0x0d
     const end = bareLf ? lf : lf - 1
     if (end - this.start > this.maxLineLength) return this.overflow()
-    const line = this.buffer.slice(this.start, end)
+    // A view, not a copy: the session reads a line at once (parsed into a command or decoded)
+    // and keeps none of its bytes, and no buffer the reader holds is ever written to.
+    const line = this.buffer.subarray(this.start, end)
     this.start = lf + 1
     this.scanned = 0
     if (this.start === this.buffer.length) {

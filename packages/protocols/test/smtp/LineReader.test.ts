@@ -41,6 +41,19 @@ describe("SmtpLineReader", () => {
     expect(reader.hasPending()).toBe(false)
   })
 
+  it("gives a line as a view of the chunk pushed, not a copy", () => {
+    const reader = new SmtpLineReader(64)
+    const chunk = bytes("MAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\n")
+    reader.push(chunk)
+    const mail = reader.next()
+    const rcpt = reader.next()
+    if (mail?._tag !== "Line" || rcpt?._tag !== "Line") throw new Error("two lines expected")
+    expect(mail.line.buffer).toBe(chunk.buffer)
+    expect(latin1(mail.line)).toBe("MAIL FROM:<a@b.example>")
+    expect(rcpt.line.byteOffset - chunk.byteOffset).toBe(25)
+    expect(latin1(rcpt.line)).toBe("RCPT TO:<c@d.example>")
+  })
+
   it("returns the unconsumed rest", () => {
     const reader = new SmtpLineReader(64)
     reader.push(bytes("DATA\r\nSubject: x\r\n"))

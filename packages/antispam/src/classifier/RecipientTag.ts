@@ -35,6 +35,7 @@ export interface RecipientTagInput {
 
 /** Addresses in a header value, at most 50 per value (a To of hundreds names no sender's tag). */
 const ADDRESS = /([A-Za-z0-9._%+=-]{1,64})@([A-Za-z0-9.-]{1,253})/g
+const MAX_LOCAL = 64
 const MAX_PER_VALUE = 50
 const SEPARATOR = /[+\-_.]/
 /** A label of 3 or more characters: shorter ones (`e`, `ab`) name no one. */
@@ -53,16 +54,54 @@ const taggedWith = (local: string, label: string): boolean => {
   return false
 }
 
+/** A character of an address's local part as `ADDRESS` reads it: `[A-Za-z0-9._%+=-]`. */
+const isLocalChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 48 && c <= 57) ||
+  c === 46 ||
+  c === 95 ||
+  c === 37 ||
+  c === 43 ||
+  c === 61 ||
+  c === 45
+
+/** `+`, `-`, `_` or `.`: what `SEPARATOR` matches. */
+const isSeparator = (c: number): boolean => c === 43 || c === 45 || c === 95 || c === 46
+
+/**
+ * Whether a local part `ADDRESS` could find in `value` holds a separator: one of the (at most 64)
+ * local-part characters right before some `@` is one. A tag needs a separator before it, so
+ * without one no address of the value is tagged, whatever From's label. Most recipients
+ * (`<user@host>`) have none: their addresses are not matched, and From's domain is not looked up.
+ */
+const mayHoldTag = (value: string): boolean => {
+  for (let at = value.indexOf("@"); at >= 0; at = value.indexOf("@", at + 1))
+    for (let i = at - 1; i >= 0 && at - i <= MAX_LOCAL; i--) {
+      const c = value.charCodeAt(i)
+      if (isSeparator(c)) return true
+      if (!isLocalChar(c)) break
+    }
+  return false
+}
+
 /** Whether some recipient address carries a tag naming From's domain (see above). */
 export const recipientTaggedForSender = (input: RecipientTagInput): boolean => {
   const from = /@([A-Za-z0-9.-]{1,253})/.exec(String(input.from ?? "").slice(0, 1000))?.[1]
   if (from === undefined) return false
-  const domain = domainOf(from)
-  const label = domain?.split(".")[0]
-  if (domain === null || domain === undefined || label === undefined || label.length < MIN_LABEL) return false
+  // From's registrable domain (a public-suffix lookup) is asked for once a recipient may hold a tag.
+  let domain: string | null | undefined
+  let label = ""
   for (const value of input.recipients) {
+    const text = String(value).slice(0, 10_000)
+    if (!mayHoldTag(text)) continue
+    if (domain === undefined) {
+      domain = domainOf(from)
+      label = domain?.split(".")[0] ?? ""
+      if (domain === null || label.length < MIN_LABEL) return false
+    }
     let n = 0
-    for (const a of String(value).slice(0, 10_000).matchAll(ADDRESS)) {
+    for (const a of text.matchAll(ADDRESS)) {
       if (++n > MAX_PER_VALUE) break
       // The tag test first: it is a string search, the domain a public-suffix lookup.
       if (taggedWith(a[1]!.toLowerCase(), label) && domainOf(a[2]!) !== domain) return true

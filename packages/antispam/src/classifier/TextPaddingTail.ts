@@ -24,7 +24,11 @@
  * @category constructors
  * @since 0.5.0
  */
+import { MessageModel } from "@mailmoat/core"
 import { junkLine } from "./TextTrailingJunk.ts"
+
+/** White space as `trim` removes it (core's test, shared by its scans). */
+const { isWhitespace } = MessageModel
 
 /** Lines read from a text's end that hold more than blanks. */
 const TAIL_LINES = 12
@@ -58,9 +62,31 @@ export const paddingLine = (line: string): boolean =>
   randomLetters(line) ||
   TAGGED.test(line)
 
+/** Letters, digits, hyphens and brackets: the only characters of a padding line (see above). */
+const isPaddingChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 40 || c === 41
+
+/** The shortest padding line: `text_trailing_junk`'s random line of 10 characters. */
+const MIN_PADDING = 10
+
+/**
+ * Whether `text[from, to)` has a padding line's length and characters only: every form above is
+ * 10 or more of them, with no blank. A line of prose fails at its first space, so `paddingLine`'s
+ * expressions (and the line as a string) are left for the lines that could be padding.
+ */
+const paddingShape = (text: string, from: number, to: number): boolean => {
+  if (to - from < MIN_PADDING) return false
+  for (let i = from; i < to; i++) if (!isPaddingChar(text.charCodeAt(i))) return false
+  return true
+}
+
+const HYPHEN = 45
+
 /**
  * Whether one of the last `TAIL_LINES` lines of `text` that hold more than blanks (PGP armour left
  * out) is padding. Reads upwards from the end line by line, so a long text costs what its tail does.
+ * A line is trimmed in place (`isWhitespace` is what `trim` removes) and made a string only when
+ * it starts as an armour line does or has a padding line's shape.
  */
 const tailHasPadding = (text: string): boolean => {
   const floor = Math.max(0, text.length - TAIL)
@@ -69,12 +95,17 @@ const tailHasPadding = (text: string): boolean => {
   let armoured = false
   while (end > floor && seen < TAIL_LINES) {
     const start = Math.max(floor, text.lastIndexOf("\n", end - 1) + 1)
-    const line = text.slice(start, end).trim()
+    let from = start
+    let to = end
+    while (from < to && isWhitespace(text.charCodeAt(from))) from++
+    while (to > from && isWhitespace(text.charCodeAt(to - 1))) to--
+    // Both armour lines start with a hyphen.
+    const line = from < to && text.charCodeAt(from) === HYPHEN ? text.slice(from, to) : undefined
     // Read upwards: an END line opens the armour, its BEGIN line closes it.
-    if (ARMOUR_END.test(line)) armoured = true
-    else if (ARMOUR_BEGIN.test(line)) armoured = false
-    else if (!armoured && line.length > 0) {
-      if (paddingLine(line)) return true
+    if (line !== undefined && ARMOUR_END.test(line)) armoured = true
+    else if (line !== undefined && ARMOUR_BEGIN.test(line)) armoured = false
+    else if (!armoured && to > from) {
+      if (paddingShape(text, from, to) && paddingLine(line ?? text.slice(from, to))) return true
       seen++
     }
     // The line break before this line: the next line up ends there.

@@ -16,7 +16,8 @@
 import { TokenSet } from "./TokenSet.ts"
 import { bucket } from "./Words.ts"
 
-const MAX_CHARS = 50_000
+/** Characters of a text `textStats` reads (its counts are of these). */
+export const STATS_CHARS = 50_000
 
 export interface TextStats {
   readonly letters: number
@@ -51,7 +52,7 @@ export const textStats = (text: string, runs?: LetterRuns): TextStats => {
   let exclaims = 0
   let punctuation = 0
   let currency = 0
-  const n = Math.min(text.length, MAX_CHARS)
+  const n = Math.min(text.length, STATS_CHARS)
   const window = runs === undefined ? 0 : Math.min(runs.window, n)
   // FNV-1a of the run so far, letters lower-cased, as `ClueIndex.hashRange` computes it (its
   // constants written out, as there), and its length: positive for letters, negative for digits.
@@ -139,9 +140,20 @@ const letterAt = (s: string, i: number): number => {
  * (`hashRange` of the run, the set's key), so a word's characters are not read a second time for it.
  */
 export const wordSet = (text: string, into: TokenSet = new TokenSet()): TokenSet => {
+  addWordRuns(text, into)
+  return into
+}
+
+/**
+ * `wordSet(text, into)`, counting the words added that `other` holds as well: their number is
+ * returned. When given `enough`, the scan stops once that count divided by `other`'s size reaches
+ * it (the caller then needs no more words: see `analyseText`).
+ */
+const addWordRuns = (text: string, into: TokenSet, other?: TokenSet, enough = Number.POSITIVE_INFINITY): number => {
   into.clear()
   const s = text.slice(0, 20_000).toLowerCase()
   const n = s.length
+  let shared = 0
   let i = 0
   while (i < n && into.size < 400) {
     const start = i
@@ -155,10 +167,12 @@ export const wordSet = (text: string, into: TokenSet = new TokenSet()): TokenSet
       i += w
       letters++
     }
-    if (letters >= 3) into.addRange(s, start, i - start, hash)
-    else if (letters === 0) i += s.charCodeAt(i) < 0xd800 || s.codePointAt(i)! <= 0xffff ? 1 : 2
+    if (letters >= 3) {
+      if (into.addRange(s, start, i - start, hash) && other?.has(s, start, i - start, hash) === true)
+        if (++shared / other.size >= enough) return shared
+    } else if (letters === 0) i += s.charCodeAt(i) < 0xd800 || s.codePointAt(i)! <= 0xffff ? 1 : 2
   }
-  return into
+  return shared
 }
 
 /** Share of the smaller word set found in the larger one (1 = same words). */
@@ -171,6 +185,24 @@ const setOverlap = (x: TokenSet, y: TokenSet): number => {
   for (let i = 0; i < small.size; i++)
     if (large.has(small.textAt(i), small.offsetAt(i), small.lengthAt(i), small.hashAt(i))) shared++
   return shared / small.size
+}
+
+/** Words each version needs for `text_html_mismatch` to be read. */
+const MIN_VERSION_WORDS = 15
+/** Overlap below which the versions say different things. */
+const MISMATCH = 0.3
+
+/**
+ * Whether `html`'s words (into `htmlWords`) overlap `plain`'s by less than `MISMATCH`, `setOverlap`'s
+ * share. The shared words are counted as the HTML's are added; the share divides them by the
+ * smaller set, at most `plain`'s size, so once they reach `MISMATCH` of `plain`'s size the share
+ * can only be larger, whatever the rest of the HTML holds, and its scan stops there (the usual
+ * message, whose versions are one text, after a part of its HTML).
+ */
+const htmlMismatch = (plain: TokenSet, html: string): boolean => {
+  const shared = addWordRuns(html, htmlWords, plain, MISMATCH)
+  const size = htmlWords.size
+  return size >= MIN_VERSION_WORDS && shared / Math.min(plain.size, size) < MISMATCH
 }
 
 /** The words of a message's plain and HTML versions: kept, emptied for each message. */
@@ -193,11 +225,10 @@ export const analyseText = (
   if (s.exclaims >= 5 && s.exclaims * 150 >= s.letters) features.push("body_exclaim_dense")
   if (alternative) {
     const plain = wordSet(alternative[0], plainWords)
-    const html = wordSet(alternative[1], htmlWords)
     // Both versions need some words: an empty text part is lazy software, not a trick.
-    if (plain.size >= 15 && html.size >= 15 && setOverlap(plain, html) < 0.3) features.push("text_html_mismatch")
+    if (plain.size >= MIN_VERSION_WORDS && htmlMismatch(plain, alternative[1])) features.push("text_html_mismatch")
     plain.release()
-    html.release()
+    htmlWords.release()
   }
   if (s.letters >= 50) {
     tokens.push(`stat:caps:${bucket(Math.round((100 * s.upper) / s.letters), [2, 5, 10, 20, 40])}`)

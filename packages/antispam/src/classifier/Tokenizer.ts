@@ -37,7 +37,7 @@ import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { removalFreeMail } from "./RemovalAddress.ts"
 import { solicitedFeatures } from "./SolicitedEvidence.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
-import { analyseText, textStats } from "./TextStats.ts"
+import { analyseText, STATS_CHARS, textStats } from "./TextStats.ts"
 import { textTrailingJunk } from "./TextTrailingJunk.ts"
 import { sortedNames, TokenSet } from "./TokenSet.ts"
 import { TOPIC_GATE, TOPIC_TEXT, topicsOf } from "./Topics.ts"
@@ -184,11 +184,14 @@ const bodyEvidence = (
   const dropped = hasDropped(text)
   if (dropped && hasInvisible(text)) features.add("body_invisible")
   if (mixedScripts(text)) features.add("body_mixed_scripts")
-  if (atLeast(text, EXCLAIM_RUN, 3)) features.add("body_exclaim")
+  // A run of three marks needs three: `textStats` counted them, in all of the text when it read
+  // all of it. Most mail has fewer, and then the expression need not read the text.
+  if ((stats.exclaims >= 3 || text.length > STATS_CHARS) && atLeast(text, EXCLAIM_RUN, 3)) features.add("body_exclaim")
   if (blankForm(text)) features.add("text_blank_form")
   if (removalFreeMail([text], message.body.htmls, message.headers.get("from"))) features.add("removal_free_mail")
   for (const topic of topicsOf(subject, text, true)) features.add(topic)
-  if (atLeast(text, QUOTED_LINE, 2)) features.add("quoted_reply")
+  // A native search for the mark first: a multi-line `^` is tried at every character.
+  if (text.includes(">") && atLeast(text, QUOTED_LINE, 2)) features.add("quoted_reply")
   if (/\n-- ?\n/.test(text)) tokens.push("body:signature")
   if (text.includes(GTUBE)) tokens.push("body:gtube")
   tokens.push(`body:letters:${bucket(stats.letters, [0, 100, 500, 2000, 10000])}`)

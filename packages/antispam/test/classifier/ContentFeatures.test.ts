@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest"
 import { plainTextMarkup } from "../../src/classifier/Html.ts"
 import { analyseObfuscation, hasSpacedWord, substitutedWords } from "../../src/classifier/Obfuscation.ts"
 import { analyseText, overlap, textStats } from "../../src/classifier/TextStats.ts"
-import { tokenize } from "../../src/classifier/Tokenizer.ts"
+import { bodyText, tokenize } from "../../src/classifier/Tokenizer.ts"
 import { parse, rfc822 } from "./support.ts"
 
 const plain = (body: string, subject = "hello") => tokenize(parse(rfc822({ subject, body }))).features
@@ -80,6 +80,18 @@ describe("text statistics", () => {
     // One long run counts once, however long.
     expect(plain(`${prose} Wow!!!!!!!!! Really!!!`)).not.toContain("body_exclaim")
     expect(plain(`${prose} Great!! Thanks!!`)).not.toContain("body_exclaim")
+    // Past the 50,000 characters whose marks the text statistics count, the runs still count.
+    expect(plain(`${prose.repeat(520)} Wow!!! Buy now!!! Free!!!!!!`)).toContain("body_exclaim")
+  })
+
+  test.prop([fc.array(fc.constantFrom("!", "!", ">", "\n", " ", "a", "Wow"), { maxLength: 80, size: "max" })], {
+    numRuns: 300
+  })("body_exclaim and quoted_reply as their expressions find them in the text", (pieces) => {
+    const body = `${prose}\n${pieces.join("")}`
+    const text = bodyText(parse(rfc822({ subject: "hello", body })).body.texts)
+    const features = plain(body)
+    expect(features.includes("body_exclaim")).toBe((text.match(/!{3,}/g) ?? []).length >= 3)
+    expect(features.includes("quoted_reply")).toBe((text.match(/^>/gm) ?? []).length >= 2)
   })
 
   it("quoted_reply (ham side): two or more lines quoted with >", () => {

@@ -2,6 +2,7 @@
 // (`zzz-shop@` for From `@shop.example`); on synthetic mail parsed by core, and on arbitrary input.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
+import { registrableDomain } from "../../src/classifier/Domains.ts"
 import { recipientTaggedForSender } from "../../src/classifier/RecipientTag.ts"
 import { solicitedFeatures } from "../../src/classifier/SolicitedEvidence.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
@@ -101,4 +102,57 @@ describe("to_tagged_for_sender", () => {
       expect(recipientTaggedForSender({ from: `<news@mail.x${label}.com>`, recipients: [to] })).toBe(false)
     }
   )
+
+  // The check as it read before From's domain waited for a recipient that may hold a tag: the
+  // domain looked up first, every recipient's addresses matched.
+  const taggedBefore = (from: string | undefined, recipients: ReadonlyArray<string>): boolean => {
+    const host = /@([A-Za-z0-9.-]{1,253})/.exec(String(from ?? "").slice(0, 1000))?.[1]
+    if (host === undefined) return false
+    const domainOf = (h: string) => registrableDomain(h.toLowerCase().replace(/\.+$/, ""))
+    const domain = domainOf(host)
+    const label = domain?.split(".")[0]
+    if (domain === null || label === undefined || label.length < 3) return false
+    const separated = (c: string | undefined) => c !== undefined && /[+\-_.]/.test(c)
+    for (const value of recipients) {
+      let n = 0
+      for (const a of String(value)
+        .slice(0, 10_000)
+        .matchAll(/([A-Za-z0-9._%+=-]{1,64})@([A-Za-z0-9.-]{1,253})/g)) {
+        if (++n > 50) break
+        const local = a[1]!.toLowerCase()
+        for (let at = local.indexOf(label, 1); at > 0; at = local.indexOf(label, at + 1))
+          if (separated(local[at - 1]) && (at + label.length === local.length || separated(local[at + label.length])))
+            if (domainOf(a[2]!) !== domain) return true
+      }
+    }
+    return false
+  }
+  const label = fc.constantFrom("buy4now", "shop", "ab", "news", "foxsports")
+  const host = fc
+    .tuple(fc.constantFrom("", "mail.", "e.", "x"), label, fc.constantFrom(".com", ".co.uk", ".ie", ".example", ""))
+    .map(([a, b, c]) => `${a}${b}${c}`)
+  const address = fc
+    .tuple(
+      fc.stringMatching(/^[A-Za-z0-9]{0,6}$/),
+      fc.constantFrom("", "+", "-", "_", ".", "=", "%"),
+      fc.oneof(label, fc.stringMatching(/^[A-Za-z0-9.+_-]{0,8}$/)),
+      host
+    )
+    .map(([base, sep, tag, h]) => `${base}${sep}${tag}@${h}`)
+  const value = fc
+    .tuple(fc.constantFrom("", "Ann ", '"A. Smith" ', "for "), fc.array(address, { minLength: 1, maxLength: 3 }))
+    .map(([name, as]) => `${name}<${as.join(">, <")}>`)
+  const from = fc.option(
+    fc.oneof(
+      { weight: 4, arbitrary: host.map((h) => `News <news@${h}>`) },
+      { weight: 1, arbitrary: address },
+      { weight: 1, arbitrary: fc.string({ maxLength: 40 }) }
+    ),
+    { nil: undefined }
+  )
+  test.prop([from, fc.array(value, { maxLength: 5, size: "max" })], {
+    numRuns: 1000
+  })("answers as the check did when it looked From's domain up first", (from, recipients) => {
+    expect(recipientTaggedForSender({ from, recipients })).toBe(taggedBefore(from, recipients))
+  })
 })

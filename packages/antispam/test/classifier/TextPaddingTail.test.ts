@@ -111,4 +111,51 @@ describe("text_padding_tail", () => {
       expect(textPaddingTail([lines.join("\n")])).toBe(false)
     }
   )
+
+  // The tail read as it was before lines were trimmed in place and tested for a padding line's
+  // shape first: each line sliced and trimmed, the armour expressions and `paddingLine` on all.
+  const tailBefore = (text: string): boolean => {
+    const floor = Math.max(0, text.length - 6_000)
+    let end = text.length
+    let seen = 0
+    let armoured = false
+    while (end > floor && seen < 12) {
+      const start = Math.max(floor, text.lastIndexOf("\n", end - 1) + 1)
+      const line = text.slice(start, end).trim()
+      if (/^-----END PGP /.test(line)) armoured = true
+      else if (/^-----BEGIN PGP /.test(line)) armoured = false
+      else if (!armoured && line.length > 0) {
+        if (paddingLine(line)) return true
+        seen++
+      }
+      end = start - 1
+    }
+    return false
+  }
+  // Lines of every kind the tail tells apart, with the blanks `trim` removes (Unicode ones too).
+  const blank = fc.constantFrom("", " ", "\t", "\r", "\u00a0", "\u2028", "\ufeff", "\u3000", "\u200b")
+  const body = fc.oneof(
+    fc.constantFrom(
+      "mvuyrbjoefexbxbqnxqafujbgnn",
+      "(I3-ss1)9302YsCL8-129qkjk2635Okca5-604qkYb2284cVMm7-023uoOI4889tl53",
+      "4139vOLW7-758DoDY1425FRhM1-764SMFc8513fCsLl40",
+      "xay1992351yq",
+      "jobfair24-Team",
+      "-----BEGIN PGP SIGNATURE-----",
+      "-----END PGP SIGNATURE-----",
+      "-- ",
+      "Regards, Ann",
+      "ORD-2026-ABC123"
+    ),
+    fc.stringMatching(/^[A-Za-z0-9()-]{0,40}$/),
+    fc.string({ maxLength: 30 })
+  )
+  const line = fc.tuple(blank, body, blank).map(([a, b, c]) => `${a}${b}${c}`)
+  test.prop([fc.array(line, { maxLength: 20 }), fc.constantFrom("\n", "\r\n")], { numRuns: 500 })(
+    "finds what the tail read line by line as strings found",
+    (lines, eol) => {
+      const text = lines.join(eol)
+      expect(textPaddingTail([text])).toBe(tailBefore(text))
+    }
+  )
 })

@@ -5,7 +5,7 @@ import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { hashRange } from "../../src/classifier/ClueIndex.ts"
 import { substitutedWords } from "../../src/classifier/Obfuscation.ts"
-import { overlap, wordSet } from "../../src/classifier/TextStats.ts"
+import { analyseText, overlap, wordSet } from "../../src/classifier/TextStats.ts"
 
 const wordSetByRegex = (text: string): Set<string> => {
   const out = new Set<string>()
@@ -165,4 +165,28 @@ describe("classifier text scans", () => {
     expect(substitutedWords(text)).toBe(substitutedByRegex(text))
     expect(substitutedWords(text)).toBe(2)
   })
+
+  // Versions of a message drawn from one pool of words, so that their overlap falls on either
+  // side of text_html_mismatch's 0.3 (and its 15 words a version), in any order and repeated.
+  const pool = Array.from({ length: 60 }, (_, i) => `w${String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26))}rd`)
+  const version = fc
+    .tuple(
+      fc.nat(59),
+      fc.integer({ min: 5, max: 60 }),
+      fc.array(fc.oneof(fc.nat(), fc.constantFrom("Ünïcode", "a1", "𝒜𝒷𝒸", "x")), {
+        minLength: 10,
+        maxLength: 150,
+        size: "max"
+      })
+    )
+    .map(([from, width, picks]) =>
+      picks.map((p) => (typeof p === "number" ? pool[(from + (p % width)) % pool.length] : p)).join(" ")
+    )
+  test.prop([version, version], { numRuns: 1000 })(
+    "text_html_mismatch as the two versions' whole word sets and their overlap gave it",
+    (plain, html) => {
+      const before = wordSet(plain).size >= 15 && wordSet(html).size >= 15 && overlap(plain, html) < 0.3
+      expect(analyseText("", [plain, html]).features.includes("text_html_mismatch")).toBe(before)
+    }
+  )
 })

@@ -1,6 +1,6 @@
 // The bench scripts' temporary folders: each is removed when the script's process exits, however
 // it ends (done, a failed check, an uncaught error, process.exit, Ctrl-C or SIGTERM), so a bench
-// run leaves nothing in the OS temp dir. MAILMOAT_KEEP_TMP=1 keeps them and prints where they are.
+// run leaves nothing in the OS temp dir. MM_KEEP_TMP=1 keeps them and prints where they are.
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -8,8 +8,8 @@ import { join } from "node:path"
 const made = []
 
 const removeAll = () => {
-  if (process.env.MAILMOAT_KEEP_TMP === "1") {
-    if (made.length > 0) console.error(`MAILMOAT_KEEP_TMP=1: kept\n  ${made.join("\n  ")}`)
+  if (process.env.MM_KEEP_TMP === "1") {
+    if (made.length > 0) console.error(`MM_KEEP_TMP=1: kept\n  ${made.join("\n  ")}`)
     return
   }
   for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })

@@ -4,7 +4,8 @@
 // whatever is left in a suite's folder once it ended is a leak, named with the suite that made it.
 // Each package's vitest run keeps its tests' files in `vitest-<package>/` of its step's folder
 // (test/support/temp-root-setup.mjs), so a vitest leak names the package too. The run folder is
-// removed at the end; MAILMOAT_KEEP_TMP=1 keeps it (and everything in it) for debugging.
+// removed at the end; MM_KEEP_TMP=1 keeps it (and everything in it) for debugging. Our variables
+// are not MAILMOAT_* ones: the gateways the suites start would read those as configuration.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -26,7 +27,7 @@ const leftoversOf = (folder) =>
 
 export const startTempRun = () => {
   const outer = tmpdir()
-  const keep = process.env.MAILMOAT_KEEP_TMP === "1"
+  const keep = process.env.MM_KEEP_TMP === "1"
   const run = mkdtempSync(join(outer, "mailmoat-test-"))
   // Peers that drop root (smtp-sink as nobody, Dovecot's login processes, Postfix) must reach
   // their folders below this one, as they do under /tmp.
@@ -41,7 +42,7 @@ export const startTempRun = () => {
       const dir = join(run, String(++steps))
       mkdirSync(dir, { mode: 0o755 })
       chmodSync(dir, 0o755)
-      return { ...process.env, TMPDIR: dir, MAILMOAT_TEST_RUN: run }
+      return { ...process.env, TMPDIR: dir, MM_TEST_RUN: run }
     },
     /** What the suite left in its TMPDIR (it was empty before): one line per leak, naming the suite. */
     checkSuite(label, env) {
@@ -59,7 +60,7 @@ export const startTempRun = () => {
       ourEntries(outer)
         .filter((name) => !before.has(name))
         .map((name) => join(outer, name)),
-    /** Removes the run's folder (unless MAILMOAT_KEEP_TMP=1); returns where it was. */
+    /** Removes the run's folder (unless MM_KEEP_TMP=1); returns where it was. */
     finish() {
       if (!keep) rmSync(run, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
       return { run, kept: keep }

@@ -49,10 +49,10 @@ const suite = (label, command, args) => {
   return noLeaks(label, env) && ok
 }
 const noLeaks = (label, env) => {
-  // MAILMOAT_KEEP_TMP=1 keeps every folder on purpose: nothing left is a leak then.
+  // MM_KEEP_TMP=1 keeps every folder on purpose: nothing left is a leak then.
   const leaks = temp.kept ? [] : temp.checkSuite(label, env)
   if (leaks.length > 0) {
-    const list = `${label} left ${leaks.length} temporary files or folders behind (removed with the run's folder; MAILMOAT_KEEP_TMP=1 keeps them):\n    ${leaks.join("\n    ")}`
+    const list = `${label} left ${leaks.length} temporary files or folders behind (removed with the run's folder; MM_KEEP_TMP=1 keeps them):\n    ${leaks.join("\n    ")}`
     console.log(`\n[mailmoat test] ${list}`)
     problems.push(list)
   }
@@ -160,7 +160,7 @@ function finish() {
       `\n[mailmoat test] note: ${outside.length} entries named like ours appeared in ${tmpdir()} itself during the run (a suite that ignores TMPDIR, or another run on this machine):\n  ${outside.slice(0, 20).join("\n  ")}${outside.length > 20 ? "\n  ..." : ""}`
     )
   const { run: runFolder, kept } = temp.finish()
-  if (kept) console.log(`\n[mailmoat test] MAILMOAT_KEEP_TMP=1: every suite's temporary files are kept in ${runFolder}`)
+  if (kept) console.log(`\n[mailmoat test] MM_KEEP_TMP=1: every suite's temporary files are kept in ${runFolder}`)
   if (problems.length > 0) console.log(`\n[mailmoat test] failed steps:\n  ${problems.join("\n  ")}`)
   console.log(
     `\n${passed} passed, ${failed} failed${skipped > 0 ? ` (${skipped} skipped: not counted as passed, see "skipped" above)` : ""}`

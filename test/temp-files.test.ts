@@ -19,7 +19,7 @@ interface TempRun {
 const start = (): TempRun => startTempRun() as TempRun
 
 afterEach(() => {
-  delete process.env.MAILMOAT_KEEP_TMP
+  delete process.env.MM_KEEP_TMP
 })
 
 describe("npm test's temp folders (scripts/test-temp.mjs)", () => {
@@ -57,8 +57,8 @@ describe("npm test's temp folders (scripts/test-temp.mjs)", () => {
     }
   })
 
-  it("MAILMOAT_KEEP_TMP=1 keeps the run's folder", () => {
-    process.env.MAILMOAT_KEEP_TMP = "1"
+  it("MM_KEEP_TMP=1 keeps the run's folder", () => {
+    process.env.MM_KEEP_TMP = "1"
     const { run, kept } = start().finish()
     expect(kept).toBe(true)
     expect(existsSync(run)).toBe(true)
@@ -76,9 +76,9 @@ describe("a test file's temp folders (test/support/temp-dirs.ts)", () => {
     expect(existsSync(dir)).toBe(false)
   })
 
-  it("MAILMOAT_KEEP_TMP=1 keeps them", () => {
+  it("MM_KEEP_TMP=1 keeps them", () => {
     removeTempDirs() // the earlier cases' folders: only this one is to be kept
-    process.env.MAILMOAT_KEEP_TMP = "1"
+    process.env.MM_KEEP_TMP = "1"
     const dir = tempDir("mailmoat-helper-")
     removeTempDirs()
     expect(existsSync(dir)).toBe(true)

@@ -1,10 +1,10 @@
 // vitest globalSetup of every package: the run gets a temp folder of its own and TMPDIR points
 // there for the workers and every process they start (gateways, CLIs, peers), so two runs on one
 // machine never share a folder and what a test file leaves behind is found here and named.
-// Under `npm test` (MAILMOAT_TEST_RUN set) the folder is <suite's TMPDIR>/vitest-<package> and the
+// Under `npm test` (MM_TEST_RUN set) the folder is <suite's TMPDIR>/vitest-<package> and the
 // runner reports and removes what is left (scripts/test-temp.mjs); alone (`npx vitest run` in a
 // package) it is $TMPDIR/mailmoat-vitest-<package>-XXXXXX, removed here after naming any leftover.
-// MAILMOAT_KEEP_TMP=1 keeps it (see test/support/temp-dirs.ts).
+// MM_KEEP_TMP=1 keeps it (see test/support/temp-dirs.ts).
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
@@ -13,7 +13,7 @@ export default function setup(project) {
   const root = project?.config?.root ?? process.cwd()
   // "@mailmoat/gateway" -> "gateway"; the workspace's own tests -> "mailmoat".
   const name = basename(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name ?? root)
-  const underRunner = process.env.MAILMOAT_TEST_RUN !== undefined
+  const underRunner = process.env.MM_TEST_RUN !== undefined
   const dir = underRunner ? join(tmpdir(), `vitest-${name}`) : mkdtempSync(join(tmpdir(), `mailmoat-vitest-${name}-`))
   mkdirSync(dir, { recursive: true })
   // Peers that drop root (smtp-sink as nobody, Dovecot's login processes, Postfix) must reach
@@ -25,8 +25,8 @@ export default function setup(project) {
     if (previous === undefined) delete process.env.TMPDIR
     else process.env.TMPDIR = previous
     const left = readdirSync(dir)
-    if (process.env.MAILMOAT_KEEP_TMP === "1") {
-      console.log(`MAILMOAT_KEEP_TMP=1: ${name}'s temporary files are kept in ${dir}`)
+    if (process.env.MM_KEEP_TMP === "1") {
+      console.log(`MM_KEEP_TMP=1: ${name}'s temporary files are kept in ${dir}`)
       return
     }
     if (left.length > 0)

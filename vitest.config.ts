@@ -4,5 +4,5 @@ import { defineConfig } from "vitest/config"
 import { sharedTest } from "./vitest.shared.ts"
 
 export default defineConfig({
-  test: { include: ["test/**/*.test.ts"], globalSetup: sharedTest.globalSetup }
+  test: { include: ["test/**/*.test.ts"], globalSetup: sharedTest.globalSetup, setupFiles: sharedTest.setupFiles }
 })

@@ -20,7 +20,10 @@ export const sharedTest = {
   alias,
   // No test's DNS question leaves loopback: every process of the run resolves through a loopback
   // server that answers NXDOMAIN unless the test names its own (test/support/loopback-dns-setup.mjs).
-  globalSetup: [src("test/support/loopback-dns-setup.mjs")],
+  // Every run gets a temp folder of its own (TMPDIR) and every test file removes the temporary
+  // folders it made (test/support/temp-dirs.ts): `npm test` fails on anything left behind.
+  globalSetup: [src("test/support/loopback-dns-setup.mjs"), src("test/support/temp-root-setup.mjs")],
+  setupFiles: [src("test/support/temp-dirs-setup.ts")],
   // Test files of a package share one module graph per worker: importing Effect and our sources
   // once instead of once per file takes a package's suite from ~50 s to ~10 s. No test mocks
   // modules; the few that stub globals restore them.

@@ -1,10 +1,10 @@
 // Shared by the classifier benches: the repository root, command-line options, the corpus
 // directory and the built @mailmoat/antispam (or another build given with --dist).
 import { spawnSync } from "node:child_process"
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { basename, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { benchTempDir } from "./temp-dir.mjs"
 
 export const root = resolve(fileURLToPath(new URL("..", import.meta.url)))
 export const args = process.argv.slice(2)
@@ -93,7 +93,7 @@ export const parseDecoded = (Classifier, bytes) => {
  * scratch copy), with CRLF line ends as the gateway receives them: `{ file, bytes }` each.
  */
 export const peerMessages = () => {
-  const work = mkdtempSync(join(tmpdir(), "mailmoat-classifier-peers-"))
+  const work = benchTempDir("mailmoat-classifier-peers-")
   try {
     cpSync(resolve(root, "../shared/peers-bench"), work, { recursive: true })
     spawnSync("node", ["gen-corpus.js"], { cwd: work, stdio: "ignore" })

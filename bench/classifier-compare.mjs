@@ -13,10 +13,10 @@
 // bogofilter: -n/-s on train/ into a temporary -d directory, -T on eval/ with the ternary cutoffs
 // bogofilter's documentation suggests (spam 0.99, ham 0.45): U is its unsure.
 import { execFileSync, spawn, spawnSync } from "node:child_process"
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readdirSync, rmSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)))
 const args = process.argv.slice(2)
@@ -90,7 +90,7 @@ while (my $f = <STDIN>) { chomp $f; open(my $fh, '<', $f) or die "$f: $!"; local
 `
 
 const runSa = async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-sa-"))
+  const dir = benchTempDir("mailmoat-sa-")
   try {
     const prefs = join(dir, "user_prefs")
     writeFileSync(
@@ -157,7 +157,7 @@ const runSa = async () => {
 }
 
 const runBogofilter = async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-bogo-"))
+  const dir = benchTempDir("mailmoat-bogo-")
   try {
     execFileSync("bogofilter", ["-d", dir, "-n", "-B", ...files(train.ham)], { stdio: "inherit", maxBuffer: 1 << 26 })
     execFileSync("bogofilter", ["-d", dir, "-s", "-B", ...files(train.spam)], { stdio: "inherit", maxBuffer: 1 << 26 })

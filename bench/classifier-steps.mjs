@@ -14,9 +14,9 @@
 //
 // --peers: the peer workload's messages (../shared/peers-bench), else the corpus's eval/ and train/.
 // DIR is another checkout (a `git worktree`) with its packages built (`npm run build`).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
-import { cpus, loadavg, tmpdir } from "node:os"
+import { cpus, loadavg } from "node:os"
 import { join, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import {
@@ -29,6 +29,7 @@ import {
   readCorpus,
   root
 } from "./classifier-common.mjs"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const step = opt("step", "collect")
 const rounds = Number(opt("rounds", "6"))
@@ -43,7 +44,7 @@ const require = createRequire(createRequire(join(root, "package.json")).resolve(
 const esbuild = require("esbuild")
 
 const MODULES = { K: "Tokenizer", S: "SolicitedEvidence", L: "BodyLayout" }
-const scratch = mkdtempSync(join(tmpdir(), "mailmoat-classifier-steps-"))
+const scratch = benchTempDir("mailmoat-classifier-steps-")
 /** The classifier modules of `dir` as one ES module (the ones it has). */
 const bundle = async (dir, k) => {
   const src = join(dir, "packages/antispam/src/classifier")
@@ -65,7 +66,6 @@ const bundle = async (dir, k) => {
 }
 const builds = []
 for (const [k, dir] of checkouts.entries()) builds.push({ name: k === 0 ? "this" : dir, m: await bundle(dir, k) })
-rmSync(scratch, { recursive: true, force: true })
 
 const STEPS = {
   collect: (m) =>

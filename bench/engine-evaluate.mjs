@@ -3,17 +3,17 @@
 // recipient directory, temporary rejection on, over messages parsed once. Prints microseconds
 // of process CPU (user + system) per evaluated message; compare two builds in one sitting.
 // Run: npm run build && node bench/engine-evaluate.mjs [messages=20000] [recipients=2]
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { makeServerAntispam } from "../packages/antispam/dist/index.js"
 import { Dns, Envelope, MessageModel } from "../packages/core/dist/index.js"
 // effect is not a root dependency: use the copy the packages resolve.
 import { Effect } from "../packages/antispam/node_modules/effect/dist/index.js"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const MESSAGES = Number(process.argv[2] ?? 20000)
 const RECIPIENTS = Number(process.argv[3] ?? 2)
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-engine-bench-"))
+const dir = benchTempDir("mailmoat-engine-bench-")
 const directory = join(dir, "recipients.yaml")
 writeFileSync(directory, "recipients:\n  vip@example.org:\n    bypassAntispam: true\n")
 

@@ -15,11 +15,11 @@
 // the gateway built in another checkout (a before/after in one sitting). Linux (reads /proc).
 import { spawn } from "node:child_process"
 import { createSocket } from "node:dgram"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -127,7 +127,7 @@ const sendOne = (port, data) =>
   })
 
 const resolver = await startResolver()
-const work = mkdtempSync(join(tmpdir(), "mailmoat-footprint-"))
+const work = benchTempDir("mailmoat-footprint-")
 writeFileSync(
   join(work, "mailmoat.yaml"),
   [

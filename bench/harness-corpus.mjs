@@ -3,13 +3,13 @@
 // harness folder so nothing is written where it is shared, and the wait for its rbldnsd.
 import { spawnSync } from "node:child_process"
 import { promises as dnsPromises } from "node:dns"
-import { chmodSync, cpSync, mkdtempSync, readdirSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, cpSync, readdirSync } from "node:fs"
 import { join } from "node:path"
+import { benchTempDir } from "./temp-dir.mjs"
 
 /** Copies `harness` into a new folder named after `prefix`, generates its corpus there: `{ work, corpus, files }` (the .eml names, sorted). */
 export const harnessCorpus = (harness, prefix) => {
-  const work = mkdtempSync(join(tmpdir(), prefix))
+  const work = benchTempDir(prefix)
   chmodSync(work, 0o755)
   cpSync(harness, work, { recursive: true })
   spawnSync("node", ["gen-corpus.js"], { cwd: work, stdio: "ignore" })

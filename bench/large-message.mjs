@@ -14,11 +14,11 @@
 // 250, the script collects garbage and reads the heap: "growth" is the highest of those readings
 // minus the reading after start-up. Loopback only; smtp-sink and the gateway stopped at the end.
 import { spawn } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { rmSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -120,7 +120,7 @@ const sendLarge = (port, bytes, pause) =>
   })
 
 const sink = await startSink()
-const dataDir = mkdtempSync(join(tmpdir(), "mailmoat-large-"))
+const dataDir = benchTempDir("mailmoat-large-")
 const { startGateway } = await import(join(build, "apps/gateway/dist/index.js"))
 const virusScan =
   clamd === undefined

@@ -32,11 +32,11 @@
 // Mailmoat's ratios to Haraka and to the ceiling. Only the ratios carry over between machines;
 // a run with a high foreign figure is not a clean one.
 import { spawnSync } from "node:child_process"
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { commandPrefix, parseSystem, runtimeKeys, runtimeVersion } from "./peers-systems.mjs"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -95,7 +95,7 @@ const runSittings = () => {
     console.error(`bench/peers: no harness at ${harness} (--harness DIR)`)
     process.exit(2)
   }
-  const work = arg("keep", undefined) ?? mkdtempSync(join(tmpdir(), "mailmoat-peers-"))
+  const work = arg("keep", undefined) ?? benchTempDir("mailmoat-peers-")
   // rbldnsd drops to its own user and writes its query counts under run/: mkdtemp's 0700 would
   // leave that file empty and every "DNS q/msg" at 0.
   mkdirSync(work, { recursive: true })
@@ -204,7 +204,8 @@ const runSittings = () => {
       sittings.push([label, round, kept])
     }
   }
-  console.log(`\nraw results: ${results}`)
+  const note = arg("keep", undefined) === undefined ? " (removed on exit; --keep DIR keeps them)" : ""
+  console.log(`\nraw results: ${results}${note}`)
   return { sittings, versions }
 }
 

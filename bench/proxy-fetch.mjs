@@ -14,12 +14,13 @@
 // `--base DIR` adds that tree's proxy, timed in alternated rounds with this one.
 // Loopback only; bounded in count and time.
 import { execFileSync, spawn } from "node:child_process"
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chmodSync } from "node:fs"
+import { chownSync, mkdirSync, readdirSync, rmSync, writeFileSync, chmodSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir, userInfo } from "node:os"
+import { userInfo } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as zlib from "node:zlib"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const flag = (name) => process.argv.includes(`--${name}`)
 const option = (name) => {
@@ -35,7 +36,7 @@ const BaseProxy =
 const COMPRESS = flag("compress")
 const ROUNDS = Number(process.argv[2] !== undefined && !process.argv[2].startsWith("--") ? process.argv[2] : 15)
 const COUNT = 200
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-bench-dovecot-"))
+const dir = benchTempDir("mailmoat-bench-dovecot-")
 chmodSync(dir, 0o755)
 
 const freePort = () =>

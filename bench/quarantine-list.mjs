@@ -24,10 +24,11 @@
 //   sed -n '/bench-begin-0/,/bench-end-0/p' FILE | grep -c meta.json   (1 for the --against build)
 //
 // Run: npm run build && node bench/quarantine-list.mjs [--entries=5000] [--rounds=5] [--against=/tmp/mm-base] [--dir=PATH]
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs"
-import { loadavg, tmpdir } from "node:os"
+import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs"
+import { loadavg } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const arg = (name, fallback) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`))
@@ -48,7 +49,7 @@ const builds = [["this build", here], ...(against ? [[against, await load(agains
 // --dir=PATH keeps the filled quarantine there (filled once, reused), so a sitting under the
 // shared lock measures without filling.
 const keep = arg("dir", undefined)
-const dir = keep ?? mkdtempSync(join(tmpdir(), "mailmoat-qlist-"))
+const dir = keep ?? benchTempDir("mailmoat-qlist-")
 const filled = existsSync(join(dir, "entries"))
 const message = `Subject: s\r\nFrom: a@b.example\r\n\r\n${"body ".repeat(200)}\r\n`
 const base = Date.parse("2026-01-01T00:00:00Z")

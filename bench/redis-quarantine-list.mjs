@@ -19,11 +19,12 @@
 //
 // Run: npm run build && node bench/redis-quarantine-list.mjs [--entries=50000] [--rounds=3] [--against=/tmp/mm-base]
 import { spawn } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { rmSync } from "node:fs"
 import { createServer } from "node:net"
-import { loadavg, tmpdir } from "node:os"
+import { loadavg } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const arg = (name, fallback) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`))
@@ -43,7 +44,7 @@ const freePort = () =>
     })
   })
 const port = await freePort()
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-rq-"))
+const dir = benchTempDir("mailmoat-rq-")
 const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
   stdio: ["ignore", "pipe", "inherit"]
 })

@@ -9,11 +9,11 @@
 // Needs `npm run build` and redis-server on the PATH; starts redis-server on a free loopback port
 // and stops it by PID.
 import { spawn } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import {} from "node:fs"
 import { createServer } from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const load = (p) => import(pathToFileURL(join(root, p)).href)
@@ -31,7 +31,7 @@ const port = await new Promise((resolve) => {
     s.close(() => resolve(p))
   })
 })
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-rep-bench-"))
+const dir = benchTempDir("mailmoat-rep-bench-")
 const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir], {
   stdio: "ignore"
 })

@@ -23,9 +23,9 @@
 import { spawn, spawnSync } from "node:child_process"
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { createServer, connect } from "node:net"
-import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -55,7 +55,7 @@ if (spawnSync("sh", ["-c", "command -v redis-server && command -v redis-cli"]).s
   process.exit(2)
 }
 
-const work = arg("keep", undefined) ?? mkdtempSync(join(tmpdir(), "mailmoat-fleet-"))
+const work = arg("keep", undefined) ?? benchTempDir("mailmoat-fleet-")
 cpSync(harness, work, { recursive: true })
 const run = join(work, "run")
 mkdirSync(run, { recursive: true })
@@ -188,7 +188,7 @@ try {
   sh("./dnsbl/start.sh && ./sink.sh start")
   harnessUp = true
   const redisPort = await freePort()
-  const redisDir = mkdtempSync(join(tmpdir(), "mailmoat-fleet-redis-"))
+  const redisDir = benchTempDir("mailmoat-fleet-redis-")
   const redis = startChild("redis", "redis-server", [
     "--port",
     String(redisPort),

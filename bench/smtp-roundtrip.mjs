@@ -5,18 +5,18 @@
 // must get 250 and be in a Maildir; prints messages/s.
 // Run: npm run build && node bench/smtp-roundtrip.mjs [messages=2000] [connections=8]
 // Loopback only; bounded in count and time.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs"
+import { readdirSync, rmSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { startGateway } from "../apps/gateway/dist/index.js"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const MESSAGES = Number(process.argv[2] ?? 2000)
 const CONNECTIONS = Number(process.argv[3] ?? 8)
 const DEADLINE_MS = 300_000
 const body = `From: bench@example.test\r\nTo: rcpt@example.test\r\nSubject: bench\r\n\r\n${"Lorem ipsum dolor sit amet, consectetur adipiscing elit.\r\n".repeat(40)}`
 
-const dataDir = mkdtempSync(join(tmpdir(), "mailmoat-bench-"))
+const dataDir = benchTempDir("mailmoat-bench-")
 const gateway = await startGateway({
   dataDir,
   smtp: { host: "127.0.0.1", port: 0, hostname: "bench.test", maxConnectionsPerIp: CONNECTIONS + 1 },

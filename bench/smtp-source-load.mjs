@@ -4,8 +4,8 @@
 import { execFileSync } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { benchTempDir } from "./temp-dir.mjs"
 
 export const freePort = () =>
   new Promise((resolve, reject) => {
@@ -25,7 +25,8 @@ export const cpuMs = (pid) => {
 
 /** Sends `count` messages to 127.0.0.1:`port` over `conc` parallel sessions, one message each. */
 export const load = (port, count, conc) => {
-  const file = join(tmpdir(), "mailmoat-transport-msg.eml")
+  // A folder of its own: two benches at once must not share the file.
+  const file = join(benchTempDir("mailmoat-transport-msg-"), "message.eml")
   writeFileSync(
     file,
     `From: a@client.example\nTo: rcpt@example.net\nSubject: transport\n\n${"A line of body text.\n".repeat(200)}`

@@ -9,11 +9,11 @@
 //    against the gate's bound (burst + rate x seconds), how many handshakes got the default
 //    leaf, and the process CPU over wall time while the flood lasted.
 // Loopback only; bounded in count and time.
-import { mkdtempSync, rmSync } from "node:fs"
+import { rmSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import * as tls from "node:tls"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const dist = resolve(process.argv[2] ?? "packages/protocols/dist")
 const MINTS = Number(process.argv[3] ?? 300)
@@ -24,7 +24,7 @@ const GATE = UNGATED
   ? { perSecond: 1e9, burst: 1e9, concurrency: 1e9, maxWaiting: 1e9 }
   : { perSecond: 20, burst: 20, concurrency: 2, maxWaiting: 100 }
 const { Interception } = await import(join(dist, "index.js"))
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-bench-sni-"))
+const dir = benchTempDir("mailmoat-bench-sni-")
 
 const cpuMs = (from) => {
   const u = process.cpuUsage(from)

@@ -8,12 +8,12 @@
 // Run: pnpm exec turbo run build && node bench/soak.mjs [--duration=180]
 // Loopback only (127.0.0.0/8 source addresses); bounded by --duration; stops the gateway by PID.
 import { execFileSync, spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import * as tls from "node:tls"
 import { fileURLToPath } from "node:url"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const arg = (name, fallback) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`))
@@ -22,7 +22,7 @@ const arg = (name, fallback) => {
 const durationS = arg("duration", 180)
 const baselineS = Math.min(20, Math.max(5, Math.round(durationS / 6)))
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-soak-"))
+const dir = benchTempDir("mailmoat-soak-")
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 execFileSync(

@@ -5,15 +5,15 @@
 // session resumption, so every handshake is a full one).
 // Run: npm run build && node bench/tls-mint.mjs [mints=2000] [handshakes=1000]
 // Loopback only; bounded in count and time.
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync } from "node:fs"
 import { join } from "node:path"
 import * as tls from "node:tls"
 import { Interception } from "../packages/protocols/dist/index.js"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const MINTS = Number(process.argv[2] ?? 2000)
 const HANDSHAKES = Number(process.argv[3] ?? 1000)
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-bench-tls-"))
+const dir = benchTempDir("mailmoat-bench-tls-")
 
 const rate = (n, ms) => `${((n * 1000) / ms).toFixed(0)}/s (${(ms / n).toFixed(3)} ms each)`
 

@@ -26,14 +26,14 @@
 // A system is a checkout with a built gateway (DIR/apps/gateway/dist/main.js); `here` is this
 // one. GW_NODE_FLAGS (environment) is passed to node, e.g. `--cpu-prof --cpu-prof-dir=DIR`.
 // Everything runs on 127.0.0.1 with ephemeral ports; every process is stopped by PID.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { startPostfix } from "./floor/postfix-downstream.mjs"
 import { processes } from "./harness-gateway.mjs"
 import { cpuMs, freePort, load } from "./smtp-source-load.mjs"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const arg = (name, fallback) => {
@@ -88,7 +88,7 @@ const profileBytes = (file) => {
 const measure = async (system, index) => {
   const dir = system === "here" ? root : resolve(system)
   const main = join(dir, "apps/gateway/dist/main.js")
-  const work = mkdtempSync(join(tmpdir(), "mailmoat-transport-"))
+  const work = benchTempDir("mailmoat-transport-")
   const [sinkPort, smtpPort] = [await freePort(), await freePort()]
   const asRoot = process.getuid?.() === 0
   const sink =

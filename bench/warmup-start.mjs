@@ -15,10 +15,10 @@
 // Prints one row per start and each system's median with its ratio to the first system's.
 import { spawn } from "node:child_process"
 import { createSocket } from "node:dgram"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { benchTempDir } from "./temp-dir.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const argv = process.argv.slice(2)
@@ -49,7 +49,7 @@ const startOnce = (system) =>
   new Promise((done, fail) => {
     const [dir, ...flags] = system.split("+")
     const main = join(resolve(dir), "apps/gateway/dist/main.js")
-    const data = mkdtempSync(join(tmpdir(), "mm-warmup-start-"))
+    const data = benchTempDir("mm-warmup-start-")
     const yaml = readFileSync(configFile, "utf8")
       .replace(/^dataDir: .*$/m, `dataDir: ${data}`)
       .replace(/^(\s+port:) \d+$/gm, "$1 0")

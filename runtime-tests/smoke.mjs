@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import * as net from "node:net"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join, resolve } from "node:path"
 import * as tls from "node:tls"
 import { fileURLToPath } from "node:url"
 
@@ -138,6 +138,11 @@ console.log(`mailmoat smoke on ${runtime}`)
 const dataDir = mkdtempSync(join(tmpdir(), "mailmoat-smoke-"))
 let gateway
 try {
+  await check("temporary files go under $TMPDIR (the test command looks there for leftovers)", () => {
+    const wanted = process.env.TMPDIR
+    assert(wanted === undefined || dirname(dataDir) === resolve(wanted), `${dataDir} is not under TMPDIR=${wanted}`)
+  })
+
   await check("engine: envelope and actions (core dist)", () => {
     const e = core.Envelope.make({ clientAddress: "::ffff:192.0.2.7", rcptTo: ["a@example.test"] })
     assert(e.clientAddress === "192.0.2.7", `normaliseIp: ${e.clientAddress}`)

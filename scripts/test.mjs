@@ -14,10 +14,14 @@
 // Ends with one closing line "N passed, N failed" summed over every suite (and how many tests
 // were skipped, never counted as passed: the corpus tests skip where ../shared/corpus is absent,
 // the Postfix downstream tests when not run as root).
+// Every suite (steps 3-5) runs with a fresh TMPDIR of its own under one folder per run; a file a
+// suite leaves there fails the run, named with the suite (scripts/test-temp.mjs).
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { fileURLToPath } from "node:url"
 import { goOffline } from "./offline-env.mjs"
+import { startTempRun } from "./test-temp.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const turbo = `${root}node_modules/.bin/turbo`
@@ -27,12 +31,32 @@ let failed = 0
 /** Tests vitest skipped (the corpus tests without the corpus; the Postfix downstream tests without root). */
 let skipped = 0
 const problems = []
+const temp = startTempRun()
 
 const run = (label, command, args, options = {}) => {
   console.log(`\n[mailmoat test] ${label}`)
   const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options })
   if (result.status !== 0) problems.push(`${label} (exit ${result.status ?? result.signal})`)
+  // Interrupted (Ctrl-C reaches the suite and us): stop here, the run's folder removed.
+  if (result.signal === "SIGINT" || result.signal === "SIGTERM") finish()
   return result.status === 0
+}
+
+/** A suite: `run` with a fresh TMPDIR, then whatever it left there is a leak (a failed step). */
+const suite = (label, command, args) => {
+  const env = temp.suiteEnv()
+  const ok = run(label, command, args, { env })
+  return noLeaks(label, env) && ok
+}
+const noLeaks = (label, env) => {
+  // MM_KEEP_TMP=1 keeps every folder on purpose: nothing left is a leak then.
+  const leaks = temp.kept ? [] : temp.checkSuite(label, env)
+  if (leaks.length > 0) {
+    const list = `${label} left ${leaks.length} temporary files or folders behind (removed with the run's folder; MM_KEEP_TMP=1 keeps them):\n    ${leaks.join("\n    ")}`
+    console.log(`\n[mailmoat test] ${list}`)
+    problems.push(list)
+  }
+  return leaks.length === 0
 }
 
 // Preflight: every capability the integration tests use (swaks with STARTTLS and AUTH, Dovecot's
@@ -53,7 +77,7 @@ const packageDirs = ["packages", "apps", "examples"]
     (dir) => existsSync(`${dir}package.json`) && JSON.parse(readFileSync(`${dir}package.json`, "utf8")).scripts?.test
   )
 for (const dir of [...packageDirs, root]) rmSync(`${dir}test-results.json`, { force: true })
-run("vitest (all packages, integration included)", turbo, [
+suite("vitest (all packages, integration included)", turbo, [
   "run",
   "test",
   "--concurrency=1",
@@ -64,7 +88,7 @@ run("vitest (all packages, integration included)", turbo, [
   "--outputFile.json=test-results.json"
 ])
 // The workspace-level tests (test/: the import graph between packages).
-run("vitest (workspace: import graph)", `${root}node_modules/.bin/vitest`, [
+suite("vitest (workspace: import graph)", `${root}node_modules/.bin/vitest`, [
   "run",
   "--root",
   root,
@@ -85,10 +109,13 @@ for (const dir of [...packageDirs, root]) {
 // run, a plugin compiled (tsc strict without skipLibCheck, deno check) and tested from the tarballs.
 // Each of its checks counts; its closing line is "pack: N passed, M failed".
 {
-  console.log("\n[mailmoat test] packed packages (npm pack, metadata, plugin compile)")
+  const label = "packed packages (npm pack, metadata, plugin compile)"
+  console.log(`\n[mailmoat test] ${label}`)
+  const env = temp.suiteEnv()
   // Streamed as it runs, and kept to read the closing line.
   const child = spawn(process.execPath, [`${root}scripts/pack-check.mjs`], {
     cwd: root,
+    env,
     stdio: ["ignore", "pipe", "inherit"]
   })
   let output = ""
@@ -97,6 +124,7 @@ for (const dir of [...packageDirs, root]) {
     output += chunk
   })
   const status = await new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? signal)))
+  noLeaks(label, env)
   const counts = /pack: (\d+) passed, (\d+) failed/.exec(output)
   if (counts === null || status !== 0) problems.push(`packed packages (exit ${status})`)
   if (counts === null) failed += 1
@@ -119,13 +147,20 @@ if (runtimesOk) {
     ["smoke on Deno", runtimes.deno, ["run", "-A", "runtime-tests/smoke.mjs"]]
   ]
   for (const [label, command, args] of suites) {
-    if (run(label, command, args)) passed += 1
+    if (suite(label, command, args)) passed += 1
     else failed += 1
   }
 }
 finish()
 
 function finish() {
+  const outside = temp.outside()
+  if (outside.length > 0)
+    console.log(
+      `\n[mailmoat test] note: ${outside.length} entries named like ours appeared in ${tmpdir()} itself during the run (a suite that ignores TMPDIR, or another run on this machine):\n  ${outside.slice(0, 20).join("\n  ")}${outside.length > 20 ? "\n  ..." : ""}`
+    )
+  const { run: runFolder, kept } = temp.finish()
+  if (kept) console.log(`\n[mailmoat test] MM_KEEP_TMP=1: every suite's temporary files are kept in ${runFolder}`)
   if (problems.length > 0) console.log(`\n[mailmoat test] failed steps:\n  ${problems.join("\n  ")}`)
   console.log(
     `\n${passed} passed, ${failed} failed${skipped > 0 ? ` (${skipped} skipped: not counted as passed, see "skipped" above)` : ""}`

@@ -1,16 +1,15 @@
 // The workspace's import arrows (scripts/import-graph.mjs): the real tree has no wrong arrow,
 // and the checker does catch each kind of wrong import in a small fixture workspace.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 // @ts-expect-error: a plain .mjs script without declarations
 import { checkGraph, importsOf } from "../scripts/import-graph.mjs"
+import { tempDir } from "./support/temp-dirs.ts"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
-const fixture = mkdtempSync(join(tmpdir(), "mailmoat-graph-"))
-afterAll(() => rmSync(fixture, { recursive: true, force: true }))
+const fixture = tempDir("mailmoat-graph-")
 
 const write = (path: string, text: string) => {
   mkdirSync(dirname(join(fixture, path)), { recursive: true })

@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: sharedTest.testTimeout,
     hookTimeout: sharedTest.hookTimeout,
     globalSetup: sharedTest.globalSetup,
+    setupFiles: sharedTest.setupFiles,
     isolate: sharedTest.isolate
   }
 })

@@ -1,16 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { fileSessionValues } from "../src/quarantine-web/FileSessionValues.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
-const folder = () => join(mkdtempSync(join(tmpdir(), "mm-websessions-")), "web-sessions")
+const folder = () => join(tempDir("mm-websessions-"), "web-sessions")
 const NAME = "A".repeat(43)
 
 describe("fileSessionValues", () => {
   it("a folder that cannot be written (full disk, read-only, not a folder) keeps logins in memory instead", async () => {
-    const blocker = join(mkdtempSync(join(tmpdir(), "mm-websessions-")), "file")
+    const blocker = join(tempDir("mm-websessions-"), "file")
     writeFileSync(blocker, "not a folder")
     const values = fileSessionValues(join(blocker, "web-sessions"))
     await values.set(NAME, "v", 60_000)

@@ -1,18 +1,16 @@
 // The gateway's data phase drops the message's parsed parts once it is done (whether it answered
 // at once or by promise): what the stages parsed must not stay reachable after the verdict.
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Envelope, type Headers, type Message, type Stage } from "@mailmoat/core"
 import type { Smtp } from "@mailmoat/protocols"
 import { Effect, Layer } from "effect"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import * as Log from "../src/Log.ts"
 import { startProtection } from "../src/Protection.ts"
 import * as StateStores from "../src/StateStores.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
-const dataDir = mkdtempSync(join(tmpdir(), "mm-protection-release-"))
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+const dataDir = tempDir("mm-protection-release-")
 
 // A data stage that keeps the message it saw and the header list it read, answering at once or
 // after a timer.

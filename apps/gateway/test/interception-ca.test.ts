@@ -2,8 +2,7 @@
 // reload and in `mailmoat config validate`: certificates made by `mailmoat ca init`'s code and by
 // openssl (a CA whose keyUsage lacks keyCertSign, a plain server certificate, one that expires
 // within days), keys that are not the certificate's or that others can read.
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, copyFileSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { X509Certificate } from "node:crypto"
 import { GatewayConfig } from "@mailmoat/antispam"
@@ -14,9 +13,9 @@ import { type RunningGateway, StartupError } from "../src/index.ts"
 import { api, TOKEN } from "./support/admin.ts"
 import { opensslCa, opensslCertificate, type PemPair } from "./support/opensslCa.ts"
 import { gateway } from "./support/peers.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-ca-check-"))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = tempDir("mailmoat-ca-check-")
 
 type Pair = PemPair
 

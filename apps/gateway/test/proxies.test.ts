@@ -2,8 +2,7 @@
 // a real Dovecot behind them (IMAP, POP3, IMAPS), a real clamd (EICAR signature), a real rbldnsd
 // (RBL on the Received header the mail provider wrote) and curl as the mail client. Every fetch
 // through the gateway is compared with the same fetch made directly to Dovecot.
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync } from "node:fs"
 import { join } from "node:path"
 import * as tls from "node:tls"
 import { GatewayConfig } from "@mailmoat/antispam"
@@ -91,7 +90,7 @@ describe("gateway IMAP/POP3 proxies with client protection", () => {
   const running: Array<RunningGateway> = []
 
   beforeAll(async () => {
-    caDir = mkdtempSync(join(tmpdir(), "mailmoat-gw-ca-"))
+    caDir = tempDir("mailmoat-gw-ca-")
     caCert = join(caDir, "ca.pem")
     ;[dovecot, clamd, rbl] = await Promise.all([
       startDovecot(MESSAGES),

@@ -4,8 +4,7 @@
 // for exactly that name; other names and no SNI get the listener's default certificate; a
 // reload adds and removes names without a restart, and a bad name is refused by the reload.
 import { X509Certificate } from "node:crypto"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync } from "node:fs"
 import { join } from "node:path"
 import { GatewayConfig } from "@mailmoat/antispam"
 import { Interception } from "@mailmoat/protocols"
@@ -51,7 +50,7 @@ describe("gateway proxies: a certificate per allowed SNI name (openssl s_client,
   })
 
   beforeAll(async () => {
-    caDir = mkdtempSync(join(tmpdir(), "mailmoat-sni-ca-"))
+    caDir = tempDir("mailmoat-sni-ca-")
     caCert = join(caDir, "ca.pem")
     ;[dovecot] = await Promise.all([
       startDovecot([makeMessage(1)]),

@@ -3,8 +3,7 @@
 // reputation update, a plugin stage's view kept past its run) works from facts handed over before
 // the release. `MessageModel.parsed` says which parts a message holds without parsing any; after
 // the whole transaction it must hold none.
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync } from "node:fs"
 import { join } from "node:path"
 import { Reputation } from "@mailmoat/antispam"
 import { type Message, MessageModel, type Stage } from "@mailmoat/core"
@@ -16,8 +15,9 @@ import * as Log from "../src/Log.ts"
 import { type Protection, startProtection } from "../src/Protection.ts"
 import * as StateStores from "../src/StateStores.ts"
 import { gateway, SmtpSink, sendRaw } from "./support/peers.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
-const dataDir = mkdtempSync(join(tmpdir(), "mm-release-readers-"))
+const dataDir = tempDir("mm-release-readers-")
 
 // A data stage that keeps the message it saw after reading every part (as the built-in stages
 // do between them), and calls a subject containing "spam" spam.

@@ -4,8 +4,7 @@
 // interception CA, Dovecot upstream); a session in TLS before the reload finishes under the old
 // one; a key that does not belong to its certificate, or an expired certificate, refuses the
 // reload (422, the key and the file named, an error line) and the old certificate is still served.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { GatewayConfig } from "@mailmoat/antispam"
 import { Interception } from "@mailmoat/protocols"
@@ -146,7 +145,7 @@ describe("smtp.tls: a reload puts renewed certificate files in force", () => {
 describe("protocols.ca: a reload puts a new interception CA in force on an IMAPS proxy listener", () => {
   let dovecot: Dovecot
   let gw: RunningGateway
-  const caDir = mkdtempSync(join(tmpdir(), "mailmoat-tlsreload-ca-"))
+  const caDir = tempDir("mailmoat-tlsreload-ca-")
   const caCert = join(caDir, "ca.pem")
   const caKey = join(caDir, "ca.key")
   const logs: Array<string> = []
@@ -213,7 +212,7 @@ describe("protocols.ca: a reload puts a new interception CA in force on an IMAPS
   })
 
   test("a CA key that is not the certificate's refuses the reload; the current CA's leaves are still served", async () => {
-    const otherDir = mkdtempSync(join(tmpdir(), "mailmoat-tlsreload-other-"))
+    const otherDir = tempDir("mailmoat-tlsreload-other-")
     const keyBefore = readFileSync(caKey)
     const before = await issuer()
     try {
@@ -233,7 +232,7 @@ describe("protocols.ca: a reload puts a new interception CA in force on an IMAPS
   })
 
   test("upstreamCa: new connections verify the real server with the reloaded trust; a file that is no certificate is refused", async () => {
-    const otherDir = mkdtempSync(join(tmpdir(), "mailmoat-tlsreload-trust-"))
+    const otherDir = tempDir("mailmoat-tlsreload-trust-")
     const protocols = config.protocols as Record<string, unknown>
     const before = await issuer()
     try {

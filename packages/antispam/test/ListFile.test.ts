@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fc, test } from "@fast-check/vitest"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { formatListFile, type ListKind, normaliseEntry, parseListFile } from "../src/lists/ListFile.ts"
 import { FileListDocuments } from "@mailmoat/platform-node"
 import { ListImportError, make as makeListStore } from "../src/lists/ListStore.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
 const zone = fc
   .tuple(
@@ -54,8 +53,7 @@ describe("list file format", () => {
     if (!r.ok) expect(r.errors.map((e) => e.line)).toEqual([2, 3])
   })
 
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-lists-"))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = tempDir("mailmoat-lists-")
   it("store-backed import/export: import(export(x)) = x, a bad import changes nothing", () => {
     const store = makeListStore(FileListDocuments.make(dir))
     expect(store.exportList("dnsbl")).toBe(formatListFile("dnsbl", []))

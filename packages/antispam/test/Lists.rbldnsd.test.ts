@@ -1,7 +1,6 @@
 // Integration: the module against a real rbldnsd on 127.0.0.1 (ephemeral port), the resolver
 // pointed at it through `antispam.dns.servers`. Query counts come from rbldnsd's own query log.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { RecipientOutcome } from "@mailmoat/core"
 import { Effect } from "effect"
@@ -10,9 +9,10 @@ import { NodeDns } from "@mailmoat/platform-node"
 import { type Rbldnsd, startRbldnsd, startSilentDns } from "../../core/test/dns/support/rbldnsd.ts"
 import { type AntispamInput, makeServerAntispam } from "../src/index.ts"
 import { type MessageSpec, makeMessage } from "./support/messages.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
 let rbl: Rbldnsd
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-rbl-it-"))
+const dir = tempDir("mailmoat-rbl-it-")
 const ip4 = [
   ":127.0.0.2:listed $",
   "127.0.0.2",

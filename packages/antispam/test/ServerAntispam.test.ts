@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Dns, type Message, type RecipientOutcome } from "@mailmoat/core"
 import { Effect } from "effect"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { type AntispamInput, makeServerAntispam } from "../src/index.ts"
 import { makeMessage } from "./support/messages.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-antispam-"))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = tempDir("mailmoat-antispam-")
 
 const zone: Dns.StaticZone = {
   "7.2.0.192.bl.test": { A: ["127.0.0.2"] }, // 192.0.2.7 listed

@@ -1,16 +1,16 @@
 // Loading files: YAML and JSON, syntax errors with file and line, unreadable files.
-import { mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { GatewayConfig } from "@mailmoat/core"
 import * as ConfigFile from "../src/ConfigFile.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
 // A configuration whose antispam section has the policy keys only (the built-in stages' keys
 // are @mailmoat/antispam's, which this package does not import).
 const codec = GatewayConfig.make(GatewayConfig.composeAntispam([]))
 
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-config-"))
+const dir = tempDir("mailmoat-config-")
 const file = (name: string, text: string) => {
   const path = join(dir, name)
   writeFileSync(path, text)

@@ -1,13 +1,13 @@
 // List documents as files: the stamp tells a missing list, a written one and a changed one apart.
-import { mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { make } from "../src/FileListDocuments.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
 describe("FileListDocuments", () => {
   it("a list never written has no stamp and no text; writing one gives both; a change moves the stamp", () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "mailmoat-lists-")), "lists")
+    const dir = join(tempDir("mailmoat-lists-"), "lists")
     const docs = make(dir)
     expect(docs.stamp("allow")).toBeUndefined()
     expect(docs.read("allow")).toBeUndefined()
@@ -21,7 +21,7 @@ describe("FileListDocuments", () => {
   })
 
   it("a path that cannot be examined (a file where the directory should be) has no stamp", () => {
-    const base = mkdtempSync(join(tmpdir(), "mailmoat-lists-"))
+    const base = tempDir("mailmoat-lists-")
     writeFileSync(join(base, "file"), "x")
     expect(make(join(base, "file")).stamp("allow")).toBeUndefined()
   })

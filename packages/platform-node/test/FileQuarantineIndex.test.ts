@@ -16,16 +16,15 @@ import {
   utimesSync,
   writeFileSync
 } from "node:fs"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fc, test as propTest } from "@fast-check/vitest"
 import { describe, expect, test } from "vitest"
 import { Quarantine, type QuarantineMeta } from "@mailmoat/core"
 import { decode, encode } from "../src/FileQuarantineIndexSnapshot.ts"
 import { FileQuarantineStore, FileQuarantineSweep } from "../src/index.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
-const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-qi-"))
+const fresh = () => tempDir("mailmoat-qi-")
 const silent = () => {}
 
 interface Spec {

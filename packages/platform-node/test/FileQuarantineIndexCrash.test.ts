@@ -6,13 +6,13 @@
 // and after the start-up check the listing is exactly the entry folders.
 // The writers run the BUILT store (packages/platform-node/dist), as the gateway's workers do.
 import { type ChildProcess, spawn } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterEach, expect, test } from "vitest"
 import { parseLines } from "../src/FileQuarantineIndexRecord.ts"
 import { FileQuarantineStore, FileQuarantineSweep } from "../src/index.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
 const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url))
 const children: Array<ChildProcess> = []
@@ -63,7 +63,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 test("kill -9 two writing processes: no interleaved records, every acknowledged entry listed", async () => {
   if (!existsSync(dist)) throw new Error("packages/platform-node is not built: run `npx turbo run build` first")
-  const root = mkdtempSync(join(tmpdir(), "mailmoat-qcrash-"))
+  const root = tempDir("mailmoat-qcrash-")
   // The quarantine exists before the writers start, as the gateway's start-up check leaves it.
   mkdirSync(join(root, "entries"))
   writeFileSync(join(root, "index.log"), "")

@@ -1,11 +1,11 @@
 // The journal lock (`FileQuarantineJournal.withLock`): one holder at a time, also when several
 // take over the lock a dead process left.
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
 import * as Journal from "../src/FileQuarantineJournal.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
 /** The pid of a process that has exited. */
 const deadPid = (): number => {
@@ -24,7 +24,7 @@ describe("FileQuarantineJournal.withLock", () => {
   test("of several takers of a dead holder's lock one holds it at a time, round after round", {
     timeout: ROUNDS_TIMEOUT_MS
   }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mailmoat-lock-"))
+    const dir = tempDir("mailmoat-lock-")
     const dead = deadPid()
     let inside = 0
     let most = 0
@@ -48,7 +48,7 @@ describe("FileQuarantineJournal.withLock", () => {
   })
 
   test("a break lock left by a taker that died is removed once old; the dead holder's lock is then taken", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mailmoat-lock-"))
+    const dir = tempDir("mailmoat-lock-")
     const lock = join(dir, "index.log.lock")
     writeFileSync(lock, `${deadPid()}\n`)
     writeFileSync(`${lock}.break`, "")

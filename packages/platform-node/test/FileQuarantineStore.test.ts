@@ -1,5 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fc, test as propTest } from "@fast-check/vitest"
 import { Effect } from "effect"
@@ -7,8 +6,9 @@ import { describe, expect, test } from "vitest"
 import { Quarantine } from "@mailmoat/core"
 import { quarantineContract } from "../../core/test/quarantine/support/contract.ts"
 import { FileQuarantineStore, FileQuarantineSweep } from "../src/index.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
-const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-q-"))
+const fresh = () => tempDir("mailmoat-q-")
 
 const putOne = (store: ReturnType<typeof FileQuarantineStore.make>) =>
   store.put({
@@ -170,7 +170,7 @@ describe("quarantine ids and header summary", () => {
 
 describe("FileQuarantineStore.layer", () => {
   test("provides the QuarantineStore service to an Effect program, closed with its scope", async () => {
-    const root = mkdtempSync(join(tmpdir(), "mailmoat-q-layer-"))
+    const root = tempDir("mailmoat-q-layer-")
     const program = Effect.gen(function* () {
       const store = yield* Quarantine.QuarantineStore
       const id = yield* Effect.promise(() =>

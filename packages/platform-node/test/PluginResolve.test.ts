@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
 import { BlocklistRunner, Plugins } from "@mailmoat/core"
 import { loadPlugins } from "../src/PluginResolve.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
 // Plugins are written as plain ESM files carrying the brand, as the SDK would build them:
 // these tests must not depend on the SDK (the dependency points the other way).
@@ -16,7 +16,7 @@ const provider = `{ name: "fixture", kinds: ["ip"], timeoutMillis: 100, lookup: 
 
 let dir: string
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mailmoat-plugins-"))
+  dir = tempDir("mailmoat-plugins-")
   const decodeUrl = `decodeOptions: (o) => typeof o?.url === "string" ? { ok: true, value: o } : { ok: false, issues: [{ path: ["url"], message: "Expected string, got " + typeof o?.url }] }`
   await writeFile(
     join(dir, "local.mjs"),
@@ -59,7 +59,6 @@ beforeAll(async () => {
   )
   await mkdir(join(dir, "config", "deep"), { recursive: true })
 })
-afterAll(() => rm(dir, { recursive: true, force: true }))
 
 describe("Plugins.load", () => {
   it("loads a package from node_modules (walking up from baseDir) and a path relative to baseDir", async () => {

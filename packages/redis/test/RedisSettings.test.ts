@@ -2,16 +2,15 @@
 // the configuration's directory, the password variable, host:port lists; every problem names its
 // key and never shows a secret.
 import { fc, test as propTest } from "@fast-check/vitest"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { GatewayConfig } from "@mailmoat/antispam"
-import { afterAll, describe, expect, test } from "vitest"
+import { describe, expect, test } from "vitest"
 import { RedisSettings } from "../src/index.ts"
+import { tempDir } from "../../../test/support/temp-dirs.ts"
 
 describe("RedisSettings.fromConfig", () => {
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-redis-settings-"))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = tempDir("mailmoat-redis-settings-")
   writeFileSync(join(dir, "pass"), "from-file\n")
   writeFileSync(join(dir, "empty"), "")
   writeFileSync(join(dir, "ca.pem"), "CA PEM")

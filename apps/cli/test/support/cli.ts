@@ -1,10 +1,10 @@
 // Runs the BUILT `mailmoat` binary as a user would (node apps/cli/bin/mailmoat.mjs ...), with
 // stdin, a working directory and extra environment, and collects its output and exit code.
 import { type ChildProcess, spawn } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url))
 export const bin = join(repoRoot, "apps/cli/bin/mailmoat.mjs")
@@ -44,7 +44,8 @@ export const mailmoat = (
   })
 }
 
-export const tmp = (prefix = "mailmoat-cli-"): string => mkdtempSync(join(tmpdir(), prefix))
+/** A fresh folder under $TMPDIR, removed when the test file ends (test/support/temp-dirs.ts). */
+export const tmp = (prefix = "mailmoat-cli-"): string => tempDir(prefix)
 
 /** Writes a YAML/JSON configuration into a fresh directory; returns its path. */
 export const writeConfig = (config: unknown, dir = tmp()): string => {
@@ -109,7 +110,11 @@ export const startGatewayProcess = async (
   while (!/SMTP +127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline && child.exitCode === null)
     await new Promise((r) => setTimeout(r, 100))
   const port = Number(/SMTP +127\.0\.0\.1:(\d+)/.exec(out)?.[1])
-  if (!(port > 0)) throw new Error(`the gateway did not start:\n${out}`)
+  if (!(port > 0)) {
+    // Stopped here: the caller never gets its PID, and it must not write into a removed folder.
+    child.kill("SIGKILL")
+    throw new Error(`the gateway did not start:\n${out}`)
+  }
   return { child, port, output: () => out }
 }
 

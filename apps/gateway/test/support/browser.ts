@@ -1,12 +1,12 @@
 // Debian's Chromium driven by playwright-core (no downloaded browsers): headless, no network
 // services of its own (no sync, component updates, background fetches, QUIC, and no name but
 // loopback resolves), a fresh profile.
-import { existsSync, mkdtempSync } from "node:fs"
+import { existsSync } from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type BrowserContext, chromium } from "playwright-core"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 export const CHROMIUM = "/usr/bin/chromium"
 
@@ -15,7 +15,7 @@ export const launchChromium = async (): Promise<BrowserContext> => {
     throw new Error(
       `${CHROMIUM} is missing: apt-get install --no-install-recommends chromium (node scripts/peers.mjs installs it)`
     )
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "mailmoat-chromium-")), {
+  return chromium.launchPersistentContext(tempDir("mailmoat-chromium-"), {
     executablePath: CHROMIUM,
     headless: true,
     args: [

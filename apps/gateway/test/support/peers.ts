@@ -1,9 +1,7 @@
 // Test peers for the gateway: re-exports the real-peer helpers of the protocols tests (smtp-sink,
 // our raw sink, swaks, a raw SMTP client, certificates) and adds gateway-specific ones.
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { type GatewayOptions, type RunningGateway, startGateway } from "../../src/index.ts"
+import { tempDir as makeTempDir } from "../../../../test/support/temp-dirs.ts"
 
 export { freePort, makeCert, RawSink, SmtpSink } from "../../../../packages/protocols/test/delivery/support/peers.ts"
 export {
@@ -29,7 +27,8 @@ export const session = async (port: number): Promise<Client> => {
   return c
 }
 
-export const tempDir = (prefix = "mailmoat-gw-"): string => mkdtempSync(join(tmpdir(), prefix))
+/** A fresh folder under $TMPDIR, removed when the test file ends (test/support/temp-dirs.ts). */
+export const tempDir = (prefix = "mailmoat-gw-"): string => makeTempDir(prefix)
 
 /** A gateway on 127.0.0.1:0 with its data under a fresh temp dir and the admin API on port 0. */
 export const gateway = (

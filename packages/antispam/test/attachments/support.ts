@@ -1,16 +1,16 @@
 // Real ZIP archives made by Info-ZIP's `zip` (a checked test peer), and messages carrying them.
 import { execFileSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { Envelope, type Message, MessageModel } from "@mailmoat/core"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 /** An archive of `files` (paths inside it); `password` encrypts it; `streamed` writes sizes after the data. */
 export const makeZip = (
   files: ReadonlyArray<string>,
   options: { readonly password?: string; readonly streamed?: boolean } = {}
 ): Buffer => {
-  const dir = mkdtempSync(join(tmpdir(), "mm-zip-"))
+  const dir = tempDir("mm-zip-")
   for (const f of files) {
     mkdirSync(dirname(join(dir, f)), { recursive: true })
     writeFileSync(join(dir, f), `contents of ${f}\n`.repeat(20))

@@ -2,17 +2,16 @@
 // query: one mailauth run per message shared by the safe-sender check and the stage, the
 // Authentication-Results header, symbols in the verdict, and DMARC enforcement with its
 // exemptions (trusted forwarder, trusted ARC sealer).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Dns, Envelope, type Message, MessageModel, type RecipientOutcome } from "@mailmoat/core"
 import { Effect } from "effect"
-import { afterAll, describe, expect, test } from "vitest"
+import { describe, expect, test } from "vitest"
 import { type AntispamInput, makeServerAntispam } from "../../src/index.ts"
 import { alter, IP, message, RECORDS, seal, sign, zoneOf } from "./support/world.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-auth-"))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = tempDir("mailmoat-auth-")
 
 const msgOf = (
   text: string,

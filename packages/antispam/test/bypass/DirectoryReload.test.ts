@@ -1,20 +1,20 @@
 // Reloads an unattended gateway meets: a file caught between its truncation and its rewrite, and
 // a shared document that disappears (Redis restarted empty, the key evicted). Neither is an edit:
 // the directory in force, reject policies and bypasses included, stays until a real one comes.
-import { mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { ListDocumentsShape } from "@mailmoat/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { fromDocument, fromFile } from "../../src/bypass/RecipientDirectory.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 const REJECT = "recipients:\n  '@example.org': { onSpam: reject }\n"
 const QUARANTINE = "recipients:\n  '@example.org': { onSpam: quarantine }\n"
 
 describe("recipient directory: reloads that are not edits", () => {
   it("a file emptied in place keeps the directory in force until it is written again", () => {
-    const path = join(mkdtempSync(join(tmpdir(), "mm-dir-")), "recipients.yaml")
+    const path = join(tempDir("mm-dir-"), "recipients.yaml")
     writeFileSync(path, REJECT)
     const d = fromFile(path, { checkIntervalMillis: 0 })
     writeFileSync(path, "")

@@ -1,13 +1,12 @@
 // The sub-address delimiter (`antispam.recipientDelimiter`): one key for every lookup keyed by an
 // address (directory bypass, per-recipient policy, safe senders, the end-user blocklist), `+` by
 // default, `-` or several characters as Postfix's recipient_delimiter, empty for none.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fc, test } from "@fast-check/vitest"
 import { Dns, type ListDocumentsShape, type RecipientOutcome } from "@mailmoat/core"
 import { Effect } from "effect"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { fromMap, isSafeSender, parseDirectory } from "../../src/bypass/RecipientDirectory.ts"
 import { base, DELIMITER_CHARACTERS, fold } from "../../src/bypass/SubAddress.ts"
 import * as EndUserList from "../../src/enduser/EndUserList.ts"
@@ -18,9 +17,9 @@ import {
   resolveAntispamSettings
 } from "../../src/index.ts"
 import { makeMessage } from "../support/messages.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
-const tmp = mkdtempSync(join(tmpdir(), "mm-subaddress-"))
-afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+const tmp = tempDir("mm-subaddress-")
 
 const delimiterSet = fc.oneof(
   fc.constant(""),

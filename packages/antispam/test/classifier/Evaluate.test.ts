@@ -1,18 +1,17 @@
 // Evaluation on generated corpora in temporary directories: rates with intervals, throughput
 // parts, and the explanations of errors (the same code `mailmoat eval --explain` prints).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { evaluate } from "../../src/classifier/Evaluate.ts"
 import { explain } from "../../src/classifier/Explain.ts"
 import { logit, score } from "../../src/classifier/Score.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { trainTokens } from "../../src/classifier/Train.ts"
 import { generated, parse } from "./support.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-eval-"))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = tempDir("mailmoat-eval-")
 for (const label of ["ham", "spam"] as const) {
   mkdirSync(join(dir, label))
   for (let i = 0; i < 20; i++) writeFileSync(join(dir, label, `${label}.${100 + i}`), generated(label, 100 + i))

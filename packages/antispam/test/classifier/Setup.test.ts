@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { setup, shippedModelPath } from "../../src/classifier/index.ts"
 import * as Model from "../../src/classifier/Model.ts"
 import { serialise } from "../../src/classifier/ModelFile.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-setup-"))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = tempDir("mailmoat-setup-")
 
 describe("setup from configuration", () => {
   it("uses the shipped model and memory learning by default, with the configured cutoffs", async () => {

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto"
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:http"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ref } from "../../src/classifier/Classifier.ts"
@@ -11,6 +10,7 @@ import { score } from "../../src/classifier/Score.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { make } from "../../src/classifier/Updater.ts"
 import { parse, rfc822 } from "./support.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 const modelWith = (token: string) => {
   const m = Model.empty({}, undefined, { name: token })
@@ -34,7 +34,7 @@ describe("model updater (local HTTP server)", () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "mailmoat-updater-"))
+    dir = tempDir("mailmoat-updater-")
     server = createServer((req, res) => {
       if (req.url === "/model.gz.sha256") {
         res.end(`${state.digest}  model.gz\n`)

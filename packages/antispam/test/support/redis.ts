@@ -1,9 +1,9 @@
 // A real redis-server on 127.0.0.1 and a free port, in a temp dir, stopped by PID.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { rmSync } from "node:fs"
 import { createServer } from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 export const freeTcpPort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -34,7 +34,7 @@ export const startRedis = async (): Promise<RedisPeer> => {
 const startRedisOnce = async (): Promise<RedisPeer> => {
   if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0)
     throw new Error('redis-server is not installed: install the Debian package "redis-server"')
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-redis-"))
+  const dir = tempDir("mailmoat-redis-")
   const port = await freeTcpPort()
   const child: ChildProcess = spawn(
     "redis-server",

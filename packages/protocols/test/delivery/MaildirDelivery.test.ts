@@ -2,16 +2,16 @@
 // order of the durable steps and fails on purpose (ENOSPC on write, EIO on fsync, a failing
 // rename): a failed durable step is never reported as delivered.
 import { fc, test as propTest } from "@fast-check/vitest"
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as fsp from "node:fs/promises"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
 import { toClientReply } from "../../src/delivery/DeliveryError.ts"
 import { type MaildirFs, MaildirDelivery, mailboxName, uniqueName } from "../../src/delivery/MaildirDelivery.ts"
 import { chunks, failure } from "./support/peers.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
-const root = () => mkdtempSync(join(tmpdir(), "mailmoat-maildir-"))
+const root = () => tempDir("mailmoat-maildir-")
 const message = "Subject: hi\r\n\r\nbody line\r\n"
 
 /** node:fs with a log of calls and an optional injected failure. */

@@ -1,14 +1,14 @@
 // Start-up sweeps of the spool and of the Maildir's tmp/: what a dead process left goes, what a
 // live one (another gateway, a local IMAP server) is writing stays.
 import { spawnSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
 import { MaildirDelivery, sweepMaildirTmp, uniqueName } from "../../src/delivery/index.ts"
 import { SpoolWriter, sweepSpool } from "../../src/smtp/index.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
-const fresh = () => mkdtempSync(join(tmpdir(), "mailmoat-sweep-"))
+const fresh = () => tempDir("mailmoat-sweep-")
 /** A pid that is certainly gone: a child that has exited. */
 const deadPid = () => spawnSync(process.execPath, ["-e", "0"]).pid!
 

@@ -1,8 +1,6 @@
 // The proxy against a scripted fake IMAP/POP3 upstream: big literals stream through without being
 // buffered whole, a mid-literal upstream close never hands the client a "complete" partial
 // message, and POP3 messages over the limit are streamed once they pass it.
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { fakeServer } from "./support/fakeUpstream.ts"
@@ -11,6 +9,7 @@ import { makePki } from "./support/pki.ts"
 import { Pop3Client } from "./support/pop3Client.ts"
 import { startProxy } from "./support/proxy.ts"
 import { taggingScanner } from "./support/tools.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -125,7 +124,7 @@ describe("proxy streaming and upstream faults", () => {
       s.write(`${tag} OK done\r\n`)
     })
     cleanups.push(upstream.close)
-    const pki = makePki(join(mkdtempSync(join(tmpdir(), "mm-starttls-")), "pki"))
+    const pki = makePki(join(tempDir("mm-starttls-"), "pki"))
     const { scanner } = taggingScanner()
     const proxy = await startProxy({
       upstream: { host: "127.0.0.1", port: upstream.port },

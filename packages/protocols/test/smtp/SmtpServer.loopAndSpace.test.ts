@@ -2,12 +2,12 @@
 // sockets. The free-space test mounts a small tmpfs when it runs as root (unmounted afterwards);
 // the portable variant asks for a reserve larger than the disk has.
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync, statfsSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync, statfsSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { type RawClient, recorder } from "./support/peers.ts"
 import { cmd, greeted, retainedBytes, withServer } from "./support/server.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 const received = (n: number): string =>
   "Received: from relay.test by mx.test; Thu, 3 Dec 2026 08:00:00 +0000\r\n".repeat(n)
@@ -72,7 +72,7 @@ describe("free space at MAIL", () => {
   it.runIf(isRoot)(
     "a small tmpfs spool: 452 4.3.1 when SIZE plus the reserve does not fit, 250 when it does",
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), "mailmoat-tmpfs-"))
+      const dir = tempDir("mailmoat-tmpfs-")
       execFileSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", dir])
       try {
         await withServer(
@@ -100,7 +100,7 @@ describe("free space at MAIL", () => {
   )
 
   it("a reserve larger than the disk's free space gives 452 4.3.1 at MAIL", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mailmoat-space-"))
+    const dir = tempDir("mailmoat-space-")
     try {
       const s = statfsSync(dir)
       const free = Number(s.bavail) * Number(s.bsize)

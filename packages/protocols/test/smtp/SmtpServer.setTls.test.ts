@@ -2,8 +2,6 @@
 // -starttls smtp): after `setTls` new STARTTLS handshakes get the new certificate, while a session
 // already in TLS goes on under the one it negotiated and its message is accepted.
 import { readFileSync, rmSync } from "node:fs"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type SmtpServerHandle, SmtpServer } from "../../src/smtp/index.ts"
@@ -16,8 +14,9 @@ import {
   shownCertificate,
   smtpSessionInTls
 } from "./support/sclient.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-settls-"))
+const dir = tempDir("mailmoat-settls-")
 const rec = recorder()
 let server: SmtpServerHandle
 let first: CertFiles

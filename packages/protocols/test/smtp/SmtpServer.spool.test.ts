@@ -2,16 +2,15 @@
 // file while it arrives in several reads, the handler streams all of it, and the file is gone
 // before the commands pipelined behind the final dot (in the same read) are answered; a message
 // kept in memory in the same session is handed over whole too. Loopback only; every wait bounded.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readdirSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { SmtpHandler, Spool } from "../../src/smtp/index.ts"
 import { REPLY_WAIT_MS } from "./support/peers.ts"
 import { cmd, greeted, withServer } from "./support/server.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-connection-spool-"))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = tempDir("mailmoat-connection-spool-")
 
 const streamed = async (spool: Spool): Promise<string> => {
   const parts: Array<Buffer> = []

@@ -1,14 +1,14 @@
 // Integration with a real SMTP client: swaks (Debian package) against our listener on loopback,
 // plain, pipelined, STARTTLS, AUTH over TLS, and raw DATA files with bare LF / smuggling forms.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest"
 import { type SmtpServerHandle, SmtpServer } from "../../src/smtp/index.ts"
 import { makeCert, recorder, swaks } from "./support/peers.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 const cert = makeCert()
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-swaks-"))
+const dir = tempDir("mailmoat-swaks-")
 // Each case has its own listeners and recorders: a message a previous case's swaks was still
 // sending when that case failed lands in that case's recorder, never in the one counted now.
 let rec: ReturnType<typeof recorder>

@@ -1,14 +1,13 @@
 // The spool: memory below the threshold, a private temp file above, bounded head, re-readable
 // stream, idempotent dispose, write errors reported instead of thrown, and no promise for a message
 // kept in memory (only the file's work is waited for).
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readdirSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { concat, SpoolWriter } from "../../src/smtp/index.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
-const dir = mkdtempSync(join(tmpdir(), "mailmoat-spool-test-"))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = tempDir("mailmoat-spool-test-")
 
 const readAll = async (it: AsyncIterable<Uint8Array>) => {
   const parts: Array<Uint8Array> = []

@@ -1,10 +1,10 @@
 // One redis-server (or sentinel) process on 127.0.0.1 and a free port, in its own temp dir,
 // stopped, paused and resumed by PID only.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { freeTcpPort } from "../../../antispam/test/support/redis.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 export { freeTcpPort }
 
@@ -40,7 +40,7 @@ export const startRedisProcess = async (
 ): Promise<RedisProcess> => {
   if (!installed()) throw new Error('redis-server is not installed: install the Debian package "redis-server"')
   for (let attempt = 1; ; attempt++) {
-    const dir = options.dir ?? mkdtempSync(join(tmpdir(), "mailmoat-redis-"))
+    const dir = options.dir ?? tempDir("mailmoat-redis-")
     const port = await freeTcpPort()
     const listen = options.tlsPort ? [`port 0`, `tls-port ${port}`] : [`port ${port}`]
     const conf = [...listen, "bind 127.0.0.1", `dir ${dir}`, 'save ""', "appendonly no", ...lines].join("\n")

@@ -3,11 +3,11 @@
 // Sentinel with one master, one replica and one sentinel. Each yields the connection options a
 // gateway would be configured with.
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import type { RedisConnectionOptions } from "../../src/RedisConnection.ts"
 import { type RedisProcess, redisCli, startRedisProcess } from "./RedisProcess.ts"
+import { tempDir } from "../../../../test/support/temp-dirs.ts"
 
 export interface Topology {
   readonly name: string
@@ -48,7 +48,7 @@ const openssl = (dir: string, args: ReadonlyArray<string>) => {
  * EC P-256 keys: three RSA 2048 key searches block this process for seconds each at load 40.
  */
 export const makeCertificates = (): { readonly dir: string; readonly file: (name: string) => string } => {
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-redis-tls-"))
+  const dir = tempDir("mailmoat-redis-tls-")
   openssl(dir, [
     "req",
     "-x509",

@@ -5,10 +5,10 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { promises as dnsPromises } from "node:dns"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { freeUdpPort } from "../../../../core/test/dns/support/rbldnsd.ts"
+import { tempDir } from "../../../../../test/support/temp-dirs.ts"
 
 export type DnsRecord =
   | { readonly type: "TXT"; readonly name: string; readonly value: string }
@@ -48,7 +48,7 @@ export const startDnsmasq = async (
 ): Promise<Dnsmasq> => {
   if (spawnSync("sh", ["-c", `test -x ${BINARY}`]).status !== 0)
     throw new Error('dnsmasq is not installed: install the Debian package "dnsmasq-base" (scripts/peers.mjs does)')
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-dnsmasq-"))
+  const dir = tempDir("mailmoat-dnsmasq-")
   // Ready once the probe's TXT answer is this token: "no such name" can come from another server
   // that took the port between the probe for a free port and dnsmasq's bind (the tests' loopback
   // resolver answers every name so), and dnsmasq then exits on its bind error.

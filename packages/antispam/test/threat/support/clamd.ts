@@ -4,11 +4,11 @@
 // clamd refuses to start with an empty DatabaseDirectory; these two files are all it needs.
 import { type ChildProcess, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { connect } from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { freeTcpPort } from "../../support/redis.ts"
+import { tempDir } from "../../../../../test/support/temp-dirs.ts"
 
 export const CLAMD = "/usr/sbin/clamd"
 
@@ -45,7 +45,7 @@ const accepts = (port: number): Promise<boolean> =>
 export const startClamd = async (options: { streamMaxLength?: string; port?: number } = {}): Promise<ClamdPeer> => {
   if (!existsSync(CLAMD))
     throw new Error('clamd is not installed: install the Debian package "clamav-daemon" (scripts/peers.mjs does)')
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-clamd-"))
+  const dir = tempDir("mailmoat-clamd-")
   const db = join(dir, "db")
   mkdirSync(db)
   const sample = eicar()

@@ -3,9 +3,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { createSocket, type Socket } from "node:dgram"
 import { promises as dnsPromises } from "node:dns"
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { tempDir } from "../../../../../test/support/temp-dirs.ts"
 
 export interface ZoneData {
   /** Zone name, e.g. bl.test */
@@ -61,7 +61,7 @@ const logged = async (file: string, name: string): Promise<boolean> => {
 
 export const startRbldnsd = async (zones: ReadonlyArray<ZoneData>): Promise<Rbldnsd> => {
   requireBinary("rbldnsd")
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-rbldnsd-"))
+  const dir = tempDir("mailmoat-rbldnsd-")
   chmodSync(dir, 0o777) // rbldnsd drops to `nobody` when started as root and must write its log here
   const args: Array<string> = []
   zones.forEach((z, i) => {

@@ -4,11 +4,11 @@
 // Everything is bounded in time; processes are stopped by PID.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import { chmodSync, existsSync, readdirSync, readFileSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DeliveryError } from "../../../src/delivery/DeliveryError.ts"
+import { tempDir } from "../../../../../test/support/temp-dirs.ts"
 
 export const SMTP_SINK = "/usr/sbin/smtp-sink"
 
@@ -91,7 +91,7 @@ export class SmtpSink {
 
   private static async startOnce(flags: ReadonlyArray<string>): Promise<SmtpSink> {
     requireBinary(SMTP_SINK, "postfix")
-    const dumpDir = mkdtempSync(join(tmpdir(), "mailmoat-sink-"))
+    const dumpDir = tempDir("mailmoat-sink-")
     chmodSync(dumpDir, 0o777)
     const port = await freePort()
     // Its own name in the greeting: only this sink's greeting says the port is ours.
@@ -346,7 +346,7 @@ export class RawSink {
  */
 export const makeCert = (): { key: string; cert: string } => {
   requireBinary("/usr/bin/openssl", "openssl")
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-cert-"))
+  const dir = tempDir("mailmoat-cert-")
   execFileSync(
     "openssl",
     [

@@ -4,11 +4,12 @@
 // and mail as `nobody` (the temp tree is handed to that user).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir, userInfo } from "node:os"
+import { userInfo } from "node:os"
 import { join } from "node:path"
 import { type Pki, makePki } from "./pki.ts"
+import { tempDir } from "../../../../../test/support/temp-dirs.ts"
 
 export interface Dovecot {
   readonly dir: string
@@ -109,7 +110,7 @@ export interface DovecotOptions {
 
 const startDovecotOnce = async (messages: ReadonlyArray<Uint8Array>, options: DovecotOptions): Promise<Dovecot> => {
   statSync(DOVECOT)
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-dovecot-"))
+  const dir = tempDir("mailmoat-dovecot-")
   chmodSync(dir, 0o755)
   const pki = makePki(join(dir, "pki"))
   const maildir = join(dir, "Maildir")

@@ -3,13 +3,13 @@
 // Everything is loopback-only and bounded in time.
 import { execFileSync, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
-import { mkdtempSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as tls from "node:tls"
 import type { Envelope } from "@mailmoat/core"
 import type { SmtpHandler, SmtpReply, StoredSpool } from "../../../src/smtp/index.ts"
+import { tempDir } from "../../../../../test/support/temp-dirs.ts"
 
 export interface Recorded {
   readonly envelope: Envelope.Envelope
@@ -68,7 +68,7 @@ const requireBinary = (name: string): void => {
  */
 export const makeCert = (): { key: string; cert: string; dir: string } => {
   requireBinary("openssl")
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-cert-"))
+  const dir = tempDir("mailmoat-cert-")
   const key = join(dir, "key.pem")
   const cert = join(dir, "cert.pem")
   execFileSync(

@@ -1,8 +1,8 @@
 // Runs the real `openssl` binary against files and listeners the tests create (loopback only).
 import { execFile, execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync } from "node:fs"
 import { join } from "node:path"
+import { tempDir as makeTempDir } from "../../../../../test/support/temp-dirs.ts"
 
 export const requireOpenssl = (): void => {
   try {
@@ -37,7 +37,8 @@ export const openssl = (args: ReadonlyArray<string>, input = "", timeoutMs = 20_
     child.stdin?.end(input)
   })
 
+/** A fresh folder for openssl's files, removed by `remove` or else when the test file ends. */
 export const tempDir = (): { dir: string; path: (name: string) => string; remove: () => void } => {
-  const dir = mkdtempSync(join(tmpdir(), "mailmoat-tls-"))
+  const dir = makeTempDir("mailmoat-tls-")
   return { dir, path: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) }
 }

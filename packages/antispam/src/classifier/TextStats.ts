@@ -13,6 +13,7 @@
  * @category constructors
  * @since 0.2.0
  */
+import { AsciiView } from "./AsciiView.ts"
 import { TokenSet } from "./TokenSet.ts"
 import { bucket } from "./Words.ts"
 
@@ -152,6 +153,8 @@ export const wordSet = (text: string, into: TokenSet = new TokenSet()): TokenSet
 const addWordRuns = (text: string, into: TokenSet, other?: TokenSet, enough = Number.POSITIVE_INFINITY): number => {
   into.clear()
   const s = text.slice(0, 20_000).toLowerCase()
+  const bytes = ascii.of(s)
+  if (bytes !== undefined) return addAsciiWordRuns(s, bytes, into, other, enough)
   const n = s.length
   let shared = 0
   let i = 0
@@ -171,6 +174,40 @@ const addWordRuns = (text: string, into: TokenSet, other?: TokenSet, enough = Nu
       if (into.addRange(s, start, i - start, hash) && other?.has(s, start, i - start, hash) === true)
         if (++shared / other.size >= enough) return shared
     } else if (letters === 0) i += s.charCodeAt(i) < 0xd800 || s.codePointAt(i)! <= 0xffff ? 1 : 2
+  }
+  return shared
+}
+
+/** `addWordRuns`' bytes of an ASCII text. */
+const ascii = new AsciiView()
+
+/**
+ * `addWordRuns` on `s` (lower-cased) whose characters are all ASCII, read from `bytes`, their
+ * codes: its letters are those `letterAt` finds below 0x80, and each is one code unit.
+ */
+const addAsciiWordRuns = (
+  s: string,
+  bytes: Uint8Array,
+  into: TokenSet,
+  other: TokenSet | undefined,
+  enough: number
+): number => {
+  const n = s.length
+  let shared = 0
+  let i = 0
+  while (i < n && into.size < 400) {
+    const start = i
+    let hash = 0x811c9dc5 | 0
+    for (; i < n; i++) {
+      const c = bytes[i]!
+      if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) break
+      hash = Math.imul(hash ^ c, 0x01000193)
+    }
+    const letters = i - start
+    if (letters >= 3) {
+      if (into.addRange(s, start, letters, hash) && other?.has(s, start, letters, hash) === true)
+        if (++shared / other.size >= enough) return shared
+    } else if (letters === 0) i++
   }
   return shared
 }

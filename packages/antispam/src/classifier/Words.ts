@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 import { MessageModel } from "@mailmoat/core"
+import { AsciiView } from "./AsciiView.ts"
 import { hashRange } from "./ClueIndex.ts"
 import type { TokenSet } from "./TokenSet.ts"
 
@@ -272,17 +273,26 @@ export const addWords = (text: string, into: TokenSet, maxSize: number, options:
   return into
 }
 
+/** The word scan's bytes of an ASCII text (`eachAsciiWord`). */
+const ascii = new AsciiView()
+
 /**
  * Gives the words of `text` to `take` in order until it answers false. The scan for a run's end
  * also notes its first `@` and its high surrogates and hashes it (`wordAt`), so most runs are read
  * once (a set of the words then reads a repeated word's characters once more, to compare them)
- * and only those that give a token other than themselves are sliced.
+ * and only those that give a token other than themselves are sliced. A text of ASCII alone (most
+ * mail's) is read as bytes (`eachAsciiWord`).
  */
 const eachWord = (text: string, options: WordOptions, take: WordTake): void => {
   const prefix = options.prefix ?? ""
   const maxChars = options.maxChars ?? 100_000
   const cut = text.length > maxChars ? text.slice(0, maxChars) : text
   const input = (options.noneDropped === true ? cut : cut.replace(DROPPED, "")).toLowerCase()
+  const bytes = ascii.of(input)
+  if (bytes !== undefined) {
+    eachAsciiWord(input, bytes, prefix, take)
+    return
+  }
   const n = input.length
   let i = 0
   for (;;) {
@@ -307,15 +317,61 @@ const eachWord = (text: string, options: WordOptions, take: WordTake): void => {
         if (at < 0) at = i - start
       } else if (c >= 0xd800 && c <= 0xdbff) high++
     }
-    if (i === start) return
-    const length = i - start
-    // What `wordAt` gives such a run of 3 to 12, without its tests: no URL (each of `URLISH`'s
-    // prefixes holds a `:` or a `.`), no edge to trim, no `@`, no surrogate.
-    if (plain && prefix === "" && length >= 3 && length <= 12) {
-      if (!take.range(input, start, i, hash)) return
-    } else if (!wordAt(input, start, i, at, high, hash, prefix, take)) return
+    if (i === start || !giveRun(input, start, i, plain, at, high, hash, prefix, take)) return
   }
 }
+
+/**
+ * Gives `take` the token of the run `input[start, end)` (`wordAt`'s arguments, and `plain`: the
+ * run is lower-case ASCII letters and digits alone); whether to go on. What `wordAt` gives a
+ * plain run of 3 to 12, without its tests: no URL (each of `URLISH`'s prefixes holds a `:` or a
+ * `.`), no edge to trim, no `@`, no surrogate.
+ */
+const giveRun = (
+  input: string,
+  start: number,
+  end: number,
+  plain: boolean,
+  at: number,
+  high: number,
+  hash: number,
+  prefix: string,
+  take: WordTake
+): boolean =>
+  plain && prefix === "" && end - start >= 3 && end - start <= 12
+    ? take.range(input, start, end, hash)
+    : wordAt(input, start, end, at, high, hash, prefix, take)
+
+/**
+ * `eachWord`'s scan of `input` (cleaned and lower-cased) whose characters are all ASCII, read
+ * from `bytes`, their codes: no run holds a surrogate, and white space is what it is below 0x80.
+ */
+const eachAsciiWord = (input: string, bytes: Uint8Array, prefix: string, take: WordTake): void => {
+  const n = input.length
+  let i = 0
+  for (;;) {
+    while (i < n && isAsciiWhitespace(bytes[i]!)) i++
+    const start = i
+    let at = -1
+    let plain = true
+    let hash = 0x811c9dc5 | 0
+    for (; i < n; i++) {
+      const c = bytes[i]!
+      if (isAsciiAlnum(c)) {
+        hash = Math.imul(hash ^ c, 0x01000193)
+        continue
+      }
+      if (isAsciiWhitespace(c)) break
+      plain = false
+      hash = Math.imul(hash ^ c, 0x01000193)
+      if (c === 64 && at < 0) at = i - start
+    }
+    if (i === start || !giveRun(input, start, i, plain, at, 0, hash, prefix, take)) return
+  }
+}
+
+/** `isWhitespace` of an ASCII code: the space, tab, line feed, vertical tab, form feed, return. */
+const isAsciiWhitespace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13)
 
 /** Numeric value in one of a few buckets, so counts become tokens that generalise. */
 export const bucket = (n: number, edges: ReadonlyArray<number>): string => {

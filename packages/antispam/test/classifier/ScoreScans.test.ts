@@ -202,6 +202,22 @@ const wordText = fc.string({
   maxLength: 300
 })
 
+// ASCII alone, every code from 0 to 127 among it: the scan reads such a text as bytes
+// (`AsciiView`), any other as a string, and the two must give the same tokens.
+const asciiText = fc.string({
+  unit: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom("a", "Q", "z", "7", "0", "abcdefghijklm", "ABCDEFGHIJKL") },
+    { weight: 3, arbitrary: fc.constantFrom(" ", "\n", "\t", "\r\n", "\u000b", "\f", "\u0001", "\u007f") },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(".", "(", ")", '"', "$", "%", "!", "?", "@", "a@b", "http:", "www.", "mailto:")
+    },
+    { weight: 1, arbitrary: fc.constantFrom("x".repeat(61), "9".repeat(61), "1234567890123") },
+    { weight: 2, arbitrary: fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)) }) }
+  ),
+  maxLength: 300
+})
+
 describe("words", () => {
   test.prop([wordText, fc.constantFrom("", "subj:", "from:name:"), fc.option(fc.nat(60), { nil: undefined })])(
     "trims edges as the Unicode expression did",
@@ -209,6 +225,24 @@ describe("words", () => {
       expect(words(text, { prefix, maxWords })).toStrictEqual(wordsBefore(text, { prefix, maxWords }))
     }
   )
+
+  test.prop([asciiText, fc.constantFrom("", "subj:"), fc.option(fc.nat(60), { nil: undefined })])(
+    "gives an ASCII text, which it reads as bytes, the tokens the old scan gave",
+    (text, prefix, maxWords) => {
+      expect(words(text, { prefix, maxWords })).toStrictEqual(wordsBefore(text, { prefix, maxWords }))
+      const set = addWords(text, new TokenSet(), 3000, { prefix, maxWords })
+      expect(set.toArray()).toStrictEqual([...new Set(wordsBefore(text, { prefix, maxWords }))])
+      for (let i = 0; i < set.size; i++) expect(set.hashAt(i)).toBe(hashRange(set.tokenAt(i), 0, set.lengthAt(i)))
+    }
+  )
+
+  test.prop([asciiText, wordText])("gives a text the same tokens after an ASCII one as before it", (ascii, other) => {
+    // The scan's bytes are one buffer, reused: an ASCII text's must not leak into the next text.
+    const first = words(other)
+    words(ascii)
+    expect(words(other)).toStrictEqual(first)
+    expect(words(`${ascii}${other}`)).toStrictEqual(wordsBefore(`${ascii}${other}`))
+  })
 
   test.prop([fc.array(wordText, { maxLength: 4 }), fc.nat(80)])(
     "pushWords appends what it appended before",

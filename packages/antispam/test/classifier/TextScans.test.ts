@@ -141,6 +141,22 @@ describe("classifier text scans", () => {
     }
   )
 
+  // ASCII alone, which `wordSet` reads as bytes (`AsciiView`): capitals, digits, marks, white space.
+  const asciiText = fc.string({
+    unit: fc.oneof(
+      fc.constantFrom("the", "The", "THE", "an", "a1b", "word", "Word", " ", "\n", "-", "@", "x"),
+      fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)), maxLength: 5 })
+    ),
+    maxLength: 400
+  })
+  test.prop([asciiText, letterText])("wordSet finds in an ASCII text the words /\\p{L}{3,}/gu finds", (text, other) => {
+    expect(wordSet(text).toArray()).toEqual([...wordSetByRegex(text)])
+    const set = wordSet(text)
+    for (let i = 0; i < set.size; i++) expect(set.hashAt(i)).toBe(hashRange(set.tokenAt(i), 0, set.lengthAt(i)))
+    // A text that is not ASCII, read after it, as the expression reads it.
+    expect(wordSet(other).toArray()).toEqual([...wordSetByRegex(other)])
+  })
+
   it("wordSet stops at 400 distinct words, as the expression's loop did", () => {
     const text = Array.from(
       { length: 600 },
@@ -182,6 +198,15 @@ describe("classifier text scans", () => {
     .map(([from, width, picks]) =>
       picks.map((p) => (typeof p === "number" ? pool[(from + (p % width)) % pool.length] : p)).join(" ")
     )
+  const asciiVersion = version.map((v) => v.replace(/[^\x00-\x7f]/g, "q"))
+  test.prop([asciiVersion, asciiVersion], { numRuns: 500 })(
+    "text_html_mismatch of ASCII versions as their whole word sets and overlap gave it",
+    (plain, html) => {
+      const before = wordSet(plain).size >= 15 && wordSet(html).size >= 15 && overlap(plain, html) < 0.3
+      expect(analyseText("", [plain, html]).features.includes("text_html_mismatch")).toBe(before)
+    }
+  )
+
   test.prop([version, version], { numRuns: 1000 })(
     "text_html_mismatch as the two versions' whole word sets and their overlap gave it",
     (plain, html) => {

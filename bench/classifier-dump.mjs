@@ -14,7 +14,7 @@ export const dumpOption = (Classifier) => {
   if (file === undefined) return () => {}
   const lines = []
   process.on("exit", () => writeFileSync(file, lines.join("")))
-  return (run, model, item, score, c) =>
+  return (run, model, item, score, c, seen = item.tokens) =>
     lines.push(
       `${JSON.stringify({
         run,
@@ -28,7 +28,33 @@ export const dumpOption = (Classifier) => {
           score !== undefined && model.logistic !== undefined
             ? Classifier.formProbability?.(model.logistic, score.features)
             : undefined,
+        ...vocabulary(Classifier, model, item.tokens.tokens, seen.tokens),
         features: score?.features ?? []
       })}\n`
     )
+}
+
+const isFeature = (t) => t.startsWith("feat:")
+
+/**
+ * How much of the message's vocabulary the model knows: `words`, its distinct tokens other than
+ * features; `inTable`, how many of them the model's table holds; `clueWords`, how many of them are
+ * clues (f(w) at least `minDev` from 0.5). `seen` is what the scorer was given: under
+ * `--known F` (classifier-drift.mjs) the tokens the table is made not to know are left out of it,
+ * but they are still the message's words.
+ */
+const vocabulary = (Classifier, model, tokens, seen) => {
+  const words = new Set(tokens.filter((t) => !isFeature(t)))
+  let inTable = 0
+  let clueWords = 0
+  const o = model.options
+  for (const t of new Set(seen)) {
+    if (isFeature(t) || !words.has(t)) continue
+    const counts = model.tokens.get(t)
+    if (counts === undefined) continue
+    inTable++
+    const f = Classifier.tokenProbability(counts[0], counts[1], model.nham, model.nspam, o)
+    if (Math.abs(f - 0.5) >= o.minDev) clueWords++
+  }
+  return { words: words.size, inTable, clueWords }
 }

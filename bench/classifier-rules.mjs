@@ -5,10 +5,14 @@
 // again, so a rule's width can be swept on every drift cell and the CV in seconds (round 36 in
 // docs/classifier.md; the rules are bench/decision-rules.mjs's).
 //
-//   node bench/classifier-rules.mjs FILE [--rules plain,few:25,few:35,alone:0.95,few:25+near:35:0.95,few:25+backed:0.85:0.5] [--moved]
+//   node bench/classifier-rules.mjs FILE [--rules plain,few:25,few:35,alone:0.95,few:25+near:35:0.95,few:25+backed:0.85:0.5] [--moved] [--shares]
+//
+// --shares prints, per run and label, how the known share of the messages' words is spread
+// (`knownShare`: clues of the model among the distinct words; a dump with the counts, round 37),
+// for all of them and for the unsure ones whose form alone is at 0.5 or more (what `thin` moves).
 import { readFileSync } from "node:fs"
 import { args, opt } from "./classifier-common.mjs"
-import { figures, figureText, ruleOf, runsOf } from "./decision-rules.mjs"
+import { figures, figureText, knownShare, ruleOf, runsOf } from "./decision-rules.mjs"
 
 const file = args[0]
 if (!file || file.startsWith("--")) {
@@ -39,3 +43,21 @@ if (args.includes("--moved"))
             `${n} ${run}: ${r.label} ${r.name.slice(0, 22)} ${r.c} -> ${c} (p ${r.p.toFixed(3)}, clues ${r.used}, form ${r.form?.toFixed(3)})`
           )
       }
+
+const QUANTILES = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1]
+const spread = (values) => {
+  const sorted = values.filter((v) => v !== undefined).sort((a, b) => a - b)
+  if (sorted.length === 0) return "none"
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(3)
+  return `${sorted.length}: ${QUANTILES.map(at).join(" ")}`
+}
+if (args.includes("--shares")) {
+  console.log(`\n| run | label | known share, all (n: ${QUANTILES.join(" ")}) | unsure with form >= 0.5 |`)
+  console.log("|---|---|---|---|")
+  for (const [run, items] of runs)
+    for (const label of ["ham", "spam"]) {
+      const mine = items.filter((r) => r.label === label)
+      const backed = mine.filter((r) => r.c === "unsure" && typeof r.form === "number" && r.form >= 0.5)
+      console.log(`| ${run} | ${label} | ${spread(mine.map(knownShare))} | ${spread(backed.map(knownShare))} |`)
+    }
+}

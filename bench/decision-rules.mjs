@@ -8,7 +8,10 @@
 // form alone calls it ham), `alone:X` (a spam verdict the form does not back is unsure below
 // probability X, however many clues), `near:N:X` (the same, under N clues), `backed:X:F` (an unsure
 // verdict at probability X or more whose form alone is at F or more is spam: a lower spam cut-off
-// for what the form backs), `A+B` (both parts apply: a spam verdict is unsure when an unsure part
+// for what the form backs), `thin:K:X:F` (the same, only for a message of which the model knows
+// less than the share K of its words: `knownShare`), `lean:K:X:F` (the same with the cut-off
+// rising from X at no word known to the band's at K, in proportion: the build's rule since round
+// 37 is `lean:0.05:0.85:0.5`), `A+B` (both parts apply: a spam verdict is unsure when an unsure part
 // holds for it, an unsure one spam when a `backed` part does). The cut-offs are the build's: ham
 // below 0.2, spam at or above 0.9.
 
@@ -18,14 +21,23 @@ export const SPAM_ABOVE = 0.9
 const band = (p) => (p < HAM_BELOW ? "ham" : p >= SPAM_ABOVE ? "spam" : "unsure")
 /** The form alone calls the message ham (a dump from a build before round 30 has no form: never). */
 const against = (r) => typeof r.form === "number" && r.form < HAM_BELOW
+/**
+ * The share of the message's distinct words (tokens other than features) that are clues in the
+ * model, from a dump that counts them (`clueWords` of `words`); a message with no word has nothing
+ * unknown: 1. A dump without the counts: undefined.
+ */
+export const knownShare = (r) => (typeof r.words !== "number" ? undefined : r.words === 0 ? 1 : r.clueWords / r.words)
 const parts = {
   plain: () => () => false,
   backed: (x, f) => (r) => r.p >= x && typeof r.form === "number" && r.form >= f,
+  thin: (k, x, f) => (r) => knownShare(r) < k && parts.backed(x, f)(r),
+  lean: (k, x, f) => (r) => knownShare(r) < k && parts.backed(x + ((SPAM_ABOVE - x) * knownShare(r)) / k, f)(r),
   few: (n) => (r) => r.used < n && r.chi >= SPAM_ABOVE && against(r),
   alone: (x) => (r) => r.p < x && against(r),
   near: (n, x) => (r) => r.used < n && r.p < x && against(r)
 }
-const ARITY = { plain: 0, few: 1, alone: 1, near: 2, backed: 2 }
+const ARITY = { plain: 0, few: 1, alone: 1, near: 2, backed: 2, thin: 3, lean: 3 }
+const TO_SPAM = new Set(["backed", "thin", "lean"])
 
 /** The class of a dumped score under the rule named `name`; throws on a name it does not know. */
 export const ruleOf = (name) => {
@@ -35,8 +47,8 @@ export const ruleOf = (name) => {
     const [kind, ...values] = part.split(":")
     const numbers = values.map(Number)
     if (!Object.hasOwn(parts, kind) || numbers.length !== ARITY[kind] || numbers.some(Number.isNaN))
-      throw new Error(`no rule ${part} (plain, few:N, alone:X, near:N:X, backed:X:F, A+B)`)
-    ;(kind === "backed" ? toSpam : toUnsure).push(parts[kind](...numbers))
+      throw new Error(`no rule ${part} (plain, few:N, alone:X, near:N:X, backed:X:F, thin:K:X:F, lean:K:X:F, A+B)`)
+    ;(TO_SPAM.has(kind) ? toSpam : toUnsure).push(parts[kind](...numbers))
   }
   return (r) => {
     const c = band(r.p)

@@ -3,7 +3,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 // @ts-expect-error: a plain .mjs script without declarations
-import { figures, figureText, ruleOf, runsOf } from "../bench/decision-rules.mjs"
+import { figures, figureText, knownShare, ruleOf, runsOf } from "../bench/decision-rules.mjs"
 
 interface Row {
   readonly run: string
@@ -14,6 +14,8 @@ interface Row {
   readonly chi: number
   readonly used: number
   readonly form: number | undefined
+  readonly words?: number
+  readonly clueWords?: number
 }
 const row = (over: Partial<Row>): Row => ({
   run: "split",
@@ -68,6 +70,33 @@ describe("bench/decision-rules", () => {
     expect(classOf("few:25+backed:0.85:0.5", row({ p: 0.86, form: 0.6 }))).toBe("spam")
   })
 
+  it("thin:K:X:F: `backed` only for a message of whose words the model knows less than K", () => {
+    const thin = row({ c: "unsure", p: 0.86, form: 0.6, words: 100, clueWords: 4 })
+    expect(knownShare(thin)).toBe(0.04)
+    expect(classOf("thin:0.05:0.85:0.5", thin)).toBe("spam")
+    expect(classOf("thin:0.04:0.85:0.5", thin)).toBe("unsure")
+    expect(classOf("thin:0.05:0.87:0.5", thin)).toBe("unsure")
+    expect(classOf("thin:0.05:0.85:0.7", thin)).toBe("unsure")
+    // No word: nothing unknown, share 1; a dump without the counts: no share, never thin.
+    expect(knownShare(row({ words: 0, clueWords: 0 }))).toBe(1)
+    expect(classOf("thin:1:0.85:0.5", row({ p: 0.86, form: 0.6, words: 0, clueWords: 0 }))).toBe("unsure")
+    expect(knownShare(row({}))).toBeUndefined()
+    expect(classOf("thin:1:0.85:0.5", row({ p: 0.86, form: 0.6 }))).toBe("unsure")
+    expect(classOf("few:25+thin:0.05:0.85:0.5", thin)).toBe("spam")
+  })
+
+  it("lean:K:X:F: the cut-off rises from X at no word known to the band's at K", () => {
+    const none = row({ c: "unsure", p: 0.86, form: 0.86, words: 100, clueWords: 0 })
+    expect(classOf("lean:0.05:0.85:0.5", none)).toBe("spam")
+    expect(classOf("lean:0.05:0.85:0.5", { ...none, p: 0.84 })).toBe("unsure")
+    // Half of K known: the cut-off is halfway, 0.875.
+    const half = row({ c: "unsure", p: 0.88, form: 0.6, words: 200, clueWords: 5 })
+    expect(classOf("lean:0.05:0.85:0.5", half)).toBe("spam")
+    expect(classOf("lean:0.05:0.85:0.5", { ...half, p: 0.87 })).toBe("unsure")
+    expect(classOf("lean:0.05:0.85:0.5", { ...half, form: 0.49 })).toBe("unsure")
+    expect(classOf("lean:0.05:0.85:0.5", { ...half, clueWords: 10 })).toBe("unsure")
+  })
+
   it("A+B: unsure when either part holds", () => {
     const few = row({ p: 0.99, used: 12 })
     const near = row({ p: 0.934, used: 34, chi: 0.98 })
@@ -92,6 +121,8 @@ describe("bench/decision-rules", () => {
       "alone:0.9:1",
       "plain:1",
       "backed:0.8",
+      "thin:0.05:0.8",
+      "lean:0.05",
       "constructor",
       "few:25+"
     ])
@@ -129,7 +160,9 @@ describe("bench/decision-rules", () => {
     p: fc.double({ min: 0, max: 1, noNaN: true }),
     chi: fc.double({ min: 0, max: 1, noNaN: true }),
     used: fc.integer({ min: 0, max: 200 }),
-    form: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined })
+    form: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+    words: fc.integer({ min: 0, max: 300 }),
+    clueWords: fc.integer({ min: 0, max: 300 })
   })
   const part = fc.oneof(
     fc.constant("plain"),
@@ -143,6 +176,13 @@ describe("bench/decision-rules", () => {
   const backed = fc
     .tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }))
     .map(([x, f]) => `backed:${x}:${f}`)
+  const thin = fc
+    .tuple(
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true })
+    )
+    .map(([k, x, f]) => `thin:${k}:${x}:${f}`)
 
   test.prop([names, rows])("a rule without `backed` only ever moves the band's spam verdict to unsure", (name, r) => {
     const band = classOf("plain", r)
@@ -156,6 +196,16 @@ describe("bench/decision-rules", () => {
     const without = classOf(name, r)
     expect(c === without || (band === "unsure" && c === "spam")).toBe(true)
   })
+
+  test.prop([names, thin, rows])(
+    "`thin` moves what `backed` with its X and F would, and only below its share",
+    (name, t, r) => {
+      const [, k, x, f] = t.split(":")
+      const c = classOf(`${name}+${t}`, r)
+      const share = knownShare(r)
+      expect(c).toBe(share < Number(k) ? classOf(`${name}+backed:${x}:${f}`, r) : classOf(name, r))
+    }
+  )
 
   test.prop([fc.string(), fc.array(rows, { maxLength: 20 })])("never throws past the name's check", (name, rs) => {
     let rule: ((r: Row) => string) | undefined

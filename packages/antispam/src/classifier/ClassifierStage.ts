@@ -20,7 +20,8 @@ export const ClassifierSymbols = {
   CLASSIFIER_SPAM: {
     weight: 6,
     group: "classifier",
-    description: "Content classifier: spam probability above classifier.spamAbove"
+    description:
+      "Content classifier: spam probability above classifier.spamAbove, or a little below it by the form when the model knows hardly any of the words"
   },
   CLASSIFIER_UNSURE: {
     weight: 0,
@@ -74,10 +75,16 @@ export const make = (options: ClassifierStageOptions): Stage => {
     const name = NAMES[c.class]
     const clues = c.score?.clues.slice(0, 5).map(([t, f]) => `${t}=${f.toFixed(2)}`) ?? []
     // Unsure at a spam probability: a few words alone said spam, the form did not (Decision.ts).
-    const fewWords = c.class === "unsure" && c.probability >= classifier.cutoffs.spamAbove ? " (few words alone)" : ""
+    // Spam under the cut-off: the model hardly knew the words, the form backed spam (Decision.ts).
+    const why =
+      c.class === "unsure" && c.probability >= classifier.cutoffs.spamAbove
+        ? " (few words alone)"
+        : c.class === "spam" && c.probability < classifier.cutoffs.spamAbove
+          ? " (by the form: words unknown)"
+          : ""
     const detail = c.gtube
       ? "GTUBE test string"
-      : `p=${c.probability.toFixed(3)}${fewWords}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`
+      : `p=${c.probability.toFixed(3)}${why}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`
     return {
       symbols: [{ name, score: ClassifierSymbols[name].weight, source: "classifier", detail }],
       probability: c.probability,

@@ -35,7 +35,23 @@ export interface Score {
   readonly features: ReadonlyArray<string>
   /** The most telling tokens with their f(w), strongest first (at most 10), for traces. */
   readonly clues: ReadonlyArray<readonly [string, number]>
+  /**
+   * The share of the message's distinct words (its tokens other than features) that are clues in
+   * the model: how much of its vocabulary the words' verdict can judge by (1 for a message without
+   * words; absent in a score made by hand: taken as 1). Decision.ts leans on the form when it is low.
+   */
+  readonly known?: number
 }
+
+/** What the chi-square step found: its result, the kept clues, and the share of words known. */
+interface ChiFound {
+  readonly chi: ChiResult
+  readonly clues: Array<readonly [string, number]>
+  readonly known: number
+}
+
+/** `words` clues among `distinct` words, as a share (no word: nothing unknown, 1). */
+const shareOf = (words: number, distinct: number): number => (distinct === 0 ? 1 : words / distinct)
 
 /** Extra counts to add to the table (learned counts shared through a TokenStore). */
 export interface Extra {
@@ -155,11 +171,7 @@ const clueBuffer = (n: number): Float64Array => {
  * twice. Such a message gets the neutral result instead, as the vocabulary-shift samples the
  * layer was fitted on do, and its features decide through their weights alone.
  */
-export const chiScore = (
-  model: Model,
-  tokens: ReadonlyArray<string>,
-  extra?: Extra
-): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
+export const chiScore = (model: Model, tokens: ReadonlyArray<string>, extra?: Extra): ChiFound => {
   const o = model.options
   const probs = clueBuffer(tokens.length)
   let n = 0
@@ -167,15 +179,22 @@ export const chiScore = (
   if (isEmpty(extra)) {
     const table = clueIndex(model)
     let words = 0
+    let distinct = 0
     for (let k = 0; k < tokens.length; k++) {
       const t = tokens[k]!
+      const feature = isFeatureToken(t)
+      if (!feature) distinct++
       const f = table.get(t)
       if (f === undefined) continue
       probs[n++] = f
-      if (!isFeatureToken(t)) words++
+      if (!feature) words++
       keepClue(k, f)
     }
-    return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues: topClues((k) => tokens[k]!) }
+    return {
+      chi: combineFirst(probs, words > 0 ? n : 0, o),
+      clues: topClues((k) => tokens[k]!),
+      known: shareOf(words, distinct)
+    }
   }
   // Learned counts change every token's f(w) (through the totals): computed per message.
   const nham = model.nham + extra!.nham
@@ -183,8 +202,11 @@ export const chiScore = (
   const table = model.tokens
   const learned = extra!.counts
   let words = 0
+  let distinct = 0
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!
+    const feature = isFeatureToken(t)
+    if (!feature) distinct++
     const base = table.get(t)
     const more = learned.get(t)
     if (!base && !more) continue
@@ -198,33 +220,44 @@ export const chiScore = (
     )
     if (f === undefined) continue
     probs[n++] = f
-    if (!isFeatureToken(t)) words++
+    if (!feature) words++
     keepClue(k, f)
   }
-  return { chi: combineFirst(probs, words > 0 ? n : 0, o), clues: topClues((k) => tokens[k]!) }
+  return {
+    chi: combineFirst(probs, words > 0 ? n : 0, o),
+    clues: topClues((k) => tokens[k]!),
+    known: shareOf(words, distinct)
+  }
 }
 
 /**
  * `chiScore(model, set.toArray())` without the strings: each token is looked up in the clue index
  * by the piece of text and the hash the set holds, and only the ten clues kept become strings.
  */
-const chiScoreSet = (model: Model, set: TokenSet): { chi: ChiResult; clues: Array<readonly [string, number]> } => {
+const chiScoreSet = (model: Model, set: TokenSet): ChiFound => {
   const probs = clueBuffer(set.size)
   const table = clueIndex(model)
   table.warm(set.hashList(), set.size)
   topCount = 0
   let n = 0
   let words = 0
+  let distinct = 0
   for (let i = 0; i < set.size; i++) {
     const text = set.textAt(i)
     const offset = set.offsetAt(i)
     const length = set.lengthAt(i)
+    const feature = isFeatureAt(text, offset, length)
+    if (!feature) distinct++
     if (!table.readRange(text, offset, length, set.hashAt(i), probs, n)) continue
     const f = probs[n++]!
-    if (!isFeatureAt(text, offset, length)) words++
+    if (!feature) words++
     keepClue(i, f)
   }
-  return { chi: combineFirst(probs, words > 0 ? n : 0, model.options), clues: topClues((i) => set.tokenAt(i)) }
+  return {
+    chi: combineFirst(probs, words > 0 ? n : 0, model.options),
+    clues: topClues((i) => set.tokenAt(i)),
+    known: shareOf(words, distinct)
+  }
 }
 
 /**
@@ -242,8 +275,7 @@ export const tokenMargin = (model: Model, tokens: ReadonlyArray<string>): number
  */
 const scored = (
   model: Model,
-  chi: ChiResult,
-  clues: Array<readonly [string, number]>,
+  { chi, clues, known }: ChiFound,
   features: Tokens["features"],
   tokens: () => ReadonlyArray<string>
 ): Score => {
@@ -257,12 +289,11 @@ const scored = (
         )
       )
     : chi.probability
-  return { probability, chi, features, clues }
+  return { probability, chi, features, clues, known }
 }
 
 export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {
-  const { chi, clues } = chiScore(model, tokens.tokens, extra)
-  return scored(model, chi, clues, tokens.features, () => tokens.tokens)
+  return scored(model, chiScore(model, tokens.tokens, extra), tokens.features, () => tokens.tokens)
 }
 
 /**
@@ -270,6 +301,5 @@ export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {
  * model alone (learned counts need the tokens as strings): the same result, bit for bit.
  */
 export const scoreSet = (model: Model, set: TokenSet): Score => {
-  const { chi, clues } = chiScoreSet(model, set)
-  return scored(model, chi, clues, set.features, () => set.toArray())
+  return scored(model, chiScoreSet(model, set), set.features, () => set.toArray())
 }

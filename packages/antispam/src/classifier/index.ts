@@ -32,7 +32,16 @@ export { addMessage, empty, type Label, type Logistic, MODEL_VERSION, type Model
 export { wilson } from "./Interval.ts"
 export { FORMAT, ModelFormatError, parse as parseModel, serialise as serialiseModel } from "./ModelFile.ts"
 export { type ClassName, type Cutoffs, classOf, defaultCutoffs, type Score, score } from "./Score.ts"
-export { decide, FEW_CLUES, formProbability, restsOnFewWords } from "./Decision.ts"
+export {
+  decide,
+  FEW_CLUES,
+  formProbability,
+  leansOnForm,
+  restsOnFewWords,
+  spamCutoffFor,
+  THIN_DROP,
+  THIN_SHARE
+} from "./Decision.ts"
 export type { ClassifierInput, ClassifierRuntime } from "./Setup.ts"
 export { type LearnedCounts, makeMemory as makeMemoryTokenStore, type TokenStore } from "./TokenStore.ts"
 export { GTUBE, MAX_TOKENS, type Tokens, tokenize } from "./Tokenizer.ts"

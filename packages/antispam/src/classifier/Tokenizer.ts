@@ -37,6 +37,7 @@ import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { removalFreeMail } from "./RemovalAddress.ts"
 import { solicitedFeatures } from "./SolicitedEvidence.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
+import { shownTexts } from "./ShownText.ts"
 import { analyseText, STATS_CHARS, textStats } from "./TextStats.ts"
 import { textTrailingJunk } from "./TextTrailingJunk.ts"
 import { sortedNames, TokenSet } from "./TokenSet.ts"
@@ -155,9 +156,14 @@ const bodyEvidence = (
     features.add("mime_content_type_missing")
 
   const text = bodyText(message.body.texts)
-  // The text's pass for its statistics also marks its words for the topics' gate (`topicsOf`).
+  // Counts over the text describe it once: an alternative's versions are one text (`ShownText`).
+  const shown = shownTexts(message.mime, message.body.texts)
+  const counted = shown === message.body.texts ? text : bodyText(shown)
+  // The text's pass for its statistics also marks its words for the topics' gate (`topicsOf`),
+  // when it reads the whole text.
   TOPIC_GATE.clear()
-  const stats = textStats(text, TOPIC_RUNS)
+  const marked = counted === text
+  const stats = marked ? textStats(text, TOPIC_RUNS) : textStats(counted)
   if (shape.textHtml === 0 && shape.textPlain > 0 && plainTextMarkup(text)) features.add("text_plain_markup")
   const images = html.images + shape.images
   // A short text is not evidence: replies ("ok, thanks"), "see attached" and an admin's first
@@ -174,11 +180,11 @@ const bodyEvidence = (
     shape.textPlain === 1 && shape.textHtml === 1 && texts.length === 2
       ? ([String(texts[0]), String(texts[1])] as const)
       : undefined
-  const textEvidence = analyseText(text, alternative, stats)
+  const textEvidence = analyseText(counted, alternative, stats)
   for (const f of textEvidence.features) features.add(f)
   for (const t of textEvidence.tokens) tokens.push(t)
   const subject = message.headers.decoded("subject") ?? ""
-  for (const f of analyseObfuscation(subject, text)) features.add(f)
+  for (const f of analyseObfuscation(subject, counted)) features.add(f)
   // One scan for the characters the word scan drops, of which the invisible ones are a part:
   // most texts have none, and then neither look needs its own.
   const dropped = hasDropped(text)
@@ -186,12 +192,13 @@ const bodyEvidence = (
   if (mixedScripts(text)) features.add("body_mixed_scripts")
   // A run of three marks needs three: `textStats` counted them, in all of the text when it read
   // all of it. Most mail has fewer, and then the expression need not read the text.
-  if ((stats.exclaims >= 3 || text.length > STATS_CHARS) && atLeast(text, EXCLAIM_RUN, 3)) features.add("body_exclaim")
+  if ((stats.exclaims >= 3 || counted.length > STATS_CHARS) && atLeast(counted, EXCLAIM_RUN, 3))
+    features.add("body_exclaim")
   if (blankForm(text)) features.add("text_blank_form")
   if (removalFreeMail([text], message.body.htmls, message.headers.get("from"))) features.add("removal_free_mail")
-  for (const topic of topicsOf(subject, text, true)) features.add(topic)
+  for (const topic of topicsOf(subject, text, marked)) features.add(topic)
   // A native search for the mark first: a multi-line `^` is tried at every character.
-  if (text.includes(">") && atLeast(text, QUOTED_LINE, 2)) features.add("quoted_reply")
+  if (counted.includes(">") && atLeast(counted, QUOTED_LINE, 2)) features.add("quoted_reply")
   if (/\n-- ?\n/.test(text)) tokens.push("body:signature")
   if (text.includes(GTUBE)) tokens.push("body:gtube")
   tokens.push(`body:letters:${bucket(stats.letters, [0, 100, 500, 2000, 10000])}`)

@@ -197,8 +197,10 @@ const bodyEvidence = (
   if (blankForm(text)) features.add("text_blank_form")
   if (removalFreeMail([text], message.body.htmls, message.headers.get("from"))) features.add("removal_free_mail")
   for (const topic of topicsOf(subject, text, marked)) features.add(topic)
-  // A native search for the mark first: a multi-line `^` is tried at every character.
-  if (counted.includes(">") && atLeast(counted, QUOTED_LINE, 2)) features.add("quoted_reply")
+  // A native search for the mark first: a multi-line `^` is tried at every character. Every
+  // version is read: quoting is written as `>` in the plain one, and the HTML's text of a
+  // blockquote has no marks, so the version shown (`counted`) would lose an HTML reply's quotes.
+  if (text.includes(">") && atLeast(text, QUOTED_LINE, 2)) features.add("quoted_reply")
   if (/\n-- ?\n/.test(text)) tokens.push("body:signature")
   if (text.includes(GTUBE)) tokens.push("body:gtube")
   tokens.push(`body:letters:${bucket(stats.letters, [0, 100, 500, 2000, 10000])}`)

@@ -1,5 +1,5 @@
 // A multipart/alternative is one text in two forms: the counts over a message's text (its
-// statistics, and the features that count marks, amounts, quoted lines) describe it once.
+// statistics, and the features that count marks, amounts, letters) describe it once.
 import type { MimePart } from "@mailmoat/core"
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
@@ -32,7 +32,7 @@ const alternative = (text: string, htmlText = text, tail?: string): string =>
 
 /** The evidence that counts over the text: these differ when a version is counted twice. */
 const COUNTED =
-  /^(?:stat:|body:letters:|feat:(?:body_currency_dense|body_exclaim_dense|body_exclaim|body_caps|image_only|image_link_little_text|word_substitution|quoted_reply)$)/
+  /^(?:stat:|body:letters:|feat:(?:body_currency_dense|body_exclaim_dense|body_exclaim|body_caps|image_only|image_link_little_text|word_substitution)$)/
 const counted = (raw: string): Array<string> => tokenize(parse(raw)).tokens.filter((t) => COUNTED.test(t))
 
 const shown = (raw: string): ReadonlyArray<string> => {
@@ -86,6 +86,14 @@ describe("counts over an alternative's text", () => {
     const prices = "Pills $5 and $9 each"
     expect(counted(alternative(prices))).not.toContain("feat:body_currency_dense")
     expect(counted(alternative(`${prices}, $7 or $3 a box`))).toContain("feat:body_currency_dense")
+  })
+
+  it("quoted_reply reads the plain version's quoting, which the HTML's text of a blockquote has not", () => {
+    const reply = "Fine by me.\n> Shall we meet on Tuesday?\n> The room is booked."
+    const features = tokenize(
+      parse(alternative(reply, "Fine by me.<blockquote>Shall we meet on Tuesday?</blockquote>"))
+    )
+    expect(features.features).toContain("quoted_reply")
   })
 
   it("body:letters: the letters of the text once", () => {

@@ -64,15 +64,26 @@ const shownLeaves = (
   return versions[versions.length - 1]!
 }
 
+/** A message's body texts split into those shown (in order) and the versions not shown. */
+export interface ShownSplit {
+  readonly shown: ReadonlyArray<string>
+  readonly hidden: ReadonlyArray<string>
+}
+
 /**
  * `texts` (a message's body texts) with each multipart/alternative's versions narrowed to the one
- * shown; `texts` itself when there is none to narrow or the texts do not match the tree's text
- * leaves one for one.
+ * shown, and the others; undefined when there is none to narrow or the texts do not match the
+ * tree's text leaves one for one.
  */
-export const shownTexts = (mime: MimePart, texts: ReadonlyArray<string>): ReadonlyArray<string> => {
-  if (texts.length < 2) return texts
+export const splitShown = (mime: MimePart, texts: ReadonlyArray<string>): ShownSplit | undefined => {
+  if (texts.length < 2) return undefined
   const reading: Reading = { leaves: 0, alternatives: 0 }
   const leaves = shownLeaves(mime, texts, reading, 0)
-  if (leaves === undefined || reading.leaves !== texts.length || reading.alternatives === 0) return texts
-  return leaves.map((i) => texts[i]!)
+  if (leaves === undefined || reading.leaves !== texts.length || reading.alternatives === 0) return undefined
+  const kept = new Set(leaves)
+  return { shown: leaves.map((i) => texts[i]!), hidden: texts.filter((_, i) => !kept.has(i)) }
 }
+
+/** `texts` with each alternative narrowed to the version shown (`splitShown`); `texts` itself when none is. */
+export const shownTexts = (mime: MimePart, texts: ReadonlyArray<string>): ReadonlyArray<string> =>
+  splitShown(mime, texts)?.shown ?? texts

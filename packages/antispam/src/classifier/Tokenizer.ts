@@ -37,7 +37,7 @@ import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { removalFreeMail } from "./RemovalAddress.ts"
 import { solicitedFeatures } from "./SolicitedEvidence.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
-import { shownTexts } from "./ShownText.ts"
+import { splitShown } from "./ShownText.ts"
 import { analyseText, STATS_CHARS, textStats } from "./TextStats.ts"
 import { textTrailingJunk } from "./TextTrailingJunk.ts"
 import { sortedNames, TokenSet } from "./TokenSet.ts"
@@ -157,13 +157,16 @@ const bodyEvidence = (
 
   const text = bodyText(message.body.texts)
   // Counts over the text describe it once: an alternative's versions are one text (`ShownText`).
-  const shown = shownTexts(message.mime, message.body.texts)
-  const counted = shown === message.body.texts ? text : bodyText(shown)
+  const split = splitShown(message.mime, message.body.texts)
+  const counted = split === undefined ? text : bodyText(split.shown)
   // The text's pass for its statistics also marks its words for the topics' gate (`topicsOf`),
-  // when it reads the whole text.
+  // which reads every version: the versions not counted are marked by the gate's own scan. The
+  // marks are a set, so marked in two pieces they are the text's, but for a text past the topics'
+  // window, whose last run the window cuts: then the gate reads the text itself.
   TOPIC_GATE.clear()
-  const marked = counted === text
-  const stats = marked ? textStats(text, TOPIC_RUNS) : textStats(counted)
+  const stats = textStats(counted, TOPIC_RUNS)
+  const marked = split === undefined || text.length <= TOPIC_TEXT
+  if (split !== undefined && marked) for (const hidden of split.hidden) TOPIC_GATE.scan(hidden)
   if (shape.textHtml === 0 && shape.textPlain > 0 && plainTextMarkup(text)) features.add("text_plain_markup")
   const images = html.images + shape.images
   // A short text is not evidence: replies ("ok, thanks"), "see attached" and an admin's first

@@ -37,6 +37,7 @@ import { receivedStampMonthFirst } from "./ReceivedStamp.ts"
 import { removalFreeMail } from "./RemovalAddress.ts"
 import { solicitedFeatures } from "./SolicitedEvidence.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
+import { splitShown } from "./ShownText.ts"
 import { analyseText, STATS_CHARS, textStats } from "./TextStats.ts"
 import { textTrailingJunk } from "./TextTrailingJunk.ts"
 import { sortedNames, TokenSet } from "./TokenSet.ts"
@@ -155,9 +156,17 @@ const bodyEvidence = (
     features.add("mime_content_type_missing")
 
   const text = bodyText(message.body.texts)
-  // The text's pass for its statistics also marks its words for the topics' gate (`topicsOf`).
+  // Counts over the text describe it once: an alternative's versions are one text (`ShownText`).
+  const split = splitShown(message.mime, message.body.texts)
+  const counted = split === undefined ? text : bodyText(split.shown)
+  // The text's pass for its statistics also marks its words for the topics' gate (`topicsOf`),
+  // which reads every version: the versions not counted are marked by the gate's own scan. The
+  // marks are a set, so marked in two pieces they are the text's, but for a text past the topics'
+  // window, whose last run the window cuts: then the gate reads the text itself.
   TOPIC_GATE.clear()
-  const stats = textStats(text, TOPIC_RUNS)
+  const stats = textStats(counted, TOPIC_RUNS)
+  const marked = split === undefined || text.length <= TOPIC_TEXT
+  if (split !== undefined && marked) for (const hidden of split.hidden) TOPIC_GATE.scan(hidden)
   if (shape.textHtml === 0 && shape.textPlain > 0 && plainTextMarkup(text)) features.add("text_plain_markup")
   const images = html.images + shape.images
   // A short text is not evidence: replies ("ok, thanks"), "see attached" and an admin's first
@@ -174,11 +183,11 @@ const bodyEvidence = (
     shape.textPlain === 1 && shape.textHtml === 1 && texts.length === 2
       ? ([String(texts[0]), String(texts[1])] as const)
       : undefined
-  const textEvidence = analyseText(text, alternative, stats)
+  const textEvidence = analyseText(counted, alternative, stats)
   for (const f of textEvidence.features) features.add(f)
   for (const t of textEvidence.tokens) tokens.push(t)
   const subject = message.headers.decoded("subject") ?? ""
-  for (const f of analyseObfuscation(subject, text)) features.add(f)
+  for (const f of analyseObfuscation(subject, counted)) features.add(f)
   // One scan for the characters the word scan drops, of which the invisible ones are a part:
   // most texts have none, and then neither look needs its own.
   const dropped = hasDropped(text)
@@ -186,11 +195,14 @@ const bodyEvidence = (
   if (mixedScripts(text)) features.add("body_mixed_scripts")
   // A run of three marks needs three: `textStats` counted them, in all of the text when it read
   // all of it. Most mail has fewer, and then the expression need not read the text.
-  if ((stats.exclaims >= 3 || text.length > STATS_CHARS) && atLeast(text, EXCLAIM_RUN, 3)) features.add("body_exclaim")
+  if ((stats.exclaims >= 3 || counted.length > STATS_CHARS) && atLeast(counted, EXCLAIM_RUN, 3))
+    features.add("body_exclaim")
   if (blankForm(text)) features.add("text_blank_form")
   if (removalFreeMail([text], message.body.htmls, message.headers.get("from"))) features.add("removal_free_mail")
-  for (const topic of topicsOf(subject, text, true)) features.add(topic)
-  // A native search for the mark first: a multi-line `^` is tried at every character.
+  for (const topic of topicsOf(subject, text, marked)) features.add(topic)
+  // A native search for the mark first: a multi-line `^` is tried at every character. Every
+  // version is read: quoting is written as `>` in the plain one, and the HTML's text of a
+  // blockquote has no marks, so the version shown (`counted`) would lose an HTML reply's quotes.
   if (text.includes(">") && atLeast(text, QUOTED_LINE, 2)) features.add("quoted_reply")
   if (/\n-- ?\n/.test(text)) tokens.push("body:signature")
   if (text.includes(GTUBE)) tokens.push("body:gtube")

@@ -6,7 +6,7 @@ import { plainTextMarkup } from "../../src/classifier/Html.ts"
 import { analyseObfuscation, hasSpacedWord, substitutedWords } from "../../src/classifier/Obfuscation.ts"
 import { analyseText, overlap, textStats } from "../../src/classifier/TextStats.ts"
 import { bodyText, tokenize } from "../../src/classifier/Tokenizer.ts"
-import { parse, rfc822 } from "./support.ts"
+import { alternativeParts, parse, rfc822 } from "./support.ts"
 
 const plain = (body: string, subject = "hello") => tokenize(parse(rfc822({ subject, body }))).features
 const html = (body: string) => tokenize(parse(rfc822({ subject: "news", body, html: true }))).features
@@ -110,15 +110,7 @@ describe("text statistics", () => {
         "MIME-Version: 1.0",
         'Content-Type: multipart/alternative; boundary="b1"',
         "",
-        "--b1",
-        "Content-Type: text/plain; charset=utf-8",
-        "",
-        text,
-        "--b1",
-        "Content-Type: text/html; charset=utf-8",
-        "",
-        `<html><body><p>${htmlText}</p></body></html>`,
-        "--b1--",
+        ...alternativeParts(text, htmlText),
         ""
       ].join("\r\n")
     const other =

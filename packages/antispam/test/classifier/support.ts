@@ -26,6 +26,22 @@ export const rfc822 = (o: { subject: string; from?: string; body: string; html?:
     ""
   ].join("\r\n")
 
+/**
+ * The parts of a multipart/alternative whose boundary is `b1`, to its closing line: `text` as the
+ * plain version, `htmlText` in a paragraph of the HTML one.
+ */
+export const alternativeParts = (text: string, htmlText: string): Array<string> => [
+  "--b1",
+  "Content-Type: text/plain; charset=utf-8",
+  "",
+  text,
+  "--b1",
+  "Content-Type: text/html; charset=utf-8",
+  "",
+  `<html><body><p>${htmlText}</p></body></html>`,
+  "--b1--"
+]
+
 /** A plain message with exactly these header lines (no defaults), for header-shape tests. */
 export const withHeaders = (headers: ReadonlyArray<string>, body = "Hello."): string =>
   [...headers, "", body, ""].join("\r\n")

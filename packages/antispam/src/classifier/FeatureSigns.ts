@@ -83,9 +83,11 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   subject_mixed_scripts: 1,
   subject_padding: 1,
   text_blank_form: 1,
+  text_blank_spacing: 1,
   text_html_mismatch: 1,
   text_padding_tail: 1,
   text_plain_markup: 1,
+  text_shouted_links: 1,
   text_trailing_junk: 1,
   to_empty: 1,
   to_stand_in: 1,
@@ -146,7 +148,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["message_id_relay_written", "mime_multipart_encoded"],
   ["mime_qp_encoded_break", "text_padding_tail"],
   ["to_tagged_for_sender"],
-  ["to_stand_in", "subject_code_tail", "subject_clock_stamp"]
+  ["to_stand_in", "subject_code_tail", "subject_clock_stamp"],
+  ["text_blank_spacing", "text_shouted_links"]
 ]
 
 /** Every late feature, in stage order. */

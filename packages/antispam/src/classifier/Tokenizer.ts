@@ -25,6 +25,7 @@ import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { htmlPageSaturated } from "./HtmlPageColour.ts"
 import { mailerMalformedOutlook } from "./MailerForm.ts"
 import { mimeBoundaryForged } from "./MimeBoundaryForged.ts"
+import { offerLayoutFeatures } from "./OfferLayout.ts"
 import { msmailPriorityForeign } from "./MsMailPriority.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { messageIdOutlookPadded } from "./OutlookIdPadding.ts"
@@ -275,6 +276,7 @@ export const collect = (message: Message): TokenSet => {
   if (fromEmptyComment(h.get("from"))) features.add("from_empty_comment")
   for (const f of headerStructureFeatures(message)) features.add(f)
   for (const f of bodyLayoutFeatures(message)) features.add(f)
+  for (const f of offerLayoutFeatures(message)) features.add(f)
   for (const f of bulkToolFeatures(message)) features.add(f)
   for (const f of solicitedFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)

@@ -29,12 +29,29 @@ export const dumpOption = (Classifier) => {
             ? Classifier.formProbability?.(model.logistic, score.features)
             : undefined,
         ...vocabulary(Classifier, model, item.tokens.tokens, seen.tokens),
-        features: score?.features ?? []
+        features: score?.features ?? [],
+        ...formTerms(model, score?.features ?? [])
       })}\n`
     )
 }
 
 const isFeature = (t) => t.startsWith("feat:")
+
+/**
+ * The form's terms: the layer's bias (`bias`) and the weight of each feature present that has one
+ * (`weights`), so that a rule can weigh the form without some of its features (round 41's `bare`).
+ * With no word known the chi-square inputs are all 0, so the form's log-odds is their sum.
+ */
+const formTerms = (model, features) => {
+  const layer = model.logistic
+  if (layer === undefined) return {}
+  const weights = {}
+  for (const f of features) {
+    const w = layer.weights[`feat:${f}`]
+    if (w !== undefined && w !== 0) weights[f] = w
+  }
+  return { bias: layer.bias, weights }
+}
 
 /**
  * How much of the message's vocabulary the model knows: `words`, its distinct tokens other than
@@ -43,7 +60,7 @@ const isFeature = (t) => t.startsWith("feat:")
  * `--known F` (classifier-drift.mjs) the tokens the table is made not to know are left out of it,
  * but they are still the message's words.
  */
-const vocabulary = (Classifier, model, tokens, seen) => {
+export const vocabulary = (Classifier, model, tokens, seen) => {
   const words = new Set(tokens.filter((t) => !isFeature(t)))
   let inTable = 0
   let clueWords = 0

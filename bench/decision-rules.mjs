@@ -11,7 +11,9 @@
 // for what the form backs), `thin:K:X:F` (the same, only for a message of which the model knows
 // less than the share K of its words: `knownShare`), `lean:K:X:F` (the same with the cut-off
 // rising from X at no word known to the band's at K, in proportion: the build's rule since round
-// 37 is `lean:0.05:0.85:0.5`), `A+B` (both parts apply: a spam verdict is unsure when an unsure part
+// 37 is `lean:0.05:0.85:0.5`), `bare:N:A/B/...` (round 41: `few:N` with the form weighed
+// without the features A, B, ...: the traits a legitimate company's bulk mail shares with spam's
+// layout; a dump with the form's terms, `bias` and `weights`, else never), `A+B` (both parts apply: a spam verdict is unsure when an unsure part
 // holds for it, an unsure one spam when a `backed` part does). The cut-offs are the build's: ham
 // below 0.2, spam at or above 0.9.
 
@@ -27,16 +29,28 @@ const against = (r) => typeof r.form === "number" && r.form < HAM_BELOW
  * unknown: 1. A dump without the counts: undefined.
  */
 export const knownShare = (r) => (typeof r.words !== "number" ? undefined : r.words === 0 ? 1 : r.clueWords / r.words)
+/**
+ * The form's probability without the features `layout` (a set of names), from the dumped terms:
+ * with no word known the chi-square inputs are 0, so the form's log-odds is the bias and the
+ * weights of the features present. A dump without the terms: 1 (no rule on it moves anything).
+ */
+export const bareForm = (r, layout) => {
+  if (typeof r.bias !== "number" || typeof r.weights !== "object") return 1
+  let z = r.bias
+  for (const [f, w] of Object.entries(r.weights)) if (!layout.has(f)) z += w
+  return 1 / (1 + Math.exp(-z))
+}
 const parts = {
   plain: () => () => false,
   backed: (x, f) => (r) => r.p >= x && typeof r.form === "number" && r.form >= f,
   thin: (k, x, f) => (r) => knownShare(r) < k && parts.backed(x, f)(r),
   lean: (k, x, f) => (r) => knownShare(r) < k && parts.backed(x + ((SPAM_ABOVE - x) * knownShare(r)) / k, f)(r),
   few: (n) => (r) => r.used < n && r.chi >= SPAM_ABOVE && against(r),
+  bare: (n, layout) => (r) => r.used < n && r.chi >= SPAM_ABOVE && bareForm(r, layout) < HAM_BELOW,
   alone: (x) => (r) => r.p < x && against(r),
   near: (n, x) => (r) => r.used < n && r.p < x && against(r)
 }
-const ARITY = { plain: 0, few: 1, alone: 1, near: 2, backed: 2, thin: 3, lean: 3 }
+const ARITY = { plain: 0, few: 1, alone: 1, near: 2, backed: 2, thin: 3, lean: 3, bare: 2 }
 const TO_SPAM = new Set(["backed", "thin", "lean"])
 
 /** The class of a dumped score under the rule named `name`; throws on a name it does not know. */
@@ -45,10 +59,16 @@ export const ruleOf = (name) => {
   const toSpam = []
   for (const part of String(name).split("+")) {
     const [kind, ...values] = part.split(":")
+    // `bare`'s second value is a list of feature names, `/` between them; every other value a number.
+    const names = kind === "bare" && values.length === 2 ? new Set(values.pop().split("/").filter(Boolean)) : undefined
     const numbers = values.map(Number)
+    if (names !== undefined) numbers.push(0)
     if (!Object.hasOwn(parts, kind) || numbers.length !== ARITY[kind] || numbers.some(Number.isNaN))
-      throw new Error(`no rule ${part} (plain, few:N, alone:X, near:N:X, backed:X:F, thin:K:X:F, lean:K:X:F, A+B)`)
-    ;(TO_SPAM.has(kind) ? toSpam : toUnsure).push(parts[kind](...numbers))
+      throw new Error(
+        `no rule ${part} (plain, few:N, alone:X, near:N:X, backed:X:F, thin:K:X:F, lean:K:X:F, bare:N:A/B, A+B)`
+      )
+    const args = names === undefined ? numbers : [numbers[0], names]
+    ;(TO_SPAM.has(kind) ? toSpam : toUnsure).push(parts[kind](...args))
   }
   return (r) => {
     const c = band(r.p)

@@ -3,7 +3,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 // @ts-expect-error: a plain .mjs script without declarations
-import { figures, figureText, knownShare, ruleOf, runsOf } from "../bench/decision-rules.mjs"
+import { bareForm, figures, figureText, knownShare, ruleOf, runsOf } from "../bench/decision-rules.mjs"
 
 interface Row {
   readonly run: string
@@ -16,6 +16,8 @@ interface Row {
   readonly form: number | undefined
   readonly words?: number
   readonly clueWords?: number
+  readonly bias?: number
+  readonly weights?: Readonly<Record<string, number>>
 }
 const row = (over: Partial<Row>): Row => ({
   run: "split",
@@ -95,6 +97,21 @@ describe("bench/decision-rules", () => {
     expect(classOf("lean:0.05:0.85:0.5", { ...half, p: 0.87 })).toBe("unsure")
     expect(classOf("lean:0.05:0.85:0.5", { ...half, form: 0.49 })).toBe("unsure")
     expect(classOf("lean:0.05:0.85:0.5", { ...half, clueWords: 10 })).toBe("unsure")
+  })
+
+  it("bare:N:A/B: few:N with the form weighed without the features A, B", () => {
+    // The form of html_only alone: sigmoid(-1.6 + 1.2) = 0.40, without it sigmoid(-1.6) = 0.17.
+    const layout = row({ form: 0.401, bias: -1.6, weights: { html_only: 1.2 } })
+    expect(classOf("few:25", layout)).toBe("spam")
+    expect(classOf("bare:25:html_only", layout)).toBe("unsure")
+    expect(classOf("bare:25:html_only/html_form", layout)).toBe("unsure")
+    expect(classOf("bare:25:html_form", layout)).toBe("spam")
+    expect(classOf("bare:25:html_only", { ...layout, used: 25 })).toBe("spam")
+    expect(classOf("bare:25:html_only", { ...layout, weights: { html_only: 1.2, url_ip_literal: 2 } })).toBe("spam")
+    // No features set aside: the dumped form again; a dump without the terms: never.
+    expect(bareForm(layout, new Set())).toBeCloseTo(0.401, 3)
+    expect(classOf("bare:25:html_only", row({ form: 0.401 }))).toBe("spam")
+    expect(() => ruleOf("bare:25")).toThrow(/no rule/)
   })
 
   it("A+B: unsure when either part holds", () => {

@@ -92,8 +92,11 @@ export const isFreeMail = (domain: string): boolean => FREE_MAIL.test(domain)
 
 const ENCODED_WORD = /=\?[^?\s]{1,40}\?[bq]\?[^?\s]*\?=/i
 // An encoded word glued to a letter or digit. Built once, not per header: the build writes an
-// expression with `\p{...}` as a `new RegExp` call.
-const ENCODED_WORD_GLUED = /[\p{L}\p{N}]=\?[^?\s]{1,40}\?[bq]\?|\?=[\p{L}\p{N}]/iu
+// expression with `\p{...}` as a `new RegExp` call. The end is read only as a whole word's end:
+// a Q word whose text starts with an escape (`=?utf-8?Q?=C3=9Cber?=`, `?Q?=5Blist=5D`) has a
+// `?=` followed by a digit or letter at its start, and any subject that begins with a letter
+// outside ASCII (Über, Élections, ¡Hola, a Cyrillic or Greek word in Q) has one.
+const ENCODED_WORD_GLUED = /[\p{L}\p{N}]=\?[^?\s]{1,40}\?[bq]\?|=\?[^?\s]{1,40}\?[bq]\?[^?\s]*\?=[\p{L}\p{N}]/iu
 
 const registrable = (host: string): string | undefined => {
   const h = host.toLowerCase().replace(/^\[|\]$/g, "")

@@ -218,7 +218,26 @@ describe("header anomalies", () => {
     expect(features(replace("From", "=?utf-8?Q?J=C3=B6rg?= <joerg@example.net>"))).not.toContain("from_encoded_ascii")
     expect(features(replace("Subject", "V=?utf-8?Q?iag?=ra for you"))).toContain("encoded_word_split")
     expect(features(replace("Subject", "=?utf-8?Q?Gr=C3=BC=C3=9Fe?= aus Berlin"))).not.toContain("encoded_word_split")
+    // A Q word whose text starts with an escape is whole, not glued: its `?Q?=` is no word's end.
+    expect(features(replace("Subject", "=?utf-8?Q?=C3=9Cbergabe_am_Montag?="))).not.toContain("encoded_word_split")
+    expect(features(replace("Subject", "=?iso-8859-1?Q?=5Bseminaire=5D_S=E9minaire?="))).not.toContain(
+      "encoded_word_split"
+    )
+    expect(features(replace("Subject", "=?utf-8?Q?=5BShop=5D?=Bestellung"))).toContain("encoded_word_split")
   })
+
+  // Every byte escaped, as a program encoding a subject in Q may: `?Q?` is then always followed
+  // by `=` and two hex digits. Whole words separated by spaces are never glued.
+  const qWord = (text: string) =>
+    `=?utf-8?Q?${[...new TextEncoder().encode(text)].map((b) => `=${b.toString(16).toUpperCase().padStart(2, "0")}`).join("")}?=`
+  test.prop([fc.array(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }), fc.boolean()])(
+    "encoded_word_split: whole Q words separated by white space are never glued",
+    (texts, lead) => {
+      const subject = `${lead ? "Re: " : ""}${texts.map(qWord).join(" ")}`
+      expect(features(replace("Subject", subject))).not.toContain("encoded_word_split")
+      expect(features(replace("Subject", `${subject}x`))).toContain("encoded_word_split")
+    }
+  )
 
   test.prop([fc.string({ maxLength: 300 })])("parseDate never throws", (s) => {
     const t = parseDate(s)

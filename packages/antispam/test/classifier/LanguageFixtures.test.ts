@@ -1,0 +1,107 @@
+// Non-English mail through the shipped model (round 41 in docs/classifier.md): the messages of
+// fixtures/languages/ were written for these tests (no corpus text), in the forms the named mail
+// programs, web-mail services and mailing services of 2005-2012 wrote: personal mail, newsletters,
+// shop, ticket and bank notices and list mail in fourteen languages and six scripts (ham/), and
+// spam in five languages (spam/).
+import { readdirSync, readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "vitest"
+import { parseMessage } from "../../src/classifier/Corpus.ts"
+import { decide, leansOnForm, THIN_SHARE } from "../../src/classifier/Decision.ts"
+import { FEATURE_SIGNS } from "../../src/classifier/FeatureSigns.ts"
+import { loadModel, shippedModelPath } from "../../src/classifier/index.ts"
+import { defaultCutoffs, score } from "../../src/classifier/Score.ts"
+import { tokenize } from "../../src/classifier/Tokenizer.ts"
+
+const model = loadModel(shippedModelPath())
+const dir = (label: string) => fileURLToPath(new URL(`fixtures/languages/${label}/`, import.meta.url))
+const read = (label: string) =>
+  readdirSync(dir(label))
+    .filter((f) => f.endsWith(".eml"))
+    .sort()
+    .map((name) => {
+      const tokens = tokenize(parseMessage(readFileSync(dir(label) + name)))
+      const s = score(model, tokens)
+      return { name: name.replace(/\.eml$/, ""), features: tokens.features, score: s, class: decide(model, s) }
+    })
+const ham = read("ham")
+const spam = read("spam")
+const named = (name: string) => ham.find((m) => m.name === name)!
+
+/**
+ * Ham the shipped model calls spam, each for the reason given: none by the rules round 37 added
+ * (no message comes near its share) or by a feature misreading the language. A retrained model
+ * or a rule that frees one should remove it from the list (docs/classifier.md, round 41).
+ */
+const SPAM_HAM: Readonly<Record<string, "words" | "few words, layout" | string>> = {
+  // 25 to 34 clues, the words alone at 0.94-1.0: French words the corpus's spam taught it.
+  "fr-list-sympa": "words",
+  "fr-newsletter-bookshop": "words",
+  "fr-ticket-html-only": "words",
+  // 9 to 16 clues at 0.93-0.99 (the charset, the country's domain, function words learned from
+  // the corpus's Korean, Portuguese and Spanish spam), backed only by a newsletter's HTML-only
+  // layout: `bare` in bench/decision-rules.mjs, measured and not kept.
+  "ko-newsletter-bookshop-html-only": "few words, layout",
+  "pt-br-newsletter-retail-html-only": "few words, layout",
+  "ru-newsletter-books-html-only": "few words, layout",
+  "tr-newsletter-airline-html-only": "few words, layout",
+  // A Hotmail address sent through the access provider's relay: `web_mail_unrelayed`.
+  "fr-hotmail-address-via-isp": "web_mail_unrelayed",
+  // A Chinese page of pictures and 250 characters: `image_link_little_text` counts letters, and
+  // one Chinese character is a word.
+  "zh-newsletter-books-html-only": "image_link_little_text"
+}
+const LAYOUT = new Set(["html_only", "body_currency_dense"])
+
+describe("non-English fixtures with the shipped model", () => {
+  it("has ham in several languages and scripts, and spam", () => {
+    expect(ham.length).toBeGreaterThanOrEqual(30)
+    expect(spam.length).toBeGreaterThanOrEqual(5)
+    expect(new Set(ham.map((m) => m.name.slice(0, 2))).size).toBeGreaterThanOrEqual(12)
+  })
+
+  it("calls no ham spam but the ones listed, each for its listed reason", () => {
+    const spamHam = ham.filter((m) => m.class === "spam").map((m) => m.name)
+    expect(spamHam).toEqual(Object.keys(SPAM_HAM).sort())
+    for (const [name, reason] of Object.entries(SPAM_HAM)) {
+      const m = named(name)
+      if (reason === "words" || reason === "few words, layout") {
+        expect(m.score.chi.probability).toBeGreaterThanOrEqual(defaultCutoffs.spamAbove)
+        expect(m.score.chi.used >= 25).toBe(reason === "words")
+      }
+      if (reason === "few words, layout")
+        for (const f of m.features) if (FEATURE_SIGNS[f] === 1) expect(LAYOUT).toContain(f)
+      if (!reason.includes("words")) expect(m.features).toContain(reason)
+    }
+  })
+
+  // Round 37 leans on the form below THIN_SHARE of the words known. Header, link and statistics
+  // tokens count as words and are known in any language, so no real message of these comes near
+  // it (the lowest, Greek personal mail, 0.067): the lean never moves one of them.
+  it("never leans on the form: the model knows more than THIN_SHARE of every message's tokens", () => {
+    for (const m of [...ham, ...spam]) {
+      expect(m.score.known).toBeGreaterThan(THIN_SHARE)
+      expect(leansOnForm(model.logistic, m.score, defaultCutoffs)).toBe(false)
+    }
+  })
+
+  // A Q-encoded word whose text starts with an escape (`=?utf-8?Q?=5BCasa_Olivar=5D_...`,
+  // `=?iso-8859-15?Q?=A1Semana...`) is whole, not glued to a letter: read as glued, it made the
+  // Spanish shop's order spam and five more of them (Czech, French, Spanish, Swedish, Turkish)
+  // carry a spam trait.
+  it("reads no subject written by a mail program as an encoded word glued to a word", () => {
+    for (const m of [...ham, ...spam]) expect(m.features).not.toContain("encoded_word_split")
+    expect(named("es-order-prestashop").class).toBe("unsure")
+  })
+
+  it("still calls spam the spam whose form shows a spammer's traits", () => {
+    for (const name of [
+      "de-phishing-bank",
+      "es-lottery-advance-fee",
+      "ja-dating-ip-link",
+      "pt-br-phishing-ip-link",
+      "ru-seminar-bot"
+    ])
+      expect(spam.find((m) => m.name === name)!.class).toBe("spam")
+  })
+})

@@ -21,6 +21,11 @@ const MAX_VIEW = 1 << 18
 
 export class AsciiView {
   private bytes = new Uint8Array(4096)
+  /**
+   * Calls of `of` so far: an answer kept past a call is still the text's bytes exactly while this
+   * is what it was when the answer was given (no later call has overwritten the buffer).
+   */
+  calls = 0
 
   /**
    * The bytes of `text[0, length)` (the first `text.length` elements of the answer; the buffer may
@@ -29,6 +34,7 @@ export class AsciiView {
    * of each when, and only when, they all are.
    */
   of(text: string): Uint8Array | undefined {
+    this.calls++
     const n = text.length
     // A longer text takes the string loop: the buffer lives as long as the process, and one large
     // message must not keep its size in memory after it.

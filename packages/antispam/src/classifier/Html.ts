@@ -161,6 +161,27 @@ const tagKind = (html: string, start: number, end: number): number => {
   return OTHER
 }
 
+/** How far after a link's opening tag its closing `</a` is looked for. */
+const ANCHOR_TEXT = 310
+
+/**
+ * `html.slice(start, start + ANCHOR_TEXT).toLowerCase().indexOf("</a")`, found in place: no copy
+ * of the window, none lower-cased. Lower-casing keeps every character where it is but U+0130,
+ * which becomes two (`i` and a combining dot), and makes no `<`, `/` or `a` of anything but
+ * those and `A`: so the offset is the tag's, plus one for each U+0130 before it.
+ */
+export const anchorClose = (html: string, start: number): number => {
+  const last = Math.min(html.length, start + ANCHOR_TEXT) - 2
+  let shift = 0
+  for (let i = start; i < last; i++) {
+    const c = html.charCodeAt(i)
+    if (c === 0x130) shift++
+    else if (c === 60 && html.charCodeAt(i + 1) === 47 && (html.charCodeAt(i + 2) | 0x20) === 97)
+      return i - start + shift
+  }
+  return -1
+}
+
 /** More than 20 numeric character references: counted up to 21, no array of every match. */
 const entityHeavy = (html: string): boolean => {
   let n = 0
@@ -216,10 +237,7 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
       const href = HREF.exec(m[1] ?? "")?.[1]
       if (!href) continue
       const start = m.index + m[0].length
-      const close = html
-        .slice(start, start + 310)
-        .toLowerCase()
-        .indexOf("</a")
+      const close = anchorClose(html, start)
       if (close < 0) continue
       const inner = html.slice(start, start + close)
       const text = inner.replace(/<[^>]*>/g, "")

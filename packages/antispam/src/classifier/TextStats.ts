@@ -15,7 +15,7 @@
  */
 import { AsciiView } from "./AsciiView.ts"
 import { TokenSet } from "./TokenSet.ts"
-import { bucket } from "./Words.ts"
+import { bucket, type WordText, wordBytes } from "./Words.ts"
 
 /** Characters of a text `textStats` reads (its counts are of these). */
 export const STATS_CHARS = 50_000
@@ -152,9 +152,9 @@ export const wordSet = (text: string, into: TokenSet = new TokenSet()): TokenSet
  */
 const addWordRuns = (text: string, into: TokenSet, other?: TokenSet, enough = Number.POSITIVE_INFINITY): number => {
   into.clear()
-  const s = text.slice(0, 20_000).toLowerCase()
+  const s = text.slice(0, VERSION_CHARS).toLowerCase()
   const bytes = ascii.of(s)
-  if (bytes !== undefined) return addAsciiWordRuns(s, bytes, into, other, enough)
+  if (bytes !== undefined) return addAsciiWordRuns(s, bytes, 0, s.length, into, other, enough)
   const n = s.length
   let shared = 0
   let i = 0
@@ -182,19 +182,21 @@ const addWordRuns = (text: string, into: TokenSet, other?: TokenSet, enough = Nu
 const ascii = new AsciiView()
 
 /**
- * `addWordRuns` on `s` (lower-cased) whose characters are all ASCII, read from `bytes`, their
- * codes: its letters are those `letterAt` finds below 0x80, and each is one code unit.
+ * `addWordRuns` on `s[from, to)` (lower-cased) whose characters are all ASCII, read from `bytes`,
+ * their codes, after `into` was emptied: its letters are those `letterAt` finds below 0x80, and each is one code unit.
  */
 const addAsciiWordRuns = (
   s: string,
   bytes: Uint8Array,
+  from: number,
+  to: number,
   into: TokenSet,
   other: TokenSet | undefined,
   enough: number
 ): number => {
-  const n = s.length
+  const n = to
   let shared = 0
-  let i = 0
+  let i = from
   while (i < n && into.size < 400) {
     const start = i
     let hash = 0x811c9dc5 | 0
@@ -224,6 +226,9 @@ const setOverlap = (x: TokenSet, y: TokenSet): number => {
   return shared / small.size
 }
 
+/** Characters of a version whose words are read. */
+const VERSION_CHARS = 20_000
+
 /** Words each version needs for `text_html_mismatch` to be read. */
 const MIN_VERSION_WORDS = 15
 /** Overlap below which the versions say different things. */
@@ -236,10 +241,54 @@ const MISMATCH = 0.3
  * can only be larger, whatever the rest of the HTML holds, and its scan stops there (the usual
  * message, whose versions are one text, after a part of its HTML).
  */
-const htmlMismatch = (plain: TokenSet, html: string): boolean => {
-  const shared = addWordRuns(html, htmlWords, plain, MISMATCH)
+const htmlMismatch = (plain: TokenSet, html: string): boolean =>
+  mismatchOf(plain, addWordRuns(html, htmlWords, plain, MISMATCH))
+
+/** `htmlMismatch` once `htmlWords` holds the HTML's words, `shared` of which `plain` holds. */
+const mismatchOf = (plain: TokenSet, shared: number): boolean => {
   const size = htmlWords.size
   return size >= MIN_VERSION_WORDS && shared / Math.min(plain.size, size) < MISMATCH
+}
+
+/**
+ * A message's two versions as pieces of one lower-cased text the tokenizer made anyway (the
+ * body's text for its word scan, `Words.wordText`): for each version k, `read.input` from
+ * `starts[k]` holds `alternative[k].toLowerCase()`. The pieces' words are read there, from the
+ * scan's bytes, when the text is ASCII: neither version is cut, lower-cased and encoded again.
+ */
+export interface Versions {
+  readonly read: WordText
+  readonly starts: readonly [number, number]
+}
+
+/**
+ * `text_html_mismatch` of `alternative` read from `versions` (see there), or undefined when its
+ * text is not ASCII. Lower-casing gives every character one character in the same place when the
+ * result is ASCII (the one character it makes two of, U+0130, gives one that is not), so the
+ * first `VERSION_CHARS` of each version, lower-cased, are those of its piece.
+ */
+const versionsMismatch = (alternative: readonly [string, string], versions: Versions): boolean | undefined => {
+  const bytes = wordBytes(versions.read)
+  if (bytes === undefined) return undefined
+  const { input } = versions.read
+  const [plainStart, htmlStart] = versions.starts
+  plainWords.clear()
+  htmlWords.clear()
+  plainWords.view(input, bytes)
+  htmlWords.view(input, bytes)
+  const plainEnd = plainStart + Math.min(VERSION_CHARS, alternative[0].length)
+  addAsciiWordRuns(input, bytes, plainStart, plainEnd, plainWords, undefined, Number.POSITIVE_INFINITY)
+  let mismatch = false
+  if (plainWords.size >= MIN_VERSION_WORDS) {
+    const htmlEnd = htmlStart + Math.min(VERSION_CHARS, alternative[1].length)
+    mismatch = mismatchOf(
+      plainWords,
+      addAsciiWordRuns(input, bytes, htmlStart, htmlEnd, htmlWords, plainWords, MISMATCH)
+    )
+  }
+  plainWords.unview()
+  htmlWords.unview()
+  return mismatch
 }
 
 /** The words of a message's plain and HTML versions: kept, emptied for each message. */
@@ -253,7 +302,8 @@ const htmlWords = new TokenSet()
 export const analyseText = (
   text: string,
   alternative?: readonly [string, string],
-  stats?: TextStats
+  stats?: TextStats,
+  versions?: Versions
 ): { features: Array<string>; tokens: Array<string> } => {
   const s = stats ?? textStats(text)
   const features: Array<string> = []
@@ -261,10 +311,13 @@ export const analyseText = (
   if (s.currency >= 4 && s.currency * 500 >= s.letters) features.push("body_currency_dense")
   if (s.exclaims >= 5 && s.exclaims * 150 >= s.letters) features.push("body_exclaim_dense")
   if (alternative) {
-    const plain = wordSet(alternative[0], plainWords)
-    // Both versions need some words: an empty text part is lazy software, not a trick.
-    if (plain.size >= MIN_VERSION_WORDS && htmlMismatch(plain, alternative[1])) features.push("text_html_mismatch")
-    plain.release()
+    const shared = versions === undefined ? undefined : versionsMismatch(alternative, versions)
+    if (shared === undefined) {
+      const plain = wordSet(alternative[0], plainWords)
+      // Both versions need some words: an empty text part is lazy software, not a trick.
+      if (plain.size >= MIN_VERSION_WORDS && htmlMismatch(plain, alternative[1])) features.push("text_html_mismatch")
+    } else if (shared) features.push("text_html_mismatch")
+    plainWords.release()
     htmlWords.release()
   }
   if (s.letters >= 50) {

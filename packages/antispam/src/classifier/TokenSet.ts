@@ -26,6 +26,12 @@ const sameUnits = (a: string, aOffset: number, b: string, bOffset: number, lengt
   return true
 }
 
+/** `sameUnits` of two pieces of one ASCII text, read from `bytes`, its codes. */
+const sameBytes = (bytes: Uint8Array, aOffset: number, bOffset: number, length: number): boolean => {
+  for (let i = 0; i < length; i++) if (bytes[aOffset + i] !== bytes[bOffset + i]) return false
+  return true
+}
+
 /**
  * `[...names].sort()` by insertion: a message has a handful of feature names, and the built-in
  * sort allocated its work space per message (~0.6 KB, more than the names' array). Distinct
@@ -53,12 +59,33 @@ export class TokenSet {
   private hashes = new Int32Array(256)
   // Open addressing, at most half full: a slot holds an entry's index plus one (0: empty).
   private slots = new Int32Array(512)
+  // The text whose pieces are compared by their bytes (`view`), and those bytes.
+  private viewText: string | undefined = undefined
+  private viewBytes: Uint8Array = new Uint8Array(0)
 
   /** Empties the set for a new message. */
   clear(): void {
     if (this.size > 0) this.slots.fill(0)
     this.size = 0
     this.features = []
+    this.viewText = undefined
+  }
+
+  /**
+   * Until `unview`: pieces of `text` are compared with other pieces of it by `bytes`, its codes
+   * (`AsciiView.of(text)`: every character ASCII, one byte each), instead of by `charCodeAt`. A
+   * scan that adds the words of one text gives it, as most of them repeat a word added before (on
+   * the peer workload 290 of 367 words a message), and each repeat's characters are compared.
+   * The bytes must stay as they are until `unview`: the scan's own, read before its next call.
+   */
+  view(text: string, bytes: Uint8Array): void {
+    this.viewText = text
+    this.viewBytes = bytes
+  }
+
+  /** Ends `view`: every piece is compared by `charCodeAt` again. */
+  unview(): void {
+    this.viewText = undefined
   }
 
   /** Adds the whole string `t` unless the set holds it; whether it was added. */
@@ -97,10 +124,12 @@ export class TokenSet {
       const slot = this.slots[i]!
       if (slot === 0) return i
       const e = slot - 1
+      if (this.hashes[e] !== hash || this.lengths[e] !== length) continue
+      const entryText = this.texts[e]!
       if (
-        this.hashes[e] === hash &&
-        this.lengths[e] === length &&
-        sameUnits(this.texts[e]!, this.offsets[e]!, text, offset, length)
+        entryText === text && text === this.viewText
+          ? sameBytes(this.viewBytes, this.offsets[e]!, offset, length)
+          : sameUnits(entryText, this.offsets[e]!, text, offset, length)
       )
         return i
     }
@@ -145,6 +174,7 @@ export class TokenSet {
   /** Drops the references to the last message's strings (its body may be long). */
   release(): void {
     this.texts.fill("", 0, this.size)
+    this.viewText = undefined
   }
 
   private growEntries(): void {

@@ -39,12 +39,12 @@ import { removalFreeMail } from "./RemovalAddress.ts"
 import { solicitedFeatures } from "./SolicitedEvidence.ts"
 import { subjectPadded } from "./SubjectPadding.ts"
 import { splitShown } from "./ShownText.ts"
-import { analyseText, STATS_CHARS, textStats } from "./TextStats.ts"
+import { analyseText, STATS_CHARS, textStats, type Versions } from "./TextStats.ts"
 import { textTrailingJunk } from "./TextTrailingJunk.ts"
 import { sortedNames, TokenSet } from "./TokenSet.ts"
 import { TOPIC_GATE, TOPIC_TEXT, topicsOf } from "./Topics.ts"
 import { analyseUrls } from "./Urls.ts"
-import { addWords, bucket, hasDropped, hasInvisible } from "./Words.ts"
+import { addWords, bucket, hasDropped, hasInvisible, type WordText, wordText } from "./Words.ts"
 
 export const MAX_TOKENS = 3000
 const MAX_TEXT = 150_000
@@ -126,6 +126,8 @@ interface BodyTokens {
   readonly text: string
   /** `text` holds no character the word scan drops (`hasDropped`). */
   readonly noneDropped: boolean
+  /** What the word scan reads of `text` (`Words.wordText`), made once. */
+  readonly read: WordText
   readonly attachments: Array<string>
 }
 
@@ -184,14 +186,16 @@ const bodyEvidence = (
     shape.textPlain === 1 && shape.textHtml === 1 && texts.length === 2
       ? ([String(texts[0]), String(texts[1])] as const)
       : undefined
-  const textEvidence = analyseText(counted, alternative, stats)
+  // One scan for the characters the word scan drops, of which the invisible ones are a part:
+  // most texts have none, and then neither look needs its own.
+  const dropped = hasDropped(text)
+  // What the word scan reads, lower-cased once: the versions' words are read there too.
+  const read = wordText(text, { maxChars: MAX_TEXT, noneDropped: !dropped })
+  const textEvidence = analyseText(counted, alternative, stats, versionsIn(read, alternative, dropped))
   for (const f of textEvidence.features) features.add(f)
   for (const t of textEvidence.tokens) tokens.push(t)
   const subject = message.headers.decoded("subject") ?? ""
   for (const f of analyseObfuscation(subject, counted)) features.add(f)
-  // One scan for the characters the word scan drops, of which the invisible ones are a part:
-  // most texts have none, and then neither look needs its own.
-  const dropped = hasDropped(text)
   if (dropped && hasInvisible(text)) features.add("body_invisible")
   if (mixedScripts(text)) features.add("body_mixed_scripts")
   // A run of three marks needs three: `textStats` counted them, in all of the text when it read
@@ -227,8 +231,26 @@ const bodyEvidence = (
     if (EXECUTABLE.test(name)) features.add("attachment_executable")
     if (DOUBLE_EXT.test(name)) features.add("attachment_double_extension")
   }
-  return { tokens, text, noneDropped: !dropped, attachments: attachmentTokens }
+  return { tokens, text, noneDropped: !dropped, read, attachments: attachmentTokens }
 }
+
+/**
+ * The versions of `alternative` (a message's two texts) as pieces of `read`, the word scan's text
+ * of the body (`bodyText` of those two texts): when the body is not cut, the scan drops nothing
+ * and the text is ASCII, it is the first version, a line end, the second and a line end,
+ * lower-cased character by character. Exported for its tests.
+ */
+export const versionsIn = (
+  read: WordText,
+  alternative: readonly [string, string] | undefined,
+  dropped: boolean
+): Versions | undefined =>
+  alternative === undefined ||
+  dropped ||
+  read.bytes === undefined ||
+  alternative[0].length + alternative[1].length + 2 > MAX_TEXT
+    ? undefined
+    : { read, starts: [0, alternative[0].length + 1] }
 
 /** Tokenizes a message. Never throws on any `Message` value the parser can produce. */
 export const tokenize = (message: Message): Tokens => {
@@ -293,7 +315,12 @@ export const collect = (message: Message): TokenSet => {
   for (const f of sorted) out.add(FEATURE_PREFIX + f)
   for (const t of head) if (out.size < MAX_TOKENS) out.add(clean(t))
   addAll(out, body.tokens)
-  addWords(body.text, out, MAX_TOKENS, { maxChars: MAX_TEXT, maxWords: MAX_TOKENS, noneDropped: body.noneDropped })
+  addWords(body.text, out, MAX_TOKENS, {
+    maxChars: MAX_TEXT,
+    maxWords: MAX_TOKENS,
+    noneDropped: body.noneDropped,
+    read: body.read
+  })
   addAll(out, body.attachments)
   return out
 }

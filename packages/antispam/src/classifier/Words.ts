@@ -48,6 +48,11 @@ export interface WordOptions {
   readonly maxWords?: number | undefined
   /** The caller found `hasDropped(text)` false: nothing to remove before splitting. */
   readonly noneDropped?: boolean | undefined
+  /**
+   * `wordText(text, options)` made before (for this text and these options): the scan reads it
+   * instead of lower-casing the text again.
+   */
+  readonly read?: WordText | undefined
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57
@@ -259,8 +264,12 @@ export const pushWords = (text: string, into: Array<string>, options: WordOption
 export const addWords = (text: string, into: TokenSet, maxSize: number, options: WordOptions = {}): TokenSet => {
   const maxWords = options.maxWords ?? 5000
   let taken = 0
-  if (maxWords > 0 && into.size < maxSize)
-    eachWord(text, options, {
+  if (maxWords > 0 && into.size < maxSize) {
+    const read = options.read === undefined ? wordText(text, options) : current(options.read)
+    // Most words repeat one added before, whose characters are then compared with theirs: both
+    // are pieces of `read.input`, so by its bytes when it has them.
+    if (read.bytes !== undefined) into.view(read.input, read.bytes)
+    eachWordOf(read, options.prefix ?? "", {
       token: (token) => {
         into.add(token)
         return ++taken < maxWords && into.size < maxSize
@@ -270,6 +279,8 @@ export const addWords = (text: string, into: TokenSet, maxSize: number, options:
         return ++taken < maxWords && into.size < maxSize
       }
     })
+    into.unview()
+  }
   return into
 }
 
@@ -283,12 +294,50 @@ const ascii = new AsciiView()
  * and only those that give a token other than themselves are sliced. A text of ASCII alone (most
  * mail's) is read as bytes (`eachAsciiWord`).
  */
-const eachWord = (text: string, options: WordOptions, take: WordTake): void => {
-  const prefix = options.prefix ?? ""
+const eachWord = (text: string, options: WordOptions, take: WordTake): void =>
+  eachWordOf(options.read === undefined ? wordText(text, options) : current(options.read), options.prefix ?? "", take)
+
+/**
+ * What the word scan reads of a text: `input`, the text cut to `maxChars`, without the characters
+ * `hasDropped` looks for, lower-cased; and its bytes when all of them are ASCII. Made once, it
+ * serves the tokenizer's other reader of the lower-cased text (`TextStats.analyseText`'s word
+ * sets of a message's two versions) as well as the scan.
+ */
+export interface WordText {
+  readonly input: string
+  /**
+   * `AsciiView.of(input)` of the word scan's view: its buffer, which the view's next call
+   * overwrites. Read them through `wordBytes`, which tells whether they still are `input`'s.
+   */
+  readonly bytes: Uint8Array | undefined
+  /** The view's `calls` once it made `bytes`. */
+  readonly calls: number
+}
+
+/** The text `eachWord` reads of `text` (`WordOptions.maxChars`, `noneDropped`). */
+export const wordText = (text: string, options: WordOptions): WordText => {
   const maxChars = options.maxChars ?? 100_000
   const cut = text.length > maxChars ? text.slice(0, maxChars) : text
   const input = (options.noneDropped === true ? cut : cut.replace(DROPPED, "")).toLowerCase()
   const bytes = ascii.of(input)
+  return { input, bytes, calls: ascii.calls }
+}
+
+/**
+ * `read.bytes` while the view has not been called since it made them (they then still are
+ * `read.input`'s codes); else those codes made again.
+ */
+export const wordBytes = (read: WordText): Uint8Array | undefined =>
+  read.bytes === undefined || ascii.calls === read.calls ? read.bytes : ascii.of(read.input)
+
+/** `read` with its bytes as `wordBytes` gives them. */
+const current = (read: WordText): WordText =>
+  read.bytes === undefined || ascii.calls === read.calls
+    ? read
+    : { input: read.input, bytes: ascii.of(read.input), calls: ascii.calls }
+
+/** `eachWord` of the text `read` was made of. */
+const eachWordOf = ({ input, bytes }: WordText, prefix: string, take: WordTake): void => {
   if (bytes !== undefined) {
     eachAsciiWord(input, bytes, prefix, take)
     return

@@ -2,7 +2,7 @@
 // any text they must give the same features and tokens.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { analyseHtml, plainTextMarkup } from "../../src/classifier/Html.ts"
+import { analyseHtml, anchorClose, plainTextMarkup } from "../../src/classifier/Html.ts"
 import { clean } from "../../src/classifier/Tokenizer.ts"
 import { analyseHtml as analyseHtmlBefore, plainTextMarkup as plainTextMarkupBefore } from "./oracle/HtmlBefore.ts"
 
@@ -60,7 +60,10 @@ const htmlPiece = fc.oneof(
     " ",
     "\n",
     ">",
-    "<"
+    "<",
+    // Lower-cased to two characters (`anchorClose`'s offsets), and a letter that is one in either case.
+    "\u0130",
+    "\u03a3"
   ),
   fc.string({ maxLength: 12 })
 )
@@ -116,6 +119,27 @@ describe("analyseHtml", () => {
 /** `clean` as it was: an expression test per token. */
 const cleanBefore = (t: string): string =>
   t.length > 120 || /[\t\r\n]/.test(t) ? t.replace(/[\t\r\n]/g, " ").slice(0, 120) : t
+
+describe("anchorClose", () => {
+  // `</a` in either case, U+0130 (two characters lower-cased), other letters, surrogates, at
+  // every distance from the start around the window's 310 characters.
+  const unit = fc.constantFrom("<", "/", "a", "A", "\u0130", "\u03a3", "i", "\ud83d", "\ude00", " ", "</a", "</A")
+  const text = fc.oneof(
+    fc.string({ unit, maxLength: 400 }),
+    fc
+      .tuple(fc.nat(320), fc.string({ unit, maxLength: 20 }))
+      .map(([n, tail]) => `${"\u0130x".repeat(n % 7)}${"q".repeat(n)}${tail}`)
+  )
+  test.prop([text, fc.nat(420)], { numRuns: 2000 })("finds `</a` where the window lower-cased finds it", (html, at) => {
+    const start = Math.min(at, html.length)
+    expect(anchorClose(html, start)).toBe(
+      html
+        .slice(start, start + 310)
+        .toLowerCase()
+        .indexOf("</a")
+    )
+  })
+})
 
 describe("clean", () => {
   test.prop([

@@ -6,18 +6,7 @@ import { describe, expect, it } from "vitest"
 import { hashRange } from "../../src/classifier/ClueIndex.ts"
 import { substitutedWords } from "../../src/classifier/Obfuscation.ts"
 import { analyseText, overlap, wordSet } from "../../src/classifier/TextStats.ts"
-
-const wordSetByRegex = (text: string): Set<string> => {
-  const out = new Set<string>()
-  for (const m of text
-    .slice(0, 20_000)
-    .toLowerCase()
-    .matchAll(/\p{L}{3,}/gu)) {
-    out.add(m[0])
-    if (out.size >= 400) break
-  }
-  return out
-}
+import { wordSetByRegex } from "./support.ts"
 
 const isWordChar = (c: number): boolean =>
   (c >= 97 && c <= 122) ||

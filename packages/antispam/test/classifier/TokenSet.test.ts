@@ -45,6 +45,56 @@ describe("TokenSet", () => {
     }
   )
 
+  // Pieces of one ASCII text compared by its bytes (`view`): words that repeat, and pairs of
+  // equal FNV-1a hash and length ("gwzx" and "16cd", "gwzy" and "16ce"), which only their
+  // characters tell apart; whole strings (header tokens) among them.
+  const asciiWord = fc.constantFrom("gwzx", "16cd", "gwzy", "16ce", "free", "fre", "a", "")
+  const asciiText = fc.array(asciiWord, { minLength: 1, maxLength: 30 }).map((w) => w.join(" "))
+  const pick = fc.tuple(fc.nat(200), fc.nat(6), fc.boolean(), fc.boolean())
+  test.prop([asciiText, fc.array(pick, { maxLength: 200 })])(
+    "holds what a Set of the pieces' strings holds when it compares a viewed text's pieces by their bytes",
+    (text, picks) => {
+      const set = new TokenSet()
+      set.view(
+        text,
+        Uint8Array.from(text, (c) => c.charCodeAt(0))
+      )
+      const words = [...text.matchAll(/[^ ]+/g)].map((m) => [m.index, m.index + m[0].length] as const)
+      const strings = new Set<string>()
+      for (const [at, n, whole, word] of picks) {
+        // A word of the text, or any piece of it.
+        const [from, to] =
+          word && words.length > 0
+            ? words[at % words.length]!
+            : [Math.min(at, text.length), Math.min(text.length, Math.min(at, text.length) + n)]
+        const s = text.slice(from, to)
+        // A whole string of the same characters is another string: compared by `charCodeAt`.
+        const added = whole
+          ? set.add(` ${s}`.slice(1))
+          : set.addRange(text, from, to - from, hashRange(text, from, to - from))
+        expect(added).toBe(!strings.has(s))
+        expect(set.has(text, from, to - from, hashRange(text, from, to - from))).toBe(true)
+        strings.add(s)
+      }
+      set.unview()
+      expect(set.toArray()).toStrictEqual([...strings])
+    }
+  )
+
+  it("tells apart pieces of one viewed text of equal hash and length by their bytes", () => {
+    const set = new TokenSet()
+    const text = "gwzx 16cd gwzx"
+    expect(hashRange(text, 0, 4)).toBe(hashRange(text, 5, 4))
+    set.view(
+      text,
+      Uint8Array.from(text, (c) => c.charCodeAt(0))
+    )
+    expect(set.addRange(text, 0, 4, hashRange(text, 0, 4))).toBe(true)
+    expect(set.addRange(text, 5, 4, hashRange(text, 5, 4))).toBe(true)
+    expect(set.addRange(text, 10, 4, hashRange(text, 10, 4))).toBe(false)
+    expect(set.toArray()).toStrictEqual(["gwzx", "16cd"])
+  })
+
   it("tells apart pieces of the same hash, one the start of the other", () => {
     const set = new TokenSet()
     const text = "xfree\u4511\ua467"

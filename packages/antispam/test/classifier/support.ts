@@ -100,3 +100,19 @@ export const generated = (label: "ham" | "spam", i: number): string => {
         body: `<html><body><font size=6>${body}</font> <a href="http://203.0.113.7/x">click here</a></body></html>`
       })
 }
+
+/**
+ * What `TextStats.wordSet` stands for: the first 400 distinct words of 3 or more letters
+ * (`/\p{L}{3,}/gu`) of a text's first 20,000 characters, lower-cased.
+ */
+export const wordSetByRegex = (text: string): Set<string> => {
+  const out = new Set<string>()
+  for (const m of text
+    .slice(0, 20_000)
+    .toLowerCase()
+    .matchAll(/\p{L}{3,}/gu)) {
+    out.add(m[0])
+    if (out.size >= 400) break
+  }
+  return out
+}

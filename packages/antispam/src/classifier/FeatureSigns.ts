@@ -48,6 +48,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   image_link_little_text: 1,
   image_only: 1,
   mailer_bulk: 1,
+  mailer_fields_missing: 1,
   mailer_forged_outlook_express: 1,
   mailer_forged_outlook_html: 1,
   mailer_malformed_outlook: 1,
@@ -55,6 +56,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   message_id_forged_outlook: 1,
   message_id_malformed: 1,
   message_id_missing: 1,
+  message_id_not_mailers: 1,
   message_id_outlook_padded: 1,
   message_id_relay_written: 1,
   mime_alternative_single: 1,
@@ -68,6 +70,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   msmail_priority_foreign: 1,
   priority_high: 1,
   received_forged_helo: 1,
+  received_provider_host_forged: 1,
   received_stamp_month_first: 1,
   received_time_disorder: 1,
   removal_free_mail: 1,
@@ -149,7 +152,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["mime_qp_encoded_break", "text_padding_tail"],
   ["to_tagged_for_sender"],
   ["to_stand_in", "subject_code_tail", "subject_clock_stamp"],
-  ["text_blank_spacing", "text_shouted_links"]
+  ["text_blank_spacing", "text_shouted_links"],
+  ["mailer_fields_missing", "message_id_not_mailers", "received_provider_host_forged"]
 ]
 
 /** Every late feature, in stage order. */

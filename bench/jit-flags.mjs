@@ -21,10 +21,10 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { compileSegments, segmentSummary } from "./compile-time.mjs"
 import { benchTempDir } from "./temp-dir.mjs"
+import { threadCpuMs } from "./own-thread-cpu.mjs"
 
 const child = () => {
   const v8 = require("node:v8")
-  const { readdirSync, readFileSync } = require("node:fs")
   for (const flag of JSON.parse(process.argv[process.argv.length - 1])) v8.setFlagsFromString(flag)
   // Helpers of growing size, and callers that use several of them: what the inliner weighs.
   const helpers = []
@@ -55,14 +55,7 @@ const child = () => {
   let total = 0
   const rounds = Number(process.argv[process.argv.length - 2])
   for (let r = 0; r < rounds; r++) for (let n = 0; n < 400; n++) for (const f of callers) total += f(helpers, xs)
-  const ticks = readdirSync("/proc/self/task")
-    .map(Number)
-    .sort((a, b) => a - b)
-    .map((task) => {
-      const stat = readFileSync(`/proc/self/task/${task}/stat`, "utf8")
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-      return (Number(fields[11]) + Number(fields[12])) * 10
-    })
+  const ticks = threadCpuMs()
   console.log(
     `result ${JSON.stringify({ total, mainMs: ticks[0], otherMs: ticks.slice(1).reduce((a, b) => a + b, 0) })}`
   )
@@ -78,7 +71,7 @@ const run = (where, flags, rounds) => {
       ...(where === "cmdline" ? flags : []),
       "--input-type=commonjs",
       "-e",
-      `(${child.toString()})()`,
+      `const threadCpuMs = ${threadCpuMs}; (${child})()`,
       String(rounds),
       JSON.stringify(where === "runtime" ? flags : [])
     ],

@@ -10,6 +10,7 @@
 //
 //   npm run build && node bench/first-run.mjs [--checkouts here,/tmp/mm-base29] [--pairs 4]
 //                                             [--runs 2] [--replay] [--conc 20] [--jit DIR]
+//                                             [--perf DIR]
 //
 // `--runs` is how many smtp-source runs of 2,000 follow the warm-up in each process (the first
 // is the one measured; the second shows what the same messages cost once warm); `--replay` adds
@@ -18,10 +19,13 @@
 // it per run, and once more before the gateway is stopped) into DIR/LABEL.pN.log (its output, V8's traces if GW_NODE_FLAGS asks for any, into
 // DIR/LABEL.pN.out, a line `jit-mark N` where each run starts) and prints bench/jit-log.mjs's report of each: TurboFan
 // compilations, re-optimisations and deoptimisations per run (counts; the logging costs CPU, so
-// those pairs' CPU is not comparable with untraced ones). `CHECKOUT+FLAG` passes `--FLAG` to that
-// gateway's node alone; GW_NODE_FLAGS to every one.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { spawnSync } from "node:child_process"
+// those pairs' CPU is not comparable with untraced ones). `--perf DIR` runs every gateway with
+// `--perf-basic-prof` and records each run with `perf record -g` (DIR/LABEL.pN.rR.data), then
+// prints bench/tier-split.mjs's table of the first two runs: the CPU by V8 tier and what the first
+// run spent more than the second in each (the recording costs CPU too). `CHECKOUT+FLAG` passes
+// `--FLAG` to that gateway's node alone; GW_NODE_FLAGS to every one.
+import { mkdirSync, readFileSync, rmSync } from "node:fs"
+import { spawn, spawnSync } from "node:child_process"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { harnessCorpus } from "./harness-corpus.mjs"
@@ -41,6 +45,7 @@ const replayToo = process.argv.includes("--replay")
 const runs = Number(arg("runs", "2")) + (replayToo ? 1 : 0)
 const conc = Number(arg("conc", "20"))
 const jitDir = arg("jit", undefined)
+const perfDir = arg("perf", undefined)
 const harness = resolve(arg("harness", join(here, "..", "shared", "peers-bench")))
 const MESSAGES = 2000
 
@@ -60,6 +65,19 @@ const labelOf = (checkout) => checkout.replace(/^.*\//, "").replace(/\+/g, "_")
 const { work } = harnessCorpus(harness, "mailmoat-first-run-")
 const procs = processes()
 if (jitDir !== undefined) mkdirSync(jitDir, { recursive: true })
+if (perfDir !== undefined) mkdirSync(perfDir, { recursive: true })
+
+/** `perf record -g` of one process until `stop()` (SIGINT; resolves once perf has written its file). */
+const perfRecord = (pid, file) => {
+  const perf = spawn("perf", ["record", "-F", "999", "-g", "-p", String(pid), "-o", file], { stdio: "ignore" })
+  const exited = new Promise((r) => perf.once("exit", r))
+  return {
+    stop: async () => {
+      perf.kill("SIGINT")
+      await exited
+    }
+  }
+}
 
 const dnsPort = await startRbldnsd(procs, work)
 const rows = []
@@ -83,9 +101,14 @@ try {
               "--no-logfile-per-isolate",
               "--import",
               join(here, "bench/jit-mark.mjs")
-            ])
+            ]),
+        // --perf-basic-prof also opens V8's log (isolate-*.log in the working folder) unless told where.
+        ...(perfDir === undefined
+          ? []
+          : ["--perf-basic-prof", ...(log === undefined ? ["--logfile=/dev/null", "--no-logfile-per-isolate"] : [])])
       ]
-      const { gw, sink, smtpPort } = await startGateway(procs, { work, dir, dnsPort, nodeArgs })
+      const outFile = log?.replace(/\.log$/, ".out")
+      const { gw, sink, smtpPort } = await startGateway(procs, { work, dir, dnsPort, nodeArgs, outFile })
       try {
         smtpSourceRun(work, smtpPort, conc, 2) // the harness's warm-up: 200 messages
         await sleep(1200)
@@ -93,6 +116,11 @@ try {
         for (let r = 1; r <= runs; r++) {
           if (log !== undefined) gw.child.kill("SIGUSR2")
           await sleep(300)
+          const perf =
+            perfDir === undefined
+              ? undefined
+              : perfRecord(gw.child.pid, join(resolve(perfDir), `${labelOf(system)}.p${pair}.r${r}.data`))
+          if (perf !== undefined) await sleep(300)
           const [cpu0, main0, busy0, t0] = [
             cpuMs(gw.child.pid),
             mainThreadMs(gw.child.pid),
@@ -112,6 +140,7 @@ try {
                 )
               : smtpSourceRun(work, smtpPort, conc, 20)
           await sleep(500)
+          await perf?.stop()
           const cpu = cpuMs(gw.child.pid) - cpu0
           const main = mainThreadMs(gw.child.pid) - main0
           const rest = machineBusyMs() - busy0 - cpu
@@ -126,16 +155,29 @@ try {
         // The last segment of the log ends here, not with the shutdown's own work.
         if (log !== undefined) gw.child.kill("SIGUSR2")
         await sleep(300)
+        // The process's peak resident set (VmHWM) once its runs are done.
+        row.peakRssMb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${gw.child.pid}/status`, "utf8"))[1]) / 1024
         rows.push(row)
         const cells = row.runs.map(
           (r, i) =>
             `run ${i + 1} ${r.cpuMsPerMsg.toFixed(3)} ms/msg (main thread ${r.mainMsPerMsg.toFixed(3)}, rest of the machine ${r.restMsPerMsg.toFixed(3)}, ${r.msgsPerS.toFixed(0)} msgs/s${r.ok ? "" : ", smtp-source FAILED"})`
         )
-        console.log(`pair ${pair} ${system} (load ${load}): ${cells.join("; ")}`)
+        console.log(
+          `pair ${pair} ${system} (load ${load}): ${cells.join("; ")}; peak RSS ${row.peakRssMb.toFixed(0)} MB`
+        )
+        if (perfDir !== undefined) {
+          // perf reads the JIT's names from /tmp/perf-PID.map while the file is there.
+          const [first, second] = [1, 2].map((r) => join(resolve(perfDir), `${labelOf(system)}.p${pair}.r${r}.data`))
+          console.log(
+            spawnSync("node", [join(here, "bench/tier-split.mjs"), first, ...(runs >= 2 ? [second] : [])], {
+              encoding: "utf8"
+            }).stdout
+          )
+        }
       } finally {
         await procs.stop(gw.child)
         await procs.stop(sink.child)
-        if (log !== undefined) writeFileSync(log.replace(/\.log$/, ".out"), gw.out())
+        if (perfDir !== undefined) rmSync(`/tmp/perf-${gw.child.pid}.map`, { force: true })
       }
       if (log !== undefined) {
         const names = [
@@ -178,5 +220,8 @@ for (const system of checkouts) {
     { length: runs },
     (_, i) => `${cell(system, i, "cpuMsPerMsg")} ${cell(system, i, "mainMsPerMsg")}`
   )
-  console.log(`| ${system} | ${cells.join(" ")}`)
+  const rss = rows.filter((r) => r.system === system).map((r) => r.peakRssMb)
+  console.log(
+    `| ${system} | ${cells.join(" ")} peak RSS ${Math.min(...rss).toFixed(0)}-${Math.max(...rss).toFixed(0)} MB |`
+  )
 }

@@ -12,24 +12,17 @@
 // Node 20 names no thread: the first figure is the main thread, then Node's helper and V8's
 // platform workers (GC and concurrent compilation) in creation order.
 import { spawnSync } from "node:child_process"
+import { threadCpuMs } from "./own-thread-cpu.mjs"
 
 const child = () => {
   const v8 = require("node:v8")
-  const { readdirSync, readFileSync } = require("node:fs")
   for (const flag of JSON.parse(process.argv[process.argv.length - 1])) v8.setFlagsFromString(flag)
   let young = []
   for (let i = 0; i < 6_000_000; i++) {
     young.push({ i, s: `x${i}` })
     if (young.length > 300_000) young = young.slice(150_000)
   }
-  const ticks = readdirSync("/proc/self/task")
-    .map(Number)
-    .sort((a, b) => a - b)
-    .map((task) => {
-      const stat = readFileSync(`/proc/self/task/${task}/stat`, "utf8")
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-      return (Number(fields[11]) + Number(fields[12])) * 10
-    })
+  const ticks = threadCpuMs()
   console.log(JSON.stringify({ threadsMs: ticks.filter((ms) => ms > 0), totalMs: ticks.reduce((a, b) => a + b, 0) }))
 }
 
@@ -42,7 +35,7 @@ const r = spawnSync(
     ...(cmdline ? flags : []),
     "--input-type=commonjs",
     "-e",
-    `(${child.toString()})()`,
+    `const threadCpuMs = ${threadCpuMs}; (${child})()`,
     JSON.stringify(cmdline ? [] : flags)
   ],
   { encoding: "utf8" }

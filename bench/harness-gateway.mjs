@@ -4,7 +4,7 @@
 // harness's mailmoat.yaml (our ports, resolver and data folder), and every process stopped by PID.
 import { spawn, spawnSync } from "node:child_process"
 import { createSocket } from "node:dgram"
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { rbldnsdAnswers } from "./harness-corpus.mjs"
 import { freePort } from "./smtp-source-load.mjs"
@@ -24,11 +24,21 @@ const asRoot = process.getuid?.() === 0
 
 /**
  * The processes of one bench: `start` spawns one and collects its output (`out()`), `stop` ends
- * one by PID (SIGTERM, SIGKILL after 10 s), `stopAll` every one started here.
+ * one by PID (SIGTERM, SIGKILL after 10 s), `stopAll` every one started here. With `outFile` the
+ * output goes to that file instead of a pipe: V8 prints its traces (`--trace-opt`, ...) with C's
+ * stdio, which drops what a full pipe refuses once Node has made the pipe non-blocking (on a
+ * busy gateway most of them); a file takes every line.
  */
 export const processes = () => {
   const started = []
-  const start = (command, args, options = {}) => {
+  const start = (command, args, { outFile, ...options } = {}) => {
+    if (outFile !== undefined) {
+      const fd = openSync(outFile, "w")
+      const child = spawn(command, args, { stdio: ["ignore", fd, fd], ...options })
+      closeSync(fd)
+      started.push(child)
+      return { child, out: () => readFileSync(outFile, "utf8") }
+    }
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options })
     let out = ""
     child.stdout.on("data", (d) => (out += d))
@@ -82,10 +92,10 @@ export const startRbldnsd = async ({ start }, work) => {
 /**
  * smtp-sink and the gateway of `dir` (a checkout with a built gateway) with the harness's
  * configuration, our ports, resolver and a fresh data folder under `work`; its per-network limit
- * lifted as bench/peers.mjs does. `nodeArgs` go before main.js. Resolves once it listens:
- * `{ gw, sink, smtpPort, data }`.
+ * lifted as bench/peers.mjs does. `nodeArgs` go before main.js; `outFile` takes the gateway's
+ * output (see `processes`). Resolves once it listens: `{ gw, sink, smtpPort, data }`.
  */
-export const startGateway = async (procs, { work, dir, dnsPort, nodeArgs = [], env = process.env }) => {
+export const startGateway = async (procs, { work, dir, dnsPort, nodeArgs = [], env = process.env, outFile }) => {
   const [sinkPort, smtpPort] = [await freePort(), await freePort()]
   const sink = procs.start("/usr/sbin/smtp-sink", [
     ...(asRoot ? ["-u", "nobody"] : []),
@@ -102,7 +112,10 @@ export const startGateway = async (procs, { work, dir, dnsPort, nodeArgs = [], e
     .replace(/127\.0\.0\.1:5353/, `127.0.0.1:${dnsPort}`)
   const config = join(data, "mailmoat.yaml")
   writeFileSync(config, yaml)
-  const gw = procs.start("node", [...nodeArgs, join(dir, "apps/gateway/dist/main.js"), "--config", config], { env })
+  const gw = procs.start("node", [...nodeArgs, join(dir, "apps/gateway/dist/main.js"), "--config", config], {
+    env,
+    outFile
+  })
   await waitFor(gw.out, /Press Ctrl\+C/, 60_000, `the gateway (${dir})`)
   return { gw, sink, smtpPort, data }
 }

@@ -11,10 +11,25 @@ describe("bench/trace-opt-lines", () => {
       traceEvent(
         "[completed compiling 0x3a1c <JSFunction f (sfi = 0x2b)> (target TURBOFAN_JS) - took 0.030, 14.374, 0.017 ms]"
       )
-    ).toEqual({ kind: "compiled", tier: "TurboFan", ms: expect.closeTo(14.421, 9) })
+    ).toEqual({
+      kind: "compiled",
+      tier: "TurboFan",
+      ms: expect.closeTo(14.421, 9),
+      prepare: 0.03,
+      execute: 14.374,
+      finalize: 0.017,
+      osr: false,
+      name: "f",
+      sfi: "0x2b"
+    })
     expect(
       traceEvent("[completed compiling 0x1 <JSFunction (sfi = 0x2)> (target MAGLEV) OSR - took 0.006, 0.577, 0.015 ms]")
-    ).toEqual({ kind: "compiled", tier: "Maglev", ms: expect.closeTo(0.598, 9) })
+    ).toMatchObject({ kind: "compiled", tier: "Maglev", ms: expect.closeTo(0.598, 9), osr: true, name: "", sfi: "0x2" })
+    expect(
+      traceEvent(
+        "[completed compiling 0x1 <JSFunction get protocol (sfi = 0x33b1)> (target TURBOFAN) - took 0.010, 2.308, 0.020 ms]"
+      )
+    ).toMatchObject({ name: "get protocol", sfi: "0x33b1", execute: 2.308 })
     expect(
       traceEvent("[completed compiling 0x1 <JSFunction g (sfi = 0x2)> (target TURBOFAN) - took 0.014, 0.484, 0.012 ms]")
     ).toMatchObject({ tier: "TurboFan" })
@@ -53,8 +68,18 @@ describe("bench/trace-opt-lines", () => {
     (name, target, osr, a, b, c) => {
       const line = `[completed compiling 0x1 <JSFunction ${name.replace(/[\n\r]/g, "")} (sfi = 0x2)> (target ${target})${osr ? " OSR" : ""} - took ${a.toFixed(3)}, ${b.toFixed(3)}, ${c.toFixed(3)} ms]`
       const event = traceEvent(line)
-      expect(event).toMatchObject({ kind: "compiled", tier: target === "MAGLEV" ? "Maglev" : "TurboFan" })
+      expect(event).toMatchObject({
+        kind: "compiled",
+        tier: target === "MAGLEV" ? "Maglev" : "TurboFan",
+        osr,
+        sfi: "0x2"
+      })
       expect(event.ms).toBeCloseTo(a + b + c, 6)
+      expect([event.prepare, event.execute, event.finalize]).toEqual([
+        Number(a.toFixed(3)),
+        Number(b.toFixed(3)),
+        Number(c.toFixed(3))
+      ])
     }
   )
 

@@ -27,6 +27,7 @@
  * @since 0.1.0
  */
 import * as v8 from "node:v8"
+import { isNode, operatorChose } from "./NodeFlags.ts"
 import { capYoungGeneration, holdYoungGeneration, SEMI_SPACE_MB, youngGenerationChosen } from "./YoungGenerationCap.ts"
 
 /** How much the old generation may grow past the live heap before a full collection. */
@@ -34,21 +35,15 @@ export const HEAP_GROWING_PERCENT = 20
 
 export { SEMI_SPACE_MB }
 
-const chosen = (execArgv: ReadonlyArray<string>, nodeOptions: string | undefined, flag: RegExp): boolean =>
-  [...execArgv, ...(nodeOptions ?? "").split(/\s+/)].some((arg) => flag.test(arg))
-
 /** The V8 flags to set at start: none when the operator already chose a growing factor. */
 export const heapFlags = (execArgv: ReadonlyArray<string>, nodeOptions: string | undefined): ReadonlyArray<string> =>
-  chosen(execArgv, nodeOptions, /^--heap[-_]growing[-_]percent(?:=|$)/)
+  operatorChose(execArgv, nodeOptions, /^--heap[-_]growing[-_]percent(?:=|$)/)
     ? []
     : [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]
 
 /** Whether this process caps its young generation itself (the operator chose no size of their own). */
 export const capsYoungGeneration = (execArgv: ReadonlyArray<string>, nodeOptions: string | undefined): boolean =>
   !youngGenerationChosen([...execArgv, ...(nodeOptions ?? "").split(/\s+/)])
-
-const isNode = (): boolean =>
-  process.release?.name === "node" && process.versions.bun === undefined && !("Deno" in globalThis)
 
 const capping = (): boolean => isNode() && capsYoungGeneration(process.execArgv, process.env.NODE_OPTIONS)
 

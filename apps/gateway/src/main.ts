@@ -11,8 +11,10 @@
 import { realpathSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { tuneHeap } from "./HeapTuning.ts"
+import { tuneJit } from "./JitTuning.ts"
 
 tuneHeap()
+tuneJit()
 
 /** Runs the gateway until a signal; resolves with the process exit code. */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
 import { capsYoungGeneration, HEAP_GROWING_PERCENT, heapFlags, SEMI_SPACE_MB } from "../src/HeapTuning.ts"
 import { growthFactorFor } from "../src/YoungGenerationCap.ts"
-import { spawnGateway } from "./support/built.ts"
+import { readingAfterStart, spawnGateway } from "./support/built.ts"
 
 const probe = fileURLToPath(new URL("./support/process-probe.mjs", import.meta.url))
 const churn = fileURLToPath(new URL("./support/young-churn.mjs", import.meta.url))
@@ -99,25 +99,15 @@ describe("the young generation's cap", () => {
 
   // The largest young generation (both semi-spaces) the built gateway reached while a preload
   // allocated in it, started as `node [nodeArgs] main.js`, and each change of its size.
-  const youngGeneration = async (nodeArgs: ReadonlyArray<string>) => {
-    const gw = spawnGateway(["dataDir: $DIR/data", "smtp: { port: 0 }", "admin: { enabled: false }", ""].join("\n"), {
-      nodeArgs: [...nodeArgs, "--import", churn],
-      env: { MM_CHURN_OUT: "churn.json" }
-    })
-    try {
-      await vi.waitFor(() => expect(gw.out.text).toContain("Press Ctrl+C to stop."), { timeout: 60_000, interval: 100 })
-      gw.child.kill("SIGUSR2")
-      const file = join(gw.dir, "churn.json")
-      await vi.waitFor(() => expect(existsSync(file)).toBe(true), { timeout: 60_000, interval: 100 })
-      return JSON.parse(readFileSync(file, "utf8")) as {
-        largestNewSpace: number
-        steps: ReadonlyArray<readonly [before: number, after: number, made: number]>
-      }
-    } finally {
-      gw.child.kill("SIGTERM")
-      await gw.exited
-    }
-  }
+  const youngGeneration = (nodeArgs: ReadonlyArray<string>) =>
+    readingAfterStart<{
+      largestNewSpace: number
+      steps: ReadonlyArray<readonly [before: number, after: number, made: number]>
+    }>(
+      ["dataDir: $DIR/data", "smtp: { port: 0 }", "admin: { enabled: false }", ""].join("\n"),
+      { nodeArgs: [...nodeArgs, "--import", churn], env: { MM_CHURN_OUT: "churn.json" } },
+      "churn.json"
+    )
 
   // Doubling stops at the cap; on Node 24 V8's sizes are not exact powers of two (18.25 MiB seen).
   const bound = 2 * SEMI_SPACE_MB * MiB * 1.25

@@ -2,9 +2,10 @@
 // real process shows: the multi-process mode, signals, exit codes. The YAML's `$DIR` is replaced
 // by a fresh temporary folder, which is also the working directory.
 import { spawn } from "node:child_process"
-import { existsSync, writeFileSync } from "node:fs"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { expect, vi } from "vitest"
 import { tempDir } from "./peers.ts"
 
 const main = fileURLToPath(new URL("../../dist/main.js", import.meta.url))
@@ -34,3 +35,26 @@ export const workerPids = (text: string) => ({
   worker0: Number(/\(worker 0, pid (\d+)\)/.exec(text)?.[1]),
   worker1: Number([...text.matchAll(/worker 1 \(pid (\d+)\) serving SMTP/g)].at(-1)?.[1])
 })
+
+/**
+ * Starts the built gateway with a preload (`options.nodeArgs`, `options.env`) that writes a JSON
+ * reading to `file` (in the gateway's folder) on SIGUSR2, sends the signal once the gateway
+ * listens, and resolves with the reading; the gateway is stopped either way.
+ */
+export const readingAfterStart = async <T>(
+  yaml: string,
+  options: { readonly nodeArgs?: ReadonlyArray<string>; readonly env?: Readonly<Record<string, string>> },
+  file: string
+): Promise<T> => {
+  const gw = spawnGateway(yaml, options)
+  try {
+    await vi.waitFor(() => expect(gw.out.text).toContain("Press Ctrl+C to stop."), { timeout: 60_000, interval: 100 })
+    gw.child.kill("SIGUSR2")
+    const path = join(gw.dir, file)
+    await vi.waitFor(() => expect(existsSync(path)).toBe(true), { timeout: 60_000, interval: 100 })
+    return JSON.parse(readFileSync(path, "utf8")) as T
+  } finally {
+    gw.child.kill("SIGTERM")
+    await gw.exited
+  }
+}

@@ -17,7 +17,8 @@
  * `exitsWithin(items)` runs several effects concurrently, each within its own deadline counted
  * from its own start, and gives each one's exit and end time (a pipeline group's stages: their
  * failures are trace entries). The caller waits in one callback for fibers it starts directly:
- * no `forEach`, no fork effect and no wrapper around each effect. `withinAll(items)` is the same
+ * no `forEach`, no fork effect and no wrapper around each effect; an item that is a `Later` (a
+ * built-in stage's answer by callback) gets no fiber at all. `withinAll(items)` is the same
  * for effects that do not fail: what `Effect.forEach(items, within, { concurrency: "unbounded" })`
  * gives, in the same order.
  *

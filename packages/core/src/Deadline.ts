@@ -17,7 +17,8 @@
  * `exitsWithin(items)` runs several effects concurrently, each within its own deadline counted
  * from its own start, and gives each one's exit and end time (a pipeline group's stages: their
  * failures are trace entries). The caller waits in one callback for fibers it starts directly:
- * no `forEach`, no fork effect and no wrapper around each effect. `withinAll(items)` is the same
+ * no `forEach`, no fork effect and no wrapper around each effect; an item that is a `Later` (a
+ * built-in stage's answer by callback) gets no fiber at all. `withinAll(items)` is the same
  * for effects that do not fail: what `Effect.forEach(items, within, { concurrency: "unbounded" })`
  * gives, in the same order.
  *
@@ -34,6 +35,7 @@
  * @since 0.1.0
  */
 import { Cause, Clock, type Context, Effect, Exit, Fiber, Option } from "effect"
+import * as Later from "./Later.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "./RuntimeTimer.ts"
 
 /** A deadline's timer (see the module comment): `cancel` before `expire` ran and it never runs. */
@@ -131,14 +133,20 @@ const bounded = (millis: number) => millis > 0 && Number.isFinite(millis)
 /** How one effect of `exitsWithin` ended, and when (the caller's clock); `undefined`: its deadline passed first. */
 export type Settled<A, E> = { readonly exit: Exit.Exit<A, E>; readonly at: number } | undefined
 
-/** One effect of `exitsWithin` and its deadline (not finite or not positive: none). */
+/**
+ * One effect of `exitsWithin` and its deadline (not finite or not positive: none). The effect may
+ * be a `Later` (a built-in stage's answer by callback): waited for with no fiber of its own.
+ */
 export interface TimedExit<A, E, R> {
-  readonly effect: Effect.Effect<A, E, R>
+  readonly effect: Effect.Effect<A, E, R> | Later.Later<A, E, R>
   readonly millis: number
 }
 
 const interruptedOnly = <A, E>(exit: Exit.Exit<A, E>): exit is Exit.Failure<A, E> =>
   Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
+
+const effectOf = <A, E, R>(item: TimedExit<A, E, R>): Effect.Effect<A, E, R> =>
+  Later.isLater(item.effect) ? Later.toEffect(item.effect) : item.effect
 
 /** Under another clock (`TestClock`): `within` each, concurrently, the clock asked for the end. */
 const exitsWithinAsked = <A, E, R>(
@@ -148,7 +156,7 @@ const exitsWithinAsked = <A, E, R>(
     Effect.forEach(
       items,
       (item) => {
-        const ended = Effect.flatMap(Effect.exit(item.effect), (exit) =>
+        const ended = Effect.flatMap(Effect.exit(effectOf(item)), (exit) =>
           Effect.map(Clock.currentTimeMillis, (at) => ({ exit, at }))
         )
         return bounded(item.millis) ? Effect.map(within(ended, item.millis), Option.getOrUndefined) : ended
@@ -168,10 +176,11 @@ const exitsWithinAsked = <A, E, R>(
  * value here, an interruption is handed on (the caller is interrupted, the others too).
  *
  * The effects start one after the other in the caller's fiber (each runs until it first waits),
- * each in a fiber of its own with the caller's services; the caller waits for them in one
- * callback (one timer per effect still running, one observer per fiber), without a fiber or a
- * continuation around each effect. Interrupting the caller interrupts those still running and
- * waits for them, as a child fiber's parent does.
+ * each in a fiber of its own with the caller's services, except a `Later`, whose wait is started
+ * here with the caller as its waiter (no fiber); the caller waits for them in one callback (one
+ * timer per effect still running, one observer per fiber or `Later`), without a fiber or a
+ * continuation around each effect. Interrupting the caller interrupts those still running (a
+ * `Later` is cancelled) and waits for the fibers, as a child fiber's parent does.
  */
 export const exitsWithin = <A, E, R>(
   items: ReadonlyArray<TimedExit<A, E, R>>
@@ -180,11 +189,14 @@ export const exitsWithin = <A, E, R>(
     if (clock.sleep !== timerSleep) return exitsWithinAsked(items)
     return Effect.callback<Array<Settled<A, E>>, never, R>((resume) => {
       // The register runs in the caller's fiber: its services are the items' `R`.
-      const context = Fiber.getCurrent()!.context as Context.Context<R>
-      const fork = Effect.runForkWith(context)
+      const caller = Fiber.getCurrent()!
+      const fork = Effect.runForkWith(caller.context as Context.Context<R>)
+      let waiter: Later.Waiter | undefined
       const n = items.length
       const out: Array<Settled<A, E>> = new Array(n)
+      // Per item while it runs: its fiber (an effect's) and how to stop it (observer, or the Later's cancel).
       const fibers: Array<Fiber.Fiber<A, E> | undefined> = new Array(n)
+      const live: Array<boolean> = new Array(n).fill(false)
       const timers: Array<Timer | undefined> = new Array(n)
       const stops: Array<(() => void) | undefined> = new Array(n)
       let left = n
@@ -198,7 +210,8 @@ export const exitsWithin = <A, E, R>(
         }
       }
       const settle = (i: number, settled: Settled<A, E>) => {
-        if (over || fibers[i] === undefined) return
+        if (over || !live[i]) return
+        live[i] = false
         fibers[i] = undefined
         timers[i]?.cancel()
         stops[i]?.()
@@ -209,9 +222,10 @@ export const exitsWithin = <A, E, R>(
         }
       }
       const ended = (i: number, exit: Exit.Exit<A, E>) => {
-        if (over) return
+        if (over || !live[i]) return
         if (!interruptedOnly(exit)) return settle(i, { exit, at: clock.currentTimeMillisUnsafe() })
         // Interrupted from elsewhere (not by its deadline): hand it on, and stop the others.
+        live[i] = false
         fibers[i] = undefined
         stop()
         for (const f of running()) f.interruptUnsafe()
@@ -220,21 +234,33 @@ export const exitsWithin = <A, E, R>(
       for (let i = 0; i < n && !over; i++) {
         const item = items[i]!
         const startedAt = clock.currentTimeMillisUnsafe()
-        const fiber = fork(item.effect)
-        const done = fiber.pollUnsafe()
-        if (done !== undefined) {
+        live[i] = true
+        const effect = item.effect
+        // What stops it at its deadline besides `stops[i]` (a Later: nothing, its cancel is that).
+        let halt: (() => void) | undefined
+        if (Later.isLater(effect)) {
+          // Told at once (inside `wait`) or later; `stops[i]` is its cancel.
+          waiter ??= Later.waiterOf(caller)
+          const cancel = effect.wait((exit) => ended(i, exit), waiter)
+          if (!live[i]) continue
+          stops[i] = cancel
+        } else {
+          const fiber = fork(effect)
           fibers[i] = fiber
-          ended(i, done)
-          continue
+          const done = fiber.pollUnsafe()
+          if (done !== undefined) {
+            ended(i, done)
+            continue
+          }
+          stops[i] = fiber.addObserver((exit) => ended(i, exit))
+          halt = () => fiber.interruptUnsafe()
         }
-        fibers[i] = fiber
         if (bounded(item.millis))
           timers[i] = timer(startedAt + item.millis - clock.currentTimeMillisUnsafe(), () => {
             // Settled first: the interruption's own exit must not count as the caller's.
             settle(i, undefined)
-            fiber.interruptUnsafe()
+            halt?.()
           })
-        stops[i] = fiber.addObserver((exit) => ended(i, exit))
       }
       if (n === 0) resume(Effect.succeed(out))
       return Effect.suspend(() => {

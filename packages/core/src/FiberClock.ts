@@ -22,6 +22,7 @@
  * @since 0.1.0
  */
 import { Clock, Effect, Fiber } from "effect"
+import { timerSleep } from "./RuntimeTimer.ts"
 
 /** The clock lent by `lend` while its `build` runs; undefined otherwise. */
 let lent: Clock.Clock | undefined
@@ -50,4 +51,22 @@ export const lend = <A>(clock: Clock.Clock, build: () => A): A => {
 export const clockWithEager = <A, E, R>(f: (clock: Clock.Clock) => Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
   const clock = current()
   return clock !== undefined ? f(clock) : Effect.clockWith(f)
+}
+
+/**
+ * Whether `clock` is the runtime's own (it sleeps with timers): then a wait timed by a plain
+ * timer (a DNS question's deadline asked by callback) ends when the clock says it does; under any
+ * other clock (`TestClock`) keep the effect, whose time the clock decides.
+ */
+export const isRealTime = (clock: Clock.Clock): boolean => clock.sleep === timerSleep
+
+/** `f(a)` with `clock` lent, as `lend` does, without a closure to make per call. */
+export const lendCall = <A, B>(clock: Clock.Clock, f: (a: A) => B, a: A): B => {
+  const before = lent
+  lent = clock
+  try {
+    return f(a)
+  } finally {
+    lent = before
+  }
 }

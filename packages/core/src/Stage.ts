@@ -9,6 +9,7 @@
 import type { Effect } from "effect"
 import type { Envelope } from "./Envelope.ts"
 import type { Facts } from "./Facts.ts"
+import type { Later } from "./Later.ts"
 import type { Message } from "./MessageTypes.ts"
 import type { StageError } from "./StageError.ts"
 import type { SymbolHit, SymbolTable } from "./SymbolHit.ts"
@@ -106,5 +107,11 @@ export interface Stage<R = never> {
   readonly answer?: ((input: StageInput) => StageAnswer<R>) | undefined
 }
 
-/** A stage's answer: its result now, or the effect that gives it once it has waited. */
-export type StageAnswer<R = never> = StageResult | Effect.Effect<StageResult, StageError, R>
+/**
+ * A stage's answer: its result now, or the effect that gives it once it has waited, or the
+ * result by callback (`Later`: waited for without a fiber).
+ */
+export type StageAnswer<R = never> =
+  | StageResult
+  | Effect.Effect<StageResult, StageError, R>
+  | Later<StageResult, StageError, R>

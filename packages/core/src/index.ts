@@ -29,6 +29,7 @@ export type {
   StageResult
 } from "./Stage.ts"
 export * as StageAnswers from "./StageAnswers.ts"
+export * as Later from "./Later.ts"
 export * as Engine from "./engine/index.ts"
 export * as Deadline from "./Deadline.ts"
 export * as Facts from "./Facts.ts"

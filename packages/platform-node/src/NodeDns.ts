@@ -28,7 +28,14 @@
  *   runs out; its answer is dropped. Keep those two small (defaults 2000 ms x 2). Its TXT, PTR
  *   and MX answers carry no TTL in Node, so they are cached for `unknownTtlSeconds` (default
  *   300). It closes its UDP socket whenever no question is pending and opens a new one for the
- *   next, and builds a `DNSException` (with its stack) for every NXDOMAIN.
+ *   next.
+ * - c-ares's answer is taken at Node's request object (`QueryReqWrap.oncomplete`, which its
+ *   `Resolver` methods return), not through the public callback: Node's own completion builds a
+ *   `DNSException` (an `Error` with its captured stack) for every NXDOMAIN, NODATA and REFUSED
+ *   answer, most of a new sender's answers, and an `{ address, ttl }` object per A record; here
+ *   the error code is read as it is. It also skips Node's `dns` performance entry of an answered
+ *   question (`perf_hooks`). Where a runtime returns no such object (Bun, Deno) the callback is
+ *   used, with the same outcomes.
  * - A question through c-ares costs the gateway ~75 µs of CPU in c-ares, Node's wrapper and the
  *   kernel's loopback UDP path (both ends' packets), and ~105 µs more in the engine around it
  *   (docs/performance.md, "DNS, 2026-12-04 evening"); the built-in resolver's share is in
@@ -115,6 +122,15 @@ const reasonOf = (code: unknown): DnsErrorReason => {
 /** What one question came to, told to the caller. */
 type Told = (exit: Exit.Exit<DnsOutcome, CoreDns.DnsError>) => void
 
+/**
+ * Node's request object for a question (`QueryReqWrap`, what its `Resolver` methods return):
+ * c-ares's answer calls its `oncomplete` with the error code (a string, `0` for none), the
+ * result, and the TTLs of A and AAAA records.
+ */
+interface Request {
+  oncomplete: (code: string | 0 | undefined, result: unknown, ttls: ReadonlyArray<number> | undefined) => void
+}
+
 // Shared by every question: c-ares's options for A and AAAA, its "not found" outcomes (values
 // that are never changed), and the stop of a question it cannot cancel.
 const WITH_TTL = { ttl: true } as const
@@ -134,28 +150,24 @@ export const makeSystemUncached = (options: NodeDnsOptions = {}): NodeDnsShape =
   const unknownTtl = options.unknownTtlSeconds ?? 300
   const defaultTimeout = options.defaultTimeoutMillis ?? 5000
 
-  const addresses = (rs: ReadonlyArray<{ address: string; ttl: number }>): DnsAnswer => {
-    const records: Array<string> = []
+  /** A and AAAA records with their TTLs (c-ares gives the two as parallel arrays). */
+  const addresses = (rs: ReadonlyArray<string>, ttls: ReadonlyArray<number>): DnsAnswer => {
     let ttlSeconds = Number.POSITIVE_INFINITY
-    for (const r of rs) {
-      records.push(r.address)
-      if (r.ttl < ttlSeconds) ttlSeconds = r.ttl
-    }
-    return { records, ttlSeconds }
+    for (let i = 0; i < rs.length; i++) if (ttls[i]! < ttlSeconds) ttlSeconds = ttls[i]!
+    return { records: rs, ttlSeconds }
   }
 
-  /** What one answer or error of the resolver is to the contract. */
+  /** What one answer (`a`) or error code of the resolver is to the contract. */
   const outcomeOf = (
     type: RecordType,
     name: string,
-    e: NodeJS.ErrnoException | null,
+    code: unknown,
     a: DnsAnswer | undefined
   ): Exit.Exit<DnsOutcome, CoreDns.DnsError> => {
-    if (e === null)
+    if (code === undefined)
       return a === undefined || a.records.length === 0
         ? EMPTY_ANSWER
         : Exit.succeed({ _tag: "Answer", records: a.records, ttlSeconds: a.ttlSeconds })
-    const code: unknown = e.code
     // "Not found" is most of a new sender's answers (every name a list does not hold): one
     // shared, immutable exit per code, not two objects per answer.
     if (code === "ENOTFOUND") return NOT_FOUND
@@ -163,48 +175,77 @@ export const makeSystemUncached = (options: NodeDnsOptions = {}): NodeDnsShape =
     const reason = reasonOf(code)
     return reason === "NotFound"
       ? Exit.succeed({ _tag: "NotFound", detail: String(code) })
-      : Exit.fail(dnsError({ reason, name, type, detail: typeof code === "string" ? code : String(e) }))
+      : Exit.fail(dnsError({ reason, name, type, detail: String(code) }))
   }
 
-  /** Asks c-ares; `told` once with the outcome (one callback per question, c-ares's own). */
-  const query = (type: RecordType, name: string, told: Told): void => {
+  /** The records of a successful answer of `type` (`ttls`: A and AAAA only). */
+  const answerOf = (type: RecordType, result: unknown, ttls: ReadonlyArray<number> | undefined): DnsAnswer => {
     switch (type) {
       case "A":
-        resolver.resolve4(name, WITH_TTL, (e, rs) => told(outcomeOf(type, name, e, e ? undefined : addresses(rs))))
-        return
       case "AAAA":
-        resolver.resolve6(name, WITH_TTL, (e, rs) => told(outcomeOf(type, name, e, e ? undefined : addresses(rs))))
-        return
+        return addresses(result as ReadonlyArray<string>, ttls ?? [])
       case "TXT":
-        resolver.resolveTxt(name, (e, rs) =>
-          told(
-            outcomeOf(
-              type,
-              name,
-              e,
-              e ? undefined : { records: rs.map((chunks) => chunks.join("")), ttlSeconds: unknownTtl }
-            )
-          )
-        )
-        return
+        return {
+          records: (result as ReadonlyArray<ReadonlyArray<string>>).map((c) => c.join("")),
+          ttlSeconds: unknownTtl
+        }
       case "PTR":
-        resolver.resolvePtr(name, (e, rs) =>
-          told(outcomeOf(type, name, e, e ? undefined : { records: rs, ttlSeconds: unknownTtl }))
-        )
-        return
+        return { records: result as ReadonlyArray<string>, ttlSeconds: unknownTtl }
       case "MX":
-        resolver.resolveMx(name, (e, rs) =>
-          told(
-            outcomeOf(
-              type,
-              name,
-              e,
-              e ? undefined : { records: rs.map((r) => `${r.priority} ${r.exchange}`), ttlSeconds: unknownTtl }
-            )
-          )
-        )
-        return
+        return {
+          records: (result as ReadonlyArray<{ priority: number; exchange: string }>).map(
+            (r) => `${r.priority} ${r.exchange}`
+          ),
+          ttlSeconds: unknownTtl
+        }
     }
+  }
+
+  /**
+   * Node's own completion of a question, taken over (see the gotchas): c-ares's error code as it
+   * is, no `DNSException` and no `{ address, ttl }` objects. `false` where Node's `Resolver`
+   * gives no request object (another runtime): the public callback is used there.
+   */
+  const takeOver = (req: unknown, type: RecordType, name: string, told: Told): boolean => {
+    if (typeof req !== "object" || req === null || typeof (req as Request).oncomplete !== "function") return false
+    ;(req as Request).oncomplete = (code, result, ttls) =>
+      told(
+        code ? outcomeOf(type, name, code, undefined) : outcomeOf(type, name, undefined, answerOf(type, result, ttls))
+      )
+    return true
+  }
+
+  /** The outcome of the public callback's error and result (where `takeOver` could not). */
+  const calledBack = (type: RecordType, name: string, e: NodeJS.ErrnoException | null, result: unknown) => {
+    if (e !== null) return outcomeOf(type, name, typeof e.code === "string" ? e.code : String(e), undefined)
+    if (type !== "A" && type !== "AAAA") return outcomeOf(type, name, undefined, answerOf(type, result, undefined))
+    // With `{ ttl: true }` Node gives A and AAAA records as `{ address, ttl }`.
+    const rs = result as ReadonlyArray<{ address: string; ttl: number }>
+    const answer = addresses(
+      rs.map((r) => r.address),
+      rs.map((r) => r.ttl)
+    )
+    return outcomeOf(type, name, undefined, answer)
+  }
+  const viaCallback =
+    (type: RecordType, name: string, told: Told) =>
+    (e: NodeJS.ErrnoException | null, result: unknown): void =>
+      told(calledBack(type, name, e, result))
+
+  /** Asks c-ares; `told` once with the outcome. */
+  const query = (type: RecordType, name: string, told: Told): void => {
+    const callback = viaCallback(type, name, told)
+    const req: unknown =
+      type === "A"
+        ? resolver.resolve4(name, WITH_TTL, callback)
+        : type === "AAAA"
+          ? resolver.resolve6(name, WITH_TTL, callback)
+          : type === "TXT"
+            ? resolver.resolveTxt(name, callback)
+            : type === "PTR"
+              ? resolver.resolvePtr(name, callback)
+              : resolver.resolveMx(name, callback)
+    takeOver(req, type, name, told)
   }
 
   // c-ares cannot cancel a question: a late answer, or one after the stop, is dropped by the

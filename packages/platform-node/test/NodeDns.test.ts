@@ -1,5 +1,7 @@
 // The Node DNS layer against a real rbldnsd on loopback.
-import { Effect, Exit, Fiber } from "effect"
+import { Resolver } from "node:dns"
+import { Dns } from "@mailmoat/core"
+import { Cause, Effect, Exit, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { NodeDns } from "../src/index.ts"
@@ -149,6 +151,49 @@ describe.each(["builtin", "system"] as const)("NodeDns against a real rbldnsd (%
       expect(silent.received()).toBeGreaterThanOrEqual(1)
     } finally {
       await silent.stop()
+    }
+  })
+})
+
+describe("NodeDns with c-ares: answers taken at Node's request object", () => {
+  let rbl: Rbldnsd
+  beforeAll(async () => {
+    rbl = await startRbldnsd([{ zone: "bl.test", type: "ip4set", data: ":127.0.0.2:listed $\n192.0.2.7\n" }])
+  })
+  afterAll(async () => {
+    await rbl?.stop()
+  })
+
+  it("not found, refused and listed answers never reach Node's public callback (no DNSException is made)", async () => {
+    // Every callback Node's `Resolver` would call, counted: its errors are DNSExceptions.
+    const methods = ["resolve4", "resolveTxt", "resolvePtr"] as const
+    const called: Array<string> = []
+    const originals = methods.map((m) => Resolver.prototype[m])
+    methods.forEach((m, i) => {
+      const original = originals[i] as (...args: Array<unknown>) => unknown
+      Resolver.prototype[m] = function (this: Resolver, ...args: Array<unknown>) {
+        const callback = args.pop() as (...a: Array<unknown>) => void
+        return original.call(this, ...args, (...a: Array<unknown>) => {
+          called.push(`${m} ${a[0] instanceof Error ? (a[0] as NodeJS.ErrnoException).code : "ok"}`)
+          callback(...a)
+        })
+      } as never
+    })
+    try {
+      const dns = NodeDns.makeUncached({ resolver: "system", servers: [rbl.server] })
+      const ask = (type: "A" | "TXT" | "PTR", name: string) => Effect.runPromiseExit(Dns.lookup(dns, type, name))
+      expect(await ask("A", "1.2.0.192.bl.test")).toEqual(Exit.succeed({ _tag: "NotFound", detail: "ENOTFOUND" }))
+      expect(await ask("TXT", "1.2.0.192.bl.test")).toEqual(Exit.succeed({ _tag: "NotFound", detail: "ENOTFOUND" }))
+      const refused = await ask("PTR", "192.0.2.1")
+      expect(Exit.isFailure(refused) && String(Cause.squash(refused.cause))).toMatch(/Refused/)
+      expect(await ask("A", "7.2.0.192.bl.test")).toEqual(
+        Exit.succeed({ _tag: "Answer", records: ["127.0.0.2"], ttlSeconds: 60 })
+      )
+      expect(called).toEqual([])
+    } finally {
+      methods.forEach((m, i) => {
+        Resolver.prototype[m] = originals[i] as never
+      })
     }
   })
 })

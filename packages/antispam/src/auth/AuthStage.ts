@@ -20,6 +20,7 @@
 import {
   type DnsShape,
   Facts,
+  Later,
   type Message,
   type Stage,
   type StageAnswer,
@@ -27,7 +28,7 @@ import {
   type StageInput,
   type StageResult
 } from "@mailmoat/core"
-import { Effect } from "effect"
+import type { Effect } from "effect"
 import { chainOf } from "../received/ReceivedFacts.ts"
 import type { StageContext } from "../stages/StageContext.ts"
 import type { AuthFacts } from "./AuthFacts.ts"
@@ -62,7 +63,7 @@ export interface Authenticator {
    * the call (not when the effect runs); known facts are a finished effect (`Effect.succeed`).
    */
   readonly facts: (message: Message, facts: Facts.Facts) => Effect.Effect<AuthFacts>
-  /** `facts`, with known facts as themselves (no effect); a check that has to wait: its effect. */
+  /** `facts`, with known facts as themselves (no effect); a check that has to wait: its promise by callback (`Later`). */
   readonly factsNow: (message: Message, facts: Facts.Facts) => StageAnswers.Now<AuthFacts>
 }
 
@@ -101,8 +102,8 @@ export const makeAuthenticator = (options: AuthenticatorOptions): Authenticator 
       })
       facts.set(AuthCheck, running)
     }
-    const waited = running
-    return Effect.promise(() => waited)
+    // By callback: the pipeline waits for it without a fiber (`Later`).
+    return Later.fromPromise(running)
   }
   return {
     authservId: options.mta,

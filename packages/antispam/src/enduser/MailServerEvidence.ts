@@ -13,7 +13,16 @@
  * @category models
  * @since 0.1.0
  */
-import { Dns, type DnsShape, FiberClock, IpAddress, type StageAnswers } from "@mailmoat/core"
+import {
+  Dns,
+  type DnsOutcome,
+  type DnsRecordType,
+  type DnsShape,
+  FiberClock,
+  IpAddress,
+  Later,
+  type StageAnswers
+} from "@mailmoat/core"
 import { Cause, Effect, Exit, Result } from "effect"
 
 const FQDN = /^(?=.{4,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z][a-z0-9-]*[a-z0-9]$/i
@@ -87,11 +96,67 @@ export const fcrdnsKnown = (dns: DnsShape, ip: string, now: number): FcrdnsResul
     : { _tag: "NotConfirmed", why: "PTR names do not resolve back to the IP" }
 }
 
-/** `fcrdns`: the result itself when the answers it needs are remembered and a clock can be read now. */
+type Outcome = Exit.Exit<DnsOutcome, Dns.DnsError>
+
+/** One question by callback (`DnsShape.query`, which `dns` has): its exit as the value, an error being an answer here. */
+const asked = (dns: DnsShape, type: DnsRecordType, name: string, timeoutMillis: number): Later.Later<Outcome> =>
+  Later.make((done, waiter) =>
+    dns.query!(type, name, timeoutMillis, waiter.clock.currentTimeMillisUnsafe(), (exit) => done(Exit.succeed(exit)))
+  )
+
+/** A DNS error of the exit, or undefined for anything else (a defect: handed on). */
+const dnsErrorOf = (exit: Exit.Failure<DnsOutcome, Dns.DnsError>): Dns.DnsError | undefined => {
+  const error = Cause.findErrorOption(exit.cause)
+  return error._tag === "Some" ? error.value : undefined
+}
+
+/**
+ * `fcrdns` by callback, the same steps and results: the PTR question, then each of its first
+ * three names' forward question in turn until one confirms. No fiber runs it.
+ */
+const fcrdnsLater = (dns: DnsShape, parsed: IpAddress.Ip, timeoutMillis: number): Later.Later<FcrdnsResult> =>
+  Later.flatMap(asked(dns, "PTR", parsed.text, timeoutMillis), (ptr): Later.Next<FcrdnsResult, never, never> => {
+    if (Exit.isFailure(ptr)) {
+      const error = dnsErrorOf(ptr)
+      return error === undefined
+        ? Exit.failCause(ptr.cause as Cause.Cause<never>)
+        : { _tag: "Unknown", why: `PTR ${error.reason}` }
+    }
+    if (ptr.value._tag === "NotFound") return { _tag: "NotConfirmed", why: "no PTR record" }
+    const names = ptr.value.records.slice(0, 3)
+    const forward = parsed.family === 4 ? "A" : "AAAA"
+    const from = (i: number, unknown: string | undefined): Later.Next<FcrdnsResult, never, never> => {
+      if (i === names.length)
+        return unknown
+          ? { _tag: "Unknown", why: unknown }
+          : { _tag: "NotConfirmed", why: "PTR names do not resolve back to the IP" }
+      const name = names[i]!
+      return Later.flatMap(asked(dns, forward, name, timeoutMillis), (fwd): Later.Next<FcrdnsResult, never, never> => {
+        if (Exit.isFailure(fwd)) {
+          const error = dnsErrorOf(fwd)
+          if (error === undefined) return Exit.failCause(fwd.cause as Cause.Cause<never>)
+          return from(i + 1, `${name}: ${error.reason}`)
+        }
+        if (fwd.value._tag === "Answer" && fwd.value.records.some((r) => IpAddress.parse(r)?.text === parsed.text))
+          return { _tag: "Confirmed", name }
+        return from(i + 1, unknown)
+      })
+    }
+    return from(0, undefined)
+  })
+
+/**
+ * `fcrdns`: the result itself when the answers it needs are remembered and a clock can be read
+ * now; else by callback (a `Later`, no fiber) when `dns` asks by callback and the clock is the
+ * runtime's own; else the effect.
+ */
 export const fcrdnsNow = (dns: DnsShape, ip: string, timeoutMillis: number): StageAnswers.Now<FcrdnsResult> => {
   const clock = FiberClock.current()
-  return (
-    (clock === undefined ? undefined : fcrdnsKnown(dns, ip, clock.currentTimeMillisUnsafe())) ??
-    fcrdns(dns, ip, timeoutMillis)
-  )
+  if (clock === undefined) return fcrdns(dns, ip, timeoutMillis)
+  const known = fcrdnsKnown(dns, ip, clock.currentTimeMillisUnsafe())
+  if (known !== undefined) return known
+  const parsed = IpAddress.parse(ip)
+  return parsed !== undefined && dns.query !== undefined && FiberClock.isRealTime(clock)
+    ? fcrdnsLater(dns, parsed, timeoutMillis)
+    : fcrdns(dns, ip, timeoutMillis)
 }

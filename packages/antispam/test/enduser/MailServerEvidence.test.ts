@@ -1,6 +1,9 @@
 // Forward-confirmed reverse DNS of the sending host: confirmed, not confirmed (no PTR, or no PTR
 // name resolving back), and unknown when a lookup fails temporarily (no evidence either way).
-import { Dns } from "@mailmoat/core"
+// Asked by callback (a resolver with `query`, the runtime's clock), `fcrdnsNow` is a `Later` that
+// gives what `fcrdns` gives, for any zone.
+import { fc, test } from "@fast-check/vitest"
+import { Dns, Later, StageAnswers } from "@mailmoat/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { fcrdns, fcrdnsKnown, fcrdnsNow, isFqdnHelo } from "../../src/enduser/MailServerEvidence.ts"
@@ -56,4 +59,57 @@ describe("fcrdns", () => {
     // Past the answers' time to live (the zone's 300 s), nothing is known again.
     expect(fcrdnsKnown(dns, "192.0.2.1", Date.now() + 3_600_000)).toBeUndefined()
   })
+})
+
+/** `zone` answered by callback (`DnsShape.query`) one turn later, as a socket's answer comes. */
+const byCallback = (zone: Dns.StaticZone): Dns.DnsShape => {
+  const inner = Dns.makeStatic(zone)
+  const lookup: NonNullable<Dns.DnsShape["lookup"]> = (type, name, options) => Dns.lookup(inner, type, name, options)
+  return {
+    resolve: inner.resolve,
+    lookup,
+    query: (type, name, timeoutMillis, _now, answered) => {
+      let over = false
+      const fiber = Effect.runFork(lookup(type, name, { timeoutMillis }))
+      fiber.addObserver((exit) =>
+        setImmediate(() => {
+          if (!over) answered(exit)
+        })
+      )
+      return () => {
+        over = true
+        fiber.interruptUnsafe()
+      }
+    }
+  }
+}
+
+const entryArb: fc.Arbitrary<Dns.StaticEntry | undefined> = fc.oneof(
+  fc.constant(undefined),
+  fc.constant("hang" as const),
+  fc.constantFrom({ fail: "Refused" as const }, { fail: "ServerFailure" as const }),
+  fc.record({
+    PTR: fc.array(fc.constantFrom("a.test", "b.test", "c.test", "d.test"), { maxLength: 4 }),
+    A: fc.array(fc.constantFrom("192.0.2.7", "198.51.100.1"), { maxLength: 2 })
+  })
+)
+
+describe("fcrdnsNow by callback", () => {
+  test.prop([fc.record({ ptr: entryArb, a: entryArb, b: entryArb, c: entryArb, d: entryArb })], { numRuns: 60 })(
+    "is a Later (no fiber) that gives what `fcrdns` gives",
+    async (entries) => {
+      const zone: Record<string, Dns.StaticEntry> = {}
+      const names = { ptr: "7.2.0.192.in-addr.arpa", a: "a.test", b: "b.test", c: "c.test", d: "d.test" }
+      for (const [k, name] of Object.entries(names)) {
+        const e = entries[k as keyof typeof entries]
+        if (e !== undefined) zone[name] = e
+      }
+      const expected = await Effect.runPromise(fcrdns(Dns.withCache(byCallback(zone)), "192.0.2.7", 30))
+      const dns = Dns.withCache(byCallback(zone))
+      // Built in a fiber (the runtime's clock to read), as the end-user stage builds it.
+      const now = Effect.runSync(Effect.suspend(() => Effect.succeed(fcrdnsNow(dns, "192.0.2.7", 30))))
+      expect(Later.isLater(now)).toBe(true)
+      expect(await Effect.runPromise(StageAnswers.toEffect(now))).toEqual(expected)
+    }
+  )
 })

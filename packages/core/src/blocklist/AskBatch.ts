@@ -1,6 +1,7 @@
 /**
  * Asks a message's uncached list lookups by callback (`BlocklistProvider.ask`), all of them
- * together in the caller's fiber: one `Effect.callback` for the batch, no fiber per lookup, and
+ * together: one wait for the batch (a `Later`, which the pipeline waits for without a fiber; as
+ * an effect, one `Effect.callback`), no fiber per lookup, and
  * one timer for the batch's deadlines (armed for the earliest one still pending, moved on when it
  * passes), instead of a child fiber and a timer per lookup (`Deadline.within`).
  *
@@ -18,7 +19,7 @@
  *
  * @internal
  */
-import { Effect } from "effect"
+import { Exit } from "effect"
 import {
   type BlocklistAnswer,
   type BlocklistProvider,
@@ -27,6 +28,7 @@ import {
   frozenQuery
 } from "../Blocklist.ts"
 import * as Deadline from "../Deadline.ts"
+import * as Later from "../Later.ts"
 
 /** One lookup of a batch; its provider has `ask`. */
 export interface Asked {
@@ -57,8 +59,8 @@ export const providerError = (thrown: unknown): BlocklistAnswer => ({
 })
 
 /**
- * Asks `lookups` (see the module comment). `now` reads the caller's clock; `told(i, told)` is
- * called once per lookup, in the order answers come, before the batch's effect completes.
+ * Asks `lookups` (see the module comment) when waited for. `now` reads the caller's clock;
+ * `told(i, told)` is called once per lookup, in the order answers come, before the batch is done.
  */
 export const askAll = (
   lookups: ReadonlyArray<Asked>,
@@ -66,8 +68,8 @@ export const askAll = (
   now: () => number,
   validate: (raw: unknown) => BlocklistAnswer,
   told: (index: number, outcome: Told) => void
-): Effect.Effect<void> =>
-  Effect.callback<void>((resume) => {
+): Later.Later<void> =>
+  Later.make<void>((resume) => {
     const count = lookups.length
     const cancels: Array<Cancel | undefined> = new Array(count)
     const deadlines: Array<number> = new Array(count).fill(Number.POSITIVE_INFINITY)
@@ -90,7 +92,7 @@ export const askAll = (
       if (finished === count) {
         timer?.cancel()
         timer = undefined
-        resume(Effect.void)
+        resume(Exit.void)
       } else if (!pumping) pump()
     }
 
@@ -155,8 +157,8 @@ export const askAll = (
     }
 
     pump()
-    if (finished === count) return undefined
-    return Effect.sync(() => {
+    if (finished === count) return nothing
+    return () => {
       timer?.cancel()
       timer = undefined
       for (let i = 0; i < next; i++) {
@@ -164,7 +166,7 @@ export const askAll = (
         done[i] = true
         stop(cancels[i])
       }
-    })
+    }
   })
 
 /** A provider's cancel; one that throws must not keep the others from being cancelled. */

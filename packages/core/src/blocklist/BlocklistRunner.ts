@@ -14,8 +14,9 @@
  * - **Latency**: each record says how long the answer took (0 for cache hits).
  *
  * A provider with the callback form (`ask`) is asked by callback when every uncached lookup of
- * a `run` (or the one `lookup`) can be, under the runtime's own clock: all of them in the
- * caller's fiber, under one timer (`AskBatch.ts`), with the same records as the Effect path.
+ * a `run` (or the one `lookup`) can be, under the runtime's own clock: all of them together,
+ * under one timer (`AskBatch.ts`), with the same records as the Effect path; `runNow` then
+ * gives the records by callback (a `Later`: the pipeline waits for it without a fiber).
  *
  * A provider whose `kinds` do not include a query's kind is not asked.
  *
@@ -29,6 +30,7 @@ import { type Now, toEffect } from "../StageAnswers.ts"
 import { type BlocklistAnswer, type BlocklistProvider, type BlocklistQuery, frozenQuery } from "../Blocklist.ts"
 import { trimOldest } from "../BoundedMap.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "../RuntimeTimer.ts"
+import * as Later from "../Later.ts"
 import { askAll } from "./AskBatch.ts"
 
 /** One lookup's accounting, copied into stage facts. */
@@ -129,7 +131,8 @@ export interface BlocklistRunner {
   ) => Effect.Effect<ReadonlyArray<LookupRecord>, never, R>
   /**
    * `run`, called now: the records themselves when every answer is cached and a clock can be read
-   * now (`FiberClock`), else the effect that asks for the others (`run`'s).
+   * now (`FiberClock`), else what asks for the others: by callback (a `Later`) when they all can
+   * be, else `run`'s effect.
    */
   readonly runNow: <R>(
     providers: ReadonlyArray<BlocklistProvider<R>>,
@@ -226,10 +229,10 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
   const askedTogether = (
     pairs: ReadonlyArray<readonly [BlocklistProvider<unknown>, BlocklistQuery]>,
     clock: Clock.Clock
-  ): Effect.Effect<ReadonlyArray<LookupRecord>> => {
+  ): Later.Later<ReadonlyArray<LookupRecord>> => {
     const records: Array<LookupRecord> = new Array(pairs.length)
     const now = () => clock.currentTimeMillisUnsafe()
-    return Effect.as(
+    return Later.flatMap(
       askAll(
         pairs.map(([provider, query]) => ({ provider, query })),
         concurrency,
@@ -240,7 +243,7 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
           records[i] = recordOf(provider, query, answer, inTime, start, now())
         }
       ),
-      records
+      () => records
     )
   }
 
@@ -252,7 +255,7 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
       const hit = cachedRecord(provider, query, start)
       if (hit !== undefined) return Effect.succeed(hit)
       return byCallback(provider, clock)
-        ? Effect.map(askedTogether([[provider, query]], clock), (records) => records[0]!)
+        ? Later.toEffect(Later.flatMap(askedTogether([[provider, query]], clock), (records) => records[0]!))
         : asked(provider, query, clock, start)
     })
 
@@ -286,7 +289,7 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
       })
       return records as ReadonlyArray<LookupRecord>
     }
-    if (asking.every(([p]) => byCallback(p, clock))) return Effect.map(askedTogether(asking, clock), filled)
+    if (asking.every(([p]) => byCallback(p, clock))) return Later.flatMap(askedTogether(asking, clock), filled)
     if (asking.length === 1) {
       const [p, q] = asking[0]!
       return Effect.map(lookup(p, q), (r) => filled([r]))

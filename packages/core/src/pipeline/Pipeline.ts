@@ -15,7 +15,8 @@
  *   groups see only the recipients still undecided; when none is left, they are skipped.
  * - Interruption of the caller is not swallowed.
  * - A stage's `answer` (built-in stages) is called instead of its `run`: a plain result is taken
- *   as it is, with no effect value, fiber or timer; an effect goes the way of `run`'s.
+ *   as it is, with no effect value, fiber or timer; an effect goes the way of `run`'s; a `Later`
+ *   (its result by callback) is waited for like an effect, with its deadline, but no fiber.
  * - The stages are called when `runPhase` is called when a clock can be read then (inside a
  *   fiber, or lent: `FiberClock`), else when its effect runs; a phase of one inline stage always
  *   at the call. Run the effect where you get it (its answer, when finished, is the phase's).
@@ -28,7 +29,8 @@ import * as Deadline from "../Deadline.ts"
 import { clockWithEager } from "../FiberClock.ts"
 import { planOf } from "./PhasePlan.ts"
 import type { Decision, RecipientDecision, Stage, StageAnswer, StageInput, StageResult } from "../Stage.ts"
-import { isWaiting } from "../StageAnswers.ts"
+import type { Later } from "../Later.ts"
+import { isWaiting, toEffect } from "../StageAnswers.ts"
 import type { StageError } from "../StageError.ts"
 import type { StageTrace } from "../Verdict.ts"
 
@@ -139,20 +141,23 @@ const settledRun = (
   return traced(stage, start, clock, Option.some(out))
 }
 
+/** A stage's answer that waits: an effect, or its result by callback (`Later`). */
+type Waiting<R> = Effect.Effect<StageResult, StageError, R> | Later<StageResult, StageError, R>
+
 /**
  * Runs that wait, each within its own limit (0: none). One that has no limit, alone, runs in
- * this fiber (no child fiber, no timer); otherwise each in a fiber of its own, waited for in one
- * callback (`Deadline.exitsWithin`), its exit read there.
+ * this fiber (no child fiber, no timer); otherwise each in a fiber of its own (a `Later`: no
+ * fiber), waited for in one callback (`Deadline.exitsWithin`), its exit read there.
  */
 const waitFor = <R>(
   stages: ReadonlyArray<Stage<unknown>>,
-  runs: ReadonlyArray<Effect.Effect<StageResult, StageError, R>>,
+  runs: ReadonlyArray<Waiting<R>>,
   millis: ReadonlyArray<number>,
   start: number,
   clock: Clock.Clock
 ): Effect.Effect<Array<StageRun>, never, R> => {
   if (runs.length === 1 && millis[0] === 0)
-    return Effect.map(guarded(runs[0]!, clock), (o) => [traced(stages[0]!, start, clock, Option.some(o))])
+    return Effect.map(guarded(toEffect(runs[0]!), clock), (o) => [traced(stages[0]!, start, clock, Option.some(o))])
   return Effect.map(Deadline.exitsWithin(runs.map((effect, i) => ({ effect, millis: millis[i]! }))), (out) =>
     out.map((settled, i) => settledRun(stages[i]!, start, clock, settled))
   )
@@ -173,7 +178,7 @@ const runGroup = <R>(
   const start = clock.currentTimeMillisUnsafe()
   const all: Array<StageRun | undefined> = new Array(group.length)
   let stages: Array<Stage<unknown>> | undefined
-  let runs: Array<Effect.Effect<StageResult, StageError, R>> | undefined
+  let runs: Array<Waiting<R>> | undefined
   let millis: Array<number> | undefined
   let at: Array<number> | undefined
   for (let i = 0; i < group.length; i++) {
@@ -185,7 +190,7 @@ const runGroup = <R>(
       continue
     }
     ;(stages ??= []).push(stage)
-    ;(runs ??= []).push(run as Effect.Effect<StageResult, StageError, R>)
+    ;(runs ??= []).push(run as Waiting<R>)
     ;(millis ??= []).push(deadlineOf(stage, limit(group[i]!)))
     ;(at ??= []).push(i)
   }
@@ -239,7 +244,7 @@ const runInline = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<PhaseRu
   }
   return Effect.clockWith((clock) => {
     const start = clock.currentTimeMillisUnsafe()
-    return Effect.map(guarded(run as Effect.Effect<StageResult, StageError, R>, clock), (out) =>
+    return Effect.map(guarded(toEffect(run as Waiting<R>), clock), (out) =>
       inlineRun(stage as Stage<unknown>, input, traced(stage as Stage<unknown>, start, clock, Option.some(out)))
     )
   })

@@ -22,6 +22,8 @@ export const STATS_CHARS = 50_000
 
 export interface TextStats {
   readonly letters: number
+  /** Of `letters`, those of a script that writes a syllable or a word per character (`SYLLABIC`). */
+  readonly syllabic: number
   readonly upper: number
   readonly digits: number
   readonly exclaims: number
@@ -48,6 +50,7 @@ export interface LetterRuns {
  */
 export const textStats = (text: string, runs?: LetterRuns): TextStats => {
   let letters = 0
+  let syllabic = 0
   let upper = 0
   let digits = 0
   let exclaims = 0
@@ -111,12 +114,41 @@ export const textStats = (text: string, runs?: LetterRuns): TextStats => {
     } else if (c === 63 || c === 42 || c === 35 || c === 37 || c === 126) punctuation++
     else if (c >= 0xc0 && ONE_LETTER.test(text[i]!)) {
       letters++
-      if (ONE_UPPER.test(text[i]!)) upper++
+      if (isSyllabic(c)) syllabic++
+      else if (ONE_UPPER.test(text[i]!)) upper++
     }
   }
   if (run !== 0) runs!.mark(h)
-  return { letters, upper, digits, exclaims, punctuation, currency }
+  return { letters, syllabic, upper, digits, exclaims, punctuation, currency }
 }
+
+/**
+ * Latin letters one character of a syllabic or logographic script stands for: a Han character is a
+ * syllable and most often a word or half of one, a kana a syllable, a Hangul block a syllable of
+ * two to four letters. A text in Chinese, Japanese or Korean holds about a third as many
+ * characters as the same text in a European language, so a threshold on the amount of text to
+ * read counts each of them as three letters.
+ */
+export const SYLLABIC_WEIGHT = 3
+
+/**
+ * Whether the UTF-16 unit `c` is a Han character (CJK unified ideographs, extension A and the
+ * compatibility block), a kana (hiragana, katakana, half-width katakana) or a Hangul syllable.
+ */
+export const isSyllabic = (c: number): boolean =>
+  (c >= 0x4e00 && c <= 0x9fff) ||
+  (c >= 0x3400 && c <= 0x4dbf) ||
+  (c >= 0xf900 && c <= 0xfaff) ||
+  (c >= 0x3041 && c <= 0x30ff) ||
+  (c >= 0xff66 && c <= 0xff9d) ||
+  (c >= 0xac00 && c <= 0xd7a3)
+
+/**
+ * How much `stats`' text says, in Latin letters: its letters, a syllabic one counting
+ * `SYLLABIC_WEIGHT`. What a threshold of "little text" reads, so that it means the same amount of
+ * text in any script.
+ */
+export const textAmount = (stats: TextStats): number => stats.letters + (SYLLABIC_WEIGHT - 1) * stats.syllabic
 
 const LETTER = /\p{L}/uy
 // Built once: the build writes an expression with `\p{...}` as a `new RegExp` call, which in a

@@ -27,6 +27,25 @@ describe("image_link_little_text", () => {
     expect(html(`<p>${longText}</p>${picture}`)).not.toContain("image_link_little_text")
   })
 
+  // Chinese, Japanese and Korean write a syllable or a word per character: 250 characters are a
+  // newsletter's news, the text of about 750 letters (round 42; round 41's Chinese bookshop).
+  it("measures the text by what it says: a Chinese, Japanese or Korean text of 250 characters is not little", () => {
+    const news = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n)
+    for (const unit of ["本周新书推荐，欢迎选购。", "今週の新刊をご案内します。", "이번 주 신간을 안내합니다."]) {
+      expect(html(`<p>${news(unit, 250)}</p>${picture}`)).not.toContain("image_link_little_text")
+      expect(html(`<p>${news(unit, 40)}</p>${picture}`)).toContain("image_link_little_text")
+    }
+  })
+
+  test.prop([fc.integer({ min: 0, max: 160 }), fc.integer({ min: 0, max: 320 })])(
+    "a picture link beside Han characters and Latin letters: little text below 300 letters' worth",
+    (ideographs, latin) => {
+      const text = `${"书".repeat(ideographs)} ${"a".repeat(latin)}`
+      const little = 3 * ideographs + latin < 300
+      expect(html(`<p>${text}</p>${picture}`).includes("image_link_little_text")).toBe(little)
+    }
+  )
+
   it("not for a picture whose link also has words, a link without a picture, or a picture without a link", () => {
     const captioned = `<a href="http://shop.example.com/"><img src="http://img.example.com/a.gif"> Spring sale</a>`
     expect(html(`<p>${shortText}</p>${captioned}`)).not.toContain("image_link_little_text")

@@ -45,11 +45,9 @@ const SPAM_HAM: Readonly<Record<string, "words" | "few words, layout" | string>>
   "pt-br-newsletter-retail-html-only": "few words, layout",
   "ru-newsletter-books-html-only": "few words, layout",
   "tr-newsletter-airline-html-only": "few words, layout",
-  // A Hotmail address sent through the access provider's relay: `web_mail_unrelayed`.
-  "fr-hotmail-address-via-isp": "web_mail_unrelayed",
-  // A Chinese page of pictures and 250 characters: `image_link_little_text` counts letters, and
-  // one Chinese character is a word.
-  "zh-newsletter-books-html-only": "image_link_little_text"
+  // A Hotmail address sent through the access provider's relay: `web_mail_unrelayed` (round 42
+  // measured a narrower reading and did not keep it).
+  "fr-hotmail-address-via-isp": "web_mail_unrelayed"
 }
 const LAYOUT = new Set(["html_only", "body_currency_dense"])
 
@@ -92,6 +90,14 @@ describe("non-English fixtures with the shipped model", () => {
   it("reads no subject written by a mail program as an encoded word glued to a word", () => {
     for (const m of [...ham, ...spam]) expect(m.features).not.toContain("encoded_word_split")
     expect(named("es-order-prestashop").class).toBe("unsure")
+  })
+
+  // Round 42: `image_link_little_text` measures the text by what it says (a Chinese character as
+  // three letters): 250 of them are a newsletter's news, not a line beside a picture.
+  it("reads a Chinese newsletter's 250 characters as text, not as little text beside a picture", () => {
+    const m = named("zh-newsletter-books-html-only")
+    expect(m.features).not.toContain("image_link_little_text")
+    expect(m.class).toBe("unsure")
   })
 
   it("still calls spam the spam whose form shows a spammer's traits", () => {

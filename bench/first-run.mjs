@@ -22,9 +22,11 @@
 // those pairs' CPU is not comparable with untraced ones). `--perf DIR` runs every gateway with
 // `--perf-basic-prof` and records each run with `perf record -g` (DIR/LABEL.pN.rR.data), then
 // prints bench/tier-split.mjs's table of the first two runs: the CPU by V8 tier and what the first
-// run spent more than the second in each (the recording costs CPU too). `CHECKOUT+FLAG` passes
+// run spent more than the second in each (the recording costs CPU too), and bench/first-run-kinds.mjs's
+// finer one (regexps, runtime calls, builtins under each tier; the functions that differ most),
+// keeping each process's JIT names as DIR/LABEL.pN.map. `CHECKOUT+FLAG` passes
 // `--FLAG` to that gateway's node alone; GW_NODE_FLAGS to every one.
-import { mkdirSync, readFileSync, rmSync } from "node:fs"
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs"
 import { spawn, spawnSync } from "node:child_process"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -173,11 +175,22 @@ try {
               encoding: "utf8"
             }).stdout
           )
+          if (runs >= 2)
+            console.log(
+              spawnSync("node", [join(here, "bench/first-run-kinds.mjs"), first, second, "--top", "25"], {
+                encoding: "utf8"
+              }).stdout
+            )
         }
       } finally {
         await procs.stop(gw.child)
         await procs.stop(sink.child)
-        if (perfDir !== undefined) rmSync(`/tmp/perf-${gw.child.pid}.map`, { force: true })
+        if (perfDir !== undefined) {
+          // The JIT's names stay with the recordings (bench/first-run-kinds.mjs reads them later).
+          const map = `/tmp/perf-${gw.child.pid}.map`
+          if (existsSync(map)) copyFileSync(map, join(resolve(perfDir), `${labelOf(system)}.p${pair}.map`))
+          rmSync(map, { force: true })
+        }
       }
       if (log !== undefined) {
         const names = [

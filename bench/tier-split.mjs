@@ -15,15 +15,16 @@
 import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
-const TURBOFAN =
+export const TURBOFAN =
   /compiler::|TurbofanCompilationJob|OptimizedCompilationJob|OptimizingCompileDispatcher|Compiler::FinalizeTurbofan/
-const GC =
+export const GC =
   /Heap::(Collect|Perform|Scavenge|MarkCompact)|Scavenger|MarkCompactCollector|MinorMarkCompact|IncrementalMarking|ConcurrentMarking|Sweeper|MemoryAllocator|ArrayBufferSweeper|Evacuat|PointersUpdating|GCTracer|LocalHeap::Safepoint/
-const SPARKPLUG = /baseline::|BaselineBatchCompiler|Compiler::CompileSharedWithBaseline|Compiler::CompileBaseline/
-const LAZY =
+export const SPARKPLUG =
+  /baseline::|BaselineBatchCompiler|Compiler::CompileSharedWithBaseline|Compiler::CompileBaseline/
+export const LAZY =
   /Parser|BytecodeGenerator|Compiler::Compile|Runtime_CompileLazy|interpreter::|ScopeInfo|Scanner|AstValueFactory|Compiler::GetSharedFunctionInfo/
-const DEOPT = /Deoptimizer|Runtime_NotifyDeoptimized|TranslatedState/
-const IC =
+export const DEOPT = /Deoptimizer|Runtime_NotifyDeoptimized|TranslatedState/
+export const IC =
   /IC::|Runtime_.*IC_|FeedbackNexus|FeedbackVector|Runtime_AllocateFeedback|ClosureFeedbackCellArray|JSFunction::EnsureFeedbackVector|JSFunction::CreateAndAttachFeedbackVector/
 
 /** The category of one sample (frames leaf first, as `symbol (dso)`), on the main thread or a worker. */

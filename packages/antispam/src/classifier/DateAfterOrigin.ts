@@ -11,9 +11,9 @@
  *
  * Read: the Date 1 hour to 7 days after the origin's stamp, the difference 10 to 20 minutes away
  * from every multiple of half an hour (the ham's clocks here are within 7.4 minutes of one). Not
- * read when the origin's stamp or a hop below it (the sender's own machines, which stamp with the
- * sender's clock) is within 5 minutes of the Date: that clock is the sender's, not made up (a
- * list server whose clock is wrong by hours and minutes stamps its own hop so). Beyond a week
+ * read when a hop below the origin (the sender's own machines, which stamp with the sender's
+ * clock) is within 5 minutes of the Date: that clock is the sender's, not made up (a sender's
+ * server whose clock is hours and minutes wrong stamps its own hop so). Beyond a week
  * `date_future` and `date_stale` read the Date against the newest stamp.
  *
  * @category constructors

@@ -229,3 +229,26 @@ export const printMissTable = ({ Classifier, corpus, model, candidates, show, ne
   }
   if (show) console.log(rows[show]?.files.join("\n") ?? `no candidate named ${show}`)
 }
+
+/** Whether `ip` is a public IPv4 address: not private, loopback, link-local, "this network" or multicast. */
+export const isPublicV4 = (ip) => {
+  const o = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip ?? "")
+  if (!o) return false
+  const [a, b] = [Number(o[1]), Number(o[2])]
+  return !(
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    a >= 224 ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b < 32) ||
+    (a === 192 && b === 168)
+  )
+}
+
+/** The index of a parsed message's origin: the oldest Received hop with a public IPv4 address; -1 when none has one. */
+export const originIndex = (message) => {
+  const hops = message.received ?? []
+  for (let i = hops.length - 1; i >= 0; i--) if (isPublicV4(hops[i].ip)) return i
+  return -1
+}

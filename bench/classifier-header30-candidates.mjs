@@ -14,7 +14,7 @@
 //     [--show NAME]   (prints the files that carry candidate NAME, ham first)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { candidateSetup, opt, parseHeaderTime, printMissTable } from "./classifier-common.mjs"
+import { candidateSetup, opt, originIndex, parseHeaderTime, printMissTable } from "./classifier-common.mjs"
 import { addresses, regDomain } from "./classifier-ham-side.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
@@ -30,29 +30,7 @@ const OE = /^\s*microsoft outlook express \d/i
 const OUTLOOK = /^\s*microsoft outlook(?!\s+express)\b/i
 const claimsOe = (m) => OE.test(get(m, "x-mailer") ?? "")
 const claimsOutlook = (m) => OUTLOOK.test(get(m, "x-mailer") ?? "")
-const octets = (ip) => {
-  const p = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip ?? "")
-  return p ? p.slice(1).map(Number) : undefined
-}
-const isPublic = (ip) => {
-  const o = octets(ip)
-  if (!o) return false
-  const [a, b] = o
-  return !(
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    a >= 224 ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b < 32) ||
-    (a === 192 && b === 168)
-  )
-}
-const originAt = (m) => {
-  const hs = hops(m)
-  for (let i = hs.length - 1; i >= 0; i--) if (isPublic(hs[i].ip)) return i
-  return -1
-}
+const originAt = originIndex
 const fromDomain = (m) => addresses(get(m, "from"))[0]?.domain
 const idDomain = (m) => /@([^<>\s@]+)>\s*$/.exec(get(m, "message-id") ?? "")?.[1]?.toLowerCase()
 

@@ -23,6 +23,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   body_mixed_scripts: 1,
   charset_conflict: 1,
   content_type_empty_params: 1,
+  date_after_origin: 1,
   date_future: 1,
   date_malformed: 1,
   date_missing: 1,
@@ -153,7 +154,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["to_tagged_for_sender"],
   ["to_stand_in", "subject_code_tail", "subject_clock_stamp"],
   ["text_blank_spacing", "text_shouted_links"],
-  ["mailer_fields_missing", "message_id_not_mailers", "received_provider_host_forged"]
+  ["mailer_fields_missing", "message_id_not_mailers", "received_provider_host_forged"],
+  ["date_after_origin"]
 ]
 
 /** Every late feature, in stage order. */

@@ -19,6 +19,7 @@ import { bulkToolFeatures } from "./BulkTool.ts"
 import { charsetConflict } from "./CharsetConflict.ts"
 import { contentTypeEmptyParams, fromEmptyComment } from "./HeaderShapes.ts"
 import { headerStructureFeatures } from "./HeaderStructure.ts"
+import { headerClockFeatures } from "./HeaderClock.ts"
 import { headerFingerprintFeatures } from "./HeaderFingerprint.ts"
 import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
@@ -302,6 +303,7 @@ export const collect = (message: Message): TokenSet => {
   if (fromEmptyComment(h.get("from"))) features.add("from_empty_comment")
   for (const f of headerStructureFeatures(message)) features.add(f)
   for (const f of headerFingerprintFeatures(message)) features.add(f)
+  for (const f of headerClockFeatures(message)) features.add(f)
   for (const f of bodyLayoutFeatures(message)) features.add(f)
   for (const f of offerLayoutFeatures(message)) features.add(f)
   for (const f of bulkToolFeatures(message)) features.add(f)

@@ -2,8 +2,8 @@
  * `text_pitch_opening`: a text that opens on a headline, its first line ending in `!` or `?`
  * (`Have tax problems?`, `WAKE UP!`), and goes on selling: four more lines ending in `!`, or three
  * lines with an amount of money or a percentage. A person's letter opens with a greeting or a
- * sentence about its matter, and a headline opening alone is in ham (a friend's `Guess what!`, a
- * list post asking a question: 78 of 4,150 start so); with the shouted or priced lines of an
+ * sentence about its matter, and a headline opening alone is in ham (`Hello folks!`, a question
+ * to a list, `Good idea!`: 78 of 4,150 start so); with the shouted or priced lines of an
  * advertisement after it, none. A greeting by name that ends in `!` (`Olá, Fernanda!`, a shop's
  * newsletter to its customer, in the test fixtures) is no headline: a first line of four words or
  * fewer with a comma is left out (no spam of the corpus opens so and is counted).

@@ -88,8 +88,6 @@ const candidates = {
 }
 
 // Coarse traits for `--pairs` (a search, not candidates: most are in hundreds of ham alone).
-/** Spam at or above this with none known are called spam by round 37's lowered cut-off. */
-const NONE_CUTOFF = 0.85
 const any = anyText
 const PAIR_TRAITS = {
   excl_lines2: (m) => any(m, (t) => count(t, /![ \t]*$/gm) >= 2),
@@ -205,14 +203,7 @@ const PAIR_TRAITS = {
   double_space_sentences: (m) => any(m, (t) => count(t, /[.!?] {2}[A-Z]/g) >= 5)
 }
 
+// The pairs no ham carries that mark 6 or more near misses (at NEAR, printPairTable's default too).
 if (args.includes("--pairs"))
-  printPairTable({
-    Classifier,
-    corpus,
-    model,
-    traits: PAIR_TRAITS,
-    near: NEAR,
-    cutoff: NONE_CUTOFF,
-    keep: (r) => r.ham === 0 && r.near >= 6
-  })
+  printPairTable({ Classifier, corpus, model, traits: PAIR_TRAITS, keep: (r) => r.ham === 0 && r.near >= 6 })
 else printMissTable({ Classifier, corpus, model, candidates, show, near: NEAR })

@@ -173,8 +173,6 @@ const candidates = {
 }
 
 // Coarse traits for `--pairs` (a search, not candidates: most are in many ham alone).
-/** Spam at or above this with none known are called spam by round 37's lowered cut-off. */
-const NONE_CUTOFF = 0.85
 const capsLineOf = (l) => letters(l) >= 6 && !/[a-z]/.test(l)
 const MILLIONS = /(?:[$£€]|\b(?:US\$?|USD)\s?)\d{1,3}(?:,\d{3}){2,}/
 const PAIR_TRAITS = {
@@ -213,14 +211,7 @@ const PAIR_TRAITS = {
   paren_amount: (m) => anyText(m, (t) => /\([^)]*\d[^)]*\)/.test(t) && MILLIONS.test(t))
 }
 
+// The pairs no ham carries that mark 3 or more near misses (at NEAR, printPairTable's default too).
 if (args.includes("--pairs"))
-  printPairTable({
-    Classifier,
-    corpus,
-    model,
-    traits: PAIR_TRAITS,
-    near: NEAR,
-    cutoff: NONE_CUTOFF,
-    keep: (r) => r.ham === 0 && r.near >= 3
-  })
+  printPairTable({ Classifier, corpus, model, traits: PAIR_TRAITS, keep: (r) => r.ham === 0 && r.near >= 3 })
 else printMissTable({ Classifier, corpus, model, candidates, show, near: NEAR })

@@ -230,13 +230,17 @@ export const printMissTable = ({ Classifier, corpus, model, candidates, show, ne
   if (show) console.log(rows[show]?.files.join("\n") ?? `no candidate named ${show}`)
 }
 
+/** Spam at or above this with none of their words known are called spam (round 37's lowered cut-off). */
+export const NONE_KNOWN_CUTOFF = 0.85
+
 /**
  * The pair search of the candidate benches' `--pairs` (rounds 39 and 43): every trait of `traits`
  * (name -> test of a parsed message) alone and with each other, counted in ham and in the spam that
- * `model` misses with none of the words known (under `cutoff`), and of those at `near` or more; then
- * the pairs `keep(row)` keeps (say, no ham and 6 or more near misses), most near misses first.
+ * `model` misses with none of the words known (under `cutoff`), and of those at `near` or more (what
+ * a late weight of about 1.2 lifts over it); then the pairs `keep(row)` keeps (say, no ham and 6 or
+ * more near misses), most near misses first.
  */
-export const printPairTable = ({ Classifier, corpus, model, traits, near, cutoff, keep }) => {
+export const printPairTable = ({ Classifier, corpus, model, traits, keep, near = 0.6, cutoff = NONE_KNOWN_CUTOFF }) => {
   const names = Object.keys(traits)
   const rows = new Map()
   const row = (k) => {

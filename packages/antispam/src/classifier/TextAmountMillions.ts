@@ -13,17 +13,15 @@
  * @since 0.5.0
  */
 
+import { CURRENCY_SIGNS, isDigit } from "./CurrencySign.ts"
+
 /** Characters read of one text: a letter's sums are in its first pages. */
 const MAX_CHARS = 50_000
 
-const DOLLAR = 36
-const POUND = 0xa3
-const EURO = 0x20ac
 const SPACE = 32
 const COMMA = 44
 const DOT = 46
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57
 const isLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122
 
 /** Currency codes written before a sum (`USD 1,000,000`); a sign (`$`, `£`, `€`) is found by itself. */
@@ -54,10 +52,11 @@ export const millionsAt = (text: string, i: number): boolean => {
   return groups >= 2 && !isDigit(text.charCodeAt(p))
 }
 
-/** Whether a sign at `text[at]` (`$`, `£`, `€`) is followed by a sum of millions. */
-const signedMillions = (text: string, sign: number): boolean => {
-  const ch = String.fromCharCode(sign)
-  for (let at = text.indexOf(ch); at >= 0; at = text.indexOf(ch, at + 1)) if (millionsAt(text, at + 1)) return true
+/** Whether a currency sign (`$`, `£`, `€`) is followed by a sum of millions. */
+const signedMillions = (text: string): boolean => {
+  for (const sign of CURRENCY_SIGNS)
+    for (let at = text.indexOf(sign); at >= 0; at = text.indexOf(sign, at + 1))
+      if (millionsAt(text, at + 1)) return true
   return false
 }
 
@@ -70,8 +69,7 @@ const codedMillions = (text: string): boolean => {
 }
 
 /** Whether `text` writes a sum of millions in full digits after a currency sign or code. */
-const writesMillions = (text: string): boolean =>
-  signedMillions(text, DOLLAR) || signedMillions(text, POUND) || signedMillions(text, EURO) || codedMillions(text)
+const writesMillions = (text: string): boolean => signedMillions(text) || codedMillions(text)
 
 /** Whether one of `texts` (a message's decoded texts) writes a sum of millions in full digits after a currency sign or code. */
 export const textAmountMillions = (texts: ReadonlyArray<unknown>): boolean => {

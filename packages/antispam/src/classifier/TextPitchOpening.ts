@@ -16,6 +16,7 @@
  * @since 0.5.0
  */
 import { MessageModel } from "@mailmoat/core"
+import { isCurrencySign, isDigit } from "./CurrencySign.ts"
 
 /** White space as `trim` removes it (core's test, shared by its scans). */
 const { isWhitespace } = MessageModel
@@ -32,20 +33,14 @@ const MAX_CHARS = 20_000
 const EXCLAIM = 33
 const QUESTION = 63
 const PERCENT = 37
-const DOLLAR = 36
-const POUND = 0xa3
-const EURO = 0x20ac
 const SPACE = 32
 const COMMA = 44
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57
-const isCurrency = (c: number): boolean => c === DOLLAR || c === POUND || c === EURO
 
 /** Whether `text[from, to)` has an amount (`$5`, `£ 20`) or a percentage (`40%`, `5 %`). */
 const priced = (text: string, from: number, to: number): boolean => {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i)
-    if (isCurrency(c)) {
+    if (isCurrencySign(c)) {
       const next = text.charCodeAt(i + 1) === SPACE && i + 2 < to ? i + 2 : i + 1
       if (next < to && isDigit(text.charCodeAt(next))) return true
     } else if (c === PERCENT && i > from) {

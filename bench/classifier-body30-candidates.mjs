@@ -12,7 +12,7 @@
 //                      that mark 6 or more near misses, the search the candidates below came from)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { args, candidateSetup, corpusMessages, holds, missScores, opt, printMissTable } from "./classifier-common.mjs"
+import { args, candidateSetup, opt, printMissTable, printPairTable } from "./classifier-common.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
@@ -88,8 +88,6 @@ const candidates = {
 }
 
 // Coarse traits for `--pairs` (a search, not candidates: most are in hundreds of ham alone).
-/** Spam at or above this with none known are called spam by round 37's lowered cut-off. */
-const NONE_CUTOFF = 0.85
 const any = anyText
 const PAIR_TRAITS = {
   excl_lines2: (m) => any(m, (t) => count(t, /![ \t]*$/gm) >= 2),
@@ -205,39 +203,7 @@ const PAIR_TRAITS = {
   double_space_sentences: (m) => any(m, (t) => count(t, /[.!?] {2}[A-Z]/g) >= 5)
 }
 
-/** `--pairs`: every trait of `PAIR_TRAITS` alone and with each other, counted in ham and in missed spam. */
-const countPairs = () => {
-  const names = Object.keys(PAIR_TRAITS)
-  const rows = new Map()
-  const row = (k) => {
-    if (!rows.has(k)) rows.set(k, { ham: 0, spam: 0, missed: 0, near: 0, files: [] })
-    return rows.get(k)
-  }
-  for (const message of corpusMessages(Classifier, corpus)) {
-    const on = names.filter((k) => holds(PAIR_TRAITS[k], message.message))
-    const scores =
-      message.label === "spam" && on.length > 0 ? missScores(Classifier, model, message.message) : undefined
-    for (let i = 0; i < on.length; i++)
-      for (let j = i; j < on.length; j++) {
-        const r = row(i === j ? on[i] : `${on[i]} + ${on[j]}`)
-        if (scores === undefined) {
-          r.ham++
-          if (r.files.length < 3) r.files.push(message.name.slice(0, 16))
-          continue
-        }
-        r.spam++
-        if (scores.none >= NONE_CUTOFF) continue
-        r.missed++
-        if (scores.none >= NEAR) r.near++
-      }
-  }
-  const line = (k, r) => console.log(`| ${k} | ${r.ham} | ${r.spam} | ${r.missed} | ${r.near} | ${r.files.join(" ")} |`)
-  console.log(`| trait | ham | spam | missed none known (under ${NONE_CUTOFF}) | of those at ${NEAR}+ | ham files |`)
-  console.log("|---|---:|---:|---:|---:|---|")
-  for (const k of names) if (rows.has(k)) line(k, rows.get(k))
-  const pairs = [...rows.entries()].filter(([k, r]) => k.includes(" + ") && r.ham === 0 && r.near >= 6)
-  for (const [k, r] of pairs.sort((a, b) => b[1].near - a[1].near)) line(k, r)
-}
-
-if (args.includes("--pairs")) countPairs()
+// The pairs no ham carries that mark 6 or more near misses (at NEAR, printPairTable's default too).
+if (args.includes("--pairs"))
+  printPairTable({ Classifier, corpus, model, traits: PAIR_TRAITS, keep: (r) => r.ham === 0 && r.near >= 6 })
 else printMissTable({ Classifier, corpus, model, candidates, show, near: NEAR })

@@ -252,3 +252,46 @@ export const originIndex = (message) => {
   for (let i = hops.length - 1; i >= 0; i--) if (isPublicV4(hops[i].ip)) return i
   return -1
 }
+
+/** Spam at or above this with none of their words known are called spam (round 37's lowered cut-off). */
+export const NONE_KNOWN_CUTOFF = 0.85
+
+/**
+ * The pair search of the candidate benches' `--pairs` (rounds 39 and 43): every trait of `traits`
+ * (name -> test of a parsed message) alone and with each other, counted in ham and in the spam that
+ * `model` misses with none of the words known (under `cutoff`), and of those at `near` or more (what
+ * a late weight of about 1.2 lifts over it); then the pairs `keep(row)` keeps (say, no ham and 6 or
+ * more near misses), most near misses first.
+ */
+export const printPairTable = ({ Classifier, corpus, model, traits, keep, near = 0.6, cutoff = NONE_KNOWN_CUTOFF }) => {
+  const names = Object.keys(traits)
+  const rows = new Map()
+  const row = (k) => {
+    if (!rows.has(k)) rows.set(k, { ham: 0, spam: 0, missed: 0, near: 0, files: [] })
+    return rows.get(k)
+  }
+  for (const message of corpusMessages(Classifier, corpus)) {
+    const on = names.filter((k) => holds(traits[k], message.message))
+    const scores =
+      message.label === "spam" && on.length > 0 ? missScores(Classifier, model, message.message) : undefined
+    for (let i = 0; i < on.length; i++)
+      for (let j = i; j < on.length; j++) {
+        const r = row(i === j ? on[i] : `${on[i]} + ${on[j]}`)
+        if (scores === undefined) {
+          r.ham++
+          if (r.files.length < 3) r.files.push(message.name.slice(0, 16))
+          continue
+        }
+        r.spam++
+        if (scores.none >= cutoff) continue
+        r.missed++
+        if (scores.none >= near) r.near++
+      }
+  }
+  const line = (k, r) => console.log(`| ${k} | ${r.ham} | ${r.spam} | ${r.missed} | ${r.near} | ${r.files.join(" ")} |`)
+  console.log(`| trait | ham | spam | missed none known (under ${cutoff}) | of those at ${near}+ | ham files |`)
+  console.log("|---|---:|---:|---:|---:|---|")
+  for (const k of names) if (rows.has(k)) line(k, rows.get(k))
+  const pairs = [...rows.entries()].filter(([k, r]) => k.includes(" + ") && keep(r))
+  for (const [k, r] of pairs.sort((a, b) => b[1].near - a[1].near)) line(k, r)
+}

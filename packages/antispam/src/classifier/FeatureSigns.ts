@@ -87,9 +87,11 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   subject_mixed_scripts: 1,
   subject_padding: 1,
   text_blank_form: 1,
+  text_amount_millions: 1,
   text_blank_spacing: 1,
   text_html_mismatch: 1,
   text_padding_tail: 1,
+  text_pitch_opening: 1,
   text_plain_markup: 1,
   text_shouted_links: 1,
   text_trailing_junk: 1,
@@ -155,7 +157,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["to_stand_in", "subject_code_tail", "subject_clock_stamp"],
   ["text_blank_spacing", "text_shouted_links"],
   ["mailer_fields_missing", "message_id_not_mailers", "received_provider_host_forged"],
-  ["date_after_origin"]
+  ["date_after_origin"],
+  ["text_amount_millions", "text_pitch_opening"]
 ]
 
 /** Every late feature, in stage order. */

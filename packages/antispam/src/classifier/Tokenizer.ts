@@ -28,6 +28,7 @@ import { htmlPageSaturated } from "./HtmlPageColour.ts"
 import { mailerMalformedOutlook } from "./MailerForm.ts"
 import { mimeBoundaryForged } from "./MimeBoundaryForged.ts"
 import { offerLayoutFeatures } from "./OfferLayout.ts"
+import { offerTextFeatures } from "./OfferText.ts"
 import { msmailPriorityForeign } from "./MsMailPriority.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { messageIdOutlookPadded } from "./OutlookIdPadding.ts"
@@ -306,6 +307,7 @@ export const collect = (message: Message): TokenSet => {
   for (const f of headerClockFeatures(message)) features.add(f)
   for (const f of bodyLayoutFeatures(message)) features.add(f)
   for (const f of offerLayoutFeatures(message)) features.add(f)
+  for (const f of offerTextFeatures(message)) features.add(f)
   for (const f of bulkToolFeatures(message)) features.add(f)
   for (const f of solicitedFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)

@@ -7,11 +7,12 @@
 // Steps: `collect` (the whole tokenizer: `Tokenizer.collect`), `solicited`
 // (`SolicitedEvidence.solicitedFeatures`, round 34), `layout` (`BodyLayout.bodyLayoutFeatures`,
 // round 33), `offer` (`OfferLayout.offerLayoutFeatures`, round 39), `fingerprint`
-// (`HeaderFingerprint.headerFingerprintFeatures`, round 40); a checkout without a step's module
+// (`HeaderFingerprint.headerFingerprintFeatures`, round 40), `link` (`LinkEvidence.linkFeatures`,
+// round 46); a checkout without a step's module
 // is left out of that step. Prints each build's median µs per message and, per batch, its ratio
 // to the first build (median and quartiles).
 //
-//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint] [--rounds 6] [--peers]
+//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|link] [--rounds 6] [--peers]
 //                                   [--against DIR[,DIR...]]
 //
 // --peers: the peer workload's messages (../shared/peers-bench), else the corpus's eval/ and train/.
@@ -45,7 +46,14 @@ const checkouts = [
 const require = createRequire(createRequire(join(root, "package.json")).resolve("tsup"))
 const esbuild = require("esbuild")
 
-const MODULES = { K: "Tokenizer", S: "SolicitedEvidence", L: "BodyLayout", O: "OfferLayout", F: "HeaderFingerprint" }
+const MODULES = {
+  K: "Tokenizer",
+  S: "SolicitedEvidence",
+  L: "BodyLayout",
+  O: "OfferLayout",
+  F: "HeaderFingerprint",
+  U: "LinkEvidence"
+}
 const scratch = benchTempDir("mailmoat-classifier-steps-")
 /** The classifier modules of `dir` as one ES module (the ones it has). */
 const bundle = async (dir, k) => {
@@ -78,7 +86,8 @@ const STEPS = {
   solicited: (m) => m.S && ((message) => m.S.solicitedFeatures(message)),
   layout: (m) => m.L && ((message) => m.L.bodyLayoutFeatures(message)),
   offer: (m) => m.O && ((message) => m.O.offerLayoutFeatures(message)),
-  fingerprint: (m) => m.F && ((message) => m.F.headerFingerprintFeatures(message))
+  fingerprint: (m) => m.F && ((message) => m.F.headerFingerprintFeatures(message)),
+  link: (m) => m.U && ((message) => m.U.linkFeatures(message))
 }
 if (STEPS[step] === undefined) throw new Error(`--step: one of ${Object.keys(STEPS).join(", ")}`)
 const runs = builds.map((b) => ({ name: b.name, f: STEPS[step](b.m) })).filter((b) => b.f)

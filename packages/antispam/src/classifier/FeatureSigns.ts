@@ -110,6 +110,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   url_ip_literal: 1,
   url_many_subdomains: 1,
   url_numeric_host: 1,
+  url_one_foreign_site: 1,
   url_odd_port: 1,
   url_punycode: 1,
   url_redirect: 1,
@@ -158,7 +159,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["text_blank_spacing", "text_shouted_links"],
   ["mailer_fields_missing", "message_id_not_mailers", "received_provider_host_forged"],
   ["date_after_origin"],
-  ["text_amount_millions", "text_pitch_opening"]
+  ["text_amount_millions", "text_pitch_opening"],
+  ["url_one_foreign_site"]
 ]
 
 /** Every late feature, in stage order. */

@@ -21,7 +21,8 @@
 // the cache from the start (no question asked): the differences price the questions.
 //
 // `--classifier` adds the shipped content classifier stage (off by default: this measures the
-// engine around the stages); `--prof FILE` writes a CPU profile of the measured passes, `--alloc
+// engine around the stages); `--prof FILE` writes a CPU profile of the measured passes (`--prof-interval US` its sampling
+// interval), `--alloc
 // FILE` an allocation profile (and prints the bytes allocated per message), `--survivors FILE` the
 // same without what the scavenger collected (what survived the young generation, plus the young
 // objects no scavenge has looked at yet when it ends; see bench/survivor-probe.mjs); `--passes repeat`
@@ -345,6 +346,10 @@ if (session_) {
   inspector = new Session()
   inspector.connect()
   await inspector.post("Profiler.enable")
+  // `--prof-interval US`: V8's sampling interval (default 1,000 µs); a warmed replay pass of
+  // 1,000 messages is ~1 s of CPU, too few samples at the default to split by owner.
+  const interval = arg("prof-interval", undefined)
+  if (interval !== undefined) await inspector.post("Profiler.setSamplingInterval", { interval: Number(interval) })
   await inspector.post("Profiler.start")
 }
 // `--alloc FILE`: a sampling allocation profile (collected objects included) of the measured passes.

@@ -21,13 +21,13 @@
 // the cache from the start (no question asked): the differences price the questions.
 //
 // `--classifier` adds the shipped content classifier stage (off by default: this measures the
-// engine around the stages); `--prof FILE` writes a CPU profile of the measured passes (`--prof-interval US` its sampling
-// interval), `--alloc
-// FILE` an allocation profile (and prints the bytes allocated per message), `--survivors FILE` the
-// same without what the scavenger collected (what survived the young generation, plus the young
-// objects no scavenge has looked at yet when it ends; see bench/survivor-probe.mjs); `--passes repeat`
-// runs one pass; `--outcomes FILE` writes each message's outcome (to compare two builds message
-// by message); `--off auth,endUserBlocklist` switches checks off to see what they cost;
+// engine around the stages); `--prof FILE` writes a CPU profile of the measured passes
+// (`--prof-interval US` its sampling interval), `--alloc FILE` an allocation profile (and prints
+// the bytes allocated per message), `--survivors FILE` the same without what the scavenger
+// collected (what survived the young generation, plus the young objects no scavenge has looked
+// at yet when it ends; see bench/survivor-probe.mjs); `--passes repeat` runs one pass;
+// `--outcomes FILE` writes each message's outcome (to compare two builds message by message);
+// `--off auth,endUserBlocklist` switches checks off to see what they cost;
 // `--shapes` counts the hidden classes of the engine's per-message objects (bench/engine-shapes.mjs).
 // `--counts` prints, per measured pass and message, the fibers created (Effect's fiber ids),
 // the promises created and the fibers' suspensions (async_hooks), and per phase how many

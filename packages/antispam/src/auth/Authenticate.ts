@@ -29,11 +29,6 @@
  *   earlier message gives that message's result without running again (`CheckMemo.ts`); an SPF
  *   check its first answer decided reads no IP, so it is remembered for every IP; and a sender
  *   whose every check is remembered gets the facts its earlier message got (`RecalledFacts.ts`).
- * - `checkNow` (the gateway's way) runs a message with no DKIM or ARC field by callback (`runBy`):
- *   a new sender whose first answers decide its checks waits with no promise inside the check.
- *   `check` keeps the promise path (`run`); the test compares the two over generated senders.
- *
- * Over 400 lines: the checks run by promise and by callback side by side, so they stay the same.
  *
  * @category services
  * @since 0.1.0
@@ -265,148 +260,6 @@ const run = async (
   })
 }
 
-/**
- * `run` by callback, for a message with no DKIM or ARC field and a memo: each check recalled as
- * `run` recalls it, else its first question asked by callback (`Recording.ask`) and, where that
- * answer decides the check (`FirstAnswer`), its result made at once; only a check that needs
- * mailauth goes on through mailauth's promises, as in `run`. A new sender whose names the
- * resolver refuses or does not know (every message of the peer workload's replay) then waits for
- * its questions with no promise, where `run` made ~20 per message (its `async` frame,
- * `Promise.all`, each question's and each check's chain). The same questions in the same order,
- * the same memo entries, the same facts: `done` gets what `run` resolves with, `failed` what it
- * would reject with.
- */
-const runBy = (
-  input: AuthInput,
-  options: AuthOptions,
-  memo: CheckMemo.CheckMemo,
-  resolver: MailauthResolver.MailauthResolver,
-  found: HeaderFacts,
-  done: (facts: AuthFacts) => void,
-  failed: (error: unknown) => void
-): void => {
-  const mailauth = Mailauth.load()
-  const { helo, spfHelo } = helosOf(input)
-  const headerFrom = found.headerFrom ?? []
-  const fromDomain = fromDomainOf(headerFrom)
-  const heloChecked = isDomainName(helo)
-  let spfOut: MailauthSpf | undefined
-  let heloSpf: MailauthSpf | undefined
-  let dmarcOut: MailauthDmarc | false | undefined
-  let waiting = 1 + (heloChecked ? 1 : 0) + (fromDomain ? 1 : 0)
-  let over = false
-  const fail = (error: unknown) => {
-    if (over) return
-    over = true
-    failed(error)
-  }
-  const settled = () => {
-    if (over || --waiting > 0) return
-    over = true
-    let facts: AuthFacts
-    try {
-      facts = factsOf(input, options, resolver, helo, fromDomain, {
-        spf: spfOut!,
-        heloSpf,
-        dmarc: dmarcOut,
-        dkim: undefined,
-        arc: undefined
-      })
-    } catch (error) {
-      failed(error)
-      return
-    }
-    done(facts)
-  }
-  /** A check's result, at once or from mailauth's promise. */
-  const give = <A>(value: A | Promise<A>, set: (a: A) => void): void => {
-    if (!(value instanceof Promise)) {
-      set(value)
-      settled()
-      return
-    }
-    value.then((a) => {
-      set(a)
-      settled()
-    }, fail)
-  }
-  /** A check not recalled: its first question by callback, decided by its answer or run on by mailauth. */
-  const first = <A>(
-    question: FirstAnswer.FirstQuestion<A> | undefined,
-    recording: MailauthResolver.Recording,
-    whole: () => Promise<A>,
-    kept: (result: A) => A,
-    set: (a: A) => void
-  ): void => {
-    if (question === undefined) {
-      give(whole().then(kept), set)
-      return
-    }
-    recording.ask(question.name, "TXT", (answer) => {
-      try {
-        const decided = question.decide(answer)
-        give(decided !== undefined ? kept(decided) : question.rest(recording.resolve, answer).then(kept), set)
-      } catch (error) {
-        fail(error)
-      }
-    })
-  }
-  const ipDecides = FirstAnswer.ipDecides(input.ip)
-  // `run`'s `spf`: recalled for any IP when its first answer decided it, else for this IP, else run.
-  const spf = (checkedHelo: string, sender: string, set: (r: MailauthSpf) => void) => {
-    const key = spfKey(input, options, checkedHelo, sender)
-    const anyIp = ipDecides ? firstSpfKey(options, checkedHelo, sender) : undefined
-    const known = (anyIp === undefined ? undefined : memo.recall(anyIp, resolver)) ?? memo.recall(key, resolver)
-    if (known !== undefined) return give(memo.replay(known, resolver) as MailauthSpf, set)
-    const recording = resolver.recording()
-    const spfOptions = { ip: input.ip, mta: options.mta, resolver: recording.resolve, helo: checkedHelo, sender }
-    const kept = (result: MailauthSpf) => {
-      memo.keep(key, recording, result)
-      if (anyIp !== undefined && FirstAnswer.decidedByFirst(result)) memo.alias(key, anyIp)
-      return result
-    }
-    first(FirstAnswer.spfFirst(mailauth, spfOptions), recording, () => FirstAnswer.spf(mailauth, spfOptions), kept, set)
-  }
-  // A throw while the checks are asked fails the check, as a throw in `run` rejects it.
-  const asks = () => {
-    spf(spfHelo, input.mailFrom, (r) => {
-      spfOut = r
-    })
-    if (heloChecked)
-      spf(helo, `postmaster@${helo}`, (r) => {
-        heloSpf = r
-      })
-    if (fromDomain) {
-      const set = (r: MailauthDmarc | false) => {
-        dmarcOut = r
-      }
-      const key = dmarcKey(headerFrom)
-      const known = memo.recall(key, resolver)
-      if (known !== undefined) give(memo.replay(known, resolver) as MailauthDmarc, set)
-      else {
-        const recording = resolver.recording()
-        const dmarcOptions = { headerFrom, resolver: recording.resolve }
-        const kept = <A>(result: A) => {
-          memo.keep(key, recording, result)
-          return result
-        }
-        first(
-          FirstAnswer.dmarcFirst(mailauth, dmarcOptions),
-          recording,
-          () => FirstAnswer.dmarc(mailauth, dmarcOptions),
-          kept,
-          set
-        )
-      }
-    }
-  }
-  try {
-    asks()
-  } catch (error) {
-    fail(error)
-  }
-}
-
 /** What a check that threw or rejected gives: the error's own text (not the wrapper's). */
 const failed = (input: AuthInput, error: unknown, lookups: number): AuthFacts => {
   const e = error instanceof Cause.UnknownError && error.cause !== undefined ? error.cause : error
@@ -419,19 +272,17 @@ const timedOut = (input: AuthInput, options: AuthOptions, lookups: number): Auth
 // mailauth's lookups end at the deadline; the grace covers its CPU work (key parsing, hashing).
 const GRACE_MILLIS = 1000
 
-/** A check begun and not answered from memory: what running it needs. */
-interface Begun {
-  readonly resolver: MailauthResolver.MailauthResolver
-  readonly message: Buffer
-  readonly found: HeaderFacts | undefined
-}
-
 /**
- * Begins mailauth's checks with a resolver whose lookups end at the deadline, read on `now`:
+ * Starts mailauth's checks with a resolver whose lookups end at the deadline, read on `now`:
  * the facts themselves when remembered checks give them at once (`RecalledFacts`, else
- * `recalled`), else what running them needs (`run`, `runBy`).
+ * `recalled`), else their promise with its resolver.
  */
-const start = (dns: DnsShape, input: AuthInput, options: AuthOptions, now: () => number): AuthFacts | Begun => {
+const start = (
+  dns: DnsShape,
+  input: AuthInput,
+  options: AuthOptions,
+  now: () => number
+): AuthFacts | { readonly resolver: MailauthResolver.MailauthResolver; readonly running: Promise<AuthFacts> } => {
   // The first check loads mailauth's modules: before its deadline starts, not against it.
   Mailauth.load()
   const at = now()
@@ -459,10 +310,8 @@ const start = (dns: DnsShape, input: AuthInput, options: AuthOptions, now: () =>
   }
   const resolver = MailauthResolver.make(dns, options.timeoutMillis, at + options.timeoutMillis, now)
   const facts = sender === undefined ? undefined : recalled(input, options, memo!, resolver, found!, sender)
-  return facts ?? { resolver, message, found }
+  return facts ?? { resolver, running: run(input, options, resolver, message, found) }
 }
-
-const isBegun = (started: AuthFacts | Begun): started is Begun => "resolver" in started
 
 /**
  * The check in the fiber's runtime: the deadline and mailauth's lookups read its `Clock` (a
@@ -476,9 +325,9 @@ export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Ef
     } catch (error) {
       return Effect.succeed(failed(input, error, 0))
     }
-    if (!isBegun(started)) return Effect.succeed(started)
-    const { resolver, message, found } = started
-    return Effect.tryPromise(() => run(input, options, resolver, message, found)).pipe(
+    if (!("running" in started)) return Effect.succeed(started)
+    const { resolver, running } = started
+    return Effect.tryPromise(() => running).pipe(
       (checking) => Deadline.within(checking, options.timeoutMillis + GRACE_MILLIS),
       Effect.map((o) => (o._tag === "Some" ? o.value : timedOut(input, options, resolver.lookups()))),
       Effect.catch((e) => Effect.succeed(failed(input, e, resolver.lookups())))
@@ -498,24 +347,21 @@ export const checkNow = (dns: DnsShape, input: AuthInput, options: AuthOptions):
   } catch (error) {
     return failed(input, error, 0)
   }
-  if (!isBegun(started)) return started
-  const { resolver, message, found } = started
-  const memo = options.memo
+  if (!("running" in started)) return started
+  const { resolver, running } = started
   return new Promise((resolve) => {
-    let over = false
-    const finish = (facts: AuthFacts) => {
-      if (over) return
-      over = true
-      deadline.cancel()
-      resolve(facts)
-    }
     const deadline = Deadline.timer(options.timeoutMillis + GRACE_MILLIS, () =>
-      finish(timedOut(input, options, resolver.lookups()))
+      resolve(timedOut(input, options, resolver.lookups()))
     )
-    const fail = (error: unknown) => finish(failed(input, error, resolver.lookups()))
-    // Without DKIM or ARC to verify, the checks wait by callback (`runBy`); else `run`'s promises.
-    if (memo !== undefined && found !== undefined && !found.dkim && !found.arc)
-      runBy(input, options, memo, resolver, found, finish, fail)
-    else run(input, options, resolver, message, found).then(finish, fail)
+    running.then(
+      (facts) => {
+        deadline.cancel()
+        resolve(facts)
+      },
+      (error: unknown) => {
+        deadline.cancel()
+        resolve(failed(input, error, resolver.lookups()))
+      }
+    )
   })
 }

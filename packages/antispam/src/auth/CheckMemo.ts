@@ -18,7 +18,7 @@
  * @since 0.1.0
  */
 import { BoundedMap } from "@mailmoat/core"
-import type { Asked, MailauthResolver, Recording } from "./MailauthResolver.ts"
+import type { Asked, MailauthResolver } from "./MailauthResolver.ts"
 
 export interface CheckMemo {
   /**
@@ -47,11 +47,6 @@ export interface CheckMemo {
    * whose result turned out not to depend on every input its key names.
    */
   readonly alias: (key: string, alias: string) => void
-  /**
-   * What `run` does with a check's result once it ran through `recording`: remembered under `key`
-   * when no answer depended on time, else forgotten. For a check run by callback (no promise).
-   */
-  readonly keep: (key: string, recording: Recording, result: unknown) => void
   /** Counts `n` checks answered from memory without `replay` (their facts given whole, `RecalledFacts`). */
   readonly counted: (n: number) => void
   /** Checks answered from memory so far. */
@@ -90,18 +85,9 @@ export const make = (maxEntries = 512): CheckMemo => {
     resolver.replay(remembered.asked)
     return remembered.result
   }
-  const keep = (key: string, recording: Recording, result: unknown) => {
-    const asked = recording.asked()
-    if (recording.replayable() && !usesTime(asked)) {
-      entries.delete(key)
-      entries.set(key, { key, asked, result })
-      BoundedMap.trimOldest(entries, maxEntries)
-    } else entries.delete(key)
-  }
   return {
     recall,
     replay,
-    keep,
     holds: (remembered, seen) => entries.get(remembered.key) === remembered && unchanged(remembered, seen),
     alias: (key, alias) => {
       const known = entries.get(key)
@@ -120,7 +106,12 @@ export const make = (maxEntries = 512): CheckMemo => {
         if (known !== undefined) return Promise.resolve(replay(known, resolver) as A)
         const recording = resolver.recording()
         return check(recording.resolve).then((result) => {
-          keep(key, recording, result)
+          const asked = recording.asked()
+          if (recording.replayable() && !usesTime(asked)) {
+            entries.delete(key)
+            entries.set(key, { key, asked, result })
+            BoundedMap.trimOldest(entries, maxEntries)
+          } else entries.delete(key)
           return result
         })
       } catch (error) {

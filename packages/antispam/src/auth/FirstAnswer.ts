@@ -29,10 +29,11 @@
 import { isIP } from "node:net"
 import type { MailauthDmarc, MailauthSpf } from "./FromMailauth.ts"
 import type * as Mailauth from "./Mailauth.ts"
-// The first question's outcome, kept to be told again.
-import type { Outcome } from "./MailauthResolver.ts"
 
 type Resolve = (name: string, type?: string) => Promise<unknown>
+
+/** The first question's outcome, kept to be told again. */
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown }
 
 /**
  * `decide` with the first question's outcome: one promise (no `async` frame around the check,
@@ -111,21 +112,9 @@ const ipOf = (ip: string): string => {
 /** Whether `spf` may decide a check for `ip` from its first answer (other inputs permitting). */
 export const ipDecides = (ip: string): boolean => isIP(ipOf(ip)) !== 0
 
-/**
- * A check's first question and what its answer decides: `decide` gives the result when the first
- * answer alone decides it (without mailauth), else `undefined`; `rest` runs mailauth with that
- * answer told again instead of asked twice. Asked by promise (`spf`, `dmarc`) or by callback
- * (`Authenticate.ts`' new-sender path): the same decisions either way.
- */
-export interface FirstQuestion<A> {
-  readonly name: string
-  readonly decide: (first: Outcome) => A | undefined
-  readonly rest: (resolver: Resolve, first: Outcome) => Promise<A>
-}
-
-/** `spf`'s first question, or `undefined` when mailauth runs from the start (see `spf`). */
-export const spfFirst = (mailauth: Mailauth.Mailauth, options: SpfOptions): FirstQuestion<MailauthSpf> | undefined => {
-  const { mta, helo } = options
+/** What `mailauth.spf(options)` gives, in the fields we read. */
+export const spf = rejecting((mailauth, options: SpfOptions): Promise<MailauthSpf> => {
+  const { mta, helo, resolver } = options
   let sender = options.sender || `postmaster@${helo}`
   const ip = ipOf(options.ip)
   const at = sender.indexOf("@")
@@ -136,43 +125,32 @@ export const spfFirst = (mailauth: Mailauth.Mailauth, options: SpfOptions): Firs
     .slice(sender.lastIndexOf("@") + 1)
     .toLowerCase()
     .trim()
-  if (!mta || !isIP(ip) || !PLAIN_DOMAIN.test(domain)) return undefined
-  return {
-    name: domain,
-    decide: (first) => {
-      const code = first.ok ? undefined : codeOf(first.error)
-      if (code === undefined) return undefined
-      const text =
-        code === "EREFUSED"
-          ? `DNS request refused by server when resolving ${domain}`
-          : code === "ETIMEOUT"
-            ? "DNS timeout"
-            : (first as { error: Error }).error.message
-      const none = code === "ENOTFOUND" || code === "ENODATA"
-      const result = {
-        domain,
-        "client-ip": ip,
-        ...(helo ? { helo } : {}),
-        "envelope-from": sender,
-        status: none
-          ? { result: "none", comment: `${mta}: ${domain} does not designate permitted sender hosts` }
-          : {
-              result: "temperror",
-              comment: `${mta}: error in processing during lookup of ${sender}${text ? `: ${text}` : ""}`
-            }
-      } as MailauthSpf
-      decidedFirst.add(result)
-      return result
-    },
-    rest: (resolver, first) => mailauth.spf({ ...options, resolver: toldFirst(resolver, domain, "TXT", first) })
-  }
-}
-
-/** What `mailauth.spf(options)` gives, in the fields we read. */
-export const spf = rejecting((mailauth, options: SpfOptions): Promise<MailauthSpf> => {
-  const q = spfFirst(mailauth, options)
-  if (q === undefined) return mailauth.spf({ ...options })
-  return afterFirst(options.resolver(q.name, "TXT"), (first) => q.decide(first) ?? q.rest(options.resolver, first))
+  if (!mta || !isIP(ip) || !PLAIN_DOMAIN.test(domain)) return mailauth.spf({ ...options })
+  return afterFirst(resolver(domain, "TXT"), (first): MailauthSpf | Promise<MailauthSpf> => {
+    const code = first.ok ? undefined : codeOf(first.error)
+    if (code === undefined) return mailauth.spf({ ...options, resolver: toldFirst(resolver, domain, "TXT", first) })
+    const text =
+      code === "EREFUSED"
+        ? `DNS request refused by server when resolving ${domain}`
+        : code === "ETIMEOUT"
+          ? "DNS timeout"
+          : (first as { error: Error }).error.message
+    const none = code === "ENOTFOUND" || code === "ENODATA"
+    const result = {
+      domain,
+      "client-ip": ip,
+      ...(helo ? { helo } : {}),
+      "envelope-from": sender,
+      status: none
+        ? { result: "none", comment: `${mta}: ${domain} does not designate permitted sender hosts` }
+        : {
+            result: "temperror",
+            comment: `${mta}: error in processing during lookup of ${sender}${text ? `: ${text}` : ""}`
+          }
+    } as MailauthSpf
+    decidedFirst.add(result)
+    return result
+  })
 })
 
 const isAscii = (s: string): boolean => {
@@ -188,37 +166,23 @@ export interface DmarcOptions {
 
 const HOST_NAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/
 
-/** `dmarc`'s first question, or `undefined` when mailauth runs from the start (see `dmarc`). */
-export const dmarcFirst = (
-  mailauth: Mailauth.Mailauth,
-  options: DmarcOptions
-): FirstQuestion<MailauthDmarc | false> | undefined => {
-  if (options.headerFrom.length !== 1) return undefined
+/** What `mailauth.dmarc` gives (no SPF or DKIM domains: only the record is read), in the fields we read. */
+export const dmarc = rejecting((mailauth, options: DmarcOptions): Promise<MailauthDmarc | false> => {
+  const full = (resolver: Resolve) =>
+    mailauth.dmarc({ headerFrom: [...options.headerFrom], spfDomains: [], dkimDomains: [], resolver })
+  if (options.headerFrom.length !== 1) return full(options.resolver)
   const from = options.headerFrom[0]!
   const at = from.indexOf("@")
   const domain = (at >= 0 ? from.slice(at + 1) : from).toLowerCase().trim()
   // punycode leaves ASCII as it is; other names run mailauth. So does anything that is no host
   // name ("a@@@", brackets, spaces): mailauth reads such an address its own way, and the first
   // question must be the one it would ask.
-  if (!isAscii(domain) || !HOST_NAME.test(domain)) return undefined
+  if (!isAscii(domain) || !HOST_NAME.test(domain)) return full(options.resolver)
   const name = `_dmarc.${domain}`
-  return {
-    name,
-    decide: (first) => {
-      const code = first.ok ? undefined : codeOf(first.error)
-      if (code === undefined || code === "ENOTFOUND" || code === "ENODATA") return undefined
-      return { status: { result: "temperror" }, error: (first as { error: Error }).error.message }
-    },
-    rest: (resolver, first) => fullDmarc(mailauth, options.headerFrom, toldFirst(resolver, name, "TXT", first))
-  }
-}
-
-const fullDmarc = (mailauth: Mailauth.Mailauth, headerFrom: ReadonlyArray<string>, resolver: Resolve) =>
-  mailauth.dmarc({ headerFrom: [...headerFrom], spfDomains: [], dkimDomains: [], resolver })
-
-/** What `mailauth.dmarc` gives (no SPF or DKIM domains: only the record is read), in the fields we read. */
-export const dmarc = rejecting((mailauth, options: DmarcOptions): Promise<MailauthDmarc | false> => {
-  const q = dmarcFirst(mailauth, options)
-  if (q === undefined) return fullDmarc(mailauth, options.headerFrom, options.resolver)
-  return afterFirst(options.resolver(q.name, "TXT"), (first) => q.decide(first) ?? q.rest(options.resolver, first))
+  return afterFirst(options.resolver(name, "TXT"), (first): MailauthDmarc | false | Promise<MailauthDmarc | false> => {
+    const code = first.ok ? undefined : codeOf(first.error)
+    if (code === undefined || code === "ENOTFOUND" || code === "ENODATA")
+      return full(toldFirst(options.resolver, name, "TXT", first))
+    return { status: { result: "temperror" }, error: (first as { error: Error }).error.message }
+  })
 })

@@ -29,18 +29,9 @@ export interface Asked {
   readonly temporary: boolean
 }
 
-/** What a question's promise settles with, as a value. */
-export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown }
-
 /** The questions one check asked through `recording`, in order; `replayable` false when time decided an answer. */
 export interface Recording {
   readonly resolve: (name: string, type?: string) => Promise<unknown>
-  /**
-   * `resolve` by callback: `then` gets what its promise would settle with (`ok` and the value, or
-   * the error it would reject with), at once when the answer is known, else when it comes, with
-   * no promise where the resolver answers by callback (`DnsShape.query`).
-   */
-  readonly ask: (name: string, type: string, then: (outcome: Outcome) => void) => void
   readonly asked: () => ReadonlyArray<Asked>
   readonly replayable: () => boolean
 }
@@ -228,50 +219,10 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
     const answer = looked(dns, t as Dns.RecordType, name, Math.min(timeoutMillis, left), at)
     return answer instanceof Promise ? answer.then(tell) : tell(answer)
   }
-  /** `ask` by callback: `then` at once when the answer is known, else by the resolver's callback. */
-  const askBy = (
-    name: string,
-    type: string,
-    then: (told: Told, late: boolean) => void,
-    defect: (cause: unknown) => void
-  ): void => {
-    const t = type.toUpperCase()
-    const query = dns.query
-    if (query === undefined || !SUPPORTED.has(t)) {
-      const out = ask(name, type, then)
-      if (out instanceof Promise) out.then(undefined, defect)
-      return
-    }
-    count++
-    const at = now()
-    const left = deadline - at
-    const cached = left <= 0 ? undefined : Dns.peek(dns, t as Dns.RecordType, name, at)
-    if (left <= 0)
-      then({ ok: false, code: CODES.Timeout, message: `${t} ${name}: deadline passed`, temporary: true }, true)
-    else if (cached !== undefined) then(toldOf(t, name, cached), false)
-    else
-      query(t as Dns.RecordType, name, Math.min(timeoutMillis, left), at, (exit) => {
-        let answer: Dns.Immediate
-        try {
-          answer = immediate(exit)
-        } catch (cause) {
-          defect(cause)
-          return
-        }
-        const told = toldOf(t, name, answer)
-        then(told, !told.ok && told.code === CODES.Timeout)
-      })
-  }
-  /** What a question's promise settles with: its value, or the error it rejects with (a temporary one noted). */
-  const outcomeOf = (name: string, told: Told): Outcome => {
-    if (told.ok) return told
-    if (told.temporary) temporary.add(name.toLowerCase())
-    return { ok: false, error: failure(told.message, told.code) }
-  }
   const deliver = (name: string, told: Told): unknown => {
-    const outcome = outcomeOf(name, told)
-    if (outcome.ok) return outcome.value
-    throw outcome.error
+    if (told.ok) return told.value
+    if (told.temporary) temporary.add(name.toLowerCase())
+    throw failure(told.message, told.code)
   }
   const resolve = (name: string, type = "A"): Promise<unknown> =>
     promised(() => ask(name, type, (told) => deliver(name, told)))
@@ -291,34 +242,6 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
               return deliver(name, told)
             })
           ),
-        // What `resolve` does, its promise's settlement handed to `then`: a defect (a throw
-        // before or instead of an answer) is the error it would reject with, nothing recorded.
-        ask: (name, type, then) => {
-          let told = false
-          const once = (outcome: Outcome) => {
-            // Told already: this is a throw of `then` itself coming back (see below).
-            if (told) throw (outcome as { error: unknown }).error
-            told = true
-            then(outcome)
-          }
-          try {
-            askBy(
-              name,
-              type,
-              (answer, late) => {
-                if (late) replayable = false
-                asked.push({ name, type, seen: seenOf(answer), temporary: !answer.ok && answer.temporary })
-                // The error made, not thrown: a throw and its catch cost more than the answer.
-                once(outcomeOf(name, answer))
-              },
-              (error) => once({ ok: false, error })
-            )
-          } catch (error) {
-            // A throw of `then` itself is its caller's, not an answer.
-            if (told) throw error
-            once({ ok: false, error })
-          }
-        },
         asked: () => asked,
         replayable: () => replayable
       }

@@ -7,7 +7,6 @@ import { Dns, Later, StageAnswers } from "@mailmoat/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { fcrdns, fcrdnsKnown, fcrdnsNow, isFqdnHelo } from "../../src/enduser/MailServerEvidence.ts"
-import { byCallback } from "../support/callbackDns.ts"
 
 const zone: Dns.StaticZone = {
   "1.2.0.192.in-addr.arpa": { PTR: ["mx.good.test"] },
@@ -61,6 +60,29 @@ describe("fcrdns", () => {
     expect(fcrdnsKnown(dns, "192.0.2.1", Date.now() + 3_600_000)).toBeUndefined()
   })
 })
+
+/** `zone` answered by callback (`DnsShape.query`) one turn later, as a socket's answer comes. */
+const byCallback = (zone: Dns.StaticZone): Dns.DnsShape => {
+  const inner = Dns.makeStatic(zone)
+  const lookup: NonNullable<Dns.DnsShape["lookup"]> = (type, name, options) => Dns.lookup(inner, type, name, options)
+  return {
+    resolve: inner.resolve,
+    lookup,
+    query: (type, name, timeoutMillis, _now, answered) => {
+      let over = false
+      const fiber = Effect.runFork(lookup(type, name, { timeoutMillis }))
+      fiber.addObserver((exit) =>
+        setImmediate(() => {
+          if (!over) answered(exit)
+        })
+      )
+      return () => {
+        over = true
+        fiber.interruptUnsafe()
+      }
+    }
+  }
+}
 
 const entryArb: fc.Arbitrary<Dns.StaticEntry | undefined> = fc.oneof(
   fc.constant(undefined),

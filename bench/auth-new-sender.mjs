@@ -7,11 +7,13 @@
 // (`CheckMemo`, not exported; a new sender never finds its checks there). `--stage`: the
 // harness's shape instead, through the auth stage's authenticator as the gateway runs it, its
 // memo included: one HELO name (smtp-source's) and MAIL FROM for every message, a new IP and From
-// domain in each. Both builds are loaded in one process and
+// domain in each; with `--new-helo` a new HELO name in each too, as the harness's replay run has
+// it (the SPF identity is the sender hop of the Received chain, whose HELO name is new in every
+// message: the HELO name's SPF is asked as well). Both builds are loaded in one process and
 // run in alternated rounds (this checkout and `--base DIR`, a built `git worktree`);
 // microseconds of process CPU (user + system) per message and the ratio per round.
 //
-//   npm run build && node bench/auth-new-sender.mjs [--base /tmp/mm-base] [--messages 4000] [--conc 20] [--rounds 6] [--stage]
+//   npm run build && node bench/auth-new-sender.mjs [--base /tmp/mm-base] [--messages 4000] [--conc 20] [--rounds 6] [--stage [--new-helo]]
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
@@ -24,9 +26,10 @@ const messages = Number(arg("messages", "4000"))
 const conc = Number(arg("conc", "20"))
 const rounds = Number(arg("rounds", "6"))
 const viaStage = process.argv.includes("--stage")
+const newHelo = process.argv.includes("--new-helo")
 
 const load = async (label, root) => {
-  const { Dns, Envelope, Facts, MessageModel } = await import(
+  const { Dns, Envelope, Facts, MessageModel, StageAnswers } = await import(
     pathToFileURL(join(root, "packages/core/dist/index.js")).href
   )
   const { Authenticate, AuthStage } = (await import(pathToFileURL(join(root, "packages/antispam/dist/index.js")).href))
@@ -66,12 +69,13 @@ const load = async (label, root) => {
     const text = `From: ${from}\r\nTo: user@example.net\r\nSubject: hello ${i}\r\nMessage-ID: <${serial}.${i}@x>\r\n\r\nbody ${i}\r\n`
     const envelope = Envelope.make({
       clientAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-      helo: "client.example",
+      helo: newHelo ? `h${serial}-${i}.example.net` : "client.example",
       mailFrom: "bench-sender@client.example",
       rcptTo: ["user@example.net"]
     })
     const facts = authenticator.factsNow(MessageModel.fromBytes(Buffer.from(text), { envelope }), Facts.make())
-    return Effect.isEffect(facts) ? Effect.runPromise(facts) : facts
+    // A check that waits is an effect or, since the waiting stages wait by callback, a `Later`.
+    return StageAnswers.isWaiting(facts) ? Effect.runPromise(StageAnswers.toEffect(facts)) : facts
   }
   const check = (i, serial) => {
     if (viaStage) return viaAuthenticator(i, serial)

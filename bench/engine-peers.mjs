@@ -21,12 +21,13 @@
 // the cache from the start (no question asked): the differences price the questions.
 //
 // `--classifier` adds the shipped content classifier stage (off by default: this measures the
-// engine around the stages); `--prof FILE` writes a CPU profile of the measured passes, `--alloc
-// FILE` an allocation profile (and prints the bytes allocated per message), `--survivors FILE` the
-// same without what the scavenger collected (what survived the young generation, plus the young
-// objects no scavenge has looked at yet when it ends; see bench/survivor-probe.mjs); `--passes repeat`
-// runs one pass; `--outcomes FILE` writes each message's outcome (to compare two builds message
-// by message); `--off auth,endUserBlocklist` switches checks off to see what they cost;
+// engine around the stages); `--prof FILE` writes a CPU profile of the measured passes
+// (`--prof-interval US` its sampling interval), `--alloc FILE` an allocation profile (and prints
+// the bytes allocated per message), `--survivors FILE` the same without what the scavenger
+// collected (what survived the young generation, plus the young objects no scavenge has looked
+// at yet when it ends; see bench/survivor-probe.mjs); `--passes repeat` runs one pass;
+// `--outcomes FILE` writes each message's outcome (to compare two builds message by message);
+// `--off auth,endUserBlocklist` switches checks off to see what they cost;
 // `--shapes` counts the hidden classes of the engine's per-message objects (bench/engine-shapes.mjs).
 // `--counts` prints, per measured pass and message, the fibers created (Effect's fiber ids),
 // the promises created and the fibers' suspensions (async_hooks), and per phase how many
@@ -345,6 +346,10 @@ if (session_) {
   inspector = new Session()
   inspector.connect()
   await inspector.post("Profiler.enable")
+  // `--prof-interval US`: V8's sampling interval (default 1,000 µs); a warmed replay pass of
+  // 1,000 messages is ~1 s of CPU, too few samples at the default to split by owner.
+  const interval = arg("prof-interval", undefined)
+  if (interval !== undefined) await inspector.post("Profiler.setSamplingInterval", { interval: Number(interval) })
   await inspector.post("Profiler.start")
 }
 // `--alloc FILE`: a sampling allocation profile (collected objects included) of the measured passes.

@@ -12,7 +12,17 @@
 //                      that mark 6 or more near misses, the search the candidates below came from)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { args, candidateSetup, opt, printMissTable, printPairTable } from "./classifier-common.mjs"
+import {
+  args,
+  candidateSetup,
+  count,
+  letters,
+  lines,
+  nonBlank,
+  opt,
+  printMissTable,
+  printPairTable
+} from "./classifier-common.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
@@ -22,10 +32,6 @@ const show = opt("show", undefined)
  */
 const NEAR = 0.6
 
-const count = (s, re) => (s.match(re) ?? []).length
-const lines = (t) => t.split("\n")
-const nonBlank = (t) => lines(t).filter((l) => l.trim().length > 0)
-const letters = (s) => count(s, /[A-Za-z]/g)
 const URL_LINE = /^[ \t]*<?(?:https?:\/\/|www\.)\S+[ \t]*$/i
 /** The decoded texts (HTML's reduced text too), line ends made LF. */
 const texts = (m) => m.body.texts.map((t) => String(t).slice(0, 150_000).replace(/\r\n?/g, "\n"))

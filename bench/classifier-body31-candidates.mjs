@@ -13,17 +13,23 @@
 //                      that mark 3 or more near misses)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { args, candidateSetup, opt, printMissTable, printPairTable } from "./classifier-common.mjs"
+import {
+  args,
+  candidateSetup,
+  count,
+  letters,
+  lines,
+  nonBlank,
+  opt,
+  printMissTable,
+  printPairTable
+} from "./classifier-common.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
 /** Spam missed with none known at this probability or more: what a late weight of about 1.2 lifts. */
 const NEAR = 0.6
 
-const count = (s, re) => (s.match(re) ?? []).length
-const lines = (t) => t.split("\n")
-const nonBlank = (t) => lines(t).filter((l) => l.trim().length > 0)
-const letters = (s) => count(s, /[A-Za-z]/g)
 /** The decoded texts (HTML's reduced text too), line ends made LF. */
 const texts = (m) => m.body.texts.map((t) => String(t).slice(0, 150_000).replace(/\r\n?/g, "\n"))
 const anyText = (m, f) => texts(m).some(f)

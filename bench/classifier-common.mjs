@@ -295,3 +295,9 @@ export const printPairTable = ({ Classifier, corpus, model, traits, keep, near =
   const pairs = [...rows.entries()].filter(([k, r]) => k.includes(" + ") && keep(r))
   for (const [k, r] of pairs.sort((a, b) => b[1].near - a[1].near)) line(k, r)
 }
+
+/** The text helpers of the candidate benches: matches of `re` in `s`, a text's lines, its non-blank lines, its ASCII letters. */
+export const count = (s, re) => (s.match(re) ?? []).length
+export const lines = (t) => t.split("\n")
+export const nonBlank = (t) => lines(t).filter((l) => l.trim().length > 0)
+export const letters = (s) => count(s, /[A-Za-z]/g)

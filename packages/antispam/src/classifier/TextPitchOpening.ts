@@ -17,6 +17,7 @@
  */
 import { MessageModel } from "@mailmoat/core"
 import { isCurrencySign, isDigit } from "./CurrencySign.ts"
+import { someTrimmedLine } from "./TrimmedLines.ts"
 
 /** White space as `trim` removes it (core's test, shared by its scans). */
 const { isWhitespace } = MessageModel
@@ -68,26 +69,16 @@ const opensOnPitch = (text: string): boolean => {
   let shouted = 0
   let pricedLines = 0
   let first = true
-  let start = 0
-  while (start < text.length) {
-    const nl = text.indexOf("\n", start)
-    const end = nl < 0 ? text.length : nl
-    let from = start
-    let to = end
-    while (from < to && isWhitespace(text.charCodeAt(from))) from++
-    while (to > from && isWhitespace(text.charCodeAt(to - 1))) to--
-    if (to > from) {
-      const last = text.charCodeAt(to - 1)
-      if (first) {
-        // Most texts end here: their first line is a greeting or a sentence.
-        if ((last !== EXCLAIM && last !== QUESTION) || vocative(text, from, to)) return false
-        first = false
-      } else if (last === EXCLAIM && ++shouted >= SHOUTED_LINES) return true
-      if (priced(text, from, to) && ++pricedLines >= PRICED_LINES) return true
-    }
-    start = end + 1
-  }
-  return false
+  return someTrimmedLine(text, (from, to) => {
+    const last = text.charCodeAt(to - 1)
+    if (first) {
+      // Most texts end here: their first line is a greeting or a sentence.
+      if ((last !== EXCLAIM && last !== QUESTION) || vocative(text, from, to)) return false
+      first = false
+    } else if (last === EXCLAIM && ++shouted >= SHOUTED_LINES) return true
+    if (priced(text, from, to) && ++pricedLines >= PRICED_LINES) return true
+    return undefined
+  })
 }
 
 /** Whether one of `texts` (a message's decoded texts) opens on a headline and goes on selling. */

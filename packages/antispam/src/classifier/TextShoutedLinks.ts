@@ -14,6 +14,7 @@
  */
 import { MessageModel } from "@mailmoat/core"
 import { fewerLetters } from "./TextBlankSpacing.ts"
+import { someTrimmedLine } from "./TrimmedLines.ts"
 
 /** White space as `trim` removes it (core's test, shared by its scans). */
 const { isWhitespace } = MessageModel
@@ -42,22 +43,11 @@ const mayShout = (text: string): boolean => text.includes("!") && (text.includes
 const shoutsAndLinks = (text: string): boolean => {
   let shouted = 0
   let links = 0
-  let start = 0
-  while (start < text.length) {
-    const nl = text.indexOf("\n", start)
-    const end = nl < 0 ? text.length : nl
-    let from = start
-    let to = end
-    while (from < to && isWhitespace(text.charCodeAt(from))) from++
-    while (to > from && isWhitespace(text.charCodeAt(to - 1))) to--
-    if (to > from) {
-      if (text.charCodeAt(to - 1) === EXCLAIM) shouted++
-      else if (linkAlone(text, from, to)) links++
-      if (shouted >= SHOUTED_LINES && links >= LINK_LINES) return true
-    }
-    start = end + 1
-  }
-  return false
+  return someTrimmedLine(text, (from, to) => {
+    if (text.charCodeAt(to - 1) === EXCLAIM) shouted++
+    else if (linkAlone(text, from, to)) links++
+    return shouted >= SHOUTED_LINES && links >= LINK_LINES ? true : undefined
+  })
 }
 
 /** Whether one of `texts` (a message's decoded texts) is short, exclaims on three lines and has two links alone on lines. */

@@ -62,7 +62,7 @@ const scored = []
 for (let k = 0; k < folds; k++) {
   const model = Classifier.trainTokens(
     items.filter((it) => foldOf(it.name) !== k),
-    { twinWeight, discriminative, lateStages }
+    { twinWeight, discriminative, lateStages, oneSided: args.includes("--one-sided") }
   )
   for (const it of items.filter((it) => foldOf(it.name) === k)) {
     const s = Classifier.score(model, it.tokens)

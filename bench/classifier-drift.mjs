@@ -34,6 +34,9 @@
 // scoring: one build with several candidate features measures each alone, or any subset, against the
 // build without them (round 27).
 //
+// --one-sided trains with the tokens of languages the training holds in one class only set aside
+// (OneSidedLanguages.ts, round 45); classifier-cv.mjs takes it too.
+//
 // --drop chi:logit,... fits the layer without those inputs (the layer gives them no weight).
 // --disc on trains with the discriminative token model as one more layer input; --disc k=v,... tries its
 // options (round 15).
@@ -163,7 +166,8 @@ const run = (name, trainSet, testSet) => {
     twinWeight,
     discriminative,
     dropInputs: opt("drop", undefined)?.split(","),
-    lateStages
+    lateStages,
+    oneSided: args.includes("--one-sided")
   })
   if (args.includes("--weights")) printLayer(name, model.logistic)
   return knownShares.map((known) =>

@@ -2,10 +2,12 @@
 // Trains the classifier model shipped in packages/antispam/model/ from the training split of the
 // shared corpus (derived token statistics only; the messages never enter the repo).
 //
-//   node scripts/train-model.mjs [--ham DIR] [--spam DIR] [--out FILE] [--baseline]
+//   node scripts/train-model.mjs [--ham DIR] [--spam DIR] [--out FILE] [--baseline] [--one-sided]
 //
 // Defaults: ../shared/corpus/train/{ham,spam} -> packages/antispam/model/mailmoat-classifier.model.gz.
 // --baseline trains plain Robinson/Fisher (no logistic layer), for comparison.
+// --one-sided sets aside the tokens of languages the training holds in one class only
+// (OneSidedLanguages.ts; round 45 in docs/classifier.md, measured and off by default).
 // Needs the built package: npx turbo run build --filter=@mailmoat/antispam
 import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -27,6 +29,7 @@ const model = Classifier.train({
   spamDir,
   out,
   logistic: !args.includes("--baseline"),
+  oneSided: args.includes("--one-sided"),
   meta: { source: "SpamAssassin public corpus, train split (../shared/corpus/train)" },
   log: (line) => console.log(line)
 })

@@ -20,10 +20,17 @@ const train: CommandSpec = {
   options: [
     ...corpusOptions,
     { name: "out", alias: "o", value: "FILE", help: "model file to write (.gz = compressed)" },
+    {
+      name: "one-sided",
+      help: "give no weight to the tokens of a language the training mail holds in one class only (say, French only in spam)"
+    },
     configOption,
     jsonOption
   ],
-  examples: ["mailmoat train --ham corpus/ham --spam corpus/spam --out data/model.gz"],
+  examples: [
+    "mailmoat train --ham corpus/ham --spam corpus/spam --out data/model.gz",
+    "mailmoat train --ham corpus/ham --spam corpus/spam --out data/model.gz --one-sided"
+  ],
   run: (a) => import("../run/train.ts").then((m) => m.runTrain(a))
 }
 

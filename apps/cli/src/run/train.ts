@@ -60,6 +60,7 @@ export const runTrain = async (a: Parsed): Promise<number> => {
       spamDir,
       out,
       gzip: out.endsWith(".gz"),
+      oneSided: opt.flag(a, "one-sided"),
       log: opt.flag(a, "json") ? undefined : (line) => warn(line),
       progress: makeProgress("tokenizing", { enabled: !opt.flag(a, "json") })
     })
@@ -72,6 +73,11 @@ export const runTrain = async (a: Parsed): Promise<number> => {
     spam: model.nspam,
     tokens: model.tokens.size,
     logistic: model.logistic !== undefined,
+    // With --one-sided: each language the training saw with its ham/spam counts, `*` on those
+    // whose own tokens were set aside, and how many tokens that was.
+    ...(model.meta.languages === undefined
+      ? {}
+      : { languages: model.meta.languages, languageBound: model.meta.languageBound }),
     seconds: (now() - started) / 1000
   }
   if (opt.flag(a, "json")) printJson(summary)
@@ -79,6 +85,10 @@ export const runTrain = async (a: Parsed): Promise<number> => {
     print(
       `trained on ${summary.ham} ham and ${summary.spam} spam messages: ${summary.tokens} tokens kept (${summary.seconds.toFixed(1)} s)`
     )
+    if (summary.languages !== undefined)
+      print(
+        `languages (ham/spam; * its own tokens set aside): ${summary.languages}; ${summary.languageBound} tokens set aside`
+      )
     print(`model written to ${out}`)
     if (!setup.configured || setup.modelPath !== out) print(`use it with: classifier: { model: ${out} }`)
   }

@@ -21,7 +21,7 @@
  */
 import type { Headers, ReceivedHop } from "@mailmoat/core"
 import { parseDate } from "./HeaderAnomalies.ts"
-import { originHop } from "./OriginHop.ts"
+import { MAX_HOPS, originHop } from "./OriginHop.ts"
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -33,8 +33,6 @@ const MAX_AHEAD = 7 * 24 * HOUR
 const SKEW = 10 * MINUTE
 /** A stamp at or below the origin this close to the Date was written by the sender's own clock. */
 const SAME_CLOCK = 5 * MINUTE
-/** Hops read below the origin (as `originHop` reads at most 30). */
-const MAX_HOPS = 30
 
 /** Whether the Date is an hour to a week after the origin's stamp by an amount no zone explains. */
 export const dateAfterOrigin = (headers: Headers, received: ReadonlyArray<ReceivedHop>): boolean => {
@@ -50,7 +48,7 @@ export const dateAfterOrigin = (headers: Headers, received: ReadonlyArray<Receiv
   const rest = ahead % HALF_HOUR
   if (rest < SKEW || rest > HALF_HOUR - SKEW) return false
   const last = Math.min(received.length, MAX_HOPS)
-  for (let i = received.indexOf(origin.hop) + 1; i < last; i++) {
+  for (let i = origin.index + 1; i < last; i++) {
     const t = parseDate(received[i]!.date)
     if (t !== undefined && Math.abs(date - t) <= SAME_CLOCK) return false
   }

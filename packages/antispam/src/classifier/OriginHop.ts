@@ -26,7 +26,8 @@
 import { IpAddress, type ReceivedHop } from "@mailmoat/core"
 import { registrableDomain } from "./Domains.ts"
 
-const MAX_HOPS = 30
+/** Received hops read, newest first: a chain longer than this is read no further. */
+export const MAX_HOPS = 30
 
 /** Addresses that never reach the Internet: RFC 1918, loopback, link-local, shared (RFC 6598), ULA. */
 const isPublic = (ip: IpAddress.Ip): boolean => {
@@ -47,15 +48,15 @@ const isPublic = (ip: IpAddress.Ip): boolean => {
   )
 }
 
-/** The oldest hop that recorded a public IP, with that IP parsed; undefined when none did. */
+/** The oldest hop that recorded a public IP, with that IP parsed and its index; undefined when none did. */
 export const originHop = (
   received: ReadonlyArray<ReceivedHop>
-): { readonly hop: ReceivedHop; readonly ip: IpAddress.Ip } | undefined => {
+): { readonly hop: ReceivedHop; readonly ip: IpAddress.Ip; readonly index: number } | undefined => {
   const last = Math.min(received.length, MAX_HOPS) - 1
   for (let i = last; i >= 0; i--) {
     const hop = received[i]!
     const ip = hop.ip === undefined ? undefined : IpAddress.parse(hop.ip)
-    if (ip !== undefined && isPublic(ip)) return { hop, ip }
+    if (ip !== undefined && isPublic(ip)) return { hop, ip, index: i }
   }
   return undefined
 }

@@ -55,8 +55,26 @@ const quoted = (text: string, at: number): boolean => {
   return text[i] === ">"
 }
 
-/** Whether `text` asks to write to a free-mail mailbox other than `from` to be removed. */
-const asksRemovalAt = (text: string, from: string | undefined): boolean => {
+/**
+ * The sender's address (`fromAddress` of the From value), read only when a text names a free-mail
+ * mailbox: most mail names none, and reading the field's addresses was most of this check's cost.
+ */
+interface Sender {
+  readonly from: string | undefined
+  read: boolean
+  address: string | undefined
+}
+
+const senderAddress = (sender: Sender): string | undefined => {
+  if (!sender.read) {
+    sender.address = fromAddress(sender.from)
+    sender.read = true
+  }
+  return sender.address
+}
+
+/** Whether `text` asks to write to a free-mail mailbox other than the sender's to be removed. */
+const asksRemovalAt = (text: string, sender: Sender): boolean => {
   const t = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text
   let looked = 0
   for (let at = t.indexOf("@"); at > 0 && looked < MAX_ADDRESSES; at = t.indexOf("@", at + 1)) {
@@ -67,7 +85,7 @@ const asksRemovalAt = (text: string, from: string | undefined): boolean => {
     while (start > 0 && at - start < 64 && LOCAL_CHAR.test(t[start - 1]!)) start--
     if (start === at) continue
     const address = `${t.slice(start, at).toLowerCase()}@${host}`
-    if (address === from || quoted(t, at)) continue
+    if (address === senderAddress(sender) || quoted(t, at)) continue
     const end = at + 1 + host.length
     const removal = REMOVAL.test(t.slice(Math.max(0, start - BEFORE), start)) || REMOVAL.test(t.slice(end, end + AFTER))
     if (removal && !CONTACT.test(t.slice(Math.max(0, start - LABEL_BEFORE), start))) return true
@@ -84,7 +102,7 @@ export const removalFreeMail = (
   htmls: ReadonlyArray<unknown>,
   from: string | undefined
 ): boolean => {
-  const sender = fromAddress(from)
+  const sender: Sender = { from, read: false, address: undefined }
   for (const t of texts) if (asksRemovalAt(String(t), sender)) return true
   for (const h of htmls) if (asksRemovalAt(String(h), sender)) return true
   return false

@@ -47,24 +47,46 @@ const spacerWidth = (text: string, from: number, to: number): number => {
   return end - from
 }
 
-/** Whether `text` has `SPACER_LINES` lines of only spaces, `SPACER_WIDTH` or more, of one width. */
+/** Whether the line of `text` that ends at `end` (a line feed's offset) ends in `SPACER_WIDTH` blanks, a CR after them dropped. */
+const endsInBlanks = (text: string, start: number, end: number): boolean => {
+  const e = text.charCodeAt(end - 1) === CR ? end - 1 : end
+  return (
+    e - start >= SPACER_WIDTH &&
+    text.charCodeAt(e - 1) === SPACE &&
+    text.charCodeAt(e - 2) === SPACE &&
+    text.charCodeAt(e - 3) === SPACE
+  )
+}
+
+/**
+ * Whether `text` has `SPACER_LINES` lines of only spaces, `SPACER_WIDTH` or more, of one width.
+ *
+ * The walk goes from line feed to line feed by native search (they are rare) and reads a line only
+ * when it ends in three blanks, which a spacer line does: the search for `"   \n"` that ruled out
+ * most texts first looked at every space of the text (its first character), ×10 the cost of this
+ * walk on the peer workload, where no text holds one (docs/performance.md, "The classifier on new
+ * texts, 2026-12-07 afternoon").
+ */
 const spacedByBlanks = (text: string): boolean => {
-  // Most texts have no run of three spaces before a line end: a native search rules them out.
-  if (!text.includes("   \n") && !text.includes("   \r\n")) return false
-  const widths = new Map<number, number>()
+  let widths: Map<number, number> | undefined
   let start = 0
-  while (start < text.length) {
+  for (;;) {
     const nl = text.indexOf("\n", start)
+    // No line feed ended by blanks: the unended last line would be the only spacer line.
+    if (nl < 0 && widths === undefined) return false
     const end = nl < 0 ? text.length : nl
-    const width = spacerWidth(text, start, end)
-    if (width >= SPACER_WIDTH) {
-      const n = (widths.get(width) ?? 0) + 1
-      if (n >= SPACER_LINES) return true
-      widths.set(width, n)
+    if (nl < 0 || endsInBlanks(text, start, end)) {
+      widths ??= new Map()
+      const width = spacerWidth(text, start, end)
+      if (width >= SPACER_WIDTH) {
+        const n = (widths.get(width) ?? 0) + 1
+        if (n >= SPACER_LINES) return true
+        widths.set(width, n)
+      }
     }
-    start = end + 1
+    if (nl < 0) return false
+    start = nl + 1
   }
-  return false
 }
 
 /** Whether one of `texts` (a message's decoded texts) is short and spaced by lines of blanks of one width. */

@@ -246,6 +246,48 @@ const addAsciiWordRuns = (
   return shared
 }
 
+/**
+ * `addAsciiWordRuns(s, bytes, from, to, into)` (no other set) that also gives `hidden` every run of
+ * ASCII letters and of ASCII digits it passes (`TopicGate`'s runs: their FNV-1a hashes, the
+ * letters lower-cased, which `s` is), so that the version's one read serves its word set and the
+ * topics' gate. Returns where it stopped: `to`, or after the run that filled the set (a run's end).
+ */
+const addAsciiWordRunsMarking = (
+  s: string,
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  into: TokenSet,
+  hidden: HiddenRuns
+): number => {
+  let i = from
+  while (i < to && into.size < 400) {
+    const start = i
+    let hash = 0x811c9dc5 | 0
+    for (; i < to; i++) {
+      const c = bytes[i]!
+      if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) break
+      hash = Math.imul(hash ^ c, 0x01000193)
+    }
+    const letters = i - start
+    if (letters > 0) {
+      hidden.mark(hash)
+      if (letters >= 3) into.addRange(s, start, letters, hash)
+      continue
+    }
+    const c = bytes[i]!
+    if (c >= 48 && c <= 57) {
+      for (; i < to; i++) {
+        const d = bytes[i]!
+        if (!(d >= 48 && d <= 57)) break
+        hash = Math.imul(hash ^ d, 0x01000193)
+      }
+      hidden.mark(hash)
+    } else i++
+  }
+  return i
+}
+
 /** Share of the smaller word set found in the larger one (1 = same words). */
 export const overlap = (a: string, b: string): number => setOverlap(wordSet(a), wordSet(b))
 
@@ -291,6 +333,18 @@ const mismatchOf = (plain: TokenSet, shared: number): boolean => {
 export interface Versions {
   readonly read: WordText
   readonly starts: readonly [number, number]
+  /**
+   * Given when the plain version (the first) is one the text's statistics did not read: its runs
+   * go to `hidden` (`TopicGate`'s `mark`; `scan` for what its word set's read leaves) as its
+   * words are read (`analyseText` answers `hiddenMarked`).
+   */
+  readonly hidden?: HiddenRuns | undefined
+}
+
+/** The topics' gate as the reader of a version's runs (`TopicGate.mark`, `TopicGate.scan`). */
+export interface HiddenRuns {
+  readonly mark: (hash: number) => void
+  readonly scan: (s: string) => void
 }
 
 /**
@@ -309,7 +363,18 @@ const versionsMismatch = (alternative: readonly [string, string], versions: Vers
   plainWords.view(input, bytes)
   htmlWords.view(input, bytes)
   const plainEnd = plainStart + Math.min(VERSION_CHARS, alternative[0].length)
-  addAsciiWordRuns(input, bytes, plainStart, plainEnd, plainWords, undefined, Number.POSITIVE_INFINITY)
+  const { hidden } = versions
+  if (hidden === undefined)
+    addAsciiWordRuns(input, bytes, plainStart, plainEnd, plainWords, undefined, Number.POSITIVE_INFINITY)
+  else {
+    const versionEnd = plainStart + alternative[0].length
+    const reached = addAsciiWordRunsMarking(input, bytes, plainStart, plainEnd, plainWords, hidden)
+    // The set filled: the rest of the version from the end of the run that filled it. Cut at
+    // `VERSION_CHARS`, where a run may go on: all of it again (a run marked twice is marked).
+    // The version lower-cased has the runs the gate reads in the version (it folds ASCII letters).
+    if (reached < plainEnd) hidden.scan(input.slice(reached, versionEnd))
+    else if (plainEnd < versionEnd) hidden.scan(input.slice(plainStart, versionEnd))
+  }
   let mismatch = false
   if (plainWords.size >= MIN_VERSION_WORDS) {
     const htmlEnd = htmlStart + Math.min(VERSION_CHARS, alternative[1].length)
@@ -336,14 +401,16 @@ export const analyseText = (
   alternative?: readonly [string, string],
   stats?: TextStats,
   versions?: Versions
-): { features: Array<string>; tokens: Array<string> } => {
+): { features: Array<string>; tokens: Array<string>; hiddenMarked: boolean } => {
   const s = stats ?? textStats(text)
   const features: Array<string> = []
   const tokens: Array<string> = []
   if (s.currency >= 4 && s.currency * 500 >= s.letters) features.push("body_currency_dense")
   if (s.exclaims >= 5 && s.exclaims * 150 >= s.letters) features.push("body_exclaim_dense")
+  let hiddenMarked = false
   if (alternative) {
     const shared = versions === undefined ? undefined : versionsMismatch(alternative, versions)
+    hiddenMarked = shared !== undefined && versions?.hidden !== undefined
     if (shared === undefined) {
       const plain = wordSet(alternative[0], plainWords)
       // Both versions need some words: an empty text part is lazy software, not a trick.
@@ -357,5 +424,5 @@ export const analyseText = (
     tokens.push(`stat:digits:${bucket(Math.round((100 * s.digits) / s.letters), [1, 3, 10, 30])}`)
     tokens.push(`stat:punct:${bucket(Math.round((1000 * s.punctuation) / s.letters), [1, 3, 10, 30])}`)
   }
-  return { features, tokens }
+  return { features, tokens, hiddenMarked }
 }

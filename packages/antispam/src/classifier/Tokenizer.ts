@@ -168,13 +168,12 @@ const bodyEvidence = (
   const split = splitShown(message.mime, message.body.texts)
   const counted = split === undefined ? text : bodyText(split.shown)
   // The text's pass for its statistics also marks its words for the topics' gate (`topicsOf`),
-  // which reads every version: the versions not counted are marked by the gate's own scan. The
+  // which reads every version: the versions not counted are marked further on (below). The
   // marks are a set, so marked in two pieces they are the text's, but for a text past the topics'
   // window, whose last run the window cuts: then the gate reads the text itself.
   TOPIC_GATE.clear()
   const stats = textStats(counted, TOPIC_RUNS)
   const marked = split === undefined || text.length <= TOPIC_TEXT
-  if (split !== undefined && marked) for (const hidden of split.hidden) TOPIC_GATE.scan(hidden)
   if (shape.textHtml === 0 && shape.textPlain > 0 && plainTextMarkup(text)) features.add("text_plain_markup")
   const images = html.images + shape.images
   // A short text is not evidence: replies ("ok, thanks"), "see attached" and an admin's first
@@ -198,7 +197,14 @@ const bodyEvidence = (
   const dropped = hasDropped(text)
   // What the word scan reads, lower-cased once: the versions' words are read there too.
   const read = wordText(text, { maxChars: MAX_TEXT, noneDropped: !dropped })
-  const textEvidence = analyseText(counted, alternative, stats, versionsIn(read, alternative, dropped))
+  const inRead = versionsIn(read, alternative, dropped)
+  // The version not shown, when it is the plain one, is marked for the topics' gate as its words
+  // are read for text_html_mismatch: one read of it instead of two.
+  const plainHidden = split !== undefined && marked && split.hidden.length === 1 && split.hidden[0] === alternative?.[0]
+  const versions = plainHidden && inRead !== undefined ? { ...inRead, hidden: TOPIC_GATE } : inRead
+  const textEvidence = analyseText(counted, alternative, stats, versions)
+  if (split !== undefined && marked && !textEvidence.hiddenMarked)
+    for (const hidden of split.hidden) TOPIC_GATE.scan(hidden)
   for (const f of textEvidence.features) features.add(f)
   for (const t of textEvidence.tokens) tokens.push(t)
   const subject = message.headers.decoded("subject") ?? ""

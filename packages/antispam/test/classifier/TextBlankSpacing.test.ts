@@ -5,6 +5,7 @@ import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { fewerLetters, SHORT_LETTERS, textBlankSpacing } from "../../src/classifier/TextBlankSpacing.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
+import { textBlankSpacing as textBlankSpacingBefore } from "./oracle/TextBlankSpacingBefore.ts"
 import { parse, rfc822 } from "./support.ts"
 
 const features = (body: string) => tokenize(parse(rfc822({ subject: "Hello", body }))).features
@@ -78,4 +79,32 @@ describe("text_blank_spacing", () => {
       expect(textBlankSpacing([`${text}\nhttp://example.com/`])).toBe(true)
     }
   )
+
+  // The walk from line feed to line feed against the search it replaced (oracle/): lines of blanks
+  // of a few widths, CRs before and inside lines, an unended last line, tabs and letters.
+  const line = fc.oneof(
+    fc.constantFrom("", " ", "  ", "   ", "    ", "     ", "\t  ", "   \r", "    \r", "\r   ", " \r  ", "\r"),
+    fc.stringMatching(/^[a !\r\t]{0,8}$/)
+  )
+  test.prop([fc.array(fc.array(line, { maxLength: 12 }), { maxLength: 3 }), fc.constantFrom("\n", "\r\n")], {
+    numRuns: 2000
+  })("gives what the search for blank line ends gave, on any lines", (texts, end) => {
+    const joined = texts.map((lines) => lines.join(end))
+    expect(textBlankSpacing(joined)).toBe(textBlankSpacingBefore(joined))
+    for (const t of joined) expect(textBlankSpacing([t])).toBe(textBlankSpacingBefore([t]))
+  })
+
+  test.prop([fc.string({ unit: fc.constantFrom(" ", "\n", "\r", "a", "\t"), maxLength: 80 })], { numRuns: 2000 })(
+    "gives what the search for blank line ends gave, on any text of blanks and line ends",
+    (text) => {
+      expect(textBlankSpacing([text])).toBe(textBlankSpacingBefore([text]))
+    }
+  )
+
+  it("an unended last line of blanks counts", () => {
+    const text = ["a", "   ", "b", "   ", "c", "   "].join("\n")
+    expect(textBlankSpacing([text])).toBe(true)
+    expect(textBlankSpacing([`${text}\r`])).toBe(true)
+    expect(textBlankSpacing([`${text} `])).toBe(false)
+  })
 })

@@ -5,11 +5,12 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { hashOf } from "../../src/classifier/ClueIndex.ts"
-import { textStats } from "../../src/classifier/TextStats.ts"
+import { analyseText, textStats } from "../../src/classifier/TextStats.ts"
 import { bodyText, tokenize } from "../../src/classifier/Tokenizer.ts"
 import { topicGate } from "../../src/classifier/TopicGate.ts"
+import { wordText } from "../../src/classifier/Words.ts"
 import { PHRASE_WORDS, scanTopics, TOPIC_TEXT, TOPICS, topicsOf } from "../../src/classifier/Topics.ts"
-import { parse, rfc822 } from "./support.ts"
+import { alternativeParts, parse, rfc822 } from "./support.ts"
 
 const phrases = PHRASE_WORDS.flatMap(([topic, list]) => list.map(([source, words]) => ({ topic, source, words })))
 
@@ -156,5 +157,88 @@ describe("topic gate", () => {
     expect(tokenize(message).features).toContain("topic_loan")
     // Past the window: "check" and "lenders compete" are not read.
     expect(topicsOf("", `${pad("bad credit")}bad credit no credit check, lenders compete`)).toEqual([])
+  })
+
+  test.prop(
+    [
+      fc.array(
+        fc.oneof(
+          fc.constantFrom(...phrases).chain((p) => matchOf(p.source)),
+          fc.constantFrom("the", "credit", "no", "stock", "viagra", "s", "offer", "bad", "caf\u00e9", "\u212ain")
+        ),
+        { maxLength: 8 }
+      ),
+      fc.array(fc.nat({ max: 2 }), { minLength: 8, maxLength: 8 }),
+      fc.constantFrom("", "Pink sheets", "bad credit", "Hello")
+    ],
+    { numRuns: 150 }
+  )("a message with two versions: the topics of the whole scan of both", (parts, where, subject) => {
+    // Each part in the plain version, the HTML one or both: the version not shown, when it is the
+    // plain one and both are ASCII, is marked as its words are read for text_html_mismatch.
+    const plain = parts.filter((_, i) => where[i] !== 1).join(" ")
+    const html = parts.filter((_, i) => where[i] !== 0).join(" ")
+    const message = parse(
+      [
+        `Subject: ${subject}`,
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/alternative; boundary="b1"',
+        "",
+        ...alternativeParts(plain, html),
+        ""
+      ].join("\r\n")
+    )
+    const topics = tokenize(message).features.filter((f) => f.startsWith("topic_"))
+    expect(topics).toEqual(scanTopics(message.headers.decoded("subject") ?? "", bodyText(message.body.texts)))
+  })
+
+  it("a plain version not shown whose words fill the version's word set, or longer than the set reads", () => {
+    const twoVersions = (plain: string) =>
+      parse(
+        [
+          "Subject: News",
+          "MIME-Version: 1.0",
+          'Content-Type: multipart/alternative; boundary="b1"',
+          "",
+          ...alternativeParts(plain, "Hello there, friend."),
+          ""
+        ].join("\r\n")
+      )
+    const topics = (plain: string) => {
+      const message = twoVersions(plain)
+      const found = tokenize(message).features.filter((f) => f.startsWith("topic_"))
+      expect(found).toEqual(scanTopics("News", bodyText(message.body.texts)))
+      return found
+    }
+    const letters = "abcdefghijklmnopqrstuvwxyz"
+    const distinct = Array.from({ length: 450 }, (_, i) => `zq${letters[Math.floor(i / 26)]}${letters[i % 26]}`)
+    // The 400th distinct word fills the set: the phrases after it are read by the gate's scan.
+    expect(topics(`${distinct.join(" ")} 123 bad credit? no credit check!`)).toEqual(["topic_loan"])
+    expect(topics(`${distinct.slice(0, 399).join(" ")} bad credit? no credit check!`)).toEqual(["topic_loan"])
+    expect(topics(`${distinct.slice(0, 400).join(" ")} bad credit? no credit check!`)).toEqual(["topic_loan"])
+    // Runs of digits are the gate's too: two phrases that need them.
+    expect(topics("Sent under Bill S. 1618, Section 301.")).toHaveLength(1)
+  })
+
+  it("a plain version longer than its words are read in (20,000 characters): every run is marked", () => {
+    // The tokenizer marks through the word read only a text within the topics' window (as long),
+    // so `analyseText` is called itself here.
+    const html = "Hello there, friend."
+    for (const [plain, run, marked] of [
+      [`${"x ".repeat(9_995)}creditcheck now`, "credit", false],
+      [`${"x ".repeat(9_995)}creditcheck now`, "creditcheck", true],
+      [`${"x ".repeat(9_997)}12345678 now`, "12345678", true],
+      [`${"x ".repeat(9_997)}12345678 now`, "123", false],
+      [`${"x ".repeat(9_000)}offer now`, "offer", true]
+    ] as const) {
+      const gate = topicGate([[[[run]], [[run]]]])
+      const read = wordText(`${plain}\n${html}\n`, { maxChars: 150_000, noneDropped: true })
+      const { hiddenMarked } = analyseText("", [plain, html], undefined, {
+        read,
+        starts: [0, plain.length + 1],
+        hidden: gate
+      })
+      expect(hiddenMarked).toBe(true)
+      expect(gate.open()).toBe(marked)
+    }
   })
 })

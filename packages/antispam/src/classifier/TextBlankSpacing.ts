@@ -62,10 +62,10 @@ const endsInBlanks = (text: string, start: number, end: number): boolean => {
  * Whether `text` has `SPACER_LINES` lines of only spaces, `SPACER_WIDTH` or more, of one width.
  *
  * The walk goes from line feed to line feed by native search (they are rare) and reads a line only
- * when it ends in three blanks, which a spacer line does: the search for `"   \n"` that ruled out
- * most texts first looked at every space of the text (its first character), ×10 the cost of this
- * walk on the peer workload, where no text holds one (docs/performance.md, "The classifier on new
- * texts, 2026-12-07 afternoon").
+ * when it ends in three blanks, which a spacer line does. The search for `"   \n"` that ruled out
+ * most texts before cost more than this walk: it stopped at every space of the text (its first
+ * character), and the peer workload's texts, none of which holds one, paid it in full
+ * (docs/performance.md, "The classifier on new texts, 2026-12-07 afternoon").
  */
 const spacedByBlanks = (text: string): boolean => {
   let widths: Map<number, number> | undefined

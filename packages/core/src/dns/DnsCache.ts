@@ -28,8 +28,9 @@
  *   writes are Effects) each question runs in a fiber of its own (`InFlight.fromEffect`).
  * - `query` with `keep: false` (a list lookup: the blocklist runner keeps its answers, and asks
  *   the DNS layer only for names its own cache does not hold) stores nothing for the question it
- *   asks; on new senders' mail those entries were ~60 % of the store, none of them ever read. A
- *   waiter that joins such a question in flight gets its answer, unkept too.
+ *   asks; on new senders' mail those entries were ~60 % of the store, none of them ever read
+ *   (docs/performance.md, "The replay's allocations, 2026-12-07 afternoon"). A waiter that joins
+ *   such a question in flight gets its answer, unkept too.
  * - A stored "not found" or failure carries no more than its reason and detail: entries with the
  *   same ones share one outcome object (a store in memory holds thousands of them).
  *
@@ -305,21 +306,20 @@ const makeSharedOutcomes = () => {
   const notFound = new Map<string | undefined, CachedOutcome>()
   const refused = new Map<string | undefined, CachedOutcome>()
   const serverFailure = new Map<string | undefined, CachedOutcome>()
-  const shared = (
+  const remember = (
     map: Map<string | undefined, CachedOutcome>,
     detail: string | undefined,
-    make: () => CachedOutcome
+    outcome: CachedOutcome
   ) => {
-    const known = map.get(detail)
-    if (known !== undefined) return known
-    const outcome = Object.freeze(make())
     if (map.size < MAX_SHARED_DETAILS) map.set(detail, outcome)
     return outcome
   }
   return {
     notFound: (detail: string | undefined): CachedOutcome =>
-      shared(notFound, detail, () => ({ _tag: "NotFound", detail })),
-    failure: (reason: "ServerFailure" | "Refused", detail: string | undefined): CachedOutcome =>
-      shared(reason === "Refused" ? refused : serverFailure, detail, () => ({ _tag: "Failure", reason, detail }))
+      notFound.get(detail) ?? remember(notFound, detail, Object.freeze({ _tag: "NotFound", detail })),
+    failure: (reason: "ServerFailure" | "Refused", detail: string | undefined): CachedOutcome => {
+      const map = reason === "Refused" ? refused : serverFailure
+      return map.get(detail) ?? remember(map, detail, Object.freeze({ _tag: "Failure", reason, detail }))
+    }
   }
 }

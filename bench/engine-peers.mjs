@@ -165,6 +165,9 @@ const inner = {
 // `NodeDns.make` gives it (the cache then asks through it); an older build ignores it.
 if (wire.query !== undefined)
   inner.query = (type, name, timeoutMillis, now, answered) => {
+    // Nothing to record or count: the resolver's own callback, so that the bench's bookkeeping
+    // (a key and a record per answer, ~4 KB per message) is not counted as the engine's.
+    if (dnsInner === "wire" && !recordFile && !dnsStats) return wire.query(type, name, timeoutMillis, now, answered)
     const key = keyOf(type, name)
     if (dnsInner === "recorded") {
       const exit = recordedExit(type, key)
@@ -234,6 +237,27 @@ const runPhase = (effect) => {
     : new Promise((resolve) => fiber.addObserver((exit) => resolve(unwrap(exit))))
 }
 
+// `--gc`: the collections of each measured pass (v8.GCProfiler, as bench/gc-probe.mjs counts a
+// gateway's runs): scavenges, mark-compacts, their main-thread pause, the bytes allocated and the
+// bytes the scavenges copied. Run node with the gateway's heap flags to match its young
+// generation (`--max-semi-space-size=8 --heap-growing-percent=20`).
+const gcCounting = flag("gc")
+const { GCProfiler, getHeapStatistics } = await import("node:v8")
+const { summarizeCollections } = await import("./gc-lines.mjs")
+const OLD = new Set(["old_space", "code_space", "large_object_space", "code_large_object_space", "shared_space"])
+/** GCProfiler's entries -> gc-lines' summary, with the pauses by kind and the bytes the scavenges promoted. */
+const gcOf = (statistics, usedBefore) => {
+  const out = { ...summarizeCollections(statistics, usedBefore), scavengeUs: 0, fullUs: 0, promotedBytes: 0 }
+  for (const gc of statistics) {
+    if (gc.gcType === "Scavenge") {
+      out.scavengeUs += gc.cost
+      const before = new Map(gc.beforeGC.heapSpaceStatistics.map((sp) => [sp.spaceName, sp.spaceUsedSize]))
+      for (const sp of gc.afterGC.heapSpaceStatistics)
+        if (OLD.has(sp.spaceName)) out.promotedBytes += Math.max(0, sp.spaceUsedSize - (before.get(sp.spaceName) ?? 0))
+    } else if (gc.gcType === "MarkSweepCompact") out.fullUs += gc.cost
+  }
+  return out
+}
 // `--counts`: what each pass created, and the phases the runner answered at once.
 const counting = flag("counts")
 const created = { promises: 0, suspensions: 0 }
@@ -313,11 +337,15 @@ const pass = async (list, name) => {
     }
   }
   const before = counting ? countsNow() : undefined
+  const profiler = gcCounting && name !== undefined ? new GCProfiler() : undefined
+  const usedBefore = getHeapStatistics().used_heap_size
+  profiler?.start()
   const cpu = process.cpuUsage()
   const t0 = performance.now()
   await Promise.all(Array.from({ length: conc }, worker))
   const used = process.cpuUsage(cpu)
   const wall = performance.now() - t0
+  const gc = profiler === undefined ? undefined : gcOf(profiler.stop().statistics, usedBefore)
   const counts =
     before === undefined
       ? undefined
@@ -325,7 +353,7 @@ const pass = async (list, name) => {
           ([k, v]) =>
             `${k} ${k in atOnce ? v - before[k] : ((v - before[k] - (k === "fibers" ? 1 : 0)) / list.length).toFixed(2)}`
         )
-  return { us: (used.user + used.system) / list.length, wall, classes, counts, n: list.length }
+  return { us: (used.user + used.system) / list.length, wall, classes, counts, gc, n: list.length }
 }
 
 // `--warm-new`: the replay pass measures the first half of the messages only, after the JIT has
@@ -355,16 +383,19 @@ if (session_) {
 // `--alloc FILE`: a sampling allocation profile (collected objects included) of the measured passes.
 // `--survivors FILE`: the same profile without the objects the scavenger collected: what survived
 // the young generation (kept young or promoted; see bench/survivor-probe.mjs).
+// `--retained FILE`: only the sampled objects still alive after a full collection at the end:
+// what the passes left behind in caches and memos (the old generation's growth).
 const survivorsFile = arg("survivors", undefined)
-const allocFile = arg("alloc", undefined) ?? survivorsFile
+const retainedFile = arg("retained", undefined)
+const allocFile = arg("alloc", undefined) ?? survivorsFile ?? retainedFile
 if (allocFile) {
   const { Session } = await import("node:inspector/promises")
   inspector = new Session()
   inspector.connect()
   await inspector.post("HeapProfiler.startSampling", {
     samplingInterval: 4096,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: survivorsFile === undefined
+    includeObjectsCollectedByMajorGC: retainedFile === undefined,
+    includeObjectsCollectedByMinorGC: survivorsFile === undefined && retainedFile === undefined
   })
 }
 const results = []
@@ -396,18 +427,35 @@ if (inspector && session_) {
   writeFileSync(session_, JSON.stringify(profile))
 }
 if (inspector && allocFile) {
+  if (retainedFile !== undefined) await inspector.post("HeapProfiler.collectGarbage")
   const { profile } = await inspector.post("HeapProfiler.stopSampling")
   writeFileSync(allocFile, JSON.stringify(profile))
   const bytes = (node) => node.selfSize + node.children.reduce((sum, c) => sum + bytes(c), 0)
   const measured = results.reduce((sum, r) => sum + r.n, 0)
   console.log(
-    `${survivorsFile === undefined ? "allocated (sampled, collected objects included)" : "survived the young generation (sampled)"}: ${(bytes(profile.head) / measured / 1024).toFixed(0)} KB/msg`
+    `${retainedFile !== undefined ? "retained after a full collection (sampled)" : survivorsFile === undefined ? "allocated (sampled, collected objects included)" : "survived the young generation (sampled)"}: ${(bytes(profile.head) / measured / 1024).toFixed(1)} KB/msg`
   )
+}
+/** A pass's collections, per 2,000 messages (the harness's run) and per message. */
+const gcLine = (gc, n) => {
+  const per2000 = (v) => ((v * 2000) / n).toFixed(1)
+  const ms = (us) => ((us * 2000) / n / 1000).toFixed(1)
+  const kb = (bytes) => (bytes / n / 1024).toFixed(1)
+  return `per 2,000 msgs ${per2000(gc.scavenges)} scavenges (${ms(gc.scavengeUs)} ms), ${per2000(gc.fullGcs)} mark-compacts (${ms(gc.fullUs)} ms), ${per2000(gc.markingSteps)} marking steps, all pauses ${ms(gc.pauseUs)} ms; per msg ${kb(gc.allocatedBytes)} KB allocated, ${kb(gc.survivedBytes)} KB copied by scavenges, ${kb(gc.promotedBytes)} KB of it promoted`
 }
 for (const r of results)
   console.log(
-    `${r.name.padEnd(7)} ${String(r.n).padStart(5)} msgs, conc ${conc}: ${r.us.toFixed(0).padStart(5)} us CPU/msg, ${(r.n / (r.wall / 1000)).toFixed(0).padStart(5)} msgs/s (${r.classes.ham} ham, ${r.classes.unsure} unsure, ${r.classes.spam} spam)${r.counts === undefined ? "" : `\n        per message: ${r.counts.slice(0, 3).join(", ")}; finished at once of ${r.n}: ${r.counts.slice(3).join(", ")}`}`
+    `${r.name.padEnd(7)} ${String(r.n).padStart(5)} msgs, conc ${conc}: ${r.us.toFixed(0).padStart(5)} us CPU/msg, ${(r.n / (r.wall / 1000)).toFixed(0).padStart(5)} msgs/s (${r.classes.ham} ham, ${r.classes.unsure} unsure, ${r.classes.spam} spam)${r.counts === undefined ? "" : `\n        per message: ${r.counts.slice(0, 3).join(", ")}; finished at once of ${r.n}: ${r.counts.slice(3).join(", ")}`}${r.gc === undefined ? "" : `\n        gc: ${gcLine(r.gc, r.n)}`}`
   )
+if (gcCounting) {
+  // What the passes left alive (caches, memos, the model): the heap after a full collection.
+  const { Session } = await import("node:inspector/promises")
+  const probe = new Session()
+  probe.connect()
+  await probe.post("HeapProfiler.collectGarbage")
+  probe.disconnect()
+  console.log(`live heap after a full collection: ${(getHeapStatistics().used_heap_size / 1048576).toFixed(1)} MB`)
+}
 if (shapes !== undefined) for (const line of shapes.report()) console.log(line)
 if (recordFile && dnsInner === "wire") writeFileSync(recordFile, JSON.stringify(Object.fromEntries(recorded)))
 await antispam.close()

@@ -132,6 +132,26 @@ describe("the callback form over a resolver answered by callback", () => {
     expect(fresh.timeoutMillis).toBe(0)
   })
 
+  it("asks the DNS cache not to keep an answer that its runner keeps (keptByRunner)", () => {
+    const seen: Array<boolean | undefined> = []
+    const spy: DnsShape = {
+      ...effectDns,
+      query: (_type, _name, _timeoutMillis, _now, _answered, _timer, keep) => {
+        seen.push(keep)
+        return () => {}
+      }
+    }
+    for (const keptByRunner of [true, false, undefined])
+      DnsZoneProvider.make({
+        spec: DnsZoneProvider.parseZoneSpec("bl.test"),
+        kinds: ["ip"],
+        timeoutMillis: 2000,
+        dns: spy,
+        keptByRunner
+      }).ask!({ kind: "ip", value: "127.0.0.2" }, 0, () => {})
+    expect(seen).toEqual([false, undefined, undefined])
+  })
+
   it("asks the DNS waiter without a timer of its own when the runner keeps the deadline", () => {
     const seen: Array<[number, boolean | undefined]> = []
     const spy: DnsShape = {

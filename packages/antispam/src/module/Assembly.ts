@@ -90,12 +90,15 @@ const directoryOf = (
 export const make = (settings: AntispamSettings, services: AssemblyServices, directory: boolean): Assembly => {
   const run = runner(services)
   const dir = services.directory ?? (directory ? directoryOf(settings, services.directoryDocument) : undefined)
+  // The stages' runner keeps the lists' answers itself, so the DNS cache need not keep them too.
+  const listRunner = BlocklistRunner.make({ concurrency: 32 })
   const lists = ListSet.make({
     settings,
     dns: services.dns,
     store: services.listStore,
     fork: (rounds) => Effect.runFork(run(rounds)),
-    healthIntervalMillis: services.healthIntervalMillis ?? 300_000
+    healthIntervalMillis: services.healthIntervalMillis ?? 300_000,
+    keptByRunner: true
   })
   lists.get() // build now: bad zone entries fail at startup, and health probing starts
   const chain = {
@@ -107,7 +110,7 @@ export const make = (settings: AntispamSettings, services: AssemblyServices, dir
     settings,
     dns: services.dns,
     lists: lists.get,
-    runner: BlocklistRunner.make({ concurrency: 32 }),
+    runner: listRunner,
     directory: dir,
     chain,
     skip: CidrSet.compile(settings.rbl.skip),

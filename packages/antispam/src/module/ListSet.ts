@@ -35,6 +35,11 @@ export interface ListSetOptions {
   readonly fork?: ListHealth.Fork | undefined
   /** 0 = no periodic probing. */
   readonly healthIntervalMillis: number
+  /**
+   * The stages' runner keeps the lists' answers (a `BlocklistRunner` with its answer cache): their
+   * DNS questions are asked for the runner alone (`DnsZoneProvider`'s `keptByRunner`). Default false.
+   */
+  readonly keptByRunner?: boolean | undefined
 }
 
 const unique = (xs: ReadonlyArray<string>) => [...new Set(xs.map((x) => x.trim()).filter((x) => x.length > 0))]
@@ -59,7 +64,8 @@ export const make = (options: ListSetOptions) => {
         kinds,
         timeoutMillis: Math.round(timeoutSeconds * 1000),
         dns: options.dns,
-        fresh
+        fresh,
+        keptByRunner: !fresh && options.keptByRunner === true
       })
     )
 

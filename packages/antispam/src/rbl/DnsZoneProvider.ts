@@ -123,6 +123,12 @@ export interface ZoneProviderOptions {
   readonly fresh?: boolean | undefined
   /** Cache time of a NotFound answer (default 60 s). */
   readonly negativeTtlSeconds?: number | undefined
+  /**
+   * The runner that asks this provider keeps its answers (`BlocklistRunner`'s answer cache, which
+   * answers a name it holds before the provider is asked): the DNS cache is told not to keep them
+   * too (`DnsShape.query`'s `keep`). Default false.
+   */
+  readonly keptByRunner?: boolean | undefined
 }
 
 /**
@@ -156,6 +162,7 @@ export const make = (options: ZoneProviderOptions): BlocklistProvider => {
   const query = options.fresh ? undefined : options.dns.query
   // A deadline longer than a provider may declare (or none) stays with the DNS call.
   const runnerTimes = options.timeoutMillis > 0 && options.timeoutMillis <= Plugins.MAX_MILLIS
+  const keep = options.keptByRunner === true ? false : undefined
   if (query !== undefined)
     return defineBlocklistProvider({
       ...base,
@@ -169,7 +176,7 @@ export const make = (options: ZoneProviderOptions): BlocklistProvider => {
           // A resolver's defect is "could not answer", as on the Effect path (the SDK's catch).
           return e instanceof Dns.DnsError ? answer(ofError(e)) : fail(e)
         }
-        return query("A", name, options.timeoutMillis, now, told, !runnerTimes)
+        return query("A", name, options.timeoutMillis, now, told, !runnerTimes, keep)
       }
     })
   return defineBlocklistProvider({

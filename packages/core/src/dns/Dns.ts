@@ -124,6 +124,11 @@ export interface DnsShape {
    * lookups under one timer): a cache then arms no timer of its own for the waiter, and still
    * uses `timeoutMillis` to decide whether a question in flight may be joined. An implementation
    * may ignore it and time the question as usual (the outcome is the same).
+   *
+   * `keep: false` says the caller keeps the answer itself (a blocklist runner's answer cache,
+   * which answers every later lookup of the name before it reaches the DNS layer): a cache then
+   * does not store an answer it asks for (it still answers from what it holds, and shares the
+   * question in flight). Absent or true: kept as usual.
    */
   readonly query?:
     | ((
@@ -132,7 +137,8 @@ export interface DnsShape {
         timeoutMillis: number,
         now: number,
         answered: Answered,
-        timer?: boolean
+        timer?: boolean,
+        keep?: boolean
       ) => Cancel)
     | undefined
 }

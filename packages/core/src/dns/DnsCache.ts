@@ -26,6 +26,13 @@
  *   `put` as it arrives, before any waiter is told: no fiber per question, and the cache has a
  *   `query` of its own for callers outside the runtime. Otherwise (a shared store: its reads and
  *   writes are Effects) each question runs in a fiber of its own (`InFlight.fromEffect`).
+ * - `query` with `keep: false` (a list lookup: the blocklist runner keeps its answers, and asks
+ *   the DNS layer only for names its own cache does not hold) stores nothing for the question it
+ *   asks; on new senders' mail those entries were ~60 % of the store, none of them ever read
+ *   (docs/performance.md, "The replay's allocations, 2026-12-07 afternoon"). A waiter that joins
+ *   such a question in flight gets its answer, unkept too.
+ * - A stored "not found" or failure carries no more than its reason and detail: entries with the
+ *   same ones share one outcome object (a store in memory holds thousands of them).
  *
  * @category services
  * @since 0.1.0
@@ -149,6 +156,7 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
     failures.set(entry, error)
     return error
   }
+  const sharedOutcomes = makeSharedOutcomes()
   /** What a question's answer or error keeps in the store, from `now`; undefined: nothing. */
   const entryOf = (exit: Exit.Exit<DnsOutcome, DnsError>, now: number): CachedEntry | undefined => {
     const kept = (outcome: CachedOutcome, seconds: number) =>
@@ -160,13 +168,13 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
             { _tag: "Answer", answer: { records: o.records, ttlSeconds: o.ttlSeconds } },
             Math.min(maxTtl, Math.max(0, o.ttlSeconds))
           )
-        : kept({ _tag: "NotFound", detail: o.detail }, negativeTtl)
+        : kept(sharedOutcomes.notFound(o.detail), negativeTtl)
     }
     const error = Exit.findErrorOption(exit)
     if (error._tag === "None") return undefined
     const { reason, detail } = error.value
     return reason === "ServerFailure" || reason === "Refused"
-      ? kept({ _tag: "Failure", reason, detail }, reason === "Refused" ? refusedTtl : failureTtl)
+      ? kept(sharedOutcomes.failure(reason, detail), reason === "Refused" ? refusedTtl : failureTtl)
       : undefined
   }
   const keep = (key: string, exit: Exit.Exit<DnsOutcome, DnsError>, now: number) => {
@@ -211,6 +219,11 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
               if (entry !== undefined) put(key, entry)
               answered(exit)
             })
+  /** Asks `query` (0 = no deadline) for a caller that keeps the answer itself: nothing stored. */
+  const unkept =
+    (type: RecordType, name: string, now: number, timeoutMillis: number): InFlight.Start =>
+    (answered) =>
+      query!(type, name, timeoutMillis, now, answered)
   // A bounded lookup that is not answered from the cache waits for the question in flight about
   // the same key, if any: the question itself asks without a deadline (0 = none), each waiter
   // keeps its own (`InFlight`).
@@ -261,7 +274,7 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
   const cached: CachedDns = { lookup, resolve: Dns.resolveFromLookup(lookup), peek, pending: inFlight.size }
   if (asking === undefined) return cached
   /** `lookup` outside the runtime, for a Promise-based caller (the deadline on real time). */
-  const queryCached: NonNullable<DnsShape["query"]> = (type, name, timeoutMillis, now, answered, timer) => {
+  const queryCached: NonNullable<DnsShape["query"]> = (type, name, timeoutMillis, now, answered, timer, keep) => {
     const key = keyOf(type, name)
     const near = store.peek?.(key)
     if (near !== undefined && near.expiresAt > now) {
@@ -269,11 +282,44 @@ export const withCache = (inner: DnsShape, options: CacheOptions = {}): CachedDn
       answered(a._tag === "Outcome" ? Exit.succeed(a.outcome) : Exit.fail(a.error))
       return nothing
     }
-    if (!InFlight.shareable({ timeoutMillis })) return asking(type, name, key, now, timeoutMillis)(answered)
+    if (!InFlight.shareable({ timeoutMillis }))
+      return keep === false
+        ? query!(type, name, timeoutMillis, now, answered)
+        : asking(type, name, key, now, timeoutMillis)(answered)
     const waiter = waiterOf(type, name, timeoutMillis, now)
-    return inFlight.join(key, asking(type, name, key, now, 0), waiter, now, answered, timer !== false)
+    const start = keep === false ? unkept(type, name, now, 0) : asking(type, name, key, now, 0)
+    return inFlight.join(key, start, waiter, now, answered, timer !== false)
   }
   return { ...cached, query: queryCached }
 }
 
 const nothing: Dns.Cancel = () => {}
+
+/** Distinct details a cache shares outcome objects for, per kind (resolvers give a handful: error codes). */
+const MAX_SHARED_DETAILS = 32
+
+/**
+ * One stored outcome per "not found" detail and per failure reason and detail, frozen and handed
+ * to every entry with the same ones (beyond `MAX_SHARED_DETAILS` details of a kind, a new one each).
+ */
+const makeSharedOutcomes = () => {
+  const notFound = new Map<string | undefined, CachedOutcome>()
+  const refused = new Map<string | undefined, CachedOutcome>()
+  const serverFailure = new Map<string | undefined, CachedOutcome>()
+  const remember = (
+    map: Map<string | undefined, CachedOutcome>,
+    detail: string | undefined,
+    outcome: CachedOutcome
+  ) => {
+    if (map.size < MAX_SHARED_DETAILS) map.set(detail, outcome)
+    return outcome
+  }
+  return {
+    notFound: (detail: string | undefined): CachedOutcome =>
+      notFound.get(detail) ?? remember(notFound, detail, Object.freeze({ _tag: "NotFound", detail })),
+    failure: (reason: "ServerFailure" | "Refused", detail: string | undefined): CachedOutcome => {
+      const map = reason === "Refused" ? refused : serverFailure
+      return map.get(detail) ?? remember(map, detail, Object.freeze({ _tag: "Failure", reason, detail }))
+    }
+  }
+}

@@ -400,6 +400,60 @@ describe("the cache's callback form (query)", () => {
     expect(at("timeout.test", 0.001)).toBeUndefined()
   })
 
+  it("keep: false stores nothing for the question it asks, shares it in flight, and still answers from the store", () => {
+    const { inner, calls } = controlled("callback")
+    const store = Dns.makeMemoryStore()
+    const dns = Dns.withCache(inner, { store })
+    const told: Told = []
+    dns.query!("A", "k.bl.test", 1000, NOW, (exit) => told.push(["unkept", exit]), false, false)
+    // A waiter that joins the question in flight gets its answer, unkept too.
+    dns.query!("A", "k.bl.test", 1000, NOW + 1, (exit) => told.push(["joined", exit]))
+    // A lookup without a deadline asks for itself, unkept as well.
+    dns.query!("A", "u.bl.test", 0, NOW, (exit) => told.push(["unbounded", exit]), true, false)
+    expect(calls).toHaveLength(2)
+    calls[0]!.answer(Exit.succeed(ANSWER))
+    calls[1]!.answer(Exit.succeed(ANSWER))
+    expect(told).toEqual([
+      ["unkept", Exit.succeed(ANSWER)],
+      ["joined", Exit.succeed(ANSWER)],
+      ["unbounded", Exit.succeed(ANSWER)]
+    ])
+    expect(store.size()).toBe(0)
+    expect(dns.peek!("A", "k.bl.test", NOW + 2)).toBeUndefined()
+    // What the store holds is still given at once to a caller that keeps its answers.
+    dns.query!("A", "kept.bl.test", 1000, NOW, (exit) => told.push(["kept", exit]))
+    calls[2]!.answer(Exit.succeed(ANSWER))
+    dns.query!("A", "kept.bl.test", 1000, NOW + 3, (exit) => told.push(["recalled", exit]), false, false)
+    expect(calls).toHaveLength(3)
+    expect(told.map(([who]) => who).slice(3)).toEqual(["kept", "recalled"])
+  })
+
+  it("entries with the same not-found or failure detail share one stored outcome", () => {
+    const { inner, calls } = controlled("callback")
+    const store = Dns.makeMemoryStore()
+    const dns = Dns.withCache(inner, { store })
+    const names = ["a.test", "b.test", "c.test", "d.test", "e.test"]
+    for (const name of names) dns.query!("TXT", name, 1000, NOW, () => {})
+    const refused = (name: string) =>
+      Exit.fail(Dns.dnsError({ reason: "Refused", name, type: "TXT", detail: "EREFUSED" }))
+    calls[0]!.answer(Exit.succeed({ _tag: "NotFound", detail: "ENOTFOUND" }))
+    calls[1]!.answer(Exit.succeed({ _tag: "NotFound", detail: "ENOTFOUND" }))
+    calls[2]!.answer(Exit.succeed({ _tag: "NotFound", detail: "ENODATA" }))
+    calls[3]!.answer(refused("d.test"))
+    calls[4]!.answer(refused("e.test"))
+    const outcome = (name: string) => store.peek!(`TXT ${name}`)!.outcome
+    expect(outcome("a.test")).toBe(outcome("b.test"))
+    expect(outcome("c.test")).toEqual({ _tag: "NotFound", detail: "ENODATA" })
+    expect(outcome("c.test")).not.toBe(outcome("a.test"))
+    expect(outcome("d.test")).toBe(outcome("e.test"))
+    expect(outcome("d.test")).toEqual({ _tag: "Failure", reason: "Refused", detail: "EREFUSED" })
+    // Each entry still gives its own name's error.
+    expect(dns.peek!("TXT", "e.test", NOW)).toMatchObject({
+      _tag: "Error",
+      error: { name: "e.test", reason: "Refused" }
+    })
+  })
+
   it("a waiter from the callback form and one from the Effect form share one question", async () => {
     const { inner, calls } = controlled("callback")
     const dns = Dns.withCache(inner)

@@ -90,6 +90,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   text_amount_millions: 1,
   text_blank_spacing: 1,
   text_html_mismatch: 1,
+  text_letter_head: 1,
   text_padding_tail: 1,
   text_pitch_opening: 1,
   text_plain_markup: 1,
@@ -160,7 +161,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["mailer_fields_missing", "message_id_not_mailers", "received_provider_host_forged"],
   ["date_after_origin"],
   ["text_amount_millions", "text_pitch_opening"],
-  ["url_one_foreign_site"]
+  ["url_one_foreign_site"],
+  ["text_letter_head"]
 ]
 
 /** Every late feature, in stage order. */

@@ -30,6 +30,7 @@ import { mailerMalformedOutlook } from "./MailerForm.ts"
 import { mimeBoundaryForged } from "./MimeBoundaryForged.ts"
 import { offerLayoutFeatures } from "./OfferLayout.ts"
 import { offerTextFeatures } from "./OfferText.ts"
+import { letterTextFeatures } from "./LetterText.ts"
 import { msmailPriorityForeign } from "./MsMailPriority.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { messageIdOutlookPadded } from "./OutlookIdPadding.ts"
@@ -315,6 +316,7 @@ export const collect = (message: Message): TokenSet => {
   for (const f of bodyLayoutFeatures(message)) features.add(f)
   for (const f of offerLayoutFeatures(message)) features.add(f)
   for (const f of offerTextFeatures(message)) features.add(f)
+  for (const f of letterTextFeatures(message)) features.add(f)
   for (const f of bulkToolFeatures(message)) features.add(f)
   for (const f of solicitedFeatures(message)) features.add(f)
   for (const f of linkFeatures(message)) features.add(f)

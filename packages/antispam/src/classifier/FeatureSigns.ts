@@ -108,12 +108,14 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   url_confusable_host: 1,
   url_encoded_host: 1,
   url_ip_literal: 1,
+  url_ip_one_site: 1,
   url_many_subdomains: 1,
   url_numeric_host: 1,
   url_one_foreign_site: 1,
   url_odd_port: 1,
   url_punycode: 1,
   url_redirect: 1,
+  url_redirect_ip: 1,
   url_shortener: 1,
   url_text_mismatch: 1,
   url_userinfo: 1,
@@ -160,7 +162,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["mailer_fields_missing", "message_id_not_mailers", "received_provider_host_forged"],
   ["date_after_origin"],
   ["text_amount_millions", "text_pitch_opening"],
-  ["url_one_foreign_site"]
+  ["url_one_foreign_site"],
+  ["url_ip_one_site", "url_redirect_ip"]
 ]
 
 /** Every late feature, in stage order. */

@@ -9,7 +9,7 @@
 import { hostOf, lastLinkParts, linkParts } from "./Urls.ts"
 
 /** Links read per message, as Urls.ts reads them. */
-const MAX_URLS = 100
+export const MAX_URLS = 100
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
 
 /** Whether `url`'s host is an IP literal (dotted IPv4 or bracketed IPv6). */

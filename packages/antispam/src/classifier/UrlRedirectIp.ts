@@ -18,10 +18,9 @@
  * @since 0.5.0
  */
 import type { Message } from "@mailmoat/core"
+import { MAX_URLS } from "./UrlIpLinks.ts"
 import { lastLinkParts, linkParts } from "./Urls.ts"
 
-/** Links read per message, as Urls.ts reads them. */
-const MAX_URLS = 100
 /** Characters of a link read after its host. */
 const MAX_TAIL = 2000
 /**

@@ -10,11 +10,12 @@
 // (`HeaderFingerprint.headerFingerprintFeatures`, round 40), `clock`
 // (`HeaderClock.headerClockFeatures`, round 44), `offertext` (`OfferText.offerTextFeatures`, round
 // 43), `link` (`LinkEvidence.linkFeatures`, round 46), `removal` (`RemovalAddress.removalFreeMail`
-// as the tokenizer calls it), `letter` (`LetterText.letterTextFeatures`, round 47); a checkout
-// without a step's module is left out of that step. Prints each build's median µs per message and,
-// per batch, its ratio to the first build (median and quartiles).
+// as the tokenizer calls it), `letter` (`LetterText.letterTextFeatures`, round 47), `server`
+// (`LinkServerEvidence.linkServerFeatures`, round 50); a checkout without a step's module is left
+// out of that step. Prints each build's median µs per message and, per batch, its ratio to the
+// first build (median and quartiles).
 //
-//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter]
+//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter|server]
 //                                   [--rounds 6] [--peers]
 //                                   [--against DIR[,DIR...]]
 //
@@ -59,7 +60,8 @@ const MODULES = {
   T: "OfferText",
   U: "LinkEvidence",
   R: "RemovalAddress",
-  H: "LetterText"
+  H: "LetterText",
+  V: "LinkServerEvidence"
 }
 const scratch = benchTempDir("mailmoat-classifier-steps-")
 /** The classifier modules of `dir` as one ES module (the ones it has). */
@@ -99,7 +101,8 @@ const STEPS = {
   link: (m) => m.U && ((message) => m.U.linkFeatures(message)),
   removal: (m) =>
     m.R && ((message) => m.R.removalFreeMail(message.body.texts, message.body.htmls, message.headers.get("from"))),
-  letter: (m) => m.H && ((message) => m.H.letterTextFeatures(message))
+  letter: (m) => m.H && ((message) => m.H.letterTextFeatures(message)),
+  server: (m) => m.V && ((message) => m.V.linkServerFeatures(message))
 }
 if (STEPS[step] === undefined) throw new Error(`--step: one of ${Object.keys(STEPS).join(", ")}`)
 const runs = builds.map((b) => ({ name: b.name, f: STEPS[step](b.m) })).filter((b) => b.f)

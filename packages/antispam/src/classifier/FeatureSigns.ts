@@ -109,12 +109,14 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   url_confusable_host: 1,
   url_encoded_host: 1,
   url_ip_literal: 1,
+  url_ip_one_site: 1,
   url_many_subdomains: 1,
   url_numeric_host: 1,
   url_one_foreign_site: 1,
   url_odd_port: 1,
   url_punycode: 1,
   url_redirect: 1,
+  url_redirect_ip: 1,
   url_shortener: 1,
   url_text_mismatch: 1,
   url_userinfo: 1,
@@ -162,7 +164,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["date_after_origin"],
   ["text_amount_millions", "text_pitch_opening"],
   ["url_one_foreign_site"],
-  ["text_letter_head"]
+  ["text_letter_head"],
+  ["url_ip_one_site", "url_redirect_ip"]
 ]
 
 /** Every late feature, in stage order. */

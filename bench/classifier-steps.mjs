@@ -9,11 +9,12 @@
 // round 33), `offer` (`OfferLayout.offerLayoutFeatures`, round 39), `fingerprint`
 // (`HeaderFingerprint.headerFingerprintFeatures`, round 40), `clock`
 // (`HeaderClock.headerClockFeatures`, round 44), `offertext` (`OfferText.offerTextFeatures`, round
-// 43), `link` (`LinkEvidence.linkFeatures`, round 46); a checkout without a step's module is left
+// 43), `link` (`LinkEvidence.linkFeatures`, round 46), `mailerform`
+// (`HeaderMailerForms.headerMailerFormFeatures`, round 48); a checkout without a step's module is left
 // out of that step. Prints each build's median µs per message and, per batch, its ratio to the
 // first build (median and quartiles).
 //
-//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link] [--rounds 6] [--peers]
+//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|mailerform] [--rounds 6] [--peers]
 //                                   [--against DIR[,DIR...]]
 //
 // --peers: the peer workload's messages (../shared/peers-bench), else the corpus's eval/ and train/.
@@ -55,7 +56,8 @@ const MODULES = {
   F: "HeaderFingerprint",
   C: "HeaderClock",
   T: "OfferText",
-  U: "LinkEvidence"
+  U: "LinkEvidence",
+  M: "HeaderMailerForms"
 }
 const scratch = benchTempDir("mailmoat-classifier-steps-")
 /** The classifier modules of `dir` as one ES module (the ones it has). */
@@ -92,7 +94,8 @@ const STEPS = {
   fingerprint: (m) => m.F && ((message) => m.F.headerFingerprintFeatures(message)),
   clock: (m) => m.C && ((message) => m.C.headerClockFeatures(message)),
   offertext: (m) => m.T && ((message) => m.T.offerTextFeatures(message)),
-  link: (m) => m.U && ((message) => m.U.linkFeatures(message))
+  link: (m) => m.U && ((message) => m.U.linkFeatures(message)),
+  mailerform: (m) => m.M && ((message) => m.M.headerMailerFormFeatures(message))
 }
 if (STEPS[step] === undefined) throw new Error(`--step: one of ${Object.keys(STEPS).join(", ")}`)
 const runs = builds.map((b) => ({ name: b.name, f: STEPS[step](b.m) })).filter((b) => b.f)

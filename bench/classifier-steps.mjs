@@ -10,12 +10,13 @@
 // (`HeaderFingerprint.headerFingerprintFeatures`, round 40), `clock`
 // (`HeaderClock.headerClockFeatures`, round 44), `offertext` (`OfferText.offerTextFeatures`, round
 // 43), `link` (`LinkEvidence.linkFeatures`, round 46), `removal` (`RemovalAddress.removalFreeMail`
-// as the tokenizer calls it), `letter` (`LetterText.letterTextFeatures`, round 47), `server`
+// as the tokenizer calls it), `letter` (`LetterText.letterTextFeatures`, round 47), `mailerform`
+// (`HeaderMailerForms.headerMailerFormFeatures`, round 48), `server`
 // (`LinkServerEvidence.linkServerFeatures`, round 50); a checkout without a step's module is left
 // out of that step. Prints each build's median µs per message and, per batch, its ratio to the
 // first build (median and quartiles).
 //
-//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter|server]
+//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter|mailerform|server]
 //                                   [--rounds 6] [--peers]
 //                                   [--against DIR[,DIR...]]
 //
@@ -61,6 +62,7 @@ const MODULES = {
   U: "LinkEvidence",
   R: "RemovalAddress",
   H: "LetterText",
+  M: "HeaderMailerForms",
   V: "LinkServerEvidence"
 }
 const scratch = benchTempDir("mailmoat-classifier-steps-")
@@ -102,6 +104,7 @@ const STEPS = {
   removal: (m) =>
     m.R && ((message) => m.R.removalFreeMail(message.body.texts, message.body.htmls, message.headers.get("from"))),
   letter: (m) => m.H && ((message) => m.H.letterTextFeatures(message)),
+  mailerform: (m) => m.M && ((message) => m.M.headerMailerFormFeatures(message)),
   server: (m) => m.V && ((message) => m.V.linkServerFeatures(message))
 }
 if (STEPS[step] === undefined) throw new Error(`--step: one of ${Object.keys(STEPS).join(", ")}`)

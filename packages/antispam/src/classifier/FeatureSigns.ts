@@ -58,6 +58,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   message_id_malformed: 1,
   message_id_missing: 1,
   message_id_not_mailers: 1,
+  message_id_not_program_form: 1,
   message_id_outlook_padded: 1,
   message_id_relay_written: 1,
   mime_alternative_single: 1,
@@ -165,6 +166,7 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["text_amount_millions", "text_pitch_opening"],
   ["url_one_foreign_site"],
   ["text_letter_head"],
+  ["message_id_not_program_form"],
   ["url_ip_one_site", "url_redirect_ip"]
 ]
 

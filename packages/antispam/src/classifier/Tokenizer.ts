@@ -21,6 +21,7 @@ import { contentTypeEmptyParams, fromEmptyComment } from "./HeaderShapes.ts"
 import { headerStructureFeatures } from "./HeaderStructure.ts"
 import { headerClockFeatures } from "./HeaderClock.ts"
 import { headerFingerprintFeatures } from "./HeaderFingerprint.ts"
+import { headerMailerFormFeatures } from "./HeaderMailerForms.ts"
 import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
@@ -314,6 +315,7 @@ export const collect = (message: Message): TokenSet => {
   for (const f of headerStructureFeatures(message)) features.add(f)
   for (const f of headerFingerprintFeatures(message)) features.add(f)
   for (const f of headerClockFeatures(message)) features.add(f)
+  for (const f of headerMailerFormFeatures(message)) features.add(f)
   for (const f of bodyLayoutFeatures(message)) features.add(f)
   for (const f of offerLayoutFeatures(message)) features.add(f)
   for (const f of offerTextFeatures(message)) features.add(f)

@@ -7,7 +7,8 @@
 // Defaults: ../shared/corpus/train/{ham,spam} -> packages/antispam/model/mailmoat-classifier.model.gz.
 // --baseline trains plain Robinson/Fisher (no logistic layer), for comparison.
 // --one-sided sets aside the tokens of languages the training holds in one class only
-// (OneSidedLanguages.ts; round 45 in docs/classifier.md, measured and off by default).
+// (OneSidedLanguages.ts, off by default; the layer is fitted without it: rounds 45 and 49 in
+// docs/classifier.md).
 // Needs the built package: npx turbo run build --filter=@mailmoat/antispam
 import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"

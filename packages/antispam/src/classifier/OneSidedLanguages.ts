@@ -16,13 +16,14 @@
  * thousands of ham and spam, is untouched, and so is every token English mail holds as often.
  *
  * **Gotchas**
- * A training option, off by default (`TrainOptions.oneSided`; `scripts/train-model.mjs
- * --one-sided`): round 45 (docs/classifier.md) measured it freeing five of the eight non-English
- * fixture ham the shipped model calls spam, and adding a false positive in two drift cells (an
- * English ham at the cut-off, moved by the refitted layer). Turned on, it is applied wherever a
- * table is counted for training (`Train.countAll`: the shipped table and the stacking folds'
- * tables alike), so the layer is fitted on the chi-square evidence the shipped table gives. Learning on the gateway (`Model.addMessage`) counts every token as it
- * comes: a site's own French ham teaches French words, as it should.
+ * A training option (`TrainOptions.oneSided`; `scripts/train-model.mjs --one-sided`, `mailmoat
+ * train --one-sided`), applied to the shipped table only: the stacking folds' tables
+ * are counted whole, so the layer is the one a training without the rule fits. Round 45
+ * (docs/classifier.md) applied it to the folds too and refitted the layer: the non-English spam,
+ * left to their form, moved the bias, and an English ham crossed the cut-off in two drift cells.
+ * With the layer fitted without it, a message that holds no bound token scores exactly as it
+ * would without the rule (round 49). Learning on the gateway (`Model.addMessage`) counts every
+ * token as it comes: a site's own French ham teaches French words, as it should.
  *
  * @category models
  * @since 0.1.0

@@ -37,9 +37,9 @@ const frenchHam = Array.from({ length: 10 }, (_, i) =>
   tokenize(parse(plain(pick(FR_HAM, i, 2), `${pick(FR, i + 50, 10)} ${pick(FR_HAM, i, 12)}`)))
 )
 
+// The rule with round 49's fit (the layer fitted without it), and the same training without it.
 const withRule = trainTokens(items, { folds: 3, minCount: 1, oneSided: true })
-// The rule is a training option, off by default (round 45).
-const withoutRule = trainTokens(items, { folds: 3, minCount: 1 })
+const withoutRule = trainTokens(items, { folds: 3, minCount: 1, oneSided: false })
 
 describe("tokens of a language learned from one class only", () => {
   it("are set aside: the French function words, not the English ones", () => {
@@ -61,6 +61,27 @@ describe("tokens of a language learned from one class only", () => {
     expect(classes(withRule).filter((c) => c === "spam")).toEqual([])
     // Without the rule the French function words, learned from spam alone, decide.
     expect(classes(withoutRule).filter((c) => c === "spam").length).toBeGreaterThanOrEqual(8)
+  })
+
+  it("leave the layer as the training without the rule fits it", () => {
+    // Refitted with the rule (round 45), the French spam, left to their form, move the bias.
+    expect(withRule.logistic).toBeDefined()
+    expect(withRule.logistic).toEqual(withoutRule.logistic)
+  })
+
+  it("leave the score of English mail that holds no bound token as it was, to the last digit", () => {
+    const english = [
+      ...Array.from({ length: 10 }, (_, i) =>
+        plain(pick(HAM, i + 60, 2), `${pick(EN, i + 60, 8)} ${pick(HAM, i + 3, 14)}`)
+      ),
+      ...Array.from({ length: 10 }, (_, i) =>
+        plain(pick(SPAM, i + 60, 2), `${pick(EN, i + 60, 8)} ${pick(SPAM, i + 3, 14)}`)
+      )
+    ].map((text) => tokenize(parse(text)))
+    for (const t of english) {
+      expect(t.tokens.filter((token) => withoutRule.tokens.has(token) && !withRule.tokens.has(token))).toEqual([])
+      expect(score(withRule, t).probability).toBe(score(withoutRule, t).probability)
+    }
   })
 
   it("leave every other token's counts as they were", () => {

@@ -3,7 +3,7 @@
 // name, so not the stacking folds) is classified by a model trained on the other folds. For
 // choosing training options without looking at eval/, e.g. the weight of the padded spam twins.
 //
-//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--late feat:NAME,...|none] [--without feat:NAME,...] [--missed] [--sweep] [--decision plain] [--dump FILE]
+//   node bench/classifier-cv.mjs [--corpus DIR] [--folds 5] [--twin 0.05] [--disc on] [--late feat:NAME,...|none] [--without feat:NAME,...] [--missed] [--sweep] [--decision plain] [--dump FILE] [--no-one-sided]
 //
 // --missed also prints every spam not called spam, with its probability: which spam two builds
 // differ on, when their recall does.
@@ -18,6 +18,7 @@
 //
 // --late feat:NAME,...|none: the layer inputs fitted in a second stage (as classifier-drift.mjs).
 // --without feat:NAME,...: those features taken out of every message's tokens (as classifier-drift.mjs).
+// --no-one-sided: the tokens of languages the training holds in one class only kept (as classifier-drift.mjs).
 //
 // Prints false positives (with the file names), spam recall and the unsure rate.
 // Needs `npx turbo run build --filter=@mailmoat/antispam`.
@@ -62,7 +63,7 @@ const scored = []
 for (let k = 0; k < folds; k++) {
   const model = Classifier.trainTokens(
     items.filter((it) => foldOf(it.name) !== k),
-    { twinWeight, discriminative, lateStages, oneSided: args.includes("--one-sided") }
+    { twinWeight, discriminative, lateStages, oneSided: !args.includes("--no-one-sided") }
   )
   for (const it of items.filter((it) => foldOf(it.name) === k)) {
     const s = Classifier.score(model, it.tokens)

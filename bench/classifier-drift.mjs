@@ -34,8 +34,8 @@
 // scoring: one build with several candidate features measures each alone, or any subset, against the
 // build without them (round 27).
 //
-// --one-sided trains with the tokens of languages the training holds in one class only set aside
-// (OneSidedLanguages.ts, round 45); classifier-cv.mjs takes it too.
+// --no-one-sided trains with the tokens of languages the training holds in one class only kept
+// (OneSidedLanguages.ts sets them aside by default since round 49); classifier-cv.mjs takes it too.
 //
 // --drop chi:logit,... fits the layer without those inputs (the layer gives them no weight).
 // --disc on trains with the discriminative token model as one more layer input; --disc k=v,... tries its
@@ -167,7 +167,7 @@ const run = (name, trainSet, testSet) => {
     discriminative,
     dropInputs: opt("drop", undefined)?.split(","),
     lateStages,
-    oneSided: args.includes("--one-sided")
+    oneSided: !args.includes("--no-one-sided")
   })
   if (args.includes("--weights")) printLayer(name, model.logistic)
   return knownShares.map((known) =>

@@ -2,13 +2,13 @@
 // Trains the classifier model shipped in packages/antispam/model/ from the training split of the
 // shared corpus (derived token statistics only; the messages never enter the repo).
 //
-//   node scripts/train-model.mjs [--ham DIR] [--spam DIR] [--out FILE] [--baseline] [--one-sided]
+//   node scripts/train-model.mjs [--ham DIR] [--spam DIR] [--out FILE] [--baseline] [--no-one-sided]
 //
 // Defaults: ../shared/corpus/train/{ham,spam} -> packages/antispam/model/mailmoat-classifier.model.gz.
 // --baseline trains plain Robinson/Fisher (no logistic layer), for comparison.
-// --one-sided sets aside the tokens of languages the training holds in one class only
-// (OneSidedLanguages.ts, off by default; the layer is fitted without it: rounds 45 and 49 in
-// docs/classifier.md).
+// The tokens of languages the training holds in one class only are set aside from the table, the
+// layer fitted without the rule (OneSidedLanguages.ts; rounds 45 and 49 in docs/classifier.md);
+// --no-one-sided keeps them (the model of the builds before).
 // Needs the built package: npx turbo run build --filter=@mailmoat/antispam
 import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -30,7 +30,7 @@ const model = Classifier.train({
   spamDir,
   out,
   logistic: !args.includes("--baseline"),
-  oneSided: args.includes("--one-sided"),
+  oneSided: !args.includes("--no-one-sided"),
   meta: { source: "SpamAssassin public corpus, train split (../shared/corpus/train)" },
   log: (line) => console.log(line)
 })

@@ -21,15 +21,15 @@ const train: CommandSpec = {
     ...corpusOptions,
     { name: "out", alias: "o", value: "FILE", help: "model file to write (.gz = compressed)" },
     {
-      name: "one-sided",
-      help: "give no weight to the tokens of a language the training mail holds in one class only (say, French only in spam)"
+      name: "no-one-sided",
+      help: "also weigh the tokens of a language the training mail holds in one class only (say, French only in spam), which are set aside by default"
     },
     configOption,
     jsonOption
   ],
   examples: [
     "mailmoat train --ham corpus/ham --spam corpus/spam --out data/model.gz",
-    "mailmoat train --ham corpus/ham --spam corpus/spam --out data/model.gz --one-sided"
+    "mailmoat train --ham corpus/ham --spam corpus/spam --out data/model.gz --no-one-sided"
   ],
   run: (a) => import("../run/train.ts").then((m) => m.runTrain(a))
 }

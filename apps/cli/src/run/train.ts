@@ -60,7 +60,7 @@ export const runTrain = async (a: Parsed): Promise<number> => {
       spamDir,
       out,
       gzip: out.endsWith(".gz"),
-      oneSided: opt.flag(a, "one-sided"),
+      oneSided: !opt.flag(a, "no-one-sided"),
       log: opt.flag(a, "json") ? undefined : (line) => warn(line),
       progress: makeProgress("tokenizing", { enabled: !opt.flag(a, "json") })
     })
@@ -73,8 +73,8 @@ export const runTrain = async (a: Parsed): Promise<number> => {
     spam: model.nspam,
     tokens: model.tokens.size,
     logistic: model.logistic !== undefined,
-    // With --one-sided: each language the training saw with its ham/spam counts, `*` on those
-    // whose own tokens were set aside, and how many tokens that was.
+    // Unless --no-one-sided: each language the training saw with its ham/spam counts, `*` on
+    // those whose own tokens were set aside, and how many tokens that was.
     ...(model.meta.languages === undefined
       ? {}
       : { languages: model.meta.languages, languageBound: model.meta.languageBound }),

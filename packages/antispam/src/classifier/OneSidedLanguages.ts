@@ -16,8 +16,8 @@
  * thousands of ham and spam, is untouched, and so is every token English mail holds as often.
  *
  * **Gotchas**
- * A training option (`TrainOptions.oneSided`; `scripts/train-model.mjs --one-sided`, `mailmoat
- * train --one-sided`), applied to the shipped table only: the stacking folds' tables
+ * On by default (`TrainOptions.oneSided`; `scripts/train-model.mjs --no-one-sided` and `mailmoat
+ * train --no-one-sided` turn it off), applied to the shipped table only: the stacking folds' tables
  * are counted whole, so the layer is the one a training without the rule fits. Round 45
  * (docs/classifier.md) applied it to the folds too and refitted the layer: the non-English spam,
  * left to their form, moved the bias, and an English ham crossed the cut-off in two drift cells.

@@ -61,8 +61,8 @@ export interface TrainOptions {
   readonly lateStages?: ReadonlyArray<ReadonlyArray<string>> | undefined
   /**
    * Whether tokens bound to a language the training holds in one class only are set aside from
-   * the shipped table (OneSidedLanguages.ts); off by default. The layer is fitted without the
-   * rule either way (`stackedSamples` counts the folds' tables whole): round 45
+   * the shipped table (OneSidedLanguages.ts); on by default, `false` keeps them. The layer is
+   * fitted without the rule either way (`stackedSamples` counts the folds' tables whole): round 45
    * (docs/classifier.md) refitted it with the rule, and its bias, moved by the non-English spam
    * the rule leaves to their form, took an English ham across the cut-off in two drift cells.
    * Fitted without it, the layer is the one a training without the rule gives, and a message that
@@ -319,7 +319,7 @@ export const trainTokens = (
   items: ReadonlyArray<LabelledTokens>,
   o: Omit<TrainOptions, "hamDir" | "spamDir" | "out"> = {}
 ): Model => {
-  const { model: full, found } = countFound(items, o.options, o.oneSided ?? false)
+  const { model: full, found } = countFound(items, o.options, o.oneSided ?? true)
   const discriminative = o.logistic === false ? false : (o.discriminative ?? false)
   const late = (o.lateStages ?? (o.lateInputs === undefined ? LATE_INPUT_STAGES : [o.lateInputs]))
     .map((names) => names.filter((name) => !o.dropInputs?.includes(name)))

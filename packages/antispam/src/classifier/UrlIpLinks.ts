@@ -6,11 +6,7 @@
  * @category constructors
  * @since 0.5.0
  */
-import { hostOf, lastLinkParts, linkParts } from "./Urls.ts"
-
-/** Links read per message, as Urls.ts reads them. */
-export const MAX_URLS = 100
-const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
+import { hostOf, isIpHost, lastLinkParts, linkParts, MAX_URLS } from "./Urls.ts"
 
 /** Whether `url`'s host is an IP literal (dotted IPv4 or bracketed IPv6). */
 export const isIpLink = (url: string): boolean => {
@@ -19,7 +15,7 @@ export const isIpLink = (url: string): boolean => {
   const authorityStart = schemeEnd + 3
   const at = url.lastIndexOf("@", authorityEnd - 1)
   const host = hostOf(url.slice(at >= authorityStart ? at + 1 : authorityStart, authorityEnd))
-  return host.startsWith("[") || IPV4.test(host)
+  return isIpHost(host)
 }
 
 /** Whether one of the first links of `urls` is on an IP literal. */

@@ -18,8 +18,7 @@
  * @since 0.5.0
  */
 import type { Message } from "@mailmoat/core"
-import { MAX_URLS } from "./UrlIpLinks.ts"
-import { lastLinkParts, linkParts } from "./Urls.ts"
+import { lastLinkParts, linkParts, MAX_URLS } from "./Urls.ts"
 
 /** Characters of a link read after its host. */
 const MAX_TAIL = 2000

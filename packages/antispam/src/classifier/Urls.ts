@@ -16,8 +16,11 @@ export interface UrlEvidence {
   readonly features: ReadonlyArray<string>
 }
 
-const MAX_URLS = 100
+/** Links (and hosts) read per message. */
+export const MAX_URLS = 100
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
+/** Whether a link's host (no port) is an IP literal: a dotted IPv4 address or a bracketed IPv6 one. */
+export const isIpHost = (host: string): boolean => IPV4.test(host) || host.startsWith("[")
 const NUMERIC_HOST = /^(?:0x[0-9a-f]+|\d{8,10})$/i
 /** Public link shorteners: the target is hidden until the click. */
 const SHORTENERS = new Set([
@@ -177,7 +180,7 @@ export const analyseUrls = (urls: ReadonlyArray<string>, hosts: ReadonlyArray<st
     const host = hostOf(hostPort)
     const port = portOf(hostPort)
     if (port && port !== "80" && port !== "443") features.add("url_odd_port")
-    if (IPV4.test(host) || host.startsWith("[")) features.add("url_ip_literal")
+    if (isIpHost(host)) features.add("url_ip_literal")
     else if (NUMERIC_HOST.test(host)) features.add("url_numeric_host")
     if (host.includes("%")) features.add("url_encoded_host")
     if (percentEscapes(url, authorityEnd, pathEnd) > 5) tokens.add("url:path-encoded")

@@ -5,7 +5,8 @@ import { opt } from "./classifier-common.mjs"
 
 /**
  * `--dump FILE`: one JSON line per scored message (the run's name, file name, label, class,
- * probability, chi-square probability and clue count, the form's probability, the features),
+ * probability, chi-square probability and clue count, the form's probability, the language tags,
+ * the features),
  * written when the bench exits, so that another decision rule can be tried on every run's scores
  * without training again. A build without `formProbability` (before round 30) dumps no form.
  */
@@ -29,6 +30,10 @@ export const dumpOption = (Classifier) => {
             ? Classifier.formProbability?.(model.logistic, score.features)
             : undefined,
         ...vocabulary(Classifier, model, item.tokens.tokens, seen.tokens),
+        // The message's language (round 53): the scorer's tag when it made one, and the tag of
+        // its own tokens (for rules tried on the dump).
+        lang: score?.language,
+        tag: Classifier.languageOf?.(item.tokens.tokens),
         features: score?.features ?? [],
         ...formTerms(model, score?.features ?? [])
       })}\n`

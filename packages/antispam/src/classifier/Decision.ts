@@ -15,24 +15,25 @@
  * the model has seen: a message in a vocabulary it never saw (mail from another source and era)
  * is decided by its form alone, whose probability is calibrated on mail it knows (round 37).
  *
+ * And a message in a language the model's training did not measure, on fewer clues than
+ * `FEW_CLUES` (MeasuredLanguages.ts), is decided by its form wherever the words and the form
+ * disagree (`byForm`): its few clues are tokens measured on English mail, which say nothing about
+ * its class, so a spam verdict stands only when the form alone reaches the spam cut-off, a ham
+ * verdict only when the form leans ham, and anything else is unsure (round 53).
+ *
  * @category models
  * @since 0.5.0
  */
 import type { ChiResult } from "./Chi2.ts"
+import { FEW_CLUES } from "./LayerInputs.ts"
+import { inUnmeasuredLanguage } from "./MeasuredLanguages.ts"
 import type { Logistic, Model } from "./Model.ts"
 import { type ClassName, type Cutoffs, classOf, defaultCutoffs, logitOf, type Score, sigmoid } from "./Score.ts"
 
 /** The chi-square result of a message none of whose words the table knows (no clue at all). */
 const NO_WORDS: ChiResult = { probability: 0.5, spam: 0, ham: 0, used: 0 }
 
-/** Clues at which the layer's `chi:evidence` input is full (`min(1, used / 50)`, LayerInputs.ts). */
-const FULL_EVIDENCE = 50
-
-/**
- * Fewer clues than this are few: half of full evidence. Checked on the cross-validation inside
- * train/, where the spam with the fewest clues that words alone call spam has 25 (round 30).
- */
-export const FEW_CLUES = FULL_EVIDENCE / 2
+export { FEW_CLUES }
 
 /** What the message's form alone says: the layer's probability with its features and no word known. */
 export const formProbability = (layer: Logistic, features: ReadonlyArray<string>): number =>
@@ -91,10 +92,30 @@ export const leansOnForm = (layer: Logistic | undefined, score: Score, cutoffs: 
   formProbability(layer, score.features) >= FORM_BACKS
 
 /**
+ * The class of a message in a language the model did not measure, on few clues
+ * (`inUnmeasuredLanguage`): spam when the words call it spam and the form alone reaches the spam
+ * cut-off, ham when the words call it ham and the form leans ham (below the form of a message
+ * with no feature: the layer's bias alone), else unsure. Undefined when the rule does not apply
+ * (such a message, or a model without a layer: the other rules decide).
+ */
+export const byForm = (model: Model, score: Score, cutoffs: Cutoffs): ClassName | undefined => {
+  const layer = model.logistic
+  if (layer === undefined || !inUnmeasuredLanguage(model, score)) return undefined
+  const form = formProbability(layer, score.features)
+  const c = classOf(score.probability, cutoffs)
+  if (c === "spam") return form >= cutoffs.spamAbove ? c : "unsure"
+  if (c === "ham") return form < sigmoid(layer.bias) ? c : "unsure"
+  return c
+}
+
+/**
  * The message's class: by its probability, with a spam verdict resting on a few words alone
- * unsure, and an unsure one on words the model hardly knows spam when the form backs it.
+ * unsure, and an unsure one on words the model hardly knows spam when the form backs it; a
+ * message in a language the model did not measure, on few clues, by `byForm`.
  */
 export const decide = (model: Model, score: Score, cutoffs: Cutoffs = defaultCutoffs): ClassName => {
+  const formed = byForm(model, score, cutoffs)
+  if (formed !== undefined) return formed
   const c = classOf(score.probability, cutoffs)
   if (c === "spam") return restsOnFewWords(model.logistic, score, cutoffs) ? "unsure" : c
   return c === "unsure" && leansOnForm(model.logistic, score, cutoffs) ? "spam" : c

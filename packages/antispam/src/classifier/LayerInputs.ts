@@ -11,6 +11,16 @@
 import type { ChiResult } from "./Chi2.ts"
 import { FEATURE_SIGNS } from "./FeatureSigns.ts"
 
+/** Clues at which the layer's `chi:evidence` input is full. */
+export const FULL_EVIDENCE = 50
+
+/**
+ * Fewer clues than this are few: half of full evidence. Checked on the cross-validation inside
+ * train/, where the spam with the fewest clues that words alone call spam has 25 (round 30 in
+ * docs/classifier.md). Decision.ts and UnmeasuredLanguage.ts read it.
+ */
+export const FEW_CLUES = FULL_EVIDENCE / 2
+
 /** The chi-square inputs with their values, in the order Score.inputs sets them (and sums them). */
 export const CHI_INPUTS: ReadonlyArray<readonly [name: string, value: (chi: ChiResult) => number]> = [
   // The chi-square probability on the logit scale: a confident table stays decisive, a table
@@ -31,7 +41,7 @@ export const CHI_INPUTS: ReadonlyArray<readonly [name: string, value: (chi: ChiR
   // the padding's ham words (docs/classifier.md, round 11).
   ["chi:spam", (chi) => chi.spam],
   ["chi:ham", (chi) => chi.ham],
-  ["chi:evidence", (chi) => Math.min(1, chi.used / 50)]
+  ["chi:evidence", (chi) => Math.min(1, chi.used / FULL_EVIDENCE)]
 ]
 
 /**

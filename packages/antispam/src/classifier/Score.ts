@@ -11,6 +11,8 @@ import { type ChiResult, combineFirst } from "./Chi2.ts"
 import { clueIndex, clueProbability } from "./Clues.ts"
 import { clampMargin, margin } from "./Discriminative.ts"
 import { CHI_INPUTS, FEATURE_INPUT_PREFIX, isSignedFeature, MARGIN_INPUT } from "./LayerInputs.ts"
+import { languageOf } from "./Language.ts"
+import { asksLanguage } from "./MeasuredLanguages.ts"
 import type { Logistic, Model } from "./Model.ts"
 import type { Tokens } from "./Tokenizer.ts"
 import type { TokenSet } from "./TokenSet.ts"
@@ -41,6 +43,12 @@ export interface Score {
    * words; absent in a score made by hand: taken as 1). Decision.ts leans on the form when it is low.
    */
   readonly known?: number
+  /**
+   * The message's language tag (Language.ts), made only when the model has a language tally and
+   * the message has fewer than `FEW_CLUES` clues (MeasuredLanguages.ts): Decision.ts lets the form
+   * decide such a message in a language the model did not measure. Absent otherwise.
+   */
+  readonly language?: string
 }
 
 /** What the chi-square step found: its result, the kept clues, and the share of words known. */
@@ -271,7 +279,8 @@ export const tokenMargin = (model: Model, tokens: ReadonlyArray<string>): number
 
 /**
  * The message's probability from its chi-square result and features (and, for a model with token
- * weights, the margin over `tokens`, asked for only then).
+ * weights, the margin over `tokens`, asked for only then), and its language tag when the decision
+ * may need it (`asksLanguage`: few clues; the tokens asked for only then).
  */
 const scored = (
   model: Model,
@@ -279,17 +288,23 @@ const scored = (
   features: Tokens["features"],
   tokens: () => ReadonlyArray<string>
 ): Score => {
+  // The token strings once, if at all: a set builds them on each call.
+  let strings: ReadonlyArray<string> | undefined
+  const list = (): ReadonlyArray<string> => (strings ??= tokens())
+  const language = asksLanguage(model, chi.used) ? languageOf(list()) : undefined
   const probability = model.logistic
     ? sigmoid(
         logitOf(
           model.logistic,
           chi,
           features,
-          model.discriminative === undefined ? undefined : tokenMargin(model, tokens())
+          model.discriminative === undefined ? undefined : tokenMargin(model, list())
         )
       )
     : chi.probability
-  return { probability, chi, features, clues, known }
+  return language === undefined
+    ? { probability, chi, features, clues, known }
+    : { probability, chi, features, clues, known, language }
 }
 
 export const score = (model: Model, tokens: Tokens, extra?: Extra): Score => {

@@ -29,12 +29,14 @@ export {
 export { ClassifierSymbols, type ClassifierStageOptions, make as makeClassifierStage } from "./ClassifierStage.ts"
 export { listFiles, parseMessage, stripMboxFrom } from "./Corpus.ts"
 export { languageOf, UNDETERMINED } from "./Language.ts"
+export { inUnmeasuredLanguage, measuredLanguages } from "./MeasuredLanguages.ts"
 export { addMessage, empty, type Label, type Logistic, MODEL_VERSION, type Model, prune } from "./Model.ts"
 export { wilson } from "./Interval.ts"
 export { FORMAT, ModelFormatError, parse as parseModel, serialise as serialiseModel } from "./ModelFile.ts"
 export { oneSided, type OneSided } from "./OneSidedLanguages.ts"
 export { type ClassName, type Cutoffs, classOf, defaultCutoffs, type Score, score } from "./Score.ts"
 export {
+  byForm,
   decide,
   FEW_CLUES,
   formProbability,

@@ -5,13 +5,17 @@
 // again, so a rule's width can be swept on every drift cell and the CV in seconds (round 36 in
 // docs/classifier.md; the rules are bench/decision-rules.mjs's).
 //
-//   node bench/classifier-rules.mjs FILE [--rules plain,few:25,few:35,alone:0.95,few:25+near:35:0.95,few:25+backed:0.85:0.5] [--moved] [--shares]
+//   node bench/classifier-rules.mjs FILE [--rules plain,few:25,few:35,alone:0.95,few:25+near:35:0.95,few:25+backed:0.85:0.5] [--moved] [--shares] [--tag]
+//
+// --tag gives each message of a dump that has no `tag` (a build before round 53) its language,
+// tagged by file name from the corpus with the build's `languageOf` (`lang:N` asks it).
 //
 // --shares prints, per run and label, how the known share of the messages' words is spread
 // (`knownShare`: clues of the model among the distinct words; a dump with the counts, round 37),
 // for all of them and for the unsure ones whose form alone is at 0.5 or more (what `thin` moves).
-import { readFileSync } from "node:fs"
-import { args, opt } from "./classifier-common.mjs"
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { args, corpusDir, loadClassifier, opt } from "./classifier-common.mjs"
 import { figures, figureText, knownShare, ruleOf, runsOf } from "./decision-rules.mjs"
 
 const file = args[0]
@@ -21,11 +25,27 @@ if (!file || file.startsWith("--")) {
 }
 const names = (opt("rules", "plain,few:25") || "").split(",").filter(Boolean)
 const rules = names.map((n) => [n, ruleOf(n)])
+/** `--tag`: every corpus message's language by file name, from its tokens (the build's tagger). */
+const tagsByName = async () => {
+  const Classifier = await loadClassifier()
+  const tags = new Map()
+  for (const split of ["train", "eval"])
+    for (const label of ["ham", "spam"]) {
+      const dir = join(corpusDir(), split, label)
+      for (const name of readdirSync(dir)) {
+        const message = Classifier.parseMessage(readFileSync(join(dir, name)))
+        tags.set(name, Classifier.languageOf(Classifier.tokenize(message).tokens))
+      }
+    }
+  return tags
+}
+const tags = args.includes("--tag") ? await tagsByName() : undefined
 const runs = runsOf(
   readFileSync(file, "utf8")
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l))
+    .map((r) => (tags === undefined || r.tag !== undefined ? r : { ...r, tag: tags.get(r.name) }))
 )
 console.log(`| run | build | ${names.join(" | ")} |`)
 console.log(`|---|---|${names.map(() => "---").join("|")}|`)

@@ -8,7 +8,7 @@
 //   node bench/classifier-rules.mjs FILE [--rules plain,few:25,few:35,alone:0.95,few:25+near:35:0.95,few:25+backed:0.85:0.5] [--moved] [--shares] [--tag]
 //
 // --tag gives each message of a dump that has no `tag` (a build before round 53) its language,
-// tagged by file name from the corpus with the build's `languageOf` (`lang:N` asks it).
+// tagged by file name from the corpus with the build's `languageOf` (`lang:N:F` asks it).
 //
 // --shares prints, per run and label, how the known share of the messages' words is spread
 // (`knownShare`: clues of the model among the distinct words; a dump with the counts, round 37),

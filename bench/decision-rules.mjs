@@ -13,12 +13,13 @@
 // rising from X at no word known to the band's at K, in proportion: the build's rule since round
 // 37 is `lean:0.05:0.85:0.5`), `bare:N:A/B/...` (round 41: `few:N` with the form weighed
 // without the features A, B, ...: the traits a legitimate company's bulk mail shares with spam's
-// layout; a dump with the form's terms, `bias` and `weights`, else never), `lang:N` (round 53,
-// the build's `byForm` since: a message tagged with a language other than `en` and `und`, on fewer
-// than N clues, is spam only when its form alone reaches 0.9, ham only when its form is below the
-// bias's alone, else unsure, whatever the other parts say; `tag`, a dump's own or classifier-rules
-// `--tag`'s, else never), `langup:N:F` (the same, and an unsure verdict of such a message spam
-// when its form reaches F), `A+B` (both parts apply: a spam verdict is unsure when an unsure part
+// layout; a dump with the form's terms, `bias` and `weights`, else never), `lang:N:F` (round 53,
+// the build's `byForm` since as `lang:25:0.9`: a message tagged with a language other than `en`
+// and `und`, on fewer than N clues, that the band calls spam is spam only when its form alone
+// reaches 0.9, one it calls unsure spam only when its form reaches F, else unsure, whatever the
+// other parts say; `tag`, a dump's own or classifier-rules `--tag`'s, else never), `langham:N:F`
+// (the same, and a ham verdict of such a message ham only when its form is below the bias's alone,
+// else unsure: measured, not built), `A+B` (both parts apply: a spam verdict is unsure when an unsure part
 // holds for it, an unsure one spam when a `backed` part does). The cut-offs are the build's: ham
 // below 0.2, spam at or above 0.9. Every run of the corpus's train/ measures `en` and `und` only (no
 // other language has 20 messages of each class there), so `lang` asks the tag alone.
@@ -56,18 +57,19 @@ const parts = {
   alone: (x) => (r) => r.p < x && against(r),
   near: (n, x) => (r) => r.used < n && r.p < x && against(r)
 }
-/** A message in a language the corpus's training never measures (`lang`, `langup`), on under `n` clues. */
+/** A message in a language the corpus's training never measures (`lang`, `langham`), on under `n` clues. */
 const unmeasured = (r, n) => typeof r.tag === "string" && !["en", "und"].includes(r.tag) && r.used < n
-/** `lang:N` and `langup:N:F`: the class by the form, or undefined where the part does not apply. */
-const byForm = (n, up) => (r) => {
+/** `lang:N:F` and `langham:N:F`: the class by the form, or undefined where the part does not apply. */
+const byForm = (n, up, ham) => (r) => {
   if (!unmeasured(r, n) || typeof r.form !== "number") return undefined
   const c = band(r.p)
   if (c === "spam") return r.form >= SPAM_ABOVE ? c : "unsure"
-  if (c === "ham") return typeof r.bias === "number" && r.form < 1 / (1 + Math.exp(-r.bias)) ? c : "unsure"
-  return up !== undefined && r.form >= up ? "spam" : c
+  if (c === "unsure") return r.form >= up ? "spam" : c
+  if (!ham) return undefined
+  return typeof r.bias === "number" && r.form < 1 / (1 + Math.exp(-r.bias)) ? c : "unsure"
 }
-const OVERRIDES = { lang: (n) => byForm(n), langup: (n, f) => byForm(n, f) }
-const ARITY = { plain: 0, few: 1, alone: 1, near: 2, backed: 2, thin: 3, lean: 3, bare: 2, lang: 1, langup: 2 }
+const OVERRIDES = { lang: (n, f) => byForm(n, f, false), langham: (n, f) => byForm(n, f, true) }
+const ARITY = { plain: 0, few: 1, alone: 1, near: 2, backed: 2, thin: 3, lean: 3, bare: 2, lang: 2, langham: 2 }
 const TO_SPAM = new Set(["backed", "thin", "lean"])
 
 /** The class of a dumped score under the rule named `name`; throws on a name it does not know. */
@@ -84,7 +86,7 @@ export const ruleOf = (name) => {
     const known = Object.hasOwn(parts, kind) || Object.hasOwn(OVERRIDES, kind)
     if (!known || numbers.length !== ARITY[kind] || numbers.some(Number.isNaN))
       throw new Error(
-        `no rule ${part} (plain, few:N, alone:X, near:N:X, backed:X:F, thin:K:X:F, lean:K:X:F, bare:N:A/B, lang:N, langup:N:F, A+B)`
+        `no rule ${part} (plain, few:N, alone:X, near:N:X, backed:X:F, thin:K:X:F, lean:K:X:F, bare:N:A/B, lang:N:F, langham:N:F, A+B)`
       )
     const args = names === undefined ? numbers : [numbers[0], names]
     if (Object.hasOwn(OVERRIDES, kind)) overrides.push(OVERRIDES[kind](...args))

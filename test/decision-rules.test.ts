@@ -115,24 +115,26 @@ describe("bench/decision-rules", () => {
     expect(() => ruleOf("bare:25")).toThrow(/no rule/)
   })
 
-  it("lang:N and langup:N:F: a language other than en and und, under N clues, by the form (round 53)", () => {
+  it("lang:N:F: a language other than en and und, under N clues, spam only on the form (round 53)", () => {
     // A form with no feature: the bias's alone.
     const fr = row({ tag: "fr", bias: -1.62, form: 1 / (1 + Math.exp(1.62)) })
-    expect(classOf("lang:25", fr)).toBe("unsure")
-    expect(classOf("lang:25", { ...fr, form: 0.9 })).toBe("spam")
-    expect(classOf("lang:25", { ...fr, tag: "en" })).toBe("spam")
-    expect(classOf("lang:25", { ...fr, tag: "und" })).toBe("spam")
-    expect(classOf("lang:25", { ...fr, used: 25 })).toBe("spam")
-    expect(classOf("lang:25", row({ bias: -1.62 }))).toBe("spam")
-    // Ham only on a form below the bias's alone (0.165); unsure stays unsure whatever else holds.
-    expect(classOf("lang:25", { ...fr, p: 0.1 })).toBe("unsure")
-    expect(classOf("lang:25", { ...fr, p: 0.1, form: 0.05 })).toBe("ham")
-    expect(classOf("lang:25", { ...fr, p: 0.1, form: 0.05, bias: undefined })).toBe("unsure")
-    expect(classOf("lang:25+backed:0.5:0.5", { ...fr, p: 0.6, form: 0.6 })).toBe("unsure")
+    expect(classOf("lang:25:0.9", fr)).toBe("unsure")
+    expect(classOf("lang:25:0.9", { ...fr, form: 0.9 })).toBe("spam")
+    expect(classOf("lang:25:0.9", { ...fr, tag: "en" })).toBe("spam")
+    expect(classOf("lang:25:0.9", { ...fr, tag: "und" })).toBe("spam")
+    expect(classOf("lang:25:0.9", { ...fr, used: 25 })).toBe("spam")
+    expect(classOf("lang:25:0.9", row({ bias: -1.62 }))).toBe("spam")
+    // An unsure verdict: spam on a form at F, else unsure whatever the other parts say.
+    expect(classOf("lang:25:0.8", { ...fr, p: 0.6, form: 0.85 })).toBe("spam")
+    expect(classOf("lang:25:0.8", { ...fr, p: 0.6, form: 0.75 })).toBe("unsure")
     expect(classOf("backed:0.5:0.5", { ...fr, p: 0.6, form: 0.6 })).toBe("spam")
-    expect(classOf("langup:25:0.8", { ...fr, p: 0.6, form: 0.85 })).toBe("spam")
-    expect(classOf("langup:25:0.8", { ...fr, p: 0.6, form: 0.75 })).toBe("unsure")
-    expect(() => ruleOf("lang")).toThrow(/no rule/)
+    expect(classOf("lang:25:0.9+backed:0.5:0.5", { ...fr, p: 0.6, form: 0.6 })).toBe("unsure")
+    // A ham verdict stands; with `langham`, only on a form below the bias's alone.
+    expect(classOf("lang:25:0.9", { ...fr, p: 0.1 })).toBe("ham")
+    expect(classOf("langham:25:0.9", { ...fr, p: 0.1 })).toBe("unsure")
+    expect(classOf("langham:25:0.9", { ...fr, p: 0.1, form: 0.05 })).toBe("ham")
+    expect(classOf("langham:25:0.9", { ...fr, p: 0.1, form: 0.05, bias: undefined })).toBe("unsure")
+    expect(() => ruleOf("lang:25")).toThrow(/no rule/)
   })
 
   it("A+B: unsure when either part holds", () => {
@@ -234,9 +236,15 @@ describe("bench/decision-rules", () => {
     rows,
     fc.constantFrom("en", "und", "fr", "Hani", undefined),
     fc.double({ min: -4, max: 0, noNaN: true })
-  ])("`lang` gives the band's verdict or unsure, whatever the other parts", (n, name, r, tag, bias) => {
+  ])("`lang` gives the band's verdict or unsure, or spam for an unsure one, whatever the other parts", (n, name, r, tag, bias) => {
     const tagged = { ...r, tag, bias }
-    expect([classOf("plain", tagged), "unsure"]).toContain(classOf(`lang:${n}+${name}`, tagged))
+    const band = classOf("plain", tagged)
+    for (const part of [`lang:${n}:0.9`, `langham:${n}:0.9`]) {
+      const c = classOf(`${part}+${name}`, tagged)
+      expect(c === band || c === "unsure" || (band === "unsure" && c === "spam")).toBe(true)
+    }
+    // Never promoting (F above 1), only the band's verdict or unsure.
+    expect([band, "unsure"]).toContain(classOf(`lang:${n}:2+${name}`, tagged))
   })
 
   test.prop([names, backed, rows])("`backed` only ever moves the band's unsure verdict to spam", (name, b, r) => {

@@ -16,10 +16,12 @@
  * is decided by its form alone, whose probability is calibrated on mail it knows (round 37).
  *
  * And a message in a language the model's training did not measure, on fewer clues than
- * `FEW_CLUES` (MeasuredLanguages.ts), is decided by its form wherever the words and the form
- * disagree (`byForm`): its few clues are tokens measured on English mail, which say nothing about
- * its class, so a spam verdict stands only when the form alone reaches the spam cut-off, a ham
- * verdict only when the form leans ham, and anything else is unsure (round 53).
+ * `FEW_CLUES` (MeasuredLanguages.ts), is spam only when its form alone reaches the spam cut-off
+ * (`byForm`): its few clues are tokens the model measured on English mail, which say little about
+ * its class, and calling it spam on them quarantines a company's ordinary mail in that language.
+ * Else a spam or unsure verdict is unsure; a ham verdict stands (round 53: making it unsure too,
+ * unless the form leans ham, moved a third of the non-English ham written for the tests to unsure,
+ * where temporary rejection defers them, to move one spam from ham to unsure).
  *
  * @category models
  * @since 0.5.0
@@ -93,19 +95,16 @@ export const leansOnForm = (layer: Logistic | undefined, score: Score, cutoffs: 
 
 /**
  * The class of a message in a language the model did not measure, on few clues
- * (`inUnmeasuredLanguage`): spam when the words call it spam and the form alone reaches the spam
- * cut-off, ham when the words call it ham and the form leans ham (below the form of a message
- * with no feature: the layer's bias alone), else unsure. Undefined when the rule does not apply
- * (such a message, or a model without a layer: the other rules decide).
+ * (`inUnmeasuredLanguage`), when the words call it spam or unsure: spam when the form alone
+ * reaches the spam cut-off, else unsure (round 37's lean, which asks the form for less, included).
+ * Undefined when the rule does not apply (a ham verdict, another message, a model without a layer:
+ * the other rules decide).
  */
 export const byForm = (model: Model, score: Score, cutoffs: Cutoffs): ClassName | undefined => {
   const layer = model.logistic
-  if (layer === undefined || !inUnmeasuredLanguage(model, score)) return undefined
-  const form = formProbability(layer, score.features)
-  const c = classOf(score.probability, cutoffs)
-  if (c === "spam") return form >= cutoffs.spamAbove ? c : "unsure"
-  if (c === "ham") return form < sigmoid(layer.bias) ? c : "unsure"
-  return c
+  if (layer === undefined || classOf(score.probability, cutoffs) === "ham" || !inUnmeasuredLanguage(model, score))
+    return undefined
+  return formProbability(layer, score.features) >= cutoffs.spamAbove ? "spam" : "unsure"
 }
 
 /**

@@ -1,5 +1,5 @@
-// The decision on a message in a language the model's training did not measure, on few clues: the
-// form must agree with the words, else unsure (round 53 in docs/classifier.md, `byForm`).
+// The decision on a message in a language the model's training did not measure, on few clues: spam
+// only when the form alone reaches the spam cut-off (round 53 in docs/classifier.md, `byForm`).
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import type { ChiResult } from "../../src/classifier/Chi2.ts"
@@ -21,7 +21,7 @@ const layer: Logistic = {
     "chi:spam": 1,
     "chi:evidence": 1,
     "feat:url_ip_literal": 5,
-    "feat:quoted_reply": -1.5
+    "feat:quoted_reply": -2
   }
 }
 const TALLY = "Hani* 0/20, en 3069/1408, fr* 0/7, und 250/95"
@@ -65,12 +65,10 @@ describe("byForm: a language the model did not measure, few clues", () => {
     expect(decide(model, s)).toBe("spam")
   })
 
-  it("a ham verdict on a form with no ham evidence is unsure; with a quoted reply, ham", () => {
-    expect(decide(model, scored(0.05, { language: "fr" }))).toBe("unsure")
-    expect(decide(model, scored(0.05, { language: "en" }))).toBe("ham")
-    const reply = scored(0.05, { language: "fr", features: ["quoted_reply"] })
-    expect(formProbability(layer, reply.features)).toBeLessThan(formProbability(layer, []))
-    expect(decide(model, reply)).toBe("ham")
+  it("a ham verdict stands, whatever the form", () => {
+    expect(byForm(model, scored(0.05, { language: "fr" }), defaultCutoffs)).toBeUndefined()
+    expect(decide(model, scored(0.05, { language: "fr" }))).toBe("ham")
+    expect(decide(model, scored(0.05, { language: "fr", features: ["url_ip_literal"] }))).toBe("ham")
   })
 
   it("a language the tally never names is unmeasured too; und is measured", () => {
@@ -78,11 +76,16 @@ describe("byForm: a language the model did not measure, few clues", () => {
     expect(decide(model, scored(0.97, { language: "und" }))).toBe("spam")
   })
 
-  it("an unsure verdict stays unsure, even where round 37's lean would make it spam", () => {
+  it("an unsure verdict is spam on a form at the cut-off, else unsure, even where round 37's lean would call it spam", () => {
     const s = scored(0.88, { language: "fr", known: 0, features: ["quoted_reply", "url_ip_literal"] })
+    expect(formProbability(layer, s.features)).toBeLessThan(defaultCutoffs.spamAbove)
     expect(leansOnForm(layer, s, defaultCutoffs)).toBe(true)
     expect(decide(model, withoutTag(s))).toBe("spam")
     expect(decide(model, s)).toBe("unsure")
+    const formed = scored(0.6, { language: "fr", features: ["url_ip_literal"] })
+    expect(classOf(formed.probability)).toBe("unsure")
+    expect(decide(model, formed)).toBe("spam")
+    expect(decide(model, withoutTag(formed))).toBe("unsure")
   })
 
   it("FEW_CLUES clues or more, a model without a tally or without a layer: the other rules decide", () => {
@@ -107,10 +110,20 @@ describe("byForm: a language the model did not measure, few clues", () => {
     language: string
   }): Score => scored(r.probability, r)
 
-  test.prop([scores])("only ever gives the probability's band or unsure", (r) => {
+  test.prop([scores])("leaves ham ham, and calls spam only what the form alone calls spam, or the band", (r) => {
     const s = scoreOf(r)
+    const band = classOf(s.probability)
     const c = decide(model, s)
-    expect([classOf(s.probability), "unsure"]).toContain(c)
+    if (band === "ham") expect(c).toBe(decide(model, withoutTag(s)))
+    if (c === "spam" && band !== "spam")
+      expect(formProbability(layer, s.features) >= defaultCutoffs.spamAbove || leansOnForm(layer, s, defaultCutoffs)).toBe(true)
+  })
+
+  test.prop([scores])("in an unmeasured language, spam only on a form at the spam cut-off", (r) => {
+    const s = scoreOf({ ...r, language: "fr", used: r.used % FEW_CLUES })
+    if (classOf(s.probability) === "ham") return
+    const spam = formProbability(layer, s.features) >= defaultCutoffs.spamAbove
+    expect(decide(model, s)).toBe(spam ? "spam" : "unsure")
   })
 
   test.prop([scores])("a measured language, many clues or no tally: as without the tag", (r) => {

@@ -144,11 +144,11 @@ describe("non-English fixtures with the shipped model", () => {
   })
 
   // Round 53: a message in a language the model's training did not measure, on fewer than
-  // FEW_CLUES clues, is spam only when its form alone reaches the spam cut-off and ham only when
-  // its form leans ham. Every ham listed above is in such a language, on 9 to 16 clues, its form
-  // under 0.6: unsure. So is the Chinese invoice offer (spam), which the words called ham on three
-  // statistics tokens.
-  it("with round 53's rule, calls no ham spam and the Chinese invoice offer not ham", () => {
+  // FEW_CLUES clues, is spam only when its form alone reaches the spam cut-off. Every ham listed
+  // above is in such a language, on 11 to 14 clues, its form under 0.6: unsure. The Chinese
+  // invoice offer (spam), which the words call ham on three statistics tokens, stays ham: the rule
+  // leaves a ham verdict alone.
+  it("with round 53's rule, calls no ham spam; the Chinese invoice offer stays ham", () => {
     if (!trainedWithRule) return
     expect(ham.filter((m) => m.class === "spam").map((m) => m.name)).toEqual([])
     for (const name of Object.keys(SPAM_HAM)) {
@@ -158,11 +158,10 @@ describe("non-English fixtures with the shipped model", () => {
     }
     const invoice = spam.find((m) => m.name === "zh-invoice-agent")!
     expect(invoice.score.language).toBe("Hani")
-    expect(invoice.byWords).toBe("ham")
-    expect(invoice.class).toBe("unsure")
+    expect(invoice.class).toBe("ham")
   })
 
-  // The rule moves a verdict only to unsure, and only one the form does not back.
+  // The rule moves a verdict only to unsure, and only one of an unmeasured language.
   it("moves only verdicts of unmeasured languages, and only to unsure", () => {
     for (const m of [...ham, ...spam]) {
       if (m.class === m.byWords) continue

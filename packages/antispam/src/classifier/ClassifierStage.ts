@@ -12,8 +12,9 @@ import type { Message, Stage, StageResult, SymbolTable } from "@mailmoat/core"
 import { Effect } from "effect"
 import type { AutoLearner } from "./AutoLearner.ts"
 import * as Classifier from "./Classifier.ts"
+import { inUnmeasuredLanguage } from "./MeasuredLanguages.ts"
 import type { Model } from "./Model.ts"
-import { defaultCutoffs } from "./Score.ts"
+import { classOf, defaultCutoffs } from "./Score.ts"
 import type { TokenStore } from "./TokenStore.ts"
 
 export const ClassifierSymbols = {
@@ -21,14 +22,14 @@ export const ClassifierSymbols = {
     weight: 6,
     group: "classifier",
     description:
-      "Content classifier: spam probability above classifier.spamAbove, or a little below it by the form when the model knows hardly any of the words"
+      "Content classifier: spam probability above classifier.spamAbove, or a little below it by the form when the model knows hardly any of the words, or below it by the form in a language the model did not measure"
   },
   CLASSIFIER_UNSURE: {
     weight: 0,
     undecided: true,
     group: "classifier",
     description:
-      "Content classifier: probability between hamBelow and spamAbove, or spam by a few words alone against the form; unsure"
+      "Content classifier: probability between hamBelow and spamAbove, or spam by a few words alone against the form or in a language the model did not measure; unsure"
   },
   CLASSIFIER_HAM: {
     weight: 0,
@@ -74,10 +75,16 @@ export const make = (options: ClassifierStageOptions): Stage => {
   const resultOf = (c: Classifier.Classification, message: Message): StageResult => {
     const name = NAMES[c.class]
     const clues = c.score?.clues.slice(0, 5).map(([t, f]) => `${t}=${f.toFixed(2)}`) ?? []
+    // A language the model did not measure, few clues: the form decided against the band (Decision.ts's byForm).
     // Unsure at a spam probability: a few words alone said spam, the form did not (Decision.ts).
     // Spam under the cut-off: the model hardly knew the words, the form backed spam (Decision.ts).
+    const language = c.score?.language
     const why =
-      c.class === "unsure" && c.probability >= classifier.cutoffs.spamAbove
+      language !== undefined &&
+      c.class !== classOf(c.probability, classifier.cutoffs) &&
+      inUnmeasuredLanguage(classifier.model.get(), c.score!)
+        ? ` (by the form: language ${language} not measured)`
+        : c.class === "unsure" && c.probability >= classifier.cutoffs.spamAbove
         ? " (few words alone)"
         : c.class === "spam" && c.probability < classifier.cutoffs.spamAbove
           ? " (by the form: words unknown)"

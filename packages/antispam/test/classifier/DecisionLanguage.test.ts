@@ -1,9 +1,12 @@
 // The decision on a message in a language the model's training did not measure, on few clues: spam
 // only when the form alone reaches the spam cut-off (round 53 in docs/classifier.md, `byForm`).
+import { Facts } from "@mailmoat/core"
 import { fc, test } from "@fast-check/vitest"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { ChiResult } from "../../src/classifier/Chi2.ts"
 import * as Classifier from "../../src/classifier/Classifier.ts"
+import * as ClassifierStage from "../../src/classifier/ClassifierStage.ts"
 import { byForm, decide, FEW_CLUES, formProbability, leansOnForm } from "../../src/classifier/Decision.ts"
 import { FEATURE_SIGNS } from "../../src/classifier/FeatureSigns.ts"
 import { addMessage, empty, type Logistic, type Model } from "../../src/classifier/Model.ts"
@@ -162,6 +165,19 @@ describe("the scorer tags a message of few clues, and the classifier decides wit
     const fromSet = scoreSet(m, set)
     set.release()
     expect(fromSet).toStrictEqual(s)
+  })
+
+  it("the stage calls it unsure and says why", async () => {
+    const result = await Effect.runPromise(
+      ClassifierStage.make({ model: m }).run({
+        phase: "data",
+        message: note,
+        recipients: ["bob@example.org"],
+        facts: Facts.make()
+      })
+    )
+    expect(result.symbols.map((h) => h.name)).toEqual(["CLASSIFIER_UNSURE"])
+    expect(result.symbols[0]!.detail).toContain("(by the form: language fr not measured)")
   })
 
   it("classifyWith and make's classify call it unsure; a model without a tally, spam, untagged", async () => {

@@ -96,7 +96,7 @@ export const leansOnForm = (layer: Logistic | undefined, score: Score, cutoffs: 
 /**
  * The class of a message in a language the model did not measure, on few clues
  * (`inUnmeasuredLanguage`), when the words call it spam or unsure: spam when the form alone
- * reaches the spam cut-off, else unsure (round 37's lean, which asks the form for less, included).
+ * reaches the spam cut-off, else unsure (round 37's lean, which asks the form for less, does not apply).
  * Undefined when the rule does not apply (a ham verdict, another message, a model without a layer:
  * the other rules decide).
  */

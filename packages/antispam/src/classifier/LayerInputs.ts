@@ -17,7 +17,7 @@ export const FULL_EVIDENCE = 50
 /**
  * Fewer clues than this are few: half of full evidence. Checked on the cross-validation inside
  * train/, where the spam with the fewest clues that words alone call spam has 25 (round 30 in
- * docs/classifier.md). Decision.ts and UnmeasuredLanguage.ts read it.
+ * docs/classifier.md). Decision.ts and MeasuredLanguages.ts read it.
  */
 export const FEW_CLUES = FULL_EVIDENCE / 2
 

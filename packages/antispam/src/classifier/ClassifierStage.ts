@@ -85,10 +85,10 @@ export const make = (options: ClassifierStageOptions): Stage => {
       inUnmeasuredLanguage(classifier.model.get(), c.score!)
         ? ` (by the form: language ${language} not measured)`
         : c.class === "unsure" && c.probability >= classifier.cutoffs.spamAbove
-        ? " (few words alone)"
-        : c.class === "spam" && c.probability < classifier.cutoffs.spamAbove
-          ? " (by the form: words unknown)"
-          : ""
+          ? " (few words alone)"
+          : c.class === "spam" && c.probability < classifier.cutoffs.spamAbove
+            ? " (by the form: words unknown)"
+            : ""
     const detail = c.gtube
       ? "GTUBE test string"
       : `p=${c.probability.toFixed(3)}${why}${clues.length > 0 ? `; ${clues.join(", ")}` : ""}`

@@ -119,7 +119,9 @@ describe("byForm: a language the model did not measure, few clues", () => {
     const c = decide(model, s)
     if (band === "ham") expect(c).toBe(decide(model, withoutTag(s)))
     if (c === "spam" && band !== "spam")
-      expect(formProbability(layer, s.features) >= defaultCutoffs.spamAbove || leansOnForm(layer, s, defaultCutoffs)).toBe(true)
+      expect(
+        formProbability(layer, s.features) >= defaultCutoffs.spamAbove || leansOnForm(layer, s, defaultCutoffs)
+      ).toBe(true)
   })
 
   test.prop([scores])("in an unmeasured language, spam only on a form at the spam cut-off", (r) => {

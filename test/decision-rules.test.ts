@@ -236,16 +236,19 @@ describe("bench/decision-rules", () => {
     rows,
     fc.constantFrom("en", "und", "fr", "Hani", undefined),
     fc.double({ min: -4, max: 0, noNaN: true })
-  ])("`lang` gives the band's verdict or unsure, or spam for an unsure one, whatever the other parts", (n, name, r, tag, bias) => {
-    const tagged = { ...r, tag, bias }
-    const band = classOf("plain", tagged)
-    for (const part of [`lang:${n}:0.9`, `langham:${n}:0.9`]) {
-      const c = classOf(`${part}+${name}`, tagged)
-      expect(c === band || c === "unsure" || (band === "unsure" && c === "spam")).toBe(true)
+  ])(
+    "`lang` gives the band's verdict or unsure, or spam for an unsure one, whatever the other parts",
+    (n, name, r, tag, bias) => {
+      const tagged = { ...r, tag, bias }
+      const band = classOf("plain", tagged)
+      for (const part of [`lang:${n}:0.9`, `langham:${n}:0.9`]) {
+        const c = classOf(`${part}+${name}`, tagged)
+        expect(c === band || c === "unsure" || (band === "unsure" && c === "spam")).toBe(true)
+      }
+      // Never promoting (F above 1), only the band's verdict or unsure.
+      expect([band, "unsure"]).toContain(classOf(`lang:${n}:2+${name}`, tagged))
     }
-    // Never promoting (F above 1), only the band's verdict or unsure.
-    expect([band, "unsure"]).toContain(classOf(`lang:${n}:2+${name}`, tagged))
-  })
+  )
 
   test.prop([names, backed, rows])("`backed` only ever moves the band's unsure verdict to spam", (name, b, r) => {
     const band = classOf("plain", r)

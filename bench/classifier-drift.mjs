@@ -114,8 +114,7 @@ const Classifier = await loadClassifier()
 // The scorer tags a message of few clues with its language (round 53); under --known it sees the
 // renamed tokens, which read as no language, while the message still has its words: the tag it
 // asked for is made from the message's own tokens.
-const tagged = (s, tokens) =>
-  s.language === undefined ? s : { ...s, language: Classifier.languageOf(tokens.tokens) }
+const tagged = (s, tokens) => (s.language === undefined ? s : { ...s, language: Classifier.languageOf(tokens.tokens) })
 const decideOf = decision(Classifier)
 const dump = dumpOption(Classifier)
 const lateStages = lateOption()

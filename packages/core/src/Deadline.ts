@@ -31,7 +31,9 @@
  * @category combinators
  * @since 0.1.0
  */
-import { Cause, Clock, type Context, Effect, Exit, Fiber, Option } from "effect"
+import { type Cause, Clock, Effect, Exit, Fiber, Option } from "effect"
+import * as DeadlineGroup from "./DeadlineGroup.ts"
+import { bounded, interruptedOnly, type Settled, type TimedExit } from "./DeadlineGroup.ts"
 import * as DeadlineLanes from "./DeadlineLanes.ts"
 import * as Later from "./Later.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "./RuntimeTimer.ts"
@@ -89,22 +91,7 @@ export interface Timed<A, R> {
   readonly millis: number
 }
 
-const bounded = (millis: number) => millis > 0 && Number.isFinite(millis)
-
-/** How one effect of `exitsWithin` ended, and when (the caller's clock); `undefined`: its deadline passed first. */
-export type Settled<A, E> = { readonly exit: Exit.Exit<A, E>; readonly at: number } | undefined
-
-/**
- * One effect of `exitsWithin` and its deadline (not finite or not positive: none). The effect may
- * be a `Later` (a built-in stage's answer by callback): waited for with no fiber of its own.
- */
-export interface TimedExit<A, E, R> {
-  readonly effect: Effect.Effect<A, E, R> | Later.Later<A, E, R>
-  readonly millis: number
-}
-
-const interruptedOnly = <A, E>(exit: Exit.Exit<A, E>): exit is Exit.Failure<A, E> =>
-  Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
+export type { Settled, TimedExit } from "./DeadlineGroup.ts"
 
 const effectOf = <A, E, R>(item: TimedExit<A, E, R>): Effect.Effect<A, E, R> =>
   Later.isLater(item.effect) ? Later.toEffect(item.effect) : item.effect
@@ -146,91 +133,11 @@ const exitsWithinAsked = <A, E, R>(
 export const exitsWithin = <A, E, R>(
   items: ReadonlyArray<TimedExit<A, E, R>>
 ): Effect.Effect<Array<Settled<A, E>>, never, R> =>
-  Effect.clockWith((clock) => {
-    if (clock.sleep !== timerSleep) return exitsWithinAsked(items)
-    return Effect.callback<Array<Settled<A, E>>, never, R>((resume) => {
-      // The register runs in the caller's fiber: its services are the items' `R`.
-      const caller = Fiber.getCurrent()!
-      const fork = Effect.runForkWith(caller.context as Context.Context<R>)
-      let waiter: Later.Waiter | undefined
-      const n = items.length
-      const out: Array<Settled<A, E>> = new Array(n)
-      // Per item while it runs: its fiber (an effect's) and how to stop it (observer, or the Later's cancel).
-      const fibers: Array<Fiber.Fiber<A, E> | undefined> = new Array(n)
-      const live: Array<boolean> = new Array(n).fill(false)
-      const timers: Array<Timer | undefined> = new Array(n)
-      const stops: Array<(() => void) | undefined> = new Array(n)
-      let left = n
-      let over = false
-      const running = () => fibers.filter((f): f is Fiber.Fiber<A, E> => f !== undefined)
-      const stop = () => {
-        over = true
-        for (let i = 0; i < n; i++) {
-          timers[i]?.cancel()
-          stops[i]?.()
-        }
-      }
-      const settle = (i: number, settled: Settled<A, E>) => {
-        if (over || !live[i]) return
-        live[i] = false
-        fibers[i] = undefined
-        timers[i]?.cancel()
-        stops[i]?.()
-        out[i] = settled
-        if (--left === 0) {
-          over = true
-          resume(Effect.succeed(out))
-        }
-      }
-      const ended = (i: number, exit: Exit.Exit<A, E>) => {
-        if (over || !live[i]) return
-        if (!interruptedOnly(exit)) return settle(i, { exit, at: clock.currentTimeMillisUnsafe() })
-        // Interrupted from elsewhere (not by its deadline): hand it on, and stop the others.
-        live[i] = false
-        fibers[i] = undefined
-        stop()
-        for (const f of running()) f.interruptUnsafe()
-        resume(Effect.failCause(exit.cause as Cause.Cause<never>))
-      }
-      for (let i = 0; i < n && !over; i++) {
-        const item = items[i]!
-        const startedAt = clock.currentTimeMillisUnsafe()
-        live[i] = true
-        const effect = item.effect
-        // What stops it at its deadline besides `stops[i]` (a Later: nothing, its cancel is that).
-        let halt: (() => void) | undefined
-        if (Later.isLater(effect)) {
-          // Told at once (inside `wait`) or later; `stops[i]` is its cancel.
-          waiter ??= Later.waiterOf(caller)
-          const cancel = effect.wait((exit) => ended(i, exit), waiter)
-          if (!live[i]) continue
-          stops[i] = cancel
-        } else {
-          const fiber = fork(effect)
-          fibers[i] = fiber
-          const done = fiber.pollUnsafe()
-          if (done !== undefined) {
-            ended(i, done)
-            continue
-          }
-          stops[i] = fiber.addObserver((exit) => ended(i, exit))
-          halt = () => fiber.interruptUnsafe()
-        }
-        if (bounded(item.millis))
-          timers[i] = timer(startedAt + item.millis - clock.currentTimeMillisUnsafe(), () => {
-            // Settled first: the interruption's own exit must not count as the caller's.
-            settle(i, undefined)
-            halt?.()
-          })
-      }
-      if (n === 0) resume(Effect.succeed(out))
-      return Effect.suspend(() => {
-        const still = running()
-        stop()
-        return Fiber.interruptAll(still)
-      })
-    })
-  })
+  Effect.clockWith((clock) =>
+    clock.sleep !== timerSleep
+      ? exitsWithinAsked(items)
+      : Effect.callback<Array<Settled<A, E>>, never, R>((resume) => DeadlineGroup.register(items, clock, resume))
+  )
 
 /** Each item's value as `Some`, or `None` when it ran out of its own deadline; in the items' order. */
 export const withinAll = <A, R>(items: ReadonlyArray<Timed<A, R>>): Effect.Effect<Array<Option.Option<A>>, never, R> =>

@@ -32,9 +32,12 @@ import { type Timer, turnTimer } from "./TurnTimer.ts"
 /** A wait: `cancel` before it ends and its callback is never called. */
 export type Wait = Timer
 
+/** What a wait ends: a callback, or an object whose `expire` is called (no closure to make per wait). */
+export type Fire = (() => void) | { readonly expire: () => void }
+
 export interface Lanes {
   /** Calls `fire` once `millis` (finite; ≤ 0: at the next turn) have passed, unless cancelled first. */
-  readonly add: (millis: number, fire: () => void) => Wait
+  readonly add: (millis: number, fire: Fire) => Wait
   /** Lengths with a wait pending (each holds one timer while it does). */
   readonly lengths: () => number
 }
@@ -47,7 +50,7 @@ export interface Lanes {
  */
 class Lane {
   readonly ends: Array<number> = []
-  readonly fires: Array<(() => void) | undefined> = []
+  readonly fires: Array<Fire | undefined> = []
   /** Index of the oldest wait still queued. */
   head = 0
   /** Waits taken off the arrays' front so far: a wait's number minus this is its index. */
@@ -85,7 +88,7 @@ const timers = globalThis as unknown as { readonly setTimeout: unknown }
 class LanesImpl implements Lanes {
   private readonly lanes = new Map<number, Lane>()
 
-  readonly add = (millis: number, fire: () => void): Wait => {
+  readonly add = (millis: number, fire: Fire): Wait => {
     let lane = this.lanes.get(millis)
     if (lane === undefined) {
       lane = new Lane(this, millis)
@@ -155,7 +158,8 @@ class LanesImpl implements Lanes {
         fires[lane.head++] = undefined
         if (fire === undefined) continue
         lane.live--
-        fire()
+        if (typeof fire === "function") fire()
+        else fire.expire()
       }
     } finally {
       lane.running = false

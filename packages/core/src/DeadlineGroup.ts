@@ -84,7 +84,10 @@ class Group<A, E> {
 
   ended(m: Member<A, E>, exit: Exit.Exit<A, E>): void {
     if (this.over || !m.live) return
-    if (!interruptedOnly(exit)) return this.settle(m, { exit, at: this.clock.currentTimeMillisUnsafe() })
+    if (!interruptedOnly(exit)) {
+      this.settle(m, { exit, at: this.clock.currentTimeMillisUnsafe() })
+      return
+    }
     // Interrupted from elsewhere (not by its deadline): hand it on, and stop the others.
     m.live = false
     m.fiber = undefined

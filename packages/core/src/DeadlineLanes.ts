@@ -4,8 +4,8 @@
  * wait: the waits of one length end in the order they began, so each length keeps a lane (a
  * queue) and one timer armed for its oldest wait still pending. Cancelling drops the wait's
  * callback; the wait leaves the queue when it reaches the front, and a lane with no wait pending
- * clears its timer and goes, so no timer outlives the waits (a process with nothing else to do
- * exits as it did with a timer per wait).
+ * clears its timer (kept idle for its length's next wait, a few dozen at most), so no timer
+ * outlives the waits (a process with nothing else to do exits as it did with a timer per wait).
  *
  * A lane's timer is `TurnTimer.ts`'s: a wait whose end passed while the process was busy ends
  * only after the loop has read the answers that arrived meanwhile, and every wait of the lane
@@ -89,6 +89,13 @@ class Lane {
     return this.dropped + this.count++
   }
 
+  /** Forgets the waits queued (all of them cancelled or ended): their handles no longer reach it. */
+  clear(): void {
+    this.dropped += this.count
+    this.start = 0
+    this.count = 0
+  }
+
   /** Takes the head off; its callback, unless it was cancelled. */
   shift(): Fire | undefined {
     const s = this.start
@@ -134,15 +141,23 @@ class Queued implements Wait {
 
 const timers = globalThis as unknown as { readonly setTimeout: unknown }
 
+/**
+ * Lanes with no wait kept for the next wait of their length, at most this many: lengths vary
+ * (what is left of a message's deadline, a list batch's next deadline), and a lane made and
+ * dropped for each of them cost more than the timer it saves. An idle lane holds no timer.
+ */
+const MAX_IDLE_LANES = 32
+
 class LanesImpl implements Lanes {
   private readonly lanes = new Map<number, Lane>()
+  private idle = 0
 
   readonly add = (millis: number, fire: Fire): Wait => {
     let lane = this.lanes.get(millis)
     if (lane === undefined) {
       lane = new Lane(this, millis)
       this.lanes.set(millis, lane)
-    }
+    } else if (lane.live === 0 && !lane.running) this.idle--
     const now = Date.now()
     const wait = new Queued(lane, lane.push(now + millis, fire))
     if (lane.running) return wait
@@ -154,13 +169,16 @@ class LanesImpl implements Lanes {
     return wait
   }
 
-  readonly lengths = (): number => this.lanes.size
+  readonly lengths = (): number => this.lanes.size - this.idle
 
-  /** The lane has no wait left: its timer is cleared and it goes, so lengths seen once are not kept. */
+  /** The lane has no wait left: its timer is cleared, and it is kept idle for its length or goes. */
   retire(lane: Lane): void {
     lane.timer?.cancel()
     lane.timer = undefined
-    if (this.lanes.get(lane.millis) === lane) this.lanes.delete(lane.millis)
+    lane.clear()
+    if (this.lanes.get(lane.millis) !== lane) return
+    if (this.idle < MAX_IDLE_LANES) this.idle++
+    else this.lanes.delete(lane.millis)
   }
 
   /** Arms the lane's timer for its oldest wait still pending (the cancelled ones before it leave). */

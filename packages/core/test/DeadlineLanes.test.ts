@@ -88,7 +88,7 @@ describe("DeadlineLanes", () => {
     kept.cancel()
   })
 
-  it("a length whose waits are all cancelled holds no timer and goes", () => {
+  it("a length whose waits are all cancelled holds no timer", () => {
     fakeTimers()
     const d = Deadlines.make()
     const waits = [d.add(5000, () => {}), d.add(5000, () => {}), d.add(300, () => {})]
@@ -97,6 +97,37 @@ describe("DeadlineLanes", () => {
     for (const w of waits) w.cancel()
     expect(vi.getTimerCount()).toBe(0)
     expect(d.lengths()).toBe(0)
+  })
+
+  it("a lane kept idle for its length: the handles of its old waits reach none of its new ones", () => {
+    fakeTimers()
+    const d = Deadlines.make()
+    let fired = 0
+    const old = [d.add(100, () => fired++), d.add(100, () => fired++)]
+    for (const w of old) w.cancel()
+    const fresh = d.add(100, () => fired++)
+    for (const w of old) w.cancel()
+    vi.advanceTimersByTime(101)
+    expect(fired).toBe(1)
+    fresh.cancel()
+    expect(d.lengths()).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it("many lengths seen once: each ends at its time, and none holds a timer afterwards", () => {
+    fakeTimers()
+    const d = Deadlines.make()
+    const t0 = Date.now()
+    const fired: Array<number> = []
+    for (let length = 1; length <= 100; length++) {
+      const w = d.add(length, () => fired.push(Date.now() - t0 - length))
+      if (length % 3 === 0) w.cancel()
+    }
+    vi.advanceTimersByTime(200)
+    expect(fired).toHaveLength(67)
+    for (const late of fired) expect(late).toBeLessThanOrEqual(1)
+    expect(d.lengths()).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
   })
 
   it("the oldest wait cancelled: the timer is armed again for the next one, which ends at its own time", () => {

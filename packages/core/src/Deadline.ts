@@ -49,6 +49,13 @@ export type { Timer } from "./TurnTimer.ts"
 export const timer = (millis: number, expire: () => void): Timer => DeadlineLanes.shared.add(millis, expire)
 
 /**
+ * `timer` ending at `end` (epoch ms) for a wait whose whole length is `length`: queued with the
+ * waits of that length however much of it has passed (`DeadlineLanes.addUntil`).
+ */
+export const timerUntil = (length: number, end: number, expire: () => void): Timer =>
+  DeadlineLanes.shared.addUntil(length, end, expire)
+
+/**
  * Waits for `fiber` with one timer: its exit as `Some`, or `None` at the deadline, when the fiber
  * is interrupted. The caller's own interruption reaches the fiber on its own (it is the caller's
  * child), so a cancelled wait only stops its timer.

@@ -150,8 +150,13 @@ export const register = <A, E, R>(
       }
       m.stop = fiber.addObserver(m.ended)
     }
+    // In the lane of the stage's whole deadline, though its synchronous start took some of it.
     if (bounded(item.millis))
-      m.deadline = DeadlineLanes.shared.add(startedAt + item.millis - clock.currentTimeMillisUnsafe(), m)
+      m.deadline = DeadlineLanes.shared.addUntil(
+        item.millis,
+        Date.now() + startedAt + item.millis - clock.currentTimeMillisUnsafe(),
+        m
+      )
   }
   if (n === 0) resume(Effect.succeed(group.out))
   return Effect.suspend(() => {

@@ -38,6 +38,13 @@ export type Fire = (() => void) | { readonly expire: () => void }
 export interface Lanes {
   /** Calls `fire` once `millis` (finite; ≤ 0: at the next turn) have passed, unless cancelled first. */
   readonly add: (millis: number, fire: Fire) => Wait
+  /**
+   * Calls `fire` at `end` (epoch ms, `Date.now()`'s time), queued in the lane of `length` (the
+   * wait's whole length, of which some may have passed: a stage's or a lookup's configured
+   * deadline), so that waits whose remaining time varies share their length's lane. A wait that
+   * would end before the last one queued in that lane goes to the lane of what is left of it.
+   */
+  readonly addUntil: (length: number, end: number, fire: Fire) => Wait
   /** Lengths with a wait pending (each holds one timer while it does). */
   readonly lengths: () => number
 }
@@ -77,6 +84,11 @@ class Lane {
   slot(i: number): number {
     const s = this.start + i
     return s < this.fires.length ? s : s - this.fires.length
+  }
+
+  /** The end of the last wait queued, or -Infinity. */
+  lastEnd(): number {
+    return this.count === 0 ? Number.NEGATIVE_INFINITY : this.ends[this.slot(this.count - 1)]!
   }
 
   /** Queues a wait; its number. */
@@ -152,14 +164,25 @@ class LanesImpl implements Lanes {
   private readonly lanes = new Map<number, Lane>()
   private idle = 0
 
-  readonly add = (millis: number, fire: Fire): Wait => {
-    let lane = this.lanes.get(millis)
-    if (lane === undefined) {
-      lane = new Lane(this, millis)
-      this.lanes.set(millis, lane)
-    } else if (lane.live === 0 && !lane.running) this.idle--
+  readonly add = (millis: number, fire: Fire): Wait => this.queue(millis, Date.now(), millis, fire)
+
+  readonly addUntil = (length: number, end: number, fire: Fire): Wait => {
     const now = Date.now()
-    const wait = new Queued(lane, lane.push(now + millis, fire))
+    const lane = this.lanes.get(length)
+    // Ends stay in order in a lane: one earlier than the last queued is timed by what is left.
+    return lane !== undefined && end < lane.lastEnd()
+      ? this.queue(end - now, now, end - now, fire)
+      : this.queue(length, now, end - now, fire)
+  }
+
+  /** Queues a wait ending `left` ms after `now` in the lane of `length`. */
+  private queue(length: number, now: number, left: number, fire: Fire): Wait {
+    let lane = this.lanes.get(length)
+    if (lane === undefined) {
+      lane = new Lane(this, length)
+      this.lanes.set(length, lane)
+    } else if (lane.live === 0 && !lane.running) this.idle--
+    const wait = new Queued(lane, lane.push(now + left, fire))
     if (lane.running) return wait
     if (lane.timer !== undefined && lane.armedWith !== timers.setTimeout) {
       lane.timer.cancel()

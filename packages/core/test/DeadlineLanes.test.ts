@@ -254,4 +254,91 @@ describe("DeadlineLanes", () => {
       }
     }
   )
+
+  it("addUntil: waits of one length with some of it passed share its lane, each ending at its own end", () => {
+    fakeTimers()
+    const d = Deadlines.make()
+    const t0 = Date.now()
+    const fired: Array<string> = []
+    d.addUntil(100, t0 + 100, () => fired.push(`a@${Date.now() - t0}`))
+    vi.advanceTimersByTime(10)
+    d.addUntil(100, t0 + 105, () => fired.push(`b@${Date.now() - t0}`))
+    d.addUntil(100, t0 + 110, () => fired.push(`c@${Date.now() - t0}`))
+    expect(d.lengths()).toBe(1)
+    expect(vi.getTimerCount()).toBe(1)
+    vi.advanceTimersByTime(200)
+    expect(fired).toEqual(["a@101", "b@106", "c@111"])
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it("addUntil: a wait ending before the last one of its length is timed by what is left of it", () => {
+    fakeTimers()
+    const d = Deadlines.make()
+    const t0 = Date.now()
+    const fired: Array<string> = []
+    d.addUntil(100, t0 + 100, () => fired.push(`late@${Date.now() - t0}`))
+    d.addUntil(100, t0 + 40, () => fired.push(`early@${Date.now() - t0}`))
+    expect(d.lengths()).toBe(2)
+    vi.advanceTimersByTime(200)
+    expect(fired).toEqual(["early@41", "late@101"])
+    expect(d.lengths()).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  type UntilOp =
+    | { readonly _tag: "add"; readonly length: number; readonly passed: number }
+    | { readonly _tag: "cancel"; readonly which: number }
+    | { readonly _tag: "advance"; readonly millis: number }
+  const untilOp: fc.Arbitrary<UntilOp> = fc.oneof(
+    fc.record({
+      _tag: fc.constant("add" as const),
+      length: fc.constantFrom(7, 50, 200),
+      passed: fc.integer({ min: 0, max: 60 })
+    }),
+    fc.record({ _tag: fc.constant("cancel" as const), which: fc.nat(120) }),
+    fc.record({ _tag: fc.constant("advance" as const), millis: fc.integer({ min: 0, max: 120 }) })
+  )
+
+  test.prop([fc.array(untilOp, { maxLength: 200 })])(
+    "addUntil over any schedule: each wait not cancelled before its end ends once, within a turn of it; none else",
+    (ops) => {
+      fakeTimers()
+      try {
+        const d = Deadlines.make()
+        const waits: Array<{ wait: Deadlines.Wait; end: number; cancelledAt?: number }> = []
+        const fired = new Map<number, Array<number>>()
+        for (const o of ops) {
+          if (o._tag === "add") {
+            const index = waits.length
+            // Some of the wait's length has passed already (at most all of it).
+            const end = Date.now() + o.length - Math.min(o.passed, o.length)
+            const wait = d.addUntil(o.length, end, () => fired.set(index, [...(fired.get(index) ?? []), Date.now()]))
+            waits.push({ wait, end })
+          } else if (o._tag === "cancel") {
+            const w = waits[o.which]
+            if (w !== undefined) {
+              w.wait.cancel()
+              w.cancelledAt ??= Date.now()
+            }
+          } else vi.advanceTimersByTime(o.millis)
+        }
+        vi.advanceTimersByTime(1000)
+        waits.forEach((w, i) => {
+          const at = fired.get(i)
+          expect(at === undefined || at.length === 1).toBe(true)
+          const cancelledFirst = w.cancelledAt !== undefined && (at === undefined || w.cancelledAt < at[0]!)
+          if (cancelledFirst) expect(at).toBeUndefined()
+          else {
+            expect(at).toBeDefined()
+            expect(at![0]!).toBeGreaterThanOrEqual(w.end)
+            expect(at![0]!).toBeLessThanOrEqual(w.end + 1)
+          }
+        })
+        expect(d.lengths()).toBe(0)
+        expect(vi.getTimerCount()).toBe(0)
+      } finally {
+        vi.useRealTimers()
+      }
+    }
+  )
 })

@@ -197,7 +197,9 @@ export const make = (maxPending = 10_000): InFlight => {
     }
     const w = new Waiting(q, waiter, answered)
     q.add(w)
-    if (left <= MAX_TIMER_MILLIS) w.deadline = DeadlineLanes.shared.add(left, w)
+    // In the lane of the lookup's whole deadline (a shared cache's read may have taken some of
+    // it); the end on the lanes' time (the caller's clock may be another).
+    if (left <= MAX_TIMER_MILLIS) w.deadline = DeadlineLanes.shared.addUntil(waiter.timeoutMillis, Date.now() + left, w)
     return w.leave
   }
 

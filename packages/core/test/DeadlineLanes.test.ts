@@ -193,30 +193,44 @@ describe("DeadlineLanes", () => {
     })
   })
 
+  // `passed` > 0: an `addUntil` wait of that length with some of it passed (at most all of it).
   type Op =
-    | { readonly _tag: "add"; readonly length: number }
+    | { readonly _tag: "add"; readonly length: number; readonly passed: number }
     | { readonly _tag: "cancel"; readonly which: number }
     | { readonly _tag: "advance"; readonly millis: number }
   const op: fc.Arbitrary<Op> = fc.oneof(
-    fc.record({ _tag: fc.constant("add" as const), length: fc.constantFrom(1, 7, 50, 200) }),
+    fc.record({
+      _tag: fc.constant("add" as const),
+      length: fc.constantFrom(1, 7, 50, 200),
+      passed: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 60 }))
+    }),
     fc.record({ _tag: fc.constant("cancel" as const), which: fc.nat(120) }),
     fc.record({ _tag: fc.constant("advance" as const), millis: fc.integer({ min: 0, max: 120 }) })
   )
 
   test.prop([fc.array(op, { maxLength: 200 })])(
-    "over any schedule: each wait not cancelled before its end ends once, within a turn of it, in order per length; none else",
+    "over any schedule (add and addUntil): each wait not cancelled before its end ends once, within a turn of it, in order per length (add); none else",
     (ops) => {
       fakeTimers()
       try {
         const d = Deadlines.make()
         const start = Date.now()
-        const waits: Array<{ wait: Deadlines.Wait; end: number; length: number; cancelledAt?: number }> = []
+        const waits: Array<{
+          wait: Deadlines.Wait
+          end: number
+          length: number
+          until: boolean
+          cancelledAt?: number
+        }> = []
         const fired: Array<{ index: number; at: number }> = []
         for (const o of ops) {
           if (o._tag === "add") {
             const index = waits.length
-            const end = Date.now() + o.length
-            waits.push({ wait: d.add(o.length, () => fired.push({ index, at: Date.now() })), end, length: o.length })
+            const until = o.passed > 0
+            const end = Date.now() + o.length - Math.min(o.passed, o.length)
+            const fire = () => fired.push({ index, at: Date.now() })
+            const wait = until ? d.addUntil(o.length, end, fire) : d.add(o.length, fire)
+            waits.push({ wait, end, length: o.length, until })
           } else if (o._tag === "cancel") {
             const w = waits[o.which]
             if (w !== undefined) {
@@ -243,7 +257,9 @@ describe("DeadlineLanes", () => {
           }
         })
         for (const length of new Set(waits.map((w) => w.length))) {
-          const order = fired.filter((f) => waits[f.index]!.length === length).map((f) => f.index)
+          const order = fired
+            .filter((f) => waits[f.index]!.length === length && !waits[f.index]!.until)
+            .map((f) => f.index)
           expect(order).toEqual([...order].sort((a, b) => a - b))
         }
         expect(d.lengths()).toBe(0)
@@ -284,61 +300,4 @@ describe("DeadlineLanes", () => {
     expect(d.lengths()).toBe(0)
     expect(vi.getTimerCount()).toBe(0)
   })
-
-  type UntilOp =
-    | { readonly _tag: "add"; readonly length: number; readonly passed: number }
-    | { readonly _tag: "cancel"; readonly which: number }
-    | { readonly _tag: "advance"; readonly millis: number }
-  const untilOp: fc.Arbitrary<UntilOp> = fc.oneof(
-    fc.record({
-      _tag: fc.constant("add" as const),
-      length: fc.constantFrom(7, 50, 200),
-      passed: fc.integer({ min: 0, max: 60 })
-    }),
-    fc.record({ _tag: fc.constant("cancel" as const), which: fc.nat(120) }),
-    fc.record({ _tag: fc.constant("advance" as const), millis: fc.integer({ min: 0, max: 120 }) })
-  )
-
-  test.prop([fc.array(untilOp, { maxLength: 200 })])(
-    "addUntil over any schedule: each wait not cancelled before its end ends once, within a turn of it; none else",
-    (ops) => {
-      fakeTimers()
-      try {
-        const d = Deadlines.make()
-        const waits: Array<{ wait: Deadlines.Wait; end: number; cancelledAt?: number }> = []
-        const fired = new Map<number, Array<number>>()
-        for (const o of ops) {
-          if (o._tag === "add") {
-            const index = waits.length
-            // Some of the wait's length has passed already (at most all of it).
-            const end = Date.now() + o.length - Math.min(o.passed, o.length)
-            const wait = d.addUntil(o.length, end, () => fired.set(index, [...(fired.get(index) ?? []), Date.now()]))
-            waits.push({ wait, end })
-          } else if (o._tag === "cancel") {
-            const w = waits[o.which]
-            if (w !== undefined) {
-              w.wait.cancel()
-              w.cancelledAt ??= Date.now()
-            }
-          } else vi.advanceTimersByTime(o.millis)
-        }
-        vi.advanceTimersByTime(1000)
-        waits.forEach((w, i) => {
-          const at = fired.get(i)
-          expect(at === undefined || at.length === 1).toBe(true)
-          const cancelledFirst = w.cancelledAt !== undefined && (at === undefined || w.cancelledAt < at[0]!)
-          if (cancelledFirst) expect(at).toBeUndefined()
-          else {
-            expect(at).toBeDefined()
-            expect(at![0]!).toBeGreaterThanOrEqual(w.end)
-            expect(at![0]!).toBeLessThanOrEqual(w.end + 1)
-          }
-        })
-        expect(d.lengths()).toBe(0)
-        expect(vi.getTimerCount()).toBe(0)
-      } finally {
-        vi.useRealTimers()
-      }
-    }
-  )
 })

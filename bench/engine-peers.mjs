@@ -31,7 +31,8 @@
 // `--shapes` counts the hidden classes of the engine's per-message objects (bench/engine-shapes.mjs).
 // `--counts` prints, per measured pass and message, the fibers created (Effect's fiber ids),
 // the promises created and the fibers' suspensions (async_hooks), and per phase how many
-// finished as they started (the runner gave the value, not a promise): counts the load does not
+// finished as they started (the runner gave the value, not a promise), and the Node timers
+// (`Timeout`: a `setTimeout`; `Immediate`: a `setImmediate`) created: counts the load does not
 // move. The hook slows the run: not for timing.
 import { spawn } from "node:child_process"
 import { createSocket } from "node:dgram"
@@ -260,7 +261,7 @@ const gcOf = (statistics, usedBefore) => {
 }
 // `--counts`: what each pass created, and the phases the runner answered at once.
 const counting = flag("counts")
-const created = { promises: 0, suspensions: 0 }
+const created = { promises: 0, suspensions: 0, timeouts: 0, immediates: 0 }
 const atOnce = { connect: 0, mail: 0, rcpt: 0, data: 0 }
 if (counting) {
   const { createHook } = await import("node:async_hooks")
@@ -268,6 +269,8 @@ if (counting) {
     init: (_id, type) => {
       if (type === "PROMISE") created.promises++
       else if (type === "effect/Fiber") created.suspensions++
+      else if (type === "Timeout") created.timeouts++
+      else if (type === "Immediate") created.immediates++
     }
   }).enable()
 }
@@ -445,7 +448,7 @@ const gcLine = (gc, n) => {
 }
 for (const r of results)
   console.log(
-    `${r.name.padEnd(7)} ${String(r.n).padStart(5)} msgs, conc ${conc}: ${r.us.toFixed(0).padStart(5)} us CPU/msg, ${(r.n / (r.wall / 1000)).toFixed(0).padStart(5)} msgs/s (${r.classes.ham} ham, ${r.classes.unsure} unsure, ${r.classes.spam} spam)${r.counts === undefined ? "" : `\n        per message: ${r.counts.slice(0, 3).join(", ")}; finished at once of ${r.n}: ${r.counts.slice(3).join(", ")}`}${r.gc === undefined ? "" : `\n        gc: ${gcLine(r.gc, r.n)}`}`
+    `${r.name.padEnd(7)} ${String(r.n).padStart(5)} msgs, conc ${conc}: ${r.us.toFixed(0).padStart(5)} us CPU/msg, ${(r.n / (r.wall / 1000)).toFixed(0).padStart(5)} msgs/s (${r.classes.ham} ham, ${r.classes.unsure} unsure, ${r.classes.spam} spam)${r.counts === undefined ? "" : `\n        per message: ${r.counts.slice(0, 5).join(", ")}; finished at once of ${r.n}: ${r.counts.slice(5).join(", ")}`}${r.gc === undefined ? "" : `\n        gc: ${gcLine(r.gc, r.n)}`}`
   )
 if (gcCounting) {
   // What the passes left alive (caches, memos, the model): the heap after a full collection.

@@ -24,66 +24,36 @@
  *
  * `timer(millis, expire)` is the timer every deadline of a message uses (these two and the DNS
  * and list waits): it lets an answer that arrived in time win over a deadline that passed while
- * the process was busy. A timer's callback runs before the event loop reads the sockets that
- * became readable meanwhile; after a long synchronous stretch (a cold process compiling its
- * code, a starved CPU) an expired deadline would otherwise fire first, and a listed client's
- * message would pass as "list timed out" with the list's answer unread in the socket. So the
- * end is put off by one turn of the loop (`setImmediate`, which runs after that read), and the
- * owner's `cancel` on the answer stops it.
+ * the process was busy (`TurnTimer.ts`: the end waits one more turn of the loop, after its read
+ * of the sockets), and the waits of one length share one timer (`DeadlineLanes.ts`): a message
+ * sets ~11 deadlines and clears nearly all of them long before their time.
  *
  * @category combinators
  * @since 0.1.0
  */
-import { Cause, Clock, type Context, Effect, Exit, Fiber, Option } from "effect"
+import { type Cause, Clock, Effect, Exit, Fiber, Option } from "effect"
+import * as DeadlineGroup from "./DeadlineGroup.ts"
+import { bounded, interruptedOnly, type Settled, type TimedExit } from "./DeadlineGroup.ts"
+import * as DeadlineLanes from "./DeadlineLanes.ts"
 import * as Later from "./Later.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "./RuntimeTimer.ts"
+import type { Timer } from "./TurnTimer.ts"
 
-/** A deadline's timer (see the module comment): `cancel` before `expire` ran and it never runs. */
-export interface Timer {
-  cancel(): void
-}
+export type { Timer } from "./TurnTimer.ts"
 
-const runtime = globalThis as unknown as {
-  readonly setImmediate?: (run: () => void) => unknown
-  readonly clearImmediate?: (handle: unknown) => void
-}
-// Node, Bun and Deno's Node globals have `setImmediate`; elsewhere a zero timer also runs after
-// the loop's next read of the sockets. Looked up at each call, as timers are (fake timers in tests).
-const nextTurn = (run: () => void): unknown =>
-  runtime.setImmediate !== undefined ? runtime.setImmediate(run) : setTimeout(run, 0)
-const cancelTurn = (handle: unknown): void => {
-  if (runtime.clearImmediate !== undefined) runtime.clearImmediate(handle)
-  else clearTimeout(handle as ReturnType<typeof setTimeout>)
-}
+/**
+ * Calls `expire` once `millis` have passed and the loop has read what arrived by then, unless
+ * cancelled: a wait in the process's lane for that length (`DeadlineLanes.shared`), one timer
+ * per length for all its waits.
+ */
+export const timer = (millis: number, expire: () => void): Timer => DeadlineLanes.shared.add(millis, expire)
 
-class TurnTimer implements Timer {
-  private timer: ReturnType<typeof setTimeout> | undefined
-  private turn: unknown = undefined
-  constructor(
-    millis: number,
-    private readonly expire: () => void
-  ) {
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined
-        this.turn = nextTurn(() => {
-          this.turn = undefined
-          this.expire()
-        })
-      },
-      Math.min(MAX_TIMER_MILLIS, Math.max(0, millis))
-    )
-  }
-  cancel(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    if (this.turn !== undefined) cancelTurn(this.turn)
-    this.timer = undefined
-    this.turn = undefined
-  }
-}
-
-/** Calls `expire` once `millis` have passed and the loop has read what arrived by then, unless cancelled. */
-export const timer = (millis: number, expire: () => void): Timer => new TurnTimer(millis, expire)
+/**
+ * `timer` ending at `end` (epoch ms) for a wait whose whole length is `length`: queued with the
+ * waits of that length however much of it has passed (`DeadlineLanes.addUntil`).
+ */
+export const timerUntil = (length: number, end: number, expire: () => void): Timer =>
+  DeadlineLanes.shared.addUntil(length, end, expire)
 
 /**
  * Waits for `fiber` with one timer: its exit as `Some`, or `None` at the deadline, when the fiber
@@ -128,22 +98,7 @@ export interface Timed<A, R> {
   readonly millis: number
 }
 
-const bounded = (millis: number) => millis > 0 && Number.isFinite(millis)
-
-/** How one effect of `exitsWithin` ended, and when (the caller's clock); `undefined`: its deadline passed first. */
-export type Settled<A, E> = { readonly exit: Exit.Exit<A, E>; readonly at: number } | undefined
-
-/**
- * One effect of `exitsWithin` and its deadline (not finite or not positive: none). The effect may
- * be a `Later` (a built-in stage's answer by callback): waited for with no fiber of its own.
- */
-export interface TimedExit<A, E, R> {
-  readonly effect: Effect.Effect<A, E, R> | Later.Later<A, E, R>
-  readonly millis: number
-}
-
-const interruptedOnly = <A, E>(exit: Exit.Exit<A, E>): exit is Exit.Failure<A, E> =>
-  Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
+export type { Settled, TimedExit } from "./DeadlineGroup.ts"
 
 const effectOf = <A, E, R>(item: TimedExit<A, E, R>): Effect.Effect<A, E, R> =>
   Later.isLater(item.effect) ? Later.toEffect(item.effect) : item.effect
@@ -185,91 +140,11 @@ const exitsWithinAsked = <A, E, R>(
 export const exitsWithin = <A, E, R>(
   items: ReadonlyArray<TimedExit<A, E, R>>
 ): Effect.Effect<Array<Settled<A, E>>, never, R> =>
-  Effect.clockWith((clock) => {
-    if (clock.sleep !== timerSleep) return exitsWithinAsked(items)
-    return Effect.callback<Array<Settled<A, E>>, never, R>((resume) => {
-      // The register runs in the caller's fiber: its services are the items' `R`.
-      const caller = Fiber.getCurrent()!
-      const fork = Effect.runForkWith(caller.context as Context.Context<R>)
-      let waiter: Later.Waiter | undefined
-      const n = items.length
-      const out: Array<Settled<A, E>> = new Array(n)
-      // Per item while it runs: its fiber (an effect's) and how to stop it (observer, or the Later's cancel).
-      const fibers: Array<Fiber.Fiber<A, E> | undefined> = new Array(n)
-      const live: Array<boolean> = new Array(n).fill(false)
-      const timers: Array<Timer | undefined> = new Array(n)
-      const stops: Array<(() => void) | undefined> = new Array(n)
-      let left = n
-      let over = false
-      const running = () => fibers.filter((f): f is Fiber.Fiber<A, E> => f !== undefined)
-      const stop = () => {
-        over = true
-        for (let i = 0; i < n; i++) {
-          timers[i]?.cancel()
-          stops[i]?.()
-        }
-      }
-      const settle = (i: number, settled: Settled<A, E>) => {
-        if (over || !live[i]) return
-        live[i] = false
-        fibers[i] = undefined
-        timers[i]?.cancel()
-        stops[i]?.()
-        out[i] = settled
-        if (--left === 0) {
-          over = true
-          resume(Effect.succeed(out))
-        }
-      }
-      const ended = (i: number, exit: Exit.Exit<A, E>) => {
-        if (over || !live[i]) return
-        if (!interruptedOnly(exit)) return settle(i, { exit, at: clock.currentTimeMillisUnsafe() })
-        // Interrupted from elsewhere (not by its deadline): hand it on, and stop the others.
-        live[i] = false
-        fibers[i] = undefined
-        stop()
-        for (const f of running()) f.interruptUnsafe()
-        resume(Effect.failCause(exit.cause as Cause.Cause<never>))
-      }
-      for (let i = 0; i < n && !over; i++) {
-        const item = items[i]!
-        const startedAt = clock.currentTimeMillisUnsafe()
-        live[i] = true
-        const effect = item.effect
-        // What stops it at its deadline besides `stops[i]` (a Later: nothing, its cancel is that).
-        let halt: (() => void) | undefined
-        if (Later.isLater(effect)) {
-          // Told at once (inside `wait`) or later; `stops[i]` is its cancel.
-          waiter ??= Later.waiterOf(caller)
-          const cancel = effect.wait((exit) => ended(i, exit), waiter)
-          if (!live[i]) continue
-          stops[i] = cancel
-        } else {
-          const fiber = fork(effect)
-          fibers[i] = fiber
-          const done = fiber.pollUnsafe()
-          if (done !== undefined) {
-            ended(i, done)
-            continue
-          }
-          stops[i] = fiber.addObserver((exit) => ended(i, exit))
-          halt = () => fiber.interruptUnsafe()
-        }
-        if (bounded(item.millis))
-          timers[i] = timer(startedAt + item.millis - clock.currentTimeMillisUnsafe(), () => {
-            // Settled first: the interruption's own exit must not count as the caller's.
-            settle(i, undefined)
-            halt?.()
-          })
-      }
-      if (n === 0) resume(Effect.succeed(out))
-      return Effect.suspend(() => {
-        const still = running()
-        stop()
-        return Fiber.interruptAll(still)
-      })
-    })
-  })
+  Effect.clockWith((clock) =>
+    clock.sleep !== timerSleep
+      ? exitsWithinAsked(items)
+      : Effect.callback<Array<Settled<A, E>>, never, R>((resume) => DeadlineGroup.register(items, clock, resume))
+  )
 
 /** Each item's value as `Some`, or `None` when it ran out of its own deadline; in the items' order. */
 export const withinAll = <A, R>(items: ReadonlyArray<Timed<A, R>>): Effect.Effect<Array<Option.Option<A>>, never, R> =>

@@ -32,6 +32,7 @@ export * as StageAnswers from "./StageAnswers.ts"
 export * as Later from "./Later.ts"
 export * as Engine from "./engine/index.ts"
 export * as Deadline from "./Deadline.ts"
+export * as DeadlineLanes from "./DeadlineLanes.ts"
 export * as Facts from "./Facts.ts"
 export * as FiberClock from "./FiberClock.ts"
 // Also top-level, for the d.ts bundler (it cannot name types inside namespaces for other packages).

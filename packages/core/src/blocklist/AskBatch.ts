@@ -116,12 +116,19 @@ export const askAll = (
     /** Keeps the one timer set for the earliest deadline still pending. */
     const arm = () => {
       let earliest = Number.POSITIVE_INFINITY
-      for (let i = 0; i < next; i++) if (!done[i] && deadlines[i]! < earliest) earliest = deadlines[i]!
+      let length = 0
+      for (let i = 0; i < next; i++)
+        if (!done[i] && deadlines[i]! < earliest) {
+          earliest = deadlines[i]!
+          length = lookups[i]!.provider.timeoutMillis
+        }
       if (earliest === armedFor) return
       timer?.cancel()
       timer = undefined
       armedFor = earliest
-      if (earliest !== Number.POSITIVE_INFINITY) timer = Deadline.timer(earliest - now(), expire)
+      // With the deadlines of that provider's length (`Deadline.timerUntil`), one Node timer for all.
+      if (earliest !== Number.POSITIVE_INFINITY)
+        timer = Deadline.timerUntil(length, Date.now() + earliest - now(), expire)
     }
 
     const start = (i: number) => {

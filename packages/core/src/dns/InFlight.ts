@@ -39,20 +39,12 @@ import {
   timeoutError
 } from "./Dns.ts"
 import * as IpAddress from "./IpAddress.ts"
-import * as Deadline from "../Deadline.ts"
+import type * as Deadline from "../Deadline.ts"
+import * as DeadlineLanes from "../DeadlineLanes.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "../RuntimeTimer.ts"
 
 /** Asks a question without a deadline; `answered` once with its exit (never after the `Cancel`). */
 export type Start = (answered: Answered) => Cancel
-
-interface Question {
-  readonly startedAt: number
-  waiters: Array<Answered>
-  exit: Exit.Exit<DnsOutcome, DnsError> | undefined
-  /** Every waiter left before the answer: the question was cancelled, its answer goes nowhere. */
-  abandoned: boolean
-  cancel: Cancel | undefined
-}
 
 /** One waiter's lookup: what it asks and until when it waits. */
 export interface Waiter {
@@ -90,10 +82,85 @@ const timeoutOf = (waiter: Waiter): DnsError =>
   timeoutError(waiter.type, reportedName(waiter.type, waiter.name), waiter.timeoutMillis)
 
 const nothing: Cancel = () => {}
-const NO_WAITERS: Array<Answered> = []
-// A question begun has no waiter yet; its first is put in a one-element array: an empty array
-// that is pushed to grows a backing store for 17 (~150 bytes a question, nearly always one waiter).
-const NONE_YET: Array<Answered> = Object.freeze([]) as unknown as Array<Answered>
+
+/**
+ * A question pending: its first waiter in a field, any more in an array (new mail nearly always
+ * has one waiter a question), its answer when it came. `told` is the one callback the resolver
+ * gets.
+ */
+class Question {
+  first: Waiting | undefined = undefined
+  more: Array<Waiting> | undefined = undefined
+  exit: Exit.Exit<DnsOutcome, DnsError> | undefined = undefined
+  /** Every waiter left before the answer: the question was cancelled, its answer goes nowhere. */
+  abandoned = false
+  cancel: Cancel | undefined = undefined
+  constructor(
+    readonly pending: Map<string, Question>,
+    readonly key: string,
+    readonly startedAt: number
+  ) {}
+
+  readonly told = (exit: Exit.Exit<DnsOutcome, DnsError>): void => {
+    if (this.exit !== undefined || this.abandoned) return
+    this.exit = exit
+    if (this.pending.get(this.key) === this) this.pending.delete(this.key)
+    const first = this.first
+    const more = this.more
+    this.first = undefined
+    this.more = undefined
+    first?.tell(exit)
+    if (more !== undefined) for (const w of more) w.tell(exit)
+  }
+
+  add(w: Waiting): void {
+    if (this.first === undefined && this.more === undefined) this.first = w
+    else (this.more ??= []).push(w)
+  }
+
+  /** `w` leaves; the last to leave before the answer cancels the question. */
+  leave(w: Waiting): void {
+    if (this.first === w) this.first = undefined
+    else {
+      const i = this.more === undefined ? -1 : this.more.indexOf(w)
+      if (i < 0) return
+      this.more!.splice(i, 1)
+    }
+    if (this.first !== undefined || (this.more !== undefined && this.more.length > 0) || this.exit !== undefined) return
+    if (this.pending.get(this.key) === this) this.pending.delete(this.key)
+    this.abandoned = true
+    this.cancel?.()
+  }
+}
+
+/**
+ * One waiter of a question: told the question's outcome, or `Timeout` when its deadline (its
+ * place in the deadline lane of its length, the waiter itself the target) passes first. `leave`
+ * is the `Cancel` its caller gets.
+ */
+class Waiting {
+  deadline: Deadline.Timer | undefined = undefined
+  constructor(
+    readonly q: Question,
+    readonly waiter: Waiter,
+    readonly answered: Answered
+  ) {}
+  tell(exit: Exit.Exit<DnsOutcome, DnsError>): void {
+    this.deadline?.cancel()
+    this.deadline = undefined
+    this.answered(exit)
+  }
+  expire(): void {
+    this.deadline = undefined
+    this.q.leave(this)
+    this.answered(Exit.fail(timeoutOf(this.waiter)))
+  }
+  readonly leave = (): void => {
+    this.deadline?.cancel()
+    this.deadline = undefined
+    this.q.leave(this)
+  }
+}
 
 /**
  * A `Start` for a resolver that only has the Effect form: the question runs in a fiber of its own
@@ -115,62 +182,32 @@ export const fromEffect =
 export const make = (maxPending = 10_000): InFlight => {
   const pending = new Map<string, Question>()
 
-  const settle = (key: string, q: Question, exit: Exit.Exit<DnsOutcome, DnsError>) => {
-    if (q.exit !== undefined || q.abandoned) return
-    q.exit = exit
-    if (pending.get(key) === q) pending.delete(key)
-    const waiters = q.waiters
-    q.waiters = NO_WAITERS
-    for (const w of waiters) w(exit)
-  }
-
-  const leave = (key: string, q: Question, w: Answered) => {
-    const i = q.waiters.indexOf(w)
-    if (i < 0) return
-    q.waiters.splice(i, 1)
-    if (q.waiters.length > 0 || q.exit !== undefined) return
-    if (pending.get(key) === q) pending.delete(key)
-    q.abandoned = true
-    q.cancel?.()
-  }
-
   const begin = (key: string, start: Start, now: number): Question => {
-    const q: Question = { startedAt: now, waiters: NONE_YET, exit: undefined, abandoned: false, cancel: undefined }
-    q.cancel = start((exit) => settle(key, q, exit))
+    const q = new Question(pending, key, now)
+    q.cancel = start(q.told)
     if (q.exit === undefined && (pending.has(key) || pending.size < maxPending)) pending.set(key, q)
     return q
   }
 
-  /** `answered` once: by the question, or by `waiter`'s timer after `left` ms (none beyond a timer's range). */
-  const wait = (key: string, q: Question, waiter: Waiter, left: number, answered: Answered): Cancel => {
+  /** `answered` once: by the question, or by the waiter's deadline after `left` ms (none beyond a timer's range). */
+  const wait = (q: Question, waiter: Waiter, left: number, answered: Answered): Cancel => {
     if (q.exit !== undefined) {
       answered(q.exit)
       return nothing
     }
-    let deadline: Deadline.Timer | undefined
-    const w: Answered = (exit) => {
-      deadline?.cancel()
-      answered(exit)
-    }
-    if (q.waiters === NONE_YET) q.waiters = [w]
-    else q.waiters.push(w)
-    if (left <= MAX_TIMER_MILLIS)
-      deadline = Deadline.timer(left, () => {
-        deadline = undefined
-        leave(key, q, w)
-        answered(Exit.fail(timeoutOf(waiter)))
-      })
-    return () => {
-      deadline?.cancel()
-      leave(key, q, w)
-    }
+    const w = new Waiting(q, waiter, answered)
+    q.add(w)
+    // In the lane of the lookup's whole deadline (a shared cache's read may have taken some of
+    // it); the end on the lanes' time (the caller's clock may be another).
+    if (left <= MAX_TIMER_MILLIS) w.deadline = DeadlineLanes.shared.addUntil(waiter.timeoutMillis, Date.now() + left, w)
+    return w.leave
   }
 
   /** Waits for the question under `key` (joined, or begun now) for at most `left` ms. */
   const attach = (key: string, start: Start, waiter: Waiter, now: number, left: number, answered: Answered) => {
     const q = pending.get(key)
     const shared = q !== undefined && now - q.startedAt < waiter.timeoutMillis ? q : begin(key, start, now)
-    return wait(key, shared, waiter, left, answered)
+    return wait(shared, waiter, left, answered)
   }
 
   /** What is left of the lookup's deadline at `now` (a shared cache's read may have taken some of it). */

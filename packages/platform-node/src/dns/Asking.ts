@@ -28,12 +28,12 @@ type Told = Exit.Exit<DnsOutcome, CoreDns.DnsError>
 /** Asks `name` (already in `normaliseName`'s or reverse form); tells once; returns a stop. */
 export type Question = (type: RecordType, name: string, told: (exit: Told) => void) => () => void
 
-/** A timer per wait (core's deadline timer, which lets an answer read in the same turn win): the c-ares resolver's callers' deadlines. */
+/** The process's deadline lanes (core's `Deadline.timer`, which lets an answer read in the same turn win): the c-ares resolver's callers' deadlines. */
 const ownTimers: Deadlines = { add: Deadline.timer }
 
 /**
  * The uncached `DnsShape` over `question`; `defaultTimeout` for lookups that give none (0 = none);
- * the callers' deadlines kept by `deadlines` (default: a `setTimeout` each).
+ * the callers' deadlines kept by `deadlines` (default: the process's lanes, one timer per length).
  */
 export const makeShape = (question: Question, defaultTimeout: number, deadlines: Deadlines = ownTimers): DnsShape => {
   const ask = (type: RecordType, rawName: string, millis: number, answered: CoreDns.Answered): CoreDns.Cancel => {

@@ -48,9 +48,7 @@ const nextInList = (a: string, b: string): boolean => a < b && a[0] === b[0]
  * two or more registrable domains.
  */
 export const recipientsSortedRun = (to: string | undefined, cc: string | undefined): boolean => {
-  const addresses = [...addressesOf(to), ...addressesOf(cc)]
-    .slice(0, MAX_ADDRESSES)
-    .map((a) => a.toLowerCase())
+  const addresses = [...addressesOf(to), ...addressesOf(cc)].slice(0, MAX_ADDRESSES).map((a) => a.toLowerCase())
   let start = 0
   for (let i = 1; i < addresses.length; i++) {
     if (!nextInList(addresses[i - 1]!, addresses[i]!)) {

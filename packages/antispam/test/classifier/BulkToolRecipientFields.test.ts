@@ -27,9 +27,9 @@ describe("recipient_field_repeated", () => {
 
   it("To twice, or Bcc twice, in any case of the name", () => {
     expect(recipientFieldRepeated(headers(["To: a@example.net", "to: b@example.net"]).headers)).toBe(true)
-    expect(recipientFieldRepeated(headers(["To: a@example.net", "Bcc: b@example.net", "BCC: c@example.net"]).headers)).toBe(
-      true
-    )
+    expect(
+      recipientFieldRepeated(headers(["To: a@example.net", "Bcc: b@example.net", "BCC: c@example.net"]).headers)
+    ).toBe(true)
   })
 
   it("not for one field of many recipients, nor for Resent- fields", () => {
@@ -40,8 +40,11 @@ describe("recipient_field_repeated", () => {
     expect(recipientFieldRepeated(resent.headers)).toBe(false)
   })
 
-  test.prop([fc.array(fc.string({ maxLength: 200 }), { maxLength: 20 })])("never throws on any header lines", (lines) => {
-    const message = parse(withHeaders(lines.map((l) => l.replace(/[\r\n]/g, " "))))
-    expect(typeof recipientFieldRepeated(message.headers)).toBe("boolean")
-  })
+  test.prop([fc.array(fc.string({ maxLength: 200 }), { maxLength: 20 })])(
+    "never throws on any header lines",
+    (lines) => {
+      const message = parse(withHeaders(lines.map((l) => l.replace(/[\r\n]/g, " "))))
+      expect(typeof recipientFieldRepeated(message.headers)).toBe("boolean")
+    }
+  )
 })

@@ -53,9 +53,9 @@ describe("to_sorted_run", () => {
     // Three in alphabetical order, but not the same first character: one in six of any three is.
     expect(features(["To: alice@example.com, bob@example.net, carol@example.org"])).not.toContain("to_sorted_run")
     // Colleagues from a sorted directory, all on one organisation's domain (its hosts too).
-    expect(
-      features(["To: alice@corp.example.com, andy@corp.example.com, anne@mail.corp.example.com"])
-    ).not.toContain("to_sorted_run")
+    expect(features(["To: alice@corp.example.com, andy@corp.example.com, anne@mail.corp.example.com"])).not.toContain(
+      "to_sorted_run"
+    )
     // Two in order only, or a name repeated.
     expect(recipientsSortedRun("cpuma@a.example, cpumatt@b.example", undefined)).toBe(false)
     expect(recipientsSortedRun("cpuma@a.example, cpuma@a.example, cpuma@a.example", undefined)).toBe(false)
@@ -73,13 +73,13 @@ describe("to_sorted_run", () => {
     }
   )
 
-  test.prop([fc.array(fc.stringMatching(/^[a-z]{1,12}$/), { minLength: 3, maxLength: 20 }), fc.stringMatching(/^[a-z]{2,10}$/)])(
-    "recipients all on one domain never count, in any order",
-    (locals, domain) => {
-      const to = locals.map((l) => `${l}@${domain}.example.com`).join(", ")
-      expect(recipientsSortedRun(to, undefined)).toBe(false)
-    }
-  )
+  test.prop([
+    fc.array(fc.stringMatching(/^[a-z]{1,12}$/), { minLength: 3, maxLength: 20 }),
+    fc.stringMatching(/^[a-z]{2,10}$/)
+  ])("recipients all on one domain never count, in any order", (locals, domain) => {
+    const to = locals.map((l) => `${l}@${domain}.example.com`).join(", ")
+    expect(recipientsSortedRun(to, undefined)).toBe(false)
+  })
 
   test.prop([fc.uniqueArray(fc.stringMatching(/^[a-z]{2,12}$/), { minLength: 3, maxLength: 12 })])(
     "recipients sorted by address with the same first character on their own domains always count",

@@ -24,7 +24,9 @@ export const bulkToolFeatures = (message: Message): ReadonlyArray<string> => {
   if (subjectCodeTail(subject)) out.push("subject_code_tail")
   if (subjectClockStamp(subject, h.get("date"))) out.push("subject_clock_stamp")
   // Every To and Cc field: a tool may write one field per recipient, which RFC 5322 forbids.
-  if (recipientsSortedRun(h.getAll("to").join(", "), h.getAll("cc").join(", "))) out.push("to_sorted_run")
-  if (recipientFieldRepeated(h)) out.push("recipient_field_repeated")
+  const to = h.getAll("to")
+  const cc = h.getAll("cc")
+  if (recipientsSortedRun(to, cc)) out.push("to_sorted_run")
+  if (recipientFieldRepeated(to, cc, h.getAll("bcc"))) out.push("recipient_field_repeated")
   return out
 }

@@ -11,10 +11,10 @@
  * @category constructors
  * @since 0.5.0
  */
-import type { Headers } from "@mailmoat/core"
 
-const RECIPIENT_FIELDS = ["to", "cc", "bcc"] as const
-
-/** Whether `headers` hold any of To, Cc and Bcc more than once. */
-export const recipientFieldRepeated = (headers: Headers): boolean =>
-  RECIPIENT_FIELDS.some((name) => headers.getAll(name).length > 1)
+/** Whether any of the To fields `to`, the Cc fields `cc` and the Bcc fields `bcc` (every such field of the header block) are more than one. */
+export const recipientFieldRepeated = (
+  to: ReadonlyArray<string>,
+  cc: ReadonlyArray<string>,
+  bcc: ReadonlyArray<string>
+): boolean => to.length > 1 || cc.length > 1 || bcc.length > 1

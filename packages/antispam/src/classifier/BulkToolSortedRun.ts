@@ -30,8 +30,16 @@ const ADDRESS = /[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g
 /** Recipients in a row that make a run. */
 const RUN = 3
 
-const addressesOf = (value: string | undefined): Array<string> =>
-  value === undefined ? [] : (String(value).slice(0, MAX_FIELD).match(ADDRESS) ?? [])
+/** How many `@` the fields' first characters hold, counted up to `n`: most mail has one or two recipients, and no run. */
+const atSigns = (fields: ReadonlyArray<string>, n: number): number => {
+  let count = 0
+  for (const field of fields)
+    for (let i = field.indexOf("@"); i >= 0 && i < MAX_FIELD && count < n; i = field.indexOf("@", i + 1)) count++
+  return count
+}
+
+const addressesOf = (fields: ReadonlyArray<string>): Array<string> =>
+  fields.flatMap((field) => String(field).slice(0, MAX_FIELD).match(ADDRESS) ?? [])
 
 /** The registrable domain of an address's host, else the host itself. */
 const domainOf = (address: string): string => {
@@ -43,11 +51,12 @@ const domainOf = (address: string): string => {
 const nextInList = (a: string, b: string): boolean => a < b && a[0] === b[0]
 
 /**
- * Whether the recipients of `to` and then `cc` (the fields as sent) hold a run of three whose
- * addresses follow each other in alphabetical order, begin with the same character and lie on
- * two or more registrable domains.
+ * Whether the recipients of the To fields `to` and then the Cc fields `cc` (every such field, as
+ * sent) hold a run of three whose addresses follow each other in alphabetical order, begin with
+ * the same character and lie on two or more registrable domains.
  */
-export const recipientsSortedRun = (to: string | undefined, cc: string | undefined): boolean => {
+export const recipientsSortedRun = (to: ReadonlyArray<string>, cc: ReadonlyArray<string>): boolean => {
+  if (atSigns(to, RUN) + atSigns(cc, RUN) < RUN) return false
   const addresses = [...addressesOf(to), ...addressesOf(cc)].slice(0, MAX_ADDRESSES).map((a) => a.toLowerCase())
   let start = 0
   for (let i = 1; i < addresses.length; i++) {

@@ -1,13 +1,16 @@
 /**
  * The traits of a bulk tool's addressing added in round 35 (docs/classifier.md): what the tool
- * writes where a recipient or a person's subject goes. Named for the tokenizer in one call: each
- * is a module of its own; this only reads the fields each needs and names the features that hold.
- * New traits of this family go here, so the tokenizer keeps one call line for all of them.
+ * writes where a recipient or a person's subject goes; since round 52 also the order of its address
+ * list and a field per recipient. Named for the tokenizer in one call: each is a module of its own;
+ * this only reads the fields each needs and names the features that hold. New traits of this
+ * family go here, so the tokenizer keeps one call line for all of them.
  *
  * @category constructors
  * @since 0.5.0
  */
 import type { Message } from "@mailmoat/core"
+import { recipientFieldRepeated } from "./BulkToolRecipientFields.ts"
+import { recipientsSortedRun } from "./BulkToolSortedRun.ts"
 import { subjectClockStamp } from "./BulkToolSubjectClock.ts"
 import { subjectCodeTail } from "./BulkToolSubjectCode.ts"
 import { toStandIn } from "./BulkToolToStandIn.ts"
@@ -20,5 +23,10 @@ export const bulkToolFeatures = (message: Message): ReadonlyArray<string> => {
   const subject = h.decoded("subject")
   if (subjectCodeTail(subject)) out.push("subject_code_tail")
   if (subjectClockStamp(subject, h.get("date"))) out.push("subject_clock_stamp")
+  // Every To and Cc field: a tool may write one field per recipient, which RFC 5322 forbids.
+  const to = h.getAll("to")
+  const cc = h.getAll("cc")
+  if (recipientsSortedRun(to, cc)) out.push("to_sorted_run")
+  if (recipientFieldRepeated(to, cc, h.getAll("bcc"))) out.push("recipient_field_repeated")
   return out
 }

@@ -75,6 +75,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   received_provider_host_forged: 1,
   received_stamp_month_first: 1,
   received_time_disorder: 1,
+  recipient_field_repeated: 1,
   removal_free_mail: 1,
   reply_to_free_mail: 1,
   return_path_other_domain: 1,
@@ -99,6 +100,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   text_trailing_junk: 1,
   to_empty: 1,
   to_stand_in: 1,
+  to_sorted_run: 1,
   to_many: 1,
   to_undisclosed: 1,
   topic_advance_fee: 1,
@@ -167,7 +169,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["url_one_foreign_site"],
   ["text_letter_head"],
   ["message_id_not_program_form"],
-  ["url_ip_one_site", "url_redirect_ip"]
+  ["url_ip_one_site", "url_redirect_ip"],
+  ["to_sorted_run", "recipient_field_repeated"]
 ]
 
 /** Every late feature, in stage order. */

@@ -19,6 +19,19 @@ describe("bulk tool traits", () => {
     expect(bulkToolFeatures(message)).toEqual(["to_stand_in", "subject_code_tail", "subject_clock_stamp"])
   })
 
+  it("names round 52's two: a sorted list's neighbours and a Cc field per recipient", () => {
+    const message = parse(
+      withHeaders([
+        "From: GenuineLogHome@example.com",
+        "To: webmaster@efi.example",
+        "Cc: webmaster@egarde.example.com, webmaster@egay.example.net",
+        "Cc: webmaster@egert.example.de",
+        "Subject: There is a Genuine Log Home in YOUR Future..."
+      ])
+    )
+    expect(bulkToolFeatures(message)).toEqual(["to_sorted_run", "recipient_field_repeated"])
+  })
+
   it("names nothing for a message with neither", () => {
     expect(bulkToolFeatures(parse(rfc822({ subject: "Hi", body: "Hello.\r\nSee you." })))).toEqual([])
   })
@@ -28,5 +41,8 @@ describe("bulk tool traits", () => {
     expect(FEATURE_SIGNS.subject_code_tail).toBe(1)
     expect(FEATURE_SIGNS.subject_clock_stamp).toBe(1)
     expect(LATE_STAGES).toContainEqual(["to_stand_in", "subject_code_tail", "subject_clock_stamp"])
+    expect(FEATURE_SIGNS.to_sorted_run).toBe(1)
+    expect(FEATURE_SIGNS.recipient_field_repeated).toBe(1)
+    expect(LATE_STAGES).toContainEqual(["to_sorted_run", "recipient_field_repeated"])
   })
 })

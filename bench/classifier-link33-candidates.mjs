@@ -151,6 +151,19 @@ const candidates = {
     linkHosts(m).some((h) => hostLabels(h).above.length === 3),
   "host: a site's label with a digit, on no sender's site, HTML only": (m) =>
     htmlOnly(m) && linkHosts(m).some((h) => /\d/.test(hostLabels(h).own) && !senderSites(m).has(regOf(h))),
+  "host: a first label `ww` and digits (`ww3.`)": (m) => linkHosts(m).some((h) => /^ww\d+\./.test(h)),
+  "host: a first label `www` and 2+ digits (`www205.`)": (m) => linkHosts(m).some((h) => /^www\d{2,}\./.test(h)),
+  "host: a first label of letters and 2+ digits, plain text only": (m) =>
+    plainOnly(m) && linkHosts(m).some((h) => /^[a-z]{2,}\d{2,}\./.test(h) && regOf(h) !== h),
+  "host: a first label of letters and 2+ digits, any text": (m) =>
+    linkHosts(m).some((h) => /^[a-z]{2,}\d{2,}\./.test(h) && regOf(h) !== h),
+  "host: a first label of letters and 1+ digits, plain text only": (m) =>
+    plainOnly(m) && linkHosts(m).some((h) => /^[a-z]{2,}\d+\./.test(h) && regOf(h) !== h),
+  "host: the same, every link on that host's site": (m) => {
+    const hs = linkHosts(m)
+    const numbered = hs.find((h) => /^[a-z]{2,}\d+\./.test(h) && regOf(h) !== h)
+    return plainOnly(m) && numbered !== undefined && hs.every((h) => regOf(h) === regOf(numbered))
+  },
   "port: a link names port 80 or 443 (`url_odd_port` leaves them out)": (m) =>
     urls(m).some((u) => /^[a-z]+:\/\/[^/?#]*:(?:80|443)(?:[/?#]|$)/i.test(u)),
   // Links written to hide what they are.
@@ -277,6 +290,18 @@ const candidates = {
       return b >= 0 && e >= 0 && b < e
     }),
   "html: two `<body>` tags": (m) => anyHtml(m, (h) => count(h, /<body\b/gi) >= 2),
+  "html: `<html>` and no `<body>`": (m) => anyHtml(m, (h) => /<html[\s>]/i.test(h) && !/<body[\s/>]/i.test(h)),
+  "html: a text/html part with no tag at all": (m) => anyHtml(m, (h) => h.trim().length > 0 && !/<[a-z!/]/i.test(h)),
+  "html: `</body>` or `</html>` with no opening tag": (m) =>
+    anyHtml(m, (h) => (/<\/body\s*>/i.test(h) && !/<body[\s/>]/i.test(h)) || (/<\/html\s*>/i.test(h) && !/<html[\s>]/i.test(h))),
+  "html: `<!DOCTYPE` after `<html>`": (m) =>
+    anyHtml(m, (h) => {
+      const d = h.search(/<!doctype/i)
+      const e = h.search(/<html[\s>]/i)
+      return d >= 0 && e >= 0 && e < d
+    }),
+  "html: `<body>` with no `</body>` and no `</html>`": (m) =>
+    anyHtml(m, (h) => /<body[\s/>]/i.test(h) && !/<\/body\s*>|<\/html\s*>/i.test(h)),
   "title: an editor's default title (`Untitled Document`, `New Page 1`, `Untitled-1`)": (m) =>
     anyHtml(m, (h) => /<title>\s*(?:untitled(?: document|-\d+)?|new page \d+|document sans titre|sin t[ií]tulo)\s*<\/title>/i.test(h)),
   "title: an empty `<title>`": (m) => anyHtml(m, (h) => /<title>\s*<\/title>/i.test(h)),

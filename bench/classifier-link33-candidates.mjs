@@ -34,7 +34,6 @@ const regOf = (h) => {
   return l.slice(-n).join(".")
 }
 const IP = /^\d{1,3}(?:\.\d{1,3}){3}$/
-const sites = (m) => new Set(m.body.hosts.map((h) => regOf(String(h))))
 const senderSites = (m) => {
   const out = new Set()
   for (const h of ["from", "return-path", "reply-to", "sender", "message-id"])
@@ -105,7 +104,8 @@ const VOWELLESS = /^[bcdfghjklmnpqrstvwxz]{6,}$/i
 const imgs = (h) => [...h.matchAll(/<img\b([^>]{0,1000})>/gi)].map((x) => x[1])
 const attr = (attrs, name) =>
   new RegExp(`\\b${name}\\s*=\\s*["']?([^"'\\s>]{1,500})`, "i").exec(attrs)?.[1]?.toLowerCase()
-const tracking = (attrs) => /^1(?:px)?$/.test(attr(attrs, "width") ?? "") && /^1(?:px)?$/.test(attr(attrs, "height") ?? "")
+const tracking = (attrs) =>
+  /^1(?:px)?$/.test(attr(attrs, "width") ?? "") && /^1(?:px)?$/.test(attr(attrs, "height") ?? "")
 const srcSite = (attrs) => {
   const h = hostOf(attr(attrs, "src") ?? "")
   return h ? regOf(h) : undefined
@@ -167,11 +167,14 @@ const candidates = {
   "port: a link names port 80 or 443 (`url_odd_port` leaves them out)": (m) =>
     urls(m).some((u) => /^[a-z]+:\/\/[^/?#]*:(?:80|443)(?:[/?#]|$)/i.test(u)),
   // Links written to hide what they are.
-  "enc: an href holding a numeric entity (`&#104;ttp`)": (m) => anchors(m).some((a) => /&#x?[0-9a-f]{2,5};/i.test(a.href ?? "")),
+  "enc: an href holding a numeric entity (`&#104;ttp`)": (m) =>
+    anchors(m).some((a) => /&#x?[0-9a-f]{2,5};/i.test(a.href ?? "")),
   "enc: an href's host holding a %-escape": (m) =>
     anchors(m).some((a) => /^\s*https?:\/\/[^/?#]*%[0-9a-f]{2}/i.test(a.href ?? "")),
   "enc: an href's scheme in mixed case (`hTtP:`)": (m) =>
-    anchors(m).some((a) => /^\s*h[a-z]*:/i.test(a.href ?? "") && /^\s*(?!http:|HTTP:|https:|HTTPS:|Http:)h[a-z]{3,4}:/i.test(a.href)),
+    anchors(m).some(
+      (a) => /^\s*h[a-z]*:/i.test(a.href ?? "") && /^\s*(?!http:|HTTP:|https:|HTTPS:|Http:)h[a-z]{3,4}:/i.test(a.href)
+    ),
   "enc: an href with a backslash or `http:/` missing a slash": (m) =>
     anchors(m).some((a) => /^\s*https?:(?:\\|\/\\|\/(?!\/))/i.test(a.href ?? "")),
   "enc: an href with no scheme (`www.` only)": (m) => anchors(m).some((a) => /^\s*www\./i.test(a.href ?? "")),
@@ -180,7 +183,8 @@ const candidates = {
     anchors(m).some(mailHref) && !anchors(m).some(webHref) && urls(m).length === 0,
   "mail: HTML only, mailto links only": (m) =>
     htmlOnly(m) && anchors(m).some(mailHref) && !anchors(m).some(webHref) && urls(m).length === 0,
-  "mail: a mailto link with a subject filled in": (m) => anchors(m).some((a) => mailHref(a) && /[?&]subject=/i.test(a.href)),
+  "mail: a mailto link with a subject filled in": (m) =>
+    anchors(m).some((a) => mailHref(a) && /[?&]subject=/i.test(a.href)),
   "mail: a mailto link on a site none of the sender's, no web link": (m) =>
     urls(m).length === 0 &&
     anchors(m).some((a) => mailHref(a) && !senderSites(m).has(regOf(/@([^?>\s"']+)/.exec(a.href)?.[1] ?? ""))),
@@ -262,20 +266,26 @@ const candidates = {
     anyHtml(
       m,
       (h) =>
-        [...h.matchAll(/<!--\s*([a-z0-9]{5,40})\s*-->/gi)].filter((x) => /\d/.test(x[1]) && /[a-z]/i.test(x[1])).length >= 3
+        [...h.matchAll(/<!--\s*([a-z0-9]{5,40})\s*-->/gi)].filter((x) => /\d/.test(x[1]) && /[a-z]/i.test(x[1]))
+          .length >= 3
     ),
   "merge: a bulk tool's field left in (`%EMAIL%`, `{FNAME}`, `[EMAIL]`, `%%x%%`)": (m) =>
-    m.body.texts.some((t) => /%%?[A-Z_]{2,20}%%?|\{\{?[A-Z_]{3,20}\}\}?|\[\[?(?:EMAIL|FNAME|LNAME|NAME|FIRST_?NAME)\]\]?/.test(String(t))),
+    m.body.texts.some((t) =>
+      /%%?[A-Z_]{2,20}%%?|\{\{?[A-Z_]{3,20}\}\}?|\[\[?(?:EMAIL|FNAME|LNAME|NAME|FIRST_?NAME)\]\]?/.test(String(t))
+    ),
   "html: a second `<html>` after the first part's end": (m) => anyHtml(m, (h) => count(h, /<html\b/gi) >= 2),
   "html: text before the first tag (HTML with a plain-text head)": (m) =>
     htmlOnly(m) && htmls(m).some((h) => /^\s*[\p{L}\p{N}][^<]{40,}</u.test(h)),
   "html: a page with `<body>` and neither `<html>` nor `<head>`": (m) =>
     anyHtml(m, (h) => /<body\b/i.test(h) && !/<html\b|<head\b/i.test(h)),
-  "html: the same, HTML only": (m) => htmlOnly(m) && anyHtml(m, (h) => /<body\b/i.test(h) && !/<html\b|<head\b/i.test(h)),
+  "html: the same, HTML only": (m) =>
+    htmlOnly(m) && anyHtml(m, (h) => /<body\b/i.test(h) && !/<html\b|<head\b/i.test(h)),
   "html: `<body>` and no `<html>` (a head or not)": (m) => anyHtml(m, (h) => /<body\b/i.test(h) && !/<html\b/i.test(h)),
-  "html: `<body>` and no `<head>` (`<html>` or not)": (m) => anyHtml(m, (h) => /<body\b/i.test(h) && !/<head\b/i.test(h)),
+  "html: `<body>` and no `<head>` (`<html>` or not)": (m) =>
+    anyHtml(m, (h) => /<body\b/i.test(h) && !/<head\b/i.test(h)),
   "html: `<head>` and no `<html>`": (m) => anyHtml(m, (h) => /<head\b/i.test(h) && !/<html\b/i.test(h)),
-  "html: no `<html>`, `<head>` nor `<body>` (a fragment)": (m) => anyHtml(m, (h) => !/<html\b|<head\b|<body\b/i.test(h)),
+  "html: no `<html>`, `<head>` nor `<body>` (a fragment)": (m) =>
+    anyHtml(m, (h) => !/<html\b|<head\b|<body\b/i.test(h)),
   "html: `<html>` after 200+ characters of markup or text": (m) => anyHtml(m, (h) => h.search(/<html\b/i) >= 200),
   "html: `</html>` before `</body>`": (m) =>
     anyHtml(m, (h) => {
@@ -293,7 +303,10 @@ const candidates = {
   "html: `<html>` and no `<body>`": (m) => anyHtml(m, (h) => /<html[\s>]/i.test(h) && !/<body[\s/>]/i.test(h)),
   "html: a text/html part with no tag at all": (m) => anyHtml(m, (h) => h.trim().length > 0 && !/<[a-z!/]/i.test(h)),
   "html: `</body>` or `</html>` with no opening tag": (m) =>
-    anyHtml(m, (h) => (/<\/body\s*>/i.test(h) && !/<body[\s/>]/i.test(h)) || (/<\/html\s*>/i.test(h) && !/<html[\s>]/i.test(h))),
+    anyHtml(
+      m,
+      (h) => (/<\/body\s*>/i.test(h) && !/<body[\s/>]/i.test(h)) || (/<\/html\s*>/i.test(h) && !/<html[\s>]/i.test(h))
+    ),
   "html: `<!DOCTYPE` after `<html>`": (m) =>
     anyHtml(m, (h) => {
       const d = h.search(/<!doctype/i)
@@ -303,11 +316,14 @@ const candidates = {
   "html: `<body>` with no `</body>` and no `</html>`": (m) =>
     anyHtml(m, (h) => /<body[\s/>]/i.test(h) && !/<\/body\s*>|<\/html\s*>/i.test(h)),
   "title: an editor's default title (`Untitled Document`, `New Page 1`, `Untitled-1`)": (m) =>
-    anyHtml(m, (h) => /<title>\s*(?:untitled(?: document|-\d+)?|new page \d+|document sans titre|sin t[ií]tulo)\s*<\/title>/i.test(h)),
+    anyHtml(m, (h) =>
+      /<title>\s*(?:untitled(?: document|-\d+)?|new page \d+|document sans titre|sin t[ií]tulo)\s*<\/title>/i.test(h)
+    ),
   "title: an empty `<title>`": (m) => anyHtml(m, (h) => /<title>\s*<\/title>/i.test(h)),
   "title: one word of letters and digits (`EM049`)": (m) =>
     anyHtml(m, (h) => /<title>\s*(?=[a-z0-9_-]*\d)(?=[a-z0-9_-]*[a-z])[a-z0-9_-]{3,20}\s*<\/title>/i.test(h)),
-  "a: 3+ more `<a href>` than `</a>`": (m) => anyHtml(m, (h) => count(h, /<a\s[^>]{0,1000}href/gi) - count(h, /<\/a\s*>/gi) >= 3),
+  "a: 3+ more `<a href>` than `</a>`": (m) =>
+    anyHtml(m, (h) => count(h, /<a\s[^>]{0,1000}href/gi) - count(h, /<\/a\s*>/gi) >= 3),
   "html: Word's classes (`class=Mso…`) with no style sheet": (m) =>
     anyHtml(m, (h) => /class\s*=\s*["']?Mso/i.test(h) && !/<style\b/i.test(h)),
   "html: two HTML parts in one message, not alternatives of a text": (m) =>

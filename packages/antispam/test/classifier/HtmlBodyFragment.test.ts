@@ -11,7 +11,7 @@ import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { parse, rfc822 } from "./support.ts"
 
 const html = (body: string) => parse(rfc822({ subject: "Offer", body, html: true }))
-const pasted = 'Dear friend,\r\n\r\n<BODY bgColor=#ffccff>\r\n<TABLE><TR><TD>Lowest rates!</TD></TR></TABLE>\r\n</BODY>'
+const pasted = "Dear friend,\r\n\r\n<BODY bgColor=#ffccff>\r\n<TABLE><TR><TD>Lowest rates!</TD></TR></TABLE>\r\n</BODY>"
 
 describe("html_body_fragment", () => {
   it("a body pasted after a line of text, with no document around it", () => {
@@ -30,7 +30,7 @@ describe("html_body_fragment", () => {
 
   it("not in a whole document, with or without a head", () => {
     expect(isBodyFragment("<html><body>x</body></html>")).toBe(false)
-    expect(isBodyFragment("<HTML>\n<BODY STYLE=\"font:10pt verdana\">x</BODY></HTML>")).toBe(false)
+    expect(isBodyFragment('<HTML>\n<BODY STYLE="font:10pt verdana">x</BODY></HTML>')).toBe(false)
     expect(isBodyFragment("<head><title>x</title></head><body>x</body>")).toBe(false)
     expect(isBodyFragment('<body bgcolor="#FFFFFF"><html><head><title>x</title></head><body>x</body></html>')).toBe(
       false
@@ -46,9 +46,9 @@ describe("html_body_fragment", () => {
   })
 
   it("not in plain text that mentions the tag", () => {
-    expect(tokenize(parse(rfc822({ subject: "HTML", body: "Put it inside <body> and you are done." }))).features).not.toContain(
-      "html_body_fragment"
-    )
+    expect(
+      tokenize(parse(rfc822({ subject: "HTML", body: "Put it inside <body> and you are done." }))).features
+    ).not.toContain("html_body_fragment")
   })
 
   it("weighed towards spam only, fitted late in a stage of its own", () => {
@@ -65,11 +65,12 @@ describe("html_body_fragment", () => {
     expect(typeof htmlBodyFragment(parse(bytes).body.htmls)).toBe("boolean")
   })
 
-  test.prop([fc.string({ maxLength: 500 }), fc.string({ maxLength: 500 }), fc.constantFrom("<html>", "<HEAD>", "<html lang=en>")])(
-    "a page with an `<html>` or `<head>` tag never counts",
-    (before, after, tag) => {
-      expect(isBodyFragment(`${before}${tag}${after}<body>x</body>`)).toBe(false)
-      expect(isBodyFragment(`${before}<body>x</body>${after}${tag}`)).toBe(false)
-    }
-  )
+  test.prop([
+    fc.string({ maxLength: 500 }),
+    fc.string({ maxLength: 500 }),
+    fc.constantFrom("<html>", "<HEAD>", "<html lang=en>")
+  ])("a page with an `<html>` or `<head>` tag never counts", (before, after, tag) => {
+    expect(isBodyFragment(`${before}${tag}${after}<body>x</body>`)).toBe(false)
+    expect(isBodyFragment(`${before}<body>x</body>${after}${tag}`)).toBe(false)
+  })
 })

@@ -29,9 +29,19 @@ describe("html_mailto_only", () => {
   })
 
   it("not with a web link or a remote picture beside it", () => {
-    expect(htmlMailtoOnly(html(page('<a href="mailto:a@offer.example.com">mail</a> <a href="http://offer.example.com/">site</a>')))).toBe(false)
-    expect(htmlMailtoOnly(html(page('<img src="http://img.example.com/top.gif"><a href="mailto:a@offer.example.com">mail</a>')))).toBe(false)
-    expect(htmlMailtoOnly(html(page('<a href="mailto:a@offer.example.com">mail</a> or see www.offer.example.com')))).toBe(false)
+    expect(
+      htmlMailtoOnly(
+        html(page('<a href="mailto:a@offer.example.com">mail</a> <a href="http://offer.example.com/">site</a>'))
+      )
+    ).toBe(false)
+    expect(
+      htmlMailtoOnly(
+        html(page('<img src="http://img.example.com/top.gif"><a href="mailto:a@offer.example.com">mail</a>'))
+      )
+    ).toBe(false)
+    expect(
+      htmlMailtoOnly(html(page('<a href="mailto:a@offer.example.com">mail</a> or see www.offer.example.com')))
+    ).toBe(false)
   })
 
   it("not with a plain-text version, in plain text, or with no mailto link", () => {
@@ -51,7 +61,9 @@ describe("html_mailto_only", () => {
     expect(htmlMailtoOnly(alternative)).toBe(false)
     expect(htmlMailtoOnly(parse(rfc822({ subject: "x", body: "Write to mailto:a@offer.example.com" })))).toBe(false)
     expect(htmlMailtoOnly(html(page("<p>Write to a@offer.example.com</p>")))).toBe(false)
-    expect(hasMailtoLink(['<a href="http://x.example/mailto:a@b.example">x</a>', "<p>mailto:a@b.example</p>"])).toBe(false)
+    expect(hasMailtoLink(['<a href="http://x.example/mailto:a@b.example">x</a>', "<p>mailto:a@b.example</p>"])).toBe(
+      false
+    )
   })
 
   it("weighed towards spam only, fitted late in a stage of its own", () => {

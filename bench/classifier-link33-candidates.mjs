@@ -315,6 +315,22 @@ const candidates = {
     }),
   "html: `<body>` with no `</body>` and no `</html>`": (m) =>
     anyHtml(m, (h) => /<body[\s/>]/i.test(h) && !/<\/body\s*>|<\/html\s*>/i.test(h)),
+  "rel: a picture or style sheet on a relative address (`src=images/top.gif`)": (m) =>
+    anyHtml(m, (h) =>
+      [...h.matchAll(/<(?:img|link|input|td|table|body)\b[^>]{0,1000}?\b(?:src|href|background)\s*=\s*["']?([^"'\s>]{1,500})/gi)].some(
+        (x) => !/^(?:[a-z][a-z0-9+.-]*:|\/\/|#|&)/i.test(x[1])
+      )
+    ),
+  "rel: a link on a relative address (`href=page.html`)": (m) =>
+    anchors(m).some((a) => a.href !== undefined && a.href.trim() !== "" && !/^\s*(?:[a-z][a-z0-9+.-]*:|\/\/|#|&|\{|%|\[)/i.test(a.href)),
+  "rel: either, HTML only": (m) =>
+    htmlOnly(m) &&
+    (anyHtml(m, (h) =>
+      [...h.matchAll(/<(?:img|link|input|td|table|body)\b[^>]{0,1000}?\b(?:src|href|background)\s*=\s*["']?([^"'\s>]{1,500})/gi)].some(
+        (x) => !/^(?:[a-z][a-z0-9+.-]*:|\/\/|#|&)/i.test(x[1])
+      )
+    ) ||
+      anchors(m).some((a) => a.href !== undefined && a.href.trim() !== "" && !/^\s*(?:[a-z][a-z0-9+.-]*:|\/\/|#|&|\{|%|\[)/i.test(a.href))),
   "title: an editor's default title (`Untitled Document`, `New Page 1`, `Untitled-1`)": (m) =>
     anyHtml(m, (h) =>
       /<title>\s*(?:untitled(?: document|-\d+)?|new page \d+|document sans titre|sin t[ií]tulo)\s*<\/title>/i.test(h)

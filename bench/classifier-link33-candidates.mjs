@@ -347,7 +347,7 @@ const candidates = {
   "html: an anchor with href `#` or `javascript:`": (m) =>
     anchors(m).some((a) => /^\s*(?:#\s*$|javascript:)/i.test(a.href ?? "")),
   "`html_body_fragment` as built (kept)": (m) => Classifier.tokenize(m).features.includes("html_body_fragment"),
-  "`html_mailto_only` as built": (m) => Classifier.tokenize(m).features.includes("html_mailto_only"),
+  "`html_mailto_only` as built (kept)": (m) => Classifier.tokenize(m).features.includes("html_mailto_only"),
   "either of the two as built": (m) =>
     Classifier.tokenize(m).features.some((f) => f === "html_body_fragment" || f === "html_mailto_only")
 }

@@ -13,9 +13,15 @@
 //                      with the ham carrying each and the spam missed with none known; the pairs no ham carries)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { readFileSync } from "node:fs"
-import { join } from "node:path"
-import { args, candidateSetup, count, opt, printMissTable, printPairTable, root } from "./classifier-common.mjs"
+import {
+  args,
+  candidateSetup,
+  count,
+  featureTraits,
+  opt,
+  printMissTable,
+  printPairTable
+} from "./classifier-common.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
@@ -317,20 +323,30 @@ const candidates = {
     anyHtml(m, (h) => /<body[\s/>]/i.test(h) && !/<\/body\s*>|<\/html\s*>/i.test(h)),
   "rel: a picture or style sheet on a relative address (`src=images/top.gif`)": (m) =>
     anyHtml(m, (h) =>
-      [...h.matchAll(/<(?:img|link|input|td|table|body)\b[^>]{0,1000}?\b(?:src|href|background)\s*=\s*["']?([^"'\s>]{1,500})/gi)].some(
-        (x) => !/^(?:[a-z][a-z0-9+.-]*:|\/\/|#|&)/i.test(x[1])
-      )
+      [
+        ...h.matchAll(
+          /<(?:img|link|input|td|table|body)\b[^>]{0,1000}?\b(?:src|href|background)\s*=\s*["']?([^"'\s>]{1,500})/gi
+        )
+      ].some((x) => !/^(?:[a-z][a-z0-9+.-]*:|\/\/|#|&)/i.test(x[1]))
     ),
   "rel: a link on a relative address (`href=page.html`)": (m) =>
-    anchors(m).some((a) => a.href !== undefined && a.href.trim() !== "" && !/^\s*(?:[a-z][a-z0-9+.-]*:|\/\/|#|&|\{|%|\[)/i.test(a.href)),
+    anchors(m).some(
+      (a) =>
+        a.href !== undefined && a.href.trim() !== "" && !/^\s*(?:[a-z][a-z0-9+.-]*:|\/\/|#|&|\{|%|\[)/i.test(a.href)
+    ),
   "rel: either, HTML only": (m) =>
     htmlOnly(m) &&
     (anyHtml(m, (h) =>
-      [...h.matchAll(/<(?:img|link|input|td|table|body)\b[^>]{0,1000}?\b(?:src|href|background)\s*=\s*["']?([^"'\s>]{1,500})/gi)].some(
-        (x) => !/^(?:[a-z][a-z0-9+.-]*:|\/\/|#|&)/i.test(x[1])
-      )
+      [
+        ...h.matchAll(
+          /<(?:img|link|input|td|table|body)\b[^>]{0,1000}?\b(?:src|href|background)\s*=\s*["']?([^"'\s>]{1,500})/gi
+        )
+      ].some((x) => !/^(?:[a-z][a-z0-9+.-]*:|\/\/|#|&)/i.test(x[1]))
     ) ||
-      anchors(m).some((a) => a.href !== undefined && a.href.trim() !== "" && !/^\s*(?:[a-z][a-z0-9+.-]*:|\/\/|#|&|\{|%|\[)/i.test(a.href))),
+      anchors(m).some(
+        (a) =>
+          a.href !== undefined && a.href.trim() !== "" && !/^\s*(?:[a-z][a-z0-9+.-]*:|\/\/|#|&|\{|%|\[)/i.test(a.href)
+      )),
   "title: an editor's default title (`Untitled Document`, `New Page 1`, `Untitled-1`)": (m) =>
     anyHtml(m, (h) =>
       /<title>\s*(?:untitled(?: document|-\d+)?|new page \d+|document sans titre|sin t[ií]tulo)\s*<\/title>/i.test(h)
@@ -353,20 +369,9 @@ const candidates = {
 }
 
 // `--pairs`: every candidate alone and in pairs, with the tokenizer's own features as traits too
-// (`f:NAME`, read from the source's sign table as bench/classifier-link32-candidates.mjs reads them):
+// (`f:NAME`, `featureTraits`):
 // the pairs no ham carries that mark 3 or more spam missed with none known at NEAR or more.
-const featuresOf = new WeakMap()
-const hasFeature = (m, f) => {
-  if (!featuresOf.has(m)) featuresOf.set(m, new Set(Classifier.tokenize(m).features))
-  return featuresOf.get(m).has(f)
-}
-const FEATURE_TRAITS = Object.fromEntries(
-  [
-    ...readFileSync(join(root, "packages/antispam/src/classifier/FeatureSigns.ts"), "utf8").matchAll(
-      /^ {2}(\w+): 1,$/gm
-    )
-  ].map((x) => [`f:${x[1]}`, (m) => hasFeature(m, x[1])])
-)
+const FEATURE_TRAITS = featureTraits(Classifier)
 if (args.includes("--pairs"))
   printPairTable({
     Classifier,

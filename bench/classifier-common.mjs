@@ -296,6 +296,26 @@ export const printPairTable = ({ Classifier, corpus, model, traits, keep, near =
   for (const [k, r] of pairs.sort((a, b) => b[1].near - a[1].near)) line(k, r)
 }
 
+/**
+ * The tokenizer's own features as traits of the pair search (`f:NAME`, each a test of a parsed
+ * message): a link or markup trait that ham show only with none of them. The names are read from the
+ * source's sign table (the build does not export it); each message is tokenized once.
+ */
+export const featureTraits = (Classifier) => {
+  const featuresOf = new WeakMap()
+  const hasFeature = (m, f) => {
+    if (!featuresOf.has(m)) featuresOf.set(m, new Set(Classifier.tokenize(m).features))
+    return featuresOf.get(m).has(f)
+  }
+  return Object.fromEntries(
+    [
+      ...readFileSync(join(root, "packages/antispam/src/classifier/FeatureSigns.ts"), "utf8").matchAll(
+        /^ {2}(\w+): 1,$/gm
+      )
+    ].map((x) => [`f:${x[1]}`, (m) => hasFeature(m, x[1])])
+  )
+}
+
 /** The text helpers of the candidate benches: matches of `re` in `s`, a text's lines, its non-blank lines, its ASCII letters. */
 export const count = (s, re) => (s.match(re) ?? []).length
 export const lines = (t) => t.split("\n")

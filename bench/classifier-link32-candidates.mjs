@@ -11,9 +11,15 @@
 //                      each and the spam missed with none known; the pairs no ham carries)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { readFileSync } from "node:fs"
-import { join } from "node:path"
-import { args, candidateSetup, count, opt, printMissTable, printPairTable, root } from "./classifier-common.mjs"
+import {
+  args,
+  candidateSetup,
+  count,
+  featureTraits,
+  opt,
+  printMissTable,
+  printPairTable
+} from "./classifier-common.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
@@ -163,20 +169,7 @@ const candidates = {
 
 // `--pairs features`: the tokenizer's own features join the search, each as a trait (`f:NAME`): a
 // link trait that ham show with none of them.
-// The names are read from the source's sign table (the build does not export it); each message is
-// tokenized once.
-const featuresOf = new WeakMap()
-const hasFeature = (m, f) => {
-  if (!featuresOf.has(m)) featuresOf.set(m, new Set(Classifier.tokenize(m).features))
-  return featuresOf.get(m).has(f)
-}
-const FEATURE_TRAITS = Object.fromEntries(
-  [
-    ...readFileSync(join(root, "packages/antispam/src/classifier/FeatureSigns.ts"), "utf8").matchAll(
-      /^ {2}(\w+): 1,$/gm
-    )
-  ].map((x) => [`f:${x[1]}`, (m) => hasFeature(m, x[1])])
-)
+const FEATURE_TRAITS = featureTraits(Classifier)
 if (args.includes("--pairs"))
   printPairTable({
     Classifier,

@@ -38,9 +38,11 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   from_encoded_ascii: 1,
   from_missing: 1,
   html_big_font: 1,
+  html_body_fragment: 1,
   html_comment_in_word: 1,
   html_form: 1,
   html_hidden_text: 1,
+  html_mailto_only: 1,
   html_only: 1,
   html_page_saturated: 1,
   html_tiny_font: 1,
@@ -170,7 +172,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["text_letter_head"],
   ["message_id_not_program_form"],
   ["url_ip_one_site", "url_redirect_ip"],
-  ["to_sorted_run", "recipient_field_repeated"]
+  ["to_sorted_run", "recipient_field_repeated"],
+  ["html_body_fragment", "html_mailto_only"]
 ]
 
 /** Every late feature, in stage order. */

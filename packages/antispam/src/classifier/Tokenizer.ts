@@ -27,6 +27,7 @@ import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { linkFeatures } from "./LinkEvidence.ts"
 import { linkServerFeatures } from "./LinkServerEvidence.ts"
+import { pageFeatures } from "./PageEvidence.ts"
 import { htmlPageSaturated } from "./HtmlPageColour.ts"
 import { mailerMalformedOutlook } from "./MailerForm.ts"
 import { mimeBoundaryForged } from "./MimeBoundaryForged.ts"
@@ -324,6 +325,7 @@ export const collect = (message: Message): TokenSet => {
   for (const f of solicitedFeatures(message)) features.add(f)
   for (const f of linkFeatures(message)) features.add(f)
   for (const f of linkServerFeatures(message)) features.add(f)
+  for (const f of pageFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

@@ -90,6 +90,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   text_blank_form: 1,
   text_amount_millions: 1,
   text_blank_spacing: 1,
+  text_form_report_relayed: 1,
   text_html_mismatch: 1,
   text_letter_head: 1,
   text_padding_tail: 1,
@@ -167,7 +168,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["url_one_foreign_site"],
   ["text_letter_head"],
   ["message_id_not_program_form"],
-  ["url_ip_one_site", "url_redirect_ip"]
+  ["url_ip_one_site", "url_redirect_ip"],
+  ["text_form_report_relayed"]
 ]
 
 /** Every late feature, in stage order. */

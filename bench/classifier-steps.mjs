@@ -12,11 +12,12 @@
 // 43), `link` (`LinkEvidence.linkFeatures`, round 46), `removal` (`RemovalAddress.removalFreeMail`
 // as the tokenizer calls it), `letter` (`LetterText.letterTextFeatures`, round 47), `mailerform`
 // (`HeaderMailerForms.headerMailerFormFeatures`, round 48), `server`
-// (`LinkServerEvidence.linkServerFeatures`, round 50); a checkout without a step's module is left
+// (`LinkServerEvidence.linkServerFeatures`, round 50), `relation`
+// (`TextHeaderRelation.textHeaderRelationFeatures`, round 51); a checkout without a step's module is left
 // out of that step. Prints each build's median µs per message and, per batch, its ratio to the
 // first build (median and quartiles).
 //
-//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter|mailerform|server]
+//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter|mailerform|server|relation]
 //                                   [--rounds 6] [--peers]
 //                                   [--against DIR[,DIR...]]
 //
@@ -63,7 +64,8 @@ const MODULES = {
   R: "RemovalAddress",
   H: "LetterText",
   M: "HeaderMailerForms",
-  V: "LinkServerEvidence"
+  V: "LinkServerEvidence",
+  X: "TextHeaderRelation"
 }
 const scratch = benchTempDir("mailmoat-classifier-steps-")
 /** The classifier modules of `dir` as one ES module (the ones it has). */
@@ -105,7 +107,8 @@ const STEPS = {
     m.R && ((message) => m.R.removalFreeMail(message.body.texts, message.body.htmls, message.headers.get("from"))),
   letter: (m) => m.H && ((message) => m.H.letterTextFeatures(message)),
   mailerform: (m) => m.M && ((message) => m.M.headerMailerFormFeatures(message)),
-  server: (m) => m.V && ((message) => m.V.linkServerFeatures(message))
+  server: (m) => m.V && ((message) => m.V.linkServerFeatures(message)),
+  relation: (m) => m.X && ((message) => m.X.textHeaderRelationFeatures(message))
 }
 if (STEPS[step] === undefined) throw new Error(`--step: one of ${Object.keys(STEPS).join(", ")}`)
 const runs = builds.map((b) => ({ name: b.name, f: STEPS[step](b.m) })).filter((b) => b.f)

@@ -77,8 +77,8 @@ export const textFormReportRelayed = (
 ): boolean => {
   const sender = addresses(from)[0]?.toLowerCase()
   if (sender === undefined) return false
+  // The head first: most texts are done at their first line, and only a report's fields are compared.
+  if (!texts.some((t) => typeof t === "string" && formReportHead(t, sender))) return false
   const domains = new Set([...addresses(to), ...addresses(cc)].map(domainOf))
-  if (domains.size < 2) return false
-  for (const t of texts) if (typeof t === "string" && formReportHead(t, sender)) return true
-  return false
+  return domains.size >= 2
 }

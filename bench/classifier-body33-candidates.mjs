@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Word-free traits of the none-known misses that open like ham, counted per corpus subset before any
-// is built: the counts behind round 51 in docs/classifier.md (`text_form_report_relayed` built). The columns of
-// bench/classifier-body32-candidates.mjs (round 47); rounds 25-50's candidates (that bench, the
-// earlier body, link and header benches) are not repeated. This round reads what rounds 33-47 did
-// not: the relation of the text to the header block (the recipient's address or the subject typed
-// into the text, a sender writing to itself), a text that repeats itself, a flyer's layout
-// (centred lines, a box drawn in characters), and how the punctuation is typed (a blank before `!`
-// or `?`, a postscript under an unsolicited letter).
+// is built: the counts behind round 51 in docs/classifier.md (`text_form_report_relayed` built).
+// The columns of bench/classifier-body32-candidates.mjs (round 47); rounds 25-50's candidates (that
+// bench, the earlier body, link and header benches) are not repeated. This round reads what rounds
+// 33-47 did not: the relation of the text to the header block (a web form's report sent to many
+// domains, the recipient's address or the subject typed into the text, a sender writing to
+// itself), a text that repeats itself, a flyer's layout (centred lines, a box drawn in
+// characters), and how the punctuation is typed (a blank before `!` or `?`, a postscript under an
+// unsolicited letter).
 //
 //   node bench/classifier-body33-candidates.mjs [--corpus DIR] [--dist PATH/index.js] [--model FILE]
 //     [--show NAME]   (prints the files that carry candidate NAME, ham first)
@@ -50,7 +51,8 @@ const letterLines = (t) => {
   return end < 0 ? ls : ls.slice(0, end)
 }
 const addressOf = (v) => (/([A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+[A-Za-z0-9])/.exec(v ?? "")?.[1] ?? "").toLowerCase()
-const addressesOf = (v) => [...(v ?? "").matchAll(/[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+[A-Za-z0-9]/g)].map((a) => a[0].toLowerCase())
+const addressesOf = (v) =>
+  [...(v ?? "").matchAll(/[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+[A-Za-z0-9]/g)].map((a) => a[0].toLowerCase())
 const LIST_HEADERS = ["list-id", "list-unsubscribe", "list-post", "mailing-list", "list-help"]
 const noList = (m) => LIST_HEADERS.every((h) => m.headers.get(h) === undefined)
 const noQuote = (m) => !/^\s*>/m.test(textOf(m))
@@ -111,13 +113,14 @@ const openingRepeated = (t) => {
   const ls = nonBlank(t).map((l) => l.trim())
   const head = ls.slice(0, 3)
   if (head.length < 3 || head.some((l) => l.length < 20)) return false
-  for (let i = 3; i + 2 < ls.length; i++) if (ls[i] === head[0] && ls[i + 1] === head[1] && ls[i + 2] === head[2]) return true
+  for (let i = 3; i + 2 < ls.length; i++)
+    if (ls[i] === head[0] && ls[i + 1] === head[1] && ls[i + 2] === head[2]) return true
   return false
 }
 /** Centred lines: 4+ indented lines (3+ blanks, 3+ different indents) whose middles fall within 2 columns of one axis. */
 const centred = (t) => {
   const mids = new Map()
-  let indents = new Set()
+  const indents = new Set()
   for (const l of own(t)) {
     const m = /^( {3,})(\S.*?)\s*$/.exec(l)
     if (!m || letters(m[2]) < 3) continue
@@ -144,12 +147,16 @@ const contactCall = (t) => {
   const ls = nonBlank(t)
   let n = 0
   for (let i = 0; i + 1 < ls.length; i++)
-    if (/:\s*$/.test(ls[i]) && /^\s*(?:[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+|\+?[\d(][\d ().-]{8,})\s*$/.test(ls[i + 1])) n++
+    if (/:\s*$/.test(ls[i]) && /^\s*(?:[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+|\+?[\d(][\d ().-]{8,})\s*$/.test(ls[i + 1]))
+      n++
   return n
 }
 /** Share of the letter's words of 2+ letters that open on a capital, among 60+ words. */
 const capShare = (t) => {
-  const w = letterLines(t).join(" ").match(/\b[A-Za-z][A-Za-z']+\b/g) ?? []
+  const w =
+    letterLines(t)
+      .join(" ")
+      .match(/\b[A-Za-z][A-Za-z']+\b/g) ?? []
   return w.length < 60 ? 0 : w.filter((x) => /^[A-Z]/.test(x)).length / w.length
 }
 /** Lines of the letter, 6+, none longer than `max` and the longest `min` or more: a text wrapped narrow. */
@@ -176,7 +183,10 @@ const toLabel = (m) => {
   const d = /^\s*"?([^"<]*?)"?\s*</.exec(v)?.[1]?.trim() ?? ""
   const a = addressOf(v)
   if (d === "" || a === "" || d.includes("@")) return false
-  const words = d.toLowerCase().split(/[^a-z0-9]+/).filter((x) => x.length >= 3)
+  const words = d
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((x) => x.length >= 3)
   return words.length >= 1 && words.every((x) => !a.includes(x))
 }
 
@@ -215,7 +225,8 @@ const candidates = {
   "rel: the subject is the letter's first line": subjectFirstLine,
   "rel: the subject first, unthreaded, no quote": (m) => subjectFirstLine(m) && unthreaded(m) && noQuote(m),
   "rel: the subject among the first 5 lines": subjectInHead,
-  "rel: the same, unthreaded, no quote, 500+ letters": (m) => subjectInHead(m) && unthreaded(m) && noQuote(m) && L(m) >= 500,
+  "rel: the same, unthreaded, no quote, 500+ letters": (m) =>
+    subjectInHead(m) && unthreaded(m) && noQuote(m) && L(m) >= 500,
   "rel: From is To, no Cc": fromIsTo,
   "rel: From is To, unthreaded, no quote": (m) => fromIsTo(m) && unthreaded(m) && noQuote(m),
   "rel: the same, no list fields": (m) => fromIsTo(m) && unthreaded(m) && noQuote(m) && noList(m),

@@ -62,7 +62,7 @@ describe("url_ip_one_site", () => {
 
   it("weighed towards spam only, fitted late in a stage of its own", () => {
     expect(FEATURE_SIGNS.url_ip_one_site).toBe(1)
-    expect(LATE_STAGES.at(-1)).toContain("url_ip_one_site")
+    expect(LATE_STAGES).toContainEqual(["url_ip_one_site", "url_redirect_ip"])
   })
 
   test.prop([fc.string({ maxLength: 3000 }), fc.boolean()])("never throws on any body", (body, isHtml) => {

@@ -45,7 +45,7 @@ describe("url_redirect_ip", () => {
 
   it("weighed towards spam only, fitted late in a stage of its own", () => {
     expect(FEATURE_SIGNS.url_redirect_ip).toBe(1)
-    expect(LATE_STAGES.at(-1)).toContain("url_redirect_ip")
+    expect(LATE_STAGES).toContainEqual(["url_ip_one_site", "url_redirect_ip"])
   })
 
   test.prop([fc.string({ maxLength: 3000 }), fc.boolean()])("never throws on any body", (body, isHtml) => {

@@ -17,20 +17,7 @@
 //     [--pairs features] (the same with every feature of the tokenizer as a trait too)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { readFileSync } from "node:fs"
-import { join } from "node:path"
-import {
-  args,
-  candidateSetup,
-  count,
-  letters,
-  lines,
-  nonBlank,
-  opt,
-  printMissTable,
-  printPairTable,
-  root
-} from "./classifier-common.mjs"
+import { candidateSetup, count, letters, lines, nonBlank, opt, printCandidates } from "./classifier-common.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
@@ -292,31 +279,6 @@ const PAIR_TRAITS = {
   short_1500: (m) => L(m) > 0 && L(m) < 1500
 }
 
-// `--pairs features`: the tokenizer's own features join the search, each as a trait (`f:NAME`), as
-// in bench/classifier-link32-candidates.mjs: a trait of this round that ham show only without them.
-// The names are read from the source's sign table (the build does not export it); each message is
-// tokenized once.
-const featuresOf = new WeakMap()
-const hasFeature = (m, f) => {
-  if (!featuresOf.has(m)) featuresOf.set(m, new Set(Classifier.tokenize(m).features))
-  return featuresOf.get(m).has(f)
-}
-const FEATURE_TRAITS = Object.fromEntries(
-  [
-    ...readFileSync(join(root, "packages/antispam/src/classifier/FeatureSigns.ts"), "utf8").matchAll(
-      /^ {2}(\w+): 1,$/gm
-    )
-  ].map((x) => [`f:${x[1]}`, (m) => hasFeature(m, x[1])])
-)
-
-// The pairs no ham carries that mark 3 or more near misses (at NEAR, printPairTable's default too).
-if (args.includes("--pairs"))
-  printPairTable({
-    Classifier,
-    corpus,
-    model,
-    traits: opt("pairs", "") === "features" ? { ...PAIR_TRAITS, ...FEATURE_TRAITS } : PAIR_TRAITS,
-    keep: (r) => r.ham === 0 && r.near >= 3,
-    near: NEAR
-  })
-else printMissTable({ Classifier, corpus, model, candidates, show, near: NEAR })
+// `--pairs [features]`: the pairs no ham carries that mark 3 or more near misses, the tokenizer's
+// features among the traits with `features` (printCandidates); else the candidates' table.
+printCandidates({ Classifier, corpus, model, candidates, traits: PAIR_TRAITS, show, near: NEAR })

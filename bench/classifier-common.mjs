@@ -297,9 +297,10 @@ export const printPairTable = ({ Classifier, corpus, model, traits, keep, near =
 }
 
 /**
- * The tokenizer's own features as traits of the pair search (`f:NAME`, each a test of a parsed
- * message): a link or markup trait that ham show only with none of them. The names are read from the
- * source's sign table (the build does not export it); each message is tokenized once.
+ * `--pairs features` of the candidate benches (rounds 50 and 51): every feature of the tokenizer
+ * weighed towards spam as a pair trait (`f:NAME`), so that a candidate ham show only beside none of
+ * them is found. The names are read from the source's sign table (the build does not export it);
+ * each message is tokenized once.
  */
 export const featureTraits = (Classifier) => {
   const featuresOf = new WeakMap()
@@ -307,13 +308,21 @@ export const featureTraits = (Classifier) => {
     if (!featuresOf.has(m)) featuresOf.set(m, new Set(Classifier.tokenize(m).features))
     return featuresOf.get(m).has(f)
   }
+  const signs = readFileSync(join(root, "packages/antispam/src/classifier/FeatureSigns.ts"), "utf8")
   return Object.fromEntries(
-    [
-      ...readFileSync(join(root, "packages/antispam/src/classifier/FeatureSigns.ts"), "utf8").matchAll(
-        /^ {2}(\w+): 1,$/gm
-      )
-    ].map((x) => [`f:${x[1]}`, (m) => hasFeature(m, x[1])])
+    [...signs.matchAll(/^ {2}(\w+): 1,$/gm)].map((x) => [`f:${x[1]}`, (m) => hasFeature(m, x[1])])
   )
+}
+
+/**
+ * The candidate benches' end: with `--pairs` the pair search over `traits` (with `--pairs features`
+ * the tokenizer's features too), keeping the pairs no ham carries that mark 3 or more near misses;
+ * else the table of `candidates` (`printMissTable`).
+ */
+export const printCandidates = ({ Classifier, corpus, model, candidates, traits, show, near }) => {
+  if (!args.includes("--pairs")) return printMissTable({ Classifier, corpus, model, candidates, show, near })
+  const all = opt("pairs", "") === "features" ? { ...traits, ...featureTraits(Classifier) } : traits
+  printPairTable({ Classifier, corpus, model, traits: all, keep: (r) => r.ham === 0 && r.near >= 3, near })
 }
 
 /** The text helpers of the candidate benches: matches of `re` in `s`, a text's lines, its non-blank lines, its ASCII letters. */

@@ -11,15 +11,7 @@
 //                      each and the spam missed with none known; the pairs no ham carries)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import {
-  args,
-  candidateSetup,
-  count,
-  featureTraits,
-  opt,
-  printMissTable,
-  printPairTable
-} from "./classifier-common.mjs"
+import { candidateSetup, count, opt, printCandidates } from "./classifier-common.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
@@ -167,16 +159,6 @@ const candidates = {
     Classifier.tokenize(m).features.some((f) => f === "url_ip_one_site" || f === "url_redirect_ip")
 }
 
-// `--pairs features`: the tokenizer's own features join the search, each as a trait (`f:NAME`): a
-// link trait that ham show with none of them.
-const FEATURE_TRAITS = featureTraits(Classifier)
-if (args.includes("--pairs"))
-  printPairTable({
-    Classifier,
-    corpus,
-    model,
-    traits: opt("pairs", "") === "features" ? { ...PAIR_TRAITS, ...FEATURE_TRAITS } : PAIR_TRAITS,
-    keep: (r) => r.ham === 0 && r.near >= 3,
-    near: NEAR
-  })
-else printMissTable({ Classifier, corpus, model, candidates, show, near: NEAR })
+// `--pairs [features]`: the pairs no ham carries that mark 3 or more near misses, the tokenizer's
+// features among the traits with `features` (printCandidates); else the candidates' table.
+printCandidates({ Classifier, corpus, model, candidates, traits: PAIR_TRAITS, show, near: NEAR })

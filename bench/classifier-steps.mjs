@@ -13,11 +13,12 @@
 // as the tokenizer calls it), `letter` (`LetterText.letterTextFeatures`, round 47), `mailerform`
 // (`HeaderMailerForms.headerMailerFormFeatures`, round 48), `server`
 // (`LinkServerEvidence.linkServerFeatures`, round 50), `bulk` (`BulkTool.bulkToolFeatures`, rounds
-// 35 and 52), `page` (`PageEvidence.pageFeatures`, round 54); a checkout without a step's module is left
+// 35 and 52), `page` (`PageEvidence.pageFeatures`, round 54), `relation`
+// (`TextHeaderRelation.textHeaderRelationFeatures`, round 51); a checkout without a step's module is left
 // out of that step. Prints each build's median µs per message and, per batch, its ratio to the
 // first build (median and quartiles).
 //
-//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter|mailerform|server|bulk|page]
+//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter|mailerform|server|bulk|page|relation]
 //                                   [--rounds 6] [--peers]
 //                                   [--against DIR[,DIR...]]
 //
@@ -66,7 +67,8 @@ const MODULES = {
   M: "HeaderMailerForms",
   V: "LinkServerEvidence",
   B: "BulkTool",
-  P: "PageEvidence"
+  P: "PageEvidence",
+  X: "TextHeaderRelation"
 }
 const scratch = benchTempDir("mailmoat-classifier-steps-")
 /** The classifier modules of `dir` as one ES module (the ones it has). */
@@ -110,7 +112,8 @@ const STEPS = {
   mailerform: (m) => m.M && ((message) => m.M.headerMailerFormFeatures(message)),
   server: (m) => m.V && ((message) => m.V.linkServerFeatures(message)),
   bulk: (m) => m.B && ((message) => m.B.bulkToolFeatures(message)),
-  page: (m) => m.P && ((message) => m.P.pageFeatures(message))
+  page: (m) => m.P && ((message) => m.P.pageFeatures(message)),
+  relation: (m) => m.X && ((message) => m.X.textHeaderRelationFeatures(message))
 }
 if (STEPS[step] === undefined) throw new Error(`--step: one of ${Object.keys(STEPS).join(", ")}`)
 const runs = builds.map((b) => ({ name: b.name, f: STEPS[step](b.m) })).filter((b) => b.f)

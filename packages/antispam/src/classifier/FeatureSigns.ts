@@ -93,6 +93,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   text_blank_form: 1,
   text_amount_millions: 1,
   text_blank_spacing: 1,
+  text_form_report_relayed: 1,
   text_html_mismatch: 1,
   text_letter_head: 1,
   text_padding_tail: 1,
@@ -173,7 +174,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["message_id_not_program_form"],
   ["url_ip_one_site", "url_redirect_ip"],
   ["to_sorted_run", "recipient_field_repeated"],
-  ["html_body_fragment", "html_mailto_only"]
+  ["html_body_fragment", "html_mailto_only"],
+  ["text_form_report_relayed"]
 ]
 
 /** Every late feature, in stage order. */

@@ -34,6 +34,7 @@ import { mimeBoundaryForged } from "./MimeBoundaryForged.ts"
 import { offerLayoutFeatures } from "./OfferLayout.ts"
 import { offerTextFeatures } from "./OfferText.ts"
 import { letterTextFeatures } from "./LetterText.ts"
+import { textHeaderRelationFeatures } from "./TextHeaderRelation.ts"
 import { msmailPriorityForeign } from "./MsMailPriority.ts"
 import { analyseObfuscation } from "./Obfuscation.ts"
 import { messageIdOutlookPadded } from "./OutlookIdPadding.ts"
@@ -326,6 +327,7 @@ export const collect = (message: Message): TokenSet => {
   for (const f of linkFeatures(message)) features.add(f)
   for (const f of linkServerFeatures(message)) features.add(f)
   for (const f of pageFeatures(message)) features.add(f)
+  for (const f of textHeaderRelationFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

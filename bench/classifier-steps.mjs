@@ -65,12 +65,66 @@ const MODULES = {
   M: "HeaderMailerForms",
   V: "LinkServerEvidence"
 }
+/**
+ * `--step traits`: each trait (or family of traits) the tokenizer's `collect` reads, called as
+ * `collect` calls it, each timed alone over all the messages: module, then the call.
+ */
+const TRAITS = {
+  analyseHeaders: ["HeaderEvidence", (M, m) => M.analyseHeaders(m.headers, m.received ?? [])],
+  analyseAnomalies: [
+    "HeaderAnomalies",
+    (M, m) => M.analyseAnomalies(m.headers, m.received ?? [], m.envelope?.mailFrom || undefined)
+  ],
+  webMailUnrelayed: ["ProviderRelay", (M, m) => M.webMailUnrelayed(m.headers, m.received ?? [])],
+  subjectPadded: ["SubjectPadding", (M, m) => m.scanView instanceof Uint8Array && M.subjectPadded(m.scanView)],
+  receivedStampMonthFirst: ["ReceivedStamp", (M, m) => M.receivedStampMonthFirst(m.received ?? [])],
+  charsetConflict: ["CharsetConflict", (M, m) => M.charsetConflict(m.headers.get("subject"), m.mime)],
+  mailerMalformedOutlook: ["MailerForm", (M, m) => M.mailerMalformedOutlook(m.headers.get("x-mailer"))],
+  messageIdForgedOutlook: [
+    "OutlookMessageId",
+    (M, m) => M.messageIdForgedOutlook(m.headers.get("message-id"), m.headers.get("date"), m.received ?? [])
+  ],
+  textTrailingJunk: ["TextTrailingJunk", (M, m) => M.textTrailingJunk(m.body.texts)],
+  qpNeedlessEscape: ["QpNeedlessEscape", (M, m) => m.scanView instanceof Uint8Array && M.qpNeedlessEscape(m.mime, m.scanView)],
+  qpUnencoded: ["QpUnencoded", (M, m) => m.scanView instanceof Uint8Array && M.qpUnencoded(m.mime, m.scanView)],
+  mimeBoundaryForged: [
+    "MimeBoundaryForged",
+    (M, m) => M.mimeBoundaryForged(m.mime, m.headers.get("date"), m.received ?? [])
+  ],
+  htmlPageSaturated: ["HtmlPageColour", (M, m) => M.htmlPageSaturated(m.body.htmls)],
+  msmailPriorityForeign: [
+    "MsMailPriority",
+    (M, m) =>
+      M.msmailPriorityForeign(m.headers.get("x-msmail-priority"), m.headers.get("x-mailer"), m.headers.get("user-agent"))
+  ],
+  messageIdOutlookPadded: ["OutlookIdPadding", (M, m) => M.messageIdOutlookPadded(m.headers.get("message-id"))],
+  headerShapes: [
+    "HeaderShapes",
+    (M, m) => M.contentTypeEmptyParams(m.headers.get("content-type")) || M.fromEmptyComment(m.headers.get("from"))
+  ],
+  headerStructureFeatures: ["HeaderStructure", (M, m) => M.headerStructureFeatures(m)],
+  headerFingerprintFeatures: ["HeaderFingerprint", (M, m) => M.headerFingerprintFeatures(m)],
+  headerClockFeatures: ["HeaderClock", (M, m) => M.headerClockFeatures(m)],
+  headerMailerFormFeatures: ["HeaderMailerForms", (M, m) => M.headerMailerFormFeatures(m)],
+  bodyLayoutFeatures: ["BodyLayout", (M, m) => M.bodyLayoutFeatures(m)],
+  offerLayoutFeatures: ["OfferLayout", (M, m) => M.offerLayoutFeatures(m)],
+  offerTextFeatures: ["OfferText", (M, m) => M.offerTextFeatures(m)],
+  letterTextFeatures: ["LetterText", (M, m) => M.letterTextFeatures(m)],
+  bulkToolFeatures: ["BulkTool", (M, m) => M.bulkToolFeatures(m)],
+  solicitedFeatures: ["SolicitedEvidence", (M, m) => M.solicitedFeatures(m)],
+  linkFeatures: ["LinkEvidence", (M, m) => M.linkFeatures(m)],
+  linkServerFeatures: ["LinkServerEvidence", (M, m) => M.linkServerFeatures(m)],
+  analyseHtml: ["Html", (M, m) => M.analyseHtml(m.body.htmls)],
+  analyseUrls: ["Urls", (M, m) => M.analyseUrls(m.body.urls, m.body.hosts)]
+}
+const TRAIT_MODULES = Object.fromEntries(Object.values(TRAITS).map(([m]) => [`trait_${m}`, m]))
+
 const scratch = benchTempDir("mailmoat-classifier-steps-")
 /** The classifier modules of `dir` as one ES module (the ones it has). */
 const bundle = async (dir, k) => {
   const src = join(dir, "packages/antispam/src/classifier")
   const entry = join(scratch, `entry-${k}.ts`)
-  const lines = Object.entries(MODULES)
+  const lines = Object.entries({ ...MODULES, ...(step === "traits" ? TRAIT_MODULES : {}) })
     .filter(([, m]) => existsSync(join(src, `${m}.ts`)))
     .map(([name, m]) => `export * as ${name} from ${JSON.stringify(join(src, `${m}.ts`))}`)
   writeFileSync(entry, `${lines.join("\n")}\n`)
@@ -107,17 +161,28 @@ const STEPS = {
   mailerform: (m) => m.M && ((message) => m.M.headerMailerFormFeatures(message)),
   server: (m) => m.V && ((message) => m.V.linkServerFeatures(message))
 }
-if (STEPS[step] === undefined) throw new Error(`--step: one of ${Object.keys(STEPS).join(", ")}`)
-const runs = builds.map((b) => ({ name: b.name, f: STEPS[step](b.m) })).filter((b) => b.f)
+if (STEPS[step] === undefined && step !== "traits")
+  throw new Error(`--step: one of ${Object.keys(STEPS).join(", ")}, traits`)
+const runs = step === "traits" ? [] : builds.map((b) => ({ name: b.name, f: STEPS[step](b.m) })).filter((b) => b.f)
 
 const Classifier = await loadClassifier()
 const bytes = args.includes("--peers") ? peerMessages().map((m) => m.bytes) : readCorpus(Classifier, corpusDir())
 const messages = bytes.map((b) => parseDecoded(Classifier, b))
+const at = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+const median = (xs) =>
+  at(
+    [...xs].sort((a, b) => a - b),
+    0.5
+  )
 const cpu = () => {
   const u = process.cpuUsage()
   return u.user + u.system
 }
 for (const r of runs) for (const message of messages.slice(0, 500)) r.f(message)
+if (step === "traits") {
+  timeTraits()
+  process.exit(0)
+}
 const load0 = loadavg()[0]
 const spent = runs.map(() => [])
 for (let round = 0; round < rounds; round++)
@@ -130,12 +195,55 @@ for (let round = 0; round < rounds; round++)
       spent[k].push((cpu() - c) / batch.length)
     }
   }
-const at = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
-const median = (xs) =>
-  at(
-    [...xs].sort((a, b) => a - b),
-    0.5
+/**
+ * `--step traits`: every trait of `TRAITS` alone, over all the messages at once (a trait costs a
+ * microsecond or less a message, too little for a batch of 250), the builds alternated per trait
+ * and round; the messages' facts are made by a `collect` of each first, as the tokenizer has them.
+ * Prints a row per trait, this build's dearest first: µs per message (median of the rounds) for
+ * each build, and the others' / this build's ratio per round (median, range).
+ */
+function timeTraits() {
+  const collects = builds.map((b) => b.m.K).filter(Boolean)
+  for (const K of collects) for (const message of messages) K.collect(message).release()
+  const calls = builds.map((b) =>
+    Object.fromEntries(
+      Object.entries(TRAITS)
+        .filter(([, [m]]) => b.m[`trait_${m}`] !== undefined)
+        .map(([name, [m, call]]) => [name, (message) => call(b.m[`trait_${m}`], message)])
+    )
   )
+  for (const c of calls) for (const f of Object.values(c)) for (const message of messages) f(message)
+  const load0 = loadavg()[0]
+  const spent = Object.fromEntries(Object.keys(TRAITS).map((t) => [t, builds.map(() => [])]))
+  for (let round = 0; round < rounds; round++)
+    for (const [i, name] of Object.keys(TRAITS).entries()) {
+      const order = (round + i) % 2 === 0 ? [...builds.keys()] : [...builds.keys()].reverse()
+      for (const k of order) {
+        const f = calls[k][name]
+        if (f === undefined) continue
+        const c = cpu()
+        for (const message of messages) f(message)
+        spent[name][k].push((cpu() - c) / messages.length)
+      }
+    }
+  const rows = Object.entries(spent).sort((a, b) => median(b[1][0]) - median(a[1][0]))
+  let total = 0
+  for (const [name, perBuild] of rows) {
+    total += median(perBuild[0])
+    const cells = perBuild.map((xs, k) => {
+      if (xs.length === 0) return "-"
+      const own = `${median(xs).toFixed(3)}`
+      if (k === 0 || perBuild[0].length === 0) return own
+      const ratios = xs.map((v, j) => v / perBuild[0][j]).sort((a, b) => a - b)
+      return `${own} (×${at(ratios, 0.5).toFixed(2)}, ${ratios[0].toFixed(2)}-${ratios.at(-1).toFixed(2)})`
+    })
+    console.log(`${name.padEnd(26)} ${cells.join("   ")}`)
+  }
+  console.log(`sum of this build's medians: ${total.toFixed(2)} µs per message`)
+  console.log(`builds: ${builds.map((b) => b.name).join(", ")}`)
+  console.log(`${messages.length} messages, ${rounds} rounds; load average ${load0.toFixed(1)} on ${cpus().length} cores`)
+}
+
 for (const [k, r] of runs.entries()) {
   const ratios = spent[k].map((v, j) => v / spent[0][j]).sort((a, b) => a - b)
   console.log(

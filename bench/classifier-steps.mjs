@@ -17,7 +17,7 @@
 // first build (median and quartiles).
 //
 //   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter|mailerform|server]
-//                                   [--rounds 6] [--peers]
+//                                   [--rounds 6] [--peers] [--paired]
 //                                   [--against DIR[,DIR...]]
 //
 // --peers: the peer workload's messages (../shared/peers-bench), else the corpus's eval/ and train/.
@@ -65,6 +65,44 @@ const MODULES = {
   M: "HeaderMailerForms",
   V: "LinkServerEvidence"
 }
+/**
+ * `--paired`: every message through each build in turn (the order turned each message and round),
+ * each call timed by the wall clock (`process.hrtime`), and the others' time / this build's per
+ * message: a pair is the same message a few microseconds apart, so a burst of load falls on one
+ * pair, not on one build's batch, and the median of the pairs stands for the whole run. Prints the
+ * median of each build's per-message times and the pairs' ratios (median, quartiles), with the
+ * ratio of the sums of each message's median over the rounds.
+ */
+function timePaired() {
+  const load0 = loadavg()[0]
+  const times = runs.map(() => messages.map(() => []))
+  const ratios = runs.map(() => [])
+  const now = () => process.hrtime.bigint()
+  const took = new Array(runs.length).fill(0)
+  for (let round = 0; round < rounds; round++)
+    for (const [i, message] of messages.entries()) {
+      const order = (round + i) % 2 === 0 ? [...runs.keys()] : [...runs.keys()].reverse()
+      for (const k of order) {
+        const t = now()
+        runs[k].f(message)
+        took[k] = Number(now() - t) / 1000
+      }
+      for (const k of runs.keys()) {
+        times[k][i].push(took[k])
+        ratios[k].push(took[k] / took[0])
+      }
+    }
+  const perMessage = times.map((ts) => ts.map((xs) => median(xs)))
+  const sum = (xs) => xs.reduce((a, b) => a + b, 0)
+  for (const [k, r] of runs.entries()) {
+    const sorted = [...ratios[k]].sort((a, b) => a - b)
+    console.log(
+      `${step} ${r.name}: ${median(perMessage[k]).toFixed(2)} µs per message (median message); / this build: pairs' median ${at(sorted, 0.5).toFixed(3)}, quartiles ${at(sorted, 0.25).toFixed(3)}-${at(sorted, 0.75).toFixed(3)}; sums of the messages' medians ${(sum(perMessage[k]) / sum(perMessage[0])).toFixed(3)}`
+    )
+  }
+  console.log(`${messages.length} messages, ${rounds} rounds, paired; load average ${load0.toFixed(1)} on ${cpus().length} cores`)
+}
+
 /**
  * `--step traits`: each trait (or family of traits) the tokenizer's `collect` reads, called as
  * `collect` calls it, each timed alone over all the messages: module, then the call.
@@ -181,6 +219,10 @@ const cpu = () => {
 for (const r of runs) for (const message of messages.slice(0, 500)) r.f(message)
 if (step === "traits") {
   timeTraits()
+  process.exit(0)
+}
+if (args.includes("--paired")) {
+  timePaired()
   process.exit(0)
 }
 const load0 = loadavg()[0]

@@ -100,7 +100,9 @@ function timePaired() {
       `${step} ${r.name}: ${median(perMessage[k]).toFixed(2)} µs per message (median message); / this build: pairs' median ${at(sorted, 0.5).toFixed(3)}, quartiles ${at(sorted, 0.25).toFixed(3)}-${at(sorted, 0.75).toFixed(3)}; sums of the messages' medians ${(sum(perMessage[k]) / sum(perMessage[0])).toFixed(3)}`
     )
   }
-  console.log(`${messages.length} messages, ${rounds} rounds, paired; load average ${load0.toFixed(1)} on ${cpus().length} cores`)
+  console.log(
+    `${messages.length} messages, ${rounds} rounds, paired; load average ${load0.toFixed(1)} on ${cpus().length} cores`
+  )
 }
 
 /**
@@ -123,7 +125,10 @@ const TRAITS = {
     (M, m) => M.messageIdForgedOutlook(m.headers.get("message-id"), m.headers.get("date"), m.received ?? [])
   ],
   textTrailingJunk: ["TextTrailingJunk", (M, m) => M.textTrailingJunk(m.body.texts)],
-  qpNeedlessEscape: ["QpNeedlessEscape", (M, m) => m.scanView instanceof Uint8Array && M.qpNeedlessEscape(m.mime, m.scanView)],
+  qpNeedlessEscape: [
+    "QpNeedlessEscape",
+    (M, m) => m.scanView instanceof Uint8Array && M.qpNeedlessEscape(m.mime, m.scanView)
+  ],
   qpUnencoded: ["QpUnencoded", (M, m) => m.scanView instanceof Uint8Array && M.qpUnencoded(m.mime, m.scanView)],
   mimeBoundaryForged: [
     "MimeBoundaryForged",
@@ -133,7 +138,11 @@ const TRAITS = {
   msmailPriorityForeign: [
     "MsMailPriority",
     (M, m) =>
-      M.msmailPriorityForeign(m.headers.get("x-msmail-priority"), m.headers.get("x-mailer"), m.headers.get("user-agent"))
+      M.msmailPriorityForeign(
+        m.headers.get("x-msmail-priority"),
+        m.headers.get("x-mailer"),
+        m.headers.get("user-agent")
+      )
   ],
   messageIdOutlookPadded: ["OutlookIdPadding", (M, m) => M.messageIdOutlookPadded(m.headers.get("message-id"))],
   headerShapes: [
@@ -283,7 +292,9 @@ function timeTraits() {
   }
   console.log(`sum of this build's medians: ${total.toFixed(2)} µs per message`)
   console.log(`builds: ${builds.map((b) => b.name).join(", ")}`)
-  console.log(`${messages.length} messages, ${rounds} rounds; load average ${load0.toFixed(1)} on ${cpus().length} cores`)
+  console.log(
+    `${messages.length} messages, ${rounds} rounds; load average ${load0.toFixed(1)} on ${cpus().length} cores`
+  )
 }
 
 for (const [k, r] of runs.entries()) {

@@ -47,7 +47,11 @@ const twoDigits = (s: string, i: number): number => {
 const keyAt = (s: string, i: number): number => key3(s.charCodeAt(i), s.charCodeAt(i + 1), s.charCodeAt(i + 2))
 
 const daysIn = (month: number, year: number): number =>
-  month === 1 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month]!
+  month === 1
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month]!
 
 /**
  * Days from 1970-01-01 to the proleptic Gregorian date `year`-`month`-`day` (month 1-12): what

@@ -16,8 +16,43 @@ const parseDateBefore = (value: string | undefined): number | undefined => {
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0")
 const weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "mon", "Xyz", "Monday", "Sun,"]
-const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "nov", "NOV", "November", "Foo"]
-const zones = ["+0000", "-0400", "+0530", "+2359", "-1200", "+2400", "+0060", "+0099", "+9999", "GMT", "UT", "EST", "Z", "+000", "+00000", "0000", "+01:00"]
+const months = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+  "nov",
+  "NOV",
+  "November",
+  "Foo"
+]
+const zones = [
+  "+0000",
+  "-0400",
+  "+0530",
+  "+2359",
+  "-1200",
+  "+2400",
+  "+0060",
+  "+0099",
+  "+9999",
+  "GMT",
+  "UT",
+  "EST",
+  "Z",
+  "+000",
+  "+00000",
+  "0000",
+  "+01:00"
+]
 
 /** Mostly `usual`, now and then `other`: most texts are of the usual form, the rest around it. */
 const mostly = <T>(usual: fc.Arbitrary<T>, other: fc.Arbitrary<T>) =>
@@ -33,7 +68,11 @@ const nearDates = fc
     month: fc.constantFrom(...months),
     year: mostly(
       fc.integer({ min: 1000, max: 2200 }),
-      fc.oneof(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 900, max: 1000 }), fc.integer({ min: 9990, max: 10020 }))
+      fc.oneof(
+        fc.integer({ min: 0, max: 120 }),
+        fc.integer({ min: 900, max: 1000 }),
+        fc.integer({ min: 9990, max: 10020 })
+      )
     ),
     yearWidth: mostly(fc.constant(4), fc.constantFrom(2, 3, 5)),
     hour: fc.integer({ min: 0, max: 30 }),
@@ -41,10 +80,13 @@ const nearDates = fc
     minute: fc.integer({ min: 0, max: 99 }),
     second: fc.option(fc.integer({ min: 0, max: 99 })),
     zone: mostly(
-      fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(
-        ([sign, h, m]) => `${sign}${pad(h, 2)}${pad(m, 2)}`
-      ),
-      fc.oneof(fc.constantFrom(...zones), fc.integer({ min: 0, max: 9999 }).map((n) => `+${pad(n, 4)}`))
+      fc
+        .tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+        .map(([sign, h, m]) => `${sign}${pad(h, 2)}${pad(m, 2)}`),
+      fc.oneof(
+        fc.constantFrom(...zones),
+        fc.integer({ min: 0, max: 9999 }).map((n) => `+${pad(n, 4)}`)
+      )
     ),
     gap: mostly(fc.constant(" "), fc.constantFrom("  ", "\t")),
     tail: mostly(fc.constant(""), fc.constantFrom(" ", " x", " (EST)", "\n"))

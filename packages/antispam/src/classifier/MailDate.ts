@@ -43,6 +43,17 @@ const twoDigits = (s: string, i: number): number => {
   return a < 0 || b < 0 ? -1 : a * 10 + b
 }
 
+/**
+ * The number of one or two digits at `i`, times four, plus how many digits it has; -1 without a
+ * digit there (a day or an hour: `1` and `01` alike).
+ */
+const oneOrTwoDigits = (s: string, i: number): number => {
+  const a = digitAt(s, i)
+  if (a < 0) return -1
+  const b = digitAt(s, i + 1)
+  return b < 0 ? a * 4 + 1 : (a * 10 + b) * 4 + 2
+}
+
 /** The key of the three characters of `s` at `i` (`key3`). */
 const keyAt = (s: string, i: number): number => key3(s.charCodeAt(i), s.charCodeAt(i + 1), s.charCodeAt(i + 2))
 
@@ -78,14 +89,10 @@ export const rfc5322Time = (s: string): number | undefined => {
     if (s.charCodeAt(3) !== COMMA || s.charCodeAt(4) !== SPACE) return undefined
     i = 5
   }
-  let day = digitAt(s, i)
-  if (day < 0) return undefined
-  i++
-  const d2 = digitAt(s, i)
-  if (d2 >= 0) {
-    day = day * 10 + d2
-    i++
-  }
+  const dayRead = oneOrTwoDigits(s, i)
+  if (dayRead < 0) return undefined
+  const day = dayRead >> 2
+  i += dayRead & 3
   if (s.charCodeAt(i) !== SPACE) return undefined
   const month = MONTHS.get(keyAt(s, i + 1))
   if (month === undefined || s.charCodeAt(i + 4) !== SPACE) return undefined
@@ -95,14 +102,10 @@ export const rfc5322Time = (s: string): number | undefined => {
   if (hi < 10 || lo < 0 || s.charCodeAt(i + 4) !== SPACE) return undefined
   const year = hi * 100 + lo
   i += 5
-  let hour = digitAt(s, i)
-  if (hour < 0) return undefined
-  i++
-  const h2 = digitAt(s, i)
-  if (h2 >= 0) {
-    hour = hour * 10 + h2
-    i++
-  }
+  const hourRead = oneOrTwoDigits(s, i)
+  if (hourRead < 0) return undefined
+  const hour = hourRead >> 2
+  i += hourRead & 3
   if (s.charCodeAt(i) !== COLON) return undefined
   const minute = twoDigits(s, i + 1)
   i += 3

@@ -100,7 +100,7 @@ describe("url_ip_one_site", () => {
     "2001:db8::1",
     "www.Example.COM",
     "İ",
-    "K",
+    "K",
     "user",
     "%41",
     ".",

@@ -54,13 +54,15 @@ export const toStandIn = (to: string | undefined, cc: string | undefined, from: 
   if (to === undefined) return false
   if (WINDOWS_PATH.test(to.slice(0, MAX_FIELD))) return true
   const recipients = addressesOf(to)
-  if (recipients.length !== 1 || addressesOf(cc).length > 0) return false
+  if (recipients.length !== 1) return false
+  const recipient = recipients[0]!
+  // The local part's spelling first: most recipients are named by a word or a name, and then
+  // neither Cc nor From is read (each test here is pure: their order does not change the answer).
+  const local = recipient.slice(0, recipient.lastIndexOf("@"))
+  if (!randomLocalPart(local) || addressesOf(cc).length > 0) return false
   const sender = addressesOf(from)[0]
   if (sender === undefined) return false
-  const recipient = recipients[0]!
   if (recipient.toLowerCase() === sender.toLowerCase()) return false
-  const local = recipient.slice(0, recipient.lastIndexOf("@"))
-  if (!randomLocalPart(local)) return false
   const domain = registrableDomain(hostOf(recipient))
   return domain !== null && domain === registrableDomain(hostOf(sender))
 }

@@ -31,6 +31,7 @@
 import type { Headers, ReceivedHop } from "@mailmoat/core"
 import { registrableDomain } from "./Domains.ts"
 import { addresses, domainOf } from "./HeaderEvidence.ts"
+import { rfc5322Time } from "./MailDate.ts"
 import { isCorpusArtefactHost } from "./Urls.ts"
 
 const HOUR = 3600_000
@@ -38,11 +39,14 @@ const DAY = 24 * HOUR
 
 /**
  * Date header parsing: comments such as `(PST)` are dropped first (a date without `(` has none:
- * no copy for it).
+ * no copy for it). The usual form is read by hand (`MailDate`), the same time `Date.parse` gives.
  */
 export const parseDate = (value: string | undefined): number | undefined => {
   if (value === undefined) return undefined
-  const t = Date.parse((value.includes("(") ? value.replace(/\([^)]*\)/g, "") : value).trim().slice(0, 200))
+  const text = (value.includes("(") ? value.replace(/\([^)]*\)/g, "") : value).trim().slice(0, 200)
+  const read = rfc5322Time(text)
+  if (read !== undefined) return read
+  const t = Date.parse(text)
   return Number.isNaN(t) ? undefined : t
 }
 

@@ -10,10 +10,13 @@ import type { Message } from "@mailmoat/core"
 import { urlIpOneSite } from "./UrlIpOneSite.ts"
 import { urlRedirectIp } from "./UrlRedirectIp.ts"
 
-/** The names (without the `feat:` prefix) of this family's traits that `message` carries. */
-export const linkServerFeatures = (message: Message): ReadonlyArray<string> => {
+/**
+ * The names (without the `feat:` prefix) of this family's traits that `message` carries. `ipLink`:
+ * whether a link is on an IP literal, when the caller has read the links already (`urlIpOneSite`).
+ */
+export const linkServerFeatures = (message: Message, ipLink?: boolean): ReadonlyArray<string> => {
   const out: Array<string> = []
-  if (urlIpOneSite(message)) out.push("url_ip_one_site")
+  if (urlIpOneSite(message, ipLink)) out.push("url_ip_one_site")
   if (urlRedirectIp(message)) out.push("url_redirect_ip")
   return out
 }

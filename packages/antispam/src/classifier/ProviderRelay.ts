@@ -58,7 +58,9 @@ const providerLabel = (host: string): string | undefined => {
 const claimedFamily = (host: string | undefined): ReadonlyArray<string> | undefined => {
   if (host === undefined) return undefined
   const h = host.toLowerCase().replace(/[>.]+$/, "")
-  return registrableDomain(h) === h ? FAMILY.get(h.slice(0, h.indexOf("."))) : undefined
+  // The provider's label first: most hosts name none, and then the public-suffix lookup is not asked.
+  const family = FAMILY.get(h.slice(0, h.indexOf(".")))
+  return family !== undefined && registrableDomain(h) === h ? family : undefined
 }
 
 /**

@@ -23,6 +23,7 @@ import { headerClockFeatures } from "./HeaderClock.ts"
 import { headerFingerprintFeatures } from "./HeaderFingerprint.ts"
 import { headerMailerFormFeatures } from "./HeaderMailerForms.ts"
 import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
+import { fieldsOnce } from "./FieldsOnce.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { linkFeatures } from "./LinkEvidence.ts"
@@ -285,7 +286,9 @@ const distinct = new TokenSet()
  * `tokenize`'s tokens and features in a set that makes no string for the body's words: the set
  * is the tokenizer's own, emptied by the next call, so read it (score it) before tokenizing again.
  */
-export const collect = (message: Message): TokenSet => {
+export const collect = (parsed: Message): TokenSet => {
+  // Each trait below reads the header fields it needs: one lookup per name, not one per trait.
+  const message = fieldsOnce(parsed)
   const head: Array<string> = []
   const features = new Set<string>()
   const headers = analyseHeaders(message.headers, message.received ?? [])
@@ -325,13 +328,14 @@ export const collect = (message: Message): TokenSet => {
   for (const f of bulkToolFeatures(message)) features.add(f)
   for (const f of solicitedFeatures(message)) features.add(f)
   for (const f of linkFeatures(message)) features.add(f)
-  for (const f of linkServerFeatures(message)) features.add(f)
+  // url_ip_literal is `hasIpLink` of the same links: url_ip_one_site reads it, not the links again.
+  const urls = analyseUrls(message.body.urls, message.body.hosts)
+  for (const f of linkServerFeatures(message, urls.features.includes("url_ip_literal"))) features.add(f)
   for (const f of pageFeatures(message)) features.add(f)
   for (const f of textHeaderRelationFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)
-  const urls = analyseUrls(message.body.urls, message.body.hosts)
   head.push(...urls.tokens)
   for (const f of urls.features) features.add(f)
   const body = bodyEvidence(message, features, html)

@@ -30,6 +30,10 @@ const atMostOneSite = (hosts: ReadonlyArray<string>): boolean => {
   return true
 }
 
-/** Whether `message` carries `url_ip_one_site`. Never throws on a parsed message. */
-export const urlIpOneSite = (message: Message): boolean =>
-  hasIpLink(message.body.urls) && atMostOneSite(message.body.hosts)
+/**
+ * Whether `message` carries `url_ip_one_site`. Never throws on a parsed message. `ipLink` is
+ * `hasIpLink` of the message's links when the caller knows it already: the tokenizer's
+ * `url_ip_literal` (`analyseUrls`) is the same test of the same links.
+ */
+export const urlIpOneSite = (message: Message, ipLink: boolean = hasIpLink(message.body.urls)): boolean =>
+  ipLink && atMostOneSite(message.body.hosts)

@@ -76,6 +76,27 @@ describe("to_stand_in", () => {
     }
   )
 
+  // Its rules for a To of one address, read in any order: a random local part, no Cc, a From that is
+  // another address on the same site (`mail.example.com` and `example.com` are one).
+  const site = { "example.com": "example.com", "mail.example.com": "example.com", "example.org": "example.org" }
+  test.prop([
+    fc.constantFrom("qpwzztnclt", "Qpwzztnclt", "budmvxtvxf", "anna", "jschmidtke", "firstever001"),
+    fc.constantFrom(...Object.keys(site)),
+    fc.option(fc.constantFrom("carl@example.com", "", "nobody")),
+    fc.option(fc.constantFrom("qpwzztnclt", "QPWZZTNCLT", "sales", "firstever001")),
+    fc.constantFrom(...Object.keys(site))
+  ])("a To of one address counts by its rules alone", (toLocal, toHost, cc, fromLocal, fromHost) => {
+    const to = `${toLocal}@${toHost}`
+    const from = fromLocal === null ? "Sales Team" : `Sales <${fromLocal}@${fromHost}>`
+    const expected =
+      randomLocalPart(toLocal) &&
+      (cc === null || !cc.includes("@")) &&
+      fromLocal !== null &&
+      `${fromLocal}@${fromHost}`.toLowerCase() !== to.toLowerCase() &&
+      site[toHost as keyof typeof site] === site[fromHost as keyof typeof site]
+    expect(toStandIn(to, cc ?? undefined, from)).toBe(expected)
+  })
+
   test.prop([fc.stringMatching(/^[a-z]{1,8}[aeiou][a-z]{0,3}[aeiou][a-z]{0,8}$/), fc.stringMatching(/^[a-z]{2,10}$/)])(
     "a name with two vowels and no six consonants in a row never counts",
     (local, domain) => {

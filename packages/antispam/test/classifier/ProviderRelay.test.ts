@@ -53,6 +53,9 @@ describe("web_mail_unrelayed", () => {
     // A service on a provider's subdomain (list hosting), not a mailbox.
     expect(features([bot], "OneList <onelist@groups.msn.com>")).not.toContain("web_mail_unrelayed")
     expect(features([bot], "Malte <malte@gmx.net>")).not.toContain("web_mail_unrelayed")
+    // A provider's label that is not the registrable domain's: a host of another site.
+    expect(features([bot], "Anna <anna@hotmail.example.com>")).not.toContain("web_mail_unrelayed")
+    expect(features([bot], "Anna <anna@yahoo>")).not.toContain("web_mail_unrelayed")
     // A local submission starts the chain (a web form on the site's own host): it may use any From.
     const webForm = [
       "Received: from prod3.example.com (prod3.example.com [198.51.100.7]) by mx.example.org; Mon, 1 Jun 2026 10:01:00 +0000",

@@ -9,6 +9,7 @@ import { linkServerFeatures } from "../../src/classifier/LinkServerEvidence.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { hasIpLink, isIpLink } from "../../src/classifier/UrlIpLinks.ts"
 import { urlIpOneSite } from "../../src/classifier/UrlIpOneSite.ts"
+import { analyseUrls } from "../../src/classifier/Urls.ts"
 import { parse, rfc822 } from "./support.ts"
 
 const plain = (body: string) => parse(rfc822({ subject: "Rates", body }))
@@ -77,6 +78,61 @@ describe("url_ip_one_site", () => {
 
   test.prop([fc.string({ maxLength: 300 })])("never throws on any link text", (url) => {
     expect(typeof isIpLink(url)).toBe("boolean")
+  })
+
+  // The tokenizer hands url_ip_one_site analyseUrls' url_ip_literal instead of reading the links again.
+  const linkPart = fc.constantFrom(
+    "http",
+    "HTTPS",
+    "ftp",
+    "://",
+    "//",
+    "@",
+    ":",
+    ":8080",
+    "/",
+    "?",
+    "#",
+    "[",
+    "]",
+    "192.0.2.7",
+    "1.2.3",
+    "0x7f000001",
+    "2001:db8::1",
+    "www.Example.COM",
+    "İ",
+    "K",
+    "user",
+    "%41",
+    ".",
+    "-",
+    " "
+  )
+  test.prop([
+    fc.array(
+      fc.array(linkPart, { maxLength: 10 }).map((p) => p.join("")),
+      { maxLength: 120 }
+    )
+  ])("url_ip_literal is hasIpLink of the same links, and the tokenizer's url_ip_one_site urlIpOneSite's", (urls) => {
+    expect(analyseUrls(urls, []).features.includes("url_ip_literal")).toBe(hasIpLink(urls))
+  })
+
+  test.prop([
+    fc.array(
+      fc.constantFrom(
+        "http://192.0.2.7/a",
+        "http://x.example.com/",
+        "https://[2001:db8::1]/",
+        "b.example.org",
+        "see",
+        "HTTP://10.0.0.1:81/"
+      ),
+      { maxLength: 6 }
+    )
+  ])("the tokenizer's url_ip_one_site is urlIpOneSite's", (words) => {
+    const m = plain(words.join(" \r\n"))
+    expect(tokenize(m).features.includes("url_ip_one_site")).toBe(urlIpOneSite(m))
+    expect(linkServerFeatures(m, hasIpLink(m.body.urls))).toEqual(linkServerFeatures(m))
   })
 
   test.prop([fc.array(fc.constantFrom("a.example.com", "b.example.org", "c.example.net"), { minLength: 2 })])(

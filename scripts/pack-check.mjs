@@ -29,6 +29,25 @@ const packages = publishable(root)
 const work = mkdtempSync(join(tmpdir(), "mailmoat-pack-"))
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
 const quiet = { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }
+
+/**
+ * Runs a package manager's install, once more after a failure: its fetches from the npm registry
+ * can fail for a moment (a reset connection) where nothing of ours is wrong. The second failure
+ * throws with the tail of the install's own output, so the step's line says why.
+ */
+const install = (command, args, cwd) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync(command, args, { cwd, ...quiet })
+      return
+    } catch (e) {
+      if (attempt === 2) {
+        const output = `${e.stdout ?? ""}${e.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n")
+        throw new Error(`${[command, ...args].join(" ")} failed twice (exit ${e.status}):\n${output}`)
+      }
+    }
+  }
+}
 // Versions the plugin project installs next to our tarballs (what a plugin author would).
 const DEV = [
   "typescript@5.9.3",
@@ -99,10 +118,10 @@ try {
       join(project, "package.json"),
       JSON.stringify({ name: "pack-check", version: "1.0.0", private: true, type: "module" })
     )
-    execFileSync(
+    install(
       npm,
       ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...tarballs, ...DEV],
-      { cwd: project, ...quiet }
+      project
     )
   })
   // The plugin, its tests, its tsconfig and the SMTP round trip (they import our packages, so they
@@ -205,10 +224,11 @@ try {
     )
     cpSync(join(root, "scripts/pack-plugin/src/index.ts"), join(strict, "src/index.ts"))
     cpSync(join(root, "scripts/pack-plugin/tsconfig.json"), join(strict, "tsconfig.json"))
-    execFileSync(
+    // append-only: silent would leave a failure's reason out of the output kept for the error.
+    install(
       process.execPath,
-      [join(root, "node_modules/pnpm/bin/pnpm.cjs"), "install", "--prefer-offline", "--reporter=silent"],
-      { cwd: strict, ...quiet }
+      [join(root, "node_modules/pnpm/bin/pnpm.cjs"), "install", "--prefer-offline", "--reporter=append-only"],
+      strict
     )
     if (existsSync(join(strict, "node_modules/@mailmoat/core")))
       throw new Error("@mailmoat/core is visible to the plugin: not a strict layout")

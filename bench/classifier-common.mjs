@@ -315,6 +315,18 @@ export const featureTraits = (Classifier) => {
 }
 
 /**
+ * Round 40's web-mail providers, one list of first labels per provider, read from
+ * `ReceivedProviderHost.ts`'s source as `featureTraits` reads the sign table: the build does not
+ * export the list, and a candidate bench that restated it would drift from the stage it measures.
+ */
+export const sourceProviders = () => {
+  const source = readFileSync(join(root, "packages/antispam/src/classifier/ReceivedProviderHost.ts"), "utf8")
+  const table = /const PROVIDERS[^=]*= \[\n([\s\S]*?)\n\]/.exec(source)
+  if (!table) throw new Error("ReceivedProviderHost.ts: no PROVIDERS table found")
+  return [...table[1].matchAll(/\[([^\]]*)\]/g)].map((row) => [...row[1].matchAll(/"([^"]+)"/g)].map((l) => l[1]))
+}
+
+/**
  * The candidate benches' end: with `--pairs` the pair search over `traits` (with `--pairs features`
  * the tokenizer's features too), keeping the pairs no ham carries that mark 3 or more near misses;
  * else the table of `candidates` (`printMissTable`).

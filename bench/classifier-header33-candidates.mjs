@@ -14,7 +14,7 @@
 //     [--show NAME]   (--show prints the files that carry candidate NAME, ham first)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { candidateSetup, isPublicV4, opt, originIndex, printMissTable } from "./classifier-common.mjs"
+import { candidateSetup, isPublicV4, opt, originIndex, printMissTable, sourceProviders } from "./classifier-common.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
@@ -61,17 +61,8 @@ const run = (as, n, next, minDomains) => {
   return false
 }
 
-// The origin's greeting. Round 40's providers as packages/antispam/src/classifier/ReceivedProviderHost.ts
-// lists them: the package does not export the list, and a bench reads only the build's public entry.
-const PROVIDERS = [
-  ["hotmail", "msn", "live", "outlook", "passport"],
-  ["yahoo", "ymail", "rocketmail", "yahoodns"],
-  ["aol", "aim", "netscape"],
-  ["gmail", "googlemail", "google", "1e100"],
-  ["excite"],
-  ["lycos"],
-  ["juno", "netzero", "untd"]
-]
+// The origin's greeting, by round 40's providers as the stage itself lists them.
+const PROVIDERS = sourceProviders()
 const PROVIDER = new Map(PROVIDERS.flatMap((labels, i) => labels.map((l) => [l, i])))
 const providerOf = (host) => {
   const d = domainOf(host)

@@ -9,25 +9,37 @@ import { cmd, greeted, withServer } from "./support/server.ts"
 
 const OTHERS = 4
 
+/** A handler that notes each MAIL's address and each message, in the order they reach it. */
+const noting = (): { order: Array<string>; handler: SmtpHandler } => {
+  const order: Array<string> = []
+  const handler: SmtpHandler = {
+    onMailFrom: (_s, address) => {
+      order.push(address)
+      return undefined
+    },
+    onData: () => {
+      order.push("data")
+      return { code: 250, enhanced: "2.0.0", text: "Queued" }
+    }
+  }
+  return { order, handler }
+}
+
+/** A session that has had its 354 for a message from `from`. */
+const inData = async (port: number, from: string) => {
+  const c = await greeted(port)
+  await cmd(c, "EHLO a.test")
+  await cmd(c, `MAIL FROM:<${from}>`)
+  await cmd(c, "RCPT TO:<r@b.test>")
+  await cmd(c, "DATA")
+  return c
+}
+
 describe("the data phase's start", () => {
   it("comes after the other sessions' commands read in the same turn", async () => {
-    const order: Array<string> = []
-    const handler: SmtpHandler = {
-      onMailFrom: (_s, address) => {
-        order.push(address)
-        return undefined
-      },
-      onData: () => {
-        order.push("data")
-        return { code: 250, enhanced: "2.0.0", text: "Queued" }
-      }
-    }
+    const { order, handler } = noting()
     await withServer({}, handler, async (server) => {
-      const a = await greeted(server.address.port)
-      await cmd(a, "EHLO a.test")
-      await cmd(a, "MAIL FROM:<a@a.test>")
-      await cmd(a, "RCPT TO:<r@b.test>")
-      await cmd(a, "DATA")
+      const a = await inData(server.address.port, "a@a.test")
       const others = await Promise.all(Array.from({ length: OTHERS }, () => greeted(server.address.port)))
       for (const o of others) await cmd(o, "EHLO o.test")
       order.length = 0
@@ -45,23 +57,9 @@ describe("the data phase's start", () => {
   })
 
   it("keeps one session's own order: its next command waits for the message's answer", async () => {
-    const order: Array<string> = []
-    const handler: SmtpHandler = {
-      onMailFrom: (_s, address) => {
-        order.push(address)
-        return undefined
-      },
-      onData: () => {
-        order.push("data")
-        return { code: 250, enhanced: "2.0.0", text: "Queued" }
-      }
-    }
+    const { order, handler } = noting()
     await withServer({}, handler, async (server) => {
-      const a = await greeted(server.address.port)
-      await cmd(a, "EHLO a.test")
-      await cmd(a, "MAIL FROM:<first@a.test>")
-      await cmd(a, "RCPT TO:<r@b.test>")
-      await cmd(a, "DATA")
+      const a = await inData(server.address.port, "first@a.test")
       // The message's end and the next transaction's MAIL in one write (pipelined).
       const from = a.received.length
       a.write("Subject: one\r\n\r\nbody\r\n.\r\nMAIL FROM:<second@a.test>\r\n")

@@ -23,7 +23,7 @@
 // FILE` prints it again from a `--json FILE` of an earlier run). With several checkouts and
 // rounds, the order alternates round by round (A B, B A, ...). `CHECKOUT+FLAG[+FLAG...]` passes
 // `--FLAG` to that system's node alone (`here+heap-growing-percent=0`); GW_NODE_FLAGS to every one.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -78,7 +78,7 @@ const session = (port, message) =>
       finished = true
       clearTimeout(timer)
       s.destroy()
-      done({ ok, why, t, id: message.id })
+      done({ ok, why, t, id: message.id, bytes: message.bytes.length })
     }
     const timer = setTimeout(() => fin(false, "timeout"), 30_000)
     const steps = [
@@ -95,7 +95,7 @@ const session = (port, message) =>
           s.end()
           finished = true
           clearTimeout(timer)
-          done({ ok: true, t, id: message.id })
+          done({ ok: true, t, id: message.id, bytes: message.bytes.length })
         }
       ]
     ]

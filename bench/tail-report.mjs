@@ -10,6 +10,39 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sor
 const mean = (xs) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length)
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "-")
 
+/**
+ * The gateway's CPU time (ms, every thread) at monotonic time `t`, interpolated between the
+ * probe's samples (`probe.cpu`: [time, cpu, time, cpu, ...]); undefined without samples.
+ */
+export const cpuClock = (probe) => {
+  const xs = probe.cpu ?? []
+  const n = xs.length / 2
+  if (n < 2) return undefined
+  return (t) => {
+    let lo = 0
+    let hi = n - 1
+    if (t <= xs[0]) return xs[1]
+    if (t >= xs[2 * hi]) return xs[2 * hi + 1]
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1
+      if (xs[2 * mid] <= t) lo = mid
+      else hi = mid
+    }
+    const [t0, c0, t1, c1] = [xs[2 * lo], xs[2 * lo + 1], xs[2 * hi], xs[2 * hi + 1]]
+    return c0 + ((c1 - c0) * (t - t0)) / (t1 - t0)
+  }
+}
+
+/** Each session's latency counted in the gateway's CPU ms spent meanwhile, sorted (undefined without samples). */
+export const cpuLatencies = (run) => {
+  const at = cpuClock(run.probe)
+  if (at === undefined) return undefined
+  return run.results
+    .filter((r) => r.ok)
+    .map((r) => at(r.t.dot) - at(r.t.start))
+    .sort((a, b) => a - b)
+}
+
 export const report = (run, conc = run.conc ?? 20) => {
   const { results, probe, wallMs } = run
   const ok = results.filter((r) => r.ok)
@@ -62,6 +95,11 @@ export const report = (run, conc = run.conc ?? 20) => {
   say(
     `latency ms: mean ${f1(mean(lat))}, p50 ${f1(pct(lat, 0.5))}, p90 ${f1(pct(lat, 0.9))}, p99 ${f1(pct(lat, 0.99))}, max ${f1(lat[n - 1])}; p99/mean x${(pct(lat, 0.99) / mean(lat)).toFixed(2)}; Little's law ${conc}/throughput ${f1((conc * wallMs) / ok.length)} ms`
   )
+  const cpuLat = cpuLatencies(run)
+  if (cpuLat !== undefined)
+    say(
+      `gateway CPU ms spent while a session was open: mean ${f1(mean(cpuLat))}, p50 ${f1(pct(cpuLat, 0.5))}, p90 ${f1(pct(cpuLat, 0.9))}, p99 ${f1(pct(cpuLat, 0.99))}, max ${f1(cpuLat.at(-1))}; p99/mean x${(pct(cpuLat, 0.99) / mean(cpuLat)).toFixed(2)}`
+    )
   say(`\n| step, mean ms | ${Object.keys(bands).join(" | ")} |`)
   say(
     `|---|${Object.keys(bands)
@@ -148,7 +186,11 @@ export const summary = (all, first = all[0]?.checkout) => {
       .map((r) => r.t.dot - r.t.start)
       .sort((a, b) => a - b)
     const gc = (kind) => run.probe.gc.filter((e) => e[2] === kind)
+    const cpuLat = cpuLatencies(run) ?? [Number.NaN]
     return {
+      cpuP50: pct(cpuLat, 0.5),
+      cpuP99: pct(cpuLat, 0.99),
+      cpuMean: mean(cpuLat),
       mps: (lat.length * 1000) / run.wallMs,
       mean: mean(lat),
       p50: pct(lat, 0.5),
@@ -162,15 +204,15 @@ export const summary = (all, first = all[0]?.checkout) => {
     }
   }
   const lines = [
-    "\n| system | round | msgs/s | mean ms | p50 | p99 | p99/mean | p99 / first's | major GCs (ms) | scavenges (ms) | loop busy % | CPU ms/msg |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "\n| system | round | msgs/s | mean ms | p50 | p99 | p99/mean | p99 / first's | major GCs (ms) | scavenges (ms) | loop busy % | CPU ms/msg | CPU-time latency p50, p99, p99/mean |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   ]
   for (const run of all) {
     const f = figures(run)
     const base = all.find((r) => r.round === run.round && r.checkout === first)
     const ratio = base === undefined || base === run ? "-" : `x${(f.p99 / figures(base).p99).toFixed(2)}`
     lines.push(
-      `| ${run.checkout} | ${run.round} | ${f1(f.mps)} | ${f1(f.mean)} | ${f1(f.p50)} | ${f1(f.p99)} | ${(f.p99 / f.mean).toFixed(2)} | ${ratio} | ${f.majors} (${f1(f.majorMs)}) | ${f.minors} (${f1(f.minorMs)}) | ${f1(f.busy)} | ${f.cpu.toFixed(2)} |`
+      `| ${run.checkout} | ${run.round} | ${f1(f.mps)} | ${f1(f.mean)} | ${f1(f.p50)} | ${f1(f.p99)} | ${(f.p99 / f.mean).toFixed(2)} | ${ratio} | ${f.majors} (${f1(f.majorMs)}) | ${f.minors} (${f1(f.minorMs)}) | ${f1(f.busy)} | ${f.cpu.toFixed(2)} | ${f1(f.cpuP50)}, ${f1(f.cpuP99)}, x${(f.cpuP99 / f.cpuMean).toFixed(2)} |`
     )
   }
   return lines.join("\n")

@@ -58,6 +58,7 @@ import * as tls from "node:tls"
 import { closeDone, destroyAfter } from "./CloseGrace.ts"
 import type { ConnectionOptions } from "./ConnectionOptions.ts"
 import { DataDecoder } from "./DataDecoder.ts"
+import { afterReadyInput } from "./DataPhaseStart.ts"
 import { roomForMail } from "./FreeSpace.ts"
 import type { Envelope } from "@mailmoat/core"
 import { type Answer, isPending } from "./Answer.ts"
@@ -550,8 +551,9 @@ export class Connection {
   }
 
   /**
-   * Hands the message to the handler. Its spool is released by `dataFed` once the answer is there
-   * (or the call failed); a message kept in memory is handed over without a promise of ours.
+   * Hands the message to the handler, once the loop's other ready input has run
+   * (`DataPhaseStart.ts`). Its spool is released by `dataFed` once the answer is there (or the
+   * call failed).
    */
   private data(envelope: Envelope.Envelope, info: SmtpSessionInfo): Promise<void> | undefined {
     const finished = this.writer!.finish()
@@ -562,10 +564,13 @@ export class Connection {
     )
   }
 
-  private handOver(envelope: Envelope.Envelope, info: SmtpSessionInfo, spool: Spool): Promise<void> | undefined {
-    const h = this.options.handler
-    const a = this.call(() => h.onData(info, envelope, spool), this.options.dataTimeoutMs)
-    return a instanceof Promise ? a.then(this.answered) : this.answered(a)
+  private handOver(envelope: Envelope.Envelope, info: SmtpSessionInfo, spool: Spool): Promise<void> {
+    // After the loop's other ready input: see DataPhaseStart.ts.
+    return afterReadyInput(() => {
+      const h = this.options.handler
+      const a = this.call(() => h.onData(info, envelope, spool), this.options.dataTimeoutMs)
+      return a instanceof Promise ? a.then(this.answered) : this.answered(a)
+    })
   }
 
   /** Whether storage has room for the MAIL's message; `true` without a promise when that is known already. */

@@ -21,6 +21,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   body_exclaim_dense: 1,
   body_invisible: 1,
   body_mixed_scripts: 1,
+  bulk_header_and_body: 1,
   charset_conflict: 1,
   content_type_empty_params: 1,
   date_after_origin: 1,
@@ -175,7 +176,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["url_ip_one_site", "url_redirect_ip"],
   ["to_sorted_run", "recipient_field_repeated"],
   ["html_body_fragment", "html_mailto_only"],
-  ["text_form_report_relayed"]
+  ["text_form_report_relayed"],
+  ["bulk_header_and_body"]
 ]
 
 /** Every late feature, in stage order. */

@@ -53,6 +53,7 @@ import { analyseText, STATS_CHARS, textAmount, textStats, type Versions } from "
 import { textTrailingJunk } from "./TextTrailingJunk.ts"
 import { sortedNames, TokenSet } from "./TokenSet.ts"
 import { TOPIC_GATE, TOPIC_TEXT, topicsOf } from "./Topics.ts"
+import { togetherFeatures } from "./TraitsTogether.ts"
 import { analyseUrls } from "./Urls.ts"
 import { addWords, bucket, hasDropped, hasInvisible, type WordText, wordText } from "./Words.ts"
 
@@ -339,6 +340,8 @@ export const collect = (parsed: Message): TokenSet => {
   head.push(...urls.tokens)
   for (const f of urls.features) features.add(f)
   const body = bodyEvidence(message, features, html)
+  // Last: the combinations read the names every trait above has given (round 56).
+  for (const f of togetherFeatures(features)) features.add(f)
   const sorted = sortedNames(features)
   const out = distinct
   out.clear()

@@ -130,6 +130,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   word_spacing: 1,
   word_substitution: 1,
   to_tagged_for_sender: -1,
+  to_tagged_for_sender_host: -1,
   has_references: -1,
   quoted_reply: -1
 }
@@ -175,7 +176,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["url_ip_one_site", "url_redirect_ip"],
   ["to_sorted_run", "recipient_field_repeated"],
   ["html_body_fragment", "html_mailto_only"],
-  ["text_form_report_relayed"]
+  ["text_form_report_relayed"],
+  ["to_tagged_for_sender_host"]
 ]
 
 /** Every late feature, in stage order. */

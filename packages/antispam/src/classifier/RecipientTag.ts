@@ -85,6 +85,59 @@ const mayHoldTag = (value: string): boolean => {
   return false
 }
 
+/** A tag read inside a label of From's host (`to_tagged_for_sender_host`): 4 characters or more. */
+const MIN_HOST_TAG = 4
+
+/**
+ * Whether `local` holds, as a segment after its first, a tag of `MIN_HOST_TAG`+ characters with a
+ * letter that one of `labels` contains (`zzz-unspun` and the label `mediaunspun`).
+ */
+const taggedInLabels = (local: string, labels: ReadonlyArray<string>): boolean =>
+  local
+    .split(SEPARATOR)
+    .slice(1)
+    .some(
+      (t) => t.length >= MIN_HOST_TAG && /[a-z]/.test(t) && !MAIL_HOST_WORD.test(t) && labels.some((l) => l.includes(t))
+    )
+
+/** Words mail hosts are named by (`mail.`, `news.`, `lists.`): a tag that is one names no sender. */
+const MAIL_HOST_WORD = /^(?:e?mails?|news|newsletters?|lists?|mailings?|bounces?|smtp|www|info)$/
+
+/**
+ * Whether some recipient address carries a tag naming From's host below its registrable domain
+ * (`to_tagged_for_sender_host`, round 58): the tag inside a label above the registrable domain,
+ * as when a sender mails under its own name at a bulk mailer's domain (`…@mediaunspun.imakenews.net`
+ * to `zzz-unspun@…`). A tag of the registrable domain's first label is `recipientTaggedForSender`'s,
+ * and a recipient in From's own registrable domain does not count.
+ */
+export const recipientTaggedInSenderHost = (input: RecipientTagInput): boolean => {
+  const from = /@([A-Za-z0-9.-]{1,253})/.exec(String(input.from ?? "").slice(0, 1000))?.[1]?.toLowerCase()
+  if (from === undefined) return false
+  let domain: string | null | undefined
+  let labels: ReadonlyArray<string> = []
+  let label = ""
+  for (const value of input.recipients) {
+    const text = String(value).slice(0, 10_000)
+    if (!mayHoldTag(text)) continue
+    if (domain === undefined) {
+      domain = domainOf(from)
+      if (domain === null) return false
+      label = domain.split(".")[0]!
+      // The labels above the registrable domain: a sender's own name under a bulk mailer's domain.
+      const host = from.replace(/\.+$/, "").split(".")
+      labels = host.slice(0, host.length - domain.split(".").length)
+      if (labels.length === 0) return false
+    }
+    let n = 0
+    for (const a of text.matchAll(ADDRESS)) {
+      if (++n > MAX_PER_VALUE) break
+      const local = a[1]!.toLowerCase()
+      if (taggedInLabels(local, labels) && !taggedWith(local, label) && domainOf(a[2]!) !== domain) return true
+    }
+  }
+  return false
+}
+
 /** Whether some recipient address carries a tag naming From's domain (see above). */
 export const recipientTaggedForSender = (input: RecipientTagInput): boolean => {
   const from = /@([A-Za-z0-9.-]{1,253})/.exec(String(input.from ?? "").slice(0, 1000))?.[1]

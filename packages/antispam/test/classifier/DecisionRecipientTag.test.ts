@@ -1,9 +1,13 @@
 // A spam verdict on mail to an address its recipient tagged for the sender is unsure (round 58):
 // by the rule on hand-made scores, and through tokenizing and scoring a tagged message.
 import { fc, test } from "@fast-check/vitest"
+import { Facts } from "@mailmoat/core"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { ChiResult } from "../../src/classifier/Chi2.ts"
-import { byRecipientTag, decide, TAGGED_FOR_SENDER } from "../../src/classifier/Decision.ts"
+import * as Classifier from "../../src/classifier/Classifier.ts"
+import * as ClassifierStage from "../../src/classifier/ClassifierStage.ts"
+import { byRecipientTag, decide, FEW_CLUES, TAGGED_FOR_SENDER } from "../../src/classifier/Decision.ts"
 import { addMessage, empty, type Logistic, type Model } from "../../src/classifier/Model.ts"
 import { classOf, type Score, score } from "../../src/classifier/Score.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
@@ -51,18 +55,21 @@ describe("byRecipientTag", () => {
     expect(byRecipientTag(scored(0.999, ["to_many"]))).toBe(false)
   })
 
-  it("a tagged shop's offer, tokenized and scored as spam by its words, is unsure", () => {
-    const tokens = tokenize(
-      parse(
-        withHeaders([
+  it("a tagged shop's offer, scored as spam by its words, is unsure through classifyWith and the stage, which says why", async () => {
+    const message = parse(
+      withHeaders(
+        [
           "From: Buy4Now <newsletters@buy4now.ie>",
           "To: <zzz-buy4now@example.org>",
           "Subject: Back to School",
           "Date: Thu, 8 Aug 2002 18:25:56 +0100",
           "Message-Id: <B4N1@b4niis03.buy4now.ie>"
-        ])
+        ],
+        // Forty words, so that the verdict rests on more than a few (round 30's rule does not apply).
+        Array.from({ length: 40 }, (_, i) => `offerword${String.fromCharCode(97 + (i % 26))}${i}`).join(" ")
       )
     )
+    const tokens = tokenize(message)
     expect(tokens.features).toContain("to_tagged_for_sender")
     // A table that has seen this message's every token in spam only, and other words in ham.
     const spammy: Model = empty({}, layer)
@@ -72,7 +79,21 @@ describe("byRecipientTag", () => {
     }
     const s = score(spammy, tokens)
     expect(classOf(s.probability)).toBe("spam")
+    expect(s.chi.used).toBeGreaterThanOrEqual(FEW_CLUES)
     expect(decide(spammy, s)).toBe("unsure")
+    expect(Classifier.classifyWith(spammy, message).class).toBe("unsure")
+    const symbols = (
+      await Effect.runPromise(
+        ClassifierStage.make({ model: spammy }).run({
+          phase: "data",
+          message,
+          recipients: ["zzz-buy4now@example.org"],
+          facts: Facts.make()
+        })
+      )
+    ).symbols
+    expect(symbols.map((h) => h.name)).toEqual(["CLASSIFIER_UNSURE"])
+    expect(symbols[0]!.detail).toContain("to an address tagged for its sender")
   })
 
   test.prop([

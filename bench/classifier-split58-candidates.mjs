@@ -30,6 +30,7 @@ const fpMark = (name) => {
 }
 
 const get = (m, name) => m.headers.get(name)
+const features = (m) => (m.__features ??= Classifier.tokenize(m).features)
 const all = (m, name) => m.headers.getAll(name)
 const hops = (m) => m.received ?? []
 const text = (m) => (m.__text ??= m.body.texts.join("\n").slice(0, 200_000))
@@ -135,21 +136,10 @@ const candidates = {
       return !tags.includes(label) && tags.some((t) => t.length >= 4 && words.has(t))
     })
   },
-  "a recipient's tag (4+ letters) in a label of From's host, not equal to its domain's first label": (m) => {
-    const f = fromAddress(m)
-    if (!f) return false
-    const reg = regDomain(f.domain)
-    const label = reg?.split(".")[0]
-    const hostLabels = f.domain.split(".").slice(0, -1)
-    return recipients(m).some((r) => {
-      if (regDomain(r.domain) === reg) return false
-      const tags = r.local.split(/[-+_.]/).slice(1)
-      return (
-        !tags.includes(label) &&
-        tags.some((t) => t.length >= 4 && /[a-z]/.test(t) && hostLabels.some((l) => l.includes(t)))
-      )
-    })
-  },
+  // The build's traits (RecipientTag.ts): the registrable domain's label, and round 58's tag inside
+  // a label of From's host above its registrable domain (`zzz-unspun@` for `@mediaunspun.imakenews.net`).
+  "to_tagged_for_sender (the build's)": (m) => features(m).includes("to_tagged_for_sender"),
+  "to_tagged_for_sender_host (the build's, round 58)": (m) => features(m).includes("to_tagged_for_sender_host"),
   "Return-Path encodes the recipient (VERP)": (m) => encodesRecipient(returnPath(m) && `${returnPath(m).local}@`, m),
   "Return-Path or Message-ID encodes the recipient": (m) =>
     encodesRecipient(returnPath(m) && `${returnPath(m).local}@`, m) ||

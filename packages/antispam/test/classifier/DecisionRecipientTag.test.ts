@@ -25,18 +25,11 @@ const layer: Logistic = {
   }
 }
 const model: Model = empty({}, layer)
-const chi = (probability: number, used: number): ChiResult => ({
-  probability,
-  spam: probability,
-  ham: 1 - probability,
-  used
-})
-const scored = (probability: number, features: ReadonlyArray<string>, used = 80): Score => ({
-  probability,
-  chi: chi(probability, used),
-  features,
-  clues: []
-})
+// A score whose chi-square step agrees with its probability, on `used` clues.
+const scored = (probability: number, features: ReadonlyArray<string>, used = 80): Score => {
+  const words: ChiResult = { probability, spam: probability, ham: 1 - probability, used }
+  return { probability, chi: words, features, clues: [] }
+}
 
 describe("byRecipientTag", () => {
   it("a spam verdict on mail to an address tagged for its sender is unsure, by either trait", () => {

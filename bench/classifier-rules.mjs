@@ -5,7 +5,11 @@
 // again, so a rule's width can be swept on every drift cell and the CV in seconds (round 36 in
 // docs/classifier.md; the rules are bench/decision-rules.mjs's).
 //
-//   node bench/classifier-rules.mjs FILE [--rules plain,few:25,few:35,alone:0.95,few:25+near:35:0.95,few:25+backed:0.85:0.5] [--moved] [--shares] [--tag]
+//   node bench/classifier-rules.mjs FILE [--rules plain,few:25,few:35,alone:0.95,few:25+near:35:0.95,few:25+backed:0.85:0.5] [--moved] [--shares] [--tag] [--features]
+//
+// --features adds to each dumped message the features the build's tokenizer gives it that the dump
+// lacks (by file name from the corpus): a dump of an older build then carries a newer trait
+// (`tagged` asks round 58's `to_tagged_for_sender_host`).
 //
 // --tag gives each message of a dump that has no `tag` (a build before round 53) its language,
 // tagged by file name from the corpus with the build's `languageOf` (`lang:N:F` asks it).
@@ -25,27 +29,31 @@ if (!file || file.startsWith("--")) {
 }
 const names = (opt("rules", "plain,few:25") || "").split(",").filter(Boolean)
 const rules = names.map((n) => [n, ruleOf(n)])
-/** `--tag`: every corpus message's language by file name, from its tokens (the build's tagger). */
-const tagsByName = async () => {
+/** Every corpus message's features by file name, or its language (`--tag`), from the build's tokens. */
+const byName = async (of) => {
   const Classifier = await loadClassifier()
-  const tags = new Map()
+  const out = new Map()
   for (const split of ["train", "eval"])
     for (const label of ["ham", "spam"]) {
       const dir = join(corpusDir(), split, label)
-      for (const name of readdirSync(dir)) {
-        const message = Classifier.parseMessage(readFileSync(join(dir, name)))
-        tags.set(name, Classifier.languageOf(Classifier.tokenize(message).tokens))
-      }
+      for (const name of readdirSync(dir))
+        out.set(name, of(Classifier, Classifier.tokenize(Classifier.parseMessage(readFileSync(join(dir, name))))))
     }
-  return tags
+  return out
 }
-const tags = args.includes("--tag") ? await tagsByName() : undefined
+const tags = args.includes("--tag") ? await byName((C, t) => C.languageOf(t.tokens)) : undefined
+const features = args.includes("--features") ? await byName((_, t) => t.features) : undefined
+const withFeatures = (r) =>
+  features === undefined
+    ? r
+    : { ...r, features: [...new Set([...(r.features ?? []), ...(features.get(r.name) ?? [])])] }
 const runs = runsOf(
   readFileSync(file, "utf8")
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l))
     .map((r) => (tags === undefined || r.tag !== undefined ? r : { ...r, tag: tags.get(r.name) }))
+    .map(withFeatures)
 )
 console.log(`| run | build | ${names.join(" | ")} |`)
 console.log(`|---|---|${names.map(() => "---").join("|")}|`)

@@ -19,6 +19,7 @@ interface Row {
   readonly bias?: number
   readonly weights?: Readonly<Record<string, number>>
   readonly tag?: string
+  readonly features?: ReadonlyArray<string>
 }
 const row = (over: Partial<Row>): Row => ({
   run: "split",
@@ -135,6 +136,21 @@ describe("bench/decision-rules", () => {
     expect(classOf("langham:25:0.9", { ...fr, p: 0.1, form: 0.05 })).toBe("ham")
     expect(classOf("langham:25:0.9", { ...fr, p: 0.1, form: 0.05, bias: undefined })).toBe("unsure")
     expect(() => ruleOf("lang:25")).toThrow(/no rule/)
+  })
+
+  it("tagged: after every other part, a spam verdict on mail to an address tagged for its sender is unsure (round 58)", () => {
+    const shop = row({ p: 0.99, used: 80, form: 0.3, features: ["html_only", "to_tagged_for_sender"] })
+    expect(classOf("plain", shop)).toBe("spam")
+    expect(classOf("tagged", shop)).toBe("unsure")
+    expect(classOf("tagged", { ...shop, features: ["to_tagged_for_sender_host"] })).toBe("unsure")
+    expect(classOf("tagged", { ...shop, features: ["html_only"] })).toBe("spam")
+    expect(classOf("tagged", { ...shop, features: undefined })).toBe("spam")
+    // Ham and unsure verdicts stand; a spam verdict another part gives is unsure too.
+    expect(classOf("tagged", { ...shop, p: 0.1 })).toBe("ham")
+    expect(classOf("tagged", { ...shop, p: 0.5 })).toBe("unsure")
+    expect(classOf("backed:0.5:0.2", { ...shop, p: 0.6 })).toBe("spam")
+    expect(classOf("backed:0.5:0.2+tagged", { ...shop, p: 0.6 })).toBe("unsure")
+    expect(() => ruleOf("tagged:1")).toThrow()
   })
 
   it("A+B: unsure when either part holds", () => {

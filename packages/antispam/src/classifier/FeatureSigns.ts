@@ -131,6 +131,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   word_spacing: 1,
   word_substitution: 1,
   to_tagged_for_sender: -1,
+  to_tagged_for_sender_host: -1,
   has_references: -1,
   quoted_reply: -1
 }
@@ -177,7 +178,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["to_sorted_run", "recipient_field_repeated"],
   ["html_body_fragment", "html_mailto_only"],
   ["text_form_report_relayed"],
-  ["bulk_header_and_body"]
+  ["bulk_header_and_body"],
+  ["to_tagged_for_sender_host"]
 ]
 
 /** Every late feature, in stage order. */

@@ -85,27 +85,85 @@ const mayHoldTag = (value: string): boolean => {
   return false
 }
 
-/** Whether some recipient address carries a tag naming From's domain (see above). */
-export const recipientTaggedForSender = (input: RecipientTagInput): boolean => {
+/** A tag read inside a label of From's host (`to_tagged_for_sender_host`): 4 characters or more. */
+const MIN_HOST_TAG = 4
+
+/**
+ * Whether `local` holds, as a segment after its first, a tag of `MIN_HOST_TAG`+ characters with a
+ * letter that one of `labels` contains (`zzz-unspun` and the label `mediaunspun`).
+ */
+const taggedInLabels = (local: string, labels: ReadonlyArray<string>): boolean =>
+  local
+    .split(SEPARATOR)
+    .slice(1)
+    .some(
+      (t) => t.length >= MIN_HOST_TAG && /[a-z]/.test(t) && !MAIL_HOST_WORD.test(t) && labels.some((l) => l.includes(t))
+    )
+
+/** Words mail hosts are named by (`mail.`, `news.`, `lists.`): a tag that is one names no sender. */
+const MAIL_HOST_WORD = /^(?:e?mails?|news|newsletters?|lists?|mailings?|bounces?|smtp|www|info)$/
+
+/** What the tags are compared with: From's registrable domain, its first label, the labels above it. */
+interface Sender {
+  readonly domain: string
+  readonly label: string
+  readonly above: ReadonlyArray<string>
+}
+
+/** The sender of From's host `host`; null when the host has no registrable domain. */
+const senderOf = (host: string): Sender | null => {
+  const domain = domainOf(host)
+  if (domain === null) return null
+  const labels = host.toLowerCase().replace(/\.+$/, "").split(".")
+  return { domain, label: domain.split(".")[0] ?? "", above: labels.slice(0, labels.length - domain.split(".").length) }
+}
+
+/**
+ * Whether some recipient address outside From's registrable domain has a local part that
+ * `tagged` accepts for From's sender; none when `usable` refuses the sender. From's registrable
+ * domain (a public-suffix lookup) is asked for once a recipient may hold a tag.
+ */
+const someRecipientTagged = (
+  input: RecipientTagInput,
+  usable: (sender: Sender) => boolean,
+  tagged: (local: string, sender: Sender) => boolean
+): boolean => {
   const from = /@([A-Za-z0-9.-]{1,253})/.exec(String(input.from ?? "").slice(0, 1000))?.[1]
   if (from === undefined) return false
-  // From's registrable domain (a public-suffix lookup) is asked for once a recipient may hold a tag.
-  let domain: string | null | undefined
-  let label = ""
+  let sender: Sender | null | undefined
   for (const value of input.recipients) {
     const text = String(value).slice(0, 10_000)
     if (!mayHoldTag(text)) continue
-    if (domain === undefined) {
-      domain = domainOf(from)
-      label = domain?.split(".")[0] ?? ""
-      if (domain === null || label.length < MIN_LABEL) return false
-    }
+    if (sender === undefined) sender = senderOf(from)
+    if (sender === null || !usable(sender)) return false
     let n = 0
     for (const a of text.matchAll(ADDRESS)) {
       if (++n > MAX_PER_VALUE) break
       // The tag test first: it is a string search, the domain a public-suffix lookup.
-      if (taggedWith(a[1]!.toLowerCase(), label) && domainOf(a[2]!) !== domain) return true
+      if (tagged(a[1]!.toLowerCase(), sender) && domainOf(a[2]!) !== sender.domain) return true
     }
   }
   return false
 }
+
+/**
+ * Whether some recipient address carries a tag naming From's host below its registrable domain
+ * (`to_tagged_for_sender_host`, round 58): the tag inside a label above the registrable domain,
+ * as when a sender mails under its own name at a bulk mailer's domain (`…@mediaunspun.imakenews.net`
+ * to `zzz-unspun@…`). A tag of the registrable domain's first label is `recipientTaggedForSender`'s,
+ * and a recipient in From's own registrable domain does not count.
+ */
+export const recipientTaggedInSenderHost = (input: RecipientTagInput): boolean =>
+  someRecipientTagged(
+    input,
+    (s) => s.above.length > 0,
+    (local, s) => taggedInLabels(local, s.above) && !taggedWith(local, s.label)
+  )
+
+/** Whether some recipient address carries a tag naming From's domain (see above). */
+export const recipientTaggedForSender = (input: RecipientTagInput): boolean =>
+  someRecipientTagged(
+    input,
+    (s) => s.label.length >= MIN_LABEL,
+    (local, s) => taggedWith(local, s.label)
+  )

@@ -8,7 +8,7 @@
  * @since 0.5.0
  */
 import type { Message } from "@mailmoat/core"
-import { recipientTaggedForSender } from "./RecipientTag.ts"
+import { recipientTaggedForSender, recipientTaggedInSenderHost } from "./RecipientTag.ts"
 
 /** The Received hop's recipient (`for <user@host>`), as sendmail, Postfix and Exim record it. */
 const HOP_FOR = /\bfor\s+<?([^\s<>;]{1,320})/i
@@ -30,5 +30,7 @@ export const solicitedFeatures = (message: Message): ReadonlyArray<string> => {
   const out: Array<string> = []
   if (recipientTaggedForSender({ from: h.get("from"), recipients: recipientsOf(message) }))
     out.push("to_tagged_for_sender")
+  else if (recipientTaggedInSenderHost({ from: h.get("from"), recipients: recipientsOf(message) }))
+    out.push("to_tagged_for_sender_host")
   return out
 }

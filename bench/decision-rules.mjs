@@ -20,8 +20,8 @@
 // other parts say; `tag`, a dump's own or classifier-rules `--tag`'s, else never), `langham:N:F`
 // (the same, and a ham verdict of such a message ham only when its form is below the bias's alone,
 // else unsure: measured, not built), `A+B` (both parts apply: a spam verdict is unsure when an unsure part
-// holds for it, an unsure one spam when a `backed` part does), `tagged` (round 58, the build's
-// `byRecipientTag`: after every other part, a spam verdict on a message whose features include
+// holds for it, an unsure one spam when a `backed` part does), `tagged` (round 58's rule, measured
+// and not built, docs/classifier.md: after every other part, a spam verdict on a message whose features include
 // `to_tagged_for_sender` or `to_tagged_for_sender_host` is unsure; classifier-rules `--features`
 // gives a dump of an older build the traits it did not read). The cut-offs are the build's: ham
 // below 0.2, spam at or above 0.9. Every run of the corpus's train/ measures `en` and `und` only (no

@@ -12,7 +12,6 @@ import type { Message, Stage, StageResult, SymbolTable } from "@mailmoat/core"
 import { Effect } from "effect"
 import type { AutoLearner } from "./AutoLearner.ts"
 import * as Classifier from "./Classifier.ts"
-import { byRecipientTag } from "./Decision.ts"
 import { inUnmeasuredLanguage } from "./MeasuredLanguages.ts"
 import type { Model } from "./Model.ts"
 import { classOf, defaultCutoffs } from "./Score.ts"
@@ -77,8 +76,7 @@ export const make = (options: ClassifierStageOptions): Stage => {
     const name = NAMES[c.class]
     const clues = c.score?.clues.slice(0, 5).map(([t, f]) => `${t}=${f.toFixed(2)}`) ?? []
     // A language the model did not measure, few clues: the form decided against the band (Decision.ts's byForm).
-    // Unsure at a spam probability: mail to an address tagged for its sender (Decision.ts's byRecipientTag),
-    // else a few words alone said spam, the form did not (Decision.ts).
+    // Unsure at a spam probability: a few words alone said spam, the form did not (Decision.ts).
     // Spam under the cut-off: the model hardly knew the words, the form backed spam (Decision.ts).
     const language = c.score?.language
     const why =
@@ -87,9 +85,7 @@ export const make = (options: ClassifierStageOptions): Stage => {
       inUnmeasuredLanguage(classifier.model.get(), c.score!)
         ? ` (by the form: language ${language} not measured)`
         : c.class === "unsure" && c.probability >= classifier.cutoffs.spamAbove
-          ? c.score !== undefined && byRecipientTag(c.score)
-            ? " (to an address tagged for its sender)"
-            : " (few words alone)"
+          ? " (few words alone)"
           : c.class === "spam" && c.probability < classifier.cutoffs.spamAbove
             ? " (by the form: words unknown)"
             : ""

@@ -23,13 +23,6 @@
  * unless the form leans ham, moved a third of the non-English ham written for the tests to unsure,
  * where temporary rejection defers them, to move one spam from ham to unsure).
  *
- * And a spam verdict on mail to an address its recipient tagged for the sender
- * (`to_tagged_for_sender`, `to_tagged_for_sender_host`: RecipientTag.ts) is unsure (`byRecipientTag`):
- * the recipient gave that address to that sender, so whether what it sends is wanted is the
- * recipient's call, not the words'. Counted on the corpus, the mail carrying either is 93 ham and
- * 2 spam, and those two are the tagged companies' own offers (round 58); a ham or unsure verdict
- * stands, so the most a sender that forges the pairing gains is unsure.
- *
  * @category models
  * @since 0.5.0
  */
@@ -114,28 +107,15 @@ export const byForm = (model: Model, score: Score, cutoffs: Cutoffs): ClassName 
   return formProbability(layer, score.features) >= cutoffs.spamAbove ? "spam" : "unsure"
 }
 
-/** The traits that say the message went to an address its recipient tagged for this sender. */
-export const TAGGED_FOR_SENDER: ReadonlyArray<string> = ["to_tagged_for_sender", "to_tagged_for_sender_host"]
-
-/** Whether the message went to an address tagged for its sender: a spam verdict on it is unsure. */
-export const byRecipientTag = (score: Score): boolean => score.features.some((f) => TAGGED_FOR_SENDER.includes(f))
-
-/** The class by the probability and the form (`byForm`, `restsOnFewWords`, `leansOnForm`). */
-const byScore = (model: Model, score: Score, cutoffs: Cutoffs): ClassName => {
+/**
+ * The message's class: by its probability, with a spam verdict resting on a few words alone
+ * unsure, and an unsure one on words the model hardly knows spam when the form backs it; a
+ * message in a language the model did not measure, on few clues, by `byForm`.
+ */
+export const decide = (model: Model, score: Score, cutoffs: Cutoffs = defaultCutoffs): ClassName => {
   const formed = byForm(model, score, cutoffs)
   if (formed !== undefined) return formed
   const c = classOf(score.probability, cutoffs)
   if (c === "spam") return restsOnFewWords(model.logistic, score, cutoffs) ? "unsure" : c
   return c === "unsure" && leansOnForm(model.logistic, score, cutoffs) ? "spam" : c
-}
-
-/**
- * The message's class: by its probability, with a spam verdict resting on a few words alone
- * unsure, and an unsure one on words the model hardly knows spam when the form backs it; a
- * message in a language the model did not measure, on few clues, by `byForm`; and a spam verdict
- * on mail to an address tagged for its sender unsure (`byRecipientTag`).
- */
-export const decide = (model: Model, score: Score, cutoffs: Cutoffs = defaultCutoffs): ClassName => {
-  const c = byScore(model, score, cutoffs)
-  return c === "spam" && byRecipientTag(score) ? "unsure" : c
 }

@@ -15,7 +15,6 @@ import {
   restsOnFewWords,
   spamCutoffFor,
   THIN_DROP,
-  TAGGED_FOR_SENDER,
   THIN_SHARE
 } from "../../src/classifier/Decision.ts"
 import { FEATURE_SIGNS } from "../../src/classifier/FeatureSigns.ts"
@@ -23,9 +22,6 @@ import { addMessage, empty, type Logistic, type Model } from "../../src/classifi
 import { classOf, defaultCutoffs, type Score, score } from "../../src/classifier/Score.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { parse, rfc822 } from "./support.ts"
-
-// The features these rules are tested on: the tags have a rule of their own (DecisionRecipientTag.test.ts).
-const UNTAGGED = Object.keys(FEATURE_SIGNS).filter((f) => !TAGGED_FOR_SENDER.includes(f))
 
 // A layer shaped like the shipped one: the words' logit and evidence push, the bias holds back,
 // an IP-literal link is form evidence.
@@ -103,7 +99,7 @@ describe("decide", () => {
     fc.double({ min: 0, max: 1, noNaN: true }),
     fc.double({ min: 0, max: 1, noNaN: true }),
     fc.nat(400),
-    fc.subarray(UNTAGGED),
+    fc.subarray(Object.keys(FEATURE_SIGNS)),
     fc.double({ min: 0, max: 1, noNaN: true }),
     fc.double({ min: 0, max: 1, noNaN: true })
   ])("only ever moves spam to unsure, and never throws", (probability, p, sp, hm, used, features, a, b) => {
@@ -173,7 +169,7 @@ describe("decide, words the model hardly knows", () => {
     probability: fc.double({ min: 0, max: 1, noNaN: true }),
     p: fc.double({ min: 0, max: 1, noNaN: true }),
     used: fc.nat(400),
-    features: fc.subarray(UNTAGGED),
+    features: fc.subarray(Object.keys(FEATURE_SIGNS)),
     known: share
   })
   const scoreOf = (r: { probability: number; p: number; used: number; features: Array<string>; known: number }) =>

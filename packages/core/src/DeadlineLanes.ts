@@ -18,8 +18,9 @@
  * 2026-12-05 evening").
  *
  * **Gotchas**
- * - Time is `Date.now()` (the runtime clock's time, which `Clock`'s default reads): a wait added
- *   after the wall clock stepped back ends with the lane's older waits, late by the step.
+ * - Time is `Monotonic.now()` (`performance.now()`), not the wall clock: a step of the wall clock
+ *   (forward: every wait would end at the lane's next timer; back: held late by the step) moves
+ *   no wait. An `end` given to `addUntil` is on that clock (`now()` below), never a date.
  * - `shared` is one per process, as the runtime's timers are; `make` gives lanes of one's own.
  * - A lane armed under other timer functions than the current ones (fake timers in a test that
  *   left a wait pending) is armed again at the next wait.
@@ -27,6 +28,7 @@
  * @category combinators
  * @since 0.1.0
  */
+import { now as monotonicNow } from "./Monotonic.ts"
 import { type Timer, turnTimer } from "./TurnTimer.ts"
 
 /** A wait: `cancel` before it ends and its callback is never called. */
@@ -39,7 +41,7 @@ export interface Lanes {
   /** Calls `fire` once `millis` (finite; ≤ 0: at the next turn) have passed, unless cancelled first. */
   readonly add: (millis: number, fire: Fire) => Wait
   /**
-   * Calls `fire` at `end` (epoch ms, `Date.now()`'s time), queued in the lane of `length` (the
+   * Calls `fire` at `end` (ms on the lanes' clock, `now()`), queued in the lane of `length` (the
    * wait's whole length, of which some may have passed: a stage's or a lookup's configured
    * deadline), so that waits whose remaining time varies share their length's lane. A wait that
    * would end before the last one queued in that lane goes to the lane of what is left of it.
@@ -164,10 +166,10 @@ class LanesImpl implements Lanes {
   private readonly lanes = new Map<number, Lane>()
   private idle = 0
 
-  readonly add = (millis: number, fire: Fire): Wait => this.queue(millis, Date.now(), millis, fire)
+  readonly add = (millis: number, fire: Fire): Wait => this.queue(millis, monotonicNow(), millis, fire)
 
   readonly addUntil = (length: number, end: number, fire: Fire): Wait => {
-    const now = Date.now()
+    const now = monotonicNow()
     const lane = this.lanes.get(length)
     // Ends stay in order in a lane: one earlier than the last queued is timed by what is left.
     return lane !== undefined && end < lane.lastEnd()
@@ -221,8 +223,8 @@ class LanesImpl implements Lanes {
     lane.timer = undefined
     lane.running = true
     // Compared with the end the timer was armed for too: a timer may fire a millisecond before
-    // the wall clock shows it.
-    const now = Math.max(Date.now(), lane.armedFor)
+    // the clock shows it (a timer's milliseconds are rounded).
+    const now = Math.max(monotonicNow(), lane.armedFor)
     try {
       while (lane.count > 0 && lane.ends[lane.start]! <= now) {
         const fire = lane.shift()
@@ -233,10 +235,13 @@ class LanesImpl implements Lanes {
     } finally {
       lane.running = false
       if (lane.live === 0) this.retire(lane)
-      else if (lane.timer === undefined) this.arm(lane, Date.now())
+      else if (lane.timer === undefined) this.arm(lane, monotonicNow())
     }
   }
 }
+
+/** The lanes' clock (`Monotonic.now()`): what `addUntil`'s `end` is counted on. */
+export const now = monotonicNow
 
 /** Lanes of one's own (a resolver's attempts, tests). */
 export const make = (): Lanes => new LanesImpl()

@@ -18,7 +18,7 @@ afterEach(() => {
 })
 
 const fakeTimers = () =>
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "Date"] })
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "Date", "performance"] })
 
 /** A Later told `i` after `millis` (a fake timer), its cancel recorded. */
 const answerAfter = (i: number, millis: number, cancelled: Set<number>): Later.Later<number> =>

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest"
 import * as Deadlines from "../src/DeadlineLanes.ts"
 
 const fakeTimers = () =>
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "Date"] })
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "Date", "performance"] })
 
 describe("DeadlineLanes", () => {
   afterEach(() => {
@@ -117,10 +117,10 @@ describe("DeadlineLanes", () => {
   it("many lengths seen once: each ends at its time, and none holds a timer afterwards", () => {
     fakeTimers()
     const d = Deadlines.make()
-    const t0 = Date.now()
+    const t0 = Deadlines.now()
     const fired: Array<number> = []
     for (let length = 1; length <= 100; length++) {
-      const w = d.add(length, () => fired.push(Date.now() - t0 - length))
+      const w = d.add(length, () => fired.push(Deadlines.now() - t0 - length))
       if (length % 3 === 0) w.cancel()
     }
     vi.advanceTimersByTime(200)
@@ -133,11 +133,11 @@ describe("DeadlineLanes", () => {
   it("the oldest wait cancelled: the timer is armed again for the next one, which ends at its own time", () => {
     fakeTimers()
     const d = Deadlines.make()
-    const t0 = Date.now()
+    const t0 = Deadlines.now()
     const fired: Array<number> = []
     const first = d.add(100, () => fired.push(1))
     vi.advanceTimersByTime(40)
-    d.add(100, () => fired.push(Date.now() - t0))
+    d.add(100, () => fired.push(Deadlines.now() - t0))
     first.cancel()
     vi.advanceTimersByTime(100)
     expect(fired).toEqual([])
@@ -149,13 +149,13 @@ describe("DeadlineLanes", () => {
   it("a wait added or cancelled by a wait that ends: the new one takes its whole length, the cancelled one never ends", () => {
     fakeTimers()
     const d = Deadlines.make()
-    const t0 = Date.now()
+    const t0 = Deadlines.now()
     const fired: Array<string> = []
     let late: Deadlines.Wait | undefined
     d.add(100, () => {
-      fired.push(`a@${Date.now() - t0}`)
+      fired.push(`a@${Deadlines.now() - t0}`)
       late?.cancel()
-      d.add(100, () => fired.push(`again@${Date.now() - t0}`))
+      d.add(100, () => fired.push(`again@${Deadlines.now() - t0}`))
     })
     late = d.add(100, () => fired.push("late"))
     vi.advanceTimersByTime(101)
@@ -198,6 +198,7 @@ describe("DeadlineLanes", () => {
     | { readonly _tag: "add"; readonly length: number; readonly passed: number }
     | { readonly _tag: "cancel"; readonly which: number }
     | { readonly _tag: "advance"; readonly millis: number }
+    | { readonly _tag: "step"; readonly millis: number }
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({
       _tag: fc.constant("add" as const),
@@ -205,16 +206,18 @@ describe("DeadlineLanes", () => {
       passed: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 60 }))
     }),
     fc.record({ _tag: fc.constant("cancel" as const), which: fc.nat(120) }),
-    fc.record({ _tag: fc.constant("advance" as const), millis: fc.integer({ min: 0, max: 120 }) })
+    fc.record({ _tag: fc.constant("advance" as const), millis: fc.integer({ min: 0, max: 120 }) }),
+    // The wall clock stepped (an NTP correction, a resumed machine): no wait may move.
+    fc.record({ _tag: fc.constant("step" as const), millis: fc.integer({ min: -3_600_000, max: 3_600_000 }) })
   )
 
   test.prop([fc.array(op, { maxLength: 200 })])(
-    "over any schedule (add and addUntil): each wait not cancelled before its end ends once, within a turn of it, in order per length (add); none else",
+    "over any schedule (add and addUntil, wall clock steps): each wait not cancelled before its end ends once, within a turn of it, in order per length (add); none else",
     (ops) => {
       fakeTimers()
       try {
         const d = Deadlines.make()
-        const start = Date.now()
+        const start = Deadlines.now()
         const waits: Array<{
           wait: Deadlines.Wait
           end: number
@@ -227,17 +230,18 @@ describe("DeadlineLanes", () => {
           if (o._tag === "add") {
             const index = waits.length
             const until = o.passed > 0
-            const end = Date.now() + o.length - Math.min(o.passed, o.length)
-            const fire = () => fired.push({ index, at: Date.now() })
+            const end = Deadlines.now() + o.length - Math.min(o.passed, o.length)
+            const fire = () => fired.push({ index, at: Deadlines.now() })
             const wait = until ? d.addUntil(o.length, end, fire) : d.add(o.length, fire)
             waits.push({ wait, end, length: o.length, until })
           } else if (o._tag === "cancel") {
             const w = waits[o.which]
             if (w !== undefined) {
               w.wait.cancel()
-              w.cancelledAt ??= Date.now()
+              w.cancelledAt ??= Deadlines.now()
             }
-          } else vi.advanceTimersByTime(o.millis)
+          } else if (o._tag === "step") vi.setSystemTime(Date.now() + o.millis)
+          else vi.advanceTimersByTime(o.millis)
         }
         vi.advanceTimersByTime(1000)
         const firedAt = new Map<number, number>()
@@ -264,7 +268,7 @@ describe("DeadlineLanes", () => {
         }
         expect(d.lengths()).toBe(0)
         expect(vi.getTimerCount()).toBe(0)
-        expect(Date.now() - start).toBeGreaterThanOrEqual(1000)
+        expect(Deadlines.now() - start).toBeGreaterThanOrEqual(1000)
       } finally {
         vi.useRealTimers()
       }
@@ -274,12 +278,12 @@ describe("DeadlineLanes", () => {
   it("addUntil: waits of one length with some of it passed share its lane, each ending at its own end", () => {
     fakeTimers()
     const d = Deadlines.make()
-    const t0 = Date.now()
+    const t0 = Deadlines.now()
     const fired: Array<string> = []
-    d.addUntil(100, t0 + 100, () => fired.push(`a@${Date.now() - t0}`))
+    d.addUntil(100, t0 + 100, () => fired.push(`a@${Deadlines.now() - t0}`))
     vi.advanceTimersByTime(10)
-    d.addUntil(100, t0 + 105, () => fired.push(`b@${Date.now() - t0}`))
-    d.addUntil(100, t0 + 110, () => fired.push(`c@${Date.now() - t0}`))
+    d.addUntil(100, t0 + 105, () => fired.push(`b@${Deadlines.now() - t0}`))
+    d.addUntil(100, t0 + 110, () => fired.push(`c@${Deadlines.now() - t0}`))
     expect(d.lengths()).toBe(1)
     expect(vi.getTimerCount()).toBe(1)
     vi.advanceTimersByTime(200)
@@ -290,13 +294,34 @@ describe("DeadlineLanes", () => {
   it("addUntil: a wait ending before the last one of its length is timed by what is left of it", () => {
     fakeTimers()
     const d = Deadlines.make()
-    const t0 = Date.now()
+    const t0 = Deadlines.now()
     const fired: Array<string> = []
-    d.addUntil(100, t0 + 100, () => fired.push(`late@${Date.now() - t0}`))
-    d.addUntil(100, t0 + 40, () => fired.push(`early@${Date.now() - t0}`))
+    d.addUntil(100, t0 + 100, () => fired.push(`late@${Deadlines.now() - t0}`))
+    d.addUntil(100, t0 + 40, () => fired.push(`early@${Deadlines.now() - t0}`))
     expect(d.lengths()).toBe(2)
     vi.advanceTimersByTime(200)
     expect(fired).toEqual(["early@41", "late@101"])
+    expect(d.lengths()).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it("a step of the wall clock ends no wait early and holds none late", () => {
+    fakeTimers()
+    const d = Deadlines.make()
+    const t0 = Deadlines.now()
+    const fired: Array<string> = []
+    d.add(100, () => fired.push(`a@${Deadlines.now() - t0}`))
+    d.addUntil(200, t0 + 150, () => fired.push(`b@${Deadlines.now() - t0}`))
+    vi.advanceTimersByTime(10)
+    // An hour forward: the wall-clock lanes ended both at their timers' next run.
+    vi.setSystemTime(Date.now() + 3_600_000)
+    vi.advanceTimersByTime(60)
+    expect(fired).toEqual([])
+    // An hour back, then a wait of the same length: it ends at its own time, the older one too.
+    vi.setSystemTime(Date.now() - 7_200_000)
+    d.add(100, () => fired.push(`c@${Deadlines.now() - t0}`))
+    vi.advanceTimersByTime(300)
+    expect(fired).toEqual(["a@101", "b@151", "c@171"])
     expect(d.lengths()).toBe(0)
     expect(vi.getTimerCount()).toBe(0)
   })

@@ -101,7 +101,7 @@ export const askAll = (
       const passed = armedFor
       armedFor = Number.POSITIVE_INFINITY
       // Compared with the deadline the timer was set for, not the clock: a timer may fire a
-      // millisecond before the wall clock shows its deadline.
+      // millisecond before the clock shows its deadline.
       pumping = true
       for (let i = 0; i < next; i++) {
         if (done[i] || deadlines[i]! > passed) continue
@@ -127,8 +127,7 @@ export const askAll = (
       timer = undefined
       armedFor = earliest
       // With the deadlines of that provider's length (`Deadline.timerUntil`), one Node timer for all.
-      if (earliest !== Number.POSITIVE_INFINITY)
-        timer = Deadline.timerUntil(length, Date.now() + earliest - now(), expire)
+      if (earliest !== Number.POSITIVE_INFINITY) timer = Deadline.timerUntil(length, earliest, expire)
     }
 
     const start = (i: number) => {
@@ -136,7 +135,8 @@ export const askAll = (
       const at = now()
       starts[i] = at
       open++
-      if (provider.timeoutMillis > 0) deadlines[i] = at + provider.timeoutMillis
+      // On the lanes' clock (`Deadline.now`), not the caller's: a step of the wall clock moves no deadline.
+      if (provider.timeoutMillis > 0) deadlines[i] = Deadline.now() + provider.timeoutMillis
       let cancel: Cancel = nothing
       try {
         // An answer known at once is told inside `ask`, before its cancel is returned.

@@ -204,7 +204,7 @@ describe("BlocklistRunner by callback", () => {
   )(
     "gives the Effect path's records, twice (the second time from the cache), and cancels the same lookups",
     async (timeouts, values, scripts, concurrency) => {
-      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] })
       const timers = ownTimers()
       const plan = new Map<string, Script>()
       timeouts.forEach((_, p) => values.forEach((v, i) => plan.set(`p${p} ${v}`, scripts[(p * 5 + i) % 15]!)))
@@ -231,7 +231,7 @@ describe("BlocklistRunner by callback", () => {
   )
 
   it("asks the batch's lookups under one timer, and clears it when the last is answered", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] })
     const timers = ownTimers()
     const log = newLog()
     const plan = new Map<string, Script>([
@@ -274,7 +274,7 @@ describe("BlocklistRunner by callback", () => {
   })
 
   it("ignores an answer told twice or after the deadline", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] })
     let tell: ((a: BlocklistAnswer) => void) | undefined
     const provider: BlocklistProvider = {
       name: "twice",

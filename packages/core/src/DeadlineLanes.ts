@@ -43,8 +43,10 @@ export interface Lanes {
   /**
    * Calls `fire` at `end` (ms on the lanes' clock, `now()`), queued in the lane of `length` (the
    * wait's whole length, of which some may have passed: a stage's or a lookup's configured
-   * deadline), so that waits whose remaining time varies share their length's lane. A wait that
-   * would end before the last one queued in that lane goes to the lane of what is left of it.
+   * deadline; an `end` beyond `length` from now is taken as `length`), so that waits whose
+   * remaining time varies share their length's lane. A wait that would end a millisecond or more
+   * before the last one queued in that lane goes to the lane of what is left of it (in whole
+   * milliseconds); one less than a millisecond before it ends with it.
    */
   readonly addUntil: (length: number, end: number, fire: Fire) => Wait
   /** Lengths with a wait pending (each holds one timer while it does). */
@@ -166,25 +168,33 @@ class LanesImpl implements Lanes {
   private readonly lanes = new Map<number, Lane>()
   private idle = 0
 
-  readonly add = (millis: number, fire: Fire): Wait => this.queue(millis, monotonicNow(), millis, fire)
-
-  readonly addUntil = (length: number, end: number, fire: Fire): Wait => {
+  readonly add = (millis: number, fire: Fire): Wait => {
     const now = monotonicNow()
-    const lane = this.lanes.get(length)
-    // Ends stay in order in a lane: one earlier than the last queued is timed by what is left.
-    return lane !== undefined && end < lane.lastEnd()
-      ? this.queue(end - now, now, end - now, fire)
-      : this.queue(length, now, end - now, fire)
+    return this.queue(millis, now, now + millis, fire)
   }
 
-  /** Queues a wait ending `left` ms after `now` in the lane of `length`. */
-  private queue(length: number, now: number, left: number, fire: Fire): Wait {
+  readonly addUntil = (length: number, until: number, fire: Fire): Wait => {
+    const now = monotonicNow()
+    // Never longer than its length: the waits queued after it in its lane end after it.
+    const end = Math.min(until, now + length)
+    const lane = this.lanes.get(length)
+    // Ends stay in order in a lane: one a millisecond or more before the last queued is timed by
+    // what is left of it, in whole milliseconds (so that such waits share lanes too).
+    return lane !== undefined && end <= lane.lastEnd() - 1
+      ? this.queue(Math.max(0, Math.ceil(end - now)), now, end, fire)
+      : this.queue(length, now, end, fire)
+  }
+
+  /** Queues a wait ending at `end` in the lane of `length`. */
+  private queue(length: number, now: number, end: number, fire: Fire): Wait {
     let lane = this.lanes.get(length)
     if (lane === undefined) {
       lane = new Lane(this, length)
       this.lanes.set(length, lane)
     } else if (lane.live === 0 && !lane.running) this.idle--
-    const wait = new Queued(lane, lane.push(now + left, fire))
+    // Less than a millisecond before the last end queued (two readings of the clock a fraction
+    // apart, which `Date.now()`'s whole milliseconds made equal): it ends with that one.
+    const wait = new Queued(lane, lane.push(Math.max(end, lane.lastEnd()), fire))
     if (lane.running) return wait
     if (lane.timer !== undefined && lane.armedWith !== timers.setTimeout) {
       lane.timer.cancel()

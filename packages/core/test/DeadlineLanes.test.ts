@@ -325,4 +325,26 @@ describe("DeadlineLanes", () => {
     expect(d.lengths()).toBe(0)
     expect(vi.getTimerCount()).toBe(0)
   })
+
+  it("addUntil: a wait less than a millisecond before the last of its length ends with it, in its lane", () => {
+    fakeTimers()
+    const d = Deadlines.make()
+    const t0 = Deadlines.now()
+    const fired: Array<string> = []
+    // The monotonic clock reads fractions of a millisecond; `Date.now()` read these ends as one.
+    d.addUntil(100, t0 + 100, () => fired.push(`a@${Deadlines.now() - t0}`))
+    d.addUntil(100, t0 + 99.5, () => fired.push(`b@${Deadlines.now() - t0}`))
+    expect(d.lengths()).toBe(1)
+    // A millisecond or more before: the lane of what is left, in whole milliseconds (99).
+    d.addUntil(100, t0 + 98.6, () => fired.push(`c@${Deadlines.now() - t0}`))
+    d.addUntil(100, t0 + 98.2, () => fired.push(`d@${Deadlines.now() - t0}`))
+    expect(d.lengths()).toBe(2)
+    // An end beyond its length is taken as its length.
+    d.addUntil(100, t0 + 5000, () => fired.push(`e@${Deadlines.now() - t0}`))
+    expect(d.lengths()).toBe(2)
+    vi.advanceTimersByTime(200)
+    expect(fired).toEqual(["c@99", "d@99", "a@101", "b@101", "e@101"])
+    expect(d.lengths()).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
+  })
 })

@@ -4,8 +4,10 @@
  * wait: the waits of one length end in the order they began, so each length keeps a lane (a
  * queue) and one timer armed for its oldest wait still pending. Cancelling drops the wait's
  * callback; the wait leaves the queue when it reaches the front, and a lane with no wait pending
- * clears its timer (kept idle for its length's next wait, a few dozen at most), so no timer
- * outlives the waits (a process with nothing else to do exits as it did with a timer per wait).
+ * is kept idle for its length's next wait (a few dozen at most) with its timer parked: armed but
+ * unreferenced, so no referenced timer outlives the waits (a process with nothing else to do
+ * exits as it did with a timer per wait), and the next wait of its length, nearly always the next
+ * message's, refreshes that timer instead of setting a new one (`TurnTimer.ts`).
  *
  * A lane's timer is `TurnTimer.ts`'s: a wait whose end passed while the process was busy ends
  * only after the loop has read the answers that arrived meanwhile, and every wait of the lane
@@ -29,7 +31,7 @@
  * @since 0.1.0
  */
 import { now as monotonicNow } from "./Monotonic.ts"
-import { type Timer, turnTimer } from "./TurnTimer.ts"
+import { type Timer, TurnTimer } from "./TurnTimer.ts"
 
 /** A wait: `cancel` before it ends and its callback is never called. */
 export type Wait = Timer
@@ -49,7 +51,7 @@ export interface Lanes {
    * milliseconds); one less than a millisecond before it ends with it.
    */
   readonly addUntil: (length: number, end: number, fire: Fire) => Wait
-  /** Lengths with a wait pending (each holds one timer while it does). */
+  /** Lengths with a wait pending (each holds one referenced timer while it does). */
   readonly lengths: () => number
 }
 
@@ -73,7 +75,10 @@ class Lane {
   dropped = 0
   /** Waits queued and neither fired nor cancelled. */
   live = 0
-  timer: Timer | undefined = undefined
+  /** The lane's one timer, armed again for each oldest wait (`TurnTimer`: refreshed when it can be). */
+  readonly timer: TurnTimer
+  /** The timer is armed for a wait (not parked). */
+  armed = false
   /** The end the timer was armed for, and the `setTimeout` it was armed with. */
   armedFor = 0
   armedWith: unknown = undefined
@@ -82,7 +87,9 @@ class Lane {
   constructor(
     readonly owner: LanesImpl,
     readonly millis: number
-  ) {}
+  ) {
+    this.timer = new TurnTimer(() => owner.run(this))
+  }
 
   /** The slot of the wait `i` places from the head. */
   slot(i: number): number {
@@ -160,7 +167,8 @@ const timers = globalThis as unknown as { readonly setTimeout: unknown }
 /**
  * Lanes with no wait kept for the next wait of their length, at most this many: lengths vary
  * (what is left of a message's deadline, a list batch's next deadline), and a lane made and
- * dropped for each of them cost more than the timer it saves. An idle lane holds no timer.
+ * dropped for each of them cost more than the timer it saves. An idle lane's timer is parked
+ * (unreferenced); one dropped beyond these is cleared.
  */
 const MAX_IDLE_LANES = 32
 
@@ -196,24 +204,31 @@ class LanesImpl implements Lanes {
     // apart, which `Date.now()`'s whole milliseconds made equal): it ends with that one.
     const wait = new Queued(lane, lane.push(Math.max(end, lane.lastEnd()), fire))
     if (lane.running) return wait
-    if (lane.timer !== undefined && lane.armedWith !== timers.setTimeout) {
+    if (lane.armed && lane.armedWith !== timers.setTimeout) {
       lane.timer.cancel()
-      lane.timer = undefined
+      lane.armed = false
     }
-    if (lane.timer === undefined) this.arm(lane, now)
+    if (!lane.armed) this.arm(lane, now)
     return wait
   }
 
   readonly lengths = (): number => this.lanes.size - this.idle
 
-  /** The lane has no wait left: its timer is cleared, and it is kept idle for its length or goes. */
+  /**
+   * The lane has no wait left: kept idle for its length, its timer parked (armed, unreferenced:
+   * the next wait of its length, nearly always the next message's, refreshes it instead of
+   * setting a new one), or dropped with its timer cleared.
+   */
   retire(lane: Lane): void {
-    lane.timer?.cancel()
-    lane.timer = undefined
+    lane.armed = false
     lane.clear()
-    if (this.lanes.get(lane.millis) !== lane) return
-    if (this.idle < MAX_IDLE_LANES) this.idle++
-    else this.lanes.delete(lane.millis)
+    if (this.lanes.get(lane.millis) === lane && this.idle < MAX_IDLE_LANES) {
+      this.idle++
+      lane.timer.park()
+      return
+    }
+    lane.timer.cancel()
+    if (this.lanes.get(lane.millis) === lane) this.lanes.delete(lane.millis)
   }
 
   /** Arms the lane's timer for its oldest wait still pending (the cancelled ones before it leave). */
@@ -226,11 +241,12 @@ class LanesImpl implements Lanes {
     const first = lane.ends[lane.start]!
     lane.armedFor = first
     lane.armedWith = timers.setTimeout
-    lane.timer = turnTimer(first - now, () => this.run(lane))
+    lane.armed = true
+    lane.timer.arm(first - now)
   }
 
-  private run(lane: Lane): void {
-    lane.timer = undefined
+  run(lane: Lane): void {
+    lane.armed = false
     lane.running = true
     // Compared with the end the timer was armed for too: a timer may fire a millisecond before
     // the clock shows it (a timer's milliseconds are rounded).
@@ -245,7 +261,7 @@ class LanesImpl implements Lanes {
     } finally {
       lane.running = false
       if (lane.live === 0) this.retire(lane)
-      else if (lane.timer === undefined) this.arm(lane, monotonicNow())
+      else if (!lane.armed) this.arm(lane, monotonicNow())
     }
   }
 }

@@ -5,13 +5,19 @@ import { fc, test } from "@fast-check/vitest"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import { afterEach, describe, expect, it, vi } from "vitest"
+import { referencedTimers } from "./support/referencedTimers.ts"
 import * as Deadlines from "../src/DeadlineLanes.ts"
 
-const fakeTimers = () =>
+/** Referenced timers pending (a lane with no wait parks its timer unreferenced: not counted). */
+let referenced: () => number = () => vi.getTimerCount()
+const fakeTimers = () => {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "Date", "performance"] })
+  referenced = referencedTimers()
+}
 
 describe("DeadlineLanes", () => {
   afterEach(() => {
+    vi.restoreAllMocks()
     vi.useRealTimers()
   })
 
@@ -35,7 +41,7 @@ describe("DeadlineLanes", () => {
     expect(fired).toEqual(["short", "a"])
     vi.advanceTimersByTime(30)
     expect(fired).toEqual(["short", "a", "c"])
-    expect(vi.getTimerCount()).toBe(0)
+    expect(referenced()).toBe(0)
   })
 
   it("many waits of one length hold one timer", () => {
@@ -47,10 +53,10 @@ describe("DeadlineLanes", () => {
       if (i % 2 === 0) w.cancel()
       vi.advanceTimersByTime(1)
     }
-    expect(vi.getTimerCount()).toBe(1)
+    expect(referenced()).toBe(1)
     vi.advanceTimersByTime(2000)
     expect(fired).toBe(2500)
-    expect(vi.getTimerCount()).toBe(0)
+    expect(referenced()).toBe(0)
   })
 
   it("a cancelled wait does not keep its callback alive until its time", async () => {
@@ -92,10 +98,10 @@ describe("DeadlineLanes", () => {
     fakeTimers()
     const d = Deadlines.make()
     const waits = [d.add(5000, () => {}), d.add(5000, () => {}), d.add(300, () => {})]
-    expect(vi.getTimerCount()).toBe(2)
+    expect(referenced()).toBe(2)
     expect(d.lengths()).toBe(2)
     for (const w of waits) w.cancel()
-    expect(vi.getTimerCount()).toBe(0)
+    expect(referenced()).toBe(0)
     expect(d.lengths()).toBe(0)
   })
 
@@ -111,7 +117,7 @@ describe("DeadlineLanes", () => {
     expect(fired).toBe(1)
     fresh.cancel()
     expect(d.lengths()).toBe(0)
-    expect(vi.getTimerCount()).toBe(0)
+    expect(referenced()).toBe(0)
   })
 
   it("many lengths seen once: each ends at its time, and none holds a timer afterwards", () => {
@@ -127,7 +133,7 @@ describe("DeadlineLanes", () => {
     expect(fired).toHaveLength(67)
     for (const late of fired) expect(late).toBeLessThanOrEqual(1)
     expect(d.lengths()).toBe(0)
-    expect(vi.getTimerCount()).toBe(0)
+    expect(referenced()).toBe(0)
   })
 
   it("the oldest wait cancelled: the timer is armed again for the next one, which ends at its own time", () => {
@@ -143,7 +149,7 @@ describe("DeadlineLanes", () => {
     expect(fired).toEqual([])
     vi.advanceTimersByTime(1)
     expect(fired).toEqual([141])
-    expect(vi.getTimerCount()).toBe(0)
+    expect(referenced()).toBe(0)
   })
 
   it("a wait added or cancelled by a wait that ends: the new one takes its whole length, the cancelled one never ends", () => {
@@ -162,7 +168,7 @@ describe("DeadlineLanes", () => {
     expect(fired).toEqual(["a@101"])
     vi.advanceTimersByTime(101)
     expect(fired).toEqual(["a@101", "again@202"])
-    expect(vi.getTimerCount()).toBe(0)
+    expect(referenced()).toBe(0)
   })
 
   it("cancelling a wait that has ended changes nothing", () => {
@@ -187,6 +193,7 @@ describe("DeadlineLanes", () => {
     const d = Deadlines.make()
     // A wait left pending under fake timers: its lane's timer is a fake one that never runs now.
     d.add(20, () => {})
+    vi.restoreAllMocks()
     vi.useRealTimers()
     return new Promise<void>((resolve) => {
       d.add(20, resolve)
@@ -267,9 +274,10 @@ describe("DeadlineLanes", () => {
           expect(order).toEqual([...order].sort((a, b) => a - b))
         }
         expect(d.lengths()).toBe(0)
-        expect(vi.getTimerCount()).toBe(0)
+        expect(referenced()).toBe(0)
         expect(Deadlines.now() - start).toBeGreaterThanOrEqual(1000)
       } finally {
+        vi.restoreAllMocks()
         vi.useRealTimers()
       }
     }
@@ -285,10 +293,10 @@ describe("DeadlineLanes", () => {
     d.addUntil(100, t0 + 105, () => fired.push(`b@${Deadlines.now() - t0}`))
     d.addUntil(100, t0 + 110, () => fired.push(`c@${Deadlines.now() - t0}`))
     expect(d.lengths()).toBe(1)
-    expect(vi.getTimerCount()).toBe(1)
+    expect(referenced()).toBe(1)
     vi.advanceTimersByTime(200)
     expect(fired).toEqual(["a@101", "b@106", "c@111"])
-    expect(vi.getTimerCount()).toBe(0)
+    expect(referenced()).toBe(0)
   })
 
   it("addUntil: a wait ending before the last one of its length is timed by what is left of it", () => {
@@ -302,7 +310,7 @@ describe("DeadlineLanes", () => {
     vi.advanceTimersByTime(200)
     expect(fired).toEqual(["early@41", "late@101"])
     expect(d.lengths()).toBe(0)
-    expect(vi.getTimerCount()).toBe(0)
+    expect(referenced()).toBe(0)
   })
 
   it("a step of the wall clock ends no wait early and holds none late", () => {
@@ -323,7 +331,7 @@ describe("DeadlineLanes", () => {
     vi.advanceTimersByTime(300)
     expect(fired).toEqual(["a@101", "b@151", "c@171"])
     expect(d.lengths()).toBe(0)
-    expect(vi.getTimerCount()).toBe(0)
+    expect(referenced()).toBe(0)
   })
 
   it("addUntil: a wait less than a millisecond before the last of its length ends with it, in its lane", () => {
@@ -343,8 +351,41 @@ describe("DeadlineLanes", () => {
     d.addUntil(100, t0 + 5000, () => fired.push(`e@${Deadlines.now() - t0}`))
     expect(d.lengths()).toBe(2)
     vi.advanceTimersByTime(200)
-    expect(fired).toEqual(["c@99", "d@99", "a@101", "b@101", "e@101"])
+    expect(fired).toEqual(["c@100", "d@100", "a@101", "b@101", "e@101"])
     expect(d.lengths()).toBe(0)
+    expect(referenced()).toBe(0)
+  })
+
+  it("a lane that empties parks its timer unreferenced; the next wait of its length refreshes it, no new timer", () => {
+    fakeTimers()
+    const setTimeouts = () =>
+      (globalThis.setTimeout as unknown as { mock: { calls: Array<unknown> } }).mock.calls.length
+    const d = Deadlines.make()
+    const t0 = Deadlines.now()
+    const fired: Array<string> = []
+    d.add(100, () => fired.push("cancelled")).cancel()
+    const set = setTimeouts()
+    // Parked: pending (until its time) but not referenced, so an idle process still exits.
+    expect(referenced()).toBe(0)
+    expect(vi.getTimerCount()).toBe(1)
+    vi.advanceTimersByTime(50)
+    d.add(100, () => fired.push(`a@${Deadlines.now() - t0}`))
+    expect(setTimeouts()).toBe(set)
+    expect(referenced()).toBe(1)
+    vi.advanceTimersByTime(200)
+    expect(fired).toEqual(["a@151"])
+    // A parked timer that reaches its time ends nothing, and is refreshed still.
+    d.add(100, () => fired.push("cancelled")).cancel()
+    vi.advanceTimersByTime(200)
     expect(vi.getTimerCount()).toBe(0)
+    d.add(100, () => fired.push(`b@${Deadlines.now() - t0}`))
+    vi.advanceTimersByTime(200)
+    expect(fired).toEqual(["a@151", "b@551"])
+    expect(setTimeouts()).toBe(set)
+    // Another length, or what is left of one, sets a timer of its own.
+    d.add(70, () => fired.push("c"))
+    expect(setTimeouts()).toBe(set + 1)
+    vi.advanceTimersByTime(100)
+    expect(referenced()).toBe(0)
   })
 })

@@ -154,13 +154,13 @@ const withoutMillis = (records: ReadonlyArray<BlocklistRunner.LookupRecord> | un
   records?.map(({ millis: _, ...r }) => r)
 
 /**
- * The timers `askAll` sets (its deadline timer, from src/blocklist/AskBatch.ts), pending until
- * cleared or fired: not the count of every pending fake timer, which work another file of the
+ * The timers `askAll` sets (its deadline timer, from src/blocklist/AskBatch.ts), pending and
+ * referenced until cleared, parked or fired: not the count of every pending fake timer, which work another file of the
  * worker left running (the files share it) may add to across an `await`. Call after
  * `vi.useFakeTimers`; `afterEach` restores the mocks before the real timers.
  */
-const ownTimers = (): ReadonlySet<unknown> => {
-  const pending = new Set<unknown>()
+const ownTimers = (): { readonly size: number } => {
+  const pending = new Set<{ hasRef(): boolean; refresh(): unknown }>()
   const set = globalThis.setTimeout
   const clear = globalThis.clearTimeout
   vi.spyOn(globalThis, "setTimeout").mockImplementation(((
@@ -172,15 +172,25 @@ const ownTimers = (): ReadonlySet<unknown> => {
     const timer = set(() => {
       pending.delete(timer)
       fn(...args)
-    }, ms)
+    }, ms) as unknown as { hasRef(): boolean; refresh(): unknown }
+    // A deadline lane with no wait left parks its timer (unreferenced) and refreshes it for the next.
+    const refresh = timer.refresh.bind(timer)
+    timer.refresh = () => {
+      pending.add(timer)
+      return refresh()
+    }
     pending.add(timer)
     return timer
   }) as unknown as typeof setTimeout)
   vi.spyOn(globalThis, "clearTimeout").mockImplementation((timer) => {
-    pending.delete(timer)
+    pending.delete(timer as unknown as { hasRef(): boolean; refresh(): unknown })
     clear(timer)
   })
-  return pending
+  return {
+    get size() {
+      return [...pending].filter((t) => t.hasRef()).length
+    }
+  }
 }
 
 describe("BlocklistRunner by callback", () => {

@@ -225,7 +225,9 @@ export const make = (
       // A timeout depends on when the question was asked, not only on the answer.
       return then(told, !told.ok && told.code === CODES.Timeout)
     }
-    const answer = looked(dns, t as Dns.RecordType, name, Math.min(timeoutMillis, left), at)
+    // In whole milliseconds, as the wall clock's differences were: a question's deadline names
+    // its lane (`DeadlineLanes`) and its timeout's text ("within N ms").
+    const answer = looked(dns, t as Dns.RecordType, name, Math.min(timeoutMillis, Math.ceil(left)), at)
     return answer instanceof Promise ? answer.then(tell) : tell(answer)
   }
   const deliver = (name: string, told: Told): unknown => {

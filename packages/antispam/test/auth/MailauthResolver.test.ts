@@ -70,6 +70,30 @@ describe("MailauthResolver", () => {
     expect(dns.queries).toEqual(["TXT a.test"])
   })
 
+  it("a question's timeout is in whole milliseconds, whatever the timing clock reads", async () => {
+    const timeouts: Array<number> = []
+    const dns: DnsShape = {
+      ...Dns.makeStatic(zone),
+      query: (_type, _name, timeoutMillis, _now, answered) => {
+        timeouts.push(timeoutMillis)
+        answered(Exit.succeed({ _tag: "NotFound", detail: "nx" }))
+        return () => {}
+      }
+    }
+    let monotonic = 0.25
+    const r = MailauthResolver.make(
+      dns,
+      5000,
+      1000.5,
+      () => 1000,
+      () => monotonic
+    )
+    await code(r.resolve("a.test", "TXT"))
+    monotonic = 999.75
+    await code(r.resolve("b.test", "TXT"))
+    expect(timeouts).toEqual([1001, 1])
+  })
+
   it("a failure known at once is rejected only after the caller could attach its handlers", async () => {
     // A promise rejected before it has a handler goes through Node's unhandled-rejection
     // bookkeeping, per refused name; an `async` resolver never did that either.

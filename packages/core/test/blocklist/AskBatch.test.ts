@@ -3,6 +3,7 @@ import { Effect, Fiber } from "effect"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, Cancel } from "../../src/Blocklist.ts"
 import { BlocklistRunner } from "../../src/index.ts"
+import { referencedTimers } from "../support/referencedTimers.ts"
 
 /**
  * The runner's callback path (`BlocklistProvider.ask`, `AskBatch.ts`) against its Effect path:
@@ -155,40 +156,15 @@ const withoutMillis = (records: ReadonlyArray<BlocklistRunner.LookupRecord> | un
 
 /**
  * The timers `askAll` sets (its deadline timer, from src/blocklist/AskBatch.ts), pending and
- * referenced until cleared, parked or fired: not the count of every pending fake timer, which work another file of the
- * worker left running (the files share it) may add to across an `await`. Call after
- * `vi.useFakeTimers`; `afterEach` restores the mocks before the real timers.
+ * referenced until cleared, parked or fired: not the count of every pending fake timer, which
+ * work another file of the worker left running (the files share it) may add to across an
+ * `await`. Call after `vi.useFakeTimers`; `afterEach` restores the mocks before the real timers.
  */
 const ownTimers = (): { readonly size: number } => {
-  const pending = new Set<{ hasRef(): boolean; refresh(): unknown }>()
-  const set = globalThis.setTimeout
-  const clear = globalThis.clearTimeout
-  vi.spyOn(globalThis, "setTimeout").mockImplementation(((
-    fn: (...args: Array<unknown>) => void,
-    ms?: number,
-    ...args: Array<unknown>
-  ) => {
-    if (!new Error().stack?.includes("src/blocklist/AskBatch.ts")) return set(fn, ms, ...args)
-    const timer = set(() => {
-      pending.delete(timer)
-      fn(...args)
-    }, ms) as unknown as { hasRef(): boolean; refresh(): unknown }
-    // A deadline lane with no wait left parks its timer (unreferenced) and refreshes it for the next.
-    const refresh = timer.refresh.bind(timer)
-    timer.refresh = () => {
-      pending.add(timer)
-      return refresh()
-    }
-    pending.add(timer)
-    return timer
-  }) as unknown as typeof setTimeout)
-  vi.spyOn(globalThis, "clearTimeout").mockImplementation((timer) => {
-    pending.delete(timer as unknown as { hasRef(): boolean; refresh(): unknown })
-    clear(timer)
-  })
+  const count = referencedTimers(() => new Error().stack?.includes("src/blocklist/AskBatch.ts") === true)
   return {
     get size() {
-      return [...pending].filter((t) => t.hasRef()).length
+      return count()
     }
   }
 }

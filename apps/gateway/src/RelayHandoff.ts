@@ -82,7 +82,7 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
   let sweepTimer: ReturnType<typeof setTimeout> | undefined
   const sweep = (): void => {
     sweepTimer = undefined
-    const now = Date.now()
+    const now = performance.now()
     while (idle.length > 0 && now - idle[0]!.since >= IDLE_MS) void idle.shift()!.client.quit()
     armSweep(now)
   }
@@ -93,7 +93,8 @@ export const relayHandoff = (options: Delivery.RelayOptions): Handoff => {
   }
   const park = (client: Delivery.SmtpRelayClient): boolean => {
     if (!client.usable || idle.length >= POOL_MAX) return false
-    const now = Date.now()
+    // Idleness on the monotonic clock: a wall clock stepped back must not keep a connection past IDLE_MS.
+    const now = performance.now()
     idle.push({ client, since: now })
     armSweep(now)
     return true

@@ -1,7 +1,7 @@
 // The pool of idle downstream connections: a connection handed back when its client session ends
 // is closed with QUIT after 30 s unused, each at its own time (one parked later stays until its
-// own 30 s), and one taken again before that is not closed. The clock is faked (timers and Date
-// only); the sockets are real, on loopback.
+// own 30 s), and one taken again before that is not closed, whatever the wall clock does. The
+// clock is faked (timers, Date and performance only); the sockets are real, on loopback.
 import { afterEach, describe, expect, test, vi } from "vitest"
 import { relayHandoff } from "../src/RelayHandoff.ts"
 import { RawSink } from "./support/peers.ts"
@@ -33,7 +33,7 @@ describe("the relay's pool of idle connections", () => {
 
   test("closes each parked connection 30 s after it was parked, not one taken again", async () => {
     const sink = await RawSink.start()
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] })
     const handoff = relayHandoff({ host: "127.0.0.1", port: sink.port })
     const quits = () => sink.commands.filter((c) => c === "QUIT").length
     const resets = () => sink.commands.filter((c) => c === "RSET").length
@@ -68,6 +68,31 @@ describe("the relay's pool of idle connections", () => {
       expect(quits()).toBe(1)
       vi.advanceTimersByTime(1_000)
       await until(() => quits() === 2)
+    } finally {
+      vi.useRealTimers()
+      await handoff.close()
+      await sink.stop()
+    }
+  }, 30_000)
+
+  test("a wall clock stepped back keeps no parked connection past its 30 s (idleness is monotonic)", async () => {
+    const sink = await RawSink.start()
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] })
+    const handoff = relayHandoff({ host: "127.0.0.1", port: sink.port })
+    const quits = () => sink.commands.filter((c) => c === "QUIT").length
+    try {
+      expect(await handoff.recipient(tx("a"), "r@example.test")).toBeUndefined()
+      handoff.end("a")
+      handoff.release("a")
+      await until(() => sink.commands.includes("RSET"))
+      vi.advanceTimersByTime(10_000)
+      // An hour back: the wall-clock pool read the connection as parked an hour from now.
+      vi.setSystemTime(Date.now() - 3_600_000)
+      vi.advanceTimersByTime(19_000)
+      await turns(200)
+      expect(quits()).toBe(0)
+      vi.advanceTimersByTime(1_000)
+      await until(() => quits() === 1)
     } finally {
       vi.useRealTimers()
       await handoff.close()

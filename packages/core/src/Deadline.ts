@@ -48,8 +48,11 @@ export type { Timer } from "./TurnTimer.ts"
  */
 export const timer = (millis: number, expire: () => void): Timer => DeadlineLanes.shared.add(millis, expire)
 
+/** The clock `timerUntil`'s `end` is on: monotonic (`Monotonic.now()`), not a date. */
+export const now = DeadlineLanes.now
+
 /**
- * `timer` ending at `end` (epoch ms) for a wait whose whole length is `length`: queued with the
+ * `timer` ending at `end` (ms on `now()`'s clock) for a wait whose whole length is `length`: queued with the
  * waits of that length however much of it has passed (`DeadlineLanes.addUntil`).
  */
 export const timerUntil = (length: number, end: number, expire: () => void): Timer =>

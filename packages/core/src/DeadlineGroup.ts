@@ -129,7 +129,8 @@ export const register = <A, E, R>(
   let waiter: Later.Waiter | undefined
   for (let i = 0; i < n && !group.over; i++) {
     const item = items[i]!
-    const startedAt = clock.currentTimeMillisUnsafe()
+    // On the lanes' clock, not the wall clock (a step of it must not move the deadline).
+    const startedAt = DeadlineLanes.now()
     const m = new Member(group, i)
     group.members.push(m)
     const effect = item.effect
@@ -151,12 +152,7 @@ export const register = <A, E, R>(
       m.stop = fiber.addObserver(m.ended)
     }
     // In the lane of the stage's whole deadline, though its synchronous start took some of it.
-    if (bounded(item.millis))
-      m.deadline = DeadlineLanes.shared.addUntil(
-        item.millis,
-        Date.now() + startedAt + item.millis - clock.currentTimeMillisUnsafe(),
-        m
-      )
+    if (bounded(item.millis)) m.deadline = DeadlineLanes.shared.addUntil(item.millis, startedAt + item.millis, m)
   }
   if (n === 0) resume(Effect.succeed(group.out))
   return Effect.suspend(() => {

@@ -4,8 +4,10 @@
  * wait: the waits of one length end in the order they began, so each length keeps a lane (a
  * queue) and one timer armed for its oldest wait still pending. Cancelling drops the wait's
  * callback; the wait leaves the queue when it reaches the front, and a lane with no wait pending
- * clears its timer (kept idle for its length's next wait, a few dozen at most), so no timer
- * outlives the waits (a process with nothing else to do exits as it did with a timer per wait).
+ * is kept idle for its length's next wait (a few dozen at most) with its timer parked: armed but
+ * unreferenced, so no referenced timer outlives the waits (a process with nothing else to do
+ * exits as it did with a timer per wait), and the next wait of its length, nearly always the next
+ * message's, refreshes that timer instead of setting a new one (`TurnTimer.ts`).
  *
  * A lane's timer is `TurnTimer.ts`'s: a wait whose end passed while the process was busy ends
  * only after the loop has read the answers that arrived meanwhile, and every wait of the lane
@@ -18,8 +20,9 @@
  * 2026-12-05 evening").
  *
  * **Gotchas**
- * - Time is `Date.now()` (the runtime clock's time, which `Clock`'s default reads): a wait added
- *   after the wall clock stepped back ends with the lane's older waits, late by the step.
+ * - Time is `Monotonic.now()` (`performance.now()`), not the wall clock: a step of the wall clock
+ *   (forward: every wait would end at the lane's next timer; back: held late by the step) moves
+ *   no wait. An `end` given to `addUntil` is on that clock (`now()` below), never a date.
  * - `shared` is one per process, as the runtime's timers are; `make` gives lanes of one's own.
  * - A lane armed under other timer functions than the current ones (fake timers in a test that
  *   left a wait pending) is armed again at the next wait.
@@ -27,7 +30,8 @@
  * @category combinators
  * @since 0.1.0
  */
-import { type Timer, turnTimer } from "./TurnTimer.ts"
+import { now as monotonicNow } from "./Monotonic.ts"
+import { type Timer, TurnTimer } from "./TurnTimer.ts"
 
 /** A wait: `cancel` before it ends and its callback is never called. */
 export type Wait = Timer
@@ -39,13 +43,15 @@ export interface Lanes {
   /** Calls `fire` once `millis` (finite; ≤ 0: at the next turn) have passed, unless cancelled first. */
   readonly add: (millis: number, fire: Fire) => Wait
   /**
-   * Calls `fire` at `end` (epoch ms, `Date.now()`'s time), queued in the lane of `length` (the
+   * Calls `fire` at `end` (ms on the lanes' clock, `now()`), queued in the lane of `length` (the
    * wait's whole length, of which some may have passed: a stage's or a lookup's configured
-   * deadline), so that waits whose remaining time varies share their length's lane. A wait that
-   * would end before the last one queued in that lane goes to the lane of what is left of it.
+   * deadline; an `end` beyond `length` from now is taken as `length`), so that waits whose
+   * remaining time varies share their length's lane. A wait that would end a millisecond or more
+   * before the last one queued in that lane goes to the lane of what is left of it (in whole
+   * milliseconds); one less than a millisecond before it ends with it.
    */
   readonly addUntil: (length: number, end: number, fire: Fire) => Wait
-  /** Lengths with a wait pending (each holds one timer while it does). */
+  /** Lengths with a wait pending (each holds one referenced timer while it does). */
   readonly lengths: () => number
 }
 
@@ -69,7 +75,10 @@ class Lane {
   dropped = 0
   /** Waits queued and neither fired nor cancelled. */
   live = 0
-  timer: Timer | undefined = undefined
+  /** The lane's one timer, armed again for each oldest wait (`TurnTimer`: refreshed when it can be). */
+  readonly timer: TurnTimer
+  /** The timer is armed for a wait (not parked). */
+  armed = false
   /** The end the timer was armed for, and the `setTimeout` it was armed with. */
   armedFor = 0
   armedWith: unknown = undefined
@@ -78,7 +87,9 @@ class Lane {
   constructor(
     readonly owner: LanesImpl,
     readonly millis: number
-  ) {}
+  ) {
+    this.timer = new TurnTimer(() => owner.run(this))
+  }
 
   /** The slot of the wait `i` places from the head. */
   slot(i: number): number {
@@ -156,7 +167,8 @@ const timers = globalThis as unknown as { readonly setTimeout: unknown }
 /**
  * Lanes with no wait kept for the next wait of their length, at most this many: lengths vary
  * (what is left of a message's deadline, a list batch's next deadline), and a lane made and
- * dropped for each of them cost more than the timer it saves. An idle lane holds no timer.
+ * dropped for each of them cost more than the timer it saves. An idle lane's timer is parked
+ * (unreferenced); one dropped beyond these is cleared.
  */
 const MAX_IDLE_LANES = 32
 
@@ -164,44 +176,59 @@ class LanesImpl implements Lanes {
   private readonly lanes = new Map<number, Lane>()
   private idle = 0
 
-  readonly add = (millis: number, fire: Fire): Wait => this.queue(millis, Date.now(), millis, fire)
-
-  readonly addUntil = (length: number, end: number, fire: Fire): Wait => {
-    const now = Date.now()
-    const lane = this.lanes.get(length)
-    // Ends stay in order in a lane: one earlier than the last queued is timed by what is left.
-    return lane !== undefined && end < lane.lastEnd()
-      ? this.queue(end - now, now, end - now, fire)
-      : this.queue(length, now, end - now, fire)
+  readonly add = (millis: number, fire: Fire): Wait => {
+    const now = monotonicNow()
+    return this.queue(millis, now, now + millis, fire)
   }
 
-  /** Queues a wait ending `left` ms after `now` in the lane of `length`. */
-  private queue(length: number, now: number, left: number, fire: Fire): Wait {
+  readonly addUntil = (length: number, until: number, fire: Fire): Wait => {
+    const now = monotonicNow()
+    // Never longer than its length: the waits queued after it in its lane end after it.
+    const end = Math.min(until, now + length)
+    const lane = this.lanes.get(length)
+    // Ends stay in order in a lane: one a millisecond or more before the last queued is timed by
+    // what is left of it, in whole milliseconds (so that such waits share lanes too).
+    return lane !== undefined && end <= lane.lastEnd() - 1
+      ? this.queue(Math.max(0, Math.ceil(end - now)), now, end, fire)
+      : this.queue(length, now, end, fire)
+  }
+
+  /** Queues a wait ending at `end` in the lane of `length`. */
+  private queue(length: number, now: number, end: number, fire: Fire): Wait {
     let lane = this.lanes.get(length)
     if (lane === undefined) {
       lane = new Lane(this, length)
       this.lanes.set(length, lane)
     } else if (lane.live === 0 && !lane.running) this.idle--
-    const wait = new Queued(lane, lane.push(now + left, fire))
+    // Less than a millisecond before the last end queued (two readings of the clock a fraction
+    // apart, which `Date.now()`'s whole milliseconds made equal): it ends with that one.
+    const wait = new Queued(lane, lane.push(Math.max(end, lane.lastEnd()), fire))
     if (lane.running) return wait
-    if (lane.timer !== undefined && lane.armedWith !== timers.setTimeout) {
+    if (lane.armed && lane.armedWith !== timers.setTimeout) {
       lane.timer.cancel()
-      lane.timer = undefined
+      lane.armed = false
     }
-    if (lane.timer === undefined) this.arm(lane, now)
+    if (!lane.armed) this.arm(lane, now)
     return wait
   }
 
   readonly lengths = (): number => this.lanes.size - this.idle
 
-  /** The lane has no wait left: its timer is cleared, and it is kept idle for its length or goes. */
+  /**
+   * The lane has no wait left: kept idle for its length, its timer parked (armed, unreferenced:
+   * the next wait of its length, nearly always the next message's, refreshes it instead of
+   * setting a new one), or dropped with its timer cleared.
+   */
   retire(lane: Lane): void {
-    lane.timer?.cancel()
-    lane.timer = undefined
+    lane.armed = false
     lane.clear()
-    if (this.lanes.get(lane.millis) !== lane) return
-    if (this.idle < MAX_IDLE_LANES) this.idle++
-    else this.lanes.delete(lane.millis)
+    if (this.lanes.get(lane.millis) === lane && this.idle < MAX_IDLE_LANES) {
+      this.idle++
+      lane.timer.park()
+      return
+    }
+    lane.timer.cancel()
+    if (this.lanes.get(lane.millis) === lane) this.lanes.delete(lane.millis)
   }
 
   /** Arms the lane's timer for its oldest wait still pending (the cancelled ones before it leave). */
@@ -214,15 +241,16 @@ class LanesImpl implements Lanes {
     const first = lane.ends[lane.start]!
     lane.armedFor = first
     lane.armedWith = timers.setTimeout
-    lane.timer = turnTimer(first - now, () => this.run(lane))
+    lane.armed = true
+    lane.timer.arm(first - now)
   }
 
-  private run(lane: Lane): void {
-    lane.timer = undefined
+  run(lane: Lane): void {
+    lane.armed = false
     lane.running = true
     // Compared with the end the timer was armed for too: a timer may fire a millisecond before
-    // the wall clock shows it.
-    const now = Math.max(Date.now(), lane.armedFor)
+    // the clock shows it (a timer's milliseconds are rounded).
+    const now = Math.max(monotonicNow(), lane.armedFor)
     try {
       while (lane.count > 0 && lane.ends[lane.start]! <= now) {
         const fire = lane.shift()
@@ -233,10 +261,13 @@ class LanesImpl implements Lanes {
     } finally {
       lane.running = false
       if (lane.live === 0) this.retire(lane)
-      else if (lane.timer === undefined) this.arm(lane, Date.now())
+      else if (!lane.armed) this.arm(lane, monotonicNow())
     }
   }
 }
+
+/** The lanes' clock (`Monotonic.now()`): what `addUntil`'s `end` is counted on. */
+export const now = monotonicNow
 
 /** Lanes of one's own (a resolver's attempts, tests). */
 export const make = (): Lanes => new LanesImpl()

@@ -68,7 +68,8 @@ export const runPrimary = async (options: PrimaryOptions): Promise<number> => {
         exitCode = 2
         return stop("SIGTERM")
       }
-      const now = Date.now()
+      // The restart window on the monotonic clock (a step of the wall clock must not widen it).
+      const now = performance.now()
       restarts.push(now)
       while (restarts.length > 0 && restarts[0]! < now - RESTART_WINDOW_MS) restarts.shift()
       if (restarts.length > RESTART_LIMIT) {

@@ -273,15 +273,17 @@ const timedOut = (input: AuthInput, options: AuthOptions, lookups: number): Auth
 const GRACE_MILLIS = 1000
 
 /**
- * Starts mailauth's checks with a resolver whose lookups end at the deadline, read on `now`:
- * the facts themselves when remembered checks give them at once (`RecalledFacts`, else
- * `recalled`), else their promise with its resolver.
+ * Starts mailauth's checks with a resolver whose lookups end at the deadline, counted on
+ * `timing` (`now`, the caller's clock, unless given; the cache's answers are read at `now`): the
+ * facts themselves when remembered checks give them at once (`RecalledFacts`, else `recalled`),
+ * else their promise with its resolver.
  */
 const start = (
   dns: DnsShape,
   input: AuthInput,
   options: AuthOptions,
-  now: () => number
+  now: () => number,
+  timing: () => number = now
 ): AuthFacts | { readonly resolver: MailauthResolver.MailauthResolver; readonly running: Promise<AuthFacts> } => {
   // The first check loads mailauth's modules: before its deadline starts, not against it.
   Mailauth.load()
@@ -308,7 +310,7 @@ const start = (
     const shared = RecalledFacts.find(memo!, sender, (name, type) => MailauthResolver.seenAt(dns, name, type, at))
     if (shared !== undefined) return shared
   }
-  const resolver = MailauthResolver.make(dns, options.timeoutMillis, at + options.timeoutMillis, now)
+  const resolver = MailauthResolver.make(dns, options.timeoutMillis, timing() + options.timeoutMillis, now, timing)
   const facts = sender === undefined ? undefined : recalled(input, options, memo!, resolver, found!, sender)
   return facts ?? { resolver, running: run(input, options, resolver, message, found) }
 }
@@ -343,7 +345,8 @@ export const check = (dns: DnsShape, input: AuthInput, options: AuthOptions): Ef
 export const checkNow = (dns: DnsShape, input: AuthInput, options: AuthOptions): AuthFacts | Promise<AuthFacts> => {
   let started: ReturnType<typeof start>
   try {
-    started = start(dns, input, options, Date.now)
+    // The deadline on the monotonic clock (a step of the wall clock must not end the questions).
+    started = start(dns, input, options, Date.now, Deadline.now)
   } catch (error) {
     return failed(input, error, 0)
   }

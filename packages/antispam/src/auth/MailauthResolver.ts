@@ -189,10 +189,19 @@ export const seenAt = (dns: DnsShape, name: string, type: string, at: number): s
 }
 
 /**
- * `deadline` is an epoch-millisecond instant after which every lookup fails with ETIMEOUT;
- * `now` reads the caller's clock (the fiber's `Clock`).
+ * `deadline` is an instant on `timing`'s clock after which every lookup fails with ETIMEOUT;
+ * `now` reads the caller's clock (the fiber's `Clock`: the time a cache's answers are fresh at),
+ * and `timing` the one the deadline is counted on: `now` unless given (a `TestClock` decides
+ * both), the monotonic clock outside the runtime (`Deadline.now`), so that a step of the wall
+ * clock neither ends the check's remaining questions at once nor stretches them.
  */
-export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now: () => number): MailauthResolver => {
+export const make = (
+  dns: DnsShape,
+  timeoutMillis: number,
+  deadline: number,
+  now: () => number,
+  timing: () => number = now
+): MailauthResolver => {
   let count = 0
   const temporary = new Set<string>()
   /**
@@ -204,7 +213,7 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
     if (!SUPPORTED.has(t)) return then(unsupported(t), false)
     count++
     const at = now()
-    const left = deadline - at
+    const left = deadline - timing()
     if (left <= 0)
       return then({ ok: false, code: CODES.Timeout, message: `${t} ${name}: deadline passed`, temporary: true }, true)
     // A cached answer is taken at once; otherwise "no such name" comes as a value
@@ -216,7 +225,9 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
       // A timeout depends on when the question was asked, not only on the answer.
       return then(told, !told.ok && told.code === CODES.Timeout)
     }
-    const answer = looked(dns, t as Dns.RecordType, name, Math.min(timeoutMillis, left), at)
+    // In whole milliseconds, as the wall clock's differences were: a question's deadline names
+    // its lane (`DeadlineLanes`) and its timeout's text ("within N ms").
+    const answer = looked(dns, t as Dns.RecordType, name, Math.min(timeoutMillis, Math.ceil(left)), at)
     return answer instanceof Promise ? answer.then(tell) : tell(answer)
   }
   const deliver = (name: string, told: Told): unknown => {
@@ -247,8 +258,7 @@ export const make = (dns: DnsShape, timeoutMillis: number, deadline: number, now
       }
     },
     seenNow: (name, type) => {
-      const at = now()
-      return deadline - at <= 0 ? undefined : seenAt(dns, name, type, at)
+      return deadline - timing() <= 0 ? undefined : seenAt(dns, name, type, now())
     },
     replay: (asked) => {
       for (const a of asked) {

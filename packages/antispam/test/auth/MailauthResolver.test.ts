@@ -51,6 +51,49 @@ describe("MailauthResolver", () => {
     expect(r.temporaryFailures().has("a.test")).toBe(true)
   })
 
+  it("the deadline on its own clock: a step of the caller's (wall) clock neither ends it nor stretches it", async () => {
+    const dns = Dns.makeStatic(zone)
+    let wall = 1000
+    let monotonic = 0
+    const r = MailauthResolver.make(
+      dns,
+      5000,
+      2000,
+      () => wall,
+      () => monotonic
+    )
+    wall += 3_600_000
+    expect(await r.resolve("a.test", "TXT")).toEqual([["v=spf1 -all"], ["other"]])
+    wall -= 7_200_000
+    monotonic = 2000
+    expect(await code(r.resolve("b.test", "TXT"))).toBe("ETIMEOUT")
+    expect(dns.queries).toEqual(["TXT a.test"])
+  })
+
+  it("a question's timeout is in whole milliseconds, whatever the timing clock reads", async () => {
+    const timeouts: Array<number> = []
+    const dns: DnsShape = {
+      ...Dns.makeStatic(zone),
+      query: (_type, _name, timeoutMillis, _now, answered) => {
+        timeouts.push(timeoutMillis)
+        answered(Exit.succeed({ _tag: "NotFound", detail: "nx" }))
+        return () => {}
+      }
+    }
+    let monotonic = 0.25
+    const r = MailauthResolver.make(
+      dns,
+      5000,
+      1000.5,
+      () => 1000,
+      () => monotonic
+    )
+    await code(r.resolve("a.test", "TXT"))
+    monotonic = 999.75
+    await code(r.resolve("b.test", "TXT"))
+    expect(timeouts).toEqual([1001, 1])
+  })
+
   it("a failure known at once is rejected only after the caller could attach its handlers", async () => {
     // A promise rejected before it has a handler goes through Node's unhandled-rejection
     // bookkeeping, per refused name; an `async` resolver never did that either.

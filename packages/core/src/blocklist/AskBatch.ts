@@ -101,7 +101,7 @@ export const askAll = (
       const passed = armedFor
       armedFor = Number.POSITIVE_INFINITY
       // Compared with the deadline the timer was set for, not the clock: a timer may fire a
-      // millisecond before the wall clock shows its deadline.
+      // millisecond before the clock shows its deadline.
       pumping = true
       for (let i = 0; i < next; i++) {
         if (done[i] || deadlines[i]! > passed) continue
@@ -127,16 +127,16 @@ export const askAll = (
       timer = undefined
       armedFor = earliest
       // With the deadlines of that provider's length (`Deadline.timerUntil`), one Node timer for all.
-      if (earliest !== Number.POSITIVE_INFINITY)
-        timer = Deadline.timerUntil(length, Date.now() + earliest - now(), expire)
+      if (earliest !== Number.POSITIVE_INFINITY) timer = Deadline.timerUntil(length, earliest, expire)
     }
 
-    const start = (i: number) => {
+    /** `startedAt`: when the pump began, on the lanes' clock (`Deadline.now`, monotonic; not the caller's). */
+    const start = (i: number, startedAt: number) => {
       const { provider, query } = lookups[i]!
       const at = now()
       starts[i] = at
       open++
-      if (provider.timeoutMillis > 0) deadlines[i] = at + provider.timeoutMillis
+      if (provider.timeoutMillis > 0) deadlines[i] = startedAt + provider.timeoutMillis
       let cancel: Cancel = nothing
       try {
         // An answer known at once is told inside `ask`, before its cancel is returned.
@@ -156,7 +156,11 @@ export const askAll = (
 
     const pump = () => {
       pumping = true
-      while (next < count && open < concurrency) start(next++)
+      // One reading for the lookups started together: those of one provider share one deadline,
+      // so an answer does not move the timer on by a fraction of a millisecond (into a lane of
+      // that odd length: the lanes' clock is not rounded to milliseconds as `Date.now()` was).
+      const startedAt = Deadline.now()
+      while (next < count && open < concurrency) start(next++, startedAt)
       pumping = false
       if (finished === count) return
       // Answers told while starting freed slots the loop above has already refilled.

@@ -198,8 +198,9 @@ export const make = (maxPending = 10_000): InFlight => {
     const w = new Waiting(q, waiter, answered)
     q.add(w)
     // In the lane of the lookup's whole deadline (a shared cache's read may have taken some of
-    // it); the end on the lanes' time (the caller's clock may be another).
-    if (left <= MAX_TIMER_MILLIS) w.deadline = DeadlineLanes.shared.addUntil(waiter.timeoutMillis, Date.now() + left, w)
+    // it); the end on the lanes' clock, which is monotonic (the caller's clock may be another).
+    if (left <= MAX_TIMER_MILLIS)
+      w.deadline = DeadlineLanes.shared.addUntil(waiter.timeoutMillis, DeadlineLanes.now() + left, w)
     return w.leave
   }
 
@@ -210,8 +211,12 @@ export const make = (maxPending = 10_000): InFlight => {
     return wait(shared, waiter, left, answered)
   }
 
-  /** What is left of the lookup's deadline at `now` (a shared cache's read may have taken some of it). */
-  const leftOf = (waiter: Waiter, now: number) => waiter.startedAt + waiter.timeoutMillis - now
+  /**
+   * What is left of the lookup's deadline at `now` (a shared cache's read may have taken some of
+   * it), never more than the whole: a wall clock stepped back during that read must not lengthen it.
+   */
+  const leftOf = (waiter: Waiter, now: number) =>
+    Math.min(waiter.timeoutMillis, waiter.startedAt + waiter.timeoutMillis - now)
 
   const join = (key: string, start: Start, waiter: Waiter, now: number, answered: Answered, timed = true): Cancel => {
     const left = leftOf(waiter, now)

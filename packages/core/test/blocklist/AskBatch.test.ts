@@ -3,6 +3,7 @@ import { Effect, Fiber } from "effect"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import type { BlocklistAnswer, BlocklistProvider, BlocklistQuery, Cancel } from "../../src/Blocklist.ts"
 import { BlocklistRunner } from "../../src/index.ts"
+import { referencedTimers } from "../support/referencedTimers.ts"
 
 /**
  * The runner's callback path (`BlocklistProvider.ask`, `AskBatch.ts`) against its Effect path:
@@ -154,33 +155,18 @@ const withoutMillis = (records: ReadonlyArray<BlocklistRunner.LookupRecord> | un
   records?.map(({ millis: _, ...r }) => r)
 
 /**
- * The timers `askAll` sets (its deadline timer, from src/blocklist/AskBatch.ts), pending until
- * cleared or fired: not the count of every pending fake timer, which work another file of the
- * worker left running (the files share it) may add to across an `await`. Call after
- * `vi.useFakeTimers`; `afterEach` restores the mocks before the real timers.
+ * The timers `askAll` sets (its deadline timer, from src/blocklist/AskBatch.ts), pending and
+ * referenced until cleared, parked or fired: not the count of every pending fake timer, which
+ * work another file of the worker left running (the files share it) may add to across an
+ * `await`. Call after `vi.useFakeTimers`; `afterEach` restores the mocks before the real timers.
  */
-const ownTimers = (): ReadonlySet<unknown> => {
-  const pending = new Set<unknown>()
-  const set = globalThis.setTimeout
-  const clear = globalThis.clearTimeout
-  vi.spyOn(globalThis, "setTimeout").mockImplementation(((
-    fn: (...args: Array<unknown>) => void,
-    ms?: number,
-    ...args: Array<unknown>
-  ) => {
-    if (!new Error().stack?.includes("src/blocklist/AskBatch.ts")) return set(fn, ms, ...args)
-    const timer = set(() => {
-      pending.delete(timer)
-      fn(...args)
-    }, ms)
-    pending.add(timer)
-    return timer
-  }) as unknown as typeof setTimeout)
-  vi.spyOn(globalThis, "clearTimeout").mockImplementation((timer) => {
-    pending.delete(timer)
-    clear(timer)
-  })
-  return pending
+const ownTimers = (): { readonly size: number } => {
+  const count = referencedTimers(() => new Error().stack?.includes("src/blocklist/AskBatch.ts") === true)
+  return {
+    get size() {
+      return count()
+    }
+  }
 }
 
 describe("BlocklistRunner by callback", () => {
@@ -204,7 +190,7 @@ describe("BlocklistRunner by callback", () => {
   )(
     "gives the Effect path's records, twice (the second time from the cache), and cancels the same lookups",
     async (timeouts, values, scripts, concurrency) => {
-      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] })
       const timers = ownTimers()
       const plan = new Map<string, Script>()
       timeouts.forEach((_, p) => values.forEach((v, i) => plan.set(`p${p} ${v}`, scripts[(p * 5 + i) % 15]!)))
@@ -231,7 +217,7 @@ describe("BlocklistRunner by callback", () => {
   )
 
   it("asks the batch's lookups under one timer, and clears it when the last is answered", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] })
     const timers = ownTimers()
     const log = newLog()
     const plan = new Map<string, Script>([
@@ -274,7 +260,7 @@ describe("BlocklistRunner by callback", () => {
   })
 
   it("ignores an answer told twice or after the deadline", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] })
     let tell: ((a: BlocklistAnswer) => void) | undefined
     const provider: BlocklistProvider = {
       name: "twice",

@@ -279,7 +279,7 @@ describe("the cache's callback form (query)", () => {
   })
 
   it("one question for every waiter, each within its own deadline; the answer is kept before anyone is told", () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "performance"] })
     const { inner, calls } = controlled("callback")
     const dns = Dns.withCache(inner)
     const told: Told = []
@@ -317,7 +317,7 @@ describe("the cache's callback form (query)", () => {
   })
 
   it("timer: false arms no timer for the waiter; its deadline still decides whether a question in flight is joined", () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "performance"] })
     const { inner, calls } = controlled("callback")
     const dns = Dns.withCache(inner)
     const told: Told = []
@@ -341,7 +341,7 @@ describe("the cache's callback form (query)", () => {
   })
 
   it("a cancelled waiter is never told; when every waiter has left the question is cancelled and its answer not kept", () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate"] })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "performance"] })
     const { inner, calls } = controlled("callback")
     const dns = Dns.withCache(inner)
     const told: Told = []

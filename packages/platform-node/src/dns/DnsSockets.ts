@@ -117,7 +117,8 @@ export const make = (options: DnsSocketsOptions = {}): DnsSockets => {
       waiting: new Map(),
       backlog: [],
       asked: 0,
-      openedAt: Date.now(),
+      // A socket's age on the monotonic clock (a step of the wall clock must not keep or drop it).
+      openedAt: performance.now(),
       retired: false
     }
     socket.connect(server.port, server.host, (error?: Error) => {
@@ -142,7 +143,7 @@ export const make = (options: DnsSocketsOptions = {}): DnsSockets => {
 
   const outletFor = (server: DnsServer): Outlet => {
     const now = current.get(server)
-    if (now !== undefined && now.asked < maxQuestions && Date.now() - now.openedAt < maxAge) return now
+    if (now !== undefined && now.asked < maxQuestions && performance.now() - now.openedAt < maxAge) return now
     if (now !== undefined) retire(now)
     const fresh = openOutlet(server)
     current.set(server, fresh)

@@ -222,13 +222,14 @@ export class ReplyChannel {
 
   /** A reply wait beside the one in the slot: any data (or a failure) wakes it to look again. */
   private async replyAfterWakes(timeoutMs: number, what: string): Promise<ParsedReply> {
-    const deadline = Date.now() + timeoutMs
+    // On the monotonic clock: a step of the wall clock must not end (or stretch) the wait.
+    const deadline = performance.now() + timeoutMs
     for (;;) {
       const next = this.replies.shift()
       if (next !== undefined) return next
       if (this.failure !== undefined) throw this.failure
       // Any data (or a failure) wakes us; the loop then looks again.
-      await this.until(noSignal, Math.max(0, deadline - Date.now()), what)
+      await this.until(noSignal, Math.max(0, deadline - performance.now()), what)
     }
   }
 

@@ -471,7 +471,8 @@ export class Connection {
     this.writer = new SpoolWriter(this.options.spool)
     this.hops = new HopCounter()
     this.mode = "data"
-    this.dataStartedAt = Date.now()
+    // The rate's time on the monotonic clock: a wall clock stepped forward would read as a stall.
+    this.dataStartedAt = performance.now()
     this.dataBytes = 0
     this.armIdle()
     // The client sends the content only after the 354.
@@ -791,7 +792,7 @@ export class Connection {
     this.dataBytes += bytes
     const { minDataRate, minDataRateGraceMs } = this.options
     if (minDataRate <= 0) return false
-    const elapsed = Date.now() - this.dataStartedAt
+    const elapsed = performance.now() - this.dataStartedAt
     return elapsed > minDataRateGraceMs && (this.dataBytes * 1000) / elapsed < minDataRate
   }
 

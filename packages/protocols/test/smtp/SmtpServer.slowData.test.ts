@@ -1,6 +1,6 @@
 // A slowloris in DATA: a client trickling DATA below the minimum rate is cut off with 421 once the
 // grace period has passed; a client at normal speed is unaffected. Loopback raw sockets.
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, vi } from "vitest"
 import { SmtpServer } from "../../src/smtp/index.ts"
 import { RawClient, recorder, REPLY_WAIT_MS } from "./support/peers.ts"
 
@@ -59,6 +59,30 @@ describe("minimum DATA rate", () => {
       expect(await c.waitFor(/\d{3} .*\r\n/, REPLY_WAIT_MS, from)).toMatch(/^250 /)
       expect(rec.messages).toHaveLength(1)
     } finally {
+      await server.close({ graceful: false })
+    }
+  })
+
+  it("a step of the wall clock during DATA is no stall: the rate is timed by the monotonic clock", async () => {
+    const rec = recorder()
+    // A grace no loaded run reaches: only a clock that jumped an hour could read this client as slow.
+    const server = await SmtpServer.listen(
+      { hostname: "mx.test", minDataRate: 1000, minDataRateGraceMs: 60_000 },
+      rec.handler
+    )
+    try {
+      const c = await session(server.address.port)
+      c.write(`Subject: t\r\n\r\n${`${"x".repeat(78)}\r\n`.repeat(25)}`)
+      await new Promise((r) => setTimeout(r, 50))
+      // Only `Date` is faked (timers and sockets real): the wall clock an hour on.
+      vi.useFakeTimers({ toFake: ["Date"] })
+      vi.setSystemTime(Date.now() + 3_600_000)
+      const from = c.received.length
+      c.write(`${`${"y".repeat(78)}\r\n`.repeat(25)}.\r\n`)
+      expect(await c.waitFor(/\d{3} .*\r\n/, REPLY_WAIT_MS, from)).toMatch(/^250 /)
+      expect(rec.messages).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
       await server.close({ graceful: false })
     }
   })

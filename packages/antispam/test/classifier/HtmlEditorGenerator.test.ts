@@ -1,14 +1,13 @@
 // html_editor_generator: an HTML-only message whose page names a web-page editor as its generator;
 // on synthetic mail through the whole tokenizer and on the check itself. A mail program's own
 // generator (MSHTML, Word, Netscape), no generator, the editor's name in text, or a plain-text
-// version beside the page never count; never throws.
-import { fc, test } from "@fast-check/vitest"
+// version beside the page never count; never throws (DocumentTraitLaws.ts).
 import { describe, expect, it } from "vitest"
 import { documentFeatures } from "../../src/classifier/DocumentEvidence.ts"
-import { FEATURE_SIGNS, LATE_STAGES } from "../../src/classifier/FeatureSigns.ts"
 import { htmlEditorGenerator, isEditorPage } from "../../src/classifier/HtmlEditorGenerator.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { alternativeParts, parse, rfc822 } from "./support.ts"
+import { documentTraitLaws, withPlainVersion } from "./DocumentTraitLaws.ts"
+import { parse, rfc822 } from "./support.ts"
 
 const meta = (generator: string) => `<META NAME="GENERATOR" CONTENT="${generator}">`
 const page = (generator: string) =>
@@ -48,18 +47,7 @@ describe("html_editor_generator", () => {
   })
 
   it("not with a plain-text version, nor in plain text", () => {
-    const alternative = parse(
-      [
-        "From: Alice <alice@example.net>",
-        "To: bob@example.org",
-        "Subject: Notes",
-        "MIME-Version: 1.0",
-        'Content-Type: multipart/alternative; boundary="b1"',
-        "",
-        ...alternativeParts("Notes attached.", `${meta("Microsoft FrontPage 5.0")}Notes attached.`),
-        ""
-      ].join("\r\n")
-    )
+    const alternative = withPlainVersion("Notes attached.", `${meta("Microsoft FrontPage 5.0")}Notes attached.`)
     expect(isEditorPage(alternative.body.htmls[0]!)).toBe(true)
     expect(htmlEditorGenerator(alternative.body)).toBe(false)
     expect(tokenize(parse(rfc822({ subject: "x", body: meta("Microsoft FrontPage 4.0") }))).features).not.toContain(
@@ -67,16 +55,5 @@ describe("html_editor_generator", () => {
     )
   })
 
-  it("weighed towards spam only, fitted late in a stage of its own", () => {
-    expect(FEATURE_SIGNS.html_editor_generator).toBe(1)
-    expect(LATE_STAGES).toContainEqual(["html_untitled", "html_word_unstyled", "html_editor_generator"])
-  })
-
-  test.prop([fc.string({ maxLength: 3000 }), fc.boolean()])("never throws on any body", (body, isHtml) => {
-    expect(typeof htmlEditorGenerator(parse(rfc822({ subject: "x", body, html: isHtml })).body)).toBe("boolean")
-  })
-
-  test.prop([fc.uint8Array({ maxLength: 4000 })])("never throws on any bytes", (bytes) => {
-    expect(typeof htmlEditorGenerator(parse(bytes).body)).toBe("boolean")
-  })
+  documentTraitLaws("html_editor_generator", htmlEditorGenerator)
 })

@@ -4,10 +4,10 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { documentFeatures } from "../../src/classifier/DocumentEvidence.ts"
-import { FEATURE_SIGNS, LATE_STAGES } from "../../src/classifier/FeatureSigns.ts"
 import { hasUntitledTitle, htmlUntitled } from "../../src/classifier/HtmlUntitled.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { alternativeParts, parse, rfc822 } from "./support.ts"
+import { documentTraitLaws, withPlainVersion } from "./DocumentTraitLaws.ts"
+import { parse, rfc822 } from "./support.ts"
 
 const page = (title: string) =>
   `<html><head><title>${title}</title></head><body><p>Lowest rates of the year!</p></body></html>`
@@ -37,18 +37,7 @@ describe("html_untitled", () => {
   })
 
   it("not with a plain-text version, nor in plain text", () => {
-    const alternative = parse(
-      [
-        "From: Alice <alice@example.net>",
-        "To: bob@example.org",
-        "Subject: Notes",
-        "MIME-Version: 1.0",
-        'Content-Type: multipart/alternative; boundary="b1"',
-        "",
-        ...alternativeParts("Notes attached.", "<title></title>Notes attached."),
-        ""
-      ].join("\r\n")
-    )
+    const alternative = withPlainVersion("Notes attached.", "<title></title>Notes attached.")
     expect(hasUntitledTitle(alternative.body.htmls[0]!)).toBe(true)
     expect(htmlUntitled(alternative.body)).toBe(false)
     expect(tokenize(parse(rfc822({ subject: "x", body: "<title></title> in plain text" }))).features).not.toContain(
@@ -56,18 +45,7 @@ describe("html_untitled", () => {
     )
   })
 
-  it("weighed towards spam only, fitted late in a stage of its own", () => {
-    expect(FEATURE_SIGNS.html_untitled).toBe(1)
-    expect(LATE_STAGES).toContainEqual(["html_untitled", "html_word_unstyled", "html_editor_generator"])
-  })
-
-  test.prop([fc.string({ maxLength: 3000 }), fc.boolean()])("never throws on any body", (body, isHtml) => {
-    expect(typeof htmlUntitled(parse(rfc822({ subject: "x", body, html: isHtml })).body)).toBe("boolean")
-  })
-
-  test.prop([fc.uint8Array({ maxLength: 4000 })])("never throws on any bytes", (bytes) => {
-    expect(typeof htmlUntitled(parse(bytes).body)).toBe("boolean")
-  })
+  documentTraitLaws("html_untitled", htmlUntitled)
 
   test.prop([fc.stringMatching(/^[A-Za-z]{2,12}( [A-Za-z]{2,12}){0,3}$/)])(
     "a title of words that is no editor's default never counts",

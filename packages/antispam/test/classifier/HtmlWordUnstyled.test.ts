@@ -5,10 +5,10 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { documentFeatures } from "../../src/classifier/DocumentEvidence.ts"
-import { FEATURE_SIGNS, LATE_STAGES } from "../../src/classifier/FeatureSigns.ts"
 import { htmlWordUnstyled, isWordUnstyled } from "../../src/classifier/HtmlWordUnstyled.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { alternativeParts, parse, rfc822 } from "./support.ts"
+import { documentTraitLaws, withPlainVersion } from "./DocumentTraitLaws.ts"
+import { parse, rfc822 } from "./support.ts"
 
 const pasted =
   "<html><body lang=EN-US><div class=Section1><p class=MsoNormal>Lowest rates!<o:p></o:p></p></div></body></html>"
@@ -37,18 +37,7 @@ describe("html_word_unstyled", () => {
   })
 
   it("not with a plain-text version, nor in plain text", () => {
-    const alternative = parse(
-      [
-        "From: Alice <alice@example.net>",
-        "To: bob@example.org",
-        "Subject: Notes",
-        "MIME-Version: 1.0",
-        'Content-Type: multipart/alternative; boundary="b1"',
-        "",
-        ...alternativeParts("Notes attached.", "<span class=MsoNormal>Notes attached.</span>"),
-        ""
-      ].join("\r\n")
-    )
+    const alternative = withPlainVersion("Notes attached.", "<span class=MsoNormal>Notes attached.</span>")
     expect(isWordUnstyled(alternative.body.htmls[0]!)).toBe(true)
     expect(htmlWordUnstyled(alternative.body)).toBe(false)
     expect(tokenize(parse(rfc822({ subject: "x", body: "<p class=MsoNormal>x</p>" }))).features).not.toContain(
@@ -56,18 +45,7 @@ describe("html_word_unstyled", () => {
     )
   })
 
-  it("weighed towards spam only, fitted late in a stage of its own", () => {
-    expect(FEATURE_SIGNS.html_word_unstyled).toBe(1)
-    expect(LATE_STAGES).toContainEqual(["html_untitled", "html_word_unstyled", "html_editor_generator"])
-  })
-
-  test.prop([fc.string({ maxLength: 3000 }), fc.boolean()])("never throws on any body", (body, isHtml) => {
-    expect(typeof htmlWordUnstyled(parse(rfc822({ subject: "x", body, html: isHtml })).body)).toBe("boolean")
-  })
-
-  test.prop([fc.uint8Array({ maxLength: 4000 })])("never throws on any bytes", (bytes) => {
-    expect(typeof htmlWordUnstyled(parse(bytes).body)).toBe("boolean")
-  })
+  documentTraitLaws("html_word_unstyled", htmlWordUnstyled)
 
   test.prop([fc.string({ maxLength: 500 }), fc.string({ maxLength: 500 })])(
     "a page with a style sheet anywhere never counts",

@@ -1,29 +1,13 @@
 // What every trait of round 55's family (DocumentEvidence.ts) must satisfy, shared by their tests:
-// weighed towards spam only in the family's late stage, never throwing on any body or bytes, and
-// never holding for a page sent with its plain-text version.
+// weighed towards spam only in the family's late stage and never throwing on any body or bytes.
 import { fc, test } from "@fast-check/vitest"
 import type { Message } from "@mailmoat/core"
 import { expect, it } from "vitest"
 import { FEATURE_SIGNS, LATE_STAGES } from "../../src/classifier/FeatureSigns.ts"
-import { alternativeParts, parse, rfc822 } from "./support.ts"
+import { parse, rfc822 } from "./support.ts"
 
 /** The family's late stage, as FeatureSigns.ts lists it. */
 export const DOCUMENT_STAGE = ["html_untitled", "html_word_unstyled", "html_editor_generator"]
-
-/** A multipart/alternative from a person: `text` as the plain version, `htmlText` inside the HTML one. */
-export const withPlainVersion = (text: string, htmlText: string): Message =>
-  parse(
-    [
-      "From: Alice <alice@example.net>",
-      "To: bob@example.org",
-      "Subject: Notes",
-      "MIME-Version: 1.0",
-      'Content-Type: multipart/alternative; boundary="b1"',
-      "",
-      ...alternativeParts(text, htmlText),
-      ""
-    ].join("\r\n")
-  )
 
 /** The laws for trait `name`, whose message-level check is `holds`. */
 export const documentTraitLaws = (name: string, holds: (body: Message["body"]) => boolean): void => {

@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest"
 import { documentFeatures } from "../../src/classifier/DocumentEvidence.ts"
 import { htmlEditorGenerator, isEditorPage } from "../../src/classifier/HtmlEditorGenerator.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { documentTraitLaws, withPlainVersion } from "./DocumentTraitLaws.ts"
-import { parse, rfc822 } from "./support.ts"
+import { documentTraitLaws } from "./DocumentTraitLaws.ts"
+import { parse, rfc822, withPlainVersion } from "./support.ts"
 
 const meta = (generator: string) => `<META NAME="GENERATOR" CONTENT="${generator}">`
 const page = (generator: string) =>

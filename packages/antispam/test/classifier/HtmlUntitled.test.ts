@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest"
 import { documentFeatures } from "../../src/classifier/DocumentEvidence.ts"
 import { hasUntitledTitle, htmlUntitled } from "../../src/classifier/HtmlUntitled.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { documentTraitLaws, withPlainVersion } from "./DocumentTraitLaws.ts"
-import { parse, rfc822 } from "./support.ts"
+import { documentTraitLaws } from "./DocumentTraitLaws.ts"
+import { parse, rfc822, withPlainVersion } from "./support.ts"
 
 const page = (title: string) =>
   `<html><head><title>${title}</title></head><body><p>Lowest rates of the year!</p></body></html>`

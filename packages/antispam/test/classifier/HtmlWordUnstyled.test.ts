@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest"
 import { documentFeatures } from "../../src/classifier/DocumentEvidence.ts"
 import { htmlWordUnstyled, isWordUnstyled } from "../../src/classifier/HtmlWordUnstyled.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { documentTraitLaws, withPlainVersion } from "./DocumentTraitLaws.ts"
-import { parse, rfc822 } from "./support.ts"
+import { documentTraitLaws } from "./DocumentTraitLaws.ts"
+import { parse, rfc822, withPlainVersion } from "./support.ts"
 
 const pasted =
   "<html><body lang=EN-US><div class=Section1><p class=MsoNormal>Lowest rates!<o:p></o:p></p></div></body></html>"

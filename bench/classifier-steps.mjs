@@ -14,11 +14,12 @@
 // (`HeaderMailerForms.headerMailerFormFeatures`, round 48), `server`
 // (`LinkServerEvidence.linkServerFeatures`, round 50), `bulk` (`BulkTool.bulkToolFeatures`, rounds
 // 35 and 52), `page` (`PageEvidence.pageFeatures`, round 54), `relation`
-// (`TextHeaderRelation.textHeaderRelationFeatures`, round 51); a checkout without a step's module is left
+// (`TextHeaderRelation.textHeaderRelationFeatures`, round 51), `document`
+// (`DocumentEvidence.documentFeatures`, round 55); a checkout without a step's module is left
 // out of that step. Prints each build's median µs per message and, per batch, its ratio to the
 // first build (median and quartiles).
 //
-//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter|mailerform|server|bulk|page|relation|traits]
+//   node bench/classifier-steps.mjs [--step collect|solicited|layout|offer|fingerprint|clock|offertext|link|removal|letter|mailerform|server|bulk|page|relation|document|traits]
 //                                   [--rounds 6] [--peers] [--paired]
 //                                   [--against DIR[,DIR...]]
 //
@@ -68,7 +69,8 @@ const MODULES = {
   V: "LinkServerEvidence",
   B: "BulkTool",
   P: "PageEvidence",
-  X: "TextHeaderRelation"
+  X: "TextHeaderRelation",
+  D: "DocumentEvidence"
 }
 /**
  * `--paired`: every message through each build in turn (the order turned each message and round),
@@ -166,6 +168,7 @@ const TRAITS = {
   solicitedFeatures: ["SolicitedEvidence", (M, m) => M.solicitedFeatures(m)],
   linkFeatures: ["LinkEvidence", (M, m) => M.linkFeatures(m)],
   linkServerFeatures: ["LinkServerEvidence", (M, m) => M.linkServerFeatures(m)],
+  documentFeatures: ["DocumentEvidence", (M, m) => M.documentFeatures(m)],
   analyseHtml: ["Html", (M, m) => M.analyseHtml(m.body.htmls)],
   analyseUrls: ["Urls", (M, m) => M.analyseUrls(m.body.urls, m.body.hosts)],
   // Pieces the traits above share, priced alone: the links' IP-host test, the dates' parsing.
@@ -223,7 +226,8 @@ const STEPS = {
   server: (m) => m.V && ((message) => m.V.linkServerFeatures(message)),
   bulk: (m) => m.B && ((message) => m.B.bulkToolFeatures(message)),
   page: (m) => m.P && ((message) => m.P.pageFeatures(message)),
-  relation: (m) => m.X && ((message) => m.X.textHeaderRelationFeatures(message))
+  relation: (m) => m.X && ((message) => m.X.textHeaderRelationFeatures(message)),
+  document: (m) => m.D && ((message) => m.D.documentFeatures(message))
 }
 if (STEPS[step] === undefined && step !== "traits")
   throw new Error(`--step: one of ${Object.keys(STEPS).join(", ")}, traits`)

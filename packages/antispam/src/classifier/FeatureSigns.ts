@@ -41,6 +41,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   html_big_font: 1,
   html_body_fragment: 1,
   html_comment_in_word: 1,
+  html_editor_generator: 1,
   html_form: 1,
   html_hidden_text: 1,
   html_mailto_only: 1,
@@ -48,7 +49,9 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   html_page_saturated: 1,
   html_tiny_font: 1,
   html_trailing_junk: 1,
+  html_untitled: 1,
   html_white_text: 1,
+  html_word_unstyled: 1,
   image_link_little_text: 1,
   image_only: 1,
   mailer_bulk: 1,
@@ -178,6 +181,7 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["to_sorted_run", "recipient_field_repeated"],
   ["html_body_fragment", "html_mailto_only"],
   ["text_form_report_relayed"],
+  ["html_untitled", "html_word_unstyled", "html_editor_generator"],
   ["bulk_header_and_body"],
   ["to_tagged_for_sender_host"]
 ]

@@ -7,7 +7,7 @@ import { FEATURE_SIGNS, LATE_STAGES } from "../../src/classifier/FeatureSigns.ts
 import { hasMailtoLink, htmlMailtoOnly } from "../../src/classifier/HtmlMailtoOnly.ts"
 import { pageFeatures } from "../../src/classifier/PageEvidence.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { alternativeParts, parse, rfc822 } from "./support.ts"
+import { parse, rfc822, withPlainVersion } from "./support.ts"
 
 const page = (body: string) => `<html><body><p>Lowest rates of the year!</p>${body}</body></html>`
 const offer = page('<p>Write to <a href="mailto:rates@offer.example.com?subject=more">us</a> for details.</p>')
@@ -45,18 +45,7 @@ describe("html_mailto_only", () => {
   })
 
   it("not with a plain-text version, in plain text, or with no mailto link", () => {
-    const alternative = parse(
-      [
-        "From: Alice <alice@example.net>",
-        "To: bob@example.org",
-        "Subject: Notes",
-        "MIME-Version: 1.0",
-        'Content-Type: multipart/alternative; boundary="b1"',
-        "",
-        ...alternativeParts("Write to me.", '<a href="mailto:alice@example.net">me</a>'),
-        ""
-      ].join("\r\n")
-    )
+    const alternative = withPlainVersion("Write to me.", '<a href="mailto:alice@example.net">me</a>')
     expect(hasMailtoLink(alternative.body.htmls)).toBe(true)
     expect(htmlMailtoOnly(alternative)).toBe(false)
     expect(htmlMailtoOnly(parse(rfc822({ subject: "x", body: "Write to mailto:a@offer.example.com" })))).toBe(false)

@@ -42,6 +42,21 @@ export const alternativeParts = (text: string, htmlText: string): Array<string> 
   "--b1--"
 ]
 
+/** A multipart/alternative from a person: `text` as the plain version, `htmlText` inside the HTML one. */
+export const withPlainVersion = (text: string, htmlText: string): Message =>
+  parse(
+    [
+      "From: Alice <alice@example.net>",
+      "To: bob@example.org",
+      "Subject: Notes",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/alternative; boundary="b1"',
+      "",
+      ...alternativeParts(text, htmlText),
+      ""
+    ].join("\r\n")
+  )
+
 /** A plain message with exactly these header lines (no defaults), for header-shape tests. */
 export const withHeaders = (headers: ReadonlyArray<string>, body = "Hello."): string =>
   [...headers, "", body, ""].join("\r\n")

@@ -29,6 +29,7 @@ import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { linkFeatures } from "./LinkEvidence.ts"
 import { linkServerFeatures } from "./LinkServerEvidence.ts"
 import { pageFeatures } from "./PageEvidence.ts"
+import { scriptFeatures } from "./ScriptEvidence.ts"
 import { htmlPageSaturated } from "./HtmlPageColour.ts"
 import { mailerMalformedOutlook } from "./MailerForm.ts"
 import { mimeBoundaryForged } from "./MimeBoundaryForged.ts"
@@ -332,6 +333,7 @@ export const collect = (parsed: Message): TokenSet => {
   const urls = analyseUrls(message.body.urls, message.body.hosts)
   for (const f of linkServerFeatures(message, urls.features.includes("url_ip_literal"))) features.add(f)
   for (const f of pageFeatures(message)) features.add(f)
+  for (const f of scriptFeatures(message)) features.add(f)
   for (const f of textHeaderRelationFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)

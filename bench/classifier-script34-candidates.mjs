@@ -25,7 +25,7 @@ const NEAR = 0.6
 /** Charset names by the script they write (CharsetConflict.ts's table, in short). */
 const SCRIPTS = {
   latin: /^(?:us-ascii|ascii|iso[-_]?8859-(?:1|2|3|4|9|10|13|14|15|16)|latin-?[1-9]|windows-125[02478]|cp125[02478])$/,
-  cjk: /^(?:gb2312|gbk|x-gbk|gb18030|big5|euc-kr|ks_c_5601-1987|cp949|iso-2022-kr|iso-2022-jp|shift[_-]jis|euc-jp)$/,
+  cjk: /^(?:gb2312|gbk|x-gbk|gb18030|big5|chinesebig5|euc-kr|ks_c_5601-1987|cp949|iso-2022-kr|iso-2022-jp|shift[_-]jis|euc-jp)$/,
   cyrillic: /^(?:koi8-[ru]|windows-1251|cp1251|iso[-_]?8859-5)$/
 }
 const scriptOf = (cs) => {

@@ -83,7 +83,7 @@ const eightBit = (bytes: Uint8Array): boolean => {
 }
 
 /** The leaf parts of `root`, depth first, at most `MAX_PARTS` of them. */
-const leafParts = (root: MimePart): Array<MimePart> => {
+export const leafParts = (root: MimePart): Array<MimePart> => {
   const leaves: Array<MimePart> = []
   const stack: Array<[MimePart, number]> = [[root, 0]]
   let seen = 0
@@ -100,7 +100,8 @@ const textType = (part: MimePart): string =>
   typeof part.contentType === "string" ? part.contentType.toLowerCase().slice(0, 60) : ""
 const bodyOf = (part: MimePart): Uint8Array | undefined => (part.body instanceof Uint8Array ? part.body : undefined)
 
-const attached = (part: MimePart): boolean =>
+/** Whether `part` is a file attached (a name, or an `attachment` disposition), not body text. */
+export const attached = (part: MimePart): boolean =>
   (typeof part.filename === "string" && part.filename.length > 0) || /attachment/i.test(String(part.disposition ?? ""))
 
 /**

@@ -38,6 +38,8 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   from_empty_comment: 1,
   from_encoded_ascii: 1,
   from_missing: 1,
+  from_name_address_script: 1,
+  header_unencoded_script: 1,
   html_big_font: 1,
   html_body_fragment: 1,
   html_comment_in_word: 1,
@@ -85,6 +87,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   removal_free_mail: 1,
   reply_to_free_mail: 1,
   return_path_other_domain: 1,
+  subject_ad_marker: 1,
   subject_all_caps: 1,
   subject_clock_stamp: 1,
   subject_code_tail: 1,
@@ -182,6 +185,7 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["html_body_fragment", "html_mailto_only"],
   ["text_form_report_relayed"],
   ["html_untitled", "html_word_unstyled", "html_editor_generator"],
+  ["header_unencoded_script", "from_name_address_script", "subject_ad_marker"],
   ["bulk_header_and_body"],
   ["to_tagged_for_sender_host"]
 ]

@@ -30,6 +30,7 @@ import { linkFeatures } from "./LinkEvidence.ts"
 import { linkServerFeatures } from "./LinkServerEvidence.ts"
 import { pageFeatures } from "./PageEvidence.ts"
 import { documentFeatures } from "./DocumentEvidence.ts"
+import { scriptFeatures } from "./ScriptEvidence.ts"
 import { htmlPageSaturated } from "./HtmlPageColour.ts"
 import { mailerMalformedOutlook } from "./MailerForm.ts"
 import { mimeBoundaryForged } from "./MimeBoundaryForged.ts"
@@ -335,6 +336,7 @@ export const collect = (parsed: Message): TokenSet => {
   for (const f of linkServerFeatures(message, urls.features.includes("url_ip_literal"))) features.add(f)
   for (const f of pageFeatures(message)) features.add(f)
   for (const f of documentFeatures(message)) features.add(f)
+  for (const f of scriptFeatures(message)) features.add(f)
   for (const f of textHeaderRelationFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)

@@ -2,7 +2,7 @@
 // and again on a lane of its own (a message's deadline answered in time on an otherwise idle
 // lane), this build's `DeadlineLanes` against another checkout's, alternated, eight runs each.
 // Prints nanoseconds of process CPU per add and cancel (docs/performance.md, "Deadlines on a
-// monotonic clock, 2026-12-07 night": a `setTimeout` and `clearTimeout` each at 5b3cfcc, a
+// monotonic clock, 2026-12-07 late night": a `setTimeout` and `clearTimeout` each at 5b3cfcc, a
 // parked timer refreshed since).
 //
 //   npm run build && node bench/lane-cycle.mjs --checkout /tmp/mm-base34 [--n 200000]

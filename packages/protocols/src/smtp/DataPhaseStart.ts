@@ -5,7 +5,7 @@
  * A message's data phase begins with the session's longest synchronous step (the message model,
  * the classifier, the checks' first questions: ~0.8 ms at the median and ~1.9 at p90 of the
  * gateway's ~2.4 ms per message on the peer workload's replay; see docs/performance.md, "The tail
- * at concurrency 20, 2026-12-07 night"). Started in the microtask after its read, it ran before the other sockets the loop had
+ * at concurrency 20, 2026-12-07 late night"). Started in the microtask after its read, it ran before the other sockets the loop had
  * found ready in the same turn, so every reply those carried (other sessions' commands, the
  * downstream's replies that end a delivery, DNS answers that finish a verdict) waited behind it,
  * and behind every other message that ended in that turn. Started in the loop's check phase

@@ -104,9 +104,21 @@ const runSittings = () => {
   // The harness's scripts append to results/ but do not create it.
   const results = join(work, "results")
   mkdirSync(results, { recursive: true })
+  // The harness's load script sends smtp-source's failures to `${LOAD_ERR:-/dev/stderr}` with `2>`:
+  // when this bench's stderr is a file (`>> log 2>&1`), reopening /dev/stderr truncates that file,
+  // and every earlier line of the caller's log was lost. The failures go to a file of the run's,
+  // printed after each step instead.
+  const loadErrors = join(work, "load-errors.log")
   const sh = (label, command, env = {}, { mustSucceed = true } = {}) => {
     console.log(`\n[bench/peers] ${label}`)
-    const r = spawnSync("bash", ["-c", command], { cwd: work, stdio: "inherit", env: { ...process.env, ...env } })
+    writeFileSync(loadErrors, "")
+    const r = spawnSync("bash", ["-c", command], {
+      cwd: work,
+      stdio: "inherit",
+      env: { ...process.env, LOAD_ERR: loadErrors, ...env }
+    })
+    const failures = readFileSync(loadErrors, "utf8")
+    if (failures !== "") process.stderr.write(failures)
     if (r.status === 0) return
     if (mustSucceed) throw new Error(`${label}: exit ${r.status}`)
     // run-smtp.sh ends with a grep for errors in Haraka's log, which exits 1 when there are none:

@@ -18,7 +18,10 @@
 // bench/alloc-summary.mjs FILE 2000 --by-source` reads it (per message: 2,000 sessions).
 // MM_SURVIVOR_INTERVAL sets the mean sampling interval in bytes (default 4096);
 // MM_SURVIVOR_MODE=allocated keeps the collected objects too: what the same window allocated, to
-// set each site's survivors against its allocations.
+// set each site's survivors against its allocations; MM_SURVIVOR_MODE=live drops every object
+// collected (minor or major) and runs a full collection before writing: what the window left
+// alive. `survived` minus `live`, site by site, is what outlived a scavenge and died later, in
+// the old generation for the most part: what the window's major collections were for.
 import { subscribe } from "node:diagnostics_channel"
 import { writeFileSync } from "node:fs"
 import { Session } from "node:inspector"
@@ -29,6 +32,8 @@ const to = Number(process.env.MM_SURVIVOR_TO ?? 4200)
 const interval = Number(process.env.MM_SURVIVOR_INTERVAL ?? 4096)
 // `allocated`: every sampled object, collected or not (an allocation profile of the same window).
 const allocated = process.env.MM_SURVIVOR_MODE === "allocated"
+// `live`: only the objects still alive at the end (a full collection first).
+const live = process.env.MM_SURVIVOR_MODE === "live"
 
 if (out !== undefined) {
   if (typeof globalThis.gc !== "function") throw new Error("survivor-probe: run node with --expose-gc")
@@ -39,7 +44,8 @@ if (out !== undefined) {
   const write = () => {
     if (state !== "sampling") return
     state = "written"
-    globalThis.gc({ type: "minor" })
+    if (live) globalThis.gc()
+    else globalThis.gc({ type: "minor" })
     session.post("HeapProfiler.getSamplingProfile", (error, result) => {
       if (error !== null) return process.stderr.write(`[survivor-probe] ${error.message}\n`)
       writeFileSync(out, JSON.stringify(result.profile))
@@ -53,7 +59,7 @@ if (out !== undefined) {
       state = "sampling"
       session.post("HeapProfiler.startSampling", {
         samplingInterval: interval,
-        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMajorGC: !live,
         includeObjectsCollectedByMinorGC: allocated
       })
     } else if (sessions === to + 1) write()

@@ -8,7 +8,7 @@
 //
 //   npm run build && node bench/tail-breakdown.mjs [--checkouts here,/tmp/base,here+FLAG] [--rounds 1]
 //                                                   [--conc 20] [--warm-runs 2] [--json FILE]
-//                                                   [--messages 2000]
+//                                                   [--messages 2000] [--gw-out DIR]
 //
 // The client times every step of every session; inside the gateway bench/tail-probe.mjs records
 // the event loop's delay and long turns, garbage collections, accepted connections, the relay's
@@ -23,7 +23,9 @@
 // FILE` prints it again from a `--json FILE` of an earlier run). With several checkouts and
 // rounds, the order alternates round by round (A B, B A, ...). `CHECKOUT+FLAG[+FLAG...]` passes
 // `--FLAG` to that system's node alone (`here+heap-growing-percent=0`); GW_NODE_FLAGS to every one.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+// `--gw-out DIR` keeps each gateway's output (V8's `--trace-gc` lines, bench/gc-probe.mjs's) in
+// DIR/rROUND-N.out, N the system's place in --checkouts (bench/replay-gc.mjs reads them).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -42,6 +44,8 @@ const rounds = Number(arg("rounds", "1"))
 const warmRuns = Number(arg("warm-runs", "2"))
 const checkouts = arg("checkouts", "here").split(",")
 const jsonOut = arg("json", undefined)
+const gwOut = arg("gw-out", undefined)
+if (gwOut !== undefined) mkdirSync(gwOut, { recursive: true })
 const harness = resolve(arg("harness", join(here, "..", "shared", "peers-bench")))
 const mono = () => Number(process.hrtime.bigint()) / 1e6
 
@@ -133,9 +137,15 @@ const machineBusyMs = () => {
   return ((user + nice + system + irq + softirq + steal) * 1000) / 100
 }
 
+/** The process's peak resident set (VmHWM, MB) so far: its whole life, warm-up runs included. */
+const peakRss = (pid) => {
+  const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]
+  return kb === undefined ? undefined : Number(kb) / 1024
+}
+
 // A system is a checkout (`here` or a folder with a built gateway) and node flags for it alone:
 // `here+heap-growing-percent=0` runs this checkout with `--heap-growing-percent=0`.
-const measure = async (system) => {
+const measure = async (system, outFile) => {
   const [checkout, ...systemFlags] = system.split("+")
   const dir = checkout === "here" ? here : resolve(checkout)
   const probeOut = join(mkdtempSync(join(work, "probe-")), "probe.json")
@@ -148,7 +158,8 @@ const measure = async (system) => {
     dir,
     dnsPort,
     nodeArgs: [...flags, "--import", join(here, "bench/tail-probe.mjs")],
-    env: { ...process.env, MM_TAIL_OUT: probeOut }
+    env: { ...process.env, MM_TAIL_OUT: probeOut },
+    outFile
   })
   try {
     smtpSourceRun(work, smtpPort, conc, 2)
@@ -160,6 +171,7 @@ const measure = async (system) => {
     const busy0 = machineBusyMs()
     const { results, wallMs } = await replay(smtpPort)
     const cpu = { gatewayMs: cpuMs(gw.child.pid) - cpu0, machineBusyMs: machineBusyMs() - busy0 }
+    const peakRssMb = peakRss(gw.child.pid)
     await sleep(500)
     gw.child.kill("SIGUSR2")
     await waitFor(
@@ -174,7 +186,7 @@ const measure = async (system) => {
       20_000,
       "the probe's record"
     )
-    return { checkout: system, conc, wallMs, cpu, results, probe: JSON.parse(readFileSync(probeOut, "utf8")) }
+    return { checkout: system, conc, wallMs, cpu, peakRssMb, results, probe: JSON.parse(readFileSync(probeOut, "utf8")) }
   } finally {
     await procs.stop(gw.child)
     await procs.stop(sink.child)
@@ -187,7 +199,8 @@ try {
     const order = round % 2 === 0 ? [...checkouts].reverse() : checkouts
     for (const checkout of order) {
       const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0]
-      const run = await measure(checkout)
+      const outFile = gwOut === undefined ? undefined : join(gwOut, `r${round}-${checkouts.indexOf(checkout)}.out`)
+      const run = await measure(checkout, outFile)
       run.round = round
       runs.push(run)
       console.log(`\n# round ${round}, load average ${load} before it${report(run, conc)}`)

@@ -17,7 +17,9 @@
 //   and on each one the time each `DATA` was written and when a message (found by its
 //   Message-ID) went out after it, with the message's position on that connection;
 // - every question to node:dns's `Resolver` (the system resolver the gateway uses by default):
-//   when, how long, its type and error code;
+//   when, how long, its type and error code (not with MM_TAIL_DNS=0: the wrappers hold a record
+//   and closures per question, and redefine `oncomplete` on c-ares' request, all of it alive
+//   for the question's wait, which a survivor count of the DNS path should not include);
 // - with MM_TAIL_TASKS=1, every task the event loop ran (bench/tail-tasks.mjs): when, how long,
 //   what kind, and for a socket's its ports (this costs the process much more CPU).
 // The timer and the write hook cost the process a little CPU: the figures are a breakdown of
@@ -87,7 +89,8 @@ if (out !== undefined) {
     }
     return write.call(this, chunk, ...rest)
   }
-  for (const method of ["resolve4", "resolve6", "resolveTxt", "resolvePtr", "resolveMx"]) {
+  const dnsMethods = process.env.MM_TAIL_DNS === "0" ? [] : ["resolve4", "resolve6", "resolveTxt", "resolvePtr", "resolveMx"]
+  for (const method of dnsMethods) {
     const original = dns.Resolver.prototype[method]
     dns.Resolver.prototype[method] = function (name, ...rest) {
       const callback = rest.pop()

@@ -200,19 +200,20 @@ export const summary = (all, first = all[0]?.checkout) => {
       minors: gc(1).length,
       minorMs: gc(1).reduce((a, e) => a + e[1], 0),
       busy: 100 * run.probe.loop.utilisation,
-      cpu: run.cpu.gatewayMs / run.results.length
+      cpu: run.cpu.gatewayMs / run.results.length,
+      rss: run.peakRssMb === undefined ? "-" : f1(run.peakRssMb)
     }
   }
   const lines = [
-    "\n| system | round | msgs/s | mean ms | p50 | p99 | p99/mean | p99 / first's | major GCs (ms) | scavenges (ms) | loop busy % | CPU ms/msg | CPU-time latency p50, p99, p99/mean |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "\n| system | round | msgs/s | mean ms | p50 | p99 | p99/mean | p99 / first's | major GCs (ms) | scavenges (ms) | loop busy % | CPU ms/msg | CPU-time latency p50, p99, p99/mean | peak RSS MB |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   ]
   for (const run of all) {
     const f = figures(run)
     const base = all.find((r) => r.round === run.round && r.checkout === first)
     const ratio = base === undefined || base === run ? "-" : `x${(f.p99 / figures(base).p99).toFixed(2)}`
     lines.push(
-      `| ${run.checkout} | ${run.round} | ${f1(f.mps)} | ${f1(f.mean)} | ${f1(f.p50)} | ${f1(f.p99)} | ${(f.p99 / f.mean).toFixed(2)} | ${ratio} | ${f.majors} (${f1(f.majorMs)}) | ${f.minors} (${f1(f.minorMs)}) | ${f1(f.busy)} | ${f.cpu.toFixed(2)} | ${f1(f.cpuP50)}, ${f1(f.cpuP99)}, x${(f.cpuP99 / f.cpuMean).toFixed(2)} |`
+      `| ${run.checkout} | ${run.round} | ${f1(f.mps)} | ${f1(f.mean)} | ${f1(f.p50)} | ${f1(f.p99)} | ${(f.p99 / f.mean).toFixed(2)} | ${ratio} | ${f.majors} (${f1(f.majorMs)}) | ${f.minors} (${f1(f.minorMs)}) | ${f1(f.busy)} | ${f.cpu.toFixed(2)} | ${f1(f.cpuP50)}, ${f1(f.cpuP99)}, x${(f.cpuP99 / f.cpuMean).toFixed(2)} | ${f.rss} |`
     )
   }
   return lines.join("\n")

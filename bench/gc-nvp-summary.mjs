@@ -77,7 +77,9 @@ for (const file of files) {
 
 if (majorsWanted) {
   const mb = (bytes) => (bytes / 1048576).toFixed(1)
-  console.log("\n| file | segment | pause ms | mark | evacuate | clear | finish | weak_handles | incremental ms before | heap MB before, after |")
+  console.log(
+    "\n| file | segment | pause ms | mark | evacuate | clear | finish | weak_handles | incremental ms before | heap MB before, after |"
+  )
   console.log("|---|---|---|---|---|---|---|---|---|---|")
   for (const m of majors)
     console.log(

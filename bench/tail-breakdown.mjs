@@ -186,7 +186,15 @@ const measure = async (system, outFile) => {
       20_000,
       "the probe's record"
     )
-    return { checkout: system, conc, wallMs, cpu, peakRssMb, results, probe: JSON.parse(readFileSync(probeOut, "utf8")) }
+    return {
+      checkout: system,
+      conc,
+      wallMs,
+      cpu,
+      peakRssMb,
+      results,
+      probe: JSON.parse(readFileSync(probeOut, "utf8"))
+    }
   } finally {
     await procs.stop(gw.child)
     await procs.stop(sink.child)

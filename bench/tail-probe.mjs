@@ -89,7 +89,8 @@ if (out !== undefined) {
     }
     return write.call(this, chunk, ...rest)
   }
-  const dnsMethods = process.env.MM_TAIL_DNS === "0" ? [] : ["resolve4", "resolve6", "resolveTxt", "resolvePtr", "resolveMx"]
+  const dnsMethods =
+    process.env.MM_TAIL_DNS === "0" ? [] : ["resolve4", "resolve6", "resolveTxt", "resolvePtr", "resolveMx"]
   for (const method of dnsMethods) {
     const original = dns.Resolver.prototype[method]
     dns.Resolver.prototype[method] = function (name, ...rest) {

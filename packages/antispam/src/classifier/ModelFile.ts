@@ -124,6 +124,12 @@ const checkLayer = (lg: Logistic | null): void => {
     )
 }
 
+/** The length from which V8 makes a slice of a string share the string's characters. */
+const SHARED_SLICE = 13
+
+/** `s` in a string of its own characters (decoded afresh, so it shares none with what it came from). */
+const ownCopy = (s: string): string => Buffer.from(s, "utf8").toString("utf8")
+
 const isCount = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0
 
 const isTokenWeight = (n: unknown): n is number => isWeight(n) && Math.abs(n) <= MAX_WEIGHT
@@ -178,6 +184,9 @@ export const parse = (input: Uint8Array): Model => {
   const tokens = new Map<string, [number, number]>()
   const weights = new Map<string, number>()
   const text = table.toString("utf8")
+  // A long token is copied out of `text`: sliced from it, V8 would share `text`'s characters with
+  // it (slices of SHARED_SLICE or more characters) and keep the whole text (~1 MB) alive as long as
+  // the model is loaded; shorter slices are copies already.
   let start = 0
   while (start < text.length) {
     const line = tokens.size + 1
@@ -193,7 +202,7 @@ export const parse = (input: Uint8Array): Model => {
     const ham = Number(text.slice(t1 + 1, t2))
     const spam = Number(text.slice(t2 + 1, countsEnd))
     if (!isCount(ham) || !isCount(spam)) throw new ModelFormatError(`model file: bad counts on table line ${line}`)
-    const token = text.slice(start, t1)
+    const token = t1 - start < SHARED_SLICE ? text.slice(start, t1) : ownCopy(text.slice(start, t1))
     if (tokens.has(token)) throw new ModelFormatError(`model file: token on table line ${line} repeats an earlier one`)
     tokens.set(token, [ham, spam])
     const w = withWeights ? parseWeight(text.slice(t3 + 1, end), line) : undefined

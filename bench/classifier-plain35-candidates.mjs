@@ -12,6 +12,9 @@
 //     [--dump FILE]   (a drift dump, `node bench/classifier-drift.mjs --known 1,0.1,0 --dump FILE`,
 //                      of the build to aim at: its none-known cells give the misses' columns)
 //     [--show NAME]   (prints the files that carry candidate NAME, ham first)
+//     [--habits]      (instead: the messages carrying 1+, 2+, ... of the coarse habits `HABITS`)
+//     [--pairs]       (the same, then the pairs of habits in at most 1 ham marking 3+ near misses)
+//     [--opening]     (with --habits or --pairs: only messages opening a conversation)
 //
 // Columns: a count per subset; the spam of the dump's none-known cells not called spam (each
 // subset's spam is tested in one cell: eval spam in the split, spam_2 in 2002 -> 2003-05, spam in
@@ -186,22 +189,28 @@ const oneBlankLead = (l) => /^ \S/.test(l)
 
 /** Two blanks between two words inside a sentence (a letter or comma, two blanks, a letter), once per line, in lines with no longer run (not a column). */
 const doubleBlanks = (t) =>
-  own(t).filter((l) => /[A-Za-z,]  [A-Za-z]/.test(l.trim()) && !/ {3,}/.test(l.trim()) && !/[.!?:]  [A-Za-z]/.test(l.trim())).length
+  own(t).filter(
+    (l) => /[A-Za-z,] {2}[A-Za-z]/.test(l.trim()) && !/ {3,}/.test(l.trim()) && !/[.!?:] {2}[A-Za-z]/.test(l.trim())
+  ).length
 
 const T = (f) => (m) => {
   const t = plainText(m)
   return t !== "" && f(t, m)
 }
+/** `at` or more of the text's worded lines (`min` or more of them) pass `test`. */
+const mostLines = (test, min, at) =>
+  T((t) => {
+    const w = worded(t)
+    return w.length >= min && share(w, test) >= at
+  })
+
 const candidates = {
   "built: text_footer_gap (TextFooterGap.ts)": (m) => Classifier.tokenize(m).features.includes("text_footer_gap"),
   "wrap: hard-wrapped 65-80, 10+ lines": T(hardWrapped),
   "wrap: one line per paragraph (5+, 3+ of 100+)": T(unwrapped),
   "wrap: the same, unthreaded, no quote": T((t, m) => unwrapped(t) && unthreaded(m) && noQuote(t)),
   "wrap: 2+ lines of 120+ beside 5+ wrapped under 60": T(mixedWrap),
-  "open: 90 %+ of 10+ worded lines open on a capital": T((t) => {
-    const w = worded(t)
-    return w.length >= 10 && share(w, capOpen) >= 0.9
-  }),
+  "open: 90 %+ of 10+ worded lines open on a capital": mostLines(capOpen, 10, 0.9),
   "open: every worded line (10+) opens on a capital": T((t) => {
     const w = worded(t)
     return w.length >= 10 && w.every(capOpen)
@@ -210,10 +219,7 @@ const candidates = {
     const w = worded(t)
     return w.length >= 20 && w.every(capOpen)
   }),
-  "end: 80 %+ of 10+ worded lines end on a stop": T((t) => {
-    const w = worded(t)
-    return w.length >= 10 && share(w, stopEnd) >= 0.8
-  }),
+  "end: 80 %+ of 10+ worded lines end on a stop": mostLines(stopEnd, 10, 0.8),
   "end: every worded line (8+) ends on `.`": T((t) => {
     const w = worded(t)
     return w.length >= 8 && w.every((l) => /\.\s*$/.test(l))
@@ -238,15 +244,11 @@ const candidates = {
   "rule: 2+ of `*`, `#`, `~` or `+`": T((t) => own(t).filter((l) => /^\s*([*#~+])\1{9,}\s*$/.test(l)).length >= 2),
   "list: 5+ items": T((t) => listItems(t) >= 5),
   "list: 8+ items, unthreaded, no quote": T((t, m) => listItems(t) >= 8 && unthreaded(m) && noQuote(t)),
-  "caps: a quarter of 8+ worded lines in capitals": T((t) => {
-    const w = worded(t)
-    return w.length >= 8 && share(w, capsLine) >= 0.25
-  }),
-  "caps: 40 %+ of 8+": T((t) => {
-    const w = worded(t)
-    return w.length >= 8 && share(w, capsLine) >= 0.4
-  }),
-  "caps: 3+ lines in capitals, text under 1,500 letters": T((t) => worded(t).filter(capsLine).length >= 3 && L(t) < 1500),
+  "caps: a quarter of 8+ worded lines in capitals": mostLines(capsLine, 8, 0.25),
+  "caps: 40 %+ of 8+": mostLines(capsLine, 8, 0.4),
+  "caps: 3+ lines in capitals, text under 1,500 letters": T(
+    (t) => worded(t).filter(capsLine).length >= 3 && L(t) < 1500
+  ),
   "line: a mailbox alone on a line": T((t) => own(t).some(mailboxLine)),
   "line: 2+ mailbox lines": T((t) => own(t).filter(mailboxLine).length >= 2),
   "line: 3+ link lines": T((t) => own(t).filter(urlLine).length >= 3),
@@ -258,14 +260,8 @@ const candidates = {
   "num: 6+ amounts with a currency sign": T((t) => currencyCount(t) >= 6),
   "sig: a `-- ` line (ham side)": T((t) => lines(t).includes("-- ")),
   "sig: 3+ quoted lines (ham side)": T((t) => lines(t).filter((l) => /^\s*>/.test(l)).length >= 3),
-  "trail: half of 8+ worded lines end in a blank": T((t) => {
-    const w = worded(t)
-    return w.length >= 8 && share(w, trailing) >= 0.5
-  }),
-  "trail: 90 %+ of 8+": T((t) => {
-    const w = worded(t)
-    return w.length >= 8 && share(w, trailing) >= 0.9
-  }),
+  "trail: half of 8+ worded lines end in a blank": mostLines(trailing, 8, 0.5),
+  "trail: 90 %+ of 8+": mostLines(trailing, 8, 0.9),
   "trail: 3+ lines ending in a blank before an empty line": T((t) => trailBeforeEmpty(t) >= 3),
   "trail: the same, 5+": T((t) => trailBeforeEmpty(t) >= 5),
   "trail: the same (3+), not format=flowed": T(
@@ -279,10 +275,7 @@ const candidates = {
   }),
   "tab: 3+ lines indented by a tab": T((t) => tabLines(t) >= 3),
   "tab: 3+, unthreaded, no quote": T((t, m) => tabLines(t) >= 3 && unthreaded(m) && noQuote(t)),
-  "lead: half of 8+ worded lines led by one blank": T((t) => {
-    const w = worded(t)
-    return w.length >= 8 && share(w, oneBlankLead) >= 0.5
-  }),
+  "lead: half of 8+ worded lines led by one blank": mostLines(oneBlankLead, 8, 0.5),
   "shape: 5+ lines of one shape in a row": T((t) => shapeRun(t) >= 5),
   "shape: 8+": T((t) => shapeRun(t) >= 8),
   "open: 8+ continuation lines (2nd+ of a paragraph), 90 %+ on a capital": T((t) => {
@@ -299,15 +292,35 @@ const candidates = {
   }),
   "typed: 3+ double blanks between two words (not after a stop, no column)": T((t) => doubleBlanks(t) >= 3),
   "typed: the same, 5+": T((t) => doubleBlanks(t) >= 5),
-  "typed: a letter 6+ times in a row in a word": T((t) => /([a-zA-Z])\1{5,}/.test(own(t).filter((l) => !/https?:|www\.|@/.test(l)).join("\n"))),
+  "typed: a letter 6+ times in a row in a word": T((t) =>
+    /([a-zA-Z])\1{5,}/.test(
+      own(t)
+        .filter((l) => !/https?:|www\.|@/.test(l))
+        .join("\n")
+    )
+  ),
   "typed: a run of 8+ dots": T((t) => /\.{8,}/.test(t)),
   "typed: `!!!` 2+": T((t) => count(t, /!{3,}/g) >= 2),
-  "typed: 3+ list items glued to their word (`1.Body`)": T((t) => own(t).filter((l) => /^\s*\d{1,2}[.)][A-Z][a-z]/.test(l)).length >= 3),
+  "typed: 3+ list items glued to their word (`1.Body`)": T(
+    (t) => own(t).filter((l) => /^\s*\d{1,2}[.)][A-Z][a-z]/.test(l)).length >= 3
+  ),
   "typed: 3+ blanks before `,` or `.` (`word ,`)": T((t) => count(own(t).join("\n"), /[a-z] [,.](?=\s|$)/g) >= 3),
-  "typed: 5+ commas glued to a lower-case word (`rate,and`)": T((t) => count(own(t).filter((l) => !/https?:|www\.|@|[{};=]/.test(l)).join("\n"), /[a-z],[a-z]/g) >= 5),
+  "typed: 5+ commas glued to a lower-case word (`rate,and`)": T(
+    (t) =>
+      count(
+        own(t)
+          .filter((l) => !/https?:|www\.|@|[{};=]/.test(l))
+          .join("\n"),
+        /[a-z],[a-z]/g
+      ) >= 5
+  ),
   "typed: 3+ lower-case sentence starts (`. the`)": T((t) => count(own(t).join(" "), /[a-z]{2}[.!?] +[a-z]{2,}/g) >= 3),
-  "typed: 3+ lines of one blank beside 3+ empty lines": T((t) => own(t).filter((l) => l === " ").length >= 3 && emptyLines(t) >= 3),
-  "typed: 3+ lines with a run of 5+ blanks between words": T((t) => own(t).filter((l) => /\S {5,}\S/.test(l.trim())).length >= 3)
+  "typed: 3+ lines of one blank beside 3+ empty lines": T(
+    (t) => own(t).filter((l) => l === " ").length >= 3 && emptyLines(t) >= 3
+  ),
+  "typed: 3+ lines with a run of 5+ blanks between words": T(
+    (t) => own(t).filter((l) => /\S {5,}\S/.test(l.trim())).length >= 3
+  )
 }
 
 /**
@@ -351,19 +364,21 @@ const HABITS = {
 }
 
 /** A letter that starts a conversation: no In-Reply-To or References, no `Re:` subject, no quoted line. */
-const opening = (m) =>
-  unthreaded(m) && !/^\s*re\s*:/i.test(m.headers.get("subject") ?? "") && noQuote(plainText(m))
+const opening = (m) => unthreaded(m) && !/^\s*re\s*:/i.test(m.headers.get("subject") ?? "") && noQuote(plainText(m))
 candidates["gap: 8+ empty lines inside the letter (before a `-- `)"] = T((t) => gapAbove(t, 8))
 candidates["gap: the same, opening a conversation"] = T((t, m) => gapAbove(t, 8) && opening(m))
 candidates["gap: 6+, opening a conversation"] = T((t, m) => gapAbove(t, 6) && opening(m))
 candidates["gap: 10+, opening a conversation"] = T((t, m) => gapAbove(t, 10) && opening(m))
-candidates["gap: 8+, 1-8 non-blank lines below, opening"] = T((t, m) => gapAbove(t, 8, (n) => n > 0 && n <= 8) && opening(m))
+candidates["gap: 8+, 1-8 non-blank lines below, opening"] = T(
+  (t, m) => gapAbove(t, 8, (n) => n > 0 && n <= 8) && opening(m)
+)
 candidates["gap: 6+, 1-8 below, opening"] = T((t, m) => gapAbove(t, 6, (n) => n > 0 && n <= 8) && opening(m))
 candidates["gap: 8+, 1-8 below, any"] = T((t) => gapAbove(t, 8, (n) => n > 0 && n <= 8))
 candidates["gap: 8+, 1-8 below, under 3,000 letters, opening"] = T(
   (t, m) => gapAbove(t, 8, (n) => n > 0 && n <= 8) && opening(m) && L(t) < 3000
 )
-for (const [k, f] of Object.entries(HABITS)) candidates[`gated: ${k}, opening a conversation`] = (m) => f(m) && opening(m)
+for (const [k, f] of Object.entries(HABITS))
+  candidates[`gated: ${k}, opening a conversation`] = (m) => f(m) && opening(m)
 
 if (args.includes("--habits") || args.includes("--pairs")) {
   const byK = new Map()
@@ -394,7 +409,9 @@ if (args.includes("--habits") || args.includes("--pairs")) {
   console.log("|---|---:|---:|---:|---:|---|")
   for (const [k, r] of [...byK.entries()].sort()) line(k, r)
   if (args.includes("--pairs"))
-    for (const [k, r] of [...pairs.entries()].filter(([, r]) => r.ham <= 1 && r.near >= 3).sort((a, b) => b[1].near - a[1].near))
+    for (const [k, r] of [...pairs.entries()]
+      .filter(([, r]) => r.ham <= 1 && r.near >= 3)
+      .sort((a, b) => b[1].near - a[1].near))
       line(k, r)
   process.exit(0)
 }

@@ -7,9 +7,13 @@ import { plainLayoutFeatures } from "../../src/classifier/PlainLayout.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { parse, rfc822 } from "./support.ts"
 
-const message = (body: string, extra?: string) =>
-  parse(rfc822({ subject: "Hi", body, ...(extra ? { extra } : {}) }))
-const gapped = ["Great rates on every loan!", "Call 555-0100 today.", ...Array<string>(10).fill(""), "Reply REMOVE to stop."]
+const message = (body: string, extra?: string) => parse(rfc822({ subject: "Hi", body, ...(extra ? { extra } : {}) }))
+const gapped = [
+  "Great rates on every loan!",
+  "Call 555-0100 today.",
+  ...Array<string>(10).fill(""),
+  "Reply REMOVE to stop."
+]
 
 describe("plain-text layout traits through the tokenizer", () => {
   it("names the trait a message carries", () => {

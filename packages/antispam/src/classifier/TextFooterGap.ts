@@ -11,8 +11,9 @@
  * bench/classifier-plain35-candidates.mjs`, docs/classifier.md round 59): 0 ham, 81 spam (32 of
  * 2002's, 34 of 2003-05's, 15 of the evaluation split's), 19 of them missed with none of their words
  * known in the base's drift run. Eight or more with one to eight lines below and a conversation
- * opened: six empty lines are in a dozen ham (a newsletter's sections, a pasted article), a longer
- * block below is a newsletter's disclaimer or a form, and replies carry a gap above what they quote.
+ * opened: a run of six under the same conditions is in six ham (a newsletter's sections, a pasted
+ * article), a longer block below is a newsletter's disclaimer or a form (two ham), and replies
+ * carry a gap above what they quote.
  *
  * **Gotchas**
  * Only a message without an HTML part is read (its first decoded text): a text alternative that a

@@ -100,6 +100,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   text_blank_form: 1,
   text_amount_millions: 1,
   text_blank_spacing: 1,
+  text_footer_gap: 1,
   text_form_report_relayed: 1,
   text_html_mismatch: 1,
   text_letter_head: 1,
@@ -187,7 +188,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["html_untitled", "html_word_unstyled", "html_editor_generator"],
   ["header_unencoded_script", "from_name_address_script", "subject_ad_marker"],
   ["bulk_header_and_body"],
-  ["to_tagged_for_sender_host"]
+  ["to_tagged_for_sender_host"],
+  ["text_footer_gap"]
 ]
 
 /** Every late feature, in stage order. */

@@ -35,6 +35,7 @@ import { htmlPageSaturated } from "./HtmlPageColour.ts"
 import { mailerMalformedOutlook } from "./MailerForm.ts"
 import { mimeBoundaryForged } from "./MimeBoundaryForged.ts"
 import { offerLayoutFeatures } from "./OfferLayout.ts"
+import { plainLayoutFeatures } from "./PlainLayout.ts"
 import { offerTextFeatures } from "./OfferText.ts"
 import { letterTextFeatures } from "./LetterText.ts"
 import { textHeaderRelationFeatures } from "./TextHeaderRelation.ts"
@@ -338,6 +339,7 @@ export const collect = (parsed: Message): TokenSet => {
   for (const f of documentFeatures(message)) features.add(f)
   for (const f of scriptFeatures(message)) features.add(f)
   for (const f of textHeaderRelationFeatures(message)) features.add(f)
+  for (const f of plainLayoutFeatures(message)) features.add(f)
   const html = analyseHtml(message.body.htmls)
   head.push(...html.tokens)
   for (const f of html.features) features.add(f)

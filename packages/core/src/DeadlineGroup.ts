@@ -14,6 +14,7 @@
 import { Cause, type Clock, type Context, Effect, Exit, Fiber } from "effect"
 import * as DeadlineLanes from "./DeadlineLanes.ts"
 import * as Later from "./Later.ts"
+import { listOfLength } from "./ListKinds.ts"
 import type { Timer } from "./TurnTimer.ts"
 
 /** How one effect of `exitsWithin` ended, and when (the caller's clock); `undefined`: its deadline passed first. */
@@ -65,7 +66,8 @@ class Group<A, E> {
     readonly clock: Clock.Clock,
     readonly resume: (effect: Effect.Effect<Array<Settled<A, E>>>) => void
   ) {
-    this.out = new Array(n)
+    // Without holes (`ListKinds`): the settled list is read by the pipeline's loops.
+    this.out = listOfLength<Settled<A, E>>(n) as Array<Settled<A, E>>
     this.left = n
   }
 

@@ -28,6 +28,7 @@ export type {
   StageInput,
   StageResult
 } from "./Stage.ts"
+export { EMPTY_LIST, emptyList, listOfLength } from "./ListKinds.ts"
 export * as StageAnswers from "./StageAnswers.ts"
 export * as Later from "./Later.ts"
 export * as Engine from "./engine/index.ts"

@@ -24,6 +24,7 @@ import {
   type StageResult,
   type SymbolHit
 } from "@mailmoat/core"
+import { EMPTY_LIST } from "@mailmoat/core"
 import { define } from "../stages/Builtin.ts"
 import type { StageContext } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"
@@ -32,7 +33,7 @@ import { options } from "./options.ts"
 import { AttachmentSymbols } from "./symbols.ts"
 import { looksLikeZip, zipListing } from "./ZipNames.ts"
 
-const NOTHING: StageResult = { symbols: [] }
+const NOTHING: StageResult = { symbols: EMPTY_LIST }
 const SOURCE = "attachments"
 const ZIP_TYPES = new Set(["application/zip", "application/x-zip-compressed", "application/x-zip"])
 /** Named parts looked at per message (a message of thousands of parts is not read to its end). */

@@ -28,6 +28,7 @@ import {
   type StageInput,
   type StageResult
 } from "@mailmoat/core"
+import { EMPTY_LIST } from "@mailmoat/core"
 import type { Effect } from "effect"
 import { chainOf } from "../received/ReceivedFacts.ts"
 import type { StageContext } from "../stages/StageContext.ts"
@@ -143,8 +144,8 @@ export const make = (options: AuthStageOptions): Stage => {
   }
   // A message whose check answers at once (remembered checks) answers with its result itself.
   const answer = (input: StageInput): StageAnswer<never> => {
-    if (input.phase !== "data") return { symbols: [] }
-    if (isSubmission(input.message)) return { symbols: [], facts: { skipped: "authenticated session" } }
+    if (input.phase !== "data") return { symbols: EMPTY_LIST }
+    if (isSubmission(input.message)) return { symbols: EMPTY_LIST, facts: { skipped: "authenticated session" } }
     return StageAnswers.andThen(options.authenticator.factsNow(input.message, Facts.of(input)), resultOf)
   }
   return {

@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import { Facts, type RecipientDecision, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
+import { EMPTY_LIST } from "@mailmoat/core"
 import { Effect } from "effect"
 import { type StageContext, withListsOf } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"
@@ -26,7 +27,7 @@ import { define } from "../stages/Builtin.ts"
 import { options } from "./options.ts"
 
 const SOURCE = "bypass"
-const NOTHING: StageResult = { symbols: [] }
+const NOTHING: StageResult = { symbols: EMPTY_LIST }
 const bypassed = (h: Bypass.BypassHit): StageResult => ({
   symbols: [hit(BypassSymbols, h.symbol, SOURCE, h.reason)],
   decision: { _tag: "Bypass", rule: h.rule, reason: h.reason }

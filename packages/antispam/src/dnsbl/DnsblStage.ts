@@ -14,6 +14,7 @@ import {
   type StageInput,
   type StageResult
 } from "@mailmoat/core"
+import { EMPTY_LIST } from "@mailmoat/core"
 import type { Lists } from "../module/ListSet.ts"
 import * as ListCheck from "../rbl/ListCheck.ts"
 import { listBudget, listsOf, type StageContext } from "../stages/StageContext.ts"
@@ -39,7 +40,7 @@ const NAMES: ListCheck.SymbolNames = {
 }
 
 /** Not the data phase: nothing to say (one object for every such call). */
-const NOTHING: StageResult = { symbols: [] }
+const NOTHING: StageResult = { symbols: EMPTY_LIST }
 
 export const make = (options: DnsblStageOptions): Stage => {
   // A message whose lists and answers are known answers with its result itself (no effect).

@@ -23,6 +23,7 @@ import {
   type StageResult,
   type SymbolHit
 } from "@mailmoat/core"
+import { EMPTY_LIST } from "@mailmoat/core"
 import * as ListCheck from "../rbl/ListCheck.ts"
 import { RblRecords } from "../rbl/RblStage.ts"
 import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"
@@ -55,7 +56,7 @@ const NAMES: ListCheck.SymbolNames = {
 const NO_QUERIES: ReadonlyArray<never> = []
 const never = () => false
 
-const NOTHING: StageResult = { symbols: [] }
+const NOTHING: StageResult = { symbols: EMPTY_LIST }
 
 export const make = (options: EndUserStageOptions): Stage => {
   // A message whose lists and answers are known answers with its result itself (no effect).
@@ -68,7 +69,7 @@ export const make = (options: EndUserStageOptions): Stage => {
     return StageAnswers.andThen(options.lists(input), (lists) => {
       const providers = options.providers(lists)
       const senderRow = chain.hops.find((h) => h.status === "sender")
-      if (senderRow?.ip === undefined) return { symbols: [], facts: { skipped: "no identified sender" } }
+      if (senderRow?.ip === undefined) return { symbols: EMPTY_LIST, facts: { skipped: "no identified sender" } }
       const ip = senderRow.ip
       const fromReceived = senderRow.source !== "client"
       const helo = fromReceived ? senderRow.helo : env.helo

@@ -28,6 +28,7 @@ import {
   type SymbolHit,
   type SymbolTable
 } from "@mailmoat/core"
+import { EMPTY_LIST } from "@mailmoat/core"
 import { Effect } from "effect"
 import type * as BodyTargets from "../dnsbl/BodyTargets.ts"
 import * as ListCheck from "../rbl/ListCheck.ts"
@@ -116,7 +117,7 @@ export const make = (options: PluginListsStageOptions): Stage => ({
   symbols: PluginListSymbols,
   run: (input) =>
     Effect.gen(function* () {
-      if (input.phase !== "data" || options.providers.length === 0) return { symbols: [] } satisfies StageResult
+      if (input.phase !== "data" || options.providers.length === 0) return { symbols: EMPTY_LIST } satisfies StageResult
       const message = input.message
       const targets = PluginTargets.extract(message, {
         chain: chainOf(Facts.of(input), options.chain, message),

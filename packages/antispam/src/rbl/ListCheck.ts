@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import type { BlocklistProvider, BlocklistQuery, SymbolHit } from "@mailmoat/core"
-import { type BlocklistRunner, StageAnswers } from "@mailmoat/core"
+import { type BlocklistRunner, EMPTY_LIST, StageAnswers, emptyList } from "@mailmoat/core"
 import type { Effect } from "effect"
 
 type Now<A> = StageAnswers.Now<A>
@@ -70,7 +70,8 @@ const originOf = (queries: ListCheckInput["queries"], query: BlocklistQuery): st
   return "?"
 }
 
-const NONE: ReadonlyArray<BlocklistProvider> = []
+// One elements kind for the suspended providers, none or some (`ListKinds` in core).
+const NONE: ReadonlyArray<BlocklistProvider> = EMPTY_LIST
 
 /** The check's result: at once when every answer is cached (`BlocklistRunner.runNow`), else the effect. */
 export const runNow = (input: ListCheckInput): Now<ListCheckResult> => {
@@ -91,8 +92,12 @@ export const runNow = (input: ListCheckInput): Now<ListCheckResult> => {
         source: input.source,
         detail
       })
-      const symbols: Array<SymbolHit> = down.map((p) => hit(input.names.zoneDown, `${p.name} suspended by list health`))
-      const accounting = records.map((r): AccountRow => {
+      // Filled by loops into arrays of one elements kind: `.map` of no providers or no records made
+      // an array of small integers, which the symbols' and the metrics' loops had not met.
+      const symbols: Array<SymbolHit> = emptyList()
+      for (const p of down) symbols.push(hit(input.names.zoneDown, `${p.name} suspended by list health`))
+      const accounting: Array<AccountRow> = emptyList()
+      for (const r of records) {
         const from = originOf(input.queries, r.query)
         const a = r.answer
         if (a._tag === "Listed")
@@ -106,7 +111,7 @@ export const runNow = (input: ListCheckInput): Now<ListCheckResult> => {
             )
           )
         }
-        return {
+        accounting.push({
           list: r.provider,
           kind: r.query.kind,
           value: r.query.value,
@@ -115,8 +120,8 @@ export const runNow = (input: ListCheckInput): Now<ListCheckResult> => {
           answer: describe(r),
           millis: r.millis,
           cached: r.cached
-        }
-      })
+        })
+      }
       return { records, accounting, symbols }
     }
   )

@@ -22,6 +22,7 @@ import {
   type StageInput,
   type StageResult
 } from "@mailmoat/core"
+import { EMPTY_LIST } from "@mailmoat/core"
 import type { CidrSet } from "../net/CidrSet.ts"
 import type { HopRow } from "../received/ReceivedChain.ts"
 import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"
@@ -83,7 +84,7 @@ export const chooseIps = (hops: ReadonlyArray<HopRow>, skip: CidrSet, maxAddress
 }
 
 /** Not the data phase: nothing to say (one object for every such call). */
-const NOTHING: StageResult = { symbols: [] }
+const NOTHING: StageResult = { symbols: EMPTY_LIST }
 
 const NAMES: ListCheck.SymbolNames = {
   listed: "RBL_LISTED",

@@ -18,6 +18,7 @@
  * @since 0.1.0
  */
 import { type FactKey, Facts, type Stage, type StageInput, type StageResult, type SymbolHit } from "@mailmoat/core"
+import { EMPTY_LIST } from "@mailmoat/core"
 import { Clock, Effect } from "effect"
 import { AntispamConfigError } from "../config/AntispamConfigError.ts"
 import { isSubmission, senderOf } from "../auth/AuthStage.ts"
@@ -37,7 +38,7 @@ export type ReputationSettings = StageContext["settings"]["reputation"]
 export const ReputationKeys: FactKey<ReadonlyArray<string>> = Facts.key<ReadonlyArray<string>>("reputation.keys")
 
 const SOURCE = "reputation"
-const NOTHING: StageResult = { symbols: [] }
+const NOTHING: StageResult = { symbols: EMPTY_LIST }
 
 const NAMES = {
   ip: { bad: "REPUTATION_IP_BAD", good: "REPUTATION_IP_GOOD" },
@@ -80,7 +81,7 @@ export const make = (options: ReputationStageOptions): Stage => {
   const lookup = (input: Extract<StageInput, { phase: "data" }>) =>
     Effect.gen(function* () {
       const message = input.message
-      if (isSubmission(message)) return { symbols: [], facts: { skipped: "authenticated session" } }
+      if (isSubmission(message)) return { symbols: EMPTY_LIST, facts: { skipped: "authenticated session" } }
       const facts = Facts.of(input)
       const domain = options.domains
         ? Keys.authenticatedDomain(yield* options.context.authenticator.facts(message, facts))

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { Stage, StageResult } from "@mailmoat/core"
+import { EMPTY_LIST } from "@mailmoat/core"
 import { Effect } from "effect"
 import type { StageContext } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"
@@ -14,7 +15,7 @@ import { SizeSymbols } from "./symbols.ts"
 import { define } from "../stages/Builtin.ts"
 import { options } from "./options.ts"
 
-const NOTHING: StageResult = { symbols: [] }
+const NOTHING: StageResult = { symbols: EMPTY_LIST }
 
 /** None when the limit is 0 (unlimited). */
 export const fromContext = (ctx: StageContext): Stage | undefined => {

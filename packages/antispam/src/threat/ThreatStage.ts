@@ -20,6 +20,7 @@
  * @since 0.1.0
  */
 import type { Message, MimePart, Stage, StageResult, SymbolHit } from "@mailmoat/core"
+import { EMPTY_LIST } from "@mailmoat/core"
 import { Effect } from "effect"
 import { hit } from "../Symbols.ts"
 import { ClamdClient, type ClamdOptions, type ScanInput } from "./ClamdClient.ts"
@@ -103,7 +104,7 @@ export const scanMessage = async (
   const whole = await client.scan(full, signal)
   if (whole._tag === "Unavailable") return unavailable(whole.reason, whole.detail)
   if (whole._tag === "Clean")
-    return { symbols: [], facts: { threats: [], scanner: client.address } satisfies ThreatFacts }
+    return { symbols: EMPTY_LIST, facts: { threats: [], scanner: client.address } satisfies ThreatFacts }
 
   const parts = MimeWalk.walk(message.mime)
   const leaves = parts.filter((p) => p.isLeaf)
@@ -149,7 +150,7 @@ export const makeThreatStage = (options: ThreatStageOptions): Stage => {
     symbols: ThreatSymbols,
     run: (input) =>
       input.phase !== "data"
-        ? Effect.succeed({ symbols: [] })
+        ? Effect.succeed({ symbols: EMPTY_LIST })
         : Effect.promise((signal) => scanMessage(client, input.message, options, signal))
   }
 }

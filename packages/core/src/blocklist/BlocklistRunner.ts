@@ -31,6 +31,7 @@ import { type BlocklistAnswer, type BlocklistProvider, type BlocklistQuery, froz
 import { trimOldest } from "../BoundedMap.ts"
 import { MAX_TIMER_MILLIS, timerSleep } from "../RuntimeTimer.ts"
 import * as Later from "../Later.ts"
+import { listOfLength } from "../ListKinds.ts"
 import { askAll } from "./AskBatch.ts"
 
 /** One lookup's accounting, copied into stage facts. */
@@ -230,7 +231,8 @@ export const make = (options: RunnerOptions = {}): BlocklistRunner => {
     pairs: ReadonlyArray<readonly [BlocklistProvider<unknown>, BlocklistQuery]>,
     clock: Clock.Clock
   ): Later.Later<ReadonlyArray<LookupRecord>> => {
-    const records: Array<LookupRecord> = new Array(pairs.length)
+    // Without holes: the records' readers also read the cached path's (`ListKinds`).
+    const records = listOfLength<LookupRecord>(pairs.length) as Array<LookupRecord>
     const now = () => clock.currentTimeMillisUnsafe()
     return Later.flatMap(
       askAll(

@@ -26,6 +26,7 @@
  */
 import { Cause, Effect, Exit, Schema } from "effect"
 import type { Envelope } from "../Envelope.ts"
+import { EMPTY_LIST } from "../ListKinds.ts"
 import type { RecipientOutcome } from "../Evaluation.ts"
 import * as Facts from "../Facts.ts"
 import type { Message } from "../MessageTypes.ts"
@@ -105,7 +106,8 @@ export type MessageOutcome = Omit<RecipientOutcome, "recipient">
 /** Stands for "the message as a whole" where recipients are keyed; never a real address. */
 const WHOLE = ""
 
-const EMPTY: ReadonlyArray<never> = []
+// One elements kind for every empty list the phases hand on (`ListKinds`).
+const EMPTY = EMPTY_LIST
 
 const hasOwnFindings = (traces: ReadonlyArray<StageTrace>) =>
   traces.some((t) => t.symbols.length > 0 || (t.outcome !== "ok" && t.outcome !== "skipped"))

@@ -12,10 +12,13 @@
  * @since 0.1.0
  */
 import type { Header, Headers } from "../MessageTypes.ts"
+import { EMPTY_LIST } from "../ListKinds.ts"
 import { parseFields } from "./HeaderBlock.ts"
 import * as Rfc2047 from "./Rfc2047.ts"
 
-const EMPTY: ReadonlyArray<string> = Object.freeze([])
+// Not frozen: a frozen array is an elements kind of its own, and the fields' readers loop over
+// this and filled lists alike (`ListKinds`).
+const EMPTY: ReadonlyArray<string> = EMPTY_LIST
 const SCAN_MAX = 64
 
 const isAsciiText = (s: string): boolean => {

@@ -26,6 +26,7 @@
  */
 import { Cause, type Clock, Effect, Exit, Option } from "effect"
 import * as Deadline from "../Deadline.ts"
+import { EMPTY_LIST, listOfLength } from "../ListKinds.ts"
 import { clockWithEager } from "../FiberClock.ts"
 import { planOf } from "./PhasePlan.ts"
 import type { Decision, RecipientDecision, Stage, StageAnswer, StageInput, StageResult } from "../Stage.ts"
@@ -49,7 +50,9 @@ export interface PhaseRun {
   readonly recipientDecisions: ReadonlyArray<RecipientDecision & { readonly stage: string }>
 }
 
-const EMPTY: ReadonlyArray<never> = []
+// One elements kind for every empty list of a trace or a run (`ListKinds`): a skipped or failed
+// stage's symbols are read by the same loops as a stage's hits.
+const EMPTY = EMPTY_LIST
 
 export interface PipelineOptions {
   /** Overall deadline for the phase in milliseconds (0 or absent: only the stage budgets). */
@@ -69,11 +72,11 @@ type Guarded =
 // Once per stage and message: object literals of one shape each, no spreads.
 const toTrace = (stage: Stage<unknown>, millis: number, out: Option.Option<Guarded>): StageRun => {
   const { name, phase } = stage
-  if (Option.isNone(out)) return { trace: { stage: name, phase, millis, outcome: "timeout", symbols: [] } }
+  if (Option.isNone(out)) return { trace: { stage: name, phase, millis, outcome: "timeout", symbols: EMPTY } }
   const value = out.value
   if (!value.ok)
     return {
-      trace: { stage: name, phase, millis, outcome: value.outcome, symbols: [], facts: { error: value.detail } }
+      trace: { stage: name, phase, millis, outcome: value.outcome, symbols: EMPTY, facts: { error: value.detail } }
     }
   const result = value.result
   return { trace: { stage: name, phase, millis, outcome: "ok", symbols: result.symbols, facts: result.facts }, result }
@@ -176,7 +179,8 @@ const runGroup = <R>(
   clock: Clock.Clock
 ): ReadonlyArray<StageRun> | Effect.Effect<ReadonlyArray<StageRun>, never, R> => {
   const start = clock.currentTimeMillisUnsafe()
-  const all: Array<StageRun | undefined> = new Array(group.length)
+  // Without holes: the runs' readers also read a lone stage's `[run]` (`ListKinds`).
+  const all: Array<StageRun | undefined> = listOfLength(group.length)
   let stages: Array<Stage<unknown>> | undefined
   let runs: Array<Waiting<R>> | undefined
   let millis: Array<number> | undefined
@@ -203,7 +207,7 @@ const runGroup = <R>(
 }
 
 const skipped = (stage: Stage<unknown>): StageRun => ({
-  trace: { stage: stage.name, phase: stage.phase, outcome: "skipped", millis: 0, symbols: [] }
+  trace: { stage: stage.name, phase: stage.phase, outcome: "skipped", millis: 0, symbols: EMPTY }
 })
 
 const inlineRun = (stage: Stage<unknown>, input: StageInput, run: StageRun): PhaseRun => {

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { Action, Engine, type Stage, type StageResult } from "../../src/index.ts"
+import { Action, Engine, type Stage, StageError, type StageResult } from "../../src/index.ts"
 import type { Phase, StageInput } from "../../src/Stage.ts"
 import * as Testing from "../../src/testing.ts"
 import { hiddenClasses } from "../support/hiddenClass.ts"
@@ -63,5 +63,17 @@ describe("hidden classes of the engine's outcomes", () => {
     expect(outcomes.map((o) => [o.phase, o.traces.length])).toContainEqual(["connect", 0])
     expect(outcomes.map((o) => [o.phase, o.traces.length])).toContainEqual(["mail", 1])
     expect(hiddenClasses(outcomes)).toBe(1)
+  })
+
+  it("a trace's symbols have one hidden class, whether its stage hit, found nothing or failed", async () => {
+    const hit = stage("hit", "data", () => ({ symbols: [{ name: "HIT", score: 1, source: "hit", detail: "" }] }))
+    const failing: Stage = {
+      ...stage("failing", "data", () => ({ symbols: [] })),
+      run: () => Effect.fail(new StageError({ stage: "failing", reason: "Broken", temporary: false }))
+    }
+    const engine = Effect.runSync(Engine.make({ stages: [hit, failing] }))
+    const traces = (await outcomesOf(engine, 3)).flatMap((o) => o.verdict.trace)
+    expect(new Set(traces.map((t) => t.outcome))).toEqual(new Set(["ok", "failed:Broken"]))
+    expect(hiddenClasses(traces.map((t) => t.symbols))).toBe(1)
   })
 })

@@ -5,6 +5,7 @@ import { fold } from "../../src/message/Fold.ts"
 import { parseFields } from "../../src/message/HeaderBlock.ts"
 import * as Headers from "../../src/message/Headers.ts"
 import { envelope, msg } from "./support.ts"
+import { hiddenClasses } from "../support/hiddenClass.ts"
 
 describe("header block", () => {
   it("unfolds, keeps name case and looks names up case-insensitively (CRLF and bare LF)", () => {
@@ -114,5 +115,13 @@ describe("header bombs (TESTING #20): bounded, deterministic results", () => {
     const tokens = fromBytes(new TextEncoder().encode(`To: ${"a:".repeat(1_000_000)}b\r\n\r\n`), { envelope })
     expect(tokens.headers.get("to")).toHaveLength(2_000_001)
     expect(tokens.headers.decoded("to")).toHaveLength(2_000_001)
+  })
+})
+
+describe("header field lists", () => {
+  it("have one hidden class, the name present or not (the readers loop over both)", () => {
+    const h = Headers.parse("To: a@example.org\r\nCc: b@example.org\r\n")
+    expect(h.getAll("x-absent")).toEqual([])
+    expect(hiddenClasses([h.getAll("x-absent"), h.getAll("to"), h.getAll("cc")])).toBe(1)
   })
 })

@@ -22,6 +22,7 @@
  * @since 0.1.0
  */
 import type * as net from "node:net"
+import { emptyList } from "@mailmoat/core"
 import { DeliveryError } from "./DeliveryError.ts"
 import type { OwnReads } from "./OwnReads.ts"
 import { type ParsedReply, ReplyParser } from "./ReplyParser.ts"
@@ -47,7 +48,8 @@ export class ReplyChannel {
   private waitWhat = ""
   private waitMs = 0
   private waitTimer: WaitTimer | undefined
-  private readonly timers: Array<WaitTimer> = []
+  // Of one elements kind from the start (`ListKinds` in core): `armWait` loops over it empty too.
+  private readonly timers: Array<WaitTimer> = emptyList()
 
   constructor(
     private socket: net.Socket,

@@ -15,6 +15,7 @@
  * @category models
  * @since 0.1.0
  */
+import { emptyList } from "@mailmoat/core"
 import type { SmtpReply } from "../smtp/Handler.ts"
 
 export interface ParsedReply extends SmtpReply {
@@ -37,7 +38,9 @@ export class ReplyParser {
   /** The start of a line whose end has not arrived yet (copies: a chunk is not kept). */
   private pending: Array<Uint8Array> = []
   private pendingBytes = 0
-  private lines: Array<string> = []
+  // Lists of one elements kind (`ListKinds` in core): a reply's lines and a chunk's events are
+  // read by loops that also meet them empty.
+  private lines: Array<string> = emptyList()
   private code: number | undefined
   private broken = false
 
@@ -48,7 +51,7 @@ export class ReplyParser {
 
   /** Feeds bytes; returns the replies (or the one protocol error) completed by them. */
   push(chunk: Uint8Array): ReadonlyArray<ReplyEvent> {
-    const out: Array<ReplyEvent> = []
+    const out: Array<ReplyEvent> = emptyList()
     if (this.broken) return out
     // Line by line: the line ends are found by a native scan, not byte by byte.
     for (let start = 0; start < chunk.length; ) {
@@ -110,7 +113,7 @@ export class ReplyParser {
     if (sepChar === " ") {
       out.push({ _tag: "Reply", reply: build(code, this.lines) })
       this.code = undefined
-      this.lines = []
+      this.lines = emptyList()
     }
     return undefined
   }
@@ -119,7 +122,7 @@ export class ReplyParser {
     this.broken = true
     this.pending = []
     this.pendingBytes = 0
-    this.lines = []
+    this.lines = emptyList()
     out.push({ _tag: "Malformed", detail })
     return out
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { EMPTY_LIST, emptyList } from "../src/ListKinds.ts"
+import { EMPTY_LIST, emptyList, listOfLength } from "../src/ListKinds.ts"
 import { hiddenClasses } from "./support/hiddenClass.ts"
 
 // An array's hidden class is its elements kind: the empty lists the message path hands on must
@@ -24,5 +24,14 @@ describe("empty lists", () => {
     expect(a.length + b.length + EMPTY_LIST.length).toBe(0)
     a.push({ name: "A" })
     expect(hiddenClasses([a, b, EMPTY_LIST])).toBe(1)
+  })
+  it("of a given length have no holes: filled by index, they keep the kind of a literal's", () => {
+    const slots = listOfLength<{ readonly name: string }>(3)
+    expect(slots).toEqual([undefined, undefined, undefined])
+    for (let i = 0; i < slots.length; i++) slots[i] = { name: `S${i}` }
+    const holey: Array<{ readonly name: string }> = new Array(3)
+    for (let i = 0; i < holey.length; i++) holey[i] = { name: `S${i}` }
+    expect(hiddenClasses([slots, listOfLength(0), ...filled()])).toBe(1)
+    expect(hiddenClasses([holey, ...filled()])).toBe(2)
   })
 })

@@ -69,17 +69,31 @@ type Guarded =
   | { readonly ok: true; readonly result: StageResult; readonly at: number }
   | { readonly ok: false; readonly outcome: `failed:${string}`; readonly detail: string; readonly at: number }
 
-// Once per stage and message: object literals of one shape each, no spreads.
+/**
+ * A stage's trace and run: one literal of one shape (every field, in one order) whether the stage
+ * answered, failed, timed out or was skipped. A trace or run of another shape met late threw away
+ * the optimised code of every loop that reads them ("wrong map": the policy, the metrics, the
+ * engine's logging, auto-learning; docs/performance.md, "The first run's compilations by function").
+ */
+const runOf = (
+  stage: Stage<unknown>,
+  millis: number,
+  outcome: StageTrace["outcome"],
+  symbols: StageTrace["symbols"],
+  facts: StageTrace["facts"],
+  result: StageResult | undefined
+): StageRun => ({
+  trace: { stage: stage.name, phase: stage.phase, millis, outcome, symbols, facts },
+  result
+})
+
+// Once per stage and message, no spreads.
 const toTrace = (stage: Stage<unknown>, millis: number, out: Option.Option<Guarded>): StageRun => {
-  const { name, phase } = stage
-  if (Option.isNone(out)) return { trace: { stage: name, phase, millis, outcome: "timeout", symbols: EMPTY } }
+  if (Option.isNone(out)) return runOf(stage, millis, "timeout", EMPTY, undefined, undefined)
   const value = out.value
-  if (!value.ok)
-    return {
-      trace: { stage: name, phase, millis, outcome: value.outcome, symbols: EMPTY, facts: { error: value.detail } }
-    }
+  if (!value.ok) return runOf(stage, millis, value.outcome, EMPTY, { error: value.detail }, undefined)
   const result = value.result
-  return { trace: { stage: name, phase, millis, outcome: "ok", symbols: result.symbols, facts: result.facts }, result }
+  return runOf(stage, millis, "ok", result.symbols, result.facts, result)
 }
 
 /**
@@ -206,9 +220,7 @@ const runGroup = <R>(
   })
 }
 
-const skipped = (stage: Stage<unknown>): StageRun => ({
-  trace: { stage: stage.name, phase: stage.phase, outcome: "skipped", millis: 0, symbols: EMPTY }
-})
+const skipped = (stage: Stage<unknown>): StageRun => runOf(stage, 0, "skipped", EMPTY, undefined, undefined)
 
 const inlineRun = (stage: Stage<unknown>, input: StageInput, run: StageRun): PhaseRun => {
   const result = run.result
@@ -235,16 +247,8 @@ const runInline = <R>(stage: Stage<R>, input: StageInput): Effect.Effect<PhaseRu
   const run = started(stage, input)
   const result = finished(run)
   if (result !== undefined) {
-    const { name, phase } = stage
-    const trace: StageTrace = {
-      stage: name,
-      phase,
-      millis: 0,
-      outcome: "ok",
-      symbols: result.symbols,
-      facts: result.facts
-    }
-    return Effect.succeed(inlineRun(stage as Stage<unknown>, input, { trace, result }))
+    const s = stage as Stage<unknown>
+    return Effect.succeed(inlineRun(s, input, runOf(s, 0, "ok", result.symbols, result.facts, result)))
   }
   return Effect.clockWith((clock) => {
     const start = clock.currentTimeMillisUnsafe()
@@ -319,7 +323,7 @@ const advance = <R>(
           s,
           state.decided !== undefined || nobodyLeft
             ? skipped(s)
-            : { trace: { ...skipped(s).trace, outcome: "timeout" } }
+            : runOf(s as Stage<unknown>, 0, "timeout", EMPTY, undefined, undefined)
         )
       continue
     }

@@ -65,15 +65,18 @@ describe("hidden classes of the engine's outcomes", () => {
     expect(hiddenClasses(outcomes)).toBe(1)
   })
 
-  it("a trace's symbols have one hidden class, whether its stage hit, found nothing or failed", async () => {
+  it("a trace's symbols have one hidden class, whether its stage hit, failed or timed out", async () => {
     const hit = stage("hit", "data", () => ({ symbols: [{ name: "HIT", score: 1, source: "hit", detail: "" }] }))
     const failing: Stage = {
       ...stage("failing", "data", () => ({ symbols: [] })),
       run: () => Effect.fail(new StageError({ stage: "failing", reason: "Broken", temporary: false }))
     }
-    const engine = Effect.runSync(Engine.make({ stages: [hit, failing] }))
+    const slow: Stage = { ...stage("slow", "data", () => ({ symbols: [] })), budgetMillis: 5, run: () => Effect.never }
+    const engine = Effect.runSync(Engine.make({ stages: [hit, failing, slow] }))
     const traces = (await outcomesOf(engine, 3)).flatMap((o) => o.verdict.trace)
-    expect(new Set(traces.map((t) => t.outcome))).toEqual(new Set(["ok", "failed:Broken"]))
+    expect(new Set(traces.map((t) => t.outcome))).toEqual(new Set(["ok", "failed:Broken", "timeout"]))
     expect(hiddenClasses(traces.map((t) => t.symbols))).toBe(1)
+    // The traces themselves too: every field in one order, whatever the outcome.
+    expect(hiddenClasses(traces)).toBe(1)
   })
 })

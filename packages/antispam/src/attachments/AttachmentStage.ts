@@ -17,6 +17,7 @@
  * @since 0.1.0
  */
 import {
+  EMPTY_LIST,
   type MimePart,
   type Stage,
   StageAnswers,
@@ -24,7 +25,6 @@ import {
   type StageResult,
   type SymbolHit
 } from "@mailmoat/core"
-import { EMPTY_LIST } from "@mailmoat/core"
 import { define } from "../stages/Builtin.ts"
 import type { StageContext } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"

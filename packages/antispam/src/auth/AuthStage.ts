@@ -19,6 +19,7 @@
  */
 import {
   type DnsShape,
+  EMPTY_LIST,
   Facts,
   Later,
   type Message,
@@ -28,7 +29,6 @@ import {
   type StageInput,
   type StageResult
 } from "@mailmoat/core"
-import { EMPTY_LIST } from "@mailmoat/core"
 import type { Effect } from "effect"
 import { chainOf } from "../received/ReceivedFacts.ts"
 import type { StageContext } from "../stages/StageContext.ts"

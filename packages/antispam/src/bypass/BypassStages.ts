@@ -15,8 +15,7 @@
  * @category stages
  * @since 0.1.0
  */
-import { Facts, type RecipientDecision, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
-import { EMPTY_LIST } from "@mailmoat/core"
+import { EMPTY_LIST, Facts, type RecipientDecision, type Stage, type StageResult, type SymbolHit } from "@mailmoat/core"
 import { Effect } from "effect"
 import { type StageContext, withListsOf } from "../stages/StageContext.ts"
 import { hit } from "../Symbols.ts"

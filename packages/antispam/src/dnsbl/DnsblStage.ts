@@ -8,13 +8,13 @@
 import {
   type BlocklistProvider,
   type BlocklistRunner,
+  EMPTY_LIST,
   type Stage,
   type StageAnswer,
   StageAnswers,
   type StageInput,
   type StageResult
 } from "@mailmoat/core"
-import { EMPTY_LIST } from "@mailmoat/core"
 import type { Lists } from "../module/ListSet.ts"
 import * as ListCheck from "../rbl/ListCheck.ts"
 import { listBudget, listsOf, type StageContext } from "../stages/StageContext.ts"

@@ -15,6 +15,7 @@ import {
   type BlocklistProvider,
   type BlocklistRunner,
   type DnsShape,
+  EMPTY_LIST,
   Facts,
   type Stage,
   type StageAnswer,
@@ -23,7 +24,6 @@ import {
   type StageResult,
   type SymbolHit
 } from "@mailmoat/core"
-import { EMPTY_LIST } from "@mailmoat/core"
 import * as ListCheck from "../rbl/ListCheck.ts"
 import { RblRecords } from "../rbl/RblStage.ts"
 import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"

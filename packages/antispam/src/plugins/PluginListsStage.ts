@@ -22,13 +22,13 @@
 import {
   type BlocklistProvider,
   type BlocklistRunner,
+  EMPTY_LIST,
   Facts,
   type Stage,
   type StageResult,
   type SymbolHit,
   type SymbolTable
 } from "@mailmoat/core"
-import { EMPTY_LIST } from "@mailmoat/core"
 import { Effect } from "effect"
 import type * as BodyTargets from "../dnsbl/BodyTargets.ts"
 import * as ListCheck from "../rbl/ListCheck.ts"

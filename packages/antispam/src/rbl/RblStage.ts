@@ -14,6 +14,7 @@ import {
   type BlocklistLookupRecord,
   type BlocklistProvider,
   type BlocklistRunner,
+  EMPTY_LIST,
   type FactKey,
   Facts,
   type Stage,
@@ -22,7 +23,6 @@ import {
   type StageInput,
   type StageResult
 } from "@mailmoat/core"
-import { EMPTY_LIST } from "@mailmoat/core"
 import type { CidrSet } from "../net/CidrSet.ts"
 import type { HopRow } from "../received/ReceivedChain.ts"
 import { type ChainConfig, chainOf } from "../received/ReceivedFacts.ts"

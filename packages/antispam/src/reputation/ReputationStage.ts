@@ -17,8 +17,15 @@
  * @category stages
  * @since 0.1.0
  */
-import { type FactKey, Facts, type Stage, type StageInput, type StageResult, type SymbolHit } from "@mailmoat/core"
-import { EMPTY_LIST } from "@mailmoat/core"
+import {
+  EMPTY_LIST,
+  type FactKey,
+  Facts,
+  type Stage,
+  type StageInput,
+  type StageResult,
+  type SymbolHit
+} from "@mailmoat/core"
 import { Clock, Effect } from "effect"
 import { AntispamConfigError } from "../config/AntispamConfigError.ts"
 import { isSubmission, senderOf } from "../auth/AuthStage.ts"

@@ -42,6 +42,8 @@ const ADDRESS = /([a-z0-9._%+=-]{1,64})@([a-z0-9.-]{1,253}\.[a-z]{2,})/g
 /** A local part that names someone: 3 characters or more, with a letter. */
 const MIN_LOCAL = 3
 const LETTER = /[a-z]/
+/** What a subject needs to name a recipient: an address's `@`, a greeting's `,` or `!`, or a greeting word. */
+const MAY_NAME = /[@,!]|(?:^|[^a-z])(?:dear|hi|hello|hey)\s/
 /** A word that greets the name after it. */
 const GREETING = /(?:^|[^a-z])(?:dear|hi|hello|hey)\s+$/
 
@@ -77,7 +79,8 @@ const greetsBy = (subject: string, local: string): boolean => {
 export const subjectNamesRecipient = (input: SubjectRecipientInput): boolean => {
   if (input.listed || input.subject === undefined) return false
   const subject = input.subject.slice(0, MAX_SUBJECT).toLowerCase()
-  if (subject.trim() === "") return false
+  // Most subjects hold none of what either form needs: the recipients are not read for them.
+  if (!MAY_NAME.test(subject)) return false
   let read = 0
   for (const value of input.recipients) {
     let n = 0

@@ -3,18 +3,20 @@
 // unsure, without round 37's lean on the form), its probability, the form's probability (the
 // layer with no word known), how much of its vocabulary the model knows, and the signed features
 // that fired with their weights. Written for the non-English fixtures of
-// packages/antispam/test/classifier/fixtures/languages/ (round 41 in docs/classifier.md).
+// packages/antispam/test/classifier/fixtures/languages/ (round 41 in docs/classifier.md); since
+// round 62 also reads the 2010-era fixtures of fixtures/era2010/, counted apart.
 //
 //   node bench/classifier-fixtures.mjs [DIR ...] [--dist BUILD/index.js] [--model FILE] [--tokens]
 //
-// DIR defaults to the fixtures' ham/ and spam/; a file's expected label is its folder's name when
-// that is ham or spam. --tokens lists the words the model knows (clues) for each message.
+// DIR defaults to the ham/ and spam/ of both fixture sets; a file's expected label is its folder's
+// name when that is ham or spam, and its set the folder above. --tokens lists the words the model knows (clues) for each message.
 import { readdirSync, readFileSync } from "node:fs"
-import { basename, join } from "node:path"
+import { basename, dirname, join } from "node:path"
 import { args, loadClassifier, loadModelOption, root } from "./classifier-common.mjs"
 import { vocabulary } from "./classifier-dump.mjs"
 
-const FIXTURES = join(root, "packages/antispam/test/classifier/fixtures/languages")
+const FIXTURES = join(root, "packages/antispam/test/classifier/fixtures")
+const SETS = ["languages", "era2010"]
 const dirs = args.filter((a, i) => !a.startsWith("--") && !(args[i - 1] ?? "").match(/^--(dist|model)$/))
 const Classifier = await loadClassifier()
 const model = loadModelOption(Classifier)
@@ -45,8 +47,10 @@ const textShare = (all) => {
 
 const counts = new Map()
 const count = (key) => counts.set(key, (counts.get(key) ?? 0) + 1)
-for (const dir of dirs.length > 0 ? dirs : [join(FIXTURES, "ham"), join(FIXTURES, "spam")]) {
+const defaults = SETS.flatMap((set) => [join(FIXTURES, set, "ham"), join(FIXTURES, set, "spam")])
+for (const dir of dirs.length > 0 ? dirs : defaults) {
   const label = ["ham", "spam"].includes(basename(dir)) ? basename(dir) : "?"
+  const set = basename(dirname(dir))
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith(".eml"))
     .sort()) {
@@ -62,8 +66,8 @@ for (const dir of dirs.length > 0 ? dirs : [join(FIXTURES, "ham"), join(FIXTURES
     const fired = score.features
       .filter((f) => (weights[`feat:${f}`] ?? 0) !== 0)
       .map((f) => `${f}${weights[`feat:${f}`] > 0 ? "+" : ""}${weights[`feat:${f}`].toFixed(2)}`)
-    count(`${label} ${c}`)
-    count(`${label} ${before} (round 30)`)
+    count(`${set} ${label} ${c}`)
+    count(`${set} ${label} ${before} (round 30)`)
     console.log(
       `${label} ${file.padEnd(44)} ${c.padEnd(6)} r30 ${before.padEnd(6)} p ${score.probability.toFixed(3)} form ${form.toFixed(3)} ` +
         `known ${known.toFixed(3)} (${v.clueWords}/${v.words}) text ${text.toFixed(3)} clues ${score.chi.used} chi ${score.chi.probability.toFixed(3)}\n    ${fired.join(" ")}`

@@ -90,6 +90,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   subject_ad_marker: 1,
   subject_all_caps: 1,
   subject_clock_stamp: 1,
+  subject_names_recipient: 1,
   subject_code_tail: 1,
   subject_empty: 1,
   subject_encoded_ascii: 1,
@@ -189,7 +190,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["header_unencoded_script", "from_name_address_script", "subject_ad_marker"],
   ["bulk_header_and_body"],
   ["to_tagged_for_sender_host"],
-  ["text_footer_gap"]
+  ["text_footer_gap"],
+  ["subject_names_recipient"]
 ]
 
 /** Every late feature, in stage order. */

@@ -8,21 +8,8 @@
  * @since 0.5.0
  */
 import type { Message } from "@mailmoat/core"
+import { recipientsOf } from "./RecipientAddresses.ts"
 import { recipientTaggedForSender, recipientTaggedInSenderHost } from "./RecipientTag.ts"
-
-/** The Received hop's recipient (`for <user@host>`), as sendmail, Postfix and Exim record it. */
-const HOP_FOR = /\bfor\s+<?([^\s<>;]{1,320})/i
-const RECIPIENT_HEADERS = ["to", "cc", "delivered-to", "x-original-to"] as const
-
-/** Every place a recipient is named, read as far as the check needs (none without a sender domain). */
-function* recipientsOf(message: Message): Generator<string> {
-  yield* message.envelope?.rcptTo ?? []
-  for (const name of RECIPIENT_HEADERS) yield* message.headers.getAll(name)
-  for (const hop of message.received ?? []) {
-    const to = HOP_FOR.exec(String(hop.raw ?? "").slice(0, 2000))?.[1]
-    if (to !== undefined) yield to
-  }
-}
 
 /** The names (without the `feat:` prefix) of this family's traits that `message` carries. */
 export const solicitedFeatures = (message: Message): ReadonlyArray<string> => {

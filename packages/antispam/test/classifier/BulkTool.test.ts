@@ -32,6 +32,17 @@ describe("bulk tool traits", () => {
     expect(bulkToolFeatures(message)).toEqual(["to_sorted_run", "recipient_field_repeated"])
   })
 
+  it("names round 62's: a subject that calls the recipient by its address", () => {
+    const message = parse(
+      withHeaders([
+        "From: Lakisha Burch <lburch@example.com>",
+        "To: <info@example.org>",
+        "Subject: Dear info@example.org, July 80% OFF"
+      ])
+    )
+    expect(bulkToolFeatures(message)).toEqual(["subject_names_recipient"])
+  })
+
   it("names nothing for a message with neither", () => {
     expect(bulkToolFeatures(parse(rfc822({ subject: "Hi", body: "Hello.\r\nSee you." })))).toEqual([])
   })
@@ -44,5 +55,7 @@ describe("bulk tool traits", () => {
     expect(FEATURE_SIGNS.to_sorted_run).toBe(1)
     expect(FEATURE_SIGNS.recipient_field_repeated).toBe(1)
     expect(LATE_STAGES).toContainEqual(["to_sorted_run", "recipient_field_repeated"])
+    expect(FEATURE_SIGNS.subject_names_recipient).toBe(1)
+    expect(LATE_STAGES.at(-1)).toEqual(["subject_names_recipient"])
   })
 })

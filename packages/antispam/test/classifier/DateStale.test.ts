@@ -17,7 +17,8 @@ const listRelay =
 // The subscriber's own handling, months later: a fetch from the mailbox and a local delivery.
 const fetched =
   "Received: from mailbox [127.0.0.1] by localhost with IMAP (fetchmail-5.9.0) for ann@localhost (single-drop); Mon, 09 Sep 2002 17:59:43 +0100"
-const delivered = "Received: by inbox.example.org (Postfix, from userid 500) id 6907016F94; Mon, 9 Sep 2002 18:00:02 +0100"
+const delivered =
+  "Received: by inbox.example.org (Postfix, from userid 500) id 6907016F94; Mon, 9 Sep 2002 18:00:02 +0100"
 const internal =
   "Received: from filter.example.org (filter.example.org [10.1.1.4]) by inbox.example.org (Postfix); Mon, 9 Sep 2002 17:59:50 +0100"
 const POSTED = "Fri, 1 Feb 2002 12:35:20 -0500"
@@ -112,13 +113,16 @@ describe("date_stale", () => {
       minLength: 1,
       maxLength: 5
     })
-  ])("with every hop from a public address, stale exactly when the newest stamp is a week after the Date", (date, stamps) => {
-    const received: Array<ReceivedHop> = stamps.map((d, index) => ({
-      index,
-      raw: "",
-      ip: "198.51.100.7",
-      date: d.toUTCString()
-    }))
-    expect(dateStale(date.getTime(), received)).toBe(stamps[0]!.getTime() - date.getTime() > 7 * 24 * 3600_000)
-  })
+  ])(
+    "with every hop from a public address, stale exactly when the newest stamp is a week after the Date",
+    (date, stamps) => {
+      const received: Array<ReceivedHop> = stamps.map((d, index) => ({
+        index,
+        raw: "",
+        ip: "198.51.100.7",
+        date: d.toUTCString()
+      }))
+      expect(dateStale(date.getTime(), received)).toBe(stamps[0]!.getTime() - date.getTime() > 7 * 24 * 3600_000)
+    }
+  )
 })

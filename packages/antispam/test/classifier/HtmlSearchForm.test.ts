@@ -31,12 +31,14 @@ const leadForm = [
   '<input type="submit" name="btnsubmit" value="Send">',
   "</form>"
 ].join("\n")
-const removeForm = '<form action="http://remove.example.biz/remove.cgi"><input type="text" name="email"><input type="submit"></form>'
+const removeForm =
+  '<form action="http://remove.example.biz/remove.cgi"><input type="text" name="email"><input type="submit"></form>'
 const login = '<form action="https://bank.example.com/search"><input name="q"><input type="password" name="pin"></form>'
 
 const page = (forms: string) =>
   `<html><body><p>This week's news from the lab, and where to read more.</p>${forms}</body></html>`
-const features = (forms: string) => tokenize(parse(rfc822({ subject: "This week", body: page(forms), html: true }))).features
+const features = (forms: string) =>
+  tokenize(parse(rfc822({ subject: "This week", body: page(forms), html: true }))).features
 
 describe("html_form and search boxes", () => {
   it("not for a newsletter whose forms are its site's search boxes", () => {
@@ -61,7 +63,9 @@ describe("html_form and search boxes", () => {
 
   it("a field of any name sent to a search address is one; a form with no field is not", () => {
     expect(
-      searchFormsOnly('<form action="/Apple/search.cgi"><input type="text" name="jknr"><input type="image" src="go.gif"></form>')
+      searchFormsOnly(
+        '<form action="/Apple/search.cgi"><input type="text" name="jknr"><input type="image" src="go.gif"></form>'
+      )
     ).toBe(true)
     expect(searchFormsOnly('<form action="http://x.example/search?go"><input type="submit"></form>')).toBe(false)
     expect(searchFormsOnly("<p>no form here</p>")).toBe(false)
@@ -80,11 +84,11 @@ describe("html_form and search boxes", () => {
     }
   )
 
-  test.prop([fc.array(fc.constantFrom(newsSearch, siteSearch, quote), { maxLength: 4 }), fc.constantFrom(leadForm, removeForm, login)])(
-    "search boxes never hide a form that asks for something",
-    (searches, asking) => {
-      expect(searchFormsOnly(page([...searches, asking].join("\n")))).toBe(false)
-      expect(searchFormsOnly(page([asking, ...searches].join("\n")))).toBe(false)
-    }
-  )
+  test.prop([
+    fc.array(fc.constantFrom(newsSearch, siteSearch, quote), { maxLength: 4 }),
+    fc.constantFrom(leadForm, removeForm, login)
+  ])("search boxes never hide a form that asks for something", (searches, asking) => {
+    expect(searchFormsOnly(page([...searches, asking].join("\n")))).toBe(false)
+    expect(searchFormsOnly(page([asking, ...searches].join("\n")))).toBe(false)
+  })
 })

@@ -31,16 +31,24 @@
 import type { Headers, ReceivedHop } from "@mailmoat/core"
 import { registrableDomain } from "./Domains.ts"
 import { addresses, domainOf } from "./HeaderEvidence.ts"
-import { dateStale } from "./DateStale.ts"
-import { parseDate } from "./MailDate.ts"
+import { rfc5322Time } from "./MailDate.ts"
 import { isCorpusArtefactHost } from "./Urls.ts"
-
-// The Date parser moved to MailDate.ts (round 61, so DateStale.ts reads it without a cycle); the
-// modules that read it from here still do.
-export { parseDate }
 
 const HOUR = 3600_000
 const DAY = 24 * HOUR
+
+/**
+ * Date header parsing: comments such as `(PST)` are dropped first (a date without `(` has none:
+ * no copy for it). The usual form is read by hand (`MailDate`), the same time `Date.parse` gives.
+ */
+export const parseDate = (value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined
+  const text = (value.includes("(") ? value.replace(/\([^)]*\)/g, "") : value).trim().slice(0, 200)
+  const read = rfc5322Time(text)
+  if (read !== undefined) return read
+  const t = Date.parse(text)
+  return Number.isNaN(t) ? undefined : t
+}
 
 /** The time of the newest Received hop whose stamp parses; the hops below it are not parsed. */
 const newestStamp = (received: ReadonlyArray<ReceivedHop>): number | undefined => {
@@ -170,7 +178,7 @@ export const dateObsoleteForm = (value: string): boolean => {
   return TWO_DIGIT_YEAR.test(date) || (TIME_WITHOUT_SECONDS.test(date) && !/\d:\d\d:\d\d/.test(date))
 }
 
-/** Date vs the newest Received stamp: far in the future; long stale against the network's stamp (`DateStale.ts`). */
+/** Date vs the newest Received stamp: far in the future or long stale. */
 export const dateAnomalies = (headers: Headers, received: ReadonlyArray<ReceivedHop>, features: Set<string>): void => {
   const raw = headers.get("date")
   if (raw === undefined) return
@@ -185,7 +193,7 @@ export const dateAnomalies = (headers: Headers, received: ReadonlyArray<Received
   const stamp = newestStamp(received)
   if (stamp === undefined) return
   if (date - stamp > DAY) features.add("date_future")
-  else if (dateStale(date, received)) features.add("date_stale")
+  else if (stamp - date > 7 * DAY) features.add("date_stale")
 }
 
 /** True when X-Mailer names Microsoft Outlook or Outlook Express. */

@@ -13,7 +13,6 @@
  */
 import { MessageModel } from "@mailmoat/core"
 import { registrableDomain } from "./Domains.ts"
-import { searchFormsOnly } from "./HtmlSearchForm.ts"
 
 /** White space as `\s` matches it in a regular expression (core's test, shared by its scans). */
 const { isWhitespace } = MessageModel
@@ -203,7 +202,6 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
     budget -= html.length
     let tagCount = 0
     let white = false
-    let searchPage: boolean | undefined
     // Tags found by `nextTag` (what the tag expression matched, without a match array and three strings per
     // tag): the tag loop was a fifth of the classifier's garbage.
     for (let from = 0; nextTag(html, from); from = tagEnd + 1) {
@@ -212,8 +210,7 @@ export const analyseHtml = (htmls: ReadonlyArray<string>): HtmlEvidence => {
       // No plain `html:tag:*` tokens: "uses HTML" told spam from ham in 2002 and tells nothing
       // since (held-out training mail: dropping them halved the false positives).
       if (tag === IMG) images++
-      // A newsletter's search box is not a form that asks the reader for anything (HtmlSearchForm.ts).
-      if (tag === FORM && !(searchPage ??= searchFormsOnly(html))) features.add("html_form")
+      if (tag === FORM) features.add("html_form")
       if (tag === SCRIPT) features.add("html_script")
       if (tag === EMBED) features.add("html_embed")
       // Every attribute test below needs a character to match: a tag without attributes has none.

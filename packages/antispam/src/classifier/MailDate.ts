@@ -126,16 +126,3 @@ export const rfc5322Time = (s: string): number | undefined => {
   const utc = (((daysFromCivil(year, month + 1, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000
   return utc - (sign === PLUS ? offset : -offset)
 }
-
-/**
- * Date header parsing: comments such as `(PST)` are dropped first (a date without `(` has none:
- * no copy for it). The usual form is read by hand (`MailDate`), the same time `Date.parse` gives.
- */
-export const parseDate = (value: string | undefined): number | undefined => {
-  if (value === undefined) return undefined
-  const text = (value.includes("(") ? value.replace(/\([^)]*\)/g, "") : value).trim().slice(0, 200)
-  const read = rfc5322Time(text)
-  if (read !== undefined) return read
-  const t = Date.parse(text)
-  return Number.isNaN(t) ? undefined : t
-}

@@ -30,7 +30,7 @@ import { registrableDomain } from "./Domains.ts"
 export const MAX_HOPS = 30
 
 /** Addresses that never reach the Internet: RFC 1918, loopback, link-local, shared (RFC 6598), ULA. */
-export const isPublic = (ip: IpAddress.Ip): boolean => {
+const isPublic = (ip: IpAddress.Ip): boolean => {
   const b = ip.bytes
   if (ip.family === 6) {
     const loopback = b.every((x, i) => x === (i === 15 ? 1 : 0))

@@ -17,7 +17,6 @@ const htmlPiece = fc.oneof(
     '<p style="color: white">',
     '<div style="display:none">',
     '<span style="font-size:3px">',
-    // A form with no field: never a search box (HtmlSearchForm.ts, round 61), so `html_form` is read as the old loops read it.
     "<form>",
     "<script>",
     "<iframe>",

@@ -46,15 +46,9 @@ const features = (m) => (m.__features ??= Classifier.tokenize(m).features)
 const has = (name) => (m) => features(m).includes(name)
 const DAY = 86_400_000
 
-// Before round 61, `date_stale` read the newest Received stamp of any hop (the mailbox's fetch and
-// local delivery included); the build reads the newest hop from a public address (DateStale.ts).
-const newestStamp = (m) => {
-  for (const hop of m.received ?? []) {
-    const t = parseHeaderTime(hop.date)
-    if (t !== undefined) return t
-  }
-  return undefined
-}
+// `date_stale` reads the Date against the newest Received stamp of any hop (the mailbox's fetch and
+// local delivery included: the build's feature); round 61 tried the newest hop from a public address
+// (measured, not kept).
 const staleAgainst = (m, stamp) => {
   const date = parseHeaderTime(m.headers.get("date"))
   return date !== undefined && stamp !== undefined && stamp - date > 7 * DAY
@@ -66,6 +60,39 @@ const networkStamp = (m) => {
     if (t !== undefined) return t
   }
   return undefined
+}
+
+// Round 61's search box (tried, not kept): one free-text field, named for a query or sent to an
+// address whose path says `search`, beside buttons, menus and hidden fields; a page is a search
+// page when it has a form and every form is one.
+const FORM_OPEN = /<form\b([^<>]{0,1000})>/gi
+const FIELD = /<(input|select|textarea)\b([^<>]{0,500})>/gi
+const FREE_TEXT = new Set(["text", "search", "email", "password", "tel", "number", "url", "textarea"])
+const QUERY_NAME = /^(?:q|qt|query|keywords?|words|p|symbols?|[\w.-]*search[\w.-]*|[\w.-]*_keywords?)$/i
+const searchBox = (attrs, inner) => {
+  const free = [...inner.matchAll(FIELD)]
+    .map((f) => ({
+      type:
+        f[1].toLowerCase() === "input"
+          ? (/\btype\s*=\s*["']?([a-z]+)/i.exec(f[2])?.[1] ?? "text").toLowerCase()
+          : f[1].toLowerCase(),
+      name: /\bname\s*=\s*["']?([\w.:-]{1,80})/i.exec(f[2])?.[1] ?? ""
+    }))
+    .filter((f) => FREE_TEXT.has(f.type))
+  if (free.length !== 1 || (free[0].type !== "text" && free[0].type !== "search")) return false
+  return (
+    QUERY_NAME.test(free[0].name) ||
+    /^[^?#]*search/i.test(/\baction\s*=\s*["']?([^"'\s>]{0,500})/i.exec(attrs)?.[1] ?? "")
+  )
+}
+const searchPage = (html) => {
+  const forms = [...html.matchAll(FORM_OPEN)].slice(0, 21)
+  if (forms.length === 0 || forms.length > 20) return false
+  return forms.every((f) => {
+    const window = html.slice(f.index + f[0].length, f.index + f[0].length + 6000)
+    const close = /<\/form\b/i.exec(window)
+    return searchBox(f[1] ?? "", close === null ? window : window.slice(0, close.index))
+  })
 }
 
 // Text and HTML: a link written as `<a href>` in plain text (AOL's readers') and nothing else of a page.
@@ -96,12 +123,13 @@ const tracked = ([shown, target, href]) => {
 }
 
 const candidates = {
-  "date_stale (the build's, round 61: the newest hop from a public address)": has("date_stale"),
-  "... before round 61: the newest stamp of any hop": (m) => staleAgainst(m, newestStamp(m)),
+  "date_stale (the build's: the newest stamp of any hop)": has("date_stale"),
+  "... against the newest hop from a public address (tried, round 61)": (m) => staleAgainst(m, networkStamp(m)),
   "... the difference: stale only against a local hop above the network's": (m) =>
-    staleAgainst(m, newestStamp(m)) && !staleAgainst(m, networkStamp(m)),
-  "html_form (the build's, round 61: not when every form is a search box)": has("html_form"),
-  "... before round 61: any <form> tag": (m) => m.body.htmls.some((h) => /<form\b/i.test(h)),
+    has("date_stale")(m) && !staleAgainst(m, networkStamp(m)),
+  "html_form (the build's: any form)": has("html_form"),
+  "... without pages whose every form is a search box (tried, round 61)": (m) =>
+    has("html_form")(m) && m.body.htmls.some((h) => /<form\b/i.test(h) && !searchPage(h)),
   html_big_font: has("html_big_font"),
   html_tiny_font: has("html_tiny_font"),
   html_only: has("html_only"),

@@ -11,7 +11,8 @@
 //     [--show NAME]    (prints the files that carry candidate NAME)
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
-import { candidateSetup, countCandidates, isPublicV4, opt, parseHeaderTime, SUBSETS } from "./classifier-common.mjs"
+import { candidateSetup, isPublicV4, opt, parseHeaderTime } from "./classifier-common.mjs"
+import { printFalsePositiveTable } from "./classifier-fp-table.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
 const show = opt("show", undefined)
@@ -149,28 +150,4 @@ const candidates = {
     has("url_text_mismatch")(m) && mismatches(m).length > 0 && mismatches(m).every(tracked)
 }
 
-const { totals, rows } = countCandidates(
-  Classifier,
-  corpus,
-  candidates,
-  () => ({ hamSpam: 0, hamUnsure: 0, spamCaught: 0, fps: [], files: [] }),
-  (row, k, message) => {
-    const { label, name } = message
-    message.p ??= Classifier.score(model, Classifier.tokenize(message.message)).probability
-    if (k === show) row.files.push(`${label} ${name}`)
-    if (label === "ham") row.fps.push(...marks(name))
-    if (label === "ham") {
-      if (message.p >= 0.9) row.hamSpam++
-      else if (message.p >= 0.2) row.hamUnsure++
-    } else if (message.p >= 0.9) row.spamCaught++
-  }
-)
-console.log(
-  `| sign | ${SUBSETS.map((s) => `${s} (${totals[s]})`).join(" | ")} | ham called spam / unsure | spam called spam | false positives carrying it |`
-)
-console.log(`|---|${SUBSETS.map(() => "---:").join("|")}|---:|---:|---|`)
-for (const [k, row] of Object.entries(rows))
-  console.log(
-    `| ${k} | ${SUBSETS.map((s) => row[s]).join(" | ")} | ${row.hamSpam} / ${row.hamUnsure} | ${row.spamCaught} | ${row.fps.join(" ") || "none"} |`
-  )
-if (show) console.log(rows[show]?.files.join("\n") ?? `no candidate named ${show}`)
+printFalsePositiveTable({ Classifier, corpus, model, candidates, marks, head: "sign", show })

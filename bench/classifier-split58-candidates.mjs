@@ -13,7 +13,8 @@
 //
 // Needs `npx turbo run build --filter=@mailmoat/antispam`; exits 2 without a corpus.
 import { writeFileSync } from "node:fs"
-import { candidateSetup, countCandidates, opt, SUBSETS } from "./classifier-common.mjs"
+import { candidateSetup, opt } from "./classifier-common.mjs"
+import { printFalsePositiveTable } from "./classifier-fp-table.mjs"
 import { addresses, fromAddress, regDomain } from "./classifier-ham-side.mjs"
 
 const { corpus, Classifier, model } = await candidateSetup()
@@ -181,31 +182,15 @@ const candidates = {
   }
 }
 
-const { totals, rows } = countCandidates(
+const rows = printFalsePositiveTable({
   Classifier,
   corpus,
+  model,
   candidates,
-  () => ({ hamSpam: 0, hamUnsure: 0, spamCaught: 0, fps: [], files: [] }),
-  (row, k, message) => {
-    const { label, name } = message
-    message.p ??= Classifier.score(model, Classifier.tokenize(message.message)).probability
-    if (namesFile || k === show) row.files.push(name)
-    const fp = fpMark(name)
-    if (fp) row.fps.push(fp)
-    if (label === "ham") {
-      if (message.p >= 0.9) row.hamSpam++
-      else if (message.p >= 0.2) row.hamUnsure++
-    } else if (message.p >= 0.9) row.spamCaught++
-  }
-)
-console.log(
-  `| candidate | ${SUBSETS.map((s) => `${s} (${totals[s]})`).join(" | ")} | ham called spam / unsure | spam called spam | false positives carrying it |`
-)
-console.log(`|---|${SUBSETS.map(() => "---:").join("|")}|---:|---:|---|`)
-for (const [k, row] of Object.entries(rows))
-  console.log(
-    `| ${k} | ${SUBSETS.map((s) => row[s]).join(" | ")} | ${row.hamSpam} / ${row.hamUnsure} | ${row.spamCaught} | ${row.fps.join(" ") || "none"} |`
-  )
-if (show) console.log(rows[show]?.files.join("\n") ?? `no candidate named ${show}`)
+  marks: (name) => (fpMark(name) ? [fpMark(name)] : []),
+  head: "candidate",
+  show,
+  files: () => namesFile !== undefined
+})
 if (namesFile)
   writeFileSync(namesFile, JSON.stringify(Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, r.files]))))

@@ -106,6 +106,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   text_padding_tail: 1,
   text_pitch_opening: 1,
   text_plain_markup: 1,
+  text_plain_html_document: 1,
   text_shouted_links: 1,
   text_trailing_junk: 1,
   to_empty: 1,
@@ -187,7 +188,8 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["html_untitled", "html_word_unstyled", "html_editor_generator"],
   ["header_unencoded_script", "from_name_address_script", "subject_ad_marker"],
   ["bulk_header_and_body"],
-  ["to_tagged_for_sender_host"]
+  ["to_tagged_for_sender_host"],
+  ["text_plain_html_document"]
 ]
 
 /** Every late feature, in stage order. */

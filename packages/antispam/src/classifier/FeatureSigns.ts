@@ -70,6 +70,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   message_id_outlook_padded: 1,
   message_id_relay_written: 1,
   mime_alternative_single: 1,
+  mime_mixed_single: 1,
   mime_boundary_forged: 1,
   mime_content_type_missing: 1,
   mime_multipart_encoded: 1,
@@ -189,7 +190,7 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["header_unencoded_script", "from_name_address_script", "subject_ad_marker"],
   ["bulk_header_and_body"],
   ["to_tagged_for_sender_host"],
-  ["text_plain_html_document"]
+  ["text_plain_html_document", "mime_mixed_single"]
 ]
 
 /** Every late feature, in stage order. */

@@ -27,6 +27,7 @@ import { fieldsOnce } from "./FieldsOnce.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
 import { plainTextDocument } from "./TextPlainDocument.ts"
+import { mixedSingleText } from "./MimeMixedSingle.ts"
 import { linkFeatures } from "./LinkEvidence.ts"
 import { linkServerFeatures } from "./LinkServerEvidence.ts"
 import { pageFeatures } from "./PageEvidence.ts"
@@ -170,6 +171,7 @@ const bodyEvidence = (
   // reader's program to choose from; mail programs write two or more. One (or none) is a
   // template that kept the wrapper after dropping the plain-text version.
   if (shape.alternativeSingle) features.add("mime_alternative_single")
+  if (mixedSingleText(message.mime)) features.add("mime_mixed_single")
   if (message.headers.get("mime-version") !== undefined && message.headers.get("content-type") === undefined)
     features.add("mime_content_type_missing")
 

@@ -26,7 +26,12 @@ const multipart = (type: string, parts: ReadonlyArray<ReadonlyArray<string>>) =>
 
 const text = ["Content-Type: text/plain; charset=us-ascii", "", "Our prices are the lowest of the year."]
 const htmlPart = ["Content-Type: text/html; charset=us-ascii", "", "<p>Our prices are the lowest of the year.</p>"]
-const attached = ["Content-Type: application/pdf; name=prices.pdf", "Content-Transfer-Encoding: base64", "", "JVBERi0xLjQK"]
+const attached = [
+  "Content-Type: application/pdf; name=prices.pdf",
+  "Content-Transfer-Encoding: base64",
+  "",
+  "JVBERi0xLjQK"
+]
 
 describe("mime_mixed_single", () => {
   it("a multipart/mixed round one plain text", () => {
@@ -59,7 +64,16 @@ describe("mime_mixed_single", () => {
       body: new Uint8Array(0),
       start: 0,
       end: 0,
-      children: [{ contentType: "text/plain", headers: undefined as never, body: new Uint8Array(0), start: 0, end: 0, children: [] }]
+      children: [
+        {
+          contentType: "text/plain",
+          headers: undefined as never,
+          body: new Uint8Array(0),
+          start: 0,
+          end: 0,
+          children: []
+        }
+      ]
     }
     expect(mixedSingleText(nested)).toBe(true)
     expect(mixedSingleText({ ...nested, children: [{ ...nested, contentType: "text/plain" }] })).toBe(false)
@@ -67,7 +81,11 @@ describe("mime_mixed_single", () => {
 
   const part: fc.Memo<unknown> = fc.memo((n) =>
     fc.record({
-      contentType: fc.oneof(fc.constantFrom("multipart/mixed", "text/plain", "text/html", "MULTIPART/MIXED"), fc.string(), fc.constant(undefined)),
+      contentType: fc.oneof(
+        fc.constantFrom("multipart/mixed", "text/plain", "text/html", "MULTIPART/MIXED"),
+        fc.string(),
+        fc.constant(undefined)
+      ),
       disposition: fc.option(fc.constantFrom("attachment", "inline"), { nil: undefined }),
       children: n > 1 ? fc.oneof(fc.array(part(n - 1), { maxLength: 3 }), fc.constant(undefined)) : fc.constant([])
     })

@@ -16,7 +16,8 @@ const headers = (from: string, extra: ReadonlyArray<string> = []) => [
   "Message-ID: <20020909172053.1@mail.example.net>",
   ...extra
 ]
-const tokens = (from: string, extra: ReadonlyArray<string> = []) => tokenize(parse(withHeaders(headers(from, extra)))).tokens
+const tokens = (from: string, extra: ReadonlyArray<string> = []) =>
+  tokenize(parse(withHeaders(headers(from, extra)))).tokens
 
 describe("a quoted local part", () => {
   it("the address is at the domain after the quotes", () => {
@@ -51,13 +52,16 @@ describe("a quoted local part", () => {
     expect(t.tokens).toContain("from:name:sales")
   })
 
-  test.prop([fc.string({ maxLength: 200 })])("never throws; a value without a quote reads as the plain scan does", (value) => {
-    const found = addresses(value)
-    expect(Array.isArray(found)).toBe(true)
-    if (!value.includes('"'))
-      expect(found).toEqual((value.match(/[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g) ?? []).slice(0, 500))
-    for (const a of found) expect(a).toMatch(/^[^\s<>,;:"()[\]@]+@[^\s<>,;:"()[\]@]+$/)
-  })
+  test.prop([fc.string({ maxLength: 200 })])(
+    "never throws; a value without a quote reads as the plain scan does",
+    (value) => {
+      const found = addresses(value)
+      expect(Array.isArray(found)).toBe(true)
+      if (!value.includes('"'))
+        expect(found).toEqual((value.match(/[^\s<>,;:"()[\]@]{1,64}@[^\s<>,;:"()[\]@]{1,255}/g) ?? []).slice(0, 500))
+      for (const a of found) expect(a).toMatch(/^[^\s<>,;:"()[\]@]+@[^\s<>,;:"()[\]@]+$/)
+    }
+  )
 
   test.prop([fc.string({ maxLength: 40 }).filter((s) => !/["\\\r\n]/.test(s)), fc.domain()])(
     "any quoted local part before a domain gives one address at that domain",

@@ -5,24 +5,7 @@ import { describe, expect, it } from "vitest"
 import type { MimePart } from "@mailmoat/core"
 import { mixedSingleText } from "../../src/classifier/MimeMixedSingle.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { parse, rfc822 } from "./support.ts"
-
-/** A message of type `type` (boundary `b1`) whose parts are `parts`, each its header lines then its body. */
-const multipart = (type: string, parts: ReadonlyArray<ReadonlyArray<string>>) =>
-  parse(
-    [
-      "From: Sales <sales@example.net>",
-      "To: bob@example.org",
-      "Subject: Our offer",
-      "Date: Mon, 1 Jun 2026 10:00:00 +0000",
-      "MIME-Version: 1.0",
-      `Content-Type: ${type}; boundary="b1"`,
-      "",
-      ...parts.flatMap((p) => ["--b1", ...p]),
-      "--b1--",
-      ""
-    ].join("\r\n")
-  )
+import { multipart, parse, rfc822 } from "./support.ts"
 
 const text = ["Content-Type: text/plain; charset=us-ascii", "", "Our prices are the lowest of the year."]
 const htmlPart = ["Content-Type: text/html; charset=us-ascii", "", "<p>Our prices are the lowest of the year.</p>"]

@@ -5,7 +5,7 @@ import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { holdsHtmlDocument, plainTextDocument } from "../../src/classifier/TextPlainDocument.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
-import { parse, rfc822 } from "./support.ts"
+import { multipart, parse, rfc822 } from "./support.ts"
 
 const prose = "Our course teaches you English in ten minutes a day, with lessons you can take anywhere."
 // A page of a frame set round a remote site: no layout tag text_plain_markup counts.
@@ -16,26 +16,10 @@ const features = (body: string) => tokenize(plain(body)).features
 
 /** A multipart/alternative whose plain version is `plainText` and whose HTML version is `htmlText`. */
 const alternative = (plainText: string, htmlText: string) =>
-  parse(
-    [
-      "From: Offers <offers@example.net>",
-      "To: bob@example.org",
-      "Subject: Offers",
-      "MIME-Version: 1.0",
-      'Content-Type: multipart/alternative; boundary="b1"',
-      "",
-      "--b1",
-      "Content-Type: text/plain; charset=us-ascii",
-      "",
-      plainText,
-      "--b1",
-      "Content-Type: text/html; charset=us-ascii",
-      "",
-      htmlText,
-      "--b1--",
-      ""
-    ].join("\r\n")
-  )
+  multipart("multipart/alternative", [
+    ["Content-Type: text/plain; charset=us-ascii", "", plainText],
+    ["Content-Type: text/html; charset=us-ascii", "", htmlText]
+  ])
 
 describe("text_plain_html_document", () => {
   it("a plain text ending with a page of frames (text_plain_markup does not hold)", () => {
@@ -80,27 +64,10 @@ describe("text_plain_html_document", () => {
   })
 
   it("an attached page is not the text", () => {
-    const m = parse(
-      [
-        "From: Alice <alice@example.net>",
-        "To: bob@example.org",
-        "Subject: The page",
-        "MIME-Version: 1.0",
-        'Content-Type: multipart/mixed; boundary="b1"',
-        "",
-        "--b1",
-        "Content-Type: text/plain; charset=us-ascii",
-        "",
-        "Here is the page you asked for.",
-        "--b1",
-        "Content-Type: text/plain; charset=us-ascii",
-        'Content-Disposition: attachment; filename="page.txt"',
-        "",
-        frames,
-        "--b1--",
-        ""
-      ].join("\r\n")
-    )
+    const m = multipart("multipart/mixed", [
+      ["Content-Type: text/plain; charset=us-ascii", "", "Here is the page you asked for."],
+      ["Content-Type: text/plain; charset=us-ascii", 'Content-Disposition: attachment; filename="page.txt"', "", frames]
+    ])
     expect(plainTextDocument(m.mime, m.body.texts)).toBe(false)
     expect(tokenize(m).features).not.toContain("text_plain_html_document")
   })

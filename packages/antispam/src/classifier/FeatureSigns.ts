@@ -70,6 +70,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   message_id_outlook_padded: 1,
   message_id_relay_written: 1,
   mime_alternative_single: 1,
+  mime_mixed_single: 1,
   mime_boundary_forged: 1,
   mime_content_type_missing: 1,
   mime_multipart_encoded: 1,
@@ -108,6 +109,7 @@ export const FEATURE_SIGNS: Readonly<Record<string, 1 | -1>> = {
   text_padding_tail: 1,
   text_pitch_opening: 1,
   text_plain_markup: 1,
+  text_plain_html_document: 1,
   text_shouted_links: 1,
   text_trailing_junk: 1,
   to_empty: 1,
@@ -191,6 +193,7 @@ export const LATE_STAGES: ReadonlyArray<ReadonlyArray<string>> = [
   ["bulk_header_and_body"],
   ["to_tagged_for_sender_host"],
   ["text_footer_gap"],
+  ["text_plain_html_document", "mime_mixed_single"],
   ["subject_names_recipient"]
 ]
 

@@ -42,8 +42,29 @@ export const domainOf = (address: string): string => {
   return registrableDomain(host) ?? host.slice(0, 60)
 }
 
-export const addresses = (value: string | undefined): Array<string> =>
-  value ? (value.slice(0, 20_000).match(ADDRESS) ?? []).slice(0, 500) : []
+/**
+ * A local part written as a quoted string (RFC 5322 section 3.4.1: `"Books@Books"@example.com`,
+ * `""@example.ch`), which may hold the `@`, blanks and quotes `ADDRESS` stops at; bounded as
+ * `ADDRESS` is, and only when `@` follows the closing quote (a quoted display name is followed by
+ * `<`).
+ */
+const QUOTED_LOCAL = /"([^"\\\r\n]{0,64})"@/g
+/** A whole address whose local part is quoted (`"a@b"@example.com`), to take out of a display name. */
+const QUOTED_LOCAL_ADDRESS = /"[^"\\\r\n]{0,64}"@[^\s<>,;:"()[\]@]{1,255}/g
+/** A quoted local part as one unquoted word: the characters `ADDRESS` stops at become `_`. */
+const unquoteLocal = (_: string, local: string): string => `${local.replace(/[\s<>,;:"()[\]@]/g, "_") || "_"}@`
+
+/**
+ * The addresses written in a header value, in order. A quoted local part is read as a mail program
+ * reads it, the address ending at the domain after the quotes (`"Books@Books"@example.com` is at
+ * example.com, not `Books@Books`), its characters outside `ADDRESS`'s set written as `_`.
+ */
+export const addresses = (value: string | undefined): Array<string> => {
+  if (!value) return []
+  const bounded = value.slice(0, 20_000)
+  const read = bounded.includes('"') ? bounded.replace(QUOTED_LOCAL, unquoteLocal) : bounded
+  return (read.match(ADDRESS) ?? []).slice(0, 500)
+}
 
 /** Share of upper-case letters among letters, and the letter count. */
 export const caps = (text: string): { ratio: number; letters: number } => {
@@ -155,6 +176,8 @@ export const analyseHeaders = (headers: Headers, received: ReadonlyArray<Receive
   if (fromAddr && /\d{4,}/.test(fromAddr.slice(0, fromAddr.indexOf("@")))) tokens.add("from:local-digits")
   const display = (headers.decoded("from") ?? "")
     .replace(/<[^>]*>/g, "")
+    // An address with a quoted local part is the address, not a display name before it.
+    .replace(QUOTED_LOCAL_ADDRESS, "")
     .replace(/"/g, "")
     .trim()
     .slice(0, 200)

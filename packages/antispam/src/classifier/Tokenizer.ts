@@ -26,6 +26,8 @@ import { analyseAnomalies, claimsOutlook } from "./HeaderAnomalies.ts"
 import { fieldsOnce } from "./FieldsOnce.ts"
 import { analyseHeaders, mixedScripts } from "./HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "./Html.ts"
+import { plainTextDocument } from "./TextPlainDocument.ts"
+import { mixedSingleText } from "./MimeMixedSingle.ts"
 import { linkFeatures } from "./LinkEvidence.ts"
 import { linkServerFeatures } from "./LinkServerEvidence.ts"
 import { pageFeatures } from "./PageEvidence.ts"
@@ -170,6 +172,7 @@ const bodyEvidence = (
   // reader's program to choose from; mail programs write two or more. One (or none) is a
   // template that kept the wrapper after dropping the plain-text version.
   if (shape.alternativeSingle) features.add("mime_alternative_single")
+  if (mixedSingleText(message.mime)) features.add("mime_mixed_single")
   if (message.headers.get("mime-version") !== undefined && message.headers.get("content-type") === undefined)
     features.add("mime_content_type_missing")
 
@@ -185,6 +188,8 @@ const bodyEvidence = (
   const stats = textStats(counted, TOPIC_RUNS)
   const marked = split === undefined || text.length <= TOPIC_TEXT
   if (shape.textHtml === 0 && shape.textPlain > 0 && plainTextMarkup(text)) features.add("text_plain_markup")
+  // Round 60: a page where the text goes, found by its document tags where the layout tags are too few.
+  else if (plainTextDocument(message.mime, message.body.texts)) features.add("text_plain_html_document")
   const images = html.images + shape.images
   // A short text is not evidence: replies ("ok, thanks"), "see attached" and an admin's first
   // test message are ham; only pictures standing in for text are (image_only below).

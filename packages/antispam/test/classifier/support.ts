@@ -57,6 +57,23 @@ export const withPlainVersion = (text: string, htmlText: string): Message =>
     ].join("\r\n")
   )
 
+/** A message of type `type` (boundary `b1`) whose parts are `parts`, each its header lines then its body. */
+export const multipart = (type: string, parts: ReadonlyArray<ReadonlyArray<string>>) =>
+  parse(
+    [
+      "From: Sales <sales@example.net>",
+      "To: bob@example.org",
+      "Subject: Our offer",
+      "Date: Mon, 1 Jun 2026 10:00:00 +0000",
+      "MIME-Version: 1.0",
+      `Content-Type: ${type}; boundary="b1"`,
+      "",
+      ...parts.flatMap((p) => ["--b1", ...p]),
+      "--b1--",
+      ""
+    ].join("\r\n")
+  )
+
 /** A plain message with exactly these header lines (no defaults), for header-shape tests. */
 export const withHeaders = (headers: ReadonlyArray<string>, body = "Hello."): string =>
   [...headers, "", body, ""].join("\r\n")

@@ -1,15 +1,17 @@
 // Tokenizer.ts as it was before the body's words went straight into the tokenizer's set: the
-// oracle TokenizerOrder.test.ts compares the current code with. Kept verbatim but for this header
-// and the import paths; the old `pushWords` comes from WordsBefore.ts.
+// oracle TokenizerOrder.test.ts compares the current code with. Kept verbatim but for this header,
+// the import paths and round 60's two MIME traits (marked); the old `pushWords` comes from WordsBefore.ts.
 import type { Message, MimePart } from "@mailmoat/core"
 import { analyseAnomalies, claimsOutlook } from "../../../src/classifier/HeaderAnomalies.ts"
 import { analyseHeaders, mixedScripts } from "../../../src/classifier/HeaderEvidence.ts"
 import { analyseHtml, plainTextMarkup } from "../../../src/classifier/Html.ts"
+import { mixedSingleText } from "../../../src/classifier/MimeMixedSingle.ts"
 import { analyseObfuscation } from "../../../src/classifier/Obfuscation.ts"
 import { dynamicOrigin } from "../../../src/classifier/OriginHop.ts"
 import { webMailUnrelayed } from "../../../src/classifier/ProviderRelay.ts"
 import { subjectPadded } from "../../../src/classifier/SubjectPadding.ts"
 import { analyseText, textStats } from "../../../src/classifier/TextStats.ts"
+import { plainTextDocument } from "../../../src/classifier/TextPlainDocument.ts"
 import { analyseUrls } from "../../../src/classifier/Urls.ts"
 import { bucket, hasInvisible, pushWords } from "./WordsBefore.ts"
 
@@ -105,12 +107,16 @@ const bodyEvidence = (
   // reader's program to choose from; mail programs write two or more. One (or none) is a
   // template that kept the wrapper after dropping the plain-text version.
   if (shape.alternativeSingle) features.add("mime_alternative_single")
+  // Round 60's two MIME traits, added here as in Tokenizer.ts: the comparison is of the words'
+  // assembly, and the test's message (a multipart/mixed) is one text part when it has no attachment.
+  if (mixedSingleText(message.mime)) features.add("mime_mixed_single")
   if (message.headers.get("mime-version") !== undefined && message.headers.get("content-type") === undefined)
     features.add("mime_content_type_missing")
 
   const text = bodyText(message.body.texts)
   const stats = textStats(text)
   if (shape.textHtml === 0 && shape.textPlain > 0 && plainTextMarkup(text)) features.add("text_plain_markup")
+  else if (plainTextDocument(message.mime, message.body.texts)) features.add("text_plain_html_document")
   const images = html.images + shape.images
   // A short text is not evidence: replies ("ok, thanks"), "see attached" and an admin's first
   // test message are ham; only pictures standing in for text are (image_only below).

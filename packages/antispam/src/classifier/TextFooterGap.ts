@@ -42,6 +42,9 @@ export interface FooterGapInput {
   readonly subject: string | undefined
 }
 
+/** A newline and then GAP_LINES lines of blanks, each ending in a newline. */
+const GAP_RUN = new RegExp(`\\n(?:[ \\t\\u00a0\\r]*\\n){${GAP_LINES}}`)
+
 /** Whether `line` holds only blanks (spaces, tabs, no-break spaces, a CR) or nothing. */
 const isBlank = (line: string): boolean => /^[ \t\u00a0\r]*$/.test(line)
 /** A quoted line (`> `, ` >`): the text answers another message. */
@@ -54,7 +57,11 @@ const isSignatureSeparator = (line: string): boolean => line === "-- " || line =
  * `MAX_BELOW` non-blank lines below it, before any signature separator, with no quoted line.
  */
 export const footerGap = (text: string): boolean => {
-  const lines = (text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text).split("\n")
+  const read = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text
+  // A gap follows a line of the letter, so it is a newline and then GAP_LINES blank lines each
+  // ending in one: most texts have no such run, and are not split into lines for the rest.
+  if (!GAP_RUN.test(read)) return false
+  const lines = read.split("\n")
   let above = false
   let run = 0
   let below = -1

@@ -117,4 +117,36 @@ describe("text_footer_gap", () => {
   ])("a letter, a gap of eight or more and one to eight lines always count", (above, gap, below) => {
     expect(footerGap([...above, ...Array<string>(gap).fill(""), ...below].join("\n"))).toBe(true)
   })
+
+  // The check reads lines only once the text holds a run of GAP_LINES blank lines after a line:
+  // on texts of every kind of line it answers as reading every line does.
+  const byLines = (text: string): boolean => {
+    let above = false
+    let run = 0
+    let below = -1
+    for (const line of text.split("\n")) {
+      if (line === "-- " || line === "-- \r") break
+      if (/^[ \t]*>/.test(line)) return false
+      if (/^[ \t\u00a0\r]*$/.test(line)) {
+        run++
+        continue
+      }
+      if (below >= 0) below++
+      else if (above && run >= GAP_LINES) below = 1
+      above = true
+      run = 0
+    }
+    return below >= 1 && below <= MAX_BELOW
+  }
+  test.prop([
+    fc.array(fc.constantFrom("", " ", "\r", "\t \u00a0", "Buy now", "x7Hq2", "> quoted", "-- ", "-- \r"), {
+      maxLength: 60
+    }),
+    fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 6 })
+  ])("answers as reading every line does", (kinds, gaps) => {
+    const lines = [...kinds]
+    for (const [i, n] of gaps.entries()) lines.splice((i * 7) % (lines.length + 1), 0, ...Array<string>(n).fill(""))
+    const text = lines.join("\n")
+    expect(footerGap(text)).toBe(byLines(text))
+  })
 })

@@ -144,7 +144,7 @@ describe("text_footer_gap", () => {
     }),
     fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 6 })
   ])("answers as reading every line does", (kinds, gaps) => {
-    const lines = [...kinds]
+    const lines: Array<string> = [...kinds]
     for (const [i, n] of gaps.entries()) lines.splice((i * 7) % (lines.length + 1), 0, ...Array<string>(n).fill(""))
     const text = lines.join("\n")
     expect(footerGap(text)).toBe(byLines(text))

@@ -60,12 +60,15 @@ export const footerGap = (text: string): boolean => {
   const read = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text
   // A gap follows a line of the letter, so it is a newline and then GAP_LINES blank lines each
   // ending in one: most texts have no such run, and are not split into lines for the rest.
-  if (!GAP_RUN.test(read)) return false
-  const lines = read.split("\n")
+  return GAP_RUN.test(read) && footerGapByLines(read)
+}
+
+/** `footerGap` read line by line, without the test that skips texts with no run of blank lines. */
+export const footerGapByLines = (text: string): boolean => {
   let above = false
   let run = 0
   let below = -1
-  for (const line of lines) {
+  for (const line of text.split("\n")) {
     if (isSignatureSeparator(line)) break
     if (isQuoted(line)) return false
     if (isBlank(line)) {

@@ -3,7 +3,7 @@
 // short gaps, long blocks below, signatures, quotes, replies and HTML mail never count; never throws.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { footerGap, GAP_LINES, MAX_BELOW, textFooterGap } from "../../src/classifier/TextFooterGap.ts"
+import { footerGap, footerGapByLines, GAP_LINES, MAX_BELOW, textFooterGap } from "../../src/classifier/TextFooterGap.ts"
 import { tokenize } from "../../src/classifier/Tokenizer.ts"
 import { alternativeParts, parse, rfc822 } from "./support.ts"
 
@@ -120,24 +120,6 @@ describe("text_footer_gap", () => {
 
   // The check reads lines only once the text holds a run of GAP_LINES blank lines after a line:
   // on texts of every kind of line it answers as reading every line does.
-  const byLines = (text: string): boolean => {
-    let above = false
-    let run = 0
-    let below = -1
-    for (const line of text.split("\n")) {
-      if (line === "-- " || line === "-- \r") break
-      if (/^[ \t]*>/.test(line)) return false
-      if (/^[ \t\u00a0\r]*$/.test(line)) {
-        run++
-        continue
-      }
-      if (below >= 0) below++
-      else if (above && run >= GAP_LINES) below = 1
-      above = true
-      run = 0
-    }
-    return below >= 1 && below <= MAX_BELOW
-  }
   test.prop([
     fc.array(fc.constantFrom("", " ", "\r", "\t \u00a0", "Buy now", "x7Hq2", "> quoted", "-- ", "-- \r"), {
       maxLength: 60
@@ -147,6 +129,6 @@ describe("text_footer_gap", () => {
     const lines: Array<string> = [...kinds]
     for (const [i, n] of gaps.entries()) lines.splice((i * 7) % (lines.length + 1), 0, ...Array<string>(n).fill(""))
     const text = lines.join("\n")
-    expect(footerGap(text)).toBe(byLines(text))
+    expect(footerGap(text)).toBe(footerGapByLines(text))
   })
 })

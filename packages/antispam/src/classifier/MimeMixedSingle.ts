@@ -14,9 +14,7 @@
  * @since 0.5.0
  */
 import type { MimePart } from "@mailmoat/core"
-
-const typeOf = (part: MimePart): string =>
-  typeof part.contentType === "string" ? part.contentType.toLowerCase() : "text/plain"
+import { typeOf } from "./ShownText.ts"
 
 const childrenOf = (part: MimePart): ReadonlyArray<MimePart> => (Array.isArray(part.children) ? part.children : [])
 

@@ -21,11 +21,12 @@ const MAX_DEPTH = 40
 
 const A_WORD = /\p{L}{3}/u
 
-const typeOf = (part: MimePart): string =>
+/** A part's content type, lower-cased; a part without one is text/plain (RFC 2045 section 5.2). */
+export const typeOf = (part: MimePart): string =>
   typeof part.contentType === "string" ? part.contentType.toLowerCase() : "text/plain"
 
 /** Whether a leaf's text is one of the body's texts: what `BodyFacts` counts as body text. */
-const isTextLeaf = (part: MimePart): boolean => {
+export const isTextLeaf = (part: MimePart): boolean => {
   const type = typeOf(part)
   return (type === "text/plain" || type === "text/html") && part.disposition !== "attachment"
 }

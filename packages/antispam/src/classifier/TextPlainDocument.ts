@@ -16,6 +16,7 @@
  * @since 0.5.0
  */
 import type { MimePart } from "@mailmoat/core"
+import { isTextLeaf, typeOf } from "./ShownText.ts"
 
 /** Characters read of one text: `text_plain_markup` reads as many. */
 const MAX_CHARS = 50_000
@@ -34,9 +35,6 @@ export const holdsHtmlDocument = (text: string): boolean => {
   return open >= 0 && HTML_CLOSE.test(sample.slice(open + 5))
 }
 
-const typeOf = (part: MimePart): string =>
-  typeof part.contentType === "string" ? part.contentType.toLowerCase() : "text/plain"
-
 /**
  * Whether a text/plain leaf under `part` holds an HTML document. `texts` are the body's texts, one
  * per text/plain or text/html leaf that is not an attachment, in tree order (`BodyFacts`): the
@@ -51,10 +49,9 @@ const plainHoldsDocument = (
   if (depth > MAX_DEPTH) return false
   const children: ReadonlyArray<MimePart> = Array.isArray(part.children) ? part.children : []
   if (children.length > 0) return children.some((child) => plainHoldsDocument(child, texts, seen, depth + 1))
-  const type = typeOf(part)
-  if ((type !== "text/plain" && type !== "text/html") || part.disposition === "attachment") return false
+  if (!isTextLeaf(part)) return false
   const text = texts[seen.leaves++]
-  return type === "text/plain" && typeof text === "string" && holdsHtmlDocument(text)
+  return typeOf(part) === "text/plain" && typeof text === "string" && holdsHtmlDocument(text)
 }
 
 /** Whether one of the message's text/plain parts holds an HTML document (`mime`, `texts`: the message's). */
